@@ -1,0 +1,1 @@
+"""kvrules adapter for Elsevier Pure (Pure API /ws/api), and a Pure API simulator."""

@@ -1,0 +1,54 @@
+"""What an adapter is: fetch records from a RIS as canonical events, write risk tags back."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from typing import ClassVar
+
+from pydantic import BaseModel, Field
+
+from kvrules.model import CollaborationEvent
+
+
+class FetchedRecord(BaseModel):
+    """One source record: its events, or why it could not be mapped (it is then quarantined)."""
+
+    record_id: str
+    events: list[CollaborationEvent] = []
+    error: str | None = Field(default=None, description="set when the record is unmappable")
+    cursor: str | None = Field(
+        default=None, description="resume point once this record has been durably processed"
+    )
+
+
+class TagWrite(BaseModel):
+    """The outcome of one write-back: what was there, what is wanted, whether it was written."""
+
+    record_id: str
+    before: list[str]
+    after: list[str]
+    written: bool
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return sorted(self.before) != sorted(self.after)
+
+
+class Adapter(ABC):
+    """Base class of RIS adapters; register subclasses through the ``register_adapters`` hook."""
+
+    name: ClassVar[str]
+    Config: ClassVar[type[BaseModel]]
+
+    def __init__(self, config: BaseModel) -> None:
+        self.config = config
+
+    @abstractmethod
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        """Yield records changed since ``cursor`` (all records when None), in a resumable order."""
+
+    @abstractmethod
+    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+        """Make ``tags`` the kvrules risk tags of a record; touch nothing else; idempotent."""

@@ -1,0 +1,237 @@
+"""IR → durable_rules JSON rulesets, designed around the engine's limits (see DESIGN.md).
+
+- Facts, not events: every rule that matches fires (the caller asserts, collects, retracts).
+- durable_rules has no expression-level ``not``: negation is pushed down to the leaves, with
+  "or the field is missing" added so that it means exactly what the oracle means.
+- More than 512 tests branching from one node hang ruleset creation forever. Every rule's test
+  count is bounded, and rules are packed into shards whose test counts stay under the bound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import durable_rules_engine
+
+from kvrules.rulebook import ir
+
+MAX_TESTS_PER_SHARD = 480  # under durable_rules' 512 sibling alpha nodes, with headroom
+NEG = {ir.Op.EQ: "$neq", ir.Op.NE: None, ir.Op.LT: "$gte", ir.Op.LE: "$gt", ir.Op.GT: "$lte",
+       ir.Op.GE: "$lt"}
+POS = {ir.Op.EQ: None, ir.Op.NE: "$neq", ir.Op.LT: "$lt", ir.Op.LE: "$lte", ir.Op.GT: "$gt",
+       ir.Op.GE: "$gte"}
+
+
+class CompileError(Exception):
+    """The rule cannot run on the engine; ``pos`` points at the offending part, if known."""
+
+    def __init__(self, message: str, pos: ir.Pos | None = None) -> None:
+        super().__init__(message)
+        self.message, self.pos = message, pos
+
+
+def _key(ref: ir.Ref, inside: bool) -> str:
+    return ("$i." if inside else "") + ".".join(ref.path)
+
+
+def _cmp(op: str | None, key: str, value: Any) -> dict:
+    return {key: value} if op is None else {op: {key: value}}
+
+
+def _missing(key: str) -> dict:
+    return {"$nex": {key: 1}}
+
+
+def _any(items: list[dict]) -> dict:
+    return items[0] if len(items) == 1 else {"$or": items}
+
+
+def _all(items: list[dict]) -> dict:
+    return items[0] if len(items) == 1 else {"$and": items}
+
+
+def expr(cond: ir.Cond, inside: bool = False) -> dict:
+    """The durable_rules expression for ``cond`` (``inside`` a quantifier body: ``$i.`` paths)."""
+    match cond:
+        case ir.Compare(ref, op, value):
+            return _cmp(POS[op], _key(ref, inside), value)
+        case ir.InList(ref, values):
+            return _any([{_key(ref, inside): v} for v in values])
+        case ir.Contains(ref, value):
+            return {"$iany": {_key(ref, inside): {"$i": value}}}
+        case ir.Matches(ref, _, engine_pattern):
+            return {"$mt": {_key(ref, inside): engine_pattern}}
+        case ir.Exists(ref):
+            return {"$ex": {_key(ref, inside): 1}}
+        case ir.And(items):
+            return _all([expr(i, inside) for i in items])
+        case ir.Or(items):
+            return _any([expr(i, inside) for i in items])
+        case ir.Not(item):
+            return negate(item, inside)
+        case ir.Quant(kind, _, ref, body):
+            return {f"$i{kind}": {_key(ref, inside): expr(body, True)}}
+    raise TypeError(cond)  # pragma: no cover
+
+
+def negate(cond: ir.Cond, inside: bool = False) -> dict:
+    """The expression for ``not cond``: De Morgan down to the leaves, missing fields included."""
+    match cond:
+        case ir.Compare(ref, op, value):
+            key = _key(ref, inside)
+            if op is ir.Op.NE:
+                return _any([{key: value}, _missing(key)])
+            return _any([_cmp(NEG[op], key, value), _missing(key)])
+        case ir.InList(ref, values):
+            key = _key(ref, inside)
+            return _any([_all([{"$neq": {key: v}} for v in values]), _missing(key)])
+        case ir.Contains(ref, value):
+            key = _key(ref, inside)
+            return _any([{"$iall": {key: {"$neq": {"$i": value}}}}, _missing(key)])
+        case ir.Matches(ref, pos=pos):
+            raise CompileError(
+                f"'not … matches' on '{ref}' cannot run on durable_rules (it has no negated "
+                "regex test); state the condition positively",
+                pos,
+            )
+        case ir.Exists(ref):
+            return _missing(_key(ref, inside))
+        case ir.And(items):
+            return _any([negate(i, inside) for i in items])
+        case ir.Or(items):
+            return _all([negate(i, inside) for i in items])
+        case ir.Not(item):
+            return expr(item, inside)
+        case ir.Quant(kind, _, ref, body):
+            key = _key(ref, inside)
+            flipped = "all" if kind == "any" else "any"
+            return _any([_missing(key), {f"$i{flipped}": {key: negate(body, True)}}])
+    raise TypeError(cond)  # pragma: no cover
+
+
+def count_tests(node: Any) -> int:
+    """Leaf tests in a compiled expression: each may become a sibling alpha node."""
+    if isinstance(node, list):
+        return sum(count_tests(n) for n in node)
+    if not isinstance(node, dict):
+        return 0
+    total = 0
+    for key, value in node.items():
+        if key in ("$and", "$or"):
+            total += count_tests(value)
+        elif key in ("$iany", "$iall"):
+            total += 1 + sum(count_tests(v) for v in value.values())
+        else:
+            total += 1
+    return total
+
+
+@dataclass
+class CompiledRule:
+    key: str  # "<rulebook>/<rule>", the action name in the engine
+    rulebook: ir.Rulebook
+    rule: ir.Rule
+    definition: dict
+    tests: int
+
+
+def compile_rule(rulebook: ir.Rulebook, rule: ir.Rule) -> CompiledRule:
+    kinds = [{"kind": k} for k in rule.kinds]
+    condition = _all([_any(kinds), expr(rule.condition)])
+    key = f"{rulebook.id}/{rule.id}"
+    definition = {"all": [{"m": condition}], "run": key}
+    tests = count_tests(condition)
+    if tests > MAX_TESTS_PER_SHARD:
+        raise CompileError(
+            f"condition has {tests} tests; durable_rules hangs beyond 512 branches at one node, "
+            f"so a rule may have at most {MAX_TESTS_PER_SHARD}: split it into several rules",
+            rule.pos,
+        )
+    return CompiledRule(key, rulebook, rule, definition, tests)
+
+
+def probe(compiled: CompiledRule) -> None:
+    """Create the rule alone in the real engine (and free it) to surface its own error codes."""
+    body = {compiled.key: {k: v for k, v in compiled.definition.items() if k != "run"}}
+    try:
+        handle = durable_rules_engine.create_ruleset("kvr-probe", json.dumps(body))
+    except Exception as exc:
+        raise CompileError(f"durable_rules rejects this condition ({exc}); simplify it "
+                           "(fewer nested any/or inside one all/and)", compiled.rule.pos) from None
+    durable_rules_engine.delete_ruleset(handle)
+
+
+@dataclass
+class Program:
+    """Compiled rulebooks: engine rulesets (shards) and the rules behind every action name."""
+
+    rulebooks: list[ir.Rulebook]
+    rules: dict[str, CompiledRule] = field(default_factory=dict)
+    shards: list[dict[str, dict]] = field(default_factory=list)
+    shard_kinds: list[frozenset[str]] = field(default_factory=list)
+    paths: set[tuple[str, ...]] = field(default_factory=set)
+
+    @property
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for rb in self.rulebooks:
+            h.update(rb.sha256.encode())
+        return h.hexdigest()[:12]
+
+    def ruleset_names(self) -> list[str]:
+        return [f"kvr{i}@{self.digest}" for i in range(len(self.shards))]
+
+
+def referenced_paths(cond: ir.Cond, prefix: tuple[str, ...] = (), scopes=None) -> set:
+    """Root-level field paths a condition reads (quantifier bodies resolve to list elements)."""
+    scopes = scopes or {}
+    out: set[tuple[str, ...]] = set()
+    for node in _children_first(cond):
+        if isinstance(node, ir.Quant):
+            base = scopes.get(node.ref.var, ()) + node.ref.path if node.ref.var else node.ref.path
+            out.add(base)
+            out |= referenced_paths(node.body, scopes={**scopes, node.var: base})
+        elif hasattr(node, "ref"):
+            base = scopes.get(node.ref.var, ()) if node.ref.var else ()
+            out.add(base + node.ref.path)
+    return out
+
+
+def _children_first(cond: ir.Cond):
+    """Nodes of ``cond`` without descending into quantifier bodies."""
+    yield cond
+    if isinstance(cond, ir.And | ir.Or):
+        for item in cond.items:
+            yield from _children_first(item)
+    elif isinstance(cond, ir.Not):
+        yield from _children_first(cond.item)
+
+
+def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
+    """Compile rulebooks into as few rulesets as the engine's limits allow."""
+    program = Program(list(rulebooks))
+    shard: dict[str, dict] = {}
+    kinds: set[str] = set()
+    budget = 0
+    for rulebook in rulebooks:
+        for rule in rulebook.rules:
+            compiled = compile_rule(rulebook, rule)
+            if compiled.key in program.rules:
+                raise CompileError(f"rule '{compiled.key}' is loaded twice", rule.pos)
+            program.rules[compiled.key] = compiled
+            program.paths |= referenced_paths(rule.condition)
+            if shard and budget + compiled.tests > MAX_TESTS_PER_SHARD:
+                program.shards.append(shard)
+                program.shard_kinds.append(frozenset(kinds))
+                shard, kinds, budget = {}, set(), 0
+            shard[compiled.key] = compiled.definition
+            kinds.update(rule.kinds)
+            budget += compiled.tests
+    if shard:
+        program.shards.append(shard)
+        program.shard_kinds.append(frozenset(kinds))
+    program.paths.add(("kind",))
+    return program

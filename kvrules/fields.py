@@ -1,0 +1,243 @@
+"""The fields rules can read: a typed catalogue of paths over a collaboration event.
+
+This is the rule-facing data contract. The rulebook compiler type-checks every condition against
+it, and ``Projection`` turns an event into the compact, typed dict both evaluators see:
+only referenced fields, dates as ``YYYYMMDD`` integers (the engine has no date type), amounts as
+floats, keyword-like text case-folded, and no ``None`` or empty list (absent means missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from operator import attrgetter
+from typing import Any
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    BOOL = "bool"
+    TEXT_LIST = "list of text"
+    OBJECT = "object"
+    OBJECT_LIST = "list of objects"
+    TEXT_MAP = "map of text"  # free-form adapter attributes: any identifier key, text values
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    type: FieldType
+    doc: str = ""
+    getter: Callable[[Any], Any] | None = None
+    casefold: bool = False  # values (and rule literals) compared case-insensitively
+    children: Mapping[str, FieldSpec] = field(default_factory=dict)
+
+
+def _f(kind: FieldType, doc: str = "", getter=None, casefold=False, children=None) -> FieldSpec:
+    return FieldSpec(kind, doc, getter, casefold, children or {})
+
+
+T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
+
+
+def _ror(org: Any) -> str | None:
+    return org.ror_id
+
+
+def _codes(obj: Any) -> list[str]:
+    return [f"{c.scheme}:{c.code}" for c in obj.classifications]
+
+
+ORGANISATION = {
+    "name": _f(T, "name as held in the source system"),
+    "aliases": _f(L, "other names"),
+    "country": _f(T, "ISO 3166-1 alpha-2 code"),
+    "ror": _f(T, "ROR id (the 9-character suffix)", getter=_ror),
+    "types": _f(L, "organisation types, e.g. university, company, military", casefold=True),
+    "parent": _f(T, "parent organisation name"),
+    "lists": _f(L, "reference lists the organisation matched (enrichment)"),
+}
+PARTNER = {**ORGANISATION, "role": _f(T, "role in the project", casefold=True)}
+FUNDER = {
+    **ORGANISATION,
+    "amount": _f(N, "amount awarded, in `currency`"),
+    "currency": _f(T, "ISO 4217 code"),
+    "programme": _f(T, "funding programme"),
+}
+PERSON = {
+    "role": _f(T, "role, e.g. visiting researcher, PI", casefold=True),
+    "affiliations": _f(FieldType.OBJECT_LIST, "affiliated organisations", children=ORGANISATION),
+    "attributes": _f(FieldType.TEXT_MAP, "adapter-supplied attributes"),
+}
+_SUBJECT = {
+    "id": _f(T, "record id in the source system"),
+    "title": _f(T),
+    "keywords": _f(L, "free keywords", casefold=True),
+    "classifications": _f(L, "classification codes as 'scheme:code'", getter=_codes),
+    "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
+}
+PROJECT = {
+    **_SUBJECT,
+    "start": _f(D),
+    "end": _f(D),
+    "status": _f(T, casefold=True),
+    "units": _f(L, "organisational units"),
+    "partners": _f(FieldType.OBJECT_LIST, "external partners", children=PARTNER),
+    "funders": _f(FieldType.OBJECT_LIST, "funders", children=FUNDER),
+    "participants": _f(FieldType.OBJECT_LIST, "people on the project", children=PERSON),
+    "contract": _f(
+        FieldType.OBJECT,
+        "contract metadata",
+        children={
+            "type": _f(T, casefold=True),
+            "signed_on": _f(D),
+            "extended_on": _f(D),
+            "clauses": _f(L, "standard clauses present, e.g. integrity-code", casefold=True),
+        },
+    ),
+}
+OUTPUT = {
+    **{k: v for k, v in _SUBJECT.items()},
+    "published_on": _f(D),
+    "affiliations": _f(
+        FieldType.OBJECT_LIST, "co-authors' affiliations", children=ORGANISATION
+    ),
+}
+VISIT = {
+    "id": _f(T),
+    "host_unit": _f(T),
+    "start": _f(D),
+    "end": _f(D),
+    "purpose": _f(T),
+    "keywords": _f(L, casefold=True),
+    "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
+    "visitor": _f(FieldType.OBJECT, "the visitor", children=PERSON),
+}
+
+ROOT: Mapping[str, FieldSpec] = {
+    "kind": _f(T, "event kind, e.g. partner.added"),
+    "source": _f(
+        FieldType.OBJECT,
+        "where the event came from",
+        children={"system": _f(T), "record_id": _f(T)},
+    ),
+    "occurred_at": _f(D, "when it happened"),
+    "project": _f(FieldType.OBJECT, children=PROJECT),
+    "partner": _f(FieldType.OBJECT, "the partner added (partner.added)", children=PARTNER),
+    "funder": _f(FieldType.OBJECT, "the funder added (funder.added)", children=FUNDER),
+    "visit": _f(FieldType.OBJECT, children=VISIT),
+    "output": _f(FieldType.OBJECT, children=OUTPUT),
+}
+
+SCALARS = {FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.BOOL}
+
+
+def resolve(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> FieldSpec | None:
+    """The spec at ``path`` below ``scope``, or None when no such field exists."""
+    spec: FieldSpec | None = None
+    children = scope
+    for part in path:
+        if spec is not None and spec.type is FieldType.TEXT_MAP:
+            return _f(T, "attribute") if part.isidentifier() else None
+        spec = children.get(part)
+        if spec is None:
+            return None
+        children = spec.children
+    return spec
+
+
+def names_at(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> list[str]:
+    """Field names one level below ``path`` (for did-you-mean suggestions)."""
+    children = scope
+    for part in path:
+        spec = children.get(part)
+        if spec is None:
+            return []
+        children = spec.children
+    return list(children)
+
+
+# -- projection --------------------------------------------------------------------------------
+
+
+def _scalar(value: Any, spec: FieldSpec) -> Any:
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.year * 10000 + value.month * 100 + value.day
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return value.casefold() if spec.casefold else value
+    return value
+
+
+@dataclass
+class _Node:
+    """A projection tree: which fields of which objects the rules need."""
+
+    spec: FieldSpec
+    getter: Callable[[Any], Any]
+    children: dict[str, _Node] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)  # TEXT_MAP keys referenced
+
+
+def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
+    if spec.getter is not None:
+        return spec.getter
+    if name == "kind":
+        return lambda event: event.kind.value
+    return attrgetter(name)
+
+
+class Projection:
+    """Turns events into the compact typed dict the evaluators read (only referenced fields)."""
+
+    def __init__(self, paths: Iterable[tuple[str, ...]]) -> None:
+        self.root: dict[str, _Node] = {}
+        for path in paths:
+            self._add(path)
+
+    def _add(self, path: tuple[str, ...]) -> None:
+        level, scope = self.root, ROOT
+        for i, part in enumerate(path):
+            spec = scope[part]
+            node = level.get(part)
+            if node is None:
+                node = level[part] = _Node(spec, _getter(part, spec))
+            if spec.type is FieldType.TEXT_MAP:
+                if i + 1 < len(path):
+                    node.keys.add(path[i + 1])
+                return
+            level, scope = node.children, spec.children
+
+    def __call__(self, event: Any) -> dict[str, Any]:
+        return self._project(event, self.root)
+
+    def _project(self, obj: Any, nodes: dict[str, _Node]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, node in nodes.items():
+            value = node.getter(obj)
+            if value is None:
+                continue
+            kind = node.spec.type
+            if kind is FieldType.OBJECT:
+                value = self._project(value, node.children)
+                if not value:
+                    continue
+            elif kind is FieldType.OBJECT_LIST:
+                value = [self._project(item, node.children) for item in value]
+            elif kind is FieldType.TEXT_LIST:
+                value = [_scalar(v, node.spec) for v in value]
+            elif kind is FieldType.TEXT_MAP:
+                value = {k: value[k] for k in node.keys if k in value}
+            else:
+                value = _scalar(value, node.spec)
+            if value == [] or value == {}:
+                continue
+            out[name] = value
+        return out

@@ -1,0 +1,241 @@
+"""The canonical model: what every adapter maps its vendor records into.
+
+People appear only as far as rules need them (role, affiliations). There is deliberately no
+nationality field: screening is by organisation, funder and research area. Adapters may carry
+extra person attributes in ``attributes``; the rulebook linter rejects rules that read
+nationality-like attributes unless the rule cites a legal basis.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
+def country_code(value: str) -> str:
+    """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError."""
+    text = value.strip()
+    if len(text) == 2 and text.isascii() and text.isalpha():
+        found = pycountry.countries.get(alpha_2=text.upper())
+    elif len(text) == 3 and text.isascii() and text.isalpha():
+        found = pycountry.countries.get(alpha_3=text.upper())
+    else:
+        try:
+            found = pycountry.countries.lookup(text)
+        except LookupError:
+            found = None
+    if found is None:
+        raise ValueError(f"not an ISO 3166-1 country: {value!r}")
+    return found.alpha_2
+
+
+# Text is NFC-normalised: the engine compares bytes, and NFC/NFD forms of a name must be equal.
+Text = Annotated[str, AfterValidator(_nfc)]
+CountryCode = Annotated[str, Field(description="ISO 3166-1 alpha-2 country code", examples=["NL"])]
+
+
+class Identifier(_Model):
+    """An external identifier of an organisation or record (ROR, GRID, ISNI, FundRef, a RIS uuid …)."""
+
+    scheme: str = Field(description="lower-case scheme name, e.g. 'ror', 'grid', 'isni', 'fundref'")
+    value: str
+
+    @field_validator("scheme")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class Organisation(_Model):
+    """An organisation as the RIS holds it, plus what enrichment adds (``lists``)."""
+
+    name: Text
+    aliases: list[Text] = []
+    country: CountryCode | None = None
+    identifiers: list[Identifier] = []
+    types: list[str] = Field(default=[], description="e.g. university, company, government, military")
+    parent: Text | None = Field(default=None, description="name of the parent organisation, if known")
+    lists: list[str] = Field(
+        default=[],
+        description="ids of the reference lists this organisation was matched on (set by enrichment)",
+    )
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, v: Any) -> Any:
+        return country_code(v) if isinstance(v, str) and v.strip() else None
+
+    @property
+    def ror_id(self) -> str | None:
+        for ident in self.identifiers:
+            if ident.scheme == "ror":
+                return ident.value.rsplit("/", 1)[-1]
+        return None
+
+
+class Partner(Organisation):
+    """An external organisation taking part in a project, with its role."""
+
+    role: str | None = Field(default=None, description="e.g. coordinator, partner, subcontractor")
+
+
+class Funder(Organisation):
+    """An organisation funding a project; the amount is in ``currency`` (ISO 4217)."""
+
+    amount: Decimal | None = None
+    currency: str | None = None
+    programme: Text | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        code = v.strip().upper()
+        if pycountry.currencies.get(alpha_3=code) is None:
+            raise ValueError(f"not an ISO 4217 currency: {v!r}")
+        return code
+
+
+class Person(_Model):
+    """A person only as far as rules need: role and affiliations. No nationality."""
+
+    role: str | None = None
+    affiliations: list[Organisation] = []
+    attributes: dict[str, str] = Field(
+        default={},
+        description="adapter-supplied attributes; nationality-like keys need a rule legal_basis",
+    )
+
+
+class Classification(_Model):
+    """A code from a classification scheme (e.g. scheme 'eu-dual-use', code '3A001')."""
+
+    scheme: str
+    code: str
+    label: str | None = None
+
+
+class Contract(_Model):
+    """Contract metadata: when signed or extended and which standard clauses it contains."""
+
+    type: str | None = None
+    signed_on: date | None = None
+    extended_on: date | None = None
+    clauses: list[str] = Field(default=[], description="e.g. integrity-code, ip, exit-on-breach")
+
+
+class Project(_Model):
+    id: str
+    title: Text
+    start: date | None = None
+    end: date | None = None
+    status: str | None = None
+    units: list[Text] = []
+    keywords: list[Text] = []
+    classifications: list[Classification] = []
+    partners: list[Partner] = []
+    funders: list[Funder] = []
+    participants: list[Person] = []
+    contract: Contract | None = None
+    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+
+
+class ResearchOutput(_Model):
+    id: str
+    title: Text
+    published_on: date | None = None
+    keywords: list[Text] = []
+    classifications: list[Classification] = []
+    affiliations: list[Organisation] = Field(
+        default=[], description="co-authors' affiliations (organisations, not people)"
+    )
+    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+
+
+class Visit(_Model):
+    id: str
+    visitor: Person
+    host_unit: Text | None = None
+    start: date | None = None
+    end: date | None = None
+    purpose: Text | None = None
+    keywords: list[Text] = []
+    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+
+
+class EventKind(StrEnum):
+    PROJECT_CREATED = "project.created"
+    PROJECT_UPDATED = "project.updated"
+    PARTNER_ADDED = "partner.added"
+    FUNDER_ADDED = "funder.added"
+    VISIT_REQUESTED = "visit.requested"
+    OUTPUT_PUBLISHED = "output.published"
+    LIST_UPDATED = "list.updated"
+
+
+class Source(_Model):
+    """Where an event came from: the RIS and the record's id there."""
+
+    system: str = Field(description="adapter name, e.g. 'pure', 'converis', 'file'")
+    record_id: str
+
+
+# Which subject each event kind must carry.
+_REQUIRED: dict[EventKind, tuple[str, ...]] = {
+    EventKind.PROJECT_CREATED: ("project",),
+    EventKind.PROJECT_UPDATED: ("project",),
+    EventKind.PARTNER_ADDED: ("project", "partner"),
+    EventKind.FUNDER_ADDED: ("project", "funder"),
+    EventKind.VISIT_REQUESTED: ("visit",),
+    EventKind.OUTPUT_PUBLISHED: ("output",),
+    EventKind.LIST_UPDATED: ("project",),
+}
+
+
+class CollaborationEvent(_Model):
+    """One thing that happened in a collaboration; what rulebooks are evaluated against."""
+
+    id: str = Field(description="unique event id (stable across re-runs for the same change)")
+    kind: EventKind
+    source: Source
+    occurred_at: datetime
+    project: Project | None = None
+    partner: Partner | None = Field(default=None, description="the partner added (partner.added)")
+    funder: Funder | None = Field(default=None, description="the funder added (funder.added)")
+    visit: Visit | None = None
+    output: ResearchOutput | None = None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _aware(cls, v: datetime) -> datetime:
+        return v if v.tzinfo else v.replace(tzinfo=timezone.utc)
+
+    @model_validator(mode="after")
+    def _subjects(self) -> CollaborationEvent:
+        missing = [name for name in _REQUIRED[self.kind] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.kind.value} event needs {' and '.join(missing)}")
+        return self
+
+
+def event_json_schema() -> dict[str, Any]:
+    """The published JSON Schema of a collaboration event (``kvrules schema``)."""
+    schema = CollaborationEvent.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://kvrules.org/schema/collaboration-event.json"
+    return schema

@@ -1,0 +1,147 @@
+"""Provenance and entry models for reference lists (validated on the way into the store)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kvrules.model import country_code
+
+ListKind = Literal["designation", "assessment", "registry"]
+EntityType = Literal["organisation", "programme", "country"]
+_ROR = re.compile(r"^(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$", re.IGNORECASE)
+
+
+def ror_id(value: str) -> str:
+    """Normalise a ROR id or URL to its 9-character form; raise ValueError."""
+    found = _ROR.match(value.strip())
+    if not found:
+        raise ValueError(f"not a ROR id: {value!r}")
+    return found.group(1).lower()
+
+
+def is_ror_id(value: str) -> bool:
+    return bool(_ROR.match(value.strip()))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ListInfo(_Model):
+    """Provenance of one edition of one reference list."""
+
+    list_id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="e.g. us_dod_1286, ca_nro, ror")
+    edition: str = Field(min_length=1, description="e.g. FY25, 2025, v1.55")
+    title: str
+    publisher: str | None = None
+    kind: ListKind = Field(
+        description="designation: a government list naming entities; assessment: a third-party "
+        "rating (ASPI, Freedom House); registry: an identity source such as ROR"
+    )
+    published: date | None = Field(default=None, description="publication date of this edition")
+    source_url: str | None = None
+    licence: str | None = None
+    citation: str | None = None
+    retrieved_at: datetime | None = None
+    sha256: str | None = Field(default=None, description="hash of the imported file")
+    partial: bool = Field(default=False, description="true for a partial transcription")
+    notes: str | None = None
+
+    @field_validator("retrieved_at")
+    @classmethod
+    def _aware(cls, v: datetime | None) -> datetime | None:
+        return v.replace(tzinfo=timezone.utc) if v and v.tzinfo is None else v
+
+
+class Entry(_Model):
+    """One entry of a list edition: an organisation, a programme or a country."""
+
+    entry_id: str = Field(min_length=1, description="stable within the list across editions")
+    name: str = Field(min_length=1)
+    aliases: list[str] = []
+    acronyms: list[str] = Field(default=[], description="kept for display; never matched alone")
+    native_names: list[str] = Field(default=[], description="names in the native script")
+    affiliates: list[str] = Field(default=[], description="named sub-units covered by the entry")
+    country: str | None = None
+    ror_id: str | None = None
+    identifiers: dict[str, str] = Field(default={}, description="other ids: wikidata, grid …")
+    parent_ror_id: str | None = None
+    parent_name: str | None = None
+    entity_type: EntityType = "organisation"
+    attributes: dict[str, Any] = Field(default={}, description="list-specific: risk level …")
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, v: Any) -> Any:
+        return country_code(v) if isinstance(v, str) and v.strip() else None
+
+    @field_validator("ror_id", "parent_ror_id", mode="before")
+    @classmethod
+    def _ror(cls, v: Any) -> Any:
+        return ror_id(v) if isinstance(v, str) and v.strip() else None
+
+    @field_validator("aliases", "acronyms", "native_names", "affiliates")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        seen: dict[str, None] = {}
+        for name in v:
+            if name.strip():
+                seen.setdefault(name.strip(), None)
+        return list(seen)
+
+    def all_names(self) -> list[tuple[str, str]]:
+        """(name, type) pairs, primary first."""
+        out = [(self.name, "primary")]
+        out += [(n, "alias") for n in self.aliases]
+        out += [(n, "native") for n in self.native_names]
+        out += [(n, "affiliate") for n in self.affiliates]
+        out += [(n, "acronym") for n in self.acronyms]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """Whether an organisation was on one edition of one list."""
+
+    list_id: str
+    edition: str
+    listed: bool
+    entry_id: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One candidate list entry for a queried name, with how it was found."""
+
+    list: str
+    edition: str
+    entry: str
+    name: str
+    ror_id: str | None
+    method: str  # ror | exact | alias | fuzzy | parent | subunit
+    score: float
+    candidate: bool = False  # True: a suggestion a person must confirm, not a verdict
+    kind: str = "designation"
+    via: str | None = None  # how a linked entry was reached, e.g. "ror:01yqg2h08"
+    matched: str | None = None  # the name string that matched
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "list": self.list,
+            "edition": self.edition,
+            "entry": self.entry,
+            "name": self.name,
+            "ror_id": self.ror_id,
+            "method": self.method,
+            "score": self.score,
+            "candidate": self.candidate,
+            "kind": self.kind,
+            "via": self.via,
+            "matched": self.matched,
+        }

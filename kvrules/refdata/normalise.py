@@ -1,0 +1,230 @@
+"""Name normalisation shared by the store (history look-ups) and the resolver.
+
+One function, :func:`analyse`, turns an organisation name into
+- ``key``: the exact-match key (ASCII, lower case, stop words dropped, spaces removed), so that
+  "Xi'an Jiao Tong University", "Xian Jiaotong University" and "西安交通大学"-style spellings of the
+  same name meet in one dict bucket;
+- ``distinct``: the tokens that identify the organisation (city, founder, subject …);
+- ``skeleton``: the organisation-class tokens (university, institute, technology …), which
+  fuzzy scoring down-weights because they are shared by thousands of unrelated organisations.
+
+Index and query go through the same code, so whatever it does to a spelling it does to both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import OSA
+
+# Abbreviations and foreign-language class words mapped to one English spelling.
+_CANONICAL: dict[str, str] = {
+    "univ": "university",
+    "uni": "university",
+    "u": "university",
+    "universitat": "university",
+    "universitaet": "university",
+    "universite": "university",
+    "universiteit": "university",
+    "universidad": "university",
+    "universidade": "university",
+    "universita": "university",
+    "universitas": "university",
+    "universitet": "university",
+    "uniwersytet": "university",
+    "inst": "institute",
+    "institut": "institute",
+    "instituto": "institute",
+    "istituto": "institute",
+    "tech": "technology",
+    "techn": "technology",
+    "technol": "technology",
+    "technische": "technical",
+    "technischen": "technical",
+    "technisch": "technical",
+    "technicheskiy": "technical",
+    "sci": "science",
+    "sciences": "science",
+    "natl": "national",
+    "nat": "national",
+    "acad": "academy",
+    "academie": "academy",
+    "akademie": "academy",
+    "academia": "academy",
+    "dept": "department",
+    "lab": "laboratory",
+    "labs": "laboratory",
+    "ctr": "center",
+    "centre": "center",
+    "coll": "college",
+    "eng": "engineering",
+    "engn": "engineering",
+    "engr": "engineering",
+    "polytech": "polytechnic",
+    "politecnico": "polytechnic",
+    "med": "medical",
+    "defence": "defense",
+    "organisation": "organization",
+    "gosudarstvennyy": "state",
+    "natsionalnyy": "national",
+    "issledovatelskiy": "research",
+    "hochschule": "college",
+    "hogeschool": "college",
+}
+
+# Organisation-class words: present in most names, so they say little about identity.
+CLASS_WORDS: frozenset[str] = frozenset(
+    {
+        "university",
+        "institute",
+        "technology",
+        "technical",
+        "technological",
+        "science",
+        "engineering",
+        "academy",
+        "college",
+        "school",
+        "polytechnic",
+        "polytechnical",
+        "national",
+        "state",
+        "federal",
+        "research",
+        "center",
+        "laboratory",
+        "faculty",
+        "department",
+        "studies",
+        "studi",
+        "foundation",
+        "society",
+        "hospital",
+        "graduate",
+        "higher",
+        "applied",
+    }
+)
+
+# Dropped entirely (connectives in the languages ROR names mostly use).
+STOP_WORDS: frozenset[str] = frozenset(
+    "of the and for at in on de del della delle degli dei di des du la le les l d der die das "
+    "fur und y e van voor en zu zur im a an per".split()
+)
+
+# Typos in class words ("Insitute", "Technolgy") are corrected against this vocabulary so that a
+# typo does not turn a class word into a spurious distinctive token.
+_VOCAB: tuple[str, ...] = tuple(
+    sorted(
+        CLASS_WORDS
+        | {
+            "medical",
+            "normal",
+            "aeronautics",
+            "astronautics",
+            "electronic",
+            "agricultural",
+            "chinese",
+            "international",
+            "military",
+            "physics",
+            "chemistry",
+            "telecommunications",
+        }
+    )
+)
+_KNOWN = frozenset(_VOCAB) | frozenset(_CANONICAL) | STOP_WORDS
+
+# Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
+UNIT_WORDS: frozenset[str] = frozenset(
+    {
+        "school",
+        "faculty",
+        "department",
+        "college",
+        "laboratory",
+        "center",
+        "institute",
+        "division",
+        "graduate",
+        "key",
+        "state",
+        "office",
+        "program",
+        "programme",
+    }
+)
+
+_APOSTROPHES = re.compile(r"['’‘ʼ`´]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
+
+
+@lru_cache(maxsize=65536)
+def _correct(token: str) -> str:
+    """Map a token to its canonical class word, fixing one or two typing errors in long words."""
+    token = _CANONICAL.get(token, token)
+    if token in _KNOWN or len(token) < 6 or not token.isalpha():
+        return token
+    limit = 1 if len(token) < 9 else 2
+    best, best_d = token, limit + 1
+    for word in _VOCAB:
+        if abs(len(word) - len(token)) > limit:
+            continue
+        d = OSA.distance(token, word, score_cutoff=limit)
+        if d < best_d:
+            best, best_d = word, d
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """A name cut into what the matcher needs."""
+
+    key: str
+    tokens: tuple[str, ...]
+    distinct: tuple[str, ...]
+    skeleton: tuple[str, ...]
+
+    @property
+    def distinct_text(self) -> str:
+        return " ".join(self.distinct)
+
+    @property
+    def skeleton_text(self) -> str:
+        return " ".join(self.skeleton)
+
+
+def ascii_fold(text: str) -> str:
+    """NFKC, transliterate any script to ASCII (CJK, Cyrillic, Arabic …), lower-case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _APOSTROPHES.sub("", text)
+    return anyascii(text).lower().replace("&", " and ")
+
+
+@lru_cache(maxsize=131072)
+def analyse(name: str) -> Analysed:
+    """Normalise one name; cached because enrichment sees the same partner names repeatedly."""
+    raw = _NON_ALNUM.split(ascii_fold(name))
+    tokens = tuple(t for t in (_correct(t) for t in raw if t) if t not in STOP_WORDS)
+    distinct = tuple(t for t in tokens if t not in CLASS_WORDS)
+    skeleton = tuple(t for t in tokens if t in CLASS_WORDS)
+    return Analysed("".join(tokens), tokens, distinct, skeleton)
+
+
+def name_key(name: str) -> str:
+    """The exact-match key of a name."""
+    return analyse(name).key
+
+
+def is_acronym(name: str) -> bool:
+    """True for acronym-like strings (HIT, NEU, TU/e, UvA, MIPT (SU)): never matched alone."""
+    text = re.sub(r"\s*\([^)]*\)\s*", "", name).strip()
+    if not text or " " in text or not text.isascii():
+        return False
+    upper = sum(c.isupper() for c in text)
+    return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))

@@ -1,0 +1,347 @@
+"""SQLite store of reference lists: one row per list edition (with provenance) plus its entries.
+
+Editions are never overwritten silently, so "listed in FY24, not in FY25" stays answerable
+(:meth:`Store.history`). Each import is one transaction: a failed import changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
+from kvrules.refdata.normalise import name_key
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS lists (
+  list_id TEXT NOT NULL,
+  edition TEXT NOT NULL,
+  title TEXT NOT NULL,
+  publisher TEXT,
+  kind TEXT NOT NULL CHECK (kind IN ('designation', 'assessment', 'registry')),
+  published TEXT,
+  source_url TEXT,
+  licence TEXT,
+  citation TEXT,
+  retrieved_at TEXT,
+  sha256 TEXT,
+  partial INTEGER NOT NULL DEFAULT 0,
+  notes TEXT,
+  imported_at TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (list_id, edition)
+);
+CREATE TABLE IF NOT EXISTS entries (
+  pk INTEGER PRIMARY KEY,
+  list_id TEXT NOT NULL,
+  edition TEXT NOT NULL,
+  entry_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  country TEXT,
+  ror_id TEXT,
+  parent_ror_id TEXT,
+  parent_name TEXT,
+  identifiers TEXT NOT NULL DEFAULT '{}',
+  attributes TEXT NOT NULL DEFAULT '{}',
+  UNIQUE (list_id, edition, entry_id),
+  FOREIGN KEY (list_id, edition) REFERENCES lists (list_id, edition) ON DELETE CASCADE
+);
+CREATE INDEX IF NOT EXISTS entries_ror ON entries (ror_id);
+CREATE TABLE IF NOT EXISTS entry_names (
+  entry_pk INTEGER NOT NULL REFERENCES entries (pk) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('primary', 'alias', 'native', 'affiliate', 'acronym')),
+  key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entry_names_key ON entry_names (key);
+CREATE INDEX IF NOT EXISTS entry_names_entry ON entry_names (entry_pk);
+"""
+
+_LIST_COLUMNS = (
+    "list_id, edition, title, publisher, kind, published, source_url, licence, citation, "
+    "retrieved_at, sha256, partial, notes"
+)
+
+
+class EditionExistsError(ValueError):
+    """The list edition is already stored (pass replace=True to re-import it)."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("KVRULES_DB") or "kvrules.db")
+
+
+class Store:
+    """Reference lists in one SQLite file (WAL mode, so readers do not block an import)."""
+
+    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add_edition(self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False) -> int:
+        """Store one list edition atomically; return the number of entries written."""
+        entries = list(entries)
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.entry_id in seen:
+                raise ValueError(f"duplicate entry_id {entry.entry_id!r} in {info.list_id}")
+            seen.add(entry.entry_id)
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            exists = db.execute(
+                "SELECT 1 FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
+            ).fetchone()
+            if exists and not replace:
+                raise EditionExistsError(f"{info.list_id} edition {info.edition} is already stored")
+            if exists:
+                db.execute(
+                    "DELETE FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
+                )
+            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM lists").fetchone()[0]
+            db.execute(
+                f"INSERT INTO lists ({_LIST_COLUMNS}, imported_at, seq) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    info.list_id,
+                    info.edition,
+                    info.title,
+                    info.publisher,
+                    info.kind,
+                    info.published.isoformat() if info.published else None,
+                    info.source_url,
+                    info.licence,
+                    info.citation,
+                    info.retrieved_at.isoformat() if info.retrieved_at else None,
+                    info.sha256,
+                    int(info.partial),
+                    info.notes,
+                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    seq,
+                ),
+            )
+            for entry in entries:
+                cur = db.execute(
+                    "INSERT INTO entries (list_id, edition, entry_id, entity_type, name, country, "
+                    "ror_id, parent_ror_id, parent_name, identifiers, attributes) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        info.list_id,
+                        info.edition,
+                        entry.entry_id,
+                        entry.entity_type,
+                        entry.name,
+                        entry.country,
+                        entry.ror_id,
+                        entry.parent_ror_id,
+                        entry.parent_name,
+                        json.dumps(entry.identifiers, ensure_ascii=False, sort_keys=True),
+                        json.dumps(entry.attributes, ensure_ascii=False, sort_keys=True),
+                    ),
+                )
+                pk = cur.lastrowid
+                db.executemany(
+                    "INSERT INTO entry_names (entry_pk, name, type, key) VALUES (?,?,?,?)",
+                    [(pk, n, t, name_key(n)) for n, t in entry.all_names()],
+                )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return len(entries)
+
+    def delete_edition(self, list_id: str, edition: str) -> bool:
+        with self._tx():
+            cur = self._db.execute(
+                "DELETE FROM lists WHERE list_id=? AND edition=?", (list_id, edition)
+            )
+        return cur.rowcount > 0
+
+    def _tx(self) -> _Tx:
+        return _Tx(self._db)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM lists LIMIT 1").fetchone() is None
+
+    def lists(self, list_id: str | None = None) -> list[ListInfo]:
+        """All stored editions (oldest first within a list)."""
+        sql = f"SELECT {_LIST_COLUMNS} FROM lists"
+        args: tuple[str, ...] = ()
+        if list_id:
+            sql += " WHERE list_id=?"
+            args = (list_id,)
+        rows = self._db.execute(sql + " ORDER BY list_id, published IS NULL, published, seq", args)
+        return [_info(r) for r in rows]
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        rows = self._db.execute("SELECT list_id, edition, COUNT(*) FROM entries GROUP BY 1, 2")
+        return {(r[0], r[1]): r[2] for r in rows}
+
+    def editions(self, list_id: str) -> list[str]:
+        """Editions of a list, oldest first (by publication date, then import order)."""
+        return [i.edition for i in self.lists(list_id)]
+
+    def latest(self, list_id: str) -> ListInfo | None:
+        found = self.lists(list_id)
+        return found[-1] if found else None
+
+    def latest_editions(self) -> list[ListInfo]:
+        by_list: dict[str, ListInfo] = {}
+        for info in self.lists():
+            by_list[info.list_id] = info  # ordered oldest first, so the last one wins
+        return list(by_list.values())
+
+    def entries(self, list_id: str, edition: str | None = None) -> list[Entry]:
+        """Entries of one edition (the latest when ``edition`` is None)."""
+        if edition is None:
+            info = self.latest(list_id)
+            if info is None:
+                return []
+            edition = info.edition
+        return list(self._entries("e.list_id=? AND e.edition=?", (list_id, edition)))
+
+    def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
+        """Every entry of the latest edition of every list (what the resolver indexes)."""
+        for info in self.latest_editions():
+            for entry in self._entries("e.list_id=? AND e.edition=?", (info.list_id, info.edition)):
+                yield info, entry
+
+    def _entries(self, where: str, args: tuple[str, ...]) -> Iterator[Entry]:
+        rows = self._db.execute(
+            "SELECT e.*, n.name AS n_name, n.type AS n_type FROM entries e "
+            f"LEFT JOIN entry_names n ON n.entry_pk = e.pk WHERE {where} "
+            "ORDER BY e.pk, n.rowid",
+            args,
+        )
+        current: sqlite3.Row | None = None
+        names: dict[str, list[str]] = {}
+
+        def build(row: sqlite3.Row) -> Entry:
+            return Entry.model_construct(
+                entry_id=row["entry_id"],
+                name=row["name"],
+                aliases=names.get("alias", []),
+                acronyms=names.get("acronym", []),
+                native_names=names.get("native", []),
+                affiliates=names.get("affiliate", []),
+                country=row["country"],
+                ror_id=row["ror_id"],
+                identifiers=json.loads(row["identifiers"]),
+                parent_ror_id=row["parent_ror_id"],
+                parent_name=row["parent_name"],
+                entity_type=row["entity_type"],
+                attributes=json.loads(row["attributes"]),
+            )
+
+        for row in rows:
+            if current is not None and row["pk"] != current["pk"]:
+                yield build(current)
+                names = {}
+            current = row
+            if row["n_type"] and row["n_type"] != "primary":
+                names.setdefault(row["n_type"], []).append(row["n_name"])
+        if current is not None:
+            yield build(current)
+
+    def history(
+        self,
+        *,
+        ror: str | None = None,
+        name: str | None = None,
+        country: str | None = None,
+        entry_id: str | None = None,
+        list_id: str | None = None,
+    ) -> list[HistoryRow]:
+        """Per list and edition, whether the organisation was on it.
+
+        Looks the organisation up by ROR id, by exact normalised name or alias (optionally within
+        ``country``) or by entry id; every edition of every list that ever held it is reported,
+        including editions that did not (``listed=False``): that is the "in FY24, not in FY25" view.
+        """
+        clauses, args = [], []
+        if ror:
+            clauses.append("e.ror_id = ?")
+            args.append(ror_id(ror))
+        if name:
+            clauses.append(
+                "e.pk IN (SELECT entry_pk FROM entry_names WHERE key = ? AND type != 'acronym')"
+            )
+            args.append(name_key(name))
+        if entry_id:
+            clauses.append("e.entry_id = ?")
+            args.append(entry_id)
+        if not clauses:
+            raise ValueError("history needs ror, name or entry_id")
+        sql = "SELECT e.list_id, e.edition, e.entry_id, e.name, e.country FROM entries e WHERE (" + (
+            " OR ".join(clauses) + ")"
+        )
+        if country:
+            sql += " AND (e.country = ? OR e.country IS NULL)"
+            args.append(country.upper())
+        if list_id:
+            sql += " AND e.list_id = ?"
+            args.append(list_id)
+        hits: dict[tuple[str, str], sqlite3.Row] = {}
+        for row in self._db.execute(sql, args):
+            hits.setdefault((row["list_id"], row["edition"]), row)
+        out: list[HistoryRow] = []
+        for lid in sorted({k[0] for k in hits}):
+            for edition in self.editions(lid):
+                row = hits.get((lid, edition))
+                if row is None:
+                    out.append(HistoryRow(lid, edition, False))
+                else:
+                    out.append(HistoryRow(lid, edition, True, row["entry_id"], row["name"]))
+        return out
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _info(row: sqlite3.Row) -> ListInfo:
+    return ListInfo(
+        list_id=row["list_id"],
+        edition=row["edition"],
+        title=row["title"],
+        publisher=row["publisher"],
+        kind=row["kind"],
+        published=date.fromisoformat(row["published"]) if row["published"] else None,
+        source_url=row["source_url"],
+        licence=row["licence"],
+        citation=row["citation"],
+        retrieved_at=datetime.fromisoformat(row["retrieved_at"]) if row["retrieved_at"] else None,
+        sha256=row["sha256"],
+        partial=bool(row["partial"]),
+        notes=row["notes"],
+    )

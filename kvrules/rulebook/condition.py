@@ -1,0 +1,339 @@
+"""Condition text → typed IR. Parsed with lark; every error carries a position in the text.
+
+Grammar, loosest binding first::
+
+    any p in project.partners: <condition>      quantifier; the body runs to the end,
+    all f in project.funders: <condition>       so wrap it in ( ) to combine it
+    a or b      a and b      not a              (and binds tighter than or)
+    path == != < <= > >= value                  value: "text", 'text', 12, 1.5, 2024-01-31, true
+    path in ["CN", "RU"]      path not in [...]
+    path contains "x"         path not contains "x"      (lists of text)
+    path matches "quantum.*"  (whole value; a small regex subset, see kvrules.rulebook.regex)
+    path exists               path missing
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from kvrules import fields
+from kvrules.fields import FieldSpec, FieldType
+from kvrules.rulebook import ir
+from kvrules.rulebook.regex import RegexError, to_engine
+
+GRAMMAR = r"""
+?start: expr
+?expr: or_expr | quant
+quant: QUANT NAME "in" path ":" expr
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: not_expr (_AND not_expr)*
+?not_expr: NOT not_expr -> negation
+         | atom
+?atom: test | "(" expr ")"
+test: path COMPARE value            -> compare
+    | path NOT? "in" list           -> in_list
+    | path NOT? CONTAINS value      -> contains
+    | path MATCHES STRING           -> matches
+    | path EXISTS                   -> exists
+    | path MISSING                  -> missing
+list: "[" [value ("," value)*] "]"
+?value: STRING | NUMBER | DATE | TRUE | FALSE
+path: NAME ("." NAME)*
+
+QUANT.2: /(any|all)(?![A-Za-z0-9_])/
+_OR.2: /or(?![A-Za-z0-9_])/
+_AND.2: /and(?![A-Za-z0-9_])/
+NOT.2: /not(?![A-Za-z0-9_])/
+CONTAINS.2: /contains(?![A-Za-z0-9_])/
+MATCHES.2: /matches(?![A-Za-z0-9_])/
+EXISTS.2: /exists(?![A-Za-z0-9_])/
+MISSING.2: /missing(?![A-Za-z0-9_])/
+TRUE.2: /true(?![A-Za-z0-9_])/
+FALSE.2: /false(?![A-Za-z0-9_])/
+COMPARE: "==" | "!=" | "<=" | ">=" | "<" | ">"
+DATE.3: /\d{4}-\d{2}-\d{2}/
+NUMBER: /-?\d+(\.\d+)?/
+STRING: /"(?:[^"\\\n]|\\.)*"/ | /'(?:[^'\\\n]|\\.)*'/
+NAME: /[A-Za-z_][A-Za-z0-9_]*/
+%ignore /[ \t\r\n]+/
+"""
+
+_PARSER = Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+_EXPECT = {
+    "COMPARE": "a comparison (== != < <= > >=)",
+    "NAME": "a field name",
+    "STRING": "a quoted text",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "RPAR": "')'",
+    "LPAR": "'('",
+    "COLON": "':'",
+    "DOT": "'.'",
+    "COMMA": "','",
+    "$END": "the end of the condition",
+    "_AND": "'and'",
+    "_OR": "'or'",
+    "NOT": "'not'",
+    "CONTAINS": "'contains'",
+    "MATCHES": "'matches'",
+    "EXISTS": "'exists'",
+    "MISSING": "'missing'",
+    "IN": "'in'",
+}
+
+
+class ConditionError(Exception):
+    """A problem in a condition, at 1-based ``line``/``col`` of the condition text."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+def _describe_expected(expected: set[str]) -> str:
+    names = sorted({_EXPECT.get(e, e.lower()) for e in expected})
+    if len(names) > 6:
+        names = [*names[:6], "…"]
+    return ", ".join(names)
+
+
+def parse(text: str) -> Tree:
+    try:
+        return _PARSER.parse(text)
+    except UnexpectedToken as e:
+        got = "end of condition" if e.token.type == "$END" else repr(str(e.token))
+        raise ConditionError(
+            f"unexpected {got}; expected {_describe_expected(e.expected)}", e.line, e.column
+        ) from None
+    except UnexpectedCharacters as e:
+        raise ConditionError(f"unexpected character {text[e.pos_in_stream]!r}", e.line, e.column)
+    except UnexpectedInput as e:  # pragma: no cover - other lark errors
+        raise ConditionError(str(e), getattr(e, "line", 1), getattr(e, "column", 1)) from None
+
+
+def _pos(node: Tree | Token) -> ir.Pos:
+    if isinstance(node, Token):
+        return ir.Pos(node.line or 1, node.column or 1)
+    return ir.Pos(node.meta.line, node.meta.column)
+
+
+def suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class Scope:
+    """Names visible in a condition: the event root, plus the innermost quantifier variable."""
+
+    def __init__(self, var: str | None = None, spec: Mapping[str, FieldSpec] | None = None):
+        self.var, self.spec = var, spec
+
+    def ref(self, parts: list[str], pos: ir.Pos) -> tuple[ir.Ref, FieldSpec]:
+        if self.var is not None and parts[0] == self.var:
+            ref, scope, rest = ir.Ref(self.var, tuple(parts[1:])), self.spec or {}, parts[1:]
+            if not rest:
+                raise ConditionError(f"'{self.var}' is a whole element; name one of its fields"
+                                     f" ({', '.join(scope)})", pos.line, pos.col)
+        elif self.var is not None and parts[0] in fields.ROOT:
+            raise ConditionError(
+                f"inside 'any/all {self.var} in …' only fields of '{self.var}' can be used; "
+                f"move the test on '{'.'.join(parts)}' outside the quantifier",
+                pos.line, pos.col,
+            )
+        else:
+            ref, scope, rest = ir.Ref(None, tuple(parts)), fields.ROOT, parts
+        spec = fields.resolve(scope, rest)
+        if spec is None:
+            for i in range(len(rest)):
+                if fields.resolve(scope, rest[: i + 1]) is None:
+                    here = fields.names_at(scope, rest[:i])
+                    known = ".".join(([self.var] if ref.var else []) + rest[:i]) or "the event"
+                    raise ConditionError(
+                        f"unknown field '{'.'.join(parts)}': {known} has no '{rest[i]}'"
+                        + suggest(rest[i], here),
+                        pos.line, pos.col,
+                    )
+        return ref, spec  # type: ignore[return-value]
+
+
+def _literal(tok: Token) -> ir.Scalar | date:
+    if tok.type == "STRING":
+        body = str(tok)[1:-1]
+        return body.encode("latin-1", "backslashreplace").decode("unicode_escape") \
+            if "\\" in body else body
+    if tok.type == "NUMBER":
+        return float(tok) if "." in tok else int(tok)
+    if tok.type == "DATE":
+        try:
+            return date.fromisoformat(str(tok))
+        except ValueError:
+            raise ConditionError(f"not a date: {tok}", tok.line or 1, tok.column or 1) from None
+    return tok.type == "TRUE"
+
+
+_TYPE_OF = {str: FieldType.TEXT, int: FieldType.NUMBER, float: FieldType.NUMBER,
+            bool: FieldType.BOOL, date: FieldType.DATE}
+
+
+def _typed(spec: FieldSpec, tok: Token, element_of_list: bool = False) -> ir.Scalar:
+    """Check a literal against the field's type and convert it to the engine's form."""
+    value = _literal(tok)
+    want = FieldType.TEXT if spec.type is FieldType.TEXT_LIST else spec.type
+    got = _TYPE_OF[type(value)]
+    if got is not want:
+        article = "a" if not want.value.startswith(("o", "a", "i")) else "an"
+        raise ConditionError(
+            f"type mismatch: field is {article} {want.value}, the value {tok} is {got.value}",
+            tok.line or 1, tok.column or 1,
+        )
+    if isinstance(value, date):
+        return value.year * 10000 + value.month * 100 + value.day
+    if isinstance(value, str) and spec.casefold:
+        return value.casefold()
+    return value
+
+
+def element_scope(ref: ir.Ref, spec: FieldSpec, var: str, pos: ir.Pos) -> Scope:
+    """The scope inside 'any/all VAR in REF': checks REF is a list of objects."""
+    if spec.type is FieldType.TEXT_LIST:
+        raise ConditionError(
+            f"'{ref}' is a list of text: use '{ref} contains \"…\"' instead of a quantifier",
+            pos.line, pos.col,
+        )
+    if spec.type is not FieldType.OBJECT_LIST:
+        raise ConditionError(f"'{ref}' is {spec.type.value}, not a list", pos.line, pos.col)
+    if var in fields.ROOT:
+        raise ConditionError(f"'{var}' is an event field; pick another variable name",
+                             pos.line, pos.col)
+    return Scope(var, spec.children)
+
+
+def list_scope(var: str, path_text: str, scope: Scope) -> tuple[ir.Ref, Scope]:
+    """Resolve the header of a structured quantifier ('any VAR in PATH:')."""
+    pos = ir.Pos(1, 1)
+    ref, spec = scope.ref(path_text.split("."), pos)
+    return ref, element_scope(ref, spec, var, pos)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.scope = Scope()
+
+    def build(self, node: Tree) -> ir.Cond:
+        return getattr(self, node.data)(node)
+
+    # -- combinators
+    def or_expr(self, node: Tree) -> ir.Cond:
+        return ir.Or(tuple(self.build(c) for c in node.children))
+
+    def and_expr(self, node: Tree) -> ir.Cond:
+        return ir.And(tuple(self.build(c) for c in node.children))
+
+    def negation(self, node: Tree) -> ir.Cond:
+        return ir.Not(self.build(node.children[1]), _pos(node))
+
+    def quant(self, node: Tree) -> ir.Cond:
+        kind, var, path, body = node.children
+        ref, spec = self.path(path)
+        outer, self.scope = self.scope, element_scope(ref, spec, str(var), _pos(node))
+        try:
+            inner = self.build(body)
+        finally:
+            self.scope = outer
+        return ir.Quant(str(kind), str(var), ref, inner, _pos(node))
+
+    # -- tests
+    def path(self, node: Tree) -> tuple[ir.Ref, FieldSpec]:
+        return self.scope.ref([str(t) for t in node.children], _pos(node))
+
+    def _scalar_field(self, node: Tree, what: str) -> tuple[ir.Ref, FieldSpec]:
+        ref, spec = self.path(node)
+        if spec.type not in fields.SCALARS:
+            hint = f"; use '{ref} contains …'" if spec.type is FieldType.TEXT_LIST else ""
+            pos = _pos(node)
+            raise ConditionError(f"'{ref}' is {spec.type.value}: cannot {what} it{hint}",
+                                 pos.line, pos.col)
+        return ref, spec
+
+    def compare(self, node: Tree) -> ir.Cond:
+        path, op, tok = node.children
+        ref, spec = self._scalar_field(path, "compare")
+        op = ir.Op(str(op))
+        if spec.type in (FieldType.TEXT, FieldType.BOOL) and op not in (ir.Op.EQ, ir.Op.NE):
+            pos = _pos(op) if isinstance(op, Token) else _pos(node)
+            raise ConditionError(f"'{op}' needs a number or a date; '{ref}' is "
+                                 f"{spec.type.value}", pos.line, pos.col)
+        return ir.Compare(ref, op, _typed(spec, tok), _pos(node))
+
+    def in_list(self, node: Tree) -> ir.Cond:
+        negated = len(node.children) == 3
+        path, lst = node.children[0], node.children[-1]
+        ref, spec = self._scalar_field(path, "test membership of")
+        values = tuple(dict.fromkeys(_typed(spec, t) for t in lst.children))
+        if not values:
+            pos = _pos(lst)
+            raise ConditionError("empty list", pos.line, pos.col)
+        cond = ir.InList(ref, values, _pos(node))
+        return ir.Not(cond, _pos(node)) if negated else cond
+
+    def contains(self, node: Tree) -> ir.Cond:
+        negated = len(node.children) == 4
+        path, tok = node.children[0], node.children[-1]
+        ref, spec = self.path(path)
+        if spec.type is not FieldType.TEXT_LIST:
+            pos = _pos(node)
+            raise ConditionError(f"'contains' needs a list of text; '{ref}' is "
+                                 f"{spec.type.value}" + (" (use == or matches)"
+                                 if spec.type is FieldType.TEXT else ""), pos.line, pos.col)
+        cond = ir.Contains(ref, _typed(spec, tok), _pos(node))
+        return ir.Not(cond, _pos(node)) if negated else cond
+
+    def matches(self, node: Tree) -> ir.Cond:
+        path, _, tok = node.children
+        ref, spec = self.path(path)
+        if spec.type is not FieldType.TEXT:
+            pos = _pos(node)
+            raise ConditionError(f"'matches' needs text; '{ref}' is {spec.type.value}",
+                                 pos.line, pos.col)
+        pattern = _literal(tok)
+        assert isinstance(pattern, str)
+        try:
+            engine_pattern, oracle_pattern = to_engine(pattern)
+        except RegexError as e:
+            raise ConditionError(f"bad pattern: {e}", tok.line or 1,
+                                 (tok.column or 1) + 1 + e.offset) from None
+        return ir.Matches(ref, oracle_pattern, engine_pattern, _pos(node))
+
+    def exists(self, node: Tree) -> ir.Cond:
+        ref, _ = self.path(node.children[0])
+        return ir.Exists(ref, _pos(node))
+
+    def missing(self, node: Tree) -> ir.Cond:
+        return ir.Not(self.exists(node), _pos(node))
+
+
+def compile_text(text: str) -> ir.Cond:
+    """Parse and type-check one condition string; raise ConditionError."""
+    return _Builder().build(parse(text))
+
+
+def compile_in_scope(text: str, scope: Scope) -> ir.Cond:
+    builder = _Builder()
+    builder.scope = scope
+    return builder.build(parse(text))
+
+
+def quantifier_header(text: str) -> tuple[str, str, str] | None:
+    """Split a structured-YAML key like 'any p in project.partners' into its three parts."""
+    parts = text.split()
+    if len(parts) == 4 and parts[0] in ("any", "all") and parts[2] == "in":
+        return parts[0], parts[1], parts[3]
+    return None

@@ -1,0 +1,190 @@
+"""The typed intermediate form of rulebooks: what the compiler, linter and oracle work on.
+
+Semantics (shared by the durable_rules backend and the pure-Python oracle):
+- a comparison, ``in``, ``contains`` or ``matches`` on a missing field is false (``!=`` too);
+- ``not`` is classical negation of that;
+- ``any x in L: C`` is true when some element satisfies C; ``all x in L: C`` when L is present,
+  non-empty, and every element satisfies C (a missing or empty list satisfies no ``all``);
+- ``matches`` tests the whole value (an anchored regular expression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Union
+
+Scalar = Union[str, int, float, bool]  # noqa: UP007 - used at runtime in isinstance checks
+
+
+@dataclass(frozen=True)
+class Pos:
+    """1-based line and column in the rulebook file."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field path: from the event root (``var`` None) or from a quantifier variable."""
+
+    var: str | None
+    path: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return ".".join(((self.var,) if self.var else ()) + self.path)
+
+
+class Op(StrEnum):
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+@dataclass(frozen=True)
+class Compare:
+    ref: Ref
+    op: Op
+    value: Scalar
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class InList:
+    ref: Ref
+    values: tuple[Scalar, ...]
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Contains:
+    ref: Ref
+    value: Scalar
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Matches:
+    ref: Ref
+    pattern: str  # Python syntax, for the oracle
+    engine_pattern: str  # the same, in durable_rules' dialect
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Exists:
+    ref: Ref
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Cond, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Cond
+    pos: Pos = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Quant:
+    kind: str  # "any" | "all"
+    var: str
+    ref: Ref
+    body: Cond
+    pos: Pos = field(compare=False)
+
+
+Leaf = Union[Compare, InList, Contains, Matches, Exists]  # noqa: UP007
+Cond = Union[Leaf, And, Or, Not, Quant]  # noqa: UP007
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    cite: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    kinds: tuple[str, ...]
+    condition: Cond
+    severity: Severity
+    tags: tuple[str, ...]
+    alert: str | None
+    rationale: str
+    citation: Citation
+    legal_basis: str | None
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class TestCase:
+    name: str
+    given: dict
+    expect: tuple[str, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    id: str
+    version: str
+    title: str
+    jurisdiction: str
+    path: str
+    sha256: str
+    rules: tuple[Rule, ...]
+    tests: tuple[TestCase, ...] = ()
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+def walk(cond: Cond):
+    """Every node of a condition, depth first."""
+    yield cond
+    if isinstance(cond, And | Or):
+        for item in cond.items:
+            yield from walk(item)
+    elif isinstance(cond, Not):
+        yield from walk(cond.item)
+    elif isinstance(cond, Quant):
+        yield from walk(cond.body)
+
+
+def leaf_count(cond: Cond) -> int:
+    """Alpha tests the condition adds to the engine's network (an upper bound)."""
+    n = 0
+    for node in walk(cond):
+        if isinstance(node, InList):
+            n += len(node.values)
+        elif isinstance(node, Compare | Contains | Matches | Exists | Quant):
+            n += 1
+    return n

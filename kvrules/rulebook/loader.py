@@ -1,0 +1,245 @@
+"""Rulebook file → IR, or a list of ``path:line:col: message`` diagnostics."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kvrules.model import EventKind
+from kvrules.rulebook import ir
+from kvrules.rulebook.condition import (
+    ConditionError,
+    Scope,
+    compile_in_scope,
+    list_scope,
+    quantifier_header,
+    suggest,
+)
+from kvrules.rulebook.schema import RulebookSpec, RuleSpec, SourceSpec, TestSpec
+from kvrules.rulebook.yamlsource import Located, YamlError, load
+
+# Person attributes a rule may only read with a cited legal basis (e.g. a sanctions regime).
+PERSONAL = re.compile(r"nationalit|citizenship|ethnic|race|country_of_birth|birth_?country|"
+                      r"passport|place_of_birth", re.I)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class RulebookError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(map(str, diagnostics)))
+        self.diagnostics = diagnostics
+
+
+_SCHEMAS: dict[str, type[BaseModel]] = {"rules": RuleSpec, "sources": SourceSpec,
+                                        "tests": TestSpec}
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The spec model that owns the field at a pydantic error location."""
+    model: type[BaseModel] | None = RulebookSpec
+    for part in loc[:-1]:
+        if isinstance(part, str):
+            model = _SCHEMAS.get(part) if model is RulebookSpec else None
+    return model
+
+
+class _Checker:
+    def __init__(self, path: str, src: Located) -> None:
+        self.path, self.src = path, src
+        self.problems: list[Diagnostic] = []
+
+    def error(self, where: tuple, message: str, key: bool = False) -> None:
+        line, col = self.src.at(where, key=key)
+        self.problems.append(Diagnostic(self.path, line, col, message))
+
+    def error_at(self, line: int, col: int, message: str) -> None:
+        self.problems.append(Diagnostic(self.path, line, col, message))
+
+    # -- schema
+    def schema(self, exc: ValidationError) -> None:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            name = str(loc[-1]) if loc else ""
+            if err["type"] == "extra_forbidden":
+                model = _model_at(loc)
+                hint = suggest(name, list(model.model_fields)) if model else ""
+                self.error(loc, f"unknown field '{name}'{hint}", key=True)
+            elif err["type"] == "missing":
+                self.error(loc[:-1], f"missing field '{name}'")
+            else:
+                self.error(loc, f"{name}: {err['msg']}" if name else err["msg"])
+
+    # -- conditions
+    def condition(self, value: Any, where: tuple, scope: Scope, personal_ok: bool) -> ir.Cond:
+        if isinstance(value, str):
+            try:
+                cond = compile_in_scope(value, scope)
+            except ConditionError as e:
+                scalar = self.src.scalar(where)
+                line, col = self.src.inside(scalar, e.line, e.col) if scalar else (1, 1)
+                self.error_at(line, col, e.message)
+                raise _Failed from None
+            self.personal(cond, where, personal_ok)
+            return cond
+        if isinstance(value, list):
+            if not value:
+                self.error(where, "empty condition list")
+                raise _Failed
+            items = [self.condition(v, (*where, i), scope, personal_ok)
+                     for i, v in enumerate(value)]
+            return items[0] if len(items) == 1 else ir.And(tuple(items))
+        if isinstance(value, dict) and len(value) == 1:
+            (key, body), = value.items()
+            line, col = self.src.at((*where, key), key=True)
+            pos = ir.Pos(line, col)
+            if key in ("all", "any"):
+                if not isinstance(body, list):
+                    self.error((*where, key), f"'{key}' takes a list of conditions")
+                    raise _Failed
+                items = [self.condition(v, (*where, key, i), scope, personal_ok)
+                         for i, v in enumerate(body)]
+                return ir.And(tuple(items)) if key == "all" else ir.Or(tuple(items))
+            if key == "not":
+                return ir.Not(self.condition(body, (*where, key), scope, personal_ok), pos)
+            header = quantifier_header(key)
+            if header:
+                return self.quantifier(header, body, (*where, key), scope, personal_ok, pos)
+            self.error((*where, key), f"unknown condition '{key}' (use all, any, not, or "
+                       "'any NAME in PATH')", key=True)
+            raise _Failed
+        self.error(where, "a condition is text, a list, or a single all/any/not key")
+        raise _Failed
+
+    def quantifier(self, header, body, where, scope, personal_ok, pos) -> ir.Cond:
+        kind, var, path = header
+        try:
+            ref, inner_scope = list_scope(var, path, scope)
+        except ConditionError as e:
+            self.error(where, e.message, key=True)
+            raise _Failed from None
+        return ir.Quant(kind, var, ref, self.condition(body, where, inner_scope, personal_ok), pos)
+
+    def personal(self, cond: ir.Cond, where: tuple, personal_ok: bool) -> None:
+        if personal_ok:
+            return
+        for node in ir.walk(cond):
+            ref = getattr(node, "ref", None)
+            if ref and any(PERSONAL.search(part) for part in ref.path):
+                pos = getattr(node, "pos", None)
+                scalar = self.src.scalar(where)
+                line, col = (self.src.inside(scalar, pos.line, pos.col) if scalar and pos
+                             else self.src.at(where))
+                self.error_at(line, col, f"'{ref}' screens people by nationality, ethnicity or "
+                              "citizenship: not allowed unless the rule cites a legal basis "
+                              "(legal_basis:, e.g. a sanctions regime)")
+
+
+class _Failed(Exception):
+    """A condition problem already reported."""
+
+
+def load_rulebook(path: str | Path) -> ir.Rulebook:
+    """Load and check one rulebook file; raise RulebookError with every problem found."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
+    return load_text(raw, str(path))
+
+
+def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
+    data = raw.encode() if isinstance(raw, str) else raw
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise RulebookError([Diagnostic(path, line, 1, "file is not valid UTF-8")]) from None
+    try:
+        src = load(text)
+    except YamlError as e:
+        raise RulebookError([Diagnostic(path, e.line, e.col, e.message)]) from None
+    check = _Checker(path, src)
+    if not isinstance(src.data, dict):
+        check.error((), "a rulebook is a mapping with rulebook, version, title, … and rules")
+        raise RulebookError(check.problems)
+    try:
+        spec = RulebookSpec.model_validate(src.data)
+    except ValidationError as exc:
+        check.schema(exc)
+        raise RulebookError(check.problems) from None
+    rulebook = _build(spec, sha, check)
+    if check.problems:
+        raise RulebookError(check.problems)
+    return rulebook
+
+
+def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
+    from kvrules.engine.compiler import CompileError, compile_rule, probe
+
+    sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
+    kinds = [k.value for k in EventKind]
+    seen: set[str] = set()
+    rules: list[ir.Rule] = []
+    shell = ir.Rulebook(spec.rulebook, spec.version, spec.title, spec.jurisdiction,
+                        check.path, sha, ())
+    for i, r in enumerate(spec.rules):
+        where = ("rules", i)
+        if r.id in seen:
+            check.error((*where, "id"), f"duplicate rule id '{r.id}'")
+        seen.add(r.id)
+        on = [r.on] if isinstance(r.on, str) else r.on
+        for j, kind in enumerate(on):
+            if kind not in kinds:
+                at = (*where, "on") if isinstance(r.on, str) else (*where, "on", j)
+                check.error(at, f"unknown event kind '{kind}'{suggest(kind, kinds)}")
+        if r.cite not in sources:
+            check.error((*where, "cite"), f"unknown citation '{r.cite}'"
+                        f"{suggest(r.cite, list(sources))}; add it under sources:")
+        try:
+            cond = check.condition(r.when, (*where, "when"), Scope(), r.legal_basis is not None)
+        except _Failed:
+            continue
+        line, col = check.src.at((*where, "id"))
+        rule = ir.Rule(r.id, r.title, tuple(on), cond, r.severity, tuple(r.tags), r.alert,
+                       r.rationale, sources.get(r.cite, ir.Citation(r.cite, "")),
+                       r.legal_basis, ir.Pos(line, col))
+        try:
+            probe(compile_rule(shell, rule))
+        except CompileError as e:
+            if e.pos and e.pos is not rule.pos:
+                scalar = check.src.scalar((*where, "when"))
+                line, col = check.src.inside(scalar, e.pos.line, e.pos.col) if scalar else \
+                    check.src.at((*where, "when"))
+            else:
+                line, col = check.src.at((*where, "when"))
+            check.error_at(line, col, e.message)
+            continue
+        if r.enabled:
+            rules.append(rule)
+    tests = []
+    for i, t in enumerate(spec.tests):
+        for j, rule_id in enumerate(t.expect):
+            if rule_id not in seen:
+                check.error(("tests", i, "expect", j),
+                            f"unknown rule '{rule_id}'{suggest(rule_id, sorted(seen))}")
+        line, col = check.src.at(("tests", i, "name"))
+        tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), ir.Pos(line, col)))
+    return ir.Rulebook(spec.rulebook, spec.version, spec.title, spec.jurisdiction, check.path,
+                       sha, tuple(rules), tuple(tests))

@@ -1,0 +1,59 @@
+"""The rulebook file format, as pydantic models (published with ``kvrules schema --rulebook``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kvrules.rulebook.ir import Severity
+
+SLUG = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceSpec(_Spec):
+    id: str = Field(pattern=SLUG)
+    cite: str = Field(min_length=1, description="full citation a committee member can look up")
+    url: str | None = None
+
+
+class RuleSpec(_Spec):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    on: str | list[str] = Field(description="event kind(s) the rule applies to")
+    when: Any = Field(description="condition: text, a list (all of), or all/any/not mapping")
+    severity: Severity
+    tags: list[str] = []
+    alert: str | None = Field(default=None, description="alert target, e.g. committee")
+    rationale: str = Field(min_length=1)
+    cite: str = Field(description="id of an entry in the rulebook's sources")
+    legal_basis: str | None = Field(
+        default=None, description="required when a rule reads nationality-like attributes"
+    )
+    enabled: bool = True
+
+
+class TestSpec(_Spec):
+    name: str = Field(min_length=1)
+    given: dict[str, Any] = Field(description="an event; id, source and time may be left out")
+    expect: list[str] = Field(description="rule ids expected to fire; [] for none")
+
+
+class RulebookSpec(_Spec):
+    rulebook: str = Field(pattern=SLUG, description="rulebook id")
+    version: str
+    title: str = Field(min_length=1)
+    jurisdiction: str
+    description: str | None = None
+    sources: list[SourceSpec] = Field(min_length=1)
+    rules: list[RuleSpec] = Field(min_length=1)
+    tests: list[TestSpec] = []
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int | float) else v

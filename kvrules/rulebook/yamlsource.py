@@ -1,0 +1,128 @@
+"""Safe YAML loading that remembers where every value came from (for file:line:col errors).
+
+Built on PyYAML's SafeLoader (no tags that construct objects). Anchors and aliases are refused:
+rulebooks have no need for them, and refusing them makes YAML bombs (billion laughs) harmless.
+Duplicate keys, which PyYAML silently collapses, are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+MAX_BYTES = 2_000_000  # a rulebook is policy text; anything larger is a mistake or an attack
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+@dataclass
+class Scalar:
+    """Where a scalar sits, and how its text is laid out (to map offsets inside it)."""
+
+    line: int
+    col: int
+    style: str | None  # None = plain, '"' / "'" quoted, '|' / '>' block
+    raw: str
+
+
+@dataclass
+class Located:
+    """Plain Python data plus the source position of every node (keyed by its path)."""
+
+    data: Any
+    positions: dict[Path, Scalar] = field(default_factory=dict)
+    key_positions: dict[Path, Scalar] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+
+    def at(self, path: Path, key: bool = False) -> tuple[int, int]:
+        """Line and column of the node at ``path``, or of its nearest located ancestor."""
+        table = self.key_positions if key else self.positions
+        for cut in range(len(path), -1, -1):
+            where = table.get(path[:cut]) or self.positions.get(path[:cut])
+            if where:
+                return where.line, where.col
+        return 1, 1
+
+    def scalar(self, path: Path) -> Scalar | None:
+        return self.positions.get(path)
+
+
+    def inside(self, scalar: Scalar, line: int, col: int) -> tuple[int, int]:
+        """File position of (line, col) inside a scalar's text (both 1-based)."""
+        if scalar.style in ("|", ">"):
+            first = scalar.line + line  # block content starts on the line after the indicator
+            text = self.lines[first - 1] if first - 1 < len(self.lines) else ""
+            return first, col + len(text) - len(text.lstrip(" "))
+        if line == 1:
+            quoted = 1 if scalar.style in ('"', "'") else 0
+            return scalar.line, scalar.col + col - 1 + quoted
+        return scalar.line + line - 1, col
+
+
+def _mark(node: yaml.Node, raw: str = "") -> Scalar:
+    style = getattr(node, "style", None) or None
+    return Scalar(node.start_mark.line + 1, node.start_mark.column + 1, style, raw)
+
+
+def load(text: str) -> Located:
+    """Parse one YAML document; raise YamlError with a position on any problem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlError(f"file larger than {MAX_BYTES} bytes", 1, 1)
+    loader = yaml.SafeLoader(text)
+    try:
+        for event in _events(loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                m = event.start_mark
+                raise YamlError("anchors and aliases (&, *) are not allowed in rulebooks",
+                                m.line + 1, m.column + 1)
+        loader = yaml.SafeLoader(text)
+        root = loader.get_single_node()
+        out = Located(None, lines=text.splitlines())
+        out.data = _convert(loader, root, (), out) if root is not None else None
+        return out
+    except yaml.MarkedYAMLError as e:
+        m = e.problem_mark or e.context_mark
+        line, col = (m.line + 1, m.column + 1) if m else (1, 1)
+        raise YamlError(f"YAML: {e.problem or e.context}", line, col) from None
+    finally:
+        loader.dispose()
+
+
+def _events(loader: yaml.SafeLoader):
+    while loader.check_event():
+        yield loader.get_event()
+
+
+def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        out.positions[path] = _mark(node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                m = key_node.start_mark
+                raise YamlError("keys must be plain text", m.line + 1, m.column + 1)
+            # Keys are taken as written: YAML 1.1 would turn `on:` into True.
+            key = key_node.value
+            if key in result:
+                m = key_node.start_mark
+                raise YamlError(f"duplicate key '{key}'", m.line + 1, m.column + 1)
+            out.key_positions[(*path, key)] = _mark(key_node, key)
+            result[key] = _convert(loader, value_node, (*path, key), out)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        out.positions[path] = _mark(node)
+        return [_convert(loader, item, (*path, i), out) for i, item in enumerate(node.value)]
+    out.positions[path] = _mark(node, node.value)
+    # Versions such as 2026.10 must stay text; PyYAML would read a float and drop the zero.
+    if path and path[-1] == "version":
+        return node.value
+    return loader.construct_object(node)
+
+
