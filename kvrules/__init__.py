@@ -1,0 +1,50 @@
+"""kvrules: knowledge-security screening of research collaborations with cited rulebooks.
+
+This module is the public API that adapters and plugins import.
+"""
+
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.engine.evaluator import Evaluator
+from kvrules.findings import Finding
+from kvrules.hookspecs import hookimpl
+from kvrules.model import (
+    Classification,
+    CollaborationEvent,
+    Contract,
+    EventKind,
+    Funder,
+    Identifier,
+    Organisation,
+    Partner,
+    Person,
+    Project,
+    ResearchOutput,
+    Source,
+    Visit,
+)
+from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
+
+__all__ = [
+    "Adapter",
+    "Classification",
+    "CollaborationEvent",
+    "Contract",
+    "Diagnostic",
+    "EventKind",
+    "Evaluator",
+    "FetchedRecord",
+    "Finding",
+    "Funder",
+    "Identifier",
+    "Organisation",
+    "Partner",
+    "Person",
+    "Project",
+    "ResearchOutput",
+    "RulebookError",
+    "Source",
+    "TagWrite",
+    "Visit",
+    "hookimpl",
+    "load_rulebook",
+]

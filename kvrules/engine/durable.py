@@ -14,6 +14,7 @@ import itertools
 import threading
 
 import durable.engine
+import durable_rules_engine
 
 from kvrules.engine.compiler import Program
 
@@ -32,12 +33,13 @@ def flat_key_count(value: object) -> int:
 
 
 class _Host(durable.engine.Host):
-    def __init__(self, sink: DurableEngine) -> None:
-        self._sink = sink
-        super().__init__()
+    """One per process: every Host runs two polling threads forever, so we share one."""
+
+    registering: DurableEngine | None = None
 
     def get_action(self, action_name: str):
-        sink = self._sink
+        sink = self.registering
+        assert sink is not None
 
         def action(c) -> None:  # a plain one-argument closure: durable checks co_argcount
             try:
@@ -46,6 +48,20 @@ class _Host(durable.engine.Host):
                 sink.errors.append(exc)
 
         return action
+
+
+_HOST: _Host | None = None
+_REGISTER = threading.Lock()
+_FIRE = threading.Lock()
+_INSTANCES = itertools.count(1)
+
+
+def _shared_host() -> _Host:
+    global _HOST
+    with _REGISTER:
+        if _HOST is None:
+            _HOST = _Host()
+        return _HOST
 
 
 class DurableEngine:
@@ -57,13 +73,35 @@ class DurableEngine:
         self._fired: list[str] = []
         self._current: str | None = None
         self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._host = _Host(self)
-        self._names = program.ruleset_names()
-        for name, shard in zip(self._names, program.shards, strict=True):
-            # set_rulesets pops "run" from the dict it is given: hand it a copy.
-            self._host.set_rulesets({name: copy.deepcopy(shard)})
+        self._host = _shared_host()
+        instance = next(_INSTANCES)
+        self._names = [f"{name}#{instance}" for name in program.ruleset_names()]
+        with _REGISTER:
+            self._host.registering = self
+            try:
+                for name, shard in zip(self._names, program.shards, strict=True):
+                    # set_rulesets pops "run" from the dict it is given: hand it a copy.
+                    self._host.set_rulesets({name: copy.deepcopy(shard)})
+            finally:
+                self._host.registering = None
         self._routes: dict[str, list[str]] = {}
+
+    def close(self) -> None:
+        """Free this engine's rulesets (durable_rules has no public API for it)."""
+        with _REGISTER:
+            for name in self._names:
+                ruleset = self._host._ruleset_directory.pop(name, None)
+                if ruleset is not None:
+                    self._host._ruleset_list.remove(ruleset)
+                    durable_rules_engine.delete_ruleset(ruleset._handle)
+            self._names = []
+            self._routes = {}
+
+    def __enter__(self) -> DurableEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def on_fire(self, rule_key: str, fact_id: str) -> None:
         if fact_id != self._current:
@@ -89,7 +127,7 @@ class DurableEngine:
         if flat_key_count(view) > MAX_KEYS:
             raise EngineError(f"view has {flat_key_count(view)} keys; the engine takes "
                               f"{MAX_KEYS} — the projection should have prevented this")
-        with self._lock:
+        with _FIRE:  # actions must run inside our assert, for our fact
             fact = {**view, "id": f"kvr{next(self._ids)}", "sid": "0"}
             self._current, self._fired = fact["id"], []
             try:

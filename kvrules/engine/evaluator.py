@@ -27,6 +27,15 @@ class Evaluator:
         self.engine = DurableEngine(self.program)
         self.verify = verify
 
+    def close(self) -> None:
+        self.engine.close()
+
+    def __enter__(self) -> Evaluator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def evaluate(self, event: CollaborationEvent) -> list[Finding]:
         """Every rule that matches ``event``, most severe first, each with its evidence."""
         view = self.project(event)

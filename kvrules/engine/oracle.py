@@ -65,8 +65,8 @@ def describe(cond: ir.Cond) -> str:
             return f"in [{', '.join(map(_literal, values))}]"
         case ir.Contains(_, literal):
             return f"contains {_literal(literal)}"
-        case ir.Matches(_, pattern):
-            return f"matches {_literal(pattern)}"
+        case ir.Matches(_, pattern, text=text):
+            return f"matches {_literal(text or pattern)}"
     return type(cond).__name__.lower()
 
 

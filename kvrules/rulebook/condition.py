@@ -310,7 +310,7 @@ class _Builder:
         except RegexError as e:
             raise ConditionError(f"bad pattern: {e}", tok.line or 1,
                                  (tok.column or 1) + 1 + e.offset) from None
-        return ir.Matches(ref, oracle_pattern, engine_pattern, _pos(node))
+        return ir.Matches(ref, oracle_pattern, engine_pattern, _pos(node), pattern)
 
     def exists(self, node: Tree) -> ir.Cond:
         ref, _ = self.path(node.children[0])

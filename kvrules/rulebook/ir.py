@@ -73,6 +73,7 @@ class Matches:
     pattern: str  # Python syntax, for the oracle
     engine_pattern: str  # the same, in durable_rules' dialect
     pos: Pos = field(compare=False)
+    text: str = field(default="", compare=False)  # as the rule author wrote it
 
 
 @dataclass(frozen=True)

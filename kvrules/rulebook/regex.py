@@ -24,7 +24,6 @@ class RegexError(ValueError):
 
 
 _CLASSES = {"d": ("%d", "[0-9]", "0-9"), "w": ("%w", "[A-Za-z0-9]", "A-Za-z0-9")}
-_META = set(".*+?|(){}[]")
 
 
 def _class(pattern: str, i: int) -> tuple[str, str, int]:
@@ -124,11 +123,15 @@ def to_engine(pattern: str) -> tuple[str, str]:
         elif ch in "^$":
             raise RegexError(f"'{ch}': patterns always match the whole value; anchors are "
                              "implicit (use .* for 'contains')", i)
+        elif ch == ".":
+            engine.append(ch)
+            oracle.append(ch)
+            i, quantifiable = i + 1, True
         elif ch in "]}":
             raise RegexError(f"unbalanced '{ch}'", i)
         else:
             engine.append("%%" if ch == "%" else ch)
-            oracle.append(re.escape(ch) if ch == "%" or ch in _META else ch)
+            oracle.append(re.escape(ch))
             i, quantifiable = i + 1, True
     if depth:
         raise RegexError("unclosed '('", len(pattern))

@@ -1,0 +1,218 @@
+"""The ``kvrules`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from kvrules.findings import Finding
+from kvrules.model import CollaborationEvent, event_json_schema
+from kvrules.rulebook import ir
+from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
+from kvrules.rulebook.schema import RulebookSpec
+
+RULEBOOK_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_rulebooks() -> Path:
+    """The rulebooks that come with kvrules (packaged copy, or the source checkout's)."""
+    packaged = Path(__file__).parent / "_rulebooks"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rulebooks"
+
+
+def rulebook_files(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths or (str(shipped_rulebooks()),)):
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.suffix in RULEBOOK_SUFFIXES)
+        else:
+            files.append(p)
+    return files
+
+
+def load_all(paths: tuple[str, ...]) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
+    books, problems = [], []
+    seen: dict[str, str] = {}
+    for f in rulebook_files(paths):
+        try:
+            book = load_rulebook(f)
+        except RulebookError as e:
+            problems += e.diagnostics
+            continue
+        if book.id in seen:
+            problems.append(Diagnostic(str(f), 1, 1, f"rulebook id '{book.id}' is also used by "
+                                                     f"{seen[book.id]}"))
+            continue
+        seen[book.id] = str(f)
+        books.append(book)
+    return books, problems
+
+
+def _report(problems: list[Diagnostic]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+@click.group()
+@click.version_option(package_name="kvrules")
+def cli() -> None:
+    """Knowledge-security screening of research collaborations with cited rulebooks."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def validate(paths: tuple[str, ...]) -> None:
+    """Check rulebooks; print one 'path:line:col: message' line per problem."""
+    books, problems = load_all(paths)
+    _report(problems)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
+
+
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def test_cmd(paths: tuple[str, ...]) -> None:
+    """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
+    from kvrules.rulebook.cases import run_cases
+
+    books, problems = load_all(paths)
+    _report(problems)
+    passed = failed = 0
+    for book in books:
+        for result in run_cases(book):
+            if result.passed:
+                passed += 1
+            else:
+                failed += 1
+                click.echo(f"FAIL {result.describe()}")
+    failed += len(problems)
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
+    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield CollaborationEvent.model_validate_json(raw)
+            except ValidationError as e:
+                first = e.errors()[0]
+                loc = ".".join(map(str, first["loc"])) or "line"
+                more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
+                skipped.append(f"{path}:{number}: {loc}: {first['msg']}{more}")
+
+
+@cli.command()
+@click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(exists=True),
+              help="rulebook file or folder (repeatable; default: the shipped rulebooks)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON finding per line")
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
+    """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
+    from kvrules.engine.evaluator import Evaluator
+
+    books, problems = load_all(rulebooks)
+    _report(problems)
+    if problems:
+        sys.exit(1)
+    skipped: list[str] = []
+    findings: list[Finding] = []
+    events = 0
+    with Evaluator(books) as evaluator:
+        for event in read_events(records, skipped):
+            events += 1
+            for finding in evaluator.evaluate(event):
+                if as_json:
+                    click.echo(finding.model_dump_json())
+                else:
+                    findings.append(finding)
+    if not as_json:
+        _print_findings(findings, events)
+    for line in skipped:
+        click.echo(f"skipped {line}", err=True)
+    sys.exit(2 if skipped else 0)
+
+
+SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
+                  "info": "dim"}
+
+
+def _print_findings(findings: list[Finding], events: int) -> None:
+    console = Console()
+    table = Table(title=f"{len(findings)} finding(s) in {events} event(s)", show_lines=True)
+    for col in ("severity", "record", "rule", "evidence", "source"):
+        table.add_column(col, overflow="fold")
+    for f in findings:
+        evidence = "\n".join(f"{e.path} {e.test} (value: {e.actual!r})" for e in f.evidence)
+        table.add_row(
+            f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]",
+            f"{f.source_system}:{f.source_record_id}\n{f.event_kind}",
+            f"{f.rulebook.id}/{f.rule_id}\n{f.rule_title}",
+            evidence,
+            f"{f.citation.cite}\n{f.rulebook.id} v{f.rulebook.version} "
+            f"sha256:{f.rulebook.sha256[:12]}",
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.option("--rulebook", "of_rulebook", is_flag=True, help="the rulebook file format instead")
+def schema(of_rulebook: bool) -> None:
+    """Print the JSON Schema of collaboration events (or of rulebooks)."""
+    doc = RulebookSpec.model_json_schema() if of_rulebook else event_json_schema()
+    click.echo(json.dumps(doc, indent=2))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True)
+def plugins(as_json: bool) -> None:
+    """List installed plugins with their distribution, version and entry point."""
+    from kvrules.plugins import get_adapters, registry
+
+    infos = registry().plugins
+    adapters = get_adapters()
+    rows = [{"name": i.name, "entry_point": i.entry_point, "distribution": i.distribution,
+             "version": i.version, "error": i.error,
+             "adapters": sorted(n for n, c in adapters.items()
+                                if c.__module__.split(".")[0] == i.entry_point.split(":")[0])}
+            for i in infos]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for col in ("name", "entry point", "distribution", "adapters", "status"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["entry_point"], f"{r['distribution']} {r['version']}",
+                      ", ".join(r["adapters"]), f"[red]{r['error']}[/]" if r["error"] else "ok")
+    Console().print(table)
+
+
+def _add_optional_commands() -> None:
+    try:
+        from kvrules.refdata.cli import match, refdata
+    except ImportError:
+        return
+    cli.add_command(refdata)
+    cli.add_command(match)
+
+
+_add_optional_commands()
+
+
+def main() -> None:
+    from kvrules.plugins import get_plugin_manager
+
+    get_plugin_manager().hook.register_commands(cli=cli)
+    cli()

@@ -1,0 +1,128 @@
+"""Shared importer plumbing: validation errors with line numbers, CSV reading, slugs."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kvrules.refdata.models import Entry, ListInfo
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int  # 1-based line in a CSV file, or 1-based record number in a JSON file
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class ImportValidationError(ValueError):
+    """The input had bad rows; nothing was written."""
+
+    def __init__(self, path: str, errors: list[RowError]) -> None:
+        self.path, self.errors = path, errors
+        shown = "\n".join(f"  {e}" for e in errors[:50])
+        more = f"\n  … and {len(errors) - 50} more" if len(errors) > 50 else ""
+        super().__init__(f"{path}: {len(errors)} bad row(s), nothing imported:\n{shown}{more}")
+
+
+@dataclass
+class Parsed:
+    """What a format parser hands back: provenance defaults, entries, errors, skipped count."""
+
+    info: dict[str, Any]
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    skipped: int = 0
+    lines: dict[str, int] = field(default_factory=dict)  # entry id -> line, to report duplicates
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    info: ListInfo
+    entries: int
+    skipped: int
+
+
+Parser = Callable[[Path, dict[str, Any]], Parsed]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def split_list(value: str | None, sep: str = ";") -> list[str]:
+    """Split a multi-valued cell ("a; b; c"); bullets and blank items are dropped."""
+    if not value:
+        return []
+    return [p.strip().lstrip("•·-* ").strip() for p in value.split(sep) if p.strip(" •·-*")]
+
+
+def slug(text: str) -> str:
+    """Stable entry id from a name, e.g. 'harbin-institute-of-technology'."""
+    from kvrules.refdata.normalise import ascii_fold
+
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")[:80] or "entry"
+
+
+def read_csv(path: Path, required: set[str], header_hint: str | None = None) -> Iterator[
+    tuple[int, dict[str, str]]
+]:
+    """Yield (line number, row) with stripped header names; raise ImportValidationError early
+    when required columns are missing. ``header_hint`` skips title rows above the header."""
+    text = path.read_bytes().decode("utf-8-sig")
+    lines = text.splitlines(keepends=True)
+    start = 0
+    if header_hint:
+        for i, line in enumerate(lines):
+            if header_hint.lower() in line.lower():
+                start = i
+                break
+    reader = csv.DictReader(io.StringIO("".join(lines[start:])))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader.fieldnames = header
+    missing = sorted(c for c in required if c not in header)
+    if missing:
+        raise ImportValidationError(
+            str(path), [RowError(start + 1, f"missing column(s): {', '.join(missing)}")]
+        )
+    for row in reader:
+        line = start + reader.line_num
+        if None in row:
+            raise ImportValidationError(str(path), [RowError(line, "more cells than header")])
+        cleaned = {k: (v or "").strip() for k, v in row.items()}
+        if any(cleaned.values()):
+            yield line, cleaned
+
+
+def add_entry(parsed: Parsed, line: int, **fields: Any) -> Entry | None:
+    """Validate one entry and append it; record a line-numbered error instead of raising."""
+    try:
+        entry = Entry(**fields)
+    except ValidationError as exc:
+        msgs = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}" for err in exc.errors()
+        )
+        parsed.errors.append(RowError(line, msgs))
+        return None
+    first = parsed.lines.setdefault(entry.entry_id, line)
+    if first != line:
+        parsed.errors.append(
+            RowError(line, f"duplicate entry id {entry.entry_id!r} (first on line {first})")
+        )
+        return None
+    parsed.entries.append(entry)
+    return entry

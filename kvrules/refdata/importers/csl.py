@@ -1,0 +1,69 @@
+"""US Consolidated Screening List JSON (trade.gov ``consolidated.json``).
+
+Accepts the file as published (``{"results": [...]}``) or a bare array. Only entities are
+imported (individuals, vessels and aircraft are skipped). ``--source`` keeps only results whose
+``source`` contains the given text, e.g. "Entity List" for the BIS Entity List. Stored
+attributes: source, federal_register_notice, start_date, license_requirement, license_policy,
+programs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kvrules.refdata.importers.base import Parsed, RowError, add_entry, slug, split_list
+
+DEFAULTS = {
+    "list_id": "us_csl",
+    "kind": "designation",
+    "title": "US Consolidated Screening List",
+    "publisher": "US International Trade Administration",
+    "source_url": "https://api.trade.gov/static/consolidated_screening_list/consolidated.json",
+    "licence": "US government work (public domain)",
+}
+_KEEP = ("federal_register_notice", "start_date", "license_requirement", "license_policy")
+
+
+def parse(path: Path, opts: dict[str, Any]) -> Parsed:
+    parsed = Parsed(info=dict(DEFAULTS))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        parsed.errors.append(RowError(1, f"not JSON: {exc}"))
+        return parsed
+    results = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(results, list):
+        parsed.errors.append(RowError(1, "expected a results array"))
+        return parsed
+    wanted = (opts.get("source") or "").lower()
+    for n, rec in enumerate(results, start=1):
+        if not isinstance(rec, dict) or not rec.get("name"):
+            parsed.errors.append(RowError(n, "result without a name"))
+            continue
+        if wanted and wanted not in str(rec.get("source", "")).lower():
+            parsed.skipped += 1
+            continue
+        if str(rec.get("type") or "Entity").lower() not in {"entity", ""}:
+            parsed.skipped += 1
+            continue
+        alt = rec.get("alt_names") or []
+        aliases = split_list(alt) if isinstance(alt, str) else [str(a) for a in alt]
+        countries = [a.get("country") for a in rec.get("addresses") or [] if a.get("country")]
+        attributes = {k: rec[k] for k in _KEEP if rec.get(k)}
+        attributes["source"] = rec.get("source")
+        if rec.get("programs"):
+            attributes["programs"] = rec["programs"]
+        if len(set(countries)) > 1:
+            attributes["countries"] = sorted(set(countries))
+        add_entry(
+            parsed,
+            n,
+            entry_id=str(rec.get("id") or rec.get("entity_number") or slug(rec["name"])),
+            name=rec["name"],
+            aliases=aliases,
+            country=countries[0] if countries else None,
+            attributes=attributes,
+        )
+    return parsed

@@ -1,0 +1,60 @@
+"""US DoD Section 1286 list, as a CSV transcription of the official PDF.
+
+Template columns (one row per institution or programme; ";"-separated multi-values):
+``Table`` (1 = institutions, 2 = foreign talent recruitment programmes), ``English Name``,
+``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates`` (the bulleted
+affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``.
+Names are kept exactly as printed (including typos such as "Xi'an Jiatong University"); add
+correct spellings under Aliases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kvrules.refdata.importers.base import Parsed, RowError, add_entry, read_csv, slug, split_list
+
+REQUIRED = {"Table", "English Name", "Foreign Country of Concern"}
+DEFAULTS = {
+    "list_id": "us_dod_1286",
+    "kind": "designation",
+    "title": "US DoD list of foreign institutions and talent programmes (NDAA FY2019 s.1286)",
+    "publisher": "US Department of Defense",
+    "licence": "US government work (public domain, 17 U.S.C. 105)",
+}
+
+
+def parse(path: Path, opts: dict[str, Any]) -> Parsed:
+    parsed = Parsed(info=dict(DEFAULTS))
+    for line, row in read_csv(path, REQUIRED):
+        table = row["Table"]
+        if table not in {"1", "2"}:
+            parsed.errors.append(RowError(line, f"Table must be 1 or 2, got {table!r}"))
+            continue
+        name = row["English Name"]
+        if not name:
+            parsed.errors.append(RowError(line, "English Name is empty"))
+            continue
+        country = row["Foreign Country of Concern"]
+        if table == "1" and not country:
+            parsed.errors.append(RowError(line, "Table 1 rows need a Foreign Country of Concern"))
+            continue
+        attributes = {"table": int(table)}
+        if row.get("Notes"):
+            attributes["notes"] = row["Notes"]
+        add_entry(
+            parsed,
+            line,
+            entry_id=slug(name),
+            name=name,
+            native_names=split_list(row.get("Native Name")),
+            aliases=split_list(row.get("Aliases")),
+            affiliates=split_list(row.get("Affiliates")),
+            country=country or None,
+            ror_id=row.get("ROR ID") or None,
+            parent_ror_id=row.get("Parent ROR ID") or None,
+            entity_type="organisation" if table == "1" else "programme",
+            attributes=attributes,
+        )
+    return parsed
