@@ -189,9 +189,8 @@ def _typed(spec: FieldSpec, tok: Token, element_of_list: bool = False) -> ir.Sca
     want = FieldType.TEXT if spec.type is FieldType.TEXT_LIST else spec.type
     got = _TYPE_OF[type(value)]
     if got is not want:
-        article = "a" if not want.value.startswith(("o", "a", "i")) else "an"
         raise ConditionError(
-            f"type mismatch: field is {article} {want.value}, the value {tok} is {got.value}",
+            f"type mismatch: the field holds {want.value} values; {tok} is {got.value}",
             tok.line or 1, tok.column or 1,
         )
     if isinstance(value, date):

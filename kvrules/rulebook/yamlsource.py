@@ -57,9 +57,10 @@ class Located:
     def inside(self, scalar: Scalar, line: int, col: int) -> tuple[int, int]:
         """File position of (line, col) inside a scalar's text (both 1-based)."""
         if scalar.style in ("|", ">"):
-            first = scalar.line + line  # block content starts on the line after the indicator
-            text = self.lines[first - 1] if first - 1 < len(self.lines) else ""
-            return first, col + len(text) - len(text.lstrip(" "))
+            # Block content starts on the line after the indicator; its indentation is
+            # that of the first content line, and it is stripped from every line.
+            first = self.lines[scalar.line] if scalar.line < len(self.lines) else ""
+            return scalar.line + line, col + len(first) - len(first.lstrip(" "))
         if line == 1:
             quoted = 1 if scalar.style in ('"', "'") else 0
             return scalar.line, scalar.col + col - 1 + quoted

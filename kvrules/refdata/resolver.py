@@ -1,0 +1,455 @@
+"""Organisation resolver: partner/funder name → list entries, with the method and a score.
+
+Order of evidence (strongest first):
+1. ROR id (given, or the query is a ROR id/URL);
+2. exact normalised name or alias, filtered by country when known (ambiguous without one);
+3. a comma/parenthesis segment or a trailing organisation inside a sub-unit name
+   ("School of Astronautics, Harbin Institute of Technology" → HIT, method ``parent``);
+4. fuzzy, on the distinctive tokens only, with a small edit budget and the organisation-class
+   skeleton ("university", "institute of technology" …) required to agree — always a
+   ``candidate`` for a person to confirm.
+Bare acronyms and generic class-word-only names are never matched, and nothing matches on a
+substring: a name has to equal a stored name, a comma segment, or a tail after a sub-unit word.
+
+Entries of different lists that share a ROR id (or whose name+country equal one registry entry)
+form one cluster, so matching a ROR label reports the 1286 entry too (``via``), and a ROR
+``parent`` relationship carries a listing to sub-units (method ``parent``).
+The index is built once; :meth:`Resolver.match` does dict look-ups and a blocked rapidfuzz scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from kvrules.model import country_code
+from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
+from kvrules.refdata.normalise import CLASS_WORDS, UNIT_WORDS, analyse, is_acronym
+from kvrules.refdata.store import Store
+
+_KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
+_SEGMENT = re.compile(r"\s*(?:[,;()\[\]]|\s[-–—/]\s)\s*")
+_COUNTRY_ALIASES = {
+    "pr china": "CN",
+    "p r china": "CN",
+    "prc": "CN",
+    "peoples republic of china": "CN",
+    "usa": "US",
+    "u s a": "US",
+    "u s": "US",
+    "uk": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "russia": "RU",
+    "iran": "IR",
+    "south korea": "KR",
+    "korea": "KR",
+    "north korea": "KP",
+    "taiwan": "TW",
+    "the netherlands": "NL",
+}
+
+# Scores by evidence; fuzzy scores are computed and capped below the exact ones.
+EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
+
+
+@lru_cache(maxsize=4096)
+def _as_country(text: str) -> str | None:
+    """ISO alpha-2 if ``text`` names a country, else None (cached: pycountry lookups are slow)."""
+    folded = re.sub(r"[^a-z]+", " ", text.lower()).strip()
+    if folded in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[folded]
+    if len(folded) < 4 and len(folded.replace(" ", "")) not in (2, 3):
+        return None
+    try:
+        return country_code(text)
+    except (ValueError, LookupError):
+        return None
+
+
+def _edit_budget(length: int) -> int:
+    """Edits a fuzzy match may differ by on the distinctive tokens; none for short names, where
+    one letter separates different organisations (Hunan/Henan, Pavia/Padova)."""
+    if length <= 5:
+        return 0
+    if length <= 9:
+        return 1
+    return 2 if length <= 15 else 3
+
+
+@dataclass(slots=True)
+class _Rec:
+    list_id: str
+    edition: str
+    kind: str
+    entry_id: str
+    name: str
+    country: str | None
+    ror_id: str | None
+    parent_ror: str | None
+    cluster: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    rec: int
+    matched: str
+    method: str
+    score: float
+    candidate: bool = False
+    note: str | None = None
+
+
+class Resolver:
+    """Resolve organisation names against every list in a store (latest edition of each).
+
+    ``threshold`` is the minimum score of a fuzzy candidate. Build once and reuse: building
+    reads the whole store; matching is read-only and thread-safe.
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        threshold: float = 0.85,
+        records: Iterable[tuple[ListInfo, Entry]] | None = None,
+    ) -> None:
+        if records is None:
+            if store is None:
+                raise ValueError("Resolver needs a store or records")
+            records = store.iter_latest()
+        self.threshold = threshold
+        self._recs: list[_Rec] = []
+        self._exact: dict[str, list[tuple[int, str, str]]] = {}
+        self._f_dist: list[str] = []
+        self._f_skel: list[str] = []
+        self._f_ref: list[tuple[int, str]] = []
+        self._block: dict[str, list[int]] = {}
+        self._by_ror: dict[str, int] = {}
+        self._clusters: list[list[int]] = []
+        self._build(records)
+
+    # -- index ------------------------------------------------------------------------------
+
+    @property
+    def size(self) -> dict[str, int]:
+        return {
+            "entries": len(self._recs),
+            "names": sum(len(v) for v in self._exact.values()),
+            "keys": len(self._exact),
+            "fuzzy_names": len(self._f_dist),
+        }
+
+    def _build(self, records: Iterable[tuple[ListInfo, Entry]]) -> None:
+        entries: list[Entry] = []
+        for info, entry in records:
+            if entry.entity_type == "country":
+                continue  # country signals are looked up by code, not by name
+            self._recs.append(
+                _Rec(
+                    info.list_id,
+                    info.edition,
+                    info.kind,
+                    entry.entry_id,
+                    entry.name,
+                    entry.country,
+                    entry.ror_id,
+                    entry.parent_ror_id,
+                )
+            )
+            entries.append(entry)
+            idx = len(self._recs) - 1
+            for name, ntype in entry.all_names():
+                if ntype == "acronym" or is_acronym(name):
+                    continue
+                a = analyse(name)
+                if not a.key or not a.distinct:
+                    continue  # "National Research University" alone identifies nobody
+                self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                self._add_fuzzy(idx, name, a.distinct_text, a.skeleton_text)
+        self._cluster(entries)
+
+    def _add_fuzzy(self, idx: int, name: str, distinct: str, skeleton: str) -> None:
+        pos = len(self._f_dist)
+        self._f_dist.append(distinct)
+        self._f_skel.append(skeleton)
+        self._f_ref.append((idx, name))
+        for key in _block_keys(distinct):
+            self._block.setdefault(key, []).append(pos)
+
+    def _cluster(self, entries: list[Entry]) -> None:
+        parent = list(range(len(self._recs)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        first_by_ror: dict[str, int] = {}
+        for i, rec in enumerate(self._recs):
+            if rec.ror_id:
+                j = first_by_ror.setdefault(rec.ror_id, i)
+                parent[find(i)] = find(j)
+        # A list entry without a ROR id joins the one registry organisation with its exact
+        # name or alias in the same country (the documented list-to-ROR matching rule).
+        for i, rec in enumerate(self._recs):
+            if rec.ror_id or rec.kind == "registry" or not rec.country:
+                continue
+            targets: set[int] = set()
+            for name, ntype in entries[i].all_names():
+                if ntype == "acronym":
+                    continue
+                for j, _, _ in self._exact.get(analyse(name).key, ()):
+                    other = self._recs[j]
+                    if other.kind == "registry" and other.country == rec.country:
+                        targets.add(find(j))
+            if len(targets) == 1:
+                parent[find(i)] = targets.pop()
+        ids: dict[int, int] = {}
+        for i, rec in enumerate(self._recs):
+            root = find(i)
+            if root not in ids:
+                ids[root] = len(self._clusters)
+                self._clusters.append([])
+            rec.cluster = ids[root]
+            self._clusters[rec.cluster].append(i)
+            if rec.ror_id:
+                self._by_ror.setdefault(rec.ror_id, rec.cluster)
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def match(
+        self, name: str, country: str | None = None, ror_id: str | None = None
+    ) -> list[Match]:
+        """Candidate list entries for one organisation, best first."""
+        cc = country_code(country) if country else None
+        hits = self._direct(name, cc, ror_id)
+        return self._expand(hits)
+
+    def best(self, name: str, country: str | None = None, ror_id: str | None = None) -> Match | None:
+        """The top match if it is confident enough to act on (not ambiguous, above threshold)."""
+        found = self.match(name, country, ror_id)
+        if found and found[0].score >= self.threshold:
+            return found[0]
+        return None
+
+    def _direct(self, name: str, cc: str | None, rid: str | None) -> list[_Hit]:
+        if rid or is_ror_id(name):
+            hits = self._by_ror_id(rid or name)
+            if hits:
+                return hits
+        if not name or not name.strip():
+            return []
+        text = name.strip()
+        if is_acronym(text):
+            return []  # HIT, NEU, HUST: never decided on an acronym alone
+        hits = self._lookup(text, cc, EXACT)
+        if hits:
+            return hits
+        segments = [s for s in _SEGMENT.split(text) if s.strip()]
+        hint = None
+        if len(segments) > 1:
+            kept = []
+            for seg in segments:
+                code = _as_country(seg) if seg is not segments[0] else None
+                if code:
+                    hint = hint or code
+                else:
+                    kept.append(seg)
+            segments = kept
+            if cc is None and hint:
+                cc = hint
+            hits = self._segments(segments, cc)
+            if hits:
+                return hits
+        hits = self._subunit(" ".join(segments), cc)
+        if hits:
+            return hits
+        hits = self._fuzzy(" ".join(segments), cc)
+        if not hits and len(segments) > 1:
+            hits = self._fuzzy(segments[0], cc)
+        return hits
+
+    def _by_ror_id(self, value: str) -> list[_Hit]:
+        try:
+            cluster = self._by_ror.get(ror_id(value))
+        except ValueError:
+            return []
+        if cluster is None:
+            return []
+        return [
+            _Hit(i, self._recs[i].name, "ror", EXACT)
+            for i in self._clusters[cluster]
+            if self._recs[i].ror_id
+        ]
+
+    def _lookup(self, text: str, cc: str | None, score: float, method: str | None = None) -> list[
+        _Hit
+    ]:
+        """Exact key look-up, filtered by country; ambiguous across organisations → candidates."""
+        a = analyse(text)
+        found = self._exact.get(a.key)
+        if not found or not a.distinct:
+            return []
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+            if not found:
+                return []
+        clusters = {recs[f[0]].cluster for f in found}
+        ambiguous = len(clusters) > 1
+        if ambiguous:
+            score, note = AMBIGUOUS, "same name in several organisations: give a country"
+        else:
+            score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
+        return [
+            _Hit(
+                idx,
+                matched,
+                method or ("exact" if ntype == "primary" else "alias"),
+                score,
+                ambiguous,
+                note,
+            )
+            for idx, matched, ntype in found
+        ]
+
+    def _segments(self, segments: list[str], cc: str | None) -> list[_Hit]:
+        """'Unit, Organisation[, City]': the first segment that is an organisation wins."""
+        for pos, seg in enumerate(segments):
+            if is_acronym(seg):
+                continue
+            rest = segments[:pos] + segments[pos + 1 :]
+            if pos == 0 and all(_locationish(s) for s in rest):
+                hits = self._lookup(seg, cc, QUALIFIED)
+            else:
+                hits = self._lookup(seg, cc, SUBUNIT, "parent" if pos else None)
+            if hits:
+                return hits
+        return []
+
+    def _subunit(self, text: str, cc: str | None) -> list[_Hit]:
+        """'School of Computer Science Harbin Institute of Technology' → the trailing organisation,
+        tried only after a leading unit word and longest tail first."""
+        tokens = analyse(text).tokens
+        if len(tokens) < 3 or tokens[0] not in UNIT_WORDS:
+            return []
+        for start in range(1, len(tokens) - 1):
+            tail = tokens[start:]
+            if not any(t not in CLASS_WORDS for t in tail):
+                break
+            found = self._exact.get("".join(tail))
+            if found:
+                return self._lookup(" ".join(tail), cc, SUBUNIT, "parent")
+        return []
+
+    def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
+        a = analyse(text)
+        if not a.distinct or is_acronym(text):
+            return []
+        query = a.distinct_text
+        budget = _edit_budget(len(query) - query.count(" "))
+        if budget == 0:
+            return []
+        pool: set[int] = set()
+        for key in _block_keys(query):
+            pool.update(self._block.get(key, ()))
+        if not pool:
+            return []
+        f_dist = self._f_dist
+        choices = {i: f_dist[i] for i in pool}
+        found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=8)
+        skel = a.skeleton_text
+        recs = self._recs
+        scored: list[tuple[float, int, int, str]] = []
+        for choice, dist, pos in found:
+            skel_sim = fuzz.ratio(skel, self._f_skel[pos]) / 100 if (skel or self._f_skel[pos]) else 1
+            if skel_sim < 0.9:
+                continue  # "Harbin University" is not "Harbin Institute of Technology"
+            idx, matched = self._f_ref[pos]
+            if cc and recs[idx].country not in (cc, None):
+                continue
+            dist_sim = 1 - dist / max(len(query), len(choice))
+            score = min(FUZZY_CAP, round(0.8 * dist_sim + 0.2 * skel_sim, 3))
+            if score >= self.threshold:
+                scored.append((score, int(dist), idx, matched))
+        if not scored:
+            return []
+        scored.sort(key=lambda s: -s[0])
+        top = scored[0][0]
+        tied = {recs[s[2]].cluster for s in scored if s[0] == top}
+        note = None
+        if len(tied) > 1 or not cc:
+            # two organisations equally close, or no country to confirm: a weaker suggestion
+            note = "close spelling of several organisations" if len(tied) > 1 else None
+            penalty = 0.1 if len(tied) > 1 else 0.02
+            scored = [(round(s - penalty, 3), d, i, m) for s, d, i, m in scored]
+        return [_Hit(idx, matched, "fuzzy", s, True, note) for s, _, idx, matched in scored]
+
+    def _expand(self, hits: list[_Hit]) -> list[Match]:
+        """Add the other entries of each hit's cluster (via ROR id) and its parent's entries."""
+        recs, best = self._recs, {}
+        for hit in hits:
+            rec = recs[hit.rec]
+            via_ror = f"ror:{rec.ror_id}" if rec.ror_id else f"{rec.list_id}:{rec.entry_id}"
+            members = self._clusters[rec.cluster]
+            for i in members:
+                _keep(best, replace(hit, rec=i), None if i == hit.rec else via_ror)
+            parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
+            for pr in parents:
+                pc = self._by_ror.get(pr)  # type: ignore[arg-type]
+                if pc is None or pc == rec.cluster:
+                    continue
+                for i in self._clusters[pc]:
+                    up = _Hit(i, recs[i].name, "parent", round(hit.score * 0.95, 3), hit.candidate)
+                    _keep(best, up, f"parent of {rec.name}")
+        out = [self._to_match(h, via) for h, via in best.values()]
+        out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
+        return out
+
+    def _to_match(self, hit: _Hit, via: str | None) -> Match:
+        rec = self._recs[hit.rec]
+        return Match(
+            list=rec.list_id,
+            edition=rec.edition,
+            entry=rec.entry_id,
+            name=rec.name,
+            ror_id=rec.ror_id,
+            method=hit.method,
+            score=hit.score,
+            candidate=hit.candidate,
+            kind=rec.kind,
+            via=via or hit.note,
+            matched=hit.matched if via is None else None,
+        )
+
+
+def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:
+    old = best.get(hit.rec)
+    if old is None or hit.score > old[0].score:
+        best[hit.rec] = (hit, via)
+
+
+def _block_keys(distinct: str) -> set[str]:
+    """Blocking keys: 3-letter prefix and suffix of each distinctive token, so one typo in a
+    token still shares a key with the right name while unrelated names are never scored."""
+    keys = set()
+    for tok in distinct.split():
+        if len(tok) >= 3:
+            keys.add("p" + tok[:3])
+            keys.add("s" + tok[-3:])
+    return keys
+
+
+def _locationish(segment: str) -> bool:
+    """A qualifier after an organisation name: a city, postcode, campus or acronym."""
+    if is_acronym(segment) or _as_country(segment):
+        return True
+    tokens = analyse(segment).tokens
+    return len(tokens) <= 2 and not any(t in CLASS_WORDS or t in UNIT_WORDS for t in tokens)
