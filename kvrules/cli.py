@@ -47,8 +47,9 @@ def load_all(paths: tuple[str, ...]) -> tuple[list[ir.Rulebook], list[Diagnostic
             problems += e.diagnostics
             continue
         if book.id in seen:
-            problems.append(Diagnostic(str(f), 1, 1, f"rulebook id '{book.id}' is also used by "
-                                                     f"{seen[book.id]}"))
+            problems.append(
+                Diagnostic(str(f), 1, 1, f"rulebook id '{book.id}' is also used by {seen[book.id]}")
+            )
             continue
         seen[book.id] = str(f)
         books.append(book)
@@ -114,8 +115,13 @@ def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
 
 
 @cli.command()
-@click.option("--rulebook", "rulebooks", multiple=True, type=click.Path(exists=True),
-              help="rulebook file or folder (repeatable; default: the shipped rulebooks)")
+@click.option(
+    "--rulebook",
+    "rulebooks",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="rulebook file or folder (repeatable; default: the shipped rulebooks)",
+)
 @click.option("--json", "as_json", is_flag=True, help="one JSON finding per line")
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
@@ -144,8 +150,13 @@ def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
     sys.exit(2 if skipped else 0)
 
 
-SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan",
-                  "info": "dim"}
+SEVERITY_STYLE = {
+    "critical": "bold red",
+    "high": "red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
 
 
 def _print_findings(findings: list[Finding], events: int) -> None:
@@ -182,11 +193,21 @@ def plugins(as_json: bool) -> None:
 
     infos = registry().plugins
     adapters = get_adapters()
-    rows = [{"name": i.name, "entry_point": i.entry_point, "distribution": i.distribution,
-             "version": i.version, "error": i.error,
-             "adapters": sorted(n for n, c in adapters.items()
-                                if c.__module__.split(".")[0] == i.entry_point.split(":")[0])}
-            for i in infos]
+    rows = [
+        {
+            "name": i.name,
+            "entry_point": i.entry_point,
+            "distribution": i.distribution,
+            "version": i.version,
+            "error": i.error,
+            "adapters": sorted(
+                n
+                for n, c in adapters.items()
+                if c.__module__.split(".")[0] == i.entry_point.split(":")[0]
+            ),
+        }
+        for i in infos
+    ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
@@ -194,8 +215,13 @@ def plugins(as_json: bool) -> None:
     for col in ("name", "entry point", "distribution", "adapters", "status"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["entry_point"], f"{r['distribution']} {r['version']}",
-                      ", ".join(r["adapters"]), f"[red]{r['error']}[/]" if r["error"] else "ok")
+        table.add_row(
+            r["name"],
+            r["entry_point"],
+            f"{r['distribution']} {r['version']}",
+            ", ".join(r["adapters"]),
+            f"[red]{r['error']}[/]" if r["error"] else "ok",
+        )
     Console().print(table)
 
 

@@ -16,6 +16,8 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
+from kvrules.rulebook.regex import flag_key, fullmatch
+
 
 class FieldType(StrEnum):
     TEXT = "text"
@@ -103,9 +105,7 @@ PROJECT = {
 OUTPUT = {
     **{k: v for k, v in _SUBJECT.items()},
     "published_on": _f(D),
-    "affiliations": _f(
-        FieldType.OBJECT_LIST, "co-authors' affiliations", children=ORGANISATION
-    ),
+    "affiliations": _f(FieldType.OBJECT_LIST, "co-authors' affiliations", children=ORGANISATION),
 }
 VISIT = {
     "id": _f(T),
@@ -184,6 +184,7 @@ class _Node:
     getter: Callable[[Any], Any]
     children: dict[str, _Node] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)  # TEXT_MAP keys referenced
+    patterns: list[tuple[str, str]] = field(default_factory=list)  # (flag key, RE2 pattern)
 
 
 def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
@@ -197,12 +198,19 @@ def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
 class Projection:
     """Turns events into the compact typed dict the evaluators read (only referenced fields)."""
 
-    def __init__(self, paths: Iterable[tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        paths: Iterable[tuple[str, ...]],
+        patterns: Mapping[tuple[str, ...], Iterable[str]] | None = None,
+    ) -> None:
         self.root: dict[str, _Node] = {}
         for path in paths:
             self._add(path)
+        for path, found in (patterns or {}).items():
+            node = self._add(path)
+            node.patterns = sorted({(flag_key(path[-1], p), p) for p in found})
 
-    def _add(self, path: tuple[str, ...]) -> None:
+    def _add(self, path: tuple[str, ...]) -> _Node:
         level, scope = self.root, ROOT
         for i, part in enumerate(path):
             spec = scope[part]
@@ -212,8 +220,9 @@ class Projection:
             if spec.type is FieldType.TEXT_MAP:
                 if i + 1 < len(path):
                     node.keys.add(path[i + 1])
-                return
+                return node
             level, scope = node.children, spec.children
+        return node
 
     def __call__(self, event: Any) -> dict[str, Any]:
         return self._project(event, self.root)
@@ -237,6 +246,8 @@ class Projection:
                 value = {k: value[k] for k in node.keys if k in value}
             else:
                 value = _scalar(value, node.spec)
+                for key, pattern in node.patterns:
+                    out[key] = fullmatch(pattern, value)
             if value == [] or value == {}:
                 continue
             out[name] = value

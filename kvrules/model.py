@@ -9,7 +9,7 @@ nationality-like attributes unless the rule cites a legal basis.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
@@ -49,7 +49,7 @@ CountryCode = Annotated[str, Field(description="ISO 3166-1 alpha-2 country code"
 
 
 class Identifier(_Model):
-    """An external identifier of an organisation or record (ROR, GRID, ISNI, FundRef, a RIS uuid …)."""
+    """An external identifier of an organisation or record (ROR, GRID, ISNI, FundRef …)."""
 
     scheme: str = Field(description="lower-case scheme name, e.g. 'ror', 'grid', 'isni', 'fundref'")
     value: str
@@ -67,11 +67,15 @@ class Organisation(_Model):
     aliases: list[Text] = []
     country: CountryCode | None = None
     identifiers: list[Identifier] = []
-    types: list[str] = Field(default=[], description="e.g. university, company, government, military")
-    parent: Text | None = Field(default=None, description="name of the parent organisation, if known")
+    types: list[str] = Field(
+        default=[], description="e.g. university, company, government, military"
+    )
+    parent: Text | None = Field(
+        default=None, description="name of the parent organisation, if known"
+    )
     lists: list[str] = Field(
         default=[],
-        description="ids of the reference lists this organisation was matched on (set by enrichment)",
+        description="ids of reference lists this organisation matched (set by enrichment)",
     )
 
     @field_validator("country", mode="before")
@@ -223,7 +227,7 @@ class CollaborationEvent(_Model):
     @field_validator("occurred_at")
     @classmethod
     def _aware(cls, v: datetime) -> datetime:
-        return v if v.tzinfo else v.replace(tzinfo=timezone.utc)
+        return v if v.tzinfo else v.replace(tzinfo=UTC)
 
     @model_validator(mode="after")
     def _subjects(self) -> CollaborationEvent:

@@ -19,7 +19,8 @@ rules:
 
 
 def rule_yaml(rule_id: str, when: str, on: str = "partner.added", extra: str = "") -> str:
-    return textwrap.indent(textwrap.dedent(f"""\
+    return textwrap.indent(
+        textwrap.dedent(f"""\
         - id: {rule_id}
           title: {rule_id}
           on: {on}
@@ -27,7 +28,10 @@ def rule_yaml(rule_id: str, when: str, on: str = "partner.added", extra: str = "
           severity: medium
           rationale: r
           cite: s1
-        """) + extra, "  ")
+        """)
+        + extra,
+        "  ",
+    )
 
 
 @pytest.fixture

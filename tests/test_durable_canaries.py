@@ -25,9 +25,11 @@ class Host(durable.engine.Host):
 
 
 def three_rules() -> dict:
-    return {f"canary{id(object())}": {
-        f"r{i}": {"all": [{"m": {"$gt": {"x": i}}}], "run": f"r{i}"} for i in range(3)
-    }}
+    return {
+        f"canary{id(object())}": {
+            f"r{i}": {"all": [{"m": {"$gt": {"x": i}}}], "run": f"r{i}"} for i in range(3)
+        }
+    }
 
 
 def test_posted_event_fires_only_one_of_three_matching_rules():
@@ -80,11 +82,21 @@ def test_regex_matches_the_whole_value_in_lua_dialect():
 
 
 def test_iall_is_false_on_empty_list_and_neq_false_on_missing():
-    rules = {"canary_all": {
-        "all": {"all": [{"m": {"$iall": {"l": {"$i": "z"}}}}], "run": "all"},
-        "neq": {"all": [{"m": {"$neq": {"x": 1}}}], "run": "neq"},
-    }}
+    rules = {
+        "canary_all": {
+            "all": {"all": [{"m": {"$iall": {"l": {"$i": "z"}}}}], "run": "all"},
+            "neq": {"all": [{"m": {"$neq": {"x": 1}}}], "run": "neq"},
+        }
+    }
     host = Host(rules)
     with pytest.raises(durable.engine.MessageNotHandledException):
         host.assert_fact("canary_all", {"id": "1", "l": []})
     assert host.fired == []
+
+
+def test_regex_dfa_gives_wrong_answers_so_kvrules_uses_re2():
+    # Found by tests/test_differential.py: '.*i?ng.*' does match "Tsinghua University".
+    rules = {"canary_dfa": {"r": {"all": [{"m": {"$mt": {"s": ".*i?ng.*"}}}], "run": "r"}}}
+    host = Host(rules)
+    with pytest.raises(durable.engine.MessageNotHandledException):
+        host.assert_fact("canary_dfa", {"id": "1", "s": "Tsinghua University"})

@@ -3,6 +3,8 @@
 - Facts, not events: every rule that matches fires (the caller asserts, collects, retracts).
 - durable_rules has no expression-level ``not``: negation is pushed down to the leaves, with
   "or the field is missing" added so that it means exactly what the oracle means.
+- ``matches`` is decided by RE2 during projection (durable_rules' own regex DFA gives wrong
+  answers); the engine tests the resulting boolean.
 - More than 512 tests branching from one node hang ruleset creation forever. Every rule's test
   count is bounded, and rules are packed into shards whose test counts stay under the bound.
 """
@@ -19,10 +21,22 @@ import durable_rules_engine
 from kvrules.rulebook import ir
 
 MAX_TESTS_PER_SHARD = 480  # under durable_rules' 512 sibling alpha nodes, with headroom
-NEG = {ir.Op.EQ: "$neq", ir.Op.NE: None, ir.Op.LT: "$gte", ir.Op.LE: "$gt", ir.Op.GT: "$lte",
-       ir.Op.GE: "$lt"}
-POS = {ir.Op.EQ: None, ir.Op.NE: "$neq", ir.Op.LT: "$lt", ir.Op.LE: "$lte", ir.Op.GT: "$gt",
-       ir.Op.GE: "$gte"}
+NEG = {
+    ir.Op.EQ: "$neq",
+    ir.Op.NE: None,
+    ir.Op.LT: "$gte",
+    ir.Op.LE: "$gt",
+    ir.Op.GT: "$lte",
+    ir.Op.GE: "$lt",
+}
+POS = {
+    ir.Op.EQ: None,
+    ir.Op.NE: "$neq",
+    ir.Op.LT: "$lt",
+    ir.Op.LE: "$lte",
+    ir.Op.GT: "$gt",
+    ir.Op.GE: "$gte",
+}
 
 
 class CompileError(Exception):
@@ -35,6 +49,10 @@ class CompileError(Exception):
 
 def _key(ref: ir.Ref, inside: bool) -> str:
     return ("$i." if inside else "") + ".".join(ref.path)
+
+
+def _flag(cond: ir.Matches, inside: bool) -> str:
+    return ("$i." if inside else "") + ".".join((*cond.ref.path[:-1], cond.flag))
 
 
 def _cmp(op: str | None, key: str, value: Any) -> dict:
@@ -62,8 +80,8 @@ def expr(cond: ir.Cond, inside: bool = False) -> dict:
             return _any([{_key(ref, inside): v} for v in values])
         case ir.Contains(ref, value):
             return {"$iany": {_key(ref, inside): {"$i": value}}}
-        case ir.Matches(ref, _, engine_pattern):
-            return {"$mt": {_key(ref, inside): engine_pattern}}
+        case ir.Matches():
+            return {_flag(cond, inside): True}
         case ir.Exists(ref):
             return {"$ex": {_key(ref, inside): 1}}
         case ir.And(items):
@@ -91,12 +109,9 @@ def negate(cond: ir.Cond, inside: bool = False) -> dict:
         case ir.Contains(ref, value):
             key = _key(ref, inside)
             return _any([{"$iall": {key: {"$neq": {"$i": value}}}}, _missing(key)])
-        case ir.Matches(ref, pos=pos):
-            raise CompileError(
-                f"'not … matches' on '{ref}' cannot run on durable_rules (it has no negated "
-                "regex test); state the condition positively",
-                pos,
-            )
+        case ir.Matches():
+            key = _flag(cond, inside)
+            return _any([{key: False}, _missing(key)])
         case ir.Exists(ref):
             return _missing(_key(ref, inside))
         case ir.And(items):
@@ -159,8 +174,11 @@ def probe(compiled: CompiledRule) -> None:
     try:
         handle = durable_rules_engine.create_ruleset("kvr-probe", json.dumps(body))
     except Exception as exc:
-        raise CompileError(f"durable_rules rejects this condition ({exc}); simplify it "
-                           "(fewer nested any/or inside one all/and)", compiled.rule.pos) from None
+        raise CompileError(
+            f"durable_rules rejects this condition ({exc}); simplify it "
+            "(fewer nested any/or inside one all/and)",
+            compiled.rule.pos,
+        ) from None
     durable_rules_engine.delete_ruleset(handle)
 
 
@@ -173,6 +191,7 @@ class Program:
     shards: list[dict[str, dict]] = field(default_factory=list)
     shard_kinds: list[frozenset[str]] = field(default_factory=list)
     paths: set[tuple[str, ...]] = field(default_factory=set)
+    patterns: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # path -> RE2
 
     @property
     def digest(self) -> str:
@@ -185,19 +204,17 @@ class Program:
         return [f"kvr{i}@{self.digest}" for i in range(len(self.shards))]
 
 
-def referenced_paths(cond: ir.Cond, prefix: tuple[str, ...] = (), scopes=None) -> set:
-    """Root-level field paths a condition reads (quantifier bodies resolve to list elements)."""
+def references(cond: ir.Cond, scopes: dict[str, tuple[str, ...]] | None = None):
+    """(root-level path, node) for every field a condition reads, quantifier bodies included."""
     scopes = scopes or {}
-    out: set[tuple[str, ...]] = set()
     for node in _children_first(cond):
+        ref = getattr(node, "ref", None)
+        if ref is None:
+            continue
+        path = (scopes[ref.var] if ref.var else ()) + ref.path
+        yield path, node
         if isinstance(node, ir.Quant):
-            base = scopes.get(node.ref.var, ()) + node.ref.path if node.ref.var else node.ref.path
-            out.add(base)
-            out |= referenced_paths(node.body, scopes={**scopes, node.var: base})
-        elif hasattr(node, "ref"):
-            base = scopes.get(node.ref.var, ()) if node.ref.var else ()
-            out.add(base + node.ref.path)
-    return out
+            yield from references(node.body, {**scopes, node.var: path})
 
 
 def _children_first(cond: ir.Cond):
@@ -222,7 +239,10 @@ def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
             if compiled.key in program.rules:
                 raise CompileError(f"rule '{compiled.key}' is loaded twice", rule.pos)
             program.rules[compiled.key] = compiled
-            program.paths |= referenced_paths(rule.condition)
+            for path, node in references(rule.condition):
+                program.paths.add(path)
+                if isinstance(node, ir.Matches):
+                    program.patterns.setdefault(path, set()).add(node.pattern)
             if shard and budget + compiled.tests > MAX_TESTS_PER_SHARD:
                 program.shards.append(shard)
                 program.shard_kinds.append(frozenset(kinds))

@@ -112,7 +112,8 @@ class DurableEngine:
         names = self._routes.get(kind)
         if names is None:
             names = self._routes[kind] = [
-                n for n, kinds in zip(self._names, self.program.shard_kinds, strict=True)
+                n
+                for n, kinds in zip(self._names, self.program.shard_kinds, strict=True)
                 if kind in kinds
             ]
         return names
@@ -125,8 +126,10 @@ class DurableEngine:
         if not names:
             return []
         if flat_key_count(view) > MAX_KEYS:
-            raise EngineError(f"view has {flat_key_count(view)} keys; the engine takes "
-                              f"{MAX_KEYS} — the projection should have prevented this")
+            raise EngineError(
+                f"view has {flat_key_count(view)} keys; the engine takes "
+                f"{MAX_KEYS} — the projection should have prevented this"
+            )
         with _FIRE:  # actions must run inside our assert, for our fact
             fact = {**view, "id": f"kvr{next(self._ids)}", "sid": "0"}
             self._current, self._fired = fact["id"], []
@@ -138,7 +141,8 @@ class DurableEngine:
             if self.errors:
                 errors, self.errors = self.errors, []
                 raise EngineError(f"rule action failed: {errors[0]!r}") from errors[0]
-            return self._fired
+            # A rule whose `or` holds on several branches fires once per branch: keep one.
+            return list(dict.fromkeys(self._fired))
 
     def _assert_retract(self, name: str, fact: dict) -> None:
         try:

@@ -23,7 +23,7 @@ class Evaluator:
 
     def __init__(self, rulebooks: Iterable[ir.Rulebook], *, verify: bool = False) -> None:
         self.program: Program = compile_program(list(rulebooks))
-        self.project = Projection(self.program.paths)
+        self.project = Projection(self.program.paths, self.program.patterns)
         self.engine = DurableEngine(self.program)
         self.verify = verify
 
@@ -46,9 +46,11 @@ class Evaluator:
                 view,
             )
             if sorted(expected) != sorted(fired):
-                raise EngineError(f"event {event.id}: durable_rules fired {sorted(fired)}, "
-                                  f"the oracle expects {sorted(expected)}")
-        findings = [self._finding(key, event, view) for key in dict.fromkeys(fired)]
+                raise EngineError(
+                    f"event {event.id}: durable_rules fired {sorted(fired)}, "
+                    f"the oracle expects {sorted(expected)}"
+                )
+        findings = [self._finding(key, event, view) for key in fired]
         findings.sort(key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id))
         return findings
 
@@ -57,8 +59,9 @@ class Evaluator:
         rule, rulebook = compiled.rule, compiled.rulebook
         evidence = oracle.explain(rule.condition, view)
         if evidence is None:
-            raise EngineError(f"event {event.id}: durable_rules fired {key} but its condition "
-                              "does not hold")
+            raise EngineError(
+                f"event {event.id}: durable_rules fired {key} but its condition does not hold"
+            )
         items = [EvidenceItem(path=e.path, test=e.test, actual=e.actual) for e in evidence]
         return Finding(
             fingerprint=Finding.fingerprint_of(key, event.source.record_id, items),
@@ -69,8 +72,9 @@ class Evaluator:
             tags=list(rule.tags),
             alert=rule.alert,
             rationale=rule.rationale,
-            citation=CitationRef(id=rule.citation.id, cite=rule.citation.cite,
-                                 url=rule.citation.url),
+            citation=CitationRef(
+                id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url
+            ),
             legal_basis=rule.legal_basis,
             event_id=event.id,
             event_kind=event.kind.value,

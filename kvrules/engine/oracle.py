@@ -6,12 +6,11 @@ It reads the same projected view as durable_rules and defines what a condition m
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from kvrules.rulebook import ir
+from kvrules.rulebook.regex import fullmatch
 
 _MISSING = object()
 _OPS = {
@@ -36,11 +35,6 @@ class Evidence:
         return f"{self.path} {self.test} (value: {self.actual!r})"
 
 
-@lru_cache(maxsize=4096)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.DOTALL)
-
-
 def _lookup(obj: Any, path: tuple[str, ...]) -> Any:
     for part in path:
         if not isinstance(obj, dict) or part not in obj:
@@ -50,8 +44,13 @@ def _lookup(obj: Any, path: tuple[str, ...]) -> Any:
 
 
 def _literal(value: Any) -> str:
-    return f'"{value}"' if isinstance(value, str) else str(value).lower() \
-        if isinstance(value, bool) else str(value)
+    return (
+        f'"{value}"'
+        if isinstance(value, str)
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def describe(cond: ir.Cond) -> str:
@@ -102,7 +101,7 @@ class _Eval:
             case ir.Contains(_, literal):
                 ok = literal in value
             case ir.Matches(_, pattern):
-                ok = _regex(pattern).fullmatch(value) is not None
+                ok = fullmatch(pattern, value)
         if ok:
             self.note(where, describe(cond), value)
         return ok

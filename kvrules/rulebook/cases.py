@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from kvrules.model import CollaborationEvent
 from kvrules.rulebook import ir
 
+_NEEDS_PROJECT = ("project.", "partner.", "funder.", "list.")
 _SUBJECT_DEFAULTS = {
     "project": {"id": "P-test", "title": "(test project)"},
     "output": {"id": "O-test", "title": "(test output)"},
@@ -21,11 +22,12 @@ _SUBJECT_DEFAULTS = {
 def event_from_given(given: dict[str, Any], name: str = "test") -> CollaborationEvent:
     """A full event from a test's ``given``: ids, source and time may be left out."""
     data = copy.deepcopy(given)
+    if str(data.get("kind", "")).startswith(_NEEDS_PROJECT):
+        data.setdefault("project", {})
     for subject, defaults in _SUBJECT_DEFAULTS.items():
         if isinstance(data.get(subject), dict):
             data[subject] = {**defaults, **data[subject]}
-    record = next((data[s]["id"] for s in _SUBJECT_DEFAULTS if isinstance(data.get(s), dict)),
-                  name)
+    record = next((data[s]["id"] for s in _SUBJECT_DEFAULTS if isinstance(data.get(s), dict)), name)
     data.setdefault("id", f"test:{name}")
     data.setdefault("source", {"system": "test", "record_id": str(record)})
     data.setdefault("occurred_at", "2026-01-01T00:00:00Z")
@@ -49,8 +51,10 @@ class CaseResult:
             return f"{where}: {self.case.name}: {self.error}"
         missing = sorted(set(self.case.expect) - set(self.fired))
         extra = sorted(set(self.fired) - set(self.case.expect))
-        parts = [f"did not fire {missing}" if missing else "",
-                 f"unexpectedly fired {extra}" if extra else ""]
+        parts = [
+            f"did not fire {missing}" if missing else "",
+            f"unexpectedly fired {extra}" if extra else "",
+        ]
         return f"{where}: {self.case.name}: " + "; ".join(p for p in parts if p)
 
 
@@ -70,5 +74,6 @@ def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase) -> CaseResult
     except ValidationError as e:
         first = e.errors()[0]
         loc = ".".join(map(str, first["loc"]))
-        return CaseResult(rulebook, case, [], f"bad event: {loc}: {first['msg']}")
+        return CaseResult(rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}"
+                                              f"{first['msg']}")
     return CaseResult(rulebook, case, [f.rule_id for f in evaluator.evaluate(event)])

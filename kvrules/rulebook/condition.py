@@ -8,7 +8,7 @@ Grammar, loosest binding first::
     path == != < <= > >= value                  value: "text", 'text', 12, 1.5, 2024-01-31, true
     path in ["CN", "RU"]      path not in [...]
     path contains "x"         path not contains "x"      (lists of text)
-    path matches "quantum.*"  (whole value; a small regex subset, see kvrules.rulebook.regex)
+    path matches "quantum.*"  (whole value, RE2; see kvrules.rulebook.regex)
     path exists               path missing
 """
 
@@ -17,14 +17,13 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from kvrules import fields
 from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
-from kvrules.rulebook.regex import RegexError, to_engine
+from kvrules.rulebook.regex import RegexError, translate
 
 GRAMMAR = r"""
 ?start: expr
@@ -114,7 +113,9 @@ def parse(text: str) -> Tree:
             f"unexpected {got}; expected {_describe_expected(e.expected)}", e.line, e.column
         ) from None
     except UnexpectedCharacters as e:
-        raise ConditionError(f"unexpected character {text[e.pos_in_stream]!r}", e.line, e.column)
+        raise ConditionError(
+            f"unexpected character {text[e.pos_in_stream]!r}", e.line, e.column
+        ) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark errors
         raise ConditionError(str(e), getattr(e, "line", 1), getattr(e, "column", 1)) from None
 
@@ -140,13 +141,17 @@ class Scope:
         if self.var is not None and parts[0] == self.var:
             ref, scope, rest = ir.Ref(self.var, tuple(parts[1:])), self.spec or {}, parts[1:]
             if not rest:
-                raise ConditionError(f"'{self.var}' is a whole element; name one of its fields"
-                                     f" ({', '.join(scope)})", pos.line, pos.col)
+                raise ConditionError(
+                    f"'{self.var}' is a whole element; name one of its fields ({', '.join(scope)})",
+                    pos.line,
+                    pos.col,
+                )
         elif self.var is not None and parts[0] in fields.ROOT:
             raise ConditionError(
                 f"inside 'any/all {self.var} in …' only fields of '{self.var}' can be used; "
                 f"move the test on '{'.'.join(parts)}' outside the quantifier",
-                pos.line, pos.col,
+                pos.line,
+                pos.col,
             )
         else:
             ref, scope, rest = ir.Ref(None, tuple(parts)), fields.ROOT, parts
@@ -159,7 +164,8 @@ class Scope:
                     raise ConditionError(
                         f"unknown field '{'.'.join(parts)}': {known} has no '{rest[i]}'"
                         + suggest(rest[i], here),
-                        pos.line, pos.col,
+                        pos.line,
+                        pos.col,
                     )
         return ref, spec  # type: ignore[return-value]
 
@@ -167,8 +173,11 @@ class Scope:
 def _literal(tok: Token) -> ir.Scalar | date:
     if tok.type == "STRING":
         body = str(tok)[1:-1]
-        return body.encode("latin-1", "backslashreplace").decode("unicode_escape") \
-            if "\\" in body else body
+        return (
+            body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            if "\\" in body
+            else body
+        )
     if tok.type == "NUMBER":
         return float(tok) if "." in tok else int(tok)
     if tok.type == "DATE":
@@ -179,8 +188,13 @@ def _literal(tok: Token) -> ir.Scalar | date:
     return tok.type == "TRUE"
 
 
-_TYPE_OF = {str: FieldType.TEXT, int: FieldType.NUMBER, float: FieldType.NUMBER,
-            bool: FieldType.BOOL, date: FieldType.DATE}
+_TYPE_OF = {
+    str: FieldType.TEXT,
+    int: FieldType.NUMBER,
+    float: FieldType.NUMBER,
+    bool: FieldType.BOOL,
+    date: FieldType.DATE,
+}
 
 
 def _typed(spec: FieldSpec, tok: Token, element_of_list: bool = False) -> ir.Scalar:
@@ -191,7 +205,8 @@ def _typed(spec: FieldSpec, tok: Token, element_of_list: bool = False) -> ir.Sca
     if got is not want:
         raise ConditionError(
             f"type mismatch: the field holds {want.value} values; {tok} is {got.value}",
-            tok.line or 1, tok.column or 1,
+            tok.line or 1,
+            tok.column or 1,
         )
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
@@ -205,13 +220,15 @@ def element_scope(ref: ir.Ref, spec: FieldSpec, var: str, pos: ir.Pos) -> Scope:
     if spec.type is FieldType.TEXT_LIST:
         raise ConditionError(
             f"'{ref}' is a list of text: use '{ref} contains \"…\"' instead of a quantifier",
-            pos.line, pos.col,
+            pos.line,
+            pos.col,
         )
     if spec.type is not FieldType.OBJECT_LIST:
         raise ConditionError(f"'{ref}' is {spec.type.value}, not a list", pos.line, pos.col)
     if var in fields.ROOT:
-        raise ConditionError(f"'{var}' is an event field; pick another variable name",
-                             pos.line, pos.col)
+        raise ConditionError(
+            f"'{var}' is an event field; pick another variable name", pos.line, pos.col
+        )
     return Scope(var, spec.children)
 
 
@@ -258,8 +275,9 @@ class _Builder:
         if spec.type not in fields.SCALARS:
             hint = f"; use '{ref} contains …'" if spec.type is FieldType.TEXT_LIST else ""
             pos = _pos(node)
-            raise ConditionError(f"'{ref}' is {spec.type.value}: cannot {what} it{hint}",
-                                 pos.line, pos.col)
+            raise ConditionError(
+                f"'{ref}' is {spec.type.value}: cannot {what} it{hint}", pos.line, pos.col
+            )
         return ref, spec
 
     def compare(self, node: Tree) -> ir.Cond:
@@ -268,8 +286,9 @@ class _Builder:
         op = ir.Op(str(op))
         if spec.type in (FieldType.TEXT, FieldType.BOOL) and op not in (ir.Op.EQ, ir.Op.NE):
             pos = _pos(op) if isinstance(op, Token) else _pos(node)
-            raise ConditionError(f"'{op}' needs a number or a date; '{ref}' is "
-                                 f"{spec.type.value}", pos.line, pos.col)
+            raise ConditionError(
+                f"'{op}' needs a number or a date; '{ref}' is {spec.type.value}", pos.line, pos.col
+            )
         return ir.Compare(ref, op, _typed(spec, tok), _pos(node))
 
     def in_list(self, node: Tree) -> ir.Cond:
@@ -289,9 +308,13 @@ class _Builder:
         ref, spec = self.path(path)
         if spec.type is not FieldType.TEXT_LIST:
             pos = _pos(node)
-            raise ConditionError(f"'contains' needs a list of text; '{ref}' is "
-                                 f"{spec.type.value}" + (" (use == or matches)"
-                                 if spec.type is FieldType.TEXT else ""), pos.line, pos.col)
+            raise ConditionError(
+                f"'contains' needs a list of text; '{ref}' is "
+                f"{spec.type.value}"
+                + (" (use == or matches)" if spec.type is FieldType.TEXT else ""),
+                pos.line,
+                pos.col,
+            )
         cond = ir.Contains(ref, _typed(spec, tok), _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
@@ -300,16 +323,18 @@ class _Builder:
         ref, spec = self.path(path)
         if spec.type is not FieldType.TEXT:
             pos = _pos(node)
-            raise ConditionError(f"'matches' needs text; '{ref}' is {spec.type.value}",
-                                 pos.line, pos.col)
+            raise ConditionError(
+                f"'matches' needs text; '{ref}' is {spec.type.value}", pos.line, pos.col
+            )
         pattern = _literal(tok)
         assert isinstance(pattern, str)
         try:
-            engine_pattern, oracle_pattern = to_engine(pattern)
+            re2_pattern = translate(pattern)
         except RegexError as e:
-            raise ConditionError(f"bad pattern: {e}", tok.line or 1,
-                                 (tok.column or 1) + 1 + e.offset) from None
-        return ir.Matches(ref, oracle_pattern, engine_pattern, _pos(node), pattern)
+            raise ConditionError(
+                f"bad pattern: {e}", tok.line or 1, (tok.column or 1) + 1 + e.offset
+            ) from None
+        return ir.Matches(ref, re2_pattern, _pos(node), pattern)
 
     def exists(self, node: Tree) -> ir.Cond:
         ref, _ = self.path(node.children[0])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union
 
+from kvrules.rulebook.regex import flag_key
+
 Scalar = Union[str, int, float, bool]  # noqa: UP007 - used at runtime in isinstance checks
 
 
@@ -70,10 +72,14 @@ class Contains:
 @dataclass(frozen=True)
 class Matches:
     ref: Ref
-    pattern: str  # Python syntax, for the oracle
-    engine_pattern: str  # the same, in durable_rules' dialect
+    pattern: str  # RE2 syntax (see kvrules.rulebook.regex)
     pos: Pos = field(compare=False)
     text: str = field(default="", compare=False)  # as the rule author wrote it
+
+    @property
+    def flag(self) -> str:
+        """The view key, beside the field, holding whether the field matches this pattern."""
+        return flag_key(self.ref.path[-1], self.pattern)
 
 
 @dataclass(frozen=True)

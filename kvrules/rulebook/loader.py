@@ -24,8 +24,11 @@ from kvrules.rulebook.schema import RulebookSpec, RuleSpec, SourceSpec, TestSpec
 from kvrules.rulebook.yamlsource import Located, YamlError, load
 
 # Person attributes a rule may only read with a cited legal basis (e.g. a sanctions regime).
-PERSONAL = re.compile(r"nationalit|citizenship|ethnic|race|country_of_birth|birth_?country|"
-                      r"passport|place_of_birth", re.I)
+PERSONAL = re.compile(
+    r"nationalit|citizenship|ethnic|race|country_of_birth|birth_?country|"
+    r"passport|place_of_birth",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,7 @@ class RulebookError(Exception):
         self.diagnostics = diagnostics
 
 
-_SCHEMAS: dict[str, type[BaseModel]] = {"rules": RuleSpec, "sources": SourceSpec,
-                                        "tests": TestSpec}
+_SCHEMAS: dict[str, type[BaseModel]] = {"rules": RuleSpec, "sources": SourceSpec, "tests": TestSpec}
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -100,27 +102,33 @@ class _Checker:
             if not value:
                 self.error(where, "empty condition list")
                 raise _Failed
-            items = [self.condition(v, (*where, i), scope, personal_ok)
-                     for i, v in enumerate(value)]
+            items = [
+                self.condition(v, (*where, i), scope, personal_ok) for i, v in enumerate(value)
+            ]
             return items[0] if len(items) == 1 else ir.And(tuple(items))
         if isinstance(value, dict) and len(value) == 1:
-            (key, body), = value.items()
+            ((key, body),) = value.items()
             line, col = self.src.at((*where, key), key=True)
             pos = ir.Pos(line, col)
             if key in ("all", "any"):
                 if not isinstance(body, list):
                     self.error((*where, key), f"'{key}' takes a list of conditions")
                     raise _Failed
-                items = [self.condition(v, (*where, key, i), scope, personal_ok)
-                         for i, v in enumerate(body)]
+                items = [
+                    self.condition(v, (*where, key, i), scope, personal_ok)
+                    for i, v in enumerate(body)
+                ]
                 return ir.And(tuple(items)) if key == "all" else ir.Or(tuple(items))
             if key == "not":
                 return ir.Not(self.condition(body, (*where, key), scope, personal_ok), pos)
             header = quantifier_header(key)
             if header:
                 return self.quantifier(header, body, (*where, key), scope, personal_ok, pos)
-            self.error((*where, key), f"unknown condition '{key}' (use all, any, not, or "
-                       "'any NAME in PATH')", key=True)
+            self.error(
+                (*where, key),
+                f"unknown condition '{key}' (use all, any, not, or 'any NAME in PATH')",
+                key=True,
+            )
             raise _Failed
         self.error(where, "a condition is text, a list, or a single all/any/not key")
         raise _Failed
@@ -142,11 +150,18 @@ class _Checker:
             if ref and any(PERSONAL.search(part) for part in ref.path):
                 pos = getattr(node, "pos", None)
                 scalar = self.src.scalar(where)
-                line, col = (self.src.inside(scalar, pos.line, pos.col) if scalar and pos
-                             else self.src.at(where))
-                self.error_at(line, col, f"'{ref}' screens people by nationality, ethnicity or "
-                              "citizenship: not allowed unless the rule cites a legal basis "
-                              "(legal_basis:, e.g. a sanctions regime)")
+                line, col = (
+                    self.src.inside(scalar, pos.line, pos.col)
+                    if scalar and pos
+                    else self.src.at(where)
+                )
+                self.error_at(
+                    line,
+                    col,
+                    f"'{ref}' screens people by nationality, ethnicity or "
+                    "citizenship: not allowed unless the rule cites a legal basis "
+                    "(legal_basis:, e.g. a sanctions regime)",
+                )
 
 
 class _Failed(Exception):
@@ -197,8 +212,9 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
     kinds = [k.value for k in EventKind]
     seen: set[str] = set()
     rules: list[ir.Rule] = []
-    shell = ir.Rulebook(spec.rulebook, spec.version, spec.title, spec.jurisdiction,
-                        check.path, sha, ())
+    shell = ir.Rulebook(
+        spec.rulebook, spec.version, spec.title, spec.jurisdiction, check.path, sha, ()
+    )
     for i, r in enumerate(spec.rules):
         where = ("rules", i)
         if r.id in seen:
@@ -210,23 +226,39 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
                 at = (*where, "on") if isinstance(r.on, str) else (*where, "on", j)
                 check.error(at, f"unknown event kind '{kind}'{suggest(kind, kinds)}")
         if r.cite not in sources:
-            check.error((*where, "cite"), f"unknown citation '{r.cite}'"
-                        f"{suggest(r.cite, list(sources))}; add it under sources:")
+            check.error(
+                (*where, "cite"),
+                f"unknown citation '{r.cite}'"
+                f"{suggest(r.cite, list(sources))}; add it under sources:",
+            )
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(), r.legal_basis is not None)
         except _Failed:
             continue
         line, col = check.src.at((*where, "id"))
-        rule = ir.Rule(r.id, r.title, tuple(on), cond, r.severity, tuple(r.tags), r.alert,
-                       r.rationale, sources.get(r.cite, ir.Citation(r.cite, "")),
-                       r.legal_basis, ir.Pos(line, col))
+        rule = ir.Rule(
+            r.id,
+            r.title,
+            tuple(on),
+            cond,
+            r.severity,
+            tuple(r.tags),
+            r.alert,
+            r.rationale,
+            sources.get(r.cite, ir.Citation(r.cite, "")),
+            r.legal_basis,
+            ir.Pos(line, col),
+        )
         try:
             probe(compile_rule(shell, rule))
         except CompileError as e:
             if e.pos and e.pos is not rule.pos:
                 scalar = check.src.scalar((*where, "when"))
-                line, col = check.src.inside(scalar, e.pos.line, e.pos.col) if scalar else \
-                    check.src.at((*where, "when"))
+                line, col = (
+                    check.src.inside(scalar, e.pos.line, e.pos.col)
+                    if scalar
+                    else check.src.at((*where, "when"))
+                )
             else:
                 line, col = check.src.at((*where, "when"))
             check.error_at(line, col, e.message)
@@ -237,9 +269,19 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
     for i, t in enumerate(spec.tests):
         for j, rule_id in enumerate(t.expect):
             if rule_id not in seen:
-                check.error(("tests", i, "expect", j),
-                            f"unknown rule '{rule_id}'{suggest(rule_id, sorted(seen))}")
+                check.error(
+                    ("tests", i, "expect", j),
+                    f"unknown rule '{rule_id}'{suggest(rule_id, sorted(seen))}",
+                )
         line, col = check.src.at(("tests", i, "name"))
         tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), ir.Pos(line, col)))
-    return ir.Rulebook(spec.rulebook, spec.version, spec.title, spec.jurisdiction, check.path,
-                       sha, tuple(rules), tuple(tests))
+    return ir.Rulebook(
+        spec.rulebook,
+        spec.version,
+        spec.title,
+        spec.jurisdiction,
+        check.path,
+        sha,
+        tuple(rules),
+        tuple(tests),
+    )

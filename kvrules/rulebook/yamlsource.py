@@ -53,7 +53,6 @@ class Located:
     def scalar(self, path: Path) -> Scalar | None:
         return self.positions.get(path)
 
-
     def inside(self, scalar: Scalar, line: int, col: int) -> tuple[int, int]:
         """File position of (line, col) inside a scalar's text (both 1-based)."""
         if scalar.style in ("|", ">"):
@@ -81,8 +80,11 @@ def load(text: str) -> Located:
         for event in _events(loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 m = event.start_mark
-                raise YamlError("anchors and aliases (&, *) are not allowed in rulebooks",
-                                m.line + 1, m.column + 1)
+                raise YamlError(
+                    "anchors and aliases (&, *) are not allowed in rulebooks",
+                    m.line + 1,
+                    m.column + 1,
+                )
         loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         out = Located(None, lines=text.splitlines())
@@ -125,5 +127,3 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located)
     if path and path[-1] == "version":
         return node.value
     return loader.construct_object(node)
-
-

@@ -1,0 +1,85 @@
+"""The command line as an administrator uses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+from kvrules.cli import cli, shipped_rulebooks
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_evaluate_reports_bad_lines_and_evaluates_the_rest(runner):
+    result = runner.invoke(cli, ["evaluate", "--rulebook", str(shipped_rulebooks()),
+                                 str(EXAMPLES / "events.jsonl"), "--json"])
+    assert result.exit_code == 2
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {(f["source_record_id"], f["rule_id"]) for f in findings} == {
+        ("p-1001", "project-partner-on-1286"),
+        ("p-1001", "listed-partner-with-dod-funding"),
+        ("o-77", "coauthor-on-1286"),
+    }
+    assert all(f["evidence"] and f["rulebook"]["sha256"] for f in findings)
+    assert "events.jsonl:4: source.record_id: Field required" in result.stderr
+
+
+def test_evaluate_table_and_exit_zero_on_clean_input(runner, tmp_path):
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text("".join((EXAMPLES / "events.jsonl").read_text().splitlines(True)[:3]))
+    result = runner.invoke(cli, ["evaluate", str(clean)])
+    assert result.exit_code == 0, result.output
+    assert "3 finding(s) in 3 event(s)" in result.stdout
+    assert "critical" in result.stdout
+
+
+def test_evaluate_reports_invalid_json_with_line_number(runner, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"not json"\n\n' + (EXAMPLES / "events.jsonl").read_text().splitlines()[1])
+    result = runner.invoke(cli, ["evaluate", str(bad), "--json"])
+    assert result.exit_code == 2
+    assert f"{bad}:1: " in result.stderr and "Invalid JSON" in result.stderr
+
+
+def test_test_command_counts_and_fails(runner, write_rulebook):
+    from tests.conftest import rule_yaml
+
+    tests = """tests:
+  - name: fires
+    given: {kind: partner.added, partner: {name: X, country: CN}}
+    expect: [cn]
+  - name: wrongly expects nothing
+    given: {kind: partner.added, partner: {name: X, country: CN}}
+    expect: []
+"""
+    path = write_rulebook(rule_yaml("cn", 'partner.country == "CN"'), tests)
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == "1 passed, 1 failed"
+    assert "wrongly expects nothing: unexpectedly fired ['cn']" in result.stdout
+
+
+def test_shipped_rulebooks_validate_and_pass_their_tests(runner):
+    assert runner.invoke(cli, ["validate"]).exit_code == 0
+    result = runner.invoke(cli, ["test"])
+    assert result.exit_code == 0, result.output
+    passed = int(result.stdout.splitlines()[-1].split()[0])
+    assert passed >= 4
+
+
+def test_schema_is_a_valid_json_schema_that_accepts_the_examples(runner):
+    result = runner.invoke(cli, ["schema"])
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    first = json.loads((EXAMPLES / "events.jsonl").read_text().splitlines()[0])
+    jsonschema.validate(first, schema)
+    assert not [k for k in schema["$defs"]["Person"]["properties"] if "nation" in k]
+
+
+def test_plugins_lists_first_party_adapters(runner):
+    result = runner.invoke(cli, ["plugins", "--json"])
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert rows["file"]["distribution"] == "kvrules" and rows["file"]["adapters"] == ["file"]
+    assert all(r["error"] is None for r in rows.values())

@@ -1,0 +1,196 @@
+"""The engine: every matching rule fires, findings explain themselves, limits are handled."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvrules import CollaborationEvent, Evaluator
+from kvrules.engine.compiler import MAX_TESTS_PER_SHARD
+from kvrules.engine.durable import DurableEngine, EngineError
+from kvrules.rulebook.loader import RulebookError, load_rulebook
+from tests.conftest import rule_yaml
+
+
+def partner_event(**partner) -> CollaborationEvent:
+    partner.setdefault("name", "Harbin Institute of Technology")
+    return CollaborationEvent.model_validate(
+        {
+            "id": "e1",
+            "kind": "partner.added",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "test", "record_id": "P1"},
+            "project": {
+                "id": "P1",
+                "title": "t",
+                "keywords": ["Hypersonics"],
+                "partners": [partner],
+            },
+            "partner": partner,
+        }
+    )
+
+
+OVERLAPPING = [
+    rule_yaml("on-list", 'partner.lists contains "us-dod-1286"'),
+    rule_yaml("cn", 'partner.country == "CN"'),
+    rule_yaml("cn-or-ru", 'partner.country in ["CN", "RU"]'),
+    rule_yaml("hypersonics", 'project.keywords contains "hypersonics"'),
+    rule_yaml("named", 'partner.name matches "Harbin.*"'),
+    rule_yaml("not-this-one", 'partner.country == "NL"'),
+]
+
+
+def test_every_matching_rule_fires(write_rulebook):
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    with Evaluator([book], verify=True) as ev:
+        findings = ev.evaluate(partner_event(country="CN", lists=["us-dod-1286"]))
+    assert sorted(f.rule_id for f in findings) == [
+        "cn",
+        "cn-or-ru",
+        "hypersonics",
+        "named",
+        "on-list",
+    ]
+
+
+def test_findings_explain_themselves(write_rulebook):
+    path = write_rulebook(*OVERLAPPING)
+    book = load_rulebook(path)
+    with Evaluator([book]) as ev:
+        [finding] = [f for f in ev.evaluate(partner_event(country="CN")) if f.rule_id == "cn-or-ru"]
+    assert finding.rulebook.id == "t" and finding.rulebook.version == "1"
+    import hashlib
+
+    assert finding.rulebook.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert finding.severity == "medium" and finding.citation.cite == "A citation"
+    assert (finding.event_id, finding.source_record_id) == ("e1", "P1")
+    assert [(e.path, e.test, e.actual) for e in finding.evidence] == [
+        ("partner.country", 'in ["CN", "RU"]', "CN")
+    ]
+
+
+def test_engine_state_does_not_grow(write_rulebook):
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    with Evaluator([book]) as ev:
+        for i in range(200):
+            ev.evaluate(partner_event(country="CN", name=f"Org {i}"))
+        host = ev.engine._host
+        for name in ev.engine._names:
+            assert host.get_facts(name, "0") == []
+
+
+def test_user_fields_named_id_and_sid_are_harmless(write_rulebook):
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("by-attr", 'visit.visitor.attributes.id == "same"', on="visit.requested"),
+            rule_yaml("by-sid", 'visit.visitor.attributes.sid == "0"', on="visit.requested"),
+        )
+    )
+    event = {
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "t", "record_id": "V"},
+        "visit": {"id": "same", "visitor": {"attributes": {"id": "same", "sid": "0"}}},
+    }
+    with Evaluator([book], verify=True) as ev:
+        for n in range(3):  # identical user data every time: nothing may be dropped as "seen"
+            found = ev.evaluate(CollaborationEvent.model_validate({**event, "id": f"e{n}"}))
+            assert sorted(f.rule_id for f in found) == ["by-attr", "by-sid"]
+
+
+def test_hundreds_of_partners_and_keywords_stay_under_the_key_limit(write_rulebook):
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml(
+                "any-cn", "'any p in project.partners: p.country == \"CN\"'", on="project.created"
+            ),
+            rule_yaml("kw", 'project.keywords contains "k399"', on="project.created"),
+        )
+    )
+    partners = [{"name": f"Org {i}", "country": "NL", "aliases": [f"O{i}"]} for i in range(500)]
+    partners[-1]["country"] = "CN"
+    event = CollaborationEvent.model_validate(
+        {
+            "id": "e",
+            "kind": "project.created",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "t", "record_id": "P"},
+            "project": {
+                "id": "P",
+                "title": "big",
+                "keywords": [f"k{i}" for i in range(400)],
+                "partners": partners,
+            },
+        }
+    )
+    with Evaluator([book], verify=True) as ev:
+        found = ev.evaluate(event)
+    assert sorted(f.rule_id for f in found) == ["any-cn", "kw"]
+    [any_cn] = [f for f in found if f.rule_id == "any-cn"]
+    assert any_cn.evidence[0].path == "project.partners[499].country"
+
+
+def test_more_than_512_sibling_rules_are_split_into_shards(write_rulebook):
+    rules = [rule_yaml(f"c{i}", f'partner.name == "Org {i}"') for i in range(1100)]
+    book = load_rulebook(write_rulebook(*rules))
+    with Evaluator([book], verify=True) as ev:  # would hang forever as one ruleset
+        assert len(ev.program.shards) >= 3
+        assert [f.rule_id for f in ev.evaluate(partner_event(name="Org 1042"))] == ["c1042"]
+
+
+def test_a_single_rule_too_big_for_the_engine_is_rejected(write_rulebook):
+    names = ", ".join(f'"Org {i}"' for i in range(MAX_TESTS_PER_SHARD + 5))
+    path = write_rulebook(rule_yaml("huge", f"'partner.name in [{names}]'"))
+    with pytest.raises(RulebookError, match="split it into several rules"):
+        load_rulebook(path)
+
+
+def test_exceptions_in_actions_are_surfaced(write_rulebook, monkeypatch):
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    with Evaluator([book]) as ev:
+
+        def broken(rule_key, fact_id):
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(ev.engine, "on_fire", broken)
+        with pytest.raises(EngineError, match="boom"):
+            ev.evaluate(partner_event(country="CN"))
+        monkeypatch.undo()
+        assert ev.evaluate(partner_event(country="CN"))  # the engine is still usable
+
+
+def test_engine_rejects_views_with_reserved_keys(write_rulebook):
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    with Evaluator([book]) as ev, pytest.raises(EngineError, match="reserved"):
+        ev.engine.fire({"kind": "partner.added", "id": "x"})
+
+
+def test_types_are_checked_before_comparison(write_rulebook):
+    # durable_rules alone would find 'abc' > 10 true; kvrules refuses to compile it.
+    path = write_rulebook(rule_yaml("loose", 'funder.amount > "abc"', on="funder.added"))
+    with pytest.raises(RulebookError, match="type mismatch"):
+        load_rulebook(path)
+
+
+def test_negation_includes_missing_fields(write_rulebook):
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("not-nl", 'not partner.country == "NL"'),
+            rule_yaml("no-clause", 'not project.contract.clauses contains "integrity-code"'),
+            rule_yaml("none-listed", "'not (any p in project.partners: p.lists contains \"x\")'"),
+        )
+    )
+    with Evaluator([book], verify=True) as ev:
+        found = {f.rule_id for f in ev.evaluate(partner_event())}  # no country, no contract
+    assert found == {"not-nl", "no-clause", "none-listed"}
+
+
+def test_durable_engine_can_be_closed_and_reused(write_rulebook):
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    ev = Evaluator([book])
+    engine: DurableEngine = ev.engine
+    names = list(engine._names)
+    ev.close()
+    assert all(n not in engine._host._ruleset_directory for n in names)
+    with Evaluator([book]) as again:
+        assert again.evaluate(partner_event(country="CN"))
