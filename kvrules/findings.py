@@ -51,6 +51,7 @@ class Finding(BaseModel):
     @staticmethod
     def fingerprint_of(rule_key: str, record: str, evidence: list[EvidenceItem]) -> str:
         """Same rule, same record, same evidence → same fingerprint (for dedup downstream)."""
-        body = json.dumps([rule_key, record, [e.model_dump() for e in evidence]],
-                          sort_keys=True, default=str)
+        body = json.dumps(
+            [rule_key, record, [e.model_dump() for e in evidence]], sort_keys=True, default=str
+        )
         return hashlib.sha256(body.encode()).hexdigest()[:16]

@@ -60,8 +60,9 @@ class FileAdapter(Adapter):
     def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
         current = self._read_tags()
         before, after = current.get(record_id, []), sorted(set(tags))
-        result = TagWrite(record_id=record_id, before=before, after=after, written=False,
-                          dry_run=dry_run)
+        result = TagWrite(
+            record_id=record_id, before=before, after=after, written=False, dry_run=dry_run
+        )
         if dry_run or not result.changed:
             return result
         current[record_id] = after

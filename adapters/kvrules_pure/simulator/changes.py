@@ -26,7 +26,9 @@ PAGE_SLOTS = 100
 FAMILIES = {
     "Project": "dk.atira.pure.api.shared.model.project.Project",
     "Award": "dk.atira.pure.api.shared.model.award.Award",
-    "ExternalOrganisation": "dk.atira.pure.api.shared.model.externalorganisation.ExternalOrganisation",
+    "ExternalOrganisation": (
+        "dk.atira.pure.api.shared.model.externalorganisation.ExternalOrganisation"
+    ),
     "Organisation": "dk.atira.pure.api.shared.model.organisation.Organisation",
     "Person": "dk.atira.pure.api.shared.model.person.Person",
     "ExternalPerson": "dk.atira.pure.api.shared.model.externalperson.ExternalPerson",
@@ -40,7 +42,9 @@ FAMILIES = {
 LEGACY_NAME = {"Organization": "Organisation", "ExternalOrganization": "ExternalOrganisation"}
 
 
-def change_item(system_name: str, uuid: str | None, change_type: str, version: int) -> dict[str, Any]:
+def change_item(
+    system_name: str, uuid: str | None, change_type: str, version: int
+) -> dict[str, Any]:
     name = LEGACY_NAME.get(system_name, system_name)
     item: dict[str, Any] = {}
     if uuid is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_ROR_TYPE_URI = "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id"
+DEFAULT_ROR_TYPE_URI = (
+    "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id"
+)
 
 
 @dataclass(frozen=True)
@@ -31,4 +33,8 @@ class SimulatorConfig:
 
     @property
     def award_type(self) -> str:
-        return "AwardManagementAward" if self.project_type == "AwardManagementProject" else "BasicAward"
+        return (
+            "AwardManagementAward"
+            if self.project_type == "AwardManagementProject"
+            else "BasicAward"
+        )

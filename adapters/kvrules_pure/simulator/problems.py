@@ -62,9 +62,7 @@ def validation_error(errors: list[tuple[str, str, str]]) -> Problem:
         "Validation failed",
         "; ".join(f"{p}: {m}" for p, _, m in errors),
         type_="/validation-error",
-        extra={
-            "errors": [{"path": p, "code": c, "title": {"en_GB": m}} for p, c, m in errors]
-        },
+        extra={"errors": [{"path": p, "code": c, "title": {"en_GB": m}} for p, c, m in errors]},
     )
 
 

@@ -130,7 +130,9 @@ class ProjectFactory:
             if p not in partners:
                 partners.append(p)
         funders = tuple(
-            rng.choices(range(len(vocab.FUNDERS)), (25, 12, 15, 8, 6, 6, 2, 2, 5, 3, 3, 2, 2, 2, 4, 3))[0]
+            rng.choices(
+                range(len(vocab.FUNDERS)), (25, 12, 15, 8, 6, 6, 2, 2, 5, 3, 3, 2, 2, 2, 4, 3)
+            )[0]
             for _ in range(self.n_awards(i))
         )
         return ProjectCore(
@@ -161,7 +163,9 @@ class ProjectFactory:
                     "pureId": 900000 + c.index * 4,
                     "logicalName": "researchAreas",
                     "name": {loc: "Research areas"},
-                    "classifications": [cls(RESEARCH_AREA_URI + t.key, t.label, loc) for t in topics],
+                    "classifications": [
+                        cls(RESEARCH_AREA_URI + t.key, t.label, loc) for t in topics
+                    ],
                 }
             )
         if rng.random() < 0.7:
@@ -184,7 +188,10 @@ class ProjectFactory:
                     "pureId": 900002 + c.index * 4,
                     "logicalName": "sustainableDevelopmentGoals",
                     "keywordContainers": [
-                        {"structuredKeyword": cls(SDG_URI + sdg, SDGS[sdg], loc), "freeKeywords": []}
+                        {
+                            "structuredKeyword": cls(SDG_URI + sdg, SDGS[sdg], loc),
+                            "freeKeywords": [],
+                        }
                     ],
                 }
             )
@@ -212,7 +219,15 @@ class ProjectFactory:
             org_ref = ref("ExternalOrganization", org["uuid"])
             r = rng.random()
             places = (
-                "ce" if r < 0.45 else "c" if r < 0.65 else "e" if r < 0.8 else "p" if r < 0.9 else "cp"
+                "ce"
+                if r < 0.45
+                else "c"
+                if r < 0.65
+                else "e"
+                if r < 0.8
+                else "p"
+                if r < 0.9
+                else "cp"
             )
             if "c" in places:
                 kind = "industry" if p in u.company_ext else "academic"
@@ -261,7 +276,9 @@ class ProjectFactory:
             "modifiedDate": stamp(c.modified_ts),
             "version": version_hash(self.seed, c.uuid, 0),
             "title": {loc: c.title},
-            "type": cls(PROJECT_TYPE + rng.choice(("research", "research", "contractresearch")), None),
+            "type": cls(
+                PROJECT_TYPE + rng.choice(("research", "research", "contractresearch")), None
+            ),
             "managingOrganization": unit_ref,
             "organizations": [unit_ref],
             "portalUrl": f"https://research.kvarn.example/en/projects/{c.uuid}",
@@ -285,7 +302,9 @@ class ProjectFactory:
         if rng.random() < 0.8:
             partners = len(c.partners)
             text = f"This project studies {c.title.lower()} with {partners} external partner(s)."
-            rec["descriptions"] = [{"value": {loc: text}, "type": cls(DESCRIPTION_TYPE, "Abstract")}]
+            rec["descriptions"] = [
+                {"value": {loc: text}, "type": cls(DESCRIPTION_TYPE, "Abstract")}
+            ]
         groups = self._keyword_groups(c, rng)
         if groups:
             rec["keywordGroups"] = groups
@@ -300,7 +319,9 @@ class ProjectFactory:
                 }
             ]
         if rng.random() < 0.97:
-            rec["visibility"] = visibility(rng.choices(("FREE", "CAMPUS", "BACKEND"), (85, 8, 7))[0])
+            rec["visibility"] = visibility(
+                rng.choices(("FREE", "CAMPUS", "BACKEND"), (85, 8, 7))[0]
+            )
         if rng.random() < 0.95:
             step = rng.choices(("approved", "forApproval", "entryInProgress"), (90, 6, 4))[0]
             rec["workflow"] = workflow(step)
@@ -337,7 +358,10 @@ class ProjectFactory:
                 "funder": funder_ref,
                 "fundingProjectScheme": rng.choice(funder.schemes),
                 "awardedAmount": system,
-                "awardedAmountInAwardedCurrency": {"currency": funder.currency, "value": f"{native:.2f}"},
+                "awardedAmountInAwardedCurrency": {
+                    "currency": funder.currency,
+                    "value": f"{native:.2f}",
+                },
             }
             if c.partners and rng.random() < 0.15:
                 partner = u.ext_orgs[c.partners[0]]
@@ -379,7 +403,9 @@ class ProjectFactory:
                     "typeDiscriminator": "InternalAwardHolderAssociation",
                     "pureId": 960000 + a,
                     "name": u.person_name(pi),
-                    "role": cls("/dk/atira/pure/award/roles/award/pi", "Principal Investigator", loc),
+                    "role": cls(
+                        "/dk/atira/pure/award/roles/award/pi", "Principal Investigator", loc
+                    ),
                     "person": ref("Person", u.persons.uuid_at(pi)),
                     "organizations": [unit_ref],
                 }

@@ -48,5 +48,9 @@ def visibility(key: str = "FREE") -> dict[str, Any]:
 
 
 def workflow(step: str = "approved") -> dict[str, Any]:
-    text = {"approved": "Approved", "forApproval": "For approval", "entryInProgress": "Entry in progress"}
+    text = {
+        "approved": "Approved",
+        "forApproval": "For approval",
+        "entryInProgress": "Entry in progress",
+    }
     return {"step": step, "description": {"en_GB": text[step]}}

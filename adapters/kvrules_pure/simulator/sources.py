@@ -66,6 +66,8 @@ class LazySource:
         self.kind = kind
         self.count = count
         self._make = lru_cache(maxsize=cache_size)(make)
+        # People and clusters are referenced from many projects: hashing their uuids is hot.
+        self.uuid_at = lru_cache(maxsize=65536)(self.uuid_at)  # type: ignore[method-assign]
         self._moved_kind = moved_kind
         self._has_previous = has_previous
 

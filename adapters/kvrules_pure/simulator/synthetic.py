@@ -8,6 +8,7 @@ projectgen.py. Everything derives from the seed, so a seed always yields the sam
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from random import Random
 from typing import Any
 
@@ -85,6 +86,7 @@ class University:
         self._build_external_orgs()
         self.keyword_configs = self._build_keyword_configs()
         n = max(config.projects, 1)
+        self.person_name = lru_cache(maxsize=65536)(self.person_name)  # type: ignore[method-assign]
         self.persons = LazySource(self.seed, "person", max(60, n // 5), self._person)
         # External person j works at external organisation j % len(ext_orgs).
         per_org = max(2, n // (4 * len(self.ext_orgs)) + 1)
@@ -98,7 +100,9 @@ class University:
 
         def add(name: str, kind: str, parent: int | None, topics: tuple[str, ...] = ()) -> int:
             units.append(
-                Unit(len(units), make_uuid(self.seed, "org", len(units)), name, kind, parent, topics)
+                Unit(
+                    len(units), make_uuid(self.seed, "org", len(units)), name, kind, parent, topics
+                )
             )
             return len(units) - 1
 
@@ -169,7 +173,9 @@ class University:
         }
         if country is not None:
             city = rng.choice(vocab.CITIES[country]) if country in vocab.CITIES else None
-            address: Record = {"country": cls(vocab.COUNTRY_URI + country, vocab.COUNTRIES[country])}
+            address: Record = {
+                "country": cls(vocab.COUNTRY_URI + country, vocab.COUNTRIES[country])
+            }
             if city and rng.random() < 0.8:
                 address["city"] = city
             rec["address"] = address

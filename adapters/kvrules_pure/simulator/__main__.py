@@ -1,0 +1,69 @@
+"""python -m kvrules_pure.simulator [--data DIR] [--projects N] --port N --api-key KEY"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .build import build_store
+from .config import DEFAULT_ROR_TYPE_URI, SimulatorConfig
+from .faults import KINDS, Faults, parse_script
+from .server import Api, make_server
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m kvrules_pure.simulator", description=__doc__)
+    p.add_argument("--data", help="directory of Pure JSON records (projects/, awards/, ...)")
+    p.add_argument("--projects", type=int, default=3000, help="synthetic projects (no --data)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--api-key", required=True)
+    p.add_argument("--faults", type=float, default=0.0, help="fault rate 0..1 (seeded)")
+    p.add_argument("--fault-kinds", default="429,500,502,503,reset,truncate",
+                   help=f"comma-separated subset of {','.join(KINDS)}")  # fmt: skip
+    p.add_argument("--fault-script", action="append", default=[], metavar="METHOD:NTH:KIND[:TIMES]",
+                   help='e.g. "PUT:3:503": the 3rd PUT fails with 503 (repeatable)')  # fmt: skip
+    p.add_argument("--slow-seconds", type=float, default=2.0)
+    p.add_argument("--ror-type-uri", default=DEFAULT_ROR_TYPE_URI)
+    p.add_argument("--ror-value-style", choices=("url", "bare", "mixed"), default="url")
+    p.add_argument("--project-type", choices=("AwardManagementProject", "BasicProject"),
+                   default="AwardManagementProject")  # fmt: skip
+    p.add_argument("--conflict-status", type=int, choices=(409, 412), default=409)
+    args = p.parse_args(argv)
+
+    cfg = SimulatorConfig(
+        seed=args.seed,
+        projects=args.projects,
+        ror_type_uri=args.ror_type_uri,
+        ror_value_style=args.ror_value_style,
+        project_type=args.project_type,
+        conflict_status=args.conflict_status,
+    )
+    kinds = tuple(k for k in args.fault_kinds.split(",") if k)
+    if unknown := set(kinds) - set(KINDS):
+        p.error(f"unknown fault kinds: {sorted(unknown)}")
+    faults = Faults(rate=args.faults, kinds=kinds, seed=args.seed, slow_seconds=args.slow_seconds)
+    for spec in args.fault_script:
+        method, nth, kind, times = parse_script(spec)
+        faults.script(method, nth, kind, times=times)
+
+    started = time.perf_counter()
+    store = build_store(cfg, args.data)
+    server = make_server(Api(store, args.api_key, faults), args.host, args.port)
+    n = len(store.collection("projects"))
+    elapsed = time.perf_counter() - started
+    print(f"Pure API simulator: {n} projects, ready in {elapsed:.2f}s", file=sys.stderr)
+    print(f"base URL {server.RequestHandlerClass.api.base_url}  (header api-key)", file=sys.stderr)  # type: ignore[attr-defined]
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

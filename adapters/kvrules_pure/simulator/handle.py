@@ -1,0 +1,73 @@
+"""Run the simulator in a background thread and hand tests a small control surface."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from pathlib import Path
+from typing import Any
+
+from .build import build_store
+from .config import SimulatorConfig
+from .faults import Faults
+from .server import Api, RequestLogEntry, SimulatorServer, make_server, serve_in_thread
+from .store import Store
+
+
+class SimulatorHandle:
+    """A running simulator: base_url, api_key, faults, store, request log, stop()."""
+
+    def __init__(self, server: SimulatorServer, api: Api, thread: threading.Thread) -> None:
+        self._server = server
+        self._api = api
+        self._thread = thread
+        self.base_url: str = api.base_url  # http://127.0.0.1:PORT/ws/api
+        self.api_key: str = api.api_key
+        self.faults: Faults = api.faults
+        self.store: Store = api.store
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"api-key": self.api_key, "Accept": "application/json"}
+
+    @property
+    def requests(self) -> list[RequestLogEntry]:
+        """Requests answered so far (oldest first); reset-faulted ones have status 0."""
+        return list(self._api.requests)
+
+    def clear_requests(self) -> None:
+        self._api.requests.clear()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> SimulatorHandle:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def start_simulator(
+    data_dir: str | Path | None = None,
+    projects: int = 3000,
+    seed: int = 1,
+    api_key: str = "test-api-key",
+    port: int = 0,
+    host: str = "127.0.0.1",
+    faults: Faults | None = None,
+    config: SimulatorConfig | None = None,
+) -> SimulatorHandle:
+    """Start on host:port (0 = a free port) and return once it accepts connections."""
+    cfg = config or SimulatorConfig()
+    cfg = dataclasses.replace(cfg, seed=seed, projects=projects) if config is None else cfg
+    store = build_store(cfg, data_dir)
+    api = Api(store, api_key, faults or Faults(seed=cfg.seed))
+    server = make_server(api, host, port)
+    return SimulatorHandle(server, api, serve_in_thread(server))

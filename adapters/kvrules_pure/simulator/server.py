@@ -1,0 +1,387 @@
+"""HTTP layer: stdlib ThreadingHTTPServer serving the Pure API under /ws/api."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from .changes import decode_token, parse_date
+from .faults import Faults
+from .problems import PROBLEM_CONTENT_TYPE, Problem, bad_request, not_found, unauthorized
+from .store import Store
+
+API = "/ws/api"
+MAX_SIZE = 1000
+READABLE = "projects|awards|research-outputs|activities|external-organizations|organizations|persons|external-persons"  # noqa: E501
+WRITABLE = "projects|awards|external-organizations"
+Json = Any
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: Json = None
+    headers: tuple[tuple[str, str], ...] = ()
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class RequestLogEntry:
+    method: str
+    path: str
+    query: str
+    status: int
+    fault: str | None
+
+
+Handler = Callable[["Api", dict[str, str], dict[str, list[str]], Json], Response]
+
+
+class Api:
+    """Routing and endpoint logic, independent of the socket handling below."""
+
+    def __init__(self, store: Store, api_key: str, faults: Faults) -> None:
+        self.store = store
+        self.api_key = api_key
+        self.faults = faults
+        self.requests: deque[RequestLogEntry] = deque(maxlen=200_000)
+        self.base_url = ""  # set once the port is known
+        self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
+            ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
+            ("GET", r"/projects/allowed-keyword-group-configurations", Api.keyword_configs),
+            ("GET", r"/projects/allowed-keyword-group-configurations/(?P<id>[^/]+)/classifications",
+             Api.keyword_classifications),
+            ("GET", r"/projects/(?P<uuid>[^/]+)/award-clusters", Api.award_clusters),
+            ("GET", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.get_notes),
+            ("PUT", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.put_note),
+            ("GET", rf"/(?P<coll>{READABLE})", Api.list),
+            ("POST", rf"/(?P<coll>{READABLE})/search", Api.search),
+            ("GET", rf"/(?P<coll>{READABLE})/(?P<uuid>[^/]+)", Api.get),
+            ("PUT", rf"/(?P<coll>{WRITABLE})/(?P<uuid>[^/]+)", Api.put),
+        ]  # type: ignore[list-item]  # fmt: skip
+        self.routes = [(m, re.compile(API + p + "$"), h) for m, p, h in self.routes]  # type: ignore[misc]
+
+    def route(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        allowed = False
+        for m, pattern, handler in self.routes:
+            match = pattern.match(path)
+            if match:
+                if m == method:
+                    return handler, match.groupdict()
+                allowed = True
+        if allowed:
+            raise Problem(405, "Method Not Allowed", f"{method} is not supported on {path}")
+        raise not_found(f"No endpoint {path}")
+
+    def authorise(self, path: str, headers: Any, query: dict[str, list[str]]) -> None:
+        key = headers.get("api-key")
+        if key is None and path.startswith(API + "/524/"):  # the legacy WS also takes ?apiKey=
+            key = (query.get("apiKey") or [None])[0]
+        if key != self.api_key:
+            raise unauthorized()
+
+    # ---- helpers ----------------------------------------------------------------------
+    @staticmethod
+    def _int(query: dict[str, list[str]], name: str, default: int) -> int:
+        raw = (query.get(name) or [None])[0]
+        if raw is None:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            raise bad_request(f"{name} must be an integer, got {raw!r}") from None
+
+    @staticmethod
+    def _paging(size: int, offset: int) -> None:
+        if not 0 <= size <= MAX_SIZE:
+            raise bad_request(f"size must be between 0 and {MAX_SIZE}, got {size}")
+        if offset < 0:
+            raise bad_request(f"offset must be >= 0, got {offset}")
+
+    def _found(self, coll: str, uuid: str) -> dict[str, Any]:
+        c = self.store.collection(coll)
+        rec = c.get(uuid)
+        if rec is not None:
+            return rec
+        moved = c.resolve_moved(uuid)
+        if moved is not None:
+            location = f"{self.base_url}/{coll}/{moved}"
+            raise Problem(301, "Moved Permanently", location, headers={"Location": location})
+        raise not_found(f"No {c.system_name} with uuid {uuid}")
+
+    # ---- endpoints --------------------------------------------------------------------
+    def list(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
+        self._paging(size, offset)
+        c = self.store.collection(params["coll"])
+        return Response(
+            200,
+            {
+                "count": len(c),
+                "pageInformation": {"offset": offset, "size": size},
+                "items": c.page(offset, size),
+            },
+        )
+
+    def search(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        if not isinstance(body, dict):
+            raise bad_request("The query body must be a JSON object")
+        size, offset = body.get("size", 10), body.get("offset", 0)
+        if not isinstance(size, int) or not isinstance(offset, int):
+            raise bad_request("size and offset must be integers")
+        self._paging(size, offset)
+        c = self.store.collection(params["coll"])
+        uuids = body.get("uuids")
+        text = (body.get("searchString") or "").strip().lower()
+        if uuids:
+            hits = [r for r in (c.get(u) for u in uuids if isinstance(u, str)) if r is not None]
+        else:
+            hits = c.page(0, len(c)) if text else []
+        if text:
+            hits = [
+                r for r in hits if text in json.dumps(r.get("title"), ensure_ascii=False).lower()
+            ]
+        if not uuids and not text:  # no filter: same as the list endpoint
+            return Response(
+                200,
+                {
+                    "count": len(c),
+                    "pageInformation": {"offset": offset, "size": size},
+                    "items": c.page(offset, size),
+                },
+            )
+        return Response(
+            200,
+            {
+                "count": len(hits),
+                "pageInformation": {"offset": offset, "size": size},
+                "items": hits[offset : offset + size],
+            },
+        )
+
+    def get(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        return Response(200, self._found(params["coll"], params["uuid"]))
+
+    def put(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        coll, uuid = params["coll"], params["uuid"]
+        self._found(coll, uuid)  # 301/404 before validation, like a GET
+        return Response(200, self.store.put(coll, uuid, body))
+
+    def award_clusters(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        project = self._found("projects", params["uuid"])
+        items = self.store.award_clusters(project)
+        return Response(
+            200,
+            {
+                "count": len(items),
+                "pageInformation": {"offset": 0, "size": len(items)},
+                "items": items,
+            },
+        )
+
+    def get_notes(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        rec = self._found(params["coll"], params["uuid"])
+        size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
+        self._paging(size, offset)
+        notes = self.store.notes.get(rec["uuid"], [])
+        return Response(
+            200,
+            {
+                "count": len(notes),
+                "pageInformation": {"offset": offset, "size": size},
+                "items": notes[offset : offset + size],
+            },
+        )
+
+    def put_note(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        rec = self._found(params["coll"], params["uuid"])
+        return Response(200, self.store.add_note(params["coll"], rec["uuid"], body))
+
+    def keyword_configs(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        loc = self.store.locale
+        return Response(
+            200, {"configurations": [c.as_json(loc) for c in self.store.keyword_configs]}
+        )
+
+    def keyword_classifications(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        try:
+            config = self.store.keyword_config(int(params["id"]))
+        except ValueError:
+            raise bad_request(f"id must be an integer, got {params['id']!r}") from None
+        if config is None:
+            raise not_found(f"No keyword group configuration {params['id']}")
+        loc = self.store.locale
+        items = [{"uri": uri, "term": {loc: term}} for uri, term in config.classifications]
+        return Response(200, {"classifications": items})
+
+    def changes(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
+        token = params["token"]
+        journal = self.store.journal
+        ts = parse_date(token)
+        if ts is not None:
+            start = journal.seq_for_time(ts)
+        else:
+            seq = decode_token(token)
+            if seq is None:
+                raise bad_request(
+                    f"{token!r} is neither yyyy-MM-dd[_HH-mm-ss] nor a resumption token"
+                )
+            start = seq
+        return Response(200, journal.page(start, self.base_url))
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so full scans do not pay a connect per page
+    server_version = "PureSimulator/5.35"
+    api: Api  # set on the subclass built by make_server
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet; the Api keeps a log
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _read_body(self) -> Json:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None
+        try:
+            return json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise bad_request("Request body is not valid JSON") from None
+
+    def _handle(self, method: str) -> None:
+        api = self.api
+        parts = urlsplit(self.path)
+        path, query = parts.path.rstrip("/") or "/", parse_qs(parts.query)
+        fault: str | None = None
+        try:
+            body = self._read_body() if method in ("PUT", "POST") else None
+        except Problem as problem:
+            body, early = None, problem
+        else:
+            early = None
+        if path.startswith(API):
+            fault = api.faults.decide(method, path)
+        try:
+            if fault == "reset":
+                self._reset()
+                return
+            if fault == "slow":
+                time.sleep(api.faults.slow_seconds)
+            elif fault in ("429", "500", "503"):
+                raise _fault_problem(fault, api.faults.retry_after)
+            elif fault == "502":
+                self._send(Response(502, _BAD_GATEWAY, content_type="text/html"))
+                return
+            if early is not None:
+                raise early
+            api.authorise(path, self.headers, query)
+            handler, params = api.route(method, path)
+            response = handler(api, params, query, body)
+        except Problem as problem:
+            response = _problem_response(problem, path)
+        except Exception as exc:  # a bug in the simulator still answers in Pure's shape
+            response = _problem_response(Problem(500, "Internal Server Error", repr(exc)), path)
+        api.requests.append(RequestLogEntry(method, path, parts.query, response.status, fault))
+        self._send(response, truncate=fault == "truncate")
+
+    def _send(self, response: Response, truncate: bool = False) -> None:
+        if isinstance(response.body, str):
+            payload = response.body.encode()
+        elif response.body is None:
+            payload = b""
+        else:
+            payload = json.dumps(response.body, ensure_ascii=False, separators=(",", ":")).encode()
+        if truncate and len(payload) > 1:
+            payload = payload[: len(payload) // 2]
+        self.send_response(response.status)
+        if payload or response.status != 301:
+            self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _reset(self) -> None:
+        """Abort with RST (SO_LINGER 0): the client sees 'connection reset by peer'."""
+        self.api.requests.append(RequestLogEntry(self.command, self.path, "", 0, "reset"))
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+
+_BAD_GATEWAY = (
+    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
+    "</center><hr><center>nginx</center></body></html>"
+)
+
+
+def _fault_problem(kind: str, retry_after: int) -> Problem:
+    if kind == "429":
+        return Problem(
+            429,
+            "Too Many Requests",
+            "Rate limit exceeded",
+            headers={"Retry-After": str(retry_after)},
+        )
+    titles = {"500": "Internal Server Error", "503": "Service Unavailable"}
+    return Problem(int(kind), titles[kind], "Injected fault")
+
+
+def _problem_response(problem: Problem, path: str) -> Response:
+    headers = tuple(problem.headers.items())
+    if problem.status == 301:
+        return Response(301, None, headers)
+    return Response(problem.status, problem.body(path), headers, PROBLEM_CONTENT_TYPE)
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_server(api: Api, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
+    handler = type("PureRequestHandler", (_RequestHandler,), {"api": api})
+    server = SimulatorServer((host, port), handler)
+    api.base_url = f"http://{host}:{server.server_address[1]}{API}"
+    return server
+
+
+def serve_in_thread(server: SimulatorServer) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, name="pure-simulator", daemon=True)
+    thread.start()
+    return thread
