@@ -140,7 +140,7 @@ def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
             events += 1
             for finding in evaluator.evaluate(event):
                 if as_json:
-                    click.echo(finding.model_dump_json())
+                    click.echo(finding.to_json())
                 else:
                     findings.append(finding)
     if not as_json:

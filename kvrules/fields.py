@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from operator import attrgetter
@@ -164,16 +164,14 @@ def names_at(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> list[str]:
 # -- projection --------------------------------------------------------------------------------
 
 
-def _scalar(value: Any, spec: FieldSpec) -> Any:
+def _date(value: Any) -> int:
     if isinstance(value, datetime):
         value = value.date()
-    if isinstance(value, date):
-        return value.year * 10000 + value.month * 100 + value.day
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, str):
-        return value.casefold() if spec.casefold else value
-    return value
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
 
 
 @dataclass
@@ -195,6 +193,54 @@ def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
     return attrgetter(name)
 
 
+Convert = Callable[[Any], Any]  # source value -> view value, or None to leave the field out
+
+
+def _converter(node: _Node) -> Convert:
+    """A function specialised to one field, so projecting an event does no type dispatch."""
+    kind, fold = node.spec.type, node.spec.casefold
+    if kind is FieldType.OBJECT:
+        sub = _compile(node.children)
+        return lambda v: sub(v) or None
+    if kind is FieldType.OBJECT_LIST:
+        sub = _compile(node.children)
+        return lambda v: [sub(item) for item in v] or None
+    if kind is FieldType.TEXT_LIST:
+        return (
+            (lambda v: [x.casefold() for x in v] or None) if fold else (lambda v: list(v) or None)
+        )
+    if kind is FieldType.TEXT_MAP:
+        keys = sorted(node.keys)
+        return lambda v: {k: v[k] for k in keys if k in v} or None
+    if kind is FieldType.DATE:
+        return _date
+    if kind is FieldType.NUMBER:
+        return _number
+    if kind is FieldType.TEXT and fold:
+        return str.casefold
+    return lambda v: v
+
+
+def _compile(nodes: dict[str, _Node]) -> Callable[[Any], dict[str, Any]]:
+    plan = [(name, node.getter, _converter(node), node.patterns) for name, node in nodes.items()]
+
+    def project(obj: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, get, convert, patterns in plan:
+            value = get(obj)
+            if value is None:
+                continue
+            value = convert(value)
+            if value is None:
+                continue
+            out[name] = value
+            for key, pattern in patterns:
+                out[key] = fullmatch(pattern, value)
+        return out
+
+    return project
+
+
 class Projection:
     """Turns events into the compact typed dict the evaluators read (only referenced fields)."""
 
@@ -209,6 +255,7 @@ class Projection:
         for path, found in (patterns or {}).items():
             node = self._add(path)
             node.patterns = sorted({(flag_key(path[-1], p), p) for p in found})
+        self._project = _compile(self.root)
 
     def _add(self, path: tuple[str, ...]) -> _Node:
         level, scope = self.root, ROOT
@@ -225,30 +272,17 @@ class Projection:
         return node
 
     def __call__(self, event: Any) -> dict[str, Any]:
-        return self._project(event, self.root)
+        return self._project(event)
 
-    def _project(self, obj: Any, nodes: dict[str, _Node]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, node in nodes.items():
-            value = node.getter(obj)
-            if value is None:
-                continue
-            kind = node.spec.type
-            if kind is FieldType.OBJECT:
-                value = self._project(value, node.children)
-                if not value:
-                    continue
-            elif kind is FieldType.OBJECT_LIST:
-                value = [self._project(item, node.children) for item in value]
-            elif kind is FieldType.TEXT_LIST:
-                value = [_scalar(v, node.spec) for v in value]
-            elif kind is FieldType.TEXT_MAP:
-                value = {k: value[k] for k in node.keys if k in value}
-            else:
-                value = _scalar(value, node.spec)
-                for key, pattern in node.patterns:
-                    out[key] = fullmatch(pattern, value)
-            if value == [] or value == {}:
-                continue
-            out[name] = value
-        return out
+    def max_keys(self) -> int:
+        """Most flattened keys a view can have (list items don't count in durable_rules)."""
+
+        def count(nodes: dict[str, _Node]) -> int:
+            total = 0
+            for node in nodes.values():
+                total += 1 + len(node.patterns) + len(node.keys)
+                if node.spec.type is FieldType.OBJECT:
+                    total += count(node.children)
+            return total
+
+        return count(self.root)

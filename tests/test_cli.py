@@ -13,8 +13,16 @@ EXAMPLES = Path(__file__).parent.parent / "examples"
 
 
 def test_evaluate_reports_bad_lines_and_evaluates_the_rest(runner):
-    result = runner.invoke(cli, ["evaluate", "--rulebook", str(shipped_rulebooks()),
-                                 str(EXAMPLES / "events.jsonl"), "--json"])
+    result = runner.invoke(
+        cli,
+        [
+            "evaluate",
+            "--rulebook",
+            str(shipped_rulebooks()),
+            str(EXAMPLES / "events.jsonl"),
+            "--json",
+        ],
+    )
     assert result.exit_code == 2
     findings = [json.loads(line) for line in result.stdout.splitlines()]
     assert {(f["source_record_id"], f["rule_id"]) for f in findings} == {

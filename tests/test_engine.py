@@ -194,3 +194,13 @@ def test_durable_engine_can_be_closed_and_reused(write_rulebook):
     assert all(n not in engine._host._ruleset_directory for n in names)
     with Evaluator([book]) as again:
         assert again.evaluate(partner_event(country="CN"))
+
+
+def test_rulebooks_reading_more_fields_than_the_engine_takes_are_refused(write_rulebook):
+    rules = [
+        rule_yaml(f"a{i}", f'visit.visitor.attributes.k{i} == "x"', on="visit.requested")
+        for i in range(245)
+    ]
+    book = load_rulebook(write_rulebook(*rules))
+    with pytest.raises(EngineError, match="distinct fields"):
+        Evaluator([book])

@@ -25,13 +25,6 @@ class EngineError(RuntimeError):
     """durable_rules failed or misbehaved; the message says what and for which ruleset."""
 
 
-def flat_key_count(value: object) -> int:
-    """Keys as durable_rules counts them: nested object keys count, list items do not."""
-    if not isinstance(value, dict):
-        return 0
-    return sum(1 + flat_key_count(v) for v in value.values())
-
-
 class _Host(durable.engine.Host):
     """One per process: every Host runs two polling threads forever, so we share one."""
 
@@ -125,11 +118,6 @@ class DurableEngine:
         names = self._rulesets_for(view.get("kind", ""))
         if not names:
             return []
-        if flat_key_count(view) > MAX_KEYS:
-            raise EngineError(
-                f"view has {flat_key_count(view)} keys; the engine takes "
-                f"{MAX_KEYS} — the projection should have prevented this"
-            )
         with _FIRE:  # actions must run inside our assert, for our fact
             fact = {**view, "id": f"kvr{next(self._ids)}", "sid": "0"}
             self._current, self._fired = fact["id"], []

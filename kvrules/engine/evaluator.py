@@ -6,9 +6,9 @@ from collections.abc import Iterable
 
 from kvrules.engine import oracle
 from kvrules.engine.compiler import Program, compile_program
-from kvrules.engine.durable import DurableEngine, EngineError
+from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.fields import Projection
-from kvrules.findings import CitationRef, EvidenceItem, Finding, RulebookRef
+from kvrules.findings import CitationRef, Finding, RulebookRef
 from kvrules.model import CollaborationEvent
 from kvrules.rulebook import ir
 
@@ -24,8 +24,15 @@ class Evaluator:
     def __init__(self, rulebooks: Iterable[ir.Rulebook], *, verify: bool = False) -> None:
         self.program: Program = compile_program(list(rulebooks))
         self.project = Projection(self.program.paths, self.program.patterns)
+        # durable_rules fails past 252 flattened keys per fact; the projection bounds them.
+        if self.project.max_keys() > MAX_KEYS:
+            raise EngineError(
+                f"rulebooks read {self.project.max_keys()} distinct fields; "
+                f"the engine takes at most {MAX_KEYS} per event"
+            )
         self.engine = DurableEngine(self.program)
         self.verify = verify
+        self._statics: dict[str, dict] = {}
 
     def close(self) -> None:
         self.engine.close()
@@ -51,34 +58,51 @@ class Evaluator:
                     f"the oracle expects {sorted(expected)}"
                 )
         findings = [self._finding(key, event, view) for key in fired]
-        findings.sort(key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id))
+        findings.sort(key=_most_severe_first)
         return findings
 
     def _finding(self, key: str, event: CollaborationEvent, view: dict) -> Finding:
         compiled = self.program.rules[key]
-        rule, rulebook = compiled.rule, compiled.rulebook
-        evidence = oracle.explain(rule.condition, view)
+        evidence = oracle.explain(compiled.rule.condition, view)
         if evidence is None:
             raise EngineError(
                 f"event {event.id}: durable_rules fired {key} but its condition does not hold"
             )
-        items = [EvidenceItem(path=e.path, test=e.test, actual=e.actual) for e in evidence]
         return Finding(
-            fingerprint=Finding.fingerprint_of(key, event.source.record_id, items),
-            rule_id=rule.id,
-            rule_title=rule.title,
-            rulebook=RulebookRef(id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256),
-            severity=rule.severity,
-            tags=list(rule.tags),
-            alert=rule.alert,
-            rationale=rule.rationale,
-            citation=CitationRef(
-                id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url
-            ),
-            legal_basis=rule.legal_basis,
+            **self._static(key),
             event_id=event.id,
             event_kind=event.kind.value,
             source_system=event.source.system,
             source_record_id=event.source.record_id,
-            evidence=items,
+            evidence=evidence,
         )
+
+    def _static(self, key: str) -> dict:
+        """The parts of a finding that depend only on the rule (built once per rule)."""
+        static = self._statics.get(key)
+        if static is None:
+            compiled = self.program.rules[key]
+            rule, rulebook = compiled.rule, compiled.rulebook
+            static = self._statics[key] = dict(
+                rule_id=rule.id,
+                rule_title=rule.title,
+                rulebook=RulebookRef(
+                    id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256
+                ),
+                severity=rule.severity,
+                tags=list(rule.tags),
+                alert=rule.alert,
+                rationale=rule.rationale,
+                citation=CitationRef(
+                    id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url
+                ),
+                legal_basis=rule.legal_basis,
+            )
+        return static
+
+
+_RANK = {severity: -i for i, severity in enumerate(ir.Severity)}
+
+
+def _most_severe_first(finding: Finding) -> tuple:
+    return _RANK[finding.severity], finding.rulebook.id, finding.rule_id

@@ -2,18 +2,21 @@
 
 It reads the same projected view as durable_rules and defines what a condition means (see
 ``kvrules.rulebook.ir``). ``explain`` returns the concrete values that made a condition true.
+Conditions are compiled once into nested closures, because every finding is explained on the
+hot path. A test that comes out false leaves no evidence behind.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
+from kvrules.findings import Evidence
 from kvrules.rulebook import ir
 from kvrules.rulebook.regex import fullmatch
 
 _MISSING = object()
-_OPS = {
+_OPS: dict[ir.Op, Callable[[Any, Any], bool]] = {
     ir.Op.EQ: lambda a, b: a == b,
     ir.Op.NE: lambda a, b: a != b,
     ir.Op.LT: lambda a, b: a < b,
@@ -23,34 +26,24 @@ _OPS = {
 }
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One test that held: the field (with list positions), the test, and the value seen."""
+class _Ctx:
+    """One evaluation: the view, quantifier bindings, and evidence (None: don't collect)."""
 
-    path: str
-    test: str
-    actual: Any
+    __slots__ = ("env", "evidence", "view")
 
-    def __str__(self) -> str:
-        return f"{self.path} {self.test} (value: {self.actual!r})"
+    def __init__(self, view: dict, evidence: list[Evidence] | None) -> None:
+        self.view = view
+        self.env: dict[str, tuple[Any, str]] = {}  # var -> (element, its display path)
+        self.evidence = evidence
 
 
-def _lookup(obj: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(obj, dict) or part not in obj:
-            return _MISSING
-        obj = obj[part]
-    return obj
+Test = Callable[[_Ctx], bool]
 
 
 def _literal(value: Any) -> str:
-    return (
-        f'"{value}"'
-        if isinstance(value, str)
-        else str(value).lower()
-        if isinstance(value, bool)
-        else str(value)
-    )
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def describe(cond: ir.Cond) -> str:
@@ -69,110 +62,184 @@ def describe(cond: ir.Cond) -> str:
     return type(cond).__name__.lower()
 
 
-class _Eval:
-    """Evaluates with an environment of quantifier variables; collects evidence when asked."""
+def _getter(ref: ir.Ref) -> Callable[[_Ctx], tuple[Any, str]]:
+    """Read a field (value or _MISSING) and its display path."""
+    path, var = ref.path, ref.var
+    dotted = ".".join(path)
 
-    def __init__(self, view: dict, explain: bool) -> None:
-        self.view, self.explain = view, explain
-        self.env: dict[str, tuple[Any, str]] = {}  # var -> (element, its display path)
-        self.evidence: list[Evidence] = []
+    def walk(obj: Any) -> Any:
+        if len(path) == 1:  # the common case inside quantifiers
+            return obj.get(path[0], _MISSING) if isinstance(obj, dict) else _MISSING
+        for part in path:
+            if not isinstance(obj, dict):
+                return _MISSING
+            obj = obj.get(part, _MISSING)
+            if obj is _MISSING:
+                return _MISSING
+        return obj
 
-    def get(self, ref: ir.Ref) -> tuple[Any, str]:
-        if ref.var is None:
-            return _lookup(self.view, ref.path), ".".join(ref.path)
-        element, where = self.env[ref.var]
-        return _lookup(element, ref.path), ".".join((where, *ref.path))
+    if var is None:
+        return lambda ctx: (walk(ctx.view), dotted)
 
-    def note(self, where: str, test: str, actual: Any) -> None:
-        if self.explain:
-            self.evidence.append(Evidence(where, test, actual))
+    def from_element(ctx: _Ctx) -> tuple[Any, str]:
+        element, where = ctx.env[var]
+        return walk(element), f"{where}.{dotted}"
 
-    def leaf(self, cond: ir.Cond) -> bool:
-        value, where = self.get(cond.ref)
-        match cond:
-            case ir.Exists():
-                ok = value is not _MISSING
-            case _ if value is _MISSING:
+    return from_element
+
+
+def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
+    match cond:
+        case ir.Compare(_, op, literal):
+            compare = _OPS[op]
+            return lambda v: compare(v, literal)
+        case ir.InList(_, values):
+            members = frozenset(values)
+            return lambda v: v in members
+        case ir.Contains(_, literal):
+            return lambda v: literal in v
+        case ir.Matches(_, pattern):
+            return lambda v: fullmatch(pattern, v)
+    raise TypeError(cond)  # pragma: no cover
+
+
+def _leaf(cond: ir.Cond) -> Test:
+    get, test = _getter(cond.ref), describe(cond)
+    if isinstance(cond, ir.Exists):
+
+        def exists(ctx: _Ctx) -> bool:
+            value, where = get(ctx)
+            if value is _MISSING:
                 return False
-            case ir.Compare(_, op, literal):
-                ok = _OPS[op](value, literal)
-            case ir.InList(_, values):
-                ok = value in values
-            case ir.Contains(_, literal):
-                ok = literal in value
-            case ir.Matches(_, pattern):
-                ok = fullmatch(pattern, value)
-        if ok:
-            self.note(where, describe(cond), value)
+            if ctx.evidence is not None:
+                ctx.evidence.append(Evidence(where, test, value))
+            return True
+
+        return exists
+    pred = _predicate(cond)
+
+    def leaf(ctx: _Ctx) -> bool:
+        value, where = get(ctx)
+        if value is _MISSING or not pred(value):
+            return False  # a test on a missing field is false (`!=` included)
+        if ctx.evidence is not None:
+            ctx.evidence.append(Evidence(where, test, value))
+        return True
+
+    return leaf
+
+
+def _negation(cond: ir.Not) -> Test:
+    inner = _compile(cond.item)
+    # For `not X`, report what X read: the values that made it false, or their absence.
+    reads = [
+        (_getter(n.ref), describe(n) if not isinstance(n, ir.Quant) else f"{n.kind} …", n.ref.var)
+        for n in ir.walk(cond.item)
+        if getattr(n, "ref", None) is not None
+    ]
+
+    def negation(ctx: _Ctx) -> bool:
+        collecting, ctx.evidence = ctx.evidence, None
+        try:
+            ok = not inner(ctx)
+        finally:
+            ctx.evidence = collecting
+        if ok and collecting is not None:
+            for get, test, var in reads:
+                if var is None or var in ctx.env:
+                    value, where = get(ctx)
+                    collecting.append(
+                        Evidence(where, f"not ({test})", None if value is _MISSING else value)
+                    )
         return ok
 
-    def run(self, cond: ir.Cond) -> bool:
-        match cond:
-            case ir.And(items):
-                return all(self.run(i) for i in items)
-            case ir.Or(items):
-                return any(self.run(i) for i in items)
-            case ir.Not(item):
-                saved, self.explain = self.explain, False
-                try:
-                    ok = not self.run(item)
-                finally:
-                    self.explain = saved
-                if ok:
-                    self._note_negation(item)
-                return ok
-            case ir.Quant(kind, var, ref):
-                return self.quant(cond, kind, var, ref)
-            case _:
-                return self.leaf(cond)
+    return negation
 
-    def quant(self, cond: ir.Quant, kind: str, var: str, ref: ir.Ref) -> bool:
-        items, where = self.get(ref)
+
+def _quantifier(cond: ir.Quant) -> Test:
+    get, body, var, every = _getter(cond.ref), _compile(cond.body), cond.var, cond.kind == "all"
+
+    def quantifier(ctx: _Ctx) -> bool:
+        items, where = get(ctx)
         if items is _MISSING or not items:
-            return False
-        outer = self.env.get(var)
+            return False  # no `all` holds over an empty or missing list
+        outer = ctx.env.get(var)
+        evidence = ctx.evidence
+        start = len(evidence) if evidence is not None else 0
+        found = False
         try:
-            results = []
             for i, element in enumerate(items):
-                self.env[var] = (element, f"{where}[{i}]")
-                mark = len(self.evidence)
-                ok = self.run(cond.body)
-                if not ok:
-                    del self.evidence[mark:]  # only elements that satisfied the body explain it
-                results.append(ok)
-                if ok and kind == "any" and not self.explain:
-                    return True
-                if not ok and kind == "all":
-                    return False
-            return any(results) if kind == "any" else True
+                ctx.env[var] = (element, f"{where}[{i}]")
+                mark = len(evidence) if evidence is not None else 0
+                if body(ctx):
+                    found = True
+                    if not every and evidence is None:
+                        return True
+                else:
+                    if evidence is not None:
+                        del evidence[mark:]  # only elements that satisfied the body explain it
+                    if every:
+                        if evidence is not None:
+                            del evidence[start:]
+                        return False
+            return found
         finally:
             if outer is None:
-                self.env.pop(var, None)
+                ctx.env.pop(var, None)
             else:
-                self.env[var] = outer
+                ctx.env[var] = outer
 
-    def _note_negation(self, item: ir.Cond) -> None:
-        """For ``not X``, report the values that made X false (or that they were missing)."""
-        if not self.explain:
-            return
-        for node in ir.walk(item):
-            ref = getattr(node, "ref", None)
-            if ref is None or ref.var not in (None, *self.env):
-                continue
-            value, where = self.get(ref)
-            test = describe(node) if not isinstance(node, ir.Quant) else f"{node.kind} …"
-            self.note(where, f"not ({test})", None if value is _MISSING else value)
+    return quantifier
+
+
+def _conjunction(tests: list[Test]) -> Test:
+    def conjunction(ctx: _Ctx) -> bool:
+        evidence = ctx.evidence
+        mark = len(evidence) if evidence is not None else 0
+        for test in tests:
+            if not test(ctx):
+                if evidence is not None:
+                    del evidence[mark:]  # a false branch explains nothing
+                return False
+        return True
+
+    return conjunction
+
+
+def _compile(cond: ir.Cond) -> Test:
+    match cond:
+        case ir.And(items):
+            return _conjunction([_compile(i) for i in items])
+        case ir.Or(items):
+            tests = [_compile(i) for i in items]
+            return lambda ctx: any(t(ctx) for t in tests)
+        case ir.Not():
+            return _negation(cond)
+        case ir.Quant():
+            return _quantifier(cond)
+    return _leaf(cond)
+
+
+_COMPILED: dict[int, tuple[ir.Cond, Test]] = {}
+
+
+def compiled(cond: ir.Cond) -> Test:
+    """The closure for ``cond``, built once (keyed by identity: IR trees are immutable)."""
+    hit = _COMPILED.get(id(cond))
+    if hit is None or hit[0] is not cond:
+        hit = _COMPILED[id(cond)] = (cond, _compile(cond))
+    return hit[1]
 
 
 def holds(cond: ir.Cond, view: dict) -> bool:
     """Whether ``cond`` is true for the projected ``view``."""
-    return _Eval(view, explain=False).run(cond)
+    return compiled(cond)(_Ctx(view, None))
 
 
 def explain(cond: ir.Cond, view: dict) -> list[Evidence] | None:
     """The evidence that made ``cond`` true, or None when it is false."""
-    ev = _Eval(view, explain=True)
-    return ev.evidence if ev.run(cond) else None
+    evidence: list[Evidence] = []
+    return evidence if compiled(cond)(_Ctx(view, evidence)) else None
 
 
 def fired(rules: list[tuple[str, tuple[str, ...], ir.Cond]], view: dict) -> list[str]:

@@ -74,6 +74,7 @@ def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase) -> CaseResult
     except ValidationError as e:
         first = e.errors()[0]
         loc = ".".join(map(str, first["loc"]))
-        return CaseResult(rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}"
-                                              f"{first['msg']}")
+        return CaseResult(
+            rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}{first['msg']}"
+        )
     return CaseResult(rulebook, case, [f.rule_id for f in evaluator.evaluate(event)])
