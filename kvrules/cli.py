@@ -199,7 +199,7 @@ def plugins(as_json: bool) -> None:
             "entry_point": i.entry_point,
             "distribution": i.distribution,
             "version": i.version,
-            "error": i.error,
+            "error": errors.get(i.name),
             "adapters": sorted(
                 n
                 for n, c in adapters.items()
@@ -238,7 +238,8 @@ _add_optional_commands()
 
 
 def main() -> None:
-    from kvrules.plugins import get_plugin_manager
+    from kvrules.plugins import call_each
 
-    get_plugin_manager().hook.register_commands(cli=cli)
+    for plugin, error in call_each("register_commands", cli=cli):
+        click.echo(f"warning: plugin {plugin!r} could not add its commands: {error}", err=True)
     cli()

@@ -55,10 +55,35 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return registry().manager
 
 
+def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
+    """Call every plugin's implementation of a hook; return (plugin, error) for those that fail.
+
+    One plugin's bug must not take the others (or the CLI) down with it.
+    """
+    pm = get_plugin_manager()
+    failures = []
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        try:
+            impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
+        except Exception as exc:
+            failures.append((impl.plugin_name, f"{type(exc).__name__}: {exc}"))
+    return failures
+
+
 def _collect(hook_name: str) -> list[tuple]:
     items: list[tuple] = []
-    getattr(get_plugin_manager().hook, hook_name)(register=lambda *args: items.append(args))
+    for plugin, error in call_each(hook_name, register=lambda *args: items.append(args)):
+        _errors.setdefault(plugin, error)
     return items
+
+
+_errors: dict[str, str] = {}
+
+
+def plugin_errors() -> dict[str, str]:
+    """Plugins whose import or registration hooks failed, with the error."""
+    errors = {i.name: i.error for i in registry().plugins if i.error}
+    return {**errors, **_errors}
 
 
 def get_adapters() -> dict[str, type]:

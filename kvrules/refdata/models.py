@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kvrules.model import country_code
+from kvrules.refdata.countries import to_country
 
 ListKind = Literal["designation", "assessment", "registry"]
 EntityType = Literal["organisation", "programme", "country"]
@@ -55,7 +55,7 @@ class ListInfo(_Model):
     @field_validator("retrieved_at")
     @classmethod
     def _aware(cls, v: datetime | None) -> datetime | None:
-        return v.replace(tzinfo=timezone.utc) if v and v.tzinfo is None else v
+        return v.replace(tzinfo=UTC) if v and v.tzinfo is None else v
 
 
 class Entry(_Model):
@@ -78,7 +78,7 @@ class Entry(_Model):
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, v: Any) -> Any:
-        return country_code(v) if isinstance(v, str) and v.strip() else None
+        return to_country(v) if isinstance(v, str) and v.strip() else None
 
     @field_validator("ror_id", "parent_ror_id", mode="before")
     @classmethod

@@ -112,8 +112,45 @@ CLASS_WORDS: frozenset[str] = frozenset(
 
 # Dropped entirely (connectives in the languages ROR names mostly use).
 STOP_WORDS: frozenset[str] = frozenset(
-    "of the and for at in on de del della delle degli dei di des du la le les l d der die das "
-    "fur und y e van voor en zu zur im a an per".split()
+    [
+        "of",
+        "the",
+        "and",
+        "for",
+        "at",
+        "in",
+        "on",
+        "de",
+        "del",
+        "della",
+        "delle",
+        "degli",
+        "dei",
+        "di",
+        "des",
+        "du",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "der",
+        "die",
+        "das",
+        "fur",
+        "und",
+        "y",
+        "e",
+        "van",
+        "voor",
+        "en",
+        "zu",
+        "zur",
+        "im",
+        "a",
+        "an",
+        "per",
+    ]
 )
 
 # Typos in class words ("Insitute", "Technolgy") are corrected against this vocabulary so that a
@@ -138,6 +175,10 @@ _VOCAB: tuple[str, ...] = tuple(
     )
 )
 _KNOWN = frozenset(_VOCAB) | frozenset(_CANONICAL) | STOP_WORDS
+# Typo targets: the vocabulary plus the longer foreign spellings ("politecnico", "universidade").
+_TARGETS: tuple[tuple[str, str], ...] = tuple((w, w) for w in _VOCAB) + tuple(
+    (k, v) for k, v in sorted(_CANONICAL.items()) if len(k) >= 6
+)
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -172,12 +213,12 @@ def _correct(token: str) -> str:
         return token
     limit = 1 if len(token) < 9 else 2
     best, best_d = token, limit + 1
-    for word in _VOCAB:
+    for word, canonical in _TARGETS:
         if abs(len(word) - len(token)) > limit:
             continue
         d = OSA.distance(token, word, score_cutoff=limit)
         if d < best_d:
-            best, best_d = word, d
+            best, best_d = canonical, d
     return best
 
 

@@ -21,65 +21,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.model import country_code
+from kvrules.refdata.countries import as_country, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import CLASS_WORDS, UNIT_WORDS, analyse, is_acronym
 from kvrules.refdata.store import Store
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 _SEGMENT = re.compile(r"\s*(?:[,;()\[\]]|\s[-–—/]\s)\s*")
-_COUNTRY_ALIASES = {
-    "pr china": "CN",
-    "p r china": "CN",
-    "prc": "CN",
-    "peoples republic of china": "CN",
-    "usa": "US",
-    "u s a": "US",
-    "u s": "US",
-    "uk": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "russia": "RU",
-    "iran": "IR",
-    "south korea": "KR",
-    "korea": "KR",
-    "north korea": "KP",
-    "taiwan": "TW",
-    "the netherlands": "NL",
-}
 
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 
 
-@lru_cache(maxsize=4096)
-def _as_country(text: str) -> str | None:
-    """ISO alpha-2 if ``text`` names a country, else None (cached: pycountry lookups are slow)."""
-    folded = re.sub(r"[^a-z]+", " ", text.lower()).strip()
-    if folded in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[folded]
-    if len(folded) < 4 and len(folded.replace(" ", "")) not in (2, 3):
-        return None
-    try:
-        return country_code(text)
-    except (ValueError, LookupError):
-        return None
+def _token_budget(token: str) -> int:
+    """Edits a distinctive token may differ by: none for short tokens, where one letter separates
+    different organisations (Hunan/Henan, Pavia/Padova), one up to 12 letters, then two."""
+    n = len(token)
+    return 0 if n <= 5 else 1 if n <= 12 else 2
 
 
-def _edit_budget(length: int) -> int:
-    """Edits a fuzzy match may differ by on the distinctive tokens; none for short names, where
-    one letter separates different organisations (Hunan/Henan, Pavia/Padova)."""
-    if length <= 5:
-        return 0
-    if length <= 9:
-        return 1
-    return 2 if length <= 15 else 3
+def _typo_only(query: tuple[str, ...], other: str) -> bool:
+    """True if ``other`` differs from ``query`` token by token within each token's budget, so a
+    changed or missing word ("Beijing"/"Nanjing", "Harbin"/"Harbin Medical") never passes."""
+    tokens = other.split()
+    if len(tokens) != len(query):
+        return False
+    for q, t in zip(query, tokens, strict=True):
+        if q != t and OSA.distance(q, t, score_cutoff=_token_budget(q)) > _token_budget(q):
+            return False
+    return True
 
 
 @dataclass(slots=True)
@@ -129,9 +104,10 @@ class Resolver:
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str]] = []
-        self._block: dict[str, list[int]] = {}
+        self._block: dict[tuple[int, int, str], set[int]] = {}
         self._by_ror: dict[str, int] = {}
         self._clusters: list[list[int]] = []
+        self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._build(records)
 
     # -- index ------------------------------------------------------------------------------
@@ -180,7 +156,7 @@ class Resolver:
         self._f_skel.append(skeleton)
         self._f_ref.append((idx, name))
         for key in _block_keys(distinct):
-            self._block.setdefault(key, []).append(pos)
+            self._block.setdefault(key, set()).add(pos)
 
     def _cluster(self, entries: list[Entry]) -> None:
         parent = list(range(len(self._recs)))
@@ -221,6 +197,7 @@ class Resolver:
             self._clusters[rec.cluster].append(i)
             if rec.ror_id:
                 self._by_ror.setdefault(rec.ror_id, rec.cluster)
+                self._cluster_ror.setdefault(rec.cluster, rec.ror_id)
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -228,11 +205,13 @@ class Resolver:
         self, name: str, country: str | None = None, ror_id: str | None = None
     ) -> list[Match]:
         """Candidate list entries for one organisation, best first."""
-        cc = country_code(country) if country else None
+        cc = to_country(country) if country else None
         hits = self._direct(name, cc, ror_id)
         return self._expand(hits)
 
-    def best(self, name: str, country: str | None = None, ror_id: str | None = None) -> Match | None:
+    def best(
+        self, name: str, country: str | None = None, ror_id: str | None = None
+    ) -> Match | None:
         """The top match if it is confident enough to act on (not ambiguous, above threshold)."""
         found = self.match(name, country, ror_id)
         if found and found[0].score >= self.threshold:
@@ -255,14 +234,13 @@ class Resolver:
         segments = [s for s in _SEGMENT.split(text) if s.strip()]
         hint = None
         if len(segments) > 1:
-            kept = []
-            for seg in segments:
-                code = _as_country(seg) if seg is not segments[0] else None
-                if code:
-                    hint = hint or code
-                else:
-                    kept.append(seg)
-            segments = kept
+            # Only a spelled-out last segment counts as a country ("…, Evanston, IL" is Illinois).
+            last = segments[-1]
+            hint = as_country(last) if len(last.strip()) > 3 or last.isupper() else None
+            if hint and len(last.strip()) == 2:
+                hint = None
+            if hint:
+                segments = segments[:-1]
             if cc is None and hint:
                 cc = hint
             hits = self._segments(segments, cc)
@@ -289,9 +267,9 @@ class Resolver:
             if self._recs[i].ror_id
         ]
 
-    def _lookup(self, text: str, cc: str | None, score: float, method: str | None = None) -> list[
-        _Hit
-    ]:
+    def _lookup(
+        self, text: str, cc: str | None, score: float, method: str | None = None
+    ) -> list[_Hit]:
         """Exact key look-up, filtered by country; ambiguous across organisations → candidates."""
         a = analyse(text)
         found = self._exact.get(a.key)
@@ -354,23 +332,37 @@ class Resolver:
         if not a.distinct or is_acronym(text):
             return []
         query = a.distinct_text
-        budget = _edit_budget(len(query) - query.count(" "))
+        budget = min(3, sum(_token_budget(t) for t in a.distinct))
         if budget == 0:
             return []
-        pool: set[int] = set()
-        for key in _block_keys(query):
-            pool.update(self._block.get(key, ()))
+        # Per token position, candidates sharing its prefix or suffix; intersect the positions.
+        block, empty = self._block, frozenset()
+        n = len(a.distinct)
+        per_pos = sorted(
+            (
+                block.get((n, i, "p" + t[:3]), empty) | block.get((n, i, "s" + t[-3:]), empty)
+                for i, t in enumerate(a.distinct)
+            ),
+            key=len,
+        )
+        pool = set(per_pos[0])
+        for other in per_pos[1:]:
+            pool &= other
+            if not pool:
+                return []
         if not pool:
             return []
         f_dist = self._f_dist
         choices = {i: f_dist[i] for i in pool}
-        found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=8)
+        found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=64)
         skel = a.skeleton_text
         recs = self._recs
         scored: list[tuple[float, int, int, str]] = []
         for choice, dist, pos in found:
-            skel_sim = fuzz.ratio(skel, self._f_skel[pos]) / 100 if (skel or self._f_skel[pos]) else 1
-            if skel_sim < 0.9:
+            skel_sim = (
+                fuzz.ratio(skel, self._f_skel[pos]) / 100 if (skel or self._f_skel[pos]) else 1
+            )
+            if skel_sim < 0.9 or not _typo_only(a.distinct, choice):
                 continue  # "Harbin University" is not "Harbin Institute of Technology"
             idx, matched = self._f_ref[pos]
             if cc and recs[idx].country not in (cc, None):
@@ -400,7 +392,11 @@ class Resolver:
             via_ror = f"ror:{rec.ror_id}" if rec.ror_id else f"{rec.list_id}:{rec.entry_id}"
             members = self._clusters[rec.cluster]
             for i in members:
-                _keep(best, replace(hit, rec=i), None if i == hit.rec else via_ror)
+                if i == hit.rec:
+                    _keep(best, hit, None)
+                else:
+                    linked = _Hit(i, hit.matched, hit.method, hit.score, hit.candidate, hit.note)
+                    _keep(best, linked, via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
@@ -420,7 +416,7 @@ class Resolver:
             edition=rec.edition,
             entry=rec.entry_id,
             name=rec.name,
-            ror_id=rec.ror_id,
+            ror_id=rec.ror_id or self._cluster_ror.get(rec.cluster),
             method=hit.method,
             score=hit.score,
             candidate=hit.candidate,
@@ -436,20 +432,21 @@ def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) 
         best[hit.rec] = (hit, via)
 
 
-def _block_keys(distinct: str) -> set[str]:
-    """Blocking keys: 3-letter prefix and suffix of each distinctive token, so one typo in a
-    token still shares a key with the right name while unrelated names are never scored."""
+def _block_keys(distinct: str) -> set[tuple[int, int, str]]:
+    """Blocking keys: (token count, position, 3-letter prefix or suffix). A typo changes one
+    token and rarely both its ends, so the right name shares a key at every position, while
+    names with another word count or other words are never scored."""
+    tokens = distinct.split()
     keys = set()
-    for tok in distinct.split():
-        if len(tok) >= 3:
-            keys.add("p" + tok[:3])
-            keys.add("s" + tok[-3:])
+    for i, tok in enumerate(tokens):
+        keys.add((len(tokens), i, "p" + tok[:3]))
+        keys.add((len(tokens), i, "s" + tok[-3:]))
     return keys
 
 
 def _locationish(segment: str) -> bool:
     """A qualifier after an organisation name: a city, postcode, campus or acronym."""
-    if is_acronym(segment) or _as_country(segment):
+    if is_acronym(segment) or as_country(segment):
         return True
     tokens = analyse(segment).tokens
     return len(tokens) <= 2 and not any(t in CLASS_WORDS or t in UNIT_WORDS for t in tokens)

@@ -10,7 +10,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
@@ -99,7 +99,9 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def add_edition(self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False) -> int:
+    def add_edition(
+        self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False
+    ) -> int:
         """Store one list edition atomically; return the number of entries written."""
         entries = list(entries)
         seen: set[str] = set()
@@ -137,7 +139,7 @@ class Store:
                     info.sha256,
                     int(info.partial),
                     info.notes,
-                    datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    datetime.now(UTC).isoformat(timespec="seconds"),
                     seq,
                 ),
             )
@@ -295,8 +297,9 @@ class Store:
             args.append(entry_id)
         if not clauses:
             raise ValueError("history needs ror, name or entry_id")
-        sql = "SELECT e.list_id, e.edition, e.entry_id, e.name, e.country FROM entries e WHERE (" + (
-            " OR ".join(clauses) + ")"
+        sql = (
+            "SELECT e.list_id, e.edition, e.entry_id, e.name, e.country FROM entries e WHERE ("
+            + (" OR ".join(clauses) + ")")
         )
         if country:
             sql += " AND (e.country = ? OR e.country IS NULL)"

@@ -6,7 +6,7 @@ and the store is changed in a single transaction otherwise.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +38,18 @@ __all__ = ["PARSERS", "ImportReport", "ImportValidationError", "RowError", "impo
 
 
 def import_file(
-    store: Store, kind: str, path: str | Path, *, replace: bool = False, **options: Any
+    store: Store, fmt: str, path: str | Path, *, replace: bool = False, **options: Any
 ) -> ImportReport:
-    """Parse ``path`` with the ``kind`` parser and store it as one list edition.
+    """Parse ``path`` with the ``fmt`` parser and store it as one list edition.
 
     ``options`` override provenance (list_id, edition, title, publisher, source_url, licence,
-    citation, published, retrieved_at, partial, notes, kind) and pass parser options (source).
+    citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
+    options (source).
     """
-    if kind not in PARSERS:
-        raise ValueError(f"unknown import kind {kind!r}; choose from {', '.join(PARSERS)}")
+    if fmt not in PARSERS:
+        raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(PARSERS)}")
     path = Path(path)
-    parsed = PARSERS[kind](path, options)
+    parsed = PARSERS[fmt](path, options)
     if parsed.errors:
         raise ImportValidationError(str(path), parsed.errors)
     if not parsed.entries:
@@ -56,12 +57,14 @@ def import_file(
     info_fields: dict[str, Any] = {**parsed.info}
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
     info_fields.setdefault("title", info_fields.get("list_id", ""))
-    info_fields.setdefault("retrieved_at", datetime.now(timezone.utc))
+    info_fields.setdefault("retrieved_at", datetime.now(UTC))
     info_fields["sha256"] = sha256_file(path)
     try:
         info = ListInfo(**info_fields)
     except ValidationError as exc:
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        raise ValueError(f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …") from exc
+        raise ValueError(
+            f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
+        ) from exc
     store.add_edition(info, parsed.entries, replace=replace)
     return ImportReport(info, len(parsed.entries), parsed.skipped)

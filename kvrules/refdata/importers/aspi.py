@@ -39,7 +39,9 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         if row.get("Supervising Agencies"):
             attributes["supervising_agencies"] = split_list(row["Supervising Agencies"])
         if row.get("Security Credentials"):
-            attributes["security_credential"] = row["Security Credentials"].lower().replace(" ", "_")
+            attributes["security_credential"] = (
+                row["Security Credentials"].lower().replace(" ", "_")
+            )
         labs = row.get("Major Defence Laboratories")
         if labs:
             if not labs.isdigit():

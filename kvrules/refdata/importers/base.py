@@ -78,9 +78,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")[:80] or "entry"
 
 
-def read_csv(path: Path, required: set[str], header_hint: str | None = None) -> Iterator[
-    tuple[int, dict[str, str]]
-]:
+def read_csv(
+    path: Path, required: set[str], header_hint: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) with stripped header names; raise ImportValidationError early
     when required columns are missing. ``header_hint`` skips title rows above the header."""
     text = path.read_bytes().decode("utf-8-sig")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kvrules.model import country_code
+from kvrules.refdata.countries import to_country
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, read_csv, slug
 
 # FH spellings that ISO 3166 lookup does not resolve; territories map only where unambiguous.
@@ -59,7 +59,7 @@ REQUIRED = {"Country/Territory", "C/T", "Edition", "Status", "PR rating", "CL ra
 def _iso(name: str, kind: str) -> str | None:
     if name.lower() in FH_NAMES:
         return FH_NAMES[name.lower()]
-    return None if kind == "t" else country_code(name)
+    return None if kind == "t" else to_country(name)
 
 
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
@@ -88,7 +88,12 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
             name=name,
             country=iso,
             entity_type="country",
-            attributes={"status": row["Status"], "total": total, "pr": pr, "cl": cl,
-                        "territory": kind == "t"},
+            attributes={
+                "status": row["Status"],
+                "total": total,
+                "pr": pr,
+                "cl": cl,
+                "territory": kind == "t",
+            },
         )
     return parsed

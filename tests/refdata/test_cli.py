@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kvrules.refdata.cli import match, refdata
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_match_json_on_fresh_db(tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    res = CliRunner().invoke(
+        match, ["Harbin Inst. of Tech.", "--country", "CN", "--json", "--db", str(db)]
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["query"] == "Harbin Inst. of Tech."
+    top = out["matches"][0]
+    assert {"list", "entry", "name", "ror_id", "method", "score"} <= top.keys()
+    assert (top["list"], top["ror_id"], top["method"]) == ("us_dod_1286", "01yqg2h08", "exact")
+
+
+def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KVRULES_DB", str(tmp_path / "env.db"))
+    res = CliRunner().invoke(match, ["HUST", "--json"])
+    assert json.loads(res.output) == {"query": "HUST", "matches": []}
+    assert (tmp_path / "env.db").exists()
+
+
+def test_import_lists_history(tmp_path: Path) -> None:
+    db, run = str(tmp_path / "kv.db"), CliRunner()
+    for ed in ("fy24", "fy25"):
+        res = run.invoke(
+            refdata,
+            [
+                "import",
+                "dod1286",
+                str(FIXTURES / f"dod1286_{ed}.csv"),
+                "--edition",
+                ed.upper(),
+                "--db",
+                db,
+            ],
+        )
+        assert res.exit_code == 0, res.output
+    res = run.invoke(refdata, ["lists", "--json", "--db", db])
+    rows = json.loads(res.output)
+    assert [(r["edition"], r["entries"]) for r in rows] == [("FY24", 3), ("FY25", 3)]
+    assert rows[0]["licence"].startswith("US government") and len(rows[0]["sha256"]) == 64
+    res = run.invoke(
+        refdata, ["history", "--name", "Example Dropped University", "--json", "--db", db]
+    )
+    assert [(r["edition"], r["listed"]) for r in json.loads(res.output)] == [
+        ("FY24", True),
+        ("FY25", False),
+    ]
+
+
+def test_import_reports_bad_lines(tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        refdata,
+        [
+            "import",
+            "dod1286",
+            str(FIXTURES / "dod1286_bad.csv"),
+            "--edition",
+            "FY25",
+            "--db",
+            str(tmp_path / "kv.db"),
+        ],
+    )
+    assert res.exit_code != 0
+    assert "line 3" in res.output and "nothing imported" in res.output

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import pytest
+
+from kvrules.refdata import Entry, ListInfo, Resolver
+
+HIT, NPU, NJU, NUAA, THU = "01yqg2h08", "01y0j0j86", "01rxvg760", "01scyh794", "03cve4549"
+
+
+def _top(r: Resolver, name: str, country: str | None = None) -> tuple[str | None, str] | None:
+    best = r.best(name, country)
+    return (best.ror_id or best.entry, best.method) if best else None
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "ror", "method"),
+    [
+        ("Harbin Inst. of Tech.", "CN", HIT, "exact"),
+        ("哈尔滨工业大学", None, HIT, "alias"),
+        ("HARBIN INSTITUTE OF TECHNOLOGY", "China", HIT, "exact"),
+        ("Harbin Institute of Technology, Harbin, P.R. China", None, HIT, "exact"),
+        ("School of Astronautics, Harbin Institute of Technology", None, HIT, "parent"),
+        (
+            "School of Computer Science and Technology Harbin Institute of Technology",
+            None,
+            HIT,
+            "parent",
+        ),
+        ("Nanjing University", "CN", NJU, "exact"),
+        ("Xi'an Jiatong University", "CN", "017zhmm22", "exact"),
+        ("Московский физико-технический институт", None, "00v0z9322", "alias"),
+        ("Tsinghau University", "CN", THU, "fuzzy"),
+    ],
+)
+def test_resolves(
+    shipped_resolver: Resolver, query: str, country: str | None, ror: str, method: str
+) -> None:
+    assert _top(shipped_resolver, query, country) == (ror, method)
+
+
+@pytest.mark.parametrize(
+    ("query", "country"),
+    [
+        ("HIT", None),
+        ("NEU", "CN"),
+        ("HUST", None),
+        ("NUAA", "CN"),
+        ("Northwestern", None),
+        ("Northwestern University", "US"),  # not NPU, and not Northeastern (US) by fuzz
+        ("Harbin Medical University", "CN"),
+        ("Harbin University", "CN"),
+        ("Tsinghua", None),
+        ("National Research University", None),  # a generic alias identifies nobody
+        ("Northeastern University", None),  # CN and US: ambiguous without a country
+        ("Harbin Institute of Technology", "US"),
+    ],
+)
+def test_traps_do_not_resolve(shipped_resolver: Resolver, query: str, country: str | None) -> None:
+    assert shipped_resolver.best(query, country) is None
+
+
+def test_nanjing_university_is_not_nuaa(shipped_resolver: Resolver) -> None:
+    found = shipped_resolver.match("Nanjing University")
+    assert {m.ror_id for m in found} == {NJU}
+    assert all(m.list != "us_dod_1286" for m in found)
+
+
+def test_tsinghua_is_not_ciss(shipped_resolver: Resolver) -> None:
+    assert {m.list for m in shipped_resolver.match("Tsinghua University", "CN")} == {"ror"}
+    ciss = shipped_resolver.match(
+        "Center for International Security and Strategy, Tsinghua University"
+    )
+    assert ciss[0].list == "us_dod_1286" and "security" in ciss[0].entry
+    assert any(m.ror_id == THU and m.method == "parent" for m in ciss[1:])
+
+
+def test_ror_label_reaches_the_list_entry(shipped_resolver: Resolver) -> None:
+    found = shipped_resolver.match("哈尔滨工业大学", "CN")
+    listed = next(m for m in found if m.list == "us_dod_1286")
+    assert listed.edition == "FY25" and listed.via == f"ror:{HIT}" and not listed.candidate
+
+
+def test_ror_id_first(shipped_resolver: Resolver) -> None:
+    found = shipped_resolver.match("whatever", ror_id=f"https://ror.org/{NPU}")
+    assert {m.method for m in found} == {"ror"} and found[0].list == "us_dod_1286"
+
+
+def test_fuzzy_is_a_candidate(shipped_resolver: Resolver) -> None:
+    best = shipped_resolver.best("Tsinghau University", "CN")
+    assert best is not None and best.candidate and best.score < 1
+
+
+def test_ambiguous_names_are_flagged(shipped_resolver: Resolver) -> None:
+    found = shipped_resolver.match("Northeastern University")
+    assert len({m.ror_id for m in found}) == 2
+    assert all(m.candidate and m.score < shipped_resolver.threshold for m in found)
+    assert [m.ror_id for m in shipped_resolver.match("Northeastern University", "US")] == [
+        "04t5xt781"
+    ]
+
+
+def test_threshold_is_configurable() -> None:
+    info = ListInfo(list_id="x", edition="1", title="x", kind="designation")
+    recs = [(info, Entry(entry_id="a", name="Tsinghua University", country="CN"))]
+    assert Resolver(records=recs, threshold=0.85).best("Tsinghau University", "CN")
+    assert Resolver(records=recs, threshold=0.99).best("Tsinghau University", "CN") is None
+
+
+def test_parent_relationship_propagates_listing() -> None:
+    ror = ListInfo(list_id="ror", edition="1", title="r", kind="registry")
+    lst = ListInfo(list_id="l", edition="FY25", title="l", kind="designation")
+    recs = [
+        (ror, Entry(entry_id=HIT, ror_id=HIT, name="Harbin Institute of Technology", country="CN")),
+        (
+            ror,
+            Entry(
+                entry_id="0hxtwhe12",
+                ror_id="0hxtwhe12",
+                country="CN",
+                name="Harbin Institute of Technology, Weihai",
+                parent_ror_id=HIT,
+            ),
+        ),
+        (lst, Entry(entry_id="hit", name="Harbin Institute of Technology", country="CN")),
+    ]
+    found = Resolver(records=recs).match("Harbin Institute of Technology, Weihai", "CN")
+    assert found[0].entry == "0hxtwhe12"
+    listed = next(m for m in found if m.list == "l")
+    assert listed.method == "parent" and listed.ror_id == HIT  # linked to ROR by name+country
