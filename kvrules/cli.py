@@ -189,10 +189,11 @@ def schema(of_rulebook: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def plugins(as_json: bool) -> None:
     """List installed plugins with their distribution, version and entry point."""
-    from kvrules.plugins import get_adapters, registry
+    from kvrules.plugins import get_adapters, plugin_errors, registry
 
     infos = registry().plugins
     adapters = get_adapters()
+    errors = plugin_errors()
     rows = [
         {
             "name": i.name,
