@@ -62,6 +62,8 @@ ORGANISATION = {
     "types": _f(L, "organisation types, e.g. university, company, military", casefold=True),
     "parent": _f(T, "parent organisation name"),
     "lists": _f(L, "reference lists the organisation matched (enrichment)"),
+    "candidate_lists": _f(L, "lists with a possible match to confirm (enrichment)"),
+    "country_signals": _f(L, "signals from the country profile (enrichment)"),
 }
 PARTNER = {**ORGANISATION, "role": _f(T, "role in the project", casefold=True)}
 FUNDER = {

@@ -60,6 +60,20 @@ class Identifier(_Model):
         return v.lower()
 
 
+class ListMatch(_Model):
+    """A reference-list entry an organisation was matched to, and how (provenance)."""
+
+    list: str
+    edition: str
+    entry: str
+    name: str
+    ror_id: str | None = None
+    method: str = Field(description="ror | exact | alias | parent | subunit | fuzzy")
+    score: float
+    candidate: bool = Field(description="a suggestion to confirm, not a verdict")
+    kind: str = Field(description="designation | assessment | registry")
+
+
 class Organisation(_Model):
     """An organisation as the RIS holds it, plus what enrichment adds (``lists``)."""
 
@@ -76,6 +90,15 @@ class Organisation(_Model):
     lists: list[str] = Field(
         default=[],
         description="ids of reference lists this organisation matched (set by enrichment)",
+    )
+    candidate_lists: list[str] = Field(
+        default=[], description="lists with a possible match a person must confirm (enrichment)"
+    )
+    country_signals: list[str] = Field(
+        default=[], description="signals from the country profile of `country` (enrichment)"
+    )
+    screening: list[ListMatch] = Field(
+        default=[], description="every list match found, with provenance (enrichment)"
     )
 
     @field_validator("country", mode="before")
