@@ -1,0 +1,77 @@
+"""Enrichment: what the rules need to know about an event beyond what the RIS holds.
+
+- organisations: reference-list matches with provenance (``lists``, ``candidate_lists``);
+- countries: the signals of each organisation's country profile (``country_signals``);
+- areas: the sensitive research areas of projects, outputs and visits (``sensitive_areas``).
+
+"Not on a list" means "not found in the lists screened" (``Enricher.screened_against``), never
+"safe".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.model import CollaborationEvent
+
+SignalFn = Callable[[str | None], list[str]]
+
+
+class Enricher:
+    """Fills the enrichment fields of events, in place. Build once; reuse for every event.
+
+    Values already present (set by the source, or by hand in a rulebook test) are kept.
+    """
+
+    def __init__(
+        self,
+        screen: OrganisationScreen | None,
+        screened_against: list[str],
+        country_signals: SignalFn | None = None,
+        classify: Callable | None = None,
+    ) -> None:
+        self.screen = screen
+        self.screened_against = screened_against
+        self.country_signals = country_signals
+        self.classify = classify
+
+    @classmethod
+    def from_store(cls, db: str | Path | None = None, *, threshold: float = 0.85) -> Enricher:
+        """Enrichment from a reference-data store (the shipped data when it is empty or None)."""
+        from kvrules.enrich.areas import classify
+        from kvrules.enrich.countries import country_signals
+        from kvrules.refdata.resolver import Resolver
+        from kvrules.refdata.shipped import load_shipped
+        from kvrules.refdata.store import Store
+
+        with Store(db or ":memory:") as store:
+            if store.is_empty():
+                load_shipped(store)
+            resolver = Resolver(store, threshold=threshold)
+            screened = [
+                f"{i.list_id}@{i.edition}" for i in store.latest_editions() if i.kind != "registry"
+            ]
+        return cls(OrganisationScreen(resolver), screened, country_signals, classify)
+
+    def __call__(self, event: CollaborationEvent) -> CollaborationEvent:
+        for org in organisations(event):
+            if self.screen is not None:
+                self.screen(org)
+            if self.country_signals is not None:
+                org.country_signals = sorted(
+                    {*org.country_signals, *self.country_signals(org.country)}
+                )
+        if self.classify is not None:
+            for subject in (event.project, event.output, event.visit):
+                if subject is not None:
+                    hits = self.classify(
+                        subject.keywords,
+                        [f"{c.scheme}:{c.code}" for c in getattr(subject, "classifications", [])],
+                        getattr(subject, "title", None),
+                    )
+                    subject.sensitive_areas = sorted(
+                        {*subject.sensitive_areas, *(h.area for h in hits)}
+                    )
+        return event

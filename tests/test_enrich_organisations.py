@@ -1,0 +1,76 @@
+"""Organisation screening during enrichment: lists with provenance, candidates, no verdicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.refdata.resolver import Resolver
+from kvrules.refdata.shipped import load_shipped
+from kvrules.refdata.store import Store
+from kvrules.rulebook.cases import event_from_given
+
+
+@pytest.fixture(scope="module")
+def screen() -> OrganisationScreen:
+    with Store() as store:
+        load_shipped(store)
+        return OrganisationScreen(Resolver(store))
+
+
+def test_sub_unit_name_resolves_to_listed_parent_with_provenance(screen):
+    event = event_from_given(
+        {
+            "kind": "partner.added",
+            "partner": {
+                "name": "School of Astronautics, Harbin Institute of Technology",
+                "country": "CN",
+            },
+        }
+    )
+    screen(event.partner)
+    assert event.partner.lists == ["us_dod_1286"]
+    [match] = event.partner.screening
+    assert (match.list, match.edition, match.entry) == (
+        "us_dod_1286",
+        "FY25",
+        "harbin-institute-of-technology",
+    )
+    assert match.method and 0 < match.score <= 1 and not match.candidate
+
+
+@pytest.mark.parametrize(
+    "name,country",
+    [("Northwestern University", "US"), ("Harbin Medical University", "CN"), ("NEU", None)],
+)
+def test_traps_are_not_listed(screen, name, country):
+    event = event_from_given(
+        {"kind": "partner.added", "partner": {"name": name, "country": country}}
+    )
+    screen(event.partner)
+    assert event.partner.lists == []
+
+
+def test_values_set_by_the_source_are_kept(screen):
+    event = event_from_given(
+        {
+            "kind": "partner.added",
+            "partner": {"name": "Some Lab", "country": "NL", "lists": ["local_watchlist"]},
+        }
+    )
+    screen(event.partner)
+    assert event.partner.lists == ["local_watchlist"]
+
+
+def test_every_organisation_in_an_event_is_visited():
+    event = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "partners": [{"name": "A"}],
+                "funders": [{"name": "B"}],
+                "participants": [{"affiliations": [{"name": "C"}]}],
+            },
+        }
+    )
+    assert [o.name for o in organisations(event)] == ["A", "B", "C"]
