@@ -4,6 +4,7 @@ This module is the public API that adapters and plugins import.
 """
 
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
 from kvrules.engine.evaluator import Evaluator
 from kvrules.findings import Finding
 from kvrules.hookspecs import hookimpl
@@ -22,13 +23,18 @@ from kvrules.model import (
     Source,
     Visit,
 )
+from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
 
 __all__ = [
     "Adapter",
+    "Alert",
+    "AlertChannel",
+    "AlertItem",
     "Classification",
     "CollaborationEvent",
     "Contract",
+    "DeliveryError",
     "Diagnostic",
     "Evaluator",
     "EventKind",
@@ -42,9 +48,11 @@ __all__ = [
     "Project",
     "ResearchOutput",
     "RulebookError",
+    "Severity",
     "Source",
     "TagWrite",
     "Visit",
+    "case_url",
     "hookimpl",
     "load_rulebook",
 ]

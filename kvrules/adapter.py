@@ -52,3 +52,6 @@ class Adapter(ABC):
     @abstractmethod
     def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
         """Make ``tags`` the kvrules risk tags of a record; touch nothing else; idempotent."""
+
+    def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
+        """Release connections and threads the adapter holds; the default holds none."""

@@ -78,17 +78,42 @@ def validate(paths: tuple[str, ...]) -> None:
     click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
 
 
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KVRULES_DB",
+    help="reference-data store (default: the shipped lists, in memory)",
+)
+ENRICH_OPTION = click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="screen organisations and classify research areas before evaluating",
+)
+
+
+def _enricher(db: Path | None, enabled: bool):
+    if not enabled:
+        return None
+    from kvrules.enrich import Enricher
+
+    return Enricher.from_store(db)
+
+
 @cli.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def test_cmd(paths: tuple[str, ...]) -> None:
+@DB_OPTION
+@ENRICH_OPTION
+def test_cmd(paths: tuple[str, ...], db: Path | None, enrich: bool) -> None:
     """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
     from kvrules.rulebook.cases import run_cases
 
     books, problems = load_all(paths)
     _report(problems)
+    enricher = _enricher(db, enrich)
     passed = failed = 0
     for book in books:
-        for result in run_cases(book):
+        for result in run_cases(book, enricher):
             if result.passed:
                 passed += 1
             else:
@@ -123,8 +148,12 @@ def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
     help="rulebook file or folder (repeatable; default: the shipped rulebooks)",
 )
 @click.option("--json", "as_json", is_flag=True, help="one JSON finding per line")
+@DB_OPTION
+@ENRICH_OPTION
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
+def evaluate(
+    rulebooks: tuple[str, ...], as_json: bool, db: Path | None, enrich: bool, records: Path
+) -> None:
     """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
     from kvrules.engine.evaluator import Evaluator
 
@@ -132,12 +161,15 @@ def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
     _report(problems)
     if problems:
         sys.exit(1)
+    enricher = _enricher(db, enrich)
     skipped: list[str] = []
     findings: list[Finding] = []
     events = 0
     with Evaluator(books) as evaluator:
         for event in read_events(records, skipped):
             events += 1
+            if enricher is not None:
+                enricher(event)
             for finding in evaluator.evaluate(event):
                 if as_json:
                     click.echo(finding.to_json())
@@ -145,6 +177,12 @@ def evaluate(rulebooks: tuple[str, ...], as_json: bool, records: Path) -> None:
                     findings.append(finding)
     if not as_json:
         _print_findings(findings, events)
+        if enricher is not None:
+            lists = ", ".join(enricher.screened_against) or "none"
+            click.echo(
+                f"Organisations screened against: {lists}. Not on a list means not "
+                "found in these editions — not that a partner is safe."
+            )
     for line in skipped:
         click.echo(f"skipped {line}", err=True)
     sys.exit(2 if skipped else 0)

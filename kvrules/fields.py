@@ -185,6 +185,7 @@ class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)  # TEXT_MAP keys referenced
     patterns: list[tuple[str, str]] = field(default_factory=list)  # (flag key, RE2 pattern)
+    flags: list[tuple[str, Callable[[dict], bool]]] = field(default_factory=list)  # per element
 
 
 def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
@@ -205,8 +206,20 @@ def _converter(node: _Node) -> Convert:
         sub = _compile(node.children)
         return lambda v: sub(v) or None
     if kind is FieldType.OBJECT_LIST:
-        sub = _compile(node.children)
-        return lambda v: [sub(item) for item in v] or None
+        sub, flags = _compile(node.children), node.flags
+        if not flags:
+            return lambda v: [sub(item) for item in v] or None
+
+        def elements(v: Any) -> list[dict] | None:
+            out = []
+            for item in v:
+                element = sub(item)
+                for key, test in flags:  # booleans the engine reads instead of nested list tests
+                    element[key] = test(element)
+                out.append(element)
+            return out or None
+
+        return elements
     if kind is FieldType.TEXT_LIST:
         return (
             (lambda v: [x.casefold() for x in v] or None) if fold else (lambda v: list(v) or None)
@@ -250,13 +263,18 @@ class Projection:
         self,
         paths: Iterable[tuple[str, ...]],
         patterns: Mapping[tuple[str, ...], Iterable[str]] | None = None,
+        element_flags: Mapping[tuple[str, ...], Mapping[str, Callable[[dict], bool]]] | None = None,
     ) -> None:
+        """``patterns``: RE2 patterns per text field; ``element_flags``: per list of objects,
+        boolean keys to add to each projected element (key → test of the element)."""
         self.root: dict[str, _Node] = {}
         for path in paths:
             self._add(path)
         for path, found in (patterns or {}).items():
             node = self._add(path)
             node.patterns = sorted({(flag_key(path[-1], p), p) for p in found})
+        for path, tests in (element_flags or {}).items():
+            self._add(path).flags = sorted(tests.items())
         self._project = _compile(self.root)
 
     def _add(self, path: tuple[str, ...]) -> _Node:
@@ -282,7 +300,7 @@ class Projection:
         def count(nodes: dict[str, _Node]) -> int:
             total = 0
             for node in nodes.values():
-                total += 1 + len(node.patterns) + len(node.keys)
+                total += 1 + len(node.patterns) + len(node.keys)  # list elements don't count
                 if node.spec.type is FieldType.OBJECT:
                     total += count(node.children)
             return total

@@ -18,7 +18,7 @@ def test_evaluate_reports_bad_lines_and_evaluates_the_rest(runner):
         [
             "evaluate",
             "--rulebook",
-            str(shipped_rulebooks()),
+            str(shipped_rulebooks() / "us-dod-1286.yaml"),
             str(EXAMPLES / "events.jsonl"),
             "--json",
         ],
@@ -37,9 +37,11 @@ def test_evaluate_reports_bad_lines_and_evaluates_the_rest(runner):
 def test_evaluate_table_and_exit_zero_on_clean_input(runner, tmp_path):
     clean = tmp_path / "clean.jsonl"
     clean.write_text("".join((EXAMPLES / "events.jsonl").read_text().splitlines(True)[:3]))
-    result = runner.invoke(cli, ["evaluate", str(clean)])
+    dod = shipped_rulebooks() / "us-dod-1286.yaml"
+    result = runner.invoke(cli, ["evaluate", "--rulebook", str(dod), str(clean)])
     assert result.exit_code == 0, result.output
     assert "3 finding(s) in 3 event(s)" in result.stdout
+    assert "Not on a list means not found in these editions" in result.stdout
     assert "critical" in result.stdout
 
 

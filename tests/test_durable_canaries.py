@@ -100,3 +100,21 @@ def test_regex_dfa_gives_wrong_answers_so_kvrules_uses_re2():
     host = Host(rules)
     with pytest.raises(durable.engine.MessageNotHandledException):
         host.assert_fact("canary_dfa", {"id": "1", "s": "Tsinghua University"})
+
+
+def test_or_inside_array_tests_depends_on_property_order():
+    # Found by tests/test_differential.py: inside $iany, `or` keeps the result of the last
+    # property in message order. kvrules therefore never sends quantifier bodies to the engine.
+    rules = {
+        "canary_or": {
+            "r": {
+                "all": [{"m": {"$iany": {"ps": {"$or": [{"$i.c": "RU"}, {"$i.k": 1}]}}}}],
+                "run": "r",
+            }
+        }
+    }
+    host = Host(rules)
+    host.assert_fact("canary_or", {"id": "1", "ps": [{"k": 2, "c": "RU"}]})
+    assert host.fired == ["r"]
+    with pytest.raises(durable.engine.MessageNotHandledException):
+        host.assert_fact("canary_or", {"id": "2", "ps": [{"c": "RU", "k": 2}]})  # wrong answer

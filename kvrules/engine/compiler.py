@@ -5,6 +5,11 @@
   "or the field is missing" added so that it means exactly what the oracle means.
 - ``matches`` is decided by RE2 during projection (durable_rules' own regex DFA gives wrong
   answers); the engine tests the resulting boolean.
+- Inside ``$iany``/``$iall``, durable_rules evaluates ``or`` property by property in message
+  order and keeps the last result, and a nested array test poisons an ``or`` (measured; see
+  tests/test_durable_canaries.py). So a quantifier body never goes to the engine: the oracle
+  evaluates it for each element during projection, and the engine iterates the list over that
+  boolean (``any x in L: B`` → ``$iany`` over ``L[*].<flag of B> == true``).
 - More than 512 tests branching from one node hang ruleset creation forever. Every rule's test
   count is bounded, and rules are packed into shards whose test counts stay under the bound.
 """
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import durable_rules_engine
@@ -47,12 +52,30 @@ class CompileError(Exception):
         self.message, self.pos = message, pos
 
 
-def _key(ref: ir.Ref, inside: bool) -> str:
-    return ("$i." if inside else "") + ".".join(ref.path)
+def _key(ref: ir.Ref) -> str:
+    return ".".join(ref.path)
 
 
-def _flag(cond: ir.Matches, inside: bool) -> str:
-    return ("$i." if inside else "") + ".".join((*cond.ref.path[:-1], cond.flag))
+def _flag(cond: ir.Matches) -> str:
+    return ".".join((*cond.ref.path[:-1], cond.flag))
+
+
+def element_flag(body: ir.Cond) -> str:
+    """The key, on each list element, holding whether the element satisfies ``body``."""
+    digest = hashlib.sha1(repr(_canonical(body)).encode(), usedforsecurity=False).hexdigest()
+    return f"__k{digest[:12]}"
+
+
+def _canonical(node: Any) -> Any:
+    """The node without source positions (two rules with the same body share one flag)."""
+    if is_dataclass(node):
+        return (
+            type(node).__name__,
+            *(_canonical(getattr(node, f.name)) for f in fields(node) if f.compare),
+        )
+    if isinstance(node, tuple):
+        return tuple(_canonical(n) for n in node)
+    return node
 
 
 def _cmp(op: str | None, key: str, value: Any) -> dict:
@@ -71,59 +94,63 @@ def _all(items: list[dict]) -> dict:
     return items[0] if len(items) == 1 else {"$and": items}
 
 
-def expr(cond: ir.Cond, inside: bool = False) -> dict:
-    """The durable_rules expression for ``cond`` (``inside`` a quantifier body: ``$i.`` paths)."""
+def _each(kind: str, cond: ir.Quant, holds: bool) -> dict:
+    return {f"$i{kind}": {_key(cond.ref): {f"$i.{element_flag(cond.body)}": holds}}}
+
+
+def expr(cond: ir.Cond) -> dict:
+    """The durable_rules expression for ``cond``."""
     match cond:
         case ir.Compare(ref, op, value):
-            return _cmp(POS[op], _key(ref, inside), value)
+            return _cmp(POS[op], _key(ref), value)
         case ir.InList(ref, values):
-            return _any([{_key(ref, inside): v} for v in values])
+            return _any([{_key(ref): v} for v in values])
         case ir.Contains(ref, value):
-            return {"$iany": {_key(ref, inside): {"$i": value}}}
+            return {"$iany": {_key(ref): {"$i": value}}}
         case ir.Matches():
-            return {_flag(cond, inside): True}
+            return {_flag(cond): True}
         case ir.Exists(ref):
-            return {"$ex": {_key(ref, inside): 1}}
+            return {"$ex": {_key(ref): 1}}
         case ir.And(items):
-            return _all([expr(i, inside) for i in items])
+            return _all([expr(i) for i in items])
         case ir.Or(items):
-            return _any([expr(i, inside) for i in items])
+            return _any([expr(i) for i in items])
         case ir.Not(item):
-            return negate(item, inside)
-        case ir.Quant(kind, _, ref, body):
-            return {f"$i{kind}": {_key(ref, inside): expr(body, True)}}
+            return negate(item)
+        case ir.Quant(kind):
+            return _each(kind, cond, True)
     raise TypeError(cond)  # pragma: no cover
 
 
-def negate(cond: ir.Cond, inside: bool = False) -> dict:
+def negate(cond: ir.Cond) -> dict:
     """The expression for ``not cond``: De Morgan down to the leaves, missing fields included."""
     match cond:
         case ir.Compare(ref, op, value):
-            key = _key(ref, inside)
+            key = _key(ref)
             if op is ir.Op.NE:
                 return _any([{key: value}, _missing(key)])
             return _any([_cmp(NEG[op], key, value), _missing(key)])
         case ir.InList(ref, values):
-            key = _key(ref, inside)
+            key = _key(ref)
             return _any([_all([{"$neq": {key: v}} for v in values]), _missing(key)])
         case ir.Contains(ref, value):
-            key = _key(ref, inside)
+            key = _key(ref)
             return _any([{"$iall": {key: {"$neq": {"$i": value}}}}, _missing(key)])
         case ir.Matches():
-            key = _flag(cond, inside)
+            key = _flag(cond)
             return _any([{key: False}, _missing(key)])
         case ir.Exists(ref):
-            return _missing(_key(ref, inside))
+            return _missing(_key(ref))
         case ir.And(items):
-            return _any([negate(i, inside) for i in items])
+            return _any([negate(i) for i in items])
         case ir.Or(items):
-            return _all([negate(i, inside) for i in items])
+            return _all([negate(i) for i in items])
         case ir.Not(item):
-            return expr(item, inside)
-        case ir.Quant(kind, _, ref, body):
-            key = _key(ref, inside)
+            return expr(item)
+        case ir.Quant(kind, _, ref):
+            # not any = all not (or no list); not all = any not (or no list)
             flipped = "all" if kind == "any" else "any"
-            return _any([_missing(key), {f"$i{flipped}": {key: negate(body, True)}}])
+            return _any([_missing(_key(ref)), _each(flipped, cond, False)])
     raise TypeError(cond)  # pragma: no cover
 
 
@@ -192,6 +219,10 @@ class Program:
     shard_kinds: list[frozenset[str]] = field(default_factory=list)
     paths: set[tuple[str, ...]] = field(default_factory=set)
     patterns: dict[tuple[str, ...], set[str]] = field(default_factory=dict)  # path -> RE2
+    # list path -> {flag key: (variable, test)}: list tests inside quantifiers (see above)
+    element_flags: dict[tuple[str, ...], dict[str, tuple[str, ir.Cond]]] = field(
+        default_factory=dict
+    )
 
     @property
     def digest(self) -> str:
@@ -215,6 +246,13 @@ def references(cond: ir.Cond, scopes: dict[str, tuple[str, ...]] | None = None):
         yield path, node
         if isinstance(node, ir.Quant):
             yield from references(node.body, {**scopes, node.var: path})
+
+
+def element_flags(cond: ir.Cond):
+    """(list path, flag key, variable, body) for every quantifier the engine will iterate."""
+    for node in _children_first(cond):
+        if isinstance(node, ir.Quant):
+            yield node.ref.path, element_flag(node.body), node.var, node.body
 
 
 def _children_first(cond: ir.Cond):
@@ -243,6 +281,8 @@ def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
                 program.paths.add(path)
                 if isinstance(node, ir.Matches):
                     program.patterns.setdefault(path, set()).add(node.pattern)
+            for path, key, var, test in element_flags(rule.condition):
+                program.element_flags.setdefault(path, {})[key] = (var, test)
             if shard and budget + compiled.tests > MAX_TESTS_PER_SHARD:
                 program.shards.append(shard)
                 program.shard_kinds.append(frozenset(kinds))

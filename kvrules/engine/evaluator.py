@@ -23,7 +23,14 @@ class Evaluator:
 
     def __init__(self, rulebooks: Iterable[ir.Rulebook], *, verify: bool = False) -> None:
         self.program: Program = compile_program(list(rulebooks))
-        self.project = Projection(self.program.paths, self.program.patterns)
+        self.project = Projection(
+            self.program.paths,
+            self.program.patterns,
+            {
+                path: {key: oracle.element_test(test, var) for key, (var, test) in tests.items()}
+                for path, tests in self.program.element_flags.items()
+            },
+        )
         # durable_rules fails past 252 flattened keys per fact; the projection bounds them.
         if self.project.max_keys() > MAX_KEYS:
             raise EngineError(

@@ -231,6 +231,18 @@ def compiled(cond: ir.Cond) -> Test:
     return hit[1]
 
 
+def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
+    """``cond`` as a test of one list element bound to ``var`` (for projection flags)."""
+    test = compiled(cond)
+
+    def element(item: dict) -> bool:
+        ctx = _Ctx({}, None)
+        ctx.env[var] = (item, var)
+        return test(ctx)
+
+    return element
+
+
 def holds(cond: ir.Cond, view: dict) -> bool:
     """Whether ``cond`` is true for the projected ``view``."""
     return compiled(cond)(_Ctx(view, None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,17 +59,20 @@ class CaseResult:
         return f"{where}: {self.case.name}: " + "; ".join(p for p in parts if p)
 
 
-def run_cases(rulebook: ir.Rulebook) -> list[CaseResult]:
+def run_cases(
+    rulebook: ir.Rulebook, enrich: Callable[[CollaborationEvent], Any] | None = None
+) -> list[CaseResult]:
+    """Run a rulebook's tests; ``enrich`` (e.g. an Enricher) prepares each event like a scan."""
     from kvrules.engine.evaluator import Evaluator
 
     results = []
     with Evaluator([rulebook], verify=True) as evaluator:
         for case in rulebook.tests:
-            results.append(_run_case(evaluator, rulebook, case))
+            results.append(_run_case(evaluator, rulebook, case, enrich))
     return results
 
 
-def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase) -> CaseResult:
+def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase, enrich) -> CaseResult:
     try:
         event = event_from_given(case.given, case.name)
     except ValidationError as e:
@@ -77,4 +81,6 @@ def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase) -> CaseResult
         return CaseResult(
             rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}{first['msg']}"
         )
+    if enrich is not None:
+        enrich(event)
     return CaseResult(rulebook, case, [f.rule_id for f in evaluator.evaluate(event)])

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kvrules.engine.compiler import CompileError, compile_rule, probe
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
@@ -206,8 +207,6 @@ def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
 
 
 def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
-    from kvrules.engine.compiler import CompileError, compile_rule, probe
-
     sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
     kinds = [k.value for k in EventKind]
     seen: set[str] = set()

@@ -251,6 +251,9 @@ class Api:
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so full scans do not pay a connect per page
     server_version = "PureSimulator/5.35"
+    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
+    # delayed ACK (~40 ms per request on Linux). Real servers set TCP_NODELAY too.
+    disable_nagle_algorithm = True
     api: Api  # set on the subclass built by make_server
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet; the Api keeps a log

@@ -1,0 +1,63 @@
+"""The Pure adapter class: configuration, one HTTP client, scans and write-back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kvrules import Adapter, FetchedRecord, TagWrite
+
+from . import writeback
+from .client import PureClient
+from .config import PureConfig
+from .scan import Scanner
+
+
+class PureAdapter(Adapter):
+    """Elsevier Pure (Pure API /ws/api, legacy /524/changes feed for incremental scans).
+
+    ``PureAdapter()`` reads its settings from ``KVRULES_PURE_*`` environment variables;
+    ``PureAdapter(PureConfig(base_url=..., api_key=...))`` or a plain mapping works too.
+    """
+
+    name = "pure"
+    Config = PureConfig
+
+    def __init__(self, config: PureConfig | dict[str, Any] | None = None) -> None:
+        if config is None:
+            config = PureConfig()  # type: ignore[call-arg]  # from the environment
+        elif isinstance(config, dict):
+            config = PureConfig(**config)
+        super().__init__(config)
+        self.config: PureConfig = config
+        self._client: PureClient | None = None
+
+    @property
+    def client(self) -> PureClient:
+        if self._client is None:
+            self._client = PureClient(self.config)
+        return self._client
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        return Scanner(self.client, self.config).fetch(cursor)
+
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, note: str | None = None
+    ) -> TagWrite:
+        """Set the kvrules risk tags of a project (record id = its uuid). Dry-run by default."""
+        if "/" in record_id:
+            raise ValueError(f"only projects carry risk tags, not {record_id}")
+        return writeback.write_tags(
+            self.client, self.config, record_id, tags, dry_run=dry_run, note=note
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> PureAdapter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,188 @@
+"""HTTP client for the Pure API: pooled keep-alive session, retries, timeouts, bounded concurrency.
+
+Transport failures (connect/read errors, timeouts, 429/5xx, 502 HTML pages) are retried by
+urllib3 with exponential backoff, honouring Retry-After. A 200 whose JSON body does not parse
+(a proxy cut it short) is retried here, for GETs only. The API key lives in the session
+headers and never appears in messages, exceptions or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .config import PureConfig
+
+log = logging.getLogger("kvrules_pure")
+T = TypeVar("T")
+R = TypeVar("R")
+RETRY_STATUS = (429, 500, 502, 503, 504)
+DECODE_ATTEMPTS = 4
+
+
+class PureError(Exception):
+    """A request failed for good (after retries). Carries method, path and status, no secrets."""
+
+    def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
+        super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
+        self.method, self.path, self.status, self.detail = method, path, status, detail
+
+
+class NotFound(PureError):
+    pass
+
+
+class Conflict(PureError):
+    """409 (spec) or 412 (some instances): the version sent is not the current one."""
+
+
+class _Retry(Retry):
+    """urllib3 Retry with a cap on Retry-After, so a hostile header cannot park a scan."""
+
+    cap: float = 120.0
+
+    def get_retry_after(self, response: Any) -> float | None:
+        value = super().get_retry_after(response)
+        return None if value is None else min(value, self.cap)
+
+
+def _retry(config: PureConfig) -> Retry:
+    cls = type("Retry", (_Retry,), {"cap": config.max_retry_after})
+    n = config.retries
+    return cls(
+        total=n,
+        connect=n,
+        read=n,
+        status=n,
+        other=n,
+        backoff_factor=config.backoff,
+        backoff_max=30,
+        status_forcelist=RETRY_STATUS,
+        # PUT carries the version, so a replay after a lost answer meets a 409, not a double
+        # write; notes are the exception (documented in writeback.py).
+        allowed_methods=frozenset({"GET", "PUT", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+class PureClient:
+    """One per adapter: a session with a connection pool sized to the worker pool."""
+
+    def __init__(self, config: PureConfig) -> None:
+        self.config = config
+        self.base_url = config.base_url
+        self.session = requests.Session()
+        adapter = HTTPAdapter(
+            pool_connections=4, pool_maxsize=config.max_workers + 2, max_retries=_retry(config)
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.verify = config.verify()
+        self.session.headers.update(
+            {"api-key": config.secret(), "Accept": "application/json", "User-Agent": "kvrules"}
+        )
+        self.timeout = (config.connect_timeout, config.read_timeout)
+        self._pool: ThreadPoolExecutor | None = None
+
+    # ---- plumbing ---------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else self.base_url + path
+
+    def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
+        try:
+            return self.session.request(method, self.url(path), timeout=self.timeout, **kw)
+        except requests.RequestException as e:  # retries exhausted; keep the message short
+            raise PureError(method, path, None, type(e).__name__) from None
+
+    @staticmethod
+    def _fail(method: str, path: str, resp: requests.Response) -> PureError:
+        detail = ""
+        if "json" in resp.headers.get("Content-Type", ""):
+            try:
+                body = resp.json()
+                detail = str(body.get("detail") or body.get("title") or "")[:200]
+            except ValueError:
+                pass
+        cls = NotFound if resp.status_code == 404 else PureError
+        if resp.status_code in (409, 412):
+            cls = Conflict
+        return cls(method, path, resp.status_code, detail)
+
+    # ---- requests ---------------------------------------------------------------------
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        for attempt in range(1, DECODE_ATTEMPTS + 1):
+            resp = self._send("GET", path, params=params)
+            if resp.status_code != 200:
+                raise self._fail("GET", path, resp)
+            try:
+                return resp.json()
+            except ValueError:  # truncated body with a matching Content-Length
+                log.warning("GET %s: invalid JSON body (attempt %d)", path, attempt)
+        raise PureError("GET", path, 200, "invalid JSON body")
+
+    def put_json(self, path: str, body: Any) -> int:
+        """PUT; returns the status. The answer body is not needed, so a cut-off one is fine."""
+        resp = self._send("PUT", path, json=body)
+        if resp.status_code not in (200, 201, 204):
+            raise self._fail("PUT", path, resp)
+        return resp.status_code
+
+    def pages(self, path: str, offset: int = 0, size: int | None = None) -> Iterator[
+        tuple[int, list[dict[str, Any]]]
+    ]:  # fmt: skip
+        """(offset of the next page, items) for each page of a list endpoint.
+
+        The next page is requested while the caller works on the current one.
+        """
+        size = size or self.config.page_size
+
+        def get(off: int) -> dict[str, Any]:
+            return self.get_json(path, {"size": size, "offset": off})
+
+        future: Future[dict[str, Any]] | None = self.submit(get, offset)
+        while future is not None:
+            page = future.result()
+            items = page.get("items") or []
+            count = int(page.get("count") or 0)
+            nxt = offset + size
+            # `count` is the total: stop at it, or at a short page (the total can shrink).
+            future = self.submit(get, nxt) if nxt < count and len(items) == size else None
+            yield nxt if future is not None else max(count, offset + len(items)), items
+            offset = nxt
+
+    # ---- concurrency ------------------------------------------------------------------
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.config.max_workers, thread_name_prefix="pure")
+        return self._pool
+
+    def submit(self, fn: Callable[..., R], *args: Any) -> Future[R]:
+        return self.pool.submit(fn, *args)
+
+    def map_safe(self, fn: Callable[[T], R], items: Iterable[T]) -> dict[T, R | Exception]:
+        """fn over items on the pool; a failure is returned in place of its result."""
+
+        def safe(item: T) -> R | Exception:
+            try:
+                return fn(item)
+            except Exception as e:  # per-item failures quarantine records, not the scan
+                return e
+
+        items = list(dict.fromkeys(items))
+        if len(items) <= 1:
+            return {item: safe(item) for item in items}
+        return dict(zip(items, self.pool.map(safe, items), strict=True))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self.session.close()

@@ -1,0 +1,105 @@
+"""Settings of the Pure adapter, from a mapping or ``KVRULES_PURE_*`` environment variables.
+
+Only ``KVRULES_PURE_BASE_URL`` and ``KVRULES_PURE_API_KEY`` (or ``KVRULES_PURE_API_KEY_FILE``)
+are needed; everything else has a default that matches a stock Pure instance. List and dict
+settings take JSON in environment variables, e.g.
+``KVRULES_PURE_LOCALES='["en_US","en_GB"]'``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROR_TYPE_URIS = [
+    "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id",
+    "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror",
+]
+KS_URI = "/dk/atira/pure/keywords/knowledgesecurity/"
+# kvrules tag -> classification URI in the risk keyword group (instance configuration).
+RISK_TAGS = {f"ks:{level}": KS_URI + level for level in ("none", "low", "medium", "high")}
+
+
+class PureConfig(BaseSettings):
+    """Everything instance-specific (cris-apis.md 1.7) is a setting, never a constant in code."""
+
+    model_config = SettingsConfigDict(env_prefix="KVRULES_PURE_", extra="forbid")
+
+    base_url: str = Field(description="Pure API root, e.g. https://pure.example.edu/ws/api")
+    # SecretStr: repr/str/log output shows '**********', never the key.
+    api_key: SecretStr | None = Field(default=None, description="the api-key header value")
+    api_key_file: Path | None = Field(default=None, description="file holding the API key")
+    ca_bundle: Path | None = Field(
+        default=None, description="CA bundle for TLS verification (verification is always on)"
+    )
+
+    page_size: int = Field(default=500, ge=1, le=1000, description="list page size (Pure max 1000)")
+    max_workers: int = Field(default=8, ge=1, le=64, description="concurrent sub-requests")
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=60.0, gt=0)
+    retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
+    backoff: float = Field(default=0.2, ge=0, description="exponential backoff factor (s)")
+    max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
+
+    locales: list[str] = Field(
+        default=["en_GB", "en_US"], description="preferred locales for localized strings"
+    )
+    ror_type_uris: list[str] = Field(default=ROR_TYPE_URIS)
+    award_clusters: Literal["referenced", "always"] = Field(
+        default="referenced",
+        description="'referenced': ask for award clusters only when the project lists "
+        "awardClusters; 'always': for every project (instances that omit the refs)",
+    )
+
+    risk_group: str = Field(
+        default="knowledgeSecurityRisk", description="logicalName of the kvrules keyword group"
+    )
+    risk_tags: dict[str, str] = Field(
+        default=RISK_TAGS, description="kvrules tag -> classification URI in the risk group"
+    )
+    max_write_attempts: int = Field(default=4, ge=1, description="GET-merge-PUT rounds on 409/412")
+    note_username: str = "kvrules"
+
+    changes_feed: bool = Field(default=True, description="use the legacy /524/changes feed")
+    changes_path: str = Field(default="/524/changes", description="relative to base_url")
+
+    research_outputs: bool = Field(default=False, description="also scan /research-outputs")
+    activities: bool = Field(default=False, description="also scan 'hosting a visitor' activities")
+    visit_types: list[str] = Field(
+        default=["HostVisitor", "/dk/atira/pure/activity/activitytypes/hostvisitor"],
+        description="activity typeDiscriminators or type-URI prefixes that are visits",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("base_url must start with http:// or https://")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _key(self) -> PureConfig:
+        if self.api_key is None and self.api_key_file is None:
+            raise ValueError("set api_key (KVRULES_PURE_API_KEY) or api_key_file")
+        return self
+
+    def secret(self) -> str:
+        """The API key, read from the file if given; only the HTTP client should call this."""
+        if self.api_key is not None:
+            return self.api_key.get_secret_value()
+        assert self.api_key_file is not None
+        return self.api_key_file.read_text("utf-8").strip()
+
+    def verify(self) -> bool | str:
+        """requests' ``verify``: on, with an optional CA bundle; there is no off switch."""
+        return str(self.ca_bundle) if self.ca_bundle else True
+
+    def tag_for(self, uri: str) -> str:
+        """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""
+        for tag, known in self.risk_tags.items():
+            if known == uri:
+                return tag
+        return uri

@@ -1,0 +1,307 @@
+"""Full and incremental scans: pages of Pure records -> FetchedRecords with resumable cursors.
+
+A page is enriched in three concurrent waves (award clusters -> awards -> external
+organisations and their parents), then mapped. The cursor rides on the last record of each
+page, so a caller that persists it after processing never skips a record.
+
+Modes (see state.py): the first pass is a full scan; afterwards the legacy changes feed is
+followed when it answers, else every pass is a full scan diffed on uuid + version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from kvrules import FetchedRecord
+
+from . import mapping
+from .client import NotFound, PureClient, PureError
+from .config import PureConfig
+from .mapping import Json, MappingError, Related
+from .state import State
+
+log = logging.getLogger("kvrules_pure")
+ORG_CACHE_MAX = 50_000
+# Feed families that matter, by legacy familySystemName.
+RELATED_FAMILIES = {"ExternalOrganisation", "ExternalOrganization", "Award"}
+
+
+@dataclass(frozen=True)
+class Family:
+    path: str  # collection path, e.g. "/projects"
+    feed_name: str  # legacy familySystemName
+    prefix: str  # record-id prefix ("" for projects: their ids are bare uuids)
+
+    def record_id(self, uuid: str) -> str:
+        return self.prefix + uuid
+
+
+PROJECTS = Family("/projects", "Project", "")
+OUTPUTS = Family("/research-outputs", "ResearchOutput", "research-outputs/")
+ACTIVITIES = Family("/activities", "Activity", "activities/")
+
+
+class Scanner:
+    def __init__(self, client: PureClient, config: PureConfig) -> None:
+        self.client = client
+        self.cfg = config
+        self.families = [PROJECTS]
+        if config.research_outputs:
+            self.families.append(OUTPUTS)
+        if config.activities:
+            self.families.append(ACTIVITIES)
+        self.orgs: dict[str, Json | Exception] = {}
+
+    # ---- entry point ------------------------------------------------------------------
+    def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
+        state = State.decode(cursor)
+        if state.mode == "changes":
+            yield from self._changes(state)
+            return
+        if state.mode == "full" and state.phase == 0 and state.offset == 0:
+            state.token = self._feed_head()  # changes made during the scan are replayed later
+            if state.token is None:
+                state.versions = {}
+        yield from self._pass(state)
+
+    # ---- enrichment ---------------------------------------------------------------------
+    def _get(self, path: str) -> Json:
+        return self.client.get_json(path)
+
+    def _related(self, family: Family, recs: list[Json]) -> list[Related]:
+        cfg, c = self.cfg, self.client
+        clusters: dict[str, Any] = {}
+        if family is PROJECTS:
+            want = [
+                p["uuid"]
+                for p in recs
+                if cfg.award_clusters == "always" or mapping.items(p.get("awardClusters"))
+            ]
+            clusters = c.map_safe(lambda u: self._get(f"/projects/{u}/award-clusters"), want)
+        award_ids = [
+            a
+            for v in clusters.values()
+            if isinstance(v, dict)
+            for a in mapping.award_uuids(mapping.items(v.get("items")))
+        ]
+        awards = c.map_safe(lambda u: self._get(f"/awards/{u}"), award_ids)
+        self._load_orgs(
+            {u for r in recs for u in mapping.org_uuids(r)}
+            | {
+                u
+                for a in awards.values()
+                if isinstance(a, dict)
+                for u in mapping.org_uuids({}, [a])
+            }
+        )
+        out = []
+        for rec in recs:
+            rel = Related(orgs=self.orgs)
+            cl = clusters.get(rec.get("uuid", ""), {"items": []})
+            if isinstance(cl, Exception):
+                rel.errors.append(f"award clusters: {cl}")
+                cl = {"items": []}
+            for a in mapping.award_uuids(mapping.items(cl.get("items"))):
+                award = awards.get(a)
+                if isinstance(award, dict):
+                    rel.awards.append(award)
+                else:
+                    rel.errors.append(f"award {a}: {award}")
+            out.append(rel)
+        return out
+
+    def _load_orgs(self, uuids: set[str]) -> None:
+        if len(self.orgs) > ORG_CACHE_MAX:
+            self.orgs.clear()
+        # Forget transient failures from the previous page; keep 404s (they stay missing).
+        for k in [
+            k
+            for k, v in self.orgs.items()
+            if isinstance(v, PureError) and not isinstance(v, NotFound)
+        ]:
+            del self.orgs[k]
+        todo = uuids - self.orgs.keys()
+        while todo:
+            got = self.client.map_safe(lambda u: self._get(f"/external-organizations/{u}"), todo)
+            self.orgs.update(got)
+            parents = {
+                mapping.uuid_of(o.get("parent")) for o in got.values() if isinstance(o, dict)
+            }
+            todo = {p for p in parents if p} - self.orgs.keys()  # one more wave for parents
+
+    def _record(
+        self, family: Family, rec: Json, rel: Related, state: State
+    ) -> FetchedRecord | None:
+        uuid = rec.get("uuid")
+        if not isinstance(uuid, str):
+            return FetchedRecord(record_id=f"{family.path[1:]}/?", error="record without uuid")
+        rid = family.record_id(uuid)
+        # The first pass creates every project; later passes update the ones already seen.
+        kind = (
+            "project.updated" if state.mode != "full" and rid in state.index else "project.created"
+        )
+        try:
+            if family is PROJECTS:
+                events = mapping.project_events(rec, rel, self.cfg, kind)
+            elif family is OUTPUTS:
+                events = mapping.output_events(rec, rel, self.cfg)
+            elif not mapping.is_visit(rec, self.cfg):
+                return None
+            else:
+                events = mapping.visit_events(rec, rel, self.cfg)
+        except MappingError as e:
+            return FetchedRecord(record_id=rid, error=str(e))
+        except (ValidationError, ValueError, TypeError, KeyError) as e:
+            return FetchedRecord(record_id=rid, error=f"unmappable: {_reason(e)}")
+        award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
+        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | set(award_ids))
+        return FetchedRecord(record_id=rid, events=events)
+
+    def _records(self, family: Family, recs: list[Json], state: State) -> list[FetchedRecord]:
+        rels = self._related(family, recs)
+        if state.versions is not None:  # diff mode: remember the related versions seen now
+            for rec, rel in zip(recs, rels, strict=True):
+                for a in rel.awards:
+                    state.seen(a.get("uuid", ""), a.get("version"))
+                for u in mapping.org_uuids(rec, rel.awards):
+                    if isinstance(org := self.orgs.get(u), dict):
+                        state.seen(u, org.get("version"))
+        out = [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
+        return [r for r in out if r is not None]
+
+    # ---- full and diffed passes -----------------------------------------------------------
+    def _pass(self, state: State) -> Iterator[FetchedRecord]:
+        if state.mode == "diff" and state.phase == 0 and state.offset == 0:
+            state.pending = sorted(self._changed_related(state))
+        pending = set(state.pending)
+        while state.phase < len(self.families):
+            family = self.families[state.phase]
+            for nxt, page in self.client.pages(family.path, state.offset):
+                recs = page
+                if state.mode == "diff":
+                    recs = [
+                        r
+                        for r in page
+                        if not state.seen(r.get("uuid", ""), r.get("version"))
+                        or family.record_id(r.get("uuid", "")) in pending
+                    ]
+                elif state.versions is not None:
+                    for r in page:
+                        state.seen(r.get("uuid", ""), r.get("version"))
+                out = self._records(family, recs, state)
+                state.offset = nxt
+                yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
+            state.phase, state.offset = state.phase + 1, 0
+        state.phase, state.pending = 0, []
+        state.mode = "changes" if state.token else "diff"
+        yield FetchedRecord(record_id="pure:pass-complete", cursor=state.encode())
+
+    def _changed_related(self, state: State) -> set[str]:
+        """Diff mode: records using an external organisation or award whose version changed."""
+        changed: list[str] = []
+        for path in ("/external-organizations", "/awards"):
+            for _, page in self.client.pages(path):
+                for r in page:
+                    uuid = r.get("uuid")
+                    if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                        changed.append(uuid)
+                        self.orgs.pop(uuid, None)
+        return state.index.dependents(changed)
+
+    # ---- legacy changes feed ------------------------------------------------------------
+    def _feed(self, token: str) -> Json:
+        return self.client.get_json(f"{self.cfg.changes_path}/{token}")
+
+    def _feed_head(self) -> str | None:
+        """A resumption token for 'now' (a minute back, to cover clock skew), or None."""
+        if not self.cfg.changes_feed:
+            return None
+        since = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d_%H-%M-%S")
+        try:
+            page = self._feed(since)
+            while page.get("moreChanges") and page.get("resumptionToken"):
+                page = self._feed(page["resumptionToken"])
+        except PureError as e:
+            log.info("no legacy changes feed (%s): incremental scans diff full passes", e)
+            return None
+        return page.get("resumptionToken")
+
+    def _changes(self, state: State) -> Iterator[FetchedRecord]:
+        by_feed = {f.feed_name: f for f in self.families}
+        emitted: set[str] = set()  # a record changed on several pages is emitted once per version
+        n = 0
+        while True:
+            assert state.token is not None
+            page = self._feed(state.token)
+            targets: dict[str, Family] = {}
+            related: list[str] = []
+            for item in mapping.items(page.get("items")):
+                uuid, name = item.get("uuid"), item.get("familySystemName")
+                if not isinstance(uuid, str):
+                    continue  # e.g. ClassificationScheme changes carry no uuid
+                if name in by_feed:
+                    targets.setdefault(by_feed[name].record_id(uuid), by_feed[name])
+                elif name in RELATED_FAMILIES:
+                    related.append(uuid)
+                    self.orgs.pop(uuid, None)  # re-read it
+            for rid in sorted(state.index.dependents(related)):
+                family = next(
+                    (f for f in self.families if f.prefix and rid.startswith(f.prefix)), PROJECTS
+                )
+                targets.setdefault(rid, family)
+            out = []
+            for r in self._reread(targets, state):
+                ids = {e.id for e in r.events}
+                if r.error or not ids <= emitted:
+                    out.append(r)
+                    emitted |= ids
+            token = page.get("resumptionToken") or state.token
+            state.token = token
+            n += 1
+            yield from _with_cursor(out, state, f"changes@{n}")
+            if not page.get("moreChanges") or not page.get("resumptionToken"):
+                return
+
+    def _reread(self, targets: dict[str, Family], state: State) -> list[FetchedRecord]:
+        def get(rid: str) -> Json:
+            family = targets[rid]
+            return self._get(f"{family.path}/{rid[len(family.prefix) :]}")
+
+        got = self.client.map_safe(get, list(targets))
+        out: list[FetchedRecord] = []
+        for family in self.families:
+            recs = []
+            for rid, rec in got.items():
+                if targets[rid] is not family:
+                    continue
+                if isinstance(rec, NotFound):
+                    log.info("%s is gone or hidden from this key; skipped", rid)
+                elif isinstance(rec, Exception):
+                    out.append(FetchedRecord(record_id=rid, error=f"re-read failed: {rec}"))
+                else:
+                    recs.append(rec)
+            out += self._records(family, recs, state)
+        return out
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, ValidationError):
+        first = e.errors()[0]
+        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+    return f"{type(e).__name__}: {e}"
+
+
+def _with_cursor(out: list[FetchedRecord], state: State, marker: str) -> Iterator[FetchedRecord]:
+    """Yield a page's records; the last carries the cursor (a marker when the page had none)."""
+    cursor = state.encode()
+    if not out:
+        yield FetchedRecord(record_id=marker, cursor=cursor)
+        return
+    yield from out[:-1]
+    yield out[-1].model_copy(update={"cursor": cursor})

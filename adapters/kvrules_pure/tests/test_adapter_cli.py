@@ -1,0 +1,72 @@
+"""`kvrules fetch` (kvrules/fetch_cli.py) over the Pure and file adapters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from kvrules_pure.simulator import SimulatorHandle, start_simulator
+from pure_helpers import SECRET
+
+from kvrules import CollaborationEvent
+from kvrules.fetch_cli import fetch
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[SimulatorHandle]:
+    with start_simulator(projects=30, seed=2, api_key=SECRET) as handle:
+        yield handle
+
+
+def test_fetch_pure_json_from_two_env_vars(
+    sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KVRULES_PURE_BASE_URL", sim.base_url)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+    sim.clear_requests()
+    result = CliRunner().invoke(fetch, ["--source", "pure", "--limit", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 5
+    assert all(
+        CollaborationEvent.model_validate_json(line).kind == "project.created" for line in lines
+    )
+    assert not [r for r in sim.requests if r.method != "GET"]  # a preview writes nothing
+    assert SECRET not in result.output
+
+
+def test_fetch_human_readable_and_settings(
+    sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+    args = ["--source", "pure", "--set", f"base_url={sim.base_url}", "--set", "page_size=7"]
+    result = CliRunner().invoke(fetch, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("project.created") == 30
+    assert "30 record(s), 0 quarantined" in result.stderr
+
+
+def test_fetch_reports_missing_settings_without_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KVRULES_PURE_BASE_URL", raising=False)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+    result = CliRunner().invoke(fetch, ["--source", "pure"])
+    assert result.exit_code == 2 and "base_url" in result.output and SECRET not in result.output
+
+
+def test_fetch_file_adapter_with_path_and_quarantine(tmp_path: Path) -> None:
+    event = {
+        "id": "e1",
+        "kind": "project.created",
+        "source": {"system": "file", "record_id": "p1"},
+        "occurred_at": "2025-01-01T00:00:00Z",
+        "project": {"id": "p1", "title": "T"},
+    }
+    data = tmp_path / "x.jsonl"
+    data.write_text(json.dumps(event) + "\n" + '{"kind": "nonsense"}\n')
+    result = CliRunner().invoke(fetch, ["--source", "file", "--path", str(data), "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["id"] == "e1"
+    assert "quarantined x.jsonl:2:" in result.stderr

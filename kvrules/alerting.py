@@ -1,0 +1,123 @@
+"""What an alert is and what a channel does with it: the contract of alert plugins.
+
+kvrules writes an alert to its outbox in the same transaction as the finding that caused it,
+then hands it to a channel (``kvrules.alerts.deliver_due``). Delivery is at least once: after a
+crash between "sent" and "marked delivered" the same alert is sent again, with the same
+``Alert.key``. A channel therefore passes the key to the receiver (a Message-ID, an
+``Idempotency-Key`` header), which drops the duplicate.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import BaseModel
+
+from kvrules.findings import Finding
+from kvrules.rulebook.ir import Severity
+
+
+class AlertItem(BaseModel):
+    """One finding on one case."""
+
+    case_id: int | None = None
+    source_system: str
+    record_id: str
+    finding: Finding
+
+
+class Alert(BaseModel):
+    """One message to one route (e.g. ``committee``): a single finding, or a digest of several."""
+
+    key: str  # idempotency key: identical on every re-send of this alert
+    route: str
+    title: str
+    severity: Severity  # the highest among the items
+    created_at: datetime
+    items: list[AlertItem]
+    digest_period: str | None = None  # "start/end" (ISO 8601) when this is a digest
+
+    @classmethod
+    def for_finding(
+        cls, finding: Finding, *, key: str, case_id: int | None, created_at: datetime
+    ) -> Alert:
+        return cls(
+            key=key,
+            route=finding.alert or "default",
+            title=f"[{Severity(finding.severity).value}] {finding.rule_title}",
+            severity=finding.severity,
+            created_at=created_at,
+            items=[
+                AlertItem(
+                    case_id=case_id,
+                    source_system=finding.source_system,
+                    record_id=finding.source_record_id,
+                    finding=finding,
+                )
+            ],
+        )
+
+    @classmethod
+    def digest(cls, alerts: list[Alert], *, key: str, period: str) -> Alert:
+        """Fold several alerts for the same route into one message."""
+        items = [item for a in alerts for item in a.items]
+        severity = max((a.severity for a in alerts), key=lambda s: s.rank)
+        return cls(
+            key=key,
+            route=alerts[0].route,
+            title=f"[{severity.value}] kvrules digest: {len(items)} new finding(s)",
+            severity=severity,
+            created_at=max(a.created_at for a in alerts),
+            items=items,
+            digest_period=period,
+        )
+
+
+def case_url(base_url: str | None, item: AlertItem) -> str | None:
+    """Link to the case in the committee's case view; None without a base URL or case."""
+    if not base_url or item.case_id is None:
+        return None
+    return f"{base_url.rstrip('/')}/cases/{item.case_id}"
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver. ``permanent``: retrying cannot help (dead-letter now)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class AlertChannel(ABC):
+    """Base class of alert channels; register subclasses via ``register_alert_channels``.
+
+    Rules for implementers: pass ``alert.key`` to the receiver; raise (any exception, or
+    ``DeliveryError(permanent=True)`` when retrying is pointless) instead of returning on
+    failure; never put a secret in a log line or an exception message, and list secrets in
+    ``secrets()`` so kvrules can scrub error text before storing it.
+    """
+
+    name: ClassVar[str]
+    Config: ClassVar[type[BaseModel]]
+
+    def __init__(self, config: BaseModel) -> None:
+        self.config = config
+
+    @abstractmethod
+    def send(self, alert: Alert) -> None:
+        """Deliver one alert, or raise."""
+
+    def secrets(self) -> list[str]:
+        """Secret values this channel holds (passwords, signing keys) for scrubbing."""
+        return []
+
+    def scrub(self, text: str) -> str:
+        for secret in self.secrets():
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
+        """Release connections the channel holds."""

@@ -1,0 +1,129 @@
+"""Deliver due alerts from the outbox through their channels: retry with backoff, dead-letter,
+never lose one, and let receivers drop the re-send that a crash can cause.
+
+    channels = {"email": EmailChannel(cfg)}
+    report = deliver_due(store, channels)                          # one alert per message
+    report = deliver_due(store, channels, digest={"email": timedelta(days=1)})  # daily digest
+
+Digest mode groups a channel's due alerts per route (recipient) and per period, and sends a
+group only once its period has ended, so every alert of the period is in it. The digest's key
+names the channel, route, period and its members: a re-send after a crash carries the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from kvrules.alerting import Alert, AlertChannel, DeliveryError
+from kvrules.store import OutboxAlert, RetryPolicy, Store
+
+log = logging.getLogger(__name__)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DEFAULT_LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class DeliveryReport:
+    """Idempotency keys by outcome (for a digest, the digest's key)."""
+
+    delivered: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    dead: list[str] = field(default_factory=list)
+    waiting: int = 0  # outbox rows held back for a digest period that has not ended
+
+
+def deliver_due(
+    store: Store,
+    channels: Mapping[str, AlertChannel],
+    now: datetime | None = None,
+    *,
+    policy: RetryPolicy | None = None,
+    digest: Mapping[str, timedelta] | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    limit: int = 500,
+) -> DeliveryReport:
+    """Send every due alert once; returns what happened. Safe to run from overlapping jobs."""
+    now = now or store.clock()
+    policy = policy or RetryPolicy()
+    report = DeliveryReport()
+    for group, alert in _batches(store.due_alerts(now, limit=limit), now, digest or {}, report):
+        ids = [row.id for row in group]
+        if store.claim_alerts(ids, now=now, lease=lease) != sorted(ids):
+            continue  # another worker holds (part of) it; its lease decides
+        _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report)
+    return report
+
+
+def _batches(
+    rows: list[OutboxAlert],
+    now: datetime,
+    digest: Mapping[str, timedelta],
+    report: DeliveryReport,
+) -> list[tuple[list[OutboxAlert], Alert]]:
+    batches: list[tuple[list[OutboxAlert], Alert]] = []
+    groups: dict[tuple[str, str, datetime], list[OutboxAlert]] = {}
+    for row in rows:
+        period = digest.get(row.channel)
+        if period is None:
+            batches.append(([row], Alert.model_validate(row.payload)))
+            continue
+        start = EPOCH + (row.created_at - EPOCH) // period * period
+        if start + period > now:
+            report.waiting += 1
+            continue
+        groups.setdefault((row.channel, row.route, start), []).append(row)
+    for (channel, route, start), members in groups.items():
+        period = digest[channel]
+        span = f"{start.isoformat()}/{(start + period).isoformat()}"
+        # Members are in the key: a group split by ``limit`` gives two distinct digests
+        # instead of two different messages under one key (the second would be dropped).
+        members_hash = hashlib.sha256("\n".join(r.key for r in members).encode()).hexdigest()
+        key = f"digest.{channel}.{route}.{start:%Y%m%dT%H%M%SZ}.{members_hash[:12]}"
+        alerts = [Alert.model_validate(r.payload) for r in members]
+        batches.append((members, Alert.digest(alerts, key=key, period=span)))
+    return batches
+
+
+def _deliver(
+    store: Store,
+    channel: AlertChannel | None,
+    group: list[OutboxAlert],
+    alert: Alert,
+    now: datetime,
+    policy: RetryPolicy,
+    report: DeliveryReport,
+) -> None:
+    name = group[0].channel
+    try:
+        if channel is None:
+            raise DeliveryError(f"no alert channel named {name!r} is configured")
+        channel.send(alert)
+    except Exception as exc:  # any channel failure is retried, never lost
+        permanent = isinstance(exc, DeliveryError) and exc.permanent
+        error = f"{type(exc).__name__}: {exc}"
+        if channel is not None:
+            error = channel.scrub(error)  # the database and logs must not see a secret
+        with store.transaction():
+            rows = [
+                store.mark_failed(r.id, error, now=now, policy=policy, permanent=permanent)
+                for r in group
+            ]
+        dead = any(r is not None and r.status == "dead" for r in rows)
+        (report.dead if dead else report.retrying).append(alert.key)
+        log.warning("alert %s via %s failed (%s): %s", alert.key, name, _fate(dead), error)
+        return
+    # A crash right here re-sends later under the same key; the receiver drops the duplicate.
+    with store.transaction():
+        for r in group:
+            store.mark_delivered(r.id, now=now)
+    report.delivered.append(alert.key)
+    log.info("alert %s delivered via %s", alert.key, name)
+
+
+def _fate(dead: bool) -> str:
+    return "dead-lettered" if dead else "will retry"

@@ -1,0 +1,324 @@
+"""Sensitive-area classification: keywords, title and classification codes → taxonomy areas.
+
+One YAML file per taxonomy in ``data/areas/`` (EU dual-use Annex I, Canada STRA, EU critical
+technologies, NL clusters). Each area lists:
+
+- ``keywords``: phrases, matched case-insensitively as whole words ("nuclear" matches
+  "Nuclear reactor" but never "antinuclear"); words are runs of letters and digits, so a phrase's
+  spaces also match '-', '_' and '/'; the last word may take a plural 's'/'es'; a phrase never
+  spans punctuation such as '.', ',' or ';';
+- ``acronyms``: one word, matched case-SENSITIVELY as a whole word (plural 's' allowed), so "AI"
+  matches "AI-based" but not "Haiti", "ai" (Italian "to the") or "Thai";
+- ``exclude``: phrases that cancel this area's keyword matches lying inside them, so
+  "nuclear magnetic resonance" does not count as "nuclear";
+- ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
+
+Everything is indexed once per process (word → phrases), so classifying is linear in the number
+of words; each hit carries the reasons it matched. This is a
+screening aid: a hit asks a person to look, it is not a legal classification.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data" / "areas"
+AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class AreaDataError(ValueError):
+    """A taxonomy file is malformed; the message names the file and the area."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an area was hit: which input value matched which configured term."""
+
+    field: str  # "keyword" | "title" | "classification"
+    value: str  # the input as given
+    matched: str  # the configured keyword, acronym or code pattern
+
+    def __str__(self) -> str:
+        return f'{self.field} "{self.value}" matches "{self.matched}"'
+
+
+@dataclass(frozen=True)
+class AreaHit:
+    area: str  # "<taxonomy>:<area>", e.g. "stra:quantum-science"
+    taxonomy: str
+    label: str
+    because: tuple[Reason, ...]
+    cite: str = ""  # the taxonomy's source
+
+    def explain(self) -> str:
+        return f"{self.label} ({self.area}): " + "; ".join(map(str, self.because))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+# Phrases never span punctuation such as ".,;:()"; inside a segment, words are runs of letters
+# and digits, so '-', '_', '/' and spaces all separate words ("machine-learning").
+_SEGMENT = re.compile(r"[^\w\s\-/]+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _segments(text: str) -> list[list[str]]:
+    return [words for seg in _SEGMENT.split(text) if (words := _WORD.findall(seg))]
+
+
+def _words(term: str, fold: bool = True) -> tuple[str, ...]:
+    segs = _segments(_fold(term) if fold else unicodedata.normalize("NFKC", term))
+    if len(segs) != 1:
+        raise ValueError(f"{term!r} must be words separated by spaces, '-' or '/'")
+    return tuple(segs[0])
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str  # as written in the data file (shown in explanations)
+    words: tuple[str, ...]
+    plural: bool  # a final 's'/'es' is allowed on the last word
+
+
+class _Index:
+    """Phrase lookup by first word: linear in the number of words of the text."""
+
+    def __init__(self) -> None:
+        self.by_first: dict[str, list[tuple[_Term, int]]] = {}
+
+    def add(self, term: _Term, owner: int) -> None:
+        self.by_first.setdefault(term.words[0], []).append((term, owner))
+
+    def __bool__(self) -> bool:
+        return bool(self.by_first)
+
+    def find(self, segments: list[list[str]]) -> list[tuple[_Term, int, int, int]]:
+        """(term, owner, start, end) for every match, overlapping ones included."""
+        found = []
+        index = self.by_first
+        for seg_no, words in enumerate(segments):
+            base = seg_no * 100_000  # positions never compare across segments
+            for i, word in enumerate(words):
+                keys = [word]
+                if word.endswith("s"):
+                    keys.append(word[:-1])
+                    if word.endswith("es"):
+                        keys.append(word[:-2])
+                for key in keys:
+                    for term, owner in index.get(key, ()):
+                        if _matches_at(term, words, i, key != word):
+                            found.append((term, owner, base + i, base + i + len(term.words)))
+        return found
+
+
+def _matches_at(term: _Term, words: list[str], i: int, stripped: bool) -> bool:
+    n = len(term.words)
+    if n == 1:
+        return not stripped or term.plural
+    if stripped or i + n > len(words):
+        return False  # only the last word may carry a plural ending
+    for k in range(1, n - 1):
+        if words[i + k] != term.words[k]:
+            return False
+    last, want = words[i + n - 1], term.words[-1]
+    return last == want or (term.plural and last in (want + "s", want + "es"))
+
+
+@dataclass
+class _Area:
+    taxonomy: str
+    id: str
+    label: str
+    cite: str
+    terms: list[_Term] = field(default_factory=list)  # matched on case-folded text
+    acronyms: list[_Term] = field(default_factory=list)  # matched case-sensitively
+    exclude: list[_Term] = field(default_factory=list)
+    codes: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.taxonomy}:{self.id}"
+
+
+def _strings(value: Any, where: str, name: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise AreaDataError(f"{where}: '{name}' must be a list of non-empty texts")
+    return value
+
+
+def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
+    if not isinstance(data, dict):
+        raise AreaDataError(f"{path}: expected a mapping with taxonomy, source and areas")
+    taxonomy = data.get("taxonomy")
+    if not isinstance(taxonomy, str) or not AREA_ID.match(taxonomy):
+        raise AreaDataError(f"{path}: 'taxonomy' must be a lower-case id")
+    source = data.get("source")
+    if not isinstance(source, dict) or not str(source.get("cite", "")).strip():
+        raise AreaDataError(f"{path}: 'source' needs a 'cite' (taxonomies must be cited)")
+    cite = " ".join(str(source["cite"]).split())
+    raw_areas = data.get("areas")
+    if not isinstance(raw_areas, list) or not raw_areas:
+        raise AreaDataError(f"{path}: 'areas' must be a non-empty list")
+    areas: list[_Area] = []
+    seen: set[str] = set()
+    for i, spec in enumerate(raw_areas):
+        where = f"{path}: areas[{i}]"
+        if not isinstance(spec, dict):
+            raise AreaDataError(f"{where}: expected a mapping")
+        aid, label = spec.get("id"), spec.get("label")
+        if not isinstance(aid, str) or not AREA_ID.match(aid) or aid in seen:
+            raise AreaDataError(f"{where}: 'id' must be a new lower-case id, got {aid!r}")
+        if not isinstance(label, str) or not label.strip():
+            raise AreaDataError(f"{where} ({aid}): 'label' is required")
+        seen.add(aid)
+        area = _Area(taxonomy, aid, " ".join(label.split()), cite)
+        where = f"{path}: area {aid!r}"
+        try:
+            area.terms = [
+                _Term(t, w, w[-1][-1:].isalpha())
+                for t in _strings(spec.get("keywords"), where, "keywords")
+                for w in (_words(t),)
+            ]
+            area.acronyms = [
+                _Term(t, w, True)
+                for t in _strings(spec.get("acronyms"), where, "acronyms")
+                for w in (_words(t, fold=False),)
+            ]
+            area.exclude = [
+                _Term(t, _words(t), True) for t in _strings(spec.get("exclude"), where, "exclude")
+            ]
+            area.codes = [
+                (c, re.compile(c, re.IGNORECASE))
+                for c in _strings(spec.get("codes"), where, "codes")
+            ]
+        except (re.error, ValueError) as e:
+            raise AreaDataError(f"{where}: bad term: {e}") from None
+        if any(len(a.words) != 1 for a in area.acronyms):
+            raise AreaDataError(f"{where}: an acronym is a single word")
+        if not (area.terms or area.acronyms or area.codes):
+            raise AreaDataError(f"{where}: give at least one keyword, acronym or code")
+        areas.append(area)
+    return areas
+
+
+class Classifier:
+    """Compiled taxonomies; ``classify`` is pure and thread-safe."""
+
+    def __init__(self, areas: Sequence[_Area]) -> None:
+        ids = [a.full_id for a in areas]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise AreaDataError(f"area ids defined twice: {', '.join(dupes)}")
+        self._areas = list(areas)
+        # One word index for all areas (owner = area number); exclusions are indexed too and
+        # cancel only matches of their own area that they cover.
+        self._terms, self._acronyms, self._exclude = _Index(), _Index(), _Index()
+        for n, area in enumerate(self._areas):
+            for term in area.terms:
+                self._terms.add(term, n)
+            for term in area.acronyms:
+                self._acronyms.add(term, n)
+            for term in area.exclude:
+                self._exclude.add(term, n)
+        coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
+        self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
+
+    @classmethod
+    def from_dir(cls, directory: str | Path = DATA_DIR) -> Classifier:
+        areas: list[_Area] = []
+        for f in sorted(Path(directory).glob("*.yaml")):
+            with f.open(encoding="utf-8") as fh:
+                areas += parse_taxonomy(yaml.safe_load(fh), str(f))
+        return cls(areas)
+
+    @property
+    def area_ids(self) -> list[str]:
+        return [a.full_id for a in self._areas]
+
+    @property
+    def taxonomies(self) -> list[str]:
+        return list(dict.fromkeys(a.taxonomy for a in self._areas))
+
+    def label(self, area_id: str) -> str:
+        return next(a.label for a in self._areas if a.full_id == area_id)
+
+    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
+        folded = _segments(_fold(raw))
+        hits = self._terms.find(folded)
+        if hits and self._exclude:
+            excluded = self._exclude.find(folded)
+            hits = [
+                h
+                for h in hits
+                if not any(x[1] == h[1] and x[2] <= h[2] and h[3] <= x[3] for x in excluded)
+            ]
+        if self._acronyms:
+            hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
+        for term, owner, _, _ in hits:
+            reason = Reason(kind, raw, term.text)
+            bucket = out.setdefault(owner, [])
+            if reason not in bucket:
+                bucket.append(reason)
+
+    def classify(
+        self,
+        keywords: Iterable[str],
+        classifications: Iterable[str],
+        title: str | None = None,
+    ) -> list[AreaHit]:
+        reasons: dict[int, list[Reason]] = {}
+        # Each keyword is matched on its own: adjacent keywords "quantum", "computing" must not
+        # join into the phrase "quantum computing".
+        for keyword in keywords:
+            if keyword and keyword.strip():
+                self._text_reasons("keyword", keyword, reasons)
+        if title and title.strip():
+            self._text_reasons("title", title, reasons)
+        if self._any_code is not None:
+            for raw in classifications:
+                code = raw.strip() if raw else ""
+                if not code or not self._any_code.fullmatch(code):
+                    continue
+                for n, area in enumerate(self._areas):
+                    for pattern, rx in area.codes:
+                        if rx.fullmatch(code):
+                            reasons.setdefault(n, []).append(Reason("classification", raw, pattern))
+        return [
+            AreaHit(a.full_id, a.taxonomy, a.label, tuple(reasons[n]), a.cite)
+            for n, a in enumerate(self._areas)
+            if n in reasons
+        ]
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> Classifier:
+    return Classifier.from_dir(DATA_DIR)
+
+
+def classify(
+    keywords: list[str], classifications: list[str], title: str | None = None
+) -> list[AreaHit]:
+    """Sensitive areas for a project, output or visit, each hit with its reasons."""
+    return default_classifier().classify(keywords, classifications, title)
+
+
+def area_ids(hits: Iterable[AreaHit]) -> list[str]:
+    """The ids to store in ``sensitive_areas`` (order kept, no duplicates)."""
+    return list(dict.fromkeys(h.area for h in hits))
+
+
+def known_areas() -> list[str]:
+    """Every area id the shipped taxonomies define (rulebooks may only name these)."""
+    return default_classifier().area_ids

@@ -1,0 +1,373 @@
+"""``Store``: the one object the pipeline, the CLI and delivery use for durable state.
+
+Every method is atomic on its own and joins an enclosing ``store.transaction()``; each state
+change that matters to the committee writes its audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kvrules.alerting import Alert
+from kvrules.findings import Finding
+from kvrules.rulebook.ir import Severity
+from kvrules.store import audit as _audit
+from kvrules.store import cases as _cases
+from kvrules.store import outbox as _outbox
+from kvrules.store import quarantine as _quarantine
+from kvrules.store import sources as _sources
+from kvrules.store import writeback as _writeback
+from kvrules.store.db import Clock, Database, connect, migrate, schema_version, ts, utcnow
+
+SYSTEM_ACTOR = "kvrules"
+
+
+@dataclass(frozen=True)
+class RecordedFinding:
+    case_id: int
+    finding_id: int
+    new: bool  # False: the fingerprint was known, nothing but last_seen changed
+    case_event: str | None = None  # "opened" / "reopened" / None
+    alert_ids: list[int] = field(default_factory=list)
+
+
+class Store:
+    """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
+
+    def __init__(self, db: Database, path: Path, clock: Clock) -> None:
+        self._db = db
+        self.path = path
+        self.clock = clock
+
+    @classmethod
+    def open(cls, path: str | Path, *, clock: Clock = utcnow) -> Store:
+        """Open (creating if needed) and migrate; safe to call on every start."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = Database(connect(path))
+        try:
+            migrate(db, clock())
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path, clock)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group calls atomically: all land or none does. Nests (inner levels are savepoints)."""
+        with self._db.transaction():
+            yield self
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self._db.conn)
+
+    def _now(self, now: datetime | None) -> datetime:
+        return now if now is not None else self.clock()
+
+    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
+        _audit.append(self._db.conn, ts(now), actor, action, subject, details)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def register_source(self, name: str, adapter: str | None = None) -> None:
+        with self._db.transaction() as c:
+            _sources.ensure_source(c, name, self.clock(), adapter)
+
+    def get_cursor(self, source: str) -> str | None:
+        return _sources.get_cursor(self._db.conn, source)
+
+    def set_cursor(self, source: str, cursor: str | None) -> None:
+        """Save a resume point; do it in the transaction that stored the records before it."""
+        with self._db.transaction() as c:
+            _sources.set_cursor(c, source, cursor, self.clock())
+
+    def observe_record(self, source: str, record_id: str, material: Any) -> _sources.Change:
+        """Remember the hash of a record's material content; say whether it is new or changed."""
+        with self._db.transaction() as c:
+            return _sources.observe(c, source, record_id, material, self.clock())
+
+    # -- findings and cases ----------------------------------------------------------------
+
+    def record_finding(
+        self, finding: Finding, channels: Sequence[str] = (), *, actor: str = SYSTEM_ACTOR
+    ) -> RecordedFinding:
+        """Store a finding, open/raise/reopen its case, and queue its alerts, atomically.
+
+        ``channels``: the configured channel names for ``finding.alert`` (ignored when the
+        rule asks for no alert). A known fingerprint only refreshes ``last_seen``: the
+        committee never gets the same finding twice.
+        """
+        now = self.clock()
+        with self._db.transaction() as c:
+            known = _cases.touch_finding(c, finding.fingerprint, now)
+            if known is not None:
+                return RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
+            case, event = _cases.upsert_case(
+                c, finding.source_system, finding.source_record_id, Severity(finding.severity), now
+            )
+            finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
+            subject = f"case:{case.id}"
+            if event:
+                self._log(actor, f"case.{event}", subject, {"record": _record(finding)}, now)
+            alert_ids: list[int] = []
+            keys: list[str] = []
+            if finding.alert:
+                for channel in channels:
+                    key = f"{finding.fingerprint}.{channel}"
+                    alert = Alert.for_finding(finding, key=key, case_id=case.id, created_at=now)
+                    row_id, _ = _outbox.enqueue(
+                        c,
+                        key=key,
+                        channel=channel,
+                        route=alert.route,
+                        payload=alert.model_dump(mode="json"),
+                        now=now,
+                        case_id=case.id,
+                        finding_id=finding_id,
+                    )
+                    alert_ids.append(row_id)
+                    keys.append(key)
+            self._log(
+                actor,
+                "finding.recorded",
+                subject,
+                {
+                    "fingerprint": finding.fingerprint,
+                    "rule": f"{finding.rulebook.id}@{finding.rulebook.version}/{finding.rule_id}",
+                    "severity": Severity(finding.severity).value,
+                    "alerts": keys,
+                },
+                now,
+            )
+            return RecordedFinding(case.id, finding_id, True, event, alert_ids)
+
+    def case(self, case_id: int) -> _cases.Case | None:
+        return _cases.get_case(self._db.conn, case_id)
+
+    def case_for(self, source_system: str, record_id: str) -> _cases.Case | None:
+        return _cases.find_case(self._db.conn, source_system, record_id)
+
+    def cases(self, status: str | None = None) -> list[_cases.Case]:
+        return _cases.list_cases(self._db.conn, status)
+
+    def case_findings(self, case_id: int) -> list[_cases.StoredFinding]:
+        return _cases.case_findings(self._db.conn, case_id)
+
+    def set_case_status(
+        self,
+        case_id: int,
+        status: str,
+        *,
+        actor: str,
+        decision: str | None = None,
+        note: str | None = None,
+    ) -> _cases.Case:
+        """Move a case along the workflow (triaged, decided with a decision, closed)."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            case = _cases.set_status(c, case_id, status, now, decision)
+            details = {"status": status, "decision": decision, "note": note}
+            self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
+            return case
+
+    # -- alert outbox ----------------------------------------------------------------------
+
+    def enqueue_alert(
+        self,
+        alert: Alert,
+        channel: str,
+        *,
+        case_id: int | None = None,
+        finding_id: int | None = None,
+    ) -> int:
+        """Queue an alert built elsewhere; a second call with the same key is a no-op."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            row_id, _ = _outbox.enqueue(
+                c,
+                key=alert.key,
+                channel=channel,
+                route=alert.route,
+                payload=alert.model_dump(mode="json"),
+                now=now,
+                case_id=case_id,
+                finding_id=finding_id,
+            )
+            return row_id
+
+    def due_alerts(
+        self, now: datetime | None = None, *, limit: int = 100, channel: str | None = None
+    ) -> list[_outbox.OutboxAlert]:
+        return _outbox.due(self._db.conn, self._now(now), limit, channel)
+
+    def claim_alerts(
+        self, ids: list[int], *, now: datetime | None = None, lease: timedelta
+    ) -> list[int]:
+        """Lease due rows for sending; rows another worker holds are left out."""
+        with self._db.transaction() as c:
+            return _outbox.claim(c, ids, self._now(now), lease)
+
+    def mark_delivered(self, row_id: int, *, now: datetime | None = None) -> bool:
+        now = self._now(now)
+        with self._db.transaction() as c:
+            row = _outbox.mark_delivered(c, row_id, now)
+            if row is not None:
+                details = {"key": row.key, "channel": row.channel, "attempts": row.attempts}
+                self._log(SYSTEM_ACTOR, "alert.delivered", _alert_subject(row), details, now)
+            return row is not None
+
+    def mark_failed(
+        self,
+        row_id: int,
+        error: str,
+        *,
+        now: datetime | None = None,
+        policy: _outbox.RetryPolicy | None = None,
+        permanent: bool = False,
+    ) -> _outbox.OutboxAlert | None:
+        """Count a failure: retry later with backoff, or dead-letter (audited)."""
+        now = self._now(now)
+        with self._db.transaction() as c:
+            before = _outbox.get(c, row_id)
+            if before is None or before.status != "pending":
+                return before
+            row = _outbox.mark_failed(
+                c, row_id, now, error, policy or _outbox.RetryPolicy(), permanent=permanent
+            )
+            if row is not None and row.status == "dead":
+                details = {
+                    "key": row.key,
+                    "channel": row.channel,
+                    "attempts": row.attempts,
+                    "error": row.last_error,
+                }
+                self._log(SYSTEM_ACTOR, "alert.dead-lettered", _alert_subject(row), details, now)
+            return row
+
+    def requeue_alert(self, row_id: int, *, actor: str) -> bool:
+        """Retry a dead-lettered alert from scratch (same key, so no duplicate reaches anyone)."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            row = _outbox.requeue(c, row_id, now)
+            if row is not None:
+                self._log(actor, "alert.requeued", _alert_subject(row), {"key": row.key}, now)
+            return row is not None
+
+    def alert(self, row_id: int) -> _outbox.OutboxAlert | None:
+        return _outbox.get(self._db.conn, row_id)
+
+    def alert_by_key(self, key: str) -> _outbox.OutboxAlert | None:
+        return _outbox.by_key(self._db.conn, key)
+
+    def alerts(self, status: str | None = None) -> list[_outbox.OutboxAlert]:
+        """All outbox rows, or those ``pending`` / ``delivered`` / ``dead``."""
+        return _outbox.listing(self._db.conn, status)
+
+    # -- write-back queue ------------------------------------------------------------------
+
+    def enqueue_writeback(self, source: str, record_id: str, tags: list[str]) -> int:
+        now = self.clock()
+        with self._db.transaction() as c:
+            row_id = _writeback.enqueue(c, source, record_id, tags, now)
+            subject = f"record:{source}/{record_id}"
+            self._log(SYSTEM_ACTOR, "writeback.queued", subject, {"tags": sorted(set(tags))}, now)
+            return row_id
+
+    def due_writebacks(
+        self, now: datetime | None = None, *, source: str | None = None
+    ) -> list[_writeback.WriteBack]:
+        return _writeback.due(self._db.conn, self._now(now), source)
+
+    def mark_writeback_done(
+        self, row_id: int, tags: list[str], *, dry_run: bool = False, actor: str = SYSTEM_ACTOR
+    ) -> bool:
+        """Record a write; a dry run is audited but leaves the row pending."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            row = _writeback.get(c, row_id)
+            if row is None:
+                return False
+            done = False if dry_run else _writeback.mark_done(c, row_id, tags, now)
+            action = "writeback.dry-run" if dry_run else "writeback.written"
+            subject = f"record:{row.source}/{row.record_id}"
+            self._log(actor, action, subject, {"tags": sorted(set(tags))}, now)
+            return done
+
+    def mark_writeback_failed(
+        self, row_id: int, error: str, *, policy: _outbox.RetryPolicy | None = None
+    ) -> _writeback.WriteBack | None:
+        with self._db.transaction() as c:
+            return _writeback.mark_failed(
+                c, row_id, self.clock(), error, policy or _outbox.RetryPolicy()
+            )
+
+    # -- quarantine ------------------------------------------------------------------------
+
+    def quarantine(
+        self, source: str, record_id: str, reason: str, excerpt: str | None = None
+    ) -> bool:
+        """Hold an unmappable record aside (audited the first time); True when newly held."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            new = _quarantine.put(c, source, record_id, reason, excerpt, now)
+            if new:
+                subject = f"record:{source}/{record_id}"
+                self._log(SYSTEM_ACTOR, "record.quarantined", subject, {"reason": reason}, now)
+            return new
+
+    def release_quarantine(self, source: str, record_id: str) -> bool:
+        now = self.clock()
+        with self._db.transaction() as c:
+            released = _quarantine.release(c, source, record_id, now)
+            if released:
+                self._log(SYSTEM_ACTOR, "record.released", f"record:{source}/{record_id}", {}, now)
+            return released
+
+    def quarantined(self, source: str | None = None) -> list[_quarantine.Quarantined]:
+        return _quarantine.held(self._db.conn, source)
+
+    # -- audit log -------------------------------------------------------------------------
+
+    def audit(
+        self, actor: str, action: str, subject: str, details: dict[str, Any] | None = None
+    ) -> _audit.AuditEntry:
+        """Append an entry (secret-looking keys are redacted). Joins an open transaction."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            return _audit.append(c, ts(now), actor, action, subject, details or {})
+
+    def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
+        return _audit.entries(self._db.conn, subject)
+
+    def audit_head(self) -> tuple[int, str]:
+        """(id, hash) of the newest entry: publish it outside the database to detect truncation."""
+        return _audit.head(self._db.conn)
+
+    def verify_audit(
+        self, expected_head: tuple[int, str] | None = None
+    ) -> list[_audit.AuditProblem]:
+        """Every break in the hash chain, first broken link first; empty when intact."""
+        return _audit.verify(self._db.conn, expected_head)
+
+
+def _record(finding: Finding) -> str:
+    return f"{finding.source_system}/{finding.source_record_id}"
+
+
+def _alert_subject(row: _outbox.OutboxAlert) -> str:
+    return f"case:{row.case_id}" if row.case_id is not None else f"alert:{row.key}"

@@ -1,0 +1,150 @@
+"""The append-only audit log: every entry is hash-chained to the one before it.
+
+``hash = sha256(prev_hash + canonical JSON of {id, at, actor, action, subject, details})``.
+Changing, inserting or deleting a row breaks the chain at that row; deleting the newest rows
+does not, so publish ``head()`` somewhere outside the database (a report, a log) and pass it
+back to ``verify(expected_head=...)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+REDACTED = "[redacted]"
+# Keys whose values must never reach the database, whatever a caller passes.
+_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|api[-_]?key|authori[sz]ation|cookie", re.I)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditProblem:
+    row_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"audit row {self.row_id}: {self.problem}"
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def redact(value: Any) -> Any:
+    """Replace the values of secret-looking keys, at any depth."""
+    if isinstance(value, dict):
+        return {k: REDACTED if _SECRET_KEY.search(str(k)) else redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact(v) for v in value]
+    return value
+
+
+def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
+def _body(row_id: int, at: str, actor: str, action: str, subject: str, details: Any) -> dict:
+    return {
+        "id": row_id,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "subject": subject,
+        "details": details,
+    }
+
+
+def append(
+    conn: sqlite3.Connection, at: str, actor: str, action: str, subject: str, details: dict
+) -> AuditEntry:
+    """Append one entry; call inside the transaction of the change it records."""
+    details = redact(details)
+    last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    prev = last["hash"] if last else GENESIS
+    # The id is part of the hash, so it is chosen here; AUTOINCREMENT state keeps it monotonic.
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name='audit_log'").fetchone()
+    row_id = max(seq[0] if seq else 0, last["id"] if last else 0) + 1
+    digest = entry_hash(prev, _body(row_id, at, actor, action, subject, details))
+    conn.execute(
+        "INSERT INTO audit_log (id, at, actor, action, subject, details, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (row_id, at, actor, action, subject, canonical_json(details), prev, digest),
+    )
+    return AuditEntry(row_id, at, actor, action, subject, details, prev, digest)
+
+
+def entries(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditEntry]:
+    sql = "SELECT * FROM audit_log"
+    args: tuple = ()
+    if subject is not None:
+        sql, args = sql + " WHERE subject = ?", (subject,)
+    return [_entry(r) for r in conn.execute(sql + " ORDER BY id", args)]
+
+
+def _entry(r: sqlite3.Row) -> AuditEntry:
+    return AuditEntry(
+        r["id"],
+        r["at"],
+        r["actor"],
+        r["action"],
+        r["subject"],
+        json.loads(r["details"]),
+        r["prev_hash"],
+        r["hash"],
+    )
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    """(id, hash) of the newest entry, (0, GENESIS) when empty: the value to anchor elsewhere."""
+    last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (last["id"], last["hash"]) if last else (0, GENESIS)
+
+
+def verify(
+    conn: sqlite3.Connection, expected_head: tuple[int, str] | None = None
+) -> list[AuditProblem]:
+    """Walk the chain; return every problem in row order (the first is the first broken link)."""
+    problems: list[AuditProblem] = []
+    prev_hash, prev_id = GENESIS, 0
+    seen: dict[int, str] = {}
+    for r in conn.execute("SELECT * FROM audit_log ORDER BY id"):
+        row_id = r["id"]
+        if row_id != prev_id + 1:  # ids are gapless: rollbacks also roll back the sequence
+            problems.append(AuditProblem(row_id, f"rows missing between {prev_id} and {row_id}"))
+        if r["prev_hash"] != prev_hash:
+            problems.append(
+                AuditProblem(row_id, f"prev_hash does not match the hash of row {prev_id}")
+            )
+        try:
+            details = json.loads(r["details"])
+        except (TypeError, ValueError):
+            problems.append(AuditProblem(row_id, "details are not valid JSON"))
+            details = r["details"]
+        body = _body(row_id, r["at"], r["actor"], r["action"], r["subject"], details)
+        if entry_hash(r["prev_hash"], body) != r["hash"]:
+            problems.append(AuditProblem(row_id, "content does not match its hash (row altered)"))
+        seen[row_id] = r["hash"]
+        prev_hash, prev_id = r["hash"], row_id
+    if expected_head is not None:
+        want_id, want_hash = expected_head
+        if seen.get(want_id) != want_hash:
+            problems.append(
+                AuditProblem(want_id, "anchored head is missing or differs (rows removed?)")
+            )
+    return problems

@@ -1,0 +1,177 @@
+"""Findings (deduplicated by fingerprint) and the cases they belong to (one per source record)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from kvrules.findings import Finding
+from kvrules.rulebook.ir import Severity
+from kvrules.store.db import parse_ts, ts
+
+CASE_STATUSES = ("open", "triaged", "decided", "closed")
+DECISIONS = ("approve", "approve-with-mitigations", "reject")
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    source_system: str
+    record_id: str
+    status: str
+    severity: Severity
+    decision: str | None
+    opened_at: datetime
+    updated_at: datetime
+    decided_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredFinding:
+    id: int
+    case_id: int
+    finding: Finding
+    first_seen: datetime
+    last_seen: datetime
+
+
+def _case(r: sqlite3.Row) -> Case:
+    return Case(
+        id=r["id"],
+        source_system=r["source_system"],
+        record_id=r["record_id"],
+        status=r["status"],
+        severity=Severity(r["severity"]),
+        decision=r["decision"],
+        opened_at=parse_ts(r["opened_at"]),
+        updated_at=parse_ts(r["updated_at"]),
+        decided_at=parse_ts(r["decided_at"]) if r["decided_at"] else None,
+    )
+
+
+def get_case(conn: sqlite3.Connection, case_id: int) -> Case | None:
+    r = conn.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
+    return _case(r) if r else None
+
+
+def require_case(conn: sqlite3.Connection, case_id: int) -> Case:
+    case = get_case(conn, case_id)
+    if case is None:
+        raise KeyError(f"no case {case_id}")
+    return case
+
+
+def find_case(conn: sqlite3.Connection, source_system: str, record_id: str) -> Case | None:
+    r = conn.execute(
+        "SELECT * FROM cases WHERE source_system = ? AND record_id = ?", (source_system, record_id)
+    ).fetchone()
+    return _case(r) if r else None
+
+
+def list_cases(conn: sqlite3.Connection, status: str | None = None) -> list[Case]:
+    if status is None:
+        rows = conn.execute("SELECT * FROM cases ORDER BY id")
+    else:
+        rows = conn.execute("SELECT * FROM cases WHERE status = ? ORDER BY id", (status,))
+    return [_case(r) for r in rows]
+
+
+def upsert_case(
+    conn: sqlite3.Connection, source_system: str, record_id: str, severity: Severity, now: datetime
+) -> tuple[Case, str | None]:
+    """Open the record's case or raise its severity; reopen a decided case on a new finding.
+
+    Returns the case and what happened to it: "opened", "reopened" or None.
+    """
+    existing = find_case(conn, source_system, record_id)
+    if existing is None:
+        cur = conn.execute(
+            "INSERT INTO cases (source_system, record_id, severity, severity_rank, opened_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (source_system, record_id, severity.value, severity.rank, ts(now), ts(now)),
+        )
+        return require_case(conn, cur.lastrowid or 0), "opened"
+    highest = max(existing.severity, severity, key=lambda s: s.rank)
+    # A new finding on a decided case is new information: the committee looks again.
+    reopen = existing.status in ("decided", "closed")
+    conn.execute(
+        "UPDATE cases SET severity = ?, severity_rank = ?, updated_at = ?,"
+        " status = CASE WHEN ? THEN 'open' ELSE status END WHERE id = ?",
+        (highest.value, highest.rank, ts(now), reopen, existing.id),
+    )
+    return require_case(conn, existing.id), "reopened" if reopen else None
+
+
+def insert_finding(
+    conn: sqlite3.Connection, case_id: int, finding: Finding, now: datetime
+) -> tuple[int, bool]:
+    """Store a finding unless its fingerprint is known; returns (finding row id, created)."""
+    fp = finding.fingerprint
+    # Callers hold the write lock (BEGIN IMMEDIATE), so check-then-insert cannot race.
+    row = conn.execute("SELECT id FROM findings WHERE fingerprint = ?", (fp,)).fetchone()
+    if row is not None:
+        conn.execute("UPDATE findings SET last_seen = ? WHERE id = ?", (ts(now), row["id"]))
+        return row["id"], False
+    cur = conn.execute(
+        "INSERT INTO findings (fingerprint, case_id, rule_id, rulebook_id, rulebook_version,"
+        " severity, event_id, body, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            fp,
+            case_id,
+            finding.rule_id,
+            finding.rulebook.id,
+            finding.rulebook.version,
+            Severity(finding.severity).value,
+            finding.event_id,
+            finding.to_json(),
+            ts(now),
+            ts(now),
+        ),
+    )
+    return cur.lastrowid or 0, True
+
+
+def touch_finding(
+    conn: sqlite3.Connection, fingerprint: str, now: datetime
+) -> tuple[int, int] | None:
+    """Refresh ``last_seen`` of a known finding; (finding id, case id), or None when unknown."""
+    row = conn.execute(
+        "UPDATE findings SET last_seen = ? WHERE fingerprint = ? RETURNING id, case_id",
+        (ts(now), fingerprint),
+    ).fetchone()
+    return (row["id"], row["case_id"]) if row else None
+
+
+def case_findings(conn: sqlite3.Connection, case_id: int) -> list[StoredFinding]:
+    rows = conn.execute("SELECT * FROM findings WHERE case_id = ? ORDER BY id", (case_id,))
+    return [
+        StoredFinding(
+            id=r["id"],
+            case_id=r["case_id"],
+            finding=Finding.from_dict(json.loads(r["body"])),
+            first_seen=parse_ts(r["first_seen"]),
+            last_seen=parse_ts(r["last_seen"]),
+        )
+        for r in rows
+    ]
+
+
+def set_status(
+    conn: sqlite3.Connection,
+    case_id: int,
+    status: str,
+    now: datetime,
+    decision: str | None = None,
+) -> Case:
+    if status not in CASE_STATUSES:
+        raise ValueError(f"unknown case status {status!r}; expected one of {CASE_STATUSES}")
+    if status == "decided" and decision not in DECISIONS:
+        raise ValueError(f"a decision is one of {DECISIONS}")
+    conn.execute(
+        "UPDATE cases SET status = ?, decision = COALESCE(?, decision), updated_at = ?,"
+        " decided_at = CASE WHEN ? = 'decided' THEN ? ELSE decided_at END WHERE id = ?",
+        (status, decision, ts(now), status, ts(now), case_id),
+    )
+    return require_case(conn, case_id)

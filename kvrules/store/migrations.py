@@ -1,0 +1,129 @@
+"""Numbered schema migrations, applied in order; never edit one that has shipped, add a new one.
+
+Each migration is a tuple of single statements (not a script) so that it runs inside the
+caller's transaction: ``executescript`` would commit on its own and could leave a half-applied
+migration behind.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_INITIAL = (
+    # Sources and their resume points; the cursor is an opaque adapter string.
+    """CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        adapter TEXT,
+        cursor TEXT,
+        cursor_updated_at TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    # Hash of the material part of each source record, to tell a real change from noise.
+    """CREATE TABLE record_snapshots (
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        last_changed TEXT NOT NULL,
+        PRIMARY KEY (source, record_id)
+    ) WITHOUT ROWID""",
+    # One case per source record: what the committee works on.
+    """CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        source_system TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'triaged', 'decided', 'closed')),
+        severity TEXT NOT NULL,
+        severity_rank INTEGER NOT NULL,
+        decision TEXT,
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        decided_at TEXT,
+        UNIQUE (source_system, record_id)
+    )""",
+    """CREATE TABLE findings (
+        id INTEGER PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        rule_id TEXT NOT NULL,
+        rulebook_id TEXT NOT NULL,
+        rulebook_version TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    )""",
+    "CREATE INDEX findings_case ON findings(case_id)",
+    # The transactional outbox: rows are written with the finding that caused them.
+    """CREATE TABLE alert_outbox (
+        id INTEGER PRIMARY KEY,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL,
+        route TEXT NOT NULL,
+        case_id INTEGER REFERENCES cases(id),
+        finding_id INTEGER REFERENCES findings(id),
+        payload TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        leased_until TEXT,
+        delivered_at TEXT,
+        dead_at TEXT,
+        last_error TEXT
+    )""",
+    """CREATE INDEX alert_outbox_due ON alert_outbox(next_attempt_at)
+        WHERE delivered_at IS NULL AND dead_at IS NULL""",
+    # Tags wanted on a source record; the newest wish replaces an undelivered older one.
+    """CREATE TABLE writeback_queue (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (source, record_id)
+    )""",
+    """CREATE TABLE quarantine (
+        source TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        excerpt TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        times_seen INTEGER NOT NULL DEFAULT 1,
+        released_at TEXT,
+        PRIMARY KEY (source, record_id)
+    ) WITHOUT ROWID""",
+    # Append-only, hash-chained. AUTOINCREMENT: a deleted tail id is never reused.
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    # Triggers stop accidents; the hash chain catches whoever drops them first.
+    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL),)

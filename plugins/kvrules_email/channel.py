@@ -1,0 +1,147 @@
+"""The e-mail channel: one multipart (text + HTML) message per alert over SMTP."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules_email.render import render
+
+
+class EmailConfig(BaseModel):
+    """SMTP settings. The password comes from an env var or a file, never from this config."""
+
+    host: str
+    port: int = 587
+    security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="'none' is accepted only for a loopback relay"
+    )
+    username: str | None = None
+    password_env: str | None = None
+    password_file: Path | None = None
+    sender: str
+    to: list[str] = Field(default_factory=list, description="recipients of every route")
+    routes: dict[str, list[str]] = Field(
+        default_factory=dict, description="recipients per alert route, overriding `to`"
+    )
+    case_base_url: str | None = None
+    ca_file: Path | None = Field(default=None, description="extra CA for the SMTP server")
+    timeout: float = 30.0
+    message_id_domain: str | None = Field(
+        default=None, description="right-hand side of Message-IDs; default: the sender's domain"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> EmailConfig:
+        if self.security == "none" and not _is_loopback(self.host):
+            raise ValueError("security 'none' (plain SMTP) is allowed only to a loopback host")
+        if self.username and not (self.password_env or self.password_file):
+            raise ValueError("username set: give password_env or password_file")
+        return self
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def message_id(key: str, domain: str) -> str:
+    """Stable per idempotency key: a re-sent alert is recognisably the same message."""
+    return f"<kvrules.{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+def _header(text: str) -> str:
+    return " ".join(text.split())  # no CR/LF: header values come partly from rulebook text
+
+
+class EmailChannel(AlertChannel):
+    name = "email"
+    Config = EmailConfig
+    config: EmailConfig
+
+    def _password(self) -> str | None:
+        cfg = self.config
+        if cfg.password_file is not None:
+            return cfg.password_file.read_text().strip()
+        if cfg.password_env is not None:
+            value = os.environ.get(cfg.password_env)
+            if not value:
+                raise DeliveryError(
+                    f"SMTP password: environment variable {cfg.password_env} is not set"
+                )
+            return value
+        return None
+
+    def secrets(self) -> list[str]:
+        try:
+            password = self._password()
+        except (OSError, DeliveryError):
+            return []
+        return [password] if password else []
+
+    def recipients(self, alert: Alert) -> list[str]:
+        return self.config.routes.get(alert.route) or self.config.to
+
+    def build(self, alert: Alert) -> EmailMessage:
+        cfg = self.config
+        recipients = self.recipients(alert)
+        if not recipients:
+            raise DeliveryError(f"no recipients for route {alert.route!r}", permanent=True)
+        text, html = render(alert, cfg.case_base_url)
+        domain = cfg.message_id_domain or cfg.sender.rpartition("@")[2] or "kvrules.invalid"
+        msg = EmailMessage(policy=SMTP_POLICY)
+        msg["From"] = cfg.sender
+        msg["To"] = ", ".join(recipients)
+        msg["Subject"] = _header(alert.title)
+        msg["Date"] = format_datetime(alert.created_at)
+        msg["Message-ID"] = message_id(alert.key, domain)
+        msg["X-Kvrules-Idempotency-Key"] = _header(alert.key)
+        msg["X-Kvrules-Severity"] = alert.severity.value
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to alerts
+        msg.set_content(text)
+        msg.add_alternative(html, subtype="html")
+        return msg
+
+    def _context(self) -> ssl.SSLContext:
+        cafile = str(self.config.ca_file) if self.config.ca_file else None
+        return ssl.create_default_context(cafile=cafile)  # verifies chain and host name
+
+    def send(self, alert: Alert) -> None:
+        cfg = self.config
+        msg = self.build(alert)
+        try:
+            if cfg.security == "tls":
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    cfg.host, cfg.port, timeout=cfg.timeout, context=self._context()
+                )
+            else:
+                smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+            with smtp:
+                smtp.ehlo()
+                if cfg.security == "starttls":
+                    smtp.starttls(context=self._context())  # fails closed if unsupported
+                    smtp.ehlo()
+                if cfg.username:
+                    smtp.login(cfg.username, self._password() or "")
+                smtp.send_message(msg, from_addr=cfg.sender, to_addrs=self.recipients(alert))
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+            raise DeliveryError(
+                self.scrub(f"{type(exc).__name__}: {exc}"), permanent=True
+            ) from None
+        except (OSError, smtplib.SMTPException) as exc:  # network, TLS and SMTP errors: retry
+            raise DeliveryError(self.scrub(f"{type(exc).__name__}: {exc}")) from None

@@ -1,0 +1,142 @@
+"""Request bodies per receiver style: generic JSON, Microsoft Teams (Adaptive Card), Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kvrules import Alert, AlertItem, Severity, case_url
+
+SCHEMA_VERSION = 1
+MAX_CHAT_ITEMS = 15  # chat cards get unreadable (and Slack caps blocks at 50) beyond this
+
+
+def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA_VERSION,
+        "key": alert.key,
+        "route": alert.route,
+        "title": alert.title,
+        "severity": alert.severity.value,
+        "created_at": alert.created_at.isoformat(),
+        "digest_period": alert.digest_period,
+        "items": [
+            {
+                "case_id": item.case_id,
+                "case_url": case_url(base_url, item),
+                "source_system": item.source_system,
+                "record_id": item.record_id,
+                "finding": item.finding.to_dict(),
+            }
+            for item in alert.items
+        ],
+    }
+
+
+def _evidence_lines(item: AlertItem) -> list[str]:
+    return [str(e) for e in item.finding.evidence]
+
+
+def _rule_ref(item: AlertItem) -> str:
+    f = item.finding
+    return f"{f.rulebook.id} {f.rulebook.version} / {f.rule_id}"
+
+
+def _more(alert: Alert) -> int:
+    return max(len(alert.items) - MAX_CHAT_ITEMS, 0)
+
+
+def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
+    """An Adaptive Card message, as Teams Workflows (and Power Automate) webhooks accept."""
+    body: list[dict[str, Any]] = [
+        {
+            "type": "TextBlock",
+            "text": alert.title,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+        }
+    ]
+    for item in alert.items[:MAX_CHAT_ITEMS]:
+        f = item.finding
+        body += [
+            {"type": "TextBlock", "text": f.rule_title, "weight": "Bolder", "wrap": True,
+             "separator": True},
+            {
+                "type": "FactSet",
+                "facts": [
+                    {"title": "Record", "value": f"{item.source_system} {item.record_id}"},
+                    {"title": "Severity", "value": Severity(f.severity).value},
+                    {"title": "Rule", "value": _rule_ref(item)},
+                    *({"title": "Evidence", "value": line} for line in _evidence_lines(item)),
+                ],
+            },
+            {"type": "TextBlock", "text": f.rationale, "wrap": True},
+            {"type": "TextBlock", "text": f"Source: {f.citation.cite}", "wrap": True,
+             "isSubtle": True, "size": "Small"},
+        ]  # fmt: skip
+        url = case_url(base_url, item)
+        if url:
+            body.append(
+                {"type": "ActionSet",
+                 "actions": [{"type": "Action.OpenUrl", "title": "Open case", "url": url}]}
+            )  # fmt: skip
+    if _more(alert):
+        body.append({"type": "TextBlock", "text": f"… and {_more(alert)} more", "wrap": True})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+        ],
+    }
+
+
+def _slack_escape(text: str) -> str:
+    # Slack mrkdwn control characters; without this a partner name could inject a link.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
+    """Block Kit message for a Slack incoming webhook; ``text`` is the notification fallback."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}}
+    ]
+    for item in alert.items[:MAX_CHAT_ITEMS]:
+        f = item.finding
+        lines = [
+            f"*{_slack_escape(f.rule_title)}*",
+            f"Record: `{_slack_escape(item.source_system)} {_slack_escape(item.record_id)}`"
+            f" · severity *{Severity(f.severity).value}*",
+            *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
+            _slack_escape(f.rationale),
+        ]
+        section: dict[str, Any] = {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]},
+        }
+        url = case_url(base_url, item)
+        if url:
+            section["accessory"] = {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Open case"},
+                "url": url,
+            }
+        blocks += [
+            section,
+            {"type": "context",
+             "elements": [{"type": "mrkdwn", "text": f"Source: {_slack_escape(f.citation.cite)}"}]},
+            {"type": "divider"},
+        ]  # fmt: skip
+    if _more(alert):
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"… and {_more(alert)} more"}}
+        )
+    return {"text": alert.title, "blocks": blocks}
+
+
+STYLES = {"generic": generic, "teams": teams, "slack": slack}

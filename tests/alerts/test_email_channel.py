@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from kvrules_email import EmailChannel, EmailConfig, message_id
+
+from kvrules import Alert, DeliveryError
+from kvrules.alerts import deliver_due
+from kvrules.plugins import get_alert_channels
+from kvrules.store import Store
+from tests.alerts.conftest import SmtpServer
+from tests.store.store_helpers import T0, FakeClock, make_finding
+
+PASSWORD = "Corr3ct-Horse-PASSWORD-4711"
+
+
+def _alert(key: str = "fp1.email", **kw: object) -> Alert:
+    return Alert.for_finding(make_finding(**kw), key=key, case_id=42, created_at=T0)  # type: ignore[arg-type]
+
+
+def _plain(server: SmtpServer, **kw: object) -> EmailChannel:
+    cfg = {
+        "host": server.host,
+        "port": server.port,
+        "security": "none",
+        "sender": "kvrules@uni.example",
+        "to": ["ks-committee@uni.example"],
+        "case_base_url": "https://ks.uni.example",
+        "timeout": 5,
+        **kw,
+    }
+    return EmailChannel(EmailConfig.model_validate(cfg))
+
+
+def _tls(server: SmtpServer, password_file: Path, **kw: object) -> EmailChannel:
+    settings = {"ca_file": server.cert, **kw}
+    return _plain(
+        server, security="starttls", username="ks-alerts", password_file=password_file, **settings
+    )
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Path:
+    path = tmp_path / "smtp.password"
+    path.write_text(PASSWORD + "\n")
+    return path
+
+
+def test_registered_through_the_entry_point() -> None:
+    assert get_alert_channels()["email"] is EmailChannel
+
+
+def test_plain_smtp_message_has_text_html_evidence_and_case_link(smtp_plain: SmtpServer) -> None:
+    _plain(smtp_plain).send(_alert())
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    msg = mail.message
+    assert mail.recipients == ["ks-committee@uni.example"] and mail.sender == "kvrules@uni.example"
+    assert msg["Message-ID"] == message_id("fp1.email", "uni.example")
+    assert msg["X-Kvrules-Idempotency-Key"] == "fp1.email"
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["Subject"] == "[high] Partner institution is on the latest Section 1286 list"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    for body in (text, html):
+        assert "Harbin Institute of Technology" in body
+        assert "partners[0].lists" in body
+        assert "DoD funds may not support" in body
+        assert "US DoD, FY25 Section 1286 list" in body
+        assert "https://ks.uni.example/cases/42" in body
+
+
+def test_html_is_escaped_text_is_not(smtp_plain: SmtpServer) -> None:
+    _plain(smtp_plain).send(_alert(partner="<script>alert(1)</script> & Co"))
+    msg = smtp_plain.sink.mails[0].message  # type: ignore[attr-defined]
+    html = msg.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<script>alert(1)</script> & Co" in msg.get_body(("plain",)).get_content()
+
+
+def test_subject_cannot_inject_headers(smtp_plain: SmtpServer) -> None:
+    alert = _alert()
+    alert.title = "Finding\r\nBcc: attacker@evil.example"
+    _plain(smtp_plain).send(alert)
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    assert mail.recipients == ["ks-committee@uni.example"]
+    assert mail.message["Bcc"] is None
+
+
+def test_route_recipients_override_the_default(smtp_plain: SmtpServer) -> None:
+    channel = _plain(smtp_plain, routes={"committee": ["chair@uni.example", "adviser@uni.example"]})
+    channel.send(_alert())
+    assert smtp_plain.sink.mails[0].recipients == ["chair@uni.example", "adviser@uni.example"]  # type: ignore[attr-defined]
+
+
+def test_starttls_and_login(smtp_tls: SmtpServer, password_file: Path) -> None:
+    _tls(smtp_tls, password_file).send(_alert())
+    (mail,) = smtp_tls.sink.mails  # type: ignore[attr-defined]
+    assert mail.tls and mail.login == "ks-alerts"
+
+
+def test_password_from_environment(
+    smtp_tls: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KS_SMTP_PASSWORD", PASSWORD)
+    _plain(
+        smtp_tls,
+        security="starttls",
+        username="ks-alerts",
+        password_env="KS_SMTP_PASSWORD",
+        ca_file=smtp_tls.cert,
+    ).send(_alert())
+    assert smtp_tls.sink.mails[0].login == "ks-alerts"  # type: ignore[attr-defined]
+
+
+def test_untrusted_certificate_is_refused(smtp_tls: SmtpServer, password_file: Path) -> None:
+    channel = _tls(smtp_tls, password_file, ca_file=None)
+    with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED") as exc:
+        channel.send(_alert())
+    assert not exc.value.permanent
+    assert smtp_tls.sink.auth_attempts == []  # type: ignore[attr-defined]  # no credentials sent
+
+
+def test_server_requiring_starttls_refuses_plain(smtp_tls: SmtpServer) -> None:
+    with pytest.raises(DeliveryError):
+        _plain(smtp_tls).send(_alert())
+    assert smtp_tls.sink.mails == []  # type: ignore[attr-defined]
+
+
+def test_plain_smtp_to_a_remote_host_is_refused() -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        EmailConfig(host="smtp.uni.example", security="none", sender="a@b", to=["c@d"])
+
+
+def test_wrong_password_never_leaks(
+    smtp_tls: SmtpServer,
+    tmp_path: Path,
+    db_path: Path,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    wrong = "Wr0ng-RECOGNISABLE-Secret-31337"
+    secret_file = tmp_path / "wrong.password"
+    secret_file.write_text(wrong)
+    channel = _tls(smtp_tls, secret_file)
+    store = Store.open(db_path, clock=clock)
+    store.record_finding(make_finding(), channels=["email"])
+    with caplog.at_level(logging.DEBUG):
+        report = deliver_due(store, {"email": channel})
+        with pytest.raises(DeliveryError) as exc:
+            channel.send(_alert())
+    assert len(report.retrying) == 1
+    (row,) = store.alerts()
+    assert "SMTPAuthenticationError" in (row.last_error or "")
+    store.close()
+    ours = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("mail."))
+    raw = b"".join(p.read_bytes() for p in db_path.parent.glob("kvrules.db*"))
+    for text in (ours, str(exc.value), repr(exc.value), repr(channel.config)):
+        assert wrong not in text
+    assert wrong.encode() not in raw
+
+
+def test_resend_after_crash_is_the_same_message(
+    smtp_plain: SmtpServer, db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Crash(BaseException):
+        pass
+
+    channel = _plain(smtp_plain)
+    store = Store.open(db_path, clock=clock)
+    store.record_finding(make_finding(), channels=["email"])
+
+    def die(*args: object, **kw: object) -> bool:
+        raise Crash
+
+    monkeypatch.setattr(store, "mark_delivered", die)
+    with pytest.raises(Crash):
+        deliver_due(store, {"email": channel})
+    store.close()
+    clock.advance(minutes=10)
+    with Store.open(db_path, clock=clock) as restarted:
+        assert len(deliver_due(restarted, {"email": channel}).delivered) == 1
+        assert deliver_due(restarted, {"email": channel}).delivered == []
+    first, second = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    assert first.message["Message-ID"] == second.message["Message-ID"]
+
+
+def test_daily_digest_by_email(smtp_plain: SmtpServer, store: Store, clock: FakeClock) -> None:
+    for i in range(3):
+        store.record_finding(make_finding(record_id=f"proj-{i}"), channels=["email"])
+    clock.advance(days=1)
+    deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": timedelta(days=1)})
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    assert "3 new finding" in mail.message["Subject"]
+    text = mail.message.get_body(("plain",)).get_content()
+    assert all(f"pure proj-{i}" in text for i in range(3))
+    assert "Period: 2026-03-02T00:00:00+00:00/2026-03-03T00:00:00+00:00" in text

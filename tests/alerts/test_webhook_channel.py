@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from kvrules_webhook import (
+    SIGNATURE_HEADER,
+    WebhookChannel,
+    WebhookConfig,
+    sign,
+    verify_signature,
+)
+
+from kvrules import Alert, DeliveryError
+from kvrules.plugins import get_alert_channels
+from tests.alerts.conftest import Receiver
+from tests.store.store_helpers import T0, make_finding
+
+SECRET = "whsec-test-9f2b"
+NOW = 1_770_000_000
+
+
+def _alert(**kw: object) -> Alert:
+    return Alert.for_finding(make_finding(**kw), key="fp123.hook", case_id=7, created_at=T0)  # type: ignore[arg-type]
+
+
+def _channel(url: str, tmp_path: Path, **kw: object) -> WebhookChannel:
+    secret_file = tmp_path / "hook.secret"
+    secret_file.write_text(SECRET + "\n")
+    cfg = WebhookConfig(
+        url=url, secret_file=secret_file, case_base_url="https://ks.uni.example/", **kw
+    )
+    return WebhookChannel(cfg, clock=lambda: NOW)
+
+
+def test_registered_through_the_entry_point() -> None:
+    assert get_alert_channels()["webhook"] is WebhookChannel
+
+
+def test_generic_post_is_signed_and_carries_the_key(receiver: Receiver, tmp_path: Path) -> None:
+    _channel(receiver.url, tmp_path).send(_alert())
+    (req,) = receiver.requests
+    assert req.path == "/hooks/kvrules"
+    assert req.headers["Idempotency-Key"] == "fp123.hook"
+    assert req.headers["X-Kvrules-Timestamp"] == str(NOW)
+    assert req.headers[SIGNATURE_HEADER].startswith(f"t={NOW},v1=")
+    assert verify_signature(SECRET, req.headers[SIGNATURE_HEADER], req.body, now=NOW)
+    payload = json.loads(req.body)
+    item = payload["items"][0]
+    assert payload["key"] == "fp123.hook" and payload["severity"] == "high"
+    assert item["case_url"] == "https://ks.uni.example/cases/7"
+    assert item["finding"]["evidence"][0]["actual"] == ["Harbin Institute of Technology"]
+    assert item["finding"]["citation"]["cite"].startswith("US DoD")
+    assert item["finding"]["rationale"].startswith("DoD funds")
+
+
+def test_signature_rejects_tampering_and_replay() -> None:
+    body = b'{"a":1}'
+    header = sign(SECRET, NOW, body)
+    assert verify_signature(SECRET, header, body, now=NOW + 10)
+    assert not verify_signature(SECRET, header, b'{"a":2}', now=NOW)
+    assert not verify_signature("other", header, body, now=NOW)
+    assert not verify_signature(SECRET, header, body, now=NOW + 3600)  # too old
+    forged = header.replace(f"t={NOW}", f"t={NOW + 3600}")  # fresh timestamp, old MAC
+    assert not verify_signature(SECRET, forged, body, now=NOW + 3600)
+    assert not verify_signature(SECRET, "garbage", body, now=NOW)
+
+
+def test_teams_adaptive_card(receiver: Receiver, tmp_path: Path) -> None:
+    _channel(receiver.url, tmp_path, style="teams").send(_alert())
+    payload = json.loads(receiver.requests[0].body)
+    (attachment,) = payload["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    texts = json.dumps(card)
+    assert "Harbin Institute of Technology" in texts and "US DoD" in texts
+    assert {
+        "type": "Action.OpenUrl",
+        "title": "Open case",
+        "url": "https://ks.uni.example/cases/7",
+    } in [a for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
+
+
+def test_slack_blocks_escape_control_characters(receiver: Receiver, tmp_path: Path) -> None:
+    alert = _alert(partner="<https://evil.example|Click me> & co")
+    _channel(receiver.url, tmp_path, style="slack").send(alert)
+    payload = json.loads(receiver.requests[0].body)
+    assert payload["text"] == alert.title
+    section = next(b for b in payload["blocks"] if b["type"] == "section")
+    assert "&lt;https://evil.example|Click me&gt; &amp; co" in section["text"]["text"]
+    assert "<https://evil" not in section["text"]["text"]
+    assert section["accessory"]["url"] == "https://ks.uni.example/cases/7"
+
+
+@pytest.mark.parametrize(
+    "status, permanent",
+    [(500, False), (503, False), (429, False), (408, False), (400, True), (404, True)],
+)
+def test_http_errors_are_retryable_or_permanent(
+    receiver: Receiver, tmp_path: Path, status: int, permanent: bool
+) -> None:
+    receiver.statuses = [status]
+    with pytest.raises(DeliveryError) as exc:
+        _channel(receiver.url, tmp_path).send(_alert())
+    assert exc.value.permanent is permanent
+    assert f"HTTP {status}" in str(exc.value)
+
+
+def test_redirects_are_not_followed(receiver: Receiver, tmp_path: Path) -> None:
+    receiver.redirect_to = "http://127.0.0.1:9/elsewhere"
+    with pytest.raises(DeliveryError, match="HTTP 302") as exc:
+        _channel(receiver.url, tmp_path).send(_alert())
+    assert exc.value.permanent
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.parametrize("url", ["http://hooks.example.org/x", "ftp://127.0.0.1/x"])
+def test_plain_http_only_to_loopback(url: str, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="https"):
+        _channel(url, tmp_path)
+
+
+def test_url_and_secret_from_environment(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KS_HOOK_URL", receiver.url)
+    monkeypatch.setenv("KS_HOOK_SECRET", SECRET)
+    channel = WebhookChannel(
+        WebhookConfig(url_env="KS_HOOK_URL", secret_env="KS_HOOK_SECRET"), clock=lambda: NOW
+    )
+    channel.send(_alert())
+    req = receiver.requests[0]
+    assert verify_signature(SECRET, req.headers[SIGNATURE_HEADER], req.body, now=NOW)
+    monkeypatch.delenv("KS_HOOK_SECRET")
+    with pytest.raises(ValueError, match="KS_HOOK_SECRET"):
+        WebhookChannel(WebhookConfig(url_env="KS_HOOK_URL", secret_env="KS_HOOK_SECRET"))
+
+
+def test_connection_errors_do_not_reveal_the_url_token(tmp_path: Path) -> None:
+    # Slack/Teams put the credential in the URL path; requests echoes URLs in its errors.
+    url = "http://127.0.0.1:9/services/T000/B000/SLACKTOKEN-abc123"
+    with pytest.raises(DeliveryError) as exc:
+        _channel(url, tmp_path, connect_timeout=2).send(_alert())
+    assert "SLACKTOKEN-abc123" not in str(exc.value)
+    assert not exc.value.permanent

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kvrules.store import Store, StoreError
+from kvrules.store.db import Database, connect, migrate
+from kvrules.store.migrations import MIGRATIONS, Migration
+from tests.store.store_helpers import T0, FakeClock
+
+
+def test_open_creates_wal_database_with_schema_version(db_path: Path, clock: FakeClock) -> None:
+    with Store.open(db_path, clock=clock) as store:
+        assert store.schema_version == MIGRATIONS[-1].version
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    rows = conn.execute("SELECT version, name FROM schema_version").fetchall()
+    assert rows == [(m.version, m.name) for m in MIGRATIONS]
+
+
+def test_open_is_idempotent_and_keeps_data(db_path: Path, clock: FakeClock) -> None:
+    with Store.open(db_path, clock=clock) as store:
+        store.set_cursor("pure", "c1")
+    for _ in range(2):
+        with Store.open(db_path, clock=clock) as store:
+            assert store.get_cursor("pure") == "c1"
+    count = sqlite3.connect(db_path).execute("SELECT COUNT(*) FROM schema_version").fetchone()[0]
+    assert count == len(MIGRATIONS)
+
+
+def test_migrations_apply_in_order_and_only_once(tmp_path: Path) -> None:
+    extra = (
+        *MIGRATIONS,
+        Migration(2, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",)),
+        Migration(3, "notes-index", ("CREATE INDEX notes_text ON notes(text)",)),
+    )
+    db = Database(connect(tmp_path / "m.db"))
+    assert migrate(db, T0, MIGRATIONS) == 1
+    assert migrate(db, T0, extra) == 3
+    assert migrate(db, T0, extra) == 3  # nothing left to do
+    versions = [r[0] for r in db.conn.execute("SELECT version FROM schema_version ORDER BY 1")]
+    assert versions == [1, 2, 3]
+
+
+def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    db = Database(connect(tmp_path / "m.db"))
+    migrate(db, T0, MIGRATIONS)
+    broken = (
+        *MIGRATIONS,
+        Migration(2, "half", ("CREATE TABLE half (x)", "THIS IS NOT SQL")),
+    )
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(db, T0, broken)
+    tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half" not in tables
+    assert db.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+
+
+def test_database_from_newer_kvrules_is_refused(db_path: Path, clock: FakeClock) -> None:
+    Store.open(db_path, clock=clock).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO schema_version VALUES (99, 'future', 'x')")
+    conn.commit()
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(db_path, clock=clock)
+
+
+def test_transaction_rolls_back_everything_on_error(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_cursor("pure", "c1")
+        store.quarantine("pure", "r1", "unmappable")
+        raise RuntimeError("boom")
+    assert store.get_cursor("pure") is None
+    assert store.quarantined() == []
+    assert store.audit_entries() == []
+
+
+def test_nested_transaction_failure_only_undoes_the_inner_part(store: Store) -> None:
+    with store.transaction():
+        store.set_cursor("pure", "outer")
+        with pytest.raises(ValueError), store.transaction():
+            store.set_cursor("converis", "inner")
+            raise ValueError
+    assert store.get_cursor("pure") == "outer"
+    assert store.get_cursor("converis") is None

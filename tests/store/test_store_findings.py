@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Change, Store
+from tests.store.store_helpers import FakeClock, make_finding
+
+
+def test_record_finding_opens_case_and_queues_one_alert_per_channel(store: Store) -> None:
+    result = store.record_finding(make_finding(), channels=["email", "teams"])
+    assert result.new and result.case_event == "opened"
+    case = store.case(result.case_id)
+    assert case is not None and (case.status, case.severity) == ("open", Severity.HIGH)
+    rows = store.alerts()
+    assert [r.channel for r in rows] == ["email", "teams"]
+    assert all(r.case_id == case.id and r.finding_id == result.finding_id for r in rows)
+    assert rows[0].payload["items"][0]["finding"]["rule_id"] == "partner-on-1286"
+    assert len({r.key for r in rows}) == 2
+    actions = [e.action for e in store.audit_entries(f"case:{case.id}")]
+    assert actions == ["case.opened", "finding.recorded"]
+
+
+def test_same_finding_twice_gives_no_second_alert(store: Store, clock: FakeClock) -> None:
+    first = store.record_finding(make_finding(), channels=["email"])
+    clock.advance(days=1)
+    again = store.record_finding(make_finding(), channels=["email"])
+    assert not again.new and again.finding_id == first.finding_id and again.alert_ids == []
+    assert len(store.alerts()) == 1
+    (stored,) = store.case_findings(first.case_id)
+    assert stored.last_seen == clock.now and stored.first_seen < clock.now
+
+
+def test_rule_without_alert_queues_nothing(store: Store) -> None:
+    store.record_finding(make_finding(alert=None), channels=["email"])
+    assert store.alerts() == []
+
+
+def test_finding_and_its_alerts_land_together_or_not_at_all(store: Store, db_path: Path) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.record_finding(make_finding(), channels=["email"])
+        raise RuntimeError("crash before commit")
+    conn = sqlite3.connect(db_path)
+    for table in ("findings", "cases", "alert_outbox", "audit_log"):
+        assert conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0, table
+
+
+def test_case_keeps_the_highest_severity(store: Store) -> None:
+    a = store.record_finding(make_finding(rule_id="a", severity=Severity.MEDIUM))
+    b = store.record_finding(make_finding(rule_id="b", severity=Severity.CRITICAL))
+    c = store.record_finding(make_finding(rule_id="c", severity=Severity.LOW))
+    assert a.case_id == b.case_id == c.case_id
+    assert store.case(a.case_id).severity == Severity.CRITICAL  # type: ignore[union-attr]
+    assert [f.finding.rule_id for f in store.case_findings(a.case_id)] == ["a", "b", "c"]
+
+
+def test_new_finding_reopens_a_decided_case(store: Store) -> None:
+    first = store.record_finding(make_finding())
+    store.set_case_status(
+        first.case_id, "decided", actor="committee", decision="approve-with-mitigations"
+    )
+    decided = store.case(first.case_id)
+    assert decided is not None and decided.decided_at is not None
+    again = store.record_finding(make_finding(partner="Beihang University"))
+    assert again.case_event == "reopened"
+    case = store.case(first.case_id)
+    assert case is not None and case.status == "open"
+    assert case.decision == "approve-with-mitigations"  # the history stays visible
+    actions = [e.action for e in store.audit_entries(f"case:{case.id}")]
+    assert actions == [
+        "case.opened",
+        "finding.recorded",
+        "case.decided",
+        "case.reopened",
+        "finding.recorded",
+    ]
+
+
+def test_case_status_is_validated(store: Store) -> None:
+    result = store.record_finding(make_finding())
+    with pytest.raises(ValueError):
+        store.set_case_status(result.case_id, "decided", actor="c", decision="maybe")
+    with pytest.raises(ValueError):
+        store.set_case_status(result.case_id, "pondering", actor="c")
+    assert store.cases("open")[0].id == result.case_id
+
+
+def test_cursor_round_trip(store: Store) -> None:
+    assert store.get_cursor("pure") is None
+    store.set_cursor("pure", "pure1:abc")
+    store.set_cursor("pure", "pure1:def")
+    assert store.get_cursor("pure") == "pure1:def"
+
+
+def test_snapshot_tells_material_change_from_noise(store: Store) -> None:
+    record = {"title": "Quantum sensors", "partners": ["HIT"]}
+    assert store.observe_record("pure", "p1", record) is Change.NEW
+    assert store.observe_record("pure", "p1", dict(reversed(record.items()))) is Change.UNCHANGED
+    assert (
+        store.observe_record("pure", "p1", {**record, "partners": ["HIT", "NUDT"]})
+        is Change.CHANGED
+    )
+    assert store.observe_record("pure", "p2", record) is Change.NEW
+
+
+def test_quarantine_counts_sightings_and_releases(store: Store, clock: FakeClock) -> None:
+    assert store.quarantine("pure", "r1", "no uuid", '{"title": "x"}' * 1000)
+    clock.advance(hours=1)
+    assert not store.quarantine("pure", "r1", "no uuid")
+    (held,) = store.quarantined("pure")
+    assert (held.times_seen, held.last_seen) == (2, clock.now)
+    assert store.release_quarantine("pure", "r1")
+    assert store.quarantined() == []
+    assert [e.action for e in store.audit_entries("record:pure/r1")] == [
+        "record.quarantined",
+        "record.released",
+    ]
+
+
+def test_quarantine_excerpt_is_bounded(store: Store) -> None:
+    store.quarantine("pure", "r1", "bad", "x" * 10_000)
+    assert len(store.quarantined()[0].excerpt or "") == 2000
+
+
+def test_writeback_queue_newest_wish_wins(store: Store, clock: FakeClock) -> None:
+    row_id = store.enqueue_writeback("pure", "p1", ["ks:review-required"])
+    assert store.enqueue_writeback("pure", "p1", ["ks:red", "ks:review-required"]) == row_id
+    (due,) = store.due_writebacks()
+    assert due.tags == ["ks:red", "ks:review-required"]
+    # A write of the older wish must not mark the newer one done.
+    assert not store.mark_writeback_done(row_id, ["ks:review-required"])
+    assert store.mark_writeback_done(row_id, due.tags)
+    assert store.due_writebacks() == []
+
+
+def test_writeback_dry_run_stays_pending(store: Store) -> None:
+    row_id = store.enqueue_writeback("pure", "p1", ["ks:amber"])
+    assert not store.mark_writeback_done(row_id, ["ks:amber"], dry_run=True)
+    assert len(store.due_writebacks()) == 1
+    assert store.audit_entries("record:pure/p1")[-1].action == "writeback.dry-run"
+
+
+def test_writeback_failures_back_off(store: Store, clock: FakeClock) -> None:
+    row_id = store.enqueue_writeback("pure", "p1", ["ks:amber"])
+    row = store.mark_writeback_failed(row_id, "409 conflict")
+    assert row is not None and row.attempts == 1 and row.status == "pending"
+    assert store.due_writebacks() == []
+    clock.advance(minutes=1)
+    assert len(store.due_writebacks()) == 1
