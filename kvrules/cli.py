@@ -264,16 +264,15 @@ def plugins(as_json: bool) -> None:
     Console().print(table)
 
 
-def _add_optional_commands() -> None:
-    try:
-        from kvrules.refdata.cli import match, refdata
-    except ImportError:
-        return
-    cli.add_command(refdata)
-    cli.add_command(match)
+def _add_commands() -> None:
+    from kvrules.fetch_cli import fetch
+    from kvrules.refdata.cli import match, refdata
+
+    for command in (fetch, refdata, match):
+        cli.add_command(command)
 
 
-_add_optional_commands()
+_add_commands()
 
 
 def main() -> None:

@@ -16,12 +16,3 @@ __all__ = ["PureAdapter", "PureConfig"]
 @hookimpl
 def register_adapters(register):  # type: ignore[no-untyped-def]
     register(PureAdapter)
-
-
-@hookimpl
-def register_commands(cli):  # type: ignore[no-untyped-def]
-    # The generic `kvrules fetch` preview; the core may register it itself, so never twice.
-    from kvrules.fetch_cli import fetch
-
-    if "fetch" not in cli.commands:
-        cli.add_command(fetch)
