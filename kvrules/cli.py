@@ -267,8 +267,9 @@ def plugins(as_json: bool) -> None:
 def _add_commands() -> None:
     from kvrules.fetch_cli import fetch
     from kvrules.refdata.cli import match, refdata
+    from kvrules.scan_cli import config_group, init, scan, watch
 
-    for command in (fetch, refdata, match):
+    for command in (fetch, refdata, match, scan, watch, init, config_group):
         cli.add_command(command)
 
 

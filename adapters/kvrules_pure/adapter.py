@@ -41,6 +41,14 @@ class PureAdapter(Adapter):
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         return Scanner(self.client, self.config).fetch(cursor)
 
+    # kvrules severities onto the risk levels a stock Pure classification scheme has.
+    _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
+
+    def writable_tags(self, tags: list[str]) -> list[str]:
+        """Only the risk-level classification fits the configured keyword group."""
+        mapped = {self._LEVELS.get(t, t) for t in tags}
+        return sorted(t for t in mapped if t in self.config.risk_tags)
+
     def write_tags(
         self, record_id: str, tags: list[str], *, dry_run: bool = True, note: str | None = None
     ) -> TagWrite:

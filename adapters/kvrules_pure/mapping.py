@@ -250,6 +250,8 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
 
     for g in items(rec.get("keywordGroups")):
         scheme = str(g.get("logicalName") or "keywords")
+        if scheme == cfg.risk_group:
+            continue  # kvrules' own output: reading it back would make every write a "change"
         kind = g.get("typeDiscriminator")
         if kind == "ClassificationsKeywordGroup":
             for ref in items(g.get("classifications")):

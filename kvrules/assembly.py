@@ -1,0 +1,90 @@
+"""Build the running system from a Config: adapters, evaluator, enricher, channels, scanners."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kvrules.adapter import Adapter
+from kvrules.alerting import AlertChannel
+from kvrules.config import Config, parse_duration
+from kvrules.engine.evaluator import Evaluator
+from kvrules.enrich import Enricher
+from kvrules.pipeline import Scanner
+from kvrules.plugins import get_adapters, get_alert_channels
+from kvrules.rulebook.loader import RulebookError
+from kvrules.store import RetryPolicy, Store
+
+
+class AssemblyError(Exception):
+    """The configuration names something that is not installed or not valid."""
+
+
+def build_adapter(name: str, settings: Mapping[str, Any]) -> Adapter:
+    adapters = get_adapters()
+    if name not in adapters:
+        raise AssemblyError(f"no adapter '{name}' installed (have: {', '.join(sorted(adapters))})")
+    cls = adapters[name]
+    try:
+        return cls(cls.Config(**settings))
+    except Exception as exc:  # pydantic errors: report fields, never values (may be secrets)
+        errors = getattr(exc, "errors", None)
+        detail = (
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+            if callable(errors)
+            else type(exc).__name__
+        )
+        raise AssemblyError(f"{name} adapter settings: {detail}") from None
+
+
+def build_channels(config: Config) -> dict[str, AlertChannel]:
+    plugins = get_alert_channels()
+    channels = {}
+    for name, channel in config.alerts.channels.items():
+        if channel.plugin not in plugins:
+            raise AssemblyError(f"alert channel '{name}': no plugin '{channel.plugin}' installed")
+        cls = plugins[channel.plugin]
+        channels[name] = cls(cls.Config.model_validate(channel.settings))
+    for route, names in config.alerts.routes.items():
+        for name in names:
+            if name not in channels:
+                raise AssemblyError(f"route '{route}' names unknown channel '{name}'")
+    return channels
+
+
+def build_evaluator(rulebooks: list[Path]) -> Evaluator:
+    from kvrules.cli import load_all
+
+    books, problems = load_all(tuple(map(str, rulebooks)))
+    if problems:
+        raise RulebookError(problems)
+    return Evaluator(books)
+
+
+def build_scanner(
+    config: Config,
+    source: str,
+    store: Store,
+    *,
+    apply: bool | None = None,
+    evaluator: Evaluator | None = None,
+    enricher: Enricher | None = None,
+    adapter: Adapter | None = None,
+) -> Scanner:
+    if source not in config.sources:
+        have = ", ".join(config.sources) or "none configured"
+        raise AssemblyError(f"no source '{source}' (have: {have})")
+    src = config.sources[source]
+    return Scanner(
+        store,
+        source,
+        adapter or build_adapter(src.adapter, src.settings),
+        evaluator or build_evaluator(config.rulebooks),
+        enricher if enricher is not None else Enricher.from_store(config.reference_data),
+        channels=build_channels(config),
+        routes=config.alerts.routes,
+        digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+        retry=RetryPolicy(max_attempts=config.alerts.max_attempts),
+        apply=config.writeback.apply if apply is None else apply,
+    )

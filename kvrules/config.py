@@ -1,0 +1,195 @@
+"""The kvrules configuration file (YAML): sources, rulebooks, reference data, alerts, write-back.
+
+Secrets never live in this file: adapters and channels take them from environment variables or
+files (``api_key_file``, ``password_env`` …), and ``kvrules config check`` refuses keys that
+look like inline secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kvrules.rulebook.loader import Diagnostic
+from kvrules.rulebook.yamlsource import YamlError, load
+
+DEFAULT_PATH = Path("kvrules.yaml")
+_SECRET_KEYS = re.compile(r"(^|_)(password|secret|token|api_key|apikey|key)$", re.I)
+_DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceConfig(_Section):
+    adapter: str = Field(description="adapter name, e.g. pure, converis, file")
+    settings: dict[str, Any] = Field(default={}, description="the adapter's own settings")
+
+
+class ChannelConfig(_Section):
+    plugin: str = Field(description="alert channel plugin, e.g. email or webhook")
+    settings: dict[str, Any] = {}
+
+
+class AlertsConfig(_Section):
+    channels: dict[str, ChannelConfig] = {}
+    routes: dict[str, list[str]] = Field(
+        default={}, description="rule alert target (e.g. committee) → channel names"
+    )
+    digest: dict[str, str] = Field(default={}, description="channel → period, e.g. 1d")
+    max_attempts: int = Field(default=8, ge=1)
+
+
+class WritebackConfig(_Section):
+    apply: bool = Field(default=False, description="write tags to the source (else dry run)")
+
+
+class Config(_Section):
+    database: Path = Field(default=Path("kvrules.db"), description="the SQLite state file")
+    reference_data: Path | None = Field(
+        default=None, description="reference-list store (default: the shipped lists)"
+    )
+    rulebooks: list[Path] = Field(default=[], description="files or folders; [] = shipped")
+    sources: dict[str, SourceConfig] = {}
+    alerts: AlertsConfig = AlertsConfig()
+    writeback: WritebackConfig = WritebackConfig()
+    interval: str = Field(default="15m", description="`kvrules watch` period")
+
+    @field_validator("interval")
+    @classmethod
+    def _duration(cls, v: str) -> str:
+        parse_duration(v)
+        return v
+
+
+def parse_duration(text: str) -> timedelta:
+    """'15m', '1h', '30s', '1d' → timedelta."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 1h, 1d)")
+    n, unit = int(m.group(1)), m.group(2)
+    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
+
+
+class ConfigError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(map(str, diagnostics)))
+        self.diagnostics = diagnostics
+
+
+def _inline_secrets(data: Any, path: tuple = ()) -> list[tuple]:
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            here = (*path, key)
+            if _SECRET_KEYS.search(str(key)) and isinstance(value, str) and value:
+                found.append(here)
+            found += _inline_secrets(value, here)
+    return found
+
+
+def load_config(path: Path) -> Config:
+    """Read and check a config file; raise ConfigError with file:line:col diagnostics."""
+    name = str(path)
+    try:
+        src = load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError([Diagnostic(name, 1, 1, f"cannot read: {e.strerror}")]) from None
+    except YamlError as e:
+        raise ConfigError([Diagnostic(name, e.line, e.col, e.message)]) from None
+    problems = [
+        Diagnostic(
+            name,
+            *src.at(where),
+            f"'{where[-1]}' looks like an inline secret: "
+            f"use '{where[-1]}_env' (an environment variable) or '{where[-1]}_file'",
+        )
+        for where in _inline_secrets(src.data or {})
+    ]
+    try:
+        config = Config.model_validate(src.data or {})
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            key = err["type"] == "extra_forbidden"
+            msg = f"unknown setting '{loc[-1]}'" if key else err["msg"]
+            problems.append(
+                Diagnostic(name, *src.at(loc, key=key), f"{'.'.join(map(str, loc))}: {msg}")
+            )
+        config = None
+    if problems:
+        raise ConfigError(problems)
+    base = path.parent
+    assert config is not None
+    config.database = base / config.database
+    config.rulebooks = [base / p for p in config.rulebooks]
+    if config.reference_data:
+        config.reference_data = base / config.reference_data
+    return config
+
+
+def env_config(database: Path | None = None) -> Config:
+    """The configuration without a file: Pure from KVRULES_PURE_* variables, shipped data."""
+    sources = {}
+    if os.environ.get("KVRULES_PURE_BASE_URL"):
+        sources["pure"] = SourceConfig(adapter="pure")
+    return Config(database=database or Path("kvrules.db"), sources=sources)
+
+
+TEMPLATE = """\
+# kvrules configuration. Check it with `kvrules config check`.
+# Secrets never go in this file: use environment variables or files (…_env, …_file).
+
+# The SQLite file holding findings, cases, the alert outbox and the audit log.
+database: kvrules.db
+
+# Reference lists (kvrules refdata import …); leave out to use the lists shipped with kvrules.
+# reference_data: kvrules-refdata.db
+
+# Rulebook files or folders; leave empty for the shipped rulebooks.
+rulebooks: []
+
+sources:
+  pure:
+    adapter: pure
+    settings:
+      base_url: https://pure.example.edu/ws/api
+      api_key_file: /etc/kvrules/pure-api-key     # or set KVRULES_PURE_API_KEY
+      # research_outputs: true                    # co-publications → output.published
+      # activities: true                          # hosted visitors → visit.requested
+
+alerts:
+  channels:
+    committee-mail:
+      plugin: email
+      settings:
+        host: smtp.example.edu
+        port: 587
+        sender: kvrules@example.edu
+        to: [research-security@example.edu]
+        username: kvrules
+        password_env: KVRULES_SMTP_PASSWORD
+        case_base_url: https://kvrules.example.edu
+  routes:
+    committee: [committee-mail]      # rules with `alert: committee` go here
+  digest: {}                         # e.g. {committee-mail: 1d} for one message a day
+
+writeback:
+  apply: false                       # dry run: tags are computed and audited, not written
+
+interval: 15m                        # kvrules watch
+"""
+
+
+def write_template(path: Path) -> None:
+    if path.exists():
+        raise FileExistsError(path)
+    yaml.safe_load(TEMPLATE)  # the template must stay valid YAML
+    path.write_text(TEMPLATE, encoding="utf-8")

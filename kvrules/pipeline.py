@@ -1,0 +1,182 @@
+"""One scan: fetch → enrich → evaluate → persist → queue alerts and tags → deliver → write back.
+
+Each source record is processed in one store transaction together with the cursor it carries,
+so a crash at any point loses nothing and doubles nothing: the record is simply processed again
+(its findings have the same fingerprints, its alerts the same idempotency keys).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.alerting import AlertChannel
+from kvrules.alerts import deliver_due
+from kvrules.engine.evaluator import Evaluator
+from kvrules.enrich import Enricher
+from kvrules.findings import Finding
+from kvrules.model import CollaborationEvent
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Change, RetryPolicy, Store
+
+Progress = Callable[[FetchedRecord], None]
+
+
+@dataclass
+class ScanReport:
+    source: str
+    records: int = 0
+    events: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    findings: int = 0  # new findings (known fingerprints are not counted again)
+    by_severity: Counter = field(default_factory=Counter)
+    cases_opened: int = 0
+    alerts_queued: int = 0
+    alerts_delivered: int = 0
+    alerts_failed: int = 0
+    tags_planned: int = 0
+    tags_written: int = 0
+    writeback_errors: int = 0
+    dry_run: bool = True
+    seconds: float = 0.0
+    screened_against: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "by_severity"}
+        data["by_severity"] = {
+            s.value: self.by_severity.get(s.value, 0) for s in reversed(Severity)
+        }
+        return data
+
+
+def record_tags(findings: list[Finding]) -> list[str]:
+    """The risk tags of a record: its highest severity plus the tags of the rules that fired."""
+    if not findings:
+        return ["ks:none"]
+    top = max((Severity(f.severity) for f in findings), key=lambda s: s.rank)
+    return sorted({f"ks:{top.value}", *(t for f in findings for t in f.tags)})
+
+
+def _material(events: list[CollaborationEvent], context: str) -> str:
+    """What decides whether a record must be evaluated again: its content, not its ids or
+    timestamps, plus the rulebooks and reference-list editions in force."""
+    body = [e.model_dump(mode="json", exclude={"id", "occurred_at"}) for e in events]
+    return hashlib.sha256(json.dumps([context, body], sort_keys=True).encode()).hexdigest()
+
+
+class Scanner:
+    """Runs scans of one source into one store. Build once, scan many times (watch)."""
+
+    def __init__(
+        self,
+        store: Store,
+        source: str,
+        adapter: Adapter,
+        evaluator: Evaluator,
+        enricher: Enricher | None,
+        *,
+        channels: Mapping[str, AlertChannel] | None = None,
+        routes: Mapping[str, list[str]] | None = None,
+        digest: Mapping[str, timedelta] | None = None,
+        retry: RetryPolicy | None = None,
+        apply: bool = False,
+    ) -> None:
+        self.store, self.source, self.adapter = store, source, adapter
+        self.evaluator, self.enricher = evaluator, enricher
+        self.channels, self.routes = dict(channels or {}), dict(routes or {})
+        self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
+        editions = enricher.screened_against if enricher else []
+        self._context = f"{evaluator.program.digest}|{','.join(editions)}"
+        store.register_source(source, getattr(adapter, "name", None))
+
+    def scan(
+        self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
+    ) -> ScanReport:
+        started = time.monotonic()
+        report = ScanReport(
+            self.source,
+            dry_run=not self.apply,
+            screened_against=self.enricher.screened_against if self.enricher else [],
+        )
+        cursor = None if full else self.store.get_cursor(self.source)
+        for record in self.adapter.fetch(cursor):
+            if record.events or record.error:
+                report.records += 1
+            self._process(record, report)
+            if progress:
+                progress(record)
+            if limit is not None and report.records >= limit:
+                break
+        self._deliver(report)
+        self._write_back(report)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _process(self, record: FetchedRecord, report: ScanReport) -> None:
+        store = self.store
+        with store.transaction():
+            if record.error:
+                report.quarantined += 1
+                store.quarantine(self.source, record.record_id, record.error)
+            elif record.events:
+                store.release_quarantine(self.source, record.record_id)
+                material = _material(record.events, self._context)
+                if (
+                    store.observe_record(self.source, record.record_id, material)
+                    is Change.UNCHANGED
+                ):
+                    report.unchanged += 1
+                else:
+                    self._evaluate(record, report)
+            if record.cursor is not None:
+                store.set_cursor(self.source, record.cursor)
+
+    def _evaluate(self, record: FetchedRecord, report: ScanReport) -> None:
+        findings: list[Finding] = []
+        for event in record.events:
+            report.events += 1
+            if self.enricher is not None:
+                self.enricher(event)
+            findings += self.evaluator.evaluate(event)
+        for finding in findings:
+            stored = self.store.record_finding(finding, self.routes.get(finding.alert or "", []))
+            if stored.new:
+                report.findings += 1
+                report.by_severity[Severity(finding.severity).value] += 1
+                report.alerts_queued += len(stored.alert_ids)
+            if stored.case_event == "opened":
+                report.cases_opened += 1
+        system = record.events[0].source.system
+        if findings or self.store.case_for(system, record.record_id) is not None:
+            tags = self.adapter.writable_tags(record_tags(findings))
+            self.store.enqueue_writeback(self.source, record.record_id, tags)
+
+    def _deliver(self, report: ScanReport) -> None:
+        if not self.channels:
+            return  # alerts wait in the outbox (`kvrules alerts`) until a channel exists
+        result = deliver_due(self.store, self.channels, policy=self.retry, digest=self.digest)
+        report.alerts_delivered += len(result.delivered)
+        report.alerts_failed += len(result.retrying) + len(result.dead)
+
+    def _write_back(self, report: ScanReport) -> None:
+        for row in self.store.due_writebacks(source=self.source):
+            try:
+                result = self.adapter.write_tags(row.record_id, row.tags, dry_run=not self.apply)
+            except Exception as exc:  # one record's failure must not stop the others
+                report.writeback_errors += 1
+                self.store.mark_writeback_failed(
+                    row.id, f"{type(exc).__name__}: {exc}", policy=self.retry
+                )
+                continue
+            report.tags_planned += 1
+            if result.written:
+                report.tags_written += 1
+            self.store.mark_writeback_done(row.id, row.tags, dry_run=not self.apply)

@@ -1,0 +1,219 @@
+"""``kvrules scan``, ``watch``, ``init`` and ``config check``: running kvrules on a schedule."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kvrules.config import DEFAULT_PATH, Config, ConfigError, env_config, load_config
+from kvrules.config import parse_duration, write_template
+from kvrules.pipeline import ScanReport, Scanner
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KVRULES_CONFIG",
+    help=f"configuration file (default: ./{DEFAULT_PATH} if present, else KVRULES_PURE_* "
+    "variables and the shipped rulebooks and lists)",
+)
+
+
+def resolve_config(config_path: Path | None, db: Path | None) -> Config:
+    if config_path is None and DEFAULT_PATH.exists():
+        config_path = DEFAULT_PATH
+    if config_path is None:
+        return env_config(db)
+    try:
+        config = load_config(config_path)
+    except ConfigError as e:
+        for problem in e.diagnostics:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    if db is not None:
+        config.database = db
+    return config
+
+
+def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) -> ScanReport:
+    """One scan with a progress display on a terminal (records/s and elapsed time)."""
+    console = Console(stderr=True)
+    if as_json or not console.is_terminal:
+        return scanner.scan(full=full, limit=limit)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn(
+            "{task.completed} records · {task.fields[findings]} findings · "
+            "{task.fields[quarantined]} quarantined"
+        ),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(
+            f"scanning {scanner.source}", total=limit, findings=0, quarantined=0
+        )
+        counts = {"findings": 0, "quarantined": 0}
+
+        def tick(record) -> None:
+            if record.error:
+                counts["quarantined"] += 1
+            progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
+
+        return scanner.scan(full=full, limit=limit, progress=tick)
+
+
+def print_report(report: ScanReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+        return
+    table = Table(
+        title=f"scan of {report.source}: {report.records} records in {report.seconds:.1f}s",
+        show_header=False,
+    )
+    rows = [
+        ("events evaluated", report.events),
+        ("unchanged since last scan", report.unchanged),
+        ("quarantined", report.quarantined),
+        (
+            "new findings",
+            ", ".join(f"{n} {s}" for s, n in report.as_dict()["by_severity"].items() if n) or "0",
+        ),
+        ("cases opened", report.cases_opened),
+        (
+            "alerts queued / delivered / failed",
+            f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",
+        ),
+        (
+            "tags " + ("written" if not report.dry_run else "planned (dry run)"),
+            report.tags_written if not report.dry_run else report.tags_planned,
+        ),
+        ("write-back errors (will retry)", report.writeback_errors),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    Console().print(table)
+    if report.screened_against:
+        click.echo(
+            f"Organisations screened against {', '.join(report.screened_against)}; "
+            "not on a list means not found in these editions, not that a partner is safe."
+        )
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("--source", help="one configured source (default: all)")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite state file")
+@click.option("--full", is_flag=True, help="ignore the stored cursor and read everything")
+@click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
+@click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def scan(config_path, source, db, full, apply, limit, as_json) -> None:
+    """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back."""
+    from kvrules.assembly import AssemblyError, build_evaluator, build_scanner
+    from kvrules.enrich import Enricher
+    from kvrules.store import Store
+
+    config = resolve_config(config_path, db)
+    names = [source] if source else list(config.sources)
+    if not names:
+        raise click.UsageError(
+            "no source configured: write kvrules.yaml (kvrules init) or set "
+            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
+        )
+    evaluator = build_evaluator(config.rulebooks)
+    enricher = Enricher.from_store(config.reference_data)
+    with Store.open(config.database) as store:
+        for name in names:
+            try:
+                scanner = build_scanner(
+                    config, name, store, apply=apply or None, evaluator=evaluator, enricher=enricher
+                )
+            except AssemblyError as e:
+                raise click.UsageError(str(e)) from None
+            print_report(run_scan(scanner, full=full, limit=limit, as_json=as_json), as_json)
+    evaluator.close()
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--interval", help="time between scans, e.g. 15m (default: from the config)")
+@click.option("--apply", is_flag=True)
+@click.option("--times", type=click.IntRange(min=1), help="stop after N scans (default: never)")
+def watch(config_path, db, interval, apply, times) -> None:
+    """Scan incrementally every INTERVAL, forever (Ctrl-C stops between scans)."""
+    config = resolve_config(config_path, db)
+    period = parse_duration(interval or config.interval).total_seconds()
+    ctx = click.get_current_context()
+    runs = 0
+    while times is None or runs < times:
+        ctx.invoke(
+            scan,
+            config_path=config_path,
+            source=None,
+            db=db,
+            full=False,
+            apply=apply,
+            limit=None,
+            as_json=False,
+        )
+        runs += 1
+        if times is None or runs < times:
+            time.sleep(period)
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
+def init(path: Path) -> None:
+    """Write a commented configuration template."""
+    try:
+        write_template(path)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists; not overwriting it") from None
+    click.echo(f"wrote {path}; edit it, then run `kvrules config check {path}`")
+
+
+@click.group("config")
+def config_group() -> None:
+    """Configuration file commands."""
+
+
+@config_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
+def config_check(path: Path) -> None:
+    """Validate a configuration file: settings, adapters, channels, rulebooks."""
+    from kvrules.assembly import AssemblyError, build_adapter, build_channels, build_evaluator
+    from kvrules.rulebook.loader import RulebookError
+
+    config = resolve_config(path, None)
+    problems: list[str] = []
+    for name, src in config.sources.items():
+        try:
+            build_adapter(src.adapter, src.settings).close()
+        except AssemblyError as e:
+            problems.append(f"{path}: sources.{name}: {e}")
+    try:
+        build_channels(config)
+    except (AssemblyError, ValueError) as e:
+        problems.append(f"{path}: alerts: {e}")
+    try:
+        build_evaluator(config.rulebooks).close()
+    except RulebookError as e:
+        problems += [str(d) for d in e.diagnostics]
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(
+        f"ok: {len(config.sources)} source(s), {len(config.alerts.channels)} alert "
+        f"channel(s), database {config.database}"
+    )
