@@ -53,6 +53,10 @@ class Adapter(ABC):
     def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
         """Make ``tags`` the kvrules risk tags of a record; touch nothing else; idempotent."""
 
+    def taggable(self, record_id: str) -> bool:
+        """Whether this record can carry tags at all (e.g. projects can, outputs cannot)."""
+        return True
+
     def writable_tags(self, tags: list[str]) -> list[str]:
         """The part of ``tags`` this source can hold (e.g. only its risk classification
         values); kvrules keeps the rest. The default holds every tag."""

@@ -1,7 +1,31 @@
-"""The plugin contract. Each hook receives a ``register`` callback; call it once per thing provided.
+"""The plugin contract: every hook a kvrules plugin can implement.
 
-Plugins are found through the ``kvrules`` entry-point group (see ``kvrules.plugins``); the
-first-party adapters and alert channels are loaded exactly the same way.
+A plugin is a module named by an entry point in the ``kvrules`` group::
+
+    # pyproject.toml
+    [project.entry-points.kvrules]
+    elements = "kvrules_elements"
+
+    # kvrules_elements/__init__.py
+    from kvrules import hookimpl
+
+    @hookimpl
+    def register_adapters(register):
+        register(ElementsAdapter)
+
+kvrules loads every entry point once per process (``kvrules.plugins.registry``); first-party
+adapters and alert channels are loaded the same way. A hook implementation may accept fewer
+arguments than the spec (pluggy passes only those it names). Its return value is ignored.
+
+Errors: a plugin whose module fails to import is left out and reported by ``kvrules plugins``;
+a hook implementation that raises is reported the same way (``kvrules.plugins.plugin_errors``)
+and affects no other plugin. What it registered before raising stays registered.
+
+Registration hooks are called each time kvrules asks for the things they provide (for example
+once per ``kvrules fetch`` and once per ``kvrules plugins``), so keep them cheap and free of
+side effects: register classes and functions, do not connect, read settings or start threads.
+The reference with examples is ``docs/plugins.md``; ``tests/test_plugins_docs.py`` keeps it in
+step with this module.
 """
 
 from pluggy import HookimplMarker, HookspecMarker
@@ -12,23 +36,73 @@ hookimpl = HookimplMarker("kvrules")
 
 @hookspec
 def register_adapters(register):
-    """Register RIS adapters: ``register(AdapterClass)`` with a ``kvrules.Adapter`` subclass.
+    """Register RIS adapters.
 
-    Called once when the plugin manager is first used. Raising here is reported by
-    ``kvrules plugins`` and the adapter is unavailable; other plugins still load.
+    Called: each time ``kvrules.plugins.get_adapters()`` runs (``kvrules fetch``, ``kvrules
+    plugins``, a pipeline run).
+
+    Arguments: ``register(AdapterClass)``, once per adapter; ``AdapterClass`` subclasses
+    ``kvrules.Adapter`` and has a unique ``name`` (what users pass to ``--source``) and a
+    pydantic ``Config``; kvrules builds it as ``AdapterClass(AdapterClass.Config(**options))``.
+
+    Returns: nothing (ignored).
+
+    Errors: if the implementation raises, the plugin is reported by ``kvrules plugins`` and
+    adapters it registered before raising remain available; other plugins are unaffected. If two
+    plugins register the same ``name``, the one called last wins and ``kvrules plugins`` flags
+    the clash.
     """
 
 
 @hookspec
 def register_alert_channels(register):
-    """Register alert channels: ``register(ChannelClass)``; each delivers one alert idempotently."""
+    """Register alert channels (e-mail, webhooks, ticket systems).
+
+    Called: each time ``kvrules.plugins.get_alert_channels()`` runs (``kvrules plugins``,
+    code that sets up delivery of the alert outbox with ``kvrules.alerts.deliver_due``).
+
+    Arguments: ``register(ChannelClass)``, once per channel; ``ChannelClass`` subclasses
+    ``kvrules.AlertChannel`` with a unique ``name`` and a pydantic ``Config``. Its ``send(alert)``
+    delivers one alert and must pass ``alert.key`` to the receiver, since delivery is at least
+    once; it raises on failure (``kvrules.DeliveryError(permanent=True)`` when retrying cannot
+    help) and lists its secrets in ``secrets()`` so error text can be scrubbed.
+
+    Returns: nothing (ignored).
+
+    Errors: as for ``register_adapters``; an exception raised later by ``send`` is a failed
+    delivery of that alert (retried, then dead-lettered), not a plugin error.
+    """
 
 
 @hookspec
 def register_reference_importers(register):
-    """Register reference-list importers: ``register(kind, import_function)``."""
+    """Register importers for reference-list formats (organisation lists, sanctions lists).
+
+    Called: each time ``kvrules.plugins.get_reference_importers()`` runs (``kvrules plugins``).
+    Note: ``kvrules refdata import`` offers only the built-in formats so far.
+
+    Arguments: ``register(kind, parse)``, once per format; ``kind`` is a short unique format
+    name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns
+    ``kvrules.refdata.importers.base.Parsed``: provenance defaults, entries, and line-numbered
+    ``RowError`` s (kvrules stores nothing when there is any error).
+
+    Returns: nothing (ignored).
+
+    Errors: as for ``register_adapters``; a later kind with the same name wins.
+    """
 
 
 @hookspec
 def register_commands(cli):
-    """Add sub-commands to the ``kvrules`` click group ``cli``."""
+    """Add sub-commands to the ``kvrules`` command line.
+
+    Called: once, by ``kvrules.cli.main`` before the command line is parsed.
+
+    Arguments: ``cli``, the ``kvrules`` ``click.Group``; call ``cli.add_command(command)``
+    (or decorate with ``@cli.command()``). Name commands after your plugin to avoid clashes.
+
+    Returns: nothing (ignored).
+
+    Errors: if the implementation raises, ``kvrules`` prints a warning naming the plugin on
+    stderr and runs without that plugin's commands.
+    """

@@ -146,8 +146,9 @@ class Scanner:
             if self.enricher is not None:
                 self.enricher(event)
             findings += self.evaluator.evaluate(event)
-        for finding in findings:
-            stored = self.store.record_finding(finding, self.routes.get(finding.alert or "", []))
+        for finding, stored in zip(
+            findings, self.store.record_findings(findings, self.routes), strict=True
+        ):
             if stored.new:
                 report.findings += 1
                 report.by_severity[Severity(finding.severity).value] += 1
@@ -155,6 +156,8 @@ class Scanner:
             if stored.case_event == "opened":
                 report.cases_opened += 1
         system = record.events[0].source.system
+        if not self.adapter.taggable(record.record_id):
+            return
         if findings or self.store.case_for(system, record.record_id) is not None:
             tags = self.adapter.writable_tags(record_tags(findings))
             self.store.enqueue_writeback(self.source, record.record_id, tags)
@@ -162,12 +165,16 @@ class Scanner:
     def _deliver(self, report: ScanReport) -> None:
         if not self.channels:
             return  # alerts wait in the outbox (`kvrules alerts`) until a channel exists
-        result = deliver_due(self.store, self.channels, policy=self.retry, digest=self.digest)
-        report.alerts_delivered += len(result.delivered)
-        report.alerts_failed += len(result.retrying) + len(result.dead)
+        while True:  # delivery works in batches; drain what is due now
+            result = deliver_due(self.store, self.channels, policy=self.retry, digest=self.digest)
+            report.alerts_delivered += len(result.delivered)
+            report.alerts_failed += len(result.retrying) + len(result.dead)
+            if not result.delivered:
+                return
 
     def _write_back(self, report: ScanReport) -> None:
-        for row in self.store.due_writebacks(source=self.source):
+        # One pass over everything due (dry runs stay pending, so a paged loop would spin).
+        for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
             try:
                 result = self.adapter.write_tags(row.record_id, row.tags, dry_run=not self.apply)
             except Exception as exc:  # one record's failure must not stop the others

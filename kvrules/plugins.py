@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -99,3 +100,47 @@ def get_alert_channels() -> dict[str, type]:
 def get_reference_importers() -> dict[str, object]:
     """Reference importers by kind."""
     return dict(_collect("register_reference_importers"))
+
+
+# ---- what each plugin provides (``kvrules plugins``) ---------------------------------------
+# kind -> (hook, how to name what was registered)
+KINDS: dict[str, tuple[str, Callable[[tuple], str]]] = {
+    "adapters": ("register_adapters", lambda args: str(args[0].name)),
+    "alert_channels": ("register_alert_channels", lambda args: str(args[0].name)),
+    "importers": ("register_reference_importers", lambda args: str(args[0])),
+}
+
+
+@dataclass(frozen=True)
+class Registration:
+    plugin: str
+    kind: str  # a key of KINDS
+    name: str
+
+
+def registrations() -> list[Registration]:
+    """Everything registered through the registration hooks, attributed to its plugin.
+
+    Each implementation is called on its own, so a failure is charged to the right plugin
+    (and recorded in ``plugin_errors()``) while the others are still listed.
+    """
+    found: list[Registration] = []
+    for kind, (hook, name_of) in KINDS.items():
+        for impl in getattr(get_plugin_manager().hook, hook).get_hookimpls():
+            plugin = impl.plugin_name
+
+            def register(*args: object, plugin: str = plugin, kind: str = kind, name_of=name_of):
+                found.append(Registration(plugin, kind, name_of(args)))
+
+            try:
+                impl.function(**{"register": register} if "register" in impl.argnames else {})
+            except Exception as exc:
+                _errors.setdefault(plugin, f"{type(exc).__name__}: {exc}")
+    return found
+
+
+def reset() -> None:
+    """Forget loaded plugins and their errors; the next use loads the entry points again
+    (for tests that put a throwaway distribution on ``sys.path``)."""
+    registry.cache_clear()
+    _errors.clear()

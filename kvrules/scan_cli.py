@@ -12,9 +12,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kvrules.config import DEFAULT_PATH, Config, ConfigError, env_config, load_config
-from kvrules.config import parse_duration, write_template
-from kvrules.pipeline import ScanReport, Scanner
+from kvrules.config import (
+    DEFAULT_PATH,
+    Config,
+    ConfigError,
+    env_config,
+    load_config,
+    parse_duration,
+    write_template,
+)
+from kvrules.pipeline import Scanner, ScanReport
 
 CONFIG_OPTION = click.option(
     "--config",

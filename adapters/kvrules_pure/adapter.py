@@ -44,6 +44,9 @@ class PureAdapter(Adapter):
     # kvrules severities onto the risk levels a stock Pure classification scheme has.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
 
+    def taggable(self, record_id: str) -> bool:
+        return "/" not in record_id  # outputs and activities have "kind/uuid" record ids
+
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the risk-level classification fits the configured keyword group."""
         mapped = {self._LEVELS.get(t, t) for t in tags}

@@ -6,14 +6,15 @@ change that matters to the committee writes its audit entry in the same transact
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kvrules.alerting import Alert
+from kvrules.alerting import Alert, AlertItem
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
 from kvrules.store import audit as _audit
@@ -148,13 +149,116 @@ class Store:
                 subject,
                 {
                     "fingerprint": finding.fingerprint,
-                    "rule": f"{finding.rulebook.id}@{finding.rulebook.version}/{finding.rule_id}",
+                    "rule": _rule_ref(finding),
                     "severity": Severity(finding.severity).value,
                     "alerts": keys,
                 },
                 now,
             )
             return RecordedFinding(case.id, finding_id, True, event, alert_ids)
+
+    def record_findings(
+        self,
+        findings: Sequence[Finding],
+        routes: Mapping[str, Sequence[str]],
+        *,
+        actor: str = SYSTEM_ACTOR,
+    ) -> list[RecordedFinding]:
+        """Store one record's findings; queue ONE alert per route and channel for the new ones.
+
+        The committee gets one message per record and change (all new findings in it), not
+        one per rule. ``routes`` maps a rule's alert target to channel names. Known
+        fingerprints only refresh ``last_seen`` and alert nobody.
+        """
+        now = self.clock()
+        results: list[RecordedFinding] = []
+        fresh: dict[str, list[tuple[Finding, int, int]]] = {}
+        with self._db.transaction() as c:
+            for finding in findings:
+                known = _cases.touch_finding(c, finding.fingerprint, now)
+                if known is not None:
+                    results.append(
+                        RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
+                    )
+                    continue
+                case, event = _cases.upsert_case(
+                    c,
+                    finding.source_system,
+                    finding.source_record_id,
+                    Severity(finding.severity),
+                    now,
+                )
+                finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
+                if event:
+                    self._log(
+                        actor, f"case.{event}", f"case:{case.id}", {"record": _record(finding)}, now
+                    )
+                self._log(
+                    actor,
+                    "finding.recorded",
+                    f"case:{case.id}",
+                    {
+                        "fingerprint": finding.fingerprint,
+                        "rule": _rule_ref(finding),
+                        "severity": Severity(finding.severity).value,
+                    },
+                    now,
+                )
+                results.append(RecordedFinding(case.id, finding_id, True, event))
+                if finding.alert:
+                    fresh.setdefault(finding.alert, []).append((finding, case.id, finding_id))
+            for route, group in fresh.items():
+                alert_ids = self._enqueue_group(c, route, group, routes.get(route, ()), now)
+                for i, result in enumerate(results):
+                    if result.new and any(fid == result.finding_id for _, _, fid in group):
+                        results[i] = RecordedFinding(
+                            result.case_id, result.finding_id, True, result.case_event, alert_ids
+                        )
+                        break  # the ids are counted once, on the group's first finding
+        return results
+
+    def _enqueue_group(self, c, route, group, channels, now) -> list[int]:
+        group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
+        fingerprints = ",".join(sorted(f.fingerprint for f, _, _ in group))
+        digest = hashlib.sha256(fingerprints.encode()).hexdigest()[:20]
+        lead, case_id, finding_id = group[0]
+        items = [
+            AlertItem(
+                case_id=cid, source_system=f.source_system, record_id=f.source_record_id, finding=f
+            )
+            for f, cid, _ in group
+        ]
+        more = f" (+{len(group) - 1} more)" if len(group) > 1 else ""
+        ids = []
+        for channel in channels:
+            key = f"{digest}.{route}.{channel}"
+            alert = Alert(
+                key=key,
+                route=route,
+                severity=lead.severity,
+                created_at=now,
+                title=f"[{Severity(lead.severity).value}] {lead.rule_title}{more}",
+                items=items,
+            )
+            row_id, _ = _outbox.enqueue(
+                c,
+                key=key,
+                channel=channel,
+                route=route,
+                payload=alert.model_dump(mode="json"),
+                now=now,
+                case_id=case_id,
+                finding_id=finding_id,
+            )
+            ids.append(row_id)
+            self._log(
+                SYSTEM_ACTOR,
+                "alert.queued",
+                f"case:{case_id}",
+                {"key": key, "findings": len(items)},
+                now,
+            )
+        return ids
 
     def case(self, case_id: int) -> _cases.Case | None:
         return _cases.get_case(self._db.conn, case_id)
@@ -289,9 +393,9 @@ class Store:
             return row_id
 
     def due_writebacks(
-        self, now: datetime | None = None, *, source: str | None = None
+        self, now: datetime | None = None, *, source: str | None = None, limit: int = 500
     ) -> list[_writeback.WriteBack]:
-        return _writeback.due(self._db.conn, self._now(now), source)
+        return _writeback.due(self._db.conn, self._now(now), source, limit)
 
     def mark_writeback_done(
         self, row_id: int, tags: list[str], *, dry_run: bool = False, actor: str = SYSTEM_ACTOR
@@ -371,3 +475,7 @@ def _record(finding: Finding) -> str:
 
 def _alert_subject(row: _outbox.OutboxAlert) -> str:
     return f"case:{row.case_id}" if row.case_id is not None else f"alert:{row.key}"
+
+
+def _rule_ref(finding: Finding) -> str:
+    return f"{finding.rulebook.id}@{finding.rulebook.version}/{finding.rule_id}"

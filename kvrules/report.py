@@ -1,0 +1,48 @@
+"""A plain-text (Markdown) findings report from the store: open cases, most severe first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Store
+
+
+def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int = 50) -> str:
+    cases = sorted(store.cases("open"), key=lambda c: (-c.severity.rank, c.opened_at, c.id))
+    by_severity = Counter(c.severity for c in cases)
+    lines = [f"# {title}", ""]
+    lines.append(
+        "Open cases: "
+        + (
+            ", ".join(f"{by_severity[s]} {s.value}" for s in reversed(Severity) if by_severity[s])
+            or "none"
+        )
+    )
+    lines.append("")
+    for case in cases[:limit]:
+        lines.append(
+            f"## Case {case.id}: {case.source_system} record {case.record_id} "
+            f"— {case.severity.value}"
+        )
+        lines.append("")
+        for stored in store.case_findings(case.id):
+            f = stored.finding
+            lines.append(
+                f"- **{f.rule_title}** ({f.rulebook.id} v{f.rulebook.version}, "
+                f"{Severity(f.severity).value})"
+            )
+            lines.append(f"  - why it matters: {f.rationale}")
+            lines.append(f"  - source: {f.citation.cite}")
+            for e in f.evidence:
+                lines.append(f"  - evidence: `{e.path}` {e.test} — value `{e.actual!r}`")
+        lines.append("")
+    if len(cases) > limit:
+        lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:
+    path.write_text(markdown_report(store, **kwargs), encoding="utf-8")
+    return path

@@ -1,0 +1,50 @@
+"""``SourceHarness``: what the conformance suite needs to drive and inspect your source."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import ClassVar
+
+from kvrules.adapter import Adapter
+
+
+class SourceHarness(ABC):
+    """A test source (sample files, a simulator, an in-memory dict) and how to build an adapter
+    on it. Subclass it in your adapter's tests; the suite builds a fresh one for every test.
+
+    The source must start with at least ``AdapterConformance.min_records`` mappable records.
+    Optional operations raise ``NotImplementedError`` by default; the checks needing them are
+    then skipped (not failed), so start small and add them as the adapter grows.
+    """
+
+    #: Tags the adapter accepts in ``write_tags`` (an adapter may refuse tags it cannot map).
+    tags: ClassVar[list[str]] = ["ks:high"]
+    #: A credential the adapter is configured with; it must never reach logs or messages.
+    secret: ClassVar[str | None] = None
+    #: What ``write_tags`` raises for a record the source does not have.
+    unknown_record_error: ClassVar[type[BaseException]] = Exception
+    #: A record id the source certainly does not have.
+    unknown_record_id: ClassVar[str] = "kvrules-conformance-no-such-record"
+
+    @abstractmethod
+    def adapter(self) -> Adapter:
+        """A new adapter configured for this source (the suite closes it)."""
+
+    @abstractmethod
+    def snapshot(self) -> object:
+        """Everything ``write_tags`` could change, as a value compared with ``==`` (file
+        bytes, a dict of the source's tags): proves a dry run wrote nothing."""
+
+    def change(self, record_id: str) -> None:
+        """Change ``record_id`` in the source, as an editor in the RIS would, so that an
+        incremental fetch must yield it again."""
+        raise NotImplementedError
+
+    def add_broken(self) -> str | None:
+        """Add a record the adapter cannot map (missing title, a country that is not one).
+        Return the record id it should be quarantined under, or None if any id will do."""
+        raise NotImplementedError
+
+    def break_source(self) -> None:
+        """Make the source unusable (gone, unreachable, refusing the credential)."""
+        raise NotImplementedError

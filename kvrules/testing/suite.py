@@ -1,0 +1,162 @@
+"""``AdapterConformance``: the whole conformance suite as inherited pytest tests.
+
+    import pytest
+    from kvrules.testing import AdapterConformance, SourceHarness
+
+    class MyHarness(SourceHarness): ...          # builds the adapter, changes the source
+
+    class TestMyAdapterConformance(AdapterConformance):
+        @pytest.fixture
+        def harness(self, tmp_path):
+            return MyHarness(tmp_path)
+
+To opt out of one check (say the source cannot tell unchanged records apart), set the test to
+None in your subclass, e.g. ``test_nothing_new_yields_no_records = None``, and say why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+
+from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.testing import checks
+from kvrules.testing.harness import SourceHarness
+
+T = TypeVar("T")
+
+
+def _optional(operation: Callable[[], T], what: str) -> T:
+    try:
+        return operation()
+    except NotImplementedError:
+        pytest.skip(f"the harness does not implement {what}")
+
+
+def _writable(records: list[FetchedRecord]) -> str:
+    found = next((r.record_id for r in checks.content(records) if r.events), None)
+    assert found is not None, "no mappable record to write tags to"
+    return found
+
+
+class AdapterConformance:
+    """Inherit in a ``Test*`` class and provide a ``harness`` fixture (a ``SourceHarness``)."""
+
+    #: The harness's source must hold at least this many mappable records.
+    min_records: int = 4
+    #: Records consumed before the simulated interruption in the resume check.
+    stop_after: int = 2
+
+    @pytest.fixture
+    def adapter(self, harness: SourceHarness) -> Iterator[Adapter]:
+        adapter = harness.adapter()
+        try:
+            yield adapter
+        finally:
+            adapter.close()
+
+    @pytest.fixture
+    def full(self, adapter: Adapter) -> list[FetchedRecord]:
+        """A complete fetch from the beginning (already checked by ``check_pages_to_end``)."""
+        return checks.check_pages_to_end(adapter)
+
+    def test_pages_to_the_end(self, full: list[FetchedRecord]) -> None:
+        mapped = [r for r in checks.content(full) if r.events]
+        assert len(mapped) >= self.min_records, (
+            f"the harness source needs >= {self.min_records} mappable records, has {len(mapped)}"
+        )
+
+    def test_resumes_after_interruption(self, adapter: Adapter, full: list[FetchedRecord]) -> None:
+        checks.check_resume(adapter, full, stop_after=self.stop_after)
+
+    def test_nothing_new_yields_no_records(
+        self, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        cursor = checks.last_cursor(full)
+        assert cursor is not None
+        checks.check_nothing_new(adapter, cursor)
+
+    def test_yields_changed_record_from_cursor(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        cursor = checks.last_cursor(full)
+        assert cursor is not None
+        record_id = _writable(full)
+        _optional(lambda: harness.change(record_id), "change()")
+        checks.check_incremental(adapter, cursor, record_id)
+
+    def test_quarantines_unmappable_record(self, harness: SourceHarness, adapter: Adapter) -> None:
+        broken = _optional(harness.add_broken, "add_broken()")
+        records = checks.check_pages_to_end(adapter)
+        checks.check_quarantine(records, broken)
+
+    def test_dry_run_writes_nothing(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        record_id = _writable(full)
+        checks.check_dry_run_writes_nothing(adapter, record_id, harness.tags, harness.snapshot)
+        default = adapter.write_tags(record_id, harness.tags)
+        assert default.dry_run and not default.written, "write_tags must default to dry-run"
+        assert harness.snapshot() == harness.snapshot(), "snapshot() must be deterministic"
+
+    def test_write_back_is_idempotent(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        record_id = _writable(full)
+        checks.check_write_back(adapter, record_id, harness.tags)
+        # A fresh adapter sees the same tags: the write reached the source, not a cache.
+        adapter.write_tags(record_id, harness.tags, dry_run=False)
+        fresh = harness.adapter()
+        try:
+            seen = fresh.write_tags(record_id, harness.tags)
+        finally:
+            fresh.close()
+        assert sorted(seen.before) == sorted(set(harness.tags)), "the write did not persist"
+
+    def test_unknown_record_write_raises(self, harness: SourceHarness, adapter: Adapter) -> None:
+        before = harness.snapshot()
+        checks.check_unknown_record(
+            adapter, harness.unknown_record_id, harness.tags, harness.unknown_record_error
+        )
+        assert harness.snapshot() == before, "a failed write changed the source"
+
+    def test_source_failure_raises(self, harness: SourceHarness, adapter: Adapter) -> None:
+        _optional(harness.break_source, "break_source()")
+        checks.check_source_failure(adapter)
+
+    def test_no_secret_in_logs_or_messages(
+        self, harness: SourceHarness, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        secret = harness.secret
+        if not secret:
+            pytest.skip("the harness declares no secret")
+        caplog.set_level(logging.DEBUG)
+        texts: list[str] = []
+        adapter = harness.adapter()
+        try:
+            texts += [repr(adapter), repr(adapter.config), str(adapter.config)]
+            records = list(adapter.fetch(None))
+            texts += [f"{r.cursor} {r.error}" for r in records]
+            record_id = _writable(records)
+            texts.append(repr(adapter.write_tags(record_id, harness.tags, dry_run=False)))
+            texts += [_message(lambda: adapter.write_tags(harness.unknown_record_id, []))]
+            try:
+                harness.break_source()
+            except NotImplementedError:
+                pass
+            else:
+                texts.append(_message(lambda: list(adapter.fetch(None))))
+        finally:
+            adapter.close()
+        checks.check_no_secret(secret, caplog.text, *texts)
+
+
+def _message(action: Callable[[], Any]) -> str:
+    try:
+        action()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc!r} {exc}"
+    return ""
