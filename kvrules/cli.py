@@ -224,42 +224,53 @@ def schema(of_rulebook: bool) -> None:
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="one object per entry point")
 def plugins(as_json: bool) -> None:
-    """List installed plugins with their distribution, version and entry point."""
-    from kvrules.plugins import get_adapters, plugin_errors, registry
+    """List installed plugins: distribution, version, entry point and the adapters, alert
+    channels and importers each provides. A plugin that fails to load is listed with its
+    error; the others work regardless (exit status 0)."""
+    from rich.markup import escape
 
-    infos = registry().plugins
-    adapters = get_adapters()
-    errors = plugin_errors()
-    rows = [
-        {
-            "name": i.name,
-            "entry_point": i.entry_point,
-            "distribution": i.distribution,
-            "version": i.version,
-            "error": errors.get(i.name),
-            "adapters": sorted(
-                n
-                for n, c in adapters.items()
-                if c.__module__.split(".")[0] == i.entry_point.split(":")[0]
-            ),
+    from kvrules.plugins import KINDS, plugin_errors, registrations, registry
+
+    found = registrations()
+    errors = plugin_errors()  # after registrations(): includes hooks that raised just now
+    owners: dict[tuple[str, str], list[str]] = {}
+    for r in found:
+        owners.setdefault((r.kind, r.name), []).append(r.plugin)
+    rows = []
+    for info in registry().plugins:
+        row: dict = {
+            "name": info.name,
+            "entry_point": info.entry_point,
+            "distribution": info.distribution,
+            "version": info.version,
+            "error": errors.get(info.name),
         }
-        for i in infos
-    ]
+        for kind in KINDS:
+            row[kind] = sorted({r.name for r in found if r.plugin == info.name and r.kind == kind})
+        # Two plugins claiming one name: which one runs depends on installation order.
+        row["clashes"] = sorted(
+            f"{kind} {name!r} also registered by {', '.join(p for p in who if p != info.name)}"
+            for (kind, name), who in owners.items()
+            if info.name in who and len(set(who)) > 1
+        )
+        rows.append(row)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table()
-    for col in ("name", "entry point", "distribution", "adapters", "status"):
+    for col in ("name", "entry point", "distribution", "adapters", "alert channels", "importers"):
         table.add_column(col)
+    table.add_column("status", overflow="fold")
     for r in rows:
+        status = "; ".join(filter(None, [r["error"], *r["clashes"]]))
         table.add_row(
             r["name"],
             r["entry_point"],
-            f"{r['distribution']} {r['version']}",
-            ", ".join(r["adapters"]),
-            f"[red]{r['error']}[/]" if r["error"] else "ok",
+            f"{r['distribution'] or '?'} {r['version'] or ''}".strip(),
+            *(", ".join(r[kind]) for kind in KINDS),
+            f"[red]{escape(status)}[/]" if status else "ok",
         )
     Console().print(table)
 
@@ -268,8 +279,22 @@ def _add_commands() -> None:
     from kvrules.fetch_cli import fetch
     from kvrules.refdata.cli import match, refdata
     from kvrules.scan_cli import config_group, init, scan, watch
+    from kvrules.views_cli import alerts, audit, findings, quarantine, show
 
-    for command in (fetch, refdata, match, scan, watch, init, config_group):
+    for command in (
+        fetch,
+        refdata,
+        match,
+        scan,
+        watch,
+        init,
+        config_group,
+        findings,
+        show,
+        alerts,
+        quarantine,
+        audit,
+    ):
         cli.add_command(command)
 
 

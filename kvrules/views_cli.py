@@ -1,0 +1,251 @@
+"""Read-only views of the store: findings, cases, the alert outbox, quarantine, the audit log."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kvrules.rulebook.ir import Severity
+
+SEVERITY_STYLE = {
+    "critical": "bold red",
+    "high": "red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+DB_ARG = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="KVRULES_DB",
+    default=Path("kvrules.db"),
+    show_default=True,
+    help="SQLite state file",
+)
+JSON_OPT = click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+
+
+def _open(db: Path):
+    from kvrules.store import Store
+
+    if not db.exists():
+        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+    return Store.open(db)
+
+
+def _emit(rows: list[dict], as_json: bool, table: Table) -> None:
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str, ensure_ascii=False))
+    else:
+        Console().print(table)
+
+
+def _sev(value: str) -> str:
+    return f"[{SEVERITY_STYLE.get(value, '')}]{value}[/]"
+
+
+@click.command()
+@DB_ARG
+@JSON_OPT
+@click.option(
+    "--severity", type=click.Choice([s.value for s in Severity]), help="at least this severity"
+)
+@click.option("--status", default="open", show_default=True, help="case status (all: any)")
+def findings(db: Path, as_json: bool, severity: str | None, status: str) -> None:
+    """Findings of open cases, most severe first."""
+    floor = Severity(severity).rank if severity else 0
+    rows = []
+    with _open(db) as store:
+        for case in store.cases(None if status == "all" else status):
+            for stored in store.case_findings(case.id):
+                f = stored.finding
+                if Severity(f.severity).rank < floor:
+                    continue
+                rows.append(
+                    {
+                        "finding": stored.id,
+                        "case": case.id,
+                        "severity": f.severity,
+                        "record": f"{f.source_system}:{f.source_record_id}",
+                        "rule": f"{f.rulebook.id}/{f.rule_id}",
+                        "title": f.rule_title,
+                        "first_seen": stored.first_seen.isoformat(),
+                    }
+                )
+    rows.sort(key=lambda r: (-Severity(r["severity"]).rank, r["case"], r["finding"]))
+    table = Table(title=f"{len(rows)} finding(s)")
+    for col in ("finding", "case", "severity", "record", "rule"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r["finding"]),
+            str(r["case"]),
+            _sev(r["severity"]),
+            r["record"],
+            f"{r['rule']}\n{r['title']}",
+        )
+    _emit(rows, as_json, table)
+
+
+@click.command()
+@DB_ARG
+@JSON_OPT
+@click.argument("what", metavar="case:ID|finding:ID|ID")
+def show(db: Path, as_json: bool, what: str) -> None:
+    """The full explanation of a case (default) or a finding: evidence, rationale, source."""
+    kind, _, ident = what.rpartition(":")
+    if not ident.isdigit():
+        raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
+    with _open(db) as store:
+        if kind == "finding":
+            stored = next(
+                (
+                    s
+                    for c in store.cases(None)
+                    for s in store.case_findings(c.id)
+                    if s.id == int(ident)
+                ),
+                None,
+            )
+            if stored is None:
+                raise click.ClickException(f"no finding {ident}")
+            case, items = store.case(stored.case_id), [stored]
+        else:
+            case = store.case(int(ident))
+            if case is None:
+                raise click.ClickException(f"no case {ident}")
+            items = store.case_findings(case.id)
+        history = [e for e in store.audit_entries(f"case:{case.id}")]
+    data = {
+        "case": case.id,
+        "record": f"{case.source_system}:{case.record_id}",
+        "status": case.status,
+        "severity": case.severity.value,
+        "decision": case.decision,
+        "findings": [{"id": s.id, **s.finding.to_dict()} for s in items],
+        "history": [{"at": e.at, "actor": e.actor, "action": e.action} for e in history],
+    }
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        return
+    console = Console()
+    console.print(
+        f"[bold]Case {case.id}[/] {data['record']} — {_sev(case.severity.value)}, "
+        f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
+    )
+    for s in items:
+        f = s.finding
+        console.print(
+            f"\n[bold]{f.rule_title}[/] ({_sev(f.severity)}) — rule "
+            f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} "
+            f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
+        )
+        for e in f.evidence:
+            console.print(f"  evidence: {e.path} {e.test} (value: {e.actual!r})")
+        console.print(f"  why: {f.rationale}")
+        console.print(
+            f"  source: {f.citation.cite}" + (f" <{f.citation.url}>" if f.citation.url else "")
+        )
+        if f.legal_basis:
+            console.print(f"  legal basis: {f.legal_basis}")
+    console.print("\n[bold]History[/]")
+    for h in data["history"]:
+        console.print(f"  {h['at']}  {h['actor']}  {h['action']}")
+
+
+@click.command()
+@DB_ARG
+@JSON_OPT
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "delivered", "dead", "all"]),
+    default="all",
+    show_default=True,
+)
+def alerts(db: Path, as_json: bool, status: str) -> None:
+    """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
+    with _open(db) as store:
+        found = store.alerts(None if status == "all" else status)
+    rows = [
+        {
+            "id": a.id,
+            "status": a.status,
+            "channel": a.channel,
+            "route": a.route,
+            "case": a.case_id,
+            "key": a.key,
+            "attempts": a.attempts,
+            "title": a.payload.get("title"),
+            "last_error": a.last_error,
+            "next_attempt_at": a.next_attempt_at.isoformat(),
+        }
+        for a in found
+    ]
+    table = Table(title=f"{len(rows)} alert(s)")
+    for col in ("id", "status", "channel → route", "case", "attempts", "title / error"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["status"],
+            f"{r['channel']} → {r['route']}",
+            str(r["case"]),
+            str(r["attempts"]),
+            (r["title"] or "") + (f"\n[red]{r['last_error']}[/]" if r["last_error"] else ""),
+        )
+    _emit(rows, as_json, table)
+
+
+@click.command()
+@DB_ARG
+@JSON_OPT
+def quarantine(db: Path, as_json: bool) -> None:
+    """Records held aside because they could not be mapped, with the reason."""
+    with _open(db) as store:
+        held = store.quarantined()
+    rows = [
+        {
+            "source": q.source,
+            "record": q.record_id,
+            "reason": q.reason,
+            "times_seen": q.times_seen,
+            "last_seen": q.last_seen.isoformat(),
+        }
+        for q in held
+    ]
+    table = Table(title=f"{len(rows)} quarantined record(s)")
+    for col in ("source", "record", "reason", "seen"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["source"], r["record"], r["reason"], str(r["times_seen"]))
+    _emit(rows, as_json, table)
+
+
+@click.group()
+def audit() -> None:
+    """The append-only, hash-chained audit log."""
+
+
+@audit.command("verify")
+@DB_ARG
+@click.option("--head", help="expected 'ID:HASH' of the newest entry, published elsewhere")
+def audit_verify(db: Path, head: str | None) -> None:
+    """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
+    expected = None
+    if head:
+        ident, _, digest = head.partition(":")
+        expected = (int(ident), digest)
+    with _open(db) as store:
+        problems = store.verify_audit(expected)
+        newest = store.audit_head()
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems:
+        sys.exit(1)
+    click.echo(f"audit log intact: {newest[0]} entries, head {newest[0]}:{newest[1]}")

@@ -1,0 +1,84 @@
+"""findings / show / alerts / quarantine / audit verify over a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kvrules import Evaluator, load_rulebook
+from kvrules.cli import cli, read_events, shipped_rulebooks
+from kvrules.store import Store
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "state.db"
+    book = load_rulebook(shipped_rulebooks() / "us-dod-1286.yaml")
+    with Store.open(path) as store, Evaluator([book]) as ev:
+        for event in read_events(EXAMPLES / "events.jsonl", []):
+            store.record_findings(ev.evaluate(event), {"committee": ["mail"]})
+        store.quarantine("pure", "p-bad", "project without title")
+    return path
+
+
+def test_findings_lists_most_severe_first(runner, db):
+    result = runner.invoke(cli, ["findings", "--db", str(db), "--json"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["severity"] for r in rows] == ["critical", "high", "medium"]
+    high_only = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--severity", "high"])
+    assert len(high_only.stdout.splitlines()) == 2
+
+
+def test_show_explains_a_case(runner, db):
+    case = json.loads(
+        runner.invoke(cli, ["findings", "--db", str(db), "--json"]).stdout.splitlines()[0]
+    )["case"]
+    data = json.loads(
+        runner.invoke(cli, ["show", f"case:{case}", "--db", str(db), "--json"]).stdout
+    )
+    assert data["severity"] == "critical"
+    first = data["findings"][0]
+    assert first["evidence"] and first["citation"]["cite"] and first["rationale"]
+    assert [h["action"] for h in data["history"]][:1] == ["case.opened"]
+    text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
+    assert "evidence: project.partners[0].lists" in text
+
+
+def test_alerts_one_per_record_and_route(runner, db):
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(cli, ["alerts", "--db", str(db), "--json"]).stdout.splitlines()
+    ]
+    assert len(rows) == 2  # p-1001 (two findings, one message) and o-77
+    assert {r["status"] for r in rows} == {"pending"}
+    assert any("(+1 more)" in r["title"] for r in rows)
+
+
+def test_quarantine_view(runner, db):
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(cli, ["quarantine", "--db", str(db), "--json"]).stdout.splitlines()
+    ]
+    assert rows == [{**rows[0], "record": "p-bad", "reason": "project without title"}]
+
+
+def test_audit_verify_detects_tampering(runner, db):
+    ok = runner.invoke(cli, ["audit", "verify", "--db", str(db)])
+    assert ok.exit_code == 0 and "audit log intact" in ok.stdout
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'"):
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
+    bad = runner.invoke(cli, ["audit", "verify", "--db", str(db)])
+    assert bad.exit_code == 1 and "audit row 2" in bad.stderr
+
+
+def test_missing_database_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(cli, ["findings", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no kvrules database" in result.output
