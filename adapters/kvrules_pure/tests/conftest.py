@@ -13,8 +13,9 @@ import jsonschema
 import pytest
 from kvrules_pure.simulator import SimulatorHandle, start_simulator
 
+# The spec lives in the project's shared/ folder, beside the checkout (also in CI).
 SPEC_CANDIDATES = [
-    Path(__file__).resolve().parents[3] / "specs" / "pure-api-5.35.0-openapi.json",
+    Path(__file__).resolve().parents[4] / "shared" / "specs" / "pure-api-5.35.0-openapi.json",
     Path("/work/shared/specs/pure-api-5.35.0-openapi.json"),
 ]
 
@@ -47,7 +48,7 @@ def _spec_path() -> Path:
     for path in SPEC_CANDIDATES:
         if path.is_file():
             return path
-    pytest.skip("Pure API spec not found")
+    pytest.fail(f"Pure API spec not found in {[str(p) for p in SPEC_CANDIDATES]}")
 
 
 def _convert(node: Any, bases: set[str]) -> Any:
