@@ -32,6 +32,9 @@ def leaf(scope: str | None):
         options = [
             st.sampled_from(COUNTRIES).map(lambda c: f"p.country == {lit(c)}"),
             st.sampled_from(LISTS).map(lambda x: f"p.lists contains {lit(x)}"),
+            st.lists(st.sampled_from(LISTS), min_size=1, max_size=2).map(
+                lambda xs: f"p.lists not contains any [{', '.join(map(lit, xs))}]"
+            ),
             st.just("p.country exists"),
             st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=3).map(
                 lambda cs: f"p.country in [{', '.join(map(lit, cs))}]"
@@ -55,6 +58,10 @@ def leaf(scope: str | None):
                 lambda cs: f"partner.country not in [{', '.join(map(lit, cs))}]"
             ),
             st.sampled_from(LISTS).map(lambda x: f"partner.lists contains {lit(x)}"),
+            st.tuples(
+                st.sampled_from(["any", "all"]),
+                st.lists(st.sampled_from(LISTS), min_size=1, max_size=3),
+            ).map(lambda t: f"partner.lists contains {t[0]} [{', '.join(map(lit, t[1]))}]"),
             st.sampled_from(KEYWORDS).map(lambda k: f"project.keywords contains {lit(k)}"),
             st.sampled_from(
                 [

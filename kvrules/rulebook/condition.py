@@ -8,6 +8,7 @@ Grammar, loosest binding first::
     path == != < <= > >= value                  value: "text", 'text', 12, 1.5, 2024-01-31, true
     path in ["CN", "RU"]      path not in [...]
     path contains "x"         path not contains "x"      (lists of text)
+    path contains any ["x", "y"]    path contains all ["x", "y"]    (and not …)
     path matches "quantum.*"  (whole value, RE2; see kvrules.rulebook.regex)
     path exists               path missing
 """
@@ -37,6 +38,7 @@ quant: QUANT NAME "in" path ":" expr
 test: path COMPARE value            -> compare
     | path NOT? "in" list           -> in_list
     | path NOT? CONTAINS value      -> contains
+    | path NOT? CONTAINS QUANT list -> contains_many
     | path MATCHES STRING           -> matches
     | path EXISTS                   -> exists
     | path MISSING                  -> missing
@@ -302,9 +304,27 @@ class _Builder:
         cond = ir.InList(ref, values, _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
+    def contains_many(self, node: Tree) -> ir.Cond:
+        """`contains any [...]` / `contains all [...]`: an or / and of single contains."""
+        negated = str(node.children[1]) == "not"
+        path, quant, lst = node.children[0], node.children[-2], node.children[-1]
+        ref, spec = self._list_field(path, node)
+        values = tuple(dict.fromkeys(_typed(spec, t) for t in lst.children))
+        if not values:
+            pos = _pos(lst)
+            raise ConditionError("empty list", pos.line, pos.col)
+        tests = tuple(ir.Contains(ref, v, _pos(node)) for v in values)
+        cond = ir.Or(tests) if str(quant) == "any" else ir.And(tests)
+        return ir.Not(cond, _pos(node)) if negated else cond
+
     def contains(self, node: Tree) -> ir.Cond:
         negated = len(node.children) == 4
         path, tok = node.children[0], node.children[-1]
+        ref, spec = self._list_field(path, node)
+        cond = ir.Contains(ref, _typed(spec, tok), _pos(node))
+        return ir.Not(cond, _pos(node)) if negated else cond
+
+    def _list_field(self, path: Tree, node: Tree) -> tuple[ir.Ref, FieldSpec]:
         ref, spec = self.path(path)
         if spec.type is not FieldType.TEXT_LIST:
             pos = _pos(node)
@@ -315,8 +335,7 @@ class _Builder:
                 pos.line,
                 pos.col,
             )
-        cond = ir.Contains(ref, _typed(spec, tok), _pos(node))
-        return ir.Not(cond, _pos(node)) if negated else cond
+        return ref, spec
 
     def matches(self, node: Tree) -> ir.Cond:
         path, _, tok = node.children
