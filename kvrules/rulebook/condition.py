@@ -11,6 +11,7 @@ Grammar, loosest binding first::
     path contains any ["x", "y"]    path contains all ["x", "y"]    (and not …)
     path matches "quantum.*"  (whole value, RE2; see kvrules.rulebook.regex)
     path exists               path missing
+    vars.NAME                 a value (or list) from the rulebook's `vars:`, in place of a literal
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -43,7 +45,8 @@ test: path COMPARE value            -> compare
     | path EXISTS                   -> exists
     | path MISSING                  -> missing
 list: "[" [value ("," value)*] "]"
-?value: STRING | NUMBER | DATE | TRUE | FALSE
+    | VAR                           -> var_list
+?value: STRING | NUMBER | DATE | TRUE | FALSE | VAR
 path: NAME ("." NAME)*
 
 QUANT.2: /(any|all)(?![A-Za-z0-9_])/
@@ -56,6 +59,7 @@ EXISTS.2: /exists(?![A-Za-z0-9_])/
 MISSING.2: /missing(?![A-Za-z0-9_])/
 TRUE.2: /true(?![A-Za-z0-9_])/
 FALSE.2: /false(?![A-Za-z0-9_])/
+VAR.3: /vars\.[A-Za-z_][A-Za-z0-9_]*/
 COMPARE: "==" | "!=" | "<=" | ">=" | "<" | ">"
 DATE.3: /\d{4}-\d{2}-\d{2}/
 NUMBER: /-?\d+(\.\d+)?/
@@ -172,7 +176,27 @@ class Scope:
         return ref, spec  # type: ignore[return-value]
 
 
-def _literal(tok: Token) -> ir.Scalar | date:
+def _variable(tok: Token, variables: Mapping[str, Any]) -> Any:
+    name = str(tok).split(".", 1)[1]
+    if name not in variables:
+        raise ConditionError(
+            f"unknown variable 'vars.{name}'" + suggest(name, list(variables)),
+            tok.line or 1,
+            tok.column or 1,
+        )
+    return variables[name]
+
+
+def _literal(tok: Token, variables: Mapping[str, Any]) -> Any:
+    if tok.type == "VAR":
+        value = _variable(tok, variables)
+        if isinstance(value, list | dict):
+            raise ConditionError(
+                f"{tok} is a list; use it with `in` or `contains any`",
+                tok.line or 1,
+                tok.column or 1,
+            )
+        return value
     if tok.type == "STRING":
         body = str(tok)[1:-1]
         return (
@@ -199,14 +223,19 @@ _TYPE_OF = {
 }
 
 
-def _typed(spec: FieldSpec, tok: Token, element_of_list: bool = False) -> ir.Scalar:
-    """Check a literal against the field's type and convert it to the engine's form."""
-    value = _literal(tok)
+def _typed(spec: FieldSpec, tok: Token, variables: Mapping[str, Any]) -> ir.Scalar:
+    """Check a literal (or variable) against the field's type; convert it to the engine's."""
+    return _check(spec, _literal(tok, variables), tok)
+
+
+def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
     want = FieldType.TEXT if spec.type is FieldType.TEXT_LIST else spec.type
-    got = _TYPE_OF[type(value)]
+    got = _TYPE_OF.get(type(value))
     if got is not want:
+        shown = f"{tok} ({value!r})" if tok.type == "VAR" else str(tok)
         raise ConditionError(
-            f"type mismatch: the field holds {want.value} values; {tok} is {got.value}",
+            f"type mismatch: the field holds {want.value} values; {shown} is "
+            f"{got.value if got else type(value).__name__}",
             tok.line or 1,
             tok.column or 1,
         )
@@ -242,8 +271,24 @@ def list_scope(var: str, path_text: str, scope: Scope) -> tuple[ir.Ref, Scope]:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, variables: Mapping[str, Any] | None = None) -> None:
         self.scope = Scope()
+        self.vars = variables or {}
+
+    def _values(self, spec: FieldSpec, lst: Tree) -> tuple[ir.Scalar, ...]:
+        """The typed, de-duplicated values of a list literal or a list variable."""
+        if lst.data == "var_list":
+            tok = lst.children[0]
+            items = _variable(tok, self.vars)
+            if not isinstance(items, list):
+                raise ConditionError(f"{tok} is not a list", tok.line or 1, tok.column or 1)
+            values = tuple(dict.fromkeys(_check(spec, v, tok) for v in items))
+        else:
+            values = tuple(dict.fromkeys(_typed(spec, t, self.vars) for t in lst.children))
+        if not values:
+            pos = _pos(lst)
+            raise ConditionError("empty list", pos.line, pos.col)
+        return values
 
     def build(self, node: Tree) -> ir.Cond:
         return getattr(self, node.data)(node)
@@ -291,16 +336,13 @@ class _Builder:
             raise ConditionError(
                 f"'{op}' needs a number or a date; '{ref}' is {spec.type.value}", pos.line, pos.col
             )
-        return ir.Compare(ref, op, _typed(spec, tok), _pos(node))
+        return ir.Compare(ref, op, _typed(spec, tok, self.vars), _pos(node))
 
     def in_list(self, node: Tree) -> ir.Cond:
         negated = len(node.children) == 3
         path, lst = node.children[0], node.children[-1]
         ref, spec = self._scalar_field(path, "test membership of")
-        values = tuple(dict.fromkeys(_typed(spec, t) for t in lst.children))
-        if not values:
-            pos = _pos(lst)
-            raise ConditionError("empty list", pos.line, pos.col)
+        values = self._values(spec, lst)
         cond = ir.InList(ref, values, _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
@@ -309,10 +351,7 @@ class _Builder:
         negated = str(node.children[1]) == "not"
         path, quant, lst = node.children[0], node.children[-2], node.children[-1]
         ref, spec = self._list_field(path, node)
-        values = tuple(dict.fromkeys(_typed(spec, t) for t in lst.children))
-        if not values:
-            pos = _pos(lst)
-            raise ConditionError("empty list", pos.line, pos.col)
+        values = self._values(spec, lst)
         tests = tuple(ir.Contains(ref, v, _pos(node)) for v in values)
         cond = ir.Or(tests) if str(quant) == "any" else ir.And(tests)
         return ir.Not(cond, _pos(node)) if negated else cond
@@ -321,7 +360,7 @@ class _Builder:
         negated = len(node.children) == 4
         path, tok = node.children[0], node.children[-1]
         ref, spec = self._list_field(path, node)
-        cond = ir.Contains(ref, _typed(spec, tok), _pos(node))
+        cond = ir.Contains(ref, _typed(spec, tok, self.vars), _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
     def _list_field(self, path: Tree, node: Tree) -> tuple[ir.Ref, FieldSpec]:
@@ -345,7 +384,7 @@ class _Builder:
             raise ConditionError(
                 f"'matches' needs text; '{ref}' is {spec.type.value}", pos.line, pos.col
             )
-        pattern = _literal(tok)
+        pattern = _literal(tok, self.vars)
         assert isinstance(pattern, str)
         try:
             re2_pattern = translate(pattern)
@@ -368,8 +407,10 @@ def compile_text(text: str) -> ir.Cond:
     return _Builder().build(parse(text))
 
 
-def compile_in_scope(text: str, scope: Scope) -> ir.Cond:
-    builder = _Builder()
+def compile_in_scope(
+    text: str, scope: Scope, variables: Mapping[str, Any] | None = None
+) -> ir.Cond:
+    builder = _Builder(variables)
     builder.scope = scope
     return builder.build(parse(text))
 

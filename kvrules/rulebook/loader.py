@@ -64,6 +64,7 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 class _Checker:
     def __init__(self, path: str, src: Located) -> None:
         self.path, self.src = path, src
+        self.vars: dict[str, Any] = {}
         self.problems: list[Diagnostic] = []
 
     def error(self, where: tuple, message: str, key: bool = False) -> None:
@@ -91,7 +92,7 @@ class _Checker:
     def condition(self, value: Any, where: tuple, scope: Scope, personal_ok: bool) -> ir.Cond:
         if isinstance(value, str):
             try:
-                cond = compile_in_scope(value, scope)
+                cond = compile_in_scope(value, scope, self.vars)
             except ConditionError as e:
                 scalar = self.src.scalar(where)
                 line, col = self.src.inside(scalar, e.line, e.col) if scalar else (1, 1)
@@ -207,6 +208,7 @@ def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
 
 
 def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
+    check.vars = spec.vars
     sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
     kinds = [k.value for k in EventKind]
     seen: set[str] = set()

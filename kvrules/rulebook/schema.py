@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -49,9 +50,26 @@ class RulebookSpec(_Spec):
     title: str = Field(min_length=1)
     jurisdiction: str
     description: str | None = None
+    vars: dict[str, Any] = Field(
+        default={},
+        description="named values (text, number, date, true/false, or a list of "
+        "them) that conditions use as vars.NAME — thresholds, country sets …",
+    )
     sources: list[SourceSpec] = Field(min_length=1)
     rules: list[RuleSpec] = Field(min_length=1)
     tests: list[TestSpec] = []
+
+    @field_validator("vars")
+    @classmethod
+    def _vars(cls, v: dict[str, Any]) -> dict[str, Any]:
+        scalar = (str, int, float, bool, date)
+        for name, value in v.items():
+            if not name.isidentifier():
+                raise ValueError(f"variable name {name!r} must be an identifier")
+            items = value if isinstance(value, list) else [value]
+            if not all(isinstance(x, scalar) for x in items):
+                raise ValueError(f"vars.{name}: a value or a list of values (no mappings)")
+        return v
 
     @field_validator("version", mode="before")
     @classmethod
