@@ -41,17 +41,22 @@ def check_pages_to_end(adapter: Adapter, cursor: str | None = None) -> list[Fetc
 
 
 def check_resume(adapter: Adapter, full: list[FetchedRecord], stop_after: int) -> None:
-    """Interrupt a fetch after ``stop_after`` records, resume from the last cursor seen:
-    nothing is lost (a page may repeat)."""
+    """Interrupt a fetch once ``stop_after`` records were seen and a cursor is known, resume
+    from the last cursor seen: nothing is lost (a page may repeat)."""
     seen: list[str] = []
     cursor = None
+    interrupted = False
     for r in adapter.fetch(None):
         cursor = r.cursor or cursor
         if r.events or r.error:
             seen.append(r.record_id)
-        if len(seen) >= stop_after:
+        if len(seen) >= stop_after and cursor is not None:
+            interrupted = True
             break
-    assert cursor is not None, f"no cursor within the first {stop_after} records"
+    assert interrupted, (
+        f"no cursor before the end of the fetch after {stop_after} record(s): give the test "
+        "source several pages (a small page size) so that a fetch can be resumed midway"
+    )
     seen += [r.record_id for r in content(adapter.fetch(cursor))]
     missing = {r.record_id for r in content(full)} - set(seen)
     assert not missing, f"lost after resume: {sorted(missing)[:5]}"
@@ -136,4 +141,7 @@ def check_source_failure(adapter: Adapter) -> BaseException:
 def check_no_secret(secret: str, *texts: str) -> None:
     """The secret appears in none of the texts (captured logs, error messages, reprs)."""
     for text in texts:
-        assert secret not in text, "a secret leaked into logs or messages"
+        at = text.find(secret)
+        if at >= 0:  # show where, with the secret itself masked
+            context = text[max(0, at - 60) : at + len(secret) + 20].replace(secret, "***")
+            raise AssertionError(f"a secret leaked into logs or messages: ...{context}...")

@@ -36,9 +36,11 @@ def _optional(operation: Callable[[], T], what: str) -> T:
         pytest.skip(f"the harness does not implement {what}")
 
 
-def _writable(records: list[FetchedRecord]) -> str:
-    found = next((r.record_id for r in checks.content(records) if r.events), None)
-    assert found is not None, "no mappable record to write tags to"
+def _writable(records: list[FetchedRecord], adapter: Adapter) -> str:
+    """A mapped record the adapter can tag (``Adapter.taggable``)."""
+    mapped = (r.record_id for r in checks.content(records) if r.events)
+    found = next((record_id for record_id in mapped if adapter.taggable(record_id)), None)
+    assert found is not None, "no mappable, taggable record to write tags to"
     return found
 
 
@@ -84,7 +86,7 @@ class AdapterConformance:
     ) -> None:
         cursor = checks.last_cursor(full)
         assert cursor is not None
-        record_id = _writable(full)
+        record_id = _writable(full, adapter)
         _optional(lambda: harness.change(record_id), "change()")
         checks.check_incremental(adapter, cursor, record_id)
 
@@ -96,7 +98,7 @@ class AdapterConformance:
     def test_dry_run_writes_nothing(
         self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
     ) -> None:
-        record_id = _writable(full)
+        record_id = _writable(full, adapter)
         checks.check_dry_run_writes_nothing(adapter, record_id, harness.tags, harness.snapshot)
         default = adapter.write_tags(record_id, harness.tags)
         assert default.dry_run and not default.written, "write_tags must default to dry-run"
@@ -105,7 +107,11 @@ class AdapterConformance:
     def test_write_back_is_idempotent(
         self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
     ) -> None:
-        record_id = _writable(full)
+        writable = adapter.writable_tags(harness.tags)
+        assert sorted(writable) == sorted(harness.tags), (
+            f"harness.tags must be tags the adapter holds (writable_tags kept {writable})"
+        )
+        record_id = _writable(full, adapter)
         checks.check_write_back(adapter, record_id, harness.tags)
         # A fresh adapter sees the same tags: the write reached the source, not a cache.
         adapter.write_tags(record_id, harness.tags, dry_run=False)
@@ -140,7 +146,7 @@ class AdapterConformance:
             texts += [repr(adapter), repr(adapter.config), str(adapter.config)]
             records = list(adapter.fetch(None))
             texts += [f"{r.cursor} {r.error}" for r in records]
-            record_id = _writable(records)
+            record_id = _writable(records, adapter)
             texts.append(repr(adapter.write_tags(record_id, harness.tags, dry_run=False)))
             texts += [_message(lambda: adapter.write_tags(harness.unknown_record_id, []))]
             try:

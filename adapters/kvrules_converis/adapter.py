@@ -1,0 +1,88 @@
+"""The Converis adapter class: configuration, HTTP client, model check, scans, write-back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from kvrules import Adapter, FetchedRecord, TagWrite
+
+from . import schema, writeback
+from .client import ConverisClient
+from .config import ConverisConfig
+from .scan import Scanner
+
+
+class ConverisAdapter(Adapter):
+    """Clarivate Converis: Read API WS v2 for scans, CUD API for risk tags.
+
+    ``ConverisAdapter()`` reads ``KVRULES_CONVERIS_*`` environment variables;
+    ``ConverisAdapter({"base_url": ..., "username": ..., "password": ...})`` works too.
+    """
+
+    name = "converis"
+    Config = ConverisConfig
+    # kvrules severities onto the levels of the risk choice group.
+    _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
+
+    def __init__(self, config: ConverisConfig | dict[str, Any] | None = None) -> None:
+        if config is None:
+            config = ConverisConfig()  # type: ignore[call-arg]  # from the environment
+        elif isinstance(config, dict):
+            config = ConverisConfig(**config)
+        super().__init__(config)
+        self.config: ConverisConfig = config
+        self._client: ConverisClient | None = None
+        self._checked = False
+
+    @property
+    def client(self) -> ConverisClient:
+        if self._client is None:
+            self._client = ConverisClient(self.config)
+        return self._client
+
+    def check(self) -> None:
+        """Verify the configured names against the instance's /config (once per adapter)."""
+        if not self._checked and self.config.check_model:
+            schema.check(self.client, self.config)
+        self._checked = True
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        self.check()
+        return Scanner(self.client, self.config).fetch(cursor)
+
+    def writable_tags(self, tags: list[str]) -> list[str]:
+        """Only the highest risk level fits the single-choice attribute."""
+        mapped = [self._LEVELS.get(t, t) for t in tags]
+        known = [t for t in self.config.risk_values if t in mapped]
+        return known[-1:]  # risk_values is ordered from lowest to highest
+
+    def write_tags(
+        self,
+        record_id: str,
+        tags: list[str],
+        *,
+        dry_run: bool = True,
+        expected_updated_on: str | None = None,
+    ) -> TagWrite:
+        """Set the risk attribute of a project (record id = its Converis id). Dry-run default."""
+        self.check()
+        return writeback.write_tags(
+            self.client,
+            self.config,
+            record_id,
+            tags,
+            dry_run=dry_run,
+            expected_updated_on=expected_updated_on,
+        )
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> ConverisAdapter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

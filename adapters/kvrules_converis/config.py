@@ -1,0 +1,121 @@
+"""Settings of the Converis adapter, from a mapping or ``KVRULES_CONVERIS_*`` environment variables.
+
+``KVRULES_CONVERIS_BASE_URL``, ``_USERNAME`` and ``_PASSWORD`` (or ``_PASSWORD_FILE``) suffice
+for an instance modelled like FAU Erlangen's. Entity, link and attribute names are instance
+configuration (cris-apis.md 2.4); the adapter checks every one against ``/config/*`` before it
+reads data. Set an optional name to null to do without it. Dicts and lists take JSON in
+environment variables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+READ_PATH = "/converis-apis/ws/v2"
+CUD_PATH = "/converis/ws/v2/dataobject"
+RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
+
+
+class ConverisConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KVRULES_CONVERIS_", extra="forbid")
+
+    base_url: str = Field(
+        description="Read API root, e.g. https://cris.example.edu/converis-apis/ws/v2"
+    )
+    cud_url: str | None = Field(
+        default=None,
+        description="CUD API root (…/converis/ws/v2/dataobject); derived from base_url if unset",
+    )
+    username: str = Field(description="the API application name (HTTP Basic user)")
+    # SecretStr: repr/str/log output shows '**********', never the token.
+    password: SecretStr | None = Field(default=None, description="the API authentication token")
+    password_file: Path | None = Field(default=None, description="file holding the token")
+    ca_bundle: Path | None = Field(
+        default=None, description="CA bundle (verification is always on)"
+    )
+
+    page_size: int = Field(default=50, ge=1, le=50, description="records per request (max 50)")
+    rate_limit: float = Field(
+        default=8.0, gt=0, description="client-side requests per second (the API allows 10)"
+    )
+    burst: int = Field(default=1, ge=1, description="requests allowed at once above the rate")
+    max_workers: int = Field(default=4, ge=1, le=16, description="concurrent sub-requests")
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=60.0, gt=0)
+    retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
+    backoff: float = Field(default=0.5, ge=0, description="exponential backoff factor (s)")
+    max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
+    check_model: bool = Field(default=True, description="verify names against /config first")
+
+    languages: list[str] = Field(default=["en_GB", "en_US", "de_DE"])
+    project_entity: str = "Project"
+    organisation_entity: str = "Organisation"
+    partner_link: str = "proj_has_eorg"
+    funder_link: str | None = "proj_has_fund"
+    unit_link: str | None = "PROJ_has_ORGA"
+
+    title_attr: str = "cfTitle"
+    start_attr: str | None = "cfStartDate"
+    end_attr: str | None = "virtualEndDate"
+    keywords_attr: str | None = "cfKeywords"
+    org_name_attr: str = "cfName"
+    org_acronym_attr: str | None = "acronym"
+    org_aliases_attr: str | None = "alternativeName"
+    org_country_attr: str | None = "country"
+    org_ror_attr: str | None = "rorId"
+    org_type_attr: str | None = "orgType"
+    partner_role_attr: str | None = "role"
+    funding_amount_attr: str | None = "amount"
+    funding_currency_attr: str | None = "currency"
+    funding_programme_attr: str | None = "programme"
+
+    risk_attribute: str = Field(
+        default="knowledgeSecurityRisk", description="Project attribute (a choice group) for tags"
+    )
+    risk_values: dict[str, str] = Field(
+        default=RISK_VALUES, description="kvrules tag -> choice value of the risk attribute"
+    )
+    max_write_attempts: int = Field(default=3, ge=1, description="rounds when a record moved")
+    write_retry_delay: float = Field(default=1.0, ge=0, description="seconds before a retry")
+    overlap_seconds: float = Field(
+        default=5.0, ge=0, description="incremental scans re-read this far below the watermark"
+    )
+
+    @field_validator("base_url", "cud_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _complete(self) -> ConverisConfig:
+        if self.password is None and self.password_file is None:
+            raise ValueError("set password (KVRULES_CONVERIS_PASSWORD) or password_file")
+        if self.cud_url is None:
+            if not self.base_url.endswith(READ_PATH):
+                raise ValueError(f"cud_url is needed when base_url does not end in {READ_PATH}")
+            self.cud_url = self.base_url[: -len(READ_PATH)] + CUD_PATH
+        return self
+
+    def secret(self) -> str:
+        """The token, read from the file if given; only the HTTP client should call this."""
+        if self.password is not None:
+            return self.password.get_secret_value()
+        assert self.password_file is not None
+        return self.password_file.read_text("utf-8").strip()
+
+    def verify(self) -> bool | str:
+        return str(self.ca_bundle) if self.ca_bundle else True
+
+    def tag_for(self, value: str) -> str:
+        """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""
+        return next((t for t, v in self.risk_values.items() if v == value), value)
+
+    def links(self) -> list[str]:
+        return [n for n in (self.partner_link, self.funder_link, self.unit_link) if n]

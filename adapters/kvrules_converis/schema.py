@@ -1,0 +1,110 @@
+"""Start-up check: every configured entity, link and attribute name exists on the instance.
+
+Converis data models are configured per installation (cris-apis.md 2.4), so a name that does not
+exist would otherwise surface as empty fields or 404s deep inside a scan. Two requests read the
+model (``/config/entities`` with all attributes, ``/config/linkentities``); every mismatch is
+reported at once, with the names the instance does have.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .client import ALL, ConverisClient
+from .config import ConverisConfig
+
+
+class ModelMismatch(Exception):
+    """The instance's data model differs from the adapter configuration."""
+
+
+@dataclass(frozen=True)
+class Model:
+    attributes: dict[str, set[str]]  # entity -> attribute names
+    links: dict[str, tuple[str, str, set[str]]]  # link -> (left entity, right entity, attributes)
+
+
+def _tail(url: object) -> str:
+    return str(url or "").rstrip("/").rsplit("/", 1)[-1]
+
+
+def read_model(client: ConverisClient) -> Model:
+    entities = client.all("/config/entities", headers=ALL)
+    links = client.all("/config/linkentities", headers=ALL)
+    return Model(
+        {e["name"]: {a.get("name") for a in e.get("attributes") or []} for e in entities},
+        {
+            ln["name"]: (
+                _tail(ln.get("leftDefinitionUrl")),
+                _tail(ln.get("rightDefinitionUrl")),
+                {a.get("name") for a in ln.get("attributes") or []},
+            )
+            for ln in links
+        },
+    )
+
+
+def _hint(names: set[str]) -> str:
+    shown = sorted(n for n in names if n)
+    return ", ".join(shown[:25]) + (" …" if len(shown) > 25 else "")
+
+
+def problems(model: Model, cfg: ConverisConfig) -> list[str]:
+    out: list[str] = []
+    project, org = cfg.project_entity, cfg.organisation_entity
+    for setting, entity in (("project_entity", project), ("organisation_entity", org)):
+        if entity not in model.attributes:
+            out.append(
+                f"{setting}: no entity {entity!r} (instance has: {_hint(set(model.attributes))})"
+            )
+
+    def need(entity: str, settings: dict[str, str | None], have: set[str] | None) -> None:
+        if have is None:
+            return
+        for setting, name in settings.items():
+            if name and name not in have:
+                out.append(f"{setting}: {entity} has no attribute {name!r} (it has: {_hint(have)})")
+
+    need(project, {
+        "title_attr": cfg.title_attr, "start_attr": cfg.start_attr, "end_attr": cfg.end_attr,
+        "keywords_attr": cfg.keywords_attr, "risk_attribute": cfg.risk_attribute,
+    }, model.attributes.get(project))  # fmt: skip
+    need(org, {
+        "org_name_attr": cfg.org_name_attr, "org_acronym_attr": cfg.org_acronym_attr,
+        "org_aliases_attr": cfg.org_aliases_attr, "org_country_attr": cfg.org_country_attr,
+        "org_ror_attr": cfg.org_ror_attr, "org_type_attr": cfg.org_type_attr,
+    }, model.attributes.get(org))  # fmt: skip
+    link_attrs = {
+        "partner_link": {"partner_role_attr": cfg.partner_role_attr},
+        "funder_link": {
+            "funding_amount_attr": cfg.funding_amount_attr,
+            "funding_currency_attr": cfg.funding_currency_attr,
+            "funding_programme_attr": cfg.funding_programme_attr,
+        },
+        "unit_link": {},
+    }
+    for setting, attrs in link_attrs.items():
+        name = getattr(cfg, setting)
+        if not name:
+            continue
+        if name not in model.links:
+            out.append(
+                f"{setting}: no link entity {name!r} (instance has: {_hint(set(model.links))})"
+            )
+            continue
+        left, right, have = model.links[name]
+        if {left, right} != {project, org}:
+            out.append(f"{setting}: {name!r} links {left} to {right}, not {project} to {org}")
+        need(name, attrs, have)
+    return out
+
+
+def check(client: ConverisClient, cfg: ConverisConfig) -> Model:
+    model = read_model(client)
+    if found := problems(model, cfg):
+        where = cfg.base_url
+        raise ModelMismatch(
+            f"the Converis data model at {where} differs from the adapter configuration "
+            "(set the KVRULES_CONVERIS_* names to the instance's):\n  - " + "\n  - ".join(found)
+        )
+    return model

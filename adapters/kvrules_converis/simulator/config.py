@@ -1,0 +1,30 @@
+"""Instance configuration of the simulated Converis: the names a real installation may differ in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+READ_BASE = "/converis-apis/ws/v2"
+CUD_BASE = "/converis/ws/v2/dataobject"
+
+
+@dataclass(frozen=True)
+class SimulatorConfig:
+    seed: int = 1
+    projects: int = 3000
+    # Synthetic clock: data is dated up to this instant so a seed gives identical data any day.
+    as_of: str = "2025-06-30T00:00:00Z"
+    # Requests per second over a sliding 1-second window; more are answered 429 (None = off).
+    rate_limit: float | None = 10.0
+    max_count: int = 50
+    # Entity and link names (FAU Erlangen's model); an instance may rename any of them.
+    project: str = "Project"
+    organisation: str = "Organisation"
+    person: str = "Person"
+    card: str = "Card"
+    unit_link: str = "PROJ_has_ORGA"
+    partner_link: str = "proj_has_eorg"
+    funder_link: str = "proj_has_fund"
+    leader_link: str = "proj_has_card"
+    risk_attribute: str = "knowledgeSecurityRisk"
+    username: str = "kvrules"

@@ -1,0 +1,50 @@
+"""Shared helpers of the Converis adapter tests (real HTTP against the simulator on 127.0.0.1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kvrules_converis import ConverisAdapter
+from kvrules_converis.simulator import SimulatorHandle
+
+from kvrules import FetchedRecord
+
+SECRET = "kvr-CONVERIS-SECRET-5d1e77b2-do-not-log"
+
+
+def adapter_for(sim: SimulatorHandle, **settings: Any) -> ConverisAdapter:
+    """An adapter on `sim`; fast pacing unless a test sets rate_limit itself."""
+    settings.setdefault("rate_limit", 1000.0)
+    settings.setdefault("burst", 20)
+    settings.setdefault("backoff", 0.01)
+    return ConverisAdapter(
+        {"base_url": sim.base_url, "username": sim.username, "password": sim.password, **settings}
+    )
+
+
+def scan(adapter: ConverisAdapter, cursor: str | None = None) -> list[FetchedRecord]:
+    """All records of one fetch, without the cursor-only markers."""
+    return [r for r in adapter.fetch(cursor) if r.events or r.error]
+
+
+def last_cursor(adapter: ConverisAdapter, cursor: str | None = None) -> str:
+    out = None
+    for r in adapter.fetch(cursor):
+        out = r.cursor or out
+    assert out is not None
+    return out
+
+
+def events_by_record(records: list[FetchedRecord]) -> dict[str, list[str]]:
+    return {r.record_id: [e.model_dump_json() for e in r.events] for r in records}
+
+
+def max_per_second(times: list[float]) -> int:
+    """Most requests in any sliding 1-second window (times from the simulator's log)."""
+    times = sorted(times)
+    best, lo = 0, 0
+    for hi, t in enumerate(times):
+        while t - times[lo] >= 1.0:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
