@@ -1,0 +1,50 @@
+"""kvrules init / config check: a commented template, and precise errors."""
+
+from __future__ import annotations
+
+from kvrules.cli import cli
+
+
+def test_init_writes_a_template_that_checks(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    text = (tmp_path / "kvrules.yaml").read_text()
+    assert "Secrets never go in this file" in text
+    assert runner.invoke(cli, ["init"]).exit_code == 1  # never overwrites
+    result = runner.invoke(cli, ["config", "check"])
+    # The template names an SMTP password variable that is not set here: only that may fail.
+    assert result.exit_code == 0, result.output
+    assert "1 source(s), 1 alert channel(s)" in result.output
+
+
+def test_inline_secrets_and_unknown_settings_are_refused(runner, tmp_path):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "database: state.db\n"
+        "sources:\n"
+        "  pure:\n"
+        "    adapter: pure\n"
+        "    settings: {base_url: 'https://pure.example.edu/ws/api', api_key: hunter2}\n"
+        "writeback: {aply: true}\n"
+    )
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith(f"{cfg}:5:") and "'api_key' looks like an inline secret" in line
+        for line in lines
+    ), lines
+    assert any(f"{cfg}:6:13: writeback.aply: unknown setting 'aply'" in line for line in lines)
+    assert "hunter2" not in result.output
+
+
+def test_unknown_adapter_and_channel(runner, tmp_path):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources: {x: {adapter: nosuch}}\n"
+        "alerts:\n  channels: {m: {plugin: pigeon}}\n  routes: {committee: [m]}\n"
+    )
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1
+    assert "no adapter 'nosuch' installed" in result.stderr
+    assert "no plugin 'pigeon' installed" in result.stderr
