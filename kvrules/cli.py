@@ -278,6 +278,7 @@ def plugins(as_json: bool) -> None:
 def _add_commands() -> None:
     from kvrules.fetch_cli import fetch
     from kvrules.refdata.cli import match, refdata
+    from kvrules.scaffold import new_adapter
     from kvrules.scan_cli import config_group, init, scan, watch
     from kvrules.views_cli import alerts, audit, findings, quarantine, show
 
@@ -294,6 +295,7 @@ def _add_commands() -> None:
         alerts,
         quarantine,
         audit,
+        new_adapter,
     ):
         cli.add_command(command)
 

@@ -1,0 +1,80 @@
+"""``kvrules new-adapter NAME``: a working adapter package to start from.
+
+The package runs against an in-memory sample source and passes the conformance suite as
+generated, so an integrator starts from green tests and replaces the sample piece by piece.
+Templates live in ``kvrules/_scaffold/`` (``*.tmpl``, ``string.Template`` placeholders).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from string import Template
+
+import click
+
+TEMPLATES = Path(__file__).parent / "_scaffold"
+NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+
+
+def placeholders(name: str) -> dict[str, str]:
+    module = name.replace("-", "_")
+    words = re.split(r"[-_]", name)
+    camel = "".join(w.capitalize() for w in words)
+    return {
+        "name": name,  # adapter name: kvrules fetch --source NAME
+        "module": module,
+        "package": f"kvrules_{module}",
+        "dist": f"kvrules-{name.replace('_', '-')}",
+        "title": " ".join(w.capitalize() for w in words),
+        "cls": f"{camel}Adapter",
+        "config_cls": f"{camel}Config",
+        "env_prefix": f"KVRULES_{module.upper()}_",
+    }
+
+
+def target_path(template: Path, values: dict[str, str]) -> Path:
+    relative = template.relative_to(TEMPLATES).with_suffix("")  # drop .tmpl
+    parts = [values["package"] if p == "package" else p for p in relative.parts]
+    if parts[-1] == "test_conformance.py":
+        # Unique basename: pytest imports test files without packages by basename.
+        parts[-1] = f"test_{values['module']}_conformance.py"
+    return Path(*parts)
+
+
+def scaffold(name: str, parent: Path) -> Path:
+    """Write the package for adapter ``name`` to ``parent/kvrules-NAME``; return that folder."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"adapter name {name!r}: lower-case letters, digits, '-' or '_'")
+    values = placeholders(name)
+    root = parent / values["dist"]
+    if root.exists():
+        raise FileExistsError(f"{root} already exists; not overwriting it")
+    for template in sorted(TEMPLATES.rglob("*.tmpl")):
+        target = root / target_path(template, values)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(Template(template.read_text("utf-8")).substitute(values), "utf-8")
+    return root
+
+
+@click.command("new-adapter")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="where to create the kvrules-NAME folder",
+)
+def new_adapter(name: str, parent: Path) -> None:
+    """Create kvrules-NAME/: an adapter package with config, a sample source, an entry point,
+    the conformance suite and a README. Its tests pass as generated."""
+    try:
+        root = scaffold(name, parent)
+    except (ValueError, FileExistsError) as e:
+        raise click.UsageError(str(e)) from None
+    values = placeholders(name)
+    click.echo(f"created {root}")
+    click.echo(f"  cd {root} && pip install -e '.[test]' && python -m pytest")
+    click.echo(f"  kvrules fetch --source {values['name']}")

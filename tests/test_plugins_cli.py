@@ -1,0 +1,144 @@
+"""``kvrules plugins`` with throwaway distributions on sys.path: broken ones are reported and
+the others still load."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules import plugins
+from kvrules.cli import cli
+
+GOOD = """
+from kvrules import Adapter, AlertChannel, hookimpl
+from pydantic import BaseModel
+
+class ElementsAdapter(Adapter):
+    name = "elements"
+    Config = BaseModel
+    def fetch(self, cursor=None):
+        return iter(())
+    def write_tags(self, record_id, tags, *, dry_run=True):
+        raise LookupError(record_id)
+
+class TopdeskChannel(AlertChannel):
+    name = "topdesk"
+    Config = BaseModel
+    def send(self, alert):
+        pass
+
+@hookimpl
+def register_adapters(register):
+    register(ElementsAdapter)
+
+@hookimpl
+def register_alert_channels(register):
+    register(TopdeskChannel)
+
+@hookimpl
+def register_reference_importers(register):
+    register("inhouse", lambda path, options: None)
+"""
+
+
+@pytest.fixture
+def install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """install(dist, module_source, entry_points={name: value}): a distribution on sys.path."""
+    modules: list[str] = []
+
+    def install_(dist: str, source: str, entry_points: dict[str, str], version: str = "1.0"):
+        info = tmp_path / f"{dist.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
+        lines = "".join(f"{name} = {value}\n" for name, value in entry_points.items())
+        (info / "entry_points.txt").write_text(f"[kvrules]\n{lines}")
+        module = next(iter(entry_points.values())).split(":")[0]
+        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source))
+        modules.append(module)
+        plugins.reset()
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield install_
+    for module in modules:
+        sys.modules.pop(module, None)
+    monkeypatch.undo()
+    plugins.reset()
+
+
+def listing() -> dict[str, dict]:
+    result = CliRunner().invoke(cli, ["plugins", "--json"])
+    assert result.exit_code == 0, result.output
+    return {row["name"]: row for row in json.loads(result.stdout)}
+
+
+def test_lists_adapters_alert_channels_and_importers_with_distribution(install) -> None:
+    install("kvrules-elements", GOOD, {"elements": "kvrules_tp_elements"}, version="0.3.1")
+    rows = listing()
+    row = rows["elements"]
+    assert (row["distribution"], row["version"], row["entry_point"]) == (
+        "kvrules-elements",
+        "0.3.1",
+        "kvrules_tp_elements",
+    )
+    assert (row["adapters"], row["alert_channels"], row["importers"]) == (
+        ["elements"],
+        ["topdesk"],
+        ["inhouse"],
+    )
+    assert row["error"] is None and row["clashes"] == []
+    assert rows["email"]["alert_channels"] == ["email"]
+    assert rows["pure"]["adapters"] == ["pure"] and rows["pure"]["distribution"] == "kvrules"
+
+
+def test_plugin_failing_at_import_is_reported_and_others_still_load(install, monkeypatch) -> None:
+    install(
+        "kvrules-broken", "raise RuntimeError('boom at import')\n", {"broken": "kvrules_tp_broken"}
+    )
+    install("kvrules-elements", GOOD, {"elements": "kvrules_tp_elements"})
+    rows = listing()
+    assert rows["broken"]["error"] == "RuntimeError: boom at import"
+    assert rows["broken"]["distribution"] == "kvrules-broken"
+    assert rows["elements"]["error"] is None and rows["file"]["error"] is None
+    assert {"elements", "file", "pure"} <= set(plugins.get_adapters())
+    monkeypatch.setenv("COLUMNS", "250")  # rich's table width
+    text = CliRunner().invoke(cli, ["plugins"])
+    assert text.exit_code == 0 and "boom at import" in text.stdout
+
+
+def test_missing_module_and_raising_hook_are_charged_to_their_plugin(install, tmp_path) -> None:
+    raising = """
+    from kvrules import hookimpl
+
+    @hookimpl
+    def register_adapters(register):
+        raise ValueError("no settings")
+    """
+    install("kvrules-raises", raising, {"raises": "kvrules_tp_raises"})
+    install("kvrules-gone", "", {"gone": "kvrules_tp_not_there_at_all"})
+    (tmp_path / "kvrules_tp_not_there_at_all.py").unlink()
+    rows = listing()
+    assert rows["raises"]["error"] == "ValueError: no settings"
+    assert rows["gone"]["error"].startswith("ModuleNotFoundError")
+    assert rows["file"]["adapters"] == ["file"] and rows["file"]["error"] is None
+
+
+def test_name_clash_is_flagged_on_both_plugins(install) -> None:
+    clash = GOOD.replace('name = "elements"', 'name = "file"')
+    install("kvrules-clash", clash, {"clash": "kvrules_tp_clash"})
+    rows = listing()
+    assert rows["clash"]["clashes"] == ["adapters 'file' also registered by file"]
+    assert rows["file"]["clashes"] == ["adapters 'file' also registered by clash"]
+
+
+def test_fetch_still_works_with_a_broken_plugin_installed(install, tmp_path: Path) -> None:
+    install("kvrules-broken", "import no_such_dependency\n", {"broken": "kvrules_tp_broken2"})
+    data = tmp_path / "p.csv"
+    data.write_text("project_id,title\np-1,Quantum sensing\n")
+    result = CliRunner().invoke(cli, ["fetch", "--source", "file", "--path", str(data)])
+    assert result.exit_code == 0 and "p-1  Quantum sensing" in result.stdout

@@ -1,0 +1,204 @@
+"""The adapter conformance suite itself: a conforming in-memory adapter passes every check, and
+each check catches the fault it exists for."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+from pydantic import BaseModel, SecretStr
+
+from kvrules import Adapter, CollaborationEvent, FetchedRecord, TagWrite
+from kvrules.testing import (
+    AdapterConformance,
+    SourceHarness,
+    check_dry_run_writes_nothing,
+    check_no_secret,
+    check_nothing_new,
+    check_pages_to_end,
+    check_quarantine,
+    check_resume,
+    check_source_failure,
+    check_unknown_record,
+    check_write_back,
+    last_cursor,
+)
+
+log = logging.getLogger("memory_adapter")
+
+
+class Source:
+    """A tiny RIS: records with a version counter, and tags per record."""
+
+    def __init__(self, n: int = 5) -> None:
+        self.records: dict[str, dict] = {f"r{i}": {"title": f"P{i}", "v": 1} for i in range(n)}
+        self.tags: dict[str, list[str]] = {}
+        self.clock = 1
+        self.up = True
+
+
+class MemoryConfig(BaseModel):
+    token: SecretStr = SecretStr("s3cret-token")  # a plain str would leak through repr()
+
+
+class MemoryAdapter(Adapter):
+    name = "memory"
+    Config = MemoryConfig
+
+    def __init__(self, config: MemoryConfig, source: Source) -> None:
+        super().__init__(config)
+        self.source = source
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        if not self.source.up:
+            raise ConnectionError("source down")
+        since = json.loads(cursor) if cursor else 0
+        for rid, rec in sorted(self.source.records.items()):
+            if rec["v"] <= since:
+                continue
+            log.debug("record %s", rid)
+            at = json.dumps(since)  # resume re-reads everything newer than `since` (a repeat)
+            if not rec["title"]:
+                yield FetchedRecord(record_id=rid, error="no title", cursor=at)
+                continue
+            event = CollaborationEvent(
+                id=f"m:{rid}:{rec['v']}",
+                kind="project.updated",
+                source={"system": "memory", "record_id": rid},
+                occurred_at="2026-01-01T00:00:00Z",
+                project={"id": rid, "title": rec["title"]},
+            )
+            yield FetchedRecord(record_id=rid, events=[event], cursor=at)
+        yield FetchedRecord(record_id=":end", cursor=json.dumps(self.source.clock))
+
+    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+        if record_id not in self.source.records:
+            raise LookupError(record_id)
+        before, after = self.source.tags.get(record_id, []), sorted(set(tags))
+        result = TagWrite(
+            record_id=record_id, before=before, after=after, written=False, dry_run=dry_run
+        )
+        if dry_run or not result.changed:
+            return result
+        self.source.tags[record_id] = after
+        return result.model_copy(update={"written": True})
+
+
+class MemoryHarness(SourceHarness):
+    secret = "s3cret-token"
+    unknown_record_error = LookupError
+
+    def __init__(self) -> None:
+        self.source = Source()
+
+    def adapter(self) -> MemoryAdapter:
+        return MemoryAdapter(MemoryConfig(), self.source)
+
+    def snapshot(self) -> object:
+        return json.dumps(self.source.tags, sort_keys=True)
+
+    def change(self, record_id: str) -> None:
+        self.source.clock += 1
+        self.source.records[record_id].update(title="changed", v=self.source.clock)
+
+    def add_broken(self) -> str:
+        self.source.records["r-bad"] = {"title": "", "v": 1}
+        return "r-bad"
+
+    def break_source(self) -> None:
+        self.source.up = False
+
+
+class TestMemoryAdapterConformance(AdapterConformance):
+    @pytest.fixture
+    def harness(self) -> MemoryHarness:
+        return MemoryHarness()
+
+
+# ---- each check catches its fault -------------------------------------------------------
+class DryRunWrites(MemoryAdapter):
+    """Writes in dry-run, and reports that it did not."""
+
+    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+        done = super().write_tags(record_id, tags, dry_run=False)
+        return done.model_copy(update={"written": False, "dry_run": dry_run})
+
+
+class Forgetful(MemoryAdapter):
+    """Loses its place: resumes after the newest record instead of the last one processed."""
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for r in super().fetch(cursor):
+            yield r.model_copy(update={"cursor": json.dumps(self.source.clock)})
+
+
+class Repeats(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        return super().fetch(None)
+
+
+class Leaky(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        log.info("using token %s", self.config.token.get_secret_value())  # type: ignore[attr-defined]
+        return super().fetch(cursor)
+
+
+class Silent(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        if not self.source.up:
+            return iter([FetchedRecord(record_id=":end", cursor="0")])
+        return super().fetch(cursor)
+
+    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+        return TagWrite(record_id=record_id, before=[], after=tags, written=False, dry_run=True)
+
+
+def build(cls: type[MemoryAdapter], harness: MemoryHarness) -> MemoryAdapter:
+    return cls(MemoryConfig(), harness.source)
+
+
+def test_dry_run_that_writes_is_caught() -> None:
+    h = MemoryHarness()
+    with pytest.raises(AssertionError, match="dry run changed the source"):
+        check_dry_run_writes_nothing(build(DryRunWrites, h), "r1", ["ks:high"], h.snapshot)
+    with pytest.raises(AssertionError, match=r"default to dry-run|dry-run wrote"):
+        check_write_back(build(DryRunWrites, h), "r2", ["ks:high"])
+
+
+def test_lost_records_after_resume_are_caught() -> None:
+    h = MemoryHarness()
+    full = check_pages_to_end(build(MemoryAdapter, h))
+    h.source.clock = 2  # something else changed meanwhile: the forgetful cursor jumps past
+    with pytest.raises(AssertionError, match="lost after resume"):
+        check_resume(build(Forgetful, h), full, stop_after=2)
+
+
+def test_repeating_unchanged_records_is_caught() -> None:
+    h = MemoryHarness()
+    adapter = build(Repeats, h)
+    cursor = last_cursor(adapter.fetch())
+    assert cursor is not None
+    with pytest.raises(AssertionError, match="unchanged records yielded again"):
+        check_nothing_new(adapter, cursor)
+
+
+def test_leaked_secret_is_caught(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    h = MemoryHarness()
+    list(build(Leaky, h).fetch())
+    with pytest.raises(AssertionError, match="secret leaked"):
+        check_no_secret(h.secret, caplog.text)
+
+
+def test_silent_failures_and_missing_quarantine_are_caught() -> None:
+    h = MemoryHarness()
+    adapter = build(Silent, h)
+    with pytest.raises(AssertionError, match="did not raise"):
+        check_unknown_record(adapter, "nope", ["ks:high"], LookupError)
+    with pytest.raises(AssertionError, match="was not quarantined"):
+        check_quarantine(check_pages_to_end(adapter), "r1")
+    h.break_source()
+    with pytest.raises(AssertionError, match="broken source returned 1 record"):
+        check_source_failure(adapter)
