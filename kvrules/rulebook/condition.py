@@ -402,16 +402,12 @@ class _Builder:
         return ir.Not(self.exists(node), _pos(node))
 
 
-def compile_text(text: str) -> ir.Cond:
-    """Parse and type-check one condition string; raise ConditionError."""
-    return _Builder().build(parse(text))
-
-
-def compile_in_scope(
-    text: str, scope: Scope, variables: Mapping[str, Any] | None = None
+def compile_condition(
+    text: str, scope: Scope | None = None, variables: Mapping[str, Any] | None = None
 ) -> ir.Cond:
+    """Parse and type-check one condition string; raise ConditionError."""
     builder = _Builder(variables)
-    builder.scope = scope
+    builder.scope = scope or Scope()
     return builder.build(parse(text))
 
 

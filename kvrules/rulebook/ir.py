@@ -184,14 +184,3 @@ def walk(cond: Cond):
         yield from walk(cond.item)
     elif isinstance(cond, Quant):
         yield from walk(cond.body)
-
-
-def leaf_count(cond: Cond) -> int:
-    """Alpha tests the condition adds to the engine's network (an upper bound)."""
-    n = 0
-    for node in walk(cond):
-        if isinstance(node, InList):
-            n += len(node.values)
-        elif isinstance(node, Compare | Contains | Matches | Exists | Quant):
-            n += 1
-    return n

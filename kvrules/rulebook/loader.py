@@ -16,7 +16,7 @@ from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
     ConditionError,
     Scope,
-    compile_in_scope,
+    compile_condition,
     list_scope,
     quantifier_header,
     suggest,
@@ -92,7 +92,7 @@ class _Checker:
     def condition(self, value: Any, where: tuple, scope: Scope, personal_ok: bool) -> ir.Cond:
         if isinstance(value, str):
             try:
-                cond = compile_in_scope(value, scope, self.vars)
+                cond = compile_condition(value, scope, self.vars)
             except ConditionError as e:
                 scalar = self.src.scalar(where)
                 line, col = self.src.inside(scalar, e.line, e.col) if scalar else (1, 1)
