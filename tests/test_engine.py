@@ -145,18 +145,26 @@ def test_a_single_rule_too_big_for_the_engine_is_rejected(write_rulebook):
         load_rulebook(path)
 
 
-def test_exceptions_in_actions_are_surfaced(write_rulebook, monkeypatch):
+def test_actions_run_outside_the_driver_are_surfaced(write_rulebook):
+    # durable_rules would run an action on whatever thread asserted (or a polling thread) and
+    # swallow its errors; kvrules never lets Python actions run, and reports any that do.
     book = load_rulebook(write_rulebook(*OVERLAPPING))
     with Evaluator([book]) as ev:
-
-        def broken(rule_key, fact_id):
-            raise RuntimeError("boom")
-
-        monkeypatch.setattr(ev.engine, "on_fire", broken)
-        with pytest.raises(EngineError, match="boom"):
+        name = ev.engine._names[0]
+        fact = {"kind": "partner.added", "partner": {"country": "CN"}, "id": "x", "sid": "0"}
+        ev.engine._host.assert_fact(name, fact)  # the Host API runs Python actions
+        ev.engine._host.retract_fact(name, fact)
+        with pytest.raises(EngineError, match="outside kvrules' driver"):
             ev.evaluate(partner_event(country="CN"))
-        monkeypatch.undo()
         assert ev.evaluate(partner_event(country="CN"))  # the engine is still usable
+
+
+def test_no_durable_polling_threads_are_started(write_rulebook):
+    import threading
+
+    book = load_rulebook(write_rulebook(*OVERLAPPING))
+    with Evaluator([book]):
+        assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer)]
 
 
 def test_engine_rejects_views_with_reserved_keys(write_rulebook):

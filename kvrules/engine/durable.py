@@ -1,24 +1,32 @@
-"""The only module that talks to durable_rules: one private Host, facts asserted and retracted.
+"""The only module that talks to durable_rules: facts asserted, actions collected, retracted.
 
-Why facts: a posted event is consumed by the first matching rule; an asserted fact fires every
-matching rule. Each view is asserted under an engine-owned unique ``id`` (user data can never
-collide with it, nor with ``sid``), actions only record which rule fired, and the fact is
-retracted at once, so engine state never grows. Errors raised in actions, which durable_rules
-would swallow into its state, are re-raised to the caller.
+- Facts, not events: a posted event is consumed by the first matching rule; an asserted fact
+  fires every matching rule. Each view is asserted under an engine-owned unique ``id`` (user data
+  never collides with it, nor with ``sid``) and retracted at once, so engine state never grows.
+- kvrules drives the rule engine's C core directly (the calls durable's own ``Ruleset`` makes):
+  assert, take the pending actions, note each rule's name, complete the action, retract. No
+  Python action ever runs, so none can throw into durable_rules' state where it would be
+  swallowed, and there is no per-action JSON round trip of the state.
+- durable's ``Host`` starts two polling threads that may run pending actions on another thread;
+  kvrules uses neither timers nor deferred actions, so its host starts none. Anything that still
+  reaches a Python action (someone using the Host API on our rulesets) is recorded and raised
+  by the next ``fire``.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
+import json
 import threading
 
 import durable.engine
-import durable_rules_engine
+import durable_rules_engine as core
 
 from kvrules.engine.compiler import Program
 
 MAX_KEYS = 240  # durable_rules fails at 253 flattened keys per message (error 302)
+_OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
 
 
 class EngineError(RuntimeError):
@@ -26,27 +34,23 @@ class EngineError(RuntimeError):
 
 
 class _Host(durable.engine.Host):
-    """One per process: every Host runs two polling threads forever, so we share one."""
+    """The registry of rulesets, shared by the process, without durable's polling threads."""
 
-    registering: DurableEngine | None = None
+    def _run(self) -> None:
+        pass  # no dispatch/timer threads: actions are taken synchronously by DurableEngine
 
     def get_action(self, action_name: str):
-        sink = self.registering
-        assert sink is not None
-
         def action(c) -> None:  # a plain one-argument closure: durable checks co_argcount
-            try:
-                sink.on_fire(action_name, c.m["id"])
-            except BaseException as exc:  # durable would swallow it; hand it to the caller
-                sink.errors.append(exc)
+            _STRAY.append(f"durable_rules ran action {action_name} outside kvrules' driver")
 
         return action
 
 
 _HOST: _Host | None = None
 _REGISTER = threading.Lock()
-_FIRE = threading.Lock()
+_FIRE = threading.Lock()  # the C core is not re-entrant per ruleset; keep calls serial
 _INSTANCES = itertools.count(1)
+_STRAY: list[str] = []
 
 
 def _shared_host() -> _Host:
@@ -62,22 +66,16 @@ class DurableEngine:
 
     def __init__(self, program: Program) -> None:
         self.program = program
-        self.errors: list[BaseException] = []
-        self._fired: list[str] = []
-        self._current: str | None = None
         self._ids = itertools.count(1)
         self._host = _shared_host()
         instance = next(_INSTANCES)
         self._names = [f"{name}#{instance}" for name in program.ruleset_names()]
         with _REGISTER:
-            self._host.registering = self
-            try:
-                for name, shard in zip(self._names, program.shards, strict=True):
-                    # set_rulesets pops "run" from the dict it is given: hand it a copy.
-                    self._host.set_rulesets({name: copy.deepcopy(shard)})
-            finally:
-                self._host.registering = None
-        self._routes: dict[str, list[str]] = {}
+            for name, shard in zip(self._names, program.shards, strict=True):
+                # set_rulesets pops "run" from the dict it is given: hand it a copy.
+                self._host.set_rulesets({name: copy.deepcopy(shard)})
+        self._handles = [self._host.get_ruleset(name)._handle for name in self._names]
+        self._routes: dict[str, list[tuple[str, int]]] = {}
 
     def close(self) -> None:
         """Free this engine's rulesets (durable_rules has no public API for it)."""
@@ -86,9 +84,8 @@ class DurableEngine:
                 ruleset = self._host._ruleset_directory.pop(name, None)
                 if ruleset is not None:
                     self._host._ruleset_list.remove(ruleset)
-                    durable_rules_engine.delete_ruleset(ruleset._handle)
-            self._names = []
-            self._routes = {}
+                    core.delete_ruleset(ruleset._handle)
+            self._names, self._handles, self._routes = [], [], {}
 
     def __enter__(self) -> DurableEngine:
         return self
@@ -96,49 +93,65 @@ class DurableEngine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def on_fire(self, rule_key: str, fact_id: str) -> None:
-        if fact_id != self._current:
-            raise EngineError(f"action for fact {fact_id} ran while {self._current} was current")
-        self._fired.append(rule_key)
-
-    def _rulesets_for(self, kind: str) -> list[str]:
-        names = self._routes.get(kind)
-        if names is None:
-            names = self._routes[kind] = [
-                n
-                for n, kinds in zip(self._names, self.program.shard_kinds, strict=True)
+    def _rulesets_for(self, kind: str) -> list[tuple[str, int]]:
+        routes = self._routes.get(kind)
+        if routes is None:
+            routes = self._routes[kind] = [
+                (name, handle)
+                for name, handle, kinds in zip(
+                    self._names, self._handles, self.program.shard_kinds, strict=True
+                )
                 if kind in kinds
             ]
-        return names
+        return routes
 
     def fire(self, view: dict) -> list[str]:
         """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract."""
         if "id" in view or "sid" in view:
             raise EngineError("views must not carry the engine's reserved keys id/sid")
-        names = self._rulesets_for(view.get("kind", ""))
-        if not names:
+        routes = self._rulesets_for(view.get("kind", ""))
+        if not routes:
             return []
-        with _FIRE:  # actions must run inside our assert, for our fact
-            fact = {**view, "id": f"kvr{next(self._ids)}", "sid": "0"}
-            self._current, self._fired = fact["id"], []
-            try:
-                for name in names:
-                    self._assert_retract(name, fact)
-            finally:
-                self._current = None
-            if self.errors:
-                errors, self.errors = self.errors, []
-                raise EngineError(f"rule action failed: {errors[0]!r}") from errors[0]
-            # A rule whose `or` holds on several branches fires once per branch: keep one.
-            return list(dict.fromkeys(self._fired))
+        fired: list[str] = []
+        with _FIRE:
+            if _STRAY:
+                stray = _STRAY.pop()
+                _STRAY.clear()
+                raise EngineError(stray)
+            fact = json.dumps({**view, "id": f"kvr{next(self._ids)}", "sid": "0"})
+            for name, handle in routes:
+                self._assert_retract(name, handle, fact, fired)
+        # A rule whose `or` holds on several branches fires once per branch: keep one.
+        return list(dict.fromkeys(fired))
 
-    def _assert_retract(self, name: str, fact: dict) -> None:
+    def _assert_retract(self, name: str, handle: int, fact: str, fired: list[str]) -> None:
         try:
-            self._host.assert_fact(name, fact)
-        except durable.engine.MessageNotHandledException:
-            return  # no rule matched: nothing stored, nothing to retract
-        except durable.engine.MessageObservedException:
-            raise EngineError(f"{name}: fact {fact['id']} reported as already seen") from None
-        except Exception as exc:
+            code, state = core.assert_fact(handle, fact)
+            if code == _NOT_HANDLED:
+                return  # no rule matched: nothing stored, nothing to retract
+            self._check(name, code)
+            _take_actions(handle, state, fired)
+            code, state = core.retract_fact(handle, fact)
+            self._check(name, code)
+            _take_actions(handle, state, [])
+        except EngineError:
+            raise
+        except Exception as exc:  # the core raises its own error type with an error code
             raise EngineError(f"{name}: durable_rules error: {exc}") from exc
-        self._host.retract_fact(name, fact)
+
+    @staticmethod
+    def _check(name: str, code: int) -> None:
+        if code == _OBSERVED:
+            raise EngineError(f"{name}: fact reported as already seen (32-bit id collision?)")
+        if code == _DEFERRED:
+            raise EngineError(f"{name}: durable_rules deferred an action (state busy)")
+
+
+def _take_actions(handle: int, state: int, fired: list[str]) -> None:
+    """Take every pending action of this state, note its rule, and complete it."""
+    result = core.start_action_for_state(handle, state)
+    while result:
+        message = result[1]  # '{"<rule key>": <the matched fact>}'; rule keys are plain slugs
+        fired.append(message[2 : message.index('"', 2)])
+        following = core.complete_and_start_action(handle, state)
+        result = (None, following) if following else None
