@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+
+from kvrules import http
 
 from .config import ConverisConfig
 from .ratelimit import TokenBucket
@@ -25,53 +25,25 @@ log = logging.getLogger("kvrules_converis")
 T = TypeVar("T")
 R = TypeVar("R")
 Json = dict[str, Any]
-RETRY_STATUS = (429, 500, 502, 503, 504)
-DECODE_ATTEMPTS = 4
 ALL = {"Converis-attribute-definition": "ALL"}
 
 
-class ConverisError(Exception):
+class ConverisError(http.HttpError):
     """A request failed for good (after retries). Carries method, path and status, no secrets."""
-
-    def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
-        super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
-        self.method, self.path, self.status, self.detail = method, path, status, detail
 
 
 class NotFound(ConverisError):
     pass
 
 
-class _Retry(Retry):
-    cap: float = 120.0
-    bucket: TokenBucket | None = None
-
-    def get_retry_after(self, response: Any) -> float | None:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, self.cap)
-
-    def sleep(self, response: Any = None) -> None:
-        super().sleep(response)
-        if self.bucket is not None:  # a retry is a request too
-            self.bucket.acquire()
-
-
-def _retry(config: ConverisConfig, bucket: TokenBucket) -> Retry:
-    cls = type("Retry", (_Retry,), {"cap": config.max_retry_after, "bucket": bucket})
-    n = config.retries
-    return cls(
-        total=n,
-        connect=n,
-        read=n,
-        status=n,
-        other=n,
-        backoff_factor=config.backoff,
-        backoff_max=30,
-        status_forcelist=RETRY_STATUS,
+def _retry(config: ConverisConfig, bucket: TokenBucket) -> http.CappedRetry:
+    return http.retry_policy(
+        config.retries,
+        config.backoff,
+        max_retry_after=config.max_retry_after,
         # The CUD PUT sets attribute values: replaying it after a lost answer is harmless.
-        allowed_methods=frozenset({"GET", "PUT", "HEAD", "OPTIONS"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
+        allowed_methods={"GET", "PUT", "HEAD", "OPTIONS"},
+        before_retry=bucket.acquire,  # a retry is a request too
     )
 
 
@@ -93,26 +65,22 @@ class ConverisClient:
     def __init__(self, config: ConverisConfig) -> None:
         self.config = config
         self.bucket = TokenBucket(config.rate_limit, config.burst)
-        self.session = requests.Session()
-        adapter = HTTPAdapter(
+        self.session = http.make_session(
+            _retry(config, self.bucket),
             pool_connections=2,
             pool_maxsize=config.max_workers + 2,
-            max_retries=_retry(config, self.bucket),
+            verify=config.verify(),
+            auth=(config.username, config.secret()),
+            headers={"Accept": "application/json", "User-Agent": "kvrules"},
         )
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.verify = config.verify()
-        self.session.auth = (config.username, config.secret())
-        self.session.headers.update({"Accept": "application/json", "User-Agent": "kvrules"})
         self.timeout = (config.connect_timeout, config.read_timeout)
         self._pool: ThreadPoolExecutor | None = None
 
     def _send(self, method: str, url: str, path: str, **kw: Any) -> requests.Response:
         self.bucket.acquire()
-        try:
-            return self.session.request(method, url, timeout=self.timeout, **kw)
-        except requests.RequestException as e:  # retries exhausted; keep the message short
-            raise ConverisError(method, path, None, type(e).__name__) from None
+        return http.send(
+            self.session, method, url, path=path, timeout=self.timeout, error=ConverisError, **kw
+        )
 
     @staticmethod
     def _fail(method: str, path: str, resp: requests.Response) -> ConverisError:
@@ -124,15 +92,13 @@ class ConverisClient:
     ) -> Any:
         """GET a Read API path (relative to base_url)."""
         url = self.config.base_url + path
-        for attempt in range(1, DECODE_ATTEMPTS + 1):
-            resp = self._send("GET", url, path, params=params, headers=headers)
-            if resp.status_code != 200:
-                raise self._fail("GET", path, resp)
-            try:
-                return resp.json()
-            except ValueError:  # truncated body with a matching Content-Length
-                log.warning("GET %s: invalid JSON body (attempt %d)", path, attempt)
-        raise ConverisError("GET", path, 200, "invalid JSON body")
+        return http.get_json(
+            lambda: self._send("GET", url, path, params=params, headers=headers),
+            path,
+            fail=lambda resp: self._fail("GET", path, resp),
+            error=ConverisError,
+            log=log,
+        )
 
     def put_entities(self, body: Json) -> None:
         """CUD API: PUT /dataentities. The answer body is not needed, so a cut-off one is fine."""
@@ -170,19 +136,12 @@ class ConverisClient:
     # ---- concurrency ------------------------------------------------------------------
     def map_safe(self, fn: Callable[[T], R], items: Iterable[T]) -> dict[T, R | Exception]:
         """fn over items on a small pool (the bucket still paces them); failures are returned."""
+        return http.map_safe(fn, items, self._executor)
 
-        def safe(item: T) -> R | Exception:
-            try:
-                return fn(item)
-            except Exception as e:  # per-item failures quarantine records, not the scan
-                return e
-
-        todo = list(dict.fromkeys(items))
-        if len(todo) <= 1:
-            return {item: safe(item) for item in todo}
+    def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.config.max_workers, thread_name_prefix="converis")
-        return dict(zip(todo, self._pool.map(safe, todo), strict=True))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:

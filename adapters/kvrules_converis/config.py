@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kvrules.http import tls_verify
+
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
 RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
@@ -111,7 +113,7 @@ class ConverisConfig(BaseSettings):
         return self.password_file.read_text("utf-8").strip()
 
     def verify(self) -> bool | str:
-        return str(self.ca_bundle) if self.ca_bundle else True
+        return tls_verify(self.ca_bundle)
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""

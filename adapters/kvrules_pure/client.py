@@ -14,24 +14,18 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+
+from kvrules import http
 
 from .config import PureConfig
 
 log = logging.getLogger("kvrules_pure")
 T = TypeVar("T")
 R = TypeVar("R")
-RETRY_STATUS = (429, 500, 502, 503, 504)
-DECODE_ATTEMPTS = 4
 
 
-class PureError(Exception):
+class PureError(http.HttpError):
     """A request failed for good (after retries). Carries method, path and status, no secrets."""
-
-    def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
-        super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
-        self.method, self.path, self.status, self.detail = method, path, status, detail
 
 
 class NotFound(PureError):
@@ -42,33 +36,14 @@ class Conflict(PureError):
     """409 (spec) or 412 (some instances): the version sent is not the current one."""
 
 
-class _Retry(Retry):
-    """urllib3 Retry with a cap on Retry-After, so a hostile header cannot park a scan."""
-
-    cap: float = 120.0
-
-    def get_retry_after(self, response: Any) -> float | None:
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, self.cap)
-
-
-def _retry(config: PureConfig) -> Retry:
-    cls = type("Retry", (_Retry,), {"cap": config.max_retry_after})
-    n = config.retries
-    return cls(
-        total=n,
-        connect=n,
-        read=n,
-        status=n,
-        other=n,
-        backoff_factor=config.backoff,
-        backoff_max=30,
-        status_forcelist=RETRY_STATUS,
+def _retry(config: PureConfig) -> http.CappedRetry:
+    return http.retry_policy(
+        config.retries,
+        config.backoff,
+        max_retry_after=config.max_retry_after,
         # PUT carries the version, so a replay after a lost answer meets a 409, not a double
         # write; notes are the exception (documented in writeback.py).
-        allowed_methods=frozenset({"GET", "PUT", "HEAD"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
+        allowed_methods={"GET", "PUT", "HEAD"},
     )
 
 
@@ -78,15 +53,16 @@ class PureClient:
     def __init__(self, config: PureConfig) -> None:
         self.config = config
         self.base_url = config.base_url
-        self.session = requests.Session()
-        adapter = HTTPAdapter(
-            pool_connections=4, pool_maxsize=config.max_workers + 2, max_retries=_retry(config)
-        )
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.verify = config.verify()
-        self.session.headers.update(
-            {"api-key": config.secret(), "Accept": "application/json", "User-Agent": "kvrules"}
+        self.session = http.make_session(
+            _retry(config),
+            pool_connections=4,
+            pool_maxsize=config.max_workers + 2,
+            verify=config.verify(),
+            headers={
+                "api-key": config.secret(),
+                "Accept": "application/json",
+                "User-Agent": "kvrules",
+            },
         )
         self.timeout = (config.connect_timeout, config.read_timeout)
         self._pool: ThreadPoolExecutor | None = None
@@ -96,10 +72,15 @@ class PureClient:
         return path if path.startswith(("http://", "https://")) else self.base_url + path
 
     def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
-        try:
-            return self.session.request(method, self.url(path), timeout=self.timeout, **kw)
-        except requests.RequestException as e:  # retries exhausted; keep the message short
-            raise PureError(method, path, None, type(e).__name__) from None
+        return http.send(
+            self.session,
+            method,
+            self.url(path),
+            path=path,
+            timeout=self.timeout,
+            error=PureError,
+            **kw,
+        )
 
     @staticmethod
     def _fail(method: str, path: str, resp: requests.Response) -> PureError:
@@ -117,15 +98,13 @@ class PureClient:
 
     # ---- requests ---------------------------------------------------------------------
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        for attempt in range(1, DECODE_ATTEMPTS + 1):
-            resp = self._send("GET", path, params=params)
-            if resp.status_code != 200:
-                raise self._fail("GET", path, resp)
-            try:
-                return resp.json()
-            except ValueError:  # truncated body with a matching Content-Length
-                log.warning("GET %s: invalid JSON body (attempt %d)", path, attempt)
-        raise PureError("GET", path, 200, "invalid JSON body")
+        return http.get_json(
+            lambda: self._send("GET", path, params=params),
+            path,
+            fail=lambda resp: self._fail("GET", path, resp),
+            error=PureError,
+            log=log,
+        )
 
     def put_json(self, path: str, body: Any) -> int:
         """PUT; returns the status. The answer body is not needed, so a cut-off one is fine."""
@@ -169,17 +148,7 @@ class PureClient:
 
     def map_safe(self, fn: Callable[[T], R], items: Iterable[T]) -> dict[T, R | Exception]:
         """fn over items on the pool; a failure is returned in place of its result."""
-
-        def safe(item: T) -> R | Exception:
-            try:
-                return fn(item)
-            except Exception as e:  # per-item failures quarantine records, not the scan
-                return e
-
-        items = list(dict.fromkeys(items))
-        if len(items) <= 1:
-            return {item: safe(item) for item in items}
-        return dict(zip(items, self.pool.map(safe, items), strict=True))
+        return http.map_safe(fn, items, lambda: self.pool)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kvrules.http import tls_verify
+
 ROR_TYPE_URIS = [
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id",
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror",
@@ -95,7 +97,7 @@ class PureConfig(BaseSettings):
 
     def verify(self) -> bool | str:
         """requests' ``verify``: on, with an optional CA bundle; there is no off switch."""
-        return str(self.ca_bundle) if self.ca_bundle else True
+        return tls_verify(self.ca_bundle)
 
     def tag_for(self, uri: str) -> str:
         """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""

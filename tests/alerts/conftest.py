@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kvrules.store import Store
-from tests.store.store_helpers import FakeClock
+# The store fixtures (clock, db_path, store) are shared with the store tests.
+from tests.store.conftest import clock, db_path, store  # noqa: F401
 
 
 @dataclass
@@ -68,22 +68,6 @@ def receiver() -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "kvrules.db"
-
-
-@pytest.fixture
-def store(db_path: Path, clock: FakeClock) -> Iterator[Store]:
-    with Store.open(db_path, clock=clock) as s:
-        yield s
 
 
 @dataclass

@@ -1,3 +1,5 @@
+"""Store fixtures: a fake clock and a fresh store in a temporary file (also used by tests/alerts)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -7,8 +7,9 @@ import dataclasses
 import os
 import sys
 
+from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
+
 from .config import SimulatorConfig
-from .faults import KINDS, Faults, parse_script
 from .server import Api, make_server
 from .synthetic import build_store
 
@@ -25,10 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", default=os.environ.get("CONVERIS_SIM_PASSWORD"),
                    help="API token (or CONVERIS_SIM_PASSWORD)")  # fmt: skip
     p.add_argument("--rate-limit", type=float, default=10.0, help="requests/s; 0 = off")
-    p.add_argument("--faults", type=float, default=0.0, help="fault rate 0..1 (seeded)")
-    p.add_argument("--fault-kinds", default="429,500,502,503,reset,truncate",
-                   help=f"comma-separated subset of {','.join(KINDS)}")  # fmt: skip
-    p.add_argument("--fault-script", action="append", default=[], metavar="METHOD:NTH:KIND[:TIMES]")
+    add_fault_arguments(p)
     args = p.parse_args(argv)
 
     cfg = dataclasses.replace(
@@ -45,24 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.password:
         p.error("--password (or CONVERIS_SIM_PASSWORD) is required")
-    kinds = tuple(k for k in args.fault_kinds.split(",") if k)
-    if unknown := set(kinds) - set(KINDS):
-        p.error(f"unknown fault kinds: {sorted(unknown)}")
-    faults = Faults(rate=args.faults, kinds=kinds, seed=args.seed)
-    for spec in args.fault_script:
-        method, nth, kind, times = parse_script(spec)
-        faults.script(method, nth, kind, times=times)
+    faults = faults_from_args(p, args)
     api = Api(store, cfg, args.password, faults)
     server = make_server(api, args.host, args.port)
     n = len(store.entities[cfg.project])
     print(f"Converis simulator: {n} projects; Read API {api.read_url}, CUD {api.cud_url}",
           file=sys.stderr)  # fmt: skip
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
     return 0
 
 

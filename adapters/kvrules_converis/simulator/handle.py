@@ -8,18 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kvrules.testing.simulator import Faults, ServerHandle
+
 from .config import SimulatorConfig
-from .faults import Faults
-from .server import Api, RequestLogEntry, SimulatorServer, make_server, serve_in_thread
+from .server import Api, SimulatorServer, make_server, serve_in_thread
 from .store import Store
 from .synthetic import build_store
 
 
-class SimulatorHandle:
+class SimulatorHandle(ServerHandle):
     """A running simulator: base_url, cud_url, username/password, faults, store, requests."""
 
+    _api: Api
+
     def __init__(self, server: SimulatorServer, api: Api, thread: threading.Thread) -> None:
-        self._server, self._api, self._thread = server, api, thread
+        super().__init__(server, api, thread)
         self.base_url: str = api.read_url  # http://127.0.0.1:PORT/converis-apis/ws/v2
         self.cud_url: str = api.cud_url  # http://127.0.0.1:PORT/converis/ws/v2/dataobject
         self.username: str = api.username
@@ -39,35 +42,12 @@ class SimulatorHandle:
     def auth(self) -> tuple[str, str]:
         return (self.username, self.password)
 
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def requests(self) -> list[RequestLogEntry]:
-        """Requests answered so far (oldest first); reset-faulted ones have status 0."""
-        return list(self._api.requests)
-
-    def clear_requests(self) -> None:
-        self._api.requests.clear()
-
     def on_request(self, hook: Callable[[str, str, int], None]) -> None:
         """Call hook(method, path, status) after each handled request (tests: concurrent edits)."""
         self._api.after.append(hook)
 
     def set_rate_limit(self, limit: float | None) -> None:
         self._api.limiter.limit = limit
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SimulatorHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
 
 def start_simulator(

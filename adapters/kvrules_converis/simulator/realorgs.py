@@ -3,22 +3,11 @@ name variants a research information system accumulates for them."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from random import Random
 
-
-@dataclass(frozen=True)
-class RealOrg:
-    group: str
-    ror_id: str
-    name: str
-    country: str
-    acronyms: tuple[str, ...]
-    aliases: tuple[str, ...]
-    labels: tuple[str, ...]
+from kvrules.testing import simulator
+from kvrules.testing.simulator import RealOrg, is_latin
 
 
 @dataclass(frozen=True)
@@ -34,25 +23,9 @@ class Variant:
     aliases: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
 def load_real_orgs() -> tuple[RealOrg, ...]:
-    text = resources.files(__package__).joinpath("data/real_orgs.json").read_text("utf-8")
-    return tuple(
-        RealOrg(
-            o["group"],
-            o["ror_id"],
-            o["name"],
-            o["country"],
-            tuple(o["acronyms"]),
-            tuple(o["aliases"]),
-            tuple(o["labels"]),
-        )
-        for o in json.loads(text)["orgs"]
-    )
-
-
-def _latin(text: str) -> bool:
-    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in text)
+    """This package's org sample (data/real_orgs.json)."""
+    return simulator.load_real_orgs(__package__)
 
 
 def _typo(name: str, rng: Random) -> str:
@@ -68,7 +41,7 @@ def _typo(name: str, rng: Random) -> str:
 
 def variants(org: RealOrg, rng: Random) -> list[Variant]:
     """The canonical record plus one to three messy duplicates."""
-    latin_aliases = tuple(a for a in org.aliases if _latin(a))
+    latin_aliases = tuple(a for a in org.aliases if is_latin(a))
     canonical = Variant(
         org,
         "canonical",
@@ -88,7 +61,7 @@ def variants(org: RealOrg, rng: Random) -> list[Variant]:
         pool.append(Variant(org, "acronym", org.acronyms[0], cc, None, None, ()))
     if latin_aliases:
         pool.append(Variant(org, "alias", rng.choice(latin_aliases), org.country, None, None, ()))
-    native = [n for n in (*org.labels, *org.aliases) if not _latin(n)]
+    native = [n for n in (*org.labels, *org.aliases) if not is_latin(n)]
     if native:
         pool.append(Variant(org, "native", native[0], org.country, None, None, ()))
     rng.shuffle(pool)

@@ -7,8 +7,6 @@ import binascii
 import contextlib
 import json
 import re
-import socket
-import struct
 import threading
 import time
 from collections import deque
@@ -16,13 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from kvrules.testing import simulator
+from kvrules.testing.simulator import (
+    BAD_GATEWAY_HTML,
+    Faults,
+    Response,
+    SimulatorRequestHandler,
+    SimulatorServer,
+)
+
 from . import cql, render
 from .config import CUD_BASE, READ_BASE, SimulatorConfig
-from .faults import Faults
 from .store import Json, Store, UnknownAttribute
 
 SORTABLE = {"Updated on", "Created on", "id", "updatedOn", "createdOn"}
@@ -34,14 +39,6 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: Any = None
-    headers: tuple[tuple[str, str], ...] = ()
-    content_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -397,31 +394,14 @@ def error_body(status: int, message: str, path: str) -> Json:
     }
 
 
-class _RequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _RequestHandler(SimulatorRequestHandler):
     server_version = "ConverisSimulator/2"
-    disable_nagle_algorithm = True  # body and headers go out in two writes
     api: Api
 
-    def log_message(self, format: str, *args: Any) -> None:  # the Api keeps a request log
-        pass
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
-
     def do_OPTIONS(self) -> None:
-        self._handle("OPTIONS")
+        self.handle_method("OPTIONS")
 
-    def _handle(self, method: str) -> None:
+    def handle_method(self, method: str) -> None:
         api, arrived = self.api, time.monotonic()
         parts = urlsplit(self.path)
         path = parts.path.rstrip("/") or "/"
@@ -445,7 +425,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             elif fault in ("500", "503"):
                 raise ApiError(int(fault), "Injected fault")
             elif fault == "502":
-                response = Response(502, _BAD_GATEWAY, content_type="text/html")
+                response = Response(502, BAD_GATEWAY_HTML, content_type="text/html")
                 self._finish(req, response, fault, arrived)
                 return
             api.authorise(self.headers)
@@ -466,58 +446,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
         )
         for hook in list(self.api.after):
             hook(req.method, req.path, response.status)
-        self._send(response, truncate=fault == "truncate")
-
-    def _send(self, response: Response, truncate: bool = False) -> None:
-        if isinstance(response.body, str):
-            payload = response.body.encode()
-        elif response.body is None:
-            payload = b""
-        else:
-            payload = json.dumps(response.body, ensure_ascii=False, separators=(",", ":")).encode()
-        if truncate and len(payload) > 1:
-            payload = payload[: len(payload) // 2]
-        self.send_response(response.status)
-        if payload:
-            self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+        self.send(response, truncate=fault == "truncate")
 
     def _reset(self, req: Request, arrived: float) -> None:
-        """Abort with RST (SO_LINGER 0): the client sees 'connection reset by peer'."""
         query = urlsplit(self.path).query
         self.api.requests.append(RequestLogEntry(req.method, req.path, query, 0, "reset", arrived))
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-        except OSError:
-            pass
-
-
-_BAD_GATEWAY = (
-    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
-    "</center><hr><center>nginx</center></body></html>"
-)
-
-
-class SimulatorServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
+        self.reset_connection()
 
 
 def make_server(api: Api, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
-    handler = type("ConverisRequestHandler", (_RequestHandler,), {"api": api})
-    server = SimulatorServer((host, port), handler)
+    server = simulator.make_server(_RequestHandler, api, host, port, "ConverisRequestHandler")
     api.root = f"http://{host}:{server.server_address[1]}"
     return server
 
 
 def serve_in_thread(server: SimulatorServer) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, name="converis-simulator", daemon=True)
-    thread.start()
-    return thread
+    return simulator.serve_in_thread(server, "converis-simulator")

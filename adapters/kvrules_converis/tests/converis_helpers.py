@@ -7,7 +7,7 @@ from typing import Any
 from kvrules_converis import ConverisAdapter
 from kvrules_converis.simulator import SimulatorHandle
 
-from kvrules import FetchedRecord
+from kvrules import FetchedRecord, testing
 
 SECRET = "kvr-CONVERIS-SECRET-5d1e77b2-do-not-log"
 
@@ -24,13 +24,11 @@ def adapter_for(sim: SimulatorHandle, **settings: Any) -> ConverisAdapter:
 
 def scan(adapter: ConverisAdapter, cursor: str | None = None) -> list[FetchedRecord]:
     """All records of one fetch, without the cursor-only markers."""
-    return [r for r in adapter.fetch(cursor) if r.events or r.error]
+    return testing.content(adapter.fetch(cursor))
 
 
 def last_cursor(adapter: ConverisAdapter, cursor: str | None = None) -> str:
-    out = None
-    for r in adapter.fetch(cursor):
-        out = r.cursor or out
+    out = testing.last_cursor(adapter.fetch(cursor))
     assert out is not None
     return out
 

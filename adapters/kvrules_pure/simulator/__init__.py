@@ -10,8 +10,9 @@ Or from a shell: python -m kvrules_pure.simulator --port 8765 --api-key secret
 
 from __future__ import annotations
 
+from kvrules.testing.simulator import Faults
+
 from .config import SimulatorConfig
-from .faults import Faults
 from .handle import SimulatorHandle, start_simulator
 from .store import Store
 

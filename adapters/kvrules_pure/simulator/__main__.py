@@ -6,9 +6,10 @@ import argparse
 import sys
 import time
 
+from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
+
 from .build import build_store
 from .config import DEFAULT_ROR_TYPE_URI, SimulatorConfig
-from .faults import KINDS, Faults, parse_script
 from .server import Api, make_server
 
 
@@ -20,12 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--api-key", required=True)
-    p.add_argument("--faults", type=float, default=0.0, help="fault rate 0..1 (seeded)")
-    p.add_argument("--fault-kinds", default="429,500,502,503,reset,truncate",
-                   help=f"comma-separated subset of {','.join(KINDS)}")  # fmt: skip
-    p.add_argument("--fault-script", action="append", default=[], metavar="METHOD:NTH:KIND[:TIMES]",
-                   help='e.g. "PUT:3:503": the 3rd PUT fails with 503 (repeatable)')  # fmt: skip
-    p.add_argument("--slow-seconds", type=float, default=2.0)
+    add_fault_arguments(
+        p,
+        script_help='e.g. "PUT:3:503": the 3rd PUT fails with 503 (repeatable)',
+        slow_seconds=2.0,
+    )
     p.add_argument("--ror-type-uri", default=DEFAULT_ROR_TYPE_URI)
     p.add_argument("--ror-value-style", choices=("url", "bare", "mixed"), default="url")
     p.add_argument("--project-type", choices=("AwardManagementProject", "BasicProject"),
@@ -41,13 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         project_type=args.project_type,
         conflict_status=args.conflict_status,
     )
-    kinds = tuple(k for k in args.fault_kinds.split(",") if k)
-    if unknown := set(kinds) - set(KINDS):
-        p.error(f"unknown fault kinds: {sorted(unknown)}")
-    faults = Faults(rate=args.faults, kinds=kinds, seed=args.seed, slow_seconds=args.slow_seconds)
-    for spec in args.fault_script:
-        method, nth, kind, times = parse_script(spec)
-        faults.script(method, nth, kind, times=times)
+    faults = faults_from_args(p, args)
 
     started = time.perf_counter()
     store = build_store(cfg, args.data)
@@ -56,12 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(f"Pure API simulator: {n} projects, ready in {elapsed:.2f}s", file=sys.stderr)
     print(f"base URL {server.RequestHandlerClass.api.base_url}  (header api-key)", file=sys.stderr)  # type: ignore[attr-defined]
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
     return 0
 
 

@@ -5,53 +5,28 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
-from typing import Any
+
+from kvrules.testing.simulator import Faults, ServerHandle
 
 from .build import build_store
 from .config import SimulatorConfig
-from .faults import Faults
-from .server import Api, RequestLogEntry, SimulatorServer, make_server, serve_in_thread
+from .server import Api, SimulatorServer, make_server, serve_in_thread
 from .store import Store
 
 
-class SimulatorHandle:
+class SimulatorHandle(ServerHandle):
     """A running simulator: base_url, api_key, faults, store, request log, stop()."""
 
     def __init__(self, server: SimulatorServer, api: Api, thread: threading.Thread) -> None:
-        self._server = server
-        self._api = api
-        self._thread = thread
+        super().__init__(server, api, thread)
         self.base_url: str = api.base_url  # http://127.0.0.1:PORT/ws/api
         self.api_key: str = api.api_key
         self.faults: Faults = api.faults
         self.store: Store = api.store
 
     @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
     def headers(self) -> dict[str, str]:
         return {"api-key": self.api_key, "Accept": "application/json"}
-
-    @property
-    def requests(self) -> list[RequestLogEntry]:
-        """Requests answered so far (oldest first); reset-faulted ones have status 0."""
-        return list(self._api.requests)
-
-    def clear_requests(self) -> None:
-        self._api.requests.clear()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
-
-    def __enter__(self) -> SimulatorHandle:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
 
 def start_simulator(

@@ -3,12 +3,11 @@ name variants a research information system accumulates for them over the years.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from random import Random
-from typing import Any
+
+from kvrules.testing import simulator
+from kvrules.testing.simulator import RealOrg, is_latin
 
 SUBUNIT_TEMPLATES = [
     "School of Astronautics, {name}",
@@ -17,17 +16,6 @@ SUBUNIT_TEMPLATES = [
     "College of Computer Science, {name}",
     "Institute of Electronic Engineering, {name}",
 ]
-
-
-@dataclass(frozen=True)
-class RealOrg:
-    group: str
-    ror_id: str
-    name: str
-    country: str  # ISO alpha-2, upper case as in ROR
-    acronyms: tuple[str, ...]
-    aliases: tuple[str, ...]
-    labels: tuple[str, ...]
 
 
 @dataclass
@@ -44,26 +32,9 @@ class OrgVariant:
     subunit_of_canonical: bool = False
 
 
-@lru_cache(maxsize=1)
 def load_real_orgs() -> tuple[RealOrg, ...]:
-    text = resources.files(__package__).joinpath("data/real_orgs.json").read_text("utf-8")
-    doc: dict[str, Any] = json.loads(text)
-    return tuple(
-        RealOrg(
-            group=o["group"],
-            ror_id=o["ror_id"],
-            name=o["name"],
-            country=o["country"],
-            acronyms=tuple(o["acronyms"]),
-            aliases=tuple(o["aliases"]),
-            labels=tuple(o["labels"]),
-        )
-        for o in doc["orgs"]
-    )
-
-
-def _is_latin(text: str) -> bool:
-    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in text)
+    """This package's org sample (data/real_orgs.json)."""
+    return simulator.load_real_orgs(__package__)
 
 
 def _typo(name: str, rng: Random) -> str:
@@ -88,16 +59,16 @@ def variants_for(org: RealOrg, rng: Random) -> list[OrgVariant]:
         org.name,
         cc if rng.random() < 0.92 else None,
         with_ror=rng.random() < 0.75,
-        alternative_names=[a for a in org.aliases if _is_latin(a)][:2],
+        alternative_names=[a for a in org.aliases if is_latin(a)][:2],
         acronym=org.acronyms[0] if org.acronyms and rng.random() < 0.6 else None,
     )
     pool: list[OrgVariant] = []
     if org.acronyms:
         pool.append(OrgVariant(org, "acronym", org.acronyms[0], cc if rng.random() < 0.5 else None))
-    latin_aliases = [a for a in org.aliases if _is_latin(a)]
+    latin_aliases = [a for a in org.aliases if is_latin(a)]
     if latin_aliases:
         pool.append(OrgVariant(org, "alias", rng.choice(latin_aliases), cc))
-    native = [n for n in (*org.labels, *org.aliases) if not _is_latin(n)]
+    native = [n for n in (*org.labels, *org.aliases) if not is_latin(n)]
     if native:
         pool.append(OrgVariant(org, "native", native[0], cc if rng.random() < 0.7 else None))
     template = rng.choice(SUBUNIT_TEMPLATES)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import struct
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from kvrules.testing import simulator
+from kvrules.testing.simulator import (
+    BAD_GATEWAY_HTML,
+    Faults,
+    Response,
+    SimulatorRequestHandler,
+    SimulatorServer,
+)
+
 from .changes import decode_token, parse_date
-from .faults import Faults
 from .problems import PROBLEM_CONTENT_TYPE, Problem, bad_request, not_found, unauthorized
 from .store import Store
 
@@ -25,14 +30,6 @@ MAX_SIZE = 1000
 READABLE = "projects|awards|research-outputs|activities|external-organizations|organizations|persons|external-persons"  # noqa: E501
 WRITABLE = "projects|awards|external-organizations"
 Json = Any
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: Json = None
-    headers: tuple[tuple[str, str], ...] = ()
-    content_type: str = "application/json"
 
 
 @dataclass(frozen=True)
@@ -248,28 +245,9 @@ class Api:
         return Response(200, journal.page(start, self.base_url))
 
 
-class _RequestHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so full scans do not pay a connect per page
+class _RequestHandler(SimulatorRequestHandler):
     server_version = "PureSimulator/5.35"
-    # Headers and body go out in two writes; with Nagle on, the body waits for the client's
-    # delayed ACK (~40 ms per request on Linux). Real servers set TCP_NODELAY too.
-    disable_nagle_algorithm = True
     api: Api  # set on the subclass built by make_server
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet; the Api keeps a log
-        pass
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_PUT(self) -> None:
-        self._handle("PUT")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def do_DELETE(self) -> None:
-        self._handle("DELETE")
 
     def _read_body(self) -> Json:
         length = int(self.headers.get("Content-Length") or 0)
@@ -281,7 +259,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except (ValueError, UnicodeDecodeError):
             raise bad_request("Request body is not valid JSON") from None
 
-    def _handle(self, method: str) -> None:
+    def handle_method(self, method: str) -> None:
         api = self.api
         parts = urlsplit(self.path)
         path, query = parts.path.rstrip("/") or "/", parse_qs(parts.query)
@@ -292,7 +270,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             body, early = None, problem
         else:
             early = None
-        if path.startswith(API):
+        if path.startswith(API):  # faults apply to /ws/api requests only
             fault = api.faults.decide(method, path)
         try:
             if fault == "reset":
@@ -303,7 +281,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             elif fault in ("429", "500", "503"):
                 raise _fault_problem(fault, api.faults.retry_after)
             elif fault == "502":
-                self._send(Response(502, _BAD_GATEWAY, content_type="text/html"))
+                self.send(Response(502, BAD_GATEWAY_HTML, content_type="text/html"))
                 return
             if early is not None:
                 raise early
@@ -315,41 +293,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the simulator still answers in Pure's shape
             response = _problem_response(Problem(500, "Internal Server Error", repr(exc)), path)
         api.requests.append(RequestLogEntry(method, path, parts.query, response.status, fault))
-        self._send(response, truncate=fault == "truncate")
+        self.send(response, truncate=fault == "truncate")
 
-    def _send(self, response: Response, truncate: bool = False) -> None:
-        if isinstance(response.body, str):
-            payload = response.body.encode()
-        elif response.body is None:
-            payload = b""
-        else:
-            payload = json.dumps(response.body, ensure_ascii=False, separators=(",", ":")).encode()
-        if truncate and len(payload) > 1:
-            payload = payload[: len(payload) // 2]
-        self.send_response(response.status)
-        if payload or response.status != 301:
-            self.send_header("Content-Type", f"{response.content_type}; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
+    def sends_content_type(self, response: Response, payload: bytes) -> bool:
+        return bool(payload) or response.status != 301
 
     def _reset(self) -> None:
-        """Abort with RST (SO_LINGER 0): the client sees 'connection reset by peer'."""
         self.api.requests.append(RequestLogEntry(self.command, self.path, "", 0, "reset"))
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-        except OSError:
-            pass
-
-
-_BAD_GATEWAY = (
-    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
-    "</center><hr><center>nginx</center></body></html>"
-)
+        self.reset_connection()
 
 
 def _fault_problem(kind: str, retry_after: int) -> Problem:
@@ -371,20 +322,11 @@ def _problem_response(problem: Problem, path: str) -> Response:
     return Response(problem.status, problem.body(path), headers, PROBLEM_CONTENT_TYPE)
 
 
-class SimulatorServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-
 def make_server(api: Api, host: str = "127.0.0.1", port: int = 0) -> SimulatorServer:
-    handler = type("PureRequestHandler", (_RequestHandler,), {"api": api})
-    server = SimulatorServer((host, port), handler)
+    server = simulator.make_server(_RequestHandler, api, host, port, "PureRequestHandler")
     api.base_url = f"http://{host}:{server.server_address[1]}{API}"
     return server
 
 
 def serve_in_thread(server: SimulatorServer) -> threading.Thread:
-    thread = threading.Thread(target=server.serve_forever, name="pure-simulator", daemon=True)
-    thread.start()
-    return thread
+    return simulator.serve_in_thread(server, "pure-simulator")

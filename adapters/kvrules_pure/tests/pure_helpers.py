@@ -7,7 +7,7 @@ from typing import Any
 from kvrules_pure import PureAdapter
 from kvrules_pure.simulator import SimulatorHandle
 
-from kvrules import FetchedRecord
+from kvrules import FetchedRecord, testing
 
 SECRET = "kvr-SECRET-7f3a9c0e-do-not-log"
 
@@ -19,13 +19,11 @@ def adapter_for(sim: SimulatorHandle, **settings: Any) -> PureAdapter:
 
 def scan(adapter: PureAdapter, cursor: str | None = None) -> list[FetchedRecord]:
     """All records of one fetch, without the cursor-only markers."""
-    return [r for r in adapter.fetch(cursor) if r.events or r.error]
+    return testing.content(adapter.fetch(cursor))
 
 
 def last_cursor(adapter: PureAdapter, cursor: str | None = None) -> str:
-    out = None
-    for r in adapter.fetch(cursor):
-        out = r.cursor or out
+    out = testing.last_cursor(adapter.fetch(cursor))
     assert out is not None
     return out
 

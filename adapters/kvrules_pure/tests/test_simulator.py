@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 import requests
-from kvrules_pure.simulator import SimulatorConfig, SimulatorHandle, start_simulator
+from kvrules_pure.simulator import Faults, SimulatorConfig, SimulatorHandle, start_simulator
 from kvrules_pure.simulator.build import build_store
-from kvrules_pure.simulator.faults import Faults
 
 
 def get(sim: SimulatorHandle, path: str, **kw: Any) -> requests.Response:
