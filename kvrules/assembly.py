@@ -76,12 +76,16 @@ def build_scanner(
         have = ", ".join(config.sources) or "none configured"
         raise AssemblyError(f"no source '{source}' (have: {have})")
     src = config.sources[source]
+    if enricher is None:
+        enricher = Enricher.from_store(config.reference_data)
+    if enricher.screen is not None:  # advisers' "not the same organisation" verdicts
+        enricher.screen.suppressed = store.match_suppressed
     return Scanner(
         store,
         source,
         adapter or build_adapter(src.adapter, src.settings),
         evaluator or build_evaluator(config.rulebooks),
-        enricher if enricher is not None else Enricher.from_store(config.reference_data),
+        enricher,
         channels=build_channels(config),
         routes=config.alerts.routes,
         digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},

@@ -281,6 +281,7 @@ def _add_commands() -> None:
     from kvrules.scaffold import new_adapter
     from kvrules.scan_cli import config_group, init, scan, watch
     from kvrules.views_cli import alerts, audit, findings, quarantine, show
+    from kvrules.web.cli import report, serve, users
 
     for command in (
         fetch,
@@ -296,6 +297,7 @@ def _add_commands() -> None:
         quarantine,
         audit,
         new_adapter,
+        serve, users, report,
     ):
         cli.add_command(command)
 

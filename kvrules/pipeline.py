@@ -22,7 +22,7 @@ from kvrules.alerts import deliver_due
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.findings import Finding
-from kvrules.model import CollaborationEvent
+from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 
@@ -69,6 +69,9 @@ def _material(events: list[CollaborationEvent], context: str) -> str:
     """What decides whether a record must be evaluated again: its content, not its ids or
     timestamps, plus the rulebooks and reference-list editions in force."""
     body = [e.model_dump(mode="json", exclude={"id", "occurred_at"}) for e in events]
+    for event in body:  # created/updated says how the record was read, not what it holds
+        if event["kind"] == EventKind.PROJECT_UPDATED:
+            event["kind"] = EventKind.PROJECT_CREATED.value
     return hashlib.sha256(json.dumps([context, body], sort_keys=True).encode()).hexdigest()
 
 
@@ -145,6 +148,7 @@ class Scanner:
             report.events += 1
             if self.enricher is not None:
                 self.enricher(event)
+            self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
         for finding, stored in zip(
             findings, self.store.record_findings(findings, self.routes), strict=True

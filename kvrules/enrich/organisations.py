@@ -8,13 +8,16 @@ score it rests on. Registry hits (ROR) are provenance only: being in ROR is not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from kvrules.model import CollaborationEvent, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
+# (list, entry, organisation name, country) -> True when an adviser ruled "not the same
+# organisation"; ``Store.match_suppressed`` is one.
+Suppressed = Callable[[str, str, str, str | None], bool]
 
 
 def organisations(event: CollaborationEvent) -> Iterator[Organisation]:
@@ -37,8 +40,11 @@ def organisations(event: CollaborationEvent) -> Iterator[Organisation]:
 class OrganisationScreen:
     """Resolves organisations against a Resolver, caching per (name, country, ROR id)."""
 
-    def __init__(self, resolver: Resolver, cache_size: int = 50_000) -> None:
+    def __init__(
+        self, resolver: Resolver, cache_size: int = 50_000, suppressed: Suppressed | None = None
+    ) -> None:
         self.resolver = resolver
+        self.suppressed = suppressed
         self._match = lru_cache(maxsize=cache_size)(self._resolve)
 
     def _resolve(self, name: str, country: str | None, ror: str | None) -> tuple[ListMatch, ...]:
@@ -62,6 +68,10 @@ class OrganisationScreen:
         """Add what the lists say; values the source already set are kept (union)."""
         matches = self._match(org.name, org.country, org.ror_id)
         screened = [m for m in matches if m.kind in SCREENING_KINDS]
+        if self.suppressed is not None:  # after the cache: a new adjudication counts at once
+            screened = [
+                m for m in screened if not self.suppressed(m.list, m.entry, org.name, org.country)
+            ]
         org.screening = screened
         org.lists = sorted({*org.lists, *(m.list for m in screened if not m.candidate)})
         org.candidate_lists = sorted(

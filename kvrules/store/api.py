@@ -23,6 +23,7 @@ from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
 from kvrules.store import sources as _sources
 from kvrules.store import writeback as _writeback
+from kvrules.store.committee_api import CommitteeStore
 from kvrules.store.db import Clock, Database, connect, migrate, schema_version, ts, utcnow
 
 SYSTEM_ACTOR = "kvrules"
@@ -37,7 +38,7 @@ class RecordedFinding:
     alert_ids: list[int] = field(default_factory=list)
 
 
-class Store:
+class Store(CommitteeStore):
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:

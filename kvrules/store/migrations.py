@@ -126,4 +126,75 @@ _INITIAL = (
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial", _INITIAL),)
+# The committee side (web app): people, what they decided, and what the pipeline must remember.
+_COMMITTEE = (
+    # Local accounts; password_hash is NULL for reverse-proxy (SSO) users, who never log in here.
+    """CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'adviser', 'committee', 'admin')),
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        disabled_at TEXT
+    ) WITHOUT ROWID""",
+    # What each screened record was, as enriched (no people): the case page and the portfolio
+    # report read it. Keyed by record, not case, so records without findings count too.
+    """CREATE TABLE record_subjects (
+        source_system TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (source_system, record_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE case_triage (
+        case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+        colour TEXT NOT NULL CHECK (colour IN ('green', 'amber', 'red')),
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    # An adviser's verdict on one name match; 'not-same' suppresses it in later scans.
+    """CREATE TABLE adjudications (
+        id INTEGER PRIMARY KEY,
+        list_id TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        org_key TEXT NOT NULL,
+        country TEXT NOT NULL DEFAULT '',
+        org_name TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('not-same', 'same')),
+        reason TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL,
+        case_id INTEGER REFERENCES cases(id),
+        UNIQUE (list_id, entry, org_key, country)
+    )""",
+    # Every committee decision (a case may be decided again after it reopens).
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        decision TEXT NOT NULL
+            CHECK (decision IN ('approve', 'approve-with-mitigations', 'reject')),
+        rationale TEXT NOT NULL,
+        review_due TEXT,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX decisions_case ON decisions(case_id)",
+    """CREATE TABLE mitigations (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        decision_id INTEGER REFERENCES decisions(id),
+        action TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        due_on TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX mitigations_case ON mitigations(case_id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial", _INITIAL),
+    Migration(2, "committee", _COMMITTEE),
+)

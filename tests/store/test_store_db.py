@@ -31,31 +31,33 @@ def test_open_is_idempotent_and_keeps_data(db_path: Path, clock: FakeClock) -> N
 
 
 def test_migrations_apply_in_order_and_only_once(tmp_path: Path) -> None:
+    n = MIGRATIONS[-1].version
     extra = (
         *MIGRATIONS,
-        Migration(2, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",)),
-        Migration(3, "notes-index", ("CREATE INDEX notes_text ON notes(text)",)),
+        Migration(n + 1, "notes", ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",)),
+        Migration(n + 2, "notes-index", ("CREATE INDEX notes_text ON notes(text)",)),
     )
     db = Database(connect(tmp_path / "m.db"))
-    assert migrate(db, T0, MIGRATIONS) == 1
-    assert migrate(db, T0, extra) == 3
-    assert migrate(db, T0, extra) == 3  # nothing left to do
+    assert migrate(db, T0, MIGRATIONS) == n
+    assert migrate(db, T0, extra) == n + 2
+    assert migrate(db, T0, extra) == n + 2  # nothing left to do
     versions = [r[0] for r in db.conn.execute("SELECT version FROM schema_version ORDER BY 1")]
-    assert versions == [1, 2, 3]
+    assert versions == list(range(1, n + 3))
 
 
 def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
     db = Database(connect(tmp_path / "m.db"))
     migrate(db, T0, MIGRATIONS)
+    n = MIGRATIONS[-1].version
     broken = (
         *MIGRATIONS,
-        Migration(2, "half", ("CREATE TABLE half (x)", "THIS IS NOT SQL")),
+        Migration(n + 1, "half", ("CREATE TABLE half (x)", "THIS IS NOT SQL")),
     )
     with pytest.raises(sqlite3.OperationalError):
         migrate(db, T0, broken)
     tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "half" not in tables
-    assert db.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    assert db.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == n
 
 
 def test_database_from_newer_kvrules_is_refused(db_path: Path, clock: FakeClock) -> None:

@@ -1,0 +1,186 @@
+"""The committee's work on a case: triage colour, decisions with rationale, mitigation items."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from kvrules.store.cases import DECISIONS
+from kvrules.store.db import parse_ts, ts
+
+TRIAGE = ("green", "amber", "red")
+MITIGATION_STATUSES = ("open", "done", "dropped")
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    case_id: int
+    decision: str
+    rationale: str
+    review_due: date | None
+    actor: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Mitigation:
+    id: int
+    case_id: int
+    decision_id: int | None
+    action: str
+    owner: str
+    due_on: date | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    def overdue(self, today: date) -> bool:
+        return self.status == "open" and self.due_on is not None and self.due_on < today
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def set_triage(conn: sqlite3.Connection, case_id: int, colour: str, actor: str, now: datetime):
+    if colour not in TRIAGE:
+        raise ValueError(f"triage is one of {TRIAGE}")
+    conn.execute(
+        "INSERT INTO case_triage (case_id, colour, actor, at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (case_id) DO UPDATE SET colour = excluded.colour, actor = excluded.actor,"
+        " at = excluded.at",
+        (case_id, colour, actor, ts(now)),
+    )
+
+
+def triage(conn: sqlite3.Connection) -> dict[int, str]:
+    return {r["case_id"]: r["colour"] for r in conn.execute("SELECT * FROM case_triage")}
+
+
+def add_decision(
+    conn: sqlite3.Connection,
+    case_id: int,
+    decision: str,
+    rationale: str,
+    review_due: date | None,
+    actor: str,
+    now: datetime,
+) -> int:
+    if decision not in DECISIONS:
+        raise ValueError(f"a decision is one of {DECISIONS}")
+    if not rationale.strip():
+        raise ValueError("a decision needs a rationale")
+    cur = conn.execute(
+        "INSERT INTO decisions (case_id, decision, rationale, review_due, actor, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            decision,
+            rationale.strip(),
+            review_due.isoformat() if review_due else None,
+            actor,
+            ts(now),
+        ),
+    )
+    return cur.lastrowid or 0
+
+
+def _decision(r: sqlite3.Row) -> Decision:
+    return Decision(
+        r["id"],
+        r["case_id"],
+        r["decision"],
+        r["rationale"],
+        _date(r["review_due"]),
+        r["actor"],
+        parse_ts(r["at"]),
+    )
+
+
+def decisions(conn: sqlite3.Connection, case_id: int | None = None) -> list[Decision]:
+    if case_id is None:
+        rows = conn.execute("SELECT * FROM decisions ORDER BY id")
+    else:
+        rows = conn.execute("SELECT * FROM decisions WHERE case_id = ? ORDER BY id", (case_id,))
+    return [_decision(r) for r in rows]
+
+
+def reviews_due(conn: sqlite3.Connection, today: date) -> list[int]:
+    """Decided cases whose latest decision set a review date that has come."""
+    rows = conn.execute(
+        "SELECT d.case_id FROM decisions d JOIN cases c ON c.id = d.case_id"
+        " WHERE c.status = 'decided' AND d.id = (SELECT MAX(id) FROM decisions"
+        " WHERE case_id = d.case_id) AND d.review_due IS NOT NULL AND d.review_due <= ?",
+        (today.isoformat(),),
+    )
+    return [r["case_id"] for r in rows]
+
+
+def add_mitigation(
+    conn: sqlite3.Connection,
+    case_id: int,
+    action: str,
+    owner: str,
+    due_on: date | None,
+    decision_id: int | None,
+    now: datetime,
+) -> int:
+    if not action.strip() or not owner.strip():
+        raise ValueError("a mitigation needs an action and an owner")
+    cur = conn.execute(
+        "INSERT INTO mitigations (case_id, decision_id, action, owner, due_on, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_id,
+            decision_id,
+            action.strip(),
+            owner.strip(),
+            due_on.isoformat() if due_on else None,
+            ts(now),
+            ts(now),
+        ),
+    )
+    return cur.lastrowid or 0
+
+
+def set_mitigation_status(
+    conn: sqlite3.Connection, mitigation_id: int, status: str, now: datetime
+) -> Mitigation:
+    if status not in MITIGATION_STATUSES:
+        raise ValueError(f"a mitigation status is one of {MITIGATION_STATUSES}")
+    row = conn.execute(
+        "UPDATE mitigations SET status = ?, updated_at = ? WHERE id = ? RETURNING *",
+        (status, ts(now), mitigation_id),
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no mitigation {mitigation_id}")
+    return _mitigation(row)
+
+
+def _mitigation(r: sqlite3.Row) -> Mitigation:
+    return Mitigation(
+        r["id"],
+        r["case_id"],
+        r["decision_id"],
+        r["action"],
+        r["owner"],
+        _date(r["due_on"]),
+        r["status"],
+        parse_ts(r["created_at"]),
+        parse_ts(r["updated_at"]),
+    )
+
+
+def mitigations(
+    conn: sqlite3.Connection, case_id: int | None = None, status: str | None = None
+) -> list[Mitigation]:
+    sql, args = "SELECT * FROM mitigations WHERE 1 = 1", []
+    if case_id is not None:
+        sql, args = sql + " AND case_id = ?", [*args, case_id]
+    if status is not None:
+        sql, args = sql + " AND status = ?", [*args, status]
+    return [
+        _mitigation(r) for r in conn.execute(sql + " ORDER BY due_on IS NULL, due_on, id", args)
+    ]

@@ -1,0 +1,231 @@
+"""The committee side of ``Store`` (mixed in): accounts, record subjects, triage, match
+adjudications, decisions and mitigations. Every change writes its audit entry in the same
+transaction, with the acting person as ``actor``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from kvrules.model import CollaborationEvent
+from kvrules.store import adjudications as _adj
+from kvrules.store import cases as _cases
+from kvrules.store import committee as _committee
+from kvrules.store import subjects as _subjects
+from kvrules.store import users as _users
+
+if TYPE_CHECKING:
+    from kvrules.store.db import Clock, Database
+
+
+class CommitteeStore:
+    _db: Database
+    clock: Clock
+
+    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
+        raise NotImplementedError  # provided by Store
+
+    # -- accounts --------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str) -> bool:
+        """Create or update an account; the hash is stored, never audited. True when new."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            new = _users.upsert(c, name, role, password_hash, now)
+            details = {"role": role, "local_login": password_hash is not None}
+            self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
+            return new
+
+    def set_user_password_hash(self, name: str, password_hash: str, *, actor: str) -> None:
+        now = self.clock()
+        with self._db.transaction() as c:
+            _users.set_password_hash(c, name, password_hash, now)
+            self._log(actor, "user.password-changed", f"user:{name}", {}, now)
+
+    def disable_user(self, name: str, *, actor: str) -> bool:
+        now = self.clock()
+        with self._db.transaction() as c:
+            done = _users.disable(c, name, now)
+            if done:
+                self._log(actor, "user.disabled", f"user:{name}", {}, now)
+            return done
+
+    def user(self, name: str) -> _users.User | None:
+        return _users.get(self._db.conn, name)
+
+    def users(self) -> list[_users.User]:
+        return _users.listing(self._db.conn)
+
+    # -- what was screened -----------------------------------------------------------------
+
+    def record_subject(self, event: CollaborationEvent) -> None:
+        """Remember an enriched event's subject (call after enrichment, for every record)."""
+        with self._db.transaction() as c:
+            _subjects.put(c, event, self.clock())
+
+    def subject(self, source_system: str, record_id: str) -> dict[str, Any] | None:
+        return _subjects.get(self._db.conn, source_system, record_id)
+
+    def subjects(self, kind: str | None = None) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(source_system, record_id, kind, body) of every remembered record."""
+        return list(_subjects.every(self._db.conn, kind))
+
+    def case_rulebooks(self) -> dict[int, set[str]]:
+        """The rulebooks whose rules fired on each case."""
+        out: dict[int, set[str]] = {}
+        for r in self._db.conn.execute("SELECT DISTINCT case_id, rulebook_id FROM findings"):
+            out.setdefault(r[0], set()).add(r[1])
+        return out
+
+    # -- triage and adjudication -----------------------------------------------------------
+
+    def set_triage(
+        self, case_id: int, colour: str, *, actor: str, note: str | None = None
+    ) -> _cases.Case:
+        """Give a case its colour; an open case becomes 'triaged'."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            case = _cases.require_case(c, case_id)
+            _committee.set_triage(c, case_id, colour, actor, now)
+            if case.status == "open":
+                case = _cases.set_status(c, case_id, "triaged", now)
+            details = {"colour": colour, "note": note, "status": case.status}
+            self._log(actor, "case.triaged", f"case:{case_id}", details, now)
+            return case
+
+    def triage_colours(self) -> dict[int, str]:
+        return _committee.triage(self._db.conn)
+
+    def adjudicate_match(
+        self,
+        *,
+        list_id: str,
+        entry: str,
+        org_name: str,
+        country: str | None,
+        verdict: str,
+        reason: str,
+        actor: str,
+        case_id: int | None = None,
+    ) -> _adj.Adjudication:
+        """Record an adviser's verdict on a name match; 'not-same' suppresses it next time."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            adj = _adj.put(
+                c,
+                list_id=list_id,
+                entry=entry,
+                org_name=org_name,
+                country=country,
+                verdict=verdict,
+                reason=reason,
+                actor=actor,
+                now=now,
+                case_id=case_id,
+            )
+            subject = f"case:{case_id}" if case_id is not None else f"match:{list_id}/{entry}"
+            details = {
+                "list": list_id,
+                "entry": entry,
+                "organisation": org_name,
+                "country": country,
+                "verdict": verdict,
+                "reason": adj.reason,
+            }
+            self._log(actor, "match.adjudicated", subject, details, now)
+            return adj
+
+    def match_suppressed(
+        self, list_id: str, entry: str, org_name: str, country: str | None
+    ) -> bool:
+        """True when an adviser said this organisation is not that list entry."""
+        return _adj.suppressed(self._db.conn, list_id, entry, org_name, country)
+
+    def adjudications(self, case_id: int | None = None) -> list[_adj.Adjudication]:
+        return _adj.listing(self._db.conn, case_id)
+
+    def adjudications_for(self, names: list[tuple[str, str | None]]):
+        return _adj.for_names(self._db.conn, names)
+
+    # -- decisions and mitigations ---------------------------------------------------------
+
+    def decide(
+        self,
+        case_id: int,
+        decision: str,
+        rationale: str,
+        *,
+        actor: str,
+        review_due: date | None = None,
+        mitigations: Sequence[tuple[str, str, date | None]] = (),
+    ) -> _committee.Decision:
+        """Record the committee's decision (with its mitigation items) and decide the case."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            _cases.require_case(c, case_id)
+            if decision == "approve-with-mitigations" and not mitigations:
+                raise ValueError("approve with mitigations needs at least one mitigation")
+            decision_id = _committee.add_decision(
+                c, case_id, decision, rationale, review_due, actor, now
+            )
+            items = [
+                _committee.add_mitigation(c, case_id, action, owner, due, decision_id, now)
+                for action, owner, due in mitigations
+            ]
+            _cases.set_status(c, case_id, "decided", now, decision)
+            details = {
+                "status": "decided",
+                "decision": decision,
+                "rationale": rationale.strip(),
+                "review_due": review_due.isoformat() if review_due else None,
+                "mitigations": items,
+            }
+            self._log(actor, "case.decided", f"case:{case_id}", details, now)
+            return _committee.decisions(c, case_id)[-1]
+
+    def decisions(self, case_id: int | None = None) -> list[_committee.Decision]:
+        return _committee.decisions(self._db.conn, case_id)
+
+    def add_mitigation(
+        self, case_id: int, action: str, owner: str, due_on: date | None, *, actor: str
+    ) -> int:
+        now = self.clock()
+        with self._db.transaction() as c:
+            _cases.require_case(c, case_id)
+            row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
+            details = {
+                "mitigation": row_id,
+                "action": action.strip(),
+                "owner": owner.strip(),
+                "due_on": due_on.isoformat() if due_on else None,
+            }
+            self._log(actor, "mitigation.added", f"case:{case_id}", details, now)
+            return row_id
+
+    def set_mitigation_status(
+        self, mitigation_id: int, status: str, *, actor: str
+    ) -> _committee.Mitigation:
+        now = self.clock()
+        with self._db.transaction() as c:
+            m = _committee.set_mitigation_status(c, mitigation_id, status, now)
+            details = {"mitigation": m.id, "status": status}
+            self._log(actor, "mitigation.updated", f"case:{m.case_id}", details, now)
+            return m
+
+    def mitigations(
+        self, case_id: int | None = None, status: str | None = None
+    ) -> list[_committee.Mitigation]:
+        return _committee.mitigations(self._db.conn, case_id, status)
+
+    def reopen_due_reviews(self, today: date, *, actor: str) -> list[int]:
+        """Reopen decided cases whose review (renewal) date has come; audited per case."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            due = _committee.reviews_due(c, today)
+            for case_id in due:
+                _cases.set_status(c, case_id, "open", now)
+                details = {"status": "open", "reason": "review date reached"}
+                self._log(actor, "case.review-due", f"case:{case_id}", details, now)
+            return due

@@ -1,0 +1,73 @@
+"""What each screened record was, as enriched: the project (or output, or visit) with its
+partners, funders and their list screening, so a case page can show the partner behind
+``project.partners[1].lists`` and the portfolio report can count collaborations.
+
+People are reduced to their affiliations (organisations): no roles' holders, no attributes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from kvrules.model import CollaborationEvent
+from kvrules.store.db import ts
+
+
+def _people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Keep list positions (evidence paths index them) but nothing about the person.
+    return [{"affiliations": p.get("affiliations", [])} for p in people]
+
+
+def subject_body(event: CollaborationEvent) -> dict[str, Any]:
+    body = event.model_dump(mode="json", exclude={"id", "source"}, exclude_none=True)
+    if project := body.get("project"):
+        project["participants"] = _people(project.get("participants", []))
+    if visit := body.get("visit"):
+        visit["visitor"] = _people([visit.get("visitor", {})])[0]
+    return body
+
+
+def subject_kind(event: CollaborationEvent) -> str:
+    if event.project is not None:
+        return "project"
+    if event.output is not None:
+        return "output"
+    return "visit" if event.visit is not None else str(event.kind)
+
+
+def put(conn: sqlite3.Connection, event: CollaborationEvent, now: datetime) -> None:
+    conn.execute(
+        "INSERT INTO record_subjects (source_system, record_id, kind, body, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_system, record_id) DO UPDATE SET"
+        " kind = excluded.kind, body = excluded.body, updated_at = excluded.updated_at",
+        (
+            event.source.system,
+            event.source.record_id,
+            subject_kind(event),
+            json.dumps(subject_body(event), ensure_ascii=False),
+            ts(now),
+        ),
+    )
+
+
+def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> dict[str, Any] | None:
+    r = conn.execute(
+        "SELECT body FROM record_subjects WHERE source_system = ? AND record_id = ?",
+        (source_system, record_id),
+    ).fetchone()
+    return json.loads(r["body"]) if r else None
+
+
+def every(
+    conn: sqlite3.Connection, kind: str | None = None
+) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(source_system, record_id, kind, body) of every remembered record."""
+    sql, args = "SELECT * FROM record_subjects", ()
+    if kind is not None:
+        sql, args = sql + " WHERE kind = ?", (kind,)
+    for r in conn.execute(sql, args):
+        yield r["source_system"], r["record_id"], r["kind"], json.loads(r["body"])

@@ -1,0 +1,126 @@
+"""The Starlette application: routes, templates (autoescaped), sessions and security headers."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kvrules.refdata.normalise import name_key
+from kvrules.web import cases, login, reportpage
+from kvrules.web.auth import csrf_token
+from kvrules.web.security import Throttle, can
+from kvrules.web.settings import WebSettings
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),  # case data must not linger in shared caches
+]
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def environment() -> Environment:
+    # Autoescape everything, whatever the template's extension.
+    env = Environment(
+        loader=PackageLoader("kvrules.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.globals["can"] = can
+    env.filters["http_url"] = http_url
+    env.filters["name_key"] = name_key
+    return env
+
+
+def http_url(url: str | None) -> str | None:
+    """Only http(s) links from rulebook citations (no javascript: or data: URLs)."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def _context(request: Request) -> dict:
+    user = getattr(request.state, "user", None)
+    return {
+        "user": user,
+        "csrf_token": csrf_token(request),
+        "flash": request.session.pop("flash", None),
+    }
+
+
+def css() -> str:
+    return files("kvrules.web").joinpath("static/app.css").read_text(encoding="utf-8")
+
+
+async def stylesheet(request: Request) -> Response:
+    return Response(css(), media_type="text/css")
+
+
+async def home(request: Request) -> Response:
+    return RedirectResponse("/cases", status_code=303)
+
+
+def create_app(settings: WebSettings) -> Starlette:
+    routes = [
+        Route("/", home),
+        Route("/static/app.css", stylesheet),
+        Route("/login", login.login, methods=["GET", "POST"]),
+        Route("/logout", login.logout, methods=["POST"]),
+        Route("/cases", cases.case_list),
+        Route("/cases/{case_id:int}", cases.case_page),
+        Route("/cases/{case_id:int}/triage", cases.triage, methods=["POST"]),
+        Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),
+        Route("/cases/{case_id:int}/decide", cases.decide, methods=["POST"]),
+        Route("/cases/{case_id:int}/mitigations", cases.add_mitigation, methods=["POST"]),
+        Route("/mitigations", cases.mitigation_list),
+        Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
+        Route("/adjudications", cases.adjudication_list),
+        Route("/audit", cases.audit_log),
+        Route("/report", reportpage.portfolio_page),
+        Route("/report.html", reportpage.portfolio_download),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key,
+            session_cookie="kvrules_session",
+            max_age=settings.session_max_age,
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(env=environment(), context_processors=[_context])
+    app.state.throttle = Throttle()
+    return app

@@ -1,0 +1,119 @@
+"""Who is asking: a local session (argon2 password) or a trusted reverse proxy's header (SSO);
+the ``guard`` decorator checks the role and, on every POST, the CSRF token."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kvrules.store import Store
+from kvrules.store.users import User
+from kvrules.web.security import can, csrf_ok, new_csrf_token
+from kvrules.web.settings import WebSettings
+
+log = logging.getLogger("kvrules.web")
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def settings(request: Request) -> WebSettings:
+    return request.app.state.settings
+
+
+def open_store(request: Request) -> Store:
+    # One connection per request: a Store is not shared across threads, and SQLite/WAL lets
+    # the scanner write while the app reads.
+    return Store.open(settings(request).db)
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = new_csrf_token()
+    return token
+
+
+def proxy_user_name(request: Request) -> str | None:
+    s = settings(request)
+    if not s.proxy_header or request.client is None:
+        return None
+    if request.client.host not in s.trusted_proxies:
+        return None  # anyone else could simply send the header
+    return request.headers.get(s.proxy_header) or None
+
+
+def resolve_user(request: Request, store: Store) -> User | None:
+    name = proxy_user_name(request) or request.session.get("user")
+    if not name:
+        return None
+    user = store.user(name)  # read every time: a role change or disabling applies at once
+    return user if user is not None and not user.disabled else None
+
+
+def login_session(request: Request, user: User) -> None:
+    request.session.clear()  # a fresh session (and CSRF token) on login: no fixation
+    request.session["user"] = user.name
+    request.session["csrf"] = new_csrf_token()
+
+
+def flash(request: Request, message: str) -> None:
+    request.session["flash"] = message
+
+
+def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
+    """Require a signed-in user with ``permission``; on POST, a valid CSRF token first.
+
+    The handler finds the user in ``request.state.user`` and a parsed form in
+    ``request.state.form``.
+    """
+
+    def wrap(handler: Endpoint) -> Endpoint:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            request.state.user = None
+            if request.method == "POST":
+                form = await request.form()
+                request.state.form = form
+                if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+                    log.warning("CSRF check failed for %s %s", request.method, request.url.path)
+                    return error_page(
+                        request,
+                        403,
+                        "The form has expired or was not sent by "
+                        "this site (CSRF check failed). Reload the page and retry.",
+                    )
+            with open_store(request) as store:
+                user = resolve_user(request, store)
+            if user is None:
+                if request.method == "GET":
+                    return RedirectResponse(
+                        f"/login?next={quote(request.url.path)}", status_code=303
+                    )
+                return error_page(request, 401, "Please sign in.")
+            request.state.user = user
+            if not can(user.role, permission):
+                return error_page(
+                    request, 403, f"Your role ({user.role}) may not do this ({permission})."
+                )
+            return await handler(request)
+
+        return endpoint
+
+    return wrap
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/cases"

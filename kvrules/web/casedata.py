@@ -1,0 +1,167 @@
+"""View models of cases: the list rows (with what the filters need) and the case page
+(evidence resolved to the organisation it is about, with that organisation's list matches)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Case, Store
+
+_STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    title: str
+    kind: str
+    units: list[str]
+    countries: list[str]
+    rulebooks: list[str]
+    triage: str | None
+
+    @property
+    def age_days(self) -> int:
+        return (datetime.now(UTC) - self.case.opened_at).days
+
+
+@dataclass
+class Filters:
+    severity: str = ""
+    status: str = ""
+    triage: str = ""
+    unit: str = ""
+    country: str = ""
+    rulebook: str = ""
+    min_age: int | None = None  # open for at least this many days
+
+    @classmethod
+    def from_query(cls, q: Any) -> Filters:
+        age = q.get("min_age", "")
+        return cls(
+            severity=q.get("severity", "") if q.get("severity") in _SEVERITIES else "",
+            status=q.get("status", ""),
+            triage=q.get("triage", ""),
+            unit=q.get("unit", "").strip(),
+            country=q.get("country", "").strip().upper(),
+            rulebook=q.get("rulebook", "").strip(),
+            min_age=int(age) if age.isdigit() else None,
+        )
+
+    def keep(self, row: CaseRow) -> bool:
+        c = row.case
+        return (
+            (not self.severity or c.severity.rank >= Severity(self.severity).rank)
+            and (not self.status or c.status == self.status)
+            and (not self.triage or (row.triage or "untriaged") == self.triage)
+            and (not self.unit or self.unit in row.units)
+            and (not self.country or self.country in row.countries)
+            and (not self.rulebook or self.rulebook in row.rulebooks)
+            and (self.min_age is None or row.age_days >= self.min_age)
+        )
+
+
+_SEVERITIES = {s.value for s in Severity}
+
+
+def organisations_of(subject: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every organisation (dict) a remembered subject mentions."""
+    orgs: list[dict[str, Any]] = []
+    for key in ("partner", "funder"):
+        if subject.get(key):
+            orgs.append(subject[key])
+    for holder in (subject.get("project"), subject.get("output")):
+        if holder:
+            orgs += holder.get("partners", []) + holder.get("funders", [])
+            orgs += holder.get("affiliations", [])
+            for person in holder.get("participants", []):
+                orgs += person.get("affiliations", [])
+    if visit := subject.get("visit"):
+        orgs += visit.get("visitor", {}).get("affiliations", [])
+    return orgs
+
+
+def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]:
+    if not subject:
+        return f"{case.source_system} record {case.record_id}", "record"
+    for kind in ("project", "output", "visit"):
+        if thing := subject.get(kind):
+            return thing.get("title") or thing.get("purpose") or case.record_id, kind
+    return case.record_id, "record"
+
+
+def case_rows(store: Store) -> list[CaseRow]:
+    rulebooks = store.case_rulebooks()
+    triage = store.triage_colours()
+    rows = []
+    for case in store.cases():
+        subject = store.subject(case.source_system, case.record_id)
+        title, kind = subject_title(subject, case)
+        holder = (subject or {}).get("project") or {}
+        countries = sorted(
+            {o["country"] for o in organisations_of(subject or {}) if o.get("country")}
+        )
+        rows.append(
+            CaseRow(
+                case=case,
+                title=title,
+                kind=kind,
+                units=list(holder.get("units", [])),
+                countries=countries,
+                rulebooks=sorted(rulebooks.get(case.id, ())),
+                triage=triage.get(case.id),
+            )
+        )
+    rows.sort(key=lambda r: (-r.case.severity.rank, r.case.opened_at, r.case.id))
+    return rows
+
+
+def resolve(subject: dict[str, Any] | None, path: str) -> dict[str, Any] | None:
+    """The organisation an evidence path is about (``project.partners[1].lists`` → that
+    partner), or None when the path is not about one or the subject is not remembered."""
+    if not subject:
+        return None
+    node: Any = subject
+    steps = _STEP.findall(path)
+    if steps and steps[0][0] not in subject and "project" in subject:
+        node = subject["project"]  # paths relative to the project
+    found = None
+    for name, index in steps:
+        if not isinstance(node, dict) or name not in node:
+            break
+        node = node[name]
+        if index:
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+        if isinstance(node, dict) and "name" in node:
+            found = node
+    return found
+
+
+@dataclass
+class EvidenceView:
+    path: str
+    test: str
+    actual: Any
+    organisation: dict[str, Any] | None = None
+    matches: list[dict[str, Any]] = field(default_factory=list)
+
+
+def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[EvidenceView]:
+    views = []
+    for e in evidence:
+        org = resolve(subject, e.path)
+        view = EvidenceView(e.path, e.test, e.actual, org)
+        if org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):
+            named = set(e.actual) if isinstance(e.actual, list) else set()
+            view.matches = [m for m in org.get("screening", []) if not named or m["list"] in named]
+        views.append(view)
+    return views
+
+
+def parse_date(text: str | None) -> date | None:
+    text = (text or "").strip()
+    return date.fromisoformat(text) if text else None

@@ -1,0 +1,240 @@
+"""Case pages and the workflow actions on them: triage, adjudicate a match, decide, mitigate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store.cases import CASE_STATUSES, DECISIONS
+from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.web.auth import error_page, flash, guard, open_store
+from kvrules.web.casedata import (
+    Filters,
+    case_rows,
+    evidence_views,
+    organisations_of,
+    parse_date,
+    subject_title,
+)
+
+MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
+
+
+def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
+    return request.app.state.templates.TemplateResponse(
+        request, name, context, status_code=status_code
+    )
+
+
+def _case_id(request: Request) -> int:
+    return int(request.path_params["case_id"])
+
+
+def _back(request: Request, case_id: int, message: str) -> Response:
+    flash(request, message)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@guard("view")
+async def case_list(request: Request) -> Response:
+    filters = Filters.from_query(request.query_params)
+    with open_store(request) as store:
+        rows = case_rows(store)
+    shown = [r for r in rows if filters.keep(r)]
+    return _render(
+        request,
+        "cases.html",
+        {
+            "rows": shown,
+            "total": len(rows),
+            "filters": filters,
+            "severities": [s.value for s in reversed(Severity)],
+            "statuses": CASE_STATUSES,
+            "triages": (*TRIAGE, "untriaged"),
+            "units": sorted({u for r in rows for u in r.units}),
+            "countries": sorted({c for r in rows for c in r.countries}),
+            "rulebooks": sorted({b for r in rows for b in r.rulebooks}),
+        },
+    )
+
+
+@guard("view")
+async def case_page(request: Request) -> Response:
+    case_id = _case_id(request)
+    with open_store(request) as store:
+        case = store.case(case_id)
+        if case is None:
+            return error_page(request, 404, f"There is no case {case_id}.")
+        subject = store.subject(case.source_system, case.record_id)
+        findings = [
+            (stored, evidence_views(subject, stored.finding.evidence))
+            for stored in store.case_findings(case_id)
+        ]
+        orgs = organisations_of(subject or {})
+        adjudicated = store.adjudications_for(
+            [(o["name"], o.get("country")) for o in orgs if o.get("name")]
+        )
+        context = {
+            "case": case,
+            "title": subject_title(subject, case)[0],
+            "subject": subject,
+            "findings": findings,
+            "adjudicated": adjudicated,
+            "triage": store.triage_colours().get(case_id),
+            "decisions": store.decisions(case_id),
+            "mitigations": store.mitigations(case_id),
+            "history": store.audit_entries(f"case:{case_id}"),
+            "decision_choices": DECISIONS,
+            "triage_choices": TRIAGE,
+            "mitigation_statuses": MITIGATION_STATUSES,
+            "mitigation_rows": range(MITIGATION_ROWS),
+            "today": date.today(),
+        }
+    return _render(request, "case.html", context)
+
+
+@guard("triage")
+async def triage(request: Request) -> Response:
+    case_id, form = _case_id(request), request.state.form
+    colour = str(form.get("colour", ""))
+    if colour not in TRIAGE:
+        return error_page(request, 400, "Choose green, amber or red.")
+    with open_store(request) as store:
+        if store.case(case_id) is None:
+            return error_page(request, 404, f"There is no case {case_id}.")
+        note = str(form.get("note", "")).strip() or None
+        store.set_triage(case_id, colour, actor=request.state.user.name, note=note)
+    return _back(request, case_id, f"Case {case_id} triaged {colour}.")
+
+
+@guard("adjudicate")
+async def adjudicate(request: Request) -> Response:
+    case_id, form = _case_id(request), request.state.form
+    verdict, reason = str(form.get("verdict", "")), str(form.get("reason", "")).strip()
+    if verdict not in ("not-same", "same") or not reason:
+        return error_page(request, 400, "An adjudication needs a verdict and a reason.")
+    with open_store(request) as store:
+        if store.case(case_id) is None:
+            return error_page(request, 404, f"There is no case {case_id}.")
+        store.adjudicate_match(
+            list_id=str(form.get("list", "")),
+            entry=str(form.get("entry", "")),
+            org_name=str(form.get("organisation", "")),
+            country=str(form.get("country", "")) or None,
+            verdict=verdict,
+            reason=reason,
+            actor=request.state.user.name,
+            case_id=case_id,
+        )
+    said = "not the same organisation" if verdict == "not-same" else "the same organisation"
+    return _back(request, case_id, f"Recorded: {said}. Later scans remember it.")
+
+
+def _mitigation_rows(form) -> list[tuple[str, str, date | None]]:
+    rows = []
+    for i in range(MITIGATION_ROWS):
+        action = str(form.get(f"m{i}_action", "")).strip()
+        owner = str(form.get(f"m{i}_owner", "")).strip()
+        if action or owner:
+            if not (action and owner):
+                raise ValueError("each mitigation needs both an action and an owner")
+            rows.append((action, owner, parse_date(str(form.get(f"m{i}_due", "")))))
+    return rows
+
+
+@guard("decide")
+async def decide(request: Request) -> Response:
+    case_id, form = _case_id(request), request.state.form
+    decision = str(form.get("decision", ""))
+    rationale = str(form.get("rationale", "")).strip()
+    try:
+        if decision not in DECISIONS or not rationale:
+            raise ValueError("A decision needs one of the three outcomes and a rationale.")
+        review_due = parse_date(str(form.get("review_due", "")))
+        items = _mitigation_rows(form)
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.decide(
+                case_id,
+                decision,
+                rationale,
+                actor=request.state.user.name,
+                review_due=review_due,
+                mitigations=items,
+            )
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    return _back(request, case_id, f"Decision recorded: {decision}.")
+
+
+@guard("mitigate")
+async def add_mitigation(request: Request) -> Response:
+    case_id, form = _case_id(request), request.state.form
+    try:
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.add_mitigation(
+                case_id,
+                str(form.get("action", "")),
+                str(form.get("owner", "")),
+                parse_date(str(form.get("due_on", ""))),
+                actor=request.state.user.name,
+            )
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    return _back(request, case_id, "Mitigation added.")
+
+
+@guard("mitigation-status")
+async def mitigation_status(request: Request) -> Response:
+    form = request.state.form
+    status = str(form.get("status", ""))
+    if status not in MITIGATION_STATUSES:
+        return error_page(request, 400, "Unknown mitigation status.")
+    with open_store(request) as store:
+        try:
+            m = store.set_mitigation_status(
+                int(request.path_params["mitigation_id"]), status, actor=request.state.user.name
+            )
+        except KeyError:
+            return error_page(request, 404, "There is no such mitigation.")
+    return _back(request, m.case_id, f"Mitigation {m.id} is now {status}.")
+
+
+@guard("view")
+async def mitigation_list(request: Request) -> Response:
+    status = request.query_params.get("status", "open")
+    with open_store(request) as store:
+        items = store.mitigations(status=status if status in MITIGATION_STATUSES else None)
+    return _render(
+        request,
+        "mitigations.html",
+        {"items": items, "status": status, "statuses": MITIGATION_STATUSES, "today": date.today()},
+    )
+
+
+@guard("view")
+async def adjudication_list(request: Request) -> Response:
+    with open_store(request) as store:
+        items = store.adjudications()
+    return _render(request, "adjudications.html", {"items": items})
+
+
+@guard("view")
+async def audit_log(request: Request) -> Response:
+    subject = request.query_params.get("subject") or None
+    with open_store(request) as store:
+        entries = store.audit_entries(subject)
+        problems = store.verify_audit()
+        head = store.audit_head()
+    entries = list(reversed(entries))[:500]  # newest first
+    return _render(
+        request,
+        "audit.html",
+        {"entries": entries, "subject": subject, "problems": problems, "head": head},
+    )

@@ -1,0 +1,158 @@
+"""``kvrules serve``, ``kvrules users`` and ``kvrules report``."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kvrules.store.users import ROLES
+from kvrules.views_cli import DB_ARG
+
+PASSWORD_ENV = "KVRULES_PASSWORD"
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _existing(db: Path):
+    from kvrules.store import Store
+
+    if not db.exists():
+        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+    return Store.open(db)
+
+
+@click.command()
+@DB_ARG
+@click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    default=None,
+    help="mark cookies Secure (default: yes unless listening on loopback only)",
+)
+@click.option(
+    "--proxy-header",
+    envvar="KVRULES_WEB_PROXY_HEADER",
+    help="SSO: trust this header (e.g. X-Remote-User) from --trusted-proxy for the user name",
+)
+@click.option(
+    "--trusted-proxy",
+    multiple=True,
+    default=("127.0.0.1", "::1"),
+    show_default=True,
+    help="address of the reverse proxy allowed to set --proxy-header",
+)
+@click.option("--home-country", default="NL", show_default=True, help="for 'foreign' in reports")
+def serve(
+    db: Path,
+    host: str,
+    port: int,
+    secure_cookies: bool | None,
+    proxy_header: str | None,
+    trusted_proxy: tuple[str, ...],
+    home_country: str,
+) -> None:
+    """Run the committee's web app (cases, decisions, portfolio report)."""
+    import uvicorn
+
+    from kvrules.web.app import create_app
+    from kvrules.web.settings import WebSettings
+
+    with _existing(db) as store:
+        if not store.users():
+            click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
+    kw: dict = {"home_country": home_country, "trusted_proxies": trusted_proxy}
+    if secure_cookies is not None:
+        kw["secure_cookies"] = secure_cookies
+    if proxy_header:
+        kw["proxy_header"] = proxy_header
+    settings = WebSettings.for_host(db, host, **kw)
+    click.echo(f"kvrules web: http://{host}:{port}/ (database {db})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@click.group()
+def users() -> None:
+    """Web app accounts."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    if env := os.environ.get(PASSWORD_ENV):
+        return env
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@DB_ARG
+@click.option(
+    "--sso", is_flag=True, help="no local password: signs in through the reverse proxy only"
+)
+@click.option("--password-stdin", is_flag=True, help="read the password from the first stdin line")
+def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -> None:
+    """Add an account (or change its role). The password is prompted, or read from stdin or
+    $KVRULES_PASSWORD; it is never echoed, logged or stored, only its argon2 hash."""
+    from kvrules.store import Store
+    from kvrules.web.security import hash_password
+
+    password_hash = None
+    if not sso:
+        try:
+            password_hash = hash_password(_read_password(password_stdin))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    with Store.open(db) as store:
+        new = store.add_user(name, role, password_hash, actor=_actor())
+    click.echo(f"{'added' if new else 'updated'} {name} ({role})")
+
+
+@users.command("list")
+@DB_ARG
+def users_list(db: Path) -> None:
+    """Accounts and their roles."""
+    with _existing(db) as store:
+        for u in store.users():
+            login = "local" if u.password_hash else "sso"
+            click.echo("\t".join([u.name, u.role, login, *(["disabled"] if u.disabled else [])]))
+
+
+@users.command("disable")
+@click.argument("name")
+@DB_ARG
+def users_disable(name: str, db: Path) -> None:
+    """Disable an account (its sessions stop working at once)."""
+    with _existing(db) as store:
+        if not store.disable_user(name, actor=_actor()):
+            raise click.ClickException(f"no enabled account {name!r}")
+    click.echo(f"disabled {name}")
+
+
+@click.command()
+@DB_ARG
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+)
+@click.option("--home-country", default="NL", show_default=True)
+@click.option("--title", default="Knowledge-security portfolio report", show_default=True)
+def report(db: Path, out: Path, home_country: str, title: str) -> None:
+    """Write the portfolio report (charts inline, works offline) for the board."""
+    from kvrules.web.reportpage import write_report
+
+    with _existing(db) as store:
+        write_report(store, out, home_country=home_country, title=title)
+    click.echo(f"report: {out}")

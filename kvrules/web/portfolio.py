@@ -1,0 +1,154 @@
+"""The portfolio: what the institution collaborates on, with whom, and what the committee did
+about it. Built from the store only (remembered record subjects, cases, decisions)."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Store
+from kvrules.web.casedata import organisations_of
+
+RISKS = [*(s.value for s in reversed(Severity)), "no finding"]
+TOP_COUNTRIES = 15
+
+
+def _year(text: str | None) -> str | None:
+    return text[:4] if text and len(text) >= 4 and text[:4].isdigit() else None
+
+
+def _amount(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value)) if value is not None else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
+
+
+@dataclass
+class Portfolio:
+    home_country: str
+    generated_at: datetime
+    records: int = 0
+    projects: int = 0
+    outputs: int = 0
+    foreign_projects: int = 0
+    collab_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    copub_by_country: Counter = field(default_factory=Counter)
+    listed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    funding: dict[tuple[str, str], list] = field(default_factory=dict)  # (unit, cur) → [sum, n]
+    cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    open_by_severity: Counter = field(default_factory=Counter)
+    open_by_triage: Counter = field(default_factory=Counter)
+    decisions: Counter = field(default_factory=Counter)
+    decision_days: list[float] = field(default_factory=list)
+    mitigations_open: int = 0
+    mitigations_overdue: int = 0
+    mitigations_done: int = 0
+    screened_against: list[str] = field(default_factory=list)
+    audit_head: tuple[int, str] = (0, "")
+
+    @property
+    def years(self) -> list[str]:
+        return sorted(self.collab_by_year)
+
+    @property
+    def copub_years(self) -> list[str]:
+        return sorted(self.copub_by_year)
+
+    def top_countries(self) -> list[tuple[str, Counter]]:
+        ranked = sorted(self.collab_by_country.items(), key=lambda kv: -sum(kv[1].values()))
+        return ranked[:TOP_COUNTRIES]
+
+    def copub_top(self) -> list[str]:
+        return [c for c, _ in self.copub_by_country.most_common(8)]
+
+    @property
+    def median_days_to_decision(self) -> float | None:
+        return statistics.median(self.decision_days) if self.decision_days else None
+
+    def funding_rows(self) -> list[tuple[str, str, Decimal, int]]:
+        rows = [(u, cur, v[0], v[1]) for (u, cur), v in self.funding.items()]
+        return sorted(rows, key=lambda r: (r[1], -r[2]))
+
+
+def _record_risk(store: Store) -> dict[tuple[str, str], str]:
+    return {(c.source_system, c.record_id): c.severity.value for c in store.cases()}
+
+
+def build(store: Store, *, home_country: str = "NL", today: date | None = None) -> Portfolio:
+    today = today or date.today()
+    p = Portfolio(home_country=home_country.upper(), generated_at=datetime.now(UTC))
+    risk = _record_risk(store)
+    for system, record_id, kind, body in store.subjects():
+        p.records += 1
+        level = risk.get((system, record_id), "no finding")
+        if kind == "project" and (project := body.get("project")):
+            _project(p, project, level)
+        elif kind == "output" and (output := body.get("output")):
+            _output(p, output)
+    triage = store.triage_colours()
+    for case in store.cases():
+        p.cases_by_year[str(case.opened_at.year)][case.severity.value] += 1
+        if case.status in ("open", "triaged"):
+            p.open_by_severity[case.severity.value] += 1
+            p.open_by_triage[triage.get(case.id, "untriaged")] += 1
+    first: dict[int, datetime] = {}
+    for d in store.decisions():
+        p.decisions[d.decision] += 1
+        first.setdefault(d.case_id, d.at)
+    for case_id, at in first.items():
+        case = store.case(case_id)
+        if case is not None:
+            p.decision_days.append((at - case.opened_at).total_seconds() / 86400)
+    for m in store.mitigations():
+        p.mitigations_open += m.status == "open"
+        p.mitigations_done += m.status == "done"
+        p.mitigations_overdue += m.overdue(today)
+    p.audit_head = store.audit_head()
+    return p
+
+
+def _project(p: Portfolio, project: dict[str, Any], level: str) -> None:
+    p.projects += 1
+    orgs = project.get("partners", []) + project.get("funders", [])
+    for person in project.get("participants", []):
+        orgs += person.get("affiliations", [])
+    foreign = {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+    if foreign:
+        p.foreign_projects += 1
+        p.collab_by_year[_year(project.get("start")) or "unknown"][level] += 1
+        for country in foreign:
+            p.collab_by_country[country][level] += 1
+    for org in orgs:
+        if org.get("lists"):
+            key = (org["name"], org.get("country") or "")
+            entry = p.listed.setdefault(key, {"lists": set(), "records": 0})
+            entry["lists"].update(org["lists"])
+            entry["records"] += 1
+    units = project.get("units") or ["(no unit)"]
+    for funder in project.get("funders", []):
+        if funder.get("country") and funder["country"] != p.home_country:
+            for unit in units:  # counted in full for every unit named on the project
+                slot = p.funding.setdefault((unit, funder.get("currency") or "?"), [Decimal(0), 0])
+                slot[0] += _amount(funder.get("amount"))
+                slot[1] += 1
+
+
+def _output(p: Portfolio, output: dict[str, Any]) -> None:
+    p.outputs += 1
+    countries = {
+        o["country"]
+        for o in organisations_of({"output": output})
+        if o.get("country") and o["country"] != p.home_country
+    }
+    year = _year(output.get("published_on")) or "unknown"
+    for country in countries:
+        p.copub_by_year[year][country] += 1
+        p.copub_by_country[country] += 1

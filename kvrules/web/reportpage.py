@@ -1,0 +1,87 @@
+"""The portfolio report: a page in the app and a standalone HTML file for the board."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kvrules.store import Store
+from kvrules.web import charts
+from kvrules.web.auth import guard, open_store
+from kvrules.web.portfolio import RISKS, Portfolio, build
+
+
+def chart_context(p: Portfolio) -> dict:
+    copub_series = p.copub_top()
+    case_years = sorted(p.cases_by_year)
+    return {
+        "p": p,
+        "chart_collab_years": charts.columns(
+            "Projects with a foreign partner or funder, by start year and risk",
+            p.years,
+            p.collab_by_year,
+            RISKS,
+        ),
+        "chart_collab_countries": charts.bars(
+            "Projects by partner country and risk (top countries)", p.top_countries(), RISKS
+        ),
+        "chart_copub_years": charts.columns(
+            "Co-publications by year and foreign co-author country (top 8)",
+            p.copub_years,
+            p.copub_by_year,
+            copub_series,
+        ),
+        "chart_cases_years": charts.columns(
+            "Cases opened per year, by severity", case_years, p.cases_by_year, RISKS[:-1]
+        ),
+        "chart_open": charts.bars(
+            "Open cases by severity",
+            [(s, {s: p.open_by_severity[s]}) for s in RISKS[:-1] if p.open_by_severity[s]],
+            RISKS[:-1],
+        ),
+    }
+
+
+def render_standalone(env: Environment, store: Store, *, home_country: str, title: str) -> str:
+    from kvrules.web.app import css
+
+    p = build(store, home_country=home_country)
+    template = env.get_template("report_standalone.html")
+    return template.render(title=title, css=css(), **chart_context(p))
+
+
+def write_report(store: Store, out: Path, *, home_country: str = "NL", title: str) -> Path:
+    from kvrules.web.app import environment
+
+    out.write_text(
+        render_standalone(environment(), store, home_country=home_country, title=title),
+        encoding="utf-8",
+    )
+    return out
+
+
+@guard("view")
+async def portfolio_page(request: Request) -> Response:
+    with open_store(request) as store:
+        p = build(store, home_country=request.app.state.settings.home_country)
+    return request.app.state.templates.TemplateResponse(request, "report.html", chart_context(p))
+
+
+@guard("view")
+async def portfolio_download(request: Request) -> Response:
+    env = request.app.state.templates.env
+    with open_store(request) as store:
+        html = render_standalone(
+            env,
+            store,
+            home_country=request.app.state.settings.home_country,
+            title="Knowledge-security portfolio report",
+        )
+    return Response(
+        html,
+        media_type="text/html",
+        headers={"content-disposition": 'attachment; filename="kvrules-report.html"'},
+    )

@@ -1,0 +1,54 @@
+"""How the web app runs: database, session secret, cookie policy and optional proxy auth."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SECRET_ENV = "KVRULES_WEB_SECRET"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_secret(db: Path) -> str:
+    """The session-signing key: $KVRULES_WEB_SECRET, else a random key kept next to the
+    database (mode 0600) so that sessions survive a restart."""
+    if env := os.environ.get(SECRET_ENV):
+        return env
+    path = db.with_name(db.name + ".web-secret")
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key)
+    return key
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    db: Path
+    secret_key: str = field(repr=False)
+    # Secure cookies unless the app is only reachable on loopback (plain http on localhost).
+    secure_cookies: bool = False
+    # SSO: a trusted reverse proxy puts the authenticated user name in this header. Off (None)
+    # unless configured; honoured only from trusted_proxies, and only for known accounts.
+    proxy_header: str | None = None
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    home_country: str = "NL"
+    session_max_age: int = 8 * 3600
+
+    @classmethod
+    def for_host(cls, db: Path, host: str, **kw) -> WebSettings:
+        kw.setdefault("secure_cookies", not is_loopback(host))
+        return cls(db=db, secret_key=kw.pop("secret_key", None) or load_secret(db), **kw)

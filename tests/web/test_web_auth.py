@@ -1,0 +1,161 @@
+"""Sign-in, sessions, cookies, CSRF, roles and reverse-proxy (SSO) auth."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from kvrules.store import Store
+from tests.web.web_helpers import PASSWORD, app_for, case_id, login, token
+
+
+def test_pages_need_a_signed_in_user(db: Path) -> None:
+    client = app_for(db)
+    r = client.get("/cases", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/cases")
+
+
+def test_login_sets_an_httponly_samesite_cookie_and_audits(db: Path) -> None:
+    client = app_for(db)
+    t = token(client.get("/login").text)
+    r = client.post(
+        "/login",
+        data={"username": "viewer", "password": PASSWORD, "csrf_token": t, "next": "/cases"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/cases"
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert client.get("/cases").status_code == 200
+    with Store.open(db) as store:
+        assert [e.action for e in store.audit_entries("user:viewer")][-1] == "user.signed-in"
+
+
+def test_secure_cookie_when_not_on_loopback(db: Path) -> None:
+    client = app_for(db, secure_cookies=True)
+    client.base_url = "https://127.0.0.1"  # type: ignore[misc]
+    r = client.get("/login")
+    assert "secure" in r.headers["set-cookie"].lower()
+
+
+def test_wrong_password_is_rejected_and_never_logged(
+    db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = app_for(db)
+    r = login(client, "viewer", "wrong password 123")
+    assert r.status_code == 401 and "wrong password" in r.text.lower()
+    assert "wrong password 123" not in caplog.text
+    assert client.get("/cases", follow_redirects=False).status_code == 303
+    with Store.open(db) as store:
+        assert all("wrong password 123" not in str(e.details) for e in store.audit_entries())
+
+
+def test_repeated_failures_are_throttled(db: Path) -> None:
+    client = app_for(db)
+    for _ in range(5):
+        login(client, "viewer", "nope nope nope")
+    assert login(client, "viewer").status_code == 401  # even the right password, for a while
+
+
+def test_login_without_csrf_token_is_rejected(db: Path) -> None:
+    client = app_for(db)
+    client.get("/login")
+    r = client.post("/login", data={"username": "viewer", "password": PASSWORD})
+    assert r.status_code == 403
+
+
+def test_post_with_a_bad_csrf_token_is_rejected_and_changes_nothing(db: Path) -> None:
+    client = app_for(db)
+    login(client, "committee")
+    cid = case_id(db)
+    r = client.post(
+        f"/cases/{cid}/decide",
+        data={"decision": "approve", "rationale": "fine", "csrf_token": "forged"},
+    )
+    assert r.status_code == 403 and "CSRF" in r.text
+    with Store.open(db) as store:
+        assert store.case(cid).status == "open"
+        assert not store.decisions(cid)
+
+
+def test_a_token_from_another_session_is_rejected(db: Path) -> None:
+    mallory, victim = app_for(db), app_for(db)
+    login(mallory, "viewer")
+    stolen = token(mallory.get("/cases").text)
+    login(victim, "committee")
+    cid = case_id(db)
+    r = victim.post(f"/cases/{cid}/triage", data={"colour": "red", "csrf_token": stolen})
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "data", "allowed"),
+    [
+        ("viewer", "triage", {"colour": "red"}, False),
+        ("adviser", "triage", {"colour": "red"}, True),
+        ("adviser", "decide", {"decision": "approve", "rationale": "ok"}, False),
+        ("committee", "decide", {"decision": "approve", "rationale": "ok"}, True),
+        ("viewer", "mitigations", {"action": "a", "owner": "b"}, False),
+        ("admin", "mitigations", {"action": "a", "owner": "b"}, True),
+    ],
+)
+def test_roles(db: Path, role: str, path: str, data: dict, allowed: bool) -> None:
+    client = app_for(db)
+    login(client, role)
+    cid = case_id(db)
+    t = token(client.get(f"/cases/{cid}").text)
+    r = client.post(f"/cases/{cid}/{path}", data={**data, "csrf_token": t})
+    assert (r.status_code == 200) is allowed, r.text[:300]
+    if not allowed:
+        assert r.status_code == 403
+
+
+def test_disabled_user_loses_access_at_once(db: Path) -> None:
+    client = app_for(db)
+    login(client, "adviser")
+    assert client.get("/cases").status_code == 200
+    with Store.open(db) as store:
+        store.disable_user("adviser", actor="admin")
+    assert client.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_open_redirect_is_refused(db: Path) -> None:
+    client = app_for(db)
+    t = token(client.get("/login").text)
+    r = client.post(
+        "/login",
+        data={
+            "username": "viewer",
+            "password": PASSWORD,
+            "csrf_token": t,
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/cases"
+
+
+def test_proxy_header_only_when_enabled_and_from_a_trusted_proxy(db: Path) -> None:
+    header = {"X-Remote-User": "sso-user"}
+    off = app_for(db)
+    assert off.get("/cases", headers=header, follow_redirects=False).status_code == 303
+    on = app_for(db, proxy_header="X-Remote-User", trusted_proxies=("testclient",))
+    assert on.get("/cases", headers=header).status_code == 200
+    untrusted = app_for(db, proxy_header="X-Remote-User", trusted_proxies=("10.0.0.1",))
+    assert untrusted.get("/cases", headers=header, follow_redirects=False).status_code == 303
+    unknown = {"X-Remote-User": "nobody"}
+    assert on.get("/cases", headers=unknown, follow_redirects=False).status_code == 303
+
+
+def test_sso_account_cannot_log_in_with_a_password(db: Path) -> None:
+    assert login(app_for(db), "sso-user", "").status_code == 401
+
+
+def test_security_headers(db: Path) -> None:
+    r = app_for(db).get("/login")
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["cache-control"] == "no-store"

@@ -1,0 +1,42 @@
+"""`kvrules users add`: the password is hashed, never echoed, and too short ones are refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from kvrules.store import Store
+from kvrules.web.security import verify_password
+
+
+def test_users_add_from_stdin(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    secret = "a long enough passphrase"
+    r = CliRunner().invoke(
+        cli,
+        ["users", "add", "carol", "--role", "adviser", "--db", str(db), "--password-stdin"],
+        input=secret + "\n",
+    )
+    assert r.exit_code == 0, r.output
+    assert secret not in r.output
+    with Store.open(db) as store:
+        user = store.user("carol")
+        assert user.role == "adviser" and verify_password(user.password_hash, secret)
+        assert secret not in str([e.details for e in store.audit_entries()])
+
+
+def test_users_add_from_env_and_short_password(tmp_path: Path) -> None:
+    db = tmp_path / "k.db"
+    runner = CliRunner()
+    r = runner.invoke(
+        cli,
+        ["users", "add", "dan", "--role", "viewer", "--db", str(db)],
+        env={"KVRULES_PASSWORD": "short"},
+    )
+    assert r.exit_code != 0 and "at least" in r.output
+    r = runner.invoke(cli, ["users", "add", "erin", "--role", "admin", "--db", str(db), "--sso"])
+    assert r.exit_code == 0
+    r = runner.invoke(cli, ["users", "list", "--db", str(db)])
+    assert "erin\tadmin\tsso" in r.output

@@ -1,0 +1,42 @@
+"""The portfolio report: in the app and as a standalone, offline HTML file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from kvrules.store import Store
+from tests.web.web_helpers import app_for, case_id, login
+
+
+def test_report_page_counts_collaborations_funding_and_decisions(db: Path) -> None:
+    with Store.open(db) as store:
+        store.decide(case_id(db), "reject", "listed partner in a sensitive area", actor="c")
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    assert "3 projects" in page
+    assert "<svg" in page and "CN · high: 1" in page
+    assert "Faculty of Physics" in page and "750,000" in page  # three foreign funders
+    assert "1 reject" in page
+
+
+def test_standalone_report_is_self_contained(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "<svg" in html and "<style>" in html and "<script" not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing loaded from elsewhere
+    assert "Partners on reference lists" in html
+
+
+def test_report_download_needs_sign_in(db: Path) -> None:
+    client = app_for(db)
+    assert client.get("/report.html", follow_redirects=False).status_code == 303
+    login(client, "viewer")
+    r = client.get("/report.html")
+    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]

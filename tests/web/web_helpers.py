@@ -1,0 +1,138 @@
+"""A small committee database for the web tests: two cases with remembered subjects."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from starlette.testclient import TestClient
+
+from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
+from kvrules.model import CollaborationEvent
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Store
+from kvrules.web.app import create_app
+from kvrules.web.security import hash_password
+from kvrules.web.settings import WebSettings
+
+PASSWORD = "correct horse battery staple"
+SECRET = "test-secret-" + "x" * 40
+ROLES = ("viewer", "adviser", "committee", "admin")
+
+MATCH = {
+    "list": "us_dod_1286",
+    "edition": "FY25",
+    "entry": "1286-042",
+    "name": "Nanjing University of Aeronautics and Astronautics",
+    "method": "fuzzy",
+    "score": 0.88,
+    "candidate": True,
+    "kind": "designation",
+}
+
+
+def event(record_id: str, partner: str, country: str, *, with_match: bool) -> CollaborationEvent:
+    org = {
+        "name": partner,
+        "country": country,
+        "role": "collaborator",
+        "candidate_lists": ["us_dod_1286"] if with_match else [],
+        "screening": [MATCH] if with_match else [],
+    }
+    return CollaborationEvent.model_validate(
+        {
+            "id": f"ev-{record_id}",
+            "kind": "project.created",
+            "source": {"system": "pure", "record_id": record_id},
+            "occurred_at": "2026-01-05T10:00:00Z",
+            "project": {
+                "id": record_id,
+                "title": f"Quantum sensing <b>{record_id}</b>",
+                "start": "2025-03-01",
+                "units": ["Faculty of Physics"],
+                "partners": [org],
+                "funders": [
+                    {
+                        "name": "Foreign Science Fund",
+                        "country": country,
+                        "amount": "250000",
+                        "currency": "EUR",
+                    }
+                ],
+                "participants": [{"role": "pi", "attributes": {"secret_note": "x"}}],
+            },
+        }
+    )
+
+
+def finding(record_id: str, severity: Severity = Severity.HIGH) -> Finding:
+    return Finding(
+        rule_id="partner-possible-list-match",
+        rule_title="A partner possibly matches a reference list",
+        rulebook=RulebookRef(id="nl-leidraad", version="2026.1", sha256="ab" * 32),
+        severity=severity,
+        tags=["ks:confirm-match"],
+        alert="adviser",
+        rationale="A fuzzy match is a suggestion, not a fact.",
+        citation=CitationRef(
+            id="loket", cite="Loket Kennisveiligheid, Risicoprofiel", url="javascript:alert(1)"
+        ),
+        legal_basis=None,
+        event_id=f"ev-{record_id}",
+        event_kind="project.created",
+        source_system="pure",
+        source_record_id=record_id,
+        evidence=[
+            Evidence(
+                path="project.partners[0].candidate_lists",
+                test='contains "us_dod_1286"',
+                actual=["us_dod_1286"],
+            )
+        ],
+    )
+
+
+def build_db(path: Path) -> Path:
+    with Store.open(path) as store:
+        for rid, partner, country, sev in (
+            ("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", Severity.HIGH),
+            ("p-2", "Technische Universität Beispiel", "DE", Severity.MEDIUM),
+        ):
+            ev = event(rid, partner, country, with_match=True)
+            store.record_subject(ev)
+            store.record_findings([finding(rid, sev)], {})
+        store.record_subject(event("p-3", "Université Libre", "BE", with_match=False))
+        hashed = hash_password(PASSWORD)
+        for role in ROLES:
+            store.add_user(role, role, hashed, actor="test")
+        store.add_user("sso-user", "committee", None, actor="test")
+    return path
+
+
+def app_for(db: Path, **kw) -> TestClient:
+    settings = WebSettings(db=db, secret_key=SECRET, **kw)
+    return TestClient(create_app(settings), base_url="http://127.0.0.1")
+
+
+def token(html: str) -> str:
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def login(client: TestClient, name: str, password: str = PASSWORD):
+    t = token(client.get("/login").text)
+    return client.post(
+        "/login", data={"username": name, "password": password, "csrf_token": t, "next": "/cases"}
+    )
+
+
+def case_id(db: Path, record_id: str = "p-1") -> int:
+    with Store.open(db) as store:
+        case = store.case_for("pure", record_id)
+        assert case is not None
+        return case.id
+
+
+NOW = datetime(2026, 3, 2, tzinfo=UTC)
