@@ -21,6 +21,7 @@ from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook.ir import Severity
@@ -42,6 +43,7 @@ class ScanReport:
     alerts_queued: int = 0
     alerts_delivered: int = 0
     alerts_failed: int = 0
+    rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     tags_planned: int = 0
     tags_written: int = 0
     writeback_errors: int = 0
@@ -63,6 +65,21 @@ def record_tags(findings: list[Finding]) -> list[str]:
         return ["ks:none"]
     top = max((Severity(f.severity) for f in findings), key=lambda s: s.rank)
     return sorted({f"ks:{top.value}", *(t for f in findings for t in f.tags)})
+
+
+def _screening(event: CollaborationEvent) -> list:
+    """What enrichment concluded about an event (to tell whether a new edition changes it)."""
+    orgs = [(o.name, o.lists, o.candidate_lists, o.country_signals) for o in organisations(event)]
+    areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]
+    return [orgs, areas]
+
+
+def _clear_screening(event: CollaborationEvent) -> None:
+    for org in organisations(event):
+        org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
+    for subject in (event.project, event.output, event.visit):
+        if subject is not None:
+            subject.sensitive_areas = []
 
 
 def _material(events: list[CollaborationEvent], context: str) -> str:
@@ -96,9 +113,12 @@ class Scanner:
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
         self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
-        editions = enricher.screened_against if enricher else []
-        self._context = f"{evaluator.program.digest}|{','.join(editions)}"
+        self._lists = ",".join(enricher.screened_against if enricher else [])
+        self._context = f"{evaluator.program.digest}|{self._lists}"
         store.register_source(source, getattr(adapter, "name", None))
+        # What the last scan screened with, so a new list edition or rulebook is noticed.
+        self._memo = f"{source}#screened-with"
+        store.register_source(self._memo)
 
     def scan(
         self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
@@ -109,6 +129,7 @@ class Scanner:
             dry_run=not self.apply,
             screened_against=self.enricher.screened_against if self.enricher else [],
         )
+        self._rescreen_on_change(report)
         cursor = None if full else self.store.get_cursor(self.source)
         for record in self.adapter.fetch(cursor):
             if record.events or record.error:
@@ -159,12 +180,55 @@ class Scanner:
                 report.alerts_queued += len(stored.alert_ids)
             if stored.case_event == "opened":
                 report.cases_opened += 1
-        system = record.events[0].source.system
-        if not self.adapter.taggable(record.record_id):
+        self._queue_tags(record.events[0].source.system, record.record_id, findings)
+
+    # -- re-screening ------------------------------------------------------------------------
+
+    def _rescreen_on_change(self, report: ScanReport) -> None:
+        """New list editions re-screen the stored records whose organisations they touch;
+        changed rulebooks re-evaluate every stored record. No refetch is needed."""
+        before = self.store.get_cursor(self._memo)
+        if before == self._context:
             return
-        if findings or self.store.case_for(system, record.record_id) is not None:
+        if before is not None:
+            rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
+            with self.store.transaction():
+                report.rescreened = self.rescreen(everything=rules_changed)
+        self.store.set_cursor(self._memo, self._context)
+
+    def rescreen(self, *, everything: bool = False) -> int:
+        """Re-enrich every remembered record; evaluate those whose screening changed (all of
+        them with ``everything``). Returns how many were evaluated."""
+        if self.enricher is None:
+            return 0
+        evaluated = 0
+        for system, record_id, _kind, body in self.store.subjects():
+            event = CollaborationEvent.model_validate(
+                {
+                    **body,
+                    "id": f"rescreen:{system}:{record_id}",
+                    "source": {"system": system, "record_id": record_id},
+                }
+            )
+            before = _screening(event)
+            _clear_screening(event)
+            self.enricher(event)
+            if not everything and _screening(event) == before:
+                continue
+            evaluated += 1
+            self.store.record_subject(event)
+            findings = self.evaluator.evaluate(event)
+            self.store.record_findings(findings, self.routes)
+            if system == getattr(self.adapter, "name", None):
+                self._queue_tags(system, record_id, findings)
+        return evaluated
+
+    def _queue_tags(self, system: str, record_id: str, findings: list[Finding]) -> None:
+        if not self.adapter.taggable(record_id):
+            return
+        if findings or self.store.case_for(system, record_id) is not None:
             tags = self.adapter.writable_tags(record_tags(findings))
-            self.store.enqueue_writeback(self.source, record.record_id, tags)
+            self.store.enqueue_writeback(self.source, record_id, tags)
 
     def _deliver(self, report: ScanReport) -> None:
         if not self.channels:

@@ -89,6 +89,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     rows = [
         ("events evaluated", report.events),
         ("unchanged since last scan", report.unchanged),
+        ("re-screened (new lists or rulebooks)", report.rescreened),
         ("quarantined", report.quarantined),
         (
             "new findings",

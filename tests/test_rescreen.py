@@ -1,0 +1,109 @@
+"""Re-screening: a new list edition re-evaluates exactly the stored records it touches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kvrules import Evaluator, load_rulebook
+from kvrules.enrich import Enricher
+from kvrules.pipeline import Scanner
+from kvrules.plugins import get_adapters
+from kvrules.refdata.importers import import_file
+from kvrules.store import Store
+from tests.conftest import rule_yaml
+
+CSV_HEAD = "entry_id,name,country\n"
+
+
+def _event(record: str, partner: str, country: str) -> str:
+    return json.dumps(
+        {
+            "id": f"{record}:v1",
+            "kind": "project.created",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "file", "record_id": record},
+            "project": {
+                "id": record,
+                "title": record,
+                "partners": [{"name": partner, "country": country}],
+            },
+        }
+    )
+
+
+def _enricher(refdb: Path) -> Enricher:
+    return Enricher.from_store(refdb)
+
+
+def test_new_edition_rescreens_only_touched_records(tmp_path, write_rulebook):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "projects.jsonl").write_text(
+        "\n".join(
+            [
+                _event("P1", "Acme Institute of Rocketry", "RU"),
+                _event("P2", "Quiet College of Arts", "NL"),
+            ]
+        )
+        + "\n"
+    )
+    refdb = tmp_path / "ref.db"
+    lists = tmp_path / "fy1.csv"
+    lists.write_text(CSV_HEAD + "e1,Some Other Place,CN\n")
+    with _refstore(refdb) as ref:
+        import_file(
+            ref,
+            "csv",
+            lists,
+            list_id="watch",
+            edition="1",
+            title="Watch",
+            publisher="us",
+            source_url="https://example.org",
+            licence="public domain",
+        )
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml(
+                "watched",
+                "'any p in project.partners: p.lists contains \"watch\"'",
+                on="project.created",
+            )
+        )
+    )
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert (first.events, first.findings, first.rescreened) == (2, 0, 0)
+
+        lists2 = tmp_path / "fy2.csv"
+        lists2.write_text(CSV_HEAD + "e1,Some Other Place,CN\ne2,Acme Institute of Rocketry,RU\n")
+        with _refstore(refdb) as ref:
+            import_file(
+                ref,
+                "csv",
+                lists2,
+                list_id="watch",
+                edition="2",
+                title="Watch",
+                publisher="us",
+                source_url="https://example.org",
+                licence="public domain",
+            )
+        second = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert second.rescreened == 1  # P1's partner is newly listed; P2 is untouched
+        [case] = store.cases("open")
+        assert case.record_id == "P1"
+        [stored] = store.case_findings(case.id)
+        assert stored.finding.evidence[0].actual == ["watch"]
+
+        third = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert (third.rescreened, third.findings) == (0, 0)  # nothing new: nothing again
+
+
+def _refstore(path: Path):
+    from kvrules.refdata.store import Store as RefStore
+
+    return RefStore(path)
