@@ -17,6 +17,7 @@ from kvrules.model import CollaborationEvent, event_json_schema
 from kvrules.rulebook import ir
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
 from kvrules.rulebook.schema import RulebookSpec
+from kvrules.views_cli import styled
 
 RULEBOOK_SUFFIXES = (".yaml", ".yml")
 
@@ -188,15 +189,6 @@ def evaluate(
     sys.exit(2 if skipped else 0)
 
 
-SEVERITY_STYLE = {
-    "critical": "bold red",
-    "high": "red",
-    "medium": "yellow",
-    "low": "cyan",
-    "info": "dim",
-}
-
-
 def _print_findings(findings: list[Finding], events: int) -> None:
     console = Console()
     table = Table(title=f"{len(findings)} finding(s) in {events} event(s)", show_lines=True)
@@ -205,7 +197,7 @@ def _print_findings(findings: list[Finding], events: int) -> None:
     for f in findings:
         evidence = "\n".join(f"{e.path} {e.test} (value: {e.actual!r})" for e in f.evidence)
         table.add_row(
-            f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]",
+            styled(f.severity),
             f"{f.source_system}:{f.source_record_id}\n{f.event_kind}",
             f"{f.rulebook.id}/{f.rule_id}\n{f.rule_title}",
             evidence,
@@ -297,7 +289,9 @@ def _add_commands() -> None:
         quarantine,
         audit,
         new_adapter,
-        serve, users, report,
+        serve,
+        users,
+        report,
     ):
         cli.add_command(command)
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 
 def _options(path: Path | None, settings: tuple[str, ...]) -> dict[str, Any]:
@@ -31,19 +30,6 @@ def _options(path: Path | None, settings: tuple[str, ...]) -> dict[str, Any]:
     if path is not None:
         options["path"] = path
     return options
-
-
-def build_adapter(cls: type, options: dict[str, Any]) -> Any:
-    """The adapter with its config from options (+ environment for pydantic-settings)."""
-    try:
-        config = cls.Config(**options)
-    except ValidationError as e:
-        # Field locations and messages only: input values could be secrets.
-        problems = "; ".join(
-            f"{'.'.join(map(str, err['loc'])) or 'config'}: {err['msg']}" for err in e.errors()
-        )
-        raise click.UsageError(f"{cls.name} adapter settings: {problems}") from None
-    return cls(config)
 
 
 def _summary(event: Any) -> str:
@@ -75,13 +61,12 @@ def fetch(
     Quarantined records go to stderr with their id and reason (exit status 2 if any).
     Nothing is evaluated, stored or written back.
     """
-    from kvrules.plugins import get_adapters
+    from kvrules.assembly import AssemblyError, build_adapter
 
-    adapters = get_adapters()
-    if source not in adapters:
-        known = ", ".join(sorted(adapters)) or "none"
-        raise click.UsageError(f"no adapter {source!r} (installed: {known})")
-    adapter = build_adapter(adapters[source], _options(path, settings))
+    try:
+        adapter = build_adapter(source, _options(path, settings))
+    except AssemblyError as e:
+        raise click.UsageError(str(e)) from None
     records = quarantined = 0
     try:
         for record in adapter.fetch(cursor):

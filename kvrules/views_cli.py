@@ -46,7 +46,8 @@ def _emit(rows: list[dict], as_json: bool, table: Table) -> None:
         Console().print(table)
 
 
-def _sev(value: str) -> str:
+def styled(value: str) -> str:
+    """A severity in its colour, for rich tables."""
     return f"[{SEVERITY_STYLE.get(value, '')}]{value}[/]"
 
 
@@ -86,7 +87,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str) -> None
         table.add_row(
             str(r["finding"]),
             str(r["case"]),
-            _sev(r["severity"]),
+            styled(r["severity"]),
             r["record"],
             f"{r['rule']}\n{r['title']}",
         )
@@ -136,13 +137,13 @@ def show(db: Path, as_json: bool, what: str) -> None:
         return
     console = Console()
     console.print(
-        f"[bold]Case {case.id}[/] {data['record']} — {_sev(case.severity.value)}, "
+        f"[bold]Case {case.id}[/] {data['record']} — {styled(case.severity.value)}, "
         f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
     )
     for s in items:
         f = s.finding
         console.print(
-            f"\n[bold]{f.rule_title}[/] ({_sev(f.severity)}) — rule "
+            f"\n[bold]{f.rule_title}[/] ({styled(f.severity)}) — rule "
             f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} "
             f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
         )
