@@ -195,7 +195,7 @@ def _print_findings(findings: list[Finding], events: int) -> None:
     for col in ("severity", "record", "rule", "evidence", "source"):
         table.add_column(col, overflow="fold")
     for f in findings:
-        evidence = "\n".join(f"{e.path} {e.test} (value: {e.actual!r})" for e in f.evidence)
+        evidence = "\n".join(map(str, f.evidence))
         table.add_row(
             styled(f.severity),
             f"{f.source_system}:{f.source_record_id}\n{f.event_kind}",

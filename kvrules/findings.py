@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from kvrules.rulebook.ir import Severity
+
+_INDEX = re.compile(r"\[\d+\]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +36,25 @@ class CitationRef:
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """One test that held: the field (with list positions), the test, and the value seen."""
+    """One test that held: the field (with list positions), the test, and the value seen.
+
+    ``subject`` names the list element the path runs through (e.g. the partner "Beihang
+    University (CN)"), so the evidence reads well and survives a reordering of the list.
+    """
 
     path: str
     test: str
     actual: Any
+    subject: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.path} {self.test} (value: {self.actual!r})"
+        who = f" [{self.subject}]" if self.subject else ""
+        return f"{self.path}{who} {self.test} (value: {self.actual!r})"
+
+    @property
+    def stable_path(self) -> str:
+        """The path with list positions replaced by the element's identity."""
+        return _INDEX.sub(f"[{self.subject}]", self.path) if self.subject else self.path
 
 
 @dataclass(slots=True)
@@ -64,8 +78,9 @@ class Finding:
     def fingerprint(self) -> str:
         """Same rule, same record, same evidence → same fingerprint (for dedup downstream).
 
-        Computed on demand: evaluation alone does not need it. Evidence values are JSON-like
-        (text, numbers, lists), so their repr is stable across runs.
+        Computed on demand: evaluation alone does not need it. List positions are replaced by
+        the element's identity, so reordering partners is not a change but a new listed partner
+        is. Evidence values are JSON-like (text, numbers, lists): their repr is stable.
         """
         body = repr(
             (
@@ -73,7 +88,7 @@ class Finding:
                 self.rule_id,
                 self.source_system,
                 self.source_record_id,
-                [(e.path, e.test, e.actual) for e in self.evidence],
+                sorted(repr((e.stable_path, e.test, e.actual)) for e in self.evidence),
             )
         )
         return hashlib.sha256(body.encode()).hexdigest()[:16]

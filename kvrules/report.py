@@ -36,7 +36,8 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             for e in f.evidence:
-                lines.append(f"  - evidence: `{e.path}` {e.test} — value `{e.actual!r}`")
+                who = f" ({e.subject})" if e.subject else ""
+                lines.append(f"  - evidence: `{e.path}`{who} {e.test} — value `{e.actual!r}`")
         lines.append("")
     if len(cases) > limit:
         lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")

@@ -148,7 +148,7 @@ def show(db: Path, as_json: bool, what: str) -> None:
             f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
         )
         for e in f.evidence:
-            console.print(f"  evidence: {e.path} {e.test} (value: {e.actual!r})")
+            console.print(f"  evidence: {e}")
         console.print(f"  why: {f.rationale}")
         console.print(
             f"  source: {f.citation.cite}" + (f" <{f.citation.url}>" if f.citation.url else "")

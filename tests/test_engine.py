@@ -212,3 +212,37 @@ def test_rulebooks_reading_more_fields_than_the_engine_takes_are_refused(write_r
     book = load_rulebook(write_rulebook(*rules))
     with pytest.raises(EngineError, match="distinct fields"):
         Evaluator([book])
+
+
+def test_evidence_names_list_elements_and_fingerprints_ignore_their_order(write_rulebook):
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml(
+                "listed",
+                "'any p in project.partners: p.lists contains \"x\"'",
+                on="project.created",
+            )
+        )
+    )
+
+    def event(partners):
+        return CollaborationEvent.model_validate(
+            {
+                "id": "e",
+                "kind": "project.created",
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "source": {"system": "t", "record_id": "P"},
+                "project": {"id": "P", "title": "t", "partners": partners},
+            }
+        )
+
+    listed = {"name": "Listed Lab", "country": "CN", "lists": ["x"]}
+    other = {"name": "Other Lab", "country": "NL"}
+    with Evaluator([book]) as ev:
+        [a] = ev.evaluate(event([listed, other]))
+        [b] = ev.evaluate(event([other, listed]))
+        [c] = ev.evaluate(event([other, listed, {**listed, "name": "Second Listed"}]))
+    assert a.evidence[0].subject == "Listed Lab (CN)"
+    assert "[Listed Lab (CN)]" in str(a.evidence[0])
+    assert a.fingerprint == b.fingerprint  # reordering is not a change
+    assert c.fingerprint != a.fingerprint  # a second listed partner is

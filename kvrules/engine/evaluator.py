@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.compiler import Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.fields import Projection
-from kvrules.findings import CitationRef, Finding, RulebookRef
+from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
 from kvrules.model import CollaborationEvent
 from kvrules.rulebook import ir
 
@@ -75,6 +78,7 @@ class Evaluator:
             raise EngineError(
                 f"event {event.id}: durable_rules fired {key} but its condition does not hold"
             )
+        evidence = [_with_subject(e, event) for e in evidence]
         return Finding(
             **self._static(key),
             event_id=event.id,
@@ -113,3 +117,31 @@ _RANK = {severity: -i for i, severity in enumerate(ir.Severity)}
 
 def _most_severe_first(finding: Finding) -> tuple:
     return _RANK[finding.severity], finding.rulebook.id, finding.rule_id
+
+
+_STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+
+
+def _with_subject(evidence: Evidence, event: CollaborationEvent) -> Evidence:
+    """Name the list element(s) an evidence path runs through, from the event itself."""
+    if "[" not in evidence.path:
+        return evidence
+    obj: Any = event
+    names = []
+    for field_name, index in _STEP.findall(evidence.path):
+        obj = getattr(obj, field_name, None)
+        if obj is None:
+            return evidence
+        if index:
+            obj = obj[int(index)]
+            names.append(_identity(obj))
+    return replace(evidence, subject=" / ".join(names))
+
+
+def _identity(item: Any) -> str:
+    name = getattr(item, "name", None)
+    if name is None:  # a person: named by affiliation only
+        affiliations = getattr(item, "affiliations", [])
+        return "person of " + (", ".join(a.name for a in affiliations) or "no affiliation")
+    country = getattr(item, "country", None)
+    return f"{name} ({country})" if country else name
