@@ -93,7 +93,7 @@ def parse_day(value: Any) -> date | None:
             return date.fromisoformat(value[:10])
         if isinstance(value, dict) and isinstance(value.get("year"), int):
             return date(value["year"], value.get("month") or 1, value.get("day") or 1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # e.g. {"year": 2**63}
         return None
     return None
 

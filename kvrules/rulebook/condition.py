@@ -110,9 +110,28 @@ def _describe_expected(expected: set[str]) -> str:
     return ", ".join(names)
 
 
+MAX_NESTING = 40  # of not / and / or / ( ) / quantifiers in one condition text
+
+
+def _check_depth(tree: Tree) -> None:
+    """Reject conditions nested deeper than MAX_NESTING (they would exhaust Python's stack)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise ConditionError(
+                f"condition nested more than {MAX_NESTING} levels deep",
+                getattr(node.meta, "line", 1),
+                getattr(node.meta, "column", 1),
+            )
+        stack += [(c, depth + 1) for c in node.children if isinstance(c, Tree)]
+
+
 def parse(text: str) -> Tree:
     try:
-        return _PARSER.parse(text)
+        tree = _PARSER.parse(text)
+        _check_depth(tree)
+        return tree
     except UnexpectedToken as e:
         got = "end of condition" if e.token.type == "$END" else repr(str(e.token))
         raise ConditionError(
@@ -199,13 +218,25 @@ def _literal(tok: Token, variables: Mapping[str, Any]) -> Any:
         return value
     if tok.type == "STRING":
         body = str(tok)[1:-1]
-        return (
-            body.encode("latin-1", "backslashreplace").decode("unicode_escape")
-            if "\\" in body
-            else body
-        )
+        if "\\" in body:
+            try:
+                body = body.encode("latin-1", "backslashreplace").decode("unicode_escape")
+            except UnicodeDecodeError as e:
+                raise ConditionError(
+                    f"bad escape in text: {e.reason}", tok.line or 1, tok.column or 1
+                ) from None
+        if any("\ud800" <= ch <= "\udfff" for ch in body):
+            raise ConditionError(
+                "text holds a lone surrogate (\\ud800-\\udfff): not a character",
+                tok.line or 1,
+                tok.column or 1,
+            )
+        return body
     if tok.type == "NUMBER":
-        return float(tok) if "." in tok else int(tok)
+        try:
+            return float(tok) if "." in tok else int(tok)
+        except ValueError:  # more digits than int() converts
+            raise ConditionError("number too long", tok.line or 1, tok.column or 1) from None
     if tok.type == "DATE":
         try:
             return date.fromisoformat(str(tok))

@@ -181,7 +181,8 @@ def load_rulebook(path: str | Path) -> ir.Rulebook:
 
 
 def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
-    data = raw.encode() if isinstance(raw, str) else raw
+    # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     sha = hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")

@@ -124,7 +124,15 @@ def translate(pattern: str) -> str:
         i, quantifiable = i + step, quantifiable_after
     if depth:
         raise RegexError("unclosed '('", len(pattern))
-    return "".join(out)
+    translated = "".join(out)
+    try:  # RE2 bounds nested repetition ((a{99}){99}): fail at load time, not mid-scan
+        compiled(translated)
+    except re2.error as e:
+        reason = e.args[0] if e.args else ""
+        if isinstance(reason, bytes):
+            reason = reason.decode(errors="replace")
+        raise RegexError(f"RE2 rejects the pattern: {reason}", 0) from None
+    return translated
 
 
 _OPTIONS = re2.Options()

@@ -14,6 +14,7 @@ import yaml
 
 Path = tuple[str | int, ...]
 MAX_BYTES = 2_000_000  # a rulebook is policy text; anything larger is a mistake or an attack
+MAX_DEPTH = 64  # nesting of mappings and lists; deeper input would exhaust Python's stack
 
 
 class YamlError(Exception):
@@ -75,9 +76,20 @@ def load(text: str) -> Located:
     """Parse one YAML document; raise YamlError with a position on any problem."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlError(f"file larger than {MAX_BYTES} bytes", 1, 1)
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # checks for unprintable characters at once
+        depth = 0
         for event in _events(loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    m = event.start_mark
+                    raise YamlError(
+                        f"nested more than {MAX_DEPTH} levels deep", m.line + 1, m.column + 1
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 m = event.start_mark
                 raise YamlError(
@@ -94,8 +106,18 @@ def load(text: str) -> Located:
         m = e.problem_mark or e.context_mark
         line, col = (m.line + 1, m.column + 1) if m else (1, 1)
         raise YamlError(f"YAML: {e.problem or e.context}", line, col) from None
+    except yaml.reader.ReaderError as e:  # a control character such as NUL: not a MarkedYAMLError
+        ch = e.character if isinstance(e.character, str) else chr(e.character)
+        before = text[: e.position]
+        line, col = before.count("\n") + 1, e.position - before.rfind("\n")
+        raise YamlError(
+            f"YAML: character U+{ord(ch):04X} is not allowed",
+            line,
+            col,
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _events(loader: yaml.SafeLoader):
@@ -126,4 +148,9 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, path: Path, out: Located)
     # Versions such as 2026.10 must stay text; PyYAML would read a float and drop the zero.
     if path and path[-1] == "version":
         return node.value
-    return loader.construct_object(node)
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError) as e:  # e.g. 2024-02-30 read as a date
+        m = node.start_mark
+        shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+        raise YamlError(f"{shown!r}: {e}", m.line + 1, m.column + 1) from None
