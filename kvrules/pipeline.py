@@ -40,6 +40,7 @@ class ScanReport:
     findings: int = 0  # new findings (known fingerprints are not counted again)
     by_severity: Counter = field(default_factory=Counter)
     cases_opened: int = 0
+    reviews_reopened: int = 0  # decided cases due for re-review
     alerts_queued: int = 0
     alerts_delivered: int = 0
     alerts_failed: int = 0
@@ -128,6 +129,10 @@ class Scanner:
             self.source,
             dry_run=not self.apply,
             screened_against=self.enricher.screened_against if self.enricher else [],
+        )
+        # Decided cases whose review (renewal) date has come are reopened for the committee.
+        report.reviews_reopened = len(
+            self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
         )
         self._rescreen_on_change(report)
         cursor = None if full else self.store.get_cursor(self.source)

@@ -96,6 +96,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             ", ".join(f"{n} {s}" for s, n in report.as_dict()["by_severity"].items() if n) or "0",
         ),
         ("cases opened", report.cases_opened),
+        ("cases reopened for review", report.reviews_reopened),
         (
             "alerts queued / delivered / failed",
             f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",

@@ -149,10 +149,17 @@ def users_disable(name: str, db: Path) -> None:
 )
 @click.option("--home-country", default="NL", show_default=True)
 @click.option("--title", default="Knowledge-security portfolio report", show_default=True)
-def report(db: Path, out: Path, home_country: str, title: str) -> None:
+@click.option(
+    "--foreign-cap",
+    type=click.FloatRange(0, 1),
+    default=0.25,
+    show_default=True,
+    help="share of a unit's funding from abroad that is marked for attention",
+)
+def report(db: Path, out: Path, home_country: str, title: str, foreign_cap: float) -> None:
     """Write the portfolio report (charts inline, works offline) for the board."""
     from kvrules.web.reportpage import write_report
 
     with _existing(db) as store:
-        write_report(store, out, home_country=home_country, title=title)
+        write_report(store, out, home_country=home_country, title=title, foreign_cap=foreign_cap)
     click.echo(f"report: {out}")

@@ -43,6 +43,8 @@ class Portfolio:
     copub_by_country: Counter = field(default_factory=Counter)
     listed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     funding: dict[tuple[str, str], list] = field(default_factory=dict)  # (unit, cur) → [sum, n]
+    funding_all: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # incl. domestic
+    foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
     open_by_triage: Counter = field(default_factory=Counter)
@@ -73,8 +75,15 @@ class Portfolio:
     def median_days_to_decision(self) -> float | None:
         return statistics.median(self.decision_days) if self.decision_days else None
 
-    def funding_rows(self) -> list[tuple[str, str, Decimal, int]]:
-        rows = [(u, cur, v[0], v[1]) for (u, cur), v in self.funding.items()]
+    def funding_rows(self) -> list[tuple[str, str, Decimal, int, float | None, bool]]:
+        """(unit, currency, foreign amount, lines, share of the unit's funding, over cap)."""
+        rows = []
+        for (unit, cur), (amount, n) in self.funding.items():
+            total = self.funding_all.get((unit, cur)) or Decimal(0)
+            share = float(amount / total) if total else None
+            rows.append(
+                (unit, cur, amount, n, share, share is not None and share > self.foreign_cap)
+            )
         return sorted(rows, key=lambda r: (r[1], -r[2]))
 
 
@@ -82,9 +91,17 @@ def _record_risk(store: Store) -> dict[tuple[str, str], str]:
     return {(c.source_system, c.record_id): c.severity.value for c in store.cases()}
 
 
-def build(store: Store, *, home_country: str = "NL", today: date | None = None) -> Portfolio:
+def build(
+    store: Store,
+    *,
+    home_country: str = "NL",
+    today: date | None = None,
+    foreign_cap: float = 0.25,
+) -> Portfolio:
     today = today or date.today()
-    p = Portfolio(home_country=home_country.upper(), generated_at=datetime.now(UTC))
+    p = Portfolio(
+        home_country=home_country.upper(), generated_at=datetime.now(UTC), foreign_cap=foreign_cap
+    )
     risk = _record_risk(store)
     for system, record_id, kind, body in store.subjects():
         p.records += 1
@@ -134,6 +151,9 @@ def _project(p: Portfolio, project: dict[str, Any], level: str) -> None:
             entry["records"] += 1
     units = project.get("units") or ["(no unit)"]
     for funder in project.get("funders", []):
+        for unit in units:
+            key = (unit, funder.get("currency") or "?")
+            p.funding_all[key] = p.funding_all.get(key, Decimal(0)) + _amount(funder.get("amount"))
         if funder.get("country") and funder["country"] != p.home_country:
             for unit in units:  # counted in full for every unit named on the project
                 slot = p.funding.setdefault((unit, funder.get("currency") or "?"), [Decimal(0), 0])

@@ -45,21 +45,25 @@ def chart_context(p: Portfolio) -> dict:
     }
 
 
-def render_standalone(env: Environment, store: Store, *, home_country: str, title: str) -> str:
+def render_standalone(
+    env: Environment, store: Store, *, home_country: str, title: str, foreign_cap: float = 0.25
+) -> str:
     from kvrules.web.app import css
 
-    p = build(store, home_country=home_country)
+    p = build(store, home_country=home_country, foreign_cap=foreign_cap)
     template = env.get_template("report_standalone.html")
     return template.render(title=title, css=css(), **chart_context(p))
 
 
-def write_report(store: Store, out: Path, *, home_country: str = "NL", title: str) -> Path:
+def write_report(
+    store: Store, out: Path, *, home_country: str = "NL", title: str, foreign_cap: float = 0.25
+) -> Path:
     from kvrules.web.app import environment
 
-    out.write_text(
-        render_standalone(environment(), store, home_country=home_country, title=title),
-        encoding="utf-8",
+    html = render_standalone(
+        environment(), store, home_country=home_country, title=title, foreign_cap=foreign_cap
     )
+    out.write_text(html, encoding="utf-8")
     return out
 
 
