@@ -165,3 +165,21 @@ def test_not_utf8_and_not_yaml(runner, tmp_path):
     bad.write_text("rulebook: [unclosed\n")
     [line] = problems(runner, bad)
     assert line.startswith(f"{bad}:2:1: YAML:"), line
+
+
+def test_relative_dates_are_fixed_at_load_time(runner, write_rulebook):
+    from datetime import date
+
+    from kvrules.rulebook.condition import _relative_date
+    from kvrules.rulebook.loader import load_rulebook
+
+    path = write_rulebook(
+        rule_yaml("recent", "output.published_on >= today - 5y", on="output.published")
+    )
+    [rule] = load_rulebook(path).rules
+    cutoff = _relative_date("today - 5y")
+    assert rule.condition.value == cutoff.year * 10000 + cutoff.month * 100 + cutoff.day
+    assert _relative_date("today - 1y", date(2024, 2, 29)) == date(2023, 2, 28)
+    bad = write_rulebook(rule_yaml("x", "partner.name == today"), name="bad.yaml")
+    [line] = problems(runner, bad)
+    assert "type mismatch: the field holds text values; today is date" in line

@@ -12,13 +12,15 @@ Grammar, loosest binding first::
     path matches "quantum.*"  (whole value, RE2; see kvrules.rulebook.regex)
     path exists               path missing
     vars.NAME                 a value (or list) from the rulebook's `vars:`, in place of a literal
+    today, today - 5y         a date relative to when the rulebook is loaded (d, w, m, y)
 """
 
 from __future__ import annotations
 
 import difflib
+from calendar import monthrange
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -46,7 +48,7 @@ test: path COMPARE value            -> compare
     | path MISSING                  -> missing
 list: "[" [value ("," value)*] "]"
     | VAR                           -> var_list
-?value: STRING | NUMBER | DATE | TRUE | FALSE | VAR
+?value: STRING | NUMBER | DATE | TODAY | TRUE | FALSE | VAR
 path: NAME ("." NAME)*
 
 QUANT.2: /(any|all)(?![A-Za-z0-9_])/
@@ -60,6 +62,7 @@ MISSING.2: /missing(?![A-Za-z0-9_])/
 TRUE.2: /true(?![A-Za-z0-9_])/
 FALSE.2: /false(?![A-Za-z0-9_])/
 VAR.3: /vars\.[A-Za-z_][A-Za-z0-9_]*/
+TODAY.3: /today(\s*-\s*\d{1,4}\s*[dwmy](?![A-Za-z0-9_]))?/
 COMPARE: "==" | "!=" | "<=" | ">=" | "<" | ">"
 DATE.3: /\d{4}-\d{2}-\d{2}/
 NUMBER: /-?\d+(\.\d+)?/
@@ -237,12 +240,29 @@ def _literal(tok: Token, variables: Mapping[str, Any]) -> Any:
             return float(tok) if "." in tok else int(tok)
         except ValueError:  # more digits than int() converts
             raise ConditionError("number too long", tok.line or 1, tok.column or 1) from None
+    if tok.type == "TODAY":
+        return _relative_date(str(tok))
     if tok.type == "DATE":
         try:
             return date.fromisoformat(str(tok))
         except ValueError:
             raise ConditionError(f"not a date: {tok}", tok.line or 1, tok.column or 1) from None
     return tok.type == "TRUE"
+
+
+def _relative_date(text: str, today: date | None = None) -> date:
+    """'today' or 'today - N<unit>' (d, w, m, y), fixed when the rulebook is loaded."""
+    base = today or date.today()
+    _, _, amount = text.partition("-")
+    if not amount.strip():
+        return base
+    n, unit = int(amount.strip()[:-1]), amount.strip()[-1]
+    if unit in "dw":
+        return base - timedelta(days=n * (7 if unit == "w" else 1))
+    months = base.year * 12 + base.month - 1 - (n * 12 if unit == "y" else n)
+    year, month = divmod(months, 12)
+    last_day = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(base.day, last_day))
 
 
 _TYPE_OF = {
