@@ -155,42 +155,61 @@ def start_system(
         for stop in reversed(stops):
             stop()
         raise
-    (workdir / "pure-api-key").write_text(API_KEY + "\n", encoding="utf-8")
+    path = write_config(
+        workdir,
+        base_url=sim.base_url,
+        api_key=API_KEY,
+        smtp_port=controller.port,
+        webhook_url=hooks.url,
+        pure_settings={"page_size": page_size},
+    )
+    return System(sim, mail, hooks, path, workdir / "kvrules.db", stops)
+
+
+def write_config(
+    workdir: Path,
+    *,
+    base_url: str,
+    api_key: str,
+    smtp_port: int,
+    webhook_url: str,
+    mail_settings: dict | None = None,
+    pure_settings: dict | None = None,
+) -> Path:
+    """kvrules.yaml for a scan of the simulator, alerting by mail and webhook on every route.
+
+    The API key and the webhook secret go to files beside it, never into the config.
+    """
+    (workdir / "pure-api-key").write_text(api_key + "\n", encoding="utf-8")
     (workdir / "webhook-secret").write_text(HMAC_SECRET + "\n", encoding="utf-8")
+    mail = {
+        "host": "127.0.0.1",
+        "port": smtp_port,
+        "security": "none",
+        "sender": "kvrules@university.localhost",
+        "to": ["research-security@university.localhost"],
+        "timeout": 10,
+        **(mail_settings or {}),
+    }
+    hook = {"url": webhook_url, "secret_file": str(workdir / "webhook-secret"), "read_timeout": 10}
     config = {
         "database": "kvrules.db",
         "sources": {
             "pure": {
                 "adapter": "pure",
                 "settings": {
-                    "base_url": sim.base_url,
+                    "base_url": base_url,
                     "api_key_file": str(workdir / "pure-api-key"),
-                    "page_size": page_size,
+                    "page_size": 500,
                     "retries": 2,
+                    **(pure_settings or {}),
                 },
             }
         },
         "alerts": {
             "channels": {
-                "mail": {
-                    "plugin": "email",
-                    "settings": {
-                        "host": "127.0.0.1",
-                        "port": controller.port,
-                        "security": "none",
-                        "sender": "kvrules@university.localhost",
-                        "to": ["research-security@university.localhost"],
-                        "timeout": 10,
-                    },
-                },
-                "hook": {
-                    "plugin": "webhook",
-                    "settings": {
-                        "url": hooks.url,
-                        "secret_file": str(workdir / "webhook-secret"),
-                        "read_timeout": 10,
-                    },
-                },
+                "mail": {"plugin": "email", "settings": mail},
+                "hook": {"plugin": "webhook", "settings": hook},
             },
             "routes": {route: ["mail", "hook"] for route in ROUTES},
         },
@@ -198,7 +217,7 @@ def start_system(
     }
     path = workdir / "kvrules.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    return System(sim, mail, hooks, path, workdir / "kvrules.db", stops)
+    return path
 
 
 def level_uri(severity: str) -> str:

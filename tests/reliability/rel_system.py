@@ -16,7 +16,7 @@ from kvrules_pure.simulator import Faults, SimulatorHandle, start_simulator
 
 from kvrules.cli import cli
 from tests.alerts.smtp_helpers import MailSink, free_port
-from tests.pipeline.pipeline_helpers import HMAC_SECRET, WebhookSink, start_webhook_sink
+from tests.pipeline.pipeline_helpers import WebhookSink, start_webhook_sink, write_config
 
 ROUTES = ("committee", "adviser", "export-control")
 SMTP_USER = "kvrules-alerts"
@@ -78,50 +78,18 @@ def running_system(
         stops.append(controller.stop)
         hooks, server = start_webhook_sink()
         stops += [server.server_close, server.shutdown]
-        (workdir / "pure-api-key").write_text(api_key + "\n", encoding="utf-8")
-        (workdir / "webhook-secret").write_text(HMAC_SECRET + "\n", encoding="utf-8")
-        mail_settings: dict = {
-            "host": "127.0.0.1",
-            "port": controller.port,
-            "security": "none",
-            "sender": "kvrules@university.localhost",
-            "to": ["research-security@university.localhost"],
-            "timeout": 10,
-        }
-        if smtp_password_env:
-            mail_settings |= {"username": SMTP_USER, "password_env": smtp_password_env}
-        config = {
-            "database": "kvrules.db",
-            "sources": {
-                "pure": {
-                    "adapter": "pure",
-                    "settings": {
-                        "base_url": sim.base_url,
-                        "api_key_file": str(workdir / "pure-api-key"),
-                        "page_size": 500,
-                        "retries": 2,
-                        **(pure_settings or {}),
-                    },
-                }
-            },
-            "alerts": {
-                "channels": {
-                    "mail": {"plugin": "email", "settings": mail_settings},
-                    "hook": {
-                        "plugin": "webhook",
-                        "settings": {
-                            "url": hooks.url,
-                            "secret_file": str(workdir / "webhook-secret"),
-                            "read_timeout": 10,
-                        },
-                    },
-                },
-                "routes": {route: ["mail", "hook"] for route in ROUTES},
-            },
-            "writeback": {"apply": False},
-        }
-        path = workdir / "kvrules.yaml"
-        path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+        extra_mail = (
+            {"username": SMTP_USER, "password_env": smtp_password_env} if smtp_password_env else {}
+        )
+        path = write_config(
+            workdir,
+            base_url=sim.base_url,
+            api_key=api_key,
+            smtp_port=controller.port,
+            webhook_url=hooks.url,
+            mail_settings=extra_mail,
+            pure_settings=pure_settings,
+        )
         yield Rig(sim, mail, hooks, workdir, path, workdir / "kvrules.db")
     finally:
         for stop in reversed(stops):
