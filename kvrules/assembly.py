@@ -91,4 +91,5 @@ def build_scanner(
         digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
         retry=RetryPolicy(max_attempts=config.alerts.max_attempts),
         apply=config.writeback.apply if apply is None else apply,
+        home_country=config.home_country,
     )

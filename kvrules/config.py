@@ -61,6 +61,14 @@ class Config(_Section):
     alerts: AlertsConfig = AlertsConfig()
     writeback: WritebackConfig = WritebackConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
+    home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+
+    @field_validator("home_country")
+    @classmethod
+    def _home(cls, v: str) -> str:
+        from kvrules.model import country_code
+
+        return country_code(v)
 
     @field_validator("interval")
     @classmethod
@@ -185,6 +193,7 @@ writeback:
   apply: false                       # dry run: tags are computed and audited, not written
 
 interval: 15m                        # kvrules watch
+home_country: NL                     # what counts as foreign funding
 """
 
 

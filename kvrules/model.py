@@ -180,6 +180,12 @@ class Project(_Model):
     participants: list[Person] = []
     contract: Contract | None = None
     sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+    foreign_funding_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="highest share of foreign funding among the project's units (enrichment)",
+    )
 
 
 class ResearchOutput(_Model):

@@ -21,6 +21,7 @@ from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, EventKind
@@ -72,7 +73,8 @@ def _screening(event: CollaborationEvent) -> list:
     """What enrichment concluded about an event (to tell whether a new edition changes it)."""
     orgs = [(o.name, o.lists, o.candidate_lists, o.country_signals) for o in organisations(event)]
     areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]
-    return [orgs, areas]
+    share = event.project.foreign_funding_share if event.project else None
+    return [orgs, areas, share]
 
 
 def _clear_screening(event: CollaborationEvent) -> None:
@@ -81,6 +83,8 @@ def _clear_screening(event: CollaborationEvent) -> None:
     for subject in (event.project, event.output, event.visit):
         if subject is not None:
             subject.sensitive_areas = []
+    if event.project is not None:
+        event.project.foreign_funding_share = None
 
 
 def _material(events: list[CollaborationEvent], context: str) -> str:
@@ -109,7 +113,9 @@ class Scanner:
         digest: Mapping[str, timedelta] | None = None,
         retry: RetryPolicy | None = None,
         apply: bool = False,
+        home_country: str = "NL",
     ) -> None:
+        self.home_country = home_country
         self.store, self.source, self.adapter = store, source, adapter
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
@@ -134,6 +140,10 @@ class Scanner:
         report.reviews_reopened = len(
             self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
         )
+        if self.enricher is not None:  # the portfolio as last screened, for funding shares
+            self.enricher.funding = FundingShares.from_subjects(
+                self.store.subjects(), self.home_country
+            )
         self._rescreen_on_change(report)
         cursor = None if full else self.store.get_cursor(self.source)
         for record in self.adapter.fetch(cursor):
@@ -190,16 +200,18 @@ class Scanner:
     # -- re-screening ------------------------------------------------------------------------
 
     def _rescreen_on_change(self, report: ScanReport) -> None:
-        """New list editions re-screen the stored records whose organisations they touch;
-        changed rulebooks re-evaluate every stored record. No refetch is needed."""
+        """New list editions (or a changed funding portfolio) re-screen the stored records whose
+        screening they change; changed rulebooks re-evaluate every stored record. No refetch."""
+        funding = self.enricher.funding.digest() if self.enricher and self.enricher.funding else ""
+        now = f"{self._context}|{funding}"
         before = self.store.get_cursor(self._memo)
-        if before == self._context:
+        if before == now:
             return
         if before is not None:
             rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
             with self.store.transaction():
                 report.rescreened = self.rescreen(everything=rules_changed)
-        self.store.set_cursor(self._memo, self._context)
+        self.store.set_cursor(self._memo, now)
 
     def rescreen(self, *, everything: bool = False) -> int:
         """Re-enrich every remembered record; evaluate those whose screening changed (all of

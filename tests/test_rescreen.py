@@ -107,3 +107,59 @@ def _refstore(path: Path):
     from kvrules.refdata.store import Store as RefStore
 
     return RefStore(path)
+
+
+def _funded(record: str, unit: str, funders: list[dict]) -> str:
+    return json.dumps(
+        {
+            "id": f"{record}:v1",
+            "kind": "project.created",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "file", "record_id": record},
+            "project": {"id": record, "title": record, "units": [unit], "funders": funders},
+        }
+    )
+
+
+def test_foreign_funding_share_per_unit_reaches_the_rules(tmp_path, write_rulebook):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    eur = {"currency": "EUR"}
+    (exports / "projects.jsonl").write_text(
+        "\n".join(
+            [
+                _funded("P1", "Physics", [{"name": "NWO", "country": "NL", "amount": 500, **eur}]),
+                _funded(
+                    "P2", "Physics", [{"name": "Far Fund", "country": "CN", "amount": 500, **eur}]
+                ),
+                _funded(
+                    "P3",
+                    "Chemistry",
+                    [
+                        {"name": "NWO", "country": "NL", "amount": 900, **eur},
+                        {"name": "Far Fund", "country": "US", "amount": 100, **eur},
+                    ],
+                ),
+            ]
+        )
+        + "\n"
+    )
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("cap", "project.foreign_funding_share > 0.25", on="project.created")
+        )
+    )
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        enricher = Enricher(None, [])
+        Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan()
+        assert store.cases("open") == []  # nothing was remembered yet when the scan began
+        report = Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan(
+            full=True
+        )
+        # Physics: 500 of 1000 EUR from abroad (50% > 25%); Chemistry: 100 of 1000 (10%).
+        assert report.rescreened == 3  # every share went from unknown to known
+        again = Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan()
+        assert again.rescreened == 0  # the portfolio did not change
+        assert sorted(c.record_id for c in store.cases("open")) == ["P1", "P2"]

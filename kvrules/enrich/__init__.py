@@ -2,7 +2,8 @@
 
 - organisations: reference-list matches with provenance (``lists``, ``candidate_lists``);
 - countries: the signals of each organisation's country profile (``country_signals``);
-- areas: the sensitive research areas of projects, outputs and visits (``sensitive_areas``).
+- areas: the sensitive research areas of projects, outputs and visits (``sensitive_areas``);
+- funding: the foreign share of the project's units' funding (``foreign_funding_share``).
 
 "Not on a list" means "not found in the lists screened" (``Enricher.screened_against``), never
 "safe".
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import OrganisationScreen, organisations
 from kvrules.model import CollaborationEvent
 
@@ -36,6 +38,7 @@ class Enricher:
         self.screened_against = screened_against
         self.country_signals = country_signals
         self.classify = classify
+        self.funding: FundingShares | None = None  # set per scan from the stored records
 
     @classmethod
     def from_store(cls, db: str | Path | None = None, *, threshold: float = 0.85) -> Enricher:
@@ -63,6 +66,10 @@ class Enricher:
                 org.country_signals = sorted(
                     {*org.country_signals, *self.country_signals(org.country)}
                 )
+        if self.funding is not None and event.project is not None:
+            share = self.funding.for_project(event.project)
+            if share is not None:
+                event.project.foreign_funding_share = share
         if self.classify is not None:
             for subject in (event.project, event.output, event.visit):
                 if subject is not None:
