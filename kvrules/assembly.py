@@ -53,10 +53,12 @@ def build_channels(config: Config) -> dict[str, AlertChannel]:
     return channels
 
 
-def build_evaluator(rulebooks: list[Path]) -> Evaluator:
+def build_evaluator(
+    rulebooks: list[Path], overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> Evaluator:
     from kvrules.cli import load_all
 
-    books, problems = load_all(tuple(map(str, rulebooks)))
+    books, problems = load_all(tuple(map(str, rulebooks)), overrides)
     if problems:
         raise RulebookError(problems)
     return Evaluator(books)
@@ -84,7 +86,7 @@ def build_scanner(
         store,
         source,
         adapter or build_adapter(src.adapter, src.settings),
-        evaluator or build_evaluator(config.rulebooks),
+        evaluator or build_evaluator(config.rulebooks, config.rulebook_vars),
         enricher,
         channels=build_channels(config),
         routes=config.alerts.routes,

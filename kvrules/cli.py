@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -38,12 +39,18 @@ def rulebook_files(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def load_all(paths: tuple[str, ...]) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
+def load_all(
+    paths: tuple[str, ...], overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
+    """Load rulebook files and folders; ``overrides`` sets vars per rulebook id (config)."""
     books, problems = [], []
     seen: dict[str, str] = {}
+    overrides = overrides or {}
     for f in rulebook_files(paths):
         try:
             book = load_rulebook(f)
+            if book.id in overrides:
+                book = load_rulebook(f, overrides[book.id])
         except RulebookError as e:
             problems += e.diagnostics
             continue
@@ -54,6 +61,12 @@ def load_all(paths: tuple[str, ...]) -> tuple[list[ir.Rulebook], list[Diagnostic
             continue
         seen[book.id] = str(f)
         books.append(book)
+    for unknown in sorted(set(overrides) - set(seen)):
+        problems.append(
+            Diagnostic(
+                "config", 1, 1, f"rulebook_vars names rulebook '{unknown}', which is not loaded"
+            )
+        )
     return books, problems
 
 

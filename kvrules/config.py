@@ -57,6 +57,9 @@ class Config(_Section):
         default=None, description="reference-list store (default: the shipped lists)"
     )
     rulebooks: list[Path] = Field(default=[], description="files or folders; [] = shipped")
+    rulebook_vars: dict[str, dict[str, Any]] = Field(
+        default={}, description="per rulebook id, values replacing its vars (thresholds, caps)"
+    )
     sources: dict[str, SourceConfig] = {}
     alerts: AlertsConfig = AlertsConfig()
     writeback: WritebackConfig = WritebackConfig()
@@ -163,6 +166,11 @@ database: kvrules.db
 
 # Rulebook files or folders; leave empty for the shipped rulebooks.
 rulebooks: []
+# The institution's own thresholds, replacing a rulebook's `vars` (findings then show the
+# rulebook version as <version>+local.<digest>).
+rulebook_vars:
+  funding-dependency:
+    foreign_share_cap: 0.25
 
 sources:
   pure:

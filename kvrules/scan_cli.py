@@ -138,7 +138,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
             "no source configured: write kvrules.yaml (kvrules init) or set "
             "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
         )
-    evaluator = build_evaluator(config.rulebooks)
+    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
     enricher = Enricher.from_store(config.reference_data)
     with Store.open(config.database) as store:
         for name in names:
@@ -215,7 +215,7 @@ def config_check(path: Path) -> None:
     except (AssemblyError, ValueError) as e:
         problems.append(f"{path}: alerts: {e}")
     try:
-        build_evaluator(config.rulebooks).close()
+        build_evaluator(config.rulebooks, config.rulebook_vars).close()
     except RulebookError as e:
         problems += [str(d) for d in e.diagnostics]
     for problem in problems:

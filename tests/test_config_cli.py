@@ -48,3 +48,31 @@ def test_unknown_adapter_and_channel(runner, tmp_path):
     assert result.exit_code == 1
     assert "no adapter 'nosuch' installed" in result.stderr
     assert "no plugin 'pigeon' installed" in result.stderr
+
+
+def test_rulebook_vars_from_the_config_replace_the_rulebooks_own(tmp_path):
+    from kvrules.assembly import build_evaluator
+    from kvrules.rulebook.cases import event_from_given
+    from kvrules.rulebook.loader import RulebookError
+
+    event = event_from_given(
+        {"kind": "project.created", "project": {"units": ["Physics"], "foreign_funding_share": 0.3}}
+    )
+    with build_evaluator([]) as shipped:
+        assert "unit-foreign-funding-above-cap" in {f.rule_id for f in shipped.evaluate(event)}
+    overrides = {"funding-dependency": {"foreign_share_cap": 0.35}}
+    with build_evaluator([], overrides) as local:
+        assert "unit-foreign-funding-above-cap" not in {f.rule_id for f in local.evaluate(event)}
+        book = next(b for b in local.program.rulebooks if b.id == "funding-dependency")
+        assert book.version.startswith("2026.2+local.")
+    for bad in (
+        {"funding-dependency": {"foreign_share_cap": "high"}},
+        {"funding-dependency": {"nope": 1}},
+        {"no-such-rulebook": {"x": 1}},
+    ):
+        try:
+            build_evaluator([], bad)
+        except RulebookError as e:
+            assert e.diagnostics
+        else:
+            raise AssertionError(f"{bad} was accepted")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,17 +171,52 @@ class _Failed(Exception):
     """A condition problem already reported."""
 
 
-def load_rulebook(path: str | Path) -> ir.Rulebook:
-    """Load and check one rulebook file; raise RulebookError with every problem found."""
+def load_rulebook(path: str | Path, vars_override: Mapping[str, Any] | None = None) -> ir.Rulebook:
+    """Load and check one rulebook file; raise RulebookError with every problem found.
+
+    ``vars_override`` replaces values of the rulebook's ``vars:`` (an institution's own
+    thresholds, from its config); the version then reads ``<version>+local.<digest>``.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
-    return load_text(raw, str(path))
+    return load_text(raw, str(path), vars_override)
 
 
-def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
+def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
+    for name, value in values.items():
+        if name not in spec.vars:
+            check.error(
+                ("vars",),
+                f"the configuration sets vars.{name}, which this rulebook does "
+                f"not define{suggest(name, list(spec.vars))}",
+                key=True,
+            )
+        elif _kind(value) != _kind(spec.vars[name]):
+            check.error(
+                ("vars", name),
+                f"the configuration sets vars.{name} to {value!r}, but "
+                f"the rulebook's value {spec.vars[name]!r} is of another type",
+            )
+    if not check.problems:
+        spec.vars = {**spec.vars, **values}
+        digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:8]
+        spec.version = f"{spec.version}+local.{digest}"
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list of " + ",".join(sorted({_kind(v) for v in value}))
+    if isinstance(value, bool):
+        return "bool"
+    return "number" if isinstance(value, int | float) else type(value).__name__
+
+
+def load_text(
+    raw: bytes | str, path: str = "<rulebook>", vars_override: Mapping[str, Any] | None = None
+) -> ir.Rulebook:
     # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     sha = hashlib.sha256(data).hexdigest()
@@ -202,6 +238,10 @@ def load_text(raw: bytes | str, path: str = "<rulebook>") -> ir.Rulebook:
     except ValidationError as exc:
         check.schema(exc)
         raise RulebookError(check.problems) from None
+    if vars_override:
+        _override(spec, vars_override, check)
+        if check.problems:
+            raise RulebookError(check.problems)
     rulebook = _build(spec, sha, check)
     if check.problems:
         raise RulebookError(check.problems)
