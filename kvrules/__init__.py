@@ -22,6 +22,7 @@ from kvrules.model import (
     ResearchOutput,
     Source,
     Visit,
+    parse_timestamp,
 )
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
@@ -55,4 +56,5 @@ __all__ = [
     "case_url",
     "hookimpl",
     "load_rulebook",
+    "parse_timestamp",
 ]

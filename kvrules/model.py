@@ -45,6 +45,19 @@ def country_code(value: str) -> str:
 
 # Text is NFC-normalised: the engine compares bytes, and NFC/NFD forms of a name must be equal.
 Text = Annotated[str, AfterValidator(_nfc)]
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp from a source record (``Z`` allowed; naive means UTC), or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 CountryCode = Annotated[str, Field(description="ISO 3166-1 alpha-2 country code", examples=["NL"])]
 
 

@@ -10,11 +10,19 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kvrules import CollaborationEvent, Funder, Identifier, Partner, Project, Source
+from kvrules import (
+    CollaborationEvent,
+    Funder,
+    Identifier,
+    Partner,
+    Project,
+    Source,
+    parse_timestamp,
+)
 from kvrules.model import country_code
 
 from .config import ConverisConfig
@@ -85,14 +93,8 @@ def parse_day(value: str | None) -> date | None:
         return None
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+# The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
+parse_time = parse_timestamp
 
 
 def split_words(values_: list[str]) -> list[str]:

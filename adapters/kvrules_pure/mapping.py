@@ -26,6 +26,7 @@ from kvrules import (
     ResearchOutput,
     Source,
     Visit,
+    parse_timestamp,
 )
 from kvrules.model import country_code
 
@@ -98,14 +99,8 @@ def parse_day(value: Any) -> date | None:
     return None
 
 
-def parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return t if t.tzinfo else t.replace(tzinfo=UTC)
+# The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
+parse_time = parse_timestamp
 
 
 def occurred_at(rec: Json) -> datetime:
