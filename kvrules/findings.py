@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from pydantic import TypeAdapter
 
 from kvrules.rulebook.ir import Severity
+from kvrules.rulebook.risks import risk_label
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -73,6 +74,12 @@ class Finding:
     source_system: str
     source_record_id: str
     evidence: list[Evidence]
+    risks: list[str] = field(default_factory=list)  # risk type ids, e.g. "knowledge-transfer"
+
+    @property
+    def risk_labels(self) -> list[str]:
+        """The risk types in words, for people reading an alert or a case."""
+        return [risk_label(r) for r in self.risks]
 
     @property
     def fingerprint(self) -> str:

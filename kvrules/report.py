@@ -33,6 +33,8 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
                 f"- **{f.rule_title}** ({f.rulebook.id} v{f.rulebook.version}, "
                 f"{Severity(f.severity).value})"
             )
+            if f.risks:
+                lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             for e in f.evidence:

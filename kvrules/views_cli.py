@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kvrules.rulebook.ir import Severity
+from kvrules.rulebook.risks import risk_types
 
 SEVERITY_STYLE = {
     "critical": "bold red",
@@ -58,7 +59,12 @@ def styled(value: str) -> str:
     "--severity", type=click.Choice([s.value for s in Severity]), help="at least this severity"
 )
 @click.option("--status", default="open", show_default=True, help="case status (all: any)")
-def findings(db: Path, as_json: bool, severity: str | None, status: str) -> None:
+@click.option(
+    "--risk",
+    type=click.Choice(list(risk_types())),
+    help="only findings of rules that screen for this risk type",
+)
+def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: str | None) -> None:
     """Findings of open cases, most severe first."""
     floor = Severity(severity).rank if severity else 0
     rows = []
@@ -66,7 +72,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str) -> None
         for case in store.cases(None if status == "all" else status):
             for stored in store.case_findings(case.id):
                 f = stored.finding
-                if Severity(f.severity).rank < floor:
+                if Severity(f.severity).rank < floor or (risk and risk not in f.risks):
                     continue
                 rows.append(
                     {
@@ -76,6 +82,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str) -> None
                         "record": f"{f.source_system}:{f.source_record_id}",
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
+                        "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
                     }
                 )
@@ -149,6 +156,8 @@ def show(db: Path, as_json: bool, what: str) -> None:
         )
         for e in f.evidence:
             console.print(f"  evidence: {e}")
+        if f.risks:
+            console.print(f"  risk: {'; '.join(f.risk_labels)}")
         console.print(f"  why: {f.rationale}")
         console.print(
             f"  source: {f.citation.cite}" + (f" <{f.citation.url}>" if f.citation.url else "")

@@ -56,6 +56,7 @@ def test_every_rule_cites_a_source_and_explains_itself(path: Path) -> None:
         assert rule.citation.cite.strip(), rule.id
         assert len(rule.rationale) >= 40, rule.id
         assert rule.legal_basis is None, f"{rule.id}: no shipped rule may read personal attributes"
+        assert rule.risks, f"{rule.id}: every shipped rule names the risk type it screens for"
     for source in raw["sources"]:
         assert len(source["cite"]) >= 30, source["id"]
 

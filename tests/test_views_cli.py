@@ -32,6 +32,12 @@ def test_findings_lists_most_severe_first(runner, db):
     assert [r["severity"] for r in rows] == ["critical", "high", "medium"]
     high_only = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--severity", "high"])
     assert len(high_only.stdout.splitlines()) == 2
+    by_risk = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--risk", "ethics"])
+    assert by_risk.exit_code == 0 and by_risk.stdout == ""  # the DoD rules screen for transfer
+    transfer = runner.invoke(
+        cli, ["findings", "--db", str(db), "--json", "--risk", "knowledge-transfer"]
+    )
+    assert len(transfer.stdout.splitlines()) == len(rows)
 
 
 def test_show_explains_a_case(runner, db):
@@ -47,6 +53,8 @@ def test_show_explains_a_case(runner, db):
     assert [h["action"] for h in data["history"]][:1] == ["case.opened"]
     text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
     assert "evidence: project.partners[0].lists" in text
+    assert "risk: Unwanted transfer of sensitive knowledge and technology" in text
+    assert first["risks"] == ["knowledge-transfer"]
 
 
 def test_alerts_one_per_record_and_route(runner, db):

@@ -102,6 +102,7 @@ class Evaluator:
                 ),
                 severity=rule.severity,
                 tags=list(rule.tags),
+                risks=list(rule.risks),
                 alert=rule.alert,
                 rationale=rule.rationale,
                 citation=CitationRef(

@@ -149,6 +149,7 @@ class Rule:
     citation: Citation
     legal_basis: str | None
     pos: Pos
+    risks: tuple[str, ...] = ()  # research-security risk types (kvrules.rulebook.risks)
 
 
 @dataclass(frozen=True)

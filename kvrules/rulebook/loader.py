@@ -22,6 +22,7 @@ from kvrules.rulebook.condition import (
     quantifier_header,
     suggest,
 )
+from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import RulebookSpec, RuleSpec, SourceSpec, TestSpec
 from kvrules.rulebook.yamlsource import Located, YamlError, load
 
@@ -273,6 +274,14 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
                 f"unknown citation '{r.cite}'"
                 f"{suggest(r.cite, list(sources))}; add it under sources:",
             )
+        known_risks = list(risk_types())
+        for j, risk in enumerate(r.risks):
+            if risk not in known_risks:
+                check.error(
+                    (*where, "risks", j),
+                    f"unknown risk type '{risk}'{suggest(risk, known_risks)}; "
+                    f"choose from {', '.join(known_risks)}",
+                )
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(), r.legal_basis is not None)
         except _Failed:
@@ -290,6 +299,7 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
             sources.get(r.cite, ir.Citation(r.cite, "")),
             r.legal_basis,
             ir.Pos(line, col),
+            tuple(dict.fromkeys(r.risks)),
         )
         try:
             probe(compile_rule(shell, rule))

@@ -29,6 +29,11 @@ class RuleSpec(_Spec):
     when: Any = Field(description="condition: text, a list (all of), or all/any/not mapping")
     severity: Severity
     tags: list[str] = []
+    risks: list[str] = Field(
+        default=[],
+        description="research-security risk types the rule screens for: "
+        "knowledge-transfer, interference, ethics",
+    )
     alert: str | None = Field(default=None, description="alert target, e.g. committee")
     rationale: str = Field(min_length=1)
     cite: str = Field(description="id of an entry in the rulebook's sources")

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kvrules.rulebook.ir import Severity
+from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
 from kvrules.web.casedata import organisations_of
 
@@ -48,6 +49,7 @@ class Portfolio:
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
     open_by_triage: Counter = field(default_factory=Counter)
+    open_by_risk: Counter = field(default_factory=Counter)  # a case counts once per risk type
     decisions: Counter = field(default_factory=Counter)
     decision_days: list[float] = field(default_factory=list)
     mitigations_open: int = 0
@@ -70,6 +72,12 @@ class Portfolio:
 
     def copub_top(self) -> list[str]:
         return [c for c, _ in self.copub_by_country.most_common(8)]
+
+    def risk_rows(self) -> list[tuple[str, int]]:
+        """(risk type label, open cases) in the taxonomy's order, then findings without one."""
+        rows = [(t.label, self.open_by_risk[t.id]) for t in risk_types().values()]
+        rows += [(k, n) for k, n in self.open_by_risk.items() if k not in risk_types()]
+        return rows
 
     @property
     def median_days_to_decision(self) -> float | None:
@@ -116,6 +124,8 @@ def build(
         if case.status in ("open", "triaged"):
             p.open_by_severity[case.severity.value] += 1
             p.open_by_triage[triage.get(case.id, "untriaged")] += 1
+            risks = {r for s in store.case_findings(case.id) for r in s.finding.risks}
+            p.open_by_risk.update(risks or {"no risk type named"})
     first: dict[int, datetime] = {}
     for d in store.decisions():
         p.decisions[d.decision] += 1

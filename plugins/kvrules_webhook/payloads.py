@@ -67,6 +67,7 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
                     {"title": "Record", "value": f"{item.source_system} {item.record_id}"},
                     {"title": "Severity", "value": Severity(f.severity).value},
                     {"title": "Rule", "value": _rule_ref(item)},
+                    *({"title": "Risk", "value": r} for r in f.risk_labels),
                     *({"title": "Evidence", "value": line} for line in _evidence_lines(item)),
                 ],
             },
@@ -113,6 +114,7 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
             f"Record: `{_slack_escape(item.source_system)} {_slack_escape(item.record_id)}`"
             f" · severity *{Severity(f.severity).value}*",
             *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
+            *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
             _slack_escape(f.rationale),
         ]
         section: dict[str, Any] = {

@@ -69,6 +69,7 @@ def test_plain_smtp_message_has_text_html_evidence_and_case_link(smtp_plain: Smt
         assert "partners[0].lists" in body
         assert "DoD funds may not support" in body
         assert "US DoD, FY25 Section 1286 list" in body
+        assert "Unwanted transfer of sensitive knowledge and technology" in body
         assert "https://ks.uni.example/cases/42" in body
 
 

@@ -53,6 +53,7 @@ def test_generic_post_is_signed_and_carries_the_key(receiver: Receiver, tmp_path
     assert item["finding"]["evidence"][0]["actual"] == ["Harbin Institute of Technology"]
     assert item["finding"]["citation"]["cite"].startswith("US DoD")
     assert item["finding"]["rationale"].startswith("DoD funds")
+    assert item["finding"]["risks"] == ["knowledge-transfer"]
 
 
 def test_signature_rejects_tampering_and_replay() -> None:
@@ -77,6 +78,10 @@ def test_teams_adaptive_card(receiver: Receiver, tmp_path: Path) -> None:
     texts = json.dumps(card)
     assert "Harbin Institute of Technology" in texts and "US DoD" in texts
     assert {
+        "title": "Risk",
+        "value": "Unwanted transfer of sensitive knowledge and technology",
+    } in [fact for b in card["body"] if b["type"] == "FactSet" for fact in b["facts"]]
+    assert {
         "type": "Action.OpenUrl",
         "title": "Open case",
         "url": "https://ks.uni.example/cases/7",
@@ -91,6 +96,9 @@ def test_slack_blocks_escape_control_characters(receiver: Receiver, tmp_path: Pa
     section = next(b for b in payload["blocks"] if b["type"] == "section")
     assert "&lt;https://evil.example|Click me&gt; &amp; co" in section["text"]["text"]
     assert "<https://evil" not in section["text"]["text"]
+    assert (
+        "Risk: Unwanted transfer of sensitive knowledge and technology" in section["text"]["text"]
+    )
     assert section["accessory"]["url"] == "https://ks.uni.example/cases/7"
 
 

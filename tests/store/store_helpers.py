@@ -31,6 +31,7 @@ def make_finding(
     partner: str = "Harbin Institute of Technology",
     alert: str | None = "committee",
     rationale: str = "DoD funds may not support collaborations with listed institutions.",
+    risks: tuple[str, ...] = ("knowledge-transfer",),
 ) -> Finding:
     return Finding(
         rule_id=rule_id,
@@ -53,4 +54,5 @@ def make_finding(
         evidence=[
             Evidence(path="partners[0].lists", test='contains "us-dod-1286"', actual=[partner])
         ],
+        risks=list(risks),
     )

@@ -24,6 +24,21 @@ def test_report_page_counts_collaborations_funding_and_decisions(db: Path) -> No
     assert "1 reject" in page
 
 
+def test_report_counts_open_cases_by_risk_type(db: Path) -> None:
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    assert (
+        "1 unwanted transfer of sensitive knowledge and technology; "
+        "0 covert influence and interference by other states; "
+        "0 ethical issues in cooperation; 1 no risk type named"
+    ) in page
+    case_page = client.get(f"/cases/{case_id(db)}").text
+    assert '<span class="chip">Unwanted transfer of sensitive knowledge and technology</span>' in (
+        case_page
+    )
+
+
 def test_standalone_report_is_self_contained(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])

@@ -66,7 +66,9 @@ def event(record_id: str, partner: str, country: str, *, with_match: bool) -> Co
     )
 
 
-def finding(record_id: str, severity: Severity = Severity.HIGH) -> Finding:
+def finding(
+    record_id: str, severity: Severity = Severity.HIGH, risks: tuple[str, ...] = ()
+) -> Finding:
     return Finding(
         rule_id="partner-possible-list-match",
         rule_title="A partner possibly matches a reference list",
@@ -90,6 +92,7 @@ def finding(record_id: str, severity: Severity = Severity.HIGH) -> Finding:
                 actual=["us_dod_1286"],
             )
         ],
+        risks=list(risks),
     )
 
 
@@ -101,7 +104,8 @@ def build_db(path: Path) -> Path:
         ):
             ev = event(rid, partner, country, with_match=True)
             store.record_subject(ev)
-            store.record_findings([finding(rid, sev)], {})
+            risks = ("knowledge-transfer",) if sev is Severity.HIGH else ()
+            store.record_findings([finding(rid, sev, risks)], {})
         store.record_subject(event("p-3", "Université Libre", "BE", with_match=False))
         hashed = hash_password(PASSWORD)
         for role in ROLES:
