@@ -31,7 +31,10 @@ def refdata() -> None:
 
 
 @refdata.command("import")
-@click.argument("kind", type=click.Choice(["ror", "csv", "dod1286", "nro", "csl", "aspi", "fh"]))
+@click.argument(
+    "kind",
+    type=click.Choice(["ror", "csv", "dod1286", "nro", "csl", "aspi", "fh", "opensanctions"]),
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_db_option
 @click.option("--list-id", help="list id (defaults per format, e.g. us_dod_1286, ror)")
@@ -47,6 +50,22 @@ def refdata() -> None:
 @click.option("--partial", is_flag=True, default=None, help="mark as a partial transcription")
 @click.option("--notes")
 @click.option("--source", help="csl only: keep results whose source contains this text")
+@click.option(
+    "--dataset",
+    help="opensanctions only: keep entities of this dataset, e.g. us_special_leg "
+    "(targets.simple.csv: the dataset title)",
+)
+@click.option(
+    "--program",
+    help="opensanctions only: keep entities with a sanction of this program id, "
+    "e.g. US-MCCAIN-1286",
+)
+@click.option(
+    "--listed-in",
+    help="opensanctions only: keep entities with a (matching) sanction listed in this year or "
+    "date prefix, e.g. 2025 for the FY25 1286 list",
+)
+@click.option("--topic", help="opensanctions only: keep entities with this topic, e.g. debarment")
 @click.option("--replace", is_flag=True, help="replace an edition that is already stored")
 def import_(
     kind: str, file: Path, db: Path | None, list_kind: str | None, replace: bool, **opts: str | None

@@ -12,7 +12,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kvrules.refdata.importers import aspi, csl, dod1286, freedom_house, generic, nro, ror
+from kvrules.refdata.importers import (
+    aspi,
+    csl,
+    dod1286,
+    freedom_house,
+    generic,
+    nro,
+    opensanctions,
+    ror,
+)
 from kvrules.refdata.importers.base import (
     ImportReport,
     ImportValidationError,
@@ -31,6 +40,7 @@ PARSERS: dict[str, Parser] = {
     "csl": csl.parse,
     "aspi": aspi.parse,
     "fh": freedom_house.parse,
+    "opensanctions": opensanctions.parse,
 }
 _INFO_FIELDS = set(ListInfo.model_fields)
 
@@ -44,7 +54,7 @@ def import_file(
 
     ``options`` override provenance (list_id, edition, title, publisher, source_url, licence,
     citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
-    options (source).
+    options (source; dataset, program, listed_in, topic).
     """
     if fmt not in PARSERS:
         raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(PARSERS)}")
