@@ -78,8 +78,9 @@ def register_alert_channels(register):
 def register_reference_importers(register):
     """Register importers for reference-list formats (organisation lists, sanctions lists).
 
-    Called: each time ``kvrules.plugins.get_reference_importers()`` runs (``kvrules plugins``).
-    Note: ``kvrules refdata import`` offers only the built-in formats so far.
+    Called: each time ``kvrules.plugins.get_reference_importers()`` runs (``kvrules plugins``,
+    ``kvrules refdata import KIND``: a registered kind is offered there beside the built-in ones,
+    which it cannot replace).
 
     Arguments: ``register(kind, parse)``, once per format; ``kind`` is a short unique format
     name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns
@@ -88,7 +89,7 @@ def register_reference_importers(register):
 
     Returns: nothing (ignored).
 
-    Errors: as for ``register_adapters``; a later kind with the same name wins.
+    Errors: as for ``register_adapters``; a later kind with the same name wins among plugins.
     """
 
 

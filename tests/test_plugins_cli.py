@@ -142,3 +142,45 @@ def test_fetch_still_works_with_a_broken_plugin_installed(install, tmp_path: Pat
     data.write_text("project_id,title\np-1,Quantum sensing\n")
     result = CliRunner().invoke(cli, ["fetch", "--source", "file", "--path", str(data)])
     assert result.exit_code == 0 and "p-1  Quantum sensing" in result.stdout
+
+
+IMPORTER = """
+from kvrules import hookimpl
+from kvrules.refdata.importers.base import Parsed, RowError, add_entry, slug
+
+def parse(path, options):
+    parsed = Parsed(info={"list_id": "inhouse", "kind": "assessment", "title": "In-house list"})
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        name, _, country = line.partition("|")
+        if not country:
+            parsed.errors.append(RowError(n, "expected NAME|COUNTRY"))
+            continue
+        add_entry(parsed, n, entry_id=slug(name), name=name, country=country)
+    return parsed
+
+@hookimpl
+def register_reference_importers(register):
+    register("inhouse", parse)
+    register("ror", lambda path, options: 1 / 0)  # cannot replace a built-in format
+"""
+
+
+def test_a_plugin_importer_is_offered_by_refdata_import(install, tmp_path: Path) -> None:
+    install("kvrules-inhouse", IMPORTER, {"inhouse": "kvrules_tp_inhouse"})
+    data, db = tmp_path / "list.txt", tmp_path / "kv.db"
+    data.write_text("Example Institute of Technology|CN\nSecond Academy|RU\n")
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--db", str(db),
+                             "--edition", "2026-11"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert "imported 2 entries into inhouse edition 2026-11" in ok.output
+    data.write_text("No country here\n")
+    bad = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--db", str(db),
+                              "--edition", "2026-12"])  # fmt: skip
+    assert bad.exit_code != 0 and "line 1: expected NAME|COUNTRY" in bad.output
+    ror = Path(__file__).parent / "refdata" / "fixtures" / "ror_bad.json"
+    builtin = runner.invoke(cli, ["refdata", "import", "ror", str(ror), "--db", str(db)])
+    assert "ZeroDivisionError" not in builtin.output and "nothing imported" in builtin.output
+    unknown = runner.invoke(cli, ["refdata", "import", "nosuch", str(data), "--db", str(db)])
+    assert "unknown import format 'nosuch'; choose from" in unknown.output
+    assert "inhouse" in unknown.output

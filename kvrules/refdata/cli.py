@@ -31,10 +31,7 @@ def refdata() -> None:
 
 
 @refdata.command("import")
-@click.argument(
-    "kind",
-    type=click.Choice(["ror", "csv", "dod1286", "nro", "csl", "aspi", "fh", "opensanctions"]),
-)
+@click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_db_option
 @click.option("--list-id", help="list id (defaults per format, e.g. us_dod_1286, ror)")
@@ -66,11 +63,19 @@ def refdata() -> None:
     "date prefix, e.g. 2025 for the FY25 1286 list",
 )
 @click.option("--topic", help="opensanctions only: keep entities with this topic, e.g. debarment")
+@click.option(
+    "--expect",
+    type=click.IntRange(min=1),
+    help="dod1286 only: the number of institutions the DoD announced; any other count is refused",
+)
 @click.option("--replace", is_flag=True, help="replace an edition that is already stored")
 def import_(
     kind: str, file: Path, db: Path | None, list_kind: str | None, replace: bool, **opts: str | None
 ) -> None:
-    """Import FILE of format KIND as one list edition (all or nothing)."""
+    """Import FILE of format KIND as one list edition (all or nothing).
+
+    KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro, csl, aspi,
+    fh, opensanctions, or a format an installed plugin registers (kvrules plugins)."""
     from kvrules.refdata.importers import ImportValidationError, import_file
 
     options = {k: v for k, v in opts.items() if v is not None}
@@ -86,6 +91,46 @@ def import_(
         f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
         + (f" ({report.skipped} skipped)" if report.skipped else "")
         + f"; sha256 {info.sha256}"
+    )
+
+
+@refdata.command("transcribe")
+@click.argument("kind", type=click.Choice(["dod1286"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV file to write (default: standard output)",
+)
+@click.option("--expect", type=click.IntRange(min=1), help="institutions the DoD announced")
+def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> None:
+    """Read the official DoD 1286 PDF into the CSV template, to check before importing.
+
+    Review the CSV against the PDF (add ROR ids, correct spellings as aliases), then
+    `kvrules refdata import dod1286 FILE.csv --edition FY25`."""
+    import csv
+    import io
+
+    from kvrules.refdata.importers.dod1286 import COLUMNS
+    from kvrules.refdata.importers.dod1286_pdf import PdfLayoutError, read_rows
+
+    try:
+        rows = read_rows(file, expect)
+    except PdfLayoutError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    if out:
+        out.write_text(buffer.getvalue(), encoding="utf-8")
+    else:
+        click.echo(buffer.getvalue(), nl=False)
+    tables = [sum(r["Table"] == t for r in rows) for t in ("1", "2")]
+    click.echo(
+        f"read {tables[0]} institutions and {tables[1]} programmes from {file.name}"
+        + (f" into {out}" if out else ""),
+        err=True,
     )
 
 

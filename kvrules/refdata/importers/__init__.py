@@ -44,7 +44,22 @@ PARSERS: dict[str, Parser] = {
 }
 _INFO_FIELDS = set(ListInfo.model_fields)
 
-__all__ = ["PARSERS", "ImportReport", "ImportValidationError", "RowError", "import_file"]
+__all__ = [
+    "PARSERS",
+    "ImportReport",
+    "ImportValidationError",
+    "RowError",
+    "all_parsers",
+    "import_file",
+]
+
+
+def all_parsers() -> dict[str, Parser]:
+    """The built-in formats, then those plugins register (a plugin cannot replace a built-in)."""
+    from kvrules.plugins import get_reference_importers
+
+    plugins = get_reference_importers()
+    return {**{k: v for k, v in plugins.items() if callable(v)}, **PARSERS}
 
 
 def import_file(
@@ -56,10 +71,11 @@ def import_file(
     citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
     options (source; dataset, program, listed_in, topic).
     """
-    if fmt not in PARSERS:
-        raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(PARSERS)}")
+    parsers = all_parsers()
+    if fmt not in parsers:
+        raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(parsers)}")
     path = Path(path)
-    parsed = PARSERS[fmt](path, options)
+    parsed = parsers[fmt](path, options)
     if parsed.errors:
         raise ImportValidationError(str(path), parsed.errors)
     if not parsed.entries:

@@ -18,11 +18,12 @@ from kvrules.refdata.models import Entry, ListInfo
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    line: int  # 1-based line in a CSV file, or 1-based record number in a JSON file
+    line: int  # 1-based line in a CSV file, record in a JSON file, page or row in a PDF
     message: str
+    unit: str = "line"
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return f"{self.unit} {self.line}: {self.message}"
 
 
 class ImportValidationError(ValueError):
@@ -108,7 +109,7 @@ def read_csv(
             yield line, cleaned
 
 
-def add_entry(parsed: Parsed, line: int, **fields: Any) -> Entry | None:
+def add_entry(parsed: Parsed, line: int, *, unit: str = "line", **fields: Any) -> Entry | None:
     """Validate one entry and append it; record a line-numbered error instead of raising."""
     try:
         entry = Entry(**fields)
@@ -116,12 +117,12 @@ def add_entry(parsed: Parsed, line: int, **fields: Any) -> Entry | None:
         msgs = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}" for err in exc.errors()
         )
-        parsed.errors.append(RowError(line, msgs))
+        parsed.errors.append(RowError(line, msgs, unit))
         return None
     first = parsed.lines.setdefault(entry.entry_id, line)
     if first != line:
         parsed.errors.append(
-            RowError(line, f"duplicate entry id {entry.entry_id!r} (first on line {first})")
+            RowError(line, f"duplicate entry id {entry.entry_id!r} (first on {unit} {first})", unit)
         )
         return None
     parsed.entries.append(entry)

@@ -1,21 +1,35 @@
-"""US DoD Section 1286 list, as a CSV transcription of the official PDF.
+"""US DoD Section 1286 list: the official PDF, or a CSV transcription of it.
 
-Template columns (one row per institution or programme; ";"-separated multi-values):
-``Table`` (1 = institutions, 2 = foreign talent recruitment programmes), ``English Name``,
-``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates`` (the bulleted
-affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``.
+A ``.pdf`` file is read by :mod:`kvrules.refdata.importers.dod1286_pdf` (option ``expect``: the
+number of institutions the DoD announced, checked before anything is stored). Anything else is
+the CSV template, whose columns are (one row per institution or programme; ";"-separated
+multi-values): ``Table`` (1 = institutions, 2 = foreign talent recruitment programmes),
+``English Name``, ``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates``
+(the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``.
 Names are kept exactly as printed (including typos such as "Xi'an Jiatong University"); add
 correct spellings under Aliases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, read_csv, slug, split_list
 
 REQUIRED = {"Table", "English Name", "Foreign Country of Concern"}
+COLUMNS = [
+    "Table",
+    "English Name",
+    "Native Name",
+    "Foreign Country of Concern",
+    "Aliases",
+    "Affiliates",
+    "ROR ID",
+    "Parent ROR ID",
+    "Notes",
+]
 DEFAULTS = {
     "list_id": "us_dod_1286",
     "kind": "designation",
@@ -27,20 +41,43 @@ DEFAULTS = {
 
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
-    for line, row in read_csv(path, REQUIRED):
+    expect = int(opts["expect"]) if opts.get("expect") is not None else None
+    if path.suffix.lower() != ".pdf":
+        _add_rows(parsed, read_csv(path, REQUIRED), "line")
+        institutions = sum(e.entity_type == "organisation" for e in parsed.entries)
+        if expect is not None and not parsed.errors and institutions != expect:
+            parsed.errors.append(
+                RowError(1, f"{institutions} institutions in Table 1, expected {expect}")
+            )
+        return parsed
+    from kvrules.refdata.importers.dod1286_pdf import PdfLayoutError, read_rows
+
+    try:
+        rows = read_rows(path, expect)
+    except PdfLayoutError as exc:
+        parsed.errors.append(RowError(exc.page, str(exc).split(": ", 1)[1], unit="page"))
+        return parsed
+    _add_rows(parsed, enumerate(rows, start=1), "row")
+    return parsed
+
+
+def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: str) -> None:
+    for line, row in rows:
         table = row["Table"]
         if table not in {"1", "2"}:
-            parsed.errors.append(RowError(line, f"Table must be 1 or 2, got {table!r}"))
+            parsed.errors.append(RowError(line, f"Table must be 1 or 2, got {table!r}", unit))
             continue
         name = row["English Name"]
         if not name:
-            parsed.errors.append(RowError(line, "English Name is empty"))
+            parsed.errors.append(RowError(line, "English Name is empty", unit))
             continue
         country = row["Foreign Country of Concern"]
         if table == "1" and not country:
-            parsed.errors.append(RowError(line, "Table 1 rows need a Foreign Country of Concern"))
+            parsed.errors.append(
+                RowError(line, "Table 1 rows need a Foreign Country of Concern", unit)
+            )
             continue
-        attributes = {"table": int(table)}
+        attributes: dict[str, Any] = {"table": int(table)}
         if row.get("Notes"):
             attributes["notes"] = row["Notes"]
         add_entry(
@@ -56,5 +93,5 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
             parent_ror_id=row.get("Parent ROR ID") or None,
             entity_type="organisation" if table == "1" else "programme",
             attributes=attributes,
+            unit=unit,
         )
-    return parsed
