@@ -13,9 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anyascii import anyascii
 from fpdf import FPDF
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+UNICODE = DEJAVU.exists()  # without it the PDF's core font is Latin-1: native names go ASCII
+
+
+def native(text: str) -> str:
+    """A native-script name as the test PDF can print it on this machine."""
+    return text if UNICODE else anyascii(text)
+
+
 COLS = ((36.0, 300.0), (350.0, 210.0), (580.0, 170.0))  # (x, width) per column, in points
 PITCH, PAD, SIZE = 12.0, 5.0, 9.5
 
@@ -50,10 +59,9 @@ def build(
     """Write the list to ``path`` (US Letter, landscape)."""
     pdf = FPDF(orientation="L", unit="pt", format=(page_height, 792.0))
     pdf.set_auto_page_break(False)
-    unicode = DEJAVU.exists()
-    if unicode:
+    if UNICODE:
         pdf.add_font("body", "", str(DEJAVU))
-    font = "body" if unicode else "helvetica"
+    font = "body" if UNICODE else "helvetica"
     bottom = page_height - 54
     state = {"y": 0.0, "page": 0}
 
@@ -90,7 +98,7 @@ def build(
     def lines_of(row: Row) -> list[tuple[float, str]]:
         out = [(COLS[0][0], text) for text in row.name]
         for bullet in row.bullets:
-            out.append((COLS[0][0] + 10, "• " + bullet[0]))
+            out.append((COLS[0][0] + 10, ("• " if UNICODE else "· ") + bullet[0]))
             out += [(COLS[0][0] + 19, text) for text in bullet[1:]]
         return out
 
@@ -154,7 +162,7 @@ def sample_rows(n: int = 40) -> list[Row]:
         Row(
             ["Moscow Institute of Physics and Technology"],
             "Russia",
-            ["Московский физико-", "технический институт"],
+            [native("Московский физико-"), native("технический институт")],
         ),
         Row(
             ["Chinese Academy of Sciences, select affiliates:"],
@@ -177,7 +185,11 @@ def sample_rows(n: int = 40) -> list[Row]:
         Row(["Kim Il Sung University"], "North Korea", country_lines=["North", "Korea"]),
         Row(["Sharif University of Technology"], "Iran"),
         Row(["Xi'an Jiatong University"]),
-        Row(["Skolkovo Institute of Science and Technology"], "Russia", ["Сколковский институт"]),
+        Row(
+            ["Skolkovo Institute of Science and Technology"],
+            "Russia",
+            [native("Сколковский институт")],
+        ),
         Row(["Beijing Institute of Aero-", "nautical Materials"]),
     ]
     i = 0

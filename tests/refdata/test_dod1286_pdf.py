@@ -10,11 +10,11 @@ import pytest
 from kvrules.refdata import Resolver, Store
 from kvrules.refdata.importers import ImportValidationError, import_file
 from kvrules.refdata.importers.dod1286_pdf import PdfLayoutError, read_rows
-from tests.refdata.dod1286_pdf import Row, build, programmes, sample_rows
+from tests.refdata.dod1286_pdf import Row, build, native, programmes, sample_rows
 
 FIRST_TEN = [
     ("Harbin Institute of Technology", "", "China", "", "School of Astronautics"),
-    ("Moscow Institute of Physics and Technology", "Московский физико-технический институт",
+    ("Moscow Institute of Physics and Technology", native("Московский физико-технический институт"),
      "Russia", "", ""),
     ("Chinese Academy of Sciences", "", "China", "",
      "Institute of Computing Technology; "
@@ -25,7 +25,8 @@ FIRST_TEN = [
     ("Kim Il Sung University", "", "North Korea", "", ""),
     ("Sharif University of Technology", "", "Iran", "", ""),
     ("Xi'an Jiatong University", "", "China", "", ""),  # the list's own spelling, kept
-    ("Skolkovo Institute of Science and Technology", "Сколковский институт", "Russia", "", ""),
+    ("Skolkovo Institute of Science and Technology", native("Сколковский институт"), "Russia", "",
+     ""),
     ("Beijing Institute of Aeronautical Materials", "", "China", "", ""),  # "Aero-" "nautical"
 ]  # fmt: skip
 FIELDS = ("English Name", "Native Name", "Foreign Country of Concern", "Aliases", "Affiliates")
@@ -66,7 +67,9 @@ def test_programmes_that_run_together_are_refused_not_merged(tmp_path: Path) -> 
 
 def test_a_count_other_than_announced_is_refused_with_the_page(tmp_path: Path) -> None:
     pdf = build(tmp_path / "fy25.pdf", sample_rows(40))
-    with pytest.raises(PdfLayoutError, match=r"page 3: read 40 institutions in Table 1, expected 41"):
+    with pytest.raises(
+        PdfLayoutError, match=r"page 3: read 40 institutions in Table 1, expected 41"
+    ):
         read_rows(pdf, expect=41)
 
 
@@ -74,7 +77,9 @@ def test_a_row_without_its_country_is_refused(tmp_path: Path) -> None:
     rows = sample_rows(12)
     rows[6] = Row(["Sharif University of Technology"], country=None)
     pdf = build(tmp_path / "gap.pdf", rows, ruled=True)
-    with pytest.raises(PdfLayoutError, match="page 1: Table 1 row 'Sharif University of Technology' has no country"):
+    with pytest.raises(
+        PdfLayoutError, match="page 1: Table 1 row 'Sharif University of Technology' has no country"
+    ):
         read_rows(pdf)
 
 
@@ -141,5 +146,7 @@ def test_transcribe_then_import_the_csv_equals_importing_the_pdf(tmp_path: Path)
 def test_the_csv_template_is_count_checked_too(store: Store) -> None:
     from tests.refdata.conftest import FIXTURES
 
-    with pytest.raises(ImportValidationError, match=r"line 1: \d+ institutions in Table 1, expected 999"):
+    with pytest.raises(
+        ImportValidationError, match=r"line 1: \d+ institutions in Table 1, expected 999"
+    ):
         import_file(store, "dod1286", FIXTURES / "dod1286_fy25.csv", edition="FY25", expect=999)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from kvrules.refdata.countries import as_country
 
-BULLET = re.compile(r"^[•●▪◦■□➢\uf0b7\uf0a7]\s*")
+BULLET = re.compile(r"^[•●▪◦■□➢·\uf0b7\uf0a7]\s*")
 FOOTER = re.compile(
     r"^(page\s+\d+(\s+of\s+\d+)?|\d+(\s+of\s+\d+)?|unclassified|cui|controlled unclassified"
     r" information)$",
