@@ -228,16 +228,19 @@ def match(
         if store.is_empty():
             load_shipped(store)
         try:
-            found = Resolver(store, threshold=threshold).match(name, country, ror_id)
+            resolver = Resolver(store, threshold=threshold)
+            found = resolver.match(name, country, ror_id)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(
-            json.dumps({"query": name, "matches": [m.as_dict() for m in found]}, ensure_ascii=False)
-        )
+        doc = {"query": name, "matches": [m.as_dict() for m in found]}
+        click.echo(json.dumps({**doc, "searched": resolver.searched}, ensure_ascii=False))
         return
     if not found:
-        click.echo(f"no match for {name!r}")
+        click.echo(
+            f"{name!r} was not found in {', '.join(resolver.searched) or 'any list'}; "
+            "not found there is not the same as safe"
+        )
         return
     for m in found:
         flag = " (candidate: confirm)" if m.candidate else ""

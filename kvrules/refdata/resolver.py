@@ -108,9 +108,18 @@ class Resolver:
         self._by_ror: dict[str, int] = {}
         self._clusters: list[list[int]] = []
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
+        self._searched: dict[str, bool] = {}  # "list@edition" -> partial
         self._build(records)
 
     # -- index ------------------------------------------------------------------------------
+
+    @property
+    def searched(self) -> list[str]:
+        """The list editions names are matched against, e.g. "us_dod_1286@FY25 (partial)": a
+        name found in none of them is not found there, which is not the same as safe."""
+        return [
+            k + (" (partial)" if partial else "") for k, partial in sorted(self._searched.items())
+        ]
 
     @property
     def size(self) -> dict[str, int]:
@@ -126,6 +135,7 @@ class Resolver:
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
+            self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
             self._recs.append(
                 _Rec(
                     info.list_id,

@@ -26,8 +26,14 @@ def test_match_json_on_fresh_db(tmp_path: Path) -> None:
 def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KVRULES_DB", str(tmp_path / "env.db"))
     res = CliRunner().invoke(match, ["HUST", "--json"])
-    assert json.loads(res.output) == {"query": "HUST", "matches": []}
+    searched = ["ror@sample-v2.9 (partial)", "us_dod_1286@FY25 (partial)"]
+    assert json.loads(res.output) == {"query": "HUST", "matches": [], "searched": searched}
     assert (tmp_path / "env.db").exists()
+    text = CliRunner().invoke(match, ["Northwestern University", "--country", "US"]).output
+    assert text.strip() == (
+        "'Northwestern University' was not found in ror@sample-v2.9 (partial), "
+        "us_dod_1286@FY25 (partial); not found there is not the same as safe"
+    )
 
 
 def test_import_lists_history(tmp_path: Path) -> None:
