@@ -53,8 +53,10 @@ class Enricher:
             if store.is_empty():
                 load_shipped(store)
             resolver = Resolver(store, threshold=threshold)
-            screened = [
-                f"{i.list_id}@{i.edition}" for i in store.latest_editions() if i.kind != "registry"
+            screened = [  # a partial edition says so wherever "not on a list" is reported
+                f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "")
+                for i in store.latest_editions()
+                if i.kind != "registry"
             ]
         return cls(OrganisationScreen(resolver), screened, country_signals, classify)
 

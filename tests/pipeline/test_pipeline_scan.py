@@ -57,6 +57,7 @@ def test_first_scan_delivers_every_alert_once_and_writes_tags(system: System) ->
     assert summary["alerts_delivered"] == summary["alerts_queued"]
     assert summary["alerts_failed"] == 0 and summary["writeback_errors"] == 0
     assert summary["screened_against"]  # the report says which list editions were used
+    assert "us_dod_1286@FY25 (partial)" in summary["screened_against"]  # and which are partial
 
     with system.store() as store:
         cases = store.cases()
