@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kvrules.cli import cli
 
 
@@ -76,3 +78,14 @@ def test_rulebook_vars_from_the_config_replace_the_rulebooks_own(tmp_path):
             assert e.diagnostics
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_a_vars_override_durable_cannot_compare_exactly_is_refused() -> None:
+    from kvrules.cli import shipped_rulebooks
+    from kvrules.rulebook.loader import RulebookError, load_rulebook
+
+    with pytest.raises(RulebookError, match=r"vars.foreign_share_cap: 1e-05 is out of range"):
+        load_rulebook(
+            shipped_rulebooks() / "funding-dependency.yaml",
+            vars_override={"foreign_share_cap": 0.00001},
+        )

@@ -118,3 +118,27 @@ def test_or_inside_array_tests_depends_on_property_order():
     assert host.fired == ["r"]
     with pytest.raises(durable.engine.MessageNotHandledException):
         host.assert_fact("canary_or", {"id": "2", "ps": [{"c": "RU", "k": 2}]})  # wrong answer
+
+
+def test_json_reader_rejects_an_exponent_without_a_fraction():
+    """Python writes 1e-07 and 1e+16 that way; kvrules writes 1.0e-07 (engine.durable.fact_json)."""
+    import durable_rules_engine as core
+
+    rules = three_rules()
+    name = next(iter(rules))
+    host = Host(rules)
+    handle = host.get_ruleset(name)._handle
+    for text in ('{"id": "a", "x": 1e+16}', '{"id": "b", "x": 1e-07}'):
+        with pytest.raises(Exception, match="204"):
+            core.assert_fact(handle, text)
+    core.assert_fact(handle, '{"id": "c", "x": 1.0e+16}')  # the same number, read
+
+
+def test_integers_beyond_int64_compare_wrongly():
+    """Why rulebook literals stop at 2^53 (kvrules.rulebook.condition.MAX_NUMBER)."""
+    name = f"canary{id(object())}"
+    host = Host(
+        {name: {"big": {"all": [{"m": {"$gt": {"x": 12345678901234567890}}}], "run": "big"}}}
+    )
+    host.assert_fact(name, {"id": "a", "x": 9.3e18})  # smaller, yet it fires
+    assert host.fired == ["big"]

@@ -246,3 +246,37 @@ def test_evidence_names_list_elements_and_fingerprints_ignore_their_order(write_
     assert "[Listed Lab (CN)]" in str(a.evidence[0])
     assert a.fingerprint == b.fingerprint  # reordering is not a change
     assert c.fingerprint != a.fingerprint  # a second listed partner is
+
+
+@pytest.mark.parametrize("amount", [1e16, 2.5e17, 1e300, 3e-05, 1e-07, -1e19])
+def test_numbers_python_writes_with_an_exponent_reach_the_engine_intact(
+    write_rulebook, amount: float
+) -> None:
+    """durable's JSON reader rejects "1e-07"; a tiny funding share or a huge amount must still
+    be evaluated, and the same way as the oracle does (it double-checks every firing)."""
+    path = write_rulebook(
+        rule_yaml("huge", "funder.amount > 1000000000000000", on="funder.added"),
+        rule_yaml("tiny", "funder.amount < 0.0001 and funder.amount > 0", on="funder.added"),
+    )
+    event = CollaborationEvent.model_validate(
+        {
+            "id": "e1",
+            "kind": "funder.added",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "test", "record_id": "P1"},
+            "project": {"id": "P1", "title": "t"},
+            "funder": {"name": "F", "amount": amount},
+        }
+    )
+    with Evaluator([load_rulebook(path)]) as ev:
+        fired = {f.rule_id for f in ev.evaluate(event)}
+    assert fired == ({"huge"} if amount > 1e15 else {"tiny"} if 0 < amount < 1e-4 else set())
+
+
+@pytest.mark.parametrize(
+    "literal", ["0.00001", "9007199254740993", "12345678901234567890", "10000000000000000.0"]
+)
+def test_literals_durable_cannot_compare_exactly_are_refused(write_rulebook, literal: str) -> None:
+    path = write_rulebook(rule_yaml("a", f"funder.amount > {literal}", on="funder.added"))
+    with pytest.raises(RulebookError, match=r":12:27: number out of range: use 0 or a size from"):
+        load_rulebook(path)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
+import secrets
 import threading
 
 import durable.engine
@@ -31,6 +33,40 @@ _OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
 
 class EngineError(RuntimeError):
     """durable_rules failed or misbehaved; the message says what and for which ruleset."""
+
+
+# durable's C JSON reader rejects an exponent without a fraction ("1e-07", "1e+16": error 204),
+# which is how Python writes floats below 1e-4 or from 1e16. Such values are written "1.0e-07".
+_SMALL, _LARGE = 1e-4, 1e16
+_MARK = f"kvrules-number-{secrets.token_hex(8)}-"  # unguessable: record text cannot forge it
+
+
+_EXPONENT = re.compile(r"\de[+-]")  # in a number, or in text (then the careful path is a no-op)
+
+
+def fact_json(fact: dict) -> str:
+    """``fact`` as JSON durable_rules reads back to the same numbers."""
+    text = json.dumps(fact)
+    if not _EXPONENT.search(text):
+        return text  # the common case: one C-speed dump, no walk
+    odd: list[str] = []
+
+    def mark(value: object) -> object:
+        if type(value) is float and value and not _SMALL <= abs(value) < _LARGE:
+            mantissa, _, exponent = repr(value).partition("e")
+            if exponent and "." not in mantissa:
+                odd.append(f"{mantissa}.0e{exponent}")
+                return f"{_MARK}{len(odd) - 1}"
+        elif isinstance(value, list):
+            return [mark(v) for v in value]
+        elif isinstance(value, dict):
+            return {k: mark(v) for k, v in value.items()}
+        return value
+
+    text = json.dumps(mark(fact))
+    for i, number in enumerate(odd):
+        text = text.replace(f'"{_MARK}{i}"', number, 1)
+    return text
 
 
 class _Host(durable.engine.Host):
@@ -118,7 +154,7 @@ class DurableEngine:
                 stray = _STRAY.pop()
                 _STRAY.clear()
                 raise EngineError(stray)
-            fact = json.dumps({**view, "id": f"kvr{next(self._ids)}", "sid": "0"})
+            fact = fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"})
             for name, handle in routes:
                 self._assert_retract(name, handle, fact, fired)
         # A rule whose `or` holds on several branches fires once per branch: keep one.

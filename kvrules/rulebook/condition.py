@@ -30,6 +30,8 @@ from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
 from kvrules.rulebook.regex import RegexError, translate
 
+MIN_FRACTION, MAX_NUMBER = 0.0001, 2**53  # literal numbers durable_rules compares exactly
+
 GRAMMAR = r"""
 ?start: expr
 ?expr: or_expr | quant
@@ -237,9 +239,19 @@ def _literal(tok: Token, variables: Mapping[str, Any]) -> Any:
         return body
     if tok.type == "NUMBER":
         try:
-            return float(tok) if "." in tok else int(tok)
+            number = float(tok) if "." in tok else int(tok)
         except ValueError:  # more digits than int() converts
             raise ConditionError("number too long", tok.line or 1, tok.column or 1) from None
+        # durable_rules compares integers beyond 2^53 wrongly, and cannot read back a fraction
+        # below 0.0001 or from 1e16 as Python writes it ("1e-05"): keep literals where both hold
+        if number and not (MIN_FRACTION <= abs(number) <= MAX_NUMBER):
+            raise ConditionError(
+                f"number out of range: use 0 or a size from {MIN_FRACTION} to {MAX_NUMBER:,} "
+                "(change the unit, e.g. thousands or percent)",
+                tok.line or 1,
+                tok.column or 1,
+            )
+        return number
     if tok.type == "TODAY":
         return _relative_date(str(tok))
     if tok.type == "DATE":

@@ -23,7 +23,13 @@ from kvrules.rulebook.condition import (
     suggest,
 )
 from kvrules.rulebook.risks import risk_types
-from kvrules.rulebook.schema import RulebookSpec, RuleSpec, SourceSpec, TestSpec
+from kvrules.rulebook.schema import (
+    RulebookSpec,
+    RuleSpec,
+    SourceSpec,
+    TestSpec,
+    number_problem,
+)
 from kvrules.rulebook.yamlsource import Located, YamlError, load
 
 # Person attributes a rule may only read with a cited legal basis (e.g. a sanctions regime).
@@ -201,6 +207,8 @@ def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) ->
                 f"the configuration sets vars.{name} to {value!r}, but "
                 f"the rulebook's value {spec.vars[name]!r} is of another type",
             )
+        elif problem := number_problem(value):
+            check.error(("vars", name), f"the configuration sets vars.{name}: {problem}")
     if not check.problems:
         spec.vars = {**spec.vars, **values}
         digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:8]

@@ -7,9 +7,23 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kvrules.rulebook.condition import MAX_NUMBER, MIN_FRACTION
 from kvrules.rulebook.ir import Severity
 
 SLUG = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+
+
+def number_problem(value: Any) -> str | None:
+    """Why a variable's number(s) cannot be compared exactly by durable_rules, if they cannot."""
+    numbers = [x for x in (value if isinstance(value, list) else [value]) if _is_number(x)]
+    for x in numbers:
+        if x and not MIN_FRACTION <= abs(x) <= MAX_NUMBER:
+            return f"{x} is out of range: use 0 or a size from {MIN_FRACTION} to {MAX_NUMBER:,}"
+    return None
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
 
 
 class _Spec(BaseModel):
@@ -74,6 +88,9 @@ class RulebookSpec(_Spec):
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(x, scalar) for x in items):
                 raise ValueError(f"vars.{name}: a value or a list of values (no mappings)")
+            problem = number_problem(value)
+            if problem:
+                raise ValueError(f"vars.{name}: {problem}")
         return v
 
     @field_validator("version", mode="before")
