@@ -19,6 +19,7 @@ from typing import Any
 from kvrules.adapter import Adapter, FetchedRecord
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
+from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.funding import FundingShares
@@ -160,6 +161,19 @@ class Scanner:
         return report
 
     def _process(self, record: FetchedRecord, report: ScanReport) -> None:
+        try:
+            self._process_one(record, report)
+        except EngineError as exc:
+            # One record the engine cannot take must not stop every later scan at the same
+            # place: it is quarantined with the reason (nothing else of it was kept) and the
+            # scan goes on; a full scan after a fix evaluates it again.
+            with self.store.transaction():
+                report.quarantined += 1
+                self.store.quarantine(self.source, record.record_id, f"evaluation failed: {exc}")
+                if record.cursor is not None:
+                    self.store.set_cursor(self.source, record.cursor)
+
+    def _process_one(self, record: FetchedRecord, report: ScanReport) -> None:
         store = self.store
         with store.transaction():
             if record.error:

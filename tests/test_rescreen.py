@@ -163,3 +163,41 @@ def test_foreign_funding_share_per_unit_reaches_the_rules(tmp_path, write_rulebo
         again = Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan()
         assert again.rescreened == 0  # the portfolio did not change
         assert sorted(c.record_id for c in store.cases("open")) == ["P1", "P2"]
+
+
+def test_a_record_the_engine_cannot_take_is_quarantined_and_the_scan_goes_on(
+    tmp_path, write_rulebook
+) -> None:
+    """Fault injection: the engine fails on P2 (as it did on numbers it could not read); P1 and
+    P3 are still screened, P2 waits in quarantine with the reason, and is not retried forever."""
+    from kvrules.engine.durable import EngineError
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "p.jsonl").write_text(
+        "\n".join(_event(r, "Acme Institute of Rocketry", "RU") for r in ("P1", "P2", "P3")) + "\n"
+    )
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml(
+                "ru", "'any p in project.partners: p.country == \"RU\"'", on="project.created"
+            )
+        )
+    )
+
+    class Flaky(Evaluator):
+        def evaluate(self, event):
+            if event.source.record_id == "P2":
+                raise EngineError("kvr0@test: durable_rules error: Could not assert fact, 204")
+            return super().evaluate(event)
+
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    with Store.open(tmp_path / "state.db") as store, Flaky([book]) as evaluator:
+        report = Scanner(store, "file", adapter, evaluator, None).scan()
+        assert report.quarantined == 1
+        assert sorted(c.record_id for c in store.cases("open")) == ["P1", "P3"]
+        [held] = store.quarantined("file")
+        assert held.record_id == "P2" and held.reason.startswith("evaluation failed: kvr0@test")
+        again = Scanner(store, "file", adapter, evaluator, None).scan()
+        assert (again.records, again.quarantined) == (0, 0)  # the cursor moved past it
