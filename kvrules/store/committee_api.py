@@ -79,6 +79,16 @@ class CommitteeStore:
             out.setdefault(r[0], set()).add(r[1])
         return out
 
+    def case_risks(self) -> dict[int, set[str]]:
+        """The risk types named by the rules that fired on each case."""
+        out: dict[int, set[str]] = {}
+        rows = self._db.conn.execute(
+            "SELECT DISTINCT f.case_id, r.value FROM findings f, json_each(f.body, '$.risks') r"
+        )
+        for case_id, risk in rows:
+            out.setdefault(case_id, set()).add(risk)
+        return out
+
     # -- triage and adjudication -----------------------------------------------------------
 
     def set_triage(

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -23,6 +24,7 @@ class CaseRow:
     countries: list[str]
     rulebooks: list[str]
     triage: str | None
+    risks: list[str] = field(default_factory=list)  # risk type ids (kvrules.rulebook.risks)
 
     @property
     def age_days(self) -> int:
@@ -37,6 +39,7 @@ class Filters:
     unit: str = ""
     country: str = ""
     rulebook: str = ""
+    risk: str = ""
     min_age: int | None = None  # open for at least this many days
 
     @classmethod
@@ -49,8 +52,14 @@ class Filters:
             unit=q.get("unit", "").strip(),
             country=q.get("country", "").strip().upper(),
             rulebook=q.get("rulebook", "").strip(),
+            risk=q.get("risk", "").strip(),
             min_age=int(age) if age.isdigit() else None,
         )
+
+    def query(self, page: int) -> str:
+        """The list URL's query for these filters on ``page`` (for the pager's links)."""
+        values = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        return urlencode({**values, "page": page})
 
     def keep(self, row: CaseRow) -> bool:
         c = row.case
@@ -61,6 +70,7 @@ class Filters:
             and (not self.unit or self.unit in row.units)
             and (not self.country or self.country in row.countries)
             and (not self.rulebook or self.rulebook in row.rulebooks)
+            and (not self.risk or self.risk in row.risks)
             and (self.min_age is None or row.age_days >= self.min_age)
         )
 
@@ -96,6 +106,7 @@ def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]
 
 def case_rows(store: Store) -> list[CaseRow]:
     rulebooks = store.case_rulebooks()
+    risks = store.case_risks()
     triage = store.triage_colours()
     rows = []
     for case in store.cases():
@@ -114,6 +125,7 @@ def case_rows(store: Store) -> list[CaseRow]:
                 countries=countries,
                 rulebooks=sorted(rulebooks.get(case.id, ())),
                 triage=triage.get(case.id),
+                risks=sorted(risks.get(case.id, ())),
             )
         )
     rows.sort(key=lambda r: (-r.case.severity.rank, r.case.opened_at, r.case.id))

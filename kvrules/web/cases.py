@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.rulebook.ir import Severity
+from kvrules.rulebook.risks import risk_types
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.web.auth import error_page, flash, guard, open_store
@@ -38,19 +39,31 @@ def _back(request: Request, case_id: int, message: str) -> Response:
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
+PAGE_SIZE = 100  # cases per page of the list
+
+
 @guard("view")
 async def case_list(request: Request) -> Response:
     filters = Filters.from_query(request.query_params)
     with open_store(request) as store:
         rows = case_rows(store)
-    shown = [r for r in rows if filters.keep(r)]
+    matching = [r for r in rows if filters.keep(r)]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    asked = request.query_params.get("page", "1")
+    page = min(int(asked), pages) if asked.isdigit() and int(asked) > 0 else 1
+    first = (page - 1) * PAGE_SIZE
     return _render(
         request,
         "cases.html",
         {
-            "rows": shown,
+            "rows": matching[first : first + PAGE_SIZE],
+            "matching": len(matching),
+            "first": first + 1,
+            "page": page,
+            "pages": pages,
             "total": len(rows),
             "filters": filters,
+            "risk_types": risk_types(),
             "severities": [s.value for s in reversed(Severity)],
             "statuses": CASE_STATUSES,
             "triages": (*TRIAGE, "untriaged"),

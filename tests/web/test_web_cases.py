@@ -88,3 +88,33 @@ def test_every_form_field_has_a_label(db: Path) -> None:
         assert f'for="{i}"' in page, i  # … and a label pointing at it
     assert 'tabindex="' not in page  # natural tab order
     assert token(page)
+
+
+def test_risk_type_filter_and_column(db: Path) -> None:
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/cases?risk=knowledge-transfer").text
+    assert "1 of 2 cases" in page and "<td>knowledge transfer</td>" in page
+    assert '<option value="ethics" >Ethical issues in cooperation</option>' in page
+    assert "0 of 2 cases" in client.get("/cases?risk=ethics").text
+
+
+def test_long_lists_are_paged_and_pages_keep_the_filters(tmp_path: Path) -> None:
+    from kvrules.rulebook.ir import Severity
+    from tests.web.web_helpers import build_db, finding
+
+    db = build_db(tmp_path / "many.db")
+    with Store.open(db) as store:
+        for i in range(228):
+            store.record_findings([finding(f"bulk-{i:03}", Severity.LOW)], {})
+    client = app_for(db)
+    login(client, "viewer")
+    first = client.get("/cases").text
+    assert "230 of 230 cases; showing 1–100." in first and first.count('<a href="/cases/') == 100
+    assert 'href="/cases?page=2" rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/cases?page=3").text
+    assert "showing 201–230" in last and 'href="/cases?page=2" rel="prev"' in last
+    assert "showing 201–230" in client.get("/cases?page=99").text  # past the end: the last page
+    assert "showing 1–100" in client.get("/cases?page=x").text
+    low = client.get("/cases?severity=low&status=open&page=2").text
+    assert 'href="/cases?severity=low&amp;status=open&amp;page=1" rel="prev"' in low
