@@ -283,6 +283,7 @@ def plugins(as_json: bool) -> None:
 def _add_commands() -> None:
     from kvrules.fetch_cli import fetch
     from kvrules.refdata.cli import match, refdata
+    from kvrules.retention_cli import purge
     from kvrules.scaffold import new_adapter
     from kvrules.scan_cli import config_group, init, scan, watch
     from kvrules.views_cli import alerts, audit, findings, quarantine, show
@@ -301,6 +302,7 @@ def _add_commands() -> None:
         alerts,
         quarantine,
         audit,
+        purge,
         new_adapter,
         serve,
         users,

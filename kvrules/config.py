@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,74 @@ class WritebackConfig(_Section):
     apply: bool = Field(default=False, description="write tags to the source (else dry run)")
 
 
+_RETENTION = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$")
+
+
+def parse_retention(text: str) -> tuple[int, str]:
+    """'90d', '6w', '18m' (months), '2y' → (amount, unit): the rulebooks' ``today - N<unit>``
+    units, not ``interval``'s (there ``m`` means minutes; a retention period is never that)."""
+    m = _RETENTION.match(str(text))
+    if not m:
+        raise ValueError(
+            f"not a retention period: {text!r} (use e.g. 90d, 6w, 18m for months, 2y; "
+            "null keeps forever)"
+        )
+    return int(m.group(1)), m.group(2)
+
+
+def retention_cutoff(text: str, now: datetime) -> datetime:
+    """The moment ``text`` before ``now``, in calendar months and years (18m from 31 August is
+    the last day of February)."""
+    from kvrules.rulebook.condition import _relative_date  # the same calendar arithmetic
+
+    n, unit = parse_retention(text)
+    day = _relative_date(f"today - {n}{unit}", now.date())
+    return datetime.combine(day, now.timetz())
+
+
+class RetentionConfig(_Section):
+    """How long personal data stays in the database (``kvrules purge``); null = forever.
+
+    Open and triaged cases, cases with a pending review date and cases with open mitigation
+    items are never purged, whatever their age. Committee decisions, mitigations,
+    adjudications and the audit log are never purged.
+    """
+
+    subjects_after_close: str | None = Field(
+        default="2y",
+        description="remembered record content of decided/closed cases, counted from the case's "
+        "last activity or the project's/visit's end, whichever is later",
+    )
+    subjects_without_case: str | None = Field(
+        default="2y",
+        description="remembered content of records that never had a finding, counted from the "
+        "last time a scan remembered them or the project's/visit's end",
+    )
+    quarantine: str | None = Field(
+        default="90d", description="quarantined records, counted from when they were last seen"
+    )
+    delivered_alerts: str | None = Field(
+        default="1y",
+        description="bodies of delivered or dead-lettered alerts (row, key and status stay)",
+    )
+    findings_evidence_after_close: str | None = Field(
+        default="5y",
+        description="evidence values of decided/closed cases' findings (rule, severity, "
+        "fingerprint and dates stay), counted from the case's last activity",
+    )
+
+    @field_validator("*")
+    @classmethod
+    def _period(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_retention(v)
+        return v
+
+    def periods(self) -> dict[str, str | None]:
+        """Category → period text (None: kept forever), in purge order."""
+        return self.model_dump()
+
+
 class Config(_Section):
     database: Path = Field(default=Path("kvrules.db"), description="the SQLite state file")
     reference_data: Path | None = Field(
@@ -63,6 +131,7 @@ class Config(_Section):
     sources: dict[str, SourceConfig] = {}
     alerts: AlertsConfig = AlertsConfig()
     writeback: WritebackConfig = WritebackConfig()
+    retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
 
@@ -202,6 +271,16 @@ writeback:
 
 interval: 15m                        # kvrules watch
 home_country: NL                     # what counts as foreign funding
+
+# How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
+# purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep
+# forever. Open cases, pending reviews and open mitigations are never purged.
+retention:
+  subjects_after_close: 2y           # record content of decided/closed cases
+  subjects_without_case: 2y          # record content of records without findings
+  quarantine: 90d                    # records that could not be mapped
+  delivered_alerts: 1y               # sent alert bodies (keys stay for deduplication)
+  findings_evidence_after_close: 5y  # evidence values (rule, severity, dates stay)
 """
 
 

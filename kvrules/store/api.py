@@ -21,6 +21,7 @@ from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
+from kvrules.store import retention as _retention
 from kvrules.store import sources as _sources
 from kvrules.store import writeback as _writeback
 from kvrules.store.committee_api import CommitteeStore
@@ -368,6 +369,9 @@ class Store(CommitteeStore):
         """Retry a dead-lettered alert from scratch (same key, so no duplicate reaches anyone)."""
         now = self.clock()
         with self._db.transaction() as c:
+            before = _outbox.get(c, row_id)
+            if before is not None and _retention.alert_purged(before.payload):
+                raise ValueError(f"alert {row_id}: its body was purged (retention); not re-sent")
             row = _outbox.requeue(c, row_id, now)
             if row is not None:
                 self._log(actor, "alert.requeued", _alert_subject(row), {"key": row.key}, now)
@@ -445,6 +449,43 @@ class Store(CommitteeStore):
 
     def quarantined(self, source: str | None = None) -> list[_quarantine.Quarantined]:
         return _quarantine.held(self._db.conn, source)
+
+    # -- retention -------------------------------------------------------------------------
+
+    def retention_survey(
+        self, cutoffs: Sequence[_retention.Cutoff]
+    ) -> list[_retention.CategoryResult]:
+        """What ``purge_expired`` would remove or blank, per category; changes nothing."""
+        now = self.clock()
+        return [_retention.survey(self._db.conn, cutoff, now) for cutoff in cutoffs]
+
+    def purge_expired(
+        self, cutoffs: Sequence[_retention.Cutoff], *, actor: str = SYSTEM_ACTOR
+    ) -> list[_retention.CategoryResult]:
+        """Apply a retention policy: one transaction per category, with ONE audit entry
+        (``retention.purged``: counts and cut-off, never content) when anything went.
+
+        Deleted content is zeroed in its pages (secure_delete); call ``compact`` afterwards so
+        the file and its write-ahead log no longer hold it.
+        """
+        results = []
+        with _retention.secure_delete(self._db.conn):
+            for cutoff in cutoffs:
+                now = self.clock()
+                with self._db.transaction() as c:
+                    result = _retention.purge(c, cutoff, now)
+                    if result.count:
+                        subject = f"retention:{cutoff.category}"
+                        self._log(actor, _retention.ACTION, subject, result.audit_details(), now)
+                results.append(result)
+        return results
+
+    def compact(self, *, wait: float | None = None) -> dict[str, Any]:
+        """VACUUM and truncate the write-ahead log (outside any transaction), waiting up to
+        ``wait`` seconds for other readers; see ``retention.compact``."""
+        if self._db.in_transaction:
+            raise RuntimeError("compact() cannot run inside a transaction")
+        return _retention.compact(self._db.conn, wait)
 
     # -- audit log -------------------------------------------------------------------------
 

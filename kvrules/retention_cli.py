@@ -1,0 +1,129 @@
+"""``kvrules purge``: apply the retention policy (the config's ``retention:`` section).
+
+A dry run by default: what would go, per category. ``--apply`` purges each category in its own
+transaction with one ``retention.purged`` audit entry, then compacts the file (VACUUM) and
+truncates the write-ahead log so the content leaves the disk, not only the tables.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kvrules.config import retention_cutoff
+from kvrules.scan_cli import CONFIG_OPTION, resolve_config
+from kvrules.store.retention import CategoryResult, Cutoff
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d") if moment else "–"
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite state file (default: the config's `database`)",
+)
+@click.option("--apply", is_flag=True, help="purge, audit and compact the file (default: dry run)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def purge(config_path: Path | None, db: Path | None, apply: bool, as_json: bool) -> None:
+    """Remove personal data older than the retention policy (dry run unless --apply).
+
+    Open cases, cases with a pending review date or open mitigations, decisions, adjudications
+    and the audit log are never purged. With --apply the file is compacted (VACUUM) and its
+    write-ahead log checkpointed and truncated; back-ups made before still hold the data.
+    """
+    from kvrules.store import Store
+
+    config = resolve_config(config_path, db)
+    if not config.database.exists():
+        raise click.ClickException(f"no kvrules database at {config.database}")
+    periods = config.retention.periods()
+    compacted: dict | None = None
+    problem: str | None = None
+    with Store.open(config.database) as store:
+        now = store.clock()
+        cutoffs = [
+            Cutoff(category, keep, retention_cutoff(keep, now))
+            for category, keep in periods.items()
+            if keep is not None
+        ]
+        done = store.purge_expired(cutoffs) if apply else store.retention_survey(cutoffs)
+        if apply:
+            try:
+                compacted = store.compact()
+            except sqlite3.OperationalError as e:
+                problem = (
+                    f"purged, but the file could not be compacted ({e}): deleted content is "
+                    "zeroed but may remain in the write-ahead log; run `kvrules purge --apply` "
+                    "again when no other kvrules process is writing"
+                )
+            else:
+                if not compacted["checkpoint_complete"]:
+                    problem = (
+                        "purged, but another process was reading the database, so the "
+                        "write-ahead log could not be folded back in and the file may still "
+                        "hold old pages; run `kvrules purge --apply` again when the web app "
+                        "and scans are idle"
+                    )
+    by_category = {r.category: r for r in done}
+    results = [
+        by_category.get(category) or CategoryResult(category, None, None) for category in periods
+    ]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "applied": apply,
+                    "database": str(config.database),
+                    "now": now.isoformat(),
+                    "categories": [r.as_dict() for r in results],
+                    "compacted": compacted,
+                }
+            )
+        )
+    else:
+        _print(results, apply, now, compacted)
+    if problem:
+        click.echo(f"warning: {problem}", err=True)
+        sys.exit(1)
+
+
+def _print(results: list[CategoryResult], apply: bool, now: datetime, compacted) -> None:
+    verb = "purged" if apply else "would purge"
+    table = Table(title=f"retention policy on {_day(now)}: {verb}")
+    for col in ("category", "keep", "cut-off", verb, "oldest", "newest", "kept: case active"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        table.add_row(
+            r.category,
+            r.keep or "forever",
+            _day(r.cutoff),
+            str(r.count) if r.keep else "–",
+            _day(r.oldest),
+            _day(r.newest),
+            str(r.protected) if r.protected else "",
+        )
+    Console().print(table)
+    total = sum(r.count for r in results)
+    if not apply:
+        click.echo(
+            f"dry run: nothing was changed ({total} row(s) due). `kvrules purge --apply` "
+            "purges them, audits each category (retention.purged) and compacts the file."
+        )
+        return
+    click.echo(f"{total} row(s) purged; one `retention.purged` audit entry per category.")
+    if compacted:
+        click.echo(
+            f"file compacted (VACUUM): {compacted['bytes_before']:,} → "
+            f"{compacted['bytes_after']:,} bytes; write-ahead log checkpointed and truncated."
+        )
