@@ -285,7 +285,7 @@ def _add_commands() -> None:
     from kvrules.refdata.cli import match, refdata
     from kvrules.retention_cli import purge
     from kvrules.scaffold import new_adapter
-    from kvrules.scan_cli import config_group, init, scan, watch
+    from kvrules.scan_cli import config_group, deliver, init, scan, watch
     from kvrules.views_cli import alerts, audit, findings, quarantine, show
     from kvrules.web.cli import report, serve, users
 
@@ -295,6 +295,7 @@ def _add_commands() -> None:
         match,
         scan,
         watch,
+        deliver,
         init,
         config_group,
         findings,

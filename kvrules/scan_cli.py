@@ -154,6 +154,62 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
 
 @click.command()
 @CONFIG_OPTION
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite state file")
+@click.option(
+    "--requeue",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="give this dead-lettered alert a fresh set of attempts first (kvrules alerts --status "
+    "dead lists them); repeatable",
+)
+@click.option("--now", is_flag=True, help="also send alerts still waiting out a retry delay")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def deliver(config_path, db, requeue, now, as_json) -> None:
+    """Send the alerts that are due, without scanning (e.g. once a mail server is back)."""
+    from kvrules.actors import cli_actor
+    from kvrules.alerts import deliver_due
+    from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.store import RetryPolicy, Store
+
+    config = resolve_config(config_path, db)
+    try:
+        channels = build_channels(config)
+    except AssemblyError as e:
+        raise click.UsageError(str(e)) from None
+    actor = cli_actor()
+    with Store.open(config.database) as store:
+        for row_id in requeue:
+            try:
+                if not store.requeue_alert(row_id, actor=actor):
+                    raise click.UsageError(f"alert {row_id} is not dead-lettered")
+            except ValueError as e:  # its body was purged by the retention policy
+                raise click.UsageError(str(e)) from None
+        expedited = store.expedite_alerts(actor=actor) if now else 0
+        report = deliver_due(
+            store,
+            channels,
+            policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
+            digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+        )
+    summary = {
+        "requeued": len(requeue),
+        "expedited": expedited,
+        "delivered": len(report.delivered),
+        "retrying": len(report.retrying),
+        "dead": len(report.dead),
+        "waiting_for_digest": report.waiting,
+    }
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+    if report.retrying or report.dead:
+        sys.exit(1)  # a scheduler should notice: something was not delivered
+
+
+@click.command()
+@CONFIG_OPTION
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--interval", help="time between scans, e.g. 15m (default: from the config)")
 @click.option("--apply", is_flag=True)

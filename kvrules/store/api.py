@@ -365,6 +365,15 @@ class Store(CommitteeStore):
                 self._log(SYSTEM_ACTOR, "alert.dead-lettered", _alert_subject(row), details, now)
             return row
 
+    def expedite_alerts(self, *, actor: str) -> int:
+        """Alerts waiting out a retry delay become due now (audited); how many."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            keys = _outbox.expedite(c, now)
+            if keys:
+                self._log(actor, "alerts.expedited", "alerts", {"keys": keys}, now)
+        return len(keys)
+
     def requeue_alert(self, row_id: int, *, actor: str) -> bool:
         """Retry a dead-lettered alert from scratch (same key, so no duplicate reaches anyone)."""
         now = self.clock()

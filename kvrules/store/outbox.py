@@ -180,6 +180,16 @@ def mark_failed(
     return get(conn, row_id)
 
 
+def expedite(conn: sqlite3.Connection, now: datetime) -> list[str]:
+    """Make alerts waiting out a retry delay due now (after a fault was fixed); their keys."""
+    rows = conn.execute(
+        "UPDATE alert_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL"
+        " AND dead_at IS NULL AND attempts > 0 AND next_attempt_at > ? RETURNING idempotency_key",
+        (ts(now), ts(now)),
+    ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> OutboxAlert | None:
     """Give a dead-lettered row a fresh set of attempts (an operator decision; audit it)."""
     row = conn.execute(

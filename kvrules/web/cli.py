@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from kvrules.actors import cli_actor
 from kvrules.store.users import ROLES
 from kvrules.views_cli import DB_ARG
 
 PASSWORD_ENV = "KVRULES_PASSWORD"
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _existing(db: Path):
@@ -114,7 +107,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     with Store.open(db) as store:
-        new = store.add_user(name, role, password_hash, actor=_actor())
+        new = store.add_user(name, role, password_hash, actor=cli_actor())
     click.echo(f"{'added' if new else 'updated'} {name} ({role})")
 
 
@@ -134,7 +127,7 @@ def users_list(db: Path) -> None:
 def users_disable(name: str, db: Path) -> None:
     """Disable an account (its sessions stop working at once)."""
     with _existing(db) as store:
-        if not store.disable_user(name, actor=_actor()):
+        if not store.disable_user(name, actor=cli_actor()):
             raise click.ClickException(f"no enabled account {name!r}")
     click.echo(f"disabled {name}")
 

@@ -1,0 +1,67 @@
+"""`kvrules deliver`: alerts that could not go out are sent later without a scan, once each."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from tests.alerts.smtp_helpers import free_port
+from tests.pipeline.pipeline_helpers import System
+from tests.pipeline.test_pipeline_scan import scan
+
+
+def _mail_port(system: System, port: int, **alerts: object) -> None:
+    config = yaml.safe_load(system.config.read_text(encoding="utf-8"))
+    config["alerts"]["channels"]["mail"]["settings"]["port"] = port
+    config["alerts"].update(alerts)
+    system.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+def deliver(system: System, *args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, ["deliver", "--config", str(system.config), "--json", *args])
+    return result.exit_code, json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_mail_held_by_an_outage_goes_out_once_when_asked(system: System) -> None:
+    real = int(
+        yaml.safe_load(system.config.read_text())["alerts"]["channels"]["mail"]["settings"]["port"]
+    )
+    _mail_port(system, free_port())  # nothing listens there: the mail server is "down"
+    summary = scan(system)
+    assert summary["alerts_failed"] > 0 and system.mail_keys() == []
+    waiting = summary["alerts_failed"]
+
+    _mail_port(system, real)  # the mail server is back
+    code, early = deliver(system)
+    assert (code, early["delivered"]) == (0, 0)  # they wait out their retry delay…
+    code, now = deliver(system, "--now")  # …unless the operator says otherwise
+    assert (code, now["expedited"], now["delivered"], now["retrying"]) == (0, waiting, waiting, 0)
+    assert len(system.mail_keys()) == waiting == len(set(system.mail_keys()))
+    assert deliver(system, "--now")[1]["delivered"] == 0  # nothing twice
+
+    with system.store() as store:
+        [entry] = [e for e in store.audit_entries("alerts") if e.action == "alerts.expedited"]
+        assert len(entry.details["keys"]) == waiting and entry.actor.startswith("cli")
+
+
+def test_a_dead_lettered_alert_is_requeued_by_id(system: System) -> None:
+    real = int(
+        yaml.safe_load(system.config.read_text())["alerts"]["channels"]["mail"]["settings"]["port"]
+    )
+    _mail_port(system, free_port(), max_attempts=1)  # one failure dead-letters
+    scan(system)
+    with system.store() as store:
+        dead = [a for a in store.alerts("dead") if a.channel == "mail"]
+    assert dead and system.mail_keys() == []
+
+    _mail_port(system, real)
+    code, summary = deliver(system, "--requeue", str(dead[0].id))
+    assert (code, summary["requeued"], summary["delivered"]) == (0, 1, 1)
+    assert system.mail_keys() == [dead[0].key]
+    failed = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--requeue", str(dead[0].id)]
+    )
+    assert failed.exit_code != 0 and f"alert {dead[0].id} is not dead-lettered" in failed.output
