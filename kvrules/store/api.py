@@ -401,9 +401,11 @@ class Store(CommitteeStore):
     def enqueue_writeback(self, source: str, record_id: str, tags: list[str]) -> int:
         now = self.clock()
         with self._db.transaction() as c:
-            row_id = _writeback.enqueue(c, source, record_id, tags, now)
-            subject = f"record:{source}/{record_id}"
-            self._log(SYSTEM_ACTOR, "writeback.queued", subject, {"tags": sorted(set(tags))}, now)
+            row_id, changed = _writeback.enqueue(c, source, record_id, tags, now)
+            if changed:  # the same tags, already written, are not news for the audit log
+                subject = f"record:{source}/{record_id}"
+                details = {"tags": sorted(set(tags))}
+                self._log(SYSTEM_ACTOR, "writeback.queued", subject, details, now)
             return row_id
 
     def due_writebacks(

@@ -38,21 +38,22 @@ def _row(r: sqlite3.Row) -> WriteBack:
 
 def enqueue(
     conn: sqlite3.Connection, source: str, record_id: str, tags: list[str], now: datetime
-) -> int:
-    """Want these tags on the record; replaces any earlier wish (done or not) for it."""
+) -> tuple[int, bool]:
+    """Want these tags on the record; replaces any earlier wish (done or not) for it.
+    Returns the row id and whether anything changed (the same tags, already written, do not)."""
     wanted = json.dumps(sorted(set(tags)))
-    conn.execute(
+    changed = conn.execute(
         "INSERT INTO writeback_queue (source, record_id, tags, next_attempt_at, created_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, record_id) DO UPDATE SET"
         " tags = excluded.tags, status = 'pending', attempts = 0, last_error = NULL,"
         " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
         " WHERE writeback_queue.tags != excluded.tags OR writeback_queue.status != 'done'",
         (source, record_id, wanted, ts(now), ts(now), ts(now)),
-    )
+    ).rowcount
     row = conn.execute(
         "SELECT id FROM writeback_queue WHERE source = ? AND record_id = ?", (source, record_id)
     ).fetchone()
-    return row["id"]
+    return row["id"], changed > 0
 
 
 def due(

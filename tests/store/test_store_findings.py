@@ -136,6 +136,16 @@ def test_writeback_queue_newest_wish_wins(store: Store, clock: FakeClock) -> Non
     assert store.due_writebacks() == []
 
 
+def test_the_same_tags_already_written_are_not_queued_or_audited_again(store: Store) -> None:
+    row_id = store.enqueue_writeback("pure", "p1", ["ks:amber"])
+    assert store.mark_writeback_done(row_id, ["ks:amber"])
+    assert store.enqueue_writeback("pure", "p1", ["ks:amber"]) == row_id  # an unchanged rescan
+    actions = [e.action for e in store.audit_entries("record:pure/p1")]
+    assert actions == ["writeback.queued", "writeback.written"] and store.due_writebacks() == []
+    store.enqueue_writeback("pure", "p1", ["ks:red"])  # a real change is news again
+    assert [e.action for e in store.audit_entries("record:pure/p1")][-1] == "writeback.queued"
+
+
 def test_writeback_dry_run_stays_pending(store: Store) -> None:
     row_id = store.enqueue_writeback("pure", "p1", ["ks:amber"])
     assert not store.mark_writeback_done(row_id, ["ks:amber"], dry_run=True)
