@@ -11,6 +11,7 @@ from kvrules.alerting import AlertChannel
 from kvrules.config import Config, parse_duration
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.currency import ExchangeRates, load_rates
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels
 from kvrules.rulebook.loader import RulebookError
@@ -64,6 +65,16 @@ def build_evaluator(
     return Evaluator(books)
 
 
+def build_rates(config: Config) -> ExchangeRates | None:
+    """The configured exchange rates, if any (AssemblyError when the file is unusable)."""
+    if config.exchange_rates is None:
+        return None
+    try:
+        return load_rates(config.exchange_rates)
+    except ValueError as exc:
+        raise AssemblyError(str(exc)) from None
+
+
 def build_scanner(
     config: Config,
     source: str,
@@ -94,4 +105,5 @@ def build_scanner(
         retry=RetryPolicy(max_attempts=config.alerts.max_attempts),
         apply=config.writeback.apply if apply is None else apply,
         home_country=config.home_country,
+        rates=build_rates(config),
     )

@@ -134,6 +134,11 @@ class Config(_Section):
     retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+    exchange_rates: Path | None = Field(
+        default=None,
+        description="YAML file of exchange rates, to compare funding across currencies "
+        "(kvrules.enrich.currency); without it each currency is counted apart",
+    )
 
     @field_validator("home_country")
     @classmethod
@@ -271,6 +276,8 @@ writeback:
 
 interval: 15m                        # kvrules watch
 home_country: NL                     # what counts as foreign funding
+# exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
+#                                      source, rates: {USD: 1.08, …}); else each counted apart
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

@@ -22,6 +22,7 @@ from kvrules.alerts import deliver_due
 from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
@@ -115,8 +116,9 @@ class Scanner:
         retry: RetryPolicy | None = None,
         apply: bool = False,
         home_country: str = "NL",
+        rates: ExchangeRates | None = None,
     ) -> None:
-        self.home_country = home_country
+        self.home_country, self.rates = home_country, rates
         self.store, self.source, self.adapter = store, source, adapter
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
@@ -143,7 +145,7 @@ class Scanner:
         )
         if self.enricher is not None:  # the portfolio as last screened, for funding shares
             self.enricher.funding = FundingShares.from_subjects(
-                self.store.subjects(), self.home_country
+                self.store.subjects(), self.home_country, self.rates
             )
         self._rescreen_on_change(report)
         cursor = None if full else self.store.get_cursor(self.source)

@@ -256,7 +256,13 @@ def config_group() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
 def config_check(path: Path) -> None:
     """Validate a configuration file: settings, adapters, channels, rulebooks."""
-    from kvrules.assembly import AssemblyError, build_adapter, build_channels, build_evaluator
+    from kvrules.assembly import (
+        AssemblyError,
+        build_adapter,
+        build_channels,
+        build_evaluator,
+        build_rates,
+    )
     from kvrules.rulebook.loader import RulebookError
 
     config = resolve_config(path, None)
@@ -274,6 +280,10 @@ def config_check(path: Path) -> None:
         build_evaluator(config.rulebooks, config.rulebook_vars).close()
     except RulebookError as e:
         problems += [str(d) for d in e.diagnostics]
+    try:
+        build_rates(config)
+    except AssemblyError as e:
+        problems.append(f"{path}: exchange_rates: {e}")
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -1,8 +1,10 @@
 """The share of each unit's funding that comes from abroad, from the records kvrules remembers.
 
-Rules see it as ``project.foreign_funding_share``: the highest share among the project's units
-(per currency, since amounts are not converted). It is computed from the stored records at the
-start of a scan, so it describes the portfolio as last screened, not a single event.
+Rules see it as ``project.foreign_funding_share``: the highest share among the project's units.
+Amounts are compared per currency, or in the reporting currency when the institution supplies
+exchange rates (:mod:`kvrules.enrich.currency`). It is computed from the stored records at the
+start of a scan, so it describes the portfolio as last screened, not a single event. The
+portfolio report uses the same figures.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kvrules.enrich.currency import ExchangeRates
 from kvrules.model import Project
 
 Key = tuple[str, str]  # (unit, currency)
@@ -19,35 +22,54 @@ Key = tuple[str, str]  # (unit, currency)
 
 def _amount(value: Any) -> Decimal:
     try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
+        amount = Decimal(str(value)) if value is not None else Decimal(0)
     except InvalidOperation:
         return Decimal(0)
+    return amount if amount.is_finite() else Decimal(0)
 
 
 class FundingShares:
     """Foreign and total funding per (unit, currency); a project's amount counts for each unit."""
 
-    def __init__(self, home_country: str) -> None:
+    def __init__(self, home_country: str, rates: ExchangeRates | None = None) -> None:
         self.home = home_country.upper()
+        self.rates = rates
         self.foreign: dict[Key, Decimal] = {}
         self.total: dict[Key, Decimal] = {}
+        self.lines: dict[Key, int] = {}  # foreign funding lines behind ``foreign``
 
     @classmethod
-    def from_subjects(cls, subjects: Iterable[tuple[str, str, str, dict]], home: str):
-        shares = cls(home)
+    def from_subjects(
+        cls,
+        subjects: Iterable[tuple[str, str, str, dict]],
+        home: str,
+        rates: ExchangeRates | None = None,
+    ) -> FundingShares:
+        shares = cls(home, rates)
         for _system, _record, kind, body in subjects:
             if kind == "project" and isinstance(body.get("project"), dict):
                 shares.add(body["project"])
         return shares
 
-    def add(self, project: dict[str, Any]) -> None:
-        for unit in project.get("units") or ():
-            for funder in project.get("funders") or ():
-                key = (unit, funder.get("currency") or "?")
-                amount = _amount(funder.get("amount"))
+    def currency(self, code: str | None) -> str:
+        """The currency an amount in ``code`` is counted in (the reporting one if converted)."""
+        code = code or "?"
+        return self.rates.to_reporting(Decimal(0), code)[1] if self.rates else code
+
+    def add(self, project: dict[str, Any], *, unitless: str | None = None) -> None:
+        """Count a project's funders for each of its units (``unitless``: for projects without)."""
+        units = project.get("units") or ([unitless] if unitless else [])
+        for funder in project.get("funders") or ():
+            amount, currency = _amount(funder.get("amount")), funder.get("currency") or "?"
+            if self.rates:
+                amount, currency = self.rates.to_reporting(amount, currency)
+            foreign = bool(funder.get("country")) and funder["country"] != self.home
+            for unit in units:
+                key = (unit, currency)
                 self.total[key] = self.total.get(key, Decimal(0)) + amount
-                if funder.get("country") and funder["country"] != self.home:
+                if foreign:
                     self.foreign[key] = self.foreign.get(key, Decimal(0)) + amount
+                    self.lines[key] = self.lines.get(key, 0) + 1
 
     def digest(self) -> str:
         """Changes whenever any unit's share does (to know when to re-screen)."""
@@ -62,7 +84,7 @@ class FundingShares:
 
     def for_project(self, project: Project) -> float | None:
         """The highest foreign share among the project's units (None: nothing known)."""
-        currencies = {f.currency or "?" for f in project.funders} or {
+        currencies = {self.currency(f.currency) for f in project.funders} or {
             cur for (_, cur) in self.total
         }
         shares = [

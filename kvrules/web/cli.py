@@ -15,6 +15,22 @@ from kvrules.views_cli import DB_ARG
 PASSWORD_ENV = "KVRULES_PASSWORD"
 
 
+RATES_OPTION = click.option(
+    "--exchange-rates",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML exchange rates: foreign funding is then compared in one currency",
+)
+
+
+def _rates(path: Path | None):
+    from kvrules.enrich.currency import load_rates
+
+    try:
+        return load_rates(path) if path else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--exchange-rates") from None
+
+
 def _existing(db: Path):
     from kvrules.store import Store
 
@@ -45,6 +61,7 @@ def _existing(db: Path):
     help="address of the reverse proxy allowed to set --proxy-header",
 )
 @click.option("--home-country", default="NL", show_default=True, help="for 'foreign' in reports")
+@RATES_OPTION
 def serve(
     db: Path,
     host: str,
@@ -53,6 +70,7 @@ def serve(
     proxy_header: str | None,
     trusted_proxy: tuple[str, ...],
     home_country: str,
+    exchange_rates: Path | None,
 ) -> None:
     """Run the committee's web app (cases, decisions, portfolio report)."""
     import uvicorn
@@ -63,7 +81,11 @@ def serve(
     with _existing(db) as store:
         if not store.users():
             click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
-    kw: dict = {"home_country": home_country, "trusted_proxies": trusted_proxy}
+    kw: dict = {
+        "home_country": home_country,
+        "trusted_proxies": trusted_proxy,
+        "rates": _rates(exchange_rates),
+    }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies
     if proxy_header:
@@ -149,10 +171,26 @@ def users_disable(name: str, db: Path) -> None:
     show_default=True,
     help="share of a unit's funding from abroad that is marked for attention",
 )
-def report(db: Path, out: Path, home_country: str, title: str, foreign_cap: float) -> None:
+@RATES_OPTION
+def report(
+    db: Path,
+    out: Path,
+    home_country: str,
+    title: str,
+    foreign_cap: float,
+    exchange_rates: Path | None,
+) -> None:
     """Write the portfolio report (charts inline, works offline) for the board."""
     from kvrules.web.reportpage import write_report
 
+    rates = _rates(exchange_rates)
     with _existing(db) as store:
-        write_report(store, out, home_country=home_country, title=title, foreign_cap=foreign_cap)
+        write_report(
+            store,
+            out,
+            home_country=home_country,
+            title=title,
+            foreign_cap=foreign_cap,
+            rates=rates,
+        )
     click.echo(f"report: {out}")

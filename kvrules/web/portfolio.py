@@ -7,9 +7,11 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from kvrules.enrich.currency import ExchangeRates
+from kvrules.enrich.funding import FundingShares
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
@@ -21,13 +23,6 @@ TOP_COUNTRIES = 15
 
 def _year(text: str | None) -> str | None:
     return text[:4] if text and len(text) >= 4 and text[:4].isdigit() else None
-
-
-def _amount(value: Any) -> Decimal:
-    try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
 
 
 @dataclass
@@ -43,8 +38,7 @@ class Portfolio:
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
     listed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    funding: dict[tuple[str, str], list] = field(default_factory=dict)  # (unit, cur) → [sum, n]
-    funding_all: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # incl. domestic
+    funding: FundingShares = field(default_factory=lambda: FundingShares("NL"))
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
@@ -86,12 +80,10 @@ class Portfolio:
     def funding_rows(self) -> list[tuple[str, str, Decimal, int, float | None, bool]]:
         """(unit, currency, foreign amount, lines, share of the unit's funding, over cap)."""
         rows = []
-        for (unit, cur), (amount, n) in self.funding.items():
-            total = self.funding_all.get((unit, cur)) or Decimal(0)
-            share = float(amount / total) if total else None
-            rows.append(
-                (unit, cur, amount, n, share, share is not None and share > self.foreign_cap)
-            )
+        for (unit, cur), amount in self.funding.foreign.items():
+            share = self.funding.share(unit, cur)
+            over = share is not None and share > self.foreign_cap
+            rows.append((unit, cur, amount, self.funding.lines[(unit, cur)], share, over))
         return sorted(rows, key=lambda r: (r[1], -r[2]))
 
 
@@ -105,10 +97,14 @@ def build(
     home_country: str = "NL",
     today: date | None = None,
     foreign_cap: float = 0.25,
+    rates: ExchangeRates | None = None,
 ) -> Portfolio:
     today = today or date.today()
     p = Portfolio(
-        home_country=home_country.upper(), generated_at=datetime.now(UTC), foreign_cap=foreign_cap
+        home_country=home_country.upper(),
+        generated_at=datetime.now(UTC),
+        foreign_cap=foreign_cap,
+        funding=FundingShares(home_country, rates),
     )
     risk = _record_risk(store)
     for system, record_id, kind, body in store.subjects():
@@ -119,13 +115,13 @@ def build(
         elif kind == "output" and (output := body.get("output")):
             _output(p, output)
     triage = store.triage_colours()
+    risks = store.case_risks()  # one query, not one per open case
     for case in store.cases():
         p.cases_by_year[str(case.opened_at.year)][case.severity.value] += 1
         if case.status in ("open", "triaged"):
             p.open_by_severity[case.severity.value] += 1
             p.open_by_triage[triage.get(case.id, "untriaged")] += 1
-            risks = {r for s in store.case_findings(case.id) for r in s.finding.risks}
-            p.open_by_risk.update(risks or {"no risk type named"})
+            p.open_by_risk.update(risks.get(case.id) or {"no risk type named"})
     first: dict[int, datetime] = {}
     for d in store.decisions():
         p.decisions[d.decision] += 1
@@ -159,16 +155,7 @@ def _project(p: Portfolio, project: dict[str, Any], level: str) -> None:
             entry = p.listed.setdefault(key, {"lists": set(), "records": 0})
             entry["lists"].update(org["lists"])
             entry["records"] += 1
-    units = project.get("units") or ["(no unit)"]
-    for funder in project.get("funders", []):
-        for unit in units:
-            key = (unit, funder.get("currency") or "?")
-            p.funding_all[key] = p.funding_all.get(key, Decimal(0)) + _amount(funder.get("amount"))
-        if funder.get("country") and funder["country"] != p.home_country:
-            for unit in units:  # counted in full for every unit named on the project
-                slot = p.funding.setdefault((unit, funder.get("currency") or "?"), [Decimal(0), 0])
-                slot[0] += _amount(funder.get("amount"))
-                slot[1] += 1
+    p.funding.add(project, unitless="(no unit)")  # in full for every unit named on it
 
 
 def _output(p: Portfolio, output: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kvrules.enrich.currency import ExchangeRates
 from kvrules.store import Store
 from kvrules.web import charts
 from kvrules.web.auth import guard, open_store
@@ -46,22 +47,39 @@ def chart_context(p: Portfolio) -> dict:
 
 
 def render_standalone(
-    env: Environment, store: Store, *, home_country: str, title: str, foreign_cap: float = 0.25
+    env: Environment,
+    store: Store,
+    *,
+    home_country: str,
+    title: str,
+    foreign_cap: float = 0.25,
+    rates: ExchangeRates | None = None,
 ) -> str:
     from kvrules.web.app import css
 
-    p = build(store, home_country=home_country, foreign_cap=foreign_cap)
+    p = build(store, home_country=home_country, foreign_cap=foreign_cap, rates=rates)
     template = env.get_template("report_standalone.html")
     return template.render(title=title, css=css(), **chart_context(p))
 
 
 def write_report(
-    store: Store, out: Path, *, home_country: str = "NL", title: str, foreign_cap: float = 0.25
+    store: Store,
+    out: Path,
+    *,
+    home_country: str = "NL",
+    title: str,
+    foreign_cap: float = 0.25,
+    rates: ExchangeRates | None = None,
 ) -> Path:
     from kvrules.web.app import environment
 
     html = render_standalone(
-        environment(), store, home_country=home_country, title=title, foreign_cap=foreign_cap
+        environment(),
+        store,
+        home_country=home_country,
+        title=title,
+        foreign_cap=foreign_cap,
+        rates=rates,
     )
     out.write_text(html, encoding="utf-8")
     return out
@@ -70,7 +88,8 @@ def write_report(
 @guard("view")
 async def portfolio_page(request: Request) -> Response:
     with open_store(request) as store:
-        p = build(store, home_country=request.app.state.settings.home_country)
+        settings = request.app.state.settings
+        p = build(store, home_country=settings.home_country, rates=settings.rates)
     return request.app.state.templates.TemplateResponse(request, "report.html", chart_context(p))
 
 
@@ -83,6 +102,7 @@ async def portfolio_download(request: Request) -> Response:
             store,
             home_country=request.app.state.settings.home_country,
             title="Knowledge-security portfolio report",
+            rates=request.app.state.settings.rates,
         )
     return Response(
         html,

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kvrules.enrich.currency import ExchangeRates
+
 SECRET_ENV = "KVRULES_WEB_SECRET"
 
 
@@ -46,6 +48,7 @@ class WebSettings:
     proxy_header: str | None = None
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     home_country: str = "NL"
+    rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     session_max_age: int = 8 * 3600
 
     @classmethod

@@ -1,0 +1,81 @@
+"""Exchange rates the institution supplies, to compare funding given in different currencies.
+
+kvrules ships no rates (they change daily and a finance department has its own): a YAML file
+names the reporting currency, the date and source of the rates, and how many units of each
+other currency make one unit of the reporting currency, e.g.::
+
+    currency: EUR
+    as_of: 2026-11-02
+    source: ECB euro foreign exchange reference rates
+    rates: {USD: 1.0832, GBP: 0.8621, CNY: 7.7781}
+
+An amount in a currency without a rate stays in its own currency, and is reported apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pycountry
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+def _iso4217(code: str) -> str:
+    code = code.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"not an ISO 4217 currency: {code!r}")
+    return code
+
+
+class ExchangeRates(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    currency: str = Field(description="the reporting currency (ISO 4217)")
+    as_of: date
+    source: str = Field(min_length=1, description="where the rates come from")
+    rates: dict[str, Decimal] = Field(description="units of each currency per reporting unit")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        return _iso4217(v)
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        out = {}
+        for code, rate in v.items():
+            if not rate.is_finite() or rate <= 0:
+                raise ValueError(f"rate for {code} must be a positive number, not {rate}")
+            out[_iso4217(code)] = rate
+        return out
+
+    def to_reporting(self, amount: Decimal, currency: str) -> tuple[Decimal, str]:
+        """``amount`` in the reporting currency, or as it is when there is no rate for it."""
+        if currency == self.currency:
+            return amount, currency
+        rate = self.rates.get(currency)
+        return (amount / rate, self.currency) if rate else (amount, currency)
+
+    def describe(self) -> str:
+        return (
+            f"converted to {self.currency} at the rates of {self.as_of.isoformat()} ({self.source})"
+        )
+
+
+def load_rates(path: str | Path) -> ExchangeRates:
+    """Read a rates file; ValueError names the file and what is wrong with it."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return ExchangeRates.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read exchange rates: {exc}") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ValueError(f"{path}: {problems}") from None

@@ -1,0 +1,133 @@
+"""Exchange rates: funding in several currencies is compared in one, where the institution
+supplies rates; without rates each currency is counted apart (and said so)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules import Evaluator, load_rulebook
+from kvrules.cli import cli
+from kvrules.enrich import Enricher
+from kvrules.enrich.currency import load_rates
+from kvrules.enrich.funding import FundingShares
+from kvrules.pipeline import Scanner
+from kvrules.plugins import get_adapters
+from kvrules.rulebook.cases import event_from_given
+from kvrules.store import Store
+from tests.conftest import rule_yaml
+
+RATES = """\
+currency: EUR
+as_of: 2026-11-02
+source: ECB euro foreign exchange reference rates
+rates: {USD: 1.25, GBP: 0.8}
+"""
+# Physics: EUR 1,000,000 from NWO and USD 1,250,000 (= EUR 1,000,000) from a US funder.
+PHYSICS = {
+    "id": "P1",
+    "title": "Physics grant",
+    "units": ["Physics"],
+    "funders": [
+        {"name": "NWO", "country": "NL", "amount": 1_000_000, "currency": "EUR"},
+        {"name": "Far Fund", "country": "US", "amount": 1_250_000, "currency": "USD"},
+        {"name": "Odd Fund", "country": "CH", "amount": 10, "currency": "CHF"},  # no rate
+    ],
+}
+
+
+@pytest.fixture
+def rates_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rates.yaml"
+    path.write_text(RATES, encoding="utf-8")
+    return path
+
+
+def test_shares_in_one_currency_with_rates_and_apart_without(rates_file: Path) -> None:
+    converted = FundingShares("NL", load_rates(rates_file))
+    converted.add(PHYSICS)
+    assert converted.share("Physics", "EUR") == 0.5
+    assert converted.share("Physics", "CHF") == 1.0  # no rate: counted apart, not dropped
+    apart = FundingShares("NL")
+    apart.add(PHYSICS)
+    assert (apart.share("Physics", "EUR"), apart.share("Physics", "USD")) == (0.0, 1.0)
+    assert converted.digest() != apart.digest()  # new rates re-screen the portfolio
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (RATES.replace("EUR", "EURO"), "currency: Value error, not an ISO 4217 currency: 'EURO'"),
+        (RATES.replace("1.25", "-1"), "rates: Value error, rate for USD must be a positive number"),
+        (RATES.replace("USD", "XYZ1"), "not an ISO 4217 currency: 'XYZ1'"),
+        (RATES.replace("as_of: 2026-11-02\n", ""), "as_of: Field required"),
+        ("currency: [", "cannot read exchange rates"),
+    ],
+)
+def test_a_bad_rates_file_is_refused_with_its_name(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "rates.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=str(path)) as bad:
+        load_rates(path)
+    assert message in str(bad.value)
+
+
+def test_the_cap_rule_sees_the_converted_share(tmp_path: Path, rates_file: Path, write_rulebook):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    event = {
+        "id": "P1:v1",
+        "kind": "project.created",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "P1"},
+        "project": {**PHYSICS, "funders": PHYSICS["funders"][:2]},  # EUR and USD only
+    }
+    (exports / "p.jsonl").write_text(json.dumps(event) + "\n", encoding="utf-8")
+    rule = rule_yaml("cap", "project.foreign_funding_share > 0.6", on="project.created")
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+
+    def shares(rates) -> list[str]:
+        with (
+            Store.open(tmp_path / f"{bool(rates)}.db") as store,
+            Evaluator([load_rulebook(write_rulebook(rule))]) as ev,
+        ):
+            for _ in range(2):  # the second scan sees the portfolio the first remembered
+                Scanner(store, "file", adapter, ev, Enricher(None, []), rates=rates).scan(full=True)
+            return [c.record_id for c in store.cases("open")]
+
+    assert shares(None) == ["P1"]  # USD counted apart: 100% foreign
+    assert shares(load_rates(rates_file)) == []  # in EUR: 50%, under the 60% cap
+
+
+def test_the_report_says_how_amounts_were_converted(tmp_path: Path, rates_file: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        store.record_subject(
+            event_from_given({"kind": "project.created", "project": PHYSICS}, "P1")
+        )
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--db", str(db), "--out", str(out), "--exchange-rates", str(rates_file)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert (
+        "converted to EUR at the rates of 2026-11-02 (ECB euro foreign exchange reference rates)"
+        in html
+    )
+    assert "<td>Physics</td><td>EUR</td><td>1,000,000</td><td>1</td><td>50%" in html
+    bare = tmp_path / "bare.html"
+    CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(bare)])
+    assert "no exchange rates configured" in bare.read_text(encoding="utf-8")
+
+
+def test_config_check_reports_an_unusable_rates_file(tmp_path: Path) -> None:
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("exchange_rates: missing-rates.yaml\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 1
+    assert "exchange_rates: missing-rates.yaml: cannot read exchange rates" in result.stderr
