@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kvrules.rulebook.ir import Severity
@@ -95,8 +96,8 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            r["record"],
-            f"{r['rule']}\n{r['title']}",
+            escape(r["record"]),
+            escape(f"{r['rule']}\n{r['title']}"),
         )
     _emit(rows, as_json, table)
 
@@ -143,30 +144,32 @@ def show(db: Path, as_json: bool, what: str) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, default=str))
         return
     console = Console()
+    # Record text goes through escape(): rich would read "[high]" or "[/]" in it as markup.
     console.print(
-        f"[bold]Case {case.id}[/] {data['record']} — {styled(case.severity.value)}, "
+        f"[bold]Case {case.id}[/] {escape(data['record'])} — {styled(case.severity.value)}, "
         f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
     )
     for s in items:
         f = s.finding
         console.print(
-            f"\n[bold]{f.rule_title}[/] ({styled(f.severity)}) — rule "
-            f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} "
+            f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — rule "
+            f"{f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
             f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
         )
-        for e in f.evidence:
-            console.print(f"  evidence: {e}")
+        lines = [f"evidence: {e}" for e in f.evidence]
         if f.risks:
-            console.print(f"  risk: {'; '.join(f.risk_labels)}")
-        console.print(f"  why: {f.rationale}")
-        console.print(
-            f"  source: {f.citation.cite}" + (f" <{f.citation.url}>" if f.citation.url else "")
+            lines.append(f"risk: {'; '.join(f.risk_labels)}")
+        lines.append(f"why: {f.rationale}")
+        lines.append(
+            f"source: {f.citation.cite}" + (f" <{f.citation.url}>" if f.citation.url else "")
         )
         if f.legal_basis:
-            console.print(f"  legal basis: {f.legal_basis}")
+            lines.append(f"legal basis: {f.legal_basis}")
+        for line in lines:
+            console.print(f"  {escape(line)}")
     console.print("\n[bold]History[/]")
     for h in data["history"]:
-        console.print(f"  {h['at']}  {h['actor']}  {h['action']}")
+        console.print(f"  {h['at']}  {escape(h['actor'])}  {escape(h['action'])}")
 
 
 @click.command()
@@ -207,7 +210,8 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             f"{r['channel']} → {r['route']}",
             str(r["case"]),
             str(r["attempts"]),
-            (r["title"] or "") + (f"\n[red]{r['last_error']}[/]" if r["last_error"] else ""),
+            escape(r["title"] or "")
+            + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
 
@@ -233,7 +237,7 @@ def quarantine(db: Path, as_json: bool) -> None:
     for col in ("source", "record", "reason", "seen"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["source"], r["record"], r["reason"], str(r["times_seen"]))
+        table.add_row(*map(escape, (r["source"], r["record"], r["reason"])), str(r["times_seen"]))
     _emit(rows, as_json, table)
 
 

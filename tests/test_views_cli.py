@@ -90,3 +90,19 @@ def test_audit_verify_detects_tampering(runner, db):
 def test_missing_database_is_a_clear_error(runner, tmp_path):
     result = runner.invoke(cli, ["findings", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no kvrules database" in result.output
+
+
+def test_text_that_looks_like_markup_is_shown_as_written(runner, tmp_path) -> None:
+    from tests.store.store_helpers import make_finding
+
+    db = tmp_path / "m.db"
+    with Store.open(db) as store:
+        finding = make_finding(rationale="Listed [bold]twice[/] in [FY25]")
+        finding.rule_title = "[high] partner on the list"
+        store.record_findings([finding], {"committee": ["mail"]})
+        store.quarantine("pure", "p-9", "field [red] unreadable")
+        case = store.cases()[0].id
+    shown = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
+    assert "[high] partner on the list" in shown and "Listed [bold]twice[/] in [FY25]" in shown
+    held = runner.invoke(cli, ["quarantine", "--db", str(db)]).stdout
+    assert "field [red] unreadable" in held
