@@ -30,6 +30,17 @@ def refdata() -> None:
     """Reference lists: import, inspect, history."""
 
 
+# options that only one built-in format reads
+_FORMAT_OPTIONS = {
+    "source": "csl",
+    "dataset": "opensanctions",
+    "program": "opensanctions",
+    "listed_in": "opensanctions",
+    "topic": "opensanctions",
+    "expect": "dod1286",
+}
+
+
 @refdata.command("import")
 @click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -76,9 +87,14 @@ def import_(
 
     KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro, csl, aspi,
     fh, opensanctions, or a format an installed plugin registers (kvrules plugins)."""
-    from kvrules.refdata.importers import ImportValidationError, import_file
+    from kvrules.refdata.importers import PARSERS, ImportValidationError, import_file
 
     options = {k: v for k, v in opts.items() if v is not None}
+    for option, fmt in _FORMAT_OPTIONS.items():
+        # a built-in format ignores another's options: refuse rather than import unchecked
+        if option in options and kind in PARSERS and kind != fmt:
+            flag = "--" + option.replace("_", "-")
+            raise click.UsageError(f"{flag} is for {fmt} files only")
     if list_kind:
         options["kind"] = list_kind
     with _open(db) as store:

@@ -113,8 +113,9 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
             f"*{_slack_escape(f.rule_title)}*",
             f"Record: `{_slack_escape(item.source_system)} {_slack_escape(item.record_id)}`"
             f" · severity *{Severity(f.severity).value}*",
-            *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
+            # before the evidence, which is what the 3000-character cap below cuts short
             *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
+            *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
             _slack_escape(f.rationale),
         ]
         section: dict[str, Any] = {

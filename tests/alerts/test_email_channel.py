@@ -198,3 +198,18 @@ def test_daily_digest_by_email(smtp_plain: SmtpServer, store: Store, clock: Fake
     text = mail.message.get_body(("plain",)).get_content()
     assert all(f"pure proj-{i}" in text for i in range(3))
     assert "Period: 2026-03-02T00:00:00+00:00/2026-03-03T00:00:00+00:00" in text
+
+
+def test_risk_labels_are_escaped_in_the_html_body_and_plain_in_the_text() -> None:
+    # an old finding may carry a risk id no taxonomy knows any more; it is shown as it is
+    from kvrules_email.render import render
+
+    finding = make_finding(risks=("<b>retired-risk</b>", "ethics"))
+    text, html = render(Alert.for_finding(finding, key="k", case_id=1, created_at=T0), None)
+    assert "Risk:      <b>retired-risk</b>; Ethical issues in cooperation" in text
+    assert "<td>&lt;b&gt;retired-risk&lt;/b&gt;; Ethical issues in cooperation</td>" in html
+    assert "<b>retired-risk</b>" not in html
+    no_risk = render(
+        Alert.for_finding(make_finding(risks=()), key="k", case_id=1, created_at=T0), None
+    )
+    assert "Risk" not in no_risk[0] and "Risk" not in no_risk[1]

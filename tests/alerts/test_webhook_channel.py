@@ -153,3 +153,23 @@ def test_connection_errors_do_not_reveal_the_url_token(tmp_path: Path) -> None:
         _channel(url, tmp_path, connect_timeout=2).send(_alert())
     assert "SLACKTOKEN-abc123" not in str(exc.value)
     assert not exc.value.permanent
+
+
+def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:
+    # Slack caps a section at 3000 characters: the risk type must not be what is cut off
+    from dataclasses import replace
+
+    from kvrules_webhook.payloads import slack
+
+    from kvrules.findings import Evidence
+
+    finding = make_finding()
+    many = [
+        Evidence(path=f"partners[{i}].lists", test='contains "us-dod-1286"', actual=["x" * 80])
+        for i in range(60)
+    ]
+    alert = Alert.for_finding(replace(finding, evidence=many), key="k", case_id=7, created_at=T0)
+    section = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")
+    text = section["text"]["text"]
+    assert len(text) == 3000
+    assert "Risk: Unwanted transfer of sensitive knowledge and technology" in text

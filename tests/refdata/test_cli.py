@@ -80,3 +80,23 @@ def test_import_reports_bad_lines(tmp_path: Path) -> None:
     )
     assert res.exit_code != 0
     assert "line 3" in res.output and "nothing imported" in res.output
+
+
+def test_an_option_of_another_format_is_refused_not_ignored(tmp_path: Path) -> None:
+    # --expect promises "any other count is refused": ignoring it for another format would
+    # import an unchecked list; a filter ignored would import more than was asked for
+    db, run = str(tmp_path / "kv.db"), CliRunner()
+    nested = str(FIXTURES / "opensanctions_nested.json")
+    res = run.invoke(
+        refdata,
+        ["import", "opensanctions", nested, "--edition", "FY25", "--expect", "130", "--db", db],
+    )
+    assert res.exit_code == 2 and "--expect is for dod1286 files only" in res.output
+    csv = str(FIXTURES / "dod1286_fy25.csv")
+    res = run.invoke(
+        refdata,
+        ["import", "dod1286", csv, "--edition", "FY25", "--listed-in", "2025", "--db", db],
+    )
+    assert res.exit_code == 2 and "--listed-in is for opensanctions files only" in res.output
+    lists = run.invoke(refdata, ["lists", "--json", "--db", db])
+    assert json.loads(lists.output) == []

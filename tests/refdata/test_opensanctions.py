@@ -294,3 +294,76 @@ def test_gzip_and_format_sniffing(tmp_path: Path) -> None:
     json_txt = tmp_path / "export.dat"
     json_txt.write_bytes(NESTED.read_bytes())
     assert _identity(csv_txt) == _identity(json_txt) == _identity(NESTED)
+
+
+def test_a_corrupt_gzip_is_reported_not_raised(tmp_path: Path) -> None:
+    data = bytearray(gzip.compress(NESTED.read_bytes()))
+    data[40:80] = bytes(b ^ 0xFF for b in data[40:80])  # damaged in transit
+    corrupt = tmp_path / "targets.nested.json.gz"
+    corrupt.write_bytes(bytes(data))
+    (error,) = parse(corrupt, {}).errors
+    assert error.message.startswith("cannot read the file:")
+    res = CliRunner().invoke(
+        refdata,
+        ["import", "opensanctions", str(corrupt), "--edition", "1", "--db", str(tmp_path / "db")],
+    )
+    assert res.exit_code == 1 and "cannot read the file" in res.output, res.output
+
+
+def test_a_csv_cell_larger_than_the_csv_module_s_default_limit(tmp_path: Path) -> None:
+    # an entity with thousands of aliases: the export writes them into one cell
+    aliases = ";".join(f"Example Alias Institute {i}" for i in range(8000))  # > 128 KiB
+    big = tmp_path / "targets.simple.csv"
+    big.write_text(
+        "id,schema,name,aliases,countries,dataset\n"
+        f'kvtest-big,Company,Example Big University,"{aliases}",cn,Example Dataset\n',
+        encoding="utf-8",
+    )
+    (entry,) = parse(big, {}).entries
+    assert len(entry.aliases) == 8000
+    import csv
+
+    assert csv.field_size_limit() == 131072  # the limit is raised for the import only
+
+
+def test_a_csv_that_breaks_the_csv_reader_is_reported_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kvrules.refdata.importers import opensanctions
+
+    monkeypatch.setattr(opensanctions, "_CSV_FIELD_LIMIT", 20)  # a cell larger than even that
+    bad = tmp_path / "targets.simple.csv"
+    bad.write_text(f"id,schema,name\nkvtest-a,Company,{'x' * 64}\n", encoding="utf-8")
+    errors = parse(bad, {}).errors
+    assert [e.line for e in errors] == [2] and "field larger than field limit" in errors[0].message
+
+
+def test_a_nameless_organisation_outside_the_filter_does_not_block_the_import(
+    tmp_path: Path,
+) -> None:
+    # a collection such as `default` holds every dataset: one odd record elsewhere must not
+    # stop the import of the slice asked for (it still does when it would be imported)
+    odd = {
+        "id": "kvtest-nameless",
+        "schema": "Organization",
+        "properties": {"name": [], "country": ["xx"]},
+        "datasets": ["example_other_dataset"],
+        "target": True,
+    }
+    collection = tmp_path / "default.json"
+    collection.write_text(NESTED.read_text(encoding="utf-8") + json.dumps(odd) + "\n")
+    assert _ids(collection, dataset="us_special_leg") == [HIT, MIPT, DROPPED, EAMS, TELECOM]
+    (error,) = parse(collection, {}).errors
+    assert "kvtest-nameless: Organization without a name" in error.message
+    rows = CSV.read_text(encoding="utf-8") + '"kvtest-x","Company","","","","cn","","","","","","",'
+    rows += '"Example Other Dataset","","",""\n'
+    csv = tmp_path / "targets.simple.csv"
+    csv.write_text(rows, encoding="utf-8")
+    assert _ids(csv, dataset="US Special Legislative Exclusions") == [
+        HIT,
+        MIPT,
+        DROPPED,
+        EAMS,
+        TELECOM,
+    ]
+    assert [str(e) for e in parse(csv, {}).errors] == ["line 12: name is empty"]

@@ -47,8 +47,9 @@ still carries its FY24 sanction: use ``listed_in`` to import one edition (withou
 edition's notes warn when the kept entries span several years). ``listed_in`` and ``topic`` need
 the JSON export.
 
-Errors (line numbers are physical lines, 1-based): a line that is not JSON, an entity without an
-id or schema, a property that is not a list, an organisation without a name, an unknown or
+Errors (line numbers are physical lines, 1-based): a file that cannot be read (damaged gzip, not
+UTF-8, CSV the reader rejects), a line that is not JSON, an entity without an id or schema, a
+property that is not a list, an organisation the filters keep without a name, an unknown or
 missing CSV column, a filter that leaves nothing.
 """
 
@@ -59,7 +60,9 @@ import gzip
 import io
 import json
 import re
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -132,6 +135,9 @@ _CSV_REQUIRED = ("id", "schema", "name")
 _META = ("first_seen", "last_seen", "last_change")
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 _SEEN_CAP = 200  # distinct datasets / program ids remembered for the "nothing matched" message
+# targets.simple.csv writes all of an entity's aliases (or sanctions) into one cell, which can
+# exceed the csv module's default limit of 128 KiB
+_CSV_FIELD_LIMIT = 64 * 2**20
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +243,8 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
             _parse_csv(path, filters, parsed)
         else:
             _parse_jsonl(path, filters, parsed)
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as exc:
+        # zlib.error: a damaged .gz (a truncated one is EOFError, a non-gzip one OSError)
         parsed.errors.append(RowError(1, f"cannot read the file: {exc}"))
     return parsed
 
@@ -299,12 +306,13 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
             if schema not in ORG_SCHEMAS or rec.get("target") is False:
                 parsed.skipped += 1
                 continue
-            cand = _candidate(n, rec, parsed)
-            if cand is None:
-                continue
+            cand = _candidate(n, rec)
             seen.note(cand.datasets, _program_ids(cand))
             if not (filters.dataset_ok(cand.datasets) and filters.topic_ok(cand.props["topics"])):
                 parsed.skipped += 1
+                continue
+            if not cand.props["name"]:  # checked after the filters: only what is imported
+                parsed.errors.append(RowError(n, f"{cand.id}: {cand.schema} without a name"))
                 continue
             first = kept.get(cand.id)
             if first is not None:
@@ -368,11 +376,8 @@ def _strings(values: Any) -> list[str]:
     return list(out)
 
 
-def _candidate(line: int, rec: dict[str, Any], parsed: Parsed) -> _Candidate | None:
+def _candidate(line: int, rec: dict[str, Any]) -> _Candidate:
     props = rec.get("properties", {})
-    if not _strings(props.get("name")):
-        parsed.errors.append(RowError(line, f"{rec['id']}: {rec['schema']} without a name"))
-        return None
     kept = {p: _strings(props.get(p)) for p in _KEEP_PROPS}
     cand = _Candidate(
         line=line,
@@ -488,7 +493,7 @@ def _parse_csv(path: Path, filters: _Filters, parsed: Parsed) -> None:
         )
         return
     seen = _Seen()
-    with _open_text(path) as fh:
+    with _open_text(path) as fh, _csv_field_limit():
         reader = csv.DictReader(fh)
         header = [h.strip() for h in reader.fieldnames or []]
         unknown = [h for h in header if h not in CSV_COLUMNS]
@@ -509,16 +514,30 @@ def _parse_csv(path: Path, filters: _Filters, parsed: Parsed) -> None:
             )
             return
         reader.fieldnames = header
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                parsed.errors.append(RowError(line, "more cells than header"))
-                continue
-            cells = {k: (v or "").strip() for k, v in row.items()}
-            if any(cells.values()):
-                _csv_row(line, cells, filters, parsed, seen)
+        try:
+            for row in reader:
+                line = reader.line_num
+                if None in row:
+                    parsed.errors.append(RowError(line, "more cells than header"))
+                    continue
+                cells = {k: (v or "").strip() for k, v in row.items()}
+                if any(cells.values()):
+                    _csv_row(line, cells, filters, parsed, seen)
+        except csv.Error as exc:  # the reader cannot go on; line_num counts the lines before
+            line = reader.line_num + 1
+            parsed.errors.append(RowError(line, f"not CSV the reader can read: {exc}"))
     if not parsed.errors:
         _finish(parsed, filters, seen)
+
+
+@contextmanager
+def _csv_field_limit() -> Iterator[None]:
+    """The csv module's cell size limit raised for this import (it is process-wide)."""
+    before = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def _csv_row(
@@ -530,9 +549,6 @@ def _csv_row(
         else:
             parsed.skipped += 1
         return
-    if not row["id"] or not row["name"]:
-        parsed.errors.append(RowError(line, f"{'id' if not row['id'] else 'name'} is empty"))
-        return
     datasets = _multi(row.get("dataset"))
     program_ids = _multi(row.get("program_ids"))
     seen.note(datasets, program_ids)
@@ -540,6 +556,9 @@ def _csv_row(
         filters.program and not _has(program_ids, filters.program)
     ):
         parsed.skipped += 1
+        return
+    if not row["id"] or not row["name"]:  # checked after the filters: only what is imported
+        parsed.errors.append(RowError(line, f"{'id' if not row['id'] else 'name'} is empty"))
         return
     aliases, native, acronyms = _split_names(row["name"], _multi(row.get("aliases")), [])
     country, countries = _countries(_multi(row.get("countries")))
