@@ -51,7 +51,24 @@ COMMON_NAMES: dict[str, str] = {
     "micronesia": "FM",
     "ivory coast": "CI",
     "cote d ivoire": "CI",
+    "republic of korea": "KR",
+    "burma": "MM",
+    "hong kong sar": "HK",
+    "macau": "MO",
+    "macao sar": "MO",
+    "macau sar": "MO",
 }
+_QUALIFIED = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Iran (Islamic Republic of)", "Korea (North)"
+
+
+def _readings(text: str) -> list[str]:
+    """The text, and for "X (Y)" the orders lists print it in: "Y X", "X, Y", then Y alone
+    ("China (PRC)"); never X alone, which would read "Korea (North)" as South Korea."""
+    qualified = _QUALIFIED.match(text.strip())
+    if not qualified:
+        return [text]
+    name, qualifier = qualified.group(1).strip(), qualified.group(2).strip()
+    return [text, f"{qualifier} {name}", f"{name}, {qualifier}", qualifier]
 
 
 def _fold(text: str) -> str:
@@ -63,15 +80,17 @@ def _fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def to_country(value: str) -> str:
     """ISO alpha-2 for a code or a country name; raise ValueError."""
-    folded = _fold(value)
-    if folded in COMMON_NAMES:
-        return COMMON_NAMES[folded]
-    return country_code(value)
+    code = as_country(value)
+    return code if code else country_code(value)  # raises, saying what is wrong
 
 
 @lru_cache(maxsize=4096)
 def as_country(text: str) -> str | None:
     """ISO alpha-2 if ``text`` is a country name or code, else None (no exception)."""
+    return next((code for r in _readings(text) if (code := _one_country(r))), None)
+
+
+def _one_country(text: str) -> str | None:
     folded = _fold(text)
     if folded in COMMON_NAMES:
         return COMMON_NAMES[folded]

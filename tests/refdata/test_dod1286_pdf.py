@@ -211,7 +211,7 @@ def test_long_and_wrapped_country_names(tmp_path: Path, store: Store, pad: float
     assert [r["English Name"] for r in read[12:]] == [
         f"Synthetic Country Test Institute {i}" for i in range(len(LONG_COUNTRIES))
     ]
-    assert read[15]["Foreign Country of Concern"] == "Islamic Republic of Iran"  # importable
+    assert read[15]["Foreign Country of Concern"] == "Iran (Islamic Republic of)"  # as printed
     import_file(store, "dod1286", pdf, edition="FY25", expect=len(rows))
     stored = {e.name: e.country for e in store.entries("us_dod_1286")}
     assert [stored[f"Synthetic Country Test Institute {i}"] for i in range(9)] == [

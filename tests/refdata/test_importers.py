@@ -131,3 +131,22 @@ def test_freedom_house_latest_edition(store: Store) -> None:
     by_id = {e.entry_id: e for e in store.entries("fh_fiw")}
     assert by_id["RU"].attributes["status"] == "NF" and by_id["CD"].country == "CD"
     assert by_id["gaza-strip"].attributes["territory"] is True
+
+
+@pytest.mark.parametrize(
+    ("printed", "code"),
+    [
+        ("Iran (Islamic Republic of)", "IR"),
+        ("Korea (North)", "KP"),
+        ("Korea (South)", "KR"),  # never "Korea" alone, which would hide the qualifier
+        ("China (PRC)", "CN"),
+        ("Korea, Democratic People's Republic of", "KP"),
+        ("Venezuela (Bolivarian Republic of)", "VE"),
+        ("Burma", "MM"),
+        ("Hong Kong SAR", "HK"),
+    ],
+)
+def test_country_names_as_lists_print_them(printed: str, code: str) -> None:
+    from kvrules.refdata.countries import as_country, to_country
+
+    assert as_country(printed) == to_country(printed) == code

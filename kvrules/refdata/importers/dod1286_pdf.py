@@ -45,7 +45,6 @@ SUFFIX = re.compile(
 )
 AKA = re.compile(r"\s*\((?:a\.?k\.?a\.?|also known as)\s+([^)]+)\)", re.IGNORECASE)
 FORMERLY = re.compile(r"^(?:formerly|previously)\s*:?\s+(.+)$", re.IGNORECASE)
-QUALIFIED = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Iran (Islamic Republic of)"
 EMPTY = re.compile(r"^(?:n/?a|none|[-–—])$", re.IGNORECASE)  # what an empty cell may print
 # Chinese and Japanese, which run on without spaces (Korean spaces its words: not here)
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -480,17 +479,9 @@ def _adjacent(a: Line, b: Line) -> bool:
 
 
 def _country_name(text: str) -> str | None:
-    """The cell as a country name the importer reads, or None. Printed as is when it reads;
-    else with its parenthesised qualifier first ("Iran (Islamic Republic of)" → "Islamic
-    Republic of Iran", "Korea (North)" → "North Korea"), never by dropping the qualifier."""
-    if as_country(text):
-        return text
-    qualified = QUALIFIED.match(text)
-    if qualified:
-        flipped = f"{qualified.group(2)} {qualified.group(1)}"
-        if as_country(flipped):
-            return flipped
-    return None
+    """The cell, printed as it is, if it reads as a country ("Iran (Islamic Republic of)" and
+    "Korea (North)" do: see kvrules.refdata.countries), else None."""
+    return text if as_country(text) else None
 
 
 def _rules(pdf_page) -> list[float]:
