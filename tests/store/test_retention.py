@@ -558,7 +558,7 @@ def test_case_page_renders_after_its_subject_and_evidence_were_purged(tmp_path: 
     login(client, "viewer")
     page = client.get(f"/cases/{purged}")
     assert page.status_code == 200
-    assert "content was not remembered" in page.text  # the existing empty state
+    assert "the retention policy removed it" in page.text  # the empty state says why
     assert r.PURGED in page.text
     assert "Najing Univ." not in page.text and "Quantum sensing" not in page.text
     assert "case.decided" in page.text  # the committee's history is all there

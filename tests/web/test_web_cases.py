@@ -72,7 +72,7 @@ def test_case_page_without_a_remembered_subject_still_explains_the_findings(db: 
     client = app_for(db)
     login(client, "viewer")
     page = client.get(f"/cases/{case_id(db, 'unseen-9')}").text
-    assert "was not remembered" in page and "A fuzzy match is a suggestion" in page
+    assert "content is not held here" in page and "A fuzzy match is a suggestion" in page
 
 
 def test_every_form_field_has_a_label(db: Path) -> None:
