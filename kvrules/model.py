@@ -43,6 +43,14 @@ def country_code(value: str) -> str:
     return found.alpha_2
 
 
+def currency_code(value: str) -> str:
+    """Normalise an ISO 4217 currency code ("eur " → "EUR"); raise ValueError."""
+    code = value.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"not an ISO 4217 currency: {value!r}")
+    return code
+
+
 # Text is NFC-normalised: the engine compares bytes, and NFC/NFD forms of a name must be equal.
 Text = Annotated[str, AfterValidator(_nfc)]
 
@@ -143,12 +151,7 @@ class Funder(Organisation):
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str | None) -> str | None:
-        if v is None:
-            return None
-        code = v.strip().upper()
-        if pycountry.currencies.get(alpha_3=code) is None:
-            raise ValueError(f"not an ISO 4217 currency: {v!r}")
-        return code
+        return None if v is None else currency_code(v)
 
 
 class Person(_Model):

@@ -18,16 +18,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-
-def _iso4217(code: str) -> str:
-    code = code.strip().upper()
-    if pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"not an ISO 4217 currency: {code!r}")
-    return code
+from kvrules.model import currency_code
 
 
 class ExchangeRates(BaseModel):
@@ -41,7 +35,7 @@ class ExchangeRates(BaseModel):
     @field_validator("currency")
     @classmethod
     def _currency(cls, v: str) -> str:
-        return _iso4217(v)
+        return currency_code(v)
 
     @field_validator("rates")
     @classmethod
@@ -50,7 +44,7 @@ class ExchangeRates(BaseModel):
         for code, rate in v.items():
             if not rate.is_finite() or rate <= 0:
                 raise ValueError(f"rate for {code} must be a positive number, not {rate}")
-            out[_iso4217(code)] = rate
+            out[currency_code(code)] = rate
         return out
 
     def to_reporting(self, amount: Decimal, currency: str) -> tuple[Decimal, str]:
