@@ -90,7 +90,7 @@ def build_scanner(
         raise AssemblyError(f"no source '{source}' (have: {have})")
     src = config.sources[source]
     if enricher is None:
-        enricher = Enricher.from_store(config.reference_data)
+        enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     if enricher.screen is not None:  # advisers' "not the same organisation" verdicts
         enricher.screen.suppressed = store.match_suppressed
     return Scanner(

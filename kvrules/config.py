@@ -134,6 +134,11 @@ class Config(_Section):
     retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+    area_taxonomies: list[Path] = Field(
+        default=[],
+        description="the institution's own sensitive-area taxonomy files or folders (its crown "
+        "jewels, an enacted national list); one with a shipped taxonomy's id replaces it",
+    )
     exchange_rates: Path | None = Field(
         default=None,
         description="YAML file of exchange rates, to compare funding across currencies "
@@ -276,6 +281,7 @@ writeback:
 
 interval: 15m                        # kvrules watch
 home_country: NL                     # what counts as foreign funding
+# area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
 #                                      source, rates: {USD: 1.08, …}); else each counted apart
 

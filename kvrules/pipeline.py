@@ -123,8 +123,7 @@ class Scanner:
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
         self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
-        self._lists = ",".join(enricher.screened_against if enricher else [])
-        self._context = f"{evaluator.program.digest}|{self._lists}"
+        self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
         store.register_source(source, getattr(adapter, "name", None))
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"

@@ -139,7 +139,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
             "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
         )
     evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
-    enricher = Enricher.from_store(config.reference_data)
+    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with Store.open(config.database) as store:
         for name in names:
             try:
@@ -263,6 +263,7 @@ def config_check(path: Path) -> None:
         build_evaluator,
         build_rates,
     )
+    from kvrules.enrich.areas import AreaDataError, Classifier
     from kvrules.rulebook.loader import RulebookError
 
     config = resolve_config(path, None)
@@ -284,6 +285,10 @@ def config_check(path: Path) -> None:
         build_rates(config)
     except AssemblyError as e:
         problems.append(f"{path}: exchange_rates: {e}")
+    try:
+        Classifier.from_paths(config.area_taxonomies)
+    except AreaDataError as e:
+        problems.append(f"{path}: area_taxonomies: {e}")
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kvrules.enrich.funding import FundingShares
@@ -39,11 +39,27 @@ class Enricher:
         self.country_signals = country_signals
         self.classify = classify
         self.funding: FundingShares | None = None  # set per scan from the stored records
+        self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
+
+    @property
+    def context(self) -> str:
+        """What enrichment screens with: list editions and taxonomies. When it changes, the
+        scanner re-screens the stored records (those whose screening it changes)."""
+        return ",".join(
+            [*self.screened_against, *([self.areas_digest] if self.areas_digest else [])]
+        )
 
     @classmethod
-    def from_store(cls, db: str | Path | None = None, *, threshold: float = 0.85) -> Enricher:
-        """Enrichment from a reference-data store (the shipped data when it is empty or None)."""
-        from kvrules.enrich.areas import classify
+    def from_store(
+        cls,
+        db: str | Path | None = None,
+        *,
+        threshold: float = 0.85,
+        taxonomies: Sequence[str | Path] = (),
+    ) -> Enricher:
+        """Enrichment from a reference-data store (the shipped data when it is empty or None),
+        with the shipped sensitive-area taxonomies plus the institution's own (``taxonomies``)."""
+        from kvrules.enrich.areas import Classifier, default_classifier
         from kvrules.enrich.countries import country_signals
         from kvrules.refdata.resolver import Resolver
         from kvrules.refdata.shipped import load_shipped
@@ -58,7 +74,10 @@ class Enricher:
                 for i in store.latest_editions()
                 if i.kind != "registry"
             ]
-        return cls(OrganisationScreen(resolver), screened, country_signals, classify)
+        areas = Classifier.from_paths(taxonomies) if taxonomies else default_classifier()
+        enricher = cls(OrganisationScreen(resolver), screened, country_signals, areas.classify)
+        enricher.areas_digest = areas.digest
+        return enricher
 
     def __call__(self, event: CollaborationEvent) -> CollaborationEvent:
         for org in organisations(event):

@@ -20,6 +20,7 @@ screening aid: a hit asks a person to look, it is not a legal classification.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -216,7 +217,8 @@ def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
 class Classifier:
     """Compiled taxonomies; ``classify`` is pure and thread-safe."""
 
-    def __init__(self, areas: Sequence[_Area]) -> None:
+    def __init__(self, areas: Sequence[_Area], digest: str = "") -> None:
+        self.digest = digest  # of the taxonomy files: a change re-screens stored records
         ids = [a.full_id for a in areas]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -237,11 +239,34 @@ class Classifier:
 
     @classmethod
     def from_dir(cls, directory: str | Path = DATA_DIR) -> Classifier:
-        areas: list[_Area] = []
-        for f in sorted(Path(directory).glob("*.yaml")):
-            with f.open(encoding="utf-8") as fh:
-                areas += parse_taxonomy(yaml.safe_load(fh), str(f))
-        return cls(areas)
+        return cls.from_paths([], shipped=directory)
+
+    @classmethod
+    def from_paths(
+        cls, extra: Sequence[str | Path], *, shipped: str | Path = DATA_DIR
+    ) -> Classifier:
+        """The shipped taxonomies plus an institution's own files (``extra``: YAML files or
+        folders of them), e.g. its "crown jewels" or the enacted NL annex. An own taxonomy with
+        a shipped one's id replaces it; two own files with one id are an error."""
+        by_id: dict[str, tuple[list[_Area], Path]] = {}
+        for path in sorted(Path(shipped).glob("*.yaml")):
+            areas = _read_taxonomy(path)
+            by_id[areas[0].taxonomy] = (areas, path)
+        own: dict[str, Path] = {}
+        for path in _yaml_files(extra):
+            areas = _read_taxonomy(path)
+            taxonomy = areas[0].taxonomy
+            if taxonomy in own:
+                raise AreaDataError(
+                    f"{path}: taxonomy '{taxonomy}' is also defined in {own[taxonomy]}"
+                )
+            own[taxonomy] = path
+            by_id[taxonomy] = (areas, path)
+        digest = hashlib.sha256()
+        for taxonomy, (_, path) in sorted(by_id.items()):
+            digest.update(taxonomy.encode() + b"\0" + path.read_bytes() + b"\0")
+        areas = [a for group, _ in by_id.values() for a in group]
+        return cls(areas, digest.hexdigest()[:16])
 
     @property
     def area_ids(self) -> list[str]:
@@ -300,6 +325,21 @@ class Classifier:
             for n, a in enumerate(self._areas)
             if n in reasons
         ]
+
+
+def _read_taxonomy(path: Path) -> list[_Area]:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return parse_taxonomy(yaml.safe_load(fh), str(path))
+    except (OSError, yaml.YAMLError) as exc:
+        raise AreaDataError(f"{path}: cannot read the taxonomy: {exc}") from None
+
+
+def _yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    return files
 
 
 @lru_cache(maxsize=1)
