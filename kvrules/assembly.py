@@ -106,4 +106,5 @@ def build_scanner(
         apply=config.writeback.apply if apply is None else apply,
         home_country=config.home_country,
         rates=build_rates(config),
+        full_every=parse_duration(config.full_scan_every) if config.full_scan_every else None,
     )

@@ -133,6 +133,11 @@ class Config(_Section):
     writeback: WritebackConfig = WritebackConfig()
     retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
+    full_scan_every: str | None = Field(
+        default="7d",
+        description="a scan reads everything again this often, catching what incremental "
+        "reads miss (links deleted in Converis); null: only with --full",
+    )
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
     area_taxonomies: list[Path] = Field(
         default=[],
@@ -152,10 +157,11 @@ class Config(_Section):
 
         return country_code(v)
 
-    @field_validator("interval")
+    @field_validator("interval", "full_scan_every")
     @classmethod
-    def _duration(cls, v: str) -> str:
-        parse_duration(v)
+    def _duration(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_duration(v)
         return v
 
 
@@ -280,6 +286,7 @@ writeback:
   apply: false                       # dry run: tags are computed and audited, not written
 
 interval: 15m                        # kvrules watch
+full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
 home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,

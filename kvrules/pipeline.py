@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from kvrules.adapter import Adapter, FetchedRecord
@@ -52,6 +52,7 @@ class ScanReport:
     tags_written: int = 0
     writeback_errors: int = 0
     dry_run: bool = True
+    full: bool = False  # everything was read (asked for, first scan, or full_every due)
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
 
@@ -117,7 +118,11 @@ class Scanner:
         apply: bool = False,
         home_country: str = "NL",
         rates: ExchangeRates | None = None,
+        full_every: timedelta | None = None,
     ) -> None:
+        # Incremental reads miss what some APIs never report (a link deleted in Converis, an
+        # item a changes feed dropped): a full read this often catches up.
+        self.full_every = full_every
         self.home_country, self.rates = home_country, rates
         self.store, self.source, self.adapter = store, source, adapter
         self.evaluator, self.enricher = evaluator, enricher
@@ -128,6 +133,8 @@ class Scanner:
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"
         store.register_source(self._memo)
+        self._full_at = f"{source}#full-read-at"  # when the last full read finished
+        store.register_source(self._full_at)
 
     def scan(
         self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
@@ -147,7 +154,9 @@ class Scanner:
                 self.store.subjects(), self.home_country, self.rates
             )
         self._rescreen_on_change(report)
-        cursor = None if full else self.store.get_cursor(self.source)
+        cursor = None if full or self._full_read_due() else self.store.get_cursor(self.source)
+        report.full = cursor is None
+        completed = True
         for record in self.adapter.fetch(cursor):
             if record.events or record.error:
                 report.records += 1
@@ -155,7 +164,11 @@ class Scanner:
             if progress:
                 progress(record)
             if limit is not None and report.records >= limit:
+                completed = False
                 break
+        if report.full and completed:
+            with self.store.transaction():
+                self.store.set_cursor(self._full_at, self.store.clock().isoformat())
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
@@ -211,6 +224,12 @@ class Scanner:
             if stored.case_event == "opened":
                 report.cases_opened += 1
         self._queue_tags(record.events[0].source.system, record.record_id, findings)
+
+    def _full_read_due(self) -> bool:
+        if self.full_every is None:
+            return False
+        last = self.store.get_cursor(self._full_at)
+        return last is None or self.store.clock() - datetime.fromisoformat(last) >= self.full_every
 
     # -- re-screening ------------------------------------------------------------------------
 

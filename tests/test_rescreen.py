@@ -201,3 +201,41 @@ def test_a_record_the_engine_cannot_take_is_quarantined_and_the_scan_goes_on(
         assert held.record_id == "P2" and held.reason.startswith("evaluation failed: kvr0@test")
         again = Scanner(store, "file", adapter, evaluator, None).scan()
         assert (again.records, again.quarantined) == (0, 0)  # the cursor moved past it
+
+
+def test_a_full_read_comes_round_every_full_every(tmp_path, write_rulebook) -> None:
+    """Incremental reads miss what an API never reports (a link deleted in Converis): a scan
+    reads everything again once ``full_every`` has passed since the last full read."""
+    from datetime import timedelta
+
+    from tests.store.store_helpers import FakeClock
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "p.jsonl").write_text(
+        "\n".join(_event(r, "Acme Institute of Rocketry", "RU") for r in ("P1", "P2")) + "\n"
+    )
+    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "XX"')))
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    clock = FakeClock()
+    with Store.open(tmp_path / "s.db", clock=clock) as store, Evaluator([book]) as ev:
+
+        def scan(**kw):
+            report = Scanner(store, "file", adapter, ev, None, full_every=timedelta(days=7)).scan(
+                **kw
+            )
+            return report.full, report.records
+
+        assert scan() == (True, 2)  # the first scan reads everything
+        assert scan() == (False, 0)  # then only what changed
+        clock.advance(days=6, hours=23)
+        assert scan() == (False, 0)
+        clock.advance(hours=1)
+        assert scan() == (True, 2)  # a week after the last full read
+        assert scan() == (False, 0)
+        assert scan(full=True) == (True, 2)  # --full, whenever asked
+        assert scan(limit=1) == (False, 0)
+        clock.advance(days=7)
+        assert scan(limit=1)[0] is True  # an interrupted full read does not count as one…
+        assert scan() == (True, 2)  # …so the next scan reads everything again
