@@ -42,14 +42,24 @@ class MappingError(Exception):
 
 @dataclass
 class Related:
-    """What a record references, fetched: awards (with clusters) and external organisations.
+    """What a record references, fetched: awards (with clusters), external organisations and
+    the institution's own organisations (units, from ``/organizations``).
 
-    ``orgs`` maps uuid -> record, or the exception that fetching it raised.
+    ``orgs`` and ``units`` map uuid -> record, or the exception that fetching it raised.
     """
 
     awards: list[Json] = field(default_factory=list)
     orgs: dict[str, Json | Exception] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    units: dict[str, Json | Exception] = field(default_factory=dict)
+
+
+GONE = (404, 410)
+
+
+def gone(error: object) -> bool:
+    """A fetch failure that will not heal by retrying: the record is deleted or hidden."""
+    return getattr(error, "status", None) in GONE
 
 
 # ---- small readers ----------------------------------------------------------------------
@@ -111,16 +121,22 @@ def occurred_at(rec: Json) -> datetime:
     )
 
 
-def related_digest(rec: Json, related: Related, used: Iterable[str]) -> str:
+def related_digest(
+    rec: Json, related: Related, used: Iterable[str], units_used: Iterable[str] = ()
+) -> str:
     """Short hash of the versions of everything the mapping read besides the record itself.
 
     Part of the event id: the same record version with the same related versions gives the
-    same id; a changed partner organisation or award gives a new one.
+    same id; a changed partner organisation, award or own unit (a renamed department) gives a
+    new one.
     """
     parts = [f"{a.get('uuid')}:{a.get('version')}" for a in related.awards]
     for uuid in sorted(set(used)):
         org = related.orgs.get(uuid)
         parts.append(f"{uuid}:{org.get('version') if isinstance(org, dict) else '?'}")
+    for uuid in sorted(set(units_used)):
+        unit = related.units.get(uuid)
+        parts.append(f"unit:{uuid}:{unit.get('version') if isinstance(unit, dict) else '?'}")
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=4).hexdigest()
 
 
@@ -161,6 +177,13 @@ def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
 
 def award_uuids(clusters: Iterable[Json]) -> list[str]:
     return [u for c in clusters for r in items(c.get("containedAwards")) if (u := uuid_of(r))]
+
+
+def unit_uuids(rec: Json) -> list[str]:
+    """The institution's own units of a project: managing first, then the others, in order."""
+    refs = [rec.get("managingOrganization")]
+    refs += items(rec.get("organizations")) + items(rec.get("coManagingOrganizations"))
+    return list(dict.fromkeys(u for r in refs if (u := uuid_of(r))))
 
 
 def org_uuids(rec: Json, awards: Iterable[Json] = ()) -> set[str]:
@@ -323,6 +346,24 @@ def participants(p: Json, related: Related, cfg: PureConfig) -> list[Person]:
     return people
 
 
+def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
+    """Names of the project's own units (see unit_uuids), de-duplicated, order kept.
+
+    A unit that is gone (404/410) or was not fetched is skipped: units label the project and
+    group cases, they are not screening subjects. Any other fetch failure quarantines the
+    project, as for partners and awards, so the per-unit funding share is never computed from
+    a silently shortened list.
+    """
+    names: list[str] = []
+    for uuid in unit_uuids(p):
+        unit = related.units.get(uuid)
+        if isinstance(unit, Exception) and not gone(unit):
+            raise MappingError(f"unit (organisation) {uuid}: {unit}")
+        if isinstance(unit, dict) and (name := text(unit.get("name"), cfg.locales)):
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
 def project(p: Json, related: Related, cfg: PureConfig) -> Project:
     title = text(p.get("title"), cfg.locales)
     if not title:
@@ -335,6 +376,7 @@ def project(p: Json, related: Related, cfg: PureConfig) -> Project:
         start=parse_day(period.get("startDate")),
         end=parse_day(period.get("endDate")),
         status="curtailed" if p.get("curtailed") else None,
+        units=units(p, related, cfg),
         keywords=words,
         classifications=classes,
         partners=partners(p, related, cfg),
@@ -352,7 +394,7 @@ def project_events(
     used = org_uuids(p, related.awards)
     return [
         CollaborationEvent(
-            id=event_id("project", p, related_digest(p, related, used)),
+            id=event_id("project", p, related_digest(p, related, used, unit_uuids(p))),
             kind=kind,
             source=Source(system=SYSTEM, record_id=p["uuid"]),
             occurred_at=occurred_at(p),

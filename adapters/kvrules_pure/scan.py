@@ -1,11 +1,17 @@
 """Full and incremental scans: pages of Pure records -> FetchedRecords with resumable cursors.
 
-A page is enriched in three concurrent waves (award clusters -> awards -> external
-organisations and their parents), then mapped. The cursor rides on the last record of each
-page, so a caller that persists it after processing never skips a record.
+A page is enriched in concurrent waves (award clusters -> awards -> external organisations
+and their parents; for projects also their own units from /organizations), then mapped. The
+cursor rides on the last record of each page, so a caller that persists it after processing
+never skips a record.
 
 Modes (see state.py): the first pass is a full scan; afterwards the legacy changes feed is
 followed when it answers, else every pass is a full scan diffed on uuid + version.
+
+A changed own unit re-evaluates the projects naming it. They are found by listing /projects
+(no reverse index for units, to keep the cursor from growing per project): for free in a
+diffed pass, which lists every project anyway; in changes mode by one listing per feed page
+that changes a unit some project names (page requests only, no sub-requests).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ log = logging.getLogger("kvrules_pure")
 ORG_CACHE_MAX = 50_000
 # Feed families that matter, by legacy familySystemName.
 RELATED_FAMILIES = {"ExternalOrganisation", "ExternalOrganization", "Award"}
+UNIT_FAMILIES = {"Organisation", "Organization"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,8 @@ class Scanner:
             self.families.append(OUTPUTS)
         if config.activities:
             self.families.append(ACTIVITIES)
-        self.orgs: dict[str, Json | Exception] = {}
+        self.orgs: dict[str, Json | Exception] = {}  # external organisations
+        self.units: dict[str, Json | Exception] = {}  # own units (/organizations)
 
     # ---- entry point ------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
@@ -91,6 +99,9 @@ class Scanner:
             for a in mapping.award_uuids(mapping.items(v.get("items")))
         ]
         awards = c.map_safe(lambda u: self._get(f"/awards/{u}"), award_ids)
+        if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
+            units = {u for r in recs for u in mapping.unit_uuids(r)}
+            self._load(self.units, "/organizations", units)
         self._load_orgs(
             {u for r in recs for u in mapping.org_uuids(r)}
             | {
@@ -102,7 +113,7 @@ class Scanner:
         )
         out = []
         for rec in recs:
-            rel = Related(orgs=self.orgs)
+            rel = Related(orgs=self.orgs, units=self.units)
             cl = clusters.get(rec.get("uuid", ""), {"items": []})
             if isinstance(cl, Exception):
                 rel.errors.append(f"award clusters: {cl}")
@@ -117,23 +128,32 @@ class Scanner:
         return out
 
     def _load_orgs(self, uuids: set[str]) -> None:
-        if len(self.orgs) > ORG_CACHE_MAX:
-            self.orgs.clear()
-        # Forget transient failures from the previous page; keep 404s (they stay missing).
-        for k in [
-            k
-            for k, v in self.orgs.items()
-            if isinstance(v, PureError) and not isinstance(v, NotFound)
-        ]:
-            del self.orgs[k]
-        todo = uuids - self.orgs.keys()
-        while todo:
-            got = self.client.map_safe(lambda u: self._get(f"/external-organizations/{u}"), todo)
-            self.orgs.update(got)
+        got = self._load(self.orgs, "/external-organizations", uuids)
+        while got:  # one more wave for parents
             parents = {
                 mapping.uuid_of(o.get("parent")) for o in got.values() if isinstance(o, dict)
             }
-            todo = {p for p in parents if p} - self.orgs.keys()  # one more wave for parents
+            got = self._fetch(self.orgs, "/external-organizations", {p for p in parents if p})
+
+    def _load(
+        self, cache: dict[str, Json | Exception], path: str, uuids: set[str]
+    ) -> dict[str, Json | Exception]:
+        """Once per page and cache: GET path/{uuid} for the uuids not cached yet."""
+        if len(cache) > ORG_CACHE_MAX:
+            cache.clear()
+        # Forget transient failures from the previous page; keep 404/410 (they stay missing).
+        for k in [k for k, v in cache.items() if isinstance(v, PureError) and not mapping.gone(v)]:
+            del cache[k]
+        return self._fetch(cache, path, uuids)
+
+    def _fetch(
+        self, cache: dict[str, Json | Exception], path: str, uuids: set[str]
+    ) -> dict[str, Json | Exception]:
+        """Concurrently GET path/{uuid} for the uuids not cached; returns what it fetched."""
+        todo = uuids - cache.keys()
+        got = self.client.map_safe(lambda u: self._get(f"{path}/{u}"), todo) if todo else {}
+        cache.update(got)
+        return got
 
     def _record(
         self, family: Family, rec: Json, rel: Related, state: State
@@ -142,6 +162,8 @@ class Scanner:
         if not isinstance(uuid, str):
             return FetchedRecord(record_id=f"{family.path[1:]}/?", error="record without uuid")
         rid = family.record_id(uuid)
+        if family is PROJECTS:
+            state.note_units(mapping.unit_uuids(rec))
         # The first pass creates every project; later passes update the ones already seen.
         kind = (
             "project.updated" if state.mode != "full" and rid in state.index else "project.created"
@@ -172,6 +194,9 @@ class Scanner:
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
                         state.seen(u, org.get("version"))
+                for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
+                    if isinstance(unit := self.units.get(u), dict):
+                        state.seen(u, unit.get("version"))
         out = [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
 
@@ -179,7 +204,8 @@ class Scanner:
     def _pass(self, state: State) -> Iterator[FetchedRecord]:
         if state.mode == "diff" and state.phase == 0 and state.offset == 0:
             state.pending = sorted(self._changed_related(state))
-        pending = set(state.pending)
+            state.unit_changes = sorted(self._changed_units(state))
+        pending, unit_changes = set(state.pending), set(state.unit_changes)
         while state.phase < len(self.families):
             family = self.families[state.phase]
             for nxt, page in self.client.pages(family.path, state.offset):
@@ -190,6 +216,7 @@ class Scanner:
                         for r in page
                         if not state.seen(r.get("uuid", ""), r.get("version"))
                         or family.record_id(r.get("uuid", "")) in pending
+                        or (family is PROJECTS and uses_any(r, unit_changes))
                     ]
                 elif state.versions is not None:
                     for r in page:
@@ -198,7 +225,7 @@ class Scanner:
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
             state.phase, state.offset = state.phase + 1, 0
-        state.phase, state.pending = 0, []
+        state.phase, state.pending, state.unit_changes = 0, [], []
         state.mode = "changes" if state.token else "diff"
         yield FetchedRecord(record_id="pure:pass-complete", cursor=state.encode())
 
@@ -213,6 +240,40 @@ class Scanner:
                         changed.append(uuid)
                         self.orgs.pop(uuid, None)
         return state.index.dependents(changed)
+
+    def _changed_units(self, state: State) -> set[str]:
+        """Diff mode: own units whose version changed (their projects are in this pass)."""
+        changed: set[str] = set()
+        for _, page in self.client.pages("/organizations"):
+            for r in page:
+                uuid = r.get("uuid")
+                if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                    self.units.pop(uuid, None)
+                    if state.names_unit(uuid):
+                        changed.add(uuid)
+        return changed
+
+    def _unit_users(
+        self, changed: set[str], skip: set[str], state: State
+    ) -> Iterator[FetchedRecord]:
+        """Changes mode: map the projects naming a changed unit, found by listing /projects.
+
+        ``skip``: projects re-read anyway. A cursor from before unit tracking learns here
+        which units projects name (the listing sees every project).
+        """
+        refs: set[str] | None = set() if state.unit_refs is None else None
+        for _, page in self.client.pages(PROJECTS.path):
+            recs = []
+            for r in page:
+                used = mapping.unit_uuids(r)
+                if refs is not None:
+                    refs.update(used)
+                if r.get("uuid") not in skip and not changed.isdisjoint(used):
+                    recs.append(r)
+            yield from self._records(PROJECTS, recs, state)
+        if refs is not None:
+            state.unit_refs = set()
+            state.note_units(refs)
 
     # ---- legacy changes feed ------------------------------------------------------------
     def _feed(self, token: str) -> Json:
@@ -241,6 +302,7 @@ class Scanner:
             page = self._feed(state.token)
             targets: dict[str, Family] = {}
             related: list[str] = []
+            units: set[str] = set()
             for item in mapping.items(page.get("items")):
                 uuid, name = item.get("uuid"), item.get("familySystemName")
                 if not isinstance(uuid, str):
@@ -250,17 +312,25 @@ class Scanner:
                 elif name in RELATED_FAMILIES:
                     related.append(uuid)
                     self.orgs.pop(uuid, None)  # re-read it
+                elif name in UNIT_FAMILIES:
+                    self.units.pop(uuid, None)
+                    if state.names_unit(uuid):
+                        units.add(uuid)
             for rid in sorted(state.index.dependents(related)):
                 family = next(
                     (f for f in self.families if f.prefix and rid.startswith(f.prefix)), PROJECTS
                 )
                 targets.setdefault(rid, family)
-            out = []
-            for r in self._reread(targets, state):
+
+            def fresh(r: FetchedRecord) -> bool:
                 ids = {e.id for e in r.events}
-                if r.error or not ids <= emitted:
-                    out.append(r)
-                    emitted |= ids
+                new = bool(r.error) or not ids <= emitted
+                emitted.update(ids)
+                return new
+
+            if units:  # yielded without a cursor: a resumed scan redoes this feed page
+                yield from filter(fresh, self._unit_users(units, set(targets), state))
+            out = [r for r in self._reread(targets, state) if fresh(r)]
             token = page.get("resumptionToken") or state.token
             state.token = token
             n += 1
@@ -288,6 +358,10 @@ class Scanner:
                     recs.append(rec)
             out += self._records(family, recs, state)
         return out
+
+
+def uses_any(project: Json, units: set[str]) -> bool:
+    return bool(units) and not units.isdisjoint(mapping.unit_uuids(project))
 
 
 def _reason(e: Exception) -> str:

@@ -10,6 +10,12 @@ record used, with each record id stored once. About 40 bytes per record compress
 
 Version map (only without the changes feed): short hashes ``h(uuid) -> h(version)``, 6+4
 bytes each, enough to tell changed from unchanged (the odds of a miss are ~2^-32 per change).
+
+Own units (``/organizations``) are deliberately not in the reverse index, which would cost a
+few bytes per project. The cursor keeps only ``h(uuid)`` of every unit some project named
+(bounded by the number of units). A changed unit that no project names is ignored; one that
+is named makes the scanner find its projects by listing ``/projects`` (the diffed pass lists
+them anyway; see scan.py). ``unit_changes`` holds the changed units during a diffed pass.
 """
 
 from __future__ import annotations
@@ -62,6 +68,9 @@ class State:
     index: ReverseIndex = field(default_factory=ReverseIndex)
     versions: dict[str, str] | None = None  # diff mode only
     pending: list[str] = field(default_factory=list)  # diff mode: dependents still to re-read
+    # h(uuid) of the units projects named; None: not known (a cursor from before units).
+    unit_refs: set[str] | None = field(default_factory=set)
+    unit_changes: list[str] = field(default_factory=list)  # diff mode: changed unit uuids
 
     def seen(self, uuid: str, version: Any) -> bool:
         """Diff mode: True when uuid is known at this version; records the version either way."""
@@ -72,6 +81,14 @@ class State:
         self.versions[key] = value
         return same
 
+    def note_units(self, uuids: Iterable[str]) -> None:
+        if self.unit_refs is not None:
+            self.unit_refs.update(short(u, 6) for u in uuids)
+
+    def names_unit(self, uuid: str) -> bool:
+        """Could a project use this unit? (True when the cursor predates unit tracking.)"""
+        return self.unit_refs is None or short(uuid, 6) in self.unit_refs
+
     def encode(self) -> str:
         doc = {
             "mode": self.mode,
@@ -81,6 +98,8 @@ class State:
             "index": self.index.dump(),
             "versions": self.versions,
             "pending": self.pending,
+            "unit_refs": None if self.unit_refs is None else sorted(self.unit_refs),
+            "unit_changes": self.unit_changes,
         }
         raw = json.dumps(doc, separators=(",", ":")).encode()
         return PREFIX + base64.urlsafe_b64encode(zlib.compress(raw, 1)).decode()
@@ -101,4 +120,6 @@ class State:
             index=ReverseIndex(index.get("r"), index.get("m")),
             versions=doc.get("versions"),
             pending=doc.get("pending") or [],
+            unit_refs=None if doc.get("unit_refs") is None else set(doc["unit_refs"]),
+            unit_changes=doc.get("unit_changes") or [],
         )

@@ -297,6 +297,10 @@ class ProjectFactory:
             unit = ref("Organization", u.person_unit(p).uuid)
             if unit not in rec["organizations"]:
                 rec["organizations"].append(unit)
+        # Its own stream, so adding it left every other generated value as it was.
+        co = Random(stable_int(self.seed, "comanaging", i))
+        if co.random() < 0.12:
+            rec["coManagingOrganizations"] = [ref("Organization", co.choice(u.research_units).uuid)]
         self._partner_places(c, rng, rec, participants)
         rec["participants"] = participants
         if rng.random() < 0.8:

@@ -28,7 +28,7 @@ from .store import Store
 API = "/ws/api"
 MAX_SIZE = 1000
 READABLE = "projects|awards|research-outputs|activities|external-organizations|organizations|persons|external-persons"  # noqa: E501
-WRITABLE = "projects|awards|external-organizations"
+WRITABLE = "projects|awards|external-organizations|organizations"
 Json = Any
 
 

@@ -44,10 +44,11 @@ def test_each_fault_kind_on_pages_and_sub_requests(
     sim.faults.script("GET", 3, kind, path="/award-clusters$")
     sim.faults.script("GET", 2, kind, path="/awards/")
     sim.faults.script("GET", 1, kind, path="/external-organizations/")
+    sim.faults.script("GET", 2, kind, path="/api/organizations/")
     sim.faults.script("GET", 1, kind, path="/research-outputs$")
     with adapter_for(sim, **_settings()) as adapter:
         assert events_by_record(scan(adapter)) == clean
-    assert len([f for f in sim.faults.injected if f.kind == kind]) == 6
+    assert len([f for f in sim.faults.injected if f.kind == kind]) == 7
 
 
 def test_five_percent_faults_give_exactly_the_clean_scan(
