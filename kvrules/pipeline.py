@@ -169,6 +169,7 @@ class Scanner:
         if report.full and completed:
             with self.store.transaction():
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
+        self._settle_funding(report)
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
@@ -214,16 +215,21 @@ class Scanner:
                 self.enricher(event)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
-        for finding, stored in zip(
-            findings, self.store.record_findings(findings, self.routes), strict=True
-        ):
+        self._record(findings, report)
+        self._queue_tags(record.events[0].source.system, record.record_id, findings)
+
+    def _record(self, findings: list[Finding], report: ScanReport | None) -> None:
+        """Store findings (cases, alerts in the outbox); count what is new in ``report``."""
+        stored_all = self.store.record_findings(findings, self.routes)
+        if report is None:
+            return
+        for finding, stored in zip(findings, stored_all, strict=True):
             if stored.new:
                 report.findings += 1
                 report.by_severity[Severity(finding.severity).value] += 1
                 report.alerts_queued += len(stored.alert_ids)
             if stored.case_event == "opened":
                 report.cases_opened += 1
-        self._queue_tags(record.events[0].source.system, record.record_id, findings)
 
     def _full_read_due(self) -> bool:
         if self.full_every is None:
@@ -244,16 +250,40 @@ class Scanner:
         if before is not None:
             rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
             with self.store.transaction():
-                report.rescreened = self.rescreen(everything=rules_changed)
+                report.rescreened = self.rescreen(everything=rules_changed, report=report)
         self.store.set_cursor(self._memo, now)
 
-    def rescreen(self, *, everything: bool = False) -> int:
-        """Re-enrich every remembered record; evaluate those whose screening changed (all of
-        them with ``everything``). Returns how many were evaluated."""
+    def _settle_funding(self, report: ScanReport) -> None:
+        """Funding shares come from the stored records, and this scan stored some: the projects
+        of units whose share changed are screened again now, not a scan later (so a first scan,
+        or one resumed after a crash, ends as an uninterrupted one would)."""
+        if self.enricher is None or self.enricher.funding is None:
+            return
+        before = self.enricher.funding
+        after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
+        if after.digest() == before.digest():
+            return
+        self.enricher.funding = after
+        with self.store.transaction():
+            report.rescreened += self.rescreen(units=before.changed_units(after), report=report)
+            self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")
+
+    def rescreen(
+        self,
+        *,
+        everything: bool = False,
+        units: set[str] | None = None,
+        report: ScanReport | None = None,
+    ) -> int:
+        """Re-enrich the remembered records (only projects of ``units`` when given); evaluate
+        those whose screening changed (all of them with ``everything``). Returns how many were
+        evaluated; new findings and alerts are counted in ``report``."""
         if self.enricher is None:
             return 0
         evaluated = 0
         for system, record_id, _kind, body in self.store.subjects():
+            if units is not None and not units & set((body.get("project") or {}).get("units", [])):
+                continue
             event = CollaborationEvent.model_validate(
                 {
                     **body,
@@ -269,7 +299,7 @@ class Scanner:
             evaluated += 1
             self.store.record_subject(event)
             findings = self.evaluator.evaluate(event)
-            self.store.record_findings(findings, self.routes)
+            self._record(findings, report)
             if system == getattr(self.adapter, "name", None):
                 self._queue_tags(system, record_id, findings)
         return evaluated

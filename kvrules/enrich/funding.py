@@ -76,6 +76,11 @@ class FundingShares:
         body = repr(sorted((k, str(v), str(self.foreign.get(k, 0))) for k, v in self.total.items()))
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
+    def changed_units(self, other: FundingShares) -> set[str]:
+        """Units whose share in some currency differs between ``self`` and ``other``."""
+        keys = self.total.keys() | other.total.keys()
+        return {unit for unit, cur in keys if self.share(unit, cur) != other.share(unit, cur)}
+
     def share(self, unit: str, currency: str) -> float | None:
         total = self.total.get((unit, currency))
         if not total:
