@@ -93,7 +93,9 @@ PROJECT = {
     "partners": _f(FieldType.OBJECT_LIST, "external partners", children=PARTNER),
     "funders": _f(FieldType.OBJECT_LIST, "funders", children=FUNDER),
     "participants": _f(FieldType.OBJECT_LIST, "people on the project", children=PERSON),
-    "foreign_funding_share": _f(N, "highest foreign share of its units' funding, 0–1 (enrichment)"),
+    "foreign_funding_share": _f(
+        N, "with a funder from abroad: highest foreign share of its units' funding, 0–1"
+    ),
     "contract": _f(
         FieldType.OBJECT,
         "contract metadata",

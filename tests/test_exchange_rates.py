@@ -131,3 +131,18 @@ def test_config_check_reports_an_unusable_rates_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert result.exit_code == 1
     assert "exchange_rates: missing-rates.yaml: cannot read exchange rates" in result.stderr
+
+
+def test_eu_funding_is_not_foreign_for_an_eu_institution() -> None:
+    project = {
+        "units": ["Physics"],
+        "funders": [
+            {"name": "ERC", "country": "BE", "amount": 600, "currency": "EUR"},
+            {"name": "DFG", "country": "DE", "amount": 200, "currency": "EUR"},
+            {"name": "NSFC", "country": "CN", "amount": 200, "currency": "EUR"},
+        ],
+    }
+    dutch, canadian = FundingShares("NL"), FundingShares("CA")
+    dutch.add(project), canadian.add(project)
+    assert dutch.share("Physics", "EUR") == 0.2 and dutch.domestic_label == "NL and the EU"
+    assert canadian.share("Physics", "EUR") == 1.0 and canadian.domestic_label == "CA"

@@ -1,6 +1,7 @@
 """The share of each unit's funding that comes from abroad, from the records kvrules remembers.
 
-Rules see it as ``project.foreign_funding_share``: the highest share among the project's units.
+Rules see it as ``project.foreign_funding_share``: for a project with a funder from abroad, the
+highest share among the project's units.
 Amounts are compared per currency, or in the reporting currency when the institution supplies
 exchange rates (:mod:`kvrules.enrich.currency`). It is computed from the stored records at the
 start of a scan, so it describes the portfolio as last screened, not a single event. The
@@ -19,6 +20,47 @@ from kvrules.model import Project
 
 Key = tuple[str, str]  # (unit, currency)
 
+# EU member states (2026). For an institution in one of them, EU funding (Horizon Europe, the
+# ERC, a German research council) is not the foreign dependency the cap is about: Rathenau's
+# option 1 concerns funding from outside, and unfree countries in particular.
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+
+
+def domestic_countries(home: str) -> frozenset[str]:
+    """Whose funding is not foreign: the home country, and the EU when it is a member."""
+    home = home.upper()
+    return EU_MEMBERS if home in EU_MEMBERS else frozenset({home})
+
 
 def _amount(value: Any) -> Decimal:
     try:
@@ -33,6 +75,7 @@ class FundingShares:
 
     def __init__(self, home_country: str, rates: ExchangeRates | None = None) -> None:
         self.home = home_country.upper()
+        self.domestic = domestic_countries(self.home)
         self.rates = rates
         self.foreign: dict[Key, Decimal] = {}
         self.total: dict[Key, Decimal] = {}
@@ -63,13 +106,18 @@ class FundingShares:
             amount, currency = _amount(funder.get("amount")), funder.get("currency") or "?"
             if self.rates:
                 amount, currency = self.rates.to_reporting(amount, currency)
-            foreign = bool(funder.get("country")) and funder["country"] != self.home
+            foreign = bool(funder.get("country")) and funder["country"] not in self.domestic
             for unit in units:
                 key = (unit, currency)
                 self.total[key] = self.total.get(key, Decimal(0)) + amount
                 if foreign:
                     self.foreign[key] = self.foreign.get(key, Decimal(0)) + amount
                     self.lines[key] = self.lines.get(key, 0) + 1
+
+    @property
+    def domestic_label(self) -> str:
+        """The home country, with "and the EU" when EU funding counts as domestic."""
+        return f"{self.home} and the EU" if len(self.domestic) > 1 else self.home
 
     def digest(self) -> str:
         """Changes whenever any unit's share does (to know when to re-screen)."""
@@ -88,7 +136,11 @@ class FundingShares:
         return float(self.foreign.get((unit, currency), Decimal(0)) / total)
 
     def for_project(self, project: Project) -> float | None:
-        """The highest foreign share among the project's units (None: nothing known)."""
+        """For a project with funding from abroad, the highest foreign share among its units
+        (None: no foreign funder, or nothing known). Only the projects that make a unit
+        dependent carry it, so a unit above the cap does not flag each of its domestic ones."""
+        if not any(f.country and f.country not in self.domestic for f in project.funders):
+            return None
         currencies = {self.currency(f.currency) for f in project.funders} or {
             cur for (_, cur) in self.total
         }

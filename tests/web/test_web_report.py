@@ -20,7 +20,8 @@ def test_report_page_counts_collaborations_funding_and_decisions(db: Path) -> No
     page = client.get("/report").text
     assert "3 projects" in page
     assert "<svg" in page and "CN · high: 1" in page
-    assert "Faculty of Physics" in page and "750,000" in page  # three foreign funders
+    assert "Faculty of Physics" in page and "250,000" in page  # the CN funder; DE and BE are EU
+    assert "Funders outside NL and the EU" in page
     assert "1 reject" in page
 
 
