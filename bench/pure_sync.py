@@ -4,8 +4,9 @@
     python bench/pure_sync.py --quick    # 2,000 projects
 
 The simulator runs as a separate process (in-process it would share our GIL). Both sides page
-/projects and fetch the same award clusters, awards and external organisations (each
-organisation once, plus its parent); the adapter also maps everything to canonical events.
+/projects and fetch the same award clusters, awards, external organisations (each once, plus
+its parent) and the institution's own units; the adapter also maps everything to canonical
+events.
 Prints wall time of each, the ratio (goal <= 1.5) and the peak RSS of this client process
 (goal <= 400 MB). The bare loop runs first (it holds almost nothing), so the peak is the
 adapter's. Small runs warm the simulator's record caches once, so neither side is favoured.
@@ -63,6 +64,11 @@ def bare_loop(base: str, page_size: int) -> int:
     s = requests.Session()
     s.headers.update({"api-key": API_KEY, "Accept": "application/json"})
     orgs: dict[str, Any] = {}
+    units: dict[str, Any] = {}
+
+    def unit(uuid: str) -> None:
+        if uuid not in units:
+            units[uuid] = s.get(f"{base}/organizations/{uuid}").json()
 
     def org(uuid: str) -> None:
         if uuid not in orgs:
@@ -95,6 +101,11 @@ def bare_loop(base: str, page_size: int) -> int:
                             ]
             for uuid in refs:
                 org(uuid)
+            own = [p.get("managingOrganization") or {}, *p.get("organizations", [])]
+            own += p.get("coManagingOrganizations", [])
+            for ref in own:
+                if ref.get("uuid"):
+                    unit(ref["uuid"])
         offset += page_size
         if offset >= page["count"]:
             return n
