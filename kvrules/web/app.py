@@ -15,7 +15,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kvrules.refdata.normalise import name_key
-from kvrules.web import cases, login, reportpage
+from kvrules.web import admin, cases, login, reportpage
 from kvrules.web.auth import csrf_token
 from kvrules.web.security import Throttle, can
 from kvrules.web.settings import WebSettings
@@ -105,6 +105,9 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
         Route("/adjudications", cases.adjudication_list),
         Route("/audit", cases.audit_log),
+        Route("/admin/users", admin.account_list),
+        Route("/admin/users", admin.save_account, methods=["POST"]),
+        Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),
         Route("/report", reportpage.portfolio_page),
         Route("/report.html", reportpage.portfolio_download),
     ]

@@ -79,15 +79,18 @@ def test_every_form_field_has_a_label(db: Path) -> None:
     import re
 
     client = app_for(db)
-    login(client, "committee")
-    page = client.get(f"/cases/{case_id(db)}").text
-    ids = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page)
-    fields = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*>', page)
-    assert len(ids) == len(fields)  # every visible field has an id …
-    for i in ids:
-        assert f'for="{i}"' in page, i  # … and a label pointing at it
-    assert 'tabindex="' not in page  # natural tab order
-    assert token(page)
+    login(client, "admin")
+    for path in (f"/cases/{case_id(db)}", "/cases", "/admin/users"):
+        page = client.get(path).text
+        ids = re.findall(
+            r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*\bid="([^"]+)"', page
+        )
+        fields = re.findall(r'<(?:input|select|textarea)(?![^>]*type="hidden")[^>]*>', page)
+        assert len(ids) == len(fields), path  # every visible field has an id …
+        for i in ids:
+            assert f'for="{i}"' in page, (path, i)  # … and a label pointing at it
+        assert 'tabindex="' not in page  # natural tab order
+        assert token(page)
 
 
 def test_risk_type_filter_and_column(db: Path) -> None:

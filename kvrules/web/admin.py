@@ -1,0 +1,70 @@
+"""Accounts, for admins: list them, add one or change its role, disable one.
+
+The same store calls as ``kvrules users`` (every change is in the audit log, the password only
+as its argon2 hash). Two safeguards keep the institution from locking itself out: an admin
+cannot disable their own account, and the last active admin cannot lose the role.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from kvrules.store.users import ROLES
+from kvrules.web.auth import error_page, flash, guard, open_store
+from kvrules.web.security import MIN_PASSWORD, hash_password
+
+
+def _back(request: Request, message: str) -> Response:
+    flash(request, message)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _last_admin(store, name: str) -> bool:
+    admins = [u.name for u in store.users() if u.role == "admin" and not u.disabled]
+    return admins == [name]
+
+
+@guard("admin")
+async def account_list(request: Request) -> Response:
+    with open_store(request) as store:
+        accounts = store.users()
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "admin_users.html",
+        {"accounts": accounts, "roles": ROLES, "min_password": MIN_PASSWORD},
+    )
+
+
+@guard("admin")
+async def save_account(request: Request) -> Response:
+    form = request.state.form
+    name = str(form.get("name", "")).strip()
+    role = str(form.get("role", ""))
+    password = str(form.get("password", ""))
+    if not name or role not in ROLES:
+        return error_page(request, 400, "An account needs a name and one of the roles.")
+    try:
+        password_hash = hash_password(password) if password else None
+    except ValueError as exc:
+        return error_page(request, 400, str(exc))
+    with open_store(request) as store:
+        existing = store.user(name)
+        if existing and role != "admin" and existing.role == "admin" and _last_admin(store, name):
+            return error_page(request, 400, f"{name} is the last admin: add another one first.")
+        new = store.add_user(name, role, password_hash, actor=request.state.user.name)
+    how = "with a local password" if password_hash else "signing in through SSO or as before"
+    return _back(request, f"Account {name} {'added' if new else 'updated'} ({role}, {how}).")
+
+
+@guard("admin")
+async def disable_account(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name == request.state.user.name:
+        return error_page(request, 400, "You cannot disable your own account.")
+    with open_store(request) as store:
+        if _last_admin(store, name):
+            return error_page(request, 400, f"{name} is the last admin: add another one first.")
+        if not store.disable_user(name, actor=request.state.user.name):
+            return error_page(request, 404, f"There is no active account {name}.")
+    return _back(request, f"Account {name} disabled.")
