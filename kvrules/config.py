@@ -92,7 +92,8 @@ class RetentionConfig(_Section):
     subjects_without_case: str | None = Field(
         default="2y",
         description="remembered content of records that never had a finding, counted from the "
-        "last time a scan remembered them or the project's/visit's end",
+        "last time a scan read them (a record still in the source stays) or the "
+        "project's/visit's end",
     )
     quarantine: str | None = Field(
         default="90d", description="quarantined records, counted from when they were last seen"
@@ -228,6 +229,10 @@ def load_config(path: Path) -> Config:
     config.rulebooks = [base / p for p in config.rulebooks]
     if config.reference_data:
         config.reference_data = base / config.reference_data
+    # The institution's own files sit beside the config too (a scheduled scan runs elsewhere).
+    config.area_taxonomies = [base / p for p in config.area_taxonomies]
+    if config.exchange_rates:
+        config.exchange_rates = base / config.exchange_rates
     return config
 
 

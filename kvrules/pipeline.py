@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kvrules.adapter import Adapter, FetchedRecord
@@ -202,6 +202,10 @@ class Scanner:
                     is Change.UNCHANGED
                 ):
                     report.unchanged += 1
+                    # Still in the source: its remembered content (funding shares, re-screening)
+                    # must not expire under the retention policy as if it were gone.
+                    for source in {(e.source.system, e.source.record_id) for e in record.events}:
+                        store.touch_subject(*source)
                 else:
                     self._evaluate(record, report)
             if record.cursor is not None:
@@ -234,8 +238,15 @@ class Scanner:
     def _full_read_due(self) -> bool:
         if self.full_every is None:
             return False
-        last = self.store.get_cursor(self._full_at)
-        return last is None or self.store.clock() - datetime.fromisoformat(last) >= self.full_every
+        try:
+            last = datetime.fromisoformat(self.store.get_cursor(self._full_at) or "")
+        except ValueError:
+            return True  # never read in full, or a stamp that does not parse: read everything
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=UTC)
+        # Either way round: a stamp far "ahead" was written by a clock since set back, and
+        # believing it would stop full reads until the clock catches up.
+        return abs(self.store.clock() - last) >= self.full_every
 
     # -- re-screening ------------------------------------------------------------------------
 

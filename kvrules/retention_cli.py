@@ -22,6 +22,17 @@ from kvrules.scan_cli import CONFIG_OPTION, resolve_config
 from kvrules.store.retention import CategoryResult, Cutoff
 
 
+def _busy(e: sqlite3.OperationalError) -> str:
+    """What to say when the write lock was not had in time; other errors go up unchanged.
+    (A scan re-screening the portfolio holds the write lock for one long transaction.)"""
+    if "locked" not in str(e) and "busy" not in str(e):
+        raise e
+    return (
+        f"the database is busy ({e}): a scan or another kvrules process is writing; "
+        "try again when it has finished"
+    )
+
+
 def _day(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d") if moment else "–"
 
@@ -50,14 +61,23 @@ def purge(config_path: Path | None, db: Path | None, apply: bool, as_json: bool)
     periods = config.retention.periods()
     compacted: dict | None = None
     problem: str | None = None
-    with Store.open(config.database) as store:
+    try:
+        store = Store.open(config.database)
+    except sqlite3.OperationalError as e:
+        raise click.ClickException(_busy(e)) from None
+    with store:
         now = store.clock()
         cutoffs = [
             Cutoff(category, keep, retention_cutoff(keep, now))
             for category, keep in periods.items()
             if keep is not None
         ]
-        done = store.purge_expired(cutoffs) if apply else store.retention_survey(cutoffs)
+        try:
+            done = store.purge_expired(cutoffs) if apply else store.retention_survey(cutoffs)
+        except sqlite3.OperationalError as e:  # each category is its own transaction
+            raise click.ClickException(
+                _busy(e) + "; categories purged before it stay purged (and audited)"
+            ) from None
         if apply:
             try:
                 compacted = store.compact()

@@ -129,6 +129,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
     """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back."""
     from kvrules.assembly import AssemblyError, build_evaluator, build_scanner
     from kvrules.enrich import Enricher
+    from kvrules.enrich.areas import AreaDataError
     from kvrules.store import Store
 
     config = resolve_config(config_path, db)
@@ -138,8 +139,11 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
             "no source configured: write kvrules.yaml (kvrules init) or set "
             "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
         )
+    try:
+        enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    except AreaDataError as e:  # a file the institution wrote: name it, no traceback
+        raise click.UsageError(f"area_taxonomies: {e}") from None
     evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
-    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with Store.open(config.database) as store:
         for name in names:
             try:
@@ -168,7 +172,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
 def deliver(config_path, db, requeue, now, as_json) -> None:
     """Send the alerts that are due, without scanning (e.g. once a mail server is back)."""
     from kvrules.actors import cli_actor
-    from kvrules.alerts import deliver_due
+    from kvrules.alerts import DeliveryReport, deliver_due
     from kvrules.assembly import AssemblyError, build_channels
     from kvrules.store import RetryPolicy, Store
 
@@ -177,6 +181,8 @@ def deliver(config_path, db, requeue, now, as_json) -> None:
         channels = build_channels(config)
     except AssemblyError as e:
         raise click.UsageError(str(e)) from None
+    if not config.database.exists():  # Store.open would create an empty one
+        raise click.ClickException(f"no kvrules database at {config.database}")
     actor = cli_actor()
     with Store.open(config.database) as store:
         for row_id in requeue:
@@ -186,12 +192,20 @@ def deliver(config_path, db, requeue, now, as_json) -> None:
             except ValueError as e:  # its body was purged by the retention policy
                 raise click.UsageError(str(e)) from None
         expedited = store.expedite_alerts(actor=actor) if now else 0
-        report = deliver_due(
-            store,
-            channels,
-            policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
-            digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
-        )
+        report = DeliveryReport()
+        while True:  # deliver_due sends one batch; drain what is due now, as a scan does
+            batch = deliver_due(
+                store,
+                channels,
+                policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
+                digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+            )
+            report.delivered += batch.delivered
+            report.retrying += batch.retrying
+            report.dead += batch.dead
+            report.waiting = batch.waiting  # the same held rows are seen by every batch
+            if not batch.delivered:
+                break
     summary = {
         "requeued": len(requeue),
         "expedited": expedited,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kvrules import CollaborationEvent, Evaluator
@@ -280,3 +282,41 @@ def test_literals_durable_cannot_compare_exactly_are_refused(write_rulebook, lit
     path = write_rulebook(rule_yaml("a", f"funder.amount > {literal}", on="funder.added"))
     with pytest.raises(RulebookError, match=r":12:27: number out of range: use 0 or a size from"):
         load_rulebook(path)
+
+
+@pytest.mark.parametrize("amount", ["1E+400", "-1E+400"])
+def test_an_amount_beyond_float_reaches_the_engine(write_rulebook, amount: str) -> None:
+    """The model takes any finite decimal; 1E+400 becomes float('inf') in the view, which JSON
+    writes as ``Infinity``: durable rejected the fact and the record was quarantined."""
+    path = write_rulebook(
+        rule_yaml("huge", "funder.amount > 1000000000000000", on="funder.added"),
+        rule_yaml("negative", "funder.amount < 0", on="funder.added"),
+    )
+    event = CollaborationEvent.model_validate(
+        {
+            "id": "e1",
+            "kind": "funder.added",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "test", "record_id": "P1"},
+            "project": {"id": "P1", "title": "t"},
+            "funder": {"name": "F", "amount": amount},
+        }
+    )
+    with Evaluator([load_rulebook(path)]) as ev:
+        fired = {f.rule_id for f in ev.evaluate(event)}
+    assert fired == ({"negative"} if amount.startswith("-") else {"huge"})
+
+
+def test_fact_json_writes_exponents_durable_reads_at_any_depth() -> None:
+    from kvrules.engine.durable import fact_json
+
+    fact = {"a": [1e-07, {"b": -2.5e20, "c": [3e300]}], "t": "1e-07 in text", "n": 5}
+    text = fact_json(fact)
+    assert '"a": [1.0e-07, {"b": -2.5e+20, "c": [3.0e+300]}]' in text
+    assert '"t": "1e-07 in text"' in text  # text is not a number
+    assert json.loads(text) == fact
+    assert fact_json({"x": float("inf"), "y": -float("inf")}) == (
+        '{"x": 1.7976931348623157e+308, "y": -1.7976931348623157e+308}'
+    )
+    with pytest.raises(EngineError, match="not a number"):
+        fact_json({"x": float("nan")})

@@ -4,6 +4,7 @@ supplies rates; without rates each currency is counted apart (and said so)."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,13 @@ def test_shares_in_one_currency_with_rates_and_apart_without(rates_file: Path) -
         (RATES.replace("USD", "XYZ1"), "not an ISO 4217 currency: 'XYZ1'"),
         (RATES.replace("as_of: 2026-11-02\n", ""), "as_of: Field required"),
         ("currency: [", "cannot read exchange rates"),
+        # Codes are read case-insensitively: two spellings of one are a conflict, not a choice.
+        (RATES.replace("GBP: 0.8", "usd: 1.3"), "rates: Value error, USD is given twice"),
+        # The reporting currency's rate is 1 by definition; another value was silently ignored.
+        (
+            RATES.replace("GBP: 0.8", "EUR: 1.1"),
+            "file: Value error, rates: EUR is the reporting currency: its rate is 1, not 1.1",
+        ),
     ],
 )
 def test_a_bad_rates_file_is_refused_with_its_name(tmp_path: Path, text: str, message: str) -> None:
@@ -130,7 +138,7 @@ def test_config_check_reports_an_unusable_rates_file(tmp_path: Path) -> None:
     config.write_text("exchange_rates: missing-rates.yaml\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert result.exit_code == 1
-    assert "exchange_rates: missing-rates.yaml: cannot read exchange rates" in result.stderr
+    assert f"exchange_rates: {tmp_path / 'missing-rates.yaml'}: cannot read" in result.stderr
 
 
 def test_eu_funding_is_not_foreign_for_an_eu_institution() -> None:
@@ -146,3 +154,11 @@ def test_eu_funding_is_not_foreign_for_an_eu_institution() -> None:
     dutch.add(project), canadian.add(project)
     assert dutch.share("Physics", "EUR") == 0.2 and dutch.domestic_label == "NL and the EU"
     assert canadian.share("Physics", "EUR") == 1.0 and canadian.domestic_label == "CA"
+
+
+def test_lower_case_codes_and_the_reporting_currency_at_one_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "rates.yaml"
+    path.write_text(RATES.replace("USD: 1.25, GBP: 0.8", "usd: 1.25, EUR: 1"), encoding="utf-8")
+    rates = load_rates(path)
+    assert rates.to_reporting(Decimal(125), "USD") == (Decimal(100), "EUR")
+    assert rates.to_reporting(Decimal(7), "EUR") == (Decimal(7), "EUR")

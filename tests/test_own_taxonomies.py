@@ -119,3 +119,65 @@ def test_a_new_crown_jewel_rescreens_the_stored_projects_it_touches(tmp_path, wr
         assert report.rescreened == 1  # P1 only: P2's areas did not change
         assert [c.record_id for c in store.cases("open")] == ["P1"]
         assert Scanner(store, "file", adapter, ev, own).scan().rescreened == 0
+
+
+def test_own_files_are_found_beside_the_config_not_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the template suggests (area_taxonomies: [crown-jewels.yaml]) and as for rulebooks and
+    the database: a scheduled scan does not run in the config's folder."""
+    from kvrules.config import load_config
+    from tests.test_exchange_rates import RATES
+
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    write(etc / "crown-jewels.yaml", CROWN_JEWELS)
+    write(etc / "rates.yaml", RATES)
+    config = write(
+        etc / "kvrules.yaml", "area_taxonomies: [crown-jewels.yaml]\nexchange_rates: rates.yaml\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    loaded = load_config(config)
+    assert loaded.area_taxonomies == [etc / "crown-jewels.yaml"]
+    assert loaded.exchange_rates == etc / "rates.yaml"
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_same_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    """A folder and a file in it, or one file listed twice (or through a link), is one
+    taxonomy, not one defined twice."""
+    folder = tmp_path / "areas"
+    folder.mkdir()
+    jewels = write(folder / "jewels.yaml", CROWN_JEWELS)
+    (tmp_path / "link.yaml").symlink_to(jewels)
+    for paths in ([folder, jewels], [jewels, jewels], [jewels, tmp_path / "link.yaml"]):
+        ids = Classifier.from_paths(paths).area_ids
+        assert ids.count("uni-crown-jewels:photonic-chips") == 1, paths
+
+
+def test_a_folder_without_taxonomy_files_is_an_error(tmp_path: Path) -> None:
+    """An empty folder, or one of *.yml files, configured the institution's areas away
+    without a word; config check now says so."""
+    folder = tmp_path / "areas"
+    folder.mkdir()
+    write(folder / "jewels.yml", CROWN_JEWELS)
+    with pytest.raises(
+        AreaDataError, match=r"areas: no taxonomy files \(\*\.yaml\) in this folder"
+    ):
+        Classifier.from_paths([folder])
+
+
+def test_scan_names_an_unreadable_taxonomy_instead_of_a_traceback(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    config = write(
+        tmp_path / "kvrules.yaml",
+        "area_taxonomies: [missing.yaml]\n"
+        f"sources:\n  f:\n    adapter: file\n    settings: {{path: {exports}}}\n",
+    )
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
+    assert result.exit_code == 2 and not isinstance(result.exception, AreaDataError)
+    assert f"area_taxonomies: {tmp_path / 'missing.yaml'}: cannot read" in result.output

@@ -241,3 +241,64 @@ def test_a_full_read_comes_round_every_full_every(tmp_path, write_rulebook) -> N
         clock.advance(days=7)
         assert scan(limit=1)[0] is True  # an interrupted full read does not count as one…
         assert scan() == (True, 2)  # …so the next scan reads everything again
+
+
+def test_a_negative_amount_never_makes_a_share_above_one(tmp_path, write_rulebook):
+    """A correction booked as a negative amount (a repayment, a data-entry slip) is no
+    funding: counted, it made Physics 100 of 40 EUR foreign (250%), a share the model refuses,
+    so every later re-screening of the stored project failed."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    eur = {"currency": "EUR"}
+    (exports / "projects.jsonl").write_text(
+        "\n".join(
+            [
+                _funded("P1", "Physics", [{"name": "Far", "country": "CN", "amount": 100, **eur}]),
+                _funded("P2", "Physics", [{"name": "NWO", "country": "NL", "amount": -60, **eur}]),
+            ]
+        )
+        + "\n"
+    )
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    cap = rule_yaml("cap", "project.foreign_funding_share > 0.25", on="project.created")
+    with Store.open(tmp_path / "state.db") as store:
+        for rules in ([cap], [cap, rule_yaml("any", 'partner.country == "XX"')]):
+            with Evaluator([load_rulebook(write_rulebook(*rules))]) as evaluator:
+                # the second rulebook re-screens every stored record
+                Scanner(store, "file", adapter, evaluator, Enricher(None, [])).scan()
+        shares = [body["project"].get("foreign_funding_share") for *_, body in store.subjects()]
+        assert shares == [1.0, None]  # P1: 100 of 100 EUR from abroad; P2 has no foreign funder
+
+
+def test_full_every_survives_a_clock_set_back_and_a_damaged_stamp(tmp_path, write_rulebook):
+    """A host clock that ran a year ahead and was corrected left the last full read "in the
+    future": full reads stopped for a year. A stamp that does not parse stopped every scan."""
+    from datetime import timedelta
+
+    from tests.store.store_helpers import FakeClock
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "p.jsonl").write_text(_event("P1", "Acme Institute of Rocketry", "RU") + "\n")
+    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "XX"')))
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    clock = FakeClock()
+    with Store.open(tmp_path / "s.db", clock=clock) as store, Evaluator([book]) as ev:
+
+        def full() -> bool:
+            scanner = Scanner(store, "file", adapter, ev, None, full_every=timedelta(days=7))
+            return scanner.scan().full
+
+        assert full()
+        clock.advance(days=365)  # the clock runs a year ahead…
+        assert full()
+        clock.advance(days=-365)  # …and is put right
+        assert full()  # the stamp a year ahead is not believed
+        assert not full()
+        clock.advance(seconds=-5)  # a small correction is no reason to read everything
+        assert not full()
+        for damaged in ("garbage", "", "2026-03-02T09:00:00"):  # the last one has no zone
+            store.set_cursor("file#full-read-at", damaged)
+            assert full() is (damaged != "2026-03-02T09:00:00"), damaged

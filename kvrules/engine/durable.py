@@ -18,8 +18,10 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
 import re
 import secrets
+import sys
 import threading
 
 import durable.engine
@@ -41,7 +43,9 @@ _SMALL, _LARGE = 1e-4, 1e16
 _MARK = f"kvrules-number-{secrets.token_hex(8)}-"  # unguessable: record text cannot forge it
 
 
-_EXPONENT = re.compile(r"\de[+-]")  # in a number, or in text (then the careful path is a no-op)
+# In a number, or in text (then the careful path is a no-op). JSON has no infinity or NaN:
+# json.dumps writes them as Infinity/NaN, which durable's reader rejects too.
+_EXPONENT = re.compile(r"\de[+-]|Infinity|NaN")
 
 
 def fact_json(fact: dict) -> str:
@@ -53,6 +57,10 @@ def fact_json(fact: dict) -> str:
 
     def mark(value: object) -> object:
         if type(value) is float and value and not _SMALL <= abs(value) < _LARGE:
+            if math.isnan(value):  # the model refuses NaN; should one slip through, say so
+                raise EngineError("a fact holds a number that is not a number (NaN)")
+            if math.isinf(value):  # a decimal beyond float (an amount of 1E+400): the largest
+                value = math.copysign(sys.float_info.max, value)  # float compares the same way
             mantissa, _, exponent = repr(value).partition("e")
             if exponent and "." not in mantissa:
                 odd.append(f"{mantissa}.0e{exponent}")

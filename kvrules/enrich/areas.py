@@ -21,6 +21,7 @@ screening aid: a hit asks a person to look, it is not a legal classification.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -336,10 +337,14 @@ def _read_taxonomy(path: Path) -> list[_Area]:
 
 
 def _yaml_files(paths: Iterable[str | Path]) -> list[Path]:
-    files: list[Path] = []
+    files: dict[str, Path] = {}  # by real path: a folder and a file in it are read once
     for path in map(Path, paths):
-        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-    return files
+        found = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        if not found:  # e.g. files named *.yml: the areas would be left out without a word
+            raise AreaDataError(f"{path}: no taxonomy files (*.yaml) in this folder")
+        for file in found:
+            files.setdefault(os.path.realpath(file), file)  # realpath: no error on a link loop
+    return list(files.values())
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kvrules.model import currency_code
 
@@ -44,8 +51,22 @@ class ExchangeRates(BaseModel):
         for code, rate in v.items():
             if not rate.is_finite() or rate <= 0:
                 raise ValueError(f"rate for {code} must be a positive number, not {rate}")
-            out[currency_code(code)] = rate
+            normal = currency_code(code)
+            if normal in out:  # "usd" and "USD": which one the finance department meant is unknown
+                raise ValueError(f"{normal} is given twice")
+            out[normal] = rate
         return out
+
+    @model_validator(mode="after")
+    def _reporting_rate(self) -> ExchangeRates:
+        # to_reporting never reads the reporting currency's own rate: anything but 1 is a
+        # mistake in the file (another base currency?) that would otherwise pass unnoticed.
+        rate = self.rates.get(self.currency)
+        if rate is not None and rate != 1:
+            raise ValueError(
+                f"rates: {self.currency} is the reporting currency: its rate is 1, not {rate}"
+            )
+        return self
 
     def to_reporting(self, amount: Decimal, currency: str) -> tuple[Decimal, str]:
         """``amount`` in the reporting currency, or as it is when there is no rate for it."""

@@ -67,7 +67,9 @@ def _amount(value: Any) -> Decimal:
         amount = Decimal(str(value)) if value is not None else Decimal(0)
     except InvalidOperation:
         return Decimal(0)
-    return amount if amount.is_finite() else Decimal(0)
+    # A negative amount (a repayment, a correction, a slip) is no funding: counted, it could
+    # push a share above 1 or below 0, which the model (0 <= share <= 1) refuses on re-screening.
+    return amount if amount.is_finite() and amount > 0 else Decimal(0)
 
 
 class FundingShares:

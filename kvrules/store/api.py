@@ -23,6 +23,7 @@ from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
 from kvrules.store import retention as _retention
 from kvrules.store import sources as _sources
+from kvrules.store import subjects as _subjects
 from kvrules.store import writeback as _writeback
 from kvrules.store.committee_api import CommitteeStore
 from kvrules.store.db import Clock, Database, connect, migrate, schema_version, ts, utcnow
@@ -103,6 +104,11 @@ class Store(CommitteeStore):
         """Remember the hash of a record's material content; say whether it is new or changed."""
         with self._db.transaction() as c:
             return _sources.observe(c, source, record_id, material, self.clock())
+
+    def touch_subject(self, source_system: str, record_id: str) -> None:
+        """The record was read again, unchanged: keep its remembered content (retention)."""
+        with self._db.transaction() as c:
+            _subjects.touch(c, source_system, record_id, self.clock())
 
     # -- findings and cases ----------------------------------------------------------------
 

@@ -54,6 +54,15 @@ def put(conn: sqlite3.Connection, event: CollaborationEvent, now: datetime) -> N
     )
 
 
+def touch(conn: sqlite3.Connection, source_system: str, record_id: str, now: datetime) -> None:
+    """A scan read the record again, unchanged: it is still in the source (retention counts
+    a record without findings from the last time a scan saw it). No-op when not remembered."""
+    conn.execute(
+        "UPDATE record_subjects SET updated_at = ? WHERE source_system = ? AND record_id = ?",
+        (ts(now), source_system, record_id),
+    )
+
+
 def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> dict[str, Any] | None:
     r = conn.execute(
         "SELECT body FROM record_subjects WHERE source_system = ? AND record_id = ?",

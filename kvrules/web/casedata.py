@@ -31,6 +31,12 @@ class CaseRow:
         return (datetime.now(UTC) - self.case.opened_at).days
 
 
+def whole_number(text: str) -> int | None:
+    """A query parameter as a number of at most 9 digits, else None. str.isdigit() alone also
+    holds for '²' and for thousands of digits, which int() refuses (the page answered 500)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 @dataclass
 class Filters:
     severity: str = ""
@@ -53,7 +59,7 @@ class Filters:
             country=q.get("country", "").strip().upper(),
             rulebook=q.get("rulebook", "").strip(),
             risk=q.get("risk", "").strip(),
-            min_age=int(age) if age.isdigit() else None,
+            min_age=whole_number(age),
         )
 
     def query(self, page: int) -> str:

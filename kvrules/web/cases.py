@@ -19,6 +19,7 @@ from kvrules.web.casedata import (
     organisations_of,
     parse_date,
     subject_title,
+    whole_number,
 )
 
 MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
@@ -49,8 +50,7 @@ async def case_list(request: Request) -> Response:
         rows = case_rows(store)
     matching = [r for r in rows if filters.keep(r)]
     pages = max(1, -(-len(matching) // PAGE_SIZE))
-    asked = request.query_params.get("page", "1")
-    page = min(int(asked), pages) if asked.isdigit() and int(asked) > 0 else 1
+    page = min(whole_number(request.query_params.get("page", "")) or 1, pages)  # 0: the first
     first = (page - 1) * PAGE_SIZE
     return _render(
         request,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -65,3 +67,35 @@ def test_a_dead_lettered_alert_is_requeued_by_id(system: System) -> None:
         cli, ["deliver", "--config", str(system.config), "--requeue", str(dead[0].id)]
     )
     assert failed.exit_code != 0 and f"alert {dead[0].id} is not dead-lettered" in failed.output
+
+
+def test_deliver_sends_everything_due_not_only_the_first_batch(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """deliver_due works in batches (500); after a long outage more than one batch waits."""
+    import kvrules.alerts
+
+    real = int(
+        yaml.safe_load(system.config.read_text())["alerts"]["channels"]["mail"]["settings"]["port"]
+    )
+    _mail_port(system, free_port())
+    waiting = scan(system)["alerts_failed"]
+    assert waiting > 2
+    _mail_port(system, real)
+    batch = kvrules.alerts.deliver_due
+    monkeypatch.setattr(
+        kvrules.alerts, "deliver_due", lambda *a, **kw: batch(*a, **{**kw, "limit": 2})
+    )
+    code, summary = deliver(system, "--now")
+    assert (code, summary["delivered"], summary["retrying"]) == (0, waiting, 0)
+    assert len(system.mail_keys()) == waiting
+
+
+def test_deliver_never_creates_a_database(system: System, tmp_path: Path) -> None:
+    """A mistyped --db must not leave an empty database behind and report 'nothing to send'."""
+    missing = tmp_path / "typo" / "kvrules.db"
+    result = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--db", str(missing)]
+    )
+    assert result.exit_code != 0 and "no kvrules database" in result.output
+    assert not missing.exists()

@@ -568,3 +568,83 @@ def test_case_page_renders_after_its_subject_and_evidence_were_purged(tmp_path: 
         shown = client.get(path)
         assert shown.status_code == 200, path
     assert "retention.purged" in client.get("/audit").text
+
+
+# -- records still in the source -----------------------------------------------------------------
+
+
+def test_a_record_still_read_unchanged_keeps_its_content(tmp_path: Path, write_rulebook) -> None:
+    """A scan stores a record's content only when it changes; one read unchanged for two years
+    is still in the RIS and still counts (its unit's funding share, re-screening on a new list
+    edition). Purging it would also never be undone: an unchanged record is not stored again.
+    Only a record the scans no longer see is due."""
+    from kvrules import Evaluator, load_rulebook
+    from kvrules.pipeline import Scanner
+    from kvrules.plugins import get_adapters
+    from tests.conftest import rule_yaml
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+
+    def export(*record_ids: str) -> None:
+        lines = [
+            json.dumps(
+                {
+                    "id": f"{rid}:v1",
+                    "kind": "project.created",
+                    "occurred_at": "2026-01-01T00:00:00Z",
+                    "source": {"system": "file", "record_id": rid},
+                    "project": {"id": rid, "title": rid, "units": ["Physics"]},
+                }
+            )
+            for rid in record_ids
+        ]
+        (exports / "p.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    export("P-live", "P-gone")
+    book = load_rulebook(write_rulebook(rule_yaml("never", 'partner.country == "XX"')))
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    clock = FakeClock()
+    with Store.open(tmp_path / "s.db", clock=clock) as store, Evaluator([book]) as ev:
+        Scanner(store, "file", adapter, ev, None).scan()
+        export("P-live")  # P-gone was deleted in the RIS
+        for _ in range(5):  # a full read every half year finds P-live unchanged
+            clock.advance(days=180)
+            Scanner(store, "file", adapter, ev, None).scan(full=True)
+        survey = by_category(store.retention_survey(cutoffs(clock())))
+        assert survey[r.SUBJECTS_WITHOUT_CASE].count == 1
+        store.purge_expired(cutoffs(clock()))
+        assert store.subject("file", "P-gone") is None
+        assert store.subject("file", "P-live") is not None
+
+
+def test_purge_cli_while_a_scan_holds_the_write_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan re-screening the portfolio holds one write transaction for minutes; the purge
+    waits (busy timeout), then says so and exits 1, instead of a traceback."""
+    import kvrules.store.db as db_module
+
+    db = tmp_path / "kvrules.db"
+    clock = FakeClock(datetime.now(UTC) - timedelta(days=365 * 6))
+    with Store.open(db, clock=clock) as store:
+        _everything_expired(store, clock)
+    config = _write_config(tmp_path, db)
+    scan = sqlite3.connect(db, isolation_level=None)
+    scan.execute("BEGIN IMMEDIATE")  # the scan's write lock
+    real_connect = sqlite3.connect
+    monkeypatch.setattr(  # wait 0.1 s, not 30
+        db_module.sqlite3, "connect", lambda *a, **kw: real_connect(*a, **{**kw, "timeout": 0.1})
+    )
+    try:
+        busy = CliRunner().invoke(cli, ["purge", "--config", str(config), "--apply"])
+    finally:
+        scan.execute("ROLLBACK")
+        scan.close()
+    assert busy.exit_code == 1 and not isinstance(busy.exception, sqlite3.Error), busy.output
+    assert "database is busy" in busy.output and "try again when it has finished" in busy.output
+    monkeypatch.undo()
+    again = CliRunner().invoke(cli, ["purge", "--config", str(config), "--apply", "--json"])
+    assert again.exit_code == 0, again.output
+    assert sum(c["count"] for c in json.loads(again.stdout)["categories"]) == 6

@@ -121,3 +121,22 @@ def test_long_lists_are_paged_and_pages_keep_the_filters(tmp_path: Path) -> None
     assert "showing 1–100" in client.get("/cases?page=x").text
     low = client.get("/cases?severity=low&status=open&page=2").text
     assert 'href="/cases?severity=low&amp;status=open&amp;page=1" rel="prev"' in low
+
+
+def test_odd_page_and_age_numbers_never_fail_the_list(db: Path) -> None:
+    """str.isdigit() also holds for '²' and for 5,000 digits, which int() refuses: the case
+    list answered 500. Anything but a plain positive number means the first page / no filter."""
+    client = app_for(db)
+    login(client, "viewer")
+    for odd in ("²", "0", "-3", "9" * 5000, "1.5", "١"):
+        for param in ("page", "min_age"):
+            response = client.get("/cases", params={param: odd})
+            assert response.status_code == 200, (param, odd)
+            assert "2 of 2 cases" in response.text or param == "min_age", (param, odd)
+
+
+def test_pager_links_keep_non_ascii_filters() -> None:
+    from kvrules.web.casedata import Filters
+
+    query = Filters(unit="Économie & Gestion", min_age=0).query(2)
+    assert query == "unit=%C3%89conomie+%26+Gestion&min_age=0&page=2"
