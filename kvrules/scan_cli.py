@@ -130,6 +130,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
     from kvrules.assembly import AssemblyError, build_evaluator, build_scanner
     from kvrules.enrich import Enricher
     from kvrules.enrich.areas import AreaDataError
+    from kvrules.rulebook.loader import RulebookError
     from kvrules.store import Store
 
     config = resolve_config(config_path, db)
@@ -143,7 +144,12 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
         enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     except AreaDataError as e:  # a file the institution wrote: name it, no traceback
         raise click.UsageError(f"area_taxonomies: {e}") from None
-    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
+    try:
+        evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
+    except RulebookError as e:  # path:line:col: message for each problem, no traceback
+        for problem in e.diagnostics:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
     with Store.open(config.database) as store:
         for name in names:
             try:

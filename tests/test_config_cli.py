@@ -89,3 +89,18 @@ def test_a_vars_override_durable_cannot_compare_exactly_is_refused() -> None:
             shipped_rulebooks() / "funding-dependency.yaml",
             vars_override={"foreign_share_cap": 0.00001},
         )
+
+
+def test_scan_with_a_bad_rulebook_prints_its_diagnostics(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    book = tmp_path / "bad.yaml"
+    book.write_text("rulebook: x\nversion: '1'\n", encoding="utf-8")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"rulebooks: [{book}]\nsources: {{f: {{adapter: file, settings: {{path: {tmp_path}}}}}}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{book}:1:1:" in result.stderr
