@@ -250,6 +250,19 @@ def test_evidence_names_list_elements_and_fingerprints_ignore_their_order(write_
     assert c.fingerprint != a.fingerprint  # a second listed partner is
 
 
+def funder_event(amount: float | str) -> CollaborationEvent:
+    return CollaborationEvent.model_validate(
+        {
+            "id": "e1",
+            "kind": "funder.added",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "test", "record_id": "P1"},
+            "project": {"id": "P1", "title": "t"},
+            "funder": {"name": "F", "amount": amount},
+        }
+    )
+
+
 @pytest.mark.parametrize("amount", [1e16, 2.5e17, 1e300, 3e-05, 1e-07, -1e19])
 def test_numbers_python_writes_with_an_exponent_reach_the_engine_intact(
     write_rulebook, amount: float
@@ -260,18 +273,8 @@ def test_numbers_python_writes_with_an_exponent_reach_the_engine_intact(
         rule_yaml("huge", "funder.amount > 1000000000000000", on="funder.added"),
         rule_yaml("tiny", "funder.amount < 0.0001 and funder.amount > 0", on="funder.added"),
     )
-    event = CollaborationEvent.model_validate(
-        {
-            "id": "e1",
-            "kind": "funder.added",
-            "occurred_at": "2026-01-01T00:00:00Z",
-            "source": {"system": "test", "record_id": "P1"},
-            "project": {"id": "P1", "title": "t"},
-            "funder": {"name": "F", "amount": amount},
-        }
-    )
     with Evaluator([load_rulebook(path)]) as ev:
-        fired = {f.rule_id for f in ev.evaluate(event)}
+        fired = {f.rule_id for f in ev.evaluate(funder_event(amount))}
     assert fired == ({"huge"} if amount > 1e15 else {"tiny"} if 0 < amount < 1e-4 else set())
 
 
@@ -292,18 +295,8 @@ def test_an_amount_beyond_float_reaches_the_engine(write_rulebook, amount: str) 
         rule_yaml("huge", "funder.amount > 1000000000000000", on="funder.added"),
         rule_yaml("negative", "funder.amount < 0", on="funder.added"),
     )
-    event = CollaborationEvent.model_validate(
-        {
-            "id": "e1",
-            "kind": "funder.added",
-            "occurred_at": "2026-01-01T00:00:00Z",
-            "source": {"system": "test", "record_id": "P1"},
-            "project": {"id": "P1", "title": "t"},
-            "funder": {"name": "F", "amount": amount},
-        }
-    )
     with Evaluator([load_rulebook(path)]) as ev:
-        fired = {f.rule_id for f in ev.evaluate(event)}
+        fired = {f.rule_id for f in ev.evaluate(funder_event(amount))}
     assert fired == ({"negative"} if amount.startswith("-") else {"huge"})
 
 
