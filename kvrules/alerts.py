@@ -51,7 +51,14 @@ def deliver_due(
     now = now or store.clock()
     policy = policy or RetryPolicy()
     report = DeliveryReport()
-    for group, alert in _batches(store.due_alerts(now, limit=limit), now, digest or {}, report):
+    # Read per channel too: a digest channel's backlog (rows held until its period ends) must
+    # not fill the batch and hold back an immediate channel's alerts. The last read picks up
+    # rows for channels that are not configured (they fail, and are retried, not dropped).
+    due: dict[int, OutboxAlert] = {}
+    for name in [*channels, None]:
+        due.update((row.id, row) for row in store.due_alerts(now, limit=limit, channel=name))
+    rows = sorted(due.values(), key=lambda row: (row.next_attempt_at, row.id))
+    for group, alert in _batches(rows, now, digest or {}, report):
         ids = [row.id for row in group]
         if store.claim_alerts(ids, now=now, lease=lease) != sorted(ids):
             continue  # another worker holds (part of) it; its lease decides

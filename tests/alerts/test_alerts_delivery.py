@@ -232,3 +232,18 @@ def test_no_secret_in_database_or_logs(
         assert secret not in caplog.text
         assert secret.encode() not in raw
         assert secret not in json.dumps(errors)
+
+
+def test_a_digest_backlog_does_not_hold_back_an_immediate_channel(
+    store: Store, clock: FakeClock
+) -> None:
+    for i in range(12):  # older than the immediate alert, and more than one batch holds
+        store.record_finding(make_finding(record_id=f"p{i}"), channels=["daily"])
+    clock.advance(minutes=1)
+    store.record_finding(make_finding(record_id="urgent"), channels=["now"])
+    now, daily = Recorder(), Recorder()
+    report = deliver_due(
+        store, {"daily": daily, "now": now}, digest={"daily": timedelta(days=1)}, limit=10
+    )
+    assert [a.items[0].record_id for a in now.sent] == ["urgent"] and daily.sent == []
+    assert len(report.delivered) == 1
