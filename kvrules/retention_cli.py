@@ -53,16 +53,14 @@ def purge(config_path: Path | None, db: Path | None, apply: bool, as_json: bool)
     and the audit log are never purged. With --apply the file is compacted (VACUUM) and its
     write-ahead log checkpointed and truncated; back-ups made before still hold the data.
     """
-    from kvrules.store import Store
+    from kvrules.views_cli import open_existing
 
     config = resolve_config(config_path, db)
-    if not config.database.exists():
-        raise click.ClickException(f"no kvrules database at {config.database}")
     periods = config.retention.periods()
     compacted: dict | None = None
     problem: str | None = None
     try:
-        store = Store.open(config.database)
+        store = open_existing(config.database)
     except sqlite3.OperationalError as e:
         raise click.ClickException(_busy(e)) from None
     with store:

@@ -180,17 +180,16 @@ def deliver(config_path, db, requeue, now, as_json) -> None:
     from kvrules.actors import cli_actor
     from kvrules.alerts import DeliveryReport, deliver_due
     from kvrules.assembly import AssemblyError, build_channels
-    from kvrules.store import RetryPolicy, Store
+    from kvrules.store import RetryPolicy
+    from kvrules.views_cli import open_existing
 
     config = resolve_config(config_path, db)
     try:
         channels = build_channels(config)
     except AssemblyError as e:
         raise click.UsageError(str(e)) from None
-    if not config.database.exists():  # Store.open would create an empty one
-        raise click.ClickException(f"no kvrules database at {config.database}")
     actor = cli_actor()
-    with Store.open(config.database) as store:
+    with open_existing(config.database) as store:
         for row_id in requeue:
             try:
                 if not store.requeue_alert(row_id, actor=actor):

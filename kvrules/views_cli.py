@@ -32,7 +32,8 @@ DB_ARG = click.option(
 JSON_OPT = click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
 
 
-def _open(db: Path):
+def open_existing(db: Path):
+    """The store at ``db``; a clear error, not a new empty database, when there is none."""
     from kvrules.store import Store
 
     if not db.exists():
@@ -69,7 +70,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
     """Findings of open cases, most severe first."""
     floor = Severity(severity).rank if severity else 0
     rows = []
-    with _open(db) as store:
+    with open_existing(db) as store:
         for case in store.cases(None if status == "all" else status):
             for stored in store.case_findings(case.id):
                 f = stored.finding
@@ -111,7 +112,7 @@ def show(db: Path, as_json: bool, what: str) -> None:
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
-    with _open(db) as store:
+    with open_existing(db) as store:
         if kind == "finding":
             stored = next(
                 (
@@ -183,7 +184,7 @@ def show(db: Path, as_json: bool, what: str) -> None:
 )
 def alerts(db: Path, as_json: bool, status: str) -> None:
     """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
-    with _open(db) as store:
+    with open_existing(db) as store:
         found = store.alerts(None if status == "all" else status)
     rows = [
         {
@@ -221,7 +222,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
 @JSON_OPT
 def quarantine(db: Path, as_json: bool) -> None:
     """Records held aside because they could not be mapped, with the reason."""
-    with _open(db) as store:
+    with open_existing(db) as store:
         held = store.quarantined()
     rows = [
         {
@@ -255,7 +256,7 @@ def audit_verify(db: Path, head: str | None) -> None:
     if head:
         ident, _, digest = head.partition(":")
         expected = (int(ident), digest)
-    with _open(db) as store:
+    with open_existing(db) as store:
         problems = store.verify_audit(expected)
         newest = store.audit_head()
     for p in problems:

@@ -10,7 +10,7 @@ import click
 
 from kvrules.actors import cli_actor
 from kvrules.store.users import ROLES
-from kvrules.views_cli import DB_ARG
+from kvrules.views_cli import DB_ARG, open_existing
 
 PASSWORD_ENV = "KVRULES_PASSWORD"
 
@@ -29,14 +29,6 @@ def _rates(path: Path | None):
         return load_rates(path) if path else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--exchange-rates") from None
-
-
-def _existing(db: Path):
-    from kvrules.store import Store
-
-    if not db.exists():
-        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
-    return Store.open(db)
 
 
 @click.command()
@@ -78,7 +70,7 @@ def serve(
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
-    with _existing(db) as store:
+    with open_existing(db) as store:
         if not store.users():
             click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
     kw: dict = {
@@ -137,7 +129,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
 @DB_ARG
 def users_list(db: Path) -> None:
     """Accounts and their roles."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         for u in store.users():
             login = "local" if u.password_hash else "sso"
             click.echo("\t".join([u.name, u.role, login, *(["disabled"] if u.disabled else [])]))
@@ -148,7 +140,7 @@ def users_list(db: Path) -> None:
 @DB_ARG
 def users_disable(name: str, db: Path) -> None:
     """Disable an account (its sessions stop working at once)."""
-    with _existing(db) as store:
+    with open_existing(db) as store:
         if not store.disable_user(name, actor=cli_actor()):
             raise click.ClickException(f"no enabled account {name!r}")
     click.echo(f"disabled {name}")
@@ -184,7 +176,7 @@ def report(
     from kvrules.web.reportpage import write_report
 
     rates = _rates(exchange_rates)
-    with _existing(db) as store:
+    with open_existing(db) as store:
         write_report(
             store,
             out,
