@@ -268,8 +268,8 @@ class Scanner:
         """Funding shares come from the stored records, and this scan stored some: the projects
         of units whose share changed are screened again now, not a scan later (so a first scan,
         or one resumed after a crash, ends as an uninterrupted one would)."""
-        if self.enricher is None or self.enricher.funding is None:
-            return
+        if self.enricher is None or self.enricher.funding is None or not report.events:
+            return  # no record was stored: the shares are those the scan began with
         before = self.enricher.funding
         after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
         if after.digest() == before.digest():
