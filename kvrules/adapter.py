@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -61,6 +62,25 @@ class Adapter(ABC):
         """The part of ``tags`` this source can hold (e.g. only its risk classification
         values); kvrules keeps the rest. The default holds every tag."""
         return tags
+
+    def location(self) -> str:
+        """Where this adapter reads from, for messages: a host or a path, never a credential.
+        The default names the ``base_url`` (scheme and host only) or ``path`` setting."""
+        url = getattr(self.config, "base_url", None)
+        if url:
+            parts = urlsplit(str(url))
+            return f"{parts.scheme}://{parts.hostname or ''}" + (
+                f":{parts.port}" if parts.port else ""
+            )
+        path = getattr(self.config, "path", None)
+        return str(path) if path else ""
+
+    def probe(self) -> str:
+        """Reach the source once, read nothing for good, and say what answered (for `kvrules
+        config check --connect`); raise on failure. The default takes the first record."""
+        for record in self.fetch(None):
+            return f"{self.location() or self.name}: answered (first record {record.record_id})"
+        return f"{self.location() or self.name}: answered (no records)"
 
     def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
         """Release connections and threads the adapter holds; the default holds none."""

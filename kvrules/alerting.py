@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
 
@@ -82,7 +83,7 @@ def case_url(base_url: str | None, item: AlertItem) -> str | None:
     return f"{base_url.rstrip('/')}/cases/{item.case_id}"
 
 
-class DeliveryError(Exception):
+class DeliveryError(KvrulesError):
     """A channel could not deliver. ``permanent``: retrying cannot help (dead-letter now)."""
 
     def __init__(self, message: str, *, permanent: bool = False) -> None:
@@ -118,6 +119,11 @@ class AlertChannel(ABC):
             if secret:
                 text = text.replace(secret, "***")
         return text
+
+    def probe(self) -> str:
+        """Reach the receiving end without sending an alert and say what answered (for
+        `kvrules config check --connect`); raise on failure. The default checks nothing."""
+        return "not checked: this channel has no probe"
 
     def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
         """Release connections the channel holds."""

@@ -12,23 +12,31 @@ from kvrules.config import Config, parse_duration
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.currency import ExchangeRates, load_rates
+from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels
+from kvrules.rulebook.discovery import load_all
 from kvrules.rulebook.loader import RulebookError
+from kvrules.settings import source_settings
 from kvrules.store import RetryPolicy, Store
 
 
-class AssemblyError(Exception):
+class AssemblyError(KvrulesError):
     """The configuration names something that is not installed or not valid."""
 
 
-def build_adapter(name: str, settings: Mapping[str, Any]) -> Adapter:
+def build_adapter(
+    name: str, settings: Mapping[str, Any], flags: Mapping[str, Any] | None = None
+) -> Adapter:
+    """Adapter ``name`` with its settings from the config file, its environment variables and
+    ``flags``, in that order of weight (kvrules.settings.source_settings)."""
     adapters = get_adapters()
     if name not in adapters:
         raise AssemblyError(f"no adapter '{name}' installed (have: {', '.join(sorted(adapters))})")
     cls = adapters[name]
+    merged, _ = source_settings(cls.Config, settings, flags)
     try:
-        return cls(cls.Config(**settings))
+        return cls(cls.Config(**merged))
     except Exception as exc:  # pydantic errors: report fields, never values (may be secrets)
         errors = getattr(exc, "errors", None)
         detail = (
@@ -57,9 +65,7 @@ def build_channels(config: Config) -> dict[str, AlertChannel]:
 def build_evaluator(
     rulebooks: list[Path], overrides: Mapping[str, Mapping[str, Any]] | None = None
 ) -> Evaluator:
-    from kvrules.cli import load_all
-
-    books, problems = load_all(tuple(map(str, rulebooks)), overrides)
+    books, problems = load_all(rulebooks, overrides)
     if problems:
         raise RulebookError(problems)
     return Evaluator(books)

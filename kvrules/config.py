@@ -13,13 +13,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kvrules.errors import KvrulesError
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.yamlsource import YamlError, load
 
 DEFAULT_PATH = Path("kvrules.yaml")
+ENV_CONFIG = "KVRULES_CONFIG"  # the configuration file
+ENV_DB = "KVRULES_DB"  # the state database (findings, cases, outbox, audit log)
+ENV_REFDATA = "KVRULES_REFDATA"  # the reference-list store
 _SECRET_KEYS = re.compile(r"(^|_)(password|secret|token|api_key|apikey|key)$", re.I)
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 
@@ -122,8 +127,10 @@ class RetentionConfig(_Section):
 
 class Config(_Section):
     database: Path = Field(default=Path("kvrules.db"), description="the SQLite state file")
-    reference_data: Path | None = Field(
-        default=None, description="reference-list store (default: the shipped lists)"
+    reference_data: Path = Field(
+        default_factory=lambda: default_reference_store(),
+        description="reference-list store, seeded with the shipped lists on first use "
+        f"(default: ${ENV_REFDATA}, else the user data folder)",
     )
     rulebooks: list[Path] = Field(default=[], description="files or folders; [] = shipped")
     rulebook_vars: dict[str, dict[str, Any]] = Field(
@@ -166,6 +173,15 @@ class Config(_Section):
         return v
 
 
+def default_reference_store() -> Path:
+    """Where the reference lists live when neither a flag, ``$KVRULES_REFDATA`` nor the config
+    file says: one store per user (``~/.local/share/kvrules/refdata.db`` on Linux), so that
+    `refdata import` in one folder and `scan` in another screen with the same lists."""
+    if env := os.environ.get(ENV_REFDATA):
+        return Path(env)
+    return platformdirs.user_data_path("kvrules") / "refdata.db"
+
+
 def parse_duration(text: str) -> timedelta:
     """'15m', '1h', '30s', '1d' → timedelta."""
     m = _DURATION.match(text)
@@ -175,7 +191,7 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
 
 
-class ConfigError(Exception):
+class ConfigError(KvrulesError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(map(str, diagnostics)))
         self.diagnostics = diagnostics
@@ -227,21 +243,13 @@ def load_config(path: Path) -> Config:
     assert config is not None
     config.database = base / config.database
     config.rulebooks = [base / p for p in config.rulebooks]
-    if config.reference_data:
+    if "reference_data" in config.model_fields_set:
         config.reference_data = base / config.reference_data
     # The institution's own files sit beside the config too (a scheduled scan runs elsewhere).
     config.area_taxonomies = [base / p for p in config.area_taxonomies]
     if config.exchange_rates:
         config.exchange_rates = base / config.exchange_rates
     return config
-
-
-def env_config(database: Path | None = None) -> Config:
-    """The configuration without a file: Pure from KVRULES_PURE_* variables, shipped data."""
-    sources = {}
-    if os.environ.get("KVRULES_PURE_BASE_URL"):
-        sources["pure"] = SourceConfig(adapter="pure")
-    return Config(database=database or Path("kvrules.db"), sources=sources)
 
 
 TEMPLATE = """\
@@ -251,7 +259,8 @@ TEMPLATE = """\
 # The SQLite file holding findings, cases, the alert outbox and the audit log.
 database: kvrules.db
 
-# Reference lists (kvrules refdata import …); leave out to use the lists shipped with kvrules.
+# The reference-list store every command screens with (kvrules refdata import/lists …);
+# default: $KVRULES_REFDATA, else your user data folder. Seeded with the shipped lists.
 # reference_data: kvrules-refdata.db
 
 # Rulebook files or folders; leave empty for the shipped rulebooks.
@@ -267,25 +276,31 @@ sources:
     adapter: pure
     settings:
       base_url: https://pure.example.edu/ws/api
-      api_key_file: /etc/kvrules/pure-api-key     # or set KVRULES_PURE_API_KEY
+      api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
+                                                  #   KVRULES_PURE_API_KEY instead
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
 
 alerts:
   channels:
-    committee-mail:
+    security-mail:
       plugin: email
       settings:
         host: smtp.example.edu
-        port: 587
-        sender: kvrules@example.edu
+        port: 587                    # STARTTLS; port 465: `security: tls`; a loopback relay
+        sender: kvrules@example.edu  #   without TLS: `security: none`
         to: [research-security@example.edu]
+        routes:                      # recipients per alert target (else `to`)
+          adviser: [ks-advisers@example.edu]
+          export-control: [export-control@example.edu]
         username: kvrules
         password_env: KVRULES_SMTP_PASSWORD
         case_base_url: https://kvrules.example.edu
-  routes:
-    committee: [committee-mail]      # rules with `alert: committee` go here
-  digest: {}                         # e.g. {committee-mail: 1d} for one message a day
+  routes:                            # every `alert:` target of the rulebooks needs a route
+    committee: [security-mail]       # the research-security committee
+    adviser: [security-mail]         # knowledge-security advisers (13 shipped rules)
+    export-control: [security-mail]  # the export-control officer (3 shipped rules)
+  digest: {}                         # e.g. {security-mail: 1d} for one message a day
 
 writeback:
   apply: false                       # dry run: tags are computed and audited, not written

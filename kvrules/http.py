@@ -42,6 +42,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from kvrules.errors import KvrulesError
+
 __all__ = [
     "DECODE_ATTEMPTS",
     "RETRY_STATUS",
@@ -61,7 +63,7 @@ RETRY_STATUS = (429, 500, 502, 503, 504)
 DECODE_ATTEMPTS = 4
 
 
-class HttpError(Exception):
+class HttpError(KvrulesError):
     """A request failed for good (after retries). Carries method, path and status, no secrets."""
 
     def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:

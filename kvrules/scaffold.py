@@ -1,4 +1,4 @@
-"""``kvrules new-adapter NAME``: a working adapter package to start from.
+"""A working adapter package to start from (``kvrules new-adapter NAME``).
 
 The package runs against an in-memory sample source and passes the conformance suite as
 generated, so an integrator starts from green tests and replaces the sample piece by piece.
@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from string import Template
-
-import click
 
 TEMPLATES = Path(__file__).parent / "_scaffold"
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
@@ -55,26 +53,3 @@ def scaffold(name: str, parent: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(Template(template.read_text("utf-8")).substitute(values), "utf-8")
     return root
-
-
-@click.command("new-adapter")
-@click.argument("name")
-@click.option(
-    "--dir",
-    "parent",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="where to create the kvrules-NAME folder",
-)
-def new_adapter(name: str, parent: Path) -> None:
-    """Create kvrules-NAME/: an adapter package with config, a sample source, an entry point,
-    the conformance suite and a README. Its tests pass as generated."""
-    try:
-        root = scaffold(name, parent)
-    except (ValueError, FileExistsError) as e:
-        raise click.UsageError(str(e)) from None
-    values = placeholders(name)
-    click.echo(f"created {root}")
-    click.echo(f"  cd {root} && pip install -e '.[test]' && python -m pytest")
-    click.echo(f"  kvrules fetch --source {values['name']}")

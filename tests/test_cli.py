@@ -7,7 +7,8 @@ from pathlib import Path
 
 import jsonschema
 
-from kvrules.cli import cli, shipped_rulebooks
+from kvrules.cli import cli
+from kvrules.rulebook.discovery import shipped_rulebooks
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

@@ -7,16 +7,40 @@ import pytest
 from kvrules.cli import cli
 
 
-def test_init_writes_a_template_that_checks(runner, tmp_path, monkeypatch):
+def test_init_writes_a_template_whose_check_names_only_what_the_admin_must_supply(
+    runner, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(cli, ["init"]).exit_code == 0
     text = (tmp_path / "kvrules.yaml").read_text()
     assert "Secrets never go in this file" in text
     assert runner.invoke(cli, ["init"]).exit_code == 1  # never overwrites
+    monkeypatch.delenv("KVRULES_SMTP_PASSWORD", raising=False)
     result = runner.invoke(cli, ["config", "check"])
-    # The template names an SMTP password variable that is not set here: only that may fail.
+    # What a scan would die on is named up front: the key file and the SMTP password variable,
+    # and nothing else (every alert target of the shipped rulebooks has a route).
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.exit_code == 1
+    assert len(errors) == 2, result.output
+    assert "sources.pure.api_key_file: /etc/kvrules/pure-api-key does not exist" in errors[0]
+    assert "KVRULES_SMTP_PASSWORD is not set" in errors[1]
+    key = tmp_path / "pure-api-key"
+    key.write_text("k")
+    (tmp_path / "kvrules.yaml").write_text(text.replace("/etc/kvrules/pure-api-key", str(key)))
+    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
+    result = runner.invoke(cli, ["config", "check"])
     assert result.exit_code == 0, result.output
-    assert "1 source(s), 1 alert channel(s)" in result.output
+    assert "ok: 1 source(s), 1 alert channel(s)" in result.output
+
+
+def test_check_names_alert_targets_without_a_route(runner, tmp_path):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text("sources: {f: {adapter: file, settings: {path: .}}}\nalerts: {routes: {committee: []}}\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1
+    assert "rule(s) alert 'adviser'" in result.stderr
+    assert "rule(s) alert 'export-control'" in result.stderr
+    assert "alert 'committee'" not in result.stderr  # routed (to nobody, on purpose)
 
 
 def test_inline_secrets_and_unknown_settings_are_refused(runner, tmp_path):
@@ -81,7 +105,7 @@ def test_rulebook_vars_from_the_config_replace_the_rulebooks_own(tmp_path):
 
 
 def test_a_vars_override_durable_cannot_compare_exactly_is_refused() -> None:
-    from kvrules.cli import shipped_rulebooks
+    from kvrules.rulebook.discovery import shipped_rulebooks
     from kvrules.rulebook.loader import RulebookError, load_rulebook
 
     with pytest.raises(RulebookError, match=r"vars.foreign_share_cap: 1e-05 is out of range"):

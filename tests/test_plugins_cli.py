@@ -170,17 +170,17 @@ def test_a_plugin_importer_is_offered_by_refdata_import(install, tmp_path: Path)
     data, db = tmp_path / "list.txt", tmp_path / "kv.db"
     data.write_text("Example Institute of Technology|CN\nSecond Academy|RU\n")
     runner = CliRunner()
-    ok = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--db", str(db),
+    ok = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--refdata", str(db),
                              "--edition", "2026-11"])  # fmt: skip
     assert ok.exit_code == 0, ok.output
     assert "imported 2 entries into inhouse edition 2026-11" in ok.output
     data.write_text("No country here\n")
-    bad = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--db", str(db),
+    bad = runner.invoke(cli, ["refdata", "import", "inhouse", str(data), "--refdata", str(db),
                               "--edition", "2026-12"])  # fmt: skip
     assert bad.exit_code != 0 and "line 1: expected NAME|COUNTRY" in bad.output
     ror = Path(__file__).parent / "refdata" / "fixtures" / "ror_bad.json"
-    builtin = runner.invoke(cli, ["refdata", "import", "ror", str(ror), "--db", str(db)])
+    builtin = runner.invoke(cli, ["refdata", "import", "ror", str(ror), "--refdata", str(db)])
     assert "ZeroDivisionError" not in builtin.output and "nothing imported" in builtin.output
-    unknown = runner.invoke(cli, ["refdata", "import", "nosuch", str(data), "--db", str(db)])
+    unknown = runner.invoke(cli, ["refdata", "import", "nosuch", str(data), "--refdata", str(db)])
     assert "unknown import format 'nosuch'; choose from" in unknown.output
     assert "inhouse" in unknown.output

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from kvrules import Evaluator, load_rulebook
-from kvrules.cli import cli, read_events, shipped_rulebooks
+from kvrules.cli import cli
+from kvrules.cli.rulebooks import read_events
+from kvrules.rulebook.discovery import shipped_rulebooks
 from kvrules.store import Store
 
 EXAMPLES = Path(__file__).parent.parent / "examples"

@@ -47,6 +47,12 @@ class ConverisAdapter(Adapter):
             schema.check(self.client, self.config)
         self._checked = True
 
+    def probe(self) -> str:
+        """Authenticated reads of the instance's /config, checked against the settings."""
+        self._checked = False
+        self.check()
+        return f"{self.location()}: /config answered; entity, link and attribute names match"
+
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self.check()
         return Scanner(self.client, self.config).fetch(cursor)

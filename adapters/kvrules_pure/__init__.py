@@ -16,10 +16,3 @@ __all__ = ["PureAdapter", "PureConfig"]
 @hookimpl
 def register_adapters(register):  # type: ignore[no-untyped-def]
     register(PureAdapter)
-
-
-@hookimpl
-def register_commands(cli):  # type: ignore[no-untyped-def]
-    from .demo import demo
-
-    cli.add_command(demo)

@@ -41,6 +41,12 @@ class PureAdapter(Adapter):
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         return Scanner(self.client, self.config).fetch(cursor)
 
+    def probe(self) -> str:
+        """One authenticated GET of one project: proves the host, the key and the API."""
+        page = self.client.get_json("/projects", {"size": 1, "offset": 0})
+        count = page.get("count") if isinstance(page, dict) else None
+        return f"{self.location()}: GET /projects answered 200 ({count} projects)"
+
     # kvrules severities onto the risk levels a stock Pure classification scheme has.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
 

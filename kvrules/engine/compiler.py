@@ -23,6 +23,7 @@ from typing import Any
 
 import durable_rules_engine
 
+from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
 
 MAX_TESTS_PER_SHARD = 480  # under durable_rules' 512 sibling alpha nodes, with headroom
@@ -44,7 +45,7 @@ POS = {
 }
 
 
-class CompileError(Exception):
+class CompileError(KvrulesError):
     """The rule cannot run on the engine; ``pos`` points at the offending part, if known."""
 
     def __init__(self, message: str, pos: ir.Pos | None = None) -> None:

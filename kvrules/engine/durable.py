@@ -28,12 +28,13 @@ import durable.engine
 import durable_rules_engine as core
 
 from kvrules.engine.compiler import Program
+from kvrules.errors import KvrulesError
 
 MAX_KEYS = 240  # durable_rules fails at 253 flattened keys per message (error 302)
 _OK, _NOT_HANDLED, _OBSERVED, _DEFERRED = 0, 1, 2, 3
 
 
-class EngineError(RuntimeError):
+class EngineError(KvrulesError, RuntimeError):
     """durable_rules failed or misbehaved; the message says what and for which ruleset."""
 
 

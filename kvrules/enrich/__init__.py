@@ -40,14 +40,14 @@ class Enricher:
         self.classify = classify
         self.funding: FundingShares | None = None  # set per scan from the stored records
         self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
+        self.lists_digest: list[str] | None = None  # edition + file digest per list screened
 
     @property
     def context(self) -> str:
         """What enrichment screens with: list editions and taxonomies. When it changes, the
         scanner re-screens the stored records (those whose screening it changes)."""
-        return ",".join(
-            [*self.screened_against, *([self.areas_digest] if self.areas_digest else [])]
-        )
+        lists = self.screened_against if self.lists_digest is None else self.lists_digest
+        return ",".join([*lists, *([self.areas_digest] if self.areas_digest else [])])
 
     @classmethod
     def from_store(
@@ -57,26 +57,27 @@ class Enricher:
         threshold: float = 0.85,
         taxonomies: Sequence[str | Path] = (),
     ) -> Enricher:
-        """Enrichment from a reference-data store (the shipped data when it is empty or None),
+        """Enrichment from the reference store at ``db`` (seeded with the shipped lists on first
+        use; None: the shipped lists in memory),
         with the shipped sensitive-area taxonomies plus the institution's own (``taxonomies``)."""
         from kvrules.enrich.areas import Classifier, default_classifier
         from kvrules.enrich.countries import country_signals
         from kvrules.refdata.resolver import Resolver
-        from kvrules.refdata.shipped import load_shipped
-        from kvrules.refdata.store import Store
+        from kvrules.refdata.shipped import open_reference_store
 
-        with Store(db or ":memory:") as store:
-            if store.is_empty():
-                load_shipped(store)
+        with open_reference_store(db) as store:
             resolver = Resolver(store, threshold=threshold)
+            editions = [i for i in store.latest_editions() if i.kind != "registry"]
             screened = [  # a partial edition says so wherever "not on a list" is reported
-                f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "")
-                for i in store.latest_editions()
-                if i.kind != "registry"
+                f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "") for i in editions
             ]
+            # An edition replaced under the same name (the complete list over the partial one)
+            # must still re-screen the stored records: the context carries each file's digest.
+            fingerprint = [f"{i.list_id}@{i.edition}#{(i.sha256 or '')[:16]}" for i in editions]
         areas = Classifier.from_paths(taxonomies) if taxonomies else default_classifier()
         enricher = cls(OrganisationScreen(resolver), screened, country_signals, areas.classify)
         enricher.areas_digest = areas.digest
+        enricher.lists_digest = fingerprint
         return enricher
 
     def __call__(self, event: CollaborationEvent) -> CollaborationEvent:

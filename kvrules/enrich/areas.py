@@ -32,11 +32,13 @@ from typing import Any
 
 import yaml
 
+from kvrules.errors import KvrulesError
+
 DATA_DIR = Path(__file__).parent / "data" / "areas"
 AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-class AreaDataError(ValueError):
+class AreaDataError(KvrulesError, ValueError):
     """A taxonomy file is malformed; the message names the file and the area."""
 
 

@@ -20,6 +20,8 @@ from typing import Any
 import pycountry
 import yaml
 
+from kvrules.errors import KvrulesError
+
 DEFAULT_PATH = Path(__file__).parent / "data" / "country_profiles.yaml"
 ENV_VAR = "KVRULES_COUNTRY_PROFILES"
 
@@ -28,7 +30,7 @@ KINDS = ("designation", "assessment")
 DIRECTIONS = ("raises", "lowers")
 
 
-class ProfileError(ValueError):
+class ProfileError(KvrulesError, ValueError):
     """The country-profile file is malformed; the message names the file and the entry."""
 
 

@@ -6,6 +6,6 @@ Importing this package has no side effects; open a :class:`Store`, then build a
 
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, Match
 from kvrules.refdata.resolver import Resolver
-from kvrules.refdata.store import Store, default_db_path
+from kvrules.refdata.store import Store
 
-__all__ = ["Entry", "HistoryRow", "ListInfo", "Match", "Resolver", "Store", "default_db_path"]
+__all__ = ["Entry", "HistoryRow", "ListInfo", "Match", "Resolver", "Store"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from kvrules.errors import ReferenceDataError
 from kvrules.refdata.store import Store
 
 DATA = Path(str(resources.files("kvrules.refdata") / "data"))
@@ -30,3 +32,27 @@ def load_shipped(store: Store) -> list[str]:
         import_file(store, item.pop("importer"), path, **item)
         done.append(f"{item['list_id']}@{item['edition']}")
     return done
+
+
+def open_reference_store(path: str | Path | None) -> Store:
+    """The reference store at ``path`` (None: in memory), created and seeded with the shipped
+    lists on first use. Every command that screens or matches opens it through here, so a list
+    imported by one command is the list the next one screens with."""
+    if path is None or str(path) == ":memory:":
+        store = Store(":memory:")
+    else:
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            store = Store(path)
+        except (OSError, sqlite3.Error) as e:
+            raise ReferenceDataError(f"cannot open the reference store {path}: {e}") from None
+    try:
+        if store.is_empty():
+            load_shipped(store)
+    except sqlite3.DatabaseError as e:
+        store.close()
+        raise ReferenceDataError(f"{path} is not a usable reference store: {e}") from None
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -11,8 +11,8 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
+from kvrules.errors import ReferenceDataError
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
 from kvrules.refdata.normalise import name_key
 
@@ -68,12 +68,8 @@ _LIST_COLUMNS = (
 )
 
 
-class EditionExistsError(ValueError):
+class EditionExistsError(ReferenceDataError):
     """The list edition is already stored (pass replace=True to re-import it)."""
-
-
-def default_db_path() -> Path:
-    return Path(os.environ.get("KVRULES_DB") or "kvrules.db")
 
 
 class Store:
@@ -113,10 +109,17 @@ class Store:
         db.execute("BEGIN IMMEDIATE")
         try:
             exists = db.execute(
-                "SELECT 1 FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
+                "SELECT partial FROM lists WHERE list_id=? AND edition=?",
+                (info.list_id, info.edition),
             ).fetchone()
-            if exists and not replace:
-                raise EditionExistsError(f"{info.list_id} edition {info.edition} is already stored")
+            # A complete edition supersedes a partial transcription of the same edition (the
+            # shipped DoD 1286 list), so importing the official list needs no --replace.
+            supersedes = exists is not None and bool(exists[0]) and not info.partial
+            if exists and not (replace or supersedes):
+                raise EditionExistsError(
+                    f"{info.list_id} edition {info.edition} is already stored "
+                    "(--replace replaces it)"
+                )
             if exists:
                 db.execute(
                     "DELETE FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)

@@ -26,6 +26,7 @@ from typing import Any
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from kvrules import fields
+from kvrules.errors import KvrulesError
 from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
 from kvrules.rulebook.regex import RegexError, translate
@@ -100,7 +101,7 @@ _EXPECT = {
 }
 
 
-class ConditionError(Exception):
+class ConditionError(KvrulesError):
     """A problem in a condition, at 1-based ``line``/``col`` of the condition text."""
 
     def __init__(self, message: str, line: int = 1, col: int = 1) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kvrules.engine.compiler import CompileError, compile_rule, probe
+from kvrules.errors import KvrulesError
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
@@ -51,7 +52,7 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
 
 
-class RulebookError(Exception):
+class RulebookError(KvrulesError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(map(str, diagnostics)))
         self.diagnostics = diagnostics

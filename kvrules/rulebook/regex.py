@@ -18,11 +18,13 @@ from functools import lru_cache
 
 import re2
 
+from kvrules.errors import KvrulesError
+
 MAX_PATTERN = 200
 _CLASS_ESCAPES = set("dws")
 
 
-class RegexError(ValueError):
+class RegexError(KvrulesError, ValueError):
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
         self.offset = offset

@@ -12,12 +12,14 @@ from typing import Any
 
 import yaml
 
+from kvrules.errors import KvrulesError
+
 Path = tuple[str | int, ...]
 MAX_BYTES = 2_000_000  # a rulebook is policy text; anything larger is a mistake or an attack
 MAX_DEPTH = 64  # nesting of mappings and lists; deeper input would exhaust Python's stack
 
 
-class YamlError(Exception):
+class YamlError(KvrulesError):
     def __init__(self, message: str, line: int, col: int) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col

@@ -7,6 +7,7 @@ change that matters to the committee writes its audit entry in the same transact
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,16 @@ from kvrules.store import sources as _sources
 from kvrules.store import subjects as _subjects
 from kvrules.store import writeback as _writeback
 from kvrules.store.committee_api import CommitteeStore
-from kvrules.store.db import Clock, Database, connect, migrate, schema_version, ts, utcnow
+from kvrules.store.db import (
+    Clock,
+    Database,
+    StoreError,
+    connect,
+    migrate,
+    schema_version,
+    ts,
+    utcnow,
+)
 
 SYSTEM_ACTOR = "kvrules"
 
@@ -52,10 +62,16 @@ class Store(CommitteeStore):
     def open(cls, path: str | Path, *, clock: Clock = utcnow) -> Store:
         """Open (creating if needed) and migrate; safe to call on every start."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(connect(path))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = Database(connect(path))
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the state database {path}: {e}") from None
         try:
             migrate(db, clock())
+        except sqlite3.DatabaseError as e:  # not a database, or a damaged one
+            db.close()
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
         except BaseException:
             db.close()
             raise

@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kvrules.errors import KvrulesError
 from kvrules.store.migrations import MIGRATIONS, Migration
 
 Clock = Callable[[], datetime]
 
 
-class StoreError(Exception):
+class StoreError(KvrulesError):
     """The database cannot be used by this version of kvrules."""
 
 

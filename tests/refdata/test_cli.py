@@ -5,7 +5,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kvrules.refdata.cli import match, refdata
+from kvrules.cli.refdata import match, refdata
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_match_json_on_fresh_db(tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
     res = CliRunner().invoke(
-        match, ["Harbin Inst. of Tech.", "--country", "CN", "--json", "--db", str(db)]
+        match, ["Harbin Inst. of Tech.", "--country", "CN", "--json", "--refdata", str(db)]
     )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
@@ -24,7 +24,7 @@ def test_match_json_on_fresh_db(tmp_path: Path) -> None:
 
 
 def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("KVRULES_DB", str(tmp_path / "env.db"))
+    monkeypatch.setenv("KVRULES_REFDATA", str(tmp_path / "env.db"))
     res = CliRunner().invoke(match, ["HUST", "--json"])
     searched = ["ror@sample-v2.9 (partial)", "us_dod_1286@FY25 (partial)"]
     assert json.loads(res.output) == {"query": "HUST", "matches": [], "searched": searched}
@@ -47,17 +47,22 @@ def test_import_lists_history(tmp_path: Path) -> None:
                 str(FIXTURES / f"dod1286_{ed}.csv"),
                 "--edition",
                 ed.upper(),
-                "--db",
+                "--refdata",
                 db,
             ],
         )
         assert res.exit_code == 0, res.output
-    res = run.invoke(refdata, ["lists", "--json", "--db", db])
-    rows = json.loads(res.output)
-    assert [(r["edition"], r["entries"]) for r in rows] == [("FY24", 3), ("FY25", 3)]
+    res = run.invoke(refdata, ["lists", "--json", "--refdata", db])
+    rows = [r for r in json.loads(res.output) if r["list_id"] == "us_dod_1286"]
+    # The store was seeded with the shipped partial FY25 edition; the complete FY25 import
+    # superseded it without --replace.
+    assert [(r["edition"], r["entries"], r["partial"]) for r in rows] == [
+        ("FY24", 3, False),
+        ("FY25", 3, False),
+    ]
     assert rows[0]["licence"].startswith("US government") and len(rows[0]["sha256"]) == 64
     res = run.invoke(
-        refdata, ["history", "--name", "Example Dropped University", "--json", "--db", db]
+        refdata, ["history", "--name", "Example Dropped University", "--json", "--refdata", db]
     )
     assert [(r["edition"], r["listed"]) for r in json.loads(res.output)] == [
         ("FY24", True),
@@ -74,7 +79,7 @@ def test_import_reports_bad_lines(tmp_path: Path) -> None:
             str(FIXTURES / "dod1286_bad.csv"),
             "--edition",
             "FY25",
-            "--db",
+            "--refdata",
             str(tmp_path / "kv.db"),
         ],
     )
@@ -86,17 +91,18 @@ def test_an_option_of_another_format_is_refused_not_ignored(tmp_path: Path) -> N
     # --expect promises "any other count is refused": ignoring it for another format would
     # import an unchecked list; a filter ignored would import more than was asked for
     db, run = str(tmp_path / "kv.db"), CliRunner()
+    before = run.invoke(refdata, ["lists", "--json", "--refdata", db]).output
     nested = str(FIXTURES / "opensanctions_nested.json")
     res = run.invoke(
         refdata,
-        ["import", "opensanctions", nested, "--edition", "FY25", "--expect", "130", "--db", db],
+        ["import", "opensanctions", nested, "--edition", "FY25", "--expect", "130", "--refdata", db],
     )
     assert res.exit_code == 2 and "--expect is for dod1286 files only" in res.output
     csv = str(FIXTURES / "dod1286_fy25.csv")
     res = run.invoke(
         refdata,
-        ["import", "dod1286", csv, "--edition", "FY25", "--listed-in", "2025", "--db", db],
+        ["import", "dod1286", csv, "--edition", "FY25", "--listed-in", "2025", "--refdata", db],
     )
     assert res.exit_code == 2 and "--listed-in is for opensanctions files only" in res.output
-    lists = run.invoke(refdata, ["lists", "--json", "--db", db])
-    assert json.loads(lists.output) == []
+    lists = run.invoke(refdata, ["lists", "--json", "--refdata", db])
+    assert json.loads(lists.output) == json.loads(before)  # the seeded lists, nothing more

@@ -165,7 +165,7 @@ def test_transcribe_then_import_the_csv_equals_importing_the_pdf(tmp_path: Path)
     )
     entries = {}
     for source, db in ((pdf, tmp_path / "a.db"), (csv_path, tmp_path / "b.db")):
-        result = runner.invoke(cli, ["refdata", "import", "dod1286", str(source), "--db", str(db),
+        result = runner.invoke(cli, ["refdata", "import", "dod1286", str(source), "--refdata", str(db),
                                      "--edition", "FY25", "--expect", "40"])  # fmt: skip
         assert result.exit_code == 0, result.output
         assert "imported 43 entries into us_dod_1286 edition FY25" in result.output

@@ -11,7 +11,7 @@ from file_adapter_helpers import HEADER, row, sample_rows, write_csv
 from kvrules_file import FileAdapter, FileConfig
 
 from kvrules import FetchedRecord
-from kvrules.fetch_cli import fetch
+from kvrules.cli.fetch import fetch
 from kvrules.testing import content
 
 

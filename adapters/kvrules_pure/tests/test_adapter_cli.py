@@ -1,4 +1,4 @@
-"""`kvrules fetch` (kvrules/fetch_cli.py) over the Pure and file adapters."""
+"""`kvrules fetch` (kvrules/cli/fetch.py) over the Pure and file adapters."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from kvrules_pure.simulator import SimulatorHandle, start_simulator
 from pure_helpers import SECRET
 
 from kvrules import CollaborationEvent
-from kvrules.fetch_cli import fetch
+from kvrules.cli import cli
+from kvrules.cli.fetch import fetch
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,9 @@ def test_fetch_human_readable_and_settings(
 def test_fetch_reports_missing_settings_without_values(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KVRULES_PURE_BASE_URL", raising=False)
     monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
-    result = CliRunner().invoke(fetch, ["--source", "pure"])
-    assert result.exit_code == 2 and "base_url" in result.output and SECRET not in result.output
+    result = CliRunner().invoke(cli, ["fetch", "--source", "pure"])
+    assert result.exit_code == 1 and "base_url" in result.output and SECRET not in result.output
+    assert "Traceback" not in result.output
 
 
 def test_fetch_file_adapter_with_path_and_quarantine(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kvrules.errors import ReferenceDataError
 from kvrules.refdata.models import Entry, ListInfo
 
 
@@ -26,7 +27,7 @@ class RowError:
         return f"{self.unit} {self.line}: {self.message}"
 
 
-class ImportValidationError(ValueError):
+class ImportValidationError(ReferenceDataError):
     """The input had bad rows; nothing was written."""
 
     def __init__(self, path: str, errors: list[RowError]) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kvrules.errors import ReferenceDataError
 from kvrules.refdata.countries import as_country
 
 # Bullets as text extraction gives them back: Unicode bullets and dashes; Symbol and Wingdings
@@ -55,7 +56,7 @@ NAME_WRAP = 0.8  # … and between a name's (a name may be typed as several para
 CELL_LINES = 4  # a country cell wraps onto at most this many lines
 
 
-class PdfLayoutError(ValueError):
+class PdfLayoutError(ReferenceDataError):
     """The PDF does not read as the expected table; ``page`` says where."""
 
     def __init__(self, page: int, message: str) -> None:

@@ -11,51 +11,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kvrules.cli.options import JSON_OPTION as JSON_OPT
+from kvrules.cli.options import open_existing, state_db
+from kvrules.cli.output import emit as _emit
+from kvrules.cli.output import styled
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 
-SEVERITY_STYLE = {
-    "critical": "bold red",
-    "high": "red",
-    "medium": "yellow",
-    "low": "cyan",
-    "info": "dim",
-}
-DB_ARG = click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="KVRULES_DB",
-    default=Path("kvrules.db"),
-    show_default=True,
-    help="SQLite state file",
-)
-JSON_OPT = click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
-
-
-def open_existing(db: Path):
-    """The store at ``db``; a clear error, not a new empty database, when there is none."""
-    from kvrules.store import Store
-
-    if not db.exists():
-        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
-    return Store.open(db)
-
-
-def _emit(rows: list[dict], as_json: bool, table: Table) -> None:
-    if as_json:
-        for row in rows:
-            click.echo(json.dumps(row, default=str, ensure_ascii=False))
-    else:
-        Console().print(table)
-
-
-def styled(value: str) -> str:
-    """A severity in its colour, for rich tables."""
-    return f"[{SEVERITY_STYLE.get(value, '')}]{value}[/]"
-
 
 @click.command()
-@DB_ARG
+@state_db
 @JSON_OPT
 @click.option(
     "--severity", type=click.Choice([s.value for s in Severity]), help="at least this severity"
@@ -104,7 +69,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
 
 
 @click.command()
-@DB_ARG
+@state_db
 @JSON_OPT
 @click.argument("what", metavar="case:ID|finding:ID|ID")
 def show(db: Path, as_json: bool, what: str) -> None:
@@ -174,7 +139,7 @@ def show(db: Path, as_json: bool, what: str) -> None:
 
 
 @click.command()
-@DB_ARG
+@state_db
 @JSON_OPT
 @click.option(
     "--status",
@@ -218,7 +183,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
 
 
 @click.command()
-@DB_ARG
+@state_db
 @JSON_OPT
 def quarantine(db: Path, as_json: bool) -> None:
     """Records held aside because they could not be mapped, with the reason."""
@@ -248,7 +213,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@DB_ARG
+@state_db
 @click.option("--head", help="expected 'ID:HASH' of the newest entry, published elsewhere")
 def audit_verify(db: Path, head: str | None) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""

@@ -47,6 +47,8 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     )
     return Config(
         database=workdir / "kvrules.db",
+        # The demo's own reference store (the shipped lists): it leaves the user's store alone.
+        reference_data=workdir / "refdata.db",
         sources={
             "pure": SourceConfig(
                 adapter="pure",
@@ -76,10 +78,16 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
 def demo(projects: int, workdir: Path, seed: int) -> None:
     """Scan a simulated Pure instance end to end and show what the committee would get."""
     from kvrules.assembly import build_scanner
+    from kvrules.cli.scan import print_report, run_scan
     from kvrules.report import write_markdown_report
-    from kvrules.scan_cli import print_report, run_scan
     from kvrules.store import Store
-    from kvrules_pure.simulator import start_simulator
+
+    try:  # the demo drives the Pure adapter's simulator, which ships with kvrules
+        from kvrules_pure.simulator import start_simulator
+    except ImportError:
+        raise click.ClickException(
+            "the demo needs the Pure adapter (kvrules_pure), which is not installed"
+        ) from None
 
     started = time.monotonic()
     if workdir.exists():
@@ -117,7 +125,16 @@ def demo(projects: int, workdir: Path, seed: int) -> None:
     click.echo(f"{mails} alert e-mails in {maildir}")
     click.echo(f"State (findings, cases, outbox, audit log): {config.database}")
     click.echo(f"Report: {report}")
-    click.echo(
-        f"Done in {time.monotonic() - started:.1f}s. Try: kvrules evaluate "
-        'examples/events.jsonl · kvrules match "Beihang Univ" --country CN'
-    )
+    click.echo(f"Done in {time.monotonic() - started:.1f}s. Try:")
+    click.echo(f"  kvrules show case:1 --db {config.database}")
+    click.echo(f"  kvrules serve --db {config.database}   (after kvrules users add …)")
+    click.echo(f"  kvrules evaluate {examples_folder() / 'events.jsonl'}")
+    click.echo('  kvrules match "Beihang Univ" --country CN')
+
+
+def examples_folder() -> Path:
+    """The example files, packaged or in the source checkout, as an absolute path: the hint
+    must work from any folder."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_examples"
+    return packaged if packaged.is_dir() else package.parent / "examples"

@@ -1,6 +1,8 @@
-"""CLI: ``kvrules refdata import|lists|history`` and ``kvrules match``.
+"""``kvrules refdata import|transcribe|lists|history`` and ``kvrules match``.
 
-The main CLI adds these with ``cli.add_command(refdata)`` and ``cli.add_command(match)``.
+Every command here works on the one reference store that scans screen with (``--refdata``,
+``$KVRULES_REFDATA``, the config's ``reference_data``, or the user data folder), seeded with
+the shipped lists on first use: a list imported here is what the next scan screens with.
 """
 
 from __future__ import annotations
@@ -10,19 +12,18 @@ from pathlib import Path
 
 import click
 
-from kvrules.refdata.store import EditionExistsError, Store, default_db_path
-
-_db_option = click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="SQLite file (default: $KVRULES_DB or ./kvrules.db)",
-)
+from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
+from kvrules.refdata.store import Store
 
 
-def _open(db: Path | None) -> Store:
-    return Store(db or default_db_path())
+def _store_options(func):  # type: ignore[no-untyped-def]
+    return CONFIG_OPTION(REFDATA_OPTION(func))
+
+
+def _open(config_path: Path | None, refdata: Path | None) -> Store:
+    from kvrules.refdata.shipped import open_reference_store
+
+    return open_reference_store(config_from(config_path, refdata=refdata).reference_data)
 
 
 @click.group()
@@ -44,7 +45,7 @@ _FORMAT_OPTIONS = {
 @refdata.command("import")
 @click.argument("kind", metavar="KIND")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_db_option
+@_store_options
 @click.option("--list-id", help="list id (defaults per format, e.g. us_dod_1286, ror)")
 @click.option("--edition", help="edition, e.g. FY25, 2025, v1.55")
 @click.option("--title")
@@ -81,13 +82,19 @@ _FORMAT_OPTIONS = {
 )
 @click.option("--replace", is_flag=True, help="replace an edition that is already stored")
 def import_(
-    kind: str, file: Path, db: Path | None, list_kind: str | None, replace: bool, **opts: str | None
+    kind: str,
+    file: Path,
+    config_path: Path | None,
+    refdata: Path | None,
+    list_kind: str | None,
+    replace: bool,
+    **opts: str | None,
 ) -> None:
     """Import FILE of format KIND as one list edition (all or nothing).
 
     KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro, csl, aspi,
     fh, opensanctions, or a format an installed plugin registers (kvrules plugins)."""
-    from kvrules.refdata.importers import PARSERS, ImportValidationError, import_file
+    from kvrules.refdata.importers import PARSERS, import_file
 
     options = {k: v for k, v in opts.items() if v is not None}
     for option, fmt in _FORMAT_OPTIONS.items():
@@ -97,16 +104,16 @@ def import_(
             raise click.UsageError(f"{flag} is for {fmt} files only")
     if list_kind:
         options["kind"] = list_kind
-    with _open(db) as store:
+    with _open(config_path, refdata) as store:
         try:
             report = import_file(store, kind, file, replace=replace, **options)
-        except (ImportValidationError, EditionExistsError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from exc
+        except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
+            raise click.ClickException(str(exc)) from None
     info = report.info
     click.echo(
         f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
         + (f" ({report.skipped} skipped)" if report.skipped else "")
-        + f"; sha256 {info.sha256}"
+        + f"; sha256 {info.sha256}; the next scan screens with it and re-screens stored records"
     )
 
 
@@ -151,11 +158,11 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 
 
 @refdata.command("lists")
-@_db_option
+@_store_options
 @click.option("--json", "as_json", is_flag=True)
-def lists_(db: Path | None, as_json: bool) -> None:
-    """Show stored list editions with their provenance."""
-    with _open(db) as store:
+def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
+    """Show stored list editions with their provenance (and where the store is)."""
+    with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
     if as_json:
@@ -184,14 +191,15 @@ def lists_(db: Path | None, as_json: bool) -> None:
 
 
 @refdata.command("history")
-@_db_option
+@_store_options
 @click.option("--ror", help="ROR id or URL")
 @click.option("--name", help="exact name or alias (normalised)")
 @click.option("--country", help="country of the name")
 @click.option("--list-id")
 @click.option("--json", "as_json", is_flag=True)
 def history_(
-    db: Path | None,
+    config_path: Path | None,
+    refdata: Path | None,
     ror: str | None,
     name: str | None,
     country: str | None,
@@ -201,7 +209,7 @@ def history_(
     """Which editions of which lists held an organisation (e.g. in FY24, not in FY25)."""
     if not ror and not name:
         raise click.UsageError("give --ror or --name")
-    with _open(db) as store:
+    with _open(config_path, refdata) as store:
         rows = store.history(ror=ror, name=name, country=country, list_id=list_id)
     if as_json:
         click.echo(json.dumps([_row(r) for r in rows], ensure_ascii=False))
@@ -217,7 +225,7 @@ def _row(r: object) -> dict[str, object]:
 
 @click.command()
 @click.argument("name")
-@_db_option
+@_store_options
 @click.option("--country", help="ISO country (code or name) of the organisation")
 @click.option("--ror", "ror_id", help="ROR id, if known")
 @click.option(
@@ -230,19 +238,17 @@ def _row(r: object) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True)
 def match(
     name: str,
-    db: Path | None,
+    config_path: Path | None,
+    refdata: Path | None,
     country: str | None,
     ror_id: str | None,
     threshold: float,
     as_json: bool,
 ) -> None:
-    """Match NAME against the reference lists (loads the shipped data into an empty db)."""
+    """Match NAME against the reference lists the scans screen with."""
     from kvrules.refdata.resolver import Resolver
-    from kvrules.refdata.shipped import load_shipped
 
-    with _open(db) as store:
-        if store.is_empty():
-            load_shipped(store)
+    with _open(config_path, refdata) as store:
         try:
             resolver = Resolver(store, threshold=threshold)
             found = resolver.match(name, country, ror_id)

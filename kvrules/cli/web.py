@@ -1,16 +1,18 @@
-"""``kvrules serve``, ``kvrules users`` and ``kvrules report``."""
+"""``kvrules serve``, ``kvrules users`` and ``kvrules report``: the committee's views."""
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kvrules.actors import cli_actor
+from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, open_existing, state_db
 from kvrules.store.users import ROLES
-from kvrules.views_cli import DB_ARG, open_existing
 
 PASSWORD_ENV = "KVRULES_PASSWORD"
 
@@ -18,21 +20,56 @@ PASSWORD_ENV = "KVRULES_PASSWORD"
 RATES_OPTION = click.option(
     "--exchange-rates",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML exchange rates: foreign funding is then compared in one currency",
+    help="YAML exchange rates: foreign funding is then compared in one currency "
+    "(default: the config's `exchange_rates`)",
+)
+HOME_OPTION = click.option(
+    "--home-country",
+    help="the institution's country, for 'foreign' in reports (default: the config's "
+    "`home_country`, NL)",
 )
 
 
-def _rates(path: Path | None):
-    from kvrules.enrich.currency import load_rates
+@dataclass
+class PortfolioSettings:
+    """What the portfolio views read from the configuration, each overridable by a flag."""
 
+    db: Path
+    home_country: str
+    foreign_cap: float
+    rates: Any
+
+
+def portfolio_settings(
+    config_path: Path | None,
+    db: Path | None,
+    *,
+    home_country: str | None = None,
+    foreign_cap: float | None = None,
+    exchange_rates: Path | None = None,
+) -> PortfolioSettings:
+    """The same home country, cap and rates as the scan uses, unless a flag says otherwise."""
+    from kvrules.enrich.currency import load_rates
+    from kvrules.model import country_code
+    from kvrules.settings import foreign_share_cap
+
+    config = config_from(config_path, db)
+    rates_path = exchange_rates or config.exchange_rates
     try:
-        return load_rates(path) if path else None
+        rates = load_rates(rates_path) if rates_path else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--exchange-rates") from None
+    try:
+        home = country_code(home_country) if home_country else config.home_country
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--home-country") from None
+    cap = foreign_cap if foreign_cap is not None else foreign_share_cap(config)
+    return PortfolioSettings(config.database, home, cap, rates)
 
 
 @click.command()
-@DB_ARG
+@CONFIG_OPTION
+@DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
@@ -52,16 +89,17 @@ def _rates(path: Path | None):
     show_default=True,
     help="address of the reverse proxy allowed to set --proxy-header",
 )
-@click.option("--home-country", default="NL", show_default=True, help="for 'foreign' in reports")
+@HOME_OPTION
 @RATES_OPTION
 def serve(
-    db: Path,
+    config_path: Path | None,
+    db: Path | None,
     host: str,
     port: int,
     secure_cookies: bool | None,
     proxy_header: str | None,
     trusted_proxy: tuple[str, ...],
-    home_country: str,
+    home_country: str | None,
     exchange_rates: Path | None,
 ) -> None:
     """Run the committee's web app (cases, decisions, portfolio report)."""
@@ -70,13 +108,17 @@ def serve(
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
+    site = portfolio_settings(
+        config_path, db, home_country=home_country, exchange_rates=exchange_rates
+    )
+    db = site.db
     with open_existing(db) as store:
         if not store.users():
             click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
     kw: dict = {
-        "home_country": home_country,
+        "home_country": site.home_country,
         "trusted_proxies": trusted_proxy,
-        "rates": _rates(exchange_rates),
+        "rates": site.rates,
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies
@@ -103,7 +145,7 @@ def _read_password(from_stdin: bool) -> str:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@DB_ARG
+@state_db
 @click.option(
     "--sso", is_flag=True, help="no local password: signs in through the reverse proxy only"
 )
@@ -126,7 +168,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
 
 
 @users.command("list")
-@DB_ARG
+@state_db
 def users_list(db: Path) -> None:
     """Accounts and their roles."""
     with open_existing(db) as store:
@@ -137,7 +179,7 @@ def users_list(db: Path) -> None:
 
 @users.command("disable")
 @click.argument("name")
-@DB_ARG
+@state_db
 def users_disable(name: str, db: Path) -> None:
     """Disable an account (its sessions stop working at once)."""
     with open_existing(db) as store:
@@ -147,42 +189,49 @@ def users_disable(name: str, db: Path) -> None:
 
 
 @click.command()
-@DB_ARG
+@CONFIG_OPTION
+@DB_OPTION
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("report.html"),
     show_default=True,
 )
-@click.option("--home-country", default="NL", show_default=True)
+@HOME_OPTION
 @click.option("--title", default="Knowledge-security portfolio report", show_default=True)
 @click.option(
     "--foreign-cap",
     type=click.FloatRange(0, 1),
-    default=0.25,
-    show_default=True,
-    help="share of a unit's funding from abroad that is marked for attention",
+    help="share of a unit's funding from abroad that is marked for attention (default: the "
+    "cap the funding-dependency rulebook screens with, from the config's rulebook_vars)",
 )
 @RATES_OPTION
 def report(
-    db: Path,
+    config_path: Path | None,
+    db: Path | None,
     out: Path,
-    home_country: str,
+    home_country: str | None,
     title: str,
-    foreign_cap: float,
+    foreign_cap: float | None,
     exchange_rates: Path | None,
 ) -> None:
     """Write the portfolio report (charts inline, works offline) for the board."""
     from kvrules.web.reportpage import write_report
 
-    rates = _rates(exchange_rates)
-    with open_existing(db) as store:
+    site = portfolio_settings(
+        config_path,
+        db,
+        home_country=home_country,
+        foreign_cap=foreign_cap,
+        exchange_rates=exchange_rates,
+    )
+    with open_existing(site.db) as store:
         write_report(
             store,
             out,
-            home_country=home_country,
+            home_country=site.home_country,
             title=title,
-            foreign_cap=foreign_cap,
-            rates=rates,
+            foreign_cap=site.foreign_cap,
+            rates=site.rates,
         )
     click.echo(f"report: {out}")

@@ -17,8 +17,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
 from kvrules.config import retention_cutoff
-from kvrules.scan_cli import CONFIG_OPTION, resolve_config
 from kvrules.store.retention import CategoryResult, Cutoff
 
 
@@ -38,24 +38,19 @@ def _day(moment: datetime | None) -> str:
 
 
 @click.command()
-@CONFIG_OPTION
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite state file (default: the config's `database`)",
-)
+@settings_options
 @click.option("--apply", is_flag=True, help="purge, audit and compact the file (default: dry run)")
-@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
-def purge(config_path: Path | None, db: Path | None, apply: bool, as_json: bool) -> None:
+@JSON_OPTION
+def purge(
+    config_path: Path | None, db: Path | None, refdata: Path | None, apply: bool, as_json: bool
+) -> None:
     """Remove personal data older than the retention policy (dry run unless --apply).
 
     Open cases, cases with a pending review date or open mitigations, decisions, adjudications
     and the audit log are never purged. With --apply the file is compacted (VACUUM) and its
     write-ahead log checkpointed and truncated; back-ups made before still hold the data.
     """
-    from kvrules.views_cli import open_existing
-
-    config = resolve_config(config_path, db)
+    config = config_from(config_path, db, refdata)
     periods = config.retention.periods()
     compacted: dict | None = None
     problem: str | None = None

@@ -1,10 +1,9 @@
-"""``kvrules fetch``: preview what an adapter hands the rules, without evaluating or writing.
+"""``kvrules fetch``: preview what the rules will see, without evaluating or writing.
 
-Convention for adapter settings: ``AdapterClass.Config(**options)`` builds the config. A
-pydantic-settings ``Config`` fills the rest from its environment variables (e.g. the Pure
-adapter reads ``KVRULES_PURE_*``); a plain pydantic ``Config`` gets only the options. Options
-come from ``--set KEY=VALUE`` (repeatable; JSON values such as lists are parsed) and
-``--path`` (shorthand for ``--set path=...``, e.g. for the file adapter).
+The adapter's settings come, in this order of weight, from ``--set KEY=VALUE`` (repeatable;
+JSON values such as lists are parsed) and ``--path`` (shorthand for ``--set path=...``), its
+environment variables (``KVRULES_PURE_*`` …), and the config file's source of that name — the
+same settings a scan uses (kvrules.settings).
 """
 
 from __future__ import annotations
@@ -15,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from kvrules.cli.options import config_from, settings_options
+from kvrules.errors import KvrulesError
 
 
 def _options(path: Path | None, settings: tuple[str, ...]) -> dict[str, Any]:
@@ -42,31 +44,55 @@ def _summary(event: Any) -> str:
 
 
 @click.command("fetch")
-@click.option("--source", required=True, help="adapter name, e.g. pure or file")
+@click.option(
+    "--source",
+    required=True,
+    help="a source named in the config (its settings apply), or an adapter name, e.g. pure",
+)
+@settings_options
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @click.option("--json", "as_json", is_flag=True, help="one CollaborationEvent JSON per line")
 @click.option("--path", type=click.Path(path_type=Path), help="shorthand for --set path=PATH")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="adapter setting")
 @click.option("--cursor", help="resume point from an earlier run (default: everything)")
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="the records as mapped, before enrichment (list hits, country signals and research "
+    "areas are then empty)",
+)
 def fetch(
     source: str,
+    config_path: Path | None,
+    db: Path | None,
+    refdata: Path | None,
     limit: int | None,
     as_json: bool,
     path: Path | None,
     settings: tuple[str, ...],
     cursor: str | None,
+    raw: bool,
 ) -> None:
-    """Print the canonical records an adapter produces, exactly as the rules will see them.
+    """Print the canonical records an adapter produces, enriched exactly as a scan enriches
+    them before the rules see them (the reference store and taxonomies of the configuration).
 
     Quarantined records go to stderr with their id and reason (exit status 2 if any).
-    Nothing is evaluated, stored or written back.
+    Nothing is evaluated, stored or written back. The foreign-funding share of a project's
+    units is computed from the stored portfolio during a scan and is not shown here.
     """
-    from kvrules.assembly import AssemblyError, build_adapter
+    from kvrules.assembly import build_adapter
 
-    try:
-        adapter = build_adapter(source, _options(path, settings))
-    except AssemblyError as e:
-        raise click.UsageError(str(e)) from None
+    config = config_from(config_path, db, refdata)
+    configured = config.sources.get(source)
+    adapter_name = configured.adapter if configured else source
+    adapter = build_adapter(
+        adapter_name, configured.settings if configured else {}, _options(path, settings)
+    )
+    enricher = None
+    if not raw:
+        from kvrules.enrich import Enricher
+
+        enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     records = quarantined = 0
     try:
         for record in adapter.fetch(cursor):
@@ -77,15 +103,16 @@ def fetch(
                 quarantined += 1
                 click.echo(f"quarantined {record.record_id}: {record.error}", err=True)
             for event in record.events:
+                if enricher is not None:
+                    enricher(event)
                 click.echo(event.model_dump_json() if as_json else _summary(event))
             if limit is not None and records >= limit:
                 break
-    except Exception as e:  # the source failed for good (after the adapter's own retries)
-        raise click.ClickException(f"{source}: {type(e).__name__}: {e}") from None
+    except KvrulesError as e:  # the source failed for good (after the adapter's own retries)
+        where = adapter.location()
+        raise click.ClickException(f"{source}{f' ({where})' if where else ''}: {e}") from None
     finally:
-        close = getattr(adapter, "close", None)
-        if callable(close):
-            close()
+        adapter.close()
     if not as_json:
         click.echo(f"{records} record(s), {quarantined} quarantined", err=True)
     sys.exit(2 if quarantined else 0)

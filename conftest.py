@@ -1,0 +1,37 @@
+"""Test-wide isolation: no test reads the developer's configuration or reference store.
+
+Every test gets its own reference store (``$KVRULES_REFDATA``), a copy of one seeded with the
+shipped lists once per session, so a test that imports a list cannot change what another
+screens with, and seeding costs one import per run.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+SETTINGS_ENV = ("KVRULES_CONFIG", "KVRULES_DB", "KVRULES_REFDATA", "KVRULES_DEBUG")
+
+
+@pytest.fixture(scope="session")
+def seeded_reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kvrules.refdata.shipped import open_reference_store
+
+    path = tmp_path_factory.mktemp("refdata-seed") / "refdata.db"
+    open_reference_store(path).close()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_reference_store: Path,
+) -> None:
+    for name in SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    store = tmp_path_factory.mktemp("refdata") / "refdata.db"
+    shutil.copyfile(seeded_reference_store, store)
+    monkeypatch.setenv("KVRULES_REFDATA", str(store))

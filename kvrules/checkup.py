@@ -1,0 +1,226 @@
+"""``kvrules config check``: everything a scan will touch, checked before it runs.
+
+A check yields ``Finding(level, where, message)`` lines: ``error`` stops a scan, ``warning``
+is worth reading, ``ok`` says what was checked (with ``--connect``: which host answered what).
+Nothing here prints; the command line does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel
+
+from kvrules.errors import KvrulesError
+from kvrules.settings import Resolved
+
+Level = Literal["ok", "warning", "error"]
+
+__all__ = ["Check", "check"]
+
+
+@dataclass(frozen=True)
+class Check:
+    level: Level
+    where: str  # the setting, e.g. "sources.pure" or "alerts.routes"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.where}: {self.message}"
+
+
+def check(resolved: Resolved, *, connect: bool = False) -> list[Check]:
+    """Every check, in the order a scan meets the things it checks."""
+    return [
+        *_sources(resolved, connect),
+        *_rulebooks_and_routes(resolved),
+        *_channels(resolved, connect),
+        *_data_files(resolved),
+        *_stores(resolved),
+    ]
+
+
+def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
+    from kvrules.assembly import AssemblyError, build_adapter
+
+    config = resolved.config
+    if not config.sources:
+        yield Check(
+            "error",
+            "sources",
+            "no source configured: add one under `sources:` or set KVRULES_PURE_BASE_URL",
+        )
+    for name, src in config.sources.items():
+        where = f"sources.{name}"
+        try:
+            adapter = build_adapter(src.adapter, src.settings)
+        except AssemblyError as e:
+            yield Check("error", where, str(e))
+            continue
+        try:
+            yield from _settings_files(where, adapter.config)
+            yield from _transport(where, adapter.config)
+            if connect:
+                yield _probe(where, adapter.probe)
+        finally:
+            adapter.close()
+
+
+def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
+    """Files a setting names exist and can be read; variables a ``*_env`` setting names are
+    set (their values are never shown)."""
+    for key, value in settings:
+        if isinstance(value, Path) and key != "tags_file":
+            if not value.exists():
+                yield Check("error", f"{where}.{key}", f"{value} does not exist")
+            elif not os.access(value, os.R_OK):
+                yield Check("error", f"{where}.{key}", f"{value} is not readable by this user")
+        elif key.endswith("_env") and isinstance(value, str) and not os.environ.get(value):
+            yield Check("error", f"{where}.{key}", f"environment variable {value} is not set here")
+
+
+def _transport(where: str, settings: BaseModel) -> Iterator[Check]:
+    url = getattr(settings, "base_url", None) or getattr(settings, "url", None)
+    if not url:
+        return
+    parts = urlsplit(str(url))
+    if parts.scheme == "http" and not _loopback(parts.hostname or ""):
+        yield Check(
+            "warning",
+            where,
+            f"plain http:// to {parts.hostname}: credentials and records travel unencrypted",
+        )
+    if getattr(settings, "allow_insecure_http", False):
+        yield Check(
+            "warning", f"{where}.allow_insecure_http", "plain http:// is allowed for this source"
+        )
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _probe(where: str, probe: Any) -> Check:
+    try:
+        answer = probe()
+    except KvrulesError as e:
+        return Check("error", where, f"not reachable: {e}")
+    except (TimeoutError, OSError) as e:
+        return Check("error", where, f"not reachable: {type(e).__name__}: {e}")
+    except Exception as e:  # a plugin's probe may raise anything; say which plugin failed
+        return Check("error", where, f"probe failed: {type(e).__name__}: {e}")
+    return Check("ok", where, answer or "reachable")
+
+
+def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
+    from kvrules.rulebook.discovery import load_all
+
+    config = resolved.config
+    books, problems = load_all(config.rulebooks, config.rulebook_vars)
+    for problem in problems:
+        yield Check("error", "rulebooks", str(problem))
+    if problems:
+        return
+    rules = sum(len(b.rules) for b in books)
+    yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
+    targets: dict[str, list[str]] = {}
+    for book in books:
+        for rule in book.rules:
+            if rule.alert:
+                targets.setdefault(rule.alert, []).append(f"{book.id}/{rule.id}")
+    routes = config.alerts.routes
+    if not config.alerts.channels:
+        yield Check(
+            "warning",
+            "alerts",
+            "no alert channel: findings are stored and shown (kvrules findings, the web app) "
+            f"but nobody is alerted ({', '.join(sorted(targets))} alerts go nowhere)",
+        )
+        return
+    for target, rule_ids in sorted(targets.items()):
+        if target not in routes:
+            example = ", ".join(rule_ids[:3]) + (" …" if len(rule_ids) > 3 else "")
+            yield Check(
+                "error",
+                "alerts.routes",
+                f"{len(rule_ids)} rule(s) alert '{target}' ({example}) but no route sends "
+                f"'{target}' anywhere: add `{target}: [CHANNEL]` under alerts.routes (or "
+                f"`{target}: []` to keep such findings without alerting)",
+            )
+        elif not routes[target]:
+            yield Check("warning", "alerts.routes", f"'{target}' alerts go to no channel")
+
+
+def _channels(resolved: Resolved, connect: bool) -> Iterator[Check]:
+    from kvrules.assembly import AssemblyError, build_channels
+
+    try:
+        channels = build_channels(resolved.config)
+    except (AssemblyError, ValueError) as e:
+        yield Check("error", "alerts", str(e))
+        return
+    for name, channel in channels.items():
+        where = f"alerts.channels.{name}"
+        yield from _settings_files(where, channel.config)
+        if connect:
+            yield _probe(where, channel.probe)
+
+
+def _data_files(resolved: Resolved) -> Iterator[Check]:
+    from kvrules.assembly import AssemblyError, build_rates
+    from kvrules.enrich.areas import AreaDataError, Classifier
+
+    config = resolved.config
+    try:
+        build_rates(config)
+    except AssemblyError as e:
+        yield Check("error", "exchange_rates", str(e))
+    try:
+        Classifier.from_paths(config.area_taxonomies)
+    except AreaDataError as e:
+        yield Check("error", "area_taxonomies", str(e))
+
+
+def _stores(resolved: Resolved) -> Iterator[Check]:
+    config = resolved.config
+    folder = config.database.parent
+    if not folder.is_dir():
+        yield Check("error", "database", f"folder {folder} does not exist")
+    elif not os.access(folder, os.W_OK):
+        yield Check("error", "database", f"folder {folder} is not writable by this user")
+    else:
+        yield Check("ok", "database", str(config.database))
+    yield from _reference_store(config.reference_data)
+
+
+def _reference_store(path: Path) -> Iterator[Check]:
+    from kvrules.refdata.shipped import open_reference_store
+
+    try:
+        with open_reference_store(path) as store:
+            editions = [i for i in store.latest_editions() if i.kind != "registry"]
+    except (KvrulesError, OSError) as e:
+        yield Check("error", "reference_data", f"{path}: {e}")
+        return
+    except Exception as e:  # sqlite3.DatabaseError: not a database file
+        yield Check("error", "reference_data", f"{path}: {type(e).__name__}: {e}")
+        return
+    names = ", ".join(f"{i.list_id}@{i.edition}" for i in editions) or "no lists"
+    yield Check("ok", "reference_data", f"{path}: {names}")
+    for info in editions:
+        if info.partial:
+            yield Check(
+                "warning",
+                "reference_data",
+                f"{info.list_id}@{info.edition} is a partial edition: import the complete "
+                "list (kvrules refdata import …) before relying on 'not listed'",
+            )

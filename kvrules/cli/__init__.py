@@ -1,0 +1,178 @@
+"""The ``kvrules`` command line: the group, ``main``, and where each command lives.
+
+=====================================  ===========================================
+module                                 commands
+=====================================  ===========================================
+``kvrules.cli.rulebooks``              validate, test, evaluate, schema
+``kvrules.cli.scan``                   scan, watch, deliver
+``kvrules.cli.fetch``                  fetch
+``kvrules.cli.configure``              init, config check, config show
+``kvrules.cli.views``                  findings, show, alerts, quarantine, audit
+``kvrules.cli.retention``              purge
+``kvrules.cli.refdata``                refdata …, match
+``kvrules.cli.web``                    serve, users …, report
+``kvrules.cli.plugins``                plugins, new-adapter
+``kvrules.cli.demo``                   demo
+=====================================  ===========================================
+
+Shared options (``--config``, ``--db``, ``--refdata``, ``--json``) are in
+``kvrules.cli.options``; every command resolves its configuration through ``kvrules.settings``.
+Commands hold no library logic: they parse, call the library, print.
+
+Exit status: 0 success; 1 an error reported in one line (``KvrulesError``, a usage error, an
+unreachable host, a missing file); 2 success with records skipped or quarantined (``evaluate``,
+``fetch``) or a usage error reported by click; 70 an internal error (a bug: the message says so
+and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+import requests
+
+from kvrules.errors import KvrulesError
+
+__all__ = ["cli", "main"]
+
+
+class ReportedError(click.ClickException):
+    """An error already worded for the person at the terminal: printed as is (diagnostics keep
+    their leading ``path:line:col:``), exit status 1, or 70 for an internal error."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.message, err=True)
+
+
+class KvrulesGroup(click.Group):
+    """The command group: whatever a command raises ends as one line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.exceptions.Abort() from None
+        except Exception as e:
+            if os.environ.get("KVRULES_DEBUG"):
+                raise
+            raise as_reported(e) from None
+
+
+def as_reported(error: Exception) -> ReportedError:
+    expected = isinstance(error, KvrulesError | OSError | requests.RequestException)
+    message = one_line(error)
+    return ReportedError(
+        message if isinstance(error, KvrulesError) else f"error: {message}", 1 if expected else 70
+    )
+
+
+@click.group(cls=KvrulesGroup)
+@click.version_option(package_name="kvrules")
+def cli() -> None:
+    """Knowledge-security screening of research collaborations with cited rulebooks."""
+
+
+def _add_commands() -> None:
+    from kvrules.cli import (
+        configure,
+        demo,
+        fetch,
+        plugins,
+        refdata,
+        retention,
+        rulebooks,
+        scan,
+        views,
+        web,
+    )
+
+    for command in (
+        rulebooks.validate,
+        rulebooks.test_cmd,
+        rulebooks.evaluate,
+        rulebooks.schema,
+        fetch.fetch,
+        scan.scan,
+        scan.watch,
+        scan.deliver,
+        configure.init,
+        configure.config_group,
+        views.findings,
+        views.show,
+        views.alerts,
+        views.quarantine,
+        views.audit,
+        retention.purge,
+        refdata.refdata,
+        refdata.match,
+        web.serve,
+        web.users,
+        web.report,
+        plugins.plugins,
+        plugins.new_adapter,
+        demo.demo,
+    ):
+        cli.add_command(command)
+
+
+_add_commands()
+
+
+def one_line(error: BaseException) -> str:
+    """What to tell the person at the terminal about an error that reached the top."""
+    if isinstance(error, KvrulesError):
+        return str(error)
+    if isinstance(error, requests.RequestException):
+        # requests' own text can hold a URL with a query; name the host only.
+        host = getattr(getattr(error, "request", None), "url", None)
+        where = f" ({requests.utils.urlparse(host).netloc})" if host else ""
+        return f"network error{where}: {type(error).__name__}; check the host and try again"
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.filename}: {error.strerror or error}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}"
+    return (
+        f"internal error ({type(error).__name__}: {error}); this is a bug in kvrules or a "
+        "plugin: please report it (KVRULES_DEBUG=1 shows the traceback)"
+    )
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit status (see the module docstring)."""
+    from kvrules.plugins import call_each
+
+    for plugin, error in call_each("register_commands", cli=cli):
+        click.echo(f"warning: plugin {plugin!r} could not add its commands: {error}", err=True)
+    try:
+        status = cli.main(args=argv, prog_name="kvrules", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Exception as e:  # raised while parsing, before a command ran
+        if os.environ.get("KVRULES_DEBUG"):
+            raise
+        reported = as_reported(e)
+        reported.show()
+        return reported.exit_code
+    return status if isinstance(status, int) else 0
+
+
+def main() -> None:
+    """The ``kvrules`` console script."""
+    sys.exit(run())

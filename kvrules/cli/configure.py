@@ -1,0 +1,178 @@
+"""``kvrules init``, ``config check`` and ``config show``: a configuration, and what it means."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from pydantic import SecretStr
+
+from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, JSON_OPTION, REFDATA_OPTION
+from kvrules.config import DEFAULT_PATH, write_template
+from kvrules.settings import Resolved, resolve, source_settings
+
+MASK = "********"
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
+def init(path: Path) -> None:
+    """Write a commented configuration template."""
+    try:
+        write_template(path)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists; not overwriting it") from None
+    click.echo(f"wrote {path}; edit it, then run `kvrules config check --config {path}`")
+
+
+@click.group("config")
+def config_group() -> None:
+    """Configuration: check it, show it."""
+
+
+def _resolved(path: Path | None, config_path: Path | None, db, refdata) -> Resolved:
+    return resolve(path or config_path, database=db, reference_data=refdata)
+
+
+@config_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@CONFIG_OPTION
+@DB_OPTION
+@REFDATA_OPTION
+@click.option(
+    "--connect",
+    is_flag=True,
+    help="also reach every source, SMTP server and webhook, and say which host answered what",
+)
+@click.option("--quiet", is_flag=True, help="print only warnings and errors")
+def config_check(
+    path: Path | None,
+    config_path: Path | None,
+    db: Path | None,
+    refdata: Path | None,
+    connect: bool,
+    quiet: bool,
+) -> None:
+    """Check everything a scan will touch: settings, files, rulebooks, routes, stores.
+
+    Exit status 1 if anything would stop a scan; warnings alone exit 0."""
+    from kvrules.checkup import check
+
+    resolved = _resolved(path, config_path, db, refdata)
+    if resolved.path is None:
+        raise click.UsageError(
+            f"no configuration file: give one (--config), set $KVRULES_CONFIG, or write "
+            f"./{DEFAULT_PATH} with `kvrules init`"
+        )
+    checks = check(resolved, connect=connect)
+    for item in checks:
+        if item.level == "ok" and quiet:
+            continue
+        click.echo(f"{resolved.path}: {item}", err=item.level != "ok")
+    errors = sum(c.level == "error" for c in checks)
+    warnings = sum(c.level == "warning" for c in checks)
+    config = resolved.config
+    summary = (
+        f"{len(config.sources)} source(s), {len(config.alerts.channels)} alert channel(s), "
+        f"database {config.database}"
+    )
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s): a scan would fail", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {summary}" + (f" ({warnings} warning(s))" if warnings else ""))
+
+
+@config_group.command("show")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@CONFIG_OPTION
+@DB_OPTION
+@REFDATA_OPTION
+@JSON_OPTION
+def config_show(
+    path: Path | None,
+    config_path: Path | None,
+    db: Path | None,
+    refdata: Path | None,
+    as_json: bool,
+) -> None:
+    """Show the configuration every command runs with, and where each value comes from
+    (flag > environment > config file > default). Secrets are masked."""
+    resolved = _resolved(path, config_path, db, refdata)
+    doc = effective(resolved)
+    if as_json:
+        click.echo(json.dumps(doc, indent=2, default=str))
+        return
+    for key, entry in doc.items():
+        if key == "sources":
+            for name, src in entry.items():
+                click.echo(f"sources.{name}: adapter {src['adapter']}")
+                for setting, (value, origin) in src["settings"].items():
+                    click.echo(f"  {setting} = {_text(value)}  [{origin}]")
+        else:
+            click.echo(f"{key} = {_text(entry['value'])}  [{entry['origin']}]")
+
+
+def effective(resolved: Resolved) -> dict[str, Any]:
+    """The resolved settings with their origins; secrets masked, adapters' settings as the
+    adapter will see them (its defaults included)."""
+    from kvrules.plugins import get_adapters
+
+    config = resolved.config
+    doc: dict[str, Any] = {"config": {"value": resolved.origin["config"], "origin": "—"}}
+    for key in type(config).model_fields:
+        if key == "sources":
+            continue
+        value = _masked(getattr(config, key))
+        doc[key] = {"value": value, "origin": resolved.origin.get(key, "default")}
+    adapters = get_adapters()
+    sources: dict[str, Any] = {}
+    for name, src in config.sources.items():
+        cls = adapters.get(src.adapter)
+        settings_class = getattr(cls, "Config", None)
+        shown: dict[str, tuple[Any, str]] = {}
+        if settings_class is None:
+            shown = {k: (_masked(v, k), "file") for k, v in src.settings.items()}
+        else:
+            merged, origin = source_settings(settings_class, src.settings)
+            for field_name, info in settings_class.model_fields.items():
+                if field_name in merged:
+                    shown[field_name] = (
+                        _masked(merged[field_name], field_name),
+                        origin[field_name],
+                    )
+                elif not info.is_required():
+                    shown[field_name] = (
+                        _masked(info.get_default(call_default_factory=True), field_name),
+                        "default",
+                    )
+                else:
+                    shown[field_name] = ("(not set: required)", "—")
+        sources[name] = {"adapter": src.adapter, "settings": shown}
+    doc["sources"] = sources
+    return doc
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    """Secrets never leave: SecretStr values and settings named like secrets are masked."""
+    from kvrules.config import _SECRET_KEYS
+
+    if isinstance(value, SecretStr) or (key and _SECRET_KEYS.search(key) and value):
+        return MASK
+    if hasattr(value, "model_dump"):
+        return _masked(value.model_dump(mode="json"))
+    if isinstance(value, dict):
+        return {k: _masked(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _text(value: Any) -> str:
+    return (
+        json.dumps(value, default=str, ensure_ascii=False) if not isinstance(value, str) else value
+    )

@@ -1,0 +1,85 @@
+"""Options shared by the commands: one name, one meaning, everywhere.
+
+- ``--config``  the configuration file (``$KVRULES_CONFIG``, else ``./kvrules.yaml``)
+- ``--db``      the state database: findings, cases, alert outbox, audit log (``$KVRULES_DB``)
+- ``--refdata`` the reference-list store (``$KVRULES_REFDATA``)
+- ``--json``    machine-readable output
+
+Commands take the resolved configuration from ``settings_from`` (kvrules.settings), so the
+precedence — flags > environment > config file > defaults — is the same for every command.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kvrules.config import DEFAULT_PATH, Config
+from kvrules.settings import Resolved, resolve
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"configuration file (default: $KVRULES_CONFIG, else ./{DEFAULT_PATH} if present)",
+)
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the state database: findings, cases, alerts, audit log "
+    "(default: $KVRULES_DB, else the config's `database`, else ./kvrules.db)",
+)
+REFDATA_OPTION = click.option(
+    "--refdata",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the reference-list store (default: $KVRULES_REFDATA, else the config's "
+    "`reference_data`, else the user data folder; seeded with the shipped lists)",
+)
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+
+
+def settings_options(func: F) -> F:
+    """``--config``, ``--db`` and ``--refdata``: what a command needs to run against a site."""
+    return CONFIG_OPTION(DB_OPTION(REFDATA_OPTION(func)))
+
+
+def settings_from(
+    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+) -> Resolved:
+    """The resolved configuration (ConfigError, with file:line:col lines, on a bad file)."""
+    return resolve(config_path, database=db, reference_data=refdata)
+
+
+def config_from(
+    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+) -> Config:
+    return settings_from(config_path, db, refdata).config
+
+
+def open_existing(db: Path):
+    """The state database at ``db``; a clear error, not a new empty database, when there is
+    none (a typo in --db must not look like 'no findings')."""
+    from kvrules.store import Store
+
+    if not db.exists():
+        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+    return Store.open(db)
+
+
+def state_db(func: F) -> F:
+    """``--config`` and ``--db``, handed to the command as ``db``: the resolved state database
+    (flag, $KVRULES_DB, the config's `database`, ./kvrules.db)."""
+
+    @CONFIG_OPTION
+    @DB_OPTION
+    @functools.wraps(func)
+    def wrapper(*args: Any, config_path: Path | None, db: Path | None, **kwargs: Any) -> Any:
+        return func(*args, db=config_from(config_path, db).database, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

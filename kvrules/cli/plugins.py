@@ -1,0 +1,87 @@
+"""``kvrules plugins`` and ``kvrules new-adapter``: what is installed, and a new adapter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kvrules.scaffold import placeholders, scaffold
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="one object per entry point")
+def plugins(as_json: bool) -> None:
+    """List installed plugins: distribution, version, entry point and the adapters, alert
+    channels and importers each provides. A plugin that fails to load is listed with its
+    error; the others work regardless (exit status 0)."""
+    from rich.markup import escape
+
+    from kvrules.plugins import KINDS, plugin_errors, registrations, registry
+
+    found = registrations()
+    errors = plugin_errors()  # after registrations(): includes hooks that raised just now
+    owners: dict[tuple[str, str], list[str]] = {}
+    for r in found:
+        owners.setdefault((r.kind, r.name), []).append(r.plugin)
+    rows = []
+    for info in registry().plugins:
+        row: dict = {
+            "name": info.name,
+            "entry_point": info.entry_point,
+            "distribution": info.distribution,
+            "version": info.version,
+            "error": errors.get(info.name),
+        }
+        for kind in KINDS:
+            row[kind] = sorted({r.name for r in found if r.plugin == info.name and r.kind == kind})
+        # Two plugins claiming one name: which one runs depends on installation order.
+        row["clashes"] = sorted(
+            f"{kind} {name!r} also registered by {', '.join(p for p in who if p != info.name)}"
+            for (kind, name), who in owners.items()
+            if info.name in who and len(set(who)) > 1
+        )
+        rows.append(row)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for col in ("name", "entry point", "distribution", "adapters", "alert channels", "importers"):
+        table.add_column(col)
+    table.add_column("status", overflow="fold")
+    for r in rows:
+        status = "; ".join(filter(None, [r["error"], *r["clashes"]]))
+        table.add_row(
+            r["name"],
+            r["entry_point"],
+            f"{r['distribution'] or '?'} {r['version'] or ''}".strip(),
+            *(", ".join(r[kind]) for kind in KINDS),
+            f"[red]{escape(status)}[/]" if status else "ok",
+        )
+    Console().print(table)
+
+
+@click.command("new-adapter")
+@click.argument("name")
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="where to create the kvrules-NAME folder",
+)
+def new_adapter(name: str, parent: Path) -> None:
+    """Create kvrules-NAME/: an adapter package with config, a sample source, an entry point,
+    the conformance suite and a README. Its tests pass as generated."""
+    try:
+        root = scaffold(name, parent)
+    except (ValueError, FileExistsError) as e:
+        raise click.UsageError(str(e)) from None
+    values = placeholders(name)
+    click.echo(f"created {root}")
+    click.echo(f"  cd {root} && pip install -e '.[test]' && python -m pytest")
+    click.echo(f"  kvrules fetch --source {values['name']}")

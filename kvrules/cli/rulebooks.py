@@ -1,0 +1,178 @@
+"""``kvrules validate``, ``test``, ``evaluate`` and ``schema``: rulebooks and events."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.output import styled
+from kvrules.findings import Finding
+from kvrules.model import CollaborationEvent, event_json_schema
+from kvrules.rulebook.discovery import load_all
+from kvrules.rulebook.loader import Diagnostic
+from kvrules.rulebook.schema import RulebookSpec
+
+
+def _report(problems: list[Diagnostic]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def validate(paths: tuple[str, ...]) -> None:
+    """Check rulebooks; print one 'path:line:col: message' line per problem."""
+    books, problems = load_all(paths)
+    _report(problems)
+    if problems:
+        sys.exit(1)
+    click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
+
+
+ENRICH_OPTION = click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="screen organisations and classify research areas before evaluating",
+)
+
+
+def _enricher(config_path: Path | None, refdata: Path | None, enabled: bool):
+    """Enrichment as a scan does it: the reference store and the institution's taxonomies."""
+    if not enabled:
+        return None
+    from kvrules.enrich import Enricher
+
+    config = config_from(config_path, refdata=refdata)
+    return Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+
+
+@click.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@CONFIG_OPTION
+@REFDATA_OPTION
+@ENRICH_OPTION
+def test_cmd(
+    paths: tuple[str, ...], config_path: Path | None, refdata: Path | None, enrich: bool
+) -> None:
+    """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
+    from kvrules.rulebook.cases import run_cases
+
+    books, problems = load_all(paths)
+    _report(problems)
+    enricher = _enricher(config_path, refdata, enrich)
+    passed = failed = 0
+    for book in books:
+        for result in run_cases(book, enricher):
+            if result.passed:
+                passed += 1
+            else:
+                failed += 1
+                click.echo(f"FAIL {result.describe()}")
+    failed += len(problems)
+    click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
+    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            try:
+                yield CollaborationEvent.model_validate_json(raw)
+            except ValidationError as e:
+                first = e.errors()[0]
+                loc = ".".join(map(str, first["loc"])) or "line"
+                more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
+                skipped.append(f"{path}:{number}: {loc}: {first['msg']}{more}")
+
+
+@click.command()
+@click.option(
+    "--rulebook",
+    "rulebooks",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="rulebook file or folder (repeatable; default: the shipped rulebooks)",
+)
+@click.option("--json", "as_json", is_flag=True, help="one JSON finding per line")
+@CONFIG_OPTION
+@REFDATA_OPTION
+@ENRICH_OPTION
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def evaluate(
+    rulebooks: tuple[str, ...],
+    as_json: bool,
+    config_path: Path | None,
+    refdata: Path | None,
+    enrich: bool,
+    records: Path,
+) -> None:
+    """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
+    from kvrules.engine.evaluator import Evaluator
+
+    books, problems = load_all(rulebooks)
+    _report(problems)
+    if problems:
+        sys.exit(1)
+    enricher = _enricher(config_path, refdata, enrich)
+    skipped: list[str] = []
+    findings: list[Finding] = []
+    events = 0
+    with Evaluator(books) as evaluator:
+        for event in read_events(records, skipped):
+            events += 1
+            if enricher is not None:
+                enricher(event)
+            for finding in evaluator.evaluate(event):
+                if as_json:
+                    click.echo(finding.to_json())
+                else:
+                    findings.append(finding)
+    if not as_json:
+        _print_findings(findings, events)
+        if enricher is not None:
+            lists = ", ".join(enricher.screened_against) or "none"
+            click.echo(
+                f"Organisations screened against: {lists}. Not on a list means not "
+                "found in these editions — not that a partner is safe."
+            )
+    for line in skipped:
+        click.echo(f"skipped {line}", err=True)
+    sys.exit(2 if skipped else 0)
+
+
+def _print_findings(findings: list[Finding], events: int) -> None:
+    console = Console()
+    table = Table(title=f"{len(findings)} finding(s) in {events} event(s)", show_lines=True)
+    for col in ("severity", "record", "rule", "evidence", "source"):
+        table.add_column(col, overflow="fold")
+    for f in findings:
+        evidence = "\n".join(map(str, f.evidence))
+        table.add_row(
+            styled(f.severity),
+            f"{f.source_system}:{f.source_record_id}\n{f.event_kind}",
+            f"{f.rulebook.id}/{f.rule_id}\n{f.rule_title}",
+            evidence,
+            f"{f.citation.cite}\n{f.rulebook.id} v{f.rulebook.version} "
+            f"sha256:{f.rulebook.sha256[:12]}",
+        )
+    console.print(table)
+
+
+@click.command()
+@click.option("--rulebook", "of_rulebook", is_flag=True, help="the rulebook file format instead")
+def schema(of_rulebook: bool) -> None:
+    """Print the JSON Schema of collaboration events (or of rulebooks)."""
+    doc = RulebookSpec.model_json_schema() if of_rulebook else event_json_schema()
+    click.echo(json.dumps(doc, indent=2))

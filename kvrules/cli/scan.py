@@ -1,0 +1,259 @@
+"""``kvrules scan``, ``watch`` and ``deliver``: running kvrules on a schedule."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import datetime
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.config import Config, parse_duration
+from kvrules.errors import KvrulesError
+from kvrules.pipeline import Scanner, ScanReport
+
+
+def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) -> ScanReport:
+    """One scan with a progress display on a terminal (records/s and elapsed time)."""
+    console = Console(stderr=True)
+    if as_json or not console.is_terminal:
+        return scanner.scan(full=full, limit=limit)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn(
+            "{task.completed} records · {task.fields[findings]} findings · "
+            "{task.fields[quarantined]} quarantined"
+        ),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(
+            f"scanning {scanner.source}", total=limit, findings=0, quarantined=0
+        )
+        counts = {"findings": 0, "quarantined": 0}
+
+        def tick(record) -> None:
+            if record.error:
+                counts["quarantined"] += 1
+            progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
+
+        return scanner.scan(full=full, limit=limit, progress=tick)
+
+
+def print_report(report: ScanReport, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+        return
+    table = Table(
+        title=f"scan of {report.source}: {report.records} records in {report.seconds:.1f}s",
+        show_header=False,
+    )
+    rows = [
+        ("events evaluated", report.events),
+        ("unchanged since last scan", report.unchanged),
+        ("re-screened (new lists or rulebooks)", report.rescreened),
+        ("quarantined", report.quarantined),
+        (
+            "new findings",
+            ", ".join(f"{n} {s}" for s, n in report.as_dict()["by_severity"].items() if n) or "0",
+        ),
+        ("cases opened", report.cases_opened),
+        ("cases reopened for review", report.reviews_reopened),
+        (
+            "alerts queued / delivered / failed",
+            f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",
+        ),
+        (
+            "tags " + ("written" if not report.dry_run else "planned (dry run)"),
+            report.tags_written if not report.dry_run else report.tags_planned,
+        ),
+        ("write-back errors (will retry)", report.writeback_errors),
+    ]
+    for label, value in rows:
+        table.add_row(label, str(value))
+    Console().print(table)
+    if report.screened_against:
+        click.echo(
+            f"Organisations screened against {', '.join(report.screened_against)}; "
+            "not on a list means not found in these editions, not that a partner is safe."
+        )
+
+
+def scan_sources(
+    config: Config,
+    names: list[str],
+    *,
+    full: bool,
+    apply: bool,
+    limit: int | None = None,
+    as_json: bool = False,
+    show: bool = True,
+) -> list[ScanReport]:
+    """Scan each named source with one evaluator and enricher; print each report if ``show``."""
+    from kvrules.assembly import build_evaluator, build_scanner
+    from kvrules.enrich import Enricher
+    from kvrules.store import Store
+
+    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    reports = []
+    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
+    with evaluator, Store.open(config.database) as store:
+        for name in names:
+            scanner = build_scanner(
+                config, name, store, apply=apply or None, evaluator=evaluator, enricher=enricher
+            )
+            try:
+                report = run_scan(scanner, full=full, limit=limit, as_json=as_json)
+            except KvrulesError as e:  # name the source and where it lives, not only a path
+                where = scanner.adapter.location()
+                raise SourceError(
+                    f"source '{name}'{f' ({where})' if where else ''}: {e}; the next scan "
+                    "resumes where this one stopped"
+                ) from None
+            finally:
+                scanner.adapter.close()
+            if show:
+                print_report(report, as_json)
+            reports.append(report)
+    return reports
+
+
+class SourceError(KvrulesError):
+    """A source failed for good during a scan (after the adapter's own retries)."""
+
+
+def _source_names(config: Config, source: str | None) -> list[str]:
+    if source:
+        return [source]
+    if not config.sources:
+        raise click.UsageError(
+            "no source configured: write kvrules.yaml (kvrules init) or set "
+            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
+        )
+    return list(config.sources)
+
+
+@click.command()
+@settings_options
+@click.option("--source", help="one configured source (default: all)")
+@click.option("--full", is_flag=True, help="ignore the stored cursor and read everything")
+@click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
+@click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
+@JSON_OPTION
+def scan(config_path, db, refdata, source, full, apply, limit, as_json) -> None:
+    """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back."""
+    config = config_from(config_path, db, refdata)
+    scan_sources(
+        config, _source_names(config, source), full=full, apply=apply, limit=limit, as_json=as_json
+    )
+
+
+@click.command()
+@settings_options
+@click.option(
+    "--requeue",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="give this dead-lettered alert a fresh set of attempts first (kvrules alerts --status "
+    "dead lists them); repeatable",
+)
+@click.option("--now", is_flag=True, help="also send alerts still waiting out a retry delay")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable summary")
+def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
+    """Send the alerts that are due, without scanning (e.g. once a mail server is back)."""
+    from kvrules.actors import cli_actor
+    from kvrules.alerts import DeliveryReport, deliver_due
+    from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.store import RetryPolicy
+
+    config = config_from(config_path, db, refdata)
+    try:
+        channels = build_channels(config)
+    except AssemblyError as e:
+        raise click.UsageError(str(e)) from None
+    actor = cli_actor()
+    with open_existing(config.database) as store:
+        for row_id in requeue:
+            try:
+                if not store.requeue_alert(row_id, actor=actor):
+                    raise click.UsageError(f"alert {row_id} is not dead-lettered")
+            except ValueError as e:  # its body was purged by the retention policy
+                raise click.UsageError(str(e)) from None
+        expedited = store.expedite_alerts(actor=actor) if now else 0
+        report = DeliveryReport()
+        while True:  # deliver_due sends one batch; drain what is due now, as a scan does
+            batch = deliver_due(
+                store,
+                channels,
+                policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
+                digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+            )
+            report.delivered += batch.delivered
+            report.retrying += batch.retrying
+            report.dead += batch.dead
+            report.waiting = batch.waiting  # the same held rows are seen by every batch
+            if not batch.delivered:
+                break
+    summary = {
+        "requeued": len(requeue),
+        "expedited": expedited,
+        "delivered": len(report.delivered),
+        "retrying": len(report.retrying),
+        "dead": len(report.dead),
+        "waiting_for_digest": report.waiting,
+    }
+    if as_json:
+        click.echo(json.dumps(summary))
+    else:
+        click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
+    if report.retrying or report.dead:
+        sys.exit(1)  # a scheduler should notice: something was not delivered
+
+
+@click.command()
+@settings_options
+@click.option("--interval", help="time between scans, e.g. 15m (default: the config's `interval`)")
+@click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
+@click.option("--times", type=click.IntRange(min=1), help="stop after N scans (default: never)")
+def watch(config_path, db, refdata, interval, apply, times) -> None:
+    """Scan incrementally every INTERVAL, forever (Ctrl-C stops between scans).
+
+    Prints one line per scan: when it ran, what it found, and when the next one starts. A scan
+    that fails is reported on its line and retried at the next one."""
+    config = config_from(config_path, db, refdata)
+    period = parse_duration(interval or config.interval)
+    names = _source_names(config, None)
+    runs = 0
+    while times is None or runs < times:
+        started = datetime.now().astimezone()
+        try:
+            reports = scan_sources(config, names, full=False, apply=apply, as_json=True, show=False)
+        except KvrulesError as e:
+            line = f"failed: {e}"
+        else:
+            line = "; ".join(watch_summary(r) for r in reports)
+        runs += 1
+        last = times is not None and runs >= times
+        upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
+        click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
+        if not last:
+            time.sleep(max(0.0, (started + period - datetime.now().astimezone()).total_seconds()))
+
+
+def watch_summary(report: ScanReport) -> str:
+    """One scan in one line, for `watch` and logs."""
+    findings = report.as_dict()["by_severity"]
+    found = ", ".join(f"{n} {s}" for s, n in findings.items() if n) or "no"
+    return (
+        f"{report.source}: {report.records} records in {report.seconds:.1f}s, "
+        f"{found} new findings, {report.cases_opened} cases opened, "
+        f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
+    )

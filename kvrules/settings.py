@@ -1,0 +1,155 @@
+"""One configuration resolution for every command: flags > environment > config file > defaults.
+
+::
+
+    resolved = resolve(config_path=None, database=None, reference_data=None)
+    resolved.config        # a kvrules.config.Config with every setting decided
+    resolved.origin        # setting → where its value came from ("flag --db", "env KVRULES_DB",
+                           #   "file kvrules.yaml", "default"), for `kvrules config show`
+
+- The config file: ``--config``, else ``$KVRULES_CONFIG``, else ``./kvrules.yaml`` if present,
+  else none (then the shipped rulebooks and lists, and Pure from ``KVRULES_PURE_*`` if set).
+- The state database: ``--db``, else ``$KVRULES_DB``, else the file's ``database``, else
+  ``./kvrules.db``.
+- The reference store: ``--refdata``, else ``$KVRULES_REFDATA``, else the file's
+  ``reference_data``, else the user data folder (``kvrules.config.default_reference_store``).
+- An adapter's own settings: ``--set KEY=VALUE`` flags, else its environment variables
+  (``KVRULES_PURE_*`` …, for adapters whose settings are pydantic-settings classes), else the
+  file's ``sources.NAME.settings``, else the adapter's defaults (``source_settings``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_settings import BaseSettings, EnvSettingsSource
+
+from kvrules.config import (
+    DEFAULT_PATH,
+    ENV_CONFIG,
+    ENV_DB,
+    ENV_REFDATA,
+    Config,
+    SourceConfig,
+    load_config,
+)
+
+__all__ = ["Resolved", "adapter_env", "config_file", "resolve", "source_settings"]
+
+
+@dataclass
+class Resolved:
+    """The configuration every command runs with, and where each top-level value came from."""
+
+    config: Config
+    path: Path | None  # the config file read, if any
+    origin: dict[str, str] = field(default_factory=dict)
+
+
+def config_file(flag: Path | None) -> tuple[Path | None, str]:
+    """The config file to read and why: flag, environment, ./kvrules.yaml, or none."""
+    if flag is not None:
+        return flag, "flag --config"
+    if env := os.environ.get(ENV_CONFIG):
+        return Path(env), f"env {ENV_CONFIG}"
+    if DEFAULT_PATH.exists():
+        return DEFAULT_PATH, f"file ./{DEFAULT_PATH}"
+    return None, "none"
+
+
+def resolve(
+    config_path: Path | None = None,
+    *,
+    database: Path | None = None,
+    reference_data: Path | None = None,
+) -> Resolved:
+    """Decide every setting once; raise ConfigError (file:line:col diagnostics) on a bad file."""
+    path, why = config_file(config_path)
+    config = load_config(path) if path is not None else Config()
+    in_file = config.model_fields_set if path is not None else set()
+    origin = {"config": f"{path} ({why})" if path else "none"}
+    where = f"file {path}"
+    for key, flag, env, value in (
+        ("database", "--db", ENV_DB, database),
+        ("reference_data", "--refdata", ENV_REFDATA, reference_data),
+    ):
+        if value is not None:
+            setattr(config, key, Path(value))
+            origin[key] = f"flag {flag}"
+        elif os.environ.get(env):
+            setattr(config, key, Path(os.environ[env]))
+            origin[key] = f"env {env}"
+        elif key in in_file:
+            origin[key] = where
+        else:
+            origin[key] = "default"
+    for key in Config.model_fields:
+        origin.setdefault(key, where if key in in_file else "default")
+    if path is None and os.environ.get("KVRULES_PURE_BASE_URL"):
+        # No file: a Pure instance named by its environment variables alone is the source.
+        config.sources = {"pure": SourceConfig(adapter="pure")}
+        origin["sources"] = "env KVRULES_PURE_BASE_URL"
+    return Resolved(config, path, origin)
+
+
+def adapter_env(settings_class: type[BaseModel]) -> dict[str, Any]:
+    """The settings a pydantic-settings class finds in the environment (its env prefix)."""
+    if not issubclass(settings_class, BaseSettings):
+        return {}
+    return EnvSettingsSource(settings_class)()
+
+
+def source_settings(
+    settings_class: type[BaseModel],
+    from_file: Mapping[str, Any],
+    flags: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """An adapter's settings with the one precedence (flags > environment > file), and the
+    origin of each value that is set ('default' for the rest)."""
+    prefix = str(settings_class.model_config.get("env_prefix", ""))
+    merged: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for source, values in (
+        ("file", from_file),
+        ("env", adapter_env(settings_class)),
+        ("flag", flags or {}),
+    ):
+        for key, value in values.items():
+            merged[key] = value
+            origin[key] = {
+                "file": "file",
+                "env": f"env {prefix}{key.upper()}",
+                "flag": f"flag --set {key}",
+            }[source]
+    return merged, origin
+
+
+FUNDING_RULEBOOK, CAP_VAR = "funding-dependency", "foreign_share_cap"
+
+
+def foreign_share_cap(config: Config, default: float = 0.25) -> float:
+    """The cap on a unit's foreign funding share that the scan screens with: the config's
+    ``rulebook_vars``, else the funding rulebook's own ``vars``, so the portfolio report
+    marks what the rules flag."""
+    import yaml
+
+    from kvrules.rulebook.discovery import rulebook_files
+
+    override = config.rulebook_vars.get(FUNDING_RULEBOOK, {}).get(CAP_VAR)
+    if override is not None:
+        return float(override)
+    for path in rulebook_files(config.rulebooks):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue  # a broken rulebook is reported by validate/scan, not here
+        if isinstance(doc, dict) and doc.get("rulebook") == FUNDING_RULEBOOK:
+            value = (doc.get("vars") or {}).get(CAP_VAR)
+            if isinstance(value, int | float):
+                return float(value)
+    return default
