@@ -35,7 +35,9 @@ def test_init_writes_a_template_whose_check_names_only_what_the_admin_must_suppl
 
 def test_check_names_alert_targets_without_a_route(runner, tmp_path):
     cfg = tmp_path / "kvrules.yaml"
-    cfg.write_text("sources: {f: {adapter: file, settings: {path: .}}}\nalerts: {routes: {committee: []}}\n")
+    cfg.write_text(
+        "sources: {f: {adapter: file, settings: {path: .}}}\nalerts: {routes: {committee: []}}\n"
+    )
     result = runner.invoke(cli, ["config", "check", str(cfg)])
     assert result.exit_code == 1
     assert "rule(s) alert 'adviser'" in result.stderr

@@ -95,7 +95,17 @@ def test_an_option_of_another_format_is_refused_not_ignored(tmp_path: Path) -> N
     nested = str(FIXTURES / "opensanctions_nested.json")
     res = run.invoke(
         refdata,
-        ["import", "opensanctions", nested, "--edition", "FY25", "--expect", "130", "--refdata", db],
+        [
+            "import",
+            "opensanctions",
+            nested,
+            "--edition",
+            "FY25",
+            "--expect",
+            "130",
+            "--refdata",
+            db,
+        ],
     )
     assert res.exit_code == 2 and "--expect is for dod1286 files only" in res.output
     csv = str(FIXTURES / "dod1286_fy25.csv")

@@ -304,7 +304,15 @@ def test_a_corrupt_gzip_is_reported_not_raised(tmp_path: Path) -> None:
     assert error.message.startswith("cannot read the file:")
     res = CliRunner().invoke(
         refdata,
-        ["import", "opensanctions", str(corrupt), "--edition", "1", "--refdata", str(tmp_path / "db")],
+        [
+            "import",
+            "opensanctions",
+            str(corrupt),
+            "--edition",
+            "1",
+            "--refdata",
+            str(tmp_path / "db"),
+        ],
     )
     assert res.exit_code == 1 and "cannot read the file" in res.output, res.output
 
