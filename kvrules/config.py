@@ -215,6 +215,10 @@ def load_config(path: Path) -> Config:
         src = load(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError([Diagnostic(name, 1, 1, f"cannot read: {e.strerror}")]) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            [Diagnostic(name, 1, 1, f"not UTF-8 text (byte {e.start}): is this the config file?")]
+        ) from None
     except YamlError as e:
         raise ConfigError([Diagnostic(name, e.line, e.col, e.message)]) from None
     problems = [

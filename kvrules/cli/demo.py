@@ -66,7 +66,13 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
 
 
 @click.command()
-@click.option("--projects", default=1500, show_default=True, help="size of the university")
+@click.option(
+    "--projects",
+    type=click.IntRange(min=1),
+    default=1500,
+    show_default=True,
+    help="size of the university",
+)
 @click.option(
     "--workdir",
     type=click.Path(file_okay=False, path_type=Path),

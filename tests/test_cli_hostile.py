@@ -1,0 +1,108 @@
+"""Every command, hostile arguments: one line that names the thing, a documented exit status,
+never a traceback (kvrules.cli module docstring)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+
+from kvrules.cli import cli, run
+
+DOCUMENTED = {0, 1, 2, 130}  # 70 is a bug: it must never be reached here
+# Commands that would do real, long work when their arguments happen to be valid.
+LONG_RUNNING = {("demo",), ("serve",), ("watch",)}
+
+
+def leaf_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
+    for name, command in sorted(group.commands.items()):
+        path = (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from leaf_commands(command, path)
+        else:
+            yield path, command
+
+
+def option_names(command: click.Command) -> set[str]:
+    return {opt for p in command.params for opt in getattr(p, "opts", [])}
+
+
+@pytest.fixture
+def hostile_files(tmp_path: Path) -> dict[str, Path]:
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(b"\x00\xffnot yaml: [\n\x89PNG" * 50)
+    bad_yaml = tmp_path / "bad.yaml"
+    bad_yaml.write_text("sources: [unclosed\n  - {{{\n", encoding="utf-8")
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    return {
+        "missing": tmp_path / "missing" / "nothing.db",
+        "garbage": garbage,
+        "bad_yaml": bad_yaml,
+        "folder": folder,
+    }
+
+
+def argument_sets(path: tuple[str, ...], command: click.Command, files: dict[str, Path]):
+    options = option_names(command)
+    positional = [p for p in command.params if isinstance(p, click.Argument)]
+    yield []
+    for value in files.values():
+        for option in ("--db", "--refdata", "--config"):
+            if option in options:
+                yield [option, str(value)]
+        if positional:
+            yield [str(value)] * max(1, sum(1 for p in positional if p.required))
+    if "--limit" in options:
+        yield ["--limit", "-5"]
+
+
+def test_no_command_prints_a_traceback(hostile_files, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # nothing lands in the checkout
+    monkeypatch.setenv("KVRULES_PASSWORD", "a long enough password for argon2")
+    tried = 0
+    for path, command in leaf_commands():
+        if path in LONG_RUNNING:
+            continue
+        for args in argument_sets(path, command, hostile_files):
+            status = run([*path, *args])
+            out, err = capsys.readouterr()
+            tried += 1
+            where = f"kvrules {' '.join([*path, *args])}"
+            assert "Traceback" not in out + err, where
+            assert "internal error" not in err, f"{where}: {err}"
+            assert status in DOCUMENTED, f"{where}: exit {status}: {err}"
+            if status not in (0, 2) and command.name not in ("test", "validate"):
+                assert err.strip(), f"{where}: failed without saying why"
+    assert tried > 100
+
+
+@pytest.mark.parametrize("command", [["demo", "--projects", "-1"], ["watch", "--times", "0"]])
+def test_long_running_commands_refuse_bad_numbers(command, capsys):
+    assert run(command) == 2
+    assert "Traceback" not in "".join(capsys.readouterr())
+
+
+def test_unreachable_source_names_the_host(monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("KVRULES_PURE_BASE_URL", "http://127.0.0.1:9/ws/api")  # discard port
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", "k")
+    monkeypatch.setenv("KVRULES_PURE_RETRIES", "0")
+    monkeypatch.chdir(tmp_path)
+    status = run(["scan", "--db", str(tmp_path / "state.db")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "source 'pure' (http://127.0.0.1:9)" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_missing_key_file_is_one_line(capsys, tmp_path):
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        "sources:\n  pure:\n    adapter: pure\n    settings:\n"
+        "      base_url: http://127.0.0.1:9/ws/api\n"
+        f"      api_key_file: {tmp_path / 'no-such-key'}\n"
+    )
+    status = run(["scan", "--config", str(config), "--db", str(tmp_path / "s.db")])
+    err = capsys.readouterr().err
+    assert status == 1 and "no-such-key" in err and "Traceback" not in err
