@@ -1,11 +1,14 @@
 """kvrules: knowledge-security screening of research collaborations with cited rulebooks.
 
-This module is the public API that adapters and plugins import.
+This module is the public API that adapters and plugins import, with ``kvrules.errors`` (the
+exception tree), ``kvrules.http`` (HTTP plumbing for adapters) and ``kvrules.testing`` (the
+conformance suite and simulator toolkit). Everything else is internal and may change.
 """
 
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
 from kvrules.engine.evaluator import Evaluator
+from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.hookspecs import hookimpl
 from kvrules.model import (
@@ -22,6 +25,7 @@ from kvrules.model import (
     ResearchOutput,
     Source,
     Visit,
+    country_code,
     parse_timestamp,
 )
 from kvrules.rulebook.ir import Severity
@@ -43,6 +47,7 @@ __all__ = [
     "Finding",
     "Funder",
     "Identifier",
+    "KvrulesError",
     "Organisation",
     "Partner",
     "Person",
@@ -54,6 +59,7 @@ __all__ = [
     "TagWrite",
     "Visit",
     "case_url",
+    "country_code",
     "hookimpl",
     "load_rulebook",
     "parse_timestamp",

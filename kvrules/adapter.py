@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import ClassVar, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -84,3 +84,9 @@ class Adapter(ABC):
 
     def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
         """Release connections and threads the adapter holds; the default holds none."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -86,9 +86,3 @@ class ConverisAdapter(Adapter):
         if self._client is not None:
             self._client.close()
             self._client = None
-
-    def __enter__(self) -> ConverisAdapter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

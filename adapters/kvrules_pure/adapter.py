@@ -72,9 +72,3 @@ class PureAdapter(Adapter):
         if self._client is not None:
             self._client.close()
             self._client = None
-
-    def __enter__(self) -> PureAdapter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

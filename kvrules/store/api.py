@@ -69,8 +69,13 @@ class Store(CommitteeStore):
             raise StoreError(f"cannot open the state database {path}: {e}") from None
         try:
             migrate(db, clock())
-        except sqlite3.DatabaseError as e:  # not a database, or a damaged one
+        except sqlite3.DatabaseError as e:  # not a database, a damaged one, or a busy one
             db.close()
+            if "locked" in str(e) or "busy" in str(e):
+                raise StoreError(
+                    f"the database {path} is busy ({e}): a scan or another kvrules process is "
+                    "writing; try again when it has finished"
+                ) from None
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
         except BaseException:
             db.close()

@@ -643,7 +643,7 @@ def test_purge_cli_while_a_scan_holds_the_write_lock(
         scan.execute("ROLLBACK")
         scan.close()
     assert busy.exit_code == 1 and not isinstance(busy.exception, sqlite3.Error), busy.output
-    assert "database is busy" in busy.output and "try again when it has finished" in busy.output
+    assert "is busy" in busy.output and "try again when it has finished" in busy.output
     monkeypatch.undo()
     again = CliRunner().invoke(cli, ["purge", "--config", str(config), "--apply", "--json"])
     assert again.exit_code == 0, again.output

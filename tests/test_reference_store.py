@@ -1,0 +1,104 @@
+"""One reference store for every command (issue: 'the list you import is the list you screen
+with'), tried as a user would: no config file, import a list, scan."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+
+API_KEY = "reference-store-test-key"
+
+
+@pytest.fixture
+def pure(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    from kvrules_pure.simulator import start_simulator
+
+    sim = start_simulator(projects=40, seed=3, api_key=API_KEY)
+    monkeypatch.setenv("KVRULES_PURE_BASE_URL", sim.base_url)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", API_KEY)
+    monkeypatch.chdir(tmp_path)  # no kvrules.yaml here: environment and defaults only
+    try:
+        yield sim.base_url
+    finally:
+        sim.stop()
+
+
+def invoke(*args: str) -> str:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def unlisted_partner() -> tuple[str, dict]:
+    """A project and a partner of it that no shipped list names (as `fetch` shows it,
+    enriched as the scan enriches)."""
+    for line in invoke("fetch", "--source", "pure", "--json").splitlines():
+        event = json.loads(line)
+        for partner in (event.get("project") or {}).get("partners", []):
+            if partner.get("country") and not partner.get("lists"):
+                return event["source"]["record_id"], partner
+    raise AssertionError("the simulator's portfolio has no unlisted partner with a country")
+
+
+def dod_findings(record_id: str) -> set[int]:
+    rows = [json.loads(line) for line in invoke("findings", "--json").splitlines()]
+    return {
+        r["finding"]
+        for r in rows
+        if r["record"] == f"pure:{record_id}" and r["rule"].startswith("us-dod-1286/")
+    }
+
+
+def write_list(path: Path, partner: dict) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Table", "English Name", "Native Name", "Foreign Country of Concern"])
+        writer.writerow(["1", partner["name"], "", partner["country"]])
+    return path
+
+
+def test_an_imported_list_is_what_the_next_scan_screens_with(pure, tmp_path, monkeypatch):
+    # The default place, as on a user's machine: the user data folder (XDG on Linux).
+    monkeypatch.delenv("KVRULES_REFDATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    first = json.loads(invoke("scan", "--json"))
+    assert first["records"] > 0
+    store = tmp_path / "data-home" / "kvrules" / "refdata.db"
+    assert store.exists()  # created and seeded by the scan, in the documented place
+
+    record_id, partner = unlisted_partner()
+    before = dod_findings(record_id)
+    listed = write_list(tmp_path / "fy26.csv", partner)
+    out = invoke("refdata", "import", "dod1286", str(listed), "--edition", "FY26")
+    assert "imported 1 entries into us_dod_1286 edition FY26" in out
+    match = json.loads(invoke("match", partner["name"], "--country", partner["country"], "--json"))
+    assert match["matches"][0]["edition"] == "FY26"
+
+    second = json.loads(invoke("scan", "--json"))
+    assert second["rescreened"] > 0  # the stored records, against the new edition
+    assert "us_dod_1286@FY26" in second["screened_against"]
+    assert dod_findings(record_id) - before, "the partner on the imported list raised no finding"
+
+
+def test_the_complete_edition_supersedes_the_shipped_partial_one(tmp_path):
+    listed = write_list(tmp_path / "fy25.csv", {"name": "Example Polytechnic", "country": "CN"})
+    invoke("refdata", "import", "dod1286", str(listed), "--edition", "FY25")
+    rows = json.loads(invoke("refdata", "lists", "--json"))
+    dod = [r for r in rows if r["list_id"] == "us_dod_1286"]
+    assert [(r["edition"], r["partial"], r["entries"]) for r in dod] == [("FY25", False, 1)]
+
+
+def test_db_is_the_state_database_everywhere_and_refdata_the_store(tmp_path):
+    """--db never means the reference store: `match --db` is refused, not silently read."""
+    result = CliRunner().invoke(cli, ["match", "Harbin", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2 and "No such option" in result.output
+    for command in (["scan"], ["findings"], ["serve"], ["report"], ["purge"], ["deliver"]):
+        help_text = CliRunner().invoke(cli, [*command, "--help"]).output
+        assert "the state database" in help_text, command
