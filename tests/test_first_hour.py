@@ -1,9 +1,10 @@
-"""One reference store for every command (issue: 'the list you import is the list you screen
-with'), tried as a user would: no config file, import a list, scan."""
+"""The administrator's first hour, as a user would try it: no config file, one reference store
+for every command (the list you import is the list you screen with), fetch, watch."""
 
 from __future__ import annotations
 
 import csv
+import re
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,3 +103,34 @@ def test_db_is_the_state_database_everywhere_and_refdata_the_store(tmp_path):
     for command in (["scan"], ["findings"], ["serve"], ["report"], ["purge"], ["deliver"]):
         help_text = CliRunner().invoke(cli, [*command, "--help"]).output
         assert "the state database" in help_text, command
+
+
+def test_watch_prints_one_timestamped_line_per_scan_and_the_next_run(pure):
+    out = invoke("watch", "--times", "2", "--interval", "1s")
+    lines = out.splitlines()
+    assert len(lines) == 2, out
+    stamp = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
+    assert re.match(
+        rf"{stamp} pure: 40 records in [\d.]+s, .* · next scan at \d\d:\d\d:\d\d$", lines[0]
+    )
+    assert re.match(rf"{stamp} pure: 0 records in [\d.]+s, no new findings", lines[1]), lines[1]
+    assert "next scan" not in lines[1]  # --times 2: there is none
+
+
+def test_fetch_shows_what_the_rules_see_and_raw_what_the_mapping_gave(pure):
+    enriched = [
+        json.loads(line) for line in invoke("fetch", "--source", "pure", "--json").splitlines()
+    ]
+    raw = [
+        json.loads(line)
+        for line in invoke("fetch", "--source", "pure", "--json", "--raw").splitlines()
+    ]
+
+    def hits(events: list[dict]) -> int:
+        return sum(
+            bool(p.get("lists") or p.get("country_signals"))
+            for e in events
+            for p in (e.get("project") or {}).get("partners", [])
+        )
+
+    assert hits(enriched) > 0 and hits(raw) == 0
