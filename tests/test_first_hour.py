@@ -4,8 +4,8 @@ for every command (the list you import is the list you screen with), fetch, watc
 from __future__ import annotations
 
 import csv
-import re
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 

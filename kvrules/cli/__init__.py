@@ -4,6 +4,7 @@
 module                                 commands
 =====================================  ===========================================
 ``kvrules.cli.rulebooks``              validate, test, evaluate, schema
+``kvrules.cli.check``                  check (pre-screen a proposal or visit)
 ``kvrules.cli.scan``                   scan, watch, deliver
 ``kvrules.cli.fetch``                  fetch
 ``kvrules.cli.configure``              init, config check, config show
@@ -83,6 +84,7 @@ def cli() -> None:
 
 def _add_commands() -> None:
     from kvrules.cli import (
+        check,
         configure,
         demo,
         fetch,
@@ -100,6 +102,7 @@ def _add_commands() -> None:
         rulebooks.test_cmd,
         rulebooks.evaluate,
         rulebooks.schema,
+        check.check,
         fetch.fetch,
         scan.scan,
         scan.watch,

@@ -98,7 +98,8 @@ class Enricher:
                     hits = self.classify(
                         subject.keywords,
                         [f"{c.scheme}:{c.code}" for c in getattr(subject, "classifications", [])],
-                        getattr(subject, "title", None),
+                        # A visit has no title: its purpose is what says what it is about.
+                        getattr(subject, "title", None) or getattr(subject, "purpose", None),
                     )
                     subject.sensitive_areas = sorted(
                         {*subject.sensitive_areas, *(h.area for h in hits)}

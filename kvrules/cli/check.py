@@ -1,0 +1,162 @@
+"""``kvrules check``: screen a proposed collaboration or visit before it is in the RIS."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+
+from kvrules.cli.options import CONFIG_OPTION, JSON_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.output import styled
+from kvrules.model import country_code
+
+TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
+COLOURS = {"red": "bold red", "amber": "bold yellow", "green": "bold green"}
+
+
+def organisation(text: str) -> dict[str, Any]:
+    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas."""
+    found = TRAILING_COUNTRY.match(text)
+    if found:
+        try:
+            return {"name": found["name"], "country": country_code(found["country"])}
+        except ValueError:
+            pass  # "(Shenzhen)" and the like belong to the name
+    return {"name": text.strip()}
+
+
+def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
+    """The proposal from a YAML/JSON file, completed (lists extended) by flags."""
+    doc: dict[str, Any] = {}
+    if file is not None:
+        try:
+            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+            raise click.BadParameter(f"{file}: {e}", param_hint="PROPOSAL") from None
+        if not isinstance(loaded, dict):
+            raise click.BadParameter(f"{file}: not a mapping of proposal fields", "PROPOSAL")
+        doc = loaded
+    for key in ("partners", "funders", "keywords", "units"):
+        if flags[key]:
+            doc[key] = [*doc.get(key, []), *flags[key]]
+    for key in ("title", "topic"):
+        if flags[key]:
+            doc[key] = flags[key]
+    if flags["visitor_institution"]:
+        doc["visit"] = {
+            **doc.get("visit", {}),
+            "home_institution": flags["visitor_institution"],
+            **({"host_unit": flags["host_unit"]} if flags["host_unit"] else {}),
+        }
+    return doc
+
+
+@click.command()
+@click.argument(
+    "proposal_file",
+    metavar="[PROPOSAL]",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option("--partner", "partners", multiple=True, help="'NAME (COUNTRY)'; repeatable")
+@click.option("--funder", "funders", multiple=True, help="'NAME (COUNTRY)'; repeatable")
+@click.option("--topic", help="the research topic, in free text")
+@click.option("--keyword", "keywords", multiple=True, help="a keyword; repeatable")
+@click.option("--unit", "units", multiple=True, help="one of your own units taking part")
+@click.option("--title", help="a name for the proposal")
+@click.option("--visitor-institution", help="for a visit: 'NAME (COUNTRY)' of the home institution")
+@click.option("--host-unit", help="for a visit: the unit hosting the visitor")
+@CONFIG_OPTION
+@REFDATA_OPTION
+@click.option(
+    "--rulebook",
+    "rulebooks",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="rulebook file or folder (default: the config's, else the shipped rulebooks)",
+)
+@JSON_OPTION
+def check(
+    proposal_file: Path | None,
+    partners: tuple[str, ...],
+    funders: tuple[str, ...],
+    topic: str | None,
+    keywords: tuple[str, ...],
+    units: tuple[str, ...],
+    title: str | None,
+    visitor_institution: str | None,
+    host_unit: str | None,
+    config_path: Path | None,
+    refdata: Path | None,
+    rulebooks: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Screen a proposed collaboration or visit before it is in the RIS.
+
+    Describe it with flags or a YAML/JSON file (title, topic, keywords, units, partners,
+    funders, visit: {home_institution, host_unit, purpose}); people are described by their
+    institution, never their nationality. Prints the triage (green, amber, red), every finding
+    explained, and the organisations no list matched."""
+    from kvrules.assembly import build_evaluator
+    from kvrules.enrich import Enricher
+    from kvrules.prescreen import Proposal, screen
+
+    doc = proposal_document(
+        proposal_file,
+        partners=[organisation(p) for p in partners],
+        funders=[organisation(f) for f in funders],
+        keywords=list(keywords),
+        units=list(units),
+        title=title,
+        topic=topic,
+        visitor_institution=organisation(visitor_institution) if visitor_institution else None,
+        host_unit=host_unit,
+    )
+    if not doc:
+        raise click.UsageError("describe the proposal: a PROPOSAL file, or --partner, --topic …")
+    try:
+        proposal = Proposal.model_validate(doc)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(map(str, first["loc"])) or "proposal"
+        raise click.BadParameter(f"{where}: {first['msg']}", param_hint="PROPOSAL") from None
+    config = config_from(config_path, refdata=refdata)
+    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    with build_evaluator(
+        [Path(r) for r in rulebooks] or config.rulebooks, config.rulebook_vars
+    ) as evaluator:
+        result = screen(proposal, evaluator, enricher)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+        return
+    _print(result)
+
+
+def _print(result: Any) -> None:
+    console = Console()
+    triage = result.triage
+    console.print(f"[{COLOURS[triage.colour]}]{triage.colour.upper()}[/] — {escape(triage.reason)}")
+    console.print(f"Sensitive research areas: {escape(', '.join(result.areas) or 'none found')}")
+    for f in result.findings:
+        console.print(f"\n{styled(f.severity)} [bold]{escape(f.rule_title)}[/]")
+        console.print(f"  {escape(f.rationale.strip())}")
+        for line in map(str, f.evidence):
+            console.print(f"  · {escape(line)}")
+        console.print(
+            f"  [dim]{escape(f.rulebook.id)}/{escape(f.rule_id)} — {escape(f.citation.cite)}[/]"
+        )
+    if not result.findings:
+        console.print("No findings.")
+    for line in result.as_dict()["not_found"]:
+        console.print(f"\n{escape(line)}")
+    click.echo(
+        "\nNot on a list means not found in these editions — not that a partner is safe. "
+        "Send it to the committee when in doubt."
+    )

@@ -1,0 +1,241 @@
+"""Screen a proposed collaboration or visit before anything is in the RIS.
+
+A grant officer with a draft consortium, or HR with an invitation for a visiting researcher,
+describes the proposal — partner organisations, funders, the research topic, for a visit the
+visitor's home institution and the hosting unit (never a person's nationality) — and gets the
+answer a scan would give: every finding explained, the Leidraad triage (green, amber, red), and
+"not found in lists X@edition" for each organisation nothing matched::
+
+    proposal = Proposal.model_validate({"partners": [{"name": "Beihang University",
+                                                      "country": "CN"}], "topic": "UAV control"})
+    result = screen(proposal, evaluator, enricher)
+    result.triage.colour, [f.rule_id for f in result.findings]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kvrules.engine.evaluator import Evaluator
+from kvrules.enrich import Enricher
+from kvrules.findings import Finding
+from kvrules.model import (
+    CollaborationEvent,
+    CountryCode,
+    EventKind,
+    Funder,
+    Organisation,
+    Partner,
+    Person,
+    Project,
+    Source,
+    Text,
+    Visit,
+    country_code,
+)
+from kvrules.rulebook.ir import Severity
+
+SOURCE = "prescreen"
+# The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
+TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
+
+__all__ = ["Proposal", "Screening", "Triage", "screen"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ProposedOrganisation(_Spec):
+    name: Text = Field(min_length=1)
+    country: CountryCode | None = Field(default=None, description="ISO code or country name")
+    ror: str | None = Field(default=None, description="ROR id, if known")
+    role: str | None = None
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, v: object) -> object:
+        return country_code(v) if isinstance(v, str) and v.strip() else None
+
+    def organisation(self) -> dict:
+        ids = [{"scheme": "ror", "value": self.ror}] if self.ror else []
+        return {"name": self.name, "country": self.country, "identifiers": ids}
+
+
+class ProposedFunder(ProposedOrganisation):
+    amount: Decimal | None = None
+    currency: str | None = None
+    programme: Text | None = None
+
+
+class ProposedVisit(_Spec):
+    home_institution: ProposedOrganisation
+    host_unit: Text | None = None
+    purpose: Text | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+class Proposal(_Spec):
+    """A proposed collaboration (partners, funders) or visit, described by the person asking."""
+
+    title: Text = "Proposed collaboration"
+    topic: Text | None = Field(default=None, description="the research topic, in free text")
+    keywords: list[Text] = []
+    units: list[Text] = Field(default=[], description="the institution's own units involved")
+    partners: list[ProposedOrganisation] = []
+    funders: list[ProposedFunder] = []
+    visit: ProposedVisit | None = None
+
+    @property
+    def reference(self) -> str:
+        """A stable id for this proposal's content (the same proposal, the same id)."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+
+    def events(self, now: datetime | None = None) -> list[CollaborationEvent]:
+        """The events a scan would see for this proposal once it is in the RIS."""
+        now = now or datetime.now(UTC)
+        described = ". ".join(filter(None, [self.title, self.topic]))
+        events = []
+        if self.partners or self.funders or self.visit is None:
+            project = Project(
+                id=self.reference,
+                title=described,
+                units=self.units,
+                keywords=self.keywords,
+                partners=[
+                    Partner.model_validate({**p.organisation(), "role": p.role})
+                    for p in self.partners
+                ],
+                funders=[
+                    Funder.model_validate(
+                        {
+                            **f.organisation(),
+                            "amount": f.amount,
+                            "currency": f.currency,
+                            "programme": f.programme,
+                        }
+                    )
+                    for f in self.funders
+                ],
+            )
+            events.append(self._event(EventKind.PROJECT_CREATED, now, project=project))
+        if self.visit is not None:
+            home = Organisation.model_validate(self.visit.home_institution.organisation())
+            visit = Visit(
+                id=self.reference,
+                visitor=Person(role="visiting researcher", affiliations=[home]),
+                host_unit=self.visit.host_unit or (self.units[0] if self.units else None),
+                purpose=". ".join(filter(None, [self.visit.purpose, self.topic])) or None,
+                start=self.visit.start,
+                end=self.visit.end,
+                keywords=self.keywords,
+            )
+            events.append(self._event(EventKind.VISIT_REQUESTED, now, visit=visit))
+        return events
+
+    def _event(self, kind: EventKind, now: datetime, **subject: object) -> CollaborationEvent:
+        return CollaborationEvent(
+            id=f"{SOURCE}:{self.reference}:{kind.value}",
+            kind=kind,
+            source=Source(system=SOURCE, record_id=self.reference),
+            occurred_at=now,
+            **subject,
+        )
+
+
+@dataclass(frozen=True)
+class Triage:
+    colour: Literal["green", "amber", "red"]
+    reason: str
+
+
+@dataclass
+class Screening:
+    """The answer to a pre-screen: what a scan would find, in the terms a committee uses."""
+
+    proposal: Proposal
+    events: list[CollaborationEvent]
+    findings: list[Finding]
+    screened_against: list[str]
+    not_found: list[str] = field(default_factory=list)  # organisations no list matched
+
+    @property
+    def triage(self) -> Triage:
+        """Red, amber or green: the Leidraad triage where its rules apply (projects), else the
+        most severe finding (high or critical: red; any other: amber)."""
+        fired = {f.rule_id for f in self.findings}
+        if TRIAGE_RULES["red"] in fired:
+            return Triage(
+                "red",
+                "sensitive research with a partner that carries both a country signal and a "
+                "partner signal (Leidraad triage)",
+            )
+        severe = [f for f in self.findings if f.severity.rank >= Severity.HIGH.rank]
+        if severe:
+            return Triage("red", f"{severe[0].rule_title} ({severe[0].severity.value})")
+        if TRIAGE_RULES["amber"] in fired:
+            return Triage("amber", "some Leidraad risk signals: an adviser should look")
+        if self.findings:
+            return Triage("amber", f"{self.findings[0].rule_title} ({self.findings[0].severity})")
+        return Triage("green", "no rule found a risk signal in what was described")
+
+    @property
+    def areas(self) -> list[str]:
+        found: set[str] = set()
+        for event in self.events:
+            for subject in (event.project, event.visit):
+                if subject is not None:
+                    found.update(subject.sensitive_areas)
+        return sorted(found)
+
+    def as_dict(self) -> dict:
+        triage = self.triage
+        return {
+            "reference": self.proposal.reference,
+            "triage": {"colour": triage.colour, "reason": triage.reason},
+            "sensitive_areas": self.areas,
+            "findings": [f.to_dict() for f in self.findings],
+            "screened_against": self.screened_against,
+            "not_found": [
+                f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
+                for name in self.not_found
+            ],
+        }
+
+
+def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) -> Screening:
+    """Enrich and evaluate the proposal's events exactly as a scan does."""
+    events = proposal.events()
+    findings: list[Finding] = []
+    for event in events:
+        if enricher is not None:
+            enricher(event)
+        findings += evaluator.evaluate(event)
+    not_found = sorted(
+        {
+            org.name
+            for event in events
+            for org in _organisations(event)
+            if not org.lists and not org.candidate_lists
+        }
+    )
+    return Screening(
+        proposal,
+        events,
+        sorted(findings, key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
+        list(enricher.screened_against) if enricher else [],
+        not_found,
+    )
+
+
+def _organisations(event: CollaborationEvent) -> list[Organisation]:
+    from kvrules.enrich.organisations import organisations
+
+    return list(organisations(event))
