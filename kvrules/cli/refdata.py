@@ -7,8 +7,11 @@ the shipped lists on first use: a list imported here is what the next scan scree
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import click
 
@@ -224,7 +227,7 @@ def _row(r: object) -> dict[str, object]:
 
 
 @click.command()
-@click.argument("name")
+@click.argument("name", required=False)
 @_store_options
 @click.option("--country", help="ISO country (code or name) of the organisation")
 @click.option("--ror", "ror_id", help="ROR id, if known")
@@ -236,18 +239,42 @@ def _row(r: object) -> dict[str, object]:
     help="minimum score of a fuzzy candidate",
 )
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--file",
+    "names_file",
+    type=click.File("rb"),
+    help="match every row: CSV with a 'name' column (optional 'country', 'ror'), JSON lines, "
+    "or - for standard input",
+)
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="with --file: one JSON object per row, or the input's CSV columns plus the top match",
+)
 def match(
-    name: str,
+    name: str | None,
     config_path: Path | None,
     refdata: Path | None,
     country: str | None,
     ror_id: str | None,
     threshold: float,
     as_json: bool,
+    names_file: BinaryIO | None,
+    out_format: str,
 ) -> None:
-    """Match NAME against the reference lists the scans screen with."""
+    """Match NAME (or every row of --file) against the reference lists the scans screen with."""
     from kvrules.refdata.resolver import Resolver
 
+    if (name is None) == (names_file is None):
+        raise click.UsageError("give a NAME or --file FILE (not both)")
+    if names_file is not None:
+        with _open(config_path, refdata) as store:
+            _match_file(Resolver(store, threshold=threshold), names_file, out_format)
+        return
+    assert name is not None
     with _open(config_path, refdata) as store:
         try:
             resolver = Resolver(store, threshold=threshold)
@@ -271,3 +298,65 @@ def match(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
             f"{' ror:' + m.ror_id if m.ror_id else ''}{via}{flag}"
         )
+
+
+def _match_file(resolver: Any, stream: BinaryIO, out_format: str) -> None:
+    """Rows in, one result per row out (stdout); a progress line on a terminal (stderr)."""
+    import itertools
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from kvrules.refdata import batch
+
+    name = getattr(stream, "name", "-")
+    fmt = "jsonl" if str(name).endswith((".jsonl", ".ndjson", ".json")) else "csv"
+    if name in ("-", "<stdin>"):
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        fmt = _sniff(stream)
+    try:
+        rows = batch.read_rows(stream, fmt)  # type: ignore[arg-type]
+        first = next(rows, None)
+    except ValueError as e:
+        raise click.ClickException(f"{name}: {e}") from None
+    if first is None:
+        raise click.ClickException(f"{name}: no rows")
+    rows = itertools.chain([first], rows)
+    errors = 0
+    console = Console(stderr=True)
+    out = sys.stdout
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} names · {task.fields[errors]} bad rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("matching", errors=0)
+
+        def counted(results):  # type: ignore[no-untyped-def]
+            nonlocal errors
+            for result in results:
+                if result.error:
+                    errors += 1
+                    click.echo(f"{name}: row {result.row.number}: {result.error}", err=True)
+                progress.update(task, advance=1, errors=errors)
+                yield result
+
+        results = counted(batch.match_rows(resolver, rows))
+        if out_format == "csv":
+            columns = list(first.fields) or ["name"]
+            batch.write_csv(results, out, columns)
+        else:
+            batch.write_jsonl(results, out, resolver.searched)
+    if errors:
+        sys.exit(2)  # done, with rows that could not be matched (named on stderr)
+
+
+def _sniff(stream: BinaryIO) -> str:
+    """Standard input: JSON lines if the first byte opens an object, else CSV."""
+    peek = getattr(stream, "peek", None)
+    head = peek(1)[:1] if callable(peek) else b""
+    return "jsonl" if head == b"{" else "csv"

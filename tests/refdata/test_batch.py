@@ -1,0 +1,81 @@
+"""kvrules match --file: a spreadsheet of names in one run; a bad row never stops it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+
+
+def run(*args: str, stdin: bytes | None = None):
+    return CliRunner().invoke(cli, ["match", *args], input=stdin)
+
+
+def test_csv_in_csv_out_keeps_the_input_columns(tmp_path: Path) -> None:
+    names = tmp_path / "partners.csv"
+    names.write_text(
+        "name,country,owner\n"
+        "Harbin Institute of Technology,CN,grant office\n"
+        '"University of California, Berkeley",US,HR\n'
+    )
+    result = run("--file", str(names), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["owner"] for r in rows] == ["grant office", "HR"]
+    assert rows[0]["match_list"] == "us_dod_1286" and rows[0]["match_method"] == "exact"
+    assert rows[1]["matches"] == "0" and rows[1]["match_list"] == ""
+
+
+def test_json_lines_from_stdin_give_the_fields_of_match_json() -> None:
+    single = json.loads(run("Beihang University", "--country", "CN", "--json").stdout)
+    result = run("--file", "-", stdin=b'{"name": "Beihang University", "country": "CN"}\n')
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert row["row"] == 1 and row["input"] == {"name": "Beihang University", "country": "CN"}
+    assert row["matches"] == single["matches"] and row["searched"] == single["searched"]
+
+
+def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_bytes(
+        b"name,country\n"
+        b",CN\n"  # row 1: empty
+        b"\x00\xff\xfebinary,CN\n"  # row 2: not text
+        + b"A"
+        * 10_000_000
+        + b",CN\n"  # row 3: a 10 MB cell
+        b"Beihang University,CN,extra\n"  # row 4: more cells than columns
+        b"Beihang University,Atlantis\n"  # row 5: no such country
+        b"Beihang University,CN\n"  # row 6: fine
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 2
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["row"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    errors = {r["row"]: r.get("error", "") for r in rows}
+    assert errors[1] == "name: empty"
+    assert errors[2] == "name: not text (binary or not UTF-8)"
+    assert errors[3] == "name: 10,000,000 characters (at most 1,000)"
+    assert errors[4] == "1 more cells than columns"
+    assert "Atlantis" in errors[5]
+    assert errors[6] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
+    for number in (1, 2, 3, 4, 5):
+        assert f"row {number}: " in result.stderr
+
+
+def test_a_csv_without_a_name_column_is_one_clear_line(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("organisation,country\nX,NL\n")
+    result = run("--file", str(names))
+    assert result.exit_code == 1
+    assert "needs a 'name' column (found: organisation, country)" in result.output
+
+
+def test_name_or_file_not_both() -> None:
+    assert run().exit_code == 2
+    assert run("X", "--file", "-", stdin=b"").exit_code == 2
