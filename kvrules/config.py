@@ -15,7 +15,14 @@ from typing import Any
 
 import platformdirs
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+)
 
 from kvrules.errors import KvrulesError
 from kvrules.rulebook.loader import Diagnostic
@@ -126,6 +133,8 @@ class RetentionConfig(_Section):
 
 
 class Config(_Section):
+    # The settings the file itself wrote (for `kvrules config show`), not the defaults.
+    _written: frozenset[str] = PrivateAttr(default=frozenset())
     database: Path = Field(default=Path("kvrules.db"), description="the SQLite state file")
     reference_data: Path = Field(
         default_factory=lambda: default_reference_store(),
@@ -171,6 +180,11 @@ class Config(_Section):
         if v is not None:
             parse_duration(v)
         return v
+
+    @property
+    def written(self) -> frozenset[str]:
+        """The settings the config file wrote (empty for a configuration built in code)."""
+        return self._written
 
 
 def default_reference_store() -> Path:
@@ -245,6 +259,7 @@ def load_config(path: Path) -> Config:
         raise ConfigError(problems)
     base = path.parent
     assert config is not None
+    config._written = frozenset(config.model_fields_set)  # before paths are made absolute
     config.database = base / config.database
     config.rulebooks = [base / p for p in config.rulebooks]
     if "reference_data" in config.model_fields_set:

@@ -71,7 +71,7 @@ def resolve(
     """Decide every setting once; raise ConfigError (file:line:col diagnostics) on a bad file."""
     path, why = config_file(config_path)
     config = load_config(path) if path is not None else Config()
-    in_file = config.model_fields_set if path is not None else set()
+    in_file = config.written
     origin = {"config": f"{path} ({why})" if path else "none"}
     where = f"file {path}"
     for key, flag, env, value in (

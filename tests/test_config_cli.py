@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from kvrules.cli import cli
@@ -36,7 +38,11 @@ def test_init_writes_a_template_whose_check_names_only_what_the_admin_must_suppl
 def test_check_names_alert_targets_without_a_route(runner, tmp_path):
     cfg = tmp_path / "kvrules.yaml"
     cfg.write_text(
-        "sources: {f: {adapter: file, settings: {path: .}}}\nalerts: {routes: {committee: []}}\n"
+        "sources: {f: {adapter: file, settings: {path: .}}}\n"
+        "alerts:\n"
+        "  channels: {m: {plugin: email, settings: {host: 127.0.0.1, security: none, "
+        "sender: k@localhost, to: [c@localhost]}}}\n"
+        "  routes: {committee: []}\n"
     )
     result = runner.invoke(cli, ["config", "check", str(cfg)])
     assert result.exit_code == 1
@@ -130,3 +136,36 @@ def test_scan_with_a_bad_rulebook_prints_its_diagnostics(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{book}:1:1:" in result.stderr
+
+
+def test_config_show_says_where_each_value_comes_from_and_masks_secrets(
+    runner, tmp_path, monkeypatch
+):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "database: state.db\n"
+        "sources:\n  pure:\n    adapter: pure\n"
+        "    settings: {base_url: 'https://pure.example.edu/ws/api', page_size: 50}\n"
+    )
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", "supersecret-key")
+    monkeypatch.setenv("KVRULES_PURE_PAGE_SIZE", "70")
+    result = runner.invoke(cli, ["config", "show", "--config", str(cfg), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "supersecret-key" not in result.output
+    doc = json.loads(result.stdout)
+    assert doc["database"] == {"value": str(tmp_path / "state.db"), "origin": f"file {cfg}"}
+    assert doc["interval"]["origin"] == "default"
+    assert doc["reference_data"]["origin"] == "env KVRULES_REFDATA"
+    pure = doc["sources"]["pure"]["settings"]
+    assert pure["api_key"] == ["********", "env KVRULES_PURE_API_KEY"]
+    assert pure["page_size"] == [70, "env KVRULES_PURE_PAGE_SIZE"]  # environment > file
+    assert pure["base_url"] == ["https://pure.example.edu/ws/api", "file"]
+    flags = runner.invoke(cli, ["config", "show", "--config", str(cfg), "--db", "x.db", "--json"])
+    assert json.loads(flags.stdout)["database"] == {"value": "x.db", "origin": "flag --db"}
+
+
+def test_a_setting_the_file_cannot_set_is_refused(runner, tmp_path):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text("written: [database]\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1 and "unknown setting 'written'" in result.output

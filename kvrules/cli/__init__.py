@@ -23,11 +23,13 @@ Commands hold no library logic: they parse, call the library, print.
 Exit status: 0 success; 1 an error reported in one line (``KvrulesError``, a usage error, an
 unreachable host, a missing file); 2 success with records skipped or quarantined (``evaluate``,
 ``fetch``) or a usage error reported by click; 70 an internal error (a bug: the message says so
-and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted.
+and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted; 141 output closed early
+(``kvrules … | head``), silently.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -49,7 +51,8 @@ class ReportedError(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file: Any = None) -> None:
-        click.echo(self.message, err=True)
+        if self.message:
+            click.echo(self.message, err=True)
 
 
 class KvrulesGroup(click.Group):
@@ -69,6 +72,10 @@ class KvrulesGroup(click.Group):
 
 
 def as_reported(error: Exception) -> ReportedError:
+    if isinstance(error, BrokenPipeError):  # `kvrules … | head`: the reader has what it wanted
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ReportedError("", 141)
     expected = isinstance(error, KvrulesError | OSError | requests.RequestException)
     message = one_line(error)
     return ReportedError(

@@ -137,12 +137,14 @@ def effective(resolved: Resolved) -> dict[str, Any]:
             shown = {k: (_masked(v, k), "file") for k, v in src.settings.items()}
         else:
             merged, origin = source_settings(settings_class, src.settings)
+            try:  # the values as the adapter parses them ('70' from the environment is 70)
+                parsed = settings_class.model_validate(merged).model_dump()
+            except ValueError:
+                parsed = merged  # config check says what is wrong; show what was given
             for field_name, info in settings_class.model_fields.items():
                 if field_name in merged:
-                    shown[field_name] = (
-                        _masked(merged[field_name], field_name),
-                        origin[field_name],
-                    )
+                    value = parsed.get(field_name, merged[field_name])
+                    shown[field_name] = (_masked(value, field_name), origin[field_name])
                 elif not info.is_required():
                     shown[field_name] = (
                         _masked(info.get_default(call_default_factory=True), field_name),
