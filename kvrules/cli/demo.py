@@ -133,7 +133,10 @@ def demo(projects: int, workdir: Path, seed: int) -> None:
     click.echo(f"Report: {report}")
     click.echo(f"Done in {time.monotonic() - started:.1f}s. Try:")
     click.echo(f"  kvrules show case:1 --db {config.database}")
-    click.echo(f"  kvrules serve --db {config.database}   (after kvrules users add …)")
+    click.echo(
+        f"  kvrules users add YOU --role admin --db {config.database} && "
+        f"kvrules serve --db {config.database}"
+    )
     click.echo(f"  kvrules evaluate {examples_folder() / 'events.jsonl'}")
     click.echo('  kvrules match "Beihang Univ" --country CN')
 
