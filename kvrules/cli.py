@@ -40,17 +40,20 @@ def rulebook_files(paths: tuple[str, ...]) -> list[Path]:
 
 
 def load_all(
-    paths: tuple[str, ...], overrides: Mapping[str, Mapping[str, Any]] | None = None
+    paths: tuple[str, ...],
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    readable_attributes: tuple[str, ...] = (),
 ) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
-    """Load rulebook files and folders; ``overrides`` sets vars per rulebook id (config)."""
+    """Load rulebook files and folders; ``overrides`` sets vars per rulebook id (config),
+    ``readable_attributes`` the attribute paths rules may read (config)."""
     books, problems = [], []
     seen: dict[str, str] = {}
     overrides = overrides or {}
     for f in rulebook_files(paths):
         try:
-            book = load_rulebook(f)
+            book = load_rulebook(f, readable_attributes=readable_attributes)
             if book.id in overrides:
-                book = load_rulebook(f, overrides[book.id])
+                book = load_rulebook(f, overrides[book.id], readable_attributes)
         except RulebookError as e:
             problems += e.diagnostics
             continue

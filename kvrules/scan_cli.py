@@ -145,7 +145,9 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
     except AreaDataError as e:  # a file the institution wrote: name it, no traceback
         raise click.UsageError(f"area_taxonomies: {e}") from None
     try:
-        evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
+        evaluator = build_evaluator(
+            config.rulebooks, config.rulebook_vars, config.readable_attributes
+        )
     except RulebookError as e:  # path:line:col: message for each problem, no traceback
         for problem in e.diagnostics:
             click.echo(str(problem), err=True)
@@ -297,7 +299,7 @@ def config_check(path: Path) -> None:
     except (AssemblyError, ValueError) as e:
         problems.append(f"{path}: alerts: {e}")
     try:
-        build_evaluator(config.rulebooks, config.rulebook_vars).close()
+        build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes).close()
     except RulebookError as e:
         problems += [str(d) for d in e.diagnostics]
     try:

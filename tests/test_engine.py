@@ -81,12 +81,22 @@ def test_engine_state_does_not_grow(write_rulebook):
             assert host.get_facts(name, "0") == []
 
 
+# Attribute keys are the one place where user data names a field; rules read them only when
+# the configuration allows the path and the rule cites a legal basis.
+LEGAL_BASIS = "  legal_basis: a sanctions regulation\n"
+
+
+def attribute_rule(rule_id: str, key: str, value: str) -> str:
+    when = f'visit.visitor.attributes.{key} == "{value}"'
+    return rule_yaml(rule_id, when, on="visit.requested", extra=LEGAL_BASIS)
+
+
 def test_user_fields_named_id_and_sid_are_harmless(write_rulebook):
     book = load_rulebook(
         write_rulebook(
-            rule_yaml("by-attr", 'visit.visitor.attributes.id == "same"', on="visit.requested"),
-            rule_yaml("by-sid", 'visit.visitor.attributes.sid == "0"', on="visit.requested"),
-        )
+            attribute_rule("by-attr", "id", "same"), attribute_rule("by-sid", "sid", "0")
+        ),
+        readable_attributes=["visit.visitor.attributes.id", "visit.visitor.attributes.sid"],
     )
     event = {
         "kind": "visit.requested",
@@ -207,11 +217,9 @@ def test_durable_engine_can_be_closed_and_reused(write_rulebook):
 
 
 def test_rulebooks_reading_more_fields_than_the_engine_takes_are_refused(write_rulebook):
-    rules = [
-        rule_yaml(f"a{i}", f'visit.visitor.attributes.k{i} == "x"', on="visit.requested")
-        for i in range(245)
-    ]
-    book = load_rulebook(write_rulebook(*rules))
+    rules = [attribute_rule(f"a{i}", f"k{i}", "x") for i in range(245)]
+    allowed = [f"visit.visitor.attributes.k{i}" for i in range(245)]
+    book = load_rulebook(write_rulebook(*rules), readable_attributes=allowed)
     with pytest.raises(EngineError, match="distinct fields"):
         Evaluator([book])
 
