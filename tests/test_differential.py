@@ -272,3 +272,53 @@ def test_a_thousand_rules_on_one_event_kind_agree_with_the_oracle():
             assert engine == sorted(oracle.fired(rules_, view)), view
             fired_total += len(engine)
     assert fired_total > 150 * 100  # many rules hold at once: the stack limit is exercised
+
+
+def test_the_alpha_network_model_is_never_optimistic():
+    # The compiler trusts kvrules.engine.limits to say when a ruleset would overflow the
+    # engine's match stack (error 303 on every assert). Put random kvrules rules into ONE
+    # ruleset, past the limit on purpose: whenever the engine overflows, the model said so.
+    import json
+
+    import durable_rules_engine as core
+
+    from kvrules.engine.compiler import compile_rule
+    from kvrules.engine.limits import AlphaNetwork
+
+    rng = random.Random(64)
+    overflows = 0
+    for round_ in range(8):
+        count = rng.randint(30, 200)
+        rules = "".join(
+            f"  - id: r{i}\n    title: r{i}\n    on: [partner.added, project.created]\n"
+            f"    when: '{random_condition(rng, depth=rng.choice([0, 0, 1]))}'\n    severity: low\n"
+            "    rationale: r\n    cite: s1\n"
+            for i in range(count)
+        )
+        book = load_text(HEADER + rules, "one-ruleset.yaml")
+        with Evaluator([book]) as ev:  # for its projection of events
+            compiled = [compile_rule(book, rule) for rule in book.rules]
+            network = AlphaNetwork()
+            for rule in compiled:
+                network.add(rule.match("partner.added"))
+            body = {r.key: {"all": r.definition("partner.added")["all"]} for r in compiled}
+            try:
+                handle = core.create_ruleset(f"model{round_}", json.dumps(body))
+            except Exception as exc:  # another table full: the model must say that too
+                assert network.problem(), exc
+                continue
+            try:
+                for i in range(40):
+                    view = ev.project(CollaborationEvent.model_validate(random_event(rng)))
+                    fact = json.dumps({**view, "id": f"f{i}", "sid": "0"})
+                    try:
+                        core.assert_fact(handle, fact)
+                        core.retract_fact(handle, fact)
+                    except Exception as exc:
+                        if "303" not in str(exc):
+                            raise
+                        overflows += 1
+                        assert network.stack_peak() > 64, (network.stack_peak(), exc)
+            finally:
+                core.delete_ruleset(handle)
+    assert overflows  # the rounds did reach the limit
