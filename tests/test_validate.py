@@ -57,6 +57,17 @@ def test_unknown_field_with_did_you_mean(runner, write_rulebook):
         ),
         ('partner.name matches "a(?=b)"', 35, "bad pattern: '(?…)' groups are not supported"),
         ('partner.name matches "[a.]"', 36, "bad pattern: '.' is not allowed inside [...]"),
+        (
+            'partner.name matches "a{1001}"',
+            35,
+            "bad pattern: {1001} repeats more than 1,000 times, the most RE2 matches: "
+            "use smaller counts, or + or *",
+        ),
+        (
+            'partner.name matches "(a{100}){100}"',
+            42,
+            "bad pattern: {100} multiplies the counts inside it to more than 1,000 times",
+        ),
     ],
 )
 def test_condition_errors_point_into_the_condition(runner, write_rulebook, when, col, message):
@@ -250,3 +261,23 @@ def test_relative_dates_are_fixed_at_load_time(runner, write_rulebook):
     bad = write_rulebook(rule_yaml("x", "partner.name == today"), name="bad.yaml")
     [line] = problems(runner, bad)
     assert "type mismatch: the field holds text values; today is date" in line
+
+
+def test_repetition_counts_up_to_1000_are_matched(write_rulebook):
+    # Counts of 100 and more were refused as if the braces were misplaced; RE2 matches counts
+    # up to 1,000 (nested ones multiplied) in linear time, so kvrules takes what RE2 takes.
+    from kvrules.engine.evaluator import Evaluator
+    from kvrules.rulebook.cases import event_from_given
+    from kvrules.rulebook.loader import load_rulebook
+
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("long", "'partner.name matches \"x{100}\"'"),
+            rule_yaml("max", "'partner.name matches \"(y{10}){100}\"'"),
+        )
+    )
+    with Evaluator([book], verify=True) as evaluator:
+        for name, fired in (("x" * 100, ["long"]), ("x" * 101, []), ("y" * 1000, ["max"])):
+            given = {"kind": "partner.added", "partner": {"name": name}}
+            found = evaluator.evaluate(event_from_given(given))
+            assert [f.rule_id for f in found] == fired, name
