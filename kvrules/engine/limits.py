@@ -14,8 +14,15 @@ Sizes from durable_rules 2.0.28's C sources; tests/test_durable_canaries.py pins
 - ``BETA_LIST_LENGTH`` 256 (``rules.h``): rules whose condition ends on the same node;
   error 108.
 - ``MAX_ACTIONS`` 4096 (``rete.c``): rules in a ruleset; error 106.
-- ``MAX_SEQUENCE_EXPRESSIONS`` 32 (``rete.h``): expressions of one rule; error 113. It
-  concerns one rule alone, so ``compiler.probe`` finds it when the rulebook is loaded.
+- ``MAX_SEQUENCE_EXPRESSIONS`` 32 (``rete.h``): expressions of one rule that refer to other
+  facts; error 113. kvrules writes none (a canary shows 80 tests in one rule are fine), and
+  whatever concerns one rule alone ``compiler.probe`` finds when the rulebook is loaded.
+
+The other fixed sizes cannot be reached by kvrules' rulesets: ``MAX_RESULT_NODES``,
+``MAX_NODE_RESULTS``, ``MAX_COMMAND_COUNT``, ``MAX_ADD_COUNT``, ``MAX_EVAL_COUNT``
+(``events.c``) are defined but never used; the state tables (``state.h``) bound sids (kvrules
+uses one), frames per rule (one fact per rule) and per-state indexes, which hold the one fact
+kvrules asserts at a time; the message key limit (error 302) is ``durable.MAX_KEYS``.
 
 How rules share nodes (``rete.c``: ``createAlpha``, ``findAlpha``, ``linkAlpha``): a test
 below a node is reused when a rule makes the same test at the same place; ``$and`` chains its
