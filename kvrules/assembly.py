@@ -63,9 +63,11 @@ def build_channels(config: Config) -> dict[str, AlertChannel]:
 
 
 def build_evaluator(
-    rulebooks: list[Path], overrides: Mapping[str, Mapping[str, Any]] | None = None
+    rulebooks: list[Path],
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    readable_attributes: list[str] | tuple[str, ...] = (),
 ) -> Evaluator:
-    books, problems = load_all(rulebooks, overrides)
+    books, problems = load_all(rulebooks, overrides, tuple(readable_attributes))
     if problems:
         raise RulebookError(problems)
     return Evaluator(books)
@@ -103,7 +105,8 @@ def build_scanner(
         store,
         source,
         adapter or build_adapter(src.adapter, src.settings),
-        evaluator or build_evaluator(config.rulebooks, config.rulebook_vars),
+        evaluator
+        or build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes),
         enricher,
         channels=build_channels(config),
         routes=config.alerts.routes,

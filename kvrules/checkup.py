@@ -125,7 +125,9 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     from kvrules.rulebook.discovery import load_all
 
     config = resolved.config
-    books, problems = load_all(config.rulebooks, config.rulebook_vars)
+    books, problems = load_all(
+        config.rulebooks, config.rulebook_vars, tuple(config.readable_attributes)
+    )
     for problem in problems:
         yield Check("error", "rulebooks", str(problem))
     if problems:

@@ -145,6 +145,12 @@ class Config(_Section):
     rulebook_vars: dict[str, dict[str, Any]] = Field(
         default={}, description="per rulebook id, values replacing its vars (thresholds, caps)"
     )
+    readable_attributes: list[str] = Field(
+        default=[],
+        description="free-form attribute paths rules may read, e.g. "
+        "visit.visitor.attributes.sanctions_designation; only where a law requires it, and "
+        "each rule reading one must cite legal_basis (findings show <version>+attributes.<digest>)",
+    )
     sources: dict[str, SourceConfig] = {}
     alerts: AlertsConfig = AlertsConfig()
     writeback: WritebackConfig = WritebackConfig()
@@ -173,6 +179,16 @@ class Config(_Section):
         from kvrules.model import country_code
 
         return country_code(v)
+
+    @field_validator("readable_attributes")
+    @classmethod
+    def _attributes(cls, v: list[str]) -> list[str]:
+        from kvrules.fields import attribute_path_problem
+
+        for path in v:
+            if problem := attribute_path_problem(path):
+                raise ValueError(problem)
+        return v
 
     @field_validator("interval", "full_scan_every")
     @classmethod
@@ -289,6 +305,9 @@ rulebooks: []
 rulebook_vars:
   funding-dependency:
     foreign_share_cap: 0.25
+# Rules read catalogue fields only. Only where a law requires it, allow a free-form attribute
+# here; each rule reading it must cite legal_basis (docs/rulebook-language.md).
+# readable_attributes: [visit.visitor.attributes.sanctions_designation]
 
 sources:
   pure:

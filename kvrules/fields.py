@@ -37,10 +37,13 @@ class FieldSpec:
     getter: Callable[[Any], Any] | None = None
     casefold: bool = False  # values (and rule literals) compared case-insensitively
     children: Mapping[str, FieldSpec] = field(default_factory=dict)
+    personal: bool = False  # about a person: a rule reading it must cite a legal_basis
 
 
-def _f(kind: FieldType, doc: str = "", getter=None, casefold=False, children=None) -> FieldSpec:
-    return FieldSpec(kind, doc, getter, casefold, children or {})
+def _f(
+    kind: FieldType, doc: str = "", getter=None, casefold=False, children=None, personal=False
+) -> FieldSpec:
+    return FieldSpec(kind, doc, getter, casefold, children or {}, personal)
 
 
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
@@ -75,7 +78,9 @@ FUNDER = {
 PERSON = {
     "role": _f(T, "role, e.g. visiting researcher, PI", casefold=True),
     "affiliations": _f(FieldType.OBJECT_LIST, "affiliated organisations", children=ORGANISATION),
-    "attributes": _f(FieldType.TEXT_MAP, "adapter-supplied attributes"),
+    # Free-form: what a source system holds about a person (possibly nationality in any
+    # language). Rules cannot read it unless an administrator allows a key (see free_form).
+    "attributes": _f(FieldType.TEXT_MAP, "adapter-supplied attributes", personal=True),
 }
 _SUBJECT = {
     "id": _f(T, "record id in the source system"),
@@ -145,14 +150,47 @@ def resolve(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> FieldSpec | 
     """The spec at ``path`` below ``scope``, or None when no such field exists."""
     spec: FieldSpec | None = None
     children = scope
-    for part in path:
+    parts = list(path)
+    for i, part in enumerate(parts):
         if spec is not None and spec.type is FieldType.TEXT_MAP:
-            return _f(T, "attribute") if part.isidentifier() else None
+            # one key below a map, holding text; a map value has no fields of its own
+            if i < len(parts) - 1 or not part.isidentifier():
+                return None
+            return _f(T, "attribute", personal=spec.personal)
         spec = children.get(part)
         if spec is None:
             return None
         children = spec.children
     return spec
+
+
+def free_form(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> FieldSpec | None:
+    """The free-form map (``TEXT_MAP``) that ``path`` reads or reads a key of, if any.
+
+    Rules read catalogue fields only; a key in such a map is whatever a source system calls it
+    (``staatsangehoerigkeit``, ``herkunft``), so no list of words can tell what it holds.
+    """
+    children = scope
+    for part in path:
+        spec = children.get(part)
+        if spec is None:
+            return None
+        if spec.type is FieldType.TEXT_MAP:
+            return spec
+        children = spec.children
+    return None
+
+
+def attribute_path_problem(text: str) -> str | None:
+    """Why ``text`` is not the path of one free-form attribute key from the event root."""
+    parts = text.split(".")
+    spec = free_form(ROOT, parts)
+    if spec is None or resolve(ROOT, parts) in (None, spec):
+        return (
+            f"{text!r} is not an attribute path: write the path of one key of a free-form "
+            "attributes map, e.g. visit.visitor.attributes.sanctions_designation"
+        )
+    return None
 
 
 def names_at(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> list[str]:

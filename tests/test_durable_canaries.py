@@ -6,9 +6,21 @@ If an upgrade or fork changes one of them, this file fails before the design sil
 from __future__ import annotations
 
 import copy
+import json
 
 import durable.engine
+import durable_rules_engine as core
 import pytest
+
+from kvrules.engine.limits import (
+    BETA_LIST_LENGTH,
+    MAX_ACTIONS,
+    MAX_STACK_SIZE,
+    MAX_TESTS_PER_NODE,
+    NEXT_BUCKET_LENGTH,
+    NEXT_LIST_LENGTH,
+    AlphaNetwork,
+)
 
 
 class Host(durable.engine.Host):
@@ -122,8 +134,6 @@ def test_or_inside_array_tests_depends_on_property_order():
 
 def test_json_reader_rejects_an_exponent_without_a_fraction():
     """Python writes 1e-07 and 1e+16 that way; kvrules writes 1.0e-07 (engine.durable.fact_json)."""
-    import durable_rules_engine as core
-
     rules = three_rules()
     name = next(iter(rules))
     host = Host(rules)
@@ -142,3 +152,79 @@ def test_integers_beyond_int64_compare_wrongly():
     )
     host.assert_fact(name, {"id": "a", "x": 9.3e18})  # smaller, yet it fires
     assert host.fired == ["big"]
+
+
+# -- the fixed tables of the C core (kvrules.engine.limits; the compiler shards around them) --
+
+
+def _create(rules: dict) -> int:
+    return core.create_ruleset(f"canary{id(object())}", json.dumps(rules))
+
+
+def _rules(conditions: list[dict]) -> dict:
+    return {f"r{i}": {"all": [{"m": c}]} for i, c in enumerate(conditions)}
+
+
+def _under_kind(tests: list[dict], kinds: tuple[str, ...] = ("k",)) -> list[dict]:
+    on = {"kind": kinds[0]} if len(kinds) == 1 else {"$or": [{"kind": k} for k in kinds]}
+    return [{"$and": [on, test]} for test in tests]
+
+
+@pytest.mark.parametrize(
+    "test",
+    [lambda i: {"$gt": {"a": i}}, lambda i: {"$nex": {f"z{i}": 1}}],
+    ids=["tests-that-hold", "missing-fields"],
+)
+def test_match_stack_holds_64_entries_and_65_fail_every_assert(test):
+    for count, fails in ((MAX_STACK_SIZE, False), (MAX_STACK_SIZE + 1, True)):
+        conditions = _under_kind([test(i) for i in range(count)])
+        handle = _create(_rules(conditions))  # created without complaint either way
+        try:
+            fact = '{"id": "1", "sid": "0", "kind": "k", "a": 1000}'
+            if fails:
+                with pytest.raises(Exception, match="303"):
+                    core.assert_fact(handle, fact)
+            else:
+                core.assert_fact(handle, fact)
+        finally:
+            core.delete_ruleset(handle)
+        network = AlphaNetwork()
+        for condition in conditions:
+            network.add(condition)
+        assert network.stack_peak() == count  # the model counts what the engine pushes
+
+
+def test_an_or_over_event_kinds_joins_below_each_kind_and_128_joins_fit():
+    kinds = ("k", "j", "l")
+    tests = [{"c": f"X{i}"} for i in range(NEXT_LIST_LENGTH + 1)]
+    core.delete_ruleset(_create(_rules(_under_kind(tests[:-1], kinds))))
+    with pytest.raises(Exception, match="107"):
+        _create(_rules(_under_kind(tests, kinds)))
+
+
+def test_256_rules_may_end_on_one_test_not_257():
+    same = [{"kind": "k"}] * (BETA_LIST_LENGTH + 1)
+    core.delete_ruleset(_create(_rules(same[:-1])))
+    with pytest.raises(Exception, match="108"):
+        _create(_rules(same))
+
+
+def test_a_ruleset_takes_4096_rules_not_4097():
+    # 64 x 64 tests: no node holds more than 64, so only the rule count is at its limit
+    tests = [{"$and": [{"a": i // 64}, {"b": i % 64}]} for i in range(MAX_ACTIONS + 1)]
+    core.delete_ruleset(_create(_rules(tests[:-1])))
+    with pytest.raises(Exception, match="106"):
+        _create(_rules(tests))
+
+
+def test_511_tests_below_one_node_are_created():
+    # The table has NEXT_BUCKET_LENGTH (512) slots and a full one makes creation loop forever
+    # (513 sibling rules ran 120 s at 100 % CPU): kvrules keeps MAX_TESTS_PER_NODE below it.
+    assert MAX_TESTS_PER_NODE < NEXT_BUCKET_LENGTH
+    core.delete_ruleset(_create(_rules([{"x": i} for i in range(NEXT_BUCKET_LENGTH - 1)])))
+
+
+def test_tests_in_one_rule_are_not_limited_to_32():
+    # MAX_SEQUENCE_EXPRESSIONS (32, error 113) counts expressions that refer to other facts,
+    # which kvrules never writes: a long `and` in one rule is created.
+    core.delete_ruleset(_create(_rules([{"$and": [{f"a{j}": j} for j in range(80)]}])))

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from kvrules import CollaborationEvent, Evaluator
-from kvrules.engine.compiler import MAX_TESTS_PER_SHARD
 from kvrules.engine.durable import DurableEngine, EngineError
+from kvrules.engine.limits import MAX_TESTS_PER_NODE
 from kvrules.rulebook.loader import RulebookError, load_rulebook
 from tests.conftest import rule_yaml
 
@@ -81,12 +81,22 @@ def test_engine_state_does_not_grow(write_rulebook):
             assert host.get_facts(name, "0") == []
 
 
+# Attribute keys are the one place where user data names a field; rules read them only when
+# the configuration allows the path and the rule cites a legal basis.
+LEGAL_BASIS = "  legal_basis: a sanctions regulation\n"
+
+
+def attribute_rule(rule_id: str, key: str, value: str) -> str:
+    when = f'visit.visitor.attributes.{key} == "{value}"'
+    return rule_yaml(rule_id, when, on="visit.requested", extra=LEGAL_BASIS)
+
+
 def test_user_fields_named_id_and_sid_are_harmless(write_rulebook):
     book = load_rulebook(
         write_rulebook(
-            rule_yaml("by-attr", 'visit.visitor.attributes.id == "same"', on="visit.requested"),
-            rule_yaml("by-sid", 'visit.visitor.attributes.sid == "0"', on="visit.requested"),
-        )
+            attribute_rule("by-attr", "id", "same"), attribute_rule("by-sid", "sid", "0")
+        ),
+        readable_attributes=["visit.visitor.attributes.id", "visit.visitor.attributes.sid"],
     )
     event = {
         "kind": "visit.requested",
@@ -140,8 +150,44 @@ def test_more_than_512_sibling_rules_are_split_into_shards(write_rulebook):
         assert [f.rule_id for f in ev.evaluate(partner_event(name="Org 1042"))] == ["c1042"]
 
 
+def funder_added(amount: float, name: str) -> CollaborationEvent:
+    funder = {"name": name, "country": "NL", "amount": amount, "currency": "EUR"}
+    return CollaborationEvent.model_validate(
+        {
+            "id": "e1",
+            "kind": "funder.added",
+            "occurred_at": "2026-01-01T00:00:00Z",
+            "source": {"system": "test", "record_id": "P1"},
+            "project": {"id": "P1", "title": "t", "funders": [funder]},
+            "funder": funder,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        # every rule's test holds: the engine visits all of them at once
+        (lambda i: f"funder.amount > {i}", lambda n: n),
+        (lambda i: f'funder.name != "X{i}"', lambda n: n),
+        # one holds, but the `or` over three kinds joined every rule below each kind
+        (lambda i: f'funder.name == "N{i}"', lambda n: 1),
+    ],
+    ids=["all-hold", "not-equal", "one-holds"],
+)
+@pytest.mark.parametrize("count", [65, 200])
+def test_no_rule_count_cliff_on_shared_event_kinds(write_rulebook, when, expected, count):
+    # durable_rules' 64-entry match stack failed every event with error 303 from 65 rules on.
+    on = "[partner.added, project.created, funder.added]"
+    rules = [rule_yaml(f"r{i}", when(i), on=on) for i in range(count)]
+    book = load_rulebook(write_rulebook(*rules))
+    with Evaluator([book], verify=True) as ev:
+        found = ev.evaluate(funder_added(10_000, "N7"))
+    assert len(found) == expected(count)
+
+
 def test_a_single_rule_too_big_for_the_engine_is_rejected(write_rulebook):
-    names = ", ".join(f'"Org {i}"' for i in range(MAX_TESTS_PER_SHARD + 5))
+    names = ", ".join(f'"Org {i}"' for i in range(MAX_TESTS_PER_NODE + 5))
     path = write_rulebook(rule_yaml("huge", f"'partner.name in [{names}]'"))
     with pytest.raises(RulebookError, match="split it into several rules"):
         load_rulebook(path)
@@ -207,11 +253,9 @@ def test_durable_engine_can_be_closed_and_reused(write_rulebook):
 
 
 def test_rulebooks_reading_more_fields_than_the_engine_takes_are_refused(write_rulebook):
-    rules = [
-        rule_yaml(f"a{i}", f'visit.visitor.attributes.k{i} == "x"', on="visit.requested")
-        for i in range(245)
-    ]
-    book = load_rulebook(write_rulebook(*rules))
+    rules = [attribute_rule(f"a{i}", f"k{i}", "x") for i in range(245)]
+    allowed = [f"visit.visitor.attributes.k{i}" for i in range(245)]
+    book = load_rulebook(write_rulebook(*rules), readable_attributes=allowed)
     with pytest.raises(EngineError, match="distinct fields"):
         Evaluator([book])
 

@@ -57,6 +57,17 @@ def test_unknown_field_with_did_you_mean(runner, write_rulebook):
         ),
         ('partner.name matches "a(?=b)"', 35, "bad pattern: '(?…)' groups are not supported"),
         ('partner.name matches "[a.]"', 36, "bad pattern: '.' is not allowed inside [...]"),
+        (
+            'partner.name matches "a{1001}"',
+            35,
+            "bad pattern: {1001} repeats more than 1,000 times, the most RE2 matches: "
+            "use smaller counts, or + or *",
+        ),
+        (
+            'partner.name matches "(a{100}){100}"',
+            42,
+            "bad pattern: {100} multiplies the counts inside it to more than 1,000 times",
+        ),
     ],
 )
 def test_condition_errors_point_into_the_condition(runner, write_rulebook, when, col, message):
@@ -116,23 +127,90 @@ def test_block_scalar_condition_position(runner, write_rulebook):
     assert line.startswith(f"{path}:15:34: type mismatch"), line
 
 
-def test_nationality_needs_a_legal_basis(runner, write_rulebook):
-    when = 'visit.visitor.attributes.nationality == "IR"'
-    path = write_rulebook(rule_yaml("a", when, on="visit.requested"))
+SANCTIONS = "  legal_basis: EU Council Regulation 267/2012 (Iran sanctions), Art. 23\n"
+
+
+@pytest.mark.parametrize("key", ["staatsangehoerigkeit", "nation", "country", "herkunft"])
+@pytest.mark.parametrize("legal_basis", ["", SANCTIONS], ids=["no-basis", "basis"])
+def test_free_form_attributes_cannot_be_read_whatever_their_name(
+    runner, write_rulebook, key, legal_basis
+):
+    # A word list let these through; the lint is structural: no rule reads a free-form
+    # attribute unless the administrator allowed its path, whatever the source calls it.
+    when = f'visit.visitor.attributes.{key} == "CN"'
+    path = write_rulebook(rule_yaml("a", when, on="visit.requested", extra=legal_basis))
+    assert problems(runner, path) == [
+        f"{path}:12:11: 'visit.visitor.attributes.{key}' reads a free-form attribute, which "
+        "rules cannot read: use a catalogue field (docs/rulebook-language.md). Only if a law "
+        "requires it, an administrator may allow "
+        f"'visit.visitor.attributes.{key}' under readable_attributes in kvrules.yaml"
+    ]
+
+
+def test_attributes_inside_a_quantifier_are_refused_with_their_full_path(runner, write_rulebook):
+    when = "any p in project.participants: p.attributes.herkunft == 'CN'"
+    path = write_rulebook(rule_yaml("a", f'"{when}"', on="project.created", extra=SANCTIONS))
     [line] = problems(runner, path)
-    assert line.startswith(
-        f"{path}:12:11: 'visit.visitor.attributes.nationality' screens people"
-    ), line
-    allowed = write_rulebook(
-        rule_yaml(
-            "a",
-            when,
-            on="visit.requested",
-            extra="  legal_basis: EU Council Regulation 267/2012 (Iran sanctions), Art. 23\n",
-        ),
-        name="ok.yaml",
+    assert line.startswith(f"{path}:12:43: 'p.attributes.herkunft' reads a free-form attribute"), (
+        line
     )
-    assert problems(runner, allowed) == []
+    assert "allow 'project.participants.attributes.herkunft'" in line
+    whole_map = write_rulebook(
+        rule_yaml("a", "visit.visitor.attributes exists", on="visit.requested"), name="m.yaml"
+    )
+    [line] = problems(runner, whole_map)
+    assert "'visit.visitor.attributes' reads a free-form attribute" in line
+
+
+def _config(tmp_path, rulebook, allowed: list[str]):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(f"rulebooks: [{rulebook.name}]\nreadable_attributes: {allowed}\n")
+    return cfg
+
+
+def test_an_allowed_attribute_still_needs_a_legal_basis(runner, write_rulebook, tmp_path):
+    when = 'visit.visitor.attributes.sanctions_designation == "listed"'
+    path = write_rulebook(rule_yaml("a", when, on="visit.requested"))
+    cfg = _config(tmp_path, path, ["visit.visitor.attributes.sanctions_designation"])
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1
+    assert (
+        f"{path}:12:11: 'visit.visitor.attributes.sanctions_designation' is about a person: a "
+        "rule may read it only with legal_basis:" in result.output
+    ), result.output
+
+
+def test_an_allowed_attribute_with_a_legal_basis_is_read_and_marks_the_version(
+    write_rulebook,
+):
+    from kvrules.engine.evaluator import Evaluator
+    from kvrules.rulebook.cases import event_from_given
+    from kvrules.rulebook.loader import load_rulebook
+
+    when = 'visit.visitor.attributes.sanctions_designation == "listed"'
+    path = write_rulebook(rule_yaml("a", when, on="visit.requested", extra=SANCTIONS))
+    allowed = ["visit.visitor.attributes.sanctions_designation"]
+    book = load_rulebook(path, readable_attributes=allowed)
+    assert book.attributes == tuple(allowed)
+    assert book.version.startswith("1+attributes.")
+    # The allow-list is part of the policy: another sign-off gives another version.
+    other = load_rulebook(path, readable_attributes=[*allowed, "visit.visitor.attributes.x"])
+    assert other.version == book.version  # only what the rulebook reads counts
+    with Evaluator([book]) as evaluator:
+        visitor = {"role": "guest", "attributes": {"sanctions_designation": "listed"}}
+        given = {"kind": "visit.requested", "visit": {"visitor": visitor}}
+        [finding] = evaluator.evaluate(event_from_given(given))
+    assert finding.rulebook.version == book.version
+    assert finding.legal_basis == SANCTIONS.split(": ", 1)[1].strip()
+
+
+def test_readable_attributes_must_name_one_attribute_key(runner, tmp_path):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text("readable_attributes: [visit.visitor.role]\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code != 0
+    assert "'visit.visitor.role' is not an attribute path" in result.output, result.output
+    assert "Traceback" not in result.output
 
 
 def test_yaml_aliases_and_duplicate_keys_are_rejected(runner, tmp_path):
@@ -183,3 +261,23 @@ def test_relative_dates_are_fixed_at_load_time(runner, write_rulebook):
     bad = write_rulebook(rule_yaml("x", "partner.name == today"), name="bad.yaml")
     [line] = problems(runner, bad)
     assert "type mismatch: the field holds text values; today is date" in line
+
+
+def test_repetition_counts_up_to_1000_are_matched(write_rulebook):
+    # Counts of 100 and more were refused as if the braces were misplaced; RE2 matches counts
+    # up to 1,000 (nested ones multiplied) in linear time, so kvrules takes what RE2 takes.
+    from kvrules.engine.evaluator import Evaluator
+    from kvrules.rulebook.cases import event_from_given
+    from kvrules.rulebook.loader import load_rulebook
+
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("long", "'partner.name matches \"x{100}\"'"),
+            rule_yaml("max", "'partner.name matches \"(y{10}){100}\"'"),
+        )
+    )
+    with Evaluator([book], verify=True) as evaluator:
+        for name, fired in (("x" * 100, ["long"]), ("x" * 101, []), ("y" * 1000, ["max"])):
+            given = {"kind": "partner.added", "partner": {"name": name}}
+            found = evaluator.evaluate(event_from_given(given))
+            assert [f.rule_id for f in found] == fired, name

@@ -130,7 +130,9 @@ def check(
     config = config_from(config_path, refdata=refdata)
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with build_evaluator(
-        [Path(r) for r in rulebooks] or config.rulebooks, config.rulebook_vars
+        [Path(r) for r in rulebooks] or config.rulebooks,
+        config.rulebook_vars,
+        config.readable_attributes,
     ) as evaluator:
         result = screen(proposal, evaluator, enricher)
     if as_json:

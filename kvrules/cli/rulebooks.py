@@ -26,11 +26,17 @@ def _report(problems: list[Diagnostic]) -> None:
         click.echo(str(p), err=True)
 
 
+def _attributes(config_path: Path | None) -> tuple[str, ...]:
+    """The free-form attributes the configuration lets rules read (none without a config)."""
+    return tuple(config_from(config_path).readable_attributes)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-def validate(paths: tuple[str, ...]) -> None:
+@CONFIG_OPTION
+def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
     """Check rulebooks; print one 'path:line:col: message' line per problem."""
-    books, problems = load_all(paths)
+    books, problems = load_all(paths, readable_attributes=_attributes(config_path))
     _report(problems)
     if problems:
         sys.exit(1)
@@ -66,7 +72,7 @@ def test_cmd(
     """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
     from kvrules.rulebook.cases import run_cases
 
-    books, problems = load_all(paths)
+    books, problems = load_all(paths, readable_attributes=_attributes(config_path))
     _report(problems)
     enricher = _enricher(config_path, refdata, enrich)
     passed = failed = 0
@@ -121,7 +127,7 @@ def evaluate(
     """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
     from kvrules.engine.evaluator import Evaluator
 
-    books, problems = load_all(rulebooks)
+    books, problems = load_all(rulebooks, readable_attributes=_attributes(config_path))
     _report(problems)
     if problems:
         sys.exit(1)

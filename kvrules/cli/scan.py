@@ -103,7 +103,7 @@ def scan_sources(
 
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     reports = []
-    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars)
+    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
     with evaluator, Store.open(config.database) as store:
         for name in names:
             scanner = build_scanner(

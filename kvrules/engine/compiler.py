@@ -10,8 +10,12 @@
   tests/test_durable_canaries.py). So a quantifier body never goes to the engine: the oracle
   evaluates it for each element during projection, and the engine iterates the list over that
   boolean (``any x in L: B`` → ``$iany`` over ``L[*].<flag of B> == true``).
-- More than 512 tests branching from one node hang ruleset creation forever. Every rule's test
-  count is bounded, and rules are packed into shards whose test counts stay under the bound.
+- The C core has fixed-size tables (``kvrules.engine.limits``): a 64-entry match stack that
+  fails every assert (error 303) once 65 tests can hold at once, 128 joins per node, 512 tests
+  per node (beyond: creation hangs), 256 rules per node, 4,096 rules per ruleset. Rules are
+  compiled once per event kind (an event has one kind, so a ruleset for it never visits other
+  kinds' tests, and no ``or`` over kinds adds a join per rule) and packed into shards that a
+  model of the engine's alpha network (``AlphaNetwork``) keeps inside every one of them.
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from typing import Any
 
 import durable_rules_engine
 
+from kvrules.engine.limits import AlphaNetwork
 from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
 
-MAX_TESTS_PER_SHARD = 480  # under durable_rules' 512 sibling alpha nodes, with headroom
 NEG = {
     ir.Op.EQ: "$neq",
     ir.Op.NE: None,
@@ -155,50 +159,37 @@ def negate(cond: ir.Cond) -> dict:
     raise TypeError(cond)  # pragma: no cover
 
 
-def count_tests(node: Any) -> int:
-    """Leaf tests in a compiled expression: each may become a sibling alpha node."""
-    if isinstance(node, list):
-        return sum(count_tests(n) for n in node)
-    if not isinstance(node, dict):
-        return 0
-    total = 0
-    for key, value in node.items():
-        if key in ("$and", "$or"):
-            total += count_tests(value)
-        elif key in ("$iany", "$iall"):
-            total += 1 + sum(count_tests(v) for v in value.values())
-        else:
-            total += 1
-    return total
-
-
 @dataclass
 class CompiledRule:
     key: str  # "<rulebook>/<rule>", the action name in the engine
     rulebook: ir.Rulebook
     rule: ir.Rule
-    definition: dict
-    tests: int
+    condition: dict  # the engine expression of the rule's condition, without its event kinds
+
+    def match(self, kind: str) -> dict:
+        """The ``m`` expression of this rule in a ruleset for events of ``kind``."""
+        return _all([{"kind": kind}, self.condition])
+
+    def definition(self, kind: str) -> dict:
+        return {"all": [{"m": self.match(kind)}], "run": self.key}
 
 
 def compile_rule(rulebook: ir.Rulebook, rule: ir.Rule) -> CompiledRule:
-    kinds = [{"kind": k} for k in rule.kinds]
-    condition = _all([_any(kinds), expr(rule.condition)])
-    key = f"{rulebook.id}/{rule.id}"
-    definition = {"all": [{"m": condition}], "run": key}
-    tests = count_tests(condition)
-    if tests > MAX_TESTS_PER_SHARD:
+    compiled = CompiledRule(f"{rulebook.id}/{rule.id}", rulebook, rule, expr(rule.condition))
+    alone = AlphaNetwork()
+    alone.add(compiled.match(rule.kinds[0]))
+    if problem := alone.problem():
         raise CompileError(
-            f"condition has {tests} tests; durable_rules hangs beyond 512 branches at one node, "
-            f"so a rule may have at most {MAX_TESTS_PER_SHARD}: split it into several rules",
+            f"this condition is too big for durable_rules: {problem}; split it into several "
+            "rules (e.g. a long list into a vars list per rule)",
             rule.pos,
         )
-    return CompiledRule(key, rulebook, rule, definition, tests)
+    return compiled
 
 
 def probe(compiled: CompiledRule) -> None:
     """Create the rule alone in the real engine (and free it) to surface its own error codes."""
-    body = {compiled.key: {k: v for k, v in compiled.definition.items() if k != "run"}}
+    body = {compiled.key: {"all": compiled.definition(compiled.rule.kinds[0])["all"]}}
     try:
         handle = durable_rules_engine.create_ruleset("kvr-probe", json.dumps(body))
     except Exception as exc:
@@ -266,12 +257,18 @@ def _children_first(cond: ir.Cond):
         yield from _children_first(cond.item)
 
 
+@dataclass
+class _Shard:
+    kind: str
+    network: AlphaNetwork = field(default_factory=AlphaNetwork)
+    rules: dict[str, dict] = field(default_factory=dict)
+
+
 def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
     """Compile rulebooks into as few rulesets as the engine's limits allow."""
     program = Program(list(rulebooks))
-    shard: dict[str, dict] = {}
-    kinds: set[str] = set()
-    budget = 0
+    open_shards: dict[str, _Shard] = {}  # per event kind, the shard rules are added to
+    done: list[_Shard] = []
     for rulebook in rulebooks:
         for rule in rulebook.rules:
             compiled = compile_rule(rulebook, rule)
@@ -284,15 +281,16 @@ def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
                     program.patterns.setdefault(path, set()).add(node.pattern)
             for path, key, var, test in element_flags(rule.condition):
                 program.element_flags.setdefault(path, {})[key] = (var, test)
-            if shard and budget + compiled.tests > MAX_TESTS_PER_SHARD:
-                program.shards.append(shard)
-                program.shard_kinds.append(frozenset(kinds))
-                shard, kinds, budget = {}, set(), 0
-            shard[compiled.key] = compiled.definition
-            kinds.update(rule.kinds)
-            budget += compiled.tests
-    if shard:
-        program.shards.append(shard)
-        program.shard_kinds.append(frozenset(kinds))
+            for kind in dict.fromkeys(rule.kinds):
+                shard = open_shards.setdefault(kind, _Shard(kind))
+                shard.network.add(compiled.match(kind))
+                if shard.rules and shard.network.problem():  # full: this rule starts the next
+                    done.append(shard)
+                    shard = open_shards[kind] = _Shard(kind)
+                    shard.network.add(compiled.match(kind))
+                shard.rules[compiled.key] = compiled.definition(kind)
+    for shard in [*done, *open_shards.values()]:
+        program.shards.append(shard.rules)
+        program.shard_kinds.append(frozenset({shard.kind}))
     program.paths.add(("kind",))
     return program

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 from calendar import monthrange
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -162,11 +163,59 @@ def suggest(name: str, choices: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-class Scope:
-    """Names visible in a condition: the event root, plus the innermost quantifier variable."""
+@dataclass
+class Access:
+    """What a rule may read beyond the catalogue's fixed fields.
 
-    def __init__(self, var: str | None = None, spec: Mapping[str, FieldSpec] | None = None):
-        self.var, self.spec = var, spec
+    ``allowed``: attribute paths (``visit.visitor.attributes.KEY``) an administrator allowed
+    in the configuration (``readable_attributes``); ``legal_basis``: the rule cites one, which
+    reading anything about a person requires; ``read``: the allowed paths the rule does read.
+    """
+
+    allowed: frozenset[str] = frozenset()
+    legal_basis: bool = False
+    read: set[str] = field(default_factory=set)
+
+
+class Scope:
+    """Names visible in a condition: the event root, plus the innermost quantifier variable
+    (``prefix`` is the path of the list it runs over, from the event root)."""
+
+    def __init__(
+        self,
+        var: str | None = None,
+        spec: Mapping[str, FieldSpec] | None = None,
+        prefix: tuple[str, ...] = (),
+        access: Access | None = None,
+    ):
+        self.var, self.spec, self.prefix = var, spec, prefix
+        self.access = access or Access()
+
+    def full_path(self, ref: ir.Ref) -> tuple[str, ...]:
+        """``ref`` from the event root (a quantifier variable replaced by its list's path)."""
+        return (self.prefix if ref.var else ()) + ref.path
+
+    def _check_access(self, ref: ir.Ref, spec: FieldSpec, pos: ir.Pos) -> None:
+        path = self.full_path(ref)
+        shown = ".".join(path)
+        if fields.free_form(fields.ROOT, path) is not None:
+            if shown not in self.access.allowed:
+                raise ConditionError(
+                    f"'{ref}' reads a free-form attribute, which rules cannot read: use a "
+                    "catalogue field (docs/rulebook-language.md). Only if a law requires it, an "
+                    f"administrator may allow '{shown}' under readable_attributes in kvrules.yaml",
+                    pos.line,
+                    pos.col,
+                )
+            self.access.read.add(shown)
+        if spec.personal and not self.access.legal_basis:
+            raise ConditionError(
+                f"'{ref}' is about a person: a rule may read it only with legal_basis: naming "
+                "the law that requires it (e.g. a sanctions regime); nationality is not a "
+                "screening criterion",
+                pos.line,
+                pos.col,
+            )
 
     def ref(self, parts: list[str], pos: ir.Pos) -> tuple[ir.Ref, FieldSpec]:
         if self.var is not None and parts[0] == self.var:
@@ -198,6 +247,7 @@ class Scope:
                         pos.line,
                         pos.col,
                     )
+        self._check_access(ref, spec, pos)  # type: ignore[arg-type]
         return ref, spec  # type: ignore[return-value]
 
 
@@ -310,7 +360,7 @@ def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
     return value
 
 
-def element_scope(ref: ir.Ref, spec: FieldSpec, var: str, pos: ir.Pos) -> Scope:
+def element_scope(ref: ir.Ref, spec: FieldSpec, var: str, pos: ir.Pos, outer: Scope) -> Scope:
     """The scope inside 'any/all VAR in REF': checks REF is a list of objects."""
     if spec.type is FieldType.TEXT_LIST:
         raise ConditionError(
@@ -324,14 +374,14 @@ def element_scope(ref: ir.Ref, spec: FieldSpec, var: str, pos: ir.Pos) -> Scope:
         raise ConditionError(
             f"'{var}' is an event field; pick another variable name", pos.line, pos.col
         )
-    return Scope(var, spec.children)
+    return Scope(var, spec.children, outer.full_path(ref), outer.access)
 
 
 def list_scope(var: str, path_text: str, scope: Scope) -> tuple[ir.Ref, Scope]:
     """Resolve the header of a structured quantifier ('any VAR in PATH:')."""
     pos = ir.Pos(1, 1)
     ref, spec = scope.ref(path_text.split("."), pos)
-    return ref, element_scope(ref, spec, var, pos)
+    return ref, element_scope(ref, spec, var, pos, scope)
 
 
 class _Builder:
@@ -370,7 +420,8 @@ class _Builder:
     def quant(self, node: Tree) -> ir.Cond:
         kind, var, path, body = node.children
         ref, spec = self.path(path)
-        outer, self.scope = self.scope, element_scope(ref, spec, str(var), _pos(node))
+        outer = self.scope
+        self.scope = element_scope(ref, spec, str(var), _pos(node), outer)
         try:
             inner = self.build(body)
         finally:

@@ -33,9 +33,12 @@ def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_all(
-    paths: Iterable[str | Path], overrides: Mapping[str, Mapping[str, Any]] | None = None
+    paths: Iterable[str | Path],
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    readable_attributes: tuple[str, ...] = (),
 ) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
-    """Load rulebook files and folders; ``overrides`` sets vars per rulebook id (config).
+    """Load rulebook files and folders; ``overrides`` sets vars per rulebook id and
+    ``readable_attributes`` the free-form attribute paths rules may read (both config).
 
     Returns the rulebooks that loaded and a diagnostic for every problem (a bad file, an id
     used twice, an override naming a rulebook that is not loaded)."""
@@ -44,9 +47,9 @@ def load_all(
     overrides = overrides or {}
     for f in rulebook_files(paths):
         try:
-            book = load_rulebook(f)
+            book = load_rulebook(f, readable_attributes=readable_attributes)
             if book.id in overrides:
-                book = load_rulebook(f, overrides[book.id])
+                book = load_rulebook(f, overrides[book.id], readable_attributes)
         except RulebookError as e:
             problems += e.diagnostics
             continue

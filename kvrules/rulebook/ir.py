@@ -170,6 +170,7 @@ class Rulebook:
     sha256: str
     rules: tuple[Rule, ...]
     tests: tuple[TestCase, ...] = ()
+    attributes: tuple[str, ...] = ()  # free-form attribute paths read, allowed by the config
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

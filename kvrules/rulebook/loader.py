@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from kvrules.errors import KvrulesError
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
+    Access,
     ConditionError,
     Scope,
     compile_condition,
@@ -32,13 +32,6 @@ from kvrules.rulebook.schema import (
     number_problem,
 )
 from kvrules.rulebook.yamlsource import Located, YamlError, load
-
-# Person attributes a rule may only read with a cited legal basis (e.g. a sanctions regime).
-PERSONAL = re.compile(
-    r"nationalit|citizenship|ethnic|race|country_of_birth|birth_?country|"
-    r"passport|place_of_birth",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ class _Checker:
                 self.error(loc, f"{name}: {err['msg']}" if name else err["msg"])
 
     # -- conditions
-    def condition(self, value: Any, where: tuple, scope: Scope, personal_ok: bool) -> ir.Cond:
+    def condition(self, value: Any, where: tuple, scope: Scope) -> ir.Cond:
         if isinstance(value, str):
             try:
                 cond = compile_condition(value, scope, self.vars)
@@ -107,15 +100,12 @@ class _Checker:
                 line, col = self.src.inside(scalar, e.line, e.col) if scalar else (1, 1)
                 self.error_at(line, col, e.message)
                 raise _Failed from None
-            self.personal(cond, where, personal_ok)
             return cond
         if isinstance(value, list):
             if not value:
                 self.error(where, "empty condition list")
                 raise _Failed
-            items = [
-                self.condition(v, (*where, i), scope, personal_ok) for i, v in enumerate(value)
-            ]
+            items = [self.condition(v, (*where, i), scope) for i, v in enumerate(value)]
             return items[0] if len(items) == 1 else ir.And(tuple(items))
         if isinstance(value, dict) and len(value) == 1:
             ((key, body),) = value.items()
@@ -125,16 +115,13 @@ class _Checker:
                 if not isinstance(body, list):
                     self.error((*where, key), f"'{key}' takes a list of conditions")
                     raise _Failed
-                items = [
-                    self.condition(v, (*where, key, i), scope, personal_ok)
-                    for i, v in enumerate(body)
-                ]
+                items = [self.condition(v, (*where, key, i), scope) for i, v in enumerate(body)]
                 return ir.And(tuple(items)) if key == "all" else ir.Or(tuple(items))
             if key == "not":
-                return ir.Not(self.condition(body, (*where, key), scope, personal_ok), pos)
+                return ir.Not(self.condition(body, (*where, key), scope), pos)
             header = quantifier_header(key)
             if header:
-                return self.quantifier(header, body, (*where, key), scope, personal_ok, pos)
+                return self.quantifier(header, body, (*where, key), scope, pos)
             self.error(
                 (*where, key),
                 f"unknown condition '{key}' (use all, any, not, or 'any NAME in PATH')",
@@ -144,53 +131,39 @@ class _Checker:
         self.error(where, "a condition is text, a list, or a single all/any/not key")
         raise _Failed
 
-    def quantifier(self, header, body, where, scope, personal_ok, pos) -> ir.Cond:
+    def quantifier(self, header, body, where, scope, pos) -> ir.Cond:
         kind, var, path = header
         try:
             ref, inner_scope = list_scope(var, path, scope)
         except ConditionError as e:
             self.error(where, e.message, key=True)
             raise _Failed from None
-        return ir.Quant(kind, var, ref, self.condition(body, where, inner_scope, personal_ok), pos)
-
-    def personal(self, cond: ir.Cond, where: tuple, personal_ok: bool) -> None:
-        if personal_ok:
-            return
-        for node in ir.walk(cond):
-            ref = getattr(node, "ref", None)
-            if ref and any(PERSONAL.search(part) for part in ref.path):
-                pos = getattr(node, "pos", None)
-                scalar = self.src.scalar(where)
-                line, col = (
-                    self.src.inside(scalar, pos.line, pos.col)
-                    if scalar and pos
-                    else self.src.at(where)
-                )
-                self.error_at(
-                    line,
-                    col,
-                    f"'{ref}' screens people by nationality, ethnicity or "
-                    "citizenship: not allowed unless the rule cites a legal basis "
-                    "(legal_basis:, e.g. a sanctions regime)",
-                )
+        return ir.Quant(kind, var, ref, self.condition(body, where, inner_scope), pos)
 
 
 class _Failed(Exception):
     """A condition problem already reported."""
 
 
-def load_rulebook(path: str | Path, vars_override: Mapping[str, Any] | None = None) -> ir.Rulebook:
+def load_rulebook(
+    path: str | Path,
+    vars_override: Mapping[str, Any] | None = None,
+    readable_attributes: Iterable[str] = (),
+) -> ir.Rulebook:
     """Load and check one rulebook file; raise RulebookError with every problem found.
 
     ``vars_override`` replaces values of the rulebook's ``vars:`` (an institution's own
     thresholds, from its config); the version then reads ``<version>+local.<digest>``.
+    ``readable_attributes``: the free-form attribute paths the administrator allows rules to
+    read (config ``readable_attributes``); a rulebook that reads some has the version
+    ``<version>+attributes.<digest>`` and lists them in ``Rulebook.attributes``.
     """
     path = Path(path)
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
-    return load_text(raw, str(path), vars_override)
+    return load_text(raw, str(path), vars_override, readable_attributes)
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
@@ -225,7 +198,10 @@ def _kind(value: Any) -> str:
 
 
 def load_text(
-    raw: bytes | str, path: str = "<rulebook>", vars_override: Mapping[str, Any] | None = None
+    raw: bytes | str,
+    path: str = "<rulebook>",
+    vars_override: Mapping[str, Any] | None = None,
+    readable_attributes: Iterable[str] = (),
 ) -> ir.Rulebook:
     # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
@@ -252,18 +228,19 @@ def load_text(
         _override(spec, vars_override, check)
         if check.problems:
             raise RulebookError(check.problems)
-    rulebook = _build(spec, sha, check)
+    rulebook = _build(spec, sha, check, frozenset(readable_attributes))
     if check.problems:
         raise RulebookError(check.problems)
     return rulebook
 
 
-def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
+def _build(spec: RulebookSpec, sha: str, check: _Checker, readable: frozenset[str]) -> ir.Rulebook:
     check.vars = spec.vars
     sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
     kinds = [k.value for k in EventKind]
     seen: set[str] = set()
     rules: list[ir.Rule] = []
+    attributes_read: set[str] = set()
     shell = ir.Rulebook(
         spec.rulebook, spec.version, spec.title, spec.jurisdiction, check.path, sha, ()
     )
@@ -291,8 +268,9 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
                     f"unknown risk type '{risk}'{suggest(risk, known_risks)}; "
                     f"choose from {', '.join(known_risks)}",
                 )
+        access = Access(readable, legal_basis=r.legal_basis is not None)
         try:
-            cond = check.condition(r.when, (*where, "when"), Scope(), r.legal_basis is not None)
+            cond = check.condition(r.when, (*where, "when"), Scope(access=access))
         except _Failed:
             continue
         line, col = check.src.at((*where, "id"))
@@ -326,6 +304,7 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
             continue
         if r.enabled:
             rules.append(rule)
+            attributes_read |= access.read
     tests = []
     for i, t in enumerate(spec.tests):
         for j, rule_id in enumerate(t.expect):
@@ -336,13 +315,18 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker) -> ir.Rulebook:
                 )
         line, col = check.src.at(("tests", i, "name"))
         tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), ir.Pos(line, col)))
+    version = spec.version
+    if attributes_read:  # the administrator's sign-off is part of the policy findings cite
+        digest = hashlib.sha256(repr(sorted(attributes_read)).encode()).hexdigest()[:8]
+        version = f"{version}+attributes.{digest}"
     return ir.Rulebook(
         spec.rulebook,
-        spec.version,
+        version,
         spec.title,
         spec.jurisdiction,
         check.path,
         sha,
         tuple(rules),
         tuple(tests),
+        tuple(sorted(attributes_read)),
     )

@@ -6,8 +6,9 @@ evaluates patterns with RE2 while projecting an event and hands the engine a boo
 (field, pattern); the oracle runs RE2 on the value itself.
 
 A pattern matches the whole value. Supported: literal characters (any script), ``.``,
-``* + ?``, ``{m}``, ``{m,n}``, ``|``, ``( )``, classes ``[abc]``, ``[a-z]``, ``[^…]``,
-``\\d`` ``\\w`` ``\\s`` (ASCII), and ``\\`` before punctuation for the literal character.
+``* + ?``, ``{m}``, ``{m,n}`` (counts up to 1,000, nested counts multiplied), ``|``, ``( )``,
+classes ``[abc]``, ``[a-z]``, ``[^…]``, ``\\d`` ``\\w`` ``\\s`` (ASCII), and ``\\`` before
+punctuation for the literal character.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ import re2
 from kvrules.errors import KvrulesError
 
 MAX_PATTERN = 200
+# RE2's own bound on a repetition count, nested ones multiplied; it keeps the compiled program
+# (and so the linear matching time per character) small.
+MAX_REPEAT = 1000
+_ADVICE = f"{MAX_REPEAT:,} times, the most RE2 matches: use smaller counts, or + or *"
+_TOO_MANY = "{count} repeats more than " + _ADVICE
+_NESTED = "{count} multiplies the counts inside it to more than " + _ADVICE
 _CLASS_ESCAPES = set("dws")
 
 
@@ -91,9 +98,11 @@ def translate(pattern: str) -> str:
                 raise RegexError("lazy or stacked repetition is not supported", i + 1)
             quantifiable_after = False
         elif ch == "{":
-            m = re.match(r"\{(\d{1,2})(,(\d{1,2}))?\}", pattern[i:])
+            m = re.match(r"\{(\d+)(,(\d+))?\}", pattern[i:])
             if not m or not quantifiable:
                 raise RegexError("use {m} or {m,n} after something to repeat", i)
+            if max(int(n) for n in m.group(1, 3) if n is not None) > MAX_REPEAT:
+                raise RegexError(_TOO_MANY.format(count=m.group(0)), i)
             if m.group(3) is not None and int(m.group(3)) < int(m.group(1)):
                 raise RegexError("in {m,n}, n must be at least m", i)
             token, step, quantifiable_after = m.group(0), len(m.group(0)), False
@@ -133,6 +142,10 @@ def translate(pattern: str) -> str:
         reason = e.args[0] if e.args else ""
         if isinstance(reason, bytes):
             reason = reason.decode(errors="replace")
+        nested = re.match(r"invalid repetition size: (\{[\d,]+\})", reason)
+        if nested:  # counts inside counts multiply: (a{100}){100} repeats a 10,000 times
+            count = nested.group(1)
+            raise RegexError(_NESTED.format(count=count), pattern.rfind(count)) from None
         raise RegexError(f"RE2 rejects the pattern: {reason}", 0) from None
     return translated
 

@@ -52,7 +52,9 @@ class RuleSpec(_Spec):
     rationale: str = Field(min_length=1)
     cite: str = Field(description="id of an entry in the rulebook's sources")
     legal_basis: str | None = Field(
-        default=None, description="required when a rule reads nationality-like attributes"
+        default=None,
+        description="the law that requires it; needed to read a person attribute (config "
+        "readable_attributes)",
     )
     enabled: bool = True
 
