@@ -5,7 +5,7 @@ exception tree), ``kvrules.http`` (HTTP plumbing for adapters) and ``kvrules.tes
 conformance suite and simulator toolkit). Everything else is internal and may change.
 """
 
-from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite, pack_cursor, unpack_cursor
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
 from kvrules.engine.evaluator import Evaluator
 from kvrules.errors import KvrulesError
@@ -62,5 +62,7 @@ __all__ = [
     "country_code",
     "hookimpl",
     "load_rulebook",
+    "pack_cursor",
     "parse_timestamp",
+    "unpack_cursor",
 ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
@@ -90,3 +94,22 @@ class Adapter(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def pack_cursor(prefix: str, doc: Any, *, level: int = 6) -> str:
+    """An adapter's resume state as one opaque string: ``prefix`` + base64url(zlib(JSON)).
+    The prefix names the adapter and the format version (``pure1:``), so a cursor from another
+    adapter or an older format is refused instead of read wrongly."""
+    raw = json.dumps(doc, separators=(",", ":")).encode()
+    return prefix + base64.urlsafe_b64encode(zlib.compress(raw, level)).decode()
+
+
+def unpack_cursor(prefix: str, cursor: str) -> Any:
+    """The document ``pack_cursor`` packed; ValueError (naming the prefix) for anything else,
+    e.g. a cursor of another adapter or one damaged in the state database."""
+    if not cursor.startswith(prefix):
+        raise ValueError(f"not a {prefix} cursor")
+    try:
+        return json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor[len(prefix) :])))
+    except (ValueError, zlib.error, binascii.Error) as e:
+        raise ValueError(f"damaged {prefix} cursor: {type(e).__name__}") from None

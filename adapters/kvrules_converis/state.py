@@ -12,12 +12,11 @@ anything else in the window is new, even if it carries an older timestamp than t
 
 from __future__ import annotations
 
-import base64
-import json
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from kvrules import pack_cursor, unpack_cursor
 
 from .mapping import parse_time
 
@@ -88,16 +87,13 @@ class State:
             "next": {k: m.dump() for k, m in self.next_marks.items()},
             "todo": self.todo,
         }
-        raw = json.dumps(doc, separators=(",", ":")).encode()
-        return PREFIX + base64.urlsafe_b64encode(zlib.compress(raw, 6)).decode()
+        return pack_cursor(PREFIX, doc, level=6)
 
     @classmethod
     def decode(cls, cursor: str | None) -> State:
         if not cursor:
             return cls()
-        if not cursor.startswith(PREFIX):
-            raise ValueError("not a Converis adapter cursor")
-        doc = json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor[len(PREFIX) :])))
+        doc = unpack_cursor(PREFIX, cursor)
         return cls(
             mode=doc["mode"],
             phase=doc["phase"],
