@@ -31,6 +31,18 @@ class _Section(BaseModel):
 class SourceConfig(_Section):
     adapter: str = Field(description="adapter name, e.g. pure, converis, file")
     settings: dict[str, Any] = Field(default={}, description="the adapter's own settings")
+    scan_budget: str | None = Field(
+        default=None,
+        description="a scan of this source stops cleanly after this long (e.g. 30m) and the "
+        "next one resumes where it stopped; null: no limit",
+    )
+
+    @field_validator("scan_budget")
+    @classmethod
+    def _budget(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_duration(v)
+        return v
 
 
 class ChannelConfig(_Section):

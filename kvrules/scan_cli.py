@@ -110,6 +110,11 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
+    if report.budget_exhausted:
+        click.echo(
+            f"Stopped after {report.seconds:.0f}s: the scan budget of {report.source} was used "
+            "up; what was read is kept and the next scan resumes where this one stopped."
+        )
     if report.screened_against:
         click.echo(
             f"Organisations screened against {', '.join(report.screened_against)}; "
@@ -281,6 +286,7 @@ def config_check(path: Path) -> None:
         build_channels,
         build_evaluator,
         build_rates,
+        transport_warnings,
     )
     from kvrules.enrich.areas import AreaDataError, Classifier
     from kvrules.rulebook.loader import RulebookError
@@ -308,6 +314,8 @@ def config_check(path: Path) -> None:
         Classifier.from_paths(config.area_taxonomies)
     except AreaDataError as e:
         problems.append(f"{path}: area_taxonomies: {e}")
+    for warning in transport_warnings(config):
+        click.echo(f"{path}: warning: {warning}", err=True)
     for problem in problems:
         click.echo(problem, err=True)
     if problems:

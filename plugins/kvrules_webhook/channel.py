@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError, http
+from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -65,9 +66,7 @@ class WebhookChannel(AlertChannel):
         # No retries here: the outbox retries with its own policy. kvrules.http refuses
         # redirects (a signed payload goes to the configured address only), bounds the whole
         # POST by a deadline and the answer by a size.
-        self._session = http.make_session(
-            0, pool_maxsize=1, verify=http.tls_verify(config.ca_bundle)
-        )
+        self._session = make_session(0, pool_maxsize=1, verify=tls_verify(config.ca_bundle))
         self._url = self._resolve_url()
         self._secret = self._resolve_secret()
 
@@ -78,8 +77,8 @@ class WebhookChannel(AlertChannel):
             raise ValueError(f"webhook URL: environment variable {cfg.url_env} is not set")
         # The payload names partners and findings: plain HTTP only where it cannot leave the host.
         try:
-            http.check_url(url, allow_insecure_http=cfg.allow_insecure_http)
-        except http.InsecureUrl as exc:
+            check_url(url, allow_insecure_http=cfg.allow_insecure_http)
+        except InsecureUrl as exc:
             raise ValueError(f"webhook URL: {exc}") from None
         return url
 
@@ -116,7 +115,7 @@ class WebhookChannel(AlertChannel):
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, timestamp, body)
-        response = http.send(
+        response = send(
             self._session,
             "POST",
             self._url,
