@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import smtplib
 import ssl
@@ -16,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules.http import is_loopback
 from kvrules_email.render import render
 
 
@@ -44,20 +44,11 @@ class EmailConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> EmailConfig:
-        if self.security == "none" and not _is_loopback(self.host):
+        if self.security == "none" and not is_loopback(self.host):
             raise ValueError("security 'none' (plain SMTP) is allowed only to a loopback host")
         if self.username and not (self.password_env or self.password_file):
             raise ValueError("username set: give password_env or password_file")
         return self
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def message_id(key: str, domain: str) -> str:
