@@ -277,9 +277,11 @@ rulebook_vars:
 sources:
   pure:
     adapter: pure
+    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
     settings:
       base_url: https://pure.example.edu/ws/api
       api_key_file: /etc/kvrules/pure-api-key     # or set KVRULES_PURE_API_KEY
+      # request_deadline: 300                     # seconds per request, body included
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
 

@@ -135,6 +135,7 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
     from kvrules.assembly import AssemblyError, build_evaluator, build_scanner
     from kvrules.enrich import Enricher
     from kvrules.enrich.areas import AreaDataError
+    from kvrules.http import HttpError
     from kvrules.rulebook.loader import RulebookError
     from kvrules.store import Store
 
@@ -163,7 +164,11 @@ def scan(config_path, source, db, full, apply, limit, as_json) -> None:
                 )
             except AssemblyError as e:
                 raise click.UsageError(str(e)) from None
-            print_report(run_scan(scanner, full=full, limit=limit, as_json=as_json), as_json)
+            try:
+                report = run_scan(scanner, full=full, limit=limit, as_json=as_json)
+            except HttpError as e:  # the source failed for good (refused redirect, deadline…)
+                raise click.ClickException(f"source {name}: {e}") from None
+            print_report(report, as_json)
     evaluator.close()
 
 

@@ -7,6 +7,7 @@ plain http:// is refused off loopback, and ids from source data cannot shape req
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,6 +117,29 @@ def test_fetch_command_reports_a_refused_redirect_in_one_line(
     assert result.exit_code == 1, result.output
     (line,) = [ln for ln in result.output.splitlines() if ln.strip()]
     assert f"redirect to http://127.0.0.1:{elsewhere.port} refused" in line
+    assert "Traceback" not in result.output and KEY not in result.output
+    assert elsewhere.requests == []
+
+
+def test_scan_command_reports_a_refused_redirect_in_one_line(
+    hostile: HostileServer, elsewhere: HostileServer, tmp_path: Path
+) -> None:
+    hostile.script("/ws/api/projects", Redirect(elsewhere.url("/ws/api/projects")))
+    key = tmp_path / "pure.key"
+    key.write_text(KEY)
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'k.db'}\nsources:\n  pure:\n    adapter: pure\n"
+        f"    settings: {{base_url: '{hostile.url('/ws/api')}', api_key_file: '{key}', "
+        "changes_feed: false, retries: 0}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert f"redirect to http://127.0.0.1:{elsewhere.port} refused" in line
+    assert line.startswith("Error: source pure: ")
     assert "Traceback" not in result.output and KEY not in result.output
     assert elsewhere.requests == []
 
