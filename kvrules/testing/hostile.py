@@ -26,7 +26,9 @@ Behaviours:
   chunked, so only counting the bytes read can stop it.
 
 ``requests`` lists what arrived (method, path with query, headers), also on a server that was
-only the target of a redirect. ``stop()`` (or leaving the ``with``) ends dripping answers too.
+only the target of a redirect; ``hangups`` the paths whose answer the client cut off, and
+``wait_for_hangup(path)`` waits for that (a client that gave up on a drip, rather than one that
+read it to the end). ``stop()`` (or leaving the ``with``) ends dripping answers too.
 """
 
 from __future__ import annotations
@@ -103,6 +105,8 @@ _NOT_SCRIPTED = Json({"title": "not scripted"}, status=404)
 class _State:
     scripts: dict[str, Behaviour] = field(default_factory=dict)
     requests: deque[SeenRequest] = field(default_factory=deque)
+    hangups: deque[str] = field(default_factory=deque)
+    hung_up: threading.Condition = field(default_factory=threading.Condition)
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -182,6 +186,9 @@ class _Handler(SimulatorRequestHandler):
             self.wfile.flush()
         except OSError:  # the client gave up: that is what a hostile server wants to see
             self.close_connection = True
+            with self.api.hung_up:
+                self.api.hangups.append(self.path)
+                self.api.hung_up.notify_all()
             return False
         return True
 
@@ -230,6 +237,20 @@ class HostileServer:
     @property
     def requests(self) -> list[SeenRequest]:
         return list(self._state.requests)
+
+    @property
+    def hangups(self) -> list[str]:
+        """Paths whose answer the client cut off (it closed the connection mid-answer)."""
+        return list(self._state.hangups)
+
+    def wait_for_hangup(self, path: str, timeout: float = 10.0) -> bool:
+        """Whether the client hangs up on `path`'s answer within `timeout` seconds.
+
+        A client that gave up on a drip is noticed at the server's next write, a moment later;
+        one that reads the drip to its end never hangs up.
+        """
+        with self._state.hung_up:
+            return self._state.hung_up.wait_for(lambda: path in self._state.hangups, timeout)
 
     def stop(self) -> None:
         self._state.stopping.set()

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from kvrules import http
-from kvrules.testing.hostile import HostileServer, Json, Redirect
+from kvrules.testing.hostile import Drip, HostileServer, Json, Redirect
 
 KEY = "kvr-KEY-5e2b"
 
@@ -100,3 +100,24 @@ def test_check_url_allows_plain_http_when_explicitly_told() -> None:
     assert http.check_url(url, allow_insecure_http=True) == url
     with pytest.raises(http.InsecureUrl):
         http.check_url("ftp://pure.example.edu/", allow_insecure_http=True)
+
+
+def test_the_deadline_holds_through_an_http_proxy() -> None:
+    # The hostile server plays the proxy: it receives "GET http://ris.invalid/api" and drips.
+    with HostileServer() as proxy:
+        proxy.script("http://ris.invalid/", Drip(b'{"items": []}' + b" " * 2000, every=0.3))
+        retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
+        session = http.make_session(retry, pool_maxsize=1)
+        with pytest.raises(http.HttpError, match="total deadline of 1 s passed"):
+            http.send(
+                session,
+                "GET",
+                "http://ris.invalid/api",
+                path="/api",
+                timeout=5,
+                deadline=1.0,
+                proxies={"http": proxy.url()},
+            )
+        assert [r.path for r in proxy.requests] == ["http://ris.invalid/api"]
+        # cut off by the watchdog, not read to the end (10 minutes) and found late
+        assert proxy.wait_for_hangup("http://ris.invalid/api")
