@@ -244,13 +244,16 @@ class HostileServer:
         return list(self._state.hangups)
 
     def wait_for_hangup(self, path: str, timeout: float = 10.0) -> bool:
-        """Whether the client hangs up on `path`'s answer within `timeout` seconds.
+        """Whether the client hangs up on an answer to `path` (a prefix: the query string may
+        follow) within `timeout` seconds.
 
         A client that gave up on a drip is noticed at the server's next write, a moment later;
         one that reads the drip to its end never hangs up.
         """
         with self._state.hung_up:
-            return self._state.hung_up.wait_for(lambda: path in self._state.hangups, timeout)
+            return self._state.hung_up.wait_for(
+                lambda: any(p.startswith(path) for p in self._state.hangups), timeout
+            )
 
     def stop(self) -> None:
         self._state.stopping.set()

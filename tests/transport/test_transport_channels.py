@@ -53,6 +53,7 @@ def test_webhook_post_has_a_total_deadline(hostile: HostileServer, tmp_path: Pat
     with pytest.raises(DeliveryError, match="total deadline of 1 s passed") as exc:
         channel.send(_alert())
     assert not exc.value.permanent  # the outbox tries again later
+    assert hostile.wait_for_hangup("/hook")
 
 
 def test_webhook_reads_a_bounded_answer(hostile: HostileServer, tmp_path: Path) -> None:

@@ -160,6 +160,7 @@ def test_pure_request_deadline_stops_a_dripping_server(
     with pure(hostile, request_deadline=1.0) as adapter, pytest.raises(PureError) as exc:
         list(adapter.fetch(None))
     assert "total deadline of 1 s passed" in str(exc.value)
+    assert hostile.wait_for_hangup("/ws/api/projects")  # cut off, not read to the end
 
 
 def test_converis_request_deadline_stops_a_dripping_server(hostile: HostileServer) -> None:
@@ -167,6 +168,7 @@ def test_converis_request_deadline_stops_a_dripping_server(hostile: HostileServe
     with converis(hostile, request_deadline=1.0) as adapter, pytest.raises(ConverisError) as exc:
         list(adapter.fetch(None))
     assert "total deadline of 1 s passed" in str(exc.value)
+    assert hostile.wait_for_hangup("/converis-apis/ws/v2/")
 
 
 def test_a_retry_after_the_deadline_is_not_attempted(hostile: HostileServer) -> None:
