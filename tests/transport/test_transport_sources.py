@@ -18,6 +18,7 @@ from kvrules_pure import PureAdapter
 from kvrules_pure.client import PureError
 from pydantic import ValidationError
 
+from kvrules import testing
 from kvrules.cli import cli
 from kvrules.testing.hostile import Drip, Giant, HostileServer, Json, Redirect, SlowHeaders
 
@@ -225,6 +226,24 @@ def test_pure_never_puts_an_implausible_uuid_into_a_path(hostile: HostileServer)
     assert [r.error for r in records] == [f"not a plausible record id: {EVIL!r}"]
     assert [r.path for r in hostile.requests if "secret" in r.path] == []
     assert all(r.path.startswith("/ws/api/projects") for r in hostile.requests)
+
+
+def test_pure_changes_feed_never_puts_an_implausible_uuid_into_a_path(
+    hostile: HostileServer,
+) -> None:
+    feed = "/ws/api/524/changes/"
+    hostile.script(feed, Json({"items": [], "resumptionToken": "t1", "moreChanges": False}))
+    hostile.script("/ws/api/projects", Json(EMPTY))
+    hostile.script("/", Json({"secret": KEY}))  # what a traversal would reach
+    with pure(hostile, changes_feed=True) as adapter:
+        cursor = testing.last_cursor(adapter.fetch(None))  # full pass; then the feed
+        change = {"uuid": EVIL, "familySystemName": "Project"}
+        hostile.script(feed + "t1", Json({"items": [change], "resumptionToken": "t2"}))
+        records = [r for r in adapter.fetch(cursor) if r.error]
+    assert [(r.record_id, r.error) for r in records] == [
+        (EVIL, f"re-read failed: not a plausible record id: {EVIL!r}")
+    ]
+    assert [r.path for r in hostile.requests if "secret" in r.path] == []
 
 
 def test_pure_write_back_refuses_an_id_that_would_add_a_query(hostile: HostileServer) -> None:
