@@ -3,15 +3,17 @@
 The pieces every adapter client needs, without the API-specific parts (paths, paging, error
 bodies)::
 
-    from kvrules.http import HttpError, get_json, make_session, retry_policy, send, tls_verify
+    from kvrules.http import get_json, make_session, quote_id, retry_policy, send, tls_verify
 
     retry = retry_policy(3, 0.5, max_retry_after=120.0, allowed_methods={"GET", "PUT", "HEAD"})
     session = make_session(
         retry, pool_maxsize=10, verify=tls_verify(config.ca_bundle),
         headers={"api-key": secret, "Accept": "application/json", "User-Agent": "kvrules"},
     )
+    path = f"/projects/{quote_id(uuid)}"  # ids from source data: encoded, or refused
     data = get_json(
-        lambda: send(session, "GET", base + path, path=path, timeout=(5, 30), error=MyError),
+        lambda: send(session, "GET", base + path, path=path, timeout=(5, 30), error=MyError,
+                     deadline=config.request_deadline, max_body=config.max_response_bytes),
         path, fail=my_fail, error=MyError, log=log,
     )
 
