@@ -68,6 +68,7 @@ __all__ = [
     "DEFAULT_MAX_BODY",
     "RETRY_STATUS",
     "CappedRetry",
+    "Deadline",
     "HttpError",
     "InsecureUrl",
     "check_url",
@@ -157,15 +158,25 @@ class DeadlineExceeded(Exception):
     """
 
 
-class _Watch:
-    """The deadline of one ``send`` call: a watchdog shuts down the sockets it uses when due."""
+class Deadline:
+    """A total deadline: when it passes, a watchdog shuts down the sockets of what is attached.
+
+    ``send`` uses one per request. For other blocking socket work (smtplib, say), attach any
+    object with a ``sock`` attribute before it connects, and check ``expired`` on failure::
+
+        with Deadline(60) as deadline:
+            smtp = smtplib.SMTP(timeout=30)
+            deadline.attach(smtp)
+            smtp.connect(host, port)  # a server dripping its greeting is cut off at 60 s
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.due = time.monotonic() + seconds
         self.expired = False
         self._done = False
-        self._conns: list[HTTPConnection] = []
+        self._outer: Deadline | None = None
+        self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._fire)
         self._timer.daemon = True
@@ -173,7 +184,8 @@ class _Watch:
     def remaining(self) -> float:
         return self.due - time.monotonic()
 
-    def attach(self, conn: HTTPConnection) -> None:
+    def attach(self, conn: Any) -> None:
+        """Watch `conn`'s ``sock`` (read when the deadline passes, so it may connect later)."""
         with self._lock:
             if self.expired:
                 raise DeadlineExceeded
@@ -195,8 +207,8 @@ class _Watch:
                     with contextlib.suppress(OSError):
                         socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
-    def __enter__(self) -> _Watch:
-        _current.watch = self
+    def __enter__(self) -> Deadline:
+        self._outer, _current.watch = _watch(), self  # a send() inside another deadline
         self._timer.start()
         return self
 
@@ -204,17 +216,17 @@ class _Watch:
         with self._lock:
             self._done = True
         self._timer.cancel()
-        _current.watch = None
+        _current.watch = self._outer
 
 
-_current = threading.local()  # .watch: the _Watch of the send() running on this thread
+_current = threading.local()  # .watch: the Deadline entered last on this thread
 
 
-def _watch() -> _Watch | None:
+def _watch() -> Deadline | None:
     return getattr(_current, "watch", None)
 
 
-class _WatchedMixin:
+class DeadlineedMixin:
     """A urllib3 connection that joins the deadline watch of the request using it."""
 
     def request(self, *args: Any, **kw: Any) -> None:
@@ -230,26 +242,26 @@ class _WatchedMixin:
         return super().getresponse()  # type: ignore[misc]
 
 
-class _WatchedHTTPConnection(_WatchedMixin, HTTPConnection):
+class DeadlineedHTTPConnection(DeadlineedMixin, HTTPConnection):
     pass
 
 
-class _WatchedHTTPSConnection(_WatchedMixin, HTTPSConnection):
+class DeadlineedHTTPSConnection(DeadlineedMixin, HTTPSConnection):
     pass
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
+class DeadlineedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = DeadlineedHTTPConnection
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+class DeadlineedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = DeadlineedHTTPSConnection
 
 
-_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+_WATCHED_POOLS = {"http": DeadlineedHTTPPool, "https": DeadlineedHTTPSPool}
 
 
-class _WatchedAdapter(HTTPAdapter):
+class DeadlineedAdapter(HTTPAdapter):
     """Direct and HTTP(S)-proxied connections join the deadline watch (SOCKS ones do not:
     their pools are urllib3's own; the deadline is still checked between body chunks)."""
 
@@ -350,7 +362,7 @@ def make_session(
         raise ValueError("TLS verification cannot be switched off; pass a CA bundle instead")
     session = _NoRedirectSession()
     session.max_redirects = 0
-    adapter = _WatchedAdapter(
+    adapter = DeadlineedAdapter(
         pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=retry
     )
     session.mount("http://", adapter)
@@ -379,7 +391,7 @@ def send(
     Raises ``error(...)`` when the retries are exhausted, the total `deadline` (seconds)
     passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
     """
-    with _Watch(deadline) as watch:
+    with Deadline(deadline) as watch:
         try:
             resp = session.request(
                 method, url, timeout=timeout, stream=True, allow_redirects=False, **kw
@@ -415,7 +427,7 @@ def _redirect(url: str, resp: requests.Response) -> str:
 
 
 def _read_body(
-    resp: requests.Response, watch: _Watch, max_body: int, fail: Callable[[str], Exception]
+    resp: requests.Response, watch: Deadline, max_body: int, fail: Callable[[str], Exception]
 ) -> None:
     """Read the body into ``resp.content`` within the deadline and `max_body` bytes."""
     too_big = f"- response body larger than {max_body} bytes (max_response_bytes)"

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 from click.testing import CliRunner
+from kvrules_email import EmailChannel, EmailConfig
 from kvrules_webhook import WebhookChannel, WebhookConfig
 
 from kvrules import Alert, DeliveryError
@@ -61,6 +65,57 @@ def test_webhook_reads_a_bounded_answer(hostile: HostileServer, tmp_path: Path) 
     channel = _channel(hostile.url("/hook"), tmp_path, max_response_bytes=64 * 1024)
     with pytest.raises(DeliveryError, match="response body larger than 65536 bytes"):
         channel.send(_alert())
+
+
+class DripSmtp:
+    """A TCP server on 127.0.0.1 dripping an SMTP greeting, a byte every 0.3 s (about 20 s),
+    each byte well within smtplib's read timeout."""
+
+    GREETING = b"220-kvrules drip\r\n" * 4
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.hung_up, self._stop = threading.Event(), threading.Event()
+        threading.Thread(target=self._serve, name="drip-smtp", daemon=True).start()
+
+    def _serve(self) -> None:
+        try:
+            conn, _ = self._listener.accept()
+        except OSError:  # closed before anyone connected
+            return
+        with conn:
+            for i in range(len(self.GREETING)):
+                try:
+                    conn.sendall(self.GREETING[i : i + 1])
+                except OSError:  # the client gave up
+                    self.hung_up.set()
+                    return
+                if self._stop.wait(0.3):
+                    return
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._listener.close()
+
+
+def test_smtp_delivery_has_a_total_deadline() -> None:
+    with DripSmtp() as smtp:
+        config = EmailConfig(
+            host="127.0.0.1",
+            port=smtp.port,
+            security="none",
+            sender="kvrules@uni.example",
+            to=["committee@uni.example"],
+            request_deadline=1.0,
+        )
+        with pytest.raises(DeliveryError, match="total deadline of 1 s passed") as exc:
+            EmailChannel(config).send(_alert())
+        assert not exc.value.permanent  # the outbox tries again later
+        assert smtp.hung_up.wait(10)  # cut off by the watchdog, not read to the end
 
 
 def test_plain_http_webhook_off_loopback_only_when_allowed(tmp_path: Path) -> None:
