@@ -53,7 +53,7 @@ class ScanReport:
     writeback_errors: int = 0
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
-    budget_exhausted: bool = False  # stopped at a record boundary; the next scan resumes
+    budget_exhausted: bool = False  # stopped at a resume point; the next scan goes on from it
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
 
