@@ -116,4 +116,16 @@ def build_scanner(
         home_country=config.home_country,
         rates=build_rates(config),
         full_every=parse_duration(config.full_scan_every) if config.full_scan_every else None,
+        budget=parse_duration(src.scan_budget) if src.scan_budget else None,
     )
+
+
+def transport_warnings(config: Config) -> list[str]:
+    """Sources and channels allowed to use plain http:// to a host that is not loopback."""
+    places = [(f"sources.{n}", s.settings) for n, s in config.sources.items()]
+    places += [(f"alerts.channels.{n}", c.settings) for n, c in config.alerts.channels.items()]
+    return [
+        f"{where}: allow_insecure_http is on: credentials and records may travel unencrypted"
+        for where, settings in places
+        if settings.get("allow_insecure_http") is True
+    ]

@@ -7,13 +7,11 @@ Nothing here prints; the command line does.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -37,8 +35,11 @@ class Check:
 
 def check(resolved: Resolved, *, connect: bool = False) -> list[Check]:
     """Every check, in the order a scan meets the things it checks."""
+    from kvrules.assembly import transport_warnings
+
     return [
         *_sources(resolved, connect),
+        *(Check("warning", *w.split(": ", 1)) for w in transport_warnings(resolved.config)),
         *_rulebooks_and_routes(resolved),
         *_channels(resolved, connect),
         *_data_files(resolved),
@@ -65,7 +66,6 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
             continue
         try:
             yield from _settings_files(where, adapter.config)
-            yield from _transport(where, adapter.config)
             if connect:
                 yield _probe(where, adapter.probe)
         finally:
@@ -83,30 +83,6 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
                 yield Check("error", f"{where}.{key}", f"{value} is not readable by this user")
         elif key.endswith("_env") and isinstance(value, str) and not os.environ.get(value):
             yield Check("error", f"{where}.{key}", f"environment variable {value} is not set here")
-
-
-def _transport(where: str, settings: BaseModel) -> Iterator[Check]:
-    url = getattr(settings, "base_url", None) or getattr(settings, "url", None)
-    if not url:
-        return
-    parts = urlsplit(str(url))
-    if parts.scheme == "http" and not _loopback(parts.hostname or ""):
-        yield Check(
-            "warning",
-            where,
-            f"plain http:// to {parts.hostname}: credentials and records travel unencrypted",
-        )
-    if getattr(settings, "allow_insecure_http", False):
-        yield Check(
-            "warning", f"{where}.allow_insecure_http", "plain http:// is allowed for this source"
-        )
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def _probe(where: str, probe: Any) -> Check:

@@ -43,6 +43,18 @@ class _Section(BaseModel):
 class SourceConfig(_Section):
     adapter: str = Field(description="adapter name, e.g. pure, converis, file")
     settings: dict[str, Any] = Field(default={}, description="the adapter's own settings")
+    scan_budget: str | None = Field(
+        default=None,
+        description="a scan of this source stops cleanly after this long (e.g. 30m) and the "
+        "next one resumes where it stopped; null: no limit",
+    )
+
+    @field_validator("scan_budget")
+    @classmethod
+    def _budget(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_duration(v)
+        return v
 
 
 class ChannelConfig(_Section):
@@ -312,10 +324,12 @@ rulebook_vars:
 sources:
   pure:
     adapter: pure
+    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
     settings:
       base_url: https://pure.example.edu/ws/api
       api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
                                                   #   KVRULES_PURE_API_KEY instead
+      # request_deadline: 300                     # seconds per request, body included
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
 

@@ -3,15 +3,17 @@
 The pieces every adapter client needs, without the API-specific parts (paths, paging, error
 bodies)::
 
-    from kvrules.http import HttpError, get_json, make_session, retry_policy, send, tls_verify
+    from kvrules.http import get_json, make_session, quote_id, retry_policy, send, tls_verify
 
     retry = retry_policy(3, 0.5, max_retry_after=120.0, allowed_methods={"GET", "PUT", "HEAD"})
     session = make_session(
         retry, pool_maxsize=10, verify=tls_verify(config.ca_bundle),
         headers={"api-key": secret, "Accept": "application/json", "User-Agent": "kvrules"},
     )
+    path = f"/projects/{quote_id(uuid)}"  # ids from source data: encoded, or refused
     data = get_json(
-        lambda: send(session, "GET", base + path, path=path, timeout=(5, 30), error=MyError),
+        lambda: send(session, "GET", base + path, path=path, timeout=(5, 30), error=MyError,
+                     deadline=config.request_deadline, max_body=config.max_response_bytes),
         path, fail=my_fail, error=MyError, log=log,
     )
 
@@ -23,6 +25,15 @@ bodies)::
   verification is always on (``tls_verify``: an optional CA bundle, no off switch).
 - ``send``: one request; a transport failure left after the retries becomes
   ``error(method, path, None, exception class name)``, so no URL, header or secret leaks.
+  Every request has a **total deadline** (connect, retries, headers and body together,
+  ``deadline`` seconds; a watchdog cuts the connection when it passes, so a server dripping a
+  byte at a time cannot hold a scan) and a **maximum body size** (``max_body`` bytes, after
+  decompression). **Redirects are never followed**: the session keeps the credentials in its
+  headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
+  redirect names; a 3xx answer becomes an error naming the address it pointed to.
+- ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``.
+- ``quote_id``: one URL path segment built from source data (a record id), percent-encoded,
+  refused when it is not a plausible id (``../../secret?x=`` must not become a path).
 - ``HttpError``: method, path, status and a short detail; subclass it per adapter.
 - ``get_json``: retries a 200 whose JSON body does not parse (a proxy cut it short).
 - ``map_safe``: run a function over items on a thread pool, returning failures in place.
@@ -32,26 +43,42 @@ Put secrets in the session (headers or ``auth``), never in paths or messages.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
+import re
+import socket
+import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor
 from os import PathLike
 from typing import Any, TypeVar
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
 from kvrules.errors import KvrulesError
 
 __all__ = [
     "DECODE_ATTEMPTS",
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_BODY",
     "RETRY_STATUS",
     "CappedRetry",
+    "Deadline",
     "HttpError",
+    "InsecureUrl",
+    "check_url",
     "get_json",
+    "is_loopback",
     "make_session",
     "map_safe",
+    "quote_id",
     "retry_policy",
     "send",
     "tls_verify",
@@ -61,6 +88,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 RETRY_STATUS = (429, 500, 502, 503, 504)
 DECODE_ATTEMPTS = 4
+DEFAULT_DEADLINE = 300.0  # seconds for one request, retries and body included
+DEFAULT_MAX_BODY = 128 * 1024 * 1024  # bytes of one (decompressed) response body
+_CHUNK = 64 * 1024
+# Ids RIS APIs use in paths: UUIDs, numbers, tokens. No '/', '?', '#', '%', spaces or controls.
+_PLAUSIBLE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~:+=-]{0,255}", re.ASCII)
 
 
 class HttpError(KvrulesError):
@@ -69,6 +101,188 @@ class HttpError(KvrulesError):
     def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
         super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
         self.method, self.path, self.status, self.detail = method, path, status, detail
+
+
+class InsecureUrl(ValueError):
+    """A plain http:// address to a host that is not loopback, without ``allow_insecure_http``."""
+
+
+def is_loopback(host: str | None) -> bool:
+    """``localhost`` or a loopback IP address: traffic that cannot leave the machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
+    """`url` without a trailing slash; https, or http only to loopback (or when allowed).
+
+    Raises ``InsecureUrl`` (a ValueError, so pydantic validators report it on the field).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureUrl("must be an https:// address")
+    if parts.scheme == "http" and not (allow_insecure_http or is_loopback(parts.hostname)):
+        raise InsecureUrl(
+            f"plain http:// to {parts.hostname} would send credentials and records unencrypted:"
+            " use https:// (http is allowed only to loopback, or with allow_insecure_http: true)"
+        )
+    return url.rstrip("/")
+
+
+def quote_id(value: object, *, opaque: bool = False) -> str:
+    """`value` as one percent-encoded URL path segment; ValueError when it is no plausible id.
+
+    Every path segment built from source data goes through here, so a record id such as
+    ``../../secret?x=`` can neither climb the path nor start a query on the authenticated host.
+    ``opaque``: a token the server issued (e.g. base64 with ``/``, ``+``, ``=``): any printable
+    text up to 4096 characters, encoded, but never ``.`` or ``..``.
+    """
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValueError(f"not a plausible record id: {type(value).__name__}")
+    text = str(value)
+    if opaque:
+        plausible = 0 < len(text) <= 4096 and text.isprintable() and text not in (".", "..")
+    else:
+        plausible = bool(_PLAUSIBLE_ID.fullmatch(text))
+    if not plausible:
+        raise ValueError(f"not a plausible {'token' if opaque else 'record id'}: {text[:60]!r}")
+    return quote(text, safe="")
+
+
+class DeadlineExceeded(Exception):
+    """The total deadline of a request passed (raised below requests, caught in ``send``).
+
+    Deliberately not an OSError or urllib3 error: urllib3 would retry those.
+    """
+
+
+class Deadline:
+    """A total deadline: when it passes, a watchdog shuts down the sockets of what is attached.
+
+    ``send`` uses one per request. For other blocking socket work (smtplib, say), attach any
+    object with a ``sock`` attribute before it connects, and check ``expired`` on failure::
+
+        with Deadline(60) as deadline:
+            smtp = smtplib.SMTP(timeout=30)
+            deadline.attach(smtp)
+            smtp.connect(host, port)  # a server dripping its greeting is cut off at 60 s
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.due = time.monotonic() + seconds
+        self.expired = False
+        self._done = False
+        self._outer: Deadline | None = None
+        self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return self.due - time.monotonic()
+
+    def attach(self, conn: Any) -> None:
+        """Watch `conn`'s ``sock`` (read when the deadline passes, so it may connect later)."""
+        with self._lock:
+            if self.expired:
+                raise DeadlineExceeded
+            self._conns.append(conn)
+
+    def check(self) -> None:
+        if self.expired or self.remaining() <= 0:
+            self.expired = True
+            raise DeadlineExceeded
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            for conn in self._conns:
+                sock = conn.sock
+                if sock is not None:  # the base method: SSLSocket's would unwrap under the reader
+                    with contextlib.suppress(OSError):
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def __enter__(self) -> Deadline:
+        self._outer, _current.watch = _watch(), self  # a send() inside another deadline
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        _current.watch = self._outer
+
+
+_current = threading.local()  # .watch: the Deadline entered last on this thread
+
+
+def _watch() -> Deadline | None:
+    return getattr(_current, "watch", None)
+
+
+class DeadlineedMixin:
+    """A urllib3 connection that joins the deadline watch of the request using it."""
+
+    def request(self, *args: Any, **kw: Any) -> None:
+        watch = _watch()
+        if watch is not None:
+            watch.check()  # a retry after the deadline: give up instead
+        super().request(*args, **kw)  # type: ignore[misc]
+
+    def getresponse(self) -> Any:
+        watch = _watch()
+        if watch is not None:
+            watch.attach(self)  # type: ignore[arg-type]
+        return super().getresponse()  # type: ignore[misc]
+
+
+class DeadlineedHTTPConnection(DeadlineedMixin, HTTPConnection):
+    pass
+
+
+class DeadlineedHTTPSConnection(DeadlineedMixin, HTTPSConnection):
+    pass
+
+
+class DeadlineedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = DeadlineedHTTPConnection
+
+
+class DeadlineedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = DeadlineedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": DeadlineedHTTPPool, "https": DeadlineedHTTPSPool}
+
+
+class DeadlineedAdapter(HTTPAdapter):
+    """Direct and HTTP(S)-proxied connections join the deadline watch (SOCKS ones do not:
+    their pools are urllib3's own; the deadline is still checked between body chunks)."""
+
+    def init_poolmanager(self, *args: Any, **kw: Any) -> None:
+        super().init_poolmanager(*args, **kw)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **kw: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kw)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+class _NoRedirectSession(requests.Session):
+    """Never follows a redirect, whatever a caller passes: ``send`` reports it instead."""
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        return None
 
 
 class CappedRetry(Retry):
@@ -87,6 +301,11 @@ class CappedRetry(Retry):
         return None if value is None else min(value, self.cap)
 
     def sleep(self, response: Any = None) -> None:
+        watch = _watch()
+        if watch is not None:  # a wait past the request's deadline is a wait for nothing
+            after = self.get_retry_after(response) if response is not None else None
+            if (after if after is not None else self.get_backoff_time()) >= watch.remaining():
+                raise DeadlineExceeded
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()
@@ -129,7 +348,7 @@ def tls_verify(ca_bundle: str | PathLike[str] | None) -> bool | str:
 
 
 def make_session(
-    retry: Retry,
+    retry: Retry | int,
     *,
     pool_maxsize: int,
     pool_connections: int = 4,
@@ -137,11 +356,15 @@ def make_session(
     headers: Mapping[str, str] | None = None,
     auth: tuple[str, str] | None = None,
 ) -> requests.Session:
-    """A keep-alive session with `retry` mounted for http:// and https://."""
+    """A keep-alive session with `retry` mounted for http:// and https://.
+
+    It never follows redirects, and its connections obey ``send``'s deadline.
+    """
     if verify is False:
         raise ValueError("TLS verification cannot be switched off; pass a CA bundle instead")
-    session = requests.Session()
-    adapter = HTTPAdapter(
+    session = _NoRedirectSession()
+    session.max_redirects = 0
+    adapter = DeadlineedAdapter(
         pool_connections=pool_connections, pool_maxsize=pool_maxsize, max_retries=retry
     )
     session.mount("http://", adapter)
@@ -161,13 +384,74 @@ def send(
     path: str,
     timeout: float | tuple[float, float],
     error: Callable[[str, str, int | None, str], Exception] = HttpError,
+    deadline: float = DEFAULT_DEADLINE,
+    max_body: int = DEFAULT_MAX_BODY,
     **kw: Any,
 ) -> requests.Response:
-    """One request (retried by the session); `path` is what errors show instead of `url`."""
+    """One request (retried by the session) with its body read; `path` is what errors show.
+
+    Raises ``error(...)`` when the retries are exhausted, the total `deadline` (seconds)
+    passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
+    """
+    with Deadline(deadline) as watch:
+        try:
+            resp = session.request(
+                method, url, timeout=timeout, stream=True, allow_redirects=False, **kw
+            )
+        except DeadlineExceeded:
+            raise error(method, path, None, _late(deadline)) from None
+        except requests.RequestException as e:  # retries exhausted; keep the message short
+            if watch.expired:
+                raise error(method, path, None, _late(deadline)) from None
+            raise error(method, path, None, type(e).__name__) from None
+        try:
+            if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
+                raise error(method, path, resp.status_code, _redirect(url, resp))
+            _read_body(resp, watch, max_body, lambda d: error(method, path, resp.status_code, d))
+        except BaseException:
+            resp.close()  # a connection with an unread or cut body is not reused
+            raise
+    return resp
+
+
+def _late(deadline: float) -> str:
+    return f"- total deadline of {deadline:g} s passed (request_deadline)"
+
+
+def _redirect(url: str, resp: requests.Response) -> str:
+    """Names where a redirect pointed (scheme, host, port only: a query may hold a token)."""
+    target = urlsplit(urljoin(url, resp.headers.get("Location", "")))
+    where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "?"
+    return (
+        f"redirect to {where} refused: kvrules follows no redirects, so credentials stay "
+        "with the configured address; configure the address it redirects to if you trust it"
+    )
+
+
+def _read_body(
+    resp: requests.Response, watch: Deadline, max_body: int, fail: Callable[[str], Exception]
+) -> None:
+    """Read the body into ``resp.content`` within the deadline and `max_body` bytes."""
+    too_big = f"- response body larger than {max_body} bytes (max_response_bytes)"
+    declared = resp.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_body:
+        raise fail(too_big)
+    chunks: list[bytes] = []
+    size = 0
     try:
-        return session.request(method, url, timeout=timeout, **kw)
-    except requests.RequestException as e:  # retries exhausted; keep the message short
-        raise error(method, path, None, type(e).__name__) from None
+        for chunk in resp.iter_content(_CHUNK):  # decoded: a gzip bomb is counted unpacked
+            size += len(chunk)
+            if size > max_body:
+                raise fail(too_big)
+            chunks.append(chunk)
+            watch.check()
+    except requests.RequestException as e:
+        if watch.expired:  # the watchdog cut the connection
+            raise fail(_late(watch.seconds)) from None
+        raise fail(type(e).__name__) from None
+    if watch.expired:  # cut during a body read to the end of the connection: not the end
+        raise fail(_late(watch.seconds))
+    resp._content = b"".join(chunks)  # what requests does itself once a body is read
 
 
 def get_json(

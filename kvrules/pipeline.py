@@ -53,6 +53,7 @@ class ScanReport:
     writeback_errors: int = 0
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
+    budget_exhausted: bool = False  # stopped at a resume point; the next scan goes on from it
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
 
@@ -119,7 +120,12 @@ class Scanner:
         home_country: str = "NL",
         rates: ExchangeRates | None = None,
         full_every: timedelta | None = None,
+        budget: timedelta | None = None,
     ) -> None:
+        # A scan stops cleanly at the first resume point (a record with a cursor) after it
+        # has run this long: a slow or hostile source cannot hold a watch cycle, and every
+        # record it finished is kept with its cursor.
+        self.budget = budget
         # Incremental reads miss what some APIs never report (a link deleted in Converis, an
         # item a changes feed dropped): a full read this often catches up.
         self.full_every = full_every
@@ -135,6 +141,10 @@ class Scanner:
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         store.register_source(self._full_at)
+        # A full read the budget stopped: the next scan resumes it instead of restarting it,
+        # or a full read longer than the budget would never finish.
+        self._full_resume = f"{source}#full-read-resumes"
+        store.register_source(self._full_resume)
 
     def scan(
         self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
@@ -154,8 +164,10 @@ class Scanner:
                 self.store.subjects(), self.home_country, self.rates
             )
         self._rescreen_on_change(report)
-        cursor = None if full or self._full_read_due() else self.store.get_cursor(self.source)
-        report.full = cursor is None
+        resume_full = not full and self.store.get_cursor(self._full_resume) is not None
+        fresh = (full or self._full_read_due()) and not resume_full
+        cursor = None if fresh else self.store.get_cursor(self.source)
+        report.full = cursor is None or resume_full
         completed = True
         for record in self.adapter.fetch(cursor):
             if record.events or record.error:
@@ -166,14 +178,24 @@ class Scanner:
             if limit is not None and report.records >= limit:
                 completed = False
                 break
-        if report.full and completed:
-            with self.store.transaction():
+            # Out of budget: stop at the next resume point, so the next scan redoes nothing.
+            if record.cursor is not None and self._over_budget(started):
+                completed, report.budget_exhausted = False, True
+                break
+        with self.store.transaction():
+            if report.full and completed:
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
+                self.store.set_cursor(self._full_resume, None)
+            elif report.full and report.budget_exhausted:
+                self.store.set_cursor(self._full_resume, "1")
         self._settle_funding(report)
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
         return report
+
+    def _over_budget(self, started: float) -> bool:
+        return self.budget is not None and time.monotonic() - started >= self.budget.seconds
 
     def _process(self, record: FetchedRecord, report: ScanReport) -> None:
         try:

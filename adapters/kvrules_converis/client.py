@@ -4,7 +4,8 @@ Every request, retries included, takes a token from one bucket first: urllib3 re
 below requests, so the Retry subclass takes its token in ``sleep()``, right before the next
 attempt. Transport failures (connect/read errors, 429/5xx, proxy HTML pages) are retried with
 exponential backoff, honouring Retry-After (capped). A 200 with a cut-off JSON body is retried
-here, for GETs. The token lives in the session's auth and never appears in messages or logs.
+here, for GETs. The token lives in the session's auth and never appears in messages or logs;
+redirects are refused, every request has a total deadline and a bounded body (``kvrules.http``).
 """
 
 from __future__ import annotations
@@ -79,7 +80,15 @@ class ConverisClient:
     def _send(self, method: str, url: str, path: str, **kw: Any) -> requests.Response:
         self.bucket.acquire()
         return http.send(
-            self.session, method, url, path=path, timeout=self.timeout, error=ConverisError, **kw
+            self.session,
+            method,
+            url,
+            path=path,
+            timeout=self.timeout,
+            error=ConverisError,
+            deadline=self.config.request_deadline,
+            max_body=self.config.max_response_bytes,
+            **kw,
         )
 
     @staticmethod

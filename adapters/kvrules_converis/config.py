@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules.http import tls_verify
+from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
 
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
@@ -24,6 +24,12 @@ RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high
 class ConverisConfig(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KVRULES_CONVERIS_", extra="forbid")
 
+    # Before the URLs: their validator reads this one.
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="accept plain http:// URLs to a host that is not loopback "
+        "(the token and the records then travel unencrypted; `kvrules config check` warns)",
+    )
     base_url: str = Field(
         description="Read API root, e.g. https://cris.example.edu/converis-apis/ws/v2"
     )
@@ -47,6 +53,14 @@ class ConverisConfig(BaseSettings):
     max_workers: int = Field(default=4, ge=1, le=16, description="concurrent sub-requests")
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=60.0, gt=0)
+    request_deadline: float = Field(
+        default=DEFAULT_DEADLINE,
+        gt=0,
+        description="seconds for one request in total: connect, retries, headers and body",
+    )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_BODY, ge=1024, description="largest response body accepted"
+    )
     retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
     backoff: float = Field(default=0.5, ge=0, description="exponential backoff factor (s)")
     max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
@@ -88,12 +102,10 @@ class ConverisConfig(BaseSettings):
 
     @field_validator("base_url", "cud_url")
     @classmethod
-    def _url(cls, v: str | None) -> str | None:
+    def _url(cls, v: str | None, info: ValidationInfo) -> str | None:
         if v is None:
             return None
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return v.rstrip("/")
+        return check_url(v, allow_insecure_http=info.data.get("allow_insecure_http", False))
 
     @model_validator(mode="after")
     def _complete(self) -> ConverisConfig:

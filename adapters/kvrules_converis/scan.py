@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kvrules import FetchedRecord
+from kvrules.http import quote_id
 
 from . import mapping
 from .client import ALL, ConverisClient, NotFound
@@ -138,7 +139,7 @@ class Scanner:
         while state.todo:
             chunk, rest = state.todo[: self.cfg.page_size], state.todo[self.cfg.page_size :]
             got = self.client.map_safe(
-                lambda i: self.client.get_json(f"{self.projects}/{i}", headers=ALL), chunk
+                lambda i: self.client.get_json(f"{self.projects}/{quote_id(i)}", headers=ALL), chunk
             )
             recs, out = [], []
             for pid, rec in got.items():
@@ -239,7 +240,9 @@ class Scanner:
         todo = [i for i in ids if not isinstance(self.orgs.get(i), dict)]
         path = f"/data/entities/{self.cfg.organisation_entity}/{{}}"
         self.orgs.update(
-            self.client.map_safe(lambda i: self.client.get_json(path.format(i), headers=ALL), todo)
+            self.client.map_safe(
+                lambda i: self.client.get_json(path.format(quote_id(i)), headers=ALL), todo
+            )
         )
 
     def _assemble(self, pid: Any, links: dict[str, list[Json]], errors: list[str]) -> Related:

@@ -17,6 +17,7 @@ import logging
 import time
 
 from kvrules import TagWrite
+from kvrules.http import quote_id
 
 from .client import ConverisClient, NotFound
 from .config import ConverisConfig
@@ -38,7 +39,7 @@ class UnknownRecord(NotFound):
 
 
 def _read(client: ConverisClient, cfg: ConverisConfig, rec_id: int) -> Json:
-    path = f"/data/entities/{cfg.project_entity}/{rec_id}"
+    path = f"/data/entities/{cfg.project_entity}/{quote_id(rec_id)}"
     try:
         return client.get_json(path, headers={"Converis-attribute-definition": cfg.risk_attribute})
     except NotFound as e:

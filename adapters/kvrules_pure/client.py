@@ -3,7 +3,8 @@
 Transport failures (connect/read errors, timeouts, 429/5xx, 502 HTML pages) are retried by
 urllib3 with exponential backoff, honouring Retry-After. A 200 whose JSON body does not parse
 (a proxy cut it short) is retried here, for GETs only. The API key lives in the session
-headers and never appears in messages, exceptions or logs.
+headers and never appears in messages, exceptions or logs; redirects are refused (the key would
+follow them), every request has a total deadline and a bounded body (``kvrules.http``).
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ class PureClient:
 
     # ---- plumbing ---------------------------------------------------------------------
     def url(self, path: str) -> str:
-        return path if path.startswith(("http://", "https://")) else self.base_url + path
+        # Always under base_url: an absolute URL (say, a link in a response) would take the
+        # key to whatever host it names.
+        return self.base_url + path
 
     def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
         return http.send(
@@ -79,6 +82,8 @@ class PureClient:
             path=path,
             timeout=self.timeout,
             error=PureError,
+            deadline=self.config.request_deadline,
+            max_body=self.config.max_response_bytes,
             **kw,
         )
 

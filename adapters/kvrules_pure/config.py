@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules.http import tls_verify
+from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
 
 ROR_TYPE_URIS = [
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id",
@@ -30,6 +30,12 @@ class PureConfig(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KVRULES_PURE_", extra="forbid")
 
+    # Before base_url: its validator reads this one.
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="accept a plain http:// base_url to a host that is not loopback "
+        "(the key and the records then travel unencrypted; `kvrules config check` warns)",
+    )
     base_url: str = Field(description="Pure API root, e.g. https://pure.example.edu/ws/api")
     # SecretStr: repr/str/log output shows '**********', never the key.
     api_key: SecretStr | None = Field(default=None, description="the api-key header value")
@@ -42,6 +48,14 @@ class PureConfig(BaseSettings):
     max_workers: int = Field(default=8, ge=1, le=64, description="concurrent sub-requests")
     connect_timeout: float = Field(default=5.0, gt=0)
     read_timeout: float = Field(default=60.0, gt=0)
+    request_deadline: float = Field(
+        default=DEFAULT_DEADLINE,
+        gt=0,
+        description="seconds for one request in total: connect, retries, headers and body",
+    )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_BODY, ge=1024, description="largest response body accepted"
+    )
     retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
     backoff: float = Field(default=0.2, ge=0, description="exponential backoff factor (s)")
     max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
@@ -77,10 +91,8 @@ class PureConfig(BaseSettings):
 
     @field_validator("base_url")
     @classmethod
-    def _strip(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
-        return v.rstrip("/")
+    def _secure(cls, v: str, info: ValidationInfo) -> str:
+        return check_url(v, allow_insecure_http=info.data.get("allow_insecure_http", False))
 
     @model_validator(mode="after")
     def _key(self) -> PureConfig:

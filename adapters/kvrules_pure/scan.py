@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kvrules import FetchedRecord
+from kvrules.http import quote_id
 
 from . import mapping
 from .client import NotFound, PureClient, PureError
@@ -91,14 +92,16 @@ class Scanner:
                 for p in recs
                 if cfg.award_clusters == "always" or mapping.items(p.get("awardClusters"))
             ]
-            clusters = c.map_safe(lambda u: self._get(f"/projects/{u}/award-clusters"), want)
+            clusters = c.map_safe(
+                lambda u: self._get(f"/projects/{quote_id(u)}/award-clusters"), want
+            )
         award_ids = [
             a
             for v in clusters.values()
             if isinstance(v, dict)
             for a in mapping.award_uuids(mapping.items(v.get("items")))
         ]
-        awards = c.map_safe(lambda u: self._get(f"/awards/{u}"), award_ids)
+        awards = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
         if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
             self._load(self.units, "/organizations", units)
@@ -151,7 +154,9 @@ class Scanner:
     ) -> dict[str, Json | Exception]:
         """Concurrently GET path/{uuid} for the uuids not cached; returns what it fetched."""
         todo = uuids - cache.keys()
-        got = self.client.map_safe(lambda u: self._get(f"{path}/{u}"), todo) if todo else {}
+        got = (
+            self.client.map_safe(lambda u: self._get(f"{path}/{quote_id(u)}"), todo) if todo else {}
+        )
         cache.update(got)
         return got
 
@@ -161,6 +166,10 @@ class Scanner:
         uuid = rec.get("uuid")
         if not isinstance(uuid, str):
             return FetchedRecord(record_id=f"{family.path[1:]}/?", error="record without uuid")
+        try:  # it becomes a request path (write-back, re-reads): refuse what is no id
+            quote_id(uuid)
+        except ValueError as e:
+            return FetchedRecord(record_id=f"{family.path[1:]}/?", error=str(e))
         rid = family.record_id(uuid)
         if family is PROJECTS:
             state.note_units(mapping.unit_uuids(rec))
@@ -277,7 +286,7 @@ class Scanner:
 
     # ---- legacy changes feed ------------------------------------------------------------
     def _feed(self, token: str) -> Json:
-        return self.client.get_json(f"{self.cfg.changes_path}/{token}")
+        return self.client.get_json(f"{self.cfg.changes_path}/{quote_id(token, opaque=True)}")
 
     def _feed_head(self) -> str | None:
         """A resumption token for 'now' (a minute back, to cover clock skew), or None."""
@@ -341,7 +350,7 @@ class Scanner:
     def _reread(self, targets: dict[str, Family], state: State) -> list[FetchedRecord]:
         def get(rid: str) -> Json:
             family = targets[rid]
-            return self._get(f"{family.path}/{rid[len(family.prefix) :]}")
+            return self._get(f"{family.path}/{quote_id(rid[len(family.prefix) :])}")
 
         got = self.client.map_safe(get, list(targets))
         out: list[FetchedRecord] = []

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from kvrules import TagWrite
+from kvrules.http import quote_id
 
 from .client import Conflict, PureClient
 from .config import PureConfig
@@ -71,7 +72,7 @@ def write_tags(
         raise ValueError(f"tags without a classification URI in risk_tags: {unknown}")
     after = sorted(set(tags))
     wanted = [cfg.risk_tags[t] for t in after]
-    path = f"/projects/{uuid}"
+    path = f"/projects/{quote_id(uuid)}"
     for attempt in range(1, cfg.max_write_attempts + 1):
         project = client.get_json(path)
         before = sorted({cfg.tag_for(u) for u in current_uris(project, cfg.risk_group)})

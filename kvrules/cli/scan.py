@@ -79,6 +79,11 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
+    if report.budget_exhausted:
+        click.echo(
+            f"Stopped after {report.seconds:.0f}s: the scan budget of {report.source} was used "
+            "up; what was read is kept and the next scan resumes where this one stopped."
+        )
     if report.screened_against:
         click.echo(
             f"Organisations screened against {', '.join(report.screened_against)}; "

@@ -23,6 +23,12 @@ Or call single checks where building a source per test is too costly::
     check_write_back(adapter, records[0].record_id, ["ks:high"])
 
 The suite imports pytest; the checks alone do not need it.
+
+For an adapter's HTTP client, ``HostileServer`` (``kvrules.testing.hostile``) is a real server
+on 127.0.0.1 that redirects elsewhere, drips bytes, sends giant bodies or slow headers, and
+records which headers reached it::
+
+    from kvrules.testing import Drip, HostileServer, Redirect
 """
 
 from __future__ import annotations
@@ -44,12 +50,19 @@ from kvrules.testing.checks import (
     last_cursor,
 )
 from kvrules.testing.harness import SourceHarness
+from kvrules.testing.hostile import Drip, Giant, HostileServer, Json, Redirect, SlowHeaders
 
 if TYPE_CHECKING:
     from kvrules.testing.suite import AdapterConformance
 
 __all__ = [
     "AdapterConformance",
+    "Drip",
+    "Giant",
+    "HostileServer",
+    "Json",
+    "Redirect",
+    "SlowHeaders",
     "SourceHarness",
     "check_dry_run_writes_nothing",
     "check_incremental",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import smtplib
 import ssl
@@ -16,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules.http import Deadline, is_loopback
 from kvrules_email.render import render
 
 
@@ -38,26 +38,23 @@ class EmailConfig(BaseModel):
     case_base_url: str | None = None
     ca_file: Path | None = Field(default=None, description="extra CA for the SMTP server")
     timeout: float = 30.0
+    request_deadline: float = Field(
+        default=120.0,
+        gt=0,
+        description="seconds for one message in total: connect, TLS, login and sending "
+        "(`timeout` bounds each read; a server dripping its replies never trips it)",
+    )
     message_id_domain: str | None = Field(
         default=None, description="right-hand side of Message-IDs; default: the sender's domain"
     )
 
     @model_validator(mode="after")
     def _check(self) -> EmailConfig:
-        if self.security == "none" and not _is_loopback(self.host):
+        if self.security == "none" and not is_loopback(self.host):
             raise ValueError("security 'none' (plain SMTP) is allowed only to a loopback host")
         if self.username and not (self.password_env or self.password_file):
             raise ValueError("username set: give password_env or password_file")
         return self
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def message_id(key: str, domain: str) -> str:
@@ -124,24 +121,35 @@ class EmailChannel(AlertChannel):
     def send(self, alert: Alert) -> None:
         cfg = self.config
         msg = self.build(alert)
+        deadline = Deadline(cfg.request_deadline)
         try:
-            if cfg.security == "tls":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    cfg.host, cfg.port, timeout=cfg.timeout, context=self._context()
-                )
-            else:
-                smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
-            with smtp:
-                smtp.ehlo()
-                if cfg.security == "starttls":
-                    smtp.starttls(context=self._context())  # fails closed if unsupported
-                    smtp.ehlo()
-                if cfg.username:
-                    smtp.login(cfg.username, self._password() or "")
-                smtp.send_message(msg, from_addr=cfg.sender, to_addrs=self.recipients(alert))
+            with deadline:
+                self._send(msg, alert, deadline)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
             raise DeliveryError(
                 self.scrub(f"{type(exc).__name__}: {exc}"), permanent=True
             ) from None
         except (OSError, smtplib.SMTPException) as exc:  # network, TLS and SMTP errors: retry
+            if deadline.expired:  # the watchdog cut the connection
+                late = f"total deadline of {cfg.request_deadline:g} s passed (request_deadline)"
+                raise DeliveryError(f"SMTP {cfg.host}: {late}") from None
             raise DeliveryError(self.scrub(f"{type(exc).__name__}: {exc}")) from None
+
+    def _send(self, msg: EmailMessage, alert: Alert, deadline: Deadline) -> None:
+        cfg = self.config
+        # Built unconnected and attached first: the greeting is read inside connect().
+        if cfg.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=cfg.timeout, context=self._context())
+        else:
+            smtp = smtplib.SMTP(timeout=cfg.timeout)
+        smtp._host = cfg.host  # as SMTP(host) sets it: TLS checks the certificate against it
+        deadline.attach(smtp)
+        with smtp:
+            smtp.connect(cfg.host, cfg.port)
+            smtp.ehlo()
+            if cfg.security == "starttls":
+                smtp.starttls(context=self._context())  # fails closed if unsupported
+                smtp.ehlo()
+            if cfg.username:
+                smtp.login(cfg.username, self._password() or "")
+            smtp.send_message(msg, from_addr=cfg.sender, to_addrs=self.recipients(alert))

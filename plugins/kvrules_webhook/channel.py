@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 import time
@@ -11,10 +10,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-import requests
 from pydantic import BaseModel, Field, model_validator
 
 from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -34,6 +33,17 @@ class WebhookConfig(BaseModel):
     case_base_url: str | None = Field(default=None, description="case links: {base}/cases/{id}")
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
+    request_deadline: float = Field(
+        default=60.0, gt=0, description="seconds for one POST in total, answer included"
+    )
+    max_response_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest answer body read from the receiver"
+    )
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="allow a plain http:// URL to a host that is not loopback "
+        "(alerts then travel unencrypted; `kvrules config check` warns)",
+    )
     ca_bundle: Path | None = Field(
         default=None, description="extra CA bundle; TLS verification itself cannot be turned off"
     )
@@ -45,15 +55,6 @@ class WebhookConfig(BaseModel):
         return self
 
 
-def _is_loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host or "").is_loopback
-    except ValueError:
-        return False
-
-
 class WebhookChannel(AlertChannel):
     name = "webhook"
     Config = WebhookConfig
@@ -62,7 +63,10 @@ class WebhookChannel(AlertChannel):
     def __init__(self, config: WebhookConfig, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__(config)
         self._clock = clock
-        self._session = requests.Session()
+        # No retries here: the outbox retries with its own policy. kvrules.http refuses
+        # redirects (a signed payload goes to the configured address only), bounds the whole
+        # POST by a deadline and the answer by a size.
+        self._session = make_session(0, pool_maxsize=1, verify=tls_verify(config.ca_bundle))
         self._url = self._resolve_url()
         self._secret = self._resolve_secret()
 
@@ -71,12 +75,11 @@ class WebhookChannel(AlertChannel):
         url = cfg.url if cfg.url is not None else os.environ.get(cfg.url_env or "", "")
         if not url:
             raise ValueError(f"webhook URL: environment variable {cfg.url_env} is not set")
-        parts = urlsplit(url)
         # The payload names partners and findings: plain HTTP only where it cannot leave the host.
-        if parts.scheme != "https" and not (
-            parts.scheme == "http" and _is_loopback(parts.hostname)
-        ):
-            raise ValueError("webhook URL must use https (http is allowed only to loopback)")
+        try:
+            check_url(url, allow_insecure_http=cfg.allow_insecure_http)
+        except InsecureUrl as exc:
+            raise ValueError(f"webhook URL: {exc}") from None
         return url
 
     def _resolve_secret(self) -> str | None:
@@ -112,23 +115,33 @@ class WebhookChannel(AlertChannel):
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, timestamp, body)
-        try:
-            response = self._session.post(
-                self._url,
-                data=body,
-                headers=headers,
-                timeout=(self.config.connect_timeout, self.config.read_timeout),
-                verify=str(self.config.ca_bundle) if self.config.ca_bundle else True,
-                allow_redirects=False,  # never carry a signed payload to an address not configured
-            )
-        except requests.RequestException as exc:
-            raise DeliveryError(self.scrub(f"{type(exc).__name__}: {exc}")) from None
+        response = send(
+            self._session,
+            "POST",
+            self._url,
+            path="webhook",  # the URL's path may be the credential (Slack, Teams)
+            timeout=(self.config.connect_timeout, self.config.read_timeout),
+            error=self._error,
+            deadline=self.config.request_deadline,
+            max_body=self.config.max_response_bytes,
+            data=body,
+            headers=headers,
+        )
         status = response.status_code
         if 200 <= status < 300:
             return
         excerpt = self.scrub(response.text[:200])
         retry = status >= 500 or status in RETRYABLE
         raise DeliveryError(f"HTTP {status} from webhook: {excerpt}", permanent=not retry)
+
+    def _error(self, method: str, path: str, status: int | None, detail: str) -> DeliveryError:
+        """A failed POST: a redirect is permanent (never followed); anything else is retried."""
+        if status is None:
+            return DeliveryError(self.scrub(f"webhook: {detail}"))
+        redirect = 300 <= status < 400
+        return DeliveryError(
+            self.scrub(f"HTTP {status} from webhook: {detail}"), permanent=redirect
+        )
 
     def close(self) -> None:
         self._session.close()

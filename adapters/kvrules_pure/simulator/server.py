@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from kvrules.testing import simulator
 from kvrules.testing.simulator import (
@@ -73,8 +73,8 @@ class Api:
         for m, pattern, handler in self.routes:
             match = pattern.match(path)
             if match:
-                if m == method:
-                    return handler, match.groupdict()
+                if m == method:  # path parameters arrive percent-encoded, as on a real server
+                    return handler, {k: unquote(v) for k, v in match.groupdict().items()}
                 allowed = True
         if allowed:
             raise Problem(405, "Method Not Allowed", f"{method} is not supported on {path}")

@@ -47,13 +47,13 @@ def test_config_from_env_with_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_config_key_from_file_and_errors_hide_the_key(tmp_path: Path) -> None:
     key = tmp_path / "key"
     key.write_text(SECRET + "\n")
-    cfg = PureConfig(base_url="http://h/ws/api", api_key_file=key, ca_bundle=tmp_path / "ca.pem")
+    cfg = PureConfig(base_url="https://h/ws/api", api_key_file=key, ca_bundle=tmp_path / "ca.pem")
     assert cfg.secret() == SECRET and cfg.verify() == str(tmp_path / "ca.pem")
     with pytest.raises(ValidationError) as e:
         PureConfig(base_url="ftp://h", api_key=SECRET)
     assert SECRET not in str(e.value)
     with pytest.raises(ValidationError, match="api_key"):
-        PureConfig(base_url="http://h/ws/api")
+        PureConfig(base_url="https://h/ws/api")
 
 
 # ---- full scan ------------------------------------------------------------------------------

@@ -1,0 +1,123 @@
+"""kvrules.http's transport rules on their own, and the hostile server they are tested against."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from kvrules import http
+from kvrules.testing.hostile import Drip, HostileServer, Json, Redirect
+
+KEY = "kvr-KEY-5e2b"
+
+
+@pytest.fixture
+def pair() -> Iterator[tuple[HostileServer, HostileServer]]:
+    with HostileServer() as home, HostileServer() as elsewhere:
+        elsewhere.script("/", Json({"stolen": True}))
+        home.script("/go", Redirect(elsewhere.url("/landing", host="localhost")))
+        yield home, elsewhere
+
+
+def test_the_hostile_server_records_what_a_redirect_carries_to_another_host(
+    pair: tuple[HostileServer, HostileServer],
+) -> None:
+    # The attack of issue #14 item 1, with plain requests: a custom header follows the redirect.
+    home, elsewhere = pair
+    requests.get(home.url("/go"), headers={"api-key": KEY}, timeout=5)
+    [seen] = elsewhere.requests
+    assert (seen.method, seen.path, seen.headers["api-key"]) == ("GET", "/landing", KEY)
+
+
+def test_a_kvrules_session_never_follows_a_redirect_whatever_the_caller_asks(
+    pair: tuple[HostileServer, HostileServer],
+) -> None:
+    home, elsewhere = pair
+    retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
+    session = http.make_session(retry, pool_maxsize=1, headers={"api-key": KEY})
+    answer = session.get(home.url("/go"), allow_redirects=True, timeout=5)
+    assert answer.status_code == 302 and elsewhere.requests == []
+    with pytest.raises(http.HttpError, match=r"302 redirect to http://localhost:\d+ refused"):
+        http.send(session, "GET", home.url("/go"), path="/go", timeout=5)
+    assert elsewhere.requests == []
+
+
+@pytest.mark.parametrize(
+    "value, encoded",
+    [
+        ("0b6f1a43-7d1e-4c1b-9a53-1d1c0ffee000", "0b6f1a43-7d1e-4c1b-9a53-1d1c0ffee000"),
+        (12345, "12345"),
+        ("2026-12-06_10-00-00", "2026-12-06_10-00-00"),
+        ("a:b+c=d", "a%3Ab%2Bc%3Dd"),
+    ],
+)
+def test_quote_id_encodes_plausible_ids(value: object, encoded: str) -> None:
+    assert http.quote_id(value) == encoded
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["../../../secret?x=", "a/b", "x?y=1", "x#y", "%2e%2e", "", ".", "..", " x", "x" * 300,
+     "é", True, None, {"uuid": "x"}, ["x"], 1.5],
+)  # fmt: skip
+def test_quote_id_refuses_what_is_no_id(value: object) -> None:
+    with pytest.raises(ValueError, match="not a plausible record id"):
+        http.quote_id(value)
+
+
+def test_opaque_tokens_are_encoded_but_never_dot_segments() -> None:
+    assert http.quote_id("eyJzZXEiOiAxfQ==/+", opaque=True) == "eyJzZXEiOiAxfQ%3D%3D%2F%2B"
+    for bad in ("..", ".", "", "a\nb", "x" * 5000):
+        with pytest.raises(ValueError, match="not a plausible token"):
+            http.quote_id(bad, opaque=True)
+
+
+@pytest.mark.parametrize(
+    "url, allowed",
+    [
+        ("https://pure.example.edu/ws/api/", True),
+        ("http://127.0.0.1:8080/ws/api", True),
+        ("http://localhost/ws/api", True),
+        ("http://[::1]:9/x", True),
+        ("http://pure.example.edu/ws/api", False),
+        ("http://127.0.0.1.example.org/x", False),
+        ("ftp://127.0.0.1/x", False),
+        ("https:///nohost", False),
+    ],
+)
+def test_check_url_allows_plain_http_only_to_loopback(url: str, allowed: bool) -> None:
+    if allowed:
+        assert http.check_url(url) == url.rstrip("/")
+    else:
+        with pytest.raises(http.InsecureUrl):
+            http.check_url(url)
+
+
+def test_check_url_allows_plain_http_when_explicitly_told() -> None:
+    url = "http://pure.example.edu/ws/api"
+    assert http.check_url(url, allow_insecure_http=True) == url
+    with pytest.raises(http.InsecureUrl):
+        http.check_url("ftp://pure.example.edu/", allow_insecure_http=True)
+
+
+def test_the_deadline_holds_through_an_http_proxy() -> None:
+    # The hostile server plays the proxy: it receives "GET http://ris.invalid/api" and drips.
+    with HostileServer() as proxy:
+        proxy.script("http://ris.invalid/", Drip(b'{"items": []}' + b" " * 2000, every=0.3))
+        retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
+        session = http.make_session(retry, pool_maxsize=1)
+        with pytest.raises(http.HttpError, match="total deadline of 1 s passed"):
+            http.send(
+                session,
+                "GET",
+                "http://ris.invalid/api",
+                path="/api",
+                timeout=5,
+                deadline=1.0,
+                proxies={"http": proxy.url()},
+            )
+        assert [r.path for r in proxy.requests] == ["http://ris.invalid/api"]
+        # cut off by the watchdog, not read to the end (10 minutes) and found late
+        assert proxy.wait_for_hangup("http://ris.invalid/api")
