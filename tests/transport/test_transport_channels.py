@@ -143,12 +143,13 @@ alerts:
     hook:
       plugin: webhook
       settings: {{url: "http://hooks.example.org/x", allow_insecure_http: true}}
+  routes: {{committee: [hook], adviser: [hook], export-control: [hook]}}
 """,
         encoding="utf-8",
     )
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert result.exit_code == 0, result.output
-    warnings = [ln for ln in result.stderr.splitlines() if "warning" in ln]
+    warnings = [ln for ln in result.stderr.splitlines() if "allow_insecure_http" in ln]
     assert len(warnings) == 2
     assert "sources.pure: allow_insecure_http is on" in warnings[0]
     assert "alerts.channels.hook: allow_insecure_http is on" in warnings[1]

@@ -140,7 +140,7 @@ def test_scan_command_reports_a_refused_redirect_in_one_line(
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert f"redirect to http://127.0.0.1:{elsewhere.port} refused" in line
-    assert line.startswith("Error: source pure: ")
+    assert line.startswith(f"source 'pure' (http://127.0.0.1:{hostile.port}): ")
     assert "Traceback" not in result.output and KEY not in result.output
     assert elsewhere.requests == []
 
