@@ -88,6 +88,12 @@ def test_unknown_event_kind_duplicate_id_and_unknown_citation(runner, write_rule
     ]
 
 
+def test_a_rule_on_no_event_kind_is_an_error(runner, write_rulebook):
+    # `on: []` was accepted, and the rule silently never ran (found by the fuzzer).
+    path = write_rulebook(rule_yaml("a", 'partner.country == "CN"', on="[]"))
+    assert problems(runner, path) == [f"{path}:11:9: on: name the event kinds the rule applies to"]
+
+
 STRUCTURED = """\
   - id: a
     title: structured

@@ -173,11 +173,16 @@ class CompiledRule:
     def definition(self, kind: str) -> dict:
         return {"all": [{"m": self.match(kind)}], "run": self.key}
 
+    @property
+    def sample_kind(self) -> str:
+        """A kind to check the rule's size with: every kind makes the same network."""
+        return next(iter(self.rule.kinds), "none")
+
 
 def compile_rule(rulebook: ir.Rulebook, rule: ir.Rule) -> CompiledRule:
     compiled = CompiledRule(f"{rulebook.id}/{rule.id}", rulebook, rule, expr(rule.condition))
     alone = AlphaNetwork()
-    alone.add(compiled.match(rule.kinds[0]))
+    alone.add(compiled.match(compiled.sample_kind))
     if problem := alone.problem():
         raise CompileError(
             f"this condition is too big for durable_rules: {problem}; split it into several "
@@ -189,7 +194,7 @@ def compile_rule(rulebook: ir.Rulebook, rule: ir.Rule) -> CompiledRule:
 
 def probe(compiled: CompiledRule) -> None:
     """Create the rule alone in the real engine (and free it) to surface its own error codes."""
-    body = {compiled.key: {"all": compiled.definition(compiled.rule.kinds[0])["all"]}}
+    body = {compiled.key: {"all": compiled.definition(compiled.sample_kind)["all"]}}
     try:
         handle = durable_rules_engine.create_ruleset("kvr-probe", json.dumps(body))
     except Exception as exc:

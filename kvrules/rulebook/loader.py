@@ -250,6 +250,8 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker, readable: frozenset[st
             check.error((*where, "id"), f"duplicate rule id '{r.id}'")
         seen.add(r.id)
         on = [r.on] if isinstance(r.on, str) else r.on
+        if not on:
+            check.error((*where, "on"), "on: name the event kinds the rule applies to")
         for j, kind in enumerate(on):
             if kind not in kinds:
                 at = (*where, "on") if isinstance(r.on, str) else (*where, "on", j)
