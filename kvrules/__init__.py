@@ -7,6 +7,7 @@ conformance suite and simulator toolkit). Everything else is internal and may ch
 
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, pack_cursor, unpack_cursor
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
+from kvrules.engine import load_rulebook
 from kvrules.engine.evaluator import Evaluator
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
@@ -29,7 +30,7 @@ from kvrules.model import (
     parse_timestamp,
 )
 from kvrules.rulebook.ir import Severity
-from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
+from kvrules.rulebook.loader import Diagnostic, RulebookError
 
 __all__ = [
     "Adapter",

@@ -9,13 +9,13 @@ from typing import Any
 from kvrules.adapter import Adapter
 from kvrules.alerting import AlertChannel
 from kvrules.config import Config, parse_duration
+from kvrules.engine import load_rulebooks
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.currency import ExchangeRates, load_rates
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels
-from kvrules.rulebook.discovery import load_all
 from kvrules.rulebook.loader import RulebookError
 from kvrules.settings import source_settings
 from kvrules.store import RetryPolicy, Store
@@ -67,7 +67,7 @@ def build_evaluator(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     readable_attributes: list[str] | tuple[str, ...] = (),
 ) -> Evaluator:
-    books, problems = load_all(rulebooks, overrides, tuple(readable_attributes))
+    books, problems = load_rulebooks(rulebooks, overrides, tuple(readable_attributes))
     if problems:
         raise RulebookError(problems)
     return Evaluator(books)

@@ -98,10 +98,10 @@ def _probe(where: str, probe: Any) -> Check:
 
 
 def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
-    from kvrules.rulebook.discovery import load_all
+    from kvrules.engine import load_rulebooks
 
     config = resolved.config
-    books, problems = load_all(
+    books, problems = load_rulebooks(
         config.rulebooks, config.rulebook_vars, tuple(config.readable_attributes)
     )
     for problem in problems:

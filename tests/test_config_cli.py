@@ -113,8 +113,9 @@ def test_rulebook_vars_from_the_config_replace_the_rulebooks_own(tmp_path):
 
 
 def test_a_vars_override_durable_cannot_compare_exactly_is_refused() -> None:
+    from kvrules.engine import load_rulebook
     from kvrules.rulebook.discovery import shipped_rulebooks
-    from kvrules.rulebook.loader import RulebookError, load_rulebook
+    from kvrules.rulebook.loader import RulebookError
 
     with pytest.raises(RulebookError, match=r"vars.foreign_share_cap: 1e-05 is out of range"):
         load_rulebook(

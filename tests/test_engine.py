@@ -7,9 +7,10 @@ import json
 import pytest
 
 from kvrules import CollaborationEvent, Evaluator
+from kvrules.engine import load_rulebook
 from kvrules.engine.durable import DurableEngine, EngineError
 from kvrules.engine.limits import MAX_TESTS_PER_NODE
-from kvrules.rulebook.loader import RulebookError, load_rulebook
+from kvrules.rulebook.loader import RulebookError
 from tests.conftest import rule_yaml
 
 

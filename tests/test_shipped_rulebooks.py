@@ -10,7 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from kvrules.cli import cli
-from kvrules.rulebook.loader import RulebookError, load_rulebook, load_text
+from kvrules.engine import load_rulebook
+from kvrules.rulebook.loader import RulebookError, load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKS = sorted((ROOT / "rulebooks").glob("*.yaml"))

@@ -189,9 +189,9 @@ def test_an_allowed_attribute_still_needs_a_legal_basis(runner, write_rulebook, 
 def test_an_allowed_attribute_with_a_legal_basis_is_read_and_marks_the_version(
     write_rulebook,
 ):
+    from kvrules.engine import load_rulebook
     from kvrules.engine.evaluator import Evaluator
     from kvrules.rulebook.cases import event_from_given
-    from kvrules.rulebook.loader import load_rulebook
 
     when = 'visit.visitor.attributes.sanctions_designation == "listed"'
     path = write_rulebook(rule_yaml("a", when, on="visit.requested", extra=SANCTIONS))
@@ -254,8 +254,8 @@ def test_not_utf8_and_not_yaml(runner, tmp_path):
 def test_relative_dates_are_fixed_at_load_time(runner, write_rulebook):
     from datetime import date
 
+    from kvrules.engine import load_rulebook
     from kvrules.rulebook.condition import _relative_date
-    from kvrules.rulebook.loader import load_rulebook
 
     path = write_rulebook(
         rule_yaml("recent", "output.published_on >= today - 5y", on="output.published")
@@ -272,9 +272,9 @@ def test_relative_dates_are_fixed_at_load_time(runner, write_rulebook):
 def test_repetition_counts_up_to_1000_are_matched(write_rulebook):
     # Counts of 100 and more were refused as if the braces were misplaced; RE2 matches counts
     # up to 1,000 (nested ones multiplied) in linear time, so kvrules takes what RE2 takes.
+    from kvrules.engine import load_rulebook
     from kvrules.engine.evaluator import Evaluator
     from kvrules.rulebook.cases import event_from_given
-    from kvrules.rulebook.loader import load_rulebook
 
     book = load_rulebook(
         write_rulebook(

@@ -14,9 +14,9 @@ from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import styled
+from kvrules.engine import load_rulebooks
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, event_json_schema
-from kvrules.rulebook.discovery import load_all
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
 
@@ -36,7 +36,7 @@ def _attributes(config_path: Path | None) -> tuple[str, ...]:
 @CONFIG_OPTION
 def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
     """Check rulebooks; print one 'path:line:col: message' line per problem."""
-    books, problems = load_all(paths, readable_attributes=_attributes(config_path))
+    books, problems = load_rulebooks(paths, readable_attributes=_attributes(config_path))
     _report(problems)
     if problems:
         sys.exit(1)
@@ -70,14 +70,14 @@ def test_cmd(
     paths: tuple[str, ...], config_path: Path | None, refdata: Path | None, enrich: bool
 ) -> None:
     """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
-    from kvrules.rulebook.cases import run_cases
+    from kvrules.engine.evaluator import run_rulebook_tests
 
-    books, problems = load_all(paths, readable_attributes=_attributes(config_path))
+    books, problems = load_rulebooks(paths, readable_attributes=_attributes(config_path))
     _report(problems)
     enricher = _enricher(config_path, refdata, enrich)
     passed = failed = 0
     for book in books:
-        for result in run_cases(book, enricher):
+        for result in run_rulebook_tests(book, enricher):
             if result.passed:
                 passed += 1
             else:
@@ -127,7 +127,7 @@ def evaluate(
     """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
     from kvrules.engine.evaluator import Evaluator
 
-    books, problems = load_all(rulebooks, readable_attributes=_attributes(config_path))
+    books, problems = load_rulebooks(rulebooks, readable_attributes=_attributes(config_path))
     _report(problems)
     if problems:
         sys.exit(1)

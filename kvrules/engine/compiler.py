@@ -28,7 +28,6 @@ from typing import Any
 import durable_rules_engine
 
 from kvrules.engine.limits import AlphaNetwork
-from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
 
 NEG = {
@@ -49,12 +48,8 @@ POS = {
 }
 
 
-class CompileError(KvrulesError):
+class CompileError(ir.RuleRejected):
     """The rule cannot run on the engine; ``pos`` points at the offending part, if known."""
-
-    def __init__(self, message: str, pos: ir.Pos | None = None) -> None:
-        super().__init__(message)
-        self.message, self.pos = message, pos
 
 
 def _key(ref: ir.Ref) -> str:
@@ -299,3 +294,9 @@ def compile_program(rulebooks: list[ir.Rulebook]) -> Program:
         program.shard_kinds.append(frozenset({shard.kind}))
     program.paths.add(("kind",))
     return program
+
+
+def check_rule(rulebook: ir.Rulebook, rule: ir.Rule) -> None:
+    """The engine's check of one rule while its rulebook loads (``ir.RuleCheck``): compile it
+    and create it alone in durable_rules, raising CompileError with the offending part."""
+    probe(compile_rule(rulebook, rule))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -14,6 +14,7 @@ from kvrules.fields import Projection
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
 from kvrules.model import CollaborationEvent
 from kvrules.rulebook import ir
+from kvrules.rulebook.cases import CaseResult, run_cases
 
 
 class Evaluator:
@@ -146,3 +147,11 @@ def _identity(item: Any) -> str:
         return "person of " + (", ".join(a.name for a in affiliations) or "no affiliation")
     country = getattr(item, "country", None)
     return f"{name} ({country})" if country else name
+
+
+def run_rulebook_tests(
+    rulebook: ir.Rulebook, enrich: Callable[[CollaborationEvent], Any] | None = None
+) -> list[CaseResult]:
+    """A rulebook's own test cases on the engine, each finding double-checked by the oracle."""
+    with Evaluator([rulebook], verify=True) as evaluator:
+        return run_cases(rulebook, evaluator, enrich)

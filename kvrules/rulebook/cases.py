@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -59,20 +59,26 @@ class CaseResult:
         return f"{where}: {self.case.name}: " + "; ".join(p for p in parts if p)
 
 
+class RuleEvaluator(Protocol):
+    """What running test cases needs of an engine (``kvrules.engine.Evaluator`` is one)."""
+
+    def evaluate(self, event: CollaborationEvent) -> Iterable[Any]: ...
+
+
 def run_cases(
-    rulebook: ir.Rulebook, enrich: Callable[[CollaborationEvent], Any] | None = None
+    rulebook: ir.Rulebook,
+    evaluator: RuleEvaluator,
+    enrich: Callable[[CollaborationEvent], Any] | None = None,
 ) -> list[CaseResult]:
-    """Run a rulebook's tests; ``enrich`` (e.g. an Enricher) prepares each event like a scan."""
-    from kvrules.engine.evaluator import Evaluator
-
-    results = []
-    with Evaluator([rulebook], verify=True) as evaluator:
-        for case in rulebook.tests:
-            results.append(_run_case(evaluator, rulebook, case, enrich))
-    return results
+    """Run a rulebook's tests on ``evaluator`` (built from that rulebook alone); ``enrich``
+    (e.g. an Enricher) prepares each event like a scan. The language does not know the
+    engine: the caller builds the evaluator (``kvrules.engine.evaluator.run_rulebook_tests``)."""
+    return [_run_case(evaluator, rulebook, case, enrich) for case in rulebook.tests]
 
 
-def _run_case(evaluator, rulebook: ir.Rulebook, case: ir.TestCase, enrich) -> CaseResult:
+def _run_case(
+    evaluator: RuleEvaluator, rulebook: ir.Rulebook, case: ir.TestCase, enrich: Any
+) -> CaseResult:
     try:
         event = event_from_given(case.given, case.name)
     except ValidationError as e:

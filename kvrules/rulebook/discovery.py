@@ -36,9 +36,12 @@ def load_all(
     paths: Iterable[str | Path],
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     readable_attributes: tuple[str, ...] = (),
+    check_rule: ir.RuleCheck | None = None,
 ) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
     """Load rulebook files and folders; ``overrides`` sets vars per rulebook id and
-    ``readable_attributes`` the free-form attribute paths rules may read (both config).
+    ``readable_attributes`` the free-form attribute paths rules may read (both config);
+    ``check_rule`` is a backend's check of each rule (``kvrules.engine.load_rulebooks`` passes
+    the engine's).
 
     Returns the rulebooks that loaded and a diagnostic for every problem (a bad file, an id
     used twice, an override naming a rulebook that is not loaded)."""
@@ -47,9 +50,9 @@ def load_all(
     overrides = overrides or {}
     for f in rulebook_files(paths):
         try:
-            book = load_rulebook(f, readable_attributes=readable_attributes)
+            book = load_rulebook(f, None, readable_attributes, check_rule)
             if book.id in overrides:
-                book = load_rulebook(f, overrides[book.id], readable_attributes)
+                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
         except RulebookError as e:
             problems += e.diagnostics
             continue

@@ -10,10 +10,12 @@ Semantics (shared by the durable_rules backend and the pure-Python oracle):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Union
 
+from kvrules.errors import KvrulesError
 from kvrules.rulebook.regex import flag_key
 
 Scalar = Union[str, int, float, bool]  # noqa: UP007 - used at runtime in isinstance checks
@@ -186,3 +188,17 @@ def walk(cond: Cond):
         yield from walk(cond.item)
     elif isinstance(cond, Quant):
         yield from walk(cond.body)
+
+
+class RuleRejected(KvrulesError):
+    """A backend cannot run this rule; ``pos`` points at the offending part of its condition
+    (positions inside the condition text), if known. Raised by a ``RuleCheck``."""
+
+    def __init__(self, message: str, pos: Pos | None = None) -> None:
+        super().__init__(message)
+        self.message, self.pos = message, pos
+
+
+# A backend's own check of one rule (the rulebook it belongs to, the rule), raising
+# RuleRejected: the loader reports it at file:line:col without knowing the backend.
+RuleCheck = Callable[["Rulebook", Rule], None]

@@ -10,7 +10,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kvrules.engine.compiler import CompileError, compile_rule, probe
 from kvrules.errors import KvrulesError
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
@@ -149,8 +148,13 @@ def load_rulebook(
     path: str | Path,
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
+    check_rule: ir.RuleCheck | None = None,
 ) -> ir.Rulebook:
     """Load and check one rulebook file; raise RulebookError with every problem found.
+
+    ``check_rule`` is a backend's own check of each rule (``kvrules.engine.check_rule``:
+    can durable_rules run it?), reported at file:line:col like the language's checks; the
+    language itself does not know the engine.
 
     ``vars_override`` replaces values of the rulebook's ``vars:`` (an institution's own
     thresholds, from its config); the version then reads ``<version>+local.<digest>``.
@@ -163,7 +167,7 @@ def load_rulebook(
         raw = path.read_bytes()
     except OSError as e:
         raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
-    return load_text(raw, str(path), vars_override, readable_attributes)
+    return load_text(raw, str(path), vars_override, readable_attributes, check_rule)
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
@@ -202,6 +206,7 @@ def load_text(
     path: str = "<rulebook>",
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
+    check_rule: ir.RuleCheck | None = None,
 ) -> ir.Rulebook:
     # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
@@ -228,13 +233,19 @@ def load_text(
         _override(spec, vars_override, check)
         if check.problems:
             raise RulebookError(check.problems)
-    rulebook = _build(spec, sha, check, frozenset(readable_attributes))
+    rulebook = _build(spec, sha, check, frozenset(readable_attributes), check_rule)
     if check.problems:
         raise RulebookError(check.problems)
     return rulebook
 
 
-def _build(spec: RulebookSpec, sha: str, check: _Checker, readable: frozenset[str]) -> ir.Rulebook:
+def _build(
+    spec: RulebookSpec,
+    sha: str,
+    check: _Checker,
+    readable: frozenset[str],
+    check_rule: ir.RuleCheck | None,
+) -> ir.Rulebook:
     check.vars = spec.vars
     sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
     kinds = [k.value for k in EventKind]
@@ -291,8 +302,9 @@ def _build(spec: RulebookSpec, sha: str, check: _Checker, readable: frozenset[st
             tuple(dict.fromkeys(r.risks)),
         )
         try:
-            probe(compile_rule(shell, rule))
-        except CompileError as e:
+            if check_rule is not None:
+                check_rule(shell, rule)
+        except ir.RuleRejected as e:
             if e.pos and e.pos is not rule.pos:
                 scalar = check.src.scalar((*where, "when"))
                 line, col = (

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from kvrules.engine import check_rule
 from kvrules.rulebook.loader import RulebookError, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def check_loader(raw: bytes | str, path: str = "fuzz.yaml") -> str:
     Any other exception propagates and fails the calling test.
     """
     try:
-        load_text(raw, path)
+        load_text(raw, path, check_rule=check_rule)  # as kvrules loads: the engine checks too
     except RulebookError as e:
         assert e.diagnostics, "RulebookError without diagnostics"
         for d in e.diagnostics:

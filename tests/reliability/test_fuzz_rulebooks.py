@@ -15,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kvrules.engine import check_rule
 from kvrules.rulebook.loader import load_text
 from tests.reliability.rel_helpers import HEADER, SHIPPED, check_loader, rule
 
@@ -245,7 +246,7 @@ def test_deepest_accepted_condition_compiles_and_evaluates() -> None:
 )
 def test_bad_literals_are_diagnosed(when: str, message: str) -> None:
     try:
-        load_text(HEADER + rule(json.dumps(when)), "rb.yaml")
+        load_text(HEADER + rule(json.dumps(when)), "rb.yaml", check_rule=check_rule)
     except Exception as e:
         assert check_loader(HEADER + rule(json.dumps(when)), "rb.yaml") == "error"
         assert message in str(e)
