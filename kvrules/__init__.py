@@ -3,7 +3,7 @@
 This module is the public API that adapters and plugins import.
 """
 
-from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
 from kvrules.engine.evaluator import Evaluator
 from kvrules.findings import Finding
@@ -56,5 +56,6 @@ __all__ = [
     "case_url",
     "hookimpl",
     "load_rulebook",
+    "not_ours",
     "parse_timestamp",
 ]

@@ -8,6 +8,7 @@ so a crash at any point loses nothing and doubles nothing: the record is simply 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import time
 from collections import Counter
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
 from kvrules.engine.durable import EngineError
@@ -29,6 +30,7 @@ from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
+from kvrules.store.writeback import WriteBack
 
 Progress = Callable[[FetchedRecord], None]
 
@@ -50,6 +52,7 @@ class ScanReport:
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     tags_planned: int = 0
     tags_written: int = 0
+    tags_skipped: int = 0  # left as they were: someone else set the record's value
     writeback_errors: int = 0
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
@@ -336,7 +339,7 @@ class Scanner:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
             try:
-                result = self.adapter.write_tags(row.record_id, row.tags, dry_run=not self.apply)
+                result = self._write_tags(row)
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
                 self.store.mark_writeback_failed(
@@ -344,6 +347,39 @@ class Scanner:
                 )
                 continue
             report.tags_planned += 1
-            if result.written:
-                report.tags_written += 1
-            self.store.mark_writeback_done(row.id, row.tags, dry_run=not self.apply)
+            report.tags_written += result.written
+            report.tags_skipped += result.skipped is not None
+            self.store.mark_writeback_done(
+                row.id,
+                row.tags,
+                dry_run=not self.apply,
+                before=result.before,
+                # kvrules owns the value it wrote, or the one a write it began (and died
+                # before recording) left there.
+                wrote=result.written or sorted(result.before) == row.attempted,
+                skipped=result.skipped,
+            )
+
+    def _write_tags(self, row: WriteBack) -> TagWrite:
+        """Write one wish, leaving a value kvrules did not write as it is (``not_ours``)."""
+        dry_run = not self.apply
+        if "written" not in inspect.signature(self.adapter.write_tags).parameters:
+            # An adapter from before ownership was in the contract cannot compare on its own
+            # read: compare on a dry read first (someone may still edit in between).
+            probe = self.adapter.write_tags(row.record_id, row.tags, dry_run=True)
+            reason = not_ours(probe.before, probe.after, row.written)
+            if reason is not None or dry_run:
+                return probe.model_copy(update={"skipped": reason})
+            self.store.begin_writeback(row.id, row.tags)
+            return self.adapter.write_tags(row.record_id, row.tags, dry_run=False)
+        if not dry_run:
+            self.store.begin_writeback(row.id, row.tags)
+        result = self.adapter.write_tags(
+            row.record_id, row.tags, dry_run=dry_run, written=row.written
+        )
+        if result.skipped and row.attempted is not None and sorted(result.before) == row.attempted:
+            # What is there is what an earlier run began to write before it died: kvrules' own.
+            result = self.adapter.write_tags(
+                row.record_id, row.tags, dry_run=dry_run, written=row.attempted
+            )
+        return result
