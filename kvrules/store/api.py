@@ -334,12 +334,20 @@ class Store(CommitteeStore):
         with self._db.transaction() as c:
             return _outbox.claim(c, ids, self._now(now), lease)
 
+    def begin_sending(self, ids: list[int], *, now: datetime | None = None) -> set[int]:
+        """Durably note that these rows are about to be sent; returns those that may be a
+        repeat (an earlier attempt never recorded its outcome)."""
+        with self._db.transaction() as c:
+            return _outbox.begin_send(c, ids, self._now(now))
+
     def mark_delivered(self, row_id: int, *, now: datetime | None = None) -> bool:
         now = self._now(now)
         with self._db.transaction() as c:
             row = _outbox.mark_delivered(c, row_id, now)
             if row is not None:
                 details = {"key": row.key, "channel": row.channel, "attempts": row.attempts}
+                if row.possible_repeat:
+                    details["possible_repeat"] = True
                 self._log(SYSTEM_ACTOR, "alert.delivered", _alert_subject(row), details, now)
             return row is not None
 
