@@ -138,6 +138,10 @@ class Scanner:
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         store.register_source(self._full_at)
+        # Set while the first full read of the source is under way, across scans (one stopped
+        # by --limit or killed, then resumed): until it ends the stored portfolio is partial.
+        self._first_read = f"{source}#first-read-pending"
+        store.register_source(self._first_read)
 
     def scan(
         self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
@@ -152,9 +156,15 @@ class Scanner:
         report.reviews_reopened = len(
             self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
         )
+        if self.store.get_cursor(self.source) is None and self._last_full_read() is None:
+            self.store.set_cursor(self._first_read, self.store.clock().isoformat())
+        partial = self._portfolio_partial()
         if self.enricher is not None:  # the portfolio as last screened, for funding shares
+            # A partial portfolio gives shares no clean run has (one project of a unit read:
+            # 100% foreign); none are used until the first read is complete.
+            subjects = () if partial else self.store.subjects()
             self.enricher.funding = FundingShares.from_subjects(
-                self.store.subjects(), self.home_country, self.rates
+                subjects, self.home_country, self.rates
             )
         self._rescreen_on_change(report)
         cursor = None if full or self._full_read_due() else self.store.get_cursor(self.source)
@@ -169,10 +179,11 @@ class Scanner:
             if limit is not None and report.records >= limit:
                 completed = False
                 break
-        if report.full and completed:
+        if completed and (report.full or partial):  # a full read, maybe in several scans
             with self.store.transaction():
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
-        self._settle_funding(report)
+                self.store.set_cursor(self._first_read, None)
+        self._settle_funding(report, completed_first_read=completed and partial)
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
@@ -238,15 +249,23 @@ class Scanner:
             if stored.case_event == "opened":
                 report.cases_opened += 1
 
-    def _full_read_due(self) -> bool:
-        if self.full_every is None:
-            return False
+    def _last_full_read(self) -> datetime | None:
+        """When the last full read finished (None: never, or a stamp that does not parse)."""
         try:
             last = datetime.fromisoformat(self.store.get_cursor(self._full_at) or "")
         except ValueError:
+            return None
+        return last if last.tzinfo is not None else last.replace(tzinfo=UTC)
+
+    def _portfolio_partial(self) -> bool:
+        return self.store.get_cursor(self._first_read) is not None
+
+    def _full_read_due(self) -> bool:
+        if self.full_every is None:
+            return False
+        last = self._last_full_read()
+        if last is None:
             return True  # never read in full, or a stamp that does not parse: read everything
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
         # Either way round: a stamp far "ahead" was written by a clock since set back, and
         # believing it would stop full reads until the clock catches up.
         return abs(self.store.clock() - last) >= self.full_every
@@ -267,11 +286,14 @@ class Scanner:
                 report.rescreened = self.rescreen(everything=rules_changed, report=report)
         self.store.set_cursor(self._memo, now)
 
-    def _settle_funding(self, report: ScanReport) -> None:
-        """Funding shares come from the stored records, and this scan stored some: the projects
-        of units whose share changed are screened again now, not a scan later (so a first scan,
-        or one resumed after a crash, ends as an uninterrupted one would)."""
-        if self.enricher is None or self.enricher.funding is None or not report.events:
+    def _settle_funding(self, report: ScanReport, *, completed_first_read: bool) -> None:
+        """Funding shares come from the stored records, and this scan stored some (or completed
+        the first read): the projects of units whose share changed are screened again now, not
+        a scan later (so a first scan, or one resumed after a crash, ends as an uninterrupted
+        one would). While the first read is incomplete there are no shares to settle on."""
+        if self.enricher is None or self.enricher.funding is None or self._portfolio_partial():
+            return
+        if not report.events and not completed_first_read:
             return  # no record was stored: the shares are those the scan began with
         before = self.enricher.funding
         after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
