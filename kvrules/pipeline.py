@@ -131,6 +131,8 @@ class Scanner:
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
         self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
+        # Whether the adapter decides ownership on its own read (``written``, see not_ours).
+        self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
         self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
         store.register_source(source, getattr(adapter, "name", None))
         # What the last scan screened with, so a new list edition or rulebook is noticed.
@@ -385,7 +387,7 @@ class Scanner:
     def _write_tags(self, row: WriteBack) -> TagWrite:
         """Write one wish, leaving a value kvrules did not write as it is (``not_ours``)."""
         dry_run = not self.apply
-        if "written" not in inspect.signature(self.adapter.write_tags).parameters:
+        if not self._adapter_compares:
             # An adapter from before ownership was in the contract cannot compare on its own
             # read: compare on a dry read first (someone may still edit in between).
             probe = self.adapter.write_tags(row.record_id, row.tags, dry_run=True)

@@ -7,8 +7,18 @@ keeps updating the values it wrote; the audit log keeps the old and the new valu
 
 from __future__ import annotations
 
-import requests
+import json
+from pathlib import Path
 
+import pytest
+import requests
+from click.testing import CliRunner
+
+from kvrules import Evaluator, TagWrite, load_rulebook
+from kvrules.cli import cli
+from kvrules.pipeline import Scanner
+from kvrules.store import Store
+from tests.conftest import rule_yaml
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri
 from tests.pipeline.test_pipeline_scan import assert_audit_clean, scan
 
@@ -23,6 +33,15 @@ def set_by_hand(system: System, uuid: str, **changes: object) -> None:
         timeout=10,
     )
     response.raise_for_status()
+
+
+def strip_partners(system: System, uuid: str) -> None:
+    """Remove every external organisation from a project, so its findings (and wish) change."""
+    participants = [
+        {**person, "externalOrganizations": []}
+        for person in system.get_project(uuid).get("participants") or []
+    ]
+    set_by_hand(system, uuid, collaborators=[], externalOrganizations=[], participants=participants)
 
 
 def risk_group(level: str) -> list[dict]:
@@ -93,13 +112,7 @@ def test_kvrules_updates_its_own_value_but_not_one_changed_by_hand(system: Syste
     ]
     own, hand = risky[:2]
     for uuid in (own, hand):
-        participants = [
-            {**person, "externalOrganizations": []}
-            for person in system.get_project(uuid).get("participants") or []
-        ]
-        set_by_hand(
-            system, uuid, collaborators=[], externalOrganizations=[], participants=participants
-        )
+        strip_partners(system, uuid)
     # ... and on one of them the officer set "medium" by hand meanwhile.
     set_by_hand(system, hand, keywordGroups=risk_group("medium"))
 
@@ -120,3 +133,83 @@ def test_kvrules_updates_its_own_value_but_not_one_changed_by_hand(system: Syste
     assert len(skipped) == 1 and skipped[0].details["before"] == ["ks:medium"]
     assert "kvrules last wrote ['ks:high']" in skipped[0].details["reason"]
     assert_audit_clean(system)
+
+
+class Crash(Exception):
+    """Stands in for a SIGKILL right after the write reached Pure."""
+
+
+def test_a_write_whose_bookkeeping_was_lost_is_still_kvrules_own(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan(system)  # dry run: learn what kvrules wants
+    target = next(
+        uuid
+        for uuid, tags in sorted(wished(system).items())
+        if tags == ["ks:high"] and not system.get_project(uuid).get("awardClusters")
+    )
+    with system.store() as store:
+        target_row = _row(store, target).id
+    record = Store.mark_writeback_done
+
+    def dies_after_writing_target(store: Store, row_id: int, tags: list[str], **kw: object) -> bool:
+        if row_id == target_row and not kw.get("dry_run"):
+            raise Crash
+        return record(store, row_id, tags, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "mark_writeback_done", dies_after_writing_target)
+    crashed = CliRunner().invoke(cli, ["scan", "--config", str(system.config), "--apply"])
+    assert isinstance(crashed.exception, Crash)
+    monkeypatch.undo()
+    assert system.risk_uris()[target] == [level_uri("high")]  # written, never recorded
+
+    strip_partners(system, target)  # kvrules' wish for it drops
+    again = scan(system, "--apply")
+
+    assert again["tags_skipped"] == 0
+    assert system.risk_uris()[target] not in ([level_uri("high")], [])
+    with system.store() as store:
+        (written,) = [
+            e for e in store.audit_entries(f"record:pure/{target}")
+            if e.action == "writeback.written"
+        ]  # fmt: skip
+    assert written.details["before"] == ["ks:high"]
+
+
+def test_an_adapter_without_ownership_checks_gets_them_from_the_pipeline(
+    tmp_path: Path, write_rulebook
+) -> None:
+    """A third-party adapter written before ``written`` was in the contract overwrites anything;
+    the pipeline compares on a dry read first and leaves the hand value alone."""
+    from kvrules_file import FileAdapter, FileConfig, tagfile
+
+    class Legacy(FileAdapter):
+        def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+            current = tagfile.read(self.config.tags_path).get(record_id, ([], ""))[0]
+            return super().write_tags(record_id, tags, dry_run=dry_run, written=current)
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    lines = [
+        json.dumps(
+            {
+                "id": f"{r}:v1",
+                "kind": "project.created",
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "source": {"system": "file", "record_id": r},
+                "project": {"id": r, "title": r},
+            }
+        )
+        for r in ("P1", "P2")
+    ]
+    (exports / "projects.jsonl").write_text("\n".join(lines) + "\n")
+    adapter = Legacy(FileConfig(path=exports))
+    tagfile.write(adapter.config.tags_path, {"P1": (["ks:high"], "by hand")})
+    book = load_rulebook(
+        write_rulebook(rule_yaml("any", "project.title exists", on="project.created"))
+    )
+    with Store.open(tmp_path / "s.db") as store, Evaluator([book]) as evaluator:
+        report = Scanner(store, "file", adapter, evaluator, None, apply=True).scan()
+    assert report.tags_skipped == 1 and report.tags_written == 1
+    rows = tagfile.read(adapter.config.tags_path)
+    assert rows["P1"][0] == ["ks:high"] and rows["P2"][0] == ["ks:medium"]
