@@ -202,6 +202,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             # recipient may have it twice, or already (see SECURITY.md, alert delivery).
             "possible_repeat": a.possible_repeat,
             "sending_since": a.sending_since.isoformat() if a.sending_since else None,
+            "doubt": a.doubt,
         }
         for a in found
     ]
@@ -211,13 +212,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["status"]
-            + (" (possible repeat)" if r["possible_repeat"] else "")
-            + (
-                f"\n(sending since {r['sending_since']}: may have arrived)"
-                if r["sending_since"]
-                else ""
-            ),
+            r["status"] + (f"\n({r['doubt']})" if r["doubt"] else ""),
             f"{r['channel']} → {r['route']}",
             str(r["case"]),
             str(r["attempts"]),

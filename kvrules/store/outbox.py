@@ -59,6 +59,15 @@ class OutboxAlert:
             return "delivered"
         return "dead" if self.dead_at else "pending"
 
+    @property
+    def doubt(self) -> str | None:
+        """What the reader of a listing must know about this alert's delivery, if anything."""
+        if self.sending_since is not None and self.status == "pending":
+            return f"sending since {self.sending_since.isoformat()}: may have arrived"
+        if self.possible_repeat:
+            return "possible repeat: sent again after an attempt that may have arrived"
+        return None
+
 
 def _row(r: sqlite3.Row) -> OutboxAlert:
     def opt(v: str | None) -> datetime | None:

@@ -75,6 +75,7 @@ def test_mail_sent_before_a_crash_is_resent_as_a_possible_repeat(
     # The alert arrived, but kvrules does not know: `kvrules alerts` says it may have.
     (row,) = [r for r in alerts_json(system) if r["key"] == killer.key and r["channel"] == "mail"]
     assert row["status"] == "pending" and row["sending_since"] is not None
+    assert "may have arrived" in row["doubt"]
 
     system.mail.on_message = None
     assert deliver_leased(system) > 0  # after the lease: everything is delivered
