@@ -5,7 +5,14 @@ exception tree), ``kvrules.http`` (HTTP plumbing for adapters) and ``kvrules.tes
 conformance suite and simulator toolkit). Everything else is internal and may change.
 """
 
-from kvrules.adapter import Adapter, FetchedRecord, TagWrite, pack_cursor, unpack_cursor
+from kvrules.adapter import (
+    Adapter,
+    FetchedRecord,
+    TagWrite,
+    not_ours,
+    pack_cursor,
+    unpack_cursor,
+)
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
 from kvrules.engine import load_rulebook
 from kvrules.engine.evaluator import Evaluator
@@ -63,6 +70,7 @@ __all__ = [
     "country_code",
     "hookimpl",
     "load_rulebook",
+    "not_ours",
     "pack_cursor",
     "parse_timestamp",
     "unpack_cursor",

@@ -28,17 +28,36 @@ class FetchedRecord(BaseModel):
 
 
 class TagWrite(BaseModel):
-    """The outcome of one write-back: what was there, what is wanted, whether it was written."""
+    """The outcome of one write-back: what was there, what is wanted, whether it was written,
+    and, when nothing was written because the value is someone else's, why (``skipped``)."""
 
     record_id: str
     before: list[str]
     after: list[str]
     written: bool
     dry_run: bool
+    skipped: str | None = None
 
     @property
     def changed(self) -> bool:
         return sorted(self.before) != sorted(self.after)
+
+
+def not_ours(before: list[str], after: list[str], written: list[str] | None) -> str | None:
+    """Why a record's current tags must be left alone, or None when kvrules may write ``after``.
+
+    kvrules owns only what it wrote: a field that is empty, already holds ``after``, or still
+    holds exactly what kvrules last wrote there (``written``; None: kvrules never wrote) is
+    kvrules'. Anything else was set by a person (or another tool) and is never overwritten,
+    whether the wish is lower or higher: the committee sees the finding either way.
+    """
+    current = sorted(set(before))
+    if not current or current == sorted(set(after)):
+        return None
+    if written is not None and current == sorted(set(written)):
+        return None
+    wrote = f"kvrules last wrote {sorted(set(written))}" if written is not None else "not kvrules"
+    return f"holds {current}, set by someone else ({wrote}); left as is"
 
 
 class Adapter(ABC):
@@ -55,8 +74,19 @@ class Adapter(ABC):
         """Yield records changed since ``cursor`` (all records when None), in a resumable order."""
 
     @abstractmethod
-    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
-        """Make ``tags`` the kvrules risk tags of a record; touch nothing else; idempotent."""
+    def write_tags(
+        self,
+        record_id: str,
+        tags: list[str],
+        *,
+        dry_run: bool = True,
+        written: list[str] | None = None,
+    ) -> TagWrite:
+        """Make ``tags`` the kvrules risk tags of a record; touch nothing else; idempotent.
+
+        ``written`` is what kvrules last wrote to this record (None: nothing). Compare it with
+        the value read right before writing (``not_ours``): a value kvrules did not write is
+        left as is and the result says why (``skipped``), in a dry run too."""
 
     def taggable(self, record_id: str) -> bool:
         """Whether this record can carry tags at all (e.g. projects can, outputs cannot)."""

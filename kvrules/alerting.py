@@ -3,8 +3,9 @@
 kvrules writes an alert to its outbox in the same transaction as the finding that caused it,
 then hands it to a channel (``kvrules.alerts.deliver_due``). Delivery is at least once: after a
 crash between "sent" and "marked delivered" the same alert is sent again, with the same
-``Alert.key``. A channel therefore passes the key to the receiver (a Message-ID, an
-``Idempotency-Key`` header), which drops the duplicate.
+``Alert.key`` and ``possible_repeat`` set. A channel therefore passes the key to the receiver
+(a Message-ID, an ``Idempotency-Key`` header), which drops the duplicate, and tells a person
+reading it that it may be a repeat.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Alert(BaseModel):
     created_at: datetime
     items: list[AlertItem]
     digest_period: str | None = None  # "start/end" (ISO 8601) when this is a digest
+    # An earlier attempt to send it was cut off (a crash) before its outcome was recorded: it
+    # may have arrived already. Set on the re-send only, never stored in the outbox payload.
+    possible_repeat: bool = False
 
     @classmethod
     def for_finding(
@@ -94,7 +98,8 @@ class DeliveryError(KvrulesError):
 class AlertChannel(ABC):
     """Base class of alert channels; register subclasses via ``register_alert_channels``.
 
-    Rules for implementers: pass ``alert.key`` to the receiver; raise (any exception, or
+    Rules for implementers: pass ``alert.key`` to the receiver, and ``alert.possible_repeat``
+    in a form its reader sees (a header and a line in the text, a field); raise (any exception, or
     ``DeliveryError(permanent=True)`` when retrying is pointless) instead of returning on
     failure; never put a secret in a log line or an exception message, and list secrets in
     ``secrets()`` so kvrules can scrub error text before storing it.

@@ -1,5 +1,5 @@
 """Deliver due alerts from the outbox through their channels: retry with backoff, dead-letter,
-never lose one, and let receivers drop the re-send that a crash can cause.
+never lose one, and let receivers drop (and readers recognise) the re-send a crash can cause.
 
     channels = {"email": EmailChannel(cfg)}
     report = deliver_due(store, channels)                          # one alert per message
@@ -60,8 +60,11 @@ def deliver_due(
     rows = sorted(due.values(), key=lambda row: (row.next_attempt_at, row.id))
     for group, alert in _batches(rows, now, digest or {}, report):
         ids = [row.id for row in group]
-        if store.claim_alerts(ids, now=now, lease=lease) != sorted(ids):
-            continue  # another worker holds (part of) it; its lease decides
+        with store.transaction():  # committed before anything is sent
+            if store.claim_alerts(ids, now=now, lease=lease) != sorted(ids):
+                continue  # another worker holds (part of) it; its lease decides
+            if store.begin_sending(ids, now=now):
+                alert = alert.model_copy(update={"possible_repeat": True})
         _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report)
     return report
 
@@ -124,7 +127,8 @@ def _deliver(
         (report.dead if dead else report.retrying).append(alert.key)
         log.warning("alert %s via %s failed (%s): %s", alert.key, name, _fate(dead), error)
         return
-    # A crash right here re-sends later under the same key; the receiver drops the duplicate.
+    # A crash right here (or while sending) re-sends later under the same key, marked as a
+    # possible repeat (``begin_sending``); the receiver can drop the duplicate.
     with store.transaction():
         for r in group:
             store.mark_delivered(r.id, now=now)

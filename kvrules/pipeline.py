@@ -8,6 +8,7 @@ so a crash at any point loses nothing and doubles nothing: the record is simply 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import time
 from collections import Counter
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
 from kvrules.engine.durable import EngineError
@@ -29,6 +30,7 @@ from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
+from kvrules.store.writeback import WriteBack
 
 Progress = Callable[[FetchedRecord], None]
 
@@ -50,6 +52,7 @@ class ScanReport:
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     tags_planned: int = 0
     tags_written: int = 0
+    tags_skipped: int = 0  # left as they were: someone else set the record's value
     writeback_errors: int = 0
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
@@ -134,6 +137,8 @@ class Scanner:
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
         self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
+        # Whether the adapter decides ownership on its own read (``written``, see not_ours).
+        self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
         self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
         store.register_source(source, getattr(adapter, "name", None))
         # What the last scan screened with, so a new list edition or rulebook is noticed.
@@ -145,6 +150,10 @@ class Scanner:
         # or a full read longer than the budget would never finish.
         self._full_resume = f"{source}#full-read-resumes"
         store.register_source(self._full_resume)
+        # Set while the first full read of the source is under way, across scans (one stopped
+        # by --limit or killed, then resumed): until it ends the stored portfolio is partial.
+        self._first_read = f"{source}#first-read-pending"
+        store.register_source(self._first_read)
 
     def scan(
         self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
@@ -159,9 +168,15 @@ class Scanner:
         report.reviews_reopened = len(
             self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
         )
+        if self.store.get_cursor(self.source) is None and self._last_full_read() is None:
+            self.store.set_cursor(self._first_read, self.store.clock().isoformat())
+        partial = self._portfolio_partial()
         if self.enricher is not None:  # the portfolio as last screened, for funding shares
+            # A partial portfolio gives shares no clean run has (one project of a unit read:
+            # 100% foreign); none are used until the first read is complete.
+            subjects = () if partial else self.store.subjects()
             self.enricher.funding = FundingShares.from_subjects(
-                self.store.subjects(), self.home_country, self.rates
+                subjects, self.home_country, self.rates
             )
         self._rescreen_on_change(report)
         resume_full = not full and self.store.get_cursor(self._full_resume) is not None
@@ -183,12 +198,13 @@ class Scanner:
                 completed, report.budget_exhausted = False, True
                 break
         with self.store.transaction():
-            if report.full and completed:
+            if completed and (report.full or partial):  # a full read, maybe in several scans
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
                 self.store.set_cursor(self._full_resume, None)
+                self.store.set_cursor(self._first_read, None)
             elif report.full and report.budget_exhausted:
                 self.store.set_cursor(self._full_resume, "1")
-        self._settle_funding(report)
+        self._settle_funding(report, completed_first_read=completed and partial)
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
@@ -257,15 +273,23 @@ class Scanner:
             if stored.case_event == "opened":
                 report.cases_opened += 1
 
-    def _full_read_due(self) -> bool:
-        if self.full_every is None:
-            return False
+    def _last_full_read(self) -> datetime | None:
+        """When the last full read finished (None: never, or a stamp that does not parse)."""
         try:
             last = datetime.fromisoformat(self.store.get_cursor(self._full_at) or "")
         except ValueError:
+            return None
+        return last if last.tzinfo is not None else last.replace(tzinfo=UTC)
+
+    def _portfolio_partial(self) -> bool:
+        return self.store.get_cursor(self._first_read) is not None
+
+    def _full_read_due(self) -> bool:
+        if self.full_every is None:
+            return False
+        last = self._last_full_read()
+        if last is None:
             return True  # never read in full, or a stamp that does not parse: read everything
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=UTC)
         # Either way round: a stamp far "ahead" was written by a clock since set back, and
         # believing it would stop full reads until the clock catches up.
         return abs(self.store.clock() - last) >= self.full_every
@@ -286,11 +310,14 @@ class Scanner:
                 report.rescreened = self.rescreen(everything=rules_changed, report=report)
         self.store.set_cursor(self._memo, now)
 
-    def _settle_funding(self, report: ScanReport) -> None:
-        """Funding shares come from the stored records, and this scan stored some: the projects
-        of units whose share changed are screened again now, not a scan later (so a first scan,
-        or one resumed after a crash, ends as an uninterrupted one would)."""
-        if self.enricher is None or self.enricher.funding is None or not report.events:
+    def _settle_funding(self, report: ScanReport, *, completed_first_read: bool) -> None:
+        """Funding shares come from the stored records, and this scan stored some (or completed
+        the first read): the projects of units whose share changed are screened again now, not
+        a scan later (so a first scan, or one resumed after a crash, ends as an uninterrupted
+        one would). While the first read is incomplete there are no shares to settle on."""
+        if self.enricher is None or self.enricher.funding is None or self._portfolio_partial():
+            return
+        if not report.events and not completed_first_read:
             return  # no record was stored: the shares are those the scan began with
         before = self.enricher.funding
         after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
@@ -358,7 +385,7 @@ class Scanner:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
             try:
-                result = self.adapter.write_tags(row.record_id, row.tags, dry_run=not self.apply)
+                result = self._write_tags(row)
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
                 self.store.mark_writeback_failed(
@@ -366,6 +393,39 @@ class Scanner:
                 )
                 continue
             report.tags_planned += 1
-            if result.written:
-                report.tags_written += 1
-            self.store.mark_writeback_done(row.id, row.tags, dry_run=not self.apply)
+            report.tags_written += result.written
+            report.tags_skipped += result.skipped is not None
+            self.store.mark_writeback_done(
+                row.id,
+                row.tags,
+                dry_run=not self.apply,
+                before=result.before,
+                # kvrules owns the value it wrote, or the one a write it began (and died
+                # before recording) left there.
+                wrote=result.written or sorted(result.before) == row.attempted,
+                skipped=result.skipped,
+            )
+
+    def _write_tags(self, row: WriteBack) -> TagWrite:
+        """Write one wish, leaving a value kvrules did not write as it is (``not_ours``)."""
+        dry_run = not self.apply
+        if not self._adapter_compares:
+            # An adapter from before ownership was in the contract cannot compare on its own
+            # read: compare on a dry read first (someone may still edit in between).
+            probe = self.adapter.write_tags(row.record_id, row.tags, dry_run=True)
+            reason = not_ours(probe.before, probe.after, row.written)
+            if reason is not None or dry_run:
+                return probe.model_copy(update={"skipped": reason})
+            self.store.begin_writeback(row.id, row.tags)
+            return self.adapter.write_tags(row.record_id, row.tags, dry_run=False)
+        if not dry_run:
+            self.store.begin_writeback(row.id, row.tags)
+        result = self.adapter.write_tags(
+            row.record_id, row.tags, dry_run=dry_run, written=row.written
+        )
+        if result.skipped and row.attempted is not None and sorted(result.before) == row.attempted:
+            # What is there is what an earlier run began to write before it died: kvrules' own.
+            result = self.adapter.write_tags(
+                row.record_id, row.tags, dry_run=dry_run, written=row.attempted
+            )
+        return result

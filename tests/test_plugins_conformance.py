@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import BaseModel, SecretStr
 
-from kvrules import Adapter, CollaborationEvent, FetchedRecord, TagWrite
+from kvrules import Adapter, CollaborationEvent, FetchedRecord, TagWrite, not_ours
 from kvrules.testing import (
     AdapterConformance,
     SourceHarness,
@@ -73,17 +73,31 @@ class MemoryAdapter(Adapter):
             yield FetchedRecord(record_id=rid, events=[event], cursor=at)
         yield FetchedRecord(record_id=":end", cursor=json.dumps(self.source.clock))
 
-    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+    def write_tags(
+        self,
+        record_id: str,
+        tags: list[str],
+        *,
+        dry_run: bool = True,
+        written: list[str] | None = None,
+    ) -> TagWrite:
         if record_id not in self.source.records:
             raise LookupError(record_id)
         before, after = self.source.tags.get(record_id, []), sorted(set(tags))
         result = TagWrite(
-            record_id=record_id, before=before, after=after, written=False, dry_run=dry_run
+            record_id=record_id,
+            before=before,
+            after=after,
+            written=False,
+            dry_run=dry_run,
+            skipped=self.not_ours(before, after, written),
         )
-        if dry_run or not result.changed:
+        if dry_run or not result.changed or result.skipped:
             return result
         self.source.tags[record_id] = after
         return result.model_copy(update={"written": True})
+
+    not_ours = staticmethod(not_ours)
 
 
 class MemoryHarness(SourceHarness):
@@ -121,9 +135,17 @@ class TestMemoryAdapterConformance(AdapterConformance):
 class DryRunWrites(MemoryAdapter):
     """Writes in dry-run, and reports that it did not."""
 
-    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, written: object = None
+    ) -> TagWrite:
         done = super().write_tags(record_id, tags, dry_run=False)
         return done.model_copy(update={"written": False, "dry_run": dry_run})
+
+
+class Overwrites(MemoryAdapter):
+    """Writes over whatever is there, whoever set it."""
+
+    not_ours = staticmethod(lambda before, after, written: None)
 
 
 class Forgetful(MemoryAdapter):
@@ -151,7 +173,9 @@ class Silent(MemoryAdapter):
             return iter([FetchedRecord(record_id=":end", cursor="0")])
         return super().fetch(cursor)
 
-    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, written: object = None
+    ) -> TagWrite:
         return TagWrite(record_id=record_id, before=[], after=tags, written=False, dry_run=True)
 
 
@@ -165,6 +189,13 @@ def test_dry_run_that_writes_is_caught() -> None:
         check_dry_run_writes_nothing(build(DryRunWrites, h), "r1", ["ks:high"], h.snapshot)
     with pytest.raises(AssertionError, match=r"default to dry-run|dry-run wrote"):
         check_write_back(build(DryRunWrites, h), "r2", ["ks:high"])
+
+
+def test_overwriting_a_value_kvrules_did_not_write_is_caught() -> None:
+    h = MemoryHarness()
+    with pytest.raises(AssertionError, match="overwrote a value kvrules did not write"):
+        check_write_back(build(Overwrites, h), "r2", ["ks:high"])
+    check_write_back(build(MemoryAdapter, h), "r3", ["ks:high"])  # the honest one passes
 
 
 def test_lost_records_after_resume_are_caught() -> None:

@@ -69,6 +69,7 @@ class ConverisAdapter(Adapter):
         tags: list[str],
         *,
         dry_run: bool = True,
+        written: list[str] | None = None,
         expected_updated_on: str | None = None,
     ) -> TagWrite:
         """Set the risk attribute of a project (record id = its Converis id). Dry-run default."""
@@ -80,6 +81,7 @@ class ConverisAdapter(Adapter):
             tags,
             dry_run=dry_run,
             expected_updated_on=expected_updated_on,
+            written=written,
         )
 
     def close(self) -> None:

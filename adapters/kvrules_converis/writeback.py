@@ -6,6 +6,8 @@ the record in between and nothing is written: wait, start over (bounded), else W
 A caller that screened an older read can pass ``expected_updated_on``: if the record changed
 since, StaleRecord is raised at once (the screening is out of date; retrying will not help).
 Nothing is written when the value already matches, and nothing at all in dry-run (the default).
+kvrules owns only what it wrote: a value set by someone else is left as is and the result says
+why (``not_ours``).
 
 The attribute holds one choice, so at most one risk tag can be written; an empty tag list
 clears it (an empty value, an assumption about the CUD API).
@@ -16,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 
-from kvrules import TagWrite
+from kvrules import TagWrite, not_ours
 from kvrules.http import quote_id
 
 from .client import ConverisClient, NotFound
@@ -54,6 +56,7 @@ def write_tags(
     *,
     dry_run: bool = True,
     expected_updated_on: str | None = None,
+    written: list[str] | None = None,
 ) -> TagWrite:
     if not record_id.isdigit():
         raise UnknownRecord("GET", record_id, 404, "Converis ids are integers")
@@ -71,9 +74,14 @@ def write_tags(
         current = text(rec, cfg.risk_attribute, [])
         before = [cfg.tag_for(current)] if current else []
         result = TagWrite(
-            record_id=record_id, before=before, after=after, written=False, dry_run=dry_run
+            record_id=record_id,
+            before=before,
+            after=after,
+            written=False,
+            dry_run=dry_run,
+            skipped=not_ours(before, after, written),
         )
-        if dry_run or not result.changed:
+        if dry_run or not result.changed or result.skipped:
             return result
         # No version field: re-read right before writing and refuse if the record moved.
         if _read(client, cfg, rec_id).get("updatedOn") != rec.get("updatedOn"):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kvrules import Adapter, EventKind, FetchedRecord, TagWrite
+from kvrules import Adapter, EventKind, FetchedRecord, TagWrite, not_ours
 
 from . import csvformat, jsonl, tagfile
 from .config import FileConfig
@@ -121,8 +121,16 @@ class FileAdapter(Adapter):
             ids |= cached[2]
         return ids
 
-    def write_tags(self, record_id: str, tags: list[str], *, dry_run: bool = True) -> TagWrite:
-        """Set the record's row in the tags CSV (removed when ``tags`` is empty)."""
+    def write_tags(
+        self,
+        record_id: str,
+        tags: list[str],
+        *,
+        dry_run: bool = True,
+        written: list[str] | None = None,
+    ) -> TagWrite:
+        """Set the record's row in the tags CSV (removed when ``tags`` is empty); a row someone
+        else edited (not what kvrules last ``written``) is left as is (``not_ours``)."""
         tagfile.check_tags(tags)
         if record_id not in self._known_ids():
             # A typo or a stale id must not create a row the RIS import would choke on.
@@ -131,9 +139,14 @@ class FileAdapter(Adapter):
         before = rows[record_id][0] if record_id in rows else []
         after = sorted(set(tags))
         result = TagWrite(
-            record_id=record_id, before=before, after=after, written=False, dry_run=dry_run
+            record_id=record_id,
+            before=before,
+            after=after,
+            written=False,
+            dry_run=dry_run,
+            skipped=not_ours(before, after, written),
         )
-        if dry_run or not result.changed:
+        if dry_run or not result.changed or result.skipped:
             return result
         if after:
             rows[record_id] = (after, tagfile.now())

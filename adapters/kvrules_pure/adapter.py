@@ -59,13 +59,19 @@ class PureAdapter(Adapter):
         return sorted(t for t in mapped if t in self.config.risk_tags)
 
     def write_tags(
-        self, record_id: str, tags: list[str], *, dry_run: bool = True, note: str | None = None
+        self,
+        record_id: str,
+        tags: list[str],
+        *,
+        dry_run: bool = True,
+        written: list[str] | None = None,
+        note: str | None = None,
     ) -> TagWrite:
         """Set the kvrules risk tags of a project (record id = its uuid). Dry-run by default."""
         if "/" in record_id:
             raise ValueError(f"only projects carry risk tags, not {record_id}")
         return writeback.write_tags(
-            self.client, self.config, record_id, tags, dry_run=dry_run, note=note
+            self.client, self.config, record_id, tags, dry_run=dry_run, note=note, written=written
         )
 
     def close(self) -> None:

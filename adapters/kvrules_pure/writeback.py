@@ -4,6 +4,8 @@ Only the group whose ``logicalName`` is ``config.risk_group`` is touched; every 
 sent back exactly as read (a PUT replaces the whole ``keywordGroups`` list). A 409/412 means
 someone else wrote in between: re-read, re-merge onto their version, try again (bounded).
 Nothing is written when the tags already match, and nothing at all in dry-run (the default).
+kvrules owns only what it wrote: a group that holds anything else (set by hand in Pure) is left
+as is and the result says why (``not_ours``), decided on the same read the PUT's version is.
 
 The optional note (``PUT /projects/{uuid}/notes``) is sent once after a successful write. A note
 is not versioned, so a transport retry after a lost answer may store it twice; that is accepted
@@ -15,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kvrules import TagWrite
+from kvrules import TagWrite, not_ours
 from kvrules.http import quote_id
 
 from .client import Conflict, PureClient
@@ -66,6 +68,7 @@ def write_tags(
     *,
     dry_run: bool = True,
     note: str | None = None,
+    written: list[str] | None = None,
 ) -> TagWrite:
     unknown = sorted(set(tags) - cfg.risk_tags.keys())
     if unknown:  # refuse before any request: a typo must not wipe the group
@@ -77,9 +80,14 @@ def write_tags(
         project = client.get_json(path)
         before = sorted({cfg.tag_for(u) for u in current_uris(project, cfg.risk_group)})
         result = TagWrite(
-            record_id=uuid, before=before, after=after, written=False, dry_run=dry_run
+            record_id=uuid,
+            before=before,
+            after=after,
+            written=False,
+            dry_run=dry_run,
+            skipped=not_ours(before, after, written),
         )
-        if dry_run or not result.changed:
+        if dry_run or not result.changed or result.skipped:
             return result
         body = {
             "version": project.get("version"),

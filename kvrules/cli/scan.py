@@ -74,6 +74,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "tags " + ("written" if not report.dry_run else "planned (dry run)"),
             report.tags_written if not report.dry_run else report.tags_planned,
         ),
+        ("tags left as someone else set them", report.tags_skipped),
         ("write-back errors (will retry)", report.writeback_errors),
     ]
     for label, value in rows:

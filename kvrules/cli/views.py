@@ -163,6 +163,11 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             "title": a.payload.get("title"),
             "last_error": a.last_error,
             "next_attempt_at": a.next_attempt_at.isoformat(),
+            # Sent more than once, or being sent with the outcome not (yet) recorded: the
+            # recipient may have it twice, or already (see SECURITY.md, alert delivery).
+            "possible_repeat": a.possible_repeat,
+            "sending_since": a.sending_since.isoformat() if a.sending_since else None,
+            "doubt": a.doubt,
         }
         for a in found
     ]
@@ -172,7 +177,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
     for r in rows:
         table.add_row(
             str(r["id"]),
-            r["status"],
+            r["status"] + (f"\n({r['doubt']})" if r["doubt"] else ""),
             f"{r['channel']} → {r['route']}",
             str(r["case"]),
             str(r["attempts"]),

@@ -4,8 +4,10 @@ Rules see it as ``project.foreign_funding_share``: for a project with a funder f
 highest share among the project's units.
 Amounts are compared per currency, or in the reporting currency when the institution supplies
 exchange rates (:mod:`kvrules.enrich.currency`). It is computed from the stored records at the
-start of a scan, so it describes the portfolio as last screened, not a single event. The
-portfolio report uses the same figures.
+start of a scan, so it describes the portfolio as last screened, not a single event, and only
+once a source has been read completely: until the first read ends (it may take several scans,
+one stopped or killed and the next resuming) the scanner uses no shares, because a share of
+the projects read so far is not the unit's share. The portfolio report uses the same figures.
 """
 
 from __future__ import annotations

@@ -355,12 +355,20 @@ class Store(CommitteeStore):
         with self._db.transaction() as c:
             return _outbox.claim(c, ids, self._now(now), lease)
 
+    def begin_sending(self, ids: list[int], *, now: datetime | None = None) -> set[int]:
+        """Durably note that these rows are about to be sent; returns those that may be a
+        repeat (an earlier attempt never recorded its outcome)."""
+        with self._db.transaction() as c:
+            return _outbox.begin_send(c, ids, self._now(now))
+
     def mark_delivered(self, row_id: int, *, now: datetime | None = None) -> bool:
         now = self._now(now)
         with self._db.transaction() as c:
             row = _outbox.mark_delivered(c, row_id, now)
             if row is not None:
                 details = {"key": row.key, "channel": row.channel, "attempts": row.attempts}
+                if row.possible_repeat:
+                    details["possible_repeat"] = True
                 self._log(SYSTEM_ACTOR, "alert.delivered", _alert_subject(row), details, now)
             return row is not None
 
@@ -440,19 +448,44 @@ class Store(CommitteeStore):
     ) -> list[_writeback.WriteBack]:
         return _writeback.due(self._db.conn, self._now(now), source, limit)
 
+    def begin_writeback(self, row_id: int, tags: list[str]) -> None:
+        """Durably note a write about to be made (its outcome may never be recorded)."""
+        with self._db.transaction() as c:
+            _writeback.begin_write(c, row_id, tags)
+
     def mark_writeback_done(
-        self, row_id: int, tags: list[str], *, dry_run: bool = False, actor: str = SYSTEM_ACTOR
+        self,
+        row_id: int,
+        tags: list[str],
+        *,
+        dry_run: bool = False,
+        before: list[str] | None = None,
+        wrote: bool = True,
+        skipped: str | None = None,
+        actor: str = SYSTEM_ACTOR,
     ) -> bool:
-        """Record a write; a dry run is audited but leaves the row pending."""
+        """Record the outcome of a write-back, audited with the value found (``before``) and the
+        one wanted: written (``wrote``: kvrules now owns it), already there, or ``skipped``
+        because someone else set the value (then done until the wish changes). A dry run is
+        audited but leaves the row pending."""
         now = self.clock()
         with self._db.transaction() as c:
             row = _writeback.get(c, row_id)
             if row is None:
                 return False
-            done = False if dry_run else _writeback.mark_done(c, row_id, tags, now)
-            action = "writeback.dry-run" if dry_run else "writeback.written"
-            subject = f"record:{row.source}/{row.record_id}"
-            self._log(actor, action, subject, {"tags": sorted(set(tags))}, now)
+            done = dry_run is False and _writeback.mark_done(
+                c, row_id, tags, now, wrote=wrote, skipped=skipped
+            )
+            if skipped:
+                action = "writeback.skipped"
+            else:
+                action = "writeback.dry-run" if dry_run else "writeback.written"
+            details: dict = {"tags": sorted(set(tags))}
+            if before is not None:
+                details["before"] = sorted(set(before))
+            if skipped:
+                details.update(reason=skipped, dry_run=dry_run)
+            self._log(actor, action, f"record:{row.source}/{row.record_id}", details, now)
             return done
 
     def mark_writeback_failed(

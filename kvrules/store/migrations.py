@@ -194,7 +194,25 @@ _COMMITTEE = (
     "CREATE INDEX mitigations_case ON mitigations(case_id)",
 )
 
+_OWNERSHIP_AND_ATTEMPTS = (
+    # What kvrules itself last wrote to a record (JSON list; NULL: never): it owns only that,
+    # and leaves any other value, set by a person, as it is.
+    "ALTER TABLE writeback_queue ADD COLUMN written_tags TEXT",
+    # A write about to be made: if kvrules dies before recording the outcome, the value found
+    # next time may be this one, and it is then kvrules' own.
+    "ALTER TABLE writeback_queue ADD COLUMN attempted_tags TEXT",
+    # Why the wish was not written (someone else's value); the row is then done until the wish
+    # changes.
+    "ALTER TABLE writeback_queue ADD COLUMN skipped_reason TEXT",
+    # Set (durably) right before an alert is handed to its channel, cleared when the outcome is
+    # recorded: still set on the next attempt means a sender died mid-send, so that attempt
+    # may have reached the recipient and the next send says it may be a repeat.
+    "ALTER TABLE alert_outbox ADD COLUMN sending_since TEXT",
+    "ALTER TABLE alert_outbox ADD COLUMN possible_repeat INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
+    Migration(3, "write-back ownership, send attempts", _OWNERSHIP_AND_ATTEMPTS),
 )

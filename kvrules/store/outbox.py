@@ -2,8 +2,10 @@
 
 A row is *due* when it is neither delivered nor dead, its ``next_attempt_at`` has come and no
 worker holds a live lease on it. Leases keep two overlapping ``deliver`` runs from sending the
-same row twice; a crash between send and mark lets the lease expire and the row is sent again
-with the same idempotency key, which receivers use to drop the duplicate.
+same row twice. Each attempt is recorded (``sending_since``, committed) before the alert goes
+to its channel and cleared with the outcome; a crash between send and mark leaves it set, the
+lease expires, and the row is sent again with the same idempotency key, marked as a possible
+repeat (``possible_repeat``, kept after delivery) so recipients and `kvrules alerts` know.
 """
 
 from __future__ import annotations
@@ -48,12 +50,23 @@ class OutboxAlert:
     delivered_at: datetime | None
     dead_at: datetime | None
     last_error: str | None
+    sending_since: datetime | None = None  # an attempt began and has no recorded outcome
+    possible_repeat: bool = False  # a later attempt followed one whose outcome was unknown
 
     @property
     def status(self) -> str:
         if self.delivered_at:
             return "delivered"
         return "dead" if self.dead_at else "pending"
+
+    @property
+    def doubt(self) -> str | None:
+        """What the reader of a listing must know about this alert's delivery, if anything."""
+        if self.sending_since is not None and self.status == "pending":
+            return f"sending since {self.sending_since.isoformat()}: may have arrived"
+        if self.possible_repeat:
+            return "possible repeat: sent again after an attempt that may have arrived"
+        return None
 
 
 def _row(r: sqlite3.Row) -> OutboxAlert:
@@ -74,6 +87,8 @@ def _row(r: sqlite3.Row) -> OutboxAlert:
         delivered_at=opt(r["delivered_at"]),
         dead_at=opt(r["dead_at"]),
         last_error=r["last_error"],
+        sending_since=opt(r["sending_since"]),
+        possible_repeat=bool(r["possible_repeat"]),
     )
 
 
@@ -131,6 +146,21 @@ def claim(conn: sqlite3.Connection, ids: list[int], now: datetime, lease: timede
     return sorted(r["id"] for r in rows)
 
 
+def begin_send(conn: sqlite3.Connection, ids: list[int], now: datetime) -> set[int]:
+    """Record an attempt about to be made (commit before sending). Returns the rows whose
+    previous attempt never recorded an outcome: it may have reached the recipient, so this
+    one may be a repeat."""
+    if not ids:
+        return set()
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        "UPDATE alert_outbox SET possible_repeat = possible_repeat OR sending_since IS NOT NULL,"
+        f" sending_since = ? WHERE id IN ({marks}) RETURNING id, possible_repeat",
+        (ts(now), *ids),
+    ).fetchall()
+    return {r["id"] for r in rows if r["possible_repeat"]}
+
+
 def get(conn: sqlite3.Connection, row_id: int) -> OutboxAlert | None:
     r = conn.execute("SELECT * FROM alert_outbox WHERE id = ?", (row_id,)).fetchone()
     return _row(r) if r else None
@@ -145,7 +175,8 @@ def mark_delivered(conn: sqlite3.Connection, row_id: int, now: datetime) -> Outb
     """Record success; None when the row was already delivered (nothing changes then)."""
     row = conn.execute(
         "UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1, leased_until = NULL,"
-        " last_error = NULL WHERE id = ? AND delivered_at IS NULL RETURNING *",
+        " sending_since = NULL, last_error = NULL WHERE id = ? AND delivered_at IS NULL"
+        " RETURNING *",
         (ts(now), row_id),
     ).fetchone()
     return _row(row) if row else None
@@ -168,7 +199,7 @@ def mark_failed(
     dead = permanent or attempts >= policy.max_attempts
     conn.execute(
         "UPDATE alert_outbox SET attempts = ?, next_attempt_at = ?, dead_at = ?,"
-        " leased_until = NULL, last_error = ? WHERE id = ?",
+        " leased_until = NULL, sending_since = NULL, last_error = ? WHERE id = ?",
         (
             attempts,
             ts(now + policy.delay(attempts)),

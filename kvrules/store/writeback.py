@@ -1,4 +1,5 @@
-"""The write-back queue: which kvrules tags each source record should carry."""
+"""The write-back queue: which kvrules tags each source record should carry, and what kvrules
+itself last wrote there (it owns only that: a value set by someone else is left as is)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,13 @@ class WriteBack:
     attempts: int
     next_attempt_at: datetime
     last_error: str | None
+    written: list[str] | None = None  # what kvrules last wrote (None: never)
+    attempted: list[str] | None = None  # a write begun whose outcome was never recorded
+    skipped: str | None = None  # why the wish was left unwritten (someone else's value)
+
+
+def _tags(value: str | None) -> list[str] | None:
+    return json.loads(value) if value is not None else None
 
 
 def _row(r: sqlite3.Row) -> WriteBack:
@@ -33,7 +41,14 @@ def _row(r: sqlite3.Row) -> WriteBack:
         r["attempts"],
         parse_ts(r["next_attempt_at"]),
         r["last_error"],
+        _tags(r["written_tags"]),
+        _tags(r["attempted_tags"]),
+        r["skipped_reason"],
     )
+
+
+def _json(tags: list[str]) -> str:
+    return json.dumps(sorted(set(tags)))
 
 
 def enqueue(
@@ -41,11 +56,12 @@ def enqueue(
 ) -> tuple[int, bool]:
     """Want these tags on the record; replaces any earlier wish (done or not) for it.
     Returns the row id and whether anything changed (the same tags, already written, do not)."""
-    wanted = json.dumps(sorted(set(tags)))
+    wanted = _json(tags)
     changed = conn.execute(
         "INSERT INTO writeback_queue (source, record_id, tags, next_attempt_at, created_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, record_id) DO UPDATE SET"
         " tags = excluded.tags, status = 'pending', attempts = 0, last_error = NULL,"
+        " skipped_reason = NULL,"
         " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
         " WHERE writeback_queue.tags != excluded.tags OR writeback_queue.status != 'done'",
         (source, record_id, wanted, ts(now), ts(now), ts(now)),
@@ -73,12 +89,34 @@ def get(conn: sqlite3.Connection, row_id: int) -> WriteBack | None:
     return _row(r) if r else None
 
 
-def mark_done(conn: sqlite3.Connection, row_id: int, tags: list[str], now: datetime) -> bool:
-    """Done, unless a newer wish replaced ``tags`` meanwhile (then it stays pending)."""
+def begin_write(conn: sqlite3.Connection, row_id: int, tags: list[str]) -> None:
+    """Note, before writing, what is about to be written (see ``WriteBack.attempted``)."""
+    conn.execute(
+        "UPDATE writeback_queue SET attempted_tags = ? WHERE id = ?", (_json(tags), row_id)
+    )
+
+
+def mark_done(
+    conn: sqlite3.Connection,
+    row_id: int,
+    tags: list[str],
+    now: datetime,
+    *,
+    wrote: bool,
+    skipped: str | None = None,
+) -> bool:
+    """Done, unless a newer wish replaced ``tags`` meanwhile (then it stays pending). ``wrote``:
+    kvrules put ``tags`` there (it owns them now, whatever is wished meanwhile); ``skipped``:
+    left unwritten, and why."""
+    conn.execute(
+        "UPDATE writeback_queue SET attempted_tags = NULL,"
+        " written_tags = CASE WHEN ? THEN ? ELSE written_tags END WHERE id = ?",
+        (wrote, _json(tags), row_id),
+    )
     cur = conn.execute(
         "UPDATE writeback_queue SET status = 'done', attempts = attempts + 1, last_error = NULL,"
-        " updated_at = ? WHERE id = ? AND tags = ? AND status = 'pending'",
-        (ts(now), row_id, json.dumps(sorted(set(tags)))),
+        " skipped_reason = ?, updated_at = ? WHERE id = ? AND tags = ? AND status = 'pending'",
+        (skipped, ts(now), row_id, _json(tags)),
     )
     return cur.rowcount == 1
 

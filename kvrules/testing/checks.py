@@ -89,16 +89,22 @@ def check_quarantine(records: list[FetchedRecord], broken: str | None) -> Fetche
 
 
 def check_write_back(adapter: Adapter, record_id: str, tags: list[str]) -> None:
-    """Dry-run is the default and writes nothing; a write is idempotent; it can be undone."""
+    """Dry-run is the default and writes nothing; a write is idempotent; it can be undone by
+    kvrules (which wrote it), but a value kvrules did not write is left as it is."""
     original = adapter.write_tags(record_id, tags)
     assert original.dry_run and not original.written, "write_tags must default to dry-run"
     assert adapter.write_tags(record_id, tags).before == original.before, "dry-run wrote"
-    first = adapter.write_tags(record_id, tags, dry_run=False)
+    first = adapter.write_tags(record_id, tags, dry_run=False, written=original.before)
     assert sorted(first.after) == sorted(set(tags))
-    again = adapter.write_tags(record_id, tags, dry_run=False)
+    again = adapter.write_tags(record_id, tags, dry_run=False, written=tags)
     assert not again.written and not again.changed, "second identical write must be a no-op"
-    undo = adapter.write_tags(record_id, original.before, dry_run=False)
+    if sorted(set(tags)) != sorted(set(original.before)):
+        # As far as this call knows, kvrules never wrote the tags there: someone else did.
+        foreign = adapter.write_tags(record_id, original.before, dry_run=False)
+        assert foreign.skipped and not foreign.written, "overwrote a value kvrules did not write"
+    undo = adapter.write_tags(record_id, original.before, dry_run=False, written=tags)
     assert sorted(undo.before) == sorted(set(tags)), "the write did not stick"
+    assert undo.skipped is None, "kvrules must be able to change what it wrote itself"
 
 
 def check_dry_run_writes_nothing(

@@ -110,6 +110,8 @@ class EmailChannel(AlertChannel):
         msg["X-Kvrules-Idempotency-Key"] = _header(alert.key)
         msg["X-Kvrules-Severity"] = alert.severity.value
         msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to alerts
+        if alert.possible_repeat:  # same Message-ID as the first attempt, which may have arrived
+            msg["X-Kvrules-Possible-Repeat"] = "yes"
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
         return msg

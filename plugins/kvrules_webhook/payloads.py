@@ -8,6 +8,7 @@ from kvrules import Alert, AlertItem, Severity, case_url
 
 SCHEMA_VERSION = 1
 MAX_CHAT_ITEMS = 15  # chat cards get unreadable (and Slack caps blocks at 50) beyond this
+REPEAT_NOTE = "This may be a repeat: an earlier attempt to send this alert was interrupted."
 
 
 def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
@@ -19,6 +20,8 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
         "severity": alert.severity.value,
         "created_at": alert.created_at.isoformat(),
         "digest_period": alert.digest_period,
+        # The first attempt may have arrived: drop this one if ``key`` is known already.
+        "possible_repeat": alert.possible_repeat,
         "items": [
             {
                 "case_id": item.case_id,
@@ -56,6 +59,8 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
             "wrap": True,
         }
     ]
+    if alert.possible_repeat:
+        body.append({"type": "TextBlock", "text": REPEAT_NOTE, "wrap": True, "isSubtle": True})
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
         body += [
@@ -107,6 +112,8 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}}
     ]
+    if alert.possible_repeat:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REPEAT_NOTE}]})
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
         lines = [

@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -75,15 +76,19 @@ class MailSink:
     users: dict[str, str] = field(default_factory=dict)
     mails: list[Mail] = field(default_factory=list)
     auth_attempts: list[str] = field(default_factory=list)
+    # Called with each accepted message before the server answers "250": a test can kill the
+    # sender right there, between its send and its bookkeeping.
+    on_message: Callable[[Mail], None] | None = None
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd hook
         message = message_from_bytes(envelope.content, policy=policy.default)
         login = session.auth_data if session.authenticated else None  # set by __call__ below
-        self.mails.append(
-            Mail(
-                envelope.mail_from, list(envelope.rcpt_tos), message, session.ssl is not None, login
-            )  # type: ignore[arg-type]
-        )
+        mail = Mail(
+            envelope.mail_from, list(envelope.rcpt_tos), message, session.ssl is not None, login
+        )  # type: ignore[arg-type]
+        self.mails.append(mail)
+        if self.on_message is not None:
+            self.on_message(mail)
         return "250 Message accepted for delivery"
 
     def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:

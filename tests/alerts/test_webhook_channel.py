@@ -173,3 +173,20 @@ def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:
     text = section["text"]["text"]
     assert len(text) == 3000
     assert "Risk: Unwanted transfer of sensitive knowledge and technology" in text
+
+
+@pytest.mark.parametrize("style", ["generic", "teams", "slack"])
+def test_a_possible_repeat_says_so_in_every_style(style: str) -> None:
+    from kvrules_webhook.payloads import REPEAT_NOTE, STYLES
+
+    alert = _alert()
+    first, repeat = (
+        json.dumps(STYLES[style](a, None))
+        for a in (alert, alert.model_copy(update={"possible_repeat": True}))
+    )
+    assert REPEAT_NOTE not in first and '"possible_repeat": true' not in first
+    if style == "generic":  # the field beside the idempotency key, for a program
+        assert json.loads(repeat)["possible_repeat"] is True
+        assert json.loads(repeat)["key"] == alert.key
+    else:  # a line for the people reading the chat
+        assert REPEAT_NOTE in repeat

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +41,7 @@ class WebhookSink:
     posts: list[Post] = field(default_factory=list)
     aborted: int = 0  # requests cut off by a killed sender (not acted on)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_post: Callable[[Post], None] | None = None  # called before answering "200"
 
     @property
     def keys(self) -> list[str]:
@@ -59,8 +61,11 @@ def start_webhook_sink() -> tuple[WebhookSink, ThreadingHTTPServer]:
                     sink.aborted += 1
                 return
             signed = verify_signature(HMAC_SECRET, self.headers.get(SIGNATURE_HEADER, ""), body)
+            post = Post(self.headers.get("Idempotency-Key", ""), body, signed)
             with sink.lock:
-                sink.posts.append(Post(self.headers.get("Idempotency-Key", ""), body, signed))
+                sink.posts.append(post)
+            if sink.on_post is not None:
+                sink.on_post(post)
             self.send_response(200)
             self.send_header("Content-Length", "2")
             self.end_headers()

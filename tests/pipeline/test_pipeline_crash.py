@@ -13,6 +13,7 @@ that drops repeated keys sees every alert exactly once. Nothing may be missing.
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 import sys
@@ -241,11 +242,24 @@ def test_sigkilled_scans_end_like_an_uninterrupted_one(tmp_path: Path, kills: in
         message_ids = crashed.message_ids()
         assert all(len(ids) == 1 for ids in message_ids.values())
         assert len({next(iter(i)) for i in message_ids.values()}) == len(message_ids)
-        bodies: dict[str, set[bytes]] = {}
+        bodies: dict[str, set[str]] = {}
         for post in crashed.hooks.posts:
             assert post.signed
-            bodies.setdefault(post.key, set()).add(post.body)
+            body = json.loads(post.body)
+            body.pop("possible_repeat")  # the only difference a re-send may have
+            bodies.setdefault(post.key, set()).add(json.dumps(body, sort_keys=True))
         assert all(len(b) == 1 for b in bodies.values())
+        # No silent duplicate: every copy after the first says it may be a repeat.
+        hook_flags: dict[str, list[bool]] = {}
+        for post in crashed.hooks.posts:
+            hook_flags.setdefault(post.key, []).append(json.loads(post.body)["possible_repeat"])
+        mail_flags: dict[str, list[bool]] = {}
+        for mail in crashed.mail.mails:
+            key = str(mail.message["X-Kvrules-Idempotency-Key"])
+            repeat = mail.message["X-Kvrules-Possible-Repeat"] == "yes"
+            mail_flags.setdefault(key, []).append(repeat)
+        for flags in (*hook_flags.values(), *mail_flags.values()):
+            assert all(flags[1:]), flags
         assert stats.kills >= max(MIN_KILLS, kills - 10)
     finally:
         crashed.stop()

@@ -160,3 +160,27 @@ def test_writeback_failures_back_off(store: Store, clock: FakeClock) -> None:
     assert store.due_writebacks() == []
     clock.advance(minutes=1)
     assert len(store.due_writebacks()) == 1
+
+
+def test_writeback_remembers_what_kvrules_wrote_and_why_it_skipped(store: Store) -> None:
+    row_id = store.enqueue_writeback("pure", "p1", ["ks:medium"])
+    store.begin_writeback(row_id, ["ks:medium"])
+    (row,) = store.due_writebacks()
+    assert row.attempted == ["ks:medium"] and row.written is None  # begun, outcome unknown
+    store.mark_writeback_done(row_id, ["ks:medium"], before=[], wrote=True)
+    store.enqueue_writeback("pure", "p1", ["ks:low"])  # a new wish keeps what was written
+    (row,) = store.due_writebacks()
+    assert row.written == ["ks:medium"] and row.attempted is None
+    reason = "holds ['ks:high'], set by someone else"
+    store.mark_writeback_done(row_id, ["ks:low"], before=["ks:high"], wrote=False, skipped=reason)
+    assert store.due_writebacks() == []  # done until the wish changes
+    entries = store.audit_entries("record:pure/p1")
+    assert [(e.action, e.details.get("before")) for e in entries[-3:]] == [
+        ("writeback.written", []),
+        ("writeback.queued", None),
+        ("writeback.skipped", ["ks:high"]),
+    ]
+    assert entries[-1].details["reason"] == reason and entries[-1].details["tags"] == ["ks:low"]
+    store.enqueue_writeback("pure", "p1", ["ks:none"])
+    (row,) = store.due_writebacks()
+    assert row.written == ["ks:medium"] and row.skipped is None  # asked again, on a new wish

@@ -89,3 +89,23 @@ def test_due_alerts_oldest_first(store: Store, clock: FakeClock) -> None:
         clock.advance(seconds=1)
     assert [r.id for r in store.due_alerts()] == ids
     assert [r.id for r in store.due_alerts(limit=2)] == ids[:2]
+
+
+def test_an_attempt_without_an_outcome_makes_the_next_one_a_possible_repeat(
+    store: Store,
+) -> None:
+    a, b = (
+        store.record_finding(make_finding(rule_id=rule), channels=["email"]).alert_ids[0]
+        for rule in ("r-a", "r-b")
+    )
+    assert store.begin_sending([a, b]) == set()  # first attempts: nothing can be a repeat
+    assert store.alert(a).sending_since is not None  # type: ignore[union-attr]
+    store.mark_failed(b, "connection refused", policy=POLICY)  # an outcome: it did not go
+    # a's sender died: its outcome was never recorded, so it may have arrived.
+    assert store.begin_sending([a, b]) == {a}
+    assert store.mark_delivered(a) and store.mark_delivered(b)
+    done_a, done_b = store.alert(a), store.alert(b)
+    assert done_a.possible_repeat and done_a.sending_since is None  # type: ignore[union-attr]
+    assert not done_b.possible_repeat  # type: ignore[union-attr]
+    delivered = [e for e in store.audit_entries() if e.action == "alert.delivered"]
+    assert [e.details.get("possible_repeat") for e in delivered] == [True, None]

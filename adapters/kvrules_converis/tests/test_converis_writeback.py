@@ -48,7 +48,7 @@ def test_write_is_idempotent_and_can_be_undone(sim: SimulatorHandle) -> None:
         assert first.written and _risk(sim, pid) == ["medium"] and _puts(sim) == 1
         again = adapter.write_tags(str(pid), ["ks:medium"], dry_run=False)
         assert not again.written and again.before == ["ks:medium"] and _puts(sim) == 1
-        cleared = adapter.write_tags(str(pid), [], dry_run=False)
+        cleared = adapter.write_tags(str(pid), [], dry_run=False, written=["ks:medium"])
     assert cleared.written and _risk(sim, pid) == []
     assert sim.store.writes[0] == {"id": pid, "attributes": [{"name": RISK, "value": "medium"}]}
 
@@ -105,3 +105,21 @@ def test_bad_requests_are_refused(sim: SimulatorHandle) -> None:
             adapter.write_tags(str(_pid(sim)), ["ks:low", "ks:high"], dry_run=False)
         assert adapter.writable_tags(["ks:low", "ks:critical", "ks:review-required"]) == ["ks:high"]
     assert _puts(sim) == 0
+
+
+def test_a_value_kvrules_did_not_write_is_left_as_it_is(sim: SimulatorHandle) -> None:
+    pid = _pid(sim)
+    with adapter_for(sim) as adapter, adapter_for(sim) as editor:
+        adapter.write_tags(str(pid), ["ks:medium"], dry_run=False)
+        # An editor raises the risk to high through the CUD API (a real PUT).
+        change = {"id": str(pid), "attributes": [{"name": RISK, "value": "high"}]}
+        editor.client.put_entities({"entities": [change]})
+        puts = _puts(sim)
+        kept = adapter.write_tags(str(pid), ["ks:low"], dry_run=False, written=["ks:medium"])
+        assert _puts(sim) == puts and _risk(sim, pid) == ["high"]
+        # Back to kvrules' own value: kvrules may change it again.
+        editor.client.put_entities({"entities": [{**change, "attributes": [
+            {"name": RISK, "value": "medium"}]}]})  # fmt: skip
+        updated = adapter.write_tags(str(pid), ["ks:low"], dry_run=False, written=["ks:medium"])
+    assert kept.skipped and not kept.written and kept.before == ["ks:high"]
+    assert updated.written and updated.before == ["ks:medium"] and _risk(sim, pid) == ["low"]

@@ -34,7 +34,9 @@ def test_tags_csv_rows_and_removal(adapter: FileAdapter, tmp_path: Path) -> None
         ("p-2", "ks:low"),
     ]
     assert all(r["updated_at"].endswith("+00:00") for r in written)
-    assert adapter.write_tags("p-1", [], dry_run=False).written
+    assert adapter.write_tags(
+        "p-1", [], dry_run=False, written=["ks:export-control", "ks:high"]
+    ).written
     assert [r["record_id"] for r in rows(tags_file)] == ["p-2"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kvrules-tags.csv", "projects.csv"]
 
@@ -58,3 +60,22 @@ def test_explicit_tags_file(tmp_path: Path) -> None:
     adapter = FileAdapter(FileConfig(path=export, tags_file=target))
     adapter.write_tags("p-1", ["ks:medium"], dry_run=False)
     assert rows(target)[0]["tags"] == "ks:medium"
+
+
+def test_a_row_edited_by_hand_is_left_as_it_is(adapter: FileAdapter, tmp_path: Path) -> None:
+    tags_file = tmp_path / "kvrules-tags.csv"
+    adapter.write_tags("p-1", ["ks:medium"], dry_run=False)
+    adapter.write_tags("p-2", ["ks:medium"], dry_run=False)
+    # Someone raises p-1 to high in the file (before the RIS imports it).
+    text = tags_file.read_text(encoding="utf-8").replace("p-1,ks:medium", "p-1,ks:high")
+    tags_file.write_text(text, encoding="utf-8")
+
+    kept = adapter.write_tags("p-1", ["ks:low"], dry_run=False, written=["ks:medium"])
+    updated = adapter.write_tags("p-2", ["ks:low"], dry_run=False, written=["ks:medium"])
+
+    assert kept.skipped and not kept.written and kept.before == ["ks:high"]
+    assert updated.written and updated.before == ["ks:medium"]
+    assert [(r["record_id"], r["tags"]) for r in rows(tags_file)] == [
+        ("p-1", "ks:high"),
+        ("p-2", "ks:low"),
+    ]

@@ -55,7 +55,7 @@ def test_write_touches_only_the_kvrules_group_and_is_idempotent(sim: SimulatorHa
         sim.clear_requests()
         again = adapter.write_tags(uuid, ["ks:medium"], dry_run=False, note="again")
         assert _puts(sim) == []  # nothing changed: no PUT, no note
-        cleared = adapter.write_tags(uuid, [], dry_run=False)
+        cleared = adapter.write_tags(uuid, [], dry_run=False, written=["ks:medium"])
     assert first.written and not again.written and not again.changed
     assert again.before == ["ks:medium"]
     assert cleared.written and cleared.before == ["ks:medium"] and cleared.after == []
@@ -129,9 +129,48 @@ def test_persistent_conflict_gives_up(sim: SimulatorHandle) -> None:
 
 def test_write_survives_transport_faults(sim: SimulatorHandle) -> None:
     uuid = list(_uuids(sim))[3]
+    written: list[str] = []
     for kind in ("503", "reset", "truncate"):
         sim.faults.script("PUT", 1, kind, path=f"/projects/{uuid}$")
         with adapter_for(sim) as adapter:
             tag = {"503": "ks:low", "reset": "ks:medium", "truncate": "ks:high"}[kind]
-            adapter.write_tags(uuid, [tag], dry_run=False)
+            adapter.write_tags(uuid, [tag], dry_run=False, written=written)
             assert adapter.write_tags(uuid, [tag]).before == [tag], kind
+            written = [tag]
+
+
+def _set_by_hand(sim: SimulatorHandle, uuid: str, level: str) -> None:
+    """An editor sets the risk level in Pure (a real PUT with the project's version)."""
+    project = requests.get(f"{sim.base_url}/projects/{uuid}", headers=sim.headers).json()
+    group = {
+        "typeDiscriminator": "ClassificationsKeywordGroup",
+        "logicalName": "knowledgeSecurityRisk",
+        "classifications": [{"uri": KS + level}],
+    }
+    others = [
+        g for g in project.get("keywordGroups", []) if g["logicalName"] != group["logicalName"]
+    ]
+    body = {"version": project["version"], "keywordGroups": [*others, group]}
+    requests.put(
+        f"{sim.base_url}/projects/{uuid}", headers=sim.headers, json=body
+    ).raise_for_status()
+
+
+def test_a_value_kvrules_did_not_write_is_left_as_it_is(sim: SimulatorHandle) -> None:
+    uuid = list(_uuids(sim))[11]
+    with adapter_for(sim) as adapter:
+        adapter.write_tags(uuid, ["ks:medium"], dry_run=False, written=[])
+        _set_by_hand(sim, uuid, "high")  # after kvrules' write, an editor raised it
+        sim.clear_requests()
+        kept = adapter.write_tags(uuid, ["ks:low"], dry_run=False, written=["ks:medium"])
+        planned = adapter.write_tags(uuid, ["ks:low"], written=["ks:medium"])
+        assert _puts(sim) == []
+        # kvrules' own value (nothing, or what it last wrote) is changed as before.
+        _set_by_hand(sim, uuid, "medium")
+        updated = adapter.write_tags(uuid, ["ks:low"], dry_run=False, written=["ks:medium"])
+    assert not kept.written and kept.before == ["ks:high"] and kept.after == ["ks:low"]
+    assert kept.skipped and "kvrules last wrote ['ks:medium']" in kept.skipped
+    assert planned.skipped and planned.dry_run  # a dry run reports the skip too
+    assert updated.written and updated.before == ["ks:medium"] and updated.skipped is None
+    risk = [g for g in _groups(sim, uuid) if g["logicalName"] == "knowledgeSecurityRisk"]
+    assert [c["uri"] for c in risk[0]["classifications"]] == [KS + "low"]
