@@ -8,6 +8,7 @@ screens with, and seeding costs one import per run.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,13 @@ def seeded_reference_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_settings(
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path_factory: pytest.TempPathFactory,
-    seeded_reference_store: Path,
-) -> None:
-    for name in SETTINGS_ENV:
-        monkeypatch.delenv(name, raising=False)
-    store = tmp_path_factory.mktemp("refdata") / "refdata.db"
-    shutil.copyfile(seeded_reference_store, store)
-    monkeypatch.setenv("KVRULES_REFDATA", str(store))
+    tmp_path_factory: pytest.TempPathFactory, seeded_reference_store: Path
+) -> Iterator[None]:
+    # Its own MonkeyPatch: a test calling monkeypatch.undo() must not undo the isolation.
+    with pytest.MonkeyPatch.context() as patch:
+        for name in SETTINGS_ENV:
+            patch.delenv(name, raising=False)
+        store = tmp_path_factory.mktemp("refdata") / "refdata.db"
+        shutil.copyfile(seeded_reference_store, store)
+        patch.setenv("KVRULES_REFDATA", str(store))
+        yield

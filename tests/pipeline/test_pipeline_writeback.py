@@ -158,6 +158,7 @@ def test_a_write_whose_bookkeeping_was_lost_is_still_kvrules_own(
         return record(store, row_id, tags, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Store, "mark_writeback_done", dies_after_writing_target)
+    monkeypatch.setenv("KVRULES_DEBUG", "1")  # the stand-in crash goes through, as a SIGKILL
     crashed = CliRunner().invoke(cli, ["scan", "--config", str(system.config), "--apply"])
     assert isinstance(crashed.exception, Crash)
     monkeypatch.undo()
