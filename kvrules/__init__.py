@@ -8,6 +8,7 @@ from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case
 from kvrules.engine.evaluator import Evaluator
 from kvrules.findings import Finding
 from kvrules.hookspecs import hookimpl
+from kvrules.limits import LimitExceeded, RecordLimits, check_events, check_raw, check_refs
 from kvrules.model import (
     Classification,
     CollaborationEvent,
@@ -43,10 +44,12 @@ __all__ = [
     "Finding",
     "Funder",
     "Identifier",
+    "LimitExceeded",
     "Organisation",
     "Partner",
     "Person",
     "Project",
+    "RecordLimits",
     "ResearchOutput",
     "RulebookError",
     "Severity",
@@ -54,6 +57,9 @@ __all__ = [
     "TagWrite",
     "Visit",
     "case_url",
+    "check_events",
+    "check_raw",
+    "check_refs",
     "hookimpl",
     "load_rulebook",
     "parse_timestamp",

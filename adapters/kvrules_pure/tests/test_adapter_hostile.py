@@ -1,0 +1,57 @@
+"""Hostile project records over real HTTP (issue #14, items 3, 4, 9): whatever one record
+holds, it is mapped or quarantined with its id (its position when it has none), the field path
+and the reason; every other record is still screened; limits hold before any request."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from kvrules_pure.simulator import start_simulator
+from kvrules_pure.simulator.hostile import KINDS, plant
+from pure_helpers import SECRET, adapter_for, scan
+
+N = 60
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_hostile_record_is_quarantined_with_its_path_and_the_scan_goes_on(kind: str) -> None:
+    with start_simulator(projects=N, seed=5, api_key=SECRET) as sim:
+        good = {sim.store.collection("projects").source.uuid_at(i) for i in range(N)}
+        (planted,) = plant(sim.store, every=N, kinds=[kind])
+        with adapter_for(sim) as adapter:
+            records = scan(adapter)
+        requested = [r.path for r in sim.requests]
+    ids = Counter(r.record_id for r in records)
+    assert max(ids.values()) == 1  # nothing doubled
+    bad = [r for r in records if r.error]
+    assert [(r.record_id, planted.reason in (r.error or "")) for r in bad] == [
+        (planted.record_id, True)
+    ], [r.error[:200] for r in bad if r.error]
+    screened = {r.record_id for r in records if r.events}
+    assert screened == good - {planted.uuid}  # every other project screened
+    # Refs of a record over a limit are never fetched (one request per ref was the attack).
+    fake = "00000000-0000-0000-0000-000000000002"
+    assert not [p for p in requested if fake in p]
+
+
+def test_a_wrong_type_in_a_fetched_organisation_quarantines_only_its_users() -> None:
+    with start_simulator(projects=N, seed=5, api_key=SECRET) as sim:
+        with adapter_for(sim) as adapter:
+            before = {r.record_id: r for r in scan(adapter)}
+        orgs = sim.store.collection("external-organizations")
+        project = next(r for r in before.values() if r.events and r.events[0].project.partners)
+        name = project.events[0].project.partners[0].name
+        uuid = next(
+            orgs.source.uuid_at(i)
+            for i in range(len(orgs))
+            if (o := orgs.get(orgs.source.uuid_at(i))) and name in str(o.get("name"))
+        )
+        orgs.overrides[uuid] = {**orgs.get(uuid), "name": {"en_GB": "N" * 20_000}}
+        with adapter_for(sim) as adapter:
+            after = {r.record_id: r for r in scan(adapter)}
+    assert set(after) == set(before)
+    hit = after[project.record_id]
+    assert hit.error and "name of length 20,000 is over the limit" in hit.error
+    assert "(max_name_chars)" in hit.error
+    assert sum(1 for r in after.values() if r.error) < len(after) // 2
