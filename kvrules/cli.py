@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from kvrules.events_io import read_events
 from kvrules.findings import Finding
-from kvrules.model import CollaborationEvent, event_json_schema
+from kvrules.model import event_json_schema
 from kvrules.rulebook import ir
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
 from kvrules.rulebook.schema import RulebookSpec
@@ -136,21 +136,6 @@ def test_cmd(paths: tuple[str, ...], db: Path | None, enrich: bool) -> None:
     failed += len(problems)
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
-
-
-def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
-    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield CollaborationEvent.model_validate_json(raw)
-            except ValidationError as e:
-                first = e.errors()[0]
-                loc = ".".join(map(str, first["loc"])) or "line"
-                more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-                skipped.append(f"{path}:{number}: {loc}: {first['msg']}{more}")
 
 
 @cli.command()
