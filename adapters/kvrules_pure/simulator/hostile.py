@@ -23,12 +23,21 @@ def _fake_refs(n: int) -> list[Record]:
     return [{"uuid": str(uuidlib.UUID(int=i + 1))} for i in range(n)]
 
 
+HUGE_ORG = "ffffffff-0000-4000-8000-000000000001"  # an external organisation with a huge name
+
+
 def _no_uuid(rec: Record) -> None:
     del rec["uuid"]
     rec["awardClusters"] = [{"uuid": str(uuidlib.UUID(int=7))}]
 
 
-# kind -> (how to spoil a record, what the quarantine reason must contain)
+def _huge_name(rec: Record) -> None:
+    rec["externalOrganizations"] = [{"uuid": HUGE_ORG}]
+
+
+# kind -> (how to spoil a record, what the quarantine reason must contain; for the huge
+# kinds, followed by "over the limit"). The huge title and name are sized by plant(): just
+# over the limits by default, megabytes with huge=True.
 KINDS: dict[str, tuple[Callable[[Record], None], str]] = {
     "no-uuid": (_no_uuid, "record without uuid"),
     "uuid-object": (
@@ -51,7 +60,8 @@ KINDS: dict[str, tuple[Callable[[Record], None], str]] = {
         lambda r: r.update(participants="str"),
         "participants: expected a list, got a string",
     ),
-    "huge-title": (lambda r: r.update(title={"en_GB": "T" * 50_000}), "(max_title_chars)"),
+    "huge-title": (lambda r: None, "title"),  # sized by plant()
+    "huge-name": (_huge_name, "name"),
     "huge-array": (
         lambda r: r.update(externalOrganizations=_fake_refs(20_000)),
         "externalOrganizations: array length 20,000 is over the limit",
@@ -72,11 +82,29 @@ class Planted:
     reason: str
     uuid: str  # the uuid it replaced (no longer in the listing as a good record)
 
+    def explains(self, error: str | None) -> bool:
+        """Whether a quarantine reason says what is wrong with this record."""
+        if error is None or self.reason not in error:
+            return False
+        return not self.kind.startswith("huge-") or "over the limit" in error
 
-def plant(store: Store, every: int, kinds: list[str] | None = None) -> list[Planted]:
+
+def plant(
+    store: Store, every: int, kinds: list[str] | None = None, huge: bool = False
+) -> list[Planted]:
     """Replace every ``every``-th project (from position ``every // 2``) with a hostile
-    variant, cycling through ``kinds``. Returns what was planted."""
+    variant, cycling through ``kinds``. ``huge``: a 20 MB title and a 12 MB organisation name
+    (issue #14's memory attack) instead of sizes just over the name and title limits."""
     projects = store.collection("projects")
+    name_size, title_size = (12 << 20, 20 << 20) if huge else (20_000, 50_000)
+    orgs = store.collection("external-organizations")
+    with store.lock:
+        orgs.overrides[HUGE_ORG] = {
+            "uuid": HUGE_ORG,
+            "version": "1",
+            "name": {"en_GB": "N" * name_size},
+            "type": {"uri": "/dk/atira/pure/ueoexternalorganisation/academic"},
+        }
     names = kinds or list(KINDS)
     planted: list[Planted] = []
     for n, index in enumerate(range(every // 2, len(projects), every)):
@@ -88,6 +116,8 @@ def plant(store: Store, every: int, kinds: list[str] | None = None) -> list[Plan
         spoil, reason = KINDS[kind]
         rec = copy.deepcopy(original)
         spoil(rec)
+        if kind == "huge-title":
+            rec["title"] = {"en_GB": "T" * title_size}
         with store.lock:
             projects.overrides[uuid] = rec
         has_id = isinstance(rec.get("uuid"), str)

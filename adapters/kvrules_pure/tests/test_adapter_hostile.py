@@ -25,9 +25,9 @@ def test_a_hostile_record_is_quarantined_with_its_path_and_the_scan_goes_on(kind
     ids = Counter(r.record_id for r in records)
     assert max(ids.values()) == 1  # nothing doubled
     bad = [r for r in records if r.error]
-    assert [(r.record_id, planted.reason in (r.error or "")) for r in bad] == [
-        (planted.record_id, True)
-    ], [r.error[:200] for r in bad if r.error]
+    assert [(r.record_id, planted.explains(r.error)) for r in bad] == [(planted.record_id, True)], [
+        r.error[:200] for r in bad if r.error
+    ]
     screened = {r.record_id for r in records if r.events}
     assert screened == good - {planted.uuid}  # every other project screened
     # Refs of a record over a limit are never fetched (one request per ref was the attack).
