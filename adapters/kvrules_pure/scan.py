@@ -17,7 +17,7 @@ that changes a unit some project names (page requests only, no sub-requests).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -156,7 +156,9 @@ class Scanner:
         cache.update(got)
         return got
 
-    def _checked(self, fetched: Any, read: Any = None) -> Any:
+    def _checked(
+        self, fetched: Json | Exception, read: Callable[[Json], object] | None = None
+    ) -> Json | Exception:
         """A fetched related record, or the reason it cannot be used (over a limit, wrong
         shape) in its place: the records using it are quarantined with that reason."""
         if not isinstance(fetched, dict):
