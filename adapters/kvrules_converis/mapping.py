@@ -212,6 +212,8 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
     if not title:
         raise MappingError(f"project has no {cfg.title_attr}")
     labels = rec.get("statusLabels") or []
+    if not isinstance(labels, list) or not all(isinstance(x, dict) for x in labels):
+        raise MappingError(f"project {rec.get('id')}: statusLabels: expected a list of objects")
     status = next((x.get("value") for x in labels if x.get("language") in cfg.languages), None)
     return Project(
         id=str(rec["id"]),

@@ -10,7 +10,8 @@ from kvrules_converis.simulator import start_simulator
 def test_hostile_records_are_quarantined_and_every_other_project_is_mapped() -> None:
     with start_simulator(projects=12, seed=2, password=SECRET, rate_limit=None) as sim:
         projects = sim.store.entities["Project"]
-        junk_item, object_id, huge_title, many_links, *rest = sorted(projects)
+        junk_item, object_id, huge_title, many_links, bad_labels, *rest = sorted(projects)
+        projects[bad_labels]["statusLabels"] = "running"
         projects[junk_item]["attributes"].append("junk")
         projects[object_id]["id"] = {"id": object_id}
         title = next(
@@ -34,6 +35,7 @@ def test_hostile_records_are_quarantined_and_every_other_project_is_mapped() -> 
     ]
     assert "project.title: title of length 50,000" in errors.pop(str(huge_title))
     assert "organisation references 1,0" in errors.pop(str(many_links))
+    assert errors.pop(str(bad_labels)).endswith("statusLabels: expected a list of objects")
     mapped = {r.record_id for r in records if r.events}
     # The simulator plants a few unmappable projects of its own (no title, nameless orgs).
     assert {str(i) for i in rest} <= mapped | set(errors)
