@@ -355,16 +355,26 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
 
 
 # ---- projects -------------------------------------------------------------------------------
-def _amount(funding: Json) -> tuple[Decimal | None, str | None]:
+def _amount(funding: Json, path: str) -> tuple[Decimal | None, str | None]:
+    """The funding's amount and currency; a value that is not a finite number is a wrong
+    type (it would otherwise vanish from the funding shares without a word)."""
     for key in ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue"):
-        money = funding.get(key)
-        if isinstance(money, dict) and money.get("value") is not None:
-            try:
-                value = Decimal(str(money["value"]))
-            except InvalidOperation:
-                continue
-            currency = money.get("currency")
-            return value, currency if isinstance(currency, str) and currency else None
+        money = obj(funding.get(key), f"{path}.{key}")
+        value = money.get("value")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise wrong(f"{path}.{key}.value", "a number", value)
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():
+            raise MappingError(f"{path}.{key}.value: not a finite number: {str(value)[:40]!r}")
+        currency = money.get("currency")
+        if currency is not None and not isinstance(currency, str):
+            raise wrong(f"{path}.{key}.currency", "a currency code", currency)
+        return amount, currency or None
     return None, None
 
 
@@ -377,7 +387,7 @@ def funders(related: Related, cfg: PureConfig) -> list[Funder]:
             if uuid is None:
                 continue  # an internal funder (internalFunder) is not a screening subject
             fields = resolve(uuid, related, cfg, "funder")
-            amount, currency = _amount(f)
+            amount, currency = _amount(f, f"{where}[{n}]")
             scheme = f.get("fundingProjectScheme")
             programme = text(scheme, cfg.locales, f"{where}[{n}].fundingProjectScheme")
             try:

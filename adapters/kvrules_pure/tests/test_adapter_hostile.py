@@ -7,6 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from kvrules_pure import mapping
+from kvrules_pure.config import PureConfig
+from kvrules_pure.mapping import MappingError, Related
 from kvrules_pure.simulator import start_simulator
 from kvrules_pure.simulator.hostile import KINDS, plant
 from pure_helpers import SECRET, adapter_for, last_cursor, scan
@@ -69,3 +72,27 @@ def test_incremental_scans_go_on_past_hostile_records(changes_feed: bool) -> Non
     assert not [r for r in again if r.events]  # nothing changed
     # Without a usable uuid a record cannot be diffed: the diffed pass quarantines it again.
     assert quarantined <= {p.record_id for p in planted if p.record_id.startswith("projects[")}
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1,000", "awardedAmount.value: not a finite number: '1,000'"),
+        ("NaN", "awardedAmount.value: not a finite number: 'NaN'"),
+        ([5], "awardedAmount.value: expected a number, got a list"),
+    ],
+)
+def test_a_funding_amount_that_is_not_a_number_quarantines_the_project(
+    value: object, reason: str
+) -> None:
+    """It was skipped (or the funder kept without money), so the project's foreign funding
+    share silently left it out."""
+    funder = "f0000000-0000-4000-8000-000000000001"
+    award = {
+        "uuid": "a1",
+        "fundings": [{"funder": {"uuid": funder}, "awardedAmount": {"value": value}}],
+    }
+    related = Related(awards=[award], orgs={funder: {"uuid": funder, "name": "NWO"}})
+    with pytest.raises(MappingError) as e:
+        mapping.funders(related, PureConfig(base_url="http://127.0.0.1:1", api_key="k"))
+    assert str(e.value) == f"award a1: fundings[0].{reason}"
