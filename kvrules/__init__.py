@@ -19,6 +19,7 @@ from kvrules.engine.evaluator import Evaluator
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.hookspecs import hookimpl
+from kvrules.limits import LimitExceeded, RecordLimits, check_events, check_raw, check_refs
 from kvrules.model import (
     Classification,
     CollaborationEvent,
@@ -56,10 +57,12 @@ __all__ = [
     "Funder",
     "Identifier",
     "KvrulesError",
+    "LimitExceeded",
     "Organisation",
     "Partner",
     "Person",
     "Project",
+    "RecordLimits",
     "ResearchOutput",
     "RulebookError",
     "Severity",
@@ -67,6 +70,9 @@ __all__ = [
     "TagWrite",
     "Visit",
     "case_url",
+    "check_events",
+    "check_raw",
+    "check_refs",
     "country_code",
     "hookimpl",
     "load_rulebook",

@@ -125,7 +125,11 @@ class Organisation(_Model):
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, v: Any) -> Any:
-        return country_code(v) if isinstance(v, str) and v.strip() else None
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if not isinstance(v, str):  # a number is a wrong type, not "no country"
+            raise ValueError(f"expected an ISO 3166-1 country code, got {type(v).__name__}")
+        return country_code(v)
 
     @property
     def ror_id(self) -> str | None:

@@ -10,7 +10,7 @@ import pytest
 
 from kvrules import Evaluator, load_rulebook
 from kvrules.cli import cli
-from kvrules.cli.rulebooks import read_events
+from kvrules.events_io import read_events
 from kvrules.rulebook.discovery import shipped_rulebooks
 from kvrules.store import Store
 

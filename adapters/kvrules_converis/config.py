@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kvrules import RecordLimits
 from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
 
 READ_PATH = "/converis-apis/ws/v2"
@@ -65,6 +66,10 @@ class ConverisConfig(BaseSettings):
     backoff: float = Field(default=0.5, ge=0, description="exponential backoff factor (s)")
     max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
     check_model: bool = Field(default=True, description="verify names against /config first")
+    limits: RecordLimits = Field(
+        default_factory=RecordLimits,
+        description="per-record limits (SECURITY.md); JSON in KVRULES_CONVERIS_LIMITS",
+    )
 
     languages: list[str] = Field(default=["en_GB", "en_US", "de_DE"])
     project_entity: str = "Project"

@@ -46,13 +46,19 @@ class Related:
 
 # ---- attribute readers ------------------------------------------------------------------
 def values(rec: Json, name: str | None) -> list[Json]:
+    """The attributes called ``name``; attributes of the wrong type are a MappingError."""
     if not name:
         return []
-    return [
-        a
-        for a in rec.get("attributes") or []
-        if isinstance(a, dict) and a.get("attributeName") == name
-    ]
+    attributes = rec.get("attributes")
+    if attributes is None:
+        return []
+    where = f"{rec.get('entityName') or 'record'} {rec.get('id')}: attributes"
+    if not isinstance(attributes, list):
+        raise MappingError(f"{where}: expected a list, got {type(attributes).__name__}")
+    for n, a in enumerate(attributes):
+        if not isinstance(a, dict):
+            raise MappingError(f"{where}[{n}]: expected an object, got {type(a).__name__}")
+    return [a for a in attributes if a.get("attributeName") == name]
 
 
 def _value(a: Json) -> str | None:
@@ -206,6 +212,8 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
     if not title:
         raise MappingError(f"project has no {cfg.title_attr}")
     labels = rec.get("statusLabels") or []
+    if not isinstance(labels, list) or not all(isinstance(x, dict) for x in labels):
+        raise MappingError(f"project {rec.get('id')}: statusLabels: expected a list of objects")
     status = next((x.get("value") for x in labels if x.get("language") in cfg.languages), None)
     return Project(
         id=str(rec["id"]),

@@ -14,12 +14,12 @@ project itself changes (or at the next full pass).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
-from kvrules import FetchedRecord
+from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
 from kvrules.http import quote_id
 
 from . import mapping
@@ -83,7 +83,8 @@ class Scanner:
                 )
                 mark = state.next_marks[s] = Mark()
                 for rec in page.get("data") or []:
-                    mark.note(rec.get("id"), rec.get("updatedOn"), self.cfg.overlap_seconds)
+                    if isinstance(rec, dict):
+                        mark.note(rec.get("id"), rec.get("updatedOn"), self.cfg.overlap_seconds)
             state.phase, state.start = "projects", 1
         self._preload()
         for nxt, page in self.client.pages(self.projects, DESC, ALL, start=state.start):
@@ -91,7 +92,8 @@ class Scanner:
             for i, rec in enumerate(page):
                 # Positions are exact resume points: each record carries its own cursor.
                 state.start = first + i + 1
-                out = [self._record(rec, self._cached_related(rec), "project.created")]
+                label = f"{self.cfg.project_entity}[{first + i}]"
+                out = [self._record(rec, label, self._cached_related, "project.created")]
                 yield from self._with_cursor(out, state, "")
             state.start = nxt
         yield from self._finish(state)
@@ -101,11 +103,12 @@ class Scanner:
         for link in self.cfg.links():
             by_project: dict[int, list[Json]] = {}
             for ln in self.client.all(f"/data/linkentities/{link}", headers=ALL):
-                if (pid := self._project_side(ln)) is not None:
+                if isinstance(ln, dict) and (pid := self._project_side(ln)) is not None:
                     by_project.setdefault(pid, []).append(ln)
             self.links[link] = by_project
         path = f"/data/entities/{self.cfg.organisation_entity}"
-        self.orgs.update({o["id"]: o for o in self.client.all(path, headers=ALL) if "id" in o})
+        orgs = self.client.all(path, headers=ALL)
+        self.orgs.update({o["id"]: o for o in orgs if isinstance(o, dict) and _id(o) is not None})
 
     def _cached_related(self, rec: Json) -> Related:
         assert self.links is not None
@@ -162,6 +165,9 @@ class Scanner:
         floor = old.floor(overlap)
         for _, page in self.client.pages(self._stream_path(stream), DESC, headers):
             for rec in page:
+                if not isinstance(rec, dict):
+                    yield rec  # quarantined under its position by _record
+                    continue
                 updated = rec.get("updatedOn")
                 t = parse_time(updated)
                 if floor is not None and t is not None and t < floor:
@@ -174,48 +180,51 @@ class Scanner:
         found: set[int] = set()
         for link in self.cfg.links():
             path = f"{self.projects}/linked/{link}/{org_id}"
-            found |= {p["id"] for p in self.client.all(path, headers=BASIC) if "id" in p}
+            found |= {i for p in self.client.all(path, headers=BASIC) if (i := _id(p)) is not None}
         return found
 
     def _emit(self, recs: list[Json], state: State) -> Iterator[FetchedRecord]:
         if not recs:
             return
-        ids = {r.get("id") for r in recs}
+        ids = {_id(r) for r in recs}
         state.todo = [i for i in state.todo if i not in ids]
         yield from self._with_cursor(self._live_records(recs, state), state, "converis:changed")
 
-    def _live_records(self, recs: list[Json], state: State) -> list[FetchedRecord]:
+    def _live_records(self, recs: list[Any], state: State) -> list[FetchedRecord]:
         """Records with their related data fetched per project (incremental passes)."""
-        jobs = [
-            (r["id"], link)
-            for r in recs
-            if isinstance(r.get("id"), int)
-            for link in self.cfg.links()
-        ]
+        limits = self.cfg.limits
+        ok = [r for r in recs if _id(r) is not None and _within(r, limits)]
+        jobs = [(r["id"], link) for r in ok for link in self.cfg.links()]
         path = "/data/linkentities/{1}/linked/" + self.cfg.project_entity + "/{0}"
         got = self.client.map_safe(lambda j: self.client.all(path.format(*j), headers=ALL), jobs)
-        org_ids = {
-            oid
-            for (pid, _), links in got.items()
-            if isinstance(links, list)
-            for ln in links
-            if (oid := mapping.other_id(ln, pid)) is not None
-        }
-        self._load_orgs(org_ids)
+        links_of: dict[int, dict[str, list[Json]]] = {}
+        errors_of: dict[int, list[str]] = {}
+        for (pid, link), result in got.items():
+            if isinstance(result, Exception):
+                errors_of.setdefault(pid, []).append(f"{link}: {result}")
+            else:
+                links_of.setdefault(pid, {})[link] = result
+        # Organisations of a project over max_refs are never requested (_record says why).
+        self._load_orgs(
+            {
+                oid
+                for pid, links in links_of.items()
+                if _links(links) <= limits.max_refs
+                for ls in links.values()
+                for ln in ls
+                if isinstance(ln, dict) and (oid := mapping.other_id(ln, pid)) is not None
+            }
+        )
         out = []
-        for rec in recs:
-            pid = rec.get("id")
-            links: dict[str, list[Json]] = {}
-            errors = []
-            for link in self.cfg.links():
-                result = got.get((pid, link), [])
-                if isinstance(result, Exception):
-                    errors.append(f"{link}: {result}")
-                else:
-                    links[link] = result
-            out.append(
-                self._record(rec, self._assemble(pid, links, errors), self._kind(rec, state))
-            )
+        for n, rec in enumerate(recs):
+            pid = _id(rec)
+
+            def related(_: Json, pid: Any = pid) -> Related:
+                return self._assemble(pid, links_of.get(pid, {}), errors_of.get(pid, []))
+
+            label = f"{self.cfg.project_entity}[changed {n}]"
+            kind = self._kind(rec, state) if isinstance(rec, dict) else "project.updated"
+            out.append(self._record(rec, label, related, kind))
         return out
 
     def _kind(self, rec: Json, state: State) -> str:
@@ -246,26 +255,40 @@ class Scanner:
         )
 
     def _assemble(self, pid: Any, links: dict[str, list[Json]], errors: list[str]) -> Related:
+        check_refs(_links(links), self.cfg.limits)  # before any request for them
         used = {
             oid
             for ls in links.values()
             for ln in ls
-            if (oid := mapping.other_id(ln, pid)) is not None
+            if isinstance(ln, dict) and (oid := mapping.other_id(ln, pid)) is not None
         }
         self._load_orgs({i for i in used if i not in self.orgs})  # created since the preload
         return Related(links, {i: self.orgs[i] for i in used if i in self.orgs}, errors)
 
-    def _record(self, rec: Json, related: Related, kind: str) -> FetchedRecord:
-        rid = rec.get("id")
-        if not isinstance(rid, int):
+    def _record(
+        self, rec: Any, label: str, related: Callable[[Json], Related], kind: str
+    ) -> FetchedRecord:
+        """Map one record; whatever it holds, the outcome is events or a quarantine reason.
+
+        ``label`` (its position) names a record without a usable id; ``related`` is called
+        only for a record within the limits, so nothing is fetched for one over them.
+        """
+        if not isinstance(rec, dict):
+            return FetchedRecord(record_id=label, error=f"expected an object, got {_type(rec)}")
+        rid = _id(rec)
+        if rid is None:
+            got = rec.get("id")
+            reason = f"id: expected an integer, got {_type(got)}"
             return FetchedRecord(
-                record_id=f"{self.cfg.project_entity}/?", error="record without id"
+                record_id=label, error="record without id" if got is None else reason
             )
         try:
-            events = mapping.project_events(rec, related, self.cfg, kind)
-        except MappingError as e:
+            check_raw(rec, self.cfg.limits)
+            events = mapping.project_events(rec, related(rec), self.cfg, kind)
+            check_events(events, self.cfg.limits)  # before enrichment matches the names
+        except (MappingError, LimitExceeded) as e:
             return FetchedRecord(record_id=str(rid), error=str(e))
-        except (ValidationError, ValueError, TypeError, KeyError) as e:
+        except Exception as e:  # one record must never stop a scan
             return FetchedRecord(record_id=str(rid), error=f"unmappable: {_reason(e)}")
         return FetchedRecord(record_id=str(rid), events=events)
 
@@ -283,6 +306,29 @@ class Scanner:
             return
         yield from out[:-1]
         yield out[-1].model_copy(update={"cursor": cursor})
+
+
+def _id(rec: Any) -> int | None:
+    rid = rec.get("id") if isinstance(rec, dict) else None
+    return rid if isinstance(rid, int) and not isinstance(rid, bool) else None
+
+
+def _type(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _links(links: dict[str, list[Any]]) -> int:
+    return sum(len(ls) for ls in links.values())
+
+
+def _within(rec: Json, limits: Any) -> bool:
+    try:
+        check_raw(rec, limits)
+    except LimitExceeded:
+        return False
+    return True
 
 
 def _reason(e: Exception) -> str:

@@ -9,7 +9,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from kvrules import Adapter, EventKind, FetchedRecord, TagWrite, not_ours
+from kvrules import (
+    Adapter,
+    EventKind,
+    FetchedRecord,
+    LimitExceeded,
+    RecordLimits,
+    TagWrite,
+    check_events,
+    not_ours,
+)
 
 from . import csvformat, jsonl, tagfile
 from .config import FileConfig
@@ -26,6 +35,21 @@ def _mark(stat: os.stat_result, data: bytes) -> FileMark:
     # size (git's "racily clean" problem): store mtime 0 so the next fetch hashes it.
     racy = time.time_ns() - stat.st_mtime_ns < RACY_NS
     return FileMark(0 if racy else stat.st_mtime_ns, len(data), digest(data))
+
+
+def _to_record(
+    item: Found, kind: EventKind, file_time: datetime, limits: RecordLimits
+) -> FetchedRecord:
+    """One record, its names and titles within the limits; whatever goes wrong building it
+    quarantines this record only."""
+    try:
+        record = item.to_record(kind, file_time)
+        check_events(record.events, limits)
+        return record
+    except LimitExceeded as e:
+        return FetchedRecord(record_id=item.record_id, error=str(e))
+    except Exception as e:  # one record must never stop a scan
+        return FetchedRecord(record_id=item.record_id, error=f"unmappable: {type(e).__name__}: {e}")
 
 
 class FileAdapter(Adapter):
@@ -65,8 +89,8 @@ class FileAdapter(Adapter):
             reason = f"{path}:{line}: not UTF-8 (byte {e.start}); export as UTF-8"
             return [Found.failed(f"{path.name}:{line}", reason)]
         if path.suffix.lower() == ".jsonl":
-            return list(jsonl.parse(path, text))
-        return list(csvformat.parse(path, text, self.config.delimiter))
+            return list(jsonl.parse(path, text, self.config.limits))
+        return list(csvformat.parse(path, text, self.config.delimiter, self.config.limits))
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         """Records of files changed since ``cursor``; a cursor every ``page_size`` records."""
@@ -100,7 +124,7 @@ class FileAdapter(Adapter):
                         f"{path}: record {item.record_id!r} is also in {seen[item.record_id]}",
                     )
                 seen[item.record_id] = key
-                record = item.to_record(kind, file_time)
+                record = _to_record(item, kind, file_time, self.config.limits)
                 if n % self.config.page_size == 0 and n < len(found):
                     record.cursor = Cursor(marks, Position(key, mark.hash, n)).encode()
                 yield record

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kvrules import RecordLimits
+
 TAGS_FILE_NAME = "kvrules-tags.csv"
 
 
@@ -25,6 +27,10 @@ class FileConfig(BaseModel):
         min_length=1,
         max_length=1,
         description="CSV delimiter; default: detected from the header (',' ';' or tab)",
+    )
+
+    limits: RecordLimits = Field(
+        default_factory=RecordLimits, description="per-record limits (SECURITY.md)"
     )
 
     @property

@@ -23,7 +23,17 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from kvrules import Classification, Funder, Identifier, Partner, Project
+from kvrules import (
+    Classification,
+    Funder,
+    Identifier,
+    LimitExceeded,
+    Partner,
+    Project,
+    RecordLimits,
+    check_raw,
+    check_refs,
+)
 
 from .records import Found, first_error
 
@@ -127,7 +137,8 @@ def _funder(row: dict[str, str]) -> Funder | None:
     )
 
 
-def _add_row(draft: Draft, row: dict[str, str], line: int) -> None:
+def _add_row(draft: Draft, row: dict[str, str], line: int, limits: RecordLimits) -> None:
+    check_raw(row, limits)  # a cell over max_string_chars names its column
     for column in PROJECT_COLUMNS:
         value = row.get(column, "")
         if not value:
@@ -144,8 +155,10 @@ def _add_row(draft: Draft, row: dict[str, str], line: int) -> None:
     except ValidationError as e:
         raise RowError(_column_error(e, "funder_")) from None
     if partner is not None and partner not in draft.partners:
+        check_refs(len(draft.partners) + len(draft.funders) + 1, limits, "partners and funders")
         draft.partners.append(partner)
     if funder is not None and funder not in draft.funders:
+        check_refs(len(draft.partners) + len(draft.funders) + 1, limits, "partners and funders")
         draft.funders.append(funder)
 
 
@@ -184,6 +197,9 @@ def _reader(text: str, delimiter: str | None) -> Iterator[tuple[int, list[str]]]
         header = text.split("\n", 1)[0]
         # Excel in many European locales exports ';'-separated "CSV".
         delimiter = max(",;\t", key=header.count)
+    # The whole file is in memory already; the csv module's own cell limit (128 KiB) would
+    # raise out of the file and stop every later project. Cells are checked per row instead.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     for cells in reader:
@@ -191,8 +207,11 @@ def _reader(text: str, delimiter: str | None) -> Iterator[tuple[int, list[str]]]
         line = reader.line_num + 1  # a quoted field may span lines
 
 
-def parse(path: Path, text: str, delimiter: str | None = None) -> Iterator[Found]:
+def parse(
+    path: Path, text: str, delimiter: str | None = None, limits: RecordLimits | None = None
+) -> Iterator[Found]:
     """Projects in ``text`` (the content of ``path``) in order of first appearance."""
+    limits = limits or RecordLimits()
     rows = _reader(text, delimiter)
     header_line, header = next(rows, (1, []))
     columns = [c.strip().lower() for c in header]
@@ -222,8 +241,8 @@ def parse(path: Path, text: str, delimiter: str | None = None) -> Iterator[Found
             continue
         draft = drafts.setdefault(pid, Draft(pid, line))
         try:
-            _add_row(draft, row, line)
-        except (RowError, ValidationError) as e:
+            _add_row(draft, row, line, limits)
+        except (RowError, ValidationError, LimitExceeded) as e:
             draft.errors.append(f"{path}:{line}: {_reason(e)}")
     for draft in drafts.values():
         yield _finish(path, draft)

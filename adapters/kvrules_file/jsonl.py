@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kvrules import CollaborationEvent
+from kvrules import CollaborationEvent, LimitExceeded, RecordLimits, check_events
 
 from .records import Found, first_error
 
@@ -25,18 +25,30 @@ def _record_id_of(line: str) -> str | None:
     return rid if isinstance(rid, str) and rid.strip() else None
 
 
-def parse(path: Path, text: str) -> Iterator[Found]:
+def parse(path: Path, text: str, limits: RecordLimits | None = None) -> Iterator[Found]:
+    limits = limits or RecordLimits()
     found: dict[str, Found] = {}
     errors: dict[str, list[str]] = {}
+
+    def fail(record_id: str, number: int, reason: str) -> None:
+        found.setdefault(record_id, Found(record_id))
+        errors.setdefault(record_id, []).append(f"{path}:{number}: {reason}")
+
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(line) > limits.max_record_chars:  # not parsed: known by its position only
+            limit = f"{limits.max_record_chars:,} (max_record_chars)"
+            fail(f"{path.name}:{number}", number, f"size {len(line):,} is over the limit {limit}")
+            continue
         try:
             event = CollaborationEvent.model_validate_json(line)
+            check_events([event], limits)  # names and titles, before anything matches them
         except ValidationError as e:
-            record_id = _record_id_of(line) or f"{path.name}:{number}"
-            found.setdefault(record_id, Found(record_id))
-            errors.setdefault(record_id, []).append(f"{path}:{number}: {first_error(e)}")
+            fail(_record_id_of(line) or f"{path.name}:{number}", number, first_error(e))
+            continue
+        except LimitExceeded as e:
+            fail(event.source.record_id, number, str(e))
             continue
         found.setdefault(event.source.record_id, Found(event.source.record_id)).events.append(event)
     for record_id, item in found.items():

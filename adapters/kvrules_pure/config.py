@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kvrules import RecordLimits
 from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
 
 ROR_TYPE_URIS = [
@@ -87,6 +88,11 @@ class PureConfig(BaseSettings):
     visit_types: list[str] = Field(
         default=["HostVisitor", "/dk/atira/pure/activity/activitytypes/hostvisitor"],
         description="activity typeDiscriminators or type-URI prefixes that are visits",
+    )
+
+    limits: RecordLimits = Field(
+        default_factory=RecordLimits,
+        description="per-record limits (SECURITY.md); JSON in KVRULES_PURE_LIMITS",
     )
 
     @field_validator("base_url")

@@ -63,29 +63,58 @@ def gone(error: object) -> bool:
 
 
 # ---- small readers ----------------------------------------------------------------------
-def text(value: Any, locales: list[str]) -> str | None:
+# Each reader takes the field path of what it reads: a value of the wrong type raises
+# MappingError naming that path (the record is quarantined), it is never silently dropped.
+def json_type(value: Any) -> str:
+    """A JSON type name for messages ('object', 'list', 'string', 'number', ...)."""
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    return names.get(type(value)) or ("a number" if isinstance(value, int | float) else "null")
+
+
+def wrong(path: str, expected: str, value: Any) -> MappingError:
+    return MappingError(f"{path}: expected {expected}, got {json_type(value)}")
+
+
+def text(value: Any, locales: list[str], path: str) -> str | None:
     """A localized string map, a {"value": ...} formatted string, or the legacy text[] form."""
+    if value is None:
+        return None
     if isinstance(value, str):
         return value.strip() or None
     if not isinstance(value, dict):
-        return None
+        raise wrong(path, "a text or a localized text object", value)
     if isinstance(value.get("text"), list):  # legacy WS: {"text": [{"locale", "value"}]}
-        value = {t.get("locale"): t.get("value") for t in value["text"] if isinstance(t, dict)}
+        value = {t.get("locale"): t.get("value") for t in items(value["text"], f"{path}.text")}
     elif "value" in value and not isinstance(value["value"], dict):
-        return text(value["value"], locales)
+        return text(value["value"], locales, f"{path}.value")
     for loc in locales:
         if isinstance(value.get(loc), str) and value[loc].strip():
             return value[loc].strip()
     return next((v.strip() for v in value.values() if isinstance(v, str) and v.strip()), None)
 
 
-def uuid_of(ref: Any) -> str | None:
-    return ref["uuid"] if isinstance(ref, dict) and isinstance(ref.get("uuid"), str) else None
+def uuid_of(ref: Any, path: str) -> str | None:
+    """The uuid of a reference object; None for no reference (null)."""
+    if ref is None:
+        return None
+    if not isinstance(ref, dict):
+        raise wrong(path, "a reference object", ref)
+    uuid = ref.get("uuid")
+    if not isinstance(uuid, str) or not uuid.strip():
+        raise wrong(f"{path}.uuid", "a uuid string", uuid)
+    return uuid
 
 
-def items(value: Any) -> list[Json]:
-    """A list of objects, ignoring anything else (a null, a stray string)."""
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+def items(value: Any, path: str) -> list[Json]:
+    """A list of objects; null is an empty list. Anything else is a wrong type."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise wrong(path, "a list", value)
+    for n, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise wrong(f"{path}[{n}]", "an object", item)
+    return value
 
 
 def uri_tail(ref: Any) -> str | None:
@@ -93,20 +122,22 @@ def uri_tail(ref: Any) -> str | None:
     return uri.rstrip("/").rsplit("/", 1)[-1] if isinstance(uri, str) and uri else None
 
 
-def term(ref: Any, locales: list[str]) -> str | None:
-    return text(ref.get("term"), locales) if isinstance(ref, dict) else None
+def term(ref: Any, locales: list[str], path: str) -> str | None:
+    return text(ref.get("term"), locales, f"{path}.term") if isinstance(ref, dict) else None
 
 
-def parse_day(value: Any) -> date | None:
-    """'2021-01-01', a date-time, or a Pure CompoundDate {year, month?, day?}."""
+def parse_day(value: Any, path: str) -> date | None:
+    """'2021-01-01', a date-time, or a Pure CompoundDate {year, month?, day?}; null is None."""
+    if value is None or value == "":
+        return None
     try:
-        if isinstance(value, str) and value:
+        if isinstance(value, str):
             return date.fromisoformat(value[:10])
         if isinstance(value, dict) and isinstance(value.get("year"), int):
             return date(value["year"], value.get("month") or 1, value.get("day") or 1)
-    except (ValueError, TypeError, OverflowError):  # e.g. {"year": 2**63}
-        return None
-    return None
+    except (ValueError, TypeError, OverflowError):  # e.g. 2024-13-45, {"year": 2**63}
+        pass
+    raise MappingError(f"{path}: not a date: {str(value)[:40]!r}")
 
 
 # The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
@@ -147,52 +178,70 @@ def event_id(family: str, rec: Json, digest: str, n: int | None = None) -> str:
 
 
 # ---- references -------------------------------------------------------------------------
+def ref_uuids(refs: Any, path: str) -> list[str]:
+    """The uuids of a list of reference objects (each must carry one)."""
+    out = []
+    for n, ref in enumerate(items(refs, path)):
+        if uuid := uuid_of(ref, f"{path}[{n}]"):
+            out.append(uuid)
+    return out
+
+
 def project_org_refs(p: Json) -> list[tuple[str, str | None]]:
     """(uuid, role) of partner organisations in the project, first mention wins the role."""
     out: list[tuple[str, str | None]] = []
-    for c in items(p.get("collaborators")):
+    for n, c in enumerate(items(p.get("collaborators"), "collaborators")):
         if c.get("typeDiscriminator") == "InternalCollaboratorAssociation":
             continue  # our own units are not partners
-        uuid = uuid_of(c.get("externalOrganization"))
+        uuid = uuid_of(c.get("externalOrganization"), f"collaborators[{n}].externalOrganization")
         if uuid:
             out.append((uuid, "lead-collaborator" if c.get("leadCollaborator") else "collaborator"))
-    out += [(u, "partner") for r in items(p.get("externalOrganizations")) if (u := uuid_of(r))]
-    for part in items(p.get("participants")):
-        out += [(u, "participant") for r in items(part.get("externalOrganizations")) if (u := uuid_of(r))]  # fmt: skip # noqa: E501
+    partners = ref_uuids(p.get("externalOrganizations"), "externalOrganizations")
+    out += [(u, "partner") for u in partners]
+    for n, part in enumerate(items(p.get("participants"), "participants")):
+        path = f"participants[{n}].externalOrganizations"
+        out += [(u, "participant") for u in ref_uuids(part.get("externalOrganizations"), path)]
     return out
 
 
 def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
     """(funder uuids, partner uuids) referenced by an award."""
+    where = f"award {award.get('uuid')}"
     funders: list[str] = []
-    partners = [u for r in items(award.get("externalOrganizations")) if (u := uuid_of(r))]
-    for f in items(award.get("fundings")):
-        if u := uuid_of(f.get("funder")):
+    partners = ref_uuids(award.get("externalOrganizations"), f"{where}: externalOrganizations")
+    for n, f in enumerate(items(award.get("fundings"), f"{where}: fundings")):
+        if u := uuid_of(f.get("funder"), f"{where}: fundings[{n}].funder"):
             funders.append(u)
-        for fc in items(f.get("fundingCollaborators")):
-            if u := uuid_of(fc.get("collaborator")):
+        path = f"{where}: fundings[{n}].fundingCollaborators"
+        for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
+            if u := uuid_of(fc.get("collaborator"), f"{path}[{m}].collaborator"):
                 partners.append(u)
     return funders, partners
 
 
 def award_uuids(clusters: Iterable[Json]) -> list[str]:
-    return [u for c in clusters for r in items(c.get("containedAwards")) if (u := uuid_of(r))]
+    return [
+        u
+        for c in clusters
+        for u in ref_uuids(c.get("containedAwards"), f"cluster {c.get('uuid')}: containedAwards")
+    ]
 
 
 def unit_uuids(rec: Json) -> list[str]:
     """The institution's own units of a project: managing first, then the others, in order."""
-    refs = [rec.get("managingOrganization")]
-    refs += items(rec.get("organizations")) + items(rec.get("coManagingOrganizations"))
-    return list(dict.fromkeys(u for r in refs if (u := uuid_of(r))))
+    found = [uuid_of(rec.get("managingOrganization"), "managingOrganization")]
+    found += ref_uuids(rec.get("organizations"), "organizations")
+    found += ref_uuids(rec.get("coManagingOrganizations"), "coManagingOrganizations")
+    return list(dict.fromkeys(u for u in found if u))
 
 
 def org_uuids(rec: Json, awards: Iterable[Json] = ()) -> set[str]:
     """Every external organisation uuid a project, output or activity refers to."""
     found = {u for u, _ in project_org_refs(rec)}
-    for c in items(rec.get("contributors")):
-        found |= {u for r in items(c.get("externalOrganizations")) if (u := uuid_of(r))}
-    for v in items(rec.get("visitors")):
-        found |= {u for r in items(v.get("externalOrganizations")) if (u := uuid_of(r))}
+    for name in ("contributors", "visitors"):
+        for n, c in enumerate(items(rec.get(name), name)):
+            path = f"{name}[{n}].externalOrganizations"
+            found |= set(ref_uuids(c.get("externalOrganizations"), path))
     for a in awards:
         funders, partners = award_org_refs(a)
         found |= set(funders) | set(partners)
@@ -200,25 +249,40 @@ def org_uuids(rec: Json, awards: Iterable[Json] = ()) -> set[str]:
 
 
 # ---- organisations ----------------------------------------------------------------------
+def obj(value: Any, path: str) -> Json:
+    """An object; null is an empty one. Anything else is a wrong type."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise wrong(path, "an object", value)
+    return value
+
+
 def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
-    name = text(org.get("name"), cfg.locales)
+    where = f"external organisation {org.get('uuid')}"
+    name = text(org.get("name"), cfg.locales, f"{where}: name")
     if not name:
-        raise MappingError(f"external organisation {org.get('uuid')} has no name")
-    aliases = [a for a in (org.get("acronym"),) if isinstance(a, str) and a.strip()]
-    for alt in org.get("alternativeNames") or []:
-        if (t := text(alt, cfg.locales)) and t not in aliases:
+        raise MappingError(f"{where} has no name")
+    aliases = [a for a in (text(org.get("acronym"), cfg.locales, f"{where}: acronym"),) if a]
+    alternatives = org.get("alternativeNames") or []
+    if not isinstance(alternatives, list):
+        raise wrong(f"{where}: alternativeNames", "a list", alternatives)
+    for n, alt in enumerate(alternatives):  # texts or localized texts
+        if (t := text(alt, cfg.locales, f"{where}: alternativeNames[{n}]")) and t not in aliases:
             aliases.append(t)
     country = None
-    if code := uri_tail((org.get("address") or {}).get("country")):
+    if code := uri_tail(obj(org.get("address"), f"{where}: address").get("country")):
         try:
             country = country_code(code)
         except ValueError:
             country = None  # an instance-specific country code: leave it to enrichment
     identifiers = []
-    for ident in items(org.get("identifiers")):
+    for n, ident in enumerate(items(org.get("identifiers"), f"{where}: identifiers")):
         value = ident.get("id") or ident.get("value")
-        type_uri = (ident.get("type") or {}).get("uri")
-        if not isinstance(value, str) or not value.strip():
+        type_uri = obj(ident.get("type"), f"{where}: identifiers[{n}].type").get("uri")
+        if value is not None and not isinstance(value, str):
+            raise wrong(f"{where}: identifiers[{n}].id", "a string", value)
+        if not value or not value.strip():
             continue
         if type_uri in cfg.ror_type_uris:
             bare = value.strip().rstrip("/").rsplit("/", 1)[-1]
@@ -226,10 +290,10 @@ def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
         elif scheme := uri_tail(ident.get("type")):
             identifiers.append(Identifier(scheme=scheme, value=value.strip()))
     parent = None
-    if (parent_uuid := uuid_of(org.get("parent"))) and isinstance(
+    if (parent_uuid := uuid_of(org.get("parent"), f"{where}: parent")) and isinstance(
         parent_rec := related.orgs.get(parent_uuid), dict
     ):
-        parent = text(parent_rec.get("name"), cfg.locales)
+        parent = text(parent_rec.get("name"), cfg.locales, f"{where}: parent name")
     types = [t for t in (uri_tail(org.get("type")),) if t]
     return {
         "name": name,
@@ -254,71 +318,82 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
     words: list[str] = []
     classes: list[Classification] = []
 
-    def free(containers: Any) -> None:
-        chosen = items(containers)
-        preferred = [c for c in chosen if c.get("locale") in cfg.locales] or chosen
-        for c in preferred:
-            words.extend(w.strip() for w in c.get("freeKeywords") or [] if isinstance(w, str))
+    def free(containers: Any, path: str) -> None:
+        chosen = list(enumerate(items(containers, path)))
+        preferred = [(n, c) for n, c in chosen if c.get("locale") in cfg.locales] or chosen
+        for n, c in preferred:
+            for m, w in enumerate(c.get("freeKeywords") or []):
+                if not isinstance(w, str):
+                    raise wrong(f"{path}[{n}].freeKeywords[{m}]", "a string", w)
+                words.append(w.strip())
 
-    def classification(scheme: str, ref: Any) -> None:
-        if isinstance(ref, dict) and isinstance(ref.get("uri"), str):
-            classes.append(
-                Classification(scheme=scheme, code=ref["uri"], label=term(ref, cfg.locales))
-            )
+    def classification(scheme: str, ref: Any, path: str) -> None:
+        if ref is None:
+            return
+        uri = obj(ref, path).get("uri")
+        if not isinstance(uri, str):
+            raise wrong(f"{path}.uri", "a string", uri)
+        classes.append(Classification(scheme=scheme, code=uri, label=term(ref, cfg.locales, path)))
 
-    for g in items(rec.get("keywordGroups")):
+    for n, g in enumerate(items(rec.get("keywordGroups"), "keywordGroups")):
+        path = f"keywordGroups[{n}]"
         scheme = str(g.get("logicalName") or "keywords")
         if scheme == cfg.risk_group:
             continue  # kvrules' own output: reading it back would make every write a "change"
         kind = g.get("typeDiscriminator")
         if kind == "ClassificationsKeywordGroup":
-            for ref in items(g.get("classifications")):
-                classification(scheme, ref)
+            for m, ref in enumerate(items(g.get("classifications"), f"{path}.classifications")):
+                classification(scheme, ref, f"{path}.classifications[{m}]")
         elif kind == "FreeKeywordsKeywordGroup":
-            free(g.get("keywords"))
+            free(g.get("keywords"), f"{path}.keywords")
         elif kind == "FullKeywordGroup" or "keywordContainers" in g:  # legacy shape too
-            for c in items(g.get("keywordContainers")):
-                classification(scheme, c.get("structuredKeyword"))
-                free(c.get("freeKeywords"))
+            for m, c in enumerate(items(g.get("keywordContainers"), f"{path}.keywordContainers")):
+                where = f"{path}.keywordContainers[{m}]"
+                classification(scheme, c.get("structuredKeyword"), f"{where}.structuredKeyword")
+                free(c.get("freeKeywords"), f"{where}.freeKeywords")
     return list(dict.fromkeys(w for w in words if w)), classes
 
 
 # ---- projects -------------------------------------------------------------------------------
-def _amount(funding: Json) -> tuple[Decimal | None, str | None]:
+def _amount(funding: Json, path: str) -> tuple[Decimal | None, str | None]:
+    """The funding's amount and currency; a value that is not a finite number is a wrong
+    type (it would otherwise vanish from the funding shares without a word)."""
     for key in ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue"):
-        money = funding.get(key)
-        if isinstance(money, dict) and money.get("value") is not None:
-            try:
-                value = Decimal(str(money["value"]))
-            except InvalidOperation:
-                continue
-            currency = money.get("currency")
-            return value, currency if isinstance(currency, str) and currency else None
+        money = obj(funding.get(key), f"{path}.{key}")
+        value = money.get("value")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise wrong(f"{path}.{key}.value", "a number", value)
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            amount = Decimal("NaN")
+        if not amount.is_finite():
+            raise MappingError(f"{path}.{key}.value: not a finite number: {str(value)[:40]!r}")
+        currency = money.get("currency")
+        if currency is not None and not isinstance(currency, str):
+            raise wrong(f"{path}.{key}.currency", "a currency code", currency)
+        return amount, currency or None
     return None, None
 
 
 def funders(related: Related, cfg: PureConfig) -> list[Funder]:
     out: list[Funder] = []
     for award in related.awards:
-        for f in items(award.get("fundings")):
-            uuid = uuid_of(f.get("funder"))
+        where = f"award {award.get('uuid')}: fundings"
+        for n, f in enumerate(items(award.get("fundings"), where)):
+            uuid = uuid_of(f.get("funder"), f"{where}[{n}].funder")
             if uuid is None:
                 continue  # an internal funder (internalFunder) is not a screening subject
             fields = resolve(uuid, related, cfg, "funder")
-            amount, currency = _amount(f)
+            amount, currency = _amount(f, f"{where}[{n}]")
+            scheme = f.get("fundingProjectScheme")
+            programme = text(scheme, cfg.locales, f"{where}[{n}].fundingProjectScheme")
             try:
-                out.append(
-                    Funder(
-                        **fields,
-                        amount=amount,
-                        currency=currency,
-                        programme=text(f.get("fundingProjectScheme"), cfg.locales),
-                    )
-                )
+                out.append(Funder(**fields, amount=amount, currency=currency, programme=programme))
             except ValueError:  # e.g. a currency code pycountry does not know: keep the funder
-                out.append(
-                    Funder(**fields, programme=text(f.get("fundingProjectScheme"), cfg.locales))
-                )
+                out.append(Funder(**fields, programme=programme))
     return out
 
 
@@ -335,13 +410,11 @@ def partners(p: Json, related: Related, cfg: PureConfig) -> list[Partner]:
 
 def participants(p: Json, related: Related, cfg: PureConfig) -> list[Person]:
     people = []
-    for part in items(p.get("participants")):
-        role = term(part.get("role"), cfg.locales) or uri_tail(part.get("role"))
-        affiliations = [
-            Organisation(**resolve(u, related, cfg, "participant"))
-            for r in items(part.get("externalOrganizations"))
-            if (u := uuid_of(r))
-        ]
+    for n, part in enumerate(items(p.get("participants"), "participants")):
+        path = f"participants[{n}]"
+        role = term(part.get("role"), cfg.locales, f"{path}.role") or uri_tail(part.get("role"))
+        refs = ref_uuids(part.get("externalOrganizations"), f"{path}.externalOrganizations")
+        affiliations = [Organisation(**resolve(u, related, cfg, "participant")) for u in refs]
         people.append(Person(role=role, affiliations=affiliations))
     return people
 
@@ -359,22 +432,24 @@ def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
         unit = related.units.get(uuid)
         if isinstance(unit, Exception) and not gone(unit):
             raise MappingError(f"unit (organisation) {uuid}: {unit}")
-        if isinstance(unit, dict) and (name := text(unit.get("name"), cfg.locales)):
+        if isinstance(unit, dict) and (
+            name := text(unit.get("name"), cfg.locales, f"unit (organisation) {uuid}: name")
+        ):
             names.append(name)
     return list(dict.fromkeys(names))
 
 
 def project(p: Json, related: Related, cfg: PureConfig) -> Project:
-    title = text(p.get("title"), cfg.locales)
+    title = text(p.get("title"), cfg.locales, "title")
     if not title:
         raise MappingError("project has no title")
     words, classes = keywords(p, cfg)
-    period = p.get("period") if isinstance(p.get("period"), dict) else {}
+    period = obj(p.get("period"), "period")
     return Project(
         id=p["uuid"],
         title=title,
-        start=parse_day(period.get("startDate")),
-        end=parse_day(period.get("endDate")),
+        start=parse_day(period.get("startDate"), "period.startDate"),
+        end=parse_day(period.get("endDate"), "period.endDate"),
         status="curtailed" if p.get("curtailed") else None,
         units=units(p, related, cfg),
         keywords=words,
@@ -405,18 +480,21 @@ def project_events(
 
 # ---- research outputs and visits -----------------------------------------------------------
 def _published_on(o: Json) -> date | None:
-    statuses = items(o.get("publicationStatuses"))
+    statuses = items(o.get("publicationStatuses"), "publicationStatuses")
     current = [s for s in statuses if s.get("current")] or statuses
-    return parse_day(current[0].get("publicationDate")) if current else None
+    if not current:
+        return None
+    path = f"publicationStatuses[{statuses.index(current[0])}].publicationDate"
+    return parse_day(current[0].get("publicationDate"), path)
 
 
 def output_events(o: Json, related: Related, cfg: PureConfig) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
-    title = text(o.get("title"), cfg.locales)
+    title = text(o.get("title"), cfg.locales, "title")
     if not title:
         raise MappingError("research output has no title")
-    used = org_uuids(o) | {u for r in items(o.get("externalOrganizations")) if (u := uuid_of(r))}
+    used = org_uuids(o) | set(ref_uuids(o.get("externalOrganizations"), "externalOrganizations"))
     words, classes = keywords(o, cfg)
     affiliations = [Organisation(**resolve(u, related, cfg, "co-author")) for u in sorted(used)]
     output = ResearchOutput(
@@ -439,7 +517,8 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
 
 
 def is_visit(a: Json, cfg: PureConfig) -> bool:
-    uri = (a.get("type") or {}).get("uri") or ""
+    uri = a.get("type", {}).get("uri") if isinstance(a.get("type"), dict) else None
+    uri = uri if isinstance(uri, str) else ""
     return any(a.get("typeDiscriminator") == t or uri.startswith(t) for t in cfg.visit_types)
 
 
@@ -448,21 +527,21 @@ def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[Collaborati
         raise MappingError("; ".join(related.errors))
     used = org_uuids(a)
     digest = related_digest(a, related, used)
-    period = a.get("period") if isinstance(a.get("period"), dict) else {}
+    period = obj(a.get("period"), "period")
+    start = parse_day(period.get("startDate"), "period.startDate")
+    end = parse_day(period.get("endDate"), "period.endDate")
+    purpose = text(a.get("title"), cfg.locales, "title") or term(a.get("type"), cfg.locales, "type")
     words, _ = keywords(a, cfg)
     events = []
-    for n, v in enumerate(items(a.get("visitors"))):
-        orgs = [
-            Organisation(**resolve(u, related, cfg, "visitor"))
-            for r in items(v.get("externalOrganizations"))
-            if (u := uuid_of(r))
-        ]
+    for n, v in enumerate(items(a.get("visitors"), "visitors")):
+        refs = ref_uuids(v.get("externalOrganizations"), f"visitors[{n}].externalOrganizations")
+        orgs = [Organisation(**resolve(u, related, cfg, "visitor")) for u in refs]
         visit = Visit(
             id=a["uuid"],
             visitor=Person(role="visitor", affiliations=orgs),
-            start=parse_day(period.get("startDate")),
-            end=parse_day(period.get("endDate")),
-            purpose=text(a.get("title"), cfg.locales) or term(a.get("type"), cfg.locales),
+            start=start,
+            end=end,
+            purpose=purpose,
             keywords=words,
         )
         events.append(

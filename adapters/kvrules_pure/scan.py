@@ -17,14 +17,14 @@ that changes a unit some project names (page requests only, no sub-requests).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
-from kvrules import FetchedRecord
+from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
 from kvrules.http import quote_id
 
 from . import mapping
@@ -84,24 +84,24 @@ class Scanner:
         return self.client.get_json(path)
 
     def _related(self, family: Family, recs: list[Json]) -> list[Related]:
+        """What each record (pre-checked: see _precheck) refers to, fetched.
+
+        Fetched clusters and awards are checked like records: one over a limit or of the wrong
+        shape stands in as the error, so only the records using it are quarantined.
+        """
         cfg, c = self.cfg, self.client
         clusters: dict[str, Any] = {}
         if family is PROJECTS:
             want = [
-                p["uuid"]
-                for p in recs
-                if cfg.award_clusters == "always" or mapping.items(p.get("awardClusters"))
+                p["uuid"] for p in recs if cfg.award_clusters == "always" or p.get("awardClusters")
             ]
-            clusters = c.map_safe(
-                lambda u: self._get(f"/projects/{quote_id(u)}/award-clusters"), want
-            )
+            got = c.map_safe(lambda u: self._get(f"/projects/{quote_id(u)}/award-clusters"), want)
+            clusters = {u: self._checked(v, _cluster_awards) for u, v in got.items()}
         award_ids = [
-            a
-            for v in clusters.values()
-            if isinstance(v, dict)
-            for a in mapping.award_uuids(mapping.items(v.get("items")))
+            a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
         ]
-        awards = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
+        got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
+        awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
         if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
             self._load(self.units, "/organizations", units)
@@ -117,11 +117,11 @@ class Scanner:
         out = []
         for rec in recs:
             rel = Related(orgs=self.orgs, units=self.units)
-            cl = clusters.get(rec.get("uuid", ""), {"items": []})
+            cl = clusters.get(rec["uuid"], {"items": []})
             if isinstance(cl, Exception):
                 rel.errors.append(f"award clusters: {cl}")
                 cl = {"items": []}
-            for a in mapping.award_uuids(mapping.items(cl.get("items"))):
+            for a in _cluster_awards(cl):
                 award = awards.get(a)
                 if isinstance(award, dict):
                     rel.awards.append(award)
@@ -132,11 +132,9 @@ class Scanner:
 
     def _load_orgs(self, uuids: set[str]) -> None:
         got = self._load(self.orgs, "/external-organizations", uuids)
-        while got:  # one more wave for parents
-            parents = {
-                mapping.uuid_of(o.get("parent")) for o in got.values() if isinstance(o, dict)
-            }
-            got = self._fetch(self.orgs, "/external-organizations", {p for p in parents if p})
+        while got:  # one more wave for parents (a bad parent ref is reported by the mapping)
+            parents = {p for o in got.values() if isinstance(o, dict) and (p := _parent(o))}
+            got = self._fetch(self.orgs, "/external-organizations", parents)
 
     def _load(
         self, cache: dict[str, Json | Exception], path: str, uuids: set[str]
@@ -157,56 +155,118 @@ class Scanner:
         got = (
             self.client.map_safe(lambda u: self._get(f"{path}/{quote_id(u)}"), todo) if todo else {}
         )
+        got = {u: self._checked(v) for u, v in got.items()}
         cache.update(got)
         return got
+
+    def _checked(
+        self, fetched: Json | Exception, read: Callable[[Json], object] | None = None
+    ) -> Json | Exception:
+        """A fetched related record, or the reason it cannot be used (over a limit, wrong
+        shape) in its place: the records using it are quarantined with that reason."""
+        if not isinstance(fetched, dict):
+            return fetched  # a fetch error already
+        try:
+            check_raw(fetched, self.cfg.limits)
+            if read is not None:
+                read(fetched)
+        except (LimitExceeded, MappingError) as e:
+            return e
+        return fetched
+
+    def _precheck(self, family: Family, label: str, rec: Any) -> FetchedRecord | None:
+        """Quarantine what cannot even be looked up: no usable uuid, a wrong type where the
+        references are, a record over a per-record limit (checked before any request for it)."""
+        if not isinstance(rec, dict):
+            return FetchedRecord(
+                record_id=label, error=mapping.wrong(label, "an object", rec).args[0]
+            )
+        uuid = rec.get("uuid")
+        if not isinstance(uuid, str) or not uuid.strip():
+            reason = (
+                "record without uuid"
+                if uuid is None
+                else mapping.wrong("uuid", "a uuid string", uuid).args[0]
+            )
+            return FetchedRecord(record_id=label, error=reason)
+        try:
+            check_raw(rec, self.cfg.limits)
+            refs = mapping.org_uuids(rec)
+            if family is PROJECTS:
+                refs |= set(mapping.unit_uuids(rec))
+                refs |= set(mapping.ref_uuids(rec.get("awardClusters"), "awardClusters"))
+            check_refs(len(refs), self.cfg.limits)
+        except (LimitExceeded, MappingError) as e:
+            return FetchedRecord(record_id=family.record_id(uuid), error=str(e))
+        return None
 
     def _record(
         self, family: Family, rec: Json, rel: Related, state: State
     ) -> FetchedRecord | None:
-        uuid = rec.get("uuid")
-        if not isinstance(uuid, str):
-            return FetchedRecord(record_id=f"{family.path[1:]}/?", error="record without uuid")
+        """Map one pre-checked record; whatever goes wrong quarantines this record only."""
         try:  # it becomes a request path (write-back, re-reads): refuse what is no id
-            quote_id(uuid)
+            quote_id(rec["uuid"])
         except ValueError as e:
             return FetchedRecord(record_id=f"{family.path[1:]}/?", error=str(e))
-        rid = family.record_id(uuid)
+        rid = family.record_id(rec["uuid"])
+        try:
+            return self._map(family, rid, rec, rel, state)
+        except MappingError as e:
+            return FetchedRecord(record_id=rid, error=str(e))
+        except Exception as e:  # one record must never stop a scan
+            log.warning("%s: unmappable (%s)", rid, type(e).__name__)
+            return FetchedRecord(record_id=rid, error=f"unmappable: {_reason(e)}")
+
+    def _map(
+        self, family: Family, rid: str, rec: Json, rel: Related, state: State
+    ) -> FetchedRecord | None:
         if family is PROJECTS:
             state.note_units(mapping.unit_uuids(rec))
         # The first pass creates every project; later passes update the ones already seen.
         kind = (
             "project.updated" if state.mode != "full" and rid in state.index else "project.created"
         )
+        if family is PROJECTS:
+            events = mapping.project_events(rec, rel, self.cfg, kind)
+        elif family is OUTPUTS:
+            events = mapping.output_events(rec, rel, self.cfg)
+        elif not mapping.is_visit(rec, self.cfg):
+            return None
+        else:
+            events = mapping.visit_events(rec, rel, self.cfg)
         try:
-            if family is PROJECTS:
-                events = mapping.project_events(rec, rel, self.cfg, kind)
-            elif family is OUTPUTS:
-                events = mapping.output_events(rec, rel, self.cfg)
-            elif not mapping.is_visit(rec, self.cfg):
-                return None
-            else:
-                events = mapping.visit_events(rec, rel, self.cfg)
-        except MappingError as e:
+            check_events(events, self.cfg.limits)  # before enrichment matches the names
+        except LimitExceeded as e:
             return FetchedRecord(record_id=rid, error=str(e))
-        except (ValidationError, ValueError, TypeError, KeyError) as e:
-            return FetchedRecord(record_id=rid, error=f"unmappable: {_reason(e)}")
         award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
         state.index.add(rid, mapping.org_uuids(rec, rel.awards) | set(award_ids))
         return FetchedRecord(record_id=rid, events=events)
 
-    def _records(self, family: Family, recs: list[Json], state: State) -> list[FetchedRecord]:
+    def _records(
+        self, family: Family, labelled: list[tuple[str, Any]], state: State
+    ) -> list[FetchedRecord]:
+        """Map records (each with its label: the position in the listing, for one without a
+        usable uuid); the ones that fail the pre-check are quarantined without a request."""
+        out: list[FetchedRecord | None] = []
+        recs = []
+        for label, rec in labelled:
+            if (bad := self._precheck(family, label, rec)) is not None:
+                out.append(bad)
+            else:
+                recs.append(rec)
         rels = self._related(family, recs)
         if state.versions is not None:  # diff mode: remember the related versions seen now
             for rec, rel in zip(recs, rels, strict=True):
                 for a in rel.awards:
-                    state.seen(a.get("uuid", ""), a.get("version"))
+                    if (uuid := _uuid(a)) is not None:
+                        state.seen(uuid, a.get("version"))
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
                         state.seen(u, org.get("version"))
                 for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
                         state.seen(u, unit.get("version"))
-        out = [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
+        out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
 
     # ---- full and diffed passes -----------------------------------------------------------
@@ -218,18 +278,21 @@ class Scanner:
         while state.phase < len(self.families):
             family = self.families[state.phase]
             for nxt, page in self.client.pages(family.path, state.offset):
-                recs = page
+                at = f"{family.path[1:]}[{{}}]"  # a record's position in the listing
+                recs = [(at.format(state.offset + n), r) for n, r in enumerate(page)]
                 if state.mode == "diff":
                     recs = [
-                        r
-                        for r in page
-                        if not state.seen(r.get("uuid", ""), r.get("version"))
-                        or family.record_id(r.get("uuid", "")) in pending
+                        (label, r)
+                        for label, r in recs
+                        if (uuid := _uuid(r)) is None  # re-read: it is quarantined again
+                        or not state.seen(uuid, r.get("version"))
+                        or family.record_id(uuid) in pending
                         or (family is PROJECTS and uses_any(r, unit_changes))
                     ]
                 elif state.versions is not None:
                     for r in page:
-                        state.seen(r.get("uuid", ""), r.get("version"))
+                        if (uuid := _uuid(r)) is not None:
+                            state.seen(uuid, r.get("version"))
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
@@ -274,11 +337,11 @@ class Scanner:
         for _, page in self.client.pages(PROJECTS.path):
             recs = []
             for r in page:
-                used = mapping.unit_uuids(r)
+                used = _units(r)
                 if refs is not None:
                     refs.update(used)
-                if r.get("uuid") not in skip and not changed.isdisjoint(used):
-                    recs.append(r)
+                if (uuid := _uuid(r)) and uuid not in skip and not changed.isdisjoint(used):
+                    recs.append((uuid, r))
             yield from self._records(PROJECTS, recs, state)
         if refs is not None:
             state.unit_refs = set()
@@ -312,7 +375,8 @@ class Scanner:
             targets: dict[str, Family] = {}
             related: list[str] = []
             units: set[str] = set()
-            for item in mapping.items(page.get("items")):
+            feed_items = page.get("items") if isinstance(page.get("items"), list) else []
+            for item in (i for i in feed_items if isinstance(i, dict)):
                 uuid, name = item.get("uuid"), item.get("familySystemName")
                 if not isinstance(uuid, str):
                     continue  # e.g. ClassificationScheme changes carry no uuid
@@ -364,13 +428,39 @@ class Scanner:
                 elif isinstance(rec, Exception):
                     out.append(FetchedRecord(record_id=rid, error=f"re-read failed: {rec}"))
                 else:
-                    recs.append(rec)
+                    recs.append((rid, rec))
             out += self._records(family, recs, state)
         return out
 
 
 def uses_any(project: Json, units: set[str]) -> bool:
-    return bool(units) and not units.isdisjoint(mapping.unit_uuids(project))
+    return bool(units) and not units.isdisjoint(_units(project))
+
+
+# Lenient readers for choosing what to fetch: a record of the wrong shape is chosen anyway,
+# and its mapping quarantines it with the field path.
+def _uuid(rec: Any) -> str | None:
+    uuid = rec.get("uuid") if isinstance(rec, dict) else None
+    return uuid if isinstance(uuid, str) and uuid.strip() else None
+
+
+def _units(rec: Any) -> list[str]:
+    try:
+        return mapping.unit_uuids(rec) if isinstance(rec, dict) else []
+    except MappingError:
+        return []
+
+
+def _parent(org: Json) -> str | None:
+    try:
+        return mapping.uuid_of(org.get("parent"), "parent")
+    except MappingError:
+        return None
+
+
+def _cluster_awards(cluster: Json) -> list[str]:
+    """The award uuids of an award-clusters response (MappingError on a wrong shape)."""
+    return mapping.award_uuids(mapping.items(cluster.get("items"), "award clusters: items"))
 
 
 def _reason(e: Exception) -> str:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import styled
 from kvrules.engine import load_rulebooks
+from kvrules.events_io import read_events
 from kvrules.findings import Finding
-from kvrules.model import CollaborationEvent, event_json_schema
+from kvrules.model import event_json_schema
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
 
@@ -86,21 +85,6 @@ def test_cmd(
     failed += len(problems)
     click.echo(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
-
-
-def read_events(path: Path, skipped: list[str]) -> Iterator[CollaborationEvent]:
-    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            try:
-                yield CollaborationEvent.model_validate_json(raw)
-            except ValidationError as e:
-                first = e.errors()[0]
-                loc = ".".join(map(str, first["loc"])) or "line"
-                more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-                skipped.append(f"{path}:{number}: {loc}: {first['msg']}{more}")
 
 
 @click.command()

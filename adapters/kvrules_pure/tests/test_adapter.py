@@ -181,11 +181,12 @@ def test_odd_records_never_crash_and_bad_ones_are_quarantined(tmp_path: Path) ->
                     "externalOrganization": {"uuid": U(1)},
                 },
             ],
-            "participants": "not-a-list",
             "keywordGroups": [{"typeDiscriminator": "NewGroup"}],
-            "period": {"startDate": "someday"},
         },
     )
+    # Wrong types are not read as "nothing": the record is quarantined with the field path.
+    _write(tmp_path, "projects", {**base, "uuid": U(14), "pureId": 5, "participants": "x"})
+    _write(tmp_path, "projects", {**base, "uuid": U(15), "period": {"startDate": "someday"}})
     _write(tmp_path, "projects", {"uuid": U(11), "pureId": 2, "title": {}})
     _write(
         tmp_path,
@@ -219,6 +220,8 @@ def test_odd_records_never_crash_and_bad_ones_are_quarantined(tmp_path: Path) ->
     assert "no title" in records[U(11)].error
     assert U(99) in records[U(12)].error and not records[U(12)].events
     assert U(21) in records[U(13)].error and "404" in records[U(13)].error
+    assert records[U(14)].error == "participants: expected a list, got a string"
+    assert records[U(15)].error == "period.startDate: not a date: 'someday'"
 
 
 # ---- secrets --------------------------------------------------------------------------------
