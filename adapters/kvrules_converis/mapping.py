@@ -21,9 +21,9 @@ from kvrules import (
     Partner,
     Project,
     Source,
+    country_code,
     parse_timestamp,
 )
-from kvrules.model import country_code
 
 from .config import ConverisConfig
 

@@ -26,9 +26,9 @@ from kvrules import (
     ResearchOutput,
     Source,
     Visit,
+    country_code,
     parse_timestamp,
 )
-from kvrules.model import country_code
 
 from .config import PureConfig
 

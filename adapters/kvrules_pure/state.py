@@ -20,13 +20,12 @@ them anyway; see scan.py). ``unit_changes`` holds the changed units during a dif
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from kvrules import pack_cursor, unpack_cursor
 
 PREFIX = "pure1:"
 
@@ -101,16 +100,13 @@ class State:
             "unit_refs": None if self.unit_refs is None else sorted(self.unit_refs),
             "unit_changes": self.unit_changes,
         }
-        raw = json.dumps(doc, separators=(",", ":")).encode()
-        return PREFIX + base64.urlsafe_b64encode(zlib.compress(raw, 1)).decode()
+        return pack_cursor(PREFIX, doc, level=1)  # large: speed over size
 
     @classmethod
     def decode(cls, cursor: str | None) -> State:
         if not cursor:
             return cls()
-        if not cursor.startswith(PREFIX):
-            raise ValueError("not a Pure adapter cursor")
-        doc = json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor[len(PREFIX) :])))
+        doc = unpack_cursor(PREFIX, cursor)
         index = doc.get("index") or {}
         return cls(
             mode=doc["mode"],
