@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
-from kvrules.refdata.normalise import name_key
+from kvrules.refdata.normalise import bulk_name_key, name_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS lists (
@@ -102,13 +102,11 @@ class Store:
     def add_edition(
         self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False
     ) -> int:
-        """Store one list edition atomically; return the number of entries written."""
-        entries = list(entries)
+        """Store one list edition atomically; return the number of entries written.
+
+        ``entries`` is consumed once, inside the transaction, so a generator over a large file is
+        written as it is read; an exception it raises rolls the edition back."""
         seen: set[str] = set()
-        for entry in entries:
-            if entry.entry_id in seen:
-                raise ValueError(f"duplicate entry_id {entry.entry_id!r} in {info.list_id}")
-            seen.add(entry.entry_id)
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -144,6 +142,9 @@ class Store:
                 ),
             )
             for entry in entries:
+                if entry.entry_id in seen:
+                    raise ValueError(f"duplicate entry_id {entry.entry_id!r} in {info.list_id}")
+                seen.add(entry.entry_id)
                 cur = db.execute(
                     "INSERT INTO entries (list_id, edition, entry_id, entity_type, name, country, "
                     "ror_id, parent_ror_id, parent_name, identifiers, attributes) "
@@ -165,13 +166,13 @@ class Store:
                 pk = cur.lastrowid
                 db.executemany(
                     "INSERT INTO entry_names (entry_pk, name, type, key) VALUES (?,?,?,?)",
-                    [(pk, n, t, name_key(n)) for n, t in entry.all_names()],
+                    [(pk, n, t, bulk_name_key(n)) for n, t in entry.all_names()],
                 )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return len(entries)
+        return len(seen)
 
     def delete_edition(self, list_id: str, edition: str) -> bool:
         with self._tx():

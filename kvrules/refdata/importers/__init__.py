@@ -6,6 +6,7 @@ and the store is changed in a single transaction otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,12 @@ from kvrules.refdata.importers import (
 from kvrules.refdata.importers.base import (
     ImportReport,
     ImportValidationError,
+    Parsed,
     Parser,
     RowError,
     sha256_file,
 )
-from kvrules.refdata.models import ListInfo
+from kvrules.refdata.models import Entry, ListInfo
 from kvrules.refdata.store import Store
 
 PARSERS: dict[str, Parser] = {
@@ -76,10 +78,8 @@ def import_file(
         raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(parsers)}")
     path = Path(path)
     parsed = parsers[fmt](path, options)
-    if parsed.errors:
-        raise ImportValidationError(str(path), parsed.errors)
-    if not parsed.entries:
-        raise ImportValidationError(str(path), [RowError(1, "no entries found")])
+    if parsed.stream is None:
+        _raise_if_invalid(path, parsed, len(parsed.entries))
     info_fields: dict[str, Any] = {**parsed.info}
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
     info_fields.setdefault("title", info_fields.get("list_id", ""))
@@ -92,5 +92,26 @@ def import_file(
         raise ValueError(
             f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
         ) from exc
-    store.add_edition(info, parsed.entries, replace=replace)
-    return ImportReport(info, len(parsed.entries), parsed.skipped)
+    if parsed.stream is None:
+        count = store.add_edition(info, parsed.entries, replace=replace)
+    else:
+        count = store.add_edition(info, _checked(path, parsed, parsed.stream), replace=replace)
+    return ImportReport(info, count, parsed.skipped)
+
+
+def _raise_if_invalid(path: Path, parsed: Parsed, count: int) -> None:
+    if parsed.errors:
+        raise ImportValidationError(str(path), parsed.errors)
+    if not count:
+        raise ImportValidationError(str(path), [RowError(1, "no entries found")])
+
+
+def _checked(path: Path, parsed: Parsed, stream: Iterator[Entry]) -> Iterator[Entry]:
+    """Pass a parser's streamed entries on; once the file is read, an error found anywhere in it
+    raises inside the store's transaction, which rolls the whole edition back."""
+    count = 0
+    for entry in stream:
+        count += 1
+        if not parsed.errors:  # after the first error nothing more is written, only checked
+            yield entry
+    _raise_if_invalid(path, parsed, count)
