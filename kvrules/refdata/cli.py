@@ -1,4 +1,4 @@
-"""CLI: ``kvrules refdata import|lists|history`` and ``kvrules match``.
+"""CLI: ``kvrules refdata import|update|lists|history`` and ``kvrules match``.
 
 The main CLI adds these with ``cli.add_command(refdata)`` and ``cli.add_command(match)``.
 """
@@ -108,6 +108,30 @@ def import_(
         + (f" ({report.skipped} skipped)" if report.skipped else "")
         + f"; sha256 {info.sha256}"
     )
+
+
+@refdata.command("update")
+@click.argument("lists", nargs=-1, metavar="[LIST]...")
+@_db_option
+def update_(lists: tuple[str, ...], db: Path | None) -> None:
+    """Download the current editions from the official publishers and import the new ones.
+
+    LIST is a list id of the catalogue (us_dod_1286, us_csl, ca_nro, ror; default: all). Prints
+    what changed since the previous edition; the next scan re-screens the stored records the
+    change affects. Exit 1 if any list could not be updated (that list is left unchanged)."""
+    from kvrules.refdata.update import UpdateError, update
+
+    with _open(db) as store:
+        try:
+            results = update(store, list(lists) or None)
+        except UpdateError as exc:
+            raise click.ClickException(str(exc)) from exc
+    for result in results:
+        click.echo(("error: " if result.error else "") + result.summary(), err=bool(result.error))
+    if any(not r.error and not r.unchanged for r in results):
+        click.echo("the next scan re-screens the stored records these editions change")
+    if any(r.error for r in results):
+        raise SystemExit(1)
 
 
 @refdata.command("transcribe")

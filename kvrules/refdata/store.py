@@ -71,6 +71,10 @@ _LIST_COLUMNS = (
 class EditionExistsError(ValueError):
     """The list edition is already stored (pass replace=True to re-import it)."""
 
+    def __init__(self, list_id: str, edition: str) -> None:
+        self.list_id, self.edition = list_id, edition
+        super().__init__(f"{list_id} edition {edition} is already stored")
+
 
 def default_db_path() -> Path:
     return Path(os.environ.get("KVRULES_DB") or "kvrules.db")
@@ -114,7 +118,7 @@ class Store:
                 "SELECT 1 FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
             ).fetchone()
             if exists and not replace:
-                raise EditionExistsError(f"{info.list_id} edition {info.edition} is already stored")
+                raise EditionExistsError(info.list_id, info.edition)
             if exists:
                 db.execute(
                     "DELETE FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
@@ -225,6 +229,15 @@ class Store:
                 return []
             edition = info.edition
         return list(self._entries("e.list_id=? AND e.edition=?", (list_id, edition)))
+
+    def entry_names(self, list_id: str, edition: str) -> dict[str, tuple[str, str | None]]:
+        """entry id → (name, ROR id) of one edition: enough to compare editions, light enough
+        for a full ROR dump."""
+        rows = self._db.execute(
+            "SELECT entry_id, name, ror_id FROM entries WHERE list_id=? AND edition=?",
+            (list_id, edition),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
 
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
         """Every entry of the latest edition of every list (what the resolver indexes)."""

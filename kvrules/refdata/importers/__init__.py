@@ -65,13 +65,20 @@ def all_parsers() -> dict[str, Parser]:
 
 
 def import_file(
-    store: Store, fmt: str, path: str | Path, *, replace: bool = False, **options: Any
+    store: Store,
+    fmt: str,
+    path: str | Path,
+    *,
+    replace: bool = False,
+    count_range: tuple[int, int] | None = None,
+    **options: Any,
 ) -> ImportReport:
     """Parse ``path`` with the ``fmt`` parser and store it as one list edition.
 
     ``options`` override provenance (list_id, edition, title, publisher, source_url, licence,
     citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
-    options (source; dataset, program, listed_in, topic).
+    options (source; dataset, program, listed_in, topic). ``count_range`` (min, max) refuses a
+    file with another number of entries: a truncated file or a changed layout.
     """
     parsers = all_parsers()
     if fmt not in parsers:
@@ -79,7 +86,7 @@ def import_file(
     path = Path(path)
     parsed = parsers[fmt](path, options)
     if parsed.stream is None:
-        _raise_if_invalid(path, parsed, len(parsed.entries))
+        _raise_if_invalid(path, parsed, len(parsed.entries), count_range)
     info_fields: dict[str, Any] = {**parsed.info}
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
     info_fields.setdefault("title", info_fields.get("list_id", ""))
@@ -95,18 +102,27 @@ def import_file(
     if parsed.stream is None:
         count = store.add_edition(info, parsed.entries, replace=replace)
     else:
-        count = store.add_edition(info, _checked(path, parsed, parsed.stream), replace=replace)
+        entries = _checked(path, parsed, parsed.stream, count_range)
+        count = store.add_edition(info, entries, replace=replace)
     return ImportReport(info, count, parsed.skipped)
 
 
-def _raise_if_invalid(path: Path, parsed: Parsed, count: int) -> None:
+def _raise_if_invalid(
+    path: Path, parsed: Parsed, count: int, count_range: tuple[int, int] | None = None
+) -> None:
     if parsed.errors:
         raise ImportValidationError(str(path), parsed.errors)
     if not count:
         raise ImportValidationError(str(path), [RowError(1, "no entries found")])
+    if count_range and not count_range[0] <= count <= count_range[1]:
+        low, high = count_range
+        message = f"{count} entries, expected {low} to {high} (truncated, or a changed layout)"
+        raise ImportValidationError(str(path), [RowError(1, message, "file")])
 
 
-def _checked(path: Path, parsed: Parsed, stream: Iterator[Entry]) -> Iterator[Entry]:
+def _checked(
+    path: Path, parsed: Parsed, stream: Iterator[Entry], count_range: tuple[int, int] | None
+) -> Iterator[Entry]:
     """Pass a parser's streamed entries on; once the file is read, an error found anywhere in it
     raises inside the store's transaction, which rolls the whole edition back."""
     count = 0
@@ -114,4 +130,4 @@ def _checked(path: Path, parsed: Parsed, stream: Iterator[Entry]) -> Iterator[En
         count += 1
         if not parsed.errors:  # after the first error nothing more is written, only checked
             yield entry
-    _raise_if_invalid(path, parsed, count)
+    _raise_if_invalid(path, parsed, count, count_range)

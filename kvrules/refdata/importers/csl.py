@@ -3,13 +3,15 @@
 Accepts the file as published (``{"results": [...]}``) or a bare array. Only entities are
 imported (individuals, vessels and aircraft are skipped). ``--source`` keeps only results whose
 ``source`` contains the given text, e.g. "Entity List" for the BIS Entity List. Stored
-attributes: source, federal_register_notice, start_date, license_requirement, license_policy,
+attributes: source, source_list (the abbreviation the source prints: EL, MEU, SDN …),
+federal_register_notice, start_date, license_requirement, license_policy,
 programs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ DEFAULTS = {
     "source_url": "https://api.trade.gov/static/consolidated_screening_list/consolidated.json",
     "licence": "US government work (public domain)",
 }
+_SOURCE_LIST = re.compile(r"\(([A-Z][A-Z0-9-]{1,9})\)")
 _KEEP = ("federal_register_notice", "start_date", "license_requirement", "license_policy")
 
 
@@ -53,6 +56,9 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         countries = [a.get("country") for a in rec.get("addresses") or [] if a.get("country")]
         attributes = {k: rec[k] for k in _KEEP if rec.get(k)}
         attributes["source"] = rec.get("source")
+        short = _SOURCE_LIST.search(str(rec.get("source") or ""))
+        if short:  # "Entity List (EL) - Bureau of Industry and Security" -> EL, for rules
+            attributes["source_list"] = short.group(1)
         if rec.get("programs"):
             attributes["programs"] = rec["programs"]
         if len(set(countries)) > 1:
