@@ -119,17 +119,20 @@ def update_(lists: tuple[str, ...], db: Path | None) -> None:
     LIST is a list id of the catalogue (us_dod_1286, us_csl, ca_nro, ror; default: all). Prints
     what changed since the previous edition; the next scan re-screens the stored records the
     change affects. Exit 1 if any list could not be updated (that list is left unchanged)."""
-    from kvrules.refdata.update import UpdateError, update
+    from kvrules.refdata.update import UpdateError, crosswalk_summary, update
 
     with _open(db) as store:
         try:
             results = update(store, list(lists) or None)
         except UpdateError as exc:
             raise click.ClickException(str(exc)) from exc
-    for result in results:
-        click.echo(("error: " if result.error else "") + result.summary(), err=bool(result.error))
-    if any(not r.error and not r.unchanged for r in results):
-        click.echo("the next scan re-screens the stored records these editions change")
+        for result in results:
+            click.echo(
+                ("error: " if result.error else "") + result.summary(), err=bool(result.error)
+            )
+        if any(not r.error and not r.unchanged for r in results):
+            click.echo(crosswalk_summary(store))
+            click.echo("the next scan re-screens the stored records these editions change")
     if any(r.error for r in results):
         raise SystemExit(1)
 

@@ -227,14 +227,14 @@ class Resolver:
                 j = first_by_ror.setdefault(rec.ror_id, i)
                 parent[find(i)] = find(j)
         # A list entry without a ROR id joins the one registry organisation with its exact
-        # name or alias in the same country (the documented list-to-ROR matching rule).
+        # name or alias in the same country (the documented list-to-ROR matching rule), or with
+        # the short form of its long official name: then the record's names, labels and aliases
+        # find the entry too, and it reports the record's ROR id (the crosswalk).
         for i, rec in enumerate(self._recs):
             if rec.ror_id or rec.kind == "registry" or not rec.country:
                 continue
             targets: set[int] = set()
-            for name, ntype in entries[i].all_names():
-                if ntype == "acronym":
-                    continue
+            for name in _linking_names(entries[i]):
                 for j, _, _ in self._exact.get(analyse(name).key, ()):
                     other = self._recs[j]
                     if other.kind == "registry" and other.country == rec.country:
@@ -252,6 +252,18 @@ class Resolver:
             if rec.ror_id:
                 self._by_ror.setdefault(rec.ror_id, rec.cluster)
                 self._cluster_ror.setdefault(rec.cluster, rec.ror_id)
+
+    def ror_coverage(self) -> dict[str, tuple[int, int]]:
+        """Per list (registries left out): (entries with a ROR id, own or by the crosswalk,
+        entries) — how much of the list the ROR record names and ids reach."""
+        coverage: dict[str, tuple[int, int]] = {}
+        for rec in self._recs:
+            if rec.kind == "registry":
+                continue
+            linked, total = coverage.get(rec.list_id, (0, 0))
+            has_ror = bool(rec.ror_id or self._cluster_ror.get(rec.cluster))
+            coverage[rec.list_id] = (linked + has_ror, total + 1)
+        return coverage
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -557,3 +569,12 @@ def short_forms(name: str) -> list[str]:
         if stripped != form:
             forms.append(stripped)
     return list(dict.fromkeys(f for f in forms if f and f != name))
+
+
+def _linking_names(entry: Entry) -> list[str]:
+    """The names that link a list entry to a registry record: its own names as printed (not
+    acronyms, nor its affiliates' names: the entry is not its affiliate), then the short forms of
+    its long official names."""
+    names = [name for name, ntype in entry.all_names() if ntype not in ("acronym", "affiliate")]
+    printed = [entry.name, *entry.aliases]
+    return names + [short for name in printed for short in short_forms(name)]

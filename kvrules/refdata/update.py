@@ -140,6 +140,17 @@ def update(
     return results
 
 
+def crosswalk_summary(store: Store) -> str:
+    """How many entries of each list have a ROR id, their own or through the ROR crosswalk."""
+    from kvrules.refdata.resolver import Resolver
+
+    coverage = Resolver(store).ror_coverage()
+    parts = [f"{lid} {linked} of {total}" for lid, (linked, total) in sorted(coverage.items())]
+    return "entries with a ROR id (printed, or by name and country): " + (
+        ", ".join(parts) or "no lists"
+    )
+
+
 def source_url(list_id: str, source: Source) -> str:
     """The catalogue URL, or its override (a whole URL per list, or a mirror for all)."""
     override = os.environ.get(URL_ENV.format(list_id.upper()))

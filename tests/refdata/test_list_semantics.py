@@ -123,9 +123,46 @@ def test_name_with_country_is_not_ambiguous_when_one_entry_per_list_carries_it()
     assert {m.list for m in found} == {"us_dod_1286", "ca_nro"}
     assert not any(m.candidate for m in found) and r.best("Example Defence Institute", "CN")
     # two entries of one list in that country carrying the name stay ambiguous
-    twin = Entry(entry_id="d", name="Other Name", aliases=["Example Defence Institute"], country="CN")
+    twin = Entry(
+        entry_id="d", name="Other Name", aliases=["Example Defence Institute"], country="CN"
+    )
     r = Resolver(records=[(NRO, nro), (NRO, twin)])
     assert all(m.candidate for m in r.match("Example Defence Institute", "CN"))
     # and without a country, the same name in CN and IR is ambiguous
     r = Resolver(records=[(NRO, nro), (NRO, elsewhere)])
     assert all(m.candidate for m in r.match("Example Defence Institute"))
+
+
+def test_ror_crosswalk_gives_list_entries_the_records_names_and_id() -> None:
+    lebedev_ror = Entry(
+        entry_id="05qrfxd25",
+        name="Lebedev Physical Institute",
+        native_names=["Физический институт им. П. Н. Лебедева РАН"],
+        aliases=["Lebedev Institute of Physics"],
+        country="RU",
+        ror_id="05qrfxd25",
+    )
+    listed = Entry(
+        entry_id="lebedev",
+        name="P.N. Lebedev Physical Institute of the Russian Academy of Sciences",
+        country="RU",
+    )
+    unlinked = Entry(entry_id="other", name="Example Institute of Nowhere", country="RU")
+    printed = Entry(entry_id="cas", name="CAS", aliases=["Academia Sinica Beijing"], ror_id=CAS)
+    r = Resolver(
+        records=[
+            (DOD, listed),
+            (DOD, unlinked),
+            (NRO, printed),
+            (ROR, lebedev_ror),
+            *((ROR, e) for e in ROR_RECORDS),
+        ]
+    )
+    for query in ("Физический институт им. П. Н. Лебедева РАН", "Lebedev Institute of Physics"):
+        dod = [m for m in r.match(query, "RU") if m.list == "us_dod_1286"]
+        assert [(m.entry, m.ror_id, m.candidate) for m in dod] == [
+            ("lebedev", "05qrfxd25", False)
+        ], query
+    (nro,) = [m for m in r.match("Chinese Academy of Sciences", "CN") if m.list == "ca_nro"]
+    assert nro.ror_id == CAS and not nro.candidate
+    assert r.ror_coverage() == {"us_dod_1286": (1, 2), "ca_nro": (1, 1)}

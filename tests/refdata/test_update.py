@@ -294,6 +294,7 @@ def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "ca_nro: imported edition 2025-03-14, 60 entries" in res.output
     assert "the next scan re-screens" in res.output
+    assert "entries with a ROR id (printed, or by name and country): ca_nro 0 of 60" in res.output
     del publisher.files[PATHS["ca_nro"]]
     res = CliRunner().invoke(refdata, ["update", "ca_nro", "--db", db])
     assert res.exit_code == 1 and "Traceback" not in res.output
