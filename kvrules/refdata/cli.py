@@ -85,8 +85,9 @@ def import_(
 ) -> None:
     """Import FILE of format KIND as one list edition (all or nothing).
 
-    KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro, csl, aspi,
-    fh, opensanctions, or a format an installed plugin registers (kvrules plugins)."""
+    KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro (the official
+    page or a CSV), csl, uk_sanctions, aspi, fh, opensanctions, or a format an installed plugin
+    registers (kvrules plugins)."""
     from kvrules.refdata.importers import PARSERS, ImportValidationError, import_file
 
     options = {k: v for k, v in opts.items() if v is not None}
@@ -116,9 +117,10 @@ def import_(
 def update_(lists: tuple[str, ...], db: Path | None) -> None:
     """Download the current editions from the official publishers and import the new ones.
 
-    LIST is a list id of the catalogue (us_dod_1286, us_csl, ca_nro, ror; default: all). Prints
-    what changed since the previous edition; the next scan re-screens the stored records the
-    change affects. Exit 1 if any list could not be updated (that list is left unchanged)."""
+    LIST is a list id of the catalogue (us_dod_1286, us_csl, ca_nro, ror, uk_sanctions; default:
+    all). Prints what changed since the previous edition; the next scan re-screens the stored
+    records the change affects. Exit 1 if any list could not be updated (that list is left
+    unchanged)."""
     from kvrules.refdata.update import UpdateError, crosswalk_summary, update
 
     with _open(db) as store:

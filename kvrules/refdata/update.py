@@ -17,10 +17,11 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 import yaml
@@ -60,7 +61,8 @@ class Source(_Model):
     edition: str  # "file", "retrieved" or a regular expression searched in the file name
     entries: Range
     licence: str
-    locate: Literal["zenodo_latest"] | None = None
+    locate: Literal["zenodo_latest", "html_link"] | None = None
+    link: str | None = None  # html_link: a regular expression the file's link matches
     options: dict[str, Any] = {}
     notes: str | None = None
 
@@ -172,6 +174,9 @@ def _update_one(
         url, name, md5 = result.url, None, None
         if source.locate == "zenodo_latest":
             url, name, md5 = _zenodo_latest(session, url)
+            result.url = url
+        elif source.locate == "html_link":
+            url = _html_link(session, url, source.link or "")
             result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
         path = Path(tmp) / (name or _file_name(url))
@@ -336,6 +341,31 @@ def _zenodo_latest(session: requests.Session, url: str) -> tuple[str, str, str |
             md5 = checksum.split(":", 1)[1] if checksum.startswith("md5:") else None
             return _mirrored(link), key, md5
     raise UpdateError(f"{url}: the newest record has no .zip file; nothing imported")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _html_link(session: requests.Session, url: str, pattern: str) -> str:
+    """The file a publication page links to (GOV.UK gives each update a new address)."""
+    with _get(session, url) as response:
+        page = _Links()
+        page.feed(response.text)
+    for href in page.hrefs:
+        if re.search(pattern, href):
+            return _mirrored(urljoin(url, href))
+    raise UpdateError(
+        f"{url} no longer links to a file matching {pattern!r}: the publisher has changed the "
+        "page; nothing imported"
+    )
 
 
 def compare(

@@ -33,6 +33,18 @@ from tests.refdata.dod1286_pdf import Row, build
 CATALOGUE = load_catalogue()
 PATHS = {lid: urlsplit(src.url).path for lid, src in CATALOGUE.items()}
 ROR_ZIP = "/api/records/17/files/v2.1-2026-11-30-ror-data.zip/content"
+UK_XML = "/media/0123abcd/UK_Sanctions_List.xml"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def gov_uk_page(href: str = f"https://assets.publishing.service.gov.uk{UK_XML}") -> bytes:
+    """The GOV.UK publication page: its documents section links to each format."""
+    return (
+        '<html><body><main><section id="documents">'
+        '<a href="/media/0123abcd/UK_Sanctions_List.ods">ODS</a>'
+        f'<a href="{href}">UK Sanctions List (XML)</a>'
+        "</section></main></body></html>"
+    ).encode()
 
 
 class Publisher(ThreadingHTTPServer):
@@ -161,12 +173,13 @@ def serve_all(publisher: Publisher, tmp_path: Path) -> dict[str, Source]:
             PATHS["ca_nro"]: (200, nro_page()),
             PATHS["ror"]: (200, zenodo_listing(rz)),
             ROR_ZIP: (200, rz),
+            PATHS["uk_sanctions"]: (200, gov_uk_page()),
+            UK_XML: (200, (FIXTURES / "uk_sanctions.xml").read_bytes()),
         }
     )
     return {
         **CATALOGUE,
-        "us_dod_1286": small(CATALOGUE["us_dod_1286"]),
-        "ror": small(CATALOGUE["ror"]),
+        **{lid: small(CATALOGUE[lid]) for lid in ("us_dod_1286", "ror", "uk_sanctions")},
     }
 
 
@@ -181,6 +194,8 @@ def test_update_imports_every_list_with_provenance(
     assert editions["ca_nro"] == ("2025-03-14", 60)
     assert editions["ror"] == ("v2.1", 3)
     assert editions["us_csl"][1] == 1200  # entities only
+    assert editions["uk_sanctions"][1] == 2
+    assert results["uk_sanctions"].url == publisher.base + UK_XML
     for lid, result in results.items():
         info = store.latest(lid)
         assert info is not None and info.source_url == result.url
@@ -229,6 +244,7 @@ def _one_line_and_unchanged(
         ("ca_nro", "layout", "does not read as the expected nro file"),
         ("us_csl", "short", "entries, expected 1000 to 100000"),
         ("ror", "zip", "does not read as the expected ror file"),
+        ("uk_sanctions", "no link", "no longer links to a file matching"),
     ],
 )
 def test_failed_download_is_one_line_and_changes_nothing(
@@ -258,6 +274,8 @@ def test_failed_download_is_one_line_and_changes_nothing(
         bad = ror_zip(5)[:200]
         publisher.files[path] = (200, zenodo_listing(bad))
         publisher.files[ROR_ZIP] = (200, bad)
+    elif breakage == "no link":
+        publisher.files[path] = (200, gov_uk_page("/media/0123abcd/UK_Sanctions_List.ods"))
     (result,) = update(store, [list_id], catalogue=catalogue)
     assert says in _one_line_and_unchanged(store, list_id, before, result.error)
 

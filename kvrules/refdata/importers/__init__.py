@@ -22,6 +22,7 @@ from kvrules.refdata.importers import (
     nro,
     opensanctions,
     ror,
+    uk_sanctions,
 )
 from kvrules.refdata.importers.base import (
     ImportReport,
@@ -43,6 +44,7 @@ PARSERS: dict[str, Parser] = {
     "aspi": aspi.parse,
     "fh": freedom_house.parse,
     "opensanctions": opensanctions.parse,
+    "uk_sanctions": uk_sanctions.parse,
 }
 _INFO_FIELDS = set(ListInfo.model_fields)
 
@@ -95,6 +97,8 @@ def import_file(
     try:
         info = ListInfo(**info_fields)
     except ValidationError as exc:
+        if parsed.stream is not None:  # the file's own errors first, as for any other format
+            _raise_if_invalid(path, parsed, sum(1 for _ in parsed.stream), count_range)
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
         raise ValueError(
             f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
