@@ -234,7 +234,7 @@ class Resolver:
             if rec.ror_id or rec.kind == "registry" or not rec.country:
                 continue
             targets: set[int] = set()
-            for name in _linking_names(entries[i]):
+            for name in linking_names(entries[i]):
                 for j, _, _ in self._exact.get(analyse(name).key, ()):
                     other = self._recs[j]
                     if other.kind == "registry" and other.country == rec.country:
@@ -571,7 +571,7 @@ def short_forms(name: str) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f and f != name))
 
 
-def _linking_names(entry: Entry) -> list[str]:
+def linking_names(entry: Entry) -> list[str]:
     """The names that link a list entry to a registry record: its own names as printed (not
     acronyms, nor its affiliates' names: the entry is not its affiliate), then the short forms of
     its long official names."""

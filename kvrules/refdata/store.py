@@ -239,6 +239,20 @@ class Store:
         )
         return {r[0]: (r[1], r[2]) for r in rows}
 
+    def entries_named(self, list_id: str, edition: str, keys: Iterable[str]) -> list[Entry]:
+        """Entries of one edition carrying any of the normalised name ``keys`` (an indexed
+        look-up: picks the few registry records a list can link to out of a full ROR dump)."""
+        wanted, found = sorted(set(keys)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            where = (
+                "e.list_id=? AND e.edition=? AND e.pk IN "
+                f"(SELECT entry_pk FROM entry_names WHERE key IN ({marks}))"
+            )
+            found += self._entries(where, (list_id, edition, *chunk))
+        return found
+
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
         """Every entry of the latest edition of every list (what the resolver indexes)."""
         for info in self.latest_editions():

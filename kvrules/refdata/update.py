@@ -143,10 +143,29 @@ def update(
 
 
 def crosswalk_summary(store: Store) -> str:
-    """How many entries of each list have a ROR id, their own or through the ROR crosswalk."""
-    from kvrules.refdata.resolver import Resolver
+    """How many entries of each list have a ROR id, their own or through the ROR crosswalk.
 
-    coverage = Resolver(store).ror_coverage()
+    The resolver's own linking rule decides, but it is built over the lists and only those
+    registry records that carry one of their names: over a full ROR dump the whole index would
+    take minutes and most of a gigabyte for an answer that needs a few thousand records."""
+    from kvrules.refdata.normalise import analyse
+    from kvrules.refdata.resolver import Resolver, linking_names
+
+    latest = store.latest_editions()
+    listed = [
+        (info, entry)
+        for info in latest
+        if info.kind != "registry"
+        for entry in store.entries(info.list_id, info.edition)
+    ]
+    keys = {analyse(name).key for _, entry in listed for name in linking_names(entry)}
+    registry = [
+        (info, entry)
+        for info in latest
+        if info.kind == "registry"
+        for entry in store.entries_named(info.list_id, info.edition, keys)
+    ]
+    coverage = Resolver(records=[*listed, *registry]).ror_coverage()
     parts = [f"{lid} {linked} of {total}" for lid, (linked, total) in sorted(coverage.items())]
     return "entries with a ROR id (printed, or by name and country): " + (
         ", ".join(parts) or "no lists"

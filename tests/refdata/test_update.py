@@ -319,3 +319,18 @@ def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:
     assert res.output.count("\n") == 1 and res.output.startswith("error: ca_nro: ")
     res = CliRunner().invoke(refdata, ["update", "nonsense", "--db", db])
     assert res.exit_code == 1 and "unknown list nonsense" in res.output
+
+
+def test_crosswalk_summary_counts_as_the_full_resolver_does(store: Store) -> None:
+    from kvrules.refdata import Resolver
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import load_shipped
+    from kvrules.refdata.update import crosswalk_summary
+
+    load_shipped(store)
+    import_file(store, "nro", FIXTURES / "nro_page.html")
+    import_file(store, "ror", FIXTURES / "ror_v2.json", edition="v2.9-fixture")
+    full = Resolver(store).ror_coverage()
+    assert full["us_dod_1286"][1] == 52 and full["ca_nro"] == (0, 4)
+    expected = ", ".join(f"{lid} {a} of {b}" for lid, (a, b) in sorted(full.items()))
+    assert crosswalk_summary(store).endswith(": " + expected)
