@@ -46,6 +46,7 @@ EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 SELECT_NOTE = "parent listed for select affiliates only"
 SHORT_NOTE = "short form of a listed name: confirm the country"
+ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 SELECT_AFFILIATES = "select_affiliates"  # Entry.attributes["scope"]
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
@@ -346,7 +347,8 @@ class Resolver:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
             if not found:
                 return []
-        ambiguous = self._ambiguous([f[0] for f in found], cc)
+        ambiguous = self._ambiguous(found, cc)
+        named = {recs[i].list_id for i, _, t in found if t == "primary"}
         if ambiguous:
             score, note = AMBIGUOUS, "same name in several organisations: give a country"
         else:
@@ -362,6 +364,10 @@ class Resolver:
                 note,
                 ntype,
             )
+            if not ambiguous and ntype == "alias" and recs[idx].list_id in named:
+                # the list names this organisation itself; this entry lists it among its
+                # aliases (NRO aliases are often subsidiaries): related, not the same entry
+                hit = _Hit(idx, matched, hit.method, min(score, SUBUNIT), False, ALIAS_NOTE, ntype)
             if ntype == "short" and not (cc and recs[idx].country == cc):
                 hit = _Hit(
                     idx, matched, hit.method, min(score, SHORT_FORM), True, SHORT_NOTE, ntype
@@ -369,19 +375,25 @@ class Resolver:
             hits.append(self._scoped(hit))
         return hits
 
-    def _ambiguous(self, found: list[int], cc: str | None) -> bool:
+    def _ambiguous(self, found: list[tuple[int, str, str]], cc: str | None) -> bool:
         """Several organisations carry the name. With a country, the entries of different lists
-        that carry it there are taken for one organisation: only two entries of one list in that
-        country (or with no country) make it ambiguous."""
+        that carry it there are taken for one organisation, and within a list the entry named
+        so is that organisation (others list it as an alias): only two entries of one list in
+        that country (or with no country) carrying it the same way make it ambiguous."""
         recs = self._recs
-        if len({recs[i].cluster for i in found}) <= 1:
+        if len({recs[i].cluster for i, _, _ in found}) <= 1:
             return False
         if not cc:
             return True
-        per_list: dict[str, set[int]] = {}
-        for i in found:
-            per_list.setdefault(recs[i].list_id, set()).add(recs[i].cluster)
-        return any(len(clusters) > 1 for clusters in per_list.values())
+        carrying: dict[str, set[int]] = {}
+        named: dict[str, set[int]] = {}
+        for i, _, ntype in found:
+            carrying.setdefault(recs[i].list_id, set()).add(recs[i].cluster)
+            if ntype == "primary":
+                named.setdefault(recs[i].list_id, set()).add(recs[i].cluster)
+        return any(
+            len(clusters) > 1 and len(named.get(lid, ())) != 1 for lid, clusters in carrying.items()
+        )
 
     def _scoped(self, hit: _Hit) -> _Hit:
         """An entry listed for its select affiliates only is a confident hit on those alone."""

@@ -122,11 +122,25 @@ def test_name_with_country_is_not_ambiguous_when_one_entry_per_list_carries_it()
     found = r.match("Example Defence Institute", "CN")
     assert {m.list for m in found} == {"us_dod_1286", "ca_nro"}
     assert not any(m.candidate for m in found) and r.best("Example Defence Institute", "CN")
-    # two entries of one list in that country carrying the name stay ambiguous
+    # an entry listing the name among its aliases (a subsidiary) does not make the entry named
+    # so ambiguous: that entry comes first, the other is reported as related
+    group = Entry(
+        entry_id="g", name="Example Group", aliases=["Example Defence Institute"], country="CN"
+    )
+    r = Resolver(records=[(NRO, nro), (NRO, group)])
+    first, second = r.match("Example Defence Institute", "CN")
+    assert (first.entry, first.candidate, second.entry, second.candidate) == (
+        "b",
+        False,
+        "g",
+        False,
+    )
+    assert first.score > second.score and "among its aliases" in (second.via or "")
+    # two entries of one list in that country carrying the name the same way stay ambiguous
     twin = Entry(
         entry_id="d", name="Other Name", aliases=["Example Defence Institute"], country="CN"
     )
-    r = Resolver(records=[(NRO, nro), (NRO, twin)])
+    r = Resolver(records=[(NRO, group), (NRO, twin)])
     assert all(m.candidate for m in r.match("Example Defence Institute", "CN"))
     # and without a country, the same name in CN and IR is ambiguous
     r = Resolver(records=[(NRO, nro), (NRO, elsewhere)])
