@@ -136,9 +136,11 @@ def check_entry(
     return entry
 
 
-def add_entry(parsed: Parsed, line: int, *, unit: str = "line", **fields: Any) -> Entry | None:
+def add_entry(
+    parsed: Parsed, line: int, *, unit: str = "line", ref: str | None = None, **fields: Any
+) -> Entry | None:
     """Validate one entry and append it; record a line-numbered error instead of raising."""
-    entry = check_entry(parsed, line, unit=unit, **fields)
+    entry = check_entry(parsed, line, unit=unit, ref=ref, **fields)
     if entry is not None:
         parsed.entries.append(entry)
     return entry

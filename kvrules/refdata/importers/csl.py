@@ -26,6 +26,7 @@ DEFAULTS = {
     "licence": "US government work (public domain)",
 }
 _SOURCE_LIST = re.compile(r"\(([A-Z][A-Z0-9-]{1,9})\)")
+_UNIT = "result"
 _KEEP = ("federal_register_notice", "start_date", "license_requirement", "license_policy")
 
 
@@ -41,9 +42,10 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         parsed.errors.append(RowError(1, "expected a results array"))
         return parsed
     wanted = (opts.get("source") or "").lower()
-    for n, rec in enumerate(results, start=1):
+    for n, rec in enumerate(results, start=1):  # errors name the result's number and id
+        ref = str(rec.get("id") or rec.get("entity_number") or "") if isinstance(rec, dict) else ""
         if not isinstance(rec, dict) or not rec.get("name"):
-            parsed.errors.append(RowError(n, "result without a name"))
+            parsed.errors.append(RowError(n, "result without a name", _UNIT, ref or None))
             continue
         if wanted and wanted not in str(rec.get("source", "")).lower():
             parsed.skipped += 1
@@ -66,6 +68,8 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         add_entry(
             parsed,
             n,
+            unit=_UNIT,
+            ref=ref or None,
             entry_id=str(rec.get("id") or rec.get("entity_number") or slug(rec["name"])),
             name=rec["name"],
             aliases=aliases,
