@@ -237,20 +237,26 @@ def _update_one(
 def _import(
     store: Store, source: Source, path: Path, options: dict[str, Any], retrieved: datetime
 ) -> ImportReport:
-    """Import as a new edition. A publisher that changes a file under the same edition name
-    (a corrected PDF, a page edited on the same day) gets a new edition named after the
-    retrieval time: the stored one is kept, so history still shows what was screened."""
+    """Import as a new edition. The official file replaces a partial transcription of the same
+    edition (the shipped DoD 1286 FY25 rows). A publisher that changes a file under the same
+    edition name (a corrected PDF, a page edited on the same day) gets a new edition named after
+    the retrieval time: the stored one is kept, so history still shows what was screened."""
     stamp = retrieved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    partial = {i.edition for i in store.lists(options["list_id"]) if i.partial}
     for attempt in range(1, 10):
         try:
             return import_file(
                 store,
                 source.format,
                 path,
+                replace=options.get("edition") in partial,
                 count_range=(source.entries.min, source.entries.max),
                 **options,
             )
         except EditionExistsError as exc:
+            if exc.edition in partial:  # the file named the edition itself (ROR, NRO)
+                options = {**options, "edition": exc.edition}
+                continue
             base = exc.edition.split(" (retrieved ", 1)[0]
             suffix = f" #{attempt}" if attempt > 1 else ""
             options = {**options, "edition": f"{base} (retrieved {stamp}){suffix}"}

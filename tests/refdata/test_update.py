@@ -334,3 +334,22 @@ def test_crosswalk_summary_counts_as_the_full_resolver_does(store: Store) -> Non
     assert full["us_dod_1286"][1] == 52 and full["ca_nro"] == (0, 4)
     expected = ", ".join(f"{lid} {a} of {b}" for lid, (a, b) in sorted(full.items()))
     assert crosswalk_summary(store).endswith(": " + expected)
+
+
+def test_official_file_replaces_the_shipped_partial_edition(
+    publisher: Publisher, store: Store, tmp_path: Path
+) -> None:
+    from kvrules.refdata.shipped import load_shipped
+
+    load_shipped(store)
+    catalogue = serve_all(publisher, tmp_path)
+    (result,) = update(store, ["us_dod_1286"], catalogue=catalogue)
+    assert result.error is None and result.edition == "FY25"
+    assert store.editions("us_dod_1286") == ["FY25"]
+    info = store.latest("us_dod_1286")
+    assert info is not None and not info.partial and info.sha256 == result.sha256
+    assert len(store.entries("us_dod_1286")) == 3
+    changes = result.changes
+    assert changes is not None and changes.previous == "FY25" and len(changes.removed) == 52
+    load_shipped(store)  # the shipped rows do not come back
+    assert len(store.entries("us_dod_1286")) == 3
