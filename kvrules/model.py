@@ -26,9 +26,31 @@ def _nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+# ISO 3166-1 leaves XA-XZ to user assignment; XK (XKX) for Kosovo is the code registries such
+# as ROR, the EU and SWIFT use, so records from there must not be refused.
+USER_ASSIGNED_COUNTRIES: dict[str, tuple[str, str]] = {"XK": ("XKX", "Kosovo")}
+
+
+def is_country_code(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-2 code or a known user-assigned one (XK)."""
+    return code in USER_ASSIGNED_COUNTRIES or pycountry.countries.get(alpha_2=code) is not None
+
+
+def _user_assigned(text: str) -> str | None:
+    folded = text.upper()
+    for alpha_2, (alpha_3, name) in USER_ASSIGNED_COUNTRIES.items():
+        if folded in (alpha_2, alpha_3, name.upper()):
+            return alpha_2
+    return None
+
+
 def country_code(value: str) -> str:
-    """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError."""
+    """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError.
+
+    The user-assigned codes in :data:`USER_ASSIGNED_COUNTRIES` (Kosovo, XK) are accepted too."""
     text = value.strip()
+    if assigned := _user_assigned(text):
+        return assigned
     if len(text) == 2 and text.isascii() and text.isalpha():
         found = pycountry.countries.get(alpha_2=text.upper())
     elif len(text) == 3 and text.isascii() and text.isalpha():

@@ -1,4 +1,4 @@
-"""``kvrules refdata import|transcribe|lists|history`` and ``kvrules match``.
+"""``kvrules refdata import|update|transcribe|lists|history`` and ``kvrules match``.
 
 Every command here works on the one reference store that scans screen with (``--refdata``,
 ``$KVRULES_REFDATA``, the config's ``reference_data``, or the user data folder), seeded with
@@ -95,8 +95,9 @@ def import_(
 ) -> None:
     """Import FILE of format KIND as one list edition (all or nothing).
 
-    KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro, csl, aspi,
-    fh, opensanctions, or a format an installed plugin registers (kvrules plugins)."""
+    KIND is one of ror, csv, dod1286 (the official PDF or the CSV template), nro (the official
+    page or a CSV), csl, uk_sanctions, aspi, fh, opensanctions, or a format an installed plugin
+    registers (kvrules plugins)."""
     from kvrules.refdata.importers import PARSERS, import_file
 
     options = {k: v for k, v in opts.items() if v is not None}
@@ -118,6 +119,34 @@ def import_(
         + (f" ({report.skipped} skipped)" if report.skipped else "")
         + f"; sha256 {info.sha256}; the next scan screens with it and re-screens stored records"
     )
+
+
+@refdata.command("update")
+@click.argument("lists", nargs=-1, metavar="[LIST]...")
+@_store_options
+def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | None) -> None:
+    """Download the current editions from the official publishers and import the new ones.
+
+    LIST is a list id of the catalogue (us_dod_1286, us_csl, ca_nro, ror, uk_sanctions; default:
+    all). Prints what changed since the previous edition; the next scan re-screens the stored
+    records the change affects. Exit 1 if any list could not be updated (that list is left
+    unchanged)."""
+    from kvrules.refdata.update import UpdateError, crosswalk_summary, update
+
+    with _open(config_path, refdata) as store:
+        try:
+            results = update(store, list(lists) or None)
+        except UpdateError as exc:
+            raise click.ClickException(str(exc)) from None
+        for result in results:
+            click.echo(
+                ("error: " if result.error else "") + result.summary(), err=bool(result.error)
+            )
+        if any(not r.error and not r.unchanged for r in results):
+            click.echo(crosswalk_summary(store))
+            click.echo("the next scan re-screens the stored records these editions change")
+    if any(r.error for r in results):
+        raise SystemExit(1)
 
 
 @refdata.command("transcribe")

@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import pycountry
 import yaml
 
 from kvrules.errors import KvrulesError
+from kvrules.model import is_country_code
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "country_profiles.yaml"
 ENV_VAR = "KVRULES_COUNTRY_PROFILES"
@@ -137,7 +137,7 @@ def parse_profiles(data: Any, path: str = "<profiles>") -> CountryProfiles:
     for code, spec in raw_countries.items():
         where = f"{path}: country {code!r}"
         # YAML 1.1 reads a bare NO as false: insist on real ISO alpha-2 text keys.
-        if not isinstance(code, str) or pycountry.countries.get(alpha_2=code) is None:
+        if not isinstance(code, str) or not is_country_code(code):
             raise ProfileError(f"{where}: not an ISO 3166-1 alpha-2 code (quote codes like 'NO')")
         if code != code.upper():
             raise ProfileError(f"{where}: write country codes in upper case")

@@ -262,6 +262,12 @@ def name_key(name: str) -> str:
     return analyse(name).key
 
 
+def bulk_name_key(name: str) -> str:
+    """:func:`name_key` without the cache: importing a 120k-record dump must neither fill the
+    cache enrichment relies on nor hold 130k analysed names in memory."""
+    return analyse.__wrapped__(name).key
+
+
 def is_acronym(name: str) -> bool:
     """True for acronym-like strings (HIT, NEU, TU/e, UvA, MIPT (SU)): never matched alone."""
     text = re.sub(r"\s*\([^)]*\)\s*", "", name).strip()

@@ -11,6 +11,13 @@ Order of evidence (strongest first):
 Bare acronyms and generic class-word-only names are never matched, and nothing matches on a
 substring: a name has to equal a stored name, a comma segment, or a tail after a sub-unit word.
 
+Lists are read as they are written: an entry listed for its "select affiliates" only (attribute
+``scope``) is a confident hit only on a listed affiliate; its institution's own name, a sub-unit
+of it or a ROR record linked to it gives at most a candidate marked "parent listed for select
+affiliates only". A designation's long official name also matches the short forms people write
+(see :func:`short_forms`), as a confident hit only in the entry's country. Given a country, a
+name is ambiguous only when two entries of one list in that country carry it.
+
 Entries of different lists that share a ROR id (or whose name+country equal one registry entry)
 form one cluster, so matching a ROR label reports the 1286 entry too (``via``), and a ROR
 ``parent`` relationship carries a listing to sub-units (method ``parent``).
@@ -36,6 +43,24 @@ _SEGMENT = re.compile(r"\s*(?:[,;()\[\]]|\s[-–—/]\s)\s*")
 
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
+SHORT_FORM, SELECT_PARENT = 0.93, 0.6
+SELECT_NOTE = "parent listed for select affiliates only"
+SHORT_NOTE = "short form of a listed name: confirm the country"
+ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
+SELECT_AFFILIATES = "select_affiliates"  # Entry.attributes["scope"]
+
+# Qualifiers official names carry and people leave out (Russian names mostly): a leading
+# "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
+# of Sciences", and "X named after [initials] Y", written "Y X".
+_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}\s*(?=[A-Z][a-z])")
+_ACADEMY = re.compile(
+    r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:[\w-]+\s+branch\s+of\s+(?:the\s+)?)?"
+    r"russian\s+academy\s+of\s+sciences$|\s*\((?:RAS|SB RAS|UB RAS|FEB RAS)\)$",
+    re.IGNORECASE,
+)
+_NAMED_AFTER = re.compile(
+    r"^(?P<what>.+?),?\s+named\s+after\s+(?:(?:[A-Z]\.\s?){1,3}\s*)?(?P<who>[A-Z][\w'-]+)$"
+)
 
 
 def _token_budget(token: str) -> int:
@@ -68,6 +93,7 @@ class _Rec:
     ror_id: str | None
     parent_ror: str | None
     cluster: int = -1
+    select_only: bool = False  # listed for its select affiliates only
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +104,7 @@ class _Hit:
     score: float
     candidate: bool = False
     note: str | None = None
+    ntype: str = "primary"  # the matched name's type: primary, alias, affiliate, short …
 
 
 class Resolver:
@@ -103,7 +130,7 @@ class Resolver:
         self._exact: dict[str, list[tuple[int, str, str]]] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
-        self._f_ref: list[tuple[int, str]] = []
+        self._f_ref: list[tuple[int, str, str]] = []
         self._block: dict[tuple[int, int, str], set[int]] = {}
         self._by_ror: dict[str, int] = {}
         self._clusters: list[list[int]] = []
@@ -146,25 +173,43 @@ class Resolver:
                     entry.country,
                     entry.ror_id,
                     entry.parent_ror_id,
+                    select_only=entry.attributes.get("scope") == SELECT_AFFILIATES,
                 )
             )
             entries.append(entry)
             idx = len(self._recs) - 1
+            keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
                     continue
                 a = analyse(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
+                keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
-                self._add_fuzzy(idx, name, a.distinct_text, a.skeleton_text)
+                self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
+            if info.kind != "registry":  # registries carry their own short names as aliases
+                self._add_short_forms(idx, entry, keys)
         self._cluster(entries)
 
-    def _add_fuzzy(self, idx: int, name: str, distinct: str, skeleton: str) -> None:
+    def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
+        for name, ntype in entry.all_names():
+            if ntype not in ("primary", "alias"):
+                continue
+            for short in short_forms(name):
+                a = analyse(short)
+                # stripping a qualifier must leave a name that still identifies: two or more
+                # distinctive words ("Lebedev Physical"), never "Institute of Physics"
+                if a.key in keys or len(a.distinct) < 2:
+                    continue
+                keys.add(a.key)
+                self._exact.setdefault(a.key, []).append((idx, short, "short"))
+
+    def _add_fuzzy(self, idx: int, name: str, ntype: str, distinct: str, skeleton: str) -> None:
         pos = len(self._f_dist)
         self._f_dist.append(distinct)
         self._f_skel.append(skeleton)
-        self._f_ref.append((idx, name))
+        self._f_ref.append((idx, name, ntype))
         for key in _block_keys(distinct):
             self._block.setdefault(key, set()).add(pos)
 
@@ -183,14 +228,14 @@ class Resolver:
                 j = first_by_ror.setdefault(rec.ror_id, i)
                 parent[find(i)] = find(j)
         # A list entry without a ROR id joins the one registry organisation with its exact
-        # name or alias in the same country (the documented list-to-ROR matching rule).
+        # name or alias in the same country (the documented list-to-ROR matching rule), or with
+        # the short form of its long official name: then the record's names, labels and aliases
+        # find the entry too, and it reports the record's ROR id (the crosswalk).
         for i, rec in enumerate(self._recs):
             if rec.ror_id or rec.kind == "registry" or not rec.country:
                 continue
             targets: set[int] = set()
-            for name, ntype in entries[i].all_names():
-                if ntype == "acronym":
-                    continue
+            for name in linking_names(entries[i]):
                 for j, _, _ in self._exact.get(analyse(name).key, ()):
                     other = self._recs[j]
                     if other.kind == "registry" and other.country == rec.country:
@@ -208,6 +253,18 @@ class Resolver:
             if rec.ror_id:
                 self._by_ror.setdefault(rec.ror_id, rec.cluster)
                 self._cluster_ror.setdefault(rec.cluster, rec.ror_id)
+
+    def ror_coverage(self) -> dict[str, tuple[int, int]]:
+        """Per list (registries left out): (entries with a ROR id, own or by the crosswalk,
+        entries) — how much of the list the ROR record names and ids reach."""
+        coverage: dict[str, tuple[int, int]] = {}
+        for rec in self._recs:
+            if rec.kind == "registry":
+                continue
+            linked, total = coverage.get(rec.list_id, (0, 0))
+            has_ror = bool(rec.ror_id or self._cluster_ror.get(rec.cluster))
+            coverage[rec.list_id] = (linked + has_ror, total + 1)
+        return coverage
 
     # -- matching ---------------------------------------------------------------------------
 
@@ -290,23 +347,60 @@ class Resolver:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
             if not found:
                 return []
-        clusters = {recs[f[0]].cluster for f in found}
-        ambiguous = len(clusters) > 1
+        ambiguous = self._ambiguous(found, cc)
+        named = {recs[i].list_id for i, _, t in found if t == "primary"}
         if ambiguous:
             score, note = AMBIGUOUS, "same name in several organisations: give a country"
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
-        return [
-            _Hit(
+        hits = []
+        for idx, matched, ntype in found:
+            hit = _Hit(
                 idx,
                 matched,
                 method or ("exact" if ntype == "primary" else "alias"),
                 score,
                 ambiguous,
                 note,
+                ntype,
             )
-            for idx, matched, ntype in found
-        ]
+            if not ambiguous and ntype == "alias" and recs[idx].list_id in named:
+                # the list names this organisation itself; this entry lists it among its
+                # aliases (NRO aliases are often subsidiaries): related, not the same entry
+                hit = _Hit(idx, matched, hit.method, min(score, SUBUNIT), False, ALIAS_NOTE, ntype)
+            if ntype == "short" and not (cc and recs[idx].country == cc):
+                hit = _Hit(
+                    idx, matched, hit.method, min(score, SHORT_FORM), True, SHORT_NOTE, ntype
+                )
+            hits.append(self._scoped(hit))
+        return hits
+
+    def _ambiguous(self, found: list[tuple[int, str, str]], cc: str | None) -> bool:
+        """Several organisations carry the name. With a country, the entries of different lists
+        that carry it there are taken for one organisation, and within a list the entry named
+        so is that organisation (others list it as an alias): only two entries of one list in
+        that country (or with no country) carrying it the same way make it ambiguous."""
+        recs = self._recs
+        if len({recs[i].cluster for i, _, _ in found}) <= 1:
+            return False
+        if not cc:
+            return True
+        carrying: dict[str, set[int]] = {}
+        named: dict[str, set[int]] = {}
+        for i, _, ntype in found:
+            carrying.setdefault(recs[i].list_id, set()).add(recs[i].cluster)
+            if ntype == "primary":
+                named.setdefault(recs[i].list_id, set()).add(recs[i].cluster)
+        return any(
+            len(clusters) > 1 and len(named.get(lid, ())) != 1 for lid, clusters in carrying.items()
+        )
+
+    def _scoped(self, hit: _Hit) -> _Hit:
+        """An entry listed for its select affiliates only is a confident hit on those alone."""
+        if not self._recs[hit.rec].select_only or hit.ntype == "affiliate":
+            return hit
+        score = min(hit.score, SELECT_PARENT)
+        return _Hit(hit.rec, hit.matched, hit.method, score, True, SELECT_NOTE, hit.ntype)
 
     def _segments(self, segments: list[str], cc: str | None) -> list[_Hit]:
         """'Unit, Organisation[, City]': the first segment that is an organisation wins."""
@@ -374,13 +468,13 @@ class Resolver:
             )
             if skel_sim < 0.9 or not _typo_only(a.distinct, choice):
                 continue  # "Harbin University" is not "Harbin Institute of Technology"
-            idx, matched = self._f_ref[pos]
+            idx, matched, ntype = self._f_ref[pos]
             if cc and recs[idx].country not in (cc, None):
                 continue
             dist_sim = 1 - dist / max(len(query), len(choice))
             score = min(FUZZY_CAP, round(0.8 * dist_sim + 0.2 * skel_sim, 3))
             if score >= self.threshold:
-                scored.append((score, int(dist), idx, matched))
+                scored.append((score, int(dist), idx, matched, ntype))
         if not scored:
             return []
         scored.sort(key=lambda s: -s[0])
@@ -391,8 +485,11 @@ class Resolver:
             # two organisations equally close, or no country to confirm: a weaker suggestion
             note = "close spelling of several organisations" if len(tied) > 1 else None
             penalty = 0.1 if len(tied) > 1 else 0.02
-            scored = [(round(s - penalty, 3), d, i, m) for s, d, i, m in scored]
-        return [_Hit(idx, matched, "fuzzy", s, True, note) for s, _, idx, matched in scored]
+            scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
+        return [
+            self._scoped(_Hit(idx, matched, "fuzzy", s, True, note, ntype))
+            for s, _, idx, matched, ntype in scored
+        ]
 
     def _expand(self, hits: list[_Hit]) -> list[Match]:
         """Add the other entries of each hit's cluster (via ROR id) and its parent's entries."""
@@ -405,8 +502,9 @@ class Resolver:
                 if i == hit.rec:
                     _keep(best, hit, None)
                 else:
+                    # reached through another record's name: never one of i's listed affiliates
                     linked = _Hit(i, hit.matched, hit.method, hit.score, hit.candidate, hit.note)
-                    _keep(best, linked, via_ror)
+                    _keep(best, self._scoped(linked), via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
@@ -414,13 +512,15 @@ class Resolver:
                     continue
                 for i in self._clusters[pc]:
                     up = _Hit(i, recs[i].name, "parent", round(hit.score * 0.95, 3), hit.candidate)
-                    _keep(best, up, f"parent of {rec.name}")
+                    _keep(best, self._scoped(up), f"parent of {rec.name}")
         out = [self._to_match(h, via) for h, via in best.values()]
         out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out
 
     def _to_match(self, hit: _Hit, via: str | None) -> Match:
         rec = self._recs[hit.rec]
+        if via and hit.note == SELECT_NOTE:
+            via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
         return Match(
             list=rec.list_id,
             edition=rec.edition,
@@ -460,3 +560,33 @@ def _locationish(segment: str) -> bool:
         return True
     tokens = analyse(segment).tokens
     return len(tokens) <= 2 and not any(t in CLASS_WORDS or t in UNIT_WORDS for t in tokens)
+
+
+def short_forms(name: str) -> list[str]:
+    """The short names people write for a long official name, e.g. "P.N. Lebedev Physical
+    Institute of the Russian Academy of Sciences" → "Lebedev Physical Institute of the Russian
+    Academy of Sciences", "Lebedev Physical Institute"; "Moscow State Technical University named
+    after N.E. Bauman" → "Bauman Moscow State Technical University"."""
+    forms: list[str] = []
+    text = name.strip()
+    named = _NAMED_AFTER.match(text)
+    if named:
+        text = f"{named.group('who')} {named.group('what')}"
+        forms.append(text)
+    without_initials = _INITIALS.sub("", text)
+    if without_initials != text:
+        forms.append(without_initials)
+    for form in [text, without_initials]:
+        stripped = _ACADEMY.sub("", form).strip(" ,")
+        if stripped != form:
+            forms.append(stripped)
+    return list(dict.fromkeys(f for f in forms if f and f != name))
+
+
+def linking_names(entry: Entry) -> list[str]:
+    """The names that link a list entry to a registry record: its own names as printed (not
+    acronyms, nor its affiliates' names: the entry is not its affiliate), then the short forms of
+    its long official names."""
+    names = [name for name, ntype in entry.all_names() if ntype not in ("acronym", "affiliate")]
+    printed = [entry.name, *entry.aliases]
+    return names + [short for name in printed for short in short_forms(name)]

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
-from kvrules.refdata.normalise import name_key
+from kvrules.refdata.normalise import bulk_name_key, name_key
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS lists (
@@ -71,6 +71,10 @@ _LIST_COLUMNS = (
 class EditionExistsError(ReferenceDataError):
     """The list edition is already stored (pass replace=True to re-import it)."""
 
+    def __init__(self, list_id: str, edition: str) -> None:
+        self.list_id, self.edition = list_id, edition
+        super().__init__(f"{list_id} edition {edition} is already stored (--replace replaces it)")
+
 
 class Store:
     """Reference lists in one SQLite file (WAL mode, so readers do not block an import)."""
@@ -98,13 +102,11 @@ class Store:
     def add_edition(
         self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False
     ) -> int:
-        """Store one list edition atomically; return the number of entries written."""
-        entries = list(entries)
+        """Store one list edition atomically; return the number of entries written.
+
+        ``entries`` is consumed once, inside the transaction, so a generator over a large file is
+        written as it is read; an exception it raises rolls the edition back."""
         seen: set[str] = set()
-        for entry in entries:
-            if entry.entry_id in seen:
-                raise ValueError(f"duplicate entry_id {entry.entry_id!r} in {info.list_id}")
-            seen.add(entry.entry_id)
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -116,10 +118,7 @@ class Store:
             # shipped DoD 1286 list), so importing the official list needs no --replace.
             supersedes = exists is not None and bool(exists[0]) and not info.partial
             if exists and not (replace or supersedes):
-                raise EditionExistsError(
-                    f"{info.list_id} edition {info.edition} is already stored "
-                    "(--replace replaces it)"
-                )
+                raise EditionExistsError(info.list_id, info.edition)
             if exists:
                 db.execute(
                     "DELETE FROM lists WHERE list_id=? AND edition=?", (info.list_id, info.edition)
@@ -147,6 +146,9 @@ class Store:
                 ),
             )
             for entry in entries:
+                if entry.entry_id in seen:
+                    raise ValueError(f"duplicate entry_id {entry.entry_id!r} in {info.list_id}")
+                seen.add(entry.entry_id)
                 cur = db.execute(
                     "INSERT INTO entries (list_id, edition, entry_id, entity_type, name, country, "
                     "ror_id, parent_ror_id, parent_name, identifiers, attributes) "
@@ -168,13 +170,13 @@ class Store:
                 pk = cur.lastrowid
                 db.executemany(
                     "INSERT INTO entry_names (entry_pk, name, type, key) VALUES (?,?,?,?)",
-                    [(pk, n, t, name_key(n)) for n, t in entry.all_names()],
+                    [(pk, n, t, bulk_name_key(n)) for n, t in entry.all_names()],
                 )
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return len(entries)
+        return len(seen)
 
     def delete_edition(self, list_id: str, edition: str) -> bool:
         with self._tx():
@@ -227,6 +229,29 @@ class Store:
                 return []
             edition = info.edition
         return list(self._entries("e.list_id=? AND e.edition=?", (list_id, edition)))
+
+    def entry_names(self, list_id: str, edition: str) -> dict[str, tuple[str, str | None]]:
+        """entry id → (name, ROR id) of one edition: enough to compare editions, light enough
+        for a full ROR dump."""
+        rows = self._db.execute(
+            "SELECT entry_id, name, ror_id FROM entries WHERE list_id=? AND edition=?",
+            (list_id, edition),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def entries_named(self, list_id: str, edition: str, keys: Iterable[str]) -> list[Entry]:
+        """Entries of one edition carrying any of the normalised name ``keys`` (an indexed
+        look-up: picks the few registry records a list can link to out of a full ROR dump)."""
+        wanted, found = sorted(set(keys)), []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            where = (
+                "e.list_id=? AND e.edition=? AND e.pk IN "
+                f"(SELECT entry_pk FROM entry_names WHERE key IN ({marks}))"
+            )
+            found += self._entries(where, (list_id, edition, *chunk))
+        return found
 
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
         """Every entry of the latest edition of every list (what the resolver indexes)."""

@@ -150,3 +150,18 @@ def test_country_names_as_lists_print_them(printed: str, code: str) -> None:
     from kvrules.refdata.countries import as_country, to_country
 
     assert as_country(printed) == to_country(printed) == code
+
+
+def test_csl_errors_name_the_result_number_and_id(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "consolidated.json"
+    bad.write_text(
+        '{"results": [{"id": "ok-1", "name": "Example Entity", "type": "Entity"},'
+        ' {"id": "el-2", "type": "Entity"},'
+        ' {"id": "el-3", "name": "Example Other", "type": "Entity",'
+        ' "addresses": [{"country": "QQ"}]}]}'
+    )
+    with pytest.raises(ImportValidationError) as exc:
+        import_file(store, "csl", bad, edition="x")
+    text = str(exc.value)
+    assert "result 2 (el-2): result without a name" in text
+    assert "result 3 (el-3): country" in text and "line" not in text

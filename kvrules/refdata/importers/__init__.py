@@ -6,6 +6,7 @@ and the store is changed in a single transaction otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,17 @@ from kvrules.refdata.importers import (
     nro,
     opensanctions,
     ror,
+    uk_sanctions,
 )
 from kvrules.refdata.importers.base import (
     ImportReport,
     ImportValidationError,
+    Parsed,
     Parser,
     RowError,
     sha256_file,
 )
-from kvrules.refdata.models import ListInfo
+from kvrules.refdata.models import Entry, ListInfo
 from kvrules.refdata.store import Store
 
 PARSERS: dict[str, Parser] = {
@@ -41,6 +44,7 @@ PARSERS: dict[str, Parser] = {
     "aspi": aspi.parse,
     "fh": freedom_house.parse,
     "opensanctions": opensanctions.parse,
+    "uk_sanctions": uk_sanctions.parse,
 }
 _INFO_FIELDS = set(ListInfo.model_fields)
 
@@ -63,23 +67,28 @@ def all_parsers() -> dict[str, Parser]:
 
 
 def import_file(
-    store: Store, fmt: str, path: str | Path, *, replace: bool = False, **options: Any
+    store: Store,
+    fmt: str,
+    path: str | Path,
+    *,
+    replace: bool = False,
+    count_range: tuple[int, int] | None = None,
+    **options: Any,
 ) -> ImportReport:
     """Parse ``path`` with the ``fmt`` parser and store it as one list edition.
 
     ``options`` override provenance (list_id, edition, title, publisher, source_url, licence,
     citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
-    options (source; dataset, program, listed_in, topic).
+    options (source; dataset, program, listed_in, topic). ``count_range`` (min, max) refuses a
+    file with another number of entries: a truncated file or a changed layout.
     """
     parsers = all_parsers()
     if fmt not in parsers:
         raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(parsers)}")
     path = Path(path)
     parsed = parsers[fmt](path, options)
-    if parsed.errors:
-        raise ImportValidationError(str(path), parsed.errors)
-    if not parsed.entries:
-        raise ImportValidationError(str(path), [RowError(1, "no entries found")])
+    if parsed.stream is None:
+        _raise_if_invalid(path, parsed, len(parsed.entries), count_range)
     info_fields: dict[str, Any] = {**parsed.info}
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
     info_fields.setdefault("title", info_fields.get("list_id", ""))
@@ -88,9 +97,41 @@ def import_file(
     try:
         info = ListInfo(**info_fields)
     except ValidationError as exc:
+        if parsed.stream is not None:  # the file's own errors first, as for any other format
+            _raise_if_invalid(path, parsed, sum(1 for _ in parsed.stream), count_range)
         fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
         raise ValueError(
             f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
         ) from exc
-    store.add_edition(info, parsed.entries, replace=replace)
-    return ImportReport(info, len(parsed.entries), parsed.skipped)
+    if parsed.stream is None:
+        count = store.add_edition(info, parsed.entries, replace=replace)
+    else:
+        entries = _checked(path, parsed, parsed.stream, count_range)
+        count = store.add_edition(info, entries, replace=replace)
+    return ImportReport(info, count, parsed.skipped)
+
+
+def _raise_if_invalid(
+    path: Path, parsed: Parsed, count: int, count_range: tuple[int, int] | None = None
+) -> None:
+    if parsed.errors:
+        raise ImportValidationError(str(path), parsed.errors)
+    if not count:
+        raise ImportValidationError(str(path), [RowError(1, "no entries found")])
+    if count_range and not count_range[0] <= count <= count_range[1]:
+        low, high = count_range
+        message = f"{count} entries, expected {low} to {high} (truncated, or a changed layout)"
+        raise ImportValidationError(str(path), [RowError(1, message, "file")])
+
+
+def _checked(
+    path: Path, parsed: Parsed, stream: Iterator[Entry], count_range: tuple[int, int] | None
+) -> Iterator[Entry]:
+    """Pass a parser's streamed entries on; once the file is read, an error found anywhere in it
+    raises inside the store's transaction, which rolls the whole edition back."""
+    count = 0
+    for entry in stream:
+        count += 1
+        if not parsed.errors:  # after the first error nothing more is written, only checked
+            yield entry
+    _raise_if_invalid(path, parsed, count, count_range)

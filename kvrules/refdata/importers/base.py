@@ -22,9 +22,11 @@ class RowError:
     line: int  # 1-based line in a CSV file, record in a JSON file, page or row in a PDF
     message: str
     unit: str = "line"
+    ref: str | None = None  # the record's own id, when it has one
 
     def __str__(self) -> str:
-        return f"{self.unit} {self.line}: {self.message}"
+        where = f"{self.unit} {self.line}" + (f" ({self.ref})" if self.ref else "")
+        return f"{where}: {self.message}"
 
 
 class ImportValidationError(ReferenceDataError):
@@ -39,13 +41,18 @@ class ImportValidationError(ReferenceDataError):
 
 @dataclass
 class Parsed:
-    """What a format parser hands back: provenance defaults, entries, errors, skipped count."""
+    """What a format parser hands back: provenance defaults, entries, errors, skipped count.
+
+    A parser of large files sets ``stream`` instead of filling ``entries``: the entries are then
+    validated and written while the file is read, and ``errors``/``skipped`` are complete only
+    once the stream is exhausted (any error rolls the whole import back)."""
 
     info: dict[str, Any]
     entries: list[Entry] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0
     lines: dict[str, int] = field(default_factory=dict)  # entry id -> line, to report duplicates
+    stream: Iterator[Entry] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,21 +117,31 @@ def read_csv(
             yield line, cleaned
 
 
-def add_entry(parsed: Parsed, line: int, *, unit: str = "line", **fields: Any) -> Entry | None:
-    """Validate one entry and append it; record a line-numbered error instead of raising."""
+def check_entry(
+    parsed: Parsed, line: int, *, unit: str = "line", ref: str | None = None, **fields: Any
+) -> Entry | None:
+    """Validate one entry; record a numbered error (and return None) instead of raising."""
     try:
         entry = Entry(**fields)
     except ValidationError as exc:
         msgs = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}" for err in exc.errors()
         )
-        parsed.errors.append(RowError(line, msgs, unit))
+        parsed.errors.append(RowError(line, msgs, unit, ref))
         return None
     first = parsed.lines.setdefault(entry.entry_id, line)
     if first != line:
-        parsed.errors.append(
-            RowError(line, f"duplicate entry id {entry.entry_id!r} (first on {unit} {first})", unit)
-        )
+        message = f"duplicate entry id {entry.entry_id!r} (first on {unit} {first})"
+        parsed.errors.append(RowError(line, message, unit, ref))
         return None
-    parsed.entries.append(entry)
+    return entry
+
+
+def add_entry(
+    parsed: Parsed, line: int, *, unit: str = "line", ref: str | None = None, **fields: Any
+) -> Entry | None:
+    """Validate one entry and append it; record a line-numbered error instead of raising."""
+    entry = check_entry(parsed, line, unit=unit, ref=ref, **fields)
+    if entry is not None:
+        parsed.entries.append(entry)
     return entry

@@ -3,13 +3,15 @@
 Accepts the file as published (``{"results": [...]}``) or a bare array. Only entities are
 imported (individuals, vessels and aircraft are skipped). ``--source`` keeps only results whose
 ``source`` contains the given text, e.g. "Entity List" for the BIS Entity List. Stored
-attributes: source, federal_register_notice, start_date, license_requirement, license_policy,
+attributes: source, source_list (the abbreviation the source prints: EL, MEU, SDN …),
+federal_register_notice, start_date, license_requirement, license_policy,
 programs.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ DEFAULTS = {
     "source_url": "https://api.trade.gov/static/consolidated_screening_list/consolidated.json",
     "licence": "US government work (public domain)",
 }
+_SOURCE_LIST = re.compile(r"\(([A-Z][A-Z0-9-]{1,9})\)")
+_UNIT = "result"
 _KEEP = ("federal_register_notice", "start_date", "license_requirement", "license_policy")
 
 
@@ -38,9 +42,10 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         parsed.errors.append(RowError(1, "expected a results array"))
         return parsed
     wanted = (opts.get("source") or "").lower()
-    for n, rec in enumerate(results, start=1):
+    for n, rec in enumerate(results, start=1):  # errors name the result's number and id
+        ref = str(rec.get("id") or rec.get("entity_number") or "") if isinstance(rec, dict) else ""
         if not isinstance(rec, dict) or not rec.get("name"):
-            parsed.errors.append(RowError(n, "result without a name"))
+            parsed.errors.append(RowError(n, "result without a name", _UNIT, ref or None))
             continue
         if wanted and wanted not in str(rec.get("source", "")).lower():
             parsed.skipped += 1
@@ -53,6 +58,9 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         countries = [a.get("country") for a in rec.get("addresses") or [] if a.get("country")]
         attributes = {k: rec[k] for k in _KEEP if rec.get(k)}
         attributes["source"] = rec.get("source")
+        short = _SOURCE_LIST.search(str(rec.get("source") or ""))
+        if short:  # "Entity List (EL) - Bureau of Industry and Security" -> EL, for rules
+            attributes["source_list"] = short.group(1)
         if rec.get("programs"):
             attributes["programs"] = rec["programs"]
         if len(set(countries)) > 1:
@@ -60,6 +68,8 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         add_entry(
             parsed,
             n,
+            unit=_UNIT,
+            ref=ref or None,
             entry_id=str(rec.get("id") or rec.get("entity_number") or slug(rec["name"])),
             name=rec["name"],
             aliases=aliases,

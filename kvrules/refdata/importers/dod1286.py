@@ -5,13 +5,17 @@ number of institutions the DoD announced, checked before anything is stored). An
 the CSV template, whose columns are (one row per institution or programme; ";"-separated
 multi-values): ``Table`` (1 = institutions, 2 = foreign talent recruitment programmes),
 ``English Name``, ``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates``
-(the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``.
+(the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``,
+``Scope`` ("select affiliates" when the list names an institution's "select affiliates" only).
 Names are kept exactly as printed (including typos such as "Xi'an Jiatong University"); add
-correct spellings under Aliases.
+correct spellings under Aliases. A name printed as "Chinese Academy of Sciences, select
+affiliates:" is read as that scope too: such an entry covers its listed affiliates only, and
+matching the institution itself gives at most a candidate (see the resolver).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,13 @@ COLUMNS = [
     "ROR ID",
     "Parent ROR ID",
     "Notes",
+    "Scope",
 ]
+# "X and its affiliates", "X, select affiliates:" printed after an institution's name
+SCOPE_SUFFIX = re.compile(
+    r",?\s*(and\s+(its\s+)?(select\s+)?affiliates|select\s+affiliates)\s*:?\s*$", re.IGNORECASE
+)
+SELECT_AFFILIATES = "select_affiliates"
 DEFAULTS = {
     "list_id": "us_dod_1286",
     "kind": "designation",
@@ -67,7 +77,7 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
         if table not in {"1", "2"}:
             parsed.errors.append(RowError(line, f"Table must be 1 or 2, got {table!r}", unit))
             continue
-        name = row["English Name"]
+        name, scope = name_and_scope(row["English Name"], row.get("Scope", ""))
         if not name:
             parsed.errors.append(RowError(line, "English Name is empty", unit))
             continue
@@ -80,6 +90,8 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
         attributes: dict[str, Any] = {"table": int(table)}
         if row.get("Notes"):
             attributes["notes"] = row["Notes"]
+        if scope:
+            attributes["scope"] = scope
         add_entry(
             parsed,
             line,
@@ -95,3 +107,11 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             attributes=attributes,
             unit=unit,
         )
+
+
+def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]:
+    """The institution's name without a printed "…, select affiliates:" and the entry's scope."""
+    suffix = SCOPE_SUFFIX.search(printed)
+    select = "select" in scope_cell.lower() or bool(suffix and "select" in suffix.group(0).lower())
+    name = SCOPE_SUFFIX.sub("", printed).strip(" ,:") if suffix else printed.strip()
+    return name, SELECT_AFFILIATES if select else None

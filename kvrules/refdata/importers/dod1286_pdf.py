@@ -24,6 +24,7 @@ from pathlib import Path
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.countries import as_country
+from kvrules.refdata.importers.dod1286 import name_and_scope
 
 # Bullets as text extraction gives them back: Unicode bullets and dashes; Symbol and Wingdings
 # glyphs mapped into the private use area (U+F0B7 …) or, in a font without a ToUnicode map, to
@@ -41,9 +42,6 @@ FOOTER = re.compile(
 )
 CAPTION = re.compile(r"^table\s+(\d+|i{1,3})\b", re.IGNORECASE)
 HEADER_WORDS = {"english", "name", "native", "foreign", "country", "of", "concern"}
-SUFFIX = re.compile(
-    r",?\s*(and\s+(its\s+)?(select\s+)?affiliates|select\s+affiliates)\s*:?\s*$", re.IGNORECASE
-)
 AKA = re.compile(r"\s*\((?:a\.?k\.?a\.?|also known as)\s+([^)]+)\)", re.IGNORECASE)
 FORMERLY = re.compile(r"^(?:formerly|previously)\s*:?\s+(.+)$", re.IGNORECASE)
 EMPTY = re.compile(r"^(?:n/?a|none|[-–—])$", re.IGNORECASE)  # what an empty cell may print
@@ -107,15 +105,17 @@ class Row:
                 aliases.append(former.group(1).strip())
                 continue
             kept += [AKA.sub("", aff).strip(), *(m.group(1).strip() for m in AKA.finditer(aff))]
+        english, scope = name_and_scope(name)
         return {
             "Table": str(self.table),
-            "English Name": SUFFIX.sub("", name).strip(" ,:"),
+            "English Name": english,
             "Native Name": _join([ln.text for ln in self.native], english=False),
             "Foreign Country of Concern": "; ".join(
                 _country_name(_cell_text(cell)) or "" for cell in self.country
             ),
             "Aliases": "; ".join(aliases),
             "Affiliates": "; ".join(kept),
+            "Scope": "select affiliates" if scope else "",
         }
 
 

@@ -1,0 +1,420 @@
+"""`kvrules refdata update`: download current list editions from their official publishers.
+
+The sources are named in ``data/catalogue.yaml``. For each list: download over HTTPS (TLS
+verified; plain HTTP only from this machine, for mirrors and tests), check the download is
+complete (length, Zenodo's md5), skip it when it is byte-identical to the stored edition, import
+it with provenance (URL, retrieved time, sha256, licence) checking the entry count the catalogue
+expects, and compare it with the previous edition (added, removed, renamed). Any failure is one
+line naming the list, the URL and what to do; that list's store is left unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urljoin, urlsplit
+
+import requests
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
+from kvrules.refdata.normalise import name_key
+from kvrules.refdata.store import EditionExistsError, Store
+
+CATALOGUE = Path(str(resources.files("kvrules.refdata") / "data" / "catalogue.yaml"))
+MIRROR_ENV = "KVRULES_REFDATA_MIRROR"
+URL_ENV = "KVRULES_REFDATA_URL_{}"
+TIMEOUT = (15, 120)  # seconds: connect, then between bytes
+CHUNK = 1 << 16
+
+
+class UpdateError(ValueError):
+    """One list could not be updated; nothing of it was changed. The message is one line."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Range(_Model):
+    min: int
+    max: int
+
+
+class Source(_Model):
+    """One catalogue entry (see the comments in ``catalogue.yaml``)."""
+
+    title: str
+    publisher: str
+    url: str
+    format: str
+    edition: str  # "file", "retrieved" or a regular expression searched in the file name
+    entries: Range
+    licence: str
+    locate: Literal["zenodo_latest", "html_link"] | None = None
+    link: str | None = None  # html_link: a regular expression the file's link matches
+    options: dict[str, Any] = {}
+    notes: str | None = None
+
+
+def load_catalogue(path: Path = CATALOGUE) -> dict[str, Source]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        return {lid: Source(**spec) for lid, spec in (data.get("sources") or {}).items()}
+    except ValidationError as exc:
+        raise UpdateError(f"{path}: invalid catalogue: {exc.errors()[0]['msg']}") from exc
+
+
+@dataclass
+class Changes:
+    """What changed between two editions of a list."""
+
+    previous: str | None
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (old name, new name)
+
+
+@dataclass
+class UpdateResult:
+    list_id: str
+    url: str
+    edition: str | None = None
+    entries: int = 0
+    sha256: str | None = None
+    unchanged: bool = False  # byte-identical to the stored edition: nothing imported
+    changes: Changes | None = None
+    error: str | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.list_id}: {self.error}"
+        if self.unchanged:
+            return f"{self.list_id}: unchanged since edition {self.edition} ({self.url})"
+        text = (
+            f"{self.list_id}: imported edition {self.edition}, {self.entries} entries "
+            f"(sha256 {(self.sha256 or '')[:12]}, from {self.url})"
+        )
+        c = self.changes
+        if c is None or c.previous is None:
+            return text + "; first edition"
+        return text + (
+            f"; since {c.previous}: {len(c.added)} added, {len(c.removed)} removed, "
+            f"{len(c.renamed)} renamed"
+        )
+
+
+def update(
+    store: Store,
+    list_ids: list[str] | None = None,
+    *,
+    catalogue: dict[str, Source] | None = None,
+    session: requests.Session | None = None,
+) -> list[UpdateResult]:
+    """Update the given lists (all in the catalogue when None); one result per list."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    wanted = list_ids or list(catalogue)
+    unknown = [lid for lid in wanted if lid not in catalogue]
+    if unknown:
+        raise UpdateError(
+            f"unknown list {', '.join(unknown)}: the catalogue has {', '.join(catalogue)}"
+        )
+    session = session or requests.Session()
+    results = []
+    for list_id in wanted:
+        url = source_url(list_id, catalogue[list_id])
+        result = UpdateResult(list_id, url)
+        try:
+            _update_one(store, list_id, catalogue[list_id], session, result)
+        except UpdateError as exc:
+            result.error = str(exc)
+        results.append(result)
+    return results
+
+
+def crosswalk_summary(store: Store) -> str:
+    """How many entries of each list have a ROR id, their own or through the ROR crosswalk.
+
+    The resolver's own linking rule decides, but it is built over the lists and only those
+    registry records that carry one of their names: over a full ROR dump the whole index would
+    take minutes and most of a gigabyte for an answer that needs a few thousand records."""
+    from kvrules.refdata.normalise import analyse
+    from kvrules.refdata.resolver import Resolver, linking_names
+
+    latest = store.latest_editions()
+    listed = [
+        (info, entry)
+        for info in latest
+        if info.kind != "registry"
+        for entry in store.entries(info.list_id, info.edition)
+    ]
+    keys = {analyse(name).key for _, entry in listed for name in linking_names(entry)}
+    registry = [
+        (info, entry)
+        for info in latest
+        if info.kind == "registry"
+        for entry in store.entries_named(info.list_id, info.edition, keys)
+    ]
+    coverage = Resolver(records=[*listed, *registry]).ror_coverage()
+    parts = [f"{lid} {linked} of {total}" for lid, (linked, total) in sorted(coverage.items())]
+    return "entries with a ROR id (printed, or by name and country): " + (
+        ", ".join(parts) or "no lists"
+    )
+
+
+def source_url(list_id: str, source: Source) -> str:
+    """The catalogue URL, or its override (a whole URL per list, or a mirror for all)."""
+    override = os.environ.get(URL_ENV.format(list_id.upper()))
+    return override or _mirrored(source.url)
+
+
+def _mirrored(url: str) -> str:
+    mirror = os.environ.get(MIRROR_ENV)
+    if not mirror:
+        return url
+    parts = urlsplit(url)
+    return mirror.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _update_one(
+    store: Store, list_id: str, source: Source, session: requests.Session, result: UpdateResult
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="kvrules-refdata-") as tmp:
+        url, name, md5 = result.url, None, None
+        if source.locate == "zenodo_latest":
+            url, name, md5 = _zenodo_latest(session, url)
+            result.url = url
+        elif source.locate == "html_link":
+            url = _html_link(session, url, source.link or "")
+            result.url = url
+        retrieved = datetime.now(UTC).replace(microsecond=0)
+        path = Path(tmp) / (name or _file_name(url))
+        sha256 = _download(session, url, path, md5)
+        result.sha256 = sha256
+        latest = store.latest(list_id)
+        if latest is not None and latest.sha256 == sha256:
+            result.unchanged, result.edition = True, latest.edition
+            return
+        options: dict[str, Any] = {
+            "list_id": list_id,
+            "title": source.title,
+            "publisher": source.publisher,
+            "licence": source.licence,
+            "source_url": url,
+            "retrieved_at": retrieved,
+            **source.options,
+        }
+        edition = _edition(source, path.name, retrieved)
+        if edition:
+            options["edition"] = edition
+        previous = store.entry_names(list_id, latest.edition) if latest else None
+        try:
+            report = _import(store, source, path, options, retrieved)
+        except ImportValidationError as exc:
+            first = exc.errors[0] if exc.errors else "no entries"
+            more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
+            raise UpdateError(
+                f"the download from {url} does not read as the expected {source.format} file: "
+                f"{first}{more}; nothing imported (has the publisher changed the format?)"
+            ) from exc
+        except ValueError as exc:
+            raise UpdateError(f"{url}: {exc}; nothing imported") from exc
+        result.edition, result.entries = report.info.edition, report.entries
+        current = store.entry_names(list_id, report.info.edition)
+        result.changes = compare(previous, current, latest.edition if latest else None)
+
+
+def _import(
+    store: Store, source: Source, path: Path, options: dict[str, Any], retrieved: datetime
+) -> ImportReport:
+    """Import as a new edition. The official file replaces a partial transcription of the same
+    edition (the shipped DoD 1286 FY25 rows). A publisher that changes a file under the same
+    edition name (a corrected PDF, a page edited on the same day) gets a new edition named after
+    the retrieval time: the stored one is kept, so history still shows what was screened."""
+    stamp = retrieved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    partial = {i.edition for i in store.lists(options["list_id"]) if i.partial}
+    for attempt in range(1, 10):
+        try:
+            return import_file(
+                store,
+                source.format,
+                path,
+                replace=options.get("edition") in partial,
+                count_range=(source.entries.min, source.entries.max),
+                **options,
+            )
+        except EditionExistsError as exc:
+            if exc.edition in partial:  # the file named the edition itself (ROR, NRO)
+                options = {**options, "edition": exc.edition}
+                continue
+            base = exc.edition.split(" (retrieved ", 1)[0]
+            suffix = f" #{attempt}" if attempt > 1 else ""
+            options = {**options, "edition": f"{base} (retrieved {stamp}){suffix}"}
+    raise UpdateError(f"{source.title}: too many editions named {options['edition']!r}")
+
+
+def _edition(source: Source, file_name: str, retrieved: datetime) -> str | None:
+    if source.edition == "file":
+        return None  # the importer reads it from the file
+    if source.edition == "retrieved":
+        return retrieved.strftime("%Y-%m-%dT%H:%M:%SZ")
+    found = re.search(source.edition, file_name)
+    if not found:
+        raise UpdateError(
+            f"cannot tell the edition from the file name {file_name!r} "
+            f"(expected {source.edition!r}); nothing imported"
+        )
+    return found.group(0)
+
+
+def _file_name(url: str) -> str:
+    parts = [p for p in urlsplit(url).path.split("/") if p and p != "content"]
+    return unquote(parts[-1]) if parts else "download"
+
+
+def check_url(url: str) -> None:
+    """HTTPS only, except plain HTTP to this machine (a local mirror, the tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return
+    host = parts.hostname or ""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if parts.scheme == "http" and loopback:
+        return
+    raise UpdateError(f"{url}: only https:// URLs are downloaded (plain http only from localhost)")
+
+
+def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    check_url(url)
+    try:
+        response = session.get(url, timeout=TIMEOUT, verify=True, **kwargs)
+    except requests.exceptions.ProxyError as exc:
+        raise UpdateError(
+            f"the proxy refused or failed the download of {url}: check HTTPS_PROXY/HTTP_PROXY"
+        ) from exc
+    except requests.exceptions.SSLError as exc:
+        raise UpdateError(
+            f"{url}: TLS certificate not trusted; set REQUESTS_CA_BUNDLE if a proxy re-signs it"
+        ) from exc
+    except requests.exceptions.RequestException as exc:
+        raise UpdateError(
+            f"cannot reach {url} ({type(exc).__name__}): check the network and try again"
+        ) from exc
+    if response.status_code != 200:
+        response.close()
+        raise UpdateError(
+            f"{url} answered {response.status_code} {response.reason}: the publisher may have "
+            f"moved the file; set {URL_ENV.format('<LIST_ID>')} to its new address"
+        )
+    return response
+
+
+def _download(session: requests.Session, url: str, path: Path, md5: str | None) -> str:
+    """Write the file; return its sha256. Refuse a short read or a checksum mismatch."""
+    sha, check, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
+    with _get(session, url, stream=True) as response:
+        expected = response.headers.get("Content-Length")
+        encoded = response.headers.get("Content-Encoding") not in (None, "identity")
+        try:
+            with path.open("wb") as out:
+                for chunk in response.iter_content(CHUNK):
+                    out.write(chunk)
+                    sha.update(chunk)
+                    check.update(chunk)
+                    size += len(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise UpdateError(
+                f"the download from {url} is truncated: it broke off after {size} bytes; try again"
+            ) from exc
+    if expected and not encoded and expected.isdigit() and int(expected) != size:
+        raise UpdateError(f"the download from {url} is truncated ({size} of {expected} bytes)")
+    if md5 and check.hexdigest() != md5:
+        raise UpdateError(f"the download from {url} does not match the publisher's md5 checksum")
+    return sha.hexdigest()
+
+
+def _zenodo_latest(session: requests.Session, url: str) -> tuple[str, str, str | None]:
+    """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
+    with _get(session, url) as response:
+        try:
+            hits = response.json()["hits"]["hits"]
+            files = hits[0]["files"]
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise UpdateError(f"{url}: not a Zenodo records listing; nothing imported") from exc
+    if isinstance(files, dict):  # InvenioRDM serialisation: {"entries": {key: file}}
+        files = list((files.get("entries") or {}).values())
+    for item in files:
+        key = str(item.get("key", ""))
+        if key.endswith(".zip"):
+            link = (item.get("links") or {}).get("self") or (item.get("links") or {}).get("content")
+            if not link:
+                break
+            checksum = str(item.get("checksum") or "")
+            md5 = checksum.split(":", 1)[1] if checksum.startswith("md5:") else None
+            return _mirrored(link), key, md5
+    raise UpdateError(f"{url}: the newest record has no .zip file; nothing imported")
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def _html_link(session: requests.Session, url: str, pattern: str) -> str:
+    """The file a publication page links to (GOV.UK gives each update a new address)."""
+    with _get(session, url) as response:
+        page = _Links()
+        page.feed(response.text)
+    for href in page.hrefs:
+        if re.search(pattern, href):
+            return _mirrored(urljoin(url, href))
+    raise UpdateError(
+        f"{url} no longer links to a file matching {pattern!r}: the publisher has changed the "
+        "page; nothing imported"
+    )
+
+
+def compare(
+    previous: dict[str, tuple[str, str | None]] | None,
+    current: dict[str, tuple[str, str | None]],
+    previous_edition: str | None,
+) -> Changes:
+    """Added, removed and renamed entries. An entry is the same across editions when its id is,
+    or (for lists whose ids are made from names) when its ROR id or normalised name is."""
+    changes = Changes(previous_edition)
+    if previous is None:
+        return changes
+    renamed = [(previous[i][0], current[i][0]) for i in current.keys() & previous.keys()]
+    changes.renamed = sorted((a, b) for a, b in renamed if a != b)
+    gone = {i: previous[i] for i in previous.keys() - current.keys()}
+    new = {i: current[i] for i in current.keys() - previous.keys()}
+    by_ror = {ror: i for i, (_, ror) in gone.items() if ror}
+    by_key = {name_key(name): i for i, (name, _) in gone.items()}
+    for name, ror in sorted(new.values(), key=lambda v: v[0]):
+        old = by_ror.get(ror) if ror else None
+        old = old if old in gone else by_key.get(name_key(name))
+        if old in gone:
+            changes.renamed.append((gone.pop(old)[0], name))
+        else:
+            changes.added.append(name)
+    changes.removed = sorted(name for name, _ in gone.values())
+    return changes

@@ -1,0 +1,355 @@
+"""`kvrules refdata update` against the publishers' files served from 127.0.0.1 (a mirror: the
+catalogue's URLs keep their paths), in each documented format, including a changed edition, a
+corrupted and a truncated download, a 404, no network, a proxy error and a changed layout."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+import zipfile
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from kvrules.cli.refdata import refdata
+
+from kvrules.refdata import Store
+from kvrules.refdata.update import (
+    MIRROR_ENV,
+    Range,
+    Source,
+    UpdateError,
+    check_url,
+    load_catalogue,
+    update,
+)
+from tests.refdata.dod1286_pdf import Row, build
+
+CATALOGUE = load_catalogue()
+PATHS = {lid: urlsplit(src.url).path for lid, src in CATALOGUE.items()}
+ROR_ZIP = "/api/records/17/files/v2.1-2026-11-30-ror-data.zip/content"
+UK_XML = "/media/0123abcd/UK_Sanctions_List.xml"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def gov_uk_page(href: str = f"https://assets.publishing.service.gov.uk{UK_XML}") -> bytes:
+    """The GOV.UK publication page: its documents section links to each format."""
+    return (
+        '<html><body><main><section id="documents">'
+        '<a href="/media/0123abcd/UK_Sanctions_List.ods">ODS</a>'
+        f'<a href="{href}">UK Sanctions List (XML)</a>'
+        "</section></main></body></html>"
+    ).encode()
+
+
+class Publisher(ThreadingHTTPServer):
+    """Serves path → (status, body); ``truncate`` announces more bytes than it sends."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.files: dict[str, tuple[int, bytes]] = {}
+        self.truncate: set[str] = set()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Publisher
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        status, body = self.server.files.get(path, (404, b"not found"))
+        self.send_response(status)
+        length = len(body) * 2 if path in self.server.truncate else len(body)
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Publisher]:
+    server = Publisher()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv(MIRROR_ENV, server.base)
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def csl(count: int = 1200, *, renamed: bool = False, drop: int = 0) -> bytes:
+    """consolidated.json as trade.gov publishes it: entities of several source lists, people."""
+    sources = [
+        "Entity List (EL) - Bureau of Industry and Security",
+        "Military End User (MEU) List - Bureau of Industry and Security",
+        "Specially Designated Nationals (SDN) - Treasury Department",
+    ]
+    results = [
+        {
+            "id": f"csl-{n}",
+            "name": f"Example Entity {n}" + (" Limited" if renamed and n == 7 else ""),
+            "type": "Entity",
+            "source": sources[n % 3],
+            "addresses": [{"country": "CN"}],
+        }
+        for n in range(drop, count)
+    ]
+    results.append({"id": "p-1", "name": "DOE, John", "type": "Individual", "source": sources[2]})
+    return json.dumps({"total": len(results), "results": results}).encode()
+
+
+def nro_page(count: int = 60, modified: str = "2025-03-14") -> bytes:
+    """Shaped like the official page (see tests/refdata/fixtures/nro_page.html)."""
+    items = "".join(
+        f"<li><strong>Example Research Organization {n}</strong> (China)"
+        f"<p>Known alias(es): Example Lab {n}</p></li>"
+        for n in range(count)
+    )
+    return (
+        f'<!DOCTYPE html><html><body><main><div class="content"><ul>{items}</ul></div>'
+        f'<dl id="wb-dtmd"><dt>Date modified:</dt><dd><time property="dateModified">{modified}'
+        "</time></dd></dl></main></body></html>"
+    ).encode()
+
+
+def ror_zip(count: int = 3) -> bytes:
+    records = [
+        {
+            "id": f"https://ror.org/0{n:06d}{n % 90 + 10:02d}",
+            "status": "active",
+            "names": [{"value": f"Example University {n}", "types": ["ror_display", "label"]}],
+            "locations": [{"geonames_details": {"country_code": "XK" if n == 1 else "CN"}}],
+        }
+        for n in range(count)
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("v2.1-2026-11-30-ror-data_schema_v2.json", json.dumps(records))
+    return buffer.getvalue()
+
+
+def zenodo_listing(body: bytes, md5: str | None = None) -> bytes:
+    """The Zenodo community records API: the newest record and its files."""
+    file = {
+        "key": "v2.1-2026-11-30-ror-data.zip",
+        "checksum": f"md5:{md5 or hashlib.md5(body).hexdigest()}",
+        "links": {"self": f"https://zenodo.org{ROR_ZIP}"},
+    }
+    return json.dumps(
+        {"hits": {"hits": [{"metadata": {"version": "v2.1"}, "files": [file]}]}}
+    ).encode()
+
+
+def small(source: Source) -> Source:
+    return source.model_copy(update={"entries": Range(min=1, max=10)})
+
+
+def serve_all(publisher: Publisher, tmp_path: Path) -> dict[str, Source]:
+    """Every catalogue list; the DoD PDF and the ROR dump are small, so their counts are too."""
+    pdf = build(
+        tmp_path / "FY25-Section-1286-List.pdf", [Row([f"Example Institute {n}"]) for n in range(3)]
+    )
+    rz = ror_zip()
+    publisher.files.update(
+        {
+            PATHS["us_dod_1286"]: (200, pdf.read_bytes()),
+            PATHS["us_csl"]: (200, csl()),
+            PATHS["ca_nro"]: (200, nro_page()),
+            PATHS["ror"]: (200, zenodo_listing(rz)),
+            ROR_ZIP: (200, rz),
+            PATHS["uk_sanctions"]: (200, gov_uk_page()),
+            UK_XML: (200, (FIXTURES / "uk_sanctions.xml").read_bytes()),
+        }
+    )
+    return {
+        **CATALOGUE,
+        **{lid: small(CATALOGUE[lid]) for lid in ("us_dod_1286", "ror", "uk_sanctions")},
+    }
+
+
+def test_update_imports_every_list_with_provenance(
+    publisher: Publisher, store: Store, tmp_path: Path
+) -> None:
+    catalogue = serve_all(publisher, tmp_path)
+    results = {r.list_id: r for r in update(store, catalogue=catalogue)}
+    assert {lid: r.error for lid, r in results.items()} == dict.fromkeys(CATALOGUE)
+    editions = {lid: (r.edition, r.entries) for lid, r in results.items()}
+    assert editions["us_dod_1286"] == ("FY25", 3)
+    assert editions["ca_nro"] == ("2025-03-14", 60)
+    assert editions["ror"] == ("v2.1", 3)
+    assert editions["us_csl"][1] == 1200  # entities only
+    assert editions["uk_sanctions"][1] == 2
+    assert results["uk_sanctions"].url == publisher.base + UK_XML
+    for lid, result in results.items():
+        info = store.latest(lid)
+        assert info is not None and info.source_url == result.url
+        assert info.source_url.startswith(publisher.base + "/")
+        assert info.licence == CATALOGUE[lid].licence and info.retrieved_at is not None
+        assert info.sha256 == result.sha256 and len(info.sha256) == 64
+    entity = next(e for e in store.entries("us_csl") if e.entry_id == "csl-0")
+    assert entity.attributes["source_list"] == "EL"
+    assert {e.attributes["source_list"] for e in store.entries("us_csl")} == {"EL", "MEU", "SDN"}
+    assert "first edition" in results["us_csl"].summary()
+
+
+def test_changed_edition_reports_added_removed_renamed(publisher: Publisher, store: Store) -> None:
+    publisher.files[PATHS["us_csl"]] = (200, csl())
+    (first,) = update(store, ["us_csl"])
+    assert first.error is None
+    (same,) = update(store, ["us_csl"])
+    assert same.unchanged and same.edition == first.edition
+    assert same.summary().startswith("us_csl: unchanged since edition")
+    publisher.files[PATHS["us_csl"]] = (200, csl(1203, renamed=True, drop=2))
+    (second,) = update(store, ["us_csl"])
+    assert second.error is None and second.edition != first.edition
+    assert store.editions("us_csl") == [first.edition, second.edition]
+    changes = second.changes
+    assert changes is not None and changes.previous == first.edition
+    assert changes.added == ["Example Entity 1200", "Example Entity 1201", "Example Entity 1202"]
+    assert changes.removed == ["Example Entity 0", "Example Entity 1"]
+    assert changes.renamed == [("Example Entity 7", "Example Entity 7 Limited")]
+    assert "3 added, 2 removed, 1 renamed" in second.summary()
+
+
+def _one_line_and_unchanged(
+    store: Store, list_id: str, before: list[str], error: str | None
+) -> str:
+    assert error is not None and "\n" not in error and "Traceback" not in error
+    assert store.editions(list_id) == before
+    return error
+
+
+@pytest.mark.parametrize(
+    ("list_id", "breakage", "says"),
+    [
+        ("ca_nro", "404", "answered 404"),
+        ("us_csl", "truncated", "truncated"),
+        ("ror", "corrupted", "md5"),
+        ("ca_nro", "layout", "does not read as the expected nro file"),
+        ("us_csl", "short", "entries, expected 1000 to 100000"),
+        ("ror", "zip", "does not read as the expected ror file"),
+        ("uk_sanctions", "no link", "no longer links to a file matching"),
+    ],
+)
+def test_failed_download_is_one_line_and_changes_nothing(
+    publisher: Publisher, store: Store, tmp_path: Path, list_id: str, breakage: str, says: str
+) -> None:
+    catalogue = serve_all(publisher, tmp_path)
+    update(store, catalogue=catalogue)
+    before = store.editions(list_id)
+    path = PATHS[list_id]
+    if breakage == "404":
+        del publisher.files[path]
+    elif breakage == "truncated":
+        publisher.truncate.add(path)
+        publisher.files[path] = (200, csl(1300))
+    elif breakage == "corrupted":  # the zip as listed, damaged in transit
+        rz = ror_zip(4)
+        publisher.files[path] = (200, zenodo_listing(rz))
+        publisher.files[ROR_ZIP] = (200, rz[:-40] + b"\0" * 40)
+    elif breakage == "layout":
+        publisher.files[path] = (
+            200,
+            b"<html><body><table><tr><td>x</td></tr></table></body></html>",
+        )
+    elif breakage == "short":
+        publisher.files[path] = (200, csl(10))
+    elif breakage == "zip":  # a new edition whose zip is damaged at the publisher (md5 matches)
+        bad = ror_zip(5)[:200]
+        publisher.files[path] = (200, zenodo_listing(bad))
+        publisher.files[ROR_ZIP] = (200, bad)
+    elif breakage == "no link":
+        publisher.files[path] = (200, gov_uk_page("/media/0123abcd/UK_Sanctions_List.ods"))
+    (result,) = update(store, [list_id], catalogue=catalogue)
+    assert says in _one_line_and_unchanged(store, list_id, before, result.error)
+
+
+def test_no_network_and_proxy_error_are_one_line(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = Publisher()  # bound, then closed: nothing listens on its port
+    base = closed.base
+    closed.server_close()
+    monkeypatch.setenv(MIRROR_ENV, base)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    (result,) = update(store, ["us_csl"])
+    assert "cannot reach" in _one_line_and_unchanged(store, "us_csl", [], result.error)
+    monkeypatch.setenv(MIRROR_ENV, "https://api.trade.gov.invalid")
+    monkeypatch.setenv("HTTPS_PROXY", base)
+    monkeypatch.setenv("NO_PROXY", "")
+    (result,) = update(store, ["us_csl"])
+    assert "proxy" in _one_line_and_unchanged(store, "us_csl", [], result.error)
+
+
+def test_plain_http_only_from_this_machine() -> None:
+    check_url("https://api.trade.gov/x")
+    check_url("http://127.0.0.1:8080/x")
+    with pytest.raises(UpdateError, match="only https"):
+        check_url("http://api.trade.gov/x")
+
+
+def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:
+    publisher.files[PATHS["us_csl"]] = (200, csl())
+    publisher.files[PATHS["ca_nro"]] = (200, nro_page())
+    db = str(tmp_path / "kv.db")
+    res = CliRunner().invoke(refdata, ["update", "us_csl", "ca_nro", "--refdata", db])
+    assert res.exit_code == 0, res.output
+    assert "ca_nro: imported edition 2025-03-14, 60 entries" in res.output
+    assert "the next scan re-screens" in res.output
+    assert "entries with a ROR id (printed, or by name and country): ca_nro 0 of 60" in res.output
+    del publisher.files[PATHS["ca_nro"]]
+    res = CliRunner().invoke(refdata, ["update", "ca_nro", "--refdata", db])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.output.count("\n") == 1 and res.output.startswith("error: ca_nro: ")
+    res = CliRunner().invoke(refdata, ["update", "nonsense", "--refdata", db])
+    assert res.exit_code == 1 and "unknown list nonsense" in res.output
+
+
+def test_crosswalk_summary_counts_as_the_full_resolver_does(store: Store) -> None:
+    from kvrules.refdata import Resolver
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import load_shipped
+    from kvrules.refdata.update import crosswalk_summary
+
+    load_shipped(store)
+    import_file(store, "nro", FIXTURES / "nro_page.html")
+    import_file(store, "ror", FIXTURES / "ror_v2.json", edition="v2.9-fixture")
+    full = Resolver(store).ror_coverage()
+    assert full["us_dod_1286"][1] == 52 and full["ca_nro"] == (0, 4)
+    expected = ", ".join(f"{lid} {a} of {b}" for lid, (a, b) in sorted(full.items()))
+    assert crosswalk_summary(store).endswith(": " + expected)
+
+
+def test_official_file_replaces_the_shipped_partial_edition(
+    publisher: Publisher, store: Store, tmp_path: Path
+) -> None:
+    from kvrules.refdata.shipped import load_shipped
+
+    load_shipped(store)
+    catalogue = serve_all(publisher, tmp_path)
+    (result,) = update(store, ["us_dod_1286"], catalogue=catalogue)
+    assert result.error is None and result.edition == "FY25"
+    assert store.editions("us_dod_1286") == ["FY25"]
+    info = store.latest("us_dod_1286")
+    assert info is not None and not info.partial and info.sha256 == result.sha256
+    assert len(store.entries("us_dod_1286")) == 3
+    changes = result.changes
+    assert changes is not None and changes.previous == "FY25" and len(changes.removed) == 52
+    load_shipped(store)  # the shipped rows do not come back
+    assert len(store.entries("us_dod_1286")) == 3
