@@ -61,21 +61,25 @@ def read_rows(stream: IO[bytes], fmt: Format) -> Iterator[Row]:
             f"the CSV needs a 'name' column (found: {', '.join(reader.fieldnames or []) or 'none'})"
         )
     # A huge cell is read, then refused by length with its row number (the default limit,
-    # 128 KiB, would end the run with csv's own error instead).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
-    number = 0
-    while True:
-        number += 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            yield Row(number, {}, f"not a CSV row: {e}")
-            continue
-        extra = record.pop(None, None)  # type: ignore[call-overload]
-        fields = {k: v for k, v in record.items() if k is not None}
-        yield Row(number, fields, f"{len(extra)} more cells than columns" if extra else None)
+    # 128 KiB, would end the run with csv's own error instead). The limit is process-wide:
+    # it is restored when the rows are read.
+    previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
+    try:
+        number = 0
+        while True:
+            number += 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield Row(number, {}, f"not a CSV row: {e}")
+                continue
+            extra = record.pop(None, None)  # type: ignore[call-overload]
+            fields = {k: v for k, v in record.items() if k is not None}
+            yield Row(number, fields, f"{len(extra)} more cells than columns" if extra else None)
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from kvrules.cli.refdata import refdata
 
+from kvrules.cli.refdata import refdata
 from kvrules.refdata import Store
 from kvrules.refdata.update import (
     MIRROR_ENV,
