@@ -35,6 +35,41 @@ class DeliveryReport:
     retrying: list[str] = field(default_factory=list)
     dead: list[str] = field(default_factory=list)
     waiting: int = 0  # outbox rows held back for a digest period that has not ended
+    # Alerts not attempted in this run because their channel kept failing (still due).
+    held: list[str] = field(default_factory=list)
+
+
+# After this many failures in a row, a channel is not tried again in the same run: a mail
+# server that is down (or a setting that is wrong) fails every alert the same way, and each
+# attempt can take a full timeout. The alerts stay due; the next run tries again.
+FAILURES_BEFORE_HOLD = 3
+
+
+@dataclass
+class _ChannelTrouble:
+    """Per run: consecutive failures per channel, and each distinct error logged once."""
+
+    streak: dict[str, int] = field(default_factory=dict)
+    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    held: dict[str, int] = field(default_factory=dict)
+
+    def failed(self, channel: str, error: str) -> bool:
+        """Count a failure; True when it is new enough to be worth a log line."""
+        self.streak[channel] = self.streak.get(channel, 0) + 1
+        key = (channel, error)
+        self.seen[key] = self.seen.get(key, 0) + 1
+        return self.seen[key] == 1
+
+    def succeeded(self, channel: str) -> None:
+        self.streak[channel] = 0
+
+    def holding(self, channel: str) -> bool:
+        return self.streak.get(channel, 0) >= FAILURES_BEFORE_HOLD
+
+    def log_repeats(self) -> None:
+        for (channel, _error), count in self.seen.items():
+            if count > 1:  # the error itself was logged with the first failure
+                log.warning("%d more alert(s) via %s failed the same way", count - 1, channel)
 
 
 def deliver_due(
@@ -58,14 +93,25 @@ def deliver_due(
     for name in [*channels, None]:
         due.update((row.id, row) for row in store.due_alerts(now, limit=limit, channel=name))
     rows = sorted(due.values(), key=lambda row: (row.next_attempt_at, row.id))
+    trouble = _ChannelTrouble()
     for group, alert in _batches(rows, now, digest or {}, report):
+        if trouble.holding(group[0].channel):
+            report.held.append(alert.key)
+            trouble.held[group[0].channel] = trouble.held.get(group[0].channel, 0) + 1
+            continue
         ids = [row.id for row in group]
         with store.transaction():  # committed before anything is sent
             if store.claim_alerts(ids, now=now, lease=lease) != sorted(ids):
                 continue  # another worker holds (part of) it; its lease decides
             if store.begin_sending(ids, now=now):
                 alert = alert.model_copy(update={"possible_repeat": True})
-        _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report)
+        _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report, trouble)
+    trouble.log_repeats()
+    for name, count in trouble.held.items():
+        log.warning(
+            "channel %s failed %d times in a row: %d more alert(s) left for the next run",
+            name, trouble.streak[name], count,
+        )  # fmt: skip
     return report
 
 
@@ -107,6 +153,7 @@ def _deliver(
     now: datetime,
     policy: RetryPolicy,
     report: DeliveryReport,
+    trouble: _ChannelTrouble,
 ) -> None:
     name = group[0].channel
     try:
@@ -125,8 +172,10 @@ def _deliver(
             ]
         dead = any(r is not None and r.status == "dead" for r in rows)
         (report.dead if dead else report.retrying).append(alert.key)
-        log.warning("alert %s via %s failed (%s): %s", alert.key, name, _fate(dead), error)
+        if trouble.failed(name, error):  # the same error for every alert: one line, a count
+            log.warning("alert %s via %s failed (%s): %s", alert.key, name, _fate(dead), error)
         return
+    trouble.succeeded(name)
     # A crash right here (or while sending) re-sends later under the same key, marked as a
     # possible repeat (``begin_sending``); the receiver can drop the duplicate.
     with store.transaction():

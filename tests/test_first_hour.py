@@ -134,3 +134,40 @@ def test_fetch_shows_what_the_rules_see_and_raw_what_the_mapping_gave(pure):
         )
 
     assert hits(enriched) > 0 and hits(raw) == 0
+
+
+def test_config_check_connect_says_which_host_answered_what(pure, tmp_path, monkeypatch):
+    from kvrules.cli.demo import _smtp_sink
+
+    # An adapter's environment variables apply to every source of that adapter: this test
+    # has two Pure sources, so their settings are in the file.
+    monkeypatch.delenv("KVRULES_PURE_BASE_URL")
+    monkeypatch.delenv("KVRULES_PURE_API_KEY")
+    key = tmp_path / "pure.key"
+    key.write_text(API_KEY)
+    smtp = _smtp_sink(tmp_path / "mail")
+    try:
+        config = tmp_path / "kvrules.yaml"
+        config.write_text(
+            "sources:\n"
+            f"  pure: {{adapter: pure, settings: {{base_url: '{pure}', api_key_file: '{key}'}}}}\n"
+            "  gone: {adapter: pure, settings: {base_url: 'http://127.0.0.1:9/ws/api', "
+            f"api_key_file: '{key}', retries: 0}}}}\n"
+            "alerts:\n"
+            "  channels:\n"
+            f"    mail: {{plugin: email, settings: {{host: 127.0.0.1, port: {smtp.port}, "
+            "security: none, sender: k@localhost, to: [c@localhost]}}\n"
+            "  routes: {committee: [mail], adviser: [mail], export-control: [mail]}\n"
+        )
+        result = CliRunner().invoke(cli, ["config", "check", "--connect", "--config", str(config)])
+    finally:
+        smtp.stop()
+    out = result.output
+    assert result.exit_code == 1, out  # the source that is gone
+    assert f"ok: sources.pure: {pure.rsplit('/ws/api', 1)[0]}: GET /projects answered 200" in out
+    assert (
+        "error: sources.gone: not reachable:" in out
+        and "127.0.0.1:9" not in out.split("error: sources.gone")[0]
+    )
+    assert f"ok: alerts.channels.mail: SMTP 127.0.0.1:{smtp.port} answered 250" in out
+    assert not list((tmp_path / "mail").glob("new/*"))  # the probe sent nothing

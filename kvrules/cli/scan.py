@@ -204,6 +204,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying
+            report.held += batch.held
             report.dead += batch.dead
             report.waiting = batch.waiting  # the same held rows are seen by every batch
             if not batch.delivered:
@@ -213,6 +214,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         "expedited": expedited,
         "delivered": len(report.delivered),
         "retrying": len(report.retrying),
+        "held_channel_failing": len(report.held),
         "dead": len(report.dead),
         "waiting_for_digest": report.waiting,
     }
@@ -220,7 +222,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         click.echo(json.dumps(summary))
     else:
         click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
-    if report.retrying or report.dead:
+    if report.retrying or report.dead or report.held:
         sys.exit(1)  # a scheduler should notice: something was not delivered
 
 

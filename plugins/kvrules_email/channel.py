@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import smtplib
 import ssl
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.utils import format_datetime
@@ -17,6 +19,11 @@ from pydantic import BaseModel, Field, model_validator
 from kvrules import Alert, AlertChannel, DeliveryError
 from kvrules.http import Deadline, is_loopback
 from kvrules_email.render import render
+
+NO_STARTTLS = (
+    "the SMTP server at {where} does not offer STARTTLS: use its TLS port with `security: tls`, "
+    "or, for a relay on this machine, `security: none`"
+)
 
 
 class EmailConfig(BaseModel):
@@ -139,6 +146,13 @@ class EmailChannel(AlertChannel):
 
     def _send(self, msg: EmailMessage, alert: Alert, deadline: Deadline) -> None:
         cfg = self.config
+        with self._session(deadline) as smtp:
+            smtp.send_message(msg, from_addr=cfg.sender, to_addrs=self.recipients(alert))
+
+    @contextlib.contextmanager
+    def _session(self, deadline: Deadline) -> Iterator[smtplib.SMTP]:
+        """Connected, TLS negotiated as configured, logged in: as every send starts."""
+        cfg = self.config
         # Built unconnected and attached first: the greeting is read inside connect().
         if cfg.security == "tls":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=cfg.timeout, context=self._context())
@@ -150,8 +164,23 @@ class EmailChannel(AlertChannel):
             smtp.connect(cfg.host, cfg.port)
             smtp.ehlo()
             if cfg.security == "starttls":
-                smtp.starttls(context=self._context())  # fails closed if unsupported
+                if not smtp.has_extn("starttls"):  # say what to change, once, not per alert
+                    raise DeliveryError(NO_STARTTLS.format(where=f"{cfg.host}:{cfg.port}"))
+                smtp.starttls(context=self._context())  # verifies chain and host name
                 smtp.ehlo()
             if cfg.username:
                 smtp.login(cfg.username, self._password() or "")
-            smtp.send_message(msg, from_addr=cfg.sender, to_addrs=self.recipients(alert))
+            yield smtp
+
+    def probe(self) -> str:
+        """Connect, negotiate TLS and log in as a send would, then quit without sending."""
+        cfg = self.config
+        deadline = Deadline(cfg.request_deadline)
+        try:
+            with deadline, self._session(deadline) as smtp:
+                code, _ = smtp.noop()
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(self.scrub(f"SMTP {cfg.host}:{cfg.port}: {exc}")) from None
+        tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "no TLS (loopback)"}[cfg.security]
+        login = ", logged in" if cfg.username else ""
+        return f"SMTP {cfg.host}:{cfg.port} answered {code} ({tls}{login}); nothing was sent"

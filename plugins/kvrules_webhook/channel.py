@@ -95,6 +95,12 @@ class WebhookChannel(AlertChannel):
             return secret
         return None
 
+    def probe(self) -> str:
+        """A verified TLS connection to the receiver (host and port only); nothing is posted."""
+        from kvrules_webhook.probe import probe
+
+        return probe(self._url, self.config.connect_timeout, self.config.ca_bundle)
+
     def secrets(self) -> list[str]:
         parts = urlsplit(self._url)
         # Slack/Teams embed their credential in the path or query; errors must not echo it.

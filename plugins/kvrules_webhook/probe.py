@@ -15,7 +15,7 @@ def probe(url: str, timeout: float, ca_bundle: Path | None = None) -> str:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     with socket.create_connection((host, port), timeout=timeout) as raw:
         if parts.scheme != "https":
-            return f"{host}:{port} accepted a connection (plain http, loopback only)"
+            return f"{host}:{port} accepted a connection (plain http)"
         context = ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle else None)
         with context.wrap_socket(raw, server_hostname=host) as tls:
             return (

@@ -213,3 +213,29 @@ def test_risk_labels_are_escaped_in_the_html_body_and_plain_in_the_text() -> Non
         Alert.for_finding(make_finding(risks=()), key="k", case_id=1, created_at=T0), None
     )
     assert "Risk" not in no_risk[0] and "Risk" not in no_risk[1]
+
+
+def test_a_server_without_starttls_is_one_line_with_the_fix_and_the_rest_wait(
+    smtp_plain: SmtpServer, db_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """290 identical lines, none saying what to change, was what a committee's admin got."""
+    channel = _plain(smtp_plain, security="starttls")  # this server offers no STARTTLS
+    store = Store.open(db_path, clock=clock)
+    for n in range(20):
+        store.record_finding(make_finding(record_id=f"P{n}"), channels=["email"])
+    with caplog.at_level(logging.WARNING, logger="kvrules"):
+        report = deliver_due(store, {"email": channel})
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("kvrules")]
+    hints = [line for line in lines if "does not offer STARTTLS" in line]
+    assert len(hints) == 1 and "`security: tls`" in hints[0] and "`security: none`" in hints[0]
+    assert len(lines) <= 3, lines  # the first failure, "N more … the same way", held
+    assert len(report.retrying) == 3 and len(report.held) == 17  # tried 3, the rest wait
+    assert all(row.status == "pending" for row in store.alerts())  # nothing lost
+    assert smtp_plain.sink.mails == []  # type: ignore[attr-defined]
+    store.close()
+
+
+def test_probe_reaches_the_server_and_sends_nothing(smtp_tls: SmtpServer, password_file) -> None:
+    answer = _tls(smtp_tls, password_file).probe()
+    assert answer.startswith(f"SMTP {smtp_tls.host}:{smtp_tls.port} answered 250 (STARTTLS")
+    assert "logged in" in answer and smtp_tls.sink.mails == []  # type: ignore[attr-defined]

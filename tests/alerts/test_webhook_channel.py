@@ -190,3 +190,9 @@ def test_a_possible_repeat_says_so_in_every_style(style: str) -> None:
         assert json.loads(repeat)["key"] == alert.key
     else:  # a line for the people reading the chat
         assert REPEAT_NOTE in repeat
+
+
+def test_probe_connects_and_posts_nothing(receiver) -> None:
+    channel = WebhookChannel(WebhookConfig(url=receiver.url))
+    answer = channel.probe()
+    assert "accepted a connection" in answer and receiver.requests == []
