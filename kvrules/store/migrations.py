@@ -194,7 +194,14 @@ _COMMITTEE = (
     "CREATE INDEX mitigations_case ON mitigations(case_id)",
 )
 
+_SESSION_GENERATION = (
+    # Web sessions carry the account's generation; raising it ends every session of the
+    # account at once (logout, password reset, role change, disabling).
+    "ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
+    Migration(3, "session generation", _SESSION_GENERATION),
 )

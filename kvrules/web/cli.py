@@ -109,7 +109,8 @@ def _read_password(from_stdin: bool) -> str:
 )
 @click.option("--password-stdin", is_flag=True, help="read the password from the first stdin line")
 def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -> None:
-    """Add an account (or change its role). The password is prompted, or read from stdin or
+    """Add an account (or change its role or password, which ends its sessions; a disabled
+    account stays disabled). The password is prompted, or read from stdin or
     $KVRULES_PASSWORD; it is never echoed, logged or stored, only its argon2 hash."""
     from kvrules.store import Store
     from kvrules.web.security import hash_password
@@ -144,6 +145,17 @@ def users_disable(name: str, db: Path) -> None:
         if not store.disable_user(name, actor=cli_actor()):
             raise click.ClickException(f"no enabled account {name!r}")
     click.echo(f"disabled {name}")
+
+
+@users.command("enable")
+@click.argument("name")
+@DB_ARG
+def users_enable(name: str, db: Path) -> None:
+    """Enable a disabled account again (its old sessions stay ended)."""
+    with open_existing(db) as store:
+        if not store.enable_user(name, actor=cli_actor()):
+            raise click.ClickException(f"no disabled account {name!r}")
+    click.echo(f"enabled {name}")
 
 
 @click.command()
