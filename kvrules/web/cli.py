@@ -123,7 +123,9 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
             raise click.ClickException(str(exc)) from None
     with Store.open(db) as store:
         new = store.add_user(name, role, password_hash, actor=cli_actor())
-    click.echo(f"{'added' if new else 'updated'} {name} ({role})")
+        disabled = store.user(name).disabled  # type: ignore[union-attr]
+    still = f"; still disabled: `kvrules users enable {name}` lets it sign in" if disabled else ""
+    click.echo(f"{'added' if new else 'updated'} {name} ({role}){still}")
 
 
 @users.command("list")

@@ -145,7 +145,10 @@ def test_a_role_change_never_re_enables_a_disabled_account(base: str, db: Path) 
     r = post_form(admin, "/admin/users", data, "/admin/users")
     assert r.status_code == 303
     assert "still disabled" in admin.get("/admin/users").text
-    cli_ok("users", "add", "adviser", "--role", "viewer", "--sso", "--db", str(db))
+    r = CliRunner().invoke(
+        cli, ["users", "add", "adviser", "--role", "viewer", "--sso", "--db", str(db)]
+    )
+    assert r.exit_code == 0 and "still disabled: `kvrules users enable adviser`" in r.output
     with Store.open(db) as store:
         user = store.user("adviser")
         assert user is not None and user.disabled and user.role == "viewer"
