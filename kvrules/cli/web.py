@@ -151,7 +151,8 @@ def _read_password(from_stdin: bool) -> str:
 )
 @click.option("--password-stdin", is_flag=True, help="read the password from the first stdin line")
 def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -> None:
-    """Add an account (or change its role). The password is prompted, or read from stdin or
+    """Add an account (or change its role or password, which ends its sessions; a disabled
+    account stays disabled). The password is prompted, or read from stdin or
     $KVRULES_PASSWORD; it is never echoed, logged or stored, only its argon2 hash."""
     from kvrules.store import Store
     from kvrules.web.security import hash_password
@@ -164,7 +165,9 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
             raise click.ClickException(str(exc)) from None
     with Store.open(db) as store:
         new = store.add_user(name, role, password_hash, actor=cli_actor())
-    click.echo(f"{'added' if new else 'updated'} {name} ({role})")
+        disabled = store.user(name).disabled  # type: ignore[union-attr]
+    still = f"; still disabled: `kvrules users enable {name}` lets it sign in" if disabled else ""
+    click.echo(f"{'added' if new else 'updated'} {name} ({role}){still}")
 
 
 @users.command("list")
@@ -186,6 +189,17 @@ def users_disable(name: str, db: Path) -> None:
         if not store.disable_user(name, actor=cli_actor()):
             raise click.ClickException(f"no enabled account {name!r}")
     click.echo(f"disabled {name}")
+
+
+@users.command("enable")
+@click.argument("name")
+@state_db
+def users_enable(name: str, db: Path) -> None:
+    """Enable a disabled account again (its old sessions stay ended)."""
+    with open_existing(db) as store:
+        if not store.enable_user(name, actor=cli_actor()):
+            raise click.ClickException(f"no disabled account {name!r}")
+    click.echo(f"enabled {name}")
 
 
 @click.command()

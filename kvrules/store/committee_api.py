@@ -30,7 +30,8 @@ class CommitteeStore:
     # -- accounts --------------------------------------------------------------------------
 
     def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str) -> bool:
-        """Create or update an account; the hash is stored, never audited. True when new."""
+        """Create or update an account; the hash is stored, never audited. True when new.
+        A new role or password ends the account's sessions; a disabled account stays so."""
         now = self.clock()
         with self._db.transaction() as c:
             new = _users.upsert(c, name, role, password_hash, now)
@@ -51,6 +52,21 @@ class CommitteeStore:
             if done:
                 self._log(actor, "user.disabled", f"user:{name}", {}, now)
             return done
+
+    def enable_user(self, name: str, *, actor: str) -> bool:
+        now = self.clock()
+        with self._db.transaction() as c:
+            done = _users.enable(c, name, now)
+            if done:
+                self._log(actor, "user.enabled", f"user:{name}", {}, now)
+            return done
+
+    def end_user_sessions(self, name: str, *, actor: str) -> None:
+        """Sign the account out everywhere: every session cookie it has stops working."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            _users.end_sessions(c, name, now)
+            self._log(actor, "user.signed-out", f"user:{name}", {}, now)
 
     def user(self, name: str) -> _users.User | None:
         return _users.get(self._db.conn, name)

@@ -211,8 +211,15 @@ _OWNERSHIP_AND_ATTEMPTS = (
     "ALTER TABLE alert_outbox ADD COLUMN possible_repeat INTEGER NOT NULL DEFAULT 0",
 )
 
+_SESSION_GENERATION = (
+    # Web sessions carry the account's generation; raising it ends every session of the
+    # account at once (logout, password reset, role change, disabling).
+    "ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
     Migration(3, "write-back ownership, send attempts", _OWNERSHIP_AND_ATTEMPTS),
+    Migration(4, "session generation", _SESSION_GENERATION),
 )

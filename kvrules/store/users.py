@@ -2,6 +2,10 @@
 
 The store never sees a password, only the hash the web layer computed (argon2). Accounts that
 authenticate through a trusted reverse proxy (SSO) have no hash and cannot log in locally.
+
+Each account has a *session generation*: a web session is valid only while it carries the
+current one. Signing out, a password reset, a role change and disabling raise it, which ends
+every session of the account at once, however old the cookie.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ class User:
     password_hash: str | None
     created_at: datetime
     disabled: bool
+    session_generation: int
 
     def __repr__(self) -> str:  # keep the hash out of logs and tracebacks
         return f"User(name={self.name!r}, role={self.role!r}, disabled={self.disabled})"
@@ -29,7 +34,12 @@ class User:
 
 def _user(r: sqlite3.Row) -> User:
     return User(
-        r["name"], r["role"], r["password_hash"], parse_ts(r["created_at"]), bool(r["disabled_at"])
+        r["name"],
+        r["role"],
+        r["password_hash"],
+        parse_ts(r["created_at"]),
+        bool(r["disabled_at"]),
+        r["session_generation"],
     )
 
 
@@ -42,36 +52,65 @@ def check_role(role: str) -> str:
 def upsert(
     conn: sqlite3.Connection, name: str, role: str, password_hash: str | None, now: datetime
 ) -> bool:
-    """Create or update an account (re-enabling it); True when it is new."""
+    """Create an account, or change its role and (given a hash) its password; True when new.
+
+    A new role or password ends the account's sessions. A disabled account stays disabled:
+    only ``enable`` brings it back."""
     check_role(role)
     if not name or name != name.strip():
         raise ValueError("a user name is non-empty and has no surrounding spaces")
-    new = get(conn, name) is None
+    existing = get(conn, name)
+    if existing is None:
+        conn.execute(
+            "INSERT INTO users (name, role, password_hash, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (name, role, password_hash, ts(now), ts(now)),
+        )
+        return True
+    changed = role != existing.role or password_hash is not None
     conn.execute(
-        "INSERT INTO users (name, role, password_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role,"
-        " password_hash = COALESCE(excluded.password_hash, password_hash),"
-        " updated_at = excluded.updated_at, disabled_at = NULL",
-        (name, role, password_hash, ts(now), ts(now)),
+        "UPDATE users SET role = ?, password_hash = COALESCE(?, password_hash), updated_at = ?,"
+        " session_generation = session_generation + ? WHERE name = ?",
+        (role, password_hash, ts(now), int(changed), name),
     )
-    return new
+    return False
 
 
 def set_password_hash(
     conn: sqlite3.Connection, name: str, password_hash: str, now: datetime
 ) -> None:
     conn.execute(
-        "UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?",
+        "UPDATE users SET password_hash = ?, updated_at = ?,"
+        " session_generation = session_generation + 1 WHERE name = ?",
         (password_hash, ts(now), name),
     )
 
 
 def disable(conn: sqlite3.Connection, name: str, now: datetime) -> bool:
     cur = conn.execute(
-        "UPDATE users SET disabled_at = ?, updated_at = ? WHERE name = ? AND disabled_at IS NULL",
+        "UPDATE users SET disabled_at = ?, updated_at = ?,"
+        " session_generation = session_generation + 1 WHERE name = ? AND disabled_at IS NULL",
         (ts(now), ts(now), name),
     )
     return cur.rowcount > 0
+
+
+def enable(conn: sqlite3.Connection, name: str, now: datetime) -> bool:
+    """Re-enable a disabled account; its sessions from before stay ended."""
+    cur = conn.execute(
+        "UPDATE users SET disabled_at = NULL, updated_at = ?,"
+        " session_generation = session_generation + 1 WHERE name = ? AND disabled_at IS NOT NULL",
+        (ts(now), name),
+    )
+    return cur.rowcount > 0
+
+
+def end_sessions(conn: sqlite3.Connection, name: str, now: datetime) -> None:
+    conn.execute(
+        "UPDATE users SET updated_at = ?, session_generation = session_generation + 1"
+        " WHERE name = ?",
+        (ts(now), name),
+    )
 
 
 def get(conn: sqlite3.Connection, name: str) -> User | None:

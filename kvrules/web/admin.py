@@ -1,8 +1,10 @@
-"""Accounts, for admins: list them, add one or change its role, disable one.
+"""Accounts, for admins: list them, add one or change its role, disable or enable one.
 
 The same store calls as ``kvrules users`` (every change is in the audit log, the password only
 as its argon2 hash). Two safeguards keep the institution from locking itself out: an admin
-cannot disable their own account, and the last active admin cannot lose the role.
+cannot disable their own account, and the last active admin cannot lose the role. A new role
+or password and disabling end the account's sessions; saving a disabled account leaves it
+disabled (enabling is a separate step).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.store.users import ROLES
 from kvrules.web.auth import error_page, flash, guard, open_store
-from kvrules.web.security import MIN_PASSWORD, hash_password
+from kvrules.web.security import MIN_PASSWORD
 
 
 def _back(request: Request, message: str) -> Response:
@@ -45,7 +47,7 @@ async def save_account(request: Request) -> Response:
     if not name or role not in ROLES:
         return error_page(request, 400, "An account needs a name and one of the roles.")
     try:
-        password_hash = hash_password(password) if password else None
+        password_hash = await request.app.state.passwords.hash(password) if password else None
     except ValueError as exc:
         return error_page(request, 400, str(exc))
     with open_store(request) as store:
@@ -54,7 +56,12 @@ async def save_account(request: Request) -> Response:
             return error_page(request, 400, f"{name} is the last admin: add another one first.")
         new = store.add_user(name, role, password_hash, actor=request.state.user.name)
     how = "with a local password" if password_hash else "signing in through SSO or as before"
-    return _back(request, f"Account {name} {'added' if new else 'updated'} ({role}, {how}).")
+    still = (
+        " It is still disabled: enable it to let it sign in."
+        if existing and existing.disabled
+        else ""
+    )
+    return _back(request, f"Account {name} {'added' if new else 'updated'} ({role}, {how}).{still}")
 
 
 @guard("admin")
@@ -68,3 +75,12 @@ async def disable_account(request: Request) -> Response:
         if not store.disable_user(name, actor=request.state.user.name):
             return error_page(request, 404, f"There is no active account {name}.")
     return _back(request, f"Account {name} disabled.")
+
+
+@guard("admin")
+async def enable_account(request: Request) -> Response:
+    name = request.path_params["name"]
+    with open_store(request) as store:
+        if not store.enable_user(name, actor=request.state.user.name):
+            return error_page(request, 404, f"There is no disabled account {name}.")
+    return _back(request, f"Account {name} enabled.")

@@ -6,6 +6,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -16,9 +17,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kvrules.refdata.normalise import name_key
 from kvrules.web import admin, cases, login, reportpage
-from kvrules.web.auth import csrf_token
-from kvrules.web.security import Throttle, can
+from kvrules.web.auth import csrf_token, error_page
+from kvrules.web.security import PasswordWork, can
 from kvrules.web.settings import WebSettings
+from kvrules.web.throttle import Throttle
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -85,6 +87,15 @@ async def stylesheet(request: Request) -> Response:
     return Response(css(), media_type="text/css")
 
 
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Not found, method not allowed, ...: the site's own error page, not a bare text."""
+    if not isinstance(exc, HTTPException):
+        raise exc
+    response = error_page(request, exc.status_code, exc.detail)
+    response.headers.update(exc.headers or {})
+    return response
+
+
 async def home(request: Request) -> Response:
     return RedirectResponse("/cases", status_code=303)
 
@@ -108,6 +119,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/admin/users", admin.account_list),
         Route("/admin/users", admin.save_account, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),
+        Route("/admin/users/{name}/enable", admin.enable_account, methods=["POST"]),
         Route("/report", reportpage.portfolio_page),
         Route("/report.html", reportpage.portfolio_download),
     ]
@@ -122,8 +134,11 @@ def create_app(settings: WebSettings) -> Starlette:
             https_only=settings.secure_cookies,
         ),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
+    )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_context])
     app.state.throttle = Throttle()
+    app.state.passwords = PasswordWork()
     return app

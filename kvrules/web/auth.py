@@ -1,5 +1,10 @@
 """Who is asking: a local session (argon2 password) or a trusted reverse proxy's header (SSO);
-the ``guard`` decorator checks the role and, on every POST, the CSRF token."""
+the ``guard`` decorator checks the role and, on every POST, the CSRF token.
+
+A local session is a signed cookie naming the account and its *session generation*; it counts
+only while that generation is the account's current one (read from the database on every
+request), so signing out, a password reset, a role change or disabling ends it everywhere.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -47,16 +53,21 @@ def proxy_user_name(request: Request) -> str | None:
 
 
 def resolve_user(request: Request, store: Store) -> User | None:
-    name = proxy_user_name(request) or request.session.get("user")
-    if not name:
+    if proxy_name := proxy_user_name(request):
+        user = store.user(proxy_name)  # the proxy vouches for each request: no session to end
+    elif session_name := request.session.get("user"):
+        user = store.user(session_name)  # read every time: any change applies at once
+        if user is not None and request.session.get("generation") != user.session_generation:
+            return None  # a session that was ended (or a cookie from before the upgrade)
+    else:
         return None
-    user = store.user(name)  # read every time: a role change or disabling applies at once
     return user if user is not None and not user.disabled else None
 
 
 def login_session(request: Request, user: User) -> None:
     request.session.clear()  # a fresh session (and CSRF token) on login: no fixation
     request.session["user"] = user.name
+    request.session["generation"] = user.session_generation
     request.session["csrf"] = new_csrf_token()
 
 
@@ -104,6 +115,18 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
         return endpoint
 
     return wrap
+
+
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
+def row_id(request: Request, param: str, what: str) -> int:
+    """A numeric path parameter as a database id; one SQLite cannot hold is not found (it
+    made the query raise and the page answer 500)."""
+    value: int = request.path_params[param]
+    if value > SQLITE_MAX_INTEGER:
+        raise HTTPException(404, f"There is no {what} {value}.")
+    return value
 
 
 def error_page(request: Request, status: int, message: str) -> Response:

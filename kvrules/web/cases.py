@@ -11,7 +11,7 @@ from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
-from kvrules.web.auth import error_page, flash, guard, open_store
+from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
     Filters,
     case_rows,
@@ -32,7 +32,7 @@ def _render(request: Request, name: str, context: dict, status_code: int = 200) 
 
 
 def _case_id(request: Request) -> int:
-    return int(request.path_params["case_id"])
+    return row_id(request, "case_id", "case")
 
 
 def _back(request: Request, case_id: int, message: str) -> Response:
@@ -212,7 +212,9 @@ async def mitigation_status(request: Request) -> Response:
     with open_store(request) as store:
         try:
             m = store.set_mitigation_status(
-                int(request.path_params["mitigation_id"]), status, actor=request.state.user.name
+                row_id(request, "mitigation_id", "mitigation"),
+                status,
+                actor=request.state.user.name,
             )
         except KeyError:
             return error_page(request, 404, "There is no such mitigation.")

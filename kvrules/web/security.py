@@ -1,12 +1,12 @@
-"""Passwords (argon2id), CSRF tokens and what each role may do."""
+"""Passwords (argon2id, hashed off the event loop), CSRF tokens and what each role may do."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import time
-from collections import defaultdict, deque
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -44,32 +44,26 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+class PasswordWork:
+    """argon2 in worker threads, never on the event loop (one hash takes a core for a quarter
+    of a second and 64 MiB), at most ``threads`` at a time: while sign-ins queue here, every
+    other page is still served."""
+
+    def __init__(self, threads: int = 2) -> None:
+        self._limiter = anyio.CapacityLimiter(threads)
+
+    async def verify(self, password_hash: str | None, password: str) -> bool:
+        return await anyio.to_thread.run_sync(
+            verify_password, password_hash, password, limiter=self._limiter
+        )
+
+    async def hash(self, password: str) -> str:
+        return await anyio.to_thread.run_sync(hash_password, password, limiter=self._limiter)
+
+
 def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 def csrf_ok(expected: str | None, given: str | None) -> bool:
     return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
-
-
-class Throttle:
-    """At most ``limit`` failed logins per name within ``window`` seconds (in memory)."""
-
-    def __init__(self, limit: int = 5, window: float = 900.0) -> None:
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: str) -> deque[float]:
-        q, cutoff = self._failures[key], time.monotonic() - self.window
-        while q and q[0] < cutoff:
-            q.popleft()
-        return q
-
-    def blocked(self, key: str) -> bool:
-        return len(self._recent(key)) >= self.limit
-
-    def fail(self, key: str) -> None:
-        self._recent(key).append(time.monotonic())
-
-    def clear(self, key: str) -> None:
-        self._failures.pop(key, None)

@@ -72,4 +72,7 @@ def test_no_lock_out(db: Path) -> None:
     _post(admin, "/admin/users", {"name": "admin", "role": "viewer", "password": ""})
     with Store.open(db) as store:
         assert store.user("admin").role == "viewer"  # allowed: there is another admin now
-    assert admin.get("/admin/users").status_code == 403  # and the page is no longer theirs
+    # The role change ended their session; signed in again, the page is no longer theirs.
+    assert admin.get("/admin/users", follow_redirects=False).status_code == 303
+    login(admin, "admin")
+    assert admin.get("/admin/users").status_code == 403

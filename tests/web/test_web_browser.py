@@ -3,16 +3,13 @@ the audit log. Screenshots go to test-artifacts/web/ (git-ignored) for CI to kee
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.web_helpers import PASSWORD, SECRET, case_id
+from tests.web.web_helpers import PASSWORD, SECRET, case_id, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -33,25 +30,11 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def server(db: Path) -> Iterator[str]:
-    import uvicorn
-
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(WebSettings(db=db, secret_key=SECRET))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _):
+        yield url
 
 
 @pytest.fixture

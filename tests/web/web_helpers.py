@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import uvicorn
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
@@ -140,3 +147,25 @@ def case_id(db: Path, record_id: str = "p-1") -> int:
 
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+@contextmanager
+def served(app: Starlette) -> Iterator[tuple[str, uvicorn.Server]]:
+    """Run ``app`` in a real uvicorn server on a free 127.0.0.1 port; yields its base URL and
+    the server (whose ``server_state`` shows the requests in progress).
+    Clients may connect from any 127.x.y.z source address: different "client addresses"."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", srv
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
