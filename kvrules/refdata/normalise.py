@@ -275,3 +275,18 @@ def is_acronym(name: str) -> bool:
         return False
     upper = sum(c.isupper() for c in text)
     return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))
+
+
+# An entry listed for select affiliates only ("…, select affiliates:"): Entry.attributes["scope"].
+SELECT_AFFILIATES = "select_affiliates"
+SCOPE_SUFFIX = re.compile(
+    r",?\s*(and\s+(its\s+)?(select\s+)?affiliates|select\s+affiliates)\s*:?\s*$", re.IGNORECASE
+)
+
+
+def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]:
+    """The institution's name without a printed "…, select affiliates:" and the entry's scope."""
+    suffix = SCOPE_SUFFIX.search(printed)
+    select = "select" in scope_cell.lower() or bool(suffix and "select" in suffix.group(0).lower())
+    name = SCOPE_SUFFIX.sub("", printed).strip(" ,:") if suffix else printed.strip()
+    return name, SELECT_AFFILIATES if select else None

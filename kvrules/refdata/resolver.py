@@ -35,7 +35,13 @@ from rapidfuzz.distance import OSA
 
 from kvrules.refdata.countries import as_country, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
-from kvrules.refdata.normalise import CLASS_WORDS, UNIT_WORDS, analyse, is_acronym
+from kvrules.refdata.normalise import (
+    CLASS_WORDS,
+    SELECT_AFFILIATES,
+    UNIT_WORDS,
+    analyse,
+    is_acronym,
+)
 from kvrules.refdata.store import Store
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
@@ -47,7 +53,6 @@ SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 SELECT_NOTE = "parent listed for select affiliates only"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
-SELECT_AFFILIATES = "select_affiliates"  # Entry.attributes["scope"]
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -15,11 +12,11 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.refdata.normalise import name_key
 from kvrules.web import admin, cases, login, reportpage
 from kvrules.web.auth import csrf_token, error_page
-from kvrules.web.security import PasswordWork, can
+from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
+from kvrules.web.templating import css, environment
 from kvrules.web.throttle import Throttle
 
 CSP = (
@@ -53,23 +50,6 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def environment() -> Environment:
-    # Autoescape everything, whatever the template's extension.
-    env = Environment(
-        loader=PackageLoader("kvrules.web", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
-    env.globals["can"] = can
-    env.filters["http_url"] = http_url
-    env.filters["name_key"] = name_key
-    return env
-
-
-def http_url(url: str | None) -> str | None:
-    """Only http(s) links from rulebook citations (no javascript: or data: URLs)."""
-    return url if url and url.lower().startswith(("https://", "http://")) else None
-
-
 def _context(request: Request) -> dict:
     user = getattr(request.state, "user", None)
     return {
@@ -77,10 +57,6 @@ def _context(request: Request) -> dict:
         "csrf_token": csrf_token(request),
         "flash": request.session.pop("flash", None),
     }
-
-
-def css() -> str:
-    return files("kvrules.web").joinpath("static/app.css").read_text(encoding="utf-8")
 
 
 async def stylesheet(request: Request) -> Response:

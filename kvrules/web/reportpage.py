@@ -13,6 +13,7 @@ from kvrules.store import Store
 from kvrules.web import charts
 from kvrules.web.auth import guard, open_store
 from kvrules.web.portfolio import RISKS, Portfolio, build
+from kvrules.web.templating import css, environment
 
 
 def chart_context(p: Portfolio) -> dict:
@@ -55,7 +56,6 @@ def render_standalone(
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
 ) -> str:
-    from kvrules.web.app import css
 
     p = build(store, home_country=home_country, foreign_cap=foreign_cap, rates=rates)
     template = env.get_template("report_standalone.html")
@@ -71,7 +71,6 @@ def write_report(
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
 ) -> Path:
-    from kvrules.web.app import environment
 
     html = render_standalone(
         environment(),

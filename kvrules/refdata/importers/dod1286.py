@@ -15,12 +15,12 @@ matching the institution itself gives at most a candidate (see the resolver).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, read_csv, slug, split_list
+from kvrules.refdata.normalise import name_and_scope
 
 REQUIRED = {"Table", "English Name", "Foreign Country of Concern"}
 COLUMNS = [
@@ -36,10 +36,6 @@ COLUMNS = [
     "Scope",
 ]
 # "X and its affiliates", "X, select affiliates:" printed after an institution's name
-SCOPE_SUFFIX = re.compile(
-    r",?\s*(and\s+(its\s+)?(select\s+)?affiliates|select\s+affiliates)\s*:?\s*$", re.IGNORECASE
-)
-SELECT_AFFILIATES = "select_affiliates"
 DEFAULTS = {
     "list_id": "us_dod_1286",
     "kind": "designation",
@@ -107,11 +103,3 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             attributes=attributes,
             unit=unit,
         )
-
-
-def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]:
-    """The institution's name without a printed "…, select affiliates:" and the entry's scope."""
-    suffix = SCOPE_SUFFIX.search(printed)
-    select = "select" in scope_cell.lower() or bool(suffix and "select" in suffix.group(0).lower())
-    name = SCOPE_SUFFIX.sub("", printed).strip(" ,:") if suffix else printed.strip()
-    return name, SELECT_AFFILIATES if select else None

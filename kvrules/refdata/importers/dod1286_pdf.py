@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.countries import as_country
-from kvrules.refdata.importers.dod1286 import name_and_scope
+from kvrules.refdata.normalise import name_and_scope
 
 # Bullets as text extraction gives them back: Unicode bullets and dashes; Symbol and Wingdings
 # glyphs mapped into the private use area (U+F0B7 …) or, in a font without a ToUnicode map, to

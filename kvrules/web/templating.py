@@ -1,0 +1,31 @@
+"""The templates and the stylesheet, shared by the web app and the offline portfolio report."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from kvrules.refdata.normalise import name_key
+from kvrules.web.security import can
+
+
+def environment() -> Environment:
+    # Autoescape everything, whatever the template's extension.
+    env = Environment(
+        loader=PackageLoader("kvrules.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.globals["can"] = can
+    env.filters["http_url"] = http_url
+    env.filters["name_key"] = name_key
+    return env
+
+
+def http_url(url: str | None) -> str | None:
+    """Only http(s) links from rulebook citations (no javascript: or data: URLs)."""
+    return url if url and url.lower().startswith(("https://", "http://")) else None
+
+
+def css() -> str:
+    return files("kvrules.web").joinpath("static/app.css").read_text(encoding="utf-8")
