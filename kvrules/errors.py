@@ -6,22 +6,28 @@ Each leaf lives beside the code that raises it; this module only draws the tree:
     ├── ConfigError                   kvrules.config: a configuration file or setting is wrong
     ├── AssemblyError                 kvrules.assembly: the config names something not installed
     ├── RulebookError                 kvrules.rulebook.loader: path:line:col diagnostics
-    │   ├── YamlError                 kvrules.rulebook.yamlsource
-    │   └── ConditionError            kvrules.rulebook.condition
+    ├── YamlError                     kvrules.rulebook.yamlsource
+    ├── ConditionError                kvrules.rulebook.condition
     ├── RegexError (ValueError)       kvrules.rulebook.regex
-    ├── CompileError                  kvrules.engine.compiler: IR → durable_rules JSON
+    ├── RuleRejected                  kvrules.rulebook.ir: a backend cannot run a rule
+    │   └── CompileError              kvrules.engine.compiler: IR → durable_rules JSON
     ├── EngineError (RuntimeError)    kvrules.engine.durable: the C core refused a call
+    ├── LimitExceeded (ValueError)    kvrules.limits: a record over a per-record limit
     ├── AreaDataError (ValueError)    kvrules.enrich.areas: a taxonomy file
     ├── ProfileError (ValueError)     kvrules.enrich.countries: a country-profile file
     ├── ReferenceDataError (ValueError)                 kvrules.refdata: lists and editions
     │   ├── ImportValidationError     kvrules.refdata.importers.base: rows refused, with numbers
     │   ├── PdfLayoutError            kvrules.refdata.importers.dod1286_pdf
-    │   └── EditionExistsError        kvrules.refdata.store
+    │   ├── EditionExistsError        kvrules.refdata.store
+    │   └── UpdateError               kvrules.refdata.update: a download or its check failed
     ├── StoreError                    kvrules.store.db: the state database
     ├── DeliveryError                 kvrules.alerting: an alert channel failed (may retry)
-    └── HttpError                     kvrules.http: a request failed for good (no secrets)
-        ├── PureError …               kvrules_pure.client
-        └── ConverisError …           kvrules_converis.client
+    ├── InsecureUrl (ValueError)      kvrules.http: plain http:// off loopback, not allowed
+    ├── DeadlineExceeded              kvrules.http: a request's total deadline passed
+    ├── HttpError                     kvrules.http: a request failed for good (no secrets)
+    │   ├── PureError, NotFound, Conflict          kvrules_pure.client
+    │   └── ConverisError, NotFound                kvrules_converis.client
+    └── (adapters' own: MappingError, WriteConflict, ModelMismatch, RowError …)
 
 Messages are written for the person at the terminal: one line that names the thing (file,
 host, option) and says what to do. Secrets never appear in them. The command line prints

@@ -103,7 +103,7 @@ class HttpError(KvrulesError):
         self.method, self.path, self.status, self.detail = method, path, status, detail
 
 
-class InsecureUrl(ValueError):
+class InsecureUrl(KvrulesError, ValueError):
     """A plain http:// address to a host that is not loopback, without ``allow_insecure_http``."""
 
 
@@ -153,7 +153,7 @@ def quote_id(value: object, *, opaque: bool = False) -> str:
     return quote(text, safe="")
 
 
-class DeadlineExceeded(Exception):
+class DeadlineExceeded(KvrulesError):
     """The total deadline of a request passed (raised below requests, caught in ``send``).
 
     Deliberately not an OSError or urllib3 error: urllib3 would retry those.

@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kvrules.errors import KvrulesError
 from kvrules.model import CollaborationEvent, Organisation
 
 
-class LimitExceeded(ValueError):
+class LimitExceeded(KvrulesError, ValueError):
     """A record is over a per-record limit; the message names the field path and the limit."""
 
 

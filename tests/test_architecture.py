@@ -125,3 +125,31 @@ def test_adapters_and_plugins_import_only_the_public_api() -> None:
                     if not public:
                         offenders.append(f"{path.relative_to(ROOT)}: {target}")
     assert offenders == []
+
+
+def test_every_error_kvrules_raises_on_purpose_has_one_root() -> None:
+    """One ``except KvrulesError`` catches them all (kvrules/errors.py draws the tree)."""
+    import importlib
+    import inspect
+
+    import click
+
+    from kvrules.errors import KvrulesError
+
+    loose = []
+    for folder in ("kvrules", "adapters", "plugins"):
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = path.relative_to(ROOT / folder if folder != "kvrules" else ROOT).parts
+            if {"tests", "simulator", "_scaffold"} & set(parts) or path.name == "__main__.py":
+                continue
+            name = ".".join(parts).removesuffix(".py").removesuffix(".__init__")
+            module = importlib.import_module(name)
+            for cls_name, cls in inspect.getmembers(module, inspect.isclass):
+                mine = cls.__module__ == module.__name__ and not cls_name.startswith("_")
+                if (
+                    mine
+                    and issubclass(cls, Exception)
+                    and not issubclass(cls, KvrulesError | click.ClickException)
+                ):
+                    loose.append(f"{name}.{cls_name}")
+    assert loose == []

@@ -18,6 +18,7 @@ from kvrules import (
     CollaborationEvent,
     Funder,
     Identifier,
+    KvrulesError,
     Partner,
     Project,
     Source,
@@ -31,7 +32,7 @@ Json = dict[str, Any]
 SYSTEM = "converis"
 
 
-class MappingError(Exception):
+class MappingError(KvrulesError):
     """The record cannot be mapped; the message is the quarantine reason."""
 
 

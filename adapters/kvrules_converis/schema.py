@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kvrules import KvrulesError
+
 from .client import ALL, ConverisClient
 from .config import ConverisConfig
 
 
-class ModelMismatch(Exception):
+class ModelMismatch(KvrulesError):
     """The instance's data model differs from the adapter configuration."""
 
 

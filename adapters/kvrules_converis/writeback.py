@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 
-from kvrules import TagWrite, not_ours
+from kvrules import KvrulesError, TagWrite, not_ours
 from kvrules.http import quote_id
 
 from .client import ConverisClient, NotFound
@@ -28,11 +28,11 @@ from .mapping import Json, text
 log = logging.getLogger("kvrules_converis")
 
 
-class WriteConflict(Exception):
+class WriteConflict(KvrulesError):
     """The record kept changing between read and write for ``max_write_attempts`` rounds."""
 
 
-class StaleRecord(Exception):
+class StaleRecord(KvrulesError):
     """The record changed after the read the caller's screening was based on."""
 
 

@@ -27,6 +27,7 @@ from kvrules import (
     Classification,
     Funder,
     Identifier,
+    KvrulesError,
     LimitExceeded,
     Partner,
     Project,
@@ -67,7 +68,7 @@ PROJECT_COLUMNS = [
 D = TypeVar("D", date, datetime)
 
 
-class RowError(ValueError):
+class RowError(KvrulesError, ValueError):
     pass
 
 

@@ -19,6 +19,7 @@ from kvrules import (
     CollaborationEvent,
     Funder,
     Identifier,
+    KvrulesError,
     Organisation,
     Partner,
     Person,
@@ -36,7 +37,7 @@ Json = dict[str, Any]
 SYSTEM = "pure"
 
 
-class MappingError(Exception):
+class MappingError(KvrulesError):
     """The record cannot be mapped; the message is the quarantine reason."""
 
 

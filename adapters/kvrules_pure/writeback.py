@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kvrules import TagWrite, not_ours
+from kvrules import KvrulesError, TagWrite, not_ours
 from kvrules.http import quote_id
 
 from .client import Conflict, PureClient
@@ -27,7 +27,7 @@ log = logging.getLogger("kvrules_pure")
 Json = dict[str, Any]
 
 
-class WriteConflict(Exception):
+class WriteConflict(KvrulesError):
     """Still conflicting after ``max_write_attempts`` rounds."""
 
 

@@ -27,6 +27,7 @@ import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kvrules.errors import ReferenceDataError
 from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
 from kvrules.refdata.normalise import name_key
 from kvrules.refdata.store import EditionExistsError, Store
@@ -38,7 +39,7 @@ TIMEOUT = (15, 120)  # seconds: connect, then between bytes
 CHUNK = 1 << 16
 
 
-class UpdateError(ValueError):
+class UpdateError(ReferenceDataError):
     """One list could not be updated; nothing of it was changed. The message is one line."""
 
 
