@@ -168,6 +168,16 @@ class Config(_Section):
     writeback: WritebackConfig = WritebackConfig()
     retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
+    refdata_update_every: str | None = Field(
+        default=None,
+        description="`kvrules watch` downloads the current editions of the reference lists "
+        "from their publishers this often (kvrules refdata update), e.g. 1d; null: never",
+    )
+    refdata_update_lists: list[str] = Field(
+        default=[],
+        description="the catalogue's lists `watch` updates ([]: every list but the ROR dump, "
+        "which is large and changes monthly)",
+    )
     full_scan_every: str | None = Field(
         default="7d",
         description="a scan reads everything again this often, catching what incremental "
@@ -202,7 +212,7 @@ class Config(_Section):
                 raise ValueError(problem)
         return v
 
-    @field_validator("interval", "full_scan_every")
+    @field_validator("interval", "full_scan_every", "refdata_update_every")
     @classmethod
     def _duration(cls, v: str | None) -> str | None:
         if v is not None:
@@ -358,6 +368,8 @@ writeback:
   apply: false                       # dry run: tags are computed and audited, not written
 
 interval: 15m                        # kvrules watch
+# refdata_update_every: 1d            # watch downloads the official lists' current editions
+# refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
 home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones

@@ -239,9 +239,14 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     config = config_from(config_path, db, refdata)
     period = parse_duration(interval or config.interval)
     names = _source_names(config, None)
+    every = config.refdata_update_every
+    lists_due = datetime.now().astimezone() if every else None
     runs = 0
     while times is None or runs < times:
         started = datetime.now().astimezone()
+        if lists_due is not None and started >= lists_due and every:
+            click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
+            lists_due = started + parse_duration(every)
         try:
             reports = scan_sources(config, names, full=False, apply=apply, as_json=True, show=False)
         except KvrulesError as e:
@@ -254,6 +259,19 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
         if not last:
             time.sleep(max(0.0, (started + period - datetime.now().astimezone()).total_seconds()))
+
+
+def update_lists(config: Config) -> str:
+    """The scheduled list update (config ``refdata_update_every``), in one line; a failure is
+    reported and the scan goes on with the editions it has."""
+    from kvrules.refdata.shipped import open_reference_store
+    from kvrules.refdata.update import one_line, scheduled_update
+
+    try:
+        with open_reference_store(config.reference_data) as store:
+            return one_line(scheduled_update(store, config.refdata_update_lists or None))
+    except KvrulesError as e:
+        return f"not updated: {e}"
 
 
 def watch_summary(report: ScanReport) -> str:

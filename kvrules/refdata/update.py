@@ -419,3 +419,24 @@ def compare(
             changes.added.append(name)
     changes.removed = sorted(name for name, _ in gone.values())
     return changes
+
+
+# The ROR dump is large (hundreds of MB) and changes monthly: a scheduled update leaves it to
+# `kvrules refdata update ror`, run when an institution wants it.
+SCHEDULED_SKIP = ("ror",)
+
+
+def scheduled_update(store: Store, list_ids: list[str] | None = None) -> list[UpdateResult]:
+    """What `kvrules watch` runs every ``refdata_update_every``: the configured lists, or every
+    list of the catalogue but the ROR dump."""
+    wanted = list_ids or [lid for lid in load_catalogue() if lid not in SCHEDULED_SKIP]
+    return update(store, wanted)
+
+
+def one_line(results: list[UpdateResult]) -> str:
+    """A scheduled update in one line: what changed, what failed (each failure named)."""
+    changed = [r for r in results if not r.error and not r.unchanged]
+    failed = [r for r in results if r.error]
+    parts = [f"{r.list_id} now edition {r.edition}" for r in changed]
+    parts += [f"{r.list_id} failed: {r.error}" for r in failed]
+    return "; ".join(parts) or f"{len(results)} list(s) unchanged"

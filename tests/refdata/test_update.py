@@ -353,3 +353,31 @@ def test_official_file_replaces_the_shipped_partial_edition(
     assert changes is not None and changes.previous == "FY25" and len(changes.removed) == 52
     load_shipped(store)  # the shipped rows do not come back
     assert len(store.entries("us_dod_1286")) == 3
+
+
+def test_watch_updates_the_lists_on_schedule_then_scans_with_them(
+    publisher: Publisher, tmp_path: Path
+) -> None:
+    from kvrules.cli import cli
+
+    publisher.files[PATHS["ca_nro"]] = (200, nro_page())
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        "refdata_update_every: 1d\nrefdata_update_lists: [ca_nro]\n"
+    )
+    res = CliRunner().invoke(cli, ["watch", "--config", str(config), "--times", "1"])
+    assert res.exit_code == 0, res.output
+    lists, scan = res.stdout.splitlines()
+    assert lists.endswith(" lists: ca_nro now edition 2025-03-14")
+    stored = json.loads(CliRunner().invoke(cli, ["refdata", "lists", "--json"]).stdout)
+    assert ("ca_nro", "2025-03-14", 60) in {
+        (r["list_id"], r["edition"], r["entries"]) for r in stored
+    }
+    assert " f: 0 records" in scan
+    publisher.files[PATHS["ca_nro"]] = (404, b"gone")
+    res = CliRunner().invoke(cli, ["watch", "--config", str(config), "--times", "1"])
+    assert res.exit_code == 0  # the scan goes on with the editions it has
+    assert "lists: ca_nro failed: " in res.stdout and "answered 404" in res.stdout
