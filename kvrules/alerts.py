@@ -95,9 +95,16 @@ def deliver_due(
     rows = sorted(due.values(), key=lambda row: (row.next_attempt_at, row.id))
     trouble = _ChannelTrouble()
     for group, alert in _batches(rows, now, digest or {}, report):
-        if trouble.holding(group[0].channel):
+        channel_name = group[0].channel
+        if trouble.holding(channel_name):  # not tried; due again as after a failure
             report.held.append(alert.key)
-            trouble.held[group[0].channel] = trouble.held.get(group[0].channel, 0) + 1
+            trouble.held[channel_name] = trouble.held.get(channel_name, 0) + 1
+            store.defer_alerts(
+                [row.id for row in group],
+                now + policy.delay(max(row.attempts for row in group) + 1),
+                f"not tried: channel {channel_name} failed {trouble.streak[channel_name]} "
+                "times in a row in this run",
+            )
             continue
         ids = [row.id for row in group]
         with store.transaction():  # committed before anything is sent

@@ -377,7 +377,7 @@ class Scanner:
         while True:  # delivery works in batches; drain what is due now
             result = deliver_due(self.store, self.channels, policy=self.retry, digest=self.digest)
             report.alerts_delivered += len(result.delivered)
-            report.alerts_failed += len(result.retrying) + len(result.dead)
+            report.alerts_failed += len(result.retrying) + len(result.dead) + len(result.held)
             if not result.delivered:
                 return
 

@@ -400,6 +400,11 @@ class Store(CommitteeStore):
                 self._log(SYSTEM_ACTOR, "alert.dead-lettered", _alert_subject(row), details, now)
             return row
 
+    def defer_alerts(self, row_ids: list[int], until: datetime, reason: str) -> None:
+        """Alerts not tried because their channel kept failing: due again at ``until``."""
+        with self._db.transaction() as c:
+            _outbox.defer(c, row_ids, until, reason)
+
     def expedite_alerts(self, *, actor: str) -> int:
         """Alerts waiting out a retry delay become due now (audited); how many."""
         now = self.clock()

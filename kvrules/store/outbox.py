@@ -211,11 +211,22 @@ def mark_failed(
     return get(conn, row_id)
 
 
+def defer(conn: sqlite3.Connection, row_ids: list[int], until: datetime, reason: str) -> None:
+    """Put pending rows off until ``until`` without counting an attempt (they were not tried:
+    their channel kept failing in this run); ``expedite`` makes them due again."""
+    conn.executemany(
+        "UPDATE alert_outbox SET next_attempt_at = ?, last_error = ? WHERE id = ?"
+        " AND delivered_at IS NULL AND dead_at IS NULL",
+        [(ts(until), reason[:MAX_ERROR_CHARS], row_id) for row_id in row_ids],
+    )
+
+
 def expedite(conn: sqlite3.Connection, now: datetime) -> list[str]:
     """Make alerts waiting out a retry delay due now (after a fault was fixed); their keys."""
     rows = conn.execute(
         "UPDATE alert_outbox SET next_attempt_at = ? WHERE delivered_at IS NULL"
-        " AND dead_at IS NULL AND attempts > 0 AND next_attempt_at > ? RETURNING idempotency_key",
+        " AND dead_at IS NULL AND (attempts > 0 OR last_error IS NOT NULL)"
+        " AND next_attempt_at > ? RETURNING idempotency_key",
         (ts(now), ts(now)),
     ).fetchall()
     return sorted(r[0] for r in rows)
