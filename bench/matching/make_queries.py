@@ -20,7 +20,7 @@ HIT, NPU, NUAA, NJU = "01yqg2h08", "01y0j0j86", "01scyh794", "01rxvg760"
 NEU_CN, NEU_US, HUST_HZ, HUST_HB = "03awzbc87", "04t5xt781", "00p991c53", "04e6y1282"
 THU, CISS = (
     "03cve4549",
-    "us_dod_1286:tsinghua-university-center-for-international-security-and-strategy",
+    "us_dod_1286:center-for-international-security-and-strategy-of-tsinghua-university",
 )
 
 # (query, country, expected, category); "@name" is replaced by the distractor id of that name.

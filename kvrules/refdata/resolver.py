@@ -64,7 +64,13 @@ _ACADEMY = re.compile(
     re.IGNORECASE,
 )
 _NAMED_AFTER = re.compile(
-    r"^(?P<what>.+?),?\s+named\s+after\s+(?:(?:[A-Z]\.\s?){1,3}\s*)?(?P<who>[A-Z][\w'-]+)$"
+    r"^(?P<what>.+?),?\s+named\s+after\s+(?:(?:[A-Z]\.\s?){1,3}\s*)?(?P<who>[A-Z][\w'-]+)"
+    r"(?:,\s+the\s+[^,]+)?$"  # "…, the First President of Russia"
+)
+# "Center for X of Tsinghua University", written "Tsinghua University Center for X".
+_UNIT_OF = re.compile(
+    r"^(?P<unit>(?:Center|Centre|Institute|School|Department|Laboratory)\s.+?)\s+of\s+"
+    r"(?:the\s+)?(?P<org>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+University)$"
 )
 
 
@@ -201,11 +207,14 @@ class Resolver:
         for name, ntype in entry.all_names():
             if ntype not in ("primary", "alias"):
                 continue
+            named = _NAMED_AFTER.match(name.strip())
             for short in short_forms(name):
                 a = analyse(short)
                 # stripping a qualifier must leave a name that still identifies: two or more
-                # distinctive words ("Lebedev Physical"), never "Institute of Physics"
-                if a.key in keys or len(a.distinct) < 2:
+                # distinctive words ("Lebedev Physical"), never "Institute of Physics"; the name
+                # before "named after …" is the organisation's own ("Ural Federal University")
+                own = named is not None and short == named.group("what")
+                if a.key in keys or len(a.distinct) < (1 if own else 2):
                     continue
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, short, "short"))
@@ -571,13 +580,17 @@ def short_forms(name: str) -> list[str]:
     """The short names people write for a long official name, e.g. "P.N. Lebedev Physical
     Institute of the Russian Academy of Sciences" → "Lebedev Physical Institute of the Russian
     Academy of Sciences", "Lebedev Physical Institute"; "Moscow State Technical University named
-    after N.E. Bauman" → "Bauman Moscow State Technical University"."""
+    after N.E. Bauman" → "Bauman Moscow State Technical University", "Moscow State Technical
+    University"; "Center for X of Tsinghua University" → "Tsinghua University Center for X"."""
     forms: list[str] = []
     text = name.strip()
     named = _NAMED_AFTER.match(text)
     if named:
         text = f"{named.group('who')} {named.group('what')}"
-        forms.append(text)
+        forms += [text, named.group("what")]  # "Bauman MSTU"; "Ural Federal University"
+    unit = _UNIT_OF.match(text)
+    if unit:
+        forms.append(f"{unit.group('org')} {unit.group('unit')}")
     without_initials = _INITIALS.sub("", text)
     if without_initials != text:
         forms.append(without_initials)
