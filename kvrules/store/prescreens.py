@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 SOURCE_SYSTEM = "prescreen"
 TOKEN_PREFIX = "kvr_"
 API_ACTOR = "api:"  # an API client acts as "api:<client>"
+CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -185,9 +187,11 @@ class PrescreenStore:
     def issue_api_token(self, client: str, *, actor: str) -> str:
         """A new token for ``client`` (shown once, stored as its hash); ValueError when the
         client already has a live one (revoke it first) or the name is unusable."""
-        client = client.strip()
-        if not client or any(ch.isspace() for ch in client):
-            raise ValueError("an API client's name is one word, e.g. grants-portal")
+        if not CLIENT_NAME.fullmatch(client):
+            raise ValueError(
+                "an API client's name is one word of letters, digits, '.', '_' or '-', "
+                "e.g. grants-portal"
+            )
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = self.clock()
         with self._db.transaction() as c:

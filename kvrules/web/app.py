@@ -96,6 +96,8 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/admin/users", admin.save_account, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),
         Route("/admin/users/{name}/enable", admin.enable_account, methods=["POST"]),
+        Route("/admin/tokens", admin.issue_token, methods=["POST"]),
+        Route("/admin/tokens/{client}/revoke", admin.revoke_token, methods=["POST"]),
         Route("/report", reportpage.portfolio_page),
         Route("/report.html", reportpage.portfolio_download),
         Route("/prescreen", prescreen.prescreen_form),

@@ -5,6 +5,7 @@ rate limiting, the OpenAPI document, and every call audited."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from kvrules.store import Store
 from kvrules.web.app import create_app
 from kvrules.web.settings import WebSettings
 from kvrules.web.throttle import Throttle
-from tests.web.web_helpers import SECRET, served
+from tests.web.web_helpers import SECRET, app_for, login, served, token
 
 PROPOSAL = {
     "title": "Hypersonics consortium",
@@ -154,3 +155,33 @@ def test_the_openapi_document_describes_the_endpoint(url: str) -> None:
     walk(doc)
     assert refs and all(r.startswith("#/components/schemas/") for r in refs)
     assert {r.rsplit("/", 1)[1] for r in refs} <= set(doc["components"]["schemas"])
+
+
+def test_admins_issue_and_revoke_tokens_on_the_accounts_page(db: Path, screener: Screener) -> None:
+    admin = app_for(db, screener=screener)
+    login(admin, "admin")
+    page = admin.get("/admin/users").text
+    issued = admin.post(
+        "/admin/tokens", data={"client": "grants-portal", "csrf_token": token(page)}
+    )
+    m = re.search(r'<code id="new-token">(kvr_[^<]+)</code>', issued.text)
+    assert issued.status_code == 200 and m, "the new token is shown once"
+    api = app_for(db, screener=screener)
+    bearer = {"Authorization": f"Bearer {m.group(1)}"}
+    assert api.post("/api/v1/screen", json={"topic": "x"}, headers=bearer).status_code == 200
+    again = admin.get("/admin/users").text
+    assert m.group(1) not in again and "grants-portal" in again
+    admin.post("/admin/tokens/grants-portal/revoke", data={"csrf_token": token(again)})
+    assert api.post("/api/v1/screen", json={"topic": "x"}, headers=bearer).status_code == 401
+    bad = admin.post("/admin/tokens", data={"client": "a/b", "csrf_token": token(again)})
+    assert bad.status_code == 400 and "one word" in bad.text
+    # nobody else may issue one
+    committee = app_for(db)
+    login(committee, "committee")
+    t = token(committee.get("/cases").text)
+    r = committee.post("/admin/tokens", data={"client": "mallory", "csrf_token": t})
+    assert r.status_code == 403
+    with Store.open(db) as store:
+        assert [t.client for t in store.api_tokens()] == ["grants-portal"]
+        actions = [e.action for e in store.audit_entries("api-client:grants-portal")]
+        assert actions == ["api-token.issued", "api-token.revoked"]
