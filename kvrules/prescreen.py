@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.organisations import Suppressed, organisations
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -225,7 +226,7 @@ def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) 
         {
             org.name
             for event in events
-            for org in _organisations(event)
+            for org in organisations(event)
             if not org.lists and not org.candidate_lists
         }
     )
@@ -270,20 +271,24 @@ class Screener:
 
         return cls(build)
 
-    def __call__(self, proposal: Proposal) -> Screening:
+    def __call__(self, proposal: Proposal, suppressed: Suppressed | None = None) -> Screening:
+        """``suppressed``: the advisers' "not the same organisation" verdicts, as a scan
+        honours them (``Store.match_suppressed``, read at this call)."""
         with self._lock:
             if self._built is None:
                 self._built = self._build()
-            return screen(proposal, *self._built)
+            evaluator, enricher = self._built
+            org_screen = enricher.screen if enricher is not None else None
+            if org_screen is None:
+                return screen(proposal, evaluator, enricher)
+            org_screen.suppressed = suppressed
+            try:
+                return screen(proposal, evaluator, enricher)
+            finally:
+                org_screen.suppressed = None
 
     def close(self) -> None:
         with self._lock:
             if self._built is not None:
                 self._built[0].close()
                 self._built = None
-
-
-def _organisations(event: CollaborationEvent) -> list[Organisation]:
-    from kvrules.enrich.organisations import organisations
-
-    return list(organisations(event))

@@ -10,6 +10,7 @@ them all.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
@@ -20,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, Screener, Screening, proposal_problem
+from kvrules.store import Store
 from kvrules.store.prescreens import Prescreen
 from kvrules.store.users import User
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id, settings
@@ -72,12 +74,20 @@ def proposal_document(form: FormData) -> dict[str, Any]:
     return doc
 
 
+def _screen_with_verdicts(screener: Screener, db: Path, proposal: Proposal) -> Screening:
+    # the advisers' "not the same organisation" verdicts count here as in a scan
+    with Store.open(db) as store:
+        return screener(proposal, suppressed=store.match_suppressed)
+
+
 async def run_screening(request: Request, proposal: Proposal) -> Screening:
     """Screen off the event loop: the engine takes a core for a moment, other pages go on."""
     screener: Screener | None = settings(request).screener
     if screener is None:
         raise LookupError(NOT_CONFIGURED)
-    return await anyio.to_thread.run_sync(screener, proposal)
+    return await anyio.to_thread.run_sync(
+        _screen_with_verdicts, screener, settings(request).db, proposal
+    )
 
 
 def _visible(prescreen: Prescreen | None, user: User) -> bool:

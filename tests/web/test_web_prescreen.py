@@ -204,3 +204,26 @@ def test_upgrading_keeps_accounts_and_admits_grant_officers(tmp_path: Path) -> N
         assert ann is not None and (ann.role, ann.session_generation) == ("committee", 7)
         store.add_user("bob", "grant-officer", None, actor="test")
         assert store.user("bob").role == "grant-officer"  # type: ignore[union-attr]
+
+
+def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
+    db: Path, screener: Screener
+) -> None:
+    """As in scans: once an adviser ruled an organisation is not a list entry, pre-screens
+    stop reporting that match (the verdict is read at each pre-screen)."""
+    client = signed_in(db, screener, "grant-officer")
+    before = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "project-partner-on-1286" in before
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="beihang-university",
+            org_name="Beihang University",
+            country="CN",
+            verdict="not-same",
+            reason="a namesake, per the adviser's check",
+            actor="adviser",
+        )
+    after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "project-partner-on-1286" not in after
+    assert "Beihang University: not found in" in after
