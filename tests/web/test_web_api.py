@@ -185,3 +185,16 @@ def test_admins_issue_and_revoke_tokens_on_the_accounts_page(db: Path, screener:
         assert [t.client for t in store.api_tokens()] == ["grants-portal"]
         actions = [e.action for e in store.audit_entries("api-client:grants-portal")]
         assert actions == ["api-token.issued", "api-token.revoked"]
+
+
+def test_tokens_commands_report_mistakes_in_one_line(db: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    gone = runner.invoke(cli, ["tokens", "revoke", "nobody", "--db", str(db)])
+    assert gone.exit_code == 1 and "'nobody' has no live token" in gone.output
+    odd = runner.invoke(cli, ["tokens", "add", "two words", "--db", str(db)])
+    assert odd.exit_code == 1 and "one word" in odd.output
+    missing = runner.invoke(cli, ["tokens", "list", "--db", str(tmp_path / "typo.db")])
+    assert missing.exit_code == 1 and "no kvrules database" in missing.output
+    assert not (tmp_path / "typo.db").exists()
+    for result in (gone, odd, missing):
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
