@@ -15,15 +15,19 @@ answer a scan would give: every finding explained, the Leidraad triage (green, a
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.organisations import Suppressed, organisations
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -45,7 +49,7 @@ SOURCE = "prescreen"
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
-__all__ = ["Proposal", "Screening", "Triage", "screen"]
+__all__ = ["Proposal", "Screener", "Screening", "Triage", "proposal_problem", "screen"]
 
 
 class _Spec(BaseModel):
@@ -222,7 +226,7 @@ def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) 
         {
             org.name
             for event in events
-            for org in _organisations(event)
+            for org in organisations(event)
             if not org.lists and not org.candidate_lists
         }
     )
@@ -235,7 +239,56 @@ def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) 
     )
 
 
-def _organisations(event: CollaborationEvent) -> list[Organisation]:
-    from kvrules.enrich.organisations import organisations
+def proposal_problem(error: ValidationError) -> str:
+    """The first thing wrong with a described proposal, in one line ('visit.nationality: …')."""
+    first = error.errors()[0]
+    where = ".".join(map(str, first["loc"])) or "proposal"
+    return f"{where}: {first['msg']}"
 
-    return list(organisations(event))
+
+class Screener:
+    """Screens proposal after proposal with one evaluator and enricher, built on first use
+    (compiling the rulebooks and loading the lists takes seconds) and shared by every request:
+    calls from several threads take turns, as the engine's core is not re-entrant."""
+
+    def __init__(self, build: Callable[[], tuple[Evaluator, Enricher | None]]) -> None:
+        self._build = build
+        self._built: tuple[Evaluator, Enricher | None] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: Config) -> Screener:
+        """The rulebooks, lists and area taxonomies a scan with ``config`` uses."""
+
+        def build() -> tuple[Evaluator, Enricher | None]:
+            from kvrules.assembly import build_evaluator
+
+            enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+            evaluator = build_evaluator(
+                config.rulebooks, config.rulebook_vars, config.readable_attributes
+            )
+            return evaluator, enricher
+
+        return cls(build)
+
+    def __call__(self, proposal: Proposal, suppressed: Suppressed | None = None) -> Screening:
+        """``suppressed``: the advisers' "not the same organisation" verdicts, as a scan
+        honours them (``Store.match_suppressed``, read at this call)."""
+        with self._lock:
+            if self._built is None:
+                self._built = self._build()
+            evaluator, enricher = self._built
+            org_screen = enricher.screen if enricher is not None else None
+            if org_screen is None:
+                return screen(proposal, evaluator, enricher)
+            org_screen.suppressed = suppressed
+            try:
+                return screen(proposal, evaluator, enricher)
+            finally:
+                org_screen.suppressed = None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._built is not None:
+                self._built[0].close()
+                self._built = None

@@ -12,6 +12,7 @@ module                                 commands
 ``kvrules.cli.retention``              purge
 ``kvrules.cli.refdata``                refdata …, match
 ``kvrules.cli.web``                    serve, users …, report
+``kvrules.cli.tokens``                 tokens … (pre-screening API clients)
 ``kvrules.cli.plugins``                plugins, new-adapter
 ``kvrules.cli.demo``                   demo
 =====================================  ===========================================
@@ -100,6 +101,7 @@ def _add_commands() -> None:
         retention,
         rulebooks,
         scan,
+        tokens,
         views,
         web,
     )
@@ -126,6 +128,7 @@ def _add_commands() -> None:
         refdata.match,
         web.serve,
         web.users,
+        tokens.tokens,
         web.report,
         plugins.plugins,
         plugins.new_adapter,

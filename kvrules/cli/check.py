@@ -106,7 +106,7 @@ def check(
     explained, and the organisations no list matched."""
     from kvrules.assembly import build_evaluator
     from kvrules.enrich import Enricher
-    from kvrules.prescreen import Proposal, screen
+    from kvrules.prescreen import Proposal, proposal_problem, screen
 
     doc = proposal_document(
         proposal_file,
@@ -124,9 +124,7 @@ def check(
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(map(str, first["loc"])) or "proposal"
-        raise click.BadParameter(f"{where}: {first['msg']}", param_hint="PROPOSAL") from None
+        raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
     config = config_from(config_path, refdata=refdata)
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with build_evaluator(

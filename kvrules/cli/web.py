@@ -105,6 +105,7 @@ def serve(
     """Run the committee's web app (cases, decisions, portfolio report)."""
     import uvicorn
 
+    from kvrules.prescreen import Screener
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
@@ -119,6 +120,8 @@ def serve(
         "home_country": site.home_country,
         "trusted_proxies": trusted_proxy,
         "rates": site.rates,
+        # pre-screening (form and API) with the same rulebooks and lists as a scan
+        "screener": Screener.from_config(config_from(config_path, db)),
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

@@ -217,9 +217,57 @@ _SESSION_GENERATION = (
     "ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",
 )
 
+_PRESCREEN = (
+    # The grant-officer role (pre-screens their own proposals, sees nothing else): SQLite cannot
+    # change a CHECK constraint in place, so the table is rebuilt with the same rows.
+    """CREATE TABLE users_v5 (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL
+            CHECK (role IN ('viewer', 'adviser', 'committee', 'admin', 'grant-officer')),
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        disabled_at TEXT,
+        session_generation INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID""",
+    "INSERT INTO users_v5 (name, role, password_hash, created_at, updated_at, disabled_at,"
+    " session_generation) SELECT name, role, password_hash, created_at, updated_at, disabled_at,"
+    " session_generation FROM users",
+    "DROP TABLE users",
+    "ALTER TABLE users_v5 RENAME TO users",
+    # Every pre-screen (web form or API): who asked, what they described, what the answer was,
+    # and the case it became once sent to the committee.
+    """CREATE TABLE prescreens (
+        id INTEGER PRIMARY KEY,
+        reference TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('web', 'api')),
+        at TEXT NOT NULL,
+        proposal TEXT NOT NULL,
+        result TEXT NOT NULL,
+        events TEXT NOT NULL,
+        triage TEXT NOT NULL CHECK (triage IN ('green', 'amber', 'red')),
+        case_id INTEGER REFERENCES cases(id)
+    )""",
+    "CREATE INDEX prescreens_actor ON prescreens(actor)",
+    # API clients' tokens: only the SHA-256 of each token (a random 256-bit secret) is kept.
+    """CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        client TEXT NOT NULL,
+        token_sha256 TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+    )""",
+    # One live token per client: issuing a new one means revoking the old one first.
+    "CREATE UNIQUE INDEX api_tokens_live ON api_tokens(client) WHERE revoked_at IS NULL",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
     Migration(3, "write-back ownership, send attempts", _OWNERSHIP_AND_ATTEMPTS),
     Migration(4, "session generation", _SESSION_GENERATION),
+    Migration(5, "pre-screens, API tokens, grant officers", _PRESCREEN),
 )

@@ -16,7 +16,8 @@ from datetime import datetime
 
 from kvrules.store.db import parse_ts, ts
 
-ROLES = ("viewer", "adviser", "committee", "admin")
+# A grant officer may pre-screen proposals and see their own requests, nothing else.
+ROLES = ("viewer", "adviser", "committee", "admin", "grant-officer")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Accounts, for admins: list them, add one or change its role, disable or enable one.
+"""Accounts, for admins: list them, add one or change its role, disable or enable one; and
+the pre-screening API's client tokens: issue (shown once) and revoke.
 
 The same store calls as ``kvrules users`` (every change is in the audit log, the password only
 as its argon2 hash). Two safeguards keep the institution from locking itself out: an admin
@@ -27,15 +28,46 @@ def _last_admin(store, name: str) -> bool:
     return admins == [name]
 
 
-@guard("admin")
-async def account_list(request: Request) -> Response:
+def _accounts_page(request: Request, **extra: object) -> Response:
     with open_store(request) as store:
-        accounts = store.users()
+        accounts, tokens = store.users(), store.api_tokens()
     return request.app.state.templates.TemplateResponse(
         request,
         "admin_users.html",
-        {"accounts": accounts, "roles": ROLES, "min_password": MIN_PASSWORD},
+        {
+            "accounts": accounts,
+            "roles": ROLES,
+            "min_password": MIN_PASSWORD,
+            "tokens": tokens,
+            **extra,
+        },
     )
+
+
+@guard("admin")
+async def account_list(request: Request) -> Response:
+    return _accounts_page(request)
+
+
+@guard("admin")
+async def issue_token(request: Request) -> Response:
+    """A new API token, shown in this one response (never in a redirect, cookie or log)."""
+    client = str(request.state.form.get("client", "")).strip()
+    with open_store(request) as store:
+        try:
+            new_token = store.issue_api_token(client, actor=request.state.user.name)
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+    return _accounts_page(request, new_token=new_token, new_client=client)
+
+
+@guard("admin")
+async def revoke_token(request: Request) -> Response:
+    client = request.path_params["client"]
+    with open_store(request) as store:
+        if not store.revoke_api_token(client, actor=request.state.user.name):
+            return error_page(request, 404, f"{client} has no live API token.")
+    return _back(request, f"The API token of {client} is revoked: its next request is refused.")
 
 
 @guard("admin")

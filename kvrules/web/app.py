@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.web import admin, cases, login, reportpage
+from kvrules.web import admin, api, cases, login, prescreen, reportpage
 from kvrules.web.auth import csrf_token, error_page
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
@@ -96,8 +96,16 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/admin/users", admin.save_account, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),
         Route("/admin/users/{name}/enable", admin.enable_account, methods=["POST"]),
+        Route("/admin/tokens", admin.issue_token, methods=["POST"]),
+        Route("/admin/tokens/{client}/revoke", admin.revoke_token, methods=["POST"]),
         Route("/report", reportpage.portfolio_page),
         Route("/report.html", reportpage.portfolio_download),
+        Route("/prescreen", prescreen.prescreen_form),
+        Route("/prescreen", prescreen.prescreen_submit, methods=["POST"]),
+        Route("/prescreen/{prescreen_id:int}", prescreen.prescreen_page),
+        Route("/prescreen/{prescreen_id:int}/send", prescreen.prescreen_send, methods=["POST"]),
+        Route("/api/v1/screen", api.screen, methods=["POST"]),
+        Route("/api/v1/openapi.json", api.openapi),
     ]
     middleware = [
         Middleware(SecurityHeaders),
@@ -116,5 +124,6 @@ def create_app(settings: WebSettings) -> Starlette:
     app.state.settings = settings
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_context])
     app.state.throttle = Throttle()
+    app.state.api_throttle = api.api_throttle()
     app.state.passwords = PasswordWork()
     return app

@@ -107,6 +107,9 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
                 return error_page(request, 401, "Please sign in.")
             request.state.user = user
             if not can(user.role, permission):
+                if request.method == "GET" and permission == "view" and can(user.role, "prescreen"):
+                    # a grant officer (signing in lands on /cases): their one page instead
+                    return RedirectResponse("/prescreen", status_code=303)
                 return error_page(
                     request, 403, f"Your role ({user.role}) may not do this ({permission})."
                 )

@@ -10,14 +10,19 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from kvrules.store.users import ROLES
+
 _hasher = PasswordHasher()
 # Verified when the account does not exist, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 MIN_PASSWORD = 12
 
-ROLES = ("viewer", "adviser", "committee", "admin")
+COMMITTEE_SIDE = frozenset({"viewer", "adviser", "committee", "admin"})
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "view": frozenset(ROLES),
+    # Cases, the audit log, the portfolio: the committee side, never a grant officer.
+    "view": COMMITTEE_SIDE,
+    # Screen a proposal and send it to the committee; a grant officer sees only their own.
+    "prescreen": frozenset(ROLES),
     "triage": frozenset({"adviser", "committee", "admin"}),
     "adjudicate": frozenset({"adviser", "committee", "admin"}),
     "mitigation-status": frozenset({"adviser", "committee", "admin"}),

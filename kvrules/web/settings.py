@@ -1,4 +1,5 @@
-"""How the web app runs: database, session secret, cookie policy and optional proxy auth."""
+"""How the web app runs: database, session secret, cookie policy, optional proxy auth and
+the screener behind pre-screening."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kvrules.enrich.currency import ExchangeRates
+
+if TYPE_CHECKING:
+    from kvrules.prescreen import Screener
 
 SECRET_ENV = "KVRULES_WEB_SECRET"
 
@@ -50,6 +55,8 @@ class WebSettings:
     home_country: str = "NL"
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     session_max_age: int = 8 * 3600
+    # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
+    screener: Screener | None = field(default=None, compare=False)
 
     @classmethod
     def for_host(cls, db: Path, host: str, **kw) -> WebSettings:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kvrules.prescreen import Screener
 from tests.web.web_helpers import build_db
 
 
@@ -23,3 +25,14 @@ def db(tmp_path: Path, _template_db: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+@pytest.fixture(scope="session")
+def screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screener]:
+    """The shipped rulebooks and lists, compiled once for every pre-screening test."""
+    from kvrules.config import Config
+
+    refdata = tmp_path_factory.mktemp("refdata") / "refdata.sqlite"
+    built = Screener.from_config(Config(reference_data=refdata))
+    yield built
+    built.close()

@@ -25,7 +25,7 @@ from kvrules.web.settings import WebSettings
 
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-" + "x" * 40
-ROLES = ("viewer", "adviser", "committee", "admin")
+ROLES = ("viewer", "adviser", "committee", "admin", "grant-officer")
 
 MATCH = {
     "list": "us_dod_1286",
@@ -118,6 +118,7 @@ def build_db(path: Path) -> Path:
         for role in ROLES:
             store.add_user(role, role, hashed, actor="test")
         store.add_user("sso-user", "committee", None, actor="test")
+        store.add_user("other-officer", "grant-officer", hashed, actor="test")
     return path
 
 

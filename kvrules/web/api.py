@@ -1,0 +1,211 @@
+"""The pre-screening API: ``POST /api/v1/screen`` and its OpenAPI document.
+
+A client sends the proposal as JSON (the fields of the web form and of a ``kvrules check``
+proposal file) with ``Authorization: Bearer <token>``, a token an admin issued with
+``kvrules tokens add``, and gets ``kvrules check --json``'s answer plus the pre-screen's id.
+Sessions and cookies play no part (so no CSRF). Each client gets ``REQUESTS_PER_MINUTE``
+screenings before it must slow down (HTTP 429 with ``Retry-After``); an address sending bad
+tokens is slowed the same way. Every screening is kept and audited as ``api:<client>``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kvrules.findings import Finding
+from kvrules.prescreen import Proposal, proposal_problem
+from kvrules.store.prescreens import API_ACTOR
+from kvrules.web.auth import open_store
+from kvrules.web.prescreen import run_screening
+from kvrules.web.throttle import Throttle
+
+API_VERSION = "1"
+REQUESTS_PER_MINUTE = 30
+MAX_BODY = 256 * 1024  # a proposal is a few kilobytes
+
+
+def api_throttle() -> Throttle:
+    """Per client (and per address for bad tokens): REQUESTS_PER_MINUTE free, then a wait that
+    doubles from one second up to a minute."""
+    return Throttle(free_attempts=REQUESTS_PER_MINUTE, window=60.0, address_max_wait=60.0)
+
+
+def _error(status: int, message: str, **headers: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _slow_down(throttle: Throttle, key: str) -> Response | None:
+    wait = throttle.retry_after(key)
+    if wait > 0:
+        return _error(
+            429, "too many requests: wait and retry", **{"Retry-After": str(math.ceil(wait))}
+        )
+    return None
+
+
+async def screen(request: Request) -> Response:
+    throttle: Throttle = request.app.state.api_throttle
+    address = "address:" + (request.client.host if request.client else "?")
+    if refused := _slow_down(throttle, address):
+        return refused
+    token = _bearer(request)
+    with open_store(request) as store:
+        client = store.api_client(token) if token else None
+    if client is None:
+        throttle.attempt(address, address)
+        return _error(
+            401,
+            "a valid API token is needed: Authorization: Bearer <token> (ask an admin: "
+            "kvrules tokens add)",
+            **{"WWW-Authenticate": 'Bearer realm="kvrules"'},
+        )
+    key = "client:" + client
+    if refused := _slow_down(throttle, key):
+        return refused
+    throttle.attempt(key, key)
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        return _error(413, f"a proposal is at most {MAX_BODY // 1024} KiB")
+    try:
+        doc = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return _error(400, "the body is not JSON: send the proposal as a JSON object")
+    if not isinstance(doc, dict):
+        return _error(400, "the body is not a JSON object of proposal fields")
+    try:
+        proposal = Proposal.model_validate(doc)
+    except ValidationError as exc:
+        return _error(422, proposal_problem(exc))
+    try:
+        result = await run_screening(request, proposal)
+    except LookupError as exc:
+        return _error(503, str(exc))
+    answer = result.as_dict()
+    with open_store(request) as store:
+        answer["id"] = store.record_prescreen(
+            proposal=proposal.model_dump(mode="json", exclude_defaults=True),
+            result=answer,
+            events=result.events,
+            actor=API_ACTOR + client,
+            via="api",
+        )
+    return Response(
+        json.dumps(answer, ensure_ascii=False, default=str), media_type="application/json"
+    )
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+def _components(schema: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+    """Move a JSON schema's ``$defs`` into the document's components and point its refs there."""
+    text = json.dumps(schema).replace('"#/$defs/', '"#/components/schemas/')
+    moved = json.loads(text)
+    into.update(moved.pop("$defs", {}))
+    return moved
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    schemas["Proposal"] = _components(Proposal.model_json_schema(), schemas)
+    schemas["Finding"] = _components(Finding.json_schema(), schemas)
+    schemas["Screening"] = {
+        "type": "object",
+        "required": ["id", "reference", "triage", "findings", "screened_against", "not_found"],
+        "properties": {
+            "id": {"type": "integer", "description": "the pre-screen's id in the audit log"},
+            "reference": {"type": "string", "description": "the same proposal, the same id"},
+            "triage": {
+                "type": "object",
+                "properties": {
+                    "colour": {"enum": ["green", "amber", "red"]},
+                    "reason": {"type": "string"},
+                },
+            },
+            "sensitive_areas": {"type": "array", "items": {"type": "string"}},
+            "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
+            "screened_against": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the lists and editions looked at, as list@edition",
+            },
+            "not_found": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "organisations no list matched: not found there, not 'safe'",
+            },
+        },
+    }
+    schemas["Error"] = {"type": "object", "properties": {"error": {"type": "string"}}}
+
+    def error(description: str) -> dict[str, Any]:
+        ref = {"$ref": "#/components/schemas/Error"}
+        return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "kvrules pre-screening API",
+            "version": API_VERSION,
+            "description": "Screen a proposed collaboration or visit before it is in the RIS: "
+            "the triage, every finding explained, and the organisations no list matched. "
+            "People are described by their institution, never their nationality.",
+        },
+        "paths": {
+            "/api/v1/screen": {
+                "post": {
+                    "summary": "Pre-screen a proposal",
+                    "operationId": "screen",
+                    "security": [{"token": []}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Proposal"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the screening",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Screening"}
+                                }
+                            },
+                        },
+                        "400": error("the body is not a JSON object"),
+                        "401": error("no token, or an unknown or revoked one"),
+                        "413": error("the body is too large"),
+                        "422": error("a field is missing or not allowed (e.g. nationality)"),
+                        "429": error("too many requests: wait Retry-After seconds"),
+                        "503": error("pre-screening is not set up on this server"),
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "a token an admin issued with `kvrules tokens add CLIENT`",
+                }
+            },
+        },
+    }

@@ -1,0 +1,229 @@
+"""Pre-screening in the web app: the form answers at once with the triage, each finding's list,
+edition, entry and citation, and what no list matched; "send to the committee" opens a case
+with the proposal; a grant officer sees their own pre-screens and nothing else; every
+pre-screen is audited."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from kvrules.prescreen import Screener
+from kvrules.store import Store
+from kvrules.store.db import Database, connect, migrate, ts
+from kvrules.store.migrations import MIGRATIONS
+from tests.web.web_helpers import app_for, login, token
+
+BEIHANG = {
+    "title": "Hypersonics consortium",
+    "topic": "hypersonic propulsion",
+    "keywords": "scramjet, combustion",
+    "partner0_name": "Beihang University",
+    "partner0_country": "CN",
+    "partner1_name": "University of California, Berkeley",
+    "partner1_country": "US",
+    "partner1_ror": "https://ror.org/01an7q238",
+}
+
+
+def signed_in(db: Path, screener: Screener, name: str) -> TestClient:
+    client = app_for(db, screener=screener)
+    assert login(client, name).status_code in (200, 303)
+    return client
+
+
+def submit(client: TestClient, fields: dict[str, str]):
+    t = token(client.get("/prescreen").text)
+    return client.post("/prescreen", data={**fields, "csrf_token": t}, follow_redirects=False)
+
+
+def prescreen_id(response) -> int:
+    assert response.status_code == 303, response.text
+    m = re.fullmatch(r"/prescreen/(\d+)", response.headers["location"])
+    assert m, response.headers["location"]
+    return int(m.group(1))
+
+
+def test_the_form_answers_with_triage_lists_editions_entries_and_citations(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    pid = prescreen_id(submit(client, BEIHANG))
+    page = client.get(f"/prescreen/{pid}").text
+    assert "RED" in page and "Leidraad triage" in page
+    assert "project-partner-on-1286" in page
+    # the list entry behind the evidence: list, edition and entry, and the rule's citation
+    row = re.search(r"<td>us_dod_1286</td><td>([^<]+)</td><td>([^<]+)</td>", page)
+    assert row and row.group(1) and row.group(2), "no list/edition/entry row"
+    assert "Source:</strong>" in page
+    assert re.search(r"University of California, Berkeley: not found in [^<]*us_dod_1286@", page)
+
+
+def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "medieval manuscripts",
+        "partner0_name": "KU Leuven",
+        "partner0_country": "BE",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "GREEN" in page and "No rule found a risk signal" in page
+    assert "KU Leuven: not found in" in page
+
+
+def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "quantum sensing for navigation",
+        "visitor_name": "Harbin Institute of Technology",
+        "visitor_country": "China",
+        "host_unit": "Aerospace Engineering",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "RED" in page and "visitor-from-listed-institution-sensitive-unit" in page
+
+
+def test_a_description_the_model_refuses_is_explained_on_the_form(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    r = submit(client, {"partner0_name": "Example University", "partner0_country": "Atlantis"})
+    assert r.status_code == 400
+    assert "partners.0.country" in r.text and 'value="Example University"' in r.text
+    assert submit(client, {}).status_code == 400  # nothing described
+
+
+def test_send_to_the_committee_opens_a_case_with_the_proposal(db: Path, screener: Screener) -> None:
+    officer = signed_in(db, screener, "grant-officer")
+    pid = prescreen_id(submit(officer, BEIHANG))
+    t = token(officer.get(f"/prescreen/{pid}").text)
+    r = officer.post(f"/prescreen/{pid}/send", data={"csrf_token": t})
+    assert "Sent to the committee as case" in r.text
+    with Store.open(db) as store:
+        prescreen = store.prescreen(pid)
+        assert prescreen is not None and prescreen.case_id is not None
+        case = store.case(prescreen.case_id)
+        assert case is not None
+        assert (case.source_system, case.record_id) == ("prescreen", prescreen.reference)
+        rules = {s.finding.rule_id for s in store.case_findings(case.id)}
+        assert {"triage-red", "project-partner-on-1286"} <= rules
+        actions = [e.action for e in store.audit_entries(f"case:{case.id}")]
+        assert "case.opened" in actions and "finding.recorded" in actions
+    committee = signed_in(db, screener, "committee")
+    case_page = committee.get(f"/cases/{prescreen.case_id}").text
+    assert "Hypersonics consortium" in case_page and "Beihang University" in case_page
+    assert "University of California, Berkeley" in case_page
+
+
+def test_a_green_proposal_can_still_be_sent(db: Path, screener: Screener) -> None:
+    officer = signed_in(db, screener, "grant-officer")
+    pid = prescreen_id(submit(officer, {"topic": "medieval manuscripts"}))
+    t = token(officer.get(f"/prescreen/{pid}").text)
+    officer.post(f"/prescreen/{pid}/send", data={"csrf_token": t})
+    with Store.open(db) as store:
+        case = store.case_for("prescreen", store.prescreen(pid).reference)  # type: ignore[union-attr]
+        assert case is not None and store.case_findings(case.id) == []
+
+
+def test_a_grant_officer_sees_their_own_pre_screens_and_nothing_else(
+    db: Path, screener: Screener
+) -> None:
+    mine = signed_in(db, screener, "grant-officer")
+    theirs = signed_in(db, screener, "other-officer")
+    my_id = prescreen_id(submit(mine, BEIHANG))
+    their_id = prescreen_id(submit(theirs, {"topic": "medieval manuscripts"}))
+    # someone else's pre-screen does not exist for them, and cannot be sent
+    assert mine.get(f"/prescreen/{their_id}").status_code == 404
+    t = token(mine.get("/prescreen").text)
+    assert mine.post(f"/prescreen/{their_id}/send", data={"csrf_token": t}).status_code == 404
+    listing = mine.get("/prescreen").text
+    assert f'href="/prescreen/{my_id}"' in listing
+    assert f'href="/prescreen/{their_id}"' not in listing
+    # the committee's pages: sent back to pre-screening, or refused
+    for path in ("/cases", "/cases/1", "/mitigations", "/adjudications", "/audit", "/report"):
+        r = mine.get(path, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (303, "/prescreen"), path
+    assert mine.get("/report.html").url.path == "/prescreen"
+    assert mine.get("/admin/users").status_code == 403
+    t = token(listing)
+    for action in ("/cases/1/triage", "/cases/1/decide", "/admin/users"):
+        assert mine.post(action, data={"csrf_token": t, "colour": "red"}).status_code == 403
+    assert 'href="/cases"' not in listing and 'href="/audit"' not in listing
+    # the committee side sees every pre-screen
+    committee = signed_in(db, screener, "committee")
+    assert committee.get(f"/prescreen/{their_id}").status_code == 200
+
+
+def test_every_pre_screen_is_audited(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    ids = [prescreen_id(submit(client, BEIHANG)) for _ in range(2)]
+    ids.append(prescreen_id(submit(client, {"topic": "medieval manuscripts"})))
+    with Store.open(db) as store:
+        for pid in ids:
+            entries = store.audit_entries(f"prescreen:{pid}")
+            assert [(e.action, e.actor) for e in entries] == [
+                ("prescreen.screened", "grant-officer")
+            ]
+            assert entries[0].details["triage"] == store.prescreen(pid).triage  # type: ignore[union-attr]
+        assert store.verify_audit() == []
+
+
+def test_without_a_screener_the_form_says_it_is_not_set_up(db: Path) -> None:
+    client = app_for(db)  # no configuration's rulebooks and lists
+    login(client, "grant-officer")
+    assert "not set up on this server" in client.get("/prescreen").text
+    r = submit(client, {"topic": "medieval manuscripts"})
+    assert r.status_code == 503 and "kvrules serve --config" in r.text
+
+
+def test_upgrading_keeps_accounts_and_admits_grant_officers(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    database = Database(connect(path))
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    migrate(database, now, MIGRATIONS[:4])
+    database.conn.execute(
+        "INSERT INTO users (name, role, password_hash, created_at, updated_at,"
+        " session_generation) VALUES ('ann', 'committee', 'h', ?, ?, 7)",
+        (ts(now), ts(now)),
+    )
+    with pytest.raises(sqlite3.IntegrityError):
+        database.conn.execute(
+            "INSERT INTO users (name, role, created_at, updated_at)"
+            " VALUES ('bob', 'grant-officer', 'x', 'x')"
+        )
+    database.close()
+    with Store.open(path) as store:
+        ann = store.user("ann")
+        assert ann is not None and (ann.role, ann.session_generation) == ("committee", 7)
+        store.add_user("bob", "grant-officer", None, actor="test")
+        assert store.user("bob").role == "grant-officer"  # type: ignore[union-attr]
+
+
+def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
+    db: Path, screener: Screener
+) -> None:
+    """As in scans: once an adviser ruled an organisation is not a list entry, pre-screens
+    stop reporting that match (the verdict is read at each pre-screen)."""
+    client = signed_in(db, screener, "grant-officer")
+    before = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "project-partner-on-1286" in before
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="beihang-university",
+            org_name="Beihang University",
+            country="CN",
+            verdict="not-same",
+            reason="a namesake, per the adviser's check",
+            actor="adviser",
+        )
+    after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "project-partner-on-1286" not in after
+    assert "Beihang University: not found in" in after

@@ -1,0 +1,65 @@
+"""In headless Chromium: a grant officer signs in, lands on pre-screening, describes a
+consortium, reads the red triage with its list entries, and sends it to the committee."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kvrules.prescreen import Screener
+from kvrules.store import Store
+from tests.web.test_web_browser import ARGS, CHROMIUM, _at, _shot
+from tests.web.web_helpers import PASSWORD, SECRET, served
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
+)
+
+
+@pytest.fixture
+def page(db: Path, screener: Screener) -> Iterator:
+    from kvrules.web.app import create_app
+    from kvrules.web.settings import WebSettings
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    app = create_app(WebSettings(db=db, secret_key=SECRET, screener=screener))
+    with served(app) as (url, _), sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser.new_page(base_url=url)
+        finally:
+            browser.close()
+
+
+def test_a_grant_officer_screens_a_consortium_and_sends_it(page, db: Path) -> None:
+    page.goto("/login")
+    page.get_by_label("User name").fill("grant-officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    _at(page, "/prescreen")  # the committee's pages are not theirs
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link").all_inner_texts() == ["Pre-screen"]
+
+    page.get_by_label("Title (optional)").fill("Hypersonics consortium")
+    page.get_by_label("Research topic").fill("hypersonic propulsion")
+    page.locator("#partner0-name").fill("Beihang University")
+    page.locator("#partner0-country").fill("China")
+    page.locator("#partner1-name").fill("KU Leuven")
+    page.locator("#partner1-country").fill("BE")
+    _shot(page, "10-prescreen-form")
+    page.get_by_role("button", name="Screen").click()
+    page.wait_for_url("**/prescreen/*")
+    assert page.locator("#triage").inner_text().startswith("RED")
+    listed = page.locator("article.finding", has_text="1286").first
+    assert "us_dod_1286" in listed.inner_text() and "Source:" in listed.inner_text()
+    assert "KU Leuven: not found in" in page.locator("#not-found").inner_text()
+    _shot(page, "11-prescreen-result")
+
+    page.get_by_role("button", name="Send to the committee").click()
+    assert page.get_by_role("status").inner_text().startswith("Sent to the committee as case")
+    _shot(page, "12-prescreen-sent")
+    with Store.open(db) as store:
+        (mine,) = store.prescreens("grant-officer")
+        assert mine.case_id is not None
