@@ -166,7 +166,7 @@ async def prescreen_page(request: Request) -> Response:
     )
 
 
-@guard("prescreen")
+@guard("prescreen-send")
 async def prescreen_send(request: Request) -> Response:
     prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     user = request.state.user

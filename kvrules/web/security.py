@@ -21,8 +21,10 @@ COMMITTEE_SIDE = frozenset({"viewer", "adviser", "committee", "admin"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     # Cases, the audit log, the portfolio: the committee side, never a grant officer.
     "view": COMMITTEE_SIDE,
-    # Screen a proposal and send it to the committee; a grant officer sees only their own.
+    # Screen a proposal (a grant officer sees only their own); sending one opens a case, which
+    # a read-only viewer may not do.
     "prescreen": frozenset(ROLES),
+    "prescreen-send": frozenset(ROLES) - {"viewer"},
     "triage": frozenset({"adviser", "committee", "admin"}),
     "adjudicate": frozenset({"adviser", "committee", "admin"}),
     "mitigation-status": frozenset({"adviser", "committee", "admin"}),

@@ -227,3 +227,13 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
     after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" not in after
     assert "Beihang University: not found in" in after
+
+
+def test_a_viewer_may_pre_screen_but_not_open_a_case(db: Path, screener: Screener) -> None:
+    viewer = signed_in(db, screener, "viewer")
+    response = submit(viewer, BEIHANG)
+    my_id = prescreen_id(response)
+    page = viewer.get(f"/prescreen/{my_id}").text
+    assert "Send to the committee</button>" not in page
+    sent = viewer.post(f"/prescreen/{my_id}/send", data={"csrf_token": token(page)})
+    assert sent.status_code == 403
