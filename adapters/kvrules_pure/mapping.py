@@ -8,6 +8,7 @@ MappingError, and the record is quarantined with that reason instead of being ha
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +32,7 @@ from kvrules import (
     parse_timestamp,
 )
 
+from . import legacy
 from .config import PureConfig
 
 Json = dict[str, Any]
@@ -172,8 +174,18 @@ def related_digest(
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=4).hexdigest()
 
 
+def record_version(rec: Json) -> str:
+    """The record's version for the event id: Pure's ``version``, else a hash of the record
+    itself (an instance that sends no version must not give every edit the same id)."""
+    version = rec.get("version")
+    if version is not None and str(version).strip():
+        return str(version)
+    body = json.dumps(rec, sort_keys=True, default=str).encode()
+    return "h" + hashlib.blake2b(body, digest_size=6).hexdigest()
+
+
 def event_id(family: str, rec: Json, digest: str, n: int | None = None) -> str:
-    base = f"{SYSTEM}:{rec['uuid']}:v{rec.get('version')}:{digest}"
+    base = f"{SYSTEM}:{rec['uuid']}:v{record_version(rec)}:{digest}"
     base = base if family == "project" else f"{SYSTEM}:{family}:{base[len(SYSTEM) + 1 :]}"
     return base if n is None else f"{base}:{n}"
 
@@ -260,6 +272,7 @@ def obj(value: Any, path: str) -> Json:
 
 
 def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
+    org = legacy.to_current(org)
     where = f"external organisation {org.get('uuid')}"
     name = text(org.get("name"), cfg.locales, f"{where}: name")
     if not name:
@@ -277,19 +290,11 @@ def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
             country = country_code(code)
         except ValueError:
             country = None  # an instance-specific country code: leave it to enrichment
-    identifiers = []
-    for n, ident in enumerate(items(org.get("identifiers"), f"{where}: identifiers")):
-        value = ident.get("id") or ident.get("value")
-        type_uri = obj(ident.get("type"), f"{where}: identifiers[{n}].type").get("uri")
-        if value is not None and not isinstance(value, str):
-            raise wrong(f"{where}: identifiers[{n}].id", "a string", value)
-        if not value or not value.strip():
-            continue
-        if type_uri in cfg.ror_type_uris:
-            bare = value.strip().rstrip("/").rsplit("/", 1)[-1]
-            identifiers.append(Identifier(scheme="ror", value=f"https://ror.org/{bare}"))
-        elif scheme := uri_tail(ident.get("type")):
-            identifiers.append(Identifier(scheme=scheme, value=value.strip()))
+    identifiers = [
+        ident
+        for n, raw in enumerate(items(org.get("identifiers"), f"{where}: identifiers"))
+        if (ident := identifier(raw, cfg, f"{where}: identifiers[{n}]"))
+    ]
     parent = None
     if (parent_uuid := uuid_of(org.get("parent"), f"{where}: parent")) and isinstance(
         parent_rec := related.orgs.get(parent_uuid), dict
@@ -304,6 +309,32 @@ def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
         "types": types,
         "parent": parent,
     }
+
+
+def identifier(ident: Json, cfg: PureConfig, path: str) -> Identifier | None:
+    """One of the spec's Identifier variants: ClassifiedId {id, type} (a ROR id when its type
+    is one of ``ror_type_uris``), PrimaryId and Id {idSource, value} (e.g. a Scopus
+    affiliation id). None for an empty value; a variant without a scheme is an error, so an
+    identifier is never dropped without a word."""
+    key = "id" if "id" in ident else "value"
+    value = ident.get(key)
+    if value is not None and not isinstance(value, str):
+        raise wrong(f"{path}.{key}", "a string", value)
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if "idSource" in ident:  # PrimaryId, Id
+        source = ident.get("idSource")
+        if not isinstance(source, str) or not source.strip():
+            raise wrong(f"{path}.idSource", "a source name", source)
+        return Identifier(scheme=source.strip(), value=value)
+    type_uri = obj(ident.get("type"), f"{path}.type").get("uri")
+    if type_uri in cfg.ror_type_uris:
+        bare = value.rstrip("/").rsplit("/", 1)[-1]
+        return Identifier(scheme="ror", value=f"https://ror.org/{bare}")
+    if scheme := uri_tail(ident.get("type")):
+        return Identifier(scheme=scheme, value=value)
+    raise MappingError(f"{path}: an identifier without type or idSource: {value[:40]!r}")
 
 
 def resolve(uuid: str, related: Related, cfg: PureConfig, what: str) -> Json:
@@ -466,6 +497,7 @@ def project_events(
 ) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    p = legacy.to_current(p)
     proj = project(p, related, cfg)
     used = org_uuids(p, related.awards)
     return [
@@ -492,6 +524,7 @@ def _published_on(o: Json) -> date | None:
 def output_events(o: Json, related: Related, cfg: PureConfig) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    o = legacy.to_current(o)
     title = text(o.get("title"), cfg.locales, "title")
     if not title:
         raise MappingError("research output has no title")
@@ -526,6 +559,7 @@ def is_visit(a: Json, cfg: PureConfig) -> bool:
 def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    a = legacy.to_current(a)
     used = org_uuids(a)
     digest = related_digest(a, related, used)
     period = obj(a.get("period"), "period")

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
 from kvrules.http import quote_id
 
-from . import mapping
+from . import legacy, mapping
 from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
@@ -66,6 +66,11 @@ class Scanner:
             self.families.append(ACTIVITIES)
         self.orgs: dict[str, Json | Exception] = {}  # external organisations
         self.units: dict[str, Json | Exception] = {}  # own units (/organizations)
+        # "524" when base_url names the older versioned API: its records are read through
+        # legacy.to_current, and some collections have other names there.
+        self.api_version = legacy.api_version(config.base_url)
+        self.org_path = legacy.collection_path("/external-organizations", self.api_version)
+        self.unit_path = legacy.collection_path("/organizations", self.api_version)
 
     # ---- entry point ------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
@@ -104,7 +109,7 @@ class Scanner:
         awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
         if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
-            self._load(self.units, "/organizations", units)
+            self._load(self.units, self.unit_path, units)
         self._load_orgs(
             {u for r in recs for u in mapping.org_uuids(r)}
             | {
@@ -131,10 +136,10 @@ class Scanner:
         return out
 
     def _load_orgs(self, uuids: set[str]) -> None:
-        got = self._load(self.orgs, "/external-organizations", uuids)
+        got = self._load(self.orgs, self.org_path, uuids)
         while got:  # one more wave for parents (a bad parent ref is reported by the mapping)
             parents = {p for o in got.values() if isinstance(o, dict) and (p := _parent(o))}
-            got = self._fetch(self.orgs, "/external-organizations", parents)
+            got = self._fetch(self.orgs, self.org_path, parents)
 
     def _load(
         self, cache: dict[str, Json | Exception], path: str, uuids: set[str]
@@ -166,6 +171,7 @@ class Scanner:
         shape) in its place: the records using it are quarantined with that reason."""
         if not isinstance(fetched, dict):
             return fetched  # a fetch error already
+        fetched = legacy.to_current(fetched)
         try:
             check_raw(fetched, self.cfg.limits)
             if read is not None:
@@ -250,6 +256,7 @@ class Scanner:
         out: list[FetchedRecord | None] = []
         recs = []
         for label, rec in labelled:
+            rec = legacy.to_current(rec) if isinstance(rec, dict) else rec
             if (bad := self._precheck(family, label, rec)) is not None:
                 out.append(bad)
             else:
@@ -259,13 +266,13 @@ class Scanner:
             for rec, rel in zip(recs, rels, strict=True):
                 for a in rel.awards:
                     if (uuid := _uuid(a)) is not None:
-                        state.seen(uuid, a.get("version"))
+                        state.seen(uuid, mapping.record_version(a))
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
-                        state.seen(u, org.get("version"))
+                        state.seen(u, mapping.record_version(org))
                 for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
-                        state.seen(u, unit.get("version"))
+                        state.seen(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
 
@@ -285,14 +292,14 @@ class Scanner:
                         (label, r)
                         for label, r in recs
                         if (uuid := _uuid(r)) is None  # re-read: it is quarantined again
-                        or not state.seen(uuid, r.get("version"))
+                        or not state.seen(uuid, _version(r))
                         or family.record_id(uuid) in pending
                         or (family is PROJECTS and uses_any(r, unit_changes))
                     ]
                 elif state.versions is not None:
                     for r in page:
                         if (uuid := _uuid(r)) is not None:
-                            state.seen(uuid, r.get("version"))
+                            state.seen(uuid, _version(r))
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
@@ -304,11 +311,11 @@ class Scanner:
     def _changed_related(self, state: State) -> set[str]:
         """Diff mode: records using an external organisation or award whose version changed."""
         changed: list[str] = []
-        for path in ("/external-organizations", "/awards"):
+        for path in (self.org_path, "/awards"):
             for _, page in self.client.pages(path):
                 for r in page:
                     uuid = r.get("uuid")
-                    if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                    if isinstance(uuid, str) and not state.seen(uuid, _version(r)):
                         changed.append(uuid)
                         self.orgs.pop(uuid, None)
         return state.index.dependents(changed)
@@ -316,10 +323,10 @@ class Scanner:
     def _changed_units(self, state: State) -> set[str]:
         """Diff mode: own units whose version changed (their projects are in this pass)."""
         changed: set[str] = set()
-        for _, page in self.client.pages("/organizations"):
+        for _, page in self.client.pages(self.unit_path):
             for r in page:
                 uuid = r.get("uuid")
-                if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                if isinstance(uuid, str) and not state.seen(uuid, _version(r)):
                     self.units.pop(uuid, None)
                     if state.names_unit(uuid):
                         changed.add(uuid)
@@ -349,7 +356,10 @@ class Scanner:
 
     # ---- legacy changes feed ------------------------------------------------------------
     def _feed(self, token: str) -> Json:
-        return self.client.get_json(f"{self.cfg.changes_path}/{quote_id(token, opaque=True)}")
+        path = self.cfg.changes_path
+        if self.api_version and path == f"/{self.api_version}/changes":
+            path = "/changes"  # base_url already names the versioned API
+        return self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
 
     def _feed_head(self) -> str | None:
         """A resumption token for 'now' (a minute back, to cover clock skew), or None."""
@@ -478,3 +488,8 @@ def _with_cursor(out: list[FetchedRecord], state: State, marker: str) -> Iterato
         return
     yield from out[:-1]
     yield out[-1].model_copy(update={"cursor": cursor})
+
+
+def _version(rec: Json) -> str:
+    """A listed record's version as the diffed passes compare it (either API's shape)."""
+    return mapping.record_version(legacy.to_current(rec))
