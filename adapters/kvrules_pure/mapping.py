@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -217,19 +218,82 @@ def project_org_refs(p: Json) -> list[tuple[str, str | None]]:
     return out
 
 
+def is_own_unit(association: Json, ref_key: str) -> bool:
+    """An Internal*Association (typeDiscriminator) or a reference to an Organization: the
+    institution's own unit, never a partner (the spec lets collaborators be either)."""
+    kind = association.get("typeDiscriminator")
+    ref = association.get(ref_key)
+    system = ref.get("systemName") if isinstance(ref, dict) else None
+    return (isinstance(kind, str) and "Internal" in kind) or system == "Organization"
+
+
 def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
-    """(funder uuids, partner uuids) referenced by an award."""
+    """(funder uuids, partner uuids) referenced by an award: its external organisations, its
+    external collaborators and funding collaborators, the affiliations of its award holders."""
     where = f"award {award.get('uuid')}"
     funders: list[str] = []
     partners = ref_uuids(award.get("externalOrganizations"), f"{where}: externalOrganizations")
+    for n, c in enumerate(items(award.get("collaborators"), f"{where}: collaborators")):
+        if not is_own_unit(c, "externalOrganization"):
+            path = f"{where}: collaborators[{n}].externalOrganization"
+            partners += [u for u in [uuid_of(c.get("externalOrganization"), path)] if u]
+    for n, h in enumerate(items(award.get("awardHolders"), f"{where}: awardHolders")):
+        path = f"{where}: awardHolders[{n}].externalOrganizations"
+        partners += ref_uuids(h.get("externalOrganizations"), path)
     for n, f in enumerate(items(award.get("fundings"), f"{where}: fundings")):
         if u := uuid_of(f.get("funder"), f"{where}: fundings[{n}].funder"):
             funders.append(u)
         path = f"{where}: fundings[{n}].fundingCollaborators"
         for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
+            if is_own_unit(fc, "collaborator"):
+                continue  # AwardInternal*FundingCollaboratorAssociation: one of our units
             if u := uuid_of(fc.get("collaborator"), f"{path}[{m}].collaborator"):
                 partners.append(u)
     return funders, partners
+
+
+# ---- no silent loss ------------------------------------------------------------------------
+# Keys under which the spec (both APIs) puts references to external organisations.
+EXTERNAL_KEY = re.compile(r"^external[Oo]rgani[sz]ation(s|Ref)?$")
+
+
+def _is_external_ref(key: str, value: Json) -> bool:
+    if not isinstance(value.get("uuid"), str):
+        return False
+    system = value.get("systemName")
+    if system is not None:
+        return system == "ExternalOrganization"
+    link = value.get("link")
+    href = link.get("href") if isinstance(link, dict) else None
+    return bool(EXTERNAL_KEY.match(key)) or (isinstance(href, str) and "/external-organi" in href)
+
+
+def external_refs(value: Any, path: str = "", key: str = "") -> list[tuple[str, str]]:
+    """(field path, uuid) of every external organisation referenced anywhere below ``value``,
+    whatever the field is called: the check that nothing the mapping does not read is lost.
+    ``key`` is the field holding ``value`` (list items are held by their list's field)."""
+    if isinstance(value, dict) and path and _is_external_ref(key, value):
+        return [(path, value["uuid"])]
+    found: list[tuple[str, str]] = []
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            found += external_refs(item, f"{path}[{n}]", key)
+    elif isinstance(value, dict):
+        for child_key, child in value.items():
+            if child_key != "parent":  # an organisation's parent is read with the organisation
+                where = f"{path}.{child_key}" if path else child_key
+                found += external_refs(child, where, child_key)
+    return found
+
+
+def check_complete(refs: Iterable[tuple[str, str]], read: set[str]) -> None:
+    """Quarantine a record that references an external organisation the mapping did not read
+    (a variant or a field it does not know): an event without it would look complete."""
+    missed = [(path, uuid) for path, uuid in refs if uuid not in read]
+    if missed:
+        shown = "; ".join(f"{p} (external organisation {u})" for p, u in missed[:3])
+        more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
+        raise MappingError(f"mapping incomplete: {shown}{more} not read by the mapping")
 
 
 def award_uuids(clusters: Iterable[Json]) -> list[str]:
@@ -500,6 +564,10 @@ def project_events(
     p = legacy.to_current(p)
     proj = project(p, related, cfg)
     used = org_uuids(p, related.awards)
+    refs = external_refs(p)
+    for a in related.awards:
+        refs += external_refs(a, f"award {a.get('uuid')}")
+    check_complete(refs, used)
     return [
         CollaborationEvent(
             id=event_id("project", p, related_digest(p, related, used, unit_uuids(p))),
@@ -528,7 +596,9 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
     title = text(o.get("title"), cfg.locales, "title")
     if not title:
         raise MappingError("research output has no title")
-    used = org_uuids(o) | set(ref_uuids(o.get("externalOrganizations"), "externalOrganizations"))
+    # Every external organisation an output names is an affiliation of it, whatever the field
+    # (contributors, commissioning body, sponsors, funding details, the older API's names).
+    used = org_uuids(o) | {uuid for _, uuid in external_refs(o)}
     words, classes = keywords(o, cfg)
     affiliations = [Organisation(**resolve(u, related, cfg, "co-author")) for u in sorted(used)]
     output = ResearchOutput(
@@ -561,6 +631,7 @@ def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[Collaborati
         raise MappingError("; ".join(related.errors))
     a = legacy.to_current(a)
     used = org_uuids(a)
+    check_complete(external_refs(a), used)
     digest = related_digest(a, related, used)
     period = obj(a.get("period"), "period")
     start = parse_day(period.get("startDate"), "period.startDate")

@@ -112,6 +112,7 @@ class Scanner:
             self._load(self.units, self.unit_path, units)
         self._load_orgs(
             {u for r in recs for u in mapping.org_uuids(r)}
+            | {u for r in recs if family is OUTPUTS for _, u in mapping.external_refs(r)}
             | {
                 u
                 for a in awards.values()
@@ -245,7 +246,8 @@ class Scanner:
         except LimitExceeded as e:
             return FetchedRecord(record_id=rid, error=str(e))
         award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
-        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | set(award_ids))
+        named = {u for _, u in mapping.external_refs(rec)} if family is OUTPUTS else set()
+        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | named | set(award_ids))
         return FetchedRecord(record_id=rid, events=events)
 
     def _records(
