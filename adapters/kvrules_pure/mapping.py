@@ -631,7 +631,10 @@ def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[Collaborati
         raise MappingError("; ".join(related.errors))
     a = legacy.to_current(a)
     used = org_uuids(a)
-    check_complete(external_refs(a), used)
+    # A visit event names the visitors' organisations only: one named elsewhere on the
+    # activity (its externalOrganizations, persons) would be lost, so the record is held.
+    visitors_orgs = {u for p, u in external_refs(a) if p.startswith("visitors[")}
+    check_complete(external_refs(a), visitors_orgs)
     digest = related_digest(a, related, used)
     period = obj(a.get("period"), "period")
     start = parse_day(period.get("startDate"), "period.startDate")
