@@ -14,6 +14,8 @@ from typing import Any
 from kvrules_pure import mapping
 from kvrules_pure.config import PureConfig
 from kvrules_pure.mapping import Related
+from kvrules_pure.simulator import start_simulator
+from pure_helpers import SECRET, adapter_for, scan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
 CFG = PureConfig(base_url="https://pure.example.edu/ws/api/524", api_key="k")
@@ -58,3 +60,22 @@ def test_real_legacy_external_organisation_keeps_its_other_id_and_country() -> N
     assert fields["name"] == "Rutherford Appleton Laboratory"
     assert fields["country"] == "GB"
     assert [(i.scheme, i.value) for i in fields["identifiers"]] == [("scival", "315053")]
+
+
+def test_real_legacy_api_scanned_over_http_keeps_every_organisation() -> None:
+    """A base URL /ws/api/524 reads the older API end to end: listing, the external
+    organisations under /external-organisations, the changes feed."""
+    rec = _real("research-output-f145e583.json")
+    with start_simulator(projects=3, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524", research_outputs=True)
+        try:
+            records = scan(adapter)
+        finally:
+            adapter.close()
+        org_gets = [r.path for r in sim.requests if "/524/external-organisations/" in r.path]
+    [record] = records
+    assert record.error is None and record.record_id == f"research-outputs/{rec['uuid']}"
+    [event] = record.events
+    assert event.output is not None and len(event.output.affiliations) == 25
+    assert "None" not in event.id
+    assert len(org_gets) == 25  # each fetched from the older API's collection
