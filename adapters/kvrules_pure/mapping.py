@@ -663,3 +663,43 @@ def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[Collaborati
             )
         )
     return events
+
+
+# ---- what the mapping reads --------------------------------------------------------------
+# Field paths each family's mapping reads ("[]": any list item; a path covers what is below
+# it). `kvrules fetch --explain` reports against them, and tests check every one exists in
+# both specs (tests/test_spec_paths.py). Keep in step with the readers above.
+COMMON_READS = ("uuid", "version", "modifiedDate", "createdDate", "title", "keywordGroups")
+READS = {
+    "project": (
+        *COMMON_READS,
+        "period.startDate",
+        "period.endDate",
+        "curtailed",
+        "managingOrganization",
+        "organizations",
+        "coManagingOrganizations",
+        "collaborators[].typeDiscriminator",
+        "collaborators[].externalOrganization",
+        "collaborators[].leadCollaborator",
+        "externalOrganizations",
+        "participants[].externalOrganizations",
+        "participants[].role",
+        "awardClusters",
+    ),
+    "output": (
+        *COMMON_READS,
+        "publicationStatuses[].current",
+        "publicationStatuses[].publicationDate",
+        "contributors[].externalOrganizations",
+        "externalOrganizations",
+    ),
+    "activity": (
+        *COMMON_READS,
+        "typeDiscriminator",
+        "type",
+        "period.startDate",
+        "period.endDate",
+        "visitors[].externalOrganizations",
+    ),
+}
