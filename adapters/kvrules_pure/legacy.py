@@ -35,6 +35,9 @@ RENAMES = {
 # Top-level keys only the older API has: one of them marks a record as the older shape.
 LEGACY_MARKERS = frozenset(RENAMES) | {"info"}
 
+# Award funding amounts: plain numbers in the older API.
+AMOUNTS = ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue")
+
 # Collection paths that differ between the two APIs (the current name -> the older one).
 LEGACY_PATHS = {
     "/external-organizations": "/external-organisations",
@@ -77,6 +80,12 @@ def to_current(rec: Json) -> Json:
             out.setdefault(key, info[key])
     if out.get("version") is None and isinstance(out.get("modifiedDate"), str):
         out["version"] = out["modifiedDate"]
+    # Amounts are plain numbers there, {value, currency} objects in the current API.
+    for funding in out.get("fundings") or []:
+        if isinstance(funding, dict):
+            for key in AMOUNTS:
+                if isinstance(funding.get(key), int | float) and not isinstance(funding[key], bool):
+                    funding[key] = {"value": funding[key]}
     # The older API's one "other id" of a record (e.g. a SciVal institution id).
     source, value = out.get("externalIdSource"), out.get("externalId")
     if isinstance(source, str) and isinstance(value, str) and source.strip() and value.strip():

@@ -96,7 +96,9 @@ class Scanner:
         """
         cfg, c = self.cfg, self.client
         clusters: dict[str, Any] = {}
-        if family is PROJECTS:
+        # The older API has no award clusters: a project names its awards (relatedAwards).
+        direct = {r["uuid"]: _related_awards(r) for r in recs} if family is PROJECTS else {}
+        if family is PROJECTS and not self.api_version:
             want = [
                 p["uuid"] for p in recs if cfg.award_clusters == "always" or p.get("awardClusters")
             ]
@@ -104,7 +106,7 @@ class Scanner:
             clusters = {u: self._checked(v, _cluster_awards) for u, v in got.items()}
         award_ids = [
             a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
-        ]
+        ] + [a for named in direct.values() for a in named]
         got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
         awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
         if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
@@ -127,7 +129,7 @@ class Scanner:
             if isinstance(cl, Exception):
                 rel.errors.append(f"award clusters: {cl}")
                 cl = {"items": []}
-            for a in _cluster_awards(cl):
+            for a in dict.fromkeys([*_cluster_awards(cl), *direct.get(rec["uuid"], [])]):
                 award = awards.get(a)
                 if isinstance(award, dict):
                     rel.awards.append(award)
@@ -202,6 +204,7 @@ class Scanner:
             if family is PROJECTS:
                 refs |= set(mapping.unit_uuids(rec))
                 refs |= set(mapping.ref_uuids(rec.get("awardClusters"), "awardClusters"))
+                refs |= set(_related_awards(rec))
             check_refs(len(refs), self.cfg.limits)
         except (LimitExceeded, MappingError) as e:
             return FetchedRecord(record_id=family.record_id(uuid), error=str(e))
@@ -468,6 +471,11 @@ def _parent(org: Json) -> str | None:
         return mapping.uuid_of(org.get("parent"), "parent")
     except MappingError:
         return None
+
+
+def _related_awards(project: Json) -> list[str]:
+    """The awards a project of the older API names itself (MappingError on a wrong shape)."""
+    return mapping.ref_uuids(project.get("relatedAwards"), "relatedAwards")
 
 
 def _cluster_awards(cluster: Json) -> list[str]:

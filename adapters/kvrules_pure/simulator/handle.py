@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
+from typing import Any
 
 from kvrules.testing.simulator import Faults, ServerHandle
 
@@ -24,6 +25,8 @@ class SimulatorHandle(ServerHandle):
         self.api_key: str = api.api_key
         self.faults: Faults = api.faults
         self.store: Store = api.store
+        # The older API's records (/ws/api/524), collection -> uuid -> record: tests add some.
+        self.legacy: dict[str, dict[str, Any]] = api.legacy
 
     @property
     def headers(self) -> dict[str, str]:
