@@ -447,7 +447,15 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
                 where = f"{path}.keywordContainers[{m}]"
                 classification(scheme, c.get("structuredKeyword"), f"{where}.structuredKeyword")
                 free(c.get("freeKeywords"), f"{where}.freeKeywords")
+        elif kind is not None:  # a variant a newer Pure adds: its keywords would be lost
+            raise MappingError(f"mapping incomplete: {path}: keyword group type {kind!r} unknown")
     return list(dict.fromkeys(w for w in words if w)), classes
+
+
+# The spec's KeywordGroup and Identifier variants the readers above handle (a test compares
+# them with both specs' discriminators, so a new variant is noticed).
+KEYWORD_GROUPS = {"ClassificationsKeywordGroup", "FreeKeywordsKeywordGroup", "FullKeywordGroup"}
+IDENTIFIERS = {"ClassifiedId", "PrimaryId", "Id"}
 
 
 # ---- projects -------------------------------------------------------------------------------

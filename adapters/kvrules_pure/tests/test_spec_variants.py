@@ -197,3 +197,17 @@ def test_every_organisation_reference_is_handled_deliberately(spec: str, path: R
             assert names == {"External Org"}, f"{path}: external organisation lost"
         else:
             assert not names, f"{path}: own unit taken for an external organisation"
+
+
+@pytest.mark.parametrize("spec", SPEC_FILES)
+def test_keyword_group_and_identifier_variants_are_all_read(spec: str) -> None:
+    schemas = _schemas(spec)
+    assert {v for v, _ in _variants(schemas, "KeywordGroup")} == mapping.KEYWORD_GROUPS
+    assert {v for v, _ in _variants(schemas, "Identifier")} == mapping.IDENTIFIERS
+
+
+def test_an_unknown_keyword_group_variant_is_not_dropped() -> None:
+    group = {"typeDiscriminator": "SomeNewKeywordGroup", "logicalName": "topics", "words": ["x"]}
+    rec = {"uuid": "p1", "version": "1", "title": {"en_GB": "t"}, "keywordGroups": [group]}
+    with pytest.raises(MappingError, match=r"mapping incomplete: keywordGroups\[0\]"):
+        mapping.project_events(rec, Related(), CFG, "project.created")
