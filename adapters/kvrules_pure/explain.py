@@ -15,13 +15,19 @@ Json = dict[str, Any]
 INDEX = re.compile(r"\[\d+\]")
 
 
-def leaf_paths(value: Any, path: str = "") -> set[str]:
-    """The shape paths of a record's leaves (list positions as ``[]``)."""
-    if isinstance(value, dict) and value:
-        return set().union(*(leaf_paths(v, f"{path}.{k}" if path else k) for k, v in value.items()))
-    if isinstance(value, list) and value:
-        return set().union(*(leaf_paths(v, f"{path}[]") for v in value))
-    return {path} if path and value not in (None, "", [], {}) else set()
+def leaf_paths(value: Any) -> set[str]:
+    """The shape paths of a record's leaves (list positions as ``[]``); iterative."""
+    found: set[str] = set()
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        here, path = stack.pop()
+        if isinstance(here, dict) and here:
+            stack += [(v, f"{path}.{k}" if path else k) for k, v in here.items()]
+        elif isinstance(here, list) and here:
+            stack += [(v, f"{path}[]") for v in here]
+        elif path and here not in (None, "", [], {}):
+            found.add(path)
+    return found
 
 
 def _covered(path: str, reads: set[str]) -> bool:

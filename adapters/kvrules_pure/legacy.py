@@ -57,11 +57,20 @@ def is_legacy(rec: Json) -> bool:
 
 
 def _renamed(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_renamed(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    return {RENAMES.get(k, k): _renamed(v) for k, v in value.items()}
+    """A copy with the older names replaced; iterative (a record may be nested very deep)."""
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]  # (source, parent, key in parent)
+    while stack:
+        source, parent, key = stack.pop()
+        if isinstance(source, dict):
+            parent[key] = copy = {RENAMES.get(k, k): None for k in source}
+            stack += [(v, copy, RENAMES.get(k, k)) for k, v in source.items()]
+        elif isinstance(source, list):
+            parent[key] = copy = [None] * len(source)
+            stack += [(v, copy, n) for n, v in enumerate(source)]
+        else:
+            parent[key] = source
+    return holder[0]
 
 
 def to_current(rec: Json) -> Json:

@@ -181,7 +181,10 @@ def record_version(rec: Json) -> str:
     version = rec.get("version")
     if version is not None and str(version).strip():
         return str(version)
-    body = json.dumps(rec, sort_keys=True, default=str).encode()
+    try:
+        body = json.dumps(rec, sort_keys=True, default=str).encode()
+    except (RecursionError, ValueError):  # a hostile record nested beyond the encoder
+        raise MappingError("record without version, nested too deep to identify") from None
     return "h" + hashlib.blake2b(body, digest_size=6).hexdigest()
 
 
@@ -268,21 +271,25 @@ def _is_external_ref(key: str, value: Json) -> bool:
     return bool(EXTERNAL_KEY.match(key)) or (isinstance(href, str) and "/external-organi" in href)
 
 
-def external_refs(value: Any, path: str = "", key: str = "") -> list[tuple[str, str]]:
+def external_refs(value: Any, path: str = "") -> list[tuple[str, str]]:
     """(field path, uuid) of every external organisation referenced anywhere below ``value``,
     whatever the field is called: the check that nothing the mapping does not read is lost.
-    ``key`` is the field holding ``value`` (list items are held by their list's field)."""
-    if isinstance(value, dict) and path and _is_external_ref(key, value):
-        return [(path, value["uuid"])]
+    Iterative, so a hostile record nested 100,000 deep is no RecursionError."""
     found: list[tuple[str, str]] = []
-    if isinstance(value, list):
-        for n, item in enumerate(value):
-            found += external_refs(item, f"{path}[{n}]", key)
-    elif isinstance(value, dict):
-        for child_key, child in value.items():
-            if child_key != "parent":  # an organisation's parent is read with the organisation
-                where = f"{path}.{child_key}" if path else child_key
-                found += external_refs(child, where, child_key)
+    stack: list[tuple[Any, str, str]] = [(value, path, "")]  # (value, its path, its field)
+    while stack:
+        here, where, key = stack.pop()
+        if isinstance(here, dict):
+            if where and _is_external_ref(key, here):
+                found.append((where, here["uuid"]))
+                continue
+            stack += [
+                (child, f"{where}.{k}" if where else k, k)
+                for k, child in reversed(here.items())
+                if k != "parent"  # an organisation's parent is read with the organisation
+            ]
+        elif isinstance(here, list):
+            stack += [(item, f"{where}[{n}]", key) for n, item in reversed(list(enumerate(here)))]
     return found
 
 
@@ -447,7 +454,9 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
                 where = f"{path}.keywordContainers[{m}]"
                 classification(scheme, c.get("structuredKeyword"), f"{where}.structuredKeyword")
                 free(c.get("freeKeywords"), f"{where}.freeKeywords")
-        elif kind is not None:  # a variant a newer Pure adds: its keywords would be lost
+        elif kind is not None and any(  # a variant a newer Pure adds, with keywords to lose
+            v not in (None, "", [], {}) for k, v in g.items() if k not in GROUP_LABELS
+        ):
             raise MappingError(f"mapping incomplete: {path}: keyword group type {kind!r} unknown")
     return list(dict.fromkeys(w for w in words if w)), classes
 
@@ -456,6 +465,9 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
 # them with both specs' discriminators, so a new variant is noticed).
 KEYWORD_GROUPS = {"ClassificationsKeywordGroup", "FreeKeywordsKeywordGroup", "FullKeywordGroup"}
 IDENTIFIERS = {"ClassifiedId", "PrimaryId", "Id"}
+# What a keyword group says about itself, not keywords: a group of an unknown type holding only
+# these loses nothing.
+GROUP_LABELS = {"typeDiscriminator", "logicalName", "pureId", "type", "name"}
 
 
 # ---- projects -------------------------------------------------------------------------------
