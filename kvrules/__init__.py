@@ -8,6 +8,7 @@ conformance suite and simulator toolkit). Everything else is internal and may ch
 from kvrules.adapter import (
     Adapter,
     FetchedRecord,
+    RecordExplanation,
     TagWrite,
     not_ours,
     pack_cursor,
@@ -62,6 +63,7 @@ __all__ = [
     "Partner",
     "Person",
     "Project",
+    "RecordExplanation",
     "RecordLimits",
     "ResearchOutput",
     "RulebookError",

@@ -27,6 +27,15 @@ class FetchedRecord(BaseModel):
     )
 
 
+class RecordExplanation(BaseModel):
+    """For ``kvrules fetch --explain``: which of a source record's fields the mapping read
+    and which were present but ignored (field paths, ``[]`` for any list item)."""
+
+    record_id: str
+    read: list[str] = []
+    ignored: list[str] = []
+
+
 class TagWrite(BaseModel):
     """The outcome of one write-back: what was there, what is wanted, whether it was written,
     and, when nothing was written because the value is someone else's, why (``skipped``)."""
@@ -115,6 +124,11 @@ class Adapter(ABC):
         for record in self.fetch(None):
             return f"{self.location() or self.name}: answered (first record {record.record_id})"
         return f"{self.location() or self.name}: answered (no records)"
+
+    def explain(self, record: FetchedRecord) -> RecordExplanation | None:
+        """Which source fields the mapping of this record read and which it ignored; None
+        when the adapter cannot tell (optional hook: ``kvrules fetch --explain`` says so)."""
+        return None
 
     def close(self) -> None:  # noqa: B027  # optional hook, deliberately not abstract
         """Release connections and threads the adapter holds; the default holds none."""

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kvrules import Adapter, FetchedRecord, TagWrite
+from kvrules import Adapter, FetchedRecord, RecordExplanation, TagWrite
+from kvrules.http import quote_id
 
-from . import writeback
+from . import explain, writeback
 from .client import PureClient
 from .config import PureConfig
-from .scan import Scanner
+from .scan import ACTIVITIES, OUTPUTS, PROJECTS, Scanner
 
 
 class PureAdapter(Adapter):
@@ -40,6 +41,15 @@ class PureAdapter(Adapter):
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         return Scanner(self.client, self.config).fetch(cursor)
+
+    def explain(self, record: FetchedRecord) -> RecordExplanation | None:
+        """Re-reads the record from Pure and names the fields the mapping read and ignored."""
+        for family, kind in ((OUTPUTS, "output"), (ACTIVITIES, "activity"), (PROJECTS, "project")):
+            if record.record_id.startswith(family.prefix):
+                uuid = record.record_id[len(family.prefix) :]
+                rec = self.client.get_json(f"{family.path}/{quote_id(uuid)}")
+                return explain.explain(kind, record.record_id, rec)
+        return None
 
     def probe(self) -> str:
         """One authenticated GET of one project: proves the host, the key and the API."""

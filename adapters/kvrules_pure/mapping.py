@@ -8,6 +8,8 @@ MappingError, and the record is quarantined with that reason instead of being ha
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +33,7 @@ from kvrules import (
     parse_timestamp,
 )
 
+from . import legacy
 from .config import PureConfig
 
 Json = dict[str, Any]
@@ -172,8 +175,21 @@ def related_digest(
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=4).hexdigest()
 
 
+def record_version(rec: Json) -> str:
+    """The record's version for the event id: Pure's ``version``, else a hash of the record
+    itself (an instance that sends no version must not give every edit the same id)."""
+    version = rec.get("version")
+    if version is not None and str(version).strip():
+        return str(version)
+    try:
+        body = json.dumps(rec, sort_keys=True, default=str).encode()
+    except (RecursionError, ValueError):  # a hostile record nested beyond the encoder
+        raise MappingError("record without version, nested too deep to identify") from None
+    return "h" + hashlib.blake2b(body, digest_size=6).hexdigest()
+
+
 def event_id(family: str, rec: Json, digest: str, n: int | None = None) -> str:
-    base = f"{SYSTEM}:{rec['uuid']}:v{rec.get('version')}:{digest}"
+    base = f"{SYSTEM}:{rec['uuid']}:v{record_version(rec)}:{digest}"
     base = base if family == "project" else f"{SYSTEM}:{family}:{base[len(SYSTEM) + 1 :]}"
     return base if n is None else f"{base}:{n}"
 
@@ -205,19 +221,86 @@ def project_org_refs(p: Json) -> list[tuple[str, str | None]]:
     return out
 
 
+def is_own_unit(association: Json, ref_key: str) -> bool:
+    """An Internal*Association (typeDiscriminator) or a reference to an Organization: the
+    institution's own unit, never a partner (the spec lets collaborators be either)."""
+    kind = association.get("typeDiscriminator")
+    ref = association.get(ref_key)
+    system = ref.get("systemName") if isinstance(ref, dict) else None
+    return (isinstance(kind, str) and "Internal" in kind) or system == "Organization"
+
+
 def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
-    """(funder uuids, partner uuids) referenced by an award."""
+    """(funder uuids, partner uuids) referenced by an award: its external organisations, its
+    external collaborators and funding collaborators, the affiliations of its award holders."""
     where = f"award {award.get('uuid')}"
     funders: list[str] = []
     partners = ref_uuids(award.get("externalOrganizations"), f"{where}: externalOrganizations")
+    for n, c in enumerate(items(award.get("collaborators"), f"{where}: collaborators")):
+        if not is_own_unit(c, "externalOrganization"):
+            path = f"{where}: collaborators[{n}].externalOrganization"
+            partners += [u for u in [uuid_of(c.get("externalOrganization"), path)] if u]
+    for n, h in enumerate(items(award.get("awardHolders"), f"{where}: awardHolders")):
+        path = f"{where}: awardHolders[{n}].externalOrganizations"
+        partners += ref_uuids(h.get("externalOrganizations"), path)
     for n, f in enumerate(items(award.get("fundings"), f"{where}: fundings")):
         if u := uuid_of(f.get("funder"), f"{where}: fundings[{n}].funder"):
             funders.append(u)
         path = f"{where}: fundings[{n}].fundingCollaborators"
         for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
+            if is_own_unit(fc, "collaborator"):
+                continue  # AwardInternal*FundingCollaboratorAssociation: one of our units
             if u := uuid_of(fc.get("collaborator"), f"{path}[{m}].collaborator"):
                 partners.append(u)
     return funders, partners
+
+
+# ---- no silent loss ------------------------------------------------------------------------
+# Keys under which the spec (both APIs) puts references to external organisations.
+EXTERNAL_KEY = re.compile(r"^external[Oo]rgani[sz]ation(s|Ref)?$")
+
+
+def _is_external_ref(key: str, value: Json) -> bool:
+    if not isinstance(value.get("uuid"), str):
+        return False
+    system = value.get("systemName")
+    if system is not None:
+        return system == "ExternalOrganization"
+    link = value.get("link")
+    href = link.get("href") if isinstance(link, dict) else None
+    return bool(EXTERNAL_KEY.match(key)) or (isinstance(href, str) and "/external-organi" in href)
+
+
+def external_refs(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """(field path, uuid) of every external organisation referenced anywhere below ``value``,
+    whatever the field is called: the check that nothing the mapping does not read is lost.
+    Iterative, so a hostile record nested 100,000 deep is no RecursionError."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[Any, str, str]] = [(value, path, "")]  # (value, its path, its field)
+    while stack:
+        here, where, key = stack.pop()
+        if isinstance(here, dict):
+            if where and _is_external_ref(key, here):
+                found.append((where, here["uuid"]))
+                continue
+            stack += [
+                (child, f"{where}.{k}" if where else k, k)
+                for k, child in reversed(here.items())
+                if k != "parent"  # an organisation's parent is read with the organisation
+            ]
+        elif isinstance(here, list):
+            stack += [(item, f"{where}[{n}]", key) for n, item in reversed(list(enumerate(here)))]
+    return found
+
+
+def check_complete(refs: Iterable[tuple[str, str]], read: set[str]) -> None:
+    """Quarantine a record that references an external organisation the mapping did not read
+    (a variant or a field it does not know): an event without it would look complete."""
+    missed = [(path, uuid) for path, uuid in refs if uuid not in read]
+    if missed:
+        shown = "; ".join(f"{p} (external organisation {u})" for p, u in missed[:3])
+        more = f" and {len(missed) - 3} more" if len(missed) > 3 else ""
+        raise MappingError(f"mapping incomplete: {shown}{more} not read by the mapping")
 
 
 def award_uuids(clusters: Iterable[Json]) -> list[str]:
@@ -260,6 +343,7 @@ def obj(value: Any, path: str) -> Json:
 
 
 def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
+    org = legacy.to_current(org)
     where = f"external organisation {org.get('uuid')}"
     name = text(org.get("name"), cfg.locales, f"{where}: name")
     if not name:
@@ -277,19 +361,11 @@ def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
             country = country_code(code)
         except ValueError:
             country = None  # an instance-specific country code: leave it to enrichment
-    identifiers = []
-    for n, ident in enumerate(items(org.get("identifiers"), f"{where}: identifiers")):
-        value = ident.get("id") or ident.get("value")
-        type_uri = obj(ident.get("type"), f"{where}: identifiers[{n}].type").get("uri")
-        if value is not None and not isinstance(value, str):
-            raise wrong(f"{where}: identifiers[{n}].id", "a string", value)
-        if not value or not value.strip():
-            continue
-        if type_uri in cfg.ror_type_uris:
-            bare = value.strip().rstrip("/").rsplit("/", 1)[-1]
-            identifiers.append(Identifier(scheme="ror", value=f"https://ror.org/{bare}"))
-        elif scheme := uri_tail(ident.get("type")):
-            identifiers.append(Identifier(scheme=scheme, value=value.strip()))
+    identifiers = [
+        ident
+        for n, raw in enumerate(items(org.get("identifiers"), f"{where}: identifiers"))
+        if (ident := identifier(raw, cfg, f"{where}: identifiers[{n}]"))
+    ]
     parent = None
     if (parent_uuid := uuid_of(org.get("parent"), f"{where}: parent")) and isinstance(
         parent_rec := related.orgs.get(parent_uuid), dict
@@ -304,6 +380,32 @@ def organisation_fields(org: Json, related: Related, cfg: PureConfig) -> Json:
         "types": types,
         "parent": parent,
     }
+
+
+def identifier(ident: Json, cfg: PureConfig, path: str) -> Identifier | None:
+    """One of the spec's Identifier variants: ClassifiedId {id, type} (a ROR id when its type
+    is one of ``ror_type_uris``), PrimaryId and Id {idSource, value} (e.g. a Scopus
+    affiliation id). None for an empty value; a variant without a scheme is an error, so an
+    identifier is never dropped without a word."""
+    key = "id" if "id" in ident else "value"
+    value = ident.get(key)
+    if value is not None and not isinstance(value, str):
+        raise wrong(f"{path}.{key}", "a string", value)
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if "idSource" in ident:  # PrimaryId, Id
+        source = ident.get("idSource")
+        if not isinstance(source, str) or not source.strip():
+            raise wrong(f"{path}.idSource", "a source name", source)
+        return Identifier(scheme=source.strip(), value=value)
+    type_uri = obj(ident.get("type"), f"{path}.type").get("uri")
+    if type_uri in cfg.ror_type_uris:
+        bare = value.rstrip("/").rsplit("/", 1)[-1]
+        return Identifier(scheme="ror", value=f"https://ror.org/{bare}")
+    if scheme := uri_tail(ident.get("type")):
+        return Identifier(scheme=scheme, value=value)
+    raise MappingError(f"{path}: an identifier without type or idSource: {value[:40]!r}")
 
 
 def resolve(uuid: str, related: Related, cfg: PureConfig, what: str) -> Json:
@@ -352,7 +454,20 @@ def keywords(rec: Json, cfg: PureConfig) -> tuple[list[str], list[Classification
                 where = f"{path}.keywordContainers[{m}]"
                 classification(scheme, c.get("structuredKeyword"), f"{where}.structuredKeyword")
                 free(c.get("freeKeywords"), f"{where}.freeKeywords")
+        elif kind is not None and any(  # a variant a newer Pure adds, with keywords to lose
+            v not in (None, "", [], {}) for k, v in g.items() if k not in GROUP_LABELS
+        ):
+            raise MappingError(f"mapping incomplete: {path}: keyword group type {kind!r} unknown")
     return list(dict.fromkeys(w for w in words if w)), classes
+
+
+# The spec's KeywordGroup and Identifier variants the readers above handle (a test compares
+# them with both specs' discriminators, so a new variant is noticed).
+KEYWORD_GROUPS = {"ClassificationsKeywordGroup", "FreeKeywordsKeywordGroup", "FullKeywordGroup"}
+IDENTIFIERS = {"ClassifiedId", "PrimaryId", "Id"}
+# What a keyword group says about itself, not keywords: a group of an unknown type holding only
+# these loses nothing.
+GROUP_LABELS = {"typeDiscriminator", "logicalName", "pureId", "type", "name"}
 
 
 # ---- projects -------------------------------------------------------------------------------
@@ -466,8 +581,13 @@ def project_events(
 ) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    p = legacy.to_current(p)
     proj = project(p, related, cfg)
     used = org_uuids(p, related.awards)
+    refs = external_refs(p)
+    for a in related.awards:
+        refs += external_refs(a, f"award {a.get('uuid')}")
+    check_complete(refs, used)
     return [
         CollaborationEvent(
             id=event_id("project", p, related_digest(p, related, used, unit_uuids(p))),
@@ -492,10 +612,13 @@ def _published_on(o: Json) -> date | None:
 def output_events(o: Json, related: Related, cfg: PureConfig) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    o = legacy.to_current(o)
     title = text(o.get("title"), cfg.locales, "title")
     if not title:
         raise MappingError("research output has no title")
-    used = org_uuids(o) | set(ref_uuids(o.get("externalOrganizations"), "externalOrganizations"))
+    # Every external organisation an output names is an affiliation of it, whatever the field
+    # (contributors, commissioning body, sponsors, funding details, the older API's names).
+    used = org_uuids(o) | {uuid for _, uuid in external_refs(o)}
     words, classes = keywords(o, cfg)
     affiliations = [Organisation(**resolve(u, related, cfg, "co-author")) for u in sorted(used)]
     output = ResearchOutput(
@@ -526,7 +649,12 @@ def is_visit(a: Json, cfg: PureConfig) -> bool:
 def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
+    a = legacy.to_current(a)
     used = org_uuids(a)
+    # A visit event names the visitors' organisations only: one named elsewhere on the
+    # activity (its externalOrganizations, persons) would be lost, so the record is held.
+    visitors_orgs = {u for p, u in external_refs(a) if p.startswith("visitors[")}
+    check_complete(external_refs(a), visitors_orgs)
     digest = related_digest(a, related, used)
     period = obj(a.get("period"), "period")
     start = parse_day(period.get("startDate"), "period.startDate")
@@ -555,3 +683,72 @@ def visit_events(a: Json, related: Related, cfg: PureConfig) -> list[Collaborati
             )
         )
     return events
+
+
+# ---- what the mapping reads --------------------------------------------------------------
+# Field paths each family's mapping reads ("[]": any list item; a path covers what is below
+# it). `kvrules fetch --explain` reports against them, and tests check every one exists in
+# both specs (tests/test_spec_paths.py). Keep in step with the readers above.
+COMMON_READS = ("uuid", "version", "modifiedDate", "createdDate", "title", "keywordGroups")
+READS = {
+    "project": (
+        *COMMON_READS,
+        "period.startDate",
+        "period.endDate",
+        "curtailed",
+        "managingOrganization",
+        "organizations",
+        "coManagingOrganizations",
+        "collaborators[].typeDiscriminator",
+        "collaborators[].externalOrganization",
+        "collaborators[].leadCollaborator",
+        "externalOrganizations",
+        "participants[].externalOrganizations",
+        "participants[].role",
+        "awardClusters",
+    ),
+    "output": (
+        *COMMON_READS,
+        "publicationStatuses[].current",
+        "publicationStatuses[].publicationDate",
+        "contributors[].externalOrganizations",
+        "externalOrganizations",
+    ),
+    "activity": (
+        *COMMON_READS,
+        "typeDiscriminator",
+        "type",
+        "period.startDate",
+        "period.endDate",
+        "visitors[].externalOrganizations",
+    ),
+    # Related records, fetched for the ones above.
+    "award": (
+        "uuid",
+        "version",
+        "externalOrganizations",
+        "collaborators[].typeDiscriminator",
+        "collaborators[].externalOrganization",
+        "awardHolders[].externalOrganizations",
+        "fundings[].funder",
+        "fundings[].fundingProjectScheme",
+        "fundings[].awardedAmountInAwardedCurrency",
+        "fundings[].awardedAmount",
+        "fundings[].estimatedValue",
+        "fundings[].fundingCollaborators[].typeDiscriminator",
+        "fundings[].fundingCollaborators[].collaborator",
+    ),
+    "external_organisation": (
+        "uuid",
+        "version",
+        "name",
+        "acronym",
+        "alternativeNames",
+        "address.country",
+        "identifiers",
+        "type",
+        "parent",
+    ),
+    "unit": ("uuid", "version", "name"),
+    "award_cluster": ("uuid", "containedAwards"),
+}

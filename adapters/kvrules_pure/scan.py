@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
 from kvrules.http import quote_id
 
-from . import mapping
+from . import legacy, mapping
 from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
@@ -66,6 +66,11 @@ class Scanner:
             self.families.append(ACTIVITIES)
         self.orgs: dict[str, Json | Exception] = {}  # external organisations
         self.units: dict[str, Json | Exception] = {}  # own units (/organizations)
+        # "524" when base_url names the older versioned API: its records are read through
+        # legacy.to_current, and some collections have other names there.
+        self.api_version = legacy.api_version(config.base_url)
+        self.org_path = legacy.collection_path("/external-organizations", self.api_version)
+        self.unit_path = legacy.collection_path("/organizations", self.api_version)
 
     # ---- entry point ------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
@@ -91,7 +96,9 @@ class Scanner:
         """
         cfg, c = self.cfg, self.client
         clusters: dict[str, Any] = {}
-        if family is PROJECTS:
+        # The older API has no award clusters: a project names its awards (relatedAwards).
+        direct = {r["uuid"]: _related_awards(r) for r in recs} if family is PROJECTS else {}
+        if family is PROJECTS and not self.api_version:
             want = [
                 p["uuid"] for p in recs if cfg.award_clusters == "always" or p.get("awardClusters")
             ]
@@ -99,14 +106,15 @@ class Scanner:
             clusters = {u: self._checked(v, _cluster_awards) for u, v in got.items()}
         award_ids = [
             a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
-        ]
+        ] + [a for named in direct.values() for a in named]
         got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
         awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
         if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
-            self._load(self.units, "/organizations", units)
+            self._load(self.units, self.unit_path, units)
         self._load_orgs(
             {u for r in recs for u in mapping.org_uuids(r)}
+            | {u for r in recs if family is OUTPUTS for _, u in mapping.external_refs(r)}
             | {
                 u
                 for a in awards.values()
@@ -121,7 +129,7 @@ class Scanner:
             if isinstance(cl, Exception):
                 rel.errors.append(f"award clusters: {cl}")
                 cl = {"items": []}
-            for a in _cluster_awards(cl):
+            for a in dict.fromkeys([*_cluster_awards(cl), *direct.get(rec["uuid"], [])]):
                 award = awards.get(a)
                 if isinstance(award, dict):
                     rel.awards.append(award)
@@ -131,10 +139,10 @@ class Scanner:
         return out
 
     def _load_orgs(self, uuids: set[str]) -> None:
-        got = self._load(self.orgs, "/external-organizations", uuids)
+        got = self._load(self.orgs, self.org_path, uuids)
         while got:  # one more wave for parents (a bad parent ref is reported by the mapping)
             parents = {p for o in got.values() if isinstance(o, dict) and (p := _parent(o))}
-            got = self._fetch(self.orgs, "/external-organizations", parents)
+            got = self._fetch(self.orgs, self.org_path, parents)
 
     def _load(
         self, cache: dict[str, Json | Exception], path: str, uuids: set[str]
@@ -166,6 +174,7 @@ class Scanner:
         shape) in its place: the records using it are quarantined with that reason."""
         if not isinstance(fetched, dict):
             return fetched  # a fetch error already
+        fetched = legacy.to_current(fetched)
         try:
             check_raw(fetched, self.cfg.limits)
             if read is not None:
@@ -195,6 +204,7 @@ class Scanner:
             if family is PROJECTS:
                 refs |= set(mapping.unit_uuids(rec))
                 refs |= set(mapping.ref_uuids(rec.get("awardClusters"), "awardClusters"))
+                refs |= set(_related_awards(rec))
             check_refs(len(refs), self.cfg.limits)
         except (LimitExceeded, MappingError) as e:
             return FetchedRecord(record_id=family.record_id(uuid), error=str(e))
@@ -239,7 +249,8 @@ class Scanner:
         except LimitExceeded as e:
             return FetchedRecord(record_id=rid, error=str(e))
         award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
-        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | set(award_ids))
+        named = {u for _, u in mapping.external_refs(rec)} if family is OUTPUTS else set()
+        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | named | set(award_ids))
         return FetchedRecord(record_id=rid, events=events)
 
     def _records(
@@ -250,6 +261,7 @@ class Scanner:
         out: list[FetchedRecord | None] = []
         recs = []
         for label, rec in labelled:
+            rec = legacy.to_current(rec) if isinstance(rec, dict) else rec
             if (bad := self._precheck(family, label, rec)) is not None:
                 out.append(bad)
             else:
@@ -259,13 +271,13 @@ class Scanner:
             for rec, rel in zip(recs, rels, strict=True):
                 for a in rel.awards:
                     if (uuid := _uuid(a)) is not None:
-                        state.seen(uuid, a.get("version"))
+                        state.seen(uuid, mapping.record_version(a))
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
-                        state.seen(u, org.get("version"))
+                        state.seen(u, mapping.record_version(org))
                 for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
-                        state.seen(u, unit.get("version"))
+                        state.seen(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
 
@@ -285,14 +297,14 @@ class Scanner:
                         (label, r)
                         for label, r in recs
                         if (uuid := _uuid(r)) is None  # re-read: it is quarantined again
-                        or not state.seen(uuid, r.get("version"))
+                        or not state.seen(uuid, _version(r))
                         or family.record_id(uuid) in pending
                         or (family is PROJECTS and uses_any(r, unit_changes))
                     ]
                 elif state.versions is not None:
                     for r in page:
                         if (uuid := _uuid(r)) is not None:
-                            state.seen(uuid, r.get("version"))
+                            state.seen(uuid, _version(r))
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
@@ -304,11 +316,11 @@ class Scanner:
     def _changed_related(self, state: State) -> set[str]:
         """Diff mode: records using an external organisation or award whose version changed."""
         changed: list[str] = []
-        for path in ("/external-organizations", "/awards"):
+        for path in (self.org_path, "/awards"):
             for _, page in self.client.pages(path):
                 for r in page:
                     uuid = r.get("uuid")
-                    if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                    if isinstance(uuid, str) and not state.seen(uuid, _version(r)):
                         changed.append(uuid)
                         self.orgs.pop(uuid, None)
         return state.index.dependents(changed)
@@ -316,10 +328,10 @@ class Scanner:
     def _changed_units(self, state: State) -> set[str]:
         """Diff mode: own units whose version changed (their projects are in this pass)."""
         changed: set[str] = set()
-        for _, page in self.client.pages("/organizations"):
+        for _, page in self.client.pages(self.unit_path):
             for r in page:
                 uuid = r.get("uuid")
-                if isinstance(uuid, str) and not state.seen(uuid, r.get("version")):
+                if isinstance(uuid, str) and not state.seen(uuid, _version(r)):
                     self.units.pop(uuid, None)
                     if state.names_unit(uuid):
                         changed.add(uuid)
@@ -349,7 +361,10 @@ class Scanner:
 
     # ---- legacy changes feed ------------------------------------------------------------
     def _feed(self, token: str) -> Json:
-        return self.client.get_json(f"{self.cfg.changes_path}/{quote_id(token, opaque=True)}")
+        path = self.cfg.changes_path
+        if self.api_version and path == f"/{self.api_version}/changes":
+            path = "/changes"  # base_url already names the versioned API
+        return self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
 
     def _feed_head(self) -> str | None:
         """A resumption token for 'now' (a minute back, to cover clock skew), or None."""
@@ -458,6 +473,11 @@ def _parent(org: Json) -> str | None:
         return None
 
 
+def _related_awards(project: Json) -> list[str]:
+    """The awards a project of the older API names itself (MappingError on a wrong shape)."""
+    return mapping.ref_uuids(project.get("relatedAwards"), "relatedAwards")
+
+
 def _cluster_awards(cluster: Json) -> list[str]:
     """The award uuids of an award-clusters response (MappingError on a wrong shape)."""
     return mapping.award_uuids(mapping.items(cluster.get("items"), "award clusters: items"))
@@ -478,3 +498,8 @@ def _with_cursor(out: list[FetchedRecord], state: State, marker: str) -> Iterato
         return
     yield from out[:-1]
     yield out[-1].model_copy(update={"cursor": cursor})
+
+
+def _version(rec: Json) -> str:
+    """A listed record's version as the diffed passes compare it (either API's shape)."""
+    return mapping.record_version(legacy.to_current(rec))

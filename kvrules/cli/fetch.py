@@ -43,6 +43,17 @@ def _summary(event: Any) -> str:
     return f"{event.kind.value:17} {event.source.record_id}  {title}{extra}"
 
 
+def _explain(adapter: Any, record: Any, as_json: bool) -> None:
+    explanation = adapter.explain(record)
+    if explanation is None:
+        click.echo(f"  explain: the {adapter.name} adapter cannot tell which fields it read")
+    elif as_json:
+        click.echo(explanation.model_dump_json(), err=True)
+    else:
+        click.echo(f"  read:    {', '.join(explanation.read) or '-'}")
+        click.echo(f"  ignored: {', '.join(explanation.ignored) or '-'}")
+
+
 @click.command("fetch")
 @click.option(
     "--source",
@@ -61,6 +72,12 @@ def _summary(event: Any) -> str:
     help="the records as mapped, before enrichment (list hits, country signals and research "
     "areas are then empty)",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="per record, the source fields the mapping read and those present but ignored "
+    "(the adapter re-reads each record; with --json, as JSON lines on stderr)",
+)
 def fetch(
     source: str,
     config_path: Path | None,
@@ -72,6 +89,7 @@ def fetch(
     settings: tuple[str, ...],
     cursor: str | None,
     raw: bool,
+    explain: bool,
 ) -> None:
     """Print the canonical records an adapter produces, enriched exactly as a scan enriches
     them before the rules see them (the reference store and taxonomies of the configuration).
@@ -106,6 +124,8 @@ def fetch(
                 if enricher is not None:
                     enricher(event)
                 click.echo(event.model_dump_json() if as_json else _summary(event))
+            if explain:
+                _explain(adapter, record, as_json)
             if limit is not None and records >= limit:
                 break
     except KvrulesError as e:  # the source failed for good (after the adapter's own retries)

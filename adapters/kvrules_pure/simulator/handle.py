@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import threading
 from pathlib import Path
+from typing import Any
 
 from kvrules.testing.simulator import Faults, ServerHandle
 
+from . import legacy524
 from .build import build_store
 from .config import SimulatorConfig
 from .server import Api, SimulatorServer, make_server, serve_in_thread
@@ -23,6 +25,8 @@ class SimulatorHandle(ServerHandle):
         self.api_key: str = api.api_key
         self.faults: Faults = api.faults
         self.store: Store = api.store
+        # The older API's records (/ws/api/524), collection -> uuid -> record: tests add some.
+        self.legacy: dict[str, dict[str, Any]] = api.legacy
 
     @property
     def headers(self) -> dict[str, str]:
@@ -38,11 +42,16 @@ def start_simulator(
     host: str = "127.0.0.1",
     faults: Faults | None = None,
     config: SimulatorConfig | None = None,
+    legacy_dir: str | Path | None = None,
 ) -> SimulatorHandle:
-    """Start on host:port (0 = a free port) and return once it accepts connections."""
+    """Start on host:port (0 = a free port) and return once it accepts connections.
+
+    ``legacy_dir``: real responses of the older versioned API to serve under /ws/api/524.
+    """
     cfg = config or SimulatorConfig()
     cfg = dataclasses.replace(cfg, seed=seed, projects=projects) if config is None else cfg
     store = build_store(cfg, data_dir)
-    api = Api(store, api_key, faults or Faults(seed=cfg.seed))
+    legacy = legacy524.load(Path(legacy_dir)) if legacy_dir is not None else None
+    api = Api(store, api_key, faults or Faults(seed=cfg.seed), legacy)
     server = make_server(api, host, port)
     return SimulatorHandle(server, api, serve_in_thread(server))

@@ -21,6 +21,8 @@ from .shapes import DAY, cls, day, ref, stamp, visibility, workflow
 from .sources import LazySource, Record
 from .synthetic import KS_URI, RESEARCH_AREA_URI, SDG_URI, SDGS, Unit, University
 
+# Share of awards with one of the institution's own units among the funding collaborators.
+INTERNAL_SHARE = 0.1
 PROJECT_TYPE = "/dk/atira/pure/upmproject/upmprojecttypes/upmproject/"
 ROLE = "/dk/atira/pure/upmproject/roles/upmproject/"
 COLLAB_TYPE = "/dk/atira/pure/upmproject/collaboratortypes/upmproject/"
@@ -385,6 +387,17 @@ class ProjectFactory:
                 "description": "Beam time and equipment access",
                 "estimatedValue": system,
             }
+        # An own unit as funding collaborator (the spec's AwardInternal*FundingCollaborator
+        # Association): drawn from its own stream so the rest of the data stays as it was.
+        if Random(stable_int(self.seed, "internal-collaborator", a)).random() < INTERNAL_SHARE:
+            kind = funding["typeDiscriminator"].removeprefix("Award").removesuffix("Association")
+            funding.setdefault("fundingCollaborators", []).append(
+                {
+                    "typeDiscriminator": f"AwardInternal{kind.removesuffix('Funding')}"
+                    "FundingCollaboratorAssociation",
+                    "collaborator": unit_ref,
+                }
+            )
         pi = c.pi
         rec: Record = {
             "typeDiscriminator": self.cfg.award_type,

@@ -47,8 +47,16 @@ Handler = Callable[["Api", dict[str, str], dict[str, list[str]], Json], Response
 class Api:
     """Routing and endpoint logic, independent of the socket handling below."""
 
-    def __init__(self, store: Store, api_key: str, faults: Faults) -> None:
+    def __init__(
+        self,
+        store: Store,
+        api_key: str,
+        faults: Faults,
+        legacy: dict[str, dict[str, Json]] | None = None,
+    ) -> None:
         self.store = store
+        # The older versioned API (/ws/api/524): collection -> uuid -> real record (legacy524).
+        self.legacy = legacy or {}
         self.api_key = api_key
         self.faults = faults
         self.requests: deque[RequestLogEntry] = deque(maxlen=200_000)
@@ -61,6 +69,8 @@ class Api:
             ("GET", r"/projects/(?P<uuid>[^/]+)/award-clusters", Api.award_clusters),
             ("GET", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.get_notes),
             ("PUT", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.put_note),
+            ("GET", r"/524/(?P<coll>[a-z-]+)", Api.legacy_list),
+            ("GET", r"/524/(?P<coll>[a-z-]+)/(?P<uuid>[^/]+)", Api.legacy_get),
             ("GET", rf"/(?P<coll>{READABLE})", Api.list),
             ("POST", rf"/(?P<coll>{READABLE})/search", Api.search),
             ("GET", rf"/(?P<coll>{READABLE})/(?P<uuid>[^/]+)", Api.get),
@@ -165,6 +175,27 @@ class Api:
                 "items": hits[offset : offset + size],
             },
         )
+
+    def _legacy(self, coll: str) -> dict[str, Json]:
+        if coll not in self.legacy:
+            raise not_found(f"No endpoint /524/{coll}")
+        return self.legacy[coll]
+
+    def legacy_list(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
+        self._paging(size, offset)
+        records = list(self._legacy(params["coll"]).values())
+        return Response(200, {"count": len(records), "items": records[offset : offset + size]})
+
+    def legacy_get(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        rec = self._legacy(params["coll"]).get(params["uuid"])
+        if rec is None:
+            raise not_found(f"No {params['coll']} with uuid {params['uuid']}")
+        return Response(200, rec)
 
     def get(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
         return Response(200, self._found(params["coll"], params["uuid"]))

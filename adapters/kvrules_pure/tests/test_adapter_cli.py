@@ -72,3 +72,36 @@ def test_fetch_file_adapter_with_path_and_quarantine(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert json.loads(result.stdout)["id"] == "e1"
     assert "quarantined x.jsonl:2:" in result.stderr
+
+
+def test_fetch_explain_names_read_and_ignored_fields_of_a_real_record(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "pure-umn-524"
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+    with start_simulator(projects=2, api_key=SECRET, legacy_dir=fixtures) as legacy:
+        args = ["--source", "pure", "--set", f"base_url={legacy.base_url}/524"]
+        args += ["--set", "research_outputs=true", "--explain", "--raw"]
+        result = CliRunner().invoke(fetch, args)
+    assert result.exit_code == 0, result.output
+    read = next(line for line in result.stdout.splitlines() if line.startswith("  read:"))
+    ignored = next(line for line in result.stdout.splitlines() if line.startswith("  ignored:"))
+    assert "contributors[].externalOrganizations" in read and "title" in read
+    # present in the real record, not looked at by the mapping
+    assert "journalAssociation" in ignored and "abstract" in ignored
+    assert "title" not in ignored.split(": ", 1)[1].split(", ")
+
+
+def test_fetch_explain_says_when_an_adapter_cannot_tell(tmp_path: Path) -> None:
+    event = {
+        "id": "e1",
+        "kind": "project.created",
+        "source": {"system": "file", "record_id": "p1"},
+        "occurred_at": "2025-01-01T00:00:00Z",
+        "project": {"id": "p1", "title": "T"},
+    }
+    data = tmp_path / "x.jsonl"
+    data.write_text(json.dumps(event) + "\n")
+    result = CliRunner().invoke(fetch, ["--source", "file", "--path", str(data), "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "the file adapter cannot tell which fields it read" in result.stdout

@@ -1,0 +1,111 @@
+"""The older versioned Pure API (``/ws/api/5xx``, e.g. ``/ws/api/524``) read as the current one.
+
+Many institutions still run it. Its records carry the same information under other names:
+British spellings (``externalOrganisations``, ``organisationalUnits``), ``personAssociations``
+for contributors, the dates under ``info`` and no ``version``; an external organisation's
+other id sits in ``externalId``/``externalIdSource``. Read naively, a real research output
+that names 25 external organisations maps to an event with none (issue #15), so every record
+that has the older shape is rewritten into the current one before the mapping reads it.
+
+Real responses of the older API: ``tests/fixtures/pure-umn-524`` (UMNLibraries/pureapi, MIT).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Json = dict[str, Any]
+
+# A base URL that names a versioned API (".../ws/api/524") is the older API.
+VERSIONED_BASE = re.compile(r"/ws/api/(?P<version>5\d\d)/*$")
+
+# Older name -> current name, anywhere in a record (the 5.2x web service's schema).
+RENAMES = {
+    "externalOrganisations": "externalOrganizations",
+    "externalOrganisation": "externalOrganization",
+    "organisationalUnits": "organizations",
+    "organisationalUnit": "organization",
+    "organisation": "organization",
+    "coManagingOrganisationalUnits": "coManagingOrganizations",
+    "managingOrganisationalUnit": "managingOrganization",
+    "personAssociations": "contributors",
+    "awardholders": "awardHolders",
+}
+# Top-level keys only the older API has: one of them marks a record as the older shape.
+LEGACY_MARKERS = frozenset(RENAMES) | {"info"}
+
+# Award funding amounts: plain numbers in the older API.
+AMOUNTS = ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue")
+
+# Collection paths that differ between the two APIs (the current name -> the older one).
+LEGACY_PATHS = {
+    "/external-organizations": "/external-organisations",
+    "/organizations": "/organisational-units",
+}
+
+
+def api_version(base_url: str) -> str | None:
+    """'524' for a base URL of the older versioned API, None for the current ``/ws/api``."""
+    match = VERSIONED_BASE.search(base_url)
+    return match.group("version") if match else None
+
+
+def is_legacy(rec: Json) -> bool:
+    """The record has the older shape (cheap: looks at the top-level keys only)."""
+    return "version" not in rec and not LEGACY_MARKERS.isdisjoint(rec)
+
+
+def _renamed(value: Any) -> Any:
+    """A copy with the older names replaced; iterative (a record may be nested very deep)."""
+    holder: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, holder, 0)]  # (source, parent, key in parent)
+    while stack:
+        source, parent, key = stack.pop()
+        if isinstance(source, dict):
+            parent[key] = copy = {RENAMES.get(k, k): None for k in source}
+            stack += [(v, copy, RENAMES.get(k, k)) for k, v in source.items()]
+        elif isinstance(source, list):
+            parent[key] = copy = [None] * len(source)
+            stack += [(v, copy, n) for n, v in enumerate(source)]
+        else:
+            parent[key] = source
+    return holder[0]
+
+
+def to_current(rec: Json) -> Json:
+    """The record in the current API's shape; a record of the current shape is returned as is.
+
+    ``version`` becomes the last-modified time (the older API has no version; the modified
+    time changes with every edit, so it serves the event id and the diffed passes alike).
+    """
+    if not is_legacy(rec):
+        return rec
+    out: Json = _renamed(rec)
+    info = out.pop("info", None)
+    info = info if isinstance(info, dict) else {}
+    for key in ("createdDate", "modifiedDate", "createdBy", "modifiedBy", "portalUrl"):
+        if key in info:
+            out.setdefault(key, info[key])
+    if out.get("version") is None and isinstance(out.get("modifiedDate"), str):
+        out["version"] = out["modifiedDate"]
+    # Amounts are plain numbers there, {value, currency} objects in the current API.
+    for funding in out.get("fundings") or []:
+        if isinstance(funding, dict):
+            for key in AMOUNTS:
+                if isinstance(funding.get(key), int | float) and not isinstance(funding[key], bool):
+                    funding[key] = {"value": funding[key]}
+    # The older API's one "other id" of a record (e.g. a SciVal institution id).
+    source, value = out.get("externalIdSource"), out.get("externalId")
+    if isinstance(source, str) and isinstance(value, str) and source.strip() and value.strip():
+        ids = out.get("identifiers") if isinstance(out.get("identifiers"), list) else []
+        out["identifiers"] = [
+            *ids,
+            {"typeDiscriminator": "PrimaryId", "idSource": source, "value": value},
+        ]
+    return out
+
+
+def collection_path(path: str, version: str | None) -> str:
+    """The collection path on the API in use (the older one spells some differently)."""
+    return LEGACY_PATHS.get(path, path) if version else path

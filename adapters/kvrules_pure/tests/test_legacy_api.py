@@ -1,0 +1,64 @@
+"""Projects of the older versioned API (/ws/api/524) over HTTP: awards named by the project
+(relatedAwards, no award clusters there) and plain-number amounts.
+
+No real 524 project is public, so these two records are built field by field from that API's
+schema (WSUPMProject, WSAward, WSAwardFundingAssociation in UMNLibraries/pureapi @ fdd0df42,
+pureapi/schemas/524/swagger.json, MIT); the research output and organisations are real.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kvrules_pure.simulator import start_simulator
+from pure_helpers import SECRET, adapter_for, scan
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
+RAL = "53c9eb4e-01cf-48b2-86cd-58581aa8a7ab"  # the real external organisation in the fixtures
+
+
+def _ref(collection: str, uuid: str) -> dict[str, Any]:
+    href = f"https://experts.umn.edu/ws/api/524/{collection}/{uuid}"
+    return {"uuid": uuid, "link": {"ref": "content", "href": href}}
+
+
+INFO = {
+    "createdDate": "2019-01-02T10:00:00.000-0500",
+    "modifiedDate": "2021-03-04T05:06:07.000-0500",
+}
+PROJECT = {
+    "pureId": 1,
+    "uuid": "0c0c0c0c-0000-4000-8000-000000000001",
+    "title": {"formatted": False, "text": [{"locale": "en_US", "value": "Neutron sources"}]},
+    "period": {"startDate": "2019-01-01", "endDate": "2022-12-31"},
+    "relatedAwards": [_ref("awards", "0a0a0a0a-0000-4000-8000-000000000002")],
+    "info": INFO,
+}
+AWARD = {
+    "pureId": 2,
+    "uuid": "0a0a0a0a-0000-4000-8000-000000000002",
+    "fundings": [{"funder": _ref("external-organisations", RAL), "awardedAmount": 125000.0}],
+    "info": INFO,
+}
+
+
+def test_legacy_project_reads_the_awards_it_names_and_their_funders() -> None:
+    with start_simulator(projects=2, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        sim.legacy["projects"][PROJECT["uuid"]] = json.loads(json.dumps(PROJECT))
+        sim.legacy["awards"][AWARD["uuid"]] = json.loads(json.dumps(AWARD))
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524")
+        try:
+            records = scan(adapter)
+        finally:
+            adapter.close()
+        cluster_gets = [r.path for r in sim.requests if "award-clusters" in r.path]
+    [record] = records
+    assert record.error is None, record.error
+    [event] = record.events
+    assert event.project is not None
+    [funder] = event.project.funders
+    assert funder.name == "Rutherford Appleton Laboratory" and funder.amount == 125000
+    assert "None" not in event.id and event.occurred_at.year == 2021
+    assert not cluster_gets  # the older API has none

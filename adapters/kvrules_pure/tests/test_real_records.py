@@ -1,0 +1,81 @@
+"""The mapping against REAL Pure responses, not only the simulator we wrote (issue #15).
+
+Fixtures: ``fixtures/pure-umn-524`` — responses of the University of Minnesota's Pure, older
+versioned API (``/ws/api/524``), from UMNLibraries/pureapi @ fdd0df42 (MIT; README there).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kvrules_pure import mapping
+from kvrules_pure.config import PureConfig
+from kvrules_pure.mapping import Related
+from kvrules_pure.simulator import start_simulator
+from pure_helpers import SECRET, adapter_for, scan
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
+CFG = PureConfig(base_url="https://pure.example.edu/ws/api/524", api_key="k")
+
+
+def _real(name: str) -> dict[str, Any]:
+    return json.loads((FIXTURES / name).read_text("utf-8"))
+
+
+def _named_external_orgs(rec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every external organisation the real record names, read straight from its JSON."""
+    refs = list(rec["externalOrganisations"])
+    refs += [o for pa in rec["personAssociations"] for o in pa.get("externalOrganisations", [])]
+    return {o["uuid"]: o for o in refs}
+
+
+def test_real_legacy_research_output_keeps_every_external_organisation() -> None:
+    rec = _real("research-output-f145e583.json")
+    named = _named_external_orgs(rec)
+    assert len(named) == 25  # what the record says, before any mapping
+    # The embedded references carry name and type: the same fields /external-organisations/{id}
+    # answers with, so they stand in for the fetched records here.
+    [event] = mapping.output_events(rec, Related(orgs=dict(named)), CFG)
+    assert event.output is not None
+    got = {a.name for a in event.output.affiliations}
+    assert got == {mapping.text(o["name"], CFG.locales, "name") for o in named.values()}
+    assert len(event.output.affiliations) == 25
+
+
+def test_real_legacy_research_output_event_id_and_time_come_from_the_record() -> None:
+    rec = _real("research-output-f145e583.json")
+    [event] = mapping.output_events(rec, Related(orgs=dict(_named_external_orgs(rec))), CFG)
+    assert "None" not in event.id
+    # info.modifiedDate '2022-10-22T04:43:27.043-0500'
+    assert event.occurred_at == datetime(2022, 10, 22, 9, 43, 27, 43000, tzinfo=UTC)
+    assert event.output is not None and str(event.output.published_on) == "2016-12-02"
+
+
+def test_real_legacy_external_organisation_keeps_its_other_id_and_country() -> None:
+    org = _real("external-organisation-53c9eb4e.json")
+    fields = mapping.organisation_fields(org, Related(), CFG)
+    assert fields["name"] == "Rutherford Appleton Laboratory"
+    assert fields["country"] == "GB"
+    assert [(i.scheme, i.value) for i in fields["identifiers"]] == [("scival", "315053")]
+
+
+def test_real_legacy_api_scanned_over_http_keeps_every_organisation() -> None:
+    """A base URL /ws/api/524 reads the older API end to end: listing, the external
+    organisations under /external-organisations, the changes feed."""
+    rec = _real("research-output-f145e583.json")
+    with start_simulator(projects=3, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524", research_outputs=True)
+        try:
+            records = scan(adapter)
+        finally:
+            adapter.close()
+        org_gets = [r.path for r in sim.requests if "/524/external-organisations/" in r.path]
+    [record] = records
+    assert record.error is None and record.record_id == f"research-outputs/{rec['uuid']}"
+    [event] = record.events
+    assert event.output is not None and len(event.output.affiliations) == 25
+    assert "None" not in event.id
+    assert len(org_gets) == 25  # each fetched from the older API's collection
