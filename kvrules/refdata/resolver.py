@@ -342,13 +342,18 @@ class Resolver:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 covered.update(range(span.first, span.last + 1))
         if found:
-            orgs = [hits for unit, hits in found if not unit] or [found[0][1]]
+            # a unit is an organisation of its own only when a list (not a registry) names it
+            orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
+            orgs = orgs or [found[0][1]]
             return self._principal_first(self._without_children(orgs))
         joined = " ".join(segments)
         hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _listed(self, hits: list[_Hit]) -> bool:
+        return any(self._recs[h.rec].kind != "registry" for h in hits)
 
     @staticmethod
     def _principal_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:
