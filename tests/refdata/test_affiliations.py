@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kvrules.cli.refdata import match
 from kvrules.enrich.organisations import OrganisationScreen
 from kvrules.model import Organisation
 from kvrules.refdata import Entry, ListInfo, Resolver, Store
@@ -136,3 +139,15 @@ def test_a_10_mb_string_costs_what_its_first_characters_cost(resolver: Resolver,
     text = "Harbin Institute of Technology; " + junk
     assert parse(text) == parse(text[:MAX_CHARS])
     assert isinstance(resolver.match(text), list)  # returns: no regex backtracking on 10 MB
+
+
+def test_match_prints_the_explanation(tmp_path: Path) -> None:
+    db = str(tmp_path / "fresh.db")
+    text = CliRunner().invoke(match, [HARBIN, "--refdata", db])
+    assert text.exit_code == 0, text.output
+    assert '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286)' in text.output
+    assert '"Beihang University" → Beihang University (us_dod_1286)' in text.output
+    shown = json.loads(CliRunner().invoke(match, [HARBIN, "--refdata", db, "--json"]).output)
+    parts = {m["part"] for m in shown["matches"]}
+    assert parts == {"Harbin Inst. of Tech.", "Beihang University"}
+    assert all(m["explanation"].startswith(f'"{m["part"]}" → ') for m in shown["matches"])
