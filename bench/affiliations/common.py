@@ -62,7 +62,12 @@ def listed_ror_ids(store: Store, resolver: Resolver, train: list[tuple[str, str]
         if entry.attributes.get("scope") == SELECT_AFFILIATES:
             continue  # listed for some affiliates only: its own ROR id is not a listed one
         own = entry.ror_id or next(
-            (m.ror_id for m in resolver.match(entry.name, entry.country) if m.ror_id), None
+            (
+                m.ror_id
+                for m in resolver.match(entry.name, entry.country)
+                if (m.list, m.entry) == (info.list_id, entry.entry_id) and m.via is None
+            ),
+            None,
         )
         if own is None:
             votes = gold_by_key.get(name_key(entry.name))

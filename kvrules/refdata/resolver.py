@@ -51,6 +51,7 @@ _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
+WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SHORT_NOTE = "short form of a listed name: confirm the country"
@@ -198,7 +199,35 @@ class Resolver:
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
+        self._add_without_city(entries)
         self._cluster(entries)
+
+    def _add_without_city(self, entries: list[Entry]) -> None:
+        """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
+        "Purdue University West Lafayette") is written without it in affiliations: the name less
+        the city is a key too, unless some organisation is named so (then the city decides:
+        "University of California, Berkeley" never becomes "University of California")."""
+        taken = set(self._exact)
+        added: dict[str, list[tuple[int, str, str]]] = {}
+        for idx, entry in enumerate(entries):
+            city = entry.attributes.get("city") if self._recs[idx].kind == "registry" else None
+            if not isinstance(city, str) or not city.strip():
+                continue
+            city_tokens = analyse(city).tokens
+            k = len(city_tokens)
+            for name, ntype in entry.all_names():
+                if ntype not in ("primary", "alias") or not k:
+                    continue
+                a = analyse(name)
+                if len(a.tokens) <= k + 1 or a.tokens[-k:] != city_tokens:
+                    continue
+                rest = a.tokens[:-k]
+                key = "".join(rest)
+                if key in taken or not any(t not in CLASS_WORDS for t in rest):
+                    continue
+                added.setdefault(key, []).append((idx, name, WITHOUT_CITY))
+        for key, found in added.items():
+            self._exact.setdefault(key, []).extend(dict.fromkeys(found))
 
     def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
         for name, ntype in entry.all_names():

@@ -88,6 +88,11 @@ def test_the_organisation_is_cut_out_of_its_unit(resolver: Resolver, text: str) 
     assert _top_ror(resolver, text) == STANFORD
 
 
+def test_a_registry_name_is_found_without_its_city(resolver: Resolver) -> None:
+    text = "Faculty of Chemistry, Adam Mickiewicz University, Poznań, Poland"
+    assert _top_ror(resolver, text) == "04g6bbq64"  # ROR: "Adam Mickiewicz University in Poznań"
+
+
 def test_every_organisation_of_a_full_string_with_its_country(resolver: Resolver) -> None:
     parts = parse(HARBIN)
     assert [p.country for p in parts] == ["CN", "CN"]
