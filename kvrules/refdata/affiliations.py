@@ -26,6 +26,16 @@ from kvrules.refdata.normalise import analyse
 
 MAX_CHARS = 2000  # the longest real affiliation strings are a few hundred characters
 MAX_SEGMENTS = 24  # segments per part looked at: the rest is address
+MAX_WORDS = 16  # words of a segment cut into stretches (the cuts grow with its square)
+_CONNECTIVES = frozenset(
+    {"of", "the", "and", "&", "for", "at", "in", "de", "du", "des", "la", "le"}
+)
+# Words after an organisation's name that make a new organisation, not a unit of it: an
+# affiliated hospital or cancer centre is listed (or not) in its own right.
+_ORGANISATION_WORDS = frozenset(
+    {"hospital", "hospitals", "affiliated", "cancer", "health", "healthcare", "clinic", "clinics"}
+    | {"center", "institute", "laboratory", "medical"}
+)
 _BREAKS = frozenset(",()[]{}")
 _SPACED_BREAKS = frozenset("-–—/|")  # separators only when spaced: "Paris-Saclay" is a name
 # A unit (department, lab …) opens with one of these: a hit on it yields to an organisation.
@@ -51,10 +61,6 @@ UNIT_OPENERS = frozenset(
         "service",
         "clinic",
     }
-)
-# A segment is cut before these words: what comes before is often the organisation itself.
-_CUT_BEFORE = frozenset(
-    {"school", "department", "faculty", "division", "program", "programme", "hospital", "medical"}
 )
 
 
@@ -171,14 +177,19 @@ def _without_number(text: str) -> str:
 
 
 def _cuts(segment: str) -> list[str]:
-    """Leading stretches of a segment that may be the organisation: before a number ("Tsinghua
-    University 1", "University of Calgary 1 Department of …") or before a word that starts a
-    sub-unit ("Stanford University School of Medicine"), longest first."""
-    words = segment.split()
+    """Stretches of a segment that may be the organisation, longest first: each side of an
+    "and" joining two organisations ("Charité Universitätsmedizin Berlin and Humboldt
+    Universität"), then its leading words ("Stanford University School of Medicine",
+    "Tsinghua University 1", "University of Miami Miller School of Medicine")."""
+    words = segment.split()[:MAX_WORDS]
     cuts = []
+    for k, word in enumerate(words):
+        if word.lower() in ("and", "&") and 1 < k < len(words) - 2:
+            cuts += [" ".join(words[:k]), " ".join(words[k + 1 :])]
     for k in range(len(words) - 1, 1, -1):
-        word = words[k]
-        canonical = analyse(word).tokens
-        if word.isdigit() or (canonical and canonical[0] in _CUT_BEFORE):
-            cuts.append(" ".join(words[:k]))
-    return cuts
+        if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
+            continue  # "Tianjin University | of Science and Technology" is one name
+        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:]):
+            break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
+        cuts.append(" ".join(words[:k]))
+    return list(dict.fromkeys(cuts))

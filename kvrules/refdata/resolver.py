@@ -359,8 +359,11 @@ class Resolver:
         covered: set[int] = set()
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
+        cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
         for span in part.spans():
             if span.first in covered or span.last in covered or is_acronym(span.text):
+                continue
+            if span.inner and any(span.text in hit or hit in span.text for hit in cut_hits):
                 continue
             rest = segments[span.last + 1 :]
             if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
@@ -369,7 +372,10 @@ class Resolver:
                 hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
-                covered.update(range(span.first, span.last + 1))
+                if span.inner:
+                    cut_hits.append(span.text)
+                else:
+                    covered.update(range(span.first, span.last + 1))
         if found:
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]

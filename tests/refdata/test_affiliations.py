@@ -156,3 +156,28 @@ def test_match_prints_the_explanation(tmp_path: Path) -> None:
     parts = {m["part"] for m in shown["matches"]}
     assert parts == {"Harbin Inst. of Tech.", "Beihang University"}
     assert all(m["explanation"].startswith(f'"{m["part"]}" → ') for m in shown["matches"])
+
+
+def test_two_organisations_joined_by_and(resolver: Resolver) -> None:
+    orgs = resolver.match_affiliation(
+        "Department of Genetics, Stanford University and Broad Institute"
+    )
+    assert {o.matches[0].ror_id for o in orgs} == {STANFORD, "05a0ya142"}
+
+
+@pytest.mark.parametrize(
+    ("segment", "cut", "expected"),
+    [
+        ("University of Miami Miller School of Medicine", "University of Miami", True),
+        ("Tianjin University of Science and Technology", "Tianjin University", False),
+        ("Sun Yat-sen University Cancer Center", "Sun Yat-sen University", False),
+        (
+            "Shanghai Jiaotong University Affiliated Sixth People's Hospital",
+            "Shanghai Jiaotong University",
+            False,
+        ),
+    ],
+)
+def test_a_segment_is_cut_only_where_a_name_can_end(segment: str, cut: str, expected: bool) -> None:
+    spans = {span.text for span in parse(f"Department of Surgery, {segment}")[0].spans()}
+    assert (cut in spans) is expected
