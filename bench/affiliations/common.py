@@ -51,10 +51,13 @@ def listed_ror_ids(store: Store, resolver: Resolver, train: list[tuple[str, str]
     """ROR ids of the institutions on the lists kvrules ships (designations and assessments):
     the entry's own ROR id, else the one the crosswalk links it to (exact name in the same
     country), else, for an institution whose ROR record the registry snapshot lacks, the gold id
-    of the train strings that are exactly its name (train only: the test split never labels)."""
+    most train strings carry that are, or end with, exactly its name (the test split never
+    labels)."""
     gold_by_key: dict[str, Counter[str]] = {}
     for text, gold in train:
-        gold_by_key.setdefault(name_key(text), Counter())[gold] += 1
+        # the whole string, or its last comma segment: "School of …, Shandong University"
+        for key in {name_key(text), name_key(text.rsplit(",", 1)[-1])}:
+            gold_by_key.setdefault(key, Counter())[gold] += 1
     listed = set()
     for info, entry in store.iter_latest():
         if info.kind not in SCREENING_KINDS or entry.entity_type == "country":
