@@ -327,6 +327,8 @@ def match(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
             f"{' ror:' + m.ror_id if m.ror_id else ''}{via}{flag}"
         )
+        if m.part:  # what a person needs to judge the candidate in seconds
+            click.echo(f"      {m.explanation}")
 
 
 def _match_file(resolver: Any, stream: BinaryIO, out_format: str) -> None:

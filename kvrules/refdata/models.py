@@ -129,7 +129,22 @@ class Match:
     candidate: bool = False  # True: a suggestion a person must confirm, not a verdict
     kind: str = "designation"
     via: str | None = None  # how a linked entry was reached, e.g. "ror:01yqg2h08"
-    matched: str | None = None  # the name string that matched
+    matched: str | None = None  # the entry's name that matched
+    part: str | None = None  # the stretch of the query that matched it
+    name_type: str | None = None  # what ``matched`` is to the entry: primary, alias, short …
+
+    @property
+    def explanation(self) -> str:
+        """For a person: which part of the query matched which name of which entry, e.g.
+        '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286), exact, 0.97'
+        or '… → X (us_dod_1286; alias "Y"), alias, 0.95'."""
+        where = self.list
+        if self.matched and self.matched != self.name:
+            where += f"; {self.name_type or 'name'} {self.matched!r}"
+        line = f"{self.name} ({where}), {self.method}, {self.score:.2f}"
+        if self.via:
+            line += f", {self.via}"
+        return f'"{self.part}" → {line}' if self.part else line
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -144,4 +159,7 @@ class Match:
             "kind": self.kind,
             "via": self.via,
             "matched": self.matched,
+            "part": self.part,
+            "name_type": self.name_type,
+            "explanation": self.explanation,
         }

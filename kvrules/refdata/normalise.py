@@ -257,6 +257,12 @@ def analyse(name: str) -> Analysed:
     return Analysed("".join(tokens), tokens, distinct, skeleton)
 
 
+def surface_key(name: str) -> str:
+    """The name as written, ASCII-folded, words only: no abbreviation or class word is mapped,
+    so "Institut Pasteur" and "Instituto Pasteur" differ here though their keys are equal."""
+    return " ".join(_NON_ALNUM.split(ascii_fold(name))).strip()
+
+
 def name_key(name: str) -> str:
     """The exact-match key of a name."""
     return analyse(name).key

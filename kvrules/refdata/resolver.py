@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from kvrules.refdata.affiliations import OrganisationMatch, Part, parse
 from kvrules.refdata.countries import as_country, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
@@ -41,15 +42,17 @@ from kvrules.refdata.normalise import (
     UNIT_WORDS,
     analyse,
     is_acronym,
+    surface_key,
 )
 from kvrules.refdata.store import Store
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
-_SEGMENT = re.compile(r"\s*(?:[,;()\[\]]|\s[-–—/]\s)\s*")
 
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
+WITHOUT_CITY = "name without its city"
+MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
@@ -116,6 +119,7 @@ class _Hit:
     candidate: bool = False
     note: str | None = None
     ntype: str = "primary"  # the matched name's type: primary, alias, affiliate, short …
+    span: str | None = None  # the stretch of the query that matched
 
 
 class Resolver:
@@ -201,7 +205,35 @@ class Resolver:
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
+        self._add_without_city(entries)
         self._cluster(entries)
+
+    def _add_without_city(self, entries: list[Entry]) -> None:
+        """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
+        "Purdue University West Lafayette") is written without it in affiliations: the name less
+        the city is a key too, unless some organisation is named so (then the city decides:
+        "University of California, Berkeley" never becomes "University of California")."""
+        taken = set(self._exact)
+        added: dict[str, list[tuple[int, str, str]]] = {}
+        for idx, entry in enumerate(entries):
+            city = entry.attributes.get("city") if self._recs[idx].kind == "registry" else None
+            if not isinstance(city, str) or not city.strip():
+                continue
+            city_tokens = analyse(city).tokens
+            k = len(city_tokens)
+            for name, ntype in entry.all_names():
+                if ntype not in ("primary", "alias") or not k:
+                    continue
+                a = analyse(name)
+                if len(a.tokens) <= k + 1 or a.tokens[-k:] != city_tokens:
+                    continue
+                rest = a.tokens[:-k]
+                key = "".join(rest)
+                if key in taken or not any(t not in CLASS_WORDS for t in rest):
+                    continue
+                added.setdefault(key, []).append((idx, name, WITHOUT_CITY))
+        for key, found in added.items():
+            self._exact.setdefault(key, []).extend(dict.fromkeys(found))
 
     def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
         for name, ntype in entry.all_names():
@@ -285,10 +317,25 @@ class Resolver:
     def match(
         self, name: str, country: str | None = None, ror_id: str | None = None
     ) -> list[Match]:
-        """Candidate list entries for one organisation, best first."""
+        """Candidate list entries for one organisation name or affiliation string, best first
+        (every organisation an affiliation string names, merged)."""
         cc = to_country(country) if country else None
-        hits = self._direct(name, cc, ror_id)
-        return self._expand(hits)
+        if ror_id or is_ror_id(name):
+            hits = self._by_ror_id(ror_id or name)
+            if hits:
+                return self._expand(hits)
+        return self._expand([hit for org in self._organisations(name, cc) for hit in org])
+
+    def match_affiliation(self, text: str, country: str | None = None) -> list[OrganisationMatch]:
+        """Each organisation an affiliation string names, in the order it names them, with its
+        candidate entries best first: "Dept. of Physics, Univ. A; State Key Lab of B, Univ. C"
+        gives Univ. A and Univ. C (a lab only when the lab itself is listed)."""
+        cc = to_country(country) if country else None
+        out = []
+        for hits in self._organisations(text, cc):
+            span = hits[0].span or text
+            out.append(OrganisationMatch(span, self._expand(hits)))
+        return out
 
     def best(
         self, name: str, country: str | None = None, ror_id: str | None = None
@@ -299,41 +346,83 @@ class Resolver:
             return found[0]
         return None
 
-    def _direct(self, name: str, cc: str | None, rid: str | None) -> list[_Hit]:
-        if rid or is_ror_id(name):
-            hits = self._by_ror_id(rid or name)
-            if hits:
-                return hits
+    def _organisations(self, name: str, cc: str | None) -> list[list[_Hit]]:
+        """The hits of each organisation the text names (one list per organisation)."""
         if not name or not name.strip():
             return []
-        text = name.strip()
+        text = " ".join(name[: 4 * MAX_NAME].split())
         if is_acronym(text):
             return []  # HIT, NEU, HUST: never decided on an acronym alone
-        hits = self._lookup(text, cc, EXACT)
-        if hits:
-            return hits
-        segments = [s for s in _SEGMENT.split(text) if s.strip()]
-        hint = None
-        if len(segments) > 1:
-            # Only a spelled-out last segment counts as a country ("…, Evanston, IL" is Illinois).
-            last = segments[-1]
-            hint = as_country(last) if len(last.strip()) > 3 or last.isupper() else None
-            if hint and len(last.strip()) == 2:
-                hint = None
-            if hint:
-                segments = segments[:-1]
-            if cc is None and hint:
-                cc = hint
-            hits = self._segments(segments, cc)
+        if len(text) <= MAX_NAME:
+            hits = self._lookup(text, cc, EXACT)
             if hits:
-                return hits
-        hits = self._subunit(" ".join(segments), cc)
-        if hits:
-            return hits
-        hits = self._fuzzy(" ".join(segments), cc)
+                return [hits]
+        orgs: list[list[_Hit]] = []
+        for part in parse(text):
+            orgs.extend(self._part(part, cc or part.country))
+        return orgs
+
+    def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
+        """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
+        department, a lab) only when nothing else in the part is an organisation."""
+        covered: set[int] = set()
+        found: list[tuple[bool, list[_Hit]]] = []
+        segments = part.segments
+        cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
+        for span in part.spans():
+            if span.first in covered or span.last in covered or is_acronym(span.text):
+                continue
+            if span.inner and any(span.text in hit or hit in span.text for hit in cut_hits):
+                continue
+            rest = segments[span.last + 1 :]
+            if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
+                hits = self._lookup(span.text, cc, QUALIFIED)
+            else:
+                hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
+            if hits:
+                found.append((span.unit, [replace(h, span=span.text) for h in hits]))
+                if span.inner:
+                    cut_hits.append(span.text)
+                else:
+                    covered.update(range(span.first, span.last + 1))
+        if found:
+            # a unit is an organisation of its own only when a list (not a registry) names it
+            orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
+            orgs = orgs or [found[0][1]]
+            return self._principal_first(self._without_children(orgs))
+        joined = " ".join(segments)
+        hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
-        return hits
+        return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _listed(self, hits: list[_Hit]) -> bool:
+        return any(self._recs[h.rec].kind != "registry" for h in hits)
+
+    @staticmethod
+    def _principal_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """Affiliations run from the smallest unit to the institution ("Klarman Cell Observatory,
+        Broad Institute"), so the last organisation a part names is taken for the one the
+        author belongs to; the others follow in the order written."""
+        return orgs[-1:] + orgs[:-1]
+
+    def _without_children(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """Drop an organisation whose ROR parent the same part names too (the institute of a
+        university named beside it): the lists name institutions at the level they list."""
+        recs = self._recs
+        clusters = [{recs[h.rec].cluster for h in hits} for hits in orgs]
+        named = set().union(*clusters)
+        kept = []
+        for hits, own in zip(orgs, clusters, strict=True):
+            parents = {
+                self._by_ror.get(recs[i].parent_ror)  # type: ignore[arg-type]
+                for c in own
+                for i in self._clusters[c]
+                if recs[i].parent_ror
+            }
+            if not (parents - {None}) & (named - own):
+                kept.append(hits)
+        return kept or orgs[:1]
 
     def _by_ror_id(self, value: str) -> list[_Hit]:
         try:
@@ -362,6 +451,13 @@ class Resolver:
             if not found:
                 return []
         ambiguous = self._ambiguous(found, cc)
+        if ambiguous:
+            # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
+            # the spelling as written decides when it names one organisation only
+            surface = surface_key(text)
+            same = [f for f in found if surface_key(f[1]) == surface]
+            if same and not self._ambiguous(same, cc):
+                found, ambiguous = same, False
         named = {recs[i].list_id for i, _, t in found if t == "primary"}
         if ambiguous:
             score, note = AMBIGUOUS, "same name in several organisations: give a country"
@@ -377,15 +473,14 @@ class Resolver:
                 ambiguous,
                 note,
                 ntype,
+                text,
             )
             if not ambiguous and ntype == "alias" and recs[idx].list_id in named:
                 # the list names this organisation itself; this entry lists it among its
                 # aliases (NRO aliases are often subsidiaries): related, not the same entry
-                hit = _Hit(idx, matched, hit.method, min(score, SUBUNIT), False, ALIAS_NOTE, ntype)
+                hit = replace(hit, score=min(score, SUBUNIT), note=ALIAS_NOTE)
             if ntype == "short" and not (cc and recs[idx].country == cc):
-                hit = _Hit(
-                    idx, matched, hit.method, min(score, SHORT_FORM), True, SHORT_NOTE, ntype
-                )
+                hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
         return hits
 
@@ -414,21 +509,7 @@ class Resolver:
         if not self._recs[hit.rec].select_only or hit.ntype == "affiliate":
             return hit
         score = min(hit.score, SELECT_PARENT)
-        return _Hit(hit.rec, hit.matched, hit.method, score, True, SELECT_NOTE, hit.ntype)
-
-    def _segments(self, segments: list[str], cc: str | None) -> list[_Hit]:
-        """'Unit, Organisation[, City]': the first segment that is an organisation wins."""
-        for pos, seg in enumerate(segments):
-            if is_acronym(seg):
-                continue
-            rest = segments[:pos] + segments[pos + 1 :]
-            if pos == 0 and all(_locationish(s) for s in rest):
-                hits = self._lookup(seg, cc, QUALIFIED)
-            else:
-                hits = self._lookup(seg, cc, SUBUNIT, "parent" if pos else None)
-            if hits:
-                return hits
-        return []
+        return replace(hit, score=score, candidate=True, note=SELECT_NOTE)
 
     def _subunit(self, text: str, cc: str | None) -> list[_Hit]:
         """'School of Computer Science Harbin Institute of Technology' → the trailing organisation,
@@ -501,7 +582,7 @@ class Resolver:
             penalty = 0.1 if len(tied) > 1 else 0.02
             scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
         return [
-            self._scoped(_Hit(idx, matched, "fuzzy", s, True, note, ntype))
+            self._scoped(_Hit(idx, matched, "fuzzy", s, True, note, ntype, text))
             for s, _, idx, matched, ntype in scored
         ]
 
@@ -517,7 +598,15 @@ class Resolver:
                     _keep(best, hit, None)
                 else:
                     # reached through another record's name: never one of i's listed affiliates
-                    linked = _Hit(i, hit.matched, hit.method, hit.score, hit.candidate, hit.note)
+                    linked = _Hit(
+                        i,
+                        hit.matched,
+                        hit.method,
+                        hit.score,
+                        hit.candidate,
+                        hit.note,
+                        span=hit.span,
+                    )
                     _keep(best, self._scoped(linked), via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
@@ -525,7 +614,14 @@ class Resolver:
                 if pc is None or pc == rec.cluster:
                     continue
                 for i in self._clusters[pc]:
-                    up = _Hit(i, recs[i].name, "parent", round(hit.score * 0.95, 3), hit.candidate)
+                    up = _Hit(
+                        i,
+                        recs[i].name,
+                        "parent",
+                        round(hit.score * 0.95, 3),
+                        hit.candidate,
+                        span=hit.span,
+                    )
                     _keep(best, self._scoped(up), f"parent of {rec.name}")
         out = [self._to_match(h, via) for h, via in best.values()]
         out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
@@ -547,6 +643,8 @@ class Resolver:
             kind=rec.kind,
             via=via or hit.note,
             matched=hit.matched if via is None else None,
+            part=hit.span,
+            name_type=hit.ntype if via is None else None,
         )
 
 

@@ -1,0 +1,195 @@
+"""Affiliation strings cut into the organisations they name.
+
+A real affiliation string names one or more organisations with their departments, labs,
+addresses, postcodes and country around them: "Dept. of Mech. Eng., Harbin Inst. of Tech.,
+92 West Dazhi St., Harbin 150001, PR China; State Key Lab of …". :func:`parse` cuts it into
+parts (one per ``;`` or line), each part into segments (commas, brackets, spaced dashes and
+slashes), reads the country from the trailing segments, and :meth:`Part.spans` lists the
+stretches of text worth looking up as organisation names, in the order the resolver tries them:
+two neighbouring segments joined first (so "University of California, Berkeley" is read whole,
+never as the University of California), then each segment, then cuts inside a segment
+("Stanford University School of Medicine" → "Stanford University").
+
+Everything here is linear in the length of the input and looks at its first
+:data:`MAX_CHARS` characters only: no real affiliation is longer, and a 10 MB line must cost no
+more than a short one. No regular expression is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kvrules.refdata.countries import as_country
+from kvrules.refdata.models import Match
+from kvrules.refdata.normalise import analyse
+
+MAX_CHARS = 2000  # the longest real affiliation strings are a few hundred characters
+MAX_SEGMENTS = 24  # segments per part looked at: the rest is address
+MAX_WORDS = 16  # words of a segment cut into stretches (the cuts grow with its square)
+_CONNECTIVES = frozenset(
+    {"of", "the", "and", "&", "for", "at", "in", "de", "du", "des", "la", "le"}
+)
+# Words after an organisation's name that make a new organisation, not a unit of it: an
+# affiliated hospital or cancer centre is listed (or not) in its own right.
+_ORGANISATION_WORDS = frozenset(
+    {"hospital", "hospitals", "affiliated", "cancer", "health", "healthcare", "clinic", "clinics"}
+    | {"center", "institute", "laboratory", "medical"}
+)
+_BREAKS = frozenset(",()[]{}")
+_SPACED_BREAKS = frozenset("-–—/|")  # separators only when spaced: "Paris-Saclay" is a name
+# A unit (department, lab …) opens with one of these: a hit on it yields to an organisation.
+UNIT_OPENERS = frozenset(
+    {
+        "department",
+        "school",
+        "faculty",
+        "division",
+        "laboratory",
+        "program",
+        "programme",
+        "office",
+        "graduate",
+        "key",
+        "state",
+        "center",
+        "college",
+        "chair",
+        "group",
+        "section",
+        "unit",
+        "service",
+        "clinic",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationMatch:
+    """One organisation an affiliation string names: the stretch naming it, and its candidate
+    list entries best first (empty: named, but on no list)."""
+
+    span: str
+    matches: list[Match]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a part to look up as an organisation name."""
+
+    text: str
+    first: int  # index of its first segment
+    last: int  # index of its last segment
+    inner: bool = False  # cut out of one segment, not whole segments
+
+    @property
+    def unit(self) -> bool:
+        """Opens like a department or lab ("Department of …", "State Key Lab of …")."""
+        tokens = analyse(self.text).tokens
+        return bool(tokens) and tokens[0] in UNIT_OPENERS
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One organisation's share of an affiliation string (the text between semicolons)."""
+
+    text: str
+    segments: tuple[str, ...]
+    country: str | None  # ISO alpha-2 read from the trailing segments, if they name one
+
+    def spans(self) -> Iterator[Span]:
+        segs = self.segments
+        for i, seg in enumerate(segs):
+            if i + 1 < len(segs):
+                pair = f"{seg}, {segs[i + 1]}"
+                yield Span(pair, i, i + 1)
+                if (bare := _without_number(pair)) != pair:
+                    yield Span(bare, i, i + 1)  # "University of California, San Diego 3"
+            yield Span(seg, i, i)
+            for cut in _cuts(seg):
+                yield Span(cut, i, i, inner=True)
+
+
+def bounded(text: str) -> str:
+    """The first :data:`MAX_CHARS` characters, whitespace runs collapsed to one space."""
+    return " ".join(text[:MAX_CHARS].split())
+
+
+def parse(text: str) -> list[Part]:
+    """Cut an affiliation string into parts; a part with no segment left is dropped."""
+    parts = []
+    for raw in _split(bounded_lines(text), frozenset(";\n")):
+        segments = [s for s in _segments(raw) if s]
+        country, segments = _country(segments)
+        if segments:
+            parts.append(Part(raw, tuple(segments[:MAX_SEGMENTS]), country))
+    return parts
+
+
+def bounded_lines(text: str) -> str:
+    """Like :func:`bounded` but keeping line breaks, which separate organisations."""
+    return "\n".join(" ".join(line.split()) for line in text[:MAX_CHARS].splitlines())
+
+
+def _split(text: str, breaks: frozenset[str]) -> list[str]:
+    out, start = [], 0
+    for pos, char in enumerate(text):
+        if char in breaks:
+            out.append(text[start:pos].strip())
+            start = pos + 1
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def _segments(part: str) -> list[str]:
+    """Split on commas and brackets, and on dashes and slashes with a space on both sides."""
+    out, start, n = [], 0, len(part)
+    for pos, char in enumerate(part):
+        spaced = (
+            char in _SPACED_BREAKS and 0 < pos < n - 1 and part[pos - 1] == part[pos + 1] == " "
+        )
+        if char in _BREAKS or spaced:
+            out.append(part[start:pos].strip(" :"))
+            start = pos + 1
+    out.append(part[start:].strip(" :"))
+    return out
+
+
+def _country(segments: list[str]) -> tuple[str | None, list[str]]:
+    """The country named by the last segment (digits dropped: "Harbin 150001"), and the segments
+    without it. Two-letter segments are states more often than countries ("…, Evanston, IL")."""
+    if len(segments) < 2:
+        return None, segments
+    last = " ".join(t for t in segments[-1].split() if not t.isdigit())
+    if len(last) > 3 or (last.isupper() and len(last) == 3):
+        country = as_country(last)
+        if country:
+            return country, segments[:-1]
+    return None, segments
+
+
+def _without_number(text: str) -> str:
+    """Without a trailing footnote number ("…, San Diego 3")."""
+    words = text.split()
+    while len(words) > 1 and words[-1].isdigit() and len(words[-1]) <= 2:
+        words.pop()
+    return " ".join(words)
+
+
+def _cuts(segment: str) -> list[str]:
+    """Stretches of a segment that may be the organisation, longest first: each side of an
+    "and" joining two organisations ("Charité Universitätsmedizin Berlin and Humboldt
+    Universität"), then its leading words ("Stanford University School of Medicine",
+    "Tsinghua University 1", "University of Miami Miller School of Medicine")."""
+    words = segment.split()[:MAX_WORDS]
+    cuts = []
+    for k, word in enumerate(words):
+        if word.lower() in ("and", "&") and 1 < k < len(words) - 2:
+            cuts += [" ".join(words[:k]), " ".join(words[k + 1 :])]
+    for k in range(len(words) - 1, 1, -1):
+        if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
+            continue  # "Tianjin University | of Science and Technology" is one name
+        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:]):
+            break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
+        cuts.append(" ".join(words[:k]))
+    return list(dict.fromkeys(cuts))
