@@ -192,7 +192,7 @@ class Config(_Section):
     exchange_rates: Path | None = Field(
         default=None,
         description="YAML file of exchange rates, to compare funding across currencies "
-        "(kvrules.enrich.currency); without it each currency is counted apart",
+        "(kvrules.enrich.currency); without it only amounts in the home currency count",
     )
 
     @field_validator("home_country")
@@ -374,7 +374,7 @@ full_scan_every: 7d                  # read everything weekly: incremental reads
 home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
-#                                      source, rates: {USD: 1.08, …}); else each counted apart
+#                                      source, rates: {USD: 1.08, …}); else only home currency
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep
