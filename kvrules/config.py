@@ -67,8 +67,23 @@ class AlertsConfig(_Section):
     routes: dict[str, list[str]] = Field(
         default={}, description="rule alert target (e.g. committee) → channel names"
     )
-    digest: dict[str, str] = Field(default={}, description="channel → period, e.g. 1d")
+    digest: dict[str, str] = Field(
+        default={},
+        description="channel → period, e.g. 1d, or 'scan' for one digest per scan (a critical "
+        "finding never waits for a digest)",
+    )
     max_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, v: dict[str, str]) -> dict[str, str]:
+        for period in v.values():
+            digest_period(period)
+        return v
+
+    def digest_periods(self) -> dict[str, timedelta]:
+        """Channel → digest period (zero: one digest for whatever each delivery run finds)."""
+        return {name: digest_period(p) for name, p in self.digest.items()}
 
 
 class WritebackConfig(_Section):
@@ -243,6 +258,11 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
 
 
+def digest_period(text: str) -> timedelta:
+    """A digest period: a duration, or 'scan' (zero: fold what each delivery run finds)."""
+    return timedelta(0) if text.strip() == "scan" else parse_duration(text)
+
+
 class ConfigError(KvrulesError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(map(str, diagnostics)))
@@ -362,7 +382,8 @@ alerts:
     committee: [security-mail]       # the research-security committee
     adviser: [security-mail]         # knowledge-security advisers (13 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
-  digest: {}                         # e.g. {security-mail: 1d} for one message a day
+  digest: {}                         # {security-mail: 1d}: one message a day; `scan`:
+                                     #   one per scan (critical cases never wait)
 
 writeback:
   apply: false                       # dry run: tags are computed and audited, not written
