@@ -38,10 +38,13 @@ def start_simulator(
     host: str = "127.0.0.1",
     faults: Faults | None = None,
     config: SimulatorConfig | None = None,
+    portfolio: str = "realistic",
 ) -> SimulatorHandle:
-    """Start on host:port (0 = a free port) and return once it accepts connections."""
+    """Start on host:port (0 = a free port) and return once it accepts connections.
+    ``portfolio``: "realistic" (rates of a Dutch university) or "stress" (high-risk)."""
     cfg = config or SimulatorConfig()
-    cfg = dataclasses.replace(cfg, seed=seed, projects=projects) if config is None else cfg
+    if config is None:
+        cfg = dataclasses.replace(cfg, seed=seed, projects=projects, portfolio=portfolio)
     store = build_store(cfg, data_dir)
     api = Api(store, api_key, faults or Faults(seed=cfg.seed))
     server = make_server(api, host, port)
