@@ -32,6 +32,8 @@ def test_findings_lists_most_severe_first(runner, db):
     result = runner.invoke(cli, ["findings", "--db", str(db), "--json"])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["severity"] for r in rows] == ["critical", "high", "medium"]
+    # Named as the RIS names the record (the examples' subjects were not stored: the id).
+    assert rows[0]["name"] == f"pure record {rows[0]['record'].split(':', 1)[1]}"
     high_only = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--severity", "high"])
     assert len(high_only.stdout.splitlines()) == 2
     by_risk = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--risk", "ethics"])

@@ -38,6 +38,8 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
     rows = []
     with open_existing(db) as store:
         for case in store.cases(None if status == "all" else status):
+            subject = store.subject(case.source_system, case.record_id)
+            name = record_name(subject, case.source_system, case.record_id)
             for stored in store.case_findings(case.id):
                 f = stored.finding
                 if Severity(f.severity).rank < floor or (risk and risk not in f.risks):
@@ -48,6 +50,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
                         "case": case.id,
                         "severity": f.severity,
                         "record": f"{f.source_system}:{f.source_record_id}",
+                        "name": name,
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
                         "risks": f.risks,
@@ -63,7 +66,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            escape(r["record"]),
+            escape(f"{r['name']}\n{r['record']}"),
             escape(f"{r['rule']}\n{r['title']}"),
         )
     _emit(rows, as_json, table)
