@@ -5,9 +5,15 @@ never lose one, and let receivers drop (and readers recognise) the re-send a cra
     report = deliver_due(store, channels)                          # one alert per message
     report = deliver_due(store, channels, digest={"email": timedelta(days=1)})  # daily digest
 
+Without a digest, one run sends ONE message per case, route and channel: findings of one record
+queued at different moments of a scan (the funding shares settle after the other rules) are
+folded together, so nobody gets two messages about one case from one scan.
+
 Digest mode groups a channel's due alerts per route (recipient) and per period, and sends a
-group only once its period has ended, so every alert of the period is in it. The digest's key
-names the channel, route, period and its members: a re-send after a crash carries the same key.
+group only once its period has ended, so every alert of the period is in it; a zero period
+("scan") sends whatever each run finds as one digest. A critical finding never waits for a
+digest: its case goes out at once, on its own. The digest's key names the channel, route,
+period and its members: a re-send after a crash carries the same key.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from kvrules.alerting import Alert, AlertChannel, DeliveryError
+from kvrules.rulebook.ir import Severity
 from kvrules.store import OutboxAlert, RetryPolicy, Store
 
 log = logging.getLogger(__name__)
@@ -128,28 +135,61 @@ def _batches(
     digest: Mapping[str, timedelta],
     report: DeliveryReport,
 ) -> list[tuple[list[OutboxAlert], Alert]]:
-    batches: list[tuple[list[OutboxAlert], Alert]] = []
-    groups: dict[tuple[str, str, datetime], list[OutboxAlert]] = {}
+    # A row without a case stands alone (its own id keeps it apart).
+    per_case: dict[tuple[str, str, int | str], list[OutboxAlert]] = {}
+    groups: dict[tuple[str, str, datetime | None], list[OutboxAlert]] = {}
     for row in rows:
         period = digest.get(row.channel)
-        if period is None:
-            batches.append(([row], Alert.model_validate(row.payload)))
+        if period is None or _critical(row):
+            case = row.case_id if row.case_id is not None else f"row{row.id}"
+            per_case.setdefault((row.channel, row.route, case), []).append(row)
             continue
-        start = EPOCH + (row.created_at - EPOCH) // period * period
-        if start + period > now:
+        start = EPOCH + (row.created_at - EPOCH) // period * period if period else None
+        if start is not None and start + period > now:
             report.waiting += 1
             continue
         groups.setdefault((row.channel, row.route, start), []).append(row)
+    batches = [(members, _one_case(members)) for members in per_case.values()]
     for (channel, route, start), members in groups.items():
-        period = digest[channel]
-        span = f"{start.isoformat()}/{(start + period).isoformat()}"
-        # Members are in the key: a group split by ``limit`` gives two distinct digests
-        # instead of two different messages under one key (the second would be dropped).
-        members_hash = hashlib.sha256("\n".join(r.key for r in members).encode()).hexdigest()
-        key = f"digest.{channel}.{route}.{start:%Y%m%dT%H%M%SZ}.{members_hash[:12]}"
+        if start is None:  # one digest per run: it spans what it holds
+            first, last = min(r.created_at for r in members), max(r.created_at for r in members)
+            span, stamp = f"{first.isoformat()}/{last.isoformat()}", "scan"
+        else:
+            span = f"{start.isoformat()}/{(start + digest[channel]).isoformat()}"
+            stamp = f"{start:%Y%m%dT%H%M%SZ}"
+        key = f"digest.{channel}.{route}.{stamp}.{_members_hash(members)}"
         alerts = [Alert.model_validate(r.payload) for r in members]
         batches.append((members, Alert.digest(alerts, key=key, period=span)))
     return batches
+
+
+def _members_hash(members: list[OutboxAlert]) -> str:
+    # Members are in a folded message's key: a group split by ``limit`` gives two distinct
+    # messages instead of two different messages under one key (the second would be dropped).
+    return hashlib.sha256("\n".join(r.key for r in members).encode()).hexdigest()[:12]
+
+
+def _critical(row: OutboxAlert) -> bool:
+    return row.payload.get("severity") == Severity.CRITICAL.value
+
+
+def _one_case(members: list[OutboxAlert]) -> Alert:
+    """One message for one case's alerts on one route: the single alert as queued, or the
+    items of several (queued at different moments of the scan) under the highest severity."""
+    alerts = [Alert.model_validate(r.payload) for r in members]
+    if len(alerts) == 1:
+        return alerts[0]
+    items = [item for a in alerts for item in a.items]
+    lead = max(alerts, key=lambda a: a.severity.rank)
+    lead_title = lead.title.split(" (+", 1)[0]  # "[high] Rule title (+2 more)"
+    return Alert(
+        key=f"case.{members[0].channel}.{members[0].route}.{_members_hash(members)}",
+        route=lead.route,
+        title=f"{lead_title} (+{len(items) - 1} more)",
+        severity=lead.severity,
+        created_at=max(a.created_at for a in alerts),
+        items=items,
+    )
 
 
 def _deliver(

@@ -110,7 +110,7 @@ def build_scanner(
         enricher,
         channels=build_channels(config),
         routes=config.alerts.routes,
-        digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+        digest=config.alerts.digest_periods(),
         retry=RetryPolicy(max_attempts=config.alerts.max_attempts),
         apply=config.writeback.apply if apply is None else apply,
         home_country=config.home_country,

@@ -11,12 +11,16 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.settings import Resolved
+
+if TYPE_CHECKING:
+    from kvrules.config import Config
+    from kvrules.enrich.currency import ExchangeRates
 
 Level = Literal["ok", "warning", "error"]
 
@@ -159,13 +163,36 @@ def _data_files(resolved: Resolved) -> Iterator[Check]:
 
     config = resolved.config
     try:
-        build_rates(config)
+        rates = build_rates(config)
     except AssemblyError as e:
         yield Check("error", "exchange_rates", str(e))
+    else:
+        yield from _unrated_currencies(config, rates)
     try:
         Classifier.from_paths(config.area_taxonomies)
     except AreaDataError as e:
         yield Check("error", "area_taxonomies", str(e))
+
+
+def _unrated_currencies(config: Config, rates: ExchangeRates | None) -> Iterator[Check]:
+    """Currencies of remembered funders that no share can count, for want of a rate."""
+    from kvrules.enrich.funding import FundingShares
+    from kvrules.store import Store
+
+    if not config.database.is_file():  # nothing screened yet: nothing to say
+        return
+    try:
+        with Store.open(config.database) as store:
+            shares = FundingShares.from_subjects(store.subjects(), config.home_country, rates)
+    except KvrulesError:
+        return  # _stores says what is wrong with the database
+    if summary := shares.unrated_summary():
+        yield Check(
+            "warning",
+            "exchange_rates",
+            f"no exchange rate for {summary}: these funders do not count toward any unit's "
+            "foreign-funding share; add their rates to the exchange-rates file",
+        )
 
 
 def _stores(resolved: Resolved) -> Iterator[Check]:

@@ -67,8 +67,23 @@ class AlertsConfig(_Section):
     routes: dict[str, list[str]] = Field(
         default={}, description="rule alert target (e.g. committee) → channel names"
     )
-    digest: dict[str, str] = Field(default={}, description="channel → period, e.g. 1d")
+    digest: dict[str, str] = Field(
+        default={},
+        description="channel → period, e.g. 1d, or 'scan' for one digest per scan (a critical "
+        "finding never waits for a digest)",
+    )
     max_attempts: int = Field(default=8, ge=1)
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, v: dict[str, str]) -> dict[str, str]:
+        for period in v.values():
+            digest_period(period)
+        return v
+
+    def digest_periods(self) -> dict[str, timedelta]:
+        """Channel → digest period (zero: one digest for whatever each delivery run finds)."""
+        return {name: digest_period(p) for name, p in self.digest.items()}
 
 
 class WritebackConfig(_Section):
@@ -192,7 +207,7 @@ class Config(_Section):
     exchange_rates: Path | None = Field(
         default=None,
         description="YAML file of exchange rates, to compare funding across currencies "
-        "(kvrules.enrich.currency); without it each currency is counted apart",
+        "(kvrules.enrich.currency); without it only amounts in the home currency count",
     )
 
     @field_validator("home_country")
@@ -241,6 +256,11 @@ def parse_duration(text: str) -> timedelta:
         raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 1h, 1d)")
     n, unit = int(m.group(1)), m.group(2)
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[unit]: n})
+
+
+def digest_period(text: str) -> timedelta:
+    """A digest period: a duration, or 'scan' (zero: fold what each delivery run finds)."""
+    return timedelta(0) if text.strip() == "scan" else parse_duration(text)
 
 
 class ConfigError(KvrulesError):
@@ -360,9 +380,10 @@ alerts:
         case_base_url: https://kvrules.example.edu
   routes:                            # every `alert:` target of the rulebooks needs a route
     committee: [security-mail]       # the research-security committee
-    adviser: [security-mail]         # knowledge-security advisers (13 shipped rules)
+    adviser: [security-mail]         # knowledge-security advisers (17 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
-  digest: {}                         # e.g. {security-mail: 1d} for one message a day
+  digest: {}                         # {security-mail: 1d}: one message a day; `scan`:
+                                     #   one per scan (critical cases never wait)
 
 writeback:
   apply: false                       # dry run: tags are computed and audited, not written
@@ -374,7 +395,7 @@ full_scan_every: 7d                  # read everything weekly: incremental reads
 home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
-#                                      source, rates: {USD: 1.08, …}); else each counted apart
+#                                      source, rates: {USD: 1.08, …}); else only home currency
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

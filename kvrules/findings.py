@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kvrules.plain import evidence_sentence
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_label
 
@@ -51,6 +52,11 @@ class Evidence:
     def __str__(self) -> str:
         who = f" [{self.subject}]" if self.subject else ""
         return f"{self.path}{who} {self.test} (value: {self.actual!r})"
+
+    @property
+    def plain(self) -> str:
+        """The evidence as a sentence (``str(self)`` is the technical form)."""
+        return evidence_sentence(self.path, self.test, self.actual, self.subject)
 
     @property
     def stable_path(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from kvrules.plain import record_name
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 
@@ -22,10 +23,11 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
     )
     lines.append("")
     for case in cases[:limit]:
-        lines.append(
-            f"## Case {case.id}: {case.source_system} record {case.record_id} "
-            f"— {case.severity.value}"
-        )
+        subject = store.subject(case.source_system, case.record_id)
+        name = record_name(subject, case.source_system, case.record_id)
+        lines.append(f"## Case {case.id} ({case.severity.value}): {name}")
+        lines.append("")
+        lines.append(f"Record: {case.source_system} {case.record_id}")
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding
@@ -38,8 +40,8 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             for e in f.evidence:
-                who = f" ({e.subject})" if e.subject else ""
-                lines.append(f"  - evidence: `{e.path}`{who} {e.test} — value `{e.actual!r}`")
+                lines.append(f"  - evidence: {e.plain}")
+                lines.append(f"    <small>`{e.path}` {e.test} — value `{e.actual!r}`</small>")
         lines.append("")
     if len(cases) > limit:
         lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import mailbox
+import re
+
+import pytest
 
 from kvrules.cli import cli, main  # noqa: F401  (main registers plugin commands)
 from kvrules.plugins import call_each
@@ -12,15 +15,39 @@ from kvrules.store import Store
 def test_demo_runs_end_to_end(runner, tmp_path):
     call_each("register_commands", cli=cli)
     workdir = tmp_path / "demo"
-    result = runner.invoke(cli, ["demo", "--projects", "80", "--workdir", str(workdir)])
+    result = runner.invoke(
+        cli, ["demo", "--projects", "80", "--workdir", str(workdir), "--portfolio", "stress"]
+    )
     assert result.exit_code == 0, result.output
     assert "nothing is sent twice" in result.output
     mails = mailbox.Maildir(str(workdir / "mail"), create=False)
     with Store.open(workdir / "kvrules.db") as store:
         delivered = store.alerts("delivered")
         assert delivered and not store.alerts("pending") and not store.alerts("dead")
-        assert len(mails) == len(delivered)  # one e-mail per alert, none twice
+        # One message per case and route; the committee: one digest plus one per critical case.
+        committee = [r for r in delivered if r.route == "committee"]
+        critical = {r.case_id for r in committee if r.payload["severity"] == "critical"}
+        digest = any(r.payload["severity"] != "critical" for r in committee)
+        others = {(r.route, r.case_id) for r in delivered if r.route != "committee"}
+        assert len(mails) == len(others) + len(critical) + digest
+        to_committee = [m for m in mails if str(m["To"]).startswith("committee@")]
+        assert len(to_committee) == len(critical) + digest
         assert store.cases("open")
         assert store.verify_audit() == []
     report = (workdir / "report.md").read_text()
     assert report.startswith("# kvrules demo: open cases") and "evidence:" in report
+
+
+@pytest.mark.slow
+def test_the_realistic_demo_finds_every_planted_risk_without_drowning_the_committee(
+    runner, tmp_path
+):
+    call_each("register_commands", cli=cli)
+    workdir = tmp_path / "demo"
+    result = runner.invoke(cli, ["demo", "--projects", "1500", "--workdir", str(workdir)])
+    assert result.exit_code == 0, result.output
+    per_1000 = int(re.search(r"cases for 1500 projects: (\d+) per 1,000", result.output)[1])
+    assert per_1000 <= 50  # at most 5% of projects
+    recall = re.search(r"recall: (\d+) of (\d+) .*?; (\d+) of the (\d+) meant", result.output)
+    assert recall and recall[1] == recall[2] and recall[3] == recall[4], result.output
+    assert re.search(r"Messages of this scan: .*committee 1\b", result.output), result.output

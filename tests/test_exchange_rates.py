@@ -1,9 +1,10 @@
-"""Exchange rates: funding in several currencies is compared in one, where the institution
-supplies rates; without rates each currency is counted apart (and said so)."""
+"""Exchange rates: funding in several currencies is compared in one currency; a currency
+without a rate does not count toward any share (and the portfolio and config check say so)."""
 
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from kvrules import Evaluator, load_rulebook
 from kvrules.cli import cli
 from kvrules.enrich import Enricher
-from kvrules.enrich.currency import load_rates
+from kvrules.enrich.currency import ExchangeRates, load_rates
 from kvrules.enrich.funding import FundingShares
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters
@@ -47,15 +48,27 @@ def rates_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_shares_in_one_currency_with_rates_and_apart_without(rates_file: Path) -> None:
+def test_shares_in_one_currency_and_a_currency_without_rate_left_out(rates_file: Path) -> None:
     converted = FundingShares("NL", load_rates(rates_file))
     converted.add(PHYSICS)
     assert converted.share("Physics", "EUR") == 0.5
-    assert converted.share("Physics", "CHF") == 1.0  # no rate: counted apart, not dropped
-    apart = FundingShares("NL")
-    apart.add(PHYSICS)
-    assert (apart.share("Physics", "EUR"), apart.share("Physics", "USD")) == (0.0, 1.0)
-    assert converted.digest() != apart.digest()  # new rates re-screen the portfolio
+    # No rate for CHF: not "100% foreign in CHF", simply not counted, and said so.
+    assert converted.share("Physics", "CHF") is None
+    assert converted.unrated == {"CHF": 1}
+    bare = FundingShares("NL")  # no rates at all: only amounts in euros count
+    bare.add(PHYSICS)
+    assert (bare.share("Physics", "EUR"), bare.share("Physics", "USD")) == (0.0, None)
+    assert bare.unrated_summary() == "CHF (1 funding line), USD (1 funding line)"
+    assert converted.digest() != bare.digest()  # new rates re-screen the portfolio
+
+
+def test_without_rates_a_foreign_currency_funder_raises_no_share() -> None:
+    unknown = FundingShares("NL")
+    only_dollars = {**PHYSICS, "funders": PHYSICS["funders"][1:2]}
+    unknown.add(only_dollars)
+    assert unknown.share("Physics", "USD") is None
+    project = event_from_given({"kind": "project.created", "project": only_dollars}, "P1")
+    assert unknown.for_project(project.project) is None
 
 
 @pytest.mark.parametrize(
@@ -107,7 +120,7 @@ def test_the_cap_rule_sees_the_converted_share(tmp_path: Path, rates_file: Path,
                 Scanner(store, "file", adapter, ev, Enricher(None, []), rates=rates).scan(full=True)
             return [c.record_id for c in store.cases("open")]
 
-    assert shares(None) == ["P1"]  # USD counted apart: 100% foreign
+    assert shares(None) == []  # USD without a rate: not counted, so no "100% foreign" finding
     assert shares(load_rates(rates_file)) == []  # in EUR: 50%, under the 60% cap
 
 
@@ -131,6 +144,9 @@ def test_the_report_says_how_amounts_were_converted(tmp_path: Path, rates_file: 
     bare = tmp_path / "bare.html"
     CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(bare)])
     assert "no exchange rates configured" in bare.read_text(encoding="utf-8")
+    assert "No exchange rate for CHF (1 funding line), USD (1 funding line)" in bare.read_text(
+        encoding="utf-8"
+    )
 
 
 def test_config_check_reports_an_unusable_rates_file(tmp_path: Path) -> None:
@@ -150,7 +166,9 @@ def test_eu_funding_is_not_foreign_for_an_eu_institution() -> None:
             {"name": "NSFC", "country": "CN", "amount": 200, "currency": "EUR"},
         ],
     }
-    dutch, canadian = FundingShares("NL"), FundingShares("CA")
+    # A Canadian institution reporting in euros (without rates its CAD amounts alone count).
+    in_euros = ExchangeRates(currency="EUR", as_of=date(2026, 11, 2), source="ECB", rates={})
+    dutch, canadian = FundingShares("NL"), FundingShares("CA", in_euros)
     dutch.add(project), canadian.add(project)
     assert dutch.share("Physics", "EUR") == 0.2 and dutch.domestic_label == "NL and the EU"
     assert canadian.share("Physics", "EUR") == 1.0 and canadian.domestic_label == "CA"
@@ -162,3 +180,18 @@ def test_lower_case_codes_and_the_reporting_currency_at_one_are_accepted(tmp_pat
     rates = load_rates(path)
     assert rates.to_reporting(Decimal(125), "USD") == (Decimal(100), "EUR")
     assert rates.to_reporting(Decimal(7), "EUR") == (Decimal(7), "EUR")
+
+
+def test_config_check_names_the_currencies_without_a_rate(tmp_path: Path, rates_file: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        store.record_subject(
+            event_from_given({"kind": "project.created", "project": PHYSICS}, "P1")
+        )
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"database: {db}\nexchange_rates: {rates_file}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert (
+        "warning: exchange_rates: no exchange rate for CHF (1 funding line): these funders do "
+        "not count" in result.output + result.stderr
+    )

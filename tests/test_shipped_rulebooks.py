@@ -10,6 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from kvrules.config import TEMPLATE
 from kvrules.engine import load_rulebook
 from kvrules.rulebook.loader import RulebookError, load_text
 
@@ -98,3 +99,31 @@ rules:
 """
     with pytest.raises(RulebookError, match="nationality"):
         load_text(src, "bad.yaml")
+
+
+def _alert_targets() -> dict[str, list[str]]:
+    targets: dict[str, list[str]] = {}
+    for path in BOOKS:
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            if rule.get("alert"):
+                targets.setdefault(rule["alert"], []).append(rule["id"])
+    return targets
+
+
+def test_the_init_template_routes_every_shipped_alert_target_and_counts_them_right() -> None:
+    routes = yaml.safe_load(TEMPLATE)["alerts"]["routes"]
+    targets = _alert_targets()
+    assert set(targets) <= set(routes)
+    for target, rules in targets.items():
+        line = next(x for x in TEMPLATE.splitlines() if x.strip().startswith(f"{target}:"))
+        if counted := re.search(r"\((\d+) shipped rules\)", line):
+            assert int(counted.group(1)) == len(rules), target
+
+
+def test_single_factor_rules_do_not_alert_the_committee() -> None:
+    # The Leidraad weighs content, country and partner together: one factor alone goes to the
+    # adviser; the committee hears of triage-red (all three) and the rules that bind by law.
+    committee = set(_alert_targets()["committee"])
+    for single in ("partner-on-1286", "project-partner-on-1286", "coauthor-on-1286"):
+        assert single not in committee
+    assert "funder-in-sanctioned-country" not in committee and "triage-red" in committee

@@ -23,7 +23,7 @@ def db(tmp_path: Path) -> Path:
     book = load_rulebook(shipped_rulebooks() / "us-dod-1286.yaml")
     with Store.open(path) as store, Evaluator([book]) as ev:
         for event in read_events(EXAMPLES / "events.jsonl", []):
-            store.record_findings(ev.evaluate(event), {"committee": ["mail"]})
+            store.record_findings(ev.evaluate(event), {"committee": ["mail"], "adviser": ["mail"]})
         store.quarantine("pure", "p-bad", "project without title")
     return path
 
@@ -32,6 +32,8 @@ def test_findings_lists_most_severe_first(runner, db):
     result = runner.invoke(cli, ["findings", "--db", str(db), "--json"])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["severity"] for r in rows] == ["critical", "high", "medium"]
+    # Named as the RIS names the record (the examples' subjects were not stored: the id).
+    assert rows[0]["name"] == f"pure record {rows[0]['record'].split(':', 1)[1]}"
     high_only = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--severity", "high"])
     assert len(high_only.stdout.splitlines()) == 2
     by_risk = runner.invoke(cli, ["findings", "--db", str(db), "--json", "--risk", "ethics"])
@@ -54,7 +56,11 @@ def test_show_explains_a_case(runner, db):
     assert first["evidence"] and first["citation"]["cite"] and first["rationale"]
     assert [h["action"] for h in data["history"]][:1] == ["case.opened"]
     text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
-    assert "evidence: project.partners[0].lists" in text
+    # In words by default, with the technical path one flag away.
+    assert "evidence: partner " in text and " is on the US DoD Section 1286 list" in text
+    assert "evidence: project.partners[0].lists" not in text
+    technical = runner.invoke(cli, ["show", str(case), "--db", str(db), "--technical"]).stdout
+    assert "evidence: project.partners[0].lists" in technical
     assert "risk: Unwanted transfer of sensitive knowledge and technology" in text
     assert first["risks"] == ["knowledge-transfer"]
 
@@ -64,9 +70,10 @@ def test_alerts_one_per_record_and_route(runner, db):
         json.loads(x)
         for x in runner.invoke(cli, ["alerts", "--db", str(db), "--json"]).stdout.splitlines()
     ]
-    assert len(rows) == 2  # p-1001 (two findings, one message) and o-77
+    # p-1001: the critical finding to the committee, the single-factor one to the adviser;
+    # o-77 (a co-publication, one factor) to the adviser. One row per record and route.
+    assert [r["route"] for r in rows] == ["committee", "adviser", "adviser"]
     assert {r["status"] for r in rows} == {"pending"}
-    assert any("(+1 more)" in r["title"] for r in rows)
 
 
 def test_quarantine_view(runner, db):

@@ -19,6 +19,9 @@ import click
 from kvrules.config import AlertsConfig, ChannelConfig, Config, SourceConfig, WritebackConfig
 
 ROUTES = ("committee", "adviser", "export-control")
+# The committee reads one digest per scan (and a message at once for a critical case); the
+# adviser and the export-control officer get their cases as they come.
+COMMITTEE_DIGEST = "committee-digest"
 
 
 def _smtp_sink(maildir: Path):
@@ -45,6 +48,7 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
             "case_base_url": "http://127.0.0.1:8000",
         },
     )
+    routes = {r: ["mail"] for r in ROUTES} | {"committee": [COMMITTEE_DIGEST]}
     return Config(
         database=workdir / "kvrules.db",
         # The demo's own reference store (the shipped lists): it leaves the user's store alone.
@@ -60,7 +64,11 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
                 },
             )
         },
-        alerts=AlertsConfig(channels={"mail": mail}, routes={r: ["mail"] for r in ROUTES}),
+        alerts=AlertsConfig(
+            channels={"mail": mail, COMMITTEE_DIGEST: mail},
+            routes=routes,
+            digest={COMMITTEE_DIGEST: "scan"},
+        ),
         writeback=WritebackConfig(apply=True),
     )
 
@@ -81,10 +89,18 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     help="where the SQLite file, the maildir and the report go (replaced)",
 )
 @click.option("--seed", default=1, show_default=True)
-def demo(projects: int, workdir: Path, seed: int) -> None:
+@click.option(
+    "--portfolio",
+    type=click.Choice(("realistic", "stress")),
+    default="realistic",
+    show_default=True,
+    help="realistic: the rates of a Dutch research university; stress: a high-risk portfolio",
+)
+def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
     """Scan a simulated Pure instance end to end and show what the committee would get."""
     from kvrules.assembly import build_scanner
     from kvrules.cli.scan import print_report, run_scan
+    from kvrules.noise import measure
     from kvrules.report import write_markdown_report
     from kvrules.store import Store
 
@@ -102,17 +118,20 @@ def demo(projects: int, workdir: Path, seed: int) -> None:
     workdir.mkdir(parents=True)
     mailbox.Maildir(str(maildir), create=True)
     api_key = secrets.token_urlsafe(16)
-    sim = start_simulator(projects=projects, seed=seed, api_key=api_key)
+    sim = start_simulator(projects=projects, seed=seed, api_key=api_key, portfolio=portfolio)
     smtp = _smtp_sink(maildir)
     try:
         click.echo(
-            f"Pure simulator: {sim.base_url} ({projects} projects) · "
+            f"Pure simulator: {sim.base_url} ({projects} projects, {portfolio} portfolio) · "
             f"SMTP sink: 127.0.0.1:{smtp.port} → {maildir}"
         )
         config = demo_config(workdir, sim.base_url, api_key, smtp.port)
         with Store.open(config.database) as store:
             scanner = build_scanner(config, "pure", store)
             print_report(run_scan(scanner, full=True, limit=None, as_json=False), False)
+            for line in measure(store, "pure", projects, sim.store.planted()).lines():
+                click.echo(line)
+            click.echo("Messages of this scan: " + _messages_per_route(maildir))
             again = scanner.scan()
             click.echo(
                 f"Second (incremental) scan: {again.records} records re-read, "
@@ -139,6 +158,16 @@ def demo(projects: int, workdir: Path, seed: int) -> None:
     )
     click.echo(f"  kvrules evaluate {examples_folder() / 'events.jsonl'}")
     click.echo('  kvrules match "Beihang Univ" --country CN')
+
+
+def _messages_per_route(maildir: Path) -> str:
+    """Messages in the sink per recipient route (the demo's addresses are route@…)."""
+    counts: dict[str, int] = {}
+    for message in mailbox.Maildir(str(maildir), create=False):
+        for to in str(message["To"] or "?").split(","):
+            route = to.strip().split("@", 1)[0]
+            counts[route] = counts.get(route, 0) + 1
+    return ", ".join(f"{route} {n}" for route, n in sorted(counts.items())) or "none"
 
 
 def examples_folder() -> Path:

@@ -200,7 +200,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
                 store,
                 channels,
                 policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
-                digest={name: parse_duration(p) for name, p in config.alerts.digest.items()},
+                digest=config.alerts.digest_periods(),
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying

@@ -15,6 +15,7 @@ from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.options import open_existing, state_db
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
+from kvrules.plain import record_name
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 
@@ -37,6 +38,8 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
     rows = []
     with open_existing(db) as store:
         for case in store.cases(None if status == "all" else status):
+            subject = store.subject(case.source_system, case.record_id)
+            name = record_name(subject, case.source_system, case.record_id)
             for stored in store.case_findings(case.id):
                 f = stored.finding
                 if Severity(f.severity).rank < floor or (risk and risk not in f.risks):
@@ -47,6 +50,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
                         "case": case.id,
                         "severity": f.severity,
                         "record": f"{f.source_system}:{f.source_record_id}",
+                        "name": name,
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
                         "risks": f.risks,
@@ -62,7 +66,7 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            escape(r["record"]),
+            escape(f"{r['name']}\n{r['record']}"),
             escape(f"{r['rule']}\n{r['title']}"),
         )
     _emit(rows, as_json, table)
@@ -71,8 +75,9 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
 @click.command()
 @state_db
 @JSON_OPT
+@click.option("--technical", is_flag=True, help="evidence as field paths and tests, not sentences")
 @click.argument("what", metavar="case:ID|finding:ID|ID")
-def show(db: Path, as_json: bool, what: str) -> None:
+def show(db: Path, as_json: bool, technical: bool, what: str) -> None:
     """The full explanation of a case (default) or a finding: evidence, rationale, source."""
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
@@ -97,9 +102,13 @@ def show(db: Path, as_json: bool, what: str) -> None:
                 raise click.ClickException(f"no case {ident}")
             items = store.case_findings(case.id)
         history = [e for e in store.audit_entries(f"case:{case.id}")]
+        name = record_name(
+            store.subject(case.source_system, case.record_id), case.source_system, case.record_id
+        )
     data = {
         "case": case.id,
         "record": f"{case.source_system}:{case.record_id}",
+        "name": name,
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
@@ -112,9 +121,10 @@ def show(db: Path, as_json: bool, what: str) -> None:
     console = Console()
     # Record text goes through escape(): rich would read "[high]" or "[/]" in it as markup.
     console.print(
-        f"[bold]Case {case.id}[/] {escape(data['record'])} — {styled(case.severity.value)}, "
+        f"[bold]Case {case.id}[/] {escape(name)} — {styled(case.severity.value)}, "
         f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
     )
+    console.print(f"  record: {escape(data['record'])}")
     for s in items:
         f = s.finding
         console.print(
@@ -122,7 +132,7 @@ def show(db: Path, as_json: bool, what: str) -> None:
             f"{f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
             f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
         )
-        lines = [f"evidence: {e}" for e in f.evidence]
+        lines = [f"evidence: {e}" if technical else f"evidence: {e.plain}" for e in f.evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

@@ -9,7 +9,8 @@ other currency make one unit of the reporting currency, e.g.::
     source: ECB euro foreign exchange reference rates
     rates: {USD: 1.0832, GBP: 0.8621, CNY: 7.7781}
 
-An amount in a currency without a rate stays in its own currency, and is reported apart.
+An amount in a currency without a rate is left out of every share, and named as lacking a
+rate by ``config check`` and the portfolio.
 """
 
 from __future__ import annotations

@@ -2,12 +2,17 @@
 
 Rules see it as ``project.foreign_funding_share``: for a project with a funder from abroad, the
 highest share among the project's units.
-Amounts are compared per currency, or in the reporting currency when the institution supplies
-exchange rates (:mod:`kvrules.enrich.currency`). It is computed from the stored records at the
-start of a scan, so it describes the portfolio as last screened, not a single event, and only
-once a source has been read completely: until the first read ends (it may take several scans,
-one stopped or killed and the next resuming) the scanner uses no shares, because a share of
-the projects read so far is not the unit's share. The portfolio report uses the same figures.
+Amounts are compared in one currency: the reporting currency of the institution's exchange
+rates (:mod:`kvrules.enrich.currency`), or without rates the home country's own currency. A
+funder in a currency that cannot be converted does not count at all (``unrated`` says which
+currencies, and how many funding lines): counted in its own currency, a unit's dollars from an
+American funder would be "100% foreign" whatever the rest of its funding.
+
+It is computed from the stored records at the start of a scan, so it describes the portfolio
+as last screened, not a single event, and only once a source has been read completely: until
+the first read ends (it may take several scans, one stopped or killed and the next resuming)
+the scanner uses no shares, because a share of the projects read so far is not the unit's
+share. The portfolio report uses the same figures.
 """
 
 from __future__ import annotations
@@ -58,6 +63,18 @@ EU_MEMBERS = frozenset(
 )
 
 
+# The home countries whose currency kvrules knows without an exchange-rates file: the euro area
+# (2026) and a few others. Elsewhere, without rates, no share is computed (absent, not wrong).
+EURO_AREA = EU_MEMBERS - {"CZ", "DK", "HU", "PL", "RO", "SE"}
+OTHER_CURRENCIES = {"GB": "GBP", "CH": "CHF", "NO": "NOK", "SE": "SEK", "DK": "DKK", "US": "USD"}
+
+
+def home_currency(home: str) -> str | None:
+    """The home country's currency, when kvrules knows it."""
+    home = home.upper()
+    return "EUR" if home in EURO_AREA else OTHER_CURRENCIES.get(home)
+
+
 def domestic_countries(home: str) -> frozenset[str]:
     """Whose funding is not foreign: the home country, and the EU when it is a member."""
     home = home.upper()
@@ -81,6 +98,8 @@ class FundingShares:
         self.home = home_country.upper()
         self.domestic = domestic_countries(self.home)
         self.rates = rates
+        self.reporting = rates.currency if rates else home_currency(self.home)
+        self.unrated: dict[str, int] = {}  # currency -> funding lines left out: no rate for it
         self.foreign: dict[Key, Decimal] = {}
         self.total: dict[Key, Decimal] = {}
         self.lines: dict[Key, int] = {}  # foreign funding lines behind ``foreign``
@@ -98,16 +117,21 @@ class FundingShares:
                 shares.add(body["project"])
         return shares
 
-    def currency(self, code: str | None) -> str:
-        """The currency an amount in ``code`` is counted in (the reporting one if converted)."""
-        code = code or "?"
-        return self.rates.to_reporting(Decimal(0), code)[1] if self.rates else code
+    def counts(self, code: str | None) -> bool:
+        """Whether an amount in ``code`` can be compared with the rest (converted, or already
+        in the reporting currency)."""
+        if code is None or self.reporting is None:
+            return False
+        return code == self.reporting or bool(self.rates and code in self.rates.rates)
 
     def add(self, project: dict[str, Any], *, unitless: str | None = None) -> None:
         """Count a project's funders for each of its units (``unitless``: for projects without)."""
         units = project.get("units") or ([unitless] if unitless else [])
         for funder in project.get("funders") or ():
-            amount, currency = _amount(funder.get("amount")), funder.get("currency") or "?"
+            amount, currency = _amount(funder.get("amount")), funder.get("currency")
+            if not self.counts(currency):
+                self.unrated[currency or "?"] = self.unrated.get(currency or "?", 0) + 1
+                continue
             if self.rates:
                 amount, currency = self.rates.to_reporting(amount, currency)
             foreign = bool(funder.get("country")) and funder["country"] not in self.domestic
@@ -143,15 +167,15 @@ class FundingShares:
         """For a project with funding from abroad, the highest foreign share among its units
         (None: no foreign funder, or nothing known). Only the projects that make a unit
         dependent carry it, so a unit above the cap does not flag each of its domestic ones."""
-        if not any(f.country and f.country not in self.domestic for f in project.funders):
+        foreign = [f for f in project.funders if f.country and f.country not in self.domestic]
+        if self.reporting is None or not any(self.counts(f.currency) for f in foreign):
             return None
-        currencies = {self.currency(f.currency) for f in project.funders} or {
-            cur for (_, cur) in self.total
-        }
-        shares = [
-            s
-            for unit in project.units
-            for cur in currencies
-            if (s := self.share(unit, cur)) is not None
-        ]
-        return max(shares, default=None)
+        shares = [self.share(unit, self.reporting) for unit in project.units]
+        return max((s for s in shares if s is not None), default=None)
+
+    def unrated_summary(self) -> str | None:
+        """Which currencies lack a rate, most used first: "CNY (12 funding lines), USD (1
+        funding line)"; None: every amount was counted."""
+        parts = sorted(self.unrated.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines = [f"{code} ({n} funding line{'' if n == 1 else 's'})" for code, n in parts]
+        return ", ".join(lines) or None

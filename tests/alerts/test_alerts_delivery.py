@@ -10,6 +10,7 @@ from kvrules_webhook import SIGNATURE_HEADER, WebhookChannel, WebhookConfig, ver
 
 from kvrules import Alert, AlertChannel, DeliveryError
 from kvrules.alerts import deliver_due
+from kvrules.rulebook.ir import Severity
 from kvrules.store import RetryPolicy, Store
 from tests.alerts.conftest import Receiver
 from tests.store.store_helpers import FakeClock, make_finding
@@ -250,3 +251,42 @@ def test_a_digest_backlog_does_not_hold_back_an_immediate_channel(
     )
     assert [a.items[0].record_id for a in now.sent] == ["urgent"] and daily.sent == []
     assert len(report.delivered) == 1
+
+
+def test_one_message_per_case_when_its_findings_are_queued_at_different_moments(
+    store: Store, clock: FakeClock
+) -> None:
+    # A scan queues a record's findings, then (funding shares settled) one more for the same
+    # record: the committee gets one message about the case, not two.
+    store.record_finding(make_finding(record_id="p1"), channels=["rec"])
+    clock.advance(seconds=10)
+    store.record_finding(
+        make_finding(record_id="p1", rule_id="state-linked-funder", severity=Severity.MEDIUM),
+        channels=["rec"],
+    )
+    store.record_finding(make_finding(record_id="p2"), channels=["rec"])
+    channel = Recorder()
+    report = deliver_due(store, {"rec": channel})
+    by_record = {a.items[0].record_id: a for a in channel.sent}
+    assert len(channel.sent) == 2 and len(report.delivered) == 2
+    assert [i.finding.rule_id for i in by_record["p1"].items] == [
+        "partner-on-1286",
+        "state-linked-funder",
+    ]
+    assert by_record["p1"].severity is Severity.HIGH and "(+1 more)" in by_record["p1"].title
+    assert store.alerts("pending") == []
+
+
+def test_scan_digest_folds_a_run_and_a_critical_case_goes_out_on_its_own(
+    store: Store, clock: FakeClock
+) -> None:
+    for record in ("p1", "p2"):
+        store.record_finding(make_finding(record_id=record), channels=["rec"])
+    store.record_finding(make_finding(record_id="p3", severity=Severity.CRITICAL), channels=["rec"])
+    channel = Recorder()
+    report = deliver_due(store, {"rec": channel}, digest={"rec": timedelta(0)})
+    assert report.waiting == 0 and len(channel.sent) == 2
+    critical, digest = sorted(channel.sent, key=lambda a: a.digest_period is not None)
+    assert [i.record_id for i in critical.items] == ["p3"] and critical.digest_period is None
+    assert [i.record_id for i in digest.items] == ["p1", "p2"]
+    assert digest.key.startswith("digest.rec.committee.scan.")

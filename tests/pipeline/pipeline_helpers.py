@@ -147,7 +147,8 @@ def start_system(
     workdir.mkdir(parents=True, exist_ok=True)
     stops: list = []
     try:
-        sim = start_simulator(projects=projects, seed=seed, api_key=API_KEY)
+        # The stress portfolio: these scenarios need many findings and tags on few projects.
+        sim = start_simulator(projects=projects, seed=seed, api_key=API_KEY, portfolio="stress")
         stops.append(sim.stop)
         mail = MailSink()
         controller = Controller(mail, hostname="127.0.0.1", port=free_port())

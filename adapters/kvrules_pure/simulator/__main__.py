@@ -9,7 +9,7 @@ import time
 from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
 
 from .build import build_store
-from .config import DEFAULT_ROR_TYPE_URI, SimulatorConfig
+from .config import DEFAULT_ROR_TYPE_URI, PORTFOLIOS, SimulatorConfig
 from .server import Api, make_server
 
 
@@ -18,6 +18,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", help="directory of Pure JSON records (projects/, awards/, ...)")
     p.add_argument("--projects", type=int, default=3000, help="synthetic projects (no --data)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument(
+        "--portfolio",
+        choices=PORTFOLIOS,
+        default="realistic",
+        help="realistic: the rates of a Dutch university (docs/simulator-realism.md); "
+        "stress: the high-risk portfolio",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8765)
     p.add_argument("--api-key", required=True)
@@ -36,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = SimulatorConfig(
         seed=args.seed,
         projects=args.projects,
+        portfolio=args.portfolio,
         ror_type_uri=args.ror_type_uri,
         ror_value_style=args.ror_value_style,
         project_type=args.project_type,

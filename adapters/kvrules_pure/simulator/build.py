@@ -56,7 +56,14 @@ def _synthetic(config: SimulatorConfig) -> Store:
     }
     collections = {n: Collection(n, COLLECTIONS[n], s) for n, s in sources.items()}
     journal = ChangeJournal(_synthetic_segments(uni, pf), config.seed, config.changes_noise)
-    return Store(collections, journal, uni.keyword_configs, config.locale, config.conflict_status)
+    return Store(
+        collections,
+        journal,
+        uni.keyword_configs,
+        config.locale,
+        config.conflict_status,
+        planted=pf.planted,
+    )
 
 
 def _synthetic_segments(uni: University, pf: ProjectFactory) -> list[Segment]:

@@ -9,6 +9,9 @@ DEFAULT_ROR_TYPE_URI = (
 )
 
 
+PORTFOLIOS = ("realistic", "stress")
+
+
 @dataclass(frozen=True)
 class SimulatorConfig:
     """Knobs an adapter must not hard-code (cris-apis.md 1.7): keep them configurable here."""
@@ -30,6 +33,14 @@ class SimulatorConfig:
     conflict_status: int = 409
     # Plant legacy-feed quirks (no-uuid items, duplicates, non-content families, hidden runs).
     changes_noise: bool = True
+    # "realistic": partner countries, listed partners, sensitive areas and funders at the rates
+    # of a Dutch research university (docs/simulator-realism.md, with sources); "stress": the
+    # old high-risk portfolio (listed and Chinese partners on a large share of projects).
+    portfolio: str = "realistic"
+
+    def __post_init__(self) -> None:
+        if self.portfolio not in PORTFOLIOS:
+            raise ValueError(f"portfolio must be one of {', '.join(PORTFOLIOS)}")
 
     @property
     def award_type(self) -> str:

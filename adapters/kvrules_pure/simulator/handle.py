@@ -43,13 +43,16 @@ def start_simulator(
     faults: Faults | None = None,
     config: SimulatorConfig | None = None,
     legacy_dir: str | Path | None = None,
+    portfolio: str = "realistic",
 ) -> SimulatorHandle:
     """Start on host:port (0 = a free port) and return once it accepts connections.
 
     ``legacy_dir``: real responses of the older versioned API to serve under /ws/api/524.
+    ``portfolio``: "realistic" (rates of a Dutch university) or "stress" (high-risk).
     """
     cfg = config or SimulatorConfig()
-    cfg = dataclasses.replace(cfg, seed=seed, projects=projects) if config is None else cfg
+    if config is None:
+        cfg = dataclasses.replace(cfg, seed=seed, projects=projects, portfolio=portfolio)
     store = build_store(cfg, data_dir)
     legacy = legacy524.load(Path(legacy_dir)) if legacy_dir is not None else None
     api = Api(store, api_key, faults or Faults(seed=cfg.seed), legacy)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import accumulate
 from random import Random
 
-from . import vocab
+from . import realism, vocab
 from .ids import make_uuid, stable_int, version_hash
 from .shapes import DAY, cls, day, ref, stamp, visibility, workflow
 from .sources import LazySource, Record
@@ -50,6 +50,7 @@ class ProjectCore:
     partners: tuple[int, ...]  # indexes into University.ext_orgs
     funders: tuple[int, ...]  # indexes into vocab.FUNDERS, one per award
     seed_bits: int
+    planted: str | None = None  # why the realistic portfolio made this project risky, if it did
 
 
 class ProjectFactory:
@@ -74,6 +75,8 @@ class ProjectFactory:
         self.awards = LazySource(self.seed, "award", self.award_start[-1], self._award)
         self.clusters = LazySource(self.seed, "awardcluster", self.cluster_start[-1], self._cluster)
         self.core = lru_cache(maxsize=8192)(self._core)
+        self.realistic = self.cfg.portfolio == "realistic"
+        self.pools = realism.Pools.of(uni) if self.realistic else None
 
     # ---- layout -----------------------------------------------------------------------
     def n_awards(self, i: int) -> int:
@@ -102,6 +105,8 @@ class ProjectFactory:
         else:
             topic = rng.choice(vocab.TOPICS)
         topic2 = rng.choice(vocab.TOPICS) if rng.random() < 0.3 else None
+        if self.realistic:
+            topic, topic2 = realism.topics(rng, topic, topic2)
         phrase = rng.choice(topic.phrases)
         words = [w for w in phrase.replace("-", " ").split() if len(w) > 3]
         acronym = "".join(w[0] for w in words[:6]).upper() if rng.random() < 0.55 else None
@@ -116,6 +121,22 @@ class ProjectFactory:
         pick = lambda pos: pos + len(u.research_units) * rng.randrange(per_unit)  # noqa: E731
         pi = pick(unit_pos)
         cois = tuple(pick(rng.randrange(len(u.research_units))) for _ in range(rng.randint(0, 3)))
+        if self.realistic:
+            drawn = realism.draw(rng, self.pools, self.n_awards(i), topic.sensitive)
+            partners, funders, planted = drawn.partners, drawn.funders, drawn.planted
+        else:
+            (partners, funders), planted = self._stress_partners_and_funders(rng, i, topic), None
+        return ProjectCore(
+            i, self.projects.uuid_at(i), unit, topic, topic2, title, acronym, created, modified,
+            day(start_ts), end, pi, cois, partners, funders, rng.getrandbits(32), planted,
+        )  # fmt: skip
+
+    def _stress_partners_and_funders(
+        self, rng: Random, i: int, topic: vocab.Topic
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The high-risk portfolio: real (mostly listed) partners on a third of sensitive
+        projects' partner slots, foreign funders on about half the awards."""
+        u = self.uni
         n_partners = rng.choices((0, 1, 2, 3, 4, 6), (25, 30, 20, 12, 8, 5))[0]
         real_share = 0.35 if topic.sensitive else 0.15
         partners: list[int] = []
@@ -137,10 +158,14 @@ class ProjectFactory:
             )[0]
             for _ in range(self.n_awards(i))
         )
-        return ProjectCore(
-            i, self.projects.uuid_at(i), unit, topic, topic2, title, acronym, created, modified,
-            day(start_ts), end, pi, cois, tuple(partners), funders, rng.getrandbits(32),
-        )  # fmt: skip
+        return tuple(partners), funders
+
+    def planted(self) -> dict[str, str]:
+        """Project uuid -> why the generator made it risky (the realistic portfolio's ground
+        truth; empty for the stress portfolio, where risk is everywhere by design)."""
+        if not self.realistic:
+            return {}
+        return {c.uuid: c.planted for i in range(self.count) if (c := self.core(i)).planted}
 
     # ---- project ----------------------------------------------------------------------
     def _participant(self, person: int, role: str, term: str, pure_id: int) -> Record:

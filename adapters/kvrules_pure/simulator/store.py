@@ -77,6 +77,8 @@ class Store:
     # Clusters for projects that do not list awardClusters themselves (data-dir mode).
     clusters_by_project: Callable[[str], list[Record]] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Project uuid -> why the generator made it risky (the demo's ground truth for recall).
+    planted: Callable[[], dict[str, str]] = dict
 
     def collection(self, name: str) -> Collection:
         try:

@@ -12,6 +12,8 @@ from functools import lru_cache
 from random import Random
 from typing import Any
 
+from kvrules.testing.simulator import RealOrg
+
 from . import vocab
 from .config import SimulatorConfig
 from .ids import make_uuid, stable_int, version_hash
@@ -83,6 +85,10 @@ class University:
         self.academic_ext: list[int] = []
         self.company_ext: list[int] = []
         self.funder_ext: list[int] = []
+        # What the generator knows and a RIS record may not say: the true country of every
+        # partner record and the real organisation behind each real-name variant.
+        self.ext_country: dict[int, str] = {}
+        self.real_org_of: dict[int, RealOrg] = {}
         self._build_external_orgs()
         self.keyword_configs = self._build_keyword_configs()
         n = max(config.projects, 1)
@@ -210,6 +216,8 @@ class University:
             parent = self.ext_orgs[canonical[v.org.ror_id]]
             rec["parent"] = ref("ExternalOrganization", parent["uuid"])
         idx = self._add_ext(rec, self.real_ext)
+        self.real_org_of[idx] = v.org
+        self.ext_country[idx] = v.org.country.lower()
         if v.kind == "canonical":
             canonical[v.org.ror_id] = idx
             # A few canonical records absorbed a duplicate: the old uuid answers 301.
@@ -227,13 +235,17 @@ class University:
             cc = countries[i % len(countries)]
             name = rng.choice(vocab.PARTNER_PATTERNS).format(city=rng.choice(vocab.CITIES[cc]))
             with_country = cc if rng.random() < 0.9 else None
-            self._add_ext(self._ext_base(name, "academic", with_country, rng), self.academic_ext)
+            idx = self._add_ext(
+                self._ext_base(name, "academic", with_country, rng), self.academic_ext
+            )
+            self.ext_country[idx] = cc
         for i in range(90):
             cc = countries[(i * 7) % len(countries)]
             name = rng.choice(vocab.COMPANY_PATTERNS).format(stem=rng.choice(vocab.COMPANY_STEMS))
             suffix = vocab.COMPANY_SUFFIX.get(cc)
             name = f"{name} {suffix}" if suffix else name
-            self._add_ext(self._ext_base(name, "corporate", cc, rng), self.company_ext)
+            idx = self._add_ext(self._ext_base(name, "corporate", cc, rng), self.company_ext)
+            self.ext_country[idx] = cc
         for f in vocab.FUNDERS:
             rec = self._ext_base(f.name, f.kind, f.country, rng)
             if f.acronym:

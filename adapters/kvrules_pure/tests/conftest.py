@@ -27,7 +27,7 @@ def pure_simulator() -> Iterator[SimulatorHandle]:
     Yields the handle: .base_url, .api_key, .headers, .faults, .store, .requests.
     Faults are cleared after each test by `clean_faults`.
     """
-    sim = start_simulator(projects=3000, seed=1, api_key="test-key")
+    sim = start_simulator(projects=3000, seed=1, api_key="test-key", portfolio="stress")
     try:
         yield sim
     finally:

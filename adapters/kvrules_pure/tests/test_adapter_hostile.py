@@ -19,7 +19,7 @@ N = 60
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_a_hostile_record_is_quarantined_with_its_path_and_the_scan_goes_on(kind: str) -> None:
-    with start_simulator(projects=N, seed=5, api_key=SECRET) as sim:
+    with start_simulator(projects=N, seed=5, api_key=SECRET, portfolio="stress") as sim:
         good = {sim.store.collection("projects").source.uuid_at(i) for i in range(N)}
         (planted,) = plant(sim.store, every=N, kinds=[kind])
         with adapter_for(sim) as adapter:
@@ -39,7 +39,7 @@ def test_a_hostile_record_is_quarantined_with_its_path_and_the_scan_goes_on(kind
 
 
 def test_a_wrong_type_in_a_fetched_organisation_quarantines_only_its_users() -> None:
-    with start_simulator(projects=N, seed=5, api_key=SECRET) as sim:
+    with start_simulator(projects=N, seed=5, api_key=SECRET, portfolio="stress") as sim:
         with adapter_for(sim) as adapter:
             before = {r.record_id: r for r in scan(adapter)}
         orgs = sim.store.collection("external-organizations")
@@ -63,7 +63,7 @@ def test_a_wrong_type_in_a_fetched_organisation_quarantines_only_its_users() -> 
 @pytest.mark.parametrize("changes_feed", [False, True], ids=["diffed-pass", "changes-feed"])
 def test_incremental_scans_go_on_past_hostile_records(changes_feed: bool) -> None:
     """The diffed pass and the changes feed read the same hostile records without stopping."""
-    with start_simulator(projects=N, seed=5, api_key=SECRET) as sim:
+    with start_simulator(projects=N, seed=5, api_key=SECRET, portfolio="stress") as sim:
         planted = plant(sim.store, every=6)
         with adapter_for(sim, changes_feed=changes_feed) as adapter:
             cursor = last_cursor(adapter)
