@@ -174,7 +174,7 @@ class Scanner:
         if self.enricher is not None:  # the portfolio as last screened, for funding shares
             # A partial portfolio gives shares no clean run has (one project of a unit read:
             # 100% foreign); none are used until the first read is complete.
-            subjects = () if partial else self.store.subjects()
+            subjects = () if partial else self.store.subjects("project")
             self.enricher.funding = FundingShares.from_subjects(
                 subjects, self.home_country, self.rates
             )
@@ -320,7 +320,9 @@ class Scanner:
         if not report.events and not completed_first_read:
             return  # no record was stored: the shares are those the scan began with
         before = self.enricher.funding
-        after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
+        after = FundingShares.from_subjects(
+            self.store.subjects("project"), self.home_country, self.rates
+        )
         if after.digest() == before.digest():
             return
         self.enricher.funding = after
