@@ -1,9 +1,10 @@
 """Engine benchmark: kvrules end to end vs raw durable_rules on the same compiled rulesets.
 
-kvrules: event model → projection → assert/collect/retract in durable_rules → explanation of
-every finding. Raw: the same rulesets on a bare ``durable.engine.Host`` (durable_rules' API),
-asserting and retracting dicts that were projected beforehand. Raw core: the same pre-projected
-dicts through the C core calls kvrules itself makes, with nothing else — the floor.
+kvrules: model validation of the plain event data → projection → assert/collect/retract in
+durable_rules → explanation of every finding. Raw: the same rulesets on a bare
+``durable.engine.Host`` (durable_rules' API), asserting and retracting dicts that were
+projected beforehand. Raw core: the same pre-projected dicts through the C core calls kvrules
+itself makes, with nothing else — the floor.
 All run in this process, one after the other, on the same events.
 
     python bench/engine.py [--events 50000] [--rules 60]
@@ -69,7 +70,9 @@ def rulebook_text(conditions: list[str]) -> str:
     )
 
 
-def make_events(n: int, rng: random.Random) -> list[CollaborationEvent]:
+def make_events(n: int, rng: random.Random) -> list[dict]:
+    """Events as a source adapter hands them over: plain data, not validated yet."""
+
     def org(i: int) -> dict:
         return {
             "name": rng.choice(
@@ -95,25 +98,23 @@ def make_events(n: int, rng: random.Random) -> list[CollaborationEvent]:
         ]
         kind = rng.choice(KINDS)
         events.append(
-            CollaborationEvent.model_validate(
-                {
-                    "id": f"e{i}",
-                    "kind": kind,
-                    "occurred_at": "2026-01-01T00:00:00Z",
-                    "source": {"system": "bench", "record_id": f"P{i}"},
-                    "project": {
-                        "id": f"P{i}",
-                        "title": "t",
-                        "partners": partners,
-                        "funders": funders,
-                        "keywords": rng.sample(AREAS, k=2),
-                        "sensitive_areas": rng.sample(AREAS, k=rng.choice([0, 1])),
-                        "contract": {"clauses": rng.sample(["integrity-code", "ip"], k=1)},
-                    },
-                    "partner": partners[0] if kind == "partner.added" else None,
-                    "funder": (funders or [org(7)])[0] if kind == "funder.added" else None,
-                }
-            )
+            {
+                "id": f"e{i}",
+                "kind": kind,
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "source": {"system": "bench", "record_id": f"P{i}"},
+                "project": {
+                    "id": f"P{i}",
+                    "title": "t",
+                    "partners": partners,
+                    "funders": funders,
+                    "keywords": rng.sample(AREAS, k=2),
+                    "sensitive_areas": rng.sample(AREAS, k=rng.choice([0, 1])),
+                    "contract": {"clauses": rng.sample(["integrity-code", "ip"], k=1)},
+                },
+                "partner": partners[0] if kind == "partner.added" else None,
+                "funder": (funders or [org(7)])[0] if kind == "funder.added" else None,
+            }
         )
     return events
 
@@ -178,9 +179,10 @@ def run_core(engine, views: list[dict]) -> tuple[float, int]:
     return time.perf_counter() - start, len(fired)
 
 
-def run_kvrules(evaluator: Evaluator, events: list[CollaborationEvent]) -> tuple[float, int]:
+def run_kvrules(evaluator: Evaluator, events: list[dict]) -> tuple[float, int]:
+    """Model validation, projection, the engine and the explanation of every finding."""
     start = time.perf_counter()
-    findings = sum(len(evaluator.evaluate(e)) for e in events)
+    findings = sum(len(evaluator.evaluate(CollaborationEvent.model_validate(e))) for e in events)
     return time.perf_counter() - start, findings
 
 
@@ -189,7 +191,7 @@ def measure(rule_count: int, event_count: int, seed: int) -> None:
     book = load_text(rulebook_text(make_rules(rule_count, rng)), "bench.yaml")
     events = make_events(event_count, rng)
     with Evaluator([book]) as evaluator:
-        views = [evaluator.project(e) for e in events]
+        views = [evaluator.project(CollaborationEvent.model_validate(e)) for e in events]
         # The inputs stay resident for both runs; a real scan streams them. Keep the cyclic GC
         # from re-walking them on every collection, which would tax whoever allocates more.
         gc.collect()
@@ -207,7 +209,7 @@ def measure(rule_count: int, event_count: int, seed: int) -> None:
     print(f"raw C core, kvrules protocol : {n / core_s:10,.0f} events/s  ({core_fired:,} actions)")
     print(f"kvrules end to end           : {n / kv_s:10,.0f} events/s  ({kv_findings:,} findings)")
     print(f"ratio kvrules / raw (Host)   : {raw_s / kv_s:.2f}  (goal ≥ 0.8)")
-    print(f"ratio kvrules / raw C core   : {core_s / kv_s:.2f}")
+    print(f"ratio kvrules / raw C core   : {core_s / kv_s:.2f}  (goal ≥ 0.6)")
 
 
 def main() -> None:

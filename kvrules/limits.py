@@ -58,12 +58,58 @@ def _check(path: str, what: str, size: int, key: str, limits: RecordLimits) -> N
         )
 
 
+def _within(record: Any, limits: RecordLimits) -> bool:
+    """Whether ``check_raw`` passes: the same limits and sizes, without the paths it names.
+
+    Scalars are counted in their container's loop rather than one stack entry each, which
+    makes it several times faster; only a record over a limit is walked again for its path.
+    """
+    max_string, max_depth = limits.max_string_chars, limits.max_depth
+    max_items, max_total = limits.max_array_items, limits.max_record_chars
+    total = 0
+    containers: list[tuple[Any, int]] = []
+
+    def count(values: Iterable[Any], depth: int) -> int:
+        size = 0
+        for v in values:
+            if isinstance(v, str):
+                if len(v) > max_string:
+                    return -1
+                size += len(v)
+            else:
+                size += ITEM_CHARS
+                if isinstance(v, dict | list):
+                    containers.append((v, depth))
+        return size
+
+    size = count((record,), 1)
+    while size >= 0:
+        total += size
+        if total > max_total:
+            return False
+        if not containers:
+            return True
+        value, depth = containers.pop()
+        if depth > max_depth:
+            return False
+        if isinstance(value, list):
+            if len(value) > max_items:
+                return False
+            size = count(value, depth + 1)
+        else:
+            total += sum(len(str(key)) for key in value)
+            size = count(value.values(), depth + 1)
+    return False
+
+
 def check_raw(record: Any, limits: RecordLimits) -> None:
     """Raise LimitExceeded for the first part of a raw JSON record over a limit.
 
     Iterative (a deep record cannot exhaust the stack) and stops at the first excess, so the
     check itself costs at most ``max_record_chars`` of work.
     """
+    if _within(record, limits):
+        return  # the common case, checked without spelling out a path for every value
     total = 0
     stack: list[tuple[str, Any, int]] = [("", record, 0)]
     while stack:

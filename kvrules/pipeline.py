@@ -1,8 +1,9 @@
 """One scan: fetch → enrich → evaluate → persist → queue alerts and tags → deliver → write back.
 
-Each source record is processed in one store transaction together with the cursor it carries,
-so a crash at any point loses nothing and doubles nothing: the record is simply processed again
-(its findings have the same fingerprints, its alerts the same idempotency keys).
+Each source record is processed atomically (a savepoint) and records are committed together
+with the cursor the last of them carries (see _Batches), so a crash at any point loses nothing
+and doubles nothing: the records after the stored cursor are simply processed again (their
+findings have the same fingerprints, their alerts the same idempotency keys).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,6 +106,54 @@ def _material(events: list[CollaborationEvent], context: str) -> str:
     return hashlib.sha256(json.dumps([context, body], sort_keys=True).encode()).hexdigest()
 
 
+class _Batches:
+    """Records stored together, one commit per resume point instead of one per record.
+
+    Each record still runs in its own savepoint (a failing one leaves nothing behind), and a
+    batch commits at every record that carries a cursor, so a crash loses only records whose
+    cursor was not stored yet: the next scan reads them again, as it did with one commit each.
+    The write lock is held only while records are processed: Pure puts its cursor on the last
+    record of a page, so the lock is released before the next page is fetched; a batch also
+    ends after ``BATCH_RECORDS`` records or ``BATCH_SECONDS``, for sources that rarely resume.
+    """
+
+    BATCH_RECORDS = 200
+    BATCH_SECONDS = 0.5
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._open: ExitStack | None = None
+        self._records, self._since = 0, 0.0
+
+    def begin(self) -> None:
+        if self._open is None:
+            self._open = ExitStack()
+            self._open.enter_context(self.store.transaction())
+            self._records, self._since = 0, time.monotonic()
+
+    def done(self, *, resume_point: bool) -> None:
+        self._records += 1
+        if (
+            resume_point
+            or self._records >= self.BATCH_RECORDS
+            or time.monotonic() - self._since >= self.BATCH_SECONDS
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        if self._open is not None:
+            self._open, batch = None, self._open
+            batch.close()
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Records processed before a failure (the source's, or a stop) were complete: kept,
+        # as when each record committed on its own.
+        self.commit()
+
+
 class Scanner:
     """Runs scans of one source into one store. Build once, scan many times (watch)."""
 
@@ -174,7 +224,7 @@ class Scanner:
         if self.enricher is not None:  # the portfolio as last screened, for funding shares
             # A partial portfolio gives shares no clean run has (one project of a unit read:
             # 100% foreign); none are used until the first read is complete.
-            subjects = () if partial else self.store.subjects()
+            subjects = () if partial else self.store.subjects("project")
             self.enricher.funding = FundingShares.from_subjects(
                 subjects, self.home_country, self.rates
             )
@@ -184,19 +234,22 @@ class Scanner:
         cursor = None if fresh else self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
         completed = True
-        for record in self.adapter.fetch(cursor):
-            if record.events or record.error:
-                report.records += 1
-            self._process(record, report)
-            if progress:
-                progress(record)
-            if limit is not None and report.records >= limit:
-                completed = False
-                break
-            # Out of budget: stop at the next resume point, so the next scan redoes nothing.
-            if record.cursor is not None and self._over_budget(started):
-                completed, report.budget_exhausted = False, True
-                break
+        with _Batches(self.store) as batches:
+            for record in self.adapter.fetch(cursor):
+                if record.events or record.error:
+                    report.records += 1
+                batches.begin()
+                self._process(record, report)
+                batches.done(resume_point=record.cursor is not None)
+                if progress:
+                    progress(record)
+                if limit is not None and report.records >= limit:
+                    completed = False
+                    break
+                # Out of budget: stop at the next resume point, so the next scan redoes nothing.
+                if record.cursor is not None and self._over_budget(started):
+                    completed, report.budget_exhausted = False, True
+                    break
         with self.store.transaction():
             if completed and (report.full or partial):  # a full read, maybe in several scans
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
@@ -320,7 +373,9 @@ class Scanner:
         if not report.events and not completed_first_read:
             return  # no record was stored: the shares are those the scan began with
         before = self.enricher.funding
-        after = FundingShares.from_subjects(self.store.subjects(), self.home_country, self.rates)
+        after = FundingShares.from_subjects(
+            self.store.subjects("project"), self.home_country, self.rates
+        )
         if after.digest() == before.digest():
             return
         self.enricher.funding = after

@@ -32,6 +32,8 @@ class PureAdapter(Adapter):
         super().__init__(config)
         self.config: PureConfig = config
         self._client: PureClient | None = None
+        # What the last fetch read of each project's risk group (see Scanner.risk_read).
+        self._risk_read: dict[str, tuple[str, ...]] = {}
 
     @property
     def client(self) -> PureClient:
@@ -40,7 +42,8 @@ class PureAdapter(Adapter):
         return self._client
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
-        return Scanner(self.client, self.config).fetch(cursor)
+        self._risk_read = {}  # a new read: what an earlier one saw may be out of date
+        return Scanner(self.client, self.config, self._risk_read).fetch(cursor)
 
     def explain(self, record: FetchedRecord) -> RecordExplanation | None:
         """Re-reads the record from Pure and names the fields the mapping read and ignored."""
@@ -81,7 +84,16 @@ class PureAdapter(Adapter):
         if "/" in record_id:
             raise ValueError(f"only projects carry risk tags, not {record_id}")
         return writeback.write_tags(
-            self.client, self.config, record_id, tags, dry_run=dry_run, note=note, written=written
+            self.client,
+            self.config,
+            record_id,
+            tags,
+            dry_run=dry_run,
+            note=note,
+            written=written,
+            # A dry run only reports: what this scan read of the project moments ago serves
+            # as well as a second GET of it. A real write always reads (it needs the version).
+            read_uris=self._risk_read.get(record_id) if dry_run else None,
         )
 
     def close(self) -> None:

@@ -32,6 +32,7 @@ from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
 from .state import State
+from .writeback import current_uris
 
 log = logging.getLogger("kvrules_pure")
 ORG_CACHE_MAX = 50_000
@@ -56,9 +57,17 @@ ACTIVITIES = Family("/activities", "Activity", "activities/")
 
 
 class Scanner:
-    def __init__(self, client: PureClient, config: PureConfig) -> None:
+    def __init__(
+        self,
+        client: PureClient,
+        config: PureConfig,
+        risk_read: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.client = client
         self.cfg = config
+        # uuid -> the risk classification URIs each mapped project had when read (the dry-run
+        # write-back reports on them instead of reading every project a second time).
+        self.risk_read = risk_read
         self.families = [PROJECTS]
         if config.research_outputs:
             self.families.append(OUTPUTS)
@@ -238,6 +247,8 @@ class Scanner:
         )
         if family is PROJECTS:
             events = mapping.project_events(rec, rel, self.cfg, kind)
+            if self.risk_read is not None:
+                self.risk_read[rec["uuid"]] = tuple(current_uris(rec, self.cfg.risk_group))
         elif family is OUTPUTS:
             events = mapping.output_events(rec, rel, self.cfg)
         elif not mapping.is_visit(rec, self.cfg):

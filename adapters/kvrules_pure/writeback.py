@@ -15,6 +15,7 @@ for an audit trail (a missing note would be worse).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from kvrules import KvrulesError, TagWrite, not_ours
@@ -69,17 +70,20 @@ def write_tags(
     dry_run: bool = True,
     note: str | None = None,
     written: list[str] | None = None,
+    read_uris: tuple[str, ...] | None = None,
 ) -> TagWrite:
+    """``read_uris``: the group's URIs as just read with the project; with ``dry_run`` they
+    stand in for a GET (nothing is written, so no version is needed)."""
     unknown = sorted(set(tags) - cfg.risk_tags.keys())
     if unknown:  # refuse before any request: a typo must not wipe the group
         raise ValueError(f"tags without a classification URI in risk_tags: {unknown}")
     after = sorted(set(tags))
     wanted = [cfg.risk_tags[t] for t in after]
     path = f"/projects/{quote_id(uuid)}"
-    for attempt in range(1, cfg.max_write_attempts + 1):
-        project = client.get_json(path)
-        before = sorted({cfg.tag_for(u) for u in current_uris(project, cfg.risk_group)})
-        result = TagWrite(
+
+    def planned(uris: Iterable[str]) -> TagWrite:
+        before = sorted({cfg.tag_for(u) for u in uris})
+        return TagWrite(
             record_id=uuid,
             before=before,
             after=after,
@@ -87,6 +91,12 @@ def write_tags(
             dry_run=dry_run,
             skipped=not_ours(before, after, written),
         )
+
+    if dry_run and read_uris is not None:
+        return planned(read_uris)
+    for attempt in range(1, cfg.max_write_attempts + 1):
+        project = client.get_json(path)
+        result = planned(current_uris(project, cfg.risk_group))
         if dry_run or not result.changed or result.skipped:
             return result
         body = {

@@ -19,7 +19,6 @@ import copy
 import itertools
 import json
 import math
-import re
 import secrets
 import sys
 import threading
@@ -45,14 +44,15 @@ _MARK = f"kvrules-number-{secrets.token_hex(8)}-"  # unguessable: record text ca
 
 
 # In a number, or in text (then the careful path is a no-op). JSON has no infinity or NaN:
-# json.dumps writes them as Infinity/NaN, which durable's reader rejects too.
-_EXPONENT = re.compile(r"\de[+-]|Infinity|NaN")
+# json.dumps writes them as Infinity/NaN, which durable's reader rejects too. Plain substring
+# tests: several times cheaper than a regular expression over every fact.
+_SUSPECT = ("e-", "e+", "Infinity", "NaN")
 
 
 def fact_json(fact: dict) -> str:
     """``fact`` as JSON durable_rules reads back to the same numbers."""
     text = json.dumps(fact)
-    if not _EXPONENT.search(text):
+    if not any(suspect in text for suspect in _SUSPECT):
         return text  # the common case: one C-speed dump, no walk
     odd: list[str] = []
 

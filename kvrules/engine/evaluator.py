@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from kvrules.engine import oracle
@@ -124,20 +124,26 @@ def _most_severe_first(finding: Finding) -> tuple:
 _STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 
 
+@lru_cache(maxsize=4096)
+def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
+    """An evidence path as (field, list position) steps; rulebooks use few distinct paths."""
+    return tuple((name, int(index) if index else None) for name, index in _STEP.findall(path))
+
+
 def _with_subject(evidence: Evidence, event: CollaborationEvent) -> Evidence:
     """Name the list element(s) an evidence path runs through, from the event itself."""
     if "[" not in evidence.path:
         return evidence
     obj: Any = event
     names = []
-    for field_name, index in _STEP.findall(evidence.path):
+    for field_name, index in _steps(evidence.path):
         obj = getattr(obj, field_name, None)
         if obj is None:
             return evidence
-        if index:
-            obj = obj[int(index)]
+        if index is not None:
+            obj = obj[index]
             names.append(_identity(obj))
-    return replace(evidence, subject=" / ".join(names))
+    return Evidence(evidence.path, evidence.test, evidence.actual, " / ".join(names))
 
 
 def _identity(item: Any) -> str:

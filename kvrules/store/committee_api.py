@@ -5,7 +5,7 @@ transaction, with the acting person as ``actor``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -84,9 +84,10 @@ class CommitteeStore:
     def subject(self, source_system: str, record_id: str) -> dict[str, Any] | None:
         return _subjects.get(self._db.conn, source_system, record_id)
 
-    def subjects(self, kind: str | None = None) -> list[tuple[str, str, str, dict[str, Any]]]:
-        """(source_system, record_id, kind, body) of every remembered record."""
-        return list(_subjects.every(self._db.conn, kind))
+    def subjects(self, kind: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(source_system, record_id, kind, body) of every remembered record, streamed: a
+        portfolio of any size is read in pages, never held whole."""
+        return _subjects.every(self._db.conn, kind)
 
     def case_rulebooks(self) -> dict[int, set[str]]:
         """The rulebooks whose rules fired on each case."""

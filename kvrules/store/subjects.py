@@ -71,12 +71,30 @@ def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> dict[st
     return json.loads(r["body"]) if r else None
 
 
+# Rows read per query while streaming: bounded memory, and a short read each time, so the
+# caller may write to the same connection between rows (a re-screen updates what it reads).
+PAGE = 500
+
+
 def every(
     conn: sqlite3.Connection, kind: str | None = None
 ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(source_system, record_id, kind, body) of every remembered record."""
-    sql, args = "SELECT * FROM record_subjects", ()
-    if kind is not None:
-        sql, args = sql + " WHERE kind = ?", (kind,)
-    for r in conn.execute(sql, args):
-        yield r["source_system"], r["record_id"], r["kind"], json.loads(r["body"])
+    """(source_system, record_id, kind, body) of every remembered record, streamed in key order.
+
+    Read in pages by key (never one open SELECT across the caller's writes, whose effect on a
+    running statement SQLite leaves undefined), so memory stays flat however many are stored.
+    """
+    where, args = ("kind = ? AND ", [kind]) if kind is not None else ("", [])
+    after: tuple[str, str] = ("", "")
+    while True:
+        rows = conn.execute(
+            "SELECT source_system, record_id, kind, body FROM record_subjects"
+            f" WHERE {where}(source_system, record_id) > (?, ?)"
+            " ORDER BY source_system, record_id LIMIT ?",
+            (*args, *after, PAGE),
+        ).fetchall()
+        for r in rows:
+            yield r["source_system"], r["record_id"], r["kind"], json.loads(r["body"])
+        if len(rows) < PAGE:
+            return
+        after = (rows[-1]["source_system"], rows[-1]["record_id"])

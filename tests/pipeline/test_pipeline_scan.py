@@ -9,12 +9,16 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
+from pathlib import Path
 
 from click.testing import CliRunner
 
+from kvrules.assembly import build_scanner
 from kvrules.cli import cli
+from kvrules.config import load_config
 from kvrules.pipeline import ScanReport
-from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri
+from kvrules.store import Store
+from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start_system
 
 SUMMARY_KEYS = set(ScanReport("x").as_dict())
 
@@ -206,3 +210,28 @@ def test_malformed_record_is_quarantined_and_the_scan_goes_on(system: System) ->
         actions = [e.action for e in store.audit_entries(f"record:pure/{bad}")]
     assert actions[:2] == ["record.quarantined", "record.released"]
     assert_audit_clean(system)
+
+
+def test_records_are_committed_with_the_cursor_of_their_page_not_one_by_one(
+    tmp_path: Path,
+) -> None:
+    system = start_system(tmp_path / "run", projects=60, page_size=20)
+    try:
+        with Store.open(system.database) as store:
+            statements: list[str] = []
+            store._db.conn.set_trace_callback(statements.append)
+            commits_after_record: list[int] = []
+
+            def progress(_record: object) -> None:
+                commits_after_record.append(statements.count("COMMIT"))
+
+            report = build_scanner(load_config(system.config), "pure", store).scan(
+                progress=progress
+            )
+            store._db.conn.set_trace_callback(None)
+    finally:
+        system.stop()
+    assert report.records == 60 <= len(commits_after_record)
+    # Three pages: a commit at each page's last record (plus one a slow batch may add).
+    assert commits_after_record[-1] - commits_after_record[0] <= 10
+    assert commits_after_record[-1] > commits_after_record[0]

@@ -214,3 +214,34 @@ def test_an_adapter_without_ownership_checks_gets_them_from_the_pipeline(
     assert report.tags_skipped == 1 and report.tags_written == 1
     rows = tagfile.read(adapter.config.tags_path)
     assert rows["P1"][0] == ["ks:high"] and rows["P2"][0] == ["ks:medium"]
+
+
+def test_a_dry_run_plans_tags_from_what_the_scan_read(system: System) -> None:
+    """The dry-run write-back reports on each project as the scan read it, without a second
+    GET per project; what it reports is still right (a value set by hand is left alone)."""
+    first = scan(system)
+    hand = sorted(wished(system))[0]
+    set_by_hand(system, hand, keywordGroups=risk_group("high"))
+    system.sim.clear_requests()
+
+    again = scan(system, "--full")
+
+    assert again["tags_planned"] == first["tags_planned"] > 2
+    assert again["tags_skipped"] == 1  # the hand value, read with the project
+    project_reads = [
+        r.path
+        for r in system.sim.requests
+        if r.method == "GET" and r.path.startswith("/ws/api/projects/") and r.path.count("/") == 4
+    ]
+    assert project_reads == []
+    with system.store() as store:
+        plan = next(
+            r for r in store.due_writebacks(source="pure", limit=10_000) if r.record_id == hand
+        )
+        skipped = [
+            e
+            for e in store.audit_entries(f"record:pure/{hand}")
+            if e.action.startswith("writeback")
+        ]
+    assert plan.tags == wished(system)[hand]
+    assert skipped and skipped[-1].details["before"] == ["ks:high"]

@@ -1,0 +1,115 @@
+"""Full dry-run `kvrules scan` of a Pure simulator vs a bare `requests` loop, same endpoints.
+
+    python bench/scan.py                          # 50,000 projects
+    python bench/scan.py --projects 5000,20000    # one line per size
+
+The simulator runs as a separate process, and so does the scan: the real command
+(`kvrules scan --json`, shipped rulebooks, shipped reference lists, a fresh state file, dry
+run), which reads everything, screens, evaluates, stores findings and cases, queues alerts
+and plans the tags. The baseline is bench/pure_sync.py's bare paging loop over the same
+endpoints, run in this process just before, against the same simulator. Prints both wall
+times, the ratio (goal <= 1.25 at 50k) and the scan process's peak RSS (goal <= 300 MB at
+100k, flat in the number of projects).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+from pure_sync import API_KEY, bare_loop, free_port, start_simulator
+
+KVRULES = [str(Path(sys.executable).with_name("kvrules"))]
+
+
+def write_config(workdir: Path, base: str, page_size: int) -> Path:
+    key = workdir / "pure-api-key"
+    key.write_text(API_KEY + "\n", encoding="utf-8")
+    config = {
+        "database": str(workdir / "kvrules.db"),
+        "reference_data": str(workdir / "refdata.db"),  # seeded with the shipped lists
+        "sources": {
+            "pure": {
+                "adapter": "pure",
+                "settings": {"base_url": base, "api_key_file": str(key), "page_size": page_size},
+            }
+        },
+        "writeback": {"apply": False},
+    }
+    path = workdir / "kvrules.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def kvrules_scan(config: Path, workdir: Path) -> tuple[float, float, dict]:
+    """Wall time, peak RSS (MB) and the JSON report of one `kvrules scan` process."""
+    cmd = [*KVRULES, "scan", "--config", str(config), "--json"]
+    out_path, err_path = workdir / "scan.out", workdir / "scan.err"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        tail = err_path.read_text(errors="replace").strip()[-500:]
+        raise SystemExit(f"kvrules scan failed: {tail}")
+    report = json.loads(out_path.read_text().strip().splitlines()[-1])
+    return seconds, usage.ru_maxrss / 1024, report  # Linux: KiB
+
+
+def prepare(workdir: Path, config: Path) -> None:
+    """Seed the reference store before timing (first use imports the shipped lists)."""
+    subprocess.run(
+        [*KVRULES, "refdata", "lists", "--config", str(config)],
+        check=False,
+        capture_output=True,
+    )
+
+
+def run(projects: int, page_size: int) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/ws/api"
+    sim = start_simulator(projects, port)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kvrules-bench-scan-") as tmp:
+            config = write_config(Path(tmp), base, page_size)
+            prepare(Path(tmp), config)
+            if projects <= 4000:  # the simulator's record caches hold everything: warm them
+                bare_loop(base, page_size)
+            t0 = time.perf_counter()
+            bare = bare_loop(base, page_size)
+            t_bare = time.perf_counter() - t0
+            t_scan, peak, report = kvrules_scan(config, Path(tmp))
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
+    assert report["records"] == bare == projects, (report["records"], bare, projects)
+    print(
+        f"{projects:>8} projects  scan {t_scan:8.2f} s  bare loop {t_bare:8.2f} s  "
+        f"ratio {t_scan / t_bare:5.2f} (goal <= 1.25)  scan peak RSS {peak:6.1f} MB  "
+        f"({report['events']} events, {report['findings']} findings, "
+        f"{report['tags_planned']} tags planned)",
+        flush=True,
+    )
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--projects", default="50000", help="comma-separated sizes")
+    p.add_argument("--page-size", type=int, default=1000)
+    args = p.parse_args()
+    for n in (int(x) for x in args.projects.split(",")):
+        run(n, args.page_size)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Remembered subjects are streamed: a scan's memory must not grow with the stored portfolio."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+
+from kvrules.model import CollaborationEvent
+from kvrules.store import Store
+from kvrules.store.subjects import PAGE
+
+RECORDS = 4 * PAGE + 7  # several pages, the last one partial
+
+
+def project_event(n: int, title: str = "") -> CollaborationEvent:
+    return CollaborationEvent.model_validate(
+        {
+            "id": f"ev-{n}",
+            "kind": "project.created",
+            "source": {"system": "pure", "record_id": f"p-{n:05d}"},
+            "occurred_at": "2026-01-05T10:00:00Z",
+            "project": {
+                "id": f"p-{n:05d}",
+                "title": title or f"Project {n} " + "x" * 2000,  # a body worth keeping track of
+                "units": ["Faculty of Physics"],
+                "funders": [{"name": "Fund", "country": "CN", "amount": "1000", "currency": "EUR"}],
+            },
+        }
+    )
+
+
+def fill(store: Store) -> None:
+    with store.transaction():
+        for n in range(RECORDS):
+            store.record_subject(project_event(n))
+
+
+def peak_bytes(work: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_subjects_are_streamed_not_listed(store: Store) -> None:
+    fill(store)
+
+    def stream() -> None:
+        for _subject in store.subjects():
+            pass
+
+    held = peak_bytes(lambda: list(store.subjects()))
+    streamed = peak_bytes(stream)
+    # Streaming holds one page of rows at a time, a list holds all of them.
+    assert streamed < held / 2, (streamed, held)
+
+
+def test_every_subject_is_read_once_even_when_rewritten_while_streaming(store: Store) -> None:
+    fill(store)
+    seen = []
+    with store.transaction():
+        for system, record_id, kind, _body in store.subjects("project"):
+            seen.append(record_id)
+            # What a re-screen does: rewrite the record being read (and another one ahead).
+            store.record_subject(project_event(int(record_id[2:]), title="re-screened"))
+            store.record_subject(project_event(RECORDS - 1, title="re-screened"))
+            assert (system, kind) == ("pure", "project")
+    assert seen == [f"p-{n:05d}" for n in range(RECORDS)]
+    assert {body["project"]["title"] for *_, body in store.subjects()} == {"re-screened"}
+    assert list(store.subjects("output")) == []
