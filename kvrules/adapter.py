@@ -51,6 +51,27 @@ class TagWrite(BaseModel):
     def changed(self) -> bool:
         return sorted(self.before) != sorted(self.after)
 
+    @classmethod
+    def planned(
+        cls,
+        record_id: str,
+        before: list[str],
+        after: list[str],
+        *,
+        dry_run: bool,
+        written: list[str] | None,
+    ) -> TagWrite:
+        """The write about to be made (not yet written), skipped when ``before`` is not
+        kvrules' own (``not_ours``): what every adapter's ``write_tags`` starts from."""
+        return cls(
+            record_id=record_id,
+            before=before,
+            after=after,
+            written=False,
+            dry_run=dry_run,
+            skipped=not_ours(before, after, written),
+        )
+
 
 def not_ours(before: list[str], after: list[str], written: list[str] | None) -> str | None:
     """Why a record's current tags must be left alone, or None when kvrules may write ``after``.

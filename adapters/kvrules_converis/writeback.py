@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import time
 
-from kvrules import KvrulesError, TagWrite, not_ours
+from kvrules import KvrulesError, TagWrite
 from kvrules.http import quote_id
 
 from .client import ConverisClient, NotFound
@@ -73,14 +73,7 @@ def write_tags(
             raise StaleRecord(f"project {rec_id} changed after it was screened")
         current = text(rec, cfg.risk_attribute, [])
         before = [cfg.tag_for(current)] if current else []
-        result = TagWrite(
-            record_id=record_id,
-            before=before,
-            after=after,
-            written=False,
-            dry_run=dry_run,
-            skipped=not_ours(before, after, written),
-        )
+        result = TagWrite.planned(record_id, before, after, dry_run=dry_run, written=written)
         if dry_run or not result.changed or result.skipped:
             return result
         # No version field: re-read right before writing and refuse if the record moved.

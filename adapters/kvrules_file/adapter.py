@@ -17,7 +17,6 @@ from kvrules import (
     RecordLimits,
     TagWrite,
     check_events,
-    not_ours,
 )
 
 from . import csvformat, jsonl, tagfile
@@ -162,14 +161,7 @@ class FileAdapter(Adapter):
         rows = tagfile.read(self.config.tags_path)
         before = rows[record_id][0] if record_id in rows else []
         after = sorted(set(tags))
-        result = TagWrite(
-            record_id=record_id,
-            before=before,
-            after=after,
-            written=False,
-            dry_run=dry_run,
-            skipped=not_ours(before, after, written),
-        )
+        result = TagWrite.planned(record_id, before, after, dry_run=dry_run, written=written)
         if dry_run or not result.changed or result.skipped:
             return result
         if after:

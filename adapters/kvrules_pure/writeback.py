@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from kvrules import KvrulesError, TagWrite, not_ours
+from kvrules import KvrulesError, TagWrite
 from kvrules.http import quote_id
 
 from .client import Conflict, PureClient
@@ -83,14 +83,7 @@ def write_tags(
 
     def planned(uris: Iterable[str]) -> TagWrite:
         before = sorted({cfg.tag_for(u) for u in uris})
-        return TagWrite(
-            record_id=uuid,
-            before=before,
-            after=after,
-            written=False,
-            dry_run=dry_run,
-            skipped=not_ours(before, after, written),
-        )
+        return TagWrite.planned(uuid, before, after, dry_run=dry_run, written=written)
 
     if dry_run and read_uris is not None:
         return planned(read_uris)

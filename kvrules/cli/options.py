@@ -83,3 +83,12 @@ def state_db(func: F) -> F:
         return func(*args, db=config_from(config_path, db).database, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def change_state(db: Path, change: Callable[[Any], bool], refused: str, done: str) -> None:
+    """Run one audited change on the state database; say ``done``, or fail with ``refused``
+    when the change did not apply (no such account, no live token …)."""
+    with open_existing(db) as store:
+        if not change(store):
+            raise click.ClickException(refused)
+    click.echo(done)

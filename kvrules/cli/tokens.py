@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kvrules.actors import cli_actor
-from kvrules.cli.options import JSON_OPTION, open_existing, state_db
+from kvrules.cli.options import JSON_OPTION, change_state, open_existing, state_db
 
 
 @click.group()
@@ -65,7 +65,9 @@ def tokens_list(db: Path, as_json: bool) -> None:
 @state_db
 def tokens_revoke(client: str, db: Path) -> None:
     """Revoke CLIENT's token: its next request is refused."""
-    with open_existing(db) as store:
-        if not store.revoke_api_token(client, actor=cli_actor()):
-            raise click.ClickException(f"{client!r} has no live token (kvrules tokens list)")
-    click.echo(f"revoked the token of {client}")
+    change_state(
+        db,
+        lambda store: store.revoke_api_token(client, actor=cli_actor()),
+        f"{client!r} has no live token (kvrules tokens list)",
+        f"revoked the token of {client}",
+    )

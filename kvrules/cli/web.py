@@ -11,7 +11,14 @@ from typing import Any
 import click
 
 from kvrules.actors import cli_actor
-from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, open_existing, state_db
+from kvrules.cli.options import (
+    CONFIG_OPTION,
+    DB_OPTION,
+    change_state,
+    config_from,
+    open_existing,
+    state_db,
+)
 from kvrules.store.users import ROLES
 
 PASSWORD_ENV = "KVRULES_PASSWORD"
@@ -188,10 +195,12 @@ def users_list(db: Path) -> None:
 @state_db
 def users_disable(name: str, db: Path) -> None:
     """Disable an account (its sessions stop working at once)."""
-    with open_existing(db) as store:
-        if not store.disable_user(name, actor=cli_actor()):
-            raise click.ClickException(f"no enabled account {name!r}")
-    click.echo(f"disabled {name}")
+    change_state(
+        db,
+        lambda store: store.disable_user(name, actor=cli_actor()),
+        f"no enabled account {name!r}",
+        f"disabled {name}",
+    )
 
 
 @users.command("enable")
@@ -199,10 +208,12 @@ def users_disable(name: str, db: Path) -> None:
 @state_db
 def users_enable(name: str, db: Path) -> None:
     """Enable a disabled account again (its old sessions stay ended)."""
-    with open_existing(db) as store:
-        if not store.enable_user(name, actor=cli_actor()):
-            raise click.ClickException(f"no disabled account {name!r}")
-    click.echo(f"enabled {name}")
+    change_state(
+        db,
+        lambda store: store.enable_user(name, actor=cli_actor()),
+        f"no disabled account {name!r}",
+        f"enabled {name}",
+    )
 
 
 @click.command()
