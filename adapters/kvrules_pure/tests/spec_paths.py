@@ -12,7 +12,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SPECS = Path(__file__).resolve().parents[3].parent / "shared" / "specs"
+# shared/ sits beside the checkout (also in CI); /work/shared where the checkout lives elsewhere.
+SPECS = next(
+    (
+        folder
+        for folder in (
+            Path(__file__).resolve().parents[3].parent / "shared" / "specs",
+            Path("/work/shared/specs"),
+        )
+        if folder.is_dir()
+    ),
+    Path(__file__).resolve().parents[3].parent / "shared" / "specs",
+)
 SPEC_535 = "pure-api-5.35.0-openapi.json"
 SPEC_UMN = "openapi-experts.umn.edu-2023-08-02.json"
 

@@ -18,15 +18,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 from kvrules_pure import mapping
 from kvrules_pure.config import PureConfig
 from kvrules_pure.mapping import MappingError, Related
+from spec_paths import SPECS
 
-SPECS = Path(__file__).resolve().parents[3].parent / "shared" / "specs"
 SPEC_FILES = ["pure-api-5.35.0-openapi.json", "openapi-experts.umn.edu-2023-08-02.json"]
 CFG = PureConfig(base_url="https://pure.example.edu/ws/api", api_key="k")
 REFS = {"ExternalOrganizationRef", "OrganizationRef", "OrganizationOrExternalOrganizationRef"}
