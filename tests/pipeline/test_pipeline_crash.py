@@ -185,7 +185,7 @@ def outcome(system: System) -> Outcome:
 
 @pytest.mark.parametrize(
     "kills",
-    [12, pytest.param(120, marks=pytest.mark.slow, id="120-kills")],  # 12: the default run
+    [24, pytest.param(120, marks=pytest.mark.slow, id="120-kills")],
 )
 def test_sigkilled_scans_end_like_an_uninterrupted_one(tmp_path: Path, kills: int) -> None:
     began = time.monotonic()
