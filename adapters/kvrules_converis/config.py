@@ -88,6 +88,16 @@ class ConverisConfig(BaseSettings):
     org_country_attr: str | None = "country"
     org_ror_attr: str | None = "rorId"
     org_type_attr: str | None = "orgType"
+    org_internal_types: list[str] = Field(
+        default=["internal"],
+        description="values of org_type_attr (the value, the choice value or a label) that mark "
+        "one of the institution's own organisations: a unit, never a partner or funder",
+    )
+    org_id_attrs: dict[str, str] = Field(
+        default={},
+        description="further identifier attributes of organisations: attribute name -> scheme, "
+        'e.g. {"scopusAffiliationId": "scopus", "isni": "isni"} (ROR: org_ror_attr)',
+    )
     partner_role_attr: str | None = "role"
     funding_amount_attr: str | None = "amount"
     funding_currency_attr: str | None = "currency"
