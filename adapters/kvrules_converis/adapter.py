@@ -34,6 +34,8 @@ class ConverisAdapter(Adapter):
         self.config: ConverisConfig = config
         self._client: ConverisClient | None = None
         self._checked = False
+        # Project-organisation link types the settings do not name (schema.unread_org_links).
+        self._unread_links: list[str] = []
 
     @property
     def client(self) -> ConverisClient:
@@ -44,7 +46,8 @@ class ConverisAdapter(Adapter):
     def check(self) -> None:
         """Verify the configured names against the instance's /config (once per adapter)."""
         if not self._checked and self.config.check_model:
-            schema.check(self.client, self.config)
+            model = schema.check(self.client, self.config)
+            self._unread_links = schema.unread_org_links(model, self.config)
         self._checked = True
 
     def probe(self) -> str:
@@ -55,7 +58,7 @@ class ConverisAdapter(Adapter):
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self.check()
-        return Scanner(self.client, self.config).fetch(cursor)
+        return Scanner(self.client, self.config, self._unread_links).fetch(cursor)
 
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the highest risk level fits the single-choice attribute."""

@@ -14,7 +14,7 @@ project itself changes (or at the next full pass).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,8 +34,13 @@ BASIC = {"Converis-attribute-definition": "BASIC"}
 
 
 class Scanner:
-    def __init__(self, client: ConverisClient, config: ConverisConfig) -> None:
+    def __init__(
+        self, client: ConverisClient, config: ConverisConfig, unread_links: Sequence[str] = ()
+    ) -> None:
         self.client, self.cfg = client, config
+        # Every project-organisation link type is read: the configured ones are mapped, the
+        # others only show that a project has organisations the mapping would miss.
+        self.link_names = [*config.links(), *(n for n in unread_links if n not in config.links())]
         self.orgs: dict[int, Json | Exception] = {}
         self.links: dict[str, dict[int, list[Json]]] | None = None  # full pass: bulk-loaded
         self.emitted: set[str] = set()  # one fetch yields a record once
@@ -53,7 +58,7 @@ class Scanner:
         return f"/data/linkentities/{stream[2:]}"
 
     def _streams(self) -> list[str]:
-        return ["p", "o", *(f"l:{n}" for n in self.cfg.links())]
+        return ["p", "o", *(f"l:{n}" for n in self.link_names)]
 
     # ---- entry point ----------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
@@ -100,7 +105,7 @@ class Scanner:
 
     def _preload(self) -> None:
         self.links = {}
-        for link in self.cfg.links():
+        for link in self.link_names:
             by_project: dict[int, list[Json]] = {}
             for ln in self.client.all(f"/data/linkentities/{link}", headers=ALL):
                 if isinstance(ln, dict) and (pid := self._project_side(ln)) is not None:
@@ -121,7 +126,7 @@ class Scanner:
         if state.phase == "collect":
             state.next_marks = {}
             touched: set[int] = set()
-            for link in self.cfg.links():
+            for link in self.link_names:
                 for ln in self._changed(f"l:{link}", state, BASIC):
                     if (pid := self._project_side(ln)) is not None:
                         touched.add(pid)
@@ -178,7 +183,7 @@ class Scanner:
 
     def _projects_using(self, org_id: int) -> set[int]:
         found: set[int] = set()
-        for link in self.cfg.links():
+        for link in self.link_names:
             path = f"{self.projects}/linked/{link}/{org_id}"
             found |= {i for p in self.client.all(path, headers=BASIC) if (i := _id(p)) is not None}
         return found
@@ -194,7 +199,7 @@ class Scanner:
         """Records with their related data fetched per project (incremental passes)."""
         limits = self.cfg.limits
         ok = [r for r in recs if _id(r) is not None and _within(r, limits)]
-        jobs = [(r["id"], link) for r in ok for link in self.cfg.links()]
+        jobs = [(r["id"], link) for r in ok for link in self.link_names]
         path = "/data/linkentities/{1}/linked/" + self.cfg.project_entity + "/{0}"
         got = self.client.map_safe(lambda j: self.client.all(path.format(*j), headers=ALL), jobs)
         links_of: dict[int, dict[str, list[Json]]] = {}

@@ -101,6 +101,18 @@ def problems(model: Model, cfg: ConverisConfig) -> list[str]:
     return out
 
 
+def unread_org_links(model: Model, cfg: ConverisConfig) -> list[str]:
+    """Link types the instance defines between projects and organisations that the settings do
+    not name: the scanner reads them too, so a project using one is quarantined as "mapping
+    incomplete" instead of losing that organisation silently."""
+    ends = {cfg.project_entity, cfg.organisation_entity}
+    return sorted(
+        name
+        for name, (left, right, _) in model.links.items()
+        if {left, right} == ends and name not in cfg.links()
+    )
+
+
 def check(client: ConverisClient, cfg: ConverisConfig) -> Model:
     model = read_model(client)
     if found := problems(model, cfg):

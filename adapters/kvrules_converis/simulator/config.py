@@ -17,6 +17,9 @@ class SimulatorConfig:
     # Requests per second over a sliding 1-second window; more are answered 429 (None = off).
     rate_limit: float | None = 10.0
     max_count: int = 50
+    # Answer at most this many records per page whatever `count` asks (the spec calls count
+    # "maximum number of records to return"; a server may return fewer and have more).
+    page_cap: int | None = None
     # Entity and link names (FAU Erlangen's model); an instance may rename any of them.
     project: str = "Project"
     organisation: str = "Organisation"
