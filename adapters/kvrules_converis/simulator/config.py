@@ -31,3 +31,8 @@ class SimulatorConfig:
     leader_link: str = "proj_has_card"
     risk_attribute: str = "knowledgeSecurityRisk"
     username: str = "kvrules"
+    # Link types defined the other way round (Organisation on the left, Project on the right).
+    reversed_links: tuple[str, ...] = ()
+    # Plant one project per record shape the WS v2 document allows (shapes.SHAPES), with a
+    # sponsor link type the adapter is not configured for, and leave `data` out of empty pages.
+    shapes: bool = False

@@ -209,7 +209,11 @@ class Api:
         return Response(
             200,
             render.page(
-                records, start, count, lambda r: render.entity(r, model, names, lang, refs)
+                records,
+                start,
+                count,
+                lambda r: render.entity(r, model, names, lang, refs),
+                omit_empty=self.cfg.shapes,
             ),
         )
 
@@ -219,7 +223,13 @@ class Api:
         records = self._sorted(req, records, "Updated on")
         return Response(
             200,
-            render.page(records, start, count, lambda r: render.link(r, self.store, names, lang)),
+            render.page(
+                records,
+                start,
+                count,
+                lambda r: render.link(r, self.store, names, lang),
+                omit_empty=self.cfg.shapes,
+            ),
         )
 
     # ---- data endpoints -----------------------------------------------------------------
