@@ -379,3 +379,53 @@ def project_events(
             project=proj,
         )
     ]
+
+
+# ---- what the mapping reads --------------------------------------------------------------
+# Keys of the records the mapping reads (field names from the WS v2 document: EntityData,
+# LinkEntityData); attributes are instance configuration, named by the settings. `kvrules fetch
+# --explain` reports against these; keep them in step with the readers above.
+PROJECT_FIELDS = frozenset({"id", "entityName", "updatedOn", "createdOn", "statusLabels"})
+LINK_FIELDS = frozenset({"id", "leftEntity", "rightEntity", "updatedOn"})
+ORGANISATION_FIELDS = frozenset({"id", "entityName", "updatedOn"})
+# The properties of those schemas the mapping leaves alone, and why (tests check that every
+# property the spec defines is in one list or the other).
+NOT_READ = {
+    "status": "the workflow step as a number; statusLabels says it in words",
+    "public": "who may see the record does not change what is screened",
+    "intern": "who may see the record does not change what is screened",
+    "createdBy": "who entered the record is not a screening subject",
+    "updatedBy": "who edited the record is not a screening subject",
+    "shortDescription": "a display string Converis derives from attributes that are read",
+    "links": "hrefs of link types; the link entities themselves are read",
+    "linkName": "the link type is known from the request",
+    "leftSeq": "display order of the link",
+    "rightSeq": "display order of the link",
+    "createdOn": "(links, organisations) updatedOn is what changes",
+    "data": "(the far end of a link) its href; its id and entityName are read",
+}
+
+
+def attributes_read(cfg: ConverisConfig) -> dict[str, set[str]]:
+    """Attribute names the mapping reads, per record kind: "project", "organisation", and each
+    link name."""
+    named = {
+        "project": {cfg.title_attr, cfg.start_attr, cfg.end_attr, cfg.keywords_attr},
+        "organisation": {
+            cfg.org_name_attr,
+            cfg.org_acronym_attr,
+            cfg.org_aliases_attr,
+            cfg.org_country_attr,
+            cfg.org_ror_attr,
+            cfg.org_type_attr,
+            *cfg.org_id_attrs,
+        },
+        cfg.partner_link: {cfg.partner_role_attr},
+        cfg.funder_link or "": {
+            cfg.funding_amount_attr,
+            cfg.funding_currency_attr,
+            cfg.funding_programme_attr,
+        },
+        cfg.unit_link or "": set(),
+    }
+    return {kind: {n for n in names if n} for kind, names in named.items() if kind}

@@ -242,6 +242,15 @@ class Scanner:
             return "project.created"
         return "project.updated"
 
+    def read_one(self, project_id: int) -> tuple[Json, Related]:
+        """One project with everything the mapping reads of it (for ``fetch --explain``)."""
+        rec = self.client.get_json(f"{self.projects}/{quote_id(project_id)}", headers=ALL)
+        path = (
+            "/data/linkentities/{}/linked/" + self.cfg.project_entity + "/" + quote_id(project_id)
+        )
+        links = {name: self.client.all(path.format(name), headers=ALL) for name in self.link_names}
+        return rec, self._assemble(project_id, links, [])
+
     # ---- shared -------------------------------------------------------------------------------
     def _project_side(self, link: Json) -> int | None:
         for side in ("leftEntity", "rightEntity"):
