@@ -102,6 +102,16 @@ class ConverisConfig(BaseSettings):
     funding_amount_attr: str | None = "amount"
     funding_currency_attr: str | None = "currency"
     funding_programme_attr: str | None = "programme"
+    member_links: list[str] = Field(
+        default=["proj_has_card"],
+        description="links from a project to its members' cards (a person's affiliation), "
+        "e.g. FAU's proj_has_card and proj_has_col_card; [] reads no persons",
+    )
+    card_org_link: str | None = Field(
+        default="CARD_has_ORGA",
+        description="link from a card to its organisation: an external one is a participant's "
+        "affiliation; null reads no persons",
+    )
 
     risk_attribute: str = Field(
         default="knowledgeSecurityRisk", description="Project attribute (a choice group) for tags"
@@ -147,4 +157,9 @@ class ConverisConfig(BaseSettings):
         return next((t for t, v in self.risk_values.items() if v == value), value)
 
     def links(self) -> list[str]:
+        """The link types from a project to organisations the mapping reads."""
         return [n for n in (self.partner_link, self.funder_link, self.unit_link) if n]
+
+    def person_links(self) -> list[str]:
+        """The link types from a project to its members' cards (none without card_org_link)."""
+        return list(self.member_links) if self.card_org_link else []

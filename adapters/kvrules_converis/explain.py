@@ -3,7 +3,8 @@ organisations they point at the mapping read, and which were present but ignored
 administrator sees what their instance holds that kvrules does not look at (issue #15).
 
 Paths: ``attributes[cfTitle]`` (a project attribute), ``proj_has_fund[].attributes[amount]``
-(an attribute of a link), ``Organisation.attributes[rorId]`` (of a linked organisation).
+(an attribute of a link), ``CARD_has_ORGA[].rightEntity`` (a member's card's organisation),
+``Organisation.attributes[rorId]`` (of a linked organisation).
 """
 
 from __future__ import annotations
@@ -45,10 +46,11 @@ def _sort(
 def explain(record_id: str, rec: Json, related: Related, cfg: ConverisConfig) -> RecordExplanation:
     named = named_attributes(cfg)
     read, ignored = _sort(rec, "", PROJECT_FIELDS, named["project"])
-    mapped_links = set(cfg.links())
-    for link_name, links in related.links.items():
+    mapped_links = {*cfg.links(), *cfg.person_links()}
+    card_links = {f"{cfg.card_org_link}": [ln for ls in related.cards.values() for ln in ls]}
+    for link_name, links in {**related.links, **card_links}.items():
         # A link type the settings do not name is read only to quarantine the project.
-        fields = LINK_FIELDS if link_name in mapped_links else ()
+        fields = LINK_FIELDS if link_name in mapped_links | set(card_links) else ()
         for link in links:
             got = _sort(link, f"{link_name}[].", fields, named.get(link_name, set()))
             read |= got[0]

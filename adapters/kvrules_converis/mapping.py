@@ -22,7 +22,9 @@ from kvrules import (
     Funder,
     Identifier,
     KvrulesError,
+    Organisation,
     Partner,
+    Person,
     Project,
     Source,
     country_code,
@@ -41,11 +43,14 @@ class MappingError(KvrulesError):
 
 @dataclass
 class Related:
-    """A project's link entities per link name, and the organisations they point at."""
+    """A project's link entities per link name (organisation and member links), its members'
+    cards' links to their organisations (card id -> card_org_link entities), and every
+    organisation those point at."""
 
     links: dict[str, list[Json]] = field(default_factory=dict)
     orgs: dict[int, Json | Exception] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    cards: dict[int, list[Json]] = field(default_factory=dict)
 
 
 # ---- attribute readers ------------------------------------------------------------------
@@ -237,22 +242,49 @@ def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
 def linked_orgs(
     rec: Json, related: Related, cfg: ConverisConfig, link_name: str | None
 ) -> Iterator[tuple[str, Json, Json]]:
-    """(field path, link, organisation) for each link of ``link_name``; a link to another kind
-    of entity, or to an organisation that could not be read, is a MappingError."""
-    for n, link in enumerate(related.links.get(link_name or "", [])):
-        path = f"{link_name}[{n}]"
+    """(field path, link, organisation) for each link of ``link_name`` from the project."""
+    return orgs_of(related.links.get(link_name or "", []), rec["id"], f"{link_name}", related, cfg)
+
+
+def orgs_of(
+    links: list[Json], near: Any, name: str, related: Related, cfg: ConverisConfig
+) -> Iterator[tuple[str, Json, Json]]:
+    """(field path, link, organisation) at the far end from ``near`` of each link; a link to
+    another kind of entity, or to an organisation that could not be read, is a MappingError."""
+    for n, link in enumerate(links):
+        path = f"{name}[{n}]"
         left = link.get("leftEntity") if isinstance(link.get("leftEntity"), dict) else {}
-        side = "rightEntity" if left.get("id") == rec["id"] else "leftEntity"
+        side = "rightEntity" if left.get("id") == near else "leftEntity"
         far = link.get(side) if isinstance(link.get(side), dict) else {}
         kind = far.get("entityName")
         if kind is not None and kind != cfg.organisation_entity:
             raise incomplete(f"{path}.{side}", f"a {kind}, not an {cfg.organisation_entity}")
-        oid = other_id(link, rec["id"])
+        oid = other_id(link, near)
         org = related.orgs.get(oid) if oid is not None else None
         if not isinstance(org, dict):
             reason = str(org) if isinstance(org, Exception) else "not fetched"
             raise MappingError(f"{path}: {cfg.organisation_entity} {oid}: {reason}")
         yield path, link, org
+
+
+def participants(rec: Json, related: Related, cfg: ConverisConfig) -> list[Person]:
+    """Members whose card names an external organisation, with those as affiliations (no name,
+    no nationality: the organisation is what is screened). Staff of own units add nobody."""
+    out: dict[int, Person] = {}
+    for link_name in cfg.person_links():
+        for n, link in enumerate(related.links.get(link_name, [])):
+            card = other_id(link, rec["id"])
+            if card is None or card in out:
+                continue
+            path = f"{link_name}[{n}].{cfg.card_org_link}"
+            affiliations = [
+                Organisation(**organisation_fields(org, cfg, f"{p}: "))
+                for p, _, org in orgs_of(related.cards.get(card, []), card, path, related, cfg)
+                if not is_own_unit(org, cfg)
+            ]
+            if affiliations:
+                out[card] = Person(affiliations=affiliations)
+    return list(out.values())
 
 
 def partners(rec: Json, related: Related, cfg: ConverisConfig) -> list[Partner]:
@@ -310,7 +342,7 @@ def check_complete(related: Related, cfg: ConverisConfig) -> None:
     """Quarantine a project linked to an organisation through a link type the mapping does not
     read (the scanner reads every project-organisation link type the instance defines): an
     event without that organisation would look complete."""
-    read = set(cfg.links())
+    read = {*cfg.links(), *cfg.person_links()}
     for link_name, links in related.links.items():
         if link_name not in read and links:
             far = next(
@@ -332,7 +364,8 @@ def related_digest(related: Related) -> str:
     Part of the event id: a partner added or an organisation edited gives a new id even when
     the project's own updatedOn did not move.
     """
-    parts = [f"l{ln.get('id')}@{ln.get('updatedOn')}" for ls in related.links.values() for ln in ls]
+    every = [*related.links.values(), *related.cards.values()]
+    parts = [f"l{ln.get('id')}@{ln.get('updatedOn')}" for ls in every for ln in ls]
     parts += [f"o{k}@{v.get('updatedOn')}" for k, v in related.orgs.items() if isinstance(v, dict)]
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=4).hexdigest()
 
@@ -356,6 +389,7 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
         keywords=split_words(all_texts(rec, cfg.keywords_attr)),
         partners=partners(rec, related, cfg),
         funders=funders(rec, related, cfg),
+        participants=participants(rec, related, cfg),
     )
 
 

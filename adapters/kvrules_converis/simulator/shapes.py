@@ -35,6 +35,7 @@ class Expect:
     partners: dict[str, Json] = field(default_factory=dict)
     funders: dict[str, Json] = field(default_factory=dict)
     own_unit: bool = False  # the own unit on a partner or funding link is listed as a unit
+    participants: tuple[str, ...] = ()  # names of the members' external affiliations
     keywords: tuple[str, ...] = ()
     title: str | None = None
     quarantined: str | None = None
@@ -183,6 +184,21 @@ def _sponsor(b: Builder, unit: Json, name: str) -> Json:
     return p
 
 
+def _members(b: Builder, unit: Json, name: str) -> Json:
+    """A guest researcher whose card names a partner institute, and a staff member's card."""
+    p = _project(b, name)
+    guest = b.entity(b.cfg.card, [a("position", "Guest researcher")], "card")
+    staff = b.entity(b.cfg.card, [a("position", "Professor")], "card")
+    b.link(
+        "CARD_has_ORGA", guest, _org(b, f"{name} institute", cgv("country", "BY", None, {})), 1, []
+    )
+    b.link("CARD_has_ORGA", staff, unit, 1, [])
+    b.link(b.cfg.leader_link, p, guest, 1, [])
+    b.link(b.cfg.leader_link, p, staff, 2, [])
+    b.link(b.cfg.unit_link, p, unit, 1, [])
+    return p
+
+
 SHAPES: tuple[Shape, ...] = (
     _country_shape("country as value", "choiceGroup:value", cgv("country", "CN", None, {}), "CN"),
     _country_shape(
@@ -279,6 +295,12 @@ SHAPES: tuple[Shape, ...] = (
         ("link:with attributes", "link:without attributes"),
         _twice,
         Expect(partners={"one partner on two links partner": {"role": "coordinator"}}),
+    ),
+    _shape(
+        "members on cards, a guest and a staff member",
+        ("person:external affiliation", "person:own unit"),
+        _members,
+        Expect(participants=("members on cards, a guest and a staff member institute",)),
     ),
     _shape(
         "organisation on a link type the adapter is not configured for",

@@ -13,6 +13,7 @@ from kvrules import FetchedRecord
 from kvrules.cli.fetch import fetch
 
 MULTI = "every attribute type, repeated and in two languages"
+MEMBERS = "members on cards, a guest and a staff member"
 # Properties of the records the adapter reads, from the Converis WS v2 OpenAPI document
 # (api-evangelist/clarivate @ 3af81c70, openapi/_original/clarivate-converisreadapi-openapi_2.json).
 SPEC_PROPERTIES = {
@@ -40,6 +41,7 @@ def test_explain_names_the_fields_read_and_those_present_but_ignored() -> None:
         record = FetchedRecord(record_id=str(sim.store.shapes[MULTI]))
         with adapter_for(sim) as adapter:
             plain = adapter.explain(record)
+            members = adapter.explain(FetchedRecord(record_id=str(sim.store.shapes[MEMBERS])))
             label = adapter.explain(FetchedRecord(record_id="Project[3]"))
         with adapter_for(sim, org_id_attrs={"scopusAffiliationId": "scopus"}) as adapter:
             with_ids = adapter.explain(record)
@@ -65,6 +67,9 @@ def test_explain_names_the_fields_read_and_those_present_but_ignored() -> None:
         "proj_has_eorg[].leftSeq",
     } <= set(plain.ignored)
     assert not set(plain.read) & set(plain.ignored)
+    assert members is not None
+    assert {"proj_has_card[].rightEntity", "CARD_has_ORGA[].rightEntity"} <= set(members.read)
+    assert "CARD_has_ORGA[].leftSeq" in members.ignored
     # Configured as an identifier, the Scopus id is read.
     assert "Organisation.attributes[scopusAffiliationId]" in with_ids.read
 

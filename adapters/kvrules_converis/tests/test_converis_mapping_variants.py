@@ -175,3 +175,32 @@ def test_missing_and_multi_valued_attributes() -> None:
     event = mapped(project(*words), links, org(PARTNER, "Partner University", *names))
     assert event.project.keywords == ["a", "b", "c"]
     assert event.project.partners[0].aliases == ["Partner Uni", "PU"]
+
+
+def _card_link(card: int, oid: int) -> dict[str, Any]:
+    return {
+        "id": 5000 + oid,
+        "linkName": "CARD_has_ORGA",
+        "leftEntity": {"id": card, "entityName": "Card"},
+        "rightEntity": {"id": oid, "entityName": "Organisation"},
+        "updatedOn": "2025-01-01T00:00:00Z",
+    }
+
+
+def test_a_members_external_affiliation_reaches_the_participants() -> None:
+    card, staff = 70, 71
+    links = {
+        "proj_has_card": [
+            link("proj_has_card", card, entity="Card"),
+            link("proj_has_card", staff, entity="Card"),
+        ]
+    }
+    related = Related(
+        links=links,
+        orgs={o["id"]: o for o in (org(PARTNER, "Visiting Institute"), org(UNIT, "Own", INTERNAL))},
+        cards={card: [_card_link(card, PARTNER)], staff: [_card_link(staff, UNIT)]},
+    )
+    [event] = project_events(project(), related, CFG, "project.created")
+    assert event.project is not None and event.project.partners == []
+    affiliations = [[o.name for o in p.affiliations] for p in event.project.participants]
+    assert affiliations == [["Visiting Institute"]]  # the own unit's staff card adds nobody

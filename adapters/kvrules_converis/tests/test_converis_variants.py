@@ -43,6 +43,8 @@ ASPECTS = {
     "link:without attributes",
     "link:project on the right",  # LinkEntityData.leftEntity / rightEntity
     "link:type not configured",  # link types are instance configuration
+    "person:external affiliation",  # a member's card (Card) linked to an organisation
+    "person:own unit",
 }
 SETTINGS = {"org_id_attrs": {"scopusAffiliationId": "scopus"}}
 
@@ -89,6 +91,8 @@ def _check(shape: Shape, record: FetchedRecord, unit: str) -> None:
     if want.own_unit:
         assert unit in project.units
         assert unit not in {o.name for o in (*project.partners, *project.funders)}
+    affiliations = [o.name for person in project.participants for o in person.affiliations]
+    assert affiliations == list(want.participants), shape.name
     if want.keywords:
         assert project.keywords == list(want.keywords)
     if want.title:
@@ -133,3 +137,22 @@ def test_a_partner_link_defined_from_the_organisation_side_maps_the_same() -> No
         ]
 
     assert projects(got) == projects(expected)
+
+
+def test_an_affiliation_added_to_a_members_card_reaches_the_next_incremental_scan() -> None:
+    sim = start_simulator(projects=10, seed=6, password=SECRET, rate_limit=None)
+    with sim, adapter_for(sim) as adapter:
+        first = list(adapter.fetch(None))
+        project = next(r for r in testing.content(first) if r.events)
+        [card_link, *_] = sim.store.links_of("proj_has_card", "Project", int(project.record_id))
+        partner = next(
+            o
+            for o in sim.store.entities["Organisation"].values()
+            if any(x.get("value") == "university" for x in o["attributes"])
+        )
+        sim.store.link("CARD_has_ORGA", card_link["right"], partner["id"])
+        again = _by_id(scan(adapter, testing.last_cursor(first)))
+    [event] = again[project.record_id].events
+    assert event.project is not None
+    names = [o.name for person in event.project.participants for o in person.affiliations]
+    assert names == [partner["attributes"][0]["value"]]
