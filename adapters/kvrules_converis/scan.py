@@ -143,10 +143,10 @@ class Scanner:
             if self.member_links:  # a member's card gained or lost an organisation
                 for ln in self._changed(f"l:{self.cfg.card_org_link}", state, BASIC):
                     if (card := self._card_side(ln)) is not None:
-                        touched |= self._projects_with_card(card)
+                        touched |= self._projects_linked(self.member_links, card)
             for org in self._changed("o", state, BASIC):
                 self.orgs.pop(org["id"], None)
-                touched |= self._projects_using(org["id"])
+                touched |= self._projects_linked(self.link_names, org["id"])
             state.todo, state.phase, state.start = sorted(touched), "projects", 1
             yield FetchedRecord(record_id="converis:collected", cursor=state.encode())
         if state.phase == "projects":
@@ -195,17 +195,11 @@ class Scanner:
                 if old.is_new(rec.get("id"), updated):
                     yield rec
 
-    def _projects_using(self, org_id: int) -> set[int]:
+    def _projects_linked(self, links: list[str], far_id: int) -> set[int]:
+        """Projects linked through any of ``links`` to ``far_id`` (an organisation, a card)."""
         found: set[int] = set()
-        for link in self.link_names:
-            path = f"{self.projects}/linked/{link}/{org_id}"
-            found |= {i for p in self.client.all(path, headers=BASIC) if (i := _id(p)) is not None}
-        return found
-
-    def _projects_with_card(self, card: int) -> set[int]:
-        found: set[int] = set()
-        for link in self.member_links:
-            path = f"{self.projects}/linked/{link}/{card}"
+        for link in links:
+            path = f"{self.projects}/linked/{link}/{far_id}"
             found |= {i for p in self.client.all(path, headers=BASIC) if (i := _id(p)) is not None}
         return found
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from kvrules_converis import ConverisConfig
-from kvrules_converis.mapping import MappingError, Related, project_events
+from kvrules_converis.mapping import MappingError, Related, project_events, text
 
 CFG = ConverisConfig(
     base_url="https://cris.example.edu/converis-apis/ws/v2",
@@ -204,3 +204,9 @@ def test_a_members_external_affiliation_reaches_the_participants() -> None:
     assert event.project is not None and event.project.partners == []
     affiliations = [[o.name for o in p.affiliations] for p in event.project.participants]
     assert affiliations == [["Visiting Institute"]]  # the own unit's staff card adds nobody
+
+
+def test_the_risk_choice_is_read_as_its_value_not_its_internal_id() -> None:
+    # Write-back compares what is in the risk attribute with the values kvrules writes.
+    risk = cgv("knowledgeSecurityRisk", "4711", "high", {"de_DE": "hoch"})
+    assert text(project(risk), "knowledgeSecurityRisk", []) == "high"
