@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kvrules import Adapter, FetchedRecord, TagWrite
+from kvrules import Adapter, FetchedRecord, RecordExplanation, TagWrite
 
-from . import schema, writeback
+from . import explain, schema, writeback
 from .client import ConverisClient
 from .config import ConverisConfig
 from .scan import Scanner
@@ -34,6 +34,8 @@ class ConverisAdapter(Adapter):
         self.config: ConverisConfig = config
         self._client: ConverisClient | None = None
         self._checked = False
+        # Project-organisation link types the settings do not name (schema.unread_org_links).
+        self._unread_links: list[str] = []
 
     @property
     def client(self) -> ConverisClient:
@@ -44,7 +46,8 @@ class ConverisAdapter(Adapter):
     def check(self) -> None:
         """Verify the configured names against the instance's /config (once per adapter)."""
         if not self._checked and self.config.check_model:
-            schema.check(self.client, self.config)
+            model = schema.check(self.client, self.config)
+            self._unread_links = schema.unread_org_links(model, self.config)
         self._checked = True
 
     def probe(self) -> str:
@@ -55,7 +58,17 @@ class ConverisAdapter(Adapter):
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self.check()
-        return Scanner(self.client, self.config).fetch(cursor)
+        return Scanner(self.client, self.config, self._unread_links).fetch(cursor)
+
+    def explain(self, record: FetchedRecord) -> RecordExplanation | None:
+        """Re-reads the project, its links and their organisations, and names the fields the
+        mapping read and those it ignored. None for a record without a Converis id."""
+        if not record.record_id.isdigit():
+            return None
+        self.check()
+        scanner = Scanner(self.client, self.config, self._unread_links)
+        rec, related = scanner.read_one(int(record.record_id))
+        return explain.explain(record.record_id, rec, related, self.config)
 
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the highest risk level fits the single-choice attribute."""

@@ -130,11 +130,18 @@ class ConverisClient:
                 path, {**(params or {}), "startRecord": start, "count": size}, headers
             )
             data = [d for d in page.get("data") or [] if isinstance(d, dict)]
-            total = int(page.get("nrRecordsAll") or 0)
+            total = page.get("nrRecordsAll")
             start += len(data)
             yield start, data
-            # Stop at a short page or at the total, whichever comes first (the total can shrink).
-            if len(data) < size or start - 1 >= total:
+            # `count` is a maximum (the spec's word): a server may answer fewer records and
+            # still have more, so a short page ends the list only when there is no total.
+            # An empty page or the total (which can shrink) ends it.
+            if not data:
+                return
+            if isinstance(total, int) and not isinstance(total, bool):
+                if start - 1 >= total:
+                    return
+            elif len(data) < size:
                 return
 
     def all(

@@ -88,10 +88,30 @@ class ConverisConfig(BaseSettings):
     org_country_attr: str | None = "country"
     org_ror_attr: str | None = "rorId"
     org_type_attr: str | None = "orgType"
+    org_internal_types: list[str] = Field(
+        default=["internal"],
+        description="values of org_type_attr (the value, the choice value or a label) that mark "
+        "one of the institution's own organisations: a unit, never a partner or funder",
+    )
+    org_id_attrs: dict[str, str] = Field(
+        default={},
+        description="further identifier attributes of organisations: attribute name -> scheme, "
+        'e.g. {"scopusAffiliationId": "scopus", "isni": "isni"} (ROR: org_ror_attr)',
+    )
     partner_role_attr: str | None = "role"
     funding_amount_attr: str | None = "amount"
     funding_currency_attr: str | None = "currency"
     funding_programme_attr: str | None = "programme"
+    member_links: list[str] = Field(
+        default=["proj_has_card"],
+        description="links from a project to its members' cards (a person's affiliation), "
+        "e.g. FAU's proj_has_card and proj_has_col_card; [] reads no persons",
+    )
+    card_org_link: str | None = Field(
+        default="CARD_has_ORGA",
+        description="link from a card to its organisation: an external one is a participant's "
+        "affiliation; null reads no persons",
+    )
 
     risk_attribute: str = Field(
         default="knowledgeSecurityRisk", description="Project attribute (a choice group) for tags"
@@ -137,4 +157,9 @@ class ConverisConfig(BaseSettings):
         return next((t for t, v in self.risk_values.items() if v == value), value)
 
     def links(self) -> list[str]:
+        """The link types from a project to organisations the mapping reads."""
         return [n for n in (self.partner_link, self.funder_link, self.unit_link) if n]
+
+    def person_links(self) -> list[str]:
+        """The link types from a project to its members' cards (none without card_org_link)."""
+        return list(self.member_links) if self.card_org_link else []

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+import pycountry
 
 from kvrules import (
     CollaborationEvent,
     Funder,
     Identifier,
     KvrulesError,
+    Organisation,
     Partner,
+    Person,
     Project,
     Source,
     country_code,
@@ -38,40 +43,88 @@ class MappingError(KvrulesError):
 
 @dataclass
 class Related:
-    """A project's link entities per link name, and the organisations they point at."""
+    """A project's link entities per link name (organisation and member links), its members'
+    cards' links to their organisations (card id -> card_org_link entities), and every
+    organisation those point at."""
 
     links: dict[str, list[Json]] = field(default_factory=dict)
     orgs: dict[int, Json | Exception] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    cards: dict[int, list[Json]] = field(default_factory=dict)
 
 
 # ---- attribute readers ------------------------------------------------------------------
-def values(rec: Json, name: str | None) -> list[Json]:
-    """The attributes called ``name``; attributes of the wrong type are a MappingError."""
+# AttributeData.attributeType in the WS v2 document (api-evangelist/clarivate @ 3af81c70,
+# openapi/_original/clarivate-converisreadapi-openapi_2.json). Every value arrives as a string.
+ATTRIBUTE_TYPES = frozenset({"STRING", "TEXT", "CGV", "NUMBER", "DATE", "BOOLEAN"})
+
+
+def incomplete(path: str, reason: str) -> MappingError:
+    """The record holds something the mapping does not understand: quarantined, saying where."""
+    return MappingError(f"mapping incomplete: {path}: {reason}")
+
+
+def values(rec: Json, name: str | None, path: str = "") -> list[Json]:
+    """The attributes called ``name`` (an attribute may repeat: one per language or value).
+
+    ``path`` prefixes field paths in messages (a link or an organisation, not the project).
+    A wrong shape or an attribute type the spec does not name is a MappingError.
+    """
     if not name:
         return []
     attributes = rec.get("attributes")
     if attributes is None:
-        return []
-    where = f"{rec.get('entityName') or 'record'} {rec.get('id')}: attributes"
+        return []  # BASIC answers carry no attributes: the same as none set
+    where = path or f"{rec.get('entityName') or 'record'} {rec.get('id')}: "
     if not isinstance(attributes, list):
-        raise MappingError(f"{where}: expected a list, got {type(attributes).__name__}")
+        raise MappingError(f"{where}attributes: expected a list, got {type(attributes).__name__}")
     for n, a in enumerate(attributes):
         if not isinstance(a, dict):
-            raise MappingError(f"{where}[{n}]: expected an object, got {type(a).__name__}")
-    return [a for a in attributes if a.get("attributeName") == name]
+            raise MappingError(
+                f"{where}attributes[{n}]: expected an object, got {type(a).__name__}"
+            )
+    found = [a for a in attributes if a.get("attributeName") == name]
+    for a in found:
+        kind = a.get("attributeType")
+        if kind is not None and kind not in ATTRIBUTE_TYPES:
+            raise incomplete(f"{path}attributes[{name}]", f"attribute type {kind!r} unknown")
+    return found
 
 
-def _value(a: Json) -> str | None:
-    v = a.get("value")
-    if v in (None, "") and isinstance(a.get("choiceGroupData"), dict):
-        v = a["choiceGroupData"].get("choiceGroupValue")
-    return str(v).strip() or None if v is not None else None
+def _labels(a: Json) -> dict[str, str]:
+    data = a.get("choiceGroupData")
+    labels = data.get("choiceGroupValueLabels") if isinstance(data, dict) else None
+    return {
+        str(x.get("language")): str(x["value"])
+        for x in labels or []
+        if isinstance(x, dict) and x.get("value") not in (None, "")
+    }
 
 
-def text(rec: Json, name: str | None, languages: list[str]) -> str | None:
+def forms(a: Json, languages: list[str]) -> list[str]:
+    """Every textual form of an attribute's value, most direct first: the value, the choice
+    value, then the labels (preferred languages first). A choice group may give any of them;
+    the value can be an internal id (e.g. "4711") that only the other forms explain."""
+    data = a.get("choiceGroupData")
+    found = [a.get("value"), data.get("choiceGroupValue") if isinstance(data, dict) else None]
+    labels = _labels(a)
+    found += [labels.get(lang) for lang in languages] + list(labels.values())
+    return list(dict.fromkeys(t for v in found if v is not None and (t := str(v).strip())))
+
+
+def shown(a: Json, languages: list[str]) -> str | None:
+    """What a person sees: a choice group's label in a preferred language, else its choice
+    value, else the value (an internal id as the last resort); other types: the value."""
+    labels = _labels(a)
+    data = a.get("choiceGroupData")
+    choice = data.get("choiceGroupValue") if isinstance(data, dict) else None
+    ordered = [labels.get(lang) for lang in languages] + [choice, a.get("value")]
+    return next((t for v in ordered if v is not None and (t := str(v).strip())), None)
+
+
+def text(rec: Json, name: str | None, languages: list[str], path: str = "") -> str | None:
     """The value in the first preferred language, else a language-less one, else any."""
-    found = [(a.get("language"), v) for a in values(rec, name) if (v := _value(a))]
+    found = [(a.get("language"), v) for a in values(rec, name, path) if (v := shown(a, languages))]
     for lang in [*languages, None]:
         for got_lang, v in found:
             if got_lang == lang:
@@ -79,25 +132,52 @@ def text(rec: Json, name: str | None, languages: list[str]) -> str | None:
     return found[0][1] if found else None
 
 
-def all_texts(rec: Json, name: str | None) -> list[str]:
-    return [v for a in values(rec, name) if (v := _value(a))]
+def all_texts(rec: Json, name: str | None, path: str = "") -> list[str]:
+    return [v for a in values(rec, name, path) if (v := shown(a, []))]
 
 
-def cgv_label(rec: Json, name: str | None, languages: list[str]) -> str | None:
-    for a in values(rec, name):
-        labels = (a.get("choiceGroupData") or {}).get("choiceGroupValueLabels") or []
-        by_lang = {x.get("language"): x.get("value") for x in labels if isinstance(x, dict)}
-        for lang in languages:
-            if by_lang.get(lang):
-                return str(by_lang[lang])
-    return None
+def all_forms(rec: Json, name: str | None, languages: list[str], path: str = "") -> list[str]:
+    return [f for a in values(rec, name, path) for f in forms(a, languages)]
 
 
-def parse_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
+GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def parse_day(value: str | None, path: str = "date") -> date | None:
+    """ISO 8601 (a time part is ignored) or the German dd.mm.yyyy; anything else quarantines."""
+    if not value:
         return None
+    try:
+        if m := GERMAN_DATE.match(value.strip()):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise incomplete(path, f"not a date: {value[:40]!r}") from None
+
+
+def parse_amount(value: str | None, path: str) -> Decimal | None:
+    """1234.5, 1,234.50 or 1.234,50 (the last separator is the decimal one); else quarantined."""
+    if not value:
+        return None
+    raw = value.strip().replace(" ", "").replace("\u00a0", "")
+    if "," in raw and "." in raw:
+        thousands = "," if raw.rfind(".") > raw.rfind(",") else "."
+        raw = raw.replace(thousands, "").replace(",", ".")
+    elif "," in raw:
+        raw = (
+            raw.replace(",", "")
+            if re.fullmatch(r"\d{1,3}(,\d{3})+", raw)
+            else raw.replace(",", ".")
+        )
+    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):
+        raw = raw.replace(".", "")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise incomplete(path, f"not a number: {value[:40]!r}") from None
+    if not amount.is_finite():
+        raise incomplete(path, f"not a number: {value[:40]!r}")
+    return amount
 
 
 # The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
@@ -117,83 +197,164 @@ def other_id(link: Json, rec_id: int) -> int | None:
 
 
 # ---- organisations ------------------------------------------------------------------------
-def organisation_fields(org: Json, cfg: ConverisConfig) -> Json:
-    name = text(org, cfg.org_name_attr, cfg.languages)
+def _country(org: Json, cfg: ConverisConfig, path: str) -> str | None:
+    for candidate in all_forms(org, cfg.org_country_attr, cfg.languages, path):
+        try:
+            return country_code(candidate)
+        except ValueError:
+            continue  # an instance-specific code: try the choice value and the labels
+    return None  # none is a country: left to enrichment (a name may still say where it is)
+
+
+def is_own_unit(org: Json, cfg: ConverisConfig, path: str = "") -> bool:
+    """One of the institution's own organisations (org_type_attr in org_internal_types)."""
+    internal = {t.casefold() for t in cfg.org_internal_types}
+    found = all_forms(org, cfg.org_type_attr, cfg.languages, path)
+    return any(f.casefold() in internal for f in found)
+
+
+def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
+    path = path or f"{cfg.organisation_entity} {org.get('id')}: "
+    name = text(org, cfg.org_name_attr, cfg.languages, path)
     if not name:
         raise MappingError(f"organisation {org.get('id')} has no name")
-    aliases = [a for a in all_texts(org, cfg.org_name_attr) if a != name]
-    aliases += all_texts(org, cfg.org_acronym_attr)
-    aliases += split_words(all_texts(org, cfg.org_aliases_attr))
-    country = None
-    for candidate in (
-        text(org, cfg.org_country_attr, []),
-        cgv_label(org, cfg.org_country_attr, cfg.languages),
-    ):
-        try:
-            country = country_code(candidate) if candidate else None
-        except ValueError:
-            country = None  # an instance-specific code: try the label, else leave it to enrichment
-        if country:
-            break
-    identifiers = []
-    if ror := text(org, cfg.org_ror_attr, []):
-        identifiers.append(
-            Identifier(scheme="ror", value=f"https://ror.org/{ror.rstrip('/').rsplit('/', 1)[-1]}")
-        )
+    aliases = [a for a in all_texts(org, cfg.org_name_attr, path) if a != name]
+    aliases += all_texts(org, cfg.org_acronym_attr, path)
+    aliases += split_words(all_texts(org, cfg.org_aliases_attr, path))
+    identifiers = [
+        Identifier(scheme="ror", value=f"https://ror.org/{ror.rstrip('/').rsplit('/', 1)[-1]}")
+        for ror in all_texts(org, cfg.org_ror_attr, path)
+    ]
+    identifiers += [
+        Identifier(scheme=scheme, value=value)
+        for attr, scheme in cfg.org_id_attrs.items()
+        for value in all_texts(org, attr, path)
+    ]
     return {
         "name": name,
         "aliases": list(dict.fromkeys(a for a in aliases if a and a != name)),
-        "country": country,
-        "identifiers": identifiers,
-        "types": [t for t in (text(org, cfg.org_type_attr, []),) if t],
+        "country": _country(org, cfg, path),
+        "identifiers": list({(i.scheme, i.value): i for i in identifiers}.values()),
+        "types": [t for t in (text(org, cfg.org_type_attr, cfg.languages, path),) if t],
     }
 
 
-def _org(link: Json, rec_id: int, related: Related, cfg: ConverisConfig, what: str) -> Json:
-    oid = other_id(link, rec_id)
-    org = related.orgs.get(oid) if oid is not None else None
-    if not isinstance(org, dict):
-        reason = str(org) if isinstance(org, Exception) else "not fetched"
-        raise MappingError(f"{what} organisation {oid}: {reason}")
-    return organisation_fields(org, cfg)
+def linked_orgs(
+    rec: Json, related: Related, cfg: ConverisConfig, link_name: str | None
+) -> Iterator[tuple[str, Json, Json]]:
+    """(field path, link, organisation) for each link of ``link_name`` from the project."""
+    return orgs_of(related.links.get(link_name or "", []), rec["id"], f"{link_name}", related, cfg)
+
+
+def orgs_of(
+    links: list[Json], near: Any, name: str, related: Related, cfg: ConverisConfig
+) -> Iterator[tuple[str, Json, Json]]:
+    """(field path, link, organisation) at the far end from ``near`` of each link; a link to
+    another kind of entity, or to an organisation that could not be read, is a MappingError."""
+    for n, link in enumerate(links):
+        path = f"{name}[{n}]"
+        left = link.get("leftEntity") if isinstance(link.get("leftEntity"), dict) else {}
+        side = "rightEntity" if left.get("id") == near else "leftEntity"
+        far = link.get(side) if isinstance(link.get(side), dict) else {}
+        kind = far.get("entityName")
+        if kind is not None and kind != cfg.organisation_entity:
+            raise incomplete(f"{path}.{side}", f"a {kind}, not an {cfg.organisation_entity}")
+        oid = other_id(link, near)
+        org = related.orgs.get(oid) if oid is not None else None
+        if not isinstance(org, dict):
+            reason = str(org) if isinstance(org, Exception) else "not fetched"
+            raise MappingError(f"{path}: {cfg.organisation_entity} {oid}: {reason}")
+        yield path, link, org
+
+
+def participants(rec: Json, related: Related, cfg: ConverisConfig) -> list[Person]:
+    """Members whose card names an external organisation, with those as affiliations (no name,
+    no nationality: the organisation is what is screened). Staff of own units add nobody."""
+    out: dict[int, Person] = {}
+    for link_name in cfg.person_links():
+        for n, link in enumerate(related.links.get(link_name, [])):
+            card = other_id(link, rec["id"])
+            if card is None or card in out:
+                continue
+            path = f"{link_name}[{n}].{cfg.card_org_link}"
+            affiliations = [
+                Organisation(**organisation_fields(org, cfg, f"{p}: "))
+                for p, _, org in orgs_of(related.cards.get(card, []), card, path, related, cfg)
+                if not is_own_unit(org, cfg)
+            ]
+            if affiliations:
+                out[card] = Person(affiliations=affiliations)
+    return list(out.values())
 
 
 def partners(rec: Json, related: Related, cfg: ConverisConfig) -> list[Partner]:
-    out: dict[int | None, Partner] = {}
-    for link in related.links.get(cfg.partner_link, []):
-        oid = other_id(link, rec["id"])
-        if oid not in out:
-            role = text(link, cfg.partner_role_attr, [])
-            out[oid] = Partner(**_org(link, rec["id"], related, cfg, "partner"), role=role)
+    out: dict[int, Partner] = {}
+    for path, link, org in linked_orgs(rec, related, cfg, cfg.partner_link):
+        if org["id"] in out or is_own_unit(org, cfg):
+            continue  # an own unit on the partner link is a unit (units() names it)
+        role = text(link, cfg.partner_role_attr, cfg.languages, f"{path}.")
+        out[org["id"]] = Partner(**organisation_fields(org, cfg, f"{path}: "), role=role)
     return list(out.values())
 
 
 def funders(rec: Json, related: Related, cfg: ConverisConfig) -> list[Funder]:
     out: list[Funder] = []
-    for link in related.links.get(cfg.funder_link or "", []):
-        fields = _org(link, rec["id"], related, cfg, "funder")
-        programme = text(link, cfg.funding_programme_attr, cfg.languages)
-        amount: Decimal | None = None
-        try:
-            raw = text(link, cfg.funding_amount_attr, [])
-            amount = Decimal(raw.replace(",", "")) if raw else None
-        except InvalidOperation:
-            amount = None
-        currency = text(link, cfg.funding_currency_attr, [])
-        try:
-            out.append(Funder(**fields, amount=amount, currency=currency, programme=programme))
-        except ValueError:  # a currency pycountry does not know: keep the funder, drop the money
-            out.append(Funder(**fields, programme=programme))
+    for path, link, org in linked_orgs(rec, related, cfg, cfg.funder_link):
+        if is_own_unit(org, cfg):
+            continue  # own resources: not a funder to screen (units() names the unit)
+        fields = organisation_fields(org, cfg, f"{path}: ")
+        where = f"{path}."
+        programme = text(link, cfg.funding_programme_attr, cfg.languages, where)
+        raw = text(link, cfg.funding_amount_attr, [], where)
+        amount = parse_amount(raw, f"{where}attributes[{cfg.funding_amount_attr}]")
+        codes = all_forms(link, cfg.funding_currency_attr, cfg.languages, where)
+        currency = next(
+            (c.upper() for c in codes if pycountry.currencies.get(alpha_3=c.upper())), None
+        )
+        if amount is not None and currency is None and codes:
+            # An amount in a currency nobody can name would be compared as if it were another.
+            raise incomplete(
+                f"{where}attributes[{cfg.funding_currency_attr}]",
+                f"no ISO 4217 code in {codes[:3]}",
+            )
+        out.append(Funder(**fields, amount=amount, currency=currency, programme=programme))
     return out
 
 
 def units(rec: Json, related: Related, cfg: ConverisConfig) -> list[str]:
+    """Names of the institution's own units: the unit link, and own units that an editor put
+    on the partner or funding link. Best effort: a unit only labels the project."""
     names = []
-    for link in related.links.get(cfg.unit_link or "", []):
-        org = related.orgs.get(other_id(link, rec["id"]) or -1)
-        if isinstance(org, dict) and (name := text(org, cfg.org_name_attr, cfg.languages)):
-            names.append(name)  # our own units only label the project: best effort
+    for link_name in (cfg.unit_link, cfg.partner_link, cfg.funder_link):
+        for link in related.links.get(link_name or "", []):
+            org = related.orgs.get(other_id(link, rec["id"]) or -1)
+            own = link_name == cfg.unit_link or (isinstance(org, dict) and is_own_unit(org, cfg))
+            if (
+                isinstance(org, dict)
+                and own
+                and (name := text(org, cfg.org_name_attr, cfg.languages))
+            ):
+                names.append(name)
     return list(dict.fromkeys(names))
+
+
+def check_complete(related: Related, cfg: ConverisConfig) -> None:
+    """Quarantine a project linked to an organisation through a link type the mapping does not
+    read (the scanner reads every project-organisation link type the instance defines): an
+    event without that organisation would look complete."""
+    read = {*cfg.links(), *cfg.person_links()}
+    for link_name, links in related.links.items():
+        if link_name not in read and links:
+            far = next(
+                (e for e in (links[0].get("leftEntity"), links[0].get("rightEntity"))
+                 if isinstance(e, dict) and e.get("entityName") == cfg.organisation_entity),
+                {},
+            )  # fmt: skip
+            more = f" and {len(links) - 1} more" if len(links) > 1 else ""
+            raise MappingError(
+                f"mapping incomplete: {link_name}[0] ({cfg.organisation_entity} {far.get('id')})"
+                f"{more} not read by the mapping"
+            )
 
 
 # ---- projects ---------------------------------------------------------------------------------
@@ -203,12 +364,14 @@ def related_digest(related: Related) -> str:
     Part of the event id: a partner added or an organisation edited gives a new id even when
     the project's own updatedOn did not move.
     """
-    parts = [f"l{ln.get('id')}@{ln.get('updatedOn')}" for ls in related.links.values() for ln in ls]
+    every = [*related.links.values(), *related.cards.values()]
+    parts = [f"l{ln.get('id')}@{ln.get('updatedOn')}" for ls in every for ln in ls]
     parts += [f"o{k}@{v.get('updatedOn')}" for k, v in related.orgs.items() if isinstance(v, dict)]
     return hashlib.blake2b("|".join(sorted(parts)).encode(), digest_size=4).hexdigest()
 
 
 def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
+    check_complete(related, cfg)
     title = text(rec, cfg.title_attr, cfg.languages)
     if not title:
         raise MappingError(f"project has no {cfg.title_attr}")
@@ -219,13 +382,14 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
     return Project(
         id=str(rec["id"]),
         title=title,
-        start=parse_day(text(rec, cfg.start_attr, [])),
-        end=parse_day(text(rec, cfg.end_attr, [])),
+        start=parse_day(text(rec, cfg.start_attr, []), f"attributes[{cfg.start_attr}]"),
+        end=parse_day(text(rec, cfg.end_attr, []), f"attributes[{cfg.end_attr}]"),
         status=status,
         units=units(rec, related, cfg),
         keywords=split_words(all_texts(rec, cfg.keywords_attr)),
         partners=partners(rec, related, cfg),
         funders=funders(rec, related, cfg),
+        participants=participants(rec, related, cfg),
     )
 
 
@@ -234,9 +398,10 @@ def project_events(
 ) -> list[CollaborationEvent]:
     if related.errors:
         raise MappingError("; ".join(related.errors))
-    updated = parse_time(rec.get("updatedOn"))
+    # The record's own dates; Converis stamps every record, but a BASIC-less export may not.
+    updated = parse_time(rec.get("updatedOn")) or parse_time(rec.get("createdOn"))
     if updated is None:
-        raise MappingError("record without a valid updatedOn")
+        raise MappingError("record without a valid updatedOn or createdOn")
     proj = project(rec, related, cfg)
     stamp = updated.strftime("%Y%m%dT%H%M%S")
     return [
@@ -248,3 +413,53 @@ def project_events(
             project=proj,
         )
     ]
+
+
+# ---- what the mapping reads --------------------------------------------------------------
+# Keys of the records the mapping reads (field names from the WS v2 document: EntityData,
+# LinkEntityData); attributes are instance configuration, named by the settings. `kvrules fetch
+# --explain` reports against these; keep them in step with the readers above.
+PROJECT_FIELDS = frozenset({"id", "entityName", "updatedOn", "createdOn", "statusLabels"})
+LINK_FIELDS = frozenset({"id", "leftEntity", "rightEntity", "updatedOn"})
+ORGANISATION_FIELDS = frozenset({"id", "entityName", "updatedOn"})
+# The properties of those schemas the mapping leaves alone, and why (tests check that every
+# property the spec defines is in one list or the other).
+NOT_READ = {
+    "status": "the workflow step as a number; statusLabels says it in words",
+    "public": "who may see the record does not change what is screened",
+    "intern": "who may see the record does not change what is screened",
+    "createdBy": "who entered the record is not a screening subject",
+    "updatedBy": "who edited the record is not a screening subject",
+    "shortDescription": "a display string Converis derives from attributes that are read",
+    "links": "hrefs of link types; the link entities themselves are read",
+    "linkName": "the link type is known from the request",
+    "leftSeq": "display order of the link",
+    "rightSeq": "display order of the link",
+    "createdOn": "(links, organisations) updatedOn is what changes",
+    "data": "(the far end of a link) its href; its id and entityName are read",
+}
+
+
+def attributes_read(cfg: ConverisConfig) -> dict[str, set[str]]:
+    """Attribute names the mapping reads, per record kind: "project", "organisation", and each
+    link name."""
+    named = {
+        "project": {cfg.title_attr, cfg.start_attr, cfg.end_attr, cfg.keywords_attr},
+        "organisation": {
+            cfg.org_name_attr,
+            cfg.org_acronym_attr,
+            cfg.org_aliases_attr,
+            cfg.org_country_attr,
+            cfg.org_ror_attr,
+            cfg.org_type_attr,
+            *cfg.org_id_attrs,
+        },
+        cfg.partner_link: {cfg.partner_role_attr},
+        cfg.funder_link or "": {
+            cfg.funding_amount_attr,
+            cfg.funding_currency_attr,
+            cfg.funding_programme_attr,
+        },
+        cfg.unit_link or "": set(),
+    }
+    return {kind: {n for n in names if n} for kind, names in named.items() if kind}

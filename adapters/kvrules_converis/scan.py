@@ -14,7 +14,7 @@ project itself changes (or at the next full pass).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,10 +34,19 @@ BASIC = {"Converis-attribute-definition": "BASIC"}
 
 
 class Scanner:
-    def __init__(self, client: ConverisClient, config: ConverisConfig) -> None:
+    def __init__(
+        self, client: ConverisClient, config: ConverisConfig, unread_links: Sequence[str] = ()
+    ) -> None:
         self.client, self.cfg = client, config
+        # Every project-organisation link type is read: the configured ones are mapped, the
+        # others only show that a project has organisations the mapping would miss.
+        self.link_names = [*config.links(), *(n for n in unread_links if n not in config.links())]
+        # Members' cards, and the cards' links to organisations (their affiliations).
+        self.member_links = config.person_links()
+        self.project_links = [*self.link_names, *self.member_links]
         self.orgs: dict[int, Json | Exception] = {}
         self.links: dict[str, dict[int, list[Json]]] | None = None  # full pass: bulk-loaded
+        self.cards: dict[int, list[Json]] = {}  # full pass: card id -> card_org_link entities
         self.emitted: set[str] = set()  # one fetch yields a record once
 
     # ---- paths --------------------------------------------------------------------------
@@ -53,7 +62,8 @@ class Scanner:
         return f"/data/linkentities/{stream[2:]}"
 
     def _streams(self) -> list[str]:
-        return ["p", "o", *(f"l:{n}" for n in self.cfg.links())]
+        cards = [f"l:{self.cfg.card_org_link}"] if self.member_links else []
+        return ["p", "o", *(f"l:{n}" for n in self.project_links), *cards]
 
     # ---- entry point ----------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
@@ -100,12 +110,16 @@ class Scanner:
 
     def _preload(self) -> None:
         self.links = {}
-        for link in self.cfg.links():
+        for link in self.project_links:
             by_project: dict[int, list[Json]] = {}
             for ln in self.client.all(f"/data/linkentities/{link}", headers=ALL):
                 if isinstance(ln, dict) and (pid := self._project_side(ln)) is not None:
                     by_project.setdefault(pid, []).append(ln)
             self.links[link] = by_project
+        if self.member_links:
+            for ln in self.client.all(f"/data/linkentities/{self.cfg.card_org_link}", headers=ALL):
+                if isinstance(ln, dict) and (card := self._card_side(ln)) is not None:
+                    self.cards.setdefault(card, []).append(ln)
         path = f"/data/entities/{self.cfg.organisation_entity}"
         orgs = self.client.all(path, headers=ALL)
         self.orgs.update({o["id"]: o for o in orgs if isinstance(o, dict) and _id(o) is not None})
@@ -114,20 +128,25 @@ class Scanner:
         assert self.links is not None
         pid = rec.get("id")
         links = {name: by.get(pid, []) for name, by in self.links.items()}
-        return self._assemble(pid, links, [])
+        cards = {c: self.cards.get(c, []) for c in self._card_ids(pid, links)}
+        return self._assemble(pid, links, [], cards)
 
     # ---- incremental pass ---------------------------------------------------------------------
     def _incremental(self, state: State) -> Iterator[FetchedRecord]:
         if state.phase == "collect":
             state.next_marks = {}
             touched: set[int] = set()
-            for link in self.cfg.links():
+            for link in self.project_links:
                 for ln in self._changed(f"l:{link}", state, BASIC):
                     if (pid := self._project_side(ln)) is not None:
                         touched.add(pid)
+            if self.member_links:  # a member's card gained or lost an organisation
+                for ln in self._changed(f"l:{self.cfg.card_org_link}", state, BASIC):
+                    if (card := self._card_side(ln)) is not None:
+                        touched |= self._projects_linked(self.member_links, card)
             for org in self._changed("o", state, BASIC):
                 self.orgs.pop(org["id"], None)
-                touched |= self._projects_using(org["id"])
+                touched |= self._projects_linked(self.link_names, org["id"])
             state.todo, state.phase, state.start = sorted(touched), "projects", 1
             yield FetchedRecord(record_id="converis:collected", cursor=state.encode())
         if state.phase == "projects":
@@ -176,10 +195,11 @@ class Scanner:
                 if old.is_new(rec.get("id"), updated):
                     yield rec
 
-    def _projects_using(self, org_id: int) -> set[int]:
+    def _projects_linked(self, links: list[str], far_id: int) -> set[int]:
+        """Projects linked through any of ``links`` to ``far_id`` (an organisation, a card)."""
         found: set[int] = set()
-        for link in self.cfg.links():
-            path = f"{self.projects}/linked/{link}/{org_id}"
+        for link in links:
+            path = f"{self.projects}/linked/{link}/{far_id}"
             found |= {i for p in self.client.all(path, headers=BASIC) if (i := _id(p)) is not None}
         return found
 
@@ -193,38 +213,63 @@ class Scanner:
     def _live_records(self, recs: list[Any], state: State) -> list[FetchedRecord]:
         """Records with their related data fetched per project (incremental passes)."""
         limits = self.cfg.limits
-        ok = [r for r in recs if _id(r) is not None and _within(r, limits)]
-        jobs = [(r["id"], link) for r in ok for link in self.cfg.links()]
-        path = "/data/linkentities/{1}/linked/" + self.cfg.project_entity + "/{0}"
-        got = self.client.map_safe(lambda j: self.client.all(path.format(*j), headers=ALL), jobs)
-        links_of: dict[int, dict[str, list[Json]]] = {}
-        errors_of: dict[int, list[str]] = {}
-        for (pid, link), result in got.items():
-            if isinstance(result, Exception):
-                errors_of.setdefault(pid, []).append(f"{link}: {result}")
-            else:
-                links_of.setdefault(pid, {})[link] = result
-        # Organisations of a project over max_refs are never requested (_record says why).
-        self._load_orgs(
-            {
-                oid
-                for pid, links in links_of.items()
-                if _links(links) <= limits.max_refs
-                for ls in links.values()
-                for ln in ls
-                if isinstance(ln, dict) and (oid := mapping.other_id(ln, pid)) is not None
-            }
-        )
+        ok = [r["id"] for r in recs if _id(r) is not None and _within(r, limits)]
+        related_of = self._per_project(ok)
         out = []
         for n, rec in enumerate(recs):
             pid = _id(rec)
 
             def related(_: Json, pid: Any = pid) -> Related:
-                return self._assemble(pid, links_of.get(pid, {}), errors_of.get(pid, []))
+                links, errors, cards = related_of.get(pid, ({}, [], {}))
+                return self._assemble(pid, links, errors, cards)
 
             label = f"{self.cfg.project_entity}[changed {n}]"
             kind = self._kind(rec, state) if isinstance(rec, dict) else "project.updated"
             out.append(self._record(rec, label, related, kind))
+        return out
+
+    def _per_project(self, ids: list[int]) -> dict[int, tuple[dict, list[str], dict]]:
+        """Per project: its link entities by link name, what could not be read, and its
+        members' cards' links; the organisations they name are loaded into self.orgs."""
+        jobs = [(pid, link) for pid in ids for link in self.project_links]
+        path = "/data/linkentities/{1}/linked/" + self.cfg.project_entity + "/{0}"
+        got = self.client.map_safe(lambda j: self.client.all(path.format(*j), headers=ALL), jobs)
+        links_of: dict[int, dict[str, list[Json]]] = {pid: {} for pid in ids}
+        errors_of: dict[int, list[str]] = {pid: [] for pid in ids}
+        for (pid, link), result in got.items():
+            if isinstance(result, Exception):
+                errors_of[pid].append(f"{link}: {result}")
+            else:
+                links_of[pid][link] = result
+        card_jobs = {
+            (card, self._far_entity(ln, pid))
+            for pid, links in links_of.items()
+            if _links(links) <= self.cfg.limits.max_refs
+            for link in self.member_links
+            for ln in links.get(link, [])
+            if isinstance(ln, dict) and (card := mapping.other_id(ln, pid)) is not None
+        }
+        card_path = f"/data/linkentities/{self.cfg.card_org_link}/linked/{{1}}/{{0}}"
+        card_links = self.client.map_safe(
+            lambda j: self.client.all(card_path.format(*j), headers=ALL), card_jobs
+        )
+        cards: dict[int, list[Json]] = {}
+        for (card, _), result in card_links.items():
+            if isinstance(result, Exception):
+                for pid, links in links_of.items():
+                    if card in self._card_ids(pid, links):
+                        errors_of[pid].append(f"{self.cfg.card_org_link} of card {card}: {result}")
+            else:
+                cards[card] = result
+        out: dict[int, tuple[dict, list[str], dict]] = {}
+        wanted: set[int] = set()
+        for pid, links in links_of.items():
+            mine = {c: cards[c] for c in self._card_ids(pid, links) if c in cards}
+            out[pid] = (links, errors_of[pid], mine)
+            # Organisations of a project over max_refs are never requested (_record says why).
+            if _links(links) + _links(mine) <= self.cfg.limits.max_refs:
+                wanted |= self._org_ids(pid, links, mine)
+        self._load_orgs(wanted)
         return out
 
     def _kind(self, rec: Json, state: State) -> str:
@@ -236,6 +281,12 @@ class Scanner:
         if created > at or (created >= floor and str(rec.get("id")) not in prev.recent):
             return "project.created"
         return "project.updated"
+
+    def read_one(self, project_id: int) -> tuple[Json, Related]:
+        """One project with everything the mapping reads of it (for ``fetch --explain``)."""
+        rec = self.client.get_json(f"{self.projects}/{quote_id(project_id)}", headers=ALL)
+        links, errors, cards = self._per_project([project_id])[project_id]
+        return rec, self._assemble(project_id, links, errors, cards)
 
     # ---- shared -------------------------------------------------------------------------------
     def _project_side(self, link: Json) -> int | None:
@@ -254,16 +305,53 @@ class Scanner:
             )
         )
 
-    def _assemble(self, pid: Any, links: dict[str, list[Json]], errors: list[str]) -> Related:
-        check_refs(_links(links), self.cfg.limits)  # before any request for them
-        used = {
+    def _card_side(self, link: Json) -> int | None:
+        """The card end of a card_org_link entity (the end that is not an organisation)."""
+        for side in ("leftEntity", "rightEntity"):
+            ent = link.get(side) or {}
+            if ent.get("entityName") != self.cfg.organisation_entity and _id(ent) is not None:
+                return int(ent["id"])
+        return None
+
+    @staticmethod
+    def _far_entity(link: Json, near: int) -> str:
+        left, right = link.get("leftEntity") or {}, link.get("rightEntity") or {}
+        return str((right if left.get("id") == near else left).get("entityName") or "Card")
+
+    def _card_ids(self, pid: Any, links: dict[str, list[Json]]) -> list[int]:
+        return [
+            card
+            for name in self.member_links
+            for ln in links.get(name, [])
+            if isinstance(ln, dict) and (card := mapping.other_id(ln, pid)) is not None
+        ]
+
+    def _org_ids(
+        self, pid: Any, links: dict[str, list[Json]], cards: dict[int, list[Json]]
+    ) -> set[int]:
+        """Organisations at the far end of the project's organisation links and of its
+        members' cards' links (member links lead to cards, not organisations)."""
+        ends = [(pid, ln) for name in self.link_names for ln in links.get(name, [])]
+        ends += [(card, ln) for card, ls in cards.items() for ln in ls]
+        return {
             oid
-            for ls in links.values()
-            for ln in ls
-            if isinstance(ln, dict) and (oid := mapping.other_id(ln, pid)) is not None
+            for near, ln in ends
+            if isinstance(ln, dict) and (oid := mapping.other_id(ln, near)) is not None
         }
+
+    def _assemble(
+        self,
+        pid: Any,
+        links: dict[str, list[Json]],
+        errors: list[str],
+        cards: dict[int, list[Json]] | None = None,
+    ) -> Related:
+        cards = cards or {}
+        check_refs(_links(links) + _links(cards), self.cfg.limits)  # before any request for them
+        used = self._org_ids(pid, links, cards)
         self._load_orgs({i for i in used if i not in self.orgs})  # created since the preload
-        return Related(links, {i: self.orgs[i] for i in used if i in self.orgs}, errors)
+        orgs = {i: self.orgs[i] for i in used if i in self.orgs}
+        return Related(links, orgs, errors, cards)
 
     def _record(
         self, rec: Any, label: str, related: Callable[[Json], Related], kind: str
@@ -319,7 +407,7 @@ def _type(value: Any) -> str:
     )
 
 
-def _links(links: dict[str, list[Any]]) -> int:
+def _links(links: dict[Any, list[Any]]) -> int:
     return sum(len(ls) for ls in links.values())
 
 

@@ -98,7 +98,52 @@ def problems(model: Model, cfg: ConverisConfig) -> list[str]:
         if {left, right} != {project, org}:
             out.append(f"{setting}: {name!r} links {left} to {right}, not {project} to {org}")
         need(name, attrs, have)
+    out += _person_problems(model, cfg)
     return out
+
+
+def _person_problems(model: Model, cfg: ConverisConfig) -> list[str]:
+    """member_links lead from the project to cards; card_org_link from those cards to orgs."""
+    out: list[str] = []
+    project, org = cfg.project_entity, cfg.organisation_entity
+    cards: set[str] = set()
+    for name in cfg.person_links():
+        if name not in model.links:
+            out.append(
+                f"member_links: no link entity {name!r} (instance has: {_hint(set(model.links))})"
+            )
+            continue
+        left, right, _ = model.links[name]
+        if project not in (left, right):
+            out.append(f"member_links: {name!r} links {left} to {right}, not {project} to a card")
+        cards.add(right if left == project else left)
+    link = cfg.card_org_link
+    if not cards or not link:
+        return out
+    if link not in model.links:
+        return [
+            *out,
+            f"card_org_link: no link entity {link!r} (instance has: {_hint(set(model.links))})",
+        ]
+    left, right, _ = model.links[link]
+    if org not in (left, right) or ({left, right} - {org}) - cards:
+        out.append(
+            f"card_org_link: {link!r} links {left} to {right}, "
+            f"not {'/'.join(sorted(cards))} to {org}"
+        )
+    return out
+
+
+def unread_org_links(model: Model, cfg: ConverisConfig) -> list[str]:
+    """Link types the instance defines between projects and organisations that the settings do
+    not name: the scanner reads them too, so a project using one is quarantined as "mapping
+    incomplete" instead of losing that organisation silently."""
+    ends = {cfg.project_entity, cfg.organisation_entity}
+    return sorted(
+        name
+        for name, (left, right, _) in model.links.items()
+        if {left, right} == ends and name not in cfg.links()
+    )
 
 
 def check(client: ConverisClient, cfg: ConverisConfig) -> Model:

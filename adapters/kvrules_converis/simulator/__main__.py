@@ -26,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--password", default=os.environ.get("CONVERIS_SIM_PASSWORD"),
                    help="API token (or CONVERIS_SIM_PASSWORD)")  # fmt: skip
     p.add_argument("--rate-limit", type=float, default=10.0, help="requests/s; 0 = off")
+    p.add_argument(
+        "--shapes",
+        action="store_true",
+        help="plant one project per record shape the WS v2 document allows",
+    )
+    p.add_argument("--page-cap", type=int, default=None,
+                   help="answer at most N records a page, whatever count asks")  # fmt: skip
     add_fault_arguments(p)
     args = p.parse_args(argv)
 
@@ -35,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         projects=args.projects,
         rate_limit=args.rate_limit or None,
         username=args.username,
+        shapes=args.shapes,
+        page_cap=args.page_cap,
     )
     store = build_store(cfg, args.data)
     if args.dump:

@@ -17,6 +17,9 @@ class SimulatorConfig:
     # Requests per second over a sliding 1-second window; more are answered 429 (None = off).
     rate_limit: float | None = 10.0
     max_count: int = 50
+    # Answer at most this many records per page whatever `count` asks (the spec calls count
+    # "maximum number of records to return"; a server may return fewer and have more).
+    page_cap: int | None = None
     # Entity and link names (FAU Erlangen's model); an instance may rename any of them.
     project: str = "Project"
     organisation: str = "Organisation"
@@ -28,3 +31,8 @@ class SimulatorConfig:
     leader_link: str = "proj_has_card"
     risk_attribute: str = "knowledgeSecurityRisk"
     username: str = "kvrules"
+    # Link types defined the other way round (Organisation on the left, Project on the right).
+    reversed_links: tuple[str, ...] = ()
+    # Plant one project per record shape the WS v2 document allows (shapes.SHAPES), with a
+    # sponsor link type the adapter is not configured for, and leave `data` out of empty pages.
+    shapes: bool = False

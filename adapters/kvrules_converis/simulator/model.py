@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from .config import SimulatorConfig
 
+SPONSOR_LINK = "ORGA_sponsors_PROJ"
+
 
 @dataclass(frozen=True)
 class AttrDef:
@@ -68,6 +70,8 @@ def build_model(cfg: SimulatorConfig) -> DataModel:
             AttrDef("project type", "CGV", label="Project type"),
             AttrDef("cfKeywords", "STRING", multilanguage=True, label="Keywords"),
             AttrDef(cfg.risk_attribute, "CGV", label="Knowledge security risk"),
+            AttrDef("confidential", "BOOLEAN", label="Confidential"),
+            AttrDef("budget", "NUMBER", label="Total budget"),
         ),
         "Projects",
     )
@@ -80,6 +84,7 @@ def build_model(cfg: SimulatorConfig) -> DataModel:
             AttrDef("country", "CGV", label="Country"),
             AttrDef("rorId", "STRING", label="ROR ID"),
             AttrDef("orgType", "CGV", label="Organisation type"),
+            AttrDef("scopusAffiliationId", "STRING", label="Scopus affiliation ID"),
         ),
         "Organisations",
     )
@@ -105,6 +110,12 @@ def build_model(cfg: SimulatorConfig) -> DataModel:
         LinkDef(cfg.leader_link, cfg.project, cfg.card),
         LinkDef("PERS_has_CARD", cfg.person, cfg.card),
         LinkDef("CARD_has_ORGA", cfg.card, cfg.organisation),
+    ]
+    if cfg.shapes:  # organisations on a link type an adapter may not be configured for
+        links.append(LinkDef(SPONSOR_LINK, cfg.organisation, cfg.project))
+    links = [
+        LinkDef(ld.name, ld.right, ld.left, ld.attributes) if ld.name in cfg.reversed_links else ld
+        for ld in links
     ]
     return DataModel(
         {e.name: e for e in (project, organisation, person, card)},

@@ -95,13 +95,16 @@ def link(rec: Json, store: Store, names: set[str] | None, language: str | None) 
     return out
 
 
-def page(items: list[Any], start: int, count: int, render: Any) -> Json:
-    """One 1-based page of ``items``, rendering only the records on it."""
+def page(items: list[Any], start: int, count: int, render: Any, omit_empty: bool = False) -> Json:
+    """One 1-based page of ``items``, rendering only the records on it. ``data`` is not a
+    required property of the lists in the spec: ``omit_empty`` leaves it out of empty pages."""
     data = [render(r) for r in items[start - 1 : start - 1 + count]]
-    return {
+    out: Json = {
         "startRecord": start,
         "count": count,
         "nrRecordsAll": len(items),
         "nrRecordsFound": len(data),
-        "data": data,
     }
+    if data or not omit_empty:
+        out["data"] = data
+    return out

@@ -181,10 +181,8 @@ class Api:
             raise ApiError(400, f"id must be an integer, got {raw!r}") from None
 
     def _paging(self, req: Request) -> tuple[int, int]:
-        return (
-            req.int_param("startRecord", 1, 1),
-            req.int_param("count", 10, 1, self.cfg.max_count),
-        )
+        count = req.int_param("count", 10, 1, self.cfg.max_count)
+        return req.int_param("startRecord", 1, 1), min(count, self.cfg.page_cap or count)
 
     def _sorted(self, req: Request, records: list[Json], default: str) -> list[Json]:
         sort = req.param("sort") or default
@@ -211,7 +209,11 @@ class Api:
         return Response(
             200,
             render.page(
-                records, start, count, lambda r: render.entity(r, model, names, lang, refs)
+                records,
+                start,
+                count,
+                lambda r: render.entity(r, model, names, lang, refs),
+                omit_empty=self.cfg.shapes,
             ),
         )
 
@@ -221,7 +223,13 @@ class Api:
         records = self._sorted(req, records, "Updated on")
         return Response(
             200,
-            render.page(records, start, count, lambda r: render.link(r, self.store, names, lang)),
+            render.page(
+                records,
+                start,
+                count,
+                lambda r: render.link(r, self.store, names, lang),
+                omit_empty=self.cfg.shapes,
+            ),
         )
 
     # ---- data endpoints -----------------------------------------------------------------

@@ -40,6 +40,9 @@ class Store:
         # Converis stamps to the second, so quick successive edits share an updatedOn.
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.writes: list[Json] = []  # CUD bodies applied, oldest first
+        # With SimulatorConfig.shapes: shape name -> its project, and the own unit it uses.
+        self.shapes: dict[str, int] = {}
+        self.shape_unit: int | None = None
 
     # ---- building -----------------------------------------------------------------------
     def add_entity(self, rec: Json) -> Json:

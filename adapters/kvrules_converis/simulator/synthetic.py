@@ -81,6 +81,8 @@ class Builder:
         )
 
     def link(self, link: str, left: Json, right: Json, seq: int, attrs: list[Json]) -> None:
+        if self.store.model.links[link].left != left["entityName"]:
+            left, right = right, left  # a link type defined the other way round
         created = max(left["createdOn"], right["createdOn"])
         self.store.add_link(
             {
@@ -182,6 +184,10 @@ class Builder:
                 self.link(cfg.funder_link, project, org, seq, self.funding(spec))
             for seq, card in enumerate(rng.sample(cards, rng.choice([1, 2])), 1):
                 self.link(cfg.leader_link, project, card, seq, [])
+        if cfg.shapes:
+            from .shapes import plant
+
+            plant(self, units[0])
         return self.store
 
     def funding(self, spec: vocab.FunderSpec) -> list[Json]:

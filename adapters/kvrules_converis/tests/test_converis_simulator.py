@@ -212,3 +212,20 @@ def test_cli_dumps_and_serves_a_data_directory(tmp_path: Path) -> None:
     with start_simulator(data_dir=out, password=SECRET, rate_limit=None) as sim:
         assert len(sim.store.entities["Project"]) == 15
         assert _get(sim, "/data/entities/Project").json()["nrRecordsAll"] == 15
+
+
+def test_cli_plants_the_record_shapes(tmp_path: Path) -> None:
+    from kvrules_converis.simulator.shapes import SHAPES
+
+    out = tmp_path / "data"
+    cmd = [sys.executable, "-m", "kvrules_converis.simulator", "--projects", "5", "--shapes"]
+    subprocess.run([*cmd, "--dump", str(out)], check=True, capture_output=True, timeout=30)
+    config = SimulatorConfig(shapes=True)
+    with start_simulator(data_dir=out, password=SECRET, rate_limit=None, config=config) as sim:
+        titles = {
+            a["value"]
+            for p in sim.store.entities["Project"].values()
+            for a in p["attributes"]
+            if a["attributeName"] == "cfTitle"
+        }
+    assert {f"Shape: {s.name}" for s in SHAPES} <= titles
