@@ -154,7 +154,7 @@ def test_area_evidence_names_the_words_that_matched(tmp_path) -> None:
 def test_only_the_lead_keeps_a_name_in_the_store(tmp_path) -> None:
     record = _screened([], [], tmp_path)
     assert record["project"]["participants"] == [
-        {"affiliations": [], "role": "Co-Investigator"},
+        {"affiliations": []},
         {"affiliations": [], "role": "Principal Investigator", "display_name": "Anna de Vries"},
     ]
     assert describe(record, "pure", "p1").lead == "Anna de Vries (Principal Investigator)"

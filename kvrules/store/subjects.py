@@ -2,8 +2,8 @@
 partners, funders and their list screening, so a case page can show the partner behind
 ``project.partners[1].lists`` and the portfolio report can count collaborations.
 
-People are reduced to their role and affiliations (organisations), no attributes; only the
-project's lead (its principal investigator) keeps the name the RIS gives, so a case says whose
+People are reduced to their affiliations (organisations), no attributes; only the project's
+lead (its principal investigator) keeps the name and role the RIS gives, so a case says whose
 project it is (``kvrules.records``).
 """
 
@@ -21,14 +21,11 @@ from kvrules.store.db import ts
 
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
-    # Keep list positions (evidence paths index them) and roles; a name only for the lead.
+    # Keep list positions (evidence paths index them); the lead alone keeps role and name.
     lead = lead_participant(people) if lead_named else None
     return [
-        {
-            "affiliations": p.get("affiliations", []),
-            **({"role": p["role"]} if p.get("role") else {}),
-            **({"display_name": p["display_name"]} if p is lead else {}),
-        }
+        {"affiliations": p.get("affiliations", [])}
+        | ({"role": p.get("role"), "display_name": p["display_name"]} if p is lead else {})
         for p in people
     ]
 
