@@ -51,7 +51,9 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
-def record_url(links: RecordLinks | None, source_system: str, record_id: str, kind: str | None):
+def record_url(
+    links: RecordLinks | None, source_system: str, record_id: str, kind: str | None
+) -> str | None:
     """The record's address in the RIS, or None when no pattern is configured for it."""
     pattern = (links or {}).get(source_system)
     if isinstance(pattern, Mapping):
