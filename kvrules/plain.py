@@ -153,9 +153,9 @@ def _element(record: Mapping[str, Any] | None, path: str, subject: str | None) -
 
 def _pick(elements: list[Any], position: int, name: str | None) -> Any:
     at = elements[position] if position < len(elements) else None
-    if name is None or not isinstance(at, Mapping) or "name" not in at:
+    if name is None or (isinstance(at, Mapping) and "name" not in at):
         return at  # a person is named by affiliation in evidence, not by a name: position
-    if _identity(at) == name:
+    if isinstance(at, Mapping) and _identity(at) == name:
         return at
     return next((e for e in elements if isinstance(e, Mapping) and _identity(e) == name), None)
 

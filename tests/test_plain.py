@@ -136,6 +136,8 @@ def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> Non
     # The record changed since the finding (a partner was removed): found by its name.
     record["project"]["partners"].pop(0)
     assert "entry 'Sichuan University'" in sichuan.in_words(record)
+    record["project"]["partners"].pop(1)  # Sichuan alone now: its old position is gone
+    assert "entry 'Sichuan University'" in sichuan.in_words(record)
     # Never another organisation's entry: a name that is no longer there says no more.
     gone = Evidence("project.partners[0].lists", 'contains "us_dod_1286"', [], "Gone (CN)")
     assert gone.in_words(record) == "partner Gone (CN) is on the US DoD Section 1286 list"
