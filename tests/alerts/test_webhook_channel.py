@@ -203,3 +203,31 @@ def test_probe_connects_and_posts_nothing(receiver) -> None:
     channel = WebhookChannel(WebhookConfig(url=receiver.url))
     answer = channel.probe()
     assert "accepted a connection" in answer and receiver.requests == []
+
+
+def test_chat_messages_name_the_project_and_link_to_the_ris() -> None:
+    from kvrules_webhook.payloads import slack, teams
+
+    subject = {
+        "project": {
+            "title": "Hypersonic <flow>",
+            "units": ["Aerospace"],
+            "participants": [{"role": "Principal Investigator", "display_name": "An Lee"}],
+            "partners": [{"name": "Harbin Institute of Technology", "country": "CN"}],
+        }
+    }
+    links = {"pure": "https://pure.example.edu/admin/editor.xhtml?id={id}"}
+    alert = _alert()
+    alert = alert.model_copy(update={"items": [alert.items[0].named(subject, links)]})
+    card = teams(alert, "https://ks.uni.example/")["attachments"][0]["content"]
+    facts = [f for b in card["body"] if b["type"] == "FactSet" for f in b["facts"]]
+    assert {"title": "Project", "value": "Hypersonic <flow>"} in facts
+    assert {"title": "Lead", "value": "An Lee (Principal Investigator)"} in facts
+    assert {
+        "type": "Action.OpenUrl",
+        "title": "Open in the RIS",
+        "url": "https://pure.example.edu/admin/editor.xhtml?id=proj-1",
+    } in [a for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
+    text = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")["text"]["text"]
+    assert "Project: Hypersonic &lt;flow&gt;" in text and "Lead: An Lee" in text
+    assert "(<https://pure.example.edu/admin/editor.xhtml?id=proj-1|open in the RIS>)" in text
