@@ -11,23 +11,53 @@ reading it that it may be a repeat.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
+from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 
 
 class AlertItem(BaseModel):
-    """One finding on one case."""
+    """One finding on one case.
+
+    ``record`` and ``sentences`` are filled when the alert is sent (``named``), from the
+    record as the store remembers it then: what the RIS calls it, and the evidence in words.
+    """
 
     case_id: int | None = None
     source_system: str
     record_id: str
     finding: Finding
+    record: RecordLabel | None = None
+    sentences: list[str] = []  # the finding's evidence in words, one per piece of evidence
+
+    def named(self, subject: Mapping[str, Any] | None, links: RecordLinks | None) -> AlertItem:
+        """This item naming its record and saying its evidence as ``subject`` allows."""
+        return self.model_copy(
+            update={
+                "record": describe(subject, self.source_system, self.record_id, links),
+                "sentences": [e.in_words(subject) for e in self.finding.evidence],
+            }
+        )
+
+    @property
+    def label(self) -> RecordLabel:
+        return self.record or describe(None, self.source_system, self.record_id)
+
+    def evidence(self) -> list[tuple[str, str]]:
+        """(in words, technical form) for each piece of evidence."""
+        evidence = self.finding.evidence
+        words = self.sentences if len(self.sentences) == len(evidence) else []
+        return [
+            (words[n] if words else e.plain, f"{e.path} {e.test} (value: {e.actual})")
+            for n, e in enumerate(evidence)
+        ]
 
 
 class Alert(BaseModel):

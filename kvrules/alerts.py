@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from kvrules.alerting import Alert, AlertChannel, DeliveryError
+from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import OutboxAlert, RetryPolicy, Store
 
@@ -88,8 +89,14 @@ def deliver_due(
     digest: Mapping[str, timedelta] | None = None,
     lease: timedelta = DEFAULT_LEASE,
     limit: int = 500,
+    links: RecordLinks | None = None,
 ) -> DeliveryReport:
-    """Send every due alert once; returns what happened. Safe to run from overlapping jobs."""
+    """Send every due alert once; returns what happened. Safe to run from overlapping jobs.
+
+    Each message names its records as the store remembers them when it is sent (title, unit,
+    principal investigator, partners, and a link to the RIS from ``links``, the sources'
+    ``ris_url`` patterns), and says the evidence in words with list editions and entries.
+    """
     now = now or store.clock()
     policy = policy or RetryPolicy()
     report = DeliveryReport()
@@ -119,6 +126,7 @@ def deliver_due(
                 continue  # another worker holds (part of) it; its lease decides
             if store.begin_sending(ids, now=now):
                 alert = alert.model_copy(update={"possible_repeat": True})
+        alert = _named(store, alert, links)
         _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report, trouble)
     trouble.log_repeats()
     for name, count in trouble.held.items():
@@ -161,6 +169,27 @@ def _batches(
         alerts = [Alert.model_validate(r.payload) for r in members]
         batches.append((members, Alert.digest(alerts, key=key, period=span)))
     return batches
+
+
+TITLE_NAME_LENGTH = 80  # of the record's title in a message's subject line
+
+
+def _named(store: Store, alert: Alert, links: RecordLinks | None) -> Alert:
+    """The alert with each item naming its record; a message about one record says which in
+    its title ("[high] Partner on the 1286 list — Neutron detection for safeguards")."""
+    subjects: dict[tuple[str, str], dict | None] = {}
+    items = []
+    for item in alert.items:
+        where = (item.source_system, item.record_id)
+        if where not in subjects:
+            subjects[where] = store.subject(*where)
+        items.append(item.named(subjects[where], links))
+    title = alert.title
+    if len(subjects) == 1 and alert.digest_period is None and items[0].label.title:
+        name = items[0].label.heading
+        short = name if len(name) <= TITLE_NAME_LENGTH else name[: TITLE_NAME_LENGTH - 1] + "…"
+        title = f"{title} — {short}"
+    return alert.model_copy(update={"items": items, "title": title})
 
 
 def _members_hash(members: list[OutboxAlert]) -> str:

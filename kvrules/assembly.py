@@ -17,7 +17,7 @@ from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels
 from kvrules.rulebook.loader import RulebookError
-from kvrules.settings import source_settings
+from kvrules.settings import record_links, source_settings
 from kvrules.store import RetryPolicy, Store
 
 
@@ -117,6 +117,7 @@ def build_scanner(
         rates=build_rates(config),
         full_every=parse_duration(config.full_scan_every) if config.full_scan_every else None,
         budget=parse_duration(src.scan_budget) if src.scan_budget else None,
+        links=record_links(config),
     )
 
 

@@ -19,7 +19,7 @@ from kvrules.errors import KvrulesError
 from kvrules.settings import Resolved
 
 if TYPE_CHECKING:
-    from kvrules.config import Config
+    from kvrules.config import Config, SourceConfig
     from kvrules.enrich.currency import ExchangeRates
 
 Level = Literal["ok", "warning", "error"]
@@ -74,6 +74,30 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
                 yield _probe(where, adapter.probe)
         finally:
             adapter.close()
+        yield from _ris_url(config, name, src)
+
+
+def _ris_url(config: Config, name: str, src: SourceConfig) -> Iterator[Check]:
+    where = f"sources.{name}.ris_url"
+    if src.ris_url is None:
+        return
+    patterns = src.ris_url if isinstance(src.ris_url, dict) else {"every record": src.ris_url}
+    shown = "; ".join(f"{kind}: {pattern}" for kind, pattern in patterns.items())
+    yield Check("ok", where, f"alerts, `kvrules show` and reports link records to {shown}")
+    # Cases know the adapter a record came from, not the source: two sources of one adapter
+    # need the same pattern, or a record could link to the other system.
+    clash = [
+        other
+        for other, o in config.sources.items()
+        if other != name and o.adapter == src.adapter and o.ris_url not in (None, src.ris_url)
+    ]
+    if clash:
+        yield Check(
+            "warning",
+            where,
+            f"source(s) {', '.join(clash)} also use adapter {src.adapter} with another "
+            "ris_url: records are linked with one of them; give them the same pattern",
+        )
 
 
 def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:

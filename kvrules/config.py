@@ -48,12 +48,35 @@ class SourceConfig(_Section):
         description="a scan of this source stops cleanly after this long (e.g. 30m) and the "
         "next one resumes where it stopped; null: no limit",
     )
+    ris_url: str | dict[str, str] | None = Field(
+        default=None,
+        description="address of a record in the RIS, for links in alerts, `kvrules show` and "
+        "reports: a pattern with {id} (e.g. https://pure.example.edu/admin/…?id={id}), or one "
+        "per kind {project: …, output: …, visit: …}",
+    )
 
     @field_validator("scan_budget")
     @classmethod
     def _budget(cls, v: str | None) -> str | None:
         if v is not None:
             parse_duration(v)
+        return v
+
+    @field_validator("ris_url")
+    @classmethod
+    def _ris_url(cls, v: str | dict[str, str] | None) -> str | dict[str, str] | None:
+        from kvrules.records import KINDS, check_pattern
+
+        if isinstance(v, dict):
+            if unknown := set(v) - set(KINDS):
+                raise ValueError(
+                    f"ris_url: unknown kind(s) {', '.join(sorted(unknown))}; use "
+                    + ", ".join(KINDS)
+                )
+            for pattern in v.values():
+                check_pattern(pattern)
+        elif v is not None:
+            check_pattern(v)
         return v
 
 
@@ -362,6 +385,8 @@ sources:
       # request_deadline: 300                     # seconds per request, body included
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
+    # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
+    ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
 
 alerts:
   channels:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -57,6 +58,11 @@ class Evidence:
     def plain(self) -> str:
         """The evidence as a sentence (``str(self)`` is the technical form)."""
         return evidence_sentence(self.path, self.test, self.actual, self.subject)
+
+    def in_words(self, record: Mapping[str, Any] | None) -> str:
+        """The sentence, with the list edition and entry or the matched words that ``record``
+        (the screened record as the store remembers it) holds."""
+        return evidence_sentence(self.path, self.test, self.actual, self.subject, record)
 
     @property
     def stable_path(self) -> str:

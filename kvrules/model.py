@@ -181,9 +181,17 @@ class Funder(Organisation):
 
 
 class Person(_Model):
-    """A person only as far as rules need: role and affiliations. No nationality."""
+    """A person only as far as rules need: role and affiliations. No nationality.
+
+    ``display_name`` is how the RIS names a project participant (e.g. its principal
+    investigator), so people reading a case know whose project it is. No rule can read it
+    (it is not in the field catalogue) and it never names a finding's evidence.
+    """
 
     role: str | None = None
+    display_name: Text | None = Field(
+        default=None, description="the name the RIS gives, for people reading cases; not screened"
+    )
     affiliations: list[Organisation] = []
     attributes: dict[str, str] = Field(
         default={},
@@ -222,6 +230,10 @@ class Project(_Model):
     participants: list[Person] = []
     contract: Contract | None = None
     sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+    area_words: dict[str, list[str]] = Field(
+        default={},
+        description="set by enrichment: for each sensitive area, the words or codes that matched",
+    )
     foreign_funding_share: float | None = Field(
         default=None,
         ge=0,
@@ -240,6 +252,10 @@ class ResearchOutput(_Model):
         default=[], description="co-authors' affiliations (organisations, not people)"
     )
     sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+    area_words: dict[str, list[str]] = Field(
+        default={},
+        description="set by enrichment: for each sensitive area, the words or codes that matched",
+    )
 
 
 class Visit(_Model):
@@ -251,6 +267,10 @@ class Visit(_Model):
     purpose: Text | None = None
     keywords: list[Text] = []
     sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
+    area_words: dict[str, list[str]] = Field(
+        default={},
+        description="set by enrichment: for each sensitive area, the words or codes that matched",
+    )
 
 
 class EventKind(StrEnum):

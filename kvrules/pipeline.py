@@ -30,6 +30,7 @@ from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent, EventKind
+from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
@@ -174,6 +175,7 @@ class Scanner:
         rates: ExchangeRates | None = None,
         full_every: timedelta | None = None,
         budget: timedelta | None = None,
+        links: RecordLinks | None = None,
     ) -> None:
         # A scan stops cleanly at the first resume point (a record with a cursor) after it
         # has run this long: a slow or hostile source cannot hold a watch cycle, and every
@@ -187,6 +189,7 @@ class Scanner:
         self.evaluator, self.enricher = evaluator, enricher
         self.channels, self.routes = dict(channels or {}), dict(routes or {})
         self.digest, self.retry, self.apply = digest, retry or RetryPolicy(), apply
+        self.links = links  # the sources' ris_url patterns: alerts link records to the RIS
         # Whether the adapter decides ownership on its own read (``written``, see not_ours).
         self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
         self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
@@ -430,7 +433,9 @@ class Scanner:
         if not self.channels:
             return  # alerts wait in the outbox (`kvrules alerts`) until a channel exists
         while True:  # delivery works in batches; drain what is due now
-            result = deliver_due(self.store, self.channels, policy=self.retry, digest=self.digest)
+            result = deliver_due(
+                self.store, self.channels, policy=self.retry, digest=self.digest, links=self.links
+            )
             report.alerts_delivered += len(result.delivered)
             report.alerts_failed += len(result.retrying) + len(result.dead) + len(result.held)
             if not result.delivered:

@@ -1,14 +1,17 @@
-"""Findings and records in words a committee member reads without the field catalogue.
+"""Findings in words a committee member reads without the field catalogue.
 
 ``evidence_sentence`` turns one piece of evidence (``project.partners[1].lists contains
 "us_dod_1286"``) into a sentence ("partner Chengdu Institute (CN) is on the US DoD Section 1286
-list"); the technical form stays available (``str(evidence)``) one flag or click away.
-``record_name`` names a case by what the RIS calls it: title, units, partners.
+list"); given the record as the store remembers it, the sentence also says which edition and
+which entry matched ("…, edition FY25, entry 'Chengdu Institute'") and which words of the
+project put it in a research area. The technical form stays available (``str(evidence)``) one
+flag or click away. Records are named in ``kvrules.records``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 LISTS = {
@@ -59,20 +62,41 @@ def _who(path: str, subject: str | None) -> str:
     return f"{role} {subject}" if subject else role
 
 
-def evidence_sentence(path: str, test: str, actual: Any, subject: str | None = None) -> str:
-    """One piece of evidence as a sentence; the technical form when no wording fits."""
+_STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
+_METHOD = {
+    "alias": " (matched by another of its names)",
+    "parent": " (matched through its parent organisation)",
+    "subunit": " (a unit of the listed organisation)",
+}
+
+
+def evidence_sentence(
+    path: str,
+    test: str,
+    actual: Any,
+    subject: str | None = None,
+    record: Mapping[str, Any] | None = None,
+) -> str:
+    """One piece of evidence as a sentence; the technical form when no wording fits.
+
+    ``record`` is the screened record as the store remembers it (``Store.subject``): with it,
+    a list match names the edition and entry, and a research area the words that matched.
+    """
     field = path.rsplit(".", 1)[-1]
     quoted = _QUOTED.findall(test)
     negated = test.startswith("not")
     if field in ("lists", "candidate_lists") and quoted and not negated:
         listed = LISTS.get(quoted[0], quoted[0])
+        where = _list_entry(_element(record, path, subject), quoted[0], field == "candidate_lists")
         if field == "lists":
-            return f"{_who(path, subject)} is on the {listed}"
-        return f"{_who(path, subject)} may be on the {listed} (a possible match to confirm)"
+            return f"{_who(path, subject)} is on the {listed}{where}"
+        return f"{_who(path, subject)} may be on the {listed}{where} (a possible match to confirm)"
     if field == "country_signals" and quoted and not negated:
         return f"{_who(path, subject)}: its country is {SIGNALS.get(quoted[0], quoted[0])}"
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
-        return "research area: " + "; ".join(area_label(str(a)) for a in actual)
+        areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
+        words = (_element(record, path, None) or {}).get("area_words") or {}
+        return "research area: " + "; ".join(_area(a, words.get(a)) for a in areas)
     if field == "country" and negated and "in [" in test:
         return f"{_who(path, subject)} is outside the EU ({actual})"
     if field == "country" and test == "exists":
@@ -84,24 +108,59 @@ def evidence_sentence(path: str, test: str, actual: Any, subject: str | None = N
     return f"{path}{f' ({subject})' if subject else ''} {test}: {actual!r}"
 
 
-def record_name(subject: dict[str, Any] | None, source_system: str, record_id: str) -> str:
-    """'Neutron detection for safeguards — Department of Physics; partners: University of
-    Bristol (GB), …' or, when nothing is remembered, the record id."""
-    if not subject:
-        return f"{source_system} record {record_id}"
-    for kind in ("project", "output", "visit"):
-        if thing := subject.get(kind):
-            title = thing.get("title") or thing.get("purpose") or f"{kind} {record_id}"
-            bits = [title]
-            if units := thing.get("units"):
-                bits.append(", ".join(units))
-            partners = thing.get("partners") or []
-            if partners:
-                bits.append("partners: " + ", ".join(_org(p) for p in partners))
-            return " — ".join(bits)
-    return f"{source_system} record {record_id}"
+def _area(code: str, words: list[str] | None) -> str:
+    if not words:
+        return area_label(code)
+    return f"{area_label(code)}, matched words: " + ", ".join(f"'{w}'" for w in words)
 
 
-def _org(org: dict[str, Any]) -> str:
-    country = f" ({org['country']})" if org.get("country") else ""
-    return f"{org.get('name', '?')}{country}"
+def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) -> str:
+    """ ", edition FY25, entry 'Sichuan University'" from the organisation's screening."""
+    matches = [
+        m
+        for m in (org or {}).get("screening") or []
+        if m.get("list") == list_id and bool(m.get("candidate")) == candidate
+    ]
+    if not matches:
+        return ""
+    m = max(matches, key=lambda m: m.get("score") or 0)
+    text = f", edition {m['edition']}, entry '{m['name']}'"
+    if m.get("method") == "ror" and m.get("ror_id"):
+        return f"{text}, matched through its ROR id {m['ror_id']}"
+    if m.get("method") == "fuzzy":
+        return f"{text} (a similar name, score {float(m.get('score') or 0):.2f})"
+    return text + _METHOD.get(m.get("method") or "", "")
+
+
+def _element(record: Mapping[str, Any] | None, path: str, subject: str | None) -> Any:
+    """What ``path`` without its last field points at in the record: the partner of
+    ``project.partners[2].lists``. When the record has changed since and the position now
+    holds another organisation, the one of that list named as in the evidence (``subject``)."""
+    steps = _STEP.findall(path)[:-1]
+    names = subject.split(" / ") if subject else []
+    if len(names) != sum(1 for _, index in steps if index):
+        names = []  # cannot tell which name belongs to which position: trust positions
+    node: Any = record
+    for name, index in steps:
+        node = node.get(name) if isinstance(node, Mapping) else None
+        if index and isinstance(node, list):
+            want = names.pop(0) if names else None
+            node = _pick(node, int(index), want)
+        if node is None:
+            return None
+    return node if isinstance(node, Mapping) else None
+
+
+def _pick(elements: list[Any], position: int, name: str | None) -> Any:
+    at = elements[position] if position < len(elements) else None
+    if name is None or (isinstance(at, Mapping) and "name" not in at):
+        return at  # a person is named by affiliation in evidence, not by a name: position
+    if isinstance(at, Mapping) and _identity(at) == name:
+        return at
+    return next((e for e in elements if isinstance(e, Mapping) and _identity(e) == name), None)
+
+
+def _identity(org: Mapping[str, Any]) -> str:
+    """As the evaluator names a list element in evidence: "Name (CC)"."""
+    country = org.get("country")
+    return f"{org.get('name')} ({country})" if country else str(org.get("name"))

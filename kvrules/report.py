@@ -1,16 +1,28 @@
-"""A plain-text (Markdown) findings report from the store: open cases, most severe first."""
+"""A plain-text (Markdown) findings report from the store: open cases, most severe first, each
+named as the RIS names it (title, unit, principal investigator, partners, link to the record)
+and its evidence in words, the technical form beside it."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from kvrules.plain import record_name
+from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 
 
-def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int = 50) -> str:
+def markdown_report(
+    store: Store,
+    *,
+    title: str = "kvrules findings",
+    limit: int = 50,
+    links: RecordLinks | None = None,
+) -> str:
     cases = sorted(store.cases("open"), key=lambda c: (-c.severity.rank, c.opened_at, c.id))
     by_severity = Counter(c.severity for c in cases)
     lines = [f"# {title}", ""]
@@ -24,10 +36,18 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
     lines.append("")
     for case in cases[:limit]:
         subject = store.subject(case.source_system, case.record_id)
-        name = record_name(subject, case.source_system, case.record_id)
-        lines.append(f"## Case {case.id} ({case.severity.value}): {name}")
+        label = describe(subject, case.source_system, case.record_id, links)
+        lines.append(f"## Case {case.id} ({case.severity.value}): {_md(label.heading)}")
         lines.append("")
-        lines.append(f"Record: {case.source_system} {case.record_id}")
+        for what, value in (
+            ("Unit", ", ".join(label.units)),
+            ("Lead", label.lead),
+            ("Partners", label.partner_list()),
+        ):
+            if value:
+                lines.append(f"- {what}: {_md(value)}")
+        ris = f" — [open in the RIS](<{label.url}>)" if label.url else ""
+        lines.append(f"- Record: {_md(label.reference)}{ris}")
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding
@@ -40,7 +60,7 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             for e in f.evidence:
-                lines.append(f"  - evidence: {e.plain}")
+                lines.append(f"  - evidence: {_md(e.in_words(subject))}")
                 lines.append(f"    <small>`{e.path}` {e.test} — value `{e.actual!r}`</small>")
         lines.append("")
     if len(cases) > limit:
@@ -48,6 +68,157 @@ def markdown_report(store: Store, *, title: str = "kvrules findings", limit: int
     return "\n".join(lines) + "\n"
 
 
+def _md(text: str) -> str:
+    """RIS text in Markdown: a title with '*' or '<' must not turn into markup."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
 def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:
     path.write_text(markdown_report(store, **kwargs), encoding="utf-8")
     return path
+
+
+# -- the board report's tables (rendered by kvrules.web.portfolio, `kvrules report`) --------
+
+SEVERITY_ORDER = [s.value for s in reversed(Severity)]  # critical first, whatever the counts
+
+
+def in_severity_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """(severity, count) from critical to info, those with a count only."""
+    return [(s, counts[s]) for s in SEVERITY_ORDER if counts.get(s)]
+
+
+@dataclass
+class ListedOrganisation:
+    """One organisation on a reference list, however the RIS spells it: grouped by the ROR
+    organisation or the list entry its spellings resolve to."""
+
+    name: str  # the ROR organisation's or the list entry's name
+    country: str
+    ror_id: str | None = None
+    lists: set[str] = field(default_factory=set)  # "us_dod_1286 FY25"
+    # as the RIS writes it → the records that write it so
+    spellings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    records: set[tuple[str, str]] = field(default_factory=set)
+
+    def spelled(self) -> list[tuple[str, int]]:
+        """(spelling, records) most used first."""
+        return sorted(((s, len(r)) for s, r in self.spellings.items()), key=lambda x: -x[1])
+
+
+@dataclass
+class ListedPartners:
+    """Partners and funders on reference lists across the remembered records."""
+
+    by_key: dict[str, ListedOrganisation] = field(default_factory=dict)
+
+    def add(self, org: Mapping[str, Any], record: tuple[str, str]) -> None:
+        if not org.get("lists"):
+            return
+        key, name, ror_id = _resolved(org)
+        entry = self.by_key.setdefault(
+            key, ListedOrganisation(name, org.get("country") or "", ror_id)
+        )
+        editions = {
+            m.get("list"): m.get("edition")
+            for m in org.get("screening") or []
+            if not m.get("candidate") and m.get("list") in org["lists"]
+        }
+        entry.lists.update(
+            f"{list_id} {editions[list_id]}" if editions.get(list_id) else list_id
+            for list_id in org["lists"]
+        )
+        entry.spellings.setdefault(org.get("name") or "?", set()).add(record)
+        entry.records.add(record)
+
+    def rows(self) -> list[ListedOrganisation]:
+        """Most records first, then by name."""
+        return sorted(self.by_key.values(), key=lambda o: (-len(o.records), o.name.casefold()))
+
+
+def _resolved(org: Mapping[str, Any]) -> tuple[str, str, str | None]:
+    """(grouping key, display name, ROR id): the ROR organisation a confident match names,
+    else the list entry, else the spelling itself (folded: case and spaces do not split)."""
+    confident = [m for m in org.get("screening") or [] if not m.get("candidate")]
+    for m in confident:
+        if m.get("ror_id"):
+            registry = next(
+                (
+                    r
+                    for r in confident
+                    if r.get("kind") == "registry" and r.get("entry") == m["ror_id"]
+                ),
+                m,
+            )
+            return f"ror:{m['ror_id']}", registry.get("name") or m["name"], m["ror_id"]
+    listed = sorted(
+        (m for m in confident if m.get("list") in org["lists"]), key=lambda m: m["list"]
+    )
+    if listed:
+        return f"{listed[0]['list']}:{listed[0]['entry']}", listed[0]["name"], None
+    name = " ".join(str(org.get("name") or "?").split())
+    return f"name:{name.casefold()}|{org.get('country') or ''}", name, None
+
+
+@dataclass
+class CaseRow:
+    case_id: int
+    record: RecordLabel
+    severity: str
+    status: str
+    opened_at: datetime
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    rationale: str | None = None
+
+
+def critical_cases(
+    store: Store, since: datetime, links: RecordLinks | None = None
+) -> list[CaseRow]:
+    """Critical cases still open, and those opened or decided since ``since``, newest first,
+    each with its latest decision."""
+    latest = {d.case_id: d for d in store.decisions()}  # ordered by id: the last one wins
+    rows = []
+    for case in store.cases():
+        if case.severity is not Severity.CRITICAL:
+            continue
+        recent = case.opened_at >= since or (case.decided_at or case.opened_at) >= since
+        if case.status not in ("open", "triaged") and not recent:
+            continue
+        d = latest.get(case.id)
+        rows.append(
+            CaseRow(
+                case.id,
+                describe(
+                    store.subject(case.source_system, case.record_id),
+                    case.source_system,
+                    case.record_id,
+                    links,
+                ),
+                case.severity.value,
+                case.status,
+                case.opened_at,
+                *((d.decision, d.actor, d.at, d.rationale) if d else ()),
+            )
+        )
+    return sorted(rows, key=lambda r: r.opened_at, reverse=True)
+
+
+def decisions_since(
+    store: Store, since: datetime, links: RecordLinks | None = None
+) -> list[CaseRow]:
+    """Every committee decision taken since ``since``, oldest first, on the case it decided."""
+    rows = []
+    for d in store.decisions():
+        if d.at < since or (case := store.case(d.case_id)) is None:
+            continue
+        subject = store.subject(case.source_system, case.record_id)
+        label = describe(subject, case.source_system, case.record_id, links)
+        rows.append(
+            CaseRow(
+                case.id, label, case.severity.value, case.status, case.opened_at,
+                d.decision, d.actor, d.at, d.rationale,
+            )
+        )  # fmt: skip
+    return sorted(rows, key=lambda r: r.decided_at or r.opened_at)

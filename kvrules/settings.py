@@ -39,7 +39,14 @@ from kvrules.config import (
     load_config,
 )
 
-__all__ = ["Resolved", "adapter_env", "config_file", "resolve", "source_settings"]
+__all__ = [
+    "Resolved",
+    "adapter_env",
+    "config_file",
+    "record_links",
+    "resolve",
+    "source_settings",
+]
 
 
 @dataclass
@@ -153,3 +160,9 @@ def foreign_share_cap(config: Config, default: float = 0.25) -> float:
             if isinstance(value, int | float):
                 return float(value)
     return default
+
+
+def record_links(config: Config) -> dict[str, str | dict[str, str]]:
+    """The sources' ``ris_url`` patterns by the system their records come from (the adapter
+    name cases carry), for links to the RIS in alerts, ``kvrules show`` and reports."""
+    return {s.adapter: s.ris_url for s in config.sources.values() if s.ris_url}

@@ -170,3 +170,24 @@ def test_a_setting_the_file_cannot_set_is_refused(runner, tmp_path):
     cfg.write_text("written: [database]\n")
     result = runner.invoke(cli, ["config", "check", str(cfg)])
     assert result.exit_code == 1 and "unknown setting 'written'" in result.output
+
+
+def test_ris_url_is_checked_and_shown(runner, tmp_path):
+    """The link to a record in the RIS (issue #17): a pattern per source, refused with its
+    position when it cannot make a link, and shown by `config check`."""
+    cfg = tmp_path / "kvrules.yaml"
+    head = "sources:\n  f:\n    adapter: file\n    settings: {path: .}\n"
+    cfg.write_text(head + "    ris_url: 'https://pure.example.edu/projects/{uuid}'\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1
+    assert f"{cfg}:5:" in result.stderr and "unknown placeholder(s) uuid" in result.stderr
+    assert "Traceback" not in result.output
+    cfg.write_text(head + "    ris_url: 'javascript:alert(1)//{id}'\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert result.exit_code == 1 and "expected an https:// address" in result.stderr
+    cfg.write_text(head + "    ris_url: {project: 'https://r.example.edu/en/projects/{id}'}\n")
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert (
+        "sources.f.ris_url: alerts, `kvrules show` and reports link records to project: "
+        "https://r.example.edu/en/projects/{id}" in result.output
+    )

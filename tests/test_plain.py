@@ -4,7 +4,8 @@ with the technical path kept one flag away."""
 from __future__ import annotations
 
 from kvrules.findings import Evidence
-from kvrules.plain import evidence_sentence, record_name
+from kvrules.plain import evidence_sentence
+from kvrules.records import describe
 from kvrules.report import markdown_report
 from kvrules.rulebook.cases import event_from_given
 from kvrules.store import Store
@@ -41,18 +42,23 @@ def test_evidence_reads_as_a_sentence() -> None:
     )
 
 
-def test_a_case_is_named_by_title_units_and_partners() -> None:
+def test_a_case_is_named_by_title_units_lead_and_partners() -> None:
     subject = {
         "project": {
             "title": "Neutron detection",
             "units": ["Department of Physics"],
+            "participants": [
+                {"role": "Co-Investigator", "display_name": "Piet Jansen"},
+                {"role": "Principal Investigator", "display_name": "Anna de Vries"},
+            ],
             "partners": [{"name": "Sichuan University", "country": "CN"}, {"name": "KU Leuven"}],
         }
     }
-    assert record_name(subject, "pure", "5266b89f") == (
-        "Neutron detection — Department of Physics — partners: Sichuan University (CN), KU Leuven"
+    assert str(describe(subject, "pure", "5266b89f")) == (
+        "Neutron detection — Department of Physics — Anna de Vries (Principal Investigator) — "
+        "partners: Sichuan University (CN), KU Leuven"
     )
-    assert record_name(None, "pure", "5266b89f") == "pure record 5266b89f"
+    assert str(describe(None, "pure", "5266b89f")) == "pure record 5266b89f"
 
 
 def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) -> None:
@@ -68,7 +74,110 @@ def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) ->
         finding = make_finding(record_id="proj-1")
         store.record_finding(finding)
         report = markdown_report(store)
-    assert "## Case 1 (high): Hypersonic flow — Aerospace" in report
-    assert "Record: pure proj-1" in report
+    assert "## Case 1 (high): Hypersonic flow\n\n- Unit: Aerospace\n" in report
+    assert "- Record: pure proj-1" in report
     evidence = finding.evidence[0]
     assert f"  - evidence: {evidence.plain}\n    <small>`{evidence.path}`" in report
+
+
+def _screened(partners: list[dict], keywords: list[str], tmp_path) -> dict:
+    """A project enriched with the shipped lists and taxonomies, as the store remembers it."""
+    from kvrules.enrich import Enricher
+    from kvrules.store.subjects import subject_body
+
+    event = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "id": "p1",
+                "title": "Grid-scale storage",
+                "keywords": keywords,
+                "partners": partners,
+                "participants": [
+                    {"role": "Co-Investigator", "display_name": "Piet Jansen"},
+                    {"role": "Principal Investigator", "display_name": "Anna de Vries"},
+                ],
+            },
+        }
+    )
+    Enricher.from_store(tmp_path / "refdata.db")(event)
+    return subject_body(event)
+
+
+def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> None:
+    record = _screened(
+        [
+            {"name": "KU Leuven", "country": "BE"},
+            {"name": "SICHUAN UNIVERSITY", "country": "CN"},
+            {
+                "name": "Beihang Univ.",
+                "country": "CN",
+                "identifiers": [{"scheme": "ror", "value": "https://ror.org/00wk2mp56"}],
+            },
+        ],
+        [],
+        tmp_path,
+    )
+    as_written = "SICHUAN UNIVERSITY (CN)"  # evidence names it as the RIS spells it
+    sichuan = Evidence(
+        "project.partners[1].lists", 'contains "us_dod_1286"', ["us_dod_1286"], as_written
+    )
+    assert sichuan.in_words(record) == (
+        f"partner {as_written} is on the US DoD Section 1286 list, edition FY25, "
+        "entry 'Sichuan University'"
+    )
+    assert sichuan.plain == f"partner {as_written} is on the US DoD Section 1286 list"
+    beihang = Evidence(
+        "project.partners[2].lists", 'contains "us_dod_1286"', [], "Beihang Univ. (CN)"
+    )
+    assert beihang.in_words(record).endswith(
+        "edition FY25, entry 'Beihang University', matched through its ROR id 00wk2mp56"
+    )
+    # The record changed since the finding (a partner was removed): found by its name.
+    record["project"]["partners"].pop(0)
+    assert "entry 'Sichuan University'" in sichuan.in_words(record)
+    record["project"]["partners"].pop(1)  # Sichuan alone now: its old position is gone
+    assert "entry 'Sichuan University'" in sichuan.in_words(record)
+    # Never another organisation's entry: a name that is no longer there says no more.
+    gone = Evidence("project.partners[0].lists", 'contains "us_dod_1286"', [], "Gone (CN)")
+    assert gone.in_words(record) == "partner Gone (CN) is on the US DoD Section 1286 list"
+
+
+def test_area_evidence_names_the_words_that_matched(tmp_path) -> None:
+    record = _screened([], ["Solid-state battery", "smart grid control", "optics"], tmp_path)
+    assert record["project"]["area_words"]["eu-critical-tech:energy"] == ["battery", "smart grid"]
+    areas = record["project"]["sensitive_areas"]
+    evidence = Evidence("project.sensitive_areas", 'contains "eu-critical-tech:energy"', areas)
+    assert evidence.in_words(record) == (
+        "research area: EU critical technology 'energy', matched words: 'battery', 'smart grid'"
+    )
+
+
+def test_only_the_lead_keeps_a_name_in_the_store(tmp_path) -> None:
+    record = _screened([], [], tmp_path)
+    assert record["project"]["participants"] == [
+        {"affiliations": []},
+        {"affiliations": [], "role": "Principal Investigator", "display_name": "Anna de Vries"},
+    ]
+    assert describe(record, "pure", "p1").lead == "Anna de Vries (Principal Investigator)"
+
+
+def test_the_link_to_the_ris_follows_the_sources_pattern() -> None:
+    from kvrules.records import record_url
+
+    admin = "https://pure.example.edu/admin/projecteditor.xhtml?id={id}"
+    assert (
+        record_url({"pure": admin}, "pure", "5266b89f", "project")
+        == "https://pure.example.edu/admin/projecteditor.xhtml?id=5266b89f"
+    )
+    per_kind = {
+        "project": "https://r.example.edu/en/projects/{id}",
+        "output": "https://r.example.edu/en/publications/{id}",
+    }
+    # kvrules' own prefix is not part of the RIS's id; odd characters are encoded
+    assert (
+        record_url({"pure": per_kind}, "pure", "research-outputs/a b", "output")
+        == "https://r.example.edu/en/publications/a%20b"
+    )
+    assert record_url({"pure": per_kind}, "pure", "x", "visit") is None
+    assert record_url({"pure": admin}, "converis", "x", "project") is None

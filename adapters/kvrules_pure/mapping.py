@@ -531,8 +531,19 @@ def participants(p: Json, related: Related, cfg: PureConfig) -> list[Person]:
         role = term(part.get("role"), cfg.locales, f"{path}.role") or uri_tail(part.get("role"))
         refs = ref_uuids(part.get("externalOrganizations"), f"{path}.externalOrganizations")
         affiliations = [Organisation(**resolve(u, related, cfg, "participant")) for u in refs]
-        people.append(Person(role=role, affiliations=affiliations))
+        name = person_name(part.get("name"), f"{path}.name")
+        people.append(Person(role=role, affiliations=affiliations, display_name=name))
     return people
+
+
+def person_name(value: Any, path: str) -> str | None:
+    """'Jane Doe' from Pure's {firstName, lastName}: how a case names whose project it is."""
+    name = obj(value, path)
+    parts = [name.get("firstName"), name.get("lastName")]
+    for key, part in zip(("firstName", "lastName"), parts, strict=True):
+        if part is not None and not isinstance(part, str):
+            raise wrong(f"{path}.{key}", "a text", part)
+    return " ".join(p.strip() for p in parts if p and p.strip()) or None
 
 
 def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
@@ -705,6 +716,8 @@ READS = {
         "externalOrganizations",
         "participants[].externalOrganizations",
         "participants[].role",
+        "participants[].name.firstName",
+        "participants[].name.lastName",
         "awardClusters",
     ),
     "output": (

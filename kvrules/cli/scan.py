@@ -178,6 +178,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
     from kvrules.actors import cli_actor
     from kvrules.alerts import DeliveryReport, deliver_due
     from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.settings import record_links
     from kvrules.store import RetryPolicy
 
     config = config_from(config_path, db, refdata)
@@ -201,6 +202,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
                 channels,
                 policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
                 digest=config.alerts.digest_periods(),
+                links=record_links(config),
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying

@@ -11,17 +11,31 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, open_existing, state_db
 from kvrules.cli.options import JSON_OPTION as JSON_OPT
-from kvrules.cli.options import open_existing, state_db
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
-from kvrules.plain import record_name
+from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 
 
+def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]:
+    """The state database and the sources' links to the RIS, from one resolution."""
+    from kvrules.settings import record_links
+
+    config = config_from(config_path, db)
+    return config.database, record_links(config)
+
+
+def _record_text(label: RecordLabel) -> str:
+    """The record's name, then where it is: "pure 5266b89f…" and its address in the RIS."""
+    return f"{label}\n{label.reference}" + (f"\n{label.url}" if label.url else "")
+
+
 @click.command()
-@state_db
+@CONFIG_OPTION
+@DB_OPTION
 @JSON_OPT
 @click.option(
     "--severity", type=click.Choice([s.value for s in Severity]), help="at least this severity"
@@ -32,14 +46,24 @@ from kvrules.rulebook.risks import risk_types
     type=click.Choice(list(risk_types())),
     help="only findings of rules that screen for this risk type",
 )
-def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: str | None) -> None:
-    """Findings of open cases, most severe first."""
+def findings(
+    config_path: Path | None,
+    db: Path | None,
+    as_json: bool,
+    severity: str | None,
+    status: str,
+    risk: str | None,
+) -> None:
+    """Findings of open cases, most severe first, each named by its project (title, unit,
+    principal investigator, partners) with a link to the record in the RIS."""
     floor = Severity(severity).rank if severity else 0
     rows = []
+    labels: dict[int, RecordLabel] = {}
+    db, links = _site(config_path, db)
     with open_existing(db) as store:
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
-            name = record_name(subject, case.source_system, case.record_id)
+            label = labels[case.id] = describe(subject, case.source_system, case.record_id, links)
             for stored in store.case_findings(case.id):
                 f = stored.finding
                 if Severity(f.severity).rank < floor or (risk and risk not in f.risks):
@@ -50,7 +74,12 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
                         "case": case.id,
                         "severity": f.severity,
                         "record": f"{f.source_system}:{f.source_record_id}",
-                        "name": name,
+                        "name": str(label),
+                        "title_in_ris": label.title,
+                        "units": label.units,
+                        "lead": label.lead,
+                        "partners": label.partners,
+                        "url": label.url,
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
                         "risks": f.risks,
@@ -66,22 +95,27 @@ def findings(db: Path, as_json: bool, severity: str | None, status: str, risk: s
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            escape(f"{r['name']}\n{r['record']}"),
+            escape(_record_text(labels[r["case"]])),
             escape(f"{r['rule']}\n{r['title']}"),
         )
     _emit(rows, as_json, table)
 
 
 @click.command()
-@state_db
+@CONFIG_OPTION
+@DB_OPTION
 @JSON_OPT
 @click.option("--technical", is_flag=True, help="evidence as field paths and tests, not sentences")
 @click.argument("what", metavar="case:ID|finding:ID|ID")
-def show(db: Path, as_json: bool, technical: bool, what: str) -> None:
-    """The full explanation of a case (default) or a finding: evidence, rationale, source."""
+def show(
+    config_path: Path | None, db: Path | None, as_json: bool, technical: bool, what: str
+) -> None:
+    """The full explanation of a case (default) or a finding: the project as the RIS names it,
+    evidence, rationale, source."""
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
+    db, links = _site(config_path, db)
     with open_existing(db) as store:
         if kind == "finding":
             stored = next(
@@ -102,17 +136,24 @@ def show(db: Path, as_json: bool, technical: bool, what: str) -> None:
                 raise click.ClickException(f"no case {ident}")
             items = store.case_findings(case.id)
         history = [e for e in store.audit_entries(f"case:{case.id}")]
-        name = record_name(
-            store.subject(case.source_system, case.record_id), case.source_system, case.record_id
-        )
+        subject = store.subject(case.source_system, case.record_id)
+    label = describe(subject, case.source_system, case.record_id, links)
     data = {
         "case": case.id,
         "record": f"{case.source_system}:{case.record_id}",
-        "name": name,
+        "name": str(label),
+        "named": label.model_dump(mode="json"),
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
-        "findings": [{"id": s.id, **s.finding.to_dict()} for s in items],
+        "findings": [
+            {
+                "id": s.id,
+                **s.finding.to_dict(),
+                "evidence_in_words": [e.in_words(subject) for e in s.finding.evidence],
+            }
+            for s in items
+        ],
         "history": [{"at": e.at, "actor": e.actor, "action": e.action} for e in history],
     }
     if as_json:
@@ -121,10 +162,18 @@ def show(db: Path, as_json: bool, technical: bool, what: str) -> None:
     console = Console()
     # Record text goes through escape(): rich would read "[high]" or "[/]" in it as markup.
     console.print(
-        f"[bold]Case {case.id}[/] {escape(name)} — {styled(case.severity.value)}, "
+        f"[bold]Case {case.id}[/] {escape(label.heading)} — {styled(case.severity.value)}, "
         f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
     )
-    console.print(f"  record: {escape(data['record'])}")
+    for what, value in (
+        ("unit", ", ".join(label.units)),
+        ("lead", label.lead),
+        ("partners", label.partner_list()),
+        ("record", label.reference),
+        ("in the RIS", label.url),
+    ):
+        if value:
+            console.print(f"  {what}: {escape(value)}")
     for s in items:
         f = s.finding
         console.print(
@@ -132,7 +181,7 @@ def show(db: Path, as_json: bool, technical: bool, what: str) -> None:
             f"{f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
             f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
         )
-        lines = [f"evidence: {e}" if technical else f"evidence: {e.plain}" for e in f.evidence]
+        lines = [f"evidence: {e if technical else e.in_words(subject)}" for e in f.evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

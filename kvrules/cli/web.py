@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ class PortfolioSettings:
     home_country: str
     foreign_cap: float
     rates: Any
+    links: dict[str, Any]  # the sources' ris_url patterns: cases link to the RIS
 
 
 def portfolio_settings(
@@ -58,7 +60,7 @@ def portfolio_settings(
     """The same home country, cap and rates as the scan uses, unless a flag says otherwise."""
     from kvrules.enrich.currency import load_rates
     from kvrules.model import country_code
-    from kvrules.settings import foreign_share_cap
+    from kvrules.settings import foreign_share_cap, record_links
 
     config = config_from(config_path, db)
     rates_path = exchange_rates or config.exchange_rates
@@ -71,7 +73,7 @@ def portfolio_settings(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--home-country") from None
     cap = foreign_cap if foreign_cap is not None else foreign_share_cap(config)
-    return PortfolioSettings(config.database, home, cap, rates)
+    return PortfolioSettings(config.database, home, cap, rates, record_links(config))
 
 
 @click.command()
@@ -127,6 +129,8 @@ def serve(
         "home_country": site.home_country,
         "trusted_proxies": trusted_proxy,
         "rates": site.rates,
+        "foreign_cap": site.foreign_cap,  # as the scan's funding-dependency rulebook
+        "links": site.links,
         # pre-screening (form and API) with the same rulebooks and lists as a scan
         "screener": Screener.from_config(config_from(config_path, db)),
     }
@@ -234,6 +238,11 @@ def users_enable(name: str, db: Path) -> None:
     "cap the funding-dependency rulebook screens with, from the config's rulebook_vars)",
 )
 @RATES_OPTION
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="start of the period whose critical cases and decisions are listed (default: 90 days ago)",
+)
 def report(
     config_path: Path | None,
     db: Path | None,
@@ -242,6 +251,7 @@ def report(
     title: str,
     foreign_cap: float | None,
     exchange_rates: Path | None,
+    since: datetime | None,
 ) -> None:
     """Write the portfolio report (charts inline, works offline) for the board."""
     from kvrules.web.reportpage import write_report
@@ -261,5 +271,7 @@ def report(
             title=title,
             foreign_cap=site.foreign_cap,
             rates=site.rates,
+            since=since.replace(tzinfo=UTC) if since else None,
+            links=site.links,
         )
     click.echo(f"report: {out}")

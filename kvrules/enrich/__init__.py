@@ -104,4 +104,10 @@ class Enricher:
                     subject.sensitive_areas = sorted(
                         {*subject.sensitive_areas, *(h.area for h in hits)}
                     )
+                    # What a person reading the case is told matched, area by area.
+                    subject.area_words = {
+                        area: words
+                        for area, words in subject.area_words.items()
+                        if area in subject.sensitive_areas
+                    } | {h.area: h.words for h in hits}
         return event

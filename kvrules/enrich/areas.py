@@ -65,6 +65,15 @@ class AreaHit:
     def explain(self) -> str:
         return f"{self.label} ({self.area}): " + "; ".join(map(str, self.because))
 
+    @property
+    def words(self) -> list[str]:
+        """What matched, once each: the configured words found in the text, or the code."""
+        return list(
+            dict.fromkeys(
+                r.value if r.field == "classification" else r.matched for r in self.because
+            )
+        )
+
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()

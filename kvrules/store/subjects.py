@@ -2,7 +2,9 @@
 partners, funders and their list screening, so a case page can show the partner behind
 ``project.partners[1].lists`` and the portfolio report can count collaborations.
 
-People are reduced to their affiliations (organisations): no roles' holders, no attributes.
+People are reduced to their affiliations (organisations), no attributes; only the project's
+lead (its principal investigator) keeps the name and role the RIS gives, so a case says whose
+project it is (``kvrules.records``).
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.model import CollaborationEvent
+from kvrules.records import lead_participant
 from kvrules.store.db import ts
 
 
-def _people(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # Keep list positions (evidence paths index them) but nothing about the person.
-    return [{"affiliations": p.get("affiliations", [])} for p in people]
+def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
+    # Keep list positions (evidence paths index them); the lead alone keeps role and name.
+    lead = lead_participant(people) if lead_named else None
+    return [
+        {"affiliations": p.get("affiliations", [])}
+        | ({"role": p.get("role"), "display_name": p["display_name"]} if p is lead else {})
+        for p in people
+    ]
 
 
 def subject_body(event: CollaborationEvent) -> dict[str, Any]:
@@ -27,7 +35,7 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
-        visit["visitor"] = _people([visit.get("visitor", {})])[0]
+        visit["visitor"] = _people([visit.get("visitor", {})], lead_named=False)[0]
     return body
 
 

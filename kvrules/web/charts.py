@@ -3,6 +3,7 @@ the board report works offline and in any mail client that opens HTML."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
@@ -48,6 +49,21 @@ def _legend(series: Sequence[str], x: float, y: float) -> list[str]:
     return out
 
 
+def ticks(peak: float, most: int = 5) -> list[float]:
+    """Round scale values from 0 to at least ``peak``: 0, 5, 10 … or 0, 200, 400 …"""
+    raw = max(peak, 1) / most
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [i * step for i in range(math.ceil(max(peak, 1) / step) + 1)]
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "middle", extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="{anchor}"{extra}>'
+        f"{escape(text)}</text>"
+    )
+
+
 def bars(
     title: str,
     rows: Sequence[tuple[str, Mapping[str, float]]],
@@ -55,19 +71,29 @@ def bars(
     *,
     width: int = 640,
     unit: str = "",
+    x_title: str = "",
+    y_title: str = "",
 ) -> Markup:
-    """Horizontal stacked bars, one row per label."""
+    """Horizontal stacked bars, one row per label, with a value scale along the bottom and
+    axis titles (``x_title`` under the scale, ``y_title`` over the labels)."""
     if not rows:
         return Markup(f'<p class="empty">{escape(title)}: no data.</p>')
     label_w, bar_h, top = 190, 18, 34
-    height = top + len(rows) * (bar_h + 6) + 8
-    peak = max(sum(v.values()) for _, v in rows) or 1
+    plot_bottom = top + len(rows) * (bar_h + 6)
+    height = plot_bottom + 40
+    scale_to = ticks(max(sum(v.values()) for _, v in rows))
+    peak = scale_to[-1]
     scale = (width - label_w - 60) / peak
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
         *_legend(series, label_w, 14),
+        f'<line x1="{label_w}" y1="{plot_bottom}" x2="{label_w + peak * scale:.1f}" '
+        f'y2="{plot_bottom}" stroke="#999"/>',
+        *(_text(label_w + t * scale, plot_bottom + 12, f"{t:,.0f}") for t in scale_to),
+        _text(label_w + peak * scale / 2, plot_bottom + 28, x_title, extra=' class="axis-title"'),
+        _text(label_w - 6, top - 4, y_title, anchor="end", extra=' class="axis-title"'),
     ]
     for r, (label, values) in enumerate(rows):
         y = top + r * (bar_h + 6)
@@ -102,14 +128,18 @@ def columns(
     series: Sequence[str],
     *,
     width: int = 640,
-    height: int = 240,
+    height: int = 260,
+    x_title: str = "",
+    y_title: str = "",
 ) -> Markup:
-    """Vertical stacked columns, one per category (e.g. year); values[category][series]."""
+    """Vertical stacked columns, one per category (e.g. year); values[category][series]; a
+    value scale with grid lines on the left, axis titles ``x_title`` and ``y_title``."""
     if not categories:
         return Markup(f'<p class="empty">{escape(title)}: no data.</p>')
-    left, top, bottom = 40, 30, 24
+    left, top, bottom = 56, 30, 40
     plot_h = height - top - bottom
-    peak = max(sum(values.get(c, {}).values()) for c in categories) or 1
+    scale_to = ticks(max(sum(values.get(c, {}).values()) for c in categories))
+    peak = scale_to[-1]
     step = (width - left - 10) / len(categories)
     bar_w = max(min(step * 0.7, 48), 2)
     parts = [
@@ -119,8 +149,20 @@ def columns(
         *_legend(series, left, 14),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
         'stroke="#999"/>',
-        f'<text x="{left - 4}" y="{top + 8}" font-size="10" text-anchor="end">{peak:,.0f}</text>',
     ]
+    for t in scale_to:
+        y = top + plot_h - t / peak * plot_h
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#eee"/>'
+        )
+        parts.append(_text(left - 4, y + 3, f"{t:,.0f}", anchor="end"))
+    mid = top + plot_h / 2
+    parts.append(
+        _text(12, mid, y_title, extra=f' transform="rotate(-90 12 {mid:.1f})" class="axis-title"')
+    )
+    parts.append(
+        _text(left + (width - left - 10) / 2, height - 4, x_title, extra=' class="axis-title"')
+    )
     for c, cat in enumerate(categories):
         x = left + c * step + (step - bar_w) / 2
         y = float(top + plot_h)
@@ -135,9 +177,6 @@ def columns(
                     f"{v:,.0f}</title></rect>"
                 )
         if len(categories) <= 16 or c % 2 == 0:
-            parts.append(
-                f'<text x="{x + bar_w / 2:.1f}" y="{height - 8}" font-size="10" '
-                f'text-anchor="middle">{escape(cat)}</text>'
-            )
+            parts.append(_text(x + bar_w / 2, top + plot_h + 14, cat))
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -6,12 +6,20 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
+from kvrules.records import RecordLinks
+from kvrules.report import (
+    CaseRow,
+    ListedPartners,
+    critical_cases,
+    decisions_since,
+    in_severity_order,
+)
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
@@ -19,6 +27,7 @@ from kvrules.web.casedata import organisations_of
 
 RISKS = [*(s.value for s in reversed(Severity)), "no finding"]
 TOP_COUNTRIES = 15
+DEFAULT_PERIOD_DAYS = 90  # the case tables of a report cover the last quarter unless told
 
 
 def _year(text: str | None) -> str | None:
@@ -37,7 +46,7 @@ class Portfolio:
     collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
-    listed: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    listed: ListedPartners = field(default_factory=ListedPartners)  # by resolved organisation
     funding: FundingShares = field(default_factory=lambda: FundingShares("NL"))
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -51,6 +60,9 @@ class Portfolio:
     mitigations_done: int = 0
     screened_against: list[str] = field(default_factory=list)
     audit_head: tuple[int, str] = (0, "")
+    since: datetime | None = None  # the period the case tables cover, up to generated_at
+    critical: list[CaseRow] = field(default_factory=list)
+    decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
 
     @property
     def years(self) -> list[str]:
@@ -66,6 +78,10 @@ class Portfolio:
 
     def copub_top(self) -> list[str]:
         return [c for c, _ in self.copub_by_country.most_common(8)]
+
+    def open_severities(self) -> list[tuple[str, int]]:
+        """Open cases per severity, critical first (never ordered by count)."""
+        return in_severity_order(self.open_by_severity)
 
     def risk_rows(self) -> list[tuple[str, int]]:
         """(risk type label, open cases) in the taxonomy's order, then findings without one."""
@@ -98,20 +114,25 @@ def build(
     today: date | None = None,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
+    since: datetime | None = None,
+    links: RecordLinks | None = None,
 ) -> Portfolio:
     today = today or date.today()
+    now = datetime.now(UTC)
+    since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
         home_country=home_country.upper(),
-        generated_at=datetime.now(UTC),
+        generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
+        since=since,
     )
     risk = _record_risk(store)
     for system, record_id, kind, body in store.subjects():
         p.records += 1
         level = risk.get((system, record_id), "no finding")
         if kind == "project" and (project := body.get("project")):
-            _project(p, project, level)
+            _project(p, project, level, (system, record_id))
         elif kind == "output" and (output := body.get("output")):
             _output(p, output)
     triage = store.triage_colours()
@@ -135,10 +156,12 @@ def build(
         p.mitigations_done += m.status == "done"
         p.mitigations_overdue += m.overdue(today)
     p.audit_head = store.audit_head()
+    p.critical = critical_cases(store, since, links)
+    p.decided = decisions_since(store, since, links)
     return p
 
 
-def _project(p: Portfolio, project: dict[str, Any], level: str) -> None:
+def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[str, str]) -> None:
     p.projects += 1
     orgs = project.get("partners", []) + project.get("funders", [])
     for person in project.get("participants", []):
@@ -150,11 +173,7 @@ def _project(p: Portfolio, project: dict[str, Any], level: str) -> None:
         for country in foreign:
             p.collab_by_country[country][level] += 1
     for org in orgs:
-        if org.get("lists"):
-            key = (org["name"], org.get("country") or "")
-            entry = p.listed.setdefault(key, {"lists": set(), "records": 0})
-            entry["lists"].update(org["lists"])
-            entry["records"] += 1
+        p.listed.add(org, record)
     p.funding.add(project, unitless="(no unit)")  # in full for every unit named on it
 
 

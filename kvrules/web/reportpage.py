@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment
@@ -9,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kvrules.enrich.currency import ExchangeRates
+from kvrules.records import RecordLinks
 from kvrules.store import Store
 from kvrules.web import charts
 from kvrules.web.auth import guard, open_store
@@ -26,23 +28,38 @@ def chart_context(p: Portfolio) -> dict:
             p.years,
             p.collab_by_year,
             RISKS,
+            x_title="start year",
+            y_title="projects",
         ),
         "chart_collab_countries": charts.bars(
-            "Projects by partner country and risk (top countries)", p.top_countries(), RISKS
+            "Projects by partner country and risk (top countries)",
+            p.top_countries(),
+            RISKS,
+            x_title="projects",
+            y_title="partner country",
         ),
         "chart_copub_years": charts.columns(
             "Co-publications by year and foreign co-author country (top 8)",
             p.copub_years,
             p.copub_by_year,
             copub_series,
+            x_title="publication year",
+            y_title="co-publications",
         ),
         "chart_cases_years": charts.columns(
-            "Cases opened per year, by severity", case_years, p.cases_by_year, RISKS[:-1]
+            "Cases opened per year, by severity",
+            case_years,
+            p.cases_by_year,
+            RISKS[:-1],
+            x_title="year opened",
+            y_title="cases",
         ),
         "chart_open": charts.bars(
             "Open cases by severity",
-            [(s, {s: p.open_by_severity[s]}) for s in RISKS[:-1] if p.open_by_severity[s]],
+            [(s, {s: n}) for s, n in p.open_severities()],
             RISKS[:-1],
+            x_title="open cases",
+            y_title="severity",
         ),
     }
 
@@ -55,9 +72,18 @@ def render_standalone(
     title: str,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
+    since: datetime | None = None,
+    links: RecordLinks | None = None,
 ) -> str:
 
-    p = build(store, home_country=home_country, foreign_cap=foreign_cap, rates=rates)
+    p = build(
+        store,
+        home_country=home_country,
+        foreign_cap=foreign_cap,
+        rates=rates,
+        since=since,
+        links=links,
+    )
     template = env.get_template("report_standalone.html")
     return template.render(title=title, css=css(), **chart_context(p))
 
@@ -70,6 +96,8 @@ def write_report(
     title: str,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
+    since: datetime | None = None,
+    links: RecordLinks | None = None,
 ) -> Path:
 
     html = render_standalone(
@@ -79,6 +107,8 @@ def write_report(
         title=title,
         foreign_cap=foreign_cap,
         rates=rates,
+        since=since,
+        links=links,
     )
     out.write_text(html, encoding="utf-8")
     return out
@@ -88,20 +118,29 @@ def write_report(
 async def portfolio_page(request: Request) -> Response:
     with open_store(request) as store:
         settings = request.app.state.settings
-        p = build(store, home_country=settings.home_country, rates=settings.rates)
+        p = build(
+            store,
+            home_country=settings.home_country,
+            foreign_cap=settings.foreign_cap,
+            rates=settings.rates,
+            links=settings.links,
+        )
     return request.app.state.templates.TemplateResponse(request, "report.html", chart_context(p))
 
 
 @guard("view")
 async def portfolio_download(request: Request) -> Response:
     env = request.app.state.templates.env
+    settings = request.app.state.settings
     with open_store(request) as store:
         html = render_standalone(
             env,
             store,
-            home_country=request.app.state.settings.home_country,
+            home_country=settings.home_country,
             title="Knowledge-security portfolio report",
-            rates=request.app.state.settings.rates,
+            foreign_cap=settings.foreign_cap,
+            rates=settings.rates,
+            links=settings.links,
         )
     return Response(
         html,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kvrules.enrich.currency import ExchangeRates
+from kvrules.records import RecordLinks
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screener
@@ -54,6 +55,9 @@ class WebSettings:
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     home_country: str = "NL"
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
+    foreign_cap: float = 0.25  # a unit's foreign funding share marked in the portfolio
+    # the sources' ris_url patterns: the report links each case's record to the RIS
+    links: RecordLinks = field(default_factory=dict, compare=False)
     session_max_age: int = 8 * 3600
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
     screener: Screener | None = field(default=None, compare=False)

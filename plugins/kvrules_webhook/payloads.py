@@ -28,6 +28,9 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "case_url": case_url(base_url, item),
                 "source_system": item.source_system,
                 "record_id": item.record_id,
+                # what the RIS calls the record (title, unit, lead, partners, link)
+                "record": item.label.model_dump(mode="json"),
+                "evidence_in_words": [words for words, _ in item.evidence()],
                 "finding": item.finding.to_dict(),
             }
             for item in alert.items
@@ -36,7 +39,17 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
 
 
 def _evidence_lines(item: AlertItem) -> list[str]:
-    return [str(e) for e in item.finding.evidence]
+    return [words for words, _ in item.evidence()]
+
+
+def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
+    """(label, value) naming the record as the RIS does; the record's id last."""
+    r = item.label
+    facts = [(r.kind_label, r.title)] if r.title else []
+    facts += [("Unit", ", ".join(r.units))] if r.units else []
+    facts += [("Lead", r.lead)] if r.lead else []
+    facts += [("Partners", r.partner_list())] if r.partners else []
+    return [*facts, ("Record", r.reference)]
 
 
 def _rule_ref(item: AlertItem) -> str:
@@ -69,7 +82,7 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
             {
                 "type": "FactSet",
                 "facts": [
-                    {"title": "Record", "value": f"{item.source_system} {item.record_id}"},
+                    *({"title": k, "value": v} for k, v in _record_facts(item)),
                     {"title": "Severity", "value": Severity(f.severity).value},
                     {"title": "Rule", "value": _rule_ref(item)},
                     *({"title": "Risk", "value": r} for r in f.risk_labels),
@@ -80,12 +93,12 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
             {"type": "TextBlock", "text": f"Source: {f.citation.cite}", "wrap": True,
              "isSubtle": True, "size": "Small"},
         ]  # fmt: skip
-        url = case_url(base_url, item)
-        if url:
-            body.append(
-                {"type": "ActionSet",
-                 "actions": [{"type": "Action.OpenUrl", "title": "Open case", "url": url}]}
-            )  # fmt: skip
+        links = [("Open case", case_url(base_url, item)), ("Open in the RIS", item.label.url)]
+        actions = [
+            {"type": "Action.OpenUrl", "title": title, "url": url} for title, url in links if url
+        ]
+        if actions:
+            body.append({"type": "ActionSet", "actions": actions})
     if _more(alert):
         body.append({"type": "TextBlock", "text": f"… and {_more(alert)} more", "wrap": True})
     card = {
@@ -116,10 +129,13 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REPEAT_NOTE}]})
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
+        ris = item.label.url
         lines = [
             f"*{_slack_escape(f.rule_title)}*",
-            f"Record: `{_slack_escape(item.source_system)} {_slack_escape(item.record_id)}`"
-            f" · severity *{Severity(f.severity).value}*",
+            *(f"{k}: {_slack_escape(v)}" for k, v in _record_facts(item)[:-1]),
+            f"Record: `{_slack_escape(item.label.reference)}`"
+            + (f" (<{_slack_escape(ris)}|open in the RIS>)" if ris else "")
+            + f" · severity *{Severity(f.severity).value}*",
             # before the evidence, which is what the 3000-character cap below cuts short
             *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
             *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),

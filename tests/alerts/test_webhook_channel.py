@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from kvrules_webhook import (
 )
 
 from kvrules import Alert, DeliveryError
+from kvrules.findings import Evidence
 from kvrules.plugins import get_alert_channels
 from tests.alerts.conftest import Receiver
 from tests.store.store_helpers import T0, make_finding
@@ -21,8 +23,13 @@ SECRET = "whsec-test-9f2b"
 NOW = 1_770_000_000
 
 
-def _alert(**kw: object) -> Alert:
-    return Alert.for_finding(make_finding(**kw), key="fp123.hook", case_id=7, created_at=T0)  # type: ignore[arg-type]
+def _alert(partner: str = "Harbin Institute of Technology", **kw: object) -> Alert:
+    # Evidence as the evaluator writes it: the list element it runs through is named.
+    listed = Evidence(
+        "project.partners[0].lists", 'contains "us_dod_1286"', ["us_dod_1286"], partner
+    )
+    finding = replace(make_finding(partner=partner, **kw), evidence=[listed])  # type: ignore[arg-type]
+    return Alert.for_finding(finding, key="fp123.hook", case_id=7, created_at=T0)
 
 
 def _channel(url: str, tmp_path: Path, **kw: object) -> WebhookChannel:
@@ -50,7 +57,11 @@ def test_generic_post_is_signed_and_carries_the_key(receiver: Receiver, tmp_path
     item = payload["items"][0]
     assert payload["key"] == "fp123.hook" and payload["severity"] == "high"
     assert item["case_url"] == "https://ks.uni.example/cases/7"
-    assert item["finding"]["evidence"][0]["actual"] == ["Harbin Institute of Technology"]
+    assert item["finding"]["evidence"][0]["subject"] == "Harbin Institute of Technology"
+    assert item["evidence_in_words"] == [
+        "partner Harbin Institute of Technology is on the US DoD Section 1286 list"
+    ]
+    assert item["record"]["record_id"] == "proj-1"  # named by id: nothing remembered of it
     assert item["finding"]["citation"]["cite"].startswith("US DoD")
     assert item["finding"]["rationale"].startswith("DoD funds")
     assert item["finding"]["risks"] == ["knowledge-transfer"]
@@ -157,15 +168,11 @@ def test_connection_errors_do_not_reveal_the_url_token(tmp_path: Path) -> None:
 
 def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:
     # Slack caps a section at 3000 characters: the risk type must not be what is cut off
-    from dataclasses import replace
-
     from kvrules_webhook.payloads import slack
 
-    from kvrules.findings import Evidence
-
     finding = make_finding()
-    many = [
-        Evidence(path=f"partners[{i}].lists", test='contains "us-dod-1286"', actual=["x" * 80])
+    many = [  # evidence with no wording: its sentence carries the long value
+        Evidence(path=f"partners[{i}].name", test='matches ".*"', actual="x" * 80)
         for i in range(60)
     ]
     alert = Alert.for_finding(replace(finding, evidence=many), key="k", case_id=7, created_at=T0)
@@ -196,3 +203,31 @@ def test_probe_connects_and_posts_nothing(receiver) -> None:
     channel = WebhookChannel(WebhookConfig(url=receiver.url))
     answer = channel.probe()
     assert "accepted a connection" in answer and receiver.requests == []
+
+
+def test_chat_messages_name_the_project_and_link_to_the_ris() -> None:
+    from kvrules_webhook.payloads import slack, teams
+
+    subject = {
+        "project": {
+            "title": "Hypersonic <flow>",
+            "units": ["Aerospace"],
+            "participants": [{"role": "Principal Investigator", "display_name": "An Lee"}],
+            "partners": [{"name": "Harbin Institute of Technology", "country": "CN"}],
+        }
+    }
+    links = {"pure": "https://pure.example.edu/admin/editor.xhtml?id={id}"}
+    alert = _alert()
+    alert = alert.model_copy(update={"items": [alert.items[0].named(subject, links)]})
+    card = teams(alert, "https://ks.uni.example/")["attachments"][0]["content"]
+    facts = [f for b in card["body"] if b["type"] == "FactSet" for f in b["facts"]]
+    assert {"title": "Project", "value": "Hypersonic <flow>"} in facts
+    assert {"title": "Lead", "value": "An Lee (Principal Investigator)"} in facts
+    assert {
+        "type": "Action.OpenUrl",
+        "title": "Open in the RIS",
+        "url": "https://pure.example.edu/admin/editor.xhtml?id=proj-1",
+    } in [a for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
+    text = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")["text"]["text"]
+    assert "Project: Hypersonic &lt;flow&gt;" in text and "Lead: An Lee" in text
+    assert "(<https://pure.example.edu/admin/editor.xhtml?id=proj-1|open in the RIS>)" in text

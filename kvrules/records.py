@@ -1,0 +1,147 @@
+"""What a case is about, named as the RIS names it: the project's title, its units, the
+principal investigator with the role the RIS gives, the partners, and a link to the record in
+the RIS. E-mail, webhooks, ``kvrules show``/``findings`` and the reports all name cases here.
+
+The link comes from a URL pattern per source (``ris_url`` in the config), e.g.
+``https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}``;
+``{id}`` is the record's id in the RIS (kvrules' own ``research-outputs/`` prefix removed),
+``{record_id}`` the id as kvrules stores it, ``{kind}`` project, output or visit. A pattern may
+also be given per kind (``{project: …, output: …}``), as portals link each kind differently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from string import Formatter
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from pydantic import BaseModel
+
+KINDS = ("project", "output", "visit")
+PLACEHOLDERS = frozenset({"id", "record_id", "kind"})
+# How RIS roles name the person a project belongs to (Pure's "Principal Investigator", a
+# "Projectleider", Converis' "Project lead" …); otherwise the first named participant leads.
+_LEAD_ROLE = re.compile(
+    r"princip|(^|[^a-z])pi([^a-z]|$)|lead|leiter|leider|coordinat|verantwortlich", re.I
+)
+MAX_PARTNERS = 6  # a subject line or a table cell names the first few, then "+N more"
+
+# source system (adapter name) -> one pattern, or a pattern per record kind
+RecordLinks = Mapping[str, str | Mapping[str, str]]
+
+
+def check_pattern(pattern: str) -> str:
+    """A ``ris_url`` pattern as given, or ValueError saying what is wrong with it."""
+    try:
+        names = {name for _, name, _, _ in Formatter().parse(pattern) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"ris_url {pattern!r}: {exc}") from None
+    if unknown := names - PLACEHOLDERS:
+        raise ValueError(
+            f"ris_url {pattern!r}: unknown placeholder(s) {', '.join(sorted(unknown))}; "
+            "use {id}, {record_id} or {kind}"
+        )
+    if not names & {"id", "record_id"}:
+        raise ValueError(f"ris_url {pattern!r}: put {{id}} where the record's id goes")
+    parts = urlsplit(pattern.replace("{", "").replace("}", ""))
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise ValueError(f"ris_url {pattern!r}: expected an https:// address")
+    return pattern
+
+
+def record_url(
+    links: RecordLinks | None, source_system: str, record_id: str, kind: str | None
+) -> str | None:
+    """The record's address in the RIS, or None when no pattern is configured for it."""
+    pattern = (links or {}).get(source_system)
+    if isinstance(pattern, Mapping):
+        pattern = pattern.get(kind or "")
+    if not pattern:
+        return None
+    own_id = record_id.rsplit("/", 1)[-1]
+    return pattern.format(
+        id=quote(own_id, safe=""), record_id=quote(record_id, safe=""), kind=kind or ""
+    )
+
+
+class RecordLabel(BaseModel):
+    """A record named for people; ``str()`` gives it on one line."""
+
+    source_system: str
+    record_id: str
+    kind: str | None = None
+    title: str | None = None
+    units: list[str] = []
+    lead: str | None = None  # "Jane Doe (Principal Investigator)", as the RIS names them
+    partners: list[str] = []  # "Sichuan University (CN)"
+    url: str | None = None  # the record in the RIS
+
+    @property
+    def reference(self) -> str:
+        """How the RIS itself refers to it: "pure 5266b89f-…"."""
+        return f"{self.source_system} {self.record_id}"
+
+    @property
+    def kind_label(self) -> str:
+        return {"project": "Project", "output": "Publication", "visit": "Visit"}.get(
+            self.kind or "", "Record"
+        )
+
+    @property
+    def heading(self) -> str:
+        return self.title or f"{self.source_system} record {self.record_id}"
+
+    def partner_list(self) -> str:
+        more = len(self.partners) - MAX_PARTNERS
+        return ", ".join(self.partners[:MAX_PARTNERS]) + (f", +{more} more" if more > 0 else "")
+
+    def __str__(self) -> str:
+        bits = [self.heading]
+        if self.units:
+            bits.append(", ".join(self.units))
+        if self.lead:
+            bits.append(self.lead)
+        if self.partners:
+            bits.append("partners: " + self.partner_list())
+        return " — ".join(bits)
+
+
+def lead_participant(people: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The participant a project is named by: its principal investigator (by the role the RIS
+    gives), else the first participant with a name."""
+    named = [p for p in people if p.get("display_name")]
+    return next((p for p in named if _LEAD_ROLE.search(p.get("role") or "")), None) or next(
+        iter(named), None
+    )
+
+
+def describe(
+    subject: Mapping[str, Any] | None,
+    source_system: str,
+    record_id: str,
+    links: RecordLinks | None = None,
+) -> RecordLabel:
+    """Name a record from what the store remembers of it (``Store.subject``); with nothing
+    remembered (never read, or purged), by its id and link alone."""
+    label = RecordLabel(source_system=source_system, record_id=record_id)
+    kind = next((k for k in KINDS if subject and subject.get(k)), None)
+    if kind is not None and subject is not None:
+        thing = subject[kind]
+        label.kind = kind
+        label.title = thing.get("title") or thing.get("purpose")
+        label.units = list(
+            thing.get("units") or ([thing["host_unit"]] if thing.get("host_unit") else [])
+        )
+        if lead := lead_participant(thing.get("participants") or []):
+            role = f" ({lead['role']})" if lead.get("role") else ""
+            label.lead = f"{lead['display_name']}{role}"
+        label.partners = [organisation_name(p) for p in thing.get("partners") or []]
+    label.url = record_url(links, source_system, record_id, kind)
+    return label
+
+
+def organisation_name(org: Mapping[str, Any]) -> str:
+    country = f" ({org['country']})" if org.get("country") else ""
+    return f"{org.get('name', '?')}{country}"
