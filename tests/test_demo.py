@@ -36,6 +36,10 @@ def test_demo_runs_end_to_end(runner, tmp_path):
         assert store.verify_audit() == []
     report = (workdir / "report.md").read_text()
     assert report.startswith("# kvrules demo: open cases") and "evidence:" in report
+    # Both link each case to its record in the simulated Pure's portal (the demo's ris_url)
+    portal = "https://research.kvarn.example/en/projects/"
+    assert portal in report
+    assert all(portal in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
 
 
 @pytest.mark.slow
@@ -51,3 +55,10 @@ def test_the_realistic_demo_finds_every_planted_risk_without_drowning_the_commit
     recall = re.search(r"recall: (\d+) of (\d+) .*?; (\d+) of the (\d+) meant", result.output)
     assert recall and recall[1] == recall[2] and recall[3] == recall[4], result.output
     assert re.search(r"Messages of this scan: .*committee 1\b", result.output), result.output
+
+
+def _body(message: mailbox.MaildirMessage) -> str:
+    parts = message.walk() if message.is_multipart() else [message]
+    return "".join(
+        p.get_payload(decode=True).decode() for p in parts if p.get_content_type() == "text/plain"
+    )

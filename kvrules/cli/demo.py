@@ -62,6 +62,8 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
                     "research_outputs": True,
                     "activities": True,
                 },
+                # The simulated Pure's own portal pages (its records' portalUrl)
+                ris_url="https://research.kvarn.example/en/projects/{id}",
             )
         },
         alerts=AlertsConfig(
@@ -102,6 +104,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
     from kvrules.cli.scan import print_report, run_scan
     from kvrules.noise import measure
     from kvrules.report import write_markdown_report
+    from kvrules.settings import record_links
     from kvrules.store import Store
 
     try:  # the demo drives the Pure adapter's simulator, which ships with kvrules
@@ -139,7 +142,10 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
                 f"{again.tags_written} tags written — nothing is sent twice."
             )
             report = write_markdown_report(
-                store, workdir / "report.md", title="kvrules demo: open cases"
+                store,
+                workdir / "report.md",
+                title="kvrules demo: open cases",
+                links=record_links(config),
             )
             scanner.evaluator.close()
             scanner.adapter.close()
