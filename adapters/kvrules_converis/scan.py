@@ -250,8 +250,8 @@ class Scanner:
             if isinstance(ln, dict) and (card := mapping.other_id(ln, pid)) is not None
         }
         card_path = f"/data/linkentities/{self.cfg.card_org_link}/linked/{{1}}/{{0}}"
-        card_links = self.client.map_safe(
-            lambda j: self.client.all(card_path.format(*j), headers=ALL), card_jobs
+        card_links = self.client.map_safe(  # the entity name comes from the server: quoted
+            lambda j: self.client.all(card_path.format(*map(quote_id, j)), headers=ALL), card_jobs
         )
         cards: dict[int, list[Json]] = {}
         for (card, _), result in card_links.items():
