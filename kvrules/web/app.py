@@ -83,6 +83,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
+        Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
         Route("/cases/{case_id:int}", cases.case_page),
         Route("/cases/{case_id:int}/triage", cases.triage, methods=["POST"]),
         Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),
