@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.web import admin, api, cases, login, prescreen, reportpage
+from kvrules.web import admin, api, cases, export, login, prescreen, reportpage
 from kvrules.web.auth import csrf_token, error_page
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
@@ -84,6 +84,8 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
         Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
+        Route("/cases.csv", export.export_csv),
+        Route("/cases.xlsx", export.export_xlsx),
         Route("/cases/{case_id:int}", cases.case_page),
         Route("/cases/{case_id:int}/triage", cases.triage, methods=["POST"]),
         Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),
