@@ -199,6 +199,11 @@ class Config(_Section):
         "reads miss (links deleted in Converis); null: only with --full",
     )
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+    four_eyes: bool = Field(
+        default=False,
+        description="a committee decision takes effect only when a second, different committee "
+        "member approves it in the web app (until then: pending second approval)",
+    )
     area_taxonomies: list[Path] = Field(
         default=[],
         description="the institution's own sensitive-area taxonomy files or folders (its crown "

@@ -91,6 +91,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),
         Route("/cases/{case_id:int}/decide", cases.decide, methods=["POST"]),
         Route("/cases/{case_id:int}/mitigations", cases.add_mitigation, methods=["POST"]),
+        Route("/decisions/{decision_id:int}/approve", cases.approve_decision, methods=["POST"]),
         Route("/mitigations", cases.mitigation_list),
         Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
         Route("/adjudications", cases.adjudication_list),

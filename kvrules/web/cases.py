@@ -147,6 +147,8 @@ async def case_page(request: Request) -> Response:
             "adjudicated": adjudicated,
             "triage": store.triage_colours().get(case_id),
             "decisions": store.decisions(case_id),
+            "pending": store.pending_decisions().get(case_id),
+            "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": store.mitigations(case_id),
             "history": store.audit_entries(f"case:{case_id}"),
             "decision_choices": DECISIONS,
@@ -212,6 +214,7 @@ async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     decision = str(form.get("decision", ""))
     rationale = str(form.get("rationale", "")).strip()
+    four_eyes = request.app.state.settings.four_eyes
     try:
         if decision not in DECISIONS or not rationale:
             raise ValueError("A decision needs one of the three outcomes and a rationale.")
@@ -220,7 +223,8 @@ async def decide(request: Request) -> Response:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
-            store.decide(
+            record = store.propose_decision if four_eyes else store.decide
+            record(
                 case_id,
                 decision,
                 rationale,
@@ -230,7 +234,27 @@ async def decide(request: Request) -> Response:
             )
     except ValueError as exc:
         return error_page(request, 400, str(exc))
+    if four_eyes:
+        return _back(
+            request,
+            case_id,
+            f"Decision recorded: {decision}, pending second approval by another committee member.",
+        )
     return _back(request, case_id, f"Decision recorded: {decision}.")
+
+
+@guard("decide")
+async def approve_decision(request: Request) -> Response:
+    """Four-eyes: a second, different committee member approves a pending decision."""
+    decision_id = row_id(request, "decision_id", "decision")
+    with open_store(request) as store:
+        try:
+            d = store.approve_decision(decision_id, actor=request.state.user.name)
+        except KeyError:
+            return error_page(request, 404, f"There is no decision {decision_id}.")
+        except ValueError as exc:
+            return error_page(request, 409, f"{exc}.")
+    return _back(request, d.case_id, f"Decision approved: {d.decision} (proposed by {d.actor}).")
 
 
 @guard("mitigate")

@@ -55,6 +55,8 @@ class WebSettings:
     home_country: str = "NL"
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     session_max_age: int = 8 * 3600
+    # Four-eyes: a decision waits for a second, different committee member's approval.
+    four_eyes: bool = False
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
     screener: Screener | None = field(default=None, compare=False)
 
