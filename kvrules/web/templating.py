@@ -7,6 +7,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kvrules.refdata.normalise import name_key
+from kvrules.web.history import sentence
 from kvrules.web.security import can
 
 
@@ -19,6 +20,7 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
+    env.filters["sentence"] = sentence
     return env
 
 
