@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -204,3 +204,41 @@ def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[Evide
 def parse_date(text: str | None) -> date | None:
     text = (text or "").strip()
     return date.fromisoformat(text) if text else None
+
+
+# How people call the identifier schemes adapters report (lower-cased; Pure's idSource
+# names, Converis' fields); others are shown as the source spells them.
+_SCHEMES = {
+    "ror": "ROR",
+    "grid": "GRID",
+    "isni": "ISNI",
+    "fundref": "Crossref Funder ID",
+    "scopus": "Scopus affiliation",
+    "scopusaffiliationid": "Scopus affiliation",
+    "scopus_affiliation_id": "Scopus affiliation",
+    "wikidata": "Wikidata",
+    "lei": "LEI",
+}
+
+
+@dataclass(frozen=True)
+class IdentifierView:
+    label: str
+    value: str
+    url: str | None = None  # only for schemes whose registry page is known
+
+
+def identifier_views(org: dict[str, Any]) -> list[IdentifierView]:
+    """An organisation's other identifiers (ROR, Scopus affiliation id …) for the case page."""
+    views = []
+    for ident in org.get("identifiers") or []:
+        scheme, value = str(ident.get("scheme", "")), str(ident.get("value", ""))
+        if not value:
+            continue
+        label = _SCHEMES.get(scheme.lower(), scheme)
+        if scheme == "ror":
+            bare = value.rstrip("/").rsplit("/", 1)[-1]
+            views.append(IdentifierView(label, bare, f"https://ror.org/{quote(bare)}"))
+        else:
+            views.append(IdentifierView(label, value))
+    return views

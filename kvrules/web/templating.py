@@ -7,6 +7,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kvrules.refdata.normalise import name_key
+from kvrules.web.casedata import identifier_views
 from kvrules.web.history import sentence
 from kvrules.web.security import can
 
@@ -21,6 +22,7 @@ def environment() -> Environment:
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
     env.filters["sentence"] = sentence
+    env.filters["identifiers"] = identifier_views
     return env
 
 
