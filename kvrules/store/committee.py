@@ -31,6 +31,15 @@ class Decision:
     def pending(self) -> bool:
         return self.approval == "pending"
 
+    @property
+    def in_effect(self) -> bool:
+        """Made without four-eyes, or approved by the second member (not pending/superseded)."""
+        return self.approval in (None, "approved")
+
+    @property
+    def effective_at(self) -> datetime:
+        return self.approved_at or self.at
+
 
 @dataclass(frozen=True)
 class Mitigation:

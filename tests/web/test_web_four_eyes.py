@@ -84,3 +84,13 @@ def test_four_eyes_is_a_config_setting_off_by_default(tmp_path: Path) -> None:
     assert load_config(path).four_eyes is True
     path.write_text("home_country: NL\n", encoding="utf-8")
     assert load_config(path).four_eyes is False
+
+
+def test_the_report_counts_only_decisions_in_effect(db: Path) -> None:
+    from kvrules.web.portfolio import build
+
+    with Store.open(db) as store:
+        pending = store.propose_decision(case_id(db), "reject", "Listed.", actor="committee")
+        assert build(store).decisions == {}
+        store.approve_decision(pending.id, actor="admin")
+        assert build(store).decisions == {"reject": 1}
