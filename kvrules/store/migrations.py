@@ -266,15 +266,16 @@ _PRESCREEN = (
 
 
 # What the case list's free-text search reads of a remembered record: titles, organisation
-# names (partners, funders, affiliations, listed names), units, ids, lower-cased in one line.
+# names (partners, funders, affiliations, listed names), the name the RIS gives the project's
+# lead (``display_name``, the PI), units, ids, lower-cased in one line.
 # Kept by triggers, so every writer (scans, pre-screens, retention) keeps it right without
 # knowing of it, and purged content leaves it with the record.
 def _search_text(body: str) -> str:
     return (
         "SELECT lower(group_concat(j.value, ' ')) FROM json_tree("
         + body
-        + ") j WHERE j.type = 'text' AND (j.key IN ('title', 'name', 'purpose', 'host_unit',"
-        " 'id') OR j.path LIKE '%.units' OR j.path LIKE '%.aliases')"
+        + ") j WHERE j.type = 'text' AND (j.key IN ('title', 'name', 'display_name', 'purpose',"
+        " 'host_unit', 'id') OR j.path LIKE '%.units' OR j.path LIKE '%.aliases')"
     )
 
 

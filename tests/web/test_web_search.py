@@ -37,6 +37,22 @@ def test_search_over_title_partner_unit_and_case_id(db: Path) -> None:
     assert _count(client, q="beispiel", country="CN") == "0 of 2"  # with the filters
 
 
+def test_search_finds_the_principal_investigator_by_name(db: Path) -> None:
+    """Subjects keep the name the RIS gives the project's lead (``display_name``); written
+    here as such a body is stored, the search finds the case by it."""
+    with sqlite3.connect(db) as conn:
+        body = json.loads(
+            conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-2'").fetchone()[0]
+        )
+        body["project"]["participants"] = [{"role": "pi", "display_name": "Prof. A. de Vries"}]
+        conn.execute(
+            "UPDATE record_subjects SET body = ? WHERE record_id = 'p-2'", (json.dumps(body),)
+        )
+    client = app_for(db)
+    login(client, "viewer")
+    assert _count(client, q="de vries") == "1 of 2"
+
+
 def test_route_and_assignee_filters(db: Path) -> None:
     with Store.open(db) as store:
         store.assign_cases([case_id(db)], "adviser", actor="committee")
