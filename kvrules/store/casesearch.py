@@ -3,11 +3,12 @@
 The text searched (titles, organisation names, units, ids) and the facets filtered on (units,
 countries) are kept by triggers in ``subject_search`` / ``subject_facets`` (migration 6), so
 a query reads short rows and the JSON of the page it returns, never every record's body.
-Measured on 10,000 cases (a shared 2-core machine, under load): the first page 0.3 ms, a
-two-word text search 60-150 ms, a route filter 30-40 ms, the filter menus 80 ms, the page's
-100 rows 40 ms; the list used to build every case's row on each request (4 s). A plain
-``LIKE`` over the short text is enough at this size, so no FTS index is kept (FTS5's trigram
-tokenizer would also miss one- and two-letter terms such as a country code or a case number).
+Measured on 10,000 cases (a shared 2-core machine, under load; /tmp script in the commit
+message): the first page 0.1-0.3 ms, a two-word text search 60 ms, text with a country 26-55 ms,
+a route filter 18-45 ms, a risk filter 0.1 ms, the filter menus 45-150 ms, the page's 100 rows
+40 ms; the list used to build every case's row on each request (2.7-8 s). A plain ``LIKE`` over
+the short text is enough at this size, so no FTS index is kept (FTS5's trigram tokenizer would
+also miss one- and two-letter terms such as a country code or a case number).
 """
 
 from __future__ import annotations
@@ -83,13 +84,7 @@ def _where(q: CaseQuery) -> tuple[str, list]:
             q.rulebook,
         )
     if q.risk:
-        add(
-            # instr first: only findings that name the risk at all have their JSON read
-            "c.id IN (SELECT f.case_id FROM findings f, json_each(f.body, '$.risks') r"
-            " WHERE instr(f.body, ?) AND r.value = ?)",
-            f'"{q.risk}"',
-            q.risk,
-        )
+        add("c.id IN (SELECT case_id FROM case_risk_types WHERE risk = ?)", q.risk)
     if q.route:
         add(
             f"c.id IN (SELECT case_id FROM findings WHERE {ROUTE} = ?)",

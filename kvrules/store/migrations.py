@@ -352,6 +352,23 @@ _CASEWORK = (
     _trigger("subject_search_delete", "AFTER DELETE ON record_subjects", _unindex_subject("old")),
     *_index_subject("s", "record_subjects s"),  # records remembered before this migration
     "CREATE INDEX findings_rulebook ON findings(rulebook_id, case_id)",
+    # The risk types each case's findings name (the risk filter), so that filtering does not
+    # read every finding's body; findings are never deleted nor moved to another case.
+    """CREATE TABLE case_risk_types (
+        risk TEXT NOT NULL,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        PRIMARY KEY (risk, case_id)
+    ) WITHOUT ROWID""",
+    _trigger(
+        "case_risk_types_insert",
+        "AFTER INSERT ON findings",
+        (
+            "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+            " SELECT value, new.case_id FROM json_each(new.body, '$.risks')",
+        ),
+    ),
+    "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+    " SELECT r.value, f.case_id FROM findings f, json_each(f.body, '$.risks') r",
     "CREATE INDEX findings_route ON findings(json_extract(body, '$.alert'), case_id)",
     # The list's order (most severe, longest open first) read from an index, page by page.
     "CREATE INDEX cases_list ON cases(severity_rank DESC, opened_at, id)",

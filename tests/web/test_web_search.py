@@ -96,9 +96,21 @@ def test_migration_indexes_records_remembered_before_it(tmp_path: Path) -> None:
         "INSERT INTO record_subjects VALUES ('pure', 'old-1', 'project', ?, '2025-01-01')",
         (json.dumps(subject_body(event("old-1", "Beihang University", "CN", with_match=False))),),
     )
+    db.conn.execute(
+        "INSERT INTO cases (id, source_system, record_id, severity, severity_rank, opened_at,"
+        " updated_at) VALUES (7, 'pure', 'old-1', 'high', 3, '2025-01-01', '2025-01-01')"
+    )
+    db.conn.execute(
+        "INSERT INTO findings (fingerprint, case_id, rule_id, rulebook_id, rulebook_version,"
+        " severity, event_id, body, first_seen, last_seen) VALUES ('fp', 7, 'r', 'b', '1',"
+        " 'high', 'e', ?, '2025-01-01', '2025-01-01')",
+        (json.dumps({"risks": ["ethics"], "alert": "committee"}),),
+    )
     db.close()
     with Store.open(path) as store:
         assert store.schema_version >= 6
+        assert store.search_cases(CaseQuery(risk="ethics")) == ([7], 1)
+        assert store.search_cases(CaseQuery(route="committee", text="beihang")) == ([7], 1)
     with sqlite3.connect(path) as conn:
         text = conn.execute("SELECT text FROM subject_search").fetchone()[0]
     assert "beihang university" in text
