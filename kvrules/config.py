@@ -401,6 +401,8 @@ home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
 #                                      source, rates: {USD: 1.08, …}); else only home currency
+# four_eyes: true                   # web app: a decision applies once a second, different
+#                                      committee member approves it
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

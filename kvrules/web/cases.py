@@ -116,7 +116,7 @@ async def bulk_change(request: Request) -> Response:
                     request, 400, "Choose what to change: a triage colour, a status or an adviser."
                 )
         except KeyError as exc:
-            return error_page(request, 404, f"There is no such case ({exc.args[0]}).")
+            return error_page(request, 404, f"There is {exc.args[0]}.")  # "no case 12"
         except ValueError as exc:
             return error_page(request, 400, str(exc))
     flash(request, f"{done} case{'s' if done != 1 else ''} {said}.")

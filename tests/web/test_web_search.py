@@ -187,7 +187,8 @@ def test_bulk_assignment_only_to_an_adviser_and_never_by_a_viewer(db: Path) -> N
     assert refused.status_code == 400 and "not an enabled adviser account" in refused.text
     assert _bulk(client, "triage:purple", ids).status_code == 400
     assert _bulk(client, "triage:red", []).status_code == 400  # nothing ticked
-    assert _bulk(client, "triage:red", [999999]).status_code == 404
+    missing = _bulk(client, "triage:red", [999999])
+    assert missing.status_code == 404 and "There is no case 999999." in missing.text
     forged = client.post("/cases/bulk", data={"change": "triage:red", "case": str(ids[0])})
     assert forged.status_code == 403  # no CSRF token
     viewer = app_for(db)
