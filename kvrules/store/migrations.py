@@ -346,7 +346,8 @@ _CASEWORK = (
     _trigger("subject_search_insert", "AFTER INSERT ON record_subjects", _index_subject("new")),
     _trigger(
         "subject_search_update",
-        "AFTER UPDATE OF body ON record_subjects",
+        # a re-screen often writes the same body again: nothing to re-index then
+        "AFTER UPDATE OF body ON record_subjects WHEN old.body IS NOT new.body",
         (*_unindex_subject("old"), *_index_subject("new")),
     ),
     _trigger("subject_search_delete", "AFTER DELETE ON record_subjects", _unindex_subject("old")),
