@@ -222,6 +222,11 @@ class Config(_Section):
         "reads miss (links deleted in Converis); null: only with --full",
     )
     home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+    four_eyes: bool = Field(
+        default=False,
+        description="a committee decision takes effect only when a second, different committee "
+        "member approves it in the web app (until then: pending second approval)",
+    )
     area_taxonomies: list[Path] = Field(
         default=[],
         description="the institution's own sensitive-area taxonomy files or folders (its crown "
@@ -421,6 +426,8 @@ home_country: NL                     # what counts as foreign funding
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
 #                                      source, rates: {USD: 1.08, …}); else only home currency
+# four_eyes: true                   # web app: a decision applies once a second, different
+#                                      committee member approves it
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

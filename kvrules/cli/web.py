@@ -122,6 +122,7 @@ def serve(
         config_path, db, home_country=home_country, exchange_rates=exchange_rates
     )
     db = site.db
+    config = config_from(config_path, db)
     with open_existing(db) as store:
         if not store.users():
             click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
@@ -132,7 +133,8 @@ def serve(
         "foreign_cap": site.foreign_cap,  # as the scan's funding-dependency rulebook
         "links": site.links,
         # pre-screening (form and API) with the same rulebooks and lists as a scan
-        "screener": Screener.from_config(config_from(config_path, db)),
+        "screener": Screener.from_config(config),
+        "four_eyes": config.four_eyes,
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

@@ -26,6 +26,7 @@ from kvrules.store import retention as _retention
 from kvrules.store import sources as _sources
 from kvrules.store import subjects as _subjects
 from kvrules.store import writeback as _writeback
+from kvrules.store.casework import CaseworkStore
 from kvrules.store.committee_api import CommitteeStore
 from kvrules.store.db import (
     Clock,
@@ -51,7 +52,7 @@ class RecordedFinding:
     alert_ids: list[int] = field(default_factory=list)
 
 
-class Store(CommitteeStore, PrescreenStore):
+class Store(CommitteeStore, CaseworkStore, PrescreenStore):
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:

@@ -22,6 +22,23 @@ class Decision:
     review_due: date | None
     actor: str
     at: datetime
+    # Four-eyes: None (no second approval asked), "pending", "approved" or "superseded".
+    approval: str | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.approval == "pending"
+
+    @property
+    def in_effect(self) -> bool:
+        """Made without four-eyes, or approved by the second member (not pending/superseded)."""
+        return self.approval in (None, "approved")
+
+    @property
+    def effective_at(self) -> datetime:
+        return self.approved_at or self.at
 
 
 @dataclass(frozen=True)
@@ -67,14 +84,15 @@ def add_decision(
     review_due: date | None,
     actor: str,
     now: datetime,
+    approval: str | None = None,
 ) -> int:
     if decision not in DECISIONS:
         raise ValueError(f"a decision is one of {DECISIONS}")
     if not rationale.strip():
         raise ValueError("a decision needs a rationale")
     cur = conn.execute(
-        "INSERT INTO decisions (case_id, decision, rationale, review_due, actor, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decisions (case_id, decision, rationale, review_due, actor, at, approval)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             case_id,
             decision,
@@ -82,6 +100,7 @@ def add_decision(
             review_due.isoformat() if review_due else None,
             actor,
             ts(now),
+            approval,
         ),
     )
     return cur.lastrowid or 0
@@ -96,7 +115,41 @@ def _decision(r: sqlite3.Row) -> Decision:
         _date(r["review_due"]),
         r["actor"],
         parse_ts(r["at"]),
+        r["approval"],
+        r["approved_by"],
+        parse_ts(r["approved_at"]) if r["approved_at"] else None,
     )
+
+
+def decision(conn: sqlite3.Connection, decision_id: int) -> Decision | None:
+    r = conn.execute("SELECT * FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    return _decision(r) if r else None
+
+
+def supersede_pending(conn: sqlite3.Connection, case_id: int) -> list[int]:
+    """A newer decision replaces any still waiting for its second approver."""
+    rows = conn.execute(
+        "UPDATE decisions SET approval = 'superseded' WHERE case_id = ? AND approval = 'pending'"
+        " RETURNING id",
+        (case_id,),
+    )
+    return [r["id"] for r in rows]
+
+
+def approve(conn: sqlite3.Connection, decision_id: int, approver: str, now: datetime) -> Decision:
+    """The second approval: only of a pending decision, never by the member who made it."""
+    found = decision(conn, decision_id)
+    if found is None:
+        raise KeyError(f"no decision {decision_id}")
+    if found.approval != "pending":
+        raise ValueError(f"decision {decision_id} is not waiting for a second approval")
+    if found.actor == approver:
+        raise ValueError("the second approval must come from a different committee member")
+    conn.execute(
+        "UPDATE decisions SET approval = 'approved', approved_by = ?, approved_at = ? WHERE id = ?",
+        (approver, ts(now), decision_id),
+    )
+    return decision(conn, decision_id)  # type: ignore[return-value]
 
 
 def decisions(conn: sqlite3.Connection, case_id: int | None = None) -> list[Decision]:
@@ -112,7 +165,8 @@ def reviews_due(conn: sqlite3.Connection, today: date) -> list[int]:
     rows = conn.execute(
         "SELECT d.case_id FROM decisions d JOIN cases c ON c.id = d.case_id"
         " WHERE c.status = 'decided' AND d.id = (SELECT MAX(id) FROM decisions"
-        " WHERE case_id = d.case_id) AND d.review_due IS NOT NULL AND d.review_due <= ?",
+        " WHERE case_id = d.case_id AND coalesce(approval, 'approved') = 'approved')"
+        " AND d.review_due IS NOT NULL AND d.review_due <= ?",
         (today.isoformat(),),
     )
     return [r["case_id"] for r in rows]

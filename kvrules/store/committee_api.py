@@ -89,18 +89,25 @@ class CommitteeStore:
         portfolio of any size is read in pages, never held whole."""
         return _subjects.every(self._db.conn, kind)
 
-    def case_rulebooks(self) -> dict[int, set[str]]:
-        """The rulebooks whose rules fired on each case."""
+    def case_rulebooks(self, case_ids: Sequence[int] | None = None) -> dict[int, set[str]]:
+        """The rulebooks whose rules fired on each case (on these cases only, if given)."""
+        where, args = _only(case_ids)
         out: dict[int, set[str]] = {}
-        for r in self._db.conn.execute("SELECT DISTINCT case_id, rulebook_id FROM findings"):
+        rows = self._db.conn.execute(
+            f"SELECT DISTINCT case_id, rulebook_id FROM findings f{where}", args
+        )
+        for r in rows:
             out.setdefault(r[0], set()).add(r[1])
         return out
 
-    def case_risks(self) -> dict[int, set[str]]:
-        """The risk types named by the rules that fired on each case."""
+    def case_risks(self, case_ids: Sequence[int] | None = None) -> dict[int, set[str]]:
+        """The risk types named by the rules that fired on each case (these cases, if given)."""
+        where, args = _only(case_ids)
         out: dict[int, set[str]] = {}
         rows = self._db.conn.execute(
             "SELECT DISTINCT f.case_id, r.value FROM findings f, json_each(f.body, '$.risks') r"
+            + where,
+            args,
         )
         for case_id, risk in rows:
             out.setdefault(case_id, set()).add(risk)
@@ -256,3 +263,10 @@ class CommitteeStore:
                 details = {"status": "open", "reason": "review date reached"}
                 self._log(actor, "case.review-due", f"case:{case_id}", details, now)
             return due
+
+
+def _only(case_ids: Sequence[int] | None) -> tuple[str, list[int]]:
+    """A WHERE clause keeping the findings of these cases (all when None)."""
+    if case_ids is None:
+        return "", []
+    return f" WHERE f.case_id IN ({', '.join('?' * len(case_ids))})", list(case_ids)

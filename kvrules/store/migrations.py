@@ -264,10 +264,122 @@ _PRESCREEN = (
     "CREATE UNIQUE INDEX api_tokens_live ON api_tokens(client) WHERE revoked_at IS NULL",
 )
 
+
+# What the case list's free-text search reads of a remembered record: titles, organisation
+# names (partners, funders, affiliations, listed names), the name the RIS gives the project's
+# lead (``display_name``, the PI), units, ids, lower-cased in one line.
+# Kept by triggers, so every writer (scans, pre-screens, retention) keeps it right without
+# knowing of it, and purged content leaves it with the record.
+def _search_text(body: str) -> str:
+    return (
+        "SELECT lower(group_concat(j.value, ' ')) FROM json_tree("
+        + body
+        + ") j WHERE j.type = 'text' AND (j.key IN ('title', 'name', 'display_name', 'purpose',"
+        " 'host_unit', 'id') OR j.path LIKE '%.units' OR j.path LIKE '%.aliases')"
+    )
+
+
+def _index_subject(row: str, source: str = "") -> tuple[str, str]:
+    """Statements filling the search text and the facets (units, countries) of ``row``'s
+    record; ``source`` is the FROM clause when ``row`` is a table alias, not a trigger's row."""
+    keys, body = f"{row}.source_system, {row}.record_id", f"{row}.body"
+    also = f"{source}, " if source else ""
+    only = f"FROM {source} " if source else ""
+    facets = (
+        f"SELECT {keys}, 'unit', u.value FROM {also}json_each({body}, '$.project.units') u",
+        f"SELECT {keys}, 'unit', {body} ->> '$.visit.host_unit' {only}"
+        f"WHERE {body} ->> '$.visit.host_unit' IS NOT NULL",
+        f"SELECT {keys}, 'country', j.value FROM {also}json_tree({body}) j"
+        " WHERE j.key = 'country' AND j.type = 'text'",
+    )
+    return (
+        f"INSERT OR REPLACE INTO subject_search (source_system, record_id, text)"
+        f" SELECT {keys}, coalesce(({_search_text(body)}), '') {only}",
+        "INSERT OR IGNORE INTO subject_facets (source_system, record_id, facet, value) "
+        + " UNION ".join(facets),
+    )
+
+
+def _unindex_subject(row: str) -> tuple[str, str]:
+    where = f"source_system = {row}.source_system AND record_id = {row}.record_id"
+    return (
+        f"DELETE FROM subject_search WHERE {where}",
+        f"DELETE FROM subject_facets WHERE {where}",
+    )
+
+
+def _trigger(name: str, when: str, statements: tuple[str, ...]) -> str:
+    return f"CREATE TRIGGER {name} {when} BEGIN " + "; ".join(statements) + "; END"
+
+
+_CASEWORK = (
+    # Who works a case: an adviser account, set one case at a time or in bulk (audited).
+    """CREATE TABLE case_assignments (
+        case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+        assignee TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX case_assignments_assignee ON case_assignments(assignee)",
+    # Four-eyes: NULL = no second approval asked; 'pending' until a different committee member
+    # approves; 'superseded' when a newer decision replaced a pending one.
+    "ALTER TABLE decisions ADD COLUMN approval TEXT"
+    " CHECK (approval IN ('pending', 'approved', 'superseded'))",
+    "ALTER TABLE decisions ADD COLUMN approved_by TEXT",
+    "ALTER TABLE decisions ADD COLUMN approved_at TEXT",
+    # The case list's search and filters at thousands of cases (kvrules/store/casesearch.py):
+    # one short text and a few facet rows per record, so a page parses no JSON but its own.
+    """CREATE TABLE subject_search (
+        source_system TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (source_system, record_id)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE subject_facets (
+        source_system TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        facet TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (source_system, record_id, facet, value)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX subject_facets_value ON subject_facets(facet, value)",
+    _trigger("subject_search_insert", "AFTER INSERT ON record_subjects", _index_subject("new")),
+    _trigger(
+        "subject_search_update",
+        # a re-screen often writes the same body again: nothing to re-index then
+        "AFTER UPDATE OF body ON record_subjects WHEN old.body IS NOT new.body",
+        (*_unindex_subject("old"), *_index_subject("new")),
+    ),
+    _trigger("subject_search_delete", "AFTER DELETE ON record_subjects", _unindex_subject("old")),
+    *_index_subject("s", "record_subjects s"),  # records remembered before this migration
+    "CREATE INDEX findings_rulebook ON findings(rulebook_id, case_id)",
+    # The risk types each case's findings name (the risk filter), so that filtering does not
+    # read every finding's body; findings are never deleted nor moved to another case.
+    """CREATE TABLE case_risk_types (
+        risk TEXT NOT NULL,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        PRIMARY KEY (risk, case_id)
+    ) WITHOUT ROWID""",
+    _trigger(
+        "case_risk_types_insert",
+        "AFTER INSERT ON findings",
+        (
+            "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+            " SELECT value, new.case_id FROM json_each(new.body, '$.risks')",
+        ),
+    ),
+    "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+    " SELECT r.value, f.case_id FROM findings f, json_each(f.body, '$.risks') r",
+    "CREATE INDEX findings_route ON findings(json_extract(body, '$.alert'), case_id)",
+    # The list's order (most severe, longest open first) read from an index, page by page.
+    "CREATE INDEX cases_list ON cases(severity_rank DESC, opened_at, id)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
     Migration(3, "write-back ownership, send attempts", _OWNERSHIP_AND_ATTEMPTS),
     Migration(4, "session generation", _SESSION_GENERATION),
     Migration(5, "pre-screens, API tokens, grant officers", _PRESCREEN),
+    Migration(6, "case work: assignments, four-eyes, search", _CASEWORK),
 )

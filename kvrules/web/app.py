@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.web import admin, api, cases, login, prescreen, reportpage
+from kvrules.web import admin, api, cases, export, login, prescreen, reportpage
 from kvrules.web.auth import csrf_token, error_page
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
@@ -83,11 +83,15 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
+        Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
+        Route("/cases.csv", export.export_csv),
+        Route("/cases.xlsx", export.export_xlsx),
         Route("/cases/{case_id:int}", cases.case_page),
         Route("/cases/{case_id:int}/triage", cases.triage, methods=["POST"]),
         Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),
         Route("/cases/{case_id:int}/decide", cases.decide, methods=["POST"]),
         Route("/cases/{case_id:int}/mitigations", cases.add_mitigation, methods=["POST"]),
+        Route("/decisions/{decision_id:int}/approve", cases.approve_decision, methods=["POST"]),
         Route("/mitigations", cases.mitigation_list),
         Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
         Route("/adjudications", cases.adjudication_list),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
+from kvrules.store.casesearch import CaseQuery
 
 _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
 
@@ -25,6 +26,8 @@ class CaseRow:
     rulebooks: list[str]
     triage: str | None
     risks: list[str] = field(default_factory=list)  # risk type ids (kvrules.rulebook.risks)
+    assignee: str | None = None
+    pending: str | None = None  # a decision waiting for its second approver
 
     @property
     def age_days(self) -> int:
@@ -39,6 +42,10 @@ def whole_number(text: str) -> int | None:
 
 @dataclass
 class Filters:
+    """The list's search box and filters, as the query string carries them (and back, for the
+    pager's and the export's links)."""
+
+    q: str = ""
     severity: str = ""
     status: str = ""
     triage: str = ""
@@ -46,12 +53,15 @@ class Filters:
     country: str = ""
     rulebook: str = ""
     risk: str = ""
+    route: str = ""
+    assignee: str = ""
     min_age: int | None = None  # open for at least this many days
 
     @classmethod
     def from_query(cls, q: Any) -> Filters:
         age = q.get("min_age", "")
         return cls(
+            q=" ".join(q.get("q", "").split())[:200],
             severity=q.get("severity", "") if q.get("severity") in _SEVERITIES else "",
             status=q.get("status", ""),
             triage=q.get("triage", ""),
@@ -59,25 +69,29 @@ class Filters:
             country=q.get("country", "").strip().upper(),
             rulebook=q.get("rulebook", "").strip(),
             risk=q.get("risk", "").strip(),
+            route=q.get("route", "").strip(),
+            assignee=q.get("assignee", "").strip(),
             min_age=whole_number(age),
         )
 
-    def query(self, page: int) -> str:
-        """The list URL's query for these filters on ``page`` (for the pager's links)."""
+    def query(self, page: int | None = None) -> str:
+        """The list URL's query for these filters (on ``page``, for the pager's links)."""
         values = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
-        return urlencode({**values, "page": page})
+        return urlencode({**values, "page": page} if page is not None else values)
 
-    def keep(self, row: CaseRow) -> bool:
-        c = row.case
-        return (
-            (not self.severity or c.severity.rank >= Severity(self.severity).rank)
-            and (not self.status or c.status == self.status)
-            and (not self.triage or (row.triage or "untriaged") == self.triage)
-            and (not self.unit or self.unit in row.units)
-            and (not self.country or self.country in row.countries)
-            and (not self.rulebook or self.rulebook in row.rulebooks)
-            and (not self.risk or self.risk in row.risks)
-            and (self.min_age is None or row.age_days >= self.min_age)
+    def case_query(self, now: datetime) -> CaseQuery:
+        return CaseQuery(
+            text=self.q,
+            severity_rank=Severity(self.severity).rank if self.severity else None,
+            status=self.status,
+            triage=self.triage,
+            unit=self.unit,
+            country=self.country,
+            rulebook=self.rulebook,
+            risk=self.risk,
+            route=self.route,
+            assignee=self.assignee,
+            opened_before=now - timedelta(days=self.min_age) if self.min_age is not None else None,
         )
 
 
@@ -110,12 +124,18 @@ def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]
     return case.record_id, "record"
 
 
-def case_rows(store: Store) -> list[CaseRow]:
-    rulebooks = store.case_rulebooks()
-    risks = store.case_risks()
+def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
+    """The list rows of these cases, in the given order (a page: each reads its record)."""
+    rulebooks = store.case_rulebooks(case_ids)
+    risks = store.case_risks(case_ids)
     triage = store.triage_colours()
+    assignees = store.case_assignees()
+    pending = store.pending_decisions()
     rows = []
-    for case in store.cases():
+    for case_id in case_ids:
+        case = store.case(case_id)
+        if case is None:
+            continue
         subject = store.subject(case.source_system, case.record_id)
         title, kind = subject_title(subject, case)
         holder = (subject or {}).get("project") or {}
@@ -132,9 +152,10 @@ def case_rows(store: Store) -> list[CaseRow]:
                 rulebooks=sorted(rulebooks.get(case.id, ())),
                 triage=triage.get(case.id),
                 risks=sorted(risks.get(case.id, ())),
+                assignee=assignees.get(case.id),
+                pending=pending[case.id].decision if case.id in pending else None,
             )
         )
-    rows.sort(key=lambda r: (-r.case.severity.rank, r.case.opened_at, r.case.id))
     return rows
 
 
@@ -183,3 +204,41 @@ def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[Evide
 def parse_date(text: str | None) -> date | None:
     text = (text or "").strip()
     return date.fromisoformat(text) if text else None
+
+
+# How people call the identifier schemes adapters report (lower-cased; Pure's idSource
+# names, Converis' fields); others are shown as the source spells them.
+_SCHEMES = {
+    "ror": "ROR",
+    "grid": "GRID",
+    "isni": "ISNI",
+    "fundref": "Crossref Funder ID",
+    "scopus": "Scopus affiliation",
+    "scopusaffiliationid": "Scopus affiliation",
+    "scopus_affiliation_id": "Scopus affiliation",
+    "wikidata": "Wikidata",
+    "lei": "LEI",
+}
+
+
+@dataclass(frozen=True)
+class IdentifierView:
+    label: str
+    value: str
+    url: str | None = None  # only for schemes whose registry page is known
+
+
+def identifier_views(org: dict[str, Any]) -> list[IdentifierView]:
+    """An organisation's other identifiers (ROR, Scopus affiliation id …) for the case page."""
+    views = []
+    for ident in org.get("identifiers") or []:
+        scheme, value = str(ident.get("scheme", "")), str(ident.get("value", ""))
+        if not value:
+            continue
+        label = _SCHEMES.get(scheme.lower(), scheme)
+        if scheme == "ror":
+            bare = value.rstrip("/").rsplit("/", 1)[-1]
+            views.append(IdentifierView(label, bare, f"https://ror.org/{quote(bare)}"))
+        else:
+            views.append(IdentifierView(label, value))
+    return views

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -10,6 +10,8 @@ from starlette.responses import RedirectResponse, Response
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
+from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
+from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
@@ -46,32 +48,79 @@ PAGE_SIZE = 100  # cases per page of the list
 @guard("view")
 async def case_list(request: Request) -> Response:
     filters = Filters.from_query(request.query_params)
+    wanted = whole_number(request.query_params.get("page", "")) or 1  # 0: the first
     with open_store(request) as store:
-        rows = case_rows(store)
-    matching = [r for r in rows if filters.keep(r)]
-    pages = max(1, -(-len(matching) // PAGE_SIZE))
-    page = min(whole_number(request.query_params.get("page", "")) or 1, pages)  # 0: the first
-    first = (page - 1) * PAGE_SIZE
+        query = filters.case_query(datetime.now(UTC))
+        _, matching = store.search_cases(query, limit=0)
+        pages = max(1, -(-matching // PAGE_SIZE))
+        page = min(wanted, pages)
+        first = (page - 1) * PAGE_SIZE
+        ids, _ = store.search_cases(query, limit=PAGE_SIZE, offset=first)
+        rows = case_rows(store, ids)
+        total = store.search_cases(CaseQuery(), limit=0)[1]
+        facets = store.case_facets()
+        advisers = store.advisers()
     return _render(
         request,
         "cases.html",
         {
-            "rows": matching[first : first + PAGE_SIZE],
-            "matching": len(matching),
+            "rows": rows,
+            "matching": matching,
             "first": first + 1,
             "page": page,
             "pages": pages,
-            "total": len(rows),
+            "total": total,
             "filters": filters,
             "risk_types": risk_types(),
             "severities": [s.value for s in reversed(Severity)],
-            "statuses": CASE_STATUSES,
+            "statuses": (*CASE_STATUSES, PENDING_APPROVAL),
             "triages": (*TRIAGE, "untriaged"),
-            "units": sorted({u for r in rows for u in r.units}),
-            "countries": sorted({c for r in rows for c in r.countries}),
-            "rulebooks": sorted({b for r in rows for b in r.rulebooks}),
+            "advisers": advisers,
+            "bulk_statuses": BULK_STATUSES,
+            **facets,
         },
     )
+
+
+def _bulk_targets(store, form) -> tuple[list[int], Filters]:
+    """The cases a bulk change applies to: those ticked, or every case the list's filters
+    (carried in ``f_*`` fields) match; and those filters, to return to the same list."""
+    filters = Filters.from_query({k[2:]: str(v) for k, v in form.items() if k.startswith("f_")})
+    if form.get("scope") == "matching":
+        ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+        return ids, filters
+    ticked = (whole_number(str(v)) for v in form.getlist("case"))
+    return sorted({i for i in ticked if i is not None}), filters
+
+
+@guard("triage")
+async def bulk_change(request: Request) -> Response:
+    """Triage, reopen/close or assign many cases at once; audited per case."""
+    form = request.state.form
+    kind, _, value = str(form.get("change", "")).partition(":")
+    actor = request.state.user.name
+    with open_store(request) as store:
+        ids, filters = _bulk_targets(store, form)
+        if not ids:
+            return error_page(request, 400, "Tick at least one case, or choose all matching cases.")
+        try:
+            if kind == "triage" and value in TRIAGE:
+                done, said = store.triage_cases(ids, value, actor=actor), f"triaged {value}"
+            elif kind == "status" and value in BULK_STATUSES:
+                done = store.set_cases_status(ids, value, actor=actor)
+                said = "reopened" if value == "open" else "closed"
+            elif kind == "assign":
+                done, said = store.assign_cases(ids, value, actor=actor), f"assigned to {value}"
+            else:
+                return error_page(
+                    request, 400, "Choose what to change: a triage colour, a status or an adviser."
+                )
+        except KeyError as exc:
+            return error_page(request, 404, f"There is {exc.args[0]}.")  # "no case 12"
+        except ValueError as exc:
+            return error_page(request, 400, str(exc))
+    flash(request, f"{done} case{'s' if done != 1 else ''} {said}.")
+    return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
 
 
 @guard("view")
@@ -98,6 +147,8 @@ async def case_page(request: Request) -> Response:
             "adjudicated": adjudicated,
             "triage": store.triage_colours().get(case_id),
             "decisions": store.decisions(case_id),
+            "pending": store.pending_decisions().get(case_id),
+            "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": store.mitigations(case_id),
             "history": store.audit_entries(f"case:{case_id}"),
             "decision_choices": DECISIONS,
@@ -163,6 +214,7 @@ async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     decision = str(form.get("decision", ""))
     rationale = str(form.get("rationale", "")).strip()
+    four_eyes = request.app.state.settings.four_eyes
     try:
         if decision not in DECISIONS or not rationale:
             raise ValueError("A decision needs one of the three outcomes and a rationale.")
@@ -171,7 +223,8 @@ async def decide(request: Request) -> Response:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
-            store.decide(
+            record = store.propose_decision if four_eyes else store.decide
+            record(
                 case_id,
                 decision,
                 rationale,
@@ -181,7 +234,27 @@ async def decide(request: Request) -> Response:
             )
     except ValueError as exc:
         return error_page(request, 400, str(exc))
+    if four_eyes:
+        return _back(
+            request,
+            case_id,
+            f"Decision recorded: {decision}, pending second approval by another committee member.",
+        )
     return _back(request, case_id, f"Decision recorded: {decision}.")
+
+
+@guard("decide")
+async def approve_decision(request: Request) -> Response:
+    """Four-eyes: a second, different committee member approves a pending decision."""
+    decision_id = row_id(request, "decision_id", "decision")
+    with open_store(request) as store:
+        try:
+            d = store.approve_decision(decision_id, actor=request.state.user.name)
+        except KeyError:
+            return error_page(request, 404, f"There is no decision {decision_id}.")
+        except ValueError as exc:
+            return error_page(request, 409, f"{exc}.")
+    return _back(request, d.case_id, f"Decision approved: {d.decision} (proposed by {d.actor}).")
 
 
 @guard("mitigate")

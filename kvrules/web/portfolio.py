@@ -145,8 +145,10 @@ def build(
             p.open_by_risk.update(risks.get(case.id) or {"no risk type named"})
     first: dict[int, datetime] = {}
     for d in store.decisions():
+        if not d.in_effect:  # four-eyes: pending or superseded decisions were not taken
+            continue
         p.decisions[d.decision] += 1
-        first.setdefault(d.case_id, d.at)
+        first.setdefault(d.case_id, d.effective_at)
     for case_id, at in first.items():
         case = store.case(case_id)
         if case is not None:

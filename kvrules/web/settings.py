@@ -59,6 +59,8 @@ class WebSettings:
     # the sources' ris_url patterns: the report links each case's record to the RIS
     links: RecordLinks = field(default_factory=dict, compare=False)
     session_max_age: int = 8 * 3600
+    # Four-eyes: a decision waits for a second, different committee member's approval.
+    four_eyes: bool = False
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
     screener: Screener | None = field(default=None, compare=False)
 

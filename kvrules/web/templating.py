@@ -7,6 +7,8 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kvrules.refdata.normalise import name_key
+from kvrules.web.casedata import identifier_views
+from kvrules.web.history import sentence
 from kvrules.web.security import can
 
 
@@ -19,6 +21,8 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
+    env.filters["sentence"] = sentence
+    env.filters["identifiers"] = identifier_views
     return env
 
 

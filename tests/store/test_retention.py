@@ -561,7 +561,7 @@ def test_case_page_renders_after_its_subject_and_evidence_were_purged(tmp_path: 
     assert "the retention policy removed it" in page.text  # the empty state says why
     assert r.PURGED in page.text
     assert "Najing Univ." not in page.text and "Quantum sensing" not in page.text
-    assert "case.decided" in page.text  # the committee's history is all there
+    assert "decided: approve — “No concern.”" in page.text  # the committee's history is all there
     other = client.get(f"/cases/{kept}")
     assert other.status_code == 200 and "Technische Universität Beispiel" in other.text
     for path in ("/cases", "/report", "/audit", "/adjudications", "/mitigations"):

@@ -1,0 +1,153 @@
+"""Case work at scale (mixed into ``Store``): the searchable case list, assignment to an
+adviser, the same triage or status for many cases at once, and four-eyes decisions. Every
+change is audited per case, in one transaction per action."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from kvrules.store import cases as _cases
+from kvrules.store import casesearch as _search
+from kvrules.store import committee as _committee
+from kvrules.store import users as _users
+
+if TYPE_CHECKING:
+    from kvrules.store.db import Clock, Database
+
+ASSIGNABLE_ROLE = "adviser"  # cases are assigned to an adviser's account
+BULK_STATUSES = ("open", "closed")  # "triaged" comes with a colour, "decided" with a decision
+
+
+class CaseworkStore:
+    _db: Database
+    clock: Clock
+
+    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
+        raise NotImplementedError  # provided by Store
+
+    # -- the list --------------------------------------------------------------------------
+
+    def search_cases(
+        self, query: _search.CaseQuery, *, limit: int | None = None, offset: int = 0
+    ) -> tuple[list[int], int]:
+        """Matching case ids, most severe first (a page when ``limit`` is given), and the
+        number matching in all."""
+        return _search.search(self._db.conn, query, limit=limit, offset=offset)
+
+    def case_facets(self) -> dict[str, list[str]]:
+        """The values the list's filter menus offer: units, countries, rulebooks, routes."""
+        c = self._db.conn
+        return {
+            "units": _search.facet_values(c, "unit"),
+            "countries": _search.facet_values(c, "country"),
+            "rulebooks": _search.rulebooks(c),
+            "routes": _search.routes(c),
+        }
+
+    def case_assignees(self) -> dict[int, str]:
+        return _search.assignees(self._db.conn)
+
+    def advisers(self) -> list[str]:
+        """Accounts a case may be assigned to (enabled, adviser role)."""
+        return [
+            u.name
+            for u in _users.listing(self._db.conn)
+            if u.role == ASSIGNABLE_ROLE and not u.disabled
+        ]
+
+    # -- many cases at once ----------------------------------------------------------------
+
+    def assign_cases(self, case_ids: Sequence[int], assignee: str, *, actor: str) -> int:
+        """Assign each case to an adviser's account; audited per case. Returns how many."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            user = _users.get(c, assignee)
+            if user is None or user.disabled or user.role != ASSIGNABLE_ROLE:
+                raise ValueError(f"{assignee!r} is not an enabled adviser account")
+            for case_id in case_ids:
+                _cases.require_case(c, case_id)
+                _search.assign(c, case_id, assignee, actor, now)
+                self._log(actor, "case.assigned", f"case:{case_id}", {"assignee": assignee}, now)
+            return len(case_ids)
+
+    def triage_cases(self, case_ids: Sequence[int], colour: str, *, actor: str) -> int:
+        """The same triage colour for each case (an open one becomes triaged); per-case audit."""
+        with self._db.transaction():
+            for case_id in case_ids:
+                self.set_triage(case_id, colour, actor=actor, note="bulk triage")  # type: ignore[attr-defined]
+            return len(case_ids)
+
+    def set_cases_status(self, case_ids: Sequence[int], status: str, *, actor: str) -> int:
+        """Reopen or close each case; audited per case."""
+        if status not in BULK_STATUSES:
+            raise ValueError(f"many cases at once can only be set to {' or '.join(BULK_STATUSES)}")
+        now = self.clock()
+        with self._db.transaction() as c:
+            for case_id in case_ids:
+                _cases.require_case(c, case_id)
+                _cases.set_status(c, case_id, status, now)
+                details = {"status": status, "note": "bulk status change"}
+                self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
+            return len(case_ids)
+
+    # -- four-eyes decisions ---------------------------------------------------------------
+
+    def propose_decision(
+        self,
+        case_id: int,
+        decision: str,
+        rationale: str,
+        *,
+        actor: str,
+        review_due: date | None = None,
+        mitigations: Sequence[tuple[str, str, date | None]] = (),
+    ) -> _committee.Decision:
+        """A decision that waits for a second committee member: the case stays as it is (and
+        shows "pending second approval") until ``approve_decision``. A newer proposal replaces
+        one still pending."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            _cases.require_case(c, case_id)
+            if decision == "approve-with-mitigations" and not mitigations:
+                raise ValueError("approve with mitigations needs at least one mitigation")
+            for old in _committee.supersede_pending(c, case_id):
+                self._log(
+                    actor, "decision.superseded", f"case:{case_id}", {"decision_id": old}, now
+                )
+            decision_id = _committee.add_decision(
+                c, case_id, decision, rationale, review_due, actor, now, approval="pending"
+            )
+            items = [
+                _committee.add_mitigation(c, case_id, action, owner, due, decision_id, now)
+                for action, owner, due in mitigations
+            ]
+            details = {
+                "decision_id": decision_id,
+                "decision": decision,
+                "rationale": rationale.strip(),
+                "review_due": review_due.isoformat() if review_due else None,
+                "mitigations": items,
+            }
+            self._log(actor, "decision.proposed", f"case:{case_id}", details, now)
+            return _committee.decision(c, decision_id)  # type: ignore[return-value]
+
+    def approve_decision(self, decision_id: int, *, actor: str) -> _committee.Decision:
+        """The second approval, by a different member: the decision takes effect."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            d = _committee.approve(c, decision_id, actor, now)
+            _cases.set_status(c, d.case_id, "decided", now, d.decision)
+            details = {
+                "decision_id": d.id,
+                "decision": d.decision,
+                "proposed_by": d.actor,
+                "status": "decided",
+            }
+            self._log(actor, "decision.approved", f"case:{d.case_id}", details, now)
+            return d
+
+    def pending_decisions(self) -> dict[int, _committee.Decision]:
+        """The decision waiting for a second approver, per case."""
+        return {d.case_id: d for d in _committee.decisions(self._db.conn) if d.pending}

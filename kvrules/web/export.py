@@ -1,0 +1,195 @@
+"""Cases, their findings and decisions as CSV or an Excel workbook, for the cases the list's
+search and filters select.
+
+A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula; record
+titles and organisation names come from the RIS, which anyone with edit rights there writes.
+So in CSV such a cell gets a leading apostrophe (OWASP's advice), and in the workbook every
+text is written as a text cell, never as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kvrules.rulebook.ir import Severity
+from kvrules.store import Store
+from kvrules.web.auth import error_page, guard, open_store
+from kvrules.web.casedata import Filters, case_rows
+
+# A leading tab or carriage return also starts a formula in some spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TABLES = ("cases", "findings", "decisions")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class Table:
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def tables(store: Store, case_ids: list[int]) -> dict[str, Table]:
+    """The three tables for these cases (in this order)."""
+    cases = Table(
+        "cases",
+        [
+            "case", "severity", "status", "decision", "pending second approval", "triage",
+            "assignee", "title", "kind", "source system", "record id", "units", "countries",
+            "rulebooks", "risk types", "opened (UTC)", "updated (UTC)",
+        ],
+        [],
+    )  # fmt: skip
+    findings = Table(
+        "findings",
+        [
+            "case", "finding", "severity", "rule", "title", "route", "rationale", "source",
+            "legal basis", "evidence", "first seen (UTC)", "last seen (UTC)",
+        ],
+        [],
+    )  # fmt: skip
+    decisions = Table(
+        "decisions",
+        [
+            "case", "decision id", "decision", "rationale", "re-review on", "by", "at (UTC)",
+            "second approval", "approved by", "approved at (UTC)",
+        ],
+        [],
+    )  # fmt: skip
+    for row in case_rows(store, case_ids):
+        c = row.case
+        cases.rows.append(
+            [
+                c.id, c.severity.value, c.status, c.decision or "", row.pending or "",
+                row.triage or "", row.assignee or "", row.title, row.kind, c.source_system,
+                c.record_id, ", ".join(row.units), ", ".join(row.countries),
+                ", ".join(row.rulebooks), ", ".join(row.risks), _when(c.opened_at),
+                _when(c.updated_at),
+            ]
+        )  # fmt: skip
+        for stored in store.case_findings(c.id):
+            f = stored.finding
+            evidence = "; ".join(f"{e.path} {e.test} (value: {e.actual})" for e in f.evidence)
+            rule = f"{f.rulebook.id}@{f.rulebook.version}/{f.rule_id}"
+            findings.rows.append(
+                [
+                    c.id, stored.id, Severity(f.severity).value, rule, f.rule_title,
+                    f.alert or "", f.rationale, f.citation.cite,
+                    f.legal_basis or "", evidence, _when(stored.first_seen),
+                    _when(stored.last_seen),
+                ]
+            )  # fmt: skip
+        for d in store.decisions(c.id):
+            decisions.rows.append(
+                [
+                    c.id, d.id, d.decision, d.rationale,
+                    d.review_due.isoformat() if d.review_due else "", d.actor, _when(d.at),
+                    d.approval or "not required", d.approved_by or "", _when(d.approved_at),
+                ]
+            )  # fmt: skip
+    return {t.name: t for t in (cases, findings, decisions)}
+
+
+def csv_safe(value: Any) -> Any:
+    """A text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.header)
+    writer.writerows([csv_safe(v) for v in row] for row in table.rows)
+    return out.getvalue()
+
+
+def as_xlsx(tables: Iterable[Table]) -> bytes:
+    """One sheet per table, header row bold and frozen; text cells are never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    for table in tables:
+        sheet = book.create_sheet(table.name)
+        sheet.freeze_panes = "A2"
+        header = []
+        for title in table.header:
+            cell = WriteOnlyCell(sheet, value=title)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for row in table.rows:
+            sheet.append(list(_cells(sheet, row, WriteOnlyCell)))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cells(sheet, row: list[Any], cell_type) -> Iterator[Any]:
+    for value in row:
+        if isinstance(value, str):
+            cell = cell_type(sheet, value=value)
+            cell.data_type = "s"  # openpyxl would store "=…" as a formula
+            yield cell
+        else:
+            yield value
+
+
+def filename(what: str, extension: str) -> str:
+    return f"kvrules-{what}-{datetime.now(UTC):%Y%m%d-%H%M}.{extension}"
+
+
+def _selected(request: Request, store: Store) -> tuple[list[int], Filters]:
+    filters = Filters.from_query(request.query_params)
+    ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+    return ids, filters
+
+
+def _audit_export(store: Store, request: Request, what: str, filters: Filters, count: int):
+    """Who took which cases out of the system (an export is a copy the app no longer guards)."""
+    details = {"format": what, "filters": filters.query(), "cases": count}
+    store.audit(request.state.user.name, "cases.exported", "export:cases", details)
+
+
+@guard("view")
+async def export_csv(request: Request) -> Response:
+    what = request.query_params.get("table", "cases")
+    if what not in TABLES:
+        return error_page(request, 400, f"Export one of: {', '.join(TABLES)}.")
+    with open_store(request) as store:
+        ids, filters = _selected(request, store)
+        table = tables(store, ids)[what]
+        _audit_export(store, request, f"csv:{what}", filters, len(ids))
+    return Response(
+        as_csv(table),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{filename(what, "csv")}"'},
+    )
+
+
+@guard("view")
+async def export_xlsx(request: Request) -> Response:
+    with open_store(request) as store:
+        ids, filters = _selected(request, store)
+        book = as_xlsx(tables(store, ids).values())
+        _audit_export(store, request, "xlsx", filters, len(ids))
+    return Response(
+        book,
+        media_type=XLSX_TYPE,
+        headers={"content-disposition": f'attachment; filename="{filename("cases", "xlsx")}"'},
+    )

