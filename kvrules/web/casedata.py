@@ -187,13 +187,14 @@ class EvidenceView:
     actual: Any
     organisation: dict[str, Any] | None = None
     matches: list[dict[str, Any]] = field(default_factory=list)
+    sentence: str = ""  # in plain language; path, test and value are the technical detail
 
 
 def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[EvidenceView]:
     views = []
     for e in evidence:
         org = resolve(subject, e.path)
-        view = EvidenceView(e.path, e.test, e.actual, org)
+        view = EvidenceView(e.path, e.test, e.actual, org, sentence=e.in_words(subject))
         if org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):
             named = set(e.actual) if isinstance(e.actual, list) else set()
             view.matches = [m for m in org.get("screening", []) if not named or m["list"] in named]

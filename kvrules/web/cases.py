@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
@@ -142,6 +143,9 @@ async def case_page(request: Request) -> Response:
         context = {
             "case": case,
             "title": subject_title(subject, case)[0],
+            "label": describe(
+                subject, case.source_system, case.record_id, request.app.state.settings.links
+            ),
             "subject": subject,
             "findings": findings,
             "adjudicated": adjudicated,

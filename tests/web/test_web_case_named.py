@@ -1,0 +1,39 @@
+"""#17 item 5 on the case page: the lead as the RIS names them, a link to the record in the RIS,
+and evidence in plain language with the technical path one click away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kvrules.store import Store
+from tests.web.web_helpers import app_for, case_id, event, login
+
+PORTAL = "https://pure.example.edu/en/projects/{id}"
+
+
+def test_the_case_page_names_the_lead_links_the_record_and_says_the_evidence_in_words(
+    db: Path,
+) -> None:
+    ev = event("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
+    ev.project.participants[0].display_name = "Jane Doe"
+    ev.project.participants[0].role = "Principal Investigator"
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db, links={"pure": PORTAL})
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    assert "<dt>Lead</dt><dd>Jane Doe (Principal Investigator)</dd>" in page
+    assert '<a href="https://pure.example.edu/en/projects/p-1"' in page
+    evidence = page.split("<h4>Evidence</h4>", 1)[1]
+    sentence, technical = evidence.split('<details class="technical">', 1)
+    # the list, its edition and the entry in words, not a path
+    assert "US DoD Section 1286 list, edition FY25, entry" in sentence
+    assert "project.partners[0]" not in sentence
+    assert "<code>project.partners[0].candidate_lists</code>" in technical.split("</details>")[0]
+
+
+def test_without_a_pattern_the_case_page_shows_the_id_and_no_link(db: Path) -> None:
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    assert "<code>pure/p-1</code>" in page and "open in Pure" not in page
