@@ -362,6 +362,7 @@ sources:
       # request_deadline: 300                     # seconds per request, body included
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
+      # applications: true                        # funding applications → application.*
 
 alerts:
   channels:

@@ -29,7 +29,7 @@ from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
-from kvrules.model import CollaborationEvent, EventKind
+from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
@@ -101,8 +101,7 @@ def _material(events: list[CollaborationEvent], context: str) -> str:
     timestamps, plus the rulebooks and reference-list editions in force."""
     body = [e.model_dump(mode="json", exclude={"id", "occurred_at"}) for e in events]
     for event in body:  # created/updated says how the record was read, not what it holds
-        if event["kind"] == EventKind.PROJECT_UPDATED:
-            event["kind"] = EventKind.PROJECT_CREATED.value
+        event["kind"] = FIRST_READ.get(EventKind(event["kind"]), event["kind"])
     return hashlib.sha256(json.dumps([context, body], sort_keys=True).encode()).hexdigest()
 
 

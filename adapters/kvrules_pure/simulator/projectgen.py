@@ -16,6 +16,7 @@ from itertools import accumulate
 from random import Random
 
 from . import realism, vocab
+from .applications import application_uuid
 from .ids import make_uuid, stable_int, version_hash
 from .shapes import DAY, cls, day, ref, stamp, visibility, workflow
 from .sources import LazySource, Record
@@ -461,6 +462,10 @@ class ProjectFactory:
             ],
             "totalAwardedAmount": system,
             "cluster": ref("AwardCluster", self.clusters.uuid_at(self.cluster_start[i])),
+            # The funding application it came from (simulator/applications.py: one per cluster).
+            "applications": [
+                ref("Application", application_uuid(self.seed, self.cluster_start[i]))
+            ],
             "visibility": visibility("FREE"),
         }
         if c.end and rng.random() < 0.9:
