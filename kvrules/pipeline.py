@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kvrules import handover
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
@@ -309,12 +310,22 @@ class Scanner:
                 self.enricher(event)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
-        self._record(findings, report)
+        # A project after a funding application takes over its case (kvrules.handover).
+        follows = handover.prepare(self.store, record.events, findings)
+        self._record(findings, report, follows.routes(self.routes) if follows else None)
+        if follows is not None:
+            follows.complete(self.store)
         self._queue_tags(record.events[0].source.system, record.record_id, findings)
 
-    def _record(self, findings: list[Finding], report: ScanReport | None) -> None:
-        """Store findings (cases, alerts in the outbox); count what is new in ``report``."""
-        stored_all = self.store.record_findings(findings, self.routes)
+    def _record(
+        self,
+        findings: list[Finding],
+        report: ScanReport | None,
+        routes: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """Store findings (cases, alerts in the outbox); count what is new in ``report``.
+        ``routes``: where they alert, when not the configured routes."""
+        stored_all = self.store.record_findings(findings, self.routes if routes is None else routes)
         if report is None:
             return
         for finding, stored in zip(findings, stored_all, strict=True):
