@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
+from kvrules_pure.writeback import current_uris
 
 from kvrules.cli import cli
 from kvrules.store import Store
 from kvrules.web.security import hash_password
-from tests.pipeline.pipeline_helpers import System, start_system
+from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start_system
 from tests.web.web_helpers import PASSWORD, app_for, login
 
 RATIONALE = "Partner vetted by the adviser; no export-controlled data is shared."
@@ -175,3 +176,25 @@ def test_a_new_partner_after_the_decision_alerts_the_committee_again(system: Sys
     assert f"new partner: {listed['name']}" in " ".join(entry.details["changes"])
     assert entry.details["decision"] == "approve-with-mitigations"
     assert alerts_of(system, case.id), "a material change alerts the committee again"
+
+
+def test_scan_apply_writes_the_risk_tag_to_applications(system: System) -> None:
+    """#19 item 3: the grant office sees the risk tag on the application in Pure (a value
+    someone set there before is left as it is)."""
+    apps = system.sim.store.collection("applications")
+    before = {a["uuid"]: current_uris(a, RISK_GROUP) for a in apps.page(0, len(apps))}
+    result = CliRunner().invoke(
+        cli, ["scan", "--config", str(system.config), "--json", "--apply"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    with system.store() as store:
+        cases = [c for c in store.cases() if c.record_id.startswith("applications/")]
+    assert cases
+    for case in cases:
+        uuid = case.record_id.split("/", 1)[1]
+        now = current_uris(system.sim.store.get("applications", uuid), RISK_GROUP)
+        assert now == (before[uuid] or [level_uri(case.severity.value)]), case
+    written = {p.rsplit("/", 1)[1] for p in system.puts() if "/applications/" in p}
+    assert written == {c.record_id.split("/", 1)[1] for c in cases} - {
+        u for u, v in before.items() if v
+    }
