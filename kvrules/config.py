@@ -146,6 +146,12 @@ class RetentionConfig(_Section):
         description="evidence values of decided/closed cases' findings (rule, severity, "
         "fingerprint and dates stay), counted from the case's last activity",
     )
+    prescreens: str | None = Field(
+        default="1y",
+        description="pre-screened proposals and their answers, counted from when they were "
+        "made; one sent to the committee is counted from its case's last activity and kept "
+        "while the case is",
+    )
 
     @field_validator("*")
     @classmethod
@@ -407,6 +413,7 @@ retention:
   quarantine: 90d                    # records that could not be mapped
   delivered_alerts: 1y               # sent alert bodies (keys stay for deduplication)
   findings_evidence_after_close: 5y  # evidence values (rule, severity, dates stay)
+  prescreens: 1y                     # pre-screened proposals (sent ones go with their case)
 """
 
 
