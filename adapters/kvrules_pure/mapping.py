@@ -324,6 +324,25 @@ def unit_uuids(rec: Json) -> list[str]:
     return list(dict.fromkeys(u for u in found if u))
 
 
+def funding_units(awards: Iterable[Json]) -> list[str]:
+    """The institution's own units among the awards' funding collaborators (the spec's
+    *Internal*FundingCollaboratorAssociation): units co-funding the project."""
+    found: list[str] = []
+    for award in awards:
+        where = f"award {award.get('uuid')}: fundings"
+        for n, f in enumerate(items(award.get("fundings"), where)):
+            path = f"{where}[{n}].fundingCollaborators"
+            for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
+                if is_own_unit(fc, "collaborator"):
+                    found += [u for u in [uuid_of(fc.get("collaborator"), f"{path}[{m}]")] if u]
+    return found
+
+
+def project_units(rec: Json, awards: Iterable[Json] = ()) -> list[str]:
+    """Every own unit of a project: its own (unit_uuids), then those co-funding it."""
+    return list(dict.fromkeys([*unit_uuids(rec), *funding_units(awards)]))
+
+
 def org_uuids(rec: Json, awards: Iterable[Json] = ()) -> set[str]:
     """Every external organisation uuid a project, output or activity refers to."""
     found = {u for u, _ in project_org_refs(rec)}
@@ -552,7 +571,8 @@ def participants(p: Json, related: Related, cfg: PureConfig) -> list[Person]:
 
 
 def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
-    """Names of the project's own units (see unit_uuids), de-duplicated, order kept.
+    """Names of the project's own units (see project_units: its managing and other units,
+    then the units co-funding it), de-duplicated, order kept.
 
     A unit that is gone (404/410) or was not fetched is skipped: units label the project and
     group cases, they are not screening subjects. Any other fetch failure quarantines the
@@ -560,7 +580,7 @@ def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
     a silently shortened list.
     """
     names: list[str] = []
-    for uuid in unit_uuids(p):
+    for uuid in project_units(p, related.awards):
         unit = related.units.get(uuid)
         if isinstance(unit, Exception) and not gone(unit):
             raise MappingError(f"unit (organisation) {uuid}: {unit}")
@@ -623,7 +643,9 @@ def project_events(
     check_complete(refs, used)
     return [
         CollaborationEvent(
-            id=event_id("project", p, related_digest(p, related, used, unit_uuids(p))),
+            id=event_id(
+                "project", p, related_digest(p, related, used, project_units(p, related.awards))
+            ),
             kind=kind,
             source=Source(system=SYSTEM, record_id=p["uuid"]),
             occurred_at=occurred_at(p),
@@ -683,7 +705,7 @@ def application_events(
     )
     return [
         CollaborationEvent(
-            id=event_id("application", a, related_digest(a, related, used, unit_uuids(a))),
+            id=event_id("application", a, related_digest(a, related, used, project_units(a, [a]))),
             kind=kind,
             source=Source(system=SYSTEM, record_id=APPLICATION_PREFIX + a["uuid"]),
             occurred_at=occurred_at(a),

@@ -128,9 +128,14 @@ class Scanner:
             a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
         ] + [a for named in direct.values() for a in named]
         got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
-        awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
+        awards = {u: self._checked(a, _award_refs) for u, a in got.items()}
         if family in WITH_UNITS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
+            # Own units co-funding them (funding collaborators of their awards, or of an
+            # application's own fundings): units of the project too.
+            funding = [a for a in awards.values() if isinstance(a, dict)]
+            funding += recs if family is APPLICATIONS else []
+            units |= set(mapping.funding_units(funding))
             self._load(self.units, self.unit_path, units)
         self._load_orgs(
             {u for r in recs for u in own_refs(family, r)}
@@ -223,6 +228,8 @@ class Scanner:
             refs = own_refs(family, rec)
             if family in WITH_UNITS:
                 refs |= set(mapping.unit_uuids(rec))
+            if family is APPLICATIONS:  # its fundings are read as an award's
+                refs |= set(mapping.funding_units([rec]))
             if family is PROJECTS:
                 refs |= set(mapping.ref_uuids(rec.get("awardClusters"), "awardClusters"))
                 refs |= set(_related_awards(rec))
@@ -252,7 +259,7 @@ class Scanner:
         self, family: Family, rid: str, rec: Json, rel: Related, state: State
     ) -> FetchedRecord | None:
         if family is PROJECTS:
-            state.note_units(mapping.unit_uuids(rec))
+            state.note_units(mapping.project_units(rec, rel.awards))
         # The first pass creates every project; later passes update the ones already seen.
         again = state.mode != "full" and rid in state.index
         if family in WITH_UNITS and self.risk_read is not None:
@@ -301,7 +308,7 @@ class Scanner:
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
                         state.seen(u, mapping.record_version(org))
-                for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
+                for u in mapping.project_units(rec, rel.awards) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
                         state.seen(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
@@ -502,6 +509,12 @@ def _parent(org: Json) -> str | None:
 def _related_awards(project: Json) -> list[str]:
     """The awards a project of the older API names itself (MappingError on a wrong shape)."""
     return mapping.ref_uuids(project.get("relatedAwards"), "relatedAwards")
+
+
+def _award_refs(award: Json) -> set[str]:
+    """Everything an award refers to: organisations and own units (MappingError on a wrong
+    shape, so a bad award quarantines only the records using it)."""
+    return mapping.org_uuids({}, [award]) | set(mapping.funding_units([award]))
 
 
 def _cluster_awards(cluster: Json) -> list[str]:

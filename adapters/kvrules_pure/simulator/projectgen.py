@@ -414,14 +414,19 @@ class ProjectFactory:
                 "estimatedValue": system,
             }
         # An own unit as funding collaborator (the spec's AwardInternal*FundingCollaborator
-        # Association): drawn from its own stream so the rest of the data stays as it was.
-        if Random(stable_int(self.seed, "internal-collaborator", a)).random() < INTERNAL_SHARE:
+        # Association): the project's unit, or another one co-funding it (then one of the
+        # project's units too). Its own stream, so the rest of the data stays as it was.
+        co = Random(stable_int(self.seed, "internal-collaborator", a))
+        if co.random() < INTERNAL_SHARE:
             kind = funding["typeDiscriminator"].removeprefix("Award").removesuffix("Association")
+            other = co.choice(u.research_units)
             funding.setdefault("fundingCollaborators", []).append(
                 {
                     "typeDiscriminator": f"AwardInternal{kind.removesuffix('Funding')}"
                     "FundingCollaboratorAssociation",
-                    "collaborator": unit_ref,
+                    "collaborator": unit_ref
+                    if co.random() < 0.5
+                    else ref("Organization", other.uuid),
                 }
             )
         pi = c.pi
