@@ -47,8 +47,10 @@ class HandoverStore:
     ) -> _cases.Case:
         """The application's case (``from_case_id``) goes on as the case of ``record_id`` (the
         project), opened if it has none. Without ``changes`` the decision taken before the
-        award stands for the project (its case is decided the same way, unless it holds a
-        decision of its own); with changes the project's case stays open for the committee."""
+        award stands for the project (unless its case holds a decision of its own): the case is
+        decided the same way, with the decision's review date, and the mitigation items still
+        open move with it, so the committee follows them up where the project is. With changes
+        the project's case stays open for the committee."""
         now = self.clock()
         with self._db.transaction() as c:
             before = _cases.require_case(c, from_case_id)
@@ -58,7 +60,21 @@ class HandoverStore:
             decisions = _committee.decisions(c, from_case_id)
             last = decisions[-1] if decisions else None
             decision = last.decision if last else before.decision
+            moved: list[int] = []  # the mitigation items now on the project's case
             if decision and not changes and case.decision is None:
+                carried = None
+                if last is not None:
+                    rationale = (
+                        f"Decided before the award (case #{from_case_id}, by {last.actor}, "
+                        f"{last.at.date().isoformat()}): {last.rationale}"
+                    )
+                    carried = _committee.add_decision(
+                        c, case.id, last.decision, rationale, last.review_due, actor, now
+                    )
+                moved = [
+                    _committee.add_mitigation(c, case.id, m.action, m.owner, m.due_on, carried, now)
+                    for m in _committee.mitigations(c, from_case_id, "open")
+                ]
                 case = _cases.set_status(c, case.id, "decided", now, decision)
             details: dict[str, Any] = {
                 "from_case": from_case_id,
@@ -71,6 +87,7 @@ class HandoverStore:
                 "rationale": last.rationale if last else None,
                 "changes": changes,
                 "status": case.status,
+                "mitigations": moved,
             }
             self._log(actor, HANDED_OVER, f"case:{case.id}", details, now)
             followed = {"to_case": case.id, "record": record_id, "changes": changes}

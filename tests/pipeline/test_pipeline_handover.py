@@ -97,6 +97,9 @@ def test_the_case_follows_the_application_to_the_project_without_a_new_alert(
         assert entry.details["from_case"] == application_case
         assert entry.details["decided_by"] == "alice"
         assert entry.details["changes"] == []
+        # The decision and its open mitigation items move with the case.
+        assert [d.decision for d in store.decisions(case.id)] == ["approve-with-mitigations"]
+        assert [m.action for m in store.mitigations(case.id)] == ["No access to the clean room"]
         assert any(
             e.action == "case.followed" and e.details["to_case"] == case.id
             for e in store.audit_entries(f"case:{application_case}")
