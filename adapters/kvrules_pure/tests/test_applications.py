@@ -174,3 +174,16 @@ def test_application_events_pass_the_conformance_rules(sim: SimulatorHandle) -> 
     assert len(ids) == len(set(ids))
     assert not any("None" in i for i in ids)
     assert testing.content(iter(records)) == records
+
+
+def test_fetch_explain_names_what_the_application_mapping_read_and_ignored(
+    sim: SimulatorHandle,
+) -> None:
+    adapter = adapter_for(sim, applications=True)
+    record = next(r for r in scan(adapter) if r.record_id.startswith("applications/"))
+    explained = adapter.explain(record)
+    assert explained is not None and explained.record_id == record.record_id
+    assert {"title", "fundings[].funder", "managingOrganization", "workflow.step"} <= set(
+        explained.read
+    )
+    assert "applicants[].person" in explained.ignored  # people are not screening subjects
