@@ -22,6 +22,7 @@ from kvrules.findings import Finding
 from kvrules.hookspecs import hookimpl
 from kvrules.limits import LimitExceeded, RecordLimits, check_events, check_raw, check_refs
 from kvrules.model import (
+    Application,
     Classification,
     CollaborationEvent,
     Contract,
@@ -46,6 +47,7 @@ __all__ = [
     "Alert",
     "AlertChannel",
     "AlertItem",
+    "Application",
     "Classification",
     "CollaborationEvent",
     "Contract",

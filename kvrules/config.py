@@ -169,6 +169,12 @@ class RetentionConfig(_Section):
         description="evidence values of decided/closed cases' findings (rule, severity, "
         "fingerprint and dates stay), counted from the case's last activity",
     )
+    prescreens: str | None = Field(
+        default="1y",
+        description="pre-screened proposals and their answers, counted from when they were "
+        "made; one sent to the committee is counted from its case's last activity and kept "
+        "while the case is",
+    )
 
     @field_validator("*")
     @classmethod
@@ -390,6 +396,7 @@ sources:
       # request_deadline: 300                     # seconds per request, body included
       # research_outputs: true                    # co-publications → output.published
       # activities: true                          # hosted visitors → visit.requested
+      # applications: true                        # funding applications → application.*
     # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
     ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
 
@@ -438,6 +445,7 @@ retention:
   quarantine: 90d                    # records that could not be mapped
   delivered_alerts: 1y               # sent alert bodies (keys stay for deduplication)
   findings_evidence_after_close: 5y  # evidence values (rule, severity, dates stay)
+  prescreens: 1y                     # pre-screened proposals (sent ones go with their case)
 """
 
 

@@ -127,6 +127,13 @@ VISIT = {
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
     "visitor": _f(FieldType.OBJECT, "the visitor", children=PERSON),
 }
+APPLICATION = {
+    "id": _f(T, "record id in the source system"),
+    "status": _f(T, "where it stands with the funder: submitted, awarded, rejected", casefold=True),
+    "workflow_step": _f(T, "the RIS's workflow step, e.g. forApproval", casefold=True),
+    "submitted_on": _f(D),
+    "awards": _f(L, "ids of the awards that followed it"),
+}
 
 ROOT: Mapping[str, FieldSpec] = {
     "kind": _f(T, "event kind, e.g. partner.added"),
@@ -141,6 +148,11 @@ ROOT: Mapping[str, FieldSpec] = {
     "funder": _f(FieldType.OBJECT, "the funder added (funder.added)", children=FUNDER),
     "visit": _f(FieldType.OBJECT, children=VISIT),
     "output": _f(FieldType.OBJECT, children=OUTPUT),
+    "application": _f(
+        FieldType.OBJECT,
+        "the funding application (application.*); `project` holds what it proposes",
+        children=APPLICATION,
+    ),
 }
 
 SCALARS = {FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.BOOL}

@@ -229,6 +229,11 @@ class Project(_Model):
     funders: list[Funder] = []
     participants: list[Person] = []
     contract: Contract | None = None
+    applications: list[str] = Field(
+        default=[],
+        description="record ids (same source) of the funding applications this project came "
+        "from: a case opened on an application follows the project (kvrules.handover)",
+    )
     sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
     area_words: dict[str, list[str]] = Field(
         default={},
@@ -273,6 +278,24 @@ class Visit(_Model):
     )
 
 
+class Application(_Model):
+    """A funding application, before any award or project: what a grant office screens.
+
+    What is proposed (title, units, partners, funders with the amounts applied for, keywords)
+    travels in the event's ``project``, so rules written for projects read it unchanged;
+    this holds what only an application has."""
+
+    id: str
+    status: str | None = Field(
+        default=None, description="where it stands with the funder: submitted, awarded, rejected"
+    )
+    workflow_step: str | None = Field(
+        default=None, description="the RIS's internal workflow step, e.g. forApproval, approved"
+    )
+    submitted_on: date | None = None
+    awards: list[str] = Field(default=[], description="ids of the awards that followed it")
+
+
 class EventKind(StrEnum):
     PROJECT_CREATED = "project.created"
     PROJECT_UPDATED = "project.updated"
@@ -281,6 +304,16 @@ class EventKind(StrEnum):
     VISIT_REQUESTED = "visit.requested"
     OUTPUT_PUBLISHED = "output.published"
     LIST_UPDATED = "list.updated"
+    APPLICATION_SUBMITTED = "application.submitted"
+    APPLICATION_CHANGED = "application.changed"
+
+
+# Kinds that only say how a record was read (first time, or again): the same content under
+# either is the same material (a re-read is not a change).
+FIRST_READ: dict[EventKind, EventKind] = {
+    EventKind.PROJECT_UPDATED: EventKind.PROJECT_CREATED,
+    EventKind.APPLICATION_CHANGED: EventKind.APPLICATION_SUBMITTED,
+}
 
 
 class Source(_Model):
@@ -299,6 +332,8 @@ _REQUIRED: dict[EventKind, tuple[str, ...]] = {
     EventKind.VISIT_REQUESTED: ("visit",),
     EventKind.OUTPUT_PUBLISHED: ("output",),
     EventKind.LIST_UPDATED: ("project",),
+    EventKind.APPLICATION_SUBMITTED: ("application", "project"),
+    EventKind.APPLICATION_CHANGED: ("application", "project"),
 }
 
 
@@ -314,6 +349,10 @@ class CollaborationEvent(_Model):
     funder: Funder | None = Field(default=None, description="the funder added (funder.added)")
     visit: Visit | None = None
     output: ResearchOutput | None = None
+    application: Application | None = Field(
+        default=None,
+        description="the funding application (application.*); `project` holds what it proposes",
+    )
 
     @field_validator("occurred_at")
     @classmethod

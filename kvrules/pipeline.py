@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from kvrules import handover
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
@@ -29,7 +30,7 @@ from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
-from kvrules.model import CollaborationEvent, EventKind
+from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
@@ -102,8 +103,7 @@ def _material(events: list[CollaborationEvent], context: str) -> str:
     timestamps, plus the rulebooks and reference-list editions in force."""
     body = [e.model_dump(mode="json", exclude={"id", "occurred_at"}) for e in events]
     for event in body:  # created/updated says how the record was read, not what it holds
-        if event["kind"] == EventKind.PROJECT_UPDATED:
-            event["kind"] = EventKind.PROJECT_CREATED.value
+        event["kind"] = FIRST_READ.get(EventKind(event["kind"]), event["kind"])
     return hashlib.sha256(json.dumps([context, body], sort_keys=True).encode()).hexdigest()
 
 
@@ -313,12 +313,22 @@ class Scanner:
                 self.enricher(event)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
-        self._record(findings, report)
+        # A project after a funding application takes over its case (kvrules.handover).
+        follows = handover.prepare(self.store, record.events, findings)
+        self._record(findings, report, follows.routes(self.routes) if follows else None)
+        if follows is not None:
+            follows.complete(self.store)
         self._queue_tags(record.events[0].source.system, record.record_id, findings)
 
-    def _record(self, findings: list[Finding], report: ScanReport | None) -> None:
-        """Store findings (cases, alerts in the outbox); count what is new in ``report``."""
-        stored_all = self.store.record_findings(findings, self.routes)
+    def _record(
+        self,
+        findings: list[Finding],
+        report: ScanReport | None,
+        routes: Mapping[str, list[str]] | None = None,
+    ) -> None:
+        """Store findings (cases, alerts in the outbox); count what is new in ``report``.
+        ``routes``: where they alert, when not the configured routes."""
+        stored_all = self.store.record_findings(findings, self.routes if routes is None else routes)
         if report is None:
             return
         for finding, stored in zip(findings, stored_all, strict=True):

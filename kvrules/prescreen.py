@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -49,7 +51,15 @@ SOURCE = "prescreen"
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
-__all__ = ["Proposal", "Screener", "Screening", "Triage", "proposal_problem", "screen"]
+__all__ = [
+    "Proposal",
+    "Screener",
+    "Screening",
+    "Triage",
+    "advisers_verdicts",
+    "proposal_problem",
+    "screen",
+]
 
 
 class _Spec(BaseModel):
@@ -214,14 +224,28 @@ class Screening:
         }
 
 
-def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) -> Screening:
-    """Enrich and evaluate the proposal's events exactly as a scan does."""
+def screen(
+    proposal: Proposal,
+    evaluator: Evaluator,
+    enricher: Enricher | None,
+    suppressed: Suppressed | None = None,
+) -> Screening:
+    """Enrich and evaluate the proposal's events exactly as a scan does. ``suppressed``: the
+    advisers' "not the same organisation" verdicts (``Store.match_suppressed``), honoured as a
+    scan honours them; see ``advisers_verdicts``."""
     events = proposal.events()
     findings: list[Finding] = []
-    for event in events:
-        if enricher is not None:
-            enricher(event)
-        findings += evaluator.evaluate(event)
+    org_screen = enricher.screen if enricher is not None else None
+    if org_screen is not None:
+        org_screen.suppressed = suppressed
+    try:
+        for event in events:
+            if enricher is not None:
+                enricher(event)
+            findings += evaluator.evaluate(event)
+    finally:
+        if org_screen is not None:  # the enricher may serve the next caller without them
+            org_screen.suppressed = None
     not_found = sorted(
         {
             org.name
@@ -237,6 +261,20 @@ def screen(proposal: Proposal, evaluator: Evaluator, enricher: Enricher | None) 
         list(enricher.screened_against) if enricher else [],
         not_found,
     )
+
+
+@contextmanager
+def advisers_verdicts(database: Path) -> Iterator[Suppressed | None]:
+    """The advisers' verdicts in the state database at ``database``, for ``screen``: what a
+    scan against that database honours. None where there is no database (none is created:
+    a pre-screen on a machine without one has no verdicts to apply)."""
+    if not database.is_file():
+        yield None
+        return
+    from kvrules.store import Store  # the store is needed only here
+
+    with Store.open(database) as store:
+        yield store.match_suppressed
 
 
 def proposal_problem(error: ValidationError) -> str:
@@ -278,14 +316,7 @@ class Screener:
             if self._built is None:
                 self._built = self._build()
             evaluator, enricher = self._built
-            org_screen = enricher.screen if enricher is not None else None
-            if org_screen is None:
-                return screen(proposal, evaluator, enricher)
-            org_screen.suppressed = suppressed
-            try:
-                return screen(proposal, evaluator, enricher)
-            finally:
-                org_screen.suppressed = None
+            return screen(proposal, evaluator, enricher, suppressed)
 
     def close(self) -> None:
         with self._lock:

@@ -5,8 +5,9 @@ the RIS. E-mail, webhooks, ``kvrules show``/``findings`` and the reports all nam
 The link comes from a URL pattern per source (``ris_url`` in the config), e.g.
 ``https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}``;
 ``{id}`` is the record's id in the RIS (kvrules' own ``research-outputs/`` prefix removed),
-``{record_id}`` the id as kvrules stores it, ``{kind}`` project, output or visit. A pattern may
-also be given per kind (``{project: …, output: …}``), as portals link each kind differently.
+``{record_id}`` the id as kvrules stores it, ``{kind}`` application, project, output or visit.
+A pattern may also be given per kind (``{project: …, application: …}``), as portals link each
+kind differently.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel
 
-KINDS = ("project", "output", "visit")
+# An application first: its proposal travels under "project" too (kvrules.model.Application)
+KINDS = ("application", "project", "output", "visit")
 PLACEHOLDERS = frozenset({"id", "record_id", "kind"})
 # How RIS roles name the person a project belongs to (Pure's "Principal Investigator", a
 # "Projectleider", Converis' "Project lead" …); otherwise the first named participant leads.
@@ -85,9 +87,12 @@ class RecordLabel(BaseModel):
 
     @property
     def kind_label(self) -> str:
-        return {"project": "Project", "output": "Publication", "visit": "Visit"}.get(
-            self.kind or "", "Record"
-        )
+        return {
+            "application": "Application",
+            "project": "Project",
+            "output": "Publication",
+            "visit": "Visit",
+        }.get(self.kind or "", "Record")
 
     @property
     def heading(self) -> str:
@@ -128,7 +133,7 @@ def describe(
     label = RecordLabel(source_system=source_system, record_id=record_id)
     kind = next((k for k in KINDS if subject and subject.get(k)), None)
     if kind is not None and subject is not None:
-        thing = subject[kind]
+        thing = subject.get("project" if kind == "application" else kind) or {}
         label.kind = kind
         label.title = thing.get("title") or thing.get("purpose")
         label.units = list(

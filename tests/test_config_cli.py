@@ -98,7 +98,7 @@ def test_rulebook_vars_from_the_config_replace_the_rulebooks_own(tmp_path):
     with build_evaluator([], overrides) as local:
         assert "unit-foreign-funding-above-cap" not in {f.rule_id for f in local.evaluate(event)}
         book = next(b for b in local.program.rulebooks if b.id == "funding-dependency")
-        assert book.version.startswith("2026.3+local.")
+        assert book.version.startswith("2026.4+local.")
     for bad in (
         {"funding-dependency": {"foreign_share_cap": "high"}},
         {"funding-dependency": {"nope": 1}},

@@ -98,3 +98,29 @@ def test_the_same_proposal_has_the_same_reference():
     assert Proposal.model_validate(doc).reference == Proposal.model_validate(doc).reference
     other = {**doc, "topic": "y"}
     assert Proposal.model_validate(other).reference != Proposal.model_validate(doc).reference
+
+
+def test_check_honours_an_advisers_not_the_same_verdict_as_scans_do(tmp_path: Path):
+    """An adviser ruled Beihang University (CN) is not the 1286 entry: `kvrules check`
+    against that state database stops reporting the match, as a scan and the web app do."""
+    from kvrules.store import Store
+
+    db = tmp_path / "kvrules.db"
+    args = ("--partner", "Beihang University (China)", "--topic", "hypersonic propulsion")
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="beihang-university",
+            org_name="Beihang University",
+            country="CN",
+            verdict="not-same",
+            reason="a namesake, per the adviser's check",
+            actor="adviser",
+        )
+    before = check(*args)  # another database: no verdict there
+    assert "project-partner-on-1286" in {f["rule_id"] for f in before["findings"]}
+    after = check(*args, "--db", str(db))
+    assert "project-partner-on-1286" not in {f["rule_id"] for f in after["findings"]}
+    assert any(line.startswith("Beihang University: not found in") for line in after["not_found"])
+    env = CliRunner().invoke(cli, ["check", *args, "--json"], env={"KVRULES_DB": str(db)})
+    assert "project-partner-on-1286" not in env.stdout  # the database as every command finds it

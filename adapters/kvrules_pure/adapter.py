@@ -11,7 +11,7 @@ from kvrules.http import quote_id
 from . import explain, writeback
 from .client import PureClient
 from .config import PureConfig
-from .scan import ACTIVITIES, OUTPUTS, PROJECTS, Scanner
+from .scan import ACTIVITIES, APPLICATIONS, OUTPUTS, PROJECTS, Scanner
 
 
 class PureAdapter(Adapter):
@@ -47,7 +47,13 @@ class PureAdapter(Adapter):
 
     def explain(self, record: FetchedRecord) -> RecordExplanation | None:
         """Re-reads the record from Pure and names the fields the mapping read and ignored."""
-        for family, kind in ((OUTPUTS, "output"), (ACTIVITIES, "activity"), (PROJECTS, "project")):
+        families = (
+            (OUTPUTS, "output"),
+            (ACTIVITIES, "activity"),
+            (APPLICATIONS, "application"),
+            (PROJECTS, "project"),
+        )
+        for family, kind in families:
             if record.record_id.startswith(family.prefix):
                 uuid = record.record_id[len(family.prefix) :]
                 rec = self.client.get_json(f"{family.path}/{quote_id(uuid)}")
@@ -64,7 +70,9 @@ class PureAdapter(Adapter):
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
 
     def taggable(self, record_id: str) -> bool:
-        return "/" not in record_id  # outputs and activities have "kind/uuid" record ids
+        """Projects (bare uuids) and applications carry risk tags; outputs and activities
+        (other "kind/uuid" record ids) do not."""
+        return "/" not in record_id or record_id.startswith(APPLICATIONS.prefix)
 
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the risk-level classification fits the configured keyword group."""
@@ -80,14 +88,17 @@ class PureAdapter(Adapter):
         written: list[str] | None = None,
         note: str | None = None,
     ) -> TagWrite:
-        """Set the kvrules risk tags of a project (record id = its uuid). Dry-run by default."""
-        if "/" in record_id:
-            raise ValueError(f"only projects carry risk tags, not {record_id}")
+        """Set the kvrules risk tags of a project (record id = its uuid) or an application
+        (``applications/{uuid}``). Dry-run by default."""
+        if not self.taggable(record_id):
+            raise ValueError(f"only projects and applications carry risk tags, not {record_id}")
+        family = APPLICATIONS if record_id.startswith(APPLICATIONS.prefix) else PROJECTS
         return writeback.write_tags(
             self.client,
             self.config,
             record_id,
             tags,
+            collection=family.path,
             dry_run=dry_run,
             note=note,
             written=written,

@@ -85,6 +85,11 @@ class PureConfig(BaseSettings):
 
     research_outputs: bool = Field(default=False, description="also scan /research-outputs")
     activities: bool = Field(default=False, description="also scan 'hosting a visitor' activities")
+    applications: bool = Field(
+        default=False,
+        description="also scan /applications: funding applications, screened before any "
+        "award (events application.submitted / application.changed; risk tags written back)",
+    )
     visit_types: list[str] = Field(
         default=["HostVisitor", "/dk/atira/pure/activity/activitytypes/hostvisitor"],
         description="activity typeDiscriminators or type-URI prefixes that are visits",

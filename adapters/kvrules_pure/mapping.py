@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kvrules import (
+    Application,
     Classification,
     CollaborationEvent,
     Funder,
@@ -218,6 +219,9 @@ def project_org_refs(p: Json) -> list[tuple[str, str | None]]:
     for n, part in enumerate(items(p.get("participants"), "participants")):
         path = f"participants[{n}].externalOrganizations"
         out += [(u, "participant") for u in ref_uuids(part.get("externalOrganizations"), path)]
+    for n, applicant in enumerate(items(p.get("applicants"), "applicants")):  # applications
+        path = f"applicants[{n}].externalOrganizations"
+        out += [(u, "applicant") for u in ref_uuids(applicant.get("externalOrganizations"), path)]
     return out
 
 
@@ -230,10 +234,11 @@ def is_own_unit(association: Json, ref_key: str) -> bool:
     return (isinstance(kind, str) and "Internal" in kind) or system == "Organization"
 
 
-def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
+def award_org_refs(award: Json, label: str = "award") -> tuple[list[str], list[str]]:
     """(funder uuids, partner uuids) referenced by an award: its external organisations, its
-    external collaborators and funding collaborators, the affiliations of its award holders."""
-    where = f"award {award.get('uuid')}"
+    external collaborators and funding collaborators, the affiliations of its award holders.
+    An application has the same shape (``label`` names it in messages)."""
+    where = f"{label} {award.get('uuid')}"
     funders: list[str] = []
     partners = ref_uuids(award.get("externalOrganizations"), f"{where}: externalOrganizations")
     for n, c in enumerate(items(award.get("collaborators"), f"{where}: collaborators")):
@@ -249,7 +254,7 @@ def award_org_refs(award: Json) -> tuple[list[str], list[str]]:
         path = f"{where}: fundings[{n}].fundingCollaborators"
         for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
             if is_own_unit(fc, "collaborator"):
-                continue  # AwardInternal*FundingCollaboratorAssociation: one of our units
+                continue  # *Internal*FundingCollaboratorAssociation: one of our units
             if u := uuid_of(fc.get("collaborator"), f"{path}[{m}].collaborator"):
                 partners.append(u)
     return funders, partners
@@ -317,6 +322,25 @@ def unit_uuids(rec: Json) -> list[str]:
     found += ref_uuids(rec.get("organizations"), "organizations")
     found += ref_uuids(rec.get("coManagingOrganizations"), "coManagingOrganizations")
     return list(dict.fromkeys(u for u in found if u))
+
+
+def funding_units(awards: Iterable[Json]) -> list[str]:
+    """The institution's own units among the awards' funding collaborators (the spec's
+    *Internal*FundingCollaboratorAssociation): units co-funding the project."""
+    found: list[str] = []
+    for award in awards:
+        where = f"award {award.get('uuid')}: fundings"
+        for n, f in enumerate(items(award.get("fundings"), where)):
+            path = f"{where}[{n}].fundingCollaborators"
+            for m, fc in enumerate(items(f.get("fundingCollaborators"), path)):
+                if is_own_unit(fc, "collaborator"):
+                    found += [u for u in [uuid_of(fc.get("collaborator"), f"{path}[{m}]")] if u]
+    return found
+
+
+def project_units(rec: Json, awards: Iterable[Json] = ()) -> list[str]:
+    """Every own unit of a project: its own (unit_uuids), then those co-funding it."""
+    return list(dict.fromkeys([*unit_uuids(rec), *funding_units(awards)]))
 
 
 def org_uuids(rec: Json, awards: Iterable[Json] = ()) -> set[str]:
@@ -471,10 +495,21 @@ GROUP_LABELS = {"typeDiscriminator", "logicalName", "pureId", "type", "name"}
 
 
 # ---- projects -------------------------------------------------------------------------------
+# Where a funding's money is, in order of preference: in the funder's currency first. Awards
+# say what was awarded, applications what was applied for; non-financial ones an estimate.
+AMOUNT_KEYS = (
+    "awardedAmountInAwardedCurrency",
+    "awardedAmount",
+    "appliedAmountInAppliedCurrency",
+    "appliedAmount",
+    "estimatedValue",
+)
+
+
 def _amount(funding: Json, path: str) -> tuple[Decimal | None, str | None]:
     """The funding's amount and currency; a value that is not a finite number is a wrong
     type (it would otherwise vanish from the funding shares without a word)."""
-    for key in ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue"):
+    for key in AMOUNT_KEYS:
         money = obj(funding.get(key), f"{path}.{key}")
         value = money.get("value")
         if value is None:
@@ -494,10 +529,10 @@ def _amount(funding: Json, path: str) -> tuple[Decimal | None, str | None]:
     return None, None
 
 
-def funders(related: Related, cfg: PureConfig) -> list[Funder]:
+def funders(related: Related, cfg: PureConfig, label: str = "award") -> list[Funder]:
     out: list[Funder] = []
     for award in related.awards:
-        where = f"award {award.get('uuid')}: fundings"
+        where = f"{label} {award.get('uuid')}: fundings"
         for n, f in enumerate(items(award.get("fundings"), where)):
             uuid = uuid_of(f.get("funder"), f"{where}[{n}].funder")
             if uuid is None:
@@ -513,10 +548,10 @@ def funders(related: Related, cfg: PureConfig) -> list[Funder]:
     return out
 
 
-def partners(p: Json, related: Related, cfg: PureConfig) -> list[Partner]:
+def partners(p: Json, related: Related, cfg: PureConfig, label: str = "award") -> list[Partner]:
     refs = project_org_refs(p)
     for award in related.awards:
-        refs += [(u, "award-partner") for u in award_org_refs(award)[1]]
+        refs += [(u, f"{label}-partner") for u in award_org_refs(award, label)[1]]
     seen: dict[str, Partner] = {}
     for uuid, role in refs:
         if uuid not in seen:
@@ -547,7 +582,8 @@ def person_name(value: Any, path: str) -> str | None:
 
 
 def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
-    """Names of the project's own units (see unit_uuids), de-duplicated, order kept.
+    """Names of the project's own units (see project_units: its managing and other units,
+    then the units co-funding it), de-duplicated, order kept.
 
     A unit that is gone (404/410) or was not fetched is skipped: units label the project and
     group cases, they are not screening subjects. Any other fetch failure quarantines the
@@ -555,7 +591,7 @@ def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
     a silently shortened list.
     """
     names: list[str] = []
-    for uuid in unit_uuids(p):
+    for uuid in project_units(p, related.awards):
         unit = related.units.get(uuid)
         if isinstance(unit, Exception) and not gone(unit):
             raise MappingError(f"unit (organisation) {uuid}: {unit}")
@@ -566,24 +602,41 @@ def units(p: Json, related: Related, cfg: PureConfig) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def project(p: Json, related: Related, cfg: PureConfig) -> Project:
+def applications(awards: Iterable[Json]) -> list[str]:
+    """Record ids of the funding applications the awards came from (``Award.applications``)."""
+    return list(
+        dict.fromkeys(
+            APPLICATION_PREFIX + u
+            for a in awards
+            for u in ref_uuids(a.get("applications"), f"award {a.get('uuid')}: applications")
+        )
+    )
+
+
+def project(
+    p: Json, related: Related, cfg: PureConfig, *, what: str = "project", period_key: str = "period"
+) -> Project:
+    """The project, or what an application proposes (``what="application"``: it is its own
+    "award", ``related.awards == [p]``, and its period is the expected one)."""
     title = text(p.get("title"), cfg.locales, "title")
     if not title:
-        raise MappingError("project has no title")
+        raise MappingError(f"{what} has no title")
     words, classes = keywords(p, cfg)
-    period = obj(p.get("period"), "period")
+    period = obj(p.get(period_key), period_key)
+    label = "award" if what == "project" else what
     return Project(
         id=p["uuid"],
         title=title,
-        start=parse_day(period.get("startDate"), "period.startDate"),
-        end=parse_day(period.get("endDate"), "period.endDate"),
+        start=parse_day(period.get("startDate"), f"{period_key}.startDate"),
+        end=parse_day(period.get("endDate"), f"{period_key}.endDate"),
         status="curtailed" if p.get("curtailed") else None,
         units=units(p, related, cfg),
         keywords=words,
         classifications=classes,
-        partners=partners(p, related, cfg),
-        funders=funders(related, cfg),
+        partners=partners(p, related, cfg, label),
+        funders=funders(related, cfg, label),
         participants=participants(p, related, cfg),
+        applications=applications(related.awards) if what == "project" else [],
     )
 
 
@@ -601,11 +654,74 @@ def project_events(
     check_complete(refs, used)
     return [
         CollaborationEvent(
-            id=event_id("project", p, related_digest(p, related, used, unit_uuids(p))),
+            id=event_id(
+                "project", p, related_digest(p, related, used, project_units(p, related.awards))
+            ),
             kind=kind,
             source=Source(system=SYSTEM, record_id=p["uuid"]),
             occurred_at=occurred_at(p),
             project=proj,
+        )
+    ]
+
+
+# ---- funding applications -------------------------------------------------------------------
+APPLICATION_PREFIX = "applications/"  # an application's record id: applications/{uuid}
+# AwardManagementApplication: the date that says where the application stands, latest first.
+STATUS_DATES = (
+    ("awardDate", "awarded"),
+    ("rejectedDate", "rejected"),
+    ("submissionDate", "submitted"),
+)
+
+
+def application_status(a: Json, cfg: PureConfig) -> str | None:
+    """Where the application stands with the funder: the current of BasicApplication's
+    ``applicationStatuses`` (its classification's last URI segment), else the latest of
+    AwardManagementApplication's dates."""
+    statuses = items(a.get("applicationStatuses"), "applicationStatuses")
+    current = [s for s in statuses if s.get("current")] or statuses[-1:]
+    if current:
+        n = statuses.index(current[0])
+        status = current[0].get("status")
+        path = f"applicationStatuses[{n}].status"
+        return uri_tail(obj(status, path)) or term(status, cfg.locales, path)
+    for key, status in STATUS_DATES:
+        if parse_day(a.get(key), key) is not None:
+            return status
+    return None
+
+
+def application_events(
+    a: Json, related: Related, cfg: PureConfig, kind: str
+) -> list[CollaborationEvent]:
+    """A funding application: what it proposes as ``project`` (its fundings are read like an
+    award's: funders with the amounts applied for, funding collaborators as partners)."""
+    if related.errors:
+        raise MappingError("; ".join(related.errors))
+    own = Related(awards=[a], orgs=related.orgs, units=related.units)
+    proposal = project(a, own, cfg, what="application", period_key="expectedPeriod")
+    used = org_uuids(a, [a])
+    check_complete(external_refs(a), used)
+    submitted = parse_day(a.get("submissionDate"), "submissionDate") or parse_day(
+        a.get("applicationDate"), "applicationDate"
+    )
+    workflow = obj(a.get("workflow"), "workflow").get("step")
+    application = Application(
+        id=a["uuid"],
+        status=application_status(a, cfg),
+        workflow_step=workflow if isinstance(workflow, str) else None,
+        submitted_on=submitted,
+        awards=ref_uuids(a.get("awards"), "awards"),
+    )
+    return [
+        CollaborationEvent(
+            id=event_id("application", a, related_digest(a, related, used, project_units(a, [a]))),
+            kind=kind,
+            source=Source(system=SYSTEM, record_id=APPLICATION_PREFIX + a["uuid"]),
+            occurred_at=occurred_at(a),
+            project=proposal,
+            application=application,
         )
     ]
 
@@ -735,10 +851,39 @@ READS = {
         "period.endDate",
         "visitors[].externalOrganizations",
     ),
+    "application": (
+        *COMMON_READS,
+        "expectedPeriod.startDate",
+        "expectedPeriod.endDate",
+        "managingOrganization",
+        "organizations",
+        "coManagingOrganizations",
+        "applicants[].externalOrganizations",
+        "collaborators[].typeDiscriminator",
+        "collaborators[].externalOrganization",
+        "collaborators[].leadCollaborator",
+        "externalOrganizations",
+        "fundings[].funder",
+        "fundings[].fundingProjectScheme",
+        "fundings[].appliedAmountInAppliedCurrency",
+        "fundings[].appliedAmount",
+        "fundings[].estimatedValue",
+        "fundings[].fundingCollaborators[].typeDiscriminator",
+        "fundings[].fundingCollaborators[].collaborator",
+        "applicationStatuses[].current",
+        "applicationStatuses[].status",
+        "awardDate",
+        "rejectedDate",
+        "submissionDate",
+        "applicationDate",
+        "workflow.step",
+        "awards",
+    ),
     # Related records, fetched for the ones above.
     "award": (
         "uuid",
         "version",
+        "applications",
         "externalOrganizations",
         "collaborators[].typeDiscriminator",
         "collaborators[].externalOrganization",

@@ -54,6 +54,15 @@ class Family:
 PROJECTS = Family("/projects", "Project", "")
 OUTPUTS = Family("/research-outputs", "ResearchOutput", "research-outputs/")
 ACTIVITIES = Family("/activities", "Activity", "activities/")
+APPLICATIONS = Family("/applications", "Application", mapping.APPLICATION_PREFIX)
+# Families whose records name the institution's own units (read from /organizations).
+WITH_UNITS = (PROJECTS, APPLICATIONS)
+
+
+def own_refs(family: Family, rec: Json) -> set[str]:
+    """The external organisations a record refers to; an application's fundings are its own
+    (it is read as its own award)."""
+    return mapping.org_uuids(rec, [rec] if family is APPLICATIONS else ())
 
 
 class Scanner:
@@ -73,6 +82,8 @@ class Scanner:
             self.families.append(OUTPUTS)
         if config.activities:
             self.families.append(ACTIVITIES)
+        if config.applications:
+            self.families.append(APPLICATIONS)
         self.orgs: dict[str, Json | Exception] = {}  # external organisations
         self.units: dict[str, Json | Exception] = {}  # own units (/organizations)
         # "524" when base_url names the older versioned API: its records are read through
@@ -117,12 +128,17 @@ class Scanner:
             a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
         ] + [a for named in direct.values() for a in named]
         got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
-        awards = {u: self._checked(a, lambda a: mapping.org_uuids({}, [a])) for u, a in got.items()}
-        if family is PROJECTS:  # own units: few and shared, so mostly cached after a page
+        awards = {u: self._checked(a, _award_refs) for u, a in got.items()}
+        if family in WITH_UNITS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
+            # Own units co-funding them (funding collaborators of their awards, or of an
+            # application's own fundings): units of the project too.
+            funding = [a for a in awards.values() if isinstance(a, dict)]
+            funding += recs if family is APPLICATIONS else []
+            units |= set(mapping.funding_units(funding))
             self._load(self.units, self.unit_path, units)
         self._load_orgs(
-            {u for r in recs for u in mapping.org_uuids(r)}
+            {u for r in recs for u in own_refs(family, r)}
             | {u for r in recs if family is OUTPUTS for _, u in mapping.external_refs(r)}
             | {
                 u
@@ -209,9 +225,12 @@ class Scanner:
             return FetchedRecord(record_id=label, error=reason)
         try:
             check_raw(rec, self.cfg.limits)
-            refs = mapping.org_uuids(rec)
-            if family is PROJECTS:
+            refs = own_refs(family, rec)
+            if family in WITH_UNITS:
                 refs |= set(mapping.unit_uuids(rec))
+            if family is APPLICATIONS:  # its fundings are read as an award's
+                refs |= set(mapping.funding_units([rec]))
+            if family is PROJECTS:
                 refs |= set(mapping.ref_uuids(rec.get("awardClusters"), "awardClusters"))
                 refs |= set(_related_awards(rec))
             check_refs(len(refs), self.cfg.limits)
@@ -240,15 +259,17 @@ class Scanner:
         self, family: Family, rid: str, rec: Json, rel: Related, state: State
     ) -> FetchedRecord | None:
         if family is PROJECTS:
-            state.note_units(mapping.unit_uuids(rec))
+            state.note_units(mapping.project_units(rec, rel.awards))
         # The first pass creates every project; later passes update the ones already seen.
-        kind = (
-            "project.updated" if state.mode != "full" and rid in state.index else "project.created"
-        )
+        again = state.mode != "full" and rid in state.index
+        if family in WITH_UNITS and self.risk_read is not None:
+            self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
         if family is PROJECTS:
+            kind = "project.updated" if again else "project.created"
             events = mapping.project_events(rec, rel, self.cfg, kind)
-            if self.risk_read is not None:
-                self.risk_read[rec["uuid"]] = tuple(current_uris(rec, self.cfg.risk_group))
+        elif family is APPLICATIONS:
+            kind = "application.changed" if again else "application.submitted"
+            events = mapping.application_events(rec, rel, self.cfg, kind)
         elif family is OUTPUTS:
             events = mapping.output_events(rec, rel, self.cfg)
         elif not mapping.is_visit(rec, self.cfg):
@@ -261,7 +282,8 @@ class Scanner:
             return FetchedRecord(record_id=rid, error=str(e))
         award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
         named = {u for _, u in mapping.external_refs(rec)} if family is OUTPUTS else set()
-        state.index.add(rid, mapping.org_uuids(rec, rel.awards) | named | set(award_ids))
+        refs = own_refs(family, rec) | mapping.org_uuids(rec, rel.awards)
+        state.index.add(rid, refs | named | set(award_ids))
         return FetchedRecord(record_id=rid, events=events)
 
     def _records(
@@ -286,7 +308,7 @@ class Scanner:
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
                         state.seen(u, mapping.record_version(org))
-                for u in mapping.unit_uuids(rec) if family is PROJECTS else ():
+                for u in mapping.project_units(rec, rel.awards) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
                         state.seen(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
@@ -487,6 +509,12 @@ def _parent(org: Json) -> str | None:
 def _related_awards(project: Json) -> list[str]:
     """The awards a project of the older API names itself (MappingError on a wrong shape)."""
     return mapping.ref_uuids(project.get("relatedAwards"), "relatedAwards")
+
+
+def _award_refs(award: Json) -> set[str]:
+    """Everything an award refers to: organisations and own units (MappingError on a wrong
+    shape, so a bad award quarantines only the records using it)."""
+    return mapping.org_uuids({}, [award]) | set(mapping.funding_units([award]))
 
 
 def _cluster_awards(cluster: Json) -> list[str]:

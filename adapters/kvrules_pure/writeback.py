@@ -1,4 +1,5 @@
-"""Risk tags -> the configured keyword group of a Pure project: GET, merge, PUT with version.
+"""Risk tags -> the configured keyword group of a Pure project or application: GET, merge, PUT
+with version.
 
 Only the group whose ``logicalName`` is ``config.risk_group`` is touched; every other group is
 sent back exactly as read (a PUT replaces the whole ``keywordGroups`` list). A 409/412 means
@@ -7,9 +8,9 @@ Nothing is written when the tags already match, and nothing at all in dry-run (t
 kvrules owns only what it wrote: a group that holds anything else (set by hand in Pure) is left
 as is and the result says why (``not_ours``), decided on the same read the PUT's version is.
 
-The optional note (``PUT /projects/{uuid}/notes``) is sent once after a successful write. A note
-is not versioned, so a transport retry after a lost answer may store it twice; that is accepted
-for an audit trail (a missing note would be worse).
+The optional note (``PUT /projects/{uuid}/notes``, ``/applications/{uuid}/notes``) is sent once
+after a successful write. A note is not versioned, so a transport retry after a lost answer may
+store it twice; that is accepted for an audit trail (a missing note would be worse).
 """
 
 from __future__ import annotations
@@ -64,26 +65,28 @@ def merged_groups(project: Json, group: str, uris: list[str]) -> list[Json]:
 def write_tags(
     client: PureClient,
     cfg: PureConfig,
-    uuid: str,
+    record_id: str,
     tags: list[str],
     *,
+    collection: str = "/projects",
     dry_run: bool = True,
     note: str | None = None,
     written: list[str] | None = None,
     read_uris: tuple[str, ...] | None = None,
 ) -> TagWrite:
-    """``read_uris``: the group's URIs as just read with the project; with ``dry_run`` they
-    stand in for a GET (nothing is written, so no version is needed)."""
+    """``record_id``: a project's uuid, or ``applications/{uuid}`` with ``collection``
+    "/applications". ``read_uris``: the group's URIs as just read with the record; with
+    ``dry_run`` they stand in for a GET (nothing is written, so no version is needed)."""
     unknown = sorted(set(tags) - cfg.risk_tags.keys())
     if unknown:  # refuse before any request: a typo must not wipe the group
         raise ValueError(f"tags without a classification URI in risk_tags: {unknown}")
     after = sorted(set(tags))
     wanted = [cfg.risk_tags[t] for t in after]
-    path = f"/projects/{quote_id(uuid)}"
+    path = f"{collection}/{quote_id(record_id.rsplit('/', 1)[-1])}"
 
     def planned(uris: Iterable[str]) -> TagWrite:
         before = sorted({cfg.tag_for(u) for u in uris})
-        return TagWrite.planned(uuid, before, after, dry_run=dry_run, written=written)
+        return TagWrite.planned(record_id, before, after, dry_run=dry_run, written=written)
 
     if dry_run and read_uris is not None:
         return planned(read_uris)

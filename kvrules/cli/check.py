@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from kvrules.cli.options import CONFIG_OPTION, JSON_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.options import JSON_OPTION, config_from, settings_options
 from kvrules.cli.output import styled
 from kvrules.model import country_code
 
@@ -73,8 +73,7 @@ def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
 @click.option("--title", help="a name for the proposal")
 @click.option("--visitor-institution", help="for a visit: 'NAME (COUNTRY)' of the home institution")
 @click.option("--host-unit", help="for a visit: the unit hosting the visitor")
-@CONFIG_OPTION
-@REFDATA_OPTION
+@settings_options
 @click.option(
     "--rulebook",
     "rulebooks",
@@ -94,6 +93,7 @@ def check(
     visitor_institution: str | None,
     host_unit: str | None,
     config_path: Path | None,
+    db: Path | None,
     refdata: Path | None,
     rulebooks: tuple[str, ...],
     as_json: bool,
@@ -103,10 +103,11 @@ def check(
     Describe it with flags or a YAML/JSON file (title, topic, keywords, units, partners,
     funders, visit: {home_institution, host_unit, purpose}); people are described by their
     institution, never their nationality. Prints the triage (green, amber, red), every finding
-    explained, and the organisations no list matched."""
+    explained, and the organisations no list matched. The advisers' "not the same
+    organisation" verdicts in the state database (--db) count, as in scans."""
     from kvrules.assembly import build_evaluator
     from kvrules.enrich import Enricher
-    from kvrules.prescreen import Proposal, proposal_problem, screen
+    from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
 
     doc = proposal_document(
         proposal_file,
@@ -125,14 +126,17 @@ def check(
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
         raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
-    config = config_from(config_path, refdata=refdata)
+    config = config_from(config_path, db, refdata)
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
-    with build_evaluator(
-        [Path(r) for r in rulebooks] or config.rulebooks,
-        config.rulebook_vars,
-        config.readable_attributes,
-    ) as evaluator:
-        result = screen(proposal, evaluator, enricher)
+    with (
+        build_evaluator(
+            [Path(r) for r in rulebooks] or config.rulebooks,
+            config.rulebook_vars,
+            config.readable_attributes,
+        ) as evaluator,
+        advisers_verdicts(config.database) as verdicts,
+    ):
+        result = screen(proposal, evaluator, enricher, verdicts)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         return

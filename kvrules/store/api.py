@@ -38,6 +38,7 @@ from kvrules.store.db import (
     ts,
     utcnow,
 )
+from kvrules.store.handover import HandoverStore
 from kvrules.store.prescreens import PrescreenStore
 
 SYSTEM_ACTOR = "kvrules"
@@ -52,7 +53,7 @@ class RecordedFinding:
     alert_ids: list[int] = field(default_factory=list)
 
 
-class Store(CommitteeStore, CaseworkStore, PrescreenStore):
+class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:

@@ -30,12 +30,14 @@ SUBJECTS_WITHOUT_CASE = "subjects_without_case"
 QUARANTINE = "quarantine"
 DELIVERED_ALERTS = "delivered_alerts"
 FINDINGS_EVIDENCE = "findings_evidence_after_close"
+PRESCREENS = "prescreens"
 CATEGORIES = (
     SUBJECTS_AFTER_CLOSE,
     SUBJECTS_WITHOUT_CASE,
     QUARANTINE,
     DELIVERED_ALERTS,
     FINDINGS_EVIDENCE,
+    PRESCREENS,
 )
 DESCRIPTIONS = {
     SUBJECTS_AFTER_CLOSE: "record content of decided/closed cases (removed)",
@@ -44,6 +46,8 @@ DESCRIPTIONS = {
     DELIVERED_ALERTS: "bodies of delivered/dead-lettered alerts (blanked; key and status kept)",
     FINDINGS_EVIDENCE: "evidence values of closed cases' findings (redacted; rule, severity, "
     "fingerprint and dates kept)",
+    PRESCREENS: "pre-screened proposals and their answers (removed; one sent to the committee "
+    "goes with its case)",
 }
 ACTION = "retention.purged"
 COMPACT_WAIT = 10.0  # seconds the final checkpoint lets other connections' reads finish
@@ -223,6 +227,24 @@ def _evidence_due(conn: sqlite3.Connection, before: str, today: date) -> _Due:
     return _Due(keys, moments, protected)
 
 
+def _prescreens_due(conn: sqlite3.Connection, before: str, today: date) -> _Due:
+    """Pre-screens counted from when they were made; one sent to the committee stays while
+    its case is protected, and is counted from the case's last activity after that."""
+    by_id = {c.id: c for c in _case_ages(conn, today).values()}
+    keys, moments, protected = [], [], 0
+    for row in conn.execute("SELECT id, at, case_id FROM prescreens ORDER BY id"):
+        case = by_id.get(row["case_id"]) if row["case_id"] is not None else None
+        moment = max(row["at"], case.last_activity) if case is not None else row["at"]
+        if moment >= before:
+            continue
+        if case is not None and case.protected:
+            protected += 1
+            continue
+        keys.append(row["id"])
+        moments.append(moment)
+    return _Due(keys, moments, protected)
+
+
 def _redacted(body: dict[str, Any]) -> bool:
     return all(e.get("actual") == PURGED for e in body.get("evidence", []))
 
@@ -237,6 +259,8 @@ def _due(conn: sqlite3.Connection, category: str, before: datetime, today: date)
         return _quarantine_due(conn, cut)
     if category == DELIVERED_ALERTS:
         return _alerts_due(conn, cut)
+    if category == PRESCREENS:
+        return _prescreens_due(conn, cut, today)
     return _evidence_due(conn, cut, today)
 
 
@@ -271,6 +295,8 @@ def purge(conn: sqlite3.Connection, cutoff: Cutoff, now: datetime) -> CategoryRe
         )
     elif category == QUARANTINE:
         conn.executemany("DELETE FROM quarantine WHERE source = ? AND record_id = ?", due.keys)
+    elif category == PRESCREENS:
+        conn.executemany("DELETE FROM prescreens WHERE id = ?", [(k,) for k in due.keys])
     elif category == DELIVERED_ALERTS:
         # The row, its idempotency key and status stay: enqueueing the same key again is still
         # a no-op, so nobody is alerted twice. The title is the rule's, not the record's.

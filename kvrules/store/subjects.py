@@ -40,6 +40,10 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
 
 
 def subject_kind(event: CollaborationEvent) -> str:
+    # Before "project": an application's proposal is no project of the portfolio (funding
+    # shares are computed from the projects alone).
+    if event.application is not None:
+        return "application"
     if event.project is not None:
         return "project"
     if event.output is not None:

@@ -142,7 +142,12 @@ class System:
 
 
 def start_system(
-    workdir: Path, *, projects: int = 60, seed: int = 11, page_size: int = 500
+    workdir: Path,
+    *,
+    projects: int = 60,
+    seed: int = 11,
+    page_size: int = 500,
+    pure_settings: dict | None = None,
 ) -> System:
     workdir.mkdir(parents=True, exist_ok=True)
     stops: list = []
@@ -167,7 +172,7 @@ def start_system(
         api_key=API_KEY,
         smtp_port=controller.port,
         webhook_url=hooks.url,
-        pure_settings={"page_size": page_size},
+        pure_settings={"page_size": page_size, **(pure_settings or {})},
     )
     return System(sim, mail, hooks, path, workdir / "kvrules.db", stops)
 

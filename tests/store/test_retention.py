@@ -32,6 +32,7 @@ POLICY = {
     r.QUARANTINE: "90d",
     r.DELIVERED_ALERTS: "1y",
     r.FINDINGS_EVIDENCE: "5y",
+    r.PRESCREENS: "1y",
 }
 
 
@@ -305,6 +306,51 @@ def test_quarantine_rows_older_than_the_period_go(store: Store, clock: FakeClock
     conn.close()
 
 
+# -- pre-screens -------------------------------------------------------------------------------
+
+
+def prescreened(store: Store, reference: str) -> int:
+    """A grant officer's pre-screen of a proposal naming PARTNER (kept with its answer)."""
+    proposal = {"title": "Proposed consortium", "partners": [{"name": PARTNER, "country": "CN"}]}
+    result = {
+        "reference": reference,
+        "triage": {"colour": "amber"},
+        "findings": [],
+        "screened_against": ["us_dod_1286@FY25"],
+        "proposal": proposal,
+    }
+    return store.record_prescreen(
+        proposal=proposal, result=result, events=[], actor="grant-officer", via="web"
+    )
+
+
+def prescreen_rows(store: Store) -> list[str]:
+    return [p.reference for p in store.prescreens()]
+
+
+def test_prescreens_go_after_their_period_sent_ones_with_their_case(
+    store: Store, clock: FakeClock
+) -> None:
+    prescreened(store, "ps-old")
+    sent = prescreened(store, "ps-sent")
+    case_id = store.send_prescreen(sent, actor="grant-officer")  # an open case keeps it
+    clock.advance(days=200)
+    prescreened(store, "ps-recent")
+    clock.advance(days=200)
+    result = by_category(store.purge_expired(cutoffs(clock())))[r.PRESCREENS]
+    assert (result.count, result.oldest, result.protected) == (1, T0, 1)
+    assert sorted(prescreen_rows(store)) == ["ps-recent", "ps-sent"]
+    store.decide(case_id, "approve", "No concern.", actor="chair")
+    store.set_case_status(case_id, "closed", actor="chair")
+    clock.advance(days=400)
+    store.purge_expired(cutoffs(clock()))
+    assert prescreen_rows(store) == []
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("SELECT COUNT(*) FROM prescreens").fetchone()[0] == 0
+    conn.close()
+    assert store.case(case_id) is not None  # the case itself is never purged
+
+
 # -- findings evidence -------------------------------------------------------------------------
 
 
@@ -363,6 +409,7 @@ def _everything_expired(store: Store, clock: FakeClock) -> None:
     screened(store, "p-2", partner="Open Case Partner", unit="Open Case Unit")  # stays open
     screened(store, "p-clean", finding=False)
     store.quarantine("pure", "q-1", "project without title", EXCERPT)
+    prescreened(store, "ps-1")
     for alert in store.alerts():
         store.mark_delivered(alert.id)
     close(store, "p-1")
@@ -379,6 +426,7 @@ def test_dry_run_changes_nothing(store: Store, clock: FakeClock, db_path: Path) 
         r.QUARANTINE: 1,
         r.DELIVERED_ALERTS: 2,
         r.FINDINGS_EVIDENCE: 1,
+        r.PRESCREENS: 1,
     }
     assert not any(s.applied for s in survey.values())
     assert row_counts(db_path) == before
@@ -436,6 +484,7 @@ def test_purge_cli_dry_run_then_apply_removes_the_bytes(tmp_path: Path) -> None:
         r.QUARANTINE: 1,
         r.DELIVERED_ALERTS: 2,
         r.FINDINGS_EVIDENCE: 1,
+        r.PRESCREENS: 1,
     }
     assert row_counts(db) == before
     text = runner.invoke(cli, ["purge", "--config", str(config)])
@@ -446,7 +495,7 @@ def test_purge_cli_dry_run_then_apply_removes_the_bytes(tmp_path: Path) -> None:
     assert applied.exit_code == 0, applied.output
     report = json.loads(applied.stdout)
     assert report["applied"] and report["compacted"]["checkpoint_complete"]
-    assert sum(c["count"] for c in report["categories"]) == 6
+    assert sum(c["count"] for c in report["categories"]) == 7
     blob = file_bytes(db)
     for secret in (PARTNER, UNIT, EXCERPT):
         assert secret.encode() not in blob, secret
@@ -460,7 +509,7 @@ def test_purge_cli_dry_run_then_apply_removes_the_bytes(tmp_path: Path) -> None:
     assert verify.exit_code == 0, verify.output
     with Store.open(db) as store:
         actions = [e.action for e in store.audit_entries()]
-        assert actions.count(r.ACTION) == 5
+        assert actions.count(r.ACTION) == len(r.CATEGORIES)
         open_case = store.case_for("pure", "p-2")
         assert open_case is not None and store.subject("pure", "p-2") is not None
     again = runner.invoke(cli, ["purge", "--db", str(db), "--config", str(config), "--json"])
@@ -647,4 +696,4 @@ def test_purge_cli_while_a_scan_holds_the_write_lock(
     monkeypatch.undo()
     again = CliRunner().invoke(cli, ["purge", "--config", str(config), "--apply", "--json"])
     assert again.exit_code == 0, again.output
-    assert sum(c["count"] for c in json.loads(again.stdout)["categories"]) == 6
+    assert sum(c["count"] for c in json.loads(again.stdout)["categories"]) == 7

@@ -70,3 +70,22 @@ def test_every_subject_is_read_once_even_when_rewritten_while_streaming(store: S
     assert seen == [f"p-{n:05d}" for n in range(RECORDS)]
     assert {body["project"]["title"] for *_, body in store.subjects()} == {"re-screened"}
     assert list(store.subjects("output")) == []
+
+
+def test_an_application_is_remembered_as_an_application_not_a_project(tmp_path) -> None:
+    """A funding application's proposal travels as a project, but it is no project of the
+    portfolio: the funding shares (subjects of kind 'project') must not count it twice."""
+    application = CollaborationEvent.model_validate(
+        {
+            **project_event(1).model_dump(mode="json"),
+            "kind": "application.submitted",
+            "source": {"system": "pure", "record_id": "applications/a-1"},
+            "application": {"id": "a-1", "status": "submitted"},
+        }
+    )
+    with Store.open(tmp_path / "kvrules.db") as store:
+        store.record_subject(project_event(2))
+        store.record_subject(application)
+        assert [r for _, r, _, _ in store.subjects("project")] == ["p-00002"]
+        assert [r for _, r, _, _ in store.subjects("application")] == ["applications/a-1"]
+        assert store.subject("pure", "applications/a-1")["application"]["status"] == "submitted"

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from datetime import datetime
 from pathlib import Path
 
+from .applications import ApplicationFactory
 from .changes import ChangeJournal, Segment, change_item
 from .config import SimulatorConfig
 from .ids import version_hash
@@ -29,6 +30,8 @@ COLLECTIONS = {
     "award-clusters": "AwardCluster",
     "research-outputs": "ResearchOutput",
     "activities": "Activity",
+    "applications": "Application",
+    "application-clusters": "ApplicationCluster",
 }
 HIDDEN_RUN = 350  # confidential changes: at least 2 consecutive zero-count pages
 
@@ -43,6 +46,7 @@ def _synthetic(config: SimulatorConfig) -> Store:
     uni = University(config)
     pf = ProjectFactory(uni, config.projects)
     of = OutputFactory(pf)  # research outputs and activities hang off projects
+    af = ApplicationFactory(pf)  # the funding applications before the awards
     sources = {
         "projects": pf.projects,
         "awards": pf.awards,
@@ -53,6 +57,8 @@ def _synthetic(config: SimulatorConfig) -> Store:
         "external-persons": uni.external_persons,
         "research-outputs": of.outputs,
         "activities": of.activities,
+        "applications": af.applications,
+        "application-clusters": af.clusters,
     }
     collections = {n: Collection(n, COLLECTIONS[n], s) for n, s in sources.items()}
     journal = ChangeJournal(_synthetic_segments(uni, pf), config.seed, config.changes_noise)

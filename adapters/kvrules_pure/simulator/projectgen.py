@@ -16,6 +16,7 @@ from itertools import accumulate
 from random import Random
 
 from . import realism, vocab
+from .applications import application_uuid
 from .ids import make_uuid, stable_int, version_hash
 from .shapes import DAY, cls, day, ref, stamp, visibility, workflow
 from .sources import LazySource, Record
@@ -413,14 +414,19 @@ class ProjectFactory:
                 "estimatedValue": system,
             }
         # An own unit as funding collaborator (the spec's AwardInternal*FundingCollaborator
-        # Association): drawn from its own stream so the rest of the data stays as it was.
-        if Random(stable_int(self.seed, "internal-collaborator", a)).random() < INTERNAL_SHARE:
+        # Association): the project's unit, or another one co-funding it (then one of the
+        # project's units too). Its own stream, so the rest of the data stays as it was.
+        co = Random(stable_int(self.seed, "internal-collaborator", a))
+        if co.random() < INTERNAL_SHARE:
             kind = funding["typeDiscriminator"].removeprefix("Award").removesuffix("Association")
+            other = co.choice(u.research_units)
             funding.setdefault("fundingCollaborators", []).append(
                 {
                     "typeDiscriminator": f"AwardInternal{kind.removesuffix('Funding')}"
                     "FundingCollaboratorAssociation",
-                    "collaborator": unit_ref,
+                    "collaborator": unit_ref
+                    if co.random() < 0.5
+                    else ref("Organization", other.uuid),
                 }
             )
         pi = c.pi
@@ -461,6 +467,10 @@ class ProjectFactory:
             ],
             "totalAwardedAmount": system,
             "cluster": ref("AwardCluster", self.clusters.uuid_at(self.cluster_start[i])),
+            # The funding application it came from (simulator/applications.py: one per cluster).
+            "applications": [
+                ref("Application", application_uuid(self.seed, self.cluster_start[i]))
+            ],
             "visibility": visibility("FREE"),
         }
         if c.end and rng.random() < 0.9:

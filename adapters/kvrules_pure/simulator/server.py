@@ -27,8 +27,9 @@ from .store import Store
 
 API = "/ws/api"
 MAX_SIZE = 1000
-READABLE = "projects|awards|research-outputs|activities|external-organizations|organizations|persons|external-persons"  # noqa: E501
-WRITABLE = "projects|awards|external-organizations|organizations"
+READABLE = "projects|awards|applications|research-outputs|activities|external-organizations|organizations|persons|external-persons"  # noqa: E501
+WRITABLE = "projects|awards|applications|external-organizations|organizations"
+NOTED = "projects|awards|applications"  # the collections with /{uuid}/notes
 Json = Any
 
 
@@ -67,8 +68,10 @@ class Api:
             ("GET", r"/projects/allowed-keyword-group-configurations/(?P<id>[^/]+)/classifications",
              Api.keyword_classifications),
             ("GET", r"/projects/(?P<uuid>[^/]+)/award-clusters", Api.award_clusters),
-            ("GET", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.get_notes),
-            ("PUT", r"/(?P<coll>projects|awards)/(?P<uuid>[^/]+)/notes", Api.put_note),
+            ("GET", r"/projects/(?P<uuid>[^/]+)/application-clusters", Api.application_clusters),
+            ("GET", r"/applications/(?P<uuid>[^/]+)/cluster", Api.application_cluster),
+            ("GET", rf"/(?P<coll>{NOTED})/(?P<uuid>[^/]+)/notes", Api.get_notes),
+            ("PUT", rf"/(?P<coll>{NOTED})/(?P<uuid>[^/]+)/notes", Api.put_note),
             ("GET", r"/524/(?P<coll>[a-z-]+)", Api.legacy_list),
             ("GET", r"/524/(?P<coll>[a-z-]+)/(?P<uuid>[^/]+)", Api.legacy_get),
             ("GET", rf"/(?P<coll>{READABLE})", Api.list),
@@ -218,6 +221,28 @@ class Api:
                 "items": items,
             },
         )
+
+    def application_clusters(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        project = self._found("projects", params["uuid"])
+        items = self.store.application_clusters(project)
+        return Response(
+            200,
+            {
+                "count": len(items),
+                "pageInformation": {"offset": 0, "size": len(items)},
+                "items": items,
+            },
+        )
+
+    def application_cluster(
+        self, params: dict[str, str], query: dict[str, list[str]], body: Json
+    ) -> Response:
+        cluster = self.store.application_cluster(self._found("applications", params["uuid"]))
+        if cluster is None:
+            raise not_found(f"Application {params['uuid']} is in no application cluster")
+        return Response(200, cluster)
 
     def get_notes(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json

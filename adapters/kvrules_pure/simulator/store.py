@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import applications
 from .changes import ChangeJournal
 from .ids import version_hash
 from .problems import Problem, conflict, not_found, validation_error
@@ -32,6 +33,7 @@ REQUIRED = {
     "awards": ("title", "type", "managingOrganization", "organizations", "fundings", "awardDate"),
     "external-organizations": ("name", "type"),
     "organizations": ("name", "type", "lifecycle"),
+    "applications": ("title", "type", "managingOrganization", "organizations", "fundings"),
 }
 
 
@@ -44,19 +46,26 @@ class Collection:
         self.source = source
         self.overrides: dict[str, Record] = {}
         self.writes: dict[str, int] = {}  # uuid -> number of writes (legacy integer version)
+        self.added: list[str] = []  # records created after start, listed after the source's
 
     def __len__(self) -> int:
-        return len(self.source)
+        return len(self.source) + len(self.added)
+
+    def add(self, rec: Record) -> None:
+        if self.get(rec["uuid"]) is None:
+            self.added.append(rec["uuid"])
+        self.overrides[rec["uuid"]] = rec
 
     def get(self, uuid: str) -> Record | None:
         uuid = uuid.lower()
         return self.overrides.get(uuid) or self.source.get(uuid)
 
     def page(self, offset: int, size: int) -> list[Record]:
-        end = min(offset + size, len(self.source))
+        end = min(offset + size, len(self))
         out = []
         for i in range(offset, end):
-            uuid = self.source.uuid_at(i)
+            n = len(self.source)
+            uuid = self.source.uuid_at(i) if i < n else self.added[i - n]
             rec = self.overrides.get(uuid) or self.source.get(uuid)
             if rec is not None:
                 out.append(rec)
@@ -102,6 +111,39 @@ class Store:
         if self.clusters_by_project is not None:
             return self.clusters_by_project(project["uuid"])
         return []
+
+    # ---- applications -------------------------------------------------------------------
+    def application_cluster(self, application: Record) -> Record | None:
+        clusters = self.collections.get("application-clusters")
+        uuid = (application.get("cluster") or {}).get("uuid")
+        return clusters.get(uuid) if clusters is not None and uuid else None
+
+    def application_clusters(self, project: Record) -> list[Record]:
+        clusters = self.collections.get("application-clusters")
+        refs = project.get("applicationClusters") or []
+        found = (clusters.get(r["uuid"]) for r in refs if clusters is not None and "uuid" in r)
+        return [c for c in found if c is not None]
+
+    def award_application(self, uuid: str, seed: int = 0) -> dict[str, Record]:
+        """What Pure does when the grant office records the application as awarded: an award,
+        its cluster and a project appear, linked to it, and the changes feed says so. Returns
+        the new and changed records by collection."""
+        with self.lock:
+            current = self.get("applications", uuid)
+            if current is None:
+                raise not_found(f"No Application with uuid {uuid}")
+            made = applications.award(current, seed)
+            for coll, rec in made.items():
+                c = self.collection(coll)
+                change = "UPDATE" if c.get(rec["uuid"]) is not None else "CREATE"
+                if change == "UPDATE":  # the application: a new version
+                    n = c.writes.get(rec["uuid"], 0) + 1
+                    c.writes[rec["uuid"]] = n
+                    rec["version"] = version_hash(rec["uuid"], current.get("version"), n)
+                    rec["modifiedDate"] = stamp(time.time())
+                c.add(rec)
+                self.journal.record(c.system_name, rec["uuid"], change, 0)
+            return made
 
     # ---- writes ---------------------------------------------------------------------------
     def put(self, coll: str, uuid: str, body: Any, user: str = "api") -> Record:

@@ -36,13 +36,28 @@ def _projects(sim: SimulatorHandle) -> list[dict[str, Any]]:
     return sim.store.collection("projects").page(0, N)
 
 
-def _refs(p: dict[str, Any]) -> list[str]:
+def _co_funding(sim: SimulatorHandle, p: dict[str, Any]) -> list[str]:
+    """Own units among the funding collaborators of the project's awards (#15)."""
+    clusters = sim.store.award_clusters(p)
+    awards = [sim.store.get("awards", a["uuid"]) for c in clusters for a in c["containedAwards"]]
+    return [
+        fc["collaborator"]["uuid"]
+        for a in awards
+        for f in a["fundings"]
+        for fc in f.get("fundingCollaborators", [])
+        if fc["typeDiscriminator"].startswith("AwardInternal")
+    ]
+
+
+def _refs(p: dict[str, Any], sim: SimulatorHandle | None = None) -> list[str]:
     refs = [p["managingOrganization"], *p["organizations"], *p.get("coManagingOrganizations", [])]
-    return list(dict.fromkeys(r["uuid"] for r in refs))
+    co_funding = _co_funding(sim, p) if sim is not None else []
+    return list(dict.fromkeys([*(r["uuid"] for r in refs), *co_funding]))
 
 
 def _expected(sim: SimulatorHandle, p: dict[str, Any]) -> list[str]:
-    names = [o["name"]["en_GB"] for u in _refs(p) if (o := sim.store.get("organizations", u))]
+    units = _refs(p, sim)
+    names = [o["name"]["en_GB"] for u in units if (o := sim.store.get("organizations", u))]
     return list(dict.fromkeys(names))
 
 
@@ -77,7 +92,7 @@ def test_units_are_named_in_order_with_one_get_per_unit(sim: SimulatorHandle) ->
     assert any(len(units) > 1 for units in got.values())
     assert any(p.get("coManagingOrganizations") for p in _projects(sim))
     # Five pages share the units: each is fetched once per scan, none that is not referenced.
-    referenced = {u for p in _projects(sim) for u in _refs(p)}
+    referenced = {u for p in _projects(sim) for u in _refs(p, sim)}
     gets = _unit_gets(sim)
     assert len(gets) == len(set(gets)) == len(referenced)
     assert {g.rsplit("/", 1)[1] for g in gets} == referenced

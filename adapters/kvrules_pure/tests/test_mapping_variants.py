@@ -119,3 +119,25 @@ def test_visit_with_an_external_organisation_outside_the_visitors_is_quarantined
     }
     with pytest.raises(MappingError, match=r"mapping incomplete: persons\[0\]\.externalOrg"):
         mapping.visit_events(a, Related(orgs=ORGS), CFG)
+
+
+@pytest.mark.parametrize("financial", ["Financial", "NonFinancial"])
+def test_own_unit_as_funding_collaborator_is_one_of_the_projects_units(financial: str) -> None:
+    """#15: an own unit co-funding the project (Award*Internal*FundingCollaborator
+    Association) is one of the project's units (the funding shares are per unit), after the
+    managing and other units; it is never a partner."""
+    internal = {
+        "typeDiscriminator": f"AwardInternal{financial}FundingCollaboratorAssociation",
+        "collaborator": _unit(OWN_UNIT),
+    }
+    managing = "a0000000-0000-4000-8000-000000000009"
+    units = {
+        OWN_UNIT: {"uuid": OWN_UNIT, "version": "1", "name": {"en_GB": "Co-funding Institute"}},
+        managing: {"uuid": managing, "version": "1", "name": {"en_GB": "Department of Physics"}},
+    }
+    p = _project(managingOrganization=_unit(managing))
+    related = Related(awards=[_award(internal)], orgs=ORGS, units=units)
+    [event] = mapping.project_events(p, related, CFG, "project.created")
+    assert event.project is not None
+    assert event.project.units == ["Department of Physics", "Co-funding Institute"]
+    assert event.project.partners == []

@@ -20,6 +20,7 @@ SCHEMA = {
     "external_organisation": "ExternalOrganization",
     "unit": "Organization",
     "award_cluster": "AwardCluster",
+    "application": "Application",
 }
 COLLECTIONS = {
     "projects": "Project",
@@ -28,6 +29,7 @@ COLLECTIONS = {
     "activities": "Activity",
     "external-organizations": "ExternalOrganization",
     "organizations": "Organization",
+    "applications": "Application",
 }
 # Listed in the README: experts.umn.edu (2023) published no Activity schema.
 NOT_IN_UMN = {"Activity"}
