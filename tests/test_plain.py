@@ -61,6 +61,23 @@ def test_a_case_is_named_by_title_units_lead_and_partners() -> None:
     assert str(describe(None, "pure", "5266b89f")) == "pure record 5266b89f"
 
 
+def test_an_application_is_named_as_one_and_linked_by_its_own_pattern() -> None:
+    # what the store remembers of an application: the proposal under "project" (kvrules.model)
+    subject = {
+        "application": {"id": "a-1", "status": "submitted"},
+        "project": {"title": "Neutron detection", "units": ["Department of Physics"]},
+    }
+    links = {
+        "pure": {
+            "project": "https://r.example.edu/en/projects/{id}",
+            "application": "https://r.example.edu/admin/applications/{id}",
+        }
+    }
+    label = describe(subject, "pure", "applications/a-1", links)
+    assert (label.kind_label, label.title) == ("Application", "Neutron detection")
+    assert label.url == "https://r.example.edu/admin/applications/a-1"
+
+
 def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) -> None:
     with Store.open(tmp_path / "s.db") as store:
         event = event_from_given(
