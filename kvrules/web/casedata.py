@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
 from kvrules.store.casesearch import CaseQuery
@@ -116,12 +117,9 @@ def organisations_of(subject: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]:
-    if not subject:
-        return f"{case.source_system} record {case.record_id}", "record"
-    for kind in ("project", "output", "visit"):
-        if thing := subject.get(kind):
-            return thing.get("title") or thing.get("purpose") or case.record_id, kind
-    return case.record_id, "record"
+    """The case's heading and the kind of record it is about (application, project …)."""
+    label = describe(subject, case.source_system, case.record_id)
+    return label.heading, label.kind or "record"
 
 
 def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:

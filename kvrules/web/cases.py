@@ -21,7 +21,6 @@ from kvrules.web.casedata import (
     evidence_views,
     organisations_of,
     parse_date,
-    subject_title,
     whole_number,
 )
 
@@ -137,15 +136,15 @@ async def case_page(request: Request) -> Response:
             for stored in store.case_findings(case_id)
         ]
         orgs = organisations_of(subject or {})
+        links = request.app.state.settings.links
+        label = describe(subject, case.source_system, case.record_id, links)
         adjudicated = store.adjudications_for(
             [(o["name"], o.get("country")) for o in orgs if o.get("name")]
         )
         context = {
             "case": case,
-            "title": subject_title(subject, case)[0],
-            "label": describe(
-                subject, case.source_system, case.record_id, request.app.state.settings.links
-            ),
+            "title": label.heading,
+            "label": label,
             "subject": subject,
             "findings": findings,
             "adjudicated": adjudicated,

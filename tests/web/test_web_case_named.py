@@ -37,3 +37,17 @@ def test_without_a_pattern_the_case_page_shows_the_id_and_no_link(db: Path) -> N
     login(client, "viewer")
     page = client.get(f"/cases/{case_id(db)}").text
     assert "<code>pure/p-1</code>" in page and "open in Pure" not in page
+
+
+def test_an_application_case_is_listed_as_an_application() -> None:
+    from datetime import UTC, datetime
+
+    from kvrules.rulebook.ir import Severity
+    from kvrules.store import Case
+    from kvrules.web.casedata import subject_title
+
+    now = datetime.now(UTC)
+    case = Case(1, "pure", "applications/a-1", "open", Severity.HIGH, None, now, now, None)
+    subject = {"application": {"id": "a-1"}, "project": {"title": "Neutron detection"}}
+    assert subject_title(subject, case) == ("Neutron detection", "application")
+    assert subject_title(None, case) == ("pure record applications/a-1", "record")
