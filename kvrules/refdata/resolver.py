@@ -649,8 +649,14 @@ class Resolver:
 
 
 def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:
+    """The best way an entry was found; at equal scores its own name wins over a linked
+    record's, so the explanation names what the entry itself is called."""
     old = best.get(hit.rec)
-    if old is None or hit.score > old[0].score:
+    if (
+        old is None
+        or hit.score > old[0].score
+        or (hit.score == old[0].score and via is None and old[1] is not None)
+    ):
         best[hit.rec] = (hit, via)
 
 

@@ -136,6 +136,19 @@ def test_co_author_affiliations_are_screened_organisation_by_organisation(
     assert named == {HIT, BEIHANG}
 
 
+def test_each_list_match_of_a_screened_organisation_carries_its_explanation(
+    resolver: Resolver,
+) -> None:
+    org = Organisation(name=HARBIN)
+    OrganisationScreen(resolver)(org)
+    assert org.screening
+    for m in org.screening:
+        assert m.part in ("Harbin Inst. of Tech.", "Beihang University")
+        assert m.explanation and m.explanation.startswith(f'"{m.part}" → {m.name} ({m.list}')
+    direct = next(m for m in org.screening if m.via is None and m.part == "Harbin Inst. of Tech.")
+    assert direct.matched == "Harbin Institute of Technology"
+
+
 @pytest.mark.parametrize(
     "junk",
     ["(" * 10_000_000, " " * 10_000_000, "a " * 5_000_000, ", " * 5_000_000, "x" * 10_000_000],
