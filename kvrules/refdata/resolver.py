@@ -54,6 +54,7 @@ SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
+SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 
@@ -108,6 +109,7 @@ class _Rec:
     parent_ror: str | None
     cluster: int = -1
     select_only: bool = False  # listed for its select affiliates only
+    system: bool = False  # a registry's university system ("University of California System")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,7 @@ class Resolver:
                     entry.ror_id,
                     entry.parent_ror_id,
                     select_only=entry.attributes.get("scope") == SELECT_AFFILIATES,
+                    system=info.kind == "registry" and _is_system(entry),
                 )
             )
             entries.append(entry)
@@ -336,6 +339,12 @@ class Resolver:
             span = hits[0].span or text
             out.append(OrganisationMatch(span, self._expand(hits)))
         return out
+
+    def resolve(self, text: str, country: str | None = None) -> Match | None:
+        """The one organisation an affiliation string names, if it names exactly one and the
+        top match is confident: a string naming several ("Inserm U1109, CNRS, Université de
+        Strasbourg", "A; B") has no single organisation, though each of them is screened."""
+        return the_organisation(self.match_affiliation(text, country), self.threshold)
 
     def best(
         self, name: str, country: str | None = None, ror_id: str | None = None
@@ -505,8 +514,13 @@ class Resolver:
         )
 
     def _scoped(self, hit: _Hit) -> _Hit:
-        """An entry listed for its select affiliates only is a confident hit on those alone."""
-        if not self._recs[hit.rec].select_only or hit.ntype == "affiliate":
+        """An entry listed for its select affiliates only is a confident hit on those alone; a
+        university system only when the name says "system" ("University of California" is
+        written for one of its campuses far more often than for the system)."""
+        rec = self._recs[hit.rec]
+        if rec.system and "system" not in analyse(hit.matched).tokens:
+            return replace(hit, candidate=True, note=hit.note or SYSTEM_NOTE)
+        if not rec.select_only or hit.ntype == "affiliate":
             return hit
         score = min(hit.score, SELECT_PARENT)
         return replace(hit, score=score, candidate=True, note=SELECT_NOTE)
@@ -658,6 +672,24 @@ def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) 
         or (hit.score == old[0].score and via is None and old[1] is not None)
     ):
         best[hit.rec] = (hit, via)
+
+
+def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:
+    """The confident top match of the one organisation ``found`` holds; None if it holds
+    none or several (see :meth:`Resolver.resolve`)."""
+    named = [org for org in found if org.matches]
+    if len(named) != 1:
+        return None
+    top = named[0].matches[0]
+    return top if not top.candidate and top.score >= threshold else None
+
+
+def _is_system(entry: Entry) -> bool:
+    """A registry record for a university system: "University of Texas System", "University
+    System of Maryland" (an education organisation named a system)."""
+    types = entry.attributes.get("types")
+    education = isinstance(types, list) and "education" in types
+    return education and "system" in analyse(entry.name).tokens
 
 
 def _block_keys(distinct: str) -> set[tuple[int, int, str]]:
