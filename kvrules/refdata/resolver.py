@@ -556,17 +556,13 @@ class Resolver:
         ]
         rarest = min(range(n), key=lambda i: len(blocks[i][0]) + len(blocks[i][1]))
         f_dist = self._f_dist
-        choices = {}
-        for pos in sorted({*blocks[rarest][0], *blocks[rarest][1]}):
-            tokens = f_dist[pos].split()
-            if all(
-                tokens[i][:3] == pre or tokens[i][-3:] == suf
-                for i, (pre, suf) in enumerate(ends)
-                if i != rarest
-            ):
-                choices[pos] = f_dist[pos]
-        if not choices:
+        pool = {*blocks[rarest][0], *blocks[rarest][1]}
+        others = [(i, pre, suf) for i, (pre, suf) in enumerate(ends) if i != rarest]
+        if others:  # a one-word name has no other position to check
+            pool = {pos for pos in pool if _shares_ends(f_dist[pos].split(), others)}
+        if not pool:
             return []
+        choices = {pos: f_dist[pos] for pos in sorted(pool)}
         found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=64)
         skel = a.skeleton_text
         recs = self._recs
@@ -701,6 +697,11 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+def _shares_ends(tokens: list[str], ends: list[tuple[int, str, str]]) -> bool:
+    """True if each (position, prefix, suffix) is the prefix or the suffix of that token."""
+    return all(tokens[i][:3] == pre or tokens[i][-3:] == suf for i, pre, suf in ends)
 
 
 def _analysed(name: str) -> Analysed:
