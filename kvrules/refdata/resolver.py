@@ -684,8 +684,9 @@ def _is_system(entry: Entry) -> bool:
     """A registry record for a university system: "University of Texas System", "University
     System of Maryland" (an education organisation named a system)."""
     types = entry.attributes.get("types")
-    education = isinstance(types, list) and "education" in types
-    return education and "system" in analyse(entry.name).tokens
+    if not (isinstance(types, list) and "education" in types and "system" in entry.name.lower()):
+        return False
+    return "system" in _analysed(entry.name).tokens  # analysed uncached: see _analysed
 
 
 def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
