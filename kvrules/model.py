@@ -115,6 +115,16 @@ class ListMatch(_Model):
     score: float
     candidate: bool = Field(description="a suggestion to confirm, not a verdict")
     kind: str = Field(description="designation | assessment | registry")
+    matched: str | None = Field(default=None, description="the entry's name that matched")
+    part: str | None = Field(
+        default=None, description="the stretch of the organisation's name or string that matched"
+    )
+    via: str | None = Field(default=None, description="how a linked entry was reached")
+    explanation: str | None = Field(
+        default=None,
+        description='for a person: "Harbin Inst. of Tech." → Harbin Institute of Technology '
+        "(us_dod_1286), exact, 0.97",
+    )
 
 
 class Organisation(_Model):

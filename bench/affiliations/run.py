@@ -21,6 +21,7 @@ from common import SCREENING_KINDS, Answer, build_store, evaluate, listed_ror_id
 from peer import RorStyleMatcher  # noqa: E402
 
 from kvrules.refdata import Resolver  # noqa: E402
+from kvrules.refdata.resolver import the_organisation  # noqa: E402
 
 SHARED_ROR = HERE.parents[2] / "shared" / "data" / "real" / "ror-records_v2.0-v2.9_latest.json.gz"
 
@@ -29,7 +30,11 @@ def kvrules_matcher(resolver: Resolver):
     def match(text: str) -> Answer:
         found = resolver.match_affiliation(text)
         top = next((m for org in found for m in org.matches if m.ror_id), None)
-        confident = top is not None and not top.candidate and top.score >= resolver.threshold
+        # acted on as *the* organisation only when the string names one (Resolver.resolve);
+        # a joint unit's organisations are each screened for "listed" below
+        one = the_organisation(found, resolver.threshold)
+        confident = one is not None and top is not None and not top.candidate
+        confident = confident and top.score >= resolver.threshold  # type: ignore[union-attr]
         listed = any(
             m.kind in SCREENING_KINDS and not m.candidate and m.score >= resolver.threshold
             for org in found

@@ -60,6 +60,10 @@ class OrganisationScreen:
                 score=m.score,
                 candidate=m.candidate or m.score < self.resolver.threshold,
                 kind=m.kind,
+                matched=m.matched,
+                part=m.part,
+                via=m.via,
+                explanation=m.explanation,
             )
             for m in found
         )

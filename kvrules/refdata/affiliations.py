@@ -17,12 +17,14 @@ more than a short one. No regular expression is used.
 
 from __future__ import annotations
 
+import html
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kvrules.refdata.countries import as_country
 from kvrules.refdata.models import Match
-from kvrules.refdata.normalise import analyse
+from kvrules.refdata.normalise import CLASS_WORDS, analyse
 
 MAX_CHARS = 2000  # the longest real affiliation strings are a few hundred characters
 MAX_SEGMENTS = 24  # segments per part looked at: the rest is address
@@ -36,8 +38,14 @@ _ORGANISATION_WORDS = frozenset(
     {"hospital", "hospitals", "affiliated", "cancer", "health", "healthcare", "clinic", "clinics"}
     | {"center", "institute", "laboratory", "medical"}
 )
-_BREAKS = frozenset(",()[]{}")
-_SPACED_BREAKS = frozenset("-–—/|")  # separators only when spaced: "Paris-Saclay" is a name
+_BREAKS = ",()[]{}"
+_SPACED_BREAKS = "-–—/|"  # separators only when spaced: "Paris-Saclay" is a name
+_PARTS = ";\n"
+_CUT = "\x00"  # every separator becomes this, then one str.split cuts at all of them
+_TO_CUT = {chars: str.maketrans(dict.fromkeys(chars, _CUT)) for chars in (_BREAKS, _PARTS)}
+# Quotation marks around an organisation's name ('FSEI of HPE "Lomonosov Moscow State
+# University"', «…», „…“): the quoted stretch is looked up on its own.
+_OPEN_QUOTES, _CLOSE_QUOTES = frozenset('"“«„'), frozenset('"”»“')
 # A unit (department, lab …) opens with one of these: a hit on it yields to an organisation.
 UNIT_OPENERS = frozenset(
     {
@@ -62,6 +70,11 @@ UNIT_OPENERS = frozenset(
         "clinic",
     }
 )
+
+
+# "<unit> of|at <organisation>" ("Research Center of Fudan University", "Unit at the University
+# of Oxford"): the words that make the stretch before "of" a unit.
+_UNIT_HEADS = UNIT_OPENERS | {"institute", "unit"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +131,7 @@ def bounded(text: str) -> str:
 def parse(text: str) -> list[Part]:
     """Cut an affiliation string into parts; a part with no segment left is dropped."""
     parts = []
-    for raw in _split(bounded_lines(text), frozenset(";\n")):
+    for raw in _split(bounded_lines(typeset(text[:MAX_CHARS])), _PARTS):
         segments = [s for s in _segments(raw) if s]
         country, segments = _country(segments)
         if segments:
@@ -126,33 +139,33 @@ def parse(text: str) -> list[Part]:
     return parts
 
 
+def typeset(text: str) -> str:
+    """HTML entities decoded ("&quot;", "&amp;": some publishers deposit escaped text) and
+    compatibility forms folded (NFKC: the full-width comma, semicolon and brackets of CJK
+    typesetting, U+FF0C, U+FF1B, U+FF08), so that they separate as their ASCII forms do."""
+    if "&" in text:
+        text = html.unescape(text)
+    return unicodedata.normalize("NFKC", text)
+
+
 def bounded_lines(text: str) -> str:
     """Like :func:`bounded` but keeping line breaks, which separate organisations."""
     return "\n".join(" ".join(line.split()) for line in text[:MAX_CHARS].splitlines())
 
 
-def _split(text: str, breaks: frozenset[str]) -> list[str]:
-    out, start = [], 0
-    for pos, char in enumerate(text):
-        if char in breaks:
-            out.append(text[start:pos].strip())
-            start = pos + 1
-    out.append(text[start:].strip())
-    return [s for s in out if s]
+def _split(text: str, breaks: str) -> list[str]:
+    pieces = (s.strip() for s in text.translate(_TO_CUT[breaks]).split(_CUT))
+    return [s for s in pieces if s]
 
 
 def _segments(part: str) -> list[str]:
-    """Split on commas and brackets, and on dashes and slashes with a space on both sides."""
-    out, start, n = [], 0, len(part)
-    for pos, char in enumerate(part):
-        spaced = (
-            char in _SPACED_BREAKS and 0 < pos < n - 1 and part[pos - 1] == part[pos + 1] == " "
-        )
-        if char in _BREAKS or spaced:
-            out.append(part[start:pos].strip(" :"))
-            start = pos + 1
-    out.append(part[start:].strip(" :"))
-    return out
+    """Split on commas and brackets, and on dashes and slashes with a space on both sides.
+    (str methods, not a loop over characters: this runs for every name a spreadsheet holds.)"""
+    for char in _SPACED_BREAKS:
+        spaced = f" {char} "
+        while spaced in part:  # twice for " - - ": the first replace consumes a shared space
+            part = part.replace(spaced, f" {_CUT} ")
+    return [s.strip(" :") for s in part.translate(_TO_CUT[_BREAKS]).split(_CUT)]
 
 
 def _country(segments: list[str]) -> tuple[str | None, list[str]]:
@@ -182,10 +195,11 @@ def _cuts(segment: str) -> list[str]:
     Universität"), then its leading words ("Stanford University School of Medicine",
     "Tsinghua University 1", "University of Miami Miller School of Medicine")."""
     words = segment.split()[:MAX_WORDS]
-    cuts = []
+    cuts = _quoted(segment)
     for k, word in enumerate(words):
         if word.lower() in ("and", "&") and 1 < k < len(words) - 2:
             cuts += [" ".join(words[:k]), " ".join(words[k + 1 :])]
+    cuts += _tails_after_unit(words)
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue  # "Tianjin University | of Science and Technology" is one name
@@ -193,3 +207,31 @@ def _cuts(segment: str) -> list[str]:
             break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
         cuts.append(" ".join(words[:k]))
     return list(dict.fromkeys(cuts))
+
+
+def _quoted(segment: str) -> list[str]:
+    """The first quoted stretch of a segment, if any."""
+    start = next((i for i, c in enumerate(segment) if c in _OPEN_QUOTES), -1)
+    if start < 0:
+        return []
+    end = next((i for i in range(start + 1, len(segment)) if segment[i] in _CLOSE_QUOTES), -1)
+    quoted = segment[start + 1 : end].strip() if end > start else ""
+    return [quoted] if quoted and quoted != segment.strip() else []
+
+
+def _tails_after_unit(words: list[str]) -> list[str]:
+    """The organisations after "of"/"at" in a unit's name ("Research Center of Fudan University"
+    → "Fudan University"), longest first: only after a unit word, and only a name that carries
+    an organisation-class word and more ("University of California" is never cut)."""
+    tails = []
+    for k, word in enumerate(words):
+        if word.lower() not in ("of", "at"):
+            continue
+        if not any(analyse(w).key in _UNIT_HEADS for w in words[:k]):
+            continue
+        tail = words[k + 2 :] if words[k + 1 : k + 2] == ["the"] else words[k + 1 :]
+        tokens = analyse(" ".join(tail)).tokens
+        named = any(t in CLASS_WORDS for t in tokens) and any(t not in CLASS_WORDS for t in tokens)
+        if len(tail) >= 2 and named:
+            tails.append(" ".join(tail))
+    return tails

@@ -20,7 +20,10 @@ from kvrules.refdata.resolver import Resolver
 Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
 MAX_CELL = 64 * 1024 * 1024  # bytes csv may hold for one cell before it gives up
-TOP_COLUMNS = ("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id")
+TOP_COLUMNS = (
+    *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
+    "explanation",  # which part of the name matched which name of the entry
+)
 
 __all__ = ["Result", "Row", "match_rows", "read_rows", "write_csv", "write_jsonl"]
 

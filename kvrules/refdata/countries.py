@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kvrules.model import country_code
+import pycountry
+
+from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code
 
 COMMON_NAMES: dict[str, str] = {
     "china": "CN",
@@ -90,11 +92,30 @@ def as_country(text: str) -> str | None:
     return next((code for r in _readings(text) if (code := _one_country(r))), None)
 
 
+@lru_cache(maxsize=1)
+def _iso_names() -> frozenset[str]:
+    """Every name and code pycountry's lookup knows, lower-cased (its lookup is an exact,
+    case-insensitive comparison, but a linear scan: most affiliation segments are no country,
+    and this set says so at once)."""
+    fields = ("alpha_2", "alpha_3", "numeric", "name", "official_name", "common_name")
+    names = {
+        value.lower()
+        for country in pycountry.countries
+        for field in fields
+        if isinstance(value := getattr(country, field, None), str)
+    }
+    for alpha_2, (alpha_3, name) in USER_ASSIGNED_COUNTRIES.items():
+        names |= {alpha_2.lower(), alpha_3.lower(), name.lower()}
+    return frozenset(names)
+
+
 def _one_country(text: str) -> str | None:
     folded = _fold(text)
     if folded in COMMON_NAMES:
         return COMMON_NAMES[folded]
     if len(folded.replace(" ", "")) < 4 and len(folded) not in (2, 3):
+        return None
+    if text.strip().lower() not in _iso_names():
         return None
     try:
         return country_code(text)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 # Abbreviations and foreign-language class words mapped to one English spelling.
@@ -179,6 +180,7 @@ _KNOWN = frozenset(_VOCAB) | frozenset(_CANONICAL) | STOP_WORDS
 _TARGETS: tuple[tuple[str, str], ...] = tuple((w, w) for w in _VOCAB) + tuple(
     (k, v) for k, v in sorted(_CANONICAL.items()) if len(k) >= 6
 )
+_TARGET_WORDS = [word for word, _ in _TARGETS]
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -212,14 +214,10 @@ def _correct(token: str) -> str:
     if token in _KNOWN or len(token) < 6 or not token.isalpha():
         return token
     limit = 1 if len(token) < 9 else 2
-    best, best_d = token, limit + 1
-    for word, canonical in _TARGETS:
-        if abs(len(word) - len(token)) > limit:
-            continue
-        d = OSA.distance(token, word, score_cutoff=limit)
-        if d < best_d:
-            best, best_d = canonical, d
-    return best
+    # one C-level scan of the targets (the closest, the first of equals): every token a run has
+    # not seen yet comes here, so a Python loop over the targets would dominate a batch
+    found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
+    return _TARGETS[found[2]][1] if found else token
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from kvrules.refdata.normalise import (
     CLASS_WORDS,
     SELECT_AFFILIATES,
     UNIT_WORDS,
+    Analysed,
     analyse,
     is_acronym,
     surface_key,
@@ -54,6 +55,7 @@ SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
+SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 
@@ -108,6 +110,7 @@ class _Rec:
     parent_ror: str | None
     cluster: int = -1
     select_only: bool = False  # listed for its select affiliates only
+    system: bool = False  # a registry's university system ("University of California System")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,7 @@ class Resolver:
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
-        self._block: dict[tuple[int, int, str], set[int]] = {}
+        self._block: dict[tuple[int, int, str], list[int]] = {}
         self._by_ror: dict[str, int] = {}
         self._clusters: list[list[int]] = []
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
@@ -173,7 +176,10 @@ class Resolver:
         }
 
     def _build(self, records: Iterable[tuple[ListInfo, Entry]]) -> None:
-        entries: list[Entry] = []
+        """One pass over the records, holding none of them: a full ROR import is 120,000
+        entries, and only the list entries (a few thousand) are kept for the crosswalk."""
+        listed: dict[int, Entry] = {}
+        without_city: list[tuple[str, int, str]] = []
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
@@ -189,51 +195,45 @@ class Resolver:
                     entry.ror_id,
                     entry.parent_ror_id,
                     select_only=entry.attributes.get("scope") == SELECT_AFFILIATES,
+                    system=info.kind == "registry" and _is_system(entry),
                 )
             )
-            entries.append(entry)
             idx = len(self._recs) - 1
+            city = entry.attributes.get("city") if info.kind == "registry" else None
+            city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
                     continue
-                a = analyse(name)
+                a = _analysed(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
+                if city_tokens and ntype in ("primary", "alias"):
+                    rest = _without_city(a.tokens, city_tokens)
+                    if rest:
+                        without_city.append((rest, idx, name))
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
-        self._add_without_city(entries)
-        self._cluster(entries)
+                listed[idx] = entry
+        self._add_without_city(without_city)
+        self._cluster(listed)
 
-    def _add_without_city(self, entries: list[Entry]) -> None:
+    def _add_without_city(self, found: list[tuple[str, int, str]]) -> None:
         """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
         "Purdue University West Lafayette") is written without it in affiliations: the name less
-        the city is a key too, unless some organisation is named so (then the city decides:
-        "University of California, Berkeley" never becomes "University of California")."""
+        the city (``found``: key, entry, name) is a key too, unless some organisation is named
+        so (then the city decides: "University of California, Berkeley" never becomes
+        "University of California")."""
         taken = set(self._exact)
         added: dict[str, list[tuple[int, str, str]]] = {}
-        for idx, entry in enumerate(entries):
-            city = entry.attributes.get("city") if self._recs[idx].kind == "registry" else None
-            if not isinstance(city, str) or not city.strip():
-                continue
-            city_tokens = analyse(city).tokens
-            k = len(city_tokens)
-            for name, ntype in entry.all_names():
-                if ntype not in ("primary", "alias") or not k:
-                    continue
-                a = analyse(name)
-                if len(a.tokens) <= k + 1 or a.tokens[-k:] != city_tokens:
-                    continue
-                rest = a.tokens[:-k]
-                key = "".join(rest)
-                if key in taken or not any(t not in CLASS_WORDS for t in rest):
-                    continue
+        for key, idx, name in found:
+            if key not in taken:
                 added.setdefault(key, []).append((idx, name, WITHOUT_CITY))
-        for key, found in added.items():
-            self._exact.setdefault(key, []).extend(dict.fromkeys(found))
+        for key, names in added.items():
+            self._exact.setdefault(key, []).extend(dict.fromkeys(names))
 
     def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
         for name, ntype in entry.all_names():
@@ -257,9 +257,9 @@ class Resolver:
         self._f_skel.append(skeleton)
         self._f_ref.append((idx, name, ntype))
         for key in _block_keys(distinct):
-            self._block.setdefault(key, set()).add(pos)
+            self._block.setdefault(key, []).append(pos)
 
-    def _cluster(self, entries: list[Entry]) -> None:
+    def _cluster(self, listed: dict[int, Entry]) -> None:
         parent = list(range(len(self._recs)))
 
         def find(i: int) -> int:
@@ -281,7 +281,7 @@ class Resolver:
             if rec.ror_id or rec.kind == "registry" or not rec.country:
                 continue
             targets: set[int] = set()
-            for name in linking_names(entries[i]):
+            for name in linking_names(listed[i]):
                 for j, _, _ in self._exact.get(analyse(name).key, ()):
                     other = self._recs[j]
                     if other.kind == "registry" and other.country == rec.country:
@@ -336,6 +336,12 @@ class Resolver:
             span = hits[0].span or text
             out.append(OrganisationMatch(span, self._expand(hits)))
         return out
+
+    def resolve(self, text: str, country: str | None = None) -> Match | None:
+        """The one organisation an affiliation string names, if it names exactly one and the
+        top match is confident: a string naming several ("Inserm U1109, CNRS, Université de
+        Strasbourg", "A; B") has no single organisation, though each of them is screened."""
+        return the_organisation(self.match_affiliation(text, country), self.threshold)
 
     def best(
         self, name: str, country: str | None = None, ror_id: str | None = None
@@ -505,8 +511,13 @@ class Resolver:
         )
 
     def _scoped(self, hit: _Hit) -> _Hit:
-        """An entry listed for its select affiliates only is a confident hit on those alone."""
-        if not self._recs[hit.rec].select_only or hit.ntype == "affiliate":
+        """An entry listed for its select affiliates only is a confident hit on those alone; a
+        university system only when the name says "system" ("University of California" is
+        written for one of its campuses far more often than for the system)."""
+        rec = self._recs[hit.rec]
+        if rec.system and "system" not in analyse(hit.matched).tokens:
+            return replace(hit, candidate=True, note=hit.note or SYSTEM_NOTE)
+        if not rec.select_only or hit.ntype == "affiliate":
             return hit
         score = min(hit.score, SELECT_PARENT)
         return replace(hit, score=score, candidate=True, note=SELECT_NOTE)
@@ -534,25 +545,24 @@ class Resolver:
         budget = min(3, sum(_token_budget(t) for t in a.distinct))
         if budget == 0:
             return []
-        # Per token position, candidates sharing its prefix or suffix; intersect the positions.
-        block, empty = self._block, frozenset()
-        n = len(a.distinct)
-        per_pos = sorted(
-            (
-                block.get((n, i, "p" + t[:3]), empty) | block.get((n, i, "s" + t[-3:]), empty)
-                for i, t in enumerate(a.distinct)
-            ),
-            key=len,
-        )
-        pool = set(per_pos[0])
-        for other in per_pos[1:]:
-            pool &= other
-            if not pool:
-                return []
+        # Candidates share, at every token position, the token's prefix or suffix: read the
+        # names blocked under the rarest position and check the other positions on each name
+        # itself (no union or intersection of the large blocks a full ROR import makes).
+        block, n = self._block, len(a.distinct)
+        ends = [(t[:3], t[-3:]) for t in a.distinct]
+        blocks = [
+            (block.get((n, i, "p" + pre), ()), block.get((n, i, "s" + suf), ()))
+            for i, (pre, suf) in enumerate(ends)
+        ]
+        rarest = min(range(n), key=lambda i: len(blocks[i][0]) + len(blocks[i][1]))
+        f_dist = self._f_dist
+        pool = {*blocks[rarest][0], *blocks[rarest][1]}
+        others = [(i, pre, suf) for i, (pre, suf) in enumerate(ends) if i != rarest]
+        if others:  # a one-word name has no other position to check
+            pool = {pos for pos in pool if _shares_ends(f_dist[pos].split(), others)}
         if not pool:
             return []
-        f_dist = self._f_dist
-        choices = {i: f_dist[i] for i in pool}
+        choices = {pos: f_dist[pos] for pos in sorted(pool)}
         found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=64)
         skel = a.skeleton_text
         recs = self._recs
@@ -649,21 +659,69 @@ class Resolver:
 
 
 def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:
+    """The best way an entry was found; at equal scores its own name wins over a linked
+    record's, so the explanation names what the entry itself is called."""
     old = best.get(hit.rec)
-    if old is None or hit.score > old[0].score:
+    if (
+        old is None
+        or hit.score > old[0].score
+        or (hit.score == old[0].score and via is None and old[1] is not None)
+    ):
         best[hit.rec] = (hit, via)
 
 
-def _block_keys(distinct: str) -> set[tuple[int, int, str]]:
+def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:
+    """The confident top match of the one organisation ``found`` holds; None if it holds
+    none or several (see :meth:`Resolver.resolve`)."""
+    named = [org for org in found if org.matches]
+    if len(named) != 1:
+        return None
+    top = named[0].matches[0]
+    return top if not top.candidate and top.score >= threshold else None
+
+
+def _is_system(entry: Entry) -> bool:
+    """A registry record for a university system: "University of Texas System", "University
+    System of Maryland" (an education organisation named a system)."""
+    types = entry.attributes.get("types")
+    if not (isinstance(types, list) and "education" in types and "system" in entry.name.lower()):
+        return False
+    return "system" in _analysed(entry.name).tokens  # analysed uncached: see _analysed
+
+
+def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     """Blocking keys: (token count, position, 3-letter prefix or suffix). A typo changes one
     token and rarely both its ends, so the right name shares a key at every position, while
     names with another word count or other words are never scored."""
     tokens = distinct.split()
-    keys = set()
-    for i, tok in enumerate(tokens):
-        keys.add((len(tokens), i, "p" + tok[:3]))
-        keys.add((len(tokens), i, "s" + tok[-3:]))
-    return keys
+    n = len(tokens)
+    return [
+        (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
+    ]
+
+
+def _shares_ends(tokens: list[str], ends: list[tuple[int, str, str]]) -> bool:
+    """True if each (position, prefix, suffix) is the prefix or the suffix of that token."""
+    return all(tokens[i][:3] == pre or tokens[i][-3:] == suf for i, pre, suf in ends)
+
+
+def _analysed(name: str) -> Analysed:
+    """:func:`analyse` without its cache, for building the index: 300,000 names analysed once
+    each must not fill the cache that queries rely on, nor stay in memory through it."""
+    return _ANALYSE_UNCACHED(name)
+
+
+_ANALYSE_UNCACHED = analyse.__wrapped__
+
+
+def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:
+    """The key of a name less its trailing city, if what is left still names something
+    ("Adam Mickiewicz University" of "… University in Poznań"), else ""."""
+    k = len(city)
+    if len(tokens) <= k + 1 or tokens[-k:] != city:
+        return ""
+    rest = tokens[:-k]
+    return "".join(rest) if any(t not in CLASS_WORDS for t in rest) else ""
 
 
 def _locationish(segment: str) -> bool:

@@ -58,8 +58,24 @@ def test_a_name_with_a_comma_is_read_whole(resolver: Resolver, text: str) -> Non
     assert _top_ror(resolver, text) == UC_BERKELEY  # not the University of California System
 
 
-def test_the_university_of_california_alone_is_still_the_system(resolver: Resolver) -> None:
-    assert _top_ror(resolver, "Department of Physics, University of California") == UC_SYSTEM
+def test_a_university_system_named_bare_is_only_a_candidate(resolver: Resolver) -> None:
+    # "University of California" is written for one of its campuses far more often than for
+    # the system: the system is offered, for a person to confirm, never decided on
+    top = resolver.match("Department of Physics, University of California")[0]
+    assert top.ror_id == UC_SYSTEM and top.candidate and "system" in (top.via or "")
+    assert resolver.resolve("Department of Physics, University of California") is None
+    assert _top_ror(resolver, "University of California System") == UC_SYSTEM
+
+
+def test_one_organisation_is_resolved_only_when_the_string_names_one(resolver: Resolver) -> None:
+    one = resolver.resolve("Department of Genetics, Stanford University, Stanford, CA, USA")
+    assert one is not None and one.ror_id == STANFORD
+    # a joint affiliation names several: each is screened, none is *the* organisation
+    assert (
+        resolver.resolve("Department of Genetics, Stanford University and Broad Institute") is None
+    )
+    assert resolver.resolve("Stanford University; Broad Institute") is None
+    assert resolver.resolve("Department of Genetics") is None
 
 
 @pytest.mark.parametrize(
@@ -136,6 +152,19 @@ def test_co_author_affiliations_are_screened_organisation_by_organisation(
     assert named == {HIT, BEIHANG}
 
 
+def test_each_list_match_of_a_screened_organisation_carries_its_explanation(
+    resolver: Resolver,
+) -> None:
+    org = Organisation(name=HARBIN)
+    OrganisationScreen(resolver)(org)
+    assert org.screening
+    for m in org.screening:
+        assert m.part in ("Harbin Inst. of Tech.", "Beihang University")
+        assert m.explanation and m.explanation.startswith(f'"{m.part}" → {m.name} ({m.list}')
+    direct = next(m for m in org.screening if m.via is None and m.part == "Harbin Inst. of Tech.")
+    assert direct.matched == "Harbin Institute of Technology"
+
+
 @pytest.mark.parametrize(
     "junk",
     ["(" * 10_000_000, " " * 10_000_000, "a " * 5_000_000, ", " * 5_000_000, "x" * 10_000_000],
@@ -181,3 +210,34 @@ def test_two_organisations_joined_by_and(resolver: Resolver) -> None:
 def test_a_segment_is_cut_only_where_a_name_can_end(segment: str, cut: str, expected: bool) -> None:
     spans = {span.text for span in parse(f"Department of Surgery, {segment}")[0].spans()}
     assert (cut in spans) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        # full-width punctuation (CJK typesetting) separates like its ASCII form
+        (
+            "State Key Laboratory of Genetics，Shanghai Jiao Tong University School of Medicine",
+            "Shanghai Jiao Tong University",
+        ),
+        # an HTML-escaped quoted name, with a Cyrillic "a" (U+0430) in "State"
+        (
+            "FSEI of HPE &quot;Lomonosov Moscow St\u0430te University&quot;",
+            "Moscow State University",
+        ),
+        ("ФГБОУ ВО «Lomonosov Moscow State University»", "Moscow State University"),
+        # "<unit> of <organisation>": the organisation after "of"
+        ("Free Radical Regulation Research Center of Fudan University", "Fudan University"),
+    ],
+)
+def test_a_listed_university_is_found_however_the_string_is_typeset(
+    shipped_resolver: Resolver, text: str, entry: str
+) -> None:
+    best = shipped_resolver.best(text)
+    assert best is not None and best.list == "us_dod_1286" and best.name == entry
+    assert not best.candidate
+
+
+def test_a_trailing_of_is_not_cut_off_a_university_name() -> None:
+    spans = {s.text for s in parse("Department of Physics, University of California")[0].spans()}
+    assert "California" not in spans

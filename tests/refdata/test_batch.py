@@ -29,6 +29,10 @@ def test_csv_in_csv_out_keeps_the_input_columns(tmp_path: Path) -> None:
     assert [r["owner"] for r in rows] == ["grant office", "HR"]
     assert rows[0]["match_list"] == "us_dod_1286" and rows[0]["match_method"] == "exact"
     assert rows[1]["matches"] == "0" and rows[1]["match_list"] == ""
+    assert rows[0]["match_explanation"] == (
+        '"Harbin Institute of Technology" → Harbin Institute of Technology (us_dod_1286), '
+        "exact, 1.00"
+    )
 
 
 def test_json_lines_from_stdin_give_the_fields_of_match_json() -> None:

@@ -127,3 +127,28 @@ def test_parent_relationship_propagates_listing() -> None:
     assert found[0].entry == "0hxtwhe12"
     listed = next(m for m in found if m.list == "l")
     assert listed.method == "parent" and listed.ror_id == HIT  # linked to ROR by name+country
+
+
+def test_building_the_index_leaves_the_query_cache_to_queries() -> None:
+    """A full ROR import is 120,000 records: analysing their names through the cache queries
+    use would fill it with index names and keep them all in memory."""
+    from kvrules.refdata.normalise import analyse
+
+    info = ListInfo(list_id="reg", edition="1", title="A registry", kind="registry")
+    records = [
+        (
+            info,
+            Entry(
+                entry_id=f"r{n}",
+                name=f"Example University {n} System" if n % 2 else f"Example Institute {n}",
+                aliases=[f"Example Univ. No. {n}"],
+                country="NL",
+                attributes={"city": "Delft", "types": ["education"]},
+            ),
+        )
+        for n in range(2_000)
+    ]
+    analyse.cache_clear()
+    resolver = Resolver(records=records)
+    assert analyse.cache_info().currsize < 100
+    assert resolver.best("Example Institute 42", "NL") is not None

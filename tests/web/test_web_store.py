@@ -36,9 +36,9 @@ class _Resolver:
     threshold = 0.85
 
     def match(self, name, country, ror):
-        from types import SimpleNamespace
+        from kvrules.refdata.models import Match
 
-        return [SimpleNamespace(ror_id=None, **MATCH)]
+        return [Match(ror_id=None, **MATCH)]
 
 
 def test_the_enricher_drops_suppressed_matches(tmp_path: Path) -> None:
