@@ -74,6 +74,7 @@ def country_code(value: str) -> str:
     return found.alpha_2
 
 
+@lru_cache(maxsize=1024)
 def currency_code(value: str) -> str:
     """Normalise an ISO 4217 currency code ("eur " → "EUR"); raise ValueError."""
     code = value.strip().upper()

@@ -67,16 +67,28 @@ def _getter(ref: ir.Ref) -> Callable[[_Ctx], tuple[Any, str]]:
     path, var = ref.path, ref.var
     dotted = ".".join(path)
 
-    def walk(obj: Any) -> Any:
-        if len(path) == 1:  # the common case inside quantifiers
-            return obj.get(path[0], _MISSING) if isinstance(obj, dict) else _MISSING
-        for part in path:
-            if not isinstance(obj, dict):
-                return _MISSING
-            obj = obj.get(part, _MISSING)
-            if obj is _MISSING:
-                return _MISSING
-        return obj
+    # Specialised by depth: every finding is explained, so these run millions of times.
+    if len(path) == 1:  # the common case inside quantifiers
+        (only,) = path
+
+        def walk(obj: Any) -> Any:
+            return obj.get(only, _MISSING) if type(obj) is dict else _MISSING
+
+    elif len(path) == 2:  # `partner.country`, `project.keywords`
+        first, second = path
+
+        def walk(obj: Any) -> Any:
+            obj = obj.get(first, _MISSING) if type(obj) is dict else _MISSING
+            return obj.get(second, _MISSING) if type(obj) is dict else _MISSING
+
+    else:
+
+        def walk(obj: Any) -> Any:
+            for part in path:
+                if type(obj) is not dict:
+                    return _MISSING
+                obj = obj.get(part, _MISSING)
+            return obj
 
     if var is None:
         return lambda ctx: (walk(ctx.view), dotted)
@@ -250,8 +262,18 @@ def holds(cond: ir.Cond, view: dict) -> bool:
 
 def explain(cond: ir.Cond, view: dict) -> list[Evidence] | None:
     """The evidence that made ``cond`` true, or None when it is false."""
-    evidence: list[Evidence] = []
-    return evidence if compiled(cond)(_Ctx(view, evidence)) else None
+    return explainer(cond)(view)
+
+
+def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
+    """``explain`` bound to ``cond`` once (the evaluator keeps one per rule)."""
+    test = compiled(cond)
+
+    def explain_view(view: dict) -> list[Evidence] | None:
+        evidence: list[Evidence] = []
+        return evidence if test(_Ctx(view, evidence)) else None
+
+    return explain_view
 
 
 def fired(rules: list[tuple[str, tuple[str, ...], ir.Cond]], view: dict) -> list[str]:
