@@ -218,13 +218,23 @@ def _conjunction(tests: list[Test]) -> Test:
     return conjunction
 
 
+def _disjunction(tests: list[Test]) -> Test:
+    def disjunction(ctx: _Ctx) -> bool:
+        # A loop, not any() over a generator (SIM110): projection runs this for every element.
+        for test in tests:  # noqa: SIM110
+            if test(ctx):
+                return True
+        return False
+
+    return disjunction
+
+
 def _compile(cond: ir.Cond) -> Test:
     match cond:
         case ir.And(items):
             return _conjunction([_compile(i) for i in items])
         case ir.Or(items):
-            tests = [_compile(i) for i in items]
-            return lambda ctx: any(t(ctx) for t in tests)
+            return _disjunction([_compile(i) for i in items])
         case ir.Not():
             return _negation(cond)
         case ir.Quant():
