@@ -62,8 +62,11 @@ def describe(cond: ir.Cond) -> str:
     return type(cond).__name__.lower()
 
 
-def _getter(ref: ir.Ref) -> Callable[[_Ctx], tuple[Any, str]]:
-    """Read a field (value or _MISSING) and its display path."""
+Read = Callable[[_Ctx], Any]
+
+
+def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
+    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
     path, var = ref.path, ref.var
     dotted = ".".join(path)
 
@@ -91,13 +94,15 @@ def _getter(ref: ir.Ref) -> Callable[[_Ctx], tuple[Any, str]]:
             return obj
 
     if var is None:
-        return lambda ctx: (walk(ctx.view), dotted)
+        return (lambda ctx: walk(ctx.view)), (lambda ctx: dotted)
 
-    def from_element(ctx: _Ctx) -> tuple[Any, str]:
-        element, where = ctx.env[var]
-        return walk(element), f"{where}.{dotted}"
+    def from_element(ctx: _Ctx) -> Any:
+        return walk(ctx.env[var][0])
 
-    return from_element
+    def where(ctx: _Ctx) -> str:
+        return f"{ctx.env[var][1]}.{dotted}"
+
+    return from_element, where
 
 
 def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
@@ -116,26 +121,26 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
 
 
 def _leaf(cond: ir.Cond) -> Test:
-    get, test = _getter(cond.ref), describe(cond)
+    (get, where), test = _getter(cond.ref), describe(cond)
     if isinstance(cond, ir.Exists):
 
         def exists(ctx: _Ctx) -> bool:
-            value, where = get(ctx)
+            value = get(ctx)
             if value is _MISSING:
                 return False
             if ctx.evidence is not None:
-                ctx.evidence.append(Evidence(where, test, value))
+                ctx.evidence.append(Evidence(where(ctx), test, value))
             return True
 
         return exists
     pred = _predicate(cond)
 
     def leaf(ctx: _Ctx) -> bool:
-        value, where = get(ctx)
+        value = get(ctx)
         if value is _MISSING or not pred(value):
             return False  # a test on a missing field is false (`!=` included)
         if ctx.evidence is not None:
-            ctx.evidence.append(Evidence(where, test, value))
+            ctx.evidence.append(Evidence(where(ctx), test, value))
         return True
 
     return leaf
@@ -157,11 +162,11 @@ def _negation(cond: ir.Not) -> Test:
         finally:
             ctx.evidence = collecting
         if ok and collecting is not None:
-            for get, test, var in reads:
+            for (get, where), test, var in reads:
                 if var is None or var in ctx.env:
-                    value, where = get(ctx)
+                    value = get(ctx)
                     collecting.append(
-                        Evidence(where, f"not ({test})", None if value is _MISSING else value)
+                        Evidence(where(ctx), f"not ({test})", None if value is _MISSING else value)
                     )
         return ok
 
@@ -169,19 +174,23 @@ def _negation(cond: ir.Not) -> Test:
 
 
 def _quantifier(cond: ir.Quant) -> Test:
-    get, body, var, every = _getter(cond.ref), _compile(cond.body), cond.var, cond.kind == "all"
+    (get, where_of), body = _getter(cond.ref), _compile(cond.body)
+    var, every = cond.var, cond.kind == "all"
 
     def quantifier(ctx: _Ctx) -> bool:
-        items, where = get(ctx)
+        items = get(ctx)
         if items is _MISSING or not items:
             return False  # no `all` holds over an empty or missing list
         outer = ctx.env.get(var)
         evidence = ctx.evidence
+        # Elements are named (`project.partners[2]`) only when evidence is collected: nothing
+        # below reads the name otherwise (a `not` inside stops collecting too).
+        where = where_of(ctx) if evidence is not None else None
         start = len(evidence) if evidence is not None else 0
         found = False
         try:
             for i, element in enumerate(items):
-                ctx.env[var] = (element, f"{where}[{i}]")
+                ctx.env[var] = (element, f"{where}[{i}]" if where is not None else var)
                 mark = len(evidence) if evidence is not None else 0
                 if body(ctx):
                     found = True
