@@ -86,3 +86,35 @@ def test_stopping_early_closes_the_source_on_its_own_thread_and_reads_boundedly(
                 break
     assert closed_on == ["kvrules-prefetch"]
     assert len(pulled) <= 3 + 3 + 1  # consumed, queued, and the one waiting for room
+
+
+def test_committed_pages_give_their_memory_back(tmp_path: Path, monkeypatch, write_rulebook):
+    """Issue #20 (4): a scan's resident size stays flat because the C heaps' free pages go
+    back to the system as records are committed (glibc kept them: +5 KB per record read)."""
+    import kvrules.pipeline as pipeline
+    from kvrules import Evaluator, load_rulebook
+    from kvrules.memory import give_back_free_memory
+    from kvrules.plugins import get_adapters
+    from tests.conftest import rule_yaml
+
+    if not give_back_free_memory():
+        pytest.skip("not glibc: nothing to give back this way")
+    trims: list[bool] = []
+    monkeypatch.setattr(pipeline, "give_back_free_memory", lambda: trims.append(True) or True)
+    monkeypatch.setattr(pipeline._Batches, "TRIM_RECORDS", 3)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    lines = [
+        f'{{"id": "P{n}:v1", "kind": "project.created", "occurred_at": "2026-01-01T00:00:00Z",'
+        f' "source": {{"system": "file", "record_id": "P{n}"}},'
+        f' "project": {{"id": "P{n}", "title": "t{n}"}}}}'
+        for n in range(10)
+    ]
+    (exports / "projects.jsonl").write_text("\n".join(lines) + "\n")
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports, page_size=1))  # a cursor per record
+    book = load_rulebook(write_rulebook(rule_yaml("t", 'project.title == "t1"')))
+    with Evaluator([book]) as evaluator, Store.open(tmp_path / "state.db") as store:
+        report = pipeline.Scanner(store, "file", adapter, evaluator, None).scan()
+    assert report.records == 10
+    assert len(trims) >= 10 // 3  # at least after records 3, 6 and 9
