@@ -12,6 +12,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 
 import pycountry
@@ -20,6 +21,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _empty(kind: type[list] | type[dict], **field: Any) -> Any:
+    """An empty list or dict by default. A literal ``[]`` default is deep-copied by pydantic
+    for every instance (in Python, some 30 times per event); a factory is not. The schema still
+    says the default is empty."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind()}, **field)
 
 
 def _nfc(value: str) -> str:
@@ -44,6 +52,7 @@ def _user_assigned(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def country_code(value: str) -> str:
     """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError.
 
@@ -65,6 +74,7 @@ def country_code(value: str) -> str:
     return found.alpha_2
 
 
+@lru_cache(maxsize=1024)
 def currency_code(value: str) -> str:
     """Normalise an ISO 4217 currency code ("eur " → "EUR"); raise ValueError."""
     code = value.strip().upper()
@@ -131,27 +141,25 @@ class Organisation(_Model):
     """An organisation as the RIS holds it, plus what enrichment adds (``lists``)."""
 
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = _empty(list)
     country: CountryCode | None = None
-    identifiers: list[Identifier] = []
-    types: list[str] = Field(
-        default=[], description="e.g. university, company, government, military"
-    )
+    identifiers: list[Identifier] = _empty(list)
+    types: list[str] = _empty(list, description="e.g. university, company, government, military")
     parent: Text | None = Field(
         default=None, description="name of the parent organisation, if known"
     )
-    lists: list[str] = Field(
-        default=[],
+    lists: list[str] = _empty(
+        list,
         description="ids of reference lists this organisation matched (set by enrichment)",
     )
-    candidate_lists: list[str] = Field(
-        default=[], description="lists with a possible match a person must confirm (enrichment)"
+    candidate_lists: list[str] = _empty(
+        list, description="lists with a possible match a person must confirm (enrichment)"
     )
-    country_signals: list[str] = Field(
-        default=[], description="signals from the country profile of `country` (enrichment)"
+    country_signals: list[str] = _empty(
+        list, description="signals from the country profile of `country` (enrichment)"
     )
-    screening: list[ListMatch] = Field(
-        default=[], description="every list match found, with provenance (enrichment)"
+    screening: list[ListMatch] = _empty(
+        list, description="every list match found, with provenance (enrichment)"
     )
 
     @field_validator("country", mode="before")
@@ -202,9 +210,9 @@ class Person(_Model):
     display_name: Text | None = Field(
         default=None, description="the name the RIS gives, for people reading cases; not screened"
     )
-    affiliations: list[Organisation] = []
-    attributes: dict[str, str] = Field(
-        default={},
+    affiliations: list[Organisation] = _empty(list)
+    attributes: dict[str, str] = _empty(
+        dict,
         description="adapter-supplied attributes; nationality-like keys need a rule legal_basis",
     )
 
@@ -223,7 +231,7 @@ class Contract(_Model):
     type: str | None = None
     signed_on: date | None = None
     extended_on: date | None = None
-    clauses: list[str] = Field(default=[], description="e.g. integrity-code, ip, exit-on-breach")
+    clauses: list[str] = _empty(list, description="e.g. integrity-code, ip, exit-on-breach")
 
 
 class Project(_Model):
@@ -232,21 +240,21 @@ class Project(_Model):
     start: date | None = None
     end: date | None = None
     status: str | None = None
-    units: list[Text] = []
-    keywords: list[Text] = []
-    classifications: list[Classification] = []
-    partners: list[Partner] = []
-    funders: list[Funder] = []
-    participants: list[Person] = []
+    units: list[Text] = _empty(list)
+    keywords: list[Text] = _empty(list)
+    classifications: list[Classification] = _empty(list)
+    partners: list[Partner] = _empty(list)
+    funders: list[Funder] = _empty(list)
+    participants: list[Person] = _empty(list)
     contract: Contract | None = None
-    applications: list[str] = Field(
-        default=[],
+    applications: list[str] = _empty(
+        list,
         description="record ids (same source) of the funding applications this project came "
         "from: a case opened on an application follows the project (kvrules.handover)",
     )
-    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
-    area_words: dict[str, list[str]] = Field(
-        default={},
+    sensitive_areas: list[str] = _empty(list, description="set by enrichment")
+    area_words: dict[str, list[str]] = _empty(
+        dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
     foreign_funding_share: float | None = Field(
@@ -261,14 +269,14 @@ class ResearchOutput(_Model):
     id: str
     title: Text
     published_on: date | None = None
-    keywords: list[Text] = []
-    classifications: list[Classification] = []
-    affiliations: list[Organisation] = Field(
-        default=[], description="co-authors' affiliations (organisations, not people)"
+    keywords: list[Text] = _empty(list)
+    classifications: list[Classification] = _empty(list)
+    affiliations: list[Organisation] = _empty(
+        list, description="co-authors' affiliations (organisations, not people)"
     )
-    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
-    area_words: dict[str, list[str]] = Field(
-        default={},
+    sensitive_areas: list[str] = _empty(list, description="set by enrichment")
+    area_words: dict[str, list[str]] = _empty(
+        dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
 
@@ -280,10 +288,10 @@ class Visit(_Model):
     start: date | None = None
     end: date | None = None
     purpose: Text | None = None
-    keywords: list[Text] = []
-    sensitive_areas: list[str] = Field(default=[], description="set by enrichment")
-    area_words: dict[str, list[str]] = Field(
-        default={},
+    keywords: list[Text] = _empty(list)
+    sensitive_areas: list[str] = _empty(list, description="set by enrichment")
+    area_words: dict[str, list[str]] = _empty(
+        dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
 
@@ -303,7 +311,7 @@ class Application(_Model):
         default=None, description="the RIS's internal workflow step, e.g. forApproval, approved"
     )
     submitted_on: date | None = None
-    awards: list[str] = Field(default=[], description="ids of the awards that followed it")
+    awards: list[str] = _empty(list, description="ids of the awards that followed it")
 
 
 class EventKind(StrEnum):

@@ -30,7 +30,9 @@ from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
+from kvrules.memory import give_back_free_memory
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
+from kvrules.prefetch import Prefetch
 from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
@@ -98,6 +100,17 @@ def _clear_screening(event: CollaborationEvent) -> None:
         event.project.foreign_funding_share = None
 
 
+def _stored_event(system: str, record_id: str, body: dict[str, Any]) -> CollaborationEvent:
+    """A remembered record (``Store.subjects``) as an event to evaluate again."""
+    return CollaborationEvent.model_validate(
+        {
+            **body,
+            "id": f"rescreen:{system}:{record_id}",
+            "source": {"system": system, "record_id": record_id},
+        }
+    )
+
+
 def _material(events: list[CollaborationEvent], context: str) -> str:
     """What decides whether a record must be evaluated again: its content, not its ids or
     timestamps, plus the rulebooks and reference-list editions in force."""
@@ -120,11 +133,15 @@ class _Batches:
 
     BATCH_RECORDS = 200
     BATCH_SECONDS = 0.5
+    # Free memory goes back to the system after this many records are committed (about a
+    # page): the scan's resident size stays flat however many records it reads (kvrules.memory).
+    TRIM_RECORDS = 1000
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._open: ExitStack | None = None
         self._records, self._since = 0, 0.0
+        self._untrimmed = 0
 
     def begin(self) -> None:
         if self._open is None:
@@ -145,6 +162,10 @@ class _Batches:
         if self._open is not None:
             self._open, batch = None, self._open
             batch.close()
+            self._untrimmed += self._records
+            if self._untrimmed >= self.TRIM_RECORDS:
+                self._untrimmed = 0
+                give_back_free_memory()
 
     def __enter__(self) -> _Batches:
         return self
@@ -237,8 +258,9 @@ class Scanner:
         cursor = None if fresh else self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
         completed = True
-        with _Batches(self.store) as batches:
-            for record in self.adapter.fetch(cursor):
+        # The source is read ahead on a thread (next page fetched while this one is processed).
+        with _Batches(self.store) as batches, Prefetch(self.adapter.fetch(cursor)) as records:
+            for record in records:
                 if record.events or record.error:
                     report.records += 1
                 batches.begin()
@@ -393,8 +415,29 @@ class Scanner:
             return
         self.enricher.funding = after
         with self.store.transaction():
-            report.rescreened += self.rescreen(units=before.changed_units(after), report=report)
+            report.rescreened += self._apply_shares(before.changed_units(after), report)
             self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")
+
+    def _apply_shares(self, units: set[str], report: ScanReport) -> int:
+        """Evaluate again the stored projects of ``units`` whose funding share changed, with
+        the new share. Nothing else of them can have changed since this scan stored them (the
+        same lists and taxonomies; older records were re-screened when the scan began), so
+        they are not screened again, and the others are not even rebuilt from the store."""
+        funding = self.enricher.funding if self.enricher else None
+        if funding is None:
+            return 0
+        evaluated = 0
+        for system, record_id, _kind, body in self.store.subjects("project"):
+            project = body.get("project") or {}
+            if units.isdisjoint(project.get("units") or ()):
+                continue
+            share = funding.for_stored(project)
+            if share == project.get("foreign_funding_share"):
+                continue
+            project["foreign_funding_share"] = share
+            evaluated += 1
+            self._evaluate_again(system, record_id, _stored_event(system, record_id, body), report)
+        return evaluated
 
     def rescreen(
         self,
@@ -412,25 +455,25 @@ class Scanner:
         for system, record_id, _kind, body in self.store.subjects():
             if units is not None and not units & set((body.get("project") or {}).get("units", [])):
                 continue
-            event = CollaborationEvent.model_validate(
-                {
-                    **body,
-                    "id": f"rescreen:{system}:{record_id}",
-                    "source": {"system": system, "record_id": record_id},
-                }
-            )
+            event = _stored_event(system, record_id, body)
             before = _screening(event)
             _clear_screening(event)
             self.enricher(event)
             if not everything and _screening(event) == before:
                 continue
             evaluated += 1
-            self.store.record_subject(event)
-            findings = self.evaluator.evaluate(event)
-            self._record(findings, report)
-            if system == getattr(self.adapter, "name", None):
-                self._queue_tags(system, record_id, findings)
+            self._evaluate_again(system, record_id, event, report)
         return evaluated
+
+    def _evaluate_again(
+        self, system: str, record_id: str, event: CollaborationEvent, report: ScanReport | None
+    ) -> None:
+        """A remembered record, screened anew: stored, evaluated, its findings and tags queued."""
+        self.store.record_subject(event)
+        findings = self.evaluator.evaluate(event)
+        self._record(findings, report)
+        if system == getattr(self.adapter, "name", None):
+            self._queue_tags(system, record_id, findings)
 
     def _queue_tags(self, system: str, record_id: str, findings: list[Finding]) -> None:
         if not self.adapter.taggable(record_id):

@@ -358,3 +358,18 @@ def test_fact_json_writes_exponents_durable_reads_at_any_depth() -> None:
     )
     with pytest.raises(EngineError, match="not a number"):
         fact_json({"x": float("nan")})
+
+
+def test_empty_list_defaults_are_fresh_per_event_and_documented():
+    """Model defaults are built by a factory (pydantic deep-copies a literal ``[]`` per field,
+    a large share of validating an event): each event still gets its own lists, and the
+    published schema still says they default to empty."""
+    from kvrules.model import event_json_schema
+
+    first, second = partner_event(country="CN"), partner_event(country="CN")
+    first.partner.lists.append("us-dod-1286")
+    first.project.sensitive_areas.append("quantum")
+    assert second.partner.lists == [] and second.project.sensitive_areas == []
+    schema = event_json_schema()["$defs"]
+    assert schema["Partner"]["properties"]["lists"]["default"] == []
+    assert schema["Person"]["properties"]["attributes"]["default"] == {}

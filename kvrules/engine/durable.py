@@ -163,7 +163,12 @@ class DurableEngine:
                 stray = _STRAY.pop()
                 _STRAY.clear()
                 raise EngineError(stray)
-            fact = fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"})
+            # The reserved keys are added for the dump and taken out again: no copy of the view.
+            view["id"], view["sid"] = f"kvr{next(self._ids)}", "0"
+            try:
+                fact = fact_json(view)
+            finally:
+                del view["id"], view["sid"]
             for name, handle in routes:
                 self._assert_retract(name, handle, fact, fired)
         # A rule whose `or` holds on several branches fires once per branch: keep one.

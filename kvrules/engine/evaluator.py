@@ -12,7 +12,7 @@ from kvrules.engine.compiler import Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.fields import Projection
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
-from kvrules.model import CollaborationEvent
+from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.cases import CaseResult, run_cases
 
@@ -42,8 +42,11 @@ class Evaluator:
                 f"the engine takes at most {MAX_KEYS} per event"
             )
         self.engine = DurableEngine(self.program)
+        self._explain = {
+            key: oracle.explainer(c.rule.condition) for key, c in self.program.rules.items()
+        }
         self.verify = verify
-        self._statics: dict[str, dict] = {}
+        self._statics: dict[str, tuple] = {}
 
     def close(self) -> None:
         self.engine.close()
@@ -68,52 +71,65 @@ class Evaluator:
                     f"event {event.id}: durable_rules fired {sorted(fired)}, "
                     f"the oracle expects {sorted(expected)}"
                 )
-        findings = [self._finding(key, event, view) for key in fired]
+        subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
+        findings = [self._finding(key, event, view, subjects) for key in fired]
         findings.sort(key=_most_severe_first)
         return findings
 
-    def _finding(self, key: str, event: CollaborationEvent, view: dict) -> Finding:
-        compiled = self.program.rules[key]
-        evidence = oracle.explain(compiled.rule.condition, view)
+    def _finding(
+        self, key: str, event: CollaborationEvent, view: dict, subjects: dict[str, str | None]
+    ) -> Finding:
+        evidence = self._explain[key](view)
         if evidence is None:
             raise EngineError(
                 f"event {event.id}: durable_rules fired {key} but its condition does not hold"
             )
-        evidence = [_with_subject(e, event) for e in evidence]
+        if any("[" in e.path for e in evidence):
+            evidence = [_with_subject(e, event, subjects) for e in evidence]
+        rule_id, title, rulebook, severity, tags, alert, rationale, citation, basis, risks = (
+            self._static(key)
+        )
+        source = event.source
         return Finding(
-            **self._static(key),
+            rule_id=rule_id,
+            rule_title=title,
+            rulebook=rulebook,
+            severity=severity,
+            tags=tags,
+            alert=alert,
+            rationale=rationale,
+            citation=citation,
+            legal_basis=basis,
             event_id=event.id,
-            event_kind=event.kind.value,
-            source_system=event.source.system,
-            source_record_id=event.source.record_id,
+            event_kind=_KIND_VALUES[event.kind],
+            source_system=source.system,
+            source_record_id=source.record_id,
             evidence=evidence,
+            risks=risks,
         )
 
-    def _static(self, key: str) -> dict:
+    def _static(self, key: str) -> tuple:
         """The parts of a finding that depend only on the rule (built once per rule)."""
         static = self._statics.get(key)
         if static is None:
             compiled = self.program.rules[key]
             rule, rulebook = compiled.rule, compiled.rulebook
-            static = self._statics[key] = dict(
-                rule_id=rule.id,
-                rule_title=rule.title,
-                rulebook=RulebookRef(
-                    id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256
-                ),
-                severity=rule.severity,
-                tags=list(rule.tags),
-                risks=list(rule.risks),
-                alert=rule.alert,
-                rationale=rule.rationale,
-                citation=CitationRef(
-                    id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url
-                ),
-                legal_basis=rule.legal_basis,
+            static = self._statics[key] = (
+                rule.id,
+                rule.title,
+                RulebookRef(id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256),
+                rule.severity,
+                list(rule.tags),
+                rule.alert,
+                rule.rationale,
+                CitationRef(id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url),
+                rule.legal_basis,
+                list(rule.risks),
             )
         return static
 
 
+_KIND_VALUES = {kind: kind.value for kind in EventKind}  # an enum's .value is a slow property
 _RANK = {severity: -i for i, severity in enumerate(ir.Severity)}
 
 
@@ -130,20 +146,33 @@ def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
     return tuple((name, int(index) if index else None) for name, index in _STEP.findall(path))
 
 
-def _with_subject(evidence: Evidence, event: CollaborationEvent) -> Evidence:
-    """Name the list element(s) an evidence path runs through, from the event itself."""
+def _with_subject(
+    evidence: Evidence, event: CollaborationEvent, subjects: dict[str, str | None]
+) -> Evidence:
+    """Name the list element(s) an evidence path runs through, from the event itself
+    (``subjects``: the names found so far for this event, as several findings share paths)."""
     if "[" not in evidence.path:
         return evidence
+    path = evidence.path
+    if path not in subjects:
+        subjects[path] = _subject(path, event)
+    subject = subjects[path]
+    if subject is None:
+        return evidence
+    return Evidence(path, evidence.test, evidence.actual, subject)
+
+
+def _subject(path: str, event: CollaborationEvent) -> str | None:
     obj: Any = event
     names = []
-    for field_name, index in _steps(evidence.path):
+    for field_name, index in _steps(path):
         obj = getattr(obj, field_name, None)
         if obj is None:
-            return evidence
+            return None
         if index is not None:
             obj = obj[index]
             names.append(_identity(obj))
-    return Evidence(evidence.path, evidence.test, evidence.actual, " / ".join(names))
+    return " / ".join(names)
 
 
 def _identity(item: Any) -> str:

@@ -62,30 +62,47 @@ def describe(cond: ir.Cond) -> str:
     return type(cond).__name__.lower()
 
 
-def _getter(ref: ir.Ref) -> Callable[[_Ctx], tuple[Any, str]]:
-    """Read a field (value or _MISSING) and its display path."""
+Read = Callable[[_Ctx], Any]
+
+
+def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
+    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
     path, var = ref.path, ref.var
     dotted = ".".join(path)
 
-    def walk(obj: Any) -> Any:
-        if len(path) == 1:  # the common case inside quantifiers
-            return obj.get(path[0], _MISSING) if isinstance(obj, dict) else _MISSING
-        for part in path:
-            if not isinstance(obj, dict):
-                return _MISSING
-            obj = obj.get(part, _MISSING)
-            if obj is _MISSING:
-                return _MISSING
-        return obj
+    # Specialised by depth: every finding is explained, so these run millions of times.
+    if len(path) == 1:  # the common case inside quantifiers
+        (only,) = path
+
+        def walk(obj: Any) -> Any:
+            return obj.get(only, _MISSING) if type(obj) is dict else _MISSING
+
+    elif len(path) == 2:  # `partner.country`, `project.keywords`
+        first, second = path
+
+        def walk(obj: Any) -> Any:
+            obj = obj.get(first, _MISSING) if type(obj) is dict else _MISSING
+            return obj.get(second, _MISSING) if type(obj) is dict else _MISSING
+
+    else:
+
+        def walk(obj: Any) -> Any:
+            for part in path:
+                if type(obj) is not dict:
+                    return _MISSING
+                obj = obj.get(part, _MISSING)
+            return obj
 
     if var is None:
-        return lambda ctx: (walk(ctx.view), dotted)
+        return (lambda ctx: walk(ctx.view)), (lambda ctx: dotted)
 
-    def from_element(ctx: _Ctx) -> tuple[Any, str]:
-        element, where = ctx.env[var]
-        return walk(element), f"{where}.{dotted}"
+    def from_element(ctx: _Ctx) -> Any:
+        return walk(ctx.env[var][0])
 
-    return from_element
+    def where(ctx: _Ctx) -> str:
+        return f"{ctx.env[var][1]}.{dotted}"
+
+    return from_element, where
 
 
 def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
@@ -104,26 +121,26 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
 
 
 def _leaf(cond: ir.Cond) -> Test:
-    get, test = _getter(cond.ref), describe(cond)
+    (get, where), test = _getter(cond.ref), describe(cond)
     if isinstance(cond, ir.Exists):
 
         def exists(ctx: _Ctx) -> bool:
-            value, where = get(ctx)
+            value = get(ctx)
             if value is _MISSING:
                 return False
             if ctx.evidence is not None:
-                ctx.evidence.append(Evidence(where, test, value))
+                ctx.evidence.append(Evidence(where(ctx), test, value))
             return True
 
         return exists
     pred = _predicate(cond)
 
     def leaf(ctx: _Ctx) -> bool:
-        value, where = get(ctx)
+        value = get(ctx)
         if value is _MISSING or not pred(value):
             return False  # a test on a missing field is false (`!=` included)
         if ctx.evidence is not None:
-            ctx.evidence.append(Evidence(where, test, value))
+            ctx.evidence.append(Evidence(where(ctx), test, value))
         return True
 
     return leaf
@@ -145,11 +162,11 @@ def _negation(cond: ir.Not) -> Test:
         finally:
             ctx.evidence = collecting
         if ok and collecting is not None:
-            for get, test, var in reads:
+            for (get, where), test, var in reads:
                 if var is None or var in ctx.env:
-                    value, where = get(ctx)
+                    value = get(ctx)
                     collecting.append(
-                        Evidence(where, f"not ({test})", None if value is _MISSING else value)
+                        Evidence(where(ctx), f"not ({test})", None if value is _MISSING else value)
                     )
         return ok
 
@@ -157,19 +174,23 @@ def _negation(cond: ir.Not) -> Test:
 
 
 def _quantifier(cond: ir.Quant) -> Test:
-    get, body, var, every = _getter(cond.ref), _compile(cond.body), cond.var, cond.kind == "all"
+    (get, where_of), body = _getter(cond.ref), _compile(cond.body)
+    var, every = cond.var, cond.kind == "all"
 
     def quantifier(ctx: _Ctx) -> bool:
-        items, where = get(ctx)
+        items = get(ctx)
         if items is _MISSING or not items:
             return False  # no `all` holds over an empty or missing list
         outer = ctx.env.get(var)
         evidence = ctx.evidence
+        # Elements are named (`project.partners[2]`) only when evidence is collected: nothing
+        # below reads the name otherwise (a `not` inside stops collecting too).
+        where = where_of(ctx) if evidence is not None else None
         start = len(evidence) if evidence is not None else 0
         found = False
         try:
             for i, element in enumerate(items):
-                ctx.env[var] = (element, f"{where}[{i}]")
+                ctx.env[var] = (element, f"{where}[{i}]" if where is not None else var)
                 mark = len(evidence) if evidence is not None else 0
                 if body(ctx):
                     found = True
@@ -206,13 +227,23 @@ def _conjunction(tests: list[Test]) -> Test:
     return conjunction
 
 
+def _disjunction(tests: list[Test]) -> Test:
+    def disjunction(ctx: _Ctx) -> bool:
+        # A loop, not any() over a generator (SIM110): projection runs this for every element.
+        for test in tests:  # noqa: SIM110
+            if test(ctx):
+                return True
+        return False
+
+    return disjunction
+
+
 def _compile(cond: ir.Cond) -> Test:
     match cond:
         case ir.And(items):
             return _conjunction([_compile(i) for i in items])
         case ir.Or(items):
-            tests = [_compile(i) for i in items]
-            return lambda ctx: any(t(ctx) for t in tests)
+            return _disjunction([_compile(i) for i in items])
         case ir.Not():
             return _negation(cond)
         case ir.Quant():
@@ -250,8 +281,18 @@ def holds(cond: ir.Cond, view: dict) -> bool:
 
 def explain(cond: ir.Cond, view: dict) -> list[Evidence] | None:
     """The evidence that made ``cond`` true, or None when it is false."""
-    evidence: list[Evidence] = []
-    return evidence if compiled(cond)(_Ctx(view, evidence)) else None
+    return explainer(cond)(view)
+
+
+def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
+    """``explain`` bound to ``cond`` once (the evaluator keeps one per rule)."""
+    test = compiled(cond)
+
+    def explain_view(view: dict) -> list[Evidence] | None:
+        evidence: list[Evidence] = []
+        return evidence if test(_Ctx(view, evidence)) else None
+
+    return explain_view
 
 
 def fired(rules: list[tuple[str, tuple[str, ...], ir.Cond]], view: dict) -> list[str]:

@@ -167,10 +167,20 @@ class FundingShares:
         """For a project with funding from abroad, the highest foreign share among its units
         (None: no foreign funder, or nothing known). Only the projects that make a unit
         dependent carry it, so a unit above the cap does not flag each of its domestic ones."""
-        foreign = [f for f in project.funders if f.country and f.country not in self.domestic]
-        if self.reporting is None or not any(self.counts(f.currency) for f in foreign):
+        return self._highest(project.units, [(f.country, f.currency) for f in project.funders])
+
+    def for_stored(self, project: dict[str, Any]) -> float | None:
+        """``for_project`` of a project as the store keeps it (JSON), without building it."""
+        funders = [(f.get("country"), f.get("currency")) for f in project.get("funders") or ()]
+        return self._highest(project.get("units") or [], funders)
+
+    def _highest(
+        self, units: Iterable[str], funders: list[tuple[str | None, str | None]]
+    ) -> float | None:
+        foreign = [cur for country, cur in funders if country and country not in self.domestic]
+        if self.reporting is None or not any(self.counts(cur) for cur in foreign):
             return None
-        shares = [self.share(unit, self.reporting) for unit in project.units]
+        shares = [self.share(unit, self.reporting) for unit in units]
         return max((s for s in shares if s is not None), default=None)
 
     def unrated_summary(self) -> str | None:

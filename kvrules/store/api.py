@@ -126,12 +126,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
 
     def observe_record(self, source: str, record_id: str, material: Any) -> _sources.Change:
         """Remember the hash of a record's material content; say whether it is new or changed."""
-        with self._db.transaction() as c:
+        with self._db.transaction(savepoint=False) as c:  # a read, then one change
             return _sources.observe(c, source, record_id, material, self.clock())
 
     def touch_subject(self, source_system: str, record_id: str) -> None:
         """The record was read again, unchanged: keep its remembered content (retention)."""
-        with self._db.transaction() as c:
+        with self._db.transaction(savepoint=False) as c:
             _subjects.touch(c, source_system, record_id, self.clock())
 
     # -- findings and cases ----------------------------------------------------------------
@@ -519,6 +519,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             return new
 
     def release_quarantine(self, source: str, record_id: str) -> bool:
+        # Called for every record a scan maps cleanly, and almost none is held: look first.
+        if not _quarantine.is_held(self._db.conn, source, record_id):
+            return False
         now = self.clock()
         with self._db.transaction() as c:
             released = _quarantine.release(c, source, record_id, now)

@@ -78,7 +78,7 @@ class CommitteeStore:
 
     def record_subject(self, event: CollaborationEvent) -> None:
         """Remember an enriched event's subject (call after enrichment, for every record)."""
-        with self._db.transaction() as c:
+        with self._db.transaction(savepoint=False) as c:  # one upsert
             _subjects.put(c, event, self.clock())
 
     def subject(self, source_system: str, record_id: str) -> dict[str, Any] | None:

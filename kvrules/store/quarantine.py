@@ -46,6 +46,16 @@ def put(
     return held is None
 
 
+def is_held(conn: sqlite3.Connection, source: str, record_id: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM quarantine WHERE source = ? AND record_id = ? AND released_at IS NULL",
+            (source, record_id),
+        ).fetchone()
+        is not None
+    )
+
+
 def release(conn: sqlite3.Connection, source: str, record_id: str, now: datetime) -> bool:
     """The record mapped cleanly at last; True when it was held."""
     cur = conn.execute(

@@ -89,3 +89,39 @@ def test_a_partial_then_resumed_read_raises_no_finding_from_a_partial_share(
         assert scanner_for(store).scan(full=True).findings == 0
         (finding,) = store.case_findings(store.cases()[0].id)
         assert finding.finding.evidence[0].actual == 0.5
+
+
+class CountingEnricher(Enricher):
+    """The real enricher, counting the events it screens."""
+
+    screened = 0
+
+    def __call__(self, event):
+        CountingEnricher.screened += 1
+        return super().__call__(event)
+
+
+def test_settling_the_shares_evaluates_changed_projects_without_screening_them_again(
+    tmp_path: Path, write_rulebook
+) -> None:
+    """Issue #20 (3): once a first read ends, the projects whose unit's share changed are
+    evaluated with the final share; their screening (lists, areas) is what this scan stored,
+    so nothing is screened twice."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "projects.jsonl").write_text("\n".join(_line(*p) for p in PROJECTS) + "\n")
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml("cap", "project.foreign_funding_share > 0.25", on="project.created")
+        )
+    )
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    CountingEnricher.screened = 0
+    with Evaluator([book]) as evaluator, Store.open(tmp_path / "state.db") as store:
+        enricher = CountingEnricher(None, [])
+        report = Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan()
+        assert cases(store) == ["C1"]
+    assert report.events == len(PROJECTS)
+    assert CountingEnricher.screened == len(PROJECTS)  # each record screened once
+    assert report.rescreened == 3  # A1, A3 and C1 have a funder from abroad: their share moved

@@ -87,3 +87,36 @@ def test_nested_transaction_failure_only_undoes_the_inner_part(store: Store) -> 
             raise ValueError
     assert store.get_cursor("pure") == "outer"
     assert store.get_cursor("converis") is None
+
+
+def test_a_single_change_without_a_savepoint_is_still_all_or_nothing(tmp_path: Path) -> None:
+    """Issue #20: one-statement store calls skip their own savepoint inside a transaction
+    (two statements fewer per call on a scan's hot path). A failing statement is undone by
+    SQLite itself and fails the enclosing transaction as before; earlier work in the
+    enclosing savepoint goes with it, and nothing is left half done."""
+    db = Database(connect(tmp_path / "s.db"))
+    db.conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    with db.transaction():
+        with db.transaction(savepoint=False) as c:
+            c.execute("INSERT INTO t VALUES ('kept', 1)")
+        with pytest.raises(sqlite3.IntegrityError), db.transaction():
+            db.conn.execute("INSERT INTO t VALUES ('undone', 1)")
+            with db.transaction(savepoint=False) as c:
+                c.execute("INSERT INTO t VALUES ('bad', NULL)")
+    db.conn.set_trace_callback(None)
+    assert [tuple(r) for r in db.conn.execute("SELECT k FROM t")] == [("kept",)]
+    assert sum(s.startswith("SAVEPOINT") for s in statements) == 1  # only the explicit one
+    with db.transaction(savepoint=False) as c:  # outermost: still a transaction of its own
+        c.execute("INSERT INTO t VALUES ('alone', 2)")
+    assert tuple(db.conn.execute("SELECT v FROM t WHERE k = 'alone'").fetchone()) == (2,)
+
+
+def test_releasing_a_record_that_was_never_held_writes_nothing(db_path: Path, clock) -> None:
+    with Store.open(db_path, clock=clock) as store:
+        statements: list[str] = []
+        store._db.conn.set_trace_callback(statements.append)
+        assert not store.release_quarantine("pure", "never-held")
+        store._db.conn.set_trace_callback(None)
+    assert [s.split()[0] for s in statements] == ["SELECT"]

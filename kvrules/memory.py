@@ -1,0 +1,37 @@
+"""Giving freed memory back to the operating system during a long scan.
+
+A scan parses a page of records on the reader thread (and the adapter's HTTP threads), and the
+scanning thread frees it once the page is stored. glibc keeps a heap per thread and returns
+little of a freed heap on its own: interleaved with the few allocations that live on, the
+holes add up, and the process grew with every page read (a 100,000-project scan passed
+300 MB while Python itself held under 40 MB at any time). ``malloc_trim`` hands the free
+pages back; called once a page's records are committed, the resident size stays flat.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None (another C library: musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def give_back_free_memory() -> bool:
+    """Return the C heaps' free pages to the system; False where the C library cannot."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
