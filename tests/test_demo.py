@@ -62,3 +62,29 @@ def _body(message: mailbox.MaildirMessage) -> str:
     return "".join(
         p.get_payload(decode=True).decode() for p in parts if p.get_content_type() == "text/plain"
     )
+
+
+def test_the_demo_never_deletes_a_folder_it_did_not_make(runner, tmp_path):
+    call_each("register_commands", cli=cli)
+    mine = tmp_path / "thesis"
+    (mine / "sub").mkdir(parents=True)
+    (mine / "thesis.docx").write_text("four years of work")
+    result = runner.invoke(cli, ["demo", "--projects", "3", "--workdir", str(mine)])
+    assert result.exit_code == 1
+    assert "not an earlier kvrules demo's" in result.output and "Traceback" not in result.output
+    assert (mine / "thesis.docx").read_text() == "four years of work" and (mine / "sub").is_dir()
+
+
+def test_the_demo_replaces_its_own_earlier_folder_and_prints_absolute_paths(
+    runner, tmp_path, monkeypatch
+):
+    call_each("register_commands", cli=cli)
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "kvrules-demo"  # as an older kvrules left it: no marker, only demo files
+    (old / "mail").mkdir(parents=True)
+    (old / "kvrules.db").write_bytes(b"")
+    (old / "report.md").write_text("old report")
+    result = runner.invoke(cli, ["demo", "--projects", "3"])
+    assert result.exit_code == 0, result.output
+    assert (old / "report.md").read_text() != "old report"
+    assert f"--db {old / 'kvrules.db'}" in result.output  # works from any folder

@@ -36,6 +36,35 @@ def _smtp_sink(maildir: Path):
     return controller
 
 
+DEMO_MARKER = ".kvrules-demo"  # marks a folder the demo made, and may therefore replace
+
+
+# What a demo folder holds (folders from before the marker have just these)
+DEMO_FILES = {"kvrules.db", "refdata.db", "mail", "report.md"}
+
+
+def _made_by_demo(workdir: Path) -> bool:
+    if (workdir / DEMO_MARKER).is_file():
+        return True
+    names = {p.name.removesuffix("-wal").removesuffix("-shm") for p in workdir.iterdir()}
+    return "kvrules.db" in names and names <= DEMO_FILES
+
+
+def _replace_demo_folder(workdir: Path) -> None:
+    """Make ``workdir`` an empty demo folder; never delete a folder the demo did not make."""
+    if workdir.exists():
+        if not workdir.is_dir():
+            raise click.ClickException(f"{workdir} is a file: give --workdir a folder")
+        if any(workdir.iterdir()) and not _made_by_demo(workdir):
+            raise click.ClickException(
+                f"{workdir} holds files that are not an earlier kvrules demo's: "
+                "give another --workdir, or empty that folder"
+            )
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    (workdir / DEMO_MARKER).write_text("made by `kvrules demo`, which replaces this folder\n")
+
+
 def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> Config:
     mail = ChannelConfig(
         plugin="email",
@@ -88,7 +117,8 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("kvrules-demo"),
     show_default=True,
-    help="where the SQLite file, the maildir and the report go (replaced)",
+    help="where the SQLite file, the maildir and the report go (an earlier demo's folder is "
+    "replaced; a folder holding anything else is refused)",
 )
 @click.option("--seed", default=1, show_default=True)
 @click.option(
@@ -115,10 +145,9 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
         ) from None
 
     started = time.monotonic()
-    if workdir.exists():
-        shutil.rmtree(workdir)
+    workdir = workdir.resolve()  # the commands printed at the end work from any folder
+    _replace_demo_folder(workdir)
     maildir = workdir / "mail"
-    workdir.mkdir(parents=True)
     mailbox.Maildir(str(maildir), create=True)
     api_key = secrets.token_urlsafe(16)
     sim = start_simulator(projects=projects, seed=seed, api_key=api_key, portfolio=portfolio)
