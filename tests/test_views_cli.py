@@ -55,10 +55,15 @@ def test_show_explains_a_case(runner, db):
     first = data["findings"][0]
     assert first["evidence"] and first["citation"]["cite"] and first["rationale"]
     assert [h["action"] for h in data["history"]][:1] == ["case.opened"]
-    text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
+    assert data["history"][0]["in_words"].startswith("opened the case for record ")
+    shown = runner.invoke(cli, ["show", str(case), "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    text = shown.stdout
     # In words by default, with the technical path one flag away.
     assert "evidence: partner " in text and " is on the US DoD Section 1286 list" in text
     assert "evidence: project.partners[0].lists" not in text
+    # the history as sentences, as on the web, not action codes
+    assert " opened the case for record " in text and "case.opened" not in text
     technical = runner.invoke(cli, ["show", str(case), "--db", str(db), "--technical"]).stdout
     assert "evidence: project.partners[0].lists" in technical
     assert "risk: Unwanted transfer of sensitive knowledge and technology" in text

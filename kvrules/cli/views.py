@@ -15,6 +15,7 @@ from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, open_exis
 from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
+from kvrules.history import sentence
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -154,7 +155,10 @@ def show(
             }
             for s in items
         ],
-        "history": [{"at": e.at, "actor": e.actor, "action": e.action} for e in history],
+        "history": [
+            {"at": e.at, "actor": e.actor, "action": e.action, "in_words": sentence(e)}
+            for e in history
+        ],
     }
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, default=str))
@@ -194,7 +198,8 @@ def show(
             console.print(f"  {escape(line)}")
     console.print("\n[bold]History[/]")
     for h in data["history"]:
-        console.print(f"  {h['at']}  {escape(h['actor'])}  {escape(h['action'])}")
+        at = h["at"][:16].replace("T", " ")  # ISO time, to the minute
+        console.print(f"  {at}  {escape(h['actor'])} {escape(h['in_words'])}")
 
 
 @click.command()

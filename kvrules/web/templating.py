@@ -6,9 +6,9 @@ from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from kvrules.history import sentence
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
-from kvrules.web.history import sentence
 from kvrules.web.security import can
 
 

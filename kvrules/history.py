@@ -1,6 +1,7 @@
 """A case's audit trail as sentences a committee member reads ("committee decided: reject —
-“Dual-use lab access.”"), not JSON. The entry's own record (hash-chained) stays in the audit
-log page; an action this module does not know is still shown, in a neutral sentence."""
+“Dual-use lab access.”"), not JSON, in the web app and ``kvrules show``. The entry's own record
+(hash-chained) stays in the audit log; an action this module does not know is still shown, in
+a neutral sentence."""
 
 from __future__ import annotations
 
@@ -84,6 +85,16 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "alert.requeued": lambda d: "queued the alert again",
     "prescreen.sent": lambda d: "sent the pre-screened proposal to the committee",
+    "case.handed-over": lambda d: (
+        f"took the case over from the application {d.get('application')} (case "
+        f"{d.get('from_case')})"
+        + (f", with its decision: {_words(d['decision'])}" if d.get("decision") else "")
+        + (f"; changed since: {', '.join(map(str, d['changes']))}" if d.get("changes") else "")
+    ),
+    "case.followed": lambda d: (
+        f"handed the case over to case {d.get('to_case')}, which follows the awarded project "
+        f"{d.get('record')}"
+    ),
 }
 
 
