@@ -52,10 +52,11 @@ class ScanReport:
     by_severity: Counter = field(default_factory=Counter)
     cases_opened: int = 0
     reviews_reopened: int = 0  # decided cases due for re-review
-    alerts_queued: int = 0
-    alerts_delivered: int = 0
-    alerts_failed: int = 0
+    alerts_queued: int = 0  # outbox rows (a case and route each)
+    alerts_delivered: int = 0  # messages sent (a digest is one, however many alerts it holds)
+    alerts_failed: int = 0  # messages that failed this time (retried later or dead-lettered)
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
+    reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
     tags_written: int = 0
     tags_skipped: int = 0  # left as they were: someone else set the record's value
@@ -415,7 +416,7 @@ class Scanner:
             return
         self.enricher.funding = after
         with self.store.transaction():
-            report.rescreened += self._apply_shares(before.changed_units(after), report)
+            report.reevaluated_for_shares += self._apply_shares(before.changed_units(after), report)
             self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")
 
     def _apply_shares(self, units: set[str], report: ScanReport) -> int:

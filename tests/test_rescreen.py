@@ -159,12 +159,12 @@ def test_foreign_funding_share_per_unit_reaches_the_rules(tmp_path, write_rulebo
         # Physics: 500 of 1000 EUR from abroad (50% > 25%); Chemistry: 100 of 1000 (10%).
         # Only projects with foreign money carry the share: P2 is flagged, not its domestic
         # neighbour P1; P3's 10% is under the cap.
-        assert first.rescreened == 2 and first.findings == 1
+        assert (first.rescreened, first.reevaluated_for_shares, first.findings) == (0, 2, 1)
         assert [c.record_id for c in store.cases("open")] == ["P2"]
         again = Scanner(store, "file", adapter, evaluator, enricher, home_country="NL").scan(
             full=True
         )
-        assert (again.rescreened, again.findings) == (0, 0)  # the portfolio did not change
+        assert (again.rescreened, again.reevaluated_for_shares, again.findings) == (0, 0, 0)
 
 
 def test_a_record_the_engine_cannot_take_is_quarantined_and_the_scan_goes_on(

@@ -59,6 +59,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         ("events evaluated", report.events),
         ("unchanged since last scan", report.unchanged),
         ("re-screened (new lists or rulebooks)", report.rescreened),
+        ("evaluated again as funding shares settled", report.reevaluated_for_shares),
         ("quarantined", report.quarantined),
         (
             "new findings",
@@ -67,7 +68,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         ("cases opened", report.cases_opened),
         ("cases reopened for review", report.reviews_reopened),
         (
-            "alerts queued / delivered / failed",
+            "alerts queued; messages sent / failed",
             f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",
         ),
         (

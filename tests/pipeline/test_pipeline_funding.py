@@ -124,4 +124,7 @@ def test_settling_the_shares_evaluates_changed_projects_without_screening_them_a
         assert cases(store) == ["C1"]
     assert report.events == len(PROJECTS)
     assert CountingEnricher.screened == len(PROJECTS)  # each record screened once
-    assert report.rescreened == 3  # A1, A3 and C1 have a funder from abroad: their share moved
+    assert (report.rescreened, report.reevaluated_for_shares) == (
+        0,
+        3,
+    )  # A1, A3 and C1 have a funder from abroad: their share moved
