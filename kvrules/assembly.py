@@ -13,7 +13,7 @@ from kvrules.engine import load_rulebooks
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.currency import ExchangeRates, load_rates
-from kvrules.errors import KvrulesError
+from kvrules.errors import KvrulesError, problem_text
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels
 from kvrules.rulebook.loader import RulebookError
@@ -40,7 +40,7 @@ def build_adapter(
     except Exception as exc:  # pydantic errors: report fields, never values (may be secrets)
         errors = getattr(exc, "errors", None)
         detail = (
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors())
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {problem_text(e)}" for e in errors())
             if callable(errors)
             else type(exc).__name__
         )

@@ -24,7 +24,7 @@ from pydantic import (
     field_validator,
 )
 
-from kvrules.errors import KvrulesError
+from kvrules.errors import KvrulesError, problem_text
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.yamlsource import YamlError, load
 
@@ -342,7 +342,7 @@ def load_config(path: Path) -> Config:
         for err in exc.errors():
             loc = tuple(err["loc"])
             key = err["type"] == "extra_forbidden"
-            msg = f"unknown setting '{loc[-1]}'" if key else err["msg"]
+            msg = f"unknown setting '{loc[-1]}'" if key else problem_text(err)
             problems.append(
                 Diagnostic(name, *src.at(loc, key=key), f"{'.'.join(map(str, loc))}: {msg}")
             )

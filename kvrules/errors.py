@@ -37,7 +37,13 @@ host, option) and says what to do. Secrets never appear in them. The command lin
 
 from __future__ import annotations
 
-__all__ = ["KvrulesError", "ReferenceDataError"]
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["KvrulesError", "ReferenceDataError", "problem_text"]
+
+# pydantic puts these before the message of an error raised in a validator
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
 class KvrulesError(Exception):
@@ -46,3 +52,14 @@ class KvrulesError(Exception):
 
 class ReferenceDataError(KvrulesError, ValueError):
     """A reference list, edition or reference store is unusable."""
+
+
+def problem_text(error: Mapping[str, Any]) -> str:
+    """One of pydantic's ``ValidationError.errors()`` as a person reads it: an unknown key is
+    called an unknown setting, and a validator's own message loses pydantic's "Value error, "."""
+    if error.get("type") == "extra_forbidden":
+        return "unknown setting"
+    message = str(error.get("msg", ""))
+    for prefix in _PYDANTIC_PREFIXES:
+        message = message.removeprefix(prefix)
+    return message

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from kvrules.errors import problem_text
 from kvrules.limits import LimitExceeded, RecordLimits, check_events
 from kvrules.model import CollaborationEvent
 
@@ -25,7 +26,7 @@ def validation_reason(e: ValidationError) -> str:
     first = e.errors()[0]
     loc = ".".join(map(str, first["loc"])) or "line"
     more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-    return f"{loc}: {first['msg']}{more}"
+    return f"{loc}: {problem_text(first)}{more}"
 
 
 def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:

@@ -192,3 +192,19 @@ def test_ris_url_is_checked_and_shown(runner, tmp_path):
         "sources.f.ris_url: alerts, `kvrules show` and reports link records to project: "
         "https://r.example.edu/en/projects/{id}" in result.output
     )
+
+
+def test_a_refused_setting_reads_as_a_sentence_not_as_pydantic(runner, tmp_path, monkeypatch):
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        "sources:\n  pure:\n    adapter: pure\n    settings:\n"
+        "      base_url: http://pure.example.edu/ws/api\n      api_key_env: PURE_KEY\n"
+    )
+    monkeypatch.setenv("PURE_KEY", "s3cret")
+    result = runner.invoke(cli, ["fetch", "--config", str(config), "--source", "pure"])
+    assert result.exit_code == 1
+    message = result.output.strip()
+    assert "base_url: plain http:// to pure.example.edu" in message
+    assert "api_key_env: unknown setting" in message
+    assert "Value error" not in message and "Extra inputs" not in message
+    assert len(message.splitlines()) == 1 and "s3cret" not in message

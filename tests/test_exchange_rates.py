@@ -74,17 +74,17 @@ def test_without_rates_a_foreign_currency_funder_raises_no_share() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (RATES.replace("EUR", "EURO"), "currency: Value error, not an ISO 4217 currency: 'EURO'"),
-        (RATES.replace("1.25", "-1"), "rates: Value error, rate for USD must be a positive number"),
+        (RATES.replace("EUR", "EURO"), "currency: not an ISO 4217 currency: 'EURO'"),
+        (RATES.replace("1.25", "-1"), "rates: rate for USD must be a positive number"),
         (RATES.replace("USD", "XYZ1"), "not an ISO 4217 currency: 'XYZ1'"),
         (RATES.replace("as_of: 2026-11-02\n", ""), "as_of: Field required"),
         ("currency: [", "cannot read exchange rates"),
         # Codes are read case-insensitively: two spellings of one are a conflict, not a choice.
-        (RATES.replace("GBP: 0.8", "usd: 1.3"), "rates: Value error, USD is given twice"),
+        (RATES.replace("GBP: 0.8", "usd: 1.3"), "rates: USD is given twice"),
         # The reporting currency's rate is 1 by definition; another value was silently ignored.
         (
             RATES.replace("GBP: 0.8", "EUR: 1.1"),
-            "file: Value error, rates: EUR is the reporting currency: its rate is 1, not 1.1",
+            "file: rates: EUR is the reporting currency: its rate is 1, not 1.1",
         ),
     ],
 )

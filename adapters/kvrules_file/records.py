@@ -55,5 +55,5 @@ def first_error(e: ValidationError) -> str:
     first = e.errors()[0]
     loc = ".".join(map(str, first["loc"]))
     more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-    message = str(first["msg"]).removeprefix("Value error, ")
+    message = str(first["msg"]).removeprefix("")
     return f"{loc + ': ' if loc else ''}{message}{more}"

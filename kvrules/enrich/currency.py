@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from kvrules.errors import problem_text
 from kvrules.model import currency_code
 
 
@@ -92,6 +93,6 @@ def load_rates(path: str | Path) -> ExchangeRates:
         raise ValueError(f"{path}: cannot read exchange rates: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors()
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {problem_text(e)}" for e in exc.errors()
         )
         raise ValueError(f"{path}: {problems}") from None

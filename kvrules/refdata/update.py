@@ -27,7 +27,7 @@ import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kvrules.errors import ReferenceDataError
+from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
 from kvrules.refdata.normalise import name_key
 from kvrules.refdata.store import EditionExistsError, Store
@@ -73,7 +73,7 @@ def load_catalogue(path: Path = CATALOGUE) -> dict[str, Source]:
     try:
         return {lid: Source(**spec) for lid, spec in (data.get("sources") or {}).items()}
     except ValidationError as exc:
-        raise UpdateError(f"{path}: invalid catalogue: {exc.errors()[0]['msg']}") from exc
+        raise UpdateError(f"{path}: invalid catalogue: {problem_text(exc.errors()[0])}") from exc
 
 
 @dataclass

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from kvrules.errors import problem_text
 from kvrules.model import CollaborationEvent
 from kvrules.rulebook import ir
 
@@ -85,7 +86,7 @@ def _run_case(
         first = e.errors()[0]
         loc = ".".join(map(str, first["loc"]))
         return CaseResult(
-            rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}{first['msg']}"
+            rulebook, case, [], f"bad event: {loc + ': ' if loc else ''}{problem_text(first)}"
         )
     if enrich is not None:
         enrich(event)

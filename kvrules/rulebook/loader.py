@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kvrules.errors import KvrulesError
+from kvrules.errors import KvrulesError, problem_text
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
@@ -87,7 +87,7 @@ class _Checker:
             elif err["type"] == "missing":
                 self.error(loc[:-1], f"missing field '{name}'")
             else:
-                self.error(loc, f"{name}: {err['msg']}" if name else err["msg"])
+                self.error(loc, f"{name}: {problem_text(err)}" if name else problem_text(err))
 
     # -- conditions
     def condition(self, value: Any, where: tuple, scope: Scope) -> ir.Cond:

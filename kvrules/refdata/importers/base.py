@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kvrules.errors import ReferenceDataError
+from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.models import Entry, ListInfo
 
 
@@ -125,7 +125,8 @@ def check_entry(
         entry = Entry(**fields)
     except ValidationError as exc:
         msgs = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc']) or 'row'}: {problem_text(err)}"
+            for err in exc.errors()
         )
         parsed.errors.append(RowError(line, msgs, unit, ref))
         return None
