@@ -152,9 +152,16 @@ def users() -> None:
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        if not (password := sys.stdin.readline().rstrip("\r\n")):
+            raise click.ClickException("--password-stdin: standard input held no password")
+        return password
     if env := os.environ.get(PASSWORD_ENV):
         return env
+    if not sys.stdin.isatty():  # getpass would fall back to echoing, or fail at end of input
+        raise click.ClickException(
+            f"no terminal to ask for the password on: pass it with --password-stdin or in "
+            f"{PASSWORD_ENV}, or add an --sso account"
+        )
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 

@@ -40,3 +40,19 @@ def test_users_add_from_env_and_short_password(tmp_path: Path) -> None:
     assert r.exit_code == 0
     r = runner.invoke(cli, ["users", "list", "--db", str(db)])
     assert "erin\tadmin\tsso" in r.output
+
+
+def test_without_a_terminal_users_add_says_how_to_give_the_password(db: Path) -> None:
+    runner = CliRunner()
+    r = runner.invoke(cli, ["users", "add", "fay", "--role", "viewer", "--db", str(db)], input="")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "no terminal to ask for the password on: pass it with --password-stdin" in r.output
+    assert "Warning" not in r.output  # getpass's fallback warning never reaches the user
+    r = runner.invoke(
+        cli,
+        ["users", "add", "fay", "--role", "viewer", "--db", str(db), "--password-stdin"],
+        input="",
+    )
+    assert r.exit_code == 1 and "standard input held no password" in r.output
+    with Store.open(db) as store:
+        assert store.user("fay") is None
