@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,8 +142,26 @@ def serve(
     if proxy_header:
         kw["proxy_header"] = proxy_header
     settings = WebSettings.for_host(db, host, **kw)
+    listening = _listen(host, port)  # before saying where: a busy port is one line, not a log
     click.echo(f"kvrules web: http://{host}:{port}/ (database {db})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), log_level="info", proxy_headers=False)
+    )
+    server.run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listening = socket.socket(family, socket.SOCK_STREAM)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+    except OSError as e:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {e.strerror or e}; choose another --port, or stop "
+            "the program that uses it"
+        ) from None
+    return listening
 
 
 @click.group()

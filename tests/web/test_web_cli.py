@@ -56,3 +56,18 @@ def test_without_a_terminal_users_add_says_how_to_give_the_password(db: Path) ->
     assert r.exit_code == 1 and "standard input held no password" in r.output
     with Store.open(db) as store:
         assert store.user("fay") is None
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(db: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = CliRunner().invoke(
+            cli, ["serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)]
+        )
+    assert r.exit_code == 1, r.output
+    assert f"cannot listen on 127.0.0.1:{port}" in r.output
+    assert "kvrules web: http" not in r.output and "ERROR" not in r.output
