@@ -46,6 +46,25 @@ def test_evaluate_table_and_exit_zero_on_clean_input(runner, tmp_path):
     assert "critical" in result.stdout
 
 
+def test_evaluate_uses_the_configs_rulebooks_as_a_scan_does(runner, tmp_path):
+    from tests.conftest import HEADER, rule_yaml
+
+    (tmp_path / "own.yaml").write_text(
+        HEADER + rule_yaml("any-project", 'project.title matches ".*"', on="project.created")
+    )
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("rulebooks: [own.yaml]\n")
+    events = str(EXAMPLES / "events.jsonl")
+    result = runner.invoke(cli, ["evaluate", "--config", str(config), events, "--json"])
+    rules = {json.loads(line)["rule_id"] for line in result.stdout.splitlines()}
+    assert rules == {"any-project"}, result.output  # the config's rulebook, not the shipped ones
+    dod = str(shipped_rulebooks() / "us-dod-1286.yaml")
+    flagged = runner.invoke(
+        cli, ["evaluate", "--config", str(config), "--rulebook", dod, events, "--json"]
+    )
+    assert "any-project" not in flagged.stdout and "project-partner-on-1286" in flagged.stdout
+
+
 def test_evaluate_reports_invalid_json_with_line_number(runner, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"not json"\n\n' + (EXAMPLES / "events.jsonl").read_text().splitlines()[1])

@@ -93,7 +93,7 @@ def test_cmd(
     "rulebooks",
     multiple=True,
     type=click.Path(exists=True),
-    help="rulebook file or folder (repeatable; default: the shipped rulebooks)",
+    help="rulebook file or folder (repeatable; default: the config's, else the shipped ones)",
 )
 @click.option("--json", "as_json", is_flag=True, help="one JSON finding per line")
 @CONFIG_OPTION
@@ -111,7 +111,11 @@ def evaluate(
     """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
     from kvrules.engine.evaluator import Evaluator
 
-    books, problems = load_rulebooks(rulebooks, readable_attributes=_attributes(config_path))
+    config = config_from(config_path)
+    # As a scan evaluates: the config's rulebooks and their vars, unless --rulebook says others
+    books, problems = load_rulebooks(
+        rulebooks or config.rulebooks, config.rulebook_vars, config.readable_attributes
+    )
     _report(problems)
     if problems:
         sys.exit(1)
