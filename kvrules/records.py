@@ -89,6 +89,7 @@ class RecordLabel(BaseModel):
     def kind_label(self) -> str:
         return {
             "application": "Application",
+            "proposal": "Proposed collaboration",
             "project": "Project",
             "output": "Publication",
             "visit": "Visit",
@@ -144,6 +145,8 @@ def describe(
             label.lead = f"{lead['display_name']}{role}"
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
     label.url = record_url(links, source_system, record_id, kind)
+    if source_system == "prescreen" and kind == "project":
+        label.kind = "proposal"  # pre-screened before anything was in the RIS: no RIS link
     return label
 
 

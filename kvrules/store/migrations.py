@@ -375,6 +375,10 @@ _CASEWORK = (
     "CREATE INDEX cases_list ON cases(severity_rank DESC, opened_at, id)",
 )
 
+# A proposal sent to the committee from a pre-screen was remembered as a project: its funders
+# moved units' foreign-funding shares and the portfolio counted it (kvrules.store.subjects).
+_PROPOSALS = ("UPDATE record_subjects SET kind = 'proposal' WHERE source_system = 'prescreen'",)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -382,4 +386,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "session generation", _SESSION_GENERATION),
     Migration(5, "pre-screens, API tokens, grant officers", _PRESCREEN),
     Migration(6, "case work: assignments, four-eyes, search", _CASEWORK),
+    Migration(7, "pre-screened proposals are no projects", _PROPOSALS),
 )

@@ -30,7 +30,7 @@ from kvrules.store.db import parse_ts, ts
 if TYPE_CHECKING:
     from kvrules.store.db import Clock, Database
 
-SOURCE_SYSTEM = "prescreen"
+SOURCE_SYSTEM = _subjects.PRESCREEN_SYSTEM
 TOKEN_PREFIX = "kvr_"
 API_ACTOR = "api:"  # an API client acts as "api:<client>"
 CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

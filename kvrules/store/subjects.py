@@ -39,9 +39,16 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     return body
 
 
+# Where a pre-screened proposal comes from (kvrules.prescreen.SOURCE); sent to the committee,
+# it is remembered as a case's subject of the kind "proposal".
+PRESCREEN_SYSTEM = "prescreen"
+
+
 def subject_kind(event: CollaborationEvent) -> str:
-    # Before "project": an application's proposal is no project of the portfolio (funding
-    # shares are computed from the projects alone).
+    # Before "project": an application's proposal, and a proposal pre-screened outside the RIS,
+    # are no projects of the portfolio (funding shares are computed from the projects alone).
+    if event.source.system == PRESCREEN_SYSTEM:
+        return "proposal"
     if event.application is not None:
         return "application"
     if event.project is not None:

@@ -89,3 +89,57 @@ def test_an_application_is_remembered_as_an_application_not_a_project(tmp_path) 
         assert [r for _, r, _, _ in store.subjects("project")] == ["p-00002"]
         assert [r for _, r, _, _ in store.subjects("application")] == ["applications/a-1"]
         assert store.subject("pure", "applications/a-1")["application"]["status"] == "submitted"
+
+
+def test_a_proposal_sent_to_the_committee_is_no_project_of_the_portfolio(store) -> None:
+    # A pre-screened proposal becomes a case's subject; its funders must not move any unit's
+    # foreign-funding share, and the portfolio must not count it as a project.
+    proposal = {
+        "id": "prescreen:ps-1:project.created",
+        "kind": "project.created",
+        "source": {"system": "prescreen", "record_id": "ps-1"},
+        "occurred_at": "2026-12-01T10:00:00Z",
+        "project": {
+            "id": "ps-1",
+            "title": "Hypersonic test",
+            "units": ["Aerospace"],
+            "funders": [{"name": "A foreign fund", "country": "CN", "amount": "9000000"}],
+        },
+    }
+    screened = store.record_prescreen(
+        proposal={"title": "Hypersonic test"},
+        result={
+            "reference": "ps-1",
+            "triage": {"colour": "red"},
+            "findings": [],
+            "screened_against": [],
+        },
+        events=[CollaborationEvent.model_validate(proposal)],
+        actor="grant-officer",
+        via="web",
+    )
+    store.send_prescreen(screened, actor="grant-officer")
+    assert [s[:3] for s in store.subjects("project")] == []
+    assert [s[:3] for s in store.subjects("proposal")] == [("prescreen", "ps-1", "proposal")]
+
+
+def test_proposals_remembered_as_projects_before_are_set_right_on_upgrade(db_path) -> None:
+    import sqlite3
+
+    with Store.open(db_path) as store:
+        store.record_subject(
+            CollaborationEvent.model_validate(
+                {
+                    "id": "e1",
+                    "kind": "project.created",
+                    "source": {"system": "prescreen", "record_id": "ps-1"},
+                    "occurred_at": "2026-12-01T10:00:00Z",
+                    "project": {"id": "ps-1", "title": "Hypersonic test"},
+                }
+            )
+        )
+    with sqlite3.connect(db_path) as conn:  # as an older kvrules left it
+        conn.execute("UPDATE record_subjects SET kind = 'project'")
+        conn.execute("DELETE FROM schema_version WHERE version = 7")
+    with Store.open(db_path) as store:
+        assert [s[2] for s in store.subjects()] == ["proposal"]

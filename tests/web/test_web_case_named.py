@@ -51,3 +51,8 @@ def test_an_application_case_is_listed_as_an_application() -> None:
     subject = {"application": {"id": "a-1"}, "project": {"title": "Neutron detection"}}
     assert subject_title(subject, case) == ("Neutron detection", "application")
     assert subject_title(None, case) == ("pure record applications/a-1", "record")
+    proposed = Case(2, "prescreen", "ps-1", "open", Severity.HIGH, None, now, now, None)
+    assert subject_title({"project": {"title": "Hypersonic test"}}, proposed) == (
+        "Hypersonic test",
+        "proposal",
+    )
