@@ -164,6 +164,8 @@ def test_config_show_says_where_each_value_comes_from_and_masks_secrets(
     assert pure["base_url"] == ["https://pure.example.edu/ws/api", "file"]
     flags = runner.invoke(cli, ["config", "show", "--config", str(cfg), "--db", "x.db", "--json"])
     assert json.loads(flags.stdout)["database"] == {"value": "x.db", "origin": "flag --db"}
+    text = runner.invoke(cli, ["config", "show", "--config", str(cfg)]).stdout
+    assert "rulebooks = the shipped rulebooks (" in text  # not "[]": they are what runs
 
 
 def test_a_setting_the_file_cannot_set_is_refused(runner, tmp_path):

@@ -111,6 +111,11 @@ def config_show(
                 click.echo(f"sources.{name}: adapter {src['adapter']}")
                 for setting, (value, origin) in src["settings"].items():
                     click.echo(f"  {setting} = {_text(value)}  [{origin}]")
+        elif key == "rulebooks" and not entry["value"]:  # none named: the shipped ones run
+            from kvrules.rulebook.discovery import shipped_rulebooks
+
+            shipped = f"the shipped rulebooks ({shipped_rulebooks()})"
+            click.echo(f"{key} = {shipped}  [{entry['origin']}]")
         else:
             click.echo(f"{key} = {_text(entry['value'])}  [{entry['origin']}]")
 
