@@ -216,8 +216,7 @@ def parse(
     limits = limits or RecordLimits()
     rows = _reader(text, delimiter)
     header_line, header = next(rows, (1, []))
-    if any(encoding.undecodable(c) for c in header):
-        bad = next(c for c in header if encoding.undecodable(c))
+    if bad := next((c for c in header if encoding.undecodable(c)), None):
         yield Found.at(path, header_line, f"header: {encoding.not_utf8(bad.strip())}")
         return
     columns = [c.strip().lower() for c in header]

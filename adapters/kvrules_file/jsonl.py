@@ -7,7 +7,7 @@ Lines with the same ``source.record_id`` make one record. A bad line quarantines
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -31,8 +31,13 @@ def _bad_string(value: object, where: tuple[str, ...] = ()) -> tuple[str, str] |
     """``(field path, text)`` of the first key or string holding a byte that was not UTF-8."""
     if isinstance(value, str):
         return (".".join(where), value) if encoding.undecodable(value) else None
-    items = value.items() if isinstance(value, dict) else enumerate(value or [])
-    for key, item in items if isinstance(value, dict | list) else ():
+    if isinstance(value, dict):
+        items: Iterable[tuple[object, object]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:  # a number, true, false or null
+        return None
+    for key, item in items:
         if isinstance(key, str) and encoding.undecodable(key):
             return ".".join(where), key
         if found := _bad_string(item, (*where, str(key))):

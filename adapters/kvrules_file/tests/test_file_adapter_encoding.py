@@ -82,7 +82,8 @@ def test_header_not_utf8_is_one_failure_for_the_file(tmp_path: Path) -> None:
 
 def test_jsonl_line_with_a_latin1_name_quarantines_its_record_only(tmp_path: Path) -> None:
     lines = [json.dumps(event(f"r-{n}", f"T {n}"), ensure_ascii=False) for n in (1, 2, 3)]
-    lines[1] = lines[1].replace("TU Delft", "Universität Wien")
+    lines[1] = lines[1].replace('"TU Delft"', '"Universität Wien", "country": "AT"')
+    lines[1] = lines[1].replace('"title": "T 2"', '"title": "T 2", "keywords": [], "budget": 5')
     data = "\n".join(lines).encode()
     path = tmp_path / "x.jsonl"
     path.write_bytes(data.replace("Universität".encode(), "Universität".encode("latin-1")))
