@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
-from kvrules.settings import Resolved
+from kvrules.settings import Resolved, source_settings
 
 if TYPE_CHECKING:
     from kvrules.config import Config, SourceConfig
@@ -69,7 +69,9 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
             yield Check("error", where, str(e))
             continue
         try:
+            _, origin = source_settings(type(adapter.config), src.settings)
             yield from _settings_files(where, adapter.config)
+            yield from _secret_sources(where, adapter.config, origin)
             if connect:
                 yield _probe(where, adapter.probe)
         finally:
@@ -100,10 +102,49 @@ def _ris_url(config: Config, name: str, src: SourceConfig) -> Iterator[Check]:
         )
 
 
+def _secret_pairs(settings: BaseModel) -> list[tuple[str, str]]:
+    """``(X, X_file)``: a secret given either directly or as a file holding it."""
+    fields = type(settings).model_fields
+    return [(key, f"{key}_file") for key in fields if f"{key}_file" in fields]
+
+
+def _unread_key_files(settings: BaseModel) -> set[str]:
+    """``X_file`` settings a scan never reads because ``X`` is given: an adapter's secret is the
+    value when there is one, else the file's content (``secret()`` of the first-party adapters).
+    Which source gave each is settled before, by the one precedence flags > environment > file.
+    """
+    return {
+        key_file
+        for key, key_file in _secret_pairs(settings)
+        if getattr(settings, key) is not None and getattr(settings, key_file) is not None
+    }
+
+
+def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> Iterator[Check]:
+    """Where each secret a scan uses comes from: the setting and its source, never the value."""
+    for key, key_file in _secret_pairs(settings):
+        path = getattr(settings, key_file)
+        if getattr(settings, key) is not None:
+            unread = f" ({key_file} {path} is not read)" if path is not None else ""
+            yield Check("ok", f"{where}.{key}", f"from {_origin(origin, key)}{unread}")
+        elif isinstance(path, Path) and os.access(path, os.R_OK):  # else _settings_files says
+            yield Check(
+                "ok", f"{where}.{key_file}", f"read from {path} ({_origin(origin, key_file)})"
+            )
+
+
+def _origin(origin: dict[str, str], key: str) -> str:
+    where = origin.get(key, "default")
+    return "the config file" if where == "file" else where
+
+
 def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
     """Files a setting names exist and can be read; variables a ``*_env`` setting names are
-    set (their values are never shown)."""
+    set (their values are never shown). A key file a scan does not read is not checked."""
+    unread = _unread_key_files(settings)
     for key, value in settings:
+        if key in unread:
+            continue
         if isinstance(value, Path) and key != "tags_file":
             if not value.exists():
                 yield Check("error", f"{where}.{key}", f"{value} does not exist")

@@ -31,6 +31,9 @@ from .state import Mark, State
 log = logging.getLogger("kvrules_converis")
 DESC = {"sort": "Updated on", "sortOrder": "DESC"}
 BASIC = {"Converis-attribute-definition": "BASIC"}
+# A full pass reads its first projects one by one until the requests spent reach
+# 1/ALONE_SHARE_OF_BULK of the bulk read's: at most that much more for a whole pass.
+ALONE_SHARE_OF_BULK = 8
 
 
 class Scanner:
@@ -48,6 +51,10 @@ class Scanner:
         self.links: dict[str, dict[int, list[Json]]] | None = None  # full pass: bulk-loaded
         self.cards: dict[int, list[Json]] = {}  # full pass: card id -> card_org_link entities
         self.emitted: set[str] = set()  # one fetch yields a record once
+        # Full pass: requests the bulk read of links and organisations will take (None: not
+        # known, read in bulk at once), and those spent meanwhile reading projects one by one.
+        self.bulk_cost: int | None = None
+        self.alone_cost = 0
 
     # ---- paths --------------------------------------------------------------------------
     @property
@@ -87,6 +94,7 @@ class Scanner:
     def _full(self, state: State) -> Iterator[FetchedRecord]:
         if state.phase == "start":
             # Watermarks before reading: whatever changes during the pass is newer.
+            self.bulk_cost = 0
             for s in self._streams():
                 page = self.client.get_json(
                     self._stream_path(s), {**DESC, "count": self.cfg.page_size}, BASIC
@@ -95,18 +103,46 @@ class Scanner:
                 for rec in page.get("data") or []:
                     if isinstance(rec, dict):
                         mark.note(rec.get("id"), rec.get("updatedOn"), self.cfg.overlap_seconds)
+                self._note_bulk_cost(s, page.get("nrRecordsAll"))
             state.phase, state.start = "projects", 1
-        self._preload()
         for nxt, page in self.client.pages(self.projects, DESC, ALL, start=state.start):
             first = nxt - len(page)
             for i, rec in enumerate(page):
                 # Positions are exact resume points: each record carries its own cursor.
                 state.start = first + i + 1
                 label = f"{self.cfg.project_entity}[{first + i}]"
-                out = [self._record(rec, label, self._cached_related, "project.created")]
+                out = [self._record(rec, label, self._related_for_full_pass(), "project.created")]
                 yield from self._with_cursor(out, state, "")
             state.start = nxt
         yield from self._finish(state)
+
+    def _note_bulk_cost(self, stream: str, total: Any) -> None:
+        """Add the pages the bulk read of ``stream`` will take (``nrRecordsAll`` of its first
+        page); a stream without a total makes the cost unknown."""
+        if stream == "p" or self.bulk_cost is None:
+            return
+        if not isinstance(total, int) or isinstance(total, bool):
+            self.bulk_cost = None
+            return
+        self.bulk_cost += max(1, -(-total // self.cfg.page_size))
+
+    def _related_for_full_pass(self) -> Callable[[Json], Related]:
+        """How a full pass reads a project's links and organisations: for the first projects,
+        per project, so the first records come after a few requests (``fetch --limit 3``); in
+        bulk once the requests spent that way reach a share of what the bulk read costs, so a
+        whole pass pays at most that share more. Unknown bulk cost (a resumed pass): in bulk."""
+        if self.links is None:
+            budget = (self.bulk_cost or 0) // ALONE_SHARE_OF_BULK
+            if self.alone_cost + len(self.project_links) > budget:  # the next one would overrun
+                self._preload()
+        return self._alone_related if self.links is None else self._cached_related
+
+    def _alone_related(self, rec: Json) -> Related:
+        pid = rec["id"]  # _record calls this only for a record with an integer id
+        orgs_before = len(self.orgs)
+        links, errors, cards = self._per_project([pid])[pid]
+        self.alone_cost += len(self.project_links) + len(cards) + len(self.orgs) - orgs_before
+        return self._assemble(pid, links, errors, cards)
 
     def _preload(self) -> None:
         self.links = {}

@@ -19,7 +19,7 @@ from kvrules import (
     check_events,
 )
 
-from . import csvformat, jsonl, tagfile
+from . import csvformat, encoding, jsonl, tagfile
 from .config import FileConfig
 from .records import Found
 from .state import Cursor, FileMark, Position, digest
@@ -81,12 +81,9 @@ class FileAdapter(Adapter):
         ]
 
     def _parse(self, path: Path, data: bytes) -> list[Found]:
-        try:
-            text = data.decode("utf-8-sig")  # Excel writes a BOM
-        except UnicodeDecodeError as e:
-            line = data[: e.start].count(b"\n") + 1
-            reason = f"{path}:{line}: not UTF-8 (byte {e.start}); export as UTF-8"
-            return [Found.failed(f"{path.name}:{line}", reason)]
+        if encoding.is_binary(data):
+            return [Found.failed(path.name, encoding.NOT_TEXT)]
+        text = encoding.decode(data)
         if path.suffix.lower() == ".jsonl":
             return list(jsonl.parse(path, text, self.config.limits))
         return list(csvformat.parse(path, text, self.config.delimiter, self.config.limits))

@@ -36,6 +36,7 @@ from kvrules import (
     check_refs,
 )
 
+from . import encoding
 from .records import Found, first_error
 
 # column -> meaning: the documented format (docs/writing-an-adapter.md; a test keeps them equal).
@@ -215,11 +216,14 @@ def parse(
     limits = limits or RecordLimits()
     rows = _reader(text, delimiter)
     header_line, header = next(rows, (1, []))
+    if bad := next((c for c in header if encoding.undecodable(c)), None):
+        yield Found.at(path, header_line, f"header: {encoding.not_utf8(bad.strip())}")
+        return
     columns = [c.strip().lower() for c in header]
     unknown = [c for c in columns if c not in COLUMNS]
     if "project_id" not in columns or unknown:
         reason = f"unknown column(s) {unknown}" if unknown else "no project_id column"
-        yield Found.failed(f"{path.name}:{header_line}", f"{path}:{header_line}: {reason}")
+        yield Found.at(path, header_line, reason)
         return
     drafts: dict[str, Draft] = {}
     for line, cells in rows:
@@ -231,16 +235,22 @@ def parse(
             pid = cells[at].strip() if at < len(cells) else ""
             draft = drafts.get(pid)
             if draft is None:
-                yield Found.failed(f"{path.name}:{line}", f"{path}:{line}: {reason}")
+                yield Found.at(path, line, reason)
             else:
                 draft.errors.append(f"{path}:{line}: {reason}")
             continue
         row = {c: v.strip() for c, v in zip(columns, cells, strict=True)}
         pid = row["project_id"]
         if not pid:
-            yield Found.failed(f"{path.name}:{line}", f"{path}:{line}: project_id is empty")
+            yield Found.at(path, line, "project_id is empty")
+            continue
+        if encoding.undecodable(pid):  # not an id SQLite or a terminal could take
+            yield Found.at(path, line, f"project_id: {encoding.not_utf8(pid)}")
             continue
         draft = drafts.setdefault(pid, Draft(pid, line))
+        if bad := [c for c, v in row.items() if encoding.undecodable(v)]:
+            draft.errors += [f"{path}:{line}: {c}: {encoding.not_utf8(row[c])}" for c in bad]
+            continue
         try:
             _add_row(draft, row, line, limits)
         except (RowError, ValidationError, LimitExceeded) as e:

@@ -7,13 +7,14 @@ Lines with the same ``source.record_id`` make one record. A bad line quarantines
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from kvrules import CollaborationEvent, LimitExceeded, RecordLimits, check_events
 
+from . import encoding
 from .records import Found, first_error
 
 
@@ -22,7 +23,38 @@ def _record_id_of(line: str) -> str | None:
         rid = json.loads(line)["source"]["record_id"]
     except (ValueError, TypeError, KeyError):
         return None
-    return rid if isinstance(rid, str) and rid.strip() else None
+    usable = isinstance(rid, str) and rid.strip() and not encoding.undecodable(rid)
+    return rid if usable else None
+
+
+def _bad_string(value: object, where: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """``(field path, text)`` of the first key or string holding a byte that was not UTF-8."""
+    if isinstance(value, str):
+        return (".".join(where), value) if encoding.undecodable(value) else None
+    if isinstance(value, dict):
+        items: Iterable[tuple[object, object]] = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:  # a number, true, false or null
+        return None
+    for key, item in items:
+        if isinstance(key, str) and encoding.undecodable(key):
+            return ".".join(where), key
+        if found := _bad_string(item, (*where, str(key))):
+            return found
+    return None
+
+
+def _not_utf8(line: str) -> str:
+    """The reason a line with a byte that is not UTF-8 is bad, naming the JSON field it is in."""
+    try:
+        found = _bad_string(json.loads(line))
+    except ValueError:
+        found = None
+    if found is None:
+        return encoding.not_utf8(line)
+    where, text = found
+    return f"{where + ': ' if where else ''}{encoding.not_utf8(text)}"
 
 
 def parse(path: Path, text: str, limits: RecordLimits | None = None) -> Iterator[Found]:
@@ -30,22 +62,29 @@ def parse(path: Path, text: str, limits: RecordLimits | None = None) -> Iterator
     found: dict[str, Found] = {}
     errors: dict[str, list[str]] = {}
 
-    def fail(record_id: str, number: int, reason: str) -> None:
+    def fail(record_id: str | None, number: int, reason: str) -> None:
+        if record_id is None:  # known by its place only: FILE:LINE is the id and says where
+            record_id, where = f"{path.name}:{number}", ""
+        else:
+            where = f"{path}:{number}: "
         found.setdefault(record_id, Found(record_id))
-        errors.setdefault(record_id, []).append(f"{path}:{number}: {reason}")
+        errors.setdefault(record_id, []).append(where + reason)
 
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         if len(line) > limits.max_record_chars:  # not parsed: known by its position only
             limit = f"{limits.max_record_chars:,} (max_record_chars)"
-            fail(f"{path.name}:{number}", number, f"size {len(line):,} is over the limit {limit}")
+            fail(None, number, f"size {len(line):,} is over the limit {limit}")
+            continue
+        if encoding.undecodable(line):
+            fail(_record_id_of(line), number, _not_utf8(line))
             continue
         try:
             event = CollaborationEvent.model_validate_json(line)
             check_events([event], limits)  # names and titles, before anything matches them
         except ValidationError as e:
-            fail(_record_id_of(line) or f"{path.name}:{number}", number, first_error(e))
+            fail(_record_id_of(line), number, first_error(e))
             continue
         except LimitExceeded as e:
             fail(event.source.record_id, number, str(e))

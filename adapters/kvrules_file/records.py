@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -26,6 +27,12 @@ class Found:
     @classmethod
     def failed(cls, record_id: str, error: str) -> Found:
         return cls(record_id, error=error)
+
+    @classmethod
+    def at(cls, path: Path, line: int, reason: str) -> Found:
+        """A failure known only by its place: ``FILE:LINE`` is its id, so the reason does not
+        repeat it."""
+        return cls(f"{path.name}:{line}", error=reason)
 
     def to_record(self, kind: EventKind, file_time: datetime) -> FetchedRecord:
         if self.error is not None:

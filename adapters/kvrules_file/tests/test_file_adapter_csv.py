@@ -109,18 +109,15 @@ def test_unknown_column_quarantines_the_file(tmp_path: Path) -> None:
     path.write_text("project_id,title,partner_contry\np-1,T,CN\n")
     (only,) = records(path).values()
     assert only.record_id == "x.csv:1"
-    assert only.error == f"{path}:1: unknown column(s) ['partner_contry']"
+    assert only.error == "unknown column(s) ['partner_contry']"  # the id says where, once
 
 
-def test_short_row_and_empty_project_id_and_non_utf8(tmp_path: Path) -> None:
+def test_short_row_and_empty_project_id(tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text(",".join(HEADER) + "\np-1,T\n,T2" + "," * (len(HEADER) - 2) + "\n")
     found = records(path)
-    assert found["x.csv:2"].error == f"{path}:2: 2 cells, the header has {len(HEADER)}"
-    assert found["x.csv:3"].error == f"{path}:3: project_id is empty"
-    latin1 = tmp_path / "l.csv"
-    latin1.write_bytes(b"project_id,title\np-1,Universit\xe9\n")
-    assert records(latin1)["l.csv:2"].error.startswith(f"{latin1}:2: not UTF-8")  # type: ignore[union-attr]
+    assert found["x.csv:2"].error == f"2 cells, the header has {len(HEADER)}"
+    assert found["x.csv:3"].error == "project_id is empty"
 
 
 def test_quoted_multiline_field_keeps_line_numbers(tmp_path: Path) -> None:

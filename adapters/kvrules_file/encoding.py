@@ -1,0 +1,39 @@
+"""Bytes of an export to text, keeping a bad byte to the row or line it is on.
+
+The file is decoded with ``surrogateescape``: a byte that is not UTF-8 becomes a lone surrogate
+in the one cell or JSON string it is in, so the parsers quarantine that record alone (naming the
+column) and read every other one. Such text must never leave the adapter: it cannot be encoded
+to print or store, so reasons show it with ``shown``.
+"""
+
+from __future__ import annotations
+
+BINARY_SNIFF = 8192  # as git does: a NUL byte near the start means the file is not text
+NOT_TEXT = "not a text file (it has NUL bytes: binary or UTF-16?); export it as UTF-8"
+
+
+def is_binary(data: bytes) -> bool:
+    return b"\0" in data[:BINARY_SNIFF]
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8-sig", errors="surrogateescape")  # Excel writes a BOM
+
+
+def undecodable(text: str) -> bool:
+    """Whether ``text`` holds a byte that was not UTF-8 in the file."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown(text: str, limit: int = 80) -> str:
+    """``text`` printable: bad bytes as ``\\xe9``, cut to ``limit`` characters."""
+    raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return f"'{raw}'" if len(raw) <= limit else f"'{raw[:limit]}…'"
+
+
+def not_utf8(text: str) -> str:
+    return f"not UTF-8 ({shown(text)}); export the file as UTF-8"

@@ -1,0 +1,87 @@
+"""``kvrules config check`` says where a source's secret comes from, exactly as a scan takes it:
+a key given directly (flag, environment or file) comes before a key file, whose existence is
+then not a problem; the secret's value is never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kvrules.assembly import build_adapter
+from kvrules.cli import cli
+
+MISSING_KEY_FILE = "/etc/kvrules/pure-api-key"  # as `kvrules init` writes it
+KEY = "env-key-0123456789"
+
+
+def pure_config(tmp_path: Path, key_file: str) -> Path:
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources:\n  pure:\n    adapter: pure\n    settings:\n"
+        "      base_url: https://pure.example.edu/ws/api\n"
+        f"      api_key_file: {key_file}\n"
+    )
+    return cfg
+
+
+def check_lines(runner, cfg: Path) -> tuple[int, list[str]]:
+    result = runner.invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert KEY not in result.output
+    return result.exit_code, [line for line in result.output.splitlines() if ".api_key" in line]
+
+
+@pytest.fixture(autouse=True)
+def no_pure_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KVRULES_PURE_API_KEY", "KVRULES_PURE_API_KEY_FILE", "KVRULES_PURE_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_key_in_the_environment_is_what_check_and_scan_use(runner, tmp_path, monkeypatch):
+    cfg = pure_config(tmp_path, MISSING_KEY_FILE)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", KEY)
+    code, lines = check_lines(runner, cfg)
+    assert code == 0, lines
+    assert lines == [
+        f"{cfg}: ok: sources.pure.api_key: from env KVRULES_PURE_API_KEY"
+        f" (api_key_file {MISSING_KEY_FILE} is not read)"
+    ]
+    settings = {"base_url": "https://pure.example.edu/ws/api", "api_key_file": MISSING_KEY_FILE}
+    assert build_adapter("pure", settings).config.secret() == KEY  # what fetch and scan send
+
+
+def test_key_file_from_the_environment_outranks_the_config_files(runner, tmp_path, monkeypatch):
+    key_file = tmp_path / "key"
+    key_file.write_text(KEY)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY_FILE", str(key_file))
+    code, lines = check_lines(runner, pure_config(tmp_path, MISSING_KEY_FILE))
+    assert code == 0, lines
+    assert lines[0].endswith(
+        f"ok: sources.pure.api_key_file: read from {key_file} (env KVRULES_PURE_API_KEY_FILE)"
+    )
+
+
+def test_missing_key_file_without_a_key_is_still_an_error(runner, tmp_path):
+    cfg = pure_config(tmp_path, MISSING_KEY_FILE)
+    code, lines = check_lines(runner, cfg)
+    assert code == 1
+    assert lines == [
+        f"{cfg}: error: sources.pure.api_key_file: {MISSING_KEY_FILE} does not exist",
+    ]
+
+
+def test_converis_token_in_the_environment_is_reported_the_same_way(runner, tmp_path, monkeypatch):
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources:\n  converis:\n    adapter: converis\n    settings:\n"
+        "      base_url: https://converis.example.edu/converis-apis/ws/v2\n"
+        "      username: kvrules\n"
+        "      password_file: /etc/kvrules/converis-token\n"
+    )
+    monkeypatch.setenv("KVRULES_CONVERIS_PASSWORD", KEY)
+    result = runner.invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert KEY not in result.output and "does not exist" not in result.output
+    assert (
+        "ok: sources.converis.password: from env KVRULES_CONVERIS_PASSWORD"
+        " (password_file /etc/kvrules/converis-token is not read)"
+    ) in result.output
