@@ -204,20 +204,49 @@ UNIT_WORDS: frozenset[str] = frozenset(
 
 _APOSTROPHES = re.compile(r"['’‘ʼ`´]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM_CASED = re.compile(r"[^A-Za-z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
 
 
 @lru_cache(maxsize=65536)
-def _correct(token: str) -> str:
-    """Map a token to its canonical class word, fixing one or two typing errors in long words."""
-    token = _CANONICAL.get(token, token)
+def _typo_of(token: str) -> int | None:
+    """The index in ``_TARGETS`` of the word a long token misspells by one or two typing
+    errors ("institue" → "institute"), or None if it is no such misspelling."""
     if token in _KNOWN or len(token) < 6 or not token.isalpha():
-        return token
+        return None
     limit = 1 if len(token) < 9 else 2
     # one C-level scan of the targets (the closest, the first of equals): every token a run has
     # not seen yet comes here, so a Python loop over the targets would dominate a batch
     found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
-    return _TARGETS[found[2]][1] if found else token
+    return found[2] if found else None
+
+
+def _correct(token: str) -> str:
+    """Map a token to its canonical class word, fixing one or two typing errors in long words."""
+    token = _CANONICAL.get(token, token)
+    typo = _typo_of(token)
+    return token if typo is None else _TARGETS[typo][1]
+
+
+def corrections(name: str) -> tuple[tuple[str, str], ...]:
+    """The words of ``name`` that :func:`analyse` reads as another word because they are
+    misspelt, as written and as corrected, in the writer's case: "Harbin Institue of Technlogy"
+    → (("Institue", "Institute"), ("Technlogy", "Technology")). A name matched only through
+    these is not the name as the list writes it, and a person should be told so."""
+    found = []
+    for word in _NON_ALNUM_CASED.split(
+        anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
+    ):
+        typo = _typo_of(word.lower()) if word.lower() not in _CANONICAL else None
+        if typo is not None:
+            found.append((word, _in_case_of(word, _TARGET_WORDS[typo])))
+    return tuple(found)
+
+
+def _in_case_of(written: str, word: str) -> str:
+    if written.isupper():
+        return word.upper()
+    return word.capitalize() if written[:1].isupper() else word
 
 
 @dataclass(frozen=True, slots=True)

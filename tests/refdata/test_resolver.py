@@ -152,3 +152,66 @@ def test_building_the_index_leaves_the_query_cache_to_queries() -> None:
     resolver = Resolver(records=records)
     assert analyse.cache_info().currsize < 100
     assert resolver.best("Example Institute 42", "NL") is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "corrected"),
+    [
+        (
+            "Harbin Institue of Technlogy",
+            "CN",
+            ['"Institue" → "Institute"', '"Technlogy" → "Technology"'],
+        ),
+        ("Air Force Enigneering University", None, ['"Enigneering" → "Engineering"']),
+        (
+            "School of Astronautics, Harbin Institue of Technology",
+            None,
+            ['"Institue" → "Institute"'],
+        ),
+    ],
+)
+def test_a_corrected_spelling_is_not_an_exact_match(
+    shipped_resolver: Resolver, query: str, country: str | None, corrected: list[str]
+) -> None:
+    found = shipped_resolver.match(query, country)
+    listed = next(m for m in found if m.list == "us_dod_1286")
+    # a listed organisation reached only by correcting the spelling is a candidate to confirm,
+    # never a confident "listed": a false "listed" accuses someone
+    assert listed.method == "corrected spelling" and listed.candidate
+    assert listed.score < 0.95
+    for words in corrected:
+        assert words in listed.explanation
+    # the registry record (ROR) of the same name says how it was reached too
+    registry = next(m for m in found if m.list == "ror")
+    assert registry.method == "corrected spelling" and registry.score == listed.score
+
+
+def test_the_score_reflects_the_edits(shipped_resolver: Resolver) -> None:
+    one = shipped_resolver.match("Harbin Institue of Technology", "CN")[0]
+    two = shipped_resolver.match("Harbin Institue of Technlogy", "CN")[0]
+    assert one.method == two.method == "corrected spelling"
+    assert 0.85 <= two.score < one.score < 0.95
+
+
+def test_a_name_as_the_list_spells_it_stays_exact(shipped_resolver: Resolver) -> None:
+    top = shipped_resolver.match("Harbin Institute of Technology", "CN")[0]
+    assert (top.method, top.score, top.candidate) == ("exact", 1.0, False)
+
+
+def test_screening_shows_what_match_shows(shipped_resolver: Resolver) -> None:
+    """The case page and the evidence read the screening enrichment stores: the same method
+    and score as `kvrules match`, and a corrected spelling is no confident listing."""
+    from kvrules.enrich.organisations import OrganisationScreen
+    from kvrules.model import Organisation
+
+    name = "Air Force Enigneering University"
+    org = Organisation(name=name)
+    OrganisationScreen(shipped_resolver)(org)
+    shown = {(m.list, m.method, m.score, m.candidate) for m in org.screening}
+    matched = {
+        (m.list, m.method, m.score, m.candidate)
+        for m in shipped_resolver.match(name)
+        if m.list == "us_dod_1286"
+    }
+    assert matched and matched <= shown
+    assert "us_dod_1286" not in org.lists
