@@ -233,11 +233,14 @@ def corrections(name: str) -> tuple[tuple[str, str], ...]:
     misspelt, as written and as corrected, in the writer's case: "Harbin Institue of Technlogy"
     → (("Institue", "Institute"), ("Technlogy", "Technology")). A name matched only through
     these is not the name as the list writes it, and a person should be told so."""
+    misspelt = analyse(name).misspelt
+    if not misspelt:  # the common case, from the cached analysis
+        return ()
     found = []
     for word in _NON_ALNUM_CASED.split(
         anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
     ):
-        typo = _typo_of(word.lower()) if word.lower() not in _CANONICAL else None
+        typo = _typo_of(word.lower()) if word.lower() in misspelt else None
         if typo is not None:
             found.append((word, _in_case_of(word, _TARGET_WORDS[typo])))
     return tuple(found)
@@ -257,6 +260,7 @@ class Analysed:
     tokens: tuple[str, ...]
     distinct: tuple[str, ...]
     skeleton: tuple[str, ...]
+    misspelt: tuple[str, ...] = ()  # words as written that were read as another word
 
     @property
     def distinct_text(self) -> str:
@@ -277,11 +281,13 @@ def ascii_fold(text: str) -> str:
 @lru_cache(maxsize=131072)
 def analyse(name: str) -> Analysed:
     """Normalise one name; cached because enrichment sees the same partner names repeatedly."""
-    raw = _NON_ALNUM.split(ascii_fold(name))
-    tokens = tuple(t for t in (_correct(t) for t in raw if t) if t not in STOP_WORDS)
+    raw = [t for t in _NON_ALNUM.split(ascii_fold(name)) if t]
+    read = [_correct(t) for t in raw]
+    tokens = tuple(t for t in read if t not in STOP_WORDS)
     distinct = tuple(t for t in tokens if t not in CLASS_WORDS)
     skeleton = tuple(t for t in tokens if t in CLASS_WORDS)
-    return Analysed("".join(tokens), tokens, distinct, skeleton)
+    misspelt = tuple(w for w, t in zip(raw, read, strict=True) if t != _CANONICAL.get(w, w))
+    return Analysed("".join(tokens), tokens, distinct, skeleton, misspelt)
 
 
 def surface_key(name: str) -> str:

@@ -36,7 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA
 
 from kvrules.refdata.affiliations import OrganisationMatch, Part, parse
 from kvrules.refdata.countries import as_country, to_country
@@ -462,7 +462,7 @@ class Resolver:
         """Exact key look-up, filtered by country; ambiguous across organisations → candidates.
         ``written``: the text as the person wrote it, when ``text`` is already normalised."""
         hits = self._exact_lookup(text, cc, score, method)
-        typos = corrections(written or text)
+        typos = corrections(written or text) if hits else ()
         return [_with_corrections(hit, typos) for hit in hits] if typos else hits
 
     def _exact_lookup(
@@ -697,8 +697,9 @@ def _with_corrections(hit: _Hit, typos: tuple[tuple[str, str], ...]) -> _Hit:
     ]
     if not used:
         return hit
-    edits = sum(Levenshtein.distance(word.lower(), right.lower()) for word, right in used)
-    # each edit costs its share of the name, below the fuzzy cap like any inexact match
+    edits = sum(OSA.distance(word.lower(), right.lower()) for word, right in used)
+    # each typing error (a swap is one, as in the correction) costs its share of the name,
+    # below the fuzzy cap like any inexact match
     cost = edits / max(len(surface_key(hit.span or hit.matched)), 1)
     score = round(min(FUZZY_CAP, hit.score) - cost, 3)
     words = ", ".join(f'"{word}" → "{right}"' for word, right in used)

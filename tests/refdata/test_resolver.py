@@ -215,3 +215,20 @@ def test_screening_shows_what_match_shows(shipped_resolver: Resolver) -> None:
     }
     assert matched and matched <= shown
     assert "us_dod_1286" not in org.lists
+
+
+def test_a_name_the_list_misspells_matches_as_written() -> None:
+    info = ListInfo(list_id="x", edition="1", title="x", kind="designation")
+    recs = [(info, Entry(entry_id="a", name="Harbin Institue of Technology", country="CN"))]
+    top = Resolver(records=recs).match("Harbin Institue of Technology", "CN")[0]
+    assert (top.method, top.candidate, top.via) == ("exact", False, None)
+
+
+def test_a_swapped_pair_of_letters_is_one_typing_error() -> None:
+    ror = ListInfo(list_id="ror", edition="1", title="r", kind="registry")
+    recs = [
+        (ror, Entry(entry_id="p", ror_id="00bgk9508", name="Politecnico di Torino", country="IT"))
+    ]
+    best = Resolver(records=recs).best("Polietcnico di Torino", "IT")
+    assert best is not None and best.method == "corrected spelling"
+    assert '"Polietcnico" → "Politecnico"' in best.explanation
