@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -177,10 +178,10 @@ _VOCAB: tuple[str, ...] = tuple(
 )
 _KNOWN = frozenset(_VOCAB) | frozenset(_CANONICAL) | STOP_WORDS
 # Typo targets: the vocabulary plus the longer foreign spellings ("politecnico", "universidade").
-_TARGETS: tuple[tuple[str, str], ...] = tuple((w, w) for w in _VOCAB) + tuple(
-    (k, v) for k, v in sorted(_CANONICAL.items()) if len(k) >= 6
+_TARGETS: dict[str, str] = (
+    {"": ""} | {w: w for w in _VOCAB} | {k: v for k, v in sorted(_CANONICAL.items()) if len(k) >= 6}
 )
-_TARGET_WORDS = [word for word, _ in _TARGETS]
+_TARGET_WORDS = [word for word in _TARGETS if word]
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -209,23 +210,23 @@ _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
 
 
 @lru_cache(maxsize=65536)
-def _typo_of(token: str) -> int | None:
-    """The index in ``_TARGETS`` of the word a long token misspells by one or two typing
-    errors ("institue" → "institute"), or None if it is no such misspelling."""
+def _typo_of(token: str) -> str:
+    """The word a long token misspells by one or two typing errors ("institue" → "institute",
+    "universidde" → "universidade"), or "" if it is no such misspelling."""
     if token in _KNOWN or len(token) < 6 or not token.isalpha():
-        return None
+        return ""
     limit = 1 if len(token) < 9 else 2
     # one C-level scan of the targets (the closest, the first of equals): every token a run has
     # not seen yet comes here, so a Python loop over the targets would dominate a batch
     found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
-    return found[2] if found else None
+    return found[0] if found else ""
 
 
+@lru_cache(maxsize=65536)
 def _correct(token: str) -> str:
     """Map a token to its canonical class word, fixing one or two typing errors in long words."""
     token = _CANONICAL.get(token, token)
-    typo = _typo_of(token)
-    return token if typo is None else _TARGETS[typo][1]
+    return _TARGETS[_typo_of(token)] or token
 
 
 def corrections(name: str) -> tuple[tuple[str, str], ...]:
@@ -240,9 +241,8 @@ def corrections(name: str) -> tuple[tuple[str, str], ...]:
     for word in _NON_ALNUM_CASED.split(
         anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
     ):
-        typo = _typo_of(word.lower()) if word.lower() in misspelt else None
-        if typo is not None:
-            found.append((word, _in_case_of(word, _TARGET_WORDS[typo])))
+        if word.lower() in misspelt:
+            found.append((word, _in_case_of(word, _typo_of(word.lower()))))
     return tuple(found)
 
 
@@ -281,12 +281,11 @@ def ascii_fold(text: str) -> str:
 @lru_cache(maxsize=131072)
 def analyse(name: str) -> Analysed:
     """Normalise one name; cached because enrichment sees the same partner names repeatedly."""
-    raw = [t for t in _NON_ALNUM.split(ascii_fold(name)) if t]
-    read = [_correct(t) for t in raw]
-    tokens = tuple(t for t in read if t not in STOP_WORDS)
+    raw = list(filter(None, _NON_ALNUM.split(ascii_fold(name))))
+    tokens = tuple(t for t in map(_correct, raw) if t not in STOP_WORDS)
     distinct = tuple(t for t in tokens if t not in CLASS_WORDS)
     skeleton = tuple(t for t in tokens if t in CLASS_WORDS)
-    misspelt = tuple(w for w, t in zip(raw, read, strict=True) if t != _CANONICAL.get(w, w))
+    misspelt = tuple(compress(raw, map(_typo_of, raw)))  # C-level: analyse runs per name
     return Analysed("".join(tokens), tokens, distinct, skeleton, misspelt)
 
 
