@@ -237,16 +237,22 @@ def corrections(name: str) -> tuple[tuple[str, str], ...]:
     misspelt = analyse(name).misspelt
     if not misspelt:  # the common case, from the cached analysis
         return ()
-    found = []
-    for word in _NON_ALNUM_CASED.split(
-        anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
-    ):
-        if word.lower() in misspelt:
-            found.append((word, _in_case_of(word, _typo_of(word.lower()))))
-    return tuple(found)
+    return tuple(
+        (word, in_case_of(word, _typo_of(low)))
+        for low, word in written_words(name).items()
+        if low in misspelt
+    )
 
 
-def _in_case_of(written: str, word: str) -> str:
+def written_words(name: str) -> dict[str, str]:
+    """Each word of ``name`` as :func:`analyse` reads it before correction (ASCII, lower case)
+    → as the writer wrote it (ASCII), for telling a person which of their words changed."""
+    text = anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
+    return {word.lower(): word for word in _NON_ALNUM_CASED.split(text) if word}
+
+
+def in_case_of(written: str, word: str) -> str:
+    """``word`` in the case ``written`` is in: "Institute" for "Institue"."""
     if written.isupper():
         return word.upper()
     return word.capitalize() if written[:1].isupper() else word

@@ -48,8 +48,10 @@ from kvrules.refdata.normalise import (
     Analysed,
     analyse,
     corrections,
+    in_case_of,
     is_acronym,
     surface_key,
+    written_words,
 )
 from kvrules.refdata.store import Store
 
@@ -613,7 +615,9 @@ class Resolver:
             penalty = 0.1 if len(tied) > 1 else 0.02
             scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
         return [
-            self._scoped(_Hit(idx, matched, "fuzzy", s, True, note, ntype, text))
+            self._scoped(
+                _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+            )
             for s, _, idx, matched, ntype in scored
         ]
 
@@ -702,8 +706,25 @@ def _with_corrections(hit: _Hit, typos: tuple[tuple[str, str], ...]) -> _Hit:
     # below the fuzzy cap like any inexact match
     cost = edits / max(len(surface_key(hit.span or hit.matched)), 1)
     score = round(min(FUZZY_CAP, hit.score) - cost, 3)
-    words = ", ".join(f'"{word}" → "{right}"' for word, right in used)
-    return replace(hit, method=CORRECTED, score=score, corrected=f"spelling corrected: {words}")
+    return replace(hit, method=CORRECTED, score=score, corrected=_spelling_note(used))
+
+
+def _changed(text: str, matched: str) -> str | None:
+    """The words of ``text`` a fuzzy match to the name ``matched`` reads as others: misspelt
+    class words, and distinctive words that differ from the name's ("Tsinghau" → "Tsinghua")."""
+    as_written = written_words(text)
+    changed = [
+        (as_written.get(q, q), in_case_of(as_written.get(q, q), t))
+        for q, t in zip(analyse(text).distinct, analyse(matched).distinct, strict=False)
+        if q != t
+    ]
+    return _spelling_note([*corrections(text), *changed])
+
+
+def _spelling_note(changed: Iterable[tuple[str, str]]) -> str | None:
+    """'spelling corrected: "Institue" → "Institute"' for the words a match changed."""
+    words = ", ".join(f'"{word}" → "{right}"' for word, right in changed)
+    return f"spelling corrected: {words}" if words else None
 
 
 def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:

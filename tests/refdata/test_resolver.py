@@ -232,3 +232,9 @@ def test_a_swapped_pair_of_letters_is_one_typing_error() -> None:
     best = Resolver(records=recs).best("Polietcnico di Torino", "IT")
     assert best is not None and best.method == "corrected spelling"
     assert '"Polietcnico" → "Politecnico"' in best.explanation
+
+
+def test_a_fuzzy_match_names_the_words_it_changed(shipped_resolver: Resolver) -> None:
+    best = shipped_resolver.best("Tsinghau University", "CN")
+    assert best is not None and best.method == "fuzzy"
+    assert 'spelling corrected: "Tsinghau" → "Tsinghua"' in best.explanation
