@@ -668,7 +668,7 @@ class Resolver:
         rec = self._recs[hit.rec]
         if via and hit.note == SELECT_NOTE:
             via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
-        via = "; ".join(filter(None, [via or hit.note, hit.corrected])) or None
+        how = "; ".join(filter(None, [via or hit.note, hit.corrected])) or None
         # a listed organisation reached only through a corrected spelling is for a person to
         # confirm: a confident "listed" that is wrong accuses someone
         listed = rec.kind != "registry"
@@ -682,7 +682,7 @@ class Resolver:
             score=hit.score,
             candidate=hit.candidate or (hit.corrected is not None and listed),
             kind=rec.kind,
-            via=via,
+            via=how,
             matched=hit.matched if via is None else None,
             part=hit.span,
             name_type=hit.ntype if via is None else None,

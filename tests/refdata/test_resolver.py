@@ -238,3 +238,11 @@ def test_a_fuzzy_match_names_the_words_it_changed(shipped_resolver: Resolver) ->
     best = shipped_resolver.best("Tsinghau University", "CN")
     assert best is not None and best.method == "fuzzy"
     assert 'spelling corrected: "Tsinghau" → "Tsinghua"' in best.explanation
+
+
+def test_a_note_or_a_correction_keeps_the_name_that_matched(shipped_resolver: Resolver) -> None:
+    ambiguous = shipped_resolver.match("Northeastern University")[0]
+    assert ambiguous.via and ambiguous.matched == "Northeastern University"
+    corrected = shipped_resolver.match("Harbin Institue of Technology", "CN")[0]
+    assert corrected.matched == "Harbin Institute of Technology"
+    assert corrected.name_type == "primary"
