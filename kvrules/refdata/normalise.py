@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -177,10 +178,10 @@ _VOCAB: tuple[str, ...] = tuple(
 )
 _KNOWN = frozenset(_VOCAB) | frozenset(_CANONICAL) | STOP_WORDS
 # Typo targets: the vocabulary plus the longer foreign spellings ("politecnico", "universidade").
-_TARGETS: tuple[tuple[str, str], ...] = tuple((w, w) for w in _VOCAB) + tuple(
-    (k, v) for k, v in sorted(_CANONICAL.items()) if len(k) >= 6
+_TARGETS: dict[str, str] = (
+    {"": ""} | {w: w for w in _VOCAB} | {k: v for k, v in sorted(_CANONICAL.items()) if len(k) >= 6}
 )
-_TARGET_WORDS = [word for word, _ in _TARGETS]
+_TARGET_WORDS = [word for word in _TARGETS if word]
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -204,20 +205,57 @@ UNIT_WORDS: frozenset[str] = frozenset(
 
 _APOSTROPHES = re.compile(r"['’‘ʼ`´]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_ALNUM_CASED = re.compile(r"[^A-Za-z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
+
+
+@lru_cache(maxsize=65536)
+def _typo_of(token: str) -> str:
+    """The word a long token misspells by one or two typing errors ("institue" → "institute",
+    "universidde" → "universidade"), or "" if it is no such misspelling."""
+    if token in _KNOWN or len(token) < 6 or not token.isalpha():
+        return ""
+    limit = 1 if len(token) < 9 else 2
+    # one C-level scan of the targets (the closest, the first of equals): every token a run has
+    # not seen yet comes here, so a Python loop over the targets would dominate a batch
+    found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
+    return found[0] if found else ""
 
 
 @lru_cache(maxsize=65536)
 def _correct(token: str) -> str:
     """Map a token to its canonical class word, fixing one or two typing errors in long words."""
     token = _CANONICAL.get(token, token)
-    if token in _KNOWN or len(token) < 6 or not token.isalpha():
-        return token
-    limit = 1 if len(token) < 9 else 2
-    # one C-level scan of the targets (the closest, the first of equals): every token a run has
-    # not seen yet comes here, so a Python loop over the targets would dominate a batch
-    found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
-    return _TARGETS[found[2]][1] if found else token
+    return _TARGETS[_typo_of(token)] or token
+
+
+def corrections(name: str) -> tuple[tuple[str, str], ...]:
+    """The words of ``name`` that :func:`analyse` reads as another word because they are
+    misspelt, as written and as corrected, in the writer's case: "Harbin Institue of Technlogy"
+    → (("Institue", "Institute"), ("Technlogy", "Technology")). A name matched only through
+    these is not the name as the list writes it, and a person should be told so."""
+    misspelt = analyse(name).misspelt
+    if not misspelt:  # the common case, from the cached analysis
+        return ()
+    return tuple(
+        (word, in_case_of(word, _typo_of(low)))
+        for low, word in written_words(name).items()
+        if low in misspelt
+    )
+
+
+def written_words(name: str) -> dict[str, str]:
+    """Each word of ``name`` as :func:`analyse` reads it before correction (ASCII, lower case)
+    → as the writer wrote it (ASCII), for telling a person which of their words changed."""
+    text = anyascii(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", name)))
+    return {word.lower(): word for word in _NON_ALNUM_CASED.split(text) if word}
+
+
+def in_case_of(written: str, word: str) -> str:
+    """``word`` in the case ``written`` is in: "Institute" for "Institue"."""
+    if written.isupper():
+        return word.upper()
+    return word.capitalize() if written[:1].isupper() else word
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +266,7 @@ class Analysed:
     tokens: tuple[str, ...]
     distinct: tuple[str, ...]
     skeleton: tuple[str, ...]
+    misspelt: tuple[str, ...] = ()  # words as written that were read as another word
 
     @property
     def distinct_text(self) -> str:
@@ -248,11 +287,12 @@ def ascii_fold(text: str) -> str:
 @lru_cache(maxsize=131072)
 def analyse(name: str) -> Analysed:
     """Normalise one name; cached because enrichment sees the same partner names repeatedly."""
-    raw = _NON_ALNUM.split(ascii_fold(name))
-    tokens = tuple(t for t in (_correct(t) for t in raw if t) if t not in STOP_WORDS)
+    raw = list(filter(None, _NON_ALNUM.split(ascii_fold(name))))
+    tokens = tuple(t for t in map(_correct, raw) if t not in STOP_WORDS)
     distinct = tuple(t for t in tokens if t not in CLASS_WORDS)
     skeleton = tuple(t for t in tokens if t in CLASS_WORDS)
-    return Analysed("".join(tokens), tokens, distinct, skeleton)
+    misspelt = tuple(compress(raw, map(_typo_of, raw)))  # C-level: analyse runs per name
+    return Analysed("".join(tokens), tokens, distinct, skeleton, misspelt)
 
 
 def surface_key(name: str) -> str:

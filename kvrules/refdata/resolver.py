@@ -8,6 +8,11 @@ Order of evidence (strongest first):
 4. fuzzy, on the distinctive tokens only, with a small edit budget and the organisation-class
    skeleton ("university", "institute of technology" …) required to agree — always a
    ``candidate`` for a person to confirm.
+A name that meets a stored one only once misspelt class words are corrected ("Harbin Institue
+of Technlogy") is no exact match: method ``corrected spelling``, a score below the fuzzy cap
+less what the edits cost, the corrected words in the explanation, and a ``candidate`` on a
+list (designation, assessment); a registry (ROR) record is still resolved, as the name of an
+organisation is not an accusation.
 Bare acronyms and generic class-word-only names are never matched, and nothing matches on a
 substring: a name has to equal a stored name, a comma segment, or a tail after a sub-unit word.
 
@@ -42,8 +47,11 @@ from kvrules.refdata.normalise import (
     UNIT_WORDS,
     Analysed,
     analyse,
+    corrections,
+    in_case_of,
     is_acronym,
     surface_key,
+    written_words,
 )
 from kvrules.refdata.store import Store
 
@@ -58,6 +66,7 @@ SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
+CORRECTED = "corrected spelling"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -123,6 +132,7 @@ class _Hit:
     note: str | None = None
     ntype: str = "primary"  # the matched name's type: primary, alias, affiliate, short …
     span: str | None = None  # the stretch of the query that matched
+    corrected: str | None = None  # the words corrected to reach the name: "Institue" → …
 
 
 class Resolver:
@@ -444,9 +454,22 @@ class Resolver:
         ]
 
     def _lookup(
-        self, text: str, cc: str | None, score: float, method: str | None = None
+        self,
+        text: str,
+        cc: str | None,
+        score: float,
+        method: str | None = None,
+        written: str | None = None,
     ) -> list[_Hit]:
-        """Exact key look-up, filtered by country; ambiguous across organisations → candidates."""
+        """Exact key look-up, filtered by country; ambiguous across organisations → candidates.
+        ``written``: the text as the person wrote it, when ``text`` is already normalised."""
+        hits = self._exact_lookup(text, cc, score, method)
+        typos = corrections(written or text) if hits else ()
+        return [_with_corrections(hit, typos) for hit in hits] if typos else hits
+
+    def _exact_lookup(
+        self, text: str, cc: str | None, score: float, method: str | None
+    ) -> list[_Hit]:
         a = analyse(text)
         found = self._exact.get(a.key)
         if not found or not a.distinct:
@@ -534,7 +557,7 @@ class Resolver:
                 break
             found = self._exact.get("".join(tail))
             if found:
-                return self._lookup(" ".join(tail), cc, SUBUNIT, "parent")
+                return self._lookup(" ".join(tail), cc, SUBUNIT, "parent", written=text)
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
@@ -592,7 +615,9 @@ class Resolver:
             penalty = 0.1 if len(tied) > 1 else 0.02
             scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
         return [
-            self._scoped(_Hit(idx, matched, "fuzzy", s, True, note, ntype, text))
+            self._scoped(
+                _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+            )
             for s, _, idx, matched, ntype in scored
         ]
 
@@ -616,6 +641,7 @@ class Resolver:
                         hit.candidate,
                         hit.note,
                         span=hit.span,
+                        corrected=hit.corrected,
                     )
                     _keep(best, self._scoped(linked), via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
@@ -631,6 +657,7 @@ class Resolver:
                         round(hit.score * 0.95, 3),
                         hit.candidate,
                         span=hit.span,
+                        corrected=hit.corrected,
                     )
                     _keep(best, self._scoped(up), f"parent of {rec.name}")
         out = [self._to_match(h, via) for h, via in best.values()]
@@ -641,6 +668,10 @@ class Resolver:
         rec = self._recs[hit.rec]
         if via and hit.note == SELECT_NOTE:
             via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
+        how = "; ".join(filter(None, [via or hit.note, hit.corrected])) or None
+        # a listed organisation reached only through a corrected spelling is for a person to
+        # confirm: a confident "listed" that is wrong accuses someone
+        listed = rec.kind != "registry"
         return Match(
             list=rec.list_id,
             edition=rec.edition,
@@ -649,13 +680,51 @@ class Resolver:
             ror_id=rec.ror_id or self._cluster_ror.get(rec.cluster),
             method=hit.method,
             score=hit.score,
-            candidate=hit.candidate,
+            candidate=hit.candidate or (hit.corrected is not None and listed),
             kind=rec.kind,
-            via=via or hit.note,
+            via=how,
             matched=hit.matched if via is None else None,
             part=hit.span,
             name_type=hit.ntype if via is None else None,
         )
+
+
+def _with_corrections(hit: _Hit, typos: tuple[tuple[str, str], ...]) -> _Hit:
+    """``hit`` as reached through the corrected spellings ``typos``, unless the matched name is
+    itself spelt so (a list that misspells a name is matched as it is written)."""
+    as_written = set(surface_key(hit.matched).split())
+    wanted = set(analyse(hit.matched).tokens)
+    used = [
+        (word, right)
+        for word, right in typos
+        if word.lower() not in as_written and analyse(right).key in wanted
+    ]
+    if not used:
+        return hit
+    edits = sum(OSA.distance(word.lower(), right.lower()) for word, right in used)
+    # each typing error (a swap is one, as in the correction) costs its share of the name,
+    # below the fuzzy cap like any inexact match
+    cost = edits / max(len(surface_key(hit.span or hit.matched)), 1)
+    score = round(min(FUZZY_CAP, hit.score) - cost, 3)
+    return replace(hit, method=CORRECTED, score=score, corrected=_spelling_note(used))
+
+
+def _changed(text: str, matched: str) -> str | None:
+    """The words of ``text`` a fuzzy match to the name ``matched`` reads as others: misspelt
+    class words, and distinctive words that differ from the name's ("Tsinghau" → "Tsinghua")."""
+    as_written = written_words(text)
+    changed = [
+        (as_written.get(q, q), in_case_of(as_written.get(q, q), t))
+        for q, t in zip(analyse(text).distinct, analyse(matched).distinct, strict=False)
+        if q != t
+    ]
+    return _spelling_note([*corrections(text), *changed])
+
+
+def _spelling_note(changed: Iterable[tuple[str, str]]) -> str | None:
+    """'spelling corrected: "Institue" → "Institute"' for the words a match changed."""
+    words = ", ".join(f'"{word}" → "{right}"' for word, right in changed)
+    return f"spelling corrected: {words}" if words else None
 
 
 def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:

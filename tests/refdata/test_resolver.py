@@ -152,3 +152,97 @@ def test_building_the_index_leaves_the_query_cache_to_queries() -> None:
     resolver = Resolver(records=records)
     assert analyse.cache_info().currsize < 100
     assert resolver.best("Example Institute 42", "NL") is not None
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "corrected"),
+    [
+        (
+            "Harbin Institue of Technlogy",
+            "CN",
+            ['"Institue" → "Institute"', '"Technlogy" → "Technology"'],
+        ),
+        ("Air Force Enigneering University", None, ['"Enigneering" → "Engineering"']),
+        (
+            "School of Astronautics, Harbin Institue of Technology",
+            None,
+            ['"Institue" → "Institute"'],
+        ),
+    ],
+)
+def test_a_corrected_spelling_is_not_an_exact_match(
+    shipped_resolver: Resolver, query: str, country: str | None, corrected: list[str]
+) -> None:
+    found = shipped_resolver.match(query, country)
+    listed = next(m for m in found if m.list == "us_dod_1286")
+    # a listed organisation reached only by correcting the spelling is a candidate to confirm,
+    # never a confident "listed": a false "listed" accuses someone
+    assert listed.method == "corrected spelling" and listed.candidate
+    assert listed.score < 0.95
+    for words in corrected:
+        assert words in listed.explanation
+    # the registry record (ROR) of the same name says how it was reached too
+    registry = next(m for m in found if m.list == "ror")
+    assert registry.method == "corrected spelling" and registry.score == listed.score
+
+
+def test_the_score_reflects_the_edits(shipped_resolver: Resolver) -> None:
+    one = shipped_resolver.match("Harbin Institue of Technology", "CN")[0]
+    two = shipped_resolver.match("Harbin Institue of Technlogy", "CN")[0]
+    assert one.method == two.method == "corrected spelling"
+    assert 0.85 <= two.score < one.score < 0.95
+
+
+def test_a_name_as_the_list_spells_it_stays_exact(shipped_resolver: Resolver) -> None:
+    top = shipped_resolver.match("Harbin Institute of Technology", "CN")[0]
+    assert (top.method, top.score, top.candidate) == ("exact", 1.0, False)
+
+
+def test_screening_shows_what_match_shows(shipped_resolver: Resolver) -> None:
+    """The case page and the evidence read the screening enrichment stores: the same method
+    and score as `kvrules match`, and a corrected spelling is no confident listing."""
+    from kvrules.enrich.organisations import OrganisationScreen
+    from kvrules.model import Organisation
+
+    name = "Air Force Enigneering University"
+    org = Organisation(name=name)
+    OrganisationScreen(shipped_resolver)(org)
+    shown = {(m.list, m.method, m.score, m.candidate) for m in org.screening}
+    matched = {
+        (m.list, m.method, m.score, m.candidate)
+        for m in shipped_resolver.match(name)
+        if m.list == "us_dod_1286"
+    }
+    assert matched and matched <= shown
+    assert "us_dod_1286" not in org.lists
+
+
+def test_a_name_the_list_misspells_matches_as_written() -> None:
+    info = ListInfo(list_id="x", edition="1", title="x", kind="designation")
+    recs = [(info, Entry(entry_id="a", name="Harbin Institue of Technology", country="CN"))]
+    top = Resolver(records=recs).match("Harbin Institue of Technology", "CN")[0]
+    assert (top.method, top.candidate, top.via) == ("exact", False, None)
+
+
+def test_a_swapped_pair_of_letters_is_one_typing_error() -> None:
+    ror = ListInfo(list_id="ror", edition="1", title="r", kind="registry")
+    recs = [
+        (ror, Entry(entry_id="p", ror_id="00bgk9508", name="Politecnico di Torino", country="IT"))
+    ]
+    best = Resolver(records=recs).best("Polietcnico di Torino", "IT")
+    assert best is not None and best.method == "corrected spelling"
+    assert '"Polietcnico" → "Politecnico"' in best.explanation
+
+
+def test_a_fuzzy_match_names_the_words_it_changed(shipped_resolver: Resolver) -> None:
+    best = shipped_resolver.best("Tsinghau University", "CN")
+    assert best is not None and best.method == "fuzzy"
+    assert 'spelling corrected: "Tsinghau" → "Tsinghua"' in best.explanation
+
+
+def test_a_note_or_a_correction_keeps_the_name_that_matched(shipped_resolver: Resolver) -> None:
+    ambiguous = shipped_resolver.match("Northeastern University")[0]
+    assert ambiguous.via and ambiguous.matched == "Northeastern University"
+    corrected = shipped_resolver.match("Harbin Institue of Technology", "CN")[0]
+    assert corrected.matched == "Harbin Institute of Technology"
+    assert corrected.name_type == "primary"
