@@ -179,6 +179,7 @@ class Screening:
     findings: list[Finding]
     screened_against: list[str]
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
+    found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry …"
 
     @property
     def triage(self) -> Triage:
@@ -217,11 +218,19 @@ class Screening:
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
+            "found": self.found,
             "not_found": [
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
                 for name in self.not_found
             ],
         }
+
+
+def _found(org: Organisation) -> Iterator[str]:
+    """What the lists say of one organisation, with the list, edition and entry."""
+    for m in org.screening:
+        possible = " (a possible match, to confirm)" if m.candidate else ""
+        yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
 
 
 def screen(
@@ -246,20 +255,15 @@ def screen(
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
             org_screen.suppressed = None
-    not_found = sorted(
-        {
-            org.name
-            for event in events
-            for org in organisations(event)
-            if not org.lists and not org.candidate_lists
-        }
-    )
+    mentioned = [org for event in events for org in organisations(event)]
+    not_found = sorted({org.name for org in mentioned if not org.lists and not org.candidate_lists})
     return Screening(
         proposal,
         events,
         sorted(findings, key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
         list(enricher.screened_against) if enricher else [],
         not_found,
+        found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
     )
 
 

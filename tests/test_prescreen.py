@@ -124,3 +124,22 @@ def test_check_honours_an_advisers_not_the_same_verdict_as_scans_do(tmp_path: Pa
     assert any(line.startswith("Beihang University: not found in") for line in after["not_found"])
     env = CliRunner().invoke(cli, ["check", *args, "--json"], env={"KVRULES_DB": str(db)})
     assert "project-partner-on-1286" not in env.stdout  # the database as every command finds it
+
+
+def test_a_visitor_from_a_listed_institution_is_found_and_triaged_whatever_the_host_unit():
+    """The home institution is screened like a partner: a 1286-listed one is named with its
+    list, edition and entry, and the triage is not green, even for a non-sensitive unit."""
+    out = check(
+        "--visitor-institution", "National University of Defense Technology (CN)",
+        "--host-unit", "Department of Physics",
+    )  # fmt: skip
+    assert out["triage"]["colour"] == "amber"
+    assert "visitor-from-listed-institution" in {f["rule_id"] for f in out["findings"]}
+    edition = next(s for s in out["screened_against"] if s.startswith("us_dod_1286@"))
+    assert any(
+        line.startswith("National University of Defense Technology: found in ")
+        and edition.split()[0] in line
+        and "entry " in line
+        for line in out["found"]
+    ), out["found"]
+    assert out["not_found"] == []

@@ -90,6 +90,22 @@ def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
     assert "RED" in page and "visitor-from-listed-institution-sensitive-unit" in page
 
 
+def test_a_visitor_from_a_listed_institution_is_found_whatever_the_host_unit(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "visitor_name": "National University of Defense Technology",
+        "visitor_country": "CN",
+        "host_unit": "Department of Physics",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "AMBER" in page and "visitor-from-listed-institution" in page
+    assert re.search(
+        r"National University of Defense Technology: found in us_dod_1286@[^,<]+, entry ", page
+    )
+
+
 def test_a_description_the_model_refuses_is_explained_on_the_form(
     db: Path, screener: Screener
 ) -> None:
