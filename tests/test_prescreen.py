@@ -121,7 +121,6 @@ def test_check_honours_an_advisers_not_the_same_verdict_as_scans_do(tmp_path: Pa
     assert "project-partner-on-1286" in {f["rule_id"] for f in before["findings"]}
     after = check(*args, "--db", str(db))
     assert "project-partner-on-1286" not in {f["rule_id"] for f in after["findings"]}
-    assert any(line.startswith("Beihang University: not found in") for line in after["not_found"])
     env = CliRunner().invoke(cli, ["check", *args, "--json"], env={"KVRULES_DB": str(db)})
     assert "project-partner-on-1286" not in env.stdout  # the database as every command finds it
 
@@ -143,3 +142,33 @@ def test_a_visitor_from_a_listed_institution_is_found_and_triaged_whatever_the_h
         for line in out["found"]
     ), out["found"]
     assert out["not_found"] == []
+
+
+def test_a_match_an_adviser_set_aside_is_reported_as_set_aside_not_as_not_found(tmp_path: Path):
+    """Found, then overruled by an adviser: the answer says so (who, when, why), in --json and
+    in the text, and never claims the organisation is on no list."""
+    from kvrules.store import Store
+
+    db = tmp_path / "kvrules.db"
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="beihang-university",
+            org_name="Beihang University",
+            country="CN",
+            verdict="not-same",
+            reason="a namesake, per the adviser's check",
+            actor="j.adviser",
+        )
+        when = store.adjudications()[0].at.date().isoformat()
+    args = ("check", "--partner", "Beihang University (China)", "--db", str(db))
+    out = check(*args[1:])
+    assert not any(line.startswith("Beihang University:") for line in out["not_found"])
+    edition = next(s for s in out["screened_against"] if s.startswith("us_dod_1286@")).split()[0]
+    [line] = out["set_aside"]
+    assert line.startswith(f"Beihang University: matched {edition}, entry beihang-university")
+    assert "set aside by j.adviser" in line and when in line
+    assert "not the same organisation" in line and "a namesake, per the adviser's check" in line
+    text = CliRunner().invoke(cli, list(args)).stdout
+    assert "set aside by j.adviser" in " ".join(text.split())
+    assert "Beihang University: not found" not in " ".join(text.split())

@@ -159,7 +159,7 @@ def _print(result: Any) -> None:
     if not result.findings:
         console.print("No findings.")
     answer = result.as_dict()
-    for line in [*answer["found"], *answer["not_found"]]:
+    for line in [*answer["found"], *answer["set_aside"], *answer["not_found"]]:
         console.print(f"\n{escape(line)}")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "

@@ -226,7 +226,8 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
     db: Path, screener: Screener
 ) -> None:
     """As in scans: once an adviser ruled an organisation is not a list entry, pre-screens
-    stop reporting that match (the verdict is read at each pre-screen)."""
+    stop counting that match (the verdict is read at each pre-screen), and say it was matched
+    and set aside by whom and why, never that nothing matched."""
     client = signed_in(db, screener, "grant-officer")
     before = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" in before
@@ -242,7 +243,13 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
         )
     after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" not in after
-    assert "Beihang University: not found in" in after
+    assert "Beihang University: not found in" not in after
+    assert re.search(
+        r"Beihang University: matched us_dod_1286@[^,<]+, entry beihang-university, set aside "
+        r"by adviser on [0-9-]+ [0-9:]+ UTC: not the same organisation \(a namesake, per the "
+        r"adviser&#39;s check\)",
+        after,
+    ), after
 
 
 def test_a_viewer_may_pre_screen_but_not_open_a_case(db: Path, screener: Screener) -> None:
