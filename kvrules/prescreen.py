@@ -45,7 +45,6 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.rulebook.ir import Severity
 
 if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
@@ -188,22 +187,21 @@ class Screening:
 
     @property
     def triage(self) -> Triage:
-        """Red, amber or green: the Leidraad triage where its rules apply (projects), else the
-        most severe finding (high or critical: red; any other: amber)."""
-        fired = {f.rule_id for f in self.findings}
-        if TRIAGE_RULES["red"] in fired:
-            return Triage(
-                "red",
-                "sensitive research with a partner that carries both a country signal and a "
-                "partner signal (Leidraad triage)",
+        """Red, amber or green, and the finding that set it. Where the Leidraad triaged the
+        proposal (its triage-red or triage-amber fired), its colour is the triage; elsewhere
+        (a visit, a proposal with one risk factor) a finding that goes to the committee makes
+        it red, any other finding amber. No finding: green."""
+        leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
+        to_committee = [f for f in self.findings if f.alert == "committee"]
+        if leidraad:  # red before amber: the findings are sorted by severity
+            colour: Literal["red", "amber"] = (
+                "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
             )
-        severe = [f for f in self.findings if f.severity.rank >= Severity.HIGH.rank]
-        if severe:
-            return Triage("red", f"{severe[0].rule_title} ({severe[0].severity.value})")
-        if TRIAGE_RULES["amber"] in fired:
-            return Triage("amber", "some Leidraad risk signals: an adviser should look")
+            return Triage(colour, _set_by(leidraad[0], "the Leidraad triage"))
+        if to_committee:
+            return Triage("red", _set_by(to_committee[0], "goes to the committee"))
         if self.findings:
-            return Triage("amber", f"{self.findings[0].rule_title} ({self.findings[0].severity})")
+            return Triage("amber", _set_by(self.findings[0], "for the adviser"))
         return Triage("green", "no rule found a risk signal in what was described")
 
     @property
@@ -230,6 +228,17 @@ class Screening:
                 for name in self.not_found
             ],
         }
+
+
+def _set_by(finding: Finding, why: str) -> str:
+    return f"{finding.rule_title} ({finding.rulebook.id}/{finding.rule_id}: {why})"
+
+
+def _one_colour(findings: list[Finding]) -> list[Finding]:
+    """Without the Leidraad's amber where its red fired for the same event: red is "amber, and
+    all three factors for one partner", so the answer shows one colour."""
+    red = {f.event_id for f in findings if f.rule_id == TRIAGE_RULES["red"]}
+    return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
 
 
 def _found(org: Organisation) -> Iterator[str]:
@@ -330,7 +339,7 @@ def screen(
     return Screening(
         proposal,
         events,
-        sorted(findings, key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
+        sorted(_one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
         screened_against,
         not_found,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),

@@ -172,3 +172,23 @@ def test_a_match_an_adviser_set_aside_is_reported_as_set_aside_not_as_not_found(
     text = CliRunner().invoke(cli, list(args)).stdout
     assert "set aside by j.adviser" in " ".join(text.split())
     assert "Beihang University: not found" not in " ".join(text.split())
+
+
+def test_the_headline_is_the_leidraad_triage_and_names_the_finding_that_set_it():
+    """A 1286-listed partner alone is a high-severity finding for the adviser, and the
+    Leidraad says amber (country and partner): the headline says amber, as the finding does."""
+    out = check("--partner", "Beihang University (CN)")
+    assert out["triage"]["colour"] == "amber"
+    assert "nl-leidraad/triage-amber" in out["triage"]["reason"]
+    text = CliRunner().invoke(cli, ["check", "--partner", "Beihang University (CN)"]).stdout
+    assert text.startswith("AMBER — Amber: ")
+
+
+def test_red_subsumes_amber_so_a_proposal_shows_one_colour():
+    out = check("--partner", "Beihang University (CN)", "--topic", "hypersonic propulsion")
+    assert out["triage"]["colour"] == "red"
+    assert "nl-leidraad/triage-red" in out["triage"]["reason"]
+    titles = [f["rule_title"] for f in out["findings"]]
+    assert [t for t in titles if t.startswith(("Red:", "Amber:"))] == [
+        next(t for t in titles if t.startswith("Red:"))
+    ]

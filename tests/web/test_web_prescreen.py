@@ -106,6 +106,17 @@ def test_a_visitor_from_a_listed_institution_is_found_whatever_the_host_unit(
     )
 
 
+def test_the_headline_colour_agrees_with_the_leidraad_finding(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    alone = {"partner0_name": "Beihang University", "partner0_country": "CN"}
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, alone))}").text
+    triage = re.search(r'<p id="triage"[^>]*>(.*?)</p>', page, re.S)
+    assert triage and "AMBER" in triage.group(1) and "nl-leidraad/triage-amber" in triage.group(1)
+    assert "RED" not in page
+    hypersonic = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "Red: sensitive research" in hypersonic and "Amber: at least two" not in hypersonic
+
+
 def test_a_description_the_model_refuses_is_explained_on_the_form(
     db: Path, screener: Screener
 ) -> None:
