@@ -192,3 +192,25 @@ def test_red_subsumes_amber_so_a_proposal_shows_one_colour():
     assert [t for t in titles if t.startswith(("Red:", "Amber:"))] == [
         next(t for t in titles if t.startswith("Red:"))
     ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "text", "value"),
+    [
+        ("--partner", "Beihang University (XX)", "XX"),
+        ("--funder", "Foo (Narnia)", "Narnia"),
+        ("--visitor-institution", "Example University (Atlantis)", "Atlantis"),
+    ],
+)
+def test_a_country_that_is_not_one_is_refused_in_one_line(flag, text, value):
+    result = CliRunner().invoke(cli, ["check", flag, text, "--topic", "x"])
+    assert result.exit_code == 2
+    assert f"{flag}: '{value}' is not a country" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "text", ["National University of Defense Technology (NUDT)", "Shenzhen Institutes (Shenzhen)"]
+)
+def test_an_acronym_or_a_repeated_place_in_brackets_stays_in_the_name(text):
+    assert organisation(text) == {"name": text}
