@@ -291,7 +291,7 @@ class _SetAside:
 
 
 def _overruled(verdict: Adjudication | None) -> str:
-    if verdict is None:  # recorded between the two reads: still an adviser's verdict
+    if verdict is None:  # withdrawn between the two reads: the match was still set aside
         return "set aside by an adviser: not the same organisation"
     return (
         f"set aside by {verdict.actor} on {verdict.at:%Y-%m-%d %H:%M} UTC: not the same "
