@@ -417,7 +417,7 @@ alerts:
         case_base_url: https://kvrules.example.edu
   routes:                            # every `alert:` target of the rulebooks needs a route
     committee: [security-mail]       # the research-security committee
-    adviser: [security-mail]         # knowledge-security advisers (17 shipped rules)
+    adviser: [security-mail]         # knowledge-security advisers (18 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
   digest: {}                         # {security-mail: 1d}: one message a day; `scan`:
                                      #   one per scan (critical cases never wait)

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
-from kvrules.enrich.organisations import Suppressed, organisations
+from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -45,13 +45,16 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.rulebook.ir import Severity
+
+if TYPE_CHECKING:
+    from kvrules.store.adjudications import Adjudication
 
 SOURCE = "prescreen"
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
 __all__ = [
+    "AdvisersVerdicts",
     "Proposal",
     "Screener",
     "Screening",
@@ -179,25 +182,26 @@ class Screening:
     findings: list[Finding]
     screened_against: list[str]
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
+    found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry …"
+    set_aside: list[str] = field(default_factory=list)  # matches an adviser's verdict overruled
 
     @property
     def triage(self) -> Triage:
-        """Red, amber or green: the Leidraad triage where its rules apply (projects), else the
-        most severe finding (high or critical: red; any other: amber)."""
-        fired = {f.rule_id for f in self.findings}
-        if TRIAGE_RULES["red"] in fired:
-            return Triage(
-                "red",
-                "sensitive research with a partner that carries both a country signal and a "
-                "partner signal (Leidraad triage)",
+        """Red, amber or green, and the finding that set it. Where the Leidraad triaged the
+        proposal (its triage-red or triage-amber fired), its colour is the triage; elsewhere
+        (a visit, a proposal with one risk factor) a finding that goes to the committee makes
+        it red, any other finding amber. No finding: green."""
+        leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
+        to_committee = [f for f in self.findings if f.alert == "committee"]
+        if leidraad:  # red before amber: the findings are sorted by severity
+            colour: Literal["red", "amber"] = (
+                "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
             )
-        severe = [f for f in self.findings if f.severity.rank >= Severity.HIGH.rank]
-        if severe:
-            return Triage("red", f"{severe[0].rule_title} ({severe[0].severity.value})")
-        if TRIAGE_RULES["amber"] in fired:
-            return Triage("amber", "some Leidraad risk signals: an adviser should look")
+            return Triage(colour, _set_by(leidraad[0], "the Leidraad triage"))
+        if to_committee:
+            return Triage("red", _set_by(to_committee[0], "goes to the committee"))
         if self.findings:
-            return Triage("amber", f"{self.findings[0].rule_title} ({self.findings[0].severity})")
+            return Triage("amber", _set_by(self.findings[0], "for the adviser"))
         return Triage("green", "no rule found a risk signal in what was described")
 
     @property
@@ -217,6 +221,8 @@ class Screening:
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
+            "found": self.found,
+            "set_aside": self.set_aside,
             "not_found": [
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
                 for name in self.not_found
@@ -224,20 +230,90 @@ class Screening:
         }
 
 
+def _set_by(finding: Finding, why: str) -> str:
+    return f"{finding.rule_title} ({finding.rulebook.id}/{finding.rule_id}: {why})"
+
+
+def _one_colour(findings: list[Finding]) -> list[Finding]:
+    """Without the Leidraad's amber where its red fired for the same event: red is "amber, and
+    all three factors for one partner", so the answer shows one colour."""
+    red = {f.event_id for f in findings if f.rule_id == TRIAGE_RULES["red"]}
+    return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
+
+
+def _found(org: Organisation) -> Iterator[str]:
+    """What the lists say of one organisation, with the list, edition and entry."""
+    for m in org.screening:
+        possible = " (a possible match, to confirm)" if m.candidate else ""
+        yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
+
+
+class AdvisersVerdicts(Protocol):
+    """The advisers' verdicts on name matches, as the state database (``Store``) keeps them."""
+
+    def match_suppressed(
+        self, list_id: str, entry: str, org_name: str, country: str | None
+    ) -> bool: ...
+
+    def adjudications_for(self, names: list[tuple[str, str | None]]) -> dict: ...
+
+
+class _SetAside:
+    """Honours the advisers' "not the same organisation" verdicts as a scan does, and keeps
+    which matches they set aside: the answer says "matched, set aside by …", never "not found"."""
+
+    def __init__(self, verdicts: AdvisersVerdicts) -> None:
+        self.verdicts = verdicts
+        self.matches: dict[tuple[str, str, str, str | None], None] = {}  # in order, once
+
+    def __call__(self, list_id: str, entry: str, org_name: str, country: str | None) -> bool:
+        if not self.verdicts.match_suppressed(list_id, entry, org_name, country):
+            return False
+        self.matches[(list_id, entry, org_name, country)] = None
+        return True
+
+    def lines(self, screened_against: list[str]) -> list[str]:
+        editions = {s.split("@")[0]: s.split()[0] for s in screened_against}
+        return [
+            f"{name}: matched {editions.get(list_id, list_id)}, entry {entry}, "
+            + _overruled(self._verdict(list_id, entry, name, country))
+            for list_id, entry, name, country in self.matches
+        ]
+
+    def _verdict(
+        self, list_id: str, entry: str, name: str, country: str | None
+    ) -> Adjudication | None:
+        found = self.verdicts.adjudications_for([(name, country)]).values()
+        return next(
+            (a for a in found if (a.list_id, a.entry, a.verdict) == (list_id, entry, "not-same")),
+            None,
+        )
+
+
+def _overruled(verdict: Adjudication | None) -> str:
+    if verdict is None:  # withdrawn between the two reads: the match was still set aside
+        return "set aside by an adviser: not the same organisation"
+    return (
+        f"set aside by {verdict.actor} on {verdict.at:%Y-%m-%d %H:%M} UTC: not the same "
+        f"organisation ({verdict.reason})"
+    )
+
+
 def screen(
     proposal: Proposal,
     evaluator: Evaluator,
     enricher: Enricher | None,
-    suppressed: Suppressed | None = None,
+    verdicts: AdvisersVerdicts | None = None,
 ) -> Screening:
-    """Enrich and evaluate the proposal's events exactly as a scan does. ``suppressed``: the
-    advisers' "not the same organisation" verdicts (``Store.match_suppressed``), honoured as a
-    scan honours them; see ``advisers_verdicts``."""
+    """Enrich and evaluate the proposal's events exactly as a scan does. ``verdicts``: the
+    advisers' "not the same organisation" verdicts (a ``Store``), honoured as a scan honours
+    them and reported as matches set aside; see ``advisers_verdicts``."""
     events = proposal.events()
     findings: list[Finding] = []
+    set_aside = _SetAside(verdicts) if verdicts is not None else None
     org_screen = enricher.screen if enricher is not None else None
     if org_screen is not None:
-        org_screen.suppressed = suppressed
+        org_screen.suppressed = set_aside
     try:
         for event in events:
             if enricher is not None:
@@ -246,25 +322,33 @@ def screen(
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
             org_screen.suppressed = None
+    mentioned = [org for event in events for org in organisations(event)]
+    overruled = (
+        {(name, country) for _, _, name, country in set_aside.matches} if set_aside else set()
+    )
     not_found = sorted(
         {
             org.name
-            for event in events
-            for org in organisations(event)
-            if not org.lists and not org.candidate_lists
+            for org in mentioned
+            if not org.lists
+            and not org.candidate_lists
+            and (org.name, org.country) not in overruled
         }
     )
+    screened_against = list(enricher.screened_against) if enricher else []
     return Screening(
         proposal,
         events,
-        sorted(findings, key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
-        list(enricher.screened_against) if enricher else [],
+        sorted(_one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
+        screened_against,
         not_found,
+        found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
+        set_aside=set_aside.lines(screened_against) if set_aside else [],
     )
 
 
 @contextmanager
-def advisers_verdicts(database: Path) -> Iterator[Suppressed | None]:
+def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
     """The advisers' verdicts in the state database at ``database``, for ``screen``: what a
     scan against that database honours. None where there is no database (none is created:
     a pre-screen on a machine without one has no verdicts to apply)."""
@@ -274,7 +358,7 @@ def advisers_verdicts(database: Path) -> Iterator[Suppressed | None]:
     from kvrules.store import Store  # the store is needed only here
 
     with Store.open(database) as store:
-        yield store.match_suppressed
+        yield store
 
 
 def proposal_problem(error: ValidationError) -> str:
@@ -309,14 +393,14 @@ class Screener:
 
         return cls(build)
 
-    def __call__(self, proposal: Proposal, suppressed: Suppressed | None = None) -> Screening:
-        """``suppressed``: the advisers' "not the same organisation" verdicts, as a scan
-        honours them (``Store.match_suppressed``, read at this call)."""
+    def __call__(self, proposal: Proposal, verdicts: AdvisersVerdicts | None = None) -> Screening:
+        """``verdicts``: the advisers' "not the same organisation" verdicts, as a scan
+        honours them (a ``Store``, read at this call)."""
         with self._lock:
             if self._built is None:
                 self._built = self._build()
             evaluator, enricher = self._built
-            return screen(proposal, evaluator, enricher, suppressed)
+            return screen(proposal, evaluator, enricher, verdicts)
 
     def close(self) -> None:
         with self._lock:

@@ -121,6 +121,96 @@ def test_check_honours_an_advisers_not_the_same_verdict_as_scans_do(tmp_path: Pa
     assert "project-partner-on-1286" in {f["rule_id"] for f in before["findings"]}
     after = check(*args, "--db", str(db))
     assert "project-partner-on-1286" not in {f["rule_id"] for f in after["findings"]}
-    assert any(line.startswith("Beihang University: not found in") for line in after["not_found"])
     env = CliRunner().invoke(cli, ["check", *args, "--json"], env={"KVRULES_DB": str(db)})
     assert "project-partner-on-1286" not in env.stdout  # the database as every command finds it
+
+
+def test_a_visitor_from_a_listed_institution_is_found_and_triaged_whatever_the_host_unit():
+    """The home institution is screened like a partner: a 1286-listed one is named with its
+    list, edition and entry, and the triage is not green, even for a non-sensitive unit."""
+    out = check(
+        "--visitor-institution", "National University of Defense Technology (CN)",
+        "--host-unit", "Department of Physics",
+    )  # fmt: skip
+    assert out["triage"]["colour"] == "amber"
+    assert "visitor-from-listed-institution" in {f["rule_id"] for f in out["findings"]}
+    edition = next(s for s in out["screened_against"] if s.startswith("us_dod_1286@"))
+    assert any(
+        line.startswith("National University of Defense Technology: found in ")
+        and edition.split()[0] in line
+        and "entry " in line
+        for line in out["found"]
+    ), out["found"]
+    assert out["not_found"] == []
+
+
+def test_a_match_an_adviser_set_aside_is_reported_as_set_aside_not_as_not_found(tmp_path: Path):
+    """Found, then overruled by an adviser: the answer says so (who, when, why), in --json and
+    in the text, and never claims the organisation is on no list."""
+    from kvrules.store import Store
+
+    db = tmp_path / "kvrules.db"
+    with Store.open(db) as store:
+        store.adjudicate_match(
+            list_id="us_dod_1286",
+            entry="beihang-university",
+            org_name="Beihang University",
+            country="CN",
+            verdict="not-same",
+            reason="a namesake, per the adviser's check",
+            actor="j.adviser",
+        )
+        when = store.adjudications()[0].at.date().isoformat()
+    args = ("check", "--partner", "Beihang University (China)", "--db", str(db))
+    out = check(*args[1:])
+    assert not any(line.startswith("Beihang University:") for line in out["not_found"])
+    edition = next(s for s in out["screened_against"] if s.startswith("us_dod_1286@")).split()[0]
+    [line] = out["set_aside"]
+    assert line.startswith(f"Beihang University: matched {edition}, entry beihang-university")
+    assert "set aside by j.adviser" in line and when in line
+    assert "not the same organisation" in line and "a namesake, per the adviser's check" in line
+    text = CliRunner().invoke(cli, list(args)).stdout
+    assert "set aside by j.adviser" in " ".join(text.split())
+    assert "Beihang University: not found" not in " ".join(text.split())
+
+
+def test_the_headline_is_the_leidraad_triage_and_names_the_finding_that_set_it():
+    """A 1286-listed partner alone is a high-severity finding for the adviser, and the
+    Leidraad says amber (country and partner): the headline says amber, as the finding does."""
+    out = check("--partner", "Beihang University (CN)")
+    assert out["triage"]["colour"] == "amber"
+    assert "nl-leidraad/triage-amber" in out["triage"]["reason"]
+    text = CliRunner().invoke(cli, ["check", "--partner", "Beihang University (CN)"]).stdout
+    assert text.startswith("AMBER — Amber: ")
+
+
+def test_red_subsumes_amber_so_a_proposal_shows_one_colour():
+    out = check("--partner", "Beihang University (CN)", "--topic", "hypersonic propulsion")
+    assert out["triage"]["colour"] == "red"
+    assert "nl-leidraad/triage-red" in out["triage"]["reason"]
+    titles = [f["rule_title"] for f in out["findings"]]
+    assert [t for t in titles if t.startswith(("Red:", "Amber:"))] == [
+        next(t for t in titles if t.startswith("Red:"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "text", "value"),
+    [
+        ("--partner", "Beihang University (XX)", "XX"),
+        ("--funder", "Foo (Narnia)", "Narnia"),
+        ("--visitor-institution", "Example University (Atlantis)", "Atlantis"),
+    ],
+)
+def test_a_country_that_is_not_one_is_refused_in_one_line(flag, text, value):
+    result = CliRunner().invoke(cli, ["check", flag, text, "--topic", "x"])
+    assert result.exit_code == 2
+    assert f"{flag}: '{value}' is not a country" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "text", ["National University of Defense Technology (NUDT)", "Shenzhen Institutes (Shenzhen)"]
+)
+def test_an_acronym_or_a_repeated_place_in_brackets_stays_in_the_name(text):
+    assert organisation(text) == {"name": text}

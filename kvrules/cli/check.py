@@ -18,18 +18,29 @@ from kvrules.cli.output import styled
 from kvrules.model import country_code
 
 TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
+ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
 COLOURS = {"red": "bold red", "amber": "bold yellow", "green": "bold green"}
 
 
-def organisation(text: str) -> dict[str, Any]:
-    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas."""
+def organisation(text: str, option: str = "--partner") -> dict[str, Any]:
+    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas.
+    Brackets that are no country belong to the name when they hold an acronym ('(NUDT)') or
+    repeat a word of it ('Shenzhen Institutes (Shenzhen)'); otherwise they are refused, as
+    a mistyped country must not pass silently as part of the name."""
     found = TRAILING_COUNTRY.match(text)
-    if found:
-        try:
-            return {"name": found["name"], "country": country_code(found["country"])}
-        except ValueError:
-            pass  # "(Shenzhen)" and the like belong to the name
-    return {"name": text.strip()}
+    if not found:
+        return {"name": text.strip()}
+    inside = found["country"].strip()
+    try:
+        return {"name": found["name"], "country": country_code(inside)}
+    except ValueError:
+        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
+            return {"name": text.strip()}
+    raise click.BadParameter(
+        f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
+        "name, e.g. 'Beihang University (CN)'",
+        param_hint=option,
+    )
 
 
 def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
@@ -112,12 +123,16 @@ def check(
     doc = proposal_document(
         proposal_file,
         partners=[organisation(p) for p in partners],
-        funders=[organisation(f) for f in funders],
+        funders=[organisation(f, "--funder") for f in funders],
         keywords=list(keywords),
         units=list(units),
         title=title,
         topic=topic,
-        visitor_institution=organisation(visitor_institution) if visitor_institution else None,
+        visitor_institution=(
+            organisation(visitor_institution, "--visitor-institution")
+            if visitor_institution
+            else None
+        ),
         host_unit=host_unit,
     )
     if not doc:
@@ -158,7 +173,8 @@ def _print(result: Any) -> None:
         )
     if not result.findings:
         console.print("No findings.")
-    for line in result.as_dict()["not_found"]:
+    answer = result.as_dict()
+    for line in [*answer["found"], *answer["set_aside"], *answer["not_found"]]:
         console.print(f"\n{escape(line)}")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "

@@ -77,7 +77,7 @@ def proposal_document(form: FormData) -> dict[str, Any]:
 def _screen_with_verdicts(screener: Screener, db: Path, proposal: Proposal) -> Screening:
     # the advisers' "not the same organisation" verdicts count here as in a scan
     with Store.open(db) as store:
-        return screener(proposal, suppressed=store.match_suppressed)
+        return screener(proposal, verdicts=store)
 
 
 async def run_screening(request: Request, proposal: Proposal) -> Screening:

@@ -90,6 +90,33 @@ def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
     assert "RED" in page and "visitor-from-listed-institution-sensitive-unit" in page
 
 
+def test_a_visitor_from_a_listed_institution_is_found_whatever_the_host_unit(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "visitor_name": "National University of Defense Technology",
+        "visitor_country": "CN",
+        "host_unit": "Department of Physics",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "AMBER" in page and "visitor-from-listed-institution" in page
+    assert re.search(
+        r"National University of Defense Technology: found in us_dod_1286@[^,<]+, entry ", page
+    )
+
+
+def test_the_headline_colour_agrees_with_the_leidraad_finding(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    alone = {"partner0_name": "Beihang University", "partner0_country": "CN"}
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, alone))}").text
+    triage = re.search(r'<p id="triage"[^>]*>(.*?)</p>', page, re.S)
+    assert triage and "AMBER" in triage.group(1) and "nl-leidraad/triage-amber" in triage.group(1)
+    assert "RED" not in page
+    hypersonic = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
+    assert "Red: sensitive research" in hypersonic and "Amber: at least two" not in hypersonic
+
+
 def test_a_description_the_model_refuses_is_explained_on_the_form(
     db: Path, screener: Screener
 ) -> None:
@@ -210,7 +237,8 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
     db: Path, screener: Screener
 ) -> None:
     """As in scans: once an adviser ruled an organisation is not a list entry, pre-screens
-    stop reporting that match (the verdict is read at each pre-screen)."""
+    stop counting that match (the verdict is read at each pre-screen), and say it was matched
+    and set aside by whom and why, never that nothing matched."""
     client = signed_in(db, screener, "grant-officer")
     before = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" in before
@@ -226,7 +254,13 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
         )
     after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" not in after
-    assert "Beihang University: not found in" in after
+    assert "Beihang University: not found in" not in after
+    assert re.search(
+        r"Beihang University: matched us_dod_1286@[^,<]+, entry beihang-university, set aside "
+        r"by adviser on [0-9-]+ [0-9:]+ UTC: not the same organisation \(a namesake, per the "
+        r"adviser&#39;s check\)",
+        after,
+    ), after
 
 
 def test_a_viewer_may_pre_screen_but_not_open_a_case(db: Path, screener: Screener) -> None:
