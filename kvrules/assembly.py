@@ -40,7 +40,10 @@ def build_adapter(
     except Exception as exc:  # pydantic errors: report fields, never values (may be secrets)
         errors = getattr(exc, "errors", None)
         detail = (
-            "; ".join(f"{'.'.join(map(str, e['loc']))}: {problem_text(e)}" for e in errors())
+            "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {problem_text(e, 'unknown setting')}"
+                for e in errors()
+            )
             if callable(errors)
             else type(exc).__name__
         )

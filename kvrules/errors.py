@@ -38,9 +38,12 @@ host, option) and says what to do. Secrets never appear in them. The command lin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["KvrulesError", "ReferenceDataError", "problem_text"]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = ["KvrulesError", "ReferenceDataError", "problem_text", "validation_problem"]
 
 # pydantic puts these before the message of an error raised in a validator
 _PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
@@ -54,12 +57,21 @@ class ReferenceDataError(KvrulesError, ValueError):
     """A reference list, edition or reference store is unusable."""
 
 
-def problem_text(error: Mapping[str, Any]) -> str:
+def problem_text(error: Mapping[str, Any], unknown: str = "unknown field") -> str:
     """One of pydantic's ``ValidationError.errors()`` as a person reads it: an unknown key is
-    called an unknown setting, and a validator's own message loses pydantic's "Value error, "."""
+    called ``unknown``, and a validator's own message loses pydantic's "Value error, "."""
     if error.get("type") == "extra_forbidden":
-        return "unknown setting"
+        return unknown
     message = str(error.get("msg", ""))
     for prefix in _PYDANTIC_PREFIXES:
         message = message.removeprefix(prefix)
     return message
+
+
+def validation_problem(error: ValidationError, where: str = "") -> str:
+    """``field.path: message (+N more)`` of the first problem pydantic found in a record or
+    file (``where`` names the place when the problem is the whole thing)."""
+    first = error.errors()[0]
+    loc = ".".join(map(str, first["loc"])) or where
+    more = f" (+{error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{loc + ': ' if loc else ''}{problem_text(first)}{more}"

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
-from kvrules.errors import problem_text
+from kvrules.errors import validation_problem
 from kvrules.limits import LimitExceeded, RecordLimits, check_events
 from kvrules.model import CollaborationEvent
 
@@ -23,10 +23,7 @@ CHUNK = 1 << 20
 
 def validation_reason(e: ValidationError) -> str:
     """``field.path: message (+N more)`` of the first problem pydantic found."""
-    first = e.errors()[0]
-    loc = ".".join(map(str, first["loc"])) or "line"
-    more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-    return f"{loc}: {problem_text(first)}{more}"
+    return validation_problem(e, "line")
 
 
 def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:

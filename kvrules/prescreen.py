@@ -30,6 +30,7 @@ from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.organisations import organisations
+from kvrules.errors import validation_problem
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -363,9 +364,7 @@ def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
 
 def proposal_problem(error: ValidationError) -> str:
     """The first thing wrong with a described proposal, in one line ('visit.nationality: …')."""
-    first = error.errors()[0]
-    where = ".".join(map(str, first["loc"])) or "proposal"
-    return f"{where}: {first['msg']}"
+    return validation_problem(error, "proposal")
 
 
 class Screener:

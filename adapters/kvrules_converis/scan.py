@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
+from kvrules.errors import validation_problem
 from kvrules.http import quote_id
 
 from . import mapping
@@ -457,6 +458,5 @@ def _within(rec: Json, limits: Any) -> bool:
 
 def _reason(e: Exception) -> str:
     if isinstance(e, ValidationError):
-        first = e.errors()[0]
-        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+        return validation_problem(e)
     return f"{type(e).__name__}: {e}"

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kvrules import CollaborationEvent, EventKind, FetchedRecord, Project, Source
+from kvrules.errors import validation_problem
 
 SYSTEM = "file"
 
@@ -59,8 +60,4 @@ def project_event(project: Project, kind: EventKind, at: datetime) -> Collaborat
 
 def first_error(e: ValidationError) -> str:
     """``loc: message (+N more)`` of the first problem pydantic found."""
-    first = e.errors()[0]
-    loc = ".".join(map(str, first["loc"]))
-    more = f" (+{e.error_count() - 1} more)" if e.error_count() > 1 else ""
-    message = str(first["msg"]).removeprefix("")
-    return f"{loc + ': ' if loc else ''}{message}{more}"
+    return validation_problem(e)

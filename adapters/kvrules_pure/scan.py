@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
+from kvrules.errors import validation_problem
 from kvrules.http import quote_id
 
 from . import legacy, mapping
@@ -524,8 +525,7 @@ def _cluster_awards(cluster: Json) -> list[str]:
 
 def _reason(e: Exception) -> str:
     if isinstance(e, ValidationError):
-        first = e.errors()[0]
-        return f"{'.'.join(map(str, first['loc']))}: {first['msg']}"
+        return validation_problem(e)
     return f"{type(e).__name__}: {e}"
 
 
