@@ -78,4 +78,5 @@ def test_the_projects_case_shows_the_decision_taken_before_the_award(
     section.get_by_role("link", name=f"case #{application}").click()
     page.wait_for_url(lambda url: urlsplit(url).path == f"/cases/{application}")
     assert page.get_by_role("heading", name=f"Case #{application}").is_visible()
-    assert page.get_by_text("case.followed").first.is_visible()
+    # the application's history says, in words, where the case went
+    assert page.get_by_text("handed the case over to case").first.is_visible()
