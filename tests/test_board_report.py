@@ -35,7 +35,7 @@ PASSWORD = "board report password 1"
 # (record, partner as the RIS spells it, severity of its case)
 PROJECTS = [
     ("p1", "BEIJING INSTITUTE OF TECHNOLOGY", Severity.CRITICAL),  # decided in the period
-    ("p2", "Beijing Insitute of Technology", Severity.MEDIUM),
+    ("p2", "Beijing Inst. of Technology", Severity.MEDIUM),  # a misspelling is a candidate
     ("p3", "Beijing Institute of Technology", Severity.MEDIUM),
     ("p4", "Sichuan University", Severity.HIGH),
     ("p5", "KU Leuven", Severity.LOW),  # decided before the period
@@ -118,7 +118,7 @@ def test_partners_are_grouped_by_the_organisation_they_resolve_to(site: Path) ->
     assert len(bit) == 1, rows  # three spellings, one organisation (its ROR record)
     assert "ROR 01skt4w74" in bit[0] and "<td>3</td>" in bit[0]
     assert "Beijing Institute of Technology (1)" in bit[0]
-    for spelling in ("BEIJING INSTITUTE OF TECHNOLOGY (1)", "Beijing Insitute of Technology (1)"):
+    for spelling in ("BEIJING INSTITUTE OF TECHNOLOGY (1)", "Beijing Inst. of Technology (1)"):
         assert spelling in bit[0]
     assert "us_dod_1286 FY25" in bit[0]  # the list with its edition
 
