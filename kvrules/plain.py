@@ -127,8 +127,9 @@ def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) ->
     text = f", edition {m['edition']}, entry '{m['name']}'"
     if m.get("method") == "ror" and m.get("ror_id"):
         return f"{text}, matched through its ROR id {m['ror_id']}"
-    if m.get("method") == "fuzzy":
-        return f"{text} (a similar name, score {float(m.get('score') or 0):.2f})"
+    if m.get("method") in ("fuzzy", "corrected spelling"):
+        how = "a similar name" if m["method"] == "fuzzy" else "its name with the spelling corrected"
+        return f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
     return text + _METHOD.get(m.get("method") or "", "")
 
 

@@ -160,6 +160,20 @@ def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> Non
     assert gone.in_words(record) == "partner Gone (CN) is on the US DoD Section 1286 list"
 
 
+def test_a_corrected_spelling_is_said_to_be_one(tmp_path) -> None:
+    record = _screened([{"name": "Harbin Institue of Technlogy", "country": "CN"}], [], tmp_path)
+    harbin = Evidence(
+        "project.partners[0].candidate_lists",
+        'contains "us_dod_1286"',
+        ["us_dod_1286"],
+        "Harbin Institue of Technlogy (CN)",
+    )
+    assert (
+        "entry 'Harbin Institute of Technology' (its name with the spelling corrected, score 0."
+        in (harbin.in_words(record))
+    )
+
+
 def test_area_evidence_names_the_words_that_matched(tmp_path) -> None:
     record = _screened([], ["Solid-state battery", "smart grid control", "optics"], tmp_path)
     assert record["project"]["area_words"]["eu-critical-tech:energy"] == ["battery", "smart grid"]
