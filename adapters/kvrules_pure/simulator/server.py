@@ -211,30 +211,12 @@ class Api:
     def award_clusters(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
     ) -> Response:
-        project = self._found("projects", params["uuid"])
-        items = self.store.award_clusters(project)
-        return Response(
-            200,
-            {
-                "count": len(items),
-                "pageInformation": {"offset": 0, "size": len(items)},
-                "items": items,
-            },
-        )
+        return _unpaged(self.store.award_clusters(self._found("projects", params["uuid"])))
 
     def application_clusters(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
     ) -> Response:
-        project = self._found("projects", params["uuid"])
-        items = self.store.application_clusters(project)
-        return Response(
-            200,
-            {
-                "count": len(items),
-                "pageInformation": {"offset": 0, "size": len(items)},
-                "items": items,
-            },
-        )
+        return _unpaged(self.store.application_clusters(self._found("projects", params["uuid"])))
 
     def application_cluster(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
@@ -386,3 +368,11 @@ def make_server(api: Api, host: str = "127.0.0.1", port: int = 0) -> SimulatorSe
 
 def serve_in_thread(server: SimulatorServer) -> threading.Thread:
     return simulator.serve_in_thread(server, "pure-simulator")
+
+
+def _unpaged(items: list[Json]) -> Response:
+    """A list answered whole (a project's clusters), in Pure's list envelope."""
+    return Response(
+        200,
+        {"count": len(items), "pageInformation": {"offset": 0, "size": len(items)}, "items": items},
+    )
