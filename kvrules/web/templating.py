@@ -7,6 +7,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kvrules.history import sentence
+from kvrules.plain import area_label
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
 from kvrules.web.security import can
@@ -23,6 +24,7 @@ def environment() -> Environment:
     env.filters["name_key"] = name_key
     env.filters["sentence"] = sentence
     env.filters["identifiers"] = identifier_views
+    env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     return env
 
 

@@ -17,6 +17,8 @@ def test_the_case_page_names_the_lead_links_the_record_and_says_the_evidence_in_
     ev = event("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
     ev.project.participants[0].display_name = "Jane Doe"
     ev.project.participants[0].role = "Principal Investigator"
+    ev.project.sensitive_areas = ["eu-critical-tech:energy"]
+    ev.project.area_words = {"eu-critical-tech:energy": ["battery", "smart grid"]}
     with Store.open(db) as store:
         store.record_subject(ev)
     client = app_for(db, links={"pure": PORTAL})
@@ -24,6 +26,9 @@ def test_the_case_page_names_the_lead_links_the_record_and_says_the_evidence_in_
     page = client.get(f"/cases/{case_id(db)}").text
     assert "<dt>Lead</dt><dd>Jane Doe (Principal Investigator)</dd>" in page
     assert '<a href="https://pure.example.edu/en/projects/p-1"' in page
+    # research areas in words, with the words that put the project there
+    assert "EU critical technology &#39;energy&#39;</span> " in page
+    assert "(matched: battery, smart grid)" in page
     evidence = page.split("<h4>Evidence</h4>", 1)[1]
     sentence, technical = evidence.split('<details class="technical">', 1)
     # the list, its edition and the entry in words, not a path
