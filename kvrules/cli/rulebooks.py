@@ -12,6 +12,7 @@ from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import styled
+from kvrules.config import Config
 from kvrules.engine import load_rulebooks
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
@@ -50,13 +51,12 @@ ENRICH_OPTION = click.option(
 )
 
 
-def _enricher(config_path: Path | None, refdata: Path | None, enabled: bool):
+def _enricher(config: Config, enabled: bool):
     """Enrichment as a scan does it: the reference store and the institution's taxonomies."""
     if not enabled:
         return None
     from kvrules.enrich import Enricher
 
-    config = config_from(config_path, refdata=refdata)
     return Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
 
 
@@ -71,9 +71,10 @@ def test_cmd(
     """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
     from kvrules.engine.evaluator import run_rulebook_tests
 
-    books, problems = load_rulebooks(paths, readable_attributes=_attributes(config_path))
+    config = config_from(config_path, refdata=refdata)
+    books, problems = load_rulebooks(paths, readable_attributes=config.readable_attributes)
     _report(problems)
-    enricher = _enricher(config_path, refdata, enrich)
+    enricher = _enricher(config, enrich)
     passed = failed = 0
     for book in books:
         for result in run_rulebook_tests(book, enricher):
@@ -111,7 +112,7 @@ def evaluate(
     """Evaluate canonical events (JSON lines) and print every finding with its evidence."""
     from kvrules.engine.evaluator import Evaluator
 
-    config = config_from(config_path)
+    config = config_from(config_path, refdata=refdata)
     # As a scan evaluates: the config's rulebooks and their vars, unless --rulebook says others
     books, problems = load_rulebooks(
         rulebooks or config.rulebooks, config.rulebook_vars, config.readable_attributes
@@ -119,7 +120,7 @@ def evaluate(
     _report(problems)
     if problems:
         sys.exit(1)
-    enricher = _enricher(config_path, refdata, enrich)
+    enricher = _enricher(config, enrich)
     skipped: list[str] = []
     findings: list[Finding] = []
     events = 0
