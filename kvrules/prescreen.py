@@ -46,11 +46,12 @@ from kvrules.model import (
     Visit,
     country_code,
 )
+from kvrules.records import PRESCREEN_SYSTEM
 
 if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
 
-SOURCE = "prescreen"
+SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 

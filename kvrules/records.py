@@ -20,6 +20,9 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel
 
+# Where a proposal pre-screened outside the RIS comes from (kvrules.prescreen): sent to the
+# committee, it is a case's subject of the kind "proposal", never a project of the portfolio.
+PRESCREEN_SYSTEM = "prescreen"
 # An application first: its proposal travels under "project" too (kvrules.model.Application)
 KINDS = ("application", "project", "output", "visit")
 PLACEHOLDERS = frozenset({"id", "record_id", "kind"})
@@ -145,7 +148,7 @@ def describe(
             label.lead = f"{lead['display_name']}{role}"
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
     label.url = record_url(links, source_system, record_id, kind)
-    if source_system == "prescreen" and kind == "project":
+    if source_system == PRESCREEN_SYSTEM and kind == "project":
         label.kind = "proposal"  # pre-screened before anything was in the RIS: no RIS link
     return label
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent
+from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.rulebook.ir import Severity
 from kvrules.store import cases as _cases
 from kvrules.store import subjects as _subjects
@@ -30,7 +31,7 @@ from kvrules.store.db import parse_ts, ts
 if TYPE_CHECKING:
     from kvrules.store.db import Clock, Database
 
-SOURCE_SYSTEM = _subjects.PRESCREEN_SYSTEM
+SOURCE_SYSTEM = PRESCREEN_SYSTEM
 TOKEN_PREFIX = "kvr_"
 API_ACTOR = "api:"  # an API client acts as "api:<client>"
 CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.model import CollaborationEvent
-from kvrules.records import lead_participant
+from kvrules.records import PRESCREEN_SYSTEM, lead_participant
 from kvrules.store.db import ts
 
 
@@ -37,11 +37,6 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     if visit := body.get("visit"):
         visit["visitor"] = _people([visit.get("visitor", {})], lead_named=False)[0]
     return body
-
-
-# Where a pre-screened proposal comes from (kvrules.prescreen.SOURCE); sent to the committee,
-# it is remembered as a case's subject of the kind "proposal".
-PRESCREEN_SYSTEM = "prescreen"
 
 
 def subject_kind(event: CollaborationEvent) -> str:
