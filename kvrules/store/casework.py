@@ -109,27 +109,14 @@ class CaseworkStore:
         one still pending."""
         now = self.clock()
         with self._db.transaction() as c:
-            _cases.require_case(c, case_id)
-            if decision == "approve-with-mitigations" and not mitigations:
-                raise ValueError("approve with mitigations needs at least one mitigation")
             for old in _committee.supersede_pending(c, case_id):
                 self._log(
                     actor, "decision.superseded", f"case:{case_id}", {"decision_id": old}, now
                 )
-            decision_id = _committee.add_decision(
-                c, case_id, decision, rationale, review_due, actor, now, approval="pending"
+            decision_id, said = _committee.add_decision_with_mitigations(
+                c, case_id, decision, rationale, review_due, mitigations, actor, now, "pending"
             )
-            items = [
-                _committee.add_mitigation(c, case_id, action, owner, due, decision_id, now)
-                for action, owner, due in mitigations
-            ]
-            details = {
-                "decision_id": decision_id,
-                "decision": decision,
-                "rationale": rationale.strip(),
-                "review_due": review_due.isoformat() if review_due else None,
-                "mitigations": items,
-            }
+            details = {"decision_id": decision_id, **said}
             self._log(actor, "decision.proposed", f"case:{case_id}", details, now)
             return _committee.decision(c, decision_id)  # type: ignore[return-value]
 

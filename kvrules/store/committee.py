@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from kvrules.store.cases import DECISIONS
+from kvrules.store.cases import DECISIONS, require_case
 from kvrules.store.db import parse_ts, ts
 
 TRIAGE = ("green", "amber", "red")
@@ -104,6 +106,36 @@ def add_decision(
         ),
     )
     return cur.lastrowid or 0
+
+
+def add_decision_with_mitigations(
+    conn: sqlite3.Connection,
+    case_id: int,
+    decision: str,
+    rationale: str,
+    review_due: date | None,
+    mitigations: Sequence[tuple[str, str, date | None]],
+    actor: str,
+    now: datetime,
+    approval: str | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """A committee decision on an existing case, with its mitigation items: the decision's id
+    and what the audit entry says of it. ValueError if the decision is not one to record."""
+    require_case(conn, case_id)
+    if decision == "approve-with-mitigations" and not mitigations:
+        raise ValueError("approve with mitigations needs at least one mitigation")
+    decision_id = add_decision(conn, case_id, decision, rationale, review_due, actor, now, approval)
+    items = [
+        add_mitigation(conn, case_id, action, owner, due, decision_id, now)
+        for action, owner, due in mitigations
+    ]
+    said = {
+        "decision": decision,
+        "rationale": rationale.strip(),
+        "review_due": review_due.isoformat() if review_due else None,
+        "mitigations": items,
+    }
+    return decision_id, said
 
 
 def _decision(r: sqlite3.Row) -> Decision:

@@ -198,24 +198,11 @@ class CommitteeStore:
         """Record the committee's decision (with its mitigation items) and decide the case."""
         now = self.clock()
         with self._db.transaction() as c:
-            _cases.require_case(c, case_id)
-            if decision == "approve-with-mitigations" and not mitigations:
-                raise ValueError("approve with mitigations needs at least one mitigation")
-            decision_id = _committee.add_decision(
-                c, case_id, decision, rationale, review_due, actor, now
+            _, said = _committee.add_decision_with_mitigations(
+                c, case_id, decision, rationale, review_due, mitigations, actor, now
             )
-            items = [
-                _committee.add_mitigation(c, case_id, action, owner, due, decision_id, now)
-                for action, owner, due in mitigations
-            ]
             _cases.set_status(c, case_id, "decided", now, decision)
-            details = {
-                "status": "decided",
-                "decision": decision,
-                "rationale": rationale.strip(),
-                "review_due": review_due.isoformat() if review_due else None,
-                "mitigations": items,
-            }
+            details = {"status": "decided", **said}
             self._log(actor, "case.decided", f"case:{case_id}", details, now)
             return _committee.decisions(c, case_id)[-1]
 
