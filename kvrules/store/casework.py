@@ -5,28 +5,19 @@ change is audited per case, in one transaction per action."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date
 
 from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import committee as _committee
 from kvrules.store import users as _users
-
-if TYPE_CHECKING:
-    from kvrules.store.db import Clock, Database
+from kvrules.store.db import StorePart
 
 ASSIGNABLE_ROLE = "adviser"  # cases are assigned to an adviser's account
 BULK_STATUSES = ("open", "closed")  # "triaged" comes with a colour, "decided" with a decision
 
 
-class CaseworkStore:
-    _db: Database
-    clock: Clock
-
-    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
-        raise NotImplementedError  # provided by Store
-
+class CaseworkStore(StorePart):
     # -- the list --------------------------------------------------------------------------
 
     def search_cases(

@@ -6,8 +6,8 @@ transaction, with the acting person as ``actor``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
 from kvrules.model import CollaborationEvent
 from kvrules.store import adjudications as _adj
@@ -15,18 +15,10 @@ from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
-
-if TYPE_CHECKING:
-    from kvrules.store.db import Clock, Database
+from kvrules.store.db import StorePart
 
 
-class CommitteeStore:
-    _db: Database
-    clock: Clock
-
-    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
-        raise NotImplementedError  # provided by Store
-
+class CommitteeStore(StorePart):
     # -- accounts --------------------------------------------------------------------------
 
     def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str) -> bool:

@@ -118,3 +118,14 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
                 (m.version, m.name, ts(now)),
             )
     return latest
+
+
+class StorePart:
+    """A part of ``Store``'s API kept in a module of its own (committee work, case work,
+    pre-screens, hand-overs): it uses Store's database and clock and writes Store's audit log."""
+
+    _db: Database
+    clock: Clock
+
+    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
+        raise NotImplementedError  # provided by Store

@@ -8,27 +8,18 @@ application's, so both pages tell the story and no table is needed.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
-
-if TYPE_CHECKING:
-    from kvrules.store.db import Clock, Database
+from kvrules.store.db import StorePart
 
 HANDED_OVER = "case.handed-over"
 FOLLOWED = "case.followed"
 
 
-class HandoverStore:
-    _db: Database
-    clock: Clock
-
-    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
-        raise NotImplementedError  # provided by Store
-
+class HandoverStore(StorePart):
     def handed_over(self, case_id: int) -> bool:
         """Whether a case already took over an application's case."""
         return any(

@@ -18,7 +18,7 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent
@@ -26,10 +26,7 @@ from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.rulebook.ir import Severity
 from kvrules.store import cases as _cases
 from kvrules.store import subjects as _subjects
-from kvrules.store.db import parse_ts, ts
-
-if TYPE_CHECKING:
-    from kvrules.store.db import Clock, Database
+from kvrules.store.db import StorePart, parse_ts, ts
 
 SOURCE_SYSTEM = PRESCREEN_SYSTEM
 TOKEN_PREFIX = "kvr_"
@@ -92,13 +89,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class PrescreenStore:
-    _db: Database
-    clock: Clock
-
-    def _log(self, actor: str, action: str, subject: str, details: dict, now: datetime) -> None:
-        raise NotImplementedError  # provided by Store
-
+class PrescreenStore(StorePart):
     # -- pre-screens -----------------------------------------------------------------------
 
     def record_prescreen(
