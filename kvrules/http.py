@@ -37,6 +37,10 @@ bodies)::
 - ``HttpError``: method, path, status and a short detail; subclass it per adapter.
 - ``get_json``: retries a 200 whose JSON body does not parse (a proxy cut it short).
 - ``map_safe``: run a function over items on a thread pool, returning failures in place.
+- ``TransportSettings``: the settings above under the names every adapter offers
+  (``base_url``, ``allow_insecure_http``, ``ca_bundle``, timeouts, ``request_deadline``,
+  ``max_response_bytes``, retries); derive an adapter's settings from it and pass
+  ``config.retry(...)``, ``config.verify()`` and ``**config.send_limits()`` to the calls above.
 
 Put secrets in the session (headers or ``auth``), never in paths or messages.
 """
@@ -53,10 +57,12 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor
 from os import PathLike
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -73,6 +79,7 @@ __all__ = [
     "Deadline",
     "HttpError",
     "InsecureUrl",
+    "TransportSettings",
     "check_url",
     "get_json",
     "is_loopback",
@@ -412,6 +419,68 @@ def send(
             resp.close()  # a connection with an unread or cut body is not reused
             raise
     return resp
+
+
+class TransportSettings(BaseModel):
+    """How an adapter reaches its API: address, TLS, timeouts, deadline, body cap, retries.
+
+    Derive an adapter's settings from it (``class MyConfig(BaseSettings, TransportSettings)``)
+    so every adapter offers these under the same names and ``kvrules config check`` reads them
+    alike. Redefine a field to change its description or default; it keeps its place.
+    """
+
+    # Before base_url: its validator reads this one.
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="accept a plain http:// address to a host that is not loopback "
+        "(the credentials and the records then travel unencrypted; `kvrules config check` warns)",
+    )
+    base_url: str = Field(description="the API's root address (https://)")
+    ca_bundle: Path | None = Field(
+        default=None, description="CA bundle for TLS verification (verification is always on)"
+    )
+    connect_timeout: float = Field(default=5.0, gt=0)
+    read_timeout: float = Field(default=60.0, gt=0)
+    request_deadline: float = Field(
+        default=DEFAULT_DEADLINE,
+        gt=0,
+        description="seconds for one request in total: connect, retries, headers and body",
+    )
+    max_response_bytes: int = Field(
+        default=DEFAULT_MAX_BODY, ge=1024, description="largest response body accepted"
+    )
+    retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
+    backoff: float = Field(default=0.2, ge=0, description="exponential backoff factor (s)")
+    max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
+
+    @field_validator("base_url")
+    @classmethod
+    def _secure_base_url(cls, url: str, info: ValidationInfo) -> str:
+        return check_url(url, allow_insecure_http=info.data.get("allow_insecure_http", False))
+
+    def verify(self) -> bool | str:
+        """requests' ``verify``: on, with an optional CA bundle; there is no off switch."""
+        return tls_verify(self.ca_bundle)
+
+    def retry(
+        self, allowed_methods: Collection[str], *, before_retry: Callable[[], None] | None = None
+    ) -> CappedRetry:
+        """The session's retry policy from ``retries``, ``backoff`` and ``max_retry_after``."""
+        return retry_policy(
+            self.retries,
+            self.backoff,
+            max_retry_after=self.max_retry_after,
+            allowed_methods=allowed_methods,
+            before_retry=before_retry,
+        )
+
+    def send_limits(self) -> dict[str, Any]:
+        """``send``'s ``timeout``, ``deadline`` and ``max_body`` from these settings."""
+        return {
+            "timeout": (self.connect_timeout, self.read_timeout),
+            "deadline": self.request_deadline,
+            "max_body": self.max_response_bytes,
+        }
 
 
 def _late(deadline: float) -> str:

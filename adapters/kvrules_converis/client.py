@@ -37,17 +37,6 @@ class NotFound(ConverisError):
     pass
 
 
-def _retry(config: ConverisConfig, bucket: TokenBucket) -> http.CappedRetry:
-    return http.retry_policy(
-        config.retries,
-        config.backoff,
-        max_retry_after=config.max_retry_after,
-        # The CUD PUT sets attribute values: replaying it after a lost answer is harmless.
-        allowed_methods={"GET", "PUT", "HEAD", "OPTIONS"},
-        before_retry=bucket.acquire,  # a retry is a request too
-    )
-
-
 def _detail(resp: requests.Response) -> str:
     """The DefaultResponse message (the spec misspells statusDescription; read either)."""
     if "json" not in resp.headers.get("Content-Type", ""):
@@ -67,14 +56,17 @@ class ConverisClient:
         self.config = config
         self.bucket = TokenBucket(config.rate_limit, config.burst)
         self.session = http.make_session(
-            _retry(config, self.bucket),
+            # The CUD PUT sets attribute values: replaying it after a lost answer is harmless.
+            config.retry(
+                {"GET", "PUT", "HEAD", "OPTIONS"},
+                before_retry=self.bucket.acquire,  # a retry is a request too
+            ),
             pool_connections=2,
             pool_maxsize=config.max_workers + 2,
             verify=config.verify(),
             auth=(config.username, config.secret()),
             headers={"Accept": "application/json", "User-Agent": "kvrules"},
         )
-        self.timeout = (config.connect_timeout, config.read_timeout)
         self._pool: ThreadPoolExecutor | None = None
 
     def _send(self, method: str, url: str, path: str, **kw: Any) -> requests.Response:
@@ -84,10 +76,8 @@ class ConverisClient:
             method,
             url,
             path=path,
-            timeout=self.timeout,
             error=ConverisError,
-            deadline=self.config.request_deadline,
-            max_body=self.config.max_response_bytes,
+            **self.config.send_limits(),
             **kw,
         )
 

@@ -15,22 +15,16 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_va
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kvrules import RecordLimits
-from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
+from kvrules.http import TransportSettings, check_url
 
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
 RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
 
 
-class ConverisConfig(BaseSettings):
+class ConverisConfig(BaseSettings, TransportSettings):
     model_config = SettingsConfigDict(env_prefix="KVRULES_CONVERIS_", extra="forbid")
 
-    # Before the URLs: their validator reads this one.
-    allow_insecure_http: bool = Field(
-        default=False,
-        description="accept plain http:// URLs to a host that is not loopback "
-        "(the token and the records then travel unencrypted; `kvrules config check` warns)",
-    )
     base_url: str = Field(
         description="Read API root, e.g. https://cris.example.edu/converis-apis/ws/v2"
     )
@@ -42,9 +36,6 @@ class ConverisConfig(BaseSettings):
     # SecretStr: repr/str/log output shows '**********', never the token.
     password: SecretStr | None = Field(default=None, description="the API authentication token")
     password_file: Path | None = Field(default=None, description="file holding the token")
-    ca_bundle: Path | None = Field(
-        default=None, description="CA bundle (verification is always on)"
-    )
 
     page_size: int = Field(default=50, ge=1, le=50, description="records per request (max 50)")
     rate_limit: float = Field(
@@ -52,19 +43,7 @@ class ConverisConfig(BaseSettings):
     )
     burst: int = Field(default=1, ge=1, description="requests allowed at once above the rate")
     max_workers: int = Field(default=4, ge=1, le=16, description="concurrent sub-requests")
-    connect_timeout: float = Field(default=5.0, gt=0)
-    read_timeout: float = Field(default=60.0, gt=0)
-    request_deadline: float = Field(
-        default=DEFAULT_DEADLINE,
-        gt=0,
-        description="seconds for one request in total: connect, retries, headers and body",
-    )
-    max_response_bytes: int = Field(
-        default=DEFAULT_MAX_BODY, ge=1024, description="largest response body accepted"
-    )
-    retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
     backoff: float = Field(default=0.5, ge=0, description="exponential backoff factor (s)")
-    max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
     check_model: bool = Field(default=True, description="verify names against /config first")
     limits: RecordLimits = Field(
         default_factory=RecordLimits,
@@ -125,7 +104,7 @@ class ConverisConfig(BaseSettings):
         default=5.0, ge=0, description="incremental scans re-read this far below the watermark"
     )
 
-    @field_validator("base_url", "cud_url")
+    @field_validator("cud_url")
     @classmethod
     def _url(cls, v: str | None, info: ValidationInfo) -> str | None:
         if v is None:
@@ -148,9 +127,6 @@ class ConverisConfig(BaseSettings):
             return self.password.get_secret_value()
         assert self.password_file is not None
         return self.password_file.read_text("utf-8").strip()
-
-    def verify(self) -> bool | str:
-        return tls_verify(self.ca_bundle)
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""

@@ -37,17 +37,6 @@ class Conflict(PureError):
     """409 (spec) or 412 (some instances): the version sent is not the current one."""
 
 
-def _retry(config: PureConfig) -> http.CappedRetry:
-    return http.retry_policy(
-        config.retries,
-        config.backoff,
-        max_retry_after=config.max_retry_after,
-        # PUT carries the version, so a replay after a lost answer meets a 409, not a double
-        # write; notes are the exception (documented in writeback.py).
-        allowed_methods={"GET", "PUT", "HEAD"},
-    )
-
-
 class PureClient:
     """One per adapter: a session with a connection pool sized to the worker pool."""
 
@@ -55,7 +44,9 @@ class PureClient:
         self.config = config
         self.base_url = config.base_url
         self.session = http.make_session(
-            _retry(config),
+            # PUT carries the version, so a replay after a lost answer meets a 409, not a double
+            # write; notes are the exception (documented in writeback.py).
+            config.retry({"GET", "PUT", "HEAD"}),
             pool_connections=4,
             pool_maxsize=config.max_workers + 2,
             verify=config.verify(),
@@ -65,7 +56,6 @@ class PureClient:
                 "User-Agent": "kvrules",
             },
         )
-        self.timeout = (config.connect_timeout, config.read_timeout)
         self._pool: ThreadPoolExecutor | None = None
 
     # ---- plumbing ---------------------------------------------------------------------
@@ -80,10 +70,8 @@ class PureClient:
             method,
             self.url(path),
             path=path,
-            timeout=self.timeout,
             error=PureError,
-            deadline=self.config.request_deadline,
-            max_body=self.config.max_response_bytes,
+            **self.config.send_limits(),
             **kw,
         )
 

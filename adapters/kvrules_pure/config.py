@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kvrules import RecordLimits
-from kvrules.http import DEFAULT_DEADLINE, DEFAULT_MAX_BODY, check_url, tls_verify
+from kvrules.http import TransportSettings
 
 ROR_TYPE_URIS = [
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id",
@@ -26,40 +26,18 @@ KS_URI = "/dk/atira/pure/keywords/knowledgesecurity/"
 RISK_TAGS = {f"ks:{level}": KS_URI + level for level in ("none", "low", "medium", "high")}
 
 
-class PureConfig(BaseSettings):
+class PureConfig(BaseSettings, TransportSettings):
     """Everything instance-specific (cris-apis.md 1.7) is a setting, never a constant in code."""
 
     model_config = SettingsConfigDict(env_prefix="KVRULES_PURE_", extra="forbid")
 
-    # Before base_url: its validator reads this one.
-    allow_insecure_http: bool = Field(
-        default=False,
-        description="accept a plain http:// base_url to a host that is not loopback "
-        "(the key and the records then travel unencrypted; `kvrules config check` warns)",
-    )
     base_url: str = Field(description="Pure API root, e.g. https://pure.example.edu/ws/api")
     # SecretStr: repr/str/log output shows '**********', never the key.
     api_key: SecretStr | None = Field(default=None, description="the api-key header value")
     api_key_file: Path | None = Field(default=None, description="file holding the API key")
-    ca_bundle: Path | None = Field(
-        default=None, description="CA bundle for TLS verification (verification is always on)"
-    )
 
     page_size: int = Field(default=500, ge=1, le=1000, description="list page size (Pure max 1000)")
     max_workers: int = Field(default=8, ge=1, le=64, description="concurrent sub-requests")
-    connect_timeout: float = Field(default=5.0, gt=0)
-    read_timeout: float = Field(default=60.0, gt=0)
-    request_deadline: float = Field(
-        default=DEFAULT_DEADLINE,
-        gt=0,
-        description="seconds for one request in total: connect, retries, headers and body",
-    )
-    max_response_bytes: int = Field(
-        default=DEFAULT_MAX_BODY, ge=1024, description="largest response body accepted"
-    )
-    retries: int = Field(default=6, ge=0, description="per request: connect/read/5xx/429")
-    backoff: float = Field(default=0.2, ge=0, description="exponential backoff factor (s)")
-    max_retry_after: float = Field(default=120.0, ge=0, description="cap on a Retry-After wait")
 
     locales: list[str] = Field(
         default=["en_GB", "en_US"], description="preferred locales for localized strings"
@@ -100,11 +78,6 @@ class PureConfig(BaseSettings):
         description="per-record limits (SECURITY.md); JSON in KVRULES_PURE_LIMITS",
     )
 
-    @field_validator("base_url")
-    @classmethod
-    def _secure(cls, v: str, info: ValidationInfo) -> str:
-        return check_url(v, allow_insecure_http=info.data.get("allow_insecure_http", False))
-
     @model_validator(mode="after")
     def _key(self) -> PureConfig:
         if self.api_key is None and self.api_key_file is None:
@@ -117,10 +90,6 @@ class PureConfig(BaseSettings):
             return self.api_key.get_secret_value()
         assert self.api_key_file is not None
         return self.api_key_file.read_text("utf-8").strip()
-
-    def verify(self) -> bool | str:
-        """requests' ``verify``: on, with an optional CA bundle; there is no off switch."""
-        return tls_verify(self.ca_bundle)
 
     def tag_for(self, uri: str) -> str:
         """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""
