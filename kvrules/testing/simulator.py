@@ -27,6 +27,9 @@ Contents:
 - ``Faults``: a thread-safe fault switchboard, by seeded rate or by script (``KINDS``: 429 with
   Retry-After, 500, 502, 503, slow, reset, truncate); ``parse_script``, ``add_fault_arguments``
   and ``faults_from_args`` for a simulator's command line.
+- ``Router``: a simulator's endpoint table (method, path pattern, handler); ``find`` returns
+  the handler and its percent-encoded path parameters decoded, or raises ``NoRoute`` saying
+  whether the path exists for another method (405) or not at all (404).
 - ``SimulatorRequestHandler``: keep-alive HTTP/1.1 handler base with quiet logging, JSON/text
   ``send`` (optionally truncated), ``reset_connection`` (TCP RST) and ``BAD_GATEWAY_HTML``.
 - ``SimulatorServer``, ``make_server``, ``serve_in_thread`` and ``ServerHandle`` (port, request
@@ -50,15 +53,20 @@ from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from random import Random
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
+from urllib.parse import unquote
+
+from kvrules.errors import KvrulesError
 
 __all__ = [
     "BAD_GATEWAY_HTML",
     "KINDS",
     "Faults",
     "InjectedFault",
+    "NoRoute",
     "RealOrg",
     "Response",
+    "Router",
     "ScriptRule",
     "ServerHandle",
     "SimulatorRequestHandler",
@@ -224,6 +232,36 @@ BAD_GATEWAY_HTML = (
     "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>"
     "</center><hr><center>nginx</center></body></html>"
 )
+
+
+H = TypeVar("H")
+
+
+class NoRoute(KvrulesError, LookupError):
+    """No endpoint answers this method and path; ``other_method``: one does for another method."""
+
+    def __init__(self, method: str, path: str, *, other_method: bool) -> None:
+        super().__init__(f"{method} {path}")
+        self.other_method = other_method
+
+
+class Router(Generic[H]):
+    """A simulator's endpoints: ``(method, path regex, handler)``, tried in order, anchored at
+    both ends, each pattern behind ``prefix``."""
+
+    def __init__(self, routes: Iterable[tuple[str, str, H]], prefix: str = "") -> None:
+        self.routes = [(m, re.compile(prefix + p + "$"), h) for m, p, h in routes]
+
+    def find(self, method: str, path: str) -> tuple[H, dict[str, str]]:
+        """The handler and its path parameters, decoded: they arrive percent-encoded, as on a
+        real server."""
+        other_method = False
+        for route_method, pattern, handler in self.routes:
+            if match := pattern.match(path):
+                if route_method == method:
+                    return handler, {k: unquote(v) for k, v in match.groupdict().items()}
+                other_method = True
+        raise NoRoute(method, path, other_method=other_method)
 
 
 @dataclass(frozen=True)

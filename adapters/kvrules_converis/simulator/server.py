@@ -6,7 +6,6 @@ import base64
 import binascii
 import contextlib
 import json
-import re
 import threading
 import time
 from collections import deque
@@ -15,13 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from kvrules.testing import simulator
 from kvrules.testing.simulator import (
     BAD_GATEWAY_HTML,
     Faults,
+    NoRoute,
     Response,
+    Router,
     SimulatorRequestHandler,
     SimulatorServer,
 )
@@ -111,7 +112,7 @@ class Api:
         self.after: list[Callable[[str, str, int], None]] = []
         self.root = ""  # http://host:port, set once the port is known
         r, c = READ_BASE, CUD_BASE
-        routes: list[tuple[str, str, Handler]] = [
+        self.router: Router[Handler] = Router([
             ("GET", rf"{r}/config/entities", Api.config_entities),
             ("GET", rf"{r}/config/entities/(?P<type>[^/]+)", Api.config_entity),
             ("GET", rf"{r}/config/linkentities", Api.config_links),
@@ -127,8 +128,7 @@ class Api:
             ("GET", rf"{r}/data/linkentities/(?P<link>[^/]+)", Api.link_list),
             ("PUT", rf"{c}/dataentities", Api.cud_update),
             ("OPTIONS", rf"{c}/dataentities", Api.cud_options),
-        ]  # fmt: skip
-        self.routes = [(m, re.compile(p + "$"), h) for m, p, h in routes]
+        ])  # fmt: skip
 
     @property
     def read_url(self) -> str:
@@ -139,15 +139,12 @@ class Api:
         return self.root + CUD_BASE
 
     def route(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        allowed = False
-        for m, pattern, handler in self.routes:
-            if match := pattern.match(path):
-                if m == method:
-                    return handler, {k: unquote(v) for k, v in match.groupdict().items()}
-                allowed = True
-        if allowed:
-            raise ApiError(405, f"{method} is not supported on {path}")
-        raise ApiError(404, f"No endpoint {path}")
+        try:
+            return self.router.find(method, path)
+        except NoRoute as e:
+            status = 405 if e.other_method else 404
+            detail = f"{method} is not supported on" if e.other_method else "No endpoint"
+            raise ApiError(status, f"{detail} {path}") from None
 
     def authorise(self, headers: Any) -> None:
         auth = headers.get("Authorization") or ""

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from kvrules.testing import simulator
 from kvrules.testing.simulator import (
     BAD_GATEWAY_HTML,
     Faults,
+    NoRoute,
     Response,
+    Router,
     SimulatorRequestHandler,
     SimulatorServer,
 )
@@ -62,7 +63,7 @@ class Api:
         self.faults = faults
         self.requests: deque[RequestLogEntry] = deque(maxlen=200_000)
         self.base_url = ""  # set once the port is known
-        self.routes: list[tuple[str, re.Pattern[str], Handler]] = [
+        self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
             ("GET", r"/projects/allowed-keyword-group-configurations", Api.keyword_configs),
             ("GET", r"/projects/allowed-keyword-group-configurations/(?P<id>[^/]+)/classifications",
@@ -78,20 +79,17 @@ class Api:
             ("POST", rf"/(?P<coll>{READABLE})/search", Api.search),
             ("GET", rf"/(?P<coll>{READABLE})/(?P<uuid>[^/]+)", Api.get),
             ("PUT", rf"/(?P<coll>{WRITABLE})/(?P<uuid>[^/]+)", Api.put),
-        ]  # type: ignore[list-item]  # fmt: skip
-        self.routes = [(m, re.compile(API + p + "$"), h) for m, p, h in self.routes]  # type: ignore[misc]
+        ], prefix=API)  # type: ignore[list-item]  # fmt: skip
 
     def route(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        allowed = False
-        for m, pattern, handler in self.routes:
-            match = pattern.match(path)
-            if match:
-                if m == method:  # path parameters arrive percent-encoded, as on a real server
-                    return handler, {k: unquote(v) for k, v in match.groupdict().items()}
-                allowed = True
-        if allowed:
-            raise Problem(405, "Method Not Allowed", f"{method} is not supported on {path}")
-        raise not_found(f"No endpoint {path}")
+        try:
+            return self.router.find(method, path)
+        except NoRoute as e:
+            if e.other_method:
+                raise Problem(
+                    405, "Method Not Allowed", f"{method} is not supported on {path}"
+                ) from None
+            raise not_found(f"No endpoint {path}") from None
 
     def authorise(self, path: str, headers: Any, query: dict[str, list[str]]) -> None:
         key = headers.get("api-key")
