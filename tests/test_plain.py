@@ -3,6 +3,7 @@ with the technical path kept one flag away."""
 
 from __future__ import annotations
 
+from kvrules.enrich.funding import EU_MEMBERS
 from kvrules.findings import Evidence
 from kvrules.plain import evidence_sentence
 from kvrules.records import describe
@@ -31,14 +32,19 @@ def test_evidence_reads_as_a_sentence() -> None:
     assert evidence_sentence(
         "project.sensitive_areas", "exists", ["eu-critical-tech:energy", "eu-dual-use:cat3"]
     ) == ("research area: EU critical technology 'energy'; EU dual-use Annex I category 3")
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
     assert (
-        evidence_sentence("project.partners[0].country", 'not (in ["AT", "NL"])', "US", "MIT")
+        evidence_sentence("project.partners[0].country", f"not (in [{eu}])", "US", "MIT")
         == "partner MIT is outside the EU (US)"
     )
-    # No wording for it: the technical form, never nothing.
+    # Two member states are not the EU: the sentence says which codes the rule names.
     assert (
-        evidence_sentence("project.title", 'matches ".*"', "x")
-        == "project.title matches \".*\": 'x'"
+        evidence_sentence("project.partners[0].country", 'not (in ["AT", "NL"])', "US", "MIT")
+        == "the country of partner MIT is 'US', not one of 'AT', 'NL'"
+    )
+    # No wording for it: the technical form, never nothing.
+    assert evidence_sentence("project.title", "resembles 'x'", "x") == (
+        "project.title resembles 'x': 'x'"
     )
 
 
