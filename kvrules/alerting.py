@@ -54,10 +54,7 @@ class AlertItem(BaseModel):
         """(in words, technical form) for each piece of evidence."""
         evidence = self.finding.evidence
         words = self.sentences if len(self.sentences) == len(evidence) else []
-        return [
-            (words[n] if words else e.plain, f"{e.path} {e.test} (value: {e.actual})")
-            for n, e in enumerate(evidence)
-        ]
+        return [(words[n] if words else e.plain, str(e)) for n, e in enumerate(evidence)]
 
 
 class Alert(BaseModel):
