@@ -85,10 +85,10 @@ SAID = {
     'funder.lists not contains "us_dod_1286"': [f"{HUAWEI} is not on the US DoD Section 1286 list"],
     # patterns
     'project.title matches "Quantum.*"': [
-        "the title of the project, 'Quantum sensing', matches the pattern 'Quantum.*'"
+        "the title of the project, 'Quantum sensing', matches the rule's pattern"
     ],
     'not project.title matches "Laser.*"': [
-        "the title of the project, 'Quantum sensing', does not match the pattern 'Laser.*'"
+        "the title of the project, 'Quantum sensing', does not match the rule's pattern"
     ],
     # presence
     "funder.amount exists": [f"the amount of {HUAWEI} is €750,000"],
