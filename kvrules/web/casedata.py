@@ -29,6 +29,7 @@ class CaseRow:
     risks: list[str] = field(default_factory=list)  # risk type ids (kvrules.rulebook.risks)
     assignee: str | None = None
     pending: str | None = None  # a decision waiting for its second approver
+    subject: dict[str, Any] | None = None  # the record as the store remembers it
 
     @property
     def age_days(self) -> int:
@@ -152,6 +153,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
                 risks=sorted(risks.get(case.id, ())),
                 assignee=assignees.get(case.id),
                 pending=pending[case.id].decision if case.id in pending else None,
+                subject=subject,
             )
         )
     return rows
