@@ -100,7 +100,14 @@ def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) ->
     assert "## Case 1 (high): Hypersonic flow\n\n- Unit: Aerospace\n" in report
     assert "- Record: pure proj-1" in report
     evidence = finding.evidence[0]
-    assert f"  - evidence: {evidence.plain}\n    <small>`{evidence.path}`" in report
+    # the committee's part says it in words; ids, paths and tests wait in a section at the end
+    people, _, technical = report.partition("\n## Technical detail\n")
+    assert f"  - evidence: {evidence.in_words(None)}\n" in people
+    assert evidence.path not in people and finding.rule_id not in people
+    assert f"- Case 1, {finding.rule_title}: rule `{finding.rulebook.id}/{finding.rule_id}`" in (
+        technical
+    )
+    assert f"  - `{evidence}`" in technical
 
 
 def _screened(partners: list[dict], keywords: list[str], tmp_path) -> dict:
