@@ -260,3 +260,18 @@ def test_evidence_is_in_words_and_the_technical_form_is_in_a_labelled_section_at
             assert code not in people, code
             assert code in technical, code
         assert "https://ks.uni.example/cases/42" in people
+
+
+def test_the_environment_wins_over_a_password_file_as_for_the_adapters(
+    smtp_tls: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One precedence for every secret (kvrules.credentials): environment, then file."""
+    stale = tmp_path / "stale.password"
+    stale.write_text("an-old-password-left-behind")
+    monkeypatch.setenv("KS_SMTP_PASSWORD", PASSWORD)
+    _tls(smtp_tls, stale, password_env="KS_SMTP_PASSWORD").send(_alert())
+    assert smtp_tls.sink.mails[0].login == "ks-alerts"  # type: ignore[attr-defined]
+    monkeypatch.delenv("KS_SMTP_PASSWORD")  # not set here: the file is the fallback
+    stale.write_text(PASSWORD)
+    _tls(smtp_tls, stale, password_env="KS_SMTP_PASSWORD").send(_alert())
+    assert len(smtp_tls.sink.mails) == 2  # type: ignore[attr-defined]

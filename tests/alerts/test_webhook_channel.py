@@ -231,3 +231,16 @@ def test_chat_messages_name_the_project_and_link_to_the_ris() -> None:
     text = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")["text"]["text"]
     assert "Project: Hypersonic &lt;flow&gt;" in text and "Lead: An Lee" in text
     assert "(<https://pure.example.edu/admin/editor.xhtml?id=proj-1|open in the RIS>)" in text
+
+
+def test_the_environment_wins_over_a_secret_file_as_for_the_adapters(
+    receiver: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One precedence for every secret (kvrules.credentials): environment, then file."""
+    monkeypatch.setenv("KS_HOOK_SECRET", SECRET)
+    stale = tmp_path / "stale.secret"
+    stale.write_text("an-old-secret-left-behind")
+    cfg = WebhookConfig(url=receiver.url, secret_env="KS_HOOK_SECRET", secret_file=stale)
+    WebhookChannel(cfg, clock=lambda: NOW).send(_alert())
+    (req,) = receiver.requests
+    assert verify_signature(SECRET, req.headers[SIGNATURE_HEADER], req.body, now=NOW)
