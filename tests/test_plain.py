@@ -225,3 +225,27 @@ def test_the_link_to_the_ris_follows_the_sources_pattern() -> None:
     )
     assert record_url({"pure": per_kind}, "pure", "x", "visit") is None
     assert record_url({"pure": admin}, "converis", "x", "project") is None
+
+
+def test_a_record_is_named_by_the_kind_the_store_remembers_not_by_its_source(tmp_path) -> None:
+    """A pre-screened proposal is stored as kind 'proposal'; describe reads that kind."""
+    from kvrules.records import PRESCREEN_SYSTEM
+
+    given = {"kind": "project.created", "project": {"id": "x1", "title": "Drone swarms"}}
+    with Store.open(tmp_path / "s.db") as store:
+        for system in (PRESCREEN_SYSTEM, "pure"):
+            store.record_subject(
+                event_from_given({**given, "source": {"system": system, "record_id": "x1"}})
+            )
+        proposal = store.subject(PRESCREEN_SYSTEM, "x1")
+        project = store.subject("pure", "x1")
+    assert (proposal.kind, project.kind) == ("proposal", "project")
+    assert proposal["project"]["title"] == "Drone swarms"  # the body as before
+    links = {PRESCREEN_SYSTEM: "https://ris.example.edu/{id}"}
+    label = describe(proposal, PRESCREEN_SYSTEM, "x1", links)
+    assert (label.kind_label, label.title, label.url) == (
+        "Proposed collaboration",
+        "Drone swarms",
+        None,  # nothing in the RIS to link to
+    )
+    assert describe(project, "pure", "x1").kind_label == "Project"

@@ -47,6 +47,7 @@ def test_without_a_pattern_the_case_page_shows_the_id_and_no_link(db: Path) -> N
 def test_an_application_case_is_listed_as_an_application() -> None:
     from datetime import UTC, datetime
 
+    from kvrules.records import Remembered
     from kvrules.rulebook.ir import Severity
     from kvrules.store import Case
     from kvrules.web.casedata import subject_title
@@ -57,7 +58,8 @@ def test_an_application_case_is_listed_as_an_application() -> None:
     assert subject_title(subject, case) == ("Neutron detection", "application")
     assert subject_title(None, case) == ("pure record applications/a-1", "record")
     proposed = Case(2, "prescreen", "ps-1", "open", Severity.HIGH, None, now, now, None)
-    assert subject_title({"project": {"title": "Hypersonic test"}}, proposed) == (
+    remembered = Remembered({"project": {"title": "Hypersonic test"}}, "proposal")  # its kind
+    assert subject_title(remembered, proposed) == (
         "Hypersonic test",
         "proposal",
     )
