@@ -63,3 +63,18 @@ def test_an_application_case_is_listed_as_an_application() -> None:
         "Hypersonic test",
         "proposal",
     )
+
+
+def test_a_finding_card_keeps_rule_ids_and_paths_in_its_technical_detail(db: Path) -> None:
+    import re
+
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    card = page.split('<article class="card finding"', 1)[1].split("</article>", 1)[0]
+    technical = re.findall(r'<details class="technical">.*?</details>', card, re.S)
+    people = re.sub(r'<details class="technical">.*?</details>', "", card, flags=re.S)
+    assert "A partner possibly matches a reference list" in people  # the rule's title
+    for code in ("partner-possible-list-match", "nl-leidraad@2026.1", "candidate_lists"):
+        assert code not in people, code
+        assert any(code in t for t in technical), code
