@@ -11,8 +11,8 @@ flag or click away. Records are named in ``kvrules.records``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -68,6 +68,27 @@ _METHOD = {
     "parent": " (matched through its parent organisation)",
     "subunit": " (a unit of the listed organisation)",
 }
+
+
+class Explained(Protocol):
+    """A piece of evidence (``kvrules.findings.Evidence``) that can say itself in words."""
+
+    def in_words(self, record: Mapping[str, Any] | None) -> str: ...
+
+
+_OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
+
+
+def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> list[str]:
+    """A finding's evidence in words, each thing said once, in order.
+
+    ``partner.country exists and partner.country not in [EU]`` leaves two pieces of evidence
+    about one country; "partner X is outside the EU (GB)" says what "partner X is in GB" says.
+    The technical form keeps every piece (``str(evidence)``).
+    """
+    sentences = list(dict.fromkeys(e.in_words(record) for e in evidence))
+    implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    return [s for s in sentences if s not in implied]
 
 
 def evidence_sentence(

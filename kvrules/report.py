@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kvrules.plain import said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -61,7 +62,7 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            lines += [f"  - evidence: {_md(e.in_words(subject))}" for e in f.evidence]
+            lines += [f"  - evidence: {_md(sentence)}" for sentence in said(f.evidence, subject)]
             technical.append(
                 f"- Case {case.id}, {_md(f.rule_title)}: rule `{f.rulebook.id}/{f.rule_id}`, "
                 f"event `{f.event_kind}`, record `{f.source_system} {f.source_record_id}`"

@@ -249,3 +249,32 @@ def test_a_record_is_named_by_the_kind_the_store_remembers_not_by_its_source(tmp
         None,  # nothing in the RIS to link to
     )
     assert describe(project, "pure", "x1").kind_label == "Project"
+
+
+def test_a_finding_says_each_thing_once(tmp_path) -> None:
+    """`partner.country exists and partner.country not in [EU]` left two sentences about the
+    same country, and a partner matched twice said it twice: e-mail, show, findings, the
+    report and exports say it once."""
+    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.plain import said
+
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
+    bristol = "University of Bristol (GB)"
+    evidence = [
+        Evidence("project.sensitive_areas", "exists", ["eu-dual-use:cat0"]),
+        Evidence("project.partners[0].country", "exists", "GB", bristol),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "GB", bristol),
+        Evidence("project.partners[1].country", "exists", "CN", "Sichuan University (CN)"),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "GB", bristol),
+    ]
+    assert said(evidence, None) == [
+        "research area: EU dual-use Annex I category 0",
+        f"partner {bristol} is outside the EU (GB)",
+        "partner Sichuan University (CN) is in CN",
+    ]
+    finding = make_finding()
+    finding.evidence = evidence
+    with Store.open(tmp_path / "s.db") as store:
+        store.record_finding(finding)
+        report = markdown_report(store)
+    assert report.count(f"partner {bristol}") == 1

@@ -19,6 +19,7 @@ from kvrules.engine import load_rulebooks
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
 from kvrules.model import event_json_schema
+from kvrules.plain import said
 from kvrules.records import describe
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
@@ -162,7 +163,7 @@ def _print_findings(findings: list[tuple[Finding, dict[str, Any]]], events: int)
         table.add_column(col, overflow="fold")
     for f, record in findings:
         label = describe(record, f.source_system, f.source_record_id)
-        said = "\n".join(f"• {e.in_words(record)}" for e in f.evidence)
+        in_words = "\n".join(f"• {sentence}" for sentence in said(f.evidence, record))
         technical = [
             f"{f.source_system}:{f.source_record_id} {f.event_kind}",
             f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} sha256:{f.rulebook.sha256[:12]}",
@@ -171,7 +172,7 @@ def _print_findings(findings: list[tuple[Finding, dict[str, Any]]], events: int)
         table.add_row(
             styled(f.severity),
             escape(str(label)),
-            escape(f"{f.rule_title}\n{said}"),
+            escape(f"{f.rule_title}\n{in_words}"),
             escape("\n".join(technical)),
             escape(f.citation.cite),
         )

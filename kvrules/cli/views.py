@@ -16,6 +16,7 @@ from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import sentence
+from kvrules.plain import said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -85,7 +86,7 @@ def findings(
                         "title": f.rule_title,
                         "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
-                        "evidence": [e.in_words(subject) for e in f.evidence],
+                        "evidence": said(f.evidence, subject),
                         "evidence_technical": [str(e) for e in f.evidence],
                     }
                 )
@@ -157,7 +158,7 @@ def show(
             {
                 "id": s.id,
                 **s.finding.to_dict(),
-                "evidence_in_words": [e.in_words(subject) for e in s.finding.evidence],
+                "evidence_in_words": said(s.finding.evidence, subject),
             }
             for s in items
         ],
@@ -195,7 +196,8 @@ def show(
         console.print(
             f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
         )
-        lines = [f"evidence: {e if technical else e.in_words(subject)}" for e in f.evidence]
+        evidence = map(str, f.evidence) if technical else said(f.evidence, subject)
+        lines = [f"evidence: {e}" for e in evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

@@ -30,16 +30,12 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "record_id": item.record_id,
                 # what the RIS calls the record (title, unit, lead, partners, link)
                 "record": item.label.model_dump(mode="json"),
-                "evidence_in_words": [words for words, _ in item.evidence()],
+                "evidence_in_words": item.said(),
                 "finding": item.finding.to_dict(),
             }
             for item in alert.items
         ],
     }
-
-
-def _evidence_lines(item: AlertItem) -> list[str]:
-    return [words for words, _ in item.evidence()]
 
 
 def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
@@ -86,7 +82,7 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
                     {"title": "Severity", "value": Severity(f.severity).value},
                     {"title": "Rule", "value": _rule_ref(item)},
                     *({"title": "Risk", "value": r} for r in f.risk_labels),
-                    *({"title": "Evidence", "value": line} for line in _evidence_lines(item)),
+                    *({"title": "Evidence", "value": line} for line in item.said()),
                 ],
             },
             {"type": "TextBlock", "text": f.rationale, "wrap": True},
@@ -138,7 +134,7 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
             + f" · severity *{Severity(f.severity).value}*",
             # before the evidence, which is what the 3000-character cap below cuts short
             *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
-            *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
+            *(f"• {_slack_escape(line)}" for line in item.said()),
             _slack_escape(f.rationale),
         ]
         section: dict[str, Any] = {

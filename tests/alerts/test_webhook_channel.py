@@ -171,8 +171,8 @@ def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:
     from kvrules_webhook.payloads import slack
 
     finding = make_finding()
-    many = [  # evidence with no wording: its sentence carries the long value
-        Evidence(path=f"partners[{i}].name", test='matches ".*"', actual="x" * 80)
+    many = [  # sixty different long sentences (one said twice would be said once)
+        Evidence(path=f"partners[{i}].name", test='matches ".*"', actual=f"{i:02d}" + "x" * 80)
         for i in range(60)
     ]
     alert = Alert.for_finding(replace(finding, evidence=many), key="k", case_id=7, created_at=T0)
