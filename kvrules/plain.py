@@ -77,6 +77,7 @@ class Explained(Protocol):
 
 
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
+_GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
 
 def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> list[str]:
@@ -88,6 +89,12 @@ def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> lis
     """
     sentences = list(dict.fromkeys(e.in_words(record) for e in evidence))
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
+    implied |= {
+        f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"
+        for s in sentences
+        if (m := _GIVES.match(s))
+    }
     return [s for s in sentences if s not in implied]
 
 
@@ -214,6 +221,7 @@ NUMBER_ORDER = {
 }
 THRESHOLD_ORDER = {**NUMBER_ORDER, "<=": "at or below", ">=": "at or above"}
 CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+_CURRENCY_OF_SIGN = {sign: code for code, sign in CURRENCY_SIGNS.items()}
 SHOWN_VALUES = 8  # a list in a sentence names this many, then "… (N in all)"
 
 

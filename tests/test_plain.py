@@ -278,3 +278,20 @@ def test_a_finding_says_each_thing_once(tmp_path) -> None:
         store.record_finding(finding)
         report = markdown_report(store)
     assert report.count(f"partner {bristol}") == 1
+
+
+def test_an_amount_with_its_currency_makes_the_currency_test_go_without_saying() -> None:
+    from kvrules.plain import said
+
+    nsf = "National Science Foundation (US)"
+    record = {"funder": {"name": "National Science Foundation", "country": "US",
+                         "amount": 1500000, "currency": "USD"}}  # fmt: skip
+    evidence = [
+        Evidence("funder.currency", '== "USD"', "USD"),
+        Evidence("funder.amount", ">= 1100000", 1500000.0),
+    ]
+    assert said(evidence, record) == [
+        f"funder {nsf} gives $1,500,000, at or above the $1,100,000 threshold"
+    ]
+    # without the record the amount has no currency: the currency test still says it
+    assert said(evidence, None)[0] == "the currency of the funder is 'USD'"
