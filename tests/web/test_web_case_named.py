@@ -78,3 +78,33 @@ def test_a_finding_card_keeps_rule_ids_and_paths_in_its_technical_detail(db: Pat
     for code in ("partner-possible-list-match", "nl-leidraad@2026.1", "candidate_lists"):
         assert code not in people, code
         assert any(code in t for t in technical), code
+
+
+def test_a_finding_card_says_each_thing_once_and_keeps_every_test_in_its_detail(
+    db: Path,
+) -> None:
+    """`country exists and country not in [EU]`: one sentence, both tests one click away."""
+    import re
+    from dataclasses import replace
+
+    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.findings import Evidence
+    from tests.web.web_helpers import finding
+
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
+    partner = "Technische Universität Beispiel (DE)"  # p-2's partner, outside the EU here
+    two = [
+        Evidence("project.partners[0].country", "exists", "US", partner),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "US", partner),
+    ]
+    with Store.open(db) as store:
+        store.record_findings([replace(finding("p-2"), rule_id="outside-eu", evidence=two)], {})
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db, 'p-2')}").text
+    card = next(c for c in page.split('<article class="card finding"') if "outside-eu" in c)
+    evidence = card.split("<h4>Evidence</h4>", 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)<details", evidence, re.S)
+    assert [" ".join(i.split()) for i in items] == [f"partner {partner} is outside the EU (US)"]
+    detail = evidence.split('<details class="technical">', 1)[1].split("</details>", 1)[0]
+    assert "exists" in detail and "not (in [" in detail
