@@ -47,6 +47,25 @@ ROLES = {
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+def list_label(list_id: str) -> str:
+    """'us_dod_1286' -> 'US DoD Section 1286 list'; an unknown list as its id."""
+    return LISTS.get(list_id, list_id)
+
+
+def signal_label(code: str) -> str:
+    """'eu-arms-embargo' -> 'under an EU arms embargo'; an unknown signal as its code."""
+    return SIGNALS.get(code, code)
+
+
+def money(amount: Any, currency: str | None) -> str:
+    """'€250,000', 'CHF 1,200.50'; the amount as given when it is not a number."""
+    try:
+        value = float(amount)
+    except (TypeError, ValueError):
+        return f"{amount} {currency or ''}".strip()
+    return _money(value, currency) if currency else _number(value)
+
+
 def area_label(code: str) -> str:
     """'eu-critical-tech:energy' -> "EU critical technology 'energy'"."""
     scheme, _, item = code.partition(":")

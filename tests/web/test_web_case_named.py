@@ -108,3 +108,21 @@ def test_a_finding_card_says_each_thing_once_and_keeps_every_test_in_its_detail(
     assert [" ".join(i.split()) for i in items] == [f"partner {partner} is outside the EU (US)"]
     detail = evidence.split('<details class="technical">', 1)[1].split("</details>", 1)[0]
     assert "exists" in detail and "not (in [" in detail
+
+
+def test_what_was_screened_names_lists_signals_and_amounts_in_words(db: Path) -> None:
+    ev = event("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
+    ev.project.partners[0].lists = ["aspi_cdut"]
+    ev.project.partners[0].country_signals = ["eu-arms-embargo"]
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    screened = page.split('id="h-subject"', 1)[1].split("</section>", 1)[0]
+    partner = screened.split("<h3>Partners</h3>", 1)[1].split("</table>", 1)[0]
+    assert '<span title="aspi_cdut">ASPI China Defence Universities Tracker</span>' in partner
+    assert 'possible: <span title="us_dod_1286">US DoD Section 1286 list</span>' in partner
+    assert '<span title="eu-arms-embargo">under an EU arms embargo</span>' in partner
+    funder = screened.split("<h3>Funders</h3>", 1)[1].split("</table>", 1)[0]
+    assert "€250,000" in funder and "250000" not in funder
