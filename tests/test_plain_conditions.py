@@ -105,6 +105,9 @@ SAID = {
     'not (any p in project.partners: p.country == "NL")': [
         "none of the partners of the project meet the rule's test"
     ],
+    'not (all p in project.partners: p.country == "NL")': [
+        "not all of the partners of the project meet the rule's test"
+    ],
     "not (any p in project.participants: p.role exists)": [
         "the project has no participants recorded"
     ],
@@ -150,3 +153,10 @@ def test_without_the_record_an_amount_has_no_currency_but_still_reads() -> None:
     assert published.plain == "the publication was published on 2026-03-01, on or after 2025-01-01"
     share = Evidence("project.foreign_funding_share", "> 0.25", 0.4)
     assert share.plain == "the unit's funding from abroad is 40%, more than the 25% cap"
+
+
+def test_a_free_form_attribute_an_administrator_allowed_is_named_as_one() -> None:
+    from kvrules.findings import Evidence
+
+    listed = Evidence("visit.visitor.attributes.sanctions_designation", '== "yes"', "yes")
+    assert listed.plain == "the attribute 'sanctions_designation' of the visitor is 'yes'"
