@@ -48,11 +48,6 @@ def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
     return [*facts, ("Record", r.reference)]
 
 
-def _rule_ref(item: AlertItem) -> str:
-    f = item.finding
-    return f"{f.rulebook.id} {f.rulebook.version} / {f.rule_id}"
-
-
 def _more(alert: Alert) -> int:
     return max(len(alert.items) - MAX_CHAT_ITEMS, 0)
 
@@ -80,7 +75,6 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "facts": [
                     *({"title": k, "value": v} for k, v in _record_facts(item)),
                     {"title": "Severity", "value": Severity(f.severity).value},
-                    {"title": "Rule", "value": _rule_ref(item)},
                     *({"title": "Risk", "value": r} for r in f.risk_labels),
                     *({"title": "Evidence", "value": line} for line in item.said()),
                 ],

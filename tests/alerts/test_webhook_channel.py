@@ -244,3 +244,15 @@ def test_the_environment_wins_over_a_secret_file_as_for_the_adapters(
     WebhookChannel(cfg, clock=lambda: NOW).send(_alert())
     (req,) = receiver.requests
     assert verify_signature(SECRET, req.headers[SIGNATURE_HEADER], req.body, now=NOW)
+
+
+@pytest.mark.parametrize("style", ["teams", "slack"])
+def test_chat_messages_carry_no_rule_ids_or_paths_the_case_link_has_them(
+    receiver: Receiver, tmp_path: Path, style: str
+) -> None:
+    _channel(receiver.url, tmp_path, style=style).send(_alert())
+    text = receiver.requests[0].body.decode()
+    assert "is on the US DoD Section 1286 list" in text  # the evidence in words
+    for code in ("partner-on-1286", "us-dod-1286 2026.1", "project.partners[0]", "us_dod_1286"):
+        assert code not in text, code
+    assert "https://ks.uni.example/cases/7" in text  # where the technical detail is
