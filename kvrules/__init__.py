@@ -15,6 +15,7 @@ from kvrules.adapter import (
     unpack_cursor,
 )
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
+from kvrules.credentials import SecretMissing, read_secret
 from kvrules.engine import load_rulebook
 from kvrules.engine.evaluator import Evaluator
 from kvrules.errors import KvrulesError
@@ -69,6 +70,7 @@ __all__ = [
     "RecordLimits",
     "ResearchOutput",
     "RulebookError",
+    "SecretMissing",
     "Severity",
     "Source",
     "TagWrite",
@@ -83,5 +85,6 @@ __all__ = [
     "not_ours",
     "pack_cursor",
     "parse_timestamp",
+    "read_secret",
     "unpack_cursor",
 ]

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
+from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 
@@ -35,14 +36,14 @@ class AlertItem(BaseModel):
     record_id: str
     finding: Finding
     record: RecordLabel | None = None
-    sentences: list[str] = []  # the finding's evidence in words, one per piece of evidence
+    sentences: list[str] = []  # the finding's evidence in words (kvrules.plain.said)
 
     def named(self, subject: Mapping[str, Any] | None, links: RecordLinks | None) -> AlertItem:
         """This item naming its record and saying its evidence as ``subject`` allows."""
         return self.model_copy(
             update={
                 "record": describe(subject, self.source_system, self.record_id, links),
-                "sentences": [e.in_words(subject) for e in self.finding.evidence],
+                "sentences": said_once(self.finding.evidence, subject),
             }
         )
 
@@ -50,14 +51,13 @@ class AlertItem(BaseModel):
     def label(self) -> RecordLabel:
         return self.record or describe(None, self.source_system, self.record_id)
 
-    def evidence(self) -> list[tuple[str, str]]:
-        """(in words, technical form) for each piece of evidence."""
-        evidence = self.finding.evidence
-        words = self.sentences if len(self.sentences) == len(evidence) else []
-        return [
-            (words[n] if words else e.plain, f"{e.path} {e.test} (value: {e.actual})")
-            for n, e in enumerate(evidence)
-        ]
+    def said(self) -> list[str]:
+        """The evidence in words, for people: each thing once."""
+        return self.sentences or said_once(self.finding.evidence, None)
+
+    def technical(self) -> list[str]:
+        """Each piece of evidence as the engine saw it: field path, test and value."""
+        return [str(e) for e in self.finding.evidence]
 
 
 class Alert(BaseModel):

@@ -11,8 +11,8 @@ flag or click away. Records are named in ``kvrules.records``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -47,6 +47,25 @@ ROLES = {
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+def list_label(list_id: str) -> str:
+    """'us_dod_1286' -> 'US DoD Section 1286 list'; an unknown list as its id."""
+    return LISTS.get(list_id, list_id)
+
+
+def signal_label(code: str) -> str:
+    """'eu-arms-embargo' -> 'under an EU arms embargo'; an unknown signal as its code."""
+    return SIGNALS.get(code, code)
+
+
+def money(amount: Any, currency: str | None) -> str:
+    """'€250,000', 'CHF 1,200.50'; the amount as given when it is not a number."""
+    try:
+        value = float(amount)
+    except (TypeError, ValueError):
+        return f"{amount} {currency or ''}".strip()
+    return _money(value, currency) if currency else _number(value)
+
+
 def area_label(code: str) -> str:
     """'eu-critical-tech:energy' -> "EU critical technology 'energy'"."""
     scheme, _, item = code.partition(":")
@@ -70,6 +89,34 @@ _METHOD = {
 }
 
 
+class Explained(Protocol):
+    """A piece of evidence (``kvrules.findings.Evidence``) that can say itself in words."""
+
+    def in_words(self, record: Mapping[str, Any] | None) -> str: ...
+
+
+_OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
+_GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
+
+
+def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> list[str]:
+    """A finding's evidence in words, each thing said once, in order.
+
+    ``partner.country exists and partner.country not in [EU]`` leaves two pieces of evidence
+    about one country; "partner X is outside the EU (GB)" says what "partner X is in GB" says.
+    The technical form keeps every piece (``str(evidence)``).
+    """
+    sentences = list(dict.fromkeys(e.in_words(record) for e in evidence))
+    implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
+    implied |= {
+        f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"
+        for s in sentences
+        if (m := _GIVES.match(s))
+    }
+    return [s for s in sentences if s not in implied]
+
+
 def evidence_sentence(
     path: str,
     test: str,
@@ -80,32 +127,268 @@ def evidence_sentence(
     """One piece of evidence as a sentence; the technical form when no wording fits.
 
     ``record`` is the screened record as the store remembers it (``Store.subject``): with it,
-    a list match names the edition and entry, and a research area the words that matched.
+    a list match names the edition and entry, a research area the words that matched, and an
+    amount its currency.
     """
     field = path.rsplit(".", 1)[-1]
     quoted = _QUOTED.findall(test)
     negated = test.startswith("not")
-    if field in ("lists", "candidate_lists") and quoted and not negated:
+    if subject is None:  # `funder.lists` names no list element: the record names the funder
+        subject = _name(_element(record, path, None))
+    if field in ("lists", "candidate_lists") and quoted:
         listed = LISTS.get(quoted[0], quoted[0])
+        if negated:
+            return f"{_who(path, subject)} is not on the {listed}"
         where = _list_entry(_element(record, path, subject), quoted[0], field == "candidate_lists")
         if field == "lists":
             return f"{_who(path, subject)} is on the {listed}{where}"
         return f"{_who(path, subject)} may be on the {listed}{where} (a possible match to confirm)"
-    if field == "country_signals" and quoted and not negated:
-        return f"{_who(path, subject)}: its country is {SIGNALS.get(quoted[0], quoted[0])}"
+    if field == "country_signals" and quoted:
+        signal = SIGNALS.get(quoted[0], quoted[0])
+        return f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
         return "research area: " + "; ".join(_area(a, words.get(a)) for a in areas)
-    if field == "country" and negated and "in [" in test:
+    if field == "country" and negated and _outside_the_eu(test) and actual is not None:
         return f"{_who(path, subject)} is outside the EU ({actual})"
     if field == "country" and test == "exists":
         return f"{_who(path, subject)} is in {actual}"
     if field == "types" and quoted and not negated:
         return f"{_who(path, subject)} is of type {quoted[0]}"
     if field == "foreign_funding_share" and isinstance(actual, int | float):
-        return f"the unit's funding from abroad is {actual:.0%}"
-    return f"{path}{f' ({subject})' if subject else ''} {test}: {actual!r}"
+        share = f"the unit's funding from abroad is {actual:.0%}"
+        order = _ORDER.match(test)
+        if order and order.group(1) in ("<", "<=", ">", ">=") and not negated:
+            cap = _parse_literal(order.group(2))
+            if isinstance(cap, int | float):
+                return f"{share}, {THRESHOLD_ORDER[order.group(1)]} the {cap:.0%} cap"
+        return share
+    return _condition_sentence(path, test, actual, subject, record) or (
+        f"{path}{f' ({subject})' if subject else ''} {test}: {actual!r}"
+    )
+
+
+# -- every other test the rulebook language has (kvrules.engine.oracle.describe) -------------
+
+_NEGATION = re.compile(r"^not \((.*)\)$", re.S)
+_ORDER = re.compile(r"^(==|!=|<=|>=|<|>) (.+)$", re.S)
+_MEMBERS = re.compile(r"^in \[(.*)\]$", re.S)
+_CONTAINS = re.compile(r"^contains (.+)$", re.S)
+_MATCHES = re.compile(r"^matches (.+)$", re.S)
+_QUANTIFIER = re.compile(r"^(any|all) …$")
+# What a record is called when a sentence names it (the event's own objects)
+OWNERS = {
+    "project": "the project",
+    "output": "the publication",
+    "visit": "the visit",
+    "application": "the application",
+    "partner": "the partner",
+    "funder": "the funder",
+}
+LABELS = {
+    "aliases": "other names",
+    "ror": "ROR id",
+    "parent": "parent organisation",
+    "programme": "funding programme",
+    "sensitive_areas": "research areas",
+    "host_unit": "host unit",
+    "workflow_step": "workflow step",
+    "system": "source system",
+    "record_id": "record id",
+    "kind": "event kind",
+    "lists": "reference lists",
+    "start": "start date",
+    "end": "end date",
+    "published_on": "publication date",
+    "signed_on": "signing date",
+    "extended_on": "extension date",
+    "submitted_on": "submission date",
+    "occurred_at": "date",
+    "candidate_lists": "possible reference-list matches",
+    "country_signals": "country signals",
+    "partners": "partners",
+    "funders": "funders",
+    "participants": "participants",
+    "affiliations": "affiliations",
+}
+# A date read as what happened on it: "the publication was published on 2026-03-01"
+DATE_VERBS = {
+    "published_on": "was published on",
+    "start": "starts on",
+    "end": "ends on",
+    "signed_on": "was signed on",
+    "extended_on": "was extended on",
+    "submitted_on": "was submitted on",
+    "occurred_at": "happened on",
+}
+DATE_ORDER = {
+    "==": "on",
+    "!=": "not on",
+    "<": "before",
+    "<=": "on or before",
+    ">": "after",
+    ">=": "on or after",
+}
+NUMBER_ORDER = {
+    "==": "exactly",
+    "!=": "not",
+    "<": "less than",
+    "<=": "at most",
+    ">": "more than",
+    ">=": "at least",
+}
+THRESHOLD_ORDER = {**NUMBER_ORDER, "<=": "at or below", ">=": "at or above"}
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
+_CURRENCY_OF_SIGN = {sign: code for code, sign in CURRENCY_SIGNS.items()}
+SHOWN_VALUES = 8  # a list in a sentence names this many, then "… (N in all)"
+
+
+def _condition_sentence(
+    path: str, test: str, actual: Any, subject: str | None, record: Mapping[str, Any] | None
+) -> str | None:
+    """Comparisons, membership, ``contains``, ``matches``, presence and quantifiers (each also
+    negated) on any catalogue field, in words; None for a test this does not know."""
+    from kvrules.fields import ROOT, FieldType, resolve
+
+    names = [name for name, _ in _STEP.findall(path)]
+    spec = resolve(ROOT, names)
+    kind = spec.type if spec is not None else None
+    negation = _NEGATION.match(test)
+    inner = negation.group(1) if negation else test
+    element = _element(record, path, subject)
+    owner = _owner(names, subject, element)
+    what = f"the {_label(names)} of {owner}"
+    missing = actual is None
+    shown = _shown(actual, kind, element)
+
+    if inner == "exists":
+        return f"{what} is not recorded" if negation else f"{what} is {shown}"
+    if quantifier := _QUANTIFIER.match(inner):  # `not (any p in project.partners: …)`
+        if missing:
+            return f"{owner} has no {_label(names)} recorded"
+        some = "none of" if quantifier.group(1) == "any" else "not all of"
+        return f"{some} the {_label(names)} of {owner} meet the rule's test"
+    if missing and negation:
+        return f"{what} is not recorded"
+    if order := _ORDER.match(inner):
+        op, literal = order.group(1), _parse_literal(order.group(2))
+        limit = _shown(literal, kind, element)
+        if kind is FieldType.DATE and names[-1] in DATE_VERBS:
+            happened = f"{_date_owner(names, owner)} {DATE_VERBS[names[-1]]} {shown}"
+            return f"{happened}, {'not ' if negation else ''}{DATE_ORDER[op]} {limit}"
+        if names[-1] == "amount" and op not in ("==", "!="):
+            relation = ("not " if negation else "") + THRESHOLD_ORDER[op]
+            return f"{owner} gives {shown}, {relation} the {limit} threshold"
+        if op in ("==", "!=") and bool(negation) == (op == "!="):  # holds as equal
+            return f"{what} is {shown}"
+        if op in ("==", "!="):
+            return f"{what} is {shown}, not {limit}"
+        order_words = DATE_ORDER if kind is FieldType.DATE else NUMBER_ORDER
+        return f"{what} is {shown}, {'not ' if negation else ''}{order_words[op]} {limit}"
+    if members := _MEMBERS.match(inner):
+        values = _value_list([_parse_literal(v) for v in _split_list(members.group(1))], kind)
+        return f"{what} is {shown}, {'not ' if negation else ''}one of {values}"
+    if contains := _CONTAINS.match(inner):
+        value = _text(_parse_literal(contains.group(1)))
+        if negation:
+            return f"the {_label(names)} of {owner} do not include {value}"
+        return f"the {_label(names)} of {owner} include {value}"
+    if _MATCHES.match(inner):  # the pattern itself is a regular expression: technical detail
+        verb = "does not match" if negation else "matches"
+        return f"{what}, {shown}, {verb} the rule's pattern"
+    return None
+
+
+def _owner(names: list[str], subject: str | None, element: Any) -> str:
+    """Whom or what the field belongs to: "partner Sichuan University (CN)", "the project"."""
+    role = next((ROLES[n] for n in reversed(names[:-1]) if n in ROLES), None)
+    if role is not None:
+        return f"{role} {subject}" if subject else f"the {role}"
+    owner = OWNERS.get(names[0], "the event")
+    return f"{owner}'s contract" if "contract" in names[:-1] else owner
+
+
+def _name(element: Any) -> str | None:
+    return _identity(element) if isinstance(element, Mapping) and element.get("name") else None
+
+
+def _date_owner(names: list[str], owner: str) -> str:
+    return "the event" if names == ["occurred_at"] else owner
+
+
+def _label(names: list[str]) -> str:
+    if len(names) > 1 and names[-2] == "attributes":
+        return f"attribute '{names[-1]}'"
+    return LABELS.get(names[-1], names[-1].replace("_", " "))
+
+
+def _parse_literal(text: str) -> Any:
+    """A literal as ``oracle.describe`` writes it back: "text", a number, true/false."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    if text in ("true", "false"):
+        return text == "true"
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def _split_list(text: str) -> list[str]:
+    return [m.group(0) for m in re.finditer(r'"[^"]*"|[^,\s][^,]*', text)]
+
+
+def _shown(value: Any, kind: Any, element: Any) -> str:
+    """A value as people write it: dates as YYYY-MM-DD, amounts with their currency."""
+    from kvrules.fields import FieldType
+
+    if value is None:
+        return "not recorded"
+    if kind is FieldType.DATE and isinstance(value, int):
+        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+    if isinstance(value, list):
+        return _value_list(value, kind)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        currency = element.get("currency") if isinstance(element, Mapping) else None
+        return _money(value, currency) if currency else _number(value)
+    return _text(value)
+
+
+def _value_list(values: list[Any], kind: Any) -> str:
+    shown = [_shown(v, kind, None) for v in values[:SHOWN_VALUES]]
+    more = f", … ({len(values)} in all)" if len(values) > SHOWN_VALUES else ""
+    return ", ".join(shown) + more
+
+
+def _text(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
+
+
+def _number(value: float) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def _money(value: float, currency: str) -> str:
+    sign = CURRENCY_SIGNS.get(currency.upper())
+    return f"{sign}{_number(value)}" if sign else f"{currency.upper()} {_number(value)}"
+
+
+def _outside_the_eu(test: str) -> bool:
+    """``not (in [...])`` over every EU member state: the partner is outside the EU."""
+    members = _MEMBERS.match(_NEGATION.match(test).group(1)) if _NEGATION.match(test) else None
+    from kvrules.enrich.funding import EU_MEMBERS
+
+    listed = {_parse_literal(v) for v in _split_list(members.group(1))} if members else set()
+    return listed >= EU_MEMBERS
 
 
 def _area(code: str, words: list[str] | None) -> str:

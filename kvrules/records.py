@@ -37,6 +37,16 @@ MAX_PARTNERS = 6  # a subject line or a table cell names the first few, then "+N
 RecordLinks = Mapping[str, str | Mapping[str, str]]
 
 
+class Remembered(dict[str, Any]):
+    """A record as the store remembers it (``Store.subject``): the enriched body, and the
+    kind it was stored as — "project", "application", "output", "visit", or "proposal" for a
+    collaboration pre-screened before anything was in the RIS."""
+
+    def __init__(self, body: Mapping[str, Any], kind: str | None) -> None:
+        super().__init__(body)
+        self.kind = kind
+
+
 def check_pattern(pattern: str) -> str:
     """A ``ris_url`` pattern as given, or ValueError saying what is wrong with it."""
     try:
@@ -135,9 +145,12 @@ def describe(
     """Name a record from what the store remembers of it (``Store.subject``); with nothing
     remembered (never read, or purged), by its id and link alone."""
     label = RecordLabel(source_system=source_system, record_id=record_id)
-    kind = next((k for k in KINDS if subject and subject.get(k)), None)
+    kind = getattr(subject, "kind", None)
+    if kind not in (*KINDS, "proposal"):  # a body alone (an event just read): by what it holds
+        kind = next((k for k in KINDS if subject and subject.get(k)), None)
     if kind is not None and subject is not None:
-        thing = subject.get("project" if kind == "application" else kind) or {}
+        # an application's and a proposal's project is what they propose
+        thing = subject.get(kind if kind in ("output", "visit") else "project") or {}
         label.kind = kind
         label.title = thing.get("title") or thing.get("purpose")
         label.units = list(
@@ -147,9 +160,8 @@ def describe(
             role = f" ({lead['role']})" if lead.get("role") else ""
             label.lead = f"{lead['display_name']}{role}"
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
-    label.url = record_url(links, source_system, record_id, kind)
-    if source_system == PRESCREEN_SYSTEM and kind == "project":
-        label.kind = "proposal"  # pre-screened before anything was in the RIS: no RIS link
+    if kind != "proposal":  # pre-screened before anything was in the RIS: nothing to link to
+        label.url = record_url(links, source_system, record_id, kind)
     return label
 
 

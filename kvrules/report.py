@@ -1,9 +1,10 @@
 """A plain-text (Markdown) findings report from the store: open cases, most severe first, each
 named as the RIS names it (title, unit, principal investigator, partners, link to the record)
-and its evidence in words, the technical form beside it."""
+and its evidence in words; the technical form of each finding in a section at the end."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kvrules.plain import said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -34,6 +36,7 @@ def markdown_report(
         )
     )
     lines.append("")
+    technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
     for case in cases[:limit]:
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
@@ -59,13 +62,27 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            for e in f.evidence:
-                lines.append(f"  - evidence: {_md(e.in_words(subject))}")
-                lines.append(f"    <small>`{e.path}` {e.test} — value `{e.actual!r}`</small>")
+            lines += [f"  - evidence: {_md(sentence)}" for sentence in said(f.evidence, subject)]
+            technical.append(
+                f"- Case {case.id}, {_md(f.rule_title)}: rule `{f.rulebook.id}/{f.rule_id}`, "
+                f"event `{f.event_kind}`, record `{f.source_system} {f.source_record_id}`"
+            )
+            technical += [f"  - {_code(str(e))}" for e in f.evidence]
         lines.append("")
     if len(cases) > limit:
         lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")
+        lines.append("")
+    if technical:
+        lines += ["## Technical detail", "", "Each finding as the engine saw it.", ""]
+        lines += technical
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """Text as Markdown code: a fence longer than any run of backticks inside it."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _md(text: str) -> str:

@@ -113,3 +113,27 @@ def test_plugins_lists_first_party_adapters(runner):
     rows = {r["name"]: r for r in json.loads(result.stdout)}
     assert rows["file"]["distribution"] == "kvrules" and rows["file"]["adapters"] == ["file"]
     assert all(r["error"] is None for r in rows.values())
+
+
+def test_evaluate_table_says_evidence_in_words_with_the_technical_form_in_its_own_column(
+    runner, tmp_path
+):
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text((EXAMPLES / "events.jsonl").read_text().splitlines(True)[0])
+    dod = shipped_rulebooks() / "us-dod-1286.yaml"
+    result = runner.invoke(
+        cli, ["evaluate", "--rulebook", str(dod), str(clean)], env={"COLUMNS": "400"}
+    )
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "severity" in line)
+    columns = [c.strip() for c in header.strip("┃│ ").split("┃")]
+    assert columns == ["severity", "record", "finding", "technical detail", "source"]
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in result.stdout.splitlines()]
+    rows = [r for r in rows if len(r) == len(columns)]
+    human = " ".join(" ".join(r[i] for i in (1, 2) for r in rows).split())  # wrapped cells
+    technical = "".join(r[3] for r in rows)  # folded at any character
+    assert "Hypersonic boundary-layer transition" in human  # the record by its title
+    assert "partner Beihang University (CN) is on the US DoD Section 1286 list" in human
+    for code in ("project.partners[0].lists", "us_dod_1286", "project-partner-on-1286"):
+        assert code not in human, code
+        assert code in technical, code

@@ -3,6 +3,7 @@ with the technical path kept one flag away."""
 
 from __future__ import annotations
 
+from kvrules.enrich.funding import EU_MEMBERS
 from kvrules.findings import Evidence
 from kvrules.plain import evidence_sentence
 from kvrules.records import describe
@@ -31,14 +32,19 @@ def test_evidence_reads_as_a_sentence() -> None:
     assert evidence_sentence(
         "project.sensitive_areas", "exists", ["eu-critical-tech:energy", "eu-dual-use:cat3"]
     ) == ("research area: EU critical technology 'energy'; EU dual-use Annex I category 3")
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
     assert (
-        evidence_sentence("project.partners[0].country", 'not (in ["AT", "NL"])', "US", "MIT")
+        evidence_sentence("project.partners[0].country", f"not (in [{eu}])", "US", "MIT")
         == "partner MIT is outside the EU (US)"
     )
-    # No wording for it: the technical form, never nothing.
+    # Two member states are not the EU: the sentence says which codes the rule names.
     assert (
-        evidence_sentence("project.title", 'matches ".*"', "x")
-        == "project.title matches \".*\": 'x'"
+        evidence_sentence("project.partners[0].country", 'not (in ["AT", "NL"])', "US", "MIT")
+        == "the country of partner MIT is 'US', not one of 'AT', 'NL'"
+    )
+    # No wording for it: the technical form, never nothing.
+    assert evidence_sentence("project.title", "resembles 'x'", "x") == (
+        "project.title resembles 'x': 'x'"
     )
 
 
@@ -94,7 +100,14 @@ def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) ->
     assert "## Case 1 (high): Hypersonic flow\n\n- Unit: Aerospace\n" in report
     assert "- Record: pure proj-1" in report
     evidence = finding.evidence[0]
-    assert f"  - evidence: {evidence.plain}\n    <small>`{evidence.path}`" in report
+    # the committee's part says it in words; ids, paths and tests wait in a section at the end
+    people, _, technical = report.partition("\n## Technical detail\n")
+    assert f"  - evidence: {evidence.in_words(None)}\n" in people
+    assert evidence.path not in people and finding.rule_id not in people
+    assert f"- Case 1, {finding.rule_title}: rule `{finding.rulebook.id}/{finding.rule_id}`" in (
+        technical
+    )
+    assert f"  - `{evidence}`" in technical
 
 
 def _screened(partners: list[dict], keywords: list[str], tmp_path) -> dict:
@@ -212,3 +225,73 @@ def test_the_link_to_the_ris_follows_the_sources_pattern() -> None:
     )
     assert record_url({"pure": per_kind}, "pure", "x", "visit") is None
     assert record_url({"pure": admin}, "converis", "x", "project") is None
+
+
+def test_a_record_is_named_by_the_kind_the_store_remembers_not_by_its_source(tmp_path) -> None:
+    """A pre-screened proposal is stored as kind 'proposal'; describe reads that kind."""
+    from kvrules.records import PRESCREEN_SYSTEM
+
+    given = {"kind": "project.created", "project": {"id": "x1", "title": "Drone swarms"}}
+    with Store.open(tmp_path / "s.db") as store:
+        for system in (PRESCREEN_SYSTEM, "pure"):
+            store.record_subject(
+                event_from_given({**given, "source": {"system": system, "record_id": "x1"}})
+            )
+        proposal = store.subject(PRESCREEN_SYSTEM, "x1")
+        project = store.subject("pure", "x1")
+    assert (proposal.kind, project.kind) == ("proposal", "project")
+    assert proposal["project"]["title"] == "Drone swarms"  # the body as before
+    links = {PRESCREEN_SYSTEM: "https://ris.example.edu/{id}"}
+    label = describe(proposal, PRESCREEN_SYSTEM, "x1", links)
+    assert (label.kind_label, label.title, label.url) == (
+        "Proposed collaboration",
+        "Drone swarms",
+        None,  # nothing in the RIS to link to
+    )
+    assert describe(project, "pure", "x1").kind_label == "Project"
+
+
+def test_a_finding_says_each_thing_once(tmp_path) -> None:
+    """`partner.country exists and partner.country not in [EU]` left two sentences about the
+    same country, and a partner matched twice said it twice: e-mail, show, findings, the
+    report and exports say it once."""
+    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.plain import said
+
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
+    bristol = "University of Bristol (GB)"
+    evidence = [
+        Evidence("project.sensitive_areas", "exists", ["eu-dual-use:cat0"]),
+        Evidence("project.partners[0].country", "exists", "GB", bristol),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "GB", bristol),
+        Evidence("project.partners[1].country", "exists", "CN", "Sichuan University (CN)"),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "GB", bristol),
+    ]
+    assert said(evidence, None) == [
+        "research area: EU dual-use Annex I category 0",
+        f"partner {bristol} is outside the EU (GB)",
+        "partner Sichuan University (CN) is in CN",
+    ]
+    finding = make_finding()
+    finding.evidence = evidence
+    with Store.open(tmp_path / "s.db") as store:
+        store.record_finding(finding)
+        report = markdown_report(store)
+    assert report.count(f"partner {bristol}") == 1
+
+
+def test_an_amount_with_its_currency_makes_the_currency_test_go_without_saying() -> None:
+    from kvrules.plain import said
+
+    nsf = "National Science Foundation (US)"
+    record = {"funder": {"name": "National Science Foundation", "country": "US",
+                         "amount": 1500000, "currency": "USD"}}  # fmt: skip
+    evidence = [
+        Evidence("funder.currency", '== "USD"', "USD"),
+        Evidence("funder.amount", ">= 1100000", 1500000.0),
+    ]
+    assert said(evidence, record) == [
+        f"funder {nsf} gives $1,500,000, at or above the $1,100,000 threshold"
+    ]
+    # without the record the amount has no currency: the currency test still says it
+    assert said(evidence, None)[0] == "the currency of the funder is 'USD'"

@@ -120,3 +120,27 @@ def test_text_that_looks_like_markup_is_shown_as_written(runner, tmp_path) -> No
     assert "[high] partner on the list" in shown and "Listed [bold]twice[/] in [FY25]" in shown
     held = runner.invoke(cli, ["quarantine", "--db", str(db)]).stdout
     assert "field [red] unreadable" in held
+
+
+def test_show_and_findings_keep_rule_ids_and_paths_one_flag_away(runner, db):
+    rows = [
+        json.loads(line)
+        for line in runner.invoke(cli, ["findings", "--db", str(db), "--json"]).stdout.splitlines()
+    ]
+    top = rows[0]
+    assert top["evidence"] and all(
+        " is on the US DoD" in e or "funder" in e for e in top["evidence"]
+    )
+    assert top["evidence_technical"][0].startswith("project.partners[0].lists")
+    table = runner.invoke(cli, ["findings", "--db", str(db)], env={"COLUMNS": "300"}).stdout
+    assert " is on the US DoD Section 1286 list" in table
+    for code in (top["rule"], "project.partners[0]"):
+        assert code.split("/")[-1] not in table, code
+    case = top["case"]
+    text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
+    text = text.split("\nHistory")[0]  # the audit trail names the rule that found a signal
+    technical = runner.invoke(cli, ["show", str(case), "--db", str(db), "--technical"]).stdout
+    rule_id = top["rule"].split("/")[-1]
+    for code in (rule_id, "sha256:"):
+        assert code not in text, code
+        assert code in technical, code

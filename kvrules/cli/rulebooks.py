@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
@@ -17,8 +19,11 @@ from kvrules.engine import load_rulebooks
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
 from kvrules.model import event_json_schema
+from kvrules.plain import said
+from kvrules.records import describe
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
+from kvrules.store.subjects import subject_body
 
 
 def _report(problems: list[Diagnostic]) -> None:
@@ -122,18 +127,20 @@ def evaluate(
         sys.exit(1)
     enricher = _enricher(config, enrich)
     skipped: list[str] = []
-    findings: list[Finding] = []
+    findings: list[tuple[Finding, dict[str, Any]]] = []
     events = 0
     with Evaluator(books) as evaluator:
         for event in read_events(records, skipped):
             events += 1
             if enricher is not None:
                 enricher(event)
-            for finding in evaluator.evaluate(event):
-                if as_json:
+            found = evaluator.evaluate(event)
+            if as_json:
+                for finding in found:
                     click.echo(finding.to_json())
-                else:
-                    findings.append(finding)
+            elif found:  # the record as a scan would remember it: names it, and its evidence
+                record = subject_body(event)
+                findings += [(finding, record) for finding in found]
     if not as_json:
         _print_findings(findings, events)
         if enricher is not None:
@@ -147,20 +154,27 @@ def evaluate(
     sys.exit(2 if skipped else 0)
 
 
-def _print_findings(findings: list[Finding], events: int) -> None:
+def _print_findings(findings: list[tuple[Finding, dict[str, Any]]], events: int) -> None:
+    """One row per finding: the record and the evidence in words, the ids, paths and tests
+    that produced them in a column of their own."""
     console = Console()
     table = Table(title=f"{len(findings)} finding(s) in {events} event(s)", show_lines=True)
-    for col in ("severity", "record", "rule", "evidence", "source"):
+    for col in ("severity", "record", "finding", "technical detail", "source"):
         table.add_column(col, overflow="fold")
-    for f in findings:
-        evidence = "\n".join(map(str, f.evidence))
+    for f, record in findings:
+        label = describe(record, f.source_system, f.source_record_id)
+        in_words = "\n".join(f"• {sentence}" for sentence in said(f.evidence, record))
+        technical = [
+            f"{f.source_system}:{f.source_record_id} {f.event_kind}",
+            f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} sha256:{f.rulebook.sha256[:12]}",
+            *map(str, f.evidence),
+        ]
         table.add_row(
             styled(f.severity),
-            f"{f.source_system}:{f.source_record_id}\n{f.event_kind}",
-            f"{f.rulebook.id}/{f.rule_id}\n{f.rule_title}",
-            evidence,
-            f"{f.citation.cite}\n{f.rulebook.id} v{f.rulebook.version} "
-            f"sha256:{f.rulebook.sha256[:12]}",
+            escape(str(label)),
+            escape(f"{f.rule_title}\n{in_words}"),
+            escape("\n".join(technical)),
+            escape(f.citation.cite),
         )
     console.print(table)
 

@@ -155,11 +155,17 @@ def _source_names(config: Config, source: str | None) -> list[str]:
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @JSON_OPTION
 def scan(config_path, db, refdata, source, full, apply, limit, as_json) -> None:
-    """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back."""
+    """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back.
+
+    Exit status: 0 done; 1 an error (bad config, unreachable source); 2 done with records
+    quarantined (`kvrules quarantine` lists them), as `kvrules fetch`.
+    """
     config = config_from(config_path, db, refdata)
-    scan_sources(
+    reports = scan_sources(
         config, _source_names(config, source), full=full, apply=apply, limit=limit, as_json=as_json
     )
+    # A scheduler should notice records that were set aside, not only failures.
+    sys.exit(2 if any(report.quarantined for report in reports) else 0)
 
 
 @click.command()

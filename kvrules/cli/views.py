@@ -16,6 +16,7 @@ from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import sentence
+from kvrules.plain import said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -85,19 +86,21 @@ def findings(
                         "title": f.rule_title,
                         "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
+                        "evidence": said(f.evidence, subject),
+                        "evidence_technical": [str(e) for e in f.evidence],
                     }
                 )
     rows.sort(key=lambda r: (-Severity(r["severity"]).rank, r["case"], r["finding"]))
     table = Table(title=f"{len(rows)} finding(s)")
-    for col in ("finding", "case", "severity", "record", "rule"):
+    for col in ("finding", "case", "severity", "record", "what was found"):
         table.add_column(col, overflow="fold")
-    for r in rows:
+    for r in rows:  # rule ids and evidence paths: `--json`, or `kvrules show ID --technical`
         table.add_row(
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
             escape(_record_text(labels[r["case"]])),
-            escape(f"{r['rule']}\n{r['title']}"),
+            escape("\n".join([r["title"], *(f"• {e}" for e in r["evidence"])])),
         )
     _emit(rows, as_json, table)
 
@@ -106,7 +109,11 @@ def findings(
 @CONFIG_OPTION
 @DB_OPTION
 @JSON_OPT
-@click.option("--technical", is_flag=True, help="evidence as field paths and tests, not sentences")
+@click.option(
+    "--technical",
+    is_flag=True,
+    help="rule ids, and evidence as field paths and tests, not sentences",
+)
 @click.argument("what", metavar="case:ID|finding:ID|ID")
 def show(
     config_path: Path | None, db: Path | None, as_json: bool, technical: bool, what: str
@@ -151,7 +158,7 @@ def show(
             {
                 "id": s.id,
                 **s.finding.to_dict(),
-                "evidence_in_words": [e.in_words(subject) for e in s.finding.evidence],
+                "evidence_in_words": said(s.finding.evidence, subject),
             }
             for s in items
         ],
@@ -180,12 +187,17 @@ def show(
             console.print(f"  {what}: {escape(value)}")
     for s in items:
         f = s.finding
-        console.print(
-            f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — rule "
-            f"{f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
-            f"sha256:{f.rulebook.sha256[:12]}, finding {s.id}"
+        rule = (
+            f"rule {f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
+            f"sha256:{f.rulebook.sha256[:12]}, "
+            if technical
+            else ""
         )
-        lines = [f"evidence: {e if technical else e.in_words(subject)}" for e in f.evidence]
+        console.print(
+            f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
+        )
+        evidence = map(str, f.evidence) if technical else said(f.evidence, subject)
+        lines = [f"evidence: {e}" for e in evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

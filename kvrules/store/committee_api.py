@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from kvrules.model import CollaborationEvent
+from kvrules.records import Remembered
 from kvrules.store import adjudications as _adj
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
@@ -73,7 +74,8 @@ class CommitteeStore(StorePart):
         with self._db.transaction(savepoint=False) as c:  # one upsert
             _subjects.put(c, event, self.clock())
 
-    def subject(self, source_system: str, record_id: str) -> dict[str, Any] | None:
+    def subject(self, source_system: str, record_id: str) -> Remembered | None:
+        """The record as remembered: its body (a dict), and ``.kind`` as it was stored."""
         return _subjects.get(self._db.conn, source_system, record_id)
 
     def subjects(self, kind: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:

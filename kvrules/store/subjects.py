@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.model import CollaborationEvent
-from kvrules.records import PRESCREEN_SYSTEM, lead_participant
+from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.store.db import ts
 
 
@@ -77,12 +77,13 @@ def touch(conn: sqlite3.Connection, source_system: str, record_id: str, now: dat
     )
 
 
-def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> dict[str, Any] | None:
+def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> Remembered | None:
+    """The record's body with the kind it was stored as (``subject_kind``)."""
     r = conn.execute(
-        "SELECT body FROM record_subjects WHERE source_system = ? AND record_id = ?",
+        "SELECT kind, body FROM record_subjects WHERE source_system = ? AND record_id = ?",
         (source_system, record_id),
     ).fetchone()
-    return json.loads(r["body"]) if r else None
+    return Remembered(json.loads(r["body"]), r["kind"]) if r else None
 
 
 # Rows read per query while streaming: bounded memory, and a short read each time, so the

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from kvrules.plain import said
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -29,6 +30,7 @@ class CaseRow:
     risks: list[str] = field(default_factory=list)  # risk type ids (kvrules.rulebook.risks)
     assignee: str | None = None
     pending: str | None = None  # a decision waiting for its second approver
+    subject: dict[str, Any] | None = None  # the record as the store remembers it
 
     @property
     def age_days(self) -> int:
@@ -152,6 +154,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
                 risks=sorted(risks.get(case.id, ())),
                 assignee=assignees.get(case.id),
                 pending=pending[case.id].decision if case.id in pending else None,
+                subject=subject,
             )
         )
     return rows
@@ -186,17 +189,38 @@ class EvidenceView:
     organisation: dict[str, Any] | None = None
     matches: list[dict[str, Any]] = field(default_factory=list)
     sentence: str = ""  # in plain language; path, test and value are the technical detail
+    # evidence this sentence also says ("is in GB" beside "is outside the EU (GB)"): shown in
+    # its technical detail only
+    also: list[EvidenceView] = field(default_factory=list)
 
 
 def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[EvidenceView]:
-    views = []
+    """One view per thing said (``kvrules.plain.said``); evidence that says nothing more is
+    folded into the technical detail of the view about the same element (or the same words)."""
+    views: list[EvidenceView] = []
+    said_once = set(said(evidence, subject))
+    by_sentence: dict[str, EvidenceView] = {}
+    folded: list[EvidenceView] = []
     for e in evidence:
         org = resolve(subject, e.path)
         view = EvidenceView(e.path, e.test, e.actual, org, sentence=e.in_words(subject))
         if org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):
             named = set(e.actual) if isinstance(e.actual, list) else set()
             view.matches = [m for m in org.get("screening", []) if not named or m["list"] in named]
-        views.append(view)
+        if view.sentence in said_once and view.sentence not in by_sentence:
+            by_sentence[view.sentence] = view
+            views.append(view)
+        else:
+            folded.append(view)
+    for view in folded:
+        owner = view.path.rsplit(".", 1)[0]
+        host = by_sentence.get(view.sentence) or next(
+            (v for v in views if v.path.rsplit(".", 1)[0] == owner), None
+        )
+        if host is None:  # nothing else is about it: it keeps its own line
+            views.append(view)
+        else:
+            host.also.append(view)
     return views
 
 

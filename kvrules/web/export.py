@@ -19,6 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kvrules.plain import said
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from kvrules.web.auth import error_page, guard, open_store
@@ -55,8 +56,9 @@ def tables(store: Store, case_ids: list[int]) -> dict[str, Table]:
     findings = Table(
         "findings",
         [
-            "case", "finding", "severity", "rule", "title", "route", "rationale", "source",
+            "case", "finding", "severity", "title", "route", "rationale", "source",
             "legal basis", "evidence", "first seen (UTC)", "last seen (UTC)",
+            "rule (technical)", "evidence (technical)",
         ],
         [],
     )  # fmt: skip
@@ -81,14 +83,15 @@ def tables(store: Store, case_ids: list[int]) -> dict[str, Table]:
         )  # fmt: skip
         for stored in store.case_findings(c.id):
             f = stored.finding
-            evidence = "; ".join(f"{e.path} {e.test} (value: {e.actual})" for e in f.evidence)
+            in_words = "; ".join(said(f.evidence, row.subject))
+            technical = "; ".join(map(str, f.evidence))
             rule = f"{f.rulebook.id}@{f.rulebook.version}/{f.rule_id}"
             findings.rows.append(
                 [
-                    c.id, stored.id, Severity(f.severity).value, rule, f.rule_title,
+                    c.id, stored.id, Severity(f.severity).value, f.rule_title,
                     f.alert or "", f.rationale, f.citation.cite,
-                    f.legal_basis or "", evidence, _when(stored.first_seen),
-                    _when(stored.last_seen),
+                    f.legal_basis or "", in_words, _when(stored.first_seen),
+                    _when(stored.last_seen), rule, technical,
                 ]
             )  # fmt: skip
         for d in store.decisions(c.id):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret
 from kvrules.http import Deadline, is_loopback
 from kvrules_email.render import render
 
@@ -80,16 +79,10 @@ class EmailChannel(AlertChannel):
 
     def _password(self) -> str | None:
         cfg = self.config
-        if cfg.password_file is not None:
-            return cfg.password_file.read_text().strip()
-        if cfg.password_env is not None:
-            value = os.environ.get(cfg.password_env)
-            if not value:
-                raise DeliveryError(
-                    f"SMTP password: environment variable {cfg.password_env} is not set"
-                )
-            return value
-        return None
+        try:  # the environment first, then the file: as every kvrules secret
+            return read_secret("SMTP password", env=cfg.password_env, file=cfg.password_file)
+        except SecretMissing as exc:
+            raise DeliveryError(str(exc)) from None
 
     def secrets(self) -> list[str]:
         try:

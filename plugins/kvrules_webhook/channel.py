@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError
+from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret
 from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
@@ -28,7 +28,9 @@ class WebhookConfig(BaseModel):
         default=None, description="env var holding the URL (Slack/Teams URLs are secrets)"
     )
     style: Literal["generic", "teams", "slack"] = "generic"
-    secret_env: str | None = Field(default=None, description="env var with the HMAC secret")
+    secret_env: str | None = Field(
+        default=None, description="env var with the HMAC secret (wins over secret_file)"
+    )
     secret_file: Path | None = Field(default=None, description="file with the HMAC secret")
     case_base_url: str | None = Field(default=None, description="case links: {base}/cases/{id}")
     connect_timeout: float = 5.0
@@ -84,16 +86,10 @@ class WebhookChannel(AlertChannel):
 
     def _resolve_secret(self) -> str | None:
         cfg = self.config
-        if cfg.secret_file is not None:
-            return cfg.secret_file.read_text().strip()
-        if cfg.secret_env is not None:
-            secret = os.environ.get(cfg.secret_env)
-            if not secret:
-                raise ValueError(
-                    f"webhook secret: environment variable {cfg.secret_env} is not set"
-                )
-            return secret
-        return None
+        try:  # the environment first, then the file: as every kvrules secret
+            return read_secret("webhook secret", env=cfg.secret_env, file=cfg.secret_file)
+        except SecretMissing as exc:
+            raise ValueError(str(exc)) from None
 
     def probe(self) -> str:
         """A verified TLS connection to the receiver (host and port only); nothing is posted."""

@@ -30,16 +30,12 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "record_id": item.record_id,
                 # what the RIS calls the record (title, unit, lead, partners, link)
                 "record": item.label.model_dump(mode="json"),
-                "evidence_in_words": [words for words, _ in item.evidence()],
+                "evidence_in_words": item.said(),
                 "finding": item.finding.to_dict(),
             }
             for item in alert.items
         ],
     }
-
-
-def _evidence_lines(item: AlertItem) -> list[str]:
-    return [words for words, _ in item.evidence()]
 
 
 def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
@@ -50,11 +46,6 @@ def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
     facts += [("Lead", r.lead)] if r.lead else []
     facts += [("Partners", r.partner_list())] if r.partners else []
     return [*facts, ("Record", r.reference)]
-
-
-def _rule_ref(item: AlertItem) -> str:
-    f = item.finding
-    return f"{f.rulebook.id} {f.rulebook.version} / {f.rule_id}"
 
 
 def _more(alert: Alert) -> int:
@@ -84,9 +75,8 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "facts": [
                     *({"title": k, "value": v} for k, v in _record_facts(item)),
                     {"title": "Severity", "value": Severity(f.severity).value},
-                    {"title": "Rule", "value": _rule_ref(item)},
                     *({"title": "Risk", "value": r} for r in f.risk_labels),
-                    *({"title": "Evidence", "value": line} for line in _evidence_lines(item)),
+                    *({"title": "Evidence", "value": line} for line in item.said()),
                 ],
             },
             {"type": "TextBlock", "text": f.rationale, "wrap": True},
@@ -138,7 +128,7 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
             + f" · severity *{Severity(f.severity).value}*",
             # before the evidence, which is what the 3000-character cap below cuts short
             *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
-            *(f"• {_slack_escape(line)}" for line in _evidence_lines(item)),
+            *(f"• {_slack_escape(line)}" for line in item.said()),
             _slack_escape(f.rationale),
         ]
         section: dict[str, Any] = {

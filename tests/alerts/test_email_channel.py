@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from kvrules_email import EmailChannel, EmailConfig, message_id
 
 from kvrules import Alert, DeliveryError
 from kvrules.alerts import deliver_due
+from kvrules.findings import Evidence
 from kvrules.plugins import get_alert_channels
 from kvrules.store import Store
 from tests.alerts.conftest import SmtpServer
@@ -239,3 +241,37 @@ def test_probe_reaches_the_server_and_sends_nothing(smtp_tls: SmtpServer, passwo
     answer = _tls(smtp_tls, password_file).probe()
     assert answer.startswith(f"SMTP {smtp_tls.host}:{smtp_tls.port} answered 250 (STARTTLS")
     assert "logged in" in answer and smtp_tls.sink.mails == []  # type: ignore[attr-defined]
+
+
+def test_evidence_is_in_words_and_the_technical_form_is_in_a_labelled_section_at_the_end(
+    smtp_plain: SmtpServer,
+) -> None:
+    finding = make_finding()
+    finding.evidence.append(Evidence("funder.amount", "> 500000", 750000.0))
+    alert = Alert.for_finding(finding, key="fp1.email", case_id=42, created_at=T0)
+    _plain(smtp_plain).send(alert)
+    msg = smtp_plain.sink.mails[0].message  # type: ignore[attr-defined]
+    html = unescape(msg.get_body(("html",)).get_content())
+    for body in (msg.get_body(("plain",)).get_content(), html):
+        people, _, technical = body.partition("Technical detail")
+        assert "the funder gives 750,000, more than the 500,000 threshold" in people
+        # the human part holds no path, test or rule id; the case link comes before
+        for code in ("funder.amount", "partners[0].lists", "> 500000", "partner-on-1286"):
+            assert code not in people, code
+            assert code in technical, code
+        assert "https://ks.uni.example/cases/42" in people
+
+
+def test_the_environment_wins_over_a_password_file_as_for_the_adapters(
+    smtp_tls: SmtpServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One precedence for every secret (kvrules.credentials): environment, then file."""
+    stale = tmp_path / "stale.password"
+    stale.write_text("an-old-password-left-behind")
+    monkeypatch.setenv("KS_SMTP_PASSWORD", PASSWORD)
+    _tls(smtp_tls, stale, password_env="KS_SMTP_PASSWORD").send(_alert())
+    assert smtp_tls.sink.mails[0].login == "ks-alerts"  # type: ignore[attr-defined]
+    monkeypatch.delenv("KS_SMTP_PASSWORD")  # not set here: the file is the fallback
+    stale.write_text(PASSWORD)
+    _tls(smtp_tls, stale, password_env="KS_SMTP_PASSWORD").send(_alert())
+    assert len(smtp_tls.sink.mails) == 2  # type: ignore[attr-defined]

@@ -171,8 +171,8 @@ def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:
     from kvrules_webhook.payloads import slack
 
     finding = make_finding()
-    many = [  # evidence with no wording: its sentence carries the long value
-        Evidence(path=f"partners[{i}].name", test='matches ".*"', actual="x" * 80)
+    many = [  # sixty different long sentences (one said twice would be said once)
+        Evidence(path=f"partners[{i}].name", test='matches ".*"', actual=f"{i:02d}" + "x" * 80)
         for i in range(60)
     ]
     alert = Alert.for_finding(replace(finding, evidence=many), key="k", case_id=7, created_at=T0)
@@ -231,3 +231,28 @@ def test_chat_messages_name_the_project_and_link_to_the_ris() -> None:
     text = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")["text"]["text"]
     assert "Project: Hypersonic &lt;flow&gt;" in text and "Lead: An Lee" in text
     assert "(<https://pure.example.edu/admin/editor.xhtml?id=proj-1|open in the RIS>)" in text
+
+
+def test_the_environment_wins_over_a_secret_file_as_for_the_adapters(
+    receiver: Receiver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One precedence for every secret (kvrules.credentials): environment, then file."""
+    monkeypatch.setenv("KS_HOOK_SECRET", SECRET)
+    stale = tmp_path / "stale.secret"
+    stale.write_text("an-old-secret-left-behind")
+    cfg = WebhookConfig(url=receiver.url, secret_env="KS_HOOK_SECRET", secret_file=stale)
+    WebhookChannel(cfg, clock=lambda: NOW).send(_alert())
+    (req,) = receiver.requests
+    assert verify_signature(SECRET, req.headers[SIGNATURE_HEADER], req.body, now=NOW)
+
+
+@pytest.mark.parametrize("style", ["teams", "slack"])
+def test_chat_messages_carry_no_rule_ids_or_paths_the_case_link_has_them(
+    receiver: Receiver, tmp_path: Path, style: str
+) -> None:
+    _channel(receiver.url, tmp_path, style=style).send(_alert())
+    text = receiver.requests[0].body.decode()
+    assert "is on the US DoD Section 1286 list" in text  # the evidence in words
+    for code in ("partner-on-1286", "us-dod-1286 2026.1", "project.partners[0]", "us_dod_1286"):
+        assert code not in text, code
+    assert "https://ks.uni.example/cases/7" in text  # where the technical detail is

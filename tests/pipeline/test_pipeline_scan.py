@@ -23,12 +23,12 @@ from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start
 SUMMARY_KEYS = set(ScanReport("x").as_dict())
 
 
-def scan(system: System, *args: str) -> dict:
+def scan(system: System, *args: str, exit_code: int = 0) -> dict:
     """Run `kvrules scan --config FILE --json ARGS`; return the parsed one-line summary."""
     result = CliRunner().invoke(
         cli, ["scan", "--config", str(system.config), "--json", *args], catch_exceptions=False
     )
-    assert result.exit_code == 0, result.output + result.stderr
+    assert result.exit_code == exit_code, result.output + result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1, result.stdout  # one source, one JSON object, nothing else
     summary = json.loads(lines[0])
@@ -184,7 +184,7 @@ def test_malformed_record_is_quarantined_and_the_scan_goes_on(system: System) ->
     del broken["title"]
     projects.overrides[bad] = broken  # the simulator now serves it without a title
 
-    summary = scan(system, "--apply")
+    summary = scan(system, "--apply", exit_code=2)  # as `fetch`: done, something quarantined
 
     assert summary["quarantined"] == 1
     assert summary["records"] == 60  # the scan went on past it
@@ -201,7 +201,7 @@ def test_malformed_record_is_quarantined_and_the_scan_goes_on(system: System) ->
     assert bad not in {p.rsplit("/", 1)[1] for p in system.puts()}
 
     # Scanning again does not quarantine it twice; once fixed, it is released and evaluated.
-    assert scan(system, "--apply", "--full")["quarantined"] == 1
+    assert scan(system, "--apply", "--full", exit_code=2)["quarantined"] == 1
     projects.overrides.pop(bad)
     fixed = scan(system, "--apply", "--full")
     assert fixed["quarantined"] == 0
@@ -235,3 +235,10 @@ def test_records_are_committed_with_the_cursor_of_their_page_not_one_by_one(
     # Three pages: a commit at each page's last record (plus one a slow batch may add).
     assert commits_after_record[-1] - commits_after_record[0] <= 10
     assert commits_after_record[-1] > commits_after_record[0]
+
+
+def test_scan_help_documents_its_exit_status() -> None:
+    result = CliRunner().invoke(cli, ["scan", "--help"])
+    text = " ".join(result.output.split())
+    assert "Exit status: 0 done; 1 an error" in text
+    assert "2 done with records quarantined" in text

@@ -47,6 +47,7 @@ def test_without_a_pattern_the_case_page_shows_the_id_and_no_link(db: Path) -> N
 def test_an_application_case_is_listed_as_an_application() -> None:
     from datetime import UTC, datetime
 
+    from kvrules.records import Remembered
     from kvrules.rulebook.ir import Severity
     from kvrules.store import Case
     from kvrules.web.casedata import subject_title
@@ -57,7 +58,71 @@ def test_an_application_case_is_listed_as_an_application() -> None:
     assert subject_title(subject, case) == ("Neutron detection", "application")
     assert subject_title(None, case) == ("pure record applications/a-1", "record")
     proposed = Case(2, "prescreen", "ps-1", "open", Severity.HIGH, None, now, now, None)
-    assert subject_title({"project": {"title": "Hypersonic test"}}, proposed) == (
+    remembered = Remembered({"project": {"title": "Hypersonic test"}}, "proposal")  # its kind
+    assert subject_title(remembered, proposed) == (
         "Hypersonic test",
         "proposal",
     )
+
+
+def test_a_finding_card_keeps_rule_ids_and_paths_in_its_technical_detail(db: Path) -> None:
+    import re
+
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    card = page.split('<article class="card finding"', 1)[1].split("</article>", 1)[0]
+    technical = re.findall(r'<details class="technical">.*?</details>', card, re.S)
+    people = re.sub(r'<details class="technical">.*?</details>', "", card, flags=re.S)
+    assert "A partner possibly matches a reference list" in people  # the rule's title
+    for code in ("partner-possible-list-match", "nl-leidraad@2026.1", "candidate_lists"):
+        assert code not in people, code
+        assert any(code in t for t in technical), code
+
+
+def test_a_finding_card_says_each_thing_once_and_keeps_every_test_in_its_detail(
+    db: Path,
+) -> None:
+    """`country exists and country not in [EU]`: one sentence, both tests one click away."""
+    import re
+    from dataclasses import replace
+
+    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.findings import Evidence
+    from tests.web.web_helpers import finding
+
+    eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
+    partner = "Technische Universität Beispiel (DE)"  # p-2's partner, outside the EU here
+    two = [
+        Evidence("project.partners[0].country", "exists", "US", partner),
+        Evidence("project.partners[0].country", f"not (in [{eu}])", "US", partner),
+    ]
+    with Store.open(db) as store:
+        store.record_findings([replace(finding("p-2"), rule_id="outside-eu", evidence=two)], {})
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db, 'p-2')}").text
+    card = next(c for c in page.split('<article class="card finding"') if "outside-eu" in c)
+    evidence = card.split("<h4>Evidence</h4>", 1)[1].split("</ul>", 1)[0]
+    items = re.findall(r"<li>(.*?)<details", evidence, re.S)
+    assert [" ".join(i.split()) for i in items] == [f"partner {partner} is outside the EU (US)"]
+    detail = evidence.split('<details class="technical">', 1)[1].split("</details>", 1)[0]
+    assert "exists" in detail and "not (in [" in detail
+
+
+def test_what_was_screened_names_lists_signals_and_amounts_in_words(db: Path) -> None:
+    ev = event("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
+    ev.project.partners[0].lists = ["aspi_cdut"]
+    ev.project.partners[0].country_signals = ["eu-arms-embargo"]
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    screened = page.split('id="h-subject"', 1)[1].split("</section>", 1)[0]
+    partner = screened.split("<h3>Partners</h3>", 1)[1].split("</table>", 1)[0]
+    assert '<span title="aspi_cdut">ASPI China Defence Universities Tracker</span>' in partner
+    assert 'possible: <span title="us_dod_1286">US DoD Section 1286 list</span>' in partner
+    assert '<span title="eu-arms-embargo">under an EU arms embargo</span>' in partner
+    funder = screened.split("<h3>Funders</h3>", 1)[1].split("</table>", 1)[0]
+    assert "€250,000" in funder and "250000" not in funder

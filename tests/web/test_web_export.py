@@ -33,8 +33,17 @@ def test_csv_exports_follow_the_search_and_filters(db: Path) -> None:
     assert [r["record id"] for r in china] == ["p-1"] and china[0]["decision"] == "reject"
     found = _rows(client.get("/cases.csv?table=findings&q=beispiel").text)
     assert [r["case"] for r in found] == [str(case_id(db, "p-2"))]
-    assert found[0]["rule"] == "nl-leidraad@2026.1/partner-possible-list-match"
-    assert "project.partners[0].candidate_lists" in found[0]["evidence"]
+    # people read the evidence in words; the ids, paths and tests are columns of their own
+    assert found[0]["evidence"].startswith(
+        "partner Technische Universität Beispiel (DE) may be on the US DoD Section 1286 list, "
+        "edition FY25, entry "
+    )
+    assert found[0]["rule (technical)"] == "nl-leidraad@2026.1/partner-possible-list-match"
+    assert found[0]["evidence (technical)"] == (
+        "project.partners[0].candidate_lists contains \"us_dod_1286\" (value: ['us_dod_1286'])"
+    )
+    header = list(found[0])
+    assert header[-2:] == ["rule (technical)", "evidence (technical)"]  # after the human ones
     decided = _rows(client.get("/cases.csv?table=decisions").text)
     assert [(r["decision"], r["rationale"], r["by"]) for r in decided] == [
         ("reject", "Dual-use lab access.", "committee")
