@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -106,19 +105,6 @@ def test_area_ids_keeps_order_without_duplicates() -> None:
     hits = classify(["quantum computing"], ["stra:quantum-science"])
     ids = area_ids(hits)
     assert len(ids) == len(set(ids)) and "stra:quantum-science" in ids
-
-
-def test_classify_is_fast_enough_for_enrichment() -> None:
-    classify([], [])  # compile outside the timing
-    start = time.perf_counter()
-    for _ in range(2000):
-        classify(
-            ["public policy", "governance of water", "climate adaptation"],
-            ["frascati:5.6"],
-            "A study of rural water governance in the Sahel",
-        )
-    per_call = (time.perf_counter() - start) / 2000
-    assert per_call < 0.0005, f"{per_call * 1e6:.0f} µs per record"
 
 
 # -- data files -------------------------------------------------------------------------------
