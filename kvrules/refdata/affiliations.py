@@ -38,6 +38,9 @@ _ORGANISATION_WORDS = frozenset(
     {"hospital", "hospitals", "affiliated", "cancer", "health", "healthcare", "clinic", "clinics"}
     | {"center", "institute", "laboratory", "medical"}
 )
+# …unless a hospital follows ("… School of Medicine-Affiliated Renji Hospital")
+_HOSPITAL_WORDS = frozenset({"hospital", "hospitals", "affiliated", "clinic", "clinics", "cancer"})
+_SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
 _BREAKS = ",()[]{}"
 _SPACED_BREAKS = "-–—/|"  # separators only when spaced: "Paris-Saclay" is a name
 _PARTS = ";\n"
@@ -200,13 +203,26 @@ def _cuts(segment: str) -> list[str]:
         if word.lower() in ("and", "&") and 1 < k < len(words) - 2:
             cuts += [" ".join(words[:k]), " ".join(words[k + 1 :])]
     cuts += _tails_after_unit(words)
+    # what follows a school's name is the school's ("… School of Medicine and Public Health")
+    school = next((j for j in range(2, len(words)) if _school_of(words[j:])), len(words))
+    hospital = any(_HOSPITAL_WORDS.intersection(analyse(w).tokens) for w in words[school:])
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue  # "Tianjin University | of Science and Technology" is one name
-        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:]):
+        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:school]) or hospital:
             break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
         cuts.append(" ".join(words[:k]))
     return list(dict.fromkeys(cuts))
+
+
+def _school_of(words: list[str]) -> bool:
+    """A university's school or faculty, whatever it teaches ("School of Medicine and Public
+    Health", "Medical School", "Faculty of Medicine"): part of the university, never an
+    organisation of its own as a hospital or a cancer centre after the name is."""
+    keys = [analyse(w).key for w in words[:2]]
+    return bool(keys) and (
+        keys[0] in _SCHOOL_WORDS or (keys[0] == "medical" and keys[1:] in (["school"], ["college"]))
+    )
 
 
 def _quoted(segment: str) -> list[str]:

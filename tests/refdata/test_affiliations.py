@@ -205,6 +205,19 @@ def test_two_organisations_joined_by_and(resolver: Resolver) -> None:
             "Shanghai Jiaotong University",
             False,
         ),
+        # a school of the university, whatever it teaches, is part of it
+        ("University of Kentucky Medical School", "University of Kentucky", True),
+        (
+            "University of Wisconsin School of Medicine and Public Health",
+            "University of Wisconsin",
+            True,
+        ),
+        # … but not a hospital named after the school
+        (
+            "Shanghai Jiao Tong University School of Medicine-Affiliated Renji Hospital",
+            "Shanghai Jiao Tong University",
+            False,
+        ),
     ],
 )
 def test_a_segment_is_cut_only_where_a_name_can_end(segment: str, cut: str, expected: bool) -> None:
