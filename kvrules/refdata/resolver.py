@@ -67,6 +67,7 @@ SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
+WORD_ORDER = "word order"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -156,6 +157,8 @@ class Resolver:
         self.threshold = threshold
         self._recs: list[_Rec] = []
         self._exact: dict[str, list[tuple[int, str, str]]] = {}
+        # the same words in another order ("Moscow State Lomonosov University"): sorted words →
+        self._reordered: dict[str, list[tuple[int, str, str]]] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -220,6 +223,8 @@ class Resolver:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if len(a.distinct) >= 2:
+                    self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
                 if city_tokens and ntype in ("primary", "alias"):
                     rest = _without_city(a.tokens, city_tokens)
@@ -472,7 +477,9 @@ class Resolver:
     ) -> list[_Hit]:
         a = analyse(text)
         found = self._exact.get(a.key)
-        if not found or not a.distinct:
+        if not found:
+            return self._reordered_lookup(a, text, cc, score)
+        if not a.distinct:
             return []
         recs = self._recs
         if cc:
@@ -512,6 +519,25 @@ class Resolver:
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
         return hits
+
+    def _reordered_lookup(self, a: Analysed, text: str, cc: str | None, score: float) -> list[_Hit]:
+        """A name of one organisation with its words in another order ("Moscow State Lomonosov
+        University", "Vienna Medical University"): two distinctive words or more, never a unit's
+        name ("Institute of Stem Cell Biology …" is not "Stem Cell Biology Institute"), and only
+        when one organisation carries those words."""
+        if len(a.distinct) < 2 or a.tokens[0] in UNIT_WORDS:
+            return []
+        found = self._reordered.get(_word_set(a), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _, _ in found}) != 1:
+            return []
+        score = min(score if cc else EXACT_NO_COUNTRY, SUBUNIT)
+        return [
+            self._scoped(_Hit(idx, matched, WORD_ORDER, score, ntype=ntype, span=text))
+            for idx, matched, ntype in found
+        ]
 
     def _ambiguous(self, found: list[tuple[int, str, str]], cc: str | None) -> bool:
         """Several organisations carry the name. With a country, the entries of different lists
@@ -767,6 +793,11 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+def _word_set(a: Analysed) -> str:
+    """A name's words in alphabetical order: equal for the same words in any order."""
+    return " ".join(sorted(a.tokens))
 
 
 def _shares_ends(tokens: list[str], ends: list[tuple[int, str, str]]) -> bool:
