@@ -68,6 +68,9 @@ SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
 WORD_ORDER = "word order"
+ACRONYM = "acronym"
+CITY_NOTE = "its city is named in the string"
+AMBIGUOUS_NOTE = "same name in several organisations: give a country"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -121,6 +124,7 @@ class _Rec:
     cluster: int = -1
     select_only: bool = False  # listed for its select affiliates only
     system: bool = False  # a registry's university system ("University of California System")
+    city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +163,7 @@ class Resolver:
         self._exact: dict[str, list[tuple[int, str, str]]] = {}
         # the same words in another order ("Moscow State Lomonosov University"): sorted words →
         self._reordered: dict[str, list[tuple[int, str, str]]] = {}
+        self._acronyms: dict[str, list[tuple[int, str]]] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -214,9 +219,12 @@ class Resolver:
             idx = len(self._recs) - 1
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
+            self._recs[idx].city = "".join(city_tokens)
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
+                    if info.kind == "registry":
+                        self._acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
                 a = _analysed(name)
                 if not a.key or not a.distinct:
@@ -381,7 +389,8 @@ class Resolver:
         orgs: list[list[_Hit]] = []
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
-        return orgs
+        named = [hits for hits in orgs if hits[0].method != ACRONYM]
+        return named or orgs  # an acronym only when the string names no organisation otherwise
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
@@ -390,8 +399,18 @@ class Resolver:
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
         cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
+        acronyms: list[list[_Hit]] = []
         for span in part.spans():
-            if span.first in covered or span.last in covered or is_acronym(span.text):
+            if span.first in covered or span.last in covered:
+                continue
+            acronym = _leading_acronym(span.text) if span.first == span.last else ""
+            if acronym and not span.inner:
+                hits = self._acronym(acronym, cc, _places(segments, span.first))
+                if hits:
+                    acronyms.append([replace(h, span=span.text) for h in hits])
+                    covered.add(span.first)
+                continue
+            if is_acronym(span.text):
                 continue
             if span.inner and any(span.text in hit or hit in span.text for hit in cut_hits):
                 continue
@@ -400,6 +419,10 @@ class Resolver:
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
                 hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
+            if not hits and not span.inner and (owner := _school_owner(span.text)):
+                hits = self._lookup(owner, cc, SUBUNIT, "parent", written=span.text)
+            if hits and hits[0].note == AMBIGUOUS_NOTE:
+                hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.inner:
@@ -411,11 +434,44 @@ class Resolver:
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             return self._principal_first(self._without_children(orgs))
+        if acronyms:
+            return self._principal_first(self._without_children(acronyms))
         joined = " ".join(segments)
         hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _acronym(self, acronym: str, cc: str | None, places: set[str]) -> list[_Hit]:
+        """The one registry organisation known by ``acronym`` ("INSERM", "UCLA"), weighed only
+        when the part names no organisation otherwise: confident when the string names the
+        organisation's city ("INSERM U1163, Paris"), else a candidate. Two organisations known
+        so (CEU, UNIL …) give nothing."""
+        found = self._acronyms.get(analyse(acronym).key, [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        hits = []
+        for idx, name in found:
+            city = CITY_NOTE if recs[idx].city in places else None
+            hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, city is None, city, "acronym"))
+        return [self._scoped(hit) for hit in hits]
+
+    def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
+        """Of the organisations a name is ambiguous between, the one whose city the string names
+        ("Newcastle University, Newcastle upon Tyne"): a city is strong evidence, a country
+        (thousands of organisations) is not."""
+        recs = self._recs
+        named = {recs[h.rec].cluster for h in hits if recs[h.rec].city in places}
+        if len(named) != 1:
+            return hits
+        return [
+            replace(h, score=SUBUNIT, candidate=False, note=CITY_NOTE)
+            for h in hits
+            if recs[h.rec].cluster in named
+        ]
 
     def _listed(self, hits: list[_Hit]) -> bool:
         return any(self._recs[h.rec].kind != "registry" for h in hits)
@@ -496,7 +552,7 @@ class Resolver:
                 found, ambiguous = same, False
         named = {recs[i].list_id for i, _, t in found if t == "primary"}
         if ambiguous:
-            score, note = AMBIGUOUS, "same name in several organisations: give a country"
+            score, note = AMBIGUOUS, AMBIGUOUS_NOTE
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
         hits = []
@@ -793,6 +849,44 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+def _leading_acronym(text: str) -> str:
+    """The acronym a segment is, or opens followed by unit codes only ("CNRS UMR 5251",
+    "INSERM U1154"); "" for anything else."""
+    words = text.split()
+    if not words or not is_acronym(words[0]):
+        return ""
+    codes = words[1:]
+    if all(any(c.isdigit() for c in w) or (is_acronym(w) and len(w) <= 4) for w in codes):
+        return words[0]
+    return ""
+
+
+def _school_owner(text: str) -> str:
+    """The university a school is named after ("Yale School of Medicine" → "Yale University",
+    "Wake Forest School of Public Health"), or "": only when what precedes "School of" is a
+    name and nothing else (not "Graduate School of …", nor "Barts and The London School of …")."""
+    words = text.split()
+    k = next((i for i, w in enumerate(words) if w == "School"), 0)
+    if k == 0 or words[k + 1 : k + 2] != ["of"]:
+        return ""
+    owner = analyse(" ".join(words[:k]))
+    if not owner.tokens or owner.skeleton or len(owner.tokens) != k:
+        return ""
+    return " ".join(words[:k]) + " University"
+
+
+def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
+    """The segments of a part other than ``besides``, as exact-match keys without their
+    numbers: the city an address names ("Harbin 150001" → "harbin", "75005 Paris" → "paris")."""
+    keys = {
+        analyse(" ".join(w for w in seg.split() if not any(c.isdigit() for c in w))).key
+        for i, seg in enumerate(segments)
+        if i not in besides
+    }
+    keys.discard("")  # a postcode alone names no city
+    return keys
 
 
 def _word_set(a: Analysed) -> str:

@@ -42,3 +42,55 @@ def test_a_unit_in_another_order_is_not_an_organisation() -> None:
     recs = _registry(("0ccccc000", "Stem Cell Biology Institute", "US"))
     found = Resolver(records=recs).match("Institute of Stem Cell Biology")
     assert all(m.method != "word order" and m.candidate for m in found)
+
+
+def _with_city(rid: str, name: str, cc: str, city: str, acronyms: tuple[str, ...] = ()) -> Entry:
+    return Entry(
+        entry_id=rid,
+        ror_id=rid,
+        name=name,
+        country=cc,
+        acronyms=list(acronyms),
+        attributes={"city": city},
+    )
+
+
+def test_the_city_a_string_names_decides_between_organisations_of_one_name() -> None:
+    recs = [
+        (ROR, _with_city("01kj2bm70", "Newcastle University", "GB", "Newcastle upon Tyne")),
+        (ROR, _with_city("00eae9z71", "University of Newcastle Australia", "AU", "Newcastle")),
+        (ROR, Entry(entry_id="x", name="Newcastle University", country="AU", ror_id="00eae9z71")),
+    ]
+    resolver = Resolver(records=recs)
+    best = resolver.resolve("School of Computing, Newcastle University, Newcastle upon Tyne, UK")
+    assert best is not None and best.ror_id == "01kj2bm70"
+    assert "its city is named in the string" in best.explanation
+    # no city, no decision
+    assert resolver.resolve("School of Computing, Newcastle University") is None
+
+
+def test_an_acronym_is_an_organisation_only_when_nothing_else_is_named() -> None:
+    recs = [
+        (ROR, _with_city("02vjkv261", "Inserm", "FR", "Paris", ("INSERM",))),
+        (ROR, _with_city("05f82e368", "Université Paris Cité", "FR", "Paris", ("UPC",))),
+    ]
+    resolver = Resolver(records=recs)
+    # the city the string names confirms the one organisation known by the acronym
+    confirmed = resolver.resolve("Imagine Institute, INSERM U1163, Paris, France")
+    assert confirmed is not None and confirmed.ror_id == "02vjkv261"
+    assert (confirmed.method, confirmed.name_type) == ("acronym", "acronym")
+    # unconfirmed, a candidate for a person
+    (org,) = resolver.match_affiliation("INSERM, U900")
+    assert org.matches[0].ror_id == "02vjkv261" and org.matches[0].candidate
+    # beside a named organisation, the acronym is not a second organisation
+    best = resolver.resolve("Université Paris Cité, INSERM, Paris")
+    assert best is not None and best.ror_id == "05f82e368"
+
+
+def test_a_school_named_after_its_university_resolves_to_the_university() -> None:
+    recs = _registry(("03v76x132", "Yale University", "US"), ("0ddddd000", "London", "GB"))
+    resolver = Resolver(records=recs)
+    best = resolver.resolve("Department of Immunobiology, Yale School of Medicine")
+    assert best is not None and best.ror_id == "03v76x132"
+    assert best.part == "Yale School of Medicine"
+    assert resolver.resolve("Graduate School of Medicine") is None
