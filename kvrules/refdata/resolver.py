@@ -125,6 +125,7 @@ class _Rec:
     select_only: bool = False  # listed for its select affiliates only
     system: bool = False  # a registry's university system ("University of California System")
     city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
+    education: bool = False  # a registry's university, college …: ROR type "education"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +221,8 @@ class Resolver:
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
+            types = entry.attributes.get("types") if info.kind == "registry" else None
+            self._recs[idx].education = isinstance(types, list) and "education" in types
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
@@ -421,6 +424,8 @@ class Resolver:
                 hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
             if not hits and not span.inner and (owner := _school_owner(span.text)):
                 hits = self._lookup(owner, cc, SUBUNIT, "parent", written=span.text)
+            if not hits and not span.inner and (university := _acronym_university(span.text)):
+                hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
             if hits:
@@ -442,21 +447,27 @@ class Resolver:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
 
-    def _acronym(self, acronym: str, cc: str | None, places: set[str]) -> list[_Hit]:
+    def _acronym(
+        self, acronym: str, cc: str | None, places: set[str], university: bool = False
+    ) -> list[_Hit]:
         """The one registry organisation known by ``acronym`` ("INSERM", "UCLA"), weighed only
         when the part names no organisation otherwise: confident when the string names the
         organisation's city ("INSERM U1163, Paris"), else a candidate. Two organisations known
-        so (CEU, UNIL …) give nothing."""
+        so (CEU, UNIL …) give nothing. ``university``: the string says "<acronym> University"
+        ("HSE University"), a name of its own, confident when one university is known so."""
         found = self._acronyms.get(analyse(acronym).key, [])
         recs = self._recs
         if cc:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if university:
+            found = [f for f in found if recs[f[0]].education]
         if len({recs[i].cluster for i, _ in found}) != 1:
             return []
         hits = []
         for idx, name in found:
             city = CITY_NOTE if recs[idx].city in places else None
-            hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, city is None, city, "acronym"))
+            sure = university or city is not None
+            hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 
     def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
@@ -861,6 +872,12 @@ def _leading_acronym(text: str) -> str:
     if all(any(c.isdigit() for c in w) or (is_acronym(w) and len(w) <= 4) for w in codes):
         return words[0]
     return ""
+
+
+def _acronym_university(text: str) -> str:
+    """The acronym of "<acronym> University" ("HSE University"), or ""."""
+    words = text.split()
+    return words[0] if len(words) == 2 and words[1] == "University" and is_acronym(words[0]) else ""
 
 
 def _school_owner(text: str) -> str:

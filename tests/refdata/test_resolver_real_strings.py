@@ -94,3 +94,23 @@ def test_a_school_named_after_its_university_resolves_to_the_university() -> Non
     assert best is not None and best.ror_id == "03v76x132"
     assert best.part == "Yale School of Medicine"
     assert resolver.resolve("Graduate School of Medicine") is None
+
+
+def test_acronym_university_names_the_one_university_known_by_the_acronym() -> None:
+    hse = _with_city(
+        "055f7t516",
+        "National Research University Higher School of Economics",
+        "RU",
+        "Moscow",
+        ("HSE",),
+    )
+    hse.attributes["types"] = ["education", "funder"]
+    executive = _with_city("01ywrvj14", "Health and Safety Executive", "GB", "Bootle", ("HSE",))
+    mcgill = _with_city("01pxwe438", "McGill University", "CA", "Montreal")
+    mcgill.attributes["types"] = ["education"]
+    resolver = Resolver(records=[(ROR, hse), (ROR, executive), (ROR, mcgill)])
+    best = resolver.resolve("HSE University")
+    assert best is not None and best.ror_id == "055f7t516" and best.method == "acronym"
+    # a name that looks like an acronym is still looked up as a name first
+    best = resolver.resolve("Montreal Neurological Institute, McGill University")
+    assert best is not None and best.ror_id == "01pxwe438" and best.method != "acronym"
