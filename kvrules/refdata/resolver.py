@@ -438,7 +438,7 @@ class Resolver:
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
-            return self._principal_first(self._without_children(orgs))
+            return self._principal_first(self._without_namesakes(self._without_children(orgs)))
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         joined = " ".join(segments)
@@ -511,6 +511,21 @@ class Resolver:
             if not (parents - {None}) & (named - own):
                 kept.append(hits)
         return kept or orgs[:1]
+
+    def _without_namesakes(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """Drop an organisation named after another the same part names ("Stanford Diabetes
+        Research Center, Stanford University School of Medicine", "CHU de Limoges … Université
+        de Limoges"): the author's organisation is the one whose name the other builds on. Never
+        one a list (not a registry) names: it is screened in its own right."""
+        if len(orgs) < 2:
+            return orgs
+        words = [set(analyse(self._recs[hits[0].rec].name).distinct) for hits in orgs]
+        kept = [
+            hits
+            for hits, own in zip(orgs, words, strict=True)
+            if self._listed(hits) or not any(other and other < own for other in words)
+        ]
+        return kept or orgs
 
     def _by_ror_id(self, value: str) -> list[_Hit]:
         try:

@@ -114,3 +114,21 @@ def test_acronym_university_names_the_one_university_known_by_the_acronym() -> N
     # a name that looks like an acronym is still looked up as a name first
     best = resolver.resolve("Montreal Neurological Institute, McGill University")
     assert best is not None and best.ror_id == "01pxwe438" and best.method != "acronym"
+
+
+def test_an_organisation_named_after_another_in_the_string_is_its_unit() -> None:
+    recs = _registry(
+        ("00f54p054", "Stanford University", "US"),
+        ("0eeeeee00", "Stanford Diabetes Research Center", "US"),
+    )
+    recs.append((LISTED, Entry(entry_id="sdrc", name="Stanford Diabetes Research Center")))
+    resolver = Resolver(records=recs[:2])
+    best = resolver.resolve(
+        "Stanford Diabetes Research Center, Stanford University School of Medicine"
+    )
+    assert best is not None and best.ror_id == "00f54p054"
+    # an organisation a list names is screened in its own right, never dropped
+    listed = Resolver(records=recs).match_affiliation(
+        "Stanford Diabetes Research Center, Stanford University School of Medicine"
+    )
+    assert any(m.list == "l" for org in listed for m in org.matches)
