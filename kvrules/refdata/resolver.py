@@ -438,7 +438,8 @@ class Resolver:
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
-            return self._principal_first(self._without_namesakes(self._without_children(orgs)))
+            orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
+            return self._principal_first(orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         joined = " ".join(segments)
@@ -511,6 +512,24 @@ class Resolver:
             if not (parents - {None}) & (named - own):
                 kept.append(hits)
         return kept or orgs[:1]
+
+    def _without_repeats(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """One organisation named twice is one ("Swiss Federal Institute of Technology", which
+        two organisations are called, beside "ETH Zurich", one of them; "Queen Mary University of
+        London" in two segments): an organisation whose every candidate is named confidently
+        elsewhere in the part is dropped, the last named of equals kept."""
+        recs = self._recs
+        named = [{recs[h.rec].cluster for h in hits} for hits in orgs]
+        sure = [{recs[h.rec].cluster for h in hits if not h.candidate} for hits in orgs]
+        kept = []
+        for i, (hits, mine) in enumerate(zip(orgs, named, strict=True)):
+            if mine in named[i + 1 :]:
+                continue  # named again later: the last time counts
+            others = set().union(*(s for s, n in zip(sure, named, strict=True) if n != mine))
+            guessed = all(h.candidate for h in hits)
+            if not (mine <= others or (guessed and mine & others)):
+                kept.append(hits)
+        return kept or orgs[-1:]
 
     def _without_namesakes(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
         """Drop an organisation named after another the same part names ("Stanford Diabetes

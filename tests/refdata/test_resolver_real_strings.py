@@ -132,3 +132,18 @@ def test_an_organisation_named_after_another_in_the_string_is_its_unit() -> None
         "Stanford Diabetes Research Center, Stanford University School of Medicine"
     )
     assert any(m.list == "l" for org in listed for m in org.matches)
+
+
+def test_an_organisation_named_twice_is_one() -> None:
+    sfit = "Swiss Federal Institute of Technology"
+    recs = [
+        (ROR, Entry(entry_id="e", ror_id="05a28rw58", name="ETH Zurich", aliases=[sfit])),
+        (ROR, Entry(entry_id="l", ror_id="02s376052", name="EPFL Lausanne", aliases=[sfit])),
+    ]
+    resolver = Resolver(records=recs)
+    # the ambiguous name's candidates include the organisation the string names
+    best = resolver.resolve(f"Department of Biosystems Science, ETH Zurich, {sfit}")
+    assert best is not None and best.ror_id == "05a28rw58"
+    # the same organisation in two segments
+    best = resolver.resolve("Laboratory of Experimental Psychology, ETH Zurich (ETH Zurich)")
+    assert best is not None and best.ror_id == "05a28rw58"
