@@ -517,12 +517,16 @@ class Resolver:
         """One organisation named twice is one ("Swiss Federal Institute of Technology", which
         two organisations are called, beside "ETH Zurich", one of them; "Queen Mary University of
         London" in two segments): an organisation whose every candidate is named confidently
-        elsewhere in the part is dropped, the last named of equals kept."""
+        elsewhere in the part is dropped, the last named of equals kept. Never one a list names
+        confidently: a listed affiliate is another verdict than its parent's name."""
         recs = self._recs
         named = [{recs[h.rec].cluster for h in hits} for hits in orgs]
         sure = [{recs[h.rec].cluster for h in hits if not h.candidate} for hits in orgs]
         kept = []
         for i, (hits, mine) in enumerate(zip(orgs, named, strict=True)):
+            if any(not h.candidate and recs[h.rec].kind != "registry" for h in hits):
+                kept.append(hits)
+                continue
             if mine in named[i + 1 :]:
                 continue  # named again later: the last time counts
             others = set().union(*(s for s, n in zip(sure, named, strict=True) if n != mine))
@@ -757,7 +761,7 @@ class Resolver:
             members = self._clusters[rec.cluster]
             for i in members:
                 if i == hit.rec:
-                    _keep(best, hit, None)
+                    _keep(best, hit, None, None)
                 else:
                     # reached through another record's name: never one of i's listed affiliates
                     linked = _Hit(
@@ -767,10 +771,11 @@ class Resolver:
                         hit.score,
                         hit.candidate,
                         hit.note,
+                        hit.ntype,
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(linked), via_ror)
+                    _keep(best, self._scoped(linked), via_ror, via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
@@ -779,19 +784,20 @@ class Resolver:
                 for i in self._clusters[pc]:
                     up = _Hit(
                         i,
-                        recs[i].name,
+                        hit.matched,  # the sub-unit's name, which the string named
                         "parent",
                         round(hit.score * 0.95, 3),
                         hit.candidate,
+                        ntype=hit.ntype,
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(up), f"parent of {rec.name}")
-        out = [self._to_match(h, via) for h, via in best.values()]
+                    _keep(best, self._scoped(up), f"parent of {rec.name}", via_ror)
+        out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
         out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out
 
-    def _to_match(self, hit: _Hit, via: str | None) -> Match:
+    def _to_match(self, hit: _Hit, via: str | None, linked: str | None) -> Match:
         rec = self._recs[hit.rec]
         if via and hit.note == SELECT_NOTE:
             via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
@@ -810,9 +816,10 @@ class Resolver:
             candidate=hit.candidate or (hit.corrected is not None and listed),
             kind=rec.kind,
             via=how,
-            matched=hit.matched if via is None else None,
+            matched=hit.matched,
             part=hit.span,
-            name_type=hit.ntype if via is None else None,
+            name_type=hit.ntype,
+            linked=linked,
         )
 
 
@@ -854,16 +861,22 @@ def _spelling_note(changed: Iterable[tuple[str, str]]) -> str | None:
     return f"spelling corrected: {words}" if words else None
 
 
-def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:
-    """The best way an entry was found; at equal scores its own name wins over a linked
-    record's, so the explanation names what the entry itself is called."""
+def _keep(
+    best: dict[int, tuple[_Hit, str | None, str | None]],
+    hit: _Hit,
+    via: str | None,
+    linked: str | None,
+) -> None:
+    """The best way an entry was found (``linked``: the record whose name matched, when not
+    the entry's own); at equal scores its own name wins over a linked record's, so the
+    explanation names what the entry itself is called."""
     old = best.get(hit.rec)
     if (
         old is None
         or hit.score > old[0].score
         or (hit.score == old[0].score and via is None and old[1] is not None)
     ):
-        best[hit.rec] = (hit, via)
+        best[hit.rec] = (hit, via, linked)
 
 
 def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:

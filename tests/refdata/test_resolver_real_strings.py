@@ -147,3 +147,23 @@ def test_an_organisation_named_twice_is_one() -> None:
     # the same organisation in two segments
     best = resolver.resolve("Laboratory of Experimental Psychology, ETH Zurich (ETH Zurich)")
     assert best is not None and best.ror_id == "05a28rw58"
+
+
+def test_an_entry_reached_through_its_ror_record_names_the_record_name_that_matched() -> None:
+    rid = "00gg5zj35"
+    recs = [
+        (ROR, Entry(entry_id=rid, ror_id=rid, name="PLA Rocket Force University of Engineering")),
+        (LISTED, Entry(entry_id="rfeu", name="Rocket Force Engineering University", ror_id=rid)),
+    ]
+    found = Resolver(records=recs).match("PLA Rocket Force University of Engineering")
+    listed = next(m for m in found if m.list == "l")
+    assert listed.explanation == (
+        '"PLA Rocket Force University of Engineering" → Rocket Force Engineering University '
+        "(l; primary 'PLA Rocket Force University of Engineering' of ror:00gg5zj35), exact, 0.95, "
+        "ror:00gg5zj35"
+    )
+    assert (listed.matched, listed.name_type, listed.linked) == (
+        "PLA Rocket Force University of Engineering",
+        "primary",
+        "ror:00gg5zj35",
+    )
