@@ -44,6 +44,7 @@ from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     SELECT_AFFILIATES,
+    STOP_WORDS,
     UNIT_WORDS,
     Analysed,
     analyse,
@@ -69,6 +70,8 @@ ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
+INITIALS = "initials"
+_NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
 
@@ -442,6 +445,9 @@ class Resolver:
             return self._principal_first(orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
+        initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
+        if initialled:
+            return [initialled]
         joined = " ".join(segments)
         hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
@@ -470,6 +476,28 @@ class Resolver:
             sure = university or city is not None
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
+
+    def _initials(self, segment: str, cc: str | None) -> list[_Hit]:
+        """A name whose initials are the acronym of one registry organisation that shares two
+        distinctive words with it ("Fred Hutchinson Cancer Research Center" → FHCRC, "Fred Hutch
+        Cancer Center"): two pieces of evidence that agree, enough for a registry's id, never
+        for a list's verdict (a listed entry reached so is a candidate)."""
+        words = [w for w in _NON_LETTER.split(segment) if w and w.lower() not in STOP_WORDS]
+        if len(words) < 3 or not all(w[0].isupper() for w in words):
+            return []
+        found = self._acronyms.get("".join(w[0] for w in words).lower(), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        own = set(analyse(segment).distinct)
+        if len(own & set(analyse(recs[found[0][0]].name).distinct)) < 2:
+            return []
+        return [
+            self._scoped(_Hit(idx, name, INITIALS, SUBUNIT, False, None, "acronym", segment))
+            for idx, name in found
+        ]
 
     def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
         """Of the organisations a name is ambiguous between, the one whose city the string names
@@ -794,7 +822,8 @@ class Resolver:
                     )
                     _keep(best, self._scoped(up), f"parent of {rec.name}", via_ror)
         out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
-        out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
+        # best first; at equal scores a verdict before a candidate, then the lists before registries
+        out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out
 
     def _to_match(self, hit: _Hit, via: str | None, linked: str | None) -> Match:
@@ -805,6 +834,7 @@ class Resolver:
         # a listed organisation reached only through a corrected spelling is for a person to
         # confirm: a confident "listed" that is wrong accuses someone
         listed = rec.kind != "registry"
+        guessed = hit.method == INITIALS  # a registry's acronym read into a name: no verdict
         return Match(
             list=rec.list_id,
             edition=rec.edition,
@@ -813,7 +843,7 @@ class Resolver:
             ror_id=rec.ror_id or self._cluster_ror.get(rec.cluster),
             method=hit.method,
             score=hit.score,
-            candidate=hit.candidate or (hit.corrected is not None and listed),
+            candidate=hit.candidate or (listed and (hit.corrected is not None or guessed)),
             kind=rec.kind,
             via=how,
             matched=hit.matched,

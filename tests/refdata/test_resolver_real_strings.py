@@ -167,3 +167,25 @@ def test_an_entry_reached_through_its_ror_record_names_the_record_name_that_matc
         "primary",
         "ror:00gg5zj35",
     )
+
+
+def test_a_name_whose_initials_are_an_organisations_acronym_names_it() -> None:
+    hutch = Entry(
+        entry_id="007ps6h72",
+        ror_id="007ps6h72",
+        name="Fred Hutch Cancer Center",
+        acronyms=["FHCRC"],
+        country="US",
+    )
+    listed = Entry(entry_id="fh", name="Fred Hutch Cancer Center", ror_id="007ps6h72")
+    resolver = Resolver(records=[(ROR, hutch), (LISTED, listed)])
+    text = "Human Biology Division, Fred Hutchinson Cancer Research Center"
+    best = resolver.resolve(text)
+    assert best is not None and best.ror_id == "007ps6h72" and best.method == "initials"
+    # enough for the registry's id, never for a list's verdict
+    on_list = next(
+        m for org in resolver.match_affiliation(text) for m in org.matches if m.list == "l"
+    )
+    assert on_list.candidate
+    # initials alone, with fewer than two words in common, name nothing
+    assert resolver.match_affiliation("Free Hospital Clinic Research Council") == []
