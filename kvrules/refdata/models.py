@@ -146,6 +146,8 @@ class Match:
         if self.matched and (self.matched != self.name or self.linked):
             owner = f" of {self.linked}" if self.linked else ""
             where += f"; {self.name_type or 'name'} {self.matched!r}{owner}"
+        elif self.name_type and self.method not in ("exact", self.name_type):
+            where += f"; its {self.name_type} name"  # "parent", "word order": which name
         line = f"{self.name} ({where}), {self.method}, {self.score:.2f}"
         if self.via:
             line += f", {self.via}"

@@ -189,3 +189,15 @@ def test_a_name_whose_initials_are_an_organisations_acronym_names_it() -> None:
     assert on_list.candidate
     # initials alone, with fewer than two words in common, name nothing
     assert resolver.match_affiliation("Free Hospital Clinic Research Council") == []
+
+
+def test_the_kind_of_name_is_said_when_the_method_does_not_say_it() -> None:
+    recs = _registry(("01yqg2h08", "Harbin Institute of Technology", "CN"))
+    resolver = Resolver(records=recs)
+    (org,) = resolver.match_affiliation("School of Astronautics, Harbin Inst. of Tech.")
+    assert org.matches[0].explanation == (
+        '"Harbin Inst. of Tech." → Harbin Institute of Technology (ror; its primary name), '
+        "parent, 0.90"
+    )
+    exact = resolver.match("Harbin Institute of Technology", "CN")[0]
+    assert exact.explanation.endswith("(ror), exact, 1.00")
