@@ -2,8 +2,8 @@
 
 Prints precision and recall of the resolver's confident top match on the labelled queries
 (queries.jsonl), and throughput in names/s against an index of shipped data plus a synthetic
-ROR-like registry (>= 10,000 matchable names). The index is built once, as in enrichment;
-the per-name normalisation cache is cleared before every timed pass so repeats are not free.
+ROR-like registry (>= 10,000 matchable names). The index is built once, as in enrichment; the
+per-name caches of the matching code are cleared before every timed pass so repeats are not free.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from common import build_store, evaluate, load_queries
 
 from kvrules.refdata import Resolver
-from kvrules.refdata.normalise import analyse
+from kvrules.refdata.affiliations import clear_caches
 
 
 def main() -> None:
@@ -50,7 +50,7 @@ def main() -> None:
     names = [(q["query"], q.get("country")) for q in queries]
     done, elapsed = 0, 0.0
     while elapsed < args.seconds:
-        analyse.cache_clear()
+        clear_caches()
         start = time.perf_counter()
         for name, country in names:
             resolver.match(name, country)

@@ -21,10 +21,11 @@ import html
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kvrules.refdata.countries import as_country
 from kvrules.refdata.models import Match
-from kvrules.refdata.normalise import CLASS_WORDS, analyse
+from kvrules.refdata.normalise import CLASS_WORDS, analyse, is_acronym
 
 MAX_CHARS = 2000  # the longest real affiliation strings are a few hundred characters
 MAX_SEGMENTS = 24  # segments per part looked at: the rest is address
@@ -38,6 +39,9 @@ _ORGANISATION_WORDS = frozenset(
     {"hospital", "hospitals", "affiliated", "cancer", "health", "healthcare", "clinic", "clinics"}
     | {"center", "institute", "laboratory", "medical"}
 )
+# …unless a hospital follows ("… School of Medicine-Affiliated Renji Hospital")
+_HOSPITAL_WORDS = frozenset({"hospital", "hospitals", "affiliated", "clinic", "clinics", "cancer"})
+_SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
 _BREAKS = ",()[]{}"
 _SPACED_BREAKS = "-–—/|"  # separators only when spaced: "Paris-Saclay" is a name
 _PARTS = ";\n"
@@ -123,6 +127,13 @@ class Part:
                 yield Span(cut, i, i, inner=True)
 
 
+def clear_caches() -> None:
+    """Forget every per-name cache of the matching code (name analyses, acronym checks, segment
+    cuts), for a benchmark that times names as new to the process."""
+    for cached in (analyse, is_acronym, _cuts):
+        cached.cache_clear()
+
+
 def bounded(text: str) -> str:
     """The first :data:`MAX_CHARS` characters, whitespace runs collapsed to one space."""
     return " ".join(text[:MAX_CHARS].split())
@@ -189,24 +200,39 @@ def _without_number(text: str) -> str:
     return " ".join(words)
 
 
-def _cuts(segment: str) -> list[str]:
+@lru_cache(maxsize=32768)
+def _cuts(segment: str) -> tuple[str, ...]:
     """Stretches of a segment that may be the organisation, longest first: each side of an
     "and" joining two organisations ("Charité Universitätsmedizin Berlin and Humboldt
     Universität"), then its leading words ("Stanford University School of Medicine",
-    "Tsinghua University 1", "University of Miami Miller School of Medicine")."""
+    "Tsinghua University 1", "University of Miami Miller School of Medicine"). Cached: segments
+    recur from row to row ("Department of Physics", "Chinese Academy of Sciences")."""
     words = segment.split()[:MAX_WORDS]
     cuts = _quoted(segment)
     for k, word in enumerate(words):
         if word.lower() in ("and", "&") and 1 < k < len(words) - 2:
             cuts += [" ".join(words[:k]), " ".join(words[k + 1 :])]
     cuts += _tails_after_unit(words)
+    # what follows a school's name is the school's ("… School of Medicine and Public Health")
+    school = next((j for j in range(2, len(words)) if _school_of(words[j:])), len(words))
+    hospital = any(_HOSPITAL_WORDS.intersection(analyse(w).tokens) for w in words[school:])
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue  # "Tianjin University | of Science and Technology" is one name
-        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:]):
+        if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:school]) or hospital:
             break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
         cuts.append(" ".join(words[:k]))
-    return list(dict.fromkeys(cuts))
+    return tuple(dict.fromkeys(cuts))
+
+
+def _school_of(words: list[str]) -> bool:
+    """A university's school or faculty, whatever it teaches ("School of Medicine and Public
+    Health", "Medical School", "Faculty of Medicine"): part of the university, never an
+    organisation of its own as a hospital or a cancer centre after the name is."""
+    keys = [analyse(w).key for w in words[:2]]
+    return bool(keys) and (
+        keys[0] in _SCHOOL_WORDS or (keys[0] == "medical" and keys[1:] in (["school"], ["college"]))
+    )
 
 
 def _quoted(segment: str) -> list[str]:

@@ -129,18 +129,25 @@ class Match:
     candidate: bool = False  # True: a suggestion a person must confirm, not a verdict
     kind: str = "designation"
     via: str | None = None  # how a linked entry was reached, e.g. "ror:01yqg2h08"
-    matched: str | None = None  # the entry's name that matched
+    matched: str | None = None  # the name that matched: the entry's, or the linked record's
     part: str | None = None  # the stretch of the query that matched it
-    name_type: str | None = None  # what ``matched`` is to the entry: primary, alias, short …
+    name_type: str | None = None  # what ``matched`` is to its record: primary, alias, short …
+    # the record whose name matched when it is not the entry: its ROR record, or the sub-unit
+    # whose parent the entry is ("ror:00gg5zj35", "us_dod_1286:some-entry")
+    linked: str | None = None
 
     @property
     def explanation(self) -> str:
         """For a person: which part of the query matched which name of which entry, e.g.
-        '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286), exact, 0.97'
-        or '… → X (us_dod_1286; alias "Y"), alias, 0.95'."""
+        '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286), exact, 0.97',
+        '… → X (us_dod_1286; alias "Y"), alias, 0.95', or for an entry reached through a linked
+        record '… → X (us_dod_1286; primary "Z" of ror:…), exact, 0.95, ror:…'."""
         where = self.list
-        if self.matched and self.matched != self.name:
-            where += f"; {self.name_type or 'name'} {self.matched!r}"
+        if self.matched and (self.matched != self.name or self.linked):
+            owner = f" of {self.linked}" if self.linked else ""
+            where += f"; {self.name_type or 'name'} {self.matched!r}{owner}"
+        elif self.name_type and self.method not in ("exact", self.name_type):
+            where += f"; its {self.name_type} name"  # "parent", "word order": which name
         line = f"{self.name} ({where}), {self.method}, {self.score:.2f}"
         if self.via:
             line += f", {self.via}"
@@ -161,5 +168,6 @@ class Match:
             "matched": self.matched,
             "part": self.part,
             "name_type": self.name_type,
+            "linked": self.linked,
             "explanation": self.explanation,
         }

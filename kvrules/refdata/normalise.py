@@ -312,8 +312,10 @@ def bulk_name_key(name: str) -> str:
     return analyse.__wrapped__(name).key
 
 
+@lru_cache(maxsize=65536)
 def is_acronym(name: str) -> bool:
-    """True for acronym-like strings (HIT, NEU, TU/e, UvA, MIPT (SU)): never matched alone."""
+    """True for acronym-like strings (HIT, NEU, TU/e, UvA, MIPT (SU)): never matched alone.
+    Cached: an affiliation string asks it of every stretch it cuts, and segments recur."""
     text = re.sub(r"\s*\([^)]*\)\s*", "", name).strip()
     if not text or " " in text or not text.isascii():
         return False

@@ -44,6 +44,7 @@ from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     SELECT_AFFILIATES,
+    STOP_WORDS,
     UNIT_WORDS,
     Analysed,
     analyse,
@@ -67,6 +68,12 @@ SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
+WORD_ORDER = "word order"
+ACRONYM = "acronym"
+INITIALS = "initials"
+_NON_LETTER = re.compile(r"[^\w]+")
+CITY_NOTE = "its city is named in the string"
+AMBIGUOUS_NOTE = "same name in several organisations: give a country"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -120,6 +127,8 @@ class _Rec:
     cluster: int = -1
     select_only: bool = False  # listed for its select affiliates only
     system: bool = False  # a registry's university system ("University of California System")
+    city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
+    education: bool = False  # a registry's university, college …: ROR type "education"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +165,9 @@ class Resolver:
         self.threshold = threshold
         self._recs: list[_Rec] = []
         self._exact: dict[str, list[tuple[int, str, str]]] = {}
+        # the same words in another order ("Moscow State Lomonosov University"): sorted words →
+        self._reordered: dict[str, list[tuple[int, str, str]]] = {}
+        self._acronyms: dict[str, list[tuple[int, str]]] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -211,15 +223,22 @@ class Resolver:
             idx = len(self._recs) - 1
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
+            self._recs[idx].city = "".join(city_tokens)
+            types = entry.attributes.get("types") if info.kind == "registry" else None
+            self._recs[idx].education = isinstance(types, list) and "education" in types
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
+                    if info.kind == "registry":
+                        self._acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
                 a = _analysed(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if len(a.distinct) >= 2:
+                    self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
                 if city_tokens and ntype in ("primary", "alias"):
                     rest = _without_city(a.tokens, city_tokens)
@@ -376,7 +395,8 @@ class Resolver:
         orgs: list[list[_Hit]] = []
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
-        return orgs
+        named = [hits for hits in orgs if hits[0].method != ACRONYM]
+        return named or orgs  # an acronym only when the string names no organisation otherwise
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
@@ -385,8 +405,18 @@ class Resolver:
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
         cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
+        acronyms: list[list[_Hit]] = []
         for span in part.spans():
-            if span.first in covered or span.last in covered or is_acronym(span.text):
+            if span.first in covered or span.last in covered:
+                continue
+            acronym = _leading_acronym(span.text) if span.first == span.last else ""
+            if acronym and not span.inner:
+                hits = self._acronym(acronym, cc, _places(segments, span.first))
+                if hits:
+                    acronyms.append([replace(h, span=span.text) for h in hits])
+                    covered.add(span.first)
+                continue
+            if is_acronym(span.text):
                 continue
             if span.inner and any(span.text in hit or hit in span.text for hit in cut_hits):
                 continue
@@ -395,6 +425,12 @@ class Resolver:
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
                 hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
+            if not hits and not span.inner and (owner := _school_owner(span.text)):
+                hits = self._lookup(owner, cc, SUBUNIT, "parent", written=span.text)
+            if not hits and not span.inner and (university := _acronym_university(span.text)):
+                hits = self._acronym(university, cc, set(), university=True)
+            if hits and hits[0].note == AMBIGUOUS_NOTE:
+                hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.inner:
@@ -405,12 +441,77 @@ class Resolver:
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
-            return self._principal_first(self._without_children(orgs))
+            orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
+            return self._principal_first(orgs)
+        if acronyms:
+            return self._principal_first(self._without_children(acronyms))
+        initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
+        if initialled:
+            return [initialled]
         joined = " ".join(segments)
         hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _acronym(
+        self, acronym: str, cc: str | None, places: set[str], university: bool = False
+    ) -> list[_Hit]:
+        """The one registry organisation known by ``acronym`` ("INSERM", "UCLA"), weighed only
+        when the part names no organisation otherwise: confident when the string names the
+        organisation's city ("INSERM U1163, Paris"), else a candidate. Two organisations known
+        so (CEU, UNIL …) give nothing. ``university``: the string says "<acronym> University"
+        ("HSE University"), a name of its own, confident when one university is known so."""
+        found = self._acronyms.get(analyse(acronym).key, [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if university:
+            found = [f for f in found if recs[f[0]].education]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        hits = []
+        for idx, name in found:
+            city = CITY_NOTE if recs[idx].city in places else None
+            sure = university or city is not None
+            hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
+        return [self._scoped(hit) for hit in hits]
+
+    def _initials(self, segment: str, cc: str | None) -> list[_Hit]:
+        """A name whose initials are the acronym of one registry organisation that shares two
+        distinctive words with it ("Fred Hutchinson Cancer Research Center" → FHCRC, "Fred Hutch
+        Cancer Center"): two pieces of evidence that agree, enough for a registry's id, never
+        for a list's verdict (a listed entry reached so is a candidate)."""
+        words = [w for w in _NON_LETTER.split(segment) if w and w.lower() not in STOP_WORDS]
+        if len(words) < 3 or not all(w[0].isupper() for w in words):
+            return []
+        found = self._acronyms.get("".join(w[0] for w in words).lower(), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        own = set(analyse(segment).distinct)
+        if len(own & set(analyse(recs[found[0][0]].name).distinct)) < 2:
+            return []
+        return [
+            self._scoped(_Hit(idx, name, INITIALS, SUBUNIT, False, None, "acronym", segment))
+            for idx, name in found
+        ]
+
+    def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
+        """Of the organisations a name is ambiguous between, the one whose city the string names
+        ("Newcastle University, Newcastle upon Tyne"): a city is strong evidence, a country
+        (thousands of organisations) is not."""
+        recs = self._recs
+        named = {recs[h.rec].cluster for h in hits if recs[h.rec].city in places}
+        if len(named) != 1:
+            return hits
+        return [
+            replace(h, score=SUBUNIT, candidate=False, note=CITY_NOTE)
+            for h in hits
+            if recs[h.rec].cluster in named
+        ]
 
     def _listed(self, hits: list[_Hit]) -> bool:
         return any(self._recs[h.rec].kind != "registry" for h in hits)
@@ -439,6 +540,43 @@ class Resolver:
             if not (parents - {None}) & (named - own):
                 kept.append(hits)
         return kept or orgs[:1]
+
+    def _without_repeats(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """One organisation named twice is one ("Swiss Federal Institute of Technology", which
+        two organisations are called, beside "ETH Zurich", one of them; "Queen Mary University of
+        London" in two segments): an organisation whose every candidate is named confidently
+        elsewhere in the part is dropped, the last named of equals kept. Never one a list names
+        confidently: a listed affiliate is another verdict than its parent's name."""
+        recs = self._recs
+        named = [{recs[h.rec].cluster for h in hits} for hits in orgs]
+        sure = [{recs[h.rec].cluster for h in hits if not h.candidate} for hits in orgs]
+        kept = []
+        for i, (hits, mine) in enumerate(zip(orgs, named, strict=True)):
+            if any(not h.candidate and recs[h.rec].kind != "registry" for h in hits):
+                kept.append(hits)
+                continue
+            if mine in named[i + 1 :]:
+                continue  # named again later: the last time counts
+            others = set().union(*(s for s, n in zip(sure, named, strict=True) if n != mine))
+            guessed = all(h.candidate for h in hits)
+            if not (mine <= others or (guessed and mine & others)):
+                kept.append(hits)
+        return kept or orgs[-1:]
+
+    def _without_namesakes(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """Drop an organisation named after another the same part names ("Stanford Diabetes
+        Research Center, Stanford University School of Medicine", "CHU de Limoges … Université
+        de Limoges"): the author's organisation is the one whose name the other builds on. Never
+        one a list (not a registry) names: it is screened in its own right."""
+        if len(orgs) < 2:
+            return orgs
+        words = [set(analyse(self._recs[hits[0].rec].name).distinct) for hits in orgs]
+        kept = [
+            hits
+            for hits, own in zip(orgs, words, strict=True)
+            if self._listed(hits) or not any(other and other < own for other in words)
+        ]
+        return kept or orgs
 
     def _by_ror_id(self, value: str) -> list[_Hit]:
         try:
@@ -472,7 +610,9 @@ class Resolver:
     ) -> list[_Hit]:
         a = analyse(text)
         found = self._exact.get(a.key)
-        if not found or not a.distinct:
+        if not found:
+            return self._reordered_lookup(a, text, cc, score)
+        if not a.distinct:
             return []
         recs = self._recs
         if cc:
@@ -489,7 +629,7 @@ class Resolver:
                 found, ambiguous = same, False
         named = {recs[i].list_id for i, _, t in found if t == "primary"}
         if ambiguous:
-            score, note = AMBIGUOUS, "same name in several organisations: give a country"
+            score, note = AMBIGUOUS, AMBIGUOUS_NOTE
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
         hits = []
@@ -512,6 +652,25 @@ class Resolver:
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
         return hits
+
+    def _reordered_lookup(self, a: Analysed, text: str, cc: str | None, score: float) -> list[_Hit]:
+        """A name of one organisation with its words in another order ("Moscow State Lomonosov
+        University", "Vienna Medical University"): two distinctive words or more, never a unit's
+        name ("Institute of Stem Cell Biology …" is not "Stem Cell Biology Institute"), and only
+        when one organisation carries those words."""
+        if len(a.distinct) < 2 or a.tokens[0] in UNIT_WORDS:
+            return []
+        found = self._reordered.get(_word_set(a), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _, _ in found}) != 1:
+            return []
+        score = min(score if cc else EXACT_NO_COUNTRY, SUBUNIT)
+        return [
+            self._scoped(_Hit(idx, matched, WORD_ORDER, score, ntype=ntype, span=text))
+            for idx, matched, ntype in found
+        ]
 
     def _ambiguous(self, found: list[tuple[int, str, str]], cc: str | None) -> bool:
         """Several organisations carry the name. With a country, the entries of different lists
@@ -630,7 +789,7 @@ class Resolver:
             members = self._clusters[rec.cluster]
             for i in members:
                 if i == hit.rec:
-                    _keep(best, hit, None)
+                    _keep(best, hit, None, None)
                 else:
                     # reached through another record's name: never one of i's listed affiliates
                     linked = _Hit(
@@ -640,10 +799,11 @@ class Resolver:
                         hit.score,
                         hit.candidate,
                         hit.note,
+                        hit.ntype,
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(linked), via_ror)
+                    _keep(best, self._scoped(linked), via_ror, via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
@@ -652,19 +812,21 @@ class Resolver:
                 for i in self._clusters[pc]:
                     up = _Hit(
                         i,
-                        recs[i].name,
+                        hit.matched,  # the sub-unit's name, which the string named
                         "parent",
                         round(hit.score * 0.95, 3),
                         hit.candidate,
+                        ntype=hit.ntype,
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(up), f"parent of {rec.name}")
-        out = [self._to_match(h, via) for h, via in best.values()]
-        out.sort(key=lambda m: (-m.score, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
+                    _keep(best, self._scoped(up), f"parent of {rec.name}", via_ror)
+        out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
+        # best first; at equal scores a verdict before a candidate, then the lists before registries
+        out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out
 
-    def _to_match(self, hit: _Hit, via: str | None) -> Match:
+    def _to_match(self, hit: _Hit, via: str | None, linked: str | None) -> Match:
         rec = self._recs[hit.rec]
         if via and hit.note == SELECT_NOTE:
             via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
@@ -672,6 +834,7 @@ class Resolver:
         # a listed organisation reached only through a corrected spelling is for a person to
         # confirm: a confident "listed" that is wrong accuses someone
         listed = rec.kind != "registry"
+        guessed = hit.method == INITIALS  # a registry's acronym read into a name: no verdict
         return Match(
             list=rec.list_id,
             edition=rec.edition,
@@ -680,12 +843,13 @@ class Resolver:
             ror_id=rec.ror_id or self._cluster_ror.get(rec.cluster),
             method=hit.method,
             score=hit.score,
-            candidate=hit.candidate or (hit.corrected is not None and listed),
+            candidate=hit.candidate or (listed and (hit.corrected is not None or guessed)),
             kind=rec.kind,
             via=how,
-            matched=hit.matched if via is None else None,
+            matched=hit.matched,
             part=hit.span,
-            name_type=hit.ntype if via is None else None,
+            name_type=hit.ntype,
+            linked=linked,
         )
 
 
@@ -727,16 +891,22 @@ def _spelling_note(changed: Iterable[tuple[str, str]]) -> str | None:
     return f"spelling corrected: {words}" if words else None
 
 
-def _keep(best: dict[int, tuple[_Hit, str | None]], hit: _Hit, via: str | None) -> None:
-    """The best way an entry was found; at equal scores its own name wins over a linked
-    record's, so the explanation names what the entry itself is called."""
+def _keep(
+    best: dict[int, tuple[_Hit, str | None, str | None]],
+    hit: _Hit,
+    via: str | None,
+    linked: str | None,
+) -> None:
+    """The best way an entry was found (``linked``: the record whose name matched, when not
+    the entry's own); at equal scores its own name wins over a linked record's, so the
+    explanation names what the entry itself is called."""
     old = best.get(hit.rec)
     if (
         old is None
         or hit.score > old[0].score
         or (hit.score == old[0].score and via is None and old[1] is not None)
     ):
-        best[hit.rec] = (hit, via)
+        best[hit.rec] = (hit, via, linked)
 
 
 def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:
@@ -767,6 +937,55 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+def _leading_acronym(text: str) -> str:
+    """The acronym a segment is, or opens followed by unit codes only ("CNRS UMR 5251",
+    "INSERM U1154"); "" for anything else."""
+    words = text.split()
+    if not words or not is_acronym(words[0]):
+        return ""
+    codes = words[1:]
+    if all(any(c.isdigit() for c in w) or (is_acronym(w) and len(w) <= 4) for w in codes):
+        return words[0]
+    return ""
+
+
+def _acronym_university(text: str) -> str:
+    """The acronym of "<acronym> University" ("HSE University"), or ""."""
+    words = text.split()
+    return words[0] if len(words) == 2 and words[1] == "University" and is_acronym(words[0]) else ""
+
+
+def _school_owner(text: str) -> str:
+    """The university a school is named after ("Yale School of Medicine" → "Yale University",
+    "Wake Forest School of Public Health"), or "": only when what precedes "School of" is a
+    name and nothing else (not "Graduate School of …", nor "Barts and The London School of …")."""
+    words = text.split()
+    k = next((i for i, w in enumerate(words) if w == "School"), 0)
+    if k == 0 or words[k + 1 : k + 2] != ["of"]:
+        return ""
+    owner = analyse(" ".join(words[:k]))
+    if not owner.tokens or owner.skeleton or len(owner.tokens) != k:
+        return ""
+    return " ".join(words[:k]) + " University"
+
+
+def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
+    """The segments of a part other than ``besides``, as exact-match keys without their
+    numbers: the city an address names ("Harbin 150001" → "harbin", "75005 Paris" → "paris")."""
+    keys = {
+        analyse(" ".join(w for w in seg.split() if not any(c.isdigit() for c in w))).key
+        for i, seg in enumerate(segments)
+        if i not in besides
+    }
+    keys.discard("")  # a postcode alone names no city
+    return keys
+
+
+def _word_set(a: Analysed) -> str:
+    """A name's words in alphabetical order: equal for the same words in any order."""
+    return " ".join(sorted(a.tokens))
 
 
 def _shares_ends(tokens: list[str], ends: list[tuple[int, str, str]]) -> bool:
