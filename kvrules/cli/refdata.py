@@ -363,22 +363,31 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
     """Rows in, one result per row out (stdout); a progress line on a terminal (stderr), each
     bad row and each row read in another encoding named there, and a count at the end."""
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from kvrules.refdata import batch
 
     name, rows = named
     errors = total = 0
     console = Console(stderr=True)
+    # a bar over the file's bytes (a pipe has no size: a spinner); only on a terminal
+    bar = (BarColumn(), TaskProgressColumn()) if rows.size else (SpinnerColumn(),)
     with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.completed:,} names · {task.fields[errors]} bad rows"),
+        *bar,
+        TextColumn("{task.fields[rows]:,} names · {task.fields[errors]:,} bad rows"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("matching", errors=0)
+        task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
         def counted(results):  # type: ignore[no-untyped-def]
             nonlocal errors, total
@@ -400,7 +409,7 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
                         soft_wrap=True,
                     )
                 if total % 1000 == 0 or result.error:
-                    progress.update(task, completed=total, errors=errors)
+                    progress.update(task, completed=rows.position(), rows=total, errors=errors)
                 yield result
 
         results = counted(batch.match_rows(index, rows, jobs=jobs))

@@ -18,9 +18,12 @@ come out in input order.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import multiprocessing
+import os
 import re
+import stat
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -58,6 +61,7 @@ __all__ = [
     "Result",
     "Row",
     "Stats",
+    "Workers",
     "match_rows",
     "write_csv",
     "write_jsonl",
@@ -168,14 +172,14 @@ class Input:
 
     def __init__(self, stream: IO[bytes], fmt: Format | None = None) -> None:
         if not hasattr(stream, "peek"):
-            import io
-
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
         _refuse_binary(head)
         if head.startswith(_BOM):
             stream.read(len(_BOM))
             head = head[len(_BOM) :]
+        self._stream = stream
+        self.size = _file_size(stream)  # bytes, for a progress bar; None for a pipe
         self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
         self._lines = _Lines(stream)
         self.columns: list[str] = []
@@ -184,6 +188,10 @@ class Input:
 
     def __iter__(self) -> Iterator[Row]:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
+
+    def position(self) -> int | None:
+        """Bytes read so far, if the input is a file."""
+        return self._stream.tell() if self.size is not None else None
 
     def _start_csv(self) -> None:
         self._line_iter = iter(self._lines)
@@ -256,6 +264,14 @@ class Input:
                 continue
             error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
             yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+
+
+def _file_size(stream: IO[bytes]) -> int | None:
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def _refuse_binary(head: bytes) -> None:
@@ -354,7 +370,7 @@ class _Memo:
     """The outcomes of the last :data:`MEMO` distinct queries (least recently used forgotten)."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
+        self.size = size
         self._seen: OrderedDict[Query, Outcome] = OrderedDict()
 
     def get(self, query: Query) -> Outcome | None:
@@ -365,8 +381,36 @@ class _Memo:
 
     def put(self, query: Query, outcome: Outcome) -> None:
         self._seen[query] = outcome
-        if len(self._seen) > self._size:
+        if len(self._seen) > self.size:
             self._seen.popitem(last=False)
+
+
+class Workers:
+    """Worker processes that each load the kept index once (spawned, not forked: a copy of this
+    process's heap would be touched page by page and grow every worker to its size)."""
+
+    def __init__(self, index: Index, jobs: int | None = None) -> None:
+        if index.path is None:
+            raise ValueError("worker processes need a kept index")
+        self.jobs = jobs or multiprocessing.cpu_count()
+        self._pool = ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(index.path), index.key, index.threshold),
+        )
+
+    def submit(self, queries: list[Query]) -> Future[list[Outcome]]:
+        return self._pool.submit(_worker_chunk, queries)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def match_rows(
@@ -374,15 +418,22 @@ def match_rows(
     rows: Iterable[Row],
     *,
     jobs: int | None = 1,
+    workers: Workers | None = None,
     stats: Stats | None = None,
+    remember: int = MEMO,
 ) -> Iterator[Result]:
     """One result per row, in order; a row that cannot be matched says why.
 
     ``source``: a resolver, or a store's :class:`~kvrules.refdata.cache.Index` (needed for
     worker processes, which load its kept file). ``jobs``: worker processes; None for one per
-    core once the input has more than :data:`PARALLEL_AFTER` rows."""
+    core once the input has more than :data:`PARALLEL_AFTER` rows; ``workers``: ones already
+    started. ``remember``: distinct queries whose outcomes repeated rows reuse (0: every row is
+    matched on its own)."""
     stats = stats if stats is not None else Stats()
     rows = iter(rows)
+    if workers is not None:
+        yield from _match(rows, workers.submit, 2 * workers.jobs, stats, remember)
+        return
     parallel = isinstance(source, Index) and source.path is not None and jobs != 1
     if parallel and jobs is None:  # only when there are many rows: workers take time to start
         ahead = list(islice(rows, PARALLEL_AFTER + 1))
@@ -390,24 +441,20 @@ def match_rows(
         rows = chain(ahead, rows)
     if not parallel:
         resolver = source.resolver() if isinstance(source, Index) else source
-        yield from _match(rows, lambda q: _match_queries(resolver, q), 1, stats)
+        yield from _match(rows, lambda q: _match_queries(resolver, q), 1, stats, remember)
         return
-    assert isinstance(source, Index) and source.path is not None
-    workers = jobs or multiprocessing.cpu_count()
+    assert isinstance(source, Index)
     source.release()  # the workers load the index; this process only reads and writes rows
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),  # no copy of this process's heap
-        initializer=_start_worker,
-        initargs=(str(source.path), source.key, source.threshold),
-    ) as pool:
-        yield from _match(rows, lambda q: pool.submit(_worker_chunk, q), 2 * workers, stats)
+    with Workers(source, jobs) as started:
+        yield from _match(rows, started.submit, 2 * started.jobs, stats, remember)
 
 
-def _match(rows: Iterator[Row], submit: Any, window: int, stats: Stats) -> Iterator[Result]:
+def _match(
+    rows: Iterator[Row], submit: Any, window: int, stats: Stats, remember: int
+) -> Iterator[Result]:
     """Rows in chunks: each chunk's new queries are matched (``submit``: outcomes, or a future
     of them), up to ``window`` chunks at a time, and the results leave in input order."""
-    memo = _Memo(MEMO)
+    memo = _Memo(remember)
     asked: dict[Query, tuple[_Chunk, int]] = {}  # in a chunk not yet done
     flight: deque[_Chunk] = deque()
     while True:
@@ -418,6 +465,9 @@ def _match(rows: Iterator[Row], submit: Any, window: int, stats: Stats) -> Itera
                 query = _query(row)
                 if isinstance(query, str):
                     chunk.slots.append(("got", query))
+                elif not remember:
+                    chunk.slots.append(("own", len(chunk.queries)))
+                    chunk.queries.append(query)
                 elif (outcome := memo.get(query)) is not None:
                     chunk.slots.append(("got", outcome))
                 elif query in asked:
@@ -445,8 +495,9 @@ def _finish(chunk: _Chunk, memo: _Memo, asked: dict[Query, tuple[_Chunk, int]]) 
     if chunk.pending is not None:
         chunk.outcomes = chunk.pending.result()
     for query, outcome in zip(chunk.queries, chunk.outcomes, strict=True):
-        memo.put(query, outcome)
-        asked.pop(query, None)
+        if memo.size:
+            memo.put(query, outcome)
+            asked.pop(query, None)
     for row, slot in zip(chunk.rows, chunk.slots, strict=True):
         if slot[0] == "got":
             outcome = slot[1]

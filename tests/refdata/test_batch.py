@@ -110,3 +110,35 @@ def test_match_keeps_the_index_beside_the_reference_store() -> None:
     modified = index.stat().st_mtime_ns
     assert json.loads(run("Beihang University", "--json").stdout)["matches"]
     assert index.stat().st_mtime_ns == modified  # loaded, not rebuilt
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path) -> None:
+    """stderr a terminal: a bar over the file; stderr a pipe: nothing but the rows' messages."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    names = tmp_path / "names.csv"
+    names.write_text("name\n" + "Beihang University\n" * 3000)
+    command = [sys.executable, "-c", "from kvrules.cli import main; main()", "match", "--file"]
+    command.append(str(names))
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    piped = subprocess.run(command, capture_output=True, env=env, check=True)
+    assert piped.stderr == b"" and len(piped.stdout.splitlines()) == 3000
+    controller, terminal = pty.openpty()
+    with (tmp_path / "out.jsonl").open("wb") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=terminal, env=env)
+    os.close(terminal)  # the child holds its end: reading ends when the child is gone
+    shown = b""
+    while True:  # read as it is drawn: an unread terminal would block the child
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert child.wait(timeout=120) == 0
+    assert "━" in shown.decode() and "names · 0 bad rows" in shown.decode()
