@@ -39,7 +39,7 @@ Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
 MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped without holding it
 CHUNK = 500  # rows matched (or sent to a worker) at a time
-MEMO = 100_000  # distinct queries whose results are remembered for the rows that repeat them
+MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
 PARALLEL_AFTER = 20_000  # rows: fewer are matched sooner than worker processes start
 TOP_COLUMNS = (
     *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
@@ -343,8 +343,12 @@ _worker_resolver: Resolver | None = None
 
 
 def _start_worker(path: str, key: str, threshold: float) -> None:
+    import signal
     from pathlib import Path
 
+    # Ctrl-C reaches the whole process group: the command stops the workers itself, and a
+    # worker's own KeyboardInterrupt would print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker_resolver
     _worker_resolver = load(Path(path), key, threshold)
     if _worker_resolver is None:
