@@ -40,7 +40,7 @@ MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB ce
 MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped without holding it
 CHUNK = 500  # rows matched (or sent to a worker) at a time
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
-PARALLEL_AFTER = 20_000  # rows: fewer are matched sooner than worker processes start
+PARALLEL_AFTER = 50_000  # rows: fewer are matched sooner than worker processes start (see bench)
 TOP_COLUMNS = (
     *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
     "explanation",  # which part of the name matched which name of the entry
