@@ -389,25 +389,19 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
     ) as progress:
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
+        def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
+            text = f"{name}: row {row.number}: {message}"
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
         def counted(results):  # type: ignore[no-untyped-def]
             nonlocal errors, total
             for result in results:
                 total += 1
                 if result.row.warning:
-                    progress.console.print(
-                        f"{name}: row {result.row.number}: {result.row.warning}",
-                        markup=False,
-                        highlight=False,
-                        soft_wrap=True,
-                    )
+                    say(result.row, result.row.warning)
                 if result.error:
                     errors += 1
-                    progress.console.print(
-                        f"{name}: row {result.row.number}: {result.error}",
-                        markup=False,
-                        highlight=False,
-                        soft_wrap=True,
-                    )
+                    say(result.row, result.error)
                 if total % 1000 == 0 or result.error:
                     progress.update(task, completed=rows.position(), rows=total, errors=errors)
                 yield result

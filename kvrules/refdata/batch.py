@@ -174,6 +174,8 @@ class Input:
         if not hasattr(stream, "peek"):
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+        if not head.strip():
+            raise BadInput("no rows: the file is empty")
         _refuse_binary(head)
         if head.startswith(_BOM):
             stream.read(len(_BOM))

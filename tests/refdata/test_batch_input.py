@@ -125,3 +125,11 @@ def test_a_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:
     assert result.output.strip() == (
         f"Error: {names}: the CSV needs a 'name' column (found: organisation, country)"
     )
+
+
+def test_an_empty_file_says_so(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_bytes(b"\n")
+    result = run("--file", str(names))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {names}: no rows: the file is empty"
