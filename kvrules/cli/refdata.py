@@ -7,9 +7,9 @@ the shipped lists on first use: a list imported here is what the next scan scree
 
 from __future__ import annotations
 
-import io
 import json
 import sys
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -283,6 +283,11 @@ def _row(r: object) -> dict[str, object]:
     show_default=True,
     help="with --file: one JSON object per row, or the input's CSV columns plus the top match",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="with --file: worker processes (default: one per core for a file of many rows)",
+)
 def match(
     name: str | None,
     config_path: Path | None,
@@ -293,23 +298,31 @@ def match(
     as_json: bool,
     names_file: BinaryIO | None,
     out_format: str,
+    jobs: int | None,
 ) -> None:
-    """Match NAME (or every row of --file) against the reference lists the scans screen with."""
-    from kvrules.refdata.resolver import Resolver
+    """Match NAME (or every row of --file) against the reference lists the scans screen with.
+
+    The lists' index is built once and kept beside the reference store; an import or update
+    rebuilds it on the next run."""
+    from kvrules.refdata.cache import prepare
 
     if (name is None) == (names_file is None):
         raise click.UsageError("give a NAME or --file FILE (not both)")
+    if name is not None and not name.strip():
+        raise click.UsageError("NAME is empty: give an organisation's name (or --file FILE)")
     if names_file is not None:
+        rows = _rows(names_file)
         with _open(config_path, refdata) as store:
-            _match_file(Resolver(store, threshold=threshold), names_file, out_format)
+            index = prepare(store, threshold)
+        _match_file(index, rows, out_format, jobs)
         return
     assert name is not None
     with _open(config_path, refdata) as store:
-        try:
-            resolver = Resolver(store, threshold=threshold)
-            found = resolver.match(name, country, ror_id)
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+        resolver = prepare(store, threshold).resolver()
+    try:
+        found = resolver.match(name, country, ror_id)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         doc = {"query": name, "matches": [m.as_dict() for m in found]}
         click.echo(json.dumps({**doc, "searched": resolver.searched}, ensure_ascii=False))
@@ -331,63 +344,80 @@ def match(
             click.echo(f"      {m.explanation}")
 
 
-def _match_file(resolver: Any, stream: BinaryIO, out_format: str) -> None:
-    """Rows in, one result per row out (stdout); a progress line on a terminal (stderr)."""
-    import itertools
+def _rows(stream: BinaryIO) -> tuple[str, Any]:
+    """The input's rows (batch.Input), before the index is loaded: a file that holds no names
+    is refused at once, as one line naming it."""
+    from kvrules.refdata.batch import BadInput, Input
 
+    name = str(getattr(stream, "name", "-"))
+    name = "-" if name == "<stdin>" else name
+    fmt = "jsonl" if name.endswith((".jsonl", ".ndjson", ".json")) else None
+    fmt = "csv" if name.endswith((".csv", ".tsv")) else fmt
+    try:
+        return name, Input(stream, fmt)  # type: ignore[arg-type]
+    except BadInput as e:
+        raise click.ClickException(f"{name}: {e}") from None
+
+
+def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int | None) -> None:
+    """Rows in, one result per row out (stdout); a progress line on a terminal (stderr), each
+    bad row and each row read in another encoding named there, and a count at the end."""
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from kvrules.refdata import batch
 
-    name = getattr(stream, "name", "-")
-    fmt = "jsonl" if str(name).endswith((".jsonl", ".ndjson", ".json")) else "csv"
-    if name in ("-", "<stdin>"):
-        if not hasattr(stream, "peek"):
-            stream = io.BufferedReader(stream)  # type: ignore[arg-type]
-        fmt = _sniff(stream)
-    try:
-        rows = batch.read_rows(stream, fmt)  # type: ignore[arg-type]
-        first = next(rows, None)
-    except ValueError as e:
-        raise click.ClickException(f"{name}: {e}") from None
-    if first is None:
-        raise click.ClickException(f"{name}: no rows")
-    rows = itertools.chain([first], rows)
-    errors = 0
+    name, rows = named
+    errors = total = 0
     console = Console(stderr=True)
-    out = sys.stdout
+    # a bar over the file's bytes (a pipe has no size: a spinner); only on a terminal
+    bar = (BarColumn(), TaskProgressColumn()) if rows.size else (SpinnerColumn(),)
     with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.completed:,} names · {task.fields[errors]} bad rows"),
+        *bar,
+        TextColumn("{task.fields[rows]:,} names · {task.fields[errors]:,} bad rows"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("matching", errors=0)
+        task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
+
+        def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
+            text = f"{name}: row {row.number}: {message}"
+            progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
         def counted(results):  # type: ignore[no-untyped-def]
-            nonlocal errors
+            nonlocal errors, total
             for result in results:
+                total += 1
+                if result.row.warning:
+                    say(result.row, result.row.warning)
                 if result.error:
                     errors += 1
-                    click.echo(f"{name}: row {result.row.number}: {result.error}", err=True)
-                progress.update(task, advance=1, errors=errors)
+                    say(result.row, result.error)
+                if total % 1000 == 0 or result.error:
+                    progress.update(task, completed=rows.position(), rows=total, errors=errors)
                 yield result
 
-        results = counted(batch.match_rows(resolver, rows))
+        results = counted(batch.match_rows(index, rows, jobs=jobs))
         if out_format == "csv":
-            columns = list(first.fields) or ["name"]
-            batch.write_csv(results, out, columns)
+            first = next(results, None)
+            columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
+            batch.write_csv(chain([first] if first else [], results), sys.stdout, columns)
         else:
-            batch.write_jsonl(results, out, resolver.searched)
+            batch.write_jsonl(results, sys.stdout, index.searched)
+    if not total:
+        raise click.ClickException(f"{name}: no rows")
     if errors:
-        sys.exit(2)  # done, with rows that could not be matched (named on stderr)
-
-
-def _sniff(stream: BinaryIO) -> str:
-    """Standard input: JSON lines if the first byte opens an object, else CSV."""
-    peek = getattr(stream, "peek", None)
-    head = peek(1)[:1] if callable(peek) else b""
-    return "jsonl" if head == b"{" else "csv"
+        click.echo(
+            f"{name}: {errors:,} of {total:,} rows could not be matched (named above)",
+            err=True,
+        )
+        sys.exit(2)  # done, with rows that could not be matched

@@ -1,9 +1,18 @@
 """Match a spreadsheet of names in one run (``kvrules match --file``).
 
-Input: CSV with a ``name`` column and optional ``country`` and ``ror`` columns (other columns
-are kept as they are), or JSON lines with the same keys. Output: one result per input row, in
-input order, with the row's own fields, the matches (the fields of ``kvrules match --json``)
-and, for a row that cannot be matched, its number and the reason — a bad row never stops a run.
+Input: CSV with a ``name`` column and optional ``country`` and ``ror`` columns (any case; other
+columns are kept as they are; separated by commas, semicolons or tabs, as the header shows), or
+JSON lines with the same keys. UTF-8 with or without a byte-order mark; a line that is not
+UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows) with a warning naming its row. Output:
+one result per input row, in input order, with the row's own fields, the matches (the fields of
+``kvrules match --json``) and, for a row that cannot be matched, its number and the reason — a
+bad row never stops a run.
+
+The input is streamed: a line is read at most :data:`MAX_LINE` bytes at a time (a longer one is
+a bad row), rows are matched a chunk at a time, and a name written again (same words, same
+country) is matched once while it is remembered (:data:`MEMO`). With ``jobs`` > 1, chunks go to
+worker processes that each load the kept index (:mod:`kvrules.refdata.cache`); results still
+come out in input order.
 """
 
 from __future__ import annotations
@@ -11,21 +20,60 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
+import os
+import re
+import stat
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import IO, Any, Literal
 
+from kvrules.errors import ReferenceDataError
+from kvrules.refdata.cache import Index, load
 from kvrules.refdata.resolver import Resolver
 
 Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
-MAX_CELL = 64 * 1024 * 1024  # bytes csv may hold for one cell before it gives up
+MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped without holding it
+CHUNK = 500  # rows matched (or sent to a worker) at a time
+MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
+PARALLEL_AFTER = 50_000  # rows: fewer are matched sooner than worker processes start (see bench)
 TOP_COLUMNS = (
     *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
     "explanation",  # which part of the name matched which name of the entry
 )
+_KEYS = ("name", "country", "ror")
+_BOM = b"\xef\xbb\xbf"
+_SAVE_AS = "save it as 'CSV UTF-8' or JSON lines"
+_MAGIC = {
+    b"PK\x03\x04": "an Excel workbook or another zip file",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook",
+    b"%PDF": "a PDF",
+    b"\x89PNG": "an image",
+}
 
-__all__ = ["Result", "Row", "match_rows", "read_rows", "write_csv", "write_jsonl"]
+__all__ = [
+    "BadInput",
+    "Input",
+    "Result",
+    "Row",
+    "Stats",
+    "Workers",
+    "match_rows",
+    "write_csv",
+    "write_jsonl",
+]
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # control characters, undecoded bytes
+Query = tuple[str, str, str]  # name (whitespace normalised), country, ROR id
+Outcome = list[dict[str, Any]] | str  # the matches, or why the row could not be matched
+
+
+class BadInput(ReferenceDataError):
+    """The file as a whole cannot be read as names (binary, no ``name`` column)."""
 
 
 @dataclass
@@ -33,6 +81,10 @@ class Row:
     number: int  # 1-based data row (CSV: the header is not counted) or line number (JSON lines)
     fields: dict[str, Any]
     error: str | None = None
+    warning: str | None = None  # read, but not as written (another encoding)
+    name: Any = None
+    country: Any = None
+    ror: Any = None
 
 
 @dataclass
@@ -46,92 +98,427 @@ class Result:
         if self.error:
             doc["error"] = self.error
         else:
-            doc |= {"query": self.row.fields.get("name"), "matches": self.matches}
+            doc |= {"query": self.row.name, "matches": self.matches}
             doc["searched"] = searched
         return doc
 
 
-def read_rows(stream: IO[bytes], fmt: Format) -> Iterator[Row]:
-    """Rows of a CSV or JSON-lines stream; undecodable or malformed rows come back with an
-    error instead of stopping the read."""
-    if fmt == "jsonl":
-        yield from _jsonl_rows(stream)
-        return
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.DictReader(text)
-    if reader.fieldnames is None or "name" not in reader.fieldnames:
-        raise ValueError(
-            f"the CSV needs a 'name' column (found: {', '.join(reader.fieldnames or []) or 'none'})"
-        )
-    # A huge cell is read, then refused by length with its row number (the default limit,
-    # 128 KiB, would end the run with csv's own error instead). The limit is process-wide:
-    # it is restored when the rows are read.
-    previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL))
-    try:
-        number = 0
-        while True:
-            number += 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield Row(number, {}, f"not a CSV row: {e}")
+@dataclass
+class Stats:
+    """What a run did: rows read, and distinct queries the resolver matched."""
+
+    rows: int = 0
+    matched: int = 0
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+class _Lines:
+    """The decoded lines of a byte stream, each read at most :data:`MAX_LINE` bytes at a time,
+    with what was wrong with a line (by line number) for the row that holds it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.number = 0
+        self.problems: dict[int, str] = {}
+        self.warnings: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        readline = self._stream.readline
+        while raw := readline(MAX_LINE + 1):
+            self.number += 1
+            if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+                size = len(raw) + self._skip_line()
+                self.problems[self.number] = f"line of {size:,} bytes (at most {MAX_LINE:,})"
+                yield "\n"  # the row is reported from ``problems``
                 continue
-            extra = record.pop(None, None)  # type: ignore[call-overload]
-            fields = {k: v for k, v in record.items() if k is not None}
-            yield Row(number, fields, f"{len(extra)} more cells than columns" if extra else None)
-    finally:
-        csv.field_size_limit(previous)
+            yield self._decode(raw)
 
+    def _skip_line(self) -> int:
+        """Read past the rest of an over-long line; its length, line ending excluded."""
+        size = 0
+        while chunk := self._stream.readline(1 << 16):
+            if chunk.endswith(b"\n"):
+                return size + len(chunk.rstrip(b"\r\n"))
+            size += len(chunk)
+        return size
 
-def _jsonl_rows(stream: IO[bytes]) -> Iterator[Row]:
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
+    def _decode(self, raw: bytes) -> str:
         try:
-            doc = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as e:
-            yield Row(number, {}, f"not a JSON object: {e}")
-            continue
-        if not isinstance(doc, dict):
-            yield Row(number, {}, "not a JSON object")
-            continue
-        yield Row(number, doc)
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        try:
+            text, encoding = raw.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError:  # a byte cp1252 leaves undefined
+            text, encoding = raw.decode("latin-1"), "Latin-1"
+        self.warnings[self.number] = f"not UTF-8, read as {encoding}"
+        return text
+
+    def take(self, first: int, last: int) -> tuple[str | None, str | None]:
+        """The problem and the warning of lines ``first``..``last`` (one row), forgotten."""
+        problem = warning = None
+        if self.problems or self.warnings:
+            for number in range(first, last + 1):
+                problem = self.problems.pop(number, None) or problem
+                warning = self.warnings.pop(number, None) or warning
+        return problem, warning
 
 
-def _problem(row: Row) -> str | None:
+class Input:
+    """The rows of a CSV or JSON-lines stream (``fmt`` None: JSON lines if the first line opens
+    an object or an array). Raises :class:`BadInput` for a file that holds no names at all."""
+
+    def __init__(self, stream: IO[bytes], fmt: Format | None = None) -> None:
+        if not hasattr(stream, "peek"):
+            stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+        if not head.strip():
+            raise BadInput("no rows: the file is empty")
+        _refuse_binary(head)
+        if head.startswith(_BOM):
+            stream.read(len(_BOM))
+            head = head[len(_BOM) :]
+        self._stream = stream
+        self.size = _file_size(stream)  # bytes, for a progress bar; None for a pipe
+        self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
+        self._lines = _Lines(stream)
+        self.columns: list[str] = []
+        if self.format == "csv":
+            self._start_csv()
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
+
+    def position(self) -> int | None:
+        """Bytes read so far, if the input is a file."""
+        return self._stream.tell() if self.size is not None else None
+
+    def _start_csv(self) -> None:
+        self._line_iter = iter(self._lines)
+        header = next(self._line_iter, None)
+        problem, _ = self._lines.take(1, 1)
+        if problem:
+            raise BadInput(f"row 1 (the header): {problem}")
+        self.delimiter, self.columns = _sniff_header(header or "")
+        lowered = [c.strip().lower() for c in self.columns]
+        self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
+        if self._key_columns[0] is None:
+            found = ", ".join(c for c in self.columns if c) or "none"
+            raise BadInput(f"the CSV needs a 'name' column (found: {found})")
+
+    def _csv_rows(self) -> Iterator[Row]:
+        # A long cell is read, then refused by length with its row number; the line limit
+        # bounds it. The limit is process-wide: it is restored when the rows are read.
+        previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
+        try:
+            reader = csv.reader(self._line_iter, delimiter=self.delimiter)
+            columns, keys = self.columns, self._key_columns
+            lines, last_line, number = self._lines, 1, 0
+            while True:
+                try:
+                    record = next(reader)
+                    error = None
+                except StopIteration:
+                    return
+                except csv.Error as e:
+                    record, error = [], f"not a CSV row: {e}"
+                problem, warning = lines.take(last_line + 1, lines.number)
+                last_line = lines.number
+                if not record and not (problem or error):
+                    continue  # a blank line
+                number += 1
+                if problem or error:
+                    yield Row(number, {}, problem or error)
+                    continue
+                fields: dict[str, Any] = dict.fromkeys(columns)
+                fields.update(zip(columns, record, strict=False))
+                extra = len(record) - len(columns)
+                values = [record[k] if k is not None and k < len(record) else None for k in keys]
+                yield Row(
+                    number,
+                    fields,
+                    f"{extra} more cells than columns" if extra > 0 else None,
+                    warning,
+                    *values,
+                )
+        finally:
+            csv.field_size_limit(previous)
+
+    def _jsonl_rows(self) -> Iterator[Row]:
+        lines = self._lines
+        for line in lines:
+            number = lines.number
+            problem, warning = lines.take(number, number)
+            if problem:
+                yield Row(number, {}, problem)
+                continue
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+            except ValueError as e:
+                yield Row(number, {}, f"not JSON: {e}")
+                continue
+            if not isinstance(doc, dict):
+                yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})")
+                continue
+            error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
+            yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+
+
+def _file_size(stream: IO[bytes]) -> int | None:
+    try:
+        info = os.fstat(stream.fileno())
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _refuse_binary(head: bytes) -> None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInput(f"row 1: UTF-16 text (Excel's 'Unicode Text'); {_SAVE_AS}")
+    what = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
+    first_line = head.split(b"\n", 1)[0]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)
+    if what or b"\x00" in first_line or controls > len(head) // 10:
+        raise BadInput(
+            "row 1: binary data, not CSV or JSON lines"
+            + (f" ({what}?)" if what else "")
+            + f"; {_SAVE_AS}"
+        )
+
+
+def _sniff_header(line: str) -> tuple[str, list[str]]:
+    """The delimiter (semicolon, tab or comma) that makes ``line`` a header with a ``name``
+    column, or else the most columns; and the columns."""
+    best: tuple[tuple[bool, int], str, list[str]] | None = None
+    for delimiter in (";", "\t", ","):
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+        rank = (any(c.strip().lower() == "name" for c in cells), len(cells))
+        if best is None or rank > best[0]:
+            best = (rank, delimiter, cells)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _json_kind(doc: object) -> str:
+    kinds = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+    return kinds.get(type(doc), "a number")
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def _query(row: Row) -> Query | str:
+    """What the row asks the resolver (the name with its spacing normalised, which the resolver
+    does first anyway, so a repeat gives the very same result), or why it cannot be asked."""
     if row.error:
         return row.error
-    name, country, ror = (row.fields.get(k) for k in ("name", "country", "ror"))
-    for key, value in (("name", name), ("country", country), ("ror", ror)):
+    for key, value in (("name", row.name), ("country", row.country), ("ror", row.ror)):
         if value is not None and not isinstance(value, str):
             return f"{key}: text expected, not {type(value).__name__}"
+    name = row.name
     if not name or not name.strip():
         return "name: empty"
     if len(name) > MAX_NAME:
         return f"name: {len(name):,} characters (at most {MAX_NAME:,})"
-    if "\x00" in name or "\ufffd" in name:
+    if _NOT_TEXT.search(name):
         return "name: not text (binary or not UTF-8)"
-    return None
+    return " ".join(name.split()), (row.country or "").strip(), (row.ror or "").strip()
 
 
-def match_rows(resolver: Resolver, rows: Iterable[Row]) -> Iterator[Result]:
-    """One result per row, in order; a row that cannot be matched says why."""
-    for row in rows:
-        problem = _problem(row)
-        if problem:
-            yield Result(row, error=problem)
-            continue
-        fields = row.fields
+def _match_queries(resolver: Resolver, queries: list[Query]) -> list[Outcome]:
+    out: list[Outcome] = []
+    for name, country, ror in queries:
         try:
-            found = resolver.match(
-                fields["name"], fields.get("country") or None, fields.get("ror") or None
-            )
+            found = resolver.match(name, country or None, ror or None)
         except ValueError as e:  # an unknown country, an invalid ROR id
-            yield Result(row, error=str(e))
+            out.append(str(e))
             continue
-        yield Result(row, [m.as_dict() for m in found])
+        out.append([m.as_dict() for m in found])
+    return out
+
+
+_worker_resolver: Resolver | None = None
+
+
+def _start_worker(path: str, key: str, threshold: float) -> None:
+    import signal
+    from pathlib import Path
+
+    # Ctrl-C reaches the whole process group: the command stops the workers itself, and a
+    # worker's own KeyboardInterrupt would print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_resolver
+    _worker_resolver = load(Path(path), key, threshold)
+    if _worker_resolver is None:
+        raise RuntimeError(f"{path}: the kept index could not be read")
+
+
+def _worker_chunk(queries: list[Query]) -> list[Outcome]:
+    assert _worker_resolver is not None
+    return _match_queries(_worker_resolver, queries)
+
+
+@dataclass
+class _Chunk:
+    rows: list[Row]
+    # per row: ("got", outcome), ("own", i) of this chunk's queries, ("later", chunk, i)
+    slots: list[tuple[Any, ...]]
+    queries: list[Query]
+    pending: Future[list[Outcome]] | None = None
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+class _Memo:
+    """The outcomes of the last :data:`MEMO` distinct queries (least recently used forgotten)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._seen: OrderedDict[Query, Outcome] = OrderedDict()
+
+    def get(self, query: Query) -> Outcome | None:
+        found = self._seen.get(query)
+        if found is not None:
+            self._seen.move_to_end(query)
+        return found
+
+    def put(self, query: Query, outcome: Outcome) -> None:
+        self._seen[query] = outcome
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+
+
+class Workers:
+    """Worker processes that each load the kept index once (spawned, not forked: a copy of this
+    process's heap would be touched page by page and grow every worker to its size)."""
+
+    def __init__(self, index: Index, jobs: int | None = None) -> None:
+        if index.path is None:
+            raise ValueError("worker processes need a kept index")
+        self.jobs = jobs or multiprocessing.cpu_count()
+        self._pool = ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(index.path), index.key, index.threshold),
+        )
+
+    def submit(self, queries: list[Query]) -> Future[list[Outcome]]:
+        return self._pool.submit(_worker_chunk, queries)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def match_rows(
+    source: Resolver | Index,
+    rows: Iterable[Row],
+    *,
+    jobs: int | None = 1,
+    workers: Workers | None = None,
+    stats: Stats | None = None,
+    remember: int = MEMO,
+) -> Iterator[Result]:
+    """One result per row, in order; a row that cannot be matched says why.
+
+    ``source``: a resolver, or a store's :class:`~kvrules.refdata.cache.Index` (needed for
+    worker processes, which load its kept file). ``jobs``: worker processes; None for one per
+    core once the input has more than :data:`PARALLEL_AFTER` rows; ``workers``: ones already
+    started. ``remember``: distinct queries whose outcomes repeated rows reuse (0: every row is
+    matched on its own)."""
+    stats = stats if stats is not None else Stats()
+    rows = iter(rows)
+    if workers is not None:
+        yield from _match(rows, workers.submit, 2 * workers.jobs, stats, remember)
+        return
+    parallel = isinstance(source, Index) and source.path is not None and jobs != 1
+    if parallel and jobs is None:  # only when there are many rows: workers take time to start
+        ahead = list(islice(rows, PARALLEL_AFTER + 1))
+        parallel = len(ahead) > PARALLEL_AFTER
+        rows = chain(ahead, rows)
+    if not parallel:
+        resolver = source.resolver() if isinstance(source, Index) else source
+        yield from _match(rows, lambda q: _match_queries(resolver, q), 1, stats, remember)
+        return
+    assert isinstance(source, Index)
+    source.release()  # the workers load the index; this process only reads and writes rows
+    with Workers(source, jobs) as started:
+        yield from _match(rows, started.submit, 2 * started.jobs, stats, remember)
+
+
+def _match(
+    rows: Iterator[Row], submit: Any, window: int, stats: Stats, remember: int
+) -> Iterator[Result]:
+    """Rows in chunks: each chunk's new queries are matched (``submit``: outcomes, or a future
+    of them), up to ``window`` chunks at a time, and the results leave in input order."""
+    memo = _Memo(remember)
+    asked: dict[Query, tuple[_Chunk, int]] = {}  # in a chunk not yet done
+    flight: deque[_Chunk] = deque()
+    while True:
+        rows_of_chunk = list(islice(rows, CHUNK))
+        if rows_of_chunk:
+            chunk = _Chunk(rows_of_chunk, [], [])
+            for row in rows_of_chunk:
+                query = _query(row)
+                if isinstance(query, str):
+                    chunk.slots.append(("got", query))
+                elif not remember:
+                    chunk.slots.append(("own", len(chunk.queries)))
+                    chunk.queries.append(query)
+                elif (outcome := memo.get(query)) is not None:
+                    chunk.slots.append(("got", outcome))
+                elif query in asked:
+                    chunk.slots.append(("later", *asked[query]))
+                else:
+                    asked[query] = (chunk, len(chunk.queries))
+                    chunk.slots.append(("own", len(chunk.queries)))
+                    chunk.queries.append(query)
+            stats.rows += len(rows_of_chunk)
+            stats.matched += len(chunk.queries)
+            done = submit(chunk.queries)
+            if isinstance(done, Future):
+                chunk.pending = done
+            else:
+                chunk.outcomes = done
+            flight.append(chunk)
+        if not flight:
+            return
+        if rows_of_chunk and len(flight) < window:
+            continue
+        yield from _finish(flight.popleft(), memo, asked)
+
+
+def _finish(chunk: _Chunk, memo: _Memo, asked: dict[Query, tuple[_Chunk, int]]) -> Iterator[Result]:
+    if chunk.pending is not None:
+        chunk.outcomes = chunk.pending.result()
+    for query, outcome in zip(chunk.queries, chunk.outcomes, strict=True):
+        if memo.size:
+            memo.put(query, outcome)
+            asked.pop(query, None)
+    for row, slot in zip(chunk.rows, chunk.slots, strict=True):
+        if slot[0] == "got":
+            outcome = slot[1]
+        elif slot[0] == "own":
+            outcome = chunk.outcomes[slot[1]]
+        else:  # asked by an earlier chunk, finished before this one
+            outcome = slot[1].outcomes[slot[2]]
+        if isinstance(outcome, str):
+            yield Result(row, error=outcome)
+        else:
+            yield Result(row, outcome)
+    chunk.rows, chunk.slots = [], []  # a later chunk may still read the outcomes
+
+
+# -- writing ---------------------------------------------------------------------------------
 
 
 def write_jsonl(results: Iterable[Result], out: IO[str], searched: list[str]) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -131,6 +131,9 @@ class _Rec:
     education: bool = False  # a registry's university, college …: ROR type "education"
 
 
+_REC_FIELDS = tuple(f.name for f in fields(_Rec))
+
+
 @dataclass(frozen=True, slots=True)
 class _Hit:
     rec: int
@@ -177,6 +180,25 @@ class Resolver:
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
         self._build(records)
+
+    # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
+
+    def export_index(self) -> dict[str, object]:
+        """The built index as plain values (str, int, float, bool, None, tuples, lists, dicts),
+        for :mod:`kvrules.refdata.cache` to store so that a run need not rebuild it. Every
+        attribute but the threshold is the index, so what is added to the index is kept too."""
+        state = {k: v for k, v in vars(self).items() if k != "threshold"}
+        state["_recs"] = [tuple(getattr(rec, f) for f in _REC_FIELDS) for rec in self._recs]
+        return state
+
+    @classmethod
+    def from_index(cls, state: dict[str, object], *, threshold: float = 0.85) -> Resolver:
+        """A resolver from :meth:`export_index`'s values, without reading the store."""
+        resolver = cls.__new__(cls)
+        resolver.__dict__.update(state)
+        resolver.threshold = threshold
+        resolver._recs = [_Rec(*values) for values in state["_recs"]]  # type: ignore[attr-defined]
+        return resolver
 
     # -- index ------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Editions are never overwritten silently, so "listed in FY24, not in FY25" stays 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -90,6 +91,19 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def index_path(self) -> str | None:
+        """Where the resolver's built index is kept (:mod:`kvrules.refdata.cache`), beside the
+        store; None for a store in memory."""
+        return None if self.path == ":memory:" else self.path + ".index"
+
+    def _forget_index(self) -> None:
+        """Remove the kept index once the lists change: the next run rebuilds it (the index's
+        key would tell it apart anyway; removing it frees the disk at once)."""
+        if self.index_path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.index_path)
 
     def __enter__(self) -> Store:
         return self
@@ -176,6 +190,7 @@ class Store:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+        self._forget_index()
         return len(seen)
 
     def delete_edition(self, list_id: str, edition: str) -> bool:
@@ -183,12 +198,23 @@ class Store:
             cur = self._db.execute(
                 "DELETE FROM lists WHERE list_id=? AND edition=?", (list_id, edition)
             )
+        self._forget_index()
         return cur.rowcount > 0
 
     def _tx(self) -> _Tx:
         return _Tx(self._db)
 
     # -- reading -----------------------------------------------------------------------------
+
+    def state_token(self) -> str:
+        """Changes whenever what the resolver indexes may have changed: every edition's import
+        (order, time, file hash) and the entries' count and highest row id."""
+        lists = self._db.execute(
+            "SELECT list_id, edition, seq, imported_at, sha256, partial, published FROM lists "
+            "ORDER BY list_id, edition"
+        ).fetchall()
+        entries = self._db.execute("SELECT COUNT(*), MAX(pk) FROM entries").fetchone()
+        return json.dumps([[list(r) for r in lists], list(entries)])
 
     def is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM lists LIMIT 1").fetchone() is None

@@ -64,7 +64,7 @@ def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
     errors = {r["row"]: r.get("error", "") for r in rows}
     assert errors[1] == "name: empty"
     assert errors[2] == "name: not text (binary or not UTF-8)"
-    assert errors[3] == "name: 10,000,000 characters (at most 1,000)"
+    assert errors[3] == "line of 10,000,003 bytes (at most 1,048,576)"
     assert errors[4] == "1 more cells than columns"
     assert "Atlantis" in errors[5]
     assert errors[6] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
@@ -83,3 +83,62 @@ def test_a_csv_without_a_name_column_is_one_clear_line(tmp_path: Path) -> None:
 def test_name_or_file_not_both() -> None:
     assert run().exit_code == 2
     assert run("X", "--file", "-", stdin=b"").exit_code == 2
+
+
+def test_worker_processes_answer_as_one_process_in_input_order(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    partners = ["Beihang University", "Harbin Inst. of Tech.", "Nowhere Foundation", ""]
+    names.write_text(
+        "name\n"
+        + "\n".join(partners[i % 4] + f" {'' if i % 3 else ' '}" for i in range(3000))
+        + "\n"
+    )
+    one = run("--file", str(names), "--jobs", "1")
+    two = run("--file", str(names), "--jobs", "2")
+    assert one.exit_code == two.exit_code == 2  # the empty names
+    assert two.stdout == one.stdout
+    assert [json.loads(line)["row"] for line in two.stdout.splitlines()] == list(range(1, 3001))
+
+
+def test_match_keeps_the_index_beside_the_reference_store() -> None:
+    import os
+
+    index = Path(os.environ["KVRULES_REFDATA"] + ".index")
+    assert not index.exists()
+    assert run("Beihang University", "--json").exit_code == 0
+    assert index.is_file()
+    modified = index.stat().st_mtime_ns
+    assert json.loads(run("Beihang University", "--json").stdout)["matches"]
+    assert index.stat().st_mtime_ns == modified  # loaded, not rebuilt
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path) -> None:
+    """stderr a terminal: a bar over the file; stderr a pipe: nothing but the rows' messages."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    names = tmp_path / "names.csv"
+    names.write_text("name\n" + "Beihang University\n" * 3000)
+    command = [sys.executable, "-c", "from kvrules.cli import main; main()", "match", "--file"]
+    command.append(str(names))
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    piped = subprocess.run(command, capture_output=True, env=env, check=True)
+    assert piped.stderr == b"" and len(piped.stdout.splitlines()) == 3000
+    controller, terminal = pty.openpty()
+    with (tmp_path / "out.jsonl").open("wb") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=terminal, env=env)
+    os.close(terminal)  # the child holds its end: reading ends when the child is gone
+    shown = b""
+    while True:  # read as it is drawn: an unread terminal would block the child
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert child.wait(timeout=120) == 0
+    assert "━" in shown.decode() and "names · 0 bad rows" in shown.decode()

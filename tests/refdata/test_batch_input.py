@@ -1,0 +1,135 @@
+"""kvrules match with bad input (issue #16 item 5): one clear line, never a traceback; a bad
+row gets a result naming it, the run goes on and ends non-zero with a count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+
+
+def run(*args: str, stdin: bytes | None = None):
+    return CliRunner().invoke(cli, ["match", *args], input=stdin)
+
+
+def rows_of(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_an_empty_name_is_a_usage_error(name: str) -> None:
+    result = run(name)
+    assert result.exit_code == 2
+    assert "NAME is empty" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", ","])
+def test_the_delimiter_is_read_from_the_header(tmp_path: Path, delimiter: str) -> None:
+    names = tmp_path / "partners.csv"
+    names.write_text(
+        delimiter.join(["Name", "country", "owner"])
+        + "\n"
+        + delimiter.join(["Beihang University", "CN", "grant office"])
+        + "\n"
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    [row] = rows_of(result.stdout)
+    assert row["input"] == {"Name": "Beihang University", "country": "CN", "owner": "grant office"}
+    assert row["query"] == "Beihang University"
+    assert row["matches"][0]["list"] == "us_dod_1286"
+
+
+def test_an_excel_csv_with_a_bom_and_windows_1252_is_read_with_a_warning(tmp_path: Path) -> None:
+    names = tmp_path / "excel.csv"
+    names.write_bytes(
+        b"\xef\xbb\xbfname;country\r\n"
+        b"Beihang University;CN\r\n"
+        b"Technische Universit\xe4t M\xfcnchen;DE\r\n"  # Windows-1252, as Excel writes it
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    rows = rows_of(result.stdout)
+    assert rows[0]["matches"][0]["list"] == "us_dod_1286"
+    assert rows[1]["input"]["name"] == "Technische Universität München"
+    assert "error" not in rows[1]
+    assert f"{names}: row 2: not UTF-8, read as Windows-1252" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x89PNG\r\n\x1a\n\x00"],
+)
+def test_a_binary_file_is_one_line_naming_the_file(tmp_path: Path, head: bytes) -> None:
+    book = tmp_path / "partners.xlsx"
+    book.write_bytes(head + bytes(range(256)) * 40)
+    result = run("--file", str(book))
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith(f"Error: {book}: row 1: binary data, not CSV or JSON lines")
+    assert "\x00" not in line and "PK\x03" not in line and "\ufffd" not in line
+
+
+def test_utf16_text_says_how_to_save_it(tmp_path: Path) -> None:
+    names = tmp_path / "unicode.txt"
+    names.write_bytes("name\tcountry\r\nBeihang University\tCN\r\n".encode("utf-16"))
+    result = run("--file", str(names))
+    assert result.exit_code == 1
+    assert "UTF-16" in result.output and "CSV UTF-8" in result.output
+
+
+def test_bad_json_lines_are_named_and_counted_at_the_end() -> None:
+    lines = [
+        b"[1, 2]",
+        b'"Beihang University"',
+        b'{"nmae": "Beihang University"}',
+        b'{"name": "Beihang University", "country": "CN"}',
+        b"not json",
+    ]
+    result = run("--file", "-", stdin=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 2
+    errors = {r["row"]: r.get("error") for r in rows_of(result.stdout)}
+    assert errors == {
+        1: "not a JSON object (an array)",
+        2: "not a JSON object (a string)",
+        3: "no 'name' (keys: nmae)",
+        4: None,
+        5: errors[5],
+    }
+    assert errors[5].startswith("not JSON: ")
+    assert result.stderr.splitlines()[-1] == "-: 4 of 5 rows could not be matched (named above)"
+
+
+def test_a_huge_line_is_one_bad_row_and_the_run_goes_on() -> None:
+    huge = b'{"name": "' + b"A" * 10_000_000 + b'"}'
+    stdin = b'{"name": "Beihang University"}\n' + huge + b'\n{"name": "Beihang University"}\n'
+    result = run("--file", "-", stdin=stdin)
+    assert result.exit_code == 2
+    rows = rows_of(result.stdout)
+    assert [r["row"] for r in rows] == [1, 2, 3]
+    assert rows[1]["error"] == "line of 10,000,012 bytes (at most 1,048,576)"
+    assert rows[2]["matches"] and "error" not in rows[2]
+    assert "-: row 2: line of 10,000,012 bytes" in result.stderr
+
+
+def test_a_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text("organisation;country\nX;NL\n")
+    result = run("--file", str(names))
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {names}: the CSV needs a 'name' column (found: organisation, country)"
+    )
+
+
+def test_an_empty_file_says_so(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_bytes(b"\n")
+    result = run("--file", str(names))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {names}: no rows: the file is empty"
