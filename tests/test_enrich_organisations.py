@@ -74,3 +74,22 @@ def test_every_organisation_in_an_event_is_visited():
         }
     )
     assert [o.name for o in organisations(event)] == ["A", "B", "C"]
+
+
+def test_a_scan_keeps_the_lists_index_and_the_next_one_loads_it(tmp_path) -> None:
+    from kvrules.enrich import Enricher
+    from kvrules.refdata import cache
+    from kvrules.refdata.shipped import open_reference_store
+
+    refdb = tmp_path / "refdata.db"
+    first = Enricher.from_store(refdb)
+    kept = tmp_path / "refdata.db.index"
+    assert kept.is_file()  # beside the store, as `kvrules match` keeps it
+    with open_reference_store(refdb) as store:
+        assert cache.prepare(store).built is False  # current: loaded, not built again
+
+    def listed(enricher: Enricher) -> list[str]:
+        event = event_from_given({"kind": "partner.added", "partner": {"name": "Beihang Univ."}})
+        return enricher(event).partner.lists
+
+    assert listed(first) == listed(Enricher.from_store(refdb)) == ["us_dod_1286"]

@@ -62,11 +62,13 @@ class Enricher:
         with the shipped sensitive-area taxonomies plus the institution's own (``taxonomies``)."""
         from kvrules.enrich.areas import Classifier, default_classifier
         from kvrules.enrich.countries import country_signals
-        from kvrules.refdata.resolver import Resolver
+        from kvrules.refdata import cache
         from kvrules.refdata.shipped import open_reference_store
 
         with open_reference_store(db) as store:
-            resolver = Resolver(store, threshold=threshold)
+            # The index kept beside the store since its last change (`kvrules match` keeps it
+            # too): a full ROR import takes seconds to index, and every scan would rebuild it.
+            resolver = cache.prepare(store, threshold).resolver()
             editions = [i for i in store.latest_editions() if i.kind != "registry"]
             screened = [  # a partial edition says so wherever "not on a list" is reported
                 f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "") for i in editions
