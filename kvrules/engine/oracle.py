@@ -8,7 +8,9 @@ hot path. A test that comes out false leaves no evidence behind.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kvrules.findings import Evidence
@@ -16,14 +18,6 @@ from kvrules.rulebook import ir
 from kvrules.rulebook.regex import fullmatch
 
 _MISSING = object()
-_OPS: dict[ir.Op, Callable[[Any, Any], bool]] = {
-    ir.Op.EQ: lambda a, b: a == b,
-    ir.Op.NE: lambda a, b: a != b,
-    ir.Op.LT: lambda a, b: a < b,
-    ir.Op.LE: lambda a, b: a <= b,
-    ir.Op.GT: lambda a, b: a > b,
-    ir.Op.GE: lambda a, b: a >= b,
-}
 
 
 class _Ctx:
@@ -65,11 +59,8 @@ def describe(cond: ir.Cond) -> str:
 Read = Callable[[_Ctx], Any]
 
 
-def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
-    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
-    path, var = ref.path, ref.var
-    dotted = ".".join(path)
-
+def _walker(path: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Read ``path`` below an object of the view: the value, or _MISSING."""
     # Specialised by depth: every finding is explained, so these run millions of times.
     if len(path) == 1:  # the common case inside quantifiers
         (only,) = path
@@ -93,6 +84,12 @@ def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
                 obj = obj.get(part, _MISSING)
             return obj
 
+    return walk
+
+
+def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
+    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
+    walk, var, dotted = _walker(ref.path), ref.var, ".".join(ref.path)
     if var is None:
         return (lambda ctx: walk(ctx.view)), (lambda ctx: dotted)
 
@@ -105,45 +102,60 @@ def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
     return from_element, where
 
 
+# ``value OP literal`` as ``literal OP' value``, so that a partial of an operator tests it
+# without a Python frame (the same for the text, numbers and booleans rules compare).
+_FLIPPED: dict[ir.Op, Callable[[Any, Any], bool]] = {
+    ir.Op.EQ: operator.eq,
+    ir.Op.NE: operator.ne,
+    ir.Op.LT: operator.gt,
+    ir.Op.LE: operator.ge,
+    ir.Op.GT: operator.lt,
+    ir.Op.GE: operator.le,
+}
+
+
 def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
     match cond:
         case ir.Compare(_, op, literal):
-            compare = _OPS[op]
-            return lambda v: compare(v, literal)
+            return partial(_FLIPPED[op], literal)
         case ir.InList(_, values):
-            members = frozenset(values)
-            return lambda v: v in members
+            return frozenset(values).__contains__
         case ir.Contains(_, literal):
             return lambda v: literal in v
         case ir.Matches(_, pattern):
             return lambda v: fullmatch(pattern, v)
+        case ir.Exists():
+            return lambda v: True
     raise TypeError(cond)  # pragma: no cover
 
 
 def _leaf(cond: ir.Cond) -> Test:
-    (get, where), test = _getter(cond.ref), describe(cond)
-    if isinstance(cond, ir.Exists):
+    # Reading, testing and recording fused into one closure per case: leaves run for every
+    # finding explained and every list element flagged.
+    walk, var, dotted = _walker(cond.ref.path), cond.ref.var, ".".join(cond.ref.path)
+    test, pred = describe(cond), _predicate(cond)
+    if var is None:
 
-        def exists(ctx: _Ctx) -> bool:
-            value = get(ctx)
-            if value is _MISSING:
-                return False
+        def leaf(ctx: _Ctx) -> bool:
+            value = walk(ctx.view)
+            if value is _MISSING or not pred(value):
+                return False  # a test on a missing field is false (`!=` included)
             if ctx.evidence is not None:
-                ctx.evidence.append(Evidence(where(ctx), test, value))
+                ctx.evidence.append(Evidence(dotted, test, value))
             return True
 
-        return exists
-    pred = _predicate(cond)
+        return leaf
 
-    def leaf(ctx: _Ctx) -> bool:
-        value = get(ctx)
+    def element_leaf(ctx: _Ctx) -> bool:
+        element, where = ctx.env[var]
+        value = walk(element)
         if value is _MISSING or not pred(value):
-            return False  # a test on a missing field is false (`!=` included)
+            return False
         if ctx.evidence is not None:
-            ctx.evidence.append(Evidence(where(ctx), test, value))
+            ctx.evidence.append(Evidence(f"{where}.{dotted}", test, value))
         return True
 
-    return leaf
+    return element_leaf
 
 
 def _negation(cond: ir.Not) -> Test:
