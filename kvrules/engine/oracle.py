@@ -18,6 +18,7 @@ from kvrules.rulebook import ir
 from kvrules.rulebook.regex import fullmatch
 
 _MISSING = object()
+_LEAVES = (ir.Compare, ir.InList, ir.Contains, ir.Matches, ir.Exists)
 
 
 class _Ctx:
@@ -276,6 +277,16 @@ def compiled(cond: ir.Cond) -> Test:
 
 def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
     """``cond`` as a test of one list element bound to ``var`` (for projection flags)."""
+    if isinstance(cond, _LEAVES) and cond.ref.var == var:
+        # The usual body (`p.lists contains "x"`): tested on the element directly, without an
+        # evaluation context; projection runs this for every element of every event.
+        walk, pred = _walker(cond.ref.path), _predicate(cond)
+
+        def element_leaf(item: dict) -> bool:
+            value = walk(item)
+            return value is not _MISSING and pred(value)
+
+        return element_leaf
     test = compiled(cond)
 
     def element(item: dict) -> bool:
