@@ -373,3 +373,40 @@ def test_empty_list_defaults_are_fresh_per_event_and_documented():
     schema = event_json_schema()["$defs"]
     assert schema["Partner"]["properties"]["lists"]["default"] == []
     assert schema["Person"]["properties"]["attributes"]["default"] == {}
+
+
+def test_evidence_made_on_the_hot_path_is_an_ordinary_frozen_evidence():
+    """Explanations make evidence with ``make_evidence`` (cheaper than the frozen dataclass's
+    ``__init__``): the result is equal, hashes the same and stays immutable."""
+    import dataclasses
+
+    from kvrules.findings import Evidence, make_evidence
+
+    made = make_evidence("project.partners[0].country", '== "CN"', "CN", "Beihang (CN)")
+    plain = Evidence("project.partners[0].country", '== "CN"', "CN", "Beihang (CN)")
+    assert type(made) is Evidence and made == plain and hash(made) == hash(plain)
+    assert make_evidence("a", "exists", 1) == Evidence("a", "exists", 1)  # subject: None
+    assert str(made) == str(plain) and made.stable_path == plain.stable_path
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.actual = "NL"  # type: ignore[misc]
+
+
+def test_findings_are_ordered_most_severe_first_then_by_rule(write_rulebook):
+    def rule(rule_id: str, when: str, severity: str) -> str:
+        return rule_yaml(rule_id, when).replace("severity: medium", f"severity: {severity}")
+
+    book = load_rulebook(
+        write_rulebook(
+            rule("b-low", 'partner.country == "CN"', "low"),
+            rule("z-critical", 'partner.lists contains "us-dod-1286"', "critical"),
+            rule("a-low", 'partner.country in ["CN", "RU"]', "low"),
+            rule("m-high", 'partner.name matches "Harbin.*"', "high"),
+            rule("not-this-one", 'partner.country == "NL"', "critical"),
+        )
+    )
+    event = partner_event(country="CN", lists=["us-dod-1286"])
+    with Evaluator([book]) as ev:
+        found = ev.evaluate(event)
+        view = ev.project(event)
+        assert ev.explain(event, view, ev.engine.fire(view)) == found
+    assert [f.rule_id for f in found] == ["z-critical", "m-high", "a-low", "b-low"]

@@ -11,7 +11,7 @@ from kvrules.engine import oracle
 from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.fields import Projection
-from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
+from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
 from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.cases import CaseResult, run_cases
@@ -76,10 +76,15 @@ class Evaluator:
                     f"event {event.id}: durable_rules fired {sorted(fired)}, "
                     f"the oracle expects {sorted(expected)}"
                 )
+        return self.explain(event, view, fired)
+
+    def explain(self, event: CollaborationEvent, view: dict, fired: list[str]) -> list[Finding]:
+        """The findings of the rules that ``fired`` on ``view`` (``event`` projected), most
+        severe first, each explained by the oracle."""
         if not fired:
             return []
         # Ordered by rule before the findings are made: the order depends on the rule alone.
-        fired.sort(key=self._order.__getitem__)
+        fired = sorted(fired, key=self._order.__getitem__)
         source = event.source
         about = (event.id, _KIND_VALUES[event.kind], source.system, source.record_id)
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
@@ -152,7 +157,7 @@ def _with_subject(
     subject = subjects[path]
     if subject is None:
         return evidence
-    return Evidence(path, evidence.test, evidence.actual, subject)
+    return make_evidence(path, evidence.test, evidence.actual, subject)
 
 
 def _subject(path: str, event: CollaborationEvent) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from kvrules.findings import Evidence
+from kvrules.findings import Evidence, make_evidence
 from kvrules.rulebook import ir
 from kvrules.rulebook.regex import fullmatch
 
@@ -142,7 +142,7 @@ def _leaf(cond: ir.Cond) -> Test:
             if value is _MISSING or not pred(value):
                 return False  # a test on a missing field is false (`!=` included)
             if ctx.evidence is not None:
-                ctx.evidence.append(Evidence(dotted, test, value))
+                ctx.evidence.append(make_evidence(dotted, test, value))
             return True
 
         return leaf
@@ -153,7 +153,7 @@ def _leaf(cond: ir.Cond) -> Test:
         if value is _MISSING or not pred(value):
             return False
         if ctx.evidence is not None:
-            ctx.evidence.append(Evidence(f"{where}.{dotted}", test, value))
+            ctx.evidence.append(make_evidence(f"{where}.{dotted}", test, value))
         return True
 
     return element_leaf
@@ -179,7 +179,9 @@ def _negation(cond: ir.Not) -> Test:
                 if var is None or var in ctx.env:
                     value = get(ctx)
                     collecting.append(
-                        Evidence(where(ctx), f"not ({test})", None if value is _MISSING else value)
+                        make_evidence(
+                            where(ctx), f"not ({test})", None if value is _MISSING else value
+                        )
                     )
         return ok
 
