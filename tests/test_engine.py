@@ -410,3 +410,18 @@ def test_findings_are_ordered_most_severe_first_then_by_rule(write_rulebook):
         view = ev.project(event)
         assert ev.explain(event, view, ev.engine.fire(view)) == found
     assert [f.rule_id for f in found] == ["z-critical", "m-high", "a-low", "b-low"]
+
+
+def test_matches_reads_the_projection_flag_and_falls_back_to_re2_without_it():
+    from kvrules.engine import oracle
+    from kvrules.rulebook import ir
+
+    cond = ir.Matches(ir.Ref(None, ("partner", "name")), "Harbin.*", ir.Pos(1, 1))
+    # A view made without projection (no flag beside the field): RE2 decides.
+    assert oracle.holds(cond, {"partner": {"name": "Harbin Institute"}})
+    assert not oracle.holds(cond, {"partner": {"name": "Delft"}})
+    assert not oracle.holds(cond, {"partner": {}})
+    # A projected view: the flag durable_rules reads decides, and the evidence is the name.
+    [evidence] = oracle.explain(cond, {"partner": {"name": "Harbin X", cond.flag: True}})
+    assert (evidence.path, evidence.actual) == ("partner.name", "Harbin X")
+    assert not oracle.holds(cond, {"partner": {"name": "Harbin X", cond.flag: False}})

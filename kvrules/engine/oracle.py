@@ -126,15 +126,39 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
         case ir.Matches(_, pattern):
             return lambda v: fullmatch(pattern, v)
         case ir.Exists():
-            return lambda v: True
+            return _true
     raise TypeError(cond)  # pragma: no cover
+
+
+def _true(value: Any) -> bool:
+    return True
+
+
+def _read_and_test(cond: ir.Cond) -> tuple[Callable[[Any], Any], Callable[[Any], bool]]:
+    """How a leaf reads its field below an object of the view, and tests the value read."""
+    if not isinstance(cond, ir.Matches):
+        return _walker(cond.ref.path), _predicate(cond)
+    # Projection decided the match already: the flag beside the field, which durable_rules
+    # reads. The regular expression runs again only for a view made without it.
+    parent_of, name, flag = _walker(cond.ref.path[:-1]), cond.ref.path[-1], cond.flag
+    matches = _predicate(cond)
+
+    def read_if_matching(obj: Any) -> Any:
+        parent = parent_of(obj)
+        value = parent.get(name, _MISSING) if type(parent) is dict else _MISSING
+        if value is _MISSING:
+            return _MISSING
+        matched = parent.get(flag)
+        return value if (matches(value) if matched is None else matched) else _MISSING
+
+    return read_if_matching, _true
 
 
 def _leaf(cond: ir.Cond) -> Test:
     # Reading, testing and recording fused into one closure per case: leaves run for every
     # finding explained and every list element flagged.
-    walk, var, dotted = _walker(cond.ref.path), cond.ref.var, ".".join(cond.ref.path)
-    test, pred = describe(cond), _predicate(cond)
+    (walk, pred), var, dotted = _read_and_test(cond), cond.ref.var, ".".join(cond.ref.path)
+    test = describe(cond)
     if var is None:
 
         def leaf(ctx: _Ctx) -> bool:
@@ -282,7 +306,7 @@ def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
     if isinstance(cond, _LEAVES) and cond.ref.var == var:
         # The usual body (`p.lists contains "x"`): tested on the element directly, without an
         # evaluation context; projection runs this for every element of every event.
-        walk, pred = _walker(cond.ref.path), _predicate(cond)
+        walk, pred = _read_and_test(cond)
 
         def element_leaf(item: dict) -> bool:
             value = walk(item)
