@@ -335,6 +335,9 @@ def explain(cond: ir.Cond, view: dict) -> list[Evidence] | None:
 
 def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
     """``explain`` bound to ``cond`` once (the evaluator keeps one per rule)."""
+    direct = _direct_explainer(cond)
+    if direct is not None:
+        return direct
     test = compiled(cond)
 
     def explain_view(view: dict) -> list[Evidence] | None:
@@ -342,6 +345,46 @@ def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
         return evidence if test(_Ctx(view, evidence)) else None
 
     return explain_view
+
+
+def _direct_explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None] | None:
+    """The two commonest rule shapes explained without an evaluation context: one test of a
+    field (``partner.country == "CN"``), and ``any`` over a list whose body is one test of the
+    element. The same evidence as the general path (a test compares them); None otherwise."""
+    if isinstance(cond, _LEAVES) and cond.ref.var is None:
+        (walk, pred), dotted, test = _read_and_test(cond), ".".join(cond.ref.path), describe(cond)
+
+        def explain_test(view: dict) -> list[Evidence] | None:
+            value = walk(view)
+            if value is _MISSING or not pred(value):
+                return None
+            return [make_evidence(dotted, test, value)]
+
+        return explain_test
+    body = cond.body if isinstance(cond, ir.Quant) else None
+    if not (
+        body is not None
+        and cond.kind == "any"
+        and cond.ref.var is None
+        and isinstance(body, _LEAVES)
+        and body.ref.var == cond.var
+    ):
+        return None
+    items_of, where = _walker(cond.ref.path), ".".join(cond.ref.path)
+    (walk, pred), dotted, test = _read_and_test(body), ".".join(body.ref.path), describe(body)
+
+    def explain_any(view: dict) -> list[Evidence] | None:
+        items = items_of(view)
+        if items is _MISSING or not items:
+            return None
+        evidence = []
+        for i, element in enumerate(items):  # every element that satisfies the body explains
+            value = walk(element)
+            if value is not _MISSING and pred(value):
+                evidence.append(make_evidence(f"{where}[{i}].{dotted}", test, value))
+        return evidence or None
+
+    return explain_any
 
 
 def fired(rules: list[tuple[str, tuple[str, ...], ir.Cond]], view: dict) -> list[str]:
