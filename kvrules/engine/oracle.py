@@ -347,20 +347,52 @@ def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
     return explain_view
 
 
+def _root_test(cond: ir.Cond) -> ir.Cond | None:
+    """The test of a root field that ``cond`` is, or negates; None for anything else."""
+    test = cond.item if isinstance(cond, ir.Not) else cond
+    return test if isinstance(test, _LEAVES) and test.ref.var is None else None
+
+
+_Step = tuple[Callable[[Any], Any], Callable[[Any], bool], Callable[[Any], Any] | None, str, str]
+
+
+def _explained_step(cond: ir.Cond) -> _Step:
+    """(read, test, read the raw value if negated, path, test text) for one test, or negated
+    test, of a direct explanation."""
+    test = _root_test(cond)
+    assert test is not None
+    (walk, pred), dotted = _read_and_test(test), ".".join(test.ref.path)
+    if isinstance(cond, ir.Not):  # held when the test does not; evidence: the value it read
+        return walk, pred, _walker(test.ref.path), dotted, f"not ({describe(test)})"
+    return walk, pred, None, dotted, describe(test)
+
+
 def _direct_explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None] | None:
-    """The two commonest rule shapes explained without an evaluation context: one test of a
-    field (``partner.country == "CN"``), and ``any`` over a list whose body is one test of the
-    element. The same evidence as the general path (a test compares them); None otherwise."""
-    if isinstance(cond, _LEAVES) and cond.ref.var is None:
-        (walk, pred), dotted, test = _read_and_test(cond), ".".join(cond.ref.path), describe(cond)
+    """The commonest rule shapes explained without an evaluation context: tests of fields, each
+    possibly negated, joined by ``and`` (``partner.country == "CN" and not project.keywords
+    contains "x"``); and ``any`` over a list whose body is one test of the element. The same
+    evidence as the general path (a test compares them); None for other shapes."""
+    items = cond.items if isinstance(cond, ir.And) else (cond,)
+    if all(_root_test(item) is not None for item in items):
+        steps = [_explained_step(item) for item in items]
 
-        def explain_test(view: dict) -> list[Evidence] | None:
-            value = walk(view)
-            if value is _MISSING or not pred(value):
-                return None
-            return [make_evidence(dotted, test, value)]
+        def explain_tests(view: dict) -> list[Evidence] | None:
+            evidence = []
+            for walk, pred, raw, dotted, test in steps:
+                value = walk(view)
+                held = value is not _MISSING and pred(value)
+                if raw is None:
+                    if not held:
+                        return None
+                else:  # negated
+                    if held:
+                        return None
+                    value = raw(view)
+                    value = None if value is _MISSING else value
+                evidence.append(make_evidence(dotted, test, value))
+            return evidence
 
-        return explain_test
+        return explain_tests
     body = cond.body if isinstance(cond, ir.Quant) else None
     if not (
         body is not None
