@@ -1,14 +1,20 @@
 """Engine benchmark: kvrules end to end vs raw durable_rules on the same compiled rulesets.
 
-kvrules: model validation of the plain event data → projection → assert/collect/retract in
-durable_rules → explanation of every finding. Raw: the same rulesets on a bare
-``durable.engine.Host`` (durable_rules' API), asserting and retracting dicts that were
-projected beforehand. Raw core: the same pre-projected dicts through the C core calls kvrules
-itself makes, with nothing else — the floor.
-All run in this process, one after the other, on the same events.
+- kvrules (timed): ``CollaborationEvent.model_validate`` of the plain event data as an adapter
+  hands it over → projection → assert/collect/retract in durable_rules → every finding built
+  and explained (its evidence list made, elements named: nothing is left to render later).
+- Raw C core, the floor: the same pre-projected dicts, each dumped to JSON with an id, then
+  exactly the C calls kvrules makes per ruleset for its event kind (assert_fact; if a rule
+  matched, take and complete its actions noting each rule's name, retract_fact and take the
+  retraction's actions); no validation, projection, duplicate removal or explanation.
+- Raw Host API: the same pre-projected dicts asserted and retracted through durable_rules'
+  own ``durable.engine.Host`` with a Python action per rule.
+
+All run in this process, in turn, on the same events; each keeps its best of ``--repeat``.
 
     python bench/engine.py [--events 50000] [--rules 60] [--repeat 3] [--clock cpu|wall]
     python bench/engine.py --events 10000 --rules 20,60,200,1000   # one table per rule count
+    python bench/engine.py --events 5000 --parts   # also each stage of kvrules' run on its own
 
 The rules apply to three event kinds; kvrules compiles them per kind into shards that stay
 inside durable_rules' fixed tables (kvrules.engine.limits), and all three runs assert each
@@ -191,7 +197,37 @@ def run_kvrules(evaluator: Evaluator, events: list[dict]) -> tuple[float, int]:
     return CLOCK() - start, findings
 
 
-def measure(rule_count: int, event_count: int, seed: int, repeat: int) -> None:
+def run_parts(evaluator: Evaluator, events: list[dict], chunk: int = 100) -> dict[str, float]:
+    """kvrules' run taken apart: each stage timed on its own, a chunk of events at a time (as
+    few objects stay alive as end to end, so the garbage collector costs the same)."""
+    seconds = dict.fromkeys(STAGES, 0.0)
+    validation, projection, engine, explanation = STAGES
+    for first in range(0, len(events), chunk):
+        start = CLOCK()
+        models = [CollaborationEvent.model_validate(e) for e in events[first : first + chunk]]
+        seconds[validation] += CLOCK() - start
+        start = CLOCK()
+        views = [evaluator.project(m) for m in models]
+        seconds[projection] += CLOCK() - start
+        start = CLOCK()
+        fired = [evaluator.engine.fire(v) for v in views]
+        seconds[engine] += CLOCK() - start
+        start = CLOCK()
+        for model, view, keys in zip(models, views, fired, strict=True):
+            evaluator.explain(model, view, keys)
+        seconds[explanation] += CLOCK() - start
+    return seconds
+
+
+STAGES = (
+    "model validation",
+    "projection",
+    "durable_rules (fact JSON + C calls)",
+    "explanation (findings built)",
+)
+
+
+def measure(rule_count: int, event_count: int, seed: int, repeat: int, parts: bool) -> None:
     rng = random.Random(seed)
     book = load_text(rulebook_text(make_rules(rule_count, rng)), "bench.yaml")
     events = make_events(event_count, rng)
@@ -204,6 +240,7 @@ def measure(rule_count: int, event_count: int, seed: int, repeat: int) -> None:
         # The three take turns, `repeat` times, and each keeps its best time: on a shared
         # machine a burst of other work then slows one round of all three, not one of them.
         raw_s = core_s = kv_s = float("inf")
+        stages: dict[str, float] = {}
         for _ in range(repeat):
             seconds, raw_fired = run_raw(evaluator.program, views)
             raw_s = min(raw_s, seconds)
@@ -211,6 +248,10 @@ def measure(rule_count: int, event_count: int, seed: int, repeat: int) -> None:
             core_s = min(core_s, seconds)
             seconds, kv_findings = run_kvrules(evaluator, events)
             kv_s = min(kv_s, seconds)
+            if parts:  # the round with the least total: the stages of one round add up
+                timed = run_parts(evaluator, events)
+                if sum(timed.values()) < sum(stages.values() or [float("inf")]):
+                    stages = timed
         gc.unfreeze()
     print(
         f"events: {len(events):,}  rules: {len(book.rules)}  "
@@ -223,6 +264,12 @@ def measure(rule_count: int, event_count: int, seed: int, repeat: int) -> None:
     print(f"kvrules end to end           : {n / kv_s:10,.0f} events/s  ({kv_findings:,} findings)")
     print(f"ratio kvrules / raw (Host)   : {raw_s / kv_s:.2f}  (goal ≥ 0.8)")
     print(f"ratio kvrules / raw C core   : {core_s / kv_s:.2f}  (goal ≥ 0.6)")
+    if stages:
+        print("kvrules by stage, per event, and relative to the raw C-core loop:")
+        for stage, seconds in stages.items():
+            print(f"  {stage:36s} {seconds / n * 1e6:7.1f} µs  {seconds / core_s:5.2f}")
+        total = sum(stages.values())
+        print(f"  {'sum of the stages':36s} {total / n * 1e6:7.1f} µs  {total / core_s:5.2f}")
 
 
 def main() -> None:
@@ -234,11 +281,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each run keeps its best")
     parser.add_argument("--clock", choices=["cpu", "wall"], default="cpu")
+    parser.add_argument(
+        "--parts", action="store_true", help="also time each stage of kvrules' run on its own"
+    )
     args = parser.parse_args()
     global CLOCK
     CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
     for rule_count in (int(n) for n in args.rules.split(",")):
-        measure(rule_count, args.events, args.seed, args.repeat)
+        measure(rule_count, args.events, args.seed, args.repeat, args.parts)
 
 
 if __name__ == "__main__":

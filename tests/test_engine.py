@@ -373,3 +373,116 @@ def test_empty_list_defaults_are_fresh_per_event_and_documented():
     schema = event_json_schema()["$defs"]
     assert schema["Partner"]["properties"]["lists"]["default"] == []
     assert schema["Person"]["properties"]["attributes"]["default"] == {}
+
+
+def test_evidence_made_on_the_hot_path_is_an_ordinary_frozen_evidence():
+    """Explanations make evidence with ``make_evidence`` (cheaper than the frozen dataclass's
+    ``__init__``): the result is equal, hashes the same and stays immutable."""
+    import dataclasses
+
+    from kvrules.findings import Evidence, make_evidence
+
+    made = make_evidence("project.partners[0].country", '== "CN"', "CN", "Beihang (CN)")
+    plain = Evidence("project.partners[0].country", '== "CN"', "CN", "Beihang (CN)")
+    assert type(made) is Evidence and made == plain and hash(made) == hash(plain)
+    assert make_evidence("a", "exists", 1) == Evidence("a", "exists", 1)  # subject: None
+    assert str(made) == str(plain) and made.stable_path == plain.stable_path
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.actual = "NL"  # type: ignore[misc]
+
+
+def test_findings_are_ordered_most_severe_first_then_by_rule(write_rulebook):
+    def rule(rule_id: str, when: str, severity: str) -> str:
+        return rule_yaml(rule_id, when).replace("severity: medium", f"severity: {severity}")
+
+    book = load_rulebook(
+        write_rulebook(
+            rule("b-low", 'partner.country == "CN"', "low"),
+            rule("z-critical", 'partner.lists contains "us-dod-1286"', "critical"),
+            rule("a-low", 'partner.country in ["CN", "RU"]', "low"),
+            rule("m-high", 'partner.name matches "Harbin.*"', "high"),
+            rule("not-this-one", 'partner.country == "NL"', "critical"),
+        )
+    )
+    event = partner_event(country="CN", lists=["us-dod-1286"])
+    with Evaluator([book]) as ev:
+        found = ev.evaluate(event)
+        view = ev.project(event)
+        assert ev.explain(event, view, ev.engine.fire(view)) == found
+    assert [f.rule_id for f in found] == ["z-critical", "m-high", "a-low", "b-low"]
+
+
+def test_matches_reads_the_projection_flag_and_falls_back_to_re2_without_it():
+    from kvrules.engine import oracle
+    from kvrules.rulebook import ir
+
+    cond = ir.Matches(ir.Ref(None, ("partner", "name")), "Harbin.*", ir.Pos(1, 1))
+    # A view made without projection (no flag beside the field): RE2 decides.
+    assert oracle.holds(cond, {"partner": {"name": "Harbin Institute"}})
+    assert not oracle.holds(cond, {"partner": {"name": "Delft"}})
+    assert not oracle.holds(cond, {"partner": {}})
+    # A projected view: the flag durable_rules reads decides, and the evidence is the name.
+    [evidence] = oracle.explain(cond, {"partner": {"name": "Harbin X", cond.flag: True}})
+    assert (evidence.path, evidence.actual) == ("partner.name", "Harbin X")
+    assert not oracle.holds(cond, {"partner": {"name": "Harbin X", cond.flag: False}})
+
+
+def test_direct_explanations_equal_the_general_path():
+    """The commonest rule shapes are explained without an evaluation context; the evidence is
+    the same as the general path's, for every kind of test, held or not."""
+    from kvrules.engine import oracle
+    from kvrules.rulebook import ir
+
+    pos = ir.Pos(1, 1)
+    country, partners = ir.Ref(None, ("partner", "country")), ir.Ref(None, ("project", "partners"))
+    lists, amount = ir.Ref(None, ("partner", "lists")), ir.Ref(None, ("funder", "amount"))
+    keywords = ir.Ref(None, ("project", "keywords"))
+
+    def any_partner(body: ir.Cond) -> ir.Quant:
+        return ir.Quant("any", "p", partners, body, pos)
+
+    conditions = [
+        ir.Compare(country, ir.Op.EQ, "CN", pos),
+        ir.Compare(country, ir.Op.NE, "CN", pos),
+        ir.Compare(amount, ir.Op.GT, 1000, pos),
+        ir.Compare(amount, ir.Op.LE, 1000, pos),
+        ir.InList(country, ("CN", "RU"), pos),
+        ir.Contains(lists, "x", pos),
+        ir.Matches(ir.Ref(None, ("partner", "name")), "Harb.*", pos),
+        ir.Exists(country, pos),
+        any_partner(ir.Contains(ir.Ref("p", ("lists",)), "x", pos)),
+        any_partner(ir.Matches(ir.Ref("p", ("name",)), "Harb.*", pos)),
+        any_partner(ir.Exists(ir.Ref("p", ("country",)), pos)),
+        any_partner(ir.InList(ir.Ref("p", ("country",)), ("RU",), pos)),
+        ir.Not(ir.Exists(country, pos), pos),
+        ir.Not(ir.Matches(ir.Ref(None, ("partner", "name")), "Harb.*", pos), pos),
+        ir.And((ir.Compare(country, ir.Op.EQ, "CN", pos), ir.Contains(lists, "x", pos))),
+        ir.And((ir.Contains(keywords, "ai", pos), ir.Not(ir.Contains(lists, "x", pos), pos))),
+        ir.And(
+            (
+                ir.InList(country, ("CN", "RU"), pos),
+                ir.Not(ir.Compare(amount, ir.Op.GT, 1000, pos), pos),
+            )
+        ),
+    ]
+    harbin = {"name": "Harbin", "country": "CN", "lists": ["x"]}
+    delft = {"name": "Delft", "lists": ["y"]}
+    harbour = {"name": "Harbour", "country": "RU", "lists": ["x", "z"]}
+    views = [
+        {},
+        {"partner": harbin, "funder": {"amount": 5000}, "project": {"partners": [harbin, delft]}},
+        {"partner": delft, "funder": {"amount": 10}, "project": {"partners": [delft]}},
+        {"partner": harbin, "funder": {"amount": 10}, "project": {"keywords": ["ai"]}},
+        {"partner": delft, "project": {"keywords": ["ai", "quantum"]}},
+        {"partner": harbour, "funder": {"amount": 1000}, "project": {"partners": [delft, harbour]}},
+        {"partner": {}, "project": {"partners": []}},
+    ]
+    held = 0
+    for cond in conditions:
+        assert oracle._direct_explainer(cond) is not None, cond
+        for view in views:
+            evidence: list = []
+            general = evidence if oracle.compiled(cond)(oracle._Ctx(view, evidence)) else None
+            assert oracle.explain(cond, view) == general, (cond, view)
+            held += general is not None
+    assert len(conditions) < held < len(conditions) * len(views)  # both outcomes compared

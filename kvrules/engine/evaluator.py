@@ -8,13 +8,16 @@ from functools import lru_cache
 from typing import Any
 
 from kvrules.engine import oracle
-from kvrules.engine.compiler import Program, compile_program
+from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.fields import Projection
-from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef
+from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
 from kvrules.model import CollaborationEvent, EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.cases import CaseResult, run_cases
+
+_KIND_VALUES = {kind: kind.value for kind in EventKind}  # an enum's .value is a slow property
+_RANK = {severity: -i for i, severity in enumerate(ir.Severity)}
 
 
 class Evaluator:
@@ -42,11 +45,13 @@ class Evaluator:
                 f"the engine takes at most {MAX_KEYS} per event"
             )
         self.engine = DurableEngine(self.program)
-        self._explain = {
-            key: oracle.explainer(c.rule.condition) for key, c in self.program.rules.items()
+        # Per rule, everything a finding needs that does not depend on the event, bound once
+        # (every fired rule becomes a finding, so this runs for each of them).
+        self._findings = {
+            key: _FindingMaker(compiled) for key, compiled in self.program.rules.items()
         }
+        self._order = {key: maker.order for key, maker in self._findings.items()}
         self.verify = verify
-        self._statics: dict[str, tuple] = {}
 
     def close(self) -> None:
         self.engine.close()
@@ -71,70 +76,63 @@ class Evaluator:
                     f"event {event.id}: durable_rules fired {sorted(fired)}, "
                     f"the oracle expects {sorted(expected)}"
                 )
-        subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
-        findings = [self._finding(key, event, view, subjects) for key in fired]
-        findings.sort(key=_most_severe_first)
-        return findings
+        return self.explain(event, view, fired)
 
-    def _finding(
-        self, key: str, event: CollaborationEvent, view: dict, subjects: dict[str, str | None]
+    def explain(self, event: CollaborationEvent, view: dict, fired: list[str]) -> list[Finding]:
+        """The findings of the rules that ``fired`` on ``view`` (``event`` projected), most
+        severe first, each explained by the oracle."""
+        if not fired:
+            return []
+        # Ordered by rule before the findings are made: the order depends on the rule alone.
+        fired = sorted(fired, key=self._order.__getitem__)
+        source = event.source
+        about = (event.id, _KIND_VALUES[event.kind], source.system, source.record_id)
+        subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
+        makers = self._findings
+        return [makers[key](view, event, about, subjects) for key in fired]
+
+
+class _FindingMaker:
+    """Makes the findings of one rule: explains the view and adds the rule's fixed parts."""
+
+    __slots__ = ("explain", "names_elements", "order", "risks", "rule_parts")
+
+    def __init__(self, compiled: CompiledRule) -> None:
+        rule, rulebook = compiled.rule, compiled.rulebook
+        self.explain = oracle.explainer(rule.condition)
+        # Only a quantifier puts list positions (``partners[2]``) into evidence paths.
+        self.names_elements = any(isinstance(node, ir.Quant) for node in ir.walk(rule.condition))
+        self.order = (_RANK[rule.severity], rulebook.id, rule.id)  # most severe first
+        self.rule_parts = (  # Finding's fields up to legal_basis, in order
+            rule.id,
+            rule.title,
+            RulebookRef(id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256),
+            rule.severity,
+            list(rule.tags),
+            rule.alert,
+            rule.rationale,
+            CitationRef(id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url),
+            rule.legal_basis,
+        )
+        self.risks = list(rule.risks)
+
+    def __call__(
+        self,
+        view: dict,
+        event: CollaborationEvent,
+        about: tuple[str, str, str, str],
+        subjects: dict[str, str | None],
     ) -> Finding:
-        evidence = self._explain[key](view)
+        """The finding for ``event`` (``about``: its id, kind, source system and record id)."""
+        evidence = self.explain(view)
         if evidence is None:
             raise EngineError(
-                f"event {event.id}: durable_rules fired {key} but its condition does not hold"
+                f"event {event.id}: durable_rules fired {self.rule_parts[2].id}/"
+                f"{self.rule_parts[0]} but its condition does not hold"
             )
-        if any("[" in e.path for e in evidence):
+        if self.names_elements:
             evidence = [_with_subject(e, event, subjects) for e in evidence]
-        rule_id, title, rulebook, severity, tags, alert, rationale, citation, basis, risks = (
-            self._static(key)
-        )
-        source = event.source
-        return Finding(
-            rule_id=rule_id,
-            rule_title=title,
-            rulebook=rulebook,
-            severity=severity,
-            tags=tags,
-            alert=alert,
-            rationale=rationale,
-            citation=citation,
-            legal_basis=basis,
-            event_id=event.id,
-            event_kind=_KIND_VALUES[event.kind],
-            source_system=source.system,
-            source_record_id=source.record_id,
-            evidence=evidence,
-            risks=risks,
-        )
-
-    def _static(self, key: str) -> tuple:
-        """The parts of a finding that depend only on the rule (built once per rule)."""
-        static = self._statics.get(key)
-        if static is None:
-            compiled = self.program.rules[key]
-            rule, rulebook = compiled.rule, compiled.rulebook
-            static = self._statics[key] = (
-                rule.id,
-                rule.title,
-                RulebookRef(id=rulebook.id, version=rulebook.version, sha256=rulebook.sha256),
-                rule.severity,
-                list(rule.tags),
-                rule.alert,
-                rule.rationale,
-                CitationRef(id=rule.citation.id, cite=rule.citation.cite, url=rule.citation.url),
-                rule.legal_basis,
-                list(rule.risks),
-            )
-        return static
-
-
-_KIND_VALUES = {kind: kind.value for kind in EventKind}  # an enum's .value is a slow property
-_RANK = {severity: -i for i, severity in enumerate(ir.Severity)}
-
-
-def _most_severe_first(finding: Finding) -> tuple:
-    return _RANK[finding.severity], finding.rulebook.id, finding.rule_id
+        return Finding(*self.rule_parts, *about, evidence, self.risks)
 
 
 _STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -159,7 +157,7 @@ def _with_subject(
     subject = subjects[path]
     if subject is None:
         return evidence
-    return Evidence(path, evidence.test, evidence.actual, subject)
+    return make_evidence(path, evidence.test, evidence.actual, subject)
 
 
 def _subject(path: str, event: CollaborationEvent) -> str | None:

@@ -8,22 +8,17 @@ hot path. A test that comes out false leaves no evidence behind.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from kvrules.findings import Evidence
+from kvrules.findings import Evidence, make_evidence
 from kvrules.rulebook import ir
 from kvrules.rulebook.regex import fullmatch
 
 _MISSING = object()
-_OPS: dict[ir.Op, Callable[[Any, Any], bool]] = {
-    ir.Op.EQ: lambda a, b: a == b,
-    ir.Op.NE: lambda a, b: a != b,
-    ir.Op.LT: lambda a, b: a < b,
-    ir.Op.LE: lambda a, b: a <= b,
-    ir.Op.GT: lambda a, b: a > b,
-    ir.Op.GE: lambda a, b: a >= b,
-}
+_LEAVES = (ir.Compare, ir.InList, ir.Contains, ir.Matches, ir.Exists)
 
 
 class _Ctx:
@@ -65,11 +60,8 @@ def describe(cond: ir.Cond) -> str:
 Read = Callable[[_Ctx], Any]
 
 
-def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
-    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
-    path, var = ref.path, ref.var
-    dotted = ".".join(path)
-
+def _walker(path: tuple[str, ...]) -> Callable[[Any], Any]:
+    """Read ``path`` below an object of the view: the value, or _MISSING."""
     # Specialised by depth: every finding is explained, so these run millions of times.
     if len(path) == 1:  # the common case inside quantifiers
         (only,) = path
@@ -93,6 +85,12 @@ def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
                 obj = obj.get(part, _MISSING)
             return obj
 
+    return walk
+
+
+def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
+    """Read a field (value or _MISSING), and its display path (built only for evidence)."""
+    walk, var, dotted = _walker(ref.path), ref.var, ".".join(ref.path)
     if var is None:
         return (lambda ctx: walk(ctx.view)), (lambda ctx: dotted)
 
@@ -105,45 +103,84 @@ def _getter(ref: ir.Ref) -> tuple[Read, Callable[[_Ctx], str]]:
     return from_element, where
 
 
+# ``value OP literal`` as ``literal OP' value``, so that a partial of an operator tests it
+# without a Python frame (the same for the text, numbers and booleans rules compare).
+_FLIPPED: dict[ir.Op, Callable[[Any, Any], bool]] = {
+    ir.Op.EQ: operator.eq,
+    ir.Op.NE: operator.ne,
+    ir.Op.LT: operator.gt,
+    ir.Op.LE: operator.ge,
+    ir.Op.GT: operator.lt,
+    ir.Op.GE: operator.le,
+}
+
+
 def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
     match cond:
         case ir.Compare(_, op, literal):
-            compare = _OPS[op]
-            return lambda v: compare(v, literal)
+            return partial(_FLIPPED[op], literal)
         case ir.InList(_, values):
-            members = frozenset(values)
-            return lambda v: v in members
+            return frozenset(values).__contains__
         case ir.Contains(_, literal):
             return lambda v: literal in v
         case ir.Matches(_, pattern):
             return lambda v: fullmatch(pattern, v)
+        case ir.Exists():
+            return _true
     raise TypeError(cond)  # pragma: no cover
 
 
-def _leaf(cond: ir.Cond) -> Test:
-    (get, where), test = _getter(cond.ref), describe(cond)
-    if isinstance(cond, ir.Exists):
+def _true(value: Any) -> bool:
+    return True
 
-        def exists(ctx: _Ctx) -> bool:
-            value = get(ctx)
-            if value is _MISSING:
-                return False
+
+def _read_and_test(cond: ir.Cond) -> tuple[Callable[[Any], Any], Callable[[Any], bool]]:
+    """How a leaf reads its field below an object of the view, and tests the value read."""
+    if not isinstance(cond, ir.Matches):
+        return _walker(cond.ref.path), _predicate(cond)
+    # Projection decided the match already: the flag beside the field, which durable_rules
+    # reads. The regular expression runs again only for a view made without it.
+    parent_of, name, flag = _walker(cond.ref.path[:-1]), cond.ref.path[-1], cond.flag
+    matches = _predicate(cond)
+
+    def read_if_matching(obj: Any) -> Any:
+        parent = parent_of(obj)
+        value = parent.get(name, _MISSING) if type(parent) is dict else _MISSING
+        if value is _MISSING:
+            return _MISSING
+        matched = parent.get(flag)
+        return value if (matches(value) if matched is None else matched) else _MISSING
+
+    return read_if_matching, _true
+
+
+def _leaf(cond: ir.Cond) -> Test:
+    # Reading, testing and recording fused into one closure per case: leaves run for every
+    # finding explained and every list element flagged.
+    (walk, pred), var, dotted = _read_and_test(cond), cond.ref.var, ".".join(cond.ref.path)
+    test = describe(cond)
+    if var is None:
+
+        def leaf(ctx: _Ctx) -> bool:
+            value = walk(ctx.view)
+            if value is _MISSING or not pred(value):
+                return False  # a test on a missing field is false (`!=` included)
             if ctx.evidence is not None:
-                ctx.evidence.append(Evidence(where(ctx), test, value))
+                ctx.evidence.append(make_evidence(dotted, test, value))
             return True
 
-        return exists
-    pred = _predicate(cond)
+        return leaf
 
-    def leaf(ctx: _Ctx) -> bool:
-        value = get(ctx)
+    def element_leaf(ctx: _Ctx) -> bool:
+        element, where = ctx.env[var]
+        value = walk(element)
         if value is _MISSING or not pred(value):
-            return False  # a test on a missing field is false (`!=` included)
+            return False
         if ctx.evidence is not None:
-            ctx.evidence.append(Evidence(where(ctx), test, value))
+            ctx.evidence.append(make_evidence(f"{where}.{dotted}", test, value))
         return True
 
-    return leaf
+    return element_leaf
 
 
 def _negation(cond: ir.Not) -> Test:
@@ -166,7 +203,9 @@ def _negation(cond: ir.Not) -> Test:
                 if var is None or var in ctx.env:
                     value = get(ctx)
                     collecting.append(
-                        Evidence(where(ctx), f"not ({test})", None if value is _MISSING else value)
+                        make_evidence(
+                            where(ctx), f"not ({test})", None if value is _MISSING else value
+                        )
                     )
         return ok
 
@@ -264,6 +303,16 @@ def compiled(cond: ir.Cond) -> Test:
 
 def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
     """``cond`` as a test of one list element bound to ``var`` (for projection flags)."""
+    if isinstance(cond, _LEAVES) and cond.ref.var == var:
+        # The usual body (`p.lists contains "x"`): tested on the element directly, without an
+        # evaluation context; projection runs this for every element of every event.
+        walk, pred = _read_and_test(cond)
+
+        def element_leaf(item: dict) -> bool:
+            value = walk(item)
+            return value is not _MISSING and pred(value)
+
+        return element_leaf
     test = compiled(cond)
 
     def element(item: dict) -> bool:
@@ -286,6 +335,9 @@ def explain(cond: ir.Cond, view: dict) -> list[Evidence] | None:
 
 def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
     """``explain`` bound to ``cond`` once (the evaluator keeps one per rule)."""
+    direct = _direct_explainer(cond)
+    if direct is not None:
+        return direct
     test = compiled(cond)
 
     def explain_view(view: dict) -> list[Evidence] | None:
@@ -293,6 +345,78 @@ def explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None]:
         return evidence if test(_Ctx(view, evidence)) else None
 
     return explain_view
+
+
+def _root_test(cond: ir.Cond) -> ir.Cond | None:
+    """The test of a root field that ``cond`` is, or negates; None for anything else."""
+    test = cond.item if isinstance(cond, ir.Not) else cond
+    return test if isinstance(test, _LEAVES) and test.ref.var is None else None
+
+
+_Step = tuple[Callable[[Any], Any], Callable[[Any], bool], Callable[[Any], Any] | None, str, str]
+
+
+def _explained_step(cond: ir.Cond) -> _Step:
+    """(read, test, read the raw value if negated, path, test text) for one test, or negated
+    test, of a direct explanation."""
+    test = _root_test(cond)
+    assert test is not None
+    (walk, pred), dotted = _read_and_test(test), ".".join(test.ref.path)
+    if isinstance(cond, ir.Not):  # held when the test does not; evidence: the value it read
+        return walk, pred, _walker(test.ref.path), dotted, f"not ({describe(test)})"
+    return walk, pred, None, dotted, describe(test)
+
+
+def _direct_explainer(cond: ir.Cond) -> Callable[[dict], list[Evidence] | None] | None:
+    """The commonest rule shapes explained without an evaluation context: tests of fields, each
+    possibly negated, joined by ``and`` (``partner.country == "CN" and not project.keywords
+    contains "x"``); and ``any`` over a list whose body is one test of the element. The same
+    evidence as the general path (a test compares them); None for other shapes."""
+    items = cond.items if isinstance(cond, ir.And) else (cond,)
+    if all(_root_test(item) is not None for item in items):
+        steps = [_explained_step(item) for item in items]
+
+        def explain_tests(view: dict) -> list[Evidence] | None:
+            evidence = []
+            for walk, pred, raw, dotted, test in steps:
+                value = walk(view)
+                held = value is not _MISSING and pred(value)
+                if raw is None:
+                    if not held:
+                        return None
+                else:  # negated
+                    if held:
+                        return None
+                    value = raw(view)
+                    value = None if value is _MISSING else value
+                evidence.append(make_evidence(dotted, test, value))
+            return evidence
+
+        return explain_tests
+    body = cond.body if isinstance(cond, ir.Quant) else None
+    if not (
+        body is not None
+        and cond.kind == "any"
+        and cond.ref.var is None
+        and isinstance(body, _LEAVES)
+        and body.ref.var == cond.var
+    ):
+        return None
+    items_of, where = _walker(cond.ref.path), ".".join(cond.ref.path)
+    (walk, pred), dotted, test = _read_and_test(body), ".".join(body.ref.path), describe(body)
+
+    def explain_any(view: dict) -> list[Evidence] | None:
+        items = items_of(view)
+        if items is _MISSING or not items:
+            return None
+        evidence = []
+        for i, element in enumerate(items):  # every element that satisfies the body explains
+            value = walk(element)
+            if value is not _MISSING and pred(value):
+                evidence.append(make_evidence(f"{where}[{i}].{dotted}", test, value))
+        return evidence or None
+
+    return explain_any
 
 
 def fired(rules: list[tuple[str, tuple[str, ...], ir.Cond]], view: dict) -> list[str]:
