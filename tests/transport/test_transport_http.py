@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -121,3 +124,28 @@ def test_the_deadline_holds_through_an_http_proxy() -> None:
         assert [r.path for r in proxy.requests] == ["http://ris.invalid/api"]
         # cut off by the watchdog, not read to the end (10 minutes) and found late
         assert proxy.wait_for_hangup("http://ris.invalid/api")
+
+
+def test_deadlines_in_flight_share_one_watchdog_thread() -> None:
+    # A timer thread per request cost a thread start and stop per request: in a scan, more
+    # CPU than the request itself. However many deadlines run, one thread watches them.
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(http.Deadline(60))  # the watchdog exists from here on
+        before = threading.active_count()
+        for _ in range(20):
+            stack.enter_context(http.Deadline(60))
+        assert threading.active_count() == before
+
+
+def test_a_deadline_still_fires_after_many_ended_in_time() -> None:
+    for _ in range(500):  # leftovers in the watchdog's queue, dropped as they pile up
+        with http.Deadline(600):
+            pass
+    with http.Deadline(600), http.Deadline(0.05) as short:
+        for _ in range(200):  # poll for up to 10 s: when it fires is not what is tested
+            if short.expired:
+                break
+            time.sleep(0.05)
+        assert short.expired
+        with pytest.raises(http.DeadlineExceeded):
+            short.check()
