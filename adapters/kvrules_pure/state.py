@@ -1,12 +1,18 @@
 """The sync cursor: where a scan stands, plus the small state incremental scans need.
 
-Encoded as ``pure1:`` + base64url(zlib(JSON)), so callers store one opaque string.
+Encoded as ``pure2:`` + base64url(zlib(JSON)) of the position, then ``.`` + one packed chunk
+of the reverse index per page that added to it, so callers store one opaque string. A
+``pure1:`` cursor (the whole index inside the one document) is still read.
 
 Reverse index (the design choice for "a partner organisation or award changed"): Pure 5.35
 cannot answer "which projects use this award?" (the simulator has neither
 ``/awards/{uuid}/cluster`` nor ``/dependents``), so re-deriving means a full scan. Instead the
 cursor keeps ``ref uuid -> record positions`` for every external organisation and award a
-record used, with each record id stored once. About 40 bytes per record compressed.
+record used. It is written a page at a time: each page's additions are packed once into a
+chunk (about 100 bytes per record) and later cursors carry that chunk as it is. Packing the
+whole index again at every page cost time and memory that grew with the portfolio (at 50,000
+projects, seconds per page and 1.2 KB per record in memory); a full read now holds only the
+packed chunks, and the index is unpacked when a later pass looks something up in it.
 
 Version map (only without the changes feed): short hashes ``h(uuid) -> h(version)``, 6+4
 bytes each, enough to tell changed from unchanged (the odds of a miss are ~2^-32 per change).
@@ -27,21 +33,22 @@ from typing import Any
 
 from kvrules import pack_cursor, unpack_cursor
 
-PREFIX = "pure1:"
+PREFIX = "pure2:"
+PREFIX_1 = "pure1:"  # read, no longer written
+SEP = "."  # between the packed parts: not in the base64url alphabet
 
 
 def short(value: str, size: int) -> str:
     return hashlib.blake2b(value.encode(), digest_size=size).hexdigest()
 
 
-class ReverseIndex:
+class _Entries:
+    """Part of the reverse index, unpacked: each record id once, refs to record positions."""
+
     def __init__(self, records: list[str] | None = None, refs: dict[str, list[int]] | None = None):
         self.records: list[str] = records or []
         self.pos = {r: i for i, r in enumerate(self.records)}
         self.refs: dict[str, set[int]] = {k: set(v) for k, v in (refs or {}).items()}
-
-    def __contains__(self, record_id: str) -> bool:
-        return record_id in self.pos
 
     def add(self, record_id: str, refs: Iterable[str]) -> None:
         i = self.pos.get(record_id)
@@ -51,11 +58,79 @@ class ReverseIndex:
         for ref in refs:
             self.refs.setdefault(ref, set()).add(i)
 
-    def dependents(self, refs: Iterable[str]) -> set[str]:
-        return {self.records[i] for ref in refs for i in self.refs.get(ref, ())}
+    def merge(self, other: _Entries) -> None:
+        users: dict[int, list[str]] = {}
+        for ref, positions in other.refs.items():
+            for i in positions:
+                users.setdefault(i, []).append(ref)
+        for i, record_id in enumerate(other.records):
+            self.add(record_id, users.get(i, ()))
 
     def dump(self) -> dict[str, Any]:
         return {"r": self.records, "m": {k: sorted(v) for k, v in self.refs.items()}}
+
+    @classmethod
+    def load(cls, doc: dict[str, Any]) -> _Entries:
+        return cls(doc.get("r"), doc.get("m"))
+
+
+def _pack(doc: Any) -> str:
+    return pack_cursor("", doc, level=1)  # speed over size: one per page
+
+
+class ReverseIndex:
+    """ref uuid -> the records that used it: packed chunks, plus what was added since.
+
+    ``chunks``: one packed ``_Entries`` per page that added to the index, oldest first; a later
+    chunk may name a record again, with more refs (the union holds). Unpacked in full only when
+    asked (``in``, ``dependents``: a later pass), so a full read holds the packed form alone.
+    """
+
+    COMPACT_AT = 32  # chunks: beyond that, an unpacked index is packed again as one
+
+    def __init__(self, chunks: list[str] | None = None, added: _Entries | None = None) -> None:
+        self.chunks: list[str] = chunks or []
+        self._added = added or _Entries()  # not packed yet
+        self._all: _Entries | None = None  # everything, once unpacked
+
+    def __contains__(self, record_id: str) -> bool:
+        return record_id in self.unpacked().pos
+
+    def add(self, record_id: str, refs: Iterable[str]) -> None:
+        refs = list(refs)
+        self._added.add(record_id, refs)
+        if self._all is not None:
+            self._all.add(record_id, refs)
+
+    def dependents(self, refs: Iterable[str]) -> set[str]:
+        index = self.unpacked()
+        return {index.records[i] for ref in refs for i in index.refs.get(ref, ())}
+
+    def seal(self) -> list[str]:
+        """Pack what was added since the last seal into a chunk; the chunks, oldest first."""
+        if self._added.records:
+            self.chunks.append(_pack(self._added.dump()))
+            self._added = _Entries()
+        if self._all is not None and len(self.chunks) > self.COMPACT_AT:
+            self.chunks = [_pack(self._all.dump())]
+        return self.chunks
+
+    def unpacked(self) -> _Entries:
+        """Everything, unpacked once (ValueError for a damaged chunk)."""
+        if self._all is None:
+            everything = _Entries()
+            for chunk in self.chunks:
+                try:
+                    part = _Entries.load(unpack_cursor("", chunk))
+                except ValueError:
+                    raise ValueError(f"damaged {PREFIX} cursor: its reverse index") from None
+                if everything.records:
+                    everything.merge(part)
+                else:
+                    everything = part
+            everything.merge(self._added)
+            self._all = everything
+        return self._all
 
 
 @dataclass
@@ -94,28 +169,36 @@ class State:
             "phase": self.phase,
             "offset": self.offset,
             "token": self.token,
-            "index": self.index.dump(),
             "versions": self.versions,
             "pending": self.pending,
             "unit_refs": None if self.unit_refs is None else sorted(self.unit_refs),
             "unit_changes": self.unit_changes,
         }
-        return pack_cursor(PREFIX, doc, level=1)  # large: speed over size
+        chunks = self.index.seal()
+        return pack_cursor(PREFIX, doc, level=1) + "".join(f"{SEP}{c}" for c in chunks)
 
     @classmethod
     def decode(cls, cursor: str | None) -> State:
         if not cursor:
             return cls()
-        doc = unpack_cursor(PREFIX, cursor)
-        index = doc.get("index") or {}
-        return cls(
+        if cursor.startswith(PREFIX_1):  # the whole index inside the document
+            doc = unpack_cursor(PREFIX_1, cursor)
+            index = ReverseIndex(added=_Entries.load(doc.get("index") or {}))
+        else:
+            head, *chunks = cursor.split(SEP)
+            doc = unpack_cursor(PREFIX, head)
+            index = ReverseIndex(chunks)
+        state = cls(
             mode=doc["mode"],
             phase=doc.get("phase", 0),
             offset=doc.get("offset", 0),
             token=doc.get("token"),
-            index=ReverseIndex(index.get("r"), index.get("m")),
+            index=index,
             versions=doc.get("versions"),
             pending=doc.get("pending") or [],
             unit_refs=None if doc.get("unit_refs") is None else set(doc["unit_refs"]),
             unit_changes=doc.get("unit_changes") or [],
         )
+        if state.mode != "full":  # this pass looks records up: a damaged index fails here
+            state.index.unpacked()
+        return state
