@@ -354,10 +354,40 @@ class DeadlineedAdapter(HTTPAdapter):
 
 
 class _NoRedirectSession(requests.Session):
-    """Never follows a redirect, whatever a caller passes: ``send`` reports it instead."""
+    """Never follows a redirect, whatever a caller passes: ``send`` reports it instead.
+
+    It reads the proxy settings of the environment once per host instead of for every
+    request: requests' own reading (every environment variable, then ``~/.netrc``) cost more
+    CPU per request than sending it. ``~/.netrc`` is not read: kvrules sends the credentials
+    configured for the source, and no others.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False  # the environment is read here instead (and netrc not at all)
+        self._env_proxies: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         return None
+
+    def merge_environment_settings(
+        self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        # What requests does with trust_env on (proxies from HTTPS_PROXY/NO_PROXY..., a CA
+        # bundle from REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE), the proxies read once per host.
+        proxies = dict(proxies or {})
+        text = url.decode() if isinstance(url, bytes) else url or ""
+        scheme, netloc = urlsplit(text)[:2]
+        key = (scheme, netloc, proxies.get("no_proxy"))
+        if (found := self._env_proxies.get(key)) is None:
+            found = requests.utils.get_environ_proxies(text, no_proxy=key[2])
+            self._env_proxies[key] = found
+        for name, value in found.items():
+            proxies.setdefault(name, value)
+        if verify is True or verify is None:
+            env = os.environ
+            verify = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or verify
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
 
 class CappedRetry(Retry):

@@ -6,6 +6,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -149,3 +150,44 @@ def test_a_deadline_still_fires_after_many_ended_in_time() -> None:
         assert short.expired
         with pytest.raises(http.DeadlineExceeded):
             short.check()
+
+
+def _plain_session() -> requests.Session:
+    retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
+    return http.make_session(retry, pool_maxsize=1)
+
+
+def test_proxies_come_from_the_environment_read_once_per_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # requests read every environment variable (and ~/.netrc) again for each request: more
+    # CPU than the request in a scan. The session reads them once per host.
+    with HostileServer() as first, HostileServer() as second:
+        for proxy in (first, second):
+            proxy.script("http://ris.invalid/", Json({"items": []}))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.setenv("HTTP_PROXY", first.url())
+        session = _plain_session()
+        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        monkeypatch.setenv("HTTP_PROXY", second.url())
+        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        assert [r.path for r in first.requests] == ["http://ris.invalid/api"] * 2
+        assert second.requests == []
+        # a new session (a new scan) reads the environment again
+        http.send(_plain_session(), "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        assert [r.path for r in second.requests] == ["http://ris.invalid/api"]
+
+
+def test_credentials_in_netrc_are_never_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with HostileServer() as server:
+        server.script("/", Json({"items": []}))
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine 127.0.0.1 login someone password kvr-NETRC-secret\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+        http.send(_plain_session(), "GET", server.url("/api"), path="/api", timeout=5)
+        [seen] = server.requests
+        assert "authorization" not in {name.lower() for name in seen.headers}
