@@ -16,6 +16,7 @@ packed chunks, and the index is unpacked when a later pass looks something up in
 
 Version map (only without the changes feed): short hashes ``h(uuid) -> h(version)``, 6+4
 bytes each, enough to tell changed from unchanged (the odds of a miss are ~2^-32 per change).
+Written like the index, a chunk per page (after ``~``), a later chunk overriding an earlier one.
 
 Own units (``/organizations``) are deliberately not in the reverse index, which would cost a
 few bytes per project. The cursor keeps only ``h(uuid)`` of every unit some project named
@@ -27,15 +28,17 @@ them anyway; see scan.py). ``unit_changes`` holds the changed units during a dif
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from kvrules import pack_cursor, unpack_cursor
 
 PREFIX = "pure2:"
 PREFIX_1 = "pure1:"  # read, no longer written
-SEP = "."  # between the packed parts: not in the base64url alphabet
+SEP = "."  # before each chunk of the reverse index: not in the base64url alphabet
+SEP_VERSIONS = "~"  # before each chunk of the versions
 
 
 def short(value: str, size: int) -> str:
@@ -49,6 +52,9 @@ class _Entries:
         self.records: list[str] = records or []
         self.pos = {r: i for i, r in enumerate(self.records)}
         self.refs: dict[str, set[int]] = {k: set(v) for k, v in (refs or {}).items()}
+
+    def __len__(self) -> int:
+        return len(self.records)
 
     def add(self, record_id: str, refs: Iterable[str]) -> None:
         i = self.pos.get(record_id)
@@ -78,20 +84,80 @@ def _pack(doc: Any) -> str:
     return pack_cursor("", doc, level=1)  # speed over size: one per page
 
 
-class ReverseIndex:
-    """ref uuid -> the records that used it: packed chunks, plus what was added since.
+P = TypeVar("P")  # one unpacked part
 
-    ``chunks``: one packed ``_Entries`` per page that added to the index, oldest first; a later
-    chunk may name a record again, with more refs (the union holds). Unpacked in full only when
-    asked (``in``, ``dependents``: a later pass), so a full read holds the packed form alone.
-    """
 
-    COMPACT_AT = 32  # chunks: beyond that, an unpacked index is packed again as one
+class _Chunked(Generic[P]):
+    """Something the cursor carries that grows with the portfolio: packed chunks, oldest first
+    (one per page that added to it), plus what was added since. Unpacked in full only when
+    something is looked up in it, so a first full read holds only the packed form."""
 
-    def __init__(self, chunks: list[str] | None = None, added: _Entries | None = None) -> None:
+    COMPACT_AT = 32  # chunks: beyond that, an unpacked whole is packed again as one
+    WHAT = ""  # named in the error for a damaged chunk
+
+    def __init__(self, chunks: list[str] | None = None, added: P | None = None) -> None:
         self.chunks: list[str] = chunks or []
-        self._added = added or _Entries()  # not packed yet
-        self._all: _Entries | None = None  # everything, once unpacked
+        self._added: P = self._empty() if added is None else added  # not packed yet
+        self._all: P | None = None  # everything, once unpacked
+
+    def _empty(self) -> P:
+        raise NotImplementedError
+
+    def _load(self, doc: Any) -> P:
+        raise NotImplementedError
+
+    def _dump(self, part: P) -> Any:
+        raise NotImplementedError
+
+    def _merge(self, into: P, later: P) -> None:
+        raise NotImplementedError
+
+    def seal(self) -> list[str]:
+        """Pack what was added since the last seal into a chunk; the chunks, oldest first."""
+        if self._added:
+            self.chunks.append(_pack(self._dump(self._added)))
+            self._added = self._empty()
+        if self._all is not None and len(self.chunks) > self.COMPACT_AT:
+            self.chunks = [_pack(self._dump(self._all))]
+        return self.chunks
+
+    def unpacked(self) -> P:
+        """Everything, unpacked once (ValueError for a damaged chunk)."""
+        if self._all is None:
+            everything: P | None = None
+            for chunk in self.chunks:
+                try:
+                    part = self._load(unpack_cursor("", chunk))
+                except (ValueError, TypeError, AttributeError):
+                    raise ValueError(f"damaged {PREFIX} cursor: its {self.WHAT}") from None
+                if everything is None:
+                    everything = part
+                else:
+                    self._merge(everything, part)
+            if everything is None:
+                everything = self._empty()
+            self._merge(everything, self._added)
+            self._all = everything
+        return self._all
+
+
+class ReverseIndex(_Chunked[_Entries]):
+    """ref uuid -> the records that used it. A later chunk may name a record again, with more
+    refs (the union holds)."""
+
+    WHAT = "reverse index"
+
+    def _empty(self) -> _Entries:
+        return _Entries()
+
+    def _load(self, doc: Any) -> _Entries:
+        return _Entries.load(doc)
+
+    def _dump(self, part: _Entries) -> Any:
+        return part.dump()
+
+    def _merge(self, into: _Entries, later: _Entries) -> None:
+        into.merge(later)
 
     def __contains__(self, record_id: str) -> bool:
         return record_id in self.unpacked().pos
@@ -106,31 +172,31 @@ class ReverseIndex:
         index = self.unpacked()
         return {index.records[i] for ref in refs for i in index.refs.get(ref, ())}
 
-    def seal(self) -> list[str]:
-        """Pack what was added since the last seal into a chunk; the chunks, oldest first."""
-        if self._added.records:
-            self.chunks.append(_pack(self._added.dump()))
-            self._added = _Entries()
-        if self._all is not None and len(self.chunks) > self.COMPACT_AT:
-            self.chunks = [_pack(self._all.dump())]
-        return self.chunks
 
-    def unpacked(self) -> _Entries:
-        """Everything, unpacked once (ValueError for a damaged chunk)."""
-        if self._all is None:
-            everything = _Entries()
-            for chunk in self.chunks:
-                try:
-                    part = _Entries.load(unpack_cursor("", chunk))
-                except ValueError:
-                    raise ValueError(f"damaged {PREFIX} cursor: its reverse index") from None
-                if everything.records:
-                    everything.merge(part)
-                else:
-                    everything = part
-            everything.merge(self._added)
-            self._all = everything
-        return self._all
+class Versions(_Chunked[dict[str, str]]):
+    """h(uuid) -> h(version) of what a pass saw (diff mode). A later chunk overrides."""
+
+    WHAT = "versions"
+
+    def _empty(self) -> dict[str, str]:
+        return {}
+
+    def _load(self, doc: Any) -> dict[str, str]:
+        return dict(doc)
+
+    def _dump(self, part: dict[str, str]) -> Any:
+        return part
+
+    def _merge(self, into: dict[str, str], later: dict[str, str]) -> None:
+        into.update(later)
+
+    def get(self, key: str) -> str | None:
+        return self.unpacked().get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self._added[key] = value
+        if self._all is not None:
+            self._all[key] = value
 
 
 @dataclass
@@ -140,7 +206,7 @@ class State:
     offset: int = 0
     token: str | None = None  # changes-feed resumption token
     index: ReverseIndex = field(default_factory=ReverseIndex)
-    versions: dict[str, str] | None = None  # diff mode only
+    versions: Versions | None = None  # diff mode only (None: the changes feed is followed)
     pending: list[str] = field(default_factory=list)  # diff mode: dependents still to re-read
     # h(uuid) of the units projects named; None: not known (a cursor from before units).
     unit_refs: set[str] | None = field(default_factory=set)
@@ -152,8 +218,14 @@ class State:
             return False
         key, value = short(uuid, 6), short(str(version), 4)
         same = self.versions.get(key) == value
-        self.versions[key] = value
+        self.versions.set(key, value)
         return same
+
+    def remember(self, uuid: str, version: Any) -> None:
+        """Record the version seen now, without looking up the one before (which would unpack
+        every version the cursor holds)."""
+        if self.versions is not None:
+            self.versions.set(short(uuid, 6), short(str(version), 4))
 
     def note_units(self, uuids: Iterable[str]) -> None:
         if self.unit_refs is not None:
@@ -169,36 +241,46 @@ class State:
             "phase": self.phase,
             "offset": self.offset,
             "token": self.token,
-            "versions": self.versions,
+            "versions": self.versions is not None,
             "pending": self.pending,
             "unit_refs": None if self.unit_refs is None else sorted(self.unit_refs),
             "unit_changes": self.unit_changes,
         }
-        chunks = self.index.seal()
-        return pack_cursor(PREFIX, doc, level=1) + "".join(f"{SEP}{c}" for c in chunks)
+        parts = [pack_cursor(PREFIX, doc, level=1)]
+        parts += [f"{SEP}{c}" for c in self.index.seal()]
+        if self.versions is not None:
+            parts += [f"{SEP_VERSIONS}{c}" for c in self.versions.seal()]
+        return "".join(parts)
 
     @classmethod
     def decode(cls, cursor: str | None) -> State:
         if not cursor:
             return cls()
-        if cursor.startswith(PREFIX_1):  # the whole index inside the document
+        versions: Versions | None = None
+        if cursor.startswith(PREFIX_1):  # everything inside the one document
             doc = unpack_cursor(PREFIX_1, cursor)
             index = ReverseIndex(added=_Entries.load(doc.get("index") or {}))
+            if doc.get("versions") is not None:
+                versions = Versions(added=dict(doc["versions"]))
         else:
-            head, *chunks = cursor.split(SEP)
+            head, *tails = re.split(f"(?=[{re.escape(SEP + SEP_VERSIONS)}])", cursor)
             doc = unpack_cursor(PREFIX, head)
-            index = ReverseIndex(chunks)
+            index = ReverseIndex([t[1:] for t in tails if t[0] == SEP])
+            if doc.get("versions"):
+                versions = Versions([t[1:] for t in tails if t[0] == SEP_VERSIONS])
         state = cls(
             mode=doc["mode"],
             phase=doc.get("phase", 0),
             offset=doc.get("offset", 0),
             token=doc.get("token"),
             index=index,
-            versions=doc.get("versions"),
+            versions=versions,
             pending=doc.get("pending") or [],
             unit_refs=None if doc.get("unit_refs") is None else set(doc["unit_refs"]),
             unit_changes=doc.get("unit_changes") or [],
         )
-        if state.mode != "full":  # this pass looks records up: a damaged index fails here
+        if state.mode != "full":  # this pass looks things up: a damaged chunk fails here
             state.index.unpacked()
+            if state.versions is not None:
+                state.versions.unpacked()
         return state

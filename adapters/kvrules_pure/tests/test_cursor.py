@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from kvrules_pure.simulator import start_simulator
-from kvrules_pure.state import SEP, ReverseIndex, State
+from kvrules_pure.state import SEP, SEP_VERSIONS, ReverseIndex, State, Versions
 from pure_helpers import SECRET, adapter_for
 
 from kvrules import pack_cursor
 
 
-def _chunks(cursor: str) -> list[str]:
-    return cursor.split(SEP)[1:]
+def _chunks(cursor: str, sep: str = SEP) -> list[str]:
+    """The packed chunks after ``sep`` (the reverse index's, or the versions')."""
+    return [part[1:] for part in re.findall(r"[.~][^.~]*", cursor) if part[0] == sep]
 
 
 def test_each_page_adds_its_own_chunk_and_carries_the_earlier_ones_as_they_were() -> None:
@@ -76,3 +78,31 @@ def test_a_damaged_reverse_index_is_refused_when_the_cursor_is_read() -> None:
     cursor = state.encode()
     with pytest.raises(ValueError, match="damaged pure2: cursor"):
         State.decode(cursor[:-8] + "AAAA!!!!")
+
+
+def test_without_the_changes_feed_the_versions_are_written_a_page_at_a_time_too() -> None:
+    # Without the feed every pass is diffed on versions, which the cursor also packed whole at
+    # every page: as the reverse index did, a full read grew quadratic in the portfolio.
+    with (
+        start_simulator(projects=120, seed=7, api_key=SECRET) as sim,
+        adapter_for(sim, page_size=30, changes_feed=False) as adapter,
+    ):
+        cursors = [r.cursor for r in adapter.fetch(None) if r.cursor is not None]
+        versions = [_chunks(c, SEP_VERSIONS) for c in cursors]
+        assert [len(v) for v in versions] == [1, 2, 3, 4, 4]
+        for before, after in itertools.pairwise(versions[:4]):
+            assert after[:-1] == before
+        state = State.decode(cursors[-1])
+        assert state.mode == "diff" and state.versions is not None
+        assert len(state.versions.unpacked()) > 120  # projects and what they refer to
+        assert [r.record_id for r in adapter.fetch(cursors[-1]) if r.events] == []
+
+
+def test_a_later_version_overrides_an_earlier_one_across_chunks() -> None:
+    state = State(mode="full", versions=Versions())
+    state.remember("award-1", 1)
+    state = State.decode(state.encode())
+    state.remember("award-1", 2)
+    state.mode = "diff"
+    state = State.decode(state.encode())
+    assert state.seen("award-1", 2) and not state.seen("award-2", 1)
