@@ -245,7 +245,7 @@ class _Watchdog:
             deadline._queued = True
             self._queued += 1
             heapq.heappush(self._heap, (due, next(self._order), deadline))
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="kvrules-deadlines", daemon=True
                 )
@@ -270,7 +270,12 @@ class _Watchdog:
                     wait = self._heap[0][0] - time.monotonic() if self._heap else None
                     self._cond.wait(wait)
             for deadline in due:  # outside the lock: firing shuts sockets down
-                deadline._fire()
+                try:
+                    deadline._fire()
+                except Exception as e:  # one odd attached object must not stop later deadlines
+                    logging.getLogger("kvrules.http").warning(
+                        "deadline watchdog: %s while cutting a connection", type(e).__name__
+                    )
 
     def _take_due(self) -> list[Deadline]:
         now, due = time.monotonic(), []
