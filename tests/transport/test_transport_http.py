@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -191,3 +192,23 @@ def test_credentials_in_netrc_are_never_sent(
         http.send(_plain_session(), "GET", server.url("/api"), path="/api", timeout=5)
         [seen] = server.requests
         assert "authorization" not in {name.lower() for name in seen.headers}
+
+
+def test_a_connection_that_cannot_be_cut_does_not_stop_later_deadlines() -> None:
+    class Odd:
+        @property
+        def sock(self) -> socket.socket:
+            raise RuntimeError("no socket here")
+
+    def expires(deadline: http.Deadline) -> bool:
+        for _ in range(200):  # poll for up to 10 s: when it fires is not what is tested
+            if deadline.expired:
+                return True
+            time.sleep(0.05)
+        return False
+
+    with http.Deadline(0.05) as odd:
+        odd.attach(Odd())
+        assert expires(odd)
+    with http.Deadline(0.05) as later:
+        assert expires(later)
