@@ -9,7 +9,8 @@ run), which reads everything, screens, evaluates, stores findings and cases, que
 and plans the tags. The baseline is bench/pure_sync.py's bare paging loop over the same
 endpoints, run in this process just before, against the same simulator. Prints both wall
 times, the ratio (goal <= 1.25 at 50k) and the scan process's peak RSS (goal <= 300 MB at
-100k, flat in the number of projects).
+100k, flat in the number of projects), then the CPU time per project of the scan process, of
+the bare loop's client and of the simulator (during the scan / during the bare loop).
 """
 
 from __future__ import annotations
@@ -48,8 +49,14 @@ def write_config(workdir: Path, base: str, page_size: int) -> Path:
     return path
 
 
-def kvrules_scan(config: Path, workdir: Path) -> tuple[float, float, dict]:
-    """Wall time, peak RSS (MB) and the JSON report of one `kvrules scan` process."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kvrules_scan(config: Path, workdir: Path) -> tuple[float, float, float, dict]:
+    """Wall time, CPU time, peak RSS (MB) and the JSON report of one `kvrules scan` process."""
     cmd = [*KVRULES, "scan", "--config", str(config), "--json"]
     out_path, err_path = workdir / "scan.out", workdir / "scan.err"
     with out_path.open("wb") as out, err_path.open("wb") as err:
@@ -62,7 +69,8 @@ def kvrules_scan(config: Path, workdir: Path) -> tuple[float, float, dict]:
         tail = err_path.read_text(errors="replace").strip()[-500:]
         raise SystemExit(f"kvrules scan failed: {tail}")
     report = json.loads(out_path.read_text().strip().splitlines()[-1])
-    return seconds, usage.ru_maxrss / 1024, report  # Linux: KiB
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, report  # Linux: KiB
 
 
 def prepare(workdir: Path, config: Path) -> None:
@@ -84,17 +92,27 @@ def run(projects: int, page_size: int) -> None:
             prepare(Path(tmp), config)
             if projects <= 4000:  # the simulator's record caches hold everything: warm them
                 bare_loop(base, page_size)
-            t0 = time.perf_counter()
+            t0, c0, s0 = time.perf_counter(), time.process_time(), cpu_seconds(sim.pid)
             bare = bare_loop(base, page_size)
-            t_bare = time.perf_counter() - t0
-            t_scan, peak, report = kvrules_scan(config, Path(tmp))
+            t_bare, c_bare = time.perf_counter() - t0, time.process_time() - c0
+            s1 = cpu_seconds(sim.pid)
+            t_scan, c_scan, peak, report = kvrules_scan(config, Path(tmp))
+            s2 = cpu_seconds(sim.pid)
     finally:
         sim.terminate()
         sim.wait(timeout=10)
     assert report["records"] == bare == projects, (report["records"], bare, projects)
+
+    def per_project(seconds: float) -> str:
+        return f"{1000 * seconds / projects:.2f}"
+
+    # CPU per project says where the time goes, and suffers less from other jobs than wall
+    # time: the scan process (startup included), the bare loop's client, the simulator.
     print(
         f"{projects:>8} projects  scan {t_scan:8.2f} s  bare loop {t_bare:8.2f} s  "
         f"ratio {t_scan / t_bare:5.2f} (goal <= 1.25)  scan peak RSS {peak:6.1f} MB  "
+        f"CPU ms/project: scan {per_project(c_scan)}, bare loop {per_project(c_bare)}, "
+        f"simulator {per_project(s2 - s1)} / {per_project(s1 - s0)}  "
         f"({report['events']} events, {report['findings']} findings, "
         f"{report['tags_planned']} tags planned)",
         flush=True,

@@ -48,8 +48,11 @@ Put secrets in the session (headers or ``auth``), never in paths or messages.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import ipaddress
+import itertools
 import logging
+import os
 import re
 import socket
 import threading
@@ -187,8 +190,7 @@ class Deadline:
         self._outer: Deadline | None = None
         self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        self._queued = False  # waiting in the watchdog's queue (guarded by the watchdog)
 
     def remaining(self) -> float:
         return self.due - time.monotonic()
@@ -218,14 +220,92 @@ class Deadline:
 
     def __enter__(self) -> Deadline:
         self._outer, _current.watch = _watch(), self  # a send() inside another deadline
-        self._timer.start()
+        _watchdog.watch(self, time.monotonic() + self.seconds)
         return self
 
     def __exit__(self, *exc: object) -> None:
         with self._lock:
             self._done = True
-        self._timer.cancel()
+        _watchdog.forget(self)
         _current.watch = self._outer
+
+
+class _Watchdog:
+    """One thread that fires every deadline when it passes.
+
+    A timer thread per deadline cost a thread start and stop per request: in a scan, more CPU
+    than the request itself once a few threads compete for the interpreter. Deadlines wait in
+    a heap ordered by when they pass; one that ends in time is only marked and dropped later
+    (the heap is rebuilt when more than half of it is such leftovers, so it stays the size of
+    what is in flight).
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._heap: list[tuple[float, int, Deadline]] = []
+        self._order = itertools.count()  # ties: first come, first fired; never compares Deadlines
+        self._queued = 0  # deadlines in the heap still waiting to fire
+        self._thread: threading.Thread | None = None
+
+    def watch(self, deadline: Deadline, due: float) -> None:
+        with self._cond:
+            deadline._queued = True
+            self._queued += 1
+            heapq.heappush(self._heap, (due, next(self._order), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="kvrules-deadlines", daemon=True
+                )
+                self._thread.start()
+            elif self._heap[0][2] is deadline:  # sooner than what the thread sleeps towards
+                self._cond.notify()
+
+    def forget(self, deadline: Deadline) -> None:
+        with self._cond:
+            if not deadline._queued:
+                return  # it fired already
+            deadline._queued = False
+            self._queued -= 1
+            if len(self._heap) > 64 and len(self._heap) > 2 * self._queued:
+                self._heap = [entry for entry in self._heap if entry[2]._queued]
+                heapq.heapify(self._heap)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not (due := self._take_due()):
+                    wait = self._heap[0][0] - time.monotonic() if self._heap else None
+                    self._cond.wait(wait)
+            for deadline in due:  # outside the lock: firing shuts sockets down
+                try:
+                    deadline._fire()
+                except Exception as e:  # one odd attached object must not stop later deadlines
+                    logging.getLogger("kvrules.http").warning(
+                        "deadline watchdog: %s while cutting a connection", type(e).__name__
+                    )
+
+    def _take_due(self) -> list[Deadline]:
+        now, due = time.monotonic(), []
+        while self._heap and (not self._heap[0][2]._queued or self._heap[0][0] <= now):
+            _, _, deadline = heapq.heappop(self._heap)
+            if deadline._queued:
+                deadline._queued = False
+                self._queued -= 1
+                due.append(deadline)
+        return due
+
+
+_watchdog = _Watchdog()
+
+
+def _new_watchdog() -> None:
+    """In a forked child: it has no watchdog thread (and maybe a lock held by a thread it
+    does not have)."""
+    global _watchdog
+    _watchdog = _Watchdog()
+
+
+os.register_at_fork(after_in_child=_new_watchdog)
 
 
 _current = threading.local()  # .watch: the Deadline entered last on this thread
@@ -286,10 +366,40 @@ class DeadlineedAdapter(HTTPAdapter):
 
 
 class _NoRedirectSession(requests.Session):
-    """Never follows a redirect, whatever a caller passes: ``send`` reports it instead."""
+    """Never follows a redirect, whatever a caller passes: ``send`` reports it instead.
+
+    It reads the proxy settings of the environment once per host instead of for every
+    request: requests' own reading (every environment variable, then ``~/.netrc``) cost more
+    CPU per request than sending it. ``~/.netrc`` is not read: kvrules sends the credentials
+    configured for the source, and no others.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False  # the environment is read here instead (and netrc not at all)
+        self._env_proxies: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         return None
+
+    def merge_environment_settings(
+        self, url: str | bytes | None, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        # What requests does with trust_env on (proxies from HTTPS_PROXY/NO_PROXY..., a CA
+        # bundle from REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE), the proxies read once per host.
+        proxies = dict(proxies or {})
+        text = url.decode() if isinstance(url, bytes) else url or ""
+        scheme, netloc = urlsplit(text)[:2]
+        key = (scheme, netloc, proxies.get("no_proxy"))
+        if (found := self._env_proxies.get(key)) is None:
+            found = requests.utils.get_environ_proxies(text, no_proxy=key[2])
+            self._env_proxies[key] = found
+        for name, value in found.items():
+            proxies.setdefault(name, value)
+        if verify is True or verify is None:
+            env = os.environ
+            verify = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or verify
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
 
 class CappedRetry(Retry):

@@ -32,7 +32,7 @@ from . import legacy, mapping
 from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
-from .state import State
+from .state import State, Versions
 from .writeback import current_uris
 
 log = logging.getLogger("kvrules_pure")
@@ -102,7 +102,7 @@ class Scanner:
         if state.mode == "full" and state.phase == 0 and state.offset == 0:
             state.token = self._feed_head()  # changes made during the scan are replayed later
             if state.token is None:
-                state.versions = {}
+                state.versions = Versions()
         yield from self._pass(state)
 
     # ---- enrichment ---------------------------------------------------------------------
@@ -305,13 +305,13 @@ class Scanner:
             for rec, rel in zip(recs, rels, strict=True):
                 for a in rel.awards:
                     if (uuid := _uuid(a)) is not None:
-                        state.seen(uuid, mapping.record_version(a))
+                        state.remember(uuid, mapping.record_version(a))
                 for u in mapping.org_uuids(rec, rel.awards):
                     if isinstance(org := self.orgs.get(u), dict):
-                        state.seen(u, mapping.record_version(org))
+                        state.remember(u, mapping.record_version(org))
                 for u in mapping.project_units(rec, rel.awards) if family is PROJECTS else ():
                     if isinstance(unit := self.units.get(u), dict):
-                        state.seen(u, mapping.record_version(unit))
+                        state.remember(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
 
@@ -338,7 +338,7 @@ class Scanner:
                 elif state.versions is not None:
                     for r in page:
                         if (uuid := _uuid(r)) is not None:
-                            state.seen(uuid, _version(r))
+                            state.remember(uuid, _version(r))
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")

@@ -248,6 +248,8 @@ class Classifier:
                 self._exclude.add(term, n)
         coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
         self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
+        # A portfolio's keywords come from a vocabulary: most were matched a record before.
+        self._cached_hits = lru_cache(maxsize=8192)(self._text_hits)
 
     @classmethod
     def from_dir(cls, directory: str | Path = DATA_DIR) -> Classifier:
@@ -291,7 +293,8 @@ class Classifier:
     def label(self, area_id: str) -> str:
         return next(a.label for a in self._areas if a.full_id == area_id)
 
-    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
+    def _text_hits(self, raw: str) -> tuple[tuple[str, int], ...]:
+        """(term as written, area number) of every match in ``raw``, in order."""
         folded = _segments(_fold(raw))
         hits = self._terms.find(folded)
         if hits and self._exclude:
@@ -303,8 +306,11 @@ class Classifier:
             ]
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
-        for term, owner, _, _ in hits:
-            reason = Reason(kind, raw, term.text)
+        return tuple((term.text, owner) for term, owner, _, _ in hits)
+
+    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
+        for term, owner in self._cached_hits(raw):
+            reason = Reason(kind, raw, term)
             bucket = out.setdefault(owner, [])
             if reason not in bucket:
                 bucket.append(reason)

@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from kvrules.errors import KvrulesError
@@ -22,6 +23,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+@lru_cache(maxsize=64)  # a scan writes one moment several times per record
 def ts(moment: datetime) -> str:
     """One fixed-width UTC text form, so timestamps compare correctly as strings in SQL."""
     if moment.tzinfo is None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -121,3 +126,89 @@ def test_the_deadline_holds_through_an_http_proxy() -> None:
         assert [r.path for r in proxy.requests] == ["http://ris.invalid/api"]
         # cut off by the watchdog, not read to the end (10 minutes) and found late
         assert proxy.wait_for_hangup("http://ris.invalid/api")
+
+
+def test_deadlines_in_flight_share_one_watchdog_thread() -> None:
+    # A timer thread per request cost a thread start and stop per request: in a scan, more
+    # CPU than the request itself. However many deadlines run, one thread watches them.
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(http.Deadline(60))  # the watchdog exists from here on
+        before = threading.active_count()
+        for _ in range(20):
+            stack.enter_context(http.Deadline(60))
+        assert threading.active_count() == before
+
+
+def test_a_deadline_still_fires_after_many_ended_in_time() -> None:
+    for _ in range(500):  # leftovers in the watchdog's queue, dropped as they pile up
+        with http.Deadline(600):
+            pass
+    with http.Deadline(600), http.Deadline(0.05) as short:
+        for _ in range(200):  # poll for up to 10 s: when it fires is not what is tested
+            if short.expired:
+                break
+            time.sleep(0.05)
+        assert short.expired
+        with pytest.raises(http.DeadlineExceeded):
+            short.check()
+
+
+def _plain_session() -> requests.Session:
+    retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
+    return http.make_session(retry, pool_maxsize=1)
+
+
+def test_proxies_come_from_the_environment_read_once_per_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # requests read every environment variable (and ~/.netrc) again for each request: more
+    # CPU than the request in a scan. The session reads them once per host.
+    with HostileServer() as first, HostileServer() as second:
+        for proxy in (first, second):
+            proxy.script("http://ris.invalid/", Json({"items": []}))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.setenv("HTTP_PROXY", first.url())
+        session = _plain_session()
+        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        monkeypatch.setenv("HTTP_PROXY", second.url())
+        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        assert [r.path for r in first.requests] == ["http://ris.invalid/api"] * 2
+        assert second.requests == []
+        # a new session (a new scan) reads the environment again
+        http.send(_plain_session(), "GET", "http://ris.invalid/api", path="/api", timeout=5)
+        assert [r.path for r in second.requests] == ["http://ris.invalid/api"]
+
+
+def test_credentials_in_netrc_are_never_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with HostileServer() as server:
+        server.script("/", Json({"items": []}))
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine 127.0.0.1 login someone password kvr-NETRC-secret\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+        http.send(_plain_session(), "GET", server.url("/api"), path="/api", timeout=5)
+        [seen] = server.requests
+        assert "authorization" not in {name.lower() for name in seen.headers}
+
+
+def test_a_connection_that_cannot_be_cut_does_not_stop_later_deadlines() -> None:
+    class Odd:
+        @property
+        def sock(self) -> socket.socket:
+            raise RuntimeError("no socket here")
+
+    def expires(deadline: http.Deadline) -> bool:
+        for _ in range(200):  # poll for up to 10 s: when it fires is not what is tested
+            if deadline.expired:
+                return True
+            time.sleep(0.05)
+        return False
+
+    with http.Deadline(0.05) as odd:
+        odd.attach(Odd())
+        assert expires(odd)
+    with http.Deadline(0.05) as later:
+        assert expires(later)
