@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from kvrules.errors import KvrulesError
 from kvrules.settings import Resolved, source_settings
@@ -103,20 +103,40 @@ def _ris_url(config: Config, name: str, src: SourceConfig) -> Iterator[Check]:
 
 
 def _secret_pairs(settings: BaseModel) -> list[tuple[str, str]]:
-    """``(X, X_file)``: a secret given either directly or as a file holding it."""
+    """``(X, X_file)`` or ``(X_env, X_file)``: a secret given directly (an adapter's
+    ``api_key``) or by the variable a setting names (a channel's ``password_env``), else as a
+    file holding it — the order ``kvrules.read_secret`` reads them in."""
     fields = type(settings).model_fields
-    return [(key, f"{key}_file") for key in fields if f"{key}_file" in fields]
+    return [
+        (key, key_file)
+        for key_file in fields
+        if key_file.endswith("_file")
+        for key in (key_file.removesuffix("_file"), key_file.removesuffix("file") + "env")
+        if key in fields
+    ]
+
+
+def _given(settings: BaseModel, key: str) -> bool:
+    """Whether ``key`` gives the secret, as ``read_secret`` decides: a non-empty value, or a
+    variable that is set to one; otherwise the paired file is read."""
+    value = getattr(settings, key)
+    if key.endswith("_env"):
+        return isinstance(value, str) and bool(os.environ.get(value))
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return bool(value)
 
 
 def _unread_key_files(settings: BaseModel) -> set[str]:
-    """``X_file`` settings a scan never reads because ``X`` is given: an adapter's secret is the
-    value when there is one, else the file's content (``secret()`` of the first-party adapters).
-    Which source gave each is settled before, by the one precedence flags > environment > file.
+    """``X_file`` settings a scan never reads because ``X`` (or the variable ``X_env`` names)
+    gives the secret (``kvrules.read_secret``, which the adapters and channels read through).
+    Which source gave each setting is settled before, by the one precedence flags >
+    environment > file.
     """
     return {
         key_file
         for key, key_file in _secret_pairs(settings)
-        if getattr(settings, key) is not None and getattr(settings, key_file) is not None
+        if _given(settings, key) and getattr(settings, key_file) is not None
     }
 
 
@@ -124,7 +144,7 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
     """Where each secret a scan uses comes from: the setting and its source, never the value."""
     for key, key_file in _secret_pairs(settings):
         path = getattr(settings, key_file)
-        if getattr(settings, key) is not None:
+        if _given(settings, key):
             unread = f" ({key_file} {path} is not read)" if path is not None else ""
             yield Check("ok", f"{where}.{key}", f"from {_origin(origin, key)}{unread}")
         elif isinstance(path, Path) and os.access(path, os.R_OK):  # else _settings_files says
@@ -142,6 +162,12 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
     """Files a setting names exist and can be read; variables a ``*_env`` setting names are
     set (their values are never shown). A key file a scan does not read is not checked."""
     unread = _unread_key_files(settings)
+    # A variable not set here is no error where a file takes its place (kvrules.read_secret)
+    fallback = {
+        key: getattr(settings, key_file)
+        for key, key_file in _secret_pairs(settings)
+        if getattr(settings, key_file) is not None
+    }
     for key, value in settings:
         if key in unread:
             continue
@@ -151,7 +177,17 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
             elif not os.access(value, os.R_OK):
                 yield Check("error", f"{where}.{key}", f"{value} is not readable by this user")
         elif key.endswith("_env") and isinstance(value, str) and not os.environ.get(value):
-            yield Check("error", f"{where}.{key}", f"environment variable {value} is not set here")
+            if key in fallback:
+                file_key = key.removesuffix("env") + "file"
+                yield Check(
+                    "ok",
+                    f"{where}.{file_key}",
+                    f"read from {fallback[key]} (environment variable {value} is not set here)",
+                )
+            else:
+                yield Check(
+                    "error", f"{where}.{key}", f"environment variable {value} is not set here"
+                )
 
 
 def _probe(where: str, probe: Any) -> Check:

@@ -1,13 +1,16 @@
 """A case's audit trail as sentences a committee member reads ("committee decided: reject —
 “Dual-use lab access.”"), not JSON, in the web app and ``kvrules show``. The entry's own record
 (hash-chained) stays in the audit log; an action this module does not know is still shown, in
-a neutral sentence."""
+a neutral sentence. What a sentence leaves out for people — the rule that found a signal, a
+list's id — is its ``technical`` detail, one click (web) or ``--technical`` (CLI) away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from kvrules.findings import Finding
+from kvrules.plain import list_label
 from kvrules.store import AuditEntry
 
 
@@ -41,9 +44,19 @@ def _triaged(d: dict) -> str:
 def _adjudicated(d: dict) -> str:
     verdict = "is not" if d.get("verdict") == "not-same" else "is"
     return (
-        f"recorded that {d.get('organisation')} {verdict} the entry {d.get('entry')} of the list "
-        f"{d.get('list')}{_quoted(d.get('reason'))}"
+        f"recorded that {d.get('organisation')} {verdict} the entry {d.get('entry')} of the "
+        f"{list_label(str(d.get('list')))}{_quoted(d.get('reason'))}"
     )
+
+
+def _found(d: dict, titles: Mapping[str, str]) -> str:
+    """ "found a high signal: Partner on the US DoD 1286 list", by the finding's rule title; the
+    audit entry keeps the finding's fingerprint and rule id, not its title."""
+    severity = str(d.get("severity") or "")
+    article = "an" if severity[:1] in tuple("aeiou") else "a"
+    found = f"found {article} {severity} signal" if severity else "found a signal"
+    title = titles.get(str(d.get("fingerprint")))
+    return f"{found}: {title}" if title else found
 
 
 def _status(label: str) -> Callable[[dict], str]:
@@ -65,9 +78,6 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "second committee member; it now applies"
     ),
     "decision.superseded": lambda d: "replaced a decision still pending approval",
-    "finding.recorded": lambda d: (
-        f"found a{' ' + d['severity'] if d.get('severity') else ''} signal: rule {d.get('rule')}"
-    ),
     "match.adjudicated": _adjudicated,
     "mitigation.added": lambda d: (
         f"added the mitigation “{d.get('action')}” (owner {d.get('owner')}"
@@ -98,10 +108,32 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
 }
 
 
-def sentence(entry: AuditEntry) -> str:
-    """What happened, as a sentence whose subject is the actor (shown beside it)."""
+# What each sentence leaves out, for the technical detail.
+TECHNICAL: dict[str, Callable[[dict], str]] = {
+    "finding.recorded": lambda d: f"rule {d.get('rule')}",
+    "match.adjudicated": lambda d: f"list {d.get('list')}",
+}
+
+
+def rule_titles(findings: Iterable[Finding]) -> dict[str, str]:
+    """The case's findings' rule titles by fingerprint, for ``sentence``."""
+    return {f.fingerprint: f.rule_title for f in findings}
+
+
+def sentence(entry: AuditEntry, titles: Mapping[str, str] | None = None) -> str:
+    """What happened, as a sentence whose subject is the actor (shown beside it). ``titles``
+    (``rule_titles`` of the case's findings) name what a finding found."""
     details = entry.details if isinstance(entry.details, dict) else {}
+    if entry.action == "finding.recorded":
+        return _found(details, titles or {})
     say = SENTENCES.get(entry.action)
     if say is None:
         return f"recorded “{_words(entry.action)}”"
     return say(details)
+
+
+def technical(entry: AuditEntry) -> str | None:
+    """The detail ``sentence`` leaves out ("rule nl-leidraad@2026.1/triage-red"), if any."""
+    details = entry.details if isinstance(entry.details, dict) else {}
+    detail = TECHNICAL.get(entry.action)
+    return detail(details) if detail is not None else None

@@ -149,7 +149,7 @@ def evidence_sentence(
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
-        return "research area: " + "; ".join(_area(a, words.get(a)) for a in areas)
+        return "research area: " + "; ".join(area_in_words(a, words.get(a)) for a in areas)
     if field == "country" and negated and _outside_the_eu(test) and actual is not None:
         return f"{_who(path, subject)} is outside the EU ({actual})"
     if field == "country" and test == "exists":
@@ -391,7 +391,9 @@ def _outside_the_eu(test: str) -> bool:
     return listed >= EU_MEMBERS
 
 
-def _area(code: str, words: list[str] | None) -> str:
+def area_in_words(code: str, words: list[str] | None = None) -> str:
+    """ "EU critical technology 'energy', matched words: 'battery', 'grid'"; the label alone
+    without the words."""
     if not words:
         return area_label(code)
     return f"{area_label(code)}, matched words: " + ", ".join(f"'{w}'" for w in words)

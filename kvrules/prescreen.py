@@ -46,6 +46,7 @@ from kvrules.model import (
     Visit,
     country_code,
 )
+from kvrules.plain import area_in_words, said
 from kvrules.records import PRESCREEN_SYSTEM
 
 if TYPE_CHECKING:
@@ -172,7 +173,8 @@ class Proposal(_Spec):
 @dataclass(frozen=True)
 class Triage:
     colour: Literal["green", "amber", "red"]
-    reason: str
+    reason: str  # in words: the title of the finding that set it, and why
+    rule: str | None = None  # that finding's rule, "rulebook/rule-id" (technical detail)
 
 
 @dataclass
@@ -199,11 +201,11 @@ class Screening:
             colour: Literal["red", "amber"] = (
                 "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
             )
-            return Triage(colour, _set_by(leidraad[0], "the Leidraad triage"))
+            return _set_by(colour, leidraad[0], "the Leidraad triage")
         if to_committee:
-            return Triage("red", _set_by(to_committee[0], "goes to the committee"))
+            return _set_by("red", to_committee[0], "goes to the committee")
         if self.findings:
-            return Triage("amber", _set_by(self.findings[0], "for the adviser"))
+            return _set_by("amber", self.findings[0], "for the adviser")
         return Triage("green", "no rule found a risk signal in what was described")
 
     @property
@@ -215,11 +217,28 @@ class Screening:
                     found.update(subject.sensitive_areas)
         return sorted(found)
 
+    def areas_in_words(self) -> list[str]:
+        """Each research area in words with the words of the proposal that put it there."""
+        said: dict[str, None] = {}
+        for event in self.events:
+            for subject in (event.project, event.visit):
+                if subject is not None:
+                    for area in sorted(subject.sensitive_areas):
+                        said[area_in_words(area, subject.area_words.get(area))] = None
+        return list(said)
+
+    def evidence_in_words(self, finding: Finding) -> list[str]:
+        """The finding's evidence in words (``kvrules.plain.said``), read against the event it
+        was found in, as the web page reads it."""
+        event = next((e for e in self.events if e.id == finding.event_id), None)
+        record = event.model_dump(mode="json") if event is not None else None
+        return said(finding.evidence, record)
+
     def as_dict(self) -> dict:
         triage = self.triage
         return {
             "reference": self.proposal.reference,
-            "triage": {"colour": triage.colour, "reason": triage.reason},
+            "triage": {"colour": triage.colour, "reason": triage.reason, "rule": triage.rule},
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
@@ -232,8 +251,9 @@ class Screening:
         }
 
 
-def _set_by(finding: Finding, why: str) -> str:
-    return f"{finding.rule_title} ({finding.rulebook.id}/{finding.rule_id}: {why})"
+def _set_by(colour: Literal["green", "amber", "red"], finding: Finding, why: str) -> Triage:
+    rule = f"{finding.rulebook.id}/{finding.rule_id}"
+    return Triage(colour, f"{finding.rule_title} ({why})", rule)
 
 
 def _one_colour(findings: list[Finding]) -> list[Finding]:

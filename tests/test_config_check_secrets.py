@@ -85,3 +85,78 @@ def test_converis_token_in_the_environment_is_reported_the_same_way(runner, tmp_
         "ok: sources.converis.password: from env KVRULES_CONVERIS_PASSWORD"
         " (password_file /etc/kvrules/converis-token is not read)"
     ) in result.output
+
+
+def channel_config(tmp_path: Path, settings: str) -> Path:
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources: {f: {adapter: file, settings: {path: .}}}\n"
+        "alerts:\n"
+        f"  channels: {{m: {settings}}}\n"
+        "  routes: {committee: [m], adviser: [m], export-control: [m]}\n"
+    )
+    return cfg
+
+
+@pytest.mark.parametrize(
+    ("plugin", "secret"),
+    [
+        ("email", "host: 127.0.0.1, security: none, sender: k@localhost, to: [c@localhost], "
+         "username: kvrules, password_env: KVRULES_TEST_UNSET, password_file: {file}"),
+        ("webhook", "url: https://hooks.example.edu/x, secret_env: KVRULES_TEST_UNSET, "
+         "secret_file: {file}"),
+    ],
+    ids=["email", "webhook"],
+)  # fmt: skip
+def test_an_unset_variable_beside_a_secret_file_is_no_error(
+    runner, tmp_path, monkeypatch, plugin, secret
+):
+    """The channel reads the file when the variable is not set (kvrules.read_secret), so
+    `config check` does not stop the scan for it; it says where the secret comes from."""
+    monkeypatch.delenv("KVRULES_TEST_UNSET", raising=False)
+    key_file = tmp_path / "secret"
+    key_file.write_text(KEY)
+    settings = "{plugin: " + plugin + ", settings: {" + secret.format(file=key_file) + "}}"
+    result = runner.invoke(
+        cli, ["config", "check", "--config", str(channel_config(tmp_path, settings))]
+    )
+    assert KEY not in result.output
+    assert ": error: " not in result.output, result.output
+    assert result.exit_code == 0, result.output
+    field = "password" if plugin == "email" else "secret"
+    assert f"ok: alerts.channels.m.{field}_file: read from {key_file}" in result.output
+
+
+def test_an_unset_variable_without_a_file_is_still_an_error(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("KVRULES_TEST_UNSET", raising=False)
+    settings = "{plugin: webhook, settings: {url: https://hooks.example.edu/x, secret_env: KVRULES_TEST_UNSET}}"
+    result = runner.invoke(
+        cli, ["config", "check", "--config", str(channel_config(tmp_path, settings))]
+    )
+    assert result.exit_code == 1
+    assert "error: alerts" in result.output
+    assert "environment variable KVRULES_TEST_UNSET is not set" in result.output
+
+
+def test_an_empty_key_variable_falls_back_to_the_key_file_in_scan_and_check(
+    runner, tmp_path, monkeypatch
+):
+    """KVRULES_PURE_API_KEY exported empty: the adapters read the key file, as read_secret
+    does for every secret (it sent an empty api-key before), and `config check` says so."""
+    key_file = tmp_path / "key"
+    key_file.write_text(KEY)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", "")
+    code, lines = check_lines(runner, pure_config(tmp_path, str(key_file)))
+    assert code == 0, lines
+    assert lines == [
+        f"{tmp_path / 'kvrules.yaml'}: ok: sources.pure.api_key_file: read from {key_file} (the config file)"
+    ]
+    settings = {"base_url": "https://pure.example.edu/ws/api", "api_key_file": str(key_file)}
+    assert build_adapter("pure", settings).config.secret() == KEY
+    monkeypatch.setenv("KVRULES_CONVERIS_PASSWORD", "")
+    converis = {
+        "base_url": "https://converis.example.edu/converis-apis/ws/v2",
+        "username": "kvrules",
+        "password_file": str(key_file),
+    }
+    assert build_adapter("converis", converis).config.secret() == KEY

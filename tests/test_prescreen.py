@@ -179,7 +179,7 @@ def test_the_headline_is_the_leidraad_triage_and_names_the_finding_that_set_it()
     Leidraad says amber (country and partner): the headline says amber, as the finding does."""
     out = check("--partner", "Beihang University (CN)")
     assert out["triage"]["colour"] == "amber"
-    assert "nl-leidraad/triage-amber" in out["triage"]["reason"]
+    assert out["triage"]["rule"] == "nl-leidraad/triage-amber"
     text = CliRunner().invoke(cli, ["check", "--partner", "Beihang University (CN)"]).stdout
     assert text.startswith("AMBER — Amber: ")
 
@@ -187,11 +187,25 @@ def test_the_headline_is_the_leidraad_triage_and_names_the_finding_that_set_it()
 def test_red_subsumes_amber_so_a_proposal_shows_one_colour():
     out = check("--partner", "Beihang University (CN)", "--topic", "hypersonic propulsion")
     assert out["triage"]["colour"] == "red"
-    assert "nl-leidraad/triage-red" in out["triage"]["reason"]
+    assert out["triage"]["rule"] == "nl-leidraad/triage-red"
     titles = [f["rule_title"] for f in out["findings"]]
     assert [t for t in titles if t.startswith(("Red:", "Amber:"))] == [
         next(t for t in titles if t.startswith("Red:"))
     ]
+
+
+def test_the_answer_says_evidence_and_areas_in_words_with_the_technical_form_on_request():
+    """People read the answer: no field paths, rule ids or area codes unless --technical."""
+    args = ["check", "--partner", "Beihang University (CN)", "--topic", "hypersonic propulsion"]
+    words = " ".join(CliRunner().invoke(cli, args).stdout.split())
+    assert "partner Beihang University (CN) is on the US DoD Section 1286 list, edition" in words
+    assert "EU dual-use Annex I category 9" in words
+    for technical in ("project.partners[0]", "nl-leidraad/", "project-partner-on-1286"):
+        assert technical not in words
+    assert "eu-dual-use:cat9" not in words
+    detail = " ".join(CliRunner().invoke(cli, [*args, "--technical"]).stdout.split())
+    assert 'project.partners[0].lists [Beihang University (CN)] contains "us_dod_1286"' in detail
+    assert "[nl-leidraad/triage-red]" in detail and "eu-dual-use:cat9" in detail
 
 
 @pytest.mark.parametrize(

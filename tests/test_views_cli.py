@@ -122,6 +122,30 @@ def test_text_that_looks_like_markup_is_shown_as_written(runner, tmp_path) -> No
     assert "field [red] unreadable" in held
 
 
+def test_show_history_says_what_was_found_by_title_with_the_rule_id_behind_technical(runner, db):
+    """'found a critical signal: rule us-dod-1286@…/…' named a rule id; the history now says the
+    finding's title, and the rule id is one flag away."""
+    case = json.loads(
+        runner.invoke(cli, ["findings", "--db", str(db), "--json"]).stdout.splitlines()[0]
+    )
+    data = json.loads(
+        runner.invoke(cli, ["show", str(case["case"]), "--db", str(db), "--json"]).stdout
+    )
+    found = [h for h in data["history"] if h["action"] == "finding.recorded"]
+    titles = {f["rule_title"] for f in data["findings"]}
+    assert found and all(h["in_words"].split(": ", 1)[1] in titles for h in found), found
+    assert all(h["technical"].startswith("rule us-dod-1286@") for h in found)
+    history = runner.invoke(
+        cli, ["show", str(case["case"]), "--db", str(db)], env={"COLUMNS": "300"}
+    )
+    words = history.stdout.split("\nHistory")[1]
+    assert f"found a critical signal: {case['title']}" in words and "us-dod-1286" not in words
+    technical = runner.invoke(
+        cli, ["show", str(case["case"]), "--db", str(db), "--technical"], env={"COLUMNS": "300"}
+    ).stdout.split("\nHistory")[1]
+    assert f"found a critical signal: {case['title']} [rule us-dod-1286@" in technical
+
+
 def test_show_and_findings_keep_rule_ids_and_paths_one_flag_away(runner, db):
     rows = [
         json.loads(line)
@@ -138,7 +162,6 @@ def test_show_and_findings_keep_rule_ids_and_paths_one_flag_away(runner, db):
         assert code.split("/")[-1] not in table, code
     case = top["case"]
     text = runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout
-    text = text.split("\nHistory")[0]  # the audit trail names the rule that found a signal
     technical = runner.invoke(cli, ["show", str(case), "--db", str(db), "--technical"]).stdout
     rule_id = top["rule"].split("/")[-1]
     for code in (rule_id, "sha256:"):

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import RecordLimits
+from kvrules import RecordLimits, SecretMissing, read_secret
 from kvrules.http import TransportSettings
 
 ROR_TYPE_URIS = [
@@ -85,11 +85,15 @@ class PureConfig(BaseSettings, TransportSettings):
         return self
 
     def secret(self) -> str:
-        """The API key, read from the file if given; only the HTTP client should call this."""
-        if self.api_key is not None:
-            return self.api_key.get_secret_value()
-        assert self.api_key_file is not None
-        return self.api_key_file.read_text("utf-8").strip()
+        """The API key: the value (KVRULES_PURE_API_KEY or the setting), else the file's
+        content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
+        should call this."""
+        value = self.api_key.get_secret_value() if self.api_key is not None else None
+        what = "Pure API key"
+        secret = read_secret(what, value=value, file=self.api_key_file)
+        if not secret:  # an empty variable, and no file or an empty one
+            raise SecretMissing(f"{what}: neither api_key nor api_key_file holds one")
+        return secret
 
     def tag_for(self, uri: str) -> str:
         """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
@@ -13,9 +13,12 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from kvrules.cli.options import JSON_OPTION, config_from, settings_options
+from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, config_from, settings_options
 from kvrules.cli.output import styled
 from kvrules.model import country_code
+
+if TYPE_CHECKING:
+    from kvrules.prescreen import Screening
 
 TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
@@ -93,6 +96,7 @@ def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
     help="rulebook file or folder (default: the config's, else the shipped rulebooks)",
 )
 @JSON_OPTION
+@TECHNICAL_OPTION
 def check(
     proposal_file: Path | None,
     partners: tuple[str, ...],
@@ -108,13 +112,15 @@ def check(
     refdata: Path | None,
     rulebooks: tuple[str, ...],
     as_json: bool,
+    technical: bool,
 ) -> None:
     """Screen a proposed collaboration or visit before it is in the RIS.
 
     Describe it with flags or a YAML/JSON file (title, topic, keywords, units, partners,
     funders, visit: {home_institution, host_unit, purpose}); people are described by their
     institution, never their nationality. Prints the triage (green, amber, red), every finding
-    explained, and the organisations no list matched. The advisers' "not the same
+    explained in words (--technical: rule ids and the tests the engine ran), and the
+    organisations no list matched. The advisers' "not the same
     organisation" verdicts in the state database (--db) count, as in scans."""
     from kvrules.assembly import build_evaluator
     from kvrules.enrich import Enricher
@@ -155,22 +161,26 @@ def check(
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         return
-    _print(result)
+    _print(result, technical)
 
 
-def _print(result: Any) -> None:
+def _print(result: Screening, technical: bool) -> None:
+    """The answer in words; rule ids, area codes and evidence as field paths and tests with
+    ``--technical``."""
     console = Console()
     triage = result.triage
-    console.print(f"[{COLOURS[triage.colour]}]{triage.colour.upper()}[/] — {escape(triage.reason)}")
-    console.print(f"Sensitive research areas: {escape(', '.join(result.areas) or 'none found')}")
+    reason = triage.reason + (f" [{triage.rule}]" if technical and triage.rule else "")
+    console.print(f"[{COLOURS[triage.colour]}]{triage.colour.upper()}[/] — {escape(reason)}")
+    areas = result.areas if technical else result.areas_in_words()
+    console.print(f"Sensitive research areas: {escape('; '.join(areas) or 'none found')}")
     for f in result.findings:
         console.print(f"\n{styled(f.severity)} [bold]{escape(f.rule_title)}[/]")
         console.print(f"  {escape(f.rationale.strip())}")
-        for line in map(str, f.evidence):
+        evidence = map(str, f.evidence) if technical else result.evidence_in_words(f)
+        for line in evidence:
             console.print(f"  · {escape(line)}")
-        console.print(
-            f"  [dim]{escape(f.rulebook.id)}/{escape(f.rule_id)} — {escape(f.citation.cite)}[/]"
-        )
+        rule = f"{f.rulebook.id}/{f.rule_id} — " if technical else "source: "
+        console.print(f"  [dim]{escape(rule + f.citation.cite)}[/]")
     if not result.findings:
         console.print("No findings.")
     answer = result.as_dict()

@@ -4,6 +4,7 @@
 - ``--db``      the state database: findings, cases, alert outbox, audit log (``$KVRULES_DB``)
 - ``--refdata`` the reference-list store (``$KVRULES_REFDATA``)
 - ``--json``    machine-readable output
+- ``--technical`` rule ids and evidence as field paths and tests, not sentences
 
 Commands take the resolved configuration from ``settings_from`` (kvrules.settings), so the
 precedence — flags > environment > config file > defaults — is the same for every command.
@@ -42,6 +43,12 @@ REFDATA_OPTION = click.option(
     "`reference_data`, else the user data folder; seeded with the shipped lists)",
 )
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+# Evidence is said in words for people; this shows what the engine tested, and the rule ids.
+TECHNICAL_OPTION = click.option(
+    "--technical",
+    is_flag=True,
+    help="rule ids, and evidence as field paths and tests, not sentences",
+)
 
 
 def settings_options(func: F) -> F:

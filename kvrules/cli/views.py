@@ -11,11 +11,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, open_existing, state_db
+from kvrules.cli.options import (
+    CONFIG_OPTION,
+    DB_OPTION,
+    TECHNICAL_OPTION,
+    config_from,
+    open_existing,
+    state_db,
+)
 from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
-from kvrules.history import sentence
+from kvrules.history import rule_titles, sentence
+from kvrules.history import technical as technical_detail
 from kvrules.plain import said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -109,11 +117,7 @@ def findings(
 @CONFIG_OPTION
 @DB_OPTION
 @JSON_OPT
-@click.option(
-    "--technical",
-    is_flag=True,
-    help="rule ids, and evidence as field paths and tests, not sentences",
-)
+@TECHNICAL_OPTION
 @click.argument("what", metavar="case:ID|finding:ID|ID")
 def show(
     config_path: Path | None, db: Path | None, as_json: bool, technical: bool, what: str
@@ -144,6 +148,7 @@ def show(
                 raise click.ClickException(f"no case {ident}")
             items = store.case_findings(case.id)
         history = [e for e in store.audit_entries(f"case:{case.id}")]
+        titles = rule_titles(s.finding for s in store.case_findings(case.id))
         subject = store.subject(case.source_system, case.record_id)
     label = describe(subject, case.source_system, case.record_id, links)
     data = {
@@ -163,7 +168,13 @@ def show(
             for s in items
         ],
         "history": [
-            {"at": e.at, "actor": e.actor, "action": e.action, "in_words": sentence(e)}
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "action": e.action,
+                "in_words": sentence(e, titles),
+                "technical": technical_detail(e),
+            }
             for e in history
         ],
     }
@@ -211,7 +222,8 @@ def show(
     console.print("\n[bold]History[/]")
     for h in data["history"]:
         at = h["at"][:16].replace("T", " ")  # ISO time, to the minute
-        console.print(f"  {at}  {escape(h['actor'])} {escape(h['in_words'])}")
+        detail = f" [{h['technical']}]" if technical and h["technical"] else ""
+        console.print(f"  {at}  {escape(h['actor'])} {escape(h['in_words'] + detail)}")
 
 
 @click.command()

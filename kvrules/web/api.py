@@ -133,7 +133,11 @@ def openapi_document() -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "colour": {"enum": ["green", "amber", "red"]},
-                    "reason": {"type": "string"},
+                    "reason": {"type": "string", "description": "in words: the rule's title"},
+                    "rule": {
+                        "type": ["string", "null"],
+                        "description": "the rule that set it, as rulebook/rule-id",
+                    },
                 },
             },
             "sensitive_areas": {"type": "array", "items": {"type": "string"}},

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kvrules.history import rule_titles
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -154,6 +155,7 @@ async def case_page(request: Request) -> Response:
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": store.mitigations(case_id),
             "history": store.audit_entries(f"case:{case_id}"),
+            "rule_titles": rule_titles(stored.finding for stored, _ in findings),
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,

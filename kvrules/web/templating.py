@@ -6,7 +6,7 @@ from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kvrules.history import sentence
+from kvrules.history import sentence, technical
 from kvrules.plain import area_label, list_label, money, signal_label
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
@@ -22,7 +22,8 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
-    env.filters["sentence"] = sentence
+    env.filters["sentence"] = sentence  # an audit entry in words; rule titles as argument
+    env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list

@@ -44,10 +44,10 @@ def test_history_reads_as_sentences(db: Path) -> None:
     history = _history(client.get(f"/cases/{cid}").text)
     for sentence in (
         "<strong>kvrules</strong> opened the case for record pure/p-1.",
-        "found a high signal: rule nl-leidraad@2026.1/partner-possible-list-match",
+        "found a high signal: A partner possibly matches a reference list.",  # its title
         "<strong>adviser</strong> triaged the case amber — “partner unclear”",
         "<strong>committee</strong> assigned the case to adviser",
-        "recorded that Najing Univ. is not the entry 1286-042 of the list us_dod_1286"
+        "recorded that Najing Univ. is not the entry 1286-042 of the US DoD Section 1286 list"
         " — “different city”",
         "decided: approve with mitigations — “Civil research; keep the lab closed.”;"
         " review on 2027-01-01; 1 mitigation(s) set",
@@ -56,4 +56,12 @@ def test_history_reads_as_sentences(db: Path) -> None:
     ):
         assert sentence in history, sentence
     assert "{" not in history and "recorded “" not in history  # no JSON, no unknown action
+    # the rule and the list by id: the technical detail of their lines, not the sentences
+    technical = history.split('<details class="technical">')
+    assert all("nl-leidraad@" not in part.split("</details>")[-1] for part in technical)
+    assert (
+        "<summary>technical detail</summary>rule nl-leidraad@2026.1/partner-possible-list-match"
+        in history
+    )
+    assert "<summary>technical detail</summary>list us_dod_1286" in history
     assert f'href="/audit?subject=case:{cid}"' in client.get(f"/cases/{cid}").text
