@@ -15,7 +15,7 @@ from kvrules.adapter import (
     unpack_cursor,
 )
 from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
-from kvrules.credentials import SecretMissing, read_secret
+from kvrules.credentials import SecretMissing, read_secret, required_secret
 from kvrules.engine import load_rulebook
 from kvrules.engine.evaluator import Evaluator
 from kvrules.errors import KvrulesError
@@ -86,5 +86,6 @@ __all__ = [
     "pack_cursor",
     "parse_timestamp",
     "read_secret",
+    "required_secret",
     "unpack_cursor",
 ]

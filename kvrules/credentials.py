@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from kvrules.errors import KvrulesError
 
 
@@ -35,3 +37,14 @@ def read_secret(
     if env:
         raise SecretMissing(f"{what}: environment variable {env} is not set")
     return None
+
+
+def required_secret(what: str, value: SecretStr | None, file: Path | None, *, names: str) -> str:
+    """A secret an adapter cannot work without, from its pair of settings (``names``, e.g.
+    "api_key or api_key_file"): ``read_secret``'s order; ``SecretMissing`` when neither holds
+    one (an empty variable, no file or an empty one)."""
+    plain = value.get_secret_value() if value is not None else None
+    secret = read_secret(what, value=plain, file=file)
+    if not secret:
+        raise SecretMissing(f"{what}: none of {names} holds one")
+    return secret

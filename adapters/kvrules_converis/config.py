@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import RecordLimits, SecretMissing, read_secret
+from kvrules import RecordLimits, required_secret
 from kvrules.http import TransportSettings, check_url
 
 READ_PATH = "/converis-apis/ws/v2"
@@ -125,12 +125,9 @@ class ConverisConfig(BaseSettings, TransportSettings):
         """The token: the value (KVRULES_CONVERIS_PASSWORD or the setting), else the file's
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
-        value = self.password.get_secret_value() if self.password is not None else None
-        what = "Converis token"
-        secret = read_secret(what, value=value, file=self.password_file)
-        if not secret:  # an empty variable, and no file or an empty one
-            raise SecretMissing(f"{what}: neither password nor password_file holds one")
-        return secret
+        return required_secret(
+            "Converis token", self.password, self.password_file, names="password or password_file"
+        )
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import RecordLimits, SecretMissing, read_secret
+from kvrules import RecordLimits, required_secret
 from kvrules.http import TransportSettings
 
 ROR_TYPE_URIS = [
@@ -88,12 +88,9 @@ class PureConfig(BaseSettings, TransportSettings):
         """The API key: the value (KVRULES_PURE_API_KEY or the setting), else the file's
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
-        value = self.api_key.get_secret_value() if self.api_key is not None else None
-        what = "Pure API key"
-        secret = read_secret(what, value=value, file=self.api_key_file)
-        if not secret:  # an empty variable, and no file or an empty one
-            raise SecretMissing(f"{what}: neither api_key nor api_key_file holds one")
-        return secret
+        return required_secret(
+            "Pure API key", self.api_key, self.api_key_file, names="api_key or api_key_file"
+        )
 
     def tag_for(self, uri: str) -> str:
         """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""
