@@ -423,6 +423,7 @@ class Resolver:
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
         department, a lab) only when nothing else in the part is an organisation."""
+        part = self._split_joined(part)
         covered: set[int] = set()
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
@@ -475,6 +476,29 @@ class Resolver:
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _split_joined(self, part: Part) -> Part:
+        """A segment "X and Y" cut in two where both sides name organisations ("University of
+        California, Berkeley and Tsinghua University"): X read with the segment before it, each
+        side a name the index holds, so "and" inside a name ("Department of Science and
+        Technology", "Texas A and M") cuts nothing."""
+        segments = list(part.segments)
+        for i in range(len(segments) - 1, -1, -1):
+            words = segments[i].split()
+            k = next((j for j, w in enumerate(words) if w.lower() in ("and", "&")), 0)
+            left, right = " ".join(words[:k]), " ".join(words[k + 1 :])
+            if not (k and right) or not self._names(right):
+                continue
+            if self._names(left) or (i and self._names(f"{segments[i - 1]}, {left}")):
+                segments[i : i + 1] = [left, right]
+        return (
+            part if len(segments) == len(part.segments) else replace(part, segments=tuple(segments))
+        )
+
+    def _names(self, text: str) -> bool:
+        """The index holds ``text`` as an organisation's name (any country)."""
+        a = analyse(text)
+        return bool(a.distinct) and a.key in self._exact
 
     def _acronym(
         self, acronym: str, cc: str | None, places: set[str], university: bool = False

@@ -1,0 +1,81 @@
+"""Defects a reviewer found in resolving affiliation strings (issue #16 item 1): each test
+failed before its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kvrules.refdata import Resolver, Store
+from kvrules.refdata.affiliations import parse
+from kvrules.refdata.importers import import_file
+from kvrules.refdata.shipped import load_shipped
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BEIHANG, HIT, TSINGHUA, PEKING, UC_BERKELEY = (
+    "00wk2mp56",
+    "01yqg2h08",
+    "03cve4549",
+    "02v51f717",
+    "01an7q238",
+)
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
+    """The shipped lists plus real ROR records (tests/refdata/fixtures/README.md)."""
+    with Store(tmp_path_factory.mktemp("db") / "kv.db") as s:
+        load_shipped(s)
+        import_file(s, "ror", FIXTURES / "ror_affiliations.json", list_id="ror_real", edition="t")
+        yield Resolver(s)
+
+
+def _organisations(resolver: Resolver, text: str) -> set[str | None]:
+    return {org.matches[0].ror_id for org in resolver.match_affiliation(text) if org.matches}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tsinghua University, Beijing, China and Beihang University, Beijing, China",
+            {TSINGHUA, BEIHANG},
+        ),
+        (
+            "School of Physics, Peking University, Beijing 100871, China and "
+            "Harbin Institute of Technology, Harbin, China",
+            {PEKING, HIT},
+        ),
+        (
+            "University of California, Berkeley and Tsinghua University, Beijing",
+            {UC_BERKELEY, TSINGHUA},
+        ),
+    ],
+)
+def test_and_joining_two_affiliations_names_both(
+    resolver: Resolver, text: str, expected: set[str]
+) -> None:
+    assert _organisations(resolver, text) == expected
+
+
+def test_and_after_a_country_starts_an_affiliation_with_its_own_country() -> None:
+    parts = parse("Tsinghua University, Beijing, China and Beihang University, Paris, France")
+    assert [(p.segments[0], p.country) for p in parts] == [
+        ("Tsinghua University", "CN"),
+        ("Beihang University", "FR"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Department of Science and Technology, Beihang University, Beijing, China",
+        "University of Science and Technology of China, Hefei, China",
+        "Texas A and M University, College Station, USA",
+    ],
+)
+def test_and_inside_a_name_splits_nothing(text: str) -> None:
+    assert len(parse(text)) == 1
+    assert [s for s in parse(text)[0].segments if " and " in s] == [text.split(",")[0]]
