@@ -228,3 +228,11 @@ def test_a_country_that_is_not_one_is_refused_in_one_line(flag, text, value):
 )
 def test_an_acronym_or_a_repeated_place_in_brackets_stays_in_the_name(text):
     assert organisation(text) == {"name": text}
+
+
+def test_a_listed_name_with_a_wrong_country_is_shown_as_a_possible_match():
+    out = check("--partner", "Beihang University (NL)", "--topic", "hypersonic propulsion")
+    assert out["not_found"] == []
+    assert out["found"] and "Beihang University" in out["found"][0]
+    assert "possible match" in out["found"][0]  # for a person to judge, never a verdict
+    assert "project-partner-on-1286" not in {f["rule_id"] for f in out["findings"]}

@@ -61,6 +61,7 @@ _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
+COUNTRY_CONFLICT = 0.6  # the name as written, but the list names it in another country
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -662,9 +663,10 @@ class Resolver:
             return []
         recs = self._recs
         if cc:
-            found = [f for f in found if recs[f[0]].country in (cc, None)]
-            if not found:
-                return []
+            here = [f for f in found if recs[f[0]].country in (cc, None)]
+            if not here:
+                return self._elsewhere(found, cc, text)
+            found = here
         ambiguous = self._ambiguous(found, cc)
         if ambiguous:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
@@ -698,6 +700,20 @@ class Resolver:
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
         return hits
+
+    def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
+        """A name one organisation carries, in another country than the one given: a wrong or
+        conflicting country must not hide it, so it is a candidate for a person to judge,
+        saying which country the list names ("Beihang University (NL)")."""
+        recs = self._recs
+        if len({recs[i].cluster for i, _, _ in found}) != 1:
+            return []
+        hits = []
+        for idx, matched, ntype in found:
+            note = f"the name is on the list for {recs[idx].country}; the record says {cc}"
+            method = "exact" if ntype == "primary" else "alias"
+            hits.append(_Hit(idx, matched, method, COUNTRY_CONFLICT, True, note, ntype, text))
+        return [self._scoped(hit) for hit in hits]
 
     def _reordered_lookup(self, a: Analysed, text: str, cc: str | None, score: float) -> list[_Hit]:
         """A name of one organisation with its words in another order ("Moscow State Lomonosov

@@ -79,3 +79,17 @@ def test_and_after_a_country_starts_an_affiliation_with_its_own_country() -> Non
 def test_and_inside_a_name_splits_nothing(text: str) -> None:
     assert len(parse(text)) == 1
     assert [s for s in parse(text)[0].segments if " and " in s] == [text.split(",")[0]]
+
+
+@pytest.mark.parametrize(
+    ("name", "country"),
+    [("Beihang University", "US"), ("Beihang University, Paris, France", None)],
+)
+def test_a_conflicting_country_leaves_a_listed_name_a_candidate(
+    resolver: Resolver, name: str, country: str | None
+) -> None:
+    found = resolver.match(name, country)
+    listed = [m for m in found if m.list == "us_dod_1286"]
+    assert listed and listed[0].name == "Beihang University"
+    assert all(m.candidate for m in found)  # a person judges; never a confident verdict
+    assert "on the list for CN" in (listed[0].via or "")
