@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
@@ -48,6 +48,7 @@ from kvrules.model import (
 )
 from kvrules.plain import area_in_words, said
 from kvrules.records import PRESCREEN_SYSTEM
+from kvrules.refdata.affiliations import country_of
 
 if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
@@ -82,6 +83,14 @@ class ProposedOrganisation(_Spec):
     @classmethod
     def _country(cls, v: object) -> object:
         return country_code(v) if isinstance(v, str) and v.strip() else None
+
+    @model_validator(mode="after")
+    def _country_from_the_name(self) -> ProposedOrganisation:
+        """An affiliation string names its country ("…, Harbin 150001, PR China"): it is the
+        organisation's country when none was given (one given is never overridden)."""
+        if self.country is None:
+            self.country = country_of(self.name)
+        return self
 
     def organisation(self) -> dict:
         ids = [{"scheme": "ror", "value": self.ror}] if self.ror else []

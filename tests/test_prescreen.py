@@ -236,3 +236,28 @@ def test_a_listed_name_with_a_wrong_country_is_shown_as_a_possible_match():
     assert out["found"] and "Beihang University" in out["found"][0]
     assert "possible match" in out["found"][0]  # for a person to judge, never a verdict
     assert "project-partner-on-1286" not in {f["rule_id"] for f in out["findings"]}
+
+
+@pytest.mark.parametrize(
+    "partner",
+    [
+        "Harbin Institute of Technology, Harbin, China",
+        "Dept. of Mech. Eng., Harbin Institute of Technology, Harbin 150001, PR China",
+        "Harbin Institute of Technology, Harbin, P.R. China",
+    ],
+)
+def test_the_country_a_partner_string_names_counts_as_its_country(partner):
+    named = check("--partner", partner, "--topic", "robotics")
+    given = check("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    assert named["triage"]["colour"] == given["triage"]["colour"] == "red"
+
+
+def test_the_web_pre_screen_reads_the_country_from_the_string_too():
+    proposal = Proposal.model_validate(
+        {"partners": [{"name": "Harbin Institute of Technology, Harbin 150001, PR China"}]}
+    )
+    assert proposal.partners[0].country == "CN"
+    stated = Proposal.model_validate(
+        {"partners": [{"name": "Harbin Institute of Technology, China", "country": "NL"}]}
+    )
+    assert stated.partners[0].country == "NL"  # a country given is never overridden
