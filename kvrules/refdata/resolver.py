@@ -38,8 +38,8 @@ from dataclasses import dataclass, fields, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.refdata.affiliations import OrganisationMatch, Part, parse
-from kvrules.refdata.countries import as_country, to_country
+from kvrules.refdata.affiliations import OrganisationMatch, Part, Span, parse
+from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
@@ -180,6 +180,8 @@ class Resolver:
         self._clusters: list[list[int]] = []
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
+        # a registry city's key → the one country its records are in ("" if several)
+        self._city_country: dict[str, str] = {}
         self._build(records)
 
     # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
@@ -247,6 +249,10 @@ class Resolver:
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
+            if city_tokens and entry.country:
+                seen = self._city_country.setdefault(self._recs[idx].city, entry.country)
+                if seen != entry.country:
+                    self._city_country[self._recs[idx].city] = ""
             types = entry.attributes.get("types") if info.kind == "registry" else None
             self._recs[idx].education = isinstance(types, list) and "education" in types
             keys: set[str] = set()
@@ -434,6 +440,8 @@ class Resolver:
             if span.first in covered or span.last in covered:
                 continue
             acronym = _leading_acronym(span.text) if span.first == span.last else ""
+            if acronym and span.first and is_region_code(acronym):
+                continue  # "Berkeley, CA 94720": a state after a city, not an organisation
             if acronym and not span.inner:
                 hits = self._acronym(acronym, cc, _places(segments, span.first))
                 if hits:
@@ -455,6 +463,8 @@ class Resolver:
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
+            if hits and not cc:
+                hits = self._against_city(hits, segments, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.inner:
@@ -558,6 +568,25 @@ class Resolver:
             replace(h, score=SUBUNIT, candidate=False, note=CITY_NOTE)
             for h in hits
             if recs[h.rec].cluster in named
+        ]
+
+    def _against_city(self, hits: list[_Hit], segments: tuple[str, ...], span: Span) -> list[_Hit]:
+        """A record in another country than the one city the string names ("Institute of
+        Physics, Beijing" is not the London one) is a candidate, never a confident answer: the
+        city's country is the one country the registry's records in that city have."""
+        named = {}
+        for i, seg in enumerate(segments):
+            if not span.first <= i <= span.last and (cc := self._city_country.get(_place(seg))):
+                named[cc] = seg
+        if len(named) != 1:
+            return hits
+        country, place = next(iter(named.items()))
+        recs, says = self._recs, f"the string names {place} ({country})"
+        return [
+            replace(h, candidate=True, note=f"{says}; the record is in {recs[h.rec].country}")
+            if recs[h.rec].country not in (country, None)
+            else h
+            for h in hits
         ]
 
     def _listed(self, hits: list[_Hit]) -> bool:
@@ -1036,13 +1065,14 @@ def _school_owner(text: str) -> str:
 def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
     """The segments of a part other than ``besides``, as exact-match keys without their
     numbers: the city an address names ("Harbin 150001" → "harbin", "75005 Paris" → "paris")."""
-    keys = {
-        analyse(" ".join(w for w in seg.split() if not any(c.isdigit() for c in w))).key
-        for i, seg in enumerate(segments)
-        if i not in besides
-    }
+    keys = {_place(seg) for i, seg in enumerate(segments) if i not in besides}
     keys.discard("")  # a postcode alone names no city
     return keys
+
+
+def _place(segment: str) -> str:
+    """A segment as a city's exact-match key, without its numbers ("Harbin 150001")."""
+    return analyse(" ".join(w for w in segment.split() if not any(c.isdigit() for c in w))).key
 
 
 def _word_set(a: Analysed) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kvrules.refdata import Resolver, Store
+from kvrules.refdata import Entry, ListInfo, Resolver, Store
 from kvrules.refdata.affiliations import parse
 from kvrules.refdata.importers import import_file
 from kvrules.refdata.shipped import load_shipped
@@ -93,3 +93,40 @@ def test_a_conflicting_country_leaves_a_listed_name_a_candidate(
     assert listed and listed[0].name == "Beihang University"
     assert all(m.candidate for m in found)  # a person judges; never a confident verdict
     assert "on the list for CN" in (listed[0].via or "")
+
+
+ROR = ListInfo(list_id="ror", edition="1", title="r", kind="registry")
+
+
+def _record(rid: str, name: str, cc: str, city: str, acronym: str = "") -> tuple[ListInfo, Entry]:
+    extra = {"city": city, "types": ["education"]}
+    acronyms = [acronym] if acronym else []
+    return ROR, Entry(
+        entry_id=rid, ror_id=rid, name=name, country=cc, acronyms=acronyms, attributes=extra
+    )
+
+
+def test_a_record_in_another_country_than_the_city_named_is_not_confident() -> None:
+    iop, cas = "04whb3988", "034t30j35"
+    resolver = Resolver(
+        records=[
+            _record(iop, "Institute of Physics", "GB", "London"),
+            _record(cas, "Chinese Academy of Sciences", "CN", "Beijing"),
+            _record(TSINGHUA, "Tsinghua University", "CN", "Beijing"),
+        ]
+    )
+    found = resolver.match_affiliation("Chinese Academy of Sciences, Institute of Physics, Beijing")
+    by_ror = {m.ror_id: m for org in found for m in org.matches}
+    assert not by_ror[cas].candidate  # its city is the one named
+    assert by_ror[iop].candidate and "Beijing" in (by_ror[iop].via or "")
+    assert resolver.resolve("Institute of Physics, Beijing") is None
+    assert resolver.resolve("Institute of Physics, London").ror_id == iop  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("state", ["CA", "CA 94720"])
+def test_a_state_code_after_a_city_is_no_acronym(state: str) -> None:
+    resolver = Resolver(
+        records=[_record("05xcjn851", "The Classical Association", "GB", "London", "CA")]
+    )
+    text = f"Lawrence Berkeley National Laboratory, Berkeley, {state}"
+    assert resolver.match_affiliation(text) == []
