@@ -275,7 +275,9 @@ def _one_colour(findings: list[Finding]) -> list[Finding]:
 def _found(org: Organisation) -> Iterator[str]:
     """What the lists say of one organisation, with the list, edition and entry."""
     for m in org.screening:
-        possible = " (a possible match, to confirm)" if m.candidate else ""
+        # why it is only possible ("the name is on the list for CN; the record says NL")
+        why = f": {m.via}" if m.via and m.candidate else ""
+        possible = f" (a possible match, to confirm{why})" if m.candidate else ""
         yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
 
 

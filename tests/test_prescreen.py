@@ -235,6 +235,7 @@ def test_a_listed_name_with_a_wrong_country_is_shown_as_a_possible_match():
     assert out["not_found"] == []
     assert out["found"] and "Beihang University" in out["found"][0]
     assert "possible match" in out["found"][0]  # for a person to judge, never a verdict
+    assert "the name is on the list for CN; the record says NL" in out["found"][0]
     assert "project-partner-on-1286" not in {f["rule_id"] for f in out["findings"]}
 
 
