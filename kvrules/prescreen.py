@@ -51,6 +51,7 @@ from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 
 if TYPE_CHECKING:
+    from kvrules.refdata.resolver import Resolver
     from kvrules.store.adjudications import Adjudication
 
 SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
@@ -272,6 +273,15 @@ def _one_colour(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
 
 
+def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
+    """The country each organisation's string names through a city the registry knows in one
+    country ("Harbin Institute of Technology, Harbin"), where none was given or read."""
+    home = [proposal.visit.home_institution] if proposal.visit else []
+    for org in [*proposal.partners, *proposal.funders, *home]:
+        if org.country is None:
+            org.country = resolver.country_named(org.name)
+
+
 def _found(org: Organisation) -> Iterator[str]:
     """What the lists say of one organisation, with the list, edition and entry."""
     for m in org.screening:
@@ -341,6 +351,8 @@ def screen(
     """Enrich and evaluate the proposal's events exactly as a scan does. ``verdicts``: the
     advisers' "not the same organisation" verdicts (a ``Store``), honoured as a scan honours
     them and reported as matches set aside; see ``advisers_verdicts``."""
+    if enricher is not None and enricher.screen is not None:
+        _read_countries(proposal, enricher.screen.resolver)
     events = proposal.events()
     findings: list[Finding] = []
     set_aside = _SetAside(verdicts) if verdicts is not None else None

@@ -262,3 +262,26 @@ def test_the_web_pre_screen_reads_the_country_from_the_string_too():
         {"partners": [{"name": "Harbin Institute of Technology, China", "country": "NL"}]}
     )
     assert stated.partners[0].country == "NL"  # a country given is never overridden
+
+
+def test_a_city_the_registry_knows_in_one_country_gives_the_partner_its_country(tmp_path: Path):
+    from kvrules.refdata import Store
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import load_shipped
+
+    harbin = {
+        "id": "https://ror.org/01yqg2h08",
+        "names": [{"value": "Harbin Institute of Technology", "types": ["ror_display", "label"]}],
+        "locations": [{"geonames_details": {"country_code": "CN", "name": "Harbin"}}],
+        "types": ["education"],
+        "status": "active",
+    }
+    (tmp_path / "ror.json").write_text(json.dumps([harbin]), encoding="utf-8")
+    refdata = tmp_path / "refdata.db"
+    with Store(refdata) as store:
+        load_shipped(store)
+        import_file(store, "ror", tmp_path / "ror.json", list_id="ror_cities", edition="t")
+    args = ("--topic", "robotics", "--refdata", str(refdata))
+    named = check("--partner", "Harbin Institute of Technology, Harbin", *args)
+    given = check("--partner", "Harbin Institute of Technology (CN)", *args)
+    assert named["triage"]["colour"] == given["triage"]["colour"] == "red"

@@ -401,6 +401,18 @@ class Resolver:
         Strasbourg", "A; B") has no single organisation, though each of them is screened."""
         return the_organisation(self.match_affiliation(text, country), self.threshold)
 
+    def country_named(self, text: str) -> str | None:
+        """The country an affiliation string names: the one its first affiliation ends with
+        ("…, PR China"), else the one country of the cities it names after the organisation
+        that the registry knows in one country only ("Harbin Institute of Technology, Harbin")."""
+        parts = parse(text)
+        if not parts or parts[0].country:
+            return parts[0].country if parts else None
+        named = {self._city_country.get(_place(seg)) for seg in parts[0].segments[1:]}
+        named.discard(None)
+        named.discard("")
+        return named.pop() if len(named) == 1 else None
+
     def best(
         self, name: str, country: str | None = None, ror_id: str | None = None
     ) -> Match | None:

@@ -130,3 +130,16 @@ def test_a_state_code_after_a_city_is_no_acronym(state: str) -> None:
     )
     text = f"Lawrence Berkeley National Laboratory, Berkeley, {state}"
     assert resolver.match_affiliation(text) == []
+
+
+def test_the_country_a_string_names_by_its_country_or_a_city_known_in_one_country() -> None:
+    resolver = Resolver(
+        records=[
+            _record(HIT, "Harbin Institute of Technology", "CN", "Harbin"),
+            _record("0aaaaaa00", "University of Cambridge", "GB", "Cambridge"),
+            _record("0bbbbbb00", "Harvard University", "US", "Cambridge"),
+        ]
+    )
+    assert resolver.country_named("Dept. of Physics, Harbin Inst. of Tech., P.R. China") == "CN"
+    assert resolver.country_named("Harbin Institute of Technology, Harbin 150001") == "CN"
+    assert resolver.country_named("Some Institute, Cambridge") is None  # two countries
