@@ -743,18 +743,23 @@ class Resolver:
         return hits
 
     def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
-        """A name one organisation carries, in another country than the one given: a wrong or
-        conflicting country must not hide it, so it is a candidate for a person to judge,
+        """A name one listed organisation carries, in another country than the one given: a wrong
+        or conflicting country must not hide it, so it is a candidate for a person to judge,
         saying which country the list names ("Beihang University (NL)")."""
         recs = self._recs
-        if len({recs[i].cluster for i, _, _ in found}) != 1:
-            return []
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if len(clusters) != 1 or not self._listed_cluster(clusters.pop()):
+            return []  # a registry's namesake abroad ("Materials Science and Engineering")
         hits = []
         for idx, matched, ntype in found:
             note = f"the name is on the list for {recs[idx].country}; the record says {cc}"
             method = "exact" if ntype == "primary" else "alias"
             hits.append(_Hit(idx, matched, method, COUNTRY_CONFLICT, True, note, ntype, text))
         return [self._scoped(hit) for hit in hits]
+
+    def _listed_cluster(self, cluster: int) -> bool:
+        """A list (not only a registry) names the organisation."""
+        return any(self._recs[i].kind != "registry" for i in self._clusters[cluster])
 
     def _reordered_lookup(self, a: Analysed, text: str, cc: str | None, score: float) -> list[_Hit]:
         """A name of one organisation with its words in another order ("Moscow State Lomonosov

@@ -143,3 +143,14 @@ def test_the_country_a_string_names_by_its_country_or_a_city_known_in_one_countr
     assert resolver.country_named("Dept. of Physics, Harbin Inst. of Tech., P.R. China") == "CN"
     assert resolver.country_named("Harbin Institute of Technology, Harbin 150001") == "CN"
     assert resolver.country_named("Some Institute, Cambridge") is None  # two countries
+
+
+def test_a_registry_only_namesake_abroad_is_no_second_organisation() -> None:
+    resolver = Resolver(
+        records=[
+            _record("01rnfhz46", "Materials Science and Engineering", "FR", "Lyon"),
+            _record("01y2jtd41", "University of Wisconsin-Madison", "US", "Madison"),
+        ]
+    )
+    text = "Materials Science and Engineering, University of Wisconsin-Madison, Madison, WI, USA"
+    assert resolver.resolve(text).ror_id == "01y2jtd41"  # type: ignore[union-attr]
