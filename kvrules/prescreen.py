@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
@@ -48,8 +48,10 @@ from kvrules.model import (
 )
 from kvrules.plain import area_in_words, said
 from kvrules.records import PRESCREEN_SYSTEM
+from kvrules.refdata.affiliations import country_of
 
 if TYPE_CHECKING:
+    from kvrules.refdata.resolver import Resolver
     from kvrules.store.adjudications import Adjudication
 
 SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
@@ -82,6 +84,14 @@ class ProposedOrganisation(_Spec):
     @classmethod
     def _country(cls, v: object) -> object:
         return country_code(v) if isinstance(v, str) and v.strip() else None
+
+    @model_validator(mode="after")
+    def _country_from_the_name(self) -> ProposedOrganisation:
+        """An affiliation string names its country ("…, Harbin 150001, PR China"): it is the
+        organisation's country when none was given (one given is never overridden)."""
+        if self.country is None:
+            self.country = country_of(self.name)
+        return self
 
     def organisation(self) -> dict:
         ids = [{"scheme": "ror", "value": self.ror}] if self.ror else []
@@ -263,10 +273,21 @@ def _one_colour(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
 
 
+def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
+    """The country each organisation's string names through a city the registry knows in one
+    country ("Harbin Institute of Technology, Harbin"), where none was given or read."""
+    home = [proposal.visit.home_institution] if proposal.visit else []
+    for org in [*proposal.partners, *proposal.funders, *home]:
+        if org.country is None:
+            org.country = resolver.country_named(org.name)
+
+
 def _found(org: Organisation) -> Iterator[str]:
     """What the lists say of one organisation, with the list, edition and entry."""
     for m in org.screening:
-        possible = " (a possible match, to confirm)" if m.candidate else ""
+        # why it is only possible ("the name is on the list for CN; the record says NL")
+        why = f": {m.via}" if m.via and m.candidate else ""
+        possible = f" (a possible match, to confirm{why})" if m.candidate else ""
         yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
 
 
@@ -330,6 +351,8 @@ def screen(
     """Enrich and evaluate the proposal's events exactly as a scan does. ``verdicts``: the
     advisers' "not the same organisation" verdicts (a ``Store``), honoured as a scan honours
     them and reported as matches set aside; see ``advisers_verdicts``."""
+    if enricher is not None and enricher.screen is not None:
+        _read_countries(proposal, enricher.screen.resolver)
     events = proposal.events()
     findings: list[Finding] = []
     set_aside = _SetAside(verdicts) if verdicts is not None else None

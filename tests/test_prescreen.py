@@ -228,3 +228,60 @@ def test_a_country_that_is_not_one_is_refused_in_one_line(flag, text, value):
 )
 def test_an_acronym_or_a_repeated_place_in_brackets_stays_in_the_name(text):
     assert organisation(text) == {"name": text}
+
+
+def test_a_listed_name_with_a_wrong_country_is_shown_as_a_possible_match():
+    out = check("--partner", "Beihang University (NL)", "--topic", "hypersonic propulsion")
+    assert out["not_found"] == []
+    assert out["found"] and "Beihang University" in out["found"][0]
+    assert "possible match" in out["found"][0]  # for a person to judge, never a verdict
+    assert "the name is on the list for CN; the record says NL" in out["found"][0]
+    assert "project-partner-on-1286" not in {f["rule_id"] for f in out["findings"]}
+
+
+@pytest.mark.parametrize(
+    "partner",
+    [
+        "Harbin Institute of Technology, Harbin, China",
+        "Dept. of Mech. Eng., Harbin Institute of Technology, Harbin 150001, PR China",
+        "Harbin Institute of Technology, Harbin, P.R. China",
+    ],
+)
+def test_the_country_a_partner_string_names_counts_as_its_country(partner):
+    named = check("--partner", partner, "--topic", "robotics")
+    given = check("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    assert named["triage"]["colour"] == given["triage"]["colour"] == "red"
+
+
+def test_the_web_pre_screen_reads_the_country_from_the_string_too():
+    proposal = Proposal.model_validate(
+        {"partners": [{"name": "Harbin Institute of Technology, Harbin 150001, PR China"}]}
+    )
+    assert proposal.partners[0].country == "CN"
+    stated = Proposal.model_validate(
+        {"partners": [{"name": "Harbin Institute of Technology, China", "country": "NL"}]}
+    )
+    assert stated.partners[0].country == "NL"  # a country given is never overridden
+
+
+def test_a_city_the_registry_knows_in_one_country_gives_the_partner_its_country(tmp_path: Path):
+    from kvrules.refdata import Store
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import load_shipped
+
+    harbin = {
+        "id": "https://ror.org/01yqg2h08",
+        "names": [{"value": "Harbin Institute of Technology", "types": ["ror_display", "label"]}],
+        "locations": [{"geonames_details": {"country_code": "CN", "name": "Harbin"}}],
+        "types": ["education"],
+        "status": "active",
+    }
+    (tmp_path / "ror.json").write_text(json.dumps([harbin]), encoding="utf-8")
+    refdata = tmp_path / "refdata.db"
+    with Store(refdata) as store:
+        load_shipped(store)
+        import_file(store, "ror", tmp_path / "ror.json", list_id="ror_cities", edition="t")
+    args = ("--topic", "robotics", "--refdata", str(refdata))
+    named = check("--partner", "Harbin Institute of Technology, Harbin", *args)
+    given = check("--partner", "Harbin Institute of Technology (CN)", *args)
+    assert named["triage"]["colour"] == given["triage"]["colour"] == "red"

@@ -143,11 +143,41 @@ def parse(text: str) -> list[Part]:
     """Cut an affiliation string into parts; a part with no segment left is dropped."""
     parts = []
     for raw in _split(bounded_lines(typeset(text[:MAX_CHARS])), _PARTS):
-        segments = [s for s in _segments(raw) if s]
-        country, segments = _country(segments)
-        if segments:
-            parts.append(Part(raw, tuple(segments[:MAX_SEGMENTS]), country))
+        for segments in _affiliations([s for s in _segments(raw) if s]):
+            country, segments = _country(segments)
+            if segments:
+                parts.append(Part(raw, tuple(segments[:MAX_SEGMENTS]), country))
     return parts
+
+
+def country_of(text: str) -> str | None:
+    """The country an affiliation string names at the end of its first affiliation ("…,
+    Harbin 150001, PR China", "…, P.R. China"), as ISO alpha-2; None if it names none."""
+    return next((part.country for part in parse(text) if part.country), None)
+
+
+def _affiliations(segments: list[str]) -> list[list[str]]:
+    """A part's segments cut where " and " joins two affiliations: after a country or a
+    postcode ("…, Beijing, China and Beihang University, …", "…, Beijing 100871 and …"), so each
+    keeps its own country. "and" inside a name ("University of Science and Technology of China",
+    "Texas A and M") follows no country and cuts nothing."""
+    out: list[list[str]] = [[]]
+    for seg in segments:
+        words = seg.split()
+        k = next((i for i, w in enumerate(words) if w.lower() in ("and", "&")), 0)
+        left, right = " ".join(words[:k]), " ".join(words[k + 1 :])
+        if k and right and len(out[-1]) and _ends_an_address(left):
+            out[-1].append(left)
+            out.append([right])
+        else:
+            out[-1].append(seg)
+    return out
+
+
+def _ends_an_address(text: str) -> bool:
+    """A country, or a postcode with or without its city ("Beijing 100871")."""
+    words = text.split()
+    return bool(words) and (words[-1].isdigit() or as_country(text) is not None)
 
 
 def typeset(text: str) -> str:

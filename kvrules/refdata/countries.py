@@ -109,6 +109,23 @@ def _iso_names() -> frozenset[str]:
     return frozenset(names)
 
 
+# Countries whose addresses end with a state or province code ("Berkeley, CA 94720", "Toronto,
+# ON", "Sydney, NSW"): codes that are no organisation's acronym there.
+_STATE_CODE_COUNTRIES = ("US", "CA", "AU")
+
+
+@lru_cache(maxsize=4096)
+def is_region_code(text: str) -> bool:
+    """A country code or a US/Canadian/Australian state code ("CA", "IL", "NSW"), as addresses
+    write them after a city."""
+    code = text.strip()
+    if not (2 <= len(code) <= 3 and code.isalpha() and code.isupper()):
+        return False
+    if len(code) == 2 and as_country(code):
+        return True
+    return any(pycountry.subdivisions.get(code=f"{c}-{code}") for c in _STATE_CODE_COUNTRIES)
+
+
 def _one_country(text: str) -> str | None:
     folded = _fold(text)
     if folded in COMMON_NAMES:

@@ -38,8 +38,8 @@ from dataclasses import dataclass, fields, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.refdata.affiliations import OrganisationMatch, Part, parse
-from kvrules.refdata.countries import as_country, to_country
+from kvrules.refdata.affiliations import OrganisationMatch, Part, Span, parse
+from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
@@ -61,6 +61,7 @@ _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 # Scores by evidence; fuzzy scores are computed and capped below the exact ones.
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
+COUNTRY_CONFLICT = 0.6  # the name as written, but the list names it in another country
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -179,6 +180,8 @@ class Resolver:
         self._clusters: list[list[int]] = []
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
+        # a registry city's key → the one country its records are in ("" if several)
+        self._city_country: dict[str, str] = {}
         self._build(records)
 
     # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
@@ -246,6 +249,10 @@ class Resolver:
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
+            if city_tokens and entry.country:
+                seen = self._city_country.setdefault(self._recs[idx].city, entry.country)
+                if seen != entry.country:
+                    self._city_country[self._recs[idx].city] = ""
             types = entry.attributes.get("types") if info.kind == "registry" else None
             self._recs[idx].education = isinstance(types, list) and "education" in types
             keys: set[str] = set()
@@ -394,6 +401,18 @@ class Resolver:
         Strasbourg", "A; B") has no single organisation, though each of them is screened."""
         return the_organisation(self.match_affiliation(text, country), self.threshold)
 
+    def country_named(self, text: str) -> str | None:
+        """The country an affiliation string names: the one its first affiliation ends with
+        ("…, PR China"), else the one country of the cities it names after the organisation
+        that the registry knows in one country only ("Harbin Institute of Technology, Harbin")."""
+        parts = parse(text)
+        if not parts or parts[0].country:
+            return parts[0].country if parts else None
+        named = {self._city_country.get(_place(seg)) for seg in parts[0].segments[1:]}
+        named.discard(None)
+        named.discard("")
+        return named.pop() if len(named) == 1 else None
+
     def best(
         self, name: str, country: str | None = None, ror_id: str | None = None
     ) -> Match | None:
@@ -423,6 +442,7 @@ class Resolver:
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
         department, a lab) only when nothing else in the part is an organisation."""
+        part = self._split_joined(part)
         covered: set[int] = set()
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
@@ -432,6 +452,8 @@ class Resolver:
             if span.first in covered or span.last in covered:
                 continue
             acronym = _leading_acronym(span.text) if span.first == span.last else ""
+            if acronym and span.first and is_region_code(acronym):
+                continue  # "Berkeley, CA 94720": a state after a city, not an organisation
             if acronym and not span.inner:
                 hits = self._acronym(acronym, cc, _places(segments, span.first))
                 if hits:
@@ -453,6 +475,8 @@ class Resolver:
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
+            if hits and not cc:
+                hits = self._against_city(hits, segments, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.inner:
@@ -475,6 +499,29 @@ class Resolver:
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _split_joined(self, part: Part) -> Part:
+        """A segment "X and Y" cut in two where both sides name organisations ("University of
+        California, Berkeley and Tsinghua University"): X read with the segment before it, each
+        side a name the index holds, so "and" inside a name ("Department of Science and
+        Technology", "Texas A and M") cuts nothing."""
+        segments = list(part.segments)
+        for i in range(len(segments) - 1, -1, -1):
+            words = segments[i].split()
+            k = next((j for j, w in enumerate(words) if w.lower() in ("and", "&")), 0)
+            left, right = " ".join(words[:k]), " ".join(words[k + 1 :])
+            if not (k and right) or not self._names(right):
+                continue
+            if self._names(left) or (i and self._names(f"{segments[i - 1]}, {left}")):
+                segments[i : i + 1] = [left, right]
+        return (
+            part if len(segments) == len(part.segments) else replace(part, segments=tuple(segments))
+        )
+
+    def _names(self, text: str) -> bool:
+        """The index holds ``text`` as an organisation's name (any country)."""
+        a = analyse(text)
+        return bool(a.distinct) and a.key in self._exact
 
     def _acronym(
         self, acronym: str, cc: str | None, places: set[str], university: bool = False
@@ -533,6 +580,25 @@ class Resolver:
             replace(h, score=SUBUNIT, candidate=False, note=CITY_NOTE)
             for h in hits
             if recs[h.rec].cluster in named
+        ]
+
+    def _against_city(self, hits: list[_Hit], segments: tuple[str, ...], span: Span) -> list[_Hit]:
+        """A record in another country than the one city the string names ("Institute of
+        Physics, Beijing" is not the London one) is a candidate, never a confident answer: the
+        city's country is the one country the registry's records in that city have."""
+        named = {}
+        for i, seg in enumerate(segments):
+            if not span.first <= i <= span.last and (cc := self._city_country.get(_place(seg))):
+                named[cc] = seg
+        if len(named) != 1:
+            return hits
+        country, place = next(iter(named.items()))
+        recs, says = self._recs, f"the string names {place} ({country})"
+        return [
+            replace(h, candidate=True, note=f"{says}; the record is in {recs[h.rec].country}")
+            if recs[h.rec].country not in (country, None)
+            else h
+            for h in hits
         ]
 
     def _listed(self, hits: list[_Hit]) -> bool:
@@ -638,9 +704,10 @@ class Resolver:
             return []
         recs = self._recs
         if cc:
-            found = [f for f in found if recs[f[0]].country in (cc, None)]
-            if not found:
-                return []
+            here = [f for f in found if recs[f[0]].country in (cc, None)]
+            if not here:
+                return self._elsewhere(found, cc, text)
+            found = here
         ambiguous = self._ambiguous(found, cc)
         if ambiguous:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
@@ -674,6 +741,25 @@ class Resolver:
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
         return hits
+
+    def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
+        """A name one listed organisation carries, in another country than the one given: a wrong
+        or conflicting country must not hide it, so it is a candidate for a person to judge,
+        saying which country the list names ("Beihang University (NL)")."""
+        recs = self._recs
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if len(clusters) != 1 or not self._listed_cluster(clusters.pop()):
+            return []  # a registry's namesake abroad ("Materials Science and Engineering")
+        hits = []
+        for idx, matched, ntype in found:
+            note = f"the name is on the list for {recs[idx].country}; the record says {cc}"
+            method = "exact" if ntype == "primary" else "alias"
+            hits.append(_Hit(idx, matched, method, COUNTRY_CONFLICT, True, note, ntype, text))
+        return [self._scoped(hit) for hit in hits]
+
+    def _listed_cluster(self, cluster: int) -> bool:
+        """A list (not only a registry) names the organisation."""
+        return any(self._recs[i].kind != "registry" for i in self._clusters[cluster])
 
     def _reordered_lookup(self, a: Analysed, text: str, cc: str | None, score: float) -> list[_Hit]:
         """A name of one organisation with its words in another order ("Moscow State Lomonosov
@@ -996,13 +1082,14 @@ def _school_owner(text: str) -> str:
 def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
     """The segments of a part other than ``besides``, as exact-match keys without their
     numbers: the city an address names ("Harbin 150001" → "harbin", "75005 Paris" → "paris")."""
-    keys = {
-        analyse(" ".join(w for w in seg.split() if not any(c.isdigit() for c in w))).key
-        for i, seg in enumerate(segments)
-        if i not in besides
-    }
+    keys = {_place(seg) for i, seg in enumerate(segments) if i not in besides}
     keys.discard("")  # a postcode alone names no city
     return keys
+
+
+def _place(segment: str) -> str:
+    """A segment as a city's exact-match key, without its numbers ("Harbin 150001")."""
+    return analyse(" ".join(w for w in segment.split() if not any(c.isdigit() for c in w))).key
 
 
 def _word_set(a: Analysed) -> str:
