@@ -40,6 +40,11 @@ def test_demo_runs_end_to_end(runner, tmp_path):
     portal = "https://research.kvarn.example/en/projects/"
     assert portal in report
     assert all(portal in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    # The follow-up the demo suggests shows the same link: it left its config behind for it
+    suggested = re.search(r"kvrules show case:1 (.+)", result.output)[1].split()
+    shown = runner.invoke(cli, ["show", "case:1", *suggested])
+    assert shown.exit_code == 0, shown.output
+    assert f"in the RIS: {portal}" in shown.output
 
 
 @pytest.mark.slow
