@@ -39,8 +39,8 @@ def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]
 
 
 def _record_text(label: RecordLabel) -> str:
-    """The record's name, then where it is: "pure 5266b89f…" and its address in the RIS."""
-    return f"{label}\n{label.reference}" + (f"\n{label.url}" if label.url else "")
+    """The record's name, then its address in the RIS; the source's own id is in ``--json``."""
+    return str(label) + (f"\n{label.url}" if label.url else "")
 
 
 @click.command()
@@ -191,11 +191,12 @@ def show(
         ("unit", ", ".join(label.units)),
         ("lead", label.lead),
         ("partners", label.partner_list()),
-        ("record", label.reference),
+        # the source system's own id is technical detail: people follow the link
+        ("record", label.reference if technical else None),
         ("in the RIS", label.url),
     ):
-        if value:
-            console.print(f"  {what}: {escape(value)}")
+        if value:  # soft_wrap: a link broken over two lines cannot be clicked or copied
+            console.print(f"  {what}: {escape(value)}", soft_wrap=what == "in the RIS")
     for s in items:
         f = s.finding
         rule = (

@@ -43,7 +43,7 @@ def test_history_reads_as_sentences(db: Path) -> None:
     login(client, "viewer")
     history = _history(client.get(f"/cases/{cid}").text)
     for sentence in (
-        "<strong>kvrules</strong> opened the case for record pure/p-1.",
+        "<strong>kvrules</strong> opened the case.",
         "found a high signal: A partner possibly matches a reference list.",  # its title
         "<strong>adviser</strong> triaged the case amber — “partner unclear”",
         "<strong>committee</strong> assigned the case to adviser",
