@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
+from kvrules.plain import period_in_words
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -73,6 +74,11 @@ class Alert(BaseModel):
     # An earlier attempt to send it was cut off (a crash) before its outcome was recorded: it
     # may have arrived already. Set on the re-send only, never stored in the outbox payload.
     possible_repeat: bool = False
+
+    @property
+    def digest_period_in_words(self) -> str | None:
+        """The digest's period as people write it (``kvrules.plain.period_in_words``)."""
+        return period_in_words(self.digest_period) if self.digest_period else None
 
     @classmethod
     def for_finding(
