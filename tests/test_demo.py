@@ -92,4 +92,4 @@ def test_the_demo_replaces_its_own_earlier_folder_and_prints_absolute_paths(
     result = runner.invoke(cli, ["demo", "--projects", "3"])
     assert result.exit_code == 0, result.output
     assert (old / "report.md").read_text() != "old report"
-    assert f"--db {old / 'kvrules.db'}" in result.output  # works from any folder
+    assert f"--config {old / 'kvrules.yaml'}" in result.output  # works from any folder
