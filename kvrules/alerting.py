@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
-from kvrules.plain import period_in_words
+from kvrules.plain import count_of, period_in_words
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -108,7 +108,7 @@ class Alert(BaseModel):
         return cls(
             key=key,
             route=alerts[0].route,
-            title=f"[{severity.value}] kvrules digest: {len(items)} new finding(s)",
+            title=f"[{severity.value}] kvrules digest: {count_of(len(items), 'new finding')}",
             severity=severity,
             created_at=max(a.created_at for a in alerts),
             items=items,

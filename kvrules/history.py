@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import list_label
+from kvrules.plain import count_of, list_label
 from kvrules.store import AuditEntry
 
 
@@ -59,17 +59,12 @@ def _found(d: dict, titles: Mapping[str, str]) -> str:
     return f"{found}: {title}" if title else found
 
 
-def _count(n: Any, thing: str) -> str:
-    """ "1 finding", "2 findings" (an unknown count: "findings")."""
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s" if n is not None else f"{thing}s"
-
-
 def _queued(d: dict) -> str:
     """To whom, by the route (the alert target the rulebooks name); entries from before the
     route was recorded carry it in the outbox key, "<digest>.<route>.<channel>"."""
     route = d.get("route") or (str(d.get("key", "")).split(".")[1:2] or [None])[0]
     to = f" to the {_words(route)}" if route else ""
-    return f"queued an alert{to} about {_count(d.get('findings'), 'finding')}"
+    return f"queued an alert{to} about {count_of(d.get('findings'), 'finding')}"
 
 
 def _status(label: str) -> Callable[[dict], str]:

@@ -48,6 +48,13 @@ ROLES = {
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+def count_of(n: int | None, thing: str) -> str:
+    """ "1 finding", "3 findings" (an unknown count: "findings")."""
+    if n is None:
+        return f"{thing}s"
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
 def day_in_words(moment: datetime) -> str:
     """ "6 December 2026" (no locale: the same in every installation)."""
     return f"{moment.day} {moment:%B %Y}"

@@ -24,7 +24,7 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import rule_titles, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import said
+from kvrules.plain import count_of, said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -99,7 +99,7 @@ def findings(
                     }
                 )
     rows.sort(key=lambda r: (-Severity(r["severity"]).rank, r["case"], r["finding"]))
-    table = Table(title=f"{len(rows)} finding(s)")
+    table = Table(title=count_of(len(rows), "finding"))
     for col in ("finding", "case", "severity", "record", "what was found"):
         table.add_column(col, overflow="fold")
     for r in rows:  # rule ids and evidence paths: `--json`, or `kvrules show ID --technical`

@@ -196,7 +196,7 @@ def test_daily_digest_by_email(smtp_plain: SmtpServer, store: Store, clock: Fake
     clock.advance(days=1)
     deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": timedelta(days=1)})
     (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
-    assert "3 new finding" in mail.message["Subject"]
+    assert "kvrules digest: 3 new findings" in mail.message["Subject"]
     text = mail.message.get_body(("plain",)).get_content()
     assert all(f"pure proj-{i}" in text for i in range(3))
     # the period in words, not an ISO 8601 interval
