@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
+from kvrules.plain import count_of, period_in_words
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -74,6 +75,11 @@ class Alert(BaseModel):
     # may have arrived already. Set on the re-send only, never stored in the outbox payload.
     possible_repeat: bool = False
 
+    @property
+    def digest_period_in_words(self) -> str | None:
+        """The digest's period as people write it (``kvrules.plain.period_in_words``)."""
+        return period_in_words(self.digest_period) if self.digest_period else None
+
     @classmethod
     def for_finding(
         cls, finding: Finding, *, key: str, case_id: int | None, created_at: datetime
@@ -102,7 +108,7 @@ class Alert(BaseModel):
         return cls(
             key=key,
             route=alerts[0].route,
-            title=f"[{severity.value}] kvrules digest: {len(items)} new finding(s)",
+            title=f"[{severity.value}] kvrules digest: {count_of(len(items), 'new finding')}",
             severity=severity,
             created_at=max(a.created_at for a in alerts),
             items=items,

@@ -415,12 +415,22 @@ alerts:
         username: kvrules
         password_env: KVRULES_SMTP_PASSWORD
         case_base_url: https://kvrules.example.edu
+    committee-digest:                # the same server, for the committee: one digest per
+      plugin: email                  #   scan (`digest` below), not a message per case
+      settings:
+        host: smtp.example.edu
+        port: 587
+        sender: kvrules@example.edu
+        to: [research-security@example.edu]
+        username: kvrules
+        password_env: KVRULES_SMTP_PASSWORD
+        case_base_url: https://kvrules.example.edu
   routes:                            # every `alert:` target of the rulebooks needs a route
-    committee: [security-mail]       # the research-security committee
+    committee: [committee-digest]    # the research-security committee
     adviser: [security-mail]         # knowledge-security advisers (18 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
-  digest: {}                         # {security-mail: 1d}: one message a day; `scan`:
-                                     #   one per scan (critical cases never wait)
+  digest:                            # channel → `scan` (one message per scan) or a period
+    committee-digest: scan           #   such as 1d; critical cases never wait
 
 writeback:
   apply: false                       # dry run: tags are computed and audited, not written

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import list_label
+from kvrules.plain import count_of, list_label
 from kvrules.store import AuditEntry
 
 
@@ -59,12 +59,20 @@ def _found(d: dict, titles: Mapping[str, str]) -> str:
     return f"{found}: {title}" if title else found
 
 
+def _queued(d: dict) -> str:
+    """To whom, by the route (the alert target the rulebooks name); entries from before the
+    route was recorded carry it in the outbox key, "<digest>.<route>.<channel>"."""
+    route = d.get("route") or (str(d.get("key", "")).split(".")[1:2] or [None])[0]
+    to = f" to the {_words(route)}" if route else ""
+    return f"queued an alert{to} about {count_of(d.get('findings'), 'finding')}"
+
+
 def _status(label: str) -> Callable[[dict], str]:
     return lambda d: label + _quoted(d.get("note"))
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
-    "case.opened": lambda d: f"opened the case for record {d.get('record')}",
+    "case.opened": lambda d: "opened the case",
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
     "case.triaged": _triaged,
     "case.decided": _decided,
@@ -85,7 +93,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         + ")"
     ),
     "mitigation.updated": lambda d: f"marked mitigation {d.get('mitigation')} as {d.get('status')}",
-    "alert.queued": lambda d: f"queued an alert about {d.get('findings')} finding(s)",
+    "alert.queued": _queued,
     "alert.delivered": lambda d: (
         f"delivered the alert by {d.get('channel')}"
         + (" (possibly a repeat)" if d.get("possible_repeat") else "")
@@ -110,6 +118,9 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
 
 # What each sentence leaves out, for the technical detail.
 TECHNICAL: dict[str, Callable[[dict], str]] = {
+    "case.opened": lambda d: f"record {d.get('record')}",
+    "case.reopened": lambda d: f"record {d.get('record')}",
+    "alert.queued": lambda d: f"alert {d.get('key')}",
     "finding.recorded": lambda d: f"rule {d.get('rule')}",
     "match.adjudicated": lambda d: f"list {d.get('list')}",
 }

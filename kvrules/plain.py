@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 LISTS = {
@@ -45,6 +46,32 @@ ROLES = {
     "visitor": "visitor",
 }
 _QUOTED = re.compile(r'"([^"]+)"')
+
+
+def count_of(n: int | None, thing: str) -> str:
+    """ "1 finding", "3 findings" (an unknown count: "findings")."""
+    if n is None:
+        return f"{thing}s"
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def day_in_words(moment: datetime) -> str:
+    """ "6 December 2026" (no locale: the same in every installation)."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def period_in_words(span: str) -> str:
+    """An ISO 8601 interval ("start/end", a digest's period) as people write it, in UTC:
+    "6 December 2026, 17:41 UTC", a span of hours within one day (joined by an en dash), or
+    "from 6 December 2026, 00:00 to 7 December 2026, 00:00 UTC". Anything else: as it is."""
+    try:
+        start, end = (datetime.fromisoformat(part).astimezone(UTC) for part in span.split("/"))
+    except ValueError:
+        return span
+    if start.date() != end.date():
+        return f"from {day_in_words(start)}, {start:%H:%M} to {day_in_words(end)}, {end:%H:%M} UTC"
+    until = f"–{end:%H:%M}" if f"{end:%H:%M}" != f"{start:%H:%M}" else ""
+    return f"{day_in_words(start)}, {start:%H:%M}{until} UTC"
 
 
 def list_label(list_id: str) -> str:

@@ -49,22 +49,20 @@ def markdown_report(
         ):
             if value:
                 lines.append(f"- {what}: {_md(value)}")
-        ris = f" — [open in the RIS](<{label.url}>)" if label.url else ""
-        lines.append(f"- Record: {_md(label.reference)}{ris}")
+        if label.url:  # the source system's own id waits in the technical detail
+            lines.append(f"- In the RIS: [open the record](<{label.url}>)")
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding
-            lines.append(
-                f"- **{f.rule_title}** ({f.rulebook.id} v{f.rulebook.version}, "
-                f"{Severity(f.severity).value})"
-            )
+            lines.append(f"- **{f.rule_title}** ({Severity(f.severity).value})")
             if f.risks:
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             lines += [f"  - evidence: {_md(sentence)}" for sentence in said(f.evidence, subject)]
             technical.append(
-                f"- Case {case.id}, {_md(f.rule_title)}: rule `{f.rulebook.id}/{f.rule_id}`, "
+                f"- Case {case.id}, {_md(f.rule_title)}: rule "
+                f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "
                 f"event `{f.event_kind}`, record `{f.source_system} {f.source_record_id}`"
             )
             technical += [f"  - {_code(str(e))}" for e in f.evidence]

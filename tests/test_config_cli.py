@@ -23,16 +23,17 @@ def test_init_writes_a_template_whose_check_names_only_what_the_admin_must_suppl
     # and nothing else (every alert target of the shipped rulebooks has a route).
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert result.exit_code == 1
-    assert len(errors) == 2, result.output
+    # (the SMTP password once per channel: the committee's digest channel has its own)
+    assert len(errors) == 3, result.output
     assert "sources.pure.api_key_file: /etc/kvrules/pure-api-key does not exist" in errors[0]
-    assert "KVRULES_SMTP_PASSWORD is not set" in errors[1]
+    assert all("KVRULES_SMTP_PASSWORD is not set" in error for error in errors[1:])
     key = tmp_path / "pure-api-key"
     key.write_text("k")
     (tmp_path / "kvrules.yaml").write_text(text.replace("/etc/kvrules/pure-api-key", str(key)))
     monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
     result = runner.invoke(cli, ["config", "check"])
     assert result.exit_code == 0, result.output
-    assert "ok: 1 source(s), 1 alert channel(s)" in result.output
+    assert "ok: 1 source(s), 2 alert channel(s)" in result.output
 
 
 def test_check_names_alert_targets_without_a_route(runner, tmp_path):
@@ -210,3 +211,56 @@ def test_a_refused_setting_reads_as_a_sentence_not_as_pydantic(runner, tmp_path,
     assert "api_key_env: unknown setting" in message
     assert "Value error" not in message and "Extra inputs" not in message
     assert len(message.splitlines()) == 1 and "s3cret" not in message
+
+
+def test_the_init_template_sends_the_committee_one_digest_per_scan(runner, tmp_path, monkeypatch):
+    # What `kvrules init` writes, pointed at a simulated Pure and a loopback mail server: the
+    # committee reads one digest for the scan (plus one message per critical case), never a
+    # message per case.
+    import mailbox
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Mailbox
+    from kvrules_pure.simulator import start_simulator
+
+    from kvrules.store import Store
+
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    (tmp_path / "pure-api-key").write_text("demo-key")
+    maildir = tmp_path / "mail"
+    mailbox.Maildir(str(maildir), create=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    smtp = Controller(Mailbox(str(maildir)), hostname="127.0.0.1", port=port)
+    smtp.start()
+    sim = start_simulator(projects=60, seed=3, api_key="demo-key", portfolio="stress")
+    try:
+        text = (
+            (tmp_path / "kvrules.yaml")
+            .read_text()
+            .replace("https://pure.example.edu/ws/api", sim.base_url)
+            .replace("/etc/kvrules/pure-api-key", str(tmp_path / "pure-api-key"))
+            .replace("host: smtp.example.edu", "host: 127.0.0.1")
+            .replace("port: 587", f"port: {port}\n        security: none")
+            .replace("username: kvrules", "")
+            .replace("password_env: KVRULES_SMTP_PASSWORD", "")
+        )
+        (tmp_path / "kvrules.yaml").write_text(text)
+        checked = runner.invoke(cli, ["config", "check"])
+        assert checked.exit_code == 0, checked.output
+        scanned = runner.invoke(cli, ["scan", "--full"])
+        assert scanned.exit_code == 0, scanned.output
+    finally:
+        smtp.stop()
+        sim.stop()
+    with Store.open(tmp_path / "kvrules.db") as store:
+        committee = [a for a in store.alerts("delivered") if a.route == "committee"]
+    critical = {a.case_id for a in committee if a.payload["severity"] == "critical"}
+    assert len(committee) > len(critical) + 1  # enough cases that per-case mail would show
+    to_committee = [
+        m for m in mailbox.Maildir(str(maildir), create=False) if "research-security@" in m["To"]
+    ]
+    assert len(to_committee) == len(critical) + 1

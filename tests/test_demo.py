@@ -40,6 +40,11 @@ def test_demo_runs_end_to_end(runner, tmp_path):
     portal = "https://research.kvarn.example/en/projects/"
     assert portal in report
     assert all(portal in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    # The follow-up the demo suggests shows the same link: it left its config behind for it
+    suggested = re.search(r"kvrules show case:1 (.+)", result.output)[1].split()
+    shown = runner.invoke(cli, ["show", "case:1", *suggested])
+    assert shown.exit_code == 0, shown.output
+    assert f"in the RIS: {portal}" in shown.output
 
 
 @pytest.mark.slow
@@ -87,4 +92,4 @@ def test_the_demo_replaces_its_own_earlier_folder_and_prints_absolute_paths(
     result = runner.invoke(cli, ["demo", "--projects", "3"])
     assert result.exit_code == 0, result.output
     assert (old / "report.md").read_text() != "old report"
-    assert f"--db {old / 'kvrules.db'}" in result.output  # works from any folder
+    assert f"--config {old / 'kvrules.yaml'}" in result.output  # works from any folder

@@ -98,15 +98,18 @@ def test_report_md_names_the_project_and_says_the_evidence_in_words(tmp_path) ->
         store.record_finding(finding)
         report = markdown_report(store)
     assert "## Case 1 (high): Hypersonic flow\n\n- Unit: Aerospace\n" in report
-    assert "- Record: pure proj-1" in report
+    # the source system's id is for the technical detail, with the rule's id and version
+    people, _, technical = report.partition("\n## Technical detail\n")
+    assert "pure proj-1" not in people and "(high)" in people
+    assert f"v{finding.rulebook.version}" not in people
     evidence = finding.evidence[0]
     # the committee's part says it in words; ids, paths and tests wait in a section at the end
-    people, _, technical = report.partition("\n## Technical detail\n")
     assert f"  - evidence: {evidence.in_words(None)}\n" in people
     assert evidence.path not in people and finding.rule_id not in people
-    assert f"- Case 1, {finding.rule_title}: rule `{finding.rulebook.id}/{finding.rule_id}`" in (
-        technical
-    )
+    assert (
+        f"- Case 1, {finding.rule_title}: rule "
+        f"`{finding.rulebook.id} v{finding.rulebook.version}/{finding.rule_id}`"
+    ) in technical
     assert f"  - `{evidence}`" in technical
 
 

@@ -55,7 +55,8 @@ def test_show_explains_a_case(runner, db):
     first = data["findings"][0]
     assert first["evidence"] and first["citation"]["cite"] and first["rationale"]
     assert [h["action"] for h in data["history"]][:1] == ["case.opened"]
-    assert data["history"][0]["in_words"].startswith("opened the case for record ")
+    assert data["history"][0]["in_words"] == "opened the case"
+    assert data["history"][0]["technical"] == f"record {data['record'].replace(':', '/', 1)}"
     shown = runner.invoke(cli, ["show", str(case), "--db", str(db)])
     assert shown.exit_code == 0, shown.output
     text = shown.stdout
@@ -63,7 +64,7 @@ def test_show_explains_a_case(runner, db):
     assert "evidence: partner " in text and " is on the US DoD Section 1286 list" in text
     assert "evidence: project.partners[0].lists" not in text
     # the history as sentences, as on the web, not action codes
-    assert " opened the case for record " in text and "case.opened" not in text
+    assert " opened the case" in text and "case.opened" not in text
     technical = runner.invoke(cli, ["show", str(case), "--db", str(db), "--technical"]).stdout
     assert "evidence: project.partners[0].lists" in technical
     assert "risk: Unwanted transfer of sensitive knowledge and technology" in text
@@ -167,3 +168,27 @@ def test_show_and_findings_keep_rule_ids_and_paths_one_flag_away(runner, db):
     for code in (rule_id, "sha256:"):
         assert code not in text, code
         assert code in technical, code
+
+
+def test_people_read_no_source_ids_and_alerts_say_to_whom(runner, db):
+    """'record: pure c6ab…', 'opened the case for record pure/…' and 'queued an alert about 1
+    finding(s)' were read by people: the record is named (and linked), its source id is one
+    flag away, and the history says whom an alert is for, in proper plurals."""
+    rows = [
+        json.loads(line)
+        for line in runner.invoke(cli, ["findings", "--db", str(db), "--json"]).stdout.splitlines()
+    ]
+    record_id = rows[0]["record"].split(":", 1)[1]
+    wide = {"COLUMNS": "300"}
+    shown = runner.invoke(cli, ["show", str(rows[0]["case"]), "--db", str(db)], env=wide).stdout
+    history = shown.split("\nHistory")[1]
+    assert "record: pure" not in shown and record_id not in history
+    assert "queued an alert to the committee about 1 finding\n" in history, history
+    assert "finding(s)" not in history
+    technical = runner.invoke(
+        cli, ["show", str(rows[0]["case"]), "--db", str(db), "--technical"], env=wide
+    ).stdout
+    assert f"record: pure {record_id}" in technical
+    assert f"opened the case [record pure/{record_id}]" in technical
+    table = runner.invoke(cli, ["findings", "--db", str(db)], env=wide).stdout
+    assert f"pure {record_id}" not in table

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import click
+import yaml
 
 from kvrules.config import AlertsConfig, ChannelConfig, Config, SourceConfig, WritebackConfig
 
@@ -40,7 +41,7 @@ DEMO_MARKER = ".kvrules-demo"  # marks a folder the demo made, and may therefore
 
 
 # What a demo folder holds (folders from before the marker have just these)
-DEMO_FILES = {"kvrules.db", "refdata.db", "mail", "report.md"}
+DEMO_FILES = {"kvrules.db", "refdata.db", "mail", "report.md", "kvrules.yaml"}
 
 
 def _made_by_demo(workdir: Path) -> bool:
@@ -63,6 +64,27 @@ def _replace_demo_folder(workdir: Path) -> None:
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
     (workdir / DEMO_MARKER).write_text("made by `kvrules demo`, which replaces this folder\n")
+
+
+def write_follow_up_config(config: Config, path: Path) -> Path:
+    """The demo's state, reference store and link to the RIS as a config file, so that the
+    commands it suggests (`show`, `serve`, `report`) name cases with their RIS link. The
+    simulator and the mail sink stop with the demo: no source settings, no secret."""
+    text = yaml.safe_dump(
+        {
+            "database": str(config.database),
+            "reference_data": str(config.reference_data),
+            "sources": {
+                name: {"adapter": source.adapter, "ris_url": source.ris_url}
+                for name, source in config.sources.items()
+            },
+            "home_country": config.home_country,
+        },
+        sort_keys=False,
+        allow_unicode=True,
+    )
+    path.write_text("# Written by `kvrules demo` for the commands it suggests.\n" + text)
+    return path
 
 
 def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> Config:
@@ -181,15 +203,16 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
     finally:
         smtp.stop()
         sim.stop()
+    follow_up = write_follow_up_config(config, workdir / "kvrules.yaml")
     mails = len(mailbox.Maildir(str(maildir), create=False))
     click.echo(f"{mails} alert e-mails in {maildir}")
     click.echo(f"State (findings, cases, outbox, audit log): {config.database}")
     click.echo(f"Report: {report}")
     click.echo(f"Done in {time.monotonic() - started:.1f}s. Try:")
-    click.echo(f"  kvrules show case:1 --db {config.database}")
+    click.echo(f"  kvrules show case:1 --config {follow_up}")
     click.echo(
-        f"  kvrules users add YOU --role admin --db {config.database} && "
-        f"kvrules serve --db {config.database}"
+        f"  kvrules users add YOU --role admin --config {follow_up} && "
+        f"kvrules serve --config {follow_up}"
     )
     click.echo(f"  kvrules evaluate {examples_folder() / 'events.jsonl'}")
     click.echo('  kvrules match "Beihang Univ" --country CN')

@@ -24,7 +24,7 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import rule_titles, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import said
+from kvrules.plain import count_of, said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -39,8 +39,8 @@ def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]
 
 
 def _record_text(label: RecordLabel) -> str:
-    """The record's name, then where it is: "pure 5266b89f…" and its address in the RIS."""
-    return f"{label}\n{label.reference}" + (f"\n{label.url}" if label.url else "")
+    """The record's name, then its address in the RIS; the source's own id is in ``--json``."""
+    return str(label) + (f"\n{label.url}" if label.url else "")
 
 
 @click.command()
@@ -99,7 +99,7 @@ def findings(
                     }
                 )
     rows.sort(key=lambda r: (-Severity(r["severity"]).rank, r["case"], r["finding"]))
-    table = Table(title=f"{len(rows)} finding(s)")
+    table = Table(title=count_of(len(rows), "finding"))
     for col in ("finding", "case", "severity", "record", "what was found"):
         table.add_column(col, overflow="fold")
     for r in rows:  # rule ids and evidence paths: `--json`, or `kvrules show ID --technical`
@@ -191,11 +191,12 @@ def show(
         ("unit", ", ".join(label.units)),
         ("lead", label.lead),
         ("partners", label.partner_list()),
-        ("record", label.reference),
+        # the source system's own id is technical detail: people follow the link
+        ("record", label.reference if technical else None),
         ("in the RIS", label.url),
     ):
-        if value:
-            console.print(f"  {what}: {escape(value)}")
+        if value:  # soft_wrap: a link broken over two lines cannot be clicked or copied
+            console.print(f"  {what}: {escape(value)}", soft_wrap=what == "in the RIS")
     for s in items:
         f = s.finding
         rule = (

@@ -287,7 +287,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                 SYSTEM_ACTOR,
                 "alert.queued",
                 f"case:{case_id}",
-                {"key": key, "findings": len(items)},
+                {"key": key, "findings": len(items), "route": route, "channel": channel},
                 now,
             )
         return ids

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kvrules.plain import said
+from kvrules.records import RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from kvrules.web.auth import error_page, guard, open_store
@@ -42,14 +43,16 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def tables(store: Store, case_ids: list[int]) -> dict[str, Table]:
-    """The three tables for these cases (in this order)."""
+def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) -> dict[str, Table]:
+    """The three tables for these cases (in this order); a case named as on its page (lead,
+    partners, the link to the record in the RIS)."""
     cases = Table(
         "cases",
         [
             "case", "severity", "status", "decision", "pending second approval", "triage",
-            "assignee", "title", "kind", "source system", "record id", "units", "countries",
-            "rulebooks", "risk types", "opened (UTC)", "updated (UTC)",
+            "assignee", "title", "kind", "units", "principal investigator", "partners",
+            "in the RIS", "source system", "record id", "countries", "rulebooks",
+            "risk types", "opened (UTC)", "updated (UTC)",
         ],
         [],
     )  # fmt: skip
@@ -72,11 +75,13 @@ def tables(store: Store, case_ids: list[int]) -> dict[str, Table]:
     )  # fmt: skip
     for row in case_rows(store, case_ids):
         c = row.case
+        label = describe(row.subject, c.source_system, c.record_id, links)
         cases.rows.append(
             [
                 c.id, c.severity.value, c.status, c.decision or "", row.pending or "",
-                row.triage or "", row.assignee or "", row.title, row.kind, c.source_system,
-                c.record_id, ", ".join(row.units), ", ".join(row.countries),
+                row.triage or "", row.assignee or "", row.title, row.kind,
+                ", ".join(row.units), label.lead or "", ", ".join(label.partners),
+                label.url or "", c.source_system, c.record_id, ", ".join(row.countries),
                 ", ".join(row.rulebooks), ", ".join(row.risks), _when(c.opened_at),
                 _when(c.updated_at),
             ]
@@ -176,7 +181,7 @@ async def export_csv(request: Request) -> Response:
         return error_page(request, 400, f"Export one of: {', '.join(TABLES)}.")
     with open_store(request) as store:
         ids, filters = _selected(request, store)
-        table = tables(store, ids)[what]
+        table = tables(store, ids, request.app.state.settings.links)[what]
         _audit_export(store, request, f"csv:{what}", filters, len(ids))
     return Response(
         as_csv(table),
@@ -189,7 +194,7 @@ async def export_csv(request: Request) -> Response:
 async def export_xlsx(request: Request) -> Response:
     with open_store(request) as store:
         ids, filters = _selected(request, store)
-        book = as_xlsx(tables(store, ids).values())
+        book = as_xlsx(tables(store, ids, request.app.state.settings.links).values())
         _audit_export(store, request, "xlsx", filters, len(ids))
     return Response(
         book,

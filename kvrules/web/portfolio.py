@@ -34,11 +34,22 @@ def _year(text: str | None) -> str | None:
     return text[:4] if text and len(text) >= 4 and text[:4].isdigit() else None
 
 
+# (singular, plural) of each kind of record the store remembers (kvrules.records.KINDS)
+KIND_WORDS = {
+    "project": ("project", "projects"),
+    "output": ("research output", "research outputs"),
+    "application": ("funding application", "funding applications"),
+    "visit": ("visit", "visits"),
+    "proposal": ("pre-screened proposal", "pre-screened proposals"),
+}
+
+
 @dataclass
 class Portfolio:
     home_country: str
     generated_at: datetime
     records: int = 0
+    by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
     projects: int = 0
     outputs: int = 0
     foreign_projects: int = 0
@@ -63,6 +74,14 @@ class Portfolio:
     since: datetime | None = None  # the period the case tables cover, up to generated_at
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
+
+    def kinds(self) -> list[str]:
+        """ "1500 projects", "114 visits", …: every kind remembered, so the parts add up to
+        ``records``, most first."""
+        return [
+            f"{n} {KIND_WORDS.get(kind or '', ('record', 'records'))[n != 1]}"
+            for kind, n in self.by_kind.most_common()
+        ]
 
     @property
     def years(self) -> list[str]:
@@ -130,6 +149,7 @@ def build(
     risk = _record_risk(store)
     for system, record_id, kind, body in store.subjects():
         p.records += 1
+        p.by_kind[kind] += 1
         level = risk.get((system, record_id), "no finding")
         if kind == "project" and (project := body.get("project")):
             _project(p, project, level, (system, record_id))

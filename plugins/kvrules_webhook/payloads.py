@@ -39,13 +39,14 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
 
 
 def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
-    """(label, value) naming the record as the RIS does; the record's id last."""
+    """(label, value) naming the record as the RIS does; its source id only when nothing
+    else is remembered of it (the heading then falls back on it)."""
     r = item.label
-    facts = [(r.kind_label, r.title)] if r.title else []
+    facts = [(r.kind_label, r.heading)]
     facts += [("Unit", ", ".join(r.units))] if r.units else []
     facts += [("Lead", r.lead)] if r.lead else []
     facts += [("Partners", r.partner_list())] if r.partners else []
-    return [*facts, ("Record", r.reference)]
+    return facts
 
 
 def _more(alert: Alert) -> int:
@@ -122,10 +123,9 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
         ris = item.label.url
         lines = [
             f"*{_slack_escape(f.rule_title)}*",
-            *(f"{k}: {_slack_escape(v)}" for k, v in _record_facts(item)[:-1]),
-            f"Record: `{_slack_escape(item.label.reference)}`"
-            + (f" (<{_slack_escape(ris)}|open in the RIS>)" if ris else "")
-            + f" · severity *{Severity(f.severity).value}*",
+            *(f"{k}: {_slack_escape(v)}" for k, v in _record_facts(item)),
+            (f"<{_slack_escape(ris)}|Open in the RIS> · " if ris else "")
+            + f"severity *{Severity(f.severity).value}*",
             # before the evidence, which is what the 3000-character cap below cuts short
             *(f"Risk: {_slack_escape(r)}" for r in f.risk_labels),
             *(f"• {_slack_escape(line)}" for line in item.said()),

@@ -196,10 +196,29 @@ def test_daily_digest_by_email(smtp_plain: SmtpServer, store: Store, clock: Fake
     clock.advance(days=1)
     deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": timedelta(days=1)})
     (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
-    assert "3 new finding" in mail.message["Subject"]
+    assert "kvrules digest: 3 new findings" in mail.message["Subject"]
     text = mail.message.get_body(("plain",)).get_content()
     assert all(f"pure proj-{i}" in text for i in range(3))
-    assert "Period: 2026-03-02T00:00:00+00:00/2026-03-03T00:00:00+00:00" in text
+    # the period in words, not an ISO 8601 interval
+    assert "Period: from 2 March 2026, 00:00 to 3 March 2026, 00:00 UTC" in text
+    assert "+00:00" not in text
+
+
+def test_a_scan_digest_says_when_in_words(
+    smtp_plain: SmtpServer, store: Store, clock: FakeClock
+) -> None:
+    for i in range(2):
+        store.record_finding(make_finding(record_id=f"proj-{i}"), channels=["email"])
+        clock.advance(minutes=11)
+    deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": timedelta(0)})
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    text = mail.message.get_body(("plain",)).get_content()
+    html = mail.message.get_body(("html",)).get_content()
+    start = f"{clock.now - timedelta(minutes=22):%H:%M}"
+    end = f"{clock.now - timedelta(minutes=11):%H:%M}"
+    day = f"{clock.now.day} {clock.now:%B %Y}"
+    assert f"Period: {day}, {start}–{end} UTC" in text and "+00:00" not in text
+    assert f"Period: {day}, {start}–{end} UTC" in html
 
 
 def test_risk_labels_are_escaped_in_the_html_body_and_plain_in_the_text() -> None:

@@ -230,7 +230,10 @@ def test_chat_messages_name_the_project_and_link_to_the_ris() -> None:
     } in [a for b in card["body"] if b["type"] == "ActionSet" for a in b["actions"]]
     text = next(b for b in slack(alert, None)["blocks"] if b["type"] == "section")["text"]["text"]
     assert "Project: Hypersonic &lt;flow&gt;" in text and "Lead: An Lee" in text
-    assert "(<https://pure.example.edu/admin/editor.xhtml?id=proj-1|open in the RIS>)" in text
+    assert "<https://pure.example.edu/admin/editor.xhtml?id=proj-1|Open in the RIS>" in text
+    # named by title and linked: the source's own id is not a fact people read
+    assert all(f["title"] != "Record" and "proj-1" not in f["value"] for f in facts)
+    assert "pure proj-1" not in text and "Record:" not in text
 
 
 def test_the_environment_wins_over_a_secret_file_as_for_the_adapters(

@@ -61,7 +61,11 @@ def test_the_e_mail_names_the_project_its_lead_and_links_to_pure(scanned: System
     msg = listed[0]
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    uuid = re.search(r"Record: +pure (\S+)", text).group(1)  # type: ignore[union-attr]
+    # the source's id is in the technical detail only: people read the name and the link
+    people, _, technical = text.partition("Technical detail")
+    uuid = re.search(r"record pure (\S+)", technical).group(1)  # type: ignore[union-attr]
+    assert f"pure {uuid}" not in people and "Record:" not in people
+    assert f"pure {uuid}" not in html.partition("Technical detail")[0]
     title, lead = _as_pure_names_it(scanned, uuid)
     assert f"Project:   {title}" in text
     assert f"Lead:      {lead}" in text
@@ -102,4 +106,6 @@ def test_show_findings_and_report_name_the_project(scanned: System) -> None:
         links = record_links(resolve(Path(scanned.config)).config)
         report = markdown_report(store, links=links, limit=1000)
     assert f"- Lead: {lead}" in report
-    assert f"[open in the RIS](<{RIS.format(id=uuid)}>)" in report
+    assert f"- In the RIS: [open the record](<{RIS.format(id=uuid)}>)" in report
+    people = report.partition("## Technical detail")[0]
+    assert f"pure {uuid}" not in people and not re.search(r"\(\S+ v\d", people)

@@ -26,6 +26,10 @@ def test_the_case_page_names_the_lead_links_the_record_and_says_the_evidence_in_
     page = client.get(f"/cases/{case_id(db)}").text
     assert "<dt>Lead</dt><dd>Jane Doe (Principal Investigator)</dd>" in page
     assert '<a href="https://pure.example.edu/en/projects/p-1"' in page
+    # the source system's id is technical detail, not part of how the project is named
+    named = "".join(part.split("</details>", 1)[-1] for part in page.split("<details"))
+    assert "pure/p-1" not in named and "(p-1)" not in named
+    assert "<code>pure/p-1</code></details>" in page
     # research areas in words, with the words that put the project there
     assert "EU critical technology &#39;energy&#39;</span> " in page
     assert "(matched: battery, smart grid)" in page

@@ -37,7 +37,8 @@ def test_case_page_shows_project_partners_funders_evidence_and_provenance(db: Pa
         "0.88",  # score
         "A fuzzy match is a suggestion, not a fact.",  # rationale
         "Loket Kennisveiligheid, Risicoprofiel",  # citation
-        "opened the case for record pure/p-1",  # history, as a sentence
+        "opened the case.",  # history, as a sentence
+        "technical detail</summary>record pure/p-1",  # the source id behind it
     ):
         assert text in page, text
     assert "secret_note" not in page  # people are reduced to affiliations

@@ -92,3 +92,22 @@ def test_a_grant_officer_cannot_export(db: Path) -> None:
     login(client, "grant-officer")
     assert client.get("/cases.csv", follow_redirects=False).status_code == 303  # to /prescreen
     assert client.get("/cases.xlsx", follow_redirects=False).status_code == 303
+
+
+def test_the_cases_export_names_the_lead_the_partners_and_links_the_record(db: Path) -> None:
+    """The case heading's facts, in the export too: the principal investigator, the partners
+    and the link to the record in the RIS (CSV and the workbook alike)."""
+    ev = event("p-1", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
+    ev.project.participants[0].display_name = "Jane Doe"
+    ev.project.participants[0].role = "Principal Investigator"
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db, links={"pure": "https://pure.example.edu/en/projects/{id}"})
+    login(client, "viewer")
+    row = next(r for r in _rows(client.get("/cases.csv?table=cases").text) if "p-1" in r.values())
+    assert row["principal investigator"] == "Jane Doe (Principal Investigator)"
+    assert row["partners"] == "Najing Univ. of Aeronautics & Astronautics (CN)"
+    assert row["in the RIS"] == "https://pure.example.edu/en/projects/p-1"
+    book = load_workbook(io.BytesIO(client.get("/cases.xlsx").content))
+    header = [c.value for c in book["cases"][1]]
+    assert {"principal investigator", "partners", "in the RIS"} <= set(header)

@@ -43,7 +43,7 @@ def test_history_reads_as_sentences(db: Path) -> None:
     login(client, "viewer")
     history = _history(client.get(f"/cases/{cid}").text)
     for sentence in (
-        "<strong>kvrules</strong> opened the case for record pure/p-1.",
+        "<strong>kvrules</strong> opened the case.",
         "found a high signal: A partner possibly matches a reference list.",  # its title
         "<strong>adviser</strong> triaged the case amber — “partner unclear”",
         "<strong>committee</strong> assigned the case to adviser",
@@ -65,3 +65,21 @@ def test_history_reads_as_sentences(db: Path) -> None:
     )
     assert "<summary>technical detail</summary>list us_dod_1286" in history
     assert f'href="/audit?subject=case:{cid}"' in client.get(f"/cases/{cid}").text
+
+
+def test_the_audit_page_says_each_entry_in_words_with_the_json_behind_technical_detail(
+    db: Path,
+) -> None:
+    cid = case_id(db)
+    with Store.open(db) as store:
+        store.decide(cid, "reject", "Dual-use lab access.", actor="committee")
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/audit?subject=case:{cid}").text
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert "decided: reject — “Dual-use lab access.”" in rows
+    assert "opened the case" in rows
+    # the entry's own record (JSON) is one click away, never in the sentence
+    in_words = "".join(part.split("</details>", 1)[-1] for part in rows.split("<details"))
+    assert "{" not in in_words and "case.decided" not in in_words
+    assert "<summary>technical detail</summary><code>case.decided</code> <code>{" in rows

@@ -56,3 +56,43 @@ def test_report_download_needs_sign_in(db: Path) -> None:
     login(client, "viewer")
     r = client.get("/report.html")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+
+
+def test_records_remembered_add_up_over_every_kind(db: Path) -> None:
+    """'Records remembered 2364 (1500 projects, 750 research outputs)' left 114 unexplained:
+    visits and applications are counted too, and the parts add up."""
+    from kvrules.rulebook.cases import event_from_given
+
+    org = {"name": "Sichuan University", "country": "CN"}
+    with Store.open(db) as store:
+        for n in (1, 2):
+            store.record_subject(
+                event_from_given(
+                    {
+                        "kind": "visit.requested",
+                        "source": {"system": "pure", "record_id": f"v-{n}"},
+                        "visit": {
+                            "id": f"v-{n}",
+                            "visitor": {"role": "guest", "affiliations": [org]},
+                        },
+                    }
+                )
+            )
+        store.record_subject(
+            event_from_given(
+                {
+                    "kind": "application.submitted",
+                    "source": {"system": "pure", "record_id": "applications/a-1"},
+                    "project": {"id": "a-1", "title": "Proposed", "partners": [org]},
+                    "application": {"id": "a-1", "status": "submitted"},
+                }
+            )
+        )
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    said = re.search(r"<dt>Records remembered</dt><dd>(\d+) \(([^)]*)\)</dd>", page)
+    assert said, page
+    parts = {p.split(" ", 1)[1]: int(p.split(" ", 1)[0]) for p in said[2].split(", ")}
+    assert parts["visits"] == 2 and parts["funding application"] == 1 and parts["projects"] == 3
+    assert sum(parts.values()) == int(said[1])

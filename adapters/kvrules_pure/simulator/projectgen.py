@@ -78,6 +78,10 @@ class ProjectFactory:
         self.core = lru_cache(maxsize=8192)(self._core)
         self.realistic = self.cfg.portfolio == "realistic"
         self.pools = realism.Pools.of(uni) if self.realistic else None
+        self.units_by_topic: dict[str, list[Unit]] = {}
+        for unit in uni.research_units:
+            for key in unit.topics:
+                self.units_by_topic.setdefault(key, []).append(unit)
 
     # ---- layout -----------------------------------------------------------------------
     def n_awards(self, i: int) -> int:
@@ -108,6 +112,7 @@ class ProjectFactory:
         topic2 = rng.choice(vocab.TOPICS) if rng.random() < 0.3 else None
         if self.realistic:
             topic, topic2 = realism.topics(rng, topic, topic2)
+        unit = self._unit_for(i, unit, topic)
         phrase = rng.choice(topic.phrases)
         words = [w for w in phrase.replace("-", " ").split() if len(w) > 3]
         acronym = "".join(w[0] for w in words[:6]).upper() if rng.random() < 0.55 else None
@@ -131,6 +136,15 @@ class ProjectFactory:
             i, self.projects.uuid_at(i), unit, topic, topic2, title, acronym, created, modified,
             day(start_ts), end, pi, cois, partners, funders, rng.getrandbits(32), planted,
         )  # fmt: skip
+
+    def _unit_for(self, i: int, drawn: Unit, topic: vocab.Topic) -> Unit:
+        """A unit whose field covers the topic (no fusion reactors from Education): the one
+        drawn if it does, else one that does, from a stream of its own so that every other
+        draw, and with it the calibrated rates, stays as it was."""
+        fitting = self.units_by_topic.get(topic.key)
+        if not fitting or drawn in fitting:
+            return drawn
+        return Random(stable_int(self.seed, "project-unit", i)).choice(fitting)
 
     def _stress_partners_and_funders(
         self, rng: Random, i: int, topic: vocab.Topic

@@ -71,3 +71,20 @@ def test_every_rate_is_written_down_in_the_docs(rate: float) -> None:
 def test_an_unknown_portfolio_is_refused() -> None:
     with pytest.raises(ValueError, match="realistic, stress"):
         SimulatorConfig(portfolio="mild")
+
+
+@pytest.mark.parametrize("portfolio", ["realistic", "stress"])
+def test_a_project_is_run_by_a_unit_of_its_field(portfolio: str) -> None:
+    """'Plasma-facing materials for fusion reactors' came from the Department of Education,
+    'Healthy ageing in rural communities' from Aerospace Engineering: a project's unit is one
+    whose field covers the project's topic (when some unit covers it), the same on every run."""
+    uni, cs, _ = cores(portfolio)
+    covered = {key for unit in uni.research_units for key in unit.topics}
+    misplaced = [
+        (c.title, c.unit.name)
+        for c in cs
+        if c.topic.key in covered and c.topic.key not in c.unit.topics
+    ]
+    assert misplaced == []
+    again = ProjectFactory(uni, PROJECTS)
+    assert [again.core(i).unit.name for i in range(50)] == [c.unit.name for c in cs[:50]]
