@@ -386,6 +386,10 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
         console=console,
         transient=True,
         disable=not console.is_terminal,
+        # rich would otherwise send what is written to stdout (the results) to its console,
+        # the terminal on stderr, when stdout is a file
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
