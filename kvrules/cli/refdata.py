@@ -394,7 +394,7 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
         def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
-            text = f"{name}: row {row.number}: {message}"
+            text = f"{name}: line {row.number}: {message}"
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
         def counted(results):  # type: ignore[no-untyped-def]

@@ -4,9 +4,11 @@ Input: CSV with a ``name`` column and optional ``country`` and ``ror`` columns (
 columns are kept as they are; separated by commas, semicolons or tabs, as the header shows), or
 JSON lines with the same keys. UTF-8 with or without a byte-order mark; a line that is not
 UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows) with a warning naming its row. Output:
-one result per input row, in input order, with the row's own fields, the matches (the fields of
-``kvrules match --json``) and, for a row that cannot be matched, its number and the reason — a
-bad row never stops a run.
+one result per input row, in input order, with the line it starts on (as a spreadsheet numbers
+it: the header is line 1), the row's own fields, the matches (the fields of ``kvrules match
+--json``) and, for a row that cannot be matched, the reason — a bad row never stops a run. A
+quote left open (one that runs to the end of the file, or over :data:`MAX_ROW_LINES` lines) is
+a bad row on the line it opens, and the lines it swallowed are read again as rows.
 
 The input is streamed: a line is read at most :data:`MAX_LINE` bytes at a time (a longer one is
 a bad row), rows are matched a chunk at a time, and a name written again (same words, same
@@ -38,6 +40,9 @@ from kvrules.refdata.resolver import Resolver
 Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
 MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped without holding it
+# lines one CSV row may span: a quoted cell may hold line breaks (an address), but one that
+# runs on longer is a quote left open, which would swallow the rows after it
+MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
 PARALLEL_AFTER = 50_000  # rows: fewer are matched sooner than worker processes start (see bench)
@@ -78,13 +83,14 @@ class BadInput(ReferenceDataError):
 
 @dataclass
 class Row:
-    number: int  # 1-based data row (CSV: the header is not counted) or line number (JSON lines)
+    number: int  # the line the row starts on, as a spreadsheet or an editor shows it (1-based)
     fields: dict[str, Any]
     error: str | None = None
     warning: str | None = None  # read, but not as written (another encoding)
     name: Any = None
     country: Any = None
     ror: Any = None
+    raw: str | None = None  # a bad row's text, when its fields could not be read
 
 
 @dataclass
@@ -94,7 +100,9 @@ class Result:
     error: str | None = None
 
     def as_dict(self, searched: list[str]) -> dict[str, Any]:
-        doc: dict[str, Any] = {"row": self.row.number, "input": self.row.fields}
+        doc: dict[str, Any] = {"line": self.row.number, "input": self.row.fields}
+        if self.row.raw is not None:
+            doc["raw"] = self.row.raw
         if self.error:
             doc["error"] = self.error
         else:
@@ -166,6 +174,37 @@ class _Lines:
         return problem, warning
 
 
+class _Replay:
+    """The lines the CSV reader reads, with their numbers (:attr:`taken`, those of the row being
+    read), and lines put back to be read again (those a quote left open swallowed)."""
+
+    def __init__(self, lines: _Lines) -> None:
+        self._lines = lines
+        self._source = iter(lines)
+        self.back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.ran_out = False  # the input ended while the reader wanted more of a row
+
+    def __iter__(self) -> _Replay:
+        return self
+
+    def __next__(self) -> str:
+        if self.back:
+            line = self.back.popleft()
+        else:
+            try:
+                text = next(self._source)
+            except StopIteration:
+                self.ran_out = True
+                raise
+            line = (self._lines.number, text)
+        self.taken.append(line)
+        return line[1]
+
+    def next_row(self) -> None:
+        self.taken, self.ran_out = [], False
+
+
 class Input:
     """The rows of a CSV or JSON-lines stream (``fmt`` None: JSON lines if the first line opens
     an object or an array). Raises :class:`BadInput` for a file that holds no names at all."""
@@ -196,11 +235,11 @@ class Input:
         return self._stream.tell() if self.size is not None else None
 
     def _start_csv(self) -> None:
-        self._line_iter = iter(self._lines)
+        self._line_iter = _Replay(self._lines)
         header = next(self._line_iter, None)
         problem, _ = self._lines.take(1, 1)
         if problem:
-            raise BadInput(f"row 1 (the header): {problem}")
+            raise BadInput(f"line 1 (the header): {problem}")
         self.delimiter, self.columns = _sniff_header(header or "")
         lowered = [c.strip().lower() for c in self.columns]
         self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
@@ -209,14 +248,14 @@ class Input:
             raise BadInput(f"the CSV needs a 'name' column (found: {found})")
 
     def _csv_rows(self) -> Iterator[Row]:
-        # A long cell is read, then refused by length with its row number; the line limit
+        # A long cell is read, then refused by length with its line number; the line limit
         # bounds it. The limit is process-wide: it is restored when the rows are read.
         previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
         try:
-            reader = csv.reader(self._line_iter, delimiter=self.delimiter)
-            columns, keys = self.columns, self._key_columns
-            lines, last_line, number = self._lines, 1, 0
+            replay = self._line_iter
+            reader = csv.reader(replay, delimiter=self.delimiter)
             while True:
+                replay.next_row()
                 try:
                     record = next(reader)
                     error = None
@@ -224,27 +263,33 @@ class Input:
                     return
                 except csv.Error as e:
                     record, error = [], f"not a CSV row: {e}"
-                problem, warning = lines.take(last_line + 1, lines.number)
-                last_line = lines.number
+                first, text = replay.taken[0]
+                spans = len(replay.taken)
+                if spans > 1 and (error or replay.ran_out or spans > MAX_ROW_LINES):
+                    # a quote left open: the row is its first line; the others are read again
+                    error = _open_quote(spans, replay.ran_out)
+                    replay.back.extendleft(reversed(replay.taken[1:]))
+                    replay.taken = replay.taken[:1]
+                problem, warning = self._lines.take(first, replay.taken[-1][0])
                 if not record and not (problem or error):
                     continue  # a blank line
-                number += 1
                 if problem or error:
-                    yield Row(number, {}, problem or error)
+                    yield Row(first, {}, problem or error, raw=None if problem else _line(text))
                     continue
-                fields: dict[str, Any] = dict.fromkeys(columns)
-                fields.update(zip(columns, record, strict=False))
-                extra = len(record) - len(columns)
-                values = [record[k] if k is not None and k < len(record) else None for k in keys]
-                yield Row(
-                    number,
-                    fields,
-                    f"{extra} more cells than columns" if extra > 0 else None,
-                    warning,
-                    *values,
-                )
+                yield self._csv_row(first, record, warning)
         finally:
             csv.field_size_limit(previous)
+
+    def _csv_row(self, number: int, record: list[str], warning: str | None) -> Row:
+        columns = self.columns
+        fields: dict[str, Any] = dict.fromkeys(columns)
+        fields.update(zip(columns, record, strict=False))
+        extra = len(record) - len(columns)
+        values = [
+            record[k] if k is not None and k < len(record) else None for k in self._key_columns
+        ]
+        error = f"{extra} more cells than columns" if extra > 0 else None
+        return Row(number, fields, error, warning, *values)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         lines = self._lines
@@ -266,6 +311,22 @@ class Input:
                 continue
             error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
             yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+
+
+def _open_quote(lines: int, to_the_end: bool) -> str:
+    if to_the_end:
+        return (
+            "a quoted cell opened on this line is never closed (it runs to the end of the file); "
+            "the lines after it are read as rows"
+        )
+    return (
+        f"a quoted cell opened on this line runs over {lines} lines (at most {MAX_ROW_LINES}): "
+        "a quote left open? the lines after it are read as rows"
+    )
+
+
+def _line(text: str) -> str:
+    return text.rstrip("\r\n")
 
 
 def _file_size(stream: IO[bytes]) -> int | None:

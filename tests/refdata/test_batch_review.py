@@ -60,3 +60,51 @@ def test_results_go_to_stdout_when_it_is_a_file_and_the_bar_to_the_terminal(
     assert rows[0]["match_list"] == "us_dod_1286"
     assert "━" in shown  # the bar, on the terminal
     assert "Beihang University" not in shown  # and none of the rows
+
+
+def test_an_unclosed_quote_is_named_and_the_lines_after_it_are_read_as_rows() -> None:
+    result = run("--file", "-", stdin=b'name\n"Tsinghua University\nPeking University\n')
+    assert result.exit_code == 2
+    first, second = rows_of(result.stdout)
+    assert first["error"].startswith("a quoted cell opened on this line is never closed")
+    assert first["raw"] == '"Tsinghua University'  # what the line held, to fix it
+    assert second["query"] == "Peking University" and second["matches"]
+    assert "-: line 2: a quoted cell opened on this line is never closed" in result.stderr
+
+
+def test_a_quote_closed_many_lines_later_is_a_runaway_cell(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    lines = ['"Tsinghua University', *["Peking University"] * 30, '"Beihang University"']
+    names.write_text("name\n" + "\n".join(lines) + "\nBeihang University\n")
+    result = run("--file", str(names))
+    assert result.exit_code == 2
+    rows = rows_of(result.stdout)
+    assert rows[0]["error"].startswith("a quoted cell opened on this line runs over 32 lines")
+    assert [r["query"] for r in rows[1:31]] == ["Peking University"] * 30
+    assert rows[-1]["query"] == "Beihang University" and len(rows) == 33
+
+
+def test_a_quoted_cell_may_hold_a_line_break() -> None:
+    stdin = b'name,address\n"Tsinghua University","Haidian\nBeijing"\nPeking University,x\n'
+    result = run("--file", "-", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    first, second = rows_of(result.stdout)
+    assert first["input"]["address"] == "Haidian\nBeijing" and first["matches"]
+    assert second["query"] == "Peking University"
+
+
+def test_rows_are_named_by_the_line_a_spreadsheet_shows(tmp_path: Path) -> None:
+    names = tmp_path / "names.csv"
+    names.write_text(
+        "name,address\n"  # line 1, the header
+        'Beihang University,"Haidian\nBeijing"\n'  # lines 2-3: one row
+        "\n"  # line 4: blank
+        ",nowhere\n"  # line 5: no name
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 2
+    assert [r["line"] for r in rows_of(result.stdout)] == [2, 5]
+    assert f"{names}: line 5: name: empty" in result.stderr
+    jsonl = run("--file", "-", stdin=b'{"name": "Beihang University"}\n\n{"name": ""}\n')
+    assert [r["line"] for r in rows_of(jsonl.stdout)] == [1, 3]
+    assert "-: line 3: name: empty" in jsonl.stderr
