@@ -242,6 +242,7 @@ class Input:
             raise BadInput(f"line 1 (the header): {problem}")
         self.delimiter, self.columns = _sniff_header(header or "")
         lowered = [c.strip().lower() for c in self.columns]
+        _refuse_twice_named(self.columns, lowered)
         self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
         if self._key_columns[0] is None:
             found = ", ".join(c for c in self.columns if c) or "none"
@@ -311,6 +312,17 @@ class Input:
                 continue
             error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
             yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+
+
+def _refuse_twice_named(columns: list[str], lowered: list[str]) -> None:
+    """Two columns of one name (in any case) would write one cell over the other."""
+    for position, column in enumerate(lowered):
+        if column and lowered.count(column) > 1:
+            where = [str(i + 1) for i, c in enumerate(lowered) if c == column]
+            raise BadInput(
+                f"the CSV has {len(where)} columns named {columns[position]!r} "
+                f"(columns {', '.join(where[:-1])} and {where[-1]}): rename one so no cell is lost"
+            )
 
 
 def _open_quote(lines: int, to_the_end: bool) -> str:

@@ -108,3 +108,15 @@ def test_rows_are_named_by_the_line_a_spreadsheet_shows(tmp_path: Path) -> None:
     jsonl = run("--file", "-", stdin=b'{"name": "Beihang University"}\n\n{"name": ""}\n')
     assert [r["line"] for r in rows_of(jsonl.stdout)] == [1, 3]
     assert "-: line 3: name: empty" in jsonl.stderr
+
+
+def test_a_column_named_twice_is_one_clear_line() -> None:
+    result = run("--file", "-", "--format", "csv", stdin=b"name,name\nA University,B\n")
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: -: the CSV has 2 columns named 'name' (columns 1 and 2): "
+        "rename one so no cell is lost"
+    )
+    other = run("--file", "-", stdin=b"Name;owner;NAME;owner\nA;b;c;d\n")
+    assert "2 columns named 'Name' (columns 1 and 3)" in other.output
+    assert other.exit_code == 1
