@@ -401,8 +401,6 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
             nonlocal errors, total
             for result in results:
                 total += 1
-                if result.row.warning:
-                    say(result.row, result.row.warning)
                 if result.error:
                     errors += 1
                     say(result.row, result.error)
@@ -417,6 +415,8 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
             batch.write_csv(chain([first] if first else [], results), sys.stdout, columns)
         else:
             batch.write_jsonl(results, sys.stdout, index.searched)
+    for note in rows.recoded():  # once per file, not once per row
+        click.echo(f"{name}: {note}", err=True)
     if not total:
         raise click.ClickException(f"{name}: no rows")
     if errors:

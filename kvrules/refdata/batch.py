@@ -3,7 +3,8 @@
 Input: CSV with a ``name`` column and optional ``country`` and ``ror`` columns (any case; other
 columns are kept as they are; separated by commas, semicolons or tabs, as the header shows), or
 JSON lines with the same keys. UTF-8 with or without a byte-order mark; a line that is not
-UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows) with a warning naming its row. Output:
+UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows), and :meth:`Input.recoded` says so once
+per file (the first such line, and how many). Output:
 one result per input row, in input order, with the line it starts on (as a spreadsheet numbers
 it: the header is line 1), the row's own fields, the matches (the fields of ``kvrules match
 --json``) and, for a row that cannot be matched, the reason — a bad row never stops a run. A
@@ -86,7 +87,6 @@ class Row:
     number: int  # the line the row starts on, as a spreadsheet or an editor shows it (1-based)
     fields: dict[str, Any]
     error: str | None = None
-    warning: str | None = None  # read, but not as written (another encoding)
     name: Any = None
     country: Any = None
     ror: Any = None
@@ -130,7 +130,7 @@ class _Lines:
         self._stream = stream
         self.number = 0
         self.problems: dict[int, str] = {}
-        self.warnings: dict[int, str] = {}
+        self.recoded: dict[str, list[int]] = {}  # encoding: [first line read in it, lines]
 
     def __iter__(self) -> Iterator[str]:
         readline = self._stream.readline
@@ -161,17 +161,17 @@ class _Lines:
             text, encoding = raw.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:  # a byte cp1252 leaves undefined
             text, encoding = raw.decode("latin-1"), "Latin-1"
-        self.warnings[self.number] = f"not UTF-8, read as {encoding}"
+        seen = self.recoded.setdefault(encoding, [self.number, 0])
+        seen[1] += 1
         return text
 
-    def take(self, first: int, last: int) -> tuple[str | None, str | None]:
-        """The problem and the warning of lines ``first``..``last`` (one row), forgotten."""
-        problem = warning = None
-        if self.problems or self.warnings:
+    def take(self, first: int, last: int) -> str | None:
+        """The problem of lines ``first``..``last`` (one row), forgotten."""
+        problem = None
+        if self.problems:
             for number in range(first, last + 1):
                 problem = self.problems.pop(number, None) or problem
-                warning = self.warnings.pop(number, None) or warning
-        return problem, warning
+        return problem
 
 
 class _Replay:
@@ -230,6 +230,18 @@ class Input:
     def __iter__(self) -> Iterator[Row]:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
 
+    def recoded(self) -> list[str]:
+        """Per encoding other than UTF-8 that lines were read in: which line first, how many
+        (said once per file: Excel writes every line of a file in one encoding)."""
+        notes = []
+        for encoding, (first, count) in self._lines.recoded.items():
+            more = f" and {count - 1:,} more line{'s' if count > 2 else ''}" if count > 1 else ""
+            notes.append(
+                f"line {first}{more}: not UTF-8, read as {encoding} "
+                f"(if a name reads wrong, {_SAVE_AS})"
+            )
+        return notes
+
     def position(self) -> int | None:
         """Bytes read so far, if the input is a file."""
         return self._stream.tell() if self.size is not None else None
@@ -237,7 +249,7 @@ class Input:
     def _start_csv(self) -> None:
         self._line_iter = _Replay(self._lines)
         header = next(self._line_iter, None)
-        problem, _ = self._lines.take(1, 1)
+        problem = self._lines.take(1, 1)
         if problem:
             raise BadInput(f"line 1 (the header): {problem}")
         self.delimiter, self.columns = _sniff_header(header or "")
@@ -271,17 +283,17 @@ class Input:
                     error = _open_quote(spans, replay.ran_out)
                     replay.back.extendleft(reversed(replay.taken[1:]))
                     replay.taken = replay.taken[:1]
-                problem, warning = self._lines.take(first, replay.taken[-1][0])
+                problem = self._lines.take(first, replay.taken[-1][0])
                 if not record and not (problem or error):
                     continue  # a blank line
                 if problem or error:
                     yield Row(first, {}, problem or error, raw=None if problem else _line(text))
                     continue
-                yield self._csv_row(first, record, warning)
+                yield self._csv_row(first, record)
         finally:
             csv.field_size_limit(previous)
 
-    def _csv_row(self, number: int, record: list[str], warning: str | None) -> Row:
+    def _csv_row(self, number: int, record: list[str]) -> Row:
         columns = self.columns
         fields: dict[str, Any] = dict.fromkeys(columns)
         fields.update(zip(columns, record, strict=False))
@@ -290,13 +302,13 @@ class Input:
             record[k] if k is not None and k < len(record) else None for k in self._key_columns
         ]
         error = f"{extra} more cells than columns" if extra > 0 else None
-        return Row(number, fields, error, warning, *values)
+        return Row(number, fields, error, *values)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         lines = self._lines
         for line in lines:
             number = lines.number
-            problem, warning = lines.take(number, number)
+            problem = lines.take(number, number)
             if problem:
                 yield Row(number, {}, problem)
                 continue
@@ -311,7 +323,7 @@ class Input:
                 yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})")
                 continue
             error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
-            yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+            yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
 
 
 def _refuse_twice_named(columns: list[str], lowered: list[str]) -> None:

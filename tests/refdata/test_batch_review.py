@@ -120,3 +120,20 @@ def test_a_column_named_twice_is_one_clear_line() -> None:
     other = run("--file", "-", stdin=b"Name;owner;NAME;owner\nA;b;c;d\n")
     assert "2 columns named 'Name' (columns 1 and 3)" in other.output
     assert other.exit_code == 1
+
+
+def test_windows_1252_is_said_once_per_file(tmp_path: Path) -> None:
+    names = tmp_path / "excel.csv"
+    names.write_bytes(
+        b"name;country\r\n"
+        b"Beihang University;CN\r\n"
+        + b"Technische Universit\xe4t M\xfcnchen;DE\r\n" * 3  # lines 3-5, Windows-1252
+        + b"Universit\xe9 Paris-Saclay;FR\r\n"  # line 6
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{names}: line 3 and 3 more lines: not UTF-8, read as Windows-1252 "
+        "(if a name reads wrong, save it as 'CSV UTF-8' or JSON lines)"
+    ]
+    assert rows_of(result.stdout)[4]["input"]["name"] == "Université Paris-Saclay"
