@@ -412,7 +412,13 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
         if out_format == "csv":
             first = next(results, None)
             columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
-            batch.write_csv(chain([first] if first else [], results), sys.stdout, columns)
+            batch.write_csv(
+                chain([first] if first else [], results),
+                sys.stdout,
+                columns,
+                delimiter=rows.delimiter,
+                bom=rows.bom,
+            )
         else:
             batch.write_jsonl(results, sys.stdout, index.searched)
     for note in rows.recoded():  # once per file, not once per row

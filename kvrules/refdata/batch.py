@@ -37,6 +37,7 @@ from typing import IO, Any, Literal
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.cache import Index, load
 from kvrules.refdata.resolver import Resolver
+from kvrules.spreadsheet import csv_safe
 
 Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
@@ -216,7 +217,8 @@ class Input:
         if not head.strip():
             raise BadInput("no rows: the file is empty")
         _refuse_binary(head)
-        if head.startswith(_BOM):
+        self.bom = head.startswith(_BOM)  # Excel's "CSV UTF-8": the output keeps it
+        if self.bom:
             stream.read(len(_BOM))
             head = head[len(_BOM) :]
         self._stream = stream
@@ -224,6 +226,7 @@ class Input:
         self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
         self._lines = _Lines(stream)
         self.columns: list[str] = []
+        self.delimiter = ","
         if self.format == "csv":
             self._start_csv()
 
@@ -317,10 +320,10 @@ class Input:
             try:
                 doc = json.loads(line)
             except ValueError as e:
-                yield Row(number, {}, f"not JSON: {e}")
+                yield Row(number, {}, f"not JSON: {e}", raw=_line(line))
                 continue
             if not isinstance(doc, dict):
-                yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})")
+                yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})", raw=_line(line))
                 continue
             error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
             yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
@@ -611,19 +614,33 @@ def write_jsonl(results: Iterable[Result], out: IO[str], searched: list[str]) ->
         out.write(json.dumps(result.as_dict(searched), ensure_ascii=False) + "\n")
 
 
-def write_csv(results: Iterable[Result], out: IO[str], columns: list[str]) -> None:
+def write_csv(
+    results: Iterable[Result],
+    out: IO[str],
+    columns: list[str],
+    delimiter: str = ",",
+    bom: bool = False,
+) -> None:
     """The input's columns, then the top match's fields (``match_*``), the number of matches
-    and the error, if any."""
+    and the error, if any; separated by ``delimiter`` (the input's), after a byte-order mark if
+    the input had one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is
+    made inert; a value that is not text (from JSON lines) is written as JSON."""
     header = [*columns, *(f"match_{c}" for c in TOP_COLUMNS), "matches", "error"]
-    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if bom:
+        out.write("\ufeff")
+    writer.writerow([_cell(c) for c in header])
     for result in results:
         top = result.matches[0] if result.matches else {}
-        writer.writerow(
-            {
-                **{c: result.row.fields.get(c, "") for c in columns},
-                **{f"match_{c}": top.get(c, "") for c in TOP_COLUMNS},
-                "matches": len(result.matches),
-                "error": result.error or "",
-            }
-        )
+        fields = result.row.fields
+        row = [fields.get(c) for c in columns]
+        row += [top.get(c) for c in TOP_COLUMNS]
+        writer.writerow([*map(_cell, row), len(result.matches), _cell(result.error)])
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return csv_safe(value)

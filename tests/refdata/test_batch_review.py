@@ -137,3 +137,43 @@ def test_windows_1252_is_said_once_per_file(tmp_path: Path) -> None:
         "(if a name reads wrong, save it as 'CSV UTF-8' or JSON lines)"
     ]
     assert rows_of(result.stdout)[4]["input"]["name"] == "Université Paris-Saclay"
+
+
+def test_a_json_line_that_is_not_an_object_keeps_its_text() -> None:
+    result = run("--file", "-", stdin=b'{"name": "Beihang University"}\n[1, 2]\nnot json\n')
+    assert result.exit_code == 2
+    _, array, text = rows_of(result.stdout)
+    assert array["raw"] == "[1, 2]" and array["error"] == "not a JSON object (an array)"
+    assert text["raw"] == "not json"
+
+
+def test_csv_output_writes_nested_values_as_json() -> None:
+    stdin = b'{"name": "Beihang University", "tags": [1, {"a": 2}], "ok": true, "n": null}\n'
+    result = run("--file", "-", "--format", "csv", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    [row] = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["tags"] == '[1, {"a": 2}]' and row["ok"] == "true" and row["n"] == ""
+
+
+def test_csv_output_guards_cells_a_spreadsheet_would_run_as_formulas() -> None:
+    stdin = b'name,owner,note\n=HYPERLINK("http://x"),+1,@SUM(A1)\n-2,\tx,plain\n'
+    result = run("--file", "-", "--format", "csv", stdin=stdin)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0]["name"] == '\'=HYPERLINK("http://x")' and rows[0]["owner"] == "'+1"
+    assert rows[0]["note"] == "'@SUM(A1)" and rows[1]["name"] == "'-2"
+    assert rows[1]["owner"] == "'\tx" and rows[1]["note"] == "plain"
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
+def test_csv_output_keeps_the_delimiter_and_the_byte_order_mark_excel_wrote(
+    tmp_path: Path,
+) -> None:
+    names = tmp_path / "excel.csv"
+    names.write_bytes("\ufeffname;owner\r\nBeihang University;HR\r\n".encode())
+    result = run("--file", str(names), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfname;owner;match_list;")
+    [row] = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
+    assert row["owner"] == "HR" and row["match_list"] == "us_dod_1286"
+    plain = run("--file", "-", "--format", "csv", stdin=b"name,owner\nBeihang University,HR\n")
+    assert plain.stdout_bytes.startswith(b"name,owner,match_list,")
