@@ -335,13 +335,12 @@ def match(
         return
     for m in found:
         flag = " (candidate: confirm)" if m.candidate else ""
-        via = f" via {m.via}" if m.via else ""
         click.echo(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
-            f"{' ror:' + m.ror_id if m.ror_id else ''}{via}{flag}"
+            f"{' ror:' + m.ror_id if m.ror_id else ''}{flag}"
         )
-        if m.part:  # what a person needs to judge the candidate in seconds
-            click.echo(f"      {m.explanation}")
+        # how it was found, said once: what a person needs to judge the candidate in seconds
+        click.echo(f"      {m.explanation}")
 
 
 def _rows(stream: BinaryIO) -> tuple[str, Any]:

@@ -380,9 +380,10 @@ def _refuse_binary(head: bytes) -> None:
 
 def _sniff_header(line: str) -> tuple[str, list[str]]:
     """The delimiter (semicolon, tab or comma) that makes ``line`` a header with a ``name``
-    column, or else the most columns; and the columns."""
+    column, or else the most columns (a tie: the first of comma, semicolon, tab, so a file of
+    one column is written back with commas); and the columns."""
     best: tuple[tuple[bool, int], str, list[str]] | None = None
-    for delimiter in (";", "\t", ","):
+    for delimiter in (",", ";", "\t"):
         cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
         rank = (any(c.strip().lower() == "name" for c in cells), len(cells))
         if best is None or rank > best[0]:

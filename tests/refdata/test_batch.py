@@ -30,8 +30,8 @@ def test_csv_in_csv_out_keeps_the_input_columns(tmp_path: Path) -> None:
     assert rows[0]["match_list"] == "us_dod_1286" and rows[0]["match_method"] == "exact"
     assert rows[1]["matches"] == "0" and rows[1]["match_list"] == ""
     assert rows[0]["match_explanation"] == (
-        '"Harbin Institute of Technology" → Harbin Institute of Technology (us_dod_1286), '
-        "exact, 1.00"
+        '"Harbin Institute of Technology" → Harbin Institute of Technology '
+        "(us_dod_1286; its primary name), exact, 1.00"
     )
 
 

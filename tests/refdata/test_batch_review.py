@@ -177,3 +177,30 @@ def test_csv_output_keeps_the_delimiter_and_the_byte_order_mark_excel_wrote(
     assert row["owner"] == "HR" and row["match_list"] == "us_dod_1286"
     plain = run("--file", "-", "--format", "csv", stdin=b"name,owner\nBeihang University,HR\n")
     assert plain.stdout_bytes.startswith(b"name,owner,match_list,")
+    one_column = run("--file", "-", "--format", "csv", stdin=b"name\nBeihang University\n")
+    assert one_column.stdout_bytes.startswith(b"name,match_list,")
+
+
+def test_match_prints_each_match_on_one_line_and_its_explanation_once() -> None:
+    result = run("Harbin Institue of Technlogy")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    found = json.loads(run("Harbin Institue of Technlogy", "--json").stdout)["matches"]
+    assert len(lines) == 2 * len(found) >= 2
+    for m, (head, explained) in zip(found, zip(lines[::2], lines[1::2], strict=True), strict=True):
+        assert f"{m['list']}@{m['edition']} {m['entry']}  {m['name']}" in head
+        assert " via " not in head and "spelling corrected" not in head
+        assert explained.strip() == m["explanation"]
+        assert 'spelling corrected: "Institue" → "Institute"' in explained
+
+
+def test_the_csv_explanation_is_the_json_one_and_names_the_kind_of_name() -> None:
+    names = b"name,country\nHarbin Institute of Technology,CN\n"
+    as_csv = run("--file", "-", "--format", "csv", stdin=names)
+    [row] = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    [as_json] = rows_of(run("--file", "-", stdin=names).stdout)
+    assert row["match_explanation"] == as_json["matches"][0]["explanation"]
+    assert row["match_explanation"] == (
+        '"Harbin Institute of Technology" → Harbin Institute of Technology '
+        "(us_dod_1286; its primary name), exact, 1.00"
+    )
