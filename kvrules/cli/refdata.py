@@ -304,8 +304,15 @@ def match(
 
     The lists' index is built once and kept beside the reference store; an import or update
     rebuilds it on the next run."""
+    from kvrules.refdata.batch import not_text
     from kvrules.refdata.cache import prepare
 
+    for what, value in (("NAME", name), ("--country", country), ("--ror", ror_id)):
+        if value is not None and not_text(value):  # said without echoing it: it may hold escapes
+            raise click.UsageError(
+                f"{what} holds control characters or bytes that are not UTF-8: "
+                f"give {_WANTED[what]} as text"
+            )
     if (name is None) == (names_file is None):
         raise click.UsageError("give a NAME or --file FILE (not both)")
     if name is not None and not name.strip():
@@ -341,6 +348,9 @@ def match(
         )
         # how it was found, said once: what a person needs to judge the candidate in seconds
         click.echo(f"      {m.explanation}")
+
+
+_WANTED = {"NAME": "an organisation's name", "--country": "a country", "--ror": "a ROR id"}
 
 
 def _rows(stream: BinaryIO) -> tuple[str, Any]:

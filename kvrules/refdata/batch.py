@@ -70,11 +70,14 @@ __all__ = [
     "Stats",
     "Workers",
     "match_rows",
+    "not_text",
     "write_csv",
     "write_jsonl",
 ]
 
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # control characters, undecoded bytes
+# control characters (C0, DEL, C1: a terminal runs some of them), bytes not decoded (U+FFFD,
+# or the lone surrogates Python puts for a command-line argument that is not UTF-8)
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 Query = tuple[str, str, str]  # name (whitespace normalised), country, ROR id
 Outcome = list[dict[str, Any]] | str  # the matches, or why the row could not be matched
 
@@ -413,9 +416,15 @@ def _query(row: Row) -> Query | str:
         return "name: empty"
     if len(name) > MAX_NAME:
         return f"name: {len(name):,} characters (at most {MAX_NAME:,})"
-    if _NOT_TEXT.search(name):
+    if not_text(name):
         return "name: not text (binary or not UTF-8)"
     return " ".join(name.split()), (row.country or "").strip(), (row.ror or "").strip()
+
+
+def not_text(value: str) -> bool:
+    """Whether ``value`` holds control characters or bytes that are not text: never a name, and
+    never to be echoed to a terminal."""
+    return _NOT_TEXT.search(value) is not None
 
 
 def _match_queries(resolver: Resolver, queries: list[Query]) -> list[Outcome]:

@@ -204,3 +204,26 @@ def test_the_csv_explanation_is_the_json_one_and_names_the_kind_of_name() -> Non
         '"Harbin Institute of Technology" → Harbin Institute of Technology '
         "(us_dod_1286; its primary name), exact, 1.00"
     )
+
+
+def test_a_name_of_control_characters_or_bytes_is_refused_without_echoing_it() -> None:
+    noise = bytes(range(1, 32)) + b"\x1b[31mred\x1b]0;title\x07" + bytes(range(128, 256))
+    command = [sys.executable, "-c", "from kvrules.cli import main; main()", "match"]
+    shown = subprocess.run([*command, noise], capture_output=True, timeout=120)
+    assert shown.returncode == 2
+    assert b"\x1b" not in shown.stdout + shown.stderr and shown.stdout == b""
+    assert shown.stderr.splitlines()[-1] == (
+        b"Error: NAME holds control characters or bytes that are not UTF-8: "
+        b"give an organisation's name as text"
+    )
+    for option in ("--country", "--ror"):
+        result = run("Beihang University", option, "\x1b[2J")
+        assert result.exit_code == 2 and "\x1b" not in result.output, result.output
+
+
+def test_a_missing_file_is_a_usage_error_as_everywhere_in_the_command_line() -> None:
+    result = run("--file", "nope.csv")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: Invalid value for '--file': 'nope.csv': No such file or directory"
+    )
