@@ -11,7 +11,7 @@ import json
 import sys
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -284,6 +284,11 @@ def _row(r: object) -> dict[str, object]:
     help="with --file: one JSON object per row, or the input's CSV columns plus the top match",
 )
 @click.option(
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    help="with --file: write the results to this file (default: standard output)",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     help="with --file: worker processes (default: one per core for a file of many rows)",
@@ -298,6 +303,7 @@ def match(
     as_json: bool,
     names_file: BinaryIO | None,
     out_format: str,
+    output: TextIO | None,
     jobs: int | None,
 ) -> None:
     """Match NAME (or every row of --file) against the reference lists the scans screen with.
@@ -315,13 +321,15 @@ def match(
             )
     if (name is None) == (names_file is None):
         raise click.UsageError("give a NAME or --file FILE (not both)")
+    if output is not None and names_file is None:
+        raise click.UsageError("--output goes with --file FILE")
     if name is not None and not name.strip():
         raise click.UsageError("NAME is empty: give an organisation's name (or --file FILE)")
     if names_file is not None:
         rows = _rows(names_file)
         with _open(config_path, refdata) as store:
             index = prepare(store, threshold)
-        _match_file(index, rows, out_format, jobs)
+        _match_file(index, rows, out_format, jobs, output or sys.stdout)
         return
     assert name is not None
     with _open(config_path, refdata) as store:
@@ -368,7 +376,9 @@ def _rows(stream: BinaryIO) -> tuple[str, Any]:
         raise click.ClickException(f"{name}: {e}") from None
 
 
-def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int | None) -> None:
+def _match_file(
+    index: Any, named: tuple[str, Any], out_format: str, jobs: int | None, out: TextIO
+) -> None:
     """Rows in, one result per row out (stdout); a progress line on a terminal (stderr), each
     bad row and each row read in another encoding named there, and a count at the end."""
     from rich.console import Console
@@ -423,13 +433,13 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
             columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
             batch.write_csv(
                 chain([first] if first else [], results),
-                sys.stdout,
+                out,
                 columns,
                 delimiter=rows.delimiter,
                 bom=rows.bom,
             )
         else:
-            batch.write_jsonl(results, sys.stdout, index.searched)
+            batch.write_jsonl(results, out, index.searched)
     for note in rows.recoded():  # once per file, not once per row
         click.echo(f"{name}: {note}", err=True)
     if not total:

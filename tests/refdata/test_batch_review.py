@@ -227,3 +227,15 @@ def test_a_missing_file_is_a_usage_error_as_everywhere_in_the_command_line() -> 
     assert result.output.splitlines()[-1] == (
         "Error: Invalid value for '--file': 'nope.csv': No such file or directory"
     )
+
+
+def test_output_writes_the_results_to_a_file(tmp_path: Path) -> None:
+    names = tmp_path / "excel.csv"
+    names.write_bytes("\ufeffname;owner\r\nBeihang University;HR\r\n".encode())
+    out = tmp_path / "out.csv"
+    result = run("--file", str(names), "--format", "csv", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfname;owner;match_list;")
+    assert "Beihang University;HR;us_dod_1286;" in out.read_text(encoding="utf-8-sig")
+    assert run("Beihang University", "--output", str(out)).exit_code == 2
