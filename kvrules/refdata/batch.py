@@ -649,8 +649,11 @@ def write_csv(
 
 
 def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return csv_safe(value)
+    kind = type(value)
+    if kind is str:
+        return csv_safe(value)
+    if kind is float or kind is int:  # as JSON writes them; most cells: kept off json.dumps
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
