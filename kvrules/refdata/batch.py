@@ -321,7 +321,15 @@ class Input:
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line)
+                doc = json.loads(line, object_pairs_hook=_once_each)
+            except _GivenTwice as e:
+                yield Row(
+                    number,
+                    {},
+                    f"{e.key!r} is given twice: one value would be lost",
+                    raw=_line(line),
+                )
+                continue
             except ValueError as e:
                 yield Row(number, {}, f"not JSON: {e}", raw=_line(line))
                 continue
@@ -393,6 +401,26 @@ def _sniff_header(line: str) -> tuple[str, list[str]]:
             best = (rank, delimiter, cells)
     assert best is not None
     return best[1], best[2]
+
+
+class _GivenTwice(ReferenceDataError):
+    """A key given twice in one JSON object (caught: the row is a bad row)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once (``json`` keeps the last of a repeat)."""
+    doc = dict(pairs)
+    if len(doc) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _GivenTwice(key)
+            seen.add(key)
+    return doc
 
 
 def _json_kind(doc: object) -> str:

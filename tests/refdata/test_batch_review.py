@@ -239,3 +239,13 @@ def test_output_writes_the_results_to_a_file(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbfname;owner;match_list;")
     assert "Beihang University;HR;us_dod_1286;" in out.read_text(encoding="utf-8-sig")
     assert run("Beihang University", "--output", str(out)).exit_code == 2
+
+
+def test_a_json_line_naming_a_key_twice_is_a_bad_row_that_keeps_its_text() -> None:
+    twice = b'{"name": "A University", "name": "Beihang University"}'
+    result = run("--file", "-", stdin=twice + b'\n{"name": "Beihang University"}\n')
+    assert result.exit_code == 2
+    bad, good = rows_of(result.stdout)
+    assert bad["error"] == "'name' is given twice: one value would be lost"
+    assert bad["raw"] == twice.decode() and good["matches"]
+    assert "-: line 1: 'name' is given twice" in result.stderr
