@@ -259,6 +259,9 @@ class Input:
         if problem:
             raise BadInput(f"line 1 (the header): {problem}")
         self.delimiter, self.columns = _sniff_header(header or "")
+        # a column without a header (Excel's trailing separators) is named by its position,
+        # so that two of them do not write one cell over the other
+        self.columns = [c if c.strip() else f"column {i}" for i, c in enumerate(self.columns, 1)]
         lowered = [c.strip().lower() for c in self.columns]
         _refuse_twice_named(self.columns, lowered)
         self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]

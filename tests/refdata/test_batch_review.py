@@ -249,3 +249,10 @@ def test_a_json_line_naming_a_key_twice_is_a_bad_row_that_keeps_its_text() -> No
     assert bad["error"] == "'name' is given twice: one value would be lost"
     assert bad["raw"] == twice.decode() and good["matches"]
     assert "-: line 1: 'name' is given twice" in result.stderr
+
+
+def test_cells_under_empty_headers_are_all_kept() -> None:
+    result = run("--file", "-", stdin=b"name,,\nBeihang University,first,second\n")
+    assert result.exit_code == 0, result.output
+    [row] = rows_of(result.stdout)
+    assert row["input"] == {"name": "Beihang University", "column 2": "first", "column 3": "second"}
