@@ -266,7 +266,7 @@ class Input:
         _refuse_twice_named(self.columns, lowered)
         self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
         if self._key_columns[0] is None:
-            found = ", ".join(c for c in self.columns if c) or "none"
+            found = ", ".join(_shown(c) for c in self.columns if c) or "none"
             raise BadInput(f"the CSV needs a 'name' column (found: {found})")
 
     def _csv_rows(self) -> Iterator[Row]:
@@ -339,7 +339,9 @@ class Input:
             if not isinstance(doc, dict):
                 yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})", raw=_line(line))
                 continue
-            error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
+            error = (
+                None if "name" in doc else f"no 'name' (keys: {_shown(', '.join(doc)) or 'none'})"
+            )
             yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
 
 
@@ -450,6 +452,12 @@ def _query(row: Row) -> Query | str:
     if not_text(name):
         return "name: not text (binary or not UTF-8)"
     return " ".join(name.split()), (row.country or "").strip(), (row.ror or "").strip()
+
+
+def _shown(text: str) -> str:
+    """``text`` from the file, for a message: its control characters written as escapes, so a
+    terminal shows them rather than runs them."""
+    return _NOT_TEXT.sub(lambda found: ascii(found.group())[1:-1], text)
 
 
 def not_text(value: str) -> bool:

@@ -256,3 +256,13 @@ def test_cells_under_empty_headers_are_all_kept() -> None:
     assert result.exit_code == 0, result.output
     [row] = rows_of(result.stdout)
     assert row["input"] == {"name": "Beihang University", "column 2": "first", "column 3": "second"}
+
+
+def test_keys_and_columns_are_named_without_the_terminal_escapes_they_hold() -> None:
+    keys = run("--file", "-", stdin=b'{"\\u001b]0;pwned\\u0007X": 1}\n')
+    assert keys.exit_code == 2
+    assert "\x1b" not in keys.stderr and "\x07" not in keys.stderr
+    assert "-: line 1: no 'name' (keys: \\x1b]0;pwned\\x07X)" in keys.stderr
+    header = run("--file", "-", stdin=b"org\x1b]0;pwned\x07,x\nA,b\n")
+    assert header.exit_code == 1 and "\x1b" not in header.output
+    assert "(found: org\\x1b]0;pwned\\x07, x)" in header.output
