@@ -379,8 +379,9 @@ def _rows(stream: BinaryIO) -> tuple[str, Any]:
 def _match_file(
     index: Any, named: tuple[str, Any], out_format: str, jobs: int | None, out: TextIO
 ) -> None:
-    """Rows in, one result per row out (stdout); a progress line on a terminal (stderr), each
-    bad row and each row read in another encoding named there, and a count at the end."""
+    """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
+    when it is a terminal, each bad row by its line, once per file the lines read in another
+    encoding than UTF-8, and a count at the end."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
