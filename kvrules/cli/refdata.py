@@ -11,7 +11,7 @@ import json
 import sys
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -284,6 +284,11 @@ def _row(r: object) -> dict[str, object]:
     help="with --file: one JSON object per row, or the input's CSV columns plus the top match",
 )
 @click.option(
+    "--output",
+    type=click.File("w", encoding="utf-8", lazy=True),
+    help="with --file: write the results to this file (default: standard output)",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=1),
     help="with --file: worker processes (default: one per core for a file of many rows)",
@@ -298,23 +303,33 @@ def match(
     as_json: bool,
     names_file: BinaryIO | None,
     out_format: str,
+    output: TextIO | None,
     jobs: int | None,
 ) -> None:
     """Match NAME (or every row of --file) against the reference lists the scans screen with.
 
     The lists' index is built once and kept beside the reference store; an import or update
     rebuilds it on the next run."""
+    from kvrules.refdata.batch import not_text
     from kvrules.refdata.cache import prepare
 
+    for what, value in (("NAME", name), ("--country", country), ("--ror", ror_id)):
+        if value is not None and not_text(value):  # said without echoing it: it may hold escapes
+            raise click.UsageError(
+                f"{what} holds control characters or bytes that are not UTF-8: "
+                f"give {_WANTED[what]} as text"
+            )
     if (name is None) == (names_file is None):
         raise click.UsageError("give a NAME or --file FILE (not both)")
+    if output is not None and names_file is None:
+        raise click.UsageError("--output goes with --file FILE")
     if name is not None and not name.strip():
         raise click.UsageError("NAME is empty: give an organisation's name (or --file FILE)")
     if names_file is not None:
         rows = _rows(names_file)
         with _open(config_path, refdata) as store:
             index = prepare(store, threshold)
-        _match_file(index, rows, out_format, jobs)
+        _match_file(index, rows, out_format, jobs, output or sys.stdout)
         return
     assert name is not None
     with _open(config_path, refdata) as store:
@@ -335,13 +350,15 @@ def match(
         return
     for m in found:
         flag = " (candidate: confirm)" if m.candidate else ""
-        via = f" via {m.via}" if m.via else ""
         click.echo(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
-            f"{' ror:' + m.ror_id if m.ror_id else ''}{via}{flag}"
+            f"{' ror:' + m.ror_id if m.ror_id else ''}{flag}"
         )
-        if m.part:  # what a person needs to judge the candidate in seconds
-            click.echo(f"      {m.explanation}")
+        # how it was found, said once: what a person needs to judge the candidate in seconds
+        click.echo(f"      {m.explanation}")
+
+
+_WANTED = {"NAME": "an organisation's name", "--country": "a country", "--ror": "a ROR id"}
 
 
 def _rows(stream: BinaryIO) -> tuple[str, Any]:
@@ -359,9 +376,12 @@ def _rows(stream: BinaryIO) -> tuple[str, Any]:
         raise click.ClickException(f"{name}: {e}") from None
 
 
-def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int | None) -> None:
-    """Rows in, one result per row out (stdout); a progress line on a terminal (stderr), each
-    bad row and each row read in another encoding named there, and a count at the end."""
+def _match_file(
+    index: Any, named: tuple[str, Any], out_format: str, jobs: int | None, out: TextIO
+) -> None:
+    """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
+    when it is a terminal, each bad row by its line, once per file the lines read in another
+    encoding than UTF-8, and a count at the end."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -386,19 +406,21 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
         console=console,
         transient=True,
         disable=not console.is_terminal,
+        # rich would otherwise send what is written to stdout (the results) to its console,
+        # the terminal on stderr, when stdout is a file
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
         def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
-            text = f"{name}: row {row.number}: {message}"
+            text = f"{name}: line {row.number}: {message}"
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
         def counted(results):  # type: ignore[no-untyped-def]
             nonlocal errors, total
             for result in results:
                 total += 1
-                if result.row.warning:
-                    say(result.row, result.row.warning)
                 if result.error:
                     errors += 1
                     say(result.row, result.error)
@@ -410,9 +432,17 @@ def _match_file(index: Any, named: tuple[str, Any], out_format: str, jobs: int |
         if out_format == "csv":
             first = next(results, None)
             columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
-            batch.write_csv(chain([first] if first else [], results), sys.stdout, columns)
+            batch.write_csv(
+                chain([first] if first else [], results),
+                out,
+                columns,
+                delimiter=rows.delimiter,
+                bom=rows.bom,
+            )
         else:
-            batch.write_jsonl(results, sys.stdout, index.searched)
+            batch.write_jsonl(results, out, index.searched)
+    for note in rows.recoded():  # once per file, not once per row
+        click.echo(f"{name}: {note}", err=True)
     if not total:
         raise click.ClickException(f"{name}: no rows")
     if errors:

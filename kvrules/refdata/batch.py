@@ -3,10 +3,13 @@
 Input: CSV with a ``name`` column and optional ``country`` and ``ror`` columns (any case; other
 columns are kept as they are; separated by commas, semicolons or tabs, as the header shows), or
 JSON lines with the same keys. UTF-8 with or without a byte-order mark; a line that is not
-UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows) with a warning naming its row. Output:
-one result per input row, in input order, with the row's own fields, the matches (the fields of
-``kvrules match --json``) and, for a row that cannot be matched, its number and the reason — a
-bad row never stops a run.
+UTF-8 is read as Windows-1252 (Excel's "CSV" on Windows), and :meth:`Input.recoded` says so once
+per file (the first such line, and how many). Output:
+one result per input row, in input order, with the line it starts on (as a spreadsheet numbers
+it: the header is line 1), the row's own fields, the matches (the fields of ``kvrules match
+--json``) and, for a row that cannot be matched, the reason — a bad row never stops a run. A
+quote left open (one that runs to the end of the file, or over :data:`MAX_ROW_LINES` lines) is
+a bad row on the line it opens, and the lines it swallowed are read again as rows.
 
 The input is streamed: a line is read at most :data:`MAX_LINE` bytes at a time (a longer one is
 a bad row), rows are matched a chunk at a time, and a name written again (same words, same
@@ -34,10 +37,14 @@ from typing import IO, Any, Literal
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.cache import Index, load
 from kvrules.refdata.resolver import Resolver
+from kvrules.spreadsheet import csv_safe
 
 Format = Literal["csv", "jsonl"]
 MAX_NAME = 1_000  # characters: an organisation name is never longer; a 10 MB cell is an error
 MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped without holding it
+# lines one CSV row may span: a quoted cell may hold line breaks (an address), but one that
+# runs on longer is a quote left open, which would swallow the rows after it
+MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
 PARALLEL_AFTER = 50_000  # rows: fewer are matched sooner than worker processes start (see bench)
@@ -63,11 +70,14 @@ __all__ = [
     "Stats",
     "Workers",
     "match_rows",
+    "not_text",
     "write_csv",
     "write_jsonl",
 ]
 
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")  # control characters, undecoded bytes
+# control characters (C0, DEL, C1: a terminal runs some of them), bytes not decoded (U+FFFD,
+# or the lone surrogates Python puts for a command-line argument that is not UTF-8)
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd]")
 Query = tuple[str, str, str]  # name (whitespace normalised), country, ROR id
 Outcome = list[dict[str, Any]] | str  # the matches, or why the row could not be matched
 
@@ -78,13 +88,13 @@ class BadInput(ReferenceDataError):
 
 @dataclass
 class Row:
-    number: int  # 1-based data row (CSV: the header is not counted) or line number (JSON lines)
+    number: int  # the line the row starts on, as a spreadsheet or an editor shows it (1-based)
     fields: dict[str, Any]
     error: str | None = None
-    warning: str | None = None  # read, but not as written (another encoding)
     name: Any = None
     country: Any = None
     ror: Any = None
+    raw: str | None = None  # a bad row's text, when its fields could not be read
 
 
 @dataclass
@@ -94,7 +104,9 @@ class Result:
     error: str | None = None
 
     def as_dict(self, searched: list[str]) -> dict[str, Any]:
-        doc: dict[str, Any] = {"row": self.row.number, "input": self.row.fields}
+        doc: dict[str, Any] = {"line": self.row.number, "input": self.row.fields}
+        if self.row.raw is not None:
+            doc["raw"] = self.row.raw
         if self.error:
             doc["error"] = self.error
         else:
@@ -122,7 +134,7 @@ class _Lines:
         self._stream = stream
         self.number = 0
         self.problems: dict[int, str] = {}
-        self.warnings: dict[int, str] = {}
+        self.recoded: dict[str, list[int]] = {}  # encoding: [first line read in it, lines]
 
     def __iter__(self) -> Iterator[str]:
         readline = self._stream.readline
@@ -153,17 +165,48 @@ class _Lines:
             text, encoding = raw.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:  # a byte cp1252 leaves undefined
             text, encoding = raw.decode("latin-1"), "Latin-1"
-        self.warnings[self.number] = f"not UTF-8, read as {encoding}"
+        seen = self.recoded.setdefault(encoding, [self.number, 0])
+        seen[1] += 1
         return text
 
-    def take(self, first: int, last: int) -> tuple[str | None, str | None]:
-        """The problem and the warning of lines ``first``..``last`` (one row), forgotten."""
-        problem = warning = None
-        if self.problems or self.warnings:
+    def take(self, first: int, last: int) -> str | None:
+        """The problem of lines ``first``..``last`` (one row), forgotten."""
+        problem = None
+        if self.problems:
             for number in range(first, last + 1):
                 problem = self.problems.pop(number, None) or problem
-                warning = self.warnings.pop(number, None) or warning
-        return problem, warning
+        return problem
+
+
+class _Replay:
+    """The lines the CSV reader reads, with their numbers (:attr:`taken`, those of the row being
+    read), and lines put back to be read again (those a quote left open swallowed)."""
+
+    def __init__(self, lines: _Lines) -> None:
+        self._lines = lines
+        self._source = iter(lines)
+        self.back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.ran_out = False  # the input ended while the reader wanted more of a row
+
+    def __iter__(self) -> _Replay:
+        return self
+
+    def __next__(self) -> str:
+        if self.back:
+            line = self.back.popleft()
+        else:
+            try:
+                text = next(self._source)
+            except StopIteration:
+                self.ran_out = True
+                raise
+            line = (self._lines.number, text)
+        self.taken.append(line)
+        return line[1]
+
+    def next_row(self) -> None:
+        self.taken, self.ran_out = [], False
 
 
 class Input:
@@ -177,7 +220,8 @@ class Input:
         if not head.strip():
             raise BadInput("no rows: the file is empty")
         _refuse_binary(head)
-        if head.startswith(_BOM):
+        self.bom = head.startswith(_BOM)  # Excel's "CSV UTF-8": the output keeps it
+        if self.bom:
             stream.read(len(_BOM))
             head = head[len(_BOM) :]
         self._stream = stream
@@ -185,38 +229,55 @@ class Input:
         self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
         self._lines = _Lines(stream)
         self.columns: list[str] = []
+        self.delimiter = ","
         if self.format == "csv":
             self._start_csv()
 
     def __iter__(self) -> Iterator[Row]:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
 
+    def recoded(self) -> list[str]:
+        """Per encoding other than UTF-8 that lines were read in: which line first, how many
+        (said once per file: Excel writes every line of a file in one encoding)."""
+        notes = []
+        for encoding, (first, count) in self._lines.recoded.items():
+            more = f" and {count - 1:,} more line{'s' if count > 2 else ''}" if count > 1 else ""
+            notes.append(
+                f"line {first}{more}: not UTF-8, read as {encoding} "
+                f"(if a name reads wrong, {_SAVE_AS})"
+            )
+        return notes
+
     def position(self) -> int | None:
         """Bytes read so far, if the input is a file."""
         return self._stream.tell() if self.size is not None else None
 
     def _start_csv(self) -> None:
-        self._line_iter = iter(self._lines)
+        self._line_iter = _Replay(self._lines)
         header = next(self._line_iter, None)
-        problem, _ = self._lines.take(1, 1)
+        problem = self._lines.take(1, 1)
         if problem:
-            raise BadInput(f"row 1 (the header): {problem}")
+            raise BadInput(f"line 1 (the header): {problem}")
         self.delimiter, self.columns = _sniff_header(header or "")
+        # a column without a header (Excel's trailing separators) is named by its position,
+        # so that two of them do not write one cell over the other
+        self.columns = [c if c.strip() else f"column {i}" for i, c in enumerate(self.columns, 1)]
         lowered = [c.strip().lower() for c in self.columns]
+        _refuse_twice_named(self.columns, lowered)
         self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
         if self._key_columns[0] is None:
-            found = ", ".join(c for c in self.columns if c) or "none"
+            found = ", ".join(_shown(c) for c in self.columns if c) or "none"
             raise BadInput(f"the CSV needs a 'name' column (found: {found})")
 
     def _csv_rows(self) -> Iterator[Row]:
-        # A long cell is read, then refused by length with its row number; the line limit
+        # A long cell is read, then refused by length with its line number; the line limit
         # bounds it. The limit is process-wide: it is restored when the rows are read.
         previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
         try:
-            reader = csv.reader(self._line_iter, delimiter=self.delimiter)
-            columns, keys = self.columns, self._key_columns
-            lines, last_line, number = self._lines, 1, 0
+            replay = self._line_iter
+            reader = csv.reader(replay, delimiter=self.delimiter)
             while True:
+                replay.next_row()
                 try:
                     record = next(reader)
                     error = None
@@ -224,48 +285,91 @@ class Input:
                     return
                 except csv.Error as e:
                     record, error = [], f"not a CSV row: {e}"
-                problem, warning = lines.take(last_line + 1, lines.number)
-                last_line = lines.number
+                first, text = replay.taken[0]
+                spans = len(replay.taken)
+                if spans > 1 and (error or replay.ran_out or spans > MAX_ROW_LINES):
+                    # a quote left open: the row is its first line; the others are read again
+                    error = _open_quote(spans, replay.ran_out)
+                    replay.back.extendleft(reversed(replay.taken[1:]))
+                    replay.taken = replay.taken[:1]
+                problem = self._lines.take(first, replay.taken[-1][0])
                 if not record and not (problem or error):
                     continue  # a blank line
-                number += 1
                 if problem or error:
-                    yield Row(number, {}, problem or error)
+                    yield Row(first, {}, problem or error, raw=None if problem else _line(text))
                     continue
-                fields: dict[str, Any] = dict.fromkeys(columns)
-                fields.update(zip(columns, record, strict=False))
-                extra = len(record) - len(columns)
-                values = [record[k] if k is not None and k < len(record) else None for k in keys]
-                yield Row(
-                    number,
-                    fields,
-                    f"{extra} more cells than columns" if extra > 0 else None,
-                    warning,
-                    *values,
-                )
+                yield self._csv_row(first, record)
         finally:
             csv.field_size_limit(previous)
+
+    def _csv_row(self, number: int, record: list[str]) -> Row:
+        columns = self.columns
+        fields: dict[str, Any] = dict.fromkeys(columns)
+        fields.update(zip(columns, record, strict=False))
+        extra = len(record) - len(columns)
+        values = [
+            record[k] if k is not None and k < len(record) else None for k in self._key_columns
+        ]
+        error = f"{extra} more cells than columns" if extra > 0 else None
+        return Row(number, fields, error, *values)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         lines = self._lines
         for line in lines:
             number = lines.number
-            problem, warning = lines.take(number, number)
+            problem = lines.take(number, number)
             if problem:
                 yield Row(number, {}, problem)
                 continue
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line)
+                doc = json.loads(line, object_pairs_hook=_once_each)
+            except _GivenTwice as e:
+                yield Row(
+                    number,
+                    {},
+                    f"{e.key!r} is given twice: one value would be lost",
+                    raw=_line(line),
+                )
+                continue
             except ValueError as e:
-                yield Row(number, {}, f"not JSON: {e}")
+                yield Row(number, {}, f"not JSON: {e}", raw=_line(line))
                 continue
             if not isinstance(doc, dict):
-                yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})")
+                yield Row(number, {}, f"not a JSON object ({_json_kind(doc)})", raw=_line(line))
                 continue
-            error = None if "name" in doc else f"no 'name' (keys: {', '.join(doc) or 'none'})"
-            yield Row(number, doc, error, warning, *(doc.get(k) for k in _KEYS))
+            error = (
+                None if "name" in doc else f"no 'name' (keys: {_shown(', '.join(doc)) or 'none'})"
+            )
+            yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
+
+
+def _refuse_twice_named(columns: list[str], lowered: list[str]) -> None:
+    """Two columns of one name (in any case) would write one cell over the other."""
+    for position, column in enumerate(lowered):
+        if column and lowered.count(column) > 1:
+            where = [str(i + 1) for i, c in enumerate(lowered) if c == column]
+            raise BadInput(
+                f"the CSV has {len(where)} columns named {columns[position]!r} "
+                f"(columns {', '.join(where[:-1])} and {where[-1]}): rename one so no cell is lost"
+            )
+
+
+def _open_quote(lines: int, to_the_end: bool) -> str:
+    if to_the_end:
+        return (
+            "a quoted cell opened on this line is never closed (it runs to the end of the file); "
+            "the lines after it are read as rows"
+        )
+    return (
+        f"a quoted cell opened on this line runs over {lines} lines (at most {MAX_ROW_LINES}): "
+        "a quote left open? the lines after it are read as rows"
+    )
+
+
+def _line(text: str) -> str:
+    return text.rstrip("\r\n")
 
 
 def _file_size(stream: IO[bytes]) -> int | None:
@@ -292,15 +396,36 @@ def _refuse_binary(head: bytes) -> None:
 
 def _sniff_header(line: str) -> tuple[str, list[str]]:
     """The delimiter (semicolon, tab or comma) that makes ``line`` a header with a ``name``
-    column, or else the most columns; and the columns."""
+    column, or else the most columns (a tie: the first of comma, semicolon, tab, so a file of
+    one column is written back with commas); and the columns."""
     best: tuple[tuple[bool, int], str, list[str]] | None = None
-    for delimiter in (";", "\t", ","):
+    for delimiter in (",", ";", "\t"):
         cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
         rank = (any(c.strip().lower() == "name" for c in cells), len(cells))
         if best is None or rank > best[0]:
             best = (rank, delimiter, cells)
     assert best is not None
     return best[1], best[2]
+
+
+class _GivenTwice(ReferenceDataError):
+    """A key given twice in one JSON object (caught: the row is a bad row)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once (``json`` keeps the last of a repeat)."""
+    doc = dict(pairs)
+    if len(doc) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _GivenTwice(key)
+            seen.add(key)
+    return doc
 
 
 def _json_kind(doc: object) -> str:
@@ -324,9 +449,21 @@ def _query(row: Row) -> Query | str:
         return "name: empty"
     if len(name) > MAX_NAME:
         return f"name: {len(name):,} characters (at most {MAX_NAME:,})"
-    if _NOT_TEXT.search(name):
+    if not_text(name):
         return "name: not text (binary or not UTF-8)"
     return " ".join(name.split()), (row.country or "").strip(), (row.ror or "").strip()
+
+
+def _shown(text: str) -> str:
+    """``text`` from the file, for a message: its control characters written as escapes, so a
+    terminal shows them rather than runs them."""
+    return _NOT_TEXT.sub(lambda found: ascii(found.group())[1:-1], text)
+
+
+def not_text(value: str) -> bool:
+    """Whether ``value`` holds control characters or bytes that are not text: never a name, and
+    never to be echoed to a terminal."""
+    return _NOT_TEXT.search(value) is not None
 
 
 def _match_queries(resolver: Resolver, queries: list[Query]) -> list[Outcome]:
@@ -526,19 +663,36 @@ def write_jsonl(results: Iterable[Result], out: IO[str], searched: list[str]) ->
         out.write(json.dumps(result.as_dict(searched), ensure_ascii=False) + "\n")
 
 
-def write_csv(results: Iterable[Result], out: IO[str], columns: list[str]) -> None:
+def write_csv(
+    results: Iterable[Result],
+    out: IO[str],
+    columns: list[str],
+    delimiter: str = ",",
+    bom: bool = False,
+) -> None:
     """The input's columns, then the top match's fields (``match_*``), the number of matches
-    and the error, if any."""
+    and the error, if any; separated by ``delimiter`` (the input's), after a byte-order mark if
+    the input had one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is
+    made inert; a value that is not text (from JSON lines) is written as JSON."""
     header = [*columns, *(f"match_{c}" for c in TOP_COLUMNS), "matches", "error"]
-    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    if bom:
+        out.write("\ufeff")
+    writer.writerow([_cell(c) for c in header])
     for result in results:
         top = result.matches[0] if result.matches else {}
-        writer.writerow(
-            {
-                **{c: result.row.fields.get(c, "") for c in columns},
-                **{f"match_{c}": top.get(c, "") for c in TOP_COLUMNS},
-                "matches": len(result.matches),
-                "error": result.error or "",
-            }
-        )
+        fields = result.row.fields
+        row = [fields.get(c) for c in columns]
+        row += [top.get(c) for c in TOP_COLUMNS]
+        writer.writerow([*map(_cell, row), len(result.matches), _cell(result.error)])
+
+
+def _cell(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return csv_safe(value)
+    if kind is float or kind is int:  # as JSON writes them; most cells: kept off json.dumps
+        return value
+    if kind is bool:
+        return "true" if value else "false"
+    return "" if value is None else json.dumps(value, ensure_ascii=False)

@@ -139,15 +139,16 @@ class Match:
     @property
     def explanation(self) -> str:
         """For a person: which part of the query matched which name of which entry, e.g.
-        '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286), exact, 0.97',
+        '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286; its primary name),
+        exact, 0.97',
         '… → X (us_dod_1286; alias "Y"), alias, 0.95', or for an entry reached through a linked
         record '… → X (us_dod_1286; primary "Z" of ror:…), exact, 0.95, ror:…'."""
         where = self.list
         if self.matched and (self.matched != self.name or self.linked):
             owner = f" of {self.linked}" if self.linked else ""
             where += f"; {self.name_type or 'name'} {self.matched!r}{owner}"
-        elif self.name_type and self.method not in ("exact", self.name_type):
-            where += f"; its {self.name_type} name"  # "parent", "word order": which name
+        elif self.name_type:  # "exact", "parent", "word order": which of its names
+            where += f"; its {self.name_type} name"
         line = f"{self.name} ({where}), {self.method}, {self.score:.2f}"
         if self.via:
             line += f", {self.via}"

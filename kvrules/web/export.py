@@ -3,8 +3,8 @@ search and filters select.
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula; record
 titles and organisation names come from the RIS, which anyone with edit rights there writes.
-So in CSV such a cell gets a leading apostrophe (OWASP's advice), and in the workbook every
-text is written as a text cell, never as a formula.
+So in CSV such a cell gets a leading apostrophe (:func:`kvrules.spreadsheet.csv_safe`), and in
+the workbook every text is written as a text cell, never as a formula.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from starlette.responses import Response
 from kvrules.plain import said
 from kvrules.records import RecordLinks, describe
 from kvrules.rulebook.ir import Severity
+from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
 from kvrules.web.auth import error_page, guard, open_store
 from kvrules.web.casedata import Filters, case_rows
 
-# A leading tab or carriage return also starts a formula in some spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLES = ("cases", "findings", "decisions")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -108,13 +107,6 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
                 ]
             )  # fmt: skip
     return {t.name: t for t in (cases, findings, decisions)}
-
-
-def csv_safe(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def as_csv(table: Table) -> str:

@@ -30,8 +30,8 @@ def test_csv_in_csv_out_keeps_the_input_columns(tmp_path: Path) -> None:
     assert rows[0]["match_list"] == "us_dod_1286" and rows[0]["match_method"] == "exact"
     assert rows[1]["matches"] == "0" and rows[1]["match_list"] == ""
     assert rows[0]["match_explanation"] == (
-        '"Harbin Institute of Technology" → Harbin Institute of Technology (us_dod_1286), '
-        "exact, 1.00"
+        '"Harbin Institute of Technology" → Harbin Institute of Technology '
+        "(us_dod_1286; its primary name), exact, 1.00"
     )
 
 
@@ -40,7 +40,7 @@ def test_json_lines_from_stdin_give_the_fields_of_match_json() -> None:
     result = run("--file", "-", stdin=b'{"name": "Beihang University", "country": "CN"}\n')
     assert result.exit_code == 0, result.output
     row = json.loads(result.stdout)
-    assert row["row"] == 1 and row["input"] == {"name": "Beihang University", "country": "CN"}
+    assert row["line"] == 1 and row["input"] == {"name": "Beihang University", "country": "CN"}
     assert row["matches"] == single["matches"] and row["searched"] == single["searched"]
 
 
@@ -48,28 +48,28 @@ def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     names.write_bytes(
         b"name,country\n"
-        b",CN\n"  # row 1: empty
-        b"\x00\xff\xfebinary,CN\n"  # row 2: not text
+        b",CN\n"  # line 2: empty
+        b"\x00\xff\xfebinary,CN\n"  # line 3: not text
         + b"A"
         * 10_000_000
-        + b",CN\n"  # row 3: a 10 MB cell
-        b"Beihang University,CN,extra\n"  # row 4: more cells than columns
-        b"Beihang University,Atlantis\n"  # row 5: no such country
-        b"Beihang University,CN\n"  # row 6: fine
+        + b",CN\n"  # line 4: a 10 MB cell
+        b"Beihang University,CN,extra\n"  # line 5: more cells than columns
+        b"Beihang University,Atlantis\n"  # line 6: no such country
+        b"Beihang University,CN\n"  # line 7: fine
     )
     result = run("--file", str(names))
     assert result.exit_code == 2
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["row"] for r in rows] == [1, 2, 3, 4, 5, 6]
-    errors = {r["row"]: r.get("error", "") for r in rows}
-    assert errors[1] == "name: empty"
-    assert errors[2] == "name: not text (binary or not UTF-8)"
-    assert errors[3] == "line of 10,000,003 bytes (at most 1,048,576)"
-    assert errors[4] == "1 more cells than columns"
-    assert "Atlantis" in errors[5]
-    assert errors[6] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
-    for number in (1, 2, 3, 4, 5):
-        assert f"row {number}: " in result.stderr
+    assert [r["line"] for r in rows] == [2, 3, 4, 5, 6, 7]
+    errors = {r["line"]: r.get("error", "") for r in rows}
+    assert errors[2] == "name: empty"
+    assert errors[3] == "name: not text (binary or not UTF-8)"
+    assert errors[4] == "line of 10,000,003 bytes (at most 1,048,576)"
+    assert errors[5] == "1 more cells than columns"
+    assert "Atlantis" in errors[6]
+    assert errors[7] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
+    for number in (2, 3, 4, 5, 6):
+        assert f"line {number}: " in result.stderr
 
 
 def test_a_csv_without_a_name_column_is_one_clear_line(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_worker_processes_answer_as_one_process_in_input_order(tmp_path: Path) -
     two = run("--file", str(names), "--jobs", "2")
     assert one.exit_code == two.exit_code == 2  # the empty names
     assert two.stdout == one.stdout
-    assert [json.loads(line)["row"] for line in two.stdout.splitlines()] == list(range(1, 3001))
+    assert [json.loads(line)["line"] for line in two.stdout.splitlines()] == list(range(2, 3002))
 
 
 def test_match_keeps_the_index_beside_the_reference_store() -> None:

@@ -58,7 +58,7 @@ def test_an_excel_csv_with_a_bom_and_windows_1252_is_read_with_a_warning(tmp_pat
     assert rows[0]["matches"][0]["list"] == "us_dod_1286"
     assert rows[1]["input"]["name"] == "Technische Universität München"
     assert "error" not in rows[1]
-    assert f"{names}: row 2: not UTF-8, read as Windows-1252" in result.stderr
+    assert f"{names}: line 3: not UTF-8, read as Windows-1252" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_bad_json_lines_are_named_and_counted_at_the_end() -> None:
     ]
     result = run("--file", "-", stdin=b"\n".join(lines) + b"\n")
     assert result.exit_code == 2
-    errors = {r["row"]: r.get("error") for r in rows_of(result.stdout)}
+    errors = {r["line"]: r.get("error") for r in rows_of(result.stdout)}
     assert errors == {
         1: "not a JSON object (an array)",
         2: "not a JSON object (a string)",
@@ -111,10 +111,10 @@ def test_a_huge_line_is_one_bad_row_and_the_run_goes_on() -> None:
     result = run("--file", "-", stdin=stdin)
     assert result.exit_code == 2
     rows = rows_of(result.stdout)
-    assert [r["row"] for r in rows] == [1, 2, 3]
+    assert [r["line"] for r in rows] == [1, 2, 3]
     assert rows[1]["error"] == "line of 10,000,012 bytes (at most 1,048,576)"
     assert rows[2]["matches"] and "error" not in rows[2]
-    assert "-: row 2: line of 10,000,012 bytes" in result.stderr
+    assert "-: line 2: line of 10,000,012 bytes" in result.stderr
 
 
 def test_a_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:

@@ -200,4 +200,4 @@ def test_the_kind_of_name_is_said_when_the_method_does_not_say_it() -> None:
         "parent, 0.90"
     )
     exact = resolver.match("Harbin Institute of Technology", "CN")[0]
-    assert exact.explanation.endswith("(ror), exact, 1.00")
+    assert exact.explanation.endswith("(ror; its primary name), exact, 1.00")
