@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from tests.refdata.terminal import on_a_terminal
 
 
 def run(*args: str, stdin: bytes | None = None):
@@ -115,7 +116,6 @@ def test_match_keeps_the_index_beside_the_reference_store() -> None:
 def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path) -> None:
     """stderr a terminal: a bar over the file; stderr a pipe: nothing but the rows' messages."""
     import os
-    import pty
     import subprocess
     import sys
 
@@ -126,19 +126,6 @@ def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
     piped = subprocess.run(command, capture_output=True, env=env, check=True)
     assert piped.stderr == b"" and len(piped.stdout.splitlines()) == 3000
-    controller, terminal = pty.openpty()
-    with (tmp_path / "out.jsonl").open("wb") as out:
-        child = subprocess.Popen(command, stdout=out, stderr=terminal, env=env)
-    os.close(terminal)  # the child holds its end: reading ends when the child is gone
-    shown = b""
-    while True:  # read as it is drawn: an unread terminal would block the child
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the other end is closed
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
-    assert child.wait(timeout=120) == 0
-    assert "━" in shown.decode() and "names · 0 bad rows" in shown.decode()
+    code, shown = on_a_terminal(command, tmp_path / "out.jsonl")
+    assert code == 0
+    assert "━" in shown and "names · 0 bad rows" in shown

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from tests.refdata.terminal import on_a_terminal
 
 
 def run(*args: str, stdin: bytes | None = None):
@@ -22,28 +21,6 @@ def run(*args: str, stdin: bytes | None = None):
 
 def rows_of(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines()]
-
-
-def on_a_terminal(command: list[str], stdout: Path) -> tuple[int, str]:
-    """Run ``command`` with stdin and stderr on a pseudo-terminal and stdout into a file (as
-    ``kvrules match ... > out.csv`` typed at a terminal); its exit code and what the terminal
-    showed."""
-    controller, terminal = pty.openpty()
-    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
-    with stdout.open("wb") as out:
-        child = subprocess.Popen(command, stdin=terminal, stdout=out, stderr=terminal, env=env)
-    os.close(terminal)  # the child holds its end: reading ends when the child is gone
-    shown = b""
-    while True:  # read as it is drawn: an unread terminal would block the child
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the other end is closed
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(controller)
-    return child.wait(timeout=120), shown.decode(errors="replace")
 
 
 def test_results_go_to_stdout_when_it_is_a_file_and_the_bar_to_the_terminal(
