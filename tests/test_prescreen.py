@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.cli.check import organisation
 from kvrules.prescreen import Proposal
+from tests.verdicts import set_beihang_aside
 
 
 def check(*args: str) -> dict:
@@ -103,20 +104,9 @@ def test_the_same_proposal_has_the_same_reference():
 def test_check_honours_an_advisers_not_the_same_verdict_as_scans_do(tmp_path: Path):
     """An adviser ruled Beihang University (CN) is not the 1286 entry: `kvrules check`
     against that state database stops reporting the match, as a scan and the web app do."""
-    from kvrules.store import Store
-
     db = tmp_path / "kvrules.db"
     args = ("--partner", "Beihang University (China)", "--topic", "hypersonic propulsion")
-    with Store.open(db) as store:
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="beihang-university",
-            org_name="Beihang University",
-            country="CN",
-            verdict="not-same",
-            reason="a namesake, per the adviser's check",
-            actor="adviser",
-        )
+    set_beihang_aside(db)
     before = check(*args)  # another database: no verdict there
     assert "project-partner-on-1286" in {f["rule_id"] for f in before["findings"]}
     after = check(*args, "--db", str(db))
@@ -147,20 +137,8 @@ def test_a_visitor_from_a_listed_institution_is_found_and_triaged_whatever_the_h
 def test_a_match_an_adviser_set_aside_is_reported_as_set_aside_not_as_not_found(tmp_path: Path):
     """Found, then overruled by an adviser: the answer says so (who, when, why), in --json and
     in the text, and never claims the organisation is on no list."""
-    from kvrules.store import Store
-
     db = tmp_path / "kvrules.db"
-    with Store.open(db) as store:
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="beihang-university",
-            org_name="Beihang University",
-            country="CN",
-            verdict="not-same",
-            reason="a namesake, per the adviser's check",
-            actor="j.adviser",
-        )
-        when = store.adjudications()[0].at.date().isoformat()
+    when = set_beihang_aside(db, actor="j.adviser")
     args = ("check", "--partner", "Beihang University (China)", "--db", str(db))
     out = check(*args[1:])
     assert not any(line.startswith("Beihang University:") for line in out["not_found"])

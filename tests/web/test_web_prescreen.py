@@ -17,6 +17,7 @@ from kvrules.prescreen import Screener
 from kvrules.store import Store
 from kvrules.store.db import Database, connect, migrate, ts
 from kvrules.store.migrations import MIGRATIONS
+from tests.verdicts import set_beihang_aside
 from tests.web.web_helpers import app_for, login, token
 
 BEIHANG = {
@@ -244,16 +245,7 @@ def test_an_advisers_not_the_same_verdict_counts_in_pre_screens(
     client = signed_in(db, screener, "grant-officer")
     before = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" in before
-    with Store.open(db) as store:
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="beihang-university",
-            org_name="Beihang University",
-            country="CN",
-            verdict="not-same",
-            reason="a namesake, per the adviser's check",
-            actor="adviser",
-        )
+    set_beihang_aside(db)
     after = client.get(f"/prescreen/{prescreen_id(submit(client, BEIHANG))}").text
     assert "project-partner-on-1286" not in after
     assert "Beihang University: not found in" not in after
