@@ -57,10 +57,16 @@ class Index:
     threshold: float
     built: bool = False  # built in this run (no usable kept index)
     _resolver: Resolver | None = field(default=None, repr=False)
+    # The kept file's payload ``prepare`` read and checked: loaded from here, not read again.
+    _payload: bytes | None = field(default=None, repr=False)
 
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            loaded = load(self.path, self.key, self.threshold) if self.path else None
+            if self._payload is not None:
+                loaded = _from_payload(self._payload, self.threshold)
+                self._payload = None
+            else:
+                loaded = load(self.path, self.key, self.threshold) if self.path else None
             if loaded is None:
                 raise OSError(f"{self.path}: the kept index could not be read; run again")
             self._resolver = loaded
@@ -68,7 +74,7 @@ class Index:
 
     def release(self) -> None:
         """Drop this process's resolver (worker processes load their own from the file)."""
-        self._resolver = None
+        self._resolver = self._payload = None
 
 
 def prepare(ref: Store, threshold: float = 0.85) -> Index:
@@ -77,9 +83,9 @@ def prepare(ref: Store, threshold: float = 0.85) -> Index:
     key = index_key(ref)
     path = Path(ref.index_path) if ref.index_path else None
     if path is not None:
-        found = _read(path, key)  # whole and current (workers may load it, not this process)
+        found = _read(path, key)  # whole and current: loaded from this read, or by workers
         if found is not None:
-            return Index(path, key, list(found[0]["searched"]), threshold)
+            return Index(path, key, list(found[0]["searched"]), threshold, _payload=found[1])
     built = Resolver(ref, threshold=threshold)
     kept = path if path is not None and write(path, key, built) else None
     return Index(kept, key, built.searched, threshold, True, built)
@@ -129,9 +135,11 @@ def write(path: Path, key: str, built: Resolver) -> bool:
 def load(path: Path, key: str, threshold: float = 0.85) -> Resolver | None:
     """The resolver kept at ``path`` for ``key``, or None if there is none that can be trusted."""
     found = _read(path, key)
-    if found is None:
-        return None
-    payload = found[1]
+    return None if found is None else _from_payload(found[1], threshold)
+
+
+def _from_payload(payload: bytes, threshold: float) -> Resolver | None:
+    """The resolver in a checked payload; None if it does not hold one."""
     # millions of small containers: the cyclic collector would scan them again and again while
     # they are made (it more than doubles the load time), and none of them is garbage. Once
     # made they are frozen out of its scans (gc.freeze): a full collection would otherwise
@@ -141,7 +149,6 @@ def load(path: Path, key: str, threshold: float = 0.85) -> Resolver | None:
     gc.disable()
     try:
         state = marshal.loads(payload)
-        del payload
         if not isinstance(state, dict):
             return None
         loaded = Resolver.from_index(state, threshold=threshold)
