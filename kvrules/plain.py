@@ -3,7 +3,8 @@
 ``evidence_sentence`` turns one piece of evidence (``project.partners[1].lists contains
 "us_dod_1286"``) into a sentence ("partner Chengdu Institute (CN) is on the US DoD Section 1286
 list"); given the record as the store remembers it, the sentence also says which edition and
-which entry matched ("…, edition FY25, entry 'Chengdu Institute'") and which words of the
+how the list spells the entry that matched ("…, edition FY25, listed as “Chengdu Institute”":
+the list's wording, which may differ from the RIS's name of the partner) and which words of the
 project put it in a research area. The technical form stays available (``str(evidence)``) one
 flag or click away. Records are named in ``kvrules.records``.
 """
@@ -427,7 +428,9 @@ def area_in_words(code: str, words: list[str] | None = None) -> str:
 
 
 def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) -> str:
-    """ ", edition FY25, entry 'Sichuan University'" from the organisation's screening."""
+    """ ", edition FY25, listed as “Sichuan University”" from the organisation's screening: the
+    entry in the list's own spelling, marked as the list's wording, so that a misspelt entry
+    ("Xi'an Jiatong University") is never read as the partner's name."""
     matches = [
         m
         for m in (org or {}).get("screening") or []
@@ -436,13 +439,18 @@ def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) ->
     if not matches:
         return ""
     m = max(matches, key=lambda m: m.get("score") or 0)
-    text = f", edition {m['edition']}, entry '{m['name']}'"
+    text = f", edition {m['edition']}, {listed_as(m['name'])}"
     if m.get("method") == "ror" and m.get("ror_id"):
         return f"{text}, matched through its ROR id {m['ror_id']}"
     if m.get("method") in ("fuzzy", "corrected spelling"):
         how = "a similar name" if m["method"] == "fuzzy" else "its name with the spelling corrected"
         return f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
     return text + _METHOD.get(m.get("method") or "", "")
+
+
+def listed_as(name: str) -> str:
+    """ "listed as “Xi'an Jiatong University”": a list entry's name, as the list spells it."""
+    return f"listed as “{name}”"
 
 
 def _element(record: Mapping[str, Any] | None, path: str, subject: str | None) -> Any:

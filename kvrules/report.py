@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kvrules.plain import said
+from kvrules.plain import list_label, listed_as, said
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -105,20 +105,37 @@ def in_severity_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
 
 @dataclass
 class ListedOrganisation:
-    """One organisation on a reference list, however the RIS spells it: grouped by the ROR
+    """One organisation on reference lists, however the RIS spells it: grouped by the ROR
     organisation or the list entry its spellings resolve to."""
 
-    name: str  # the ROR organisation's or the list entry's name
+    registry_name: str | None  # as the registry (ROR) names it, when a match said so
     country: str
     ror_id: str | None = None
-    lists: set[str] = field(default_factory=set)  # "us_dod_1286 FY25"
+    # list id → edition → the entry's names as the list spells them
+    listed: dict[str, dict[str, set[str]]] = field(default_factory=dict)
     # as the RIS writes it → the records that write it so
     spellings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     records: set[tuple[str, str]] = field(default_factory=set)
 
+    @property
+    def name(self) -> str:
+        """As the registry names it, else as the RIS writes it most often: never by a list's
+        spelling (the 1286 list's "Xi'an Jiatong University" is not how anyone names it)."""
+        return self.registry_name or self.spelled()[0][0]
+
     def spelled(self) -> list[tuple[str, int]]:
         """(spelling, records) most used first."""
         return sorted(((s, len(r)) for s, r in self.spellings.items()), key=lambda x: -x[1])
+
+    def lists_in_words(self) -> list[str]:
+        """ "US DoD Section 1286 list (FY25), listed as “Xi'an Jiatong University”", by list."""
+        said = []
+        for list_id in sorted(self.listed, key=lambda i: list_label(i).casefold()):
+            for edition, names in sorted(self.listed[list_id].items()):
+                where = f"{list_label(list_id)} ({edition})" if edition else list_label(list_id)
+                spelt = ", ".join(listed_as(n) for n in sorted(names))
+                said.append(f"{where}, {spelt}" if spelt else where)
+        return said
 
 
 @dataclass
@@ -130,19 +147,20 @@ class ListedPartners:
     def add(self, org: Mapping[str, Any], record: tuple[str, str]) -> None:
         if not org.get("lists"):
             return
-        key, name, ror_id = _resolved(org)
+        key, registry_name, ror_id = _resolved(org)
         entry = self.by_key.setdefault(
-            key, ListedOrganisation(name, org.get("country") or "", ror_id)
+            key, ListedOrganisation(registry_name, org.get("country") or "", ror_id)
         )
-        editions = {
-            m.get("list"): m.get("edition")
-            for m in org.get("screening") or []
-            if not m.get("candidate") and m.get("list") in org["lists"]
-        }
-        entry.lists.update(
-            f"{list_id} {editions[list_id]}" if editions.get(list_id) else list_id
-            for list_id in org["lists"]
-        )
+        for list_id in org["lists"]:
+            entry.listed.setdefault(list_id, {})
+        for m in org.get("screening") or []:
+            if not m.get("candidate") and m.get("list") in org["lists"]:
+                names = entry.listed[m["list"]].setdefault(m.get("edition") or "", set())
+                if m.get("name"):
+                    names.add(m["name"])
+        for editions in entry.listed.values():
+            if not editions:  # on the list, but no screening says which edition or entry
+                editions[""] = set()
         entry.spellings.setdefault(org.get("name") or "?", set()).add(record)
         entry.records.add(record)
 
@@ -151,9 +169,10 @@ class ListedPartners:
         return sorted(self.by_key.values(), key=lambda o: (-len(o.records), o.name.casefold()))
 
 
-def _resolved(org: Mapping[str, Any]) -> tuple[str, str, str | None]:
-    """(grouping key, display name, ROR id): the ROR organisation a confident match names,
-    else the list entry, else the spelling itself (folded: case and spaces do not split)."""
+def _resolved(org: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
+    """(grouping key, the registry's name when a match gives it, ROR id): the ROR organisation
+    a confident match names, else the list entry, else the spelling itself (folded: case and
+    spaces do not split)."""
     confident = [m for m in org.get("screening") or [] if not m.get("candidate")]
     for m in confident:
         if m.get("ror_id"):
@@ -163,16 +182,16 @@ def _resolved(org: Mapping[str, Any]) -> tuple[str, str, str | None]:
                     for r in confident
                     if r.get("kind") == "registry" and r.get("entry") == m["ror_id"]
                 ),
-                m,
+                None,
             )
-            return f"ror:{m['ror_id']}", registry.get("name") or m["name"], m["ror_id"]
+            return f"ror:{m['ror_id']}", registry and registry.get("name"), m["ror_id"]
     listed = sorted(
         (m for m in confident if m.get("list") in org["lists"]), key=lambda m: m["list"]
     )
     if listed:
-        return f"{listed[0]['list']}:{listed[0]['entry']}", listed[0]["name"], None
+        return f"{listed[0]['list']}:{listed[0]['entry']}", None, None
     name = " ".join(str(org.get("name") or "?").split())
-    return f"name:{name.casefold()}|{org.get('country') or ''}", name, None
+    return f"name:{name.casefold()}|{org.get('country') or ''}", None, None
 
 
 @dataclass

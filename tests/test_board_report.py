@@ -6,6 +6,7 @@ config."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -120,7 +121,46 @@ def test_partners_are_grouped_by_the_organisation_they_resolve_to(site: Path) ->
     assert "Beijing Institute of Technology (1)" in bit[0]
     for spelling in ("BEIJING INSTITUTE OF TECHNOLOGY (1)", "Beijing Inst. of Technology (1)"):
         assert spelling in bit[0]
-    assert "us_dod_1286 FY25" in bit[0]  # the list with its edition
+    assert "US DoD Section 1286 list (FY25)" in bit[0]  # the list in words, with its edition
+
+
+def test_a_listed_partner_is_named_as_the_ris_names_it_not_by_the_lists_spelling(
+    tmp_path: Path,
+) -> None:
+    """The 1286 list spells Xi'an Jiaotong University "Xi'an Jiatong University"; matched
+    through its ROR id, the row named the organisation by that misspelling. The row names it
+    as the RIS does and gives the list's spelling as the list's wording."""
+    ris_name = "Xi'an Jiaotong University"
+    event = event_from_given(
+        {
+            "kind": "project.created",
+            "source": {"system": "pure", "record_id": "x1"},
+            "project": {
+                "id": "x1",
+                "title": "Turbine blades",
+                "partners": [
+                    {
+                        "name": ris_name,
+                        "country": "CN",
+                        "identifiers": [{"scheme": "ror", "value": "https://ror.org/017zhmm22"}],
+                    }
+                ],
+            },
+        }
+    )
+    with Store.open(tmp_path / "kvrules.db") as store:
+        store.record_subject(Enricher.from_store(tmp_path / "refdata.db")(event))
+    (tmp_path / "kvrules.yaml").write_text(yaml.safe_dump({"database": "kvrules.db"}))
+    section = _report(tmp_path)
+    section = html.unescape(
+        section[section.index('id="h-listed"') : section.index('id="h-funding"')]
+    )
+    rows = re.findall(r"<tr><td>(.*?)</tr>", section, re.S)
+    assert len(rows) == 1, rows
+    organisation, _country, lists, *_ = re.findall(r"<td>(.*?)</td>", f"<td>{rows[0]}", re.S)
+    assert organisation.startswith(ris_name), organisation
+    assert "Jiatong" not in organisation
+    assert "US DoD Section 1286 list (FY25), listed as “Xi’an Jiatong University”" in lists
 
 
 def test_severities_are_in_severity_order_not_by_count(site: Path) -> None:

@@ -157,23 +157,40 @@ def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> Non
     )
     assert sichuan.in_words(record) == (
         f"partner {as_written} is on the US DoD Section 1286 list, edition FY25, "
-        "entry 'Sichuan University'"
+        "listed as “Sichuan University”"
     )
     assert sichuan.plain == f"partner {as_written} is on the US DoD Section 1286 list"
     beihang = Evidence(
         "project.partners[2].lists", 'contains "us_dod_1286"', [], "Beihang Univ. (CN)"
     )
     assert beihang.in_words(record).endswith(
-        "edition FY25, entry 'Beihang University', matched through its ROR id 00wk2mp56"
+        "edition FY25, listed as “Beihang University”, matched through its ROR id 00wk2mp56"
     )
     # The record changed since the finding (a partner was removed): found by its name.
     record["project"]["partners"].pop(0)
-    assert "entry 'Sichuan University'" in sichuan.in_words(record)
+    assert "listed as “Sichuan University”" in sichuan.in_words(record)
     record["project"]["partners"].pop(1)  # Sichuan alone now: its old position is gone
-    assert "entry 'Sichuan University'" in sichuan.in_words(record)
+    assert "listed as “Sichuan University”" in sichuan.in_words(record)
     # Never another organisation's entry: a name that is no longer there says no more.
     gone = Evidence("project.partners[0].lists", 'contains "us_dod_1286"', [], "Gone (CN)")
     assert gone.in_words(record) == "partner Gone (CN) is on the US DoD Section 1286 list"
+
+
+def test_a_partner_is_named_as_the_ris_names_it_and_the_entry_as_the_list_spells_it(
+    tmp_path,
+) -> None:
+    """The 1286 list misspells "Xi'an Jiaotong University" as "Xi'an Jiatong University": a
+    reader must see the RIS's name for the partner and the list's spelling as the list's."""
+    ris_name = "Xi'an Jiaotong University"
+    ror = [{"scheme": "ror", "value": "https://ror.org/017zhmm22"}]
+    record = _screened([{"name": ris_name, "country": "CN", "identifiers": ror}], [], tmp_path)
+    xian = Evidence(
+        "project.partners[0].lists", 'contains "us_dod_1286"', ["us_dod_1286"], f"{ris_name} (CN)"
+    )
+    sentence = xian.in_words(record)
+    assert sentence.startswith(f"partner {ris_name} (CN) is on the US DoD Section 1286 list")
+    assert "listed as “Xi’an Jiatong University”" in sentence
+    assert "entry" not in sentence  # "entry 'Xi'an Jiatong University'" read as the partner
 
 
 def test_a_corrected_spelling_is_said_to_be_one(tmp_path) -> None:
@@ -185,8 +202,8 @@ def test_a_corrected_spelling_is_said_to_be_one(tmp_path) -> None:
         "Harbin Institue of Technlogy (CN)",
     )
     assert (
-        "entry 'Harbin Institute of Technology' (its name with the spelling corrected, score 0."
-        in (harbin.in_words(record))
+        "listed as “Harbin Institute of Technology” (its name with the spelling corrected, "
+        "score 0." in (harbin.in_words(record))
     )
 
 

@@ -21,7 +21,7 @@ from kvrules.settings import record_links, resolve
 from tests.pipeline.pipeline_helpers import System, start_system
 
 RIS = "https://pure.example.edu/admin/editor/projecteditor.xhtml?id={id}"
-LISTED = re.compile(r"is on the US DoD Section 1286 list, edition FY25, entry '[^']+'")
+LISTED = re.compile(r"is on the US DoD Section 1286 list, edition FY25, listed as “[^”]+”")
 
 
 @pytest.fixture(scope="module")
