@@ -80,6 +80,46 @@ def list_label(list_id: str) -> str:
     return LISTS.get(list_id, list_id)
 
 
+# "us_dod_1286@FY25 (partial)": a list edition screened against, as kvrules writes it
+# (``Enricher.screened_against``, a scan's report, a stored pre-screen)
+_SCREENED = re.compile(r"^(?P<list>[^@\s]+)@(?P<edition>\S+)(?P<partial> \(partial\))?$")
+PARTIAL = "a partial copy: only some of its entries are held here"
+
+
+def edition_in_words(
+    screened: str, titles: Mapping[str, str] | None = None, *, partial: bool = True
+) -> str:
+    """ "us_dod_1286@FY25 (partial)" -> "the US DoD Section 1286 list, edition FY25 (a partial
+    copy: only some of its entries are held here)". A list kvrules has no words for is named
+    by its title in ``titles`` (list id → title, from the reference store), else by its id.
+    ``partial=False`` leaves the partial note out (where a match was found, it does not
+    matter)."""
+    m = _SCREENED.match(screened)
+    if m is None:
+        return screened
+    list_id = m.group("list")
+    if list_id in LISTS:
+        named = f"the {LISTS[list_id]}"
+    else:
+        named = f"the list “{(titles or {}).get(list_id) or list_id}”"
+    note = f" ({PARTIAL})" if partial and m.group("partial") else ""
+    return f"{named}, edition {m.group('edition')}{note}"
+
+
+def lists_in_words(
+    screened: Iterable[str], titles: Mapping[str, str] | None = None, *, joined_by: str = "or"
+) -> str:
+    """The list editions screened against in one phrase: "the US DoD Section 1286 list,
+    edition FY25 (…) or the US foreign-countries-of-concern list, edition 2022-08-09"; "any
+    list" when there were none."""
+    phrases = [edition_in_words(s, titles) for s in screened]
+    if not phrases:
+        return "any list"
+    return (
+        phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} {joined_by} {phrases[-1]}"
+    )
+
+
 def signal_label(code: str) -> str:
     """'eu-arms-embargo' -> 'under an EU arms embargo'; an unknown signal as its code."""
     return SIGNALS.get(code, code)

@@ -46,7 +46,7 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.plain import area_in_words, said
+from kvrules.plain import area_in_words, edition_in_words, listed_as, lists_in_words, said
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 
@@ -198,6 +198,12 @@ class Screening:
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
     found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry …"
     set_aside: list[str] = field(default_factory=list)  # matches an adviser's verdict overruled
+    # the same three, said for people: lists by title and edition, entries as the list spells
+    # them, no ids ("National University of Defense Technology: on the US DoD Section 1286
+    # list, edition FY25, listed as “…”")
+    found_in_words: list[str] = field(default_factory=list)
+    set_aside_in_words: list[str] = field(default_factory=list)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list id → the store's title
 
     @property
     def triage(self) -> Triage:
@@ -258,6 +264,19 @@ class Screening:
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
                 for name in self.not_found
             ],
+            "in_words": self.in_words(),
+        }
+
+    def in_words(self) -> dict[str, list[str]]:
+        """The lists looked at, and what they matched or not, for people (the CLI without
+        --technical, the web page); the keys beside it keep list ids and entry ids."""
+        titles = self.list_titles
+        nowhere = lists_in_words(self.screened_against, titles)
+        return {
+            "lists": [edition_in_words(s, titles) for s in self.screened_against],
+            "found": self.found_in_words,
+            "set_aside": self.set_aside_in_words,
+            "not_found": [f"{name}: not found in {nowhere}" for name in self.not_found],
         }
 
 
@@ -291,6 +310,18 @@ def _found(org: Organisation) -> Iterator[str]:
         yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
 
 
+def _found_in_words(org: Organisation, titles: dict[str, str]) -> Iterator[str]:
+    """What the lists say of one organisation, in words: the list by its title and edition,
+    the entry as the list spells it."""
+    for m in org.screening:
+        where = edition_in_words(f"{m.list}@{m.edition}", titles)
+        if m.candidate:
+            why = f": {m.via}" if m.via else ""
+            yield f"{org.name}: possibly on {where}, {listed_as(m.name)} (to confirm{why})"
+        else:
+            yield f"{org.name}: on {where}, {listed_as(m.name)}"
+
+
 class AdvisersVerdicts(Protocol):
     """The advisers' verdicts on name matches, as the state database (``Store``) keeps them."""
 
@@ -319,6 +350,15 @@ class _SetAside:
         editions = {s.split("@")[0]: s.split()[0] for s in screened_against}
         return [
             f"{name}: matched {editions.get(list_id, list_id)}, entry {entry}, "
+            + _overruled(self._verdict(list_id, entry, name, country))
+            for list_id, entry, name, country in self.matches
+        ]
+
+    def lines_in_words(self, screened_against: list[str], titles: dict[str, str]) -> list[str]:
+        """As ``lines``, the list by its title and edition and without the entry's id."""
+        editions = {s.split("@")[0]: s.split()[0] for s in screened_against}
+        return [
+            f"{name}: matched {edition_in_words(editions.get(list_id, list_id), titles)}, "
             + _overruled(self._verdict(list_id, entry, name, country))
             for list_id, entry, name, country in self.matches
         ]
@@ -381,6 +421,7 @@ def screen(
         }
     )
     screened_against = list(enricher.screened_against) if enricher else []
+    titles = dict(enricher.list_titles) if enricher else {}
     return Screening(
         proposal,
         events,
@@ -389,6 +430,13 @@ def screen(
         not_found,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
         set_aside=set_aside.lines(screened_against) if set_aside else [],
+        found_in_words=list(
+            dict.fromkeys(line for org in mentioned for line in _found_in_words(org, titles))
+        ),
+        set_aside_in_words=(
+            set_aside.lines_in_words(screened_against, titles) if set_aside else []
+        ),
+        list_titles=titles,
     )
 
 

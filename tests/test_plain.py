@@ -315,3 +315,25 @@ def test_an_amount_with_its_currency_makes_the_currency_test_go_without_saying()
     ]
     # without the record the amount has no currency: the currency test still says it
     assert said(evidence, None)[0] == "the currency of the funder is 'USD'"
+
+
+def test_list_editions_are_said_by_title_and_edition_with_partial_explained() -> None:
+    from kvrules.plain import edition_in_words, lists_in_words
+
+    assert edition_in_words("us_dod_1286@FY25 (partial)") == (
+        "the US DoD Section 1286 list, edition FY25 "
+        "(a partial copy: only some of its entries are held here)"
+    )
+    assert edition_in_words("us_dod_1286@FY25 (partial)", partial=False) == (
+        "the US DoD Section 1286 list, edition FY25"
+    )
+    # a list of the institution's own: by the title the reference store keeps
+    own = {"own_watch": "Watch list of the research office"}
+    assert edition_in_words("own_watch@2026-05", own) == (
+        "the list “Watch list of the research office”, edition 2026-05"
+    )
+    assert lists_in_words(["us_fcoc@2022-08-09", "own_watch@2026-05"], own) == (
+        "the US foreign-countries-of-concern list, edition 2022-08-09 or "
+        "the list “Watch list of the research office”, edition 2026-05"
+    )
+    assert lists_in_words([]) == "any list"

@@ -263,3 +263,47 @@ def test_a_city_the_registry_knows_in_one_country_gives_the_partner_its_country(
     named = check("--partner", "Harbin Institute of Technology, Harbin", *args)
     given = check("--partner", "Harbin Institute of Technology (CN)", *args)
     assert named["triage"]["colour"] == given["triage"]["colour"] == "red"
+
+
+def _said(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["check", *args])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.stdout.split())  # rich wraps lines at the terminal's width
+
+
+DOD_IN_WORDS = "the US DoD Section 1286 list, edition FY25"
+PARTIAL_IN_WORDS = "a partial copy: only some of its entries are held here"
+
+
+def test_what_no_list_matched_is_said_in_words_with_the_editions_and_never_safe():
+    """ "not found in us_dod_1286@FY25 (partial)" was the technical form: the text names each
+    list by its title and edition and says what "partial" means; ids wait in --technical."""
+    text = _said("--partner", "KU Leuven (BE)")
+    assert f"KU Leuven: not found in {DOD_IN_WORDS} ({PARTIAL_IN_WORDS}" in text
+    assert "US foreign-countries-of-concern list, edition 2022-08-09" in text
+    assert "us_dod_1286" not in text and "@" not in text
+    assert "safe" not in text.replace("not that a partner is safe", "")
+    technical = _said("--partner", "KU Leuven (BE)", "--technical")
+    assert "KU Leuven: not found in us_dod_1286@FY25 (partial)" in technical
+
+
+def test_what_a_list_matched_is_said_in_words_the_entry_as_the_list_spells_it():
+    text = _said("--visitor-institution", "National University of Defense Technology (CN)")
+    assert (
+        f"National University of Defense Technology: on {DOD_IN_WORDS}, "
+        "listed as “National University of Defense Technology”"
+    ) in text
+    assert "us_dod_1286" not in text and "national-university-of-defense-technology" not in text
+    technical = _said(
+        "--visitor-institution", "National University of Defense Technology (CN)", "--technical"
+    )
+    assert "found in us_dod_1286@FY25" in technical
+
+
+def test_a_match_set_aside_is_said_in_words(tmp_path: Path):
+    db = tmp_path / "kvrules.db"
+    set_beihang_aside(db, actor="j.adviser")
+    text = _said("--partner", "Beihang University (China)", "--db", str(db))
+    assert f"Beihang University: matched {DOD_IN_WORDS}" in text
+    assert "set aside by j.adviser" in text
+    assert "us_dod_1286" not in text and "beihang-university" not in text

@@ -184,7 +184,8 @@ def _print(result: Screening, technical: bool) -> None:
     if not result.findings:
         console.print("No findings.")
     answer = result.as_dict()
-    for line in [*answer["found"], *answer["set_aside"], *answer["not_found"]]:
+    said = answer if technical else answer["in_words"]  # list and entry ids: --technical
+    for line in [*said["found"], *said["set_aside"], *said["not_found"]]:
         console.print(f"\n{escape(line)}")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "

@@ -19,7 +19,7 @@ from kvrules.engine import load_rulebooks
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
 from kvrules.model import event_json_schema
-from kvrules.plain import said
+from kvrules.plain import lists_in_words, said
 from kvrules.records import describe
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
@@ -144,9 +144,9 @@ def evaluate(
     if not as_json:
         _print_findings(findings, events)
         if enricher is not None:
-            lists = ", ".join(enricher.screened_against) or "none"
+            lists = lists_in_words(enricher.screened_against, enricher.list_titles, joined_by="and")
             click.echo(
-                f"Organisations screened against: {lists}. Not on a list means not "
+                f"Organisations screened against {lists}. Not on a list means not "
                 "found in these editions — not that a partner is safe."
             )
     for line in skipped:

@@ -16,6 +16,7 @@ from kvrules.cli.options import JSON_OPTION, config_from, open_existing, setting
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner, ScanReport
+from kvrules.plain import lists_in_words
 
 
 def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) -> ScanReport:
@@ -87,8 +88,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "up; what was read is kept and the next scan resumes where this one stopped."
         )
     if report.screened_against:
+        lists = lists_in_words(report.screened_against, joined_by="and")
         click.echo(
-            f"Organisations screened against {', '.join(report.screened_against)}; "
+            f"Organisations screened against {lists}; "
             "not on a list means not found in these editions, not that a partner is safe."
         )
 

@@ -41,6 +41,7 @@ class Enricher:
         self.funding: FundingShares | None = None  # set per scan from the stored records
         self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
         self.lists_digest: list[str] | None = None  # edition + file digest per list screened
+        self.list_titles: dict[str, str] = {}  # list id → its title, to name it for people
 
     @property
     def context(self) -> str:
@@ -80,6 +81,7 @@ class Enricher:
         enricher = cls(OrganisationScreen(resolver), screened, country_signals, areas.classify)
         enricher.areas_digest = areas.digest
         enricher.lists_digest = fingerprint
+        enricher.list_titles = {i.list_id: i.title for i in editions}
         return enricher
 
     def __call__(self, event: CollaborationEvent) -> CollaborationEvent:

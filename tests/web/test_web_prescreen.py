@@ -5,6 +5,7 @@ pre-screen is audited."""
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from datetime import UTC, datetime
@@ -75,6 +76,24 @@ def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener:
     page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
     assert "GREEN" in page and "No rule found a risk signal" in page
     assert "KU Leuven: not found in" in page
+
+
+def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
+    db: Path, screener: Screener
+) -> None:
+    """ "Lists looked at" read "us_dod_1286@FY25 (partial), …": each list by its title and
+    edition, "partial" explained; the ids one step away, in the technical detail."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {"topic": "medieval manuscripts", "partner0_name": "KU Leuven"}
+    page = html.unescape(client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text)
+    looked_at = re.search(r"<dt>Lists looked at</dt><dd>(.*?)</dd>", page, re.S)
+    assert looked_at, page
+    words, _, technical = looked_at.group(1).partition('<details class="technical">')
+    assert "the US DoD Section 1286 list, edition FY25 (a partial copy: only some of its " in words
+    assert "@" not in words and "us_dod_1286@FY25 (partial)" in technical
+    not_found = page[page.index('id="not-found"') :]
+    assert "KU Leuven: not found in the US DoD Section 1286 list, edition FY25" in not_found
+    assert "us_dod_1286" not in not_found[: not_found.index("</ul>")]
 
 
 def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
