@@ -670,11 +670,12 @@ def write_csv(
     delimiter: str = ",",
     bom: bool = False,
 ) -> None:
-    """The input's columns, then the top match's fields (``match_*``), the number of matches
-    and the error, if any; separated by ``delimiter`` (the input's), after a byte-order mark if
-    the input had one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is
-    made inert; a value that is not text (from JSON lines) is written as JSON."""
-    header = [*columns, *(f"match_{c}" for c in TOP_COLUMNS), "matches", "error"]
+    """The input's columns, then the top match's fields (``match_*``), the number of matches,
+    the error, if any, and a row's text when it could not be read (``raw``, as in JSON lines);
+    separated by ``delimiter`` (the input's), after a byte-order mark if the input had one
+    (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is made inert; a
+    value that is not text (from JSON lines) is written as JSON."""
+    header = [*columns, *(f"match_{c}" for c in TOP_COLUMNS), "matches", "error", "raw"]
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     if bom:
         out.write("\ufeff")
@@ -684,7 +685,8 @@ def write_csv(
         fields = result.row.fields
         row = [fields.get(c) for c in columns]
         row += [top.get(c) for c in TOP_COLUMNS]
-        writer.writerow([*map(_cell, row), len(result.matches), _cell(result.error)])
+        errors = [_cell(result.error), _cell(result.row.raw)]
+        writer.writerow([*map(_cell, row), len(result.matches), *errors])
 
 
 def _cell(value: Any) -> Any:
