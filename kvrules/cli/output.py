@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 from rich.console import Console
@@ -29,3 +30,14 @@ def emit(rows: list[dict], as_json: bool, table: Table) -> None:
             click.echo(json.dumps(row, default=str, ensure_ascii=False))
     else:
         Console().print(table)
+
+
+def progress_console() -> Console:
+    """The console progress bars draw on: stderr, a terminal only when stderr really is one.
+    rich takes FORCE_COLOR to mean a terminal, and would draw the bar into a piped stderr (a
+    log file, a CI job); colours still follow FORCE_COLOR where a bar is drawn."""
+    try:
+        on_a_terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced by something without a file, or closed
+        on_a_terminal = False
+    return Console(stderr=True, force_terminal=on_a_terminal)

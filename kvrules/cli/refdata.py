@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, TextIO
 import click
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.output import progress_console
 from kvrules.refdata.store import Store
 
 
@@ -382,7 +383,6 @@ def _match_file(
     """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
     when it is a terminal, each bad row by its line, once per file the lines read in another
     encoding than UTF-8, and a count at the end."""
-    from rich.console import Console
     from rich.progress import (
         BarColumn,
         Progress,
@@ -396,7 +396,7 @@ def _match_file(
 
     name, rows = named
     errors = total = 0
-    console = Console(stderr=True)
+    console = progress_console()
     # a bar over the file's bytes (a pipe has no size: a spinner); only on a terminal
     bar = (BarColumn(), TaskProgressColumn()) if rows.size else (SpinnerColumn(),)
     with Progress(

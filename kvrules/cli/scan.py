@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner, ScanReport
@@ -21,7 +22,7 @@ from kvrules.plain import lists_in_words
 
 def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) -> ScanReport:
     """One scan with a progress display on a terminal (records/s and elapsed time)."""
-    console = Console(stderr=True)
+    console = progress_console()
     if as_json or not console.is_terminal:
         return scanner.scan(full=full, limit=limit)
     columns = (
