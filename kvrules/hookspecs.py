@@ -97,7 +97,9 @@ def register_reference_importers(register):
 def register_commands(cli):
     """Add sub-commands to the ``kvrules`` command line.
 
-    Called: once, by ``kvrules.cli.main`` before the command line is parsed.
+    Called: once, by ``kvrules.cli.main`` when the command line names a command that is not
+    built in, or lists the commands (``kvrules --help``); a built-in command starts without
+    loading the plugins' commands.
 
     Arguments: ``cli``, the ``kvrules`` ``click.Group``; call ``cli.add_command(command)``
     (or decorate with ``@cli.command()``). Name commands after your plugin to avoid clashes.

@@ -16,7 +16,10 @@ LONG_RUNNING = {("demo",), ("serve",), ("watch",)}
 
 
 def leaf_commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)  # commands are loaded when asked for: ask as click does
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         path = (*prefix, name)
         if isinstance(command, click.Group):
             yield from leaf_commands(command, path)
