@@ -285,6 +285,12 @@ def test_what_no_list_matched_is_said_in_words_with_the_editions_and_never_safe(
     assert "safe" not in text.replace("not that a partner is safe", "")
     technical = _said("--partner", "KU Leuven (BE)", "--technical")
     assert "KU Leuven: not found in us_dod_1286@FY25 (partial)" in technical
+    answer = check("--partner", "KU Leuven (BE)")  # --json: the ids, and the words beside them
+    assert answer["not_found"] == [
+        f"KU Leuven: not found in {', '.join(answer['screened_against'])}"
+    ]
+    [words] = answer["in_words"]["not_found"]
+    assert words.startswith(f"KU Leuven: not found in {DOD_IN_WORDS} ({PARTIAL_IN_WORDS})")
 
 
 def test_what_a_list_matched_is_said_in_words_the_entry_as_the_list_spells_it():

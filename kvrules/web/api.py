@@ -152,6 +152,15 @@ def openapi_document() -> dict[str, Any]:
                 "items": {"type": "string"},
                 "description": "organisations no list matched: not found there, not 'safe'",
             },
+            "in_words": {
+                "type": "object",
+                "description": "the lists looked at, and what they matched or not, said for "
+                "people: lists by title and edition, entries as the list spells them, no ids",
+                "properties": {
+                    key: {"type": "array", "items": {"type": "string"}}
+                    for key in ("lists", "found", "set_aside", "not_found")
+                },
+            },
         },
     }
     schemas["Error"] = {"type": "object", "properties": {"error": {"type": "string"}}}
