@@ -36,7 +36,7 @@ def test_the_case_page_names_the_lead_links_the_record_and_says_the_evidence_in_
     evidence = page.split("<h4>Evidence</h4>", 1)[1]
     sentence, technical = evidence.split('<details class="technical">', 1)
     # the list, its edition and the entry in words, not a path
-    assert "US DoD Section 1286 list, edition FY25, entry" in sentence
+    assert "US DoD Section 1286 list, edition FY25, listed as “" in sentence
     assert "project.partners[0]" not in sentence
     assert "<code>project.partners[0].candidate_lists</code>" in technical.split("</details>")[0]
 

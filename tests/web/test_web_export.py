@@ -36,7 +36,7 @@ def test_csv_exports_follow_the_search_and_filters(db: Path) -> None:
     # people read the evidence in words; the ids, paths and tests are columns of their own
     assert found[0]["evidence"].startswith(
         "partner Technische Universität Beispiel (DE) may be on the US DoD Section 1286 list, "
-        "edition FY25, entry "
+        "edition FY25, listed as “"
     )
     assert found[0]["rule (technical)"] == "nl-leidraad@2026.1/partner-possible-list-match"
     assert found[0]["evidence (technical)"] == (
