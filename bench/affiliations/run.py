@@ -56,7 +56,13 @@ def peer_matcher(peer: RorStyleMatcher, listed: set[str]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True, help="folder with the set's CSVs")
-    parser.add_argument("--ror", type=Path, default=SHARED_ROR, help="ROR schema v2 dump")
+    parser.add_argument(
+        "--ror",
+        type=Path,
+        default=SHARED_ROR,
+        help="the registry: a ROR schema v2 dump (default: the shared v2.0-v2.9 snapshot; "
+        "registry.py builds a larger one)",
+    )
     parser.add_argument("--split", choices=["train", "test"], default="train")
     parser.add_argument("--errors", type=int, default=0, help="print N kvrules errors")
     parser.add_argument("--no-peer", action="store_true", help="skip the peer (faster)")
@@ -69,7 +75,7 @@ def main() -> None:
     registry = {e.ror_id for i, e in store.iter_latest() if i.kind == "registry" and e.ror_id}
     listed = listed_ror_ids(store, resolver, load_split(args.data, "train"))
     print(
-        f"{args.split}: {len(rows)} strings; registry {len(registry)} ROR records "
+        f"{args.split}: {len(rows)} strings; registry {args.ror}: {len(registry)} ROR records "
         f"(index built in {time.perf_counter() - t0:.1f}s); "
         f"{sum(g in registry for _, g in rows)} strings name an organisation in it, "
         f"{sum(g in listed for _, g in rows)} a listed institution ({len(listed)} listed ROR ids)"
