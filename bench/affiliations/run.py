@@ -33,8 +33,8 @@ def kvrules_matcher(resolver: Resolver):
         # acted on as *the* organisation only when the string names one (Resolver.resolve);
         # a joint unit's organisations are each screened for "listed" below
         one = the_organisation(found, resolver.threshold)
-        confident = one is not None and top is not None and not top.candidate
-        confident = confident and top.score >= resolver.threshold  # type: ignore[union-attr]
+        top = one or top
+        confident = one is not None
         listed = any(
             m.kind in SCREENING_KINDS and not m.candidate and m.score >= resolver.threshold
             for org in found

@@ -479,6 +479,8 @@ class Resolver:
                 hits = self._against_city(hits, segments, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
+                if span.last > span.first and not span.inner:
+                    found.extend(self._also_named(hits, segments[span.last], cc))
                 if span.inner:
                     cut_hits.append(span.text)
                 else:
@@ -488,7 +490,7 @@ class Resolver:
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
-            return self._principal_first(orgs)
+            return self._abroad_as_candidates(self._principal_first(orgs))
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
@@ -499,6 +501,23 @@ class Resolver:
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _also_named(
+        self, hits: list[_Hit], segment: str, cc: str | None
+    ) -> list[tuple[bool, list[_Hit]]]:
+        """The organisation a pair's second segment names on its own, when the pair names
+        another that is not a university ("West China Hospital, Sichuan University" is the
+        hospital's name, and "Sichuan University" the university's): a hospital named with its
+        university names both, and the university is screened in its own right."""
+        recs = self._recs
+        if any(recs[h.rec].education for h in hits):
+            return []  # a campus named with its system ("University at Buffalo, SUNY") is one
+        also = self._lookup(segment, cc, SUBUNIT, "parent")
+        if not also or also[0].candidate:
+            return []
+        if {recs[h.rec].cluster for h in also} & {recs[h.rec].cluster for h in hits}:
+            return []
+        return [(False, [replace(h, span=segment) for h in also])]
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of
@@ -651,6 +670,28 @@ class Resolver:
                 kept.append(hits)
         return kept or orgs[-1:]
 
+    def _abroad_as_candidates(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """A unit's name that a registry organisation in another country carries ("Institute of
+        Virology, Philipps-University Marburg" is not the Slovak Academy's institute): beside a
+        principal organisation named confidently, an organisation whose records are all in
+        other countries than the principal's is a candidate. Never a list's entry: it is
+        screened in its own right."""
+        recs = self._recs
+        principal = [h for h in orgs[0] if not h.candidate] if orgs else []
+        home = {recs[h.rec].country for h in principal} - {None}
+        if len(orgs) < 2 or len(home) != 1:
+            return orgs
+        (country,) = home
+        out = orgs[:1]
+        for hits in orgs[1:]:
+            places = {recs[h.rec].country for h in hits}
+            if self._listed(hits) or None in places or country in places:
+                out.append(hits)
+                continue
+            note = f"in another country than {recs[principal[0].rec].name} ({country})"
+            out.append([replace(h, candidate=True, note=h.note or note) for h in hits])
+        return out
+
     def _without_namesakes(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
         """Drop an organisation named after another the same part names ("Stanford Diabetes
         Research Center, Stanford University School of Medicine", "CHU de Limoges … Université
@@ -659,10 +700,17 @@ class Resolver:
         if len(orgs) < 2:
             return orgs
         words = [set(analyse(self._recs[hits[0].rec].name).distinct) for hits in orgs]
+        # a university is never the unit of a hospital or institute named after its city
+        # ("Friedrich Schiller University Jena" beside "Jena University Hospital")
+        schools = [self._recs[hits[0].rec].education for hits in orgs]
         kept = [
             hits
-            for hits, own in zip(orgs, words, strict=True)
-            if self._listed(hits) or not any(other and other < own for other in words)
+            for hits, own, school in zip(orgs, words, schools, strict=True)
+            if self._listed(hits)
+            or not any(
+                other and other < own and (schools[k] or not school)
+                for k, other in enumerate(words)
+            )
         ]
         return kept or orgs
 
@@ -1021,10 +1069,18 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` holds; None if it holds
     none or several (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
-    if len(named) != 1:
+    if not named:
         return None
     top = named[0].matches[0]
-    return top if not top.candidate and top.score >= threshold else None
+    if top.candidate or top.score < threshold:
+        return None
+    # the principal organisation (the last a part names) is the one when the others are named
+    # only as candidates: an ambiguous unit name ("Institute of Biochemistry"), a namesake
+    # abroad; a university system may be the campus the author meant, so it still counts
+    others = [org.matches[0] for org in named[1:]]
+    if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
+        return None
+    return top
 
 
 def _is_system(entry: Entry) -> bool:
