@@ -1054,15 +1054,24 @@ def _keep(
     linked: str | None,
 ) -> None:
     """The best way an entry was found (``linked``: the record whose name matched, when not
-    the entry's own); at equal scores its own name wins over a linked record's, so the
-    explanation names what the entry itself is called."""
+    the entry's own); at equal scores a confident way wins over a candidate (the short form of
+    a listed name is a candidate, but the ROR record linked to the entry carries it as its own
+    name), then its own name over a linked record's, so the explanation names what the entry
+    itself is called."""
     old = best.get(hit.rec)
     if (
         old is None
         or hit.score > old[0].score
-        or (hit.score == old[0].score and via is None and old[1] is not None)
+        or (hit.score == old[0].score and _surer(hit, via, old[0], old[1]))
     ):
         best[hit.rec] = (hit, via, linked)
+
+
+def _surer(hit: _Hit, via: str | None, old: _Hit, old_via: str | None) -> bool:
+    """At an equal score: a confident hit over a candidate, else its own name over a link."""
+    if hit.candidate != old.candidate:
+        return not hit.candidate
+    return via is None and old_via is not None
 
 
 def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:

@@ -117,3 +117,26 @@ def test_a_campus_named_with_its_system_is_the_campus() -> None:
         "Department of Oral Biology, University at Buffalo, State University of New York"
     )
     assert best is not None and best.ror_id == "01y64my43"
+
+
+def test_a_listed_organisation_reached_through_its_ror_record_is_listed() -> None:
+    # the list prints the long official name; ROR's record carries the short one, and the
+    # crosswalk links them (same name, same country): the short name names the listed entry
+    recs = [
+        (ROR, _org("00hs7dr46", "Ural Federal University", "RU", "Yekaterinburg")),
+        (
+            LISTED,
+            Entry(
+                entry_id="urfu",
+                name="Ural Federal University named after B.N. Yeltsin, the First President of "
+                "Russia",
+                country="RU",
+            ),
+        ),
+    ]
+    found = Resolver(records=recs).match_affiliation(
+        "Ural Federal University named after the first President of Russia B.N. Eltsin"
+    )
+    listed = [m for org in found for m in org.matches if m.list == "l"]
+    assert listed and not listed[0].candidate and listed[0].ror_id == "00hs7dr46"
+    assert listed[0].linked == "ror:00hs7dr46"  # says whose name matched
