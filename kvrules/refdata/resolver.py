@@ -43,6 +43,7 @@ from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
+    GENERIC_WORDS,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -75,6 +76,7 @@ INITIALS = "initials"
 _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
+GENERIC_NOTE = "a name any organisation's unit may have"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -788,7 +790,22 @@ class Resolver:
             if ntype == "short" and not (cc and recs[idx].country == cc):
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
-        return hits
+        return self._generic(a, hits)
+
+    def _generic(self, a: Analysed, hits: list[_Hit]) -> list[_Hit]:
+        """A name that says only what an organisation does ("Medical School", "Medical
+        Center"): a registry record carrying it as an alias is a candidate, never the answer
+        (its own name, "National Institutes of Health", is its name); a list's entry named so is
+        still its verdict."""
+        if not all(t in GENERIC_WORDS for t in a.distinct):
+            return hits
+        recs = self._recs
+        return [
+            replace(h, candidate=True, note=h.note or GENERIC_NOTE)
+            if recs[h.rec].kind == "registry" and h.ntype != "primary"
+            else h
+            for h in hits
+        ]
 
     def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
         """A name one listed organisation carries, in another country than the one given: a wrong

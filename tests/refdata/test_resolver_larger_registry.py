@@ -140,3 +140,30 @@ def test_a_listed_organisation_reached_through_its_ror_record_is_listed() -> Non
     listed = [m for org in found for m in org.matches if m.list == "l"]
     assert listed and not listed[0].candidate and listed[0].ror_id == "00hs7dr46"
     assert listed[0].linked == "ror:00hs7dr46"  # says whose name matched
+
+
+def test_a_generic_alias_is_no_second_organisation() -> None:
+    # ROR lists "Medical School" among the aliases of MSH Medical School Hamburg
+    recs = [
+        (ROR, _org("03s7gtk40", "Leipzig University", "DE", "Leipzig")),
+        (
+            ROR,
+            _org(
+                "006thab72",
+                "MSH Medical School Hamburg",
+                "DE",
+                "Hamburg",
+                aliases=["Medical School"],
+            ),
+        ),
+        (ROR, _org("01cwqze88", "National Institutes of Health", "US", "Bethesda", "x")),
+    ]
+    resolver = Resolver(records=recs)
+    best = resolver.resolve("Institute for Drug Discovery, Medical School, Leipzig University")
+    assert best is not None and best.ror_id == "03s7gtk40"
+    alone = resolver.match("Medical School")
+    assert alone and all(m.candidate for m in alone)
+    assert "a name any organisation's unit may have" in alone[0].explanation
+    # a record's own name of such words is its name
+    nih = resolver.resolve("Center for Human Immunology, National Institutes of Health")
+    assert nih is not None and nih.ror_id == "01cwqze88"
