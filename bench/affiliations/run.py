@@ -17,7 +17,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import SCREENING_KINDS, Answer, build_store, evaluate, listed_ror_ids, load_split  # noqa: E402
+from common import (  # noqa: E402
+    SCREENING_KINDS,
+    Answer,
+    build_store,
+    evaluate,
+    listed_ror_ids,
+    load_split,
+    units_of_listed,
+)
 from peer import RorStyleMatcher  # noqa: E402
 
 from kvrules.refdata import Resolver  # noqa: E402
@@ -74,21 +82,27 @@ def main() -> None:
     resolver = Resolver(store)
     registry = {e.ror_id for i, e in store.iter_latest() if i.kind == "registry" and e.ror_id}
     listed = listed_ror_ids(store, resolver, load_split(args.data, "train"))
+    units = frozenset(units_of_listed(store, listed))
     print(
         f"{args.split}: {len(rows)} strings; registry {args.ror}: {len(registry)} ROR records "
         f"(index built in {time.perf_counter() - t0:.1f}s); "
         f"{sum(g in registry for _, g in rows)} strings name an organisation in it, "
-        f"{sum(g in listed for _, g in rows)} a listed institution ({len(listed)} listed ROR ids)"
+        f"{sum(g in listed for _, g in rows)} a listed institution ({len(listed)} listed ROR ids), "
+        f"{sum(g in units for _, g in rows)} a unit of one ({len(units)} units in the registry)"
     )
     start = time.perf_counter()
-    score = evaluate(kvrules_matcher(resolver), rows, registry, listed)
+    score = evaluate(kvrules_matcher(resolver), rows, registry, listed, units)
     took = time.perf_counter() - start
     print(score.line("kvrules") + f"  [{len(rows) / took:,.0f} strings/s]")
     if not args.no_peer:
         start = time.perf_counter()
-        peer_score = evaluate(peer_matcher(RorStyleMatcher(store), listed), rows, registry, listed)
+        peer = peer_matcher(RorStyleMatcher(store), listed)
+        peer_score = evaluate(peer, rows, registry, listed, units)
         took = time.perf_counter() - start
         print(peer_score.line("ROR-style") + f"  [{len(rows) / took:,.0f} strings/s]")
+    print(score.lenient_line("kvrules"))
+    if not args.no_peer:
+        print(peer_score.lenient_line("ROR-style"))
     for line in score.errors[: args.errors]:
         print(line)
 
