@@ -148,6 +148,7 @@ class _Hit:
     ntype: str = "primary"  # the matched name's type: primary, alias, affiliate, short …
     span: str | None = None  # the stretch of the query that matched
     corrected: str | None = None  # the words corrected to reach the name: "Institue" → …
+    with_unit: bool = False  # the string names a unit of it too (a ROR child), dropped
 
 
 class Resolver:
@@ -394,7 +395,8 @@ class Resolver:
         out = []
         for hits in self._organisations(text, cc):
             span = hits[0].span or text
-            out.append(OrganisationMatch(span, self._expand(hits)))
+            with_unit = any(h.with_unit for h in hits)
+            out.append(OrganisationMatch(span, self._expand(hits), with_unit))
         return out
 
     def resolve(self, text: str, country: str | None = None) -> Match | None:
@@ -638,7 +640,7 @@ class Resolver:
         recs = self._recs
         clusters = [{recs[h.rec].cluster for h in hits} for hits in orgs]
         named = set().union(*clusters)
-        kept = []
+        kept, with_unit = [], set()
         for hits, own in zip(orgs, clusters, strict=True):
             parents = {
                 self._by_ror.get(recs[i].parent_ror)  # type: ignore[arg-type]
@@ -648,7 +650,16 @@ class Resolver:
             }
             if not (parents - {None}) & (named - own):
                 kept.append(hits)
-        return kept or orgs[:1]
+            else:
+                with_unit |= parents
+        if not kept:
+            return orgs[:1]
+        # the organisation stands for its unit too: which of the two the author is counted
+        # under is not written in the string (Resolver.resolve gives no single id for it)
+        return [
+            [replace(h, with_unit=True) for h in hits] if own & with_unit else hits
+            for hits, own in ((hits, {recs[h.rec].cluster for h in hits}) for hits in kept)
+        ]
 
     def _without_repeats(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
         """One organisation named twice is one ("Swiss Federal Institute of Technology", which
@@ -1095,8 +1106,8 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` holds; None if it holds
     none or several (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
-    if not named:
-        return None
+    if not named or named[0].with_unit:
+        return None  # none, or an organisation and its unit: the string does not say which
     top = named[0].matches[0]
     if top.candidate or top.score < threshold:
         return None

@@ -167,3 +167,18 @@ def test_a_generic_alias_is_no_second_organisation() -> None:
     # a record's own name of such words is its name
     nih = resolver.resolve("Center for Human Immunology, National Institutes of Health")
     assert nih is not None and nih.ror_id == "01cwqze88"
+
+
+def test_an_organisation_named_with_its_unit_is_read_as_the_organisation_but_no_single_id() -> None:
+    # publishers assert the unit about as often as the organisation for these strings
+    recs = [
+        (ROR, _org("052gg0110", "University of Oxford", "GB", "Oxford")),
+        (ROR, _org("00x6h5n95", "Jenner Institute", "GB", "Oxford", "facility")),
+    ]
+    recs[1][1].parent_ror_id = "052gg0110"
+    resolver = Resolver(records=recs)
+    found = resolver.match_affiliation("The Jenner Institute, University of Oxford")
+    assert [org.matches[0].ror_id for org in found] == ["052gg0110"]
+    assert found[0].with_unit
+    assert resolver.resolve("The Jenner Institute, University of Oxford") is None
+    assert resolver.resolve("Department of Physics, University of Oxford") is not None
