@@ -132,6 +132,7 @@ class _Rec:
     system: bool = False  # a registry's university system ("University of California System")
     city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
     education: bool = False  # a registry's university, college …: ROR type "education"
+    inactive: bool = False  # a registry record ROR marks inactive (the organisation closed)
 
 
 _REC_FIELDS = tuple(f.name for f in fields(_Rec))
@@ -258,6 +259,9 @@ class Resolver:
                     self._city_country[self._recs[idx].city] = ""
             types = entry.attributes.get("types") if info.kind == "registry" else None
             self._recs[idx].education = isinstance(types, list) and "education" in types
+            self._recs[idx].inactive = info.kind == "registry" and (
+                entry.attributes.get("status") == "inactive"
+            )
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
@@ -770,6 +774,8 @@ class Resolver:
                 return self._elsewhere(found, cc, text)
             found = here
         ambiguous = self._ambiguous(found, cc)
+        if ambiguous and (active := self._active_only(found)):
+            found, ambiguous = active, self._ambiguous(active, cc)
         if ambiguous:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
             # the spelling as written decides when it names one organisation only
@@ -817,6 +823,18 @@ class Resolver:
             else h
             for h in hits
         ]
+
+    def _active_only(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Of the organisations a name is shared by, the one that still exists, when all the
+        others are registry records ROR marks inactive (University College London's closed
+        namesake, Concordia University Portland): [] if that does not decide."""
+        recs, clusters = self._recs, self._clusters
+        live = {
+            recs[i].cluster
+            for i, _, _ in found
+            if not all(recs[j].inactive for j in clusters[recs[i].cluster])
+        }
+        return [f for f in found if recs[f[0]].cluster in live] if len(live) == 1 else []
 
     def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
         """A name one listed organisation carries, in another country than the one given: a wrong

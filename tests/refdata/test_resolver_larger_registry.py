@@ -182,3 +182,18 @@ def test_an_organisation_named_with_its_unit_is_read_as_the_organisation_but_no_
     assert found[0].with_unit
     assert resolver.resolve("The Jenner Institute, University of Oxford") is None
     assert resolver.resolve("Department of Physics, University of Oxford") is not None
+
+
+def test_a_name_shared_with_a_closed_organisation_names_the_one_that_exists() -> None:
+    recs = [
+        (ROR, _org("0420zvk78", "Concordia University", "CA", "Montreal")),
+        (ROR, _org("04dwckp88", "Concordia University", "US", "Portland")),
+        (ROR, _org("05aaaaa77", "Trinity College", "IE", "Dublin")),
+        (ROR, _org("06bbbbb88", "Trinity College", "US", "Hartford")),
+    ]
+    recs[1][1].attributes["status"] = "inactive"  # closed in 2020
+    resolver = Resolver(records=recs)
+    best = resolver.resolve("Department of Psychology, Concordia University")
+    assert best is not None and best.ror_id == "0420zvk78"
+    # two that exist are still ambiguous without a country or a city
+    assert resolver.resolve("Department of Physics, Trinity College") is None
