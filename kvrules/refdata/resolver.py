@@ -404,9 +404,11 @@ class Resolver:
         return out
 
     def resolve(self, text: str, country: str | None = None) -> Match | None:
-        """The one organisation an affiliation string names, if it names exactly one and the
-        top match is confident: a string naming several ("Inserm U1109, CNRS, Université de
-        Strasbourg", "A; B") has no single organisation, though each of them is screened."""
+        """The one organisation an affiliation string names, if it names one for certain (its
+        top match is confident; any other it names is only a candidate) and no ROR unit of it
+        beside it: a string naming several ("Inserm U1109, CNRS, Université de Strasbourg",
+        "A; B") or an organisation and its unit ("The Jenner Institute, University of Oxford")
+        has no single organisation, though each of them is screened."""
         return the_organisation(self.match_affiliation(text, country), self.threshold)
 
     def country_named(self, text: str) -> str | None:
@@ -1121,8 +1123,8 @@ def _surer(hit: _Hit, via: str | None, old: _Hit, old_via: str | None) -> bool:
 
 
 def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:
-    """The confident top match of the one organisation ``found`` holds; None if it holds
-    none or several (see :meth:`Resolver.resolve`)."""
+    """The confident top match of the one organisation ``found`` names for certain; None if
+    it names none, several, or one with its unit (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
     if not named or named[0].with_unit:
         return None  # none, or an organisation and its unit: the string does not say which
