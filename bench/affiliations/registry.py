@@ -4,15 +4,22 @@ ROR's full data dump is not obtainable offline here (ror-community/ror-data hold
 pointers only), and the snapshot in shared/data/real holds the v2.0 to v2.9 release folders only
 (13,503 records, about a tenth of ROR). ror-community/ror-records (CC0 1.0) keeps every
 release's new and changed records since v1.0, one JSON file per record: the latest version of
-every record id across all its release folders is about 72,000 records, some 60% of ROR, and
-it includes the gold organisation of about 90% of the Crossref strings. Records not changed
-since before v1.0 are missing, so this is still not the full registry.
+every record id across all its release folders is 51,370 records at commit
+d93fc667872f8ef9386896bd6c68bd3c6103603e (48,746 active, 1,250 inactive, 1,374 withdrawn),
+about 40% of ROR, and it includes the gold organisation of about 90% of the Crossref strings.
+Records not changed since before v1.0 are missing, so this is still not the full registry.
 
 Releases v1.45 onward carry each record in both schemas (``vX/v1/``, ``vX/v2/``); earlier
 releases in schema v1 only. kvrules imports schema v2, so a record whose latest version exists
 only in schema v1 is converted field by field (name, aliases, acronyms and labels to ``names``;
-addresses and country to ``locations``; relationship and organisation types lower-cased), as
-ROR's schema v2 documentation maps them.
+addresses and country to ``locations``; relationship and organisation types lower-cased;
+external ids to a list, and the ``funder`` type for a record with a FundRef id), as ROR's schema
+v2 documentation maps them. Checked against the 25,297 records that releases v1.45 to v1.74
+carry in both schemas: converted from v1, a random 3,000 of them import into kvrules with the
+same name, aliases, labels, acronyms, country, city, status and relationships as their v2 twins
+(2 differ in their data: an acronym listed as an alias in v1); 109 differ in the ``funder`` type
+and 58 in a FundRef id, which ROR did not assign in step with each other (neither is used to
+match).
 
     git clone https://github.com/ror-community/ror-records   # or: fetch it
     python bench/affiliations/registry.py PATH/ror-records --out /tmp/ror-records-union.json.gz
@@ -113,11 +120,18 @@ def from_schema_v1(rec: dict[str, Any]) -> dict[str, Any]:
                 },
             }
         )
+    external_ids = [
+        {"type": kind.lower(), "preferred": ids.get("preferred"), "all": _as_list(ids.get("all"))}
+        for kind, ids in (rec.get("external_ids") or {}).items()
+    ]
+    types = [t.lower() for t in rec.get("types") or []]
+    if any(x["type"] == "fundref" for x in external_ids) and "funder" not in types:
+        types.append("funder")  # schema v2 marks a record with a FundRef id as a funder
     return {
         "id": rec["id"],
         "names": names,
         "status": rec.get("status", "active"),
-        "types": [t.lower() for t in rec.get("types") or []],
+        "types": types,
         "established": rec.get("established"),
         "locations": locations,
         "relationships": [
@@ -126,9 +140,16 @@ def from_schema_v1(rec: dict[str, Any]) -> dict[str, Any]:
         ],
         "links": [{"type": "website", "value": u} for u in rec.get("links") or []],
         "domains": [],
-        "external_ids": [],
+        "external_ids": external_ids,
         "admin": {"last_modified": {"date": None, "schema_version": "1.0 (converted)"}},
     }
+
+
+def _as_list(value: Any) -> list[Any]:
+    """Schema v1 gives GRID's ``all`` as one string, the other ids' as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def main() -> None:

@@ -17,7 +17,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import SCREENING_KINDS, Answer, build_store, evaluate, listed_ror_ids, load_split  # noqa: E402
+from common import (  # noqa: E402
+    SCREENING_KINDS,
+    Answer,
+    build_store,
+    evaluate,
+    listed_ror_ids,
+    load_split,
+    units_of_listed,
+)
 from peer import RorStyleMatcher  # noqa: E402
 
 from kvrules.refdata import Resolver  # noqa: E402
@@ -33,8 +41,8 @@ def kvrules_matcher(resolver: Resolver):
         # acted on as *the* organisation only when the string names one (Resolver.resolve);
         # a joint unit's organisations are each screened for "listed" below
         one = the_organisation(found, resolver.threshold)
-        confident = one is not None and top is not None and not top.candidate
-        confident = confident and top.score >= resolver.threshold  # type: ignore[union-attr]
+        top = one or top
+        confident = one is not None
         listed = any(
             m.kind in SCREENING_KINDS and not m.candidate and m.score >= resolver.threshold
             for org in found
@@ -56,7 +64,13 @@ def peer_matcher(peer: RorStyleMatcher, listed: set[str]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, required=True, help="folder with the set's CSVs")
-    parser.add_argument("--ror", type=Path, default=SHARED_ROR, help="ROR schema v2 dump")
+    parser.add_argument(
+        "--ror",
+        type=Path,
+        default=SHARED_ROR,
+        help="the registry: a ROR schema v2 dump (default: the shared v2.0-v2.9 snapshot; "
+        "registry.py builds a larger one)",
+    )
     parser.add_argument("--split", choices=["train", "test"], default="train")
     parser.add_argument("--errors", type=int, default=0, help="print N kvrules errors")
     parser.add_argument("--no-peer", action="store_true", help="skip the peer (faster)")
@@ -68,21 +82,27 @@ def main() -> None:
     resolver = Resolver(store)
     registry = {e.ror_id for i, e in store.iter_latest() if i.kind == "registry" and e.ror_id}
     listed = listed_ror_ids(store, resolver, load_split(args.data, "train"))
+    units = frozenset(units_of_listed(store, listed))
     print(
-        f"{args.split}: {len(rows)} strings; registry {len(registry)} ROR records "
+        f"{args.split}: {len(rows)} strings; registry {args.ror}: {len(registry)} ROR records "
         f"(index built in {time.perf_counter() - t0:.1f}s); "
         f"{sum(g in registry for _, g in rows)} strings name an organisation in it, "
-        f"{sum(g in listed for _, g in rows)} a listed institution ({len(listed)} listed ROR ids)"
+        f"{sum(g in listed for _, g in rows)} a listed institution ({len(listed)} listed ROR ids), "
+        f"{sum(g in units for _, g in rows)} a unit of one ({len(units)} units in the registry)"
     )
     start = time.perf_counter()
-    score = evaluate(kvrules_matcher(resolver), rows, registry, listed)
+    score = evaluate(kvrules_matcher(resolver), rows, registry, listed, units)
     took = time.perf_counter() - start
     print(score.line("kvrules") + f"  [{len(rows) / took:,.0f} strings/s]")
     if not args.no_peer:
         start = time.perf_counter()
-        peer_score = evaluate(peer_matcher(RorStyleMatcher(store), listed), rows, registry, listed)
+        peer = peer_matcher(RorStyleMatcher(store), listed)
+        peer_score = evaluate(peer, rows, registry, listed, units)
         took = time.perf_counter() - start
         print(peer_score.line("ROR-style") + f"  [{len(rows) / took:,.0f} strings/s]")
+    print(score.lenient_line("kvrules"))
+    if not args.no_peer:
+        print(peer_score.lenient_line("ROR-style"))
     for line in score.errors[: args.errors]:
         print(line)
 

@@ -88,6 +88,10 @@ class OrganisationMatch:
 
     span: str
     matches: list[Match]
+    # the string names a unit of it too (its ROR child: "Jenner Institute, University of
+    # Oxford"), read as this organisation, the level lists name; which of the two the author
+    # is counted under is not said, so it is no single answer (Resolver.resolve)
+    with_unit: bool = False
 
 
 @dataclass(frozen=True, slots=True)

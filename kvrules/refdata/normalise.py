@@ -112,6 +112,51 @@ CLASS_WORDS: frozenset[str] = frozenset(
     }
 )
 
+# Words that say what an organisation does, not which one it is: a name of these and class
+# words only ("Medical School", "Medical Center", "Health Sciences Centre", "Department of
+# Agriculture") is what a unit of any organisation is called, and a registry record's alias
+# so named is no evidence that the string names that record.
+GENERIC_WORDS: frozenset[str] = frozenset(
+    {
+        "medical",
+        "medicine",
+        "health",
+        "clinical",
+        "biomedical",
+        "cancer",
+        "children",
+        "international",
+        "education",
+        "development",
+        "agriculture",
+        "agricultural",
+        "management",
+        "general",
+        "public",
+        "social",
+        "central",
+        "regional",
+        "community",
+        "city",
+        "advanced",
+        "environmental",
+        "environment",
+        "experimental",
+        "basic",
+        "life",
+        "natural",
+        "physics",
+        "chemistry",
+        "biology",
+        "biological",
+        "materials",
+        "information",
+        "innovation",
+        "energy",
+        "nuclear",
+    }
+)
+
 # Dropped entirely (connectives in the languages ROR names mostly use).
 STOP_WORDS: frozenset[str] = frozenset(
     [

@@ -43,6 +43,7 @@ from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
+    GENERIC_WORDS,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -75,6 +76,7 @@ INITIALS = "initials"
 _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
+GENERIC_NOTE = "a name any organisation's unit may have"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -130,6 +132,7 @@ class _Rec:
     system: bool = False  # a registry's university system ("University of California System")
     city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
     education: bool = False  # a registry's university, college …: ROR type "education"
+    inactive: bool = False  # a registry record ROR marks inactive (the organisation closed)
 
 
 _REC_FIELDS = tuple(f.name for f in fields(_Rec))
@@ -146,6 +149,7 @@ class _Hit:
     ntype: str = "primary"  # the matched name's type: primary, alias, affiliate, short …
     span: str | None = None  # the stretch of the query that matched
     corrected: str | None = None  # the words corrected to reach the name: "Institue" → …
+    with_unit: bool = False  # the string names a unit of it too (a ROR child), dropped
 
 
 class Resolver:
@@ -255,6 +259,9 @@ class Resolver:
                     self._city_country[self._recs[idx].city] = ""
             types = entry.attributes.get("types") if info.kind == "registry" else None
             self._recs[idx].education = isinstance(types, list) and "education" in types
+            self._recs[idx].inactive = info.kind == "registry" and (
+                entry.attributes.get("status") == "inactive"
+            )
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
@@ -392,13 +399,16 @@ class Resolver:
         out = []
         for hits in self._organisations(text, cc):
             span = hits[0].span or text
-            out.append(OrganisationMatch(span, self._expand(hits)))
+            with_unit = any(h.with_unit for h in hits)
+            out.append(OrganisationMatch(span, self._expand(hits), with_unit))
         return out
 
     def resolve(self, text: str, country: str | None = None) -> Match | None:
-        """The one organisation an affiliation string names, if it names exactly one and the
-        top match is confident: a string naming several ("Inserm U1109, CNRS, Université de
-        Strasbourg", "A; B") has no single organisation, though each of them is screened."""
+        """The one organisation an affiliation string names, if it names one for certain (its
+        top match is confident; any other it names is only a candidate) and no ROR unit of it
+        beside it: a string naming several ("Inserm U1109, CNRS, Université de Strasbourg",
+        "A; B") or an organisation and its unit ("The Jenner Institute, University of Oxford")
+        has no single organisation, though each of them is screened."""
         return the_organisation(self.match_affiliation(text, country), self.threshold)
 
     def country_named(self, text: str) -> str | None:
@@ -479,6 +489,8 @@ class Resolver:
                 hits = self._against_city(hits, segments, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
+                if span.last > span.first and not span.inner:
+                    found.extend(self._also_named(hits, segments[span.last], cc))
                 if span.inner:
                     cut_hits.append(span.text)
                 else:
@@ -488,7 +500,7 @@ class Resolver:
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
-            return self._principal_first(orgs)
+            return self._abroad_as_candidates(self._principal_first(orgs))
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
@@ -499,6 +511,23 @@ class Resolver:
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _also_named(
+        self, hits: list[_Hit], segment: str, cc: str | None
+    ) -> list[tuple[bool, list[_Hit]]]:
+        """The organisation a pair's second segment names on its own, when the pair names
+        another that is not a university ("West China Hospital, Sichuan University" is the
+        hospital's name, and "Sichuan University" the university's): a hospital named with its
+        university names both, and the university is screened in its own right."""
+        recs = self._recs
+        if any(recs[h.rec].education for h in hits):
+            return []  # a campus named with its system ("University at Buffalo, SUNY") is one
+        also = self._lookup(segment, cc, SUBUNIT, "parent")
+        if not also or also[0].candidate:
+            return []
+        if {recs[h.rec].cluster for h in also} & {recs[h.rec].cluster for h in hits}:
+            return []
+        return [(False, [replace(h, span=segment) for h in also])]
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of
@@ -617,7 +646,7 @@ class Resolver:
         recs = self._recs
         clusters = [{recs[h.rec].cluster for h in hits} for hits in orgs]
         named = set().union(*clusters)
-        kept = []
+        kept, with_unit = [], set()
         for hits, own in zip(orgs, clusters, strict=True):
             parents = {
                 self._by_ror.get(recs[i].parent_ror)  # type: ignore[arg-type]
@@ -627,7 +656,16 @@ class Resolver:
             }
             if not (parents - {None}) & (named - own):
                 kept.append(hits)
-        return kept or orgs[:1]
+            else:
+                with_unit |= parents
+        if not kept:
+            return orgs[:1]
+        # the organisation stands for its unit too: which of the two the author is counted
+        # under is not written in the string (Resolver.resolve gives no single id for it)
+        return [
+            [replace(h, with_unit=True) for h in hits] if own & with_unit else hits
+            for hits, own in ((hits, {recs[h.rec].cluster for h in hits}) for hits in kept)
+        ]
 
     def _without_repeats(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
         """One organisation named twice is one ("Swiss Federal Institute of Technology", which
@@ -651,6 +689,28 @@ class Resolver:
                 kept.append(hits)
         return kept or orgs[-1:]
 
+    def _abroad_as_candidates(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+        """A unit's name that a registry organisation in another country carries ("Institute of
+        Virology, Philipps-University Marburg" is not the Slovak Academy's institute): beside a
+        principal organisation named confidently, an organisation whose records are all in
+        other countries than the principal's is a candidate. Never a list's entry: it is
+        screened in its own right."""
+        recs = self._recs
+        principal = [h for h in orgs[0] if not h.candidate] if orgs else []
+        home = {recs[h.rec].country for h in principal} - {None}
+        if len(orgs) < 2 or len(home) != 1:
+            return orgs
+        (country,) = home
+        out = orgs[:1]
+        for hits in orgs[1:]:
+            places = {recs[h.rec].country for h in hits}
+            if self._listed(hits) or None in places or country in places:
+                out.append(hits)
+                continue
+            note = f"in another country than {recs[principal[0].rec].name} ({country})"
+            out.append([replace(h, candidate=True, note=h.note or note) for h in hits])
+        return out
+
     def _without_namesakes(self, orgs: list[list[_Hit]]) -> list[list[_Hit]]:
         """Drop an organisation named after another the same part names ("Stanford Diabetes
         Research Center, Stanford University School of Medicine", "CHU de Limoges … Université
@@ -659,10 +719,17 @@ class Resolver:
         if len(orgs) < 2:
             return orgs
         words = [set(analyse(self._recs[hits[0].rec].name).distinct) for hits in orgs]
+        # a university is never the unit of a hospital or institute named after its city
+        # ("Friedrich Schiller University Jena" beside "Jena University Hospital")
+        schools = [self._recs[hits[0].rec].education for hits in orgs]
         kept = [
             hits
-            for hits, own in zip(orgs, words, strict=True)
-            if self._listed(hits) or not any(other and other < own for other in words)
+            for hits, own, school in zip(orgs, words, schools, strict=True)
+            if self._listed(hits)
+            or not any(
+                other and other < own and (schools[k] or not school)
+                for k, other in enumerate(words)
+            )
         ]
         return kept or orgs
 
@@ -709,6 +776,8 @@ class Resolver:
                 return self._elsewhere(found, cc, text)
             found = here
         ambiguous = self._ambiguous(found, cc)
+        if ambiguous and (active := self._active_only(found)):
+            found, ambiguous = active, self._ambiguous(active, cc)
         if ambiguous:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
             # the spelling as written decides when it names one organisation only
@@ -740,7 +809,34 @@ class Resolver:
             if ntype == "short" and not (cc and recs[idx].country == cc):
                 hit = replace(hit, score=min(score, SHORT_FORM), candidate=True, note=SHORT_NOTE)
             hits.append(self._scoped(hit))
-        return hits
+        return self._generic(a, hits)
+
+    def _generic(self, a: Analysed, hits: list[_Hit]) -> list[_Hit]:
+        """A name that says only what an organisation does ("Medical School", "Medical
+        Center"): a registry record carrying it as an alias is a candidate, never the answer
+        (its own name, "National Institutes of Health", is its name); a list's entry named so is
+        still its verdict."""
+        if not all(t in GENERIC_WORDS for t in a.distinct):
+            return hits
+        recs = self._recs
+        return [
+            replace(h, candidate=True, note=h.note or GENERIC_NOTE)
+            if recs[h.rec].kind == "registry" and h.ntype != "primary"
+            else h
+            for h in hits
+        ]
+
+    def _active_only(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Of the organisations a name is shared by, the one that still exists, when all the
+        others are registry records ROR marks inactive (University College London's closed
+        namesake, Concordia University Portland): [] if that does not decide."""
+        recs, clusters = self._recs, self._clusters
+        live = {
+            recs[i].cluster
+            for i, _, _ in found
+            if not all(recs[j].inactive for j in clusters[recs[i].cluster])
+        }
+        return [f for f in found if recs[f[0]].cluster in live] if len(live) == 1 else []
 
     def _elsewhere(self, found: list[tuple[int, str, str]], cc: str, text: str) -> list[_Hit]:
         """A name one listed organisation carries, in another country than the one given: a wrong
@@ -1006,25 +1102,42 @@ def _keep(
     linked: str | None,
 ) -> None:
     """The best way an entry was found (``linked``: the record whose name matched, when not
-    the entry's own); at equal scores its own name wins over a linked record's, so the
-    explanation names what the entry itself is called."""
+    the entry's own); at equal scores a confident way wins over a candidate (the short form of
+    a listed name is a candidate, but the ROR record linked to the entry carries it as its own
+    name), then its own name over a linked record's, so the explanation names what the entry
+    itself is called."""
     old = best.get(hit.rec)
     if (
         old is None
         or hit.score > old[0].score
-        or (hit.score == old[0].score and via is None and old[1] is not None)
+        or (hit.score == old[0].score and _surer(hit, via, old[0], old[1]))
     ):
         best[hit.rec] = (hit, via, linked)
 
 
+def _surer(hit: _Hit, via: str | None, old: _Hit, old_via: str | None) -> bool:
+    """At an equal score: a confident hit over a candidate, else its own name over a link."""
+    if hit.candidate != old.candidate:
+        return not hit.candidate
+    return via is None and old_via is not None
+
+
 def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match | None:
-    """The confident top match of the one organisation ``found`` holds; None if it holds
-    none or several (see :meth:`Resolver.resolve`)."""
+    """The confident top match of the one organisation ``found`` names for certain; None if
+    it names none, several, or one with its unit (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
-    if len(named) != 1:
-        return None
+    if not named or named[0].with_unit:
+        return None  # none, or an organisation and its unit: the string does not say which
     top = named[0].matches[0]
-    return top if not top.candidate and top.score >= threshold else None
+    if top.candidate or top.score < threshold:
+        return None
+    # the principal organisation (the last a part names) is the one when the others are named
+    # only as candidates: an ambiguous unit name ("Institute of Biochemistry"), a namesake
+    # abroad; a university system may be the campus the author meant, so it still counts
+    others = [org.matches[0] for org in named[1:]]
+    if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
+        return None
+    return top
 
 
 def _is_system(entry: Entry) -> bool:
