@@ -161,10 +161,12 @@ def test_plain_validation_accepts_and_refuses_exactly_what_the_model_does(change
     data = copy.deepcopy(FULL)
     for path, value in changes:
         target = data
-        for step in path[:-1]:  # an earlier change may have replaced a parent
-            target = target[step] if isinstance(target, dict | list) else None
-        if isinstance(target, dict | list):
+        try:
+            for step in path[:-1]:
+                target = target[step]
             target[path[-1]] = copy.deepcopy(value)
+        except (KeyError, IndexError, TypeError):
+            pass  # an earlier change replaced a parent of this path
     same_validation(data)
 
 
