@@ -260,7 +260,7 @@ def _getter(name: str, spec: FieldSpec, plain: bool) -> Callable[[Any], Any]:
 Convert = Callable[[Any], Any]  # source value -> view value, or None to leave the field out
 
 
-def _converter(node: _Node, plain: bool) -> Convert:
+def _converter(node: _Node, plain: bool) -> Convert | None:
     """A function specialised to one field, so projecting an event does no type dispatch."""
     kind, fold = node.spec.type, node.spec.casefold
     if kind is FieldType.OBJECT:
@@ -294,7 +294,7 @@ def _converter(node: _Node, plain: bool) -> Convert:
         return _number
     if kind is FieldType.TEXT and fold:
         return str.casefold
-    return lambda v: v
+    return None  # taken as it is
 
 
 def _compile(nodes: dict[str, _Node], plain: bool) -> Callable[[Any], dict[str, Any]]:
@@ -309,9 +309,10 @@ def _compile(nodes: dict[str, _Node], plain: bool) -> Callable[[Any], dict[str, 
             value = get(obj)
             if value is None:
                 continue
-            value = convert(value)
-            if value is None:
-                continue
+            if convert is not None:  # most text and numbers are taken as they are
+                value = convert(value)
+                if value is None:
+                    continue
             out[name] = value
             for key, pattern in patterns:
                 out[key] = fullmatch(pattern, value)
