@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -70,16 +70,35 @@ class Evaluator:
         view = self.project(event)
         fired = self.engine.fire(view)
         if self.verify:
-            expected = oracle.fired(
-                [(k, c.rule.kinds, c.rule.condition) for k, c in self.program.rules.items()],
-                view,
-            )
-            if sorted(expected) != sorted(fired):
-                raise EngineError(
-                    f"event {_about(event)[0]}: durable_rules fired {sorted(fired)}, "
-                    f"the oracle expects {sorted(expected)}"
-                )
+            self._verify(event, view, fired)
         return self.explain(event, view, fired)
+
+    def evaluate_each(
+        self, events: Sequence[CollaborationEvent | PlainEvent]
+    ) -> list[list[Finding]]:
+        """``[self.evaluate(event) for event in events]``, done stage by stage: every event
+        projected, then fired, then explained. The same findings, 10 to 20% faster for a batch of
+        a few events or more (bench/engine.py): each stage's code and data stay warm in the
+        processor's caches instead of taking turns for every event."""
+        views = [self.project(event) for event in events]
+        fire = self.engine.fire
+        fired = [fire(view) for view in views]
+        if self.verify:
+            for event, view, keys in zip(events, views, fired, strict=True):
+                self._verify(event, view, keys)
+        explain = self.explain
+        return [explain(*done) for done in zip(events, views, fired, strict=True)]
+
+    def _verify(self, event: CollaborationEvent | PlainEvent, view: dict, fired: list[str]) -> None:
+        """Raise unless the oracle expects exactly the rules that ``fired``."""
+        expected = oracle.fired(
+            [(k, c.rule.kinds, c.rule.condition) for k, c in self.program.rules.items()], view
+        )
+        if sorted(expected) != sorted(fired):
+            raise EngineError(
+                f"event {_about(event)[0]}: durable_rules fired {sorted(fired)}, "
+                f"the oracle expects {sorted(expected)}"
+            )
 
     def explain(
         self, event: CollaborationEvent | PlainEvent, view: dict, fired: list[str]
