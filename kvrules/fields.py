@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from operator import attrgetter, itemgetter
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from kvrules.model import ror_suffix
@@ -50,18 +50,19 @@ def _f(
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
 
 
-# Getters read a model instance or a plain event's dict (kvrules.model.validate_plain_event).
+# Getters read a model instance or a plain event's dict (kvrules.model.validate_plain_event),
+# where a field left out is absent.
 
 
 def _ror(org: Any) -> str | None:
     if type(org) is dict:
-        return ror_suffix((ident["scheme"], ident["value"]) for ident in org["identifiers"])
+        return ror_suffix((ident["scheme"], ident["value"]) for ident in org.get("identifiers", ()))
     return org.ror_id
 
 
 def _codes(obj: Any) -> list[str]:
     if type(obj) is dict:
-        return [f"{c['scheme']}:{c['code']}" for c in obj["classifications"]]
+        return [f"{c['scheme']}:{c['code']}" for c in obj.get("classifications", ())]
     return [f"{c.scheme}:{c.code}" for c in obj.classifications]
 
 
@@ -254,7 +255,7 @@ def _getter(name: str, spec: FieldSpec, plain: bool) -> Callable[[Any], Any]:
         return spec.getter
     if name == "kind":
         return (lambda event: event["kind"].value) if plain else (lambda event: event.kind.value)
-    return itemgetter(name) if plain else attrgetter(name)
+    return methodcaller("get", name) if plain else attrgetter(name)
 
 
 Convert = Callable[[Any], Any]  # source value -> view value, or None to leave the field out

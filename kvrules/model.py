@@ -394,19 +394,24 @@ class CollaborationEvent(_Model):
 
 
 # -- plain events ------------------------------------------------------------------------------
-# Building some ten model instances is most of what validating an event costs. Where nothing
-# needs the instances (the evaluator reads fields, and tolerates dicts), the same validation can
-# yield nested dicts: the validator below is derived from the models' own core schema at import
-# (each model's fields as a typed dict, same types, validators, defaults and configuration), so
-# the models stay the one source of what an event is.
+# Building some ten model instances, and filling in every default (six empty lists per
+# organisation), is most of what validating an event costs. Where nothing needs the instances
+# (the evaluator reads fields, and tolerates dicts and absent fields), the same validation can
+# yield nested dicts of what the data holds: the validator below is derived from the models' own
+# core schema at import (each model's fields as a typed dict: same types, validators and
+# configuration; a field left out stays out), so the models stay the one source of what an
+# event is.
 
 PlainEvent = dict[str, Any]
-"""An event validated by :func:`validate_plain_event`: ``CollaborationEvent.model_dump()``'s
-shape (nested dicts and lists, ``kind`` an :class:`EventKind`), with no model instance made."""
+"""An event validated by :func:`validate_plain_event`: what
+``CollaborationEvent.model_validate(data).model_dump(exclude_unset=True)`` returns (nested
+dicts and lists, ``kind`` an :class:`EventKind`, fields left out absent: their defaults), with
+no model instance made."""
 
 
 def _plain_schema(schema: CoreSchema) -> CoreSchema:
-    """``schema`` with every model replaced by a typed dict of the same fields and config."""
+    """``schema`` with every model replaced by a typed dict of the same fields and config, in
+    which a field with a default is optional and left out when the data leaves it out."""
     kind = schema["type"]
     if kind == "model":
         if schema.get("custom_init") or schema.get("post_init") or schema.get("root_model"):
@@ -414,7 +419,7 @@ def _plain_schema(schema: CoreSchema) -> CoreSchema:
         config = schema.get("config", {})
         fields = {
             name: core_schema.typed_dict_field(
-                _plain_schema(field["schema"]),
+                _plain_schema(_without_default(field["schema"])),
                 required=field["schema"]["type"] != "default",
                 validation_alias=field.get("validation_alias"),
             )
@@ -429,9 +434,9 @@ def _plain_schema(schema: CoreSchema) -> CoreSchema:
     if kind == "function-after" and schema["schema"]["type"] == "model":
         # A model validator (mode="after") reads attributes of the instance and returns it:
         # the same function checks the plain dict through a namespace of its values.
-        check = schema["function"]["function"]
+        check, model = schema["function"]["function"], schema["schema"]["cls"]
         return core_schema.no_info_after_validator_function(
-            _checked_by(check), _plain_schema(schema["schema"])
+            _checked_by(check, model), _plain_schema(schema["schema"])
         )
     plain = dict(schema)
     for key in ("schema", "items_schema", "keys_schema", "values_schema"):
@@ -440,9 +445,26 @@ def _plain_schema(schema: CoreSchema) -> CoreSchema:
     return plain
 
 
-def _checked_by(check: Callable[[Any], Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def _without_default(schema: CoreSchema) -> CoreSchema:
+    if schema["type"] != "default":
+        return schema
+    if schema.get("on_error") not in (None, "raise") or schema.get("validate_default"):
+        raise TypeError("no plain form for a default that is validated or replaces an error")
+    return schema["schema"]
+
+
+def _checked_by(
+    check: Callable[[Any], Any], model: type[BaseModel]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    # What the model validator reads of a field left out: its default (read, never kept).
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in model.model_fields.items()
+        if not field.is_required()
+    }
+
     def plain_check(data: dict[str, Any]) -> dict[str, Any]:
-        check(SimpleNamespace(**data))
+        check(SimpleNamespace(**{**defaults, **data}))
         return data
 
     return plain_check
@@ -458,7 +480,8 @@ def validate_plain_event(data: Any) -> PlainEvent:
     """``data`` validated exactly as ``CollaborationEvent.model_validate`` validates it (the
     same ``ValidationError``s, but for an object that is not a dict: "Input should be a valid
     dictionary", without "or instance of …"), returned as ``CollaborationEvent.model_validate(
-    data).model_dump()`` would return it, at a fraction of the cost: no model instance is built."""
+    data).model_dump(exclude_unset=True)`` would return it, at a fraction of the cost: no model
+    instance is built and no default filled in."""
     return _PLAIN_EVENT.validate_python(data)
 
 

@@ -1,7 +1,8 @@
 """Plain events: the model's validation without model instances, evaluated like models.
 
 ``validate_plain_event`` must accept, refuse and normalise exactly what
-``CollaborationEvent.model_validate`` does, and the evaluator must find, order and explain the
+``CollaborationEvent.model_validate`` does (returning what the data holds: the model's dump
+without the fields left out), and the evaluator must find, order and explain the
 same findings for a plain event as for the model of the same data.
 """
 
@@ -21,6 +22,7 @@ from kvrules.engine import load_rulebooks
 from kvrules.model import validate_plain_event
 from kvrules.rulebook.cases import event_from_given
 from kvrules.rulebook.loader import load_text
+from tests.conftest import HEADER
 from tests.test_differential import condition, events, rulebook
 
 # Every kind of subject, and fields that need a validator, a default, a getter of their own
@@ -105,7 +107,7 @@ def errors(error: ValidationError) -> list[tuple[Any, ...]]:
 def same_validation(data: Any) -> None:
     """Both validations accept ``data`` with the same result, or refuse it alike."""
     try:
-        expected = CollaborationEvent.model_validate(data).model_dump()
+        expected = CollaborationEvent.model_validate(data).model_dump(exclude_unset=True)
     except ValidationError as refused:
         with pytest.raises(ValidationError) as plain_refused:
             validate_plain_event(data)
@@ -118,14 +120,14 @@ def same_validation(data: Any) -> None:
 @pytest.mark.parametrize("data", [FULL, *OTHER_SUBJECTS], ids=lambda d: d["kind"])
 def test_a_plain_event_is_the_models_dump_with_every_normalisation(data) -> None:
     plain = validate_plain_event(copy.deepcopy(data))
-    assert plain == CollaborationEvent.model_validate(data).model_dump()
+    assert plain == CollaborationEvent.model_validate(data).model_dump(exclude_unset=True)
     if data is FULL:  # the validators ran: stripped, NFC, countries and currencies as codes
         project = plain["project"]
         assert project["title"] == unicodedata.normalize("NFC", "Hypersonic Flöw")
         assert [p["country"] for p in project["partners"]] == ["CN", "NL"]
         assert project["funders"][0]["currency"] == "EUR"
         assert project["partners"][0]["identifiers"][0]["scheme"] == "ror"
-        assert project["partners"][1]["lists"] == []  # defaults filled in
+        assert "lists" not in project["partners"][1]  # left out, not filled in
 
 
 # Values that break one field or another: wrong types, bad codes, extra keys, blanks.
@@ -197,8 +199,34 @@ def test_the_shipped_rulebooks_find_the_same_for_plain_events_and_models() -> No
     found = 0
     with Evaluator(books, verify=True) as evaluator:
         for model in cases:
-            plain = validate_plain_event(model.model_dump())
+            plain = validate_plain_event(model.model_dump(exclude_unset=True))
             findings = evaluator.evaluate(model)
             assert evaluator.evaluate(plain) == findings
             found += len(findings)
     assert found > 50  # the comparison covered real findings, subjects named included
+
+
+def test_list_elements_are_named_alike_whatever_a_plain_event_leaves_out() -> None:
+    """Evidence through a list element names it from the event; a model reads a field left out
+    as its default (empty list, or None) and a key of a free-form map as no attribute: a plain
+    event, which holds neither, must name the same elements."""
+    rules = {
+        "absent-list": 'any p in project.partners: not p.lists contains "x"',
+        "absent-text": 'any p in project.partners: not p.country == "CN"',
+        "ror": 'any p in project.partners: p.ror == "00wk2mp56"',
+        "attribute": 'any x in project.participants: x.attributes.orcid == "0000"',
+        "person": 'any x in project.participants: x.role == "pi"',
+        "nested": "any x in project.participants: any a in x.affiliations: a.lists missing",
+    }
+    text = HEADER + "".join(
+        f"  - id: {rule_id}\n    title: t\n    on: [project.created]\n    when: '{when}'\n"
+        "    severity: low\n    rationale: r\n    cite: s1\n    legal_basis: test\n"
+        for rule_id, when in rules.items()
+    )
+    book = load_text(
+        text, "subjects.yaml", readable_attributes=["project.participants.attributes.orcid"]
+    )
+    with Evaluator([book], verify=True) as evaluator:
+        findings = evaluator.evaluate(validate_plain_event(FULL))
+        assert findings == evaluator.evaluate(CollaborationEvent.model_validate(FULL))
+    assert sorted(f.rule_id for f in findings) == sorted(rules)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
-from kvrules.fields import Projection
+from kvrules.fields import ROOT, FieldSpec, FieldType, Projection
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
 from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
@@ -198,15 +198,46 @@ def _with_subject(
 
 
 def _subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
+    if type(event) is dict:
+        return _plain_subject(path, event)
     obj: Any = event
     names = []
     for field_name, index in _steps(path):
-        obj = _field(obj, field_name)
+        obj = getattr(obj, field_name, None)
         if obj is None:
             return None
         if index is not None:
             obj = obj[index]
             names.append(_identity(obj))
+    return " / ".join(names)
+
+
+_EMPTY_BY_DEFAULT = {FieldType.TEXT_LIST, FieldType.OBJECT_LIST, FieldType.TEXT_MAP}
+_LEFT_OUT = object()
+
+
+def _plain_subject(path: str, event: PlainEvent) -> str | None:
+    """``_subject`` of a plain event, to the same answer as for its model: a field left out
+    reads as the model's default (empty for a list or map, else None), and a key below a
+    free-form map as no attribute (None), which the field catalogue tells apart."""
+    obj: Any = event
+    scope: Mapping[str, FieldSpec] = ROOT
+    names = []
+    for field_name, index in _steps(path):
+        spec = scope.get(field_name)
+        if spec is None:  # a key of a free-form map: a model instance has no such attribute
+            return None
+        obj = obj.get(field_name, _LEFT_OUT)
+        if obj is _LEFT_OUT:
+            if spec.type not in _EMPTY_BY_DEFAULT:
+                return None
+            obj = {} if spec.type is FieldType.TEXT_MAP else []
+        if obj is None:
+            return None
+        if index is not None:
+            obj = obj[index]
+            names.append(_identity(obj))
+        scope = spec.children
     return " / ".join(names)
 
 
