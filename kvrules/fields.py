@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from operator import attrgetter
+from operator import attrgetter, methodcaller
 from typing import Any
 
+from kvrules.model import ror_suffix
 from kvrules.rulebook.regex import flag_key, fullmatch
 
 
@@ -49,11 +50,19 @@ def _f(
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
 
 
+# Getters read a model instance or a plain event's dict (kvrules.model.validate_plain_event),
+# where a field left out is absent.
+
+
 def _ror(org: Any) -> str | None:
+    if type(org) is dict:
+        return ror_suffix((ident["scheme"], ident["value"]) for ident in org.get("identifiers", ()))
     return org.ror_id
 
 
 def _codes(obj: Any) -> list[str]:
+    if type(obj) is dict:
+        return [f"{c['scheme']}:{c['code']}" for c in obj.get("classifications", ())]
     return [f"{c.scheme}:{c.code}" for c in obj.classifications]
 
 
@@ -234,32 +243,32 @@ class _Node:
     """A projection tree: which fields of which objects the rules need."""
 
     spec: FieldSpec
-    getter: Callable[[Any], Any]
     children: dict[str, _Node] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)  # TEXT_MAP keys referenced
     patterns: list[tuple[str, str]] = field(default_factory=list)  # (flag key, RE2 pattern)
     flags: list[tuple[str, Callable[[dict], bool]]] = field(default_factory=list)  # per element
 
 
-def _getter(name: str, spec: FieldSpec) -> Callable[[Any], Any]:
+def _getter(name: str, spec: FieldSpec, plain: bool) -> Callable[[Any], Any]:
+    """Reads the field ``name`` of a model instance, or of a plain event's dict if ``plain``."""
     if spec.getter is not None:
         return spec.getter
     if name == "kind":
-        return lambda event: event.kind.value
-    return attrgetter(name)
+        return (lambda event: event["kind"].value) if plain else (lambda event: event.kind.value)
+    return methodcaller("get", name) if plain else attrgetter(name)
 
 
 Convert = Callable[[Any], Any]  # source value -> view value, or None to leave the field out
 
 
-def _converter(node: _Node) -> Convert:
+def _converter(node: _Node, plain: bool) -> Convert | None:
     """A function specialised to one field, so projecting an event does no type dispatch."""
     kind, fold = node.spec.type, node.spec.casefold
     if kind is FieldType.OBJECT:
-        sub = _compile(node.children)
+        sub = _compile(node.children, plain)
         return lambda v: sub(v) or None
     if kind is FieldType.OBJECT_LIST:
-        sub, flags = _compile(node.children), node.flags
+        sub, flags = _compile(node.children, plain), node.flags
         if not flags:
             return lambda v: [sub(item) for item in v] or None
 
@@ -286,11 +295,14 @@ def _converter(node: _Node) -> Convert:
         return _number
     if kind is FieldType.TEXT and fold:
         return str.casefold
-    return lambda v: v
+    return None  # taken as it is
 
 
-def _compile(nodes: dict[str, _Node]) -> Callable[[Any], dict[str, Any]]:
-    plan = [(name, node.getter, _converter(node), node.patterns) for name, node in nodes.items()]
+def _compile(nodes: dict[str, _Node], plain: bool) -> Callable[[Any], dict[str, Any]]:
+    plan = [
+        (name, _getter(name, node.spec, plain), _converter(node, plain), node.patterns)
+        for name, node in nodes.items()
+    ]
 
     def project(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -298,9 +310,10 @@ def _compile(nodes: dict[str, _Node]) -> Callable[[Any], dict[str, Any]]:
             value = get(obj)
             if value is None:
                 continue
-            value = convert(value)
-            if value is None:
-                continue
+            if convert is not None:  # most text and numbers are taken as they are
+                value = convert(value)
+                if value is None:
+                    continue
             out[name] = value
             for key, pattern in patterns:
                 out[key] = fullmatch(pattern, value)
@@ -328,7 +341,8 @@ class Projection:
             node.patterns = sorted({(flag_key(path[-1], p), p) for p in found})
         for path, tests in (element_flags or {}).items():
             self._add(path).flags = sorted(tests.items())
-        self._project = _compile(self.root)
+        self._project = _compile(self.root, plain=False)
+        self._project_plain = _compile(self.root, plain=True)
 
     def _add(self, path: tuple[str, ...]) -> _Node:
         level, scope = self.root, ROOT
@@ -336,7 +350,7 @@ class Projection:
             spec = scope[part]
             node = level.get(part)
             if node is None:
-                node = level[part] = _Node(spec, _getter(part, spec))
+                node = level[part] = _Node(spec)
             if spec.type is FieldType.TEXT_MAP:
                 if i + 1 < len(path):
                     node.keys.add(path[i + 1])
@@ -345,7 +359,8 @@ class Projection:
         return node
 
     def __call__(self, event: Any) -> dict[str, Any]:
-        return self._project(event)
+        """The view of ``event``: a model instance, or a plain event's dict."""
+        return (self._project_plain if type(event) is dict else self._project)(event)
 
     def max_keys(self) -> int:
         """Most flattened keys a view can have (list items don't count in durable_rules)."""

@@ -9,14 +9,17 @@ nationality-like attributes unless the rule cites a legal basis.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
 
 class _Model(BaseModel):
@@ -173,10 +176,15 @@ class Organisation(_Model):
 
     @property
     def ror_id(self) -> str | None:
-        for ident in self.identifiers:
-            if ident.scheme == "ror":
-                return ident.value.rsplit("/", 1)[-1]
-        return None
+        return ror_suffix((ident.scheme, ident.value) for ident in self.identifiers)
+
+
+def ror_suffix(identifiers: Iterable[tuple[str, str]]) -> str | None:
+    """The ROR id's 9-character suffix among (scheme, value) identifiers, or None."""
+    for scheme, value in identifiers:
+        if scheme == "ror":
+            return value.rsplit("/", 1)[-1]
+    return None
 
 
 class Partner(Organisation):
@@ -383,6 +391,98 @@ class CollaborationEvent(_Model):
         if missing:
             raise ValueError(f"a {self.kind.value} event needs {' and '.join(missing)}")
         return self
+
+
+# -- plain events ------------------------------------------------------------------------------
+# Building some ten model instances, and filling in every default (six empty lists per
+# organisation), is most of what validating an event costs. Where nothing needs the instances
+# (the evaluator reads fields, and tolerates dicts and absent fields), the same validation can
+# yield nested dicts of what the data holds: the validator below is derived from the models' own
+# core schema at import (each model's fields as a typed dict: same types, validators and
+# configuration; a field left out stays out), so the models stay the one source of what an
+# event is.
+
+PlainEvent = dict[str, Any]
+"""An event validated by :func:`validate_plain_event`: what
+``CollaborationEvent.model_validate(data).model_dump(exclude_unset=True)`` returns (nested
+dicts and lists, ``kind`` an :class:`EventKind`, fields left out absent: their defaults), with
+no model instance made."""
+
+
+def _plain_schema(schema: CoreSchema) -> CoreSchema:
+    """``schema`` with every model replaced by a typed dict of the same fields and config, in
+    which a field with a default is optional and left out when the data leaves it out."""
+    kind = schema["type"]
+    if kind == "model":
+        if schema.get("custom_init") or schema.get("post_init") or schema.get("root_model"):
+            raise TypeError(f"{schema['cls'].__name__}: no plain form for custom init or roots")
+        config = schema.get("config", {})
+        fields = {
+            name: core_schema.typed_dict_field(
+                _plain_schema(_without_default(field["schema"])),
+                required=field["schema"]["type"] != "default",
+                validation_alias=field.get("validation_alias"),
+            )
+            for name, field in schema["schema"]["fields"].items()
+        }
+        return core_schema.typed_dict_schema(
+            fields,
+            cls_name=schema["schema"].get("model_name"),
+            extra_behavior=config.get("extra_fields_behavior"),
+            config=config,
+        )
+    if kind == "function-after" and schema["schema"]["type"] == "model":
+        # A model validator (mode="after") reads attributes of the instance and returns it:
+        # the same function checks the plain dict through a namespace of its values.
+        check, model = schema["function"]["function"], schema["schema"]["cls"]
+        return core_schema.no_info_after_validator_function(
+            _checked_by(check, model), _plain_schema(schema["schema"])
+        )
+    plain = dict(schema)
+    for key in ("schema", "items_schema", "keys_schema", "values_schema"):
+        if key in schema:
+            plain[key] = _plain_schema(schema[key])
+    return plain
+
+
+def _without_default(schema: CoreSchema) -> CoreSchema:
+    if schema["type"] != "default":
+        return schema
+    if schema.get("on_error") not in (None, "raise") or schema.get("validate_default"):
+        raise TypeError("no plain form for a default that is validated or replaces an error")
+    return schema["schema"]
+
+
+def _checked_by(
+    check: Callable[[Any], Any], model: type[BaseModel]
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    # What the model validator reads of a field left out: its default (read, never kept).
+    defaults = {
+        name: field.get_default(call_default_factory=True)
+        for name, field in model.model_fields.items()
+        if not field.is_required()
+    }
+
+    def plain_check(data: dict[str, Any]) -> dict[str, Any]:
+        check(SimpleNamespace(**{**defaults, **data}))
+        return data
+
+    return plain_check
+
+
+_PLAIN_EVENT = SchemaValidator(
+    _plain_schema(CollaborationEvent.__pydantic_core_schema__),
+    core_schema.CoreConfig(title=CollaborationEvent.__name__),  # errors name the model
+)
+
+
+def validate_plain_event(data: Any) -> PlainEvent:
+    """``data`` validated exactly as ``CollaborationEvent.model_validate`` validates it (the
+    same ``ValidationError``s, but for an object that is not a dict: "Input should be a valid
+    dictionary", without "or instance of …"), returned as ``CollaborationEvent.model_validate(
+    data).model_dump(exclude_unset=True)`` would return it, at a fraction of the cost: no model
+    instance is built and no default filled in."""
+    return _PLAIN_EVENT.validate_python(data)
 
 
 def event_json_schema() -> dict[str, Any]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
-from kvrules.fields import Projection
+from kvrules.fields import ROOT, FieldSpec, FieldType, Projection
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
-from kvrules.model import CollaborationEvent, EventKind
+from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
 from kvrules.rulebook.cases import CaseResult, run_cases
 
@@ -62,31 +62,54 @@ class Evaluator:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def evaluate(self, event: CollaborationEvent) -> list[Finding]:
-        """Every rule that matches ``event``, most severe first, each with its evidence."""
+    def evaluate(self, event: CollaborationEvent | PlainEvent) -> list[Finding]:
+        """Every rule that matches ``event``, most severe first, each with its evidence.
+
+        ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
+        the same validation without building model instances, for callers that need none)."""
         view = self.project(event)
         fired = self.engine.fire(view)
         if self.verify:
-            expected = oracle.fired(
-                [(k, c.rule.kinds, c.rule.condition) for k, c in self.program.rules.items()],
-                view,
-            )
-            if sorted(expected) != sorted(fired):
-                raise EngineError(
-                    f"event {event.id}: durable_rules fired {sorted(fired)}, "
-                    f"the oracle expects {sorted(expected)}"
-                )
+            self._verify(event, view, fired)
         return self.explain(event, view, fired)
 
-    def explain(self, event: CollaborationEvent, view: dict, fired: list[str]) -> list[Finding]:
+    def evaluate_each(
+        self, events: Sequence[CollaborationEvent | PlainEvent]
+    ) -> list[list[Finding]]:
+        """``[self.evaluate(event) for event in events]``, done stage by stage: every event
+        projected, then fired, then explained. The same findings, 15 to 30% faster for a batch of
+        ten events (bench/engine.py): each stage's code and data stay warm in the
+        processor's caches instead of taking turns for every event."""
+        views = [self.project(event) for event in events]
+        fire = self.engine.fire
+        fired = [fire(view) for view in views]
+        if self.verify:
+            for event, view, keys in zip(events, views, fired, strict=True):
+                self._verify(event, view, keys)
+        explain = self.explain
+        return [explain(*done) for done in zip(events, views, fired, strict=True)]
+
+    def _verify(self, event: CollaborationEvent | PlainEvent, view: dict, fired: list[str]) -> None:
+        """Raise unless the oracle expects exactly the rules that ``fired``."""
+        expected = oracle.fired(
+            [(k, c.rule.kinds, c.rule.condition) for k, c in self.program.rules.items()], view
+        )
+        if sorted(expected) != sorted(fired):
+            raise EngineError(
+                f"event {_about(event)[0]}: durable_rules fired {sorted(fired)}, "
+                f"the oracle expects {sorted(expected)}"
+            )
+
+    def explain(
+        self, event: CollaborationEvent | PlainEvent, view: dict, fired: list[str]
+    ) -> list[Finding]:
         """The findings of the rules that ``fired`` on ``view`` (``event`` projected), most
         severe first, each explained by the oracle."""
         if not fired:
             return []
         # Ordered by rule before the findings are made: the order depends on the rule alone.
         fired = sorted(fired, key=self._order.__getitem__)
-        source = event.source
-        about = (event.id, _KIND_VALUES[event.kind], source.system, source.record_id)
+        about = _about(event)
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
         makers = self._findings
         return [makers[key](view, event, about, subjects) for key in fired]
@@ -119,7 +142,7 @@ class _FindingMaker:
     def __call__(
         self,
         view: dict,
-        event: CollaborationEvent,
+        event: CollaborationEvent | PlainEvent,
         about: tuple[str, str, str, str],
         subjects: dict[str, str | None],
     ) -> Finding:
@@ -127,12 +150,26 @@ class _FindingMaker:
         evidence = self.explain(view)
         if evidence is None:
             raise EngineError(
-                f"event {event.id}: durable_rules fired {self.rule_parts[2].id}/"
+                f"event {about[0]}: durable_rules fired {self.rule_parts[2].id}/"
                 f"{self.rule_parts[0]} but its condition does not hold"
             )
         if self.names_elements:
             evidence = [_with_subject(e, event, subjects) for e in evidence]
         return Finding(*self.rule_parts, *about, evidence, self.risks)
+
+
+def _about(event: CollaborationEvent | PlainEvent) -> tuple[str, str, str, str]:
+    """The event's id, kind, source system and record id, as every finding carries them."""
+    if type(event) is dict:
+        source = event["source"]
+        return event["id"], _KIND_VALUES[event["kind"]], source["system"], source["record_id"]
+    source = event.source
+    return event.id, _KIND_VALUES[event.kind], source.system, source.record_id
+
+
+def _field(obj: Any, name: str) -> Any:
+    """A field of a model instance or of a plain event's dict; None when it has none."""
+    return obj.get(name) if type(obj) is dict else getattr(obj, name, None)
 
 
 _STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
@@ -145,7 +182,7 @@ def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
 
 
 def _with_subject(
-    evidence: Evidence, event: CollaborationEvent, subjects: dict[str, str | None]
+    evidence: Evidence, event: CollaborationEvent | PlainEvent, subjects: dict[str, str | None]
 ) -> Evidence:
     """Name the list element(s) an evidence path runs through, from the event itself
     (``subjects``: the names found so far for this event, as several findings share paths)."""
@@ -160,7 +197,9 @@ def _with_subject(
     return make_evidence(path, evidence.test, evidence.actual, subject)
 
 
-def _subject(path: str, event: CollaborationEvent) -> str | None:
+def _subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
+    if type(event) is dict:
+        return _plain_subject(path, event)
     obj: Any = event
     names = []
     for field_name, index in _steps(path):
@@ -173,12 +212,43 @@ def _subject(path: str, event: CollaborationEvent) -> str | None:
     return " / ".join(names)
 
 
+_EMPTY_BY_DEFAULT = {FieldType.TEXT_LIST, FieldType.OBJECT_LIST, FieldType.TEXT_MAP}
+_LEFT_OUT = object()
+
+
+def _plain_subject(path: str, event: PlainEvent) -> str | None:
+    """``_subject`` of a plain event, to the same answer as for its model: a field left out
+    reads as the model's default (empty for a list or map, else None), and a key below a
+    free-form map as no attribute (None), which the field catalogue tells apart."""
+    obj: Any = event
+    scope: Mapping[str, FieldSpec] = ROOT
+    names = []
+    for field_name, index in _steps(path):
+        spec = scope.get(field_name)
+        if spec is None:  # a key of a free-form map: a model instance has no such attribute
+            return None
+        obj = obj.get(field_name, _LEFT_OUT)
+        if obj is _LEFT_OUT:
+            if spec.type not in _EMPTY_BY_DEFAULT:
+                return None
+            obj = {} if spec.type is FieldType.TEXT_MAP else []
+        if obj is None:
+            return None
+        if index is not None:
+            obj = obj[index]
+            names.append(_identity(obj))
+        scope = spec.children
+    return " / ".join(names)
+
+
 def _identity(item: Any) -> str:
-    name = getattr(item, "name", None)
+    name = _field(item, "name")
     if name is None:  # a person: named by affiliation only
-        affiliations = getattr(item, "affiliations", [])
-        return "person of " + (", ".join(a.name for a in affiliations) or "no affiliation")
-    country = getattr(item, "country", None)
+        affiliations = _field(item, "affiliations") or []
+        return "person of " + (
+            ", ".join(_field(a, "name") for a in affiliations) or "no affiliation"
+        )
+    country = _field(item, "country")
     return f"{name} ({country})" if country else name
 
 

@@ -121,10 +121,10 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
             return partial(_FLIPPED[op], literal)
         case ir.InList(_, values):
             return frozenset(values).__contains__
-        case ir.Contains(_, literal):
-            return lambda v: literal in v
+        case ir.Contains(_, literal):  # `literal in v` without a Python frame
+            return operator.methodcaller("__contains__", literal)
         case ir.Matches(_, pattern):
-            return lambda v: fullmatch(pattern, v)
+            return partial(fullmatch, pattern)
         case ir.Exists():
             return _true
     raise TypeError(cond)  # pragma: no cover
@@ -307,6 +307,14 @@ def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
         # The usual body (`p.lists contains "x"`): tested on the element directly, without an
         # evaluation context; projection runs this for every element of every event.
         walk, pred = _read_and_test(cond)
+        if len(cond.ref.path) == 1 and not isinstance(cond, ir.Matches):
+            (only,) = cond.ref.path  # `p.lists contains "x"`: read the element's own field
+
+            def element_field(item: dict) -> bool:
+                value = item.get(only, _MISSING)
+                return value is not _MISSING and pred(value)
+
+            return element_field
 
         def element_leaf(item: dict) -> bool:
             value = walk(item)
