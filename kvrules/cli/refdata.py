@@ -116,7 +116,7 @@ def import_(
     info = report.info
     click.echo(
         f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
-        + (f" ({report.skipped} skipped)" if report.skipped else "")
+        + (f" ({report.skipped_text()})" if report.skipped else "")
         + f"; sha256 {info.sha256}; the next scan screens with it and re-screens stored records"
     )
 
