@@ -197,6 +197,7 @@ class Screening:
     screened_against: list[str]
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
     found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry …"
+    found_technical: list[str] = field(default_factory=list)  # the same, with the entry ids
     set_aside: list[str] = field(default_factory=list)  # matches an adviser's verdict overruled
 
     @property
@@ -253,6 +254,7 @@ class Screening:
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
             "found": self.found,
+            "found_technical": self.found_technical,
             "set_aside": self.set_aside,
             "not_found": [
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
@@ -282,13 +284,15 @@ def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
             org.country = resolver.country_named(org.name)
 
 
-def _found(org: Organisation) -> Iterator[str]:
-    """What the lists say of one organisation, with the list, edition and entry."""
+def _found(org: Organisation, *, technical: bool = False) -> Iterator[str]:
+    """What the lists say of one organisation, with the list, edition and entry (its id in
+    the list only when ``technical``: a person reads the entry's name)."""
     for m in org.screening:
         # why it is only possible ("the name is on the list for CN; the record says NL")
         why = f": {m.via}" if m.via and m.candidate else ""
         possible = f" (a possible match, to confirm{why})" if m.candidate else ""
-        yield f"{org.name}: found in {m.list}@{m.edition}, entry {m.name} ({m.entry}){possible}"
+        entry = f"{m.name} ({m.entry})" if technical else f"'{m.name}'"
+        yield f"{org.name}: found in {m.list}@{m.edition}, entry {entry}{possible}"
 
 
 class AdvisersVerdicts(Protocol):
@@ -388,6 +392,9 @@ def screen(
         screened_against,
         not_found,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
+        found_technical=list(
+            dict.fromkeys(line for org in mentioned for line in _found(org, technical=True))
+        ),
         set_aside=set_aside.lines(screened_against) if set_aside else [],
     )
 

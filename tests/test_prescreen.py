@@ -263,3 +263,18 @@ def test_a_city_the_registry_knows_in_one_country_gives_the_partner_its_country(
     named = check("--partner", "Harbin Institute of Technology, Harbin", *args)
     given = check("--partner", "Harbin Institute of Technology (CN)", *args)
     assert named["triage"]["colour"] == given["triage"]["colour"] == "red"
+
+
+def test_a_pre_screen_speaks_of_a_proposal_and_shows_entry_ids_only_on_request():
+    """Reviewer's defect 9: `check` told of "the project when it was screened" (there is none
+    yet) and named list entries by their ids; ids are for --technical and --json."""
+    args = ["check", "--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics"]
+    text = " ".join(CliRunner().invoke(cli, args).stdout.split())
+    assert "A project partner is on the Section 1286 list" in text
+    assert "already on the project" not in text
+    assert "harbin-institute-of-technology" not in text
+    assert "found in us_dod_1286@FY25, entry 'Harbin Institute of Technology'" in text
+    technical = " ".join(CliRunner().invoke(cli, [*args, "--technical"]).stdout.split())
+    assert "entry Harbin Institute of Technology (harbin-institute-of-technology)" in technical
+    out = check(*args[1:])
+    assert any("(harbin-institute-of-technology)" in line for line in out["found_technical"])

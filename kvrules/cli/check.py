@@ -184,7 +184,8 @@ def _print(result: Screening, technical: bool) -> None:
     if not result.findings:
         console.print("No findings.")
     answer = result.as_dict()
-    for line in [*answer["found"], *answer["set_aside"], *answer["not_found"]]:
+    found = answer["found_technical" if technical else "found"]
+    for line in [*found, *answer["set_aside"], *answer["not_found"]]:
         console.print(f"\n{escape(line)}")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
