@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.cli.output import Interrupted
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner, ScanReport
@@ -118,6 +119,14 @@ def scan_sources(
             )
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json)
+            except KeyboardInterrupt:
+                # Records are committed as they are processed, the cursor at each resume
+                # point (a page): nothing read is lost, and the next read starts there.
+                raise Interrupted(
+                    f"interrupted: the scan of '{name}' stopped; the records it read are kept "
+                    "with their findings and cases (alerts and tags wait in their outboxes), "
+                    "and the next scan continues where this one stopped"
+                ) from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
                 raise SourceError(
@@ -267,7 +276,15 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
         click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
         if not last:
-            time.sleep(max(0.0, (started + period - datetime.now().astimezone()).total_seconds()))
+            try:
+                time.sleep(
+                    max(0.0, (started + period - datetime.now().astimezone()).total_seconds())
+                )
+            except KeyboardInterrupt:
+                raise Interrupted(
+                    "stopped between scans: every scan so far is complete and kept; the next "
+                    "scan or watch continues from there"
+                ) from None
 
 
 def update_lists(config: Config) -> str:
