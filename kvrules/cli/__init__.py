@@ -167,8 +167,8 @@ def run(argv: list[str] | None = None) -> int:
         click.echo(f"warning: plugin {plugin!r} could not add its commands: {error}", err=True)
     try:
         status = cli.main(args=argv, prog_name="kvrules", standalone_mode=False)
-    except click.exceptions.Abort as e:  # Ctrl-C; a command may say what it kept (Interrupted)
-        click.echo(getattr(e, "message", None) or "aborted", err=True)
+    except click.exceptions.Abort as e:  # Ctrl-C; a command may say what it kept: Abort(text)
+        click.echo(str(e) or "aborted", err=True)
         return 130
     except click.ClickException as e:
         e.show()

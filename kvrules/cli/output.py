@@ -17,14 +17,6 @@ SEVERITY_STYLE = {
 }
 
 
-class Interrupted(click.exceptions.Abort):
-    """Ctrl-C, with what the person is told about what was kept (exit status 130)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 def styled(value: str) -> str:
     """A severity in its colour, for rich tables."""
     return f"[{SEVERITY_STYLE.get(value, '')}]{value}[/]"

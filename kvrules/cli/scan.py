@@ -13,7 +13,6 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
-from kvrules.cli.output import Interrupted
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Scanner, ScanReport
@@ -122,7 +121,7 @@ def scan_sources(
             except KeyboardInterrupt:
                 # Records are committed as they are processed, the cursor at each resume
                 # point (a page): nothing read is lost, and the next read starts there.
-                raise Interrupted(
+                raise click.exceptions.Abort(
                     f"interrupted: the scan of '{name}' stopped; the records it read are kept "
                     "with their findings and cases (alerts and tags wait in their outboxes), "
                     "and the next scan continues where this one stopped"
@@ -281,7 +280,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                     max(0.0, (started + period - datetime.now().astimezone()).total_seconds())
                 )
             except KeyboardInterrupt:
-                raise Interrupted(
+                raise click.exceptions.Abort(
                     "stopped between scans: every scan so far is complete and kept; the next "
                     "scan or watch continues from there"
                 ) from None
