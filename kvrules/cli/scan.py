@@ -58,7 +58,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     rows = [
         ("events evaluated", report.events),
         ("unchanged since last scan", report.unchanged),
-        ("re-screened (new lists or rulebooks)", report.rescreened),
+        # stored records screened again whose result changed (all of them when rulebooks did)
+        ("re-screened, changed (new lists, registry or rulebooks)", report.rescreened),
         ("evaluated again as funding shares settled", report.reevaluated_for_shares),
         ("quarantined", report.quarantined),
         (
