@@ -83,9 +83,15 @@ def _ris_url(config: Config, name: str, src: SourceConfig) -> Iterator[Check]:
     where = f"sources.{name}.ris_url"
     if src.ris_url is None:
         return
-    patterns = src.ris_url if isinstance(src.ris_url, dict) else {"every record": src.ris_url}
-    shown = "; ".join(f"{kind}: {pattern}" for kind, pattern in patterns.items())
-    yield Check("ok", where, f"alerts, `kvrules show` and reports link records to {shown}")
+    # one sentence: "… link every record to URL" or "… link project records to URL and
+    # output records to URL"
+    patterns = src.ris_url if isinstance(src.ris_url, dict) else {"every": src.ris_url}
+    links = [
+        f"{'every record' if kind == 'every' else kind + ' records'} to {pattern}"
+        for kind, pattern in patterns.items()
+    ]
+    shown = ", ".join(links[:-1]) + (" and " if len(links) > 1 else "") + links[-1]
+    yield Check("ok", where, f"alerts, `kvrules show` and reports link {shown}")
     # Cases know the adapter a record came from, not the source: two sources of one adapter
     # need the same pattern, or a record could link to the other system.
     clash = [

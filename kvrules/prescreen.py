@@ -196,7 +196,7 @@ class Screening:
     findings: list[Finding]
     screened_against: list[str]
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
-    found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry …"
+    found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry … (id)"
     set_aside: list[str] = field(default_factory=list)  # matches an adviser's verdict overruled
     # the same three, said for people: lists by title and edition, entries as the list spells
     # them, no ids ("National University of Defense Technology: on the US DoD Section 1286
@@ -302,7 +302,8 @@ def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
 
 
 def _found(org: Organisation) -> Iterator[str]:
-    """What the lists say of one organisation, with the list, edition and entry."""
+    """What the lists say of one organisation, technically: the list, edition and entry with
+    its id (``_found_in_words`` says it for people)."""
     for m in org.screening:
         # why it is only possible ("the name is on the list for CN; the record says NL")
         why = f": {m.via}" if m.via and m.candidate else ""

@@ -189,11 +189,30 @@ def test_ris_url_is_checked_and_shown(runner, tmp_path):
     cfg.write_text(head + "    ris_url: 'javascript:alert(1)//{id}'\n")
     result = runner.invoke(cli, ["config", "check", str(cfg)])
     assert result.exit_code == 1 and "expected an https:// address" in result.stderr
-    cfg.write_text(head + "    ris_url: {project: 'https://r.example.edu/en/projects/{id}'}\n")
+    cfg.write_text(
+        head + "    ris_url: {project: 'https://r.example.edu/en/projects/{id}', "
+        "output: 'https://r.example.edu/en/publications/{id}'}\n"
+    )
     result = runner.invoke(cli, ["config", "check", str(cfg)])
     assert (
-        "sources.f.ris_url: alerts, `kvrules show` and reports link records to project: "
-        "https://r.example.edu/en/projects/{id}" in result.output
+        "ok: sources.f.ris_url: alerts, `kvrules show` and reports link project records to "
+        "https://r.example.edu/en/projects/{id} and output records to "
+        "https://r.example.edu/en/publications/{id}\n" in result.output
+    )
+
+
+def test_one_ris_url_pattern_is_shown_as_a_sentence(runner, tmp_path):
+    """Reviewer's defect 13: one pattern for every record read "link records to every record:
+    URL"; it is one sentence."""
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources:\n  f:\n    adapter: file\n    settings: {path: .}\n"
+        "    ris_url: 'https://pure.example.edu/admin/projecteditor.xhtml?id={id}'\n"
+    )
+    result = runner.invoke(cli, ["config", "check", str(cfg)])
+    assert (
+        "ok: sources.f.ris_url: alerts, `kvrules show` and reports link every record to "
+        "https://pure.example.edu/admin/projecteditor.xhtml?id={id}\n" in result.output
     )
 
 

@@ -171,3 +171,38 @@ def test_config_check_connect_says_which_host_answered_what(pure, tmp_path, monk
     )
     assert f"ok: alerts.channels.mail: SMTP 127.0.0.1:{smtp.port} answered 250" in out
     assert not list((tmp_path / "mail").glob("new/*"))  # the probe sent nothing
+
+
+def test_the_readme_names_exactly_the_commands_that_take_db():
+    """Reviewer's defect 10: the README said `--db` was in every command, and `evaluate`,
+    `match`, `test` and `refdata` refused it. It now names both groups; they must be true."""
+    import click
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    text = " ".join(readme.split())
+    with_db = re.search(r"`--db` is the state database in every command that reads or writes "
+                        r"one: (.+?)\. The other commands use no state database and refuse "
+                        r"`--db`: (.+?)\. `--refdata`", text)  # fmt: skip
+    assert with_db, "the README no longer says which commands take --db"
+
+    def named(part: str) -> set[str]:
+        return set(re.findall(r"`([a-z -]+)`", part))
+
+    def takes_db(command: click.Command) -> bool:
+        if isinstance(command, click.Group):  # a group takes it when all its commands do
+            return all(takes_db(c) for c in command.commands.values())
+        return any("--db" in getattr(p, "opts", ()) for p in command.params)
+
+    def command(name: str) -> click.Command:
+        found: click.Command = cli
+        for word in name.split():
+            assert isinstance(found, click.Group), name
+            found = found.commands[word]
+        return found
+
+    said_with, said_without = named(with_db[1]), named(with_db[2])
+    assert {n for n in said_with if not takes_db(command(n))} == set()
+    assert {n for n in said_without if takes_db(command(n))} == set()
+    everything = {*said_with, *said_without}
+    top = {n for n in cli.commands if n not in {"config"}} | {"config check", "config show"}
+    assert top <= everything, f"the README does not say whether {top - everything} take --db"

@@ -313,3 +313,18 @@ def test_a_match_set_aside_is_said_in_words(tmp_path: Path):
     assert f"Beihang University: matched {DOD_IN_WORDS}" in text
     assert "set aside by j.adviser" in text
     assert "us_dod_1286" not in text and "beihang-university" not in text
+
+
+def test_a_pre_screen_speaks_of_a_proposal_and_shows_entry_ids_only_on_request():
+    """Reviewer's defect 9: `check` told of "the project when it was screened" (there is none
+    yet) and named list entries by their ids; ids are for --technical and --json."""
+    args = ["check", "--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics"]
+    text = " ".join(CliRunner().invoke(cli, args).stdout.split())
+    assert "A project partner is on the Section 1286 list" in text
+    assert "already on the project" not in text
+    assert "harbin-institute-of-technology" not in text
+    assert "listed as “Harbin Institute of Technology”" in text
+    technical = " ".join(CliRunner().invoke(cli, [*args, "--technical"]).stdout.split())
+    assert "entry Harbin Institute of Technology (harbin-institute-of-technology)" in technical
+    out = check(*args[1:])
+    assert any("(harbin-institute-of-technology)" in line for line in out["found"])

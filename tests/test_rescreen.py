@@ -302,3 +302,73 @@ def test_full_every_survives_a_clock_set_back_and_a_damaged_stamp(tmp_path, writ
         for damaged in ("garbage", "", "2026-03-02T09:00:00"):  # the last one has no zone
             store.set_cursor("file#full-read-at", damaged)
             assert full() is (damaged != "2026-03-02T09:00:00"), damaged
+
+
+def test_a_registry_edition_that_changes_a_list_match_rescreens_the_record(
+    tmp_path, write_rulebook
+):
+    """Reviewer's defect 6: after a ROR import the import said the next scan re-screens the
+    stored records, and it re-screened none; yet the registry links names to list entries.
+    Here the partner is named by an alias only the registry knows, for a listed entry."""
+    import zipfile
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "projects.jsonl").write_text(
+        "\n".join(
+            [
+                _event("P1", "Gadget Academy of Examples", "RU"),
+                _event("P2", "Quiet College of Arts", "NL"),
+            ]
+        )
+        + "\n"
+    )
+    refdb = tmp_path / "ref.db"
+    ror_id = "https://ror.org/0abcde123"
+    lists = tmp_path / "watch.csv"
+    lists.write_text(f"entry_id,name,country,ror_id\ne1,Example Gadget Institute,RU,{ror_id}\n")
+    record = {
+        "id": ror_id,
+        "status": "active",
+        "names": [
+            {"value": "Example Gadget Institute", "types": ["ror_display", "label"]},
+            {"value": "Gadget Academy of Examples", "types": ["alias"]},
+        ],
+        "locations": [{"geonames_details": {"country_code": "RU", "name": "Moscow"}}],
+    }
+    dump = tmp_path / "v9.9-2026-01-01-ror-data.zip"
+    with zipfile.ZipFile(dump, "w") as zf:
+        zf.writestr("v9.9-2026-01-01-ror-data_schema_v2.json", json.dumps([record]))
+    with _refstore(refdb) as ref:
+        import_file(
+            ref,
+            "csv",
+            lists,
+            list_id="watch",
+            edition="1",
+            title="Watch",
+            publisher="us",
+            source_url="https://example.org",
+            licence="public domain",
+        )
+    book = load_rulebook(
+        write_rulebook(
+            rule_yaml(
+                "watched",
+                "'any p in project.partners: p.lists contains \"watch\"'",
+                on="project.created",
+            )
+        )
+    )
+    adapter_cls = get_adapters()["file"]
+    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert (first.events, first.findings) == (2, 0)  # the alias is nobody's yet
+
+        with _refstore(refdb) as ref:
+            import_file(ref, "ror", dump)
+        second = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert second.rescreened == 1  # P1's partner now reaches the listed entry; not P2
+        [case] = store.cases("open")
+        assert case.record_id == "P1"

@@ -179,8 +179,8 @@ def run(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit status (see the module docstring)."""
     try:
         status = cli.main(args=argv, prog_name="kvrules", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as e:  # Ctrl-C; a command may say what it kept: Abort(text)
+        click.echo(str(e) or "aborted", err=True)
         return 130
     except click.ClickException as e:
         e.show()

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kvrules.cli.options import config_from, settings_options
+from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.errors import KvrulesError
 
 
@@ -60,7 +60,8 @@ def _explain(adapter: Any, record: Any, as_json: bool) -> None:
     required=True,
     help="a source named in the config (its settings apply), or an adapter name, e.g. pure",
 )
-@settings_options
+@CONFIG_OPTION  # no --db: fetch reads and stores nothing of the state database
+@REFDATA_OPTION
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @click.option("--json", "as_json", is_flag=True, help="one CollaborationEvent JSON per line")
 @click.option("--path", type=click.Path(path_type=Path), help="shorthand for --set path=PATH")
@@ -81,7 +82,6 @@ def _explain(adapter: Any, record: Any, as_json: bool) -> None:
 def fetch(
     source: str,
     config_path: Path | None,
-    db: Path | None,
     refdata: Path | None,
     limit: int | None,
     as_json: bool,
@@ -100,7 +100,7 @@ def fetch(
     """
     from kvrules.assembly import build_adapter
 
-    config = config_from(config_path, db, refdata)
+    config = config_from(config_path, refdata=refdata)
     configured = config.sources.get(source)
     adapter_name = configured.adapter if configured else source
     adapter = build_adapter(

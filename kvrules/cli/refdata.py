@@ -114,12 +114,14 @@ def import_(
             report = import_file(store, kind, file, replace=replace, **options)
         except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
             raise click.ClickException(str(exc)) from None
-    info = report.info
-    click.echo(
-        f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
-        + (f" ({report.skipped} skipped)" if report.skipped else "")
-        + f"; sha256 {info.sha256}; the next scan screens with it and re-screens stored records"
-    )
+        info = report.info
+        click.echo(
+            f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
+            + (f" ({report.skipped_text()})" if report.skipped else "")
+            + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
+            "stored records whose screening it changes"
+        )
+        _build_index(store)
 
 
 @refdata.command("update")
@@ -146,8 +148,40 @@ def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | No
         if any(not r.error and not r.unchanged for r in results):
             click.echo(crosswalk_summary(store))
             click.echo("the next scan re-screens the stored records these editions change")
+            _build_index(store)
     if any(r.error for r in results):
         raise SystemExit(1)
+
+
+def _build_index(store: Store) -> None:
+    """Build the lists' index now, after the lists changed, so that the next match, check or
+    scan loads it at once instead of building it first (tens of seconds with a full ROR
+    import); a spinner on a terminal, and one line saying so either way (on stderr)."""
+    import time
+
+    from rich.console import Console
+
+    from kvrules.refdata.cache import build_estimate, prepare
+
+    console = Console(stderr=True)
+    started = time.monotonic()
+    with console.status(f"building the lists' index ({build_estimate(store)})…"):
+        index = prepare(store, announce=False)  # rich shows nothing when stderr is no terminal
+    if not index.built:  # current already: nothing was waited for
+        return
+    seconds = time.monotonic() - started
+    took = f"{seconds:.0f} s" if seconds >= 1 else "under a second"
+    if index.path is None:
+        click.echo(
+            f"the lists' index could not be kept beside {store.path} (built in {took}): every "
+            "match, check and scan builds it again; make that folder writable",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"built the lists' index in {took}: the next match, check and scan load it at once",
+            err=True,
+        )
 
 
 @refdata.command("transcribe")
@@ -310,7 +344,7 @@ def match(
     """Match NAME (or every row of --file) against the reference lists the scans screen with.
 
     The lists' index is built once and kept beside the reference store; an import or update
-    rebuilds it on the next run."""
+    builds it again when it ends."""
     from kvrules.refdata.batch import not_text
     from kvrules.refdata.cache import prepare
 

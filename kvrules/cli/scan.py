@@ -60,7 +60,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     rows = [
         ("events evaluated", report.events),
         ("unchanged since last scan", report.unchanged),
-        ("re-screened (new lists or rulebooks)", report.rescreened),
+        # stored records screened again whose result changed (all of them when rulebooks did)
+        ("re-screened, changed (new lists, registry or rulebooks)", report.rescreened),
         ("evaluated again as funding shares settled", report.reevaluated_for_shares),
         ("quarantined", report.quarantined),
         (
@@ -121,6 +122,14 @@ def scan_sources(
             )
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json)
+            except KeyboardInterrupt:
+                # Records are committed as they are processed, the cursor at each resume
+                # point (a page): nothing read is lost, and the next read starts there.
+                raise click.exceptions.Abort(
+                    f"interrupted: the scan of '{name}' stopped; the records it read are kept "
+                    "with their findings and cases (alerts and tags wait in their outboxes), "
+                    "and the next scan continues where this one stopped"
+                ) from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
                 raise SourceError(
@@ -270,7 +279,15 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
         click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
         if not last:
-            time.sleep(max(0.0, (started + period - datetime.now().astimezone()).total_seconds()))
+            try:
+                time.sleep(
+                    max(0.0, (started + period - datetime.now().astimezone()).total_seconds())
+                )
+            except KeyboardInterrupt:
+                raise click.exceptions.Abort(
+                    "stopped between scans: every scan so far is complete and kept; the next "
+                    "scan or watch continues from there"
+                ) from None
 
 
 def update_lists(config: Config) -> str:

@@ -76,7 +76,11 @@ class Enricher:
             ]
             # An edition replaced under the same name (the complete list over the partial one)
             # must still re-screen the stored records: the context carries each file's digest.
-            fingerprint = [f"{i.list_id}@{i.edition}#{(i.sha256 or '')[:16]}" for i in editions]
+            # A registry (ROR) is not searched as a list, but its names and links decide which
+            # list entry a partner's name reaches: a new registry edition re-screens too.
+            fingerprint = [
+                f"{i.list_id}@{i.edition}#{(i.sha256 or '')[:16]}" for i in store.latest_editions()
+            ]
         areas = Classifier.from_paths(taxonomies) if taxonomies else default_classifier()
         enricher = cls(OrganisationScreen(resolver), screened, country_signals, areas.classify)
         enricher.areas_digest = areas.digest

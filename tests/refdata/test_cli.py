@@ -116,3 +116,38 @@ def test_an_option_of_another_format_is_refused_not_ignored(tmp_path: Path) -> N
     assert res.exit_code == 2 and "--listed-in is for opensanctions files only" in res.output
     lists = run.invoke(refdata, ["lists", "--json", "--refdata", db])
     assert json.loads(lists.output) == json.loads(before)  # the seeded lists, nothing more
+
+
+def test_an_import_builds_the_lists_index_so_the_next_command_need_not(tmp_path: Path) -> None:
+    """Reviewer's defect 5: an import retired the kept index and the next `match`, `check` or
+    scan silently spent tens of seconds rebuilding it. The import builds it when it ends (and
+    says so); a command that still has to build it says so on stderr, in one line."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "kv.db"
+    index = tmp_path / "kv.db.index"
+    kvrules = [sys.executable, "-m", "kvrules"]
+    env = {**os.environ, "KVRULES_REFDATA": str(db)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([*kvrules, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+        return done
+
+    # A fresh store is seeded, then indexed by the first command that matches: announced.
+    first = run("match", "Harbin Institute of Technology", "--country", "CN")
+    assert first.stderr.startswith("building the lists' index once ("), first.stderr
+    assert len(first.stderr.splitlines()) == 1
+
+    lists = tmp_path / "g.csv"
+    lists.write_text("entry_id,name,country\ne1,Example Rocketry Institute,RU\n")
+    imported = run("refdata", "import", "csv", str(lists), "--list-id", "mylist", "--edition", "1")
+    assert "built the lists' index in " in imported.stderr
+    assert index.is_file()
+
+    after = run("match", "Example Rocketry Institute", "--country", "RU", "--json")
+    assert after.stderr == ""  # the kept index was current: nothing built, nothing said
+    assert json.loads(after.stdout)["matches"][0]["list"] == "mylist"

@@ -182,7 +182,10 @@ def test_cli_import_as_dod_1286_then_match(tmp_path: Path) -> None:
     args += ["--program", "US-MCCAIN-1286", "--list-id", "us_dod_1286", "--edition", "FY25"]
     res = run.invoke(refdata, [*args, "--listed-in", "2025", "--refdata", db])
     assert res.exit_code == 0, res.output
-    assert "imported 3 entries into us_dod_1286 edition FY25 (7 skipped)" in res.output
+    assert (
+        "imported 3 entries into us_dod_1286 edition FY25 (skipped: 3 outside --dataset or "
+        "--topic, 2 not organisations or not targets, 2 outside --program or --listed-in)"
+    ) in res.output
     res = run.invoke(match, ["Harbin Institute of Technology", "--json", "--refdata", db])
     assert res.exit_code == 0, res.output
     top = json.loads(res.output)["matches"][0]

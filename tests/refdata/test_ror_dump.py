@@ -99,3 +99,18 @@ def test_not_an_array_is_refused(store: Store, tmp_path: Path) -> None:
     dump.write_text('{"records": []}')
     with pytest.raises(ImportValidationError, match="expected a JSON array"):
         import_file(store, "ror", dump)
+
+
+def test_the_import_says_why_records_were_skipped(tmp_path: Path) -> None:
+    """Reviewer's defect 11: "(2 skipped)" gave no reason; the import names it, with counts."""
+    from click.testing import CliRunner
+
+    from kvrules.cli.refdata import refdata
+
+    records = [_record(1), _record(2, status="withdrawn"), _record(3, status="withdrawn")]
+    dump = _zip(tmp_path / "v2.9-2026-01-01-ror-data.zip", records)
+    result = CliRunner().invoke(
+        refdata, ["import", "ror", str(dump), "--refdata", str(tmp_path / "ref.db")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "imported 1 entries into ror edition v2.9 (skipped: 2 withdrawn);" in result.output

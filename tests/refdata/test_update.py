@@ -313,6 +313,8 @@ def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:
     assert "ca_nro: imported edition 2025-03-14, 60 entries" in res.output
     assert "the next scan re-screens" in res.output
     assert "entries with a ROR id (printed, or by name and country): ca_nro 0 of 60" in res.output
+    # the lists' index is built now, not by the next match, check or scan (defect 5)
+    assert "built the lists' index in " in res.stderr and Path(db + ".index").is_file()
     del publisher.files[PATHS["ca_nro"]]
     res = CliRunner().invoke(refdata, ["update", "ca_nro", "--refdata", db])
     assert res.exit_code == 1 and "Traceback" not in res.output

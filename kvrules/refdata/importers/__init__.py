@@ -108,7 +108,7 @@ def import_file(
     else:
         entries = _checked(path, parsed, parsed.stream, count_range)
         count = store.add_edition(info, entries, replace=replace)
-    return ImportReport(info, count, parsed.skipped)
+    return ImportReport(info, count, parsed.skipped, dict(parsed.skip_reasons))
 
 
 def _raise_if_invalid(

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,13 @@ class Parsed:
     skipped: int = 0
     lines: dict[str, int] = field(default_factory=dict)  # entry id -> line, to report duplicates
     stream: Iterator[Entry] | None = None
+    # why records were skipped, e.g. {"withdrawn": 1374}: an import names its reasons
+    skip_reasons: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str) -> None:
+        """Count one record left out on purpose, with the reason a person is told."""
+        self.skipped += 1
+        self.skip_reasons[reason] += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,18 @@ class ImportReport:
     info: ListInfo
     entries: int
     skipped: int
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+
+    def skipped_text(self) -> str:
+        """Why records were skipped, commonest first: "skipped: 1,374 withdrawn, 2 individuals"
+        ("" if none); a parser that counted without a reason (a plugin's): "not imported"."""
+        if not self.skipped:
+            return ""
+        reasons = Counter(self.skip_reasons)
+        unnamed = self.skipped - sum(reasons.values())
+        if unnamed > 0:
+            reasons["not imported"] += unnamed
+        return "skipped: " + ", ".join(f"{n:,} {why}" for why, n in reasons.most_common())
 
 
 Parser = Callable[[Path, dict[str, Any]], Parsed]

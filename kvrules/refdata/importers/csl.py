@@ -48,10 +48,10 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
             parsed.errors.append(RowError(n, "result without a name", _UNIT, ref or None))
             continue
         if wanted and wanted not in str(rec.get("source", "")).lower():
-            parsed.skipped += 1
+            parsed.skip("from another source than --source")
             continue
         if str(rec.get("type") or "Entity").lower() not in {"entity", ""}:
-            parsed.skipped += 1
+            parsed.skip("people, vessels or aircraft")
             continue
         alt = rec.get("alt_names") or []
         aliases = split_list(alt) if isinstance(alt, str) else [str(a) for a in alt]

@@ -69,7 +69,7 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info={**DEFAULTS, "edition": edition})
     for line, row in rows:
         if row["Edition"] != edition:
-            parsed.skipped += 1
+            parsed.skip("rows of other editions")
             continue
         name, kind = row["Country/Territory"], row["C/T"].lower()
         if row["Status"] not in {"F", "PF", "NF"}:

@@ -304,12 +304,12 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
                 flat_sanctions = True
                 continue
             if schema not in ORG_SCHEMAS or rec.get("target") is False:
-                parsed.skipped += 1
+                parsed.skip("not organisations or not targets")
                 continue
             cand = _candidate(n, rec)
             seen.note(cand.datasets, _program_ids(cand))
             if not (filters.dataset_ok(cand.datasets) and filters.topic_ok(cand.props["topics"])):
-                parsed.skipped += 1
+                parsed.skip("outside --dataset or --topic")
                 continue
             if not cand.props["name"]:  # checked after the filters: only what is imported
                 parsed.errors.append(RowError(n, f"{cand.id}: {cand.schema} without a name"))
@@ -331,7 +331,7 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
     years: set[str] = set()
     for cand in kept.values():
         if not _keep_by_sanctions(cand, filters):
-            parsed.skipped += 1
+            parsed.skip("outside --program or --listed-in")
             continue
         if add_entry(parsed, cand.line, **_entry_fields(cand)) and filters.program:
             years.update(
@@ -547,7 +547,7 @@ def _csv_row(
         if not row["schema"]:
             parsed.errors.append(RowError(line, "schema is empty"))
         else:
-            parsed.skipped += 1
+            parsed.skip("not organisations")
         return
     datasets = _multi(row.get("dataset"))
     program_ids = _multi(row.get("program_ids"))
@@ -555,7 +555,7 @@ def _csv_row(
     if not filters.dataset_ok(datasets) or (
         filters.program and not _has(program_ids, filters.program)
     ):
-        parsed.skipped += 1
+        parsed.skip("outside --dataset or --program")
         return
     if not row["id"] or not row["name"]:  # checked after the filters: only what is imported
         parsed.errors.append(RowError(line, f"{'id' if not row['id'] else 'name'} is empty"))

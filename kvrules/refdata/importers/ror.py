@@ -94,7 +94,7 @@ def _entry(parsed: Parsed, n: int, rec: Any) -> Entry | None:
         return None
     ref = str(rec.get("id") or "") or None
     if rec.get("status") == "withdrawn":
-        parsed.skipped += 1
+        parsed.skip("withdrawn")
         return None
     display = [x["value"] for x in rec["names"] if "ror_display" in x.get("types", [])]
     if len(display) != 1:

@@ -74,7 +74,7 @@ def _entry(parsed: Parsed, n: int, designation: ET.Element) -> Entry | None:
     kind = " ".join(_texts(designation, "IndividualEntityShip")).lower()
     unique_id = " ".join(_texts(designation, "UniqueID")) or None
     if kind != "entity":
-        parsed.skipped += 1
+        parsed.skip("individuals or ships")
         return None
     primary, aliases = [], []
     for name in (e for e in designation.iter() if _local(e.tag) == "Name" and len(e)):
