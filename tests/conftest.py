@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,20 @@ def rule_yaml(rule_id: str, when: str, on: str = "partner.added", extra: str = "
         + extra,
         "  ",
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The default reference store, caches and config live in folders of this test run, not
+    in the user's own (``~/.local/share/kvrules``): a store or kept index left by an earlier
+    run, or by another checkout's code, must not decide what a test sees. Subprocesses inherit
+    it; a test that names its own store or folder still wins."""
+    home = tmp_path_factory.mktemp("user-folders")
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME"):
+            patch.setenv(variable, str(home / variable.lower()))
+        patch.delenv("KVRULES_REFDATA", raising=False)
+        yield
 
 
 @pytest.fixture
