@@ -13,8 +13,11 @@ of Technlogy") is no exact match: method ``corrected spelling``, a score below t
 less what the edits cost, the corrected words in the explanation, and a ``candidate`` on a
 list (designation, assessment); a registry (ROR) record is still resolved, as the name of an
 organisation is not an accusation.
-Bare acronyms and generic class-word-only names are never matched, and nothing matches on a
-substring: a name has to equal a stored name, a comma segment, or a tail after a sub-unit word.
+Generic class-word-only names are never matched, a bare acronym or short name ("BUAA",
+"Beihang") is only a candidate, and nothing matches on a substring: a name has to equal a
+stored name, a comma segment, or a tail after a sub-unit word. A ROR unit named by a unit's name
+("Institute of Fluid Physics") is confident only when the string agrees with it (its parent,
+city or country).
 
 Lists are read as they are written: an entry listed for its "select affiliates" only (attribute
 ``scope``) is a confident hit only on a listed affiliate; its institution's own name, a sub-unit
@@ -62,6 +65,8 @@ _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 COUNTRY_CONFLICT = 0.6  # the name as written, but the list names it in another country
+GUESS = 0.6  # a bare acronym or short name of one organisation: a person confirms which
+MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more say nothing
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -69,12 +74,15 @@ SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
+SHORT_NAME = "short name"
+GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
 INITIALS = "initials"
 _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
+UNIT_NOTE = "a unit of {}; the string names neither it nor the unit's city or country"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -172,6 +180,8 @@ class Resolver:
         # the same words in another order ("Moscow State Lomonosov University"): sorted words →
         self._reordered: dict[str, list[tuple[int, str, str]]] = {}
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
+        # a list's own acronyms ("NUDT"), for a query that is one: never read into a string
+        self._listed_acronyms: dict[str, list[tuple[int, str]]] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -258,8 +268,8 @@ class Resolver:
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
-                    if info.kind == "registry":
-                        self._acronyms.setdefault(_analysed(name).key, []).append((idx, name))
+                    acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
+                    acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
                 a = _analysed(name)
                 if not a.key or not a.distinct:
@@ -428,15 +438,18 @@ class Resolver:
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
         if is_acronym(text):
-            return []  # HIT, NEU, HUST: never decided on an acronym alone
+            hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
+            return [hits] if hits else []
         if len(text) <= MAX_NAME:
             hits = self._lookup(text, cc, EXACT)
             if hits:
-                return [hits]
+                return [self._unconfirmed_units(hits, cc, set(), set())]
         orgs: list[list[_Hit]] = []
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
+        if not orgs and (short := self._short_name(text, cc)):
+            return [short]
         return named or orgs  # an acronym only when the string names no organisation otherwise
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
@@ -484,11 +497,15 @@ class Resolver:
                 else:
                     covered.update(range(span.first, span.last + 1))
         if found:
+            named = {self._recs[h.rec].cluster for _, hits in found for h in hits}
+            named.update(self._acronymed(segments))
+            places = _places(segments)
+            found = [(u, self._unconfirmed_units(hits, cc, places, named)) for u, hits in found]
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
-            return self._principal_first(orgs)
+            return _confident_first(self._principal_first(orgs))
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
@@ -546,6 +563,43 @@ class Resolver:
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 
+    def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
+        registry or a list knows by it (in the country given), a candidate to confirm, never a
+        verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
+        key = analyse(text).key
+        found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
+        return self._guesses([(i, name, "acronym") for i, name in found], cc, ACRONYM, text)
+
+    def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is an organisation's name without its class words ("Beihang" for
+        "Beihang University"), a candidate to confirm: the names whose distinctive words are
+        the query's, read from the fuzzy index's block of the query's first word."""
+        a = analyse(text)
+        if not a.distinct or a.skeleton or len(text) > MAX_NAME:
+            return []
+        query, first = a.distinct_text, a.distinct[0]
+        block = self._block.get((len(a.distinct), 0, "p" + first[:3]), ())
+        found = [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
+        return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _guesses(
+        self, found: list[tuple[int, str, str]], cc: str | None, method: str, text: str
+    ) -> list[_Hit]:
+        """``found`` (entry, name, kind of name) as candidates: one organisation at
+        :data:`GUESS`, several (at most :data:`MAX_GUESSES`) as ambiguous."""
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if not clusters or len(clusters) > MAX_GUESSES:
+            return []
+        score, note = (GUESS, GUESS_NOTE) if len(clusters) == 1 else (AMBIGUOUS, AMBIGUOUS_NOTE)
+        return [
+            self._scoped(_Hit(i, name, method, score, True, note, ntype, text))
+            for i, name, ntype in dict.fromkeys(found)
+        ]
+
     def _initials(self, segment: str, cc: str | None) -> list[_Hit]:
         """A name whose initials are the acronym of one registry organisation that shares two
         distinctive words with it ("Fred Hutchinson Cancer Research Center" → FHCRC, "Fred Hutch
@@ -600,6 +654,43 @@ class Resolver:
             else h
             for h in hits
         ]
+
+    def _unconfirmed_units(
+        self, hits: list[_Hit], cc: str | None, places: set[str], named: set[int]
+    ) -> list[_Hit]:
+        """A ROR child matched by a unit's name ("Institute of Fluid Physics", "Department of
+        Biological Sciences": what units of many organisations are called) is confident only
+        when the string agrees with it: it names the child's parent, city or country. Else it
+        is a candidate, and so is the parent it reaches: "Institute of Fluid Physics, University
+        of Zagreb" is no institute of the China Academy of Engineering Physics."""
+        recs, out = self._recs, []
+        for hit in hits:
+            rec = recs[hit.rec]
+            parent = self._by_ror.get(rec.parent_ror) if rec.parent_ror else None
+            agrees = (
+                hit.candidate
+                or parent is None
+                or rec.kind != "registry"
+                or not _unit_name(hit.matched)
+                or (cc is not None and rec.country == cc)
+                or (bool(rec.city) and rec.city in places)
+                or parent in named
+            )
+            if not agrees:
+                note = UNIT_NOTE.format(recs[self._clusters[parent][0]].name)  # type: ignore[index]
+                hit = replace(hit, candidate=True, note=hit.note or note)
+            out.append(hit)
+        return out
+
+    def _acronymed(self, segments: tuple[str, ...]) -> set[int]:
+        """The organisations a segment opening with an acronym may name ("CSIC", "CEA Saclay"),
+        however many share it: evidence that agrees with a unit's parent, not an answer."""
+        recs, out = self._recs, set()
+        for segment in segments:
+            first = segment.split()[0] if segment.split() else ""
+            if is_acronym(first):
+                out.update(recs[i].cluster for i, _ in self._acronyms.get(analyse(first).key, ()))
+        return out
 
     def _listed(self, hits: list[_Hit]) -> bool:
         return any(self._recs[h.rec].kind != "registry" for h in hits)
@@ -1025,6 +1116,19 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
         return None
     top = named[0].matches[0]
     return top if not top.candidate and top.score >= threshold else None
+
+
+def _confident_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+    """The organisations a part names confidently before those it only may name (a unit's
+    namesake elsewhere), each group in its order."""
+    return sorted(orgs, key=lambda hits: all(hit.candidate for hit in hits))
+
+
+def _unit_name(name: str) -> bool:
+    """A name that opens like a unit's ("Institute of …", "Department of …", "State Key
+    Laboratory of …")."""
+    tokens = analyse(name).tokens
+    return bool(tokens) and tokens[0] in UNIT_WORDS
 
 
 def _is_system(entry: Entry) -> bool:
