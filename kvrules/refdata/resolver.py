@@ -50,6 +50,7 @@ from kvrules.refdata.normalise import (
     STOP_WORDS,
     UNIT_WORDS,
     Analysed,
+    abbreviated,
     analyse,
     corrections,
     in_case_of,
@@ -74,6 +75,8 @@ SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
+ABBREVIATION = "abbreviation"
+SUBUNIT_METHOD = "subunit"  # the organisation a unit's name ends with or is named after
 SHORT_NAME = "short name"
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
@@ -450,7 +453,8 @@ class Resolver:
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
         if not orgs and (short := self._short_name(text, cc)):
             return [short]
-        return named or orgs  # an acronym only when the string names no organisation otherwise
+        # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
+        return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
@@ -481,9 +485,9 @@ class Resolver:
             if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
-                hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
+                hits = self._lookup(span.text, cc, SUBUNIT)
             if not hits and not span.inner and (owner := _school_owner(span.text)):
-                hits = self._lookup(owner, cc, SUBUNIT, "parent", written=span.text)
+                hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
@@ -505,7 +509,8 @@ class Resolver:
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
-            return _confident_first(self._principal_first(orgs))
+            orgs = self._units_last(_confident_first(self._principal_first(orgs)), named)
+            return orgs + _besides(acronyms, orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
@@ -682,6 +687,17 @@ class Resolver:
             out.append(hit)
         return out
 
+    def _units_last(self, orgs: list[list[_Hit]], named: set[int]) -> list[list[_Hit]]:
+        """A unit whose ROR parent the part names too (by acronym: "UVSQ, …, Infection et
+        inflammation") after the other organisations: the lab is not the principal one."""
+        recs = self._recs
+
+        def of_named(hits: list[_Hit]) -> bool:
+            parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
+            return bool(parents & named)
+
+        return sorted(orgs, key=of_named)
+
     def _acronymed(self, segments: tuple[str, ...]) -> set[int]:
         """The organisations a segment opening with an acronym may name ("CSIC", "CEA Saclay"),
         however many share it: evidence that agrees with a unit's parent, not an answer."""
@@ -812,12 +828,12 @@ class Resolver:
             score, note = AMBIGUOUS, AMBIGUOUS_NOTE
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
-        hits = []
+        hits, short = [], abbreviated(text)
         for idx, matched, ntype in found:
             hit = _Hit(
                 idx,
                 matched,
-                method or ("exact" if ntype == "primary" else "alias"),
+                method or _how_named(short, matched, ntype),
                 score,
                 ambiguous,
                 note,
@@ -915,7 +931,7 @@ class Resolver:
                 break
             found = self._exact.get("".join(tail))
             if found:
-                return self._lookup(" ".join(tail), cc, SUBUNIT, "parent", written=text)
+                return self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
@@ -1112,10 +1128,26 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` holds; None if it holds
     none or several (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
+    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
+    named = [org for org in named if org.matches[0].method != ACRONYM] or named
     if len(named) != 1:
         return None
     top = named[0].matches[0]
     return top if not top.candidate and top.score >= threshold else None
+
+
+def _how_named(short: frozenset[str], matched: str, ntype: str) -> str:
+    """The method of an exact look-up: "abbreviation" when the query abbreviates words the
+    matched name writes out ("Harbin Inst. of Tech."), else "exact" or "alias"."""
+    if short and not short <= written_words(matched).keys():
+        return ABBREVIATION
+    return "exact" if ntype == "primary" else "alias"
+
+
+def _besides(acronyms: list[list[_Hit]], orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+    """The organisations the part names by acronym only ("UVSQ", "INSERM"), each once."""
+    named = {hit.rec for hits in orgs for hit in hits}
+    return [hits for hits in acronyms if not {hit.rec for hit in hits} & named]
 
 
 def _confident_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:

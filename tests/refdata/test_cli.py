@@ -20,7 +20,11 @@ def test_match_json_on_fresh_db(tmp_path: Path) -> None:
     assert out["query"] == "Harbin Inst. of Tech."
     top = out["matches"][0]
     assert {"list", "entry", "name", "ror_id", "method", "score"} <= top.keys()
-    assert (top["list"], top["ror_id"], top["method"]) == ("us_dod_1286", "01yqg2h08", "exact")
+    assert (top["list"], top["ror_id"], top["method"]) == (
+        "us_dod_1286",
+        "01yqg2h08",
+        "abbreviation",
+    )
 
 
 def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
