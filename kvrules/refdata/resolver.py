@@ -446,7 +446,11 @@ class Resolver:
         if len(text) <= MAX_NAME:
             hits = self._lookup(text, cc, EXACT)
             if hits:
-                return [self._unconfirmed_units(hits, cc, set(), set())]
+                whole = [self._unconfirmed_units(hits, cc, set(), set())]
+                if "," in text:  # a name read over commas may hide a listed one
+                    segments = tuple(seg for part in parse(text) for seg in part.segments)
+                    whole += self._listed_outright(segments, cc, hits)
+                return whole
         orgs: list[list[_Hit]] = []
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
@@ -496,6 +500,9 @@ class Resolver:
                 hits = self._against_city(hits, segments, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
+                if span.last > span.first and not span.inner:
+                    pair = segments[span.first : span.last + 1]
+                    found.extend((False, h) for h in self._listed_outright(pair, cc, hits))
                 if span.inner:
                     cut_hits.append(span.text)
                 else:
@@ -685,6 +692,25 @@ class Resolver:
                 note = UNIT_NOTE.format(recs[self._clusters[parent][0]].name)  # type: ignore[index]
                 hit = replace(hit, candidate=True, note=hit.note or note)
             out.append(hit)
+        return out
+
+    def _listed_outright(
+        self, segments: tuple[str, ...], cc: str | None, read: list[_Hit]
+    ) -> list[list[_Hit]]:
+        """Each of ``segments`` that names a listed organisation on its own, confidently, other
+        than the one a longer name ``read`` over them found ("West China Hospital, Sichuan
+        University" is the hospital's ROR name, and Sichuan University is listed): a hospital,
+        school or unit named with it never hides a listed institution."""
+        if len(segments) < 2:
+            return []
+        recs, out = self._recs, []
+        seen = {recs[h.rec].cluster for h in read}
+        for segment in segments:
+            hits = self._lookup(segment, cc, SUBUNIT)
+            clusters = {recs[h.rec].cluster for h in hits if not h.candidate}
+            if clusters - seen and any(self._listed_cluster(c) for c in clusters - seen):
+                out.append([replace(h, span=segment) for h in hits])
+                seen |= clusters
         return out
 
     def _units_last(self, orgs: list[list[_Hit]], named: set[int]) -> list[list[_Hit]]:

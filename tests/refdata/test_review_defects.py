@@ -144,3 +144,28 @@ def test_a_short_name_without_its_class_words_is_a_candidate() -> None:
         assert found[0].method == "short name"
     assert resolver.match("Beihang", "US") == []  # not in the country given
     assert resolver.match("Normal") == []  # what is left must be the whole distinctive name
+
+
+SICHUAN, WEST_CHINA = "011ashp19", "007mrxy13"
+
+
+def test_a_listed_university_named_after_its_hospital_is_flagged() -> None:
+    """ROR's "West China Hospital of Sichuan University" (a healthcare record related to the
+    university) reads "West China Hospital, Sichuan University" as one name: the listed
+    university the string names outright must still be flagged."""
+    resolver = Resolver(
+        records=[
+            _ror(SICHUAN, "Sichuan University", "CN", "Chengdu"),
+            _ror(WEST_CHINA, "West China Hospital of Sichuan University", "CN", "Chengdu"),
+            (
+                LISTED,
+                Entry(entry_id="scu", name="Sichuan University", country="CN", ror_id=SICHUAN),
+            ),
+        ]
+    )
+    for text in [
+        "West China Hospital, Sichuan University",
+        "Department of Laboratory Medicine, West China Hospital, Sichuan University",
+        "West China Hospital, Sichuan University, Chengdu 610041, China",
+    ]:
+        assert _confidently_listed(resolver, text) == ["Sichuan University"], text
