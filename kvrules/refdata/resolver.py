@@ -15,9 +15,9 @@ list (designation, assessment); a registry (ROR) record is still resolved, as th
 organisation is not an accusation.
 Generic class-word-only names are never matched, a bare acronym or short name ("BUAA",
 "Beihang") is only a candidate, and nothing matches on a substring: a name has to equal a
-stored name, a comma segment, or a tail after a sub-unit word. A ROR unit named by a unit's name
-("Institute of Fluid Physics") is confident only when the string agrees with it (its parent,
-city or country).
+stored name, a comma segment, or a tail after a sub-unit word. A ROR unit named by a generic
+unit's name ("Institute of Fluid Physics") is confident only when the string agrees with it
+(its parent, city or country).
 
 Lists are read as they are written: an entry listed for its "select affiliates" only (attribute
 ``scope``) is a confident hit only on a listed affiliate; its institution's own name, a sub-unit
@@ -68,6 +68,9 @@ SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 COUNTRY_CONFLICT = 0.6  # the name as written, but the list names it in another country
 GUESS = 0.6  # a bare acronym or short name of one organisation: a person confirms which
 MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more say nothing
+# A word in the names of registry records in this many countries or more says what an
+# organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
+GENERIC_SPREAD = 5
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -185,6 +188,8 @@ class Resolver:
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
         # a list's own acronyms ("NUDT"), for a query that is one: never read into a string
         self._listed_acronyms: dict[str, list[tuple[int, str]]] = {}
+        # the words of registry names in GENERIC_SPREAD countries or more → how many countries
+        self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -240,6 +245,7 @@ class Resolver:
         entries, and only the list entries (a few thousand) are kept for the crosswalk."""
         listed: dict[int, Entry] = {}
         without_city: list[tuple[str, int, str]] = []
+        spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
@@ -279,6 +285,9 @@ class Resolver:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if info.kind == "registry" and entry.country:
+                    for token in a.distinct:
+                        spread.setdefault(token, set()).add(entry.country)
                 if len(a.distinct) >= 2:
                     self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
@@ -290,6 +299,7 @@ class Resolver:
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
         self._add_without_city(without_city)
+        self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
     def _add_without_city(self, found: list[tuple[str, int, str]]) -> None:
@@ -683,7 +693,7 @@ class Resolver:
                 hit.candidate
                 or parent is None
                 or rec.kind != "registry"
-                or not _unit_name(hit.matched)
+                or not self._generic_unit(hit.matched)
                 or (cc is not None and rec.country == cc)
                 or (bool(rec.city) and rec.city in places)
                 or parent in named
@@ -693,6 +703,16 @@ class Resolver:
                 hit = replace(hit, candidate=True, note=hit.note or note)
             out.append(hit)
         return out
+
+    def _generic_unit(self, name: str) -> bool:
+        """A unit's name made of words many countries' organisations use ("Institute of Fluid
+        Physics", "Department of Biological Sciences"), not a name of its own ("Institut
+        Jacques Monod", "Institute Pasteur Shanghai")."""
+        a = analyse(name)
+        generic = self._generic_words
+        return (
+            bool(a.tokens) and a.tokens[0] in UNIT_WORDS and all(t in generic for t in a.distinct)
+        )
 
     def _listed_outright(
         self, segments: tuple[str, ...], cc: str | None, read: list[_Hit]
@@ -1180,13 +1200,6 @@ def _confident_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:
     """The organisations a part names confidently before those it only may name (a unit's
     namesake elsewhere), each group in its order."""
     return sorted(orgs, key=lambda hits: all(hit.candidate for hit in hits))
-
-
-def _unit_name(name: str) -> bool:
-    """A name that opens like a unit's ("Institute of …", "Department of …", "State Key
-    Laboratory of …")."""
-    tokens = analyse(name).tokens
-    return bool(tokens) and tokens[0] in UNIT_WORDS
 
 
 def _is_system(entry: Entry) -> bool:

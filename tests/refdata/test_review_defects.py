@@ -33,6 +33,15 @@ def _ror(
     )
 
 
+def _namesakes_abroad() -> list[tuple[ListInfo, Entry]]:
+    """Units named with the same words in five other countries, as a real registry holds
+    many: what makes "fluid", "physics", "biological" words that say what a unit does."""
+    return [
+        _ror(f"0{i}aaaaa0{i}", "Laboratory of Fluid Physics and Biological Sciences", cc, "X")
+        for i, cc in enumerate(["DE", "FR", "US", "JP", "BR"])
+    ]
+
+
 def _units_of_listed_institutions() -> Resolver:
     """CAEP (listed) and its ROR child "Institute of Fluid Physics" (Mianyang); the RAS
     division "Department of Biological Sciences" (ROR child of RAS, listed here too)."""
@@ -43,6 +52,7 @@ def _units_of_listed_institutions() -> Resolver:
             _ror(ZAGREB, "University of Zagreb", "HR", "Zagreb"),
             _ror(RAS, "Russian Academy of Sciences", "RU", "Moscow"),
             _ror(RAS_BIOLOGY, "Department of Biological Sciences", "RU", "Moscow", parent=RAS),
+            *_namesakes_abroad(),
             (
                 LISTED,
                 Entry(entry_id="caep", name="China Academy of Engineering Physics", ror_id=CAEP),
@@ -169,3 +179,17 @@ def test_a_listed_university_named_after_its_hospital_is_flagged() -> None:
         "West China Hospital, Sichuan University, Chengdu 610041, China",
     ]:
         assert _confidently_listed(resolver, text) == ["Sichuan University"], text
+
+
+def test_a_units_own_name_is_still_confident() -> None:
+    """A unit named after someone or somewhere ("Institut Jacques Monod", a ROR child of its
+    university) is a name of its own: confident alone, as before."""
+    resolver = Resolver(
+        records=[
+            *_namesakes_abroad(),
+            _ror("05f82e368", "Université Paris Cité", "FR", "Paris"),
+            _ror("02c5gc203", "Institut Jacques Monod", "FR", "Paris", parent="05f82e368"),
+        ]
+    )
+    best = resolver.resolve("Institut Jacques Monod")
+    assert best is not None and best.ror_id == "02c5gc203"
