@@ -3,8 +3,10 @@
 Order of evidence (strongest first):
 1. ROR id (given, or the query is a ROR id/URL);
 2. exact normalised name or alias, filtered by country when known (ambiguous without one);
-3. a comma/parenthesis segment or a trailing organisation inside a sub-unit name
-   ("School of Astronautics, Harbin Institute of Technology" → HIT, method ``parent``);
+3. a comma/parenthesis segment ("School of Astronautics, Harbin Institute of Technology" →
+   HIT, method ``exact``, or ``abbreviation`` for "Harbin Inst. of Tech.") or a trailing
+   organisation inside a sub-unit name ("School of Computer Science Harbin Institute of
+   Technology", method ``subunit``);
 4. fuzzy, on the distinctive tokens only, with a small edit budget and the organisation-class
    skeleton ("university", "institute of technology" …) required to agree — always a
    ``candidate`` for a person to confirm.
