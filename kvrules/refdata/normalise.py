@@ -289,6 +289,17 @@ def corrections(name: str) -> tuple[tuple[str, str], ...]:
     )
 
 
+def abbreviated(name: str) -> frozenset[str]:
+    """The words of ``name`` that abbreviate a longer word, as the writer wrote them (lower
+    case): "Harbin Inst. of Tech." → {"inst", "tech"}; a foreign spelling ("Institut",
+    "Universität") or a variant ("Centre") is no abbreviation."""
+    return frozenset(
+        word
+        for word in written_words(name)
+        if word in _CANONICAL and len(word) <= len(_CANONICAL[word]) - 2
+    )
+
+
 def written_words(name: str) -> dict[str, str]:
     """Each word of ``name`` as :func:`analyse` reads it before correction (ASCII, lower case)
     → as the writer wrote it (ASCII), for telling a person which of their words changed."""

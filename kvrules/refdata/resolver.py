@@ -3,8 +3,10 @@
 Order of evidence (strongest first):
 1. ROR id (given, or the query is a ROR id/URL);
 2. exact normalised name or alias, filtered by country when known (ambiguous without one);
-3. a comma/parenthesis segment or a trailing organisation inside a sub-unit name
-   ("School of Astronautics, Harbin Institute of Technology" → HIT, method ``parent``);
+3. a comma/parenthesis segment ("School of Astronautics, Harbin Institute of Technology" →
+   HIT, method ``exact``, or ``abbreviation`` for "Harbin Inst. of Tech.") or a trailing
+   organisation inside a sub-unit name ("School of Computer Science Harbin Institute of
+   Technology", method ``subunit``);
 4. fuzzy, on the distinctive tokens only, with a small edit budget and the organisation-class
    skeleton ("university", "institute of technology" …) required to agree — always a
    ``candidate`` for a person to confirm.
@@ -13,8 +15,11 @@ of Technlogy") is no exact match: method ``corrected spelling``, a score below t
 less what the edits cost, the corrected words in the explanation, and a ``candidate`` on a
 list (designation, assessment); a registry (ROR) record is still resolved, as the name of an
 organisation is not an accusation.
-Bare acronyms and generic class-word-only names are never matched, and nothing matches on a
-substring: a name has to equal a stored name, a comma segment, or a tail after a sub-unit word.
+Generic class-word-only names are never matched, a bare acronym or short name ("BUAA",
+"Beihang") is only a candidate, and nothing matches on a substring: a name has to equal a
+stored name, a comma segment, or a tail after a sub-unit word. A ROR unit named by a generic
+unit's name ("Institute of Fluid Physics") is confident only when the string agrees with it
+(its parent, city or country).
 
 Lists are read as they are written: an entry listed for its "select affiliates" only (attribute
 ``scope``) is a confident hit only on a listed affiliate; its institution's own name, a sub-unit
@@ -48,6 +53,7 @@ from kvrules.refdata.normalise import (
     STOP_WORDS,
     UNIT_WORDS,
     Analysed,
+    abbreviated,
     analyse,
     corrections,
     in_case_of,
@@ -63,6 +69,11 @@ _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 EXACT, EXACT_NO_COUNTRY, QUALIFIED, SUBUNIT, AMBIGUOUS, FUZZY_CAP = 1.0, 0.95, 0.97, 0.9, 0.5, 0.94
 SHORT_FORM, SELECT_PARENT = 0.93, 0.6
 COUNTRY_CONFLICT = 0.6  # the name as written, but the list names it in another country
+GUESS = 0.6  # a bare acronym or short name of one organisation: a person confirms which
+MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more say nothing
+# A word in the names of registry records in this many countries or more says what an
+# organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
+GENERIC_SPREAD = 5
 WITHOUT_CITY = "name without its city"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -70,6 +81,10 @@ SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
+ABBREVIATION = "abbreviation"
+SUBUNIT_METHOD = "subunit"  # the organisation a unit's name ends with or is named after
+SHORT_NAME = "short name"
+GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
 INITIALS = "initials"
@@ -77,6 +92,7 @@ _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
 GENERIC_NOTE = "a name any organisation's unit may have"
+UNIT_NOTE = "a unit of {}; the string names neither it nor the unit's city or country"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -176,6 +192,10 @@ class Resolver:
         # the same words in another order ("Moscow State Lomonosov University"): sorted words →
         self._reordered: dict[str, list[tuple[int, str, str]]] = {}
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
+        # a list's own acronyms ("NUDT"), for a query that is one: never read into a string
+        self._listed_acronyms: dict[str, list[tuple[int, str]]] = {}
+        # the words of registry names in GENERIC_SPREAD countries or more → how many countries
+        self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
         self._f_skel: list[str] = []
         self._f_ref: list[tuple[int, str, str]] = []
@@ -231,6 +251,7 @@ class Resolver:
         entries, and only the list entries (a few thousand) are kept for the crosswalk."""
         listed: dict[int, Entry] = {}
         without_city: list[tuple[str, int, str]] = []
+        spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
@@ -265,14 +286,17 @@ class Resolver:
             keys: set[str] = set()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
-                    if info.kind == "registry":
-                        self._acronyms.setdefault(_analysed(name).key, []).append((idx, name))
+                    acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
+                    acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
                 a = _analysed(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if info.kind == "registry" and entry.country:
+                    for token in a.distinct:
+                        spread.setdefault(token, set()).add(entry.country)
                 if len(a.distinct) >= 2:
                     self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
                 self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
@@ -284,6 +308,7 @@ class Resolver:
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
         self._add_without_city(without_city)
+        self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
     def _add_without_city(self, found: list[tuple[str, int, str]]) -> None:
@@ -438,16 +463,24 @@ class Resolver:
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
         if is_acronym(text):
-            return []  # HIT, NEU, HUST: never decided on an acronym alone
+            hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
+            return [hits] if hits else []
         if len(text) <= MAX_NAME:
             hits = self._lookup(text, cc, EXACT)
             if hits:
-                return [hits]
+                whole = [self._unconfirmed_units(hits, cc, set(), set())]
+                if "," in text:  # a name read over commas may hide a listed one
+                    segments = tuple(seg for part in parse(text) for seg in part.segments)
+                    whole += self._listed_outright(segments, cc, hits)
+                return whole
         orgs: list[list[_Hit]] = []
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
-        return named or orgs  # an acronym only when the string names no organisation otherwise
+        if not orgs and (short := self._short_name(text, cc)):
+            return [short]
+        # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
+        return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
@@ -478,9 +511,9 @@ class Resolver:
             if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
-                hits = self._lookup(span.text, cc, SUBUNIT, "parent" if span.first else None)
+                hits = self._lookup(span.text, cc, SUBUNIT)
             if not hits and not span.inner and (owner := _school_owner(span.text)):
-                hits = self._lookup(owner, cc, SUBUNIT, "parent", written=span.text)
+                hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
@@ -490,17 +523,27 @@ class Resolver:
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
-                    found.extend(self._also_named(hits, segments[span.last], cc))
+                    also = self._also_named(hits, segments[span.last], cc)
+                    found.extend(also)
+                    pair = segments[span.first : span.last + 1]
+                    read = hits + [h for _, named_too in also for h in named_too]
+                    found.extend((False, h) for h in self._listed_outright(pair, cc, read))
                 if span.inner:
                     cut_hits.append(span.text)
                 else:
                     covered.update(range(span.first, span.last + 1))
         if found:
+            named = {self._recs[h.rec].cluster for _, hits in found for h in hits}
+            named.update(self._acronymed(segments))
+            places = _places(segments)
+            found = [(u, self._unconfirmed_units(hits, cc, places, named)) for u, hits in found]
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
             orgs = orgs or [found[0][1]]
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
-            return self._abroad_as_candidates(self._principal_first(orgs))
+            orgs = self._abroad_as_candidates(self._principal_first(orgs))
+            orgs = self._units_last(_confident_first(orgs), named)
+            return orgs + _besides(acronyms, orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
         initialled = next(filter(None, (self._initials(seg, cc) for seg in reversed(segments))), [])
@@ -575,6 +618,43 @@ class Resolver:
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 
+    def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
+        registry or a list knows by it (in the country given), a candidate to confirm, never a
+        verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
+        key = analyse(text).key
+        found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
+        return self._guesses([(i, name, "acronym") for i, name in found], cc, ACRONYM, text)
+
+    def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is an organisation's name without its class words ("Beihang" for
+        "Beihang University"), a candidate to confirm: the names whose distinctive words are
+        the query's, read from the fuzzy index's block of the query's first word."""
+        a = analyse(text)
+        if not a.distinct or a.skeleton or len(text) > MAX_NAME:
+            return []
+        query, first = a.distinct_text, a.distinct[0]
+        block = self._block.get((len(a.distinct), 0, "p" + first[:3]), ())
+        found = [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
+        return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _guesses(
+        self, found: list[tuple[int, str, str]], cc: str | None, method: str, text: str
+    ) -> list[_Hit]:
+        """``found`` (entry, name, kind of name) as candidates: one organisation at
+        :data:`GUESS`, several (at most :data:`MAX_GUESSES`) as ambiguous."""
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if not clusters or len(clusters) > MAX_GUESSES:
+            return []
+        score, note = (GUESS, GUESS_NOTE) if len(clusters) == 1 else (AMBIGUOUS, AMBIGUOUS_NOTE)
+        return [
+            self._scoped(_Hit(i, name, method, score, True, note, ntype, text))
+            for i, name, ntype in dict.fromkeys(found)
+        ]
+
     def _initials(self, segment: str, cc: str | None) -> list[_Hit]:
         """A name whose initials are the acronym of one registry organisation that shares two
         distinctive words with it ("Fred Hutchinson Cancer Research Center" → FHCRC, "Fred Hutch
@@ -629,6 +709,83 @@ class Resolver:
             else h
             for h in hits
         ]
+
+    def _unconfirmed_units(
+        self, hits: list[_Hit], cc: str | None, places: set[str], named: set[int]
+    ) -> list[_Hit]:
+        """A ROR child matched by a unit's name ("Institute of Fluid Physics", "Department of
+        Biological Sciences": what units of many organisations are called) is confident only
+        when the string agrees with it: it names the child's parent, city or country. Else it
+        is a candidate, and so is the parent it reaches: "Institute of Fluid Physics, University
+        of Zagreb" is no institute of the China Academy of Engineering Physics."""
+        recs, out = self._recs, []
+        for hit in hits:
+            rec = recs[hit.rec]
+            parent = self._by_ror.get(rec.parent_ror) if rec.parent_ror else None
+            agrees = (
+                hit.candidate
+                or parent is None
+                or rec.kind != "registry"
+                or not self._generic_unit(hit.matched)
+                or (cc is not None and rec.country == cc)
+                or (bool(rec.city) and rec.city in places)
+                or parent in named
+            )
+            if not agrees:
+                note = UNIT_NOTE.format(recs[self._clusters[parent][0]].name)  # type: ignore[index]
+                hit = replace(hit, candidate=True, note=hit.note or note)
+            out.append(hit)
+        return out
+
+    def _generic_unit(self, name: str) -> bool:
+        """A unit's name made of words many countries' organisations use ("Institute of Fluid
+        Physics", "Department of Biological Sciences"), not a name of its own ("Institut
+        Jacques Monod", "Institute Pasteur Shanghai")."""
+        a = analyse(name)
+        generic = self._generic_words
+        return (
+            bool(a.tokens) and a.tokens[0] in UNIT_WORDS and all(t in generic for t in a.distinct)
+        )
+
+    def _listed_outright(
+        self, segments: tuple[str, ...], cc: str | None, read: list[_Hit]
+    ) -> list[list[_Hit]]:
+        """Each of ``segments`` that names a listed organisation on its own, confidently, other
+        than the one a longer name ``read`` over them found ("West China Hospital, Sichuan
+        University" is the hospital's ROR name, and Sichuan University is listed): a hospital,
+        school or unit named with it never hides a listed institution."""
+        if len(segments) < 2:
+            return []
+        recs, out = self._recs, []
+        seen = {recs[h.rec].cluster for h in read}
+        for segment in segments:
+            hits = self._lookup(segment, cc, SUBUNIT)
+            clusters = {recs[h.rec].cluster for h in hits if not h.candidate}
+            if clusters - seen and any(self._listed_cluster(c) for c in clusters - seen):
+                out.append([replace(h, span=segment) for h in hits])
+                seen |= clusters
+        return out
+
+    def _units_last(self, orgs: list[list[_Hit]], named: set[int]) -> list[list[_Hit]]:
+        """A unit whose ROR parent the part names too (by acronym: "UVSQ, …, Infection et
+        inflammation") after the other organisations: the lab is not the principal one."""
+        recs = self._recs
+
+        def of_named(hits: list[_Hit]) -> bool:
+            parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
+            return bool(parents & named)
+
+        return sorted(orgs, key=of_named)
+
+    def _acronymed(self, segments: tuple[str, ...]) -> set[int]:
+        """The organisations a segment opening with an acronym may name ("CSIC", "CEA Saclay"),
+        however many share it: evidence that agrees with a unit's parent, not an answer."""
+        recs, out = self._recs, set()
+        for segment in segments:
+            first = segment.split()[0] if segment.split() else ""
+            if is_acronym(first):
+                out.update(recs[i].cluster for i, _ in self._acronyms.get(analyse(first).key, ()))
+        return out
 
     def _listed(self, hits: list[_Hit]) -> bool:
         return any(self._recs[h.rec].kind != "registry" for h in hits)
@@ -790,12 +947,12 @@ class Resolver:
             score, note = AMBIGUOUS, AMBIGUOUS_NOTE
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
-        hits = []
+        hits, short = [], abbreviated(text)
         for idx, matched, ntype in found:
             hit = _Hit(
                 idx,
                 matched,
-                method or ("exact" if ntype == "primary" else "alias"),
+                method or _how_named(short, matched, ntype),
                 score,
                 ambiguous,
                 note,
@@ -920,7 +1077,7 @@ class Resolver:
                 break
             found = self._exact.get("".join(tail))
             if found:
-                return self._lookup(" ".join(tail), cc, SUBUNIT, "parent", written=text)
+                return self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
@@ -1126,6 +1283,8 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` names for certain; None if
     it names none, several, or one with its unit (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
+    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
+    named = [org for org in named if org.matches[0].method != ACRONYM] or named
     if not named or named[0].with_unit:
         return None  # none, or an organisation and its unit: the string does not say which
     top = named[0].matches[0]
@@ -1138,6 +1297,26 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
         return None
     return top
+
+
+def _how_named(short: frozenset[str], matched: str, ntype: str) -> str:
+    """The method of an exact look-up: "abbreviation" when the query abbreviates words the
+    matched name writes out ("Harbin Inst. of Tech."), else "exact" or "alias"."""
+    if short and not short <= written_words(matched).keys():
+        return ABBREVIATION
+    return "exact" if ntype == "primary" else "alias"
+
+
+def _besides(acronyms: list[list[_Hit]], orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+    """The organisations the part names by acronym only ("UVSQ", "INSERM"), each once."""
+    named = {hit.rec for hits in orgs for hit in hits}
+    return [hits for hits in acronyms if not {hit.rec for hit in hits} & named]
+
+
+def _confident_first(orgs: list[list[_Hit]]) -> list[list[_Hit]]:
+    """The organisations a part names confidently before those it only may name (a unit's
+    namesake elsewhere), each group in its order."""
+    return sorted(orgs, key=lambda hits: all(hit.candidate for hit in hits))
 
 
 def _is_system(entry: Entry) -> bool:

@@ -20,14 +20,29 @@ def test_match_json_on_fresh_db(tmp_path: Path) -> None:
     assert out["query"] == "Harbin Inst. of Tech."
     top = out["matches"][0]
     assert {"list", "entry", "name", "ror_id", "method", "score"} <= top.keys()
-    assert (top["list"], top["ror_id"], top["method"]) == ("us_dod_1286", "01yqg2h08", "exact")
+    assert (top["list"], top["ror_id"], top["method"]) == (
+        "us_dod_1286",
+        "01yqg2h08",
+        "abbreviation",
+    )
 
 
 def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KVRULES_REFDATA", str(tmp_path / "env.db"))
-    res = CliRunner().invoke(match, ["HUST", "--json"])
+    res = CliRunner().invoke(match, ["Qwzx Institute", "--json"])
     searched = ["ror@sample-v2.9 (partial)", "us_dod_1286@FY25 (partial)"]
-    assert json.loads(res.output) == {"query": "HUST", "matches": [], "searched": searched}
+    assert json.loads(res.output) == {
+        "query": "Qwzx Institute",
+        "matches": [],
+        "searched": searched,
+    }
+    # a bare acronym two universities share: both, as candidates to confirm (issue #16 item 4)
+    hust = json.loads(CliRunner().invoke(match, ["HUST", "--json"]).output)["matches"]
+    assert {m["name"] for m in hust} == {
+        "Huazhong University of Science and Technology",
+        "Harbin University of Science and Technology",
+    }
+    assert all(m["candidate"] and m["method"] == "acronym" for m in hust)
     assert (tmp_path / "env.db").exists()
     text = CliRunner().invoke(match, ["Northwestern University", "--country", "US"]).output
     assert text.strip() == (

@@ -77,7 +77,10 @@ def test_aliases_native_names_and_acronyms() -> None:
 def test_weak_aliases_never_match(store: Store) -> None:
     import_file(store, "opensanctions", NESTED, edition="1")
     resolver = Resolver(store)
-    assert resolver.match("MIPT") == [] and resolver.match("ETL") == []
+    # an acronym alone is a candidate to confirm, never a verdict (issue #16 item 4)
+    for acronym, entry in (("MIPT", MIPT), ("ETL", TRADING)):
+        found = resolver.match(acronym)
+        assert [m.entry for m in found] == [entry] and found[0].candidate
     assert resolver.match("Phystech", "RU")[0].entry == MIPT
     assert resolver.match("Moscow Physico-Technical Institute")[0].method == "alias"
 

@@ -15,16 +15,16 @@ def _top(r: Resolver, name: str, country: str | None = None) -> tuple[str | None
 @pytest.mark.parametrize(
     ("query", "country", "ror", "method"),
     [
-        ("Harbin Inst. of Tech.", "CN", HIT, "exact"),
+        ("Harbin Inst. of Tech.", "CN", HIT, "abbreviation"),
         ("哈尔滨工业大学", None, HIT, "alias"),
         ("HARBIN INSTITUTE OF TECHNOLOGY", "China", HIT, "exact"),
         ("Harbin Institute of Technology, Harbin, P.R. China", None, HIT, "exact"),
-        ("School of Astronautics, Harbin Institute of Technology", None, HIT, "parent"),
+        ("School of Astronautics, Harbin Institute of Technology", None, HIT, "exact"),
         (
             "School of Computer Science and Technology Harbin Institute of Technology",
             None,
             HIT,
-            "parent",
+            "subunit",
         ),
         ("Nanjing University", "CN", NJU, "exact"),
         ("Xi'an Jiatong University", "CN", "017zhmm22", "exact"),

@@ -197,7 +197,7 @@ def test_the_kind_of_name_is_said_when_the_method_does_not_say_it() -> None:
     (org,) = resolver.match_affiliation("School of Astronautics, Harbin Inst. of Tech.")
     assert org.matches[0].explanation == (
         '"Harbin Inst. of Tech." → Harbin Institute of Technology (ror; its primary name), '
-        "parent, 0.90"
+        "abbreviation, 0.90"
     )
     exact = resolver.match("Harbin Institute of Technology", "CN")[0]
     assert exact.explanation.endswith("(ror; its primary name), exact, 1.00")
