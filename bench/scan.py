@@ -58,6 +58,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss(pid: int) -> float:
+    """The peak resident size (MB) of a running process so far (Linux /proc)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(ln for ln in status.splitlines() if ln.startswith("VmHWM:")).split()[1]) / 1024
+
+
 class Children(threading.Thread):
     """Samples the CPU time and peak RSS of a process's children (its reader) until stopped."""
 
@@ -70,13 +76,12 @@ class Children(threading.Thread):
     def run(self) -> None:
         while not self.stop.wait(0.2):
             try:
+                self.peak[self.pid] = peak_rss(self.pid)
                 tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
                 pids = [int(c) for t in tasks for c in (t / "children").read_text().split()]
                 for child in pids:
                     self.cpu[child] = cpu_seconds(child)
-                    status = Path(f"/proc/{child}/status").read_text()
-                    hwm = next(ln for ln in status.splitlines() if ln.startswith("VmHWM:"))
-                    self.peak[child] = int(hwm.split()[1]) / 1024
+                    self.peak[child] = peak_rss(child)
             except (OSError, StopIteration, ValueError):
                 continue  # a child that ended between two reads
 
@@ -86,6 +91,10 @@ class Children(threading.Thread):
             return 0.0, 0.0
         pid = max(self.cpu, key=self.cpu.__getitem__)
         return self.cpu[pid], self.peak.get(pid, 0.0)
+
+    def own_peak(self) -> float:
+        """The scan process's own peak RSS (rusage would give the larger of it and its reader)."""
+        return self.peak.get(self.pid, 0.0)
 
 
 def kvrules_scan(config: Path, workdir: Path, reader: str) -> tuple[float, float, float, dict]:
@@ -110,7 +119,8 @@ def kvrules_scan(config: Path, workdir: Path, reader: str) -> tuple[float, float
     report = json.loads(out_path.read_text().strip().splitlines()[-1])
     report["reader_cpu"], report["reader_peak"] = children.reader()
     cpu = usage.ru_utime + usage.ru_stime
-    return seconds, cpu, usage.ru_maxrss / 1024, report  # Linux: KiB
+    peak = children.own_peak() if report["reader_peak"] else usage.ru_maxrss / 1024  # KiB
+    return seconds, cpu, peak, report
 
 
 def prepare(workdir: Path, config: Path) -> None:

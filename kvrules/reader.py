@@ -4,15 +4,15 @@ interpreter.
 A scan is bound by one interpreter: the adapter's HTTP threads, JSON decoding and mapping share
 it with screening, evaluation and the store, so reading ahead on a thread (``kvrules.prefetch``)
 overlaps the waits but not the work. An adapter that sets ``fetch_apart`` is read here instead:
-a child process (spawned, never forked, so no lock or thread of the scan is copied half-way)
-rebuilds the adapter from its class and configuration, runs ``fetch`` and streams the records,
-pickled in batches, through a pipe; the scan's process only unpickles them.
+a child process (a fresh interpreter, never forked, so no lock or thread of the scan is copied
+half-way) rebuilds the adapter from its class and configuration, runs ``fetch`` and streams the
+records, pickled in batches, through its standard output; the scan only unpickles them.
 
 Nothing else changes: records arrive in the source's order, each is processed and committed by
 the scan exactly as before (crash safety is the cursor's, not the reader's), and an error of
 the source is raised in the scan at the place it happened, after every record read before it.
-The configuration, secrets included, travels through the pipe multiprocessing uses to start
-the child: never on a command line, never logged. A child that dies (killed, out of memory) is
+The configuration, secrets included, reaches the child through its standard input: never on a
+command line, never logged. A child that dies (killed, out of memory) is
 reported as ``ReaderFailed`` after the records it sent; the next scan resumes from the last
 stored cursor. The child dies with the scan's process (``PR_SET_PDEATHSIG`` on Linux), and
 stopping early (a limit, a budget, an error) stops it.
@@ -21,11 +21,12 @@ stopping early (a limit, a budget, an error) stops it.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import queue
 import signal
+import subprocess
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from typing import Any
 
 from kvrules.adapter import Adapter, FetchedRecord
 from kvrules.errors import KvrulesError
-from kvrules.memory import c_library
+from kvrules.memory import c_library, give_back_free_memory
 
 # Records per message: small enough that the scan starts on a page before all of it is
 # pickled, large enough that the per-message cost is nothing.
@@ -42,6 +43,9 @@ BATCH = 100
 # Messages the child keeps ready ahead of the scan (about two Pure pages of 1,000 records),
 # so it fetches on while the scan works; memory stays bounded whatever the source's size.
 AHEAD = 20
+# Free memory goes back to the system after this many records are sent, as the scan does
+# after committing them (kvrules.memory): the reader's resident size stays flat too.
+TRIM_RECORDS = 1000
 _PR_SET_PDEATHSIG = 1
 
 
@@ -70,19 +74,32 @@ class ReaderProcess:
 
     def __init__(self, adapter: Adapter, cursor: str | None, *, batch: int = BATCH) -> None:
         self._adapter = adapter
-        context = multiprocessing.get_context("spawn")
-        self._conn, child_end = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_read,
-            args=(type(adapter), adapter.config, cursor, child_end, batch, os.getpid()),
-            name=f"kvrules-reader-{getattr(adapter, 'name', 'source')}",
-            daemon=True,
+        # A plain interpreter, not multiprocessing's spawn: that would import the scan's own
+        # main module (the whole command line) again and start a resource tracker besides.
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from kvrules.reader import child; child()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
         )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._conn = Connection(os.dup(self._process.stdout.fileno()), writable=False)
+        self._process.stdout.close()
+        # What to read, through the pipe (the configuration holds secrets): the import path
+        # first, so that the adapter's class can be found when the rest is unpickled.
+        start = pickle.dumps(
+            (type(adapter), adapter.config, cursor, batch), pickle.HIGHEST_PROTOCOL
+        )
+        # A child that died at once is reported by the first read (ReaderFailed).
+        with contextlib.suppress(BrokenPipeError), self._process.stdin as stdin:
+            stdin.write(pickle.dumps((os.getpid(), sys.path)) + start)
         adapter.take_notes(None)  # a new read: what an earlier one saw may be out of date
-        self._process.start()
-        child_end.close()  # only the child holds it now: its death is an end of file here
         self._records: deque[FetchedRecord] = deque()
         self._done = False
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def __iter__(self) -> Iterator[FetchedRecord]:
         return self
@@ -113,8 +130,10 @@ class ReaderProcess:
             raise _error(*message[1:])
 
     def _death(self) -> str:
-        self._process.join(timeout=5)
-        code = self._process.exitcode
+        try:
+            code: int | None = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
         if code is not None and code < 0:
             how = f"killed by {signal.Signals(-code).name}"
         else:
@@ -127,12 +146,13 @@ class ReaderProcess:
     def close(self) -> None:
         """Stop the child (it only reads: nothing is left half-written) and wait for it."""
         self._done = True
-        if self._process.is_alive():
+        if self._process.poll() is None:
             self._process.terminate()
-            self._process.join(timeout=5)
-            if self._process.is_alive():
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
                 self._process.kill()
-        self._process.join()
+        self._process.wait()
         self._conn.close()
 
     def __enter__(self) -> ReaderProcess:
@@ -172,18 +192,28 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _read(
-    adapter_class: type[Adapter],
-    config: Any,
-    cursor: str | None,
-    conn: Connection,
-    batch: int,
-    parent: int,
-) -> None:
-    """The child: fetch, pickle batches, hand them to a sender thread that writes the pipe."""
+def child() -> None:
+    """The reader process: what to read comes on stdin, records go out on stdout."""
+    stdin = sys.stdin.buffer
+    parent, path = pickle.load(stdin)
     _die_with_parent(parent)
+    sys.path[:] = path
+    out = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # a stray print goes to stderr, not into the record stream
     # Ctrl-C reaches the whole process group: the scan decides how to stop, then stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        adapter_class, config, cursor, batch = pickle.load(stdin)
+    except BaseException as exc:  # e.g. the adapter's package is not importable here
+        out.send_bytes(pickle.dumps(("error", *_portable(exc))))
+        return
+    _read(adapter_class, config, cursor, out, batch)
+
+
+def _read(
+    adapter_class: type[Adapter], config: Any, cursor: str | None, conn: Connection, batch: int
+) -> None:
+    """Fetch, pickle batches, hand them to a sender thread that writes the pipe."""
     ready: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
 
     def send() -> None:
@@ -197,12 +227,18 @@ def _read(
     sender.start()
     pending: list[FetchedRecord] = []
     adapter: Adapter | None = None
+    untrimmed = 0
 
     def flush() -> None:
+        nonlocal untrimmed
         notes = adapter.fetch_notes() if adapter is not None else None
         if pending or notes is not None:
             ready.put(pickle.dumps(("records", pending, notes), pickle.HIGHEST_PROTOCOL))
+        untrimmed += len(pending)
         pending.clear()
+        if untrimmed >= TRIM_RECORDS:
+            untrimmed = 0
+            give_back_free_memory()
 
     try:
         adapter = adapter_class(config)
