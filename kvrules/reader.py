@@ -74,6 +74,17 @@ class ReaderProcess:
 
     def __init__(self, adapter: Adapter, cursor: str | None, *, batch: int = BATCH) -> None:
         self._adapter = adapter
+        # What to read, for the child's stdin (the configuration holds secrets): the import
+        # path first, so that the adapter's class can be found when the rest is unpickled.
+        try:
+            start = pickle.dumps((os.getpid(), sys.path)) + pickle.dumps(
+                (type(adapter), adapter.config, cursor, batch), pickle.HIGHEST_PROTOCOL
+            )
+        except Exception as exc:  # a class defined in a function, a config holding a socket
+            raise ReaderUnavailable(
+                f"the {getattr(adapter, 'name', 'source')} adapter cannot be handed to a reader"
+                f" process ({type(exc).__name__}); use --reader thread"
+            ) from None
         # A plain interpreter, not multiprocessing's spawn: that would import the scan's own
         # main module (the whole command line) again and start a resource tracker besides.
         self._process = subprocess.Popen(
@@ -85,21 +96,12 @@ class ReaderProcess:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._conn = Connection(os.dup(self._process.stdout.fileno()), writable=False)
         self._process.stdout.close()
-        # What to read, through the pipe (the configuration holds secrets): the import path
-        # first, so that the adapter's class can be found when the rest is unpickled.
-        start = pickle.dumps(
-            (type(adapter), adapter.config, cursor, batch), pickle.HIGHEST_PROTOCOL
-        )
         # A child that died at once is reported by the first read (ReaderFailed).
         with contextlib.suppress(BrokenPipeError), self._process.stdin as stdin:
-            stdin.write(pickle.dumps((os.getpid(), sys.path)) + start)
+            stdin.write(start)
         adapter.take_notes(None)  # a new read: what an earlier one saw may be out of date
         self._records: deque[FetchedRecord] = deque()
         self._done = False
-
-    @property
-    def pid(self) -> int:
-        return self._process.pid
 
     def __iter__(self) -> Iterator[FetchedRecord]:
         return self
@@ -194,18 +196,20 @@ def _die_with_parent(parent: int) -> None:
 
 def child() -> None:
     """The reader process: what to read comes on stdin, records go out on stdout."""
-    stdin = sys.stdin.buffer
-    parent, path = pickle.load(stdin)
-    _die_with_parent(parent)
-    sys.path[:] = path
     out = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)  # a stray print goes to stderr, not into the record stream
     # Ctrl-C reaches the whole process group: the scan decides how to stop, then stops us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stdin = sys.stdin.buffer
     try:
+        parent, path = pickle.load(stdin)
+        _die_with_parent(parent)
+        sys.path[:] = path
         adapter_class, config, cursor, batch = pickle.load(stdin)
     except BaseException as exc:  # e.g. the adapter's package is not importable here
-        out.send_bytes(pickle.dumps(("error", *_portable(exc))))
+        failed = ReaderFailed(f"the reader process could not start: {type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):  # told in one line by the scan, no traceback
+            out.send_bytes(pickle.dumps(("error", *_portable(failed))))
         return
     _read(adapter_class, config, cursor, out, batch)
 
