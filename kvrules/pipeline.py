@@ -244,7 +244,7 @@ class Scanner:
 
         ``reader``: where the source is read: on a thread of this process ("thread"), in a
         process of its own ("process", for adapters that allow it; kvrules.reader), or
-        "auto": in a process for a full read of such an adapter when a second core is free.
+        "auto": in a process for a full read of such an adapter, given two cores or more.
         """
         started = time.monotonic()
         report = ScanReport(

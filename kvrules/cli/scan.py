@@ -167,7 +167,7 @@ def _source_names(config: Config, source: str | None) -> list[str]:
     default="auto",
     show_default=True,
     help="read the source in a process of its own (the scan then uses two cores) or on a "
-    "thread; auto: a process for full reads of adapters that allow it, when two cores are free",
+    "thread; auto: a process for full reads of adapters that allow it, given two cores or more",
 )
 @JSON_OPTION
 def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) -> None:
