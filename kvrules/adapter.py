@@ -95,6 +95,10 @@ class Adapter(ABC):
 
     name: ClassVar[str]
     Config: ClassVar[type[BaseModel]]
+    # True when ``fetch`` may run in a reader process of its own (kvrules.reader), off the
+    # scan's interpreter: the class is importable by name, its Config pickles, and what fetch
+    # learns for later calls comes back through ``fetch_notes``/``take_notes``.
+    fetch_apart: ClassVar[bool] = False
 
     def __init__(self, config: BaseModel) -> None:
         self.config = config
@@ -117,6 +121,15 @@ class Adapter(ABC):
         ``written`` is what kvrules last wrote to this record (None: nothing). Compare it with
         the value read right before writing (``not_ours``): a value kvrules did not write is
         left as is and the result says why (``skipped``), in a dry run too."""
+
+    def fetch_notes(self) -> Any:
+        """In a reader process: what ``fetch`` learnt since the last call that the adapter's
+        other methods use (say, each record's tags as read); None when nothing."""
+        return None
+
+    def take_notes(self, notes: Any) -> None:  # noqa: B027  # optional hook, not abstract
+        """In the scan's process: ``fetch_notes`` of the copy reading apart (None: a new
+        read begins, forget what an earlier one learnt). The default keeps nothing."""
 
     def taggable(self, record_id: str) -> bool:
         """Whether this record can carry tags at all (e.g. projects can, outputs cannot)."""

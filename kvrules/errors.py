@@ -24,6 +24,7 @@ Each leaf lives beside the code that raises it; this module only draws the tree:
     ├── DeliveryError                 kvrules.alerting: an alert channel failed (may retry)
     ├── InsecureUrl (ValueError)      kvrules.http: plain http:// off loopback, not allowed
     ├── DeadlineExceeded              kvrules.http: a request's total deadline passed
+    ├── ReaderFailed, ReaderUnavailable  kvrules.reader: the process reading a source
     ├── HttpError                     kvrules.http: a request failed for good (no secrets)
     │   ├── PureError, NotFound, Conflict          kvrules_pure.client
     │   └── ConverisError, NotFound                kvrules_converis.client

@@ -112,6 +112,11 @@ class HttpError(KvrulesError):
         super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
         self.method, self.path, self.status, self.detail = method, path, status, detail
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its fields, not its message: a source read in a process of its own
+        # (kvrules.reader) raises it in the scan's process as it was raised in the reader.
+        return (type(self), (self.method, self.path, self.status, self.detail))
+
 
 class InsecureUrl(KvrulesError, ValueError):
     """A plain http:// address to a host that is not loopback, without ``allow_insecure_http``."""

@@ -17,15 +17,20 @@ from functools import cache
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None (another C library: musl, macOS, Windows)."""
+def c_library() -> ctypes.CDLL | None:
+    """The C library this process runs on, or None where it cannot be loaded."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
     try:
-        return ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
+        return ctypes.CDLL(name)
+    except OSError:
         return None
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None (another C library: musl, macOS, Windows)."""
+    return getattr(c_library(), "malloc_trim", None)
 
 
 def give_back_free_memory() -> bool:

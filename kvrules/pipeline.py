@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from kvrules import handover
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
@@ -33,12 +33,14 @@ from kvrules.findings import Finding
 from kvrules.memory import give_back_free_memory
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
+from kvrules.reader import ReaderProcess, ReaderUnavailable, usable_cores
 from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
 
 Progress = Callable[[FetchedRecord], None]
+Reader = Literal["thread", "process", "auto"]
 
 
 @dataclass
@@ -231,8 +233,19 @@ class Scanner:
         store.register_source(self._first_read)
 
     def scan(
-        self, *, full: bool = False, limit: int | None = None, progress: Progress | None = None
+        self,
+        *,
+        full: bool = False,
+        limit: int | None = None,
+        progress: Progress | None = None,
+        reader: Reader = "thread",
     ) -> ScanReport:
+        """Read the source (all of it when ``full``) and process every record.
+
+        ``reader``: where the source is read: on a thread of this process ("thread"), in a
+        process of its own ("process", for adapters that allow it; kvrules.reader), or
+        "auto": in a process for a full read of such an adapter, given two cores or more.
+        """
         started = time.monotonic()
         report = ScanReport(
             self.source,
@@ -259,8 +272,8 @@ class Scanner:
         cursor = None if fresh else self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
         completed = True
-        # The source is read ahead on a thread (next page fetched while this one is processed).
-        with _Batches(self.store) as batches, Prefetch(self.adapter.fetch(cursor)) as records:
+        # The source is read ahead (next page fetched while this one is processed).
+        with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
             for record in records:
                 if record.events or record.error:
                     report.records += 1
@@ -288,6 +301,21 @@ class Scanner:
         self._write_back(report)
         report.seconds = time.monotonic() - started
         return report
+
+    def _reader(
+        self, reader: Reader, cursor: str | None, report: ScanReport
+    ) -> ReaderProcess | Prefetch[FetchedRecord]:
+        apart = getattr(self.adapter, "fetch_apart", False)
+        if reader == "auto":  # a process costs a second or two to start: worth it for long reads
+            apart = apart and report.full and usable_cores() >= 2
+        elif reader == "process" and not apart:
+            raise ReaderUnavailable(
+                f"source '{self.source}': its adapter cannot be read in a process of its own;"
+                " use --reader thread or auto"
+            )
+        if apart and reader != "thread":
+            return ReaderProcess(self.adapter, cursor)
+        return Prefetch(self.adapter.fetch(cursor))
 
     def _over_budget(self, started: float) -> bool:
         return self.budget is not None and time.monotonic() - started >= self.budget.seconds

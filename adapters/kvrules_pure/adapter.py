@@ -23,6 +23,7 @@ class PureAdapter(Adapter):
 
     name = "pure"
     Config = PureConfig
+    fetch_apart = True  # a scan reads it in a process of its own (kvrules.reader)
 
     def __init__(self, config: PureConfig | dict[str, Any] | None = None) -> None:
         if config is None:
@@ -44,6 +45,21 @@ class PureAdapter(Adapter):
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self._risk_read = {}  # a new read: what an earlier one saw may be out of date
         return Scanner(self.client, self.config, self._risk_read).fetch(cursor)
+
+    def fetch_notes(self) -> dict[str, tuple[str, ...]] | None:
+        """What the read saw of each project's risk group since the last call (the dry-run
+        write-back reports on it instead of reading the project again)."""
+        if not self._risk_read:
+            return None
+        notes = dict(self._risk_read)
+        self._risk_read.clear()  # the same dict: the read in progress keeps adding to it
+        return notes
+
+    def take_notes(self, notes: dict[str, tuple[str, ...]] | None) -> None:
+        if notes is None:
+            self._risk_read = {}
+        else:
+            self._risk_read.update(notes)
 
     def explain(self, record: FetchedRecord) -> RecordExplanation | None:
         """Re-reads the record from Pure and names the fields the mapping read and ignored."""

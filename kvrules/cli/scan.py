@@ -16,15 +16,22 @@ from kvrules.cli.options import JSON_OPTION, config_from, open_existing, setting
 from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
-from kvrules.pipeline import Scanner, ScanReport
+from kvrules.pipeline import Reader, Scanner, ScanReport
 from kvrules.plain import lists_in_words
 
 
-def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) -> ScanReport:
+def run_scan(
+    scanner: Scanner,
+    *,
+    full: bool,
+    limit: int | None,
+    as_json: bool,
+    reader: Reader = "auto",
+) -> ScanReport:
     """One scan with a progress display on a terminal (records/s and elapsed time)."""
     console = progress_console()
     if as_json or not console.is_terminal:
-        return scanner.scan(full=full, limit=limit)
+        return scanner.scan(full=full, limit=limit, reader=reader)
     columns = (
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -46,7 +53,7 @@ def run_scan(scanner: Scanner, *, full: bool, limit: int | None, as_json: bool) 
                 counts["quarantined"] += 1
             progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
 
-        return scanner.scan(full=full, limit=limit, progress=tick)
+        return scanner.scan(full=full, limit=limit, progress=tick, reader=reader)
 
 
 def print_report(report: ScanReport, as_json: bool) -> None:
@@ -106,6 +113,7 @@ def scan_sources(
     limit: int | None = None,
     as_json: bool = False,
     show: bool = True,
+    reader: Reader = "auto",
 ) -> list[ScanReport]:
     """Scan each named source with one evaluator and enricher; print each report if ``show``."""
     from kvrules.assembly import build_evaluator, build_scanner
@@ -121,7 +129,7 @@ def scan_sources(
                 config, name, store, apply=apply or None, evaluator=evaluator, enricher=enricher
             )
             try:
-                report = run_scan(scanner, full=full, limit=limit, as_json=as_json)
+                report = run_scan(scanner, full=full, limit=limit, as_json=as_json, reader=reader)
             except KeyboardInterrupt:
                 # Records are committed as they are processed, the cursor at each resume
                 # point (a page): nothing read is lost, and the next read starts there.
@@ -165,8 +173,16 @@ def _source_names(config: Config, source: str | None) -> list[str]:
 @click.option("--full", is_flag=True, help="ignore the stored cursor and read everything")
 @click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
+@click.option(
+    "--reader",
+    type=click.Choice(["auto", "process", "thread"]),
+    default="auto",
+    show_default=True,
+    help="read the source in a process of its own (the scan then uses two cores) or on a "
+    "thread; auto: a process for full reads of adapters that allow it, given two cores or more",
+)
 @JSON_OPTION
-def scan(config_path, db, refdata, source, full, apply, limit, as_json) -> None:
+def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) -> None:
     """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back.
 
     Exit status: 0 done; 1 an error (bad config, unreachable source); 2 done with records
@@ -174,7 +190,13 @@ def scan(config_path, db, refdata, source, full, apply, limit, as_json) -> None:
     """
     config = config_from(config_path, db, refdata)
     reports = scan_sources(
-        config, _source_names(config, source), full=full, apply=apply, limit=limit, as_json=as_json
+        config,
+        _source_names(config, source),
+        full=full,
+        apply=apply,
+        limit=limit,
+        as_json=as_json,
+        reader=reader,
     )
     # A scheduler should notice records that were set aside, not only failures.
     sys.exit(2 if any(report.quarantined for report in reports) else 0)
