@@ -1,7 +1,9 @@
 """``kvrules match --file`` with a full-size ROR import: build time, memory and names/s.
 
 No full ROR dump is available offline, so this derives a full-size one (default 120,000
-records, a real release's size) from the real snapshot in shared/data/real (13,503 records):
+records, a real release's size) from real records: ``--base``, by default the snapshot in
+shared/data/real (13,503 records), or the 51,370 records bench/affiliations/registry.py builds
+from ror-records' release folders (closer to a real load: fewer copies, more real names):
 every real record is kept, and copies are added in which each distinctive word of its names is
 swapped for one drawn from the other records' names ("Harbin Institute of Technology" →
 "Tartu Institute of Technology"), with new ROR ids, the parent links remapped, the same
@@ -15,7 +17,7 @@ child process then builds the resolver from the store as ``kvrules match --file`
 matches a spreadsheet of names through the same code (``batch.match_rows`` and
 ``batch.write_jsonl``), reporting names/s per kind of row and its peak RSS:
 
-    python bench/matching/full_ror.py [--records 120000] [--names 20000] [--keep DIR]
+    python bench/matching/full_ror.py [--base PATH] [--records 120000] [--names 20000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -312,7 +314,14 @@ def _child(*args: object) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ror", type=Path, default=SHARED_ROR, help="real ROR v2 records")
+    parser.add_argument(
+        "--base",
+        "--ror",
+        type=Path,
+        default=SHARED_ROR,
+        help="real ROR v2 records to derive the registry from (a JSON array, gzip): the shared "
+        "snapshot, or the 51,370-record one bench/affiliations/registry.py builds",
+    )
     parser.add_argument("--records", type=int, default=120_000)
     parser.add_argument("--names", type=int, default=20_000, help="spreadsheet rows")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
@@ -330,8 +339,9 @@ def main() -> None:
             child_load(Path(paths[0]), Path(paths[1]), int(paths[2]), Path(paths[3]))
         return
 
-    with gzip.open(args.ror, "rt", encoding="utf-8") as fh:
+    with gzip.open(args.base, "rt", encoding="utf-8") as fh:
         real = [r for r in json.load(fh) if r.get("status") == "active"]
+    print(f"base: {args.base} ({len(real):,} active real records)")
     with tempfile.TemporaryDirectory() as tmp:
         where = args.keep or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
