@@ -6,9 +6,9 @@ as the fields of ``kvrules match --json``. Expanding and rendering depend on the
 and a spreadsheet names the same organisations again and again in different strings
 ("Department of Physics, Tsinghua University, Beijing", "School of Medicine, Tsinghua
 University" and "Tsinghua University" all find Tsinghua University by one name): so the
-rendered fields are kept per distinct set of hits (:data:`RENDERED` of them), and a row only
-fills in the stretch of its own text that matched (``part``, which the explanation quotes).
-Only the rows whose hits are new pay for expanding and rendering.
+rendered fields are kept per distinct set of hits seen twice (:data:`RENDERED` sets are
+remembered), and a later row only fills in the stretch of its own text that matched (``part``,
+which the explanation quotes).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ RENDERED = 20_000  # distinct sets of hits kept rendered (a few KB each)
 # everything a hit is but the stretch of text it was found in, which only ``part`` shows
 _WHAT_WAS_FOUND = attrgetter(*(f.name for f in fields(_Hit) if f.name != "span"))
 
-# a match's fields (``part`` and ``explanation`` to fill in), the stretch it was found in (an
-# index into the row's distinct stretches, in the order its hits give them), and its
-# explanation after the quoted stretch
+# a match's fields (``part`` and ``explanation`` to fill in), the stretch it was found in (the
+# position of the first of the row's hits found in it), and its explanation after the quoted
+# stretch
 _Template = tuple[dict[str, Any], int, str]
 
 
@@ -37,27 +37,30 @@ class RenderedMatches:
     def __init__(self, resolver: Resolver, size: int = RENDERED) -> None:
         self.resolver = resolver
         self.size = size
-        self._kept: dict[tuple[Any, ...], tuple[_Template, ...]] = {}
+        # per set of hits: its rendered matches, or None when it was seen once only (or its
+        # matches cannot be rendered so: a part that is no hit's stretch)
+        self._kept: dict[tuple[Any, ...], tuple[_Template, ...] | None] = {}
 
     def match(self, name: str, country: str | None, ror: str | None) -> list[dict[str, Any]]:
         resolver = self.resolver
         hits = resolver._hits(name, country, ror)
         if not hits or not self.size:
             return [m.as_dict() for m in resolver._expand(hits)]
-        stretches: dict[str | None, int] = {}
-        key = tuple(
-            (_WHAT_WAS_FOUND(hit), stretches.setdefault(hit.span, len(stretches))) for hit in hits
-        )
-        templates = self._kept.get(key)
+        spans = [hit.span for hit in hits]
+        # what was found, and which hits share a stretch (by the first hit found in it)
+        key = (*map(_WHAT_WAS_FOUND, hits), *map(spans.index, spans))
+        kept = self._kept
+        templates = kept.get(key)
         if templates is None:
             found = [m.as_dict() for m in resolver._expand(hits)]
-            rendered = _templates(found, stretches)
-            if rendered is None:  # a part that is no hit's stretch: nothing to reuse
-                return found
-            if len(self._kept) >= self.size:
-                del self._kept[next(iter(self._kept))]  # the oldest
-            self._kept[key] = templates = rendered
-        spans = list(stretches)
+            if key in kept:  # seen twice: worth keeping (made ready on a first sighting, it
+                # cost more than it saved on names a spreadsheet holds once)
+                kept[key] = _templates([doc.copy() for doc in found], spans)
+            else:
+                if len(kept) >= self.size:
+                    del kept[next(iter(kept))]  # the oldest
+                kept[key] = None
+            return found
         out = []
         for fixed, stretch, after in templates:
             doc = fixed.copy()
@@ -69,12 +72,12 @@ class RenderedMatches:
 
 
 def _templates(
-    found: list[dict[str, Any]], stretches: dict[str | None, int]
+    found: list[dict[str, Any]], spans: list[str | None]
 ) -> tuple[_Template, ...] | None:
     out = []
     for doc in found:
         part = doc["part"]
-        if part not in stretches:
+        if part not in spans:
             return None
         explanation = doc["explanation"]
         quoted = f'"{part}" → '
@@ -82,5 +85,5 @@ def _templates(
             if not explanation.startswith(quoted):
                 return None
             explanation = explanation[len(quoted) :]
-        out.append((doc, stretches[part], explanation))
+        out.append((doc, spans.index(part), explanation))
     return tuple(out)
