@@ -36,7 +36,6 @@ from typing import IO, Any, Literal
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.cache import Index, load
-from kvrules.refdata.fastpath import RENDERED, RenderedMatches
 from kvrules.refdata.resolver import Resolver
 from kvrules.spreadsheet import csv_safe
 
@@ -467,19 +466,19 @@ def not_text(value: str) -> bool:
     return _NOT_TEXT.search(value) is not None
 
 
-def _match_queries(matcher: RenderedMatches, queries: list[Query]) -> list[Outcome]:
+def _match_queries(resolver: Resolver, queries: list[Query]) -> list[Outcome]:
     out: list[Outcome] = []
     for name, country, ror in queries:
         try:
-            found = matcher.match(name, country or None, ror or None)
+            found = resolver.match(name, country or None, ror or None)
         except ValueError as e:  # an unknown country, an invalid ROR id
             out.append(str(e))
             continue
-        out.append(found)
+        out.append([m.as_dict() for m in found])
     return out
 
 
-_worker_matcher: RenderedMatches | None = None
+_worker_resolver: Resolver | None = None
 
 
 def _start_worker(path: str, key: str, threshold: float) -> None:
@@ -489,16 +488,15 @@ def _start_worker(path: str, key: str, threshold: float) -> None:
     # Ctrl-C reaches the whole process group: the command stops the workers itself, and a
     # worker's own KeyboardInterrupt would print a traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _worker_matcher
-    resolver = load(Path(path), key, threshold)
-    if resolver is None:
+    global _worker_resolver
+    _worker_resolver = load(Path(path), key, threshold)
+    if _worker_resolver is None:
         raise RuntimeError(f"{path}: the kept index could not be read")
-    _worker_matcher = RenderedMatches(resolver)
 
 
 def _worker_chunk(queries: list[Query]) -> list[Outcome]:
-    assert _worker_matcher is not None
-    return _match_queries(_worker_matcher, queries)
+    assert _worker_resolver is not None
+    return _match_queries(_worker_resolver, queries)
 
 
 @dataclass
@@ -566,7 +564,6 @@ def match_rows(
     workers: Workers | None = None,
     stats: Stats | None = None,
     remember: int = MEMO,
-    render_once: bool = True,
 ) -> Iterator[Result]:
     """One result per row, in order; a row that cannot be matched says why.
 
@@ -574,8 +571,7 @@ def match_rows(
     worker processes, which load its kept file). ``jobs``: worker processes; None for one per
     core once the input has more than :data:`PARALLEL_AFTER` rows; ``workers``: ones already
     started. ``remember``: distinct queries whose outcomes repeated rows reuse (0: every row is
-    matched on its own). ``render_once``: the matches of each distinct set of hits are rendered
-    once (:mod:`kvrules.refdata.fastpath`); False renders every row's anew, for comparisons."""
+    matched on its own)."""
     stats = stats if stats is not None else Stats()
     rows = iter(rows)
     if workers is not None:
@@ -588,8 +584,7 @@ def match_rows(
         rows = chain(ahead, rows)
     if not parallel:
         resolver = source.resolver() if isinstance(source, Index) else source
-        matcher = RenderedMatches(resolver, RENDERED if render_once else 0)
-        yield from _match(rows, lambda q: _match_queries(matcher, q), 1, stats, remember)
+        yield from _match(rows, lambda q: _match_queries(resolver, q), 1, stats, remember)
         return
     assert isinstance(source, Index)
     source.release()  # the workers load the index; this process only reads and writes rows

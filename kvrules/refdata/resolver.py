@@ -379,17 +379,12 @@ class Resolver:
     ) -> list[Match]:
         """Candidate list entries for one organisation name or affiliation string, best first
         (every organisation an affiliation string names, merged)."""
-        return self._expand(self._hits(name, country, ror_id))
-
-    def _hits(self, name: str, country: str | None, ror_id: str | None) -> list[_Hit]:
-        """What :meth:`match` expands (:mod:`kvrules.refdata.fastpath` expands and renders a
-        set of hits once for every row that finds it)."""
         cc = to_country(country) if country else None
         if ror_id or is_ror_id(name):
             hits = self._by_ror_id(ror_id or name)
             if hits:
-                return hits
-        return [hit for org in self._organisations(name, cc) for hit in org]
+                return self._expand(hits)
+        return self._expand([hit for org in self._organisations(name, cc) for hit in org])
 
     def match_affiliation(self, text: str, country: str | None = None) -> list[OrganisationMatch]:
         """Each organisation an affiliation string names, in the order it names them, with its
