@@ -175,12 +175,9 @@ def _rates(match, rows: list, kinds: tuple[str, ...]) -> dict[str, dict[str, flo
 
 
 def _clear_caches() -> None:
-    """Every per-name cache of the matching code, in the code being timed (``--before`` runs
-    an earlier revision, which may keep fewer)."""
-    try:
-        from kvrules.refdata.resolver import clear_caches
-    except ImportError:
-        from kvrules.refdata.affiliations import clear_caches
+    """Every per-name cache of the matching code."""
+    from kvrules.refdata.affiliations import clear_caches
+
     clear_caches()
 
 

@@ -14,7 +14,7 @@ import time
 from common import build_store, evaluate, load_queries
 
 from kvrules.refdata import Resolver
-from kvrules.refdata.resolver import clear_caches
+from kvrules.refdata.affiliations import clear_caches
 
 
 def main() -> None:

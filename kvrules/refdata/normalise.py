@@ -204,7 +204,6 @@ UNIT_WORDS: frozenset[str] = frozenset(
 )
 
 _APOSTROPHES = re.compile(r"['’‘ʼ`´]")
-_ASCII_APOSTROPHES = str.maketrans("", "", "'`")  # the ASCII ones of _APOSTROPHES
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ALNUM_CASED = re.compile(r"[^A-Za-z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
@@ -280,8 +279,6 @@ class Analysed:
 
 def ascii_fold(text: str) -> str:
     """NFKC, transliterate any script to ASCII (CJK, Cyrillic, Arabic …), lower-case."""
-    if text.isascii():  # most names: NFKC and transliteration leave ASCII as it is
-        return text.translate(_ASCII_APOSTROPHES).lower().replace("&", " and ")
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("", text)
     return anyascii(text).lower().replace("&", " and ")

@@ -34,12 +34,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.refdata import affiliations
 from kvrules.refdata.affiliations import OrganisationMatch, Part, Span, parse
 from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
@@ -1040,14 +1038,6 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     return top if not top.candidate and top.score >= threshold else None
 
 
-def clear_caches() -> None:
-    """Forget every per-name cache of the matching code (:func:`affiliations.clear_caches` and
-    the resolver's per-segment ones), for a benchmark that times names as new to the process."""
-    affiliations.clear_caches()
-    for cached in (_locationish, _place):
-        cached.cache_clear()
-
-
 def _is_system(entry: Entry) -> bool:
     """A registry record for a university system: "University of Texas System", "University
     System of Maryland" (an education organisation named a system)."""
@@ -1108,7 +1098,6 @@ def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
     return keys
 
 
-@lru_cache(maxsize=32768)
 def _place(segment: str) -> str:
     """A segment as a city's exact-match key, without its numbers ("Harbin 150001")."""
     return analyse(" ".join(w for w in segment.split() if not any(c.isdigit() for c in w))).key
@@ -1143,7 +1132,6 @@ def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:
     return "".join(rest) if any(t not in CLASS_WORDS for t in rest) else ""
 
 
-@lru_cache(maxsize=32768)
 def _locationish(segment: str) -> bool:
     """A qualifier after an organisation name: a city, postcode, campus or acronym."""
     if is_acronym(segment) or as_country(segment):

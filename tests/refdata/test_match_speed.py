@@ -1,34 +1,52 @@
-"""Matching's shortcuts for speed (issue #16 item 3) give what the full path gives."""
+"""Fuzzy matching scores a whole block in C, then checks the other positions (issue #16 item
+3): it must keep exactly the names that checking every name first kept."""
 
 from __future__ import annotations
 
-import unicodedata
+import random
 
-from anyascii import anyascii
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from kvrules.refdata.normalise import _APOSTROPHES, ascii_fold
+from kvrules.refdata import Resolver
+from kvrules.refdata.models import Entry, ListInfo
+from kvrules.refdata.resolver import _shares_ends
+
+REGISTRY = ListInfo(list_id="reg", edition="1", title="A registry", kind="registry")
 
 
-def test_ascii_names_fold_as_the_full_unicode_path_folds_them() -> None:
-    # the ASCII shortcut of ascii_fold must give what NFKC + transliteration give
-    def unicode_path(text: str) -> str:
-        text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", text))
-        return anyascii(text).lower().replace("&", " and ")
+def _near_names(count: int, seed: int = 16) -> list[str]:
+    """Two-word names one or two edits from "Kalamazoo Vistula", many of them tied, some with
+    a second word that shares neither end with "Vistula" (the check drops those)."""
+    rng = random.Random(seed)
+    names = []
+    for i in range(count):
+        first = "Kalamazoo"
+        k = rng.randrange(1, len(first))
+        first = first[:k] + rng.choice("aeiouxyz") + first[k + 1 :]
+        second = "Vistula" if i % 3 else rng.choice(["Vistola", "Wistulo", "Bistula", "Vistxla"])
+        names.append(f"{first} {second}")
+    return names
 
-    names = [chr(c) for c in range(128)] + [
-        "Xi'an Jiao Tong University",
-        "Texas A&M University",
-        "`Quoted` Institute  of Tech.",
-        "ÉCOLE Polytechnique",  # not ASCII: the full path, for comparison
+
+def test_scoring_first_keeps_the_names_checking_first_kept() -> None:
+    # the invariant the resolver relies on: rapidfuzz keeps equal distances in block order
+    query, names = "kalamazo vistula", [n.lower() for n in _near_names(300)]
+    others = [(1, "vis", "ula")]
+    checked = {i: n for i, n in enumerate(names) if _shares_ends(n.split(), others)}
+    assert len(checked) > 64 and len(checked) < len(names)
+    first = process.extract(query, checked, scorer=OSA.distance, score_cutoff=3, limit=64)
+    scored = process.extract(query, names, scorer=OSA.distance, score_cutoff=3, limit=None)
+    kept = [(n, d, i) for n, d, i in scored if _shares_ends(n.split(), others)][:64]
+    assert kept == first
+
+
+def test_a_typo_among_many_near_namesakes_finds_its_organisation() -> None:
+    entries = [
+        Entry(entry_id=f"n{i}", name=f"{name} University", country="PL")
+        for i, name in enumerate(_near_names(200))
     ]
-    for name in names:
-        assert ascii_fold(name) == unicode_path(name), repr(name)
-
-
-def test_clear_caches_forgets_the_resolvers_per_segment_caches(shipped_resolver) -> None:
-    from kvrules.refdata.resolver import _locationish, _place, clear_caches
-
-    shipped_resolver.match("School of Astronautics, Harbin Institute of Technology, Harbin, China")
-    assert _locationish.cache_info().currsize and _place.cache_info().currsize
-    clear_caches()
-    assert not _locationish.cache_info().currsize and not _place.cache_info().currsize
+    entries.append(Entry(entry_id="kv", name="Kalamazoo Vistula University", country="PL"))
+    resolver = Resolver(records=[(REGISTRY, e) for e in entries])
+    found = resolver.match("Kalamazoo Vistla University", "PL")
+    assert found and found[0].entry == "kv" and found[0].method == "fuzzy"
