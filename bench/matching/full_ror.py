@@ -1,7 +1,9 @@
 """``kvrules match --file`` with a full-size ROR import: build time, memory and names/s.
 
 No full ROR dump is available offline, so this derives a full-size one (default 120,000
-records, a real release's size) from the real snapshot in shared/data/real (13,503 records):
+records, a real release's size) from real records: ``--base``, by default the snapshot in
+shared/data/real (13,503 records), or the 51,370 records bench/affiliations/registry.py builds
+from ror-records' release folders (closer to a real load: fewer copies, more real names):
 every real record is kept, and copies are added in which each distinctive word of its names is
 swapped for one drawn from the other records' names ("Harbin Institute of Technology" →
 "Tartu Institute of Technology"), with new ROR ids, the parent links remapped, the same
@@ -15,7 +17,7 @@ child process then builds the resolver from the store as ``kvrules match --file`
 matches a spreadsheet of names through the same code (``batch.match_rows`` and
 ``batch.write_jsonl``), reporting names/s per kind of row and its peak RSS:
 
-    python bench/matching/full_ror.py [--records 120000] [--names 20000] [--keep DIR]
+    python bench/matching/full_ror.py [--base PATH] [--records 120000] [--names 20000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,7 +39,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SHARED_ROR = HERE.parents[2] / "shared" / "data" / "real" / "ror-records_v2.0-v2.9_latest.json.gz"
+SHARED_REAL = HERE.parents[2] / "shared" / "data" / "real"
+SHARED_ROR = SHARED_REAL / "ror-records_v2.0-v2.9_latest.json.gz"
+# real affiliation strings as publishers deposit them (the whole Crossref set, both splits: only
+# timed here, never scored): see bench/affiliations/README.md
+CROSSREF = SHARED_REAL / "20230628_Crossref_publisher_asserted_affiliation_string_ROR_IDs.csv.gz"
+REAL = "real affiliation strings"
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # ROR's: no i, l, o, u
 KINDS = ("exact name", "typo", "unit, organisation, city", "unknown organisation")
 
@@ -147,13 +155,12 @@ def _rates(match, rows: list, kinds: tuple[str, ...]) -> dict[str, dict[str, flo
     """names/s (wall, and this process's CPU) and the share of rows answered from an earlier
     row, per kind of row; ``match(rows, stats)`` yields the results."""
     from kvrules.refdata import batch
-    from kvrules.refdata.normalise import analyse
 
     rates = {}
     with open(os.devnull, "w", encoding="utf-8") as sink:
         for kind in kinds:
             subset = [r for r in rows if kind == "all" or r.fields["kind"] == kind]
-            analyse.cache_clear()  # every name is new to the process, as in one run
+            _clear_caches()  # every name is new to the process, as in one run
             stats = batch.Stats()
             start, cpu = time.perf_counter(), time.process_time()
             batch.write_jsonl(match(subset, stats), sink, [])
@@ -165,6 +172,13 @@ def _rates(match, rows: list, kinds: tuple[str, ...]) -> dict[str, dict[str, flo
                 "repeated": 1 - stats.matched / max(stats.rows, 1),
             }
     return rates
+
+
+def _clear_caches() -> None:
+    """Every per-name cache of the matching code."""
+    from kvrules.refdata.affiliations import clear_caches
+
+    clear_caches()
 
 
 def _rows(names: Path) -> list:
@@ -212,9 +226,9 @@ def child_build(db: Path, names: Path) -> None:
     print(json.dumps(doc))
 
 
-def child_load(db: Path, names: Path, jobs: int, partners: Path) -> None:
+def child_load(db: Path, names: Path, jobs: int, partners: Path, real: Path) -> None:
     """This code path: the kept index loaded, repeated rows matched once, one process and then
-    ``jobs`` worker processes (each loading the index)."""
+    ``jobs`` worker processes (each loading the index; none for ``jobs`` 0)."""
     from kvrules.refdata import Store, batch
     from kvrules.refdata.cache import prepare
 
@@ -228,6 +242,9 @@ def child_load(db: Path, names: Path, jobs: int, partners: Path) -> None:
     rows, partner_rows = _rows(names), _rows(partners)
     kinds = (*KINDS, "all")
     one = _rates(lambda subset, st: batch.match_rows(resolver, subset, stats=st), rows, kinds)
+    one |= _rates(
+        lambda subset, st: batch.match_rows(resolver, subset, stats=st), _rows(real), (REAL,)
+    )
     repeats = {
         "each row on its own": _rates(
             lambda subset, st: batch.match_rows(resolver, subset, stats=st, remember=0),
@@ -242,6 +259,9 @@ def child_load(db: Path, names: Path, jobs: int, partners: Path) -> None:
     }
     index.release()
     resolver = None  # the workers load their own; this process only reads and writes
+    if not jobs:
+        print(json.dumps({"load_cpu_seconds": loaded_cpu, "one": one, "repeats": repeats}))
+        return
     start = time.perf_counter()
     with batch.Workers(index, jobs) as workers:
         # every worker started and holding the index before the clock runs
@@ -292,6 +312,26 @@ def _prepare(real: list[dict], count: int, rows: int, dump: Path, db: Path, name
     )
 
 
+def real_strings(path: Path) -> None:
+    """The real Crossref affiliation strings as a spreadsheet (name, kind)."""
+    with gzip.open(CROSSREF, "rt", encoding="utf-8-sig", newline="") as fh:
+        strings = [row["affiliation"] for row in csv.DictReader(fh)]
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["name", "kind"])
+        writer.writerows([s, REAL] for s in strings)
+
+
+def before_tree(rev: str, where: Path) -> Path:
+    """The kvrules package as it was at git revision ``rev``, in ``where``."""
+    where.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", rev, "kvrules"], cwd=HERE.parents[1], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    return where
+
+
 def partner_list(names: Path, path: Path, distinct: int = 2_000, seed: int = 16) -> None:
     """A spreadsheet of the same size whose rows repeat ``distinct`` of the names (an assumed
     grant-office list, one row per collaboration: no real one is available)."""
@@ -305,14 +345,23 @@ def partner_list(names: Path, path: Path, distinct: int = 2_000, seed: int = 16)
         writer.writerows(rng.choice(chosen) for _ in rows)
 
 
-def _child(*args: object) -> dict:
+def _child(*args: object, tree: Path | None = None) -> dict:
+    """A child process's report; ``tree``: with the kvrules package found there."""
     run = [sys.executable, __file__, "--child", *map(str, args)]
-    return json.loads(subprocess.run(run, check=True, capture_output=True).stdout)
+    env = os.environ | ({"PYTHONPATH": str(tree)} if tree else {})
+    return json.loads(subprocess.run(run, check=True, capture_output=True, env=env).stdout)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ror", type=Path, default=SHARED_ROR, help="real ROR v2 records")
+    parser.add_argument(
+        "--base",
+        "--ror",
+        type=Path,
+        default=SHARED_ROR,
+        help="real ROR v2 records to derive the registry from (a JSON array, gzip): the shared "
+        "snapshot, or the 51,370-record one bench/affiliations/registry.py builds",
+    )
     parser.add_argument("--records", type=int, default=120_000)
     parser.add_argument("--names", type=int, default=20_000, help="spreadsheet rows")
     parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
@@ -320,33 +369,83 @@ def main() -> None:
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: match with the store kept last time"
     )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also time the code of this git revision, alternating with the current code (each "
+        "on its own copy of the store, as the kept index is keyed by the code)",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         step, *paths = args.child
-        if step == "build":
+        if step == "index":
+            from kvrules.refdata import Store
+            from kvrules.refdata.cache import prepare
+
+            with Store(Path(paths[0])) as store:
+                prepare(store)
+            print("{}")
+        elif step == "build":
             child_build(Path(paths[0]), Path(paths[1]))
         else:
-            child_load(Path(paths[0]), Path(paths[1]), int(paths[2]), Path(paths[3]))
+            child_load(
+                Path(paths[0]), Path(paths[1]), int(paths[2]), Path(paths[3]), Path(paths[4])
+            )
         return
 
-    with gzip.open(args.ror, "rt", encoding="utf-8") as fh:
+    with gzip.open(args.base, "rt", encoding="utf-8") as fh:
         real = [r for r in json.load(fh) if r.get("status") == "active"]
+    print(f"base: {args.base} ({len(real):,} active real records)")
     with tempfile.TemporaryDirectory() as tmp:
         where = args.keep or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
         dump, db, names = where / "ror-full.json.gz", where / "refdata.db", where / "names.csv"
-        partners = where / "partners.csv"
+        partners, strings = where / "partners.csv", where / "real.csv"
         if not (args.reuse and db.exists() and names.exists()):
             _prepare(real, args.records, args.names, dump, db, names)
         partner_list(names, partners)
+        real_strings(strings)
         load_before = os.getloadavg()[0]
         old = _child("build", db, names)
-        new = _child("load", db, names, args.jobs, partners)
-    _report(old, new, args.jobs, (load_before, os.getloadavg()[0]))
+        before = None
+        if args.before:
+            tree = before_tree(args.before, where / "before")
+            copy = where / "refdata-before.db"
+            if not (args.reuse and copy.exists()):
+                shutil.copyfile(db, copy)
+            _child("index", copy, tree=tree)  # that code keeps its own index beside the copy
+            # alternated, the better of two runs each: the machine is shared
+            runs = []
+            for _ in range(2):
+                runs.append(_child("load", copy, names, 0, partners, strings, tree=tree))
+                runs.append(_child("load", db, names, 0, partners, strings))
+            before = _best(runs[0::2])
+            alternated = _best(runs[1::2])
+        new = _child("load", db, names, args.jobs, partners, strings)
+        if before:
+            new["alternated"] = alternated
+    _report(old, new, args.jobs, (load_before, os.getloadavg()[0]), before, args.before)
 
 
-def _report(old: dict, new: dict, jobs: int, load: tuple[float, float]) -> None:
+def _best(runs: list[dict]) -> dict:
+    """Per kind of row, the run with the most names/s of CPU."""
+    best = runs[0]
+    for run in runs[1:]:
+        for kind, rate in run["one"].items():
+            if rate["cpu"] > best["one"][kind]["cpu"]:
+                best["one"][kind] = rate
+    return best
+
+
+def _report(
+    old: dict,
+    new: dict,
+    jobs: int,
+    load: tuple[float, float],
+    before: dict | None = None,
+    rev: str | None = None,
+) -> None:
     size = old["size"]
     print(f"load average {load[0]:.1f} before, {load[1]:.1f} after (cores: {os.cpu_count()})")
     print(
@@ -361,13 +460,20 @@ def _report(old: dict, new: dict, jobs: int, load: tuple[float, float]) -> None:
         f"repeats once | {jobs} worker processes (ready in {new['workers_ready_seconds']:.1f} s)"
     )
     print(f"  {'rows':<26} {'wall':>8} {'CPU':>8} | {'wall':>8} {'CPU':>8} | {'wall':>8} repeated")
-    for kind, was in old["rates"].items():
+    for kind, was in old["rates"].items():  # the real strings: timed by the load path only
         one, many = new["one"][kind], new["jobs"][kind]
         print(
             f"  {kind:<26} {was['wall']:>8,.0f} {was['cpu']:>8,.0f} | {one['wall']:>8,.0f} "
             f"{one['cpu']:>8,.0f} | {many['wall']:>8,.0f} {one['repeated']:>8.1%}"
         )
-    cpu_one = sum(one["cpu_seconds"] for one in new["one"].values())
+    real = new["one"][REAL]
+    print(f"  {REAL:<26} {'':>8} {'':>8} | {real['wall']:>8,.0f} {real['cpu']:>8,.0f}")
+    if before:
+        print(f"names/s of CPU, alternated, the better of two runs each: {rev} | now")
+        for kind, was in before["one"].items():
+            now = new["alternated"]["one"][kind]["cpu"]
+            print(f"  {kind:<26} {was['cpu']:>8,.0f} | {now:>8,.0f}  ({now / was['cpu']:.2f}x)")
+    cpu_one = sum(one["cpu_seconds"] for kind, one in new["one"].items() if kind != REAL)
     print(
         f"CPU for the five passes: one process {cpu_one:.1f} s; {jobs} workers "
         f"{new['workers_cpu_seconds']:.1f} s (with starting and loading the index)"

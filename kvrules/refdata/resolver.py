@@ -1099,14 +1099,25 @@ class Resolver:
         ]
         rarest = min(range(n), key=lambda i: len(blocks[i][0]) + len(blocks[i][1]))
         f_dist = self._f_dist
-        pool = {*blocks[rarest][0], *blocks[rarest][1]}
-        others = [(i, pre, suf) for i, (pre, suf) in enumerate(ends) if i != rarest]
-        if others:  # a one-word name has no other position to check
-            pool = {pos for pos in pool if _shares_ends(f_dist[pos].split(), others)}
+        pool = sorted({*blocks[rarest][0], *blocks[rarest][1]})
         if not pool:
             return []
-        choices = {pos: f_dist[pos] for pos in sorted(pool)}
-        found = process.extract(query, choices, scorer=OSA.distance, score_cutoff=budget, limit=64)
+        others = [(i, pre, suf) for i, (pre, suf) in enumerate(ends) if i != rarest]
+        # the whole block scored in C, then the other positions checked on the few names within
+        # the budget (checking every name of the block first, in Python, cost more); equal
+        # distances stay in block order, so the first 64 are those a check first would keep
+        near = process.extract(
+            query,
+            [f_dist[pos] for pos in pool],
+            scorer=OSA.distance,
+            score_cutoff=budget,
+            limit=None,
+        )
+        found = [
+            (choice, dist, pool[k])
+            for choice, dist, k in near
+            if not others or _shares_ends(choice.split(), others)
+        ][:64]
         skel = a.skeleton_text
         recs = self._recs
         scored: list[tuple[float, int, int, str]] = []
