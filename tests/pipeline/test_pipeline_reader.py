@@ -166,7 +166,11 @@ def readers(pid: int) -> list[int]:
     """The reader processes a process has started (Linux /proc)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
+        try:  # a thread may end between the listing and the read
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
             with contextlib.suppress(OSError):
                 if b"kvrules.reader" in Path(f"/proc/{child}/cmdline").read_bytes():
                     found.append(int(child))
