@@ -36,62 +36,58 @@ def _enricher(refdb: Path) -> Enricher:
     return Enricher.from_store(refdb)
 
 
-def test_new_edition_rescreens_only_touched_records(tmp_path, write_rulebook):
+def _two_projects(tmp_path: Path, partner_in_russia: str) -> Path:
+    """A file export of two projects: P1 with a Russian partner, P2 with a Dutch one."""
     exports = tmp_path / "exports"
     exports.mkdir()
-    (exports / "projects.jsonl").write_text(
-        "\n".join(
-            [
-                _event("P1", "Acme Institute of Rocketry", "RU"),
-                _event("P2", "Quiet College of Arts", "NL"),
-            ]
-        )
-        + "\n"
-    )
-    refdb = tmp_path / "ref.db"
-    lists = tmp_path / "fy1.csv"
-    lists.write_text(CSV_HEAD + "e1,Some Other Place,CN\n")
+    events = [_event("P1", partner_in_russia, "RU"), _event("P2", "Quiet College of Arts", "NL")]
+    (exports / "projects.jsonl").write_text("\n".join(events) + "\n")
+    return exports
+
+
+def _import_watch_list(refdb: Path, lists: Path, *, edition: str) -> None:
     with _refstore(refdb) as ref:
         import_file(
             ref,
             "csv",
             lists,
             list_id="watch",
-            edition="1",
+            edition=edition,
             title="Watch",
             publisher="us",
             source_url="https://example.org",
             licence="public domain",
         )
-    book = load_rulebook(
-        write_rulebook(
-            rule_yaml(
-                "watched",
-                "'any p in project.partners: p.lists contains \"watch\"'",
-                on="project.created",
-            )
-        )
+
+
+def _watched_rulebook(write_rulebook):
+    """One rule: a project partner on the "watch" list."""
+    rule = rule_yaml(
+        "watched", "'any p in project.partners: p.lists contains \"watch\"'", on="project.created"
     )
+    return load_rulebook(write_rulebook(rule))
+
+
+def _file_adapter(exports: Path):
     adapter_cls = get_adapters()["file"]
-    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    return adapter_cls(adapter_cls.Config(path=exports))
+
+
+def test_new_edition_rescreens_only_touched_records(tmp_path, write_rulebook):
+    exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
+    refdb = tmp_path / "ref.db"
+    lists = tmp_path / "fy1.csv"
+    lists.write_text(CSV_HEAD + "e1,Some Other Place,CN\n")
+    _import_watch_list(refdb, lists, edition="1")
+    book = _watched_rulebook(write_rulebook)
+    adapter = _file_adapter(exports)
     with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
         first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
         assert (first.events, first.findings, first.rescreened) == (2, 0, 0)
 
         lists2 = tmp_path / "fy2.csv"
         lists2.write_text(CSV_HEAD + "e1,Some Other Place,CN\ne2,Acme Institute of Rocketry,RU\n")
-        with _refstore(refdb) as ref:
-            import_file(
-                ref,
-                "csv",
-                lists2,
-                list_id="watch",
-                edition="2",
-                title="Watch",
-                publisher="us",
-                source_url="https://example.org",
-                licence="public domain",
-            )
+        _import_watch_list(refdb, lists2, edition="2")
         second = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
         assert second.rescreened == 1  # P1's partner is newly listed; P2 is untouched
         [case] = store.cases("open")
@@ -312,17 +308,7 @@ def test_a_registry_edition_that_changes_a_list_match_rescreens_the_record(
     Here the partner is named by an alias only the registry knows, for a listed entry."""
     import zipfile
 
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    (exports / "projects.jsonl").write_text(
-        "\n".join(
-            [
-                _event("P1", "Gadget Academy of Examples", "RU"),
-                _event("P2", "Quiet College of Arts", "NL"),
-            ]
-        )
-        + "\n"
-    )
+    exports = _two_projects(tmp_path, "Gadget Academy of Examples")
     refdb = tmp_path / "ref.db"
     ror_id = "https://ror.org/0abcde123"
     lists = tmp_path / "watch.csv"
@@ -339,29 +325,9 @@ def test_a_registry_edition_that_changes_a_list_match_rescreens_the_record(
     dump = tmp_path / "v9.9-2026-01-01-ror-data.zip"
     with zipfile.ZipFile(dump, "w") as zf:
         zf.writestr("v9.9-2026-01-01-ror-data_schema_v2.json", json.dumps([record]))
-    with _refstore(refdb) as ref:
-        import_file(
-            ref,
-            "csv",
-            lists,
-            list_id="watch",
-            edition="1",
-            title="Watch",
-            publisher="us",
-            source_url="https://example.org",
-            licence="public domain",
-        )
-    book = load_rulebook(
-        write_rulebook(
-            rule_yaml(
-                "watched",
-                "'any p in project.partners: p.lists contains \"watch\"'",
-                on="project.created",
-            )
-        )
-    )
-    adapter_cls = get_adapters()["file"]
-    adapter = adapter_cls(adapter_cls.Config(path=exports))
+    _import_watch_list(refdb, lists, edition="1")
+    book = _watched_rulebook(write_rulebook)
+    adapter = _file_adapter(exports)
     with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
         first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
         assert (first.events, first.findings) == (2, 0)  # the alias is nobody's yet
