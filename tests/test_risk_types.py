@@ -52,3 +52,17 @@ def test_findings_carry_the_rule_s_risk_types_in_ids_and_words(write_rulebook) -
 
 def test_an_unknown_id_in_an_old_finding_reads_as_itself() -> None:
     assert risk_label("retired-risk") == "retired-risk"
+
+
+def test_each_finding_owns_its_tags_and_risk_types(write_rulebook) -> None:
+    """Findings reach plugins (alert channels, write-back): one finding's lists changed by a
+    plugin must not change every other finding of the same rule."""
+    path = write_rulebook(
+        rule_yaml("a", 'partner.country == "CN"', extra="  risks: [ethics]\n  tags: [ks:review]\n")
+    )
+    evaluator = Evaluator([load_rulebook(path)])
+    [first] = evaluator.evaluate(partner_event(country="CN"))
+    [second] = evaluator.evaluate(partner_event(country="CN"))
+    first.tags.append("changed by a plugin")
+    first.risks.append("interference")
+    assert second.tags == ["ks:review"] and second.risks == ["ethics"]

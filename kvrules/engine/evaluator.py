@@ -155,7 +155,8 @@ class _FindingMaker:
             )
         if self.names_elements:
             evidence = [_with_subject(e, event, subjects) for e in evidence]
-        return Finding(*self.rule_parts, *about, evidence, self.risks)
+        parts = self.rule_parts  # each finding gets its own tags and risks: plugins see them
+        return Finding(*parts[:4], parts[4].copy(), *parts[5:], *about, evidence, self.risks.copy())
 
 
 def _about(event: CollaborationEvent | PlainEvent) -> tuple[str, str, str, str]:
