@@ -43,9 +43,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import socket
 import struct
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +59,8 @@ from typing import Any, Generic, Self, TypeVar
 from urllib.parse import unquote
 
 from kvrules.errors import KvrulesError
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BAD_GATEWAY_HTML",
@@ -342,6 +346,16 @@ class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One log line, never a traceback on stderr: a client that hangs up mid-answer (a
+        stopped scan, a timed-out request) is routine for a simulator, and socketserver's
+        default would print a traceback into whatever command or test runs beside it."""
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            _log.debug("simulator: client %s hung up: %s", client_address, error)
+        else:
+            _log.warning("simulator: request from %s failed: %r", client_address, error)
 
 
 def serve_until_interrupted(server: ThreadingHTTPServer) -> None:
