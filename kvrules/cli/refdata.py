@@ -17,6 +17,7 @@ import click
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import progress_console
+from kvrules.plain import lists_in_words
 from kvrules.refdata.store import Store
 
 
@@ -369,6 +370,7 @@ def match(
     assert name is not None
     with _open(config_path, refdata) as store:
         resolver = prepare(store, threshold).resolver()
+        titles = {info.list_id: info.title for info in store.latest_editions()}
     try:
         found = resolver.match(name, country, ror_id)
     except ValueError as exc:
@@ -379,8 +381,8 @@ def match(
         return
     if not found:
         click.echo(
-            f"{name!r} was not found in {', '.join(resolver.searched) or 'any list'}; "
-            "not found there is not the same as safe"
+            f"{name!r} was not found in {lists_in_words(resolver.searched, titles)}; "
+            "not found there is not the same as safe (the list ids: --json)"
         )
         return
     for m in found:

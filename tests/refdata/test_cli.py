@@ -45,10 +45,15 @@ def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
     assert all(m["candidate"] and m["method"] == "acronym" for m in hust)
     assert (tmp_path / "env.db").exists()
     text = CliRunner().invoke(match, ["Northwestern University", "--country", "US"]).output
-    assert text.strip() == (
-        "'Northwestern University' was not found in ror@sample-v2.9 (partial), "
-        "us_dod_1286@FY25 (partial); not found there is not the same as safe"
-    )
+    said = " ".join(text.split())
+    assert said.startswith("'Northwestern University' was not found in the list “ROR records")
+    assert "the US DoD Section 1286 list, edition FY25 (a partial copy" in said
+    assert "us_dod_1286" not in said and "@" not in said  # ids: --json
+    assert said.endswith("not found there is not the same as safe (the list ids: --json)")
+    searched = json.loads(
+        CliRunner().invoke(match, ["Northwestern University", "--country", "US", "--json"]).output
+    )["searched"]
+    assert searched == ["ror@sample-v2.9 (partial)", "us_dod_1286@FY25 (partial)"]
 
 
 def test_import_lists_history(tmp_path: Path) -> None:
