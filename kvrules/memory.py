@@ -1,4 +1,5 @@
-"""Giving freed memory back to the operating system during a long scan.
+"""Giving freed memory back to the operating system during a long scan (and the cores a scan
+or a batch may count on: ``usable_cores``).
 
 A scan parses a page of records on the reader thread (and the adapter's HTTP threads), and the
 scanning thread frees it once the page is stored. glibc keeps a heap per thread and returns
@@ -12,8 +13,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 from collections.abc import Callable
 from functools import cache
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, not the machine's count): what a
+    reader process or worker processes can count on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 @cache

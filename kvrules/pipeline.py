@@ -30,10 +30,10 @@ from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
-from kvrules.memory import give_back_free_memory
+from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
-from kvrules.reader import ReaderProcess, ReaderUnavailable, usable_cores
+from kvrules.reader import ReaderProcess, ReaderUnavailable
 from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store

@@ -57,14 +57,6 @@ class ReaderUnavailable(KvrulesError):
     """A reader process was asked for an adapter that does not allow one (``fetch_apart``)."""
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (its affinity, not the machine's count)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 class ReaderProcess:
     """Iterate ``adapter.fetch(cursor)`` run in a child process; a context manager.
 

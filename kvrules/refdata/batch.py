@@ -35,6 +35,7 @@ from itertools import chain, islice
 from typing import IO, Any, Literal
 
 from kvrules.errors import ReferenceDataError
+from kvrules.memory import usable_cores
 from kvrules.refdata.cache import Index, load
 from kvrules.refdata.resolver import Resolver
 from kvrules.spreadsheet import csv_safe
@@ -535,7 +536,7 @@ class Workers:
     def __init__(self, index: Index, jobs: int | None = None) -> None:
         if index.path is None:
             raise ValueError("worker processes need a kept index")
-        self.jobs = jobs or multiprocessing.cpu_count()
+        self.jobs = jobs or usable_cores()
         self._pool = ProcessPoolExecutor(
             self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
