@@ -36,3 +36,20 @@ def test_scan_draws_no_bar_on_a_piped_stderr_even_with_force_color(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert "scan of f" in done.stdout  # the scan ran, and said so
     assert not any(glyph in done.stderr for glyph in BAR_GLYPHS), done.stderr
+
+
+def test_an_import_draws_no_spinner_on_a_piped_stderr_even_with_force_color(
+    tmp_path: Path,
+) -> None:
+    """The import builds the lists' index under a spinner: on a terminal only."""
+    entries = tmp_path / "watch.csv"
+    entries.write_text("entry_id,name,country\ne1,Acme Institute of Rocketry,RU\n")
+    command = [
+        *(sys.executable, "-m", "kvrules", "refdata", "import", "csv", str(entries)),
+        *("--list-id", "watch", "--edition", "1"),
+    ]
+    env = {**os.environ, "FORCE_COLOR": "1", "KVRULES_REFDATA": str(tmp_path / "refdata.db")}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "built the lists' index" in done.stderr  # the build ran, and said so
+    assert not any(glyph in done.stderr for glyph in BAR_GLYPHS), done.stderr

@@ -160,11 +160,9 @@ def _build_index(store: Store) -> None:
     import); a spinner on a terminal, and one line saying so either way (on stderr)."""
     import time
 
-    from rich.console import Console
-
     from kvrules.refdata.cache import build_estimate, prepare
 
-    console = Console(stderr=True)
+    console = progress_console()  # a spinner on a real terminal only, whatever FORCE_COLOR says
     started = time.monotonic()
     with console.status(f"building the lists' index ({build_estimate(store)})…"):
         index = prepare(store, announce=False)  # rich shows nothing when stderr is no terminal
