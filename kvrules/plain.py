@@ -157,6 +157,26 @@ _METHOD = {
 }
 
 
+_MATCHED_BY = {
+    "exact": "the same name",
+    "alias": "another of its names",
+    "acronym": "its acronym",
+    "abbreviation": "its name abbreviated",
+    "parent": "its parent organisation",
+    "subunit": "a unit of the listed organisation",
+    "ror": "its ROR id",
+    "fuzzy": "a similar name",
+    "corrected spelling": "its name with the spelling corrected",
+}
+
+
+def matched_by(method: str, *, candidate: bool = False) -> str:
+    """How a list match was made, for people: "another of its names", "a similar name
+    (a candidate for a person to judge)"; a method kvrules has no words for, as it is."""
+    words = _MATCHED_BY.get(method, method)
+    return f"{words} (a candidate for a person to judge)" if candidate else words
+
+
 class Explained(Protocol):
     """A piece of evidence (``kvrules.findings.Evidence``) that can say itself in words."""
 

@@ -7,7 +7,14 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from kvrules.history import sentence, technical
-from kvrules.plain import area_label, edition_in_words, list_label, money, signal_label
+from kvrules.plain import (
+    area_label,
+    edition_in_words,
+    list_label,
+    matched_by,
+    money,
+    signal_label,
+)
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
 from kvrules.web.security import can
@@ -27,6 +34,7 @@ def environment() -> Environment:
     env.filters["identifiers"] = identifier_views
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
+    env.filters["matched_by"] = matched_by  # "alias" → another of its names
     env.filters["edition"] = edition_in_words  # "us_dod_1286@FY25" → the US DoD …, edition FY25
     env.filters["signal"] = signal_label  # "eu-arms-embargo" → under an EU arms embargo
     env.filters["money"] = money  # 250000, "EUR" → €250,000

@@ -48,9 +48,15 @@ def test_the_finding_card_shows_what_match_shows(
     assert sent.status_code == 303, sent.text
     page = client.get(sent.headers["location"]).text
     row = re.search(
-        r"<td>us_dod_1286</td>(?:<td>[^<]*</td>){3}\s*<td>([^<]+)</td><td>([^<]+)</td>", page
+        r"<td>US DoD Section 1286 list</td>.*?<td>([^<]+?)(?::[^<]*)?\s*<details"
+        r".*?method <code>([^<]+)</code>.*?</details></td>\s*<td>([^<]+)</td>",
+        page,
+        re.S,
     )
     assert row, page
-    assert row.group(1) == "corrected spelling (candidate)"
-    assert row.group(2) == f"{listed['score']:.2f}"
+    assert (
+        row.group(1) == "its name with the spelling corrected (a candidate for a person to judge)"
+    )
+    assert row.group(2) == "corrected spelling"
+    assert row.group(3) == f"{listed['score']:.2f}"
     assert "exact" not in row.group(0)

@@ -75,7 +75,13 @@ def test_sign_in_decide_and_see_it_in_the_audit_log(page, db: Path) -> None:
     page.keyboard.press("Enter")
     _at(page, f"/cases/{cid}")
     assert page.get_by_role("heading", name=f"Case #{cid}").is_visible()
-    assert page.get_by_text("1286-042").first.is_visible()
+    # the list match in words; its entry id one click away, in the row's technical detail
+    match_row = page.locator("table", has_text="List matches behind this evidence")
+    match_row = match_row.locator("tbody tr", has_text="US DoD Section 1286 list").first
+    assert match_row.is_visible()
+    assert not match_row.get_by_text("1286-042").is_visible()
+    match_row.locator("summary", has_text="technical detail").click()
+    assert match_row.get_by_text("1286-042").is_visible()
     _shot(page, "02-case")
 
     page.get_by_label("reject").check()

@@ -42,3 +42,20 @@ def test_case_page_card_keeps_its_extras(db: Path) -> None:
     assert "<strong>not the same organisation</strong> — a private college" in card
     assert f'action="/cases/{cid}/adjudicate"' in card and 'name="csrf_token"' in card
     assert '<th scope="col">Kind</th>' in card
+
+
+def test_list_matches_are_in_words_with_their_ids_one_click_away(db: Path) -> None:
+    """The match table names the list and how the name matched in words; the list and entry
+    ids, the method's code and the matcher's explanation sit in its technical detail."""
+    cid = case_id(db)
+    client = app_for(db)
+    login(client, "adviser")
+    page = client.get(f"/cases/{cid}").text
+    table = page.split("List matches behind this evidence", 1)[1].split("</table>", 1)[0]
+    row = table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    seen, technical = row.split('<details class="technical">', 1)
+    assert "US DoD Section 1286 list" in seen
+    assert "us_dod_1286" not in seen and "1286-042" not in seen
+    assert (
+        "entry <code>1286-042</code>" in technical and "list <code>us_dod_1286</code>" in technical
+    )

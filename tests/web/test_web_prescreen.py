@@ -60,8 +60,13 @@ def test_the_form_answers_with_triage_lists_editions_entries_and_citations(
     assert "RED" in page and "Leidraad triage" in page
     assert "project-partner-on-1286" in page
     # the list entry behind the evidence: list, edition and entry, and the rule's citation
-    row = re.search(r"<td>us_dod_1286</td><td>([^<]+)</td><td>([^<]+)</td>", page)
-    assert row and row.group(1) and row.group(2), "no list/edition/entry row"
+    row = re.search(
+        r"<td>US DoD Section 1286 list</td><td>([^<]+)</td><td>“([^<]+)”</td>.*?"
+        r"list <code>us_dod_1286</code>, entry <code>([^<]+)</code>",
+        page,
+        re.S,
+    )
+    assert row and row.group(1) and row.group(2) and row.group(3), "no list/edition/entry row"
     assert "Source:</strong>" in page
     assert re.search(r"University of California, Berkeley: not found in [^<]*us_dod_1286@", page)
 

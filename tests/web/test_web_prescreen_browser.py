@@ -53,7 +53,7 @@ def test_a_grant_officer_screens_a_consortium_and_sends_it(page, db: Path) -> No
     page.wait_for_url("**/prescreen/*")
     assert page.locator("#triage").inner_text().startswith("RED")
     listed = page.locator("article.finding", has_text="1286").first
-    assert "us_dod_1286" in listed.inner_text() and "Source:" in listed.inner_text()
+    assert "US DoD Section 1286 list" in listed.inner_text() and "Source:" in listed.inner_text()
     assert "KU Leuven: not found in" in page.locator("#not-found").inner_text()
     _shot(page, "11-prescreen-result")
 
