@@ -10,7 +10,8 @@ from typing import Any
 from kvrules.engine import oracle
 from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
-from kvrules.fields import ROOT, FieldSpec, FieldType, Projection
+from kvrules.engine.projection import CompiledProjection
+from kvrules.fields import ROOT, FieldSpec, FieldType
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
 from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
@@ -30,7 +31,7 @@ class Evaluator:
 
     def __init__(self, rulebooks: Iterable[ir.Rulebook], *, verify: bool = False) -> None:
         self.program: Program = compile_program(list(rulebooks))
-        self.project = Projection(
+        self.project = CompiledProjection(
             self.program.paths,
             self.program.patterns,
             {
