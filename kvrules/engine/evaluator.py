@@ -54,7 +54,10 @@ class Evaluator:
         }
         # The commonest rule shapes have a function of their own (kvrules.engine.makers).
         self._makers = {key: maker.compiled or maker for key, maker in self._findings.items()}
-        self._order = {key: maker.order for key, maker in self._findings.items()}
+        # Most severe first, then by rulebook and rule: a rank per rule, so that ordering an
+        # event's findings compares small integers.
+        ranked = sorted(self._findings, key=lambda key: self._findings[key].order)
+        self._order = {key: rank for rank, key in enumerate(ranked)}
         self.verify = verify
 
     def close(self) -> None:
