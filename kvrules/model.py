@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache, partial
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pycountry
@@ -32,8 +33,8 @@ def _empty(kind: type[list] | type[dict], **field: Any) -> Any:
     return Field(default_factory=kind, json_schema_extra={"default": kind()}, **field)
 
 
-# NFC as a C callable: pydantic-core calls it for every text field without a Python frame.
-_nfc: Callable[[str], str] = partial(unicodedata.normalize, "NFC")
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
 
 
 # ISO 3166-1 leaves XA-XZ to user assignment; XK (XKX) for Kosovo is the code registries such
@@ -452,25 +453,6 @@ def _without_default(schema: CoreSchema) -> CoreSchema:
     return schema["schema"]
 
 
-class _Fields:
-    """A plain model's fields as attributes, a field left out reading as its default (what a
-    model validator sees of an instance), without copying every field into a namespace."""
-
-    __slots__ = ("_data", "_defaults")
-
-    def __init__(self, data: dict[str, Any], defaults: dict[str, Any]) -> None:
-        self._data, self._defaults = data, defaults
-
-    def __getattr__(self, name: str) -> Any:
-        data = self._data
-        if name in data:
-            return data[name]
-        try:
-            return self._defaults[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 def _checked_by(
     check: Callable[[Any], Any], model: type[BaseModel]
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -482,7 +464,7 @@ def _checked_by(
     }
 
     def plain_check(data: dict[str, Any]) -> dict[str, Any]:
-        check(_Fields(data, defaults))
+        check(SimpleNamespace(**{**defaults, **data}))
         return data
 
     return plain_check
