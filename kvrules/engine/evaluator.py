@@ -10,7 +10,9 @@ from typing import Any
 from kvrules.engine import oracle
 from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
-from kvrules.fields import ROOT, FieldSpec, FieldType, Projection
+from kvrules.engine.makers import finding_maker
+from kvrules.engine.projection import CompiledProjection
+from kvrules.fields import ROOT, FieldSpec, FieldType
 from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
 from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
@@ -30,7 +32,7 @@ class Evaluator:
 
     def __init__(self, rulebooks: Iterable[ir.Rulebook], *, verify: bool = False) -> None:
         self.program: Program = compile_program(list(rulebooks))
-        self.project = Projection(
+        self.project = CompiledProjection(
             self.program.paths,
             self.program.patterns,
             {
@@ -50,7 +52,12 @@ class Evaluator:
         self._findings = {
             key: _FindingMaker(compiled) for key, compiled in self.program.rules.items()
         }
-        self._order = {key: maker.order for key, maker in self._findings.items()}
+        # The commonest rule shapes have a function of their own (kvrules.engine.makers).
+        self._makers = {key: maker.compiled or maker for key, maker in self._findings.items()}
+        # Most severe first, then by rulebook and rule: a rank per rule, so that ordering an
+        # event's findings compares small integers.
+        ranked = sorted(self._findings, key=lambda key: self._findings[key].order)
+        self._order = {key: rank for rank, key in enumerate(ranked)}
         self.verify = verify
 
     def close(self) -> None:
@@ -111,14 +118,14 @@ class Evaluator:
         fired = sorted(fired, key=self._order.__getitem__)
         about = _about(event)
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
-        makers = self._findings
+        makers = self._makers
         return [makers[key](view, event, about, subjects) for key in fired]
 
 
 class _FindingMaker:
     """Makes the findings of one rule: explains the view and adds the rule's fixed parts."""
 
-    __slots__ = ("explain", "names_elements", "order", "risks", "rule_parts")
+    __slots__ = ("compiled", "explain", "names_elements", "order", "risks", "rule_parts")
 
     def __init__(self, compiled: CompiledRule) -> None:
         rule, rulebook = compiled.rule, compiled.rulebook
@@ -138,6 +145,16 @@ class _FindingMaker:
             rule.legal_basis,
         )
         self.risks = list(rule.risks)
+        self.compiled = finding_maker(
+            rule.condition, self.rule_parts, self.risks, self.disagree, _subject
+        )
+
+    def disagree(self, about: tuple[str, str, str, str]) -> None:
+        """Raise: durable_rules fired the rule on an event its condition does not hold for."""
+        raise EngineError(
+            f"event {about[0]}: durable_rules fired {self.rule_parts[2].id}/"
+            f"{self.rule_parts[0]} but its condition does not hold"
+        )
 
     def __call__(
         self,
@@ -149,10 +166,7 @@ class _FindingMaker:
         """The finding for ``event`` (``about``: its id, kind, source system and record id)."""
         evidence = self.explain(view)
         if evidence is None:
-            raise EngineError(
-                f"event {about[0]}: durable_rules fired {self.rule_parts[2].id}/"
-                f"{self.rule_parts[0]} but its condition does not hold"
-            )
+            self.disagree(about)
         if self.names_elements:
             evidence = [_with_subject(e, event, subjects) for e in evidence]
         parts = self.rule_parts  # each finding gets its own tags and risks: plugins see them

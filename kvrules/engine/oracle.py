@@ -314,6 +314,9 @@ def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
                 value = item.get(only, _MISSING)
                 return value is not _MISSING and pred(value)
 
+            # What the test reads and how it tests it, for projection compiled per ruleset
+            # (kvrules.engine.projection) to test the element inline.
+            element_field.field_test = (only, pred)  # type: ignore[attr-defined]
             return element_field
 
         def element_leaf(item: dict) -> bool:

@@ -1,0 +1,179 @@
+"""Per rule, one function compiled when the evaluator is built that explains the rule on a
+view and makes its finding: the fields read inline, the evidence and the finding made in place.
+
+The commonest rule shapes (``oracle._direct_explainer``: tests of root fields, each possibly
+negated, joined by ``and``; ``any`` over a list with one test of the element) are otherwise
+explained through a loop over closures per test, then handed to a generic finding maker. Here
+each such rule gets straight-line code with the same evidence, subjects and finding (tests in
+tests/test_engine_makers.py compare them with the general path).
+
+Rulebooks never execute code (SECURITY.md): the generated source holds only names made here
+(``_k3``, ``_p4`` …); every field name, test text, literal, predicate and rule part is bound to
+such a name in the namespace the function is compiled with, never written into its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kvrules.engine import oracle
+from kvrules.findings import Evidence, Finding
+from kvrules.rulebook import ir
+
+Maker = Callable[[dict, Any, tuple[str, str, str, str], dict], Finding]
+_FINDING_PARTS = 9  # Finding's fields up to legal_basis
+
+
+class _Source:
+    """The lines of one generated function and the namespace its names are bound in."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.lines: list[str] = []
+        self.namespace = {
+            "_MISSING": oracle._MISSING,
+            "_new": object.__new__,
+            "_Evidence": Evidence,
+            "_Finding": Finding,
+            **{
+                f"_set_{name}": getattr(Evidence, name).__set__
+                for name in ("path", "test", "actual", "subject")
+            },
+            **namespace,
+        }
+        self._count = 0
+
+    def bind(self, value: Any, prefix: str = "c") -> str:
+        self._count += 1
+        name = f"_{prefix}{self._count}"
+        self.namespace[name] = value
+        return name
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def read(self, depth: int, target: str, obj: str, cond: ir.Cond) -> None:
+        """``target = `` the value ``cond`` reads below ``obj``, or _MISSING (as the oracle)."""
+        walk, _ = oracle._read_and_test(cond)
+        if isinstance(cond, ir.Matches):  # the flag beside the field decides: the oracle's read
+            self.emit(depth, f"{target} = {self.bind(walk, 'w')}({obj})")
+            return
+        self.walk(depth, target, obj, cond.ref.path)
+
+    def walk(self, depth: int, target: str, obj: str, path: tuple[str, ...]) -> None:
+        """``target = `` the value at ``path`` below ``obj``, or _MISSING (``oracle._walker``)."""
+        source = obj
+        for part in path:
+            self.emit(
+                depth,
+                f"{target} = {source}.get({self.bind(part, 'k')}, _MISSING) "
+                f"if type({source}) is dict else _MISSING",
+            )
+            source = target
+
+    def evidence(self, depth: int, target: str, path: str, test: str, value: str, who: str) -> None:
+        """``target = make_evidence(path, test, value, who)``, without the call."""
+        self.emit(depth, f"{target} = _new(_Evidence)")
+        self.emit(depth, f"_set_path({target}, {path})")
+        self.emit(depth, f"_set_test({target}, {test})")
+        self.emit(depth, f"_set_actual({target}, {value})")
+        self.emit(depth, f"_set_subject({target}, {who})")
+
+    def compile(self) -> Maker:
+        source = "\n".join(self.lines)
+        exec(compile(source, "<kvrules finding maker>", "exec"), self.namespace)  # bound names only
+        make = self.namespace["make"]
+        make.source = source  # for tests and the curious
+        return make
+
+
+def finding_maker(
+    cond: ir.Cond,
+    parts: tuple[Any, ...],
+    risks: list[str],
+    disagree: Callable[[tuple[str, str, str, str]], None],
+    subject: Callable[[str, Any], str | None],
+) -> Maker | None:
+    """``make(view, event, about, subjects)`` for a rule of a direct shape, else None.
+
+    ``parts``: the finding's fields up to legal_basis (tags copied per finding); ``disagree``
+    raises when the condition does not hold on the view; ``subject(path, event)`` names the
+    list element(s) a path runs through (``subjects``: those named so far for this event)."""
+    assert len(parts) == _FINDING_PARTS
+    src = _Source({"_disagree": disagree, "_subject": subject, "_risks": risks})
+    names = [src.bind(part, "f") for part in parts]
+    names[4] += ".copy()"  # each finding owns its tags and risks: plugins may change them
+    src.emit(0, "def make(view, event, about, subjects):")
+    items = cond.items if isinstance(cond, ir.And) else (cond,)
+    if all(oracle._root_test(item) is not None for item in items):
+        _tests(src, items)
+    elif _is_any_of_one_test(cond):
+        _any(src, cond)
+    else:
+        return None
+    src.emit(
+        1,
+        f"return _Finding({', '.join(names)}, about[0], about[1], about[2], about[3], "
+        "evidence, _risks.copy())",
+    )
+    return src.compile()
+
+
+def _tests(src: _Source, items: tuple[ir.Cond, ...]) -> None:
+    """Tests of root fields, each possibly negated: every one must hold; one evidence each."""
+    made = []
+    for n, item in enumerate(items):
+        test = oracle._root_test(item)
+        assert test is not None
+        _, pred = oracle._read_and_test(test)
+        dotted, text = src.bind(".".join(test.ref.path), "d"), oracle.describe(test)
+        value = f"v{n}"
+        src.read(1, value, "view", test)
+        held = f"({value} is not _MISSING and {src.bind(pred, 'p')}({value}))"
+        if isinstance(item, ir.Not):  # held when the test does not; evidence: the value read
+            src.emit(1, f"if {held}:")
+            src.emit(2, "_disagree(about)")
+            if isinstance(test, ir.Matches):
+                src.walk(1, value, "view", test.ref.path)
+            src.emit(1, f"if {value} is _MISSING:")
+            src.emit(2, f"{value} = None")
+            text = f"not ({text})"
+        else:
+            src.emit(1, f"if not {held}:")
+            src.emit(2, "_disagree(about)")
+        src.evidence(1, f"e{n}", dotted, src.bind(text, "t"), value, "None")
+        made.append(f"e{n}")
+    src.emit(1, f"evidence = [{', '.join(made)}]")
+
+
+def _is_any_of_one_test(cond: ir.Cond) -> bool:
+    return (
+        isinstance(cond, ir.Quant)
+        and cond.kind == "any"
+        and cond.ref.var is None
+        and isinstance(cond.body, oracle._LEAVES)
+        and cond.body.ref.var == cond.var
+    )
+
+
+def _any(src: _Source, cond: ir.Quant) -> None:
+    """``any`` over a list, its body one test of the element: every element that satisfies it
+    explains it, named in its evidence (the subject of the element)."""
+    body = cond.body
+    _, pred = oracle._read_and_test(body)
+    where, dotted = ".".join(cond.ref.path), ".".join(body.ref.path)
+    src.emit(1, "evidence = []")
+    src.walk(1, "items", "view", cond.ref.path)
+    src.emit(1, "if items is not _MISSING and items:")
+    src.emit(2, "for i, element in enumerate(items):")
+    src.read(3, "value", "element", body)
+    src.emit(3, f"if value is not _MISSING and {src.bind(pred, 'p')}(value):")
+    # The path names the element by position; `subjects` keeps the names found for this event.
+    src.emit(4, f"path = f'{{{src.bind(where, 'd')}}}[{{i}}].{{{src.bind(dotted, 'd')}}}'")
+    src.emit(4, "who = subjects.get(path, _MISSING)")
+    src.emit(4, "if who is _MISSING:")
+    src.emit(5, "who = subjects[path] = _subject(path, event)")
+    src.evidence(4, "made", "path", src.bind(oracle.describe(body), "t"), "value", "who")
+    src.emit(4, "evidence.append(made)")
+    src.emit(1, "if not evidence:")
+    src.emit(2, "_disagree(about)")

@@ -1,0 +1,166 @@
+"""Projection compiled per ruleset: one straight-line function that builds exactly the view
+``kvrules.fields.Projection`` builds for the same paths, without its per-field closures.
+
+``Projection`` interprets a tree of what the rules read, a few Python calls per field and
+object, for every event. Here that tree is turned once, when the evaluator is built, into the
+source of one function per form of event (plain dicts, model instances), whose every field is
+read, converted and stored inline.
+
+Rulebooks never execute code (SECURITY.md): the generated source holds only names made here
+(``_v3``, ``_k12``, ``_t4`` …) and fixed Python syntax. Every value that comes from a rulebook
+or the field catalogue — field names, map keys, flag keys, patterns, element tests — reaches the
+function only as an object bound to such a name in the namespace it is compiled with, never as
+text in its source (tests/test_engine_projection.py compiles hostile names and values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from operator import attrgetter
+from typing import Any
+
+from kvrules.fields import FieldType, Projection, _date, _Node
+from kvrules.model import EventKind
+from kvrules.rulebook.regex import fullmatch
+
+View = dict[str, Any]
+
+
+class _Source:
+    """The lines of one generated function and the namespace its names are bound in."""
+
+    def __init__(self, plain: bool) -> None:
+        self.plain = plain
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {
+            "_date": _date,
+            "_Decimal": Decimal,
+            "_kinds": {kind: kind.value for kind in EventKind},
+        }
+        self._count = 0
+
+    def bind(self, value: Any, prefix: str) -> str:
+        """A fresh generated name for ``value`` in the namespace (the only way a value from a
+        rulebook or the catalogue reaches the function)."""
+        self._count += 1
+        name = f"_{prefix}{self._count}"
+        self.namespace[name] = value
+        return name
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+
+def _read(src: _Source, name: str, node: _Node, obj: str) -> str:
+    """The expression that reads field ``name`` of the object in variable ``obj``."""
+    if node.spec.getter is not None:
+        return f"{src.bind(node.spec.getter, 'g')}({obj})"
+    if name == "kind":
+        if src.plain:
+            return f"_kinds[{obj}[{src.bind(name, 'k')}]]"
+        return f"_kinds[{src.bind(attrgetter(name), 'g')}({obj})]"
+    if src.plain:
+        return f"{obj}.get({src.bind(name, 'k')})"
+    return f"{src.bind(attrgetter(name), 'g')}({obj})"
+
+
+def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: int) -> None:
+    """Statements that fill dict ``out`` from the object ``obj`` (``Projection._compile``)."""
+    value = f"v{depth}"
+    for name, node in nodes.items():
+        key = src.bind(name, "k")
+        src.emit(depth, f"{value} = {_read(src, name, node, obj)}")
+        src.emit(depth, f"if {value} is not None:")
+        inner = depth + 1
+        kind, fold = node.spec.type, node.spec.casefold
+        if kind is FieldType.OBJECT:
+            sub = f"o{inner}"
+            src.emit(inner, f"{sub} = {{}}")
+            _object(src, node.children, value, sub, inner)
+            src.emit(inner, f"if {sub}:")
+            src.emit(inner + 1, f"{out}[{key}] = {sub}")
+            continue  # an object has no patterns
+        if kind is FieldType.OBJECT_LIST:
+            items, item, element = f"l{inner}", f"i{inner}", f"o{inner}"
+            src.emit(inner, f"{items} = []")
+            src.emit(inner, f"for {item} in {value}:")
+            src.emit(inner + 1, f"{element} = {{}}")
+            _object(src, node.children, item, element, inner + 1)
+            for flag, test in node.flags:  # booleans the engine reads instead of list tests
+                _flag(src, element, src.bind(flag, "k"), test, inner + 1)
+            src.emit(inner + 1, f"{items}.append({element})")
+            src.emit(inner, f"if {items}:")
+            src.emit(inner + 1, f"{out}[{key}] = {items}")
+            continue
+        if kind is FieldType.TEXT_LIST:
+            if fold:
+                src.emit(inner, f"{value} = [x.casefold() for x in {value}]")
+            else:
+                src.emit(inner, f"{value} = list({value})")
+            src.emit(inner, f"if {value}:")
+            _store(src, node, value, out, key, inner + 1)
+            continue
+        if kind is FieldType.TEXT_MAP:
+            wanted = src.bind(tuple(sorted(node.keys)), "m")
+            src.emit(inner, f"{value} = {{k: {value}[k] for k in {wanted} if k in {value}}}")
+            src.emit(inner, f"if {value}:")
+            _store(src, node, value, out, key, inner + 1)
+            continue
+        if kind is FieldType.DATE:
+            src.emit(inner, f"{value} = _date({value})")
+        elif kind is FieldType.NUMBER:
+            src.emit(inner, f"if isinstance({value}, _Decimal):")
+            src.emit(inner + 1, f"{value} = float({value})")
+        elif kind is FieldType.TEXT and fold:
+            src.emit(inner, f"{value} = {value}.casefold()")
+        _store(src, node, value, out, key, inner)
+
+
+def _flag(src: _Source, element: str, key: str, test: Callable[[dict], bool], depth: int) -> None:
+    """Set the flag ``key`` of a projected element to ``test(element)``; a test of one field of
+    the element (``p.lists contains "x"``) is made inline, without a call of the test."""
+    field_test = getattr(test, "field_test", None)
+    if field_test is None:
+        src.emit(depth, f"{element}[{key}] = {src.bind(test, 't')}({element})")
+        return
+    name, predicate = field_test
+    # A view holds no None: a field it leaves out is one the element does not have.
+    src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
+    src.emit(depth, f"{element}[{key}] = w is not None and {src.bind(predicate, 'p')}(w)")
+
+
+def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int) -> None:
+    """Store the converted value, then each of its patterns' flags beside it."""
+    src.emit(depth, f"{out}[{key}] = {value}")
+    for flag, pattern in node.patterns:
+        matches = src.bind(partial(fullmatch, pattern), "r")
+        src.emit(depth, f"{out}[{src.bind(flag, 'k')}] = {matches}({value})")
+
+
+def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
+    src = _Source(plain)
+    src.emit(0, "def project(event):")
+    src.emit(1, "o1 = {}")
+    _object(src, root, "event", "o1", 1)
+    src.emit(1, "return o1")
+    source = "\n".join(src.lines)
+    code = compile(source, "<kvrules projection>", "exec")
+    exec(code, src.namespace)  # generated names only; every value is bound in the namespace
+    project = src.namespace["project"]
+    project.source = source  # type: ignore[attr-defined]  # for tests and the curious
+    return project
+
+
+class CompiledProjection(Projection):
+    """``Projection`` with its two forms (plain events, model instances) compiled to one
+    function each; the same views (tests/test_engine_projection.py compares them)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._project = _function(self.root, plain=False)
+        self._project_plain = _function(self.root, plain=True)
+
+    def __call__(self, event: Any) -> View:
+        return (self._project_plain if type(event) is dict else self._project)(event)

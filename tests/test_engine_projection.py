@@ -1,0 +1,173 @@
+"""Projection compiled per ruleset (kvrules.engine.projection) builds exactly the views that
+the interpreted ``kvrules.fields.Projection`` builds, and no rulebook text ever becomes code."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kvrules import CollaborationEvent, Evaluator
+from kvrules.engine import oracle
+from kvrules.engine.projection import CompiledProjection
+from kvrules.fields import ROOT, FieldType, Projection
+from kvrules.model import validate_plain_event
+from kvrules.rulebook.loader import load_text
+from tests.test_differential import condition, events, rulebook
+from tests.test_engine_plain import FULL, OTHER_SUBJECTS
+
+
+def interpreted(evaluator: Evaluator) -> Projection:
+    """The interpreted projection of the evaluator's program, element flags included."""
+    program = evaluator.program
+    flags = {
+        path: {key: oracle.element_test(test, var) for key, (var, test) in tests.items()}
+        for path, tests in program.element_flags.items()
+    }
+    return Projection(program.paths, program.patterns, flags)
+
+
+def assert_same_views(compiled: Projection, reference: Projection, data: list[dict]) -> None:
+    for item in data:
+        plain = validate_plain_event(copy.deepcopy(item))
+        model = CollaborationEvent.model_validate(copy.deepcopy(item))
+        assert compiled(plain) == reference(plain)
+        assert compiled(model) == reference(model)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(condition(), min_size=1, max_size=6), st.lists(events, min_size=1, max_size=8))
+def test_compiled_projection_builds_the_interpreted_views(conditions, event_dicts) -> None:
+    book = load_text(rulebook(conditions), "generated.yaml")
+    with Evaluator([book]) as evaluator:
+        assert isinstance(evaluator.project, CompiledProjection)
+        assert_same_views(evaluator.project, interpreted(evaluator), event_dicts)
+
+
+def every_path(scope=ROOT, prefix: tuple[str, ...] = ()):
+    """Every field of the catalogue (and one key of each free-form map)."""
+    for name, spec in scope.items():
+        path = (*prefix, name)
+        if spec.type is FieldType.TEXT_MAP:
+            yield (*path, "orcid")
+        elif spec.children:
+            yield from every_path(spec.children, path)
+        else:
+            yield path
+
+
+def test_every_field_of_the_catalogue_is_projected_alike() -> None:
+    """Dates, amounts, case-folded text and lists, getters (ror, classifications), free-form
+    maps, patterns: every conversion, on plain events and models of every subject."""
+    paths = list(every_path())
+    patterns = {path: {".*a.*", "[A-Z].*"} for path in paths if path[-1] in {"name", "title"}}
+    args = (paths, patterns)
+    assert_same_views(CompiledProjection(*args), Projection(*args), [FULL, *OTHER_SUBJECTS])
+
+
+HOSTILE = [
+    "__import__('os').system('touch {marker}')",
+    "\"); __import__('os').system('touch {marker}') #",
+    "'''\nimport os; os.system('touch {marker}')\n'''",
+    "x}}\n    __import__('os').system('touch {marker}')\n#",
+]
+
+
+def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
+    """Hostile literals, patterns and attribute keys reach the compiled projection as values:
+    the rules fire on events holding them, nothing runs, and none of them is in the source."""
+    marker = tmp_path / "ran"
+    values = [text.format(marker=marker) for text in HOSTILE]
+    key = "__import__"  # an identifier: a free-form attribute key a rule may read
+    rules = [
+        {"id": f"lit{i}", "when": f"visit.purpose == {value!r}".replace("\n", "\\n")}
+        for i, value in enumerate(values)
+    ]
+    rules += [
+        {"id": "pattern", "when": 'visit.host_unit matches ".*os.system.*"'},
+        {"id": "key", "when": f'visit.visitor.attributes.{key} == "yes"'},
+        {"id": "element", "when": f"any a in visit.visitor.affiliations: a.name == {values[1]!r}"},
+    ]
+    book = {
+        "rulebook": "t",
+        "version": "1",
+        "title": "Hostile",
+        "jurisdiction": "NL",
+        "sources": [{"id": "s1", "cite": "c"}],
+        "rules": [
+            {
+                **rule,
+                "title": rule["id"],
+                "on": ["visit.requested"],
+                "severity": "low",
+                "rationale": "r",
+                "cite": "s1",
+                "legal_basis": "a sanctions regulation",
+            }
+            for rule in rules
+        ],
+    }
+    loaded = load_text(
+        yaml.safe_dump(book),
+        "hostile.yaml",
+        readable_attributes=[f"visit.visitor.attributes.{key}"],
+    )
+    with Evaluator([loaded], verify=True) as evaluator:
+        for i, value in enumerate(values):
+            event = {
+                "id": f"e{i}",
+                "kind": "visit.requested",
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "source": {"system": "t", "record_id": "V"},
+                "visit": {
+                    "id": "V",
+                    "purpose": value,
+                    "host_unit": f"{value} os.system",
+                    "visitor": {"attributes": {key: "yes"}, "affiliations": [{"name": value}]},
+                },
+            }
+            fired = {f.rule_id for f in evaluator.evaluate(validate_plain_event(event))}
+            assert fired == {f"lit{i}", "pattern", "key", *(["element"] if i == 1 else [])}
+            assert evaluator.project(validate_plain_event(event)) == interpreted(evaluator)(
+                validate_plain_event(event)
+            )
+        sources = evaluator.project._project_plain.source + evaluator.project._project.source
+    assert not marker.exists()
+    for text in [*values, key, ".*os.system.*", "visit", "purpose"]:
+        assert text not in sources
+
+
+def test_keys_flags_and_patterns_are_bound_never_spliced(tmp_path: Path) -> None:
+    """Below the rulebook language's own checks: map keys, flag keys and patterns that are not
+    even identifiers are still only values in the compiled function's namespace."""
+    marker = tmp_path / "ran"
+    values = [text.format(marker=marker) for text in HOSTILE]
+    paths = [("visit", "visitor", "attributes", value) for value in values]
+    patterns = {("visit", "purpose"): {re.escape(value) for value in values}}
+    flags = {("visit", "visitor", "affiliations"): {value: bool for value in values}}
+    compiled = CompiledProjection(paths, patterns, flags)
+    reference = Projection(paths, patterns, flags)
+    event = {
+        "id": "e",
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "t", "record_id": "V"},
+        "visit": {
+            "id": "V",
+            "purpose": values[0],
+            "visitor": {
+                "attributes": {value: value for value in values},
+                "affiliations": [{"name": "A"}],
+            },
+        },
+    }
+    assert_same_views(compiled, reference, [event])
+    view = compiled(validate_plain_event(event))
+    assert view["visit"]["visitor"]["attributes"] == {value: value for value in values}
+    assert not marker.exists()
+    for text in [*values, *patterns[("visit", "purpose")]]:
+        assert text not in compiled._project_plain.source + compiled._project.source
