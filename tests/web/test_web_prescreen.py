@@ -91,7 +91,7 @@ def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
     client = signed_in(db, screener, "grant-officer")
     fields = {"topic": "medieval manuscripts", "partner0_name": "KU Leuven"}
     page = html.unescape(client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text)
-    looked_at = re.search(r"<dt>Lists looked at</dt><dd>(.*?)</dd>", page, re.S)
+    looked_at = re.search(r"<dt>Organisations searched in</dt><dd[^>]*>(.*?)</dd>", page, re.S)
     assert looked_at, page
     words, _, technical = looked_at.group(1).partition('<details class="technical">')
     assert "the US DoD Section 1286 list, edition FY25 (a partial copy: only some of its " in words
@@ -99,6 +99,10 @@ def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
     not_found = page[page.index('id="not-found"') :]
     assert "KU Leuven: not found in the US DoD Section 1286 list, edition FY25" in not_found
     assert "us_dod_1286" not in not_found[: not_found.index("</ul>")]
+    # a list of countries is not searched for organisations: said apart, as countries checked
+    assert "countries-of-concern" not in words + not_found[: not_found.index("</ul>")]
+    countries = re.search(r'id="countries-checked">(.*?)<details', page, re.S)
+    assert countries and "the US foreign-countries-of-concern list, edition" in countries.group(1)
 
 
 def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
