@@ -582,6 +582,17 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
 
+    def audit_page(
+        self,
+        subject: str | None = None,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+        limit: int = 100,
+    ) -> _audit.AuditPage:
+        """One page of the audit log, newest first (``kvrules.store.audit.page``)."""
+        return _audit.page(self._db.conn, subject, before=before, after=after, limit=limit)
+
     def audit_head(self) -> tuple[int, str]:
         """(id, hash) of the newest entry: publish it outside the database to detect truncation."""
         return _audit.head(self._db.conn)
