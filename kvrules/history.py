@@ -143,7 +143,11 @@ def _status(label: str) -> Callable[[dict], str]:
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
-    "case.opened": lambda d: "opened the case",
+    "case.opened": lambda d: (
+        f"opened the case for the proposal of pre-screen {d['prescreen']}"
+        if d.get("prescreen")
+        else "opened the case"
+    ),
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
     "case.triaged": _triaged,
     "case.decided": _decided,
@@ -171,7 +175,11 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         f"gave up delivering the alert by {d.get('channel')}: {d.get('error', 'failed')}"
     ),
     "alert.requeued": lambda d: "queued the alert again",
-    "prescreen.sent": lambda d: "sent the pre-screened proposal to the committee",
+    "prescreen.sent": lambda d: (
+        f"sent pre-screen {d['prescreen']} to the committee"
+        if d.get("prescreen")
+        else "sent the pre-screened proposal to the committee"
+    ),
     "prescreen.screened": lambda d: "pre-screened a proposed collaboration",
     "writeback.queued": lambda d: f"queued the risk tags {_tags(d)} to be written to the RIS",
     "writeback.written": lambda d: f"wrote the risk tags {_tags(d)} to the record in the RIS",

@@ -131,14 +131,15 @@ class Proposal(_Spec):
     def events(self, now: datetime | None = None) -> list[CollaborationEvent]:
         """The events a scan would see for this proposal once it is in the RIS."""
         now = now or datetime.now(UTC)
-        described = ". ".join(filter(None, [self.title, self.topic]))
         events = []
         if self.partners or self.funders or self.visit is None:
             project = Project(
                 id=self.reference,
-                title=described,
+                title=self.title,
                 units=self.units,
-                keywords=self.keywords,
+                # the topic is read as a project's keywords are, each on its own; it is not
+                # part of the title the committee reads
+                keywords=[*([self.topic] if self.topic else []), *self.keywords],
                 partners=[
                     Partner.model_validate({**p.organisation(), "role": p.role})
                     for p in self.partners

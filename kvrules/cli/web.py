@@ -136,6 +136,7 @@ def serve(
         # pre-screening (form and API) with the same rulebooks and lists as a scan
         "screener": Screener.from_config(config),
         "four_eyes": config.four_eyes,
+        "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

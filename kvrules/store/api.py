@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kvrules.actors import SYSTEM_ACTOR
 from kvrules.alerting import Alert, AlertItem
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
@@ -40,8 +41,6 @@ from kvrules.store.db import (
 )
 from kvrules.store.handover import HandoverStore
 from kvrules.store.prescreens import PrescreenStore
-
-SYSTEM_ACTOR = "kvrules"
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,12 @@ async def case_page(request: Request) -> Response:
             "pending": store.pending_decisions().get(case_id),
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": store.mitigations(case_id),
-            "history": store.audit_entries(f"case:{case_id}"),
+            "history": (history := store.audit_entries(f"case:{case_id}")),
+            # a proposal sent from a pre-screen: the pre-screen it came from
+            "prescreen": next(
+                (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
+                None,
+            ),
             "words": case_words(
                 (stored.finding for stored, _ in findings), subject, store.mitigations(case_id)
             ),

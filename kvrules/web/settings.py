@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,9 @@ class WebSettings:
     four_eyes: bool = False
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
     screener: Screener | None = field(default=None, compare=False)
+    # The configuration's alert routes (target → channels): a pre-screen sent to the committee
+    # queues its alerts as a scan's case does.
+    routes: Mapping[str, Sequence[str]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def for_host(cls, db: Path, host: str, **kw) -> WebSettings:

@@ -293,3 +293,42 @@ def test_a_viewer_may_pre_screen_but_not_open_a_case(db: Path, screener: Screene
     assert "Send to the committee</button>" not in page
     sent = viewer.post(f"/prescreen/{my_id}/send", data={"csrf_token": token(page)})
     assert sent.status_code == 403
+
+
+def test_a_sent_pre_screen_says_where_the_case_came_from_and_alerts_as_a_scan(
+    db: Path, screener: Screener
+) -> None:
+    """The case of a sent pre-screen: kvrules opened it and found the signals (with their
+    severity and rule title), the officer sent it from pre-screen N (linked); no "In the RIS:
+    no link configured", no "Period ?", the title not glued to the topic; and the red
+    proposal's alerts queued as a scan queues them, one message per case and route."""
+    officer = app_for(db, screener=screener, routes={"committee": ["mail"], "adviser": ["mail"]})
+    assert login(officer, "grant-officer").status_code in (200, 303)
+    pid = prescreen_id(submit(officer, {**BEIHANG, "title": "Hypersonic inlet study"}))
+    t = token(officer.get(f"/prescreen/{pid}").text)
+    assert (
+        "Sent to the committee"
+        in officer.post(f"/prescreen/{pid}/send", data={"csrf_token": t}).text
+    )
+    with Store.open(db) as store:
+        prescreen = store.prescreen(pid)
+        assert prescreen is not None and prescreen.case_id is not None
+        cid = prescreen.case_id
+        entries = store.audit_entries(f"case:{cid}")
+        by = {(e.action, e.actor) for e in entries}
+        assert ("prescreen.sent", "grant-officer") in by and ("case.opened", "kvrules") in by
+        assert {e.actor for e in entries if e.action == "finding.recorded"} == {"kvrules"}
+        assert all(e.details.get("severity") for e in entries if e.action == "finding.recorded")
+        queued = store.alerts("pending")
+        assert queued and {a.case_id for a in queued} == {cid}
+        routes = [(a.route, a.channel) for a in queued]
+        assert len(routes) == len(set(routes))  # one message per case, route and channel
+    committee = signed_in(db, screener, "committee")
+    page = committee.get(f"/cases/{cid}").text
+    history = page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+    assert "<strong>grant-officer</strong> sent pre-screen" in history
+    assert "<strong>kvrules</strong> opened the case" in history
+    assert re.search(r"<strong>kvrules</strong> found a (high|critical) signal: \S", history)
+    assert f'href="/prescreen/{pid}"' in page
+    assert "no link configured" not in page and "? – ?" not in page
+    assert "Hypersonic inlet study</dd>" in page and "Hypersonic inlet study." not in page
