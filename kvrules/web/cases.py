@@ -79,6 +79,7 @@ async def case_list(request: Request) -> Response:
             "triages": (*TRIAGE, "untriaged"),
             "advisers": advisers,
             "bulk_statuses": BULK_STATUSES,
+            "rulebook_titles": request.app.state.settings.rulebook_titles,
             **facets,
         },
     )

@@ -165,3 +165,22 @@ def test_the_audit_and_adjudications_pages_name_things_in_words(db: Path) -> Non
     assert "“Nanjing University of Aeronautics and Astronautics”" in shown
     assert "us_dod_1286" not in shown and "1286-042" not in shown and "not-same" not in shown
     assert "1286-042" in table  # one click away
+
+
+def test_the_cases_list_names_rulebooks_by_title_and_filters_by_id(db: Path) -> None:
+    """The rulebook column and filter showed ids ("nl-leidraad"): titles now, the id stays the
+    filter's value."""
+    import re
+
+    from kvrules.web.settings import rulebook_titles
+
+    titles = rulebook_titles([])  # the shipped rulebooks
+    title = titles["nl-leidraad"]
+    assert title and title != "nl-leidraad"
+    client = app_for(db, rulebook_titles=titles)
+    login(client, "viewer")
+    page = client.get("/cases").text
+    option = re.search(r'<option value="nl-leidraad"[^>]*>([^<]*)</option>', page)
+    assert option and option.group(1) == title
+    rows = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert f'<span title="nl-leidraad">{title}</span>' in rows and ">nl-leidraad<" not in rows
