@@ -7,6 +7,7 @@ list's id — is its ``technical`` detail, one click (web) or ``--technical`` (C
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from kvrules.findings import Finding
@@ -16,6 +17,64 @@ from kvrules.store import AuditEntry
 
 def _words(value: Any) -> str:
     return str(value).replace("-", " ")
+
+
+def decision_in_words(decision: Any) -> str:
+    """ "approve-with-mitigations" -> "approve with mitigations"."""
+    return _words(decision) if decision else ""
+
+
+VERDICTS = {"not-same": "not the same organisation", "same": "the same organisation"}
+
+
+def verdict_in_words(verdict: Any) -> str:
+    """An adviser's verdict on a list match ("not-same") as people say it."""
+    return VERDICTS.get(str(verdict), _words(verdict))
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the sentences name that an audit entry holds only by id: the case's findings'
+    rule titles (by fingerprint), list entries as the list spells them (by list and entry
+    id) and the mitigations' text (by id)."""
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    listed: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    mitigations: Mapping[int, str] = field(default_factory=dict)
+
+    def __or__(self, other: Words) -> Words:
+        return Words(
+            {**self.titles, **other.titles},
+            {**self.listed, **other.listed},
+            {**self.mitigations, **other.mitigations},
+        )
+
+
+def listed_names(body: Any) -> dict[tuple[str, str], str]:
+    """(list id, entry id) → the entry's name as the list spells it, from the list matches a
+    remembered record holds (each organisation's ``screening``)."""
+    found: dict[tuple[str, str], str] = {}
+    if isinstance(body, Mapping):
+        for match in body.get("screening") or []:
+            if isinstance(match, Mapping) and match.get("entry") and match.get("name"):
+                found[(str(match.get("list")), str(match["entry"]))] = str(match["name"])
+        for value in body.values():
+            if isinstance(value, Mapping | list):
+                found |= listed_names(value)
+    elif isinstance(body, list):
+        for item in body:
+            found |= listed_names(item)
+    return found
+
+
+def case_words(
+    findings: Iterable[Finding], subject: Any = None, mitigations: Iterable[Any] = ()
+) -> Words:
+    """The words for a case's history: its findings, its record as remembered, its
+    mitigations (``Store.mitigations``)."""
+    return Words(
+        rule_titles(findings), listed_names(subject), {m.id: m.action for m in mitigations}
+    )
 
 
 def _quoted(text: Any) -> str:
@@ -41,22 +100,34 @@ def _triaged(d: dict) -> str:
     return f"triaged the case {d.get('colour')}{_quoted(d.get('note'))}"
 
 
-def _adjudicated(d: dict) -> str:
+def _adjudicated(d: dict, words: Words) -> str:
     verdict = "is not" if d.get("verdict") == "not-same" else "is"
+    entry = words.listed.get((str(d.get("list")), str(d.get("entry"))))
+    named = f"“{entry}” on" if entry else "an entry of"
     return (
-        f"recorded that {d.get('organisation')} {verdict} the entry {d.get('entry')} of the "
+        f"recorded that {d.get('organisation')} {verdict} {named} the "
         f"{list_label(str(d.get('list')))}{_quoted(d.get('reason'))}"
     )
 
 
-def _found(d: dict, titles: Mapping[str, str]) -> str:
+def _mitigation_updated(d: dict, words: Words) -> str:
+    action = words.mitigations.get(d.get("mitigation"))  # type: ignore[arg-type]
+    what = f"the mitigation “{action}”" if action else "a mitigation"
+    return f"marked {what} as {_words(d.get('status'))}"
+
+
+def _found(d: dict, words: Words) -> str:
     """ "found a high signal: Partner on the US DoD 1286 list", by the finding's rule title; the
     audit entry keeps the finding's fingerprint and rule id, not its title."""
     severity = str(d.get("severity") or "")
     article = "an" if severity[:1] in tuple("aeiou") else "a"
     found = f"found {article} {severity} signal" if severity else "found a signal"
-    title = titles.get(str(d.get("fingerprint")))
+    title = words.titles.get(str(d.get("fingerprint")))
     return f"{found}: {title}" if title else found
+
+
+def _tags(d: dict) -> str:
+    return ", ".join(f"“{t}”" for t in d.get("tags") or []) or "no tags"
 
 
 def _queued(d: dict) -> str:
@@ -72,7 +143,11 @@ def _status(label: str) -> Callable[[dict], str]:
 
 
 SENTENCES: dict[str, Callable[[dict], str]] = {
-    "case.opened": lambda d: "opened the case",
+    "case.opened": lambda d: (
+        f"opened the case for the proposal of pre-screen {d['prescreen']}"
+        if d.get("prescreen")
+        else "opened the case"
+    ),
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
     "case.triaged": _triaged,
     "case.decided": _decided,
@@ -86,13 +161,11 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "second committee member; it now applies"
     ),
     "decision.superseded": lambda d: "replaced a decision still pending approval",
-    "match.adjudicated": _adjudicated,
     "mitigation.added": lambda d: (
         f"added the mitigation “{d.get('action')}” (owner {d.get('owner')}"
         + (f", due {d['due_on']}" if d.get("due_on") else "")
         + ")"
     ),
-    "mitigation.updated": lambda d: f"marked mitigation {d.get('mitigation')} as {d.get('status')}",
     "alert.queued": _queued,
     "alert.delivered": lambda d: (
         f"delivered the alert by {d.get('channel')}"
@@ -102,7 +175,39 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         f"gave up delivering the alert by {d.get('channel')}: {d.get('error', 'failed')}"
     ),
     "alert.requeued": lambda d: "queued the alert again",
-    "prescreen.sent": lambda d: "sent the pre-screened proposal to the committee",
+    "prescreen.sent": lambda d: (
+        f"sent pre-screen {d['prescreen']} to the committee"
+        if d.get("prescreen")
+        else "sent the pre-screened proposal to the committee"
+    ),
+    "prescreen.screened": lambda d: "pre-screened a proposed collaboration",
+    "writeback.queued": lambda d: f"queued the risk tags {_tags(d)} to be written to the RIS",
+    "writeback.written": lambda d: f"wrote the risk tags {_tags(d)} to the record in the RIS",
+    "writeback.dry-run": lambda d: (
+        f"would have written the risk tags {_tags(d)} to the RIS (a dry run: nothing written)"
+    ),
+    "writeback.skipped": lambda d: (
+        f"left the record's tags in the RIS as someone else set them{_quoted(d.get('reason'))}"
+    ),
+    "record.quarantined": lambda d: (
+        f"held the record back: it could not be read{_quoted(d.get('reason'))}"
+    ),
+    "record.released": lambda d: "released the record from quarantine: it now reads cleanly",
+    "retention.purged": lambda d: (
+        f"removed {count_of(d.get('count'), 'record')} ({_words(d.get('category'))}) under "
+        "the retention policy"
+    ),
+    "cases.exported": lambda d: f"exported {count_of(d.get('cases'), 'case')} ({d.get('format')})",
+    "alerts.expedited": lambda d: (
+        f"sent {count_of(len(d.get('keys') or []) or None, 'held alert')} at once"
+    ),
+    "user.signed-in": lambda d: "signed in",
+    "user.signed-out": lambda d: "ended the account's sessions (signed it out everywhere)",
+    "user.added": lambda d: f"added the account, role {_words(d.get('role'))}",
+    "user.updated": lambda d: f"changed the account, role {_words(d.get('role'))}",
+    "user.password-changed": lambda d: "changed the account's password",
+    "user.enabled": lambda d: "enabled the account",
+    "user.disabled": lambda d: "disabled the account",
     "case.handed-over": lambda d: (
         f"took the case over from the application {d.get('application')} (case "
         f"{d.get('from_case')})"
@@ -122,7 +227,15 @@ TECHNICAL: dict[str, Callable[[dict], str]] = {
     "case.reopened": lambda d: f"record {d.get('record')}",
     "alert.queued": lambda d: f"alert {d.get('key')}",
     "finding.recorded": lambda d: f"rule {d.get('rule')}",
-    "match.adjudicated": lambda d: f"list {d.get('list')}",
+    "match.adjudicated": lambda d: f"list {d.get('list')}, entry {d.get('entry')}",
+    "mitigation.updated": lambda d: f"mitigation {d.get('mitigation')}",
+}
+
+# Sentences that need what the entry holds only by id (``Words``).
+NAMED: dict[str, Callable[[dict, Words], str]] = {
+    "finding.recorded": _found,
+    "match.adjudicated": _adjudicated,
+    "mitigation.updated": _mitigation_updated,
 }
 
 
@@ -131,16 +244,31 @@ def rule_titles(findings: Iterable[Finding]) -> dict[str, str]:
     return {f.fingerprint: f.rule_title for f in findings}
 
 
-def sentence(entry: AuditEntry, titles: Mapping[str, str] | None = None) -> str:
-    """What happened, as a sentence whose subject is the actor (shown beside it). ``titles``
-    (``rule_titles`` of the case's findings) name what a finding found."""
+def sentence(entry: AuditEntry, words: Words | None = None) -> str:
+    """What happened, as a sentence whose subject is the actor (shown beside it). ``words``
+    (``case_words``) name what a finding found, the list entry adjudicated, the mitigation."""
     details = entry.details if isinstance(entry.details, dict) else {}
-    if entry.action == "finding.recorded":
-        return _found(details, titles or {})
+    if (named := NAMED.get(entry.action)) is not None:
+        return named(details, words or Words())
     say = SENTENCES.get(entry.action)
     if say is None:
         return f"recorded “{_words(entry.action)}”"
     return say(details)
+
+
+def subject_in_words(subject: str, records: Mapping[str, str] | None = None) -> str:
+    """An audit entry's subject for people: "case 49", "the account adam", "pre-screen 3", a
+    record by its title (``records``: subject → title), else as it is."""
+    kind, _, rest = subject.partition(":")
+    if kind == "record":
+        return (records or {}).get(subject) or f"a record in the RIS ({rest})"
+    return {
+        "case": f"case {rest}",
+        "user": f"the account {rest}",
+        "prescreen": f"pre-screen {rest}",
+        "export": "the case list",
+        "match": "a list entry",
+    }.get(kind, subject)
 
 
 def technical(entry: AuditEntry) -> str | None:

@@ -131,14 +131,15 @@ class Proposal(_Spec):
     def events(self, now: datetime | None = None) -> list[CollaborationEvent]:
         """The events a scan would see for this proposal once it is in the RIS."""
         now = now or datetime.now(UTC)
-        described = ". ".join(filter(None, [self.title, self.topic]))
         events = []
         if self.partners or self.funders or self.visit is None:
             project = Project(
                 id=self.reference,
-                title=described,
+                title=self.title,
                 units=self.units,
-                keywords=self.keywords,
+                # the topic is read as a project's keywords are, each on its own; it is not
+                # part of the title the committee reads
+                keywords=[*([self.topic] if self.topic else []), *self.keywords],
                 partners=[
                     Partner.model_validate({**p.organisation(), "role": p.role})
                     for p in self.partners
@@ -204,6 +205,9 @@ class Screening:
     found_in_words: list[str] = field(default_factory=list)
     set_aside_in_words: list[str] = field(default_factory=list)
     list_titles: dict[str, str] = field(default_factory=dict)  # list id → the store's title
+    # editions of lists of countries the organisations' countries were checked against: no
+    # organisation is "not found" in them (``Enricher.countries_checked``)
+    countries_checked: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -258,6 +262,7 @@ class Screening:
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
+            "countries_checked": self.countries_checked,
             "found": self.found,
             "set_aside": self.set_aside,
             "not_found": [
@@ -277,6 +282,7 @@ class Screening:
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [f"{name}: not found in {nowhere}" for name in self.not_found],
+            "countries": [edition_in_words(s, titles) for s in self.countries_checked],
         }
 
 
@@ -438,6 +444,7 @@ def screen(
             set_aside.lines_in_words(screened_against, titles) if set_aside else []
         ),
         list_titles=titles,
+        countries_checked=list(enricher.countries_checked) if enricher else [],
     )
 
 

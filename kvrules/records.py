@@ -32,6 +32,7 @@ _LEAD_ROLE = re.compile(
     r"princip|(^|[^a-z])pi([^a-z]|$)|lead|leiter|leider|coordinat|verantwortlich", re.I
 )
 MAX_PARTNERS = 6  # a subject line or a table cell names the first few, then "+N more"
+PARTNER_SEPARATOR = "; "  # never ", ": organisations' names contain commas
 
 # source system (adapter name) -> one pattern, or a pattern per record kind
 RecordLinks = Mapping[str, str | Mapping[str, str]]
@@ -112,9 +113,13 @@ class RecordLabel(BaseModel):
     def heading(self) -> str:
         return self.title or f"{self.source_system} record {self.record_id}"
 
-    def partner_list(self) -> str:
-        more = len(self.partners) - MAX_PARTNERS
-        return ", ".join(self.partners[:MAX_PARTNERS]) + (f", +{more} more" if more > 0 else "")
+    def partner_list(self, *, everyone: bool = False) -> str:
+        """The partners on one line, the first few (``everyone``: all, for an export), joined
+        by "; ": names hold commas ("Institute of Electronic Engineering, PLA Rocket Force
+        University"), so a comma between them reads as more partners than there are."""
+        shown = self.partners if everyone else self.partners[:MAX_PARTNERS]
+        more = len(self.partners) - len(shown)
+        return PARTNER_SEPARATOR.join([*shown, *([f"+{more} more"] if more > 0 else [])])
 
     def __str__(self) -> str:
         bits = [self.heading]

@@ -93,3 +93,24 @@ def test_the_demo_replaces_its_own_earlier_folder_and_prints_absolute_paths(
     assert result.exit_code == 0, result.output
     assert (old / "report.md").read_text() != "old report"
     assert f"--config {old / 'kvrules.yaml'}" in result.output  # works from any folder
+
+
+def test_the_demo_folder_is_ignored_by_git_and_the_readme_says_where_its_links_point() -> None:
+    """After the Quick start `git status` stays clean, and the README does not promise that
+    the demo's "In the RIS" links open the simulated RIS: the simulator serves an API, not
+    record pages, and stops with the demo; the links carry its records' portal addresses."""
+    import subprocess
+    from pathlib import Path
+
+    from kvrules.cli.demo import demo_config
+
+    root = Path(__file__).resolve().parents[1]
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "kvrules-demo/report.md"], cwd=root, check=False
+    )
+    assert ignored.returncode == 0
+    quick_start = (root / "README.md").read_text(encoding="utf-8").split("Running it for real")[0]
+    pattern = demo_config(root, "http://127.0.0.1:1", "k", 25).sources["pure"].ris_url
+    assert isinstance(pattern, str)
+    host = pattern.split("/")[2]
+    assert host in quick_start and "in the simulated RIS" not in quick_start

@@ -62,7 +62,7 @@ def test_a_case_is_named_by_title_units_lead_and_partners() -> None:
     }
     assert str(describe(subject, "pure", "5266b89f")) == (
         "Neutron detection — Department of Physics — Anna de Vries (Principal Investigator) — "
-        "partners: Sichuan University (CN), KU Leuven"
+        "partners: Sichuan University (CN); KU Leuven"
     )
     assert str(describe(None, "pure", "5266b89f")) == "pure record 5266b89f"
 

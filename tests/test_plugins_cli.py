@@ -232,3 +232,13 @@ def test_a_plugins_command_runs_and_a_built_in_one_starts_without_loading_plugin
     assert "elements-check" in kvrules("--help").stdout
     unknown = kvrules("no-such-command")
     assert unknown.returncode == 2 and "No such command 'no-such-command'" in unknown.stderr
+
+
+def test_a_long_plugin_error_is_shown_whole_at_80_columns(install, monkeypatch) -> None:
+    """The error column was cut off at 80 columns: the whole error is one line below the table."""
+    message = "boom at import: the settings file /etc/kvrules/some/long/path.yaml could not be read"
+    install("kvrules-broken", f"raise RuntimeError({message!r})\n", {"broken": "kvrules_tp_broken"})
+    monkeypatch.setenv("COLUMNS", "80")
+    text = CliRunner().invoke(cli, ["plugins"])
+    assert text.exit_code == 0
+    assert f"broken: RuntimeError: {message}" in text.stdout

@@ -328,3 +328,23 @@ def test_a_pre_screen_speaks_of_a_proposal_and_shows_entry_ids_only_on_request()
     assert "entry Harbin Institute of Technology (harbin-institute-of-technology)" in technical
     out = check(*args[1:])
     assert any("(harbin-institute-of-technology)" in line for line in out["found"])
+
+
+def test_not_found_names_only_the_lists_of_organisations_and_the_country_lists_apart():
+    """A list of countries is not something an organisation is "not found in": the answer
+    names the organisation lists searched, and the country lists the countries were checked
+    against, separately (the same split in --json, in words and on the web page)."""
+    out = check("--partner", "Delft University of Technology (NL)", "--funder", "Huawei (CN)")
+    assert out["screened_against"] and not any(
+        s.startswith("us_fcoc@") for s in out["screened_against"]
+    )
+    assert [s.split("@")[0] for s in out["countries_checked"]] == ["us_fcoc"]
+    said = out["in_words"]
+    assert all("countries-of-concern" not in line for line in said["not_found"])
+    assert said["countries"] == [
+        "the US foreign-countries-of-concern list, edition "
+        + out["countries_checked"][0].split("@")[1]
+    ]
+    words = CliRunner().invoke(cli, ["check", "--partner", "Delft University of Technology (NL)"])
+    assert words.exit_code == 0, words.output
+    assert "Countries checked against the US foreign-countries-of-concern list" in words.output

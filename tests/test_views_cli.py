@@ -192,3 +192,20 @@ def test_people_read_no_source_ids_and_alerts_say_to_whom(runner, db):
     assert f"opened the case [record pure/{record_id}]" in technical
     table = runner.invoke(cli, ["findings", "--db", str(db)], env=wide).stdout
     assert f"pure {record_id}" not in table
+
+
+def test_show_says_decisions_and_mitigations_in_words(runner, db):
+    """'approve-with-mitigations' and 'marked mitigation 1 as done' were ids in the text."""
+    with Store.open(db) as store:
+        case = store.cases("open")[0].id
+        store.decide(
+            case,
+            "approve-with-mitigations",
+            "Civil research.",
+            actor="committee",
+            mitigations=[("No lab access", "PI", None)],
+        )
+        store.set_mitigation_status(store.mitigations(case)[0].id, "done", actor="adviser")
+    text = " ".join(runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout.split())
+    assert "decision: approve with mitigations" in text and "approve-with" not in text
+    assert "marked the mitigation “No lab access” as done" in text

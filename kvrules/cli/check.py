@@ -16,6 +16,7 @@ from rich.markup import escape
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, config_from, settings_options
 from kvrules.cli.output import styled
 from kvrules.model import country_code
+from kvrules.plain import lists_in_words
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
@@ -187,6 +188,9 @@ def _print(result: Screening, technical: bool) -> None:
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
     for line in [*said["found"], *said["set_aside"], *said["not_found"]]:
         console.print(f"\n{escape(line)}")
+    if result.countries_checked:  # lists of countries: no organisation is searched in them
+        lists = lists_in_words(result.countries_checked, result.list_titles, joined_by="and")
+        console.print(f"\nCountries checked against {escape(lists)}.")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
         "Send it to the committee when in doubt."

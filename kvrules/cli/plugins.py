@@ -51,17 +51,23 @@ def plugins(as_json: bool) -> None:
     table = Table()
     for col in ("name", "entry point", "distribution", "adapters", "alert channels", "importers"):
         table.add_column(col)
-    table.add_column("status", overflow="fold")
+    table.add_column("status")
+    problems = []  # in full below the table: a narrow terminal would cut a column off
     for r in rows:
         status = "; ".join(filter(None, [r["error"], *r["clashes"]]))
+        if status:
+            problems.append(f"{r['name']}: {status}")
         table.add_row(
             r["name"],
             r["entry_point"],
             f"{r['distribution'] or '?'} {r['version'] or ''}".strip(),
             *(", ".join(r[kind]) for kind in KINDS),
-            f"[red]{escape(status)}[/]" if status else "ok",
+            "[red]see below[/]" if status else "ok",
         )
-    Console().print(table)
+    console = Console()
+    console.print(table)
+    for line in problems:
+        console.print(f"[red]{escape(line)}[/]", soft_wrap=True)
 
 
 @click.command("new-adapter")

@@ -22,7 +22,7 @@ from kvrules.cli.options import (
 from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
-from kvrules.history import rule_titles, sentence
+from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
 from kvrules.plain import count_of, said
 from kvrules.records import RecordLabel, RecordLinks, describe
@@ -148,8 +148,10 @@ def show(
                 raise click.ClickException(f"no case {ident}")
             items = store.case_findings(case.id)
         history = [e for e in store.audit_entries(f"case:{case.id}")]
-        titles = rule_titles(s.finding for s in store.case_findings(case.id))
         subject = store.subject(case.source_system, case.record_id)
+        words = case_words(
+            (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
+        )
     label = describe(subject, case.source_system, case.record_id, links)
     data = {
         "case": case.id,
@@ -172,7 +174,7 @@ def show(
                 "at": e.at,
                 "actor": e.actor,
                 "action": e.action,
-                "in_words": sentence(e, titles),
+                "in_words": sentence(e, words),
                 "technical": technical_detail(e),
             }
             for e in history
@@ -185,7 +187,8 @@ def show(
     # Record text goes through escape(): rich would read "[high]" or "[/]" in it as markup.
     console.print(
         f"[bold]Case {case.id}[/] {escape(label.heading)} — {styled(case.severity.value)}, "
-        f"{case.status}" + (f", decision: {case.decision}" if case.decision else "")
+        f"{case.status}"
+        + (f", decision: {decision_in_words(case.decision)}" if case.decision else "")
     )
     for what, value in (
         ("unit", ", ".join(label.units)),

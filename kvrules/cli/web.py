@@ -117,7 +117,7 @@ def serve(
 
     from kvrules.prescreen import Screener
     from kvrules.web.app import create_app
-    from kvrules.web.settings import WebSettings
+    from kvrules.web.settings import WebSettings, rulebook_titles
 
     site = portfolio_settings(
         config_path, db, home_country=home_country, exchange_rates=exchange_rates
@@ -136,6 +136,8 @@ def serve(
         # pre-screening (form and API) with the same rulebooks and lists as a scan
         "screener": Screener.from_config(config),
         "four_eyes": config.four_eyes,
+        "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
+        "rulebook_titles": rulebook_titles(config.rulebooks),
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

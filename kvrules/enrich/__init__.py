@@ -42,6 +42,9 @@ class Enricher:
         self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
         self.lists_digest: list[str] | None = None  # edition + file digest per list screened
         self.list_titles: dict[str, str] = {}  # list id → its title, to name it for people
+        # Editions of lists of countries (the US foreign countries of concern): no organisation
+        # is searched in them, so "not found" never names them; said apart as countries checked.
+        self.countries_checked: list[str] = []
 
     @property
     def context(self) -> str:
@@ -71,9 +74,12 @@ class Enricher:
             # too): a full ROR import takes seconds to index, and every scan would rebuild it.
             resolver = cache.prepare(store, threshold).resolver()
             editions = [i for i in store.latest_editions() if i.kind != "registry"]
-            screened = [  # a partial edition says so wherever "not on a list" is reported
-                f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "") for i in editions
-            ]
+            # the lists an organisation's name is searched in: those with other than countries
+            of_organisations = {s.split("@")[0] for s in resolver.searched}
+            screened, countries = [], []
+            for i in editions:  # a partial edition says so wherever "not on a list" is reported
+                edition = f"{i.list_id}@{i.edition}" + (" (partial)" if i.partial else "")
+                (screened if i.list_id in of_organisations else countries).append(edition)
             # An edition replaced under the same name (the complete list over the partial one)
             # must still re-screen the stored records: the context carries each file's digest.
             # A registry (ROR) is not searched as a list, but its names and links decide which
@@ -86,6 +92,7 @@ class Enricher:
         enricher.areas_digest = areas.digest
         enricher.lists_digest = fingerprint
         enricher.list_titles = {i.list_id: i.title for i in editions}
+        enricher.countries_checked = countries
         return enricher
 
     def __call__(self, event: CollaborationEvent) -> CollaborationEvent:

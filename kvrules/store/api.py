@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kvrules.actors import SYSTEM_ACTOR
 from kvrules.alerting import Alert, AlertItem
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
@@ -40,8 +41,6 @@ from kvrules.store.db import (
 )
 from kvrules.store.handover import HandoverStore
 from kvrules.store.prescreens import PrescreenStore
-
-SYSTEM_ACTOR = "kvrules"
 
 
 @dataclass(frozen=True)
@@ -581,6 +580,17 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
 
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
+
+    def audit_page(
+        self,
+        subject: str | None = None,
+        *,
+        before: int | None = None,
+        after: int | None = None,
+        limit: int = 100,
+    ) -> _audit.AuditPage:
+        """One page of the audit log, newest first (``kvrules.store.audit.page``)."""
+        return _audit.page(self._db.conn, subject, before=before, after=after, limit=limit)
 
     def audit_head(self) -> tuple[int, str]:
         """(id, hash) of the newest entry: publish it outside the database to detect truncation."""

@@ -387,4 +387,10 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "pre-screens, API tokens, grant officers", _PRESCREEN),
     Migration(6, "case work: assignments, four-eyes, search", _CASEWORK),
     Migration(7, "pre-screened proposals are no projects", _PROPOSALS),
+    # The audit page reads one subject's entries a page at a time (kvrules.store.audit.page)
+    Migration(
+        8,
+        "audit log by subject",
+        ("CREATE INDEX IF NOT EXISTS audit_log_subject ON audit_log(subject, id)",),
+    ),
 )

@@ -16,10 +16,12 @@ import json
 import re
 import secrets
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from kvrules.actors import SYSTEM_ACTOR
 from kvrules.findings import Finding
 from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM
@@ -142,9 +144,17 @@ class PrescreenStore(StorePart):
             sql, args = sql + " WHERE actor = ?", (actor,)
         return [_prescreen(r) for r in self._db.conn.execute(sql + " ORDER BY id DESC", args)]
 
-    def send_prescreen(self, prescreen_id: int, *, actor: str) -> int:
+    def send_prescreen(
+        self,
+        prescreen_id: int,
+        *,
+        actor: str,
+        routes: Mapping[str, Sequence[str]] | None = None,
+    ) -> int:
         """Open (or join) the committee's case for a pre-screen: the proposal becomes the case's
-        subject, its findings the case's findings. Returns the case id; KeyError if unknown."""
+        subject, its findings the case's findings. ``actor`` sent it; kvrules opens the case
+        and records the findings, queuing their alerts along ``routes`` exactly as a scan does
+        (``record_findings``). Returns the case id; KeyError if unknown."""
         now = self.clock()
         with self._db.transaction() as c:
             screened = self.prescreen(prescreen_id)
@@ -160,17 +170,15 @@ class PrescreenStore(StorePart):
             )
             case, event = _cases.upsert_case(c, SOURCE_SYSTEM, screened.reference, severity, now)
             subject = f"case:{case.id}"
+            details = {"case": case.id, "prescreen": prescreen_id, "triage": screened.triage}
+            # who sent it, and from where, in the case's own history first
+            self._log(actor, "prescreen.sent", subject, details, now)
             if event:
                 record = f"{SOURCE_SYSTEM}:{screened.reference}"
-                self._log(actor, f"case.{event}", subject, {"record": record}, now)
-            for finding in findings:
-                _, created = _cases.insert_finding(c, case.id, finding, now)
-                if created:
-                    rule = f"{finding.rulebook.id}/{finding.rule_id}"
-                    details = {"fingerprint": finding.fingerprint, "rule": rule}
-                    self._log(actor, "finding.recorded", subject, details, now)
+                opened = {"record": record, "prescreen": prescreen_id}
+                self._log(SYSTEM_ACTOR, f"case.{event}", subject, opened, now)
+            self.record_findings(findings, routes or {})  # type: ignore[attr-defined]
             c.execute("UPDATE prescreens SET case_id = ? WHERE id = ?", (case.id, prescreen_id))
-            details = {"case": case.id, "triage": screened.triage}
             self._log(actor, "prescreen.sent", f"prescreen:{prescreen_id}", details, now)
             return case.id
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kvrules.history import rule_titles
+from kvrules.history import Words, case_words, decision_in_words, listed_names
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -78,6 +79,7 @@ async def case_list(request: Request) -> Response:
             "triages": (*TRIAGE, "untriaged"),
             "advisers": advisers,
             "bulk_statuses": BULK_STATUSES,
+            "rulebook_titles": request.app.state.settings.rulebook_titles,
             **facets,
         },
     )
@@ -154,8 +156,15 @@ async def case_page(request: Request) -> Response:
             "pending": store.pending_decisions().get(case_id),
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": store.mitigations(case_id),
-            "history": store.audit_entries(f"case:{case_id}"),
-            "rule_titles": rule_titles(stored.finding for stored, _ in findings),
+            "history": (history := store.audit_entries(f"case:{case_id}")),
+            # a proposal sent from a pre-screen: the pre-screen it came from
+            "prescreen": next(
+                (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
+                None,
+            ),
+            "words": case_words(
+                (stored.finding for stored, _ in findings), subject, store.mitigations(case_id)
+            ),
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
@@ -243,9 +252,10 @@ async def decide(request: Request) -> Response:
         return _back(
             request,
             case_id,
-            f"Decision recorded: {decision}, pending second approval by another committee member.",
+            f"Decision recorded: {decision_in_words(decision)}, pending second approval by "
+            "another committee member.",
         )
-    return _back(request, case_id, f"Decision recorded: {decision}.")
+    return _back(request, case_id, f"Decision recorded: {decision_in_words(decision)}.")
 
 
 @guard("decide")
@@ -259,7 +269,11 @@ async def approve_decision(request: Request) -> Response:
             return error_page(request, 404, f"There is no decision {decision_id}.")
         except ValueError as exc:
             return error_page(request, 409, f"{exc}.")
-    return _back(request, d.case_id, f"Decision approved: {d.decision} (proposed by {d.actor}).")
+    return _back(
+        request,
+        d.case_id,
+        f"Decision approved: {decision_in_words(d.decision)} (proposed by {d.actor}).",
+    )
 
 
 @guard("mitigate")
@@ -315,19 +329,64 @@ async def mitigation_list(request: Request) -> Response:
 async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
         items = store.adjudications()
-    return _render(request, "adjudications.html", {"items": items})
+        listed: dict[tuple[str, str], str] = {}  # the entries as their lists spell them
+        for case_id in {a.case_id for a in items if a.case_id is not None}:
+            if (case := store.case(case_id)) is not None:
+                listed |= listed_names(store.subject(case.source_system, case.record_id))
+    return _render(request, "adjudications.html", {"items": items, "listed": listed})
+
+
+AUDIT_PAGE = 100  # entries per page of /audit
+
+
+def _page_bound(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    return int(value) if value.isdigit() else None
 
 
 @guard("view")
 async def audit_log(request: Request) -> Response:
+    """The audit log a page at a time, newest first. The hash chain is checked when asked
+    (``?verify=1``: it reads every entry, seconds on a large log), not on every view."""
     subject = request.query_params.get("subject") or None
+    verify = request.query_params.get("verify") == "1"
     with open_store(request) as store:
-        entries = store.audit_entries(subject)
-        problems = store.verify_audit()
+        page = store.audit_page(
+            subject,
+            before=_page_bound(request, "before"),
+            after=_page_bound(request, "after"),
+            limit=AUDIT_PAGE,
+        )
+        problems = store.verify_audit() if verify else None
         head = store.audit_head()
-    entries = list(reversed(entries))[:500]  # newest first
+        words, records = _audit_words(store, page.entries, request.app.state.settings.links)
     return _render(
         request,
         "audit.html",
-        {"entries": entries, "subject": subject, "problems": problems, "head": head},
+        {
+            "page": page,
+            "subject": subject,
+            "problems": problems,
+            "head": head,
+            "words": words,
+            "records": records,
+        },
     )
+
+
+def _audit_words(store: Any, entries: list[Any], links: Any) -> tuple[Words, dict[str, str]]:
+    """What one page of the log names by id, in words: each case's findings, list entries and
+    mitigations (``case_words``), each record by its title as the RIS names it."""
+    words, records = Words(), {}
+    for subject in dict.fromkeys(e.subject for e in entries):
+        kind, _, rest = subject.partition(":")
+        if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:
+            remembered = store.subject(case.source_system, case.record_id)
+            findings = (stored.finding for stored in store.case_findings(case.id))
+            words |= case_words(findings, remembered, store.mitigations(case.id))
+        elif kind == "record" and "/" in rest:
+            source, record_id = rest.split("/", 1)
+            label = describe(store.subject(source, record_id), source, record_id, links)
+            if label.title:
+                records[subject] = label.title
+    return words, records

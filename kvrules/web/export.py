@@ -79,7 +79,7 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
             [
                 c.id, c.severity.value, c.status, c.decision or "", row.pending or "",
                 row.triage or "", row.assignee or "", row.title, row.kind,
-                ", ".join(row.units), label.lead or "", ", ".join(label.partners),
+                ", ".join(row.units), label.lead or "", label.partner_list(everyone=True),
                 label.url or "", c.source_system, c.record_id, ", ".join(row.countries),
                 ", ".join(row.rulebooks), ", ".join(row.risks), _when(c.opened_at),
                 _when(c.updated_at),

@@ -174,6 +174,7 @@ async def prescreen_send(request: Request) -> Response:
         prescreen = store.prescreen(prescreen_id)
         if prescreen is None or not _visible(prescreen, user):
             return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
-        case_id = store.send_prescreen(prescreen_id, actor=user.name)
+        routes = request.app.state.settings.routes
+        case_id = store.send_prescreen(prescreen_id, actor=user.name, routes=routes)
     flash(request, f"Sent to the committee as case {case_id}.")
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)

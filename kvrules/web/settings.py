@@ -6,9 +6,12 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import yaml
 
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
@@ -43,6 +46,23 @@ def load_secret(db: Path) -> str:
     return key
 
 
+def rulebook_titles(paths: Iterable[str | Path]) -> dict[str, str]:
+    """Rulebook id → title, for the rulebook files under ``paths`` ([]: the shipped ones),
+    read from each file's header; a file that cannot be read is left out (``kvrules
+    validate`` says what is wrong with it)."""
+    from kvrules.rulebook.discovery import rulebook_files
+
+    titles: dict[str, str] = {}
+    for path in rulebook_files(paths):
+        try:
+            head = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(head, dict) and head.get("rulebook") and head.get("title"):
+            titles[str(head["rulebook"])] = str(head["title"])
+    return titles
+
+
 @dataclass(frozen=True)
 class WebSettings:
     db: Path
@@ -63,6 +83,11 @@ class WebSettings:
     four_eyes: bool = False
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.
     screener: Screener | None = field(default=None, compare=False)
+    # The configuration's alert routes (target → channels): a pre-screen sent to the committee
+    # queues its alerts as a scan's case does.
+    routes: Mapping[str, Sequence[str]] = field(default_factory=dict, compare=False)
+    # rulebook id → its title, to name rulebooks for people (``rulebook_titles``)
+    rulebook_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def for_host(cls, db: Path, host: str, **kw) -> WebSettings:

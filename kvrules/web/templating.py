@@ -6,7 +6,13 @@ from importlib.resources import files
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from kvrules.history import sentence, technical
+from kvrules.history import (
+    decision_in_words,
+    sentence,
+    subject_in_words,
+    technical,
+    verdict_in_words,
+)
 from kvrules.plain import (
     area_label,
     edition_in_words,
@@ -29,7 +35,10 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
-    env.filters["sentence"] = sentence  # an audit entry in words; rule titles as argument
+    env.filters["sentence"] = sentence  # an audit entry in words; history.Words as argument
+    env.filters["subject_words"] = subject_in_words  # "user:adam" → the account adam
+    env.filters["decision"] = decision_in_words  # "approve-with-mitigations" → approve with …
+    env.filters["verdict"] = verdict_in_words  # "not-same" → not the same organisation
     env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'

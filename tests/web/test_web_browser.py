@@ -96,6 +96,7 @@ def test_sign_in_decide_and_see_it_in_the_audit_log(page, db: Path) -> None:
     row = page.locator("tr", has_text="case.decided")
     assert row.count() == 1
     assert "committee" in row.inner_text() and "no mitigation fits" in row.inner_text()
+    page.get_by_role("link", name="Verify the chain now").click()
     assert page.get_by_text("Hash chain intact").is_visible()
     _shot(page, "04-audit")
 

@@ -3,8 +3,10 @@ and evidence in plain language with the technical path one click away."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from kvrules.model import CollaborationEvent
 from kvrules.store import Store
 from tests.web.web_helpers import app_for, case_id, event, login
 
@@ -130,3 +132,27 @@ def test_what_was_screened_names_lists_signals_and_amounts_in_words(db: Path) ->
     assert '<span title="eu-arms-embargo">under an EU arms embargo</span>' in partner
     funder = screened.split("<h3>Funders</h3>", 1)[1].split("</table>", 1)[0]
     assert "€250,000" in funder and "250000" not in funder
+
+
+def test_an_output_case_names_every_column_of_its_affiliations_table(db: Path) -> None:
+    output = CollaborationEvent.model_validate(
+        {
+            "id": "ev-p-1",
+            "kind": "output.published",
+            "source": {"system": "pure", "record_id": "p-1"},
+            "occurred_at": "2026-01-05T10:00:00Z",
+            "output": {
+                "id": "p-1",
+                "title": "Scramjet inlets",
+                "affiliations": [{"name": "Beihang University", "country": "CN"}],
+            },
+        }
+    )
+    with Store.open(db) as store:
+        store.record_subject(output)
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text
+    table = page.split("<h3>Co-authors' affiliations</h3>", 1)[1].split("</thead>", 1)[0]
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", table)
+    assert len(headers) == 5 and all(h.strip() for h in headers), headers

@@ -91,7 +91,7 @@ def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
     client = signed_in(db, screener, "grant-officer")
     fields = {"topic": "medieval manuscripts", "partner0_name": "KU Leuven"}
     page = html.unescape(client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text)
-    looked_at = re.search(r"<dt>Lists looked at</dt><dd>(.*?)</dd>", page, re.S)
+    looked_at = re.search(r"<dt>Organisations searched in</dt><dd[^>]*>(.*?)</dd>", page, re.S)
     assert looked_at, page
     words, _, technical = looked_at.group(1).partition('<details class="technical">')
     assert "the US DoD Section 1286 list, edition FY25 (a partial copy: only some of its " in words
@@ -99,6 +99,10 @@ def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
     not_found = page[page.index('id="not-found"') :]
     assert "KU Leuven: not found in the US DoD Section 1286 list, edition FY25" in not_found
     assert "us_dod_1286" not in not_found[: not_found.index("</ul>")]
+    # a list of countries is not searched for organisations: said apart, as countries checked
+    assert "countries-of-concern" not in words + not_found[: not_found.index("</ul>")]
+    countries = re.search(r'id="countries-checked">(.*?)<details', page, re.S)
+    assert countries and "the US foreign-countries-of-concern list, edition" in countries.group(1)
 
 
 def test_a_visit_is_screened_by_home_institution_and_hosting_unit(
@@ -289,3 +293,42 @@ def test_a_viewer_may_pre_screen_but_not_open_a_case(db: Path, screener: Screene
     assert "Send to the committee</button>" not in page
     sent = viewer.post(f"/prescreen/{my_id}/send", data={"csrf_token": token(page)})
     assert sent.status_code == 403
+
+
+def test_a_sent_pre_screen_says_where_the_case_came_from_and_alerts_as_a_scan(
+    db: Path, screener: Screener
+) -> None:
+    """The case of a sent pre-screen: kvrules opened it and found the signals (with their
+    severity and rule title), the officer sent it from pre-screen N (linked); no "In the RIS:
+    no link configured", no "Period ?", the title not glued to the topic; and the red
+    proposal's alerts queued as a scan queues them, one message per case and route."""
+    officer = app_for(db, screener=screener, routes={"committee": ["mail"], "adviser": ["mail"]})
+    assert login(officer, "grant-officer").status_code in (200, 303)
+    pid = prescreen_id(submit(officer, {**BEIHANG, "title": "Hypersonic inlet study"}))
+    t = token(officer.get(f"/prescreen/{pid}").text)
+    assert (
+        "Sent to the committee"
+        in officer.post(f"/prescreen/{pid}/send", data={"csrf_token": t}).text
+    )
+    with Store.open(db) as store:
+        prescreen = store.prescreen(pid)
+        assert prescreen is not None and prescreen.case_id is not None
+        cid = prescreen.case_id
+        entries = store.audit_entries(f"case:{cid}")
+        by = {(e.action, e.actor) for e in entries}
+        assert ("prescreen.sent", "grant-officer") in by and ("case.opened", "kvrules") in by
+        assert {e.actor for e in entries if e.action == "finding.recorded"} == {"kvrules"}
+        assert all(e.details.get("severity") for e in entries if e.action == "finding.recorded")
+        queued = store.alerts("pending")
+        assert queued and {a.case_id for a in queued} == {cid}
+        routes = [(a.route, a.channel) for a in queued]
+        assert len(routes) == len(set(routes))  # one message per case, route and channel
+    committee = signed_in(db, screener, "committee")
+    page = committee.get(f"/cases/{cid}").text
+    history = page.split('id="history"', 1)[1].split("</ol>", 1)[0]
+    assert "<strong>grant-officer</strong> sent pre-screen" in history
+    assert "<strong>kvrules</strong> opened the case" in history
+    assert re.search(r"<strong>kvrules</strong> found a (high|critical) signal: \S", history)
+    assert f'href="/prescreen/{pid}"' in page
+    assert "no link configured" not in page and "? – ?" not in page
+    assert "Hypersonic inlet study</dd>" in page and "Hypersonic inlet study." not in page

@@ -50,7 +50,7 @@ def test_triage_decision_and_mitigations_are_audited(db: Path) -> None:
         assert not store.verify_audit()
     r = _post(adviser, f"/mitigations/{m.id}/status", {"status": "done"})
     assert r.status_code == 200
-    audit = committee.get(f"/audit?subject=case:{cid}").text
+    audit = committee.get(f"/audit?subject=case:{cid}&verify=1").text
     assert (
         "case.decided" in audit and "mitigation.updated" in audit and "Hash chain intact" in audit
     )
