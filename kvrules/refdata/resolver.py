@@ -479,6 +479,7 @@ class Resolver:
                 if "," in text:  # a name read over commas may hide a listed one
                     segments = tuple(seg for part in parse(text) for seg in part.segments)
                     whole += self._listed_outright(segments, cc, hits)
+                    whole = self._parent_named_last(hits, segments, cc) or whole
                 return whole
         orgs: list[list[_Hit]] = []
         for part in parse(text):
@@ -583,6 +584,28 @@ class Resolver:
         if {recs[h.rec].cluster for h in also} & {recs[h.rec].cluster for h in hits}:
             return []
         return [(False, [replace(h, span=segment) for h in also])]
+
+    def _parent_named_last(
+        self, hits: list[_Hit], segments: tuple[str, ...], cc: str | None
+    ) -> list[list[_Hit]]:
+        """A unit's ROR name written "Unit, Parent" ("Klarman Cell Observatory, Broad
+        Institute", "Lineberger Comprehensive Cancer Center, University of North Carolina at
+        Chapel Hill" in another order) whose last segment names the unit's ROR parent on its
+        own: read as the parent with its unit, as when the two are named apart ("The Jenner
+        Institute, University of Oxford"): the string does not say which of the two the author
+        is counted under. [] if the last segment names no parent of the unit, or for a college
+        or campus named with its university or system ("Birkbeck, University of London",
+        "University at Buffalo, State University of New York"), which is one organisation."""
+        recs = self._recs
+        if len(segments) < 2 or self._listed(hits) or any(h.candidate for h in hits):
+            return []
+        if any(recs[h.rec].education for h in hits):
+            return []
+        parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
+        named = self._lookup(segments[-1], cc, SUBUNIT, "parent")
+        if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
+            return []
+        return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of

@@ -105,3 +105,15 @@ def test_a_spelling_of_the_records_own_is_told_as_a_corrected_spelling(
     assert best.score < 0.95  # below an exact match's
     as_written = resolver.resolve("PZU Medical Centar")
     assert as_written is not None and as_written.method == "exact"
+
+
+def test_a_schools_owner_is_read_in_its_own_segment_only(resolver: Resolver) -> None:
+    # "Dana Farber Cancer Institute" is another organisation, not part of the school's name
+    text = (
+        "Harvard TH Chan School of Public Health and Division of Population Sciences, "
+        "Dana Farber Cancer Institute"
+    )
+    found = resolver.match_affiliation(text)
+    assert [(org.span, org.matches[0].ror_id) for org in found] == [
+        ("Harvard TH Chan School of Public Health and Division of Population Sciences", HARVARD)
+    ]
