@@ -597,9 +597,9 @@ class Resolver:
         or campus named with its university or system ("Birkbeck, University of London",
         "University at Buffalo, State University of New York"), which is one organisation."""
         recs = self._recs
-        if len(segments) < 2 or self._listed(hits) or any(h.candidate for h in hits):
-            return []
-        if any(recs[h.rec].education for h in hits):
+        if len(segments) < 2 or any(h.candidate or h.ntype == "primary" for h in hits):
+            return []  # a record's own name, "Unit, Parent" included, names that record
+        if any(recs[h.rec].education or self._listed_cluster(recs[h.rec].cluster) for h in hits):
             return []
         parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
         named = self._lookup(segments[-1], cc, SUBUNIT, "parent")

@@ -235,3 +235,23 @@ def test_a_college_named_with_its_university_stays_the_college() -> None:
     recs[1][1].parent_ror_id = "04cw6st05"
     best = Resolver(records=recs).resolve("Birkbeck, University of London")
     assert best is not None and best.ror_id == "02mb95055"
+
+
+def test_a_units_own_name_written_with_its_parent_is_the_unit() -> None:
+    # the record's own name, not an alias: the string names exactly that organisation
+    recs = [
+        (ROR, _org("034t30j35", "Chinese Academy of Sciences", "CN", "Beijing", "government")),
+        (
+            ROR,
+            _org(
+                "022c3hy66",
+                "Institute of Automation, Chinese Academy of Sciences",
+                "CN",
+                "Beijing",
+                "facility",
+            ),
+        ),
+    ]
+    recs[1][1].parent_ror_id = "034t30j35"
+    best = Resolver(records=recs).resolve("Institute of Automation, Chinese Academy of Sciences")
+    assert best is not None and best.ror_id == "022c3hy66"
