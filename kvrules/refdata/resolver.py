@@ -75,6 +75,7 @@ MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more
 # organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
 GENERIC_SPREAD = 5
 WITHOUT_CITY = "name without its city"
+WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
@@ -206,6 +207,9 @@ class Resolver:
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
         # a registry city's key → the one country its records are in ("" if several)
         self._city_country: dict[str, str] = {}
+        # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
+        # Gardens Melbourne") → (entry, name without the place): other organisations so named
+        self._placed: dict[str, list[tuple[int, str]]] = {}
         self._build(records)
 
     # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
@@ -304,6 +308,9 @@ class Resolver:
                     rest = _without_city(a.tokens, city_tokens)
                     if rest:
                         without_city.append((rest, idx, name))
+                        self._placed.setdefault(rest, []).append((idx, _leading(name, rest)))
+                if info.kind == "registry" and (head := _before_place(name)):
+                    self._placed.setdefault(_analysed(head).key, []).append((idx, head))
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
@@ -472,6 +479,7 @@ class Resolver:
                 if "," in text:  # a name read over commas may hide a listed one
                     segments = tuple(seg for part in parse(text) for seg in part.segments)
                     whole += self._listed_outright(segments, cc, hits)
+                    whole = self._parent_named_last(hits, segments, cc) or whole
                 return whole
         orgs: list[list[_Hit]] = []
         for part in parse(text):
@@ -511,13 +519,18 @@ class Resolver:
             if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
-                hits = self._lookup(span.text, cc, SUBUNIT)
-            if not hits and not span.inner and (owner := _school_owner(span.text)):
-                hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
+                hits = self._lookup(span.text, cc, SUBUNIT, inner=span.inner)
+            if not hits and not span.inner and span.first == span.last:
+                for owner in _school_owners(span.text):
+                    hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
+                    if hits:
+                        break
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
+            if hits and hits[0].note == AMBIGUOUS_NOTE:
+                hits = self._by_place_named(hits, span, segments)
             if hits and not cc:
                 hits = self._against_city(hits, segments, span)
             if hits:
@@ -571,6 +584,28 @@ class Resolver:
         if {recs[h.rec].cluster for h in also} & {recs[h.rec].cluster for h in hits}:
             return []
         return [(False, [replace(h, span=segment) for h in also])]
+
+    def _parent_named_last(
+        self, hits: list[_Hit], segments: tuple[str, ...], cc: str | None
+    ) -> list[list[_Hit]]:
+        """A unit's ROR name written "Unit, Parent" ("Klarman Cell Observatory, Broad
+        Institute", "Lineberger Comprehensive Cancer Center, University of North Carolina at
+        Chapel Hill" in another order) whose last segment names the unit's ROR parent on its
+        own: read as the parent with its unit, as when the two are named apart ("The Jenner
+        Institute, University of Oxford"): the string does not say which of the two the author
+        is counted under. [] if the last segment names no parent of the unit, or for a college
+        or campus named with its university or system ("Birkbeck, University of London",
+        "University at Buffalo, State University of New York"), which is one organisation."""
+        recs = self._recs
+        if len(segments) < 2 or any(h.candidate or h.ntype == "primary" for h in hits):
+            return []  # a record's own name, "Unit, Parent" included, names that record
+        if any(recs[h.rec].education or self._listed_cluster(recs[h.rec].cluster) for h in hits):
+            return []
+        parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
+        named = self._lookup(segments[-1], cc, SUBUNIT, "parent")
+        if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
+            return []
+        return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of
@@ -687,6 +722,29 @@ class Resolver:
             return hits
         return [
             replace(h, score=SUBUNIT, candidate=False, note=CITY_NOTE)
+            for h in hits
+            if recs[h.rec].cluster in named
+        ]
+
+    def _by_place_named(
+        self, hits: list[_Hit], span: Span, segments: tuple[str, ...]
+    ) -> list[_Hit]:
+        """Of the organisations a name is ambiguous between, the one whose full name is the name
+        and a place the string names after it ("University of Maryland School of Medicine,
+        Baltimore" → "University of Maryland, Baltimore", not its Baltimore County campus)."""
+        recs = self._recs
+        ours = {recs[h.rec].cluster for h in hits}
+        named: set[int] = set()
+        for seg in segments[span.last + 1 :]:
+            if not (place := " ".join(w for w in seg.split() if not any(c.isdigit() for c in w))):
+                continue
+            full = self._exact.get(analyse(f"{span.text} {place}").key, ())
+            named |= {recs[i].cluster for i, _, _ in full} & ours
+        if len(named) != 1:
+            return hits
+        note = f"the string names its place: {recs[self._clusters[next(iter(named))][0]].name}"
+        return [
+            replace(h, score=SUBUNIT, candidate=False, note=note)
             for h in hits
             if recs[h.rec].cluster in named
         ]
@@ -910,15 +968,19 @@ class Resolver:
         score: float,
         method: str | None = None,
         written: str | None = None,
+        inner: bool = False,
     ) -> list[_Hit]:
         """Exact key look-up, filtered by country; ambiguous across organisations → candidates.
-        ``written``: the text as the person wrote it, when ``text`` is already normalised."""
-        hits = self._exact_lookup(text, cc, score, method)
+        ``written``: the text as the person wrote it, when ``text`` is already normalised;
+        ``inner``: ``text`` is cut out of a longer name ("University of Maryland" of "University
+        of Maryland School of Medicine")."""
+        hits = self._exact_lookup(text, cc, score, method, inner)
         typos = corrections(written or text) if hits else ()
-        return [_with_corrections(hit, typos) for hit in hits] if typos else hits
+        hits = [_with_corrections(hit, typos) for hit in hits] if typos else hits
+        return [_as_the_name_spells(hit, written or text) for hit in hits]
 
     def _exact_lookup(
-        self, text: str, cc: str | None, score: float, method: str | None
+        self, text: str, cc: str | None, score: float, method: str | None, inner: bool = False
     ) -> list[_Hit]:
         a = analyse(text)
         found = self._exact.get(a.key)
@@ -927,6 +989,8 @@ class Resolver:
         if not a.distinct:
             return []
         recs = self._recs
+        namesakes = self._placed_namesakes(a.key, found, inner) if a.key in self._placed else []
+        found = found + namesakes
         if cc:
             here = [f for f in found if recs[f[0]].country in (cc, None)]
             if not here:
@@ -935,9 +999,10 @@ class Resolver:
         ambiguous = self._ambiguous(found, cc)
         if ambiguous and (active := self._active_only(found)):
             found, ambiguous = active, self._ambiguous(active, cc)
-        if ambiguous:
+        if ambiguous and not namesakes:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
-            # the spelling as written decides when it names one organisation only
+            # the spelling as written decides when it names one organisation only (not between
+            # names that others complete with a place: "Queen's College", "Queens College, CUNY")
             surface = surface_key(text)
             same = [f for f in found if surface_key(f[1]) == surface]
             if same and not self._ambiguous(same, cc):
@@ -982,6 +1047,43 @@ class Resolver:
             else h
             for h in hits
         ]
+
+    def _placed_namesakes(
+        self, key: str, found: list[tuple[int, str, str]], inner: bool
+    ) -> list[tuple[int, str, str]]:
+        """Other organisations that carry the name ``key`` before a place ("Queens College,
+        CUNY", "Royal Botanic Gardens, Kew"), when the organisations found carry it less firmly:
+        not as their own name ("Institut Pasteur", "Cleveland Clinic" are the ones their
+        branches are named after), nor as an alias beside a name that completes it with their
+        place ("University of Nevada", "University of Nevada, Reno") unless the name was cut out
+        of a school's or unit's ("University of Maryland School of Medicine": which campus?). A
+        name many organisations carry so is ambiguous (Acadia University's former name "Queen's
+        College"; "Royal Botanic Gardens" of "… Melbourne") until the string says which (its
+        city, its country, the place that completes the name). Not the parent or a unit of an
+        organisation found: that is the same institution."""
+        recs, clusters = self._recs, self._clusters
+        own = {recs[i].cluster for i, _, _ in found}
+        placed = {recs[i].cluster for i, _ in self._placed[key]}
+        if any(
+            t == "primary"
+            or recs[i].kind != "registry"
+            or (not inner and t != WITHOUT_CITY and recs[i].cluster in placed)
+            for i, _, t in found
+        ):
+            return []
+        related = {self._by_ror.get(recs[j].parent_ror or "") for c in own for j in clusters[c]}
+        out, others = [], False
+        for idx, head in self._placed[key]:
+            rec = recs[idx]
+            if rec.cluster in related or rec.inactive:
+                continue
+            if own & {self._by_ror.get(recs[j].parent_ror or "") for j in clusters[rec.cluster]}:
+                continue
+            # its own record's name so shortened too, so that the spelling as written decides
+            # nothing between them ("Royal Botanic Gardens [Melbourne]" vs "…, Kew")
+            out.append((idx, head, WITHOUT_PLACE))
+            others = others or rec.cluster not in own
+        return out if others else []
 
     def _active_only(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
         """Of the organisations a name is shared by, the one that still exists, when all the
@@ -1245,6 +1347,23 @@ def _with_corrections(hit: _Hit, typos: tuple[tuple[str, str], ...]) -> _Hit:
     return replace(hit, method=CORRECTED, score=score, corrected=_spelling_note(used))
 
 
+def _as_the_name_spells(hit: _Hit, written: str) -> _Hit:
+    """``hit`` as reached through a spelling of the matched name's own that the query does not
+    write ("PZU Medical Center" meets "PZU Medical Centar": the analysis reads "Centar" as
+    "Center" on both sides), told as a corrected spelling like a misspelt query."""
+    if hit.method == CORRECTED:
+        return hit  # already told and scored as a corrected spelling
+    as_written = set(surface_key(written).split())
+    differ = [
+        (right, word) for word, right in corrections(hit.matched) if word.lower() not in as_written
+    ]
+    if not differ:
+        return hit
+    edits = sum(OSA.distance(word.lower(), right.lower()) for word, right in differ)
+    score = round(min(FUZZY_CAP, hit.score) - edits / max(len(surface_key(written)), 1), 3)
+    return replace(hit, method=CORRECTED, score=score, corrected=_spelling_note(differ))
+
+
 def _changed(text: str, matched: str) -> str | None:
     """The words of ``text`` a fuzzy match to the name ``matched`` reads as others: misspelt
     class words, and distinctive words that differ from the name's ("Tsinghau" → "Tsinghua")."""
@@ -1363,23 +1482,29 @@ def _leading_acronym(text: str) -> str:
 
 
 def _acronym_university(text: str) -> str:
-    """The acronym of "<acronym> University" ("HSE University"), or ""."""
+    """The acronym of "<acronym> University" ("HSE University") or of the university a school
+    is "at" or "of" ("David Geffen School of Medicine at UCLA", "Keck School of Medicine of
+    USC"), or ""."""
     words = text.split()
-    return words[0] if len(words) == 2 and words[1] == "University" and is_acronym(words[0]) else ""
+    if len(words) == 2 and words[1] == "University" and is_acronym(words[0]):
+        return words[0]
+    schools = any(w in ("School", "Faculty", "College") for w in words[:-3])
+    return words[-1] if schools and words[-2] in ("at", "of") and is_acronym(words[-1]) else ""
 
 
-def _school_owner(text: str) -> str:
-    """The university a school is named after ("Yale School of Medicine" → "Yale University",
-    "Wake Forest School of Public Health"), or "": only when what precedes "School of" is a
-    name and nothing else (not "Graduate School of …", nor "Barts and The London School of …")."""
+def _school_owners(text: str) -> list[str]:
+    """The universities a school may be named after, longest name first ("Yale School of
+    Medicine" → "Yale University", "Harvard T.H. Chan School of Public Health" → "Harvard T.H.
+    Chan University", …, "Harvard University"), or none: only when what precedes "School of" is
+    a name and nothing else (not "Graduate School of …", nor "Barts and The London School of
+    …"). The resolver takes the first the index holds."""
     words = text.split()
     k = next((i for i, w in enumerate(words) if w == "School"), 0)
     if k == 0 or words[k + 1 : k + 2] != ["of"]:
-        return ""
-    owner = analyse(" ".join(words[:k]))
-    if not owner.tokens or owner.skeleton or len(owner.tokens) != k:
-        return ""
-    return " ".join(words[:k]) + " University"
+        return []
+    if any(not (a := analyse(w)).tokens or a.skeleton or "," in w for w in words[:k]):
+        return []  # a unit or another segment before the school's name: no owner named
+    return [" ".join(words[:j]) + " University" for j in range(k, 0, -1)]
 
 
 def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
@@ -1422,6 +1547,31 @@ def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:
         return ""
     rest = tokens[:-k]
     return "".join(rest) if any(t not in CLASS_WORDS for t in rest) else ""
+
+
+def _before_place(name: str) -> str:
+    """A registry name's part before a place or an acronym after its comma ("Queens College" of
+    "Queens College, CUNY", "University of Maryland" of "University of Maryland, Baltimore
+    County"), when that part is a name of its own; else ""."""
+    head, _, place = name.partition(",")
+    if not place.strip() or "," in place:
+        return ""
+    words = _analysed(place).tokens
+    placeish = is_acronym(place.strip()) or (
+        0 < len(words) <= 2 and not any(t in CLASS_WORDS or t in UNIT_WORDS for t in words)
+    )
+    named = _analysed(head)
+    return head.strip() if placeish and named.distinct and len(named.tokens) >= 2 else ""
+
+
+def _leading(name: str, key: str) -> str:
+    """The leading words of ``name`` whose key is ``key`` ("Royal Botanic Gardens" of "Royal
+    Botanic Gardens Melbourne"), else ``name``."""
+    words = name.split()
+    for k in range(1, len(words)):
+        if _analysed(" ".join(words[:k])).key == key:
+            return " ".join(words[:k]).strip(" ,")
+    return name
 
 
 def _locationish(segment: str) -> bool:

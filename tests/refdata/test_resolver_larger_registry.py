@@ -197,3 +197,61 @@ def test_a_name_shared_with_a_closed_organisation_names_the_one_that_exists() ->
     assert best is not None and best.ror_id == "0420zvk78"
     # two that exist are still ambiguous without a country or a city
     assert resolver.resolve("Department of Physics, Trinity College") is None
+
+
+def test_a_units_name_written_with_its_parent_is_read_as_the_parent_with_its_unit() -> None:
+    # ROR carries "Klarman Cell Observatory, Broad Institute" as the observatory's alias: the
+    # whole string is the unit's name, and its last segment names the unit's parent on its own
+    recs = [
+        (ROR, _org("05a0ya142", "Broad Institute", "US", "Cambridge", "nonprofit")),
+        (
+            ROR,
+            _org(
+                "02p827605",
+                "Klarman Cell Observatory",
+                "US",
+                "Cambridge",
+                "facility",
+                aliases=["Klarman Cell Observatory, Broad Institute"],
+            ),
+        ),
+    ]
+    recs[1][1].parent_ror_id = "05a0ya142"
+    resolver = Resolver(records=recs)
+    found = resolver.match_affiliation("Klarman Cell Observatory, Broad Institute")
+    assert [org.matches[0].ror_id for org in found] == ["05a0ya142"]
+    assert found[0].with_unit
+    assert resolver.resolve("Klarman Cell Observatory, Broad Institute") is None
+    # the unit's name alone is still the unit
+    alone = resolver.resolve("Klarman Cell Observatory")
+    assert alone is not None and alone.ror_id == "02p827605"
+
+
+def test_a_college_named_with_its_university_stays_the_college() -> None:
+    recs = [
+        (ROR, _org("04cw6st05", "University of London", "GB", "London")),
+        (ROR, _org("02mb95055", "Birkbeck, University of London", "GB", "London")),
+    ]
+    recs[1][1].parent_ror_id = "04cw6st05"
+    best = Resolver(records=recs).resolve("Birkbeck, University of London")
+    assert best is not None and best.ror_id == "02mb95055"
+
+
+def test_a_units_own_name_written_with_its_parent_is_the_unit() -> None:
+    # the record's own name, not an alias: the string names exactly that organisation
+    recs = [
+        (ROR, _org("034t30j35", "Chinese Academy of Sciences", "CN", "Beijing", "government")),
+        (
+            ROR,
+            _org(
+                "022c3hy66",
+                "Institute of Automation, Chinese Academy of Sciences",
+                "CN",
+                "Beijing",
+                "facility",
+            ),
+        ),
+    ]
+    recs[1][1].parent_ror_id = "034t30j35"
+    best = Resolver(records=recs).resolve("Institute of Automation, Chinese Academy of Sciences")
+    assert best is not None and best.ror_id == "022c3hy66"
