@@ -32,8 +32,11 @@ RENAMES = {
     "personAssociations": "contributors",
     "awardholders": "awardHolders",
 }
-# Top-level keys only the older API has: one of them marks a record as the older shape.
-LEGACY_MARKERS = frozenset(RENAMES) | {"info"}
+# Top-level keys only the older API has: one of them marks a record as the older shape. An
+# organisation embedded in a research output is a reference with neither ``info`` nor a
+# British-spelled key, but its ``externalIdSource`` is the older API's (the current one has
+# ``identifiers`` instead): without it, the reference's external id would be lost.
+LEGACY_MARKERS = frozenset(RENAMES) | {"info", "externalIdSource"}
 
 # Award funding amounts: plain numbers in the older API.
 AMOUNTS = ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue")
