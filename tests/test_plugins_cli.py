@@ -319,3 +319,15 @@ def test_a_source_whose_plugin_is_broken_says_so_and_the_others_are_scanned(
     check = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert truth in " ".join(check.output.split()), check.output
     assert listing()["dspace"]["error"] == error  # where `kvrules plugins` shows it
+
+
+def test_fetch_names_the_plugin_whose_fetch_raises(install, tmp_path: Path) -> None:
+    install("kvrules-dspace", DSPACE_RAISING, {"dspace": "kvrules_tp_dspace_fetch"})
+    exports = two_sources(tmp_path).parent / "exports"
+    result = CliRunner().invoke(cli, ["fetch", "--source", "dspace", "--path", str(exports)])
+    assert result.exit_code == 1, result.output
+    assert "p-1  Quantum sensing" in result.stdout  # what was read before is shown
+    assert result.stderr.strip().endswith(
+        "plugin 'dspace': fetch raised ZeroDivisionError: boom in fetch"
+    ), result.stderr
+    assert "internal error" not in result.output
