@@ -383,3 +383,12 @@ def test_a_test_naming_an_unknown_rule_fails_alone(runner, write_rulebook):
     ], result.output
     # validate names it as a problem of the file
     assert problems(runner, path) == [f"{path}:22:17: unknown rule 'nosuch'"]
+    # and with the schema's problems, when there are some
+    broken = write_rulebook(
+        rule_yaml("a", 'partner.country == "CN"').replace("medium", "urgent") + TESTS,
+        name="broken.yaml",
+    )
+    assert [line.split(": ", 1)[1] for line in problems(runner, broken)] == [
+        "severity: Input should be 'info', 'low', 'medium', 'high' or 'critical'",
+        "unknown rule 'nosuch'",
+    ]

@@ -420,8 +420,11 @@ def _build(
                 unknown.append(ir.TestProblem(ir.Pos(line, col), message))
         pos = ir.Pos(*check.src.at(("tests", i, "name")))
         tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), pos, tuple(unknown)))
-    if parts.top.bad:
-        return shell  # the schema failed: checked only, load_text raises its problems
+    if parts.top.bad:  # the schema failed: checked only, load_text raises every problem
+        for case in tests:
+            for problem in case.problems:
+                check.error_at(problem.pos.line, problem.pos.col, problem.message)
+        return shell
     version = spec.version
     if attributes_read:  # the administrator's sign-off is part of the policy findings cite
         digest = hashlib.sha256(repr(sorted(attributes_read)).encode()).hexdigest()[:8]
