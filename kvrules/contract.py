@@ -8,6 +8,7 @@ Used by scans (``kvrules.pipeline``), the reader process and the conformance sui
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,31 +55,55 @@ def raised(provided: object, hook: str, error: BaseException) -> PluginError:
     )
 
 
+def failure(provided: object, hook: str, error: Exception) -> str:
+    """One line for an error ``hook`` raised: the plugin and the hook named for an error of
+    the plugin's own, the source's failure (its own words) as it is."""
+    if isinstance(error, SOURCE_FAILURES):
+        return f"{type(error).__name__}: {error}"
+    return str(raised(provided, hook, error))
+
+
 # What a source's own failure looks like (unreachable, refused, its own words): not a bug of the
 # plugin, reported as it is.
 SOURCE_FAILURES = (KvrulesError, OSError, requests.RequestException)
+
+
+_END = object()
+
+
+@contextlib.contextmanager
+def _named(provided: object, hook: str) -> Iterator[None]:
+    """An error of the plugin's own raised inside becomes a PluginError naming it and the hook;
+    the source's failures pass as they are."""
+    try:
+        yield
+    except SOURCE_FAILURES:
+        raise
+    except Exception as exc:
+        raise raised(provided, hook, exc) from exc
 
 
 def checked_fetch(adapter: Adapter, cursor: str | None) -> Iterator[FetchedRecord]:
     """``adapter.fetch(cursor)``: an item that is not a FetchedRecord comes out as one that is
     quarantined with the reason; an error of the plugin's own becomes a PluginError naming
     the plugin and the hook (the scan keeps what it read before; the next resumes there)."""
-    try:
+    with _named(adapter, "fetch"):
         records = iter(adapter.fetch(cursor))
+    try:
         while True:
-            try:
-                item = next(records)
-            except StopIteration:
+            with _named(adapter, "fetch"):
+                item = next(records, _END)
+            if item is _END:
                 return
             if isinstance(item, FetchedRecord):
                 yield item
-                continue
-            reason = wrong_type(adapter, "fetch", item, FetchedRecord, "yielded")
-            yield FetchedRecord(record_id=_record_id(item), error=reason)
-    except SOURCE_FAILURES:
-        raise
-    except Exception as exc:
-        raise raised(adapter, "fetch", exc) from exc
+            else:
+                reason = wrong_type(adapter, "fetch", item, FetchedRecord, "yielded")
+                yield FetchedRecord(record_id=_record_id(item), error=reason)
+    finally:  # stopped early (a limit, Ctrl-C): the adapter's own generator closes now
+        close = getattr(records, "close", None)
+        if close is not None:
+            close()
 
 
 def _record_id(item: Any) -> str:

@@ -23,7 +23,7 @@ from kvrules import handover
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
-from kvrules.contract import PluginError, checked_fetch, checked_write_tags
+from kvrules.contract import PluginError, checked_fetch, checked_write_tags, failure
 from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
@@ -541,7 +541,7 @@ class Scanner:
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
                 self.store.mark_writeback_failed(
-                    row.id, f"{type(exc).__name__}: {exc}", policy=self.retry
+                    row.id, failure(self.adapter, "write_tags", exc), policy=self.retry
                 )
                 continue
             report.tags_planned += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,17 @@ def test_a_write_back_that_fails_on_the_way_is_still_retried(tmp_path: Path, sca
 
     report = scan(Down(FileConfig(path=exports(tmp_path, "P1"))), apply=True)
     assert report.writeback_errors == 1 and report.plugin_errors == []
+
+
+def test_a_write_back_hook_raising_an_error_of_its_own_is_named(tmp_path: Path, scan) -> None:
+    from kvrules_file import FileAdapter, FileConfig
+
+    class Buggy(FileAdapter):
+        def write_tags(self, record_id, tags, *, dry_run=True, written=None) -> TagWrite:  # type: ignore[override]
+            return {}["P1"]
+
+    report = scan(Buggy(FileConfig(path=exports(tmp_path, "P1"))), apply=True)
+    assert report.writeback_errors == 1  # retried: it may be the record, not the plugin
+    with Store.open(tmp_path / "s.db") as store:
+        [row] = store.due_writebacks(store.clock() + timedelta(days=1), source="file")
+    assert row.last_error == "plugin 'file': write_tags raised KeyError: 'P1'"
