@@ -133,7 +133,13 @@ def scan_sources(
 
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     reports = []
-    failed: list[str] = []
+    failed: dict[str, str] = {}  # source -> what went wrong, in one line
+
+    def fail(name: str, message: str) -> None:
+        failed[name] = message
+        if len(names) > 1:  # told as it happens; a single source's is the scan's error
+            click.echo(message, err=True)
+
     evaluator = build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
     with evaluator, Store.open(config.database) as store:
         for name in names:
@@ -142,8 +148,7 @@ def scan_sources(
             except AssemblyError as e:
                 if name not in config.sources:
                     raise  # a usage error, not a source that failed
-                click.echo(f"source '{name}' not scanned: {e}", err=True)
-                failed.append(name)
+                fail(name, f"source '{name}' not scanned: {e}")
                 continue
             scanner = build_scanner(
                 config,
@@ -166,20 +171,21 @@ def scan_sources(
                 ) from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
-                click.echo(
+                fail(
+                    name,
                     f"source '{name}'{f' ({where})' if where else ''}: {e}; what was read is "
                     "kept and the next scan resumes where this one stopped",
-                    err=True,
                 )
-                failed.append(name)
                 continue
             finally:
                 scanner.adapter.close()
             if show:
                 print_report(report, as_json)
             reports.append(report)
+    if len(names) == 1 and failed:
+        raise SourceError(*failed.values())
     if failed:
-        raise SourcesFailed(failed, len(names), reports)
+        raise SourcesFailed(list(failed), reports)
     return reports
 
 
@@ -190,9 +196,9 @@ class SourceError(KvrulesError):
 class SourcesFailed(SourceError):
     """Some sources failed (each told on its own line); the others were scanned."""
 
-    def __init__(self, failed: list[str], of: int, reports: list[ScanReport]) -> None:
+    def __init__(self, failed: list[str], reports: list[ScanReport]) -> None:
         names = ", ".join(f"'{name}'" for name in failed)
-        others = "; the other sources were scanned" if len(failed) < of else ""
+        others = "; the other sources were scanned" if reports else ""
         super().__init__(f"scan failed for source(s) {names} (see above){others}")
         self.reports = reports
 
