@@ -8,14 +8,14 @@ from typing import Any
 
 from kvrules.adapter import Adapter
 from kvrules.alerting import AlertChannel
-from kvrules.config import Config, parse_duration
+from kvrules.config import Config, SourceConfig, parse_duration
 from kvrules.engine import load_rulebooks
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.currency import ExchangeRates, load_rates
 from kvrules.errors import KvrulesError, problem_text
 from kvrules.pipeline import Scanner
-from kvrules.plugins import get_adapters, get_alert_channels
+from kvrules.plugins import get_adapters, get_alert_channels, plugin_errors
 from kvrules.rulebook.loader import RulebookError
 from kvrules.settings import record_links, source_settings
 from kvrules.store import RetryPolicy, Store
@@ -32,7 +32,7 @@ def build_adapter(
     ``flags``, in that order of weight (kvrules.settings.source_settings)."""
     adapters = get_adapters()
     if name not in adapters:
-        raise AssemblyError(f"no adapter '{name}' installed (have: {', '.join(sorted(adapters))})")
+        raise AssemblyError(_not_installed(name, adapters))
     cls = adapters[name]
     merged, _ = source_settings(cls.Config, settings, flags)
     try:
@@ -48,6 +48,34 @@ def build_adapter(
             else type(exc).__name__
         )
         raise AssemblyError(f"{name} adapter settings: {detail}") from None
+
+
+def _not_installed(name: str, adapters: Mapping[str, type]) -> str:
+    """Why adapter ``name`` is not there: a plugin that failed to load (its own error, which
+    ``kvrules plugins`` shows too) rather than "not installed" when that is the truth."""
+    broken = plugin_errors()
+    if name in broken:  # the plugin of that name (its entry point) is installed but broken
+        return (
+            f"adapter '{name}': its plugin is installed but failed to load ({broken[name]}); "
+            "`kvrules plugins` shows it: fix or reinstall the plugin"
+        )
+    have = ", ".join(sorted(adapters)) or "none"
+    also = "; ".join(f"'{plugin}' ({error})" for plugin, error in sorted(broken.items()))
+    failed = f"; plugins that failed to load, which may provide it: {also}" if also else ""
+    return f"no adapter '{name}' installed (have: {have}){failed}; `kvrules plugins` lists them"
+
+
+def _source(config: Config, source: str) -> SourceConfig:
+    if source not in config.sources:
+        have = ", ".join(config.sources) or "none configured"
+        raise AssemblyError(f"no source '{source}' (have: {have})")
+    return config.sources[source]
+
+
+def source_adapter(config: Config, source: str) -> Adapter:
+    """The adapter of configured source ``source``, with its settings."""
+    src = _source(config, source)
+    return build_adapter(src.adapter, src.settings)
 
 
 def build_channels(config: Config) -> dict[str, AlertChannel]:
@@ -96,10 +124,9 @@ def build_scanner(
     enricher: Enricher | None = None,
     adapter: Adapter | None = None,
 ) -> Scanner:
-    if source not in config.sources:
-        have = ", ".join(config.sources) or "none configured"
-        raise AssemblyError(f"no source '{source}' (have: {have})")
-    src = config.sources[source]
+    src = _source(config, source)
+    if adapter is None:
+        adapter = build_adapter(src.adapter, src.settings)
     if enricher is None:
         enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     if enricher.screen is not None:  # advisers' "not the same organisation" verdicts
@@ -107,7 +134,7 @@ def build_scanner(
     return Scanner(
         store,
         source,
-        adapter or build_adapter(src.adapter, src.settings),
+        adapter,
         evaluator
         or build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes),
         enricher,

@@ -25,6 +25,7 @@ Each leaf lives beside the code that raises it; this module only draws the tree:
     ├── InsecureUrl (ValueError)      kvrules.http: plain http:// off loopback, not allowed
     ├── DeadlineExceeded              kvrules.http: a request's total deadline passed
     ├── ReaderFailed, ReaderUnavailable  kvrules.reader: the process reading a source
+    ├── PluginError                   kvrules.contract: a plugin's hook raised or broke its type
     ├── HttpError                     kvrules.http: a request failed for good (no secrets)
     │   ├── PureError, NotFound, Conflict          kvrules_pure.client
     │   └── ConverisError, NotFound                kvrules_converis.client

@@ -23,6 +23,7 @@ from kvrules import handover
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
+from kvrules.contract import PluginError, checked_fetch, checked_write_tags, failure
 from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
@@ -63,6 +64,7 @@ class ScanReport:
     tags_written: int = 0
     tags_skipped: int = 0  # left as they were: someone else set the record's value
     writeback_errors: int = 0
+    plugin_errors: list[str] = field(default_factory=list)  # a hook broke its contract
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
     budget_exhausted: bool = False  # stopped at a resume point; the next scan goes on from it
@@ -75,6 +77,10 @@ class ScanReport:
             s.value: self.by_severity.get(s.value, 0) for s in reversed(Severity)
         }
         return data
+
+
+# A write-back whose hook broke its contract is dead at its first attempt: retrying cannot help.
+SET_ASIDE = RetryPolicy(max_attempts=1)
 
 
 def record_tags(findings: list[Finding]) -> list[str]:
@@ -315,7 +321,7 @@ class Scanner:
             )
         if apart and reader != "thread":
             return ReaderProcess(self.adapter, cursor)
-        return Prefetch(self.adapter.fetch(cursor))
+        return Prefetch(checked_fetch(self.adapter, cursor))
 
     def _over_budget(self, started: float) -> bool:
         return self.budget is not None and time.monotonic() - started >= self.budget.seconds
@@ -528,10 +534,14 @@ class Scanner:
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
             try:
                 result = self._write_tags(row)
+            except PluginError as exc:  # permanent until the plugin is fixed: set aside once
+                report.plugin_errors.append(f"{exc} (write-back of {row.record_id} set aside)")
+                self.store.mark_writeback_failed(row.id, str(exc), policy=SET_ASIDE)
+                continue
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
                 self.store.mark_writeback_failed(
-                    row.id, f"{type(exc).__name__}: {exc}", policy=self.retry
+                    row.id, failure(self.adapter, "write_tags", exc), policy=self.retry
                 )
                 continue
             report.tags_planned += 1
@@ -554,20 +564,20 @@ class Scanner:
         if not self._adapter_compares:
             # An adapter from before ownership was in the contract cannot compare on its own
             # read: compare on a dry read first (someone may still edit in between).
-            probe = self.adapter.write_tags(row.record_id, row.tags, dry_run=True)
+            probe = checked_write_tags(self.adapter, row.record_id, row.tags, dry_run=True)
             reason = not_ours(probe.before, probe.after, row.written)
             if reason is not None or dry_run:
                 return probe.model_copy(update={"skipped": reason})
             self.store.begin_writeback(row.id, row.tags)
-            return self.adapter.write_tags(row.record_id, row.tags, dry_run=False)
+            return checked_write_tags(self.adapter, row.record_id, row.tags, dry_run=False)
         if not dry_run:
             self.store.begin_writeback(row.id, row.tags)
-        result = self.adapter.write_tags(
-            row.record_id, row.tags, dry_run=dry_run, written=row.written
+        result = checked_write_tags(
+            self.adapter, row.record_id, row.tags, dry_run=dry_run, written=row.written
         )
         if result.skipped and row.attempted is not None and sorted(result.before) == row.attempted:
             # What is there is what an earlier run began to write before it died: kvrules' own.
-            result = self.adapter.write_tags(
-                row.record_id, row.tags, dry_run=dry_run, written=row.attempted
+            result = checked_write_tags(
+                self.adapter, row.record_id, row.tags, dry_run=dry_run, written=row.attempted
             )
         return result

@@ -34,6 +34,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.contract import checked_fetch
 from kvrules.errors import KvrulesError
 from kvrules.memory import c_library, give_back_free_memory
 
@@ -239,7 +240,7 @@ def _read(
     try:
         adapter = adapter_class(config)
         with adapter:
-            for record in adapter.fetch(cursor):
+            for record in checked_fetch(adapter, cursor):
                 pending.append(record)
                 if record.cursor is not None or len(pending) >= batch:
                     flush()

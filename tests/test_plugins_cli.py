@@ -242,3 +242,102 @@ def test_a_long_plugin_error_is_shown_whole_at_80_columns(install, monkeypatch) 
     text = CliRunner().invoke(cli, ["plugins"])
     assert text.exit_code == 0
     assert f"broken: RuntimeError: {message}" in text.stdout
+
+
+DSPACE_RAISING = """
+from kvrules import hookimpl
+from kvrules_file import FileAdapter
+
+class DspaceAdapter(FileAdapter):
+    name = "dspace"
+
+    def fetch(self, cursor=None):
+        for record in super().fetch(cursor):
+            yield record
+            if record.events:
+                raise ZeroDivisionError("boom in fetch")
+
+@hookimpl
+def register_adapters(register):
+    register(DspaceAdapter)
+"""
+
+
+def two_sources(tmp_path: Path) -> Path:
+    """Source 'aaa' on the dspace adapter, 'zzz' on the file adapter, both on real exports."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "p.csv").write_text("project_id,title\np-1,Quantum sensing\np-2,Soil carbon\n")
+    config = tmp_path / "two.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'two.db'}\n"
+        "sources:\n"
+        f"  aaa:\n    adapter: dspace\n    settings: {{path: {exports}}}\n"
+        f"  zzz:\n    adapter: file\n    settings: {{path: {exports}}}\n"
+    )
+    return config
+
+
+def scanned(result) -> dict[str, int]:
+    """Records read per source, from the --json reports of the sources that were scanned."""
+    reports = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {r["source"]: r["records"] for r in reports}
+
+
+def test_a_source_whose_fetch_raises_is_reported_and_the_others_are_scanned(
+    install, tmp_path: Path
+) -> None:
+    install("kvrules-dspace", DSPACE_RAISING, {"dspace": "kvrules_tp_dspace"})
+    result = CliRunner().invoke(cli, ["scan", "--config", str(two_sources(tmp_path)), "--json"])
+    assert result.exit_code == 1, result.output
+    assert scanned(result) == {"zzz": 2}
+    lines = result.stderr.splitlines()
+    assert (
+        lines[-1] == "scan failed for source(s) 'aaa' (see above); the other sources were scanned"
+    )
+    [failure] = [line for line in lines if line.startswith("source 'aaa'")]
+    assert "plugin 'dspace': fetch raised ZeroDivisionError: boom in fetch" in failure
+    assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("raise RuntimeError('boom at import')\n", "RuntimeError: boom at import"),
+        (
+            "from kvrules import hookimpl\n\n@hookimpl\ndef register_adapters(register):\n"
+            "    raise ValueError('no settings')\n",
+            "ValueError: no settings",
+        ),
+    ],
+    ids=["import", "hook"],
+)
+def test_a_source_whose_plugin_is_broken_says_so_and_the_others_are_scanned(
+    install, tmp_path: Path, source: str, error: str
+) -> None:
+    install("kvrules-dspace", source, {"dspace": "kvrules_tp_dspace_broken"})
+    config = two_sources(tmp_path)
+    truth = (
+        f"adapter 'dspace': its plugin is installed but failed to load ({error}); "
+        "`kvrules plugins` shows it: fix or reinstall the plugin"
+    )
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--json"])
+    assert result.exit_code == 1, result.output
+    assert scanned(result) == {"zzz": 2}
+    assert f"source 'aaa' not scanned: {truth}" in result.stderr.splitlines()
+    assert "no adapter 'dspace' installed" not in result.output
+    check = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert truth in " ".join(check.output.split()), check.output
+    assert listing()["dspace"]["error"] == error  # where `kvrules plugins` shows it
+
+
+def test_fetch_names_the_plugin_whose_fetch_raises(install, tmp_path: Path) -> None:
+    install("kvrules-dspace", DSPACE_RAISING, {"dspace": "kvrules_tp_dspace_fetch"})
+    exports = two_sources(tmp_path).parent / "exports"
+    result = CliRunner().invoke(cli, ["fetch", "--source", "dspace", "--path", str(exports)])
+    assert result.exit_code == 1, result.output
+    assert "p-1  Quantum sensing" in result.stdout  # what was read before is shown
+    assert result.stderr.strip().endswith(
+        "plugin 'dspace': fetch raised ZeroDivisionError: boom in fetch"
+    ), result.stderr
+    assert "internal error" not in result.output

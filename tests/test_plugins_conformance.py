@@ -233,3 +233,28 @@ def test_silent_failures_and_missing_quarantine_are_caught() -> None:
     h.break_source()
     with pytest.raises(AssertionError, match="broken source returned 1 record"):
         check_source_failure(adapter)
+
+
+class ReturnsDict(MemoryAdapter):
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, written: object = None
+    ) -> TagWrite:
+        return super().write_tags(record_id, tags, dry_run=dry_run).model_dump()  # type: ignore[return-value]
+
+
+class YieldsDicts(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for r in super().fetch(cursor):
+            yield r.model_dump()  # type: ignore[misc]
+
+
+def test_a_hook_returning_the_wrong_type_is_named_in_one_line() -> None:
+    """Not "AttributeError: 'dict' object has no attribute 'dry_run'": the plugin, the hook,
+    what it returned and what the contract wants, in the words a scan uses."""
+    h = MemoryHarness()
+    with pytest.raises(AssertionError) as wrong_write:
+        check_write_back(build(ReturnsDict, h), "r1", ["ks:high"])
+    assert str(wrong_write.value) == "plugin 'memory': write_tags returned dict, expected TagWrite"
+    with pytest.raises(AssertionError) as wrong_fetch:
+        check_pages_to_end(build(YieldsDicts, h))
+    assert str(wrong_fetch.value) == ("plugin 'memory': fetch yielded dict, expected FetchedRecord")

@@ -287,3 +287,108 @@ def test_repetition_counts_up_to_1000_are_matched(write_rulebook):
             given = {"kind": "partner.added", "partner": {"name": name}}
             found = evaluator.evaluate(event_from_given(given))
             assert [f.rule_id for f in found] == fired, name
+
+
+EVERY_STAGE = """\
+  - id: listed
+    title: Partner on a list
+    on: [partner.added, project.created]
+    when: partner.lists contians "x"
+    severity: urgent
+    risks: [knowledge-transfer]
+    alert: committee
+    rationale: Listed partner.
+    cite: nosuch
+    colour: red
+  - id: second
+    title: second
+    on: [partner.addd]
+    when: partner.name matches "^x"
+    severity: high
+    risks: [bad-risk]
+    alert: committee
+    rationale: x
+    cite: s1
+"""
+
+
+def test_every_problem_of_a_rulebook_in_one_run_in_line_order(runner, write_rulebook):
+    """Schema problems (a bad severity, an unknown field) no longer hide the semantic ones of
+    the same rulebook (a condition typo, a bad cite, event kind, risk type or pattern)."""
+    path = write_rulebook(EVERY_STAGE)
+    lines = problems(runner, path)
+    expected = [
+        (12, 25, "unexpected 'contians'; expected '.', ':', 'contains'"),
+        (13, 15, "severity: Input should be 'info', 'low', 'medium', 'high' or 'critical'"),
+        (17, 11, "unknown citation 'nosuch'; add it under sources:"),
+        (18, 5, "unknown field 'colour'"),
+        (21, 10, "unknown event kind 'partner.addd' (did you mean 'partner.added'?)"),
+        (22, 33, "bad pattern: '^': patterns always match the whole value"),
+        (24, 13, "unknown risk type 'bad-risk'; choose from knowledge-transfer, interference"),
+    ]
+    assert len(lines) == len(expected), lines
+    for line, (row, col, message) in zip(lines, expected, strict=True):
+        assert line.startswith(f"{path}:{row}:{col}: {message}"), line
+
+
+def test_a_later_check_that_cannot_run_says_nothing_false(runner, write_rulebook):
+    """With a source's id broken, the rule citing it is not said to cite an unknown source."""
+    header = HEADER.replace("  - id: s1\n", "  - id: S 1\n")
+    path = write_rulebook(rule_yaml("a", 'partner.country == "CN"'), header=header)
+    # The old loader stopped here too; this guards that the later checks keep quiet.
+    assert [line.split(": ", 1)[1] for line in problems(runner, path)] == [
+        "id: String should match pattern '^[a-z0-9][a-z0-9._-]{0,79}$'"
+    ]
+
+
+def test_validate_a_folder_without_rulebooks_is_an_error(runner, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for command in ("validate", "test"):
+        result = runner.invoke(cli, [command, str(empty)])
+        assert result.exit_code == 1, (command, result.output)
+        assert result.output.strip() == f"{empty}: no rulebook files (*.yaml, *.yml) here", command
+        assert "ok:" not in result.output and "passed" not in result.output
+
+
+def test_test_on_rulebooks_without_tests_is_an_error(runner, write_rulebook):
+    path = write_rulebook(rule_yaml("a", 'partner.country == "CN"'))
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"{path}: no tests to run (add some under tests:)"
+
+
+TESTS = """\
+tests:
+  - name: fires
+    given: {kind: partner.added, partner: {name: X, country: CN}}
+    expect: [a]
+  - name: names a rule that is not there
+    given: {kind: partner.added, partner: {name: X, country: CN}}
+    expect: [a, nosuch]
+  - name: quiet
+    given: {kind: partner.added, partner: {name: X, country: NL}}
+    expect: []
+"""
+
+
+def test_a_test_naming_an_unknown_rule_fails_alone(runner, write_rulebook):
+    path = write_rulebook(rule_yaml("a", 'partner.country == "CN"') + TESTS)
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines == [
+        f"FAIL {path}:20:11: names a rule that is not there: unknown rule 'nosuch'",
+        "2 passed, 1 failed",
+    ], result.output
+    # validate names it as a problem of the file
+    assert problems(runner, path) == [f"{path}:22:17: unknown rule 'nosuch'"]
+    # and with the schema's problems, when there are some
+    broken = write_rulebook(
+        rule_yaml("a", 'partner.country == "CN"').replace("medium", "urgent") + TESTS,
+        name="broken.yaml",
+    )
+    assert [line.split(": ", 1)[1] for line in problems(runner, broken)] == [
+        "severity: Input should be 'info', 'low', 'medium', 'high' or 'critical'",
+        "unknown rule 'nosuch'",
+    ]

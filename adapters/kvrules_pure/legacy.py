@@ -32,8 +32,11 @@ RENAMES = {
     "personAssociations": "contributors",
     "awardholders": "awardHolders",
 }
-# Top-level keys only the older API has: one of them marks a record as the older shape.
-LEGACY_MARKERS = frozenset(RENAMES) | {"info"}
+# Top-level keys only the older API has: one of them marks a record as the older shape. An
+# organisation embedded in a research output is a reference with neither ``info`` nor a
+# British-spelled key, but its ``externalIdSource`` is the older API's (the current one has
+# ``identifiers`` instead): without it, the reference's external id would be lost.
+LEGACY_MARKERS = frozenset(RENAMES) | {"info", "externalIdSource"}
 
 # Award funding amounts: plain numbers in the older API.
 AMOUNTS = ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue")
@@ -95,8 +98,10 @@ def to_current(rec: Json) -> Json:
             for key in AMOUNTS:
                 if isinstance(funding.get(key), int | float) and not isinstance(funding[key], bool):
                     funding[key] = {"value": funding[key]}
-    # The older API's one "other id" of a record (e.g. a SciVal institution id).
-    source, value = out.get("externalIdSource"), out.get("externalId")
+    # The older API's one "other id" of a record (e.g. a SciVal institution id), moved into
+    # identifiers: taken out, so that the result is of the current shape and a second rewrite
+    # (the scan's, then the mapping's) leaves it as it is instead of adding the id again.
+    source, value = out.pop("externalIdSource", None), out.pop("externalId", None)
     if isinstance(source, str) and isinstance(value, str) and source.strip() and value.strip():
         ids = out.get("identifiers") if isinstance(out.get("identifiers"), list) else []
         out["identifiers"] = [

@@ -99,6 +99,7 @@ def fetch(
     units is computed from the stored portfolio during a scan and is not shown here.
     """
     from kvrules.assembly import build_adapter
+    from kvrules.contract import checked_fetch
 
     config = config_from(config_path, refdata=refdata)
     configured = config.sources.get(source)
@@ -113,7 +114,7 @@ def fetch(
         enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     records = quarantined = 0
     try:
-        for record in adapter.fetch(cursor):
+        for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug
             if not record.events and record.error is None:
                 continue  # a cursor-only marker
             records += 1

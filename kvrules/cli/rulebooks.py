@@ -16,11 +16,14 @@ from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import styled
 from kvrules.config import Config
 from kvrules.engine import load_rulebooks
+from kvrules.errors import KvrulesError
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
 from kvrules.model import event_json_schema
 from kvrules.plain import lists_in_words, said
 from kvrules.records import describe
+from kvrules.rulebook.discovery import rulebook_files
+from kvrules.rulebook.ir import Rulebook
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
 from kvrules.store.subjects import subject_body
@@ -31,9 +34,23 @@ def _report(problems: list[Diagnostic]) -> None:
         click.echo(str(p), err=True)
 
 
-def _attributes(config_path: Path | None) -> tuple[str, ...]:
-    """The free-form attributes the configuration lets rules read (none without a config)."""
-    return tuple(config_from(config_path).readable_attributes)
+def _loaded(paths: tuple[str, ...], config: Config) -> tuple[list[Rulebook], list[Diagnostic]]:
+    """The rulebooks under ``paths`` (the config's, else the shipped ones, when none are
+    given); a folder that holds no rulebook at all is an error, not an empty success."""
+    for folder in (Path(p) for p in paths):
+        if folder.is_dir() and not rulebook_files([folder]):
+            raise KvrulesError(f"{folder}: no rulebook files (*.yaml, *.yml) here")
+    return load_rulebooks(paths, readable_attributes=config.readable_attributes)
+
+
+def _test_problems(books: list[Rulebook]) -> list[Diagnostic]:
+    """What makes a rulebook's test unable to pass (a rule it expects is not there)."""
+    return [
+        Diagnostic(book.path, p.pos.line, p.pos.col, p.message)
+        for book in books
+        for case in book.tests
+        for p in case.problems
+    ]
 
 
 @click.command()
@@ -41,7 +58,8 @@ def _attributes(config_path: Path | None) -> tuple[str, ...]:
 @CONFIG_OPTION
 def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
     """Check rulebooks; print one 'path:line:col: message' line per problem."""
-    books, problems = load_rulebooks(paths, readable_attributes=_attributes(config_path))
+    books, problems = _loaded(paths, config_from(config_path))
+    problems += _test_problems(books)
     _report(problems)
     if problems:
         sys.exit(1)
@@ -77,8 +95,11 @@ def test_cmd(
     from kvrules.engine.evaluator import run_rulebook_tests
 
     config = config_from(config_path, refdata=refdata)
-    books, problems = load_rulebooks(paths, readable_attributes=config.readable_attributes)
+    books, problems = _loaded(paths, config)
     _report(problems)
+    if not problems and not any(book.tests for book in books):
+        where = " ".join(paths) or "the rulebooks"
+        raise KvrulesError(f"{where}: no tests to run (add some under tests:)")
     enricher = _enricher(config, enrich)
     passed = failed = 0
     for book in books:

@@ -91,6 +91,13 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
+    for problem in report.plugin_errors:
+        click.echo(
+            f"{problem}: a plugin error, not retried; once the plugin is fixed, the write-back "
+            "is queued again when the record is next evaluated (it changes, or a list or "
+            "rulebook does)",
+            err=True,
+        )
     if report.budget_exhausted:
         click.echo(
             f"Stopped after {report.seconds:.0f}s: the scan budget of {report.source} was used "
@@ -115,18 +122,42 @@ def scan_sources(
     show: bool = True,
     reader: Reader = "auto",
 ) -> list[ScanReport]:
-    """Scan each named source with one evaluator and enricher; print each report if ``show``."""
-    from kvrules.assembly import build_evaluator, build_scanner
+    """Scan each named source with one evaluator and enricher; print each report if ``show``.
+
+    A source that fails (its adapter's plugin broken or missing, the source unreachable, a
+    hook that raised) is reported in one line on stderr as it happens and the other sources
+    are still scanned; SourcesFailed at the end names the ones that failed."""
+    from kvrules.assembly import AssemblyError, build_evaluator, build_scanner, source_adapter
     from kvrules.enrich import Enricher
     from kvrules.store import Store
 
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     reports = []
+    failed: dict[str, str] = {}  # source -> what went wrong, in one line
+
+    def fail(name: str, message: str) -> None:
+        failed[name] = message
+        if len(names) > 1:  # told as it happens; a single source's is the scan's error
+            click.echo(message, err=True)
+
     evaluator = build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
     with evaluator, Store.open(config.database) as store:
         for name in names:
+            try:
+                adapter = source_adapter(config, name)
+            except AssemblyError as e:
+                if name not in config.sources:
+                    raise  # a usage error, not a source that failed
+                fail(name, f"source '{name}' not scanned: {e}")
+                continue
             scanner = build_scanner(
-                config, name, store, apply=apply or None, evaluator=evaluator, enricher=enricher
+                config,
+                name,
+                store,
+                apply=apply or None,
+                evaluator=evaluator,
+                enricher=enricher,
+                adapter=adapter,
             )
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json, reader=reader)
@@ -140,20 +171,36 @@ def scan_sources(
                 ) from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
-                raise SourceError(
-                    f"source '{name}'{f' ({where})' if where else ''}: {e}; the next scan "
-                    "resumes where this one stopped"
-                ) from None
+                fail(
+                    name,
+                    f"source '{name}'{f' ({where})' if where else ''}: {e}; what was read is "
+                    "kept and the next scan resumes where this one stopped",
+                )
+                continue
             finally:
                 scanner.adapter.close()
             if show:
                 print_report(report, as_json)
             reports.append(report)
+    if len(names) == 1 and failed:
+        raise SourceError(*failed.values())
+    if failed:
+        raise SourcesFailed(list(failed), reports)
     return reports
 
 
 class SourceError(KvrulesError):
     """A source failed for good during a scan (after the adapter's own retries)."""
+
+
+class SourcesFailed(SourceError):
+    """Some sources failed (each told on its own line); the others were scanned."""
+
+    def __init__(self, failed: list[str], reports: list[ScanReport]) -> None:
+        names = ", ".join(f"'{name}'" for name in failed)
+        others = "; the other sources were scanned" if reports else ""
+        super().__init__(f"scan failed for source(s) {names} (see above){others}")
+        self.reports = reports
 
 
 def _source_names(config: Config, source: str | None) -> list[str]:
@@ -185,8 +232,9 @@ def _source_names(config: Config, source: str | None) -> list[str]:
 def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) -> None:
     """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back.
 
-    Exit status: 0 done; 1 an error (bad config, unreachable source); 2 done with records
-    quarantined (`kvrules quarantine` lists them), as `kvrules fetch`.
+    Exit status: 0 done; 1 an error (bad config, a source that failed: the others are still
+    scanned; a plugin's hook that broke its contract); 2 done with records quarantined
+    (`kvrules quarantine` lists them), as `kvrules fetch`.
     """
     config = config_from(config_path, db, refdata)
     reports = scan_sources(
@@ -199,6 +247,8 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
         reader=reader,
     )
     # A scheduler should notice records that were set aside, not only failures.
+    if any(report.plugin_errors for report in reports):
+        sys.exit(1)
     sys.exit(2 if any(report.quarantined for report in reports) else 0)
 
 
@@ -292,6 +342,8 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             lists_due = started + parse_duration(every)
         try:
             reports = scan_sources(config, names, full=False, apply=apply, as_json=True, show=False)
+        except SourcesFailed as e:  # the others were scanned: say what they found too
+            line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
         except KvrulesError as e:
             line = f"failed: {e}"
         else:

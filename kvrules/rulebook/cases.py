@@ -80,6 +80,8 @@ def run_cases(
 def _run_case(
     evaluator: RuleEvaluator, rulebook: ir.Rulebook, case: ir.TestCase, enrich: Any
 ) -> CaseResult:
+    if case.problems:  # it cannot pass, whatever the rules do
+        return CaseResult(rulebook, case, [], "; ".join(p.message for p in case.problems))
     try:
         event = event_from_given(case.given, case.name)
     except ValidationError as e:

@@ -155,11 +155,21 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class TestProblem:
+    """Why a test case cannot pass whatever the rules do (it expects a rule that is not
+    there): that test fails, the rulebook's other tests and its rules are unaffected."""
+
+    pos: Pos
+    message: str
+
+
+@dataclass(frozen=True)
 class TestCase:
     name: str
     given: dict
     expect: tuple[str, ...]
     pos: Pos
+    problems: tuple[TestProblem, ...] = ()
 
 
 @dataclass(frozen=True)

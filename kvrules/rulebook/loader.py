@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -74,6 +74,9 @@ class _Checker:
 
     def error_at(self, line: int, col: int, message: str) -> None:
         self.problems.append(Diagnostic(self.path, line, col, message))
+
+    def in_line_order(self) -> list[Diagnostic]:
+        return sorted(self.problems, key=lambda p: (p.line, p.col))
 
     # -- schema
     def schema(self, exc: ValidationError) -> None:
@@ -227,65 +230,150 @@ def load_text(
     try:
         spec = RulebookSpec.model_validate(src.data)
     except ValidationError as exc:
+        # Report the schema's problems with the later checks' on every part that is valid
+        # on its own: an author fixes a rulebook in one pass, not one stage at a time.
         check.schema(exc)
-        raise RulebookError(check.problems) from None
+        _build(_Parts.lenient(src.data), sha, check, frozenset(readable_attributes), check_rule)
+        raise RulebookError(check.in_line_order()) from None
     if vars_override:
         _override(spec, vars_override, check)
         if check.problems:
-            raise RulebookError(check.problems)
-    rulebook = _build(spec, sha, check, frozenset(readable_attributes), check_rule)
+            raise RulebookError(check.in_line_order())
+    rulebook = _build(_Parts.whole(spec), sha, check, frozenset(readable_attributes), check_rule)
     if check.problems:
-        raise RulebookError(check.problems)
+        raise RulebookError(check.in_line_order())
     return rulebook
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class _Valid(Generic[M]):
+    """One part of a rulebook (the whole, a source, a rule, a test) and which of its fields
+    failed the schema: only the others are checked further, so nothing false is said of a
+    field that is already reported."""
+
+    spec: M
+    bad: frozenset[str] = frozenset()
+
+    def ok(self, *fields: str) -> bool:
+        return self.bad.isdisjoint(fields)
+
+    @classmethod
+    def of(cls, model: type[M], raw: Any) -> _Valid[M] | None:
+        """``raw`` validated, else its valid fields alone (None: not even a mapping)."""
+        if not isinstance(raw, dict):
+            return None
+        try:
+            return cls(model.model_validate(raw))
+        except ValidationError as exc:
+            bad = frozenset(str(e["loc"][0]) for e in exc.errors() if e["loc"])
+            good = {k: v for k, v in raw.items() if k in model.model_fields and k not in bad}
+            return cls(model.model_construct(**good), bad)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the checks after the schema look at: the rulebook and each source, rule and test,
+    each with the fields that failed the schema (none when the whole file is valid)."""
+
+    top: _Valid[RulebookSpec]
+    sources: list[_Valid[SourceSpec] | None]
+    rules: list[_Valid[RuleSpec] | None]
+    tests: list[_Valid[TestSpec] | None]
+
+    @classmethod
+    def whole(cls, spec: RulebookSpec) -> _Parts:
+        return cls(
+            _Valid(spec),
+            [_Valid(s) for s in spec.sources],
+            [_Valid(r) for r in spec.rules],
+            [_Valid(t) for t in spec.tests],
+        )
+
+    @classmethod
+    def lenient(cls, data: dict[str, Any]) -> _Parts:
+        top = _Valid.of(RulebookSpec, data)
+        assert top is not None  # data is a mapping
+
+        def each(key: str, model: type[M]) -> list[_Valid[M] | None]:
+            raw = data.get(key)
+            return [_Valid.of(model, item) for item in raw] if isinstance(raw, list) else []
+
+        return cls(
+            top, each("sources", SourceSpec), each("rules", RuleSpec), each("tests", TestSpec)
+        )
+
+
 def _build(
-    spec: RulebookSpec,
+    parts: _Parts,
     sha: str,
     check: _Checker,
     readable: frozenset[str],
     check_rule: ir.RuleCheck | None,
 ) -> ir.Rulebook:
-    check.vars = spec.vars
-    sources = {s.id: ir.Citation(s.id, s.cite, s.url) for s in spec.sources}
+    spec = parts.top.spec
+    vars_known = parts.top.ok("vars")
+    check.vars = spec.vars if vars_known else {}
+    sources = {s.spec.id: ir.Citation(s.spec.id, s.spec.cite, s.spec.url)
+               for s in parts.sources if s and s.ok("id", "cite", "url")}  # fmt: skip
+    # A cite is called unknown only when every source's id could be read.
+    source_ids = {s.spec.id for s in parts.sources if s and s.ok("id")}
+    sources_known = bool(parts.sources) and all(s and s.ok("id") for s in parts.sources)
     kinds = [k.value for k in EventKind]
     seen: set[str] = set()
+    # A test's expected rule is called unknown only when every rule's id could be read.
+    ids_known = bool(parts.rules) and all(r and r.ok("id") for r in parts.rules)
     rules: list[ir.Rule] = []
     attributes_read: set[str] = set()
     shell = ir.Rulebook(
-        spec.rulebook, spec.version, spec.title, spec.jurisdiction, check.path, sha, ()
+        getattr(spec, "rulebook", ""),
+        getattr(spec, "version", ""),
+        getattr(spec, "title", ""),
+        getattr(spec, "jurisdiction", ""),
+        check.path,
+        sha,
+        (),
     )
-    for i, r in enumerate(spec.rules):
-        where = ("rules", i)
-        if r.id in seen:
-            check.error((*where, "id"), f"duplicate rule id '{r.id}'")
-        seen.add(r.id)
-        on = [r.on] if isinstance(r.on, str) else r.on
-        if not on:
+    known_risks = list(risk_types())
+    for i, valid in enumerate(parts.rules):
+        if valid is None:
+            continue  # not a mapping: the schema said so
+        r, where = valid.spec, ("rules", i)
+        if valid.ok("id"):
+            if r.id in seen:
+                check.error((*where, "id"), f"duplicate rule id '{r.id}'")
+            seen.add(r.id)
+        on = ([r.on] if isinstance(r.on, str) else r.on) if valid.ok("on") else []
+        if valid.ok("on") and not on:
             check.error((*where, "on"), "on: name the event kinds the rule applies to")
         for j, kind in enumerate(on):
             if kind not in kinds:
                 at = (*where, "on") if isinstance(r.on, str) else (*where, "on", j)
                 check.error(at, f"unknown event kind '{kind}'{suggest(kind, kinds)}")
-        if r.cite not in sources:
+        if valid.ok("cite") and sources_known and r.cite not in source_ids:
             check.error(
                 (*where, "cite"),
                 f"unknown citation '{r.cite}'"
                 f"{suggest(r.cite, list(sources))}; add it under sources:",
             )
-        known_risks = list(risk_types())
-        for j, risk in enumerate(r.risks):
+        for j, risk in enumerate(r.risks if valid.ok("risks") else []):
             if risk not in known_risks:
                 check.error(
                     (*where, "risks", j),
                     f"unknown risk type '{risk}'{suggest(risk, known_risks)}; "
                     f"choose from {', '.join(known_risks)}",
                 )
+        if not (vars_known and valid.ok("when", "legal_basis")):
+            continue  # a condition that reads vars.X cannot be checked against broken vars
         access = Access(readable, legal_basis=r.legal_basis is not None)
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(access=access))
         except _Failed:
             continue
+        if valid.bad:
+            continue  # the schema failed: no rule is built, only checked
         line, col = check.src.at((*where, "id"))
         rule = ir.Rule(
             r.id,
@@ -320,15 +408,23 @@ def _build(
             rules.append(rule)
             attributes_read |= access.read
     tests = []
-    for i, t in enumerate(spec.tests):
-        for j, rule_id in enumerate(t.expect):
+    for i, valid_test in enumerate(parts.tests):
+        if valid_test is None or not valid_test.ok("name", "given", "expect"):
+            continue
+        t = valid_test.spec
+        unknown = []
+        for j, rule_id in enumerate(t.expect if ids_known else []):
             if rule_id not in seen:
-                check.error(
-                    ("tests", i, "expect", j),
-                    f"unknown rule '{rule_id}'{suggest(rule_id, sorted(seen))}",
-                )
-        line, col = check.src.at(("tests", i, "name"))
-        tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), ir.Pos(line, col)))
+                line, col = check.src.at(("tests", i, "expect", j))
+                message = f"unknown rule '{rule_id}'{suggest(rule_id, sorted(seen))}"
+                unknown.append(ir.TestProblem(ir.Pos(line, col), message))
+        pos = ir.Pos(*check.src.at(("tests", i, "name")))
+        tests.append(ir.TestCase(t.name, t.given, tuple(t.expect), pos, tuple(unknown)))
+    if parts.top.bad:  # the schema failed: checked only, load_text raises every problem
+        for case in tests:
+            for problem in case.problems:
+                check.error_at(problem.pos.line, problem.pos.col, problem.message)
+        return shell
     version = spec.version
     if attributes_read:  # the administrator's sign-off is part of the policy findings cite
         digest = hashlib.sha256(repr(sorted(attributes_read)).encode()).hexdigest()[:8]

@@ -6,9 +6,29 @@ adapter's tests when a fixture is too expensive to build once per check (a simul
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.contract import wrong_type
+
+
+def fetched(adapter: Adapter, cursor: str | None = None) -> Iterator[FetchedRecord]:
+    """``adapter.fetch(cursor)``, each item a FetchedRecord (AssertionError naming the plugin
+    and the hook otherwise, in the words a scan uses)."""
+    for item in adapter.fetch(cursor):
+        if problem := wrong_type(adapter, "fetch", item, FetchedRecord, "yielded"):
+            raise AssertionError(problem)
+        yield item
+
+
+def tags_written(adapter: Adapter, record_id: str, tags: list[str], **options: Any) -> TagWrite:
+    """``tags_written(adapter, ...)``, checked to return a TagWrite (AssertionError naming the
+    plugin and the hook otherwise, in the words a scan uses)."""
+    result = adapter.write_tags(record_id, tags, **options)
+    if problem := wrong_type(adapter, "write_tags", result, TagWrite):
+        raise AssertionError(problem)
+    return result
 
 
 def content(records: Iterable[FetchedRecord]) -> list[FetchedRecord]:
@@ -26,7 +46,7 @@ def last_cursor(records: Iterable[FetchedRecord]) -> str | None:
 
 def check_pages_to_end(adapter: Adapter, cursor: str | None = None) -> list[FetchedRecord]:
     """A fetch ends, yields each record once, ends with a cursor, and every event validates."""
-    records = list(adapter.fetch(cursor))
+    records = list(fetched(adapter, cursor))
     assert records, "fetch yielded nothing, not even a final cursor"
     assert records[-1].cursor, "the last record must carry the cursor to resume from"
     found = content(records)
@@ -46,7 +66,7 @@ def check_resume(adapter: Adapter, full: list[FetchedRecord], stop_after: int) -
     seen: list[str] = []
     cursor = None
     interrupted = False
-    for r in adapter.fetch(None):
+    for r in fetched(adapter, None):
         cursor = r.cursor or cursor
         if r.events or r.error:
             seen.append(r.record_id)
@@ -57,7 +77,7 @@ def check_resume(adapter: Adapter, full: list[FetchedRecord], stop_after: int) -
         f"no cursor before the end of the fetch after {stop_after} record(s): give the test "
         "source several pages (a small page size) so that a fetch can be resumed midway"
     )
-    seen += [r.record_id for r in content(adapter.fetch(cursor))]
+    seen += [r.record_id for r in content(fetched(adapter, cursor))]
     missing = {r.record_id for r in content(full)} - set(seen)
     assert not missing, f"lost after resume: {sorted(missing)[:5]}"
 
@@ -91,18 +111,18 @@ def check_quarantine(records: list[FetchedRecord], broken: str | None) -> Fetche
 def check_write_back(adapter: Adapter, record_id: str, tags: list[str]) -> None:
     """Dry-run is the default and writes nothing; a write is idempotent; it can be undone by
     kvrules (which wrote it), but a value kvrules did not write is left as it is."""
-    original = adapter.write_tags(record_id, tags)
+    original = tags_written(adapter, record_id, tags)
     assert original.dry_run and not original.written, "write_tags must default to dry-run"
-    assert adapter.write_tags(record_id, tags).before == original.before, "dry-run wrote"
-    first = adapter.write_tags(record_id, tags, dry_run=False, written=original.before)
+    assert tags_written(adapter, record_id, tags).before == original.before, "dry-run wrote"
+    first = tags_written(adapter, record_id, tags, dry_run=False, written=original.before)
     assert sorted(first.after) == sorted(set(tags))
-    again = adapter.write_tags(record_id, tags, dry_run=False, written=tags)
+    again = tags_written(adapter, record_id, tags, dry_run=False, written=tags)
     assert not again.written and not again.changed, "second identical write must be a no-op"
     if sorted(set(tags)) != sorted(set(original.before)):
         # As far as this call knows, kvrules never wrote the tags there: someone else did.
-        foreign = adapter.write_tags(record_id, original.before, dry_run=False)
+        foreign = tags_written(adapter, record_id, original.before, dry_run=False)
         assert foreign.skipped and not foreign.written, "overwrote a value kvrules did not write"
-    undo = adapter.write_tags(record_id, original.before, dry_run=False, written=tags)
+    undo = tags_written(adapter, record_id, original.before, dry_run=False, written=tags)
     assert sorted(undo.before) == sorted(set(tags)), "the write did not stick"
     assert undo.skipped is None, "kvrules must be able to change what it wrote itself"
 
@@ -112,7 +132,7 @@ def check_dry_run_writes_nothing(
 ) -> None:
     """A dry run reports the change it would make and leaves the source exactly as it was."""
     before = snapshot()
-    result = adapter.write_tags(record_id, tags, dry_run=True)
+    result = tags_written(adapter, record_id, tags, dry_run=True)
     assert result.dry_run and not result.written, "a dry run must report written=False"
     assert sorted(result.after) == sorted(set(tags)), "a dry run must report the wanted tags"
     assert snapshot() == before, "a dry run changed the source"
@@ -125,7 +145,7 @@ def check_unknown_record(
     raised: BaseException | None = None
     for dry_run in (True, False):
         try:
-            adapter.write_tags(record_id, tags, dry_run=dry_run)
+            tags_written(adapter, record_id, tags, dry_run=dry_run)
         except error as exc:
             raised = exc
             continue
@@ -138,7 +158,7 @@ def check_source_failure(adapter: Adapter) -> BaseException:
     """An unusable source makes fetch raise (after any retries): an empty, successful-looking
     fetch would let the caller store a cursor past records it never saw."""
     try:
-        records = list(adapter.fetch(None))
+        records = list(fetched(adapter, None))
     except Exception as exc:
         return exc
     raise AssertionError(f"fetch on a broken source returned {len(records)} record(s)")

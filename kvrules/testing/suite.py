@@ -100,7 +100,7 @@ class AdapterConformance:
     ) -> None:
         record_id = _writable(full, adapter)
         checks.check_dry_run_writes_nothing(adapter, record_id, harness.tags, harness.snapshot)
-        default = adapter.write_tags(record_id, harness.tags)
+        default = checks.tags_written(adapter, record_id, harness.tags)
         assert default.dry_run and not default.written, "write_tags must default to dry-run"
         assert harness.snapshot() == harness.snapshot(), "snapshot() must be deterministic"
 
@@ -114,10 +114,10 @@ class AdapterConformance:
         record_id = _writable(full, adapter)
         checks.check_write_back(adapter, record_id, harness.tags)
         # A fresh adapter sees the same tags: the write reached the source, not a cache.
-        adapter.write_tags(record_id, harness.tags, dry_run=False)
+        checks.tags_written(adapter, record_id, harness.tags, dry_run=False)
         fresh = harness.adapter()
         try:
-            seen = fresh.write_tags(record_id, harness.tags)
+            seen = checks.tags_written(fresh, record_id, harness.tags)
         finally:
             fresh.close()
         assert sorted(seen.before) == sorted(set(harness.tags)), "the write did not persist"
@@ -144,10 +144,10 @@ class AdapterConformance:
         adapter = harness.adapter()
         try:
             texts += [repr(adapter), repr(adapter.config), str(adapter.config)]
-            records = list(adapter.fetch(None))
+            records = list(checks.fetched(adapter, None))
             texts += [f"{r.cursor} {r.error}" for r in records]
             record_id = _writable(records, adapter)
-            texts.append(repr(adapter.write_tags(record_id, harness.tags, dry_run=False)))
+            texts.append(repr(checks.tags_written(adapter, record_id, harness.tags, dry_run=False)))
             texts += [_message(lambda: adapter.write_tags(harness.unknown_record_id, []))]
             try:
                 harness.break_source()

@@ -1,13 +1,15 @@
-"""python -m kvrules_pure.simulator [--data DIR] [--projects N] --port N --api-key KEY"""
+"""python -m kvrules_pure.simulator [--data DIR] [--legacy DIR] --port N --api-key KEY ..."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
 
+from . import legacy524
 from .build import build_store
 from .config import DEFAULT_ROR_TYPE_URI, PORTFOLIOS, SimulatorConfig
 from .server import Api, make_server
@@ -16,6 +18,12 @@ from .server import Api, make_server
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m kvrules_pure.simulator", description=__doc__)
     p.add_argument("--data", help="directory of Pure JSON records (projects/, awards/, ...)")
+    p.add_argument(
+        "--legacy",
+        metavar="DIR",
+        help="real responses of the older API to serve under /ws/api/524 (research-output-*.json "
+        "and external-organisation-*.json, or research_output/ and external_organisation/)",
+    )
     p.add_argument("--projects", type=int, default=3000, help="synthetic projects (no --data)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument(
@@ -53,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     store = build_store(cfg, args.data)
-    server = make_server(Api(store, args.api_key, faults), args.host, args.port)
+    legacy = None
+    if args.legacy:
+        legacy = legacy524.load(Path(args.legacy))
+        if not legacy["research-outputs"]:
+            p.error(f"--legacy {args.legacy}: no research-output-*.json or research_output/*.json")
+    server = make_server(Api(store, args.api_key, faults, legacy), args.host, args.port)
     n = len(store.collection("projects"))
     elapsed = time.perf_counter() - started
     print(f"Pure API simulator: {n} projects, ready in {elapsed:.2f}s", file=sys.stderr)

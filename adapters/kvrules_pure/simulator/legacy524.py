@@ -1,8 +1,9 @@
 """The older versioned Pure API (/ws/api/524), served from REAL responses.
 
-``load(folder)`` reads responses saved from a real Pure (``research-output-*.json``,
-``external-organisation-*.json``; e.g. the adapter's tests/fixtures/pure-umn-524, from
-UMNLibraries/pureapi, MIT). Every external organisation a research output references is
+``load(folder)`` reads responses saved from a real Pure: ``research-output-*.json`` and
+``external-organisation-*.json`` (the adapter's tests/fixtures/pure-umn-524), or one folder per
+collection as UMNLibraries/pureapi (MIT) publishes them (``research_output/*.json``,
+``external_organisation/*.json``). Every external organisation a research output references is
 served too: the full record where one was saved, else the reference itself, which in that API
 already carries the organisation's name, type and external id.
 """
@@ -25,15 +26,21 @@ def _references(rec: Json) -> list[Json]:
     return refs
 
 
+def _saved(folder: Path, kind: str) -> list[Path]:
+    """The saved responses of one kind, in either layout."""
+    flat = folder.glob(f"{kind}-*.json")
+    return sorted([*flat, *(folder / kind.replace("-", "_")).glob("*.json")])
+
+
 def load(folder: Path) -> dict[str, dict[str, Json]]:
     """Collection name -> uuid -> record, in the older API's shape."""
     data: dict[str, dict[str, Json]] = {name: {} for name in COLLECTIONS}
-    for path in sorted(folder.glob("research-output-*.json")):
+    for path in _saved(folder, "research-output"):
         rec = json.loads(path.read_text("utf-8"))
         data["research-outputs"][rec["uuid"]] = rec
         for ref in _references(rec):
             data["external-organisations"].setdefault(ref["uuid"], ref)
-    for path in sorted(folder.glob("external-organisation-*.json")):
+    for path in _saved(folder, "external-organisation"):
         rec = json.loads(path.read_text("utf-8"))
         data["external-organisations"][rec["uuid"]] = rec
     return data

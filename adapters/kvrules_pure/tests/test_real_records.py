@@ -79,3 +79,44 @@ def test_real_legacy_api_scanned_over_http_keeps_every_organisation() -> None:
     assert event.output is not None and len(event.output.affiliations) == 25
     assert "None" not in event.id
     assert len(org_gets) == 25  # each fetched from the older API's collection
+
+
+def test_real_legacy_embedded_organisation_reference_keeps_its_external_id() -> None:
+    """The older API embeds each organisation as a reference carrying ``externalId`` and
+    ``externalIdSource`` but no ``info`` block: that id is kept like a full record's."""
+    rec = _real("research-output-f145e583.json")
+    named = _named_external_orgs(rec)
+    [event] = mapping.output_events(rec, Related(orgs=dict(named)), CFG)
+    assert event.output is not None
+    expected = {
+        mapping.text(o["name"], CFG.locales, "name"): (
+            [(o["externalIdSource"], o["externalId"])] if "externalId" in o else []
+        )
+        for o in named.values()
+    }
+    got = {a.name: [(i.scheme, i.value) for i in a.identifiers] for a in event.output.affiliations}
+    assert got == expected
+    kept = [pair for pairs in got.values() for pair in pairs]
+    assert ("scival", "410006") in kept and len(kept) >= 20
+
+
+def test_real_legacy_references_over_http_keep_their_external_id_once() -> None:
+    """Read over HTTP, each organisation the output names is rewritten by the scan and again
+    by the mapping: its external id is one identifier, not one per rewrite."""
+    rec = _real("research-output-f145e583.json")
+    expected = {
+        mapping.text(o["name"], CFG.locales, "name"): (
+            [(o["externalIdSource"], o["externalId"])] if "externalId" in o else []
+        )
+        for o in _named_external_orgs(rec).values()
+    }
+    with start_simulator(projects=3, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524", research_outputs=True)
+        try:
+            [record] = scan(adapter)
+        finally:
+            adapter.close()
+    [event] = record.events
+    assert event.output is not None
+    got = {a.name: [(i.scheme, i.value) for i in a.identifiers] for a in event.output.affiliations}
+    assert got == expected

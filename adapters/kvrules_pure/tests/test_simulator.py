@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import socket
 import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from kvrules_pure.simulator import Faults, SimulatorConfig, SimulatorHandle, start_simulator
+from kvrules_pure.simulator import (
+    Faults,
+    SimulatorConfig,
+    SimulatorHandle,
+    legacy524,
+    start_simulator,
+)
 from kvrules_pure.simulator.build import build_store
 
 
@@ -542,38 +550,68 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_command_line_server() -> None:
+@contextlib.contextmanager
+def _command_line_server(*args: str, ready_path: str) -> Iterator[str]:
+    """``python -m kvrules_pure.simulator ARGS --port N --api-key cli``; yields its URL once
+    ``ready_path`` answers, and stops it afterwards."""
     port = _free_port()
     adapters = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kvrules_pure.simulator",
-            "--port",
-            str(port),
-            "--api-key",
-            "cli",
-            "--projects",
-            "200",
-            "--fault-script",
-            "GET:2:503",
-        ],
-        cwd=adapters,
-        stderr=subprocess.PIPE,
-    )
+    command = [sys.executable, "-m", "kvrules_pure.simulator", "--port", str(port), *args]
+    proc = subprocess.Popen([*command, "--api-key", "cli"], cwd=adapters, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}/ws/api"
     try:
-        url = f"http://127.0.0.1:{port}/ws/api/projects?size=5"
         for _ in range(100):  # wait until it listens (no timing assertion, just readiness)
             try:
-                first = requests.get(url, headers={"api-key": "cli"}, timeout=5)
+                requests.head(base + ready_path, timeout=5)
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
         else:
             pytest.fail("simulator did not start")
-        assert first.json()["count"] == 200
-        assert requests.get(url, headers={"api-key": "cli"}, timeout=5).status_code == 503
+        yield base
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_command_line_server() -> None:
+    with _command_line_server(
+        "--projects", "200", "--fault-script", "GET:2:503", ready_path="/nothing"
+    ) as base:
+        url = f"{base}/projects?size=5"
+        first = requests.get(url, headers={"api-key": "cli"}, timeout=5)
+        assert first.json()["count"] == 200
+        assert requests.get(url, headers={"api-key": "cli"}, timeout=5).status_code == 503
+
+
+def test_command_line_server_serves_real_responses_of_the_older_api() -> None:
+    """--legacy DIR serves saved responses of a real /ws/api/524 as start_simulator's
+    legacy_dir does: each organisation a research output names answers, not 404."""
+    fixtures = Path(__file__).parent / "fixtures" / "pure-umn-524"
+    output = json.loads((fixtures / "research-output-f145e583.json").read_text("utf-8"))
+    named = {o["uuid"] for o in output["externalOrganisations"]}
+    legacy = ("--projects", "1", "--legacy", str(fixtures))
+    with _command_line_server(*legacy, ready_path="/x") as base:
+        headers = {"api-key": "cli"}
+        listed = requests.get(f"{base}/524/research-outputs", headers=headers, timeout=5).json()
+        assert [o["uuid"] for o in listed["items"]] == [output["uuid"]]
+        statuses = {
+            requests.get(
+                f"{base}/524/external-organisations/{uuid}", headers=headers, timeout=5
+            ).status_code
+            for uuid in named
+        }
+    assert len(named) == 25 and statuses == {200}
+
+
+def test_legacy_responses_are_read_in_the_layout_they_are_published_in(tmp_path: Path) -> None:
+    """UMNLibraries/pureapi keeps one folder per collection (research_output/UUID.json): the
+    same records load as from the flat fixtures."""
+    fixtures = Path(__file__).parent / "fixtures" / "pure-umn-524"
+    for name, folder in (("research-output-", "research_output"),
+                         ("external-organisation-", "external_organisation")):  # fmt: skip
+        [saved] = fixtures.glob(f"{name}*.json")
+        rec = json.loads(saved.read_text("utf-8"))
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / f"{rec['uuid']}.json").write_text(saved.read_text("utf-8"), "utf-8")
+    assert legacy524.load(tmp_path) == legacy524.load(fixtures)
