@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kvrules.refdata import countries, normalise
 from kvrules.refdata.countries import as_country
 from kvrules.refdata.models import Match
 from kvrules.refdata.normalise import CLASS_WORDS, analyse, is_acronym
@@ -132,9 +133,10 @@ class Part:
 
 
 def clear_caches() -> None:
-    """Forget every per-name cache of the matching code (name analyses, acronym checks, segment
-    cuts), for a benchmark that times names as new to the process."""
-    for cached in (analyse, is_acronym, _cuts):
+    """Forget every per-name cache of the matching code (name analyses and their words' typo
+    corrections, acronym checks, country readings, segment cuts), for a benchmark that times
+    names as new to the process."""
+    for cached in (analyse, is_acronym, _cuts, *normalise.WORD_CACHES, *countries.NAME_CACHES):
         cached.cache_clear()
 
 

@@ -138,3 +138,7 @@ def _one_country(text: str) -> str | None:
         return country_code(text)
     except (ValueError, LookupError):
         return None
+
+
+# the per-name caches of country readings: affiliations.clear_caches() forgets them
+NAME_CACHES = (to_country, as_country, is_region_code, country_code)

@@ -392,3 +392,7 @@ def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]
     select = "select" in scope_cell.lower() or bool(suffix and "select" in suffix.group(0).lower())
     name = SCOPE_SUFFIX.sub("", printed).strip(" ,:") if suffix else printed.strip()
     return name, SELECT_AFFILIATES if select else None
+
+
+# the per-word caches behind analyse(): affiliations.clear_caches() forgets them with it
+WORD_CACHES = (_typo_of, _correct)

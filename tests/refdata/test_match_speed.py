@@ -50,3 +50,35 @@ def test_a_typo_among_many_near_namesakes_finds_its_organisation() -> None:
     resolver = Resolver(records=[(REGISTRY, e) for e in entries])
     found = resolver.match("Kalamazoo Vistla University", "PL")
     assert found and found[0].entry == "kv" and found[0].method == "fuzzy"
+
+
+# caches that hold static data, not per-name results: clearing them would time pycountry
+# and the source files, not names
+_STATIC_CACHES = {"_iso_names", "_code_digest"}
+
+
+def test_clearing_the_caches_forgets_every_per_name_result() -> None:
+    # the benchmarks time names "as new to the process" after clear_caches(): a per-token or
+    # per-segment cache it forgot (typo corrections, country readings) made their figures
+    # rows that had partly been seen before
+    from kvrules.refdata import affiliations, cache, countries, normalise, resolver
+
+    entries = [Entry(entry_id="hit", name="Harbin Institute of Technology", country="CN")]
+    found = Resolver(records=[(REGISTRY, e) for e in entries]).match_affiliation(
+        "School of Physics, Harbin Institue of Technlogy, Harbin 150001, PR China", "CN"
+    )
+    assert found and found[0].matches[0].entry == "hit"
+    caches = {
+        f"{module.__name__}.{name}": value
+        for module in (affiliations, cache, countries, normalise, resolver)
+        for name, value in vars(module).items()
+        if hasattr(value, "cache_clear") and name not in _STATIC_CACHES
+    }
+    assert {"kvrules.refdata.normalise._typo_of", "kvrules.refdata.countries.as_country"} <= set(
+        caches
+    )
+    assert any(c.cache_info().currsize for c in caches.values())
+    affiliations.clear_caches()
+    assert {
+        name: c.cache_info().currsize for name, c in caches.items() if c.cache_info().currsize
+    } == {}
