@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kvrules import staterows as _staterows
 from kvrules.adapter import StateRow
 from kvrules.alerting import Alert, AlertItem
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
-from kvrules.store import adapter_state as _adapter_state
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import outbox as _outbox
@@ -129,11 +129,11 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     def keep_adapter_state(self, source: str, rows: Sequence[StateRow]) -> None:
         """Store rows of a source's adapter state; do it in the transaction of their cursor."""
         with self._db.transaction() as c:
-            _adapter_state.keep(c, source, rows)
+            _staterows.keep(c, source, rows)
 
-    def adapter_state(self, source: str) -> _adapter_state.StoredState:
+    def adapter_state(self, source: str) -> _staterows.StoredState:
         """A source's stored adapter state, read through a connection of its own (close it)."""
-        return _adapter_state.StoredState(self.path, source)
+        return _staterows.StoredState(self.path, source)
 
     def observe_record(self, source: str, record_id: str, material: Any) -> _sources.Change:
         """Remember the hash of a record's material content; say whether it is new or changed."""
