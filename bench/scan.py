@@ -19,6 +19,7 @@ during the bare loop).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -75,16 +76,27 @@ class Children(threading.Thread):
         self.peak: dict[int, float] = {}  # MB
 
     def run(self) -> None:
+        # Each read on its own: a thread or child that ended between two reads skips only
+        # itself (skipping the whole sample on any of them missed a reader's late peak).
         while not self.stop.wait(0.2):
-            try:
+            with contextlib.suppress(OSError, StopIteration, ValueError):
                 self.peak[self.pid] = peak_rss(self.pid)
-                tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
-                pids = [int(c) for t in tasks for c in (t / "children").read_text().split()]
-                for child in pids:
+            for child in self.children():
+                with contextlib.suppress(OSError, StopIteration, ValueError):
                     self.cpu[child] = cpu_seconds(child)
                     self.peak[child] = peak_rss(child)
-            except (OSError, StopIteration, ValueError):
-                continue  # a child that ended between two reads
+
+    def children(self) -> list[int]:
+        """The process's children now (each thread lists those it started)."""
+        try:
+            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+        except OSError:
+            return []
+        pids = []
+        for task in tasks:
+            with contextlib.suppress(OSError, ValueError):
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        return pids
 
     def reader(self) -> tuple[float, float]:
         """CPU seconds and peak RSS of the busiest child (the reader process), or zeros."""
