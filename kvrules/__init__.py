@@ -7,6 +7,7 @@ conformance suite and simulator toolkit). Everything else is internal and may ch
 
 from kvrules.adapter import (
     Adapter,
+    AdapterState,
     FetchedRecord,
     RecordExplanation,
     TagWrite,
@@ -45,6 +46,7 @@ from kvrules.rulebook.loader import Diagnostic, RulebookError
 
 __all__ = [
     "Adapter",
+    "AdapterState",
     "Alert",
     "AlertChannel",
     "AlertItem",

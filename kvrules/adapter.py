@@ -8,12 +8,15 @@ import json
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
 from kvrules.model import CollaborationEvent
+
+StateRow = tuple[str, str, str | None]
+"""One row an adapter keeps between scans: (space, key, value); value None forgets the key."""
 
 
 class FetchedRecord(BaseModel):
@@ -25,6 +28,81 @@ class FetchedRecord(BaseModel):
     cursor: str | None = Field(
         default=None, description="resume point once this record has been durably processed"
     )
+    state_rows: list[StateRow] = Field(
+        default=[],
+        description="rows of the adapter's state (AdapterState.take) kept with this cursor",
+    )
+
+
+class StoredRows(Protocol):
+    """The rows a source's adapter state holds in the state database (read-only)."""
+
+    def get(self, space: str, key: str) -> str | None:
+        """The value of ``key`` in ``space``, or None."""
+        ...
+
+    def prefixed(self, space: str, prefix: str) -> list[tuple[str, str]]:
+        """The (key, value) rows of ``space`` whose key starts with ``prefix``."""
+        ...
+
+
+class AdapterState:
+    """What an adapter keeps between scans beside its cursor, as rows: say, which records
+    use which organisation, for a source that cannot answer that itself.
+
+    A cursor is one string, written whole at every resume point, so it must stay small; a
+    state that grows with the source goes here instead. The adapter reads with ``get`` and
+    ``prefixed`` and writes with ``put``; at each resume point it hands what it wrote since
+    the last one to the record carrying the cursor (``FetchedRecord.state_rows =
+    state.take()``), and a scan stores those rows in the transaction that stores the cursor:
+    the rows and the cursor never disagree, whatever crashes. Reads see what is stored plus
+    what this read wrote (``remember_written``: False when nothing will be looked up, as in a
+    first full read, so that the rows are not held in memory too).
+
+    Without a state database (``kvrules fetch``, an adapter's own tests) the rows are kept in
+    memory on the adapter, across its fetches.
+    """
+
+    def __init__(self, stored: StoredRows | None = None) -> None:
+        self._stored = stored
+        # Written during this read (all rows, when there is no database).
+        self._written: dict[str, dict[str, str | None]] = {}
+        self._pending: list[StateRow] = []
+        self.remember_written = True
+
+    def get(self, space: str, key: str) -> str | None:
+        written = self._written.get(space)
+        if written is not None and key in written:
+            return written[key]
+        return self._stored.get(space, key) if self._stored is not None else None
+
+    def prefixed(self, space: str, prefix: str) -> dict[str, str]:
+        """The rows of ``space`` whose key starts with ``prefix``, as key -> value."""
+        rows = dict(self._stored.prefixed(space, prefix)) if self._stored is not None else {}
+        for key, value in self._written.get(space, {}).items():
+            if key.startswith(prefix):
+                if value is None:
+                    rows.pop(key, None)
+                else:
+                    rows[key] = value
+        return rows
+
+    def put(self, space: str, key: str, value: str | None) -> None:
+        """Keep ``value`` under ``key`` (None: forget the key) from the next resume point."""
+        self._pending.append((space, key, value))
+        if self.remember_written or self._stored is None:
+            self._written.setdefault(space, {})[key] = value
+
+    def take(self) -> list[StateRow]:
+        """The rows written since the last call, for the record that carries the cursor."""
+        rows, self._pending = self._pending, []
+        return rows
+
+    def begin(self) -> None:
+        """A new read: forget what was written but never taken (a read stopped midway)."""
+        self._pending = []
+        if self._stored is not None:
+            self._written = {}
 
 
 class RecordExplanation(BaseModel):
@@ -122,6 +200,19 @@ class Adapter(ABC):
         the value read right before writing (``not_ours``): a value kvrules did not write is
         left as is and the result says why (``skipped``), in a dry run too."""
 
+    def use_state(self, state: AdapterState) -> None:
+        """Called by a scan before ``fetch``: the rows kept for this source (``AdapterState``).
+        Without it (no state database) ``state`` keeps them in memory."""
+        self._state = state
+
+    @property
+    def state(self) -> AdapterState:
+        """Rows this adapter keeps between scans beside its cursor (``AdapterState``)."""
+        state = getattr(self, "_state", None)
+        if state is None:
+            state = self._state = AdapterState()
+        return state
+
     def fetch_notes(self) -> Any:
         """In a reader process: what ``fetch`` learnt since the last call that the adapter's
         other methods use (say, each record's tags as read); None when nothing."""
@@ -130,6 +221,11 @@ class Adapter(ABC):
     def take_notes(self, notes: Any) -> None:  # noqa: B027  # optional hook, not abstract
         """In the scan's process: ``fetch_notes`` of the copy reading apart (None: a new
         read begins, forget what an earlier one learnt). The default keeps nothing."""
+
+    def forget_notes(self, record_id: str) -> None:  # noqa: B027  # optional hook
+        """In the scan's process: the scan has no tags of this record to write, so what the
+        notes said of it is of no more use (kept, they would grow with the source). The
+        default keeps nothing."""
 
     def taggable(self, record_id: str) -> bool:
         """Whether this record can carry tags at all (e.g. projects can, outputs cannot)."""

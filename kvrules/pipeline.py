@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from kvrules import handover
-from kvrules.adapter import Adapter, FetchedRecord, TagWrite, not_ours
+from kvrules.adapter import Adapter, AdapterState, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
 from kvrules.contract import PluginError, checked_fetch, checked_write_tags, failure
@@ -319,9 +319,12 @@ class Scanner:
                 f"source '{self.source}': its adapter cannot be read in a process of its own;"
                 " use --reader thread or auto"
             )
+        # What the adapter keeps beside its cursor, read where it fetches (kvrules.AdapterState).
+        stored = self.store.adapter_state(self.source)
         if apart and reader != "thread":
-            return ReaderProcess(self.adapter, cursor)
-        return Prefetch(checked_fetch(self.adapter, cursor))
+            return ReaderProcess(self.adapter, cursor, stored)
+        self.adapter.use_state(AdapterState(stored))
+        return Prefetch(checked_fetch(self.adapter, cursor), on_close=stored.close)
 
     def _over_budget(self, started: float) -> bool:
         return self.budget is not None and time.monotonic() - started >= self.budget.seconds
@@ -336,11 +339,11 @@ class Scanner:
             with self.store.transaction():
                 report.quarantined += 1
                 self.store.quarantine(self.source, record.record_id, f"evaluation failed: {exc}")
-                if record.cursor is not None:
-                    self.store.set_cursor(self.source, record.cursor)
+                self._resume_point(record)
 
     def _process_one(self, record: FetchedRecord, report: ScanReport) -> None:
         store = self.store
+        queued = False  # tags of the record to write back (now or still due from a dry run)
         with store.transaction():
             if record.error:
                 report.quarantined += 1
@@ -357,12 +360,27 @@ class Scanner:
                     # must not expire under the retention policy as if it were gone.
                     for source in {(e.source.system, e.source.record_id) for e in record.events}:
                         store.touch_subject(*source)
+                    # A dry run's wish from an earlier scan is still due: its note is of use.
+                    system = record.events[0].source.system
+                    queued = store.case_for(system, record.record_id) is not None
                 else:
-                    self._evaluate(record, report)
-            if record.cursor is not None:
-                store.set_cursor(self.source, record.cursor)
+                    queued = self._evaluate(record, report)
+            self._resume_point(record)
+        if not queued:
+            # What the adapter noted of the record while reading it (say, its tags as read)
+            # serves only a write-back: kept for every record, it grew with the source.
+            self.adapter.forget_notes(record.record_id)
 
-    def _evaluate(self, record: FetchedRecord, report: ScanReport) -> None:
+    def _resume_point(self, record: FetchedRecord) -> None:
+        """The cursor a record carries, with the adapter's state rows that came with it: in one
+        transaction, so that they never disagree."""
+        if record.state_rows:
+            self.store.keep_adapter_state(self.source, record.state_rows)
+        if record.cursor is not None:
+            self.store.set_cursor(self.source, record.cursor)
+
+    def _evaluate(self, record: FetchedRecord, report: ScanReport) -> bool:
+        """Screen, evaluate and store a record; True when tags of it are queued to write."""
         findings: list[Finding] = []
         for event in record.events:
             report.events += 1
@@ -375,7 +393,7 @@ class Scanner:
         self._record(findings, report, follows.routes(self.routes) if follows else None)
         if follows is not None:
             follows.complete(self.store)
-        self._queue_tags(record.events[0].source.system, record.record_id, findings)
+        return self._queue_tags(record.events[0].source.system, record.record_id, findings)
 
     def _record(
         self,
@@ -510,12 +528,15 @@ class Scanner:
         if system == getattr(self.adapter, "name", None):
             self._queue_tags(system, record_id, findings)
 
-    def _queue_tags(self, system: str, record_id: str, findings: list[Finding]) -> None:
+    def _queue_tags(self, system: str, record_id: str, findings: list[Finding]) -> bool:
+        """Queue the record's tags to write back, when it has any to have; True if queued."""
         if not self.adapter.taggable(record_id):
-            return
+            return False
         if findings or self.store.case_for(system, record_id) is not None:
             tags = self.adapter.writable_tags(record_tags(findings))
             self.store.enqueue_writeback(self.source, record_id, tags)
+            return True
+        return False
 
     def _deliver(self, report: ScanReport) -> None:
         if not self.channels:

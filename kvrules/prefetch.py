@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -39,8 +39,15 @@ class Prefetch(Generic[T]):
     closes the source on the reader's own thread, so no request outlives the scan.
     """
 
-    def __init__(self, source: Iterator[T], *, ahead: int = AHEAD) -> None:
+    def __init__(
+        self,
+        source: Iterator[T],
+        *,
+        ahead: int = AHEAD,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         self._source = source
+        self._on_close = on_close  # run once the reader has stopped (say, close what it read)
         self._queue: queue.Queue[T | _End] = queue.Queue(maxsize=max(1, ahead))
         self._stop = threading.Event()
         self._done = False
@@ -105,6 +112,9 @@ class Prefetch(Generic[T]):
                 pass
             self._reader.join(timeout=0.1)
         self._done = True
+        if self._on_close is not None:
+            self._on_close, on_close = None, self._on_close
+            on_close()
 
     def __enter__(self) -> Prefetch[T]:
         return self

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.adapter import Adapter, AdapterState, FetchedRecord, StoredRows
 from kvrules.contract import checked_fetch
 from kvrules.errors import KvrulesError
 from kvrules.memory import c_library, give_back_free_memory
@@ -65,13 +65,22 @@ class ReaderProcess:
     child's copy learnt while reading reaches it through ``fetch_notes``/``take_notes``.
     """
 
-    def __init__(self, adapter: Adapter, cursor: str | None, *, batch: int = BATCH) -> None:
+    def __init__(
+        self,
+        adapter: Adapter,
+        cursor: str | None,
+        stored: StoredRows | None = None,
+        *,
+        batch: int = BATCH,
+    ) -> None:
+        """``stored``: the rows the adapter kept beside its cursor (``AdapterState``), pickled
+        as where to read them: the child reads them itself."""
         self._adapter = adapter
         # What to read, for the child's stdin (the configuration holds secrets): the import
         # path first, so that the adapter's class can be found when the rest is unpickled.
         try:
             start = pickle.dumps((os.getpid(), sys.path)) + pickle.dumps(
-                (type(adapter), adapter.config, cursor, batch), pickle.HIGHEST_PROTOCOL
+                (type(adapter), adapter.config, cursor, stored, batch), pickle.HIGHEST_PROTOCOL
             )
         except Exception as exc:  # a class defined in a function, a config holding a socket
             raise ReaderUnavailable(
@@ -198,17 +207,22 @@ def child() -> None:
         parent, path = pickle.load(stdin)
         _die_with_parent(parent)
         sys.path[:] = path
-        adapter_class, config, cursor, batch = pickle.load(stdin)
+        adapter_class, config, cursor, stored, batch = pickle.load(stdin)
     except BaseException as exc:  # e.g. the adapter's package is not importable here
         failed = ReaderFailed(f"the reader process could not start: {type(exc).__name__}: {exc}")
         with contextlib.suppress(OSError):  # told in one line by the scan, no traceback
             out.send_bytes(pickle.dumps(("error", *_portable(failed))))
         return
-    _read(adapter_class, config, cursor, out, batch)
+    _read(adapter_class, config, cursor, stored, out, batch)
 
 
 def _read(
-    adapter_class: type[Adapter], config: Any, cursor: str | None, conn: Connection, batch: int
+    adapter_class: type[Adapter],
+    config: Any,
+    cursor: str | None,
+    stored: StoredRows | None,
+    conn: Connection,
+    batch: int,
 ) -> None:
     """Fetch, pickle batches, hand them to a sender thread that writes the pipe."""
     ready: queue.Queue[bytes | None] = queue.Queue(maxsize=AHEAD)
@@ -239,6 +253,8 @@ def _read(
 
     try:
         adapter = adapter_class(config)
+        if stored is not None:
+            adapter.use_state(AdapterState(stored))
         with adapter:
             for record in checked_fetch(adapter, cursor):
                 pending.append(record)

@@ -51,7 +51,7 @@ def test_scaffolded_package_passes_its_tests_out_of_the_box(tmp_path: Path) -> N
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "12 passed" in run.stdout, run.stdout  # the whole conformance suite, none skipped
+    assert "13 passed" in run.stdout, run.stdout  # the whole conformance suite, none skipped
     if shutil.which("ruff"):  # the generated code is lint- and format-clean
         for args in (["check"], ["format", "--check"]):
             lint = subprocess.run(

@@ -44,7 +44,7 @@ class PureAdapter(Adapter):
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self._risk_read = {}  # a new read: what an earlier one saw may be out of date
-        return Scanner(self.client, self.config, self._risk_read).fetch(cursor)
+        return Scanner(self.client, self.config, self._risk_read, self.state).fetch(cursor)
 
     def fetch_notes(self) -> dict[str, tuple[str, ...]] | None:
         """What the read saw of each project's risk group since the last call (the dry-run
@@ -60,6 +60,9 @@ class PureAdapter(Adapter):
             self._risk_read = {}
         else:
             self._risk_read.update(notes)
+
+    def forget_notes(self, record_id: str) -> None:
+        self._risk_read.pop(record_id, None)
 
     def explain(self, record: FetchedRecord) -> RecordExplanation | None:
         """Re-reads the record from Pure and names the fields the mapping read and ignored."""

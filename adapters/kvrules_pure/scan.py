@@ -24,7 +24,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kvrules import FetchedRecord, LimitExceeded, check_events, check_raw, check_refs
+from kvrules import (
+    AdapterState,
+    FetchedRecord,
+    LimitExceeded,
+    check_events,
+    check_raw,
+    check_refs,
+)
 from kvrules.errors import validation_problem
 from kvrules.http import quote_id
 
@@ -32,7 +39,7 @@ from . import legacy, mapping
 from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
-from .state import State, Versions
+from .state import State
 from .writeback import current_uris
 
 log = logging.getLogger("kvrules_pure")
@@ -72,8 +79,10 @@ class Scanner:
         client: PureClient,
         config: PureConfig,
         risk_read: dict[str, tuple[str, ...]] | None = None,
+        rows: AdapterState | None = None,
     ) -> None:
         self.client = client
+        self.rows = rows  # what the adapter keeps beside its cursor (state.py)
         self.cfg = config
         # uuid -> the risk classification URIs each mapped project had when read (the dry-run
         # write-back reports on them instead of reading every project a second time).
@@ -95,14 +104,14 @@ class Scanner:
 
     # ---- entry point ------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
-        state = State.decode(cursor)
+        state = State.decode(cursor, self.rows)
         if state.mode == "changes":
             yield from self._changes(state)
             return
         if state.mode == "full" and state.phase == 0 and state.offset == 0:
             state.token = self._feed_head()  # changes made during the scan are replayed later
             if state.token is None:
-                state.versions = Versions()
+                state.follow_versions()
         yield from self._pass(state)
 
     # ---- enrichment ---------------------------------------------------------------------
@@ -345,7 +354,7 @@ class Scanner:
             state.phase, state.offset = state.phase + 1, 0
         state.phase, state.pending, state.unit_changes = 0, [], []
         state.mode = "changes" if state.token else "diff"
-        yield FetchedRecord(record_id="pure:pass-complete", cursor=state.encode())
+        yield FetchedRecord(record_id="pure:pass-complete", **state.resume_point())
 
     def _changed_related(self, state: State) -> set[str]:
         """Diff mode: records using an external organisation or award whose version changed."""
@@ -531,12 +540,12 @@ def _reason(e: Exception) -> str:
 
 def _with_cursor(out: list[FetchedRecord], state: State, marker: str) -> Iterator[FetchedRecord]:
     """Yield a page's records; the last carries the cursor (a marker when the page had none)."""
-    cursor = state.encode()
+    resume = state.resume_point()
     if not out:
-        yield FetchedRecord(record_id=marker, cursor=cursor)
+        yield FetchedRecord(record_id=marker, **resume)
         return
     yield from out[:-1]
-    yield out[-1].model_copy(update={"cursor": cursor})
+    yield out[-1].model_copy(update=resume)
 
 
 def _version(rec: Json) -> str:

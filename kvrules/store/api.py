@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kvrules import staterows as _staterows
 from kvrules.actors import SYSTEM_ACTOR
+from kvrules.adapter import StateRow
 from kvrules.alerting import Alert, AlertItem
 from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
@@ -122,6 +124,15 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """Save a resume point; do it in the transaction that stored the records before it."""
         with self._db.transaction() as c:
             _sources.set_cursor(c, source, cursor, self.clock())
+
+    def keep_adapter_state(self, source: str, rows: Sequence[StateRow]) -> None:
+        """Store rows of a source's adapter state; do it in the transaction of their cursor."""
+        with self._db.transaction() as c:
+            _staterows.keep(c, source, rows)
+
+    def adapter_state(self, source: str) -> _staterows.StoredState:
+        """A source's stored adapter state, read through a connection of its own (close it)."""
+        return _staterows.StoredState(self.path, source)
 
     def observe_record(self, source: str, record_id: str, material: Any) -> _sources.Change:
         """Remember the hash of a record's material content; say whether it is new or changed."""

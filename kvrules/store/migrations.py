@@ -379,6 +379,18 @@ _CASEWORK = (
 # moved units' foreign-funding shares and the portfolio counted it (kvrules.store.subjects).
 _PROPOSALS = ("UPDATE record_subjects SET kind = 'proposal' WHERE source_system = 'prescreen'",)
 
+# What adapters keep between scans beside their cursor (kvrules.AdapterState): Pure's reverse
+# index and version map were packed into its cursor, rewritten whole at every page.
+_ADAPTER_STATE = (
+    """CREATE TABLE adapter_state (
+        source TEXT NOT NULL,
+        space TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (source, space, key)
+    ) WITHOUT ROWID""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -393,4 +405,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         "audit log by subject",
         ("CREATE INDEX IF NOT EXISTS audit_log_subject ON audit_log(subject, id)",),
     ),
+    Migration(9, "adapter state rows", _ADAPTER_STATE),
 )

@@ -52,6 +52,8 @@ def check_pages_to_end(adapter: Adapter, cursor: str | None = None) -> list[Fetc
     found = content(records)
     ids = [r.record_id for r in found]
     assert len(ids) == len(set(ids)), "a record was yielded twice in one fetch"
+    for r in records:  # a scan stores them with the cursor, in the same transaction
+        assert r.cursor or not r.state_rows, f"{r.record_id}: state rows without a cursor"
     for r in found:
         assert (r.error is None) == bool(r.events), f"{r.record_id}: events xor error"
         for e in r.events:

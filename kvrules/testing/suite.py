@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
-from kvrules.adapter import Adapter, FetchedRecord
+from kvrules.adapter import Adapter, AdapterState, FetchedRecord
 from kvrules.testing import checks
 from kvrules.testing.harness import SourceHarness
 
@@ -89,6 +90,30 @@ class AdapterConformance:
         record_id = _writable(full, adapter)
         _optional(lambda: harness.change(record_id), "change()")
         checks.check_incremental(adapter, cursor, record_id)
+
+    def test_a_new_adapter_resumes_from_what_a_scan_stores(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord], tmp_path: Path
+    ) -> None:
+        """A scan stores each cursor with the state rows that came with it (``AdapterState``);
+        the next scan's adapter is a new one, in a new process, that has only those."""
+        from kvrules.store import Store
+
+        cursor = checks.last_cursor(full)
+        assert cursor is not None
+        record_id = _writable(full, adapter)
+        _optional(lambda: harness.change(record_id), "change()")
+        fresh = harness.adapter()
+        with Store.open(tmp_path / "conformance.db") as store:
+            with store.transaction():
+                for record in full:
+                    store.keep_adapter_state("conformance", record.state_rows)
+            stored = store.adapter_state("conformance")
+            try:
+                fresh.use_state(AdapterState(stored))
+                checks.check_incremental(fresh, cursor, record_id)
+            finally:
+                stored.close()
+                fresh.close()
 
     def test_quarantines_unmappable_record(self, harness: SourceHarness, adapter: Adapter) -> None:
         broken = _optional(harness.add_broken, "add_broken()")

@@ -1,108 +1,128 @@
-"""The cursor: written a page at a time, and read back whatever wrote it."""
+"""The cursor stays small; what grows with the portfolio is kept as rows beside it
+(kvrules.AdapterState), and cursors of the earlier formats are read and turned into rows."""
 
 from __future__ import annotations
 
-import itertools
-import re
+from pathlib import Path
 
 import pytest
 from kvrules_pure.simulator import start_simulator
-from kvrules_pure.state import SEP, SEP_VERSIONS, ReverseIndex, State, Versions
+from kvrules_pure.state import PREFIX, RECORDS, State
 from pure_helpers import SECRET, adapter_for
 
-from kvrules import pack_cursor
+from kvrules import AdapterState, FetchedRecord, pack_cursor
+from kvrules.store import Store
 
 
-def _chunks(cursor: str, sep: str = SEP) -> list[str]:
-    """The packed chunks after ``sep`` (the reverse index's, or the versions')."""
-    return [part[1:] for part in re.findall(r"[.~][^.~]*", cursor) if part[0] == sep]
-
-
-def test_each_page_adds_its_own_chunk_and_carries_the_earlier_ones_as_they_were() -> None:
-    # The whole reverse index was packed again at every page: time and memory that grew with
-    # the portfolio (seconds per page at 50,000 projects). A page now packs only its own part.
+def _fetch_all(changes_feed: bool) -> list[FetchedRecord]:
     with (
         start_simulator(projects=120, seed=7, api_key=SECRET) as sim,
-        adapter_for(sim, page_size=30) as adapter,
+        adapter_for(sim, page_size=30, changes_feed=changes_feed) as adapter,
     ):
-        cursors = [r.cursor for r in adapter.fetch(None) if r.cursor is not None]
+        return list(adapter.fetch(None))
+
+
+@pytest.mark.parametrize("feed", [True, False], ids=["changes-feed", "versions"])
+def test_the_cursor_does_not_grow_with_the_pages_read_its_rows_come_with_it(feed: bool) -> None:
+    # The cursor carried the reverse index (and, without the feed, the version map), so a scan
+    # held, sent and wrote a string that grew with the portfolio at every page: about 130
+    # bytes more per project read (13 MB a page at 100,000 projects), in both processes.
+    records = _fetch_all(feed)
+    cursors = [r.cursor for r in records if r.cursor is not None]
     assert len(cursors) == 5  # four pages of projects, then the end of the pass
-    for before, after in itertools.pairwise(cursors[:4]):
-        assert _chunks(after)[:-1] == _chunks(before)
-    assert [len(_chunks(c)) for c in cursors] == [1, 2, 3, 4, 4]
-    index = State.decode(cursors[-1]).index
-    assert len(index.unpacked().records) == 120
+    assert all(c.startswith(PREFIX) for c in cursors)
+    # Only the units projects named may add to it (bounded by the institution's units).
+    assert len(cursors[3]) < 1.5 * len(cursors[0]) and len(cursors[3]) < 2000
+    # A page's rows ride on the record that carries its cursor, nowhere else.
+    assert all(r.cursor is not None for r in records if r.state_rows)
+    rows = [row for r in records for row in r.state_rows]
+    projects = {r.record_id for r in records if r.events}
+    assert {key for space, key, _ in rows if space == RECORDS} == projects
+    assert len(projects) == 120
 
 
-def _index_of(state: State) -> dict[str, set[str]]:
-    unpacked = state.index.unpacked()
-    return {ref: state.index.dependents([ref]) for ref in unpacked.refs}
+def _older_index() -> dict:
+    return {"r": ["p-1", "p-2"], "m": {"org-a": [0, 1], "award-b": [1]}}
 
 
-def test_a_cursor_of_the_earlier_format_is_read_and_written_in_the_new_one() -> None:
-    # What a state database holds from before: pure1, the whole index inside one document.
+def _head(**changes: object) -> dict:
     doc = {
         "mode": "changes",
         "phase": 0,
         "offset": 0,
         "token": "t-1",
-        "index": {"r": ["p-1", "p-2"], "m": {"org-a": [0, 1], "award-b": [1]}},
-        "versions": None,
+        "versions": False,
         "pending": [],
         "unit_refs": ["abc"],
         "unit_changes": [],
     }
-    state = State.decode(pack_cursor("pure1:", doc))
-    expected = {"org-a": {"p-1", "p-2"}, "award-b": {"p-2"}}
-    assert _index_of(state) == expected
+    return {**doc, **changes}
+
+
+def _stored_again(state: State, tmp_path: Path) -> State:
+    """What a scan does with the rows of a resume point: store them with the cursor; the next
+    read (another process) reads them from the state database."""
+    point = state.resume_point()
+    with Store.open(tmp_path / "kvrules.db") as store:
+        with store.transaction():
+            store.keep_adapter_state("pure", point["state_rows"])
+        stored = store.adapter_state("pure")  # a connection of its own, as a reader opens
+    return State.decode(point["cursor"], AdapterState(stored))
+
+
+def _dependents(state: State) -> dict[str, set[str]]:
+    return {ref: state.index.dependents([ref]) for ref in ("org-a", "award-b", "org-z")}
+
+
+@pytest.mark.parametrize("older", ["pure1", "pure2"])
+def test_a_cursor_of_an_earlier_format_resumes_with_its_index_kept_as_rows(
+    older: str, tmp_path: Path
+) -> None:
+    # What a state database holds from before: pure1, the whole index inside one document;
+    # pure2, the index in packed chunks after the position.
+    if older == "pure1":
+        cursor = pack_cursor("pure1:", _head(index=_older_index(), versions=None))
+    else:
+        cursor = pack_cursor("pure2:", _head()) + "." + pack_cursor("", _older_index())
+    state = State.decode(cursor, AdapterState())
+    expected = {"org-a": {"p-1", "p-2"}, "award-b": {"p-2"}, "org-z": set()}
+    assert _dependents(state) == expected
     assert "p-2" in state.index and "p-3" not in state.index
     state.index.add("p-3", ["org-a"])
-    again = State.decode(state.encode())
+    again = _stored_again(state, tmp_path)
     assert again.token == "t-1" and again.unit_refs == {"abc"}
-    assert _index_of(again) == expected | {"org-a": {"p-1", "p-2", "p-3"}}
+    assert again.encode().startswith(PREFIX)
+    assert _dependents(again) == expected | {"org-a": {"p-1", "p-2", "p-3"}}
+    assert "p-3" in again.index
 
 
-def test_chunks_are_packed_into_one_when_many_pile_up_in_later_passes() -> None:
-    state = State(mode="changes", token="t")
-    pages = ReverseIndex.COMPACT_AT + 5
-    for n in range(pages):
-        state.index.add(f"p-{n}", [f"org-{n % 3}"])
-        state = State.decode(state.encode())  # one feed page each
-    assert len(_chunks(state.encode())) <= ReverseIndex.COMPACT_AT
-    assert state.index.dependents(["org-0"]) == {f"p-{n}" for n in range(0, pages, 3)}
+def test_older_versions_become_rows_a_later_chunk_overriding_an_earlier_one(
+    tmp_path: Path,
+) -> None:
+    cursor = (
+        pack_cursor("pure2:", _head(mode="diff", token=None, versions=True))
+        + "~"
+        + pack_cursor("", {"k1": "v1", "k2": "v2"})
+        + "~"
+        + pack_cursor("", {"k1": "v9"})
+    )
+    state = _stored_again(State.decode(cursor, AdapterState()), tmp_path)
+    assert state.versions is not None
+    assert state.versions.get("k1") == "v9" and state.versions.get("k2") == "v2"
 
 
-def test_a_damaged_reverse_index_is_refused_when_the_cursor_is_read() -> None:
-    state = State(mode="changes", token="t")
-    state.index.add("p-1", ["org-a"])
-    cursor = state.encode()
+def test_a_damaged_older_index_is_refused_when_the_cursor_is_read() -> None:
+    cursor = pack_cursor("pure2:", _head()) + "." + pack_cursor("", _older_index())
     with pytest.raises(ValueError, match="damaged pure2: cursor"):
-        State.decode(cursor[:-8] + "AAAA!!!!")
+        State.decode(cursor[:-8] + "AAAA!!!!", AdapterState())
 
 
-def test_without_the_changes_feed_the_versions_are_written_a_page_at_a_time_too() -> None:
-    # Without the feed every pass is diffed on versions, which the cursor also packed whole at
-    # every page: as the reverse index did, a full read grew quadratic in the portfolio.
-    with (
-        start_simulator(projects=120, seed=7, api_key=SECRET) as sim,
-        adapter_for(sim, page_size=30, changes_feed=False) as adapter,
-    ):
-        cursors = [r.cursor for r in adapter.fetch(None) if r.cursor is not None]
-        versions = [_chunks(c, SEP_VERSIONS) for c in cursors]
-        assert [len(v) for v in versions] == [1, 2, 3, 4, 4]
-        for before, after in itertools.pairwise(versions[:4]):
-            assert after[:-1] == before
-        state = State.decode(cursors[-1])
-        assert state.mode == "diff" and state.versions is not None
-        assert len(state.versions.unpacked()) > 120  # projects and what they refer to
-        assert [r.record_id for r in adapter.fetch(cursors[-1]) if r.events] == []
-
-
-def test_a_later_version_overrides_an_earlier_one_across_chunks() -> None:
-    state = State(mode="full", versions=Versions())
-    state.remember("award-1", 1)
-    state = State.decode(state.encode())
-    state.remember("award-1", 2)
-    state.mode = "diff"
-    state = State.decode(state.encode())
-    assert state.seen("award-1", 2) and not state.seen("award-2", 1)
+def test_a_version_seen_again_unchanged_writes_no_row() -> None:
+    # A diffed pass lists every record: a row for each unchanged one would be held (and
+    # written) per project; only what changed is.
+    state = State.decode(pack_cursor(PREFIX, _head(mode="diff", versions=True)), AdapterState())
+    assert state.versions is not None
+    assert not state.seen("award-1", 1)
+    state.rows.take()
+    assert state.seen("award-1", 1) and state.rows.take() == []
+    assert not state.seen("award-1", 2) and len(state.rows.take()) == 1

@@ -1,0 +1,85 @@
+"""Rows adapters keep between scans beside their cursor (``kvrules.AdapterState``), in the
+state database's ``adapter_state`` table.
+
+A scan writes them with the cursor they came with (``keep``, through ``Store``), in the same
+transaction. The adapter reads them while it fetches, on the reader thread or in the reader
+process, through ``StoredState``: a read-only connection of its own, opened where it is first
+used. A module of its own outside ``kvrules.store``: a reader process imports this alone (the
+store's package would add about 9 MB to it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kvrules.adapter import StateRow
+
+
+def keep(conn: sqlite3.Connection, source: str, rows: Iterable[StateRow]) -> None:
+    """Store an adapter's rows (a value None forgets the key), in the caller's transaction."""
+    put, forget = [], []
+    for space, key, value in rows:
+        if value is None:
+            forget.append((source, space, key))
+        else:
+            put.append((source, space, key, value))
+    if forget:
+        conn.executemany(
+            "DELETE FROM adapter_state WHERE source = ? AND space = ? AND key = ?", forget
+        )
+    if put:
+        conn.executemany(
+            "INSERT OR REPLACE INTO adapter_state (source, space, key, value) VALUES (?, ?, ?, ?)",
+            put,
+        )
+
+
+class StoredState:
+    """The stored rows of one source, read-only (``kvrules.adapter.StoredRows``); pickles as
+    the database's path, so a reader process opens its own connection."""
+
+    def __init__(self, path: str | Path, source: str) -> None:
+        self.path, self.source = str(path), source
+        self._conn: sqlite3.Connection | None = None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            # One reading thread at a time (the reader's), not always the one that opened it.
+            self._conn = sqlite3.connect(
+                Path(self.path).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False
+            )
+        return self._conn
+
+    def get(self, space: str, key: str) -> str | None:
+        row = (
+            self._db()
+            .execute(
+                "SELECT value FROM adapter_state WHERE source = ? AND space = ? AND key = ?",
+                (self.source, space, key),
+            )
+            .fetchone()
+        )
+        return row[0] if row else None
+
+    def prefixed(self, space: str, prefix: str) -> list[tuple[str, str]]:
+        # A range on the primary key, not LIKE: keys may hold % or _.
+        return (
+            self._db()
+            .execute(
+                "SELECT key, value FROM adapter_state WHERE source = ? AND space = ?"
+                " AND key >= ? AND key < ?",
+                (self.source, space, prefix, prefix + "\U0010ffff"),
+            )
+            .fetchall()
+        )
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"path": self.path, "source": self.source, "_conn": None}
