@@ -142,10 +142,8 @@ class ReaderProcess:
             how = f"killed by {signal.Signals(-code).name}"
         else:
             how = f"exit code {code}" if code is not None else "no exit code"
-        return (
-            f"the process reading the source stopped unexpectedly ({how}); what was read "
-            "before it is kept"
-        )
+        # what was kept and where the next scan resumes: said once, by the scan's own line
+        return f"the process reading the source stopped unexpectedly ({how})"
 
     def close(self) -> None:
         """Stop the child (it only reads: nothing is left half-written) and wait for it."""
