@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kvrules.engine import oracle
+from kvrules.engine.generated import GeneratedFunction
 from kvrules.findings import Evidence, Finding
 from kvrules.rulebook import ir
 
@@ -25,32 +26,23 @@ Maker = Callable[[dict, Any, tuple[str, str, str, str], dict], Finding]
 _FINDING_PARTS = 9  # Finding's fields up to legal_basis
 
 
-class _Source:
-    """The lines of one generated function and the namespace its names are bound in."""
+class _Source(GeneratedFunction):
+    """One rule's finding maker as it is generated."""
 
     def __init__(self, namespace: dict[str, Any]) -> None:
-        self.lines: list[str] = []
-        self.namespace = {
-            "_MISSING": oracle._MISSING,
-            "_new": object.__new__,
-            "_Evidence": Evidence,
-            "_Finding": Finding,
-            **{
-                f"_set_{name}": getattr(Evidence, name).__set__
-                for name in ("path", "test", "actual", "subject")
-            },
-            **namespace,
-        }
-        self._count = 0
-
-    def bind(self, value: Any, prefix: str = "c") -> str:
-        self._count += 1
-        name = f"_{prefix}{self._count}"
-        self.namespace[name] = value
-        return name
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
+        super().__init__(
+            {
+                "_MISSING": oracle._MISSING,
+                "_new": object.__new__,
+                "_Evidence": Evidence,
+                "_Finding": Finding,
+                **{
+                    f"_set_{name}": getattr(Evidence, name).__set__
+                    for name in ("path", "test", "actual", "subject")
+                },
+                **namespace,
+            }
+        )
 
     def read(self, depth: int, target: str, obj: str, cond: ir.Cond) -> None:
         """``target = `` the value ``cond`` reads below ``obj``, or _MISSING (as the oracle)."""
@@ -78,13 +70,6 @@ class _Source:
         self.emit(depth, f"_set_test({target}, {test})")
         self.emit(depth, f"_set_actual({target}, {value})")
         self.emit(depth, f"_set_subject({target}, {who})")
-
-    def compile(self) -> Maker:
-        source = "\n".join(self.lines)
-        exec(compile(source, "<kvrules finding maker>", "exec"), self.namespace)  # bound names only
-        make = self.namespace["make"]
-        make.source = source  # for tests and the curious
-        return make
 
 
 def finding_maker(
@@ -116,7 +101,7 @@ def finding_maker(
         f"return _Finding({', '.join(names)}, about[0], about[1], about[2], about[3], "
         "evidence, _risks.copy())",
     )
-    return src.compile()
+    return src.compile("make", "finding maker")
 
 
 def _tests(src: _Source, items: tuple[ir.Cond, ...]) -> None:

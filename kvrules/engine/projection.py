@@ -21,6 +21,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from kvrules.engine.generated import GeneratedFunction
 from kvrules.fields import FieldType, Projection, _date, _Node
 from kvrules.model import EventKind
 from kvrules.rulebook.regex import fullmatch
@@ -28,29 +29,18 @@ from kvrules.rulebook.regex import fullmatch
 View = dict[str, Any]
 
 
-class _Source:
-    """The lines of one generated function and the namespace its names are bound in."""
+class _Source(GeneratedFunction):
+    """One projection function as it is generated, for plain events or model instances."""
 
     def __init__(self, plain: bool) -> None:
+        super().__init__(
+            {
+                "_date": _date,
+                "_Decimal": Decimal,
+                "_kinds": {kind: kind.value for kind in EventKind},
+            }
+        )
         self.plain = plain
-        self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {
-            "_date": _date,
-            "_Decimal": Decimal,
-            "_kinds": {kind: kind.value for kind in EventKind},
-        }
-        self._count = 0
-
-    def bind(self, value: Any, prefix: str) -> str:
-        """A fresh generated name for ``value`` in the namespace (the only way a value from a
-        rulebook or the catalogue reaches the function)."""
-        self._count += 1
-        name = f"_{prefix}{self._count}"
-        self.namespace[name] = value
-        return name
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
 
 def _read(src: _Source, name: str, node: _Node, obj: str) -> str:
@@ -145,12 +135,7 @@ def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
     src.emit(1, "o1 = {}")
     _object(src, root, "event", "o1", 1)
     src.emit(1, "return o1")
-    source = "\n".join(src.lines)
-    code = compile(source, "<kvrules projection>", "exec")
-    exec(code, src.namespace)  # generated names only; every value is bound in the namespace
-    project = src.namespace["project"]
-    project.source = source  # type: ignore[attr-defined]  # for tests and the curious
-    return project
+    return src.compile("project", "projection")
 
 
 class CompiledProjection(Projection):
