@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import json
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,27 @@ def rule_yaml(rule_id: str, when: str, on: str = "partner.added", extra: str = "
         + extra,
         "  ",
     )
+
+
+def project_exports(tmp_path: Path, ids: Iterable[str], **project: object) -> Path:
+    """A folder of file-adapter exports: one ``project.created`` record per id, titled by its
+    id, with ``project``'s fields added (e.g. ``partners=[...]``)."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    lines = [
+        json.dumps(
+            {
+                "id": f"{r}:v1",
+                "kind": "project.created",
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "source": {"system": "file", "record_id": r},
+                "project": {"id": r, "title": r, **project},
+            }
+        )
+        for r in ids
+    ]
+    (folder / "projects.jsonl").write_text("\n".join(lines) + "\n")
+    return folder
 
 
 @pytest.fixture(scope="session", autouse=True)

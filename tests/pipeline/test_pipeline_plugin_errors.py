@@ -7,7 +7,6 @@ Real parts throughout: the file adapter on real export files, the engine, a SQLi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,26 +17,11 @@ from kvrules import Evaluator, FetchedRecord, TagWrite, load_rulebook
 from kvrules.contract import PluginError
 from kvrules.pipeline import Scanner
 from kvrules.store import Store
-from tests.conftest import rule_yaml
+from tests.conftest import project_exports, rule_yaml
 
 
 def exports(tmp_path: Path, *ids: str) -> Path:
-    folder = tmp_path / "exports"
-    folder.mkdir()
-    lines = [
-        json.dumps(
-            {
-                "id": f"{r}:v1",
-                "kind": "project.created",
-                "occurred_at": "2026-01-01T00:00:00Z",
-                "source": {"system": "file", "record_id": r},
-                "project": {"id": r, "title": r},
-            }
-        )
-        for r in ids
-    ]
-    (folder / "projects.jsonl").write_text("\n".join(lines) + "\n")
-    return folder
+    return project_exports(tmp_path, ids)
 
 
 @pytest.fixture

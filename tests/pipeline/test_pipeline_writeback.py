@@ -7,7 +7,6 @@ keeps updating the values it wrote; the audit log keeps the old and the new valu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from kvrules import Evaluator, TagWrite, load_rulebook
 from kvrules.cli import cli
 from kvrules.pipeline import Scanner
 from kvrules.store import Store
-from tests.conftest import rule_yaml
+from tests.conftest import project_exports, rule_yaml
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri
 from tests.pipeline.test_pipeline_scan import assert_audit_clean, scan
 
@@ -189,21 +188,7 @@ def test_an_adapter_without_ownership_checks_gets_them_from_the_pipeline(
             current = tagfile.read(self.config.tags_path).get(record_id, ([], ""))[0]
             return super().write_tags(record_id, tags, dry_run=dry_run, written=current)
 
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    lines = [
-        json.dumps(
-            {
-                "id": f"{r}:v1",
-                "kind": "project.created",
-                "occurred_at": "2026-01-01T00:00:00Z",
-                "source": {"system": "file", "record_id": r},
-                "project": {"id": r, "title": r},
-            }
-        )
-        for r in ("P1", "P2")
-    ]
-    (exports / "projects.jsonl").write_text("\n".join(lines) + "\n")
+    exports = project_exports(tmp_path, ("P1", "P2"))
     adapter = Legacy(FileConfig(path=exports))
     tagfile.write(adapter.config.tags_path, {"P1": (["ks:high"], "by hand")})
     book = load_rulebook(

@@ -17,7 +17,7 @@ from kvrules.cli import cli
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters
 from kvrules.store import Store
-from tests.conftest import rule_yaml
+from tests.conftest import project_exports, rule_yaml
 
 RULE = rule_yaml("ru", "'any p in project.partners: p.country == \"RU\"'", on="project.created")
 
@@ -25,22 +25,7 @@ RECORDS = [f"P{i}" for i in range(1, 6)]
 
 
 def _exports(tmp_path: Path) -> Path:
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    lines = [
-        json.dumps(
-            {
-                "id": f"{r}:v1",
-                "kind": "project.created",
-                "occurred_at": "2026-01-01T00:00:00Z",
-                "source": {"system": "file", "record_id": r},
-                "project": {"id": r, "title": r, "partners": [{"name": "Acme", "country": "RU"}]},
-            }
-        )
-        for r in RECORDS
-    ]
-    (exports / "p.jsonl").write_text("\n".join(lines) + "\n")
-    return exports
+    return project_exports(tmp_path, RECORDS, partners=[{"name": "Acme", "country": "RU"}])
 
 
 def test_a_used_up_budget_stops_the_scan_and_the_next_scans_resume_the_full_read(
