@@ -7,6 +7,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from kvrules.store import Store
+from tests.verdicts import set_1286_entry_aside
 from tests.web.web_helpers import app_for, case_id, login
 
 TEMPLATES = files("kvrules.web").joinpath("templates")
@@ -24,14 +25,11 @@ def test_the_finding_card_is_written_once() -> None:
 def test_case_page_card_keeps_its_extras(db: Path) -> None:
     cid = case_id(db)
     with Store.open(db) as store:
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="1286-042",
-            org_name="Najing Univ. of Aeronautics & Astronautics",
-            country="CN",
-            verdict="not-same",
-            reason="a private college",
-            actor="adviser",
+        set_1286_entry_aside(
+            store,
+            "1286-042",
+            "Najing Univ. of Aeronautics & Astronautics",
+            "a private college",
             case_id=cid,
         )
     client = app_for(db)

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from kvrules.store import Store
+from tests.verdicts import set_1286_entry_aside
 from tests.web.web_helpers import app_for, case_id, login
 
 
@@ -18,16 +19,7 @@ def test_history_reads_as_sentences(db: Path) -> None:
     with Store.open(db) as store:
         store.set_triage(cid, "amber", actor="adviser", note="partner unclear")
         store.assign_cases([cid], "adviser", actor="committee")
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="1286-042",
-            org_name="Najing Univ.",
-            country="CN",
-            verdict="not-same",
-            reason="different city",
-            actor="adviser",
-            case_id=cid,
-        )
+        set_1286_entry_aside(store, "1286-042", "Najing Univ.", "different city", case_id=cid)
         store.decide(
             cid,
             "approve-with-mitigations",
@@ -139,16 +131,7 @@ def test_the_audit_and_adjudications_pages_name_things_in_words(db: Path) -> Non
     cid = case_id(db)
     with Store.open(db) as store:
         store.audit("kvrules", "writeback.written", "record:pure/p-1", {"tags": ["risk:high"]})
-        store.adjudicate_match(
-            list_id="us_dod_1286",
-            entry="1286-042",
-            org_name="Najing Univ.",
-            country="CN",
-            verdict="not-same",
-            reason="different city",
-            actor="adviser",
-            case_id=cid,
-        )
+        set_1286_entry_aside(store, "1286-042", "Najing Univ.", "different city", case_id=cid)
     client = app_for(db)
     login(client, "viewer")
     rows = client.get("/audit").text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
