@@ -144,6 +144,7 @@ async def case_page(request: Request) -> Response:
         adjudicated = store.adjudications_for(
             [(o["name"], o.get("country")) for o in orgs if o.get("name")]
         )
+        mitigations = store.mitigations(case_id)
         context = {
             "case": case,
             "title": label.heading,
@@ -155,16 +156,14 @@ async def case_page(request: Request) -> Response:
             "decisions": store.decisions(case_id),
             "pending": store.pending_decisions().get(case_id),
             "four_eyes": request.app.state.settings.four_eyes,
-            "mitigations": store.mitigations(case_id),
+            "mitigations": mitigations,
             "history": (history := store.audit_entries(f"case:{case_id}")),
             # a proposal sent from a pre-screen: the pre-screen it came from
             "prescreen": next(
                 (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
                 None,
             ),
-            "words": case_words(
-                (stored.finding for stored, _ in findings), subject, store.mitigations(case_id)
-            ),
+            "words": case_words((stored.finding for stored, _ in findings), subject, mitigations),
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
