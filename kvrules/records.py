@@ -13,7 +13,7 @@ kind differently.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from string import Formatter
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -32,7 +32,10 @@ _LEAD_ROLE = re.compile(
     r"princip|(^|[^a-z])pi([^a-z]|$)|lead|leiter|leider|coordinat|verantwortlich", re.I
 )
 MAX_PARTNERS = 6  # a subject line or a table cell names the first few, then "+N more"
-PARTNER_SEPARATOR = "; "  # never ", ": organisations' names contain commas
+# Between the names of a list people read (partners, units, an export's list columns): never
+# ", ", as names of organisations ("Institute of Electronic Engineering, PLA Rocket Force
+# University") and of units ("Department of Physics, Chemistry and Biology") contain commas.
+LIST_SEPARATOR = "; "
 
 # source system (adapter name) -> one pattern, or a pattern per record kind
 RecordLinks = Mapping[str, str | Mapping[str, str]]
@@ -114,22 +117,31 @@ class RecordLabel(BaseModel):
         return self.title or f"{self.source_system} record {self.record_id}"
 
     def partner_list(self, *, everyone: bool = False) -> str:
-        """The partners on one line, the first few (``everyone``: all, for an export), joined
-        by "; ": names hold commas ("Institute of Electronic Engineering, PLA Rocket Force
-        University"), so a comma between them reads as more partners than there are."""
-        shown = self.partners if everyone else self.partners[:MAX_PARTNERS]
-        more = len(self.partners) - len(shown)
-        return PARTNER_SEPARATOR.join([*shown, *([f"+{more} more"] if more > 0 else [])])
+        """The partners on one line, the first few (``everyone``: all, for an export)."""
+        return name_list(self.partners, None if everyone else MAX_PARTNERS)
+
+    def unit_list(self) -> str:
+        """The record's own units on one line (a project names a few; all are shown)."""
+        return name_list(self.units)
 
     def __str__(self) -> str:
         bits = [self.heading]
         if self.units:
-            bits.append(", ".join(self.units))
+            bits.append(self.unit_list())
         if self.lead:
             bits.append(self.lead)
         if self.partners:
             bits.append("partners: " + self.partner_list())
         return " — ".join(bits)
+
+
+def name_list(names: Iterable[str], limit: int | None = None) -> str:
+    """Names on one line, joined by ``LIST_SEPARATOR`` (a comma between names that hold commas
+    reads as more names than there are); the first ``limit``, then "+N more"."""
+    names = list(names)
+    shown = names if limit is None else names[:limit]
+    more = len(names) - len(shown)
+    return LIST_SEPARATOR.join([*shown, *([f"+{more} more"] if more > 0 else [])])
 
 
 def lead_participant(people: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -43,7 +43,7 @@ def markdown_report(
         lines.append(f"## Case {case.id} ({case.severity.value}): {_md(label.heading)}")
         lines.append("")
         for what, value in (
-            ("Unit", ", ".join(label.units)),
+            ("Unit", label.unit_list()),
             ("Lead", label.lead),
             ("Partners", label.partner_list()),
         ):

@@ -191,7 +191,7 @@ def show(
         + (f", decision: {decision_in_words(case.decision)}" if case.decision else "")
     )
     for what, value in (
-        ("unit", ", ".join(label.units)),
+        ("unit", label.unit_list()),
         ("lead", label.lead),
         ("partners", label.partner_list()),
         # the source system's own id is technical detail: people follow the link

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kvrules.plain import said
-from kvrules.records import RecordLinks, describe
+from kvrules.records import RecordLinks, describe, name_list
 from kvrules.rulebook.ir import Severity
 from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
@@ -79,9 +79,9 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
             [
                 c.id, c.severity.value, c.status, c.decision or "", row.pending or "",
                 row.triage or "", row.assignee or "", row.title, row.kind,
-                ", ".join(row.units), label.lead or "", label.partner_list(everyone=True),
-                label.url or "", c.source_system, c.record_id, ", ".join(row.countries),
-                ", ".join(row.rulebooks), ", ".join(row.risks), _when(c.opened_at),
+                name_list(row.units), label.lead or "", label.partner_list(everyone=True),
+                label.url or "", c.source_system, c.record_id, name_list(row.countries),
+                name_list(row.rulebooks), name_list(row.risks), _when(c.opened_at),
                 _when(c.updated_at),
             ]
         )  # fmt: skip

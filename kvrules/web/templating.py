@@ -21,6 +21,7 @@ from kvrules.plain import (
     money,
     signal_label,
 )
+from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
 from kvrules.web.security import can
@@ -35,6 +36,7 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
+    env.filters["names"] = name_list  # units and other names, "; " between: names hold commas
     env.filters["sentence"] = sentence  # an audit entry in words; history.Words as argument
     env.filters["subject_words"] = subject_in_words  # "user:adam" → the account adam
     env.filters["decision"] = decision_in_words  # "approve-with-mitigations" → approve with …

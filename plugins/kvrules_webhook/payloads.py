@@ -43,7 +43,7 @@ def _record_facts(item: AlertItem) -> list[tuple[str, str]]:
     else is remembered of it (the heading then falls back on it)."""
     r = item.label
     facts = [(r.kind_label, r.heading)]
-    facts += [("Unit", ", ".join(r.units))] if r.units else []
+    facts += [("Unit", r.unit_list())] if r.units else []
     facts += [("Lead", r.lead)] if r.lead else []
     facts += [("Partners", r.partner_list())] if r.partners else []
     return facts
