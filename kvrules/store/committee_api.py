@@ -5,7 +5,7 @@ transaction, with the acting person as ``actor``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -77,6 +77,11 @@ class CommitteeStore(StorePart):
     def subject(self, source_system: str, record_id: str) -> Remembered | None:
         """The record as remembered: its body (a dict), and ``.kind`` as it was stored."""
         return _subjects.get(self._db.conn, source_system, record_id)
+
+    def case_subjects(self, case_ids: Iterable[int]) -> dict[int, Remembered]:
+        """The remembered record of each of these cases (by case id), in one statement: a
+        page naming many cases does not read them one by one."""
+        return _subjects.of_cases(self._db.conn, case_ids)
 
     def subjects(self, kind: str | None = None) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """(source_system, record_id, kind, body) of every remembered record, streamed: a

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -84,6 +84,17 @@ def get(conn: sqlite3.Connection, source_system: str, record_id: str) -> Remembe
         (source_system, record_id),
     ).fetchone()
     return Remembered(json.loads(r["body"]), r["kind"]) if r else None
+
+
+def of_cases(conn: sqlite3.Connection, case_ids: Iterable[int]) -> dict[int, Remembered]:
+    """case id -> its record's body and kind, for the cases that have a remembered record."""
+    rows = conn.execute(
+        "SELECT c.id, s.kind, s.body FROM cases c JOIN record_subjects s"
+        " ON s.source_system = c.source_system AND s.record_id = c.record_id"
+        " WHERE c.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(case_ids))),),
+    )
+    return {r["id"]: Remembered(json.loads(r["body"]), r["kind"]) for r in rows}
 
 
 # Rows read per query while streaming: bounded memory, and a short read each time, so the

@@ -12,6 +12,7 @@ from kvrules.history import Words, case_words, decision_in_words, listed_names
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
+from kvrules.store import Store
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
@@ -324,15 +325,21 @@ async def mitigation_list(request: Request) -> Response:
     )
 
 
+def adjudication_page(store: Store) -> dict[str, Any]:
+    """What /adjudications shows: every verdict, and the entries as their lists spell them."""
+    items = store.adjudications()
+    listed: dict[tuple[str, str], str] = {}  # the entries as their lists spell them
+    # the verdicts' cases' records in one statement, not two per case
+    for subject in store.case_subjects(a.case_id for a in items if a.case_id is not None).values():
+        listed |= listed_names(subject)
+    return {"items": items, "listed": listed}
+
+
 @guard("view")
 async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
-        items = store.adjudications()
-        listed: dict[tuple[str, str], str] = {}  # the entries as their lists spell them
-        for case_id in {a.case_id for a in items if a.case_id is not None}:
-            if (case := store.case(case_id)) is not None:
-                listed |= listed_names(store.subject(case.source_system, case.record_id))
-    return _render(request, "adjudications.html", {"items": items, "listed": listed})
+        page = adjudication_page(store)
+    return _render(request, "adjudications.html", page)
 
 
 AUDIT_PAGE = 100  # entries per page of /audit
