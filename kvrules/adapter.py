@@ -59,8 +59,8 @@ class AdapterState:
     what this read wrote (``remember_written``: False when nothing will be looked up, as in a
     first full read, so that the rows are not held in memory too).
 
-    Without a state database (``kvrules fetch``, an adapter's own tests) the rows are kept in
-    memory on the adapter, across its fetches.
+    Without a state database (an adapter's own tests, ``kvrules fetch`` without ``--cursor``)
+    the rows are kept in memory on the adapter, across its fetches.
     """
 
     def __init__(self, stored: StoredRows | None = None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kvrules.adapter import StateRow
+from kvrules.errors import KvrulesError
 
 
 def keep(conn: sqlite3.Connection, source: str, rows: Iterable[StateRow]) -> None:
@@ -76,6 +77,19 @@ class StoredState:
             .fetchall()
         )
 
+    def kept(self) -> bool:
+        """Does the database keep any row for this source? (False for a database from before
+        the table, which holds none.)"""
+        try:
+            row = (
+                self._db()
+                .execute("SELECT 1 FROM adapter_state WHERE source = ? LIMIT 1", (self.source,))
+                .fetchone()
+            )
+        except sqlite3.OperationalError:  # no such table: a database older than migration 9
+            return False
+        return row is not None
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -83,3 +97,38 @@ class StoredState:
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path, "source": self.source, "_conn": None}
+
+
+class StateMissing(KvrulesError):
+    """A cursor was resumed whose adapter looks up the rows kept beside it, and there are none."""
+
+
+class NoStoredState:
+    """The stored rows of a source that has none here (no state database, or none kept for the
+    source): an adapter that looks one up is resuming from a cursor that needs them, and would
+    otherwise go on as if nothing were kept (``kvrules fetch --cursor`` found no dependents).
+    ``why`` says what is missing, for the error."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def get(self, space: str, key: str) -> str | None:
+        raise StateMissing(self.why)
+
+    def prefixed(self, space: str, prefix: str) -> list[tuple[str, str]]:
+        raise StateMissing(self.why)
+
+    def close(self) -> None:
+        pass
+
+
+def stored_or_missing(path: Path, source: str) -> StoredState | NoStoredState:
+    """A source's rows in the state database at ``path``, read-only; when there are none, a
+    stand-in that says so at the first lookup (``kvrules fetch --cursor``)."""
+    if not path.exists():
+        return NoStoredState(f"there is no state database at {path}")
+    stored = StoredState(path, source)
+    if stored.kept():
+        return stored
+    stored.close()
+    return NoStoredState(f"{path} keeps no adapter state for source '{source}'")

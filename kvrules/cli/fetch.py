@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, REFDATA_OPTION, config_from
 from kvrules.errors import KvrulesError
 
 
@@ -60,13 +60,18 @@ def _explain(adapter: Any, record: Any, as_json: bool) -> None:
     required=True,
     help="a source named in the config (its settings apply), or an adapter name, e.g. pure",
 )
-@CONFIG_OPTION  # no --db: fetch reads and stores nothing of the state database
+@CONFIG_OPTION
+@DB_OPTION  # read only, and only with --cursor: the rows the adapter kept beside its cursor
 @REFDATA_OPTION
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @click.option("--json", "as_json", is_flag=True, help="one CollaborationEvent JSON per line")
 @click.option("--path", type=click.Path(path_type=Path), help="shorthand for --set path=PATH")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="adapter setting")
-@click.option("--cursor", help="resume point from an earlier run (default: everything)")
+@click.option(
+    "--cursor",
+    help="resume point from an earlier scan (default: everything); the adapter reads what it "
+    "kept beside it in the state database (--db), which fetch never writes",
+)
 @click.option(
     "--raw",
     is_flag=True,
@@ -82,6 +87,7 @@ def _explain(adapter: Any, record: Any, as_json: bool) -> None:
 def fetch(
     source: str,
     config_path: Path | None,
+    db: Path | None,
     refdata: Path | None,
     limit: int | None,
     as_json: bool,
@@ -98,15 +104,22 @@ def fetch(
     Nothing is evaluated, stored or written back. The foreign-funding share of a project's
     units is computed from the stored portfolio during a scan and is not shown here.
     """
+    from kvrules import AdapterState
     from kvrules.assembly import build_adapter
     from kvrules.contract import checked_fetch
+    from kvrules.staterows import StateMissing, stored_or_missing
 
-    config = config_from(config_path, refdata=refdata)
+    config = config_from(config_path, db, refdata)
     configured = config.sources.get(source)
     adapter_name = configured.adapter if configured else source
     adapter = build_adapter(
         adapter_name, configured.settings if configured else {}, _options(path, settings)
     )
+    # A resumed read needs what the scan that wrote the cursor kept beside it (kvrules.
+    # AdapterState); a first read keeps its own rows in memory, as before.
+    stored = stored_or_missing(config.database, source) if cursor else None
+    if stored is not None:
+        adapter.use_state(AdapterState(stored))
     enricher = None
     if not raw:
         from kvrules.enrich import Enricher
@@ -129,11 +142,19 @@ def fetch(
                 _explain(adapter, record, as_json)
             if limit is not None and records >= limit:
                 break
+    except StateMissing as e:
+        raise click.ClickException(
+            f"{source}: this cursor resumes from the state its adapter kept in the state "
+            f"database, but {e}: pass the --db of the scan that wrote the cursor, or fetch "
+            "without --cursor"
+        ) from None
     except KvrulesError as e:  # the source failed for good (after the adapter's own retries)
         where = adapter.location()
         raise click.ClickException(f"{source}{f' ({where})' if where else ''}: {e}") from None
     finally:
         adapter.close()
+        if stored is not None:
+            stored.close()
     if not as_json:
         click.echo(f"{records} record(s), {quarantined} quarantined", err=True)
     sys.exit(2 if quarantined else 0)
