@@ -186,6 +186,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "writeback.dry-run": lambda d: (
         f"would have written the risk tags {_tags(d)} to the RIS (a dry run: nothing written)"
     ),
+    "writeback.requeued": lambda d: (
+        f"queued the risk tags {_tags(d)} to be written to the RIS again, after they were set "
+        f"aside{_quoted(d.get('error'))}"
+    ),
     "writeback.skipped": lambda d: (
         f"left the record's tags in the RIS as someone else set them{_quoted(d.get('reason'))}"
     ),

@@ -8,7 +8,7 @@ module                                 commands
 ``kvrules.cli.scan``                   scan, watch, deliver
 ``kvrules.cli.fetch``                  fetch
 ``kvrules.cli.configure``              init, config check, config show
-``kvrules.cli.views``                  findings, show, alerts, quarantine, audit
+``kvrules.cli.views``                  findings, show, alerts, writebacks, quarantine, audit
 ``kvrules.cli.retention``              purge
 ``kvrules.cli.refdata``                refdata …, match
 ``kvrules.cli.web``                    serve, users …, report
@@ -75,6 +75,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "findings": ("views", "findings"),
     "show": ("views", "show"),
     "alerts": ("views", "alerts"),
+    "writebacks": ("views", "writebacks"),
     "quarantine": ("views", "quarantine"),
     "audit": ("views", "audit"),
     "purge": ("retention", "purge"),

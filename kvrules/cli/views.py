@@ -1,4 +1,5 @@
-"""Read-only views of the store: findings, cases, the alert outbox, quarantine, the audit log."""
+"""Views of the store: findings, cases, the alert outbox, the write-back queue (and requeueing
+the write-backs set aside), quarantine, the audit log."""
 
 from __future__ import annotations
 
@@ -274,6 +275,78 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             str(r["case"]),
             str(r["attempts"]),
             escape(r["title"] or "")
+            + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
+        )
+    _emit(rows, as_json, table)
+
+
+# The queue's statuses as the listing names them: "dead" is a write-back set aside (its plugin
+# broke the contract, or its retries ran out); only a scan, or --requeue, gives it back.
+WRITEBACK_STATUS = {"pending": "pending", "done": "done", "dead": "set aside"}
+
+
+@click.command()
+@state_db
+@JSON_OPT
+@click.option(
+    "--status",
+    type=click.Choice(["pending", "done", "set-aside", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option(
+    "--requeue",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="give this set-aside write-back to the next scan once its plugin is fixed (audited; "
+    "kvrules compares with what it wrote, so nothing is written twice); repeatable",
+)
+def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -> None:
+    """The write-back queue: the risk tags each record should carry in the RIS, what was
+    written, and what was set aside (a plugin that broke the contract, retries run out)."""
+    from kvrules.actors import cli_actor
+
+    wanted = {"all": None, "set-aside": "dead"}.get(status, status)
+    with open_existing(db) as store:
+        for row_id in requeue:
+            if not store.requeue_writeback(row_id, actor=cli_actor()):
+                raise click.ClickException(
+                    f"write-back {row_id} is not set aside (kvrules writebacks --status "
+                    "set-aside lists those)"
+                )
+        found = [] if requeue else store.writebacks(wanted)
+    if requeue:
+        click.echo(
+            f"requeued {count_of(len(requeue), 'write-back')}: the next scan writes "
+            f"{'them' if len(requeue) > 1 else 'it'}"
+        )
+        return
+    rows = [
+        {
+            "id": w.id,
+            "status": WRITEBACK_STATUS.get(w.status, w.status),
+            "source": w.source,
+            "record": w.record_id,
+            "tags": w.tags,
+            "attempts": w.attempts,
+            "last_error": w.last_error,
+            "written": w.written,  # what kvrules last wrote there (None: never)
+            "skipped": w.skipped,
+            "next_attempt_at": w.next_attempt_at.isoformat(),
+        }
+        for w in found
+    ]
+    table = Table(title=f"{len(rows)} write-back(s)")
+    for col in ("id", "status", "source → record", "attempts", "tags / error"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["status"],
+            escape(f"{r['source']} → {r['record']}"),
+            str(r["attempts"]),
+            escape(" ".join(r["tags"]) or "(none)")
             + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)

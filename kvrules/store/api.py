@@ -506,6 +506,22 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             self._log(actor, action, f"record:{row.source}/{row.record_id}", details, now)
             return done
 
+    def writebacks(self, status: str | None = None) -> list[_writeback.WriteBack]:
+        """All write-back rows, or those ``pending`` / ``done`` / ``dead`` (set aside)."""
+        return _writeback.listing(self._db.conn, status)
+
+    def requeue_writeback(self, row_id: int, *, actor: str) -> bool:
+        """Give a set-aside write-back back to the next scan (after its plugin was fixed);
+        False when the row is not set aside (pending already, or done)."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            row = _writeback.requeue(c, row_id, now)
+            if row is not None:
+                subject = f"record:{row.source}/{row.record_id}"
+                details = {"tags": sorted(set(row.tags)), "error": row.last_error}
+                self._log(actor, "writeback.requeued", subject, details, now)
+            return row is not None
+
     def mark_writeback_failed(
         self, row_id: int, error: str, *, policy: _outbox.RetryPolicy | None = None
     ) -> _writeback.WriteBack | None:

@@ -141,3 +141,24 @@ def mark_failed(
         ),
     )
     return get(conn, row_id)
+
+
+def listing(
+    conn: sqlite3.Connection, status: str | None = None, limit: int = 1000
+) -> list[WriteBack]:
+    """The queue's rows, or those ``pending`` / ``done`` / ``dead`` (set aside), oldest first."""
+    where, args = ("status = ?", [status]) if status is not None else ("1", [])
+    sql = f"SELECT * FROM writeback_queue WHERE {where} ORDER BY id LIMIT ?"
+    return [_row(r) for r in conn.execute(sql, (*args, limit))]
+
+
+def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> WriteBack | None:
+    """Give a set-aside row a fresh set of attempts (an operator decision; audit it). Only a
+    dead row: a pending one is queued already and a done one was written. What kvrules wrote
+    and began to write stay, so the next write compares with them and writes nothing twice."""
+    row = conn.execute(
+        "UPDATE writeback_queue SET status = 'pending', attempts = 0, next_attempt_at = ?,"
+        " updated_at = ? WHERE id = ? AND status = 'dead' RETURNING *",
+        (ts(now), ts(now), row_id),
+    ).fetchone()
+    return _row(row) if row else None
