@@ -228,6 +228,7 @@ class Scanner:
         self._memo = f"{source}#screened-with"
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
+        self._replacing_state = False  # until the first resume point of a read from no cursor
         store.register_source(self._full_at)
         # A full read the budget stopped: the next scan resumes it instead of restarting it,
         # or a full read longer than the budget would never finish.
@@ -277,6 +278,9 @@ class Scanner:
         fresh = (full or self._full_read_due()) and not resume_full
         cursor = None if fresh else self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
+        # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
+        # at its first resume point (rows of records since gone would stay for ever).
+        self._replacing_state = cursor is None
         completed = True
         # The source is read ahead (next page fetched while this one is processed).
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
@@ -319,8 +323,9 @@ class Scanner:
                 f"source '{self.source}': its adapter cannot be read in a process of its own;"
                 " use --reader thread or auto"
             )
-        # What the adapter keeps beside its cursor, read where it fetches (kvrules.AdapterState).
-        stored = self.store.adapter_state(self.source)
+        # What the adapter keeps beside its cursor, read where it fetches (kvrules.AdapterState);
+        # a read from no cursor sees none: it writes the rows anew.
+        stored = self.store.adapter_state(self.source, fresh=cursor is None)
         if apart and reader != "thread":
             return ReaderProcess(self.adapter, cursor, stored)
         self.adapter.use_state(AdapterState(stored))
@@ -373,11 +378,14 @@ class Scanner:
 
     def _resume_point(self, record: FetchedRecord) -> None:
         """The cursor a record carries, with the adapter's state rows that came with it: in one
-        transaction, so that they never disagree."""
-        if record.state_rows:
-            self.store.keep_adapter_state(self.source, record.state_rows)
+        transaction, so that they never disagree. The first of a read from no cursor replaces
+        the rows stored before (``_replacing_state``)."""
+        replace = self._replacing_state and record.cursor is not None
+        if record.state_rows or replace:
+            self.store.keep_adapter_state(self.source, record.state_rows, replace=replace)
         if record.cursor is not None:
             self.store.set_cursor(self.source, record.cursor)
+            self._replacing_state = False
 
     def _evaluate(self, record: FetchedRecord, report: ScanReport) -> bool:
         """Screen, evaluate and store a record; True when tags of it are queued to write."""

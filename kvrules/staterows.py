@@ -19,8 +19,15 @@ from kvrules.adapter import StateRow
 from kvrules.errors import KvrulesError
 
 
-def keep(conn: sqlite3.Connection, source: str, rows: Iterable[StateRow]) -> None:
-    """Store an adapter's rows (a value None forgets the key), in the caller's transaction."""
+def keep(
+    conn: sqlite3.Connection, source: str, rows: Iterable[StateRow], *, replace: bool = False
+) -> None:
+    """Store an adapter's rows (a value None forgets the key), in the caller's transaction;
+    ``replace``: instead of every row kept for the source (the first resume point of a read
+    from no cursor, which rebuilds the state: what the rows said of records since gone from
+    the source would otherwise stay for ever)."""
+    if replace:
+        conn.execute("DELETE FROM adapter_state WHERE source = ?", (source,))
     put, forget = [], []
     for space, key, value in rows:
         if value is None:
@@ -97,6 +104,20 @@ class StoredState:
 
     def __getstate__(self) -> dict[str, Any]:
         return {"path": self.path, "source": self.source, "_conn": None}
+
+
+class NoRowsYet:
+    """The stored rows as a read from no cursor sees them: none. It rebuilds the state, and
+    its rows replace the stored ones at its first resume point (``keep(replace=True)``)."""
+
+    def get(self, space: str, key: str) -> str | None:
+        return None
+
+    def prefixed(self, space: str, prefix: str) -> list[tuple[str, str]]:
+        return []
+
+    def close(self) -> None:
+        pass
 
 
 class StateMissing(KvrulesError):

@@ -270,8 +270,10 @@ class Scanner:
     ) -> FetchedRecord | None:
         if family is PROJECTS:
             state.note_units(mapping.project_units(rec, rel.awards))
-        # The first pass creates every project; later passes update the ones already seen.
-        again = state.mode != "full" and rid in state.index
+        # The first pass creates every project; later passes update the ones already seen
+        # (and drop the refs a project no longer uses from the index).
+        before = state.index.known(rid) if state.mode != "full" else None
+        again = before is not None
         if family in WITH_UNITS and self.risk_read is not None:
             self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
         if family is PROJECTS:
@@ -293,7 +295,7 @@ class Scanner:
         award_ids = [a["uuid"] for a in rel.awards if isinstance(a.get("uuid"), str)]
         named = {u for _, u in mapping.external_refs(rec)} if family is OUTPUTS else set()
         refs = own_refs(family, rec) | mapping.org_uuids(rec, rel.awards)
-        state.index.add(rid, refs | named | set(award_ids))
+        state.index.add(rid, refs | named | set(award_ids), before)
         return FetchedRecord(record_id=rid, events=events)
 
     def _records(
@@ -483,6 +485,7 @@ class Scanner:
                     continue
                 if isinstance(rec, NotFound):
                     log.info("%s is gone or hidden from this key; skipped", rid)
+                    state.forget(rid, rid[len(family.prefix) :])
                 elif isinstance(rec, Exception):
                     out.append(FetchedRecord(record_id=rid, error=f"re-read failed: {rec}"))
                 else:

@@ -12,7 +12,11 @@ cannot answer "which projects use this award?" (the simulator has neither
 ``/awards/{uuid}/cluster`` nor ``/dependents``), so re-deriving means a full scan. Instead the
 adapter keeps ``h(ref uuid) + record id`` for every external organisation and award a record
 used (space ``uses``, looked up by the prefix ``h(ref uuid)``) and each record id it mapped
-(space ``records``: a later pass updates it rather than creating it).
+(space ``records``: a later pass updates it rather than creating it), with the ``h(ref uuid)``
+it used, so that a ref a record no longer uses, and a record the changes feed says is gone
+(deleted, or hidden from this key), take their rows with them. Without the feed a deleted
+record is only missing from the listing: its rows stay until the next full read, which
+replaces all the source's rows (``kvrules scan --full``, ``full_every``).
 
 Version map (only without the changes feed): short hashes ``h(uuid) -> h(version)``, 6+4
 bytes each, enough to tell changed from unchanged (the odds of a miss are ~2^-32 per change).
@@ -59,12 +63,32 @@ class ReverseIndex:
         self.rows = rows
 
     def __contains__(self, record_id: str) -> bool:
-        return self.rows.get(RECORDS, record_id) is not None
+        return self.known(record_id) is not None
 
-    def add(self, record_id: str, refs: Iterable[str]) -> None:
-        self.rows.put(RECORDS, record_id, "")
-        for ref in refs:
-            self.rows.put(USES, short(ref, REF) + record_id, "")
+    def known(self, record_id: str) -> str | None:
+        """The record's row: the keys of the refs it used, space-separated ("" in a row from
+        before they were kept); None when the record was never seen."""
+        return self.rows.get(RECORDS, record_id)
+
+    def add(self, record_id: str, refs: Iterable[str], before: str | None = None) -> None:
+        """The record uses ``refs`` now; ``before``: its row as kept (``known``), whose refs
+        it no longer uses are dropped (or a project would stay a dependent of a partner it
+        left, and be re-read for it, for ever)."""
+        keys = sorted({short(ref, REF) for ref in refs})
+        for gone in set((before or "").split()).difference(keys):
+            self.rows.put(USES, gone + record_id, None)
+        self.rows.put(RECORDS, record_id, " ".join(keys))
+        for key in keys:
+            self.rows.put(USES, key + record_id, "")
+
+    def forget(self, record_id: str) -> None:
+        """The record is gone from the source: its rows go too."""
+        before = self.known(record_id)
+        if before is None:
+            return
+        for key in before.split():
+            self.rows.put(USES, key + record_id, None)
+        self.rows.put(RECORDS, record_id, None)
 
     def dependents(self, refs: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -123,6 +147,12 @@ class State:
         """Record the version seen now, without looking up the one before."""
         if self.versions is not None:
             self.versions.set(short(uuid, 6), short(str(version), 4))
+
+    def forget(self, record_id: str, uuid: str) -> None:
+        """A record gone from the source (deleted, or hidden from this key): its rows go."""
+        self.index.forget(record_id)
+        if self.versions is not None:
+            self.rows.put(VERSIONS, short(uuid, 6), None)
 
     def note_units(self, uuids: Iterable[str]) -> None:
         if self.unit_refs is not None:

@@ -125,14 +125,20 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction() as c:
             _sources.set_cursor(c, source, cursor, self.clock())
 
-    def keep_adapter_state(self, source: str, rows: Sequence[StateRow]) -> None:
-        """Store rows of a source's adapter state; do it in the transaction of their cursor."""
+    def keep_adapter_state(
+        self, source: str, rows: Sequence[StateRow], *, replace: bool = False
+    ) -> None:
+        """Store rows of a source's adapter state; do it in the transaction of their cursor.
+        ``replace``: these rows replace all the source's (a read from no cursor rebuilt them)."""
         with self._db.transaction() as c:
-            _staterows.keep(c, source, rows)
+            _staterows.keep(c, source, rows, replace=replace)
 
-    def adapter_state(self, source: str) -> _staterows.StoredState:
-        """A source's stored adapter state, read through a connection of its own (close it)."""
-        return _staterows.StoredState(self.path, source)
+    def adapter_state(
+        self, source: str, *, fresh: bool = False
+    ) -> _staterows.StoredState | _staterows.NoRowsYet:
+        """A source's stored adapter state, read through a connection of its own (close it);
+        ``fresh``: none, for a read from no cursor (its rows will replace the stored ones)."""
+        return _staterows.NoRowsYet() if fresh else _staterows.StoredState(self.path, source)
 
     def observe_record(self, source: str, record_id: str, material: Any) -> _sources.Change:
         """Remember the hash of a record's material content; say whether it is new or changed."""

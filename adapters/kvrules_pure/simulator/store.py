@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import copy
 import threading
 import time
@@ -47,9 +48,23 @@ class Collection:
         self.overrides: dict[str, Record] = {}
         self.writes: dict[str, int] = {}  # uuid -> number of writes (legacy integer version)
         self.added: list[str] = []  # records created after start, listed after the source's
+        self.deleted: list[int] = []  # positions of deleted records, ascending
 
     def __len__(self) -> int:
-        return len(self.source) + len(self.added)
+        return len(self.source) + len(self.added) - len(self.deleted)
+
+    def _uuid_at(self, position: int) -> str:
+        n = len(self.source)
+        return self.source.uuid_at(position) if position < n else self.added[position - n]
+
+    def delete(self, uuid: str) -> None:
+        """Gone, as Pure deletes: a GET is 404 and the later records move up the listing."""
+        uuid = uuid.lower()
+        everything = len(self.source) + len(self.added)
+        position = next(p for p in range(everything) if self._uuid_at(p) == uuid)
+        if position not in self.deleted:
+            bisect.insort(self.deleted, position)
+        self.overrides.pop(uuid, None)
 
     def add(self, rec: Record) -> None:
         if self.get(rec["uuid"]) is None:
@@ -58,17 +73,28 @@ class Collection:
 
     def get(self, uuid: str) -> Record | None:
         uuid = uuid.lower()
-        return self.overrides.get(uuid) or self.source.get(uuid)
+        rec = self.overrides.get(uuid) or self.source.get(uuid)
+        if rec is not None and self.deleted and self._is_deleted(uuid):
+            return None
+        return rec
+
+    def _is_deleted(self, uuid: str) -> bool:
+        return any(self._uuid_at(p) == uuid for p in self.deleted)
 
     def page(self, offset: int, size: int) -> list[Record]:
-        end = min(offset + size, len(self))
+        everything = len(self.source) + len(self.added)
+        position = offset  # the offset-th record still there: deleted ones before it skipped
+        for gone in self.deleted:
+            if gone <= position:
+                position += 1
         out = []
-        for i in range(offset, end):
-            n = len(self.source)
-            uuid = self.source.uuid_at(i) if i < n else self.added[i - n]
-            rec = self.overrides.get(uuid) or self.source.get(uuid)
-            if rec is not None:
-                out.append(rec)
+        while len(out) < size and position < everything:
+            if position not in self.deleted:
+                uuid = self._uuid_at(position)
+                rec = self.overrides.get(uuid) or self.source.get(uuid)
+                if rec is not None:
+                    out.append(rec)
+            position += 1
         return out
 
     def resolve_moved(self, uuid: str) -> str | None:
@@ -146,6 +172,15 @@ class Store:
             return made
 
     # ---- writes ---------------------------------------------------------------------------
+    def delete(self, coll: str, uuid: str) -> None:
+        """Delete a record (the changes feed says so); tests call it, the API has no DELETE."""
+        c = self.collection(coll)
+        with self.lock:
+            if c.get(uuid) is None:
+                raise not_found(f"No {c.system_name} with uuid {uuid}")
+            c.delete(uuid)
+            self.journal.record(c.system_name, uuid.lower(), "DELETE", 0)
+
     def put(self, coll: str, uuid: str, body: Any, user: str = "api") -> Record:
         """Merge body's top-level properties into the record; lists replace wholesale."""
         if not isinstance(body, dict):
