@@ -193,6 +193,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "writeback.skipped": lambda d: (
         f"left the record's tags in the RIS as someone else set them{_quoted(d.get('reason'))}"
     ),
+    "source.forgotten": lambda d: (
+        "forgot a source no longer configured: its cursor and "
+        f"{count_of(d.get('adapter_state_rows'), 'row')} of adapter state"
+    ),
     "record.quarantined": lambda d: (
         f"held the record back: it could not be read{_quoted(d.get('reason'))}"
     ),

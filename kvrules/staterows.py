@@ -45,6 +45,17 @@ def keep(
         )
 
 
+def kept_by_source(conn: sqlite3.Connection) -> dict[str, int]:
+    """source -> the number of rows kept for it."""
+    rows = conn.execute("SELECT source, count(*) FROM adapter_state GROUP BY source")
+    return dict(rows.fetchall())
+
+
+def forget_source(conn: sqlite3.Connection, source: str) -> int:
+    """Drop every row of a source, in the caller's transaction; how many went."""
+    return conn.execute("DELETE FROM adapter_state WHERE source = ?", (source,)).rowcount
+
+
 class StoredState:
     """The stored rows of one source, read-only (``kvrules.adapter.StoredRows``); pickles as
     the database's path, so a reader process opens its own connection."""

@@ -3,6 +3,10 @@
 A dry run by default: what would go, per category. ``--apply`` purges each category in its own
 transaction with one ``retention.purged`` audit entry, then compacts the file (VACUUM) and
 truncates the write-ahead log so the content leaves the disk, not only the tables.
+
+It also names the sources the configuration no longer has whose adapters' state (the rows
+kept beside their cursors: record ids and the organisations they use) is still in the file;
+``--apply`` drops it with their cursors (``source.forgotten``), as nothing would otherwise.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ def purge(
     Open cases, cases with a pending review date or open mitigations, decisions, adjudications
     and the audit log are never purged. With --apply the file is compacted (VACUUM) and its
     write-ahead log checkpointed and truncated; back-ups made before still hold the data.
+
+    The adapter state of sources no longer in the configuration is dropped too, with their
+    cursors: a source that comes back is read in full.
     """
     config = config_from(config_path, db, refdata)
     periods = config.retention.periods()
@@ -67,6 +74,11 @@ def purge(
         ]
         try:
             done = store.purge_expired(cutoffs) if apply else store.retention_survey(cutoffs)
+            unconfigured = store.unconfigured_adapter_state(config.sources)
+            if apply and unconfigured:
+                from kvrules.actors import cli_actor
+
+                store.forget_sources(unconfigured, actor=cli_actor())
         except sqlite3.OperationalError as e:  # each category is its own transaction
             raise click.ClickException(
                 _busy(e) + "; categories purged before it stay purged (and audited)"
@@ -100,12 +112,18 @@ def purge(
                     "database": str(config.database),
                     "now": now.isoformat(),
                     "categories": [r.as_dict() for r in results],
+                    "unconfigured_sources": unconfigured,  # source -> adapter state rows
                     "compacted": compacted,
                 }
             )
         )
     else:
         _print(results, apply, now, compacted)
+        for source, rows in unconfigured.items():
+            click.echo(
+                f"source '{source}' is no longer configured: {rows} row(s) of adapter state "
+                + ("and its cursor dropped" if apply else "would be dropped with its cursor")
+            )
     if problem:
         click.echo(f"warning: {problem}", err=True)
         sys.exit(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -132,6 +132,26 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         ``replace``: these rows replace all the source's (a read from no cursor rebuilt them)."""
         with self._db.transaction() as c:
             _staterows.keep(c, source, rows, replace=replace)
+
+    def unconfigured_adapter_state(self, configured: Iterable[str]) -> dict[str, int]:
+        """source -> rows of adapter state kept for each source not in ``configured`` (one
+        removed from the configuration: nothing else would ever drop them)."""
+        kept = _staterows.kept_by_source(self._db.conn)
+        return {s: n for s, n in sorted(kept.items()) if s not in set(configured)}
+
+    def forget_sources(self, sources: Iterable[str], *, actor: str) -> dict[str, int]:
+        """Drop the adapter state and the cursor of sources no longer configured, audited
+        (``source.forgotten``); one that comes back is read in full, which rebuilds them.
+        Returns source -> the rows dropped."""
+        now = self.clock()
+        dropped = {}
+        with self._db.transaction() as c:
+            for source in sources:
+                dropped[source] = _staterows.forget_source(c, source)
+                _sources.set_cursor(c, source, None, now)
+                details = {"adapter_state_rows": dropped[source]}
+                self._log(actor, "source.forgotten", f"source:{source}", details, now)
+        return dropped
 
     def adapter_state(
         self, source: str, *, fresh: bool = False
