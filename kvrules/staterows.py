@@ -6,6 +6,12 @@ transaction. The adapter reads them while it fetches, on the reader thread or in
 process, through ``StoredState``: a read-only connection of its own, opened where it is first
 used. A module of its own outside ``kvrules.store``: a reader process imports this alone (the
 store's package would add about 9 MB to it).
+
+The rows follow the source: a read from no cursor sees none (``NoRowsYet``) and its rows
+replace the stored ones at its first resume point (``keep(replace=True)``); those of a source
+no longer configured go with ``kvrules purge --apply`` (``forget_source``). ``kvrules fetch
+--cursor`` reads them too, and says so when a cursor needs rows that are not there
+(``stored_or_missing``).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ def keep(
     from no cursor, which rebuilds the state: what the rows said of records since gone from
     the source would otherwise stay for ever)."""
     if replace:
-        conn.execute("DELETE FROM adapter_state WHERE source = ?", (source,))
+        forget_source(conn, source)
     put, forget = [], []
     for space, key, value in rows:
         if value is None:
