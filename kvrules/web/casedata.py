@@ -125,18 +125,21 @@ def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]
 
 
 def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
-    """The list rows of these cases, in the given order (a page: each reads its record)."""
+    """The list rows of these cases, in the given order (a page: its cases and their records
+    are read in one statement each, not one by one)."""
     rulebooks = store.case_rulebooks(case_ids)
     risks = store.case_risks(case_ids)
     triage = store.triage_colours()
     assignees = store.case_assignees()
     pending = store.pending_decisions()
+    cases = store.cases_by_id(case_ids)
+    subjects = store.case_subjects(case_ids)
     rows = []
     for case_id in case_ids:
-        case = store.case(case_id)
+        case = cases.get(case_id)
         if case is None:
             continue
-        subject = store.subject(case.source_system, case.record_id)
+        subject = subjects.get(case_id)
         title, kind = subject_title(subject, case)
         holder = (subject or {}).get("project") or {}
         countries = sorted(
