@@ -10,7 +10,8 @@ the one it resolves to), so that ``diff`` of two dumps shows any answer that mov
 
 ``rows`` reads the spreadsheets full_ror.py writes (``--keep DIR``: DIR/refdata.db,
 DIR/names.csv, DIR/real.csv) through ``batch.match_rows`` and ``batch.write_jsonl``, as
-``kvrules match --file`` does, with every row matched on its own.
+``kvrules match --file`` does, with every row matched on its own, in one process or with
+``--jobs N`` (this process and N - 1 workers).
 """
 
 from __future__ import annotations
@@ -64,18 +65,17 @@ def affiliations(out: Path, data: Path, split: str, ror: Path) -> None:
             fh.write(json.dumps(_said(resolver, text)) + "\n")
 
 
-def rows(out: Path, db: Path, sheets: list[Path]) -> None:
+def rows(out: Path, db: Path, sheets: list[Path], jobs: int = 1) -> None:
     from kvrules.refdata import Store, batch
     from kvrules.refdata.cache import prepare
 
     with Store(db) as store:
         index = prepare(store)
-    resolver = index.resolver()
     with out.open("w", encoding="utf-8") as fh:
         for sheet in sheets:
             with sheet.open("rb") as src:
-                results = batch.match_rows(resolver, batch.Input(src), remember=0)
-                batch.write_jsonl(results, fh, resolver.searched)
+                results = batch.match_rows(index, batch.Input(src), jobs=jobs, remember=0)
+                batch.write_jsonl(results, fh, index.searched)
 
 
 def main() -> None:
@@ -87,13 +87,14 @@ def main() -> None:
     parser.add_argument("--split", choices=["train", "test"], default="train")
     parser.add_argument("--ror", type=Path, default=SHARED_ROR, help="affiliations: registry")
     parser.add_argument("--db", type=Path, help="rows: the reference store")
+    parser.add_argument("--jobs", type=int, default=1, help="rows: processes that match")
     args = parser.parse_args()
     if args.what == "queries":
         queries(args.out)
     elif args.what == "affiliations":
         affiliations(args.out, args.data, args.split, args.ror)
     else:
-        rows(args.out, args.db, args.sheets)
+        rows(args.out, args.db, args.sheets, args.jobs)
 
 
 if __name__ == "__main__":

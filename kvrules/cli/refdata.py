@@ -326,7 +326,7 @@ def _row(r: object) -> dict[str, object]:
     "--jobs",
     type=click.IntRange(min=1),
     help="with --file: processes that match, this one and workers that join it once started "
-    "(default: every core for a file of more than 10,000 rows)",
+    "(default: every core for a file of more than 20,000 rows)",
 )
 def match(
     name: str | None,

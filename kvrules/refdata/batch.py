@@ -50,9 +50,9 @@ MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped wit
 MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
-# rows: a worker joins after loading the index (about 2.5 s of CPU, while this process matches
-# on): a shorter file is done before it could take a share (bench/affiliations/README.md)
-PARALLEL_AFTER = 10_000
+# rows: a worker joins after loading the index (about 3 s of CPU, 10,000 rows matched here
+# meanwhile): a shorter file is done before it takes much of a share (bench/matching/cores.py)
+PARALLEL_AFTER = 20_000
 TOP_COLUMNS = (
     *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
     "explanation",  # which part of the name matched which name of the entry
@@ -555,6 +555,11 @@ class Workers:
         return self._pool.submit(_worker_chunk, queries)
 
     def close(self) -> None:
+        # stopped, not waited for: every result has been read by now (or the run failed), and
+        # a worker still loading the index (a short file, matched here first) would otherwise
+        # hold the command for the seconds that loading takes
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.terminate()
         self._pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> Workers:
@@ -629,7 +634,9 @@ class _Beside:
     ) -> None:
         self._here, self._workers, self._stats = here, workers, stats
         self._waiting: deque[Future[list[Outcome]]] = deque()
-        self.window = 2 * workers.jobs + 2  # chunks in flight: the workers' and this one's
+        # chunks in flight: this process goes on matching while a worker's chunk is late (it
+        # shares the cores with others) and waits for it only this many chunks on
+        self.window = 2 * workers.jobs + 16
 
     def __call__(self, queries: list[Query]) -> list[Outcome] | Future[list[Outcome]]:
         waiting = self._waiting
