@@ -39,16 +39,16 @@ def _free(cls: Any, method: str, key: Callable[..., Any], misses_only: bool = Fa
     real = getattr(cls, method)
     table: dict[Any, Any] = {}
 
-    def recording(*args: Any) -> Any:
-        out = real(*args)
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        out = real(*args, **kwargs)
         if out or not misses_only:
-            table[key(*args)] = out
+            table[key(*args, **kwargs)] = out
         return out
 
-    def free(*args: Any) -> Any:
-        k = key(*args)
+    def free(*args: Any, **kwargs: Any) -> Any:
+        k = key(*args, **kwargs)
         if misses_only:
-            return real(*args) if k in table else []
+            return real(*args, **kwargs) if k in table else []
         return table[k]
 
     return (
@@ -107,7 +107,9 @@ def main() -> None:
         return time.process_time() - start
 
     steps = _steps()
-    print(f"load average {os.getloadavg()[0]:.1f}; names/s of CPU, real step | free step")
+    print(
+        f"load average {os.getloadavg()[0]:.1f}; names/s of CPU, real step | free step", flush=True
+    )
     for step in args.steps:
         record, free, restore = steps[step]
         record()
