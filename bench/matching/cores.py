@@ -102,7 +102,12 @@ def main() -> None:
         taken = ", ".join(f"{share:.0%}" for share in shares)
         print(f"{size:>7,}  " + "  ".join(f"{c:>30}" for c in cells) + f"   {taken}", flush=True)
         shares.clear()
-    print(f"load average {os.getloadavg()[0]:.1f}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"peak RSS: this process {own:.0f} MB, the largest worker {workers:.0f} MB; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":
