@@ -228,7 +228,8 @@ def child_build(db: Path, names: Path) -> None:
 
 def child_load(db: Path, names: Path, jobs: int, partners: Path, real: Path) -> None:
     """This code path: the kept index loaded, repeated rows matched once, one process and then
-    ``jobs`` worker processes (each loading the index; none for ``jobs`` 0)."""
+    ``jobs`` processes: this one and ``jobs`` - 1 workers, each loading the index (none for
+    ``jobs`` 0 or 1)."""
     from kvrules.refdata import Store, batch
     from kvrules.refdata.cache import prepare
 
@@ -257,20 +258,20 @@ def child_load(db: Path, names: Path, jobs: int, partners: Path, real: Path) -> 
             ("all",),
         )["all"],
     }
-    index.release()
-    resolver = None  # the workers load their own; this process only reads and writes
-    if not jobs:
+    if jobs < 2:
         print(json.dumps({"load_cpu_seconds": loaded_cpu, "one": one, "repeats": repeats}))
         return
     start = time.perf_counter()
-    with batch.Workers(index, jobs) as workers:
+    with batch.Workers(index, jobs - 1) as workers:
         # every worker started and holding the index before the clock runs
         probe = [("Beihang University", "", "")]
         for future in [workers.submit(probe) for _ in range(4 * jobs)]:
             future.result()
         ready = time.perf_counter() - start
         many = _rates(
-            lambda subset, st: batch.match_rows(index, subset, workers=workers, stats=st),
+            lambda subset, st: batch.match_rows(
+                index, subset, workers=workers, beside=True, stats=st
+            ),
             rows,
             kinds,
         )
@@ -364,7 +365,9 @@ def main() -> None:
     )
     parser.add_argument("--records", type=int, default=120_000)
     parser.add_argument("--names", type=int, default=20_000, help="spreadsheet rows")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count(), help="worker processes")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count(), help="processes: this one and workers"
+    )
     parser.add_argument("--keep", type=Path, help="directory to keep the dump and the store in")
     parser.add_argument(
         "--reuse", action="store_true", help="with --keep: match with the store kept last time"
@@ -457,7 +460,8 @@ def _report(
     )
     print(
         f"{old['rows']:,} rows; names/s  previous path (each row on its own) | one process, "
-        f"repeats once | {jobs} worker processes (ready in {new['workers_ready_seconds']:.1f} s)"
+        f"repeats once | {jobs} processes: this one and {jobs - 1} started workers (ready in "
+        f"{new['workers_ready_seconds']:.1f} s)"
     )
     print(f"  {'rows':<26} {'wall':>8} {'CPU':>8} | {'wall':>8} {'CPU':>8} | {'wall':>8} repeated")
     for kind, was in old["rates"].items():  # the real strings: timed by the load path only
@@ -475,8 +479,8 @@ def _report(
             print(f"  {kind:<26} {was['cpu']:>8,.0f} | {now:>8,.0f}  ({now / was['cpu']:.2f}x)")
     cpu_one = sum(one["cpu_seconds"] for kind, one in new["one"].items() if kind != REAL)
     print(
-        f"CPU for the five passes: one process {cpu_one:.1f} s; {jobs} workers "
-        f"{new['workers_cpu_seconds']:.1f} s (with starting and loading the index)"
+        f"CPU for the five passes: one process {cpu_one:.1f} s; {jobs - 1} workers "
+        f"{new['workers_cpu_seconds']:.1f} s (with starting and loading the index) beside it"
     )
     print(f"a partner list of {new['partner_rows']:,} rows repeating 2,000 names, one process:")
     for how, rate in new["repeats"].items():

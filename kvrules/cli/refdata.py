@@ -325,7 +325,8 @@ def _row(r: object) -> dict[str, object]:
 @click.option(
     "--jobs",
     type=click.IntRange(min=1),
-    help="with --file: worker processes (default: one per core for a file of many rows)",
+    help="with --file: processes that match, this one and workers that join it once started "
+    "(default: every core for a file of more than 20,000 rows)",
 )
 def match(
     name: str | None,

@@ -13,9 +13,10 @@ a bad row on the line it opens, and the lines it swallowed are read again as row
 
 The input is streamed: a line is read at most :data:`MAX_LINE` bytes at a time (a longer one is
 a bad row), rows are matched a chunk at a time, and a name written again (same words, same
-country) is matched once while it is remembered (:data:`MEMO`). With ``jobs`` > 1, chunks go to
-worker processes that each load the kept index (:mod:`kvrules.refdata.cache`); results still
-come out in input order.
+country) is matched once while it is remembered (:data:`MEMO`). With ``jobs`` > 1, this process
+matches from the first row and ``jobs`` - 1 worker processes join it as soon as each has loaded
+the kept index (:mod:`kvrules.refdata.cache`): no row waits for a worker to start; results
+still come out in input order.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ import os
 import re
 import stat
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, islice
 from typing import IO, Any, Literal
 
@@ -48,7 +50,9 @@ MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped wit
 MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
-PARALLEL_AFTER = 50_000  # rows: fewer are matched sooner than worker processes start (see bench)
+# rows: a worker joins after loading the index (about 3 s of CPU, 10,000 rows matched here
+# meanwhile): a shorter file is done before it takes much of a share (bench/matching/cores.py)
+PARALLEL_AFTER = 20_000
 TOP_COLUMNS = (
     *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
     "explanation",  # which part of the name matched which name of the entry
@@ -122,6 +126,7 @@ class Stats:
 
     rows: int = 0
     matched: int = 0
+    by_workers: int = 0  # of ``matched``: by worker processes
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -543,11 +548,18 @@ class Workers:
             initializer=_start_worker,
             initargs=(str(index.path), index.key, index.threshold),
         )
+        # started now, and done once a worker has loaded the index (an empty chunk)
+        self.ready: Future[list[Outcome]] = self._pool.submit(_worker_chunk, [])
 
     def submit(self, queries: list[Query]) -> Future[list[Outcome]]:
         return self._pool.submit(_worker_chunk, queries)
 
     def close(self) -> None:
+        # stopped, not waited for: every result has been read by now (or the run failed), and
+        # a worker still loading the index (a short file, matched here first) would otherwise
+        # hold the command for the seconds that loading takes
+        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+            process.terminate()
         self._pool.shutdown(cancel_futures=True)
 
     def __enter__(self) -> Workers:
@@ -565,32 +577,81 @@ def match_rows(
     workers: Workers | None = None,
     stats: Stats | None = None,
     remember: int = MEMO,
+    beside: bool = False,
 ) -> Iterator[Result]:
     """One result per row, in order; a row that cannot be matched says why.
 
     ``source``: a resolver, or a store's :class:`~kvrules.refdata.cache.Index` (needed for
-    worker processes, which load its kept file). ``jobs``: worker processes; None for one per
-    core once the input has more than :data:`PARALLEL_AFTER` rows; ``workers``: ones already
-    started. ``remember``: distinct queries whose outcomes repeated rows reuse (0: every row is
-    matched on its own)."""
+    worker processes, which load its kept file). ``jobs``: processes that match, this one and
+    ``jobs`` - 1 workers that join it once started; None for every usable core once the input
+    has more than :data:`PARALLEL_AFTER` rows. ``workers``: worker processes already started,
+    which match every chunk (this process only reads and writes rows), or with ``beside`` the
+    chunks this process does not match. ``remember``: distinct queries whose outcomes repeated
+    rows reuse (0: every row is matched on its own)."""
     stats = stats if stats is not None else Stats()
     rows = iter(rows)
-    if workers is not None:
-        yield from _match(rows, workers.submit, 2 * workers.jobs, stats, remember)
+    if workers is not None and not beside:
+        yield from _match(rows, _Counted(workers.submit, stats), 2 * workers.jobs, stats, remember)
         return
     parallel = isinstance(source, Index) and source.path is not None and jobs != 1
     if parallel and jobs is None:  # only when there are many rows: workers take time to start
         ahead = list(islice(rows, PARALLEL_AFTER + 1))
-        parallel = len(ahead) > PARALLEL_AFTER
+        parallel = len(ahead) > PARALLEL_AFTER and usable_cores() > 1
         rows = chain(ahead, rows)
+    resolver = source.resolver() if isinstance(source, Index) else source
+    here = partial(_match_queries, resolver)
+    if workers is not None:
+        both = _Beside(here, workers, stats)
+        yield from _match(rows, both, both.window, stats, remember)
+        return
     if not parallel:
-        resolver = source.resolver() if isinstance(source, Index) else source
-        yield from _match(rows, lambda q: _match_queries(resolver, q), 1, stats, remember)
+        yield from _match(rows, here, 1, stats, remember)
         return
     assert isinstance(source, Index)
-    source.release()  # the workers load the index; this process only reads and writes rows
-    with Workers(source, jobs) as started:
-        yield from _match(rows, started.submit, 2 * started.jobs, stats, remember)
+    with Workers(source, (jobs or usable_cores()) - 1) as started:
+        both = _Beside(here, started, stats)
+        yield from _match(rows, both, both.window, stats, remember)
+
+
+class _Counted:
+    """Every chunk to the worker processes, counted."""
+
+    def __init__(self, submit: Callable[[list[Query]], Future[list[Outcome]]], stats: Stats):
+        self._submit, self._stats = submit, stats
+
+    def __call__(self, queries: list[Query]) -> Future[list[Outcome]]:
+        self._stats.by_workers += len(queries)
+        return self._submit(queries)
+
+
+class _Beside:
+    """A chunk to a worker process when one has loaded the index and has fewer than two chunks
+    waiting, else matched here at once: this process never waits for a worker to start, and a
+    worker never waits for work while this one matches a chunk."""
+
+    def __init__(
+        self, here: Callable[[list[Query]], list[Outcome]], workers: Workers, stats: Stats
+    ) -> None:
+        self._here, self._workers, self._stats = here, workers, stats
+        self._waiting: deque[Future[list[Outcome]]] = deque()
+        # chunks in flight: this process goes on matching while a worker's chunk is late (it
+        # shares the cores with others) and waits for it only this many chunks on
+        self.window = 2 * workers.jobs + 16
+
+    def __call__(self, queries: list[Query]) -> list[Outcome] | Future[list[Outcome]]:
+        waiting = self._waiting
+        while waiting and waiting[0].done():
+            waiting.popleft()
+        ready = self._workers.ready
+        if (
+            ready.done()
+            and ready.exception() is None  # a worker that cannot start: all matched here
+            and len(waiting) < 2 * self._workers.jobs
+        ):
+            waiting.append(self._workers.submit(queries))
+            self._stats.by_workers += len(queries)
+            return waiting[-1]
+        return self._here(queries)
 
 
 def _match(
@@ -630,9 +691,12 @@ def _match(
             flight.append(chunk)
         if not flight:
             return
-        if rows_of_chunk and len(flight) < window:
-            continue
-        yield from _finish(flight.popleft(), memo, asked)
+        # the chunks already matched leave at once, in order (a worker's may finish before
+        # the chunk this process matched after it)
+        while flight and (flight[0].pending is None or flight[0].pending.done()):
+            yield from _finish(flight.popleft(), memo, asked)
+        if flight and (not rows_of_chunk or len(flight) >= window):
+            yield from _finish(flight.popleft(), memo, asked)
 
 
 def _finish(chunk: _Chunk, memo: _Memo, asked: dict[Query, tuple[_Chunk, int]]) -> Iterator[Result]:

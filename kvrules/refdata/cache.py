@@ -75,10 +75,6 @@ class Index:
             self._resolver = loaded
         return self._resolver
 
-    def release(self) -> None:
-        """Drop this process's resolver (worker processes load their own from the file)."""
-        self._resolver = self._payload = None
-
 
 def prepare(ref: Store, threshold: float = 0.85, *, announce: bool = True) -> Index:
     """The index of ``ref``'s current lists: the kept one if it is current, else built now and
