@@ -57,6 +57,25 @@ def project_exports(tmp_path: Path, ids: Iterable[str], **project: object) -> Pa
     return folder
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The order in which xdist hands out files (``--dist loadfile --no-loadscope-reorder``):
+    files marked ``heavy`` first, in collection order (long end-to-end tests: subprocess
+    scans, SIGKILL cycles), then the others by their number of tests, most first (what
+    xdist's own reordering does).
+
+    xdist's reordering alone puts a file of one long test among the last: the crash test
+    (a minute or more on its own) then ran while the other worker had nothing left to do.
+    Started first, the long files overlap with the many short ones on the other core.
+    Within a file the order is unchanged."""
+    tests_in: dict[Path, int] = {}
+    heavy: set[Path] = set()
+    for item in items:
+        tests_in[item.path] = tests_in.get(item.path, 0) + 1
+        if item.get_closest_marker("heavy") is not None:
+            heavy.add(item.path)
+    items.sort(key=lambda item: (0,) if item.path in heavy else (1, -tests_in[item.path]))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The default reference store, caches and config live in folders of this test run, not

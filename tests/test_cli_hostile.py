@@ -10,6 +10,8 @@ import pytest
 
 from kvrules.cli import cli, run
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 DOCUMENTED = {0, 1, 2, 130}  # 70 is a bug: it must never be reached here
 # Commands that would do real, long work when their arguments happen to be valid.
 LONG_RUNNING = {("demo",), ("serve",), ("watch",)}

@@ -13,6 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 API_KEY = "interrupt-test-key"
 PROJECTS = 600
 

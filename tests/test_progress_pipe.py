@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 BAR_GLYPHS = ("━", "\x1b[?25l")  # the bar, and hiding the cursor to draw it
 
 

@@ -32,6 +32,8 @@ from kvrules.config import load_config
 from kvrules.store.db import utcnow
 from tests.pipeline.pipeline_helpers import System, start_system
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 SEED = 20240611
 PROJECTS = 60
 MIN_KILLS = 20  # SIGKILLs that must land while the scanner is still running

@@ -16,11 +16,14 @@ import subprocess
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
 from tests.pipeline.pipeline_helpers import System
 from tests.pipeline.test_pipeline_crash import COMMAND, REPO, deliver_leased
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
 REPEAT_HEADER = "X-Kvrules-Possible-Repeat"
 REPEAT_LINE = "This may be a repeat"

@@ -14,6 +14,8 @@ from tests.alerts.smtp_helpers import free_port
 from tests.pipeline.pipeline_helpers import System
 from tests.pipeline.test_pipeline_scan import scan
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 
 def _mail_port(system: System, port: int, **alerts: object) -> None:
     config = yaml.safe_load(system.config.read_text(encoding="utf-8"))

@@ -24,6 +24,8 @@ from kvrules.web.security import hash_password
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start_system
 from tests.web.web_helpers import PASSWORD, app_for, login
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 RATIONALE = "Partner vetted by the adviser; no export-controlled data is shared."
 
 

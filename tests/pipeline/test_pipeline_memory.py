@@ -18,6 +18,8 @@ from kvrules.pipeline import ScanReport
 from kvrules.store import Store
 from tests.pipeline.pipeline_helpers import System, start_system
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 PROJECTS = 60
 
 

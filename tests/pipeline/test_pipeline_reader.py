@@ -29,6 +29,8 @@ from kvrules.reader import ReaderFailed
 from kvrules.store import Store
 from tests.pipeline.pipeline_helpers import API_KEY, System, start_system
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 PROJECTS = 60
 PAGE = 20  # three listing pages, a cursor on the last record of each
 REPO = Path(__file__).resolve().parents[2]

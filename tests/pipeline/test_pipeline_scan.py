@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.assembly import build_scanner
@@ -19,6 +20,8 @@ from kvrules.config import load_config
 from kvrules.pipeline import ScanReport
 from kvrules.store import Store
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start_system
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
 SUMMARY_KEYS = set(ScanReport("x").as_dict())
 

@@ -21,6 +21,8 @@ from tests.conftest import project_exports, rule_yaml
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri
 from tests.pipeline.test_pipeline_scan import assert_audit_clean, scan
 
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
+
 
 def set_by_hand(system: System, uuid: str, **changes: object) -> None:
     """Edit a project as a person in Pure would: read it, change fields, PUT with its version."""

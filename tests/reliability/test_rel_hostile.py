@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
@@ -17,6 +18,8 @@ from tests.reliability.rel_helpers import (
     run_bounded,
     run_python_bounded,
 )
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
 TEN_MB = 10 * 1024 * 1024
 

@@ -9,11 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
 from tests.reliability.rel_helpers import HANG_TIMEOUT, MEMORY_LIMIT
 from tests.reliability.test_rel_hostile import event, findings_by_event, write_jsonl
+
+pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
 
 def test_a_country_of_the_wrong_type_is_reported_not_read_as_missing(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kvrules.prescreen import Screener
-from tests.web.web_helpers import build_db
+from tests.web.web_helpers import CHROMIUM, CHROMIUM_ARGS, build_db
 
 
 @pytest.fixture(scope="session")
@@ -36,3 +36,37 @@ def screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screener]:
     built = Screener.from_config(Config(reference_data=refdata))
     yield built
     built.close()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """Headless Chromium, launched once per worker: Playwright's driver and the browser take
+    seconds to start, each time. Tests share nothing through it: each opens its own context
+    (``browser_context``: own cookies, storage and downloads), closed when it ends."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser test needs Debian chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium) -> Iterator:
+    """Opens fresh browser contexts (``new_context``'s options) for this test; all are closed
+    after it, so the next test starts signed out, as in a browser of its own."""
+    opened = []
+
+    def open_context(**options):
+        context = chromium.new_context(**options)
+        opened.append(context)
+        return context
+
+    try:
+        yield open_context
+    finally:
+        for context in opened:
+            context.close()

@@ -9,19 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.web_helpers import PASSWORD, SECRET, case_id, served
+from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, served
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -38,14 +28,8 @@ def server(db: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(server: str):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_page(base_url=server)
-        finally:
-            browser.close()
+def page(server: str, browser_context):
+    return browser_context(base_url=server).new_page()
 
 
 def _shot(page, name: str) -> None:

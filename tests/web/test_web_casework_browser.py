@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from kvrules.store import Store
-from tests.web.test_web_browser import ARGS, CHROMIUM, _at, _shot
-from tests.web.web_helpers import PASSWORD, SECRET, case_id, served
+from tests.web.test_web_browser import _at, _shot
+from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -21,18 +21,16 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def sign_in(db: Path) -> Iterator[Callable]:
+def sign_in(db: Path, browser_context) -> Iterator[Callable]:
     """Sign a user in in their own browser context (own cookies) on an app with four-eyes."""
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
-    sync_api = pytest.importorskip("playwright.sync_api")
     app = create_app(WebSettings(db=db, secret_key=SECRET, four_eyes=True))
-    with served(app) as (url, _), sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with served(app) as (url, _):
 
         def signed_in(name: str):
-            page = browser.new_context(base_url=url, accept_downloads=True).new_page()
+            page = browser_context(base_url=url, accept_downloads=True).new_page()
             page.goto("/login")
             page.get_by_label("User name").fill(name)
             page.get_by_label("Password").fill(PASSWORD)
@@ -40,10 +38,7 @@ def sign_in(db: Path) -> Iterator[Callable]:
             _at(page, "/cases")
             return page
 
-        try:
-            yield signed_in
-        finally:
-            browser.close()
+        yield signed_in
 
 
 def _matching(page) -> str:

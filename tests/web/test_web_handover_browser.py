@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from kvrules.store import Store
-from tests.web.test_web_browser import ARGS, ARTIFACTS, CHROMIUM
-from tests.web.web_helpers import PASSWORD, SECRET, case_id, event, finding, served
+from tests.web.test_web_browser import ARTIFACTS
+from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, event, finding, served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -39,20 +39,12 @@ def cases(db: Path) -> tuple[int, int]:
 
 
 @pytest.fixture
-def page(db: Path) -> Iterator:
-    sync_api = pytest.importorskip("playwright.sync_api")
+def page(db: Path, browser_context) -> Iterator:
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
-    with (
-        served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _),
-        sync_api.sync_playwright() as p,
-    ):
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_page(base_url=url)
-        finally:
-            browser.close()
+    with served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _):
+        yield browser_context(base_url=url).new_page()
 
 
 def test_the_projects_case_shows_the_decision_taken_before_the_award(

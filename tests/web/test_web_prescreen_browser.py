@@ -10,8 +10,8 @@ import pytest
 
 from kvrules.prescreen import Screener
 from kvrules.store import Store
-from tests.web.test_web_browser import ARGS, CHROMIUM, _at, _shot
-from tests.web.web_helpers import PASSWORD, SECRET, served
+from tests.web.test_web_browser import _at, _shot
+from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -19,18 +19,13 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def page(db: Path, screener: Screener) -> Iterator:
+def page(db: Path, screener: Screener, browser_context) -> Iterator:
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings
 
-    sync_api = pytest.importorskip("playwright.sync_api")
     app = create_app(WebSettings(db=db, secret_key=SECRET, screener=screener))
-    with served(app) as (url, _), sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_page(base_url=url)
-        finally:
-            browser.close()
+    with served(app) as (url, _):
+        yield browser_context(base_url=url).new_page()
 
 
 def test_a_grant_officer_screens_a_consortium_and_sends_it(page, db: Path) -> None:

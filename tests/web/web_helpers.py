@@ -149,6 +149,18 @@ def case_id(db: Path, record_id: str = "p-1") -> int:
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 @contextmanager
 def served(app: Starlette) -> Iterator[tuple[str, uvicorn.Server]]:
