@@ -75,7 +75,7 @@ class Evaluator:
         ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
         the same validation without building model instances, for callers that need none)."""
         view = self.project(event)
-        fired = self.engine.fire(view)
+        fired = self.engine.fire(view, self.project.odd_numbers(view))
         if self.verify:
             self._verify(event, view, fired)
         return self.explain(event, view, fired)
@@ -88,8 +88,8 @@ class Evaluator:
         ten events (bench/engine.py): each stage's code and data stay warm in the
         processor's caches instead of taking turns for every event."""
         views = [self.project(event) for event in events]
-        fire = self.engine.fire
-        fired = [fire(view) for view in views]
+        fire, odd = self.engine.fire, self.project.odd_numbers
+        fired = [fire(view, odd(view)) for view in views]
         if self.verify:
             for event, view, keys in zip(events, views, fired, strict=True):
                 self._verify(event, view, keys)

@@ -21,6 +21,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from kvrules.engine.durable import PLAIN_FLOATS
 from kvrules.engine.generated import GeneratedFunction
 from kvrules.fields import FieldType, Projection, _date, _Node
 from kvrules.model import EventKind
@@ -129,6 +130,39 @@ def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int
         src.emit(depth, f"{out}[{src.bind(flag, 'k')}] = {matches}({value})")
 
 
+def _holds_numbers(node: _Node) -> bool:
+    return node.spec.type is FieldType.NUMBER or any(map(_holds_numbers, node.children.values()))
+
+
+def _numbers(src: _Source, nodes: dict[str, _Node], obj: str, depth: int) -> None:
+    """Statements that return True if a number field below the view object ``obj`` holds a
+    float that durable_rules cannot read as ``json.dumps`` writes it."""
+    for name, node in nodes.items():
+        if not _holds_numbers(node):
+            continue
+        key, inner = src.bind(name, "k"), f"o{depth}"
+        if node.spec.type is FieldType.NUMBER:
+            src.emit(depth, f"x = {obj}.get({key})")
+            src.emit(depth, "if type(x) is float and x and not (_SMALL <= abs(x) < _LARGE):")
+            src.emit(depth + 1, "return True")
+        elif node.spec.type is FieldType.OBJECT_LIST:
+            src.emit(depth, f"for {inner} in {obj}.get({key}, ()):")
+            _numbers(src, node.children, inner, depth + 1)
+        else:  # an object
+            src.emit(depth, f"{inner} = {obj}.get({key})")
+            src.emit(depth, f"if {inner} is not None:")
+            _numbers(src, node.children, inner, depth + 1)
+
+
+def _odd_numbers_function(root: dict[str, _Node]) -> Callable[[View], bool]:
+    src = _Source(plain=True)
+    src.namespace.update(_SMALL=PLAIN_FLOATS[0], _LARGE=PLAIN_FLOATS[1])
+    src.emit(0, "def odd_numbers(view):")
+    _numbers(src, root, "view", 1)
+    src.emit(1, "return False")
+    return src.compile("odd_numbers", "number check")
+
+
 def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
     src = _Source(plain)
     src.emit(0, "def project(event):")
@@ -140,12 +174,17 @@ def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
 
 class CompiledProjection(Projection):
     """``Projection`` with its two forms (plain events, model instances) compiled to one
-    function each; the same views (tests/test_engine_projection.py compares them)."""
+    function each; the same views (tests/test_engine_projection.py compares them).
+    ``odd_numbers(view)``: whether the view holds a float that ``DurableEngine.fire`` must
+    write with care (its ``odd`` argument)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._project = _function(self.root, plain=False)
         self._project_plain = _function(self.root, plain=True)
+        # Only a number field can hold a float that JSON writes with a bare exponent or as
+        # Infinity: checking those few fields of a view is cheaper than searching its JSON text.
+        self.odd_numbers = _odd_numbers_function(self.root)
 
     def __call__(self, event: Any) -> View:
         return (self._project_plain if type(event) is dict else self._project)(event)
