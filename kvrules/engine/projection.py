@@ -79,8 +79,7 @@ def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: in
             src.emit(inner, f"for {item} in {value}:")
             src.emit(inner + 1, f"{element} = {{}}")
             _object(src, node.children, item, element, inner + 1)
-            for flag, test in node.flags:  # booleans the engine reads instead of list tests
-                _flag(src, element, src.bind(flag, "k"), test, inner + 1)
+            _flags(src, element, node.flags, inner + 1)
             src.emit(inner + 1, f"{items}.append({element})")
             src.emit(inner, f"if {items}:")
             src.emit(inner + 1, f"{out}[{key}] = {items}")
@@ -109,17 +108,29 @@ def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: in
         _store(src, node, value, out, key, inner)
 
 
-def _flag(src: _Source, element: str, key: str, test: Callable[[dict], bool], depth: int) -> None:
-    """Set the flag ``key`` of a projected element to ``test(element)``; a test of one field of
-    the element (``p.lists contains "x"``) is made inline, without a call of the test."""
-    field_test = getattr(test, "field_test", None)
-    if field_test is None:
-        src.emit(depth, f"{element}[{key}] = {src.bind(test, 't')}({element})")
-        return
-    name, predicate = field_test
-    # A view holds no None: a field it leaves out is one the element does not have.
-    src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
-    src.emit(depth, f"{element}[{key}] = w is not None and {src.bind(predicate, 'p')}(w)")
+def _flags(
+    src: _Source, element: str, flags: list[tuple[str, Callable[[dict], bool]]], depth: int
+) -> None:
+    """Set each flag of a projected element to its test of the element: the booleans the
+    engine reads instead of list tests. A test of one field of the element (``p.lists contains
+    "x"``) is made inline, without a call of the test, the field read once for all its tests."""
+    by_field: dict[str, list[tuple[str, str]]] = {}  # field -> (flag, test) as bound names
+    for flag, test in flags:
+        field_test = getattr(test, "field_test", None)
+        if field_test is None:
+            src.emit(depth, f"{element}[{src.bind(flag, 'k')}] = {src.bind(test, 't')}({element})")
+        else:
+            name, predicate = field_test
+            by_field.setdefault(name, []).append((src.bind(flag, "k"), src.bind(predicate, "p")))
+    for name, tests in by_field.items():
+        # A view holds no None: a field it leaves out is one the element does not have.
+        src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
+        src.emit(depth, "if w is None:")
+        for key, _ in tests:
+            src.emit(depth + 1, f"{element}[{key}] = False")
+        src.emit(depth, "else:")
+        for key, predicate in tests:
+            src.emit(depth + 1, f"{element}[{key}] = {predicate}(w)")
 
 
 def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int) -> None:
