@@ -60,7 +60,7 @@ def fact_json(fact: dict, odd: bool | None = None) -> str:
         return text
     if not odd and not ("e-" in text or "e+" in text or "Infinity" in text or "NaN" in text):
         return text  # the common case: one C-speed dump, no walk
-    odd: list[str] = []
+    numbers: list[str] = []  # the rewritten numbers, in the order their marks were placed
 
     def mark(value: object) -> object:
         if type(value) is float and value and not _SMALL <= abs(value) < _LARGE:
@@ -70,8 +70,8 @@ def fact_json(fact: dict, odd: bool | None = None) -> str:
                 value = math.copysign(sys.float_info.max, value)  # float compares the same way
             mantissa, _, exponent = repr(value).partition("e")
             if exponent and "." not in mantissa:
-                odd.append(f"{mantissa}.0e{exponent}")
-                return f"{_MARK}{len(odd) - 1}"
+                numbers.append(f"{mantissa}.0e{exponent}")
+                return f"{_MARK}{len(numbers) - 1}"
         elif isinstance(value, list):
             return [mark(v) for v in value]
         elif isinstance(value, dict):
@@ -79,7 +79,7 @@ def fact_json(fact: dict, odd: bool | None = None) -> str:
         return value
 
     text = json.dumps(mark(fact))
-    for i, number in enumerate(odd):
+    for i, number in enumerate(numbers):
         text = text.replace(f'"{_MARK}{i}"', number, 1)
     return text
 
