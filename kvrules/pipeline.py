@@ -387,9 +387,7 @@ class Scanner:
             if self.enricher is not None:
                 self.enricher(event)
             self.store.record_subject(event)  # what the case pages and the portfolio show
-        # The record's events evaluated together, stage by stage (faster than one by one).
-        for found in self.evaluator.evaluate_each(record.events):
-            findings += found
+            findings += self.evaluator.evaluate(event)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)
