@@ -14,10 +14,14 @@ from hypothesis import strategies as st
 from kvrules import CollaborationEvent, Evaluator
 from kvrules.engine.durable import EngineError
 from kvrules.engine.makers import finding_maker
+from kvrules.engine.projection import CompiledProjection
+from kvrules.engine.subjects import element_namer, subject
+from kvrules.fields import ROOT, FieldType, resolve
 from kvrules.model import validate_plain_event
 from kvrules.rulebook import ir
 from kvrules.rulebook.loader import load_text
 from tests.test_differential import condition, events, rulebook
+from tests.test_engine_plain import FULL, OTHER_SUBJECTS
 
 POS = ir.Pos(1, 1)
 COUNTRY, NAME = ir.Ref(None, ("partner", "country")), ir.Ref(None, ("partner", "name"))
@@ -96,7 +100,9 @@ def compare_makers(evaluator: Evaluator, event_dicts: list[dict]) -> int:
                     with pytest.raises(EngineError, match=str(error)):
                         maker.compiled(view, item, about, {})
                     continue
-                assert maker.compiled(view, item, about, {}) == expected
+                made = maker.compiled(view, item, about, {})
+                assert made == expected
+                assert repr(made) == repr(expected)  # values of the same types (1 is not 1.0)
     return len(compiled)
 
 
@@ -176,3 +182,37 @@ def test_rule_text_is_data_never_code(tmp_path) -> None:
     assert not marker.exists()
     assert hostile not in sources and repr(hostile) not in sources
     assert "partner" not in sources
+
+
+def list_fields(scope=ROOT, prefix: tuple[str, ...] = ()):
+    """(list path, field of its elements) for every list of objects in the catalogue."""
+    for name, spec in scope.items():
+        if spec.type is FieldType.OBJECT_LIST:
+            yield from (((*prefix, name), (child,)) for child in spec.children)
+        elif spec.type is FieldType.OBJECT:
+            yield from list_fields(spec.children, (*prefix, name))
+
+
+def test_list_elements_are_named_directly_as_their_evidence_path_names_them() -> None:
+    """Where a test of an element's field held (the view holds the field), naming the element
+    directly gives what naming it from the evidence path gives; where that path reads a getter
+    or a free-form map, there is no direct naming."""
+    compared = 0
+    for where, rest in list_fields():
+        name = element_namer(where, rest)
+        spec = resolve(ROOT, (*where, *rest))
+        if spec.getter is not None or spec.type in (FieldType.TEXT_MAP, FieldType.OBJECT_LIST):
+            assert name is None
+            continue
+        projection = CompiledProjection([(*where, *rest)], {}, {})
+        for data in [FULL, *OTHER_SUBJECTS, *EVENTS]:
+            for item in (validate_plain_event(data), CollaborationEvent.model_validate(data)):
+                elements = projection(item)
+                for step in where:
+                    elements = elements.get(step, {})
+                for i, element in enumerate(elements or []):
+                    if rest[0] in element:
+                        path = f"{'.'.join(where)}[{i}].{rest[0]}"
+                        assert name(item, i) == subject(path, item)
+                        compared += 1
+    assert compared > 20

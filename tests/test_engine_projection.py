@@ -4,6 +4,7 @@ the interpreted ``kvrules.fields.Projection`` builds, and no rulebook text ever 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from kvrules import CollaborationEvent, Evaluator
 from kvrules.engine import oracle
+from kvrules.engine.durable import fact_json
 from kvrules.engine.projection import CompiledProjection
 from kvrules.fields import ROOT, FieldType, Projection
 from kvrules.model import validate_plain_event
@@ -135,7 +137,9 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
             assert evaluator.project(validate_plain_event(event)) == interpreted(evaluator)(
                 validate_plain_event(event)
             )
-        sources = evaluator.project._project_plain.source + evaluator.project._project.source
+        project = evaluator.project
+        sources = project._project_plain.source + project._project.source
+        sources += project.odd_numbers.source
     assert not marker.exists()
     for text in [*values, key, ".*os.system.*", "visit", "purpose"]:
         assert text not in sources
@@ -170,4 +174,52 @@ def test_keys_flags_and_patterns_are_bound_never_spliced(tmp_path: Path) -> None
     assert view["visit"]["visitor"]["attributes"] == {value: value for value in values}
     assert not marker.exists()
     for text in [*values, *patterns[("visit", "purpose")]]:
-        assert text not in compiled._project_plain.source + compiled._project.source
+        assert text not in (
+            compiled._project_plain.source + compiled._project.source + compiled.odd_numbers.source
+        )
+
+
+# Floats JSON writes plainly and floats it writes with a bare exponent or as Infinity, at the
+# edges of the range durable_rules reads as json.dumps writes it.
+NUMBERS = [0.0, -0.0, 1e-4, 9.99e-5, 3e-05, 1e-07, 12.5, 9.9e15, 1e16, -1e19, 1e300]
+NUMBERS += ["1E+400", "-1E+400", 7, 10**20]  # decimals beyond float: Infinity in the view
+SHARES = [None, 0.0, 1e-07, 3e-05, 1e-4, 0.5, 1.0]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(NUMBERS),
+    st.lists(st.sampled_from(NUMBERS), max_size=3),
+    st.sampled_from(SHARES),
+)
+def test_the_number_check_finds_every_float_the_facts_json_must_rewrite(
+    amount, amounts, share
+) -> None:
+    """``odd_numbers`` reads only the number fields of a view; whenever the fact's JSON would
+    hold a number durable_rules cannot read (what ``fact_json`` rewrites), it says so, and the
+    fact is written as searching its JSON writes it."""
+    compiled = CompiledProjection(list(every_path()), {}, {})
+    event = copy.deepcopy(FULL)
+    event["funder"] = {"name": "F", "amount": amount}
+    event["project"]["funders"] = [{"name": "F", "amount": a} for a in amounts]
+    event["project"]["foreign_funding_share"] = share
+    for item in (
+        validate_plain_event(copy.deepcopy(event)),
+        CollaborationEvent.model_validate(event),
+    ):
+        view, text = compiled(item), json.dumps(compiled(item))
+        odd = compiled.odd_numbers(view)
+        assert odd or fact_json(view) == text  # every rewrite is found
+        searched = "e-" in text or "e+" in text or "Infinity" in text or "NaN" in text
+        assert searched or not odd  # and only where searching the JSON found one
+        assert fact_json(view, odd) == fact_json(view)
+
+
+def test_the_number_check_reads_only_number_fields() -> None:
+    """Text that looks like an exponent is not a number: the JSON search went the careful way
+    for it, the number check need not; a view without number fields is never odd."""
+    compiled = CompiledProjection([("partner", "name"), ("funder", "amount")], {}, {})
+    view = compiled(validate_plain_event({**FULL, "partner": {"name": "1e-07 Infinity NaN"}}))
+    assert not compiled.odd_numbers(view)
+    assert fact_json(view, False) == fact_json(view) == json.dumps(view)
+    assert "_SMALL" not in CompiledProjection([("partner", "name")], {}, {}).odd_numbers.source

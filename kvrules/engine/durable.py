@@ -41,6 +41,7 @@ class EngineError(KvrulesError, RuntimeError):
 # durable's C JSON reader rejects an exponent without a fraction ("1e-07", "1e+16": error 204),
 # which is how Python writes floats below 1e-4 or from 1e16. Such values are written "1.0e-07".
 _SMALL, _LARGE = 1e-4, 1e16
+PLAIN_FLOATS = (_SMALL, _LARGE)  # a float x with x == 0 or _SMALL <= abs(x) < _LARGE is safe
 _MARK = f"kvrules-number-{secrets.token_hex(8)}-"  # unguessable: record text cannot forge it
 
 
@@ -50,12 +51,16 @@ _MARK = f"kvrules-number-{secrets.token_hex(8)}-"  # unguessable: record text ca
 # any() over a generator of them.
 
 
-def fact_json(fact: dict) -> str:
-    """``fact`` as JSON durable_rules reads back to the same numbers."""
+def fact_json(fact: dict, odd: bool | None = None) -> str:
+    """``fact`` as JSON durable_rules reads back to the same numbers. ``odd``: whether the
+    fact holds a float outside ``PLAIN_FLOATS``, if the caller knows (else its JSON is
+    searched for one)."""
     text = json.dumps(fact)
-    if not ("e-" in text or "e+" in text or "Infinity" in text or "NaN" in text):
+    if odd is False:
+        return text
+    if not odd and not ("e-" in text or "e+" in text or "Infinity" in text or "NaN" in text):
         return text  # the common case: one C-speed dump, no walk
-    odd: list[str] = []
+    numbers: list[str] = []  # the rewritten numbers, in the order their marks were placed
 
     def mark(value: object) -> object:
         if type(value) is float and value and not _SMALL <= abs(value) < _LARGE:
@@ -65,8 +70,8 @@ def fact_json(fact: dict) -> str:
                 value = math.copysign(sys.float_info.max, value)  # float compares the same way
             mantissa, _, exponent = repr(value).partition("e")
             if exponent and "." not in mantissa:
-                odd.append(f"{mantissa}.0e{exponent}")
-                return f"{_MARK}{len(odd) - 1}"
+                numbers.append(f"{mantissa}.0e{exponent}")
+                return f"{_MARK}{len(numbers) - 1}"
         elif isinstance(value, list):
             return [mark(v) for v in value]
         elif isinstance(value, dict):
@@ -74,7 +79,7 @@ def fact_json(fact: dict) -> str:
         return value
 
     text = json.dumps(mark(fact))
-    for i, number in enumerate(odd):
+    for i, number in enumerate(numbers):
         text = text.replace(f'"{_MARK}{i}"', number, 1)
     return text
 
@@ -151,8 +156,10 @@ class DurableEngine:
             ]
         return routes
 
-    def fire(self, view: dict) -> list[str]:
-        """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract."""
+    def fire(self, view: dict, odd: bool | None = None) -> list[str]:
+        """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract.
+        ``odd``: whether ``view`` holds a float outside ``PLAIN_FLOATS``, if the caller knows
+        (``CompiledProjection.odd_numbers``); else the fact's JSON is searched for one."""
         if "id" in view or "sid" in view:
             raise EngineError("views must not carry the engine's reserved keys id/sid")
         kind = view.get("kind", "")
@@ -161,7 +168,7 @@ class DurableEngine:
             return []
         # A new dict with the reserved keys, as the bare C-core loop dumps: adding them to the
         # view and taking them out again measured slower (the dict grows, then holds holes).
-        fact = fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"})
+        fact = fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"}, odd)
         fired: list[str] = []
         with _FIRE:
             if _STRAY:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from kvrules.engine import oracle
@@ -12,8 +10,8 @@ from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.engine.makers import finding_maker
 from kvrules.engine.projection import CompiledProjection
-from kvrules.fields import ROOT, FieldSpec, FieldType
-from kvrules.findings import CitationRef, Evidence, Finding, RulebookRef, make_evidence
+from kvrules.engine.subjects import subject, with_subject
+from kvrules.findings import CitationRef, Finding, RulebookRef
 from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
 from kvrules.rulebook.cases import CaseResult, run_cases
@@ -75,7 +73,7 @@ class Evaluator:
         ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
         the same validation without building model instances, for callers that need none)."""
         view = self.project(event)
-        fired = self.engine.fire(view)
+        fired = self.engine.fire(view, self.project.odd_numbers(view))
         if self.verify:
             self._verify(event, view, fired)
         return self.explain(event, view, fired)
@@ -88,8 +86,8 @@ class Evaluator:
         ten events (bench/engine.py): each stage's code and data stay warm in the
         processor's caches instead of taking turns for every event."""
         views = [self.project(event) for event in events]
-        fire = self.engine.fire
-        fired = [fire(view) for view in views]
+        fire, odd = self.engine.fire, self.project.odd_numbers
+        fired = [fire(view, odd(view)) for view in views]
         if self.verify:
             for event, view, keys in zip(events, views, fired, strict=True):
                 self._verify(event, view, keys)
@@ -146,7 +144,7 @@ class _FindingMaker:
         )
         self.risks = list(rule.risks)
         self.compiled = finding_maker(
-            rule.condition, self.rule_parts, self.risks, self.disagree, _subject
+            rule.condition, self.rule_parts, self.risks, self.disagree, subject
         )
 
     def disagree(self, about: tuple[str, str, str, str]) -> None:
@@ -168,7 +166,7 @@ class _FindingMaker:
         if evidence is None:
             self.disagree(about)
         if self.names_elements:
-            evidence = [_with_subject(e, event, subjects) for e in evidence]
+            evidence = [with_subject(e, event, subjects) for e in evidence]
         parts = self.rule_parts  # each finding gets its own tags and risks: plugins see them
         return Finding(*parts[:4], parts[4].copy(), *parts[5:], *about, evidence, self.risks.copy())
 
@@ -180,91 +178,6 @@ def _about(event: CollaborationEvent | PlainEvent) -> tuple[str, str, str, str]:
         return event["id"], _KIND_VALUES[event["kind"]], source["system"], source["record_id"]
     source = event.source
     return event.id, _KIND_VALUES[event.kind], source.system, source.record_id
-
-
-def _field(obj: Any, name: str) -> Any:
-    """A field of a model instance or of a plain event's dict; None when it has none."""
-    return obj.get(name) if type(obj) is dict else getattr(obj, name, None)
-
-
-_STEP = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
-
-
-@lru_cache(maxsize=4096)
-def _steps(path: str) -> tuple[tuple[str, int | None], ...]:
-    """An evidence path as (field, list position) steps; rulebooks use few distinct paths."""
-    return tuple((name, int(index) if index else None) for name, index in _STEP.findall(path))
-
-
-def _with_subject(
-    evidence: Evidence, event: CollaborationEvent | PlainEvent, subjects: dict[str, str | None]
-) -> Evidence:
-    """Name the list element(s) an evidence path runs through, from the event itself
-    (``subjects``: the names found so far for this event, as several findings share paths)."""
-    if "[" not in evidence.path:
-        return evidence
-    path = evidence.path
-    if path not in subjects:
-        subjects[path] = _subject(path, event)
-    subject = subjects[path]
-    if subject is None:
-        return evidence
-    return make_evidence(path, evidence.test, evidence.actual, subject)
-
-
-def _subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
-    if type(event) is dict:
-        return _plain_subject(path, event)
-    obj: Any = event
-    names = []
-    for field_name, index in _steps(path):
-        obj = getattr(obj, field_name, None)
-        if obj is None:
-            return None
-        if index is not None:
-            obj = obj[index]
-            names.append(_identity(obj))
-    return " / ".join(names)
-
-
-_EMPTY_BY_DEFAULT = {FieldType.TEXT_LIST, FieldType.OBJECT_LIST, FieldType.TEXT_MAP}
-_LEFT_OUT = object()
-
-
-def _plain_subject(path: str, event: PlainEvent) -> str | None:
-    """``_subject`` of a plain event, to the same answer as for its model: a field left out
-    reads as the model's default (empty for a list or map, else None), and a key below a
-    free-form map as no attribute (None), which the field catalogue tells apart."""
-    obj: Any = event
-    scope: Mapping[str, FieldSpec] = ROOT
-    names = []
-    for field_name, index in _steps(path):
-        spec = scope.get(field_name)
-        if spec is None:  # a key of a free-form map: a model instance has no such attribute
-            return None
-        obj = obj.get(field_name, _LEFT_OUT)
-        if obj is _LEFT_OUT:
-            if spec.type not in _EMPTY_BY_DEFAULT:
-                return None
-            obj = {} if spec.type is FieldType.TEXT_MAP else []
-        if obj is None:
-            return None
-        if index is not None:
-            obj = obj[index]
-            names.append(_identity(obj))
-        scope = spec.children
-    return " / ".join(names)
-
-
-def _identity(item: Any) -> str:
-    name = _field(item, "name")
-    if name is None:  # a person: named by affiliation only
-        affiliations = _field(item, "affiliations") or []
-        return "person of " + (
-            ", ".join(_field(a, "name") for a in affiliations) or "no affiliation"
-        )
-    country = _field(item, "country")
-    return f"{name} ({country})" if country else name
 
 
 def run_rulebook_tests(

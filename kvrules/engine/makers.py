@@ -19,11 +19,14 @@ from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.generated import GeneratedFunction
+from kvrules.engine.subjects import element_namer
+from kvrules.fields import ROOT, FieldType, resolve
 from kvrules.findings import Evidence, Finding
 from kvrules.rulebook import ir
 
 Maker = Callable[[dict, Any, tuple[str, str, str, str], dict], Finding]
 _FINDING_PARTS = 9  # Finding's fields up to legal_basis
+_SHARED = 256  # evidence kept per test of a text field, one per value (shared_evidence)
 
 
 class _Source(GeneratedFunction):
@@ -70,6 +73,17 @@ class _Source(GeneratedFunction):
         self.emit(depth, f"_set_test({target}, {test})")
         self.emit(depth, f"_set_actual({target}, {value})")
         self.emit(depth, f"_set_subject({target}, {who})")
+
+    def shared_evidence(self, depth: int, target: str, path: str, test: str, value: str) -> None:
+        """``evidence`` of a test of a text field: one Evidence per text value seen, made once
+        and shared by the findings that read it (it is immutable, and text values repeat:
+        countries, names). Up to ``_SHARED`` values per test, so memory stays bounded."""
+        made = self.bind({}, "s")
+        self.emit(depth, f"{target} = {made}.get({value})")
+        self.emit(depth, f"if {target} is None:")
+        self.evidence(depth + 1, target, path, test, value, "None")
+        self.emit(depth + 1, f"if len({made}) < {_SHARED}:")
+        self.emit(depth + 2, f"{made}[{value}] = {target}")
 
 
 def finding_maker(
@@ -126,7 +140,11 @@ def _tests(src: _Source, items: tuple[ir.Cond, ...]) -> None:
         else:
             src.emit(1, f"if not {held}:")
             src.emit(2, "_disagree(about)")
-        src.evidence(1, f"e{n}", dotted, src.bind(text, "t"), value, "None")
+        spec = resolve(ROOT, test.ref.path)
+        if spec is not None and spec.type is FieldType.TEXT:  # text or None: hashable, immutable
+            src.shared_evidence(1, f"e{n}", dotted, src.bind(text, "t"), value)
+        else:
+            src.evidence(1, f"e{n}", dotted, src.bind(text, "t"), value, "None")
         made.append(f"e{n}")
     src.emit(1, f"evidence = [{', '.join(made)}]")
 
@@ -157,7 +175,11 @@ def _any(src: _Source, cond: ir.Quant) -> None:
     src.emit(4, f"path = f'{{{src.bind(where, 'd')}}}[{{i}}].{{{src.bind(dotted, 'd')}}}'")
     src.emit(4, "who = subjects.get(path, _MISSING)")
     src.emit(4, "if who is _MISSING:")
-    src.emit(5, "who = subjects[path] = _subject(path, event)")
+    name = element_namer(cond.ref.path, body.ref.path)  # the element named directly, if it can
+    if name is None:
+        src.emit(5, "who = subjects[path] = _subject(path, event)")
+    else:
+        src.emit(5, f"who = subjects[path] = {src.bind(name, 'n')}(event, i)")
     src.evidence(4, "made", "path", src.bind(oracle.describe(body), "t"), "value", "who")
     src.emit(4, "evidence.append(made)")
     src.emit(1, "if not evidence:")

@@ -21,6 +21,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
+from kvrules.engine.durable import PLAIN_FLOATS
 from kvrules.engine.generated import GeneratedFunction
 from kvrules.fields import FieldType, Projection, _date, _Node
 from kvrules.model import EventKind
@@ -78,8 +79,7 @@ def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: in
             src.emit(inner, f"for {item} in {value}:")
             src.emit(inner + 1, f"{element} = {{}}")
             _object(src, node.children, item, element, inner + 1)
-            for flag, test in node.flags:  # booleans the engine reads instead of list tests
-                _flag(src, element, src.bind(flag, "k"), test, inner + 1)
+            _flags(src, element, node.flags, inner + 1)
             src.emit(inner + 1, f"{items}.append({element})")
             src.emit(inner, f"if {items}:")
             src.emit(inner + 1, f"{out}[{key}] = {items}")
@@ -108,17 +108,29 @@ def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: in
         _store(src, node, value, out, key, inner)
 
 
-def _flag(src: _Source, element: str, key: str, test: Callable[[dict], bool], depth: int) -> None:
-    """Set the flag ``key`` of a projected element to ``test(element)``; a test of one field of
-    the element (``p.lists contains "x"``) is made inline, without a call of the test."""
-    field_test = getattr(test, "field_test", None)
-    if field_test is None:
-        src.emit(depth, f"{element}[{key}] = {src.bind(test, 't')}({element})")
-        return
-    name, predicate = field_test
-    # A view holds no None: a field it leaves out is one the element does not have.
-    src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
-    src.emit(depth, f"{element}[{key}] = w is not None and {src.bind(predicate, 'p')}(w)")
+def _flags(
+    src: _Source, element: str, flags: list[tuple[str, Callable[[dict], bool]]], depth: int
+) -> None:
+    """Set each flag of a projected element to its test of the element: the booleans the
+    engine reads instead of list tests. A test of one field of the element (``p.lists contains
+    "x"``) is made inline, without a call of the test, the field read once for all its tests."""
+    by_field: dict[str, list[tuple[str, str]]] = {}  # field -> (flag, test) as bound names
+    for flag, test in flags:
+        field_test = getattr(test, "field_test", None)
+        if field_test is None:
+            src.emit(depth, f"{element}[{src.bind(flag, 'k')}] = {src.bind(test, 't')}({element})")
+        else:
+            name, predicate = field_test
+            by_field.setdefault(name, []).append((src.bind(flag, "k"), src.bind(predicate, "p")))
+    for name, tests in by_field.items():
+        # A view holds no None: a field it leaves out is one the element does not have.
+        src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
+        src.emit(depth, "if w is None:")
+        for key, _ in tests:
+            src.emit(depth + 1, f"{element}[{key}] = False")
+        src.emit(depth, "else:")
+        for key, predicate in tests:
+            src.emit(depth + 1, f"{element}[{key}] = {predicate}(w)")
 
 
 def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int) -> None:
@@ -127,6 +139,39 @@ def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int
     for flag, pattern in node.patterns:
         matches = src.bind(partial(fullmatch, pattern), "r")
         src.emit(depth, f"{out}[{src.bind(flag, 'k')}] = {matches}({value})")
+
+
+def _holds_numbers(node: _Node) -> bool:
+    return node.spec.type is FieldType.NUMBER or any(map(_holds_numbers, node.children.values()))
+
+
+def _numbers(src: _Source, nodes: dict[str, _Node], obj: str, depth: int) -> None:
+    """Statements that return True if a number field below the view object ``obj`` holds a
+    float that durable_rules cannot read as ``json.dumps`` writes it."""
+    for name, node in nodes.items():
+        if not _holds_numbers(node):
+            continue
+        key, inner = src.bind(name, "k"), f"o{depth}"
+        if node.spec.type is FieldType.NUMBER:
+            src.emit(depth, f"x = {obj}.get({key})")
+            src.emit(depth, "if type(x) is float and x and not (_SMALL <= abs(x) < _LARGE):")
+            src.emit(depth + 1, "return True")
+        elif node.spec.type is FieldType.OBJECT_LIST:
+            src.emit(depth, f"for {inner} in {obj}.get({key}, ()):")
+            _numbers(src, node.children, inner, depth + 1)
+        else:  # an object
+            src.emit(depth, f"{inner} = {obj}.get({key})")
+            src.emit(depth, f"if {inner} is not None:")
+            _numbers(src, node.children, inner, depth + 1)
+
+
+def _odd_numbers_function(root: dict[str, _Node]) -> Callable[[View], bool]:
+    src = _Source(plain=True)
+    src.namespace.update(_SMALL=PLAIN_FLOATS[0], _LARGE=PLAIN_FLOATS[1])
+    src.emit(0, "def odd_numbers(view):")
+    _numbers(src, root, "view", 1)
+    src.emit(1, "return False")
+    return src.compile("odd_numbers", "number check")
 
 
 def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
@@ -140,12 +185,17 @@ def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
 
 class CompiledProjection(Projection):
     """``Projection`` with its two forms (plain events, model instances) compiled to one
-    function each; the same views (tests/test_engine_projection.py compares them)."""
+    function each; the same views (tests/test_engine_projection.py compares them).
+    ``odd_numbers(view)``: whether the view holds a float that ``DurableEngine.fire`` must
+    write with care (its ``odd`` argument)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._project = _function(self.root, plain=False)
         self._project_plain = _function(self.root, plain=True)
+        # Only a number field can hold a float that JSON writes with a bare exponent or as
+        # Infinity: checking those few fields of a view is cheaper than searching its JSON text.
+        self.odd_numbers = _odd_numbers_function(self.root)
 
     def __call__(self, event: Any) -> View:
         return (self._project_plain if type(event) is dict else self._project)(event)
