@@ -15,22 +15,23 @@ answer a scan would give: every finding explained, the Leidraad triage (green, a
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
-from kvrules.enrich.organisations import organisations
-from kvrules.errors import validation_problem
+from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -55,6 +56,30 @@ if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
 
 SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
+# A name that says it is a person's situation, not an organisation ("private individual (IR)"):
+# its country would be that person's, so it is never screened on it (docs: pre-screening).
+NOT_AN_ORGANISATION = re.compile(
+    r"^(?:an?\s+)?(?:private\s+(?:individual|person|citizen)|individual|independent"
+    r"(?:\s+(?:researcher|scholar|scientist))?|self[-\s]?employed|freelancer?|unaffiliated|"
+    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
+    re.IGNORECASE,
+)
+# Keys a proposal might carry about a person rather than an institution: refused first, in words
+PERSON_KEYS = frozenset(
+    {
+        "nationality",
+        "nationalities",
+        "citizenship",
+        "country_of_birth",
+        "place_of_birth",
+        "birthplace",
+        "ethnicity",
+        "passport",
+        "staatsangehoerigkeit",
+        "nationaliteit",
+        "herkunft",
+    }
+)
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
@@ -208,6 +233,10 @@ class Screening:
     # editions of lists of countries the organisations' countries were checked against: no
     # organisation is "not found" in them (``Enricher.countries_checked``)
     countries_checked: list[str] = field(default_factory=list)
+    # names no list or registry identifies as an organisation where its country would stand in
+    # for a person's nationality (a visitor's institution, "private individual"), with the
+    # country given: not screened on that country (``_set_apart_unidentified``)
+    unidentified: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def triage(self) -> Triage:
@@ -226,7 +255,13 @@ class Screening:
             return _set_by("red", to_committee[0], "goes to the committee")
         if self.findings:
             return _set_by("amber", self.findings[0], "for the adviser")
-        return Triage("green", "no rule found a risk signal in what was described")
+        reason = "no rule found a risk signal in what was described"
+        if self.unidentified:
+            reason += (
+                "; not identified as an organisation, so not screened on a country: "
+                + ", ".join(self.unidentified)
+            )
+        return Triage("green", reason)
 
     @property
     def areas(self) -> list[str]:
@@ -269,6 +304,11 @@ class Screening:
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
                 for name in self.not_found
             ],
+            "unidentified": [
+                f"{name}: not identified as an organisation in "
+                f"{', '.join(self.screened_against) or 'any list'} or the registry"
+                for name in self.unidentified
+            ],
             "in_words": self.in_words(),
         }
 
@@ -282,6 +322,12 @@ class Screening:
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [f"{name}: not found in {nowhere}" for name in self.not_found],
+            "unidentified": [
+                f"{name}: not identified as an organisation in {nowhere} or the organisation "
+                "registry; identify the institution (its full name, or its ROR id)"
+                + (f" — its country ({country}) alone is not screened" if country else "")
+                for name, country in self.unidentified.items()
+            ],
             "countries": [edition_in_words(s, titles) for s in self.countries_checked],
         }
 
@@ -305,6 +351,32 @@ def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
     for org in [*proposal.partners, *proposal.funders, *home]:
         if org.country is None:
             org.country = resolver.country_named(org.name)
+
+
+def _set_apart_unidentified(
+    event: CollaborationEvent, org_screen: OrganisationScreen | None
+) -> dict[str, str | None]:
+    """Organisations whose country must not be screened, taken out of the country checks (the
+    country and its signals cleared before the rules run), with the country given.
+
+    A country is an attribute of an organisation, never of a person. A visitor's home
+    institution counts as one only when a list or the registry identifies it (or its ROR id is
+    given): otherwise "private individual (IR)", or any name nothing knows, would screen the
+    visitor on a country that is in effect their nationality. A partner or funder is named as
+    an organisation, so its country stays, unless its name says it is none
+    (``NOT_AN_ORGANISATION``).
+    """
+    visitors = event.visit.visitor.affiliations if event.visit is not None else []
+    set_apart: dict[str, str | None] = {}
+    for org in organisations(event):
+        if org.country is None and not org.country_signals:
+            continue
+        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None
+        visitor = any(org is a for a in visitors)
+        if person or (visitor and org_screen is not None and not org_screen.identifies(org)):
+            set_apart[org.name] = org.country
+            org.country, org.country_signals = None, []
+    return set_apart
 
 
 def _found(org: Organisation) -> Iterator[str]:
@@ -406,10 +478,12 @@ def screen(
     org_screen = enricher.screen if enricher is not None else None
     if org_screen is not None:
         org_screen.suppressed = set_aside
+    unidentified: dict[str, str | None] = {}
     try:
         for event in events:
             if enricher is not None:
                 enricher(event)
+                unidentified |= _set_apart_unidentified(event, org_screen)
             findings += evaluator.evaluate(event)
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
@@ -425,6 +499,7 @@ def screen(
             if not org.lists
             and not org.candidate_lists
             and (org.name, org.country) not in overruled
+            and org.name not in unidentified
         }
     )
     screened_against = list(enricher.screened_against) if enricher else []
@@ -445,6 +520,7 @@ def screen(
         ),
         list_titles=titles,
         countries_checked=list(enricher.countries_checked) if enricher else [],
+        unidentified=unidentified,
     )
 
 
@@ -463,8 +539,30 @@ def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
 
 
 def proposal_problem(error: ValidationError) -> str:
-    """The first thing wrong with a described proposal, in one line ('visit.nationality: …')."""
+    """The first thing wrong with a described proposal, in one line ('visit.nationality: …').
+
+    A field a proposal does not have is refused before anything missing is asked for, and a
+    person's attribute (nationality …) is refused in words: a proposal that gives one must hear
+    that first, not that the home institution is missing."""
+    problems = error.errors()
+    person = next((e for e in problems if e["type"] == "extra_forbidden" and _personal(e)), None)
+    if person is not None:
+        where = ".".join(map(str, person["loc"]))
+        return (
+            f"{where}: unknown field — kvrules screens institutions, never a person's nationality "
+            "or origin: remove it and describe the visitor by their home institution "
+            "(visit: {home_institution: {name: …, country: …}})"
+        )
+    unknown = next((e for e in problems if e["type"] == "extra_forbidden"), None)
+    if unknown is not None:
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        return f"{'.'.join(map(str, unknown['loc']))}: {problem_text(unknown)}{more}"
     return validation_problem(error, "proposal")
+
+
+def _personal(problem: Mapping[str, Any]) -> bool:
+    key = str(problem["loc"][-1]) if problem["loc"] else ""
+    return key.strip().casefold().replace("-", "_").replace(" ", "_") in PERSON_KEYS
 
 
 class Screener:

@@ -348,3 +348,69 @@ def test_not_found_names_only_the_lists_of_organisations_and_the_country_lists_a
     words = CliRunner().invoke(cli, ["check", "--partner", "Delft University of Technology (NL)"])
     assert words.exit_code == 0, words.output
     assert "Countries checked against the US foreign-countries-of-concern list" in words.output
+
+
+NUCLEAR_VISIT = (
+    "--host-unit", "Department of Nuclear Engineering", "--topic", "uranium enrichment centrifuges",
+)  # fmt: skip
+
+
+def test_an_unidentified_visitor_institution_is_said_so_and_its_country_alone_raises_nothing():
+    """Reviewer's defect (ethics): "private individual (IR)" matched no organisation and was
+    screened on its country alone, so the field stood in for the visitor's nationality. An
+    institution that no list or registry identifies is said to be unidentified; its country
+    alone raises no signal for a visitor."""
+    out = check("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
+    evidence = [str(e) for f in out["findings"] for e in f["evidence"]]
+    assert not any("private individual" in line for line in evidence), evidence
+    assert out["triage"]["colour"] == "green"
+    assert "not identified" in out["triage"]["reason"]
+    [line] = out["in_words"]["unidentified"]
+    assert line.startswith(
+        f"private individual: not identified as an organisation in {DOD_IN_WORDS}"
+    )
+    assert "identify the institution" in line
+    assert not any("private individual" in line for line in out["in_words"]["not_found"])
+    text = _said("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
+    assert "private individual: not identified as an organisation" in text
+    assert "foreign country of concern" not in text and "outside the EU" not in text
+
+
+def test_an_identified_visitor_institution_keeps_its_country():
+    """The line is the organisation: an institution the registry knows is an organisation,
+    and its country is one of its attributes (not the visitor's nationality)."""
+    out = check(
+        "--visitor-institution", "Iran University of Science and Technology (IR)", *NUCLEAR_VISIT
+    )
+    rules = {f["rule_id"] for f in out["findings"]}
+    assert "visitor-institution-in-signalled-country-sensitive-unit" in rules
+    assert out["in_words"]["unidentified"] == []
+
+
+def test_a_partner_named_as_a_person_is_not_screened_on_its_country():
+    """A partner is named as an organisation, and its country is an organisation attribute,
+    also when no list knows it; a name that says it is no organisation ("private individual")
+    is not screened on its country."""
+    out = check("--partner", "private individual (IR)", "--topic", "uranium enrichment")
+    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
+    assert out["in_words"]["unidentified"][0].startswith(
+        "private individual: not identified as an organisation"
+    )
+    unknown = check(
+        "--partner", "Example Provincial University (IR)", "--topic", "uranium enrichment"
+    )
+    assert unknown["findings"] and unknown["in_words"]["unidentified"] == []
+
+
+def test_a_nationality_in_a_proposal_file_is_refused_first_in_plain_words(tmp_path: Path):
+    """Reviewer's defect: `visit: {nationality: IR}` got "visit.home_institution: Field
+    required (+1 more)", hiding the refusal; the refusal comes first, in plain words."""
+    proposal = tmp_path / "visit.yaml"
+    proposal.write_text("visit:\n  nationality: IR\n")
+    result = CliRunner().invoke(cli, ["check", str(proposal)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "visit.nationality: unknown field" in text
+    assert "never a person's nationality" in text
+    assert "home_institution" in text and "Field required" not in text
+    assert "Traceback" not in result.output

@@ -68,6 +68,11 @@ class OrganisationScreen:
             for m in found
         )
 
+    def identifies(self, org: Organisation) -> bool:
+        """Whether ``org`` is known as an organisation: its ROR id is given, or a list or the
+        registry has its name (a possible match included)."""
+        return bool(org.ror_id) or bool(self._match(org.name, org.country, org.ror_id))
+
     def __call__(self, org: Organisation) -> None:
         """Add what the lists say; values the source already set are kept (union)."""
         matches = self._match(org.name, org.country, org.ror_id)
