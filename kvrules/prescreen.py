@@ -237,6 +237,9 @@ class Screening:
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
     unidentified: dict[str, str | None] = field(default_factory=dict)
+    # organisations described without a country (none given, none read from the name): no
+    # country check ran for them, and the answer says so
+    without_country: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -260,6 +263,10 @@ class Screening:
             reason += (
                 "; not identified as an organisation, so not screened on a country: "
                 + ", ".join(self.unidentified)
+            )
+        if self.without_country:
+            reason += (
+                f"; no country given for {', '.join(self.without_country)}, so no country check ran"
             )
         return Triage("green", reason)
 
@@ -312,6 +319,13 @@ class Screening:
             "in_words": self.in_words(),
         }
 
+    def country_sources_in_words(self) -> str:
+        """What countries are checked against, in one phrase: the lists of countries by title
+        and edition, and the country profiles."""
+        phrases = [edition_in_words(s, self.list_titles) for s in self.countries_checked]
+        phrases.append("the country profiles")
+        return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} or {phrases[-1]}"
+
     def in_words(self) -> dict[str, list[str]]:
         """The lists looked at, and what they matched or not, for people (the CLI without
         --technical, the web page); the keys beside it keep list ids and entry ids."""
@@ -329,6 +343,12 @@ class Screening:
                 for name, country in self.unidentified.items()
             ],
             "countries": [edition_in_words(s, titles) for s in self.countries_checked],
+            "not_checked": [
+                f"{name}: no country given, so no country check ran — not against "
+                f"{self.country_sources_in_words()}, nor the rules on organisations outside "
+                f"the EU; give it as '{name} (COUNTRY)'"
+                for name in self.without_country
+            ],
         }
 
 
@@ -521,6 +541,9 @@ def screen(
         list_titles=titles,
         countries_checked=list(enricher.countries_checked) if enricher else [],
         unidentified=unidentified,
+        without_country=sorted(
+            {org.name for org in mentioned if org.country is None} - set(unidentified)
+        ),
     )
 
 

@@ -414,3 +414,19 @@ def test_a_nationality_in_a_proposal_file_is_refused_first_in_plain_words(tmp_pa
     assert "never a person's nationality" in text
     assert "home_institution" in text and "Field required" not in text
     assert "Traceback" not in result.output
+
+
+def test_a_partner_without_a_country_is_said_to_be_unchecked_on_country():
+    """Reviewer's defect: `check --partner Foo` said GREEN "no rule found a risk signal" and
+    not that no country was given, so no country check ran."""
+    out = check("--partner", "Foo")
+    assert out["triage"]["colour"] == "green"
+    assert "no country given for Foo" in out["triage"]["reason"]
+    [line] = out["in_words"]["not_checked"]
+    assert line.startswith("Foo: no country given, so no country check ran")
+    assert "US foreign-countries-of-concern list, edition" in line
+    assert "'Foo (COUNTRY)'" in line
+    text = _said("--partner", "Foo")
+    assert "Foo: no country given, so no country check ran" in text
+    given = check("--partner", "Foo (NL)")
+    assert given["in_words"]["not_checked"] == [] and "country" not in given["triage"]["reason"]

@@ -188,6 +188,8 @@ def _print(result: Screening, technical: bool) -> None:
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
     for line in [*said["found"], *said["set_aside"], *said["not_found"], *said["unidentified"]]:
         console.print(f"\n{escape(line)}")
+    for line in answer["in_words"]["not_checked"]:
+        console.print(f"\n{escape(line)}")
     if result.countries_checked:  # lists of countries: no organisation is searched in them
         lists = lists_in_words(result.countries_checked, result.list_titles, joined_by="and")
         console.print(f"\nCountries checked against {escape(lists)}.")
