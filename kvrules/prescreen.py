@@ -99,11 +99,49 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
+ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
+# What to write, said wherever an organisation is described wrongly (a file, the API, a flag)
+ORGANISATION_FORMS = "'NAME (COUNTRY)' or {name: …, country: …}"
+
+
+def organisation_from_text(text: str) -> dict[str, Any]:
+    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas.
+    Brackets that are no country belong to the name when they hold an acronym ('(NUDT)') or
+    repeat a word of it ('Shenzhen Institutes (Shenzhen)'); otherwise they are refused
+    (``ValueError``), as a mistyped country must not pass silently as part of the name."""
+    found = TRAILING_COUNTRY.match(text)
+    if not found:
+        return {"name": text.strip()}
+    inside = found["country"].strip()
+    try:
+        return {"name": found["name"], "country": country_code(inside)}
+    except ValueError:
+        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
+            return {"name": text.strip()}
+    raise ValueError(
+        f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
+        "name, e.g. 'Beihang University (CN)'"
+    )
+
+
 class ProposedOrganisation(_Spec):
+    """An organisation: ``{name, country, ror, role}``, or the text 'NAME (COUNTRY)' as the
+    ``--partner`` flag takes it."""
+
     name: Text = Field(min_length=1)
     country: CountryCode | None = Field(default=None, description="ISO code or country name")
     ror: str | None = Field(default=None, description="ROR id, if known")
     role: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written(cls, v: object) -> object:
+        if isinstance(v, str):
+            return organisation_from_text(v)
+        if not isinstance(v, dict | BaseModel):
+            raise ValueError(f"write an organisation as {ORGANISATION_FORMS}")
+        return v
 
     @field_validator("country", mode="before")
     @classmethod
@@ -576,10 +614,16 @@ def proposal_problem(error: ValidationError) -> str:
             "or origin: remove it and describe the visitor by their home institution "
             "(visit: {home_institution: {name: …, country: …}})"
         )
-    unknown = next((e for e in problems if e["type"] == "extra_forbidden"), None)
-    if unknown is not None:
+    first = next((e for e in problems if e["type"] == "extra_forbidden"), problems[0])
+    loc = first["loc"]
+    if loc and (loc[0] in ("partners", "funders") or loc[:2] == ("visit", "home_institution")):
+        # one line naming what to write, not pydantic's alternatives ("+3 more")
+        text = problem_text(first)
+        hint = "" if "write" in text else f" — write an organisation as {ORGANISATION_FORMS}"
+        return f"{'.'.join(map(str, loc))}: {text}{hint}"
+    if first is not problems[0]:  # a field a proposal does not have, before anything missing
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"{'.'.join(map(str, unknown['loc']))}: {problem_text(unknown)}{more}"
+        return f"{'.'.join(map(str, loc))}: {problem_text(first)}{more}"
     return validation_problem(error, "proposal")
 
 

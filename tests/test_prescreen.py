@@ -430,3 +430,55 @@ def test_a_partner_without_a_country_is_said_to_be_unchecked_on_country():
     assert "Foo: no country given, so no country check ran" in text
     given = check("--partner", "Foo (NL)")
     assert given["in_words"]["not_checked"] == [] and "country" not in given["triage"]["reason"]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_the_documented_proposal_file_is_screened_as_documented():
+    """Reviewer's defect: the PROPOSAL file format was documented nowhere. The example the
+    README shows is a file that loads, with both ways of writing an organisation."""
+    example = EXAMPLES / "proposal.yaml"
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "examples/proposal.yaml" in readme
+    out = check(str(example))
+    assert out["triage"]["colour"] == "red"
+    assert any(line.startswith("Delft University of Technology") for line in out["not_found"])
+    assert any("Harbin Institute of Technology" in line for line in out["found"])
+
+
+def test_a_proposal_file_takes_the_partner_flags_string_form(tmp_path: Path):
+    """`partners: ["Harbin Institute of Technology (CN)"]`, as --partner is written, got
+    "partners.0: Input should be a valid dictionary … (+3 more)"."""
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(
+        'topic: robotics\npartners: ["Harbin Institute of Technology (CN)"]\n'
+        'visit: {home_institution: "Sharif University of Technology (IR)"}\n'
+    )
+    from_file = check(str(proposal))
+    from_flags = check(
+        "--topic", "robotics", "--partner", "Harbin Institute of Technology (CN)",
+        "--visitor-institution", "Sharif University of Technology (IR)",
+    )  # fmt: skip
+    assert from_file["triage"] == from_flags["triage"]
+    assert from_file["found"] == from_flags["found"] and from_file["found"]
+
+
+@pytest.mark.parametrize(
+    ("partners", "said"),
+    [
+        ("[42]", "partners.0: write an organisation as 'NAME (COUNTRY)'"),
+        ("[{nme: Harbin}]", "partners.0.nme: unknown field"),
+        ('["Harbin (Atlantis)"]', "partners.0: 'Atlantis' is not a country"),
+    ],
+)
+def test_a_wrong_partner_in_a_file_is_one_plain_line_naming_what_to_write(
+    tmp_path: Path, partners: str, said: str
+):
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(f"partners: {partners}\n")
+    result = CliRunner().invoke(cli, ["check", str(proposal)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert said in text and "more)" not in text and "valid dictionary" not in text
+    assert "Traceback" not in result.output
