@@ -501,11 +501,21 @@ def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) ->
     m = max(matches, key=lambda m: m.get("score") or 0)
     text = f", edition {m['edition']}, {listed_as(m['name'])}"
     if m.get("method") == "ror" and m.get("ror_id"):
-        return f"{text}, matched through its ROR id {m['ror_id']}"
-    if m.get("method") in ("fuzzy", "corrected spelling"):
+        text = f"{text}, matched through its ROR id {m['ror_id']}"
+    elif m.get("method") in ("fuzzy", "corrected spelling"):
         how = "a similar name" if m["method"] == "fuzzy" else "its name with the spelling corrected"
-        return f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
-    return text + _METHOD.get(m.get("method") or "", "")
+        text = f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
+    else:
+        text += _METHOD.get(m.get("method") or "", "")
+    return text + edition_source(m)
+
+
+def edition_source(match: Mapping[str, Any]) -> str:
+    """ "; source: US Department of Defense, https://…/FY26-Section-1286-List.pdf": where the
+    edition that matched was published, from the list's provenance (a match recorded before
+    matches carried it: nothing)."""
+    where = [str(v) for v in (match.get("publisher"), match.get("source_url")) if v]
+    return f"; source: {', '.join(where)}" if where else ""
 
 
 def listed_as(name: str) -> str:

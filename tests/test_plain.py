@@ -155,16 +155,19 @@ def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> Non
     sichuan = Evidence(
         "project.partners[1].lists", 'contains "us_dod_1286"', ["us_dod_1286"], as_written
     )
+    fy25 = "; source: US Department of Defense, " + (
+        "https://www.cto.mil/wp-content/uploads/2026/07/FY25-Section-1286-List.pdf"
+    )  # the edition that matched, from the list's provenance
     assert sichuan.in_words(record) == (
         f"partner {as_written} is on the US DoD Section 1286 list, edition FY25, "
-        "listed as “Sichuan University”"
+        f"listed as “Sichuan University”{fy25}"
     )
     assert sichuan.plain == f"partner {as_written} is on the US DoD Section 1286 list"
     beihang = Evidence(
         "project.partners[2].lists", 'contains "us_dod_1286"', [], "Beihang Univ. (CN)"
     )
     assert beihang.in_words(record).endswith(
-        "edition FY25, listed as “Beihang University”, matched through its ROR id 00wk2mp56"
+        "edition FY25, listed as “Beihang University”, matched through its ROR id 00wk2mp56" + fy25
     )
     # The record changed since the finding (a partner was removed): found by its name.
     record["project"]["partners"].pop(0)

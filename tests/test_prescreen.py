@@ -482,3 +482,39 @@ def test_a_wrong_partner_in_a_file_is_one_plain_line_naming_what_to_write(
     text = " ".join(result.output.split())
     assert said in text and "more)" not in text and "valid dictionary" not in text
     assert "Traceback" not in result.output
+
+
+FY26_URL = "https://www.cto.mil/wp-content/uploads/2027/07/FY26-Section-1286-List.pdf"
+
+
+def _fy26_store(tmp_path: Path) -> Path:
+    """A reference store with an FY26 edition of the 1286 list, written from the shipped one."""
+    from kvrules.refdata.shipped import DATA
+
+    refdata = tmp_path / "refdata.db"
+    fy26 = tmp_path / "FY26.csv"
+    fy26.write_text((DATA / "us_dod_1286_fy25_partial.csv").read_text(encoding="utf-8"))
+    imported = CliRunner().invoke(
+        cli,
+        ["refdata", "import", "dod1286", str(fy26), "--edition", "FY26", "--source-url",
+         FY26_URL, "--publisher", "US Department of Defense", "--refdata", str(refdata)],
+    )  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    return refdata
+
+
+def test_a_finding_cites_the_list_edition_that_matched_not_another(tmp_path: Path):
+    """Reviewer's defect: after importing an FY26 edition the evidence said "edition FY26"
+    and the cited source "US Department of Defense, FY25 list … FY25-Section-1286-List.pdf":
+    the rulebook's citation was the FY25 edition. The evidence cites the edition that matched,
+    with its source from the list's provenance; the rulebook cites the law."""
+    refdata = _fy26_store(tmp_path)
+    args = ("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    out = check(*args, "--refdata", str(refdata))
+    hit = next(f for f in out["findings"] if f["rule_id"] == "project-partner-on-1286")
+    assert "FY25" not in hit["citation"]["cite"] and "FY25" not in (hit["citation"]["url"] or "")
+    assert "1286" in hit["citation"]["cite"]
+    text = _said(*args, "--refdata", str(refdata))
+    assert "FY25" not in text
+    assert "edition FY26, listed as “Harbin Institute of Technology”" in text
+    assert FY26_URL in text
