@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
+from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import OrganisationScreen, organisations
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
@@ -47,7 +48,14 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.plain import area_in_words, edition_in_words, listed_as, lists_in_words, said
+from kvrules.plain import (
+    area_in_words,
+    edition_in_words,
+    listed_as,
+    lists_in_words,
+    said,
+    technically,
+)
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 
@@ -271,6 +279,9 @@ class Screening:
     # editions of lists of countries the organisations' countries were checked against: no
     # organisation is "not found" in them (``Enricher.countries_checked``)
     countries_checked: list[str] = field(default_factory=list)
+    # the country profiles the organisations' countries were read against, with their version
+    # (``kvrules.enrich.countries.profiles_in_words``); "" where none were
+    country_profiles: str = ""
     # names no list or registry identifies as an organisation where its country would stand in
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
@@ -330,9 +341,15 @@ class Screening:
     def evidence_in_words(self, finding: Finding) -> list[str]:
         """The finding's evidence in words (``kvrules.plain.said``), read against the event it
         was found in, as the web page reads it."""
+        return said(finding.evidence, self._record(finding))
+
+    def evidence_technically(self, finding: Finding) -> list[str]:
+        """The finding's evidence as tests, with the list entries behind each list test."""
+        return technically(finding.evidence, self._record(finding))
+
+    def _record(self, finding: Finding) -> dict | None:
         event = next((e for e in self.events if e.id == finding.event_id), None)
-        record = event.model_dump(mode="json") if event is not None else None
-        return said(finding.evidence, record)
+        return event.model_dump(mode="json") if event is not None else None
 
     def as_dict(self) -> dict:
         triage = self.triage
@@ -361,7 +378,7 @@ class Screening:
         """What countries are checked against, in one phrase: the lists of countries by title
         and edition, and the country profiles."""
         phrases = [edition_in_words(s, self.list_titles) for s in self.countries_checked]
-        phrases.append("the country profiles")
+        phrases.append(self.country_profiles or "the country profiles")
         return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} or {phrases[-1]}"
 
     def in_words(self) -> dict[str, list[str]]:
@@ -380,7 +397,10 @@ class Screening:
                 + (f" — its country ({country}) alone is not screened" if country else "")
                 for name, country in self.unidentified.items()
             ],
-            "countries": [edition_in_words(s, titles) for s in self.countries_checked],
+            "countries": [
+                *(edition_in_words(s, titles) for s in self.countries_checked),
+                *([self.country_profiles] if self.country_profiles else []),
+            ],
             "not_checked": [
                 f"{name}: no country given, so no country check ran — not against "
                 f"{self.country_sources_in_words()}, nor the rules on organisations outside "
@@ -578,6 +598,9 @@ def screen(
         ),
         list_titles=titles,
         countries_checked=list(enricher.countries_checked) if enricher else [],
+        country_profiles=(
+            profiles_in_words() if enricher is not None and enricher.country_signals else ""
+        ),
         unidentified=unidentified,
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)

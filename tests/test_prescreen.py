@@ -341,10 +341,11 @@ def test_not_found_names_only_the_lists_of_organisations_and_the_country_lists_a
     assert [s.split("@")[0] for s in out["countries_checked"]] == ["us_fcoc"]
     said = out["in_words"]
     assert all("countries-of-concern" not in line for line in said["not_found"])
-    assert said["countries"] == [
+    assert said["countries"][0] == (
         "the US foreign-countries-of-concern list, edition "
         + out["countries_checked"][0].split("@")[1]
-    ]
+    )
+    assert said["countries"][1].startswith("the kvrules country profiles, version ")
     words = CliRunner().invoke(cli, ["check", "--partner", "Delft University of Technology (NL)"])
     assert words.exit_code == 0, words.output
     assert "Countries checked against the US foreign-countries-of-concern list" in words.output
@@ -373,7 +374,8 @@ def test_an_unidentified_visitor_institution_is_said_so_and_its_country_alone_ra
     assert not any("private individual" in line for line in out["in_words"]["not_found"])
     text = _said("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
     assert "private individual: not identified as an organisation" in text
-    assert "foreign country of concern" not in text and "outside the EU" not in text
+    assert "its country is a US foreign country of concern" not in text
+    assert "outside the EU" not in text
 
 
 def test_an_identified_visitor_institution_keeps_its_country():
@@ -518,3 +520,50 @@ def test_a_finding_cites_the_list_edition_that_matched_not_another(tmp_path: Pat
     assert "FY25" not in text
     assert "edition FY26, listed as “Harbin Institute of Technology”" in text
     assert FY26_URL in text
+
+
+def test_a_hit_says_designation_or_assessment_the_licence_and_technically_the_entry():
+    """Reviewer's defect: `check` (and `show`, the same words) never said whether a hit is a
+    designation or an assessment, nor its licence; --technical gave only the test."""
+    args = ("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    text = _said(*args)
+    assert (
+        "listed as “Harbin Institute of Technology”; a designation; source: US Department" in text
+    )
+    assert "licence: US government work (public domain, 17 U.S.C. 105)" in text
+    technical = _said(*args, "--technical")
+    assert (
+        "us_dod_1286@FY25, entry harbin-institute-of-technology “Harbin Institute of "
+        "Technology”, method exact, score 1.00, designation"
+    ) in technical
+
+
+def test_every_country_source_is_named_with_its_edition():
+    """Reviewer's defect: "Countries checked against the US foreign-countries-of-concern list"
+    while findings also used the EU arms embargo and the Dutch threat assessment of the country
+    profiles, named nowhere with an edition."""
+    out = check("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    [fcoc, profiles] = out["in_words"]["countries"]
+    assert fcoc.startswith("the US foreign-countries-of-concern list, edition ")
+    assert profiles.startswith("the kvrules country profiles, version 2026.1, reviewed 2026-08-22")
+    assert "EU arms embargo (designation)" in profiles
+    assert "Named in the Dutch threat assessment of state actors (assessment)" in profiles
+    text = _said("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    assert "and the kvrules country profiles, version 2026.1" in text
+
+
+def test_a_country_finding_says_what_its_source_says_for_that_country():
+    """Reviewer's defect: for China the high export-control finding said "prohibit the transfer
+    outright … Stop transfers", citing Russian and Iranian regulations, while the profile
+    records China's arms embargo as a political commitment, not a CFSP decision."""
+    out = check("--partner", "Peking University (CN)", "--topic", "uranium enrichment")
+    hit = next(f for f in out["findings"] if f["rule_id"] == "annex-i-partner-in-embargoed-country")
+    rationale = " ".join(hit["rationale"].split())
+    assert "prohibit the transfer outright" not in rationale and "Stop transfers" not in rationale
+    assert "833/2014" not in hit["citation"]["cite"] and "267/2012" not in hit["citation"]["cite"]
+    text = _said("--partner", "Peking University (CN)", "--topic", "uranium enrichment")
+    assert (
+        "its country is under an EU arms embargo (China: European Council declaration of 26-27 "
+        "June 1989 (Madrid); a political commitment, not a CFSP decision"
+    ) in text
+    assert "Stop transfers" not in text

@@ -14,7 +14,6 @@ from rich.markup import escape
 
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, config_from, settings_options
 from kvrules.cli.output import styled
-from kvrules.plain import lists_in_words
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
@@ -164,7 +163,7 @@ def _print(result: Screening, technical: bool) -> None:
     for f in result.findings:
         console.print(f"\n{styled(f.severity)} [bold]{escape(f.rule_title)}[/]")
         console.print(f"  {escape(f.rationale.strip())}")
-        evidence = map(str, f.evidence) if technical else result.evidence_in_words(f)
+        evidence = result.evidence_technically(f) if technical else result.evidence_in_words(f)
         for line in evidence:
             console.print(f"  · {escape(line)}")
         rule = f"{f.rulebook.id}/{f.rule_id} — " if technical else "source: "
@@ -177,9 +176,8 @@ def _print(result: Screening, technical: bool) -> None:
         console.print(f"\n{escape(line)}")
     for line in answer["in_words"]["not_checked"]:
         console.print(f"\n{escape(line)}")
-    if result.countries_checked:  # lists of countries: no organisation is searched in them
-        lists = lists_in_words(result.countries_checked, result.list_titles, joined_by="and")
-        console.print(f"\nCountries checked against {escape(lists)}.")
+    if countries := answer["in_words"]["countries"]:  # no organisation is searched in them
+        console.print(f"\nCountries checked against {escape(' and '.join(countries))}.")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
         "Send it to the committee when in doubt."
