@@ -138,6 +138,11 @@ class ListMatch(_Model):
         description='for a person: "Harbin Inst. of Tech." → Harbin Institute of Technology '
         "(us_dod_1286), exact, 0.97",
     )
+    # the matched edition's provenance, as the reference store records it: a finding cites the
+    # edition that matched, not the one its rulebook was written against
+    publisher: str | None = Field(default=None, description="who publishes the list")
+    source_url: str | None = Field(default=None, description="where this edition was published")
+    licence: str | None = Field(default=None, description="the licence of this edition")
 
 
 class Organisation(_Model):

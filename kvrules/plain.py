@@ -47,6 +47,17 @@ ROLES = {
     "visitor": "visitor",
 }
 _QUOTED = re.compile(r'"([^"]+)"')
+_COUNTRY_OF = re.compile(r"\(([A-Z]{2})\)$")  # "Peking University (CN)": as evidence names it
+
+
+def _signal_basis(country: str | None, signal: str) -> str:
+    """ " (China: European Council declaration …; a political commitment, not a CFSP
+    decision …)": what the country profile records for this country and signal, so a finding
+    says what its source says for that country, not what holds for another."""
+    from kvrules.enrich.countries import explain_signal
+
+    why = explain_signal(country, signal)
+    return f" ({why.country_name}: {why.rationale.rstrip('.')})" if why is not None else ""
 
 
 def count_of(n: int | None, thing: str) -> str:
@@ -233,7 +244,13 @@ def evidence_sentence(
         return f"{_who(path, subject)} may be on the {listed}{where} (a possible match to confirm)"
     if field == "country_signals" and quoted:
         signal = SIGNALS.get(quoted[0], quoted[0])
-        return f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
+        said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
+        if negated:
+            return said
+        country = (_element(record, path, subject) or {}).get("country") or (
+            m.group(1) if subject and (m := _COUNTRY_OF.search(subject)) else None
+        )
+        return said + _signal_basis(country, quoted[0])
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
@@ -501,11 +518,62 @@ def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) ->
     m = max(matches, key=lambda m: m.get("score") or 0)
     text = f", edition {m['edition']}, {listed_as(m['name'])}"
     if m.get("method") == "ror" and m.get("ror_id"):
-        return f"{text}, matched through its ROR id {m['ror_id']}"
-    if m.get("method") in ("fuzzy", "corrected spelling"):
+        text = f"{text}, matched through its ROR id {m['ror_id']}"
+    elif m.get("method") in ("fuzzy", "corrected spelling"):
         how = "a similar name" if m["method"] == "fuzzy" else "its name with the spelling corrected"
-        return f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
-    return text + _METHOD.get(m.get("method") or "", "")
+        text = f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
+    else:
+        text += _METHOD.get(m.get("method") or "", "")
+    return text + match_provenance(m)
+
+
+KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}
+
+
+def match_provenance(match: Mapping[str, Any]) -> str:
+    """ "; a designation; source: US Department of Defense, https://…/FY26-Section-1286-List.pdf;
+    licence: …": what the list is, where the edition that matched was published and under
+    which licence, from the list's provenance (a match recorded before matches carried it:
+    its kind only)."""
+    said = [KINDS.get(str(match.get("kind")), "")]
+    where = [str(v) for v in (match.get("publisher"), match.get("source_url")) if v]
+    said.append(f"source: {', '.join(where)}" if where else "")
+    said.append(f"licence: {match['licence']}" if match.get("licence") else "")
+    return "".join(f"; {part}" for part in said if part)
+
+
+def match_technical(match: Mapping[str, Any]) -> str:
+    """A list match as ``--technical`` shows it: "us_dod_1286@FY25, entry harbin-… “Harbin
+    Institute of Technology”, method exact, score 1.00, designation, licence: …"."""
+    text = (
+        f"{match.get('list')}@{match.get('edition')}, entry {match.get('entry')} "
+        f"“{match.get('name')}”, method {match.get('method')}, "
+        f"score {float(match.get('score') or 0):.2f}, {match.get('kind')}"
+    )
+    if match.get("candidate"):
+        text += ", a candidate"
+    extra = [f"{k}: {match[k]}" for k in ("licence", "source_url") if match.get(k)]
+    return ", ".join([text, *extra])
+
+
+def technically(evidence: Iterable[Any], record: Mapping[str, Any] | None) -> list[str]:
+    """The evidence's technical form (``str(evidence)``), each list test followed by the
+    entries behind it: list edition, entry id and name, method, score, kind, licence."""
+    lines = []
+    for e in evidence:
+        lines.append(str(e))
+        field = e.path.rsplit(".", 1)[-1]
+        quoted = _QUOTED.findall(e.test)
+        if field in ("lists", "candidate_lists") and quoted and not e.test.startswith("not"):
+            subject = e.subject or _name(_element(record, e.path, None))
+            org = _element(record, e.path, subject) or {}
+            lines += [
+                f"  {match_technical(m)}"
+                for m in org.get("screening") or []
+                if m.get("list") == quoted[0]
+                and bool(m.get("candidate")) == (field == "candidate_lists")
+            ]
+    return lines
 
 
 def listed_as(name: str) -> str:

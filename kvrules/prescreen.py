@@ -15,22 +15,24 @@ answer a scan would give: every finding explained, the Leidraad triage (green, a
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
-from kvrules.enrich.organisations import organisations
-from kvrules.errors import validation_problem
+from kvrules.enrich.countries import profiles_in_words
+from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.model import (
     CollaborationEvent,
@@ -46,7 +48,14 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.plain import area_in_words, edition_in_words, listed_as, lists_in_words, said
+from kvrules.plain import (
+    area_in_words,
+    edition_in_words,
+    listed_as,
+    lists_in_words,
+    said,
+    technically,
+)
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 
@@ -55,6 +64,30 @@ if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
 
 SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
+# A name that says it is a person's situation, not an organisation ("private individual (IR)"):
+# its country would be that person's, so it is never screened on it (docs: pre-screening).
+NOT_AN_ORGANISATION = re.compile(
+    r"^(?:an?\s+)?(?:private\s+(?:individual|person|citizen)|individual|independent"
+    r"(?:\s+(?:researcher|scholar|scientist))?|self[-\s]?employed|freelancer?|unaffiliated|"
+    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
+    re.IGNORECASE,
+)
+# Keys a proposal might carry about a person rather than an institution: refused first, in words
+PERSON_KEYS = frozenset(
+    {
+        "nationality",
+        "nationalities",
+        "citizenship",
+        "country_of_birth",
+        "place_of_birth",
+        "birthplace",
+        "ethnicity",
+        "passport",
+        "staatsangehoerigkeit",
+        "nationaliteit",
+        "herkunft",
+    }
+)
 # The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
@@ -74,11 +107,49 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
+ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
+# What to write, said wherever an organisation is described wrongly (a file, the API, a flag)
+ORGANISATION_FORMS = "'NAME (COUNTRY)' or {name: …, country: …}"
+
+
+def organisation_from_text(text: str) -> dict[str, Any]:
+    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas.
+    Brackets that are no country belong to the name when they hold an acronym ('(NUDT)') or
+    repeat a word of it ('Shenzhen Institutes (Shenzhen)'); otherwise they are refused
+    (``ValueError``), as a mistyped country must not pass silently as part of the name."""
+    found = TRAILING_COUNTRY.match(text)
+    if not found:
+        return {"name": text.strip()}
+    inside = found["country"].strip()
+    try:
+        return {"name": found["name"], "country": country_code(inside)}
+    except ValueError:
+        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
+            return {"name": text.strip()}
+    raise ValueError(
+        f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
+        "name, e.g. 'Beihang University (CN)'"
+    )
+
+
 class ProposedOrganisation(_Spec):
+    """An organisation: ``{name, country, ror, role}``, or the text 'NAME (COUNTRY)' as the
+    ``--partner`` flag takes it."""
+
     name: Text = Field(min_length=1)
     country: CountryCode | None = Field(default=None, description="ISO code or country name")
     ror: str | None = Field(default=None, description="ROR id, if known")
     role: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _written(cls, v: object) -> object:
+        if isinstance(v, str):
+            return organisation_from_text(v)
+        if not isinstance(v, dict | BaseModel):
+            raise ValueError(f"write an organisation as {ORGANISATION_FORMS}")
+        return v
 
     @field_validator("country", mode="before")
     @classmethod
@@ -208,6 +279,16 @@ class Screening:
     # editions of lists of countries the organisations' countries were checked against: no
     # organisation is "not found" in them (``Enricher.countries_checked``)
     countries_checked: list[str] = field(default_factory=list)
+    # the country profiles the organisations' countries were read against, with their version
+    # (``kvrules.enrich.countries.profiles_in_words``); "" where none were
+    country_profiles: str = ""
+    # names no list or registry identifies as an organisation where its country would stand in
+    # for a person's nationality (a visitor's institution, "private individual"), with the
+    # country given: not screened on that country (``_set_apart_unidentified``)
+    unidentified: dict[str, str | None] = field(default_factory=dict)
+    # organisations described without a country (none given, none read from the name): no
+    # country check ran for them, and the answer says so
+    without_country: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -226,7 +307,17 @@ class Screening:
             return _set_by("red", to_committee[0], "goes to the committee")
         if self.findings:
             return _set_by("amber", self.findings[0], "for the adviser")
-        return Triage("green", "no rule found a risk signal in what was described")
+        reason = "no rule found a risk signal in what was described"
+        if self.unidentified:
+            reason += (
+                "; not identified as an organisation, so not screened on a country: "
+                + ", ".join(self.unidentified)
+            )
+        if self.without_country:
+            reason += (
+                f"; no country given for {', '.join(self.without_country)}, so no country check ran"
+            )
+        return Triage("green", reason)
 
     @property
     def areas(self) -> list[str]:
@@ -250,9 +341,15 @@ class Screening:
     def evidence_in_words(self, finding: Finding) -> list[str]:
         """The finding's evidence in words (``kvrules.plain.said``), read against the event it
         was found in, as the web page reads it."""
+        return said(finding.evidence, self._record(finding))
+
+    def evidence_technically(self, finding: Finding) -> list[str]:
+        """The finding's evidence as tests, with the list entries behind each list test."""
+        return technically(finding.evidence, self._record(finding))
+
+    def _record(self, finding: Finding) -> dict | None:
         event = next((e for e in self.events if e.id == finding.event_id), None)
-        record = event.model_dump(mode="json") if event is not None else None
-        return said(finding.evidence, record)
+        return event.model_dump(mode="json") if event is not None else None
 
     def as_dict(self) -> dict:
         triage = self.triage
@@ -269,8 +366,20 @@ class Screening:
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
                 for name in self.not_found
             ],
+            "unidentified": [
+                f"{name}: not identified as an organisation in "
+                f"{', '.join(self.screened_against) or 'any list'} or the registry"
+                for name in self.unidentified
+            ],
             "in_words": self.in_words(),
         }
+
+    def country_sources_in_words(self) -> str:
+        """What countries are checked against, in one phrase: the lists of countries by title
+        and edition, and the country profiles."""
+        phrases = [edition_in_words(s, self.list_titles) for s in self.countries_checked]
+        phrases.append(self.country_profiles or "the country profiles")
+        return phrases[0] if len(phrases) == 1 else f"{', '.join(phrases[:-1])} or {phrases[-1]}"
 
     def in_words(self) -> dict[str, list[str]]:
         """The lists looked at, and what they matched or not, for people (the CLI without
@@ -282,7 +391,22 @@ class Screening:
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [f"{name}: not found in {nowhere}" for name in self.not_found],
-            "countries": [edition_in_words(s, titles) for s in self.countries_checked],
+            "unidentified": [
+                f"{name}: not identified as an organisation in {nowhere} or the organisation "
+                "registry; identify the institution (its full name, or its ROR id)"
+                + (f" — its country ({country}) alone is not screened" if country else "")
+                for name, country in self.unidentified.items()
+            ],
+            "countries": [
+                *(edition_in_words(s, titles) for s in self.countries_checked),
+                *([self.country_profiles] if self.country_profiles else []),
+            ],
+            "not_checked": [
+                f"{name}: no country given, so no country check ran — not against "
+                f"{self.country_sources_in_words()}, nor the rules on organisations outside "
+                f"the EU; give it as '{name} (COUNTRY)'"
+                for name in self.without_country
+            ],
         }
 
 
@@ -305,6 +429,32 @@ def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
     for org in [*proposal.partners, *proposal.funders, *home]:
         if org.country is None:
             org.country = resolver.country_named(org.name)
+
+
+def _set_apart_unidentified(
+    event: CollaborationEvent, org_screen: OrganisationScreen | None
+) -> dict[str, str | None]:
+    """Organisations whose country must not be screened, taken out of the country checks (the
+    country and its signals cleared before the rules run), with the country given.
+
+    A country is an attribute of an organisation, never of a person. A visitor's home
+    institution counts as one only when a list or the registry identifies it (or its ROR id is
+    given): otherwise "private individual (IR)", or any name nothing knows, would screen the
+    visitor on a country that is in effect their nationality. A partner or funder is named as
+    an organisation, so its country stays, unless its name says it is none
+    (``NOT_AN_ORGANISATION``).
+    """
+    visitors = event.visit.visitor.affiliations if event.visit is not None else []
+    set_apart: dict[str, str | None] = {}
+    for org in organisations(event):
+        if org.country is None and not org.country_signals:
+            continue
+        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None
+        visitor = any(org is a for a in visitors)
+        if person or (visitor and org_screen is not None and not org_screen.identifies(org)):
+            set_apart[org.name] = org.country
+            org.country, org.country_signals = None, []
+    return set_apart
 
 
 def _found(org: Organisation) -> Iterator[str]:
@@ -406,10 +556,12 @@ def screen(
     org_screen = enricher.screen if enricher is not None else None
     if org_screen is not None:
         org_screen.suppressed = set_aside
+    unidentified: dict[str, str | None] = {}
     try:
         for event in events:
             if enricher is not None:
                 enricher(event)
+                unidentified |= _set_apart_unidentified(event, org_screen)
             findings += evaluator.evaluate(event)
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
@@ -425,6 +577,7 @@ def screen(
             if not org.lists
             and not org.candidate_lists
             and (org.name, org.country) not in overruled
+            and org.name not in unidentified
         }
     )
     screened_against = list(enricher.screened_against) if enricher else []
@@ -445,6 +598,13 @@ def screen(
         ),
         list_titles=titles,
         countries_checked=list(enricher.countries_checked) if enricher else [],
+        country_profiles=(
+            profiles_in_words() if enricher is not None and enricher.country_signals else ""
+        ),
+        unidentified=unidentified,
+        without_country=sorted(
+            {org.name for org in mentioned if org.country is None} - set(unidentified)
+        ),
     )
 
 
@@ -463,8 +623,36 @@ def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
 
 
 def proposal_problem(error: ValidationError) -> str:
-    """The first thing wrong with a described proposal, in one line ('visit.nationality: …')."""
+    """The first thing wrong with a described proposal, in one line ('visit.nationality: …').
+
+    A field a proposal does not have is refused before anything missing is asked for, and a
+    person's attribute (nationality …) is refused in words: a proposal that gives one must hear
+    that first, not that the home institution is missing."""
+    problems = error.errors()
+    person = next((e for e in problems if e["type"] == "extra_forbidden" and _personal(e)), None)
+    if person is not None:
+        where = ".".join(map(str, person["loc"]))
+        return (
+            f"{where}: unknown field — kvrules screens institutions, never a person's nationality "
+            "or origin: remove it and describe the visitor by their home institution "
+            "(visit: {home_institution: {name: …, country: …}})"
+        )
+    first = next((e for e in problems if e["type"] == "extra_forbidden"), problems[0])
+    loc = first["loc"]
+    if loc and (loc[0] in ("partners", "funders") or loc[:2] == ("visit", "home_institution")):
+        # one line naming what to write, not pydantic's alternatives ("+3 more")
+        text = problem_text(first)
+        hint = "" if "write" in text else f" — write an organisation as {ORGANISATION_FORMS}"
+        return f"{'.'.join(map(str, loc))}: {text}{hint}"
+    if first is not problems[0]:  # a field a proposal does not have, before anything missing
+        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+        return f"{'.'.join(map(str, loc))}: {problem_text(first)}{more}"
     return validation_problem(error, "proposal")
+
+
+def _personal(problem: Mapping[str, Any]) -> bool:
+    key = str(problem["loc"][-1]) if problem["loc"] else ""
+    return key.strip().casefold().replace("-", "_").replace(" ", "_") in PERSON_KEYS
 
 
 class Screener:

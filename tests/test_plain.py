@@ -155,16 +155,20 @@ def test_list_evidence_names_the_edition_and_entry_that_matched(tmp_path) -> Non
     sichuan = Evidence(
         "project.partners[1].lists", 'contains "us_dod_1286"', ["us_dod_1286"], as_written
     )
+    fy25 = "; a designation; source: US Department of Defense, " + (
+        "https://www.cto.mil/wp-content/uploads/2026/07/FY25-Section-1286-List.pdf; "
+        "licence: US government work (public domain, 17 U.S.C. 105)"
+    )  # what the list is, and the edition that matched, from the list's provenance
     assert sichuan.in_words(record) == (
         f"partner {as_written} is on the US DoD Section 1286 list, edition FY25, "
-        "listed as “Sichuan University”"
+        f"listed as “Sichuan University”{fy25}"
     )
     assert sichuan.plain == f"partner {as_written} is on the US DoD Section 1286 list"
     beihang = Evidence(
         "project.partners[2].lists", 'contains "us_dod_1286"', [], "Beihang Univ. (CN)"
     )
     assert beihang.in_words(record).endswith(
-        "edition FY25, listed as “Beihang University”, matched through its ROR id 00wk2mp56"
+        "edition FY25, listed as “Beihang University”, matched through its ROR id 00wk2mp56" + fy25
     )
     # The record changed since the finding (a partner was removed): found by its name.
     record["project"]["partners"].pop(0)
@@ -337,3 +341,27 @@ def test_list_editions_are_said_by_title_and_edition_with_partial_explained() ->
         "the list “Watch list of the research office”, edition 2026-05"
     )
     assert lists_in_words([]) == "any list"
+
+
+def test_the_technical_form_of_a_list_hit_names_the_entry_method_score_kind_and_licence(
+    tmp_path,
+) -> None:
+    """Reviewer's defect: `show --technical` gave only `project.partners[0].lists contains
+    "us_dod_1286"`, with no entry, method or score (`show` and `check` say it with
+    ``technically``, from the record as the store remembers it)."""
+    from kvrules.plain import technically
+
+    record = _screened([{"name": "Harbin Institute of Technology", "country": "CN"}], [], tmp_path)
+    hit = Evidence(
+        "project.partners[0].lists",
+        'contains "us_dod_1286"',
+        ["us_dod_1286"],
+        "Harbin Institute of Technology (CN)",
+    )
+    test, entry = technically([hit], record)
+    assert test == str(hit)
+    assert entry.strip().startswith(
+        "us_dod_1286@FY25, entry harbin-institute-of-technology “Harbin Institute of "
+        "Technology”, method exact, score 1.00, designation, licence: US government work"
+    )
+    assert technically([hit], None) == [str(hit)]  # a record not remembered: the test alone

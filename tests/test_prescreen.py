@@ -341,10 +341,229 @@ def test_not_found_names_only_the_lists_of_organisations_and_the_country_lists_a
     assert [s.split("@")[0] for s in out["countries_checked"]] == ["us_fcoc"]
     said = out["in_words"]
     assert all("countries-of-concern" not in line for line in said["not_found"])
-    assert said["countries"] == [
+    assert said["countries"][0] == (
         "the US foreign-countries-of-concern list, edition "
         + out["countries_checked"][0].split("@")[1]
-    ]
+    )
+    assert said["countries"][1].startswith("the kvrules country profiles, version ")
     words = CliRunner().invoke(cli, ["check", "--partner", "Delft University of Technology (NL)"])
     assert words.exit_code == 0, words.output
     assert "Countries checked against the US foreign-countries-of-concern list" in words.output
+
+
+NUCLEAR_VISIT = (
+    "--host-unit", "Department of Nuclear Engineering", "--topic", "uranium enrichment centrifuges",
+)  # fmt: skip
+
+
+def test_an_unidentified_visitor_institution_is_said_so_and_its_country_alone_raises_nothing():
+    """Reviewer's defect (ethics): "private individual (IR)" matched no organisation and was
+    screened on its country alone, so the field stood in for the visitor's nationality. An
+    institution that no list or registry identifies is said to be unidentified; its country
+    alone raises no signal for a visitor."""
+    out = check("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
+    evidence = [str(e) for f in out["findings"] for e in f["evidence"]]
+    assert not any("private individual" in line for line in evidence), evidence
+    assert out["triage"]["colour"] == "green"
+    assert "not identified" in out["triage"]["reason"]
+    [line] = out["in_words"]["unidentified"]
+    assert line.startswith(
+        f"private individual: not identified as an organisation in {DOD_IN_WORDS}"
+    )
+    assert "identify the institution" in line
+    assert not any("private individual" in line for line in out["in_words"]["not_found"])
+    text = _said("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
+    assert "private individual: not identified as an organisation" in text
+    assert "its country is a US foreign country of concern" not in text
+    assert "outside the EU" not in text
+
+
+def test_an_identified_visitor_institution_keeps_its_country():
+    """The line is the organisation: an institution the registry knows is an organisation,
+    and its country is one of its attributes (not the visitor's nationality)."""
+    out = check(
+        "--visitor-institution", "Iran University of Science and Technology (IR)", *NUCLEAR_VISIT
+    )
+    rules = {f["rule_id"] for f in out["findings"]}
+    assert "visitor-institution-in-signalled-country-sensitive-unit" in rules
+    assert out["in_words"]["unidentified"] == []
+
+
+def test_a_partner_named_as_a_person_is_not_screened_on_its_country():
+    """A partner is named as an organisation, and its country is an organisation attribute,
+    also when no list knows it; a name that says it is no organisation ("private individual")
+    is not screened on its country."""
+    out = check("--partner", "private individual (IR)", "--topic", "uranium enrichment")
+    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
+    assert out["in_words"]["unidentified"][0].startswith(
+        "private individual: not identified as an organisation"
+    )
+    unknown = check(
+        "--partner", "Example Provincial University (IR)", "--topic", "uranium enrichment"
+    )
+    assert unknown["findings"] and unknown["in_words"]["unidentified"] == []
+
+
+def test_a_nationality_in_a_proposal_file_is_refused_first_in_plain_words(tmp_path: Path):
+    """Reviewer's defect: `visit: {nationality: IR}` got "visit.home_institution: Field
+    required (+1 more)", hiding the refusal; the refusal comes first, in plain words."""
+    proposal = tmp_path / "visit.yaml"
+    proposal.write_text("visit:\n  nationality: IR\n")
+    result = CliRunner().invoke(cli, ["check", str(proposal)])
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "visit.nationality: unknown field" in text
+    assert "never a person's nationality" in text
+    assert "home_institution" in text and "Field required" not in text
+    assert "Traceback" not in result.output
+
+
+def test_a_partner_without_a_country_is_said_to_be_unchecked_on_country():
+    """Reviewer's defect: `check --partner Foo` said GREEN "no rule found a risk signal" and
+    not that no country was given, so no country check ran."""
+    out = check("--partner", "Foo")
+    assert out["triage"]["colour"] == "green"
+    assert "no country given for Foo" in out["triage"]["reason"]
+    [line] = out["in_words"]["not_checked"]
+    assert line.startswith("Foo: no country given, so no country check ran")
+    assert "US foreign-countries-of-concern list, edition" in line
+    assert "'Foo (COUNTRY)'" in line
+    text = _said("--partner", "Foo")
+    assert "Foo: no country given, so no country check ran" in text
+    given = check("--partner", "Foo (NL)")
+    assert given["in_words"]["not_checked"] == [] and "country" not in given["triage"]["reason"]
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_the_documented_proposal_file_is_screened_as_documented():
+    """Reviewer's defect: the PROPOSAL file format was documented nowhere. The example the
+    README shows is a file that loads, with both ways of writing an organisation."""
+    example = EXAMPLES / "proposal.yaml"
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "examples/proposal.yaml" in readme
+    out = check(str(example))
+    assert out["triage"]["colour"] == "red"
+    assert any(line.startswith("Delft University of Technology") for line in out["not_found"])
+    assert any("Harbin Institute of Technology" in line for line in out["found"])
+
+
+def test_a_proposal_file_takes_the_partner_flags_string_form(tmp_path: Path):
+    """`partners: ["Harbin Institute of Technology (CN)"]`, as --partner is written, got
+    "partners.0: Input should be a valid dictionary … (+3 more)"."""
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(
+        'topic: robotics\npartners: ["Harbin Institute of Technology (CN)"]\n'
+        'visit: {home_institution: "Sharif University of Technology (IR)"}\n'
+    )
+    from_file = check(str(proposal))
+    from_flags = check(
+        "--topic", "robotics", "--partner", "Harbin Institute of Technology (CN)",
+        "--visitor-institution", "Sharif University of Technology (IR)",
+    )  # fmt: skip
+    assert from_file["triage"] == from_flags["triage"]
+    assert from_file["found"] == from_flags["found"] and from_file["found"]
+
+
+@pytest.mark.parametrize(
+    ("partners", "said"),
+    [
+        ("[42]", "partners.0: write an organisation as 'NAME (COUNTRY)'"),
+        ("[{nme: Harbin}]", "partners.0.nme: unknown field"),
+        ('["Harbin (Atlantis)"]', "partners.0: 'Atlantis' is not a country"),
+    ],
+)
+def test_a_wrong_partner_in_a_file_is_one_plain_line_naming_what_to_write(
+    tmp_path: Path, partners: str, said: str
+):
+    proposal = tmp_path / "p.yaml"
+    proposal.write_text(f"partners: {partners}\n")
+    result = CliRunner().invoke(cli, ["check", str(proposal)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert said in text and "more)" not in text and "valid dictionary" not in text
+    assert "Traceback" not in result.output
+
+
+FY26_URL = "https://www.cto.mil/wp-content/uploads/2027/07/FY26-Section-1286-List.pdf"
+
+
+def _fy26_store(tmp_path: Path) -> Path:
+    """A reference store with an FY26 edition of the 1286 list, written from the shipped one."""
+    from kvrules.refdata.shipped import DATA
+
+    refdata = tmp_path / "refdata.db"
+    fy26 = tmp_path / "FY26.csv"
+    fy26.write_text((DATA / "us_dod_1286_fy25_partial.csv").read_text(encoding="utf-8"))
+    imported = CliRunner().invoke(
+        cli,
+        ["refdata", "import", "dod1286", str(fy26), "--edition", "FY26", "--source-url",
+         FY26_URL, "--publisher", "US Department of Defense", "--refdata", str(refdata)],
+    )  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    return refdata
+
+
+def test_a_finding_cites_the_list_edition_that_matched_not_another(tmp_path: Path):
+    """Reviewer's defect: after importing an FY26 edition the evidence said "edition FY26"
+    and the cited source "US Department of Defense, FY25 list … FY25-Section-1286-List.pdf":
+    the rulebook's citation was the FY25 edition. The evidence cites the edition that matched,
+    with its source from the list's provenance; the rulebook cites the law."""
+    refdata = _fy26_store(tmp_path)
+    args = ("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    out = check(*args, "--refdata", str(refdata))
+    hit = next(f for f in out["findings"] if f["rule_id"] == "project-partner-on-1286")
+    assert "FY25" not in hit["citation"]["cite"] and "FY25" not in (hit["citation"]["url"] or "")
+    assert "1286" in hit["citation"]["cite"]
+    text = _said(*args, "--refdata", str(refdata))
+    assert "FY25" not in text
+    assert "edition FY26, listed as “Harbin Institute of Technology”" in text
+    assert FY26_URL in text
+
+
+def test_a_hit_says_designation_or_assessment_the_licence_and_technically_the_entry():
+    """Reviewer's defect: `check` (and `show`, the same words) never said whether a hit is a
+    designation or an assessment, nor its licence; --technical gave only the test."""
+    args = ("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    text = _said(*args)
+    assert (
+        "listed as “Harbin Institute of Technology”; a designation; source: US Department" in text
+    )
+    assert "licence: US government work (public domain, 17 U.S.C. 105)" in text
+    technical = _said(*args, "--technical")
+    assert (
+        "us_dod_1286@FY25, entry harbin-institute-of-technology “Harbin Institute of "
+        "Technology”, method exact, score 1.00, designation"
+    ) in technical
+
+
+def test_every_country_source_is_named_with_its_edition():
+    """Reviewer's defect: "Countries checked against the US foreign-countries-of-concern list"
+    while findings also used the EU arms embargo and the Dutch threat assessment of the country
+    profiles, named nowhere with an edition."""
+    out = check("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    [fcoc, profiles] = out["in_words"]["countries"]
+    assert fcoc.startswith("the US foreign-countries-of-concern list, edition ")
+    assert profiles.startswith("the kvrules country profiles, version 2026.1, reviewed 2026-08-22")
+    assert "EU arms embargo (designation)" in profiles
+    assert "Named in the Dutch threat assessment of state actors (assessment)" in profiles
+    text = _said("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
+    assert "and the kvrules country profiles, version 2026.1" in text
+
+
+def test_a_country_finding_says_what_its_source_says_for_that_country():
+    """Reviewer's defect: for China the high export-control finding said "prohibit the transfer
+    outright … Stop transfers", citing Russian and Iranian regulations, while the profile
+    records China's arms embargo as a political commitment, not a CFSP decision."""
+    out = check("--partner", "Peking University (CN)", "--topic", "uranium enrichment")
+    hit = next(f for f in out["findings"] if f["rule_id"] == "annex-i-partner-in-embargoed-country")
+    rationale = " ".join(hit["rationale"].split())
+    assert "prohibit the transfer outright" not in rationale and "Stop transfers" not in rationale
+    assert "833/2014" not in hit["citation"]["cite"] and "267/2012" not in hit["citation"]["cite"]
+    text = _said("--partner", "Peking University (CN)", "--topic", "uranium enrichment")
+    assert (
+        "its country is under an EU arms embargo (China: European Council declaration of 26-27 "
+        "June 1989 (Madrid); a political commitment, not a CFSP decision"
+    ) in text
+    assert "Stop transfers" not in text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,36 +14,22 @@ from rich.markup import escape
 
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, config_from, settings_options
 from kvrules.cli.output import styled
-from kvrules.model import country_code
-from kvrules.plain import lists_in_words
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
 
-TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
-ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
 COLOURS = {"red": "bold red", "amber": "bold yellow", "green": "bold green"}
 
 
 def organisation(text: str, option: str = "--partner") -> dict[str, Any]:
-    """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas.
-    Brackets that are no country belong to the name when they hold an acronym ('(NUDT)') or
-    repeat a word of it ('Shenzhen Institutes (Shenzhen)'); otherwise they are refused, as
-    a mistyped country must not pass silently as part of the name."""
-    found = TRAILING_COUNTRY.match(text)
-    if not found:
-        return {"name": text.strip()}
-    inside = found["country"].strip()
+    """'Beihang University (CN)' → name and country (``prescreen.organisation_from_text``);
+    a bracket that is no country is refused, naming the flag."""
+    from kvrules.prescreen import organisation_from_text
+
     try:
-        return {"name": found["name"], "country": country_code(inside)}
-    except ValueError:
-        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
-            return {"name": text.strip()}
-    raise click.BadParameter(
-        f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
-        "name, e.g. 'Beihang University (CN)'",
-        param_hint=option,
-    )
+        return organisation_from_text(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from None
 
 
 def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
@@ -118,7 +103,8 @@ def check(
     """Screen a proposed collaboration or visit before it is in the RIS.
 
     Describe it with flags or a YAML/JSON file (title, topic, keywords, units, partners,
-    funders, visit: {home_institution, host_unit, purpose}); people are described by their
+    funders, visit: {home_institution, host_unit, purpose}; an organisation as 'NAME (COUNTRY)'
+    or {name, country}; example: examples/proposal.yaml); people are described by their
     institution, never their nationality. Prints the triage (green, amber, red), every finding
     explained in words (--technical: rule ids and the tests the engine ran), and the
     organisations no list matched. The advisers' "not the same
@@ -177,7 +163,7 @@ def _print(result: Screening, technical: bool) -> None:
     for f in result.findings:
         console.print(f"\n{styled(f.severity)} [bold]{escape(f.rule_title)}[/]")
         console.print(f"  {escape(f.rationale.strip())}")
-        evidence = map(str, f.evidence) if technical else result.evidence_in_words(f)
+        evidence = result.evidence_technically(f) if technical else result.evidence_in_words(f)
         for line in evidence:
             console.print(f"  · {escape(line)}")
         rule = f"{f.rulebook.id}/{f.rule_id} — " if technical else "source: "
@@ -186,11 +172,12 @@ def _print(result: Screening, technical: bool) -> None:
         console.print("No findings.")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
-    for line in [*said["found"], *said["set_aside"], *said["not_found"]]:
+    for line in [*said["found"], *said["set_aside"], *said["not_found"], *said["unidentified"]]:
         console.print(f"\n{escape(line)}")
-    if result.countries_checked:  # lists of countries: no organisation is searched in them
-        lists = lists_in_words(result.countries_checked, result.list_titles, joined_by="and")
-        console.print(f"\nCountries checked against {escape(lists)}.")
+    for line in answer["in_words"]["not_checked"]:
+        console.print(f"\n{escape(line)}")
+    if countries := answer["in_words"]["countries"]:  # no organisation is searched in them
+        console.print(f"\nCountries checked against {escape(' and '.join(countries))}.")
     click.echo(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
         "Send it to the committee when in doubt."

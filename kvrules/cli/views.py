@@ -25,7 +25,7 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import count_of, said
+from kvrules.plain import count_of, said, technically
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -212,7 +212,7 @@ def show(
         console.print(
             f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
         )
-        evidence = map(str, f.evidence) if technical else said(f.evidence, subject)
+        evidence = technically(f.evidence, subject) if technical else said(f.evidence, subject)
         lines = [f"evidence: {e}" for e in evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")

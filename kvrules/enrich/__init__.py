@@ -87,8 +87,21 @@ class Enricher:
             fingerprint = [
                 f"{i.list_id}@{i.edition}#{(i.sha256 or '')[:16]}" for i in store.latest_editions()
             ]
+            provenance = {
+                f"{i.list_id}@{i.edition}": {
+                    "publisher": i.publisher,
+                    "source_url": i.source_url,
+                    "licence": i.licence,
+                }
+                for i in editions
+            }
         areas = Classifier.from_paths(taxonomies) if taxonomies else default_classifier()
-        enricher = cls(OrganisationScreen(resolver), screened, country_signals, areas.classify)
+        enricher = cls(
+            OrganisationScreen(resolver, provenance=provenance),
+            screened,
+            country_signals,
+            areas.classify,
+        )
         enricher.areas_digest = areas.digest
         enricher.lists_digest = fingerprint
         enricher.list_titles = {i.list_id: i.title for i in editions}

@@ -71,6 +71,22 @@ class CountryProfiles:
     names: dict[str, str]  # ISO alpha-2 -> country name
     assigned: dict[str, dict[str, str]]  # ISO alpha-2 -> {signal id: rationale}
     path: str = "<profiles>"
+    reviewed: str = ""  # the date the file's facts were last checked
+
+    def in_words(self) -> str:
+        """What countries are checked against, with its edition: "the kvrules country profiles,
+        version 2026.1, reviewed 2026-08-22 (US foreign country of concern (designation);
+        …)": every signal some country carries, and whether a law or an assessment."""
+        name = (
+            "the kvrules country profiles"
+            if self.path == str(DEFAULT_PATH)
+            else (f"the country profiles {Path(self.path).name}")
+        )
+        edition = f", version {self.version}" if self.version else ""
+        reviewed = f", reviewed {self.reviewed}" if self.reviewed else ""
+        used = [s for s in self.signals.values() if self.countries_with(s.id)]
+        kinds = "; ".join(f"{s.label} ({s.kind})" for s in used)
+        return f"{name}{edition}{reviewed}" + (f" ({kinds})" if kinds else "")
 
     def signals_for(self, country: str | None) -> list[str]:
         code = _code(country)
@@ -149,7 +165,14 @@ def parse_profiles(data: Any, path: str = "<profiles>") -> CountryProfiles:
             if sid not in signals:
                 raise ProfileError(f"{where}: unknown signal {sid!r}; define it under signals:")
             assigned[code][sid] = _text(rationale, f"{where} signal {sid!r}", "rationale") or ""
-    return CountryProfiles(str(data.get("version", "")), signals, names, assigned, path)
+    return CountryProfiles(
+        str(data.get("version", "")),
+        signals,
+        names,
+        assigned,
+        path,
+        str(data.get("reviewed") or ""),
+    )
 
 
 def load_profiles(path: str | Path | None = None) -> CountryProfiles:
@@ -162,6 +185,11 @@ def load_profiles(path: str | Path | None = None) -> CountryProfiles:
 @lru_cache(maxsize=1)
 def default_profiles() -> CountryProfiles:
     return load_profiles()
+
+
+def profiles_in_words() -> str:
+    """The country profiles in use, named with their version and review date."""
+    return default_profiles().in_words()
 
 
 def country_signals(country: str | None) -> list[str]:

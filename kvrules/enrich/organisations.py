@@ -8,13 +8,15 @@ score it rests on. Registry hits (ROR) are provenance only: being in ROR is not 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
 from kvrules.model import CollaborationEvent, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
+# An edition's provenance as a match carries it: publisher, source_url, licence
+Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
 # organisation"; ``Store.match_suppressed`` is one.
 Suppressed = Callable[[str, str, str, str | None], bool]
@@ -41,10 +43,16 @@ class OrganisationScreen:
     """Resolves organisations against a Resolver, caching per (name, country, ROR id)."""
 
     def __init__(
-        self, resolver: Resolver, cache_size: int = 50_000, suppressed: Suppressed | None = None
+        self,
+        resolver: Resolver,
+        cache_size: int = 50_000,
+        suppressed: Suppressed | None = None,
+        provenance: Mapping[str, Provenance] | None = None,
     ) -> None:
         self.resolver = resolver
         self.suppressed = suppressed
+        # "list@edition" → where that edition comes from, given to each of its matches
+        self.provenance = dict(provenance or {})
         self._match = lru_cache(maxsize=cache_size)(self._resolve)
 
     def _resolve(self, name: str, country: str | None, ror: str | None) -> tuple[ListMatch, ...]:
@@ -64,9 +72,15 @@ class OrganisationScreen:
                 part=m.part,
                 via=m.via,
                 explanation=m.explanation,
+                **self.provenance.get(f"{m.list}@{m.edition}", {}),
             )
             for m in found
         )
+
+    def identifies(self, org: Organisation) -> bool:
+        """Whether ``org`` is known as an organisation: its ROR id is given, or a list or the
+        registry has its name (a possible match included)."""
+        return bool(org.ror_id) or bool(self._match(org.name, org.country, org.ror_id))
 
     def __call__(self, org: Organisation) -> None:
         """Add what the lists say; values the source already set are kept (union)."""
