@@ -18,6 +18,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import progress_console
 from kvrules.plain import lists_in_words
+from kvrules.refdata.models import ListInfo
 from kvrules.refdata.store import Store
 
 
@@ -122,6 +123,8 @@ def import_(
             + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
             "stored records whose screening it changes"
         )
+        if info.kind == "registry" and (lacking := _links_lacking(store, info)):
+            click.echo(lacking, err=True)
         _build_index(store)
 
 
@@ -152,6 +155,18 @@ def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | No
             _build_index(store)
     if any(r.error for r in results):
         raise SystemExit(1)
+
+
+def _links_lacking(store: Store, registry: ListInfo | None = None) -> str:
+    """One line when list entries name ROR records the registry edition lacks ("" if none):
+    they still match by their own names, but not by the record's."""
+    lacking = store.links_lacking(registry)
+    if not lacking:
+        return ""
+    return (
+        f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
+        "names and acronyms only (a full ROR dump has them)"
+    )
 
 
 def _build_index(store: Store) -> None:
@@ -231,6 +246,7 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
     with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
+        lacking = _links_lacking(store)
     if as_json:
         rows = [
             {**i.model_dump(mode="json"), "entries": counts.get((i.list_id, i.edition), 0)}
@@ -254,6 +270,8 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
             (i.sha256 or "")[:12],
         )
     Console().print(table)
+    if lacking:
+        click.echo(lacking)
 
 
 @refdata.command("history")

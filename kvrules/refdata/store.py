@@ -279,6 +279,25 @@ class Store:
             found += self._entries(where, (list_id, edition, *chunk))
         return found
 
+    def links_lacking(self, registry: ListInfo | None = None) -> int:
+        """How many entries of the lists that screen (the latest edition of each designation or
+        assessment) carry a ROR id that ``registry`` (default: the latest ROR edition) has no
+        record for: the record's names are not in the index for them, only the entries' own."""
+        registry = registry or self.latest("ror")
+        if registry is None:
+            return 0
+        lacking = 0
+        for info in self.latest_editions():
+            if info.kind == "registry":
+                continue
+            lacking += self._db.execute(
+                "SELECT COUNT(*) FROM entries e WHERE e.list_id=? AND e.edition=? "
+                "AND e.ror_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entries r "
+                "WHERE r.ror_id = e.ror_id AND r.list_id=? AND r.edition=?)",
+                (info.list_id, info.edition, registry.list_id, registry.edition),
+            ).fetchone()[0]
+        return lacking
+
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
         """Every entry of the latest edition of every list (what the resolver indexes)."""
         for info in self.latest_editions():
