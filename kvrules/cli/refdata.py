@@ -120,6 +120,8 @@ def import_(
         click.echo(
             f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
             + (f" ({report.skipped_text()})" if report.skipped else "")
+            + f"; from {info.source_url or file}"
+            + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
             + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
             "stored records whose screening it changes"
         )

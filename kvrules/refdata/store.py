@@ -10,8 +10,9 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
@@ -114,12 +115,18 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     def add_edition(
-        self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False
+        self,
+        info: ListInfo,
+        entries: Iterable[Entry],
+        *,
+        replace: bool = False,
+        amend: Callable[[], dict[str, Any]] | None = None,
     ) -> int:
         """Store one list edition atomically; return the number of entries written.
 
         ``entries`` is consumed once, inside the transaction, so a generator over a large file is
-        written as it is read; an exception it raises rolls the edition back."""
+        written as it is read; an exception it raises rolls the edition back. ``amend`` gives,
+        once they are read, the provenance the entries decide (``partial``, ``notes``)."""
         seen: set[str] = set()
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -185,6 +192,17 @@ class Store:
                 db.executemany(
                     "INSERT INTO entry_names (entry_pk, name, type, key) VALUES (?,?,?,?)",
                     [(pk, n, t, bulk_name_key(n)) for n, t in entry.all_names()],
+                )
+            late = amend() if amend else {}
+            if late:
+                db.execute(
+                    "UPDATE lists SET partial=?, notes=? WHERE list_id=? AND edition=?",
+                    (
+                        int(late.get("partial", info.partial)),
+                        late.get("notes", info.notes),
+                        info.list_id,
+                        info.edition,
+                    ),
                 )
             db.execute("COMMIT")
         except BaseException:

@@ -49,3 +49,32 @@ def test_the_ror_import_says_how_many_list_entries_link_to_records_it_lacks(
     assert "24 list entries link to ROR records this edition lacks" in printed
     lists = CliRunner().invoke(refdata, ["lists", "--refdata", str(db)], terminal_width=200)
     assert "24 list entries link to ROR records this edition lacks" in lists.output
+
+
+@needs_real
+def test_a_hand_imported_ror_file_is_recorded_as_what_it_is(
+    real_ror_store: tuple[Path, str],
+) -> None:
+    assert REAL is not None
+    db, printed = real_ror_store
+    res = CliRunner().invoke(refdata, ["lists", "--json", "--refdata", str(db)])
+    (edition,) = [
+        r for r in json.loads(res.output) if r["list_id"] == "ror" and r["edition"] != "sample-v2.9"
+    ]
+    # the file's whole range of releases, not its first; the file given, not Zenodo's dumps
+    assert edition["edition"] == "v2.0-v2.9"
+    assert edition["source_url"] == REAL.resolve().as_uri()
+    assert "data dump" not in edition["title"] and REAL.name in edition["title"]
+    # 13,503 records of the 120,000 or so a full dump holds: a subset, and said so
+    assert edition["partial"] is True
+    assert edition["notes"].startswith("13,503 records: a subset of ROR")
+    assert "edition v2.0-v2.9" in printed and "PARTIAL: 13,503 records" in printed
+
+
+def test_a_zenodo_dump_keeps_its_release_and_date(tmp_path: Path) -> None:
+    from kvrules.refdata.importers.ror import provenance
+
+    named = provenance(tmp_path / "v1.55-2024-10-31-ror-data.zip")
+    assert (named["edition"], named["published"]) == ("v1.55", "2024-10-31")
+    assert named["source_url"] == "https://zenodo.org/communities/ror-data"
+    assert "edition" not in provenance(tmp_path / "my-ror-records.json")  # --edition is asked
