@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -18,7 +19,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import progress_console
 from kvrules.plain import lists_in_words
-from kvrules.refdata.models import ListInfo
+from kvrules.refdata.models import HistoryRow, ListInfo
 from kvrules.refdata.store import Store
 
 
@@ -244,14 +245,23 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 @_store_options
 @click.option("--json", "as_json", is_flag=True)
 def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
-    """Show stored list editions with their provenance (and where the store is)."""
+    """Show stored list editions with their provenance (and where the store is).
+
+    Of a list's editions the latest screens ("current"); the others are kept for history
+    ("superseded")."""
     with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
+        current = {(i.list_id, i.edition) for i in store.latest_editions()}
         lacking = _links_lacking(store)
+        where = store.path
     if as_json:
         rows = [
-            {**i.model_dump(mode="json"), "entries": counts.get((i.list_id, i.edition), 0)}
+            {
+                **i.model_dump(mode="json"),
+                "entries": counts.get((i.list_id, i.edition), 0),
+                "current": (i.list_id, i.edition) in current,
+            }
             for i in infos
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -259,21 +269,44 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("list", "edition", "kind", "entries", "title / publisher", "licence", "sha256")
+    console = Console()
+    click.echo(f"reference store: {where}")
+    wide = console.width >= _WIDE_LISTS
+    table = Table("list", "edition", "screens", "kind", "entries", expand=True)
+    table.add_column("title / publisher", ratio=3, overflow="fold")  # an address whole
+    table.add_column("licence", ratio=1)
     for i in infos:
+        screens = "current" if (i.list_id, i.edition) in current else "superseded"
+        entries = counts.get((i.list_id, i.edition), 0)
         title = i.title + (" [PARTIAL]" if i.partial else "")
-        table.add_row(
-            i.list_id,
-            i.edition,
-            i.kind,
-            str(counts.get((i.list_id, i.edition), 0)),
-            f"{title}\n{i.publisher or ''} {i.source_url or ''}".strip(),
-            i.licence or "",
-            (i.sha256 or "")[:12],
-        )
-    Console().print(table)
+        source = f"{i.publisher or ''} {i.source_url or ''}".strip()
+        sha = f"sha256 {i.sha256[:12]}" if i.sha256 else ""
+        if wide:
+            licence = "\n".join(x for x in (i.licence, sha) if x)
+            table.add_row(
+                i.list_id, i.edition, screens, i.kind, str(entries), f"{title}\n{source}", licence
+            )
+            continue
+        # a narrow terminal: one edition a block, its lines wrapped at words to the width
+        click.echo(f"\n{i.list_id} {i.edition}  {screens}  {i.kind}  {entries:,} entries")
+        for line in (title, source, "; ".join(x for x in (i.licence, sha) if x)):
+            if line:
+                click.echo(textwrap.fill(line, console.width, **_INDENTED))
+    if wide:
+        console.print(table)
     if lacking:
         click.echo(lacking)
+
+
+# below this many columns ``refdata lists`` prints one block an edition instead of a table
+_WIDE_LISTS = 140
+# an address is never broken: it is copied whole
+_INDENTED = {
+    "initial_indent": "  ",
+    "subsequent_indent": "    ",
+    "break_long_words": False,
+    "break_on_hyphens": False,
+}
 
 
 @refdata.command("history")
@@ -292,21 +325,37 @@ def history_(
     list_id: str | None,
     as_json: bool,
 ) -> None:
-    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25)."""
+    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25); a
+    registry (ROR) records organisations, it does not list them."""
+    from kvrules.refdata.countries import to_country
+
     if not ror and not name:
         raise click.UsageError("give --ror or --name")
+    try:  # the check match makes, in its words
+        country = to_country(country) if country else None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     with _open(config_path, refdata) as store:
         rows = store.history(ror=ror, name=name, country=country, list_id=list_id)
+        kinds = {i.list_id: i.kind for i in store.lists()}
     if as_json:
-        click.echo(json.dumps([_row(r) for r in rows], ensure_ascii=False))
+        click.echo(json.dumps([_row(r, kinds[r.list_id]) for r in rows], ensure_ascii=False))
         return
     for r in rows:
-        mark = "listed    " if r.listed else "not listed"
-        click.echo(f"{r.list_id:16} {r.edition:12} {mark} {r.name or ''}")
+        marks = _HISTORY_MARKS["registry" if kinds[r.list_id] == "registry" else "list"]
+        click.echo(f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {r.name or ''}".rstrip())
 
 
-def _row(r: object) -> dict[str, object]:
-    return {k: getattr(r, k) for k in ("list_id", "edition", "listed", "entry_id", "name")}
+# a list names (designates, assesses) an organisation; a registry only records that it exists
+_HISTORY_MARKS = {
+    "list": {True: "listed", False: "not listed"},
+    "registry": {True: "recorded", False: "not recorded"},
+}
+
+
+def _row(r: HistoryRow, kind: str) -> dict[str, object]:
+    keys = ("list_id", "edition", "listed", "entry_id", "name")
+    return {**{k: getattr(r, k) for k in keys}, "kind": kind}
 
 
 @click.command()

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from kvrules.cli.refdata import match, refdata
 
+from .conftest import FIXTURES
 from .test_ror_dump import REAL
 
 needs_real = pytest.mark.skipif(REAL is None, reason="shared/data/real is not beside the checkout")
@@ -78,3 +79,53 @@ def test_a_zenodo_dump_keeps_its_release_and_date(tmp_path: Path) -> None:
     assert (named["edition"], named["published"]) == ("v1.55", "2024-10-31")
     assert named["source_url"] == "https://zenodo.org/communities/ror-data"
     assert "edition" not in provenance(tmp_path / "my-ror-records.json")  # --edition is asked
+
+
+def _two_1286_editions(tmp_path: Path) -> str:
+    db = str(tmp_path / "kv.db")
+    for edition in ("fy24", "fy25"):
+        fixture = str(FIXTURES / f"dod1286_{edition}.csv")
+        args = ["import", "dod1286", fixture, "--edition", edition.upper(), "--refdata", db]
+        assert CliRunner().invoke(refdata, args).exit_code == 0
+    return db
+
+
+def test_lists_says_which_edition_screens_and_where_the_store_is(tmp_path: Path) -> None:
+    db = _two_1286_editions(tmp_path)
+    rows = json.loads(CliRunner().invoke(refdata, ["lists", "--json", "--refdata", db]).output)
+    assert [(r["edition"], r["current"]) for r in rows if r["list_id"] == "us_dod_1286"] == [
+        ("FY24", False),
+        ("FY25", True),
+    ]
+    for width in (80, 200):  # a narrow terminal: nothing wraps a word a line, nothing is cut
+        res = CliRunner().invoke(refdata, ["lists", "--refdata", db], env={"COLUMNS": str(width)})
+        assert res.exit_code == 0, res.output
+        lines = res.output.splitlines()
+        assert f"reference store: {db}" in lines
+        assert max(len(line) for line in lines if db not in line) <= width
+        assert "[PARTIAL]" in res.output  # the shipped ROR sample
+        fy24 = next(line for line in lines if "FY24" in line)
+        fy25 = next(line for line in lines if "FY25" in line)
+        assert "superseded" in fy24 and "current" not in fy24
+        assert "current" in fy25 and "superseded" not in fy25
+
+
+def test_history_says_a_registry_records_an_organisation_not_lists_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "kv.db")
+    res = CliRunner().invoke(refdata, ["history", "--name", "Tsinghua University", "--refdata", db])
+    (line,) = res.output.splitlines()
+    assert line.split()[:3] == ["ror", "sample-v2.9", "recorded"] and "listed" not in line
+    rows = CliRunner().invoke(
+        refdata, ["history", "--name", "Tsinghua University", "--json", "--refdata", db]
+    )
+    assert [(r["kind"], r["listed"]) for r in json.loads(rows.output)] == [("registry", True)]
+
+
+def test_history_refuses_an_unknown_country_as_match_does(tmp_path: Path) -> None:
+    db = str(tmp_path / "kv.db")
+    said = []
+    for command, args in ((refdata, ["history", "--name", "Beihang"]), (match, ["Beihang"])):
+        res = CliRunner().invoke(command, [*args, "--country", "XX", "--refdata", db])
+        assert res.exit_code == 1
+        said.append(res.output.strip())
+    assert said == ["Error: not an ISO 3166-1 country: 'XX'"] * 2
