@@ -85,7 +85,8 @@ _FORMAT_OPTIONS = {
 @click.option(
     "--expect",
     type=click.IntRange(min=1),
-    help="dod1286 only: the number of institutions the DoD announced; any other count is refused",
+    help="dod1286 only: the number of rows of Table 1 (institutions) as printed, 150 in FY25 "
+    "(not the 130 of the DoD's announcement); any other count is refused",
 )
 @click.option("--replace", is_flag=True, help="replace an edition that is already stored")
 def import_(
@@ -209,7 +210,9 @@ def _build_index(store: Store) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV file to write (default: standard output)",
 )
-@click.option("--expect", type=click.IntRange(min=1), help="institutions the DoD announced")
+@click.option(
+    "--expect", type=click.IntRange(min=1), help="rows of Table 1 as printed (150 in FY25)"
+)
 def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> None:
     """Read the official DoD 1286 PDF into the CSV template, to check before importing.
 

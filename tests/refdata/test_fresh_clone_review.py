@@ -129,3 +129,26 @@ def test_history_refuses_an_unknown_country_as_match_does(tmp_path: Path) -> Non
         assert res.exit_code == 1
         said.append(res.output.strip())
     assert said == ["Error: not an ISO 3166-1 country: 'XX'"] * 2
+
+
+def test_every_doc_gives_the_shipped_fy25_size_as_the_data_has_it() -> None:
+    import csv
+
+    from kvrules.refdata.shipped import DATA, manifest
+
+    with (DATA / "us_dod_1286_fy25_partial.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    root = Path(__file__).resolve().parents[2]
+    (notes,) = [m["notes"] for m in manifest() if m["list_id"] == "us_dod_1286"]
+    said = {
+        "README.md": (root / "README.md").read_text(encoding="utf-8"),
+        "docs/reference-data.md": (root / "docs" / "reference-data.md").read_text(encoding="utf-8"),
+        "data/README.md": (DATA / "README.md").read_text(encoding="utf-8"),
+        "manifest.json": notes,
+    }
+    # FY25 as printed (shared/docs/reference-data.md): 156 rows, 150 institutions in Table 1;
+    # the DoD's announcement says 130 institutions, which --expect (Table 1's rows) is not
+    for where, text in said.items():
+        flat = " ".join(text.split())
+        assert f"{len(rows)} of the 156 printed FY25 rows" in flat, where
+        assert "--expect 130" not in flat and "130 institutions in FY25" not in flat, where

@@ -1,7 +1,8 @@
 """US DoD Section 1286 list: the official PDF, or a CSV transcription of it.
 
 A ``.pdf`` file is read by :mod:`kvrules.refdata.importers.dod1286_pdf` (option ``expect``: the
-number of institutions the DoD announced, checked before anything is stored). Anything else is
+number of Table 1 rows as printed, 150 in FY25 — not the 130 institutions of the DoD's
+announcement —, checked before anything is stored). Anything else is
 the CSV template, whose columns are (one row per institution or programme; ";"-separated
 multi-values): ``Table`` (1 = institutions, 2 = foreign talent recruitment programmes),
 ``English Name``, ``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates``
