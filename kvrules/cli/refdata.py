@@ -538,13 +538,20 @@ def _match_file(
         if out_format == "csv":
             first = next(results, None)
             columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
-            batch.write_csv(
+            cut = batch.write_csv(
                 chain([first] if first else [], results),
                 out,
                 columns,
                 delimiter=rows.delimiter,
                 bom=rows.bom,
+                searched=index.searched,
             )
+            if cut:
+                click.echo(
+                    f"{name}: {cut:,} cells were longer than a spreadsheet cell holds "
+                    f"({batch.SPREADSHEET_CELL:,} characters): cut, and marked so at their end",
+                    err=True,
+                )
         else:
             batch.write_jsonl(results, out, index.searched)
     for note in rows.recoded():  # once per file, not once per row

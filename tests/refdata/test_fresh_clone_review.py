@@ -152,3 +152,52 @@ def test_every_doc_gives_the_shipped_fy25_size_as_the_data_has_it() -> None:
         flat = " ".join(text.split())
         assert f"{len(rows)} of the 156 printed FY25 rows" in flat, where
         assert "--expect 130" not in flat and "130 institutions in FY25" not in flat, where
+
+
+def _match_csv(path: Path) -> tuple[list[dict[str, str]], str]:
+    import csv
+    import io
+
+    from kvrules.cli import cli
+
+    res = CliRunner().invoke(cli, ["match", "--file", str(path), "--format", "csv"])
+    limit = csv.field_size_limit(1 << 24)  # read what was written, however long its cells
+    try:
+        return list(csv.DictReader(io.StringIO(res.stdout))), res.stderr
+    finally:
+        csv.field_size_limit(limit)
+
+
+def test_match_csv_names_the_line_the_lists_searched_and_every_match(tmp_path: Path) -> None:
+    names = tmp_path / "partners.csv"
+    names.write_text("name,country\nBeihang University,CN\nQwzx Institute,US\nHUST,CN\n")
+    rows, _ = _match_csv(names)
+    assert [r["line"] for r in rows] == ["2", "3", "4"]  # as a spreadsheet numbers them
+    beihang, nothing, hust = rows
+    assert beihang["match_list"] == "us_dod_1286" and beihang["match_kind"] == "designation"
+    # no hit is not "clear": the row says which lists it was not found in
+    assert nothing["matches"] == "0" and nothing["match_list"] == ""
+    assert nothing["searched"] == "ror@sample-v2.9 (partial); us_dod_1286@FY25 (partial)"
+    # a bare acronym two universities share: the top one in match_*, the other beside it
+    assert hust["matches"] == "2"
+    top, other = hust["match_name"], hust["other_matches"]
+    assert {top, other.split(" (")[0].split(" ", 1)[1]} == {
+        "Huazhong University of Science and Technology",
+        "Harbin University of Science and Technology",
+    }
+    assert other.startswith("ror@sample-v2.9 ") and other.endswith(", candidate)")
+
+
+def test_match_csv_cuts_a_cell_to_what_a_spreadsheet_holds(tmp_path: Path) -> None:
+    names = tmp_path / "partners.csv"
+    huge = "x" * 200_000
+    names.write_text(f"name,notes\nBeihang University,{huge}\n{huge},HR\n")
+    rows, said = _match_csv(names)
+    assert [r["line"] for r in rows] == ["2", "3"]
+    cells = [cell for row in rows for cell in row.values()]
+    assert max(len(cell) for cell in cells) <= 32_767  # Excel's limit: longer cells break rows
+    assert rows[0]["notes"].startswith("xxx") and rows[0]["notes"].endswith(
+        "[cut: 200,000 characters; a spreadsheet cell holds 32,767]"
+    )
+    assert rows[1]["name"].endswith("[cut: 200,000 characters; a spreadsheet cell holds 32,767]")
+    assert "2 cells were longer than a spreadsheet cell holds (32,767 characters)" in said
