@@ -298,7 +298,7 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
     if wide:
         console.print(table)
     if lacking:
-        click.echo(lacking)
+        click.echo(textwrap.fill(lacking, console.width, break_long_words=False))
 
 
 # below this many columns ``refdata lists`` prints one block an edition instead of a table
