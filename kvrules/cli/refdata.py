@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -18,6 +19,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
 from kvrules.cli.output import progress_console
 from kvrules.plain import lists_in_words
+from kvrules.refdata.models import HistoryRow, ListInfo
 from kvrules.refdata.store import Store
 
 
@@ -83,7 +85,8 @@ _FORMAT_OPTIONS = {
 @click.option(
     "--expect",
     type=click.IntRange(min=1),
-    help="dod1286 only: the number of institutions the DoD announced; any other count is refused",
+    help="dod1286 only: the number of rows of Table 1 (institutions) as printed, 150 in FY25 "
+    "(not the 130 of the DoD's announcement); any other count is refused",
 )
 @click.option("--replace", is_flag=True, help="replace an edition that is already stored")
 def import_(
@@ -119,9 +122,13 @@ def import_(
         click.echo(
             f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
             + (f" ({report.skipped_text()})" if report.skipped else "")
+            + f"; from {info.source_url or file}"
+            + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
             + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
             "stored records whose screening it changes"
         )
+        if info.kind == "registry" and (lacking := _links_lacking(store, info)):
+            click.echo(lacking, err=True)
         _build_index(store)
 
 
@@ -152,6 +159,18 @@ def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | No
             _build_index(store)
     if any(r.error for r in results):
         raise SystemExit(1)
+
+
+def _links_lacking(store: Store, registry: ListInfo | None = None) -> str:
+    """One line when list entries name ROR records the registry edition lacks ("" if none):
+    they still match by their own names, but not by the record's."""
+    lacking = store.links_lacking(registry)
+    if not lacking:
+        return ""
+    return (
+        f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
+        "names and acronyms only (a full ROR dump has them)"
+    )
 
 
 def _build_index(store: Store) -> None:
@@ -191,7 +210,9 @@ def _build_index(store: Store) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="CSV file to write (default: standard output)",
 )
-@click.option("--expect", type=click.IntRange(min=1), help="institutions the DoD announced")
+@click.option(
+    "--expect", type=click.IntRange(min=1), help="rows of Table 1 as printed (150 in FY25)"
+)
 def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> None:
     """Read the official DoD 1286 PDF into the CSV template, to check before importing.
 
@@ -227,13 +248,23 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 @_store_options
 @click.option("--json", "as_json", is_flag=True)
 def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
-    """Show stored list editions with their provenance (and where the store is)."""
+    """Show stored list editions with their provenance (and where the store is).
+
+    Of a list's editions the latest screens ("current"); the others are kept for history
+    ("superseded")."""
     with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
+        current = {(i.list_id, i.edition) for i in store.latest_editions()}
+        lacking = _links_lacking(store)
+        where = store.path
     if as_json:
         rows = [
-            {**i.model_dump(mode="json"), "entries": counts.get((i.list_id, i.edition), 0)}
+            {
+                **i.model_dump(mode="json"),
+                "entries": counts.get((i.list_id, i.edition), 0),
+                "current": (i.list_id, i.edition) in current,
+            }
             for i in infos
         ]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -241,19 +272,44 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("list", "edition", "kind", "entries", "title / publisher", "licence", "sha256")
+    console = Console()
+    click.echo(f"reference store: {where}")
+    wide = console.width >= _WIDE_LISTS
+    table = Table("list", "edition", "screens", "kind", "entries", expand=True)
+    table.add_column("title / publisher", ratio=3, overflow="fold")  # an address whole
+    table.add_column("licence", ratio=1)
     for i in infos:
+        screens = "current" if (i.list_id, i.edition) in current else "superseded"
+        entries = counts.get((i.list_id, i.edition), 0)
         title = i.title + (" [PARTIAL]" if i.partial else "")
-        table.add_row(
-            i.list_id,
-            i.edition,
-            i.kind,
-            str(counts.get((i.list_id, i.edition), 0)),
-            f"{title}\n{i.publisher or ''} {i.source_url or ''}".strip(),
-            i.licence or "",
-            (i.sha256 or "")[:12],
-        )
-    Console().print(table)
+        source = f"{i.publisher or ''} {i.source_url or ''}".strip()
+        sha = f"sha256 {i.sha256[:12]}" if i.sha256 else ""
+        if wide:
+            licence = "\n".join(x for x in (i.licence, sha) if x)
+            table.add_row(
+                i.list_id, i.edition, screens, i.kind, str(entries), f"{title}\n{source}", licence
+            )
+            continue
+        # a narrow terminal: one edition a block, its lines wrapped at words to the width
+        click.echo(f"\n{i.list_id} {i.edition}  {screens}  {i.kind}  {entries:,} entries")
+        for line in (title, source, "; ".join(x for x in (i.licence, sha) if x)):
+            if line:
+                click.echo(textwrap.fill(line, console.width, **_INDENTED))
+    if wide:
+        console.print(table)
+    if lacking:
+        click.echo(textwrap.fill(lacking, console.width, break_long_words=False))
+
+
+# below this many columns ``refdata lists`` prints one block an edition instead of a table
+_WIDE_LISTS = 140
+# an address is never broken: it is copied whole
+_INDENTED = {
+    "initial_indent": "  ",
+    "subsequent_indent": "    ",
+    "break_long_words": False,
+    "break_on_hyphens": False,
+}
 
 
 @refdata.command("history")
@@ -272,21 +328,37 @@ def history_(
     list_id: str | None,
     as_json: bool,
 ) -> None:
-    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25)."""
+    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25); a
+    registry (ROR) records organisations, it does not list them."""
+    from kvrules.refdata.countries import to_country
+
     if not ror and not name:
         raise click.UsageError("give --ror or --name")
+    try:  # the check match makes, in its words
+        country = to_country(country) if country else None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     with _open(config_path, refdata) as store:
         rows = store.history(ror=ror, name=name, country=country, list_id=list_id)
+        kinds = {i.list_id: i.kind for i in store.lists()}
     if as_json:
-        click.echo(json.dumps([_row(r) for r in rows], ensure_ascii=False))
+        click.echo(json.dumps([_row(r, kinds[r.list_id]) for r in rows], ensure_ascii=False))
         return
     for r in rows:
-        mark = "listed    " if r.listed else "not listed"
-        click.echo(f"{r.list_id:16} {r.edition:12} {mark} {r.name or ''}")
+        marks = _HISTORY_MARKS["registry" if kinds[r.list_id] == "registry" else "list"]
+        click.echo(f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {r.name or ''}".rstrip())
 
 
-def _row(r: object) -> dict[str, object]:
-    return {k: getattr(r, k) for k in ("list_id", "edition", "listed", "entry_id", "name")}
+# a list names (designates, assesses) an organisation; a registry only records that it exists
+_HISTORY_MARKS = {
+    "list": {True: "listed", False: "not listed"},
+    "registry": {True: "recorded", False: "not recorded"},
+}
+
+
+def _row(r: HistoryRow, kind: str) -> dict[str, object]:
+    keys = ("list_id", "edition", "listed", "entry_id", "name")
+    return {**{k: getattr(r, k) for k in keys}, "kind": kind}
 
 
 @click.command()
@@ -467,13 +539,20 @@ def _match_file(
         if out_format == "csv":
             first = next(results, None)
             columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
-            batch.write_csv(
+            cut = batch.write_csv(
                 chain([first] if first else [], results),
                 out,
                 columns,
                 delimiter=rows.delimiter,
                 bom=rows.bom,
+                searched=index.searched,
             )
+            if cut:
+                click.echo(
+                    f"{name}: {cut:,} cells were longer than a spreadsheet cell holds "
+                    f"({batch.SPREADSHEET_CELL:,} characters): cut, and marked so at their end",
+                    err=True,
+                )
         else:
             batch.write_jsonl(results, out, index.searched)
     for note in rows.recoded():  # once per file, not once per row

@@ -54,9 +54,11 @@ MEMO = 50_000  # distinct queries whose results are remembered for the rows that
 # meanwhile): a shorter file is done before it takes much of a share (bench/matching/cores.py)
 PARALLEL_AFTER = 20_000
 TOP_COLUMNS = (
-    *("list", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
+    *("list", "kind", "edition", "entry", "name", "method", "score", "candidate", "ror_id"),
     "explanation",  # which part of the name matched which name of the entry
 )
+# characters an Excel cell holds: a longer cell spills into the next rows, so it is cut
+SPREADSHEET_CELL = 32_767
 _KEYS = ("name", "country", "ror")
 _BOM = b"\xef\xbb\xbf"
 _SAVE_AS = "save it as 'CSV UTF-8' or JSON lines"
@@ -734,24 +736,51 @@ def write_csv(
     columns: list[str],
     delimiter: str = ",",
     bom: bool = False,
-) -> None:
-    """The input's columns, then the top match's fields (``match_*``), the number of matches,
-    the error, if any, and a row's text when it could not be read (``raw``, as in JSON lines);
-    separated by ``delimiter`` (the input's), after a byte-order mark if the input had one
-    (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is made inert; a
-    value that is not text (from JSON lines) is written as JSON."""
-    header = [*columns, *(f"match_{c}" for c in TOP_COLUMNS), "matches", "error", "raw"]
+    searched: list[str] | None = None,
+) -> int:
+    """One row per input row: the ``line`` it starts on, the input's columns, then the top
+    match's fields (``match_*``, its list's ``kind`` among them), the number of matches, the
+    others in ``other_matches`` ("list@edition name (method, score[, candidate])", "; "
+    between), the list editions ``searched`` (so that a row with no match says where it was not
+    found), the error, if any, and a row's text when it could not be read (``raw``, as in JSON
+    lines); separated by ``delimiter`` (the input's), after a byte-order mark if the input had
+    one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is made inert; a
+    value that is not text (from JSON lines) is written as JSON; a cell longer than
+    :data:`SPREADSHEET_CELL` is cut, and says so at its end. Returns how many cells were cut."""
+    header = ["line", *columns, *(f"match_{c}" for c in TOP_COLUMNS)]
+    header += ["matches", "other_matches", "searched", "error", "raw"]
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     if bom:
         out.write("\ufeff")
     writer.writerow([_cell(c) for c in header])
+    where = "; ".join(searched or [])
+    cut = 0
     for result in results:
-        top = result.matches[0] if result.matches else {}
+        matches = result.matches
+        top = matches[0] if matches else {}
         fields = result.row.fields
-        row = [fields.get(c) for c in columns]
+        row = [result.row.number, *(fields.get(c) for c in columns)]
         row += [top.get(c) for c in TOP_COLUMNS]
-        errors = [_cell(result.error), _cell(result.row.raw)]
-        writer.writerow([*map(_cell, row), len(result.matches), *errors])
+        row += [len(matches), "; ".join(map(_other, matches[1:]))]
+        row += ["" if result.error else where, result.error, result.row.raw]
+        cells = [_cell(value) for value in row]
+        cut += sum(isinstance(c, str) and len(c) > SPREADSHEET_CELL for c in cells)
+        writer.writerow([_fit(c) for c in cells])
+    return cut
+
+
+def _other(match: dict[str, Any]) -> str:
+    candidate = ", candidate" if match.get("candidate") else ""
+    how = f"{match.get('method')}, {match.get('score', 0):.2f}{candidate}"
+    return f"{match.get('list')}@{match.get('edition')} {match.get('name')} ({how})"
+
+
+def _fit(cell: Any) -> Any:
+    """A cell cut to what a spreadsheet cell holds, saying so at its end."""
+    if not isinstance(cell, str) or len(cell) <= SPREADSHEET_CELL:
+        return cell
+    mark = f" … [cut: {len(cell):,} characters; a spreadsheet cell holds {SPREADSHEET_CELL:,}]"
+    return cell[: SPREADSHEET_CELL - len(mark)] + mark
 
 
 def _cell(value: Any) -> Any:

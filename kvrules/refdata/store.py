@@ -10,8 +10,9 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 from kvrules.errors import ReferenceDataError
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
@@ -114,12 +115,18 @@ class Store:
     # -- writing -----------------------------------------------------------------------------
 
     def add_edition(
-        self, info: ListInfo, entries: Iterable[Entry], *, replace: bool = False
+        self,
+        info: ListInfo,
+        entries: Iterable[Entry],
+        *,
+        replace: bool = False,
+        amend: Callable[[], dict[str, Any]] | None = None,
     ) -> int:
         """Store one list edition atomically; return the number of entries written.
 
         ``entries`` is consumed once, inside the transaction, so a generator over a large file is
-        written as it is read; an exception it raises rolls the edition back."""
+        written as it is read; an exception it raises rolls the edition back. ``amend`` gives,
+        once they are read, the provenance the entries decide (``partial``, ``notes``)."""
         seen: set[str] = set()
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -185,6 +192,17 @@ class Store:
                 db.executemany(
                     "INSERT INTO entry_names (entry_pk, name, type, key) VALUES (?,?,?,?)",
                     [(pk, n, t, bulk_name_key(n)) for n, t in entry.all_names()],
+                )
+            late = amend() if amend else {}
+            if late:
+                db.execute(
+                    "UPDATE lists SET partial=?, notes=? WHERE list_id=? AND edition=?",
+                    (
+                        int(late.get("partial", info.partial)),
+                        late.get("notes", info.notes),
+                        info.list_id,
+                        info.edition,
+                    ),
                 )
             db.execute("COMMIT")
         except BaseException:
@@ -278,6 +296,25 @@ class Store:
             )
             found += self._entries(where, (list_id, edition, *chunk))
         return found
+
+    def links_lacking(self, registry: ListInfo | None = None) -> int:
+        """How many entries of the lists that screen (the latest edition of each designation or
+        assessment) carry a ROR id that ``registry`` (default: the latest ROR edition) has no
+        record for: the record's names are not in the index for them, only the entries' own."""
+        registry = registry or self.latest("ror")
+        if registry is None:
+            return 0
+        lacking = 0
+        for info in self.latest_editions():
+            if info.kind == "registry":
+                continue
+            lacking += self._db.execute(
+                "SELECT COUNT(*) FROM entries e WHERE e.list_id=? AND e.edition=? "
+                "AND e.ror_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entries r "
+                "WHERE r.ror_id = e.ror_id AND r.list_id=? AND r.edition=?)",
+                (info.list_id, info.edition, registry.list_id, registry.edition),
+            ).fetchone()[0]
+        return lacking
 
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
         """Every entry of the latest edition of every list (what the resolver indexes)."""

@@ -149,13 +149,13 @@ def test_csv_output_keeps_the_delimiter_and_the_byte_order_mark_excel_wrote(
     names.write_bytes("\ufeffname;owner\r\nBeihang University;HR\r\n".encode())
     result = run("--file", str(names), "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfname;owner;match_list;")
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfline;name;owner;match_list;")
     [row] = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
     assert row["owner"] == "HR" and row["match_list"] == "us_dod_1286"
     plain = run("--file", "-", "--format", "csv", stdin=b"name,owner\nBeihang University,HR\n")
-    assert plain.stdout_bytes.startswith(b"name,owner,match_list,")
+    assert plain.stdout_bytes.startswith(b"line,name,owner,match_list,")
     one_column = run("--file", "-", "--format", "csv", stdin=b"name\nBeihang University\n")
-    assert one_column.stdout_bytes.startswith(b"name,match_list,")
+    assert one_column.stdout_bytes.startswith(b"line,name,match_list,")
 
 
 def test_match_prints_each_match_on_one_line_and_its_explanation_once() -> None:
@@ -213,7 +213,7 @@ def test_output_writes_the_results_to_a_file(tmp_path: Path) -> None:
     result = run("--file", str(names), "--format", "csv", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfname;owner;match_list;")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfline;name;owner;match_list;")
     assert "Beihang University;HR;us_dod_1286;" in out.read_text(encoding="utf-8-sig")
     assert run("Beihang University", "--output", str(out)).exit_code == 2
 

@@ -107,7 +107,12 @@ def import_file(
         count = store.add_edition(info, parsed.entries, replace=replace)
     else:
         entries = _checked(path, parsed, parsed.stream, count_range)
-        count = store.add_edition(info, entries, replace=replace)
+
+        def late() -> dict[str, Any]:  # what the file turned out to be, unless the person said
+            return {k: v for k, v in parsed.late_info.items() if options.get(k) is None}
+
+        count = store.add_edition(info, entries, replace=replace, amend=late)
+        info = info.model_copy(update=late())
     return ImportReport(info, count, parsed.skipped, dict(parsed.skip_reasons))
 
 

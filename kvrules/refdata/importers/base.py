@@ -56,6 +56,9 @@ class Parsed:
     stream: Iterator[Entry] | None = None
     # why records were skipped, e.g. {"withdrawn": 1374}: an import names its reasons
     skip_reasons: Counter[str] = field(default_factory=Counter)
+    # provenance only known once ``stream`` is read (a ROR file's record count makes it
+    # partial): stored with the edition, in the same transaction
+    late_info: dict[str, Any] = field(default_factory=dict)
 
     def skip(self, reason: str) -> None:
         """Count one record left out on purpose, with the reason a person is told."""

@@ -1,12 +1,16 @@
 """US DoD Section 1286 list: the official PDF, or a CSV transcription of it.
 
 A ``.pdf`` file is read by :mod:`kvrules.refdata.importers.dod1286_pdf` (option ``expect``: the
-number of institutions the DoD announced, checked before anything is stored). Anything else is
+number of Table 1 rows as printed, 150 in FY25 — not the 130 institutions of the DoD's
+announcement —, checked before anything is stored). Anything else is
 the CSV template, whose columns are (one row per institution or programme; ";"-separated
 multi-values): ``Table`` (1 = institutions, 2 = foreign talent recruitment programmes),
 ``English Name``, ``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates``
 (the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``,
-``Scope`` ("select affiliates" when the list names an institution's "select affiliates" only).
+``Scope`` ("select affiliates" when the list names an institution's "select affiliates" only),
+``Acronyms`` (the entry's own acronyms, e.g. "NUDT": the list prints few, so kvrules adds those of
+the linked ROR record here, as it adds the ROR ID; the entry keeps them whichever ROR edition is
+imported later).
 Names are kept exactly as printed (including typos such as "Xi'an Jiatong University"); add
 correct spellings under Aliases. A name printed as "Chinese Academy of Sciences, select
 affiliates:" is read as that scope too: such an entry covers its listed affiliates only, and
@@ -34,6 +38,7 @@ COLUMNS = [
     "Parent ROR ID",
     "Notes",
     "Scope",
+    "Acronyms",
 ]
 # "X and its affiliates", "X, select affiliates:" printed after an institution's name
 DEFAULTS = {
@@ -96,6 +101,7 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             native_names=split_list(row.get("Native Name")),
             aliases=split_list(row.get("Aliases")),
             affiliates=split_list(row.get("Affiliates")),
+            acronyms=split_list(row.get("Acronyms")),
             country=country or None,
             ror_id=row.get("ROR ID") or None,
             parent_ror_id=row.get("Parent ROR ID") or None,

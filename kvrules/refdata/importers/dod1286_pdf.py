@@ -138,7 +138,9 @@ def read_rows(path: Path, expect: int | None = None) -> list[dict[str, str]]:
         raise PdfLayoutError(
             rows[-1].page,
             f"read {institutions} institutions in Table 1, expected {expect}; "
-            "check the PDF layout or transcribe the list with the CSV template",
+            "--expect is the number of Table 1 rows as printed (an announcement's count of "
+            "institutions may differ); check the PDF layout or transcribe the list with the "
+            "CSV template",
         )
     return out
 

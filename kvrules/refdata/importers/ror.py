@@ -27,12 +27,20 @@ from kvrules.refdata.models import Entry
 DEFAULTS = {
     "list_id": "ror",
     "kind": "registry",
-    "title": "Research Organization Registry (ROR) data dump",
     "publisher": "ROR",
-    "source_url": "https://zenodo.org/communities/ror-data",
     "licence": "CC0 1.0",
 }
+DUMP_INFO = {
+    "title": "Research Organization Registry (ROR) data dump",
+    "source_url": "https://zenodo.org/communities/ror-data",
+}
 _VERSION = re.compile(r"v\d+\.\d+(?:\.\d+)?")
+# ROR's own name for a release's dump on Zenodo: "v1.55-2024-10-31-ror-data.zip", and the JSON
+# inside it ("v1.55-2024-10-31-ror-data_schema_v2.json")
+_DUMP_NAME = re.compile(r"^(?P<version>v\d+\.\d+(?:\.\d+)?)-(?P<date>\d{4}-\d{2}-\d{2})-ror-data")
+# A full dump holds every active and inactive record (about 120,000 in 2025); a file with far
+# fewer records is a subset (a release folder of ror-records, a demo), never the registry
+FULL_DUMP = 100_000
 _UNIT = "record"
 
 
@@ -60,13 +68,31 @@ def _latin(text: str) -> bool:
 
 
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
-    info = dict(DEFAULTS)
-    found = _VERSION.search(path.name)
-    if found:
-        info["edition"] = found.group(0)
-    parsed = Parsed(info=info)
+    parsed = Parsed(info={**DEFAULTS, **provenance(path)})
     parsed.stream = _stream(path, parsed)
     return parsed
+
+
+def provenance(path: Path) -> dict[str, Any]:
+    """What the file says it is: a Zenodo dump by ROR's own name for it (its release and date),
+    else records from this file, with the release or range of releases its name gives
+    ("ror-records_v2.0-v2.9_latest.json.gz": v2.0-v2.9); no edition when the name gives none
+    (the import then asks for --edition)."""
+    names = [path.name]
+    if not _VERSION.search(path.name) and zipfile.is_zipfile(path):  # a renamed zip's JSON
+        with zipfile.ZipFile(path) as zf:
+            names += [Path(n).name for n in zf.namelist() if n.endswith(".json")]
+    for name in names:
+        if dump := _DUMP_NAME.match(name):
+            return {**DUMP_INFO, "edition": dump["version"], "published": dump["date"]}
+    info: dict[str, Any] = {
+        "title": f"ROR records from {path.name}",
+        "source_url": path.resolve().as_uri(),
+    }
+    versions = list(dict.fromkeys(_VERSION.findall(path.name)))
+    if versions:
+        info["edition"] = versions[0] if len(versions) == 1 else f"{versions[0]}-{versions[-1]}"
+    return info
 
 
 def _stream(path: Path, parsed: Parsed) -> Iterator[Entry]:
@@ -80,6 +106,12 @@ def _stream(path: Path, parsed: Parsed) -> Iterator[Entry]:
                 entry = _entry(parsed, n, rec)
                 if entry is not None:
                     yield entry
+        if n < FULL_DUMP:  # known once the file is read: the import records it with the edition
+            parsed.late_info["partial"] = True
+            parsed.late_info["notes"] = (
+                f"{n:,} records: a subset of ROR (a full dump holds over {FULL_DUMP:,}); "
+                "organisations not in it are not in the index"
+            )
     except (ijson.JSONError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         # a truncated or corrupted file: name the last good record so the break can be found
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # yajl: 1st line
