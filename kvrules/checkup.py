@@ -317,6 +317,18 @@ def _stores(resolved: Resolved) -> Iterator[Check]:
 def _reference_store(path: Path) -> Iterator[Check]:
     from kvrules.refdata.shipped import open_reference_store
 
+    # Checked, never started here: opening a missing store would create it (and its folder).
+    if str(path) != ":memory:" and not path.exists():
+        if not path.parent.is_dir():
+            yield Check("error", "reference_data", f"folder {path.parent} does not exist")
+        else:
+            yield Check(
+                "warning",
+                "reference_data",
+                f"{path} does not exist yet: the first scan or `kvrules refdata import` starts "
+                "it with the shipped lists",
+            )
+        return
     try:
         with open_reference_store(path) as store:
             editions = [i for i in store.latest_editions() if i.kind != "registry"]

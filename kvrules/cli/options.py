@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from kvrules.config import DEFAULT_PATH, Config
-from kvrules.settings import Resolved, resolve
+from kvrules.settings import Resolved, require_folders, require_reference_store, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,14 +59,30 @@ def settings_options(func: F) -> F:
 def settings_from(
     config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
 ) -> Resolved:
-    """The resolved configuration (ConfigError, with file:line:col lines, on a bad file)."""
-    return resolve(config_path, database=db, reference_data=refdata)
+    """The resolved configuration (ConfigError, with file:line:col lines, on a bad file;
+    MissingStore when a database or store named explicitly is in a folder that does not
+    exist: no command creates that folder)."""
+    resolved = resolve(config_path, database=db, reference_data=refdata)
+    require_folders(resolved)
+    return resolved
 
 
 def config_from(
     config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
 ) -> Config:
     return settings_from(config_path, db, refdata).config
+
+
+def screening_config(
+    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+) -> Config:
+    """The configuration of a command that screens against the reference store without
+    starting one (``match``, ``check``): a store named explicitly must exist; a new default
+    store is said on stderr, never silently (it holds the shipped lists only)."""
+    resolved = settings_from(config_path, db, refdata)
+    if note := require_reference_store(resolved):
+        click.echo(f"note: {note}", err=True)
+    return resolved.config
 
 
 def open_existing(db: Path):

@@ -97,5 +97,11 @@ def test_deliver_never_creates_a_database(system: System, tmp_path: Path) -> Non
     result = CliRunner().invoke(
         cli, ["deliver", "--config", str(system.config), "--db", str(missing)]
     )
+    assert result.exit_code != 0 and f"no folder {missing.parent}" in result.output
+    assert not missing.parent.exists()
+    missing = tmp_path / "kvrules-typo.db"  # a folder that exists: deliver never starts one
+    result = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--db", str(missing)]
+    )
     assert result.exit_code != 0 and "no kvrules database" in result.output
     assert not missing.exists()
