@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from kvrules.config import DEFAULT_PATH, Config
+from kvrules.config import DEFAULT_PATH, Config, parse_duration
 from kvrules.settings import Resolved, require_folders, require_reference_store, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,6 +43,26 @@ REFDATA_OPTION = click.option(
     help="the reference-list store (default: $KVRULES_REFDATA, else the config's "
     "`reference_data`, else the user data folder; seeded with the shipped lists)",
 )
+
+
+class Duration(click.ParamType):
+    """A duration option (``30s``, ``15m``, ``1h``, ``1d``): a mistyped one is a usage error
+    (exit status 2) that says what to write, not an internal error."""
+
+    name = "duration"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_duration(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+DURATION = Duration()
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 # Evidence is said in words for people; this shows what the engine tested, and the rule ids.
 TECHNICAL_OPTION = click.option(

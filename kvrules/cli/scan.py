@@ -12,7 +12,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.cli.options import (
+    DURATION,
+    JSON_OPTION,
+    config_from,
+    open_existing,
+    settings_options,
+)
 from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
@@ -321,7 +327,11 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
 
 @click.command()
 @settings_options
-@click.option("--interval", help="time between scans, e.g. 15m (default: the config's `interval`)")
+@click.option(
+    "--interval",
+    type=DURATION,
+    help="time between scans, e.g. 15m (default: the config's `interval`)",
+)
 @click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
 @click.option("--times", type=click.IntRange(min=1), help="stop after N scans (default: never)")
 def watch(config_path, db, refdata, interval, apply, times) -> None:
@@ -330,7 +340,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     Prints one line per scan: when it ran, what it found, and when the next one starts. A scan
     that fails is reported on its line and retried at the next one."""
     config = config_from(config_path, db, refdata)
-    period = parse_duration(interval or config.interval)
+    period = interval or parse_duration(config.interval)
     names = _source_names(config, None)
     every = config.refdata_update_every
     lists_due = datetime.now().astimezone() if every else None
