@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -24,6 +25,9 @@ from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
 from kvrules.plain import lists_in_words
+
+if TYPE_CHECKING:
+    from kvrules.store import OutboxAlert
 
 
 def run_scan(
@@ -288,7 +292,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         for row_id in requeue:
             try:
                 if not store.requeue_alert(row_id, actor=actor):
-                    raise click.UsageError(f"alert {row_id} is not dead-lettered")
+                    raise click.UsageError(_not_requeued(store.alert(row_id), row_id))
             except ValueError as e:  # its body was purged by the retention policy
                 raise click.UsageError(str(e)) from None
         expedited = store.expedite_alerts(actor=actor) if now else 0
@@ -323,6 +327,16 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         click.echo(", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items()))
     if report.retrying or report.dead or report.held:
         sys.exit(1)  # a scheduler should notice: something was not delivered
+
+
+def _not_requeued(row: OutboxAlert | None, row_id: int) -> str:
+    """Why ``--requeue ID`` did nothing: no such alert, or one that is not dead-lettered."""
+    if row is None:
+        return (
+            f"alert {row_id} does not exist: `kvrules alerts --status dead` lists the "
+            "dead-lettered ones"
+        )
+    return f"alert {row_id} is not dead-lettered (it is {row.status})"
 
 
 @click.command()

@@ -105,3 +105,15 @@ def test_deliver_never_creates_a_database(system: System, tmp_path: Path) -> Non
     )
     assert result.exit_code != 0 and "no kvrules database" in result.output
     assert not missing.exists()
+
+
+def test_requeueing_an_alert_that_does_not_exist_says_so(system: System) -> None:
+    scan(system)
+    with system.store() as store:
+        missing = max(a.id for a in store.alerts()) + 1000
+    result = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--requeue", str(missing)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"alert {missing} does not exist" in result.stderr
+    assert "not dead-lettered" not in result.stderr
