@@ -87,10 +87,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         ),
         ("cases opened", report.cases_opened),
         ("cases reopened for review", report.reviews_reopened),
-        (
-            "alerts queued; messages sent / failed",
-            f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",
-        ),
+        ("alerts queued", report.alerts_queued),
+        ("messages sent", report.alerts_delivered),
+        ("messages not sent", not_sent(report)),
         (
             "tags " + ("written" if not report.dry_run else "planned (dry run)"),
             report.tags_written if not report.dry_run else report.tags_planned,
@@ -119,6 +118,17 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             f"Organisations screened against {lists}; "
             "not on a list means not found in these editions, not that a partner is safe."
         )
+
+
+def not_sent(report: ScanReport) -> str:
+    """The messages a scan did not send, as what happened to them: tried and failed, or held
+    (not tried: their channel had failed again and again in this run)."""
+    if not (report.alerts_failed or report.alerts_held):
+        return "0"
+    return (
+        f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
+        "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+    )
 
 
 def scan_sources(
