@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
+from kvrules.credentials import SecretMissing
 from kvrules.errors import KvrulesError
 from kvrules.settings import Resolved, source_settings
 
@@ -199,6 +200,8 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
 def _probe(where: str, probe: Any) -> Check:
     try:
         answer = probe()
+    except SecretMissing as e:  # nothing was sent: the secret to send could not be read
+        return Check("error", where, f"not tried: {e}")
     except KvrulesError as e:
         return Check("error", where, f"not reachable: {e}")
     except (TimeoutError, OSError) as e:

@@ -160,3 +160,15 @@ def test_an_empty_key_variable_falls_back_to_the_key_file_in_scan_and_check(
         "password_file": str(key_file),
     }
     assert build_adapter("converis", converis).config.secret() == KEY
+
+
+def test_connect_with_a_missing_key_file_names_the_setting_in_one_line(runner, tmp_path):
+    cfg = pure_config(tmp_path, MISSING_KEY_FILE)
+    result = runner.invoke(cli, ["config", "check", "--connect", "--config", str(cfg)])
+    assert result.exit_code == 1
+    [probe] = [line for line in result.stderr.splitlines() if ": sources.pure: " in line]
+    assert probe == (
+        f"{cfg}: error: sources.pure: not tried: Pure API key: api_key_file "
+        f"{MISSING_KEY_FILE} does not exist; check the path or the setting"
+    )
+    assert "Error" not in result.stderr and "Errno" not in result.stderr
