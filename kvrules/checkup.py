@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 Level = Literal["ok", "warning", "error"]
 
-__all__ = ["Check", "check"]
+__all__ = ["Check", "check", "unread_key_files"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def _given(settings: BaseModel, key: str) -> bool:
     return bool(value)
 
 
-def _unread_key_files(settings: BaseModel) -> set[str]:
+def unread_key_files(settings: BaseModel) -> set[str]:
     """``X_file`` settings a scan never reads because ``X`` (or the variable ``X_env`` names)
     gives the secret (``kvrules.read_secret``, which the adapters and channels read through).
     Which source gave each setting is settled before, by the one precedence flags >
@@ -168,7 +168,7 @@ def _origin(origin: dict[str, str], key: str) -> str:
 def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
     """Files a setting names exist and can be read; variables a ``*_env`` setting names are
     set (their values are never shown). A key file a scan does not read is not checked."""
-    unread = _unread_key_files(settings)
+    unread = unread_key_files(settings)
     # A variable not set here is no error where a file takes its place (kvrules.read_secret)
     fallback = {
         key: getattr(settings, key_file)
