@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
+from kvrules.credentials import SecretMissing
 from kvrules.errors import KvrulesError
 from kvrules.settings import Resolved, source_settings
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 Level = Literal["ok", "warning", "error"]
 
-__all__ = ["Check", "check"]
+__all__ = ["Check", "check", "unread_key_files"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def _given(settings: BaseModel, key: str) -> bool:
     return bool(value)
 
 
-def _unread_key_files(settings: BaseModel) -> set[str]:
+def unread_key_files(settings: BaseModel) -> set[str]:
     """``X_file`` settings a scan never reads because ``X`` (or the variable ``X_env`` names)
     gives the secret (``kvrules.read_secret``, which the adapters and channels read through).
     Which source gave each setting is settled before, by the one precedence flags >
@@ -167,7 +168,7 @@ def _origin(origin: dict[str, str], key: str) -> str:
 def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
     """Files a setting names exist and can be read; variables a ``*_env`` setting names are
     set (their values are never shown). A key file a scan does not read is not checked."""
-    unread = _unread_key_files(settings)
+    unread = unread_key_files(settings)
     # A variable not set here is no error where a file takes its place (kvrules.read_secret)
     fallback = {
         key: getattr(settings, key_file)
@@ -199,6 +200,8 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
 def _probe(where: str, probe: Any) -> Check:
     try:
         answer = probe()
+    except SecretMissing as e:  # nothing was sent: the secret to send could not be read
+        return Check("error", where, f"not tried: {e}")
     except KvrulesError as e:
         return Check("error", where, f"not reachable: {e}")
     except (TimeoutError, OSError) as e:
@@ -317,6 +320,18 @@ def _stores(resolved: Resolved) -> Iterator[Check]:
 def _reference_store(path: Path) -> Iterator[Check]:
     from kvrules.refdata.shipped import open_reference_store
 
+    # Checked, never started here: opening a missing store would create it (and its folder).
+    if str(path) != ":memory:" and not path.exists():
+        if not path.parent.is_dir():
+            yield Check("error", "reference_data", f"folder {path.parent} does not exist")
+        else:
+            yield Check(
+                "warning",
+                "reference_data",
+                f"{path} does not exist yet: the first scan or `kvrules refdata import` starts "
+                "it with the shipped lists",
+            )
+        return
     try:
         with open_reference_store(path) as store:
             editions = [i for i in store.latest_editions() if i.kind != "registry"]

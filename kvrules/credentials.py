@@ -22,29 +22,60 @@ class SecretMissing(KvrulesError):
 
 
 def read_secret(
-    what: str, *, env: str | None = None, value: str | None = None, file: Path | None = None
+    what: str,
+    *,
+    env: str | None = None,
+    value: str | None = None,
+    file: Path | None = None,
+    file_setting: str = "the file",
 ) -> str | None:
     """The secret: ``value`` (already read from the environment) or the variable ``env``,
     else the stripped content of ``file``; None when none of them is configured.
 
-    ``what`` names the secret in the error ("SMTP password"), never its value.
+    ``what`` names the secret in the error ("SMTP password"), never its value;
+    ``file_setting`` the setting that names the file (``api_key_file``), when it cannot be read.
     """
     from_environment = value or (os.environ.get(env) if env else None)
     if from_environment:
         return from_environment
     if file is not None:
-        return file.read_text("utf-8").strip()
+        return _read_file(what, file, file_setting)
     if env:
         raise SecretMissing(f"{what}: environment variable {env} is not set")
     return None
 
 
-def required_secret(what: str, value: SecretStr | None, file: Path | None, *, names: str) -> str:
+def _read_file(what: str, file: Path, setting: str) -> str:
+    """A secret's file, or one line naming the setting and the path (never an exception's
+    class: the person fixes the setting or the file)."""
+    try:
+        return file.read_text("utf-8").strip()
+    except FileNotFoundError:
+        problem = "does not exist"
+    except PermissionError:
+        problem = "is not readable by this user"
+    except IsADirectoryError:
+        problem = "is a folder, not a file"
+    except (OSError, UnicodeDecodeError) as e:
+        problem = f"cannot be read ({getattr(e, 'strerror', None) or e})"
+    raise SecretMissing(f"{what}: {setting} {file} {problem}; check the path or the setting")
+
+
+def required_secret(
+    what: str,
+    value: SecretStr | None,
+    file: Path | None,
+    *,
+    names: str,
+    file_setting: str | None = None,
+) -> str:
     """A secret an adapter cannot work without, from its pair of settings (``names``, e.g.
-    "api_key or api_key_file"): ``read_secret``'s order; ``SecretMissing`` when neither holds
-    one (an empty variable, no file or an empty one)."""
+    "api_key or api_key_file"; ``file_setting`` the second, by default the last of
+    ``names``): ``read_secret``'s order;
+    ``SecretMissing`` when neither holds one (an empty variable, no file or an empty one)."""
     plain = value.get_secret_value() if value is not None else None
-    secret = read_secret(what, value=plain, file=file)
+    setting = file_setting or names.rsplit(" ", 1)[-1]
+    secret = read_secret(what, value=plain, file=file, file_setting=setting)
     if not secret:
         raise SecretMissing(f"{what}: none of {names} holds one")
     return secret

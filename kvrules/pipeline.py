@@ -57,7 +57,9 @@ class ScanReport:
     reviews_reopened: int = 0  # decided cases due for re-review
     alerts_queued: int = 0  # outbox rows (a case and route each)
     alerts_delivered: int = 0  # messages sent (a digest is one, however many alerts it holds)
-    alerts_failed: int = 0  # messages that failed this time (retried later or dead-lettered)
+    alerts_failed: int = 0  # messages tried that failed (retried later or dead-lettered)
+    # messages not tried because their channel kept failing in this run (retried later)
+    alerts_held: int = 0
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
@@ -554,7 +556,8 @@ class Scanner:
                 self.store, self.channels, policy=self.retry, digest=self.digest, links=self.links
             )
             report.alerts_delivered += len(result.delivered)
-            report.alerts_failed += len(result.retrying) + len(result.dead) + len(result.held)
+            report.alerts_failed += len(result.retrying) + len(result.dead)
+            report.alerts_held += len(result.held)
             if not result.delivered:
                 return
 

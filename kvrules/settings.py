@@ -38,12 +38,16 @@ from kvrules.config import (
     SourceConfig,
     load_config,
 )
+from kvrules.errors import KvrulesError
 
 __all__ = [
+    "MissingStore",
     "Resolved",
     "adapter_env",
     "config_file",
     "record_links",
+    "require_folders",
+    "require_reference_store",
     "resolve",
     "source_settings",
 ]
@@ -102,6 +106,52 @@ def resolve(
         config.sources = {"pure": SourceConfig(adapter="pure")}
         origin["sources"] = "env KVRULES_PURE_BASE_URL"
     return Resolved(config, path, origin)
+
+
+class MissingStore(KvrulesError):
+    """A state database or reference store named explicitly (flag, environment, config file)
+    that is not there, where a command would otherwise start a new, empty one."""
+
+
+# setting -> what it is, in words, for the one line that says a path is wrong
+STORES = {"database": "the state database", "reference_data": "the reference store"}
+
+
+def _in_memory(path: Path) -> bool:
+    return str(path) == ":memory:"
+
+
+def require_folders(resolved: Resolved) -> None:
+    """Refuse a state database or reference store named explicitly in a folder that does not
+    exist: a mistyped ``--db`` must not start an empty database (and a scan send every alert
+    again). The default places are created on first use."""
+    for key, what in STORES.items():
+        path: Path = getattr(resolved.config, key)
+        origin = resolved.origin.get(key, "default")
+        if origin == "default" or _in_memory(path) or path.parent.is_dir():
+            continue
+        raise MissingStore(
+            f"no folder {path.parent} for {what} {path} ({origin}); create it or check the path"
+        )
+
+
+def require_reference_store(resolved: Resolved) -> str | None:
+    """For commands that screen without starting a store (``match``, ``check``): refuse a
+    reference store named explicitly that does not exist; for the default one, the line to
+    tell the person that it is new and holds the shipped lists only (None when it exists)."""
+    path = resolved.config.reference_data
+    if _in_memory(path) or path.exists():
+        return None
+    origin = resolved.origin.get("reference_data", "default")
+    if origin != "default":
+        raise MissingStore(
+            f"no reference store at {path} ({origin}); check the path, or start one with "
+            "`kvrules refdata import` (or a first `kvrules scan`)"
+        )
+    return (
+        f"the reference store {path} is new: screening against the shipped lists only "
+        "(some are partial); import complete lists with `kvrules refdata import`"
+    )
 
 
 def adapter_env(settings_class: type[BaseModel]) -> dict[str, Any]:

@@ -160,3 +160,50 @@ def test_an_empty_key_variable_falls_back_to_the_key_file_in_scan_and_check(
         "password_file": str(key_file),
     }
     assert build_adapter("converis", converis).config.secret() == KEY
+
+
+def test_connect_with_a_missing_key_file_names_the_setting_in_one_line(runner, tmp_path):
+    cfg = pure_config(tmp_path, MISSING_KEY_FILE)
+    result = runner.invoke(cli, ["config", "check", "--connect", "--config", str(cfg)])
+    assert result.exit_code == 1
+    [probe] = [line for line in result.stderr.splitlines() if ": sources.pure: " in line]
+    assert probe == (
+        f"{cfg}: error: sources.pure: not tried: Pure API key: api_key_file "
+        f"{MISSING_KEY_FILE} does not exist; check the path or the setting"
+    )
+    assert "Error" not in result.stderr and "Errno" not in result.stderr
+
+
+def test_a_refused_key_names_where_it_came_from_and_show_says_which_wins(
+    runner, tmp_path, monkeypatch
+):
+    """A stale KVRULES_PURE_API_KEY wins over a good api_key_file: the 401 says so."""
+    from kvrules_pure.simulator import start_simulator
+
+    good = tmp_path / "pure-api-key"
+    good.write_text("the-good-key\n")
+    cfg = tmp_path / "kvrules.yaml"
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", KEY)  # stale
+    with start_simulator(projects=2, seed=1, api_key="the-good-key") as sim:
+        cfg.write_text(
+            "sources:\n  pure:\n    adapter: pure\n    settings:\n"
+            f"      base_url: {sim.base_url}\n      api_key_file: {good}\n"
+        )
+        result = runner.invoke(cli, ["config", "check", "--connect", "--config", str(cfg)])
+        assert result.exit_code == 1 and KEY not in result.output
+        [probe] = [line for line in result.stderr.splitlines() if ": sources.pure: " in line]
+        assert ": 401 " in probe
+        assert probe.endswith(
+            f"(the API key from environment variable KVRULES_PURE_API_KEY; api_key_file {good} "
+            "is not read)"
+        )
+        monkeypatch.delenv("KVRULES_PURE_API_KEY")
+        result = runner.invoke(cli, ["config", "check", "--connect", "--config", str(cfg)])
+        assert result.exit_code == 0, result.output
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", KEY)
+    shown = runner.invoke(cli, ["config", "show", "--config", str(cfg)])
+    assert shown.exit_code == 0 and KEY not in shown.output
+    assert (
+        f"  api_key_file = {good}  [file; not read: api_key from env KVRULES_PURE_API_KEY wins]"
+        in shown.output.splitlines()
+    )

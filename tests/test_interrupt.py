@@ -75,3 +75,62 @@ def test_ctrl_c_says_what_was_kept_and_the_next_scan_continues(tmp_path: Path) -
         assert _kept(db) == PROJECTS
     finally:
         sim.stop()
+
+
+def _interrupt_then(real, caller: str = ""):  # type: ignore[no-untyped-def]
+    """``real``, after a real SIGINT to this process on the main thread (when called from a
+    file whose path ends in ``caller``): Ctrl-C at this point."""
+    import functools
+    import threading
+
+    @functools.wraps(real)
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        called_from = sys._getframe(1).f_code.co_filename
+        if threading.current_thread() is threading.main_thread() and called_from.endswith(caller):
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(*args, **kwargs)
+
+    return interrupted
+
+
+def _interrupt_at(where: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import kvrules.cli.scan
+    import kvrules.enrich
+    import kvrules.settings
+
+    if where == "start-up":  # reading the configuration
+        monkeypatch.setattr(
+            kvrules.cli.scan, "config_from", _interrupt_then(kvrules.cli.scan.config_from)
+        )
+    elif where == "a scan's start":  # the reference lists are loaded for each scan
+        real = kvrules.enrich.Enricher.from_store.__func__
+        monkeypatch.setattr(
+            kvrules.enrich.Enricher, "from_store", classmethod(_interrupt_then(real))
+        )
+    else:  # the pause between scans (time.sleep as watch calls it, not as the scan does)
+        pause = _interrupt_then(time.sleep, caller=os.path.join("cli", "scan.py"))
+        monkeypatch.setattr(kvrules.cli.scan.time, "sleep", pause)
+
+
+@pytest.mark.parametrize("where", ["start-up", "a scan's start", "between scans"])
+def test_ctrl_c_anywhere_in_watch_says_interrupted(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Ctrl-C lands wherever the command happens to be; the line is the documented one."""
+    from kvrules_pure.simulator import start_simulator
+
+    from kvrules.cli import run
+
+    sim = start_simulator(projects=5, seed=4, api_key=API_KEY)
+    try:
+        monkeypatch.setenv("KVRULES_PURE_BASE_URL", sim.base_url)
+        monkeypatch.setenv("KVRULES_PURE_API_KEY", API_KEY)
+        monkeypatch.setenv("KVRULES_DB", str(tmp_path / "state.db"))
+        _interrupt_at(where, monkeypatch)
+        status = run(["watch", "--interval", "1s", "--times", "2"])
+    finally:
+        sim.stop()
+    err = capsys.readouterr().err
+    assert status == 130, err
+    said = "interrupted between scans:" if where == "between scans" else "interrupted:"
+    assert err.strip().splitlines()[-1].startswith(said), err

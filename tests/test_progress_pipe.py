@@ -19,7 +19,7 @@ def test_match_draws_no_bar_on_a_piped_stderr_even_with_force_color(tmp_path: Pa
     names = tmp_path / "names.csv"
     names.write_text("name\n" + "Beihang University\n" * 3000)
     command = [sys.executable, "-m", "kvrules", "match", "--file", str(names)]
-    env = {**os.environ, "FORCE_COLOR": "1", "KVRULES_REFDATA": str(tmp_path / "refdata.db")}
+    env = {**os.environ, "FORCE_COLOR": "1"}  # the test's reference store ($KVRULES_REFDATA)
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
     assert len(done.stdout.splitlines()) == 3000

@@ -75,8 +75,7 @@ class PureClient:
             **kw,
         )
 
-    @staticmethod
-    def _fail(method: str, path: str, resp: requests.Response) -> PureError:
+    def _fail(self, method: str, path: str, resp: requests.Response) -> PureError:
         detail = ""
         if "json" in resp.headers.get("Content-Type", ""):
             try:
@@ -84,6 +83,8 @@ class PureClient:
                 detail = str(body.get("detail") or body.get("title") or "")[:200]
             except ValueError:
                 pass
+        if resp.status_code in (401, 403):  # the key was refused: say which key was sent
+            detail = f"{detail} ({self.config.key_source()})".strip()
         cls = NotFound if resp.status_code == 404 else PureError
         if resp.status_code in (409, 412):
             cls = Conflict

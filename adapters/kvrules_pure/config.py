@@ -8,6 +8,7 @@ settings take JSON in environment variables, e.g.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,7 @@ ROR_TYPE_URIS = [
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror_id",
     "/dk/atira/pure/ueoexternalorganisation/ueoexternalorganisationsources/ror",
 ]
+ENV_KEY = "KVRULES_PURE_API_KEY"
 KS_URI = "/dk/atira/pure/keywords/knowledgesecurity/"
 # kvrules tag -> classification URI in the risk keyword group (instance configuration).
 RISK_TAGS = {f"ks:{level}": KS_URI + level for level in ("none", "low", "medium", "high")}
@@ -91,6 +93,16 @@ class PureConfig(BaseSettings, TransportSettings):
         return required_secret(
             "Pure API key", self.api_key, self.api_key_file, names="api_key or api_key_file"
         )
+
+    def key_source(self) -> str:
+        """Where the API key sent comes from, in words (never the key): a refused key is
+        fixed where it came from. The environment variable wins over the file
+        (``kvrules.read_secret``), so a stale variable is named, and the file it hides."""
+        if self.api_key is not None and self.api_key.get_secret_value():
+            given = f"environment variable {ENV_KEY}" if os.environ.get(ENV_KEY) else "api_key"
+            hidden = f"; api_key_file {self.api_key_file} is not read" if self.api_key_file else ""
+            return f"the API key from {given}{hidden}"
+        return f"the API key in api_key_file {self.api_key_file}"
 
     def tag_for(self, uri: str) -> str:
         """The kvrules tag of a classification URI; an unknown URI stays visible as itself."""

@@ -149,7 +149,25 @@ def parse_day(value: Any, path: str) -> date | None:
 parse_time = parse_timestamp
 
 
+# A record's own times: the modified one is the event's time and, in the older API, its version.
+RECORD_TIMES = ("createdDate", "modifiedDate")
+
+
+def check_times(rec: Json) -> None:
+    """The record's created and modified times, where it gives them (at the top, or under
+    ``info`` in the older API), are date-times: MappingError naming the field otherwise. A
+    modified time that is not one would become the record's version and, silently, let the
+    created time stand for when it changed."""
+    info = rec.get("info")
+    for prefix, holder in (("", rec), ("info.", info if isinstance(info, dict) else {})):
+        for key in RECORD_TIMES:
+            value = holder.get(key)
+            if value not in (None, "") and parse_time(value) is None:
+                raise MappingError(f"{prefix}{key}: not a date-time: {str(value)[:40]!r}")
+
+
 def occurred_at(rec: Json) -> datetime:
+    check_times(rec)
     return (
         parse_time(rec.get("modifiedDate"))
         or parse_time(rec.get("createdDate"))

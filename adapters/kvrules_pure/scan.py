@@ -218,9 +218,11 @@ class Scanner:
             return e
         return fetched
 
-    def _precheck(self, family: Family, label: str, rec: Any) -> FetchedRecord | None:
+    def _precheck(self, family: Family, label: str, rec: Any, listed: Any) -> FetchedRecord | None:
         """Quarantine what cannot even be looked up: no usable uuid, a wrong type where the
-        references are, a record over a per-record limit (checked before any request for it)."""
+        references are, a record over a per-record limit (checked before any request for it),
+        created or modified times that are none (checked as ``listed``, before the older API's
+        ``info`` is read as the current shape, so the field is named as the source names it)."""
         if not isinstance(rec, dict):
             return FetchedRecord(
                 record_id=label, error=mapping.wrong(label, "an object", rec).args[0]
@@ -235,6 +237,7 @@ class Scanner:
             return FetchedRecord(record_id=label, error=reason)
         try:
             check_raw(rec, self.cfg.limits)
+            mapping.check_times(listed)  # before the older API's modified time is a version
             refs = own_refs(family, rec)
             if family in WITH_UNITS:
                 refs |= set(mapping.unit_uuids(rec))
@@ -305,9 +308,9 @@ class Scanner:
         usable uuid); the ones that fail the pre-check are quarantined without a request."""
         out: list[FetchedRecord | None] = []
         recs = []
-        for label, rec in labelled:
-            rec = legacy.to_current(rec) if isinstance(rec, dict) else rec
-            if (bad := self._precheck(family, label, rec)) is not None:
+        for label, listed in labelled:
+            rec = legacy.to_current(listed) if isinstance(listed, dict) else listed
+            if (bad := self._precheck(family, label, rec, listed)) is not None:
                 out.append(bad)
             else:
                 recs.append(rec)

@@ -188,7 +188,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         status = cli.main(args=argv, prog_name="kvrules", standalone_mode=False)
     except click.exceptions.Abort as e:  # Ctrl-C; a command may say what it kept: Abort(text)
-        click.echo(str(e) or "aborted", err=True)
+        click.echo(str(e) or "interrupted", err=True)
         return 130
     except click.ClickException as e:
         e.show()

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
-from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, config_from, settings_options
+from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, screening_config, settings_options
 from kvrules.cli.output import styled
 
 if TYPE_CHECKING:
@@ -134,7 +134,7 @@ def check(
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
         raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
-    config = config_from(config_path, db, refdata)
+    config = screening_config(config_path, db, refdata)
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with (
         build_evaluator(

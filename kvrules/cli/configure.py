@@ -123,6 +123,7 @@ def config_show(
 def effective(resolved: Resolved) -> dict[str, Any]:
     """The resolved settings with their origins; secrets masked, adapters' settings as the
     adapter will see them (its defaults included)."""
+    from kvrules.checkup import unread_key_files
     from kvrules.plugins import get_adapters
 
     config = resolved.config
@@ -142,10 +143,16 @@ def effective(resolved: Resolved) -> dict[str, Any]:
             shown = {k: (_masked(v, k), "file") for k, v in src.settings.items()}
         else:
             merged, origin = source_settings(settings_class, src.settings)
+            unread: set[str] = set()
             try:  # the values as the adapter parses them ('70' from the environment is 70)
-                parsed = settings_class.model_validate(merged).model_dump()
+                instance = settings_class.model_validate(merged)
+                parsed = instance.model_dump()
+                unread = unread_key_files(instance)
             except ValueError:
                 parsed = merged  # config check says what is wrong; show what was given
+            for key_file in unread:  # both given: say which one a scan uses
+                key = key_file.removesuffix("_file")
+                origin[key_file] += f"; not read: {key} from {origin.get(key, key)} wins"
             for field_name, info in settings_class.model_fields.items():
                 if field_name in merged:
                     value = parsed.get(field_name, merged[field_name])

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from kvrules.config import DEFAULT_PATH, Config
-from kvrules.settings import Resolved, resolve
+from kvrules.config import DEFAULT_PATH, Config, parse_duration
+from kvrules.settings import Resolved, require_folders, require_reference_store, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,26 @@ REFDATA_OPTION = click.option(
     help="the reference-list store (default: $KVRULES_REFDATA, else the config's "
     "`reference_data`, else the user data folder; seeded with the shipped lists)",
 )
+
+
+class Duration(click.ParamType):
+    """A duration option (``30s``, ``15m``, ``1h``, ``1d``): a mistyped one is a usage error
+    (exit status 2) that says what to write, not an internal error."""
+
+    name = "duration"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        try:
+            return parse_duration(str(value))
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+DURATION = Duration()
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 # Evidence is said in words for people; this shows what the engine tested, and the rule ids.
 TECHNICAL_OPTION = click.option(
@@ -59,14 +80,30 @@ def settings_options(func: F) -> F:
 def settings_from(
     config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
 ) -> Resolved:
-    """The resolved configuration (ConfigError, with file:line:col lines, on a bad file)."""
-    return resolve(config_path, database=db, reference_data=refdata)
+    """The resolved configuration (ConfigError, with file:line:col lines, on a bad file;
+    MissingStore when a database or store named explicitly is in a folder that does not
+    exist: no command creates that folder)."""
+    resolved = resolve(config_path, database=db, reference_data=refdata)
+    require_folders(resolved)
+    return resolved
 
 
 def config_from(
     config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
 ) -> Config:
     return settings_from(config_path, db, refdata).config
+
+
+def screening_config(
+    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+) -> Config:
+    """The configuration of a command that screens against the reference store without
+    starting one (``match``, ``check``): a store named explicitly must exist; a new default
+    store is said on stderr, never silently (it holds the shipped lists only)."""
+    resolved = settings_from(config_path, db, refdata)
+    if note := require_reference_store(resolved):
+        click.echo(f"note: {note}", err=True)
+    return resolved.config
 
 
 def open_existing(db: Path):

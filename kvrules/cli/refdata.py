@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, TextIO
 
 import click
 
-from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
 from kvrules.plain import lists_in_words
 from kvrules.refdata.models import HistoryRow, ListInfo
@@ -27,10 +27,12 @@ def _store_options(func):  # type: ignore[no-untyped-def]
     return CONFIG_OPTION(REFDATA_OPTION(func))
 
 
-def _open(config_path: Path | None, refdata: Path | None) -> Store:
+def _open(config_path: Path | None, refdata: Path | None, *, start: bool = True) -> Store:
+    """The reference store; ``start=False`` (match): one named explicitly must exist."""
     from kvrules.refdata.shipped import open_reference_store
 
-    return open_reference_store(config_from(config_path, refdata=refdata).reference_data)
+    resolve = config_from if start else screening_config
+    return open_reference_store(resolve(config_path, refdata=refdata).reference_data)
 
 
 @click.group()
@@ -434,12 +436,12 @@ def match(
         raise click.UsageError("NAME is empty: give an organisation's name (or --file FILE)")
     if names_file is not None:
         rows = _rows(names_file)
-        with _open(config_path, refdata) as store:
+        with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
         _match_file(index, rows, out_format, jobs, output or sys.stdout)
         return
     assert name is not None
-    with _open(config_path, refdata) as store:
+    with _open(config_path, refdata, start=False) as store:
         resolver = prepare(store, threshold).resolver()
         titles = {info.list_id: info.title for info in store.latest_editions()}
     try:

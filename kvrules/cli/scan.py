@@ -5,19 +5,31 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.cli.options import (
+    DURATION,
+    JSON_OPTION,
+    config_from,
+    open_existing,
+    settings_options,
+)
 from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
 from kvrules.plain import lists_in_words
+
+if TYPE_CHECKING:
+    from kvrules.store import OutboxAlert
 
 
 def run_scan(
@@ -77,10 +89,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         ),
         ("cases opened", report.cases_opened),
         ("cases reopened for review", report.reviews_reopened),
-        (
-            "alerts queued; messages sent / failed",
-            f"{report.alerts_queued} / {report.alerts_delivered} / {report.alerts_failed}",
-        ),
+        ("alerts queued", report.alerts_queued),
+        ("messages sent", report.alerts_delivered),
+        ("messages not sent", not_sent(report)),
         (
             "tags " + ("written" if not report.dry_run else "planned (dry run)"),
             report.tags_written if not report.dry_run else report.tags_planned,
@@ -109,6 +120,17 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             f"Organisations screened against {lists}; "
             "not on a list means not found in these editions, not that a partner is safe."
         )
+
+
+def not_sent(report: ScanReport) -> str:
+    """The messages a scan did not send, as what happened to them: tried and failed, or held
+    (not tried: their channel had failed again and again in this run)."""
+    if not (report.alerts_failed or report.alerts_held):
+        return "0"
+    return (
+        f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
+        "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+    )
 
 
 def scan_sources(
@@ -203,6 +225,30 @@ class SourcesFailed(SourceError):
         self.reports = reports
 
 
+# What Ctrl-C keeps, wherever it lands in `scan` or `watch` (starting up, reading, between
+# scans): records are committed as they are processed and cursors at each resume point, so
+# nothing read is lost and the next scan starts where the last one stopped.
+INTERRUPTED = (
+    "interrupted: the records read so far are kept with their findings and cases (alerts and "
+    "tags wait in their outboxes), and the next scan continues where this one stopped"
+)
+INTERRUPTED_BETWEEN_SCANS = (
+    "interrupted between scans: every scan so far is complete and kept; the next scan or "
+    "watch continues from there"
+)
+
+
+@contextmanager
+def interrupts_said(line: Callable[[], str] = lambda: INTERRUPTED) -> Iterator[None]:
+    """Ctrl-C ends the command with exit status 130 and the documented ``interrupted`` line
+    (``line()``, read when it happens); a more precise one said inside (the scan of one
+    source) is kept."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise click.exceptions.Abort(line()) from None
+
+
 def _source_names(config: Config, source: str | None) -> list[str]:
     if source:
         return [source]
@@ -236,16 +282,17 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
     scanned; a plugin's hook that broke its contract); 2 done with records quarantined
     (`kvrules quarantine` lists them), as `kvrules fetch`.
     """
-    config = config_from(config_path, db, refdata)
-    reports = scan_sources(
-        config,
-        _source_names(config, source),
-        full=full,
-        apply=apply,
-        limit=limit,
-        as_json=as_json,
-        reader=reader,
-    )
+    with interrupts_said():
+        config = config_from(config_path, db, refdata)
+        reports = scan_sources(
+            config,
+            _source_names(config, source),
+            full=full,
+            apply=apply,
+            limit=limit,
+            as_json=as_json,
+            reader=reader,
+        )
     # A scheduler should notice records that were set aside, not only failures.
     if any(report.plugin_errors for report in reports):
         sys.exit(1)
@@ -282,7 +329,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         for row_id in requeue:
             try:
                 if not store.requeue_alert(row_id, actor=actor):
-                    raise click.UsageError(f"alert {row_id} is not dead-lettered")
+                    raise click.UsageError(_not_requeued(store.alert(row_id), row_id))
             except ValueError as e:  # its body was purged by the retention policy
                 raise click.UsageError(str(e)) from None
         expedited = store.expedite_alerts(actor=actor) if now else 0
@@ -319,49 +366,66 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         sys.exit(1)  # a scheduler should notice: something was not delivered
 
 
+def _not_requeued(row: OutboxAlert | None, row_id: int) -> str:
+    """Why ``--requeue ID`` did nothing: no such alert, or one that is not dead-lettered."""
+    if row is None:
+        return (
+            f"alert {row_id} does not exist: `kvrules alerts --status dead` lists the "
+            "dead-lettered ones"
+        )
+    return f"alert {row_id} is not dead-lettered (it is {row.status})"
+
+
 @click.command()
 @settings_options
-@click.option("--interval", help="time between scans, e.g. 15m (default: the config's `interval`)")
+@click.option(
+    "--interval",
+    type=DURATION,
+    help="time between scans, e.g. 15m (default: the config's `interval`)",
+)
 @click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
 @click.option("--times", type=click.IntRange(min=1), help="stop after N scans (default: never)")
 def watch(config_path, db, refdata, interval, apply, times) -> None:
-    """Scan incrementally every INTERVAL, forever (Ctrl-C stops between scans).
+    """Scan incrementally every INTERVAL, forever (Ctrl-C stops it; what was read is kept).
 
     Prints one line per scan: when it ran, what it found, and when the next one starts. A scan
     that fails is reported on its line and retried at the next one."""
-    config = config_from(config_path, db, refdata)
-    period = parse_duration(interval or config.interval)
-    names = _source_names(config, None)
-    every = config.refdata_update_every
-    lists_due = datetime.now().astimezone() if every else None
-    runs = 0
-    while times is None or runs < times:
-        started = datetime.now().astimezone()
-        if lists_due is not None and started >= lists_due and every:
-            click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
-            lists_due = started + parse_duration(every)
-        try:
-            reports = scan_sources(config, names, full=False, apply=apply, as_json=True, show=False)
-        except SourcesFailed as e:  # the others were scanned: say what they found too
-            line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
-        except KvrulesError as e:
-            line = f"failed: {e}"
-        else:
-            line = "; ".join(watch_summary(r) for r in reports)
-        runs += 1
-        last = times is not None and runs >= times
-        upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
-        click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
-        if not last:
+    between_scans = False  # where a Ctrl-C lands decides what it tells
+
+    def interrupted() -> str:
+        return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
+
+    with interrupts_said(interrupted):
+        config = config_from(config_path, db, refdata)
+        period = interval or parse_duration(config.interval)
+        names = _source_names(config, None)
+        every = config.refdata_update_every
+        lists_due = datetime.now().astimezone() if every else None
+        runs = 0
+        while times is None or runs < times:
+            between_scans = False
+            started = datetime.now().astimezone()
+            if lists_due is not None and started >= lists_due and every:
+                click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
+                lists_due = started + parse_duration(every)
             try:
-                time.sleep(
-                    max(0.0, (started + period - datetime.now().astimezone()).total_seconds())
+                reports = scan_sources(
+                    config, names, full=False, apply=apply, as_json=True, show=False
                 )
-            except KeyboardInterrupt:
-                raise click.exceptions.Abort(
-                    "stopped between scans: every scan so far is complete and kept; the next "
-                    "scan or watch continues from there"
-                ) from None
+            except SourcesFailed as e:  # the others were scanned: say what they found too
+                line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
+            except KvrulesError as e:
+                line = f"failed: {e}"
+            else:
+                line = "; ".join(watch_summary(r) for r in reports)
+            between_scans = True
+            runs += 1
+            last = times is not None and runs >= times
+            upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
+            click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
+            if not last:
+                pause = started + period - datetime.now().astimezone()
+                time.sleep(max(0.0, pause.total_seconds()))
 
 
 def update_lists(config: Config) -> str:

@@ -36,7 +36,7 @@ def test_mail_held_by_an_outage_goes_out_once_when_asked(system: System) -> None
     _mail_port(system, free_port())  # nothing listens there: the mail server is "down"
     summary = scan(system)
     assert summary["alerts_failed"] > 0 and system.mail_keys() == []
-    waiting = summary["alerts_failed"]
+    waiting = summary["alerts_failed"] + summary["alerts_held"]
 
     _mail_port(system, real)  # the mail server is back
     code, early = deliver(system)
@@ -81,7 +81,8 @@ def test_deliver_sends_everything_due_not_only_the_first_batch(
         yaml.safe_load(system.config.read_text())["alerts"]["channels"]["mail"]["settings"]["port"]
     )
     _mail_port(system, free_port())
-    waiting = scan(system)["alerts_failed"]
+    summary = scan(system)
+    waiting = summary["alerts_failed"] + summary["alerts_held"]
     assert waiting > 2
     _mail_port(system, real)
     batch = kvrules.alerts.deliver_due
@@ -99,5 +100,39 @@ def test_deliver_never_creates_a_database(system: System, tmp_path: Path) -> Non
     result = CliRunner().invoke(
         cli, ["deliver", "--config", str(system.config), "--db", str(missing)]
     )
+    assert result.exit_code != 0 and f"no folder {missing.parent}" in result.output
+    assert not missing.parent.exists()
+    missing = tmp_path / "kvrules-typo.db"  # a folder that exists: deliver never starts one
+    result = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--db", str(missing)]
+    )
     assert result.exit_code != 0 and "no kvrules database" in result.output
     assert not missing.exists()
+
+
+def test_requeueing_an_alert_that_does_not_exist_says_so(system: System) -> None:
+    scan(system)
+    with system.store() as store:
+        missing = max(a.id for a in store.alerts()) + 1000
+    result = CliRunner().invoke(
+        cli, ["deliver", "--config", str(system.config), "--requeue", str(missing)]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"alert {missing} does not exist" in result.stderr
+    assert "not dead-lettered" not in result.stderr
+
+
+def test_the_scan_summary_tells_failed_messages_from_held_ones(system: System) -> None:
+    """With the mail server down, a few messages are tried and fail; the rest are held, not
+    tried (the channel kept failing): the summary says so, not that every one failed."""
+    from kvrules.alerts import FAILURES_BEFORE_HOLD
+
+    _mail_port(system, free_port())
+    result = CliRunner().invoke(cli, ["scan", "--config", str(system.config)])
+    assert result.exit_code == 0, result.output
+    with system.store() as store:
+        tried = [a for a in store.alerts("pending") if a.channel == "mail" and a.attempts]
+    messages = len(set(system.hooks.keys))  # the webhook got one message per case and route
+    held = messages - FAILURES_BEFORE_HOLD
+    assert held > 0 and len(tried) >= FAILURES_BEFORE_HOLD
+    assert f"{FAILURES_BEFORE_HOLD} failed, {held} held" in result.stdout

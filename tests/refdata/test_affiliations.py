@@ -15,7 +15,7 @@ from kvrules.model import Organisation
 from kvrules.refdata import Entry, ListInfo, Resolver, Store
 from kvrules.refdata.affiliations import MAX_CHARS, parse
 from kvrules.refdata.importers import import_file
-from kvrules.refdata.shipped import load_shipped
+from kvrules.refdata.shipped import load_shipped, open_reference_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HIT, BEIHANG = "01yqg2h08", "00wk2mp56"
@@ -177,6 +177,7 @@ def test_a_10_mb_string_costs_what_its_first_characters_cost(resolver: Resolver,
 
 def test_match_prints_the_explanation(tmp_path: Path) -> None:
     db = str(tmp_path / "fresh.db")
+    open_reference_store(db).close()  # started (as by an import or a scan) with the shipped lists
     text = CliRunner().invoke(match, [HARBIN, "--refdata", db])
     assert text.exit_code == 0, text.output
     assert '"Harbin Inst. of Tech." → Harbin Institute of Technology (us_dod_1286' in text.output

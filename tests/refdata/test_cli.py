@@ -6,12 +6,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli.refdata import match, refdata
+from kvrules.refdata.shipped import open_reference_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_match_json_on_fresh_db(tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
+    open_reference_store(db).close()  # started (as by an import or a scan) with the shipped lists
     res = CliRunner().invoke(
         match, ["Harbin Inst. of Tech.", "--country", "CN", "--json", "--refdata", str(db)]
     )
@@ -29,6 +31,7 @@ def test_match_json_on_fresh_db(tmp_path: Path) -> None:
 
 def test_match_env_db_and_no_match(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KVRULES_REFDATA", str(tmp_path / "env.db"))
+    open_reference_store(tmp_path / "env.db").close()  # match never starts a store it is named
     res = CliRunner().invoke(match, ["Qwzx Institute", "--json"])
     searched = ["ror@sample-v2.9 (partial)", "us_dod_1286@FY25 (partial)"]
     assert json.loads(res.output) == {
@@ -157,7 +160,9 @@ def test_an_import_builds_the_lists_index_so_the_next_command_need_not(tmp_path:
         assert "Traceback" not in done.stderr
         return done
 
-    # A fresh store is seeded, then indexed by the first command that matches: announced.
+    # A fresh store (seeded: match never starts one it is named) is indexed by the first
+    # command that matches: announced.
+    open_reference_store(db).close()
     first = run("match", "Harbin Institute of Technology", "--country", "CN")
     assert first.stderr.startswith("building the lists' index once ("), first.stderr
     assert len(first.stderr.splitlines()) == 1

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from kvrules.cli.refdata import match
 from kvrules.config import Config
 from kvrules.prescreen import Screener
+from kvrules.refdata.shipped import open_reference_store
 from tests.web.web_helpers import app_for, build_db, login, token
 
 MISSPELT = "Harbin Institue of Technlogy"
@@ -22,6 +23,7 @@ MISSPELT = "Harbin Institue of Technlogy"
 @pytest.fixture(scope="module")
 def refdata(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Screener]]:
     path = tmp_path_factory.mktemp("refdata") / "refdata.sqlite"
+    open_reference_store(path).close()  # `match` never starts a store it is named
     screener = Screener.from_config(Config(reference_data=path))
     yield path, screener
     screener.close()

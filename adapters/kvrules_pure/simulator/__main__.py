@@ -63,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     store = build_store(cfg, args.data)
     legacy = None
     if args.legacy:
-        legacy = legacy524.load(Path(args.legacy))
+        skipped: list[str] = []
+        legacy = legacy524.load(Path(args.legacy), skipped)
+        for line in skipped:
+            print(line, file=sys.stderr)
         if not legacy["research-outputs"]:
             p.error(f"--legacy {args.legacy}: no research-output-*.json or research_output/*.json")
     server = make_server(Api(store, args.api_key, faults, legacy), args.host, args.port)

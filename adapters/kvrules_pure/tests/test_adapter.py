@@ -166,7 +166,7 @@ def test_odd_records_never_crash_and_bad_ones_are_quarantined(tmp_path: Path) ->
         ],
     }
     _write(tmp_path, "external-organizations", org)
-    base = {"typeDiscriminator": "FutureProject", "title": {"en_GB": "Odd"}, "modifiedDate": "bad"}
+    base = {"typeDiscriminator": "FutureProject", "title": {"en_GB": "Odd"}}
     _write(
         tmp_path,
         "projects",
@@ -187,6 +187,8 @@ def test_odd_records_never_crash_and_bad_ones_are_quarantined(tmp_path: Path) ->
     # Wrong types are not read as "nothing": the record is quarantined with the field path.
     _write(tmp_path, "projects", {**base, "uuid": U(14), "pureId": 5, "participants": "x"})
     _write(tmp_path, "projects", {**base, "uuid": U(15), "period": {"startDate": "someday"}})
+    # …and a modified time that is none is not replaced by the created time in silence.
+    _write(tmp_path, "projects", {**base, "uuid": U(16), "pureId": 6, "modifiedDate": "bad"})
     _write(tmp_path, "projects", {"uuid": U(11), "pureId": 2, "title": {}})
     _write(
         tmp_path,
@@ -222,6 +224,7 @@ def test_odd_records_never_crash_and_bad_ones_are_quarantined(tmp_path: Path) ->
     assert U(21) in records[U(13)].error and "404" in records[U(13)].error
     assert records[U(14)].error == "participants: expected a list, got a string"
     assert records[U(15)].error == "period.startDate: not a date: 'someday'"
+    assert records[U(16)].error == "modifiedDate: not a date-time: 'bad'"
 
 
 # ---- secrets --------------------------------------------------------------------------------

@@ -62,3 +62,23 @@ def test_legacy_project_reads_the_awards_it_names_and_their_funders() -> None:
     assert funder.name == "Rutherford Appleton Laboratory" and funder.amount == 125000
     assert "None" not in event.id and event.occurred_at.year == 2021
     assert not cluster_gets  # the older API has none
+
+
+def test_a_modified_time_that_is_not_one_quarantines_the_record_and_the_scan_goes_on() -> None:
+    """'yesterday-ish' would become the record's version (the id's ``v…``) and the event's
+    time would silently be the created one: the record is set aside, naming the field."""
+    odd = json.loads(json.dumps(PROJECT))
+    odd["uuid"] = "0c0c0c0c-0000-4000-8000-000000000003"
+    odd["info"] = {**INFO, "modifiedDate": "yesterday-ish"}
+    with start_simulator(projects=2, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        for project in (PROJECT, odd):
+            sim.legacy["projects"][project["uuid"]] = json.loads(json.dumps(project))
+        sim.legacy["awards"][AWARD["uuid"]] = json.loads(json.dumps(AWARD))
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524")
+        try:
+            records = {r.record_id: r for r in scan(adapter)}
+        finally:
+            adapter.close()
+    assert records[odd["uuid"]].error == "info.modifiedDate: not a date-time: 'yesterday-ish'"
+    assert not records[odd["uuid"]].events
+    assert records[PROJECT["uuid"]].error is None and records[PROJECT["uuid"]].events

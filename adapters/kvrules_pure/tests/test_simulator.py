@@ -615,3 +615,41 @@ def test_legacy_responses_are_read_in_the_layout_they_are_published_in(tmp_path:
         (tmp_path / folder).mkdir()
         (tmp_path / folder / f"{rec['uuid']}.json").write_text(saved.read_text("utf-8"), "utf-8")
     assert legacy524.load(tmp_path) == legacy524.load(fixtures)
+
+
+def test_a_saved_response_of_the_wrong_shape_is_skipped_in_one_line(tmp_path: Path) -> None:
+    """`python -m kvrules_pure.simulator --legacy DIR`: a bad file is named, the rest served."""
+    import subprocess
+    import sys
+
+    fixtures = Path(__file__).parent / "fixtures" / "pure-umn-524"
+    for saved in fixtures.glob("*.json"):
+        (tmp_path / saved.name).write_text(saved.read_text("utf-8"), "utf-8")
+    bad = json.loads(next(fixtures.glob("research-output-*.json")).read_text("utf-8"))
+    bad["uuid"], bad["externalOrganisations"] = "bad-0001", "not a list"
+    (tmp_path / "research-output-bad.json").write_text(json.dumps(bad), "utf-8")
+
+    command = [sys.executable, "-m", "kvrules_pure.simulator", "--legacy", str(tmp_path)]
+    server = subprocess.Popen(
+        [*command, "--port", "0", "--api-key", "k", "--projects", "1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        lines = []
+        for line in server.stderr:  # until it serves (or ends: then the lines say why)
+            lines.append(line.rstrip("\n"))
+            if line.startswith("base URL"):
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    said = "\n".join(lines)
+    assert "Traceback" not in said and lines[-1].startswith("base URL"), said
+    assert (
+        f"{tmp_path / 'research-output-bad.json'}: skipped: externalOrganisations: expected a "
+        "list, got str"
+    ) in lines
+    served = legacy524.load(tmp_path)
+    assert "bad-0001" not in served["research-outputs"] and served["research-outputs"]

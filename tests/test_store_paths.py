@@ -1,0 +1,70 @@
+"""Where a command may start a state database or reference store, and where it refuses.
+
+An explicitly named path (flag, environment, config file) in a folder that does not exist is
+refused by every command; ``match`` and ``check`` screen against a reference store but never
+start one that was named: they would screen against the shipped, partial lists in silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+
+HARBIN = "Harbin Institute of Technology"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["match", HARBIN], ["check", "--partner", HARBIN, "--topic", "robotics"]],
+    ids=["match", "check"],
+)
+def test_screening_against_a_named_reference_store_that_does_not_exist_is_refused(
+    tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "r.db"  # its folder exists: the store does not
+    result = CliRunner().invoke(cli, [*command, "--refdata", str(missing)])
+    assert result.exit_code == 1, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"no reference store at {missing} (flag --refdata)")
+    assert not missing.exists()
+
+    typo = tmp_path / "nonexistent" / "r.db"
+    result = CliRunner().invoke(cli, [*command, "--refdata", str(typo)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"no folder {typo.parent} for the reference store {typo}")
+    assert not typo.parent.exists()
+
+
+def test_a_new_default_reference_store_is_said_not_silent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KVRULES_REFDATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = CliRunner().invoke(cli, ["match", HARBIN, "--json"])
+    assert result.exit_code == 0, result.output
+    assert "is new: screening against the shipped lists only" in result.stderr
+    assert (tmp_path / "data" / "kvrules" / "refdata.db").is_file()
+
+
+def test_refdata_import_never_creates_a_missing_folder(tmp_path: Path) -> None:
+    data = tmp_path / "ror.json"
+    data.write_text("[]", encoding="utf-8")
+    typo = tmp_path / "nonexistent" / "r.db"
+    result = CliRunner().invoke(
+        cli, ["refdata", "import", "ror", str(data), "--refdata", str(typo)]
+    )
+    assert result.exit_code == 1, result.output
+    assert "no folder" in result.stderr and not typo.parent.exists()
+
+
+def test_config_check_names_a_missing_store_and_creates_nothing(tmp_path: Path) -> None:
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
+    typo = tmp_path / "nonexistent" / "r.db"
+    result = CliRunner().invoke(cli, ["config", "check", str(config), "--refdata", str(typo)])
+    assert result.exit_code == 1, result.output
+    assert f"reference_data: folder {typo.parent} does not exist" in result.stderr
+    assert not typo.parent.exists()
