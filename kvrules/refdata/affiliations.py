@@ -255,10 +255,19 @@ def _cuts(segment: str) -> tuple[str, ...]:
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue  # "Tianjin University | of Science and Technology" is one name
+        if _initial(words[k]) or _initial(words[k - 1]):
+            continue  # "The George | S. Wise Faculty": a person's name is not cut
         if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:school]) or hospital:
             break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
         cuts.append(" ".join(words[:k]))
     return tuple(dict.fromkeys(cuts))
+
+
+def _initial(word: str) -> bool:
+    """A person's initials ("S.", "T.H.", "N."), inside a name given after a person; not "U."
+    ("U. Pittsburgh School of Medicine": the university's)."""
+    parts = word[:-1].split(".")
+    return word.endswith(".") and word != "U." and all(len(p) == 1 for p in parts)
 
 
 def _school_of(words: list[str]) -> bool:

@@ -1,7 +1,8 @@
 """Wrong confident answers on the Crossref train split with the larger registry (issue #16
 item 2, round 6), on real ROR records (tests/refdata/fixtures/README.md): the end of a unit's
 name that names an organisation only without its city, and words that say only what an
-organisation does, read in another order."""
+organisation does, read in another order; a name given after a person cut at the person's
+initials."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kvrules.refdata.importers import import_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RABAT, CHEM4LIFE, BREMEN, KCL = "03ckf5b20", "03cjyj977", "04ers2y35", "0220mzb33"
+GEORGE, TEL_AVIV = "04h0zjx60", "04mhzgx49"
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +58,19 @@ def test_words_saying_only_what_an_organisation_does_name_none_in_another_order(
     # its own name still names it
     own = resolver.resolve("Chimie Biologique pour le Vivant, Paris, France")
     assert own is not None and own.ror_id == CHEM4LIFE
+
+
+def test_a_name_given_after_a_person_is_not_cut_at_the_initials(resolver: Resolver) -> None:
+    # "The George" is an alias of the George Institute for Global Health (London); the George
+    # S. Wise Faculty of Life Sciences is Tel Aviv University's
+    faculty = "The George S. Wise Faculty of Life Sciences"
+    text = f"School of Neurobiology, Biochemistry and Biophysics, {faculty}"
+    assert resolver.resolve(text) is None
+    assert not any(
+        m.ror_id == GEORGE for org in resolver.match_affiliation(text) for m in org.matches
+    )
+    best = resolver.resolve(f"Department of Biochemistry, {faculty}, Tel Aviv University")
+    assert best is not None and best.ror_id == TEL_AVIV
+    # the institute's own alias, written alone, still names it
+    alone = resolver.resolve("The George, London, UK")
+    assert alone is not None and alone.ror_id == GEORGE
