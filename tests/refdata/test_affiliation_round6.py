@@ -2,7 +2,8 @@
 item 2, round 6), on real ROR records (tests/refdata/fixtures/README.md): the end of a unit's
 name that names an organisation only without its city, and words that say only what an
 organisation does, read in another order; a name given after a person cut at the person's
-initials."""
+initials; "Hong Kong, China" read as Hong Kong; a footnote number typeset
+between two affiliations' text."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kvrules.refdata.importers import import_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RABAT, CHEM4LIFE, BREMEN, KCL = "03ckf5b20", "03cjyj977", "04ers2y35", "0220mzb33"
-GEORGE, TEL_AVIV = "04h0zjx60", "04mhzgx49"
+GEORGE, TEL_AVIV, HKU, CAMBRIDGE = "04h0zjx60", "04mhzgx49", "02zhqgq86", "013meh722"
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,27 @@ def test_a_name_given_after_a_person_is_not_cut_at_the_initials(resolver: Resolv
     # the institute's own alias, written alone, still names it
     alone = resolver.resolve("The George, London, UK")
     assert alone is not None and alone.ror_id == GEORGE
+
+
+def test_a_region_named_before_its_country_is_the_strings_country(resolver: Resolver) -> None:
+    # ROR files the University of Hong Kong under HK: read as CN, the string named nothing
+    text = (
+        "Dept. of Paediatrics and Adolescent Medicine, School of Clinical Medicine, "
+        "The University of Hong Kong 2 , Hong Kong, China"
+    )
+    assert resolver.country_named(text) == "HK"
+    best = resolver.resolve(text)
+    assert best is not None and best.ror_id == HKU
+    # a city of the country itself changes nothing
+    assert resolver.country_named("School of Medicine, Peking University, Beijing, China") == "CN"
+
+
+def test_the_words_before_a_footnote_number_are_an_organisations_name(resolver: Resolver) -> None:
+    # two affiliations run together with their footnote number between them: "Institute" and
+    # "Research" after the number once hid the university before it
+    text = (
+        "University of Cambridge 3 Department of Clinical Neuroscience and National Institute "
+        "for Health Research Biomedical Research Centre, , Cambridge, UK"
+    )
+    best = resolver.resolve(text)
+    assert best is not None and best.ror_id == CAMBRIDGE
