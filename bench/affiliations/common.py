@@ -26,6 +26,10 @@ class Answer:
     ror_id: str | None
     confident: bool
     listed: bool = False
+    # the listed institution is named outright: by its own name or alias, or as the organisation
+    # a unit's name ends with ("Third Affiliated Hospital of Sun Yat-sen University"), not
+    # through a ROR parent, an acronym or a corrected spelling (None: the matcher does not say)
+    listed_by_name: bool | None = None
 
 
 Matcher = Callable[[str], Answer]
@@ -113,6 +117,10 @@ class Score:
     listed_tp: int = 0
     listed_fp: int = 0
     listed_fn: int = 0
+    # "false" positives whose string names the flagged institution outright (Answer): a
+    # multi-organisation string whose gold is the other organisation, or a hospital or unit the
+    # list does not name beside the listed one; a person would mostly call these right
+    listed_fp_named: int | None = None
     # the lenient view: the truth is "a listed institution or a unit of one" (ROR parents)
     units_tp: int = 0
     units_fp: int = 0
@@ -124,12 +132,14 @@ class Score:
         precision = self.confident_right / max(self.confident, 1)
         lp = self.listed_tp / max(self.listed_tp + self.listed_fp, 1)
         lr = self.listed_tp / max(self.listed_tp + self.listed_fn, 1)
+        fp_named = self.listed_fp_named
+        named = "" if fp_named is None else f" ({fp_named} name it outright)"
         return (
             f"{name:<10} top-1 accuracy {self.top_right / n:.3f}  "
             f"confident precision {precision:.3f} recall {self.confident_right / n:.3f}  "
             f"confident on absent orgs {self.confident_outside}/{self.strings - self.in_registry}  "
             f"listed precision {lp:.3f} recall {lr:.3f} "
-            f"(tp {self.listed_tp}, fp {self.listed_fp}, fn {self.listed_fn})"
+            f"(tp {self.listed_tp}, fp {self.listed_fp}{named}, fn {self.listed_fn})"
         )
 
     def lenient_line(self, name: str) -> str:
@@ -157,6 +167,9 @@ def evaluate(
         is_listed = gold in listed
         score.listed_tp += is_listed and answer.listed
         score.listed_fp += answer.listed and not is_listed
+        if answer.listed_by_name is not None:
+            named = answer.listed_by_name and not is_listed
+            score.listed_fp_named = (score.listed_fp_named or 0) + named
         score.listed_fn += is_listed and not answer.listed
         in_a_listed = is_listed or gold in units
         score.units_tp += in_a_listed and answer.listed

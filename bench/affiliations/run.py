@@ -31,6 +31,9 @@ from peer import RorStyleMatcher  # noqa: E402
 from kvrules.refdata import Resolver  # noqa: E402
 from kvrules.refdata.resolver import the_organisation  # noqa: E402
 
+# how a listed match names the institution itself (resolver methods): its name, an alias, an
+# abbreviation of it, its words in another order, or the organisation a unit's name ends with
+NAMED_OUTRIGHT = frozenset({"exact", "alias", "abbreviation", "word order", "subunit"})
 SHARED_ROR = HERE.parents[2] / "shared" / "data" / "real" / "ror-records_v2.0-v2.9_latest.json.gz"
 
 
@@ -43,12 +46,14 @@ def kvrules_matcher(resolver: Resolver):
         one = the_organisation(found, resolver.threshold)
         top = one or top
         confident = one is not None
-        listed = any(
-            m.kind in SCREENING_KINDS and not m.candidate and m.score >= resolver.threshold
+        flagged = [
+            m
             for org in found
             for m in org.matches
-        )
-        return Answer(top.ror_id if top else None, confident, listed)
+            if m.kind in SCREENING_KINDS and not m.candidate and m.score >= resolver.threshold
+        ]
+        by_name = any(m.method in NAMED_OUTRIGHT for m in flagged)
+        return Answer(top.ror_id if top else None, confident, bool(flagged), by_name)
 
     return match
 

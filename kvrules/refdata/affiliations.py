@@ -43,6 +43,8 @@ _ORGANISATION_WORDS = frozenset(
 # …unless a hospital follows ("… School of Medicine-Affiliated Renji Hospital")
 _HOSPITAL_WORDS = frozenset({"hospital", "hospitals", "affiliated", "clinic", "clinics", "cancer"})
 _SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
+# regions the registry files under a code of their own, written before their country
+_REGIONS = {"CN": frozenset({"HK", "MO", "TW"})}
 _BREAKS = ",()[]{}"
 _SPACED_BREAKS = "-–—/|"  # separators only when spaced: "Paris-Saclay" is a name
 _PARTS = ";\n"
@@ -224,8 +226,20 @@ def _country(segments: list[str]) -> tuple[str | None, list[str]]:
     if len(last) > 3 or (last.isupper() and len(last) == 3):
         country = as_country(last)
         if country:
-            return country, segments[:-1]
+            return _region_before(country, segments[:-1])
     return None, segments
+
+
+def _region_before(country: str, segments: list[str]) -> tuple[str, list[str]]:
+    """A region with a country code of its own named before the country ("…, Hong Kong,
+    China"): the registry files its organisations under the region's code (HK, MO, TW), so
+    the region is the string's country (its name stays, as the city it also is)."""
+    regions = _REGIONS.get(country)
+    if regions and segments:
+        before = " ".join(t for t in segments[-1].split() if not t.isdigit())
+        if (region := as_country(before)) in regions:
+            return region, segments  # type: ignore[return-value]
+    return country, segments
 
 
 def _without_number(text: str) -> str:
@@ -255,10 +269,28 @@ def _cuts(segment: str) -> tuple[str, ...]:
     for k in range(len(words) - 1, 1, -1):
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue  # "Tianjin University | of Science and Technology" is one name
+        if _initial(words[k]) or _initial(words[k - 1]):
+            continue  # "The George | S. Wise Faculty": a person's name is not cut
         if any(analyse(w).key in _ORGANISATION_WORDS for w in words[k:school]) or hospital:
             break  # "Sun Yat-sen University Cancer Center" is an organisation of its own
         cuts.append(" ".join(words[:k]))
+    # the words before a footnote number ("University of Cambridge | 3 Department of Clinical
+    # Neuroscience and National Institute …"), whatever organisation words follow it
+    cuts += [" ".join(words[:k]) for k in range(2, len(words)) if _footnote(words[k])][:1]
     return tuple(dict.fromkeys(cuts))
+
+
+def _footnote(word: str) -> bool:
+    """A footnote number typeset into the string ("University of Cambridge 3 Department of
+    Clinical Neuroscience and …"): what follows is another affiliation's text."""
+    return word.isdigit() and len(word) <= 2
+
+
+def _initial(word: str) -> bool:
+    """A person's initials ("S.", "T.H.", "N."), inside a name given after a person; not "U."
+    ("U. Pittsburgh School of Medicine": the university's)."""
+    parts = word[:-1].split(".")
+    return word.endswith(".") and word != "U." and all(len(p) == 1 for p in parts)
 
 
 def _school_of(words: list[str]) -> bool:

@@ -94,6 +94,7 @@ CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
 GENERIC_NOTE = "a name any organisation's unit may have"
 UNIT_NOTE = "a unit of {}; the string names neither it nor the unit's city or country"
+CITYLESS_NOTE = "the end of a unit's name, and this name without its city: confirm which"
 
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
@@ -1121,7 +1122,7 @@ class Resolver:
         University", "Vienna Medical University"): two distinctive words or more, never a unit's
         name ("Institute of Stem Cell Biology …" is not "Stem Cell Biology Institute"), and only
         when one organisation carries those words."""
-        if len(a.distinct) < 2 or a.tokens[0] in UNIT_WORDS:
+        if len(a.distinct) < 2 or a.tokens[0] in UNIT_WORDS or self._says_what_only(a):
             return []
         found = self._reordered.get(_word_set(a), [])
         recs = self._recs
@@ -1134,6 +1135,13 @@ class Resolver:
             self._scoped(_Hit(idx, matched, WORD_ORDER, score, ntype=ntype, span=text))
             for idx, matched, ntype in found
         ]
+
+    def _says_what_only(self, a: Analysed) -> bool:
+        """Every distinctive word says what an organisation does, none which one it is
+        ("Life Sciences and Chemistry"): such words in another order are no organisation's name
+        ("Chemistry for Life Sciences", an alias of a French lab)."""
+        generic = self._generic_words
+        return all(t in GENERIC_WORDS or t in generic for t in a.distinct)
 
     def _ambiguous(self, found: list[tuple[int, str, str]], cc: str | None) -> bool:
         """Several organisations carry the name. With a country, the entries of different lists
@@ -1179,7 +1187,8 @@ class Resolver:
                 break
             found = self._exact.get("".join(tail))
             if found:
-                return self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)
+                hits = self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)
+                return _cityless_tail(hits)
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
@@ -1325,6 +1334,15 @@ class Resolver:
             name_type=hit.ntype,
             linked=linked,
         )
+
+
+def _cityless_tail(hits: list[_Hit]) -> list[_Hit]:
+    """The trailing words of a unit's name that name an organisation only without its city or
+    place ("IRCCS San Raffaele Scientific Institute" ends with "Scientific Institute", the
+    Scientific Institute of Rabat less its city): a candidate, as the string names no place."""
+    if not hits or any(h.ntype not in (WITHOUT_CITY, WITHOUT_PLACE) for h in hits):
+        return hits
+    return [replace(h, candidate=True, note=h.note or CITYLESS_NOTE) for h in hits]
 
 
 def _with_corrections(hit: _Hit, typos: tuple[tuple[str, str], ...]) -> _Hit:
