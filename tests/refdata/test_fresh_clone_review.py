@@ -124,6 +124,8 @@ def test_history_says_a_registry_records_an_organisation_not_lists_it(tmp_path: 
 
 def test_history_refuses_an_unknown_country_as_match_does(tmp_path: Path) -> None:
     db = str(tmp_path / "kv.db")
+    # match never starts a store it is named (a mistyped --refdata): `refdata lists` starts it
+    assert CliRunner().invoke(refdata, ["lists", "--refdata", db]).exit_code == 0
     said = []
     for command, args in ((refdata, ["history", "--name", "Beihang"]), (match, ["Beihang"])):
         res = CliRunner().invoke(command, [*args, "--country", "XX", "--refdata", db])
