@@ -31,6 +31,8 @@ from kvrules.web.security import can
 PARTNER_ROWS = 5
 FUNDER_ROWS = 3
 LIST_SEPARATOR = re.compile(r"[,;\n]")
+# Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
+UNIT_SEPARATOR = re.compile(r"[;\n]")
 NOT_CONFIGURED = (
     "Pre-screening is not set up on this server: it needs the rulebooks and reference lists "
     "of a configuration (start it with `kvrules serve --config …`)."
@@ -43,8 +45,8 @@ def _render(request: Request, name: str, context: dict, status_code: int = 200) 
     )
 
 
-def _words(text: Any) -> list[str]:
-    return [w.strip() for w in LIST_SEPARATOR.split(str(text or "")) if w.strip()]
+def _words(text: Any, separator: re.Pattern[str] = LIST_SEPARATOR) -> list[str]:
+    return [w.strip() for w in separator.split(str(text or "")) if w.strip()]
 
 
 def _organisation(form: FormData, prefix: str) -> dict[str, str] | None:
@@ -66,7 +68,7 @@ def proposal_document(form: FormData) -> dict[str, Any]:
     if topic := str(form.get("topic", "")).strip():
         doc["topic"] = topic
     doc["keywords"] = _words(form.get("keywords"))
-    doc["units"] = _words(form.get("units"))
+    doc["units"] = _words(form.get("units"), UNIT_SEPARATOR)
     home = _organisation(form, "visitor")
     host_unit = str(form.get("host_unit", "")).strip()
     if home or host_unit:

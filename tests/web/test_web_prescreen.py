@@ -332,3 +332,23 @@ def test_a_sent_pre_screen_says_where_the_case_came_from_and_alerts_as_a_scan(
     assert f'href="/prescreen/{pid}"' in page
     assert "no link configured" not in page and "? – ?" not in page
     assert "Hypersonic inlet study</dd>" in page and "Hypersonic inlet study." not in page
+
+
+def test_a_unit_name_holding_a_comma_stays_one_unit() -> None:
+    from starlette.datastructures import FormData
+
+    from kvrules.web.prescreen import proposal_document
+
+    form = FormData(
+        {
+            "units": "Department of Physics, Chemistry and Biology; Faculty of Science\nLab X",
+            "keywords": "radar, photonics",
+        }
+    )
+    doc = proposal_document(form)
+    assert doc["units"] == [
+        "Department of Physics, Chemistry and Biology",
+        "Faculty of Science",
+        "Lab X",
+    ]
+    assert doc["keywords"] == ["radar", "photonics"]  # keywords still part at commas
