@@ -31,7 +31,7 @@ from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import profiles_in_words
-from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.enrich.organisations import organisations
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.model import (
@@ -64,14 +64,6 @@ if TYPE_CHECKING:
     from kvrules.store.adjudications import Adjudication
 
 SOURCE = PRESCREEN_SYSTEM  # the source system a pre-screened proposal is named by
-# A name that says it is a person's situation, not an organisation ("private individual (IR)"):
-# its country would be that person's, so it is never screened on it (docs: pre-screening).
-NOT_AN_ORGANISATION = re.compile(
-    r"^(?:an?\s+)?(?:private\s+(?:individual|person|citizen)|individual|independent"
-    r"(?:\s+(?:researcher|scholar|scientist))?|self[-\s]?employed|freelancer?|unaffiliated|"
-    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
-    re.IGNORECASE,
-)
 # Keys a proposal might carry about a person rather than an institution: refused first, in words
 PERSON_KEYS = frozenset(
     {
@@ -431,32 +423,6 @@ def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
             org.country = resolver.country_named(org.name)
 
 
-def _set_apart_unidentified(
-    event: CollaborationEvent, org_screen: OrganisationScreen | None
-) -> dict[str, str | None]:
-    """Organisations whose country must not be screened, taken out of the country checks (the
-    country and its signals cleared before the rules run), with the country given.
-
-    A country is an attribute of an organisation, never of a person. A visitor's home
-    institution counts as one only when a list or the registry identifies it (or its ROR id is
-    given): otherwise "private individual (IR)", or any name nothing knows, would screen the
-    visitor on a country that is in effect their nationality. A partner or funder is named as
-    an organisation, so its country stays, unless its name says it is none
-    (``NOT_AN_ORGANISATION``).
-    """
-    visitors = event.visit.visitor.affiliations if event.visit is not None else []
-    set_apart: dict[str, str | None] = {}
-    for org in organisations(event):
-        if org.country is None and not org.country_signals:
-            continue
-        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None
-        visitor = any(org is a for a in visitors)
-        if person or (visitor and org_screen is not None and not org_screen.identifies(org)):
-            set_apart[org.name] = org.country
-            org.country, org.country_signals = None, []
-    return set_apart
-
-
 def _found(org: Organisation) -> Iterator[str]:
     """What the lists say of one organisation, technically: the list, edition and entry with
     its id (``_found_in_words`` says it for people)."""
@@ -559,9 +525,8 @@ def screen(
     unidentified: dict[str, str | None] = {}
     try:
         for event in events:
-            if enricher is not None:
-                enricher(event)
-                unidentified |= _set_apart_unidentified(event, org_screen)
+            if enricher is not None:  # sets apart what is no organisation, as a scan does
+                unidentified |= enricher.enrich(event)
             findings += evaluator.evaluate(event)
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them

@@ -93,3 +93,53 @@ def test_a_scan_keeps_the_lists_index_and_the_next_one_loads_it(tmp_path) -> Non
         return enricher(event).partner.lists
 
     assert listed(first) == listed(Enricher.from_store(refdb)) == ["us_dod_1286"]
+
+
+def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_country(
+    screen,
+) -> None:
+    """The rule scans and pre-screens share (README, "Where a country counts"): a country is an
+    organisation's, never a person's."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    visit = event_from_given(
+        {
+            "kind": "visit.requested",
+            "visit": {
+                "visitor": {
+                    "role": "visitor",
+                    "affiliations": [
+                        {"name": "Harbin Institute of Technology", "country": "CN"},
+                        {"name": "Institute of Applied Optics Qingdao", "country": "CN"},
+                        {"name": "Some Institute", "country": "IR", "lists": ["own_list"]},
+                    ],
+                }
+            },
+        }
+    )
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "partners": [
+                    {"name": "Institute of Applied Optics Qingdao", "country": "CN"},
+                    {"name": "Self-employed", "country": "CN"},
+                ]
+            },
+        }
+    )
+    assert enrich.enrich(visit) == {"Institute of Applied Optics Qingdao": "CN"}
+    listed, unknown, own = visit.visit.visitor.affiliations
+    assert listed.country == "CN" and listed.country_signals and listed.lists
+    assert unknown.country is None and unknown.country_signals == []
+    assert own.country == "IR"  # the source says a list has it: identified
+    assert enrich.enrich(project) == {"Self-employed": "CN"}
+    partner, person = project.project.partners
+    assert partner.country == "CN" and partner.country_signals  # named as an organisation
+    assert person.country is None and person.country_signals == []
+    assert enrich.unidentified == {
+        "Institute of Applied Optics Qingdao": "CN",
+        "Self-employed": "CN",
+    }

@@ -26,7 +26,7 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import lists_in_words
+from kvrules.plain import count_of, lists_in_words
 
 if TYPE_CHECKING:
     from kvrules.store import OutboxAlert
@@ -68,7 +68,11 @@ def run_scan(
         return scanner.scan(full=full, limit=limit, progress=tick, reader=reader)
 
 
-def print_report(report: ScanReport, as_json: bool) -> None:
+def print_report(
+    report: ScanReport, as_json: bool, unidentified: dict[str, str | None] | None = None
+) -> None:
+    """``unidentified``: the organisations not screened on their country (``Enricher``), said
+    after the table."""
     if as_json:
         click.echo(json.dumps(report.as_dict()))
         return
@@ -120,6 +124,29 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             f"Organisations screened against {lists}; "
             "not on a list means not found in these editions, not that a partner is safe."
         )
+    if unidentified:
+        click.echo(not_identified_in_words(unidentified))
+
+
+SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
+
+
+def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
+    """The organisations a scan did not screen on their country, in one line: a visitor's
+    institution nothing identifies, or a name that is no organisation (``Enricher``)."""
+    named = [_named(name, country) for name, country in unidentified.items()]
+    more = len(named) - SHOWN_UNIDENTIFIED
+    listed = ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
+    return (
+        f"{count_of(len(named), 'organisation')} not identified as organisations in the lists "
+        f"or the organisation registry, so their country alone was not screened (it would be a "
+        f"person's): {listed}; identify the institution in the RIS (its full name, or its ROR "
+        "id)."
+    )
+
+
+def _named(name: str, country: str | None) -> str:
+    return f"{name} ({country})" if country else name
 
 
 def not_sent(report: ScanReport) -> str:
@@ -181,6 +208,7 @@ def scan_sources(
                 enricher=enricher,
                 adapter=adapter,
             )
+            enricher.unidentified.clear()  # what this source's scan set apart
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json, reader=reader)
             except KeyboardInterrupt:
@@ -202,7 +230,7 @@ def scan_sources(
             finally:
                 scanner.adapter.close()
             if show:
-                print_report(report, as_json)
+                print_report(report, as_json, enricher.unidentified)
             reports.append(report)
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())

@@ -5,6 +5,10 @@
 - areas: the sensitive research areas of projects, outputs and visits (``sensitive_areas``);
 - funding: the foreign share of the project's units' funding (``foreign_funding_share``).
 
+An organisation that is not one (a visitor's institution nothing identifies, "private
+individual") is not screened on its country: that would screen a person's nationality
+(``Enricher.unidentified``).
+
 "Not on a list" means "not found in the lists screened" (``Enricher.screened_against``), never
 "safe".
 """
@@ -15,7 +19,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kvrules.enrich.funding import FundingShares
-from kvrules.enrich.organisations import OrganisationScreen, organisations
+from kvrules.enrich.organisations import (
+    OrganisationScreen,
+    organisations,
+    set_apart_unidentified,
+)
 from kvrules.model import CollaborationEvent
 
 SignalFn = Callable[[str | None], list[str]]
@@ -45,6 +53,9 @@ class Enricher:
         # Editions of lists of countries (the US foreign countries of concern): no organisation
         # is searched in them, so "not found" never names them; said apart as countries checked.
         self.countries_checked: list[str] = []
+        # Organisations whose country was not screened, by name, with the country they had
+        # (``set_apart_unidentified``): every event enriched so far, for the scan's report.
+        self.unidentified: dict[str, str | None] = {}
 
     @property
     def context(self) -> str:
@@ -109,6 +120,12 @@ class Enricher:
         return enricher
 
     def __call__(self, event: CollaborationEvent) -> CollaborationEvent:
+        self.enrich(event)
+        return event
+
+    def enrich(self, event: CollaborationEvent) -> dict[str, str | None]:
+        """Fill ``event``'s enrichment fields; returns the organisations it did not screen on
+        their country (name → the country they had), as ``set_apart_unidentified`` says."""
         for org in organisations(event):
             if self.screen is not None:
                 self.screen(org)
@@ -138,4 +155,6 @@ class Enricher:
                         for area, words in subject.area_words.items()
                         if area in subject.sensitive_areas
                     } | {h.area: h.words for h in hits}
-        return event
+        set_apart = set_apart_unidentified(event, self.screen)
+        self.unidentified |= set_apart
+        return set_apart

@@ -8,6 +8,7 @@ score it rests on. Registry hits (ROR) are provenance only: being in ROR is not 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
@@ -15,6 +16,15 @@ from kvrules.model import CollaborationEvent, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
+# A name that says it is a person's situation, not an organisation ("private individual (IR)"):
+# its country would be that person's, so it is never screened on it (README, "Where a country
+# counts").
+NOT_AN_ORGANISATION = re.compile(
+    r"^(?:an?\s+)?(?:private\s+(?:individual|person|citizen)|individual|independent"
+    r"(?:\s+(?:researcher|scholar|scientist))?|self[-\s]?employed|freelancer?|unaffiliated|"
+    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
+    re.IGNORECASE,
+)
 # An edition's provenance as a match carries it: publisher, source_url, licence
 Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
@@ -95,3 +105,36 @@ class OrganisationScreen:
         org.candidate_lists = sorted(
             {*org.candidate_lists, *(m.list for m in screened if m.candidate)} - set(org.lists)
         )
+
+
+def set_apart_unidentified(
+    event: CollaborationEvent, screen: OrganisationScreen | None
+) -> dict[str, str | None]:
+    """Take the organisations whose country must not be screened out of the country checks
+    (their country and its signals cleared before the rules run); returns their names with the
+    country they had. Scans and pre-screens alike run it after screening (``Enricher``).
+
+    A country is an attribute of an organisation, never of a person. A visitor's home
+    institution counts as one only when a list or the registry identifies it (or its ROR id is
+    given): otherwise "private individual (IR)", or any name nothing knows, would screen the
+    visitor on a country that is in effect their nationality (Dutch legal advice, 2025). A
+    partner or funder is named as an organisation, so its country stays, unless its name says
+    it is none (``NOT_AN_ORGANISATION``).
+    """
+    visitors = event.visit.visitor.affiliations if event.visit is not None else []
+    set_apart: dict[str, str | None] = {}
+    for org in organisations(event):
+        if org.country is None and not org.country_signals:
+            continue
+        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None
+        visitor = any(org is a for a in visitors)
+        if person or (visitor and screen is not None and not _identified(org, screen)):
+            set_apart[org.name] = org.country
+            org.country, org.country_signals = None, []
+    return set_apart
+
+
+def _identified(org: Organisation, screen: OrganisationScreen) -> bool:
+    """Known as an organisation: a list matched it (here, or where the source says so) or the
+    registry has it."""
+    return bool(org.lists or org.candidate_lists) or screen.identifies(org)
