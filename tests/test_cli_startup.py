@@ -8,22 +8,26 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 import kvrules as kvrules_init
 from kvrules import _WHERE
+from kvrules.cli import COMMANDS, cli
 
 # What only some commands need: the rule engine (and durable_rules' C core), the web app, the
 # reference store and its matcher.
 HEAVY = ("kvrules.engine", "kvrules.web", "kvrules.refdata", "durable")
 
 
-def _loaded_by(*argv: str) -> set[str]:
-    """The modules a fresh interpreter holds after running ``kvrules ARGV``."""
+def _run_fresh(*argv: str, columns: int = 80) -> tuple[str, set[str]]:
+    """What ``kvrules ARGV`` prints in a fresh interpreter (a terminal ``columns`` wide), and
+    the modules it holds afterwards."""
     script = (
         "import json, sys\n"
         "from kvrules.cli import run\n"
@@ -31,20 +35,51 @@ def _loaded_by(*argv: str) -> set[str]:
         "print(json.dumps({'status': status, 'modules': sorted(sys.modules)}))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": str(columns)},
     )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    *printed, last = done.stdout.strip().splitlines()
+    result = json.loads(last)
     assert result["status"] == 0, done.stderr
-    return set(result["modules"])
+    return "\n".join(printed), set(result["modules"])
+
+
+def _loaded_by(*argv: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``kvrules ARGV``."""
+    return _run_fresh(*argv)[1]
 
 
 @pytest.mark.parametrize(
-    "argv", [["--version"], ["plugins", "--help"], ["tokens", "--help"], ["fetch", "--help"]]
+    "argv",
+    [["--version"], ["--help"], ["plugins", "--help"], ["tokens", "--help"], ["fetch", "--help"]],
 )
 def test_a_small_command_imports_no_engine_web_or_reference_store(argv: list[str]) -> None:
     loaded = _loaded_by(*argv)
     heavy = sorted(m for m in loaded if m in HEAVY or m.startswith(tuple(f"{h}." for h in HEAVY)))
     assert heavy == []
+
+
+def test_listing_the_commands_imports_none_of_them() -> None:
+    loaded = _loaded_by("--help")
+    commands = {f"kvrules.cli.{lazy.module}" for lazy in COMMANDS.values()}
+    assert sorted(commands & loaded) == []
+
+
+@pytest.mark.parametrize("columns", [60, 200])
+def test_help_lists_every_command_with_its_own_short_help(columns: int) -> None:
+    """``kvrules --help`` lists each command as click would with every command loaded: the
+    summaries in ``COMMANDS`` are the commands' own short help, at any terminal width."""
+    printed, _ = _run_fresh("--help", columns=columns)
+    listed = printed[printed.index("Commands:") :].rstrip()
+    ctx = click.Context(cli, info_name="kvrules")
+    formatter = click.HelpFormatter(width=max(min(columns, 80) - 2, 50))
+    click.Group.format_commands(cli, ctx, formatter)  # click's own, loading every command
+    assert listed == formatter.getvalue().rstrip()
+    for name in COMMANDS:
+        assert f"\n  {name} " in listed
 
 
 def test_the_public_api_still_gives_every_name_it_lists() -> None:

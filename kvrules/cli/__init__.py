@@ -34,7 +34,7 @@ import contextlib
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import click
@@ -57,37 +57,142 @@ class ReportedError(click.ClickException):
             click.echo(self.message, err=True)
 
 
-# command → (its module in kvrules.cli, its name there), as the table above. A command's module,
-# and the library it imports, is loaded when that command is asked for: loading all of them
-# took about 0.4 s of CPU at every start of every command.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("rulebooks", "validate"),
-    "test": ("rulebooks", "test_cmd"),
-    "evaluate": ("rulebooks", "evaluate"),
-    "schema": ("rulebooks", "schema"),
-    "check": ("check", "check"),
-    "fetch": ("fetch", "fetch"),
-    "scan": ("scan", "scan"),
-    "watch": ("scan", "watch"),
-    "deliver": ("scan", "deliver"),
-    "init": ("configure", "init"),
-    "config": ("configure", "config_group"),
-    "findings": ("views", "findings"),
-    "show": ("views", "show"),
-    "alerts": ("views", "alerts"),
-    "writebacks": ("views", "writebacks"),
-    "quarantine": ("views", "quarantine"),
-    "audit": ("views", "audit"),
-    "purge": ("retention", "purge"),
-    "refdata": ("refdata", "refdata"),
-    "match": ("refdata", "match"),
-    "serve": ("web", "serve"),
-    "users": ("web", "users"),
-    "tokens": ("tokens", "tokens"),
-    "report": ("web", "report"),
-    "plugins": ("plugins", "plugins"),
-    "new-adapter": ("plugins", "new_adapter"),
-    "demo": ("demo", "demo"),
+class Lazy(NamedTuple):
+    """Where a built-in command lives, and its one-line help as ``kvrules --help`` lists it."""
+
+    module: str  # in kvrules.cli
+    name: str  # the command's name in that module
+    # The command's short help (the first sentence of its docstring), so listing the commands
+    # imports none of them; tests/test_cli_startup.py checks it is each command's own.
+    summary: str
+
+
+# command → where it lives, as the table above (click's documented LazyGroup pattern). A
+# command's module, and the library it imports, is loaded when that command is asked for:
+# loading all of them took about 0.4 s of CPU at every start of every command, `--help` too.
+COMMANDS: dict[str, Lazy] = {
+    "validate": Lazy(
+        "rulebooks",
+        "validate",
+        "Check rulebooks; print one 'path:line:col: message' line per problem.",
+    ),
+    "test": Lazy(
+        "rulebooks", "test_cmd", "Run the test cases of rulebooks; ends with 'N passed, M failed'."
+    ),
+    "evaluate": Lazy(
+        "rulebooks",
+        "evaluate",
+        "Evaluate canonical events (JSON lines) and print every finding with its evidence.",
+    ),
+    "schema": Lazy(
+        "rulebooks", "schema", "Print the JSON Schema of collaboration events (or of rulebooks)."
+    ),
+    "check": Lazy(
+        "check", "check", "Screen a proposed collaboration or visit before it is in the RIS."
+    ),
+    "fetch": Lazy(
+        "fetch",
+        "fetch",
+        (
+            "Print the canonical records an adapter produces, enriched exactly as a scan enriches "
+            "them before the rules see them (the reference store and taxonomies of the "
+            "configuration)."
+        ),
+    ),
+    "scan": Lazy(
+        "scan",
+        "scan",
+        "Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back.",
+    ),
+    "watch": Lazy(
+        "scan",
+        "watch",
+        "Scan incrementally every INTERVAL, forever (Ctrl-C stops it; what was read is kept).",
+    ),
+    "deliver": Lazy(
+        "scan",
+        "deliver",
+        "Send the alerts that are due, without scanning (e.g. once a mail server is back).",
+    ),
+    "init": Lazy("configure", "init", "Write a commented configuration template."),
+    "config": Lazy("configure", "config_group", "Configuration: check it, show it."),
+    "findings": Lazy(
+        "views",
+        "findings",
+        (
+            "Findings of open cases, most severe first, each named by its project (title, unit, "
+            "principal investigator, partners) with a link to the record in the RIS."
+        ),
+    ),
+    "show": Lazy(
+        "views",
+        "show",
+        (
+            "The full explanation of a case (default) or a finding: the project as the RIS "
+            "names it, evidence, rationale, source."
+        ),
+    ),
+    "alerts": Lazy(
+        "views",
+        "alerts",
+        "The alert outbox: what was sent, what waits for a retry, what was dead-lettered.",
+    ),
+    "writebacks": Lazy(
+        "views",
+        "writebacks",
+        (
+            "The write-back queue: the risk tags each record should carry in the RIS, what was "
+            "written, and what was set aside (a plugin that broke the contract, retries run out)."
+        ),
+    ),
+    "quarantine": Lazy(
+        "views",
+        "quarantine",
+        "Records held aside because they could not be mapped, with the reason.",
+    ),
+    "audit": Lazy("views", "audit", "The append-only, hash-chained audit log."),
+    "purge": Lazy(
+        "retention",
+        "purge",
+        "Remove personal data older than the retention policy (dry run unless --apply).",
+    ),
+    "refdata": Lazy("refdata", "refdata", "Reference lists: import, inspect, history."),
+    "match": Lazy(
+        "refdata",
+        "match",
+        "Match NAME (or every row of --file) against the reference lists the scans screen with.",
+    ),
+    "serve": Lazy(
+        "web", "serve", "Run the committee's web app (cases, decisions, portfolio report)."
+    ),
+    "users": Lazy("web", "users", "Web app accounts."),
+    "tokens": Lazy(
+        "tokens", "tokens", "API tokens for the pre-screening API (one per client system)."
+    ),
+    "report": Lazy(
+        "web", "report", "Write the portfolio report (charts inline, works offline) for the board."
+    ),
+    "plugins": Lazy(
+        "plugins",
+        "plugins",
+        (
+            "List installed plugins: distribution, version, entry point and the adapters, alert "
+            "channels and importers each provides."
+        ),
+    ),
+    "new-adapter": Lazy(
+        "plugins",
+        "new_adapter",
+        (
+            "Create kvrules-NAME/: an adapter package with config, a sample source, an entry "
+            "point, the conformance suite and a README."
+        ),
+    ),
+    "demo": Lazy(
+        "demo",
+        "demo",
+        "Scan a simulated Pure instance end to end and show what the committee would get.",
+    ),
 }
 
 
@@ -107,12 +212,32 @@ class KvrulesGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
-            module, name = COMMANDS[cmd_name]
-            command = getattr(importlib.import_module(f"kvrules.cli.{module}"), name)
+            lazy = COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(f"kvrules.cli.{lazy.module}"), lazy.name)
             self.add_command(command, cmd_name)
         elif cmd_name not in self.commands:
             self.add_plugin_commands()
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their short help, as click lists them, without importing a
+        built-in command that has not run (its summary is in ``COMMANDS``)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS and name not in self.commands:
+                # cut to the width as the command would cut its own help
+                summary = click.Command(name, help=COMMANDS[name].summary)
+                rows.append((name, summary.get_short_help_str(limit)))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def add_plugin_commands(self) -> None:
         """Every plugin's ``register_commands``, once; a plugin that fails is named on stderr
