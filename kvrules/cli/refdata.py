@@ -19,7 +19,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
 from kvrules.plain import lists_in_words
-from kvrules.refdata.models import HistoryRow, ListInfo
+from kvrules.refdata.models import HistoryRow
 from kvrules.refdata.store import Store
 
 
@@ -106,6 +106,7 @@ def import_(
     page or a CSV), csl, uk_sanctions, aspi, fh, opensanctions, or a format an installed plugin
     registers (kvrules plugins)."""
     from kvrules.refdata.importers import PARSERS, import_file
+    from kvrules.refdata.update import after_import
 
     options = {k: v for k, v in opts.items() if v is not None}
     for option, fmt in _FORMAT_OPTIONS.items():
@@ -129,8 +130,7 @@ def import_(
             + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
             "stored records whose screening it changes"
         )
-        if info.kind == "registry" and (lacking := _links_lacking(store, info)):
-            click.echo(lacking, err=True)
+        _said_after_import(after_import(store, info))
         _build_index(store)
 
 
@@ -155,6 +155,7 @@ def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | No
             click.echo(
                 ("error: " if result.error else "") + result.summary(), err=bool(result.error)
             )
+            _said_after_import(result.warnings)
         if any(not r.error and not r.unchanged for r in results):
             click.echo(crosswalk_summary(store))
             click.echo("the next scan re-screens the stored records these editions change")
@@ -163,16 +164,11 @@ def update_(lists: tuple[str, ...], config_path: Path | None, refdata: Path | No
         raise SystemExit(1)
 
 
-def _links_lacking(store: Store, registry: ListInfo | None = None) -> str:
-    """One line when list entries name ROR records the registry edition lacks ("" if none):
-    they still match by their own names, but not by the record's."""
-    lacking = store.links_lacking(registry)
-    if not lacking:
-        return ""
-    return (
-        f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
-        "names and acronyms only (a full ROR dump has them)"
-    )
+def _said_after_import(warnings: list[str]) -> None:
+    """What ``kvrules.refdata.update.after_import`` tells of a new edition, whichever command
+    imported it: on stderr, a line each."""
+    for line in warnings:
+        click.echo(line, err=True)
 
 
 def _build_index(store: Store) -> None:
@@ -254,11 +250,13 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
 
     Of a list's editions the latest screens ("current"); the others are kept for history
     ("superseded")."""
+    from kvrules.refdata.update import links_lacking
+
     with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
         current = {(i.list_id, i.edition) for i in store.latest_editions()}
-        lacking = _links_lacking(store)
+        lacking = links_lacking(store)
         where = store.path
     if as_json:
         rows = [

@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
+from kvrules.refdata.models import ListInfo
 from kvrules.refdata.normalise import name_key
 from kvrules.refdata.store import EditionExistsError, Store
 
@@ -96,6 +97,8 @@ class UpdateResult:
     unchanged: bool = False  # byte-identical to the stored edition: nothing imported
     changes: Changes | None = None
     error: str | None = None
+    # what the person should know about the new edition, a line each (``links_lacking``)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.error:
@@ -233,6 +236,26 @@ def _update_one(
         result.edition, result.entries = report.info.edition, report.entries
         current = store.entry_names(list_id, report.info.edition)
         result.changes = compare(previous, current, latest.edition if latest else None)
+        result.warnings = after_import(store, report.info)
+
+
+def after_import(store: Store, info: ListInfo) -> list[str]:
+    """What to tell about a list edition just imported, however it came (`refdata import`,
+    `refdata update`): a line each."""
+    lacking = links_lacking(store, info) if info.kind == "registry" else ""
+    return [lacking] if lacking else []
+
+
+def links_lacking(store: Store, registry: ListInfo | None = None) -> str:
+    """One line when list entries name ROR records the registry edition (default: the latest)
+    lacks ("" if none): they still match by their own names, but not by the record's."""
+    lacking = store.links_lacking(registry)
+    if not lacking:
+        return ""
+    return (
+        f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
+        "names and acronyms only (a full ROR dump has them)"
+    )
 
 
 def _import(

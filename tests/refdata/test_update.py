@@ -383,3 +383,22 @@ def test_watch_updates_the_lists_on_schedule_then_scans_with_them(
     res = CliRunner().invoke(cli, ["watch", "--config", str(config), "--times", "1"])
     assert res.exit_code == 0  # the scan goes on with the editions it has
     assert "lists: ca_nro failed: " in res.stdout and "answered 404" in res.stdout
+
+
+def test_a_ror_update_says_how_many_list_entries_link_to_records_it_lacks(
+    publisher: Publisher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`refdata update ror` warns as `refdata import ror` does (one reporting path): the
+    shipped 1286 rows name ROR records a small dump lacks."""
+    import kvrules.refdata.update as updating
+
+    catalogue = serve_all(publisher, tmp_path)  # the ROR dump of 3 records: small enough
+    monkeypatch.setattr(updating, "load_catalogue", lambda: catalogue)
+    db = tmp_path / "kv.db"
+    res = CliRunner().invoke(refdata, ["update", "ror", "--refdata", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "ror: imported edition v2.1, 3 entries" in res.stdout
+    with Store(db) as store:
+        lacking = store.links_lacking(next(i for i in store.lists("ror") if i.edition == "v2.1"))
+    assert lacking > 0
+    assert f"{lacking} list entries link to ROR records this edition lacks" in res.stderr
