@@ -194,6 +194,10 @@ class Store:
                     [(pk, n, t, bulk_name_key(n)) for n, t in entry.all_names()],
                 )
             late = amend() if amend else {}
+            if supersedes and not replace and late.get("partial", info.partial):
+                # a streamed file (ROR) turned out partial only once read: it supersedes no
+                # partial edition, as a partial file of any other list does not (rolled back)
+                raise EditionExistsError(info.list_id, info.edition)
             if late:
                 db.execute(
                     "UPDATE lists SET partial=?, notes=? WHERE list_id=? AND edition=?",

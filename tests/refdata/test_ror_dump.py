@@ -114,3 +114,40 @@ def test_the_import_says_why_records_were_skipped(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "imported 1 entries into ror edition v2.9 (skipped: 2 withdrawn);" in result.output
+
+
+def test_a_small_ror_file_does_not_silently_replace_a_partial_edition(tmp_path: Path) -> None:
+    """A file of fewer than 100,000 records is partial: over a stored partial edition of the same
+    name it is refused in one line naming --replace, as any other list's partial import is
+    (only a complete edition supersedes a partial one without it, docs/reference-data.md)."""
+    from click.testing import CliRunner
+
+    from kvrules.cli.refdata import refdata
+
+    db = str(tmp_path / "ref.db")
+    first = _zip(tmp_path / "v2.9-2026-01-01-ror-data.zip", [_record(1), _record(2)])
+    again = tmp_path / "again" / "v2.9-2026-01-01-ror-data.zip"
+    again.parent.mkdir()
+    _zip(again, [_record(3)])
+
+    def imported(file: Path, *more: str, status: int = 0) -> str:
+        result = CliRunner().invoke(refdata, ["import", "ror", str(file), "--refdata", db, *more])
+        assert result.exit_code == status, result.output
+        return result.output
+
+    assert "imported 2 entries into ror edition v2.9" in imported(first)
+    refused = imported(again, status=1)
+    assert refused.strip() == "Error: ror edition v2.9 is already stored (--replace replaces it)"
+    with Store(db) as store:
+        assert len(store.entries("ror", "v2.9")) == 2 and store.latest("ror").partial
+    # as a partial CSV list's import over its partial edition says
+    rows = tmp_path / "own.csv"
+    rows.write_text("name,country\nExample Institute,CN\n", encoding="utf-8")
+    csv = ["import", "csv", str(rows), "--refdata", db, "--list-id", "own", "--edition", "1"]
+    csv += ["--partial", "--title", "Own", "--publisher", "Us", "--list-kind", "assessment"]
+    assert CliRunner().invoke(refdata, csv).exit_code == 0
+    said = CliRunner().invoke(refdata, csv)
+    assert said.exit_code == 1 and "own edition 1 is already stored (--replace replaces it)" in (
+        said.output
+    )
+    assert "imported 1 entries into ror edition v2.9" in imported(again, "--replace")
