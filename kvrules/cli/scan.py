@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -29,6 +31,7 @@ from kvrules.pipeline import Reader, Scanner, ScanReport
 from kvrules.plain import count_of, lists_in_words
 
 if TYPE_CHECKING:
+    from kvrules.engine.evaluator import Evaluator
     from kvrules.store import OutboxAlert
 
 
@@ -170,8 +173,10 @@ def scan_sources(
     as_json: bool = False,
     show: bool = True,
     reader: Reader = "auto",
+    evaluator: Evaluator | None = None,
 ) -> list[ScanReport]:
     """Scan each named source with one evaluator and enricher; print each report if ``show``.
+    ``evaluator``: compiled already (``watch``; its caller closes it), else built here.
 
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
@@ -189,8 +194,12 @@ def scan_sources(
         if len(names) > 1:  # told as it happens; a single source's is the scan's error
             click.echo(message, err=True)
 
-    evaluator = build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
-    with evaluator, Store.open(config.database) as store:
+    with contextlib.ExitStack() as scope:
+        if evaluator is None:
+            evaluator = scope.enter_context(
+                build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
+            )
+        store = scope.enter_context(Store.open(config.database))
         for name in names:
             try:
                 adapter = source_adapter(config, name)
@@ -423,12 +432,17 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     def interrupted() -> str:
         return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
 
-    with interrupts_said(interrupted):
+    from kvrules.watch import CompiledRulebooks
+
+    with interrupts_said(interrupted), contextlib.ExitStack() as scope:
         config = config_from(config_path, db, refdata)
         period = interval or parse_duration(config.interval)
         names = _source_names(config, None)
         every = config.refdata_update_every
         lists_due = datetime.now().astimezone() if every else None
+        rulebooks = scope.enter_context(
+            CompiledRulebooks(config.rulebooks, config.rulebook_vars, config.readable_attributes)
+        )
         runs = 0
         while times is None or runs < times:
             between_scans = False
@@ -437,8 +451,20 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                 click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
                 lists_due = started + parse_duration(every)
             try:
+                evaluator, changed = rulebooks.evaluator()
+                if changed and runs:  # compiled again: say which file changed
+                    click.echo(
+                        f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {_files_in_words(changed)} "
+                        "changed, compiled again"
+                    )
                 reports = scan_sources(
-                    config, names, full=False, apply=apply, as_json=True, show=False
+                    config,
+                    names,
+                    full=False,
+                    apply=apply,
+                    as_json=True,
+                    show=False,
+                    evaluator=evaluator,
                 )
             except SourcesFailed as e:  # the others were scanned: say what they found too
                 line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
@@ -454,6 +480,12 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             if not last:
                 pause = started + period - datetime.now().astimezone()
                 time.sleep(max(0.0, pause.total_seconds()))
+
+
+def _files_in_words(files: list[Path]) -> str:
+    """Rulebook files by name ('a.yaml, b.yaml'), the first few; the rest counted."""
+    named = ", ".join(f.name for f in files[:3])
+    return named + (f" and {len(files) - 3} more" if len(files) > 3 else "")
 
 
 def update_lists(config: Config) -> str:

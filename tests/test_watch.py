@@ -1,0 +1,87 @@
+"""`kvrules watch` compiles the rulebooks once, and again only when a rulebook file changed
+(saying so in one line); an unchanged rulebook is not compiled again between scans."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from kvrules.rulebook.loader import RulebookError
+from kvrules.watch import CompiledRulebooks
+from tests.conftest import HEADER, project_exports, rule_yaml
+
+TITLED = rule_yaml("titled", "project.title exists", on="project.created")
+PARTNERED = rule_yaml("partnered", "project.partners exists", on="project.created")
+
+
+def _config(tmp_path: Path) -> tuple[Path, Path]:
+    exports = project_exports(tmp_path, ["P1"], partners=[{"name": "Acme", "country": "CN"}])
+    book = tmp_path / "rules" / "rb.yaml"
+    book.parent.mkdir()
+    book.write_text(HEADER + TITLED, encoding="utf-8")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
+        f"rulebooks: [{book.parent}]\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n",
+        encoding="utf-8",
+    )
+    return config, book
+
+
+def test_watch_compiles_again_only_when_a_rulebook_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, book = _config(tmp_path)
+    pauses: list[float] = []
+
+    def between_scans(seconds: float) -> None:  # the pause between scans, without waiting
+        pauses.append(seconds)
+        if len(pauses) == 1:  # after the first scan: the rulebook gains a rule
+            book.write_text(HEADER + TITLED + PARTNERED, encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", "3", "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output
+    said = [line for line in res.output.splitlines() if "rulebooks" in line]
+    assert len(said) == 1, res.output  # compiled again once: after the change, not after
+    assert said[0].endswith("rulebooks: rb.yaml changed, compiled again")
+    lines = res.output.splitlines()
+    assert lines.index(said[0]) == 1  # between the first scan's line and the second's
+    found = CliRunner().invoke(
+        cli, ["findings", "--config", str(config), "--json", "--status", "all"]
+    )
+    rules = {json.loads(line)["rule"] for line in found.output.splitlines()}
+    assert rules == {"t/titled", "t/partnered"}  # the changed rulebook was scanned with
+
+
+def test_an_unchanged_or_merely_touched_rulebook_is_not_compiled_again(tmp_path: Path) -> None:
+    _, book = _config(tmp_path)
+    with CompiledRulebooks([book.parent]) as rulebooks:
+        first, changed = rulebooks.evaluator()
+        assert changed == [book] and rulebooks.compiled == 1
+        assert rulebooks.evaluator() == (first, [])
+        stat = book.stat()
+        os.utime(book, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched only
+        assert rulebooks.evaluator() == (first, []) and rulebooks.compiled == 1
+        book.write_text(HEADER + TITLED + PARTNERED, encoding="utf-8")
+        second, changed = rulebooks.evaluator()
+        assert changed == [book] and second is not first and rulebooks.compiled == 2
+        (book.parent / "more.yaml").write_text(
+            HEADER.replace("rulebook: t", "rulebook: u") + TITLED
+        )
+        third, changed = rulebooks.evaluator()
+        assert changed == [book.parent / "more.yaml"] and rulebooks.compiled == 3
+        book.write_text("rules: [", encoding="utf-8")  # broken: the last good one is kept
+        with pytest.raises(RulebookError, match=r"rb\.yaml"):
+            rulebooks.evaluator()
+        book.write_text(HEADER + TITLED, encoding="utf-8")
+        fourth, changed = rulebooks.evaluator()
+        assert changed == [book] and fourth is not third and rulebooks.compiled == 4
