@@ -18,7 +18,7 @@ import click
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
-from kvrules.plain import lists_in_words
+from kvrules.plain import lists_in_words, match_provenance
 from kvrules.refdata.models import HistoryRow
 from kvrules.refdata.store import Store
 
@@ -442,12 +442,27 @@ def match(
     with _open(config_path, refdata, start=False) as store:
         resolver = prepare(store, threshold).resolver()
         titles = {info.list_id: info.title for info in store.latest_editions()}
+        # where each edition comes from, as a scan's evidence carries it with a match
+        editions = {
+            f"{i.list_id}@{i.edition}": {
+                "publisher": i.publisher,
+                "source_url": i.source_url,
+                "licence": i.licence,
+            }
+            for i in store.lists()
+        }
     try:
         found = resolver.match(name, country, ror_id)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    matches = []
+    for m in found:
+        match_ = {**m.as_dict(), **editions.get(f"{m.list}@{m.edition}", {})}
+        # in the evidence's words: a designation or an assessment, the source, the licence
+        match_["provenance"] = match_provenance(match_).removeprefix("; ")
+        matches.append(match_)
     if as_json:
-        doc = {"query": name, "matches": [m.as_dict() for m in found]}
+        doc = {"query": name, "matches": matches}
         click.echo(json.dumps({**doc, "searched": resolver.searched}, ensure_ascii=False))
         return
     if not found:
@@ -456,7 +471,7 @@ def match(
             "not found there is not the same as safe (the list ids: --json)"
         )
         return
-    for m in found:
+    for m, said in zip(found, matches, strict=True):
         flag = " (candidate: confirm)" if m.candidate else ""
         click.echo(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
@@ -464,6 +479,8 @@ def match(
         )
         # how it was found, said once: what a person needs to judge the candidate in seconds
         click.echo(f"      {m.explanation}")
+        if said["provenance"]:
+            click.echo(f"      {said['provenance']}")
 
 
 _WANTED = {"NAME": "an organisation's name", "--country": "a country", "--ror": "a ROR id"}

@@ -176,3 +176,32 @@ def test_an_import_builds_the_lists_index_so_the_next_command_need_not(tmp_path:
     after = run("match", "Example Rocketry Institute", "--country", "RU", "--json")
     assert after.stderr == ""  # the kept index was current: nothing built, nothing said
     assert json.loads(after.stdout)["matches"][0]["list"] == "mylist"
+
+
+def test_match_says_designation_or_assessment_source_and_licence_as_evidence_does(
+    tmp_path: Path,
+) -> None:
+    """What a scan's evidence says of a list hit (``plain.match_provenance``), `match` says of
+    the entry that matched: whether the list is a designation or an assessment, where the
+    edition comes from and its licence — in words, and in --json."""
+    db = tmp_path / "ref.db"
+    with open_reference_store(db) as store:
+        listed = store.latest("us_dod_1286")
+    assert listed is not None and listed.licence and listed.publisher
+    words = (
+        f"a designation; source: {listed.publisher}, {listed.source_url}; licence: {listed.licence}"
+    )
+    asked = ["Harbin Institute of Technology", "--country", "CN", "--refdata", str(db)]
+    text = CliRunner().invoke(match, asked)
+    assert text.exit_code == 0, text.output
+    said = " ".join(text.output.split())
+    assert "us_dod_1286@FY25 harbin-institute-of-technology" in said
+    assert words in said
+    top = json.loads(CliRunner().invoke(match, [*asked, "--json"]).output)["matches"][0]
+    assert (top["kind"], top["licence"], top["publisher"], top["source_url"]) == (
+        "designation",
+        listed.licence,
+        listed.publisher,
+        listed.source_url,
+    )
+    assert top["provenance"] == words
