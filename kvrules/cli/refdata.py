@@ -436,31 +436,19 @@ def match(
         rows = _rows(names_file)
         with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
-        _match_file(index, rows, out_format, jobs, output or sys.stdout)
+            editions = _provenance(store)
+        _match_file(index, rows, out_format, jobs, output or sys.stdout, editions)
         return
     assert name is not None
     with _open(config_path, refdata, start=False) as store:
         resolver = prepare(store, threshold).resolver()
         titles = {info.list_id: info.title for info in store.latest_editions()}
-        # where each edition comes from, as a scan's evidence carries it with a match
-        editions = {
-            f"{i.list_id}@{i.edition}": {
-                "publisher": i.publisher,
-                "source_url": i.source_url,
-                "licence": i.licence,
-            }
-            for i in store.lists()
-        }
+        editions = _provenance(store)
     try:
         found = resolver.match(name, country, ror_id)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    matches = []
-    for m in found:
-        match_ = {**m.as_dict(), **editions.get(f"{m.list}@{m.edition}", {})}
-        # in the evidence's words: a designation or an assessment, the source, the licence
-        match_["provenance"] = match_provenance(match_).removeprefix("; ")
-        matches.append(match_)
+    matches = [_with_provenance(m.as_dict(), editions) for m in found]
     if as_json:
         doc = {"query": name, "matches": matches}
         click.echo(json.dumps({**doc, "searched": resolver.searched}, ensure_ascii=False))
@@ -473,14 +461,37 @@ def match(
         return
     for m, said in zip(found, matches, strict=True):
         flag = " (candidate: confirm)" if m.candidate else ""
+        # what the list is, where it comes from and its licence, as a scan's evidence says it
+        listed = f"; {said['provenance']}" if said["provenance"] else ""
         click.echo(
             f"{m.score:.3f} {m.method:7} {m.list}@{m.edition} {m.entry}  {m.name}"
-            f"{' ror:' + m.ror_id if m.ror_id else ''}{flag}"
+            f"{' ror:' + m.ror_id if m.ror_id else ''}{flag}{listed}"
         )
         # how it was found, said once: what a person needs to judge the candidate in seconds
         click.echo(f"      {m.explanation}")
-        if said["provenance"]:
-            click.echo(f"      {said['provenance']}")
+
+
+def _provenance(store: Store) -> dict[str, dict[str, str | None]]:
+    """Where each stored edition ("list@edition") comes from, as a scan's evidence carries it
+    with a match: publisher, source_url, licence."""
+    return {
+        f"{i.list_id}@{i.edition}": {
+            "publisher": i.publisher,
+            "source_url": i.source_url,
+            "licence": i.licence,
+        }
+        for i in store.lists()
+    }
+
+
+def _with_provenance(
+    match_: dict[str, Any], editions: dict[str, dict[str, str | None]]
+) -> dict[str, Any]:
+    """A match (``Match.as_dict``) with its edition's provenance, and ``provenance`` in the
+    evidence's words: a designation or an assessment, the source, the licence."""
+    found = {**match_, **editions.get(f"{match_.get('list')}@{match_.get('edition')}", {})}
+    found["provenance"] = match_provenance(found).removeprefix("; ")
+    return found
 
 
 _WANTED = {"NAME": "an organisation's name", "--country": "a country", "--ror": "a ROR id"}
@@ -502,7 +513,12 @@ def _rows(stream: BinaryIO) -> tuple[str, Any]:
 
 
 def _match_file(
-    index: Any, named: tuple[str, Any], out_format: str, jobs: int | None, out: TextIO
+    index: Any,
+    named: tuple[str, Any],
+    out_format: str,
+    jobs: int | None,
+    out: TextIO,
+    editions: dict[str, dict[str, str | None]],
 ) -> None:
     """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
     when it is a terminal, each bad row by its line, once per file the lines read in another
@@ -545,6 +561,8 @@ def _match_file(
             nonlocal errors, total
             for result in results:
                 total += 1
+                # each match as `match --json` gives it: with its list's provenance
+                result.matches = [_with_provenance(m, editions) for m in result.matches]
                 if result.error:
                     errors += 1
                     say(result.row, result.error)
