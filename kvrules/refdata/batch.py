@@ -536,6 +536,24 @@ class _Memo:
             self._seen.popitem(last=False)
 
 
+class _KeepsProcesses:
+    """The spawn context, keeping every process it starts: the pool's own list of its workers
+    is not part of its API, and ``Workers.close`` stops them."""
+
+    def __init__(self) -> None:
+        self._spawn = multiprocessing.get_context("spawn")
+        self.processes: list[multiprocessing.process.BaseProcess] = []
+
+    def Process(self, *args: Any, **kwargs: Any) -> multiprocessing.process.BaseProcess:
+        """As the context's ``Process`` (its name is the context's API), kept."""
+        process = self._spawn.Process(*args, **kwargs)
+        self.processes.append(process)
+        return process
+
+    def __getattr__(self, name: str) -> Any:  # everything else as the spawn context does it
+        return getattr(self._spawn, name)
+
+
 class Workers:
     """Worker processes that each load the kept index once (spawned, not forked: a copy of this
     process's heap would be touched page by page and grow every worker to its size)."""
@@ -544,9 +562,10 @@ class Workers:
         if index.path is None:
             raise ValueError("worker processes need a kept index")
         self.jobs = jobs or usable_cores()
+        self._context = _KeepsProcesses()
         self._pool = ProcessPoolExecutor(
             self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=self._context,  # type: ignore[arg-type]  # a spawn context, as it reads
             initializer=_start_worker,
             initargs=(str(index.path), index.key, index.threshold),
         )
@@ -560,7 +579,7 @@ class Workers:
         # stopped, not waited for: every result has been read by now (or the run failed), and
         # a worker still loading the index (a short file, matched here first) would otherwise
         # hold the command for the seconds that loading takes
-        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+        for process in self._context.processes:
             process.terminate()
         self._pool.shutdown(cancel_futures=True)
 

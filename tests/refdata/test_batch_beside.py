@@ -100,3 +100,21 @@ def test_a_worker_that_cannot_load_the_index_leaves_every_row_to_this_process(
             batch.match_rows(index, rows, workers=workers, beside=True, stats=stats, remember=0)
         )
     assert both == alone and stats.by_workers == 0
+
+
+def test_closing_the_workers_ends_every_worker_process(index: Index) -> None:
+    """`Workers.close` stops its worker processes (one may still be loading the index, which a
+    command would otherwise wait for) through the processes it started, not the pool's
+    private list; none is left running, and other children of this process are untouched."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    workers = batch.Workers(index, 2)
+    workers.ready.result()
+    started = set(multiprocessing.active_children()) - before
+    assert started  # the pool starts its workers as work comes: one at least
+    workers.close()
+    for process in started:
+        process.join()
+        assert not process.is_alive()
+    assert set(multiprocessing.active_children()) <= before
