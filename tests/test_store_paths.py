@@ -68,3 +68,24 @@ def test_config_check_names_a_missing_store_and_creates_nothing(tmp_path: Path) 
     assert result.exit_code == 1, result.output
     assert f"reference_data: folder {typo.parent} does not exist" in result.stderr
     assert not typo.parent.exists()
+
+
+def test_the_library_opens_no_store_in_a_missing_folder_unless_told(tmp_path: Path) -> None:
+    """The guard in ``settings`` is not the only one: ``Store.open`` and
+    ``open_reference_store`` create a missing folder only when the caller says it may start a
+    store there (``create=True``), so a command that forgets the guard cannot start one."""
+    from kvrules.errors import KvrulesError
+    from kvrules.refdata.shipped import open_reference_store
+    from kvrules.store import Store
+
+    state, reference = tmp_path / "typo" / "kvrules.db", tmp_path / "typo2" / "refdata.db"
+    with pytest.raises(KvrulesError, match=f"no folder {state.parent} for the state database"):
+        Store.open(state)
+    with pytest.raises(KvrulesError, match=f"no folder {reference.parent} for the reference"):
+        open_reference_store(reference)
+    assert not state.parent.exists() and not reference.parent.exists()
+    with Store.open(state, create=True), open_reference_store(reference, create=True) as store:
+        assert not store.is_empty()  # started with the shipped lists
+    assert state.is_file() and reference.is_file()
+    with Store.open(state), open_reference_store(reference):  # their folders exist now
+        pass

@@ -180,7 +180,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
             f"SMTP sink: 127.0.0.1:{smtp.port} → {maildir}"
         )
         config = demo_config(workdir, sim.base_url, api_key, smtp.port)
-        with Store.open(config.database) as store:
+        with Store.open(config.database, create=True) as store:
             scanner = build_scanner(config, "pure", store)
             print_report(run_scan(scanner, full=True, limit=None, as_json=False), False)
             for line in measure(store, "pure", projects, sim.store.planted()).lines():

@@ -32,7 +32,7 @@ def _open(config_path: Path | None, refdata: Path | None, *, start: bool = True)
     from kvrules.refdata.shipped import open_reference_store
 
     resolve = config_from if start else screening_config
-    return open_reference_store(resolve(config_path, refdata=refdata).reference_data)
+    return open_reference_store(resolve(config_path, refdata=refdata).reference_data, create=start)
 
 
 @click.group()

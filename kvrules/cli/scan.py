@@ -199,7 +199,8 @@ def scan_sources(
             evaluator = scope.enter_context(
                 build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
             )
-        store = scope.enter_context(Store.open(config.database))
+        # scan and watch may start the state database (settings checked its folder)
+        store = scope.enter_context(Store.open(config.database, create=True))
         for name in names:
             try:
                 adapter = source_adapter(config, name)
@@ -495,7 +496,7 @@ def update_lists(config: Config) -> str:
     from kvrules.refdata.update import one_line, scheduled_update
 
     try:
-        with open_reference_store(config.reference_data) as store:
+        with open_reference_store(config.reference_data, create=True) as store:
             return one_line(scheduled_update(store, config.refdata_update_lists or None))
     except KvrulesError as e:
         return f"not updated: {e}"

@@ -24,7 +24,7 @@ def tokens_add(client: str, db: Path) -> None:
     channel. A client has one live token; revoke it before issuing another."""
     from kvrules.store import Store
 
-    with Store.open(db) as store:
+    with Store.open(db, create=True) as store:  # the first client may start it
         try:
             token = store.issue_api_token(client, actor=cli_actor())
         except ValueError as exc:

@@ -207,7 +207,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
             password_hash = hash_password(_read_password(password_stdin))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
-    with Store.open(db) as store:
+    with Store.open(db, create=True) as store:  # the first account may start it
         new = store.add_user(name, role, password_hash, actor=cli_actor())
         disabled = store.user(name).disabled  # type: ignore[union-attr]
     still = f"; still disabled: `kvrules users enable {name}` lets it sign in" if disabled else ""

@@ -34,15 +34,27 @@ def load_shipped(store: Store) -> list[str]:
     return done
 
 
-def open_reference_store(path: str | Path | None) -> Store:
+def open_reference_store(path: str | Path | None, *, create: bool = False) -> Store:
     """The reference store at ``path`` (None: in memory), created and seeded with the shipped
     lists on first use. Every command that screens or matches opens it through here, so a list
-    imported by one command is the list the next one screens with."""
+    imported by one command is the list the next one screens with.
+
+    A missing folder is created only with ``create`` (a command that may start a store, after
+    ``settings.require_folders``), or when it is the per-user default place
+    (``config.default_reference_store``), which is started on first use; otherwise it is
+    refused in one line, so that no command starts a store at a mistyped path."""
     if path is None or str(path) == ":memory:":
         store = Store(":memory:")
     else:
+        from kvrules.config import default_reference_store
+
+        folder = Path(path).parent
+        if not (create or folder.is_dir() or Path(path) == default_reference_store()):
+            raise ReferenceDataError(
+                f"no folder {folder} for the reference store {path}; create it or check the path"
+            )
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             store = Store(path)
         except (OSError, sqlite3.Error) as e:
             raise ReferenceDataError(f"cannot open the reference store {path}: {e}") from None

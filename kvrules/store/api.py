@@ -63,9 +63,17 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         self.clock = clock
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock = utcnow) -> Store:
-        """Open (creating if needed) and migrate; safe to call on every start."""
+    def open(cls, path: str | Path, *, clock: Clock = utcnow, create: bool = False) -> Store:
+        """Open (creating the file if needed) and migrate; safe to call on every start. A
+        missing folder is created only with ``create`` (a command that may start a database,
+        after ``settings.require_folders``), else refused in one line: no command starts a
+        database at a mistyped path."""
         path = Path(path)
+        if not (create or path.parent.is_dir()):
+            raise StoreError(
+                f"no folder {path.parent} for the state database {path}; create it or check "
+                "the path"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = Database(connect(path))

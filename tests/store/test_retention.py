@@ -465,7 +465,7 @@ def test_purge_cli_dry_run_then_apply_removes_the_bytes(tmp_path: Path) -> None:
     db = tmp_path / "state" / "kvrules.db"
     now = datetime.now(UTC)
     clock = FakeClock(now - timedelta(days=365 * 6))
-    with Store.open(db, clock=clock) as store:
+    with Store.open(db, clock=clock, create=True) as store:
         _everything_expired(store, clock)
         head = store.audit_head()
     config = _write_config(tmp_path, db)
