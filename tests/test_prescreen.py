@@ -567,3 +567,22 @@ def test_a_country_finding_says_what_its_source_says_for_that_country():
         "June 1989 (Madrid); a political commitment, not a CFSP decision"
     ) in text
     assert "Stop transfers" not in text
+
+
+def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
+    """The web app screens proposal after proposal with one enricher: each answer says what it
+    set apart, and the enricher (whose record of it is for a scan's report) keeps none of it."""
+    from kvrules.assembly import build_evaluator
+    from kvrules.enrich import Enricher
+    from kvrules.prescreen import Screener
+
+    enricher = Enricher.from_store(None)  # the shipped lists, in memory
+    screener = Screener(lambda: (build_evaluator([]), enricher))
+    try:
+        for n in range(3):
+            visit = {"home_institution": f"Private individual {n} (IR)"}
+            answer = screener(Proposal.model_validate({"visit": visit, "topic": "lasers"}))
+            assert list(answer.unidentified) == [f"Private individual {n}"]
+        assert enricher.unidentified == {}
+    finally:
+        screener.close()
