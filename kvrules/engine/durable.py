@@ -22,10 +22,11 @@ import math
 import secrets
 import sys
 import threading
+from collections.abc import Sequence
 
 import durable.engine
 import durable_rules_engine as core
-from durable_rules_engine import assert_fact, retract_fact
+from durable_rules_engine import assert_fact, assert_facts, retract_fact, retract_facts
 
 from kvrules.engine.compiler import Program
 from kvrules.errors import KvrulesError
@@ -156,6 +157,60 @@ class DurableEngine:
             ]
         return routes
 
+    def _fact(self, view: dict, odd: bool | None) -> str:
+        """``view`` as the JSON text of a fact under a new engine-owned id."""
+        if "id" in view or "sid" in view:
+            raise EngineError("views must not carry the engine's reserved keys id/sid")
+        # A new dict with the reserved keys, as the bare C-core loop dumps: adding them to the
+        # view and taking them out again measured slower (the dict grows, then holds holes).
+        return fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"}, odd)
+
+    def fire_each(
+        self, views: Sequence[dict], odd: Sequence[bool | None] | None = None
+    ) -> list[list[str]]:
+        """``[self.fire(view, o) for view, o in zip(views, odd)]``, with one call into the C core
+        per ruleset for the views of each event kind that has several rulesets (``assert_facts``
+        of them all, every action taken and credited to its fact by the fact's id, one
+        ``retract_facts``): with many rules per kind, and so many rulesets, the calls saved
+        pay (1,000 rules, batches of 10: 7.5% less time end to end)."""
+        odd = odd if odd is not None else [None] * len(views)
+        facts = [self._fact(view, o) for view, o in zip(views, odd, strict=True)]
+        fired: list[list[str]] = [[] for _ in views]
+        by_kind: dict[str, list[int]] = {}
+        for i, view in enumerate(views):
+            by_kind.setdefault(view.get("kind", ""), []).append(i)
+        with _FIRE:
+            self._raise_stray()
+            for kind, members in by_kind.items():
+                routes = self._routes.get(kind) or self._rulesets_for(kind)
+                if not routes:
+                    continue
+                if len(members) == 1 or len(routes) == 1:
+                    # One ruleset saves no call worth crediting actions by id (measured: at
+                    # 60 rules, one ruleset per kind, a batch call was no faster).
+                    for i in members:
+                        self._fire_fact(routes, facts[i], fired[i])
+                    continue
+                # A fact's id names it in the actions: its place in the batch, read back.
+                place = {_fact_id(facts[i]): fired[i] for i in members}
+                array = f"[{','.join([facts[i] for i in members])}]"
+                for name, handle in routes:
+                    try:
+                        code, state = assert_facts(handle, array)
+                        if code:  # _check lets "no rule matched" pass
+                            _check(name, code)
+                        _take_actions_each(handle, state, place)
+                        code, state = retract_facts(handle, array)
+                        if code:  # _check lets "no rule matched" pass
+                            _check(name, code)
+                        _take_actions(handle, state, [])
+                    except EngineError:
+                        raise
+                    except Exception as exc:  # the core raises its own error type with a code
+                        raise EngineError(f"{name}: durable_rules error: {exc}") from exc
+        # A rule whose `or` holds on several branches fires once per branch: keep one.
+        return [keys if len(keys) < 2 else list(dict.fromkeys(keys)) for keys in fired]
+
     def fire(self, view: dict, odd: bool | None = None) -> list[str]:
         """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract.
         ``odd``: whether ``view`` holds a float outside ``PLAIN_FLOATS``, if the caller knows
@@ -166,33 +221,41 @@ class DurableEngine:
         routes = self._routes.get(kind) or self._rulesets_for(kind)
         if not routes:
             return []
-        # A new dict with the reserved keys, as the bare C-core loop dumps: adding them to the
-        # view and taking them out again measured slower (the dict grows, then holds holes).
-        fact = fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"}, odd)
+        fact = self._fact(view, odd)
         fired: list[str] = []
         with _FIRE:
-            if _STRAY:
-                stray = _STRAY.pop()
-                _STRAY.clear()
-                raise EngineError(stray)
-            for name, handle in routes:
-                try:
-                    code, state = assert_fact(handle, fact)
-                    if code == _NOT_HANDLED:
-                        continue  # no rule matched: nothing stored, nothing to retract
-                    if code:
-                        _check(name, code)
-                    _take_actions(handle, state, fired)
-                    code, state = retract_fact(handle, fact)
-                    if code:
-                        _check(name, code)
-                    _take_actions(handle, state, [])
-                except EngineError:
-                    raise
-                except Exception as exc:  # the core raises its own error type with a code
-                    raise EngineError(f"{name}: durable_rules error: {exc}") from exc
+            self._raise_stray()
+            self._fire_fact(routes, fact, fired)
         # A rule whose `or` holds on several branches fires once per branch: keep one.
         return fired if len(fired) < 2 else list(dict.fromkeys(fired))
+
+    @staticmethod
+    def _raise_stray() -> None:
+        """Raise if durable_rules ran a Python action on our rulesets since the last call."""
+        if _STRAY:
+            stray = _STRAY.pop()
+            _STRAY.clear()
+            raise EngineError(stray)
+
+    @staticmethod
+    def _fire_fact(routes: list[tuple[str, int]], fact: str, fired: list[str]) -> None:
+        """Assert ``fact`` in each ruleset of ``routes``, note what fired, retract it."""
+        for name, handle in routes:
+            try:
+                code, state = assert_fact(handle, fact)
+                if code == _NOT_HANDLED:
+                    continue  # no rule matched: nothing stored, nothing to retract
+                if code:
+                    _check(name, code)
+                _take_actions(handle, state, fired)
+                code, state = retract_fact(handle, fact)
+                if code:
+                    _check(name, code)
+                _take_actions(handle, state, [])
+            except EngineError:
+                raise
+            except Exception as exc:  # the core raises its own error type with a code
+                raise EngineError(f"{name}: durable_rules error: {exc}") from exc
 
 
 def _check(name: str, code: int) -> None:
@@ -201,6 +264,28 @@ def _check(name: str, code: int) -> None:
         raise EngineError(f"{name}: fact reported as already seen (32-bit id collision?)")
     if code == _DEFERRED:
         raise EngineError(f"{name}: durable_rules deferred an action (state busy)")
+
+
+# The tail of every fact's JSON text: the engine-owned id, then the state id (``_fact``).
+_ID_KEY = '"id": "'
+
+
+def _fact_id(fact: str) -> str:
+    """The engine-owned id of a fact's JSON text: the last "id" key, which ``_fact`` writes
+    after the view's own keys (a quote inside a text value is escaped, so none is forged)."""
+    start = fact.rindex(_ID_KEY) + len(_ID_KEY)
+    return fact[start : fact.index('"', start)]
+
+
+def _take_actions_each(handle: int, state: int, place: dict[str, list[str]]) -> None:
+    """``_take_actions`` for a batch of facts: each rule noted for the fact it matched (the
+    action's message holds the fact's JSON text as it was asserted, its id last but one)."""
+    result = core.start_action_for_state(handle, state)
+    while result:
+        message = result[1]  # '{"<rule key>":{"m":<the fact's JSON text>}}'
+        place[_fact_id(message)].append(message[2 : message.index('"', 2)])
+        following = core.complete_and_start_action(handle, state)
+        result = (None, following) if following else None
 
 
 def _take_actions(handle: int, state: int, fired: list[str]) -> None:

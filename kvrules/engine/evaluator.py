@@ -86,8 +86,8 @@ class Evaluator:
         ten events (bench/engine.py): each stage's code and data stay warm in the
         processor's caches instead of taking turns for every event."""
         views = [self.project(event) for event in events]
-        fire, odd = self.engine.fire, self.project.odd_numbers
-        fired = [fire(view, odd(view)) for view in views]
+        odd = self.project.odd_numbers
+        fired = self.engine.fire_each(views, [odd(view) for view in views])
         if self.verify:
             for event, view, keys in zip(events, views, fired, strict=True):
                 self._verify(event, view, keys)
