@@ -170,6 +170,43 @@ class _Hit:
     with_unit: bool = False  # the string names a unit of it too (a ROR child), dropped
 
 
+class _PartView:
+    """What the rules read of a part's segments apart from the stretch they weigh: each
+    segment's city key (:func:`_place`) and whether it only qualifies a name
+    (:func:`_locationish`), worked out once per part, when first asked, instead of once per
+    stretch (an affiliation's stretches overlap: the city segments are read for every one)."""
+
+    __slots__ = ("_keys", "_qualifiers", "segments")
+
+    def __init__(self, segments: tuple[str, ...]) -> None:
+        self.segments = segments
+        self._keys: list[str | None] = [None] * len(segments)
+        self._qualifiers: list[bool | None] = [None] * len(segments)
+
+    def place(self, i: int) -> str:
+        """Segment ``i`` as a city's exact-match key, without its numbers ("" for none)."""
+        key = self._keys[i]
+        if key is None:
+            key = self._keys[i] = _place(self.segments[i])
+        return key
+
+    def places(self, *besides: int) -> set[str]:
+        """The city keys of the segments other than ``besides`` (a postcode alone names none)."""
+        keys = {self.place(i) for i in range(len(self.segments)) if i not in besides}
+        keys.discard("")
+        return keys
+
+    def qualifiers_after(self, last: int) -> bool:
+        """Every segment after ``last`` is a city, postcode, campus or acronym."""
+        for i in range(last + 1, len(self.segments)):
+            qualifies = self._qualifiers[i]
+            if qualifies is None:
+                qualifies = self._qualifiers[i] = _locationish(self.segments[i])
+            if not qualifies:
+                return False
+        return True
+
+
 class Resolver:
     """Resolve organisation names against every list in a store (latest edition of each).
 
@@ -498,6 +535,7 @@ class Resolver:
         covered: set[int] = set()
         found: list[tuple[bool, list[_Hit]]] = []
         segments = part.segments
+        view = _PartView(segments)  # the segments' places, read once for every stretch
         cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
         acronyms: list[list[_Hit]] = []
         for span in part.spans():
@@ -507,7 +545,7 @@ class Resolver:
             if acronym and span.first and is_region_code(acronym):
                 continue  # "Berkeley, CA 94720": a state after a city, not an organisation
             if acronym and not span.inner:
-                hits = self._acronym(acronym, cc, _places(segments, span.first))
+                hits = self._acronym(acronym, cc, view.places(span.first))
                 if hits:
                     acronyms.append([replace(h, span=span.text) for h in hits])
                     covered.add(span.first)
@@ -516,8 +554,7 @@ class Resolver:
                 continue
             if span.inner and any(span.text in hit or hit in span.text for hit in cut_hits):
                 continue
-            rest = segments[span.last + 1 :]
-            if span.first == 0 and not span.inner and all(_locationish(s) for s in rest):
+            if span.first == 0 and not span.inner and view.qualifiers_after(span.last):
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
                 hits = self._lookup(span.text, cc, SUBUNIT, inner=span.inner)
@@ -529,11 +566,11 @@ class Resolver:
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
-                hits = self._by_city(hits, _places(segments, *range(span.first, span.last + 1)))
+                hits = self._by_city(hits, view.places(*range(span.first, span.last + 1)))
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_place_named(hits, span, segments)
             if hits and not cc:
-                hits = self._against_city(hits, segments, span)
+                hits = self._against_city(hits, view, span)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
@@ -549,7 +586,7 @@ class Resolver:
         if found:
             named = {self._recs[h.rec].cluster for _, hits in found for h in hits}
             named.update(self._acronymed(segments))
-            places = _places(segments)
+            places = view.places()
             found = [(u, self._unconfirmed_units(hits, cc, places, named)) for u, hits in found]
             # a unit is an organisation of its own only when a list (not a registry) names it
             orgs = [hits for unit, hits in found if not unit or self._listed(hits)]
@@ -750,13 +787,13 @@ class Resolver:
             if recs[h.rec].cluster in named
         ]
 
-    def _against_city(self, hits: list[_Hit], segments: tuple[str, ...], span: Span) -> list[_Hit]:
+    def _against_city(self, hits: list[_Hit], view: _PartView, span: Span) -> list[_Hit]:
         """A record in another country than the one city the string names ("Institute of
         Physics, Beijing" is not the London one) is a candidate, never a confident answer: the
         city's country is the one country the registry's records in that city have."""
         named = {}
-        for i, seg in enumerate(segments):
-            if not span.first <= i <= span.last and (cc := self._city_country.get(_place(seg))):
+        for i, seg in enumerate(view.segments):
+            if not span.first <= i <= span.last and (cc := self._city_country.get(view.place(i))):
                 named[cc] = seg
         if len(named) != 1:
             return hits
@@ -1523,14 +1560,6 @@ def _school_owners(text: str) -> list[str]:
     if any(not (a := analyse(w)).tokens or a.skeleton or "," in w for w in words[:k]):
         return []  # a unit or another segment before the school's name: no owner named
     return [" ".join(words[:j]) + " University" for j in range(k, 0, -1)]
-
-
-def _places(segments: tuple[str, ...], *besides: int) -> set[str]:
-    """The segments of a part other than ``besides``, as exact-match keys without their
-    numbers: the city an address names ("Harbin 150001" → "harbin", "75005 Paris" → "paris")."""
-    keys = {_place(seg) for i, seg in enumerate(segments) if i not in besides}
-    keys.discard("")  # a postcode alone names no city
-    return keys
 
 
 def _place(segment: str) -> str:
