@@ -174,6 +174,7 @@ def load_rulebook(
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
+    values = {name: _extended(spec, name, value) for name, value in values.items()}
     for name, value in values.items():
         if name not in spec.vars:
             check.error(
@@ -194,6 +195,17 @@ def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) ->
         spec.vars = {**spec.vars, **values}
         digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:8]
         spec.version = f"{spec.version}+local.{digest}"
+
+
+def _extended(spec: RulebookSpec, name: str, value: Any) -> Any:
+    """``{add: [...]}`` for a list variable: the rulebook's list and these values after it
+    (an institution's own list ids beside the shipped ones, which a later version of the
+    rulebook may add to); any other value replaces the rulebook's."""
+    shipped = spec.vars.get(name)
+    if isinstance(shipped, list) and isinstance(value, dict) and set(value) == {"add"}:
+        added = value["add"] if isinstance(value["add"], list) else [value["add"]]
+        return [*shipped, *(v for v in added if v not in shipped)]
+    return value
 
 
 def _kind(value: Any) -> str:
