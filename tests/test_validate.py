@@ -376,7 +376,8 @@ def test_a_test_naming_an_unknown_rule_fails_alone(runner, write_rulebook):
     path = write_rulebook(rule_yaml("a", 'partner.country == "CN"') + TESTS)
     result = runner.invoke(cli, ["test", str(path)])
     assert result.exit_code == 1
-    lines = result.output.splitlines()
+    configuration, *lines = result.output.splitlines()
+    assert configuration.startswith("configuration: ")
     assert lines == [
         f"FAIL {path}:20:11: names a rule that is not there: unknown rule 'nosuch'",
         "2 passed, 1 failed",
