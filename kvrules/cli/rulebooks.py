@@ -103,7 +103,7 @@ def _configuration_used(config_path: Path | None, config: Config, enrich: bool) 
         return f"{used}; tests are not enriched (--no-enrich)"
     own = config.area_taxonomies
     areas = "the shipped ones" + (f" and {', '.join(p.name for p in own)}" if own else "")
-    return f"{used}; reference store {config.reference_data}; research areas: {areas}"
+    return f"{used}; reference store {config.reference_data.absolute()}; research areas: {areas}"
 
 
 @click.command("test")
