@@ -98,7 +98,7 @@ def _configuration_used(config_path: Path | None, config: Config, enrich: bool) 
     if path is None:
         used = "configuration: none (no --config, $KVRULES_CONFIG or ./kvrules.yaml here)"
     else:
-        used = f"configuration: {path.absolute()} ({_CONFIG_FROM[why.split()[0]]})"
+        used = f"configuration: {path.absolute()} ({_CONFIG_FROM.get(why.split()[0], why)})"
     if not enrich:
         return f"{used}; tests are not enriched (--no-enrich)"
     own = config.area_taxonomies
