@@ -234,11 +234,12 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
                 targets.setdefault(rule.alert, []).append(f"{book.id}/{rule.id}")
     routes = config.alerts.routes
     if not config.alerts.channels:
+        unsent = f" ({', '.join(sorted(targets))} alerts go nowhere)" if targets else ""
         yield Check(
             "warning",
             "alerts",
             "no alert channel: findings are stored and shown (kvrules findings, the web app) "
-            f"but nobody is alerted ({', '.join(sorted(targets))} alerts go nowhere)",
+            f"but nobody is alerted{unsent}",
         )
         return
     for target, rule_ids in sorted(targets.items()):

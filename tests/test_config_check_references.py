@@ -74,3 +74,20 @@ def test_config_check_names_a_list_or_area_no_one_defines(tmp_path: Path, write_
         "'uni-crown-jewels:photonic-chips'?); add it to a taxonomy under area_taxonomies or "
         "correct the id",
     ], result.output
+
+
+def test_no_alert_channel_is_said_without_an_empty_list_of_targets(
+    tmp_path: Path, write_rulebook
+) -> None:
+    """Rules that alert nobody: the warning names no empty '( alerts go nowhere)'."""
+    rulebook = write_rulebook(_rule("quiet", 'partner.country == "CN"'), TESTS)
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"sources: {{f: {{adapter: file, settings: {{path: .}}}}}}\nrulebooks: [{rulebook}]\n"
+    )
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    [line] = [line for line in result.stderr.splitlines() if "warning: alerts:" in line]
+    assert line.endswith(
+        "no alert channel: findings are stored and shown (kvrules findings, the web app) "
+        "but nobody is alerted"
+    ), line
