@@ -8,6 +8,7 @@ Nothing here prints; the command line does.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from kvrules.settings import Resolved, source_settings
 if TYPE_CHECKING:
     from kvrules.config import Config, SourceConfig
     from kvrules.enrich.currency import ExchangeRates
+    from kvrules.rulebook.ir import Rulebook
 
 Level = Literal["ok", "warning", "error"]
 
@@ -224,6 +226,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
         return
     rules = sum(len(b.rules) for b in books)
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
+    yield from _unknown_references(books, config)
     targets: dict[str, list[str]] = {}
     for book in books:
         for rule in book.rules:
@@ -231,11 +234,12 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
                 targets.setdefault(rule.alert, []).append(f"{book.id}/{rule.id}")
     routes = config.alerts.routes
     if not config.alerts.channels:
+        unsent = f" ({', '.join(sorted(targets))} alerts go nowhere)" if targets else ""
         yield Check(
             "warning",
             "alerts",
             "no alert channel: findings are stored and shown (kvrules findings, the web app) "
-            f"but nobody is alerted ({', '.join(sorted(targets))} alerts go nowhere)",
+            f"but nobody is alerted{unsent}",
         )
         return
     for target, rule_ids in sorted(targets.items()):
@@ -250,6 +254,61 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
             )
         elif not routes[target]:
             yield Check("warning", "alerts.routes", f"'{target}' alerts go to no channel")
+
+
+def _unknown_references(books: list[Rulebook], config: Config) -> Iterator[Check]:
+    """A rule testing for a list or research area nothing defines can never find it: a typo,
+    or a list not imported. Said at the test's file:line:col, with the closest known id."""
+    from kvrules.rulebook.condition import suggest
+
+    known = {"list": _list_ids(config.reference_data), "area": _area_ids(config)}
+    for book in books:
+        for rule in book.rules:
+            for ref in rule.references:
+                ids = known[ref.kind]
+                if ids is None or ref.value in ids:
+                    continue  # what could not be read is reported by its own check
+                where = f"{book.path}:{ref.pos.line}:{ref.pos.col}: rule '{rule.id}'"
+                hint = suggest(ref.value, sorted(ids))
+                if ref.kind == "list":
+                    message = (
+                        f"reads list '{ref.value}', which no list in the reference store has"
+                        f"{hint}; import it (kvrules refdata import) or correct the id"
+                    )
+                else:
+                    message = (
+                        f"reads research area '{ref.value}', which no taxonomy defines{hint}; "
+                        "add it to a taxonomy under area_taxonomies or correct the id"
+                    )
+                yield Check("warning", "rulebooks", f"{where} {message}")
+
+
+def _list_ids(path: Path) -> set[str] | None:
+    """The list ids a rule may test for: the store's (the shipped lists' before it is started,
+    as it will be seeded), and those kvrules downloads (`refdata update`) or names (the ASPI
+    tracker), which a rulebook may read before they are imported. None: the store is unreadable."""
+    from kvrules.plain import LISTS
+    from kvrules.refdata.shipped import manifest, open_reference_store
+    from kvrules.refdata.update import load_catalogue
+
+    downloadable = set(load_catalogue()) | set(LISTS)
+    if str(path) != ":memory:" and not path.exists():  # never started here (_reference_store)
+        return downloadable | {item["list_id"] for item in manifest()}
+    try:
+        with open_reference_store(path) as store:
+            return downloadable | {i.list_id for i in store.latest_editions()}
+    except (KvrulesError, OSError, sqlite3.DatabaseError):  # _reference_store says what
+        return None
+
+
+def _area_ids(config: Config) -> set[str] | None:
+    """The research areas of the shipped taxonomies and the institution's own."""
+    from kvrules.enrich.areas import AreaDataError, Classifier
+
+    try:
+        return set(Classifier.from_paths(config.area_taxonomies).area_ids)
+    except AreaDataError:  # _data_files reports it
+        return None
 
 
 def _channels(resolved: Resolved, connect: bool) -> Iterator[Check]:

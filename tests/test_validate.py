@@ -376,7 +376,8 @@ def test_a_test_naming_an_unknown_rule_fails_alone(runner, write_rulebook):
     path = write_rulebook(rule_yaml("a", 'partner.country == "CN"') + TESTS)
     result = runner.invoke(cli, ["test", str(path)])
     assert result.exit_code == 1
-    lines = result.output.splitlines()
+    configuration, *lines = result.output.splitlines()
+    assert configuration.startswith("configuration: ")
     assert lines == [
         f"FAIL {path}:20:11: names a rule that is not there: unknown rule 'nosuch'",
         "2 passed, 1 failed",
@@ -392,3 +393,35 @@ def test_a_test_naming_an_unknown_rule_fails_alone(runner, write_rulebook):
         "severity: Input should be 'info', 'low', 'medium', 'high' or 'critical'",
         "unknown rule 'nosuch'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("when", "col", "message"),
+    [
+        (
+            "partner.lists contains )",
+            34,
+            "unexpected ')'; expected a value (\"text\", 12, 2024-01-31, today, today - 5y, "
+            "true, false or vars.NAME) or 'any [...]' / 'all [...]'",
+        ),
+        (
+            "partner.country",
+            19,
+            "unexpected end of condition; expected '.', ':', 'contains', 'exists', 'in', 'matches', "
+            "'missing', 'not' or a comparison (== != < <= > >=)",
+        ),
+    ],
+)
+def test_a_parse_error_says_what_can_be_written(runner, write_rulebook, when, col, message):
+    """The expected tokens are said in the words a rulebook uses — no grammar-internal name
+    ('quant', 'var') and nothing cut off with '…'."""
+    path = write_rulebook(rule_yaml("a", f"'{when}'" if '"' in when else when))
+    assert problems(runner, path) == [f"{path}:12:{col}: {message}"]
+
+
+def test_every_token_of_the_condition_grammar_has_words_for_authors():
+    """A token added to the grammar without words would reach a message by its internal name."""
+    from kvrules.rulebook.condition import _EXPECT, _PARSER
+
+    tokens = {t.name for t in _PARSER.terminals} - set(_PARSER.ignore_tokens)
+    assert tokens <= set(_EXPECT)

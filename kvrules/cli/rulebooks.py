@@ -26,6 +26,7 @@ from kvrules.rulebook.discovery import rulebook_files
 from kvrules.rulebook.ir import Rulebook
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
+from kvrules.settings import config_file
 from kvrules.store.subjects import subject_body
 
 
@@ -83,6 +84,28 @@ def _enricher(config: Config, enabled: bool):
     return Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
 
 
+# config_file's reasons, as a person names them
+_CONFIG_FROM = {
+    "flag": "--config",
+    "env": "$KVRULES_CONFIG",
+    "file": "./kvrules.yaml in this folder",
+}
+
+
+def _configuration_used(config_path: Path | None, config: Config, enrich: bool) -> str:
+    """One line: the configuration file read (and why), or none, and what of it tests use."""
+    path, why = config_file(config_path)
+    if path is None:
+        used = "configuration: none (no --config, $KVRULES_CONFIG or ./kvrules.yaml here)"
+    else:
+        used = f"configuration: {path.absolute()} ({_CONFIG_FROM.get(why.split()[0], why)})"
+    if not enrich:
+        return f"{used}; tests are not enriched (--no-enrich)"
+    own = config.area_taxonomies
+    areas = "the shipped ones" + (f" and {', '.join(p.name for p in own)}" if own else "")
+    return f"{used}; reference store {config.reference_data.absolute()}; research areas: {areas}"
+
+
 @click.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @CONFIG_OPTION
@@ -100,6 +123,9 @@ def test_cmd(
     if not problems and not any(book.tests for book in books):
         where = " ".join(paths) or "the rulebooks"
         raise KvrulesError(f"{where}: no tests to run (add some under tests:)")
+    # A test's result can depend on the configuration (its reference store, its own research
+    # areas), which ./kvrules.yaml supplies in one folder and not in another: say which.
+    click.echo(_configuration_used(config_path, config, enrich))
     enricher = _enricher(config, enrich)
     passed = failed = 0
     for book in books:

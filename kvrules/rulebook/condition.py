@@ -80,12 +80,12 @@ NAME: /[A-Za-z_][A-Za-z0-9_]*/
 
 _PARSER = Lark(GRAMMAR, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
+# What an author can write where the parser stopped, in a rulebook's words: every terminal
+# of GRAMMAR has one (tests/test_validate.py), so no grammar-internal name reaches a message.
 _EXPECT = {
     "COMPARE": "a comparison (== != < <= > >=)",
     "NAME": "a field name",
-    "STRING": "a quoted text",
-    "NUMBER": "a number",
-    "DATE": "a date (YYYY-MM-DD)",
+    "QUANT": "'any' or 'all'",
     "LSQB": "'['",
     "RSQB": "']'",
     "RPAR": "')'",
@@ -97,12 +97,24 @@ _EXPECT = {
     "_AND": "'and'",
     "_OR": "'or'",
     "NOT": "'not'",
+    "IN": "'in'",
     "CONTAINS": "'contains'",
     "MATCHES": "'matches'",
     "EXISTS": "'exists'",
     "MISSING": "'missing'",
-    "IN": "'in'",
+    "STRING": "a quoted text",
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "TODAY": "today",
+    "TRUE": "true",
+    "FALSE": "false",
+    "VAR": "vars.NAME",
 }
+# Where any value may stand, say once what a value can be, rather than each token's name.
+_VALUE_TOKENS = frozenset({"STRING", "NUMBER", "DATE", "TODAY", "TRUE", "FALSE", "VAR"})
+_A_VALUE = 'a value ("text", 12, 2024-01-31, today, today - 5y, true, false or vars.NAME)'
+# After `contains` the quantifier word starts `contains any [...]` / `contains all [...]`.
+_AFTER_CONTAINS = "'any [...]' / 'all [...]'"
 
 
 class ConditionError(KvrulesError):
@@ -114,10 +126,15 @@ class ConditionError(KvrulesError):
 
 
 def _describe_expected(expected: set[str]) -> str:
-    names = sorted({_EXPECT.get(e, e.lower()) for e in expected})
-    if len(names) > 6:
-        names = [*names[:6], "…"]
-    return ", ".join(names)
+    """``expected`` (the parser's terminal names) as what the author may write there."""
+    names: list[str] = []
+    if len(expected & _VALUE_TOKENS) > 1:
+        names.append(_A_VALUE)
+        if "QUANT" in expected:
+            names.append(_AFTER_CONTAINS)
+        expected = expected - _VALUE_TOKENS - {"QUANT"}
+    names += sorted({_EXPECT.get(e, e.lower()) for e in expected})
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 MAX_NESTING = 40  # of not / and / or / ( ) / quantifiers in one condition text

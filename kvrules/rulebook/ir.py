@@ -138,6 +138,22 @@ class Citation:
     url: str | None = None
 
 
+# The fields whose values name something outside the rulebook, and what they name: a list id
+# (the reference store's) or a research area (a taxonomy's "scheme:area").
+REFERENCE_FIELDS = {"lists": "list", "candidate_lists": "list", "sensitive_areas": "area"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A list or research area a rule's condition tests for, where the file says it (``pos``:
+    the test's line and column in the rulebook file). Only a configuration knows whether it
+    exists (``kvrules config check``)."""
+
+    kind: str  # "list" | "area"
+    value: str
+    pos: Pos
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -152,6 +168,7 @@ class Rule:
     legal_basis: str | None
     pos: Pos
     risks: tuple[str, ...] = ()  # research-security risk types (kvrules.rulebook.risks)
+    references: tuple[Reference, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ class _Checker:
         self.path, self.src = path, src
         self.vars: dict[str, Any] = {}
         self.problems: list[Diagnostic] = []
+        self.references: list[ir.Reference] = []  # of the rule being checked
 
     def error(self, where: tuple, message: str, key: bool = False) -> None:
         line, col = self.src.at(where, key=key)
@@ -102,6 +103,7 @@ class _Checker:
                 line, col = self.src.inside(scalar, e.line, e.col) if scalar else (1, 1)
                 self.error_at(line, col, e.message)
                 raise _Failed from None
+            self._note_references(cond, where)
             return cond
         if isinstance(value, list):
             if not value:
@@ -132,6 +134,19 @@ class _Checker:
             raise _Failed
         self.error(where, "a condition is text, a list, or a single all/any/not key")
         raise _Failed
+
+    def _note_references(self, cond: ir.Cond, where: tuple) -> None:
+        """The lists and research areas a condition text tests for, at their file positions."""
+        scalar = self.src.scalar(where)
+        for node in ir.walk(cond):
+            if isinstance(node, ir.Contains) and node.ref.path[-1] in ir.REFERENCE_FIELDS:
+                line, col = (
+                    self.src.inside(scalar, node.pos.line, node.pos.col)
+                    if scalar
+                    else self.src.at(where)
+                )
+                kind = ir.REFERENCE_FIELDS[node.ref.path[-1]]
+                self.references.append(ir.Reference(kind, str(node.value), ir.Pos(line, col)))
 
     def quantifier(self, header, body, where, scope, pos) -> ir.Cond:
         kind, var, path = header
@@ -174,6 +189,7 @@ def load_rulebook(
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
+    values = {name: _extended(spec, name, value) for name, value in values.items()}
     for name, value in values.items():
         if name not in spec.vars:
             check.error(
@@ -194,6 +210,17 @@ def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) ->
         spec.vars = {**spec.vars, **values}
         digest = hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:8]
         spec.version = f"{spec.version}+local.{digest}"
+
+
+def _extended(spec: RulebookSpec, name: str, value: Any) -> Any:
+    """``{add: [...]}`` for a list variable: the rulebook's list and these values after it
+    (an institution's own list ids beside the shipped ones, which a later version of the
+    rulebook may add to); any other value replaces the rulebook's."""
+    shipped = spec.vars.get(name)
+    if isinstance(shipped, list) and isinstance(value, dict) and set(value) == {"add"}:
+        added = value["add"] if isinstance(value["add"], list) else [value["add"]]
+        return [*shipped, *(v for v in added if v not in shipped)]
+    return value
 
 
 def _kind(value: Any) -> str:
@@ -368,6 +395,7 @@ def _build(
         if not (vars_known and valid.ok("when", "legal_basis")):
             continue  # a condition that reads vars.X cannot be checked against broken vars
         access = Access(readable, legal_basis=r.legal_basis is not None)
+        check.references = []
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(access=access))
         except _Failed:
@@ -388,6 +416,7 @@ def _build(
             r.legal_basis,
             ir.Pos(line, col),
             tuple(dict.fromkeys(r.risks)),
+            tuple(dict.fromkeys(check.references)),
         )
         try:
             if check_rule is not None:

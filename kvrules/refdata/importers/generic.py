@@ -4,7 +4,8 @@ Columns (only ``name`` is required; multi-valued cells are separated by ";"):
 ``entry_id, name, aliases, acronyms, native_names, affiliates, country, ror_id, parent_ror_id,
 parent_name, entity_type (organisation|programme|country), identifiers ("wikidata:Q1; grid:…")``.
 Every other non-empty column becomes a list-specific attribute (e.g. ``risk_level``,
-``category``, ``listing_date``).
+``category``, ``listing_date``). Documented for users, with the provenance options, in
+docs/reference-data.md ("Your own lists"); ``examples/own-list.csv`` is a complete file.
 """
 
 from __future__ import annotations
