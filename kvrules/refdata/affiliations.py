@@ -44,6 +44,8 @@ _ORGANISATION_WORDS = frozenset(
 _HOSPITAL_WORDS = frozenset({"hospital", "hospitals", "affiliated", "clinic", "clinics", "cancer"})
 # a company's legal form after its name ("Xenon Pharmaceuticals Inc"), which ROR leaves out
 _LEGAL_FORMS = frozenset({"inc", "ltd", "llc", "gmbh", "plc", "corp"})
+_NAMED_HOSPITAL = frozenset({"hospital", "hospitals", "affiliated"})
+_CLINICAL_WORDS = _HOSPITAL_WORDS | {"medical", "health", "healthcare", "clinical"}
 _SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
 # regions the registry files under a code of their own, written before their country
 _REGIONS = {"CN": frozenset({"HK", "MO", "TW"})}
@@ -153,6 +155,7 @@ def clear_caches() -> None:
         is_acronym,
         _cuts,
         trailing_runs,
+        leading_runs,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -325,6 +328,35 @@ def trailing_runs(segment: str) -> tuple[str, ...]:
         distinct = analyse(" ".join(words[k:])).distinct
         if any(t not in GENERIC_WORDS for t in distinct):
             runs.append(" ".join(words[k:]))
+    return tuple(runs)
+
+
+@lru_cache(maxsize=32768)
+def leading_runs(segment: str) -> tuple[str, ...]:
+    """The runs of words that open a segment which opens with a name, longest first, past a
+    unit named after it that :func:`_cuts` stops at: "Harvard University" of "Harvard
+    University Center for Brain Science", "Cleveland Clinic" of "Cleveland Clinic Lerner
+    Research Institute". Never before a hospital, a clinic or a cancer or medical centre
+    ("Aarhus University Hospital", "University of Mississippi Medical Center"): that is an
+    organisation of its own, which the registry may lack."""
+    words = segment.split()[:MAX_WORDS]
+    if len(words) < 3 or analyse(words[0]).key in UNIT_OPENERS | _RUN_AFTER:
+        return ()
+    runs = []
+    for k in range(len(words) - 1, 1, -1):
+        if _NAMED_HOSPITAL.intersection(analyse(" ".join(words[k:])).tokens):
+            break  # "… School of Medicine-Affiliated Renji Hospital": the hospital's name
+        if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
+            continue
+        if _initial(words[k]) or _initial(words[k - 1]):
+            continue
+        # what the rest says it is: its words before a connective ("Center" of "Center for …")
+        rest = next(
+            (words[k:j] for j in range(k, len(words)) if words[j].lower() in _CONNECTIVES),
+            words[k:],
+        )
+        if not any(_CLINICAL_WORDS.intersection(analyse(w).tokens) for w in rest):
+            runs.append(" ".join(words[:k]))
     return tuple(runs)
 
 

@@ -43,7 +43,14 @@ from dataclasses import dataclass, fields, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.refdata.affiliations import OrganisationMatch, Part, Span, parse, trailing_runs
+from kvrules.refdata.affiliations import (
+    OrganisationMatch,
+    Part,
+    Span,
+    leading_runs,
+    parse,
+    trailing_runs,
+)
 from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
@@ -1205,7 +1212,7 @@ class Resolver:
         Petroleum Engineering Abubakar Tafawa Balewa University, P.M.B 0248, Bauchi", "CNRS
         Université de Bordeaux"; :func:`~kvrules.refdata.affiliations.trailing_runs`)."""
         for segment in segments:
-            for run in trailing_runs(segment):
+            for run in trailing_runs(segment) + leading_runs(segment):
                 hits = self._lookup(run, cc, SUBUNIT, SUBUNIT_METHOD)
                 if hits:
                     return _cityless_tail(hits)

@@ -84,3 +84,41 @@ def test_a_company_name_less_its_country_is_told_and_keeps_the_country(resolver:
     assert (top.ror_id, top.name_type) == (XENON, "name without its country")
     # the country written in the string is still checked against the record's
     assert _top(resolver, "Xenon Pharmaceuticals Inc, Berlin, Germany") is None
+
+
+CLEVELAND_CLINIC, HARVARD, AARHUS, SJTU = "03xjacd83", "03vek6s52", "01aj84f44", "0220qvk04"
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        (
+            "Department of Neuroscience, Cleveland Clinic Lerner Research Institute",
+            CLEVELAND_CLINIC,
+        ),
+        ("Harvard University Center for Brain Science", HARVARD),
+    ],
+)
+def test_the_organisation_that_opens_a_segment_before_a_unit_named_after_it(
+    resolver: Resolver, text: str, ror: str
+) -> None:
+    assert _top(resolver, text) == ror
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        # a hospital named after its university is an organisation of its own
+        ("Department of Urology, Aarhus University Hospital", AARHUS),
+        (
+            "Shanghai Immune Therapy Institute, Shanghai Jiao Tong University School of "
+            "Medicine-Affiliated Renji Hospital 3 , Shanghai, China",
+            SJTU,
+        ),
+    ],
+)
+def test_a_hospital_named_after_its_university_is_not_the_university(
+    resolver: Resolver, text: str, ror: str
+) -> None:
+    found = [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
+    assert ror not in found
