@@ -47,6 +47,7 @@ from kvrules.refdata.affiliations import (
     OrganisationMatch,
     Part,
     Span,
+    _without_number,
     leading_runs,
     parse,
     trailing_runs,
@@ -83,6 +84,7 @@ MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more
 GENERIC_SPREAD = 5
 WITHOUT_CITY = "name without its city"
 WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
+WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
 WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -265,6 +267,7 @@ class Resolver:
         listed: dict[int, Entry] = {}
         without_city: list[tuple[str, int, str]] = []
         without_country: list[tuple[str, int, str]] = []
+        before_research: list[tuple[str, int, str]] = []
         spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
@@ -321,6 +324,8 @@ class Resolver:
                         self._placed.setdefault(rest, []).append((idx, _leading(name, rest)))
                 if info.kind == "registry" and (bare := _without_country(name, entry.country)):
                     without_country.append((_analysed(bare).key, idx, name))
+                if info.kind == "registry" and (bare := _before_research(name)):
+                    before_research.append((_analysed(bare).key, idx, name))
                 if info.kind == "registry" and (head := _before_place(name)):
                     self._placed.setdefault(_analysed(head).key, []).append((idx, head))
             if info.kind != "registry":  # registries carry their own short names as aliases
@@ -328,6 +333,7 @@ class Resolver:
                 listed[idx] = entry
         self._add_without_city(without_city)
         self._add_without_city(without_country, WITHOUT_COUNTRY)
+        self._add_without_city(before_research, WITHOUT_RESEARCH)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
@@ -547,6 +553,7 @@ class Resolver:
                 hits = self._by_place_named(hits, span, segments)
             if hits and not cc:
                 hits = self._against_city(hits, segments, span)
+            hits = self._unit_named_with_parent(hits, span, segments, cc)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
@@ -622,6 +629,19 @@ class Resolver:
         if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
             return []
         return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
+
+    def _unit_named_with_parent(
+        self, hits: list[_Hit], span: Span, segments: tuple[str, ...], cc: str | None
+    ) -> list[_Hit]:
+        """A pair of segments read as a unit's alias or reordered name that ends with the unit's
+        ROR parent ("BIO5 Institute, University of Arizona 9", "Lombardi Comprehensive Cancer
+        Center, Georgetown University 5": the footnote number left the pair to be read whole)
+        is the parent with its unit, as the whole string is (:meth:`_parent_named_last`)."""
+        if not hits or span.inner or span.last == span.first:
+            return hits
+        pair = (*segments[span.first : span.last], _without_number(segments[span.last]))
+        named = self._parent_named_last(hits, pair, cc)
+        return named[0] if named else hits
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of
@@ -1604,6 +1624,22 @@ def _without_country(name: str, country: str | None) -> str:
     if as_country(rest[:-1].strip()) != country or not _analysed(head).distinct:
         return ""
     return head.strip()
+
+
+_AND_RESEARCH = re.compile(r"^(?P<head>.+?)\s+(?:&|and)\s+research(?:\s+cent(?:er|re))?$", re.I)
+_NAMED_BEFORE_RESEARCH = frozenset({"university", "institute", "hospital", "college"})
+
+
+def _before_research(name: str) -> str:
+    """A registry name less its "& Research" or "and Research Centre", when what is left is an
+    organisation's name of its own ("Wageningen University" of "Wageningen University &
+    Research", "Jaslok Hospital" of "Jaslok Hospital and Research Centre"): affiliations write
+    it so. Else ""."""
+    found = _AND_RESEARCH.match(name.strip())
+    head = _analysed(found.group("head")) if found else None
+    if head is None or not head.distinct or head.tokens[-1] not in _NAMED_BEFORE_RESEARCH:
+        return ""
+    return found.group("head")  # type: ignore[union-attr]
 
 
 def _before_place(name: str) -> str:

@@ -122,3 +122,36 @@ def test_a_hospital_named_after_its_university_is_not_the_university(
 ) -> None:
     found = [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
     assert ror not in found
+
+
+WUR = "04qw24q55"
+
+
+def test_a_name_less_its_and_research_names_the_organisation(resolver: Resolver) -> None:
+    # ROR names it "Wageningen University & Research"; its units write "Wageningen University"
+    assert _top(resolver, "Laboratory of Genetics, Wageningen University") == WUR
+    top = resolver.match_affiliation("Wageningen University")[0].matches[0]
+    assert (top.ror_id, top.name_type) == (WUR, "name without its research centre")
+
+
+BIO5, ARIZONA, LOMBARDI, GEORGETOWN = "023drta67", "03m2x1q45", "035zrb927", "05vzafd60"
+
+
+@pytest.mark.parametrize(
+    ("text", "parent"),
+    [
+        ("BIO5 Institute, University of Arizona 9 , Tucson, AZ, USA", ARIZONA),
+        (
+            "Lombardi Comprehensive Cancer Center, Georgetown University 5 , Washington, DC, USA",
+            GEORGETOWN,
+        ),
+    ],
+)
+def test_a_unit_and_its_parent_read_as_one_pair_give_no_single_id(
+    resolver: Resolver, text: str, parent: str
+) -> None:
+    # the footnote number let the pair be read whole, as the unit's alias in another order:
+    # the string names the unit and its ROR parent, not which one the author is counted under
+    assert resolver.resolve(text) is None
+    (org,) = resolver.match_affiliation(text)
+    assert org.with_unit and org.matches[0].ror_id == parent
