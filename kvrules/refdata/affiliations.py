@@ -26,7 +26,7 @@ from functools import lru_cache
 from kvrules.refdata import countries, normalise
 from kvrules.refdata.countries import as_country
 from kvrules.refdata.models import Match
-from kvrules.refdata.normalise import CLASS_WORDS, analyse, is_acronym
+from kvrules.refdata.normalise import CLASS_WORDS, GENERIC_WORDS, analyse, is_acronym
 
 MAX_CHARS = 2000  # the longest real affiliation strings are a few hundred characters
 MAX_SEGMENTS = 24  # segments per part looked at: the rest is address
@@ -42,6 +42,10 @@ _ORGANISATION_WORDS = frozenset(
 )
 # …unless a hospital follows ("… School of Medicine-Affiliated Renji Hospital")
 _HOSPITAL_WORDS = frozenset({"hospital", "hospitals", "affiliated", "clinic", "clinics", "cancer"})
+# a company's legal form after its name ("Xenon Pharmaceuticals Inc"), which ROR leaves out
+_LEGAL_FORMS = frozenset({"inc", "ltd", "llc", "gmbh", "plc", "corp"})
+_NAMED_HOSPITAL = frozenset({"hospital", "hospitals", "affiliated"})
+_CLINICAL_WORDS = _HOSPITAL_WORDS | {"medical", "health", "healthcare", "clinical"}
 _SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
 # regions the registry files under a code of their own, written before their country
 _REGIONS = {"CN": frozenset({"HK", "MO", "TW"})}
@@ -76,6 +80,14 @@ UNIT_OPENERS = frozenset(
         "service",
         "clinic",
     }
+)
+
+
+# A unit's name opens with one of these, and an organisation's name may end the segment after
+# it ("Department of Petroleum Engineering Abubakar Tafawa Balewa University")
+_RUN_AFTER = frozenset(
+    {"department", "school", "faculty", "division", "laboratory", "program", "programme"}
+    | {"graduate", "chair", "group", "section", "unit", "service", "institute", "center"}
 )
 
 
@@ -138,7 +150,15 @@ def clear_caches() -> None:
     """Forget every per-name cache of the matching code (name analyses and their words' typo
     corrections, acronym checks, country readings, segment cuts), for a benchmark that times
     names as new to the process."""
-    for cached in (analyse, is_acronym, _cuts, *normalise.WORD_CACHES, *countries.NAME_CACHES):
+    for cached in (
+        analyse,
+        is_acronym,
+        _cuts,
+        trailing_runs,
+        leading_runs,
+        *normalise.WORD_CACHES,
+        *countries.NAME_CACHES,
+    ):
         cached.cache_clear()
 
 
@@ -277,7 +297,67 @@ def _cuts(segment: str) -> tuple[str, ...]:
     # the words before a footnote number ("University of Cambridge | 3 Department of Clinical
     # Neuroscience and National Institute …"), whatever organisation words follow it
     cuts += [" ".join(words[:k]) for k in range(2, len(words)) if _footnote(words[k])][:1]
+    if len(words) > 1 and words[-1].strip(".").lower() in _LEGAL_FORMS:
+        cuts.append(" ".join(words[:-1]))  # "Genentech Inc": ROR names the company alone
     return tuple(dict.fromkeys(cuts))
+
+
+@lru_cache(maxsize=32768)
+def trailing_runs(segment: str) -> tuple[str, ...]:
+    """The runs of words that end a segment after a unit's name or an acronym, longest first:
+    an organisation usually ends its segment ("Department of Petroleum Engineering Abubakar
+    Tafawa Balewa University", "CNRS Université de Bordeaux", "Graduate Program in … Stony
+    Brook University 1"). Only after those: "Sun Yat-sen University" of "National Sun Yat-sen
+    University", "University Chicago" of "Loyola University Chicago" are other names. A run
+    opens with a capitalised word that follows no connective ("Space Studies" of "Laboratory
+    of Space Studies" is the lab's subject), holds two words at least and a word that says
+    which organisation, not only what it does."""
+    words = segment.split()[:MAX_WORDS]
+    while words and _footnote(words[-1]):
+        words = words[:-1]
+    if len(words) < 3:
+        return ()
+    unit = analyse(words[0]).key in _RUN_AFTER
+    runs = []
+    for k in range(1, len(words) - 1):
+        word, before = words[k], words[k - 1].lower()
+        if not (unit or all(is_acronym(w) and len(w) > 2 for w in words[:k])):
+            break
+        if not word[:1].isupper() or before in _CONNECTIVES or word.lower() in _CONNECTIVES:
+            continue
+        distinct = analyse(" ".join(words[k:])).distinct
+        if any(t not in GENERIC_WORDS for t in distinct):
+            runs.append(" ".join(words[k:]))
+    return tuple(runs)
+
+
+@lru_cache(maxsize=32768)
+def leading_runs(segment: str) -> tuple[str, ...]:
+    """The runs of words that open a segment which opens with a name, longest first, past a
+    unit named after it that :func:`_cuts` stops at: "Harvard University" of "Harvard
+    University Center for Brain Science", "Cleveland Clinic" of "Cleveland Clinic Lerner
+    Research Institute". Never before a hospital, a clinic or a cancer or medical centre
+    ("Aarhus University Hospital", "University of Mississippi Medical Center"): that is an
+    organisation of its own, which the registry may lack."""
+    words = segment.split()[:MAX_WORDS]
+    if len(words) < 3 or analyse(words[0]).key in UNIT_OPENERS | _RUN_AFTER:
+        return ()
+    runs = []
+    for k in range(len(words) - 1, 1, -1):
+        if _NAMED_HOSPITAL.intersection(analyse(" ".join(words[k:])).tokens):
+            break  # "… School of Medicine-Affiliated Renji Hospital": the hospital's name
+        if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
+            continue
+        if _initial(words[k]) or _initial(words[k - 1]):
+            continue
+        # what the rest says it is: its words before a connective ("Center" of "Center for …")
+        rest = next(
+            (words[k:j] for j in range(k, len(words)) if words[j].lower() in _CONNECTIVES),
+            words[k:],
+        )
+        if not any(_CLINICAL_WORDS.intersection(analyse(w).tokens) for w in rest):
+            runs.append(" ".join(words[:k]))
+    return tuple(runs)
 
 
 def _footnote(word: str) -> bool:

@@ -43,7 +43,15 @@ from dataclasses import dataclass, fields, replace
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from kvrules.refdata.affiliations import OrganisationMatch, Part, Span, parse
+from kvrules.refdata.affiliations import (
+    OrganisationMatch,
+    Part,
+    Span,
+    _without_number,
+    leading_runs,
+    parse,
+    trailing_runs,
+)
 from kvrules.refdata.countries import as_country, is_region_code, to_country
 from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
@@ -75,6 +83,8 @@ MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more
 # organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
 GENERIC_SPREAD = 5
 WITHOUT_CITY = "name without its city"
+WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
+WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
 WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
@@ -293,6 +303,8 @@ class Resolver:
         entries, and only the list entries (a few thousand) are kept for the crosswalk."""
         listed: dict[int, Entry] = {}
         without_city: list[tuple[str, int, str]] = []
+        without_country: list[tuple[str, int, str]] = []
+        before_research: list[tuple[str, int, str]] = []
         spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
@@ -347,26 +359,33 @@ class Resolver:
                     if rest:
                         without_city.append((rest, idx, name))
                         self._placed.setdefault(rest, []).append((idx, _leading(name, rest)))
+                if info.kind == "registry" and (bare := _without_country(name, entry.country)):
+                    without_country.append((_analysed(bare).key, idx, name))
+                if info.kind == "registry" and (bare := _before_research(name)):
+                    before_research.append((_analysed(bare).key, idx, name))
                 if info.kind == "registry" and (head := _before_place(name)):
                     self._placed.setdefault(_analysed(head).key, []).append((idx, head))
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
         self._add_without_city(without_city)
+        self._add_without_city(without_country, WITHOUT_COUNTRY)
+        self._add_without_city(before_research, WITHOUT_RESEARCH)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
-    def _add_without_city(self, found: list[tuple[str, int, str]]) -> None:
+    def _add_without_city(self, found: list[tuple[str, int, str]], ntype: str = "") -> None:
         """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
         "Purdue University West Lafayette") is written without it in affiliations: the name less
         the city (``found``: key, entry, name) is a key too, unless some organisation is named
         so (then the city decides: "University of California, Berkeley" never becomes
-        "University of California")."""
+        "University of California"). ``ntype``: what was left out, when not the city (a
+        company's country: :func:`_without_country`)."""
         taken = set(self._exact)
         added: dict[str, list[tuple[int, str, str]]] = {}
         for key, idx, name in found:
             if key not in taken:
-                added.setdefault(key, []).append((idx, name, WITHOUT_CITY))
+                added.setdefault(key, []).append((idx, name, ntype or WITHOUT_CITY))
         for key, names in added.items():
             self._exact.setdefault(key, []).extend(dict.fromkeys(names))
 
@@ -571,6 +590,7 @@ class Resolver:
                 hits = self._by_place_named(hits, span, segments)
             if hits and not cc:
                 hits = self._against_city(hits, view, span)
+            hits = self._unit_named_with_parent(hits, span, segments, cc)
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
@@ -601,7 +621,9 @@ class Resolver:
         if initialled:
             return [initialled]
         joined = " ".join(segments)
-        hits = self._subunit(joined, cc) or self._fuzzy(joined, cc)
+        hits = (
+            self._subunit(joined, cc) or self._segment_ends(segments, cc) or self._fuzzy(joined, cc)
+        )
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
@@ -644,6 +666,19 @@ class Resolver:
         if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
             return []
         return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
+
+    def _unit_named_with_parent(
+        self, hits: list[_Hit], span: Span, segments: tuple[str, ...], cc: str | None
+    ) -> list[_Hit]:
+        """A pair of segments read as a unit's alias or reordered name that ends with the unit's
+        ROR parent ("BIO5 Institute, University of Arizona 9", "Lombardi Comprehensive Cancer
+        Center, Georgetown University 5": the footnote number left the pair to be read whole)
+        is the parent with its unit, as the whole string is (:meth:`_parent_named_last`)."""
+        if not hits or span.inner or span.last == span.first:
+            return hits
+        pair = (*segments[span.first : span.last], _without_number(segments[span.last]))
+        named = self._parent_named_last(hits, pair, cc)
+        return named[0] if named else hits
 
     def _split_joined(self, part: Part) -> Part:
         """A segment "X and Y" cut in two where both sides name organisations ("University of
@@ -1228,6 +1263,18 @@ class Resolver:
                 return _cityless_tail(hits)
         return []
 
+    def _segment_ends(self, segments: tuple[str, ...], cc: str | None) -> list[_Hit]:
+        """A part that names no organisation otherwise: the first organisation named by the
+        words that end one of its segments after a unit's name or an acronym ("Department of
+        Petroleum Engineering Abubakar Tafawa Balewa University, P.M.B 0248, Bauchi", "CNRS
+        Université de Bordeaux"; :func:`~kvrules.refdata.affiliations.trailing_runs`)."""
+        for segment in segments:
+            for run in trailing_runs(segment) + leading_runs(segment):
+                hits = self._lookup(run, cc, SUBUNIT, SUBUNIT_METHOD)
+                if hits:
+                    return _cityless_tail(hits)
+        return []
+
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
         a = analyse(text)
         if not a.distinct or is_acronym(text):
@@ -1594,6 +1641,34 @@ def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:
         return ""
     rest = tokens[:-k]
     return "".join(rest) if any(t not in CLASS_WORDS for t in rest) else ""
+
+
+def _without_country(name: str, country: str | None) -> str:
+    """A registry name less the country ROR writes after a company's name in brackets
+    ("Genentech" of "Genentech (United States)", "UCB Pharma" of "UCB Pharma (Belgium)"), when
+    that is the record's own country; else ""."""
+    head, bracket, rest = name.rpartition("(")
+    if not (bracket and country and rest.endswith(")") and head.strip()):
+        return ""
+    if as_country(rest[:-1].strip()) != country or not _analysed(head).distinct:
+        return ""
+    return head.strip()
+
+
+_AND_RESEARCH = re.compile(r"^(?P<head>.+?)\s+(?:&|and)\s+research(?:\s+cent(?:er|re))?$", re.I)
+_NAMED_BEFORE_RESEARCH = frozenset({"university", "institute", "hospital", "college"})
+
+
+def _before_research(name: str) -> str:
+    """A registry name less its "& Research" or "and Research Centre", when what is left is an
+    organisation's name of its own ("Wageningen University" of "Wageningen University &
+    Research", "Jaslok Hospital" of "Jaslok Hospital and Research Centre"): affiliations write
+    it so. Else ""."""
+    found = _AND_RESEARCH.match(name.strip())
+    head = _analysed(found.group("head")) if found else None
+    if head is None or not head.distinct or head.tokens[-1] not in _NAMED_BEFORE_RESEARCH:
+        return ""
+    return found.group("head")  # type: ignore[union-attr]
 
 
 def _before_place(name: str) -> str:
