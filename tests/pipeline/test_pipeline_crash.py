@@ -187,7 +187,13 @@ def outcome(system: System) -> Outcome:
 
 @pytest.mark.parametrize(
     "kills",
-    [24, pytest.param(120, marks=pytest.mark.slow, id="120-kills")],
+    # 12 kills: start-up, fetch, e-mail and webhook kills (1, 1, 6, 4 with this seed: the
+    # draws are fixed while alerts are pending), the kill points the 24 of the full set hit.
+    [
+        12,
+        pytest.param(24, marks=pytest.mark.slow),
+        pytest.param(120, marks=pytest.mark.slow, id="120-kills"),
+    ],
 )
 def test_sigkilled_scans_end_like_an_uninterrupted_one(tmp_path: Path, kills: int) -> None:
     began = time.monotonic()
@@ -262,6 +268,6 @@ def test_sigkilled_scans_end_like_an_uninterrupted_one(tmp_path: Path, kills: in
             mail_flags.setdefault(key, []).append(repeat)
         for flags in (*hook_flags.values(), *mail_flags.values()):
             assert all(flags[1:]), flags
-        assert stats.kills >= max(MIN_KILLS, kills - 10)
+        assert stats.kills >= min(kills, max(MIN_KILLS, kills - 10))
     finally:
         crashed.stop()
