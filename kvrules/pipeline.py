@@ -535,6 +535,8 @@ class Scanner:
         self.store.record_subject(event)
         findings = self.evaluator.evaluate(event)
         self._record(findings, report)
+        if self.enricher is not None:  # a later edition may no longer list what a finding cites
+            self.store.note_lapsed(system, record_id, self.enricher.screened_against)
         if system == getattr(self.adapter, "name", None):
             self._queue_tags(system, record_id, findings)
 
@@ -543,7 +545,10 @@ class Scanner:
         if not self.adapter.taggable(record_id):
             return False
         if findings or self.store.case_for(system, record_id) is not None:
-            tags = self.adapter.writable_tags(record_tags(findings))
+            # The tag follows the case: a finding whose list entry a later edition dropped
+            # stands (and keeps its severity) until the committee decides the case.
+            standing = [*findings, *self.store.lapsed_findings(system, record_id)]
+            tags = self.adapter.writable_tags(record_tags(standing))
             self.store.enqueue_writeback(self.source, record_id, tags)
             return True
         return False

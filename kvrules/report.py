@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kvrules.plain import list_label, listed_as, said
+from kvrules.plain import list_label, listed_as
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -59,7 +59,7 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            lines += [f"  - evidence: {_md(sentence)}" for sentence in said(f.evidence, subject)]
+            lines += [f"  - evidence: {_md(sentence)}" for sentence in stored.in_words(subject)]
             technical.append(
                 f"- Case {case.id}, {_md(f.rule_title)}: rule "
                 f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "

@@ -345,6 +345,33 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     def case_findings(self, case_id: int) -> list[_cases.StoredFinding]:
         return _cases.case_findings(self._db.conn, case_id)
 
+    def note_lapsed(
+        self,
+        source_system: str,
+        record_id: str,
+        screened_against: Sequence[str],
+        *,
+        actor: str = SYSTEM_ACTOR,
+    ) -> None:
+        """The record was screened again (``screened_against``: the editions): note on its
+        case's findings which list entries they rest on a later edition no longer lists, in
+        the audit log too. The findings keep their evidence as found; the committee decides."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            case = _cases.find_case(c, source_system, record_id)
+            if case is None:
+                return
+            record = _subjects.get(c, source_system, record_id)
+            for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
+                details = {"finding": stored.id, "editions": (lapsed or {}).get("editions", [])}
+                action = "finding.lapsed" if lapsed else "finding.listed-again"
+                self._log(actor, action, f"case:{case.id}", details, now)
+
+    def lapsed_findings(self, source_system: str, record_id: str) -> list[Finding]:
+        """The findings of the record's undecided (open or triaged) case that rest on list
+        entries a later edition no longer lists: they stand until the committee decides."""
+        return _cases.lapsed_findings(self._db.conn, source_system, record_id)
+
     def set_case_status(
         self,
         case_id: int,

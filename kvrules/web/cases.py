@@ -136,7 +136,7 @@ async def case_page(request: Request) -> Response:
             return error_page(request, 404, f"There is no case {case_id}.")
         subject = store.subject(case.source_system, case.record_id)
         findings = [
-            (stored, evidence_views(subject, stored.finding.evidence))
+            (stored, evidence_views(subject, stored.finding.evidence, stored.listed))
             for stored in store.case_findings(case_id)
         ]
         orgs = organisations_of(subject or {})
