@@ -72,6 +72,7 @@ class ScanReport:
     budget_exhausted: bool = False  # stopped at a resume point; the next scan goes on from it
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "by_severity"}
@@ -260,6 +261,7 @@ class Scanner:
             self.source,
             dry_run=not self.apply,
             screened_against=self.enricher.screened_against if self.enricher else [],
+            list_titles=dict(self.enricher.list_titles) if self.enricher else {},
         )
         # Decided cases whose review (renewal) date has come are reopened for the committee.
         report.reviews_reopened = len(

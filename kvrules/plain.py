@@ -93,6 +93,15 @@ def list_label(list_id: str, title: str | None = None) -> str:
     return LISTS.get(list_id) or title or list_id
 
 
+def list_title(org: Mapping[str, Any] | None, list_id: str) -> str | None:
+    """The title of ``list_id`` as the organisation's screening matches carry it (the
+    reference store's title, given to each match of its editions), or None."""
+    matches = (org or {}).get("screening") or []
+    return next(
+        (m.get("title") for m in matches if m.get("list") == list_id and m.get("title")), None
+    )
+
+
 def list_named(list_id: str, title: str | None = None) -> str:
     """ "the US DoD Section 1286 list", "the list “University Two watch list”": a list as a
     sentence names it (an institution's own list by the title it was imported with)."""
@@ -619,6 +628,8 @@ def _list_entry(matches: Entries) -> str:
 
 
 KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}
+# An edition imported without --licence: whether its data may be used is not known here
+NO_LICENCE = "licence not recorded"
 
 
 def match_provenance(match: Mapping[str, Any]) -> str:
@@ -629,7 +640,10 @@ def match_provenance(match: Mapping[str, Any]) -> str:
     said = [KINDS.get(str(match.get("kind")), "")]
     where = [str(v) for v in (match.get("publisher"), match.get("source_url")) if v]
     said.append(f"source: {', '.join(where)}" if where else "")
-    said.append(f"licence: {match['licence']}" if match.get("licence") else "")
+    if match.get("licence"):
+        said.append(f"licence: {match['licence']}")
+    elif match.get("title"):  # a match carrying its edition's provenance, without a licence
+        said.append(NO_LICENCE)
     return "".join(f"; {part}" for part in said if part)
 
 

@@ -113,6 +113,7 @@ class ListedOrganisation:
     ror_id: str | None = None
     # list id → edition → the entry's names as the list spells them
     listed: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # list id → its title in the store
     # as the RIS writes it → the records that write it so
     spellings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     records: set[tuple[str, str]] = field(default_factory=set)
@@ -130,9 +131,13 @@ class ListedOrganisation:
     def lists_in_words(self) -> list[str]:
         """ "US DoD Section 1286 list (FY25), listed as “Xi'an Jiatong University”", by list."""
         said = []
-        for list_id in sorted(self.listed, key=lambda i: list_label(i).casefold()):
+
+        def label(list_id: str) -> str:
+            return list_label(list_id, self.titles.get(list_id))
+
+        for list_id in sorted(self.listed, key=lambda i: label(i).casefold()):
             for edition, names in sorted(self.listed[list_id].items()):
-                where = f"{list_label(list_id)} ({edition})" if edition else list_label(list_id)
+                where = f"{label(list_id)} ({edition})" if edition else label(list_id)
                 spelt = ", ".join(listed_as(n) for n in sorted(names))
                 said.append(f"{where}, {spelt}" if spelt else where)
         return said
@@ -156,6 +161,8 @@ class ListedPartners:
         for m in org.get("screening") or []:
             if not m.get("candidate") and m.get("list") in org["lists"]:
                 names = entry.listed[m["list"]].setdefault(m.get("edition") or "", set())
+                if m.get("title"):
+                    entry.titles[m["list"]] = m["title"]
                 if m.get("name"):
                     names.add(m["name"])
         for editions in entry.listed.values():

@@ -115,7 +115,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "up; what was read is kept and the next scan resumes where this one stopped."
         )
     if report.screened_against:
-        lists = lists_in_words(report.screened_against, joined_by="and")
+        lists = lists_in_words(report.screened_against, report.list_titles, joined_by="and")
         click.echo(
             f"Organisations screened against {lists}; "
             "not on a list means not found in these editions, not that a partner is safe."

@@ -15,7 +15,7 @@ from kvrules.model import CollaborationEvent, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
-# An edition's provenance as a match carries it: publisher, source_url, licence
+# An edition's provenance as a match carries it: publisher, source_url, licence, title
 Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
 # organisation"; ``Store.match_suppressed`` is one.
