@@ -263,6 +263,8 @@ class Scanner:
             screened_against=self.enricher.screened_against if self.enricher else [],
             list_titles=dict(self.enricher.list_titles) if self.enricher else {},
         )
+        if self.enricher is not None:  # what a partner on no list was not found in, for people
+            self.store.remember_screening(report.screened_against, report.list_titles)
         # Decided cases whose review (renewal) date has come are reopened for the committee.
         report.reviews_reopened = len(
             self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")

@@ -132,6 +132,23 @@ def edition_in_words(
     return f"{named}, edition {m.group('edition')}{note}"
 
 
+# What "not on a list" means, wherever kvrules says which lists it screened against
+NOT_SAFE = "not on a list means not found in these editions, not that a partner is safe"
+
+
+def not_found_in(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
+    """ "not found in the list “…”, edition 2026 or the US DoD Section 1286 list, edition FY25
+    (a partial copy: …)": an organisation no list matched, and where it was looked for."""
+    return f"not found in {lists_in_words(screened, titles)}"
+
+
+def screened_in_words(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
+    """ "Organisations screened against … and …; not on a list means …": the closing line of
+    a scan, and what a case page and the portfolio report say of the lists screened."""
+    lists = lists_in_words(screened, titles, joined_by="and")
+    return f"Organisations screened against {lists}; {NOT_SAFE}."
+
+
 def lists_in_words(
     screened: Iterable[str], titles: Mapping[str, str] | None = None, *, joined_by: str = "or"
 ) -> str:

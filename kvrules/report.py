@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kvrules.plain import list_label, listed_as
+from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -35,6 +35,9 @@ def markdown_report(
             or "none"
         )
     )
+    screened, titles = store.screening()
+    if screened:  # what "not on a list" means here: not found in these editions
+        lines += ["", _md(screened_in_words(screened, titles))]
     lines.append("")
     technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
     for case in cases[:limit]:

@@ -26,7 +26,7 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import lists_in_words
+from kvrules.plain import screened_in_words
 
 if TYPE_CHECKING:
     from kvrules.store import OutboxAlert
@@ -115,11 +115,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "up; what was read is kept and the next scan resumes where this one stopped."
         )
     if report.screened_against:
-        lists = lists_in_words(report.screened_against, report.list_titles, joined_by="and")
-        click.echo(
-            f"Organisations screened against {lists}; "
-            "not on a list means not found in these editions, not that a partner is safe."
-        )
+        click.echo(screened_in_words(report.screened_against, report.list_titles))
 
 
 def not_sent(report: ScanReport) -> str:

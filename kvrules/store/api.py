@@ -7,6 +7,7 @@ change that matters to the committee writes its audit entry in the same transact
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -124,6 +125,25 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """Save a resume point; do it in the transaction that stored the records before it."""
         with self._db.transaction() as c:
             _sources.set_cursor(c, source, cursor, self.clock())
+
+    def remember_screening(
+        self, screened_against: Sequence[str], titles: Mapping[str, str]
+    ) -> None:
+        """The list editions the last scan screened with (``Enricher.screened_against``) and
+        the lists' titles: what a case page or report says a partner on no list was not
+        found in (every stored record was re-screened against them)."""
+        doc = {"screened": list(screened_against), "titles": dict(titles)}
+        if self.get_cursor(_SCREENING) != (text := json.dumps(doc, ensure_ascii=False)):
+            self.set_cursor(_SCREENING, text)
+
+    def screening(self) -> tuple[list[str], dict[str, str]]:
+        """(editions screened, list id → title) as the last scan remembered them; nothing
+        before a scan with lists has run."""
+        try:
+            doc = json.loads(self.get_cursor(_SCREENING) or "{}")
+        except ValueError:
+            doc = {}
+        return list(doc.get("screened") or []), dict(doc.get("titles") or {})
 
     def keep_adapter_state(
         self, source: str, rows: Sequence[StateRow], *, replace: bool = False
@@ -686,6 +706,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     ) -> list[_audit.AuditProblem]:
         """Every break in the hash chain, first broken link first; empty when intact."""
         return _audit.verify(self._db.conn, expected_head)
+
+
+# A row of the sources table, as the scanner's own memos are ("<source>#screened-with")
+_SCREENING = "kvrules#screened-against"
 
 
 def _record(finding: Finding) -> str:
