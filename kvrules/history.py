@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import count_of, list_label
+from kvrules.plain import count_of, list_label, lists_in_words
 from kvrules.store import AuditEntry
 
 
@@ -222,6 +222,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         + (f", with its decision: {_words(d['decision'])}" if d.get("decision") else "")
         + (f"; changed since: {', '.join(map(str, d['changes']))}" if d.get("changes") else "")
     ),
+    "finding.lapsed": lambda d: (
+        f"noted that {lists_in_words(d.get('editions') or [], joined_by='and')} no longer "
+        "lists what a finding of the case rests on; the finding stands until the committee "
+        "decides"
+    ),
+    "finding.listed-again": lambda d: "noted that a finding's list entry is listed again",
     "case.followed": lambda d: (
         f"handed the case over to case {d.get('to_case')}, which follows the awarded project "
         f"{d.get('record')}"

@@ -143,6 +143,7 @@ class ListMatch(_Model):
     publisher: str | None = Field(default=None, description="who publishes the list")
     source_url: str | None = Field(default=None, description="where this edition was published")
     licence: str | None = Field(default=None, description="the licence of this edition")
+    title: str | None = Field(default=None, description="the list's title (an own list's name)")
 
 
 class Organisation(_Model):

@@ -72,6 +72,7 @@ class ScanReport:
     budget_exhausted: bool = False  # stopped at a resume point; the next scan goes on from it
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k != "by_severity"}
@@ -260,7 +261,10 @@ class Scanner:
             self.source,
             dry_run=not self.apply,
             screened_against=self.enricher.screened_against if self.enricher else [],
+            list_titles=dict(self.enricher.list_titles) if self.enricher else {},
         )
+        if self.enricher is not None:  # what a partner on no list was not found in, for people
+            self.store.remember_screening(report.screened_against, report.list_titles)
         # Decided cases whose review (renewal) date has come are reopened for the committee.
         report.reviews_reopened = len(
             self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
@@ -535,6 +539,8 @@ class Scanner:
         self.store.record_subject(event)
         findings = self.evaluator.evaluate(event)
         self._record(findings, report)
+        if self.enricher is not None:  # a later edition may no longer list what a finding cites
+            self.store.note_lapsed(system, record_id, self.enricher.screened_against)
         if system == getattr(self.adapter, "name", None):
             self._queue_tags(system, record_id, findings)
 
@@ -543,7 +549,10 @@ class Scanner:
         if not self.adapter.taggable(record_id):
             return False
         if findings or self.store.case_for(system, record_id) is not None:
-            tags = self.adapter.writable_tags(record_tags(findings))
+            # The tag follows the case: a finding whose list entry a later edition dropped
+            # stands (and keeps its severity) until the committee decides the case.
+            standing = [*findings, *self.store.lapsed_findings(system, record_id)]
+            tags = self.adapter.writable_tags(record_tags(standing))
             self.store.enqueue_writeback(self.source, record_id, tags)
             return True
         return False

@@ -12,7 +12,7 @@ flag or click away. Records are named in ``kvrules.records``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ LISTS = {
     "us_csl": "US Consolidated Screening List",
     "aspi_cdut": "ASPI China Defence Universities Tracker",
     "us_fcoc": "US foreign-countries-of-concern list",
+    "uk_sanctions": "UK Sanctions List",
 }
 SIGNALS = {
     "us-country-of-concern": "a US foreign country of concern",
@@ -86,9 +87,27 @@ def period_in_words(span: str) -> str:
     return f"{day_in_words(start)}, {start:%H:%M}{until} UTC"
 
 
-def list_label(list_id: str) -> str:
-    """'us_dod_1286' -> 'US DoD Section 1286 list'; an unknown list as its id."""
-    return LISTS.get(list_id, list_id)
+def list_label(list_id: str, title: str | None = None) -> str:
+    """'us_dod_1286' -> 'US DoD Section 1286 list'; a list kvrules has no words for by its
+    ``title`` in the reference store, else by its id."""
+    return LISTS.get(list_id) or title or list_id
+
+
+def list_title(org: Mapping[str, Any] | None, list_id: str) -> str | None:
+    """The title of ``list_id`` as the organisation's screening matches carry it (the
+    reference store's title, given to each match of its editions), or None."""
+    matches = (org or {}).get("screening") or []
+    return next(
+        (m.get("title") for m in matches if m.get("list") == list_id and m.get("title")), None
+    )
+
+
+def list_named(list_id: str, title: str | None = None) -> str:
+    """ "the US DoD Section 1286 list", "the list “University Two watch list”": a list as a
+    sentence names it (an institution's own list by the title it was imported with)."""
+    if list_id in LISTS:
+        return f"the {LISTS[list_id]}"
+    return f"the list “{title or list_id}”"
 
 
 # "us_dod_1286@FY25 (partial)": a list edition screened against, as kvrules writes it
@@ -108,13 +127,26 @@ def edition_in_words(
     m = _SCREENED.match(screened)
     if m is None:
         return screened
-    list_id = m.group("list")
-    if list_id in LISTS:
-        named = f"the {LISTS[list_id]}"
-    else:
-        named = f"the list “{(titles or {}).get(list_id) or list_id}”"
+    named = list_named(m.group("list"), (titles or {}).get(m.group("list")))
     note = f" ({PARTIAL})" if partial and m.group("partial") else ""
     return f"{named}, edition {m.group('edition')}{note}"
+
+
+# What "not on a list" means, wherever kvrules says which lists it screened against
+NOT_SAFE = "not on a list means not found in these editions, not that a partner is safe"
+
+
+def not_found_in(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
+    """ "not found in the list “…”, edition 2026 or the US DoD Section 1286 list, edition FY25
+    (a partial copy: …)": an organisation no list matched, and where it was looked for."""
+    return f"not found in {lists_in_words(screened, titles)}"
+
+
+def screened_in_words(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
+    """ "Organisations screened against … and …; not on a list means …": the closing line of
+    a scan, and what a case page and the portfolio report say of the lists screened."""
+    lists = lists_in_words(screened, titles, joined_by="and")
+    return f"Organisations screened against {lists}; {NOT_SAFE}."
 
 
 def lists_in_words(
@@ -189,23 +221,53 @@ def matched_by(method: str, *, candidate: bool = False) -> str:
 
 
 class Explained(Protocol):
-    """A piece of evidence (``kvrules.findings.Evidence``) that can say itself in words."""
+    """A piece of evidence (``kvrules.findings.Evidence``): the field, test, value seen and
+    the list element it is about."""
 
-    def in_words(self, record: Mapping[str, Any] | None) -> str: ...
+    path: str
+    test: str
+    actual: Any
+    subject: str | None
+
+
+# The list entries a stored finding rests on, as they were when it was found (``entries_behind``):
+# each a list match (``kvrules.model.ListMatch`` as a dict) with the index of its evidence.
+Entries = Sequence[Mapping[str, Any]]
+
+
+def _behind(listed: Entries | None, index: int) -> list[Mapping[str, Any]] | None:
+    """The entries behind evidence ``index``; None when the finding kept none (found before
+    findings kept them: today's record says which)."""
+    return None if listed is None else [m for m in listed if m.get("evidence") == index]
 
 
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
 _GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
 
-def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> list[str]:
+def in_words(e: Explained, record: Mapping[str, Any] | None, entries: Entries | None = None) -> str:
+    """One piece of evidence as a sentence; ``entries``: the list entries it rests on as they
+    were found (else today's ``record`` says which)."""
+    return evidence_sentence(e.path, e.test, e.actual, e.subject, record, entries)
+
+
+def said(
+    evidence: Iterable[Explained],
+    record: Mapping[str, Any] | None,
+    listed: Entries | None = None,
+    lapsed: Mapping[str, Any] | None = None,
+) -> list[str]:
     """A finding's evidence in words, each thing said once, in order.
 
     ``partner.country exists and partner.country not in [EU]`` leaves two pieces of evidence
     about one country; "partner X is outside the EU (GB)" says what "partner X is in GB" says.
-    The technical form keeps every piece (``str(evidence)``).
+    The technical form keeps every piece (``str(evidence)``). A stored finding's ``listed``
+    entries (``entries_behind``) name the edition and entry as they were when it was found,
+    and ``lapsed`` what a later edition no longer lists (``lapse_in_words``).
     """
-    sentences = list(dict.fromkeys(e.in_words(record) for e in evidence))
+    sentences = list(
+        dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
+    )
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {
@@ -213,7 +275,50 @@ def said(evidence: Iterable[Explained], record: Mapping[str, Any] | None) -> lis
         for s in sentences
         if (m := _GIVES.match(s))
     }
-    return [s for s in sentences if s not in implied]
+    return [s for s in sentences if s not in implied] + lapse_in_words(lapsed, listed, evidence)
+
+
+def entries_behind(
+    evidence: Iterable[Explained], record: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The list entries each list test of a finding rests on, in the screened ``record``:
+    edition, entry, the list's spelling, kind, licence … with the index of the evidence. Kept
+    with the finding when it is made, so that its evidence is never rebuilt from a later
+    edition."""
+    return [{"evidence": i, **m} for i, e in enumerate(evidence) for m in _entries_of(e, record)]
+
+
+def lapse_in_words(
+    lapsed: Mapping[str, Any] | None,
+    listed: Entries | None,
+    evidence: Iterable[Explained] = (),
+) -> list[str]:
+    """ "partner X is not in edition 2027 of the list “University Two watch list”; found in
+    edition 2026, listed as “…”": a later edition no longer lists what a finding rests on.
+    The finding keeps its evidence; the committee decides what it means."""
+    pieces = list(evidence)
+    said = []
+    for screened in (lapsed or {}).get("editions") or []:
+        m = _SCREENED.match(screened)
+        if m is None:
+            continue
+        list_id = m.group("list")
+        found = [e for e in listed or [] if e.get("list") == list_id]
+        title = next((e.get("title") for e in found if e.get("title")), None)
+        partial = f" ({PARTIAL})" if m.group("partial") else ""
+        about = [pieces[e["evidence"]] for e in found if e.get("evidence", -1) < len(pieces)]
+        who = f"{_who(about[0].path, about[0].subject)} is " if about else ""
+        was = "; ".join(
+            dict.fromkeys(
+                f"edition {e.get('edition')}, {listed_as(str(e.get('name')))}" for e in found
+            )
+        )
+        said.append(
+            f"{who}not in edition {m.group('edition')}{partial} of {list_named(list_id, title)}"
+            + (f"; found in {was}" if was else "")
+            + ": the finding stands as found until the committee decides"
+        )
+    return said
 
 
 def evidence_sentence(
@@ -222,12 +327,14 @@ def evidence_sentence(
     actual: Any,
     subject: str | None = None,
     record: Mapping[str, Any] | None = None,
+    entries: Entries | None = None,
 ) -> str:
     """One piece of evidence as a sentence; the technical form when no wording fits.
 
     ``record`` is the screened record as the store remembers it (``Store.subject``): with it,
     a list match names the edition and entry, a research area the words that matched, and an
-    amount its currency.
+    amount its currency. ``entries``: the list entries the evidence rested on when it was found
+    (a stored finding keeps them), which a list match names instead of today's.
     """
     field = path.rsplit(".", 1)[-1]
     quoted = _QUOTED.findall(test)
@@ -235,13 +342,16 @@ def evidence_sentence(
     if subject is None:  # `funder.lists` names no list element: the record names the funder
         subject = _name(_element(record, path, None))
     if field in ("lists", "candidate_lists") and quoted:
-        listed = LISTS.get(quoted[0], quoted[0])
         if negated:
-            return f"{_who(path, subject)} is not on the {listed}"
-        where = _list_entry(_element(record, path, subject), quoted[0], field == "candidate_lists")
-        if field == "lists":
-            return f"{_who(path, subject)} is on the {listed}{where}"
-        return f"{_who(path, subject)} may be on the {listed}{where} (a possible match to confirm)"
+            return f"{_who(path, subject)} is not on {list_named(quoted[0])}"
+        candidate = field == "candidate_lists"
+        if entries is None:
+            entries = _matches(_element(record, path, subject), quoted[0], candidate)
+        title = next((m.get("title") for m in entries if m.get("title")), None)
+        listed, where = list_named(quoted[0], title), _list_entry(entries)
+        if not candidate:
+            return f"{_who(path, subject)} is on {listed}{where}"
+        return f"{_who(path, subject)} may be on {listed}{where} (a possible match to confirm)"
     if field == "country_signals" and quoted:
         signal = SIGNALS.get(quoted[0], quoted[0])
         said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
@@ -504,15 +614,22 @@ def area_in_words(code: str, words: list[str] | None = None) -> str:
     return f"{area_label(code)}, matched words: " + ", ".join(f"'{w}'" for w in words)
 
 
-def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) -> str:
-    """ ", edition FY25, listed as “Sichuan University”" from the organisation's screening: the
-    entry in the list's own spelling, marked as the list's wording, so that a misspelt entry
-    ("Xi'an Jiatong University") is never read as the partner's name."""
-    matches = [
+def _matches(
+    org: Mapping[str, Any] | None, list_id: str, candidate: bool
+) -> list[Mapping[str, Any]]:
+    """The organisation's screening matches on ``list_id`` (confident, or candidates)."""
+    return [
         m
         for m in (org or {}).get("screening") or []
         if m.get("list") == list_id and bool(m.get("candidate")) == candidate
     ]
+
+
+def _list_entry(matches: Entries) -> str:
+    """ ", edition FY25, listed as “Sichuan University”" from an organisation's screening
+    matches on one list: the entry in the list's own spelling, marked as the list's wording,
+    so that a misspelt entry ("Xi'an Jiatong University") is never read as the partner's
+    name."""
     if not matches:
         return ""
     m = max(matches, key=lambda m: m.get("score") or 0)
@@ -528,6 +645,8 @@ def _list_entry(org: Mapping[str, Any] | None, list_id: str, candidate: bool) ->
 
 
 KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}
+# An edition imported without --licence: whether its data may be used is not known here
+NO_LICENCE = "licence not recorded"
 
 
 def match_provenance(match: Mapping[str, Any]) -> str:
@@ -538,7 +657,10 @@ def match_provenance(match: Mapping[str, Any]) -> str:
     said = [KINDS.get(str(match.get("kind")), "")]
     where = [str(v) for v in (match.get("publisher"), match.get("source_url")) if v]
     said.append(f"source: {', '.join(where)}" if where else "")
-    said.append(f"licence: {match['licence']}" if match.get("licence") else "")
+    if match.get("licence"):
+        said.append(f"licence: {match['licence']}")
+    elif match.get("title"):  # a match carrying its edition's provenance, without a licence
+        said.append(NO_LICENCE)
     return "".join(f"; {part}" for part in said if part)
 
 
@@ -556,24 +678,29 @@ def match_technical(match: Mapping[str, Any]) -> str:
     return ", ".join([text, *extra])
 
 
-def technically(evidence: Iterable[Any], record: Mapping[str, Any] | None) -> list[str]:
+def technically(
+    evidence: Iterable[Any], record: Mapping[str, Any] | None, listed: Entries | None = None
+) -> list[str]:
     """The evidence's technical form (``str(evidence)``), each list test followed by the
-    entries behind it: list edition, entry id and name, method, score, kind, licence."""
+    entries behind it: list edition, entry id and name, method, score, kind, licence (a stored
+    finding's ``listed`` entries: as they were found)."""
     lines = []
-    for e in evidence:
+    for i, e in enumerate(evidence):
         lines.append(str(e))
-        field = e.path.rsplit(".", 1)[-1]
-        quoted = _QUOTED.findall(e.test)
-        if field in ("lists", "candidate_lists") and quoted and not e.test.startswith("not"):
-            subject = e.subject or _name(_element(record, e.path, None))
-            org = _element(record, e.path, subject) or {}
-            lines += [
-                f"  {match_technical(m)}"
-                for m in org.get("screening") or []
-                if m.get("list") == quoted[0]
-                and bool(m.get("candidate")) == (field == "candidate_lists")
-            ]
+        behind = _behind(listed, i)
+        entries = _entries_of(e, record) if behind is None else behind
+        lines += [f"  {match_technical(m)}" for m in entries]
     return lines
+
+
+def _entries_of(e: Explained, record: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    """The screening matches in ``record`` behind a list test (none for another test)."""
+    field = e.path.rsplit(".", 1)[-1]
+    quoted = _QUOTED.findall(e.test)
+    if field not in ("lists", "candidate_lists") or not quoted or e.test.startswith("not"):
+        return []
+    subject = e.subject or _name(_element(record, e.path, None))
+    return _matches(_element(record, e.path, subject), quoted[0], field == "candidate_lists")
 
 
 def listed_as(name: str) -> str:

@@ -53,6 +53,7 @@ from kvrules.plain import (
     edition_in_words,
     listed_as,
     lists_in_words,
+    not_found_in,
     said,
     technically,
 )
@@ -382,7 +383,9 @@ class Screening:
             "lists": [edition_in_words(s, titles) for s in self.screened_against],
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
-            "not_found": [f"{name}: not found in {nowhere}" for name in self.not_found],
+            "not_found": [
+                f"{name}: {not_found_in(self.screened_against, titles)}" for name in self.not_found
+            ],
             "unidentified": [
                 f"{name}: not identified as an organisation in {nowhere} or the organisation "
                 "registry; identify the institution (its full name, or its ROR id)"

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kvrules.plain import list_label, listed_as, said
+from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -35,6 +35,9 @@ def markdown_report(
             or "none"
         )
     )
+    screened, titles = store.screening()
+    if screened:  # what "not on a list" means here: not found in these editions
+        lines += ["", _md(screened_in_words(screened, titles))]
     lines.append("")
     technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
     for case in cases[:limit]:
@@ -59,7 +62,7 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            lines += [f"  - evidence: {_md(sentence)}" for sentence in said(f.evidence, subject)]
+            lines += [f"  - evidence: {_md(sentence)}" for sentence in stored.in_words(subject)]
             technical.append(
                 f"- Case {case.id}, {_md(f.rule_title)}: rule "
                 f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "
@@ -113,6 +116,7 @@ class ListedOrganisation:
     ror_id: str | None = None
     # list id → edition → the entry's names as the list spells them
     listed: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # list id → its title in the store
     # as the RIS writes it → the records that write it so
     spellings: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     records: set[tuple[str, str]] = field(default_factory=set)
@@ -130,9 +134,13 @@ class ListedOrganisation:
     def lists_in_words(self) -> list[str]:
         """ "US DoD Section 1286 list (FY25), listed as “Xi'an Jiatong University”", by list."""
         said = []
-        for list_id in sorted(self.listed, key=lambda i: list_label(i).casefold()):
+
+        def label(list_id: str) -> str:
+            return list_label(list_id, self.titles.get(list_id))
+
+        for list_id in sorted(self.listed, key=lambda i: label(i).casefold()):
             for edition, names in sorted(self.listed[list_id].items()):
-                where = f"{list_label(list_id)} ({edition})" if edition else list_label(list_id)
+                where = f"{label(list_id)} ({edition})" if edition else label(list_id)
                 spelt = ", ".join(listed_as(n) for n in sorted(names))
                 said.append(f"{where}, {spelt}" if spelt else where)
         return said
@@ -156,6 +164,8 @@ class ListedPartners:
         for m in org.get("screening") or []:
             if not m.get("candidate") and m.get("list") in org["lists"]:
                 names = entry.listed[m["list"]].setdefault(m.get("edition") or "", set())
+                if m.get("title"):
+                    entry.titles[m["list"]] = m["title"]
                 if m.get("name"):
                     names.add(m["name"])
         for editions in entry.listed.values():

@@ -137,3 +137,17 @@ def test_evaluate_table_says_evidence_in_words_with_the_technical_form_in_its_ow
     for code in ("project.partners[0].lists", "us_dod_1286", "project-partner-on-1286"):
         assert code not in human, code
         assert code in technical, code
+
+
+def test_evaluate_refuses_a_file_that_holds_no_records(runner, tmp_path):
+    # README: exit 1 for "a file that holds no records" — not "0 finding(s) in 0 event(s)"
+    dod = str(shipped_rulebooks() / "us-dod-1286.yaml")
+    for name, text in (("e.jsonl", ""), ("blank.jsonl", "\n  \n")):
+        empty = tmp_path / name
+        empty.write_text(text)
+        for flags in ([], ["--json"]):
+            result = runner.invoke(cli, ["evaluate", "--rulebook", dod, str(empty), *flags])
+            assert result.exit_code == 1, result.output
+            assert "0 finding(s)" not in result.output
+            assert f"{empty}: holds no records" in result.output
+            assert "Traceback" not in result.output

@@ -586,3 +586,16 @@ def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
         assert enricher.unidentified == {}
     finally:
         screener.close()
+
+
+def test_a_proposal_file_that_holds_nothing_is_refused_in_one_line(tmp_path):
+    # README, exit 1: "a file that holds no records"; a file of something else than a mapping
+    # is a usage error (2) — and neither is an internal error (70, "this is a bug")
+    empty, listed = tmp_path / "empty.yaml", tmp_path / "listed.yaml"
+    empty.write_text("\n# nothing yet\n")
+    listed.write_text("- Beihang University\n")
+    for proposal, status, said in ((empty, 1, "holds no proposal"), (listed, 2, "not a mapping")):
+        result = CliRunner().invoke(cli, ["check", str(proposal)])
+        assert result.exit_code == status, result.output
+        assert f"{proposal}: {said}" in result.output
+        assert "internal error" not in result.output and "Traceback" not in result.output

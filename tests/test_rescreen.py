@@ -338,3 +338,58 @@ def test_a_registry_edition_that_changes_a_list_match_rescreens_the_record(
         assert second.rescreened == 1  # P1's partner now reaches the listed entry; not P2
         [case] = store.cases("open")
         assert case.record_id == "P1"
+
+
+def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_rulebook):
+    """README: "a finding cites the edition that matched". A later edition without the entry
+    does not rewrite the finding's evidence: the case says both, and the committee decides."""
+    from click.testing import CliRunner
+
+    from kvrules.cli import cli
+
+    exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
+    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    book = _watched_rulebook(write_rulebook)
+    adapter = _file_adapter(exports)
+    with Store.open(state) as store, Evaluator([book]) as evaluator:
+        Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        later = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert later.rescreened == 1
+        [case] = store.cases()
+        [stored] = store.case_findings(case.id)
+        # what the finding rests on, kept as it was found
+        [entry] = stored.listed
+        assert (entry["list"], entry["edition"], entry["entry"]) == ("watch", "2026", "e2")
+        assert (entry["name"], entry["licence"]) == ("Acme Institute of Rocketry", "public domain")
+        assert stored.lapsed and stored.lapsed["editions"] == ["watch@2027"]
+        # the case and the record's tag agree: the finding stands until the committee decides
+        assert (case.severity.value, case.status) == ("medium", "open")
+        [wish] = [w for w in store.writebacks() if w.record_id == "P1"][-1:]
+        assert "ks:medium" in wish.tags, wish.tags
+
+    shown = CliRunner().invoke(cli, ["show", f"case:{case.id}", "--db", str(state)])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.output.split())
+    assert "is on the list “" in text  # named by its title (or id)
+    assert "”, edition 2026, listed as “Acme Institute of Rocketry”; a designation" in text
+    assert "not in edition 2027 of the list “" in text
+    assert "; found in edition 2026, listed as “Acme Institute of Rocketry”" in text
+    assert "the committee decides" in text
+    assert "edition 2027, listed as" not in text
+
+    # the case page says the same: the match as found, and what the later edition says
+    from kvrules.web.security import hash_password
+    from tests.web.web_helpers import PASSWORD, app_for, login
+
+    with Store.open(state) as store:
+        store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
+    client = app_for(state)
+    login(client, "adviser")
+    card = client.get(f"/cases/{case.id}").text.split('<article class="card finding"', 1)[1]
+    assert "Since it was found:</strong> partner Acme Institute of Rocketry (RU) is not in " in card
+    table = card.split("List matches behind this evidence", 1)[1].split("</table>", 1)[0]
+    assert "<td>2026</td>" in table and "2027" not in table

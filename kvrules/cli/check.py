@@ -14,6 +14,7 @@ from rich.markup import escape
 
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, screening_config, settings_options
 from kvrules.cli.output import styled
+from kvrules.errors import KvrulesError
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
@@ -40,8 +41,15 @@ def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
             loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             raise click.BadParameter(f"{file}: {e}", param_hint="PROPOSAL") from None
+        if loaded is None:  # README, exit 1: a file that holds no records is an error
+            raise KvrulesError(
+                f"{file}: holds no proposal (the file is empty): describe it in YAML or JSON "
+                "(title, topic, partners …)"
+            )
         if not isinstance(loaded, dict):
-            raise click.BadParameter(f"{file}: not a mapping of proposal fields", "PROPOSAL")
+            raise click.BadParameter(
+                f"{file}: not a mapping of proposal fields", param_hint="PROPOSAL"
+            )
         doc = loaded
     for key in ("partners", "funders", "keywords", "units"):
         if flags[key]:

@@ -18,7 +18,7 @@ import click
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
-from kvrules.plain import lists_in_words, match_provenance
+from kvrules.plain import NO_LICENCE, lists_in_words, match_provenance
 from kvrules.refdata.models import HistoryRow
 from kvrules.refdata.store import Store
 
@@ -285,14 +285,14 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
         source = f"{i.publisher or ''} {i.source_url or ''}".strip()
         sha = f"sha256 {i.sha256[:12]}" if i.sha256 else ""
         if wide:
-            licence = "\n".join(x for x in (i.licence, sha) if x)
+            licence = "\n".join(x for x in (i.licence or NO_LICENCE, sha) if x)
             table.add_row(
                 i.list_id, i.edition, screens, i.kind, str(entries), f"{title}\n{source}", licence
             )
             continue
         # a narrow terminal: one edition a block, its lines wrapped at words to the width
         click.echo(f"\n{i.list_id} {i.edition}  {screens}  {i.kind}  {entries:,} entries")
-        for line in (title, source, "; ".join(x for x in (i.licence, sha) if x)):
+        for line in (title, source, "; ".join(x for x in (i.licence or NO_LICENCE, sha) if x)):
             if line:
                 click.echo(textwrap.fill(line, console.width, **_INDENTED))
     if wide:

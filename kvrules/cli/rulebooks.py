@@ -29,6 +29,9 @@ from kvrules.rulebook.schema import RulebookSpec
 from kvrules.settings import config_file
 from kvrules.store.subjects import subject_body
 
+# README, exit status 1: "a file that holds no records" is an error, not an empty success
+NO_RECORDS = "holds no records (the file is empty): give canonical events, one JSON per line"
+
 
 def _report(problems: list[Diagnostic]) -> None:
     for p in problems:
@@ -188,6 +191,8 @@ def evaluate(
             elif found:  # the record as a scan would remember it: names it, and its evidence
                 record = subject_body(event)
                 findings += [(finding, record) for finding in found]
+    if not events and not skipped:  # an empty (or blank) file: nothing was evaluated
+        raise KvrulesError(f"{records}: {NO_RECORDS}")
     if not as_json:
         _print_findings(findings, events)
         if enricher is not None:

@@ -28,7 +28,7 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import count_of, lists_in_words
+from kvrules.plain import count_of, screened_in_words
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
@@ -122,11 +122,7 @@ def print_report(
             "up; what was read is kept and the next scan resumes where this one stopped."
         )
     if report.screened_against:
-        lists = lists_in_words(report.screened_against, joined_by="and")
-        click.echo(
-            f"Organisations screened against {lists}; "
-            "not on a list means not found in these editions, not that a partner is safe."
-        )
+        click.echo(screened_in_words(report.screened_against, report.list_titles))
     if unidentified:
         click.echo(not_identified_in_words(unidentified))
 

@@ -25,7 +25,7 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import count_of, said, technically
+from kvrules.plain import count_of
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -95,7 +95,7 @@ def findings(
                         "title": f.rule_title,
                         "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
-                        "evidence": said(f.evidence, subject),
+                        "evidence": stored.in_words(subject),
                         "evidence_technical": [str(e) for e in f.evidence],
                     }
                 )
@@ -166,7 +166,7 @@ def show(
             {
                 "id": s.id,
                 **s.finding.to_dict(),
-                "evidence_in_words": said(s.finding.evidence, subject),
+                "evidence_in_words": s.in_words(subject),
             }
             for s in items
         ],
@@ -212,7 +212,7 @@ def show(
         console.print(
             f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
         )
-        evidence = technically(f.evidence, subject) if technical else said(f.evidence, subject)
+        evidence = s.technically(subject) if technical else s.in_words(subject)
         lines = [f"evidence: {e}" for e in evidence]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")

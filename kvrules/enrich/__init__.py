@@ -103,6 +103,7 @@ class Enricher:
                     "publisher": i.publisher,
                     "source_url": i.source_url,
                     "licence": i.licence,
+                    "title": i.title,
                 }
                 for i in editions
             }

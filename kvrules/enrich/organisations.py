@@ -25,7 +25,7 @@ NOT_AN_ORGANISATION = re.compile(
     r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
     re.IGNORECASE,
 )
-# An edition's provenance as a match carries it: publisher, source_url, licence
+# An edition's provenance as a match carries it: publisher, source_url, licence, title
 Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
 # organisation"; ``Store.match_suppressed`` is one.

@@ -7,6 +7,7 @@ change that matters to the committee writes its audit entry in the same transact
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -132,6 +133,25 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """Save a resume point; do it in the transaction that stored the records before it."""
         with self._db.transaction() as c:
             _sources.set_cursor(c, source, cursor, self.clock())
+
+    def remember_screening(
+        self, screened_against: Sequence[str], titles: Mapping[str, str]
+    ) -> None:
+        """The list editions the last scan screened with (``Enricher.screened_against``) and
+        the lists' titles: what a case page or report says a partner on no list was not
+        found in (every stored record was re-screened against them)."""
+        doc = {"screened": list(screened_against), "titles": dict(titles)}
+        if self.get_cursor(_SCREENING) != (text := json.dumps(doc, ensure_ascii=False)):
+            self.set_cursor(_SCREENING, text)
+
+    def screening(self) -> tuple[list[str], dict[str, str]]:
+        """(editions screened, list id → title) as the last scan remembered them; nothing
+        before a scan with lists has run."""
+        try:
+            doc = json.loads(self.get_cursor(_SCREENING) or "{}")
+        except ValueError:
+            doc = {}
+        return list(doc.get("screened") or []), dict(doc.get("titles") or {})
 
     def keep_adapter_state(
         self, source: str, rows: Sequence[StateRow], *, replace: bool = False
@@ -352,6 +372,33 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
 
     def case_findings(self, case_id: int) -> list[_cases.StoredFinding]:
         return _cases.case_findings(self._db.conn, case_id)
+
+    def note_lapsed(
+        self,
+        source_system: str,
+        record_id: str,
+        screened_against: Sequence[str],
+        *,
+        actor: str = SYSTEM_ACTOR,
+    ) -> None:
+        """The record was screened again (``screened_against``: the editions): note on its
+        case's findings which list entries they rest on a later edition no longer lists, in
+        the audit log too. The findings keep their evidence as found; the committee decides."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            case = _cases.find_case(c, source_system, record_id)
+            if case is None:
+                return
+            record = _subjects.get(c, source_system, record_id)
+            for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
+                details = {"finding": stored.id, "editions": (lapsed or {}).get("editions", [])}
+                action = "finding.lapsed" if lapsed else "finding.listed-again"
+                self._log(actor, action, f"case:{case.id}", details, now)
+
+    def lapsed_findings(self, source_system: str, record_id: str) -> list[Finding]:
+        """The findings of the record's undecided (open or triaged) case that rest on list
+        entries a later edition no longer lists: they stand until the committee decides."""
+        return _cases.lapsed_findings(self._db.conn, source_system, record_id)
 
     def set_case_status(
         self,
@@ -667,6 +714,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     ) -> list[_audit.AuditProblem]:
         """Every break in the hash chain, first broken link first; empty when intact."""
         return _audit.verify(self._db.conn, expected_head)
+
+
+# A row of the sources table, as the scanner's own memos are ("<source>#screened-with")
+_SCREENING = "kvrules#screened-against"
 
 
 def _record(finding: Finding) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from kvrules.findings import Finding
+from kvrules.plain import entries_behind, lapse_in_words, said, technically
 from kvrules.rulebook.ir import Severity
+from kvrules.store import subjects as _subjects
 from kvrules.store.db import parse_ts, ts
 
 CASE_STATUSES = ("open", "triaged", "decided", "closed")
@@ -36,6 +39,23 @@ class StoredFinding:
     finding: Finding
     first_seen: datetime
     last_seen: datetime
+    # the list entries it rests on, as found (None: found before findings kept them)
+    listed: list[dict[str, Any]] | None = None
+    # which later editions no longer list them ({"at", "editions"}; None: all still listed)
+    lapsed: dict[str, Any] | None = None
+
+    def in_words(self, record: Mapping[str, Any] | None) -> list[str]:
+        """The evidence in words, naming the list entries as they were found, and what later
+        editions no longer list (``record``: the record as remembered now)."""
+        return said(self.finding.evidence, record, self.listed, self.lapsed)
+
+    def lapse_in_words(self) -> list[str]:
+        """What later editions no longer list of what it rests on, in words (or nothing)."""
+        return lapse_in_words(self.lapsed, self.listed, self.finding.evidence)
+
+    def technically(self, record: Mapping[str, Any] | None) -> list[str]:
+        """The evidence's technical form, with the list entries as they were found."""
+        return technically(self.finding.evidence, record, self.listed)
 
 
 def _case(r: sqlite3.Row) -> Case:
@@ -124,9 +144,13 @@ def insert_finding(
     if row is not None:
         conn.execute("UPDATE findings SET last_seen = ? WHERE id = ?", (ts(now), row["id"]))
         return row["id"], False
+    # the record as screened for this finding (the scan stores it before evaluating)
+    screened = _subjects.get(conn, finding.source_system, finding.source_record_id)
+    listed = entries_behind(finding.evidence, screened)
     cur = conn.execute(
         "INSERT INTO findings (fingerprint, case_id, rule_id, rulebook_id, rulebook_version,"
-        " severity, event_id, body, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " severity, event_id, body, first_seen, last_seen, listed)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             fp,
             case_id,
@@ -138,6 +162,7 @@ def insert_finding(
             finding.to_json(),
             ts(now),
             ts(now),
+            json.dumps(listed, ensure_ascii=False),
         ),
     )
     return cur.lastrowid or 0, True
@@ -163,6 +188,8 @@ def case_findings(conn: sqlite3.Connection, case_id: int) -> list[StoredFinding]
             finding=Finding.from_dict(json.loads(r["body"])),
             first_seen=parse_ts(r["first_seen"]),
             last_seen=parse_ts(r["last_seen"]),
+            listed=json.loads(r["listed"]) if r["listed"] is not None else None,
+            lapsed=json.loads(r["lapsed"]) if r["lapsed"] else None,
         )
         for r in rows
     ]
@@ -185,3 +212,46 @@ def set_status(
         (status, decision, ts(now), status, ts(now), case_id),
     )
     return require_case(conn, case_id)
+
+
+def note_lapsed(
+    conn: sqlite3.Connection,
+    case_id: int,
+    record: dict[str, Any] | None,
+    screened_against: Iterable[str],
+    now: datetime,
+) -> list[tuple[StoredFinding, dict[str, Any] | None]]:
+    """Compare what each stored finding of the case rests on (its ``listed`` entries, as
+    found) with the record as screened now: an entry whose list no longer names the
+    organisation, in the edition screened now, is noted in ``lapsed`` (cleared when it is
+    listed again). The evidence itself is never rewritten. Returns the findings whose note
+    changed, with the new note."""
+    current = {s.split("@", 1)[0]: s for s in screened_against}  # list id → "list@edition"
+    changed = []
+    for stored in case_findings(conn, case_id):
+        if not stored.listed:
+            continue
+        still = {m["list"] for m in entries_behind(stored.finding.evidence, record)}
+        gone = sorted(
+            {current[m["list"]] for m in stored.listed if m["list"] in current.keys() - still}
+        )
+        if gone == ((stored.lapsed or {}).get("editions") or []):
+            continue
+        lapsed = {"at": ts(now), "editions": gone} if gone else None
+        conn.execute(
+            "UPDATE findings SET lapsed = ? WHERE id = ?",
+            (json.dumps(lapsed) if lapsed else None, stored.id),
+        )
+        changed.append((stored, lapsed))
+    return changed
+
+
+def lapsed_findings(conn: sqlite3.Connection, source_system: str, record_id: str) -> list[Finding]:
+    """The lapsed findings (``note_lapsed``) of the record's case while it is undecided."""
+    rows = conn.execute(
+        "SELECT f.body FROM cases c JOIN findings f ON f.case_id = c.id"
+        " WHERE c.source_system = ? AND c.record_id = ? AND c.status IN ('open', 'triaged')"
+        " AND f.lapsed IS NOT NULL ORDER BY f.id",
+        (source_system, record_id),
+    )
+    return [Finding.from_dict(json.loads(r["body"])) for r in rows]

@@ -391,6 +391,14 @@ _ADAPTER_STATE = (
     ) WITHOUT ROWID""",
 )
 
+# A finding keeps the list entries it rests on as they were found (edition, entry, the list's
+# spelling, kind, licence: ``kvrules.plain.entries_behind``), so a later edition never rewrites
+# its evidence; ``lapsed`` says which later editions no longer list them (a re-screen notes it).
+_FINDINGS_AS_FOUND = (
+    "ALTER TABLE findings ADD COLUMN listed TEXT",
+    "ALTER TABLE findings ADD COLUMN lapsed TEXT",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -406,4 +414,5 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("CREATE INDEX IF NOT EXISTS audit_log_subject ON audit_log(subject, id)",),
     ),
     Migration(9, "adapter state rows", _ADAPTER_STATE),
+    Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
 )

@@ -308,8 +308,9 @@ def purge(conn: sqlite3.Connection, cutoff: Cutoff, now: datetime) -> CategoryRe
     else:
         for finding_id in due.keys:
             row = conn.execute("SELECT body FROM findings WHERE id = ?", (finding_id,)).fetchone()
+            # the list entries it kept go too: their matches hold the RIS's spelling ("part")
             conn.execute(
-                "UPDATE findings SET body = ? WHERE id = ?",
+                "UPDATE findings SET body = ?, listed = NULL, lapsed = NULL WHERE id = ?",
                 (
                     json.dumps(redact_evidence(json.loads(row["body"])), ensure_ascii=False),
                     finding_id,

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kvrules.plain import said
+from kvrules.plain import in_words, said
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -197,17 +197,24 @@ class EvidenceView:
     also: list[EvidenceView] = field(default_factory=list)
 
 
-def evidence_views(subject: dict[str, Any] | None, evidence: list) -> list[EvidenceView]:
+def evidence_views(
+    subject: dict[str, Any] | None, evidence: list, listed: list[dict[str, Any]] | None = None
+) -> list[EvidenceView]:
     """One view per thing said (``kvrules.plain.said``); evidence that says nothing more is
-    folded into the technical detail of the view about the same element (or the same words)."""
+    folded into the technical detail of the view about the same element (or the same words).
+    ``listed``: the list entries a stored finding rests on, as found (shown instead of the
+    record's screening today)."""
     views: list[EvidenceView] = []
-    said_once = set(said(evidence, subject))
+    said_once = set(said(evidence, subject, listed))
     by_sentence: dict[str, EvidenceView] = {}
     folded: list[EvidenceView] = []
-    for e in evidence:
+    for i, e in enumerate(evidence):
         org = resolve(subject, e.path)
-        view = EvidenceView(e.path, e.test, e.actual, org, sentence=e.in_words(subject))
-        if org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):
+        entries = None if listed is None else [m for m in listed if m.get("evidence") == i]
+        view = EvidenceView(e.path, e.test, e.actual, org, sentence=in_words(e, subject, entries))
+        if entries is not None and org:
+            view.matches = entries
+        elif org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):
             named = set(e.actual) if isinstance(e.actual, list) else set()
             view.matches = [m for m in org.get("screening", []) if not named or m["list"] in named]
         if view.sentence in said_once and view.sentence not in by_sentence:

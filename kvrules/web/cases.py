@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.history import Words, case_words, decision_in_words, listed_names
+from kvrules.plain import not_found_in, screened_in_words
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -136,7 +137,7 @@ async def case_page(request: Request) -> Response:
             return error_page(request, 404, f"There is no case {case_id}.")
         subject = store.subject(case.source_system, case.record_id)
         findings = [
-            (stored, evidence_views(subject, stored.finding.evidence))
+            (stored, evidence_views(subject, stored.finding.evidence, stored.listed))
             for stored in store.case_findings(case_id)
         ]
         orgs = organisations_of(subject or {})
@@ -146,6 +147,7 @@ async def case_page(request: Request) -> Response:
             [(o["name"], o.get("country")) for o in orgs if o.get("name")]
         )
         mitigations = store.mitigations(case_id)
+        screened, titles = store.screening()
         context = {
             "case": case,
             "title": label.heading,
@@ -170,6 +172,9 @@ async def case_page(request: Request) -> Response:
             "mitigation_statuses": MITIGATION_STATUSES,
             "mitigation_rows": range(MITIGATION_ROWS),
             "today": date.today(),
+            # where an organisation on no list was looked for, as `check` and `scan` say it
+            "not_found": not_found_in(screened, titles) if screened else None,
+            "screened": screened_in_words(screened, titles) if screened else None,
         }
     return _render(request, "case.html", context)
 

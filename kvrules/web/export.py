@@ -19,7 +19,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from kvrules.plain import said
 from kvrules.records import RecordLinks, describe, name_list
 from kvrules.rulebook.ir import Severity
 from kvrules.spreadsheet import csv_safe
@@ -87,7 +86,7 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
         )  # fmt: skip
         for stored in store.case_findings(c.id):
             f = stored.finding
-            in_words = "; ".join(said(f.evidence, row.subject))
+            in_words = "; ".join(stored.in_words(row.subject))
             technical = "; ".join(map(str, f.evidence))
             rule = f"{f.rulebook.id}@{f.rulebook.version}/{f.rule_id}"
             findings.rows.append(

@@ -12,6 +12,7 @@ from typing import Any
 
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
+from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
 from kvrules.report import (
     CaseRow,
@@ -70,10 +71,20 @@ class Portfolio:
     mitigations_overdue: int = 0
     mitigations_done: int = 0
     screened_against: list[str] = field(default_factory=list)
+    list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
     audit_head: tuple[int, str] = (0, "")
     since: datetime | None = None  # the period the case tables cover, up to generated_at
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
+
+    def screened_in_words(self) -> str | None:
+        """The lists and editions the scans screened against, as a scan says it (None before
+        a scan with lists)."""
+        return (
+            screened_in_words(self.screened_against, self.list_titles)
+            if self.screened_against
+            else None
+        )
 
     def kinds(self) -> list[str]:
         """ "1500 projects", "114 visits", …: every kind remembered, so the parts add up to
@@ -178,6 +189,7 @@ def build(
         p.mitigations_done += m.status == "done"
         p.mitigations_overdue += m.overdue(today)
     p.audit_head = store.audit_head()
+    p.screened_against, p.list_titles = store.screening()
     p.critical = critical_cases(store, since, links)
     p.decided = decisions_since(store, since, links)
     return p

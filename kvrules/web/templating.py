@@ -17,6 +17,7 @@ from kvrules.plain import (
     area_label,
     edition_in_words,
     list_label,
+    list_title,
     matched_by,
     money,
     signal_label,
@@ -45,6 +46,7 @@ def environment() -> Environment:
     env.filters["identifiers"] = identifier_views
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
+    env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches
     env.filters["matched_by"] = matched_by  # "alias" → another of its names
     env.filters["edition"] = edition_in_words  # "us_dod_1286@FY25" → the US DoD …, edition FY25
     env.filters["signal"] = signal_label  # "eu-arms-embargo" → under an EU arms embargo

@@ -697,3 +697,20 @@ def test_purge_cli_while_a_scan_holds_the_write_lock(
     again = CliRunner().invoke(cli, ["purge", "--config", str(config), "--apply", "--json"])
     assert again.exit_code == 0, again.output
     assert sum(c["count"] for c in json.loads(again.stdout)["categories"]) == 7
+
+
+def test_redaction_also_drops_the_list_entries_a_finding_kept(store: Store, clock: FakeClock):
+    # a finding keeps the list matches it rests on (kvrules.plain.entries_behind): they hold
+    # the RIS's spelling of the partner ("part", "explanation"), as its evidence values do
+    screened(store, "p-old")
+    case_id = close(store, "p-old")
+    kept = {"evidence": 0, "list": "us_dod_1286", "name": "Harbin", "part": PARTNER}
+    conn = sqlite3.connect(store.path)
+    with conn:
+        conn.execute("UPDATE findings SET listed = ?", (json.dumps([kept]),))
+    conn.close()
+    assert store.case_findings(case_id)[0].listed == [kept]
+    clock.advance(days=365 * 5 + 2)
+    store.purge_expired(cutoffs(clock()))
+    (after,) = store.case_findings(case_id)
+    assert after.listed is None and after.lapsed is None

@@ -143,5 +143,7 @@ def test_proposals_remembered_as_projects_before_are_set_right_on_upgrade(db_pat
         # A database at version 6: what later migrations added goes too.
         conn.execute("DELETE FROM schema_version WHERE version >= 7")
         conn.execute("DROP TABLE adapter_state")
+        conn.execute("ALTER TABLE findings DROP COLUMN listed")
+        conn.execute("ALTER TABLE findings DROP COLUMN lapsed")
     with Store.open(db_path) as store:
         assert [s[2] for s in store.subjects()] == ["proposal"]
