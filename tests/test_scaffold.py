@@ -6,12 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from kvrules import plugins
 from kvrules.cli import cli
+from kvrules.scaffold import placeholders
 
 
 def scaffold(tmp_path: Path, name: str) -> Path:
@@ -73,3 +76,52 @@ def test_does_not_overwrite_an_existing_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["new-adapter", "worktribe", "--dir", str(tmp_path)])
     assert result.exit_code == 2 and "already exists" in result.output
     assert (root / "README.md").read_text() == "mine"
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Path]]:
+    """installed(name): the scaffolded adapter on sys.path with its entry point, as
+    `pip install -e` would leave it."""
+    packages: list[str] = []
+
+    def install(name: str) -> Path:
+        root = scaffold(tmp_path, name)
+        values = placeholders(name)
+        info = root / f"{values['package']}-0.1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: {values['dist']}\nVersion: 0.1.0\n"
+        )
+        (info / "entry_points.txt").write_text(f"[kvrules]\n{name} = {values['package']}\n")
+        monkeypatch.syspath_prepend(str(root))
+        packages.append(values["package"])
+        plugins.reset()
+        return root
+
+    yield install
+    for module in [m for m in sys.modules if m.split(".")[0] in packages]:
+        sys.modules.pop(module)
+    monkeypatch.undo()
+    plugins.reset()
+
+
+def test_an_adapters_own_error_is_shown_not_blamed_on_its_settings(installed, monkeypatch):
+    installed("dspace")
+    monkeypatch.setenv("KVRULES_DSPACE_BASE_URL", "https://ris.example.org")
+    monkeypatch.setenv("KVRULES_DSPACE_API_KEY", "a-key")
+    result = CliRunner().invoke(cli, ["fetch", "--source", "dspace"])
+    assert result.exit_code != 0
+    assert "dspace adapter: no client for https://ris.example.org yet: replace sample.connect" in (
+        result.output
+    ), result.output
+    assert "settings" not in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["pure", "converis", "file"])
+def test_refuses_the_name_of_an_installed_adapter(tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(cli, ["new-adapter", name, "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"adapter name '{name}' is taken" in result.output
+    assert f"an installed adapter is called '{name}'" in result.output
+    assert f"module kvrules_{name} is installed" in result.output
+    assert list(tmp_path.iterdir()) == []
