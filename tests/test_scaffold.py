@@ -54,7 +54,7 @@ def test_scaffolded_package_passes_its_tests_out_of_the_box(tmp_path: Path) -> N
         timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "13 passed" in run.stdout, run.stdout  # the whole conformance suite, none skipped
+    assert "14 passed" in run.stdout, run.stdout  # the whole conformance suite, none skipped
     if shutil.which("ruff"):  # the generated code is lint- and format-clean
         for args in (["check"], ["format", "--check"]):
             lint = subprocess.run(
@@ -125,3 +125,30 @@ def test_refuses_the_name_of_an_installed_adapter(tmp_path: Path, name: str) -> 
     assert f"an installed adapter is called '{name}'" in result.output
     assert f"module kvrules_{name} is installed" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_scaffolds_secret_comes_from_the_environment_or_a_file_as_check_advises(
+    installed, tmp_path, monkeypatch
+):
+    """The scaffold shipped api_key="sample-key", and `config check` advised an
+    'api_key_file' it called an unknown setting."""
+    root = installed("dspace")
+    assert "sample-key" not in (root / "kvrules_dspace" / "config.py").read_text()
+    monkeypatch.delenv("KVRULES_DSPACE_API_KEY", raising=False)
+    cfg = tmp_path / "kvrules.yaml"
+    source = "sources:\n  d:\n    adapter: dspace\n    settings:\n      base_url: sample://x\n"
+    cfg.write_text(source + "      api_key: inline-key\n")
+    result = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 1 and "inline-key" not in result.output
+    assert (
+        "keep it out of this file: use the environment variable KVRULES_DSPACE_API_KEY or "
+        "'api_key_file'"
+    ) in result.output, result.output
+    key = tmp_path / "dspace.key"
+    key.write_text("from-a-file\n")
+    cfg.write_text(source + f"      api_key_file: {key}\n")
+    result = CliRunner().invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert f"ok: sources.d.api_key_file: read from {key}" in result.output
+    fetch = CliRunner().invoke(cli, ["fetch", "--source", "d", "--config", str(cfg), "--json"])
+    assert fetch.exit_code == 0, fetch.output
