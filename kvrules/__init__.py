@@ -26,7 +26,14 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
         pack_cursor,
         unpack_cursor,
     )
-    from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
+    from kvrules.alerting import (
+        Alert,
+        AlertChannel,
+        AlertItem,
+        DeliveryError,
+        case_url,
+        unreachable,
+    )
     from kvrules.credentials import (
         SecretMissing,
         read_secret,
@@ -77,6 +84,7 @@ _WHERE: dict[str, str] = {
     "AlertItem": "kvrules.alerting",
     "DeliveryError": "kvrules.alerting",
     "case_url": "kvrules.alerting",
+    "unreachable": "kvrules.alerting",
     "SecretMissing": "kvrules.credentials",
     "read_secret": "kvrules.credentials",
     "required_secret": "kvrules.credentials",
@@ -164,6 +172,7 @@ __all__ = [
     "secret_setting",
     "setting_secret",
     "unpack_cursor",
+    "unreachable",
 ]
 
 

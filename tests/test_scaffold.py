@@ -39,7 +39,9 @@ def test_scaffold_layout_and_entry_point(tmp_path: Path) -> None:
     pyproject = (root / "pyproject.toml").read_text()
     assert '[project.entry-points.kvrules]\ndspace-cris = "kvrules_dspace_cris"' in pyproject
     assert 'name = "kvrules-dspace-cris"' in pyproject
-    assert "KVRULES_DSPACE_CRIS_API_KEY" in (root / "README.md").read_text()
+    readme = (root / "README.md").read_text()
+    assert "KVRULES_DSPACE_CRIS_API_KEY" in readme
+    assert "kvrules.org" not in readme  # no such site
 
 
 def test_scaffolded_package_passes_its_tests_out_of_the_box(tmp_path: Path) -> None:
