@@ -385,7 +385,9 @@ def load_config(path: Path) -> Config:
 
 TEMPLATE = """\
 # kvrules configuration. Check it with `kvrules config check`.
-# Secrets never go in this file: use environment variables or files (…_env, …_file).
+# Secrets never go in this file: an adapter's come from its environment variable
+# (KVRULES_PURE_API_KEY) or a file (api_key_file); a channel's from the variable or file it
+# names (password_env, password_file). `kvrules config check` says which for each setting.
 
 # The SQLite file holding findings, cases, the alert outbox and the audit log.
 database: kvrules.db
