@@ -133,11 +133,10 @@ def _is_settings(settings: type[BaseModel]) -> bool:
 def declared_secrets(settings: type[BaseModel]) -> list[DeclaredSecret]:
     """The secrets ``settings`` declares with ``secret_setting``, with their variable and file
     setting (the two ways to give each)."""
-    prefix = env_prefix(settings)
     return [
         DeclaredSecret(
             name,
-            f"{prefix}{name}".upper(),
+            _variable(settings, name),
             f"{name}_file" if f"{name}_file" in settings.model_fields else None,
         )
         for name in settings.model_fields
@@ -145,21 +144,24 @@ def declared_secrets(settings: type[BaseModel]) -> list[DeclaredSecret]:
     ]
 
 
+def _variable(settings: type[BaseModel], name: str) -> str:
+    """The environment variable pydantic-settings reads setting ``name`` from."""
+    return f"{env_prefix(settings)}{name}".upper()
+
+
 def setting_secret(config: BaseModel, name: str, what: str) -> str:
     """Secret ``name`` of ``config`` (declared with ``secret_setting``): its environment
     variable, else its file (``read_secret``'s order); ``SecretMissing`` naming both ways when
     neither holds one. ``what`` names it in messages ("DSpace API key"), never its value."""
     declared = {d.name: d for d in declared_secrets(type(config))}[name]
-    value: SecretStr | None = getattr(config, name)
-    file: Path | None = getattr(config, declared.file_setting) if declared.file_setting else None
-    ways = " or ".join(
-        filter(None, [f"environment variable {declared.env}", declared.file_setting])
+    file_setting = declared.file_setting
+    return required_secret(
+        what,
+        getattr(config, name),
+        getattr(config, file_setting) if file_setting else None,
+        names=" or ".join(filter(None, [f"environment variable {declared.env}", file_setting])),
+        file_setting=file_setting,
     )
-    plain = value.get_secret_value() if value is not None else None
-    secret = read_secret(what, value=plain, file=file, file_setting=declared.file_setting or "")
-    if not secret:
-        raise SecretMissing(f"{what}: none of {ways} holds one")
-    return secret
 
 
 def secret_advice(settings: type[BaseModel] | None, key: str) -> str:
@@ -171,7 +173,7 @@ def secret_advice(settings: type[BaseModel] | None, key: str) -> str:
     if f"{key}_env" in fields:
         ways.append(f"'{key}_env' (the name of an environment variable that holds it)")
     elif key in fields and settings is not None and env_prefix(settings):
-        ways.append(f"the environment variable {f'{env_prefix(settings)}{key}'.upper()}")
+        ways.append(f"the environment variable {_variable(settings, key)}")
     if f"{key}_file" in fields:
         ways.append(f"'{key}_file' (a file that holds it)")
     if not ways:
