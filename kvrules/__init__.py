@@ -26,8 +26,22 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
         pack_cursor,
         unpack_cursor,
     )
-    from kvrules.alerting import Alert, AlertChannel, AlertItem, DeliveryError, case_url
-    from kvrules.credentials import SecretMissing, read_secret, required_secret
+    from kvrules.alerting import (
+        Alert,
+        AlertChannel,
+        AlertItem,
+        DeliveryError,
+        case_url,
+        unreachable,
+    )
+    from kvrules.credentials import (
+        SecretMissing,
+        read_secret,
+        required_secret,
+        secret_file_setting,
+        secret_setting,
+        setting_secret,
+    )
     from kvrules.engine import load_rulebook
     from kvrules.engine.evaluator import Evaluator
     from kvrules.errors import KvrulesError
@@ -70,9 +84,13 @@ _WHERE: dict[str, str] = {
     "AlertItem": "kvrules.alerting",
     "DeliveryError": "kvrules.alerting",
     "case_url": "kvrules.alerting",
+    "unreachable": "kvrules.alerting",
     "SecretMissing": "kvrules.credentials",
     "read_secret": "kvrules.credentials",
     "required_secret": "kvrules.credentials",
+    "secret_file_setting": "kvrules.credentials",
+    "secret_setting": "kvrules.credentials",
+    "setting_secret": "kvrules.credentials",
     "load_rulebook": "kvrules.engine",
     "Evaluator": "kvrules.engine.evaluator",
     "KvrulesError": "kvrules.errors",
@@ -150,7 +168,11 @@ __all__ = [
     "parse_timestamp",
     "read_secret",
     "required_secret",
+    "secret_file_setting",
+    "secret_setting",
+    "setting_secret",
     "unpack_cursor",
+    "unreachable",
 ]
 
 

@@ -10,6 +10,8 @@ reading it that it may be a repeat.
 
 from __future__ import annotations
 
+import socket
+import ssl
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import datetime
@@ -129,6 +131,24 @@ class DeliveryError(KvrulesError):
     def __init__(self, message: str, *, permanent: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+
+
+def unreachable(exc: BaseException, server: str) -> str | None:
+    """A failure to reach ``server`` ("the mail server at smtp.example.edu:587") in words a
+    person acts on, or None when ``exc`` is not one (the caller then says it its own way)."""
+    if isinstance(exc, ConnectionRefusedError):
+        return f"{server} refused the connection (is it running, and is that its port?)"
+    if isinstance(exc, socket.gaierror):
+        return f"{server}: its host name could not be resolved (check the name)"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return f"{server} closed the connection"
+    if isinstance(exc, TimeoutError):
+        return f"{server} did not answer in time"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return f"{server}: its TLS certificate was not accepted ({exc.verify_message})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{server} could not be reached: {exc.strerror.lower()}"
+    return None
 
 
 class AlertChannel(ABC):

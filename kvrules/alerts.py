@@ -238,7 +238,8 @@ def _deliver(
         channel.send(alert)
     except Exception as exc:  # any channel failure is retried, never lost
         permanent = isinstance(exc, DeliveryError) and exc.permanent
-        error = f"{type(exc).__name__}: {exc}"
+        # A channel's DeliveryError is already in words; anything else is named by its class
+        error = str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
         if channel is not None:
             error = channel.scrub(error)  # the database and logs must not see a secret
         with store.transaction():

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from kvrules.adapter import Adapter
 from kvrules.alerting import AlertChannel
 from kvrules.config import Config, SourceConfig, parse_duration
@@ -36,18 +38,24 @@ def build_adapter(
     cls = adapters[name]
     merged, _ = source_settings(cls.Config, settings, flags)
     try:
-        return cls(cls.Config(**merged))
-    except Exception as exc:  # pydantic errors: report fields, never values (may be secrets)
-        errors = getattr(exc, "errors", None)
-        detail = (
-            "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {problem_text(e, 'unknown setting')}"
-                for e in errors()
-            )
-            if callable(errors)
-            else type(exc).__name__
+        config = cls.Config(**merged)
+    except ValidationError as exc:  # report fields, never values (they may be secrets)
+        detail = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {problem_text(e, 'unknown setting')}"
+            for e in exc.errors()
         )
         raise AssemblyError(f"{name} adapter settings: {detail}") from None
+    except Exception as exc:  # e.g. a variable pydantic-settings cannot parse as JSON
+        raise AssemblyError(f"{name} adapter settings: {_own_words(exc)}") from None
+    try:
+        return cls(config)
+    except Exception as exc:  # the adapter's own words: what it could not do, and why
+        raise AssemblyError(f"{name} adapter: {_own_words(exc)}") from None
+
+
+def _own_words(exc: Exception) -> str:
+    """An adapter's error as its author wrote it; its class only when it has no message."""
+    return str(exc) or type(exc).__name__
 
 
 def _not_installed(name: str, adapters: Mapping[str, type]) -> str:

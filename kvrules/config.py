@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from kvrules.credentials import secret_advice
 from kvrules.errors import KvrulesError, problem_text
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.yamlsource import YamlError, load
@@ -32,7 +33,7 @@ DEFAULT_PATH = Path("kvrules.yaml")
 ENV_CONFIG = "KVRULES_CONFIG"  # the configuration file
 ENV_DB = "KVRULES_DB"  # the state database (findings, cases, outbox, audit log)
 ENV_REFDATA = "KVRULES_REFDATA"  # the reference-list store
-_SECRET_KEYS = re.compile(r"(^|_)(password|secret|token|api_key|apikey|key)$", re.I)
+SECRET_KEYS = re.compile(r"(^|_)(password|secret|token|api_key|apikey|key)$", re.I)
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 
 
@@ -308,10 +309,29 @@ def _inline_secrets(data: Any, path: tuple = ()) -> list[tuple]:
     if isinstance(data, dict):
         for key, value in data.items():
             here = (*path, key)
-            if _SECRET_KEYS.search(str(key)) and isinstance(value, str) and value:
+            if SECRET_KEYS.search(str(key)) and isinstance(value, str) and value:
                 found.append(here)
             found += _inline_secrets(value, here)
     return found
+
+
+def _settings_class(data: Any, where: tuple) -> type[BaseModel] | None:
+    """The settings class of the adapter or alert channel whose settings hold ``where``
+    (``sources.NAME.settings.KEY``, ``alerts.channels.NAME.settings.KEY``), when installed."""
+    from kvrules.plugins import get_adapters, get_alert_channels
+
+    match where:
+        case ("sources", name, "settings", _):
+            kind, plugins = "adapter", get_adapters
+            parent = data.get("sources", {}).get(name)
+        case ("alerts", "channels", name, "settings", _):
+            kind, plugins = "plugin", get_alert_channels
+            parent = data.get("alerts", {}).get("channels", {}).get(name)
+        case _:
+            return None
+    plugin = parent.get(kind) if isinstance(parent, dict) else None
+    found = plugins().get(plugin) if isinstance(plugin, str) else None
+    return getattr(found, "Config", None)
 
 
 def load_config(path: Path) -> Config:
@@ -331,8 +351,8 @@ def load_config(path: Path) -> Config:
         Diagnostic(
             name,
             *src.at(where),
-            f"'{where[-1]}' looks like an inline secret: "
-            f"use '{where[-1]}_env' (an environment variable) or '{where[-1]}_file'",
+            f"'{where[-1]}' looks like an inline secret: keep it out of this file: "
+            + secret_advice(_settings_class(src.data, where), str(where[-1])),
         )
         for where in _inline_secrets(src.data or {})
     ]
@@ -365,7 +385,9 @@ def load_config(path: Path) -> Config:
 
 TEMPLATE = """\
 # kvrules configuration. Check it with `kvrules config check`.
-# Secrets never go in this file: use environment variables or files (…_env, …_file).
+# Secrets never go in this file: an adapter's come from its environment variable
+# (KVRULES_PURE_API_KEY) or a file (api_key_file); a channel's from the variable or file it
+# names (password_env, password_file). `kvrules config check` says which for each setting.
 
 # The SQLite file holding findings, cases, the alert outbox and the audit log.
 database: kvrules.db

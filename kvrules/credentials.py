@@ -10,9 +10,11 @@ administrator exported for this run. Secrets never come from the configuration f
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import SecretStr
+from pydantic import BaseModel, Field, SecretStr
 
 from kvrules.errors import KvrulesError
 
@@ -79,3 +81,101 @@ def required_secret(
     if not secret:
         raise SecretMissing(f"{what}: none of {names} holds one")
     return secret
+
+
+# How a settings class marks its secrets (json_schema_extra): the secret, or the file holding it
+_SECRET_MARK = "kvrules_secret"
+
+
+def secret_setting(description: str) -> Any:
+    """Declare a secret an adapter needs (``api_key: SecretStr | None = secret_setting(…)``).
+
+    Its value comes from the adapter's environment variable (``env_prefix`` + the name in
+    upper case, e.g. ``KVRULES_PURE_API_KEY``), else from the file the ``X_file`` setting
+    (``secret_file_setting``) names; never from the configuration file, which ``kvrules config
+    check`` refuses with exactly that advice. No default: a shipped secret is no secret.
+    Read it with ``setting_secret``. ``SecretStr`` keeps it out of reprs and logs.
+    """
+    return Field(default=None, description=description, json_schema_extra={_SECRET_MARK: "value"})
+
+
+def secret_file_setting(description: str) -> Any:
+    """Declare ``X_file``, the file holding secret ``X`` (``secret_setting``): read when the
+    environment variable is not set, stripped of surrounding white space."""
+    return Field(default=None, description=description, json_schema_extra={_SECRET_MARK: "file"})
+
+
+@dataclass(frozen=True)
+class DeclaredSecret:
+    """A secret setting as an administrator gives it: the variable, or the file setting."""
+
+    name: str  # the setting: api_key
+    env: str  # the environment variable that holds it: KVRULES_PURE_API_KEY
+    file_setting: str | None  # the setting naming a file that holds it: api_key_file
+
+
+def _mark(settings: type[BaseModel], name: str) -> str | None:
+    extra = settings.model_fields[name].json_schema_extra
+    return extra.get(_SECRET_MARK) if isinstance(extra, dict) else None  # type: ignore[return-value]
+
+
+def env_prefix(settings: type[BaseModel]) -> str:
+    """The prefix of the environment variables a settings class reads ("" for none)."""
+    return str(settings.model_config.get("env_prefix") or "") if _is_settings(settings) else ""
+
+
+def _is_settings(settings: type[BaseModel]) -> bool:
+    from pydantic_settings import BaseSettings
+
+    return issubclass(settings, BaseSettings)
+
+
+def declared_secrets(settings: type[BaseModel]) -> list[DeclaredSecret]:
+    """The secrets ``settings`` declares with ``secret_setting``, with their variable and file
+    setting (the two ways to give each)."""
+    return [
+        DeclaredSecret(
+            name,
+            _variable(settings, name),
+            f"{name}_file" if f"{name}_file" in settings.model_fields else None,
+        )
+        for name in settings.model_fields
+        if _mark(settings, name) == "value"
+    ]
+
+
+def _variable(settings: type[BaseModel], name: str) -> str:
+    """The environment variable pydantic-settings reads setting ``name`` from."""
+    return f"{env_prefix(settings)}{name}".upper()
+
+
+def setting_secret(config: BaseModel, name: str, what: str) -> str:
+    """Secret ``name`` of ``config`` (declared with ``secret_setting``): its environment
+    variable, else its file (``read_secret``'s order); ``SecretMissing`` naming both ways when
+    neither holds one. ``what`` names it in messages ("DSpace API key"), never its value."""
+    declared = {d.name: d for d in declared_secrets(type(config))}[name]
+    file_setting = declared.file_setting
+    return required_secret(
+        what,
+        getattr(config, name),
+        getattr(config, file_setting) if file_setting else None,
+        names=" or ".join(filter(None, [f"environment variable {declared.env}", file_setting])),
+        file_setting=file_setting,
+    )
+
+
+def secret_advice(settings: type[BaseModel] | None, key: str) -> str:
+    """How to give secret setting ``key`` of ``settings`` instead of writing it in the
+    configuration file: exactly the ways that class accepts (a ``key_env`` setting naming a
+    variable, the class's own variable, a ``key_file`` setting)."""
+    fields = settings.model_fields if settings is not None else {}
+    ways = []
+    if f"{key}_env" in fields:
+        ways.append(f"'{key}_env' (the name of an environment variable that holds it)")
+    elif key in fields and settings is not None and env_prefix(settings):
+        ways.append(f"the environment variable {_variable(settings, key)}")
+    if f"{key}_file" in fields:
+        ways.append(f"'{key}_file' (a file that holds it)")
+    if not ways:
+        return "give it through an environment variable or a file, as its plugin's settings say"
+    return "use " + " or ".join(ways)

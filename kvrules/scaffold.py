@@ -7,6 +7,8 @@ Templates live in ``kvrules/_scaffold/`` (``*.tmpl``, ``string.Template`` placeh
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import re
 from pathlib import Path
 from string import Template
@@ -31,6 +33,27 @@ def placeholders(name: str) -> dict[str, str]:
     }
 
 
+def name_taken(name: str) -> str | None:
+    """Why ``name`` would clash with what is installed (an adapter of that name, the
+    distribution or the module the package would have), or None when it is free."""
+    from kvrules.plugins import get_adapters
+
+    values = placeholders(name)
+    taken = []
+    if name in get_adapters():
+        taken.append(f"an installed adapter is called '{name}'")
+    try:
+        importlib.metadata.distribution(values["dist"])
+        taken.append(f"distribution {values['dist']} is installed")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    if importlib.util.find_spec(values["package"]) is not None:
+        taken.append(f"module {values['package']} is installed")
+    if not taken:
+        return None
+    return f"adapter name '{name}' is taken ({'; '.join(taken)}): choose another name"
+
+
 def target_path(template: Path, values: dict[str, str]) -> Path:
     relative = template.relative_to(TEMPLATES).with_suffix("")  # drop .tmpl
     parts = [values["package"] if p == "package" else p for p in relative.parts]
@@ -44,6 +67,8 @@ def scaffold(name: str, parent: Path) -> Path:
     """Write the package for adapter ``name`` to ``parent/kvrules-NAME``; return that folder."""
     if not NAME.fullmatch(name):
         raise ValueError(f"adapter name {name!r}: lower-case letters, digits, '-' or '_'")
+    if problem := name_taken(name):
+        raise ValueError(problem)
     values = placeholders(name)
     root = parent / values["dist"]
     if root.exists():

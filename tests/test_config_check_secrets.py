@@ -207,3 +207,66 @@ def test_a_refused_key_names_where_it_came_from_and_show_says_which_wins(
         f"  api_key_file = {good}  [file; not read: api_key from env KVRULES_PURE_API_KEY wins]"
         in shown.output.splitlines()
     )
+
+
+CONVERIS = (
+    "sources:\n  converis:\n    adapter: converis\n    settings:\n"
+    "      base_url: https://converis.example.edu/converis-apis/ws/v2\n"
+    "      username: kvrules\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("plugin", "settings", "key", "advice"),
+    [
+        (
+            "adapter: converis",
+            CONVERIS.split("    settings:\n")[1],
+            "password",
+            "use the environment variable KVRULES_CONVERIS_PASSWORD or 'password_file'",
+        ),
+        (
+            "adapter: pure",
+            "      base_url: https://pure.example.edu/ws/api\n",
+            "api_key",
+            "use the environment variable KVRULES_PURE_API_KEY or 'api_key_file'",
+        ),
+    ],
+    ids=["converis", "pure"],
+)
+def test_an_inline_secret_is_refused_with_the_ways_the_adapter_takes_it(
+    runner, tmp_path, monkeypatch, plugin, settings, key, advice
+):
+    """`config check` advised 'password_env', which the Converis adapter called unknown."""
+    cfg = tmp_path / "kvrules.yaml"
+    inline = f"sources:\n  s:\n    {plugin}\n    settings:\n{settings}      {key}: {KEY}\n"
+    cfg.write_text(inline)
+    result = runner.invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 1 and KEY not in result.output
+    assert f"'{key}' looks like an inline secret: keep it out of this file: {advice}" in (
+        result.output
+    ), result.output
+    # Taking the advice: the variable, or the file, and the check passes
+    monkeypatch.setenv(advice.split()[4], KEY)
+    cfg.write_text(inline.replace(f"      {key}: {KEY}\n", ""))
+    result = runner.invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert f"ok: sources.s.{key}: from env {advice.split()[4]}" in result.output
+    monkeypatch.delenv(advice.split()[4])
+    (tmp_path / "token").write_text(KEY)
+    cfg.write_text(inline.replace(f"{key}: {KEY}", f"{key}_file: {tmp_path / 'token'}"))
+    result = runner.invoke(cli, ["config", "check", "--config", str(cfg)])
+    assert result.exit_code == 0, result.output
+    assert f"ok: sources.s.{key}_file: read from {tmp_path / 'token'}" in result.output
+
+
+def test_a_channels_inline_secret_is_refused_with_its_own_settings(runner, tmp_path):
+    settings = "{plugin: email, settings: {host: 127.0.0.1, sender: k@localhost, password: x}}"
+    result = runner.invoke(
+        cli, ["config", "check", "--config", str(channel_config(tmp_path, settings))]
+    )
+    assert result.exit_code == 1
+    assert (
+        "'password' looks like an inline secret: keep it out of this file: use 'password_env' "
+        "(the name of an environment variable that holds it) or 'password_file'"
+    ) in result.output, result.output

@@ -114,3 +114,29 @@ def test_the_demo_folder_is_ignored_by_git_and_the_readme_says_where_its_links_p
     assert isinstance(pattern, str)
     host = pattern.split("/")[2]
     assert host in quick_start and "in the simulated RIS" not in quick_start
+
+
+def test_a_rerun_keeps_committee_work_unless_told_to_replace_it(runner, tmp_path, monkeypatch):
+    """A second `kvrules demo` deleted the accounts, decisions and adjudications made after
+    the first one without a word."""
+    call_each("register_commands", cli=cli)
+    monkeypatch.chdir(tmp_path)
+    workdir = tmp_path / "kvrules-demo"
+    workdir.mkdir()
+    (workdir / ".kvrules-demo").write_text("made by `kvrules demo`\n")
+    with Store.open(workdir / "kvrules.db") as store:
+        store.add_user("alice", "committee", None, actor="cli:test")
+    result = runner.invoke(cli, ["demo", "--projects", "3"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert (
+        f"{workdir} holds committee work a new demo would delete (1 account): "
+        "`kvrules demo --replace` deletes it, or give another --workdir"
+    ) in " ".join(result.output.split()), result.output
+    with Store.open(workdir / "kvrules.db") as store:
+        assert [u.name for u in store.users()] == ["alice"]
+    result = runner.invoke(cli, ["demo", "--projects", "3", "--replace"])
+    assert result.exit_code == 0, result.output
+    with Store.open(workdir / "kvrules.db") as store:
+        assert store.users() == []
+    again = runner.invoke(cli, ["demo", "--projects", "3"])  # untouched: replaced as before
+    assert again.exit_code == 0, again.output

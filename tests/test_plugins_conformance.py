@@ -6,11 +6,21 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import Adapter, CollaborationEvent, FetchedRecord, TagWrite, not_ours
+from kvrules import (
+    Adapter,
+    CollaborationEvent,
+    FetchedRecord,
+    TagWrite,
+    not_ours,
+    secret_file_setting,
+    secret_setting,
+)
 from kvrules.testing import (
     AdapterConformance,
     SourceHarness,
@@ -20,6 +30,7 @@ from kvrules.testing import (
     check_pages_to_end,
     check_quarantine,
     check_resume,
+    check_secret_settings,
     check_source_failure,
     check_unknown_record,
     check_write_back,
@@ -39,8 +50,15 @@ class Source:
         self.up = True
 
 
-class MemoryConfig(BaseModel):
-    token: SecretStr = SecretStr("s3cret-token")  # a plain str would leak through repr()
+TOKEN = "s3cret-token"
+
+
+class MemoryConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KVRULES_MEMORY_", extra="forbid")
+
+    # SecretStr: a plain str would leak through repr(); from the environment or a file
+    token: SecretStr | None = secret_setting("the source's token")
+    token_file: Path | None = secret_file_setting("file holding the token")
 
 
 class MemoryAdapter(Adapter):
@@ -101,14 +119,14 @@ class MemoryAdapter(Adapter):
 
 
 class MemoryHarness(SourceHarness):
-    secret = "s3cret-token"
+    secret = TOKEN
     unknown_record_error = LookupError
 
     def __init__(self) -> None:
         self.source = Source()
 
     def adapter(self) -> MemoryAdapter:
-        return MemoryAdapter(MemoryConfig(), self.source)
+        return MemoryAdapter(MemoryConfig(token=TOKEN), self.source)
 
     def snapshot(self) -> object:
         return json.dumps(self.source.tags, sort_keys=True)
@@ -180,7 +198,7 @@ class Silent(MemoryAdapter):
 
 
 def build(cls: type[MemoryAdapter], harness: MemoryHarness) -> MemoryAdapter:
-    return cls(MemoryConfig(), harness.source)
+    return cls(MemoryConfig(token=TOKEN), harness.source)
 
 
 def test_dry_run_that_writes_is_caught() -> None:
@@ -258,3 +276,23 @@ def test_a_hook_returning_the_wrong_type_is_named_in_one_line() -> None:
     with pytest.raises(AssertionError) as wrong_fetch:
         check_pages_to_end(build(YieldsDicts, h))
     assert str(wrong_fetch.value) == ("plugin 'memory': fetch yielded dict, expected FetchedRecord")
+
+
+class ShippedSecret(BaseModel):
+    token: SecretStr = SecretStr(TOKEN)  # the old way: a default, and no file
+
+
+class NoFile(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KVRULES_NOFILE_")
+    token: SecretStr | None = secret_setting("the token")
+
+
+def test_a_secret_not_declared_or_without_a_file_is_caught(tmp_path: Path) -> None:
+    """`config check` advises the adapter's variable or its X_file: both must work."""
+    with pytest.raises(
+        AssertionError, match=r"token: declare secrets with kvrules\.secret_setting"
+    ):
+        check_secret_settings(ShippedSecret(), TOKEN, tmp_path)
+    with pytest.raises(AssertionError, match="token: declare token_file"):
+        check_secret_settings(NoFile(token=TOKEN), TOKEN, tmp_path)
+    assert check_secret_settings(MemoryConfig(token=TOKEN), TOKEN, tmp_path) == ["token"]

@@ -112,8 +112,10 @@ class ConverisClient:
         params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         start: int = 1,
+        on_total: Callable[[Any], None] | None = None,
     ) -> Iterator[tuple[int, list[Json]]]:
-        """(startRecord of the next page, records) per page; startRecord is 1-based."""
+        """(startRecord of the next page, records) per page; startRecord is 1-based.
+        ``on_total`` is told the first page's ``nrRecordsAll`` (the size of the list)."""
         size = self.config.page_size
         while True:
             page = self.get_json(
@@ -121,6 +123,9 @@ class ConverisClient:
             )
             data = [d for d in page.get("data") or [] if isinstance(d, dict)]
             total = page.get("nrRecordsAll")
+            if on_total is not None:
+                on_total(total)
+                on_total = None
             start += len(data)
             yield start, data
             # `count` is a maximum (the spec's word): a server may answer fewer records and

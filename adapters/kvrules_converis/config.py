@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import RecordLimits, required_secret
+from kvrules import RecordLimits, secret_file_setting, secret_setting, setting_secret
 from kvrules.http import TransportSettings, check_url
 
 READ_PATH = "/converis-apis/ws/v2"
@@ -33,9 +33,9 @@ class ConverisConfig(BaseSettings, TransportSettings):
         description="CUD API root (…/converis/ws/v2/dataobject); derived from base_url if unset",
     )
     username: str = Field(description="the API application name (HTTP Basic user)")
-    # SecretStr: repr/str/log output shows '**********', never the token.
-    password: SecretStr | None = Field(default=None, description="the API authentication token")
-    password_file: Path | None = Field(default=None, description="file holding the token")
+    # From KVRULES_CONVERIS_PASSWORD or the file, never the config file; '**********' in reprs.
+    password: SecretStr | None = secret_setting("the API authentication token")
+    password_file: Path | None = secret_file_setting("file holding the token")
 
     page_size: int = Field(default=50, ge=1, le=50, description="records per request (max 50)")
     rate_limit: float = Field(
@@ -114,7 +114,7 @@ class ConverisConfig(BaseSettings, TransportSettings):
     @model_validator(mode="after")
     def _complete(self) -> ConverisConfig:
         if self.password is None and self.password_file is None:
-            raise ValueError("set password (KVRULES_CONVERIS_PASSWORD) or password_file")
+            raise ValueError("set the token in KVRULES_CONVERIS_PASSWORD, or password_file")
         if self.cud_url is None:
             if not self.base_url.endswith(READ_PATH):
                 raise ValueError(f"cud_url is needed when base_url does not end in {READ_PATH}")
@@ -125,9 +125,7 @@ class ConverisConfig(BaseSettings, TransportSettings):
         """The token: the value (KVRULES_CONVERIS_PASSWORD or the setting), else the file's
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
-        return required_secret(
-            "Converis token", self.password, self.password_file, names="password or password_file"
-        )
+        return setting_secret(self, "password", "Converis token")
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""

@@ -7,8 +7,11 @@ of several requests per project under a 10 requests/s limit), then projects page
 Incremental pass (state.py explains the watermarks): changed link entities and organisations
 name the projects they touch; changed projects are read newest first down to the watermark;
 the touched projects not seen that way are re-read by id. Related records are then fetched
-per project. Deleted links leave no trace in the Read API, so removals show up only when the
-project itself changes (or at the next full pass).
+per project, each kind (a link type, members' cards' links, organisations) only until the
+requests spent that way would pass the pages of reading it whole: then it is read whole, once
+(the size of each comes from the first page the collection read of it). Deleted links leave
+no trace in the Read API, so removals show up only when the project itself changes (or at the
+next full pass).
 """
 
 from __future__ import annotations
@@ -56,6 +59,12 @@ class Scanner:
         # known, read in bulk at once), and those spent meanwhile reading projects one by one.
         self.bulk_cost: int | None = None
         self.alone_cost = 0
+        # Incremental passes: the pages a bulk read of each stream takes (from its first
+        # page's total), the single requests spent on it so far, and the streams read whole.
+        self.stream_pages: dict[str, int] = {}
+        self.spent: dict[str, int] = {}
+        self.read_whole: set[str] = set()
+        self.whole_links: dict[str, dict[int, list[Json]]] = {}  # link -> project id -> links
 
     # ---- paths --------------------------------------------------------------------------
     @property
@@ -125,7 +134,10 @@ class Scanner:
         if not isinstance(total, int) or isinstance(total, bool):
             self.bulk_cost = None
             return
-        self.bulk_cost += max(1, -(-total // self.cfg.page_size))
+        self.bulk_cost += self._pages(total)
+
+    def _pages(self, total: int) -> int:
+        return max(1, -(-total // self.cfg.page_size))
 
     def _related_for_full_pass(self) -> Callable[[Json], Related]:
         """How a full pass reads a project's links and organisations: for the first projects,
@@ -146,20 +158,45 @@ class Scanner:
         return self._assemble(pid, links, errors, cards)
 
     def _preload(self) -> None:
-        self.links = {}
         for link in self.project_links:
-            by_project: dict[int, list[Json]] = {}
-            for ln in self.client.all(f"/data/linkentities/{link}", headers=ALL):
-                if isinstance(ln, dict) and (pid := self._project_side(ln)) is not None:
-                    by_project.setdefault(pid, []).append(ln)
-            self.links[link] = by_project
+            self._read_all_links(link)
+        self.links = self.whole_links
         if self.member_links:
-            for ln in self.client.all(f"/data/linkentities/{self.cfg.card_org_link}", headers=ALL):
-                if isinstance(ln, dict) and (card := self._card_side(ln)) is not None:
-                    self.cards.setdefault(card, []).append(ln)
+            self._read_all_cards()
+        self._read_all_orgs()
+
+    def _read_all_links(self, link: str) -> None:
+        """Every link entity of type ``link``, by the project at one end, in bulk."""
+        by_project: dict[int, list[Json]] = {}
+        for ln in self.client.all(f"/data/linkentities/{link}", headers=ALL):
+            if isinstance(ln, dict) and (pid := self._project_side(ln)) is not None:
+                by_project.setdefault(pid, []).append(ln)
+        self.whole_links[link] = by_project
+        self.read_whole.add(f"l:{link}")
+
+    def _read_all_orgs(self) -> None:
         path = f"/data/entities/{self.cfg.organisation_entity}"
         orgs = self.client.all(path, headers=ALL)
         self.orgs.update({o["id"]: o for o in orgs if isinstance(o, dict) and _id(o) is not None})
+        self.read_whole.add("o")
+
+    def _read_all_cards(self) -> None:
+        """Every card's links to organisations (members' affiliations), in bulk."""
+        for ln in self.client.all(f"/data/linkentities/{self.cfg.card_org_link}", headers=ALL):
+            if isinstance(ln, dict) and (card := self._card_side(ln)) is not None:
+                self.cards.setdefault(card, []).append(ln)
+        self.read_whole.add(f"l:{self.cfg.card_org_link}")
+
+    def _whole_is_cheaper(self, stream: str, single: int) -> bool:
+        """Whether ``single`` more requests for single records of ``stream`` (organisations by
+        id, a card's links) would bring what this scan spends that way past the pages of
+        reading the whole stream: then it is read whole, once (at most twice the fewest
+        requests, whatever the number of changes). Unknown size (a resumed pass): never."""
+        pages = self.stream_pages.get(stream)
+        if pages is None or stream in self.read_whole or not single:
+            return False
+        self.spent[stream] = self.spent.get(stream, 0) + single
+        return self.spent[stream] > pages
 
     def _cached_related(self, rec: Json) -> Related:
         assert self.links is not None
@@ -219,7 +256,10 @@ class Scanner:
         old = state.marks.get(stream, Mark())
         new = state.next_marks.setdefault(stream, Mark())
         floor = old.floor(overlap)
-        for _, page in self.client.pages(self._stream_path(stream), DESC, headers):
+        pages = self.client.pages(
+            self._stream_path(stream), DESC, headers, on_total=lambda t: self._note_size(stream, t)
+        )
+        for _, page in pages:
             for rec in page:
                 if not isinstance(rec, dict):
                     yield rec  # quarantined under its position by _record
@@ -231,6 +271,10 @@ class Scanner:
                 new.note(rec.get("id"), updated, overlap)
                 if old.is_new(rec.get("id"), updated):
                     yield rec
+
+    def _note_size(self, stream: str, total: Any) -> None:
+        if isinstance(total, int) and not isinstance(total, bool):
+            self.stream_pages[stream] = self._pages(total)
 
     def _projects_linked(self, links: list[str], far_id: int) -> set[int]:
         """Projects linked through any of ``links`` to ``far_id`` (an organisation, a card)."""
@@ -268,10 +312,16 @@ class Scanner:
     def _per_project(self, ids: list[int]) -> dict[int, tuple[dict, list[str], dict]]:
         """Per project: its link entities by link name, what could not be read, and its
         members' cards' links; the organisations they name are loaded into self.orgs."""
-        jobs = [(pid, link) for pid in ids for link in self.project_links]
+        for link in self.project_links:
+            if self._whole_is_cheaper(f"l:{link}", len(ids)):
+                self._read_all_links(link)
+        whole = [link for link in self.project_links if f"l:{link}" in self.read_whole]
+        jobs = [(pid, link) for pid in ids for link in self.project_links if link not in whole]
         path = "/data/linkentities/{1}/linked/" + self.cfg.project_entity + "/{0}"
         got = self.client.map_safe(lambda j: self.client.all(path.format(*j), headers=ALL), jobs)
-        links_of: dict[int, dict[str, list[Json]]] = {pid: {} for pid in ids}
+        links_of: dict[int, dict[str, list[Json]]] = {
+            pid: {link: self.whole_links[link].get(pid, []) for link in whole} for pid in ids
+        }
         errors_of: dict[int, list[str]] = {pid: [] for pid in ids}
         for (pid, link), result in got.items():
             if isinstance(result, Exception):
@@ -286,10 +336,17 @@ class Scanner:
             for ln in links.get(link, [])
             if isinstance(ln, dict) and (card := mapping.other_id(ln, pid)) is not None
         }
-        card_path = f"/data/linkentities/{self.cfg.card_org_link}/linked/{{1}}/{{0}}"
-        card_links = self.client.map_safe(  # the entity name comes from the server: quoted
-            lambda j: self.client.all(card_path.format(*map(quote_id, j)), headers=ALL), card_jobs
-        )
+        card_stream = f"l:{self.cfg.card_org_link}"
+        if self._whole_is_cheaper(card_stream, len(card_jobs)):
+            self._read_all_cards()
+        if card_stream in self.read_whole:
+            card_links: dict[Any, Any] = {job: self.cards.get(job[0], []) for job in card_jobs}
+        else:
+            card_path = f"/data/linkentities/{self.cfg.card_org_link}/linked/{{1}}/{{0}}"
+            card_links = self.client.map_safe(  # the entity name comes from the server: quoted
+                lambda j: self.client.all(card_path.format(*map(quote_id, j)), headers=ALL),
+                card_jobs,
+            )
         cards: dict[int, list[Json]] = {}
         for (card, _), result in card_links.items():
             if isinstance(result, Exception):
@@ -335,6 +392,9 @@ class Scanner:
 
     def _load_orgs(self, ids: set[int]) -> None:
         todo = [i for i in ids if not isinstance(self.orgs.get(i), dict)]
+        if self._whole_is_cheaper("o", len(todo)):
+            self._read_all_orgs()
+            todo = [i for i in todo if not isinstance(self.orgs.get(i), dict)]  # created since
         path = f"/data/entities/{self.cfg.organisation_entity}/{{}}"
         self.orgs.update(
             self.client.map_safe(

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from kvrules import RecordLimits, required_secret
+from kvrules import RecordLimits, secret_file_setting, secret_setting, setting_secret
 from kvrules.http import TransportSettings
 
 ROR_TYPE_URIS = [
@@ -34,9 +34,9 @@ class PureConfig(BaseSettings, TransportSettings):
     model_config = SettingsConfigDict(env_prefix="KVRULES_PURE_", extra="forbid")
 
     base_url: str = Field(description="Pure API root, e.g. https://pure.example.edu/ws/api")
-    # SecretStr: repr/str/log output shows '**********', never the key.
-    api_key: SecretStr | None = Field(default=None, description="the api-key header value")
-    api_key_file: Path | None = Field(default=None, description="file holding the API key")
+    # From KVRULES_PURE_API_KEY or the file, never the config file; '**********' in reprs.
+    api_key: SecretStr | None = secret_setting("the api-key header value")
+    api_key_file: Path | None = secret_file_setting("file holding the API key")
 
     page_size: int = Field(default=500, ge=1, le=1000, description="list page size (Pure max 1000)")
     max_workers: int = Field(default=8, ge=1, le=64, description="concurrent sub-requests")
@@ -83,16 +83,14 @@ class PureConfig(BaseSettings, TransportSettings):
     @model_validator(mode="after")
     def _key(self) -> PureConfig:
         if self.api_key is None and self.api_key_file is None:
-            raise ValueError("set api_key (KVRULES_PURE_API_KEY) or api_key_file")
+            raise ValueError("set the API key in KVRULES_PURE_API_KEY, or api_key_file")
         return self
 
     def secret(self) -> str:
         """The API key: the value (KVRULES_PURE_API_KEY or the setting), else the file's
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
-        return required_secret(
-            "Pure API key", self.api_key, self.api_key_file, names="api_key or api_key_file"
-        )
+        return setting_secret(self, "api_key", "Pure API key")
 
     def key_source(self) -> str:
         """Where the API key sent comes from, in words (never the key): a refused key is

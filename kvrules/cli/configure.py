@@ -171,9 +171,9 @@ def effective(resolved: Resolved) -> dict[str, Any]:
 
 def _masked(value: Any, key: str = "") -> Any:
     """Secrets never leave: SecretStr values and settings named like secrets are masked."""
-    from kvrules.config import _SECRET_KEYS
+    from kvrules.config import SECRET_KEYS
 
-    if isinstance(value, SecretStr) or (key and _SECRET_KEYS.search(key) and value):
+    if isinstance(value, SecretStr) or (key and SECRET_KEYS.search(key) and value):
         return MASK
     if hasattr(value, "model_dump"):
         return _masked(value.model_dump(mode="json"))

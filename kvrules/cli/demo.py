@@ -18,6 +18,7 @@ import click
 import yaml
 
 from kvrules.config import AlertsConfig, ChannelConfig, Config, SourceConfig, WritebackConfig
+from kvrules.plain import count_of
 
 ROUTES = ("committee", "adviser", "export-control")
 # The committee reads one digest per scan (and a message at once for a critical case); the
@@ -51,8 +52,30 @@ def _made_by_demo(workdir: Path) -> bool:
     return "kvrules.db" in names and names <= DEMO_FILES
 
 
-def _replace_demo_folder(workdir: Path) -> None:
-    """Make ``workdir`` an empty demo folder; never delete a folder the demo did not make."""
+def _committee_work(database: Path) -> str | None:
+    """What people did in an earlier demo's state database (accounts, decisions,
+    adjudications) in words, or None when they did nothing there: a re-run deletes it."""
+    from kvrules.store import Store
+
+    if not database.is_file() or database.stat().st_size == 0:
+        return None
+    try:
+        with Store.open(database) as store:
+            counts = {
+                "account": len(store.users()),
+                "decision": len(store.decisions()),
+                "adjudication": len(store.adjudications()),
+            }
+    except Exception:  # an unreadable file may hold work too: say so rather than delete it
+        return f"{database} could not be read to tell"
+    if not any(counts.values()):
+        return None
+    return ", ".join(count_of(n, thing) for thing, n in counts.items() if n)
+
+
+def _replace_demo_folder(workdir: Path, replace: bool) -> None:
+    """Make ``workdir`` an empty demo folder; never delete a folder the demo did not make,
+    nor committee work done in an earlier demo unless told to (``replace``)."""
     if workdir.exists():
         if not workdir.is_dir():
             raise click.ClickException(f"{workdir} is a file: give --workdir a folder")
@@ -60,6 +83,11 @@ def _replace_demo_folder(workdir: Path) -> None:
             raise click.ClickException(
                 f"{workdir} holds files that are not an earlier kvrules demo's: "
                 "give another --workdir, or empty that folder"
+            )
+        if not replace and (work := _committee_work(workdir / "kvrules.db")):
+            raise click.ClickException(
+                f"{workdir} holds committee work a new demo would delete ({work}): "
+                "`kvrules demo --replace` deletes it, or give another --workdir"
             )
         shutil.rmtree(workdir)
     workdir.mkdir(parents=True)
@@ -140,7 +168,13 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     default=Path("kvrules-demo"),
     show_default=True,
     help="where the SQLite file, the maildir and the report go (an earlier demo's folder is "
-    "replaced; a folder holding anything else is refused)",
+    "replaced unless it holds committee work; a folder holding anything else is refused)",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="replace an earlier demo's folder even if it holds accounts, decisions or "
+    "adjudications (they are deleted)",
 )
 @click.option("--seed", default=1, show_default=True)
 @click.option(
@@ -150,7 +184,7 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     show_default=True,
     help="realistic: the rates of a Dutch research university; stress: a high-risk portfolio",
 )
-def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
+def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool) -> None:
     """Scan a simulated Pure instance end to end and show what the committee would get."""
     from kvrules.assembly import build_scanner
     from kvrules.cli.scan import print_report, run_scan
@@ -168,7 +202,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str) -> None:
 
     started = time.monotonic()
     workdir = workdir.resolve()  # the commands printed at the end work from any folder
-    _replace_demo_folder(workdir)
+    _replace_demo_folder(workdir, replace)
     maildir = workdir / "mail"
     mailbox.Maildir(str(maildir), create=True)
     api_key = secrets.token_urlsafe(16)

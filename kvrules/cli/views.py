@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -275,9 +276,20 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             str(r["case"]),
             str(r["attempts"]),
             escape(r["title"] or "")
-            + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
+            + (f"\n[red]{escape(_failed(r))}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
+
+
+def _failed(row: dict) -> str:
+    """The last error and what happens next: when it is tried again, or that it is not."""
+    if row["status"] == "pending":
+        at = datetime.fromisoformat(row["next_attempt_at"]).astimezone(UTC)
+        return f"{row['last_error']}; will retry at {at:%Y-%m-%d %H:%M} UTC"
+    if row["status"] == "dead":
+        again = f"`kvrules deliver --requeue {row['id']}` sends it again"
+        return f"{row['last_error']}; not retried: {again}"
+    return row["last_error"]
 
 
 # The queue's statuses as the listing names them: "dead" is a write-back set aside (its plugin

@@ -196,8 +196,9 @@ def _read_password(from_stdin: bool) -> str:
 @click.option("--password-stdin", is_flag=True, help="read the password from the first stdin line")
 def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -> None:
     """Add an account (or change its role or password, which ends its sessions; a disabled
-    account stays disabled). The password is prompted, or read from stdin or
-    $KVRULES_PASSWORD; it is never echoed, logged or stored, only its argon2 hash."""
+    account stays disabled). The password is the first line of standard input with
+    --password-stdin, else $KVRULES_PASSWORD, else asked for twice on the terminal; it is
+    never echoed, logged or stored, only its argon2 hash."""
     from kvrules.store import Store
     from kvrules.web.security import hash_password
 

@@ -6,11 +6,18 @@ adapter's tests when a fixture is too expensive to build once per check (a simul
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.config import SECRET_KEYS
 from kvrules.contract import wrong_type
+from kvrules.credentials import declared_secrets, env_prefix, setting_secret
 
 
 def fetched(adapter: Adapter, cursor: str | None = None) -> Iterator[FetchedRecord]:
@@ -173,3 +180,62 @@ def check_no_secret(secret: str, *texts: str) -> None:
         if at >= 0:  # show where, with the secret itself masked
             context = text[max(0, at - 60) : at + len(secret) + 20].replace(secret, "***")
             raise AssertionError(f"a secret leaked into logs or messages: ...{context}...")
+
+
+def check_secret_settings(config: BaseModel, secret: str, folder: Path) -> list[str]:
+    """Every secret of the adapter's settings is declared with ``kvrules.secret_setting`` (no
+    default, a ``X_file`` setting beside it) and works both ways ``kvrules config check``
+    advises: from its environment variable, and from the file ``X_file`` names — never
+    shown in the settings' repr. ``config`` is a working configuration of the adapter (the
+    harness's), ``secret`` a value to try, ``folder`` where the file may be written.
+    Returns the secret settings checked."""
+    settings = type(config)
+    declared = declared_secrets(settings)
+    names = {d.name for d in declared}
+    looks_secret = [
+        name
+        for name in settings.model_fields
+        if SECRET_KEYS.search(name) and name not in names and not name.endswith(("_env", "_file"))
+    ]
+    assert not looks_secret, (
+        f"{', '.join(looks_secret)}: declare secrets with kvrules.secret_setting (and "
+        "X_file with kvrules.secret_file_setting) so they come from the environment or a file"
+    )
+    given = {d.name for d in declared} | {d.file_setting for d in declared if d.file_setting}
+    base = {k: getattr(config, k) for k in config.model_fields_set if k not in given}
+    for d in declared:
+        assert settings.model_fields[d.name].default is None, f"{d.name}: a secret has no default"
+        assert d.file_setting, f"{d.name}: declare {d.name}_file with kvrules.secret_file_setting"
+        assert env_prefix(settings), f"{d.name}: give the settings an env_prefix (BaseSettings)"
+        with _environment({d.env: secret, f"{d.env}_FILE": None}):
+            from_env = settings(**base)
+            assert setting_secret(from_env, d.name, d.name) == secret, f"{d.env} is not read"
+            check_no_secret(secret, repr(from_env), str(from_env))
+        path = folder / f"{d.name}.secret"
+        path.write_text(secret + "\n", "utf-8")
+        with _environment({d.env: None, f"{d.env}_FILE": None}):
+            from_file = settings(**base, **{d.file_setting: path})
+            assert setting_secret(from_file, d.name, d.name) == secret, (
+                f"{d.file_setting}: not read"
+            )
+    return sorted(names)
+
+
+@contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Environment variables set (or, for None, removed) for the block, then restored."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            _set(name, value)
+        yield
+    finally:
+        for name, value in before.items():
+            _set(name, value)
+
+
+def _set(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value

@@ -184,6 +184,22 @@ class AdapterConformance:
             adapter.close()
         checks.check_no_secret(secret, caplog.text, *texts)
 
+    def test_secrets_come_from_the_environment_or_a_file(
+        self, harness: SourceHarness, adapter: Adapter, tmp_path: Path
+    ) -> None:
+        """The ways `kvrules config check` advises for a secret (the adapter's variable, or
+        the file its ``X_file`` setting names) are ways the adapter takes it."""
+        checked = checks.check_secret_settings(
+            adapter.config, harness.secret or "conformance-secret", tmp_path
+        )
+        if harness.secret:
+            assert checked, (
+                "the harness configures a secret, but the settings declare none with "
+                "kvrules.secret_setting"
+            )
+        elif not checked:
+            pytest.skip("the adapter's settings hold no secret")
+
 
 def _message(action: Callable[[], Any]) -> str:
     try:

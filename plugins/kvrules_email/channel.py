@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret
+from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret, unreachable
 from kvrules.http import Deadline, is_loopback
 from kvrules_email.render import render
 
@@ -135,7 +135,12 @@ class EmailChannel(AlertChannel):
             if deadline.expired:  # the watchdog cut the connection
                 late = f"total deadline of {cfg.request_deadline:g} s passed (request_deadline)"
                 raise DeliveryError(f"SMTP {cfg.host}: {late}") from None
-            raise DeliveryError(self.scrub(f"{type(exc).__name__}: {exc}")) from None
+            raise DeliveryError(self.scrub(self._in_words(exc))) from None
+
+    def _in_words(self, exc: OSError | smtplib.SMTPException) -> str:
+        """What went wrong with the mail server, as the person fixing it needs it said."""
+        server = f"the mail server at {self.config.host}:{self.config.port}"
+        return unreachable(exc, server) or f"{server}: {type(exc).__name__}: {exc}"
 
     def _send(self, msg: EmailMessage, alert: Alert, deadline: Deadline) -> None:
         cfg = self.config

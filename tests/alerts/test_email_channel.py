@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 from html import unescape
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from kvrules_email import EmailChannel, EmailConfig, message_id
 
 from kvrules import Alert, DeliveryError
 from kvrules.alerts import deliver_due
+from kvrules.cli import cli
 from kvrules.findings import Evidence
 from kvrules.plugins import get_alert_channels
 from kvrules.store import Store
 from tests.alerts.conftest import SmtpServer
+from tests.alerts.smtp_helpers import free_port
 from tests.store.store_helpers import T0, FakeClock, make_finding
 
 PASSWORD = "Corr3ct-Horse-PASSWORD-4711"
@@ -120,7 +123,8 @@ def test_password_from_environment(
 
 def test_untrusted_certificate_is_refused(smtp_tls: SmtpServer, password_file: Path) -> None:
     channel = _tls(smtp_tls, password_file, ca_file=None)
-    with pytest.raises(DeliveryError, match="CERTIFICATE_VERIFY_FAILED") as exc:
+    not_accepted = r"the mail server at .*: its TLS certificate was not accepted \(self-signed"
+    with pytest.raises(DeliveryError, match=not_accepted) as exc:
         channel.send(_alert())
     assert not exc.value.permanent
     assert smtp_tls.sink.auth_attempts == []  # type: ignore[attr-defined]  # no credentials sent
@@ -294,3 +298,21 @@ def test_the_environment_wins_over_a_password_file_as_for_the_adapters(
     stale.write_text(PASSWORD)
     _tls(smtp_tls, stale, password_env="KS_SMTP_PASSWORD").send(_alert())
     assert len(smtp_tls.sink.mails) == 2  # type: ignore[attr-defined]
+
+
+def test_a_refused_connection_is_said_in_words_with_when_it_is_retried(
+    db_path: Path, clock: FakeClock
+) -> None:
+    """`kvrules alerts` showed "DeliveryError: ConnectionRefusedError: [Errno 111] …"."""
+    port = free_port()  # nothing listens on it
+    closed = SmtpServer(host="127.0.0.1", port=port, sink=None)
+    with Store.open(db_path, clock=clock) as store:
+        store.record_finding(make_finding(), channels=["email"])
+        deliver_due(store, {"email": _plain(closed)})
+        retry = store.alerts()[0].next_attempt_at
+    result = CliRunner().invoke(cli, ["alerts", "--db", str(db_path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    said = f"the mail server at 127.0.0.1:{port} refused the connection"
+    assert said in result.output, result.output
+    assert f"will retry at {retry.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
+    assert "Error" not in result.output and "Errno" not in result.output

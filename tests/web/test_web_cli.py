@@ -71,3 +71,15 @@ def test_serve_on_a_busy_port_says_so_in_one_line(db: Path) -> None:
     assert r.exit_code == 1, r.output
     assert f"cannot listen on 127.0.0.1:{port}" in r.output
     assert "kvrules web: http" not in r.output and "ERROR" not in r.output
+
+
+def test_users_add_help_says_how_the_password_is_given_as_it_is_read() -> None:
+    """The help said "read from stdin", which without --password-stdin is an error."""
+    r = CliRunner().invoke(cli, ["users", "add", "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    words = " ".join(r.output.split())
+    assert "from stdin or" not in words
+    assert (
+        "The password is the first line of standard input with --password-stdin, else "
+        "$KVRULES_PASSWORD, else asked for twice on the terminal" in words
+    )
