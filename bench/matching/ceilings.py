@@ -28,9 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-KINDS = ("exact name", "typo", "unit, organisation, city", "unknown organisation")
-REAL = "real affiliation strings"
-
 
 def _free(cls: Any, method: str, key: Callable[..., Any], misses_only: bool = False):  # type: ignore[no-untyped-def]
     """(record, free, restore) for ``cls.method``: record its answers by ``key`` of the
@@ -91,13 +88,9 @@ def main() -> None:
     assert not index.built, "run full_ror.py --keep DIR first: it keeps the index"
     resolver = index.resolver()
 
-    def read(name: str) -> list[batch.Row]:
-        with (args.dir / name).open("rb") as fh:
-            return list(batch.Input(fh))
+    from full_ror import kept_by_kind
 
-    names, real = read("names.csv"), read("real.csv")
-    kinds = {k: [r for r in names if r.fields["kind"] == k][: args.rows] for k in KINDS}
-    kinds |= {"all": names[: args.rows], REAL: real[: args.rows]}
+    kinds = kept_by_kind(args.dir, args.rows)
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - the whole run
 
     def matched(rows: list[batch.Row]) -> float:

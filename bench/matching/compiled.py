@@ -46,7 +46,7 @@ def child(keep: Path, out: Path) -> None:
     """Load the index kept in ``keep`` and time its rows with whichever kvrules is imported."""
     import gc
 
-    from full_ror import _clear_caches, _rows
+    from full_ror import _clear_caches, kept_by_kind
 
     from kvrules.refdata import batch, resolver
     from kvrules.refdata.cache import MAGIC
@@ -61,10 +61,7 @@ def child(keep: Path, out: Path) -> None:
     index = resolver.Resolver.from_index(marshal.loads(payload))
     gc.freeze()
     gc.enable()
-    rows = _rows(keep / "names.csv")
-    sets = {kind: [r for r in rows if r.fields["kind"] == kind] for kind in KINDS}
-    sets["all"] = rows
-    sets[REAL] = _rows(keep / "real.csv")
+    sets = kept_by_kind(keep)
     rates = {}
     with out.open("w", encoding="utf-8") as answers:
         for kind, subset in sets.items():

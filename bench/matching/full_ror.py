@@ -188,6 +188,14 @@ def _rows(names: Path) -> list:
         return list(batch.Input(fh))
 
 
+def kept_by_kind(keep: Path, limit: int | None = None) -> dict[str, list]:
+    """The rows a ``--keep`` folder holds: each kind's, then all of them, then the real strings
+    (at most ``limit`` of each): the sets the paired benches time."""
+    names, real = _rows(keep / "names.csv"), _rows(keep / "real.csv")
+    kinds = {kind: [r for r in names if r.fields["kind"] == kind][:limit] for kind in KINDS}
+    return kinds | {"all": names[:limit], REAL: real[:limit]}
+
+
 def child_build(db: Path, names: Path) -> None:
     """The previous code path: every run built the resolver from the store and matched every
     row on its own. Keeps the built index for :func:`child_load`."""

@@ -25,9 +25,6 @@ import sys
 import time
 from pathlib import Path
 
-KINDS = ("exact name", "typo", "unit, organisation, city", "unknown organisation")
-REAL = "real affiliation strings"
-
 
 def _index_state(path: Path) -> dict:
     """The kept index's plain values, whatever code kept it (the key is the header's own)."""
@@ -78,13 +75,9 @@ def main() -> None:
     gc.freeze()
     gc.enable()
 
-    def read(name: str) -> list[batch.Row]:
-        with (args.dir / name).open("rb") as fh:
-            return list(batch.Input(fh))
+    from full_ror import REAL, kept_by_kind
 
-    names, real = read("names.csv"), read("real.csv")
-    kinds = {k: [r for r in names if r.fields["kind"] == k][: args.rows] for k in KINDS}
-    kinds |= {"all": names[: args.rows], REAL: real[: args.rows]}
+    kinds = kept_by_kind(args.dir, args.rows)
     kinds = {k: rows for k, rows in kinds.items() if not args.kinds or k in args.kinds}
 
     def matched(way: str, rows: list[batch.Row]) -> tuple[float, str]:
@@ -97,7 +90,7 @@ def main() -> None:
     # what a process loads once (pycountry's tables, on the first country read) is loaded
     # before the clock runs: it would otherwise fall on whichever way goes first
     for way in resolvers:
-        matched(way, real[:50] + names[:50])
+        matched(way, kinds[REAL][:50] + kinds["all"][:50])
     print(f"load average {os.getloadavg()[0]:.1f}; names/s of CPU, old | new", flush=True)
     for run in range(args.runs):
         print(f"run {run + 1}:")

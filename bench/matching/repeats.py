@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-KINDS = ("exact name", "typo", "unit, organisation, city", "unknown organisation")
-REAL = "real affiliation strings"
 
 
 def _counting(
@@ -49,7 +47,6 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     from paired import _index_state
 
-    from kvrules.refdata import batch
     from kvrules.refdata import resolver as module
     from kvrules.refdata.resolver import Resolver
 
@@ -67,13 +64,9 @@ def main() -> None:
     for name, (owner, key) in steps.items():
         _counting(owner, name, key, calls, again, seen)
 
-    def read(name: str) -> list[batch.Row]:
-        with (args.dir / name).open("rb") as fh:
-            return list(batch.Input(fh))
+    from full_ror import kept_by_kind
 
-    names, real = read("names.csv"), read("real.csv")
-    kinds = {k: [r for r in names if r.fields["kind"] == k][: args.rows] for k in KINDS}
-    kinds |= {"all": names[: args.rows], REAL: real[: args.rows]}
+    kinds = kept_by_kind(args.dir, args.rows)
     print("calls per row (repeats within the row)")
     for kind, rows in kinds.items():
         calls.clear()
