@@ -248,8 +248,8 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
     """Show stored list editions with their provenance (and where the store is).
 
-    Of a list's editions the latest screens ("current"); the others are kept for history
-    ("superseded")."""
+    Of a list's editions one screens ("current": a complete edition before a partial one,
+    then the newest); the others are kept for history ("superseded")."""
     from kvrules.refdata.update import links_lacking
 
     with _open(config_path, refdata) as store:
