@@ -143,3 +143,33 @@ def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_cou
         "Institute of Applied Optics Qingdao": "CN",
         "Self-employed": "CN",
     }
+
+
+def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_it(
+    screen,
+) -> None:
+    """A partner given by a person's title or nationality is set apart in scans as in
+    pre-screens (one definition: ``names_a_person``); an organisation whose name merely holds
+    such a word, or that a list identifies, keeps its country."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "partners": [
+                    {"name": "Dr. Ali Rezaei", "country": "IR"},
+                    {"name": "Iranian national", "country": "IR"},
+                    {"name": "Dr. Reddy's Laboratories", "country": "IN"},
+                    {"name": "National University of Defense Technology", "country": "CN"},
+                    {"name": "Mr Example", "country": "IR", "lists": ["own_list"]},
+                ]
+            },
+        }
+    )
+    assert enrich.enrich(project) == {"Dr. Ali Rezaei": "IR", "Iranian national": "IR"}
+    person, national, *organisations_kept = project.project.partners
+    assert person.country is None and national.country is None and person.country_signals == []
+    assert [o.country for o in organisations_kept] == ["IN", "CN", "IR"]
