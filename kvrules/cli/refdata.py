@@ -328,8 +328,9 @@ def history_(
     list_id: str | None,
     as_json: bool,
 ) -> None:
-    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25); a
-    registry (ROR) records organisations, it does not list them."""
+    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25), and
+    which edition screens ("current", as `refdata lists` marks it); a registry (ROR) records
+    organisations, it does not list them."""
     from kvrules.refdata.countries import to_country
 
     if not ror and not name:
@@ -346,7 +347,9 @@ def history_(
         return
     for r in rows:
         marks = _HISTORY_MARKS["registry" if kinds[r.list_id] == "registry" else "list"]
-        click.echo(f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {r.name or ''}".rstrip())
+        screens = "current" if r.current else "superseded"  # as `refdata lists` marks it
+        line = f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {screens:10} {r.name or ''}"
+        click.echo(line.rstrip())
 
 
 # a list names (designates, assesses) an organisation; a registry only records that it exists
@@ -357,7 +360,7 @@ _HISTORY_MARKS = {
 
 
 def _row(r: HistoryRow, kind: str) -> dict[str, object]:
-    keys = ("list_id", "edition", "listed", "entry_id", "name")
+    keys = ("list_id", "edition", "listed", "entry_id", "name", "current")
     return {**{k: getattr(r, k) for k in keys}, "kind": kind}
 
 

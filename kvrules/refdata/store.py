@@ -430,12 +430,12 @@ class Store:
             hits.setdefault((row["list_id"], row["edition"]), row)
         out: list[HistoryRow] = []
         for lid in sorted({k[0] for k in hits}):
-            for edition in self.editions(lid):
+            editions = self.lists(lid)
+            screens = current_edition(editions).edition
+            for edition in (i.edition for i in editions):
                 row = hits.get((lid, edition))
-                if row is None:
-                    out.append(HistoryRow(lid, edition, False))
-                else:
-                    out.append(HistoryRow(lid, edition, True, row["entry_id"], row["name"]))
+                found = (row["entry_id"], row["name"]) if row is not None else (None, None)
+                out.append(HistoryRow(lid, edition, row is not None, *found, edition == screens))
         return out
 
 

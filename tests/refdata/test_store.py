@@ -126,3 +126,5 @@ def test_which_edition_screens(
     assert [i.edition for i in store.latest_editions()] == [screens]
     assert [e.entry_id for e in store.entries("demo")] == [screens]
     assert {info.edition for info, _ in store.iter_latest()} == {screens}
+    history = store.history(entry_id=screens)  # what `refdata history` marks current
+    assert [r.edition for r in history if r.current] == [screens]

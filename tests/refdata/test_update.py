@@ -453,9 +453,9 @@ def test_a_ror_update_screens_instead_of_the_shipped_sample(
     assert ror == {"sample-v2.9": False, "v2.1": True}
     history = CliRunner().invoke(cli, ["refdata", "history", "--name", QAENAT, *store_flag])
     assert history.exit_code == 0, history.output
-    assert [line.split()[:3] for line in history.stdout.splitlines()] == [
-        ["ror", "sample-v2.9", "not"],
-        ["ror", "v2.1", "recorded"],
+    assert [line.split()[:5] for line in history.stdout.splitlines()] == [
+        ["ror", "sample-v2.9", "not", "recorded", "superseded"],
+        ["ror", "v2.1", "recorded", "current", QAENAT.split()[0]],
     ]
     match = CliRunner().invoke(cli, ["match", QAENAT, "--country", "IR", "--json", *store_flag])
     assert match.exit_code == 0, match.output
