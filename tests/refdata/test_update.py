@@ -481,6 +481,28 @@ def test_a_ror_update_screens_instead_of_the_shipped_sample(
     assert "visitor-institution-in-signalled-country-sensitive-unit" in {
         f["rule_id"] for f in screened["findings"]
     }
+    # a scan too: the visitor's institution is identified, so not reported as unidentified
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    visit = {
+        "id": "v1:v1",
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "v1"},
+        "visit": {
+            "id": "v1",
+            "visitor": {"role": "visitor", "affiliations": [{"name": QAENAT, "country": "IR"}]},
+            "host_unit": "Department of Nuclear Engineering",
+            "purpose": "uranium enrichment centrifuges",
+        },
+    }
+    (exports / "visits.jsonl").write_text(json.dumps(visit) + "\n")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n")
+    state = str(tmp_path / "state.db")
+    scan = CliRunner().invoke(cli, ["scan", "--config", str(config), "--db", state, *store_flag])
+    assert scan.exit_code == 0, scan.output
+    assert " f: 1 records" in scan.stdout and "not identified" not in scan.stdout
 
 
 NUCLEAR_VISIT_ARGS = (
