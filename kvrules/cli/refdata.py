@@ -122,13 +122,20 @@ def import_(
         except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
             raise click.ClickException(str(exc)) from None
         info = report.info
+        current = store.latest(info.list_id)
+        screens = current is not None and current.edition == info.edition
         click.echo(
             f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
             + (f" ({report.skipped_text()})" if report.skipped else "")
             + f"; from {info.source_url or file}"
             + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
-            + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
-            "stored records whose screening it changes"
+            + f"; sha256 {info.sha256}"
+            + (
+                "; the next scan screens with it and re-screens the stored records whose "
+                "screening it changes"
+                if screens
+                else ""
+            )
         )
         _said_after_import(after_import(store, info))
         _build_index(store)
