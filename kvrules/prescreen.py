@@ -302,8 +302,7 @@ class Screening:
         reason = "no rule found a risk signal in what was described"
         people = [name for name in self.unidentified if names_a_person(name)]
         if people:
-            reason += "; names a person, not an organisation, so not screened on a country: "
-            reason += ", ".join(people)
+            reason += f"; {PERSON_NAMED}, so not screened on a country: " + ", ".join(people)
         if unknown := [name for name in self.unidentified if name not in people]:
             reason += "; not identified as an organisation, so not screened on a country: "
             reason += ", ".join(unknown)
