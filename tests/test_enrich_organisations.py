@@ -173,3 +173,25 @@ def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_
     person, national, *organisations_kept = project.project.partners
     assert person.country is None and national.country is None and person.country_signals == []
     assert [o.country for o in organisations_kept] == ["IN", "CN", "IR"]
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Prof.Dr. Jansen", True),
+        ("prof. dr. ir. Jansen", True),
+        ("Chinese nationals", True),
+        ("national of Russia", True),
+        ("M.I.T.", False),  # "M." is a title only before a space
+        ("Herriot-Watt University", False),
+        ("Dresden International University", False),
+        ("Sir Ganga Ram Hospital", False),
+        ("Amnesty International", False),
+        ("Iran University of Science and Technology", False),
+        ("National Institute of Chemistry", False),
+    ],
+)
+def test_what_reads_as_a_person(name: str, person: bool) -> None:
+    from kvrules.enrich.organisations import names_a_person
+
+    assert names_a_person(name) is person
