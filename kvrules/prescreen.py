@@ -31,7 +31,7 @@ from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import profiles_in_words
-from kvrules.enrich.organisations import organisations
+from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.model import (
@@ -301,11 +301,12 @@ class Screening:
         if self.findings:
             return _set_by("amber", self.findings[0], "for the adviser")
         reason = "no rule found a risk signal in what was described"
-        if self.unidentified:
-            reason += (
-                "; not identified as an organisation, so not screened on a country: "
-                + ", ".join(self.unidentified)
-            )
+        people = [name for name in self.unidentified if names_a_person(name)]
+        if people:
+            reason += f"; {PERSON_NAMED}, so not screened on a country: " + ", ".join(people)
+        if unknown := [name for name in self.unidentified if name not in people]:
+            reason += "; not identified as an organisation, so not screened on a country: "
+            reason += ", ".join(unknown)
         if self.without_country:
             reason += (
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
@@ -360,7 +361,9 @@ class Screening:
                 for name in self.not_found
             ],
             "unidentified": [
-                f"{name}: not identified as an organisation in "
+                f"{name}: {PERSON_NAMED}: not screened on a country"
+                if names_a_person(name)
+                else f"{name}: not identified as an organisation in "
                 f"{', '.join(self.screened_against) or 'any list'} or the registry"
                 for name in self.unidentified
             ],
@@ -387,8 +390,10 @@ class Screening:
                 f"{name}: {not_found_in(self.screened_against, titles)}" for name in self.not_found
             ],
             "unidentified": [
-                f"{name}: not identified as an organisation in {nowhere} or the organisation "
-                "registry; identify the institution (its full name, or its ROR id)"
+                _person_in_words(name, country)
+                if names_a_person(name)
+                else f"{name}: not identified as an organisation in {nowhere} or the "
+                "organisation registry; identify the institution (its full name, or its ROR id)"
                 + (f" — its country ({country}) alone is not screened" if country else "")
                 for name, country in self.unidentified.items()
             ],
@@ -403,6 +408,19 @@ class Screening:
                 for name in self.without_country
             ],
         }
+
+
+PERSON_NAMED = "names a person, not an organisation"
+
+
+def _person_in_words(name: str, country: str | None) -> str:
+    """A partner, funder or visitor's institution given as a person ("Dr. Ali Rezaei (IR)"):
+    the country given would be their nationality, which is never screened."""
+    given = f" ({country} given)" if country else ""
+    return (
+        f"{name}: {PERSON_NAMED}, and a person is not screened on a country{given}; give the "
+        "institution they work for (its full name and country, or its ROR id)"
+    )
 
 
 def _set_by(colour: Literal["green", "amber", "red"], finding: Finding, why: str) -> Triage:

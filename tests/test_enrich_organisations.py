@@ -143,3 +143,55 @@ def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_cou
         "Institute of Applied Optics Qingdao": "CN",
         "Self-employed": "CN",
     }
+
+
+def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_it(
+    screen,
+) -> None:
+    """A partner given by a person's title or nationality is set apart in scans as in
+    pre-screens (one definition: ``names_a_person``); an organisation whose name merely holds
+    such a word, or that a list identifies, keeps its country."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "partners": [
+                    {"name": "Dr. Ali Rezaei", "country": "IR"},
+                    {"name": "Iranian national", "country": "IR"},
+                    {"name": "Dr. Reddy's Laboratories", "country": "IN"},
+                    {"name": "National University of Defense Technology", "country": "CN"},
+                    {"name": "Mr Example", "country": "IR", "lists": ["own_list"]},
+                ]
+            },
+        }
+    )
+    assert enrich.enrich(project) == {"Dr. Ali Rezaei": "IR", "Iranian national": "IR"}
+    person, national, *organisations_kept = project.project.partners
+    assert person.country is None and national.country is None and person.country_signals == []
+    assert [o.country for o in organisations_kept] == ["IN", "CN", "IR"]
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("Prof.Dr. Jansen", True),
+        ("prof. dr. ir. Jansen", True),
+        ("Chinese nationals", True),
+        ("national of Russia", True),
+        ("M.I.T.", False),  # "M." is a title only before a space
+        ("Herriot-Watt University", False),
+        ("Dresden International University", False),
+        ("Sir Ganga Ram Hospital", False),
+        ("Amnesty International", False),
+        ("Iran University of Science and Technology", False),
+        ("National Institute of Chemistry", False),
+    ],
+)
+def test_what_reads_as_a_person(name: str, person: bool) -> None:
+    from kvrules.enrich.organisations import names_a_person
+
+    assert names_a_person(name) is person

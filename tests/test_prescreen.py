@@ -599,3 +599,60 @@ def test_a_proposal_file_that_holds_nothing_is_refused_in_one_line(tmp_path):
         assert result.exit_code == status, result.output
         assert f"{proposal}: {said}" in result.output
         assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+# honorific titles (English and the common Dutch, German, French ones) and nationalities:
+# a person's country is their nationality, never screened
+PEOPLE = (
+    "Dr. Ali Rezaei (IR)", "Prof. Wei Zhang (CN)", "Prof Li Na (CN)", "Mr Ivan Petrov (RU)",
+    "Ms. Kim Yong (KP)", "Mrs. Sara Ahmadi (IR)", "Dr.-Ing. Dmitri Volkov (RU)",
+    "Drs. Chen Jie (CN)", "Ir. Wang Fang (CN)", "Mevr. Liu Yang (CN)", "Dhr. Zhao Lei (CN)",
+    "Herr Sergei Ivanov (RU)", "Frau Olga Smirnova (RU)", "M. Pavel Orlov (RU)",
+    "Mme Elena Popova (RU)", "Iranian national (IR)", "a Chinese citizen (CN)",
+    "citizen of Iran (IR)",
+)  # fmt: skip
+
+
+def test_a_partner_named_as_a_person_by_title_or_nationality_is_never_screened_on_a_country():
+    """Ethics defect: "Dr. Ali Rezaei (IR)" on quantum sensing was AMBER through the Leidraad
+    triage, screened on Iran: the person's nationality. A partner that reads as a person (an
+    honorific title, "<nationality> national", "citizen of") is set apart, and the answer says
+    in plain words that it names a person and asks for the institution."""
+    out = check(*(a for p in PEOPLE for a in ("--partner", p)), "--topic", "quantum sensing")
+    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
+    assert out["triage"]["colour"] == "green"
+    names = [p.rsplit(" (", 1)[0] for p in PEOPLE]
+    said = out["in_words"]["unidentified"]
+    assert [line.split(":")[0] for line in said] == names
+    for line in said:
+        assert "names a person, not an organisation" in line, line
+        assert "give the institution" in line and "is not screened" in line, line
+    assert "names a person" in out["triage"]["reason"]
+    assert out["in_words"]["not_found"] == []
+    text = _said("--partner", "Dr. Ali Rezaei (IR)", "--topic", "quantum sensing")
+    assert text.startswith("GREEN") and "its country is a US foreign country of concern" not in text
+    assert "Dr. Ali Rezaei: names a person, not an organisation" in " ".join(text.split())
+
+
+def test_a_visitor_institution_named_as_a_person_is_said_to_name_one():
+    out = check("--visitor-institution", "Prof. Wei Zhang (CN)", *NUCLEAR_VISIT)
+    assert out["triage"]["colour"] == "green"
+    [line] = out["in_words"]["unidentified"]
+    assert line.startswith("Prof. Wei Zhang: names a person, not an organisation")
+
+
+def test_an_organisation_whose_name_holds_a_title_or_nationality_word_is_still_screened():
+    """The other side: "National", "Dr.", "M." in an organisation's name do not make it a
+    person; such organisations keep their country and their list matches."""
+    out = check(
+        "--partner", "National University of Defense Technology (CN)",
+        "--partner", "Dr. Reddy's Laboratories (IN)",
+        "--partner", "Max Planck Institute for Chemistry (DE)",
+        "--partner", "M. S. Ramaiah University of Applied Sciences (IN)",
+        "--topic", "quantum sensing",
+    )  # fmt: skip
+    assert out["in_words"]["unidentified"] == [] and out["unidentified"] == []
+    assert out["triage"]["colour"] == "red"
+    assert "project-partner-on-1286" in {f["rule_id"] for f in out["findings"]}
+    amber = check("--partner", "Dr. Reddy's Laboratories (CN)", "--topic", "quantum sensing")
+    assert amber["triage"]["colour"] == "amber"  # screened on the country given for it

@@ -122,13 +122,20 @@ def import_(
         except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
             raise click.ClickException(str(exc)) from None
         info = report.info
+        current = store.latest(info.list_id)
+        screens = current is not None and current.edition == info.edition
         click.echo(
             f"imported {report.entries} entries into {info.list_id} edition {info.edition}"
             + (f" ({report.skipped_text()})" if report.skipped else "")
             + f"; from {info.source_url or file}"
             + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
-            + f"; sha256 {info.sha256}; the next scan screens with it and re-screens the "
-            "stored records whose screening it changes"
+            + f"; sha256 {info.sha256}"
+            + (
+                "; the next scan screens with it and re-screens the stored records whose "
+                "screening it changes"
+                if screens
+                else ""
+            )
         )
         _said_after_import(after_import(store, info))
         _build_index(store)
@@ -248,8 +255,8 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
     """Show stored list editions with their provenance (and where the store is).
 
-    Of a list's editions the latest screens ("current"); the others are kept for history
-    ("superseded")."""
+    Of a list's editions one screens ("current": a complete edition before a partial one,
+    then the newest); the others are kept for history ("superseded")."""
     from kvrules.refdata.update import links_lacking
 
     with _open(config_path, refdata) as store:
@@ -328,8 +335,9 @@ def history_(
     list_id: str | None,
     as_json: bool,
 ) -> None:
-    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25); a
-    registry (ROR) records organisations, it does not list them."""
+    """Which editions of which lists held an organisation (e.g. in FY24, not in FY25), and
+    which edition screens ("current", as `refdata lists` marks it); a registry (ROR) records
+    organisations, it does not list them."""
     from kvrules.refdata.countries import to_country
 
     if not ror and not name:
@@ -346,7 +354,9 @@ def history_(
         return
     for r in rows:
         marks = _HISTORY_MARKS["registry" if kinds[r.list_id] == "registry" else "list"]
-        click.echo(f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {r.name or ''}".rstrip())
+        screens = "current" if r.current else "superseded"  # as `refdata lists` marks it
+        line = f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {screens:10} {r.name or ''}"
+        click.echo(line.rstrip())
 
 
 # a list names (designates, assesses) an organisation; a registry only records that it exists
@@ -357,7 +367,7 @@ _HISTORY_MARKS = {
 
 
 def _row(r: HistoryRow, kind: str) -> dict[str, object]:
-    keys = ("list_id", "edition", "listed", "entry_id", "name")
+    keys = ("list_id", "edition", "listed", "entry_id", "name", "current")
     return {**{k: getattr(r, k) for k in keys}, "kind": kind}
 
 

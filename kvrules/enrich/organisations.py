@@ -25,6 +25,41 @@ NOT_AN_ORGANISATION = re.compile(
     r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
     re.IGNORECASE,
 )
+# A name that reads as a person, not an organisation: honorific titles before a name ("Dr.
+# Ali Rezaei", "Prof Wei Zhang", "Prof.Dr. …", "Dr.-Ing. …", the Dutch "Drs.", "Ir.", "Mevr.",
+# "Dhr.", the German "Herr", "Frau", the French "M.", "Mme"), or a nationality ("Iranian
+# national", "a Chinese citizen", "citizen of Iran"). Its country would be the person's
+# nationality. "Ir." and "M." need their full stop and a space ("M.I.T." is no title).
+_TITLE = (
+    r"(?:dr\.?-ing|dr|drs|prof|professor|mr|mrs|ms|mx|miss|mevr|mevrouw|dhr|herr|frau|mme|mlle"
+    r"|madame|mademoiselle|monsieur|sir|dame)\.?(?:\s+|(?<=\.))|(?:ir|m)\.\s+"
+)
+READS_AS_PERSON = re.compile(
+    rf"^(?:{_TITLE})+[^\W\d_]"
+    r"|^(?:an?\s+)?[^\W\d_][\w-]*\s+(?:nationals?|citizens?|passport\s+holders?)$"
+    r"|^(?:an?\s+)?(?:citizens?|nationals?)\s+of\s+[^\W\d_]",
+    re.IGNORECASE,
+)
+# Words that make a name an organisation's, whatever it begins with ("Dr. Reddy's
+# Laboratories", "Sir Ganga Ram Hospital", "M. S. Ramaiah University of Applied Sciences").
+ORGANISATION_WORD = re.compile(
+    r"\b(?:univ\w*|institut\w*|college|school|polytechn\w*|hochschule|academ\w*"
+    r"|akadem\w*|laborator\w*|labs?|hospital|clinic\w*|klinik\w*|cent(?:er|re)s?|zentrum"
+    r"|foundation|stiftung|stichting|compan\w*|corporation|corp|inc|ltd|limited|gmbh|ag|bv|nv"
+    r"|plc|llc|group|society|gesellschaft|council|ministry|agency|department|bureau"
+    r"|association|trust|pharma\w*|technolog\w*|industr\w*|research|observator\w*|museum"
+    r"|faculty|office|fund|bank)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_person(name: str) -> bool:
+    """Whether ``name`` reads as a person (``READS_AS_PERSON``) and has no word that makes it
+    an organisation's (``ORGANISATION_WORD``)."""
+    name = " ".join(name.split())
+    return READS_AS_PERSON.search(name) is not None and ORGANISATION_WORD.search(name) is None
+
+
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
 Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
@@ -119,16 +154,20 @@ def set_apart_unidentified(
     given): otherwise "private individual (IR)", or any name nothing knows, would screen the
     visitor on a country that is in effect their nationality (Dutch legal advice, 2025). A
     partner or funder is named as an organisation, so its country stays, unless its name says
-    it is none (``NOT_AN_ORGANISATION``).
+    it is none (``NOT_AN_ORGANISATION``) or it names a person (``names_a_person``) that no list
+    or the registry identifies as an organisation.
     """
     visitors = event.visit.visitor.affiliations if event.visit is not None else []
     set_apart: dict[str, str | None] = {}
     for org in organisations(event):
         if org.country is None and not org.country_signals:
             continue
-        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None
+        identified = screen is not None and _identified(org, screen)
+        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None or (
+            names_a_person(org.name) and not identified
+        )
         visitor = any(org is a for a in visitors)
-        if person or (visitor and screen is not None and not _identified(org, screen)):
+        if person or (visitor and screen is not None and not identified):
             set_apart[org.name] = org.country
             org.country, org.country_signals = None, []
     return set_apart

@@ -113,6 +113,7 @@ class HistoryRow:
     listed: bool
     entry_id: str | None = None
     name: str | None = None
+    current: bool = False  # the edition that screens (``Store.latest``), else superseded
 
 
 @dataclass(frozen=True, slots=True)

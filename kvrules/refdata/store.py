@@ -10,8 +10,9 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from itertools import groupby
 from typing import Any
 
 from kvrules.errors import ReferenceDataError
@@ -68,6 +69,23 @@ _LIST_COLUMNS = (
     "list_id, edition, title, publisher, kind, published, source_url, licence, citation, "
     "retrieved_at, sha256, partial, notes"
 )
+
+
+# An edition's date, to order a list's editions oldest first: its publication date, or, where the
+# publisher gives none (the shipped ROR sample, a file imported by hand), the day it was
+# retrieved, else imported. Editions of one day follow their import order. An undated edition
+# is thus neither always newest nor always oldest: it is as old as what it was taken from.
+_OLDEST_FIRST = "COALESCE(published, substr(retrieved_at, 1, 10), substr(imported_at, 1, 10)), seq"
+
+
+def current_edition(editions: Sequence[ListInfo]) -> ListInfo:
+    """Which of a list's editions (oldest first) screens: the one place that decides it.
+
+    A complete edition replaces a partial one, a newer one an older one
+    (docs/reference-data.md, "Which edition screens"): the newest complete edition, else,
+    while only partial ones are stored, the newest of those."""
+    complete = [i for i in editions if not i.partial]
+    return (complete or list(editions))[-1]
 
 
 class EditionExistsError(ReferenceDataError):
@@ -242,13 +260,13 @@ class Store:
         return self._db.execute("SELECT 1 FROM lists LIMIT 1").fetchone() is None
 
     def lists(self, list_id: str | None = None) -> list[ListInfo]:
-        """All stored editions (oldest first within a list)."""
+        """All stored editions, oldest first within a list (``_OLDEST_FIRST``)."""
         sql = f"SELECT {_LIST_COLUMNS} FROM lists"
         args: tuple[str, ...] = ()
         if list_id:
             sql += " WHERE list_id=?"
             args = (list_id,)
-        rows = self._db.execute(sql + " ORDER BY list_id, published IS NULL, published, seq", args)
+        rows = self._db.execute(f"{sql} ORDER BY list_id, {_OLDEST_FIRST}", args)
         return [_info(r) for r in rows]
 
     def counts(self) -> dict[tuple[str, str], int]:
@@ -256,18 +274,23 @@ class Store:
         return {(r[0], r[1]): r[2] for r in rows}
 
     def editions(self, list_id: str) -> list[str]:
-        """Editions of a list, oldest first (by publication date, then import order)."""
+        """Editions of a list, oldest first (by date, then import order: ``_OLDEST_FIRST``)."""
         return [i.edition for i in self.lists(list_id)]
 
     def latest(self, list_id: str) -> ListInfo | None:
+        """The edition of ``list_id`` that screens (``current_edition``); None if none is
+        stored."""
         found = self.lists(list_id)
-        return found[-1] if found else None
+        return current_edition(found) if found else None
 
     def latest_editions(self) -> list[ListInfo]:
-        by_list: dict[str, ListInfo] = {}
-        for info in self.lists():
-            by_list[info.list_id] = info  # ordered oldest first, so the last one wins
-        return list(by_list.values())
+        """The edition that screens of every stored list (``current_edition``): what `refdata
+        lists` marks current, and what match, check and scans use."""
+        infos = self.lists()
+        return [
+            current_edition(list(editions))
+            for _, editions in groupby(infos, key=lambda i: i.list_id)
+        ]
 
     def entries(self, list_id: str, edition: str | None = None) -> list[Entry]:
         """Entries of one edition (the latest when ``edition`` is None)."""
@@ -407,12 +430,12 @@ class Store:
             hits.setdefault((row["list_id"], row["edition"]), row)
         out: list[HistoryRow] = []
         for lid in sorted({k[0] for k in hits}):
-            for edition in self.editions(lid):
+            editions = self.lists(lid)
+            screens = current_edition(editions).edition
+            for edition in (i.edition for i in editions):
                 row = hits.get((lid, edition))
-                if row is None:
-                    out.append(HistoryRow(lid, edition, False))
-                else:
-                    out.append(HistoryRow(lid, edition, True, row["entry_id"], row["name"]))
+                found = (row["entry_id"], row["name"]) if row is not None else (None, None)
+                out.append(HistoryRow(lid, edition, row is not None, *found, edition == screens))
         return out
 
 

@@ -243,7 +243,25 @@ def after_import(store: Store, info: ListInfo) -> list[str]:
     """What to tell about a list edition just imported, however it came (`refdata import`,
     `refdata update`): a line each."""
     lacking = links_lacking(store, info) if info.kind == "registry" else ""
-    return [lacking] if lacking else []
+    return [line for line in (not_screening(store, info), lacking) if line]
+
+
+def not_screening(store: Store, info: ListInfo) -> str:
+    """One line when the edition just imported is not the one that screens ("" when it is):
+    a complete edition screens before a partial one, a newer one before an older one
+    (``kvrules.refdata.store.current_edition``)."""
+    screens = store.latest(info.list_id)
+    if screens is None or screens.edition == info.edition:
+        return ""
+    why = (
+        "a complete edition screens before a partial one"
+        if info.partial and not screens.partial
+        else "it is the newer one"
+    )
+    return (
+        f"{info.list_id} edition {info.edition} is kept for history but does not screen: "
+        f"edition {screens.edition} stays current ({why}; `kvrules refdata lists` shows both)"
+    )
 
 
 def links_lacking(store: Store, registry: ListInfo | None = None) -> str:

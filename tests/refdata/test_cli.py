@@ -205,3 +205,23 @@ def test_match_says_designation_or_assessment_source_and_licence_as_evidence_doe
         listed.source_url,
     )
     assert top["provenance"] == words
+
+
+def test_an_imported_edition_that_does_not_screen_is_said_so(tmp_path: Path) -> None:
+    """An older edition imported after a newer one is kept for history; the import says that
+    the newer one stays current (not "the next scan screens with it"), as `refdata lists`
+    marks it."""
+    db, run = str(tmp_path / "kv.db"), CliRunner()
+    for edition, published in (("FY25", "2025-06-01"), ("FY24", "2024-06-01")):
+        csv = str(FIXTURES / f"dod1286_{edition.lower()}.csv")
+        args = ["import", "dod1286", csv, "--edition", edition, "--published", published]
+        res = run.invoke(refdata, [*args, "--refdata", db])
+        assert res.exit_code == 0, res.output
+    assert "the next scan screens with it" not in res.stdout
+    assert (
+        "us_dod_1286 edition FY24 is kept for history but does not screen: edition FY25 stays "
+        "current (it is the newer one;"
+    ) in res.stderr
+    rows = json.loads(run.invoke(refdata, ["lists", "--json", "--refdata", db]).output)
+    current = [r["edition"] for r in rows if r["list_id"] == "us_dod_1286" and r["current"]]
+    assert current == ["FY25"]

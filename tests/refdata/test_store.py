@@ -83,3 +83,48 @@ def test_failed_write_changes_nothing(store: Store) -> None:
     with pytest.raises(ValueError):
         store.add_edition(_info("2"), dup)
     assert store.editions("demo") == ["1"]
+
+
+SAMPLE = {"partial": True, "retrieved_at": "2026-06-23T00:00:00+00:00"}  # as the ROR sample ships
+DUMP = {"published": "2026-11-30"}  # a Zenodo dump: dated by its file name
+
+
+@pytest.mark.parametrize(
+    ("imported", "screens"),
+    [
+        # the severe defect: an undated shipped sample stayed current over a newer dated dump
+        ([("sample", SAMPLE), ("dump", {**DUMP, "partial": True})], "dump"),
+        ([("sample", SAMPLE), ("dump", DUMP)], "dump"),
+        # a complete edition replaces a partial one, also a newer partial one
+        ([("v1.55", {"published": "2024-10-31"}), ("sample", SAMPLE)], "v1.55"),
+        (
+            [
+                ("FY24", {"published": "2024-06-01"}),
+                ("FY25", {"published": "2025-06-01", "partial": True}),
+            ],
+            "FY24",
+        ),
+        # a newer one an older one, whatever order they were imported in
+        ([("FY25", {"published": "2025-06-01"}), ("FY24", {"published": "2024-06-01"})], "FY25"),
+        # an undated file is as old as the day it was taken from its source
+        ([("dump", DUMP), ("by-hand", {"retrieved_at": "2026-12-05T09:00:00+00:00"})], "by-hand"),
+        ([("by-hand", {"retrieved_at": "2026-01-05T09:00:00+00:00"}), ("dump", DUMP)], "dump"),
+        # nothing dated at all: the last imported
+        ([("a", {}), ("b", {})], "b"),
+    ],
+)
+def test_which_edition_screens(
+    store: Store, imported: list[tuple[str, dict[str, object]]], screens: str
+) -> None:
+    """One rule, for every kind of edition (docs/reference-data.md, "Which edition screens"):
+    a complete edition replaces a partial one, a newer one an older one. Latest, the editions
+    every list screens with (what `refdata lists` marks current, what the resolver indexes)
+    and the entries read all agree."""
+    for edition, provenance in imported:
+        store.add_edition(_info(edition, **provenance), [Entry(entry_id=edition, name=edition)])
+    assert store.latest("demo").edition == screens
+    assert [i.edition for i in store.latest_editions()] == [screens]
+    assert [e.entry_id for e in store.entries("demo")] == [screens]
+    assert {info.edition for info, _ in store.iter_latest()} == {screens}
+    history = store.history(entry_id=screens)  # what `refdata history` marks current
+    assert [r.edition for r in history if r.current] == [screens]

@@ -402,3 +402,109 @@ def test_a_ror_update_says_how_many_list_entries_link_to_records_it_lacks(
         lacking = store.links_lacking(next(i for i in store.lists("ror") if i.edition == "v2.1"))
     assert lacking > 0
     assert f"{lacking} list entries link to ROR records this edition lacks" in res.stderr
+
+
+REAL_ROR = Path("/work/shared/data/real/ror-records_v2.0-v2.9_latest.json.gz")
+QAENAT = "Bozorgmehr University of Qaenat"  # in the real records, not in the shipped sample
+
+
+def real_ror_zip() -> bytes:
+    """A Zenodo-named dump of real ROR records (ror-community/ror-records, CC0: see
+    /work/shared/data/real/README.md): Iran's 41, Qaenat among them."""
+    import gzip
+
+    with gzip.open(REAL_ROR) as f:
+        iranian = [
+            r for r in json.load(f) if r["locations"][0]["geonames_details"]["country_code"] == "IR"
+        ]
+    assert any(n["value"] == QAENAT for r in iranian for n in r["names"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("v2.1-2026-11-30-ror-data_schema_v2.json", json.dumps(iranian))
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(not REAL_ROR.is_file(), reason="needs the real ROR records")
+def test_a_ror_update_screens_instead_of_the_shipped_sample(
+    publisher: Publisher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Severe defect: on a store seeded with the shipped lists, `refdata update ror` imported
+    the dump, yet the undated shipped sample stayed the edition that screens (undated editions
+    were ordered last, as the newest). The dated dump is newer: lists, history, match and
+    check all use it."""
+    import kvrules.refdata.update as updating
+    from kvrules.cli import cli
+
+    rz = real_ror_zip()
+    publisher.files[PATHS["ror"]] = (200, zenodo_listing(rz))
+    publisher.files[ROR_ZIP] = (200, rz)
+    catalogue = {
+        **CATALOGUE,
+        "ror": CATALOGUE["ror"].model_copy(update={"entries": Range(min=1, max=1000)}),
+    }
+    monkeypatch.setattr(updating, "load_catalogue", lambda: catalogue)
+    db = str(tmp_path / "kv.db")
+    store_flag = ["--refdata", db]
+    res = CliRunner().invoke(cli, ["refdata", "update", "ror", *store_flag])
+    assert res.exit_code == 0, res.output
+    assert "ror: imported edition v2.1, 41 entries" in res.stdout
+    listed = json.loads(CliRunner().invoke(cli, ["refdata", "lists", "--json", *store_flag]).stdout)
+    ror = {r["edition"]: r["current"] for r in listed if r["list_id"] == "ror"}
+    assert ror == {"sample-v2.9": False, "v2.1": True}
+    history = CliRunner().invoke(cli, ["refdata", "history", "--name", QAENAT, *store_flag])
+    assert history.exit_code == 0, history.output
+    assert [line.split()[:5] for line in history.stdout.splitlines()] == [
+        ["ror", "sample-v2.9", "not", "recorded", "superseded"],
+        ["ror", "v2.1", "recorded", "current", QAENAT.split()[0]],
+    ]
+    match = CliRunner().invoke(cli, ["match", QAENAT, "--country", "IR", "--json", *store_flag])
+    assert match.exit_code == 0, match.output
+    assert {(m["list"], m["edition"]) for m in json.loads(match.stdout)["matches"]} == {
+        ("ror", "v2.1")
+    }
+    # a visitor's home institution the registry (the dump) knows is an organisation, so its
+    # country counts; the sample did not know it, so it was "not identified"
+    out = CliRunner().invoke(
+        cli,
+        [
+            "check",
+            "--visitor-institution",
+            f"{QAENAT} (IR)",
+            *NUCLEAR_VISIT_ARGS,
+            "--json",
+            *store_flag,
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    screened = json.loads(out.stdout)
+    assert screened["unidentified"] == []
+    assert "visitor-institution-in-signalled-country-sensitive-unit" in {
+        f["rule_id"] for f in screened["findings"]
+    }
+    # a scan too: the visitor's institution is identified, so not reported as unidentified
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    visit = {
+        "id": "v1:v1",
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "v1"},
+        "visit": {
+            "id": "v1",
+            "visitor": {"role": "visitor", "affiliations": [{"name": QAENAT, "country": "IR"}]},
+            "host_unit": "Department of Nuclear Engineering",
+            "purpose": "uranium enrichment centrifuges",
+        },
+    }
+    (exports / "visits.jsonl").write_text(json.dumps(visit) + "\n")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n")
+    state = str(tmp_path / "state.db")
+    scan = CliRunner().invoke(cli, ["scan", "--config", str(config), "--db", state, *store_flag])
+    assert scan.exit_code == 0, scan.output
+    assert " f: 1 records" in scan.stdout and "not identified" not in scan.stdout
+
+
+NUCLEAR_VISIT_ARGS = (
+    "--host-unit", "Department of Nuclear Engineering", "--topic", "uranium enrichment centrifuges",
+)  # fmt: skip

@@ -200,3 +200,21 @@ def test_tokens_commands_report_mistakes_in_one_line(db: Path, tmp_path: Path) -
     assert not (tmp_path / "typo.db").exists()
     for result in (gone, odd, missing):
         assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_partner_named_as_a_person_is_not_screened_on_a_country(db: Path, url: str) -> None:
+    """Ethics defect: {"name": "Dr. Wei Zhang", "country": "CN"} was screened on China, the
+    person's nationality; an organisation whose name holds such a word still is screened."""
+    token = tokens(db, "add", "grants-portal")
+    person = {"name": "Dr. Wei Zhang", "country": "CN"}
+    r = screen(url, token, {"topic": "quantum sensing", "partners": [person]})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["triage"]["colour"] == "green" and answer["findings"] == []
+    [said] = answer["in_words"]["unidentified"]
+    assert said.startswith("Dr. Wei Zhang: names a person, not an organisation")
+    assert "give the institution" in said
+    listed = {"name": "National University of Defense Technology", "country": "CN"}
+    r = screen(url, token, {"topic": "quantum sensing", "partners": [listed]})
+    assert r.status_code == 200, r.text
+    assert r.json()["triage"]["colour"] == "red" and r.json()["unidentified"] == []

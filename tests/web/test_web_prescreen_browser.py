@@ -58,3 +58,37 @@ def test_a_grant_officer_screens_a_consortium_and_sends_it(page, db: Path) -> No
     with Store.open(db) as store:
         (mine,) = store.prescreens("grant-officer")
         assert mine.case_id is not None
+
+
+def test_a_partner_named_as_a_person_is_said_to_be_one_and_not_screened_on_a_country(
+    page,
+) -> None:
+    """Ethics defect: "Prof. Wei Zhang" (CN) in the form was screened on China, the person's
+    nationality; beside them a listed university is screened as before."""
+    page.goto("/login")
+    page.get_by_label("User name").fill("grant-officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    _at(page, "/prescreen")
+    page.get_by_label("Research topic").fill("quantum sensing")
+    page.locator("#partner0-name").fill("Prof. Wei Zhang")
+    page.locator("#partner0-country").fill("CN")
+    page.get_by_role("button", name="Screen").click()
+    page.wait_for_url("**/prescreen/*")
+    assert page.locator("#triage").inner_text().startswith("GREEN")
+    said = page.locator("#not-found li.unidentified").inner_text()
+    assert said.startswith("Prof. Wei Zhang: names a person, not an organisation")
+    assert "give the institution they work for" in said
+
+    page.goto("/prescreen")
+    page.get_by_label("Research topic").fill("quantum sensing")
+    page.locator("#partner0-name").fill("Prof. Wei Zhang")
+    page.locator("#partner0-country").fill("CN")
+    page.locator("#partner1-name").fill("National University of Defense Technology")
+    page.locator("#partner1-country").fill("CN")
+    page.get_by_role("button", name="Screen").click()
+    page.wait_for_url("**/prescreen/*")
+    assert page.locator("#triage").inner_text().startswith("RED")
+    findings = " ".join(page.locator("article.finding").all_inner_texts())
+    assert "National University of Defense Technology" in findings
+    assert "Wei Zhang" not in findings
