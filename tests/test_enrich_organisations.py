@@ -175,6 +175,36 @@ def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_
     assert [o.country for o in organisations_kept] == ["IN", "CN", "IR"]
 
 
+def test_a_list_settles_a_name_and_no_registry_leaves_a_visitors_institution_unscreened() -> None:
+    """Two edges of the same line (code review): a partner the source puts on a list is an
+    organisation whatever it is called ("Unknown" on the 1286 list keeps its country, so the
+    Leidraad's list-and-country rule can still fire); and without a registry to ask, nothing
+    identifies a visitor's institution, so its country is not screened."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(None, [], country_signals)
+    event = event_from_given(
+        {
+            "kind": "visit.requested",
+            "project": {
+                "partners": [{"name": "Unknown", "country": "IR", "lists": ["us_dod_1286"]}]
+            },
+            "visit": {
+                "visitor": {
+                    "role": "visitor",
+                    "affiliations": [{"name": "Some Unknown Place", "country": "IR"}],
+                }
+            },
+        }
+    )
+    assert enrich.enrich(event) == {"Some Unknown Place": "IR"}
+    [listed] = event.project.partners
+    assert listed.country == "IR" and listed.country_signals
+    [visitor_institution] = event.visit.visitor.affiliations
+    assert visitor_institution.country is None and visitor_institution.country_signals == []
+
+
 @pytest.mark.parametrize(
     ("name", "person"),
     [

@@ -154,26 +154,26 @@ def set_apart_unidentified(
     given): otherwise "private individual (IR)", or any name nothing knows, would screen the
     visitor on a country that is in effect their nationality (Dutch legal advice, 2025). A
     partner or funder is named as an organisation, so its country stays, unless its name says
-    it is none (``NOT_AN_ORGANISATION``) or it names a person (``names_a_person``) that no list
-    or the registry identifies as an organisation.
+    it is none (``NOT_AN_ORGANISATION``) or names a person (``names_a_person``). A list match
+    or a ROR id given by the source settles it: that is an organisation, whatever its name.
     """
     visitors = event.visit.visitor.affiliations if event.visit is not None else []
     set_apart: dict[str, str | None] = {}
     for org in organisations(event):
         if org.country is None and not org.country_signals:
             continue
-        identified = screen is not None and _identified(org, screen)
-        person = NOT_AN_ORGANISATION.match(org.name.strip()) is not None or (
-            names_a_person(org.name) and not identified
-        )
+        if org.lists or org.ror_id:
+            continue  # a list or the source's ROR id names an organisation, whatever its name
+        person = NOT_AN_ORGANISATION.match(org.name.strip()) or names_a_person(org.name)
         visitor = any(org is a for a in visitors)
-        if person or (visitor and screen is not None and not identified):
+        if person or (visitor and not _identified(org, screen)):
             set_apart[org.name] = org.country
             org.country, org.country_signals = None, []
     return set_apart
 
 
-def _identified(org: Organisation, screen: OrganisationScreen) -> bool:
-    """Known as an organisation: a list matched it (here, or where the source says so) or the
-    registry has it."""
-    return bool(org.lists or org.candidate_lists) or screen.identifies(org)
+def _identified(org: Organisation, screen: OrganisationScreen | None) -> bool:
+    """Known as an organisation besides a list's or the source's word: a list names it as a
+    candidate, or the registry has it (when there is a screen to ask; without one, nothing
+    identifies a visitor's institution, so its country is not screened)."""
+    return bool(org.candidate_lists) or (screen is not None and screen.identifies(org))
