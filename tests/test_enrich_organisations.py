@@ -139,7 +139,3 @@ def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_cou
     partner, person = project.project.partners
     assert partner.country == "CN" and partner.country_signals  # named as an organisation
     assert person.country is None and person.country_signals == []
-    assert enrich.unidentified == {
-        "Institute of Applied Optics Qingdao": "CN",
-        "Self-employed": "CN",
-    }

@@ -583,7 +583,7 @@ def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
             visit = {"home_institution": f"Private individual {n} (IR)"}
             answer = screener(Proposal.model_validate({"visit": visit, "topic": "lasers"}))
             assert list(answer.unidentified) == [f"Private individual {n}"]
-        assert enricher.unidentified == {}
+        assert "Private individual" not in repr(vars(enricher))
     finally:
         screener.close()
 

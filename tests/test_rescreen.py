@@ -475,3 +475,37 @@ def test_a_partner_that_left_the_record_is_no_lapse_of_the_list(tmp_path, write_
         assert stored.lapse_in_words() == []
         assert store.lapsed_findings("file", "P1") == []
         assert "finding.lapsed" not in [e.action for e in store.audit_entries()]
+
+
+def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(
+    tmp_path, write_rulebook, capsys
+):
+    """README: "the scan's report names them" — in --json and watch's line too; a re-screen
+    of another source's records at the start of a scan names none of theirs."""
+    from kvrules.cli.scan import print_report, watch_summary
+
+    person = json.loads(_event("P1", "Self-employed", "CN"))
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "projects.jsonl").write_text(json.dumps(person) + "\n")
+    other = json.loads(_event("Q1", "Quiet College of Arts", "NL"))
+    other["source"]["system"] = "other"
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "projects.jsonl").write_text(json.dumps(other) + "\n")
+    refdb = tmp_path / "ref.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    book = _watched_rulebook(write_rulebook)
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        enricher = _enricher(refdb)  # one enricher for both sources, as `kvrules scan` has
+        first = _file_adapter(tmp_path / "first")
+        report = Scanner(store, "file", first, evaluator, enricher).scan()
+        assert report.unidentified == {"Self-employed": "CN"}
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        second = _file_adapter(tmp_path / "second")
+        later = Scanner(store, "other", second, evaluator, _enricher(refdb)).scan(full=True)
+        assert later.unidentified == {}  # P1 re-screened with the new edition is not its own
+    print_report(report, as_json=True)
+    said = json.loads(capsys.readouterr().out)
+    assert said["unidentified"] == [{"name": "Self-employed", "country": "CN"}]
+    assert watch_summary(report).endswith(", 1 organisation not identified")
