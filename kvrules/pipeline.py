@@ -111,6 +111,8 @@ def _screening(event: CollaborationEvent) -> list:
 def _clear_screening(event: CollaborationEvent) -> None:
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
+        if org.country_set_apart is not None:  # the source's, screened again if identified now
+            org.country, org.country_set_apart = org.country_set_apart, None
     for subject in (event.project, event.output, event.visit):
         if subject is not None:
             subject.sensitive_areas = []

@@ -509,3 +509,46 @@ def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(
     said = json.loads(capsys.readouterr().out)
     assert said["unidentified"] == [{"name": "Self-employed", "country": "CN"}]
     assert watch_summary(report).endswith(", 1 organisation not identified")
+
+
+def test_a_visitors_institution_a_later_edition_identifies_is_screened_on_its_country(
+    tmp_path, write_rulebook
+):
+    """A visitor's institution nothing identified is not screened on its country, but the
+    country the source gave is kept (never read by rules): when a later edition lists the
+    institution, the re-screen decides again, with that country."""
+    institute = "Qingdao Institute of Fine Optics"
+    visit = {
+        "id": "V1:v1",
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "V1"},
+        "visit": {"id": "V1", "visitor": {"affiliations": [{"name": institute, "country": "CN"}]}},
+    }
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "visits.jsonl").write_text(json.dumps(visit) + "\n")
+    refdb = tmp_path / "ref.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + f"e3,{institute},CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    outside = rule_yaml(
+        "visitor-outside-eu",
+        """'any a in visit.visitor.affiliations: a.country exists and a.country not in ["NL"]'""",
+        on="visit.requested",
+    )
+    book = load_rulebook(write_rulebook(outside))
+    adapter = _file_adapter(exports)
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert first.unidentified == {institute: "CN"} and store.cases() == []
+        [kept] = store.subject("file", "V1")["visit"]["visitor"]["affiliations"]
+        assert kept.get("country") is None  # not screened, nor shown, on the visitor's country
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        later = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert later.rescreened == 1
+        [case] = store.cases()
+        [stored] = store.case_findings(case.id)
+        assert stored.finding.rule_id == "visitor-outside-eu"
+        [kept] = store.subject("file", "V1")["visit"]["visitor"]["affiliations"]
+        assert kept["country"] == "CN" and "watch" in kept["lists"]
