@@ -571,7 +571,7 @@ def test_a_country_finding_says_what_its_source_says_for_that_country():
 
 def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
     """The web app screens proposal after proposal with one enricher: each answer says what it
-    set apart, and the enricher (whose record of it is for a scan's report) keeps none of it."""
+    set apart, and the enricher keeps none of it (a scan's report has its own)."""
     from kvrules.assembly import build_evaluator
     from kvrules.enrich import Enricher
     from kvrules.prescreen import Screener
