@@ -170,6 +170,12 @@ class Organisation(_Model):
     screening: list[ListMatch] = _empty(
         list, description="every list match found, with provenance (enrichment)"
     )
+    # Not in the field catalogue, so no rule reads it: kept so that a re-screen with later
+    # editions, which may identify the organisation, decides again on the source's country.
+    country_set_apart: CountryCode | None = Field(
+        default=None,
+        description="the source's country of an organisation not screened on it (enrichment)",
+    )
 
     @field_validator("country", mode="before")
     @classmethod

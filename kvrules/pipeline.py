@@ -73,12 +73,18 @@ class ScanReport:
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
     list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
+    # Organisations of this source's records not screened on their country (a visitor's
+    # institution nothing identifies, "private individual"): name → the country they had.
+    unidentified: dict[str, str | None] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "by_severity"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
         data["by_severity"] = {
             s.value: self.by_severity.get(s.value, 0) for s in reversed(Severity)
         }
+        data["unidentified"] = [
+            {"name": name, "country": country} for name, country in self.unidentified.items()
+        ]
         return data
 
 
@@ -105,6 +111,8 @@ def _screening(event: CollaborationEvent) -> list:
 def _clear_screening(event: CollaborationEvent) -> None:
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
+        if org.country_set_apart is not None:  # the source's, screened again if identified now
+            org.country, org.country_set_apart = org.country_set_apart, None
     for subject in (event.project, event.output, event.visit):
         if subject is not None:
             subject.sensitive_areas = []
@@ -399,7 +407,7 @@ class Scanner:
         for event in record.events:
             report.events += 1
             if self.enricher is not None:
-                self.enricher(event)
+                report.unidentified |= self.enricher.enrich(event)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
         # A project after a funding application takes over its case (kvrules.handover).

@@ -255,15 +255,14 @@ def said(
     evidence: Iterable[Explained],
     record: Mapping[str, Any] | None,
     listed: Entries | None = None,
-    lapsed: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """A finding's evidence in words, each thing said once, in order.
 
     ``partner.country exists and partner.country not in [EU]`` leaves two pieces of evidence
     about one country; "partner X is outside the EU (GB)" says what "partner X is in GB" says.
     The technical form keeps every piece (``str(evidence)``). A stored finding's ``listed``
-    entries (``entries_behind``) name the edition and entry as they were when it was found,
-    and ``lapsed`` what a later edition no longer lists (``lapse_in_words``).
+    entries (``entries_behind``) name the edition and entry as they were when it was found;
+    what a later edition no longer lists is no evidence, said apart (``lapse_in_words``).
     """
     sentences = list(
         dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
@@ -275,7 +274,7 @@ def said(
         for s in sentences
         if (m := _GIVES.match(s))
     }
-    return [s for s in sentences if s not in implied] + lapse_in_words(lapsed, listed, evidence)
+    return [s for s in sentences if s not in implied]
 
 
 def entries_behind(
@@ -286,6 +285,28 @@ def entries_behind(
     with the finding when it is made, so that its evidence is never rebuilt from a later
     edition."""
     return [{"evidence": i, **m} for i, e in enumerate(evidence) for m in _entries_of(e, record)]
+
+
+def lists_dropped(
+    evidence: Iterable[Explained], record: Mapping[str, Any] | None, listed: Entries
+) -> tuple[set[str], set[str]]:
+    """Of the lists a stored finding's ``listed`` entries are on: those that no longer list
+    the organisation although it is still in ``record`` (a later edition dropped it), and
+    those whose organisation has left the record, of which the record now says nothing."""
+    pieces = list(evidence)
+    still, dropped, left = set(), set(), set()
+    for entry in listed:
+        index = entry.get("evidence", -1)
+        if not 0 <= index < len(pieces):
+            continue
+        e = pieces[index]
+        if _element(record, e.path, e.subject) is None:
+            left.add(entry["list"])
+        elif entry["list"] in {m["list"] for m in _entries_of(e, record)}:
+            still.add(entry["list"])
+        else:
+            dropped.add(entry["list"])
+    return dropped - still, left - still - dropped
 
 
 def lapse_in_words(

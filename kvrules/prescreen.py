@@ -552,8 +552,6 @@ def screen(
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
             org_screen.suppressed = None
-        if enricher is not None:  # said in this answer; a long-lived enricher keeps none
-            enricher.unidentified.clear()
     mentioned = [org for event in events for org in organisations(event)]
     overruled = (
         {(name, country) for _, _, name, country in set_aside.matches} if set_aside else set()

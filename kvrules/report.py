@@ -63,6 +63,7 @@ def markdown_report(
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
             lines += [f"  - evidence: {_md(sentence)}" for sentence in stored.in_words(subject)]
+            lines += [f"  - since it was found: {_md(lapse)}" for lapse in stored.lapse_in_words()]
             technical.append(
                 f"- Case {case.id}, {_md(f.rule_title)}: rule "
                 f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "

@@ -139,10 +139,6 @@ def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_cou
     partner, person = project.project.partners
     assert partner.country == "CN" and partner.country_signals  # named as an organisation
     assert person.country is None and person.country_signals == []
-    assert enrich.unidentified == {
-        "Institute of Applied Optics Qingdao": "CN",
-        "Self-employed": "CN",
-    }
 
 
 def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_it(

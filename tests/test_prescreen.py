@@ -571,7 +571,7 @@ def test_a_country_finding_says_what_its_source_says_for_that_country():
 
 def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
     """The web app screens proposal after proposal with one enricher: each answer says what it
-    set apart, and the enricher (whose record of it is for a scan's report) keeps none of it."""
+    set apart, and the enricher keeps none of it (a scan's report has its own)."""
     from kvrules.assembly import build_evaluator
     from kvrules.enrich import Enricher
     from kvrules.prescreen import Screener
@@ -583,7 +583,7 @@ def test_a_long_lived_screener_keeps_no_names_it_set_apart() -> None:
             visit = {"home_institution": f"Private individual {n} (IR)"}
             answer = screener(Proposal.model_validate({"visit": visit, "topic": "lasers"}))
             assert list(answer.unidentified) == [f"Private individual {n}"]
-        assert enricher.unidentified == {}
+        assert "Private individual" not in repr(vars(enricher))
     finally:
         screener.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from kvrules.enrich import Enricher
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters
 from kvrules.refdata.importers import import_file
+from kvrules.report import markdown_report
 from kvrules.store import Store
 from tests.conftest import rule_yaml
 
@@ -393,3 +396,159 @@ def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_r
     assert "Since it was found:</strong> partner Acme Institute of Rocketry (RU) is not in " in card
     table = card.split("List matches behind this evidence", 1)[1].split("</table>", 1)[0]
     assert "<td>2026</td>" in table and "2027" not in table
+
+    # what the later edition says is no evidence: every output says it apart
+    lapse = "is not in edition 2027 of the list “Watch”"
+    listed = CliRunner().invoke(cli, ["findings", "--db", str(state), "--json"])
+    assert listed.exit_code == 0, listed.output
+    [row] = [json.loads(line) for line in listed.output.splitlines()]
+    assert not any(lapse in e for e in row["evidence"]), row["evidence"]
+    assert [lapse in s for s in row["since_found"]] == [True]
+    [exported] = csv.DictReader(io.StringIO(client.get("/cases.csv?table=findings").text))
+    assert lapse not in exported["evidence"] and lapse in exported["since it was found"]
+    with Store.open(state) as store:
+        report = markdown_report(store)
+    assert not [line for line in report.splitlines() if "evidence:" in line and lapse in line]
+    assert [line for line in report.splitlines() if "since it was found:" in line and lapse in line]
+
+
+def _as_before_findings_kept_entries(state: Path) -> None:
+    """The state database as a kvrules before migration 10 left it: findings keep no entries."""
+    import sqlite3
+
+    with sqlite3.connect(state) as conn:
+        conn.execute("DELETE FROM schema_version WHERE version >= 10")
+        conn.execute("ALTER TABLE findings DROP COLUMN listed")
+        conn.execute("ALTER TABLE findings DROP COLUMN lapsed")
+
+
+def test_a_finding_made_before_the_upgrade_keeps_its_entry_and_its_tag(tmp_path, write_rulebook):
+    """README: a finding whose entry a later edition drops stands until the committee decides,
+    also in a database whose findings were made before findings kept their entries."""
+    exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
+    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    book = _watched_rulebook(write_rulebook)
+    adapter = _file_adapter(exports)
+    with Evaluator([book]) as evaluator:
+        with Store.open(state) as store:
+            Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        _as_before_findings_kept_entries(state)
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        with Store.open(state) as store:  # the upgrade
+            later = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+            assert later.rescreened == 1
+            [case] = store.cases()
+            [stored] = store.case_findings(case.id)
+            [entry] = stored.listed or [None]
+            assert (entry["edition"], entry["entry"]) == ("2026", "e2")
+            assert stored.lapsed and stored.lapsed["editions"] == ["watch@2027"]
+            [wish] = [w for w in store.writebacks() if w.record_id == "P1"][-1:]
+            assert "ks:medium" in wish.tags, wish.tags
+
+
+def test_a_partner_that_left_the_record_is_no_lapse_of_the_list(tmp_path, write_rulebook):
+    """Edition 2027 still lists Acme; Acme has left P1 since. The case must not say that
+    Acme is not in edition 2027, nor log a lapse, nor hold the tag high for one."""
+    exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
+    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(
+        CSV_HEAD + "e2,Acme Institute of Rocketry,RU\ne9,Some Other Place,CN\n"
+    )
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    book = _watched_rulebook(write_rulebook)
+    adapter = _file_adapter(exports)
+    with Store.open(state) as store, Evaluator([book]) as evaluator:
+        Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        # Acme leaves P1: a partner on no list takes its place
+        (exports / "projects.jsonl").write_text(_event("P1", "Quiet Two College", "NL") + "\n")
+        Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        scanner = Scanner(store, "file", adapter, evaluator, _enricher(refdb))
+        assert scanner.rescreen(everything=True) >= 1
+        [case] = store.cases()
+        [stored] = store.case_findings(case.id)
+        assert stored.lapsed is None, stored.lapsed
+        assert stored.lapse_in_words() == []
+        assert store.lapsed_findings("file", "P1") == []
+        assert "finding.lapsed" not in [e.action for e in store.audit_entries()]
+
+
+def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(
+    tmp_path, write_rulebook, capsys
+):
+    """README: "the scan's report names them" — in --json and watch's line too; a re-screen
+    of another source's records at the start of a scan names none of theirs."""
+    from kvrules.cli.scan import print_report, watch_summary
+
+    person = json.loads(_event("P1", "Self-employed", "CN"))
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "projects.jsonl").write_text(json.dumps(person) + "\n")
+    other = json.loads(_event("Q1", "Quiet College of Arts", "NL"))
+    other["source"]["system"] = "other"
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "projects.jsonl").write_text(json.dumps(other) + "\n")
+    refdb = tmp_path / "ref.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    book = _watched_rulebook(write_rulebook)
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        enricher = _enricher(refdb)  # one enricher for both sources, as `kvrules scan` has
+        first = _file_adapter(tmp_path / "first")
+        report = Scanner(store, "file", first, evaluator, enricher).scan()
+        assert report.unidentified == {"Self-employed": "CN"}
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        second = _file_adapter(tmp_path / "second")
+        later = Scanner(store, "other", second, evaluator, _enricher(refdb)).scan(full=True)
+        assert later.unidentified == {}  # P1 re-screened with the new edition is not its own
+    print_report(report, as_json=True)
+    said = json.loads(capsys.readouterr().out)
+    assert said["unidentified"] == [{"name": "Self-employed", "country": "CN"}]
+    assert watch_summary(report).endswith(", 1 organisation not identified")
+
+
+def test_a_visitors_institution_a_later_edition_identifies_is_screened_on_its_country(
+    tmp_path, write_rulebook
+):
+    """A visitor's institution nothing identified is not screened on its country, but the
+    country the source gave is kept (never read by rules): when a later edition lists the
+    institution, the re-screen decides again, with that country."""
+    institute = "Qingdao Institute of Fine Optics"
+    visit = {
+        "id": "V1:v1",
+        "kind": "visit.requested",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "V1"},
+        "visit": {"id": "V1", "visitor": {"affiliations": [{"name": institute, "country": "CN"}]}},
+    }
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    (exports / "visits.jsonl").write_text(json.dumps(visit) + "\n")
+    refdb = tmp_path / "ref.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + f"e3,{institute},CN\n")
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    outside = rule_yaml(
+        "visitor-outside-eu",
+        """'any a in visit.visitor.affiliations: a.country exists and a.country not in ["NL"]'""",
+        on="visit.requested",
+    )
+    book = load_rulebook(write_rulebook(outside))
+    adapter = _file_adapter(exports)
+    with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
+        first = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert first.unidentified == {institute: "CN"} and store.cases() == []
+        [kept] = store.subject("file", "V1")["visit"]["visitor"]["affiliations"]
+        assert kept.get("country") is None  # not screened, nor shown, on the visitor's country
+        _import_watch_list(refdb, tmp_path / "2027.csv", edition="2027")
+        later = Scanner(store, "file", adapter, evaluator, _enricher(refdb)).scan()
+        assert later.rescreened == 1
+        [case] = store.cases()
+        [stored] = store.case_findings(case.id)
+        assert stored.finding.rule_id == "visitor-outside-eu"
+        [kept] = store.subject("file", "V1")["visit"]["visitor"]["affiliations"]
+        assert kept["country"] == "CN" and "watch" in kept["lists"]

@@ -71,11 +71,9 @@ def run_scan(
         return scanner.scan(full=full, limit=limit, progress=tick, reader=reader)
 
 
-def print_report(
-    report: ScanReport, as_json: bool, unidentified: dict[str, str | None] | None = None
-) -> None:
-    """``unidentified``: the organisations not screened on their country (``Enricher``), said
-    after the table."""
+def print_report(report: ScanReport, as_json: bool) -> None:
+    """The scan's report; the organisations not screened on their country said after the
+    table (in ``--json``: ``unidentified``)."""
     if as_json:
         click.echo(json.dumps(report.as_dict()))
         return
@@ -123,8 +121,8 @@ def print_report(
         )
     if report.screened_against:
         click.echo(screened_in_words(report.screened_against, report.list_titles))
-    if unidentified:
-        click.echo(not_identified_in_words(unidentified))
+    if report.unidentified:
+        click.echo(not_identified_in_words(report.unidentified))
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
@@ -214,7 +212,6 @@ def scan_sources(
                 enricher=enricher,
                 adapter=adapter,
             )
-            enricher.unidentified.clear()  # what this source's scan set apart
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json, reader=reader)
             except KeyboardInterrupt:
@@ -236,7 +233,7 @@ def scan_sources(
             finally:
                 scanner.adapter.close()
             if show:
-                print_report(report, as_json, enricher.unidentified)
+                print_report(report, as_json)
             reports.append(report)
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())
@@ -506,4 +503,9 @@ def watch_summary(report: ScanReport) -> str:
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, "
         f"{found} new findings, {report.cases_opened} cases opened, "
         f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
+        + (
+            f", {count_of(len(report.unidentified), 'organisation')} not identified"
+            if report.unidentified
+            else ""
+        )
     )

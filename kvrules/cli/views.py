@@ -97,6 +97,7 @@ def findings(
                         "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
                         "evidence": stored.in_words(subject),
+                        "since_found": stored.lapse_in_words(),
                         "evidence_technical": [str(e) for e in f.evidence],
                     }
                 )
@@ -110,7 +111,15 @@ def findings(
             str(r["case"]),
             styled(r["severity"]),
             escape(_record_text(labels[r["case"]])),
-            escape("\n".join([r["title"], *(f"• {e}" for e in r["evidence"])])),
+            escape(
+                "\n".join(
+                    [
+                        r["title"],
+                        *(f"• {e}" for e in r["evidence"]),
+                        *(f"• since it was found: {lapse}" for lapse in r["since_found"]),
+                    ]
+                )
+            ),
         )
     _emit(rows, as_json, table)
 
@@ -168,6 +177,7 @@ def show(
                 "id": s.id,
                 **s.finding.to_dict(),
                 "evidence_in_words": s.in_words(subject),
+                "since_found": s.lapse_in_words(),
             }
             for s in items
         ],
@@ -215,6 +225,7 @@ def show(
         )
         evidence = s.technically(subject) if technical else s.in_words(subject)
         lines = [f"evidence: {e}" for e in evidence]
+        lines += [f"since it was found: {lapse}" for lapse in s.lapse_in_words()]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

@@ -7,7 +7,7 @@
 
 An organisation that is not one (a visitor's institution nothing identifies, "private
 individual") is not screened on its country: that would screen a person's nationality
-(``Enricher.unidentified``).
+(``Enricher.enrich`` returns them).
 
 "Not on a list" means "not found in the lists screened" (``Enricher.screened_against``), never
 "safe".
@@ -53,9 +53,6 @@ class Enricher:
         # Editions of lists of countries (the US foreign countries of concern): no organisation
         # is searched in them, so "not found" never names them; said apart as countries checked.
         self.countries_checked: list[str] = []
-        # Organisations whose country was not screened, by name, with the country they had
-        # (``set_apart_unidentified``): every event enriched so far, for the scan's report.
-        self.unidentified: dict[str, str | None] = {}
 
     @property
     def context(self) -> str:
@@ -156,6 +153,4 @@ class Enricher:
                         for area, words in subject.area_words.items()
                         if area in subject.sensitive_areas
                     } | {h.area: h.words for h in hits}
-        set_apart = set_apart_unidentified(event, self.screen)
-        self.unidentified |= set_apart
-        return set_apart
+        return set_apart_unidentified(event, self.screen)

@@ -168,6 +168,7 @@ def set_apart_unidentified(
         visitor = any(org is a for a in visitors)
         if person or (visitor and not _identified(org, screen)):
             set_apart[org.name] = org.country
+            org.country_set_apart = org.country or org.country_set_apart
             org.country, org.country_signals = None, []
     return set_apart
 

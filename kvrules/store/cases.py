@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import entries_behind, lapse_in_words, said, technically
+from kvrules.plain import entries_behind, lapse_in_words, lists_dropped, said, technically
 from kvrules.rulebook.ir import Severity
 from kvrules.store import subjects as _subjects
 from kvrules.store.db import parse_ts, ts
@@ -45,9 +45,9 @@ class StoredFinding:
     lapsed: dict[str, Any] | None = None
 
     def in_words(self, record: Mapping[str, Any] | None) -> list[str]:
-        """The evidence in words, naming the list entries as they were found, and what later
-        editions no longer list (``record``: the record as remembered now)."""
-        return said(self.finding.evidence, record, self.listed, self.lapsed)
+        """The evidence in words, naming the list entries as they were found (``record``: the
+        record as remembered now); what later editions no longer list is ``lapse_in_words``."""
+        return said(self.finding.evidence, record, self.listed)
 
     def lapse_in_words(self) -> list[str]:
         """What later editions no longer list of what it rests on, in words (or nothing)."""
@@ -231,9 +231,12 @@ def note_lapsed(
     for stored in case_findings(conn, case_id):
         if not stored.listed:
             continue
-        still = {m["list"] for m in entries_behind(stored.finding.evidence, record)}
+        dropped, left = lists_dropped(stored.finding.evidence, record, stored.listed)
+        # a partner that has left the record is no lapse: what was noted of it stays as noted
+        noted = {s.split("@", 1)[0]: s for s in (stored.lapsed or {}).get("editions") or []}
         gone = sorted(
-            {current[m["list"]] for m in stored.listed if m["list"] in current.keys() - still}
+            {current[name] for name in dropped if name in current}
+            | {noted[name] for name in left if name in noted}
         )
         if gone == ((stored.lapsed or {}).get("editions") or []):
             continue

@@ -115,6 +115,8 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
                 continue
             for statement in m.statements:
                 conn.execute(statement)
+            if m.then is not None:
+                m.then(conn)
             conn.execute(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (m.version, m.name, ts(now)),

@@ -2,18 +2,26 @@
 
 Each migration is a tuple of single statements (not a script) so that it runs inside the
 caller's transaction: ``executescript`` would commit on its own and could leave a half-applied
-migration behind.
+migration behind. A migration whose rows need more than SQL to fill in names a step (``then``),
+run after its statements in the same transaction.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Callable
 from typing import NamedTuple
+
+from kvrules.findings import Finding
+from kvrules.plain import entries_behind
 
 
 class Migration(NamedTuple):
     version: int
     name: str
     statements: tuple[str, ...]
+    then: Callable[[sqlite3.Connection], None] | None = None
 
 
 _INITIAL = (
@@ -399,6 +407,26 @@ _FINDINGS_AS_FOUND = (
     "ALTER TABLE findings ADD COLUMN lapsed TEXT",
 )
 
+
+def _fill_listed(conn: sqlite3.Connection) -> None:
+    """Findings made before migration 10 kept no list entries (``listed`` NULL), so a later
+    edition could rewrite their evidence and lower their tag: they get the entries of the
+    record as remembered now, the closest there is to how it was found. A database upgraded
+    with migration 10 alone has such rows too, hence a migration of its own."""
+    rows = conn.execute(
+        "SELECT f.id, f.body AS finding, s.body AS subject FROM findings f"
+        " JOIN record_subjects s ON s.source_system = f.body ->> '$.source_system'"
+        " AND s.record_id = f.body ->> '$.source_record_id' WHERE f.listed IS NULL"
+    ).fetchall()
+    for r in rows:
+        finding = Finding.from_dict(json.loads(r["finding"]))
+        listed = entries_behind(finding.evidence, json.loads(r["subject"]))
+        conn.execute(
+            "UPDATE findings SET listed = ? WHERE id = ?",
+            (json.dumps(listed, ensure_ascii=False), r["id"]),
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -415,4 +443,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(9, "adapter state rows", _ADAPTER_STATE),
     Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
+    Migration(11, "findings made before keep their list entries too", (), _fill_listed),
 )

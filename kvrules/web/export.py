@@ -58,8 +58,8 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
         "findings",
         [
             "case", "finding", "severity", "title", "route", "rationale", "source",
-            "legal basis", "evidence", "first seen (UTC)", "last seen (UTC)",
-            "rule (technical)", "evidence (technical)",
+            "legal basis", "evidence", "since it was found", "first seen (UTC)",
+            "last seen (UTC)", "rule (technical)", "evidence (technical)",
         ],
         [],
     )  # fmt: skip
@@ -93,7 +93,8 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
                 [
                     c.id, stored.id, Severity(f.severity).value, f.rule_title,
                     f.alert or "", f.rationale, f.citation.cite,
-                    f.legal_basis or "", in_words, _when(stored.first_seen),
+                    f.legal_basis or "", in_words, "; ".join(stored.lapse_in_words()),
+                    _when(stored.first_seen),
                     _when(stored.last_seen), rule, technical,
                 ]
             )  # fmt: skip

@@ -60,6 +60,31 @@ def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
     assert db.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == n
 
 
+def test_a_migrations_step_runs_once_in_its_transaction(tmp_path: Path) -> None:
+    """A migration's step (``then``) fills rows SQL alone cannot; when it fails, the
+    migration's statements go with it."""
+    db = Database(connect(tmp_path / "m.db"))
+    migrate(db, T0, MIGRATIONS)
+    n = MIGRATIONS[-1].version
+    ran: list[int] = []
+
+    def fill(conn: sqlite3.Connection) -> None:
+        ran.append(conn.execute("INSERT INTO notes (text) VALUES ('filled')").lastrowid or 0)
+
+    def fail(conn: sqlite3.Connection) -> None:
+        raise ValueError("the step failed")
+
+    create = ("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)",)
+    with pytest.raises(ValueError):
+        migrate(db, T0, (*MIGRATIONS, Migration(n + 1, "notes", create, fail)))
+    tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "notes" not in tables
+    steps = (*MIGRATIONS, Migration(n + 1, "notes", create, fill))
+    assert migrate(db, T0, steps) == migrate(db, T0, steps) == n + 1
+    assert ran == [1]
+    assert [tuple(r) for r in db.conn.execute("SELECT text FROM notes")] == [("filled",)]
+
+
 def test_database_from_newer_kvrules_is_refused(db_path: Path, clock: FakeClock) -> None:
     Store.open(db_path, clock=clock).close()
     conn = sqlite3.connect(db_path)
