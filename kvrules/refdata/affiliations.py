@@ -347,6 +347,9 @@ def leading_runs(segment: str) -> tuple[str, ...]:
     for k in range(len(words) - 1, 1, -1):
         if _NAMED_HOSPITAL.intersection(analyse(" ".join(words[k:])).tokens):
             break  # "… School of Medicine-Affiliated Renji Hospital": the hospital's name
+        if _at_another(words, k):
+            runs.append(" ".join(words[:k]))
+            continue
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue
         if _initial(words[k]) or _initial(words[k - 1]):
@@ -359,6 +362,20 @@ def leading_runs(segment: str) -> tuple[str, ...]:
         if not any(_CLINICAL_WORDS.intersection(analyse(w).tokens) for w in rest):
             runs.append(" ".join(words[:k]))
     return tuple(runs)
+
+
+def _at_another(words: list[str], k: int) -> bool:
+    """``words[k]`` is the "at the" of an organisation housed at another ("The University of
+    Melbourne at the Doherty Institute for Infection and Immunity"): a name before it and a
+    capitalised name after it. Never "at" alone: "University of North Carolina at Chapel Hill",
+    "University of Maine at Farmington" are campuses, not their system."""
+    return (
+        words[k] == "at"
+        and words[k + 1 : k + 2] == ["the"]
+        and words[k - 1].lower() not in _CONNECTIVES
+        and words[k + 2 : k + 3] != []
+        and words[k + 2][:1].isupper()
+    )
 
 
 @lru_cache(maxsize=32768)

@@ -89,3 +89,34 @@ def test_a_hyphen_inside_a_name_names_no_other_organisation(
     resolver: Resolver, text: str, other: str
 ) -> None:
     assert other not in _found(resolver, text)
+
+
+MELBOURNE, UNC_CHARLOTTE, MAINE = "01ej9dk98", "04dawnj30", "01adr0w49"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Microbiological Diagnostic Unit Public Health Laboratory, The University of Melbourne "
+        "at the Doherty Institute for Infection and Immunity",
+        "Department of Microbiology and Immunology, University of Melbourne at the Peter Doherty "
+        "Institute for Infection and Immunity",
+    ],
+)
+def test_a_university_housed_at_the_institute_named_after_it(resolver: Resolver, text: str) -> None:
+    assert _top(resolver, text) == MELBOURNE
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        # "at" a place names a campus, which the registry here lacks: never another campus or
+        # its system, which "University of X" alone would name
+        ("Department of Biology, University of North Carolina at Chapel Hill", UNC_CHARLOTTE),
+        ("University of Maine at Farmington", MAINE),
+    ],
+)
+def test_a_campus_at_its_place_is_not_read_before_at(
+    resolver: Resolver, text: str, other: str
+) -> None:
+    assert other not in _found(resolver, text)
