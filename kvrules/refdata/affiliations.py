@@ -156,6 +156,7 @@ def clear_caches() -> None:
         _cuts,
         trailing_runs,
         leading_runs,
+        joined_names,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -346,6 +347,9 @@ def leading_runs(segment: str) -> tuple[str, ...]:
     for k in range(len(words) - 1, 1, -1):
         if _NAMED_HOSPITAL.intersection(analyse(" ".join(words[k:])).tokens):
             break  # "… School of Medicine-Affiliated Renji Hospital": the hospital's name
+        if _at_another(words, k):
+            runs.append(" ".join(words[:k]))
+            continue
         if words[k - 1].lower() in _CONNECTIVES or words[k].lower() in _CONNECTIVES:
             continue
         if _initial(words[k]) or _initial(words[k - 1]):
@@ -358,6 +362,43 @@ def leading_runs(segment: str) -> tuple[str, ...]:
         if not any(_CLINICAL_WORDS.intersection(analyse(w).tokens) for w in rest):
             runs.append(" ".join(words[:k]))
     return tuple(runs)
+
+
+def _at_another(words: list[str], k: int) -> bool:
+    """``words[k]`` is the "at the" of an organisation housed at another ("The University of
+    Melbourne at the Doherty Institute for Infection and Immunity"): a name before it and a
+    capitalised name after it. Never "at" alone: "University of North Carolina at Chapel Hill",
+    "University of Maine at Farmington" are campuses, not their system."""
+    return (
+        words[k] == "at"
+        and words[k + 1 : k + 2] == ["the"]
+        and words[k - 1].lower() not in _CONNECTIVES
+        and words[k + 2 : k + 3] != []
+        and words[k + 2][:1].isupper()
+    )
+
+
+@lru_cache(maxsize=32768)
+def joined_names(segment: str) -> tuple[str, ...]:
+    """The names of the organisations a segment joins with an unspaced hyphen or slash where a
+    capital follows ("University of Zurich/ETH Zurich", "Carnegie Institution for
+    Science/Howard Hughes Medical Institute", "Universidad Nacional del Litoral" of
+    "Universidad Nacional del Litoral-CONICET"): only when each side holds two words or is an
+    acronym. One word of another kind makes the join part of a name ("Winston-Salem State
+    University", "University of Milan-Bicocca", "Weill Cornell Medicine-Qatar"), and "Sun
+    Yat-sen" is never cut. Acronyms are left out: read alone, they would be bare acronyms."""
+    text = " ".join(segment.split()[:MAX_WORDS])
+    cuts = [
+        i
+        for i in range(1, len(text) - 1)
+        if text[i] in "-/" and text[i - 1].isalpha() and text[i + 1].isupper()
+    ]
+    if not cuts:
+        return ()
+    pieces = [text[a + 1 : b].strip() for a, b in zip([-1, *cuts], [*cuts, len(text)], strict=True)]
+    if any(len(p.split()) < 2 and not is_acronym(p) for p in pieces):
+        return ()
+    return tuple(p for p in pieces if not is_acronym(p))
 
 
 def _footnote(word: str) -> bool:

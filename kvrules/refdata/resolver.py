@@ -48,6 +48,7 @@ from kvrules.refdata.affiliations import (
     Part,
     Span,
     _without_number,
+    joined_names,
     leading_runs,
     parse,
     trailing_runs,
@@ -621,9 +622,10 @@ class Resolver:
         if initialled:
             return [initialled]
         joined = " ".join(segments)
-        hits = (
-            self._subunit(joined, cc) or self._segment_ends(segments, cc) or self._fuzzy(joined, cc)
-        )
+        hits = self._subunit(joined, cc) or self._segment_ends(segments, cc)
+        if not hits and (apart := self._named_apart(segments, cc)):
+            return apart
+        hits = hits or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
@@ -1275,6 +1277,20 @@ class Resolver:
                     return _cityless_tail(hits)
         return []
 
+    def _named_apart(self, segments: tuple[str, ...], cc: str | None) -> list[list[_Hit]]:
+        """A part that names no organisation otherwise: the organisations the first segment
+        that joins names with an unspaced hyphen or slash names, one each ("University of
+        Zurich/ETH Zurich" names two, so no single one;
+        :func:`~kvrules.refdata.affiliations.joined_names`)."""
+        for segment in segments:
+            found = [
+                self._lookup(name, cc, SUBUNIT, SUBUNIT_METHOD) for name in joined_names(segment)
+            ]
+            orgs = [[replace(h, span=h.span or segment) for h in hits] for hits in found if hits]
+            if orgs:
+                return orgs
+        return []
+
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
         a = analyse(text)
         if not a.distinct or is_acronym(text):
@@ -1584,14 +1600,24 @@ def _leading_acronym(text: str) -> str:
 
 
 def _acronym_university(text: str) -> str:
-    """The acronym of "<acronym> University" ("HSE University") or of the university a school
+    """The acronym of "<acronym> University" ("HSE University"), of the university a school
     is "at" or "of" ("David Geffen School of Medicine at UCLA", "Keck School of Medicine of
-    USC"), or ""."""
+    USC") or of one that opens its school's name ("NYU School of Medicine"), or ""."""
     words = text.split()
     if len(words) == 2 and words[1] == "University" and is_acronym(words[0]):
         return words[0]
     schools = any(w in ("School", "Faculty", "College") for w in words[:-3])
-    return words[-1] if schools and words[-2] in ("at", "of") and is_acronym(words[-1]) else ""
+    if schools and words[-2] in ("at", "of") and is_acronym(words[-1]):
+        return words[-1]
+    return _acronym_before_school(words)
+
+
+def _acronym_before_school(words: list[str]) -> str:
+    """The acronym of a university that opens the name of one of its schools ("NYU School of
+    Medicine", "UCLA School of Dentistry", "NYU College of Dentistry"), or ""."""
+    if len(words) >= 4 and is_acronym(words[0]) and words[1] in ("School", "College"):
+        return words[0] if words[2] == "of" else ""
+    return ""
 
 
 def _school_owners(text: str) -> list[str]:
