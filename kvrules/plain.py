@@ -659,8 +659,13 @@ def match_provenance(match: Mapping[str, Any]) -> str:
     said.append(f"source: {', '.join(where)}" if where else "")
     if match.get("licence"):
         said.append(f"licence: {match['licence']}")
-    elif match.get("title"):  # a match carrying its edition's provenance, without a licence
-        said.append(NO_LICENCE)
+    else:
+        from kvrules.refdata.models import PROVENANCE_KEYS
+
+        # a match carrying its edition's provenance (stored: without its empty values) but no
+        # licence; a match recorded before matches carried provenance says nothing of it
+        if any(key in match for key in PROVENANCE_KEYS):
+            said.append(NO_LICENCE)
     return "".join(f"; {part}" for part in said if part)
 
 
