@@ -662,9 +662,10 @@ def match_provenance(match: Mapping[str, Any]) -> str:
     else:
         from kvrules.refdata.models import PROVENANCE_KEYS
 
-        # a match carrying its edition's provenance (stored: without its empty values) but no
-        # licence; a match recorded before matches carried provenance says nothing of it
-        if any(key in match for key in PROVENANCE_KEYS):
+        # a match carrying its edition's provenance but no licence; one recorded before matches
+        # carried provenance, or a registry's (no provenance: its keys absent or None), says
+        # nothing of it
+        if any(match.get(key) for key in PROVENANCE_KEYS):
             said.append(NO_LICENCE)
     return "".join(f"; {part}" for part in said if part)
 

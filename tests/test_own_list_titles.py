@@ -88,3 +88,21 @@ def test_match_says_an_own_list_without_a_licence_has_none_recorded(tmp_path):
     (found,) = [m for m in json.loads(as_json.output)["matches"] if m["list"] == "uni2_watch"]
     assert found["title"] == TITLE and found["licence"] is None
     assert found["provenance"] == "a designation; licence not recorded"
+
+
+def test_only_a_match_carrying_provenance_says_its_licence_is_not_recorded():
+    """However a match was dumped (a stored event drops empty values, a model dump keeps them
+    as None), one without its edition's provenance (a registry's, or recorded before matches
+    carried it) says nothing of a licence; one with it and without a licence says so."""
+    from kvrules.model import ListMatch
+    from kvrules.plain import match_provenance
+
+    bare = ListMatch(
+        list="ror", edition="v2.1", entry="x", name="X", method="exact", score=1.0,
+        candidate=False, kind="registry",
+    )  # fmt: skip
+    own = bare.model_copy(update={"list": "uni2_watch", "kind": "designation", "title": TITLE})
+    for dump in (bare.model_dump(), bare.model_dump(exclude_none=True)):
+        assert "licence" not in match_provenance(dump)
+    for dump in (own.model_dump(), own.model_dump(exclude_none=True)):
+        assert match_provenance(dump) == "; a designation; licence not recorded"
