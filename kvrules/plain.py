@@ -680,8 +680,14 @@ def match_provenance(match: Mapping[str, Any]) -> str:
     said.append(f"source: {', '.join(where)}" if where else "")
     if match.get("licence"):
         said.append(f"licence: {match['licence']}")
-    elif match.get("title"):  # a match carrying its edition's provenance, without a licence
-        said.append(NO_LICENCE)
+    else:
+        from kvrules.refdata.models import PROVENANCE_KEYS
+
+        # a match carrying its edition's provenance but no licence; one recorded before matches
+        # carried provenance, or a registry's (no provenance: its keys absent or None), says
+        # nothing of it
+        if any(match.get(key) for key in PROVENANCE_KEYS):
+            said.append(NO_LICENCE)
     return "".join(f"; {part}" for part in said if part)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,18 @@ def test_fire_each_is_fire_for_each_view(write_rulebook) -> None:
         [],
         ["t/both", "t/cn"],
     ]
+
+
+def test_a_batch_reads_each_facts_id_however_the_action_message_is_spaced() -> None:
+    """The batch path credits an action to its fact by the id in durable_rules' action message:
+    a compact re-serialisation by the C core ('"id":"kvr3"') names the fact as well, and a
+    message without one is an EngineError naming the cause, not a ValueError out of a scan."""
+    from kvrules.engine.durable import EngineError, _fact_id
+
+    spaced = '{"r1":{"m":{"kind": "project.created", "id": "kvr3", "sid": "0"}}}'
+    # a text value quoting an id cannot forge one: its quotes are escaped
+    compact = '{"r1":{"m":{"kind":"project.created","title":"\\"id\\":\\"kvr9\\"","id":"kvr3","sid":"0"}}}'
+    assert _fact_id(spaced) == _fact_id(compact) == "kvr3"
+    assert _fact_id('{"r1":{"m":{"kind":"x","id" : "kvr12" ,"sid":"0"}}}') == "kvr12"
+    with pytest.raises(EngineError, match="fact's id"):
+        _fact_id('{"r1":{"m":{"kind":"project.created","sid":"0"}}}')

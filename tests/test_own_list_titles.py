@@ -3,6 +3,7 @@ names it (scan footer, evidence, the case page), and a list without a licence sa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -70,3 +71,38 @@ def test_an_own_list_is_named_by_its_title_and_its_missing_licence_is_said(tmp_p
     page = client.get("/cases/1").text
     assert f'<span title="uni2_watch">{TITLE}</span>' in page
     assert f"<td>{TITLE}</td><td>2026</td>" in page
+
+
+def test_match_says_an_own_list_without_a_licence_has_none_recorded(tmp_path):
+    """`kvrules match` cites a match's edition as a scan's evidence does: an own list imported
+    without --licence says "licence not recorded", as `refdata lists` does."""
+    config = _own_list_scanned(tmp_path)
+    matched = _kvrules("match", "Southern Cross Defence Lab", "--config", str(config))
+    assert "uni2_watch@2026" in matched
+    assert "; a designation; licence not recorded" in matched, matched
+
+    as_json = CliRunner().invoke(
+        cli, ["match", "Southern Cross Defence Lab", "--json", "--config", str(config)]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    (found,) = [m for m in json.loads(as_json.output)["matches"] if m["list"] == "uni2_watch"]
+    assert found["title"] == TITLE and found["licence"] is None
+    assert found["provenance"] == "a designation; licence not recorded"
+
+
+def test_only_a_match_carrying_provenance_says_its_licence_is_not_recorded():
+    """However a match was dumped (a stored event drops empty values, a model dump keeps them
+    as None), one without its edition's provenance (a registry's, or recorded before matches
+    carried it) says nothing of a licence; one with it and without a licence says so."""
+    from kvrules.model import ListMatch
+    from kvrules.plain import match_provenance
+
+    bare = ListMatch(
+        list="ror", edition="v2.1", entry="x", name="X", method="exact", score=1.0,
+        candidate=False, kind="registry",
+    )  # fmt: skip
+    own = bare.model_copy(update={"list": "uni2_watch", "kind": "designation", "title": TITLE})
+    for dump in (bare.model_dump(), bare.model_dump(exclude_none=True)):
+        assert "licence" not in match_provenance(dump)
+    for dump in (own.model_dump(), own.model_dump(exclude_none=True)):
+        assert match_provenance(dump) == "; a designation; licence not recorded"

@@ -19,7 +19,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
 from kvrules.plain import NO_LICENCE, lists_in_words, match_provenance
-from kvrules.refdata.models import HistoryRow
+from kvrules.refdata.models import HistoryRow, edition_provenance
 from kvrules.refdata.store import Store
 
 
@@ -483,15 +483,8 @@ def match(
 
 def _provenance(store: Store) -> dict[str, dict[str, str | None]]:
     """Where each stored edition ("list@edition") comes from, as a scan's evidence carries it
-    with a match: publisher, source_url, licence."""
-    return {
-        f"{i.list_id}@{i.edition}": {
-            "publisher": i.publisher,
-            "source_url": i.source_url,
-            "licence": i.licence,
-        }
-        for i in store.lists()
-    }
+    with a match: title, publisher, source_url, licence."""
+    return {f"{i.list_id}@{i.edition}": edition_provenance(i) for i in store.lists()}
 
 
 def _with_provenance(

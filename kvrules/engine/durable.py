@@ -19,6 +19,7 @@ import copy
 import itertools
 import json
 import math
+import re
 import secrets
 import sys
 import threading
@@ -268,13 +269,27 @@ def _check(name: str, code: int) -> None:
 
 # The tail of every fact's JSON text: the engine-owned id, then the state id (``_fact``).
 _ID_KEY = '"id": "'
+# The same key spaced any way (the C core could echo the fact re-serialised, '"id":"kvr3"'):
+# the engine's own ids only (``_fact``), so a view's nested "id" key is not taken for one.
+_ID_ANY_SPACING = re.compile(r'"id"\s*:\s*"(kvr\d+)"')
 
 
 def _fact_id(fact: str) -> str:
     """The engine-owned id of a fact's JSON text: the last "id" key, which ``_fact`` writes
-    after the view's own keys (a quote inside a text value is escaped, so none is forged)."""
-    start = fact.rindex(_ID_KEY) + len(_ID_KEY)
-    return fact[start : fact.index('"', start)]
+    after the view's own keys (a quote inside a text value is escaped, so none is forged).
+    ``json.dumps``' spacing, as the core echoes it today, is found without a regex: this runs
+    once per action taken."""
+    start = fact.rfind(_ID_KEY)
+    if start >= 0:
+        start += len(_ID_KEY)
+        return fact[start : fact.index('"', start)]
+    found = _ID_ANY_SPACING.findall(fact)
+    if not found:
+        raise EngineError(
+            "durable_rules returned an action that does not name its fact's id: reinstall kvrules "
+            "with the durable-rules version it pins"
+        )
+    return found[-1]
 
 
 def _take_actions_each(handle: int, state: int, place: dict[str, list[str]]) -> None:
@@ -283,7 +298,11 @@ def _take_actions_each(handle: int, state: int, place: dict[str, list[str]]) -> 
     result = core.start_action_for_state(handle, state)
     while result:
         message = result[1]  # '{"<rule key>":{"m":<the fact's JSON text>}}'
-        place[_fact_id(message)].append(message[2 : message.index('"', 2)])
+        fact_id = _fact_id(message)
+        fired = place.get(fact_id)
+        if fired is None:  # an id this batch did not assert: crediting it would be a guess
+            raise EngineError(f"durable_rules credited an action to {fact_id}, not in this batch")
+        fired.append(message[2 : message.index('"', 2)])
         following = core.complete_and_start_action(handle, state)
         result = (None, following) if following else None
 

@@ -75,6 +75,7 @@ class Enricher:
         from kvrules.enrich.areas import Classifier, default_classifier
         from kvrules.enrich.countries import country_signals
         from kvrules.refdata import cache
+        from kvrules.refdata.models import edition_provenance
         from kvrules.refdata.shipped import open_reference_store
 
         with open_reference_store(db) as store:
@@ -95,15 +96,7 @@ class Enricher:
             fingerprint = [
                 f"{i.list_id}@{i.edition}#{(i.sha256 or '')[:16]}" for i in store.latest_editions()
             ]
-            provenance = {
-                f"{i.list_id}@{i.edition}": {
-                    "publisher": i.publisher,
-                    "source_url": i.source_url,
-                    "licence": i.licence,
-                    "title": i.title,
-                }
-                for i in editions
-            }
+            provenance = {f"{i.list_id}@{i.edition}": edition_provenance(i) for i in editions}
         areas = Classifier.from_paths(taxonomies) if taxonomies else default_classifier()
         enricher = cls(
             OrganisationScreen(resolver, provenance=provenance),

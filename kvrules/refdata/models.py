@@ -58,6 +58,17 @@ class ListInfo(_Model):
         return v.replace(tzinfo=UTC) if v and v.tzinfo is None else v
 
 
+# What a list match carries of its edition (``ListMatch``, ``kvrules match``): the evidence
+# names the list by its title and cites where it was published and under which licence.
+PROVENANCE_KEYS = ("title", "publisher", "source_url", "licence")
+
+
+def edition_provenance(info: ListInfo) -> dict[str, str | None]:
+    """An edition's provenance as a match carries it: title, publisher, source_url, licence
+    (None where the edition was imported without it, e.g. an own list without --licence)."""
+    return {key: getattr(info, key) for key in PROVENANCE_KEYS}
+
+
 class Entry(_Model):
     """One entry of a list edition: an organisation, a programme or a country."""
 

@@ -475,9 +475,14 @@ def scheduled_update(store: Store, list_ids: list[str] | None = None) -> list[Up
 
 
 def one_line(results: list[UpdateResult]) -> str:
-    """A scheduled update in one line: what changed, what failed (each failure named)."""
+    """A scheduled update in one line: what changed, with what `refdata update` warns of (a
+    ROR edition lacking records the lists link to), what failed (each failure named)."""
     changed = [r for r in results if not r.error and not r.unchanged]
     failed = [r for r in results if r.error]
-    parts = [f"{r.list_id} now edition {r.edition}" for r in changed]
+    parts = [
+        f"{r.list_id} now edition {r.edition}"
+        + (f" ({'; '.join(r.warnings)})" if r.warnings else "")
+        for r in changed
+    ]
     parts += [f"{r.list_id} failed: {r.error}" for r in failed]
     return "; ".join(parts) or f"{len(results)} list(s) unchanged"

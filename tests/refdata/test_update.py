@@ -508,3 +508,34 @@ def test_a_ror_update_screens_instead_of_the_shipped_sample(
 NUCLEAR_VISIT_ARGS = (
     "--host-unit", "Department of Nuclear Engineering", "--topic", "uranium enrichment centrifuges",
 )  # fmt: skip
+
+
+def test_watch_says_what_a_scheduled_update_warns_of(
+    publisher: Publisher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`watch`'s scheduled update carries the warnings `refdata update` prints on its line:
+    a small ROR dump lacks records the shipped 1286 rows link to."""
+    import kvrules.refdata.update as updating
+    from kvrules.cli import cli
+
+    catalogue = serve_all(publisher, tmp_path)  # the ROR dump of 3 records: small enough
+    monkeypatch.setattr(updating, "load_catalogue", lambda: catalogue)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        "refdata_update_every: 1d\nrefdata_update_lists: [ror]\n"
+    )
+    db = tmp_path / "kv.db"
+    watch = ["watch", "--config", str(config), "--refdata", str(db), "--times", "1"]
+    res = CliRunner().invoke(cli, watch)
+    assert res.exit_code == 0, res.output
+    lists, _scan = res.stdout.splitlines()
+    with Store(db) as store:
+        lacking = store.links_lacking(next(i for i in store.lists("ror") if i.edition == "v2.1"))
+    assert lacking > 0
+    assert lists.endswith(
+        f" lists: ror now edition v2.1 ({lacking} list entries link to ROR records this edition "
+        "lacks: they match by their own names and acronyms only (a full ROR dump has them))"
+    ), lists
