@@ -343,6 +343,18 @@ def test_a_registry_edition_that_changes_a_list_match_rescreens_the_record(
         assert case.record_id == "P1"
 
 
+def _acme_listed_until_2027(
+    tmp_path: Path, listed_in_2027: str = "e9,Some Other Place,CN\n"
+) -> Path:
+    """A reference store holding the watch list's edition 2026 (Acme, RU); edition 2027
+    (``listed_in_2027``) is written beside it as ``2027.csv`` for a test to import later."""
+    refdb = tmp_path / "ref.db"
+    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
+    (tmp_path / "2027.csv").write_text(CSV_HEAD + listed_in_2027)
+    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    return refdb
+
+
 def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_rulebook):
     """README: "a finding cites the edition that matched". A later edition without the entry
     does not rewrite the finding's evidence: the case says both, and the committee decides."""
@@ -351,10 +363,7 @@ def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_r
     from kvrules.cli import cli
 
     exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
-    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
-    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
-    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
-    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    refdb, state = _acme_listed_until_2027(tmp_path), tmp_path / "state.db"
     book = _watched_rulebook(write_rulebook)
     adapter = _file_adapter(exports)
     with Store.open(state) as store, Evaluator([book]) as evaluator:
@@ -426,10 +435,7 @@ def test_a_finding_made_before_the_upgrade_keeps_its_entry_and_its_tag(tmp_path,
     """README: a finding whose entry a later edition drops stands until the committee decides,
     also in a database whose findings were made before findings kept their entries."""
     exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
-    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
-    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
-    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
-    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    refdb, state = _acme_listed_until_2027(tmp_path), tmp_path / "state.db"
     book = _watched_rulebook(write_rulebook)
     adapter = _file_adapter(exports)
     with Evaluator([book]) as evaluator:
@@ -453,12 +459,10 @@ def test_a_partner_that_left_the_record_is_no_lapse_of_the_list(tmp_path, write_
     """Edition 2027 still lists Acme; Acme has left P1 since. The case must not say that
     Acme is not in edition 2027, nor log a lapse, nor hold the tag high for one."""
     exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
-    refdb, state = tmp_path / "ref.db", tmp_path / "state.db"
-    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
-    (tmp_path / "2027.csv").write_text(
-        CSV_HEAD + "e2,Acme Institute of Rocketry,RU\ne9,Some Other Place,CN\n"
+    state = tmp_path / "state.db"
+    refdb = _acme_listed_until_2027(
+        tmp_path, "e2,Acme Institute of Rocketry,RU\ne9,Some Other Place,CN\n"
     )
-    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
     book = _watched_rulebook(write_rulebook)
     adapter = _file_adapter(exports)
     with Store.open(state) as store, Evaluator([book]) as evaluator:
@@ -491,10 +495,7 @@ def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(
     other["source"]["system"] = "other"
     (tmp_path / "second").mkdir()
     (tmp_path / "second" / "projects.jsonl").write_text(json.dumps(other) + "\n")
-    refdb = tmp_path / "ref.db"
-    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
-    (tmp_path / "2027.csv").write_text(CSV_HEAD + "e9,Some Other Place,CN\n")
-    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    refdb = _acme_listed_until_2027(tmp_path)
     book = _watched_rulebook(write_rulebook)
     with Store.open(tmp_path / "state.db") as store, Evaluator([book]) as evaluator:
         enricher = _enricher(refdb)  # one enricher for both sources, as `kvrules scan` has
@@ -528,10 +529,7 @@ def test_a_visitors_institution_a_later_edition_identifies_is_screened_on_its_co
     exports = tmp_path / "exports"
     exports.mkdir()
     (exports / "visits.jsonl").write_text(json.dumps(visit) + "\n")
-    refdb = tmp_path / "ref.db"
-    (tmp_path / "2026.csv").write_text(CSV_HEAD + "e2,Acme Institute of Rocketry,RU\n")
-    (tmp_path / "2027.csv").write_text(CSV_HEAD + f"e3,{institute},CN\n")
-    _import_watch_list(refdb, tmp_path / "2026.csv", edition="2026")
+    refdb = _acme_listed_until_2027(tmp_path, f"e3,{institute},CN\n")
     outside = rule_yaml(
         "visitor-outside-eu",
         """'any a in visit.visitor.affiliations: a.country exists and a.country not in ["NL"]'""",
