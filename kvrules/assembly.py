@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.currency import ExchangeRates, load_rates
 from kvrules.errors import KvrulesError, problem_text
+from kvrules.jurisdiction import applicable
 from kvrules.pipeline import Scanner
 from kvrules.plugins import get_adapters, get_alert_channels, plugin_errors
 from kvrules.rulebook.loader import RulebookError
@@ -105,11 +106,28 @@ def build_evaluator(
     rulebooks: list[Path],
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     readable_attributes: list[str] | tuple[str, ...] = (),
+    *,
+    home_country: str | None = None,
+    apply_anyway: Sequence[str] = (),
 ) -> Evaluator:
+    """The evaluator of the rulebooks that apply to an institution in ``home_country``
+    (``kvrules.jurisdiction.applicable``; the others are left out, as `config check` says)."""
     books, problems = load_rulebooks(rulebooks, overrides, tuple(readable_attributes))
     if problems:
         raise RulebookError(problems)
-    return Evaluator(books)
+    applied, _left_out = applicable(books, home_country, apply_anyway)
+    return Evaluator(applied)
+
+
+def config_evaluator(config: Config, rulebooks: Sequence[Path] = ()) -> Evaluator:
+    """``build_evaluator`` as the configuration says (``rulebooks`` given: those instead)."""
+    return build_evaluator(
+        list(rulebooks) or config.rulebooks,
+        config.rulebook_vars,
+        config.readable_attributes,
+        home_country=config.home_country,
+        apply_anyway=config.apply_outside_jurisdiction,
+    )
 
 
 def build_rates(config: Config) -> ExchangeRates | None:
@@ -143,8 +161,7 @@ def build_scanner(
         store,
         source,
         adapter,
-        evaluator
-        or build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes),
+        evaluator or config_evaluator(config),
         enricher,
         channels=build_channels(config),
         routes=config.alerts.routes,

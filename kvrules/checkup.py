@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -227,6 +227,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     rules = sum(len(b.rules) for b in books)
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
     yield from _unknown_references(books, config)
+    books = yield from _applied(books, config)
     targets: dict[str, list[str]] = {}
     for book in books:
         for rule in book.rules:
@@ -254,6 +255,24 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
             )
         elif not routes[target]:
             yield Check("warning", "alerts.routes", f"'{target}' alerts go to no channel")
+
+
+def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, list[Rulebook]]:
+    """Say which rulebooks do not run for this institution (their jurisdiction does not cover
+    its home country) and return those that do, whose alert targets need routes."""
+    from kvrules.jurisdiction import applicable
+
+    loaded = {book.id for book in books}
+    for unknown in sorted(set(config.apply_outside_jurisdiction) - loaded):
+        yield Check(
+            "warning",
+            "apply_outside_jurisdiction",
+            f"names rulebook '{unknown}', which is not loaded; correct the id or remove it",
+        )
+    applied, left_out = applicable(books, config.home_country, config.apply_outside_jurisdiction)
+    for line in left_out:
+        yield Check("ok", "rulebooks", str(line))
+    return applied
 
 
 def _unknown_references(books: list[Rulebook], config: Config) -> Iterator[Check]:

@@ -202,6 +202,11 @@ class Config(_Section):
     rulebook_vars: dict[str, dict[str, Any]] = Field(
         default={}, description="per rulebook id, values replacing its vars (thresholds, caps)"
     )
+    apply_outside_jurisdiction: list[str] = Field(
+        default=[],
+        description="ids of rulebooks to apply although their jurisdiction does not cover "
+        "home_country (e.g. eu-dual-use for a university outside the EU that wants its checks)",
+    )
     readable_attributes: list[str] = Field(
         default=[],
         description="free-form attribute paths rules may read, e.g. "
@@ -462,6 +467,8 @@ interval: 15m                        # kvrules watch
 # refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
 home_country: NL                     # what counts as foreign funding
+# apply_outside_jurisdiction: [eu-dual-use] # a rulebook whose jurisdiction does not cover
+#                                      home_country runs only if named here (config check)
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
 #                                      source, rates: {USD: 1.08, …}); else only home currency

@@ -656,12 +656,10 @@ class Screener:
         """The rulebooks, lists and area taxonomies a scan with ``config`` uses."""
 
         def build() -> tuple[Evaluator, Enricher | None]:
-            from kvrules.assembly import build_evaluator
+            from kvrules.assembly import config_evaluator
 
             enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
-            evaluator = build_evaluator(
-                config.rulebooks, config.rulebook_vars, config.readable_attributes
-            )
+            evaluator = config_evaluator(config)
             return evaluator, enricher
 
         return cls(build)

@@ -42,8 +42,12 @@ class CompiledRulebooks:
         paths: Sequence[Path],
         overrides: Mapping[str, Mapping[str, Any]] | None = None,
         readable_attributes: Sequence[str] = (),
+        *,
+        home_country: str | None = None,
+        apply_anyway: Sequence[str] = (),
     ) -> None:
         self.paths = list(paths)
+        self._home, self._apply_anyway = home_country, list(apply_anyway)
         self.compiled = 0  # how many times the rulebooks were compiled
         self._overrides = dict(overrides or {})
         self._readable = list(readable_attributes)
@@ -64,7 +68,13 @@ class CompiledRulebooks:
         if self._evaluator is not None and not changed:
             self._seen = now  # a file touched, not changed: its new time, not read again
             return self._evaluator, []
-        evaluator = build_evaluator(self.paths, self._overrides, self._readable)
+        evaluator = build_evaluator(
+            self.paths,
+            self._overrides,
+            self._readable,
+            home_country=self._home,
+            apply_anyway=self._apply_anyway,
+        )
         self.compiled += 1
         if self._evaluator is not None:
             self._evaluator.close()

@@ -117,7 +117,7 @@ def check(
     explained in words (--technical: rule ids and the tests the engine ran), and the
     organisations no list matched. The advisers' "not the same
     organisation" verdicts in the state database (--db) count, as in scans."""
-    from kvrules.assembly import build_evaluator
+    from kvrules.assembly import config_evaluator
     from kvrules.enrich import Enricher
     from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
 
@@ -145,11 +145,7 @@ def check(
     config = screening_config(config_path, db, refdata)
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     with (
-        build_evaluator(
-            [Path(r) for r in rulebooks] or config.rulebooks,
-            config.rulebook_vars,
-            config.readable_attributes,
-        ) as evaluator,
+        config_evaluator(config, [Path(r) for r in rulebooks]) as evaluator,
         advisers_verdicts(config.database) as verdicts,
     ):
         result = screen(proposal, evaluator, enricher, verdicts)

@@ -19,6 +19,7 @@ from kvrules.engine import load_rulebooks
 from kvrules.errors import KvrulesError
 from kvrules.events_io import read_events
 from kvrules.findings import Finding
+from kvrules.jurisdiction import applicable
 from kvrules.model import event_json_schema
 from kvrules.plain import lists_in_words, said
 from kvrules.records import describe
@@ -62,12 +63,16 @@ def _test_problems(books: list[Rulebook]) -> list[Diagnostic]:
 @CONFIG_OPTION
 def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
     """Check rulebooks; print one 'path:line:col: message' line per problem."""
-    books, problems = _loaded(paths, config_from(config_path))
+    config = config_from(config_path)
+    books, problems = _loaded(paths, config)
     problems += _test_problems(books)
     _report(problems)
     if problems:
         sys.exit(1)
     click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
+    # Valid is not the same as applied: say which ones a scan here would leave out, and why.
+    for left_out in applicable(books, config.home_country, config.apply_outside_jurisdiction)[1]:
+        click.echo(str(left_out))
 
 
 ENRICH_OPTION = click.option(
@@ -175,6 +180,9 @@ def evaluate(
     _report(problems)
     if problems:
         sys.exit(1)
+    books, left_out = applicable(books, config.home_country, config.apply_outside_jurisdiction)
+    for line in left_out:
+        click.echo(str(line), err=True)
     enricher = _enricher(config, enrich)
     skipped: list[str] = []
     findings: list[tuple[Finding, dict[str, Any]]] = []

@@ -175,7 +175,7 @@ def scan_sources(
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
     are still scanned; SourcesFailed at the end names the ones that failed."""
-    from kvrules.assembly import AssemblyError, build_evaluator, build_scanner, source_adapter
+    from kvrules.assembly import AssemblyError, build_scanner, config_evaluator, source_adapter
     from kvrules.enrich import Enricher
     from kvrules.store import Store
 
@@ -190,9 +190,7 @@ def scan_sources(
 
     with contextlib.ExitStack() as scope:
         if evaluator is None:
-            evaluator = scope.enter_context(
-                build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
-            )
+            evaluator = scope.enter_context(config_evaluator(config))
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
         for name in names:
@@ -435,7 +433,13 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         every = config.refdata_update_every
         lists_due = datetime.now().astimezone() if every else None
         rulebooks = scope.enter_context(
-            CompiledRulebooks(config.rulebooks, config.rulebook_vars, config.readable_attributes)
+            CompiledRulebooks(
+                config.rulebooks,
+                config.rulebook_vars,
+                config.readable_attributes,
+                home_country=config.home_country,
+                apply_anyway=config.apply_outside_jurisdiction,
+            )
         )
         runs = 0
         while times is None or runs < times:

@@ -23,45 +23,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from kvrules.enrich.currency import ExchangeRates
+from kvrules.jurisdiction import EU_MEMBERS, domestic_countries
 from kvrules.model import Project
 
 Key = tuple[str, str]  # (unit, currency)
-
-# EU member states (2026). For an institution in one of them, EU funding (Horizon Europe, the
-# ERC, a German research council) is not the foreign dependency the cap is about: Rathenau's
-# option 1 concerns funding from outside, and unfree countries in particular.
-EU_MEMBERS = frozenset(
-    [
-        "AT",
-        "BE",
-        "BG",
-        "HR",
-        "CY",
-        "CZ",
-        "DK",
-        "EE",
-        "FI",
-        "FR",
-        "DE",
-        "GR",
-        "HU",
-        "IE",
-        "IT",
-        "LV",
-        "LT",
-        "LU",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SK",
-        "SI",
-        "ES",
-        "SE",
-    ]
-)
-
 
 # The home countries whose currency kvrules knows without an exchange-rates file: the euro area
 # (2026) and a few others. Elsewhere, without rates, no share is computed (absent, not wrong).
@@ -73,12 +38,6 @@ def home_currency(home: str) -> str | None:
     """The home country's currency, when kvrules knows it."""
     home = home.upper()
     return "EUR" if home in EURO_AREA else OTHER_CURRENCIES.get(home)
-
-
-def domestic_countries(home: str) -> frozenset[str]:
-    """Whose funding is not foreign: the home country, and the EU when it is a member."""
-    home = home.upper()
-    return EU_MEMBERS if home in EU_MEMBERS else frozenset({home})
 
 
 def _amount(value: Any) -> Decimal:

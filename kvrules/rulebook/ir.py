@@ -200,6 +200,8 @@ class Rulebook:
     rules: tuple[Rule, ...]
     tests: tuple[TestCase, ...] = ()
     attributes: tuple[str, ...] = ()  # free-form attribute paths read, allowed by the config
+    # "jurisdiction": runs where the jurisdiction covers home_country; "everywhere": anywhere
+    applies_to: str = "jurisdiction"
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

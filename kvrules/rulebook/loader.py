@@ -468,4 +468,5 @@ def _build(
         tuple(rules),
         tuple(tests),
         tuple(sorted(attributes_read)),
+        spec.applies_to,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -69,7 +69,14 @@ class RulebookSpec(_Spec):
     rulebook: str = Field(pattern=SLUG, description="rulebook id")
     version: str
     title: str = Field(min_length=1)
-    jurisdiction: str
+    jurisdiction: str = Field(
+        description="where the policy comes from: EU, or an ISO country code (NL, CA, US …)"
+    )
+    applies_to: Literal["jurisdiction", "everywhere"] = Field(
+        default="jurisdiction",
+        description="jurisdiction: it runs only for an institution whose home_country the "
+        "jurisdiction covers (kvrules.jurisdiction); everywhere: for any institution",
+    )
     description: str | None = None
     vars: dict[str, Any] = Field(
         default={},

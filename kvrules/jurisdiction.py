@@ -1,0 +1,123 @@
+"""Whose rules bind an institution: what a rulebook's ``jurisdiction`` covers, in one place.
+
+A rulebook declares the jurisdiction its policy comes from (``EU``, ``NL``, ``CA``, ``US``).
+Some policies bind only institutions inside it: EU export control binds exporters in the EU,
+so a US university sharing Annex I research with MIT exports nothing under EU law. Such a
+rulebook runs only for an institution whose ``home_country`` it covers, unless the
+configuration applies it anyway (``apply_outside_jurisdiction``). A rulebook whose checks hold
+for any institution says so (``applies_to: everywhere``): the DoD's risk reviews bind every
+DoD-funded institution, wherever it is, and guidance such as the Leidraad's triage is sound
+practice anywhere.
+
+"Foreign" funding is the same idea turned round: funding from outside the home country and,
+for an EU member, from outside the EU (``domestic_countries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+__all__ = [
+    "EU_MEMBERS",
+    "EVERYWHERE",
+    "NotApplied",
+    "applicable",
+    "covers",
+    "domestic_countries",
+]
+
+# EU member states (2026), by ISO 3166-1 alpha-2 code (Greece is GR, not the EU's own EL).
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
+)
+EVERYWHERE = "everywhere"  # a rulebook's ``applies_to`` when it binds institutions anywhere
+
+
+def covers(jurisdiction: str, country: str) -> bool:
+    """Whether ``jurisdiction`` (a rulebook's: ``EU`` or an ISO country code) covers an
+    institution in ``country``: the EU covers its member states, a country itself."""
+    place, country = jurisdiction.strip().upper(), country.strip().upper()
+    if place == "EU":
+        return country in EU_MEMBERS
+    return place == country
+
+
+def domestic_countries(home: str) -> frozenset[str]:
+    """Whose funding is not foreign: the home country, and the EU when it is a member."""
+    home = home.upper()
+    return EU_MEMBERS if home in EU_MEMBERS else frozenset({home})
+
+
+class _Book(Protocol):
+    id: str
+    jurisdiction: str
+    applies_to: str
+
+
+B = TypeVar("B", bound=_Book)
+
+
+@dataclass(frozen=True)
+class NotApplied:
+    """A rulebook left out for this institution, and why, in one line."""
+
+    rulebook: str
+    jurisdiction: str
+    home_country: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rulebook}: not applied, jurisdiction {self.jurisdiction} does not cover "
+            f"home country {self.home_country}; add it to `apply_outside_jurisdiction` in the "
+            "configuration to apply it anyway"
+        )
+
+
+def applicable(
+    books: Iterable[B], home_country: str | None, apply_anyway: Sequence[str] = ()
+) -> tuple[list[B], list[NotApplied]]:
+    """The rulebooks that run for an institution in ``home_country``, and those left out.
+    Without a home country every rulebook runs (``config check`` asks for one)."""
+    applied: list[B] = []
+    left_out: list[NotApplied] = []
+    for book in books:
+        if (
+            home_country is None
+            or book.applies_to == EVERYWHERE
+            or book.id in apply_anyway
+            or covers(book.jurisdiction, home_country)
+        ):
+            applied.append(book)
+        else:
+            left_out.append(NotApplied(book.id, book.jurisdiction, home_country.upper()))
+    return applied, left_out
