@@ -154,7 +154,11 @@ def build_scanner(
     if adapter is None:
         adapter = build_adapter(src.adapter, src.settings)
     if enricher is None:
-        enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+        enricher = Enricher.from_store(
+            config.reference_data,
+            taxonomies=config.area_taxonomies,
+            home_country=config.home_country,
+        )
     if enricher.screen is not None:  # advisers' "not the same organisation" verdicts
         enricher.screen.suppressed = store.match_suppressed
     return Scanner(

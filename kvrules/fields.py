@@ -83,6 +83,11 @@ FUNDER = {
     "amount": _f(N, "amount awarded, in `currency`"),
     "currency": _f(T, "ISO 4217 code"),
     "programme": _f(T, "funding programme"),
+    "foreign": _f(
+        FieldType.BOOL,
+        "outside the home country and, for an EU member, the EU (enrichment; missing when the "
+        "home country or the funder's country is unknown)",
+    ),
 }
 PERSON = {
     "role": _f(T, "role, e.g. visiting researcher, PI", casefold=True),

@@ -211,6 +211,11 @@ class Funder(Organisation):
     amount: Decimal | None = None
     currency: str | None = None
     programme: Text | None = None
+    foreign: bool | None = Field(
+        default=None,
+        description="based outside the home country and, for an EU member, outside the EU "
+        "(enrichment, from the configuration's home_country; unset when either is unknown)",
+    )
 
     @field_validator("currency")
     @classmethod

@@ -26,7 +26,7 @@ from kvrules.alerts import deliver_due
 from kvrules.contract import PluginError, checked_fetch, checked_write_tags, failure
 from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
-from kvrules.enrich import Enricher
+from kvrules.enrich import Enricher, funders
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
@@ -105,10 +105,13 @@ def _screening(event: CollaborationEvent) -> list:
     orgs = [(o.name, o.lists, o.candidate_lists, o.country_signals) for o in organisations(event)]
     areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]
     share = event.project.foreign_funding_share if event.project else None
-    return [orgs, areas, share]
+    foreign = [f.foreign for f in funders(event)]
+    return [orgs, areas, share, foreign]
 
 
 def _clear_screening(event: CollaborationEvent) -> None:
+    for funder in funders(event):
+        funder.foreign = None  # decided again from the home country
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
         if org.country_set_apart is not None:  # the source's, screened again if identified now

@@ -392,6 +392,11 @@ def evidence_sentence(
         return f"{_who(path, subject)} is in {actual}"
     if field == "types" and quoted and not negated:
         return f"{_who(path, subject)} is of type {quoted[0]}"
+    if field == "foreign" and isinstance(actual, bool):
+        return (
+            f"{_who(path, subject)} is {'' if actual else 'not '}a foreign funder (foreign: "
+            "outside the home country and, for an EU member, outside the EU)"
+        )
     if field == "foreign_funding_share" and isinstance(actual, int | float):
         share = f"the unit's funding from abroad is {actual:.0%}"
         order = _ORDER.match(test)

@@ -658,7 +658,11 @@ class Screener:
         def build() -> tuple[Evaluator, Enricher | None]:
             from kvrules.assembly import config_evaluator
 
-            enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+            enricher = Enricher.from_store(
+                config.reference_data,
+                taxonomies=config.area_taxonomies,
+                home_country=config.home_country,
+            )
             evaluator = config_evaluator(config)
             return evaluator, enricher
 

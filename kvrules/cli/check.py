@@ -143,7 +143,11 @@ def check(
     except ValidationError as e:
         raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
     config = screening_config(config_path, db, refdata)
-    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    enricher = Enricher.from_store(
+        config.reference_data,
+        taxonomies=config.area_taxonomies,
+        home_country=config.home_country,
+    )
     with (
         config_evaluator(config, [Path(r) for r in rulebooks]) as evaluator,
         advisers_verdicts(config.database) as verdicts,

@@ -124,7 +124,11 @@ def fetch(
     if not raw:
         from kvrules.enrich import Enricher
 
-        enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+        enricher = Enricher.from_store(
+            config.reference_data,
+            taxonomies=config.area_taxonomies,
+            home_country=config.home_country,
+        )
     records = quarantined = 0
     try:
         for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug

@@ -89,7 +89,11 @@ def _enricher(config: Config, enabled: bool):
         return None
     from kvrules.enrich import Enricher
 
-    return Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    return Enricher.from_store(
+        config.reference_data,
+        taxonomies=config.area_taxonomies,
+        home_country=config.home_country,
+    )
 
 
 # config_file's reasons, as a person names them

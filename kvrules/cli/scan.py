@@ -179,7 +179,11 @@ def scan_sources(
     from kvrules.enrich import Enricher
     from kvrules.store import Store
 
-    enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
+    enricher = Enricher.from_store(
+        config.reference_data,
+        taxonomies=config.area_taxonomies,
+        home_country=config.home_country,
+    )
     reports = []
     failed: dict[str, str] = {}  # source -> what went wrong, in one line
 

@@ -3,7 +3,9 @@
 - organisations: reference-list matches with provenance (``lists``, ``candidate_lists``);
 - countries: the signals of each organisation's country profile (``country_signals``);
 - areas: the sensitive research areas of projects, outputs and visits (``sensitive_areas``);
-- funding: the foreign share of the project's units' funding (``foreign_funding_share``).
+- funding: whether each funder is foreign to the institution (``foreign``: outside its home
+  country and, for an EU member, the EU) and the foreign share of the project's units'
+  funding (``foreign_funding_share``).
 
 An organisation that is not one (a visitor's institution nothing identifies, "private
 individual") is not screened on its country: that would screen a person's nationality
@@ -15,7 +17,7 @@ individual") is not screened on its country: that would screen a person's nation
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from kvrules.enrich.funding import FundingShares
@@ -24,9 +26,18 @@ from kvrules.enrich.organisations import (
     organisations,
     set_apart_unidentified,
 )
-from kvrules.model import CollaborationEvent
+from kvrules.jurisdiction import domestic_countries
+from kvrules.model import CollaborationEvent, Funder
 
 SignalFn = Callable[[str | None], list[str]]
+
+
+def funders(event: CollaborationEvent) -> Iterator[Funder]:
+    """The funder an event adds and every funder of its project (or application)."""
+    if event.funder is not None:
+        yield event.funder
+    if event.project is not None:
+        yield from event.project.funders
 
 
 class Enricher:
@@ -41,8 +52,11 @@ class Enricher:
         screened_against: list[str],
         country_signals: SignalFn | None = None,
         classify: Callable | None = None,
+        home_country: str | None = None,
     ) -> None:
         self.screen = screen
+        # whose funding is domestic (kvrules.jurisdiction); None: no funder is called foreign
+        self.home_country = home_country.upper() if home_country else None
         self.screened_against = screened_against
         self.country_signals = country_signals
         self.classify = classify
@@ -59,7 +73,8 @@ class Enricher:
         """What enrichment screens with: list editions and taxonomies. When it changes, the
         scanner re-screens the stored records (those whose screening it changes)."""
         lists = self.screened_against if self.lists_digest is None else self.lists_digest
-        return ",".join([*lists, *([self.areas_digest] if self.areas_digest else [])])
+        home = [f"home:{self.home_country}"] if self.home_country else []
+        return ",".join([*lists, *([self.areas_digest] if self.areas_digest else []), *home])
 
     @classmethod
     def from_store(
@@ -68,10 +83,12 @@ class Enricher:
         *,
         threshold: float = 0.85,
         taxonomies: Sequence[str | Path] = (),
+        home_country: str | None = None,
     ) -> Enricher:
         """Enrichment from the reference store at ``db`` (seeded with the shipped lists on first
         use; None: the shipped lists in memory),
-        with the shipped sensitive-area taxonomies plus the institution's own (``taxonomies``)."""
+        with the shipped sensitive-area taxonomies plus the institution's own (``taxonomies``),
+        for an institution in ``home_country`` (which funders are foreign)."""
         from kvrules.enrich.areas import Classifier, default_classifier
         from kvrules.enrich.countries import country_signals
         from kvrules.refdata import cache
@@ -103,6 +120,7 @@ class Enricher:
             screened,
             country_signals,
             areas.classify,
+            home_country,
         )
         enricher.areas_digest = areas.digest
         enricher.lists_digest = fingerprint
@@ -146,4 +164,11 @@ class Enricher:
                         for area, words in subject.area_words.items()
                         if area in subject.sensitive_areas
                     } | {h.area: h.words for h in hits}
-        return set_apart_unidentified(event, self.screen)
+        set_apart = set_apart_unidentified(event, self.screen)
+        # After the set-apart: a "funder" that names a person has no country to be foreign by.
+        if self.home_country is not None:
+            domestic = domestic_countries(self.home_country)
+            for funder in funders(event):
+                if funder.foreign is None and funder.country is not None:
+                    funder.foreign = funder.country not in domestic
+        return set_apart
