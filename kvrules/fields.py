@@ -8,6 +8,8 @@ floats, keyword-like text case-folded, and no ``None`` or empty list (absent mea
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,12 +41,20 @@ class FieldSpec:
     casefold: bool = False  # values (and rule literals) compared case-insensitively
     children: Mapping[str, FieldSpec] = field(default_factory=dict)
     personal: bool = False  # about a person: a rule reading it must cite a legal_basis
+    # rule literals are compared in this form (the getter gives the values in it already)
+    literal_form: Callable[[str], str] | None = None
 
 
 def _f(
-    kind: FieldType, doc: str = "", getter=None, casefold=False, children=None, personal=False
+    kind: FieldType,
+    doc: str = "",
+    getter=None,
+    casefold=False,
+    children=None,
+    personal=False,
+    literal_form=None,
 ) -> FieldSpec:
-    return FieldSpec(kind, doc, getter, casefold, children or {}, personal)
+    return FieldSpec(kind, doc, getter, casefold, children or {}, personal, literal_form)
 
 
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
@@ -58,6 +68,36 @@ def _ror(org: Any) -> str | None:
     if type(org) is dict:
         return ror_suffix((ident["scheme"], ident["value"]) for ident in org.get("identifiers", ()))
     return org.ror_id
+
+
+_WORDS = re.compile(r"\w+")
+_TRAILING_BRACKETS = re.compile(r"^(?P<name>.+?)\s*\((?P<inside>[^()]+)\)\s*$")
+
+
+def name_form(text: str) -> str:
+    """How a rule compares organisation names: case, dots and punctuation ignored, a leading
+    "the" dropped ("U.S. Army Research Laboratory" → "us army research laboratory"). Spelling
+    is kept: "Department of Defence" (Australia's) is not "Department of Defense"."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace(".", "").replace("&", " and ")
+    words = _WORDS.findall(text)
+    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def _names(org: Any) -> list[str]:
+    """The organisation's name and aliases in ``name_form``; a name ending in brackets also
+    as the part before them and the part inside ("Air Force Office of Scientific Research
+    (AFOSR)" → both)."""
+    if type(org) is dict:
+        written = [org.get("name") or "", *org.get("aliases", ())]
+    else:
+        written = [org.name, *org.aliases]
+    forms: dict[str, None] = {}
+    for name in written:
+        found = _TRAILING_BRACKETS.match(name)
+        for part in (name, found["name"], found["inside"]) if found else (name,):
+            if form := name_form(part):
+                forms.setdefault(form, None)
+    return list(forms)
 
 
 def _codes(obj: Any) -> list[str]:
@@ -76,6 +116,18 @@ ORGANISATION = {
     "lists": _f(L, "reference lists the organisation matched (enrichment)"),
     "candidate_lists": _f(L, "lists with a possible match to confirm (enrichment)"),
     "country_signals": _f(L, "signals from the country profile (enrichment)"),
+    "names": _f(
+        L,
+        "name and aliases compared with case, dots and punctuation ignored (also the part "
+        "before and inside a trailing bracket): `names contains any vars.dod_funders`",
+        getter=_names,
+        literal_form=name_form,
+    ),
+    "ror_lineage": _f(
+        L,
+        "its ROR id and its ancestors' by ROR's parent relationships, nearest first "
+        "(enrichment, as far as the imported registry holds them)",
+    ),
 }
 PARTNER = {**ORGANISATION, "role": _f(T, "role in the project", casefold=True)}
 FUNDER = {

@@ -167,6 +167,11 @@ class Organisation(_Model):
     country_signals: list[str] = _empty(
         list, description="signals from the country profile of `country` (enrichment)"
     )
+    ror_lineage: list[str] = _empty(
+        list,
+        description="its ROR id and its ancestors' by ROR's parent relationships, nearest "
+        "first, as far as the imported registry holds them (enrichment)",
+    )
     screening: list[ListMatch] = _empty(
         list, description="every list match found, with provenance (enrichment)"
     )

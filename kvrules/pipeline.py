@@ -102,7 +102,10 @@ def record_tags(findings: list[Finding]) -> list[str]:
 
 def _screening(event: CollaborationEvent) -> list:
     """What enrichment concluded about an event (to tell whether a new edition changes it)."""
-    orgs = [(o.name, o.lists, o.candidate_lists, o.country_signals) for o in organisations(event)]
+    orgs = [
+        (o.name, o.lists, o.candidate_lists, o.country_signals, o.ror_lineage)
+        for o in organisations(event)
+    ]
     areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]
     share = event.project.foreign_funding_share if event.project else None
     foreign = [f.foreign for f in funders(event)]
@@ -114,6 +117,7 @@ def _clear_screening(event: CollaborationEvent) -> None:
         funder.foreign = None  # decided again from the home country
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
+        org.ror_lineage = []
         if org.country_set_apart is not None:  # the source's, screened again if identified now
             org.country, org.country_set_apart = org.country_set_apart, None
     for subject in (event.project, event.output, event.visit):

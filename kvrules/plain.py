@@ -392,6 +392,12 @@ def evidence_sentence(
         return f"{_who(path, subject)} is in {actual}"
     if field == "types" and quoted and not negated:
         return f"{_who(path, subject)} is of type {quoted[0]}"
+    if field == "ror_lineage" and isinstance(actual, list) and quoted and not negated:
+        found = [str(a) for a in actual if a in quoted]
+        line = " → ".join(f"ror:{a}" for a in actual)
+        within = ", ".join(f"ror:{a}" for a in found)
+        parents = f" (its line of parents: {line})" if len(actual) > 1 else ""
+        return f"{_who(path, subject)} is, or belongs in the ROR registry to, {within}{parents}"
     if field == "foreign" and isinstance(actual, bool):
         return (
             f"{_who(path, subject)} is {'' if actual else 'not '}a foreign funder (foreign: "

@@ -140,6 +140,16 @@ class OrganisationScreen:
         org.candidate_lists = sorted(
             {*org.candidate_lists, *(m.list for m in screened if m.candidate)} - set(org.lists)
         )
+        if not org.ror_lineage:
+            org.ror_lineage = self._lineage(org, matches)
+
+    def _lineage(self, org: Organisation, matches: tuple[ListMatch, ...]) -> list[str]:
+        """The organisation's ROR record and its ancestors (``Resolver.ror_lineage``): the
+        record of its ROR id, else the one registry record its name matched outright (several
+        or only a possible match: none, as a guessed parent would be a guessed finding)."""
+        records = {m.ror_id for m in matches if m.kind == "registry" and not m.candidate}
+        own = org.ror_id or (next(iter(records)) if len(records) == 1 else None)
+        return self.resolver.ror_lineage(own) if own else []
 
 
 def set_apart_unidentified(

@@ -455,6 +455,30 @@ class Resolver:
                 self._by_ror.setdefault(rec.ror_id, rec.cluster)
                 self._cluster_ror.setdefault(rec.cluster, rec.ror_id)
 
+    def ror_lineage(self, value: str) -> list[str]:
+        """The ROR id ``value`` and its ancestors by ROR's ``parent`` relationships, nearest
+        first ("011e9bt93" AFOSR → "02e2egq70" AFRL → …): as far as the registry imported here
+        holds the records; a parent it does not hold is named and ends the line."""
+        try:
+            current: str | None = ror_id(value)
+        except ValueError:
+            return []
+        line: list[str] = []
+        while current and current not in line:
+            line.append(current)
+            cluster = self._by_ror.get(current)
+            if cluster is None:
+                break
+            current = next(
+                (
+                    rec.parent_ror
+                    for rec in (self._recs[i] for i in self._clusters[cluster])
+                    if rec.kind == "registry" and rec.ror_id == current and rec.parent_ror
+                ),
+                None,
+            )
+        return line
+
     def ror_coverage(self) -> dict[str, tuple[int, int]]:
         """Per list (registries left out): (entries with a ROR id, own or by the crosswalk,
         entries) — how much of the list the ROR record names and ids reach."""

@@ -419,6 +419,8 @@ def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
         )
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
+    if isinstance(value, str) and spec.literal_form is not None:
+        return spec.literal_form(value)
     if isinstance(value, str) and spec.casefold:
         return value.casefold()
     return value
