@@ -374,13 +374,8 @@ def _unrated_currencies(config: Config, rates: ExchangeRates | None) -> Iterator
             shares = FundingShares.from_subjects(store.subjects(), config.home_country, rates)
     except KvrulesError:
         return  # _stores says what is wrong with the database
-    if summary := shares.unrated_summary():
-        yield Check(
-            "warning",
-            "exchange_rates",
-            f"no exchange rate for {summary}: these funders do not count toward any unit's "
-            "foreign-funding share; add their rates to the exchange-rates file",
-        )
+    if said := shares.not_compared():
+        yield Check("warning", "exchange_rates", said)
 
 
 def _stores(resolved: Resolved) -> Iterator[Check]:

@@ -471,7 +471,8 @@ home_country: NL                     # what counts as foreign funding
 #                                      home_country runs only if named here (config check)
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
 # exchange_rates: exchange-rates.yaml # compare funding across currencies (currency, as_of,
-#                                      source, rates: {USD: 1.08, …}); else only home currency
+#                                      source, rates: {USD: 1.08, …}; README, "Exchange rates");
+#                                      else only amounts in the home currency count
 # four_eyes: true                   # web app: a decision applies once a second, different
 #                                      committee member approves it
 

@@ -76,6 +76,8 @@ class ScanReport:
     # Organisations of this source's records not screened on their country (a visitor's
     # institution nothing identifies, "private individual"): name → the country they had.
     unidentified: dict[str, str | None] = field(default_factory=dict)
+    # why some funding counts toward no share, and how to fix it (FundingShares.not_compared)
+    funding_not_compared: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
@@ -328,6 +330,8 @@ class Scanner:
             elif report.full and report.budget_exhausted:
                 self.store.set_cursor(self._full_resume, "1")
         self._settle_funding(report, completed_first_read=completed and partial)
+        if self.enricher is not None and self.enricher.funding is not None:
+            report.funding_not_compared = self.enricher.funding.not_compared()
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started

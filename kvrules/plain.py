@@ -632,7 +632,7 @@ def _money(value: float, currency: str) -> str:
 def _outside_the_eu(test: str) -> bool:
     """``not (in [...])`` over every EU member state: the partner is outside the EU."""
     members = _MEMBERS.match(_NEGATION.match(test).group(1)) if _NEGATION.match(test) else None
-    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.jurisdiction import EU_MEMBERS
 
     listed = {_parse_literal(v) for v in _split_list(members.group(1))} if members else set()
     return listed >= EU_MEMBERS

@@ -3,8 +3,8 @@ with the technical path kept one flag away."""
 
 from __future__ import annotations
 
-from kvrules.enrich.funding import EU_MEMBERS
 from kvrules.findings import Evidence
+from kvrules.jurisdiction import EU_MEMBERS
 from kvrules.plain import evidence_sentence
 from kvrules.records import describe
 from kvrules.report import markdown_report
@@ -279,7 +279,7 @@ def test_a_finding_says_each_thing_once(tmp_path) -> None:
     """`partner.country exists and partner.country not in [EU]` left two sentences about the
     same country, and a partner matched twice said it twice: e-mail, show, findings, the
     report and exports say it once."""
-    from kvrules.enrich.funding import EU_MEMBERS
+    from kvrules.jurisdiction import EU_MEMBERS
     from kvrules.plain import said
 
     eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))

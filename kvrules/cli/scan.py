@@ -123,6 +123,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         click.echo(screened_in_words(report.screened_against, report.list_titles))
     if report.unidentified:
         click.echo(not_identified_in_words(report.unidentified))
+    if report.funding_not_compared:
+        click.echo(report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + ".")
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted

@@ -20,24 +20,34 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
+
 from kvrules.enrich.currency import ExchangeRates
-from kvrules.jurisdiction import EU_MEMBERS, domestic_countries
+from kvrules.jurisdiction import domestic_countries
 from kvrules.model import Project
 
 Key = tuple[str, str]  # (unit, currency)
 
-# The home countries whose currency kvrules knows without an exchange-rates file: the euro area
-# (2026) and a few others. Elsewhere, without rates, no share is computed (absent, not wrong).
-EURO_AREA = EU_MEMBERS - {"CZ", "DK", "HU", "PL", "RO", "SE"}
-OTHER_CURRENCIES = {"GB": "GBP", "CH": "CHF", "NO": "NOK", "SE": "SEK", "DK": "DKK", "US": "USD"}
+# Each ISO country's currency (Unicode CLDR through Babel, written by
+# tests/home_currencies_source.py and checked against it): without an exchange-rates file,
+# amounts in the home currency are what a share compares.
+HOME_CURRENCIES = Path(__file__).parent / "data" / "home_currencies.yaml"
+# Where the exchange-rates file is described, named wherever amounts cannot be compared
+RATES_DOC = "README, 'Exchange rates'"
+
+
+@cache
+def _home_currencies() -> dict[str, str]:
+    return yaml.safe_load(HOME_CURRENCIES.read_text(encoding="utf-8"))
 
 
 def home_currency(home: str) -> str | None:
-    """The home country's currency, when kvrules knows it."""
-    home = home.upper()
-    return "EUR" if home in EURO_AREA else OTHER_CURRENCIES.get(home)
+    """The home country's currency (None: a country without one, Antarctica)."""
+    return _home_currencies().get(home.upper())
 
 
 def _amount(value: Any) -> Decimal:
@@ -148,3 +158,30 @@ class FundingShares:
         parts = sorted(self.unrated.items(), key=lambda kv: (-kv[1], kv[0]))
         lines = [f"{code} ({n} funding line{'' if n == 1 else 's'})" for code, n in parts]
         return ", ".join(lines) or None
+
+    def not_compared(self) -> str | None:
+        """Why some amounts count toward no share, and how to fix it, in one line (None: every
+        amount was compared)."""
+        how = (
+            "set `exchange_rates:` in the configuration to a rates file (currency, as_of, "
+            f"source, rates: {RATES_DOC})"
+        )
+        if self.reporting is None:
+            return (
+                f"no foreign-funding share: kvrules knows no currency for home country "
+                f"{self.home} to compare amounts in; {how}"
+            )
+        summary = self.unrated_summary()
+        if summary is None:
+            return None
+        if self.rates is None:
+            return (
+                f"funding in {summary} counts toward no unit's foreign-funding share: without "
+                f"exchange rates only amounts in {self.reporting} ({self.home}'s currency) are "
+                f"compared; {how}"
+            )
+        return (
+            f"no exchange rate for {summary}: these funders do not count toward any unit's "
+            "foreign-funding share; add their rates to the exchange-rates file "
+            f"(`exchange_rates:`; {RATES_DOC})"
+        )

@@ -93,8 +93,8 @@ def test_a_finding_card_says_each_thing_once_and_keeps_every_test_in_its_detail(
     import re
     from dataclasses import replace
 
-    from kvrules.enrich.funding import EU_MEMBERS
     from kvrules.findings import Evidence
+    from kvrules.jurisdiction import EU_MEMBERS
     from tests.web.web_helpers import finding
 
     eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
