@@ -45,6 +45,7 @@ def check(resolved: Resolved, *, connect: bool = False) -> list[Check]:
     from kvrules.assembly import transport_warnings
 
     return [
+        *_home_country(resolved.config),
         *_sources(resolved, connect),
         *(Check("warning", *w.split(": ", 1)) for w in transport_warnings(resolved.config)),
         *_rulebooks_and_routes(resolved),
@@ -52,6 +53,20 @@ def check(resolved: Resolved, *, connect: bool = False) -> list[Check]:
         *_data_files(resolved),
         *_stores(resolved),
     ]
+
+
+def _home_country(config: Config) -> Iterator[Check]:
+    if config.home_country is None:
+        yield Check(
+            "warning",
+            "home_country",
+            "not set: set it to your institution's country (e.g. `home_country: CA`); it "
+            "decides which funding is foreign, which rulebooks apply (their jurisdiction) and "
+            "the wording; until then every rulebook runs, no funder is called foreign and no "
+            "funding share is computed",
+        )
+    else:
+        yield Check("ok", "home_country", config.home_country)
 
 
 def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:

@@ -233,7 +233,12 @@ class Config(_Section):
         description="a scan reads everything again this often, catching what incremental "
         "reads miss (links deleted in Converis); null: only with --full",
     )
-    home_country: str = Field(default="NL", description="the institution's country (ISO alpha-2)")
+    home_country: str | None = Field(
+        default=None,
+        description="the institution's country (ISO alpha-2): which funding is foreign, which "
+        "rulebooks apply (their jurisdiction) and the wording; unset: every rulebook runs, no "
+        "funder is called foreign, no funding share is computed (config check asks for it)",
+    )
     four_eyes: bool = Field(
         default=False,
         description="a committee decision takes effect only when a second, different committee "
@@ -252,10 +257,10 @@ class Config(_Section):
 
     @field_validator("home_country")
     @classmethod
-    def _home(cls, v: str) -> str:
+    def _home(cls, v: str | None) -> str | None:
         from kvrules.model import country_code
 
-        return country_code(v)
+        return None if v is None else country_code(v)
 
     @field_validator("readable_attributes")
     @classmethod
@@ -466,7 +471,7 @@ interval: 15m                        # kvrules watch
 # refdata_update_every: 1d            # watch downloads the official lists' current editions
 # refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
-home_country: NL                     # what counts as foreign funding
+{home_country}
 # apply_outside_jurisdiction: [eu-dual-use] # a rulebook whose jurisdiction does not cover
 #                                      home_country runs only if named here (config check)
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
@@ -489,8 +494,25 @@ retention:
 """
 
 
-def write_template(path: Path) -> None:
+HOME_COUNTRY_SETTING = (
+    "{key}home_country: {value}{pad}# your institution's country (ISO code): which funding is\n"
+    "#                                      foreign, which rulebooks apply (their jurisdiction:\n"
+    "#                                      EU export control only in the EU) and the wording"
+)
+
+
+def template(home_country: str | None = None) -> str:
+    """The commented configuration ``kvrules init`` writes; without a home country its line
+    is left commented out, and `config check` asks for it."""
+    key, value = ("", home_country) if home_country else ("# ", "XX")
+    pad = " " * max(1, 37 - len(f"{key}home_country: {value}"))
+    line = HOME_COUNTRY_SETTING.format(key=key, value=value, pad=pad)
+    return TEMPLATE.replace("{home_country}", line)
+
+
+def write_template(path: Path, home_country: str | None = None) -> None:
     if path.exists():
         raise FileExistsError(path)
-    yaml.safe_load(TEMPLATE)  # the template must stay valid YAML
-    path.write_text(TEMPLATE, encoding="utf-8")
+    text = template(home_country)
+    yaml.safe_load(text)  # the template must stay valid YAML
+    path.write_text(text, encoding="utf-8")

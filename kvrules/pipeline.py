@@ -221,7 +221,7 @@ class Scanner:
         digest: Mapping[str, timedelta] | None = None,
         retry: RetryPolicy | None = None,
         apply: bool = False,
-        home_country: str = "NL",
+        home_country: str | None = "NL",
         rates: ExchangeRates | None = None,
         full_every: timedelta | None = None,
         budget: timedelta | None = None,

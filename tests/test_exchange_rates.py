@@ -131,9 +131,9 @@ def test_the_report_says_how_amounts_were_converted(tmp_path: Path, rates_file: 
             event_from_given({"kind": "project.created", "project": PHYSICS}, "P1")
         )
     out = tmp_path / "report.html"
-    result = CliRunner().invoke(
-        cli, ["report", "--db", str(db), "--out", str(out), "--exchange-rates", str(rates_file)]
-    )
+    rates = ["--exchange-rates", str(rates_file)]
+    home = ["--home-country", "NL"]  # no configuration here says which country is home
+    result = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out), *rates, *home])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert (
@@ -142,7 +142,7 @@ def test_the_report_says_how_amounts_were_converted(tmp_path: Path, rates_file: 
     )
     assert "<td>Physics</td><td>EUR</td><td>1,000,000</td><td>1</td><td>50%" in html
     bare = tmp_path / "bare.html"
-    CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(bare)])
+    CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(bare), "--home-country", "NL"])
     assert "no exchange rates configured" in bare.read_text(encoding="utf-8")
     assert "No exchange rate for CHF (1 funding line), USD (1 funding line)" in bare.read_text(
         encoding="utf-8"
@@ -189,7 +189,9 @@ def test_config_check_names_the_currencies_without_a_rate(tmp_path: Path, rates_
             event_from_given({"kind": "project.created", "project": PHYSICS}, "P1")
         )
     config = tmp_path / "kvrules.yaml"
-    config.write_text(f"database: {db}\nexchange_rates: {rates_file}\n", encoding="utf-8")
+    config.write_text(
+        f"database: {db}\nexchange_rates: {rates_file}\nhome_country: NL\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert (
         "warning: exchange_rates: no exchange rate for CHF (1 funding line): these funders do "

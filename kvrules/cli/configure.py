@@ -19,13 +19,35 @@ MASK = "********"
 
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
-def init(path: Path) -> None:
+@click.option(
+    "--home-country",
+    help="your institution's country (ISO code or name, e.g. CA): which funding is foreign, "
+    "which rulebooks apply and the wording (asked for at a terminal; else left to set)",
+)
+def init(path: Path, home_country: str | None) -> None:
     """Write a commented configuration template."""
+    from kvrules.model import country_code
+
+    if home_country is None and sys.stdin.isatty():
+        home_country = (
+            click.prompt(
+                "Your institution's country (ISO code, e.g. CA; empty: set home_country later)",
+                default="",
+                show_default=False,
+            ).strip()
+            or None
+        )
     try:
-        write_template(path)
+        home = country_code(home_country) if home_country else None
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--home-country") from None
+    try:
+        write_template(path, home)
     except FileExistsError:
         raise click.ClickException(f"{path} exists; not overwriting it") from None
     click.echo(f"wrote {path}; edit it, then run `kvrules config check --config {path}`")
+    if home is None:
+        click.echo(f"home_country is not set: set it in {path} (config check reminds you)")
 
 
 @click.group("config")

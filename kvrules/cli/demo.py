@@ -151,6 +151,7 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
             digest={COMMITTEE_DIGEST: "scan"},
         ),
         writeback=WritebackConfig(apply=True),
+        home_country="NL",  # the simulated university is Dutch
     )
 
 

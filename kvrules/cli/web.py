@@ -44,7 +44,7 @@ class PortfolioSettings:
     """What the portfolio views read from the configuration, each overridable by a flag."""
 
     db: Path
-    home_country: str
+    home_country: str | None
     foreign_cap: float
     rates: Any
     links: dict[str, Any]  # the sources' ris_url patterns: cases link to the RIS

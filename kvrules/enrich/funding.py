@@ -63,11 +63,13 @@ def _amount(value: Any) -> Decimal:
 class FundingShares:
     """Foreign and total funding per (unit, currency); a project's amount counts for each unit."""
 
-    def __init__(self, home_country: str, rates: ExchangeRates | None = None) -> None:
-        self.home = home_country.upper()
-        self.domestic = domestic_countries(self.home)
+    def __init__(self, home_country: str | None, rates: ExchangeRates | None = None) -> None:
+        # No home country (not configured): nothing is foreign or domestic, so nothing counts.
+        self.home = home_country.upper() if home_country else None
+        self.domestic = domestic_countries(self.home) if self.home else frozenset()
         self.rates = rates
-        self.reporting = rates.currency if rates else home_currency(self.home)
+        home = home_currency(self.home) if self.home else None
+        self.reporting = (rates.currency if rates else home) if self.home else None
         self.unrated: dict[str, int] = {}  # currency -> funding lines left out: no rate for it
         self.foreign: dict[Key, Decimal] = {}
         self.total: dict[Key, Decimal] = {}
@@ -77,7 +79,7 @@ class FundingShares:
     def from_subjects(
         cls,
         subjects: Iterable[tuple[str, str, str, dict]],
-        home: str,
+        home: str | None,
         rates: ExchangeRates | None = None,
     ) -> FundingShares:
         shares = cls(home, rates)
@@ -95,6 +97,8 @@ class FundingShares:
 
     def add(self, project: dict[str, Any], *, unitless: str | None = None) -> None:
         """Count a project's funders for each of its units (``unitless``: for projects without)."""
+        if self.home is None:
+            return
         units = project.get("units") or ([unitless] if unitless else [])
         for funder in project.get("funders") or ():
             amount, currency = _amount(funder.get("amount")), funder.get("currency")
@@ -114,6 +118,8 @@ class FundingShares:
     @property
     def domestic_label(self) -> str:
         """The home country, with "and the EU" when EU funding counts as domestic."""
+        if self.home is None:
+            return "the home country (home_country is not set)"
         return f"{self.home} and the EU" if len(self.domestic) > 1 else self.home
 
     def digest(self) -> str:
@@ -166,6 +172,11 @@ class FundingShares:
             "set `exchange_rates:` in the configuration to a rates file (currency, as_of, "
             f"source, rates: {RATES_DOC})"
         )
+        if self.home is None:
+            return (
+                "no foreign-funding share: home_country is not set; set it to your "
+                "institution's country (ISO code) in the configuration"
+            )
         if self.reporting is None:
             return (
                 f"no foreign-funding share: kvrules knows no currency for home country "

@@ -140,7 +140,7 @@ def _record_risk(store: Store) -> dict[tuple[str, str], str]:
 def build(
     store: Store,
     *,
-    home_country: str = "NL",
+    home_country: str | None = "NL",
     today: date | None = None,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
@@ -151,7 +151,7 @@ def build(
     now = datetime.now(UTC)
     since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
-        home_country=home_country.upper(),
+        home_country=home_country.upper() if home_country else "not set",
         generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
