@@ -38,6 +38,33 @@ AREA_SCHEMES = {
     "stra": "Canadian sensitive technology research area",
     "nl-clusters": "Dutch sensitive research cluster",
 }
+# Dutch wording is for Dutch institutions (or where no home country is set, the shipped
+# rulebooks' own); elsewhere the same thing in neutral words. Where it comes from stays one
+# step away: the ids with --technical, the signal's citation in a finding's evidence.
+DUTCH_WORDING_ABROAD = {
+    "nl-clusters": "sensitive technology cluster",
+    "nl-state-actor-threat": "Named in a government's threat assessment of state actors",
+    "triage": "the triage of research content, the partner's country and the partner",
+}
+LEIDRAAD_TRIAGE = "the Leidraad triage"
+
+
+def for_home(sentence: str, home_country: str | None) -> str:
+    """An evidence sentence as an institution in ``home_country`` reads it: the Dutch scheme's
+    and signal's names in neutral words outside the Netherlands (``dutch_wording``)."""
+    if dutch_wording(home_country):
+        return sentence
+    return sentence.replace(
+        AREA_SCHEMES["nl-clusters"], DUTCH_WORDING_ABROAD["nl-clusters"]
+    ).replace(SIGNALS["nl-state-actor-threat"], "named in a government's threat assessment")
+
+
+def dutch_wording(home_country: str | None) -> bool:
+    """Whether an institution reads the Dutch wording: a Dutch one, or one with no home
+    country set (the shipped rulebooks' own wording)."""
+    return home_country is None or home_country.upper() == "NL"
+
+
 ROLES = {
     "partners": "partner",
     "funders": "funder",
@@ -177,10 +204,13 @@ def money(amount: Any, currency: str | None) -> str:
     return _money(value, currency) if currency else _number(value)
 
 
-def area_label(code: str) -> str:
-    """'eu-critical-tech:energy' -> "EU critical technology 'energy'"."""
+def area_label(code: str, home_country: str | None = None) -> str:
+    """'eu-critical-tech:energy' -> "EU critical technology 'energy'" (a Dutch scheme in
+    neutral words for an institution elsewhere: ``dutch_wording``)."""
     scheme, _, item = code.partition(":")
     name = AREA_SCHEMES.get(scheme, scheme)
+    if not dutch_wording(home_country):
+        name = DUTCH_WORDING_ABROAD.get(scheme, name)
     if scheme == "eu-dual-use" and item.startswith("cat"):
         return f"{name} category {item[3:]}"
     return f"{name} '{item.replace('-', ' ')}'" if item else name
@@ -638,12 +668,15 @@ def _outside_the_eu(test: str) -> bool:
     return listed >= EU_MEMBERS
 
 
-def area_in_words(code: str, words: list[str] | None = None) -> str:
+def area_in_words(
+    code: str, words: list[str] | None = None, home_country: str | None = None
+) -> str:
     """ "EU critical technology 'energy', matched words: 'battery', 'grid'"; the label alone
     without the words."""
+    label = area_label(code, home_country)
     if not words:
-        return area_label(code)
-    return f"{area_label(code)}, matched words: " + ", ".join(f"'{w}'" for w in words)
+        return label
+    return f"{label}, matched words: " + ", ".join(f"'{w}'" for w in words)
 
 
 def _matches(

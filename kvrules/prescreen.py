@@ -48,9 +48,13 @@ from kvrules.model import (
     Visit,
     country_code,
 )
+from kvrules.plain import DUTCH_WORDING_ABROAD as _ABROAD
 from kvrules.plain import (
+    LEIDRAAD_TRIAGE,
     area_in_words,
+    dutch_wording,
     edition_in_words,
+    for_home,
     listed_as,
     lists_in_words,
     not_found_in,
@@ -275,6 +279,8 @@ class Screening:
     # the country profiles the organisations' countries were read against, with their version
     # (``kvrules.enrich.countries.profiles_in_words``); "" where none were
     country_profiles: str = ""
+    # the institution's country (the enricher's): Dutch wording for a Dutch one (``dutch_wording``)
+    home_country: str | None = None
     # names no list or registry identifies as an organisation where its country would stand in
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
@@ -295,7 +301,8 @@ class Screening:
             colour: Literal["red", "amber"] = (
                 "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
             )
-            return _set_by(colour, leidraad[0], "the Leidraad triage")
+            triage = LEIDRAAD_TRIAGE if dutch_wording(self.home_country) else _ABROAD["triage"]
+            return _set_by(colour, leidraad[0], triage)
         if to_committee:
             return _set_by("red", to_committee[0], "goes to the committee")
         if self.findings:
@@ -329,13 +336,15 @@ class Screening:
             for subject in (event.project, event.visit):
                 if subject is not None:
                     for area in sorted(subject.sensitive_areas):
-                        said[area_in_words(area, subject.area_words.get(area))] = None
+                        words = subject.area_words.get(area)
+                        said[area_in_words(area, words, self.home_country)] = None
         return list(said)
 
     def evidence_in_words(self, finding: Finding) -> list[str]:
         """The finding's evidence in words (``kvrules.plain.said``), read against the event it
         was found in, as the web page reads it."""
-        return said(finding.evidence, self._record(finding))
+        sentences = said(finding.evidence, self._record(finding))
+        return [for_home(sentence, self.home_country) for sentence in sentences]
 
     def evidence_technically(self, finding: Finding) -> list[str]:
         """The finding's evidence as tests, with the list entries behind each list test."""
@@ -585,8 +594,11 @@ def screen(
         list_titles=titles,
         countries_checked=list(enricher.countries_checked) if enricher else [],
         country_profiles=(
-            profiles_in_words() if enricher is not None and enricher.country_signals else ""
+            profiles_in_words(enricher.home_country)
+            if enricher is not None and enricher.country_signals
+            else ""
         ),
+        home_country=enricher.home_country if enricher is not None else None,
         unidentified=unidentified,
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)

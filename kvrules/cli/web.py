@@ -35,7 +35,7 @@ RATES_OPTION = click.option(
 HOME_OPTION = click.option(
     "--home-country",
     help="the institution's country, for 'foreign' in reports (default: the config's "
-    "`home_country`, NL)",
+    "`home_country`)",
 )
 
 

@@ -73,7 +73,7 @@ class CountryProfiles:
     path: str = "<profiles>"
     reviewed: str = ""  # the date the file's facts were last checked
 
-    def in_words(self) -> str:
+    def in_words(self, home_country: str | None = None) -> str:
         """What countries are checked against, with its edition: "the kvrules country profiles,
         version 2026.1, reviewed 2026-08-22 (US foreign country of concern (designation);
         …)": every signal some country carries, and whether a law or an assessment."""
@@ -85,7 +85,7 @@ class CountryProfiles:
         edition = f", version {self.version}" if self.version else ""
         reviewed = f", reviewed {self.reviewed}" if self.reviewed else ""
         used = [s for s in self.signals.values() if self.countries_with(s.id)]
-        kinds = "; ".join(f"{s.label} ({s.kind})" for s in used)
+        kinds = "; ".join(f"{_label(s, home_country)} ({s.kind})" for s in used)
         return f"{name}{edition}{reviewed}" + (f" ({kinds})" if kinds else "")
 
     def signals_for(self, country: str | None) -> list[str]:
@@ -187,9 +187,18 @@ def default_profiles() -> CountryProfiles:
     return load_profiles()
 
 
-def profiles_in_words() -> str:
-    """The country profiles in use, named with their version and review date."""
-    return default_profiles().in_words()
+def profiles_in_words(home_country: str | None = None) -> str:
+    """The country profiles in use, named with their version and review date (a Dutch signal
+    in neutral words for an institution elsewhere)."""
+    return default_profiles().in_words(home_country)
+
+
+def _label(signal: Signal, home_country: str | None) -> str:
+    from kvrules.plain import DUTCH_WORDING_ABROAD, dutch_wording
+
+    if dutch_wording(home_country):
+        return signal.label
+    return DUTCH_WORDING_ABROAD.get(signal.id, signal.label)
 
 
 def country_signals(country: str | None) -> list[str]:
