@@ -53,14 +53,21 @@ def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
     if type(event) is dict:
         return _plain_subject(path, event)
     obj: Any = event
+    scope: Mapping[str, FieldSpec] = ROOT
     names = []
     for field_name, index in _steps(path):
-        obj = getattr(obj, field_name, None)
+        spec = scope.get(field_name)
+        # A field read by a getter (an organisation's `names`, `ror`) is no model attribute.
+        if spec is not None and spec.getter is not None:
+            obj = spec.getter(obj)
+        else:
+            obj = getattr(obj, field_name, None)
         if obj is None:
             return None
         if index is not None:
             obj = obj[index]
             names.append(_identity(obj))
+        scope = spec.children if spec is not None else {}
     return " / ".join(names)
 
 
@@ -79,7 +86,8 @@ def _plain_subject(path: str, event: PlainEvent) -> str | None:
         spec = scope.get(field_name)
         if spec is None:  # a key of a free-form map: a model instance has no such attribute
             return None
-        obj = obj.get(field_name, _LEFT_OUT)
+        # a field read by a getter (`names`, `ror`) is computed, as for a model instance
+        obj = spec.getter(obj) if spec.getter is not None else obj.get(field_name, _LEFT_OUT)
         if obj is _LEFT_OUT:
             if spec.type not in _EMPTY_BY_DEFAULT:
                 return None
