@@ -471,7 +471,9 @@ interval: 15m                        # kvrules watch
 # refdata_update_every: 1d            # watch downloads the official lists' current editions
 # refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
-{home_country}
+# home_country: XX                    # your institution's country (ISO code): which funding is
+#                                      foreign, which rulebooks apply (their jurisdiction:
+#                                      EU export control only in the EU) and the wording
 # apply_outside_jurisdiction: [eu-dual-use] # a rulebook whose jurisdiction does not cover
 #                                      home_country runs only if named here (config check)
 # area_taxonomies: [crown-jewels.yaml] # your own sensitive areas, beside the shipped ones
@@ -494,20 +496,16 @@ retention:
 """
 
 
-HOME_COUNTRY_SETTING = (
-    "{key}home_country: {value}{pad}# your institution's country (ISO code): which funding is\n"
-    "#                                      foreign, which rulebooks apply (their jurisdiction:\n"
-    "#                                      EU export control only in the EU) and the wording"
-)
+UNSET_HOME_COUNTRY = "# home_country: XX                    #"
 
 
 def template(home_country: str | None = None) -> str:
     """The commented configuration ``kvrules init`` writes; without a home country its line
-    is left commented out, and `config check` asks for it."""
-    key, value = ("", home_country) if home_country else ("# ", "XX")
-    pad = " " * max(1, 37 - len(f"{key}home_country: {value}"))
-    line = HOME_COUNTRY_SETTING.format(key=key, value=value, pad=pad)
-    return TEMPLATE.replace("{home_country}", line)
+    is left commented out (as in ``TEMPLATE``), and `config check` asks for it."""
+    if home_country is None:
+        return TEMPLATE
+    setting = f"home_country: {home_country}".ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
+    return TEMPLATE.replace(UNSET_HOME_COUNTRY, setting, 1)
 
 
 def write_template(path: Path, home_country: str | None = None) -> None:
