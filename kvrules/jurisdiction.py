@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 __all__ = [
+    "DUTCH_WORDING_ABROAD",
     "EU_MEMBERS",
     "EVERYWHERE",
     "NotApplied",
     "applicable",
     "covers",
     "domestic_countries",
+    "dutch_wording",
 ]
 
 # EU member states (2026), by ISO 3166-1 alpha-2 code (Greece is GR, not the EU's own EL).
@@ -76,6 +78,22 @@ def domestic_countries(home: str) -> frozenset[str]:
     """Whose funding is not foreign: the home country, and the EU when it is a member."""
     home = home.upper()
     return EU_MEMBERS if home in EU_MEMBERS else frozenset({home})
+
+
+# Dutch wording is for Dutch institutions (or where no home country is set, the shipped
+# rulebooks' own); elsewhere the same thing in neutral words. Where it comes from stays one
+# step away: the ids with --technical, the signal's citation in a finding's evidence.
+DUTCH_WORDING_ABROAD = {
+    "nl-clusters": "sensitive technology cluster",
+    "nl-state-actor-threat": "Named in a government's threat assessment of state actors",
+    "triage": "the triage of research content, the partner's country and the partner",
+}
+
+
+def dutch_wording(home_country: str | None) -> bool:
+    """Whether an institution reads the Dutch wording: a Dutch one, or one with no home
+    country set (the shipped rulebooks' own wording)."""
+    return home_country is None or home_country.upper() == "NL"
 
 
 class _Book(Protocol):

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
     "ca_nro": "Canadian Named Research Organizations list",
@@ -38,14 +40,6 @@ AREA_SCHEMES = {
     "stra": "Canadian sensitive technology research area",
     "nl-clusters": "Dutch sensitive research cluster",
 }
-# Dutch wording is for Dutch institutions (or where no home country is set, the shipped
-# rulebooks' own); elsewhere the same thing in neutral words. Where it comes from stays one
-# step away: the ids with --technical, the signal's citation in a finding's evidence.
-DUTCH_WORDING_ABROAD = {
-    "nl-clusters": "sensitive technology cluster",
-    "nl-state-actor-threat": "Named in a government's threat assessment of state actors",
-    "triage": "the triage of research content, the partner's country and the partner",
-}
 LEIDRAAD_TRIAGE = "the Leidraad triage"
 
 
@@ -57,12 +51,6 @@ def for_home(sentence: str, home_country: str | None) -> str:
     return sentence.replace(
         AREA_SCHEMES["nl-clusters"], DUTCH_WORDING_ABROAD["nl-clusters"]
     ).replace(SIGNALS["nl-state-actor-threat"], "named in a government's threat assessment")
-
-
-def dutch_wording(home_country: str | None) -> bool:
-    """Whether an institution reads the Dutch wording: a Dutch one, or one with no home
-    country set (the shipped rulebooks' own wording)."""
-    return home_country is None or home_country.upper() == "NL"
 
 
 ROLES = {

@@ -34,6 +34,7 @@ from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
+from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
 from kvrules.model import (
     CollaborationEvent,
     CountryCode,
@@ -48,11 +49,9 @@ from kvrules.model import (
     Visit,
     country_code,
 )
-from kvrules.plain import DUTCH_WORDING_ABROAD as _ABROAD
 from kvrules.plain import (
     LEIDRAAD_TRIAGE,
     area_in_words,
-    dutch_wording,
     edition_in_words,
     for_home,
     listed_as,
@@ -301,7 +300,11 @@ class Screening:
             colour: Literal["red", "amber"] = (
                 "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
             )
-            triage = LEIDRAAD_TRIAGE if dutch_wording(self.home_country) else _ABROAD["triage"]
+            triage = (
+                LEIDRAAD_TRIAGE
+                if dutch_wording(self.home_country)
+                else DUTCH_WORDING_ABROAD["triage"]
+            )
             return _set_by(colour, leidraad[0], triage)
         if to_committee:
             return _set_by("red", to_committee[0], "goes to the committee")

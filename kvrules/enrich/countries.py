@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from kvrules.errors import KvrulesError
+from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
 from kvrules.model import is_country_code
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "country_profiles.yaml"
@@ -194,8 +195,6 @@ def profiles_in_words(home_country: str | None = None) -> str:
 
 
 def _label(signal: Signal, home_country: str | None) -> str:
-    from kvrules.plain import DUTCH_WORDING_ABROAD, dutch_wording
-
     if dutch_wording(home_country):
         return signal.label
     return DUTCH_WORDING_ABROAD.get(signal.id, signal.label)
