@@ -585,6 +585,12 @@ class Resolver:
                         break
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
+            one_segment = span.first == span.last and not span.inner
+            if not hits and one_segment and (at_city := self._acronym_at_city(span.text, cc)):
+                # "FMI Basel": screened as an acronym is ("INSERM U1163, Paris"), confidently
+                acronyms.append([replace(h, span=span.text) for h in at_city])
+                covered.add(span.first)
+                continue
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, view.places(*range(span.first, span.last + 1)))
             if hits and hits[0].note == AMBIGUOUS_NOTE:
@@ -727,6 +733,36 @@ class Resolver:
             sure = university or city is not None
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
+
+    def _acronym_at_city(self, segment: str, cc: str | None) -> list[_Hit]:
+        """A segment that is an acronym and a city, in either order ("FMI Basel", "Kiel
+        CAU"): the one registry organisation known by the acronym in that city, as when the
+        city is a segment of its own ("INSERM U1163, Paris"); [] when the acronym names none
+        there, or several (the segment is then read as any other)."""
+        words = segment.split()
+        if len(words) < 2:
+            return []
+        if is_acronym(words[0]) and not is_acronym(words[1]):
+            acronym, city = words[0], _place(" ".join(words[1:]))
+        elif is_acronym(words[-1]) and not is_acronym(words[-2]):
+            acronym, city = words[-1], _place(" ".join(words[:-1]))
+        else:
+            return []
+        if city not in self._city_country:
+            return []
+        recs = self._recs
+        # the city decides between the organisations known so ("FMI" is two, one in Basel)
+        found = [
+            (i, name)
+            for i, name in self._acronyms.get(analyse(acronym).key, [])
+            if recs[i].city == city and (not cc or recs[i].country in (cc, None))
+        ]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        return [
+            self._scoped(_Hit(i, name, ACRONYM, SUBUNIT, False, CITY_NOTE, "acronym"))
+            for i, name in found
+        ]
 
     def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a

@@ -1,0 +1,75 @@
+"""Affiliation strings of the Crossref train split that named their organisation and resolved to
+nothing or to another one (issue #16 item 2, round 9), on real ROR records
+(tests/refdata/fixtures/README.md, ``ror_round9.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kvrules.refdata import Resolver, Store
+from kvrules.refdata.importers import import_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FMI_BASEL, FMI_HELSINKI = "01bmjkv45", "05hppb561"
+KIEL, CHINA_AGRICULTURAL, CHUNG_ANG = "04v76ef78", "04v3ywz14", "01r024a98"
+INSA_LYON, LYON = "050jn9y42", "01rk35k63"
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
+    with Store(tmp_path_factory.mktemp("db") / "kv.db") as store:
+        import_file(store, "ror", FIXTURES / "ror_round9.json", edition="t")
+        yield Resolver(store)
+
+
+def _top(resolver: Resolver, text: str) -> str | None:
+    best = resolver.resolve(text)
+    return best.ror_id if best else None
+
+
+def _found(resolver: Resolver, text: str) -> list[str | None]:
+    return [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        # two organisations are known as FMI, four as CAU: the city written with the acronym
+        # names one of them
+        ("FMI Basel", FMI_BASEL),
+        ("CAU Kiel", KIEL),
+        ("Kiel CAU", KIEL),
+        ("Department of Biology, CAU Kiel", KIEL),
+        ("Department of Biology, CAU Seoul", CHUNG_ANG),
+    ],
+)
+def test_an_acronym_written_with_its_city_names_the_organisation_there(
+    resolver: Resolver, text: str, ror: str
+) -> None:
+    assert _top(resolver, text) == ror
+
+
+@pytest.mark.parametrize("text", ["CAU Berlin", "FMI Zurich", "Department of Biology, CAU Paris"])
+def test_an_acronym_with_another_city_names_no_organisation(resolver: Resolver, text: str) -> None:
+    assert _top(resolver, text) is None
+    assert not {KIEL, FMI_BASEL, FMI_HELSINKI, CHUNG_ANG} & set(_found(resolver, text))
+
+
+@pytest.mark.parametrize("text", ["CAU", "FMI"])
+def test_an_acronym_alone_is_still_no_answer(resolver: Resolver, text: str) -> None:
+    assert _top(resolver, text) is None
+
+
+def test_a_name_the_registry_holds_is_read_as_that_name_not_as_an_acronym_and_city(
+    resolver: Resolver,
+) -> None:
+    # "INSA Lyon" is an alias of INSA Lyon, a unit of the Université de Lyon: the string names
+    # the university with its unit, no single organisation (read as an acronym and its city,
+    # INSA Lyon would be screened only, and the university the answer)
+    text = "Univ Lyon, INSA Lyon, INRAE, BF2I, UMR 203, 69621"
+    assert resolver.resolve(text) is None
+    (lyon,) = resolver.match_affiliation(text)
+    assert lyon.matches[0].ror_id == LYON and lyon.with_unit
