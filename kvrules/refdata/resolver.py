@@ -1287,7 +1287,9 @@ class Resolver:
 
     def _subunit(self, text: str, cc: str | None) -> list[_Hit]:
         """'School of Computer Science Harbin Institute of Technology' → the trailing organisation,
-        tried only after a leading unit word and longest tail first."""
+        tried only after a leading unit word and longest tail first; never a tail after a city
+        the registry knows ("Jiaxing Center for Disease Control and Prevention" is the city's
+        centre, not the US one: the name less its city is another organisation's)."""
         tokens = analyse(text).tokens
         if len(tokens) < 3 or tokens[0] not in UNIT_WORDS:
             return []
@@ -1295,6 +1297,8 @@ class Resolver:
             tail = tokens[start:]
             if not any(t not in CLASS_WORDS for t in tail):
                 break
+            if tokens[start - 1] in self._city_country:
+                continue
             found = self._exact.get("".join(tail))
             if found:
                 hits = self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)

@@ -73,3 +73,39 @@ def test_a_name_the_registry_holds_is_read_as_that_name_not_as_an_acronym_and_ci
     assert resolver.resolve(text) is None
     (lyon,) = resolver.match_affiliation(text)
     assert lyon.matches[0].ror_id == LYON and lyon.with_unit
+
+
+CDC, JIAXING_UNIVERSITY, CANCER_BIOLOGY_ADELAIDE = "042twtr12", "00j2a7k55", "03yg7hz06"
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        # the rest of a name after its city is another organisation's name
+        (
+            "Department of Immunization Program, Jiaxing Center for Disease Control and Prevention",
+            CDC,
+        ),
+        (
+            "Laboratory of Cellular Metabolism and Metabolic Regulation, VIB-KU Leuven Center for "
+            "Cancer Biology",
+            CANCER_BIOLOGY_ADELAIDE,
+        ),
+    ],
+)
+def test_a_name_after_its_city_is_not_read_without_the_city(
+    resolver: Resolver, text: str, other: str
+) -> None:
+    assert _top(resolver, text) != other
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        ("Department of Epidemiology Centers for Disease Control and Prevention", CDC),
+        # a name that opens with its city is looked up whole
+        ("Department of Chemistry Jiaxing University", JIAXING_UNIVERSITY),
+    ],
+)
+def test_a_name_after_a_unit_is_still_read(resolver: Resolver, text: str, ror: str) -> None:
+    assert _top(resolver, text) == ror
