@@ -44,6 +44,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from kvrules.refdata.affiliations import (
+    UNIT_OPENERS,
     OrganisationMatch,
     Part,
     Span,
@@ -179,6 +180,7 @@ class _Hit:
     span: str | None = None  # the stretch of the query that matched
     corrected: str | None = None  # the words corrected to reach the name: "Institue" → …
     with_unit: bool = False  # the string names a unit of it too (a ROR child), dropped
+    owner: bool = False  # named after "corporate member of": the owner of the organisation before
 
 
 class _PartView:
@@ -490,7 +492,8 @@ class Resolver:
         for hits in self._organisations(text, cc):
             span = hits[0].span or text
             with_unit = any(h.with_unit for h in hits)
-            out.append(OrganisationMatch(span, self._expand(hits), with_unit))
+            owner = all(h.owner for h in hits)
+            out.append(OrganisationMatch(span, self._expand(hits), with_unit, owner))
         return out
 
     def resolve(self, text: str, country: str | None = None) -> Match | None:
@@ -558,6 +561,7 @@ class Resolver:
         view = _PartView(segments)  # the segments' places, read once for every stretch
         cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
         acronyms: list[list[_Hit]] = []
+        owners = _owner_segments(segments)
         for span in part.spans():
             if span.first in covered or span.last in covered:
                 continue
@@ -598,6 +602,8 @@ class Resolver:
             if hits and not cc:
                 hits = self._against_city(hits, view, span)
             hits = self._unit_named_with_parent(hits, span, segments, cc)
+            if hits and span.first in owners:
+                hits = [replace(h, owner=True) for h in hits]
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
@@ -621,6 +627,8 @@ class Resolver:
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
             orgs = self._abroad_as_candidates(self._principal_first(orgs))
             orgs = self._units_last(_confident_first(orgs), named)
+            # the organisations a "corporate member of" names come after the one it belongs to
+            orgs = sorted(orgs, key=lambda hits: all(h.owner for h in hits))
             return orgs + _besides(acronyms, orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
@@ -1571,6 +1579,10 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` names for certain; None if
     it names none, several, or one with its unit (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
+    if named and all(org.owner for org in named):
+        return None  # "X, corporate member of A and B" where X is not found: A and B are not X
+    # the owners a "corporate member of" names are screened, not rival answers
+    named = [org for org in named if not org.owner]
     # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
     named = [org for org in named if org.matches[0].method != ACRONYM] or named
     if not named or named[0].with_unit:
@@ -1585,6 +1597,30 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
         return None
     return top
+
+
+_MEMBER_OF = ("corporate member of ", "member of ", "a member of ")
+
+
+def _owner_segments(segments: tuple[str, ...]) -> frozenset[int]:
+    """The segments that name the owners of the organisation before them ("Charité -
+    Universitätsmedizin Berlin, corporate member of Freie Universität Berlin and
+    Humboldt-Universität zu Berlin, and Berlin Institute of Health"): from the one that opens
+    with "(corporate) member of" to the first unit after it ("Department of …") or the end.
+    None when the part opens with it ("Member of the Cardio-Pulmonary Institute"): that names
+    the author's own organisation."""
+    start = next((i for i, seg in enumerate(segments) if seg.lower().startswith(_MEMBER_OF)), None)
+    if not start:
+        return frozenset()
+    end = next(
+        (
+            j
+            for j in range(start + 1, len(segments))
+            if (tokens := analyse(segments[j]).tokens) and tokens[0] in UNIT_OPENERS
+        ),
+        len(segments),
+    )
+    return frozenset(range(start, end))
 
 
 def _how_named(short: frozenset[str], matched: str, ntype: str) -> str:

@@ -109,3 +109,48 @@ def test_a_name_after_its_city_is_not_read_without_the_city(
 )
 def test_a_name_after_a_unit_is_still_read(resolver: Resolver, text: str, ror: str) -> None:
     assert _top(resolver, text) == ror
+
+
+CHARITE, HUMBOLDT, FREIE, BIH = "001w7jn25", "01hcx6992", "046ak2485", "0493xsw21"
+MEMBER = "corporate member of Freie Universität Berlin and Humboldt-Universität zu Berlin"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Department of Biochemistry, Charité – Universitätsmedizin Berlin, Corporate Member of "
+        "Freie Universität Berlin and Humboldt-Universität zu Berlin",
+        f"NWFZ, Charité – Universitätsmedizin Berlin, {MEMBER}, and Berlin Institute of Health",
+        f"Charité – Universitätsmedizin Berlin, {MEMBER}, Institute of Medical Genetics",
+    ],
+)
+def test_the_organisation_before_corporate_member_of_is_the_one(
+    resolver: Resolver, text: str
+) -> None:
+    assert _top(resolver, text) == CHARITE
+    found = resolver.match_affiliation(text)
+    # its owners are still named and screened, after it
+    assert found[0].matches[0].ror_id == CHARITE and not found[0].owner
+    assert HUMBOLDT in _found(resolver, text)
+    assert all(org.owner for org in found[1:])
+
+
+def test_owners_alone_are_not_the_organisation_a_string_names(resolver: Resolver) -> None:
+    # "Universitätsmedizin Berlin" alone names nothing here: Humboldt-Universität is only the
+    # owner of the organisation the string is about
+    text = f"Universitätsmedizin Berlin, {MEMBER}, Department of Neuropathology"
+    assert resolver.resolve(text) is None
+    assert HUMBOLDT in _found(resolver, text)
+
+
+def test_a_unit_after_the_owners_ends_them(resolver: Resolver) -> None:
+    # the organisation after a unit is the author's own again, and a second one
+    text = f"Charité – Universitätsmedizin Berlin, {MEMBER}, Department of Biology, Freie Universität Berlin"
+    orgs = resolver.match_affiliation(text)
+    assert resolver.resolve(text) is None
+    assert not next(org for org in orgs if org.matches[0].ror_id == FREIE).owner
+
+
+def test_a_string_that_opens_with_member_of_names_its_own_organisation(resolver: Resolver) -> None:
+    text = "Member of the Berlin Institute of Health at Charité - Universitätsmedizin Berlin"
+    assert not any(org.owner for org in resolver.match_affiliation(text))
