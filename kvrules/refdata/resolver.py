@@ -595,6 +595,8 @@ class Resolver:
                 acronyms.append([replace(h, span=span.text) for h in at_city])
                 covered.add(span.first)
                 continue
+            if hits and all(h.ntype == WITHOUT_CITY for h in hits):
+                hits = self._unit_without_its_city(hits, span, view)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, view.places(*range(span.first, span.last + 1)))
             if hits and hits[0].note == AMBIGUOUS_NOTE:
@@ -830,6 +832,21 @@ class Resolver:
             self._scoped(_Hit(idx, name, INITIALS, SUBUNIT, False, None, "acronym", segment))
             for idx, name in found
         ]
+
+    def _unit_without_its_city(self, hits: list[_Hit], span: Span, view: _PartView) -> list[_Hit]:
+        """A name that reads as a unit's ("Instituto de Biotecnología", "Institute of
+        Physics") reached only as a record's name less its city ("Instituto de Biotecnología de
+        León") is a candidate when the string names no city of those records: any university
+        may have an institute so named ("Instituto de Biotecnologia, UNAM"). A city the part
+        names anywhere, as a place or inside another name, keeps the record."""
+        tokens = analyse(span.text).tokens
+        if not tokens or tokens[0] not in UNIT_WORDS:
+            return hits
+        # the city anywhere in the part, a word of another name too ("Université de Montpellier")
+        words = set(analyse(" ".join(view.segments)).tokens) | view.places()
+        if any(self._recs[h.rec].city in words for h in hits):
+            return hits
+        return [replace(h, candidate=True, note=h.note or CITYLESS_NOTE) for h in hits]
 
     def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
         """Of the organisations a name is ambiguous between, the one whose city the string names

@@ -154,3 +154,44 @@ def test_a_unit_after_the_owners_ends_them(resolver: Resolver) -> None:
 def test_a_string_that_opens_with_member_of_names_its_own_organisation(resolver: Resolver) -> None:
     text = "Member of the Berlin Institute of Health at Charité - Universitätsmedizin Berlin"
     assert not any(org.owner for org in resolver.match_affiliation(text))
+
+
+IBT_LEON, UNAM, IGF_LYON, MONTPELLIER = "03ry8wj79", "01tmp8f25", "038fcbc74", "051escj72"
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere"),
+    [
+        # "Instituto de Biotecnología de León" less its city: UNAM's institute is not León's
+        ("Instituto de Biotecnologia, UNAM", IBT_LEON),
+        ("Institut de Génomique Fonctionnelle, Université de Montpellier, CNRS", IGF_LYON),
+    ],
+)
+def test_a_unit_name_that_is_a_record_less_its_city_is_only_a_candidate(
+    resolver: Resolver, text: str, elsewhere: str
+) -> None:
+    assert _top(resolver, text) != elsewhere
+    for org in resolver.match_affiliation(text):
+        assert all(m.candidate for m in org.matches if m.ror_id == elsewhere)
+
+
+def test_a_unit_of_a_record_less_its_city_beside_the_second_reads_the_other_one(
+    resolver: Resolver,
+) -> None:
+    # the Lyon institute is no second organisation beside the Université de Montpellier
+    text = "Institut de Génomique Fonctionnelle, Université de Montpellier, CNRS"
+    assert _top(resolver, text) == MONTPELLIER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Institut de Génomique Fonctionnelle, Lyon",
+        "Institut de Génomique Fonctionnelle, Hospices Civils de Lyon",  # the city inside a name
+    ],
+)
+def test_a_unit_name_less_its_city_stays_when_the_string_names_the_city(
+    resolver: Resolver, text: str
+) -> None:
+    org = resolver.match_affiliation(text)[0]
+    assert org.matches[0].ror_id == IGF_LYON and not org.matches[0].candidate
