@@ -107,6 +107,9 @@ class OrganisationMatch:
     # Oxford"), read as this organisation, the level lists name; which of the two the author
     # is counted under is not said, so it is no single answer (Resolver.resolve)
     with_unit: bool = False
+    # named only as the owner of the organisation before it ("…, corporate member of Freie
+    # Universität Berlin"): screened, never the string's single answer
+    owner: bool = False
 
 
 @dataclass(frozen=True, slots=True)

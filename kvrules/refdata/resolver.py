@@ -44,6 +44,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from kvrules.refdata.affiliations import (
+    UNIT_OPENERS,
     OrganisationMatch,
     Part,
     Span,
@@ -179,6 +180,7 @@ class _Hit:
     span: str | None = None  # the stretch of the query that matched
     corrected: str | None = None  # the words corrected to reach the name: "Institue" → …
     with_unit: bool = False  # the string names a unit of it too (a ROR child), dropped
+    owner: bool = False  # named after "corporate member of": the owner of the organisation before
 
 
 class _PartView:
@@ -514,7 +516,8 @@ class Resolver:
         for hits in self._organisations(text, cc):
             span = hits[0].span or text
             with_unit = any(h.with_unit for h in hits)
-            out.append(OrganisationMatch(span, self._expand(hits), with_unit))
+            owner = all(h.owner for h in hits)
+            out.append(OrganisationMatch(span, self._expand(hits), with_unit, owner))
         return out
 
     def resolve(self, text: str, country: str | None = None) -> Match | None:
@@ -582,6 +585,7 @@ class Resolver:
         view = _PartView(segments)  # the segments' places, read once for every stretch
         cut_hits: list[str] = []  # organisations cut out of one segment ("A and B")
         acronyms: list[list[_Hit]] = []
+        owners = _owner_segments(segments)
         for span in part.spans():
             if span.first in covered or span.last in covered:
                 continue
@@ -609,6 +613,14 @@ class Resolver:
                         break
             if not hits and not span.inner and (university := _acronym_university(span.text)):
                 hits = self._acronym(university, cc, set(), university=True)
+            one_segment = span.first == span.last and not span.inner
+            if not hits and one_segment and (at_city := self._acronym_at_city(span.text, cc)):
+                # "FMI Basel": screened as an acronym is ("INSERM U1163, Paris"), confidently
+                acronyms.append([replace(h, span=span.text) for h in at_city])
+                covered.add(span.first)
+                continue
+            if hits and all(h.ntype == WITHOUT_CITY for h in hits):
+                hits = self._unit_without_its_city(hits, span, view)
             if hits and hits[0].note == AMBIGUOUS_NOTE:
                 hits = self._by_city(hits, view.places(*range(span.first, span.last + 1)))
             if hits and hits[0].note == AMBIGUOUS_NOTE:
@@ -616,6 +628,8 @@ class Resolver:
             if hits and not cc:
                 hits = self._against_city(hits, view, span)
             hits = self._unit_named_with_parent(hits, span, segments, cc)
+            if hits and span.first in owners:
+                hits = [replace(h, owner=True) for h in hits]
             if hits:
                 found.append((span.unit, [replace(h, span=span.text) for h in hits]))
                 if span.last > span.first and not span.inner:
@@ -639,6 +653,8 @@ class Resolver:
             orgs = self._without_namesakes(self._without_children(self._without_repeats(orgs)))
             orgs = self._abroad_as_candidates(self._principal_first(orgs))
             orgs = self._units_last(_confident_first(orgs), named)
+            # the organisations a "corporate member of" names come after the one it belongs to
+            orgs = sorted(orgs, key=lambda hits: all(h.owner for h in hits))
             return orgs + _besides(acronyms, orgs)
         if acronyms:
             return self._principal_first(self._without_children(acronyms))
@@ -752,6 +768,36 @@ class Resolver:
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 
+    def _acronym_at_city(self, segment: str, cc: str | None) -> list[_Hit]:
+        """A segment that is an acronym and a city, in either order ("FMI Basel", "Kiel
+        CAU"): the one registry organisation known by the acronym in that city, as when the
+        city is a segment of its own ("INSERM U1163, Paris"); [] when the acronym names none
+        there, or several (the segment is then read as any other)."""
+        words = segment.split()
+        if len(words) < 2:
+            return []
+        if is_acronym(words[0]) and not is_acronym(words[1]):
+            acronym, city = words[0], _place(" ".join(words[1:]))
+        elif is_acronym(words[-1]) and not is_acronym(words[-2]):
+            acronym, city = words[-1], _place(" ".join(words[:-1]))
+        else:
+            return []
+        if city not in self._city_country:
+            return []
+        recs = self._recs
+        # the city decides between the organisations known so ("FMI" is two, one in Basel)
+        found = [
+            (i, name)
+            for i, name in self._acronyms.get(analyse(acronym).key, [])
+            if recs[i].city == city and (not cc or recs[i].country in (cc, None))
+        ]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        return [
+            self._scoped(_Hit(i, name, ACRONYM, SUBUNIT, False, CITY_NOTE, "acronym"))
+            for i, name in found
+        ]
+
     def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
         registry or a list knows by it (in the country given), a candidate to confirm, never a
@@ -810,6 +856,21 @@ class Resolver:
             self._scoped(_Hit(idx, name, INITIALS, SUBUNIT, False, None, "acronym", segment))
             for idx, name in found
         ]
+
+    def _unit_without_its_city(self, hits: list[_Hit], span: Span, view: _PartView) -> list[_Hit]:
+        """A name that reads as a unit's ("Instituto de Biotecnología", "Institute of
+        Physics") reached only as a record's name less its city ("Instituto de Biotecnología de
+        León") is a candidate when the string names no city of those records: any university
+        may have an institute so named ("Instituto de Biotecnologia, UNAM"). A city the part
+        names anywhere, as a place or inside another name, keeps the record."""
+        tokens = analyse(span.text).tokens
+        if not tokens or tokens[0] not in UNIT_WORDS:
+            return hits
+        # the city anywhere in the part, a word of another name too ("Université de Montpellier")
+        words = set(analyse(" ".join(view.segments)).tokens) | view.places()
+        if any(self._recs[h.rec].city in words for h in hits):
+            return hits
+        return [replace(h, candidate=True, note=h.note or CITYLESS_NOTE) for h in hits]
 
     def _by_city(self, hits: list[_Hit], places: set[str]) -> list[_Hit]:
         """Of the organisations a name is ambiguous between, the one whose city the string names
@@ -1275,7 +1336,9 @@ class Resolver:
 
     def _subunit(self, text: str, cc: str | None) -> list[_Hit]:
         """'School of Computer Science Harbin Institute of Technology' → the trailing organisation,
-        tried only after a leading unit word and longest tail first."""
+        tried only after a leading unit word and longest tail first; never a tail after a city
+        the registry knows ("Jiaxing Center for Disease Control and Prevention" is the city's
+        centre, not the US one: the name less its city is another organisation's)."""
         tokens = analyse(text).tokens
         if len(tokens) < 3 or tokens[0] not in UNIT_WORDS:
             return []
@@ -1283,6 +1346,8 @@ class Resolver:
             tail = tokens[start:]
             if not any(t not in CLASS_WORDS for t in tail):
                 break
+            if tokens[start - 1] in self._city_country:
+                continue
             found = self._exact.get("".join(tail))
             if found:
                 hits = self._lookup(" ".join(tail), cc, SUBUNIT, SUBUNIT_METHOD, written=text)
@@ -1555,6 +1620,10 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     """The confident top match of the one organisation ``found`` names for certain; None if
     it names none, several, or one with its unit (see :meth:`Resolver.resolve`)."""
     named = [org for org in found if org.matches]
+    if named and all(org.owner for org in named):
+        return None  # "X, corporate member of A and B" where X is not found: A and B are not X
+    # the owners a "corporate member of" names are screened, not rival answers
+    named = [org for org in named if not org.owner]
     # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
     named = [org for org in named if org.matches[0].method != ACRONYM] or named
     if not named or named[0].with_unit:
@@ -1569,6 +1638,30 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
         return None
     return top
+
+
+_MEMBER_OF = ("corporate member of ", "member of ", "a member of ")
+
+
+def _owner_segments(segments: tuple[str, ...]) -> frozenset[int]:
+    """The segments that name the owners of the organisation before them ("Charité -
+    Universitätsmedizin Berlin, corporate member of Freie Universität Berlin and
+    Humboldt-Universität zu Berlin, and Berlin Institute of Health"): from the one that opens
+    with "(corporate) member of" to the first unit after it ("Department of …") or the end.
+    None when the part opens with it ("Member of the Cardio-Pulmonary Institute"): that names
+    the author's own organisation."""
+    start = next((i for i, seg in enumerate(segments) if seg.lower().startswith(_MEMBER_OF)), None)
+    if not start:
+        return frozenset()
+    end = next(
+        (
+            j
+            for j in range(start + 1, len(segments))
+            if (tokens := analyse(segments[j]).tokens) and tokens[0] in UNIT_OPENERS
+        ),
+        len(segments),
+    )
+    return frozenset(range(start, end))
 
 
 def _how_named(short: frozenset[str], matched: str, ntype: str) -> str:
