@@ -61,11 +61,21 @@ _FORMAT_OPTIONS = {
 @click.option("--publisher")
 @click.option("--list-kind", type=click.Choice(["designation", "assessment", "registry"]))
 @click.option("--published", help="publication date (YYYY-MM-DD)")
-@click.option("--source-url")
+@click.option(
+    "--source-url",
+    help="where the file was downloaded from; for an official list, the file itself is "
+    "recorded unless this says so",
+)
 @click.option("--licence")
 @click.option("--citation")
 @click.option("--retrieved-at", help="when the file was downloaded (ISO date-time)")
-@click.option("--partial", is_flag=True, default=None, help="mark as a partial transcription")
+@click.option(
+    "--partial/--complete",
+    default=None,
+    help="say the file is a partial transcription, or the complete list; by default a file of "
+    "an official list (kvrules refdata update's catalogue) with fewer entries than a complete "
+    "one is recorded partial, with the reason, and --complete is recorded as your statement",
+)
 @click.option("--notes")
 @click.option("--source", help="csl only: keep results whose source contains this text")
 @click.option(
@@ -106,7 +116,7 @@ def import_(
     page or a CSV), csl, uk_sanctions, aspi, fh, opensanctions, or a format an installed plugin
     registers (kvrules plugins)."""
     from kvrules.refdata.importers import PARSERS, import_file
-    from kvrules.refdata.update import after_import
+    from kvrules.refdata.update import after_import, catalogued
 
     options = {k: v for k, v in opts.items() if v is not None}
     for option, fmt in _FORMAT_OPTIONS.items():
@@ -118,7 +128,9 @@ def import_(
         options["kind"] = list_kind
     with _open(config_path, refdata) as store:
         try:
-            report = import_file(store, kind, file, replace=replace, **options)
+            report = import_file(
+                store, kind, file, replace=replace, catalogue=catalogued(), **options
+            )
         except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
             raise click.ClickException(str(exc)) from None
         info = report.info
@@ -129,6 +141,7 @@ def import_(
             + (f" ({report.skipped_text()})" if report.skipped else "")
             + f"; from {info.source_url or file}"
             + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
+            + (f"; {info.notes}" if options.get("partial") is False and info.notes else "")
             + f"; sha256 {info.sha256}"
             + (
                 "; the next scan screens with it and re-screens the stored records whose "
