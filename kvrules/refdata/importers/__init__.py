@@ -110,7 +110,7 @@ def import_file(
     official = (catalogue or {}).get(info_fields.get("list_id", ""))
     if official is not None:
         count = None if parsed.stream is not None else len(parsed.entries)
-        info_fields.update(_as_imported(official, path, parsed, count, options))
+        info_fields.update(_as_imported(official, path, count, options, info_fields))
     info_fields.setdefault("title", info_fields.get("list_id", ""))
     info_fields.setdefault("retrieved_at", datetime.now(UTC))
     info_fields["sha256"] = sha256_file(path)
@@ -137,9 +137,14 @@ def import_file(
 
 
 def _as_imported(
-    official: Catalogued, path: Path, parsed: Parsed, count: int | None, options: dict[str, Any]
+    official: Catalogued,
+    path: Path,
+    count: int | None,
+    options: dict[str, Any],
+    known: dict[str, Any],
 ) -> dict[str, Any]:
-    """The provenance a hand-imported file of an official list gets, unless the person said:
+    """The provenance a hand-imported file of an official list gets (``known``: what the
+    parser and the person gave; ``options``: what the person gave), unless the person said:
 
     - its source is the file read, not the publisher's address the parser would name: a
       hand-made CSV was not downloaded from there (``--source-url`` says when it was);
@@ -148,7 +153,7 @@ def _as_imported(
       read as "not on the official list"; ``partial=False`` (``--complete``) is recorded as
       the person's statement. A streamed file's parser counts for itself (ROR)."""
     said: dict[str, Any] = {}
-    if options.get("source_url") is None and parsed.info.get("source_url") in (None, official.url):
+    if options.get("source_url") is None and known.get("source_url") in (None, official.url):
         said["source_url"] = path.resolve().as_uri()
     low, high = official.entries
     if count is None or count >= low or options.get("partial") is True:
@@ -159,7 +164,7 @@ def _as_imported(
         why = f"{size}: recorded as partial (import the complete list before relying on it)"
     else:
         why = f"stated complete by the person who imported it (--complete), with {size}"
-    said["notes"] = "; ".join(n for n in (options.get("notes"), why) if n)
+    said["notes"] = "; ".join(n for n in (known.get("notes"), why) if n)  # the file's, or yours
     return said
 
 
