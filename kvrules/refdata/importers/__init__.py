@@ -119,10 +119,7 @@ def import_file(
     except ValidationError as exc:
         if parsed.stream is not None:  # the file's own errors first, as for any other format
             _raise_if_invalid(path, parsed, sum(1 for _ in parsed.stream), count_range)
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        raise ValueError(
-            f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
-        ) from exc
+        raise ValueError(_provenance_problem(fmt, exc)) from exc
     if parsed.stream is None:
         count = store.add_edition(info, parsed.entries, replace=replace)
     else:
@@ -134,6 +131,30 @@ def import_file(
         count = store.add_edition(info, entries, replace=replace, amend=late)
         info = info.model_copy(update=late())
     return ImportReport(info, count, parsed.skipped, dict(parsed.skip_reasons))
+
+
+# ListInfo's fields as `kvrules refdata import` sets them, where the name differs
+_OPTION = {"kind": "list-kind"}
+
+
+def _provenance_problem(fmt: str, exc: ValidationError) -> str:
+    """One line naming the options the file could not stand in for, and only those: missing
+    ones first ("pass --edition: the nro file does not say it"), then bad values."""
+    missing, invalid = [], []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else ""
+        flag = "--" + _OPTION.get(name, name.replace("_", "-"))
+        if error["type"] == "missing":
+            missing.append(flag)
+        else:
+            invalid.append(f"{flag} {error.get('input')!r}: {error['msg']}")
+    parts = []
+    if missing:
+        them = "it" if len(missing) == 1 else "them"
+        parts.append(f"pass {' and '.join(missing)}: the {fmt} file does not say {them}")
+    if invalid:
+        parts.append("invalid " + "; ".join(invalid))
+    return "; ".join(parts) + "; nothing imported"
 
 
 def _as_imported(
