@@ -20,7 +20,12 @@ MASK = "********"
 @click.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_PATH)
 def init(path: Path) -> None:
-    """Write a commented configuration template."""
+    """Write a commented configuration template to PATH (default: ./kvrules.yaml).
+
+    Each setting is commented with what it does; the sources and alert channels are
+    examples to edit. An existing file at PATH is never overwritten: the command stops
+    with an error and leaves it as it is (remove it, or give another PATH). Then run
+    `kvrules config check PATH`."""
     try:
         write_template(path)
     except FileExistsError:
