@@ -395,30 +395,52 @@ def _unrated_currencies(config: Config, rates: ExchangeRates | None) -> Iterator
 
 def _stores(resolved: Resolved) -> Iterator[Check]:
     config = resolved.config
+    created = resolved.origin.get("database", "default") == "default"
     folder = config.database.parent
     if not folder.is_dir():
-        yield Check("error", "database", f"folder {folder} does not exist")
+        yield _missing_folder("database", folder, created, "the first scan")
     elif not os.access(folder, os.W_OK):
         yield Check("error", "database", f"folder {folder} is not writable by this user")
     else:
         yield Check("ok", "database", str(config.database))
-    yield from _reference_store(config.reference_data)
+    created = resolved.origin.get("reference_data", "default") == "default"
+    yield from _reference_store(config.reference_data, created)
 
 
-def _reference_store(path: Path) -> Iterator[Check]:
+def _missing_folder(key: str, folder: Path, created: bool, by: str) -> Check:
+    """A store's folder that is not there. Only a default place is started on first use
+    (``settings.require_folders`` refuses a named one, so a typo starts no empty store): for
+    it, what matters is whether kvrules may create the folder, i.e. the nearest folder that
+    does exist is writable."""
+    if not created:
+        return Check("error", key, f"folder {folder} does not exist")
+    existing = next(p for p in folder.parents if p.exists())  # "/" at worst
+    if not existing.is_dir():
+        return Check("error", key, f"folder {folder} cannot be created: {existing} is not a folder")
+    if not os.access(existing, os.W_OK):
+        return Check(
+            "error",
+            key,
+            f"folder {folder} does not exist and cannot be created: "
+            f"{existing} is not writable by this user",
+        )
+    return Check("ok", key, f"folder {folder} does not exist yet; {by} creates it")
+
+
+def _reference_store(path: Path, created: bool = False) -> Iterator[Check]:
+    """``created``: the store is at its default place, whose folder is made on first use."""
     from kvrules.refdata.shipped import open_reference_store
 
     # Checked, never started here: opening a missing store would create it (and its folder).
     if str(path) != ":memory:" and not path.exists():
-        if not path.parent.is_dir():
-            yield Check("error", "reference_data", f"folder {path.parent} does not exist")
+        by = "the first scan or `kvrules refdata import`"
+        start = f"{path} does not exist yet: {by} starts it with the shipped lists"
+        if path.parent.is_dir():
+            yield Check("warning", "reference_data", start)
+        elif (folder := _missing_folder("reference_data", path.parent, created, by)).level == "ok":
+            yield Check("warning", "reference_data", f"{start}, creating its folder")
         else:
-            yield Check(
-                "warning",
-                "reference_data",
-                f"{path} does not exist yet: the first scan or `kvrules refdata import` starts "
-                "it with the shipped lists",
-            )
+            yield folder
         return
     try:
         with open_reference_store(path) as store:

@@ -66,6 +66,9 @@ class ScanReport:
     tags_written: int = 0
     tags_skipped: int = 0  # left as they were: someone else set the record's value
     writeback_errors: int = 0
+    # why write-backs failed, a line each, and for how many records: a cause they share (the
+    # RIS lacks what the tags are written to) is said once, not once per record
+    writeback_failures: dict[str, int] = field(default_factory=dict)
     plugin_errors: list[str] = field(default_factory=list)  # a hook broke its contract
     dry_run: bool = True
     full: bool = False  # everything was read (asked for, first scan, or full_every due)
@@ -600,9 +603,9 @@ class Scanner:
                 continue
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
-                self.store.mark_writeback_failed(
-                    row.id, failure(self.adapter, "write_tags", exc), policy=self.retry
-                )
+                why = failure(self.adapter, "write_tags", exc)
+                report.writeback_failures[why] = report.writeback_failures.get(why, 0) + 1
+                self.store.mark_writeback_failed(row.id, why, policy=self.retry)
                 continue
             report.tags_planned += 1
             report.tags_written += result.written

@@ -84,13 +84,14 @@ def test_an_imported_list_is_what_the_next_scan_screens_with(pure, tmp_path, mon
 
     second = json.loads(invoke("scan", "--json"))
     assert second["rescreened"] > 0  # the stored records, against the new edition
-    assert "us_dod_1286@FY26" in second["screened_against"]
+    # one row, far below a complete 1286 list: screened with, and said to be partial
+    assert "us_dod_1286@FY26 (partial)" in second["screened_against"]
     assert dod_findings(record_id) - before, "the partner on the imported list raised no finding"
 
 
 def test_the_complete_edition_supersedes_the_shipped_partial_one(tmp_path):
     listed = write_list(tmp_path / "fy25.csv", {"name": "Example Polytechnic", "country": "CN"})
-    invoke("refdata", "import", "dod1286", str(listed), "--edition", "FY25")
+    invoke("refdata", "import", "dod1286", str(listed), "--edition", "FY25", "--complete")
     rows = json.loads(invoke("refdata", "lists", "--json"))
     dod = [r for r in rows if r["list_id"] == "us_dod_1286"]
     assert [(r["edition"], r["partial"], r["entries"]) for r in dod] == [("FY25", False, 1)]

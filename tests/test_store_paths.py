@@ -6,6 +6,7 @@ start one that was named: they would screen against the shipped, partial lists i
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,51 @@ def test_the_library_opens_no_store_in_a_missing_folder_unless_told(tmp_path: Pa
     assert state.is_file() and reference.is_file()
     with Store.open(state), open_reference_store(reference):  # their folders exist now
         pass
+
+
+def test_config_check_on_a_fresh_install_accepts_the_default_store_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-user store's folder does not exist before the first scan, which creates it:
+    that is no error, so long as kvrules may create it (the nearest existing folder is
+    writable); `config check` says it will be created, and creates nothing itself."""
+    monkeypatch.delenv("KVRULES_REFDATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    store = tmp_path / "home" / ".local" / "share" / "kvrules" / "refdata.db"
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 0, result.output
+    assert f"reference_data: {store} does not exist yet" in result.stderr
+    assert "creating its folder" in result.stderr
+    assert not (tmp_path / "home").exists()
+
+
+def test_config_check_refuses_a_default_store_folder_it_could_not_create(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() == 0:
+        pytest.skip("needs a user that a read-only folder stops (root writes anywhere)")
+    monkeypatch.delenv("KVRULES_REFDATA")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    monkeypatch.setenv("XDG_DATA_HOME", str(locked / "share"))
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot be created: {locked} is not writable" in result.stderr
+
+
+def test_config_check_refuses_a_default_store_folder_under_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KVRULES_REFDATA")
+    blocker = tmp_path / "share"
+    blocker.write_text("a file where the data folder should be\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "deeper"))
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 1, result.output
+    assert f"cannot be created: {blocker} is not a folder" in result.stderr

@@ -35,6 +35,9 @@ class PureAdapter(Adapter):
         self._client: PureClient | None = None
         # What the last fetch read of each project's risk group (see Scanner.risk_read).
         self._risk_read: dict[str, tuple[str, ...]] = {}
+        # Per family ("/projects"): whether Pure has the risk group, asked before the first
+        # real write of a scan (None: it has; an error: it has not, said for every record).
+        self._risk_group: dict[str, writeback.RiskGroupMissing | None] = {}
 
     @property
     def client(self) -> PureClient:
@@ -44,6 +47,7 @@ class PureAdapter(Adapter):
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self._risk_read = {}  # a new read: what an earlier one saw may be out of date
+        self._risk_group = {}  # and Pure's configuration may have been fixed since
         return Scanner(self.client, self.config, self._risk_read, self.state).fetch(cursor)
 
     def fetch_notes(self) -> dict[str, tuple[str, ...]] | None:
@@ -124,7 +128,19 @@ class PureAdapter(Adapter):
             # A dry run only reports: what this scan read of the project moments ago serves
             # as well as a second GET of it. A real write always reads (it needs the version).
             read_uris=self._risk_read.get(record_id) if dry_run else None,
+            check_group=self._require_risk_group,
         )
+
+    def _require_risk_group(self, collection: str) -> None:
+        """Ask Pure once per family whether the risk group is configured; raise if not."""
+        if collection not in self._risk_group:
+            try:
+                writeback.check_risk_group(self.client, self.config, collection)
+                self._risk_group[collection] = None
+            except writeback.RiskGroupMissing as exc:
+                self._risk_group[collection] = exc
+        if (missing := self._risk_group[collection]) is not None:
+            raise missing
 
     def close(self) -> None:
         if self._client is not None:

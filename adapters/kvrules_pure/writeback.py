@@ -16,13 +16,13 @@ store it twice; that is accepted for an audit trail (a missing note would be wor
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kvrules import KvrulesError, TagWrite
 from kvrules.http import quote_id
 
-from .client import Conflict, PureClient
+from .client import Conflict, NotFound, PureClient
 from .config import PureConfig
 
 log = logging.getLogger("kvrules_pure")
@@ -31,6 +31,51 @@ Json = dict[str, Any]
 
 class WriteConflict(KvrulesError):
     """Still conflicting after ``max_write_attempts`` rounds."""
+
+
+class RiskGroupMissing(KvrulesError):
+    """Pure's configuration has no keyword group (or not the classifications) that the risk
+    tags are written to: nothing can be written until an administrator adds it."""
+
+
+def check_risk_group(client: PureClient, cfg: PureConfig, collection: str) -> None:
+    """Before the first real write to a family: is ``cfg.risk_group`` among the keyword groups
+    Pure's configuration allows there, with a classification for every risk tag? Pure lists
+    them (``GET {collection}/allowed-keyword-group-configurations``, and each one's
+    ``/{pureId}/classifications``); a write naming a group it does not define would fail on
+    every record, each with Pure's own words, so this says once what to configure.
+
+    An instance that does not serve the list (an older API) is not refused on that account."""
+    where = collection.strip("/")
+    try:
+        listed = client.get_json(f"{collection}/allowed-keyword-group-configurations")
+    except NotFound:
+        log.info("GET %s/allowed-keyword-group-configurations: 404, not checked", collection)
+        return
+    configs = [c for c in (listed or {}).get("configurations") or [] if isinstance(c, dict)]
+    ours = next((c for c in configs if c.get("logicalName") == cfg.risk_group), None)
+    if ours is None:
+        have = ", ".join(sorted(str(c.get("logicalName")) for c in configs)) or "none"
+        raise RiskGroupMissing(
+            f"Pure has no keyword group {cfg.risk_group!r} for {where} (it has: {have}): an "
+            "administrator adds it (a classification keyword group holding the classifications "
+            "risk_tags names), or risk_group names the group in use; nothing was written"
+        )
+    if ours.get("pureId") is None:
+        return
+    allowed = client.get_json(
+        f"{collection}/allowed-keyword-group-configurations/{quote_id(str(ours['pureId']))}"
+        "/classifications"
+    )
+    uris = {
+        c.get("uri") for c in (allowed or {}).get("classifications") or [] if isinstance(c, dict)
+    }
+    if missing := sorted(set(cfg.risk_tags.values()) - uris):
+        raise RiskGroupMissing(
+            f"Pure's keyword group {cfg.risk_group!r} for {where} lacks the classification(s) "
+            f"{', '.join(missing)}: add them to its scheme, or map risk_tags onto the ones it "
+            "has; nothing was written"
+        )
 
 
 def current_uris(project: Json, group: str) -> list[str]:
@@ -73,13 +118,18 @@ def write_tags(
     note: str | None = None,
     written: list[str] | None = None,
     read_uris: tuple[str, ...] | None = None,
+    check_group: Callable[[str], None] | None = None,
 ) -> TagWrite:
     """``record_id``: a project's uuid, or ``applications/{uuid}`` with ``collection``
     "/applications". ``read_uris``: the group's URIs as just read with the record; with
-    ``dry_run`` they stand in for a GET (nothing is written, so no version is needed)."""
+    ``dry_run`` they stand in for a GET (nothing is written, so no version is needed).
+    ``check_group(collection)``: before a real write, raises if Pure lacks the risk group
+    (``check_risk_group``, asked once per scan by the adapter)."""
     unknown = sorted(set(tags) - cfg.risk_tags.keys())
     if unknown:  # refuse before any request: a typo must not wipe the group
         raise ValueError(f"tags without a classification URI in risk_tags: {unknown}")
+    if not dry_run and check_group is not None:
+        check_group(collection)
     after = sorted(set(tags))
     wanted = [cfg.risk_tags[t] for t in after]
     path = f"{collection}/{quote_id(record_id.rsplit('/', 1)[-1])}"

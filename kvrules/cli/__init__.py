@@ -114,7 +114,11 @@ COMMANDS: dict[str, Lazy] = {
         "deliver",
         "Send the alerts that are due, without scanning (e.g. once a mail server is back).",
     ),
-    "init": Lazy("configure", "init", "Write a commented configuration template."),
+    "init": Lazy(
+        "configure",
+        "init",
+        "Write a commented configuration template to PATH (default: ./kvrules.yaml).",
+    ),
     "config": Lazy("configure", "config_group", "Configuration: check it, show it."),
     "findings": Lazy(
         "views",

@@ -25,7 +25,12 @@ MASK = "********"
     "which rulebooks apply and the wording (asked for at a terminal; else left to set)",
 )
 def init(path: Path, home_country: str | None) -> None:
-    """Write a commented configuration template."""
+    """Write a commented configuration template to PATH (default: ./kvrules.yaml).
+
+    Each setting is commented with what it does; the sources and alert channels are
+    examples to edit. An existing file at PATH is never overwritten: the command stops
+    with an error and leaves it as it is (remove it, or give another PATH). Then run
+    `kvrules config check --config PATH`."""
     from kvrules.model import country_code
 
     if home_country is None and sys.stdin.isatty():

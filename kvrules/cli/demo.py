@@ -177,7 +177,12 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     help="replace an earlier demo's folder even if it holds accounts, decisions or "
     "adjudications (they are deleted)",
 )
-@click.option("--seed", default=1, show_default=True)
+@click.option(
+    "--seed",
+    default=1,
+    show_default=True,
+    help="the simulated portfolio's random seed: the same seed gives the same records",
+)
 @click.option(
     "--portfolio",
     type=click.Choice(("realistic", "stress")),

@@ -49,9 +49,11 @@ def plugins(as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table()
+    # fold, never cut: an entry point ("kvrules_pure.plugin:plugin") is one long word, and
+    # rich's default ellipsis left only "kvrules_…" of it in 80 columns
     for col in ("name", "entry point", "distribution", "adapters", "alert channels", "importers"):
-        table.add_column(col)
-    table.add_column("status")
+        table.add_column(col, overflow="fold")
+    table.add_column("status", overflow="fold")
     problems = []  # in full below the table: a narrow terminal would cut a column off
     for r in rows:
         status = "; ".join(filter(None, [r["error"], *r["clashes"]]))

@@ -57,16 +57,36 @@ _FORMAT_OPTIONS = {
 @_store_options
 @click.option("--list-id", help="list id (defaults per format, e.g. us_dod_1286, ror)")
 @click.option("--edition", help="edition, e.g. FY25, 2025, v1.55")
-@click.option("--title")
-@click.option("--publisher")
-@click.option("--list-kind", type=click.Choice(["designation", "assessment", "registry"]))
+@click.option(
+    "--title", help="the list's name, as findings and reports name it (default: the list id)"
+)
+@click.option("--publisher", help="who publishes the list, e.g. 'US Department of Defense'")
+@click.option(
+    "--list-kind",
+    type=click.Choice(["designation", "assessment", "registry"]),
+    help="designation: a list naming organisations as fact (a government's, or your own "
+    "decision); assessment: a rating or opinion (a think tank's tracker); registry: an "
+    "identity source such as ROR, never a hit (default: per format; csv: designation)",
+)
 @click.option("--published", help="publication date (YYYY-MM-DD)")
-@click.option("--source-url")
-@click.option("--licence")
-@click.option("--citation")
+@click.option(
+    "--source-url",
+    help="where the file was downloaded from; for an official list, the file itself is "
+    "recorded unless this says so",
+)
+@click.option("--licence", help="the licence the list is published under, cited with every match")
+@click.option("--citation", help="how to cite this edition, e.g. the act or notice it comes from")
 @click.option("--retrieved-at", help="when the file was downloaded (ISO date-time)")
-@click.option("--partial", is_flag=True, default=None, help="mark as a partial transcription")
-@click.option("--notes")
+@click.option(
+    "--partial/--complete",
+    default=None,
+    help="say the file is a partial transcription, or the complete list; by default a file of "
+    "an official list (kvrules refdata update's catalogue) with fewer entries than a complete "
+    "one is recorded partial, with the reason, and --complete is recorded as your statement",
+)
+@click.option(
+    "--notes", help="anything else to record with the edition (shown by refdata lists --json)"
+)
 @click.option("--source", help="csl only: keep results whose source contains this text")
 @click.option(
     "--dataset",
@@ -106,7 +126,7 @@ def import_(
     page or a CSV), csl, uk_sanctions, aspi, fh, opensanctions, or a format an installed plugin
     registers (kvrules plugins)."""
     from kvrules.refdata.importers import PARSERS, import_file
-    from kvrules.refdata.update import after_import
+    from kvrules.refdata.update import after_import, catalogued
 
     options = {k: v for k, v in opts.items() if v is not None}
     for option, fmt in _FORMAT_OPTIONS.items():
@@ -118,7 +138,9 @@ def import_(
         options["kind"] = list_kind
     with _open(config_path, refdata) as store:
         try:
-            report = import_file(store, kind, file, replace=replace, **options)
+            report = import_file(
+                store, kind, file, replace=replace, catalogue=catalogued(), **options
+            )
         except ValueError as exc:  # ImportValidationError, EditionExistsError and the like
             raise click.ClickException(str(exc)) from None
         info = report.info
@@ -129,6 +151,7 @@ def import_(
             + (f" ({report.skipped_text()})" if report.skipped else "")
             + f"; from {info.source_url or file}"
             + (f"; PARTIAL: {info.notes or 'not the complete list'}" if info.partial else "")
+            + (f"; {info.notes}" if options.get("partial") is False and info.notes else "")
             + f"; sha256 {info.sha256}"
             + (
                 "; the next scan screens with it and re-screens the stored records whose "
@@ -251,7 +274,7 @@ def transcribe(kind: str, file: Path, out: Path | None, expect: int | None) -> N
 
 @refdata.command("lists")
 @_store_options
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> None:
     """Show stored list editions with their provenance (and where the store is).
 
@@ -324,8 +347,8 @@ _INDENTED = {
 @click.option("--ror", help="ROR id or URL")
 @click.option("--name", help="exact name or alias (normalised)")
 @click.option("--country", help="country of the name")
-@click.option("--list-id")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--list-id", help="only this list (default: every list)")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def history_(
     config_path: Path | None,
     refdata: Path | None,
@@ -383,7 +406,7 @@ def _row(r: HistoryRow, kind: str) -> dict[str, object]:
     show_default=True,
     help="minimum score of a fuzzy candidate",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @click.option(
     "--file",
     "names_file",

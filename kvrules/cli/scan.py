@@ -107,6 +107,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
+    _say_writeback_failures(report.writeback_failures)
     for problem in report.plugin_errors:
         click.echo(
             f"{problem}: a plugin error, not retried; once the plugin is fixed, the write-back "
@@ -128,6 +129,24 @@ def print_report(report: ScanReport, as_json: bool) -> None:
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
+
+
+# reasons a scan prints in full; more are counted (each record's error: kvrules writebacks)
+SHOWN_FAILURES = 3
+
+
+def _say_writeback_failures(failures: dict[str, int]) -> None:
+    """Each reason write-backs failed, once, with how many records it stopped (on stderr)."""
+    for why, count in list(failures.items())[:SHOWN_FAILURES]:
+        records = "1 record" if count == 1 else f"{count} records"
+        click.echo(f"write-back failed for {records}, retried at the next scan: {why}", err=True)
+    if len(failures) > SHOWN_FAILURES:
+        others = sum(list(failures.values())[SHOWN_FAILURES:])
+        click.echo(
+            f"write-back failed for {others} more record(s) for other reasons: "
+            "`kvrules writebacks` lists each",
+            err=True,
+        )
 
 
 def not_identified_in_words(unidentified: dict[str, str | None]) -> str:

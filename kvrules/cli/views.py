@@ -251,6 +251,7 @@ def show(
     type=click.Choice(["pending", "delivered", "dead", "all"]),
     default="all",
     show_default=True,
+    help="only alerts waiting to be sent or retried, sent, or given up on (dead-lettered)",
 )
 def alerts(db: Path, as_json: bool, status: str) -> None:
     """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
@@ -316,6 +317,7 @@ WRITEBACK_STATUS = {"pending": "pending", "done": "done", "dead": "set aside"}
     type=click.Choice(["pending", "done", "set-aside", "all"]),
     default="all",
     show_default=True,
+    help="only write-backs waiting to be written, written, or set aside",
 )
 @click.option(
     "--requeue",

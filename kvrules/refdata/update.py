@@ -28,7 +28,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kvrules.errors import ReferenceDataError, problem_text
-from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
+from kvrules.refdata.importers import (
+    Catalogued,
+    ImportReport,
+    ImportValidationError,
+    import_file,
+)
 from kvrules.refdata.models import ListInfo
 from kvrules.refdata.normalise import name_key
 from kvrules.refdata.store import EditionExistsError, Store
@@ -75,6 +80,13 @@ def load_catalogue(path: Path = CATALOGUE) -> dict[str, Source]:
         return {lid: Source(**spec) for lid, spec in (data.get("sources") or {}).items()}
     except ValidationError as exc:
         raise UpdateError(f"{path}: invalid catalogue: {problem_text(exc.errors()[0])}") from exc
+
+
+def catalogued(catalogue: dict[str, Source] | None = None) -> dict[str, Catalogued]:
+    """The catalogue's official lists as a hand import is checked against (``import_file``):
+    where each is published, and how many entries a complete file has."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    return {lid: Catalogued(s.url, (s.entries.min, s.entries.max)) for lid, s in catalogue.items()}
 
 
 @dataclass

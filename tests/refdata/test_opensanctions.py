@@ -183,6 +183,7 @@ def test_cli_import_as_dod_1286_then_match(tmp_path: Path) -> None:
     db, run = str(tmp_path / "kv.db"), CliRunner()
     args = ["import", "opensanctions", str(NESTED), "--dataset", "us_special_leg"]
     args += ["--program", "US-MCCAIN-1286", "--list-id", "us_dod_1286", "--edition", "FY25"]
+    args += ["--complete"]  # a 3-entry fixture that stands for the whole list
     res = run.invoke(refdata, [*args, "--listed-in", "2025", "--refdata", db])
     assert res.exit_code == 0, res.output
     assert (

@@ -65,9 +65,11 @@ class Api:
         self.base_url = ""  # set once the port is known
         self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
-            ("GET", r"/projects/allowed-keyword-group-configurations", Api.keyword_configs),
-            ("GET", r"/projects/allowed-keyword-group-configurations/(?P<id>[^/]+)/classifications",
-             Api.keyword_classifications),
+            # one configuration for both families (Pure's may differ per content type)
+            ("GET", r"/(?:projects|applications)/allowed-keyword-group-configurations",
+             Api.keyword_configs),
+            ("GET", r"/(?:projects|applications)/allowed-keyword-group-configurations"
+                    r"/(?P<id>[^/]+)/classifications", Api.keyword_classifications),
             ("GET", r"/projects/(?P<uuid>[^/]+)/award-clusters", Api.award_clusters),
             ("GET", r"/projects/(?P<uuid>[^/]+)/application-clusters", Api.application_clusters),
             ("GET", r"/applications/(?P<uuid>[^/]+)/cluster", Api.application_cluster),

@@ -6,7 +6,8 @@ and the store is changed in a single transaction otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,23 @@ _INFO_FIELDS = set(ListInfo.model_fields)
 
 __all__ = [
     "PARSERS",
+    "Catalogued",
     "ImportReport",
     "ImportValidationError",
     "RowError",
     "all_parsers",
     "import_file",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogued:
+    """What kvrules' catalogue (``kvrules.refdata.update``) says of an official list, for a
+    file imported by hand to be checked against: the address it is published at, and how many
+    entries a complete file has (min, max)."""
+
+    url: str
+    entries: tuple[int, int]
 
 
 def all_parsers() -> dict[str, Parser]:
@@ -73,6 +85,7 @@ def import_file(
     *,
     replace: bool = False,
     count_range: tuple[int, int] | None = None,
+    catalogue: Mapping[str, Catalogued] | None = None,
     **options: Any,
 ) -> ImportReport:
     """Parse ``path`` with the ``fmt`` parser and store it as one list edition.
@@ -81,6 +94,9 @@ def import_file(
     citation, published, retrieved_at, partial, notes, kind: the list kind) and carry parser
     options (source; dataset, program, listed_in, topic). ``count_range`` (min, max) refuses a
     file with another number of entries: a truncated file or a changed layout.
+
+    ``catalogue`` (a file imported by hand, `kvrules refdata import`): an official list of it is
+    recorded as what the file is, not as the publisher's edition (``_as_imported``).
     """
     parsers = all_parsers()
     if fmt not in parsers:
@@ -91,6 +107,10 @@ def import_file(
         _raise_if_invalid(path, parsed, len(parsed.entries), count_range)
     info_fields: dict[str, Any] = {**parsed.info}
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
+    official = (catalogue or {}).get(info_fields.get("list_id", ""))
+    if official is not None:
+        count = None if parsed.stream is not None else len(parsed.entries)
+        info_fields.update(_as_imported(official, path, count, options, info_fields))
     info_fields.setdefault("title", info_fields.get("list_id", ""))
     info_fields.setdefault("retrieved_at", datetime.now(UTC))
     info_fields["sha256"] = sha256_file(path)
@@ -99,10 +119,7 @@ def import_file(
     except ValidationError as exc:
         if parsed.stream is not None:  # the file's own errors first, as for any other format
             _raise_if_invalid(path, parsed, sum(1 for _ in parsed.stream), count_range)
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
-        raise ValueError(
-            f"provenance incomplete or invalid ({fields}): pass --list-id, --edition …"
-        ) from exc
+        raise ValueError(_provenance_problem(fmt, exc)) from exc
     if parsed.stream is None:
         count = store.add_edition(info, parsed.entries, replace=replace)
     else:
@@ -114,6 +131,62 @@ def import_file(
         count = store.add_edition(info, entries, replace=replace, amend=late)
         info = info.model_copy(update=late())
     return ImportReport(info, count, parsed.skipped, dict(parsed.skip_reasons))
+
+
+# ListInfo's fields as `kvrules refdata import` sets them, where the name differs
+_OPTION = {"kind": "list-kind"}
+
+
+def _provenance_problem(fmt: str, exc: ValidationError) -> str:
+    """One line naming the options the file could not stand in for, and only those: missing
+    ones first ("pass --edition: the nro file does not say it"), then bad values."""
+    missing, invalid = [], []
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else ""
+        flag = "--" + _OPTION.get(name, name.replace("_", "-"))
+        if error["type"] == "missing":
+            missing.append(flag)
+        else:
+            invalid.append(f"{flag} {error.get('input')!r}: {error['msg']}")
+    parts = []
+    if missing:
+        them = "it" if len(missing) == 1 else "them"
+        parts.append(f"pass {' and '.join(missing)}: the {fmt} file does not say {them}")
+    if invalid:
+        parts.append("invalid " + "; ".join(invalid))
+    return "; ".join(parts) + "; nothing imported"
+
+
+def _as_imported(
+    official: Catalogued,
+    path: Path,
+    count: int | None,
+    options: dict[str, Any],
+    known: dict[str, Any],
+) -> dict[str, Any]:
+    """The provenance a hand-imported file of an official list gets (``known``: what the
+    parser and the person gave; ``options``: what the person gave), unless the person said:
+
+    - its source is the file read, not the publisher's address the parser would name: a
+      hand-made CSV was not downloaded from there (``--source-url`` says when it was);
+    - fewer entries than a complete file has (the catalogue's range, the check `refdata
+      update` refuses a download by) make it partial, with the reason, so that a miss is never
+      read as "not on the official list"; ``partial=False`` (``--complete``) is recorded as
+      the person's statement. A streamed file's parser counts for itself (ROR)."""
+    said: dict[str, Any] = {}
+    if options.get("source_url") is None and known.get("source_url") in (None, official.url):
+        said["source_url"] = path.resolve().as_uri()
+    low, high = official.entries
+    if count is None or count >= low or options.get("partial") is True:
+        return said
+    size = f"{count} entries, where a complete file has {low} to {high} (kvrules' catalogue)"
+    if options.get("partial") is None:
+        said["partial"] = True
+        why = f"{size}: recorded as partial (import the complete list before relying on it)"
+    else:
+        why = f"stated complete by the person who imported it (--complete), with {size}"
+    said["notes"] = "; ".join(n for n in (known.get("notes"), why) if n)  # the file's, or yours
+    return said
 
 
 def _raise_if_invalid(
