@@ -215,9 +215,54 @@ def test_a_list_settles_a_name_and_no_registry_leaves_a_visitors_institution_uns
         ("Amnesty International", False),
         ("Iran University of Science and Technology", False),
         ("National Institute of Chemistry", False),
+        # describing a person: a situation first, an occupation set off, a degree last
+        ("Private individual, Tehran", True),
+        ("Private individual from Tehran", True),
+        ("Freelance researcher", True),
+        ("Independent consultant", True),
+        ("Retired professor", True),
+        ("Guest researcher", True),
+        ("Ali Rezaei, PhD", True),
+        ("Wei Zhang (consultant)", True),
+        ("Wei Zhang, M.Sc.", True),
+        ("DR. ALI REZAEI", True),
+        # real organisations (ROR) such words once caught
+        ("Nagano Forestry Consultant", False),
+        ("Visiting Nurse Service of New York", False),
+        ("A Way Home", False),
+        ("NA Advocacy", False),
+        ("DR Healthcare", False),
+        ("SIR Fondazione", False),
+        ("Dr P Håkanssons Stiftelse", False),
+        ("Independent University, Bangladesh", False),
     ],
 )
 def test_what_reads_as_a_person(name: str, person: bool) -> None:
     from kvrules.enrich.organisations import names_a_person
 
     assert names_a_person(name) is person
+
+
+def test_a_scan_sets_apart_a_partner_that_describes_a_person_or_is_a_name_alone(screen) -> None:
+    """Ethics review (2026-12): "Private individual, Tehran" and the like were screened on
+    Iran in scans (a HIGH finding from `kvrules evaluate`). Describing a person sets a partner
+    apart as a title does; a given and family name alone ("Wei Zhang") is set apart while no
+    list or registry identifies it; an organisation word keeps the country."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    names = [
+        "Private individual, Tehran", "Freelance researcher", "Retired professor",
+        "Ali Rezaei, PhD", "Wei Zhang (consultant)", "Wei Zhang", "-",
+    ]  # fmt: skip
+    kept = ["National University of Defense Technology", "Example Provincial University"]
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {"partners": [{"name": n, "country": "IR"} for n in names + kept]},
+        }
+    )
+    assert enrich.enrich(project) == dict.fromkeys(names, "IR")
+    assert [p.country for p in project.project.partners] == [None] * len(names) + ["IR", "IR"]
+    assert all(p.country_set_apart == "IR" for p in project.project.partners[: len(names)])
