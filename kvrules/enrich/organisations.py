@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
-from kvrules.model import CollaborationEvent, ListMatch, Organisation
+from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
@@ -92,7 +92,10 @@ ORGANISATION_WORD = re.compile(
     r"|corp|inc|ltd|limited|gmbh|ag|bv|nv"
     r"|plc|llc|group|society|gesellschaft|council|ministry|agency|department|bureau"
     r"|association|trust|pharma\w*|technolog\w*|industr\w*|research|observator\w*|museum"
-    r"|faculty|office|fund|bank)\b",
+    r"|faculty|office|fund|bank|commission|gemeinschaft|holdings?|biotech\w*|semiconductors?"
+    r"|aerospace|dynamics|systems|solutions|services?|network|alliance|consortium|federation"
+    r"|authority|administration|government|initiative|division|partners|ventures|zoo"
+    r"|library|seminary|hospice|municipality|county|survey)\b",
     re.IGNORECASE,
 )
 
@@ -204,16 +207,16 @@ def set_apart_unidentified(
     country they had. Scans and pre-screens alike run it after screening (``Enricher``).
 
     A country is an attribute of an organisation, never of a person. A person's affiliation (a
-    visitor's home institution) counts as one only when a list or the registry identifies it
-    (or its ROR id is given): otherwise "private individual (IR)", "Wei Zhang" or any name
-    nothing knows would screen the person on a country that is in effect their nationality
-    (Dutch legal advice, 2025). A
+    visitor's home institution, a participant's or an applicant's, a co-author's) counts as one
+    only when a list or the registry identifies it (or its ROR id is given): otherwise "private
+    individual (IR)", "home address", "-", "Wei Zhang" or any name nothing knows would screen
+    the person on a country that is in effect their nationality (Dutch legal advice, 2025). A
     partner or funder is named as an organisation, so its country stays, unless its name says
     it is none (``NOT_AN_ORGANISATION``), or it describes a person (``names_a_person``: a
     title, a nationality, a situation, an occupation, a degree) and no confident list or
-    registry match names it, or it is a given and family name alone (``bare_personal_name``)
-    that nothing identifies. A list match or a ROR id given by the source settles it: that is
-    an organisation, whatever its name.
+    registry match names it, or a partner is a given and family name alone
+    (``bare_personal_name``) that nothing identifies. A list match or a ROR id given by the
+    source settles it: that is an organisation, whatever its name.
     """
     affiliations = persons_affiliations(event)
     set_apart: dict[str, str | None] = {}
@@ -227,7 +230,10 @@ def set_apart_unidentified(
         elif names_a_person(org.name):
             unidentified = not (screen is not None and screen.identifies(org, confident=True))
         else:
-            persons = bare_personal_name(org.name) or any(org is a for a in affiliations)
+            # a funder given by two words is an organisation far more often than a donor
+            # ("European Commission", "Novo Nordisk"): its country is kept for the funding rules
+            named = bare_personal_name(org.name) and not isinstance(org, Funder)
+            persons = named or any(org is a for a in affiliations)
             unidentified = persons and not _identified(org, screen)
         if unidentified:
             set_apart[org.name] = org.country
@@ -236,9 +242,23 @@ def set_apart_unidentified(
     return set_apart
 
 
+# Partners an adapter took from a person's affiliation (Pure: a participant's or an
+# applicant's external organisations, ``kvrules_pure.mapping.project_org_refs``)
+PERSONS_AFFILIATION_ROLES = frozenset({"participant", "applicant"})
+
+
 def persons_affiliations(event: CollaborationEvent) -> list[Organisation]:
-    """The organisations an event names as where a person works: a visitor's."""
-    return list(event.visit.visitor.affiliations) if event.visit is not None else []
+    """The organisations an event names as where a person works: a visitor's, a participant's
+    or an applicant's, a co-author's (an output's affiliations)."""
+    found: list[Organisation] = []
+    if event.visit is not None:
+        found += event.visit.visitor.affiliations
+    if project := event.project:
+        found += [p for p in project.partners if p.role in PERSONS_AFFILIATION_ROLES]
+        found += [a for person in project.participants for a in person.affiliations]
+    if event.output is not None:
+        found += event.output.affiliations
+    return found
 
 
 def _identified(org: Organisation, screen: OrganisationScreen | None) -> bool:
