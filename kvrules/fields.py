@@ -39,12 +39,20 @@ class FieldSpec:
     casefold: bool = False  # values (and rule literals) compared case-insensitively
     children: Mapping[str, FieldSpec] = field(default_factory=dict)
     personal: bool = False  # about a person: a rule reading it must cite a legal_basis
+    # a person's free text (PERSON_ROLES): compared only with these values, never matched
+    vocabulary: frozenset[str] | None = None
 
 
 def _f(
-    kind: FieldType, doc: str = "", getter=None, casefold=False, children=None, personal=False
+    kind: FieldType,
+    doc: str = "",
+    getter=None,
+    casefold=False,
+    children=None,
+    personal=False,
+    vocabulary: frozenset[str] | None = None,
 ) -> FieldSpec:
-    return FieldSpec(kind, doc, getter, casefold, children or {}, personal)
+    return FieldSpec(kind, doc, getter, casefold, children or {}, personal, vocabulary)
 
 
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
@@ -84,8 +92,29 @@ FUNDER = {
     "currency": _f(T, "ISO 4217 code"),
     "programme": _f(T, "funding programme"),
 }
+# A person's role is free text in the RIS ("Iranian PhD student" as easily as "PhD student"), so
+# a rule may compare it only with these known roles (==, !=, in, not in; never `matches`): any
+# other text is then indistinguishable from any other, and a nationality cannot be picked out.
+# Pure's participant roles (the classification's URI tails and English terms), the usual Dutch
+# ones, and the roles of visitors; docs/rulebook-language.md, "A person's free text".
+PERSON_ROLES = frozenset(
+    {
+        "pi", "coi", "principal investigator", "co-investigator", "co-principal investigator",
+        "project leader", "project manager", "project member", "participant", "researcher",
+        "applicant", "co-applicant", "supervisor", "promotor", "projectleider", "medewerker",
+        "visitor", "visiting researcher", "visiting professor", "visiting scholar", "guest",
+        "guest researcher", "host", "phd candidate", "phd student", "postdoc",
+        "postdoctoral researcher", "student", "professor", "associate professor",
+        "assistant professor", "lecturer", "research assistant", "technician",
+    }
+)  # fmt: skip
 PERSON = {
-    "role": _f(T, "role, e.g. visiting researcher, PI", casefold=True),
+    "role": _f(
+        T,
+        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI",
+        casefold=True,
+        vocabulary=PERSON_ROLES,
+    ),
     "affiliations": _f(FieldType.OBJECT_LIST, "affiliated organisations", children=ORGANISATION),
     # Free-form: what a source system holds about a person (possibly nationality in any
     # language). Rules cannot read it unless an administrator allows a key (see free_form).

@@ -78,3 +78,58 @@ def test_a_persons_affiliation_fires_a_country_rule_only_once_identified(
     assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
     result = runner.invoke(cli, ["test", str(path)])
     assert result.stdout.splitlines()[-1] == f"{len(cases)} passed, 0 failed", result.output
+
+
+def _problems(runner, path) -> list[str]:
+    result = runner.invoke(cli, ["validate", str(path)])
+    return [line for line in result.stderr.splitlines() if line]
+
+
+def test_a_persons_role_is_never_matched_against_a_pattern(runner, write_rulebook) -> None:
+    """The reviewer's rulebook r5: `visit.visitor.role matches ".*iranian.*"` passed validate
+    and fired on "Iranian PhD student". A role is free text in the RIS: no pattern may read it."""
+    path = write_rulebook(
+        rule_yaml("role-text", 'visit.visitor.role matches ".*iranian.*"', on="visit.requested")
+    )
+    [problem] = _problems(runner, path)
+    assert problem.startswith(f"{path}:12:11: 'visit.visitor.role' is a person's free text")
+    assert "could hold a nationality" in problem and "known roles" in problem
+
+
+def test_a_persons_role_is_compared_only_with_known_roles(runner, write_rulebook) -> None:
+    """`visit.visitor.role == "iranian phd student"` passed too: a literal outside the known
+    roles is refused at its own position, so free text outside them is all alike to a rule."""
+    path = write_rulebook(
+        rule_yaml("eq", 'visit.visitor.role == "iranian phd student"', on="visit.requested"),
+        rule_yaml(
+            "in",
+            """'any p in project.participants: p.role in ["pi", "Chinese national"]'""",
+            on="project.created",
+        ),
+    )
+    eq, in_list = _problems(runner, path)
+    assert eq.startswith(f"{path}:12:33: 'iranian phd student' is not a known role: a person's")
+    assert "could hold a nationality" in eq
+    assert in_list.startswith(f"{path}:19:60: 'Chinese national' is not a known role")
+
+
+def test_a_known_role_reads_as_before(runner, write_rulebook) -> None:
+    """A closed vocabulary keeps what a rule legitimately asks (a PhD candidate visiting a
+    sensitive unit): "PhD candidate" fires, "Iranian PhD student" is just another text."""
+    tests = """tests:
+  - name: a known role
+    given: {kind: visit.requested, visit: {visitor: {role: PhD candidate}}}
+    expect: [phd]
+  - name: free text around it
+    given: {kind: visit.requested, visit: {visitor: {role: Iranian PhD candidate}}}
+    expect: []
+"""
+    path = write_rulebook(
+        rule_yaml(
+            "phd", 'visit.visitor.role in ["PhD candidate", "postdoc"]', on="visit.requested"
+        ),
+        tests,
+    )
+    assert _problems(runner, path) == []
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.stdout.splitlines()[-1] == "2 passed, 0 failed", result.output
