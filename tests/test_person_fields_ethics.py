@@ -4,7 +4,7 @@ through an affiliation's country, a free-text field or an attribute without a ci
 from __future__ import annotations
 
 from kvrules.cli import cli
-from tests.conftest import rule_yaml
+from tests.conftest import HEADER, rule_yaml
 
 AFFILIATION_RULES = (
     rule_yaml(
@@ -133,3 +133,70 @@ def test_a_known_role_reads_as_before(runner, write_rulebook) -> None:
     assert _problems(runner, path) == []
     result = runner.invoke(cli, ["test", str(path)])
     assert result.stdout.splitlines()[-1] == "2 passed, 0 failed", result.output
+
+
+LAW = "EU Council Regulation 267/2012 (Iran sanctions), Art. 23"
+NATIONALITY = "visit.visitor.attributes.nationality"
+
+
+def _nationality_rulebook(write_rulebook, legal_basis: str):
+    """The reviewer's r7: a rule reading the visitor's nationality, with the law declared as
+    a source of the rulebook (two lines after the header's own source)."""
+    header = HEADER.replace("rules:\n", f'  - id: eu-267-2012\n    cite: "{LAW}"\nrules:\n')
+    rule = rule_yaml(
+        "nat",
+        f'{NATIONALITY} == "CN"',
+        on="visit.requested",
+        extra=f"  legal_basis: {legal_basis}\n",
+    )
+    tests = (
+        "tests:\n  - name: t\n    given: {kind: visit.requested, visit: {visitor: "
+        "{role: guest, attributes: {nationality: CN}}}}\n    expect: [nat]\n"
+    )
+    return write_rulebook(rule + tests, header=header)
+
+
+def _allowing(tmp_path, rulebook, allowed: list[str]):
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"rulebooks: [{rulebook.name}]\nreadable_attributes: {allowed}\n")
+    return config
+
+
+def test_a_legal_basis_must_cite_a_source_of_the_rulebook(runner, write_rulebook, tmp_path):
+    """`legal_basis: "none really"` was accepted, and with `readable_attributes:
+    [visit.visitor.attributes.nationality]` the rule passed validate and test. The basis must
+    be checkable: the id of a source the rulebook declares, whose cite: is the law."""
+    path = _nationality_rulebook(write_rulebook, '"none really"')
+    config = _allowing(tmp_path, path, [NATIONALITY])
+    result = runner.invoke(cli, ["validate", "--config", str(config), str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:18:18: legal basis 'none really' is not a source of this rulebook" in (
+        result.stderr
+    ), result.output
+    assert runner.invoke(cli, ["test", "--config", str(config), str(path)]).exit_code == 1
+    cited = _nationality_rulebook(write_rulebook, "eu-267-2012")
+    assert runner.invoke(cli, ["validate", "--config", str(config), str(cited)]).exit_code == 0
+    # without the administrator's allow-list, the cited basis alone reads nothing
+    result = runner.invoke(cli, ["validate", str(cited)])
+    assert result.exit_code == 1 and "reads a free-form attribute" in result.stderr
+
+
+def test_config_check_lists_the_allow_list_and_its_basis(runner, write_rulebook, tmp_path):
+    """The docs said `config check` validates the allow-list; it never mentioned it. It now
+    lists each allowed path with the rules that read it and the law each cites, and warns
+    about a path no rule reads."""
+    path = _nationality_rulebook(write_rulebook, "eu-267-2012")
+    config = _allowing(tmp_path, path, [NATIONALITY, "visit.visitor.attributes.unused"])
+    output = runner.invoke(cli, ["config", "check", str(config)]).output
+    assert (
+        f"ok: readable_attributes: {NATIONALITY} allowed, read by t/nat under the legal basis "
+        f"{LAW}" in output
+    ), output
+    assert (
+        "warning: readable_attributes: visit.visitor.attributes.unused allowed, but no rule "
+        "that loads reads it" in output
+    ), output
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(f"rulebooks: [{path.name}]\n")
+    output = runner.invoke(cli, ["config", "check", str(bare)]).output
+    assert "ok: readable_attributes: none: no rule reads a person's attribute" in output, output

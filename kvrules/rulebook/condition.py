@@ -231,8 +231,8 @@ class Scope:
         if spec.personal and not self.access.legal_basis:
             raise ConditionError(
                 f"'{ref}' is about a person: a rule may read it only with legal_basis: naming "
-                "the law that requires it (e.g. a sanctions regime); nationality is not a "
-                "screening criterion",
+                "a source under sources: that cites the law that requires it (e.g. a sanctions "
+                "regime); nationality is not a screening criterion",
                 pos.line,
                 pos.col,
             )
