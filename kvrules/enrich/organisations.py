@@ -65,27 +65,11 @@ DESCRIBES_A_PERSON = re.compile(
     rf"|^[^\W\d_][^,(]*?(?:,\s*|\s+)(?:{_DEGREE})\.?\s*\)?$",
     re.IGNORECASE,
 )
-# Given and family name alone ("Wei Zhang", "Ali Rezaei"): two or three capitalised words.
-# Many organisations are named so too ("Eli Lilly", "Chester Zoo"): such a name is only
-# unidentified, never taken for a person, so the registry settles it (``set_apart_unidentified``).
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-
-
-def bare_personal_name(name: str) -> bool:
-    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
-    no word that makes it an organisation's."""
-    words = name.split()
-    return (
-        2 <= len(words) <= 3
-        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
-        and not has_organisation_word(name)
-    )
-
-
 # Words that make a name an organisation's, whatever it begins with ("Dr. Reddy's
 # Laboratories", "Sir Ganga Ram Hospital", "M. S. Ramaiah University of Applied Sciences").
 ORGANISATION_WORD = re.compile(
-    r"\b(?:\w*univ\w*|institut\w*|da\s?xue|daigaku|daehak\w*|hogeschool|prifysgol|college|school|polytechn\w*|hochschule|academ\w*"
+    r"\b(?:\w*univ\w*|institut\w*|da\s?xue|daigaku|daehak\w*|hogeschool|prifysgol|college"
+    r"|school|polytechn\w*|hochschule|academ\w*"
     r"|akadem\w*|laborator\w*|labs?|hospital|clinic\w*|klinik\w*|cent(?:er|re)s?|zentrum"
     r"|foundation|stiftung|stichting|stiftelse|fondazione|fondation|fundaci[oó]n|funda[cç][aã]o"
     r"|hastane\w*|ziekenhuis|krankenhaus|h[oô]pital|ospedal\w*|inst|compan\w*|corporation"
@@ -114,6 +98,23 @@ def names_a_person(name: str) -> bool:
     name = " ".join(name.split())
     person = READS_AS_PERSON.search(name) or DESCRIBES_A_PERSON.search(name)
     return person is not None and not has_organisation_word(name)
+
+
+# Given and family name alone ("Wei Zhang", "Ali Rezaei"): two or three capitalised words.
+# Many organisations are named so too ("Eli Lilly", "Chester Zoo"): such a name is only
+# unidentified, never taken for a person, so the registry settles it (``set_apart_unidentified``).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def bare_personal_name(name: str) -> bool:
+    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
+    no word that makes it an organisation's."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
+        and not has_organisation_word(name)
+    )
 
 
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
