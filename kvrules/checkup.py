@@ -237,6 +237,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     )
     for problem in problems:
         yield Check("error", "rulebooks", str(problem))
+    yield from _allow_list(books, config)
     if problems:
         return
     rules = sum(len(b.rules) for b in books)
@@ -288,6 +289,32 @@ def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, li
     for line in left_out:
         yield Check("ok", "rulebooks", str(line))
     return applied
+
+
+def _allow_list(books: list[Rulebook], config: Config) -> Iterator[Check]:
+    """The administrator's sign-off on reading a person's attributes, with the other one: each
+    allowed path, the rules that read it and the law each cites (its ``legal_basis``)."""
+    readers: dict[str, list[str]] = {}
+    for book in books:
+        for rule in book.rules:
+            for path in rule.attributes:
+                readers.setdefault(path, []).append(
+                    f"{book.id}/{rule.id} under the legal basis {rule.legal_basis}"
+                )
+    if not config.readable_attributes:
+        yield Check("ok", "readable_attributes", "none: no rule reads a person's attribute")
+    for path in config.readable_attributes:
+        if path in readers:
+            yield Check(
+                "ok", "readable_attributes", f"{path} allowed, read by {'; '.join(readers[path])}"
+            )
+        else:
+            yield Check(
+                "warning",
+                "readable_attributes",
+                f"{path} allowed, but no rule that loads reads it: remove it from the "
+                "allow-list unless a rule is on its way",
+            )
 
 
 def _unknown_references(books: list[Rulebook], config: Config) -> Iterator[Check]:

@@ -211,7 +211,8 @@ class Config(_Section):
         default=[],
         description="free-form attribute paths rules may read, e.g. "
         "visit.visitor.attributes.sanctions_designation; only where a law requires it, and "
-        "each rule reading one must cite legal_basis (findings show <version>+attributes.<digest>)",
+        "each rule reading one must name a legal_basis: a source of its rulebook citing the law "
+        "(findings show <version>+attributes.<digest>)",
     )
     sources: dict[str, SourceConfig] = {}
     alerts: AlertsConfig = AlertsConfig()
@@ -414,7 +415,8 @@ rulebook_vars:
   funding-dependency:
     foreign_share_cap: 0.25
 # Rules read catalogue fields only. Only where a law requires it, allow a free-form attribute
-# here; each rule reading it must cite legal_basis (docs/rulebook-language.md).
+# here; each rule reading it names its legal_basis: a source of its rulebook citing that law
+# (docs/rulebook-language.md). `kvrules config check` lists them.
 # readable_attributes: [visit.visitor.attributes.sanctions_designation]
 
 sources:

@@ -43,6 +43,8 @@ class FieldSpec:
     personal: bool = False  # about a person: a rule reading it must cite a legal_basis
     # rule literals are compared in this form (the getter gives the values in it already)
     literal_form: Callable[[str], str] | None = None
+    # a person's free text (PERSON_ROLES): compared only with these values, never matched
+    vocabulary: frozenset[str] | None = None
 
 
 def _f(
@@ -53,8 +55,11 @@ def _f(
     children=None,
     personal=False,
     literal_form=None,
+    vocabulary: frozenset[str] | None = None,
 ) -> FieldSpec:
-    return FieldSpec(kind, doc, getter, casefold, children or {}, personal, literal_form)
+    return FieldSpec(
+        kind, doc, getter, casefold, children or {}, personal, literal_form, vocabulary
+    )
 
 
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
@@ -141,8 +146,29 @@ FUNDER = {
         "home country or the funder's country is unknown)",
     ),
 }
+# A person's role is free text in the RIS ("Iranian PhD student" as easily as "PhD student"), so
+# a rule may compare it only with these known roles (==, !=, in, not in; never `matches`): any
+# other text is then indistinguishable from any other, and a nationality cannot be picked out.
+# Pure's participant roles (the classification's URI tails and English terms), the usual Dutch
+# ones, and the roles of visitors; docs/rulebook-language.md, "A person's free text".
+PERSON_ROLES = frozenset(
+    {
+        "pi", "coi", "principal investigator", "co-investigator", "co-principal investigator",
+        "project leader", "project manager", "project member", "participant", "researcher",
+        "applicant", "co-applicant", "supervisor", "promotor", "projectleider", "medewerker",
+        "visitor", "visiting researcher", "visiting professor", "visiting scholar", "guest",
+        "guest researcher", "host", "phd candidate", "phd student", "postdoc",
+        "postdoctoral researcher", "student", "professor", "associate professor",
+        "assistant professor", "lecturer", "research assistant", "technician",
+    }
+)  # fmt: skip
 PERSON = {
-    "role": _f(T, "role, e.g. visiting researcher, PI", casefold=True),
+    "role": _f(
+        T,
+        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI",
+        casefold=True,
+        vocabulary=PERSON_ROLES,
+    ),
     "affiliations": _f(FieldType.OBJECT_LIST, "affiliated organisations", children=ORGANISATION),
     # Free-form: what a source system holds about a person (possibly nationality in any
     # language). Rules cannot read it unless an administrator allows a key (see free_form).

@@ -84,7 +84,7 @@ def test_engine_state_does_not_grow(write_rulebook):
 
 # Attribute keys are the one place where user data names a field; rules read them only when
 # the configuration allows the path and the rule cites a legal basis.
-LEGAL_BASIS = "  legal_basis: a sanctions regulation\n"
+LEGAL_BASIS = "  legal_basis: s1\n"  # a source of the rulebook (HEADER)
 
 
 def attribute_rule(rule_id: str, key: str, value: str) -> str:

@@ -220,7 +220,7 @@ def test_list_elements_are_named_alike_whatever_a_plain_event_leaves_out() -> No
     }
     text = HEADER + "".join(
         f"  - id: {rule_id}\n    title: t\n    on: [project.created]\n    when: '{when}'\n"
-        "    severity: low\n    rationale: r\n    cite: s1\n    legal_basis: test\n"
+        "    severity: low\n    rationale: r\n    cite: s1\n    legal_basis: s1\n"
         for rule_id, when in rules.items()
     )
     book = load_text(

@@ -108,7 +108,7 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
                 "severity": "low",
                 "rationale": "r",
                 "cite": "s1",
-                "legal_basis": "a sanctions regulation",
+                "legal_basis": "s1",
             }
             for rule in rules
         ],

@@ -215,9 +215,106 @@ def test_a_list_settles_a_name_and_no_registry_leaves_a_visitors_institution_uns
         ("Amnesty International", False),
         ("Iran University of Science and Technology", False),
         ("National Institute of Chemistry", False),
+        # describing a person: a situation first, an occupation set off, a degree last
+        ("Private individual, Tehran", True),
+        ("Private individual from Tehran", True),
+        ("Freelance researcher", True),
+        ("Independent consultant", True),
+        ("Retired professor", True),
+        ("Guest researcher", True),
+        ("Ali Rezaei, PhD", True),
+        ("Wei Zhang (consultant)", True),
+        ("Wei Zhang, M.Sc.", True),
+        ("DR. ALI REZAEI", True),
+        # real organisations (ROR) such words once caught
+        ("Nagano Forestry Consultant", False),
+        ("Visiting Nurse Service of New York", False),
+        ("A Way Home", False),
+        ("NA Advocacy", False),
+        ("DR Healthcare", False),
+        ("SIR Fondazione", False),
+        ("Dr P Håkanssons Stiftelse", False),
+        ("Independent University, Bangladesh", False),
     ],
 )
 def test_what_reads_as_a_person(name: str, person: bool) -> None:
     from kvrules.enrich.organisations import names_a_person
 
     assert names_a_person(name) is person
+
+
+def test_a_scan_sets_apart_a_partner_that_describes_a_person_or_is_a_name_alone(screen) -> None:
+    """Ethics review (2026-12): "Private individual, Tehran" and the like were screened on
+    Iran in scans (a HIGH finding from `kvrules evaluate`). Describing a person sets a partner
+    apart as a title does; a given and family name alone ("Wei Zhang") is set apart while no
+    list or registry identifies it; an organisation word keeps the country."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    names = [
+        "Private individual, Tehran", "Freelance researcher", "Retired professor",
+        "Ali Rezaei, PhD", "Wei Zhang (consultant)", "Wei Zhang", "-",
+    ]  # fmt: skip
+    kept = ["National University of Defense Technology", "Example Provincial University"]
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {"partners": [{"name": n, "country": "IR"} for n in names + kept]},
+        }
+    )
+    assert enrich.enrich(project) == dict.fromkeys(names, "IR")
+    assert [p.country for p in project.project.partners] == [None] * len(names) + ["IR", "IR"]
+    assert all(p.country_set_apart == "IR" for p in project.project.partners[: len(names)])
+
+
+def test_every_persons_affiliation_is_screened_on_its_country_only_once_identified(
+    screen,
+) -> None:
+    """Ethics review (2026-12): a participant's affiliation "-" or "home address" (IR) and a
+    co-author's "Wei Zhang" (CN) fired `a.country in ["CN", "IR"]`: a person's country reached
+    user rules. Every affiliation of a person (participant, applicant, co-author, visitor) is
+    set apart as the visitor's is: screened on its country only once identified; the country
+    is kept for a re-screen (``country_set_apart``). A partner named as one keeps it."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    hit = {"name": "Harbin Institute of Technology", "country": "CN"}
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {
+                "participants": [
+                    {"role": "PI", "affiliations": [{"name": "-", "country": "IR"}, hit]},
+                    {"role": "co-investigator", "affiliations": [{"name": "home address", "country": "IR"}]},
+                    {"role": "researcher", "affiliations": [{"name": "Example Provincial Institute", "country": "IR"}]},
+                ],
+                "partners": [
+                    {"name": "Example Applicant Institute", "country": "IR", "role": "applicant"},
+                    {"name": "Example Provincial University", "country": "IR", "role": "partner"},
+                ],
+                "funders": [{"name": "Novo Nordisk", "country": "DK"}],
+            },
+        }
+    )  # fmt: skip
+    assert enrich.enrich(project) == {
+        "-": "IR",
+        "home address": "IR",
+        "Example Provincial Institute": "IR",
+        "Example Applicant Institute": "IR",
+    }
+    first, second, third = project.project.participants
+    assert [a.country for a in first.affiliations] == [None, "CN"]
+    assert first.affiliations[0].country_set_apart == "IR" and first.affiliations[1].lists
+    assert second.affiliations[0].country is None and third.affiliations[0].country is None
+    assert [p.country for p in project.project.partners] == [None, "IR"]
+    assert project.project.funders[0].country == "DK"  # two words, but a funder: kept
+    output = event_from_given(
+        {
+            "kind": "output.published",
+            "output": {"title": "t", "affiliations": [{"name": "Wei Zhang", "country": "CN"}, hit]},
+        }
+    )
+    assert enrich.enrich(output) == {"Wei Zhang": "CN"}
+    assert [a.country for a in output.output.affiliations] == [None, "CN"]

@@ -365,15 +365,20 @@ def test_an_unidentified_visitor_institution_is_said_so_and_its_country_alone_ra
     evidence = [str(e) for f in out["findings"] for e in f["evidence"]]
     assert not any("private individual" in line for line in evidence), evidence
     assert out["triage"]["colour"] == "green"
-    assert "not identified" in out["triage"]["reason"]
+    assert "names a person" in out["triage"]["reason"]
     [line] = out["in_words"]["unidentified"]
+    assert line.startswith("private individual: names a person, not an organisation")
+    assert "give the institution they work for" in line
+    assert not any("private individual" in line for line in out["in_words"]["not_found"])
+    unknown = check("--visitor-institution", "Example Provincial Lab (IR)", *NUCLEAR_VISIT)
+    assert unknown["triage"]["colour"] == "green"
+    [line] = unknown["in_words"]["unidentified"]
     assert line.startswith(
-        f"private individual: not identified as an organisation in {DOD_IN_WORDS}"
+        f"Example Provincial Lab: not identified as an organisation in {DOD_IN_WORDS}"
     )
     assert "identify the institution" in line
-    assert not any("private individual" in line for line in out["in_words"]["not_found"])
     text = _said("--visitor-institution", "private individual (IR)", *NUCLEAR_VISIT)
-    assert "private individual: not identified as an organisation" in text
+    assert "private individual: names a person, not an organisation" in text
     assert "its country is a US foreign country of concern" not in text
     assert "outside the EU" not in text
 
@@ -396,7 +401,7 @@ def test_a_partner_named_as_a_person_is_not_screened_on_its_country():
     out = check("--partner", "private individual (IR)", "--topic", "uranium enrichment")
     assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
     assert out["in_words"]["unidentified"][0].startswith(
-        "private individual: not identified as an organisation"
+        "private individual: names a person, not an organisation"
     )
     unknown = check(
         "--partner", "Example Provincial University (IR)", "--topic", "uranium enrichment"
@@ -632,6 +637,45 @@ def test_a_partner_named_as_a_person_by_title_or_nationality_is_never_screened_o
     text = _said("--partner", "Dr. Ali Rezaei (IR)", "--topic", "quantum sensing")
     assert text.startswith("GREEN") and "its country is a US foreign country of concern" not in text
     assert "Dr. Ali Rezaei: names a person, not an organisation" in " ".join(text.split())
+
+
+# A person's situation, occupation or degree, with a name or instead of one (ethics review,
+# 2026-12): each was AMBER on its country ("its country is under an EU arms embargo")
+DESCRIBED = (
+    "Private individual, Tehran (IR)", "Private individual from Tehran (IR)",
+    "Freelance researcher (IR)", "Independent consultant (IR)", "Retired professor (IR)",
+    "Guest researcher (IR)", "Ali Rezaei, PhD (IR)", "Wei Zhang (consultant) (CN)",
+    "Sara Ahmadi MSc (IR)", "Visiting scholar (CN)", "home address (IR)",
+)  # fmt: skip
+
+
+def test_a_partner_that_describes_a_person_is_never_screened_on_a_country():
+    """Ethics defect: only the whole name "private individual" or a title in front set a
+    person apart; "Private individual, Tehran (IR)" on hypersonic propulsion was AMBER on
+    Iran. A name that begins with a person's situation, sets off an occupation, or ends with
+    a degree describes a person; organisations holding such words are still screened."""
+    out = check(*(a for p in DESCRIBED for a in ("--partner", p)), "--topic", "hypersonics")
+    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
+    assert out["triage"]["colour"] == "green"
+    said = out["in_words"]["unidentified"]
+    assert [line.split(": ")[0] for line in said] == [p.rsplit(" (", 1)[0] for p in DESCRIBED]
+    for line in said:
+        assert "names a person, not an organisation" in line, line
+    text = _said("--partner", "Private individual, Tehran (IR)", "--topic", "hypersonics")
+    assert text.startswith("GREEN") and "its country is under an EU arms embargo" not in text
+    for kept in ("National University of Defense Technology (IR)", "Dr. Reddy's Laboratories (IR)"):
+        screened = check("--partner", kept, "--topic", "hypersonics")
+        assert screened["findings"] and screened["in_words"]["unidentified"] == [], kept
+
+
+def test_a_partner_given_by_a_bare_personal_name_is_screened_only_once_identified():
+    """ "Wei Zhang (CN)" was screened on China. A given and family name alone reads as a person
+    unless the registry knows it as an organisation: many organisations are named so ("Eli
+    Lilly"), so it is said to be unidentified, not a person."""
+    out = check("--partner", "Wei Zhang (CN)", "--topic", "hypersonics")
+    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
+    [line] = out["in_words"]["unidentified"]
+    assert line.startswith("Wei Zhang: not identified as an organisation"), line
 
 
 def test_a_visitor_institution_named_as_a_person_is_said_to_name_one():

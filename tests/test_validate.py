@@ -133,7 +133,10 @@ def test_block_scalar_condition_position(runner, write_rulebook):
     assert line.startswith(f"{path}:15:34: type mismatch"), line
 
 
-SANCTIONS = "  legal_basis: EU Council Regulation 267/2012 (Iran sanctions), Art. 23\n"
+LAW = "EU Council Regulation 267/2012 (Iran sanctions), Art. 23"
+# The rulebook declares the law as a source; a rule's legal_basis names it (two lines more)
+LAW_HEADER = HEADER.replace("rules:\n", f'  - id: eu-267-2012\n    cite: "{LAW}"\nrules:\n')
+SANCTIONS = "  legal_basis: eu-267-2012\n"
 
 
 @pytest.mark.parametrize("key", ["staatsangehoerigkeit", "nation", "country", "herkunft"])
@@ -144,9 +147,11 @@ def test_free_form_attributes_cannot_be_read_whatever_their_name(
     # A word list let these through; the lint is structural: no rule reads a free-form
     # attribute unless the administrator allowed its path, whatever the source calls it.
     when = f'visit.visitor.attributes.{key} == "CN"'
-    path = write_rulebook(rule_yaml("a", when, on="visit.requested", extra=legal_basis))
+    path = write_rulebook(
+        rule_yaml("a", when, on="visit.requested", extra=legal_basis), header=LAW_HEADER
+    )
     assert problems(runner, path) == [
-        f"{path}:12:11: 'visit.visitor.attributes.{key}' reads a free-form attribute, which "
+        f"{path}:14:11: 'visit.visitor.attributes.{key}' reads a free-form attribute, which "
         "rules cannot read: use a catalogue field (docs/rulebook-language.md). Only if a law "
         "requires it, an administrator may allow "
         f"'visit.visitor.attributes.{key}' under readable_attributes in kvrules.yaml"
@@ -155,9 +160,11 @@ def test_free_form_attributes_cannot_be_read_whatever_their_name(
 
 def test_attributes_inside_a_quantifier_are_refused_with_their_full_path(runner, write_rulebook):
     when = "any p in project.participants: p.attributes.herkunft == 'CN'"
-    path = write_rulebook(rule_yaml("a", f'"{when}"', on="project.created", extra=SANCTIONS))
+    path = write_rulebook(
+        rule_yaml("a", f'"{when}"', on="project.created", extra=SANCTIONS), header=LAW_HEADER
+    )
     [line] = problems(runner, path)
-    assert line.startswith(f"{path}:12:43: 'p.attributes.herkunft' reads a free-form attribute"), (
+    assert line.startswith(f"{path}:14:43: 'p.attributes.herkunft' reads a free-form attribute"), (
         line
     )
     assert "allow 'project.participants.attributes.herkunft'" in line
@@ -194,7 +201,9 @@ def test_an_allowed_attribute_with_a_legal_basis_is_read_and_marks_the_version(
     from kvrules.rulebook.cases import event_from_given
 
     when = 'visit.visitor.attributes.sanctions_designation == "listed"'
-    path = write_rulebook(rule_yaml("a", when, on="visit.requested", extra=SANCTIONS))
+    path = write_rulebook(
+        rule_yaml("a", when, on="visit.requested", extra=SANCTIONS), header=LAW_HEADER
+    )
     allowed = ["visit.visitor.attributes.sanctions_designation"]
     book = load_rulebook(path, readable_attributes=allowed)
     assert book.attributes == tuple(allowed)
@@ -207,7 +216,7 @@ def test_an_allowed_attribute_with_a_legal_basis_is_read_and_marks_the_version(
         given = {"kind": "visit.requested", "visit": {"visitor": visitor}}
         [finding] = evaluator.evaluate(event_from_given(given))
     assert finding.rulebook.version == book.version
-    assert finding.legal_basis == SANCTIONS.split(": ", 1)[1].strip()
+    assert finding.legal_basis == LAW  # the law the source cites, not its id
 
 
 def test_readable_attributes_must_name_one_attribute_key(runner, tmp_path):

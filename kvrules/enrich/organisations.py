@@ -9,10 +9,11 @@ score it rests on. Registry hits (ROR) are provenance only: being in ROR is not 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
-from kvrules.model import CollaborationEvent, ListMatch, Organisation
+from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
@@ -22,7 +23,8 @@ SCREENING_KINDS = ("designation", "assessment")
 NOT_AN_ORGANISATION = re.compile(
     r"^(?:an?\s+)?(?:private\s+(?:individual|person|citizen)|individual|independent"
     r"(?:\s+(?:researcher|scholar|scientist))?|self[-\s]?employed|freelancer?|unaffiliated|"
-    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private)$",
+    r"no\s+affiliation|none|n/?a|retired|unemployed|unknown|not\s+applicable|private"
+    r"|[\W_]*)$",  # no letter or digit at all: "-", "?"
     re.IGNORECASE,
 )
 # A name that reads as a person, not an organisation: honorific titles before a name ("Dr.
@@ -31,6 +33,7 @@ NOT_AN_ORGANISATION = re.compile(
 # national", "a Chinese citizen", "citizen of Iran"). Its country would be the person's
 # nationality. "Ir." and "M." need their full stop and a space ("M.I.T." is no title).
 _TITLE = (
+    r"(?!(?-i:[A-Z]{2,})\b(?!\.))"  # in capitals without a full stop, an acronym ("DR Healthcare")
     r"(?:dr\.?-ing|dr|drs|prof|professor|mr|mrs|ms|mx|miss|mevr|mevrouw|dhr|herr|frau|mme|mlle"
     r"|madame|mademoiselle|monsieur|sir|dame)\.?(?:\s+|(?<=\.))|(?:ir|m)\.\s+"
 )
@@ -40,24 +43,78 @@ READS_AS_PERSON = re.compile(
     r"|^(?:an?\s+)?(?:citizens?|nationals?)\s+of\s+[^\W\d_]",
     re.IGNORECASE,
 )
+# A person's situation ("Private individual, Tehran", "Retired professor", "Independent
+# consultant"), occupation ("Wei Zhang (consultant)", "Guest researcher") or degree ("Ali Rezaei,
+# PhD"): the name then describes someone, whoever it is. By position, not by a longer list of
+# whole names: a situation word first, an occupation after a situation word or set off by a
+# comma or brackets, a post-nominal degree last. An occupation ending a name on its own is a
+# firm's ("Nagano Forestry Consultant"), so it does not count there.
+_SITUATION = (
+    r"private|individual|independent|freelancer?|freelance|self[-\s]?employed|retired"
+    r"|emerit(?:us|a)|unaffiliated|unemployed|home\s+address|n/a"
+)
+_OCCUPATION = (
+    r"consultant|researcher|scholar|scientist|professor|lecturer|student|candidate"
+    r"|post-?doc|person|citizen|resident|freelancer|retired|emerit(?:us|a)|unaffiliated"
+)
+_DEGREE = r"ph\.?\s?d|d\.?\s?phil|m\.?\s?phil|m\.?\s?sc|b\.?\s?sc|m\.\s?d|mba|m\.?\s?eng|d\.?\s?sc"
+DESCRIBES_A_PERSON = re.compile(
+    rf"^(?:an?\s+)?(?:{_SITUATION})\b(?![-'’])"
+    rf"|^(?:(?:guest|visiting|{_SITUATION})\s+)+(?:{_OCCUPATION})$"
+    rf"|[,(]\s*(?:an?\s+)?(?:(?:{_SITUATION})\s+)*(?:{_OCCUPATION})\s*\)?$"
+    rf"|^[^\W\d_][^,(]*?(?:,\s*|\s+)(?:{_DEGREE})\.?\s*\)?$",
+    re.IGNORECASE,
+)
 # Words that make a name an organisation's, whatever it begins with ("Dr. Reddy's
 # Laboratories", "Sir Ganga Ram Hospital", "M. S. Ramaiah University of Applied Sciences").
 ORGANISATION_WORD = re.compile(
-    r"\b(?:univ\w*|institut\w*|college|school|polytechn\w*|hochschule|academ\w*"
+    r"\b(?:\w*univ\w*|institut\w*|da\s?xue|daigaku|daehak\w*|hogeschool|prifysgol|college"
+    r"|school|polytechn\w*|hochschule|academ\w*"
     r"|akadem\w*|laborator\w*|labs?|hospital|clinic\w*|klinik\w*|cent(?:er|re)s?|zentrum"
-    r"|foundation|stiftung|stichting|compan\w*|corporation|corp|inc|ltd|limited|gmbh|ag|bv|nv"
+    r"|foundation|stiftung|stichting|stiftelse|fondazione|fondation|fundaci[oó]n|funda[cç][aã]o"
+    r"|hastane\w*|ziekenhuis|krankenhaus|h[oô]pital|ospedal\w*|inst|compan\w*|corporation"
+    r"|corp|inc|ltd|limited|gmbh|ag|bv|nv"
     r"|plc|llc|group|society|gesellschaft|council|ministry|agency|department|bureau"
     r"|association|trust|pharma\w*|technolog\w*|industr\w*|research|observator\w*|museum"
-    r"|faculty|office|fund|bank)\b",
+    r"|faculty|office|fund|bank|commission|gemeinschaft|holdings?|biotech\w*|semiconductors?"
+    r"|aerospace|dynamics|systems|solutions|services?|network|alliance|consortium|federation"
+    r"|authority|administration|government|initiative|division|partners|ventures|zoo"
+    r"|library|seminary|hospice|municipality|county|survey)\b",
     re.IGNORECASE,
 )
 
 
+def has_organisation_word(name: str) -> bool:
+    """Whether ``name`` holds an ``ORGANISATION_WORD``, read without diacritics ("Sìchuān
+    Dàxué" is Sichuan University)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return ORGANISATION_WORD.search(bare) is not None
+
+
 def names_a_person(name: str) -> bool:
-    """Whether ``name`` reads as a person (``READS_AS_PERSON``) and has no word that makes it
-    an organisation's (``ORGANISATION_WORD``)."""
+    """Whether ``name`` reads as a person (a title or a nationality: ``READS_AS_PERSON``) or
+    describes one (a situation, occupation or degree: ``DESCRIBES_A_PERSON``), and has no word
+    that makes it an organisation's (``ORGANISATION_WORD``)."""
     name = " ".join(name.split())
-    return READS_AS_PERSON.search(name) is not None and ORGANISATION_WORD.search(name) is None
+    person = READS_AS_PERSON.search(name) or DESCRIBES_A_PERSON.search(name)
+    return person is not None and not has_organisation_word(name)
+
+
+# Given and family name alone ("Wei Zhang", "Ali Rezaei"): two or three capitalised words.
+# Many organisations are named so too ("Eli Lilly", "Chester Zoo"): such a name is only
+# unidentified, never taken for a person, so the registry settles it (``set_apart_unidentified``).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def bare_personal_name(name: str) -> bool:
+    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
+    no word that makes it an organisation's."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
+        and not has_organisation_word(name)
+    )
 
 
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
@@ -122,10 +179,11 @@ class OrganisationScreen:
             for m in found
         )
 
-    def identifies(self, org: Organisation) -> bool:
+    def identifies(self, org: Organisation, *, confident: bool = False) -> bool:
         """Whether ``org`` is known as an organisation: its ROR id is given, or a list or the
-        registry has its name (a possible match included)."""
-        return bool(org.ror_id) or bool(self._match(org.name, org.country, org.ror_id))
+        registry has its name (a possible match included, unless ``confident``)."""
+        matches = self._match(org.name, org.country, org.ror_id)
+        return bool(org.ror_id) or any(not (confident and m.candidate) for m in matches)
 
     def __call__(self, org: Organisation) -> None:
         """Add what the lists say; values the source already set are kept (union)."""
@@ -159,28 +217,59 @@ def set_apart_unidentified(
     (their country and its signals cleared before the rules run); returns their names with the
     country they had. Scans and pre-screens alike run it after screening (``Enricher``).
 
-    A country is an attribute of an organisation, never of a person. A visitor's home
-    institution counts as one only when a list or the registry identifies it (or its ROR id is
-    given): otherwise "private individual (IR)", or any name nothing knows, would screen the
-    visitor on a country that is in effect their nationality (Dutch legal advice, 2025). A
+    A country is an attribute of an organisation, never of a person. A person's affiliation (a
+    visitor's home institution, a participant's or an applicant's, a co-author's) counts as one
+    only when a list or the registry identifies it (or its ROR id is given): otherwise "private
+    individual (IR)", "home address", "-", "Wei Zhang" or any name nothing knows would screen
+    the person on a country that is in effect their nationality (Dutch legal advice, 2025). A
     partner or funder is named as an organisation, so its country stays, unless its name says
-    it is none (``NOT_AN_ORGANISATION``) or names a person (``names_a_person``). A list match
-    or a ROR id given by the source settles it: that is an organisation, whatever its name.
+    it is none (``NOT_AN_ORGANISATION``), or it describes a person (``names_a_person``: a
+    title, a nationality, a situation, an occupation, a degree) and no confident list or
+    registry match names it, or a partner is a given and family name alone
+    (``bare_personal_name``) that nothing identifies. A list match or a ROR id given by the
+    source settles it: that is an organisation, whatever its name.
     """
-    visitors = event.visit.visitor.affiliations if event.visit is not None else []
+    affiliations = persons_affiliations(event)
     set_apart: dict[str, str | None] = {}
     for org in organisations(event):
         if org.country is None and not org.country_signals:
             continue
         if org.lists or org.ror_id:
             continue  # a list or the source's ROR id names an organisation, whatever its name
-        person = NOT_AN_ORGANISATION.match(org.name.strip()) or names_a_person(org.name)
-        visitor = any(org is a for a in visitors)
-        if person or (visitor and not _identified(org, screen)):
+        if NOT_AN_ORGANISATION.match(org.name.strip()):
+            unidentified = True
+        elif names_a_person(org.name):
+            unidentified = not (screen is not None and screen.identifies(org, confident=True))
+        else:
+            # a funder given by two words is an organisation far more often than a donor
+            # ("European Commission", "Novo Nordisk"): its country is kept for the funding rules
+            named = bare_personal_name(org.name) and not isinstance(org, Funder)
+            persons = named or any(org is a for a in affiliations)
+            unidentified = persons and not _identified(org, screen)
+        if unidentified:
             set_apart[org.name] = org.country
             org.country_set_apart = org.country or org.country_set_apart
             org.country, org.country_signals = None, []
     return set_apart
+
+
+# Partners an adapter took from a person's affiliation (Pure: a participant's or an
+# applicant's external organisations, ``kvrules_pure.mapping.project_org_refs``)
+PERSONS_AFFILIATION_ROLES = frozenset({"participant", "applicant"})
+
+
+def persons_affiliations(event: CollaborationEvent) -> list[Organisation]:
+    """The organisations an event names as where a person works: a visitor's, a participant's
+    or an applicant's, a co-author's (an output's affiliations)."""
+    found: list[Organisation] = []
+    if event.visit is not None:
+        found += event.visit.visitor.affiliations
+    if project := event.project:
+        found += [p for p in project.partners if p.role in PERSONS_AFFILIATION_ROLES]
+        found += [a for person in project.participants for a in person.affiliations]
+    if event.output is not None:
+        found += event.output.affiliations
+    return found
 
 
 def _identified(org: Organisation, screen: OrganisationScreen | None) -> bool:

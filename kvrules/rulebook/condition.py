@@ -231,8 +231,8 @@ class Scope:
         if spec.personal and not self.access.legal_basis:
             raise ConditionError(
                 f"'{ref}' is about a person: a rule may read it only with legal_basis: naming "
-                "the law that requires it (e.g. a sanctions regime); nationality is not a "
-                "screening criterion",
+                "a source under sources: that cites the law that requires it (e.g. a sanctions "
+                "regime); nationality is not a screening criterion",
                 pos.line,
                 pos.col,
             )
@@ -417,6 +417,14 @@ def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
             tok.line or 1,
             tok.column or 1,
         )
+    if spec.vocabulary is not None and value.casefold() not in spec.vocabulary:
+        raise ConditionError(
+            f"{value!r} is not a known role: a person's role is free text in the RIS and could "
+            "hold a nationality, so a rule compares it only with known roles "
+            f"({', '.join(sorted(spec.vocabulary))}; docs/rulebook-language.md)",
+            tok.line or 1,
+            tok.column or 1,
+        )
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
     if isinstance(value, str) and spec.literal_form is not None:
@@ -564,6 +572,15 @@ class _Builder:
             pos = _pos(node)
             raise ConditionError(
                 f"'matches' needs text; '{ref}' is {spec.type.value}", pos.line, pos.col
+            )
+        if spec.vocabulary is not None:
+            pos = _pos(node)
+            raise ConditionError(
+                f"'{ref}' is a person's free text in the RIS and could hold a nationality: a "
+                f"rule cannot match a pattern in it; compare it with known roles ('{ref} in "
+                '["phd candidate", "postdoc"]\', docs/rulebook-language.md)',
+                pos.line,
+                pos.col,
             )
         pattern = _literal(tok, self.vars)
         assert isinstance(pattern, str)

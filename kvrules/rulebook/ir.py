@@ -169,6 +169,8 @@ class Rule:
     pos: Pos
     risks: tuple[str, ...] = ()  # research-security risk types (kvrules.rulebook.risks)
     references: tuple[Reference, ...] = field(default=(), compare=False)
+    # the free-form attribute paths it reads, allowed by the configuration (under legal_basis)
+    attributes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -392,9 +392,19 @@ def _build(
                     f"unknown risk type '{risk}'{suggest(risk, known_risks)}; "
                     f"choose from {', '.join(known_risks)}",
                 )
+        basis = r.legal_basis if valid.ok("legal_basis") else None
+        if basis is not None and sources_known and basis not in source_ids:
+            # the first sign-off must be checkable: a law a committee member can look up
+            check.error(
+                (*where, "legal_basis"),
+                f"legal basis '{basis}' is not a source of this rulebook: legal_basis names "
+                "the id of an entry under sources: whose cite: is the law that requires "
+                "reading a person's attribute (e.g. 'EU Council Regulation 267/2012, Art. 23')"
+                + suggest(basis, list(sources)),
+            )
         if not (vars_known and valid.ok("when", "legal_basis")):
             continue  # a condition that reads vars.X cannot be checked against broken vars
-        access = Access(readable, legal_basis=r.legal_basis is not None)
+        access = Access(readable, legal_basis=basis is not None)
         check.references = []
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(access=access))
@@ -413,10 +423,11 @@ def _build(
             r.alert,
             r.rationale,
             sources.get(r.cite, ir.Citation(r.cite, "")),
-            r.legal_basis,
+            sources[basis].cite if basis in sources else basis,  # the law, as findings cite it
             ir.Pos(line, col),
             tuple(dict.fromkeys(r.risks)),
             tuple(dict.fromkeys(check.references)),
+            tuple(sorted(access.read)),
         )
         try:
             if check_rule is not None:

@@ -53,8 +53,8 @@ class RuleSpec(_Spec):
     cite: str = Field(description="id of an entry in the rulebook's sources")
     legal_basis: str | None = Field(
         default=None,
-        description="the law that requires it; needed to read a person attribute (config "
-        "readable_attributes)",
+        description="id of an entry in the rulebook's sources whose cite: is the law that "
+        "requires it; needed to read a person attribute (config readable_attributes)",
     )
     enabled: bool = True
 

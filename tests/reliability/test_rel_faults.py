@@ -76,7 +76,7 @@ def _check(tmp_path: Path, projects: int) -> None:
 
 
 def test_five_percent_faults_end_to_end_equal_a_clean_scan(tmp_path: Path) -> None:
-    _check(tmp_path, projects=40)
+    _check(tmp_path, projects=60)
 
 
 @pytest.mark.slow

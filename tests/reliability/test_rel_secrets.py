@@ -41,7 +41,7 @@ def test_no_secret_in_logs_errors_output_audit_or_database(
     with running_system(
         tmp_path / "run",
         api_key=PURE_KEY,
-        projects=30,
+        projects=60,
         smtp_users={SMTP_USER: "a-different-password"},  # the login fails
         smtp_password_env="KVRULES_REL_SMTP_PASSWORD",
     ) as rig:
@@ -49,7 +49,7 @@ def test_no_secret_in_logs_errors_output_audit_or_database(
         ok = rig.scan()
         assert ok.exit_code == 0, ok.output
         summary = json.loads(ok.stdout.strip().splitlines()[-1])
-        assert summary["records"] == 30 and summary["alerts_failed"] > 0
+        assert summary["records"] == 60 and summary["alerts_failed"] > 0
         assert rig.mail.auth_attempts and not rig.mail.mails  # a real, refused AUTH
         assert rig.hooks.posts
         seen += [("scan stdout", ok.stdout), ("scan stderr", ok.stderr)]

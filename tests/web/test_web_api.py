@@ -218,3 +218,16 @@ def test_a_partner_named_as_a_person_is_not_screened_on_a_country(db: Path, url:
     r = screen(url, token, {"topic": "quantum sensing", "partners": [listed]})
     assert r.status_code == 200, r.text
     assert r.json()["triage"]["colour"] == "red" and r.json()["unidentified"] == []
+
+
+def test_a_partner_that_describes_a_person_is_not_screened_on_a_country(db: Path, url: str) -> None:
+    """Ethics review (2026-12): the web pre-screen gave "Private individual, Tehran" (IR) on
+    hypersonic propulsion AMBER on Iran's arms embargo, as `kvrules check` did."""
+    token = tokens(db, "add", "grants-portal-2")
+    person = {"name": "Private individual, Tehran", "country": "IR"}
+    r = screen(url, token, {"topic": "hypersonic propulsion", "partners": [person]})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["findings"] == [], [f["rule_id"] for f in answer["findings"]]
+    [said] = answer["in_words"]["unidentified"]
+    assert said.startswith("Private individual, Tehran: names a person, not an organisation")
