@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
-from kvrules.plain import count_of, period_in_words
+from kvrules.plain import count_of, period_in_words, screened_in_words
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -76,6 +76,17 @@ class Alert(BaseModel):
     # An earlier attempt to send it was cut off (a crash) before its outcome was recorded: it
     # may have arrived already. Set on the re-send only, never stored in the outbox payload.
     possible_repeat: bool = False
+    # The list editions the last scan screened against and their titles (``Store.screening``),
+    # filled when the alert is sent: a message says what "on a list" was looked up in, and
+    # that a partial copy is partial. Not stored in the outbox payload.
+    screened: list[str] = []
+    list_titles: dict[str, str] = {}
+
+    @property
+    def screened_in_words(self) -> str | None:
+        """ "Organisations screened against the US DoD Section 1286 list, edition FY25 (a
+        partial copy: …); not on a list means …", or None before a scan with lists."""
+        return screened_in_words(self.screened, self.list_titles) if self.screened else None
 
     @property
     def digest_period_in_words(self) -> str | None:
