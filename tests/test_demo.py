@@ -39,7 +39,23 @@ def test_demo_runs_end_to_end(runner, tmp_path):
     # Both link each case to its record in the simulated Pure's portal (the demo's ris_url)
     portal = "https://research.kvarn.example/en/projects/"
     assert portal in report
-    assert all(portal in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    site = "https://research.kvarn.example/en/"
+    assert all(site in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    # each kind of record at its own path in the portal: a research output is a publication
+    # there (its uuid under /en/projects/ is a page that does not exist)
+    with Store.open(workdir / "kvrules.db") as store:
+        outputs = [c for c in store.cases(None) if c.record_id.startswith("research-outputs/")]
+    assert outputs
+    for case in outputs:
+        uuid = case.record_id.rsplit("/", 1)[-1]
+        shown_output = runner.invoke(
+            cli, ["show", f"case:{case.id}", "--config", str(workdir / "kvrules.yaml")]
+        ).output
+        assert f"in the RIS: {site}publications/{uuid}" in shown_output
+        assert f"{portal}{uuid}" not in report
+    # the line on what was not screened says whose institutions these are
+    unscreened = next(line for line in result.output.splitlines() if "not identified" in line)
+    assert "visitors' institutions not identified" in unscreened, unscreened
     # The follow-up the demo suggests shows the same link: it left its config behind for it
     suggested = re.search(r"kvrules show case:1 (.+)", result.output)[1].split()
     shown = runner.invoke(cli, ["show", "case:1", *suggested])

@@ -129,17 +129,41 @@ SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
 
 
 def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
-    """The organisations a scan did not screen on their country, in one line: a visitor's
-    institution nothing identifies, or a name that is no organisation (``Enricher``)."""
+    """The organisations a scan did not screen on their country, in one line: visitors'
+    institutions nothing identifies, and names that are a person's or no organisation's
+    (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
+    from kvrules.enrich.organisations import NOT_AN_ORGANISATION, names_a_person
+
+    people = {
+        name: country
+        for name, country in unidentified.items()
+        if NOT_AN_ORGANISATION.match(name.strip()) or names_a_person(name)
+    }
+    institutions = {n: c for n, c in unidentified.items() if n not in people}
+    said = []
+    if institutions:
+        whose = (
+            "1 visitor's institution not identified as an organisation"
+            if len(institutions) == 1
+            else f"{len(institutions)} visitors' institutions not identified as organisations"
+        )
+        said.append(
+            f"{whose} in the lists or the organisation registry, so their country alone was "
+            f"not screened (it would be the visitor's): {_some(institutions)}"
+        )
+    if people:
+        said.append(
+            f"{count_of(len(people), 'name')} of a person or of no organisation given as an "
+            f"institution, so not screened on a country: {_some(people)}"
+        )
+    return "; ".join(said) + "; identify the institution in the RIS (its full name, or its ROR id)."
+
+
+def _some(unidentified: dict[str, str | None]) -> str:
+    """The first names (with the country they had), the rest counted."""
     named = [_named(name, country) for name, country in unidentified.items()]
     more = len(named) - SHOWN_UNIDENTIFIED
-    listed = ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
-    return (
-        f"{count_of(len(named), 'organisation')} not identified as organisations in the lists "
-        f"or the organisation registry, so their country alone was not screened (it would be a "
-        f"person's): {listed}; identify the institution in the RIS (its full name, or its ROR "
-        "id)."
-    )
+    return ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
 
 
 def _named(name: str, country: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from kvrules.plain import count_of
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
+from kvrules.store import Store
 
 
 def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]:
@@ -256,6 +258,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
     """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
     with open_existing(db) as store:
         found = store.alerts(None if status == "all" else status)
+        named = _record_names(store, [(a.case_id, _alert_record(a.payload)) for a in found])
     rows = [
         {
             "id": a.id,
@@ -265,7 +268,9 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             "case": a.case_id,
             "key": a.key,
             "attempts": a.attempts,
-            "title": a.payload.get("title"),
+            # the e-mail's subject names the record ("[high] … — Battery chemistry"): so does
+            # the listing (a digest, about several records, names none)
+            "title": _titled(a.payload.get("title"), named.get(_alert_record(a.payload))),
             "last_error": a.last_error,
             "next_attempt_at": a.next_attempt_at.isoformat(),
             # Sent more than once, or being sent with the outcome not (yet) recorded: the
@@ -290,6 +295,39 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             + (f"\n[red]{escape(_failed(r))}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
+
+
+def _alert_record(payload: dict) -> tuple[str, str] | None:
+    """The one record an outbox alert is about (source, record id); None for a digest."""
+    items = payload.get("items") or []
+    where = {(i.get("source_system"), i.get("record_id")) for i in items}
+    if len(where) != 1 or payload.get("digest_period"):
+        return None
+    source, record = where.pop()
+    return (str(source), str(record)) if source and record else None
+
+
+def _record_names(
+    store: Store, wanted: Iterable[tuple[int | None, tuple[str, str] | None]]
+) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """(source, record id) -> (the record's name as the RIS gives it, or "" when the store
+    does not remember it; its case number), for listings that would otherwise show only the
+    source's internal id. ``wanted``: (a case number already known, the record) pairs."""
+    named: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for case_id, where in wanted:
+        if where is None or where in named:
+            continue
+        case = store.case_for(*where)
+        label = describe(store.subject(*where), *where)
+        named[where] = (label.heading if label.title else "", case.id if case else case_id)
+    return named
+
+
+def _titled(title: str | None, named: tuple[str, int | None] | None) -> str | None:
+    """An alert's title with its record's name, as the e-mail's subject carries it."""
+    if not named or not named[0] or title is None or named[0] in title:
+        return title
+    return f"{title} — {named[0]}"
 
 
 def _failed(row: dict) -> str:
@@ -339,6 +377,7 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
                     "set-aside lists those)"
                 )
         found = [] if requeue else store.writebacks(wanted)
+        named = _record_names(store, [(None, (w.source, w.record_id)) for w in found])
     if requeue:
         click.echo(
             f"requeued {count_of(len(requeue), 'write-back')}: the next scan writes "
@@ -351,6 +390,9 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
             "status": WRITEBACK_STATUS.get(w.status, w.status),
             "source": w.source,
             "record": w.record_id,
+            # what people know the record by: its title in the RIS and its case number
+            "title": named[(w.source, w.record_id)][0] or None,
+            "case": named[(w.source, w.record_id)][1],
             "tags": w.tags,
             "attempts": w.attempts,
             "last_error": w.last_error,
@@ -361,13 +403,14 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
         for w in found
     ]
     table = Table(title=f"{len(rows)} write-back(s)")
-    for col in ("id", "status", "source → record", "attempts", "tags / error"):
+    for col in ("id", "status", "record", "case", "attempts", "tags / error"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             str(r["id"]),
             r["status"],
-            escape(f"{r['source']} → {r['record']}"),
+            escape((f"{r['title']}\n" if r["title"] else "") + f"{r['source']} → {r['record']}"),
+            str(r["case"]) if r["case"] else "–",
             str(r["attempts"]),
             escape(" ".join(r["tags"]) or "(none)")
             + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
