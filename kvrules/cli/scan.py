@@ -147,8 +147,9 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
             if len(institutions) == 1
             else f"{len(institutions)} visitors' institutions not identified as organisations"
         )
+        their = "its" if len(institutions) == 1 else "their"
         said.append(
-            f"{whose} in the lists or the organisation registry, so their country alone was "
+            f"{whose} in the lists or the organisation registry, so {their} country alone was "
             f"not screened (it would be the visitor's): {_some(institutions)}"
         )
     if people:

@@ -27,11 +27,12 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import count_of
+from kvrules.plain import count_of, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.unscreened import not_screened_on_country, visit_facts
 
 
 def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]:
@@ -165,7 +166,9 @@ def show(
         words = case_words(
             (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
         )
+        screened, titles = store.screening()
     label = describe(subject, case.source_system, case.record_id, links)
+    visit = (subject or {}).get("visit")
     data = {
         "case": case.id,
         "record": f"{case.source_system}:{case.record_id}",
@@ -174,6 +177,10 @@ def show(
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
+        # a visit as the RIS names it; what was not screened on a country; the lists screened
+        "visit": dict(visit_facts(visit)) if visit else None,
+        "not_screened_on_country": not_screened_on_country(subject),
+        "screened_against": screened,
         "findings": [
             {
                 "id": s.id,
@@ -214,6 +221,13 @@ def show(
     ):
         if value:  # soft_wrap: a link broken over two lines cannot be clicked or copied
             console.print(f"  {what}: {escape(value)}", soft_wrap=what == "in the RIS")
+    for what, value in visit_facts(visit) if visit else []:
+        if what != "Host unit":  # said above, as the unit
+            console.print(f"  {what.lower()}: {escape(value)}")
+    for line in data["not_screened_on_country"]:
+        console.print(f"  not screened on a country: {escape(line)}")
+    if screened:
+        console.print(f"  {escape(screened_in_words(screened, titles))}")
     for s in items:
         f = s.finding
         rule = (
