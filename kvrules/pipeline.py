@@ -415,7 +415,12 @@ class Scanner:
         self._record(findings, report, follows.routes(self.routes) if follows else None)
         if follows is not None:
             follows.complete(self.store)
-        return self._queue_tags(record.events[0].source.system, record.record_id, findings)
+        system = record.events[0].source.system
+        # The record's case notes what its findings rest on that this version no longer holds
+        # (a partner that left): the finding, and the tag, stand until the committee decides.
+        screened = self.enricher.screened_against if self.enricher is not None else []
+        self.store.note_lapsed(system, record.record_id, screened)
+        return self._queue_tags(system, record.record_id, findings)
 
     def _record(
         self,

@@ -309,16 +309,53 @@ def lists_dropped(
     return dropped - still, left - still - dropped
 
 
+def organisations_left(
+    evidence: Iterable[Explained], record: Mapping[str, Any] | None
+) -> list[str]:
+    """ "partner Harbin Institute of Technology (CN)": each organisation a finding's evidence
+    is about that the record, as read now, no longer holds (its name is nowhere in the list
+    the evidence runs through). Nothing when the record is not remembered."""
+    if record is None:
+        return []
+    left: dict[str, None] = {}
+    for e in evidence:
+        if e.subject and "[" in e.path and _element(record, e.path, e.subject) is None:
+            left[_who(e.path, e.subject)] = None
+    return list(left)
+
+
+def left_in_words(left: Mapping[str, Any]) -> str:
+    """ "partner Harbin Institute of Technology (CN) left the record on 5 March 2026 (the
+    version read by the scan of 7 December 2026, 06:08 UTC): …": what a finding rests on is
+    no longer in the record; the finding stands until the committee decides."""
+    when = []
+    for key in ("changed", "at"):
+        try:
+            when.append(datetime.fromisoformat(str(left.get(key))).astimezone(UTC))
+        except ValueError:
+            when.append(None)
+    changed, seen = when
+    on = f" on {day_in_words(changed or seen)}" if changed or seen else ""
+    scan = (
+        f" (the version read by the scan of {day_in_words(seen)}, {seen:%H:%M} UTC)" if seen else ""
+    )
+    return (
+        f"{left.get('who')} left the record{on}{scan}: the finding stands as found until the "
+        "committee decides"
+    )
+
+
 def lapse_in_words(
     lapsed: Mapping[str, Any] | None,
     listed: Entries | None,
     evidence: Iterable[Explained] = (),
 ) -> list[str]:
     """ "partner X is not in edition 2027 of the list “University Two watch list”; found in
-    edition 2026, listed as “…”": a later edition no longer lists what a finding rests on.
-    The finding keeps its evidence; the committee decides what it means."""
+    edition 2026, listed as “…”": a later edition no longer lists what a finding rests on;
+    "partner X left the record on …": the record no longer holds it. The finding keeps its
+    evidence; the committee decides what it means."""
     pieces = list(evidence)
-    said = []
+    said = [left_in_words(left) for left in (lapsed or {}).get("left") or []]
     for screened in (lapsed or {}).get("editions") or []:
         m = _SCREENED.match(screened)
         if m is None:
