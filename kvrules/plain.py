@@ -53,12 +53,39 @@ _COUNTRY_OF = re.compile(r"\(([A-Z]{2})\)$")  # "Peking University (CN)": as evi
 
 def _signal_basis(country: str | None, signal: str) -> str:
     """ " (China: European Council declaration …; a political commitment, not a CFSP
-    decision …)": what the country profile records for this country and signal, so a finding
-    says what its source says for that country, not what holds for another."""
-    from kvrules.enrich.countries import explain_signal
+    decision …); a designation; source: the kvrules country profiles, version 2026.1, reviewed
+    2026-08-22": what the country profile records for this country and signal, so a finding
+    says what its source says for that country, not what holds for another, whether a law or
+    an assessment, and which edition of the profiles says it (those in use now)."""
+    from kvrules.enrich.countries import default_profiles
 
-    why = explain_signal(country, signal)
-    return f" ({why.country_name}: {why.rationale.rstrip('.')})" if why is not None else ""
+    profiles = default_profiles()
+    why = profiles.explain(country, signal)
+    if why is None:
+        return ""
+    kind = KINDS.get(why.signal.kind, why.signal.kind)
+    return f" ({why.country_name}: {why.rationale.rstrip('.')}); {kind}; source: {profiles.named()}"
+
+
+def signal_technical(e: Explained, record: Mapping[str, Any] | None) -> str | None:
+    """The technical detail behind a country-signal test: the profile file, version, country
+    and signal ids, kind and citation (``CountryProfiles.technically``); None for another
+    test."""
+    field = e.path.rsplit(".", 1)[-1]
+    quoted = _QUOTED.findall(e.test)
+    if field != "country_signals" or not quoted or e.test.startswith("not"):
+        return None
+    from kvrules.enrich.countries import default_profiles
+
+    return default_profiles().technically(_country_of(e.path, e.subject, record), quoted[0])
+
+
+def _country_of(path: str, subject: str | None, record: Mapping[str, Any] | None) -> str | None:
+    """The country of the organisation evidence is about: the record's, else as the evidence
+    names it ("Peking University (CN)")."""
+    return (_element(record, path, subject) or {}).get("country") or (
+        m.group(1) if subject and (m := _COUNTRY_OF.search(subject)) else None
+    )
 
 
 def count_of(n: int | None, thing: str) -> str:
@@ -166,6 +193,27 @@ def lists_in_words(
 def signal_label(code: str) -> str:
     """'eu-arms-embargo' -> 'under an EU arms embargo'; an unknown signal as its code."""
     return SIGNALS.get(code, code)
+
+
+def signal_marked(code: str) -> str:
+    """A signal in words, marked when the profiles say it is an assessment: "named by the
+    Dutch government as a state-actor threat (an assessment, not a designation)"."""
+    from kvrules.enrich.countries import default_profiles
+
+    signal = default_profiles().signals.get(code)
+    marked = signal is not None and signal.kind == "assessment"
+    return signal_label(code) + (f" ({KINDS['assessment']})" if marked else "")
+
+
+def signal_source(code: str) -> str:
+    """Where a signal comes from, for the technical detail: "nl-state-actor-threat: the kvrules
+    country profiles, version 2026.1, reviewed 2026-08-22; cite: …"."""
+    from kvrules.enrich.countries import default_profiles
+
+    profiles = default_profiles()
+    signal = profiles.signals.get(code)
+    cite = f"; cite: {signal.cite}" if signal is not None else ""
+    return f"{code}: {profiles.named()}{cite}"
 
 
 def money(amount: Any, currency: str | None) -> str:
@@ -415,10 +463,7 @@ def evidence_sentence(
         said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
         if negated:
             return said
-        country = (_element(record, path, subject) or {}).get("country") or (
-            m.group(1) if subject and (m := _COUNTRY_OF.search(subject)) else None
-        )
-        return said + _signal_basis(country, quoted[0])
+        return said + _signal_basis(_country_of(path, subject, record), quoted[0])
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
@@ -754,6 +799,8 @@ def technically(
         behind = _behind(listed, i)
         entries = _entries_of(e, record) if behind is None else behind
         lines += [f"  {match_technical(m)}" for m in entries]
+        if signal := signal_technical(e, record):
+            lines.append(f"  {signal}")
     return lines
 
 

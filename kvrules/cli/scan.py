@@ -28,7 +28,7 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import count_of, screened_in_words
+from kvrules.plain import count_of, edition_in_words, screened_in_words
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
@@ -121,6 +121,12 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
     if report.screened_against:
         click.echo(screened_in_words(report.screened_against, report.list_titles))
+    countries = [edition_in_words(s, report.list_titles) for s in report.countries_checked]
+    if countries or report.country_profiles:  # as `kvrules check` says it
+        said = " and ".join(
+            [*countries, *([report.country_profiles] if report.country_profiles else [])]
+        )
+        click.echo(f"Countries checked against {said}.")
     if report.unidentified:
         click.echo(not_identified_in_words(report.unidentified))
 
