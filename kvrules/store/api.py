@@ -384,6 +384,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """The record was screened again (``screened_against``: the editions): note on its
         case's findings which list entries they rest on a later edition no longer lists, in
         the audit log too. The findings keep their evidence as found; the committee decides."""
+        if _cases.find_case(self._db.conn, source_system, record_id) is None:
+            return  # most records of a scan have no case: no write transaction for them
         now = self.clock()
         with self._db.transaction() as c:
             case = _cases.find_case(c, source_system, record_id)
