@@ -126,10 +126,12 @@ def test_the_demo_folder_is_ignored_by_git_and_the_readme_says_where_its_links_p
     )
     assert ignored.returncode == 0
     quick_start = (root / "README.md").read_text(encoding="utf-8").split("Running it for real")[0]
-    pattern = demo_config(root, "http://127.0.0.1:1", "k", 25).sources["pure"].ris_url
-    assert isinstance(pattern, str)
-    host = pattern.split("/")[2]
-    assert host in quick_start and "in the simulated RIS" not in quick_start
+    patterns = demo_config(root, "http://127.0.0.1:1", "k", 25).sources["pure"].ris_url
+    assert isinstance(patterns, dict)  # a path per kind of record, as Pure's portal has them
+    for pattern in patterns.values():
+        host, path = pattern.split("/")[2], pattern.split("/")[4]
+        assert host in quick_start and f"/en/{path}/…" in quick_start, pattern
+    assert "in the simulated RIS" not in quick_start
 
 
 def test_a_rerun_keeps_committee_work_unless_told_to_replace_it(runner, tmp_path, monkeypatch):
