@@ -366,10 +366,24 @@ def organisations_left(
     if record is None:
         return []
     left: dict[str, None] = {}
+    names = _names_in(record)
     for e in evidence:
-        if e.subject and "[" in e.path and _element(record, e.path, e.subject) is None:
+        if not e.subject or "[" not in e.path or _element(record, e.path, e.subject) is not None:
+            continue
+        # still named in the record with another country (corrected, or set apart): not gone
+        if _COUNTRY_OF.sub("", e.subject.split(" / ")[-1]).strip() not in names:
             left[_who(e.path, e.subject)] = None
     return list(left)
+
+
+def _names_in(node: Any) -> set[str]:
+    """Every organisation name a remembered record holds, at any depth."""
+    if isinstance(node, Mapping):
+        own = {str(node["name"])} if isinstance(node.get("name"), str) else set()
+        return own.union(*(_names_in(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_names_in(v) for v in node))
+    return set()
 
 
 def left_in_words(left: Mapping[str, Any]) -> str:

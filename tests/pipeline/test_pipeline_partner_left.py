@@ -76,3 +76,24 @@ def test_a_partner_that_left_is_said_and_the_tag_holds_until_the_committee_decid
         assert store.lapsed_findings("file", "p-1")  # what holds the tag
         store.decide(1, "approve", "Harbin has left the consortium", actor="committee")
         assert store.lapsed_findings("file", "p-1") == []  # decided: it holds no longer
+
+
+def test_a_partner_whose_country_changed_has_not_left() -> None:
+    """Named as before with another country (corrected, or set apart as unidentified), the
+    organisation is still in the record: only a name the record no longer holds has left."""
+    from kvrules.findings import Evidence
+    from kvrules.plain import organisations_left
+
+    evidence = [
+        Evidence(
+            "project.partners[0].lists",
+            'contains "us_dod_1286"',
+            ["us_dod_1286"],
+            "Harbin Institute of Technology (CN)",
+        )
+    ]
+    same = {"project": {"partners": [{"name": "Harbin Institute of Technology"}]}}
+    other = {"project": {"partners": [{"name": "Delft University of Technology", "country": "NL"}]}}
+    assert organisations_left(evidence, same) == []
+    assert organisations_left(evidence, other) == ["partner Harbin Institute of Technology (CN)"]
+    assert organisations_left(evidence, None) == []  # not remembered: nothing is said
