@@ -111,3 +111,4 @@ def test_country_evidence_names_its_source_wherever_it_is_read(tmp_path: Path) -
     ]
     text = " ".join(" ".join(render(a, None)[0].split()) for a in named)
     assert said in text
+    assert technical in text.partition("Technical detail")[2]  # its technical section too
