@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
-from kvrules.plain import count_of, period_in_words
+from kvrules.plain import count_of, period_in_words, screened_in_words, technically
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -40,6 +40,9 @@ class AlertItem(BaseModel):
     finding: Finding
     record: RecordLabel | None = None
     sentences: list[str] = []  # the finding's evidence in words (kvrules.plain.said)
+    # its technical form with what lies behind each test (list entries, the country profiles),
+    # as `kvrules show --technical` gives it (kvrules.plain.technically)
+    technical_lines: list[str] = []
 
     def named(self, subject: Mapping[str, Any] | None, links: RecordLinks | None) -> AlertItem:
         """This item naming its record and saying its evidence as ``subject`` allows."""
@@ -47,6 +50,9 @@ class AlertItem(BaseModel):
             update={
                 "record": describe(subject, self.source_system, self.record_id, links),
                 "sentences": said_once(self.finding.evidence, subject),
+                "technical_lines": [
+                    line.strip() for line in technically(self.finding.evidence, subject)
+                ],
             }
         )
 
@@ -59,8 +65,9 @@ class AlertItem(BaseModel):
         return self.sentences or said_once(self.finding.evidence, None)
 
     def technical(self) -> list[str]:
-        """Each piece of evidence as the engine saw it: field path, test and value."""
-        return [str(e) for e in self.finding.evidence]
+        """Each piece of evidence as the engine saw it: field path, test and value, each
+        followed by what lies behind it (list entries, the country profiles) once named."""
+        return self.technical_lines or [str(e) for e in self.finding.evidence]
 
 
 class Alert(BaseModel):
@@ -76,6 +83,17 @@ class Alert(BaseModel):
     # An earlier attempt to send it was cut off (a crash) before its outcome was recorded: it
     # may have arrived already. Set on the re-send only, never stored in the outbox payload.
     possible_repeat: bool = False
+    # The list editions the last scan screened against and their titles (``Store.screening``),
+    # filled when the alert is sent: a message says what "on a list" was looked up in, and
+    # that a partial copy is partial. Not stored in the outbox payload.
+    screened: list[str] = []
+    list_titles: dict[str, str] = {}
+
+    @property
+    def screened_in_words(self) -> str | None:
+        """ "Organisations screened against the US DoD Section 1286 list, edition FY25 (a
+        partial copy: …); not on a list means …", or None before a scan with lists."""
+        return screened_in_words(self.screened, self.list_titles) if self.screened else None
 
     @property
     def digest_period_in_words(self) -> str | None:

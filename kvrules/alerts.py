@@ -189,7 +189,10 @@ def _named(store: Store, alert: Alert, links: RecordLinks | None) -> Alert:
         name = items[0].label.heading
         short = name if len(name) <= TITLE_NAME_LENGTH else name[: TITLE_NAME_LENGTH - 1] + "…"
         title = f"{title} — {short}"
-    return alert.model_copy(update={"items": items, "title": title})
+    screened, titles = store.screening()
+    return alert.model_copy(
+        update={"items": items, "title": title, "screened": screened, "list_titles": titles}
+    )
 
 
 def _members_hash(members: list[OutboxAlert]) -> str:

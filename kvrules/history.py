@@ -228,6 +228,15 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "decides"
     ),
     "finding.listed-again": lambda d: "noted that a finding's list entry is listed again",
+    "finding.left-record": lambda d: (
+        f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} left the "
+        "record, which a finding of the case rests on; the finding stands until the committee "
+        "decides"
+    ),
+    "finding.back-in-record": lambda d: (
+        f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} is in the "
+        "record again"
+    ),
     "case.followed": lambda d: (
         f"handed the case over to case {d.get('to_case')}, which follows the awarded project "
         f"{d.get('record')}"

@@ -76,6 +76,10 @@ class ScanReport:
     seconds: float = 0.0
     screened_against: list[str] = field(default_factory=list)
     list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
+    # What countries were checked against: editions of lists of countries (no organisation is
+    # searched in them, so not in screened_against) and the country profiles, in words
+    countries_checked: list[str] = field(default_factory=list)
+    country_profiles: str = ""
     # Organisations of this source's records not screened on their country (a visitor's
     # institution nothing identifies, "private individual"): name → the country they had.
     unidentified: dict[str, str | None] = field(default_factory=dict)
@@ -95,6 +99,16 @@ class ScanReport:
 
 # A write-back whose hook broke its contract is dead at its first attempt: retrying cannot help.
 SET_ASIDE = RetryPolicy(max_attempts=1)
+
+
+def _profiles_in_words(enricher: Enricher | None) -> str:
+    """The country profiles a scan's enrichment assigns signals from, with their edition (as
+    ``kvrules check`` names them), or "" when it assigns none."""
+    if enricher is None or enricher.country_signals is None:
+        return ""
+    from kvrules.enrich.countries import profiles_in_words
+
+    return profiles_in_words()
 
 
 def record_tags(findings: list[Finding]) -> list[str]:
@@ -282,6 +296,8 @@ class Scanner:
             dry_run=not self.apply,
             screened_against=self.enricher.screened_against if self.enricher else [],
             list_titles=dict(self.enricher.list_titles) if self.enricher else {},
+            countries_checked=list(self.enricher.countries_checked) if self.enricher else [],
+            country_profiles=_profiles_in_words(self.enricher),
         )
         if self.enricher is not None:  # what a partner on no list was not found in, for people
             self.store.remember_screening(report.screened_against, report.list_titles)
@@ -429,7 +445,12 @@ class Scanner:
         self._record(findings, report, follows.routes(self.routes) if follows else None)
         if follows is not None:
             follows.complete(self.store)
-        return self._queue_tags(record.events[0].source.system, record.record_id, findings)
+        system = record.events[0].source.system
+        # The record's case notes what its findings rest on that this version no longer holds
+        # (a partner that left): the finding, and the tag, stand until the committee decides.
+        screened = self.enricher.screened_against if self.enricher is not None else []
+        self.store.note_lapsed(system, record.record_id, screened)
+        return self._queue_tags(system, record.record_id, findings)
 
     def _record(
         self,

@@ -68,12 +68,39 @@ _COUNTRY_OF = re.compile(r"\(([A-Z]{2})\)$")  # "Peking University (CN)": as evi
 
 def _signal_basis(country: str | None, signal: str) -> str:
     """ " (China: European Council declaration …; a political commitment, not a CFSP
-    decision …)": what the country profile records for this country and signal, so a finding
-    says what its source says for that country, not what holds for another."""
-    from kvrules.enrich.countries import explain_signal
+    decision …); a designation; source: the kvrules country profiles, version 2026.1, reviewed
+    2026-08-22": what the country profile records for this country and signal, so a finding
+    says what its source says for that country, not what holds for another, whether a law or
+    an assessment, and which edition of the profiles says it (those in use now)."""
+    from kvrules.enrich.countries import default_profiles
 
-    why = explain_signal(country, signal)
-    return f" ({why.country_name}: {why.rationale.rstrip('.')})" if why is not None else ""
+    profiles = default_profiles()
+    why = profiles.explain(country, signal)
+    if why is None:
+        return ""
+    kind = KINDS.get(why.signal.kind, why.signal.kind)
+    return f" ({why.country_name}: {why.rationale.rstrip('.')}); {kind}; source: {profiles.named()}"
+
+
+def signal_technical(e: Explained, record: Mapping[str, Any] | None) -> str | None:
+    """The technical detail behind a country-signal test: the profile file, version, country
+    and signal ids, kind and citation (``CountryProfiles.technically``); None for another
+    test."""
+    field = e.path.rsplit(".", 1)[-1]
+    quoted = _QUOTED.findall(e.test)
+    if field != "country_signals" or not quoted or e.test.startswith("not"):
+        return None
+    from kvrules.enrich.countries import default_profiles
+
+    return default_profiles().technically(_country_of(e.path, e.subject, record), quoted[0])
+
+
+def _country_of(path: str, subject: str | None, record: Mapping[str, Any] | None) -> str | None:
+    """The country of the organisation evidence is about: the record's, else as the evidence
+    names it ("Peking University (CN)")."""
+    return (_element(record, path, subject) or {}).get("country") or (
+        m.group(1) if subject and (m := _COUNTRY_OF.search(subject)) else None
+    )
 
 
 def count_of(n: int | None, thing: str) -> str:
@@ -181,6 +208,27 @@ def lists_in_words(
 def signal_label(code: str) -> str:
     """'eu-arms-embargo' -> 'under an EU arms embargo'; an unknown signal as its code."""
     return SIGNALS.get(code, code)
+
+
+def signal_marked(code: str) -> str:
+    """A signal in words, marked when the profiles say it is an assessment: "named by the
+    Dutch government as a state-actor threat (an assessment, not a designation)"."""
+    from kvrules.enrich.countries import default_profiles
+
+    signal = default_profiles().signals.get(code)
+    marked = signal is not None and signal.kind == "assessment"
+    return signal_label(code) + (f" ({KINDS['assessment']})" if marked else "")
+
+
+def signal_source(code: str) -> str:
+    """Where a signal comes from, for the technical detail: "nl-state-actor-threat: the kvrules
+    country profiles, version 2026.1, reviewed 2026-08-22; cite: …"."""
+    from kvrules.enrich.countries import default_profiles
+
+    profiles = default_profiles()
+    signal = profiles.signals.get(code)
+    cite = f"; cite: {signal.cite}" if signal is not None else ""
+    return f"{code}: {profiles.named()}{cite}"
 
 
 def money(amount: Any, currency: str | None) -> str:
@@ -327,16 +375,67 @@ def lists_dropped(
     return dropped - still, left - still - dropped
 
 
+def organisations_left(
+    evidence: Iterable[Explained], record: Mapping[str, Any] | None
+) -> list[str]:
+    """ "partner Harbin Institute of Technology (CN)": each organisation a finding's evidence
+    is about that the record, as read now, no longer holds (its name is nowhere in the list
+    the evidence runs through). Nothing when the record is not remembered."""
+    if record is None:
+        return []
+    left: dict[str, None] = {}
+    names = _names_in(record)
+    for e in evidence:
+        if not e.subject or "[" not in e.path or _element(record, e.path, e.subject) is not None:
+            continue
+        # still named in the record with another country (corrected, or set apart): not gone
+        if _COUNTRY_OF.sub("", e.subject.split(" / ")[-1]).strip() not in names:
+            left[_who(e.path, e.subject)] = None
+    return list(left)
+
+
+def _names_in(node: Any) -> set[str]:
+    """Every organisation name a remembered record holds, at any depth."""
+    if isinstance(node, Mapping):
+        own = {str(node["name"])} if isinstance(node.get("name"), str) else set()
+        return own.union(*(_names_in(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_names_in(v) for v in node))
+    return set()
+
+
+def left_in_words(left: Mapping[str, Any]) -> str:
+    """ "partner Harbin Institute of Technology (CN) left the record on 5 March 2026 (the
+    version read by the scan of 7 December 2026, 06:08 UTC): …": what a finding rests on is
+    no longer in the record; the finding stands until the committee decides."""
+    when = []
+    for key in ("changed", "at"):
+        try:
+            when.append(datetime.fromisoformat(str(left.get(key))).astimezone(UTC))
+        except ValueError:
+            when.append(None)
+    changed, seen = when
+    on = f" on {day_in_words(changed or seen)}" if changed or seen else ""
+    scan = (
+        f" (the version read by the scan of {day_in_words(seen)}, {seen:%H:%M} UTC)" if seen else ""
+    )
+    return (
+        f"{left.get('who')} left the record{on}{scan}: the finding stands as found until the "
+        "committee decides"
+    )
+
+
 def lapse_in_words(
     lapsed: Mapping[str, Any] | None,
     listed: Entries | None,
     evidence: Iterable[Explained] = (),
 ) -> list[str]:
     """ "partner X is not in edition 2027 of the list “University Two watch list”; found in
-    edition 2026, listed as “…”": a later edition no longer lists what a finding rests on.
-    The finding keeps its evidence; the committee decides what it means."""
+    edition 2026, listed as “…”": a later edition no longer lists what a finding rests on;
+    "partner X left the record on …": the record no longer holds it. The finding keeps its
+    evidence; the committee decides what it means."""
     pieces = list(evidence)
-    said = []
+    said = [left_in_words(left) for left in (lapsed or {}).get("left") or []]
     for screened in (lapsed or {}).get("editions") or []:
         m = _SCREENED.match(screened)
         if m is None:
@@ -396,10 +495,7 @@ def evidence_sentence(
         said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
         if negated:
             return said
-        country = (_element(record, path, subject) or {}).get("country") or (
-            m.group(1) if subject and (m := _COUNTRY_OF.search(subject)) else None
-        )
-        return said + _signal_basis(country, quoted[0])
+        return said + _signal_basis(_country_of(path, subject, record), quoted[0])
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
@@ -749,6 +845,8 @@ def technically(
         behind = _behind(listed, i)
         entries = _entries_of(e, record) if behind is None else behind
         lines += [f"  {match_technical(m)}" for m in entries]
+        if signal := signal_technical(e, record):
+            lines.append(f"  {signal}")
     return lines
 
 

@@ -39,7 +39,23 @@ def test_demo_runs_end_to_end(runner, tmp_path):
     # Both link each case to its record in the simulated Pure's portal (the demo's ris_url)
     portal = "https://research.kvarn.example/en/projects/"
     assert portal in report
-    assert all(portal in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    site = "https://research.kvarn.example/en/"
+    assert all(site in _body(m) for m in mails if "digest" not in str(m["Subject"]).lower())
+    # each kind of record at its own path in the portal: a research output is a publication
+    # there (its uuid under /en/projects/ is a page that does not exist)
+    with Store.open(workdir / "kvrules.db") as store:
+        outputs = [c for c in store.cases(None) if c.record_id.startswith("research-outputs/")]
+    assert outputs
+    for case in outputs:
+        uuid = case.record_id.rsplit("/", 1)[-1]
+        shown_output = runner.invoke(
+            cli, ["show", f"case:{case.id}", "--config", str(workdir / "kvrules.yaml")]
+        ).output
+        assert f"in the RIS: {site}publications/{uuid}" in shown_output
+        assert f"{portal}{uuid}" not in report
+    # the line on what was not screened says whose institutions these are
+    unscreened = next(line for line in result.output.splitlines() if "not identified" in line)
+    assert "visitors' institutions not identified" in unscreened, unscreened
     # The follow-up the demo suggests shows the same link: it left its config behind for it
     suggested = re.search(r"kvrules show case:1 (.+)", result.output)[1].split()
     shown = runner.invoke(cli, ["show", "case:1", *suggested])
@@ -110,10 +126,12 @@ def test_the_demo_folder_is_ignored_by_git_and_the_readme_says_where_its_links_p
     )
     assert ignored.returncode == 0
     quick_start = (root / "README.md").read_text(encoding="utf-8").split("Running it for real")[0]
-    pattern = demo_config(root, "http://127.0.0.1:1", "k", 25).sources["pure"].ris_url
-    assert isinstance(pattern, str)
-    host = pattern.split("/")[2]
-    assert host in quick_start and "in the simulated RIS" not in quick_start
+    patterns = demo_config(root, "http://127.0.0.1:1", "k", 25).sources["pure"].ris_url
+    assert isinstance(patterns, dict)  # a path per kind of record, as Pure's portal has them
+    for pattern in patterns.values():
+        host, path = pattern.split("/")[2], pattern.split("/")[4]
+        assert host in quick_start and f"/en/{path}/…" in quick_start, pattern
+    assert "in the simulated RIS" not in quick_start
 
 
 def test_a_rerun_keeps_committee_work_unless_told_to_replace_it(runner, tmp_path, monkeypatch):

@@ -457,7 +457,8 @@ def test_a_finding_made_before_the_upgrade_keeps_its_entry_and_its_tag(tmp_path,
 
 def test_a_partner_that_left_the_record_is_no_lapse_of_the_list(tmp_path, write_rulebook):
     """Edition 2027 still lists Acme; Acme has left P1 since. The case must not say that
-    Acme is not in edition 2027, nor log a lapse, nor hold the tag high for one."""
+    Acme is not in edition 2027, nor log a lapse of the list; it says Acme left the record,
+    and the finding (and the tag) stands until the committee decides."""
     exports = _two_projects(tmp_path, "Acme Institute of Rocketry")
     state = tmp_path / "state.db"
     refdb = _acme_listed_until_2027(
@@ -475,10 +476,14 @@ def test_a_partner_that_left_the_record_is_no_lapse_of_the_list(tmp_path, write_
         assert scanner.rescreen(everything=True) >= 1
         [case] = store.cases()
         [stored] = store.case_findings(case.id)
-        assert stored.lapsed is None, stored.lapsed
-        assert stored.lapse_in_words() == []
-        assert store.lapsed_findings("file", "P1") == []
-        assert "finding.lapsed" not in [e.action for e in store.audit_entries()]
+        assert stored.lapsed is not None and stored.lapsed["editions"] == [], stored.lapsed
+        [left] = stored.lapsed["left"]
+        assert left["who"] == "partner Acme Institute of Rocketry (RU)"
+        [said] = stored.lapse_in_words()
+        assert "left the record" in said and "2027" not in said, said
+        assert store.lapsed_findings("file", "P1") == [stored.finding]
+        actions = [e.action for e in store.audit_entries()]
+        assert "finding.lapsed" not in actions and actions.count("finding.left-record") == 1
 
 
 def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(

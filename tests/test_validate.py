@@ -434,3 +434,30 @@ def test_every_token_of_the_condition_grammar_has_words_for_authors():
 
     tokens = {t.name for t in _PARSER.terminals} - set(_PARSER.ignore_tokens)
     assert tokens <= set(_EXPECT)
+
+
+# A condition written over two lines in each of YAML's scalar styles; the error is on the
+# second line, after an escape or a doubled quote where the style has them. YAML folds or
+# decodes the text before the condition parser sees it; the position must still be the file's.
+TWO_LINE_CONDITIONS = {
+    "plain": 'partner.country == "CN" and\n      partner.name != "x" and partner.nosuchfield == 1',
+    "single-quoted": '\'partner.country == "CN" and\n'
+    "      partner.name != \"it''s\" and partner.nosuchfield == 1'",
+    "double-quoted": '"partner.country == \\"CN\\" and\n'
+    '      partner.name != \\"\\u0078\\" and partner.nosuchfield == 1"',
+    "literal": '|\n      partner.country == "CN" and\n'
+    '      partner.name != "x" and partner.nosuchfield == 1',
+    "folded": '>-\n      partner.country == "CN" and\n'
+    '      partner.name != "x" and partner.nosuchfield == 1',
+}
+
+
+@pytest.mark.parametrize("when", TWO_LINE_CONDITIONS.values(), ids=TWO_LINE_CONDITIONS.keys())
+def test_errors_on_a_later_line_of_a_condition_point_at_the_file(runner, write_rulebook, when):
+    rule = "  - id: a\n    title: a\n    on: partner.added\n    when: " + when + "\n"
+    path = write_rulebook(rule + "    severity: medium\n    rationale: r\n    cite: s1\n")
+    lines = path.read_text().splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if "partner.nosuchfield" in text)
+    col = lines[line - 1].index("partner.nosuchfield") + 1
+    [problem] = problems(runner, path)
+    assert problem.startswith(f"{path}:{line}:{col}: unknown field 'partner.nosuchfield'"), problem

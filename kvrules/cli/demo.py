@@ -38,6 +38,12 @@ def _smtp_sink(maildir: Path):
     return controller
 
 
+# The simulated Pure's portal, a path per kind of record as Pure's portal has them
+DEMO_PORTAL = {
+    "project": "https://research.kvarn.example/en/projects/{id}",
+    "output": "https://research.kvarn.example/en/publications/{id}",
+    "visit": "https://research.kvarn.example/en/activities/{id}",
+}
 DEMO_MARKER = ".kvrules-demo"  # marks a folder the demo made, and may therefore replace
 
 
@@ -141,8 +147,10 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
                     "research_outputs": True,
                     "activities": True,
                 },
-                # The simulated Pure's own portal pages (its records' portalUrl)
-                ris_url="https://research.kvarn.example/en/projects/{id}",
+                # The simulated Pure's own portal pages (its records' portalUrl): each kind of
+                # record has its own path there, as in Pure's portal (outputs are publications;
+                # applications are not in the portal, so they get no link)
+                ris_url=DEMO_PORTAL,
             )
         },
         alerts=AlertsConfig(

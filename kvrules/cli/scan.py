@@ -28,7 +28,7 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import count_of, screened_in_words
+from kvrules.plain import count_of, edition_in_words, screened_in_words
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
@@ -122,6 +122,12 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
     if report.screened_against:
         click.echo(screened_in_words(report.screened_against, report.list_titles))
+    countries = [edition_in_words(s, report.list_titles) for s in report.countries_checked]
+    if countries or report.country_profiles:  # as `kvrules check` says it
+        said = " and ".join(
+            [*countries, *([report.country_profiles] if report.country_profiles else [])]
+        )
+        click.echo(f"Countries checked against {said}.")
     if report.unidentified:
         click.echo(not_identified_in_words(report.unidentified))
     if report.funding_not_compared:
@@ -150,17 +156,42 @@ def _say_writeback_failures(failures: dict[str, int]) -> None:
 
 
 def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
-    """The organisations a scan did not screen on their country, in one line: a visitor's
-    institution nothing identifies, or a name that is no organisation (``Enricher``)."""
+    """The organisations a scan did not screen on their country, in one line: visitors'
+    institutions nothing identifies, and names that are a person's or no organisation's
+    (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
+    from kvrules.enrich.organisations import NOT_AN_ORGANISATION, names_a_person
+
+    people = {
+        name: country
+        for name, country in unidentified.items()
+        if NOT_AN_ORGANISATION.match(name.strip()) or names_a_person(name)
+    }
+    institutions = {n: c for n, c in unidentified.items() if n not in people}
+    said = []
+    if institutions:
+        whose = (
+            "1 visitor's institution not identified as an organisation"
+            if len(institutions) == 1
+            else f"{len(institutions)} visitors' institutions not identified as organisations"
+        )
+        their = "its" if len(institutions) == 1 else "their"
+        said.append(
+            f"{whose} in the lists or the organisation registry, so {their} country alone was "
+            f"not screened (it would be the visitor's): {_some(institutions)}"
+        )
+    if people:
+        said.append(
+            f"{count_of(len(people), 'name')} of a person or of no organisation given as an "
+            f"institution, so not screened on a country: {_some(people)}"
+        )
+    return "; ".join(said) + "; identify the institution in the RIS (its full name, or its ROR id)."
+
+
+def _some(unidentified: dict[str, str | None]) -> str:
+    """The first names (with the country they had), the rest counted."""
     named = [_named(name, country) for name, country in unidentified.items()]
     more = len(named) - SHOWN_UNIDENTIFIED
-    listed = ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
-    return (
-        f"{count_of(len(named), 'organisation')} not identified as organisations in the lists "
-        f"or the organisation registry, so their country alone was not screened (it would be a "
-        f"person's): {listed}; identify the institution in the RIS (its full name, or its ROR "
-        "id)."
-    )
+    return ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
 
 
 def _named(name: str, country: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,10 +27,12 @@ from kvrules.cli.output import emit as _emit
 from kvrules.cli.output import styled
 from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
-from kvrules.plain import count_of
+from kvrules.plain import count_of, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
+from kvrules.store import Store
+from kvrules.unscreened import not_screened_on_country, visit_facts
 
 
 def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]:
@@ -163,7 +166,9 @@ def show(
         words = case_words(
             (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
         )
+        screened, titles = store.screening()
     label = describe(subject, case.source_system, case.record_id, links)
+    visit = (subject or {}).get("visit")
     data = {
         "case": case.id,
         "record": f"{case.source_system}:{case.record_id}",
@@ -172,6 +177,10 @@ def show(
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
+        # a visit as the RIS names it; what was not screened on a country; the lists screened
+        "visit": dict(visit_facts(visit)) if visit else None,
+        "not_screened_on_country": not_screened_on_country(subject),
+        "screened_against": screened,
         "findings": [
             {
                 "id": s.id,
@@ -212,6 +221,13 @@ def show(
     ):
         if value:  # soft_wrap: a link broken over two lines cannot be clicked or copied
             console.print(f"  {what}: {escape(value)}", soft_wrap=what == "in the RIS")
+    for what, value in visit_facts(visit) if visit else []:
+        if what != "Host unit":  # said above, as the unit
+            console.print(f"  {what.lower()}: {escape(value)}")
+    for line in data["not_screened_on_country"]:
+        console.print(f"  not screened on a country: {escape(line)}")
+    if screened:
+        console.print(f"  {escape(screened_in_words(screened, titles))}")
     for s in items:
         f = s.finding
         rule = (
@@ -257,6 +273,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
     """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
     with open_existing(db) as store:
         found = store.alerts(None if status == "all" else status)
+        named = _record_names(store, [(a.case_id, _alert_record(a.payload)) for a in found])
     rows = [
         {
             "id": a.id,
@@ -266,7 +283,9 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             "case": a.case_id,
             "key": a.key,
             "attempts": a.attempts,
-            "title": a.payload.get("title"),
+            # the e-mail's subject names the record ("[high] … — Battery chemistry"): so does
+            # the listing (a digest, about several records, names none)
+            "title": _titled(a.payload.get("title"), named.get(_alert_record(a.payload))),
             "last_error": a.last_error,
             "next_attempt_at": a.next_attempt_at.isoformat(),
             # Sent more than once, or being sent with the outcome not (yet) recorded: the
@@ -291,6 +310,39 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             + (f"\n[red]{escape(_failed(r))}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
+
+
+def _alert_record(payload: dict) -> tuple[str, str] | None:
+    """The one record an outbox alert is about (source, record id); None for a digest."""
+    items = payload.get("items") or []
+    where = {(i.get("source_system"), i.get("record_id")) for i in items}
+    if len(where) != 1 or payload.get("digest_period"):
+        return None
+    source, record = where.pop()
+    return (str(source), str(record)) if source and record else None
+
+
+def _record_names(
+    store: Store, wanted: Iterable[tuple[int | None, tuple[str, str] | None]]
+) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """(source, record id) -> (the record's name as the RIS gives it, or "" when the store
+    does not remember it; its case number), for listings that would otherwise show only the
+    source's internal id. ``wanted``: (a case number already known, the record) pairs."""
+    named: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for case_id, where in wanted:
+        if where is None or where in named:
+            continue
+        case = store.case_for(*where)
+        label = describe(store.subject(*where), *where)
+        named[where] = (label.heading if label.title else "", case.id if case else case_id)
+    return named
+
+
+def _titled(title: str | None, named: tuple[str, int | None] | None) -> str | None:
+    """An alert's title with its record's name, as the e-mail's subject carries it."""
+    if not named or not named[0] or title is None or named[0] in title:
+        return title
+    return f"{title} — {named[0]}"
 
 
 def _failed(row: dict) -> str:
@@ -341,6 +393,7 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
                     "set-aside lists those)"
                 )
         found = [] if requeue else store.writebacks(wanted)
+        named = _record_names(store, [(None, (w.source, w.record_id)) for w in found])
     if requeue:
         click.echo(
             f"requeued {count_of(len(requeue), 'write-back')}: the next scan writes "
@@ -353,6 +406,9 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
             "status": WRITEBACK_STATUS.get(w.status, w.status),
             "source": w.source,
             "record": w.record_id,
+            # what people know the record by: its title in the RIS and its case number
+            "title": named[(w.source, w.record_id)][0] or None,
+            "case": named[(w.source, w.record_id)][1],
             "tags": w.tags,
             "attempts": w.attempts,
             "last_error": w.last_error,
@@ -363,13 +419,14 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
         for w in found
     ]
     table = Table(title=f"{len(rows)} write-back(s)")
-    for col in ("id", "status", "source → record", "attempts", "tags / error"):
+    for col in ("id", "status", "record", "case", "attempts", "tags / error"):
         table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             str(r["id"]),
             r["status"],
-            escape(f"{r['source']} → {r['record']}"),
+            escape((f"{r['title']}\n" if r["title"] else "") + f"{r['source']} → {r['record']}"),
+            str(r["case"]) if r["case"] else "–",
             str(r["attempts"]),
             escape(" ".join(r["tags"]) or "(none)")
             + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),

@@ -251,6 +251,10 @@ def users_enable(name: str, db: Path) -> None:
     )
 
 
+# `kvrules report --out r.md`: the file's name says the format people expect to read
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
 @click.command()
 @CONFIG_OPTION
 @DB_OPTION
@@ -259,6 +263,7 @@ def users_enable(name: str, db: Path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("report.html"),
     show_default=True,
+    help="the file to write: HTML (the portfolio report), or Markdown when it is named .md",
 )
 @HOME_OPTION
 @click.option("--title", default="Knowledge-security portfolio report", show_default=True)
@@ -284,9 +289,23 @@ def report(
     exchange_rates: Path | None,
     since: datetime | None,
 ) -> None:
-    """Write the portfolio report (charts inline, works offline) for the board."""
+    """Write the portfolio report (charts inline, works offline) for the board; to a file
+    named .md, the open cases and their findings in Markdown instead (no charts)."""
     from kvrules.web.reportpage import write_report
 
+    if out.suffix.lower() in MARKDOWN_SUFFIXES:
+        # A .md file given HTML was unreadable as Markdown: the format follows the name.
+        from kvrules.report import write_markdown_report
+        from kvrules.settings import record_links
+
+        config = config_from(config_path, db)
+        with open_existing(config.database) as store:
+            write_markdown_report(store, out, title=title, links=record_links(config))
+        click.echo(
+            f"report: {out} (Markdown: the open cases and their findings; the portfolio "
+            "report with charts is written to a file named .html)"
+        )
+        return
     site = portfolio_settings(
         config_path,
         db,
@@ -305,4 +324,4 @@ def report(
             since=since.replace(tzinfo=UTC) if since else None,
             links=site.links,
         )
-    click.echo(f"report: {out}")
+    click.echo(f"report: {out} (HTML: the portfolio report, charts inline)")

@@ -74,10 +74,9 @@ class CountryProfiles:
     path: str = "<profiles>"
     reviewed: str = ""  # the date the file's facts were last checked
 
-    def in_words(self, home_country: str | None = None) -> str:
-        """What countries are checked against, with its edition: "the kvrules country profiles,
-        version 2026.1, reviewed 2026-08-22 (US foreign country of concern (designation);
-        …)": every signal some country carries, and whether a law or an assessment."""
+    def named(self) -> str:
+        """The profiles with their edition: "the kvrules country profiles, version 2026.1,
+        reviewed 2026-08-22" (what a country signal's evidence names as its source)."""
         name = (
             "the kvrules country profiles"
             if self.path == str(DEFAULT_PATH)
@@ -85,9 +84,30 @@ class CountryProfiles:
         )
         edition = f", version {self.version}" if self.version else ""
         reviewed = f", reviewed {self.reviewed}" if self.reviewed else ""
+        return f"{name}{edition}{reviewed}"
+
+    def in_words(self, home_country: str | None = None) -> str:
+        """What countries are checked against, with its edition: "the kvrules country profiles,
+        version 2026.1, reviewed 2026-08-22 (US foreign country of concern (designation);
+        …)": every signal some country carries, and whether a law or an assessment."""
         used = [s for s in self.signals.values() if self.countries_with(s.id)]
         kinds = "; ".join(f"{_label(s, home_country)} ({s.kind})" for s in used)
-        return f"{name}{edition}{reviewed}" + (f" ({kinds})" if kinds else "")
+        return self.named() + (f" ({kinds})" if kinds else "")
+
+    def technically(self, country: str | None, signal_id: str) -> str | None:
+        """A country's signal as the technical detail shows it: the file and its version, the
+        country and signal ids, the kind, the citation and its address."""
+        why = self.explain(country, signal_id)
+        if why is None:
+            return None
+        edition = f" version {self.version}" if self.version else ""
+        reviewed = f" (reviewed {self.reviewed})" if self.reviewed else ""
+        url = f" <{why.signal.url}>" if why.signal.url else ""
+        return (
+            f"country profiles {Path(self.path).name}{edition}{reviewed}: {why.country} "
+            f"{signal_id}, {why.signal.kind}, assigned by {why.signal.assigned_by}; cite: "
+            f"{why.signal.cite}{url}"
+        )
 
     def signals_for(self, country: str | None) -> list[str]:
         code = _code(country)

@@ -7,6 +7,7 @@ Duplicate keys, which PyYAML silently collapses, are errors.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,16 +58,102 @@ class Located:
         return self.positions.get(path)
 
     def inside(self, scalar: Scalar, line: int, col: int) -> tuple[int, int]:
-        """File position of (line, col) inside a scalar's text (both 1-based)."""
+        """File position of (line, col) inside a scalar's value (both 1-based).
+
+        The value is what YAML made of the text: folded (``>``) and plain or quoted scalars
+        over several lines join their lines with spaces, quoted ones decode escapes. So the
+        value's characters are matched, in order, to the file's (``_source_characters``);
+        only the layout (spaces, line breaks, indentation, the escapes' backslashes) differs.
+        """
+        mapped = _through_layout(self.lines, scalar, line, col)
+        if mapped is not None:
+            return mapped
+        # the value and the file disagree (an escape this mapping does not decode): the
+        # nearest honest place is the line the scalar's value starts on
         if scalar.style in ("|", ">"):
-            # Block content starts on the line after the indicator; its indentation is
-            # that of the first content line, and it is stripped from every line.
-            first = self.lines[scalar.line] if scalar.line < len(self.lines) else ""
-            return scalar.line + line, col + len(first) - len(first.lstrip(" "))
-        if line == 1:
-            quoted = 1 if scalar.style in ('"', "'") else 0
-            return scalar.line, scalar.col + col - 1 + quoted
-        return scalar.line + line - 1, col
+            return scalar.line + 1, 1
+        return scalar.line, scalar.col
+
+
+# Double-quoted escapes with one character after the backslash (YAML 1.1, 5.7)
+_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}  # fmt: skip
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
+def _source_characters(lines: list[str], scalar: Scalar) -> Iterator[tuple[str, int, int]]:
+    """The characters of a scalar's value as the file spells them, each with its 1-based file
+    line and column: from the scalar's first character (the line after a block scalar's
+    indicator, after an opening quote), quotes undoubled and escapes decoded. Layout
+    characters are yielded as they are; the caller skips white space."""
+    if scalar.style in ("|", ">"):
+        line, col = scalar.line + 1, 1
+    else:
+        line, col = scalar.line, scalar.col + (1 if scalar.style in ('"', "'") else 0)
+    while line <= len(lines):
+        text = lines[line - 1]
+        i = col - 1
+        while i < len(text):
+            ch = text[i]
+            if scalar.style == "'" and ch == "'":
+                if text[i + 1 : i + 2] != "'":
+                    return  # the closing quote
+                yield "'", line, i + 1
+                i += 2
+                continue
+            if scalar.style == '"' and ch == '"':
+                return
+            if scalar.style == '"' and ch == "\\":
+                code = text[i + 1 : i + 2]
+                if code in _ESCAPES:
+                    yield _ESCAPES[code], line, i + 1
+                    i += 2
+                elif code in _HEX_ESCAPES:
+                    digits = text[i + 2 : i + 2 + _HEX_ESCAPES[code]]
+                    yield chr(int(digits, 16)), line, i + 1
+                    i += 2 + len(digits)
+                else:  # a backslash at the end of the line joins it to the next
+                    i += 1
+                continue
+            yield ch, line, i + 1
+            i += 1
+        line, col = line + 1, 1
+
+
+def _through_layout(
+    lines: list[str], scalar: Scalar, line: int, col: int
+) -> tuple[int, int] | None:
+    """(line, col) of the scalar's value mapped to the file, or None when the value's
+    characters other than white space are not the file's, in order."""
+    value = scalar.raw
+    value_lines = value.split("\n")
+    if not 1 <= line <= len(value_lines):
+        return None
+    offset = sum(len(text) + 1 for text in value_lines[: line - 1]) + col - 1
+    placed: dict[int, tuple[int, int]] = {}  # value offset of a visible character -> file
+    source = (c for c in _source_characters(lines, scalar) if not c[0].isspace())
+    try:
+        for i, ch in enumerate(value):
+            if ch.isspace():
+                continue
+            found, at_line, at_col = next(source)
+            if found != ch:
+                return None
+            placed[i] = (at_line, at_col)
+            if i >= offset:
+                break
+    except (StopIteration, ValueError):  # ValueError: a malformed hex escape
+        return None
+    if offset in placed:
+        return placed[offset]
+    before = [i for i in placed if i < offset]
+    if before:  # white space or the end of the value: as far past the character before it
+        at_line, at_col = placed[before[-1]]
+        return at_line, at_col + offset - before[-1]
+    return min(placed.values()) if placed else None
 
 
 def _mark(node: yaml.Node, raw: str = "") -> Scalar:

@@ -384,6 +384,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """The record was screened again (``screened_against``: the editions): note on its
         case's findings which list entries they rest on a later edition no longer lists, in
         the audit log too. The findings keep their evidence as found; the committee decides."""
+        if _cases.find_case(self._db.conn, source_system, record_id) is None:
+            return  # most records of a scan have no case: no write transaction for them
         now = self.clock()
         with self._db.transaction() as c:
             case = _cases.find_case(c, source_system, record_id)
@@ -391,9 +393,20 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                 return
             record = _subjects.get(c, source_system, record_id)
             for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
-                details = {"finding": stored.id, "editions": (lapsed or {}).get("editions", [])}
-                action = "finding.lapsed" if lapsed else "finding.listed-again"
-                self._log(actor, action, f"case:{case.id}", details, now)
+                before, after = stored.lapsed or {}, lapsed or {}
+                if (before.get("editions") or []) != (editions := after.get("editions") or []):
+                    details = {"finding": stored.id, "editions": editions}
+                    action = "finding.lapsed" if editions else "finding.listed-again"
+                    self._log(actor, action, f"case:{case.id}", details, now)
+                was = {e.get("who") for e in before.get("left") or []}
+                now_left = {e.get("who") for e in after.get("left") or []}
+                for action, who in (
+                    ("finding.left-record", now_left - was),
+                    ("finding.back-in-record", was - now_left),
+                ):
+                    if who:
+                        details = {"finding": stored.id, "organisations": sorted(who)}
+                        self._log(actor, action, f"case:{case.id}", details, now)
 
     def lapsed_findings(self, source_system: str, record_id: str) -> list[Finding]:
         """The findings of the record's undecided (open or triaged) case that rest on list

@@ -10,7 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import entries_behind, lapse_in_words, lists_dropped, said, technically
+from kvrules.plain import (
+    entries_behind,
+    lapse_in_words,
+    lists_dropped,
+    organisations_left,
+    said,
+    technically,
+)
 from kvrules.rulebook.ir import Severity
 from kvrules.store import subjects as _subjects
 from kvrules.store.db import parse_ts, ts
@@ -221,32 +228,49 @@ def note_lapsed(
     screened_against: Iterable[str],
     now: datetime,
 ) -> list[tuple[StoredFinding, dict[str, Any] | None]]:
-    """Compare what each stored finding of the case rests on (its ``listed`` entries, as
-    found) with the record as screened now: an entry whose list no longer names the
-    organisation, in the edition screened now, is noted in ``lapsed`` (cleared when it is
-    listed again). The evidence itself is never rewritten. Returns the findings whose note
-    changed, with the new note."""
+    """Compare what each stored finding of the case rests on with the record as screened now:
+    a list entry (its ``listed`` entries, as found) whose list no longer names the
+    organisation, in the edition screened now, is noted in ``lapsed["editions"]``; an
+    organisation of its evidence that the record no longer holds in ``lapsed["left"]`` (who,
+    when the scan saw it, the date of the record's version). Each is cleared when it is back.
+    The evidence itself is never rewritten. Returns the findings whose note changed, with the
+    new note."""
     current = {s.split("@", 1)[0]: s for s in screened_against}  # list id → "list@edition"
     changed = []
     for stored in case_findings(conn, case_id):
-        if not stored.listed:
+        before = stored.lapsed or {}
+        gone: list[str] = []
+        if stored.listed:
+            dropped, left = lists_dropped(stored.finding.evidence, record, stored.listed)
+            # a partner that has left the record is no lapse: what was noted of it stays
+            noted = {s.split("@", 1)[0]: s for s in before.get("editions") or []}
+            gone = sorted(
+                {current[name] for name in dropped if name in current}
+                | {noted[name] for name in left if name in noted}
+            )
+        was_left = {entry.get("who"): entry for entry in before.get("left") or []}
+        left_now = [
+            was_left.get(who) or {"who": who, "at": ts(now), "changed": _version_date(record)}
+            for who in organisations_left(stored.finding.evidence, record)
+        ]
+        if gone == (before.get("editions") or []) and left_now == (before.get("left") or []):
             continue
-        dropped, left = lists_dropped(stored.finding.evidence, record, stored.listed)
-        # a partner that has left the record is no lapse: what was noted of it stays as noted
-        noted = {s.split("@", 1)[0]: s for s in (stored.lapsed or {}).get("editions") or []}
-        gone = sorted(
-            {current[name] for name in dropped if name in current}
-            | {noted[name] for name in left if name in noted}
+        lapsed = (
+            {"at": ts(now), "editions": gone} | ({"left": left_now} if left_now else {})
+            if gone or left_now
+            else None
         )
-        if gone == ((stored.lapsed or {}).get("editions") or []):
-            continue
-        lapsed = {"at": ts(now), "editions": gone} if gone else None
         conn.execute(
             "UPDATE findings SET lapsed = ? WHERE id = ?",
             (json.dumps(lapsed) if lapsed else None, stored.id),
         )
         changed.append((stored, lapsed))
     return changed
+
+
+def _version_date(record: Mapping[str, Any] | None) -> str | None:
+    """When the RIS says the record's version read now happened (the event's date)."""
+    return str((record or {}).get("occurred_at") or "") or None
 
 
 def lapsed_findings(conn: sqlite3.Connection, source_system: str, record_id: str) -> list[Finding]:

@@ -4,7 +4,7 @@ partners, funders and their list screening, so a case page can show the partner 
 
 People are reduced to their affiliations (organisations), no attributes; only the project's
 lead (its principal investigator) keeps the name and role the RIS gives, so a case says whose
-project it is (``kvrules.records``).
+project it is (``kvrules.records``), and a visitor keeps the role (never the name).
 """
 
 from __future__ import annotations
@@ -35,7 +35,12 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
-        visit["visitor"] = _people([visit.get("visitor", {})], lead_named=False)[0]
+        # the visitor's role as the RIS names it ("visiting researcher") says what the visit
+        # is, so the case page shows it; never a name, nor an attribute
+        role = (visit.get("visitor") or {}).get("role")
+        visit["visitor"] = _people([visit.get("visitor", {})], lead_named=False)[0] | (
+            {"role": role} if role else {}
+        )
     return body
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kvrules.plain import in_words, said
+from kvrules.plain import in_words, said, signal_technical
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -192,6 +192,8 @@ class EvidenceView:
     organisation: dict[str, Any] | None = None
     matches: list[dict[str, Any]] = field(default_factory=list)
     sentence: str = ""  # in plain language; path, test and value are the technical detail
+    # where a country signal comes from (profile file, version, citation): technical detail
+    provenance: str | None = None
     # evidence this sentence also says ("is in GB" beside "is outside the EU (GB)"): shown in
     # its technical detail only
     also: list[EvidenceView] = field(default_factory=list)
@@ -211,7 +213,14 @@ def evidence_views(
     for i, e in enumerate(evidence):
         org = resolve(subject, e.path)
         entries = None if listed is None else [m for m in listed if m.get("evidence") == i]
-        view = EvidenceView(e.path, e.test, e.actual, org, sentence=in_words(e, subject, entries))
+        view = EvidenceView(
+            e.path,
+            e.test,
+            e.actual,
+            org,
+            sentence=in_words(e, subject, entries),
+            provenance=signal_technical(e, subject),
+        )
         if entries is not None and org:
             view.matches = entries
         elif org and e.path.rsplit(".", 1)[-1] in ("lists", "candidate_lists"):

@@ -18,6 +18,7 @@ from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
     Filters,
@@ -175,6 +176,9 @@ async def case_page(request: Request) -> Response:
             # where an organisation on no list was looked for, as `check` and `scan` say it
             "not_found": not_found_in(screened, titles) if screened else None,
             "screened": screened_in_words(screened, titles) if screened else None,
+            # a visit as the RIS names it, and the organisations whose country was set apart
+            "visit_facts": visit_facts((subject or {}).get("visit") or {}),
+            "unscreened": not_screened_on_country(subject),
         }
     return _render(request, "case.html", context)
 

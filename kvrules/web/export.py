@@ -87,7 +87,9 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
         for stored in store.case_findings(c.id):
             f = stored.finding
             in_words = "; ".join(stored.in_words(row.subject))
-            technical = "; ".join(map(str, f.evidence))
+            # with the list entries and the country profiles behind each test, as `show
+            # --technical` gives them
+            technical = "; ".join(line.strip() for line in stored.technically(row.subject))
             rule = f"{f.rulebook.id}@{f.rulebook.version}/{f.rule_id}"
             findings.rows.append(
                 [

@@ -21,6 +21,8 @@ from kvrules.plain import (
     matched_by,
     money,
     signal_label,
+    signal_marked,
+    signal_source,
 )
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
@@ -50,6 +52,8 @@ def environment() -> Environment:
     env.filters["matched_by"] = matched_by  # "alias" → another of its names
     env.filters["edition"] = edition_in_words  # "us_dod_1286@FY25" → the US DoD …, edition FY25
     env.filters["signal"] = signal_label  # "eu-arms-embargo" → under an EU arms embargo
+    env.filters["signal_marked"] = signal_marked  # … "(an assessment, not a designation)"
+    env.filters["signal_source"] = signal_source  # the profiles' edition and the citation
     env.filters["money"] = money  # 250000, "EUR" → €250,000
     return env
 

@@ -316,3 +316,33 @@ def test_a_refused_connection_is_said_in_words_with_when_it_is_retried(
     assert said in result.output, result.output
     assert f"will retry at {retry.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
     assert "Error" not in result.output and "Errno" not in result.output
+
+
+@pytest.mark.parametrize("digest", [None, timedelta(0)], ids=["one alert", "digest"])
+def test_an_email_says_which_lists_were_screened_and_that_a_partial_copy_is_partial(
+    smtp_plain: SmtpServer, store: Store, digest: timedelta | None
+) -> None:
+    """The CLI said the DoD 1286 list held is a partial copy; e-mails and digests never did."""
+    store.remember_screening(["us_dod_1286@FY25 (partial)"], {})
+    store.record_finding(make_finding(), channels=["email"])
+    deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": digest} if digest else None)
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    said = (
+        "Organisations screened against the US DoD Section 1286 list, edition FY25 (a partial "
+        "copy: only some of its entries are held here); not on a list means not found in these "
+        "editions, not that a partner is safe."
+    )
+    for part in ("plain", "html"):
+        body = unescape(mail.message.get_body((part,)).get_content())
+        assert said in " ".join(body.split()), part
+
+
+def test_the_candidate_match_rule_names_the_triage_it_does_not_count_in() -> None:
+    """ "does not count as the partner factor in the triage above": an e-mail about this one
+    finding shows no triage above it."""
+    from kvrules.rulebook.loader import load_rulebook
+
+    book = load_rulebook(Path(__file__).parents[2] / "rulebooks" / "nl-leidraad.yaml")
+    [rule] = [r for r in book.rules if "ks:confirm-match" in r.tags]
+    assert "above" not in rule.rationale
+    assert "partner factor in the red or amber triage of this rulebook" in rule.rationale

@@ -138,5 +138,6 @@ def test_an_unidentified_institution_or_a_private_individual_raises_nothing_on_i
 def test_the_scan_reports_them_as_not_identified(scanned: tuple[System, dict, str]) -> None:
     _, _, output = scanned
     line = next(line for line in output.splitlines() if UNKNOWN in line)
-    assert "not identified as organisations" in line and PERSON in line
+    assert "1 visitor's institution not identified as an organisation" in line and PERSON in line
+    assert "name of a person or of no organisation given as an institution" in line
     assert "country alone was not screened" in line

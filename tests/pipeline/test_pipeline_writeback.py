@@ -114,6 +114,7 @@ def test_kvrules_updates_its_own_value_but_not_one_changed_by_hand(system: Syste
     own, hand = risky[:2]
     for uuid in (own, hand):
         strip_partners(system, uuid)
+        _decided(system, uuid)  # until the committee decides, the case's tag stands
     # ... and on one of them the officer set "medium" by hand meanwhile.
     set_by_hand(system, hand, keywordGroups=risk_group("medium"))
 
@@ -134,6 +135,14 @@ def test_kvrules_updates_its_own_value_but_not_one_changed_by_hand(system: Syste
     assert len(skipped) == 1 and skipped[0].details["before"] == ["ks:medium"]
     assert "kvrules last wrote ['ks:high']" in skipped[0].details["reason"]
     assert_audit_clean(system)
+
+
+def _decided(system: System, uuid: str) -> None:
+    """The committee decides the record's case: a partner that left no longer holds its tag."""
+    with system.store() as store:
+        case = store.case_for("pure", uuid)
+        assert case is not None
+        store.decide(case.id, "approve", "the listed partner has left the project", actor="c")
 
 
 class Crash(Exception):
@@ -165,7 +174,8 @@ def test_a_write_whose_bookkeeping_was_lost_is_still_kvrules_own(
     monkeypatch.undo()
     assert system.risk_uris()[target] == [level_uri("high")]  # written, never recorded
 
-    strip_partners(system, target)  # kvrules' wish for it drops
+    strip_partners(system, target)  # kvrules' wish for it drops, once the case is decided
+    _decided(system, target)
     again = scan(system, "--apply")
 
     assert again["tags_skipped"] == 0

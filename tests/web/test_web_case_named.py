@@ -129,7 +129,9 @@ def test_what_was_screened_names_lists_signals_and_amounts_in_words(db: Path) ->
     partner = screened.split("<h3>Partners</h3>", 1)[1].split("</table>", 1)[0]
     assert '<span title="aspi_cdut">ASPI China Defence Universities Tracker</span>' in partner
     assert 'possible: <span title="us_dod_1286">US DoD Section 1286 list</span>' in partner
-    assert '<span title="eu-arms-embargo">under an EU arms embargo</span>' in partner
+    # the signal's id and source (the profiles' edition, the citation) on hover
+    assert '<span title="eu-arms-embargo: the kvrules country profiles, version ' in partner
+    assert '">under an EU arms embargo</span>' in partner  # a designation: not marked
     funder = screened.split("<h3>Funders</h3>", 1)[1].split("</table>", 1)[0]
     assert "€250,000" in funder and "250000" not in funder
 

@@ -96,3 +96,19 @@ def test_records_remembered_add_up_over_every_kind(db: Path) -> None:
     parts = {p.split(" ", 1)[1]: int(p.split(" ", 1)[0]) for p in said[2].split(", ")}
     assert parts["visits"] == 2 and parts["funding application"] == 1 and parts["projects"] == 3
     assert sum(parts.values()) == int(said[1])
+
+
+def test_report_to_a_markdown_file_writes_markdown(db: Path, tmp_path: Path) -> None:
+    """`kvrules report --out r.md` wrote HTML into the .md file: the name chooses the format,
+    and the command says which it wrote."""
+    out = tmp_path / "r.md"
+    r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    assert "<html" not in text.lower() and "<svg" not in text
+    assert text.startswith("# Knowledge-security portfolio report\n") and "## Case " in text
+    assert "(Markdown: the open cases and their findings" in r.output
+    html = tmp_path / "r.html"
+    r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(html)])
+    assert "(HTML: the portfolio report, charts inline)" in r.output
+    assert "<svg" in html.read_text(encoding="utf-8")

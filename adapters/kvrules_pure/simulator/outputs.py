@@ -87,6 +87,9 @@ class OutputFactory:
             "projects": [{"project": ref("Project", c.uuid)}],
             "visibility": visibility("FREE"),
             "workflow": workflow("approved"),
+            # Pure's portal shows research outputs under /publications (real records'
+            # portalUrl, e.g. data/real/pure-umn-524/research_output/*.json), not /projects
+            "portalUrl": f"https://research.kvarn.example/en/publications/{uuid}",
         }
         if len(contributors) > 1:
             rec["externalOrganizations"] = [
