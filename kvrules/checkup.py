@@ -227,6 +227,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     rules = sum(len(b.rules) for b in books)
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
     yield from _unknown_references(books, config)
+    yield from _lists_not_imported(books, config)
     targets: dict[str, list[str]] = {}
     for book in books:
         for rule in book.rules:
@@ -288,17 +289,34 @@ def _list_ids(path: Path) -> set[str] | None:
     as it will be seeded), and those kvrules downloads (`refdata update`) or names (the ASPI
     tracker), which a rulebook may read before they are imported. None: the store is unreadable."""
     from kvrules.plain import LISTS
-    from kvrules.refdata.shipped import manifest, open_reference_store
     from kvrules.refdata.update import load_catalogue
 
-    downloadable = set(load_catalogue()) | set(LISTS)
+    imported = _imported_list_ids(path)
+    return None if imported is None else set(load_catalogue()) | set(LISTS) | imported
+
+
+def _imported_list_ids(path: Path) -> set[str] | None:
+    """The lists with an edition in the reference store (the shipped lists before it is
+    started, as it will be seeded). None: the store is unreadable (_reference_store says why)."""
+    from kvrules.refdata.shipped import manifest, open_reference_store
+
     if str(path) != ":memory:" and not path.exists():  # never started here (_reference_store)
-        return downloadable | {item["list_id"] for item in manifest()}
+        return {item["list_id"] for item in manifest()}
     try:
         with open_reference_store(path) as store:
-            return downloadable | {i.list_id for i in store.latest_editions()}
-    except (KvrulesError, OSError, sqlite3.DatabaseError):  # _reference_store says what
+            return {i.list_id for i in store.latest_editions()}
+    except (KvrulesError, OSError, sqlite3.DatabaseError):
         return None
+
+
+def _lists_not_imported(books: list[Rulebook], config: Config) -> Iterator[Check]:
+    """Lists the rules read that kvrules can import but the store has none of: those rules
+    screen against nothing until then (a warning: the scan runs, with the other lists)."""
+    from kvrules.refdata.unimported import lists_not_imported, not_imported_in_words
+
+    imported = _imported_list_ids(config.reference_data)
+    if imported is not None and (missing := lists_not_imported(books, imported)):
+        yield Check("warning", "reference_data", not_imported_in_words(missing))
 
 
 def _area_ids(config: Config) -> set[str] | None:

@@ -32,6 +32,7 @@ from kvrules.plain import count_of, screened_in_words
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
+    from kvrules.enrich import Enricher
     from kvrules.store import OutboxAlert
 
 
@@ -168,9 +169,12 @@ def scan_sources(
     show: bool = True,
     reader: Reader = "auto",
     evaluator: Evaluator | None = None,
+    warn_lists: bool = True,
 ) -> list[ScanReport]:
     """Scan each named source with one evaluator and enricher; print each report if ``show``.
     ``evaluator``: compiled already (``watch``; its caller closes it), else built here.
+    ``warn_lists``: first say, on stderr, which lists the rules read have no edition imported
+    (``watch`` says it at its first scan only).
 
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
@@ -193,6 +197,8 @@ def scan_sources(
             evaluator = scope.enter_context(
                 build_evaluator(config.rulebooks, config.rulebook_vars, config.readable_attributes)
             )
+        if warn_lists:
+            _warn_lists_not_imported(evaluator, enricher)
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
         for name in names:
@@ -240,6 +246,16 @@ def scan_sources(
     if failed:
         raise SourcesFailed(list(failed), reports)
     return reports
+
+
+def _warn_lists_not_imported(evaluator: Evaluator, enricher: Enricher) -> None:
+    """One warning line when the rules read lists the reference store has no edition of."""
+    from kvrules.refdata.unimported import lists_not_imported, not_imported_in_words
+
+    editions = [*enricher.screened_against, *enricher.countries_checked]  # "list@edition …"
+    imported = {edition.split("@", 1)[0] for edition in editions}
+    if missing := lists_not_imported(evaluator.program.rulebooks, imported):
+        click.echo(f"warning: {not_imported_in_words(missing)}", err=True)
 
 
 class SourceError(KvrulesError):
@@ -459,6 +475,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                     as_json=True,
                     show=False,
                     evaluator=evaluator,
+                    warn_lists=runs == 0,
                 )
             except SourcesFailed as e:  # the others were scanned: say what they found too
                 line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
