@@ -391,10 +391,25 @@ def _stores(resolved: Resolved) -> Iterator[Check]:
         yield Check("error", "database", f"folder {folder} is not writable by this user")
     else:
         yield Check("ok", "database", str(config.database))
-    yield from _reference_store(config.reference_data)
+    yield from _reference_store(config.reference_data, _chosen_by(resolved, "reference_data"))
 
 
-def _reference_store(path: Path) -> Iterator[Check]:
+def _chosen_by(resolved: Resolved, key: str) -> str:
+    """Why a store is the one used: the flag, the environment (and the config file's value it
+    overrides), the config file or the default (``kvrules.settings.resolve``)."""
+    origin = resolved.origin.get(key, "default")
+    if origin.startswith(("flag ", "env ")):
+        how, name = origin.split(" ", 1)
+        said = f"from {name}" if how == "flag" else f"from ${name}"
+        if (replaced := resolved.overridden.get(key)) is not None:
+            said += f", which overrides {key}: {replaced} in the config file"
+        return said
+    if origin.startswith("file "):
+        return f"from {key} in the config file {origin[5:]}"
+    return "the default: your user data folder (no --refdata, $KVRULES_REFDATA or config setting)"
+
+
+def _reference_store(path: Path, chosen_by: str) -> Iterator[Check]:
     from kvrules.refdata.shipped import open_reference_store
 
     # Checked, never started here: opening a missing store would create it (and its folder).
@@ -405,8 +420,8 @@ def _reference_store(path: Path) -> Iterator[Check]:
             yield Check(
                 "warning",
                 "reference_data",
-                f"{path} does not exist yet: the first scan or `kvrules refdata import` starts "
-                "it with the shipped lists",
+                f"{path} ({chosen_by}) does not exist yet: the first scan or `kvrules refdata "
+                "import` starts it with the shipped lists",
             )
         return
     try:
@@ -419,7 +434,7 @@ def _reference_store(path: Path) -> Iterator[Check]:
         yield Check("error", "reference_data", f"{path}: {type(e).__name__}: {e}")
         return
     names = ", ".join(f"{i.list_id}@{i.edition}" for i in editions) or "no lists"
-    yield Check("ok", "reference_data", f"{path}: {names}")
+    yield Check("ok", "reference_data", f"{path} ({chosen_by}): {names}")
     for info in editions:
         if info.partial:
             yield Check(
