@@ -28,7 +28,14 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import count_of, screened_in_words
+from kvrules.plain import (
+    NOT_IDENTIFIED,
+    count_of,
+    country_not_screened,
+    identify,
+    not_identified_in,
+    screened_in_words,
+)
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
@@ -136,10 +143,8 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
     more = len(named) - SHOWN_UNIDENTIFIED
     listed = ", ".join(named[:SHOWN_UNIDENTIFIED]) + (f" and {more} more" if more > 0 else "")
     return (
-        f"{count_of(len(named), 'organisation')} not identified as organisations in the lists "
-        f"or the organisation registry, so their country alone was not screened (it would be a "
-        f"person's): {listed}; identify the institution in the RIS (its full name, or its ROR "
-        "id)."
+        f"{count_of(len(named), 'name')} {not_identified_in()}: {listed}; for each, "
+        f"{country_not_screened()}; {identify(' in the RIS')}."
     )
 
 
@@ -521,7 +526,7 @@ def watch_summary(report: ScanReport) -> str:
         f"{found} new findings, {report.cases_opened} cases opened, "
         f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
         + (
-            f", {count_of(len(report.unidentified), 'organisation')} not identified"
+            f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified
             else ""
         )

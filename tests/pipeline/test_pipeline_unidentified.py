@@ -138,5 +138,5 @@ def test_an_unidentified_institution_or_a_private_individual_raises_nothing_on_i
 def test_the_scan_reports_them_as_not_identified(scanned: tuple[System, dict, str]) -> None:
     _, _, output = scanned
     line = next(line for line in output.splitlines() if UNKNOWN in line)
-    assert "not identified as organisations" in line and PERSON in line
-    assert "country alone was not screened" in line
+    assert "not identified as an organisation in the lists" in line and PERSON in line
+    assert "its country alone is not screened (it would be a person's)" in line
