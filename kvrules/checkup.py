@@ -244,6 +244,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
     yield from _unknown_references(books, config)
     books = yield from _applied(books, config)
+    yield from _lists_not_imported(books, config)
     targets: dict[str, list[str]] = {}
     for book in books:
         for rule in book.rules:
@@ -349,17 +350,34 @@ def _list_ids(path: Path) -> set[str] | None:
     as it will be seeded), and those kvrules downloads (`refdata update`) or names (the ASPI
     tracker), which a rulebook may read before they are imported. None: the store is unreadable."""
     from kvrules.plain import LISTS
-    from kvrules.refdata.shipped import manifest, open_reference_store
     from kvrules.refdata.update import load_catalogue
 
-    downloadable = set(load_catalogue()) | set(LISTS)
+    imported = _imported_list_ids(path)
+    return None if imported is None else set(load_catalogue()) | set(LISTS) | imported
+
+
+def _imported_list_ids(path: Path) -> set[str] | None:
+    """The lists with an edition in the reference store (the shipped lists before it is
+    started, as it will be seeded). None: the store is unreadable (_reference_store says why)."""
+    from kvrules.refdata.shipped import manifest, open_reference_store
+
     if str(path) != ":memory:" and not path.exists():  # never started here (_reference_store)
-        return downloadable | {item["list_id"] for item in manifest()}
+        return {item["list_id"] for item in manifest()}
     try:
         with open_reference_store(path) as store:
-            return downloadable | {i.list_id for i in store.latest_editions()}
-    except (KvrulesError, OSError, sqlite3.DatabaseError):  # _reference_store says what
+            return {i.list_id for i in store.latest_editions()}
+    except (KvrulesError, OSError, sqlite3.DatabaseError):
         return None
+
+
+def _lists_not_imported(books: list[Rulebook], config: Config) -> Iterator[Check]:
+    """Lists the rules read that kvrules can import but the store has none of: those rules
+    screen against nothing until then (a warning: the scan runs, with the other lists)."""
+    from kvrules.refdata.unimported import lists_not_imported, not_imported_in_words
+
+    imported = _imported_list_ids(config.reference_data)
+    if imported is not None and (missing := lists_not_imported(books, imported)):
+        yield Check("warning", "reference_data", not_imported_in_words(missing))
 
 
 def _area_ids(config: Config) -> set[str] | None:
@@ -431,7 +449,9 @@ def _stores(resolved: Resolved) -> Iterator[Check]:
     else:
         yield Check("ok", "database", str(config.database))
     created = resolved.origin.get("reference_data", "default") == "default"
-    yield from _reference_store(config.reference_data, created)
+    yield from _reference_store(
+        config.reference_data, _chosen_by(resolved, "reference_data"), created
+    )
 
 
 def _missing_folder(key: str, folder: Path, created: bool, by: str) -> Check:
@@ -454,14 +474,29 @@ def _missing_folder(key: str, folder: Path, created: bool, by: str) -> Check:
     return Check("ok", key, f"folder {folder} does not exist yet; {by} creates it")
 
 
-def _reference_store(path: Path, created: bool = False) -> Iterator[Check]:
+def _chosen_by(resolved: Resolved, key: str) -> str:
+    """Why a store is the one used: the flag, the environment (and the config file's value it
+    overrides), the config file or the default (``kvrules.settings.resolve``)."""
+    origin = resolved.origin.get(key, "default")
+    if origin.startswith(("flag ", "env ")):
+        how, name = origin.split(" ", 1)
+        said = f"from {name}" if how == "flag" else f"from ${name}"
+        if (replaced := resolved.overridden.get(key)) is not None:
+            said += f", which overrides {key}: {replaced} in the config file"
+        return said
+    if origin.startswith("file "):
+        return f"from {key} in the config file {origin[5:]}"
+    return "the default: your user data folder (no --refdata, $KVRULES_REFDATA or config setting)"
+
+
+def _reference_store(path: Path, chosen_by: str, created: bool = False) -> Iterator[Check]:
     """``created``: the store is at its default place, whose folder is made on first use."""
     from kvrules.refdata.shipped import open_reference_store
 
     # Checked, never started here: opening a missing store would create it (and its folder).
     if str(path) != ":memory:" and not path.exists():
         by = "the first scan or `kvrules refdata import`"
-        start = f"{path} does not exist yet: {by} starts it with the shipped lists"
+        start = f"{path} ({chosen_by}) does not exist yet: {by} starts it with the shipped lists"
         if path.parent.is_dir():
             yield Check("warning", "reference_data", start)
         elif (folder := _missing_folder("reference_data", path.parent, created, by)).level == "ok":
@@ -479,7 +514,7 @@ def _reference_store(path: Path, created: bool = False) -> Iterator[Check]:
         yield Check("error", "reference_data", f"{path}: {type(e).__name__}: {e}")
         return
     names = ", ".join(f"{i.list_id}@{i.edition}" for i in editions) or "no lists"
-    yield Check("ok", "reference_data", f"{path}: {names}")
+    yield Check("ok", "reference_data", f"{path} ({chosen_by}): {names}")
     for info in editions:
         if info.partial:
             yield Check(

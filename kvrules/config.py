@@ -196,7 +196,7 @@ class Config(_Section):
     reference_data: Path = Field(
         default_factory=lambda: default_reference_store(),
         description="reference-list store, seeded with the shipped lists on first use "
-        f"(default: ${ENV_REFDATA}, else the user data folder)",
+        f"(--refdata and ${ENV_REFDATA} override it; default: the user data folder)",
     )
     rulebooks: list[Path] = Field(default=[], description="files or folders; [] = shipped")
     rulebook_vars: dict[str, dict[str, Any]] = Field(
@@ -404,7 +404,8 @@ TEMPLATE = """\
 database: kvrules.db
 
 # The reference-list store every command screens with (kvrules refdata import/lists …);
-# default: $KVRULES_REFDATA, else your user data folder. Seeded with the shipped lists.
+# $KVRULES_REFDATA (or --refdata) overrides it; default: your user data folder. Seeded with
+# the shipped lists. `kvrules config check` says which store it uses and why.
 # reference_data: kvrules-refdata.db
 
 # Rulebook files or folders; leave empty for the shipped rulebooks.

@@ -16,6 +16,7 @@ import requests
 
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite
 from kvrules.errors import KvrulesError
+from kvrules.intake import kvrules_only_field
 
 
 class PluginError(KvrulesError):
@@ -85,8 +86,9 @@ def _named(provided: object, hook: str) -> Iterator[None]:
 
 def checked_fetch(adapter: Adapter, cursor: str | None) -> Iterator[FetchedRecord]:
     """``adapter.fetch(cursor)``: an item that is not a FetchedRecord comes out as one that is
-    quarantined with the reason; an error of the plugin's own becomes a PluginError naming
-    the plugin and the hook (the scan keeps what it read before; the next resumes there)."""
+    quarantined with the reason, and so does a record carrying a field only kvrules sets; an
+    error of the plugin's own becomes a PluginError naming the plugin and the hook (the scan
+    keeps what it read before; the next resumes there)."""
     with _named(adapter, "fetch"):
         records = iter(adapter.fetch(cursor))
     try:
@@ -96,7 +98,7 @@ def checked_fetch(adapter: Adapter, cursor: str | None) -> Iterator[FetchedRecor
             if item is _END:
                 return
             if isinstance(item, FetchedRecord):
-                yield item
+                yield _refused(item)
             else:
                 reason = wrong_type(adapter, "fetch", item, FetchedRecord, "yielded")
                 yield FetchedRecord(record_id=_record_id(item), error=reason)
@@ -104,6 +106,15 @@ def checked_fetch(adapter: Adapter, cursor: str | None) -> Iterator[FetchedRecor
         close = getattr(records, "close", None)
         if close is not None:
             close()
+
+
+def _refused(record: FetchedRecord) -> FetchedRecord:
+    """``record``, or, when its events carry a field only kvrules sets (``kvrules.intake``),
+    the same record quarantined with that field's path: its cursor and state rows kept, so
+    that the scan resumes past it as it would have."""
+    if not record.events or (reason := kvrules_only_field(record.events)) is None:
+        return record
+    return record.model_copy(update={"events": [], "error": reason})
 
 
 def _record_id(item: Any) -> str:

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from kvrules.errors import validation_problem
+from kvrules.intake import kvrules_only_field
 from kvrules.limits import LimitExceeded, RecordLimits, check_events
 from kvrules.model import CollaborationEvent
 
@@ -67,5 +68,8 @@ def read_events(
                 continue
             except LimitExceeded as e:
                 skipped.append(f"{path}:{number}: {e}")
+                continue
+            if (refused := kvrules_only_field([event])) is not None:
+                skipped.append(f"{path}:{number}: {refused}")
                 continue
             yield event

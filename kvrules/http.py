@@ -508,12 +508,15 @@ def send(
     error: Callable[[str, str, int | None, str], Exception] = HttpError,
     deadline: float = DEFAULT_DEADLINE,
     max_body: int = DEFAULT_MAX_BODY,
+    server: str | None = None,
     **kw: Any,
 ) -> requests.Response:
     """One request (retried by the session) with its body read; `path` is what errors show.
 
     Raises ``error(...)`` when the retries are exhausted, the total `deadline` (seconds)
     passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
+    ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot be reached
+    is then said in words (``kvrules.alerting.unreachable``), else by the error's class.
     """
     with Deadline(deadline) as watch:
         try:
@@ -525,7 +528,7 @@ def send(
         except requests.RequestException as e:  # retries exhausted; keep the message short
             if watch.expired:
                 raise error(method, path, None, _late(deadline)) from None
-            raise error(method, path, None, type(e).__name__) from None
+            raise error(method, path, None, _failed_in_words(e, server)) from None
         try:
             if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
                 raise error(method, path, resp.status_code, _redirect(url, resp))
@@ -596,6 +599,38 @@ class TransportSettings(BaseModel):
             "deadline": self.request_deadline,
             "max_body": self.max_response_bytes,
         }
+
+
+def _failed_in_words(exc: requests.RequestException, server: str | None) -> str:
+    """Why a request got no answer: "the webhook receiver at h:443 refused the connection (…)"
+    when ``server`` names the host and the cause is one ``unreachable`` words, else the class
+    (requests' own message repeats the URL, whose path or query may be a credential)."""
+    if server is not None:
+        from kvrules.alerting import unreachable
+
+        cause = _os_cause(exc)
+        if cause is not None and (said := unreachable(cause, server)):
+            return said
+    return type(exc).__name__
+
+
+def _os_cause(exc: BaseException) -> OSError | None:
+    """The operating system's error beneath requests' and urllib3's wrappers (a refused
+    connection, a name that does not resolve, a timeout), or None."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        wrapper = type(current).__module__.split(".")[0] in ("requests", "urllib3")
+        if isinstance(current, OSError) and not wrapper:
+            return current
+        nested = [a for a in current.args if isinstance(a, BaseException)]
+        pending += [*nested, getattr(current, "reason", None), current.__cause__]
+        pending.append(current.__context__)
+    return None
 
 
 def _late(deadline: float) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from kvrules.errors import KvrulesError
+from kvrules.intake import located_organisations
 from kvrules.model import CollaborationEvent, Organisation
 
 
@@ -144,22 +145,8 @@ def _org_texts(path: str, org: Organisation) -> Iterable[tuple[str, str]]:
 
 
 def _names(event: CollaborationEvent) -> Iterable[tuple[str, str]]:
-    for field in ("partner", "funder"):
-        if (org := getattr(event, field)) is not None:
-            yield from _org_texts(field, org)
-    if (p := event.project) is not None:
-        for field in ("partners", "funders"):
-            for i, org in enumerate(getattr(p, field)):
-                yield from _org_texts(f"project.{field}[{i}]", org)
-        for i, person in enumerate(p.participants):
-            for j, org in enumerate(person.affiliations):
-                yield from _org_texts(f"project.participants[{i}].affiliations[{j}]", org)
-    if (o := event.output) is not None:
-        for i, org in enumerate(o.affiliations):
-            yield from _org_texts(f"output.affiliations[{i}]", org)
-    if (v := event.visit) is not None:
-        for i, org in enumerate(v.visitor.affiliations):
-            yield from _org_texts(f"visit.visitor.affiliations[{i}]", org)
+    for path, org in located_organisations(event):
+        yield from _org_texts(path, org)
 
 
 def _titles(event: CollaborationEvent) -> Iterable[tuple[str, str]]:

@@ -178,6 +178,31 @@ def edition_in_words(
 NOT_SAFE = "not on a list means not found in these editions, not that a partner is safe"
 
 
+# An organisation whose country was set apart (``kvrules.enrich.organisations.
+# set_apart_unidentified``: a visitor's institution nothing identifies, a name that is no
+# organisation), in the same words wherever it is said: the scan's report and watch line,
+# pre-screening (`check`, the web form and API) and the case page. ``unidentified`` stays the
+# technical key (``scan --json``, the API).
+NOT_IDENTIFIED = "not identified as an organisation"
+PERSON_NAMED = "names a person, not an organisation"
+
+
+def identify(where: str = "") -> str:
+    """ "identify the institution in the RIS (its full name, or its ROR id)"."""
+    return f"identify the institution{where} (its full name, or its ROR id)"
+
+
+def not_identified_in(where: str = "the lists") -> str:
+    """ "not identified as an organisation in the lists or the organisation registry"."""
+    return f"{NOT_IDENTIFIED} in {where} or the organisation registry"
+
+
+def country_not_screened(country: str | None = None) -> str:
+    """ "its country (IR) alone is not screened (it would be a person's)"."""
+    given = f" ({country})" if country else ""
+    return f"its country{given} alone is not screened (it would be a person's)"
+
+
 def not_found_in(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
     """ "not found in the list “…”, edition 2026 or the US DoD Section 1286 list, edition FY25
     (a partial copy: …)": an organisation no list matched, and where it was looked for."""

@@ -51,12 +51,17 @@ from kvrules.model import (
 )
 from kvrules.plain import (
     LEIDRAAD_TRIAGE,
+    NOT_IDENTIFIED,
+    PERSON_NAMED,
     area_in_words,
+    country_not_screened,
     edition_in_words,
     for_home,
+    identify,
     listed_as,
     lists_in_words,
     not_found_in,
+    not_identified_in,
     said,
     technically,
 )
@@ -315,8 +320,7 @@ class Screening:
         if people:
             reason += f"; {PERSON_NAMED}, so not screened on a country: " + ", ".join(people)
         if unknown := [name for name in self.unidentified if name not in people]:
-            reason += "; not identified as an organisation, so not screened on a country: "
-            reason += ", ".join(unknown)
+            reason += f"; {NOT_IDENTIFIED}, so {country_not_screened()}: " + ", ".join(unknown)
         if self.without_country:
             reason += (
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
@@ -375,8 +379,7 @@ class Screening:
             "unidentified": [
                 f"{name}: {PERSON_NAMED}: not screened on a country"
                 if names_a_person(name)
-                else f"{name}: not identified as an organisation in "
-                f"{', '.join(self.screened_against) or 'any list'} or the registry"
+                else f"{name}: {not_identified_in(', '.join(self.screened_against) or 'any list')}"
                 for name in self.unidentified
             ],
             "in_words": self.in_words(),
@@ -404,9 +407,8 @@ class Screening:
             "unidentified": [
                 _person_in_words(name, country)
                 if names_a_person(name)
-                else f"{name}: not identified as an organisation in {nowhere} or the "
-                "organisation registry; identify the institution (its full name, or its ROR id)"
-                + (f" — its country ({country}) alone is not screened" if country else "")
+                else f"{name}: {not_identified_in(nowhere)}, so {country_not_screened(country)}; "
+                + identify()
                 for name, country in self.unidentified.items()
             ],
             "countries": [
@@ -420,9 +422,6 @@ class Screening:
                 for name in self.without_country
             ],
         }
-
-
-PERSON_NAMED = "names a person, not an organisation"
 
 
 def _person_in_words(name: str, country: str | None) -> str:

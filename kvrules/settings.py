@@ -60,6 +60,8 @@ class Resolved:
     config: Config
     path: Path | None  # the config file read, if any
     origin: dict[str, str] = field(default_factory=dict)
+    # setting → the config file's value that a flag or the environment replaced
+    overridden: dict[str, Path] = field(default_factory=dict)
 
 
 def config_file(flag: Path | None) -> tuple[Path | None, str]:
@@ -85,10 +87,13 @@ def resolve(
     in_file = config.written
     origin = {"config": f"{path} ({why})" if path else "none"}
     where = f"file {path}"
+    overridden: dict[str, Path] = {}
     for key, flag, env, value in (
         ("database", "--db", ENV_DB, database),
         ("reference_data", "--refdata", ENV_REFDATA, reference_data),
     ):
+        if key in in_file and (value is not None or os.environ.get(env)):
+            overridden[key] = getattr(config, key)
         if value is not None:
             setattr(config, key, Path(value))
             origin[key] = f"flag {flag}"
@@ -105,7 +110,7 @@ def resolve(
         # No file: a Pure instance named by its environment variables alone is the source.
         config.sources = {"pure": SourceConfig(adapter="pure")}
         origin["sources"] = "env KVRULES_PURE_BASE_URL"
-    return Resolved(config, path, origin)
+    return Resolved(config, path, origin, overridden)
 
 
 class MissingStore(KvrulesError):

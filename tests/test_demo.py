@@ -55,7 +55,9 @@ def test_demo_runs_end_to_end(runner, tmp_path):
         assert f"{portal}{uuid}" not in report
     # the line on what was not screened says whose institutions these are
     unscreened = next(line for line in result.output.splitlines() if "not identified" in line)
-    assert "visitors' institutions not identified" in unscreened, unscreened
+    assert "of a person (a visitor's, a participant's or a co-author's) not identified" in (
+        unscreened
+    ), unscreened
     # The follow-up the demo suggests shows the same link: it left its config behind for it
     suggested = re.search(r"kvrules show case:1 (.+)", result.output)[1].split()
     shown = runner.invoke(cli, ["show", "case:1", *suggested])

@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
 API_KEY = "interrupt-test-key"
 PROJECTS = 600
+HELD_FROM = 100  # the page of projects at this offset waits until the scan is interrupted
+# `kvrules` as a terminal starts it, Ctrl-C raising KeyboardInterrupt: a child inherits an
+# ignored SIGINT (tests run from a background job, nohup), and Python then keeps it ignored.
+CTRL_C_AS_IN_A_TERMINAL = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from kvrules.cli import main; main()"
+)
 
 
 def _kept(db: Path) -> int:
@@ -32,31 +40,59 @@ def _kept(db: Path) -> int:
             return 0
 
 
+def _hold_pages_from(sim, offset: int) -> tuple[threading.Event, threading.Event]:  # type: ignore[no-untyped-def]
+    """Hold the simulator's answer to every page of projects from ``offset`` on until released:
+    (reached, release). The scan then cannot pass that page before it is interrupted, however
+    fast it runs or slowly this test is scheduled; a fixed count of records alone raced it (on
+    a loaded machine the signal could land after the scan had read every page)."""
+    projects = sim.store.collection("projects")
+    page = projects.page
+    reached, release = threading.Event(), threading.Event()
+
+    def held(start: int, size: int):  # type: ignore[no-untyped-def]
+        if start >= offset:
+            reached.set()
+            release.wait()
+        return page(start, size)
+
+    projects.page = held  # this simulator's collection only, for this test
+    return reached, release
+
+
 def test_ctrl_c_says_what_was_kept_and_the_next_scan_continues(tmp_path: Path) -> None:
     from kvrules_pure.simulator import start_simulator
 
     sim = start_simulator(projects=PROJECTS, seed=4, api_key=API_KEY)
+    reached, release = _hold_pages_from(sim, HELD_FROM)
     db = tmp_path / "state.db"
     env = {
         **os.environ,
         "KVRULES_PURE_BASE_URL": sim.base_url,
         "KVRULES_PURE_API_KEY": API_KEY,
         "KVRULES_PURE_PAGE_SIZE": "20",  # many resume points
+        # the held page waits for the test; no read timeout may end the scan before it does
+        "KVRULES_PURE_READ_TIMEOUT": "300",
         "KVRULES_DB": str(db),
         "KVRULES_REFDATA": str(tmp_path / "ref.db"),
     }
-    scan = [sys.executable, "-m", "kvrules", "scan", "--json"]
+    scan = [sys.executable, "-c", CTRL_C_AS_IN_A_TERMINAL, "scan", "--json"]
     try:
         running = subprocess.Popen(
             scan, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         try:
-            while _kept(db) < 50 and running.poll() is None:
+            # The pages before the held one are processed and committed while it waits: the
+            # scan is interrupted mid-read, with HELD_FROM records kept, whatever the load.
+            while not (reached.is_set() and _kept(db) >= HELD_FROM) and running.poll() is None:
                 time.sleep(0.05)
-            assert running.poll() is None, "the scan ended before it could be interrupted"
+            if running.poll() is not None:
+                said = running.communicate()[1]
+                pytest.fail(f"the scan ended before it could be interrupted: {said}")
             running.send_signal(signal.SIGINT)
+            release.set()  # the held page is answered; the scan meets the interrupt there
             _, err = running.communicate(timeout=300)
         finally:
+            release.set()
             if running.poll() is None:
                 running.kill()
         assert running.returncode == 130, err
@@ -65,7 +101,7 @@ def test_ctrl_c_says_what_was_kept_and_the_next_scan_continues(tmp_path: Path) -
         assert last.startswith("interrupted: the scan of 'pure' stopped; the records it read")
         assert "the next scan continues where this one stopped" in last
         kept = _kept(db)
-        assert 0 < kept < PROJECTS
+        assert HELD_FROM <= kept < PROJECTS
 
         done = subprocess.run(scan, env=env, cwd=tmp_path, capture_output=True, text=True)
         assert done.returncode in (0, 2), done.stderr
@@ -74,6 +110,7 @@ def test_ctrl_c_says_what_was_kept_and_the_next_scan_continues(tmp_path: Path) -
         assert report["events"] == PROJECTS - kept
         assert _kept(db) == PROJECTS
     finally:
+        release.set()
         sim.stop()
 
 

@@ -514,7 +514,7 @@ def test_a_scan_reports_what_it_set_apart_and_only_of_its_own_records(
     print_report(report, as_json=True)
     said = json.loads(capsys.readouterr().out)
     assert said["unidentified"] == [{"name": "Self-employed", "country": "CN"}]
-    assert watch_summary(report).endswith(", 1 organisation not identified")
+    assert watch_summary(report).endswith(", 1 name not identified as an organisation")
 
 
 def test_a_visitors_institution_a_later_edition_identifies_is_screened_on_its_country(

@@ -105,7 +105,8 @@ def test_config_check_on_a_fresh_install_accepts_the_default_store_folder(
     config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert result.exit_code == 0, result.output
-    assert f"reference_data: {store} does not exist yet" in result.stderr
+    assert f"reference_data: {store} (the default" in result.stderr
+    assert "does not exist yet" in result.stderr
     assert "creating its folder" in result.stderr
     assert not (tmp_path / "home").exists()
 
@@ -138,3 +139,36 @@ def test_config_check_refuses_a_default_store_folder_under_a_file(
     result = CliRunner().invoke(cli, ["config", "check", str(config)])
     assert result.exit_code == 1, result.output
     assert f"cannot be created: {blocker} is not a folder" in result.stderr
+
+
+def test_the_environment_wins_over_the_config_file_and_config_check_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flags > environment > config file > default, for the reference store as documented
+    (README, "Configuration"); `config check` names the store it uses and why."""
+    (tmp_path / "kvrules.yaml").write_text("reference_data: file-ref.db\n")
+    config = str(tmp_path / "kvrules.yaml")
+    env_store, file_store, flag_store = (tmp_path / n for n in ("env.db", "file-ref.db", "f.db"))
+    for store in (env_store, file_store, flag_store):  # each holds the shipped lists
+        started = CliRunner().invoke(cli, ["refdata", "lists", "--refdata", str(store)])
+        assert started.exit_code == 0, started.output
+
+    def said() -> str:
+        result = CliRunner().invoke(cli, ["config", "check", config, *flag])
+        [line] = [ln for ln in result.output.splitlines() if ": ok: reference_data: " in ln]
+        return line.split(": ok: reference_data: ", 1)[1].split("): ", 1)[0] + ")"
+
+    flag: list[str] = []
+    monkeypatch.setenv("KVRULES_REFDATA", str(env_store))
+    assert said() == (
+        f"{env_store} (from $KVRULES_REFDATA, which overrides reference_data: {file_store} in "
+        "the config file)"
+    )
+    flag = ["--refdata", str(flag_store)]
+    assert said() == (
+        f"{flag_store} (from --refdata, which overrides reference_data: {file_store} in the "
+        "config file)"
+    )
+    flag = []
+    monkeypatch.delenv("KVRULES_REFDATA")
+    assert said() == f"{file_store} (from reference_data in the config file {config})"

@@ -28,10 +28,19 @@ from kvrules.cli.output import progress_console
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
-from kvrules.plain import count_of, edition_in_words, screened_in_words
+from kvrules.plain import (
+    NOT_IDENTIFIED,
+    count_of,
+    country_not_screened,
+    edition_in_words,
+    identify,
+    not_identified_in,
+    screened_in_words,
+)
 
 if TYPE_CHECKING:
     from kvrules.engine.evaluator import Evaluator
+    from kvrules.enrich import Enricher
     from kvrules.store import OutboxAlert
 
 
@@ -156,8 +165,9 @@ def _say_writeback_failures(failures: dict[str, int]) -> None:
 
 
 def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
-    """The organisations a scan did not screen on their country, in one line: visitors'
-    institutions nothing identifies, and names that are a person's or no organisation's
+    """The organisations a scan did not screen on their country, in one line: a person's
+    institution (a visitor's, a participant's, a co-author's) nothing identifies, and names
+    that are a person's or no organisation's
     (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
     from kvrules.enrich.organisations import NOT_AN_ORGANISATION, names_a_person
 
@@ -169,22 +179,17 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
     institutions = {n: c for n, c in unidentified.items() if n not in people}
     said = []
     if institutions:
-        whose = (
-            "1 visitor's institution not identified as an organisation"
-            if len(institutions) == 1
-            else f"{len(institutions)} visitors' institutions not identified as organisations"
-        )
-        their = "its" if len(institutions) == 1 else "their"
         said.append(
-            f"{whose} in the lists or the organisation registry, so {their} country alone was "
-            f"not screened (it would be the visitor's): {_some(institutions)}"
+            f"{count_of(len(institutions), 'institution')} of a person (a visitor's, a "
+            f"participant's or a co-author's) {not_identified_in()}: "
+            f"{_some(institutions)}; for each, {country_not_screened()}"
         )
     if people:
         said.append(
             f"{count_of(len(people), 'name')} of a person or of no organisation given as an "
             f"institution, so not screened on a country: {_some(people)}"
         )
-    return "; ".join(said) + "; identify the institution in the RIS (its full name, or its ROR id)."
+    return "; ".join(said) + f"; {identify(' in the RIS')}."
 
 
 def _some(unidentified: dict[str, str | None]) -> str:
@@ -220,9 +225,12 @@ def scan_sources(
     show: bool = True,
     reader: Reader = "auto",
     evaluator: Evaluator | None = None,
+    warn_lists: bool = True,
 ) -> list[ScanReport]:
     """Scan each named source with one evaluator and enricher; print each report if ``show``.
     ``evaluator``: compiled already (``watch``; its caller closes it), else built here.
+    ``warn_lists``: first say, on stderr, which lists the rules read have no edition imported
+    (``watch`` says it at its first scan only).
 
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
@@ -247,6 +255,8 @@ def scan_sources(
     with contextlib.ExitStack() as scope:
         if evaluator is None:
             evaluator = scope.enter_context(config_evaluator(config))
+        if warn_lists:
+            _warn_lists_not_imported(evaluator, enricher)
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
         for name in names:
@@ -294,6 +304,16 @@ def scan_sources(
     if failed:
         raise SourcesFailed(list(failed), reports)
     return reports
+
+
+def _warn_lists_not_imported(evaluator: Evaluator, enricher: Enricher) -> None:
+    """One warning line when the rules read lists the reference store has no edition of."""
+    from kvrules.refdata.unimported import lists_not_imported, not_imported_in_words
+
+    editions = [*enricher.screened_against, *enricher.countries_checked]  # "list@edition …"
+    imported = {edition.split("@", 1)[0] for edition in editions}
+    if missing := lists_not_imported(evaluator.program.rulebooks, imported):
+        click.echo(f"warning: {not_imported_in_words(missing)}", err=True)
 
 
 class SourceError(KvrulesError):
@@ -519,6 +539,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                     as_json=True,
                     show=False,
                     evaluator=evaluator,
+                    warn_lists=runs == 0,
                 )
             except SourcesFailed as e:  # the others were scanned: say what they found too
                 line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
@@ -564,7 +585,7 @@ def watch_summary(report: ScanReport) -> str:
         f"{found} new findings, {report.cases_opened} cases opened, "
         f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
         + (
-            f", {count_of(len(report.unidentified), 'organisation')} not identified"
+            f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified
             else ""
         )

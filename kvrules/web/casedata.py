@@ -9,7 +9,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from kvrules.plain import in_words, said, signal_technical
+from kvrules.enrich.organisations import names_a_person
+from kvrules.plain import (
+    PERSON_NAMED,
+    country_not_screened,
+    in_words,
+    not_identified_in,
+    said,
+    signal_technical,
+)
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -284,3 +292,15 @@ def identifier_views(org: dict[str, Any]) -> list[IdentifierView]:
         else:
             views.append(IdentifierView(label, value))
     return views
+
+
+def set_apart_in_words(org: dict[str, Any]) -> str | None:
+    """Why an organisation of a case shows no country although the source gave one (its
+    ``country_set_apart``), in the words the scan and pre-screening use: "IR given: not
+    identified as an organisation in the lists or the organisation registry, so its country
+    alone is not screened (it would be a person's)". None for any other organisation."""
+    country = org.get("country_set_apart")
+    if not country:
+        return None
+    why = PERSON_NAMED if names_a_person(str(org.get("name") or "")) else not_identified_in()
+    return f"{country} given: {why}, so {country_not_screened()}"

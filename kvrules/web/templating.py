@@ -26,7 +26,7 @@ from kvrules.plain import (
 )
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
-from kvrules.web.casedata import identifier_views
+from kvrules.web.casedata import identifier_views, set_apart_in_words
 from kvrules.web.security import can
 
 
@@ -46,6 +46,7 @@ def environment() -> Environment:
     env.filters["verdict"] = verdict_in_words  # "not-same" → not the same organisation
     env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
+    env.filters["set_apart"] = set_apart_in_words  # why an organisation shows no country
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
     env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches

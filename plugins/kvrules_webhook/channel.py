@@ -71,6 +71,11 @@ class WebhookChannel(AlertChannel):
         self._session = make_session(0, pool_maxsize=1, verify=tls_verify(config.ca_bundle))
         self._url = self._resolve_url()
         self._secret = self._resolve_secret()
+        # How a receiver that cannot be reached is named: host and port, never the path or
+        # query (Slack and Teams put their credential there).
+        parts = urlsplit(self._url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        self._server = f"the webhook receiver at {parts.hostname}:{port}"
 
     def _resolve_url(self) -> str:
         cfg = self.config
@@ -128,6 +133,7 @@ class WebhookChannel(AlertChannel):
             max_body=self.config.max_response_bytes,
             data=body,
             headers=headers,
+            server=self._server,
         )
         status = response.status_code
         if 200 <= status < 300:
@@ -138,8 +144,9 @@ class WebhookChannel(AlertChannel):
 
     def _error(self, method: str, path: str, status: int | None, detail: str) -> DeliveryError:
         """A failed POST: a redirect is permanent (never followed); anything else is retried."""
-        if status is None:
-            return DeliveryError(self.scrub(f"webhook: {detail}"))
+        if status is None:  # no answer: an unreachable receiver is named by host and port
+            said = detail if detail.startswith(self._server) else f"webhook: {detail}"
+            return DeliveryError(self.scrub(said))
         redirect = 300 <= status < 400
         return DeliveryError(
             self.scrub(f"HTTP {status} from webhook: {detail}"), permanent=redirect

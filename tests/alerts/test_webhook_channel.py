@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from kvrules_webhook import (
     SIGNATURE_HEADER,
     WebhookChannel,
@@ -14,10 +16,14 @@ from kvrules_webhook import (
 )
 
 from kvrules import Alert, DeliveryError
+from kvrules.alerts import deliver_due
+from kvrules.cli import cli
 from kvrules.findings import Evidence
 from kvrules.plugins import get_alert_channels
+from kvrules.store import Store
 from tests.alerts.conftest import Receiver
-from tests.store.store_helpers import T0, make_finding
+from tests.alerts.smtp_helpers import free_port
+from tests.store.store_helpers import T0, FakeClock, make_finding
 
 SECRET = "whsec-test-9f2b"
 NOW = 1_770_000_000
@@ -164,6 +170,30 @@ def test_connection_errors_do_not_reveal_the_url_token(tmp_path: Path) -> None:
         _channel(url, tmp_path, connect_timeout=2).send(_alert())
     assert "SLACKTOKEN-abc123" not in str(exc.value)
     assert not exc.value.permanent
+
+
+def test_a_refused_connection_is_said_in_words_with_when_it_is_retried(
+    tmp_path: Path, db_path: Path, clock: FakeClock
+) -> None:
+    """`kvrules alerts` showed "webhook: ConnectionError" for a receiver that was down: now
+    the words the mail channel uses (``kvrules.unreachable``), host and port, and the retry."""
+    port = free_port()  # nothing listens on it
+    token = "B000/SLACKTOKEN-abc123"  # a path that is a credential is never shown
+    channel = _channel(f"http://127.0.0.1:{port}/services/{token}", tmp_path)
+    with Store.open(db_path, clock=clock) as store:
+        store.record_finding(make_finding(), channels=["webhook"])
+        deliver_due(store, {"webhook": channel})
+        retry = store.alerts()[0].next_attempt_at
+    result = CliRunner().invoke(cli, ["alerts", "--db", str(db_path)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    said = (
+        f"the webhook receiver at 127.0.0.1:{port} refused the connection (is it running, and "
+        "is that its port?)"
+    )
+    assert said in result.output, result.output
+    assert f"will retry at {retry.astimezone(UTC):%Y-%m-%d %H:%M} UTC" in result.output
+    assert "Error" not in result.output and "Traceback" not in result.output
+    assert "SLACKTOKEN" not in result.output
 
 
 def test_slack_keeps_the_risk_type_when_long_evidence_is_cut() -> None:

@@ -138,6 +138,8 @@ def test_an_unidentified_institution_or_a_private_individual_raises_nothing_on_i
 def test_the_scan_reports_them_as_not_identified(scanned: tuple[System, dict, str]) -> None:
     _, _, output = scanned
     line = next(line for line in output.splitlines() if UNKNOWN in line)
-    assert "1 visitor's institution not identified as an organisation" in line and PERSON in line
-    assert "name of a person or of no organisation given as an institution" in line
-    assert "country alone was not screened" in line
+    assert "of a person (a visitor's, a participant's or a co-author's) not identified" in line
+    assert (
+        PERSON in line and "name of a person or of no organisation given as an institution" in line
+    )
+    assert "its country alone is not screened (it would be a person's)" in line

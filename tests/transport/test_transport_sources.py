@@ -138,7 +138,8 @@ def test_scan_command_reports_a_refused_redirect_in_one_line(
     result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
-    (line,) = result.stderr.splitlines()
+    # the error in one line; beside it only the shipped rules' lists not imported yet
+    (line,) = [ln for ln in result.stderr.splitlines() if "no edition imported" not in ln]
     assert f"redirect to http://127.0.0.1:{elsewhere.port} refused" in line
     assert line.startswith(f"source 'pure' (http://127.0.0.1:{hostile.port}): ")
     assert "Traceback" not in result.output and KEY not in result.output
