@@ -31,6 +31,11 @@ bodies)::
   decompression). **Redirects are never followed**: the session keeps the credentials in its
   headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
   redirect names; a 3xx answer becomes an error naming the address it pointed to.
+- ``fetch``: what ``send`` does, raising ``TransferFailed`` (``TooLate``, ``TooLarge``,
+  ``BrokeOff``, ``RedirectRefused``, ``Unreachable``) for the caller to word, and two more
+  options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
+  held whole) and ``redirects``, a ``Redirects`` policy (each hop https or loopback, to the same
+  host or an allowed one, at most N hops; the answer's ``url`` is the address that answered).
 - ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``.
 - ``quote_id``: one URL path segment built from source data (a record id), percent-encoded,
   refused when it is not a plausible id (``../../secret?x=`` must not become a path).
@@ -59,6 +64,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,12 +84,20 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY",
     "RETRY_STATUS",
+    "BrokeOff",
     "CappedRetry",
     "Deadline",
     "HttpError",
     "InsecureUrl",
+    "RedirectRefused",
+    "Redirects",
+    "TooLarge",
+    "TooLate",
+    "TransferFailed",
     "TransportSettings",
+    "Unreachable",
     "check_url",
+    "fetch",
     "get_json",
     "is_loopback",
     "make_session",
@@ -498,6 +512,137 @@ def make_session(
     return session
 
 
+class TransferFailed(KvrulesError):
+    """Why ``fetch`` got no usable answer; ``send`` turns it into the caller's ``error``.
+
+    ``status`` is the answer's status when there was one. The subclasses carry what a caller
+    needs to say it in its own words (an adapter names its settings, `refdata update` its list).
+    """
+
+    status: int | None = None
+
+
+class Unreachable(TransferFailed):
+    """No answer after the retries; ``__cause__`` is requests' exception (ProxyError, SSLError)."""
+
+    def __init__(self, cause: requests.RequestException) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+
+
+class TooLate(TransferFailed):
+    def __init__(self, seconds: float, status: int | None = None) -> None:
+        super().__init__(f"total deadline of {seconds:g} s passed")
+        self.seconds, self.status = seconds, status
+
+
+class TooLarge(TransferFailed):
+    def __init__(self, limit: int, status: int | None) -> None:
+        super().__init__(f"body larger than {limit} bytes")
+        self.limit, self.status = limit, status
+
+
+class BrokeOff(TransferFailed):
+    """The body ended early (the connection broke); ``received``: bytes that did arrive."""
+
+    def __init__(self, received: int, cause: str, status: int | None) -> None:
+        super().__init__(f"{cause} after {received} bytes")
+        self.received, self.cause, self.status = received, cause, status
+
+
+class RedirectRefused(TransferFailed):
+    """``target``: scheme, host and port only (a query may hold a token)."""
+
+    def __init__(self, target: str, reason: str, status: int) -> None:
+        super().__init__(f"redirect to {target} refused: {reason}")
+        self.target, self.reason, self.status = target, reason, status
+
+
+@dataclass(frozen=True)
+class Redirects:
+    """The redirects ``fetch`` may follow; without one it follows none.
+
+    For downloads without credentials only (official lists: publishers move a file to https or
+    to a CDN). Every hop must pass ``check_url`` (https, or plain http to loopback) and lead to
+    the first address's own host or one of `hosts`; at most `hops` of them. The deadline and
+    the body cap cover all hops together.
+    """
+
+    hosts: frozenset[str] = frozenset()
+    hops: int = 5
+
+    def refusal(self, first: str, target: str, hop: int) -> str:
+        """Why the redirect to `target` (the `hop`-th, from 1) is not followed ("" if it is)."""
+        if hop > self.hops:
+            return f"more than {self.hops} redirects"
+        try:
+            check_url(target)
+        except InsecureUrl as e:
+            return str(e)
+        host = (urlsplit(target).hostname or "").lower()
+        if host != (urlsplit(first).hostname or "").lower() and host not in self.hosts:
+            allowed = ", ".join(sorted(self.hosts)) or "none"
+            return f"{host} is neither the host asked nor an allowed one ({allowed})"
+        return ""
+
+
+def fetch(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    timeout: float | tuple[float, float],
+    deadline: float = DEFAULT_DEADLINE,
+    max_body: int = DEFAULT_MAX_BODY,
+    into: Callable[[bytes], object] | None = None,
+    redirects: Redirects | None = None,
+    **kw: Any,
+) -> requests.Response:
+    """One request (retried by the session) with its body read; raises ``TransferFailed``.
+
+    The body goes to ``resp.content``, or chunk by chunk to `into` (a download written to a
+    file: never held whole). `deadline` (seconds) covers connect, retries, every redirect hop,
+    headers and body; `max_body` bytes are counted after decompression. Redirects are refused
+    unless `redirects` allows them; the answer's ``url`` is the address that answered.
+    """
+    with Deadline(deadline) as watch:
+        resp = _request(session, method, url, watch, timeout=timeout, **kw)
+        hop = 0
+        while resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
+            resp.close()
+            target = urljoin(resp.url or url, resp.headers.get("Location", ""))
+            hop += 1
+            reason = (
+                redirects.refusal(url, target, hop)
+                if redirects is not None
+                else "kvrules follows no redirects, so credentials stay with the configured "
+                "address; configure the address it redirects to if you trust it"
+            )
+            if reason:
+                raise RedirectRefused(_origin(target), reason, resp.status_code)
+            kw.pop("params", None)  # the new address is whole
+            resp = _request(session, method, target, watch, timeout=timeout, **kw)
+        try:
+            _read_body(resp, watch, max_body, into)
+        except BaseException:
+            resp.close()  # a connection with an unread or cut body is not reused
+            raise
+    return resp
+
+
+def _request(
+    session: requests.Session, method: str, url: str, watch: Deadline, **kw: Any
+) -> requests.Response:
+    try:
+        return session.request(method, url, stream=True, allow_redirects=False, **kw)
+    except DeadlineExceeded:
+        raise TooLate(watch.seconds) from None
+    except requests.RequestException as e:  # retries exhausted
+        if watch.expired:
+            raise TooLate(watch.seconds) from None
+        raise Unreachable(e) from e
+
+
 def send(
     session: requests.Session,
     method: str,
@@ -515,25 +660,19 @@ def send(
     Raises ``error(...)`` when the retries are exhausted, the total `deadline` (seconds)
     passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
     """
-    with Deadline(deadline) as watch:
-        try:
-            resp = session.request(
-                method, url, timeout=timeout, stream=True, allow_redirects=False, **kw
-            )
-        except DeadlineExceeded:
-            raise error(method, path, None, _late(deadline)) from None
-        except requests.RequestException as e:  # retries exhausted; keep the message short
-            if watch.expired:
-                raise error(method, path, None, _late(deadline)) from None
-            raise error(method, path, None, type(e).__name__) from None
-        try:
-            if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
-                raise error(method, path, resp.status_code, _redirect(url, resp))
-            _read_body(resp, watch, max_body, lambda d: error(method, path, resp.status_code, d))
-        except BaseException:
-            resp.close()  # a connection with an unread or cut body is not reused
-            raise
-    return resp
+    try:
+        return fetch(
+            session, method, url, timeout=timeout, deadline=deadline, max_body=max_body, **kw
+        )
+    except TooLate as e:
+        raise error(method, path, e.status, _late(deadline)) from None
+    except TooLarge as e:
+        detail = f"- response body larger than {max_body} bytes (max_response_bytes)"
+        raise error(method, path, e.status, detail) from None
+    except RedirectRefused as e:
+        raise error(method, path, e.status, f"redirect to {e.target} refused: {e.reason}") from None
+    except TransferFailed as e:  # keep the message short: no URL, header or secret
+        raise error(method, path, e.status, str(e)) from None
 
 
 class TransportSettings(BaseModel):
@@ -602,40 +741,60 @@ def _late(deadline: float) -> str:
     return f"- total deadline of {deadline:g} s passed (request_deadline)"
 
 
-def _redirect(url: str, resp: requests.Response) -> str:
-    """Names where a redirect pointed (scheme, host, port only: a query may hold a token)."""
-    target = urlsplit(urljoin(url, resp.headers.get("Location", "")))
-    where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "?"
-    return (
-        f"redirect to {where} refused: kvrules follows no redirects, so credentials stay "
-        "with the configured address; configure the address it redirects to if you trust it"
-    )
+def _origin(url: str) -> str:
+    """Scheme, host and port of `url`: no user name, path or query (they may hold a token)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else "?"
 
 
 def _read_body(
-    resp: requests.Response, watch: Deadline, max_body: int, fail: Callable[[str], Exception]
+    resp: requests.Response,
+    watch: Deadline,
+    max_body: int,
+    into: Callable[[bytes], object] | None = None,
 ) -> None:
-    """Read the body into ``resp.content`` within the deadline and `max_body` bytes."""
-    too_big = f"- response body larger than {max_body} bytes (max_response_bytes)"
+    """Read the body within the deadline and `max_body` bytes: into ``resp.content``, or
+    chunk by chunk to `into`."""
+    status = resp.status_code
     declared = resp.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_body:
-        raise fail(too_big)
+        raise TooLarge(max_body, status)
     chunks: list[bytes] = []
+    keep = chunks.append if into is None else into
     size = 0
     try:
         for chunk in resp.iter_content(_CHUNK):  # decoded: a gzip bomb is counted unpacked
             size += len(chunk)
             if size > max_body:
-                raise fail(too_big)
-            chunks.append(chunk)
+                raise TooLarge(max_body, status)
+            keep(chunk)
             watch.check()
+    except DeadlineExceeded:
+        raise TooLate(watch.seconds, status) from None
     except requests.RequestException as e:
         if watch.expired:  # the watchdog cut the connection
-            raise fail(_late(watch.seconds)) from None
-        raise fail(type(e).__name__) from None
+            raise TooLate(watch.seconds, status) from None
+        raise BrokeOff(size + _partial(e), type(e).__name__, status) from None
     if watch.expired:  # cut during a body read to the end of the connection: not the end
-        raise fail(_late(watch.seconds))
-    resp._content = b"".join(chunks)  # what requests does itself once a body is read
+        raise TooLate(watch.seconds, status)
+    if into is None:
+        resp._content = b"".join(chunks)  # what requests does itself once a body is read
+
+
+def _partial(exc: BaseException) -> int:
+    """Bytes a failed read did receive but never delivered (urllib3's IncompleteRead)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen or not isinstance(e, BaseException):
+            continue
+        seen.add(id(e))
+        partial = getattr(e, "partial", None)
+        if isinstance(partial, int) and not isinstance(partial, bool):
+            return partial
+        todo.extend([*e.args, e.__cause__, e.__context__])
+    return 0
 
 
 def get_json(

@@ -1,7 +1,9 @@
 """`kvrules refdata update`: download current list editions from their official publishers.
 
 The sources are named in ``data/catalogue.yaml``. For each list: download over HTTPS (TLS
-verified; plain HTTP only from this machine, for mirrors and tests), check the download is
+verified; plain HTTP only from this machine, for mirrors and tests) through kvrules' own HTTP
+policy (``kvrules.http``: a redirect is followed only over https to the same host or one the
+catalogue allows, and the address that answered is recorded), check the download is
 complete (length, Zenodo's md5), skip it when it is byte-identical to the stored edition, import
 it with provenance (URL, retrieved time, sha256, licence) checking the entry count the catalogue
 expects, and compare it with the previous edition (added, removed, renamed). Any failure is one
@@ -11,10 +13,10 @@ line naming the list, the URL and what to do; that list's store is left unchange
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -27,6 +29,7 @@ import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kvrules import http
 from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.importers import ImportReport, ImportValidationError, import_file
 from kvrules.refdata.models import ListInfo
@@ -65,6 +68,7 @@ class Source(_Model):
     licence: str
     locate: Literal["zenodo_latest", "html_link"] | None = None
     link: str | None = None  # html_link: a regular expression the file's link matches
+    redirect_hosts: list[str] = []  # hosts a redirect may lead to besides the URL's own
     options: dict[str, Any] = {}
     notes: str | None = None
 
@@ -133,7 +137,7 @@ def update(
         raise UpdateError(
             f"unknown list {', '.join(unknown)}: the catalogue has {', '.join(catalogue)}"
         )
-    session = session or requests.Session()
+    session = session or download_session()
     results = []
     for list_id in wanted:
         url = source_url(list_id, catalogue[list_id])
@@ -144,6 +148,12 @@ def update(
             result.error = str(exc)
         results.append(result)
     return results
+
+
+def download_session() -> requests.Session:
+    """kvrules' HTTP policy (``kvrules.http``): TLS verified, proxies from the environment for
+    https only, no credentials, no redirects but those ``Redirects`` allows per request."""
+    return http.make_session(0, pool_maxsize=1, headers={"User-Agent": "kvrules"})
 
 
 def crosswalk_summary(store: Store) -> str:
@@ -196,15 +206,15 @@ def _update_one(
     with tempfile.TemporaryDirectory(prefix="kvrules-refdata-") as tmp:
         url, name, md5 = result.url, None, None
         if source.locate == "zenodo_latest":
-            url, name, md5 = _zenodo_latest(session, url)
+            url, name, md5 = _zenodo_latest(session, url, source)
             result.url = url
         elif source.locate == "html_link":
-            url = _html_link(session, url, source.link or "")
+            url = _html_link(session, url, source)
             result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
         path = Path(tmp) / (name or _file_name(url))
-        sha256 = _download(session, url, path, md5)
-        result.sha256 = sha256
+        sha256, url = _download(session, url, path, md5, source)
+        result.sha256, result.url = sha256, url  # the address that answered, after redirects
         latest = store.latest(list_id)
         if latest is not None and latest.sha256 == sha256:
             result.unchanged, result.edition = True, latest.edition
@@ -326,35 +336,42 @@ def _file_name(url: str) -> str:
 
 def check_url(url: str) -> None:
     """HTTPS only, except plain HTTP to this machine (a local mirror, the tests)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return
-    host = parts.hostname or ""
     try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme == "http" and loopback:
-        return
-    raise UpdateError(f"{url}: only https:// URLs are downloaded (plain http only from localhost)")
+        http.check_url(url)
+    except http.InsecureUrl:
+        raise UpdateError(
+            f"{url}: only https:// URLs are downloaded (plain http only from localhost)"
+        ) from None
 
 
-def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+def _redirects(source: Source) -> http.Redirects:
+    """Publishers move files (http to https, a CDN): a redirect is followed to the same host
+    or one the catalogue allows for the list, over https, a few hops at most."""
+    return http.Redirects(hosts=frozenset(h.lower() for h in source.redirect_hosts))
+
+
+def _get(
+    session: requests.Session, url: str, source: Source, into: Callable[[bytes], object] | None
+) -> requests.Response:
+    """The answer of `url` (a 200), its body read into `into` or ``content``."""
     check_url(url)
     try:
-        response = session.get(url, timeout=TIMEOUT, verify=True, **kwargs)
-    except requests.exceptions.ProxyError as exc:
+        response = http.fetch(
+            session, "GET", url, timeout=TIMEOUT, into=into, redirects=_redirects(source)
+        )
+    except http.Unreachable as exc:
+        raise _unreachable(url, exc.cause) from exc
+    except http.RedirectRefused as exc:
         raise UpdateError(
-            f"the proxy refused or failed the download of {url}: check HTTPS_PROXY/HTTP_PROXY"
-        ) from exc
-    except requests.exceptions.SSLError as exc:
+            f"{url} redirected to {exc.target}, refused: {exc.reason}; nothing imported"
+        ) from None
+    except http.BrokeOff as exc:
         raise UpdateError(
-            f"{url}: TLS certificate not trusted; set REQUESTS_CA_BUNDLE if a proxy re-signs it"
-        ) from exc
-    except requests.exceptions.RequestException as exc:
-        raise UpdateError(
-            f"cannot reach {url} ({type(exc).__name__}): check the network and try again"
-        ) from exc
+            f"the download from {url} is truncated: it broke off after {exc.received} bytes; "
+            "try again"
+        ) from None
+    except http.TransferFailed as exc:
+        raise UpdateError(f"{url}: {exc}; nothing imported") from None
     if response.status_code != 200:
         response.close()
         raise UpdateError(
@@ -364,33 +381,57 @@ def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Respons
     return response
 
 
-def _download(session: requests.Session, url: str, path: Path, md5: str | None) -> str:
-    """Write the file; return its sha256. Refuse a short read or a checksum mismatch."""
-    sha, check, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
-    with _get(session, url, stream=True) as response:
-        expected = response.headers.get("Content-Length")
-        encoded = response.headers.get("Content-Encoding") not in (None, "identity")
-        try:
-            with path.open("wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    out.write(chunk)
-                    sha.update(chunk)
-                    check.update(chunk)
-                    size += len(chunk)
-        except requests.exceptions.RequestException as exc:
-            raise UpdateError(
-                f"the download from {url} is truncated: it broke off after {size} bytes; try again"
-            ) from exc
+def _unreachable(url: str, exc: requests.RequestException) -> UpdateError:
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return UpdateError(
+            f"the proxy refused or failed the download of {url}: check HTTPS_PROXY/HTTP_PROXY"
+        )
+    if isinstance(exc, requests.exceptions.SSLError):
+        return UpdateError(
+            f"{url}: TLS certificate not trusted; set REQUESTS_CA_BUNDLE if a proxy re-signs it"
+        )
+    return UpdateError(
+        f"cannot reach {url} ({type(exc).__name__}): check the network and try again"
+    )
+
+
+def _download(
+    session: requests.Session, url: str, path: Path, md5: str | None, source: Source
+) -> tuple[str, str]:
+    """Write the file; return its sha256 and the address that answered (after redirects).
+    Refuse a short read or a checksum mismatch."""
+    sha, check = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    size = 0
+    try:
+        with path.open("wb") as out:
+
+            def write(chunk: bytes) -> None:
+                nonlocal size
+                out.write(chunk)
+                sha.update(chunk)
+                check.update(chunk)
+                size += len(chunk)
+
+            response = _get(session, url, source, write)
+    except OSError as exc:  # the disk, not the network: those are UpdateErrors already
+        raise UpdateError(
+            f"cannot write the download from {url} to {path.parent}: {exc.strerror or exc}"
+        ) from None
+    answered = response.url or url
+    expected = response.headers.get("Content-Length")
+    encoded = response.headers.get("Content-Encoding") not in (None, "identity")
     if expected and not encoded and expected.isdigit() and int(expected) != size:
         raise UpdateError(f"the download from {url} is truncated ({size} of {expected} bytes)")
     if md5 and check.hexdigest() != md5:
         raise UpdateError(f"the download from {url} does not match the publisher's md5 checksum")
-    return sha.hexdigest()
+    return sha.hexdigest(), answered
 
 
-def _zenodo_latest(session: requests.Session, url: str) -> tuple[str, str, str | None]:
+def _zenodo_latest(
+    session: requests.Session, url: str, source: Source
+) -> tuple[str, str, str | None]:
     """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
-    with _get(session, url) as response:
+    with _get(session, url, source, None) as response:
         try:
             hits = response.json()["hits"]["hits"]
             files = hits[0]["files"]
@@ -421,14 +462,15 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _html_link(session: requests.Session, url: str, pattern: str) -> str:
+def _html_link(session: requests.Session, url: str, source: Source) -> str:
     """The file a publication page links to (GOV.UK gives each update a new address)."""
-    with _get(session, url) as response:
+    pattern = source.link or ""
+    with _get(session, url, source, None) as response:
         page = _Links()
         page.feed(response.text)
     for href in page.hrefs:
         if re.search(pattern, href):
-            return _mirrored(urljoin(url, href))
+            return _mirrored(urljoin(response.url or url, href))
     raise UpdateError(
         f"{url} no longer links to a file matching {pattern!r}: the publisher has changed the "
         "page; nothing imported"

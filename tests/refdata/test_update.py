@@ -54,6 +54,8 @@ class Publisher(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files: dict[str, tuple[int, bytes]] = {}
         self.truncate: set[str] = set()
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        self.seen: list[tuple[str, str]] = []  # (Host header, path) of every request
 
     @property
     def base(self) -> str:
@@ -65,6 +67,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
+        self.server.seen.append((self.headers.get("Host", ""), path))
+        if path in self.server.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirects[path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body = self.server.files.get(path, (404, b"not found"))
         self.send_response(status)
         length = len(body) * 2 if path in self.server.truncate else len(body)
@@ -295,6 +304,65 @@ def test_no_network_and_proxy_error_are_one_line(
     monkeypatch.setenv("NO_PROXY", "")
     (result,) = update(store, ["us_csl"])
     assert "proxy" in _one_line_and_unchanged(store, "us_csl", [], result.error)
+
+
+def test_redirects_are_followed_only_to_the_same_or_an_allowed_host(
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's severe defect: a 302 to another host was followed (to any host, over plain
+    http) and the first URL recorded as the source. Now each hop passes the same checks as the
+    first URL, leads to its host or one the catalogue allows, and the address that answered
+    is the recorded source."""
+    publisher.files["/moved/consolidated.json"] = (200, csl())
+    publisher.redirects["/same/consolidated.json"] = f"{publisher.base}/moved/consolidated.json"
+    elsewhere = publisher.base.replace("127.0.0.1", "localhost")  # another host name, same server
+    publisher.redirects["/other/consolidated.json"] = f"{elsewhere}/moved/consolidated.json"
+    publisher.redirects["/loop/consolidated.json"] = f"{publisher.base}/loop/consolidated.json"
+    env = "KVRULES_REFDATA_URL_US_CSL"
+
+    monkeypatch.setenv(env, f"{publisher.base}/other/consolidated.json")
+    (refused,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], refused.error)
+    assert f"redirected to {elsewhere}, refused: localhost is neither the host asked" in error
+    assert [host for host, _ in publisher.seen] == [urlsplit(publisher.base).netloc]
+
+    monkeypatch.setenv(env, f"{publisher.base}/loop/consolidated.json")
+    (looping,) = update(store, ["us_csl"])
+    assert "more than 5 redirects" in _one_line_and_unchanged(store, "us_csl", [], looping.error)
+
+    monkeypatch.setenv(env, f"{publisher.base}/same/consolidated.json")
+    (same,) = update(store, ["us_csl"])
+    assert same.error is None and same.entries == 1200
+    assert same.url == f"{publisher.base}/moved/consolidated.json"
+    info = store.latest("us_csl")
+    assert info is not None and info.source_url == same.url  # what answered, not what was asked
+
+    # a host the catalogue allows for the list (a publisher's CDN)
+    catalogue = {"us_csl": CATALOGUE["us_csl"].model_copy(update={"redirect_hosts": ["localhost"]})}
+    monkeypatch.setenv(env, f"{publisher.base}/other/consolidated.json")
+    publisher.files["/moved/consolidated.json"] = (200, csl(1201))
+    (allowed,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert allowed.error is None and allowed.url == f"{elsewhere}/moved/consolidated.json"
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("http://192.0.2.2:18901/consolidated.json", "plain http:// to 192.0.2.2"),
+        ("https://192.0.2.2/consolidated.json", "192.0.2.2 is neither the host asked"),
+        ("ftp://127.0.0.1/consolidated.json", "must be an https:// address"),
+        ("https://cdn.example.org/x.json", ""),
+    ],
+)
+def test_each_redirect_hop_is_checked_like_the_first_url(target: str, says: str) -> None:
+    from kvrules.http import Redirects
+
+    policy = Redirects(hosts=frozenset({"cdn.example.org"}))
+    assert says in policy.refusal("http://127.0.0.1:18901/redir-other/x.json", target, 1)
+    assert (policy.refusal("http://127.0.0.1:1/x", target, 1) == "") == (says == "")
+    assert "more than 5 redirects" in policy.refusal(
+        "https://a.example/x", "https://a.example/y", 6
+    )
 
 
 def test_plain_http_only_from_this_machine() -> None:
