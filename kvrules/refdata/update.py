@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kvrules import http
 from kvrules.errors import ReferenceDataError, problem_text
@@ -39,7 +39,14 @@ from kvrules.refdata.store import EditionExistsError, Store
 CATALOGUE = Path(str(resources.files("kvrules.refdata") / "data" / "catalogue.yaml"))
 MIRROR_ENV = "KVRULES_REFDATA_MIRROR"
 URL_ENV = "KVRULES_REFDATA_URL_{}"
+MAX_BYTES_ENV = "KVRULES_REFDATA_MAX_BYTES_{}"
 TIMEOUT = (15, 120)  # seconds: connect, then between bytes
+# A list's largest download, counted after any Content-Encoding is undone: a generous margin
+# over the real files (the CSL's JSON and the UK XML are tens of MB), so only a broken or
+# hostile answer (a gzip bomb) meets it. Per list in the catalogue (max_bytes), or
+# KVRULES_REFDATA_MAX_BYTES_<LIST_ID>.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+PAGE_MAX_BYTES = 16 * 1024 * 1024  # a publication page or a Zenodo listing, not the file
 CHUNK = 1 << 16
 
 
@@ -69,6 +76,7 @@ class Source(_Model):
     locate: Literal["zenodo_latest", "html_link"] | None = None
     link: str | None = None  # html_link: a regular expression the file's link matches
     redirect_hosts: list[str] = []  # hosts a redirect may lead to besides the URL's own
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)  # the download, decompressed
     options: dict[str, Any] = {}
     notes: str | None = None
 
@@ -203,6 +211,7 @@ def _mirrored(url: str) -> str:
 def _update_one(
     store: Store, list_id: str, source: Source, session: requests.Session, result: UpdateResult
 ) -> None:
+    limit = max_bytes(list_id, source)
     with tempfile.TemporaryDirectory(prefix="kvrules-refdata-") as tmp:
         url, name, md5 = result.url, None, None
         if source.locate == "zenodo_latest":
@@ -213,7 +222,7 @@ def _update_one(
             result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
         path = Path(tmp) / (name or _file_name(url))
-        sha256, url = _download(session, url, path, md5, source)
+        sha256, url = _download(session, url, path, md5, source, limit)
         result.sha256, result.url = sha256, url  # the address that answered, after redirects
         latest = store.latest(list_id)
         if latest is not None and latest.sha256 == sha256:
@@ -350,20 +359,48 @@ def _redirects(source: Source) -> http.Redirects:
     return http.Redirects(hosts=frozenset(h.lower() for h in source.redirect_hosts))
 
 
+def max_bytes(list_id: str, source: Source) -> int:
+    """The largest download accepted for a list: its environment override or the catalogue's."""
+    name = MAX_BYTES_ENV.format(list_id.upper())
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return source.max_bytes
+    if not text.isdigit() or int(text) <= 0:
+        raise UpdateError(f"{name}={text!r}: expected a number of bytes, e.g. 536870912")
+    return int(text)
+
+
 def _get(
-    session: requests.Session, url: str, source: Source, into: Callable[[bytes], object] | None
+    session: requests.Session,
+    url: str,
+    source: Source,
+    into: Callable[[bytes], object] | None,
+    limit: int,
 ) -> requests.Response:
-    """The answer of `url` (a 200), its body read into `into` or ``content``."""
+    """The answer of `url` (a 200), its body read into `into` or ``content``, at most `limit`
+    bytes after decompression."""
     check_url(url)
     try:
         response = http.fetch(
-            session, "GET", url, timeout=TIMEOUT, into=into, redirects=_redirects(source)
+            session,
+            "GET",
+            url,
+            timeout=TIMEOUT,
+            max_body=limit,
+            into=into,
+            redirects=_redirects(source),
         )
     except http.Unreachable as exc:
         raise _unreachable(url, exc.cause) from exc
     except http.RedirectRefused as exc:
         raise UpdateError(
             f"{url} redirected to {exc.target}, refused: {exc.reason}; nothing imported"
+        ) from None
+    except http.TooLarge as exc:
+        raise UpdateError(
+            f"the download from {url} is larger than {exc.limit:,} bytes unpacked, far beyond "
+            f"this list's size (a damaged or hostile answer?); nothing imported (if the list "
+            f"really grew: {MAX_BYTES_ENV.format('<LIST_ID>')})"
         ) from None
     except http.BrokeOff as exc:
         raise UpdateError(
@@ -396,7 +433,7 @@ def _unreachable(url: str, exc: requests.RequestException) -> UpdateError:
 
 
 def _download(
-    session: requests.Session, url: str, path: Path, md5: str | None, source: Source
+    session: requests.Session, url: str, path: Path, md5: str | None, source: Source, limit: int
 ) -> tuple[str, str]:
     """Write the file; return its sha256 and the address that answered (after redirects).
     Refuse a short read or a checksum mismatch."""
@@ -412,7 +449,7 @@ def _download(
                 check.update(chunk)
                 size += len(chunk)
 
-            response = _get(session, url, source, write)
+            response = _get(session, url, source, write, limit)
     except OSError as exc:  # the disk, not the network: those are UpdateErrors already
         raise UpdateError(
             f"cannot write the download from {url} to {path.parent}: {exc.strerror or exc}"
@@ -431,7 +468,7 @@ def _zenodo_latest(
     session: requests.Session, url: str, source: Source
 ) -> tuple[str, str, str | None]:
     """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
-    with _get(session, url, source, None) as response:
+    with _get(session, url, source, None, PAGE_MAX_BYTES) as response:
         try:
             hits = response.json()["hits"]["hits"]
             files = hits[0]["files"]
@@ -465,7 +502,7 @@ class _Links(HTMLParser):
 def _html_link(session: requests.Session, url: str, source: Source) -> str:
     """The file a publication page links to (GOV.UK gives each update a new address)."""
     pattern = source.link or ""
-    with _get(session, url, source, None) as response:
+    with _get(session, url, source, None, PAGE_MAX_BYTES) as response:
         page = _Links()
         page.feed(response.text)
     for href in page.hrefs:

@@ -4,9 +4,11 @@ corrupted and a truncated download, a 404, no network, a proxy error and a chang
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -55,6 +57,7 @@ class Publisher(ThreadingHTTPServer):
         self.files: dict[str, tuple[int, bytes]] = {}
         self.truncate: set[str] = set()
         self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        self.gzipped: set[str] = set()  # served with Content-Encoding: gzip
         self.seen: list[tuple[str, str]] = []  # (Host header, path) of every request
 
     @property
@@ -76,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         status, body = self.server.files.get(path, (404, b"not found"))
         self.send_response(status)
+        if path in self.server.gzipped:
+            body = gzip.compress(body, 9)
+            self.send_header("Content-Encoding", "gzip")
         length = len(body) * 2 if path in self.server.truncate else len(body)
         self.send_header("Content-Length", str(length))
         self.end_headers()
@@ -363,6 +369,37 @@ def test_each_redirect_hop_is_checked_like_the_first_url(target: str, says: str)
     assert "more than 5 redirects" in policy.refusal(
         "https://a.example/x", "https://a.example/y", 6
     )
+
+
+def test_a_gzip_bomb_stops_at_the_lists_cap_and_the_previous_edition_screens(
+    publisher: Publisher, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's defect: ~1 MB with Content-Encoding: gzip grew a 1 GiB temporary file and
+    2.1 GB RSS. The body is counted after decompression, streamed to the file, and refused at
+    the list's cap. The bomb here is a valid list padded with spaces, so without a cap it
+    would be imported."""
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, csl())
+    (first,) = update(store, ["us_csl"])
+    assert first.error is None
+    bomb = csl(1300) + b" " * (8 * 1024 * 1024)
+    publisher.files[path] = (200, bomb)
+    publisher.gzipped.add(path)
+    catalogue = {"us_csl": CATALOGUE["us_csl"].model_copy(update={"max_bytes": 1024 * 1024})}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (result,) = update(store, ["us_csl"], catalogue=catalogue)
+    error = _one_line_and_unchanged(store, "us_csl", [first.edition], result.error)
+    assert "is larger than 1,048,576 bytes unpacked" in error and "nothing imported" in error
+    latest = store.latest("us_csl")
+    assert latest is not None and latest.edition == first.edition  # still the one screening
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("kvrules-refdata-")] == []
+    # the documented override, for a list that really grew
+    monkeypatch.setenv("KVRULES_REFDATA_MAX_BYTES_US_CSL", str(16 * 1024 * 1024))
+    (grown,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert grown.error is None and grown.entries == 1300
+    monkeypatch.setenv("KVRULES_REFDATA_MAX_BYTES_US_CSL", "lots")
+    (bad,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert bad.error is not None and "expected a number of bytes" in bad.error
 
 
 def test_plain_http_only_from_this_machine() -> None:
