@@ -347,7 +347,18 @@ class DeadlineedMixin:
         watch = _watch()
         if watch is not None:
             watch.attach(self)  # type: ignore[arg-type]
+            # An answer that closes the connection (HTTP/1.0, "Connection: close") takes the
+            # socket with it: http.client sets the connection's ``sock`` to None, and the
+            # watchdog would find nothing to cut while the body drips. Hold the socket itself.
+            watch.attach(_HeldSocket(self.sock))  # type: ignore[attr-defined]
         return super().getresponse()  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class _HeldSocket:
+    """A socket for ``Deadline.attach`` (which reads ``.sock`` when the deadline passes)."""
+
+    sock: socket.socket | None
 
 
 class DeadlineedHTTPConnection(DeadlineedMixin, HTTPConnection):

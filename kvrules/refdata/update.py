@@ -16,6 +16,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ CATALOGUE = Path(str(resources.files("kvrules.refdata") / "data" / "catalogue.ya
 MIRROR_ENV = "KVRULES_REFDATA_MIRROR"
 URL_ENV = "KVRULES_REFDATA_URL_{}"
 MAX_BYTES_ENV = "KVRULES_REFDATA_MAX_BYTES_{}"
+DEADLINE_ENV = "KVRULES_REFDATA_DEADLINE"
 TIMEOUT = (15, 120)  # seconds: connect, then between bytes
 # A list's largest download, counted after any Content-Encoding is undone: a generous margin
 # over the real files (the CSL's JSON and the UK XML are tens of MB), so only a broken or
@@ -47,6 +49,10 @@ TIMEOUT = (15, 120)  # seconds: connect, then between bytes
 # KVRULES_REFDATA_MAX_BYTES_<LIST_ID>.
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 PAGE_MAX_BYTES = 16 * 1024 * 1024  # a publication page or a Zenodo listing, not the file
+# Seconds one list's update may take in all (page, file, redirects, retries): a server dripping
+# a byte at a time never trips the read timeout, and `watch` waits for the update before its
+# next scan. Per list in the catalogue (deadline), or KVRULES_REFDATA_DEADLINE for every list.
+DEFAULT_DEADLINE = 600.0
 CHUNK = 1 << 16
 
 
@@ -77,6 +83,7 @@ class Source(_Model):
     link: str | None = None  # html_link: a regular expression the file's link matches
     redirect_hosts: list[str] = []  # hosts a redirect may lead to besides the URL's own
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)  # the download, decompressed
+    deadline: float = Field(default=DEFAULT_DEADLINE, gt=0)  # seconds for the whole update
     options: dict[str, Any] = {}
     notes: str | None = None
 
@@ -211,18 +218,18 @@ def _mirrored(url: str) -> str:
 def _update_one(
     store: Store, list_id: str, source: Source, session: requests.Session, result: UpdateResult
 ) -> None:
-    limit = max_bytes(list_id, source)
+    budget = _budget(list_id, source)
     with tempfile.TemporaryDirectory(prefix="kvrules-refdata-") as tmp:
         url, name, md5 = result.url, None, None
         if source.locate == "zenodo_latest":
-            url, name, md5 = _zenodo_latest(session, url, source)
+            url, name, md5 = _zenodo_latest(session, url, source, budget)
             result.url = url
         elif source.locate == "html_link":
-            url = _html_link(session, url, source)
+            url = _html_link(session, url, source, budget)
             result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
         path = Path(tmp) / (name or _file_name(url))
-        sha256, url = _download(session, url, path, md5, source, limit)
+        sha256, url = _download(session, url, path, md5, source, budget)
         result.sha256, result.url = sha256, url  # the address that answered, after redirects
         latest = store.latest(list_id)
         if latest is not None and latest.sha256 == sha256:
@@ -359,6 +366,31 @@ def _redirects(source: Source) -> http.Redirects:
     return http.Redirects(hosts=frozenset(h.lower() for h in source.redirect_hosts))
 
 
+@dataclass(frozen=True)
+class _Budget:
+    """What one list's update may take: bytes per download (decompressed), seconds in all."""
+
+    max_bytes: int
+    seconds: float
+    due: float  # time.monotonic() when the seconds are up
+
+    def remaining(self) -> float:
+        return self.due - time.monotonic()
+
+
+def _budget(list_id: str, source: Source) -> _Budget:
+    seconds = source.deadline
+    text = os.environ.get(DEADLINE_ENV, "").strip()
+    if text:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = 0.0
+        if not 0 < seconds < float("inf"):
+            raise UpdateError(f"{DEADLINE_ENV}={text!r}: expected a number of seconds, e.g. 900")
+    return _Budget(max_bytes(list_id, source), seconds, time.monotonic() + seconds)
+
+
 def max_bytes(list_id: str, source: Source) -> int:
     """The largest download accepted for a list: its environment override or the catalogue's."""
     name = MAX_BYTES_ENV.format(list_id.upper())
@@ -375,18 +407,26 @@ def _get(
     url: str,
     source: Source,
     into: Callable[[bytes], object] | None,
-    limit: int,
+    budget: _Budget,
+    limit: int | None = None,
 ) -> requests.Response:
     """The answer of `url` (a 200), its body read into `into` or ``content``, at most `limit`
-    bytes after decompression."""
+    (default: the list's) bytes after decompression, within what is left of the list's time."""
     check_url(url)
+    late = UpdateError(
+        f"the download from {url} took longer than this list's deadline of {budget.seconds:g} s "
+        f"(a stalled or dripping server?); nothing imported ({DEADLINE_ENV} allows more)"
+    )
+    if budget.remaining() <= 0:
+        raise late
     try:
         response = http.fetch(
             session,
             "GET",
             url,
             timeout=TIMEOUT,
-            max_body=limit,
+            deadline=budget.remaining(),
+            max_body=limit or budget.max_bytes,
             into=into,
             redirects=_redirects(source),
         )
@@ -396,6 +436,8 @@ def _get(
         raise UpdateError(
             f"{url} redirected to {exc.target}, refused: {exc.reason}; nothing imported"
         ) from None
+    except http.TooLate:
+        raise late from None
     except http.TooLarge as exc:
         raise UpdateError(
             f"the download from {url} is larger than {exc.limit:,} bytes unpacked, far beyond "
@@ -433,7 +475,12 @@ def _unreachable(url: str, exc: requests.RequestException) -> UpdateError:
 
 
 def _download(
-    session: requests.Session, url: str, path: Path, md5: str | None, source: Source, limit: int
+    session: requests.Session,
+    url: str,
+    path: Path,
+    md5: str | None,
+    source: Source,
+    budget: _Budget,
 ) -> tuple[str, str]:
     """Write the file; return its sha256 and the address that answered (after redirects).
     Refuse a short read or a checksum mismatch."""
@@ -449,7 +496,7 @@ def _download(
                 check.update(chunk)
                 size += len(chunk)
 
-            response = _get(session, url, source, write, limit)
+            response = _get(session, url, source, write, budget)
     except OSError as exc:  # the disk, not the network: those are UpdateErrors already
         raise UpdateError(
             f"cannot write the download from {url} to {path.parent}: {exc.strerror or exc}"
@@ -465,10 +512,10 @@ def _download(
 
 
 def _zenodo_latest(
-    session: requests.Session, url: str, source: Source
+    session: requests.Session, url: str, source: Source, budget: _Budget
 ) -> tuple[str, str, str | None]:
     """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
-    with _get(session, url, source, None, PAGE_MAX_BYTES) as response:
+    with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
         try:
             hits = response.json()["hits"]["hits"]
             files = hits[0]["files"]
@@ -499,10 +546,10 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _html_link(session: requests.Session, url: str, source: Source) -> str:
+def _html_link(session: requests.Session, url: str, source: Source, budget: _Budget) -> str:
     """The file a publication page links to (GOV.UK gives each update a new address)."""
     pattern = source.link or ""
-    with _get(session, url, source, None, PAGE_MAX_BYTES) as response:
+    with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
         page = _Links()
         page.feed(response.text)
     for href in page.hrefs:

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import json
+import queue
 import tempfile
 import threading
 import zipfile
@@ -58,6 +59,9 @@ class Publisher(ThreadingHTTPServer):
         self.truncate: set[str] = set()
         self.redirects: dict[str, str] = {}  # path -> Location of a 302
         self.gzipped: set[str] = set()  # served with Content-Encoding: gzip
+        self.drip: set[str] = set()  # served a byte every 0.25 s (the full length announced)
+        self.stopping = threading.Event()
+        self.dripped: queue.Queue[int] = queue.Queue()  # bytes of each drip sent before it ended
         self.seen: list[tuple[str, str]] = []  # (Host header, path) of every request
 
     @property
@@ -85,7 +89,20 @@ class _Handler(BaseHTTPRequestHandler):
         length = len(body) * 2 if path in self.server.truncate else len(body)
         self.send_header("Content-Length", str(length))
         self.end_headers()
-        self.wfile.write(body)
+        if path in self.server.drip:
+            sent = 0
+            for i in range(len(body)):
+                try:
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:  # the client hung up
+                    break
+                sent += 1
+                if self.server.stopping.wait(0.25):
+                    break
+            self.server.dripped.put(sent)
+        else:
+            self.wfile.write(body)
         self.close_connection = True
 
     def log_message(self, *args: object) -> None:
@@ -104,6 +121,7 @@ def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Publisher]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.shutdown()
         server.server_close()
 
@@ -400,6 +418,31 @@ def test_a_gzip_bomb_stops_at_the_lists_cap_and_the_previous_edition_screens(
     monkeypatch.setenv("KVRULES_REFDATA_MAX_BYTES_US_CSL", "lots")
     (bad,) = update(store, ["us_csl"], catalogue=catalogue)
     assert bad.error is not None and "expected a number of bytes" in bad.error
+
+
+def test_a_dripping_server_meets_the_lists_deadline(
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's defect: a byte every 5 s with Content-Length 1000000 kept the download (and
+    `watch`, whose scans wait for it) going past 90 s: no single read ever timed out. Now the
+    list's update has a total deadline; here 1 s, against a 40-byte drip lasting 10 s."""
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, csl())
+    (first,) = update(store, ["us_csl"])
+    publisher.files[path] = (200, b'{"total": 0, "results": []}' + b" " * 13)
+    publisher.drip.add(path)
+    monkeypatch.setenv("KVRULES_REFDATA_DEADLINE", "1")
+    (result,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [first.edition], result.error)
+    assert "took longer than this list's deadline of 1 s" in error
+    assert "KVRULES_REFDATA_DEADLINE allows more" in error
+    # cut off when the deadline passed, not read to its end and found late: this server
+    # answers HTTP/1.0, so the socket leaves the connection object with the answer
+    body = publisher.files[path][1]
+    assert publisher.dripped.get(timeout=30) < len(body)
+    monkeypatch.setenv("KVRULES_REFDATA_DEADLINE", "soon")
+    (bad,) = update(store, ["us_csl"])
+    assert bad.error is not None and "expected a number of seconds" in bad.error
 
 
 def test_plain_http_only_from_this_machine() -> None:
