@@ -22,7 +22,10 @@ bodies)::
   cannot park a scan; an optional ``before_retry`` hook runs right before each retry (e.g. to
   take a rate-limit token: urllib3 retries happen below ``requests``).
 - ``make_session``: a pooled keep-alive ``requests.Session`` with that policy mounted. TLS
-  verification is always on (``tls_verify``: an optional CA bundle, no off switch).
+  verification is always on (``tls_verify``: an optional CA bundle, no off switch). Proxies
+  come from the environment (``HTTPS_PROXY``, ``NO_PROXY``) for https only, tunnelled
+  (CONNECT); a plain-http request (loopback only) never goes through a proxy, so a key in its
+  headers cannot leave the machine unencrypted.
 - ``send``: one request; a transport failure left after the retries becomes
   ``error(method, path, None, exception class name)``, so no URL, header or secret leaks.
   Every request has a **total deadline** (connect, retries, headers and body together,
@@ -343,6 +346,12 @@ class DeadlineedMixin:
             watch.check()  # a retry after the deadline: give up instead
         super().request(*args, **kw)  # type: ignore[misc]
 
+    def connect(self) -> None:
+        watch = _watch()
+        if watch is not None:  # a proxy dripping its answer to CONNECT is cut off too
+            watch.attach(self)  # type: ignore[arg-type]
+        super().connect()  # type: ignore[misc]
+
     def getresponse(self) -> Any:
         watch = _watch()
         if watch is not None:
@@ -417,9 +426,16 @@ class _NoRedirectSession(requests.Session):
     ) -> dict[str, Any]:
         # What requests does with trust_env on (proxies from HTTPS_PROXY/NO_PROXY..., a CA
         # bundle from REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE), the proxies read once per host.
-        proxies = dict(proxies or {})
         text = url.decode() if isinstance(url, bytes) else url or ""
         scheme, netloc = urlsplit(text)[:2]
+        if scheme.lower() != "https":
+            # Plain http goes to loopback only (check_url), where it cannot be read. Through
+            # a proxy it would travel the network in clear, credentials and all: never, whatever
+            # HTTP_PROXY, ALL_PROXY or the caller say. https through a proxy is tunnelled
+            # (CONNECT): the proxy sees the host name, not the headers or the body.
+            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
+            return {**settings, "proxies": {}}
+        proxies = dict(proxies or {})
         key = (scheme, netloc, proxies.get("no_proxy"))
         if (found := self._env_proxies.get(key)) is None:
             found = requests.utils.get_environ_proxies(text, no_proxy=key[2])
