@@ -108,6 +108,7 @@ __all__ = [
     "quote_id",
     "retry_policy",
     "send",
+    "shown_url",
     "tls_verify",
 ]
 
@@ -163,6 +164,13 @@ def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
             " use https:// (http is allowed only to loopback, or with allow_insecure_http: true)"
         )
     return url.rstrip("/")
+
+
+def shown_url(url: str) -> str:
+    """`url` fit for a message or a page: no user name or password, no query or fragment."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}" if host else "?"
 
 
 def quote_id(value: object, *, opaque: bool = False) -> str:
