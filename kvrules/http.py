@@ -39,7 +39,10 @@ bodies)::
   options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
   held whole) and ``redirects``, a ``Redirects`` policy (each hop https or loopback, to the same
   host or an allowed one, at most N hops; the answer's ``url`` is the address that answered).
-- ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``.
+- ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``;
+  never ``user:password@`` (secrets come from the environment or a file). ``shown_url``: an
+  address fit for a message (no userinfo, query or fragment); ``masked_url`` keeps the user
+  name and masks the password (what ``config show`` prints of a refused address).
 - ``quote_id``: one URL path segment built from source data (a record id), percent-encoded,
   refused when it is not a plausible id (``../../secret?x=`` must not become a path).
 - ``HttpError``: method, path, status and a short detail; subclass it per adapter.
@@ -105,6 +108,7 @@ __all__ = [
     "is_loopback",
     "make_session",
     "map_safe",
+    "masked_url",
     "quote_id",
     "retry_policy",
     "send",
@@ -151,13 +155,21 @@ def is_loopback(host: str | None) -> bool:
 
 
 def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
-    """`url` without a trailing slash; https, or http only to loopback (or when allowed).
+    """`url` without a trailing slash; https, or http only to loopback (or when allowed);
+    never with a user name or password in it.
 
     Raises ``InsecureUrl`` (a ValueError, so pydantic validators report it on the field).
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureUrl("must be an https:// address")
+    if "@" in parts.netloc:
+        # A password in an address ends up in configuration files, shell history, `config
+        # show`, logs and error messages. Secrets come from the environment or a file.
+        raise InsecureUrl(
+            "must not hold a user name or password (user:password@): give credentials in "
+            "their own settings, from the environment or a file"
+        )
     if parts.scheme == "http" and not (allow_insecure_http or is_loopback(parts.hostname)):
         raise InsecureUrl(
             f"plain http:// to {parts.hostname} would send credentials and records unencrypted:"
@@ -171,6 +183,14 @@ def shown_url(url: str) -> str:
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return f"{parts.scheme}://{host}{parts.path}" if host else "?"
+
+
+def masked_url(text: str, mask: str = "********") -> str:
+    """`text` with the password of any ``scheme://user:password@`` in it replaced by `mask`."""
+    return _USERINFO.sub(lambda m: m.group(1) + (f":{mask}" if m.group(2) else "") + "@", text)
+
+
+_USERINFO = re.compile(r"(\w[\w+.-]*://[^/?#@:\s]*)(:[^/?#\s]*)?@")
 
 
 def quote_id(value: object, *, opaque: bool = False) -> str:

@@ -354,7 +354,9 @@ def check_url(url: str) -> None:
     """HTTPS only, except plain HTTP to this machine (a local mirror, the tests)."""
     try:
         http.check_url(url)
-    except http.InsecureUrl:
+    except http.InsecureUrl as exc:
+        if "@" in urlsplit(url).netloc:  # a password in the address: never repeated
+            raise UpdateError(f"{http.shown_url(url)}: {exc}") from None
         raise UpdateError(
             f"{url}: only https:// URLs are downloaded (plain http only from localhost)"
         ) from None

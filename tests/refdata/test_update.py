@@ -450,6 +450,9 @@ def test_plain_http_only_from_this_machine() -> None:
     check_url("http://127.0.0.1:8080/x")
     with pytest.raises(UpdateError, match="only https"):
         check_url("http://api.trade.gov/x")
+    with pytest.raises(UpdateError, match="user name or password") as err:
+        check_url("https://me:PaSsWoRd-9@api.trade.gov/x")
+    assert "PaSsWoRd-9" not in str(err.value)
 
 
 def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:
