@@ -313,6 +313,19 @@ def test_failed_download_is_one_line_and_changes_nothing(
     assert says in _one_line_and_unchanged(store, list_id, before, result.error)
 
 
+def test_a_truncated_download_says_how_many_bytes_arrived(
+    publisher: Publisher, store: Store
+) -> None:
+    """Reviewer's defect: "broke off after 0 bytes" when 150 had arrived (the bytes of the read
+    that failed were not counted)."""
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, b'{"results": [' * 10 + b"0123456789")  # 140 bytes
+    publisher.truncate.add(path)  # announced: 280
+    (result,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], result.error)
+    assert "is truncated: it broke off after 140 bytes; try again" in error
+
+
 def test_no_network_and_proxy_error_are_one_line(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
