@@ -68,7 +68,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from os import PathLike
@@ -79,6 +79,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_errors
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
@@ -818,7 +819,7 @@ def _read_body(
     keep = chunks.append if into is None else into
     size = 0
     try:
-        for chunk in resp.iter_content(_CHUNK):  # decoded: a gzip bomb is counted unpacked
+        for chunk in _chunks(resp):  # decoded: a gzip bomb is counted unpacked
             size += len(chunk)
             if size > max_body:
                 raise TooLarge(max_body, status)
@@ -829,27 +830,33 @@ def _read_body(
     except requests.RequestException as e:
         if watch.expired:  # the watchdog cut the connection
             raise TooLate(watch.seconds, status) from None
-        raise BrokeOff(size + _partial(e), type(e).__name__, status) from None
+        raise BrokeOff(size, type(e).__name__, status) from None
     if watch.expired:  # cut during a body read to the end of the connection: not the end
         raise TooLate(watch.seconds, status)
     if into is None:
         resp._content = b"".join(chunks)  # what requests does itself once a body is read
 
 
-def _partial(exc: BaseException) -> int:
-    """Bytes a failed read did receive but never delivered (urllib3's IncompleteRead)."""
-    seen: set[int] = set()
-    todo: list[object] = [exc]
-    while todo:
-        e = todo.pop()
-        if id(e) in seen or not isinstance(e, BaseException):
-            continue
-        seen.add(id(e))
-        partial = getattr(e, "partial", None)
-        if isinstance(partial, int) and not isinstance(partial, bool):
-            return partial
-        todo.extend([*e.args, e.__cause__, e.__context__])
-    return 0
+def _chunks(resp: requests.Response) -> Iterator[bytes]:
+    """The decoded body as it arrives (``iter_content`` with ``read1``, errors mapped alike).
+
+    ``iter_content`` waits for a whole chunk: bytes that arrived before a connection broke
+    or stalled were lost with the failing read, so "broke off after 0 bytes" when 140 had
+    come, and a drip was checked against the deadline only once per 64 KiB.
+    """
+    raw = resp.raw
+    resp._content_consumed = True  # read here, not by requests
+    try:
+        while chunk := raw.read1(_CHUNK, decode_content=True):
+            yield chunk
+    except urllib3_errors.ProtocolError as e:
+        raise requests.exceptions.ChunkedEncodingError(e) from e
+    except urllib3_errors.DecodeError as e:
+        raise requests.exceptions.ContentDecodingError(e) from e
+    except urllib3_errors.ReadTimeoutError as e:
+        raise requests.exceptions.ConnectionError(e) from e
+    except urllib3_errors.SSLError as e:
+        raise requests.exceptions.SSLError(e) from e
 
 
 def get_json(

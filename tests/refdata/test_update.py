@@ -60,6 +60,7 @@ class Publisher(ThreadingHTTPServer):
         self.redirects: dict[str, str] = {}  # path -> Location of a 302
         self.gzipped: set[str] = set()  # served with Content-Encoding: gzip
         self.drip: set[str] = set()  # served a byte every 0.25 s (the full length announced)
+        self.stall: set[str] = set()  # the body, then silence with the connection open
         self.stopping = threading.Event()
         self.dripped: queue.Queue[int] = queue.Queue()  # bytes of each drip sent before it ended
         self.seen: list[tuple[str, str]] = []  # (Host header, path) of every request
@@ -103,6 +104,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.dripped.put(sent)
         else:
             self.wfile.write(body)
+        if path in self.server.stall:
+            self.wfile.flush()
+            self.server.stopping.wait(30)
         self.close_connection = True
 
     def log_message(self, *args: object) -> None:
@@ -314,15 +318,23 @@ def test_failed_download_is_one_line_and_changes_nothing(
 
 
 def test_a_truncated_download_says_how_many_bytes_arrived(
-    publisher: Publisher, store: Store
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Reviewer's defect: "broke off after 0 bytes" when 150 had arrived (the bytes of the read
     that failed were not counted)."""
+    import kvrules.refdata.update as updating
+
     path = PATHS["us_csl"]
     publisher.files[path] = (200, b'{"results": [' * 10 + b"0123456789")  # 140 bytes
     publisher.truncate.add(path)  # announced: 280
     (result,) = update(store, ["us_csl"])
     error = _one_line_and_unchanged(store, "us_csl", [], result.error)
+    assert "is truncated: it broke off after 140 bytes; try again" in error
+    # the reviewer's server: 140 bytes, then silence until the read times out
+    publisher.stall.add(path)  # still announcing 280
+    monkeypatch.setattr(updating, "TIMEOUT", (5, 0.5))
+    (stalled,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], stalled.error)
     assert "is truncated: it broke off after 140 bytes; try again" in error
 
 
