@@ -631,11 +631,13 @@ class Redirects:
         """Why the redirect to `target` (the `hop`-th, from 1) is not followed ("" if it is)."""
         if hop > self.hops:
             return f"more than {self.hops} redirects"
+        host = (urlsplit(target).hostname or "").lower()
         try:
             check_url(target)
         except InsecureUrl as e:
+            if urlsplit(target).scheme == "http" and "@" not in urlsplit(target).netloc:
+                return f"plain http:// to {host} (redirects are followed over https only)"
             return str(e)
-        host = (urlsplit(target).hostname or "").lower()
         if host != (urlsplit(first).hostname or "").lower() and host not in self.hosts:
             allowed = ", ".join(sorted(self.hosts)) or "none"
             return f"{host} is neither the host asked nor an allowed one ({allowed})"

@@ -397,9 +397,13 @@ def test_redirects_are_followed_only_to_the_same_or_an_allowed_host(
 @pytest.mark.parametrize(
     ("target", "says"),
     [
-        ("http://192.0.2.2:18901/consolidated.json", "plain http:// to 192.0.2.2"),
+        (
+            "http://192.0.2.2:18901/consolidated.json",
+            "plain http:// to 192.0.2.2 (redirects are followed over https only)",
+        ),
         ("https://192.0.2.2/consolidated.json", "192.0.2.2 is neither the host asked"),
         ("ftp://127.0.0.1/consolidated.json", "must be an https:// address"),
+        ("https://u:pw@127.0.0.1/x.json", "must not hold a user name or password"),
         ("https://cdn.example.org/x.json", ""),
     ],
 )
