@@ -22,7 +22,10 @@ bodies)::
   cannot park a scan; an optional ``before_retry`` hook runs right before each retry (e.g. to
   take a rate-limit token: urllib3 retries happen below ``requests``).
 - ``make_session``: a pooled keep-alive ``requests.Session`` with that policy mounted. TLS
-  verification is always on (``tls_verify``: an optional CA bundle, no off switch).
+  verification is always on (``tls_verify``: an optional CA bundle, no off switch). Proxies
+  come from the environment (``HTTPS_PROXY``, ``NO_PROXY``) for https only, tunnelled
+  (CONNECT); a plain-http request (loopback only) never goes through a proxy, so a key in its
+  headers cannot leave the machine unencrypted.
 - ``send``: one request; a transport failure left after the retries becomes
   ``error(method, path, None, exception class name)``, so no URL, header or secret leaks.
   Every request has a **total deadline** (connect, retries, headers and body together,
@@ -31,7 +34,15 @@ bodies)::
   decompression). **Redirects are never followed**: the session keeps the credentials in its
   headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
   redirect names; a 3xx answer becomes an error naming the address it pointed to.
-- ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``.
+- ``fetch``: what ``send`` does, raising ``TransferFailed`` (``TooLate``, ``TooLarge``,
+  ``BrokeOff``, ``RedirectRefused``, ``Unreachable``) for the caller to word, and two more
+  options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
+  held whole) and ``redirects``, a ``Redirects`` policy (each hop https or loopback, to the same
+  host or an allowed one, at most N hops; the answer's ``url`` is the address that answered).
+- ``check_url``: https, or plain http only to a loopback host unless ``allow_insecure_http``;
+  never ``user:password@`` (secrets come from the environment or a file). ``shown_url``: an
+  address fit for a message (no userinfo, query or fragment); ``masked_url`` keeps the user
+  name and masks the password (what ``config show`` prints of a refused address).
 - ``quote_id``: one URL path segment built from source data (a record id), percent-encoded,
   refused when it is not a plausible id (``../../secret?x=`` must not become a path).
 - ``HttpError``: method, path, status and a short detail; subclass it per adapter.
@@ -57,8 +68,9 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,6 +79,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_errors
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
@@ -78,19 +91,29 @@ __all__ = [
     "DEFAULT_DEADLINE",
     "DEFAULT_MAX_BODY",
     "RETRY_STATUS",
+    "BrokeOff",
     "CappedRetry",
     "Deadline",
     "HttpError",
     "InsecureUrl",
+    "RedirectRefused",
+    "Redirects",
+    "TooLarge",
+    "TooLate",
+    "TransferFailed",
     "TransportSettings",
+    "Unreachable",
     "check_url",
+    "fetch",
     "get_json",
     "is_loopback",
     "make_session",
     "map_safe",
+    "masked_url",
     "quote_id",
     "retry_policy",
     "send",
+    "shown_url",
     "tls_verify",
 ]
 
@@ -133,19 +156,42 @@ def is_loopback(host: str | None) -> bool:
 
 
 def check_url(url: str, *, allow_insecure_http: bool = False) -> str:
-    """`url` without a trailing slash; https, or http only to loopback (or when allowed).
+    """`url` without a trailing slash; https, or http only to loopback (or when allowed);
+    never with a user name or password in it.
 
     Raises ``InsecureUrl`` (a ValueError, so pydantic validators report it on the field).
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InsecureUrl("must be an https:// address")
+    if "@" in parts.netloc:
+        # A password in an address ends up in configuration files, shell history, `config
+        # show`, logs and error messages. Secrets come from the environment or a file.
+        raise InsecureUrl(
+            "must not hold a user name or password (user:password@): give credentials in "
+            "their own settings, from the environment or a file"
+        )
     if parts.scheme == "http" and not (allow_insecure_http or is_loopback(parts.hostname)):
         raise InsecureUrl(
             f"plain http:// to {parts.hostname} would send credentials and records unencrypted:"
             " use https:// (http is allowed only to loopback, or with allow_insecure_http: true)"
         )
     return url.rstrip("/")
+
+
+def shown_url(url: str) -> str:
+    """`url` fit for a message or a page: no user name or password, no query or fragment."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}" if host else "?"
+
+
+def masked_url(text: str, mask: str = "********") -> str:
+    """`text` with the password of any ``scheme://user:password@`` in it replaced by `mask`."""
+    return _USERINFO.sub(lambda m: m.group(1) + (f":{mask}" if m.group(2) else "") + "@", text)
+
+
+_USERINFO = re.compile(r"(\w[\w+.-]*://[^/?#@:\s]*)(:[^/?#\s]*)?@")
 
 
 def quote_id(value: object, *, opaque: bool = False) -> str:
@@ -329,11 +375,28 @@ class DeadlineedMixin:
             watch.check()  # a retry after the deadline: give up instead
         super().request(*args, **kw)  # type: ignore[misc]
 
+    def connect(self) -> None:
+        watch = _watch()
+        if watch is not None:  # a proxy dripping its answer to CONNECT is cut off too
+            watch.attach(self)  # type: ignore[arg-type]
+        super().connect()  # type: ignore[misc]
+
     def getresponse(self) -> Any:
         watch = _watch()
         if watch is not None:
             watch.attach(self)  # type: ignore[arg-type]
+            # An answer that closes the connection (HTTP/1.0, "Connection: close") takes the
+            # socket with it: http.client sets the connection's ``sock`` to None, and the
+            # watchdog would find nothing to cut while the body drips. Hold the socket itself.
+            watch.attach(_HeldSocket(self.sock))  # type: ignore[attr-defined]
         return super().getresponse()  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class _HeldSocket:
+    """A socket for ``Deadline.attach`` (which reads ``.sock`` when the deadline passes)."""
+
+    sock: socket.socket | None
 
 
 class DeadlineedHTTPConnection(DeadlineedMixin, HTTPConnection):
@@ -392,9 +455,16 @@ class _NoRedirectSession(requests.Session):
     ) -> dict[str, Any]:
         # What requests does with trust_env on (proxies from HTTPS_PROXY/NO_PROXY..., a CA
         # bundle from REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE), the proxies read once per host.
-        proxies = dict(proxies or {})
         text = url.decode() if isinstance(url, bytes) else url or ""
         scheme, netloc = urlsplit(text)[:2]
+        if scheme.lower() != "https":
+            # Plain http goes to loopback only (check_url), where it cannot be read. Through
+            # a proxy it would travel the network in clear, credentials and all: never, whatever
+            # HTTP_PROXY, ALL_PROXY or the caller say. https through a proxy is tunnelled
+            # (CONNECT): the proxy sees the host name, not the headers or the body.
+            settings = super().merge_environment_settings(url, {}, stream, verify, cert)
+            return {**settings, "proxies": {}}
+        proxies = dict(proxies or {})
         key = (scheme, netloc, proxies.get("no_proxy"))
         if (found := self._env_proxies.get(key)) is None:
             found = requests.utils.get_environ_proxies(text, no_proxy=key[2])
@@ -498,6 +568,139 @@ def make_session(
     return session
 
 
+class TransferFailed(KvrulesError):
+    """Why ``fetch`` got no usable answer; ``send`` turns it into the caller's ``error``.
+
+    ``status`` is the answer's status when there was one. The subclasses carry what a caller
+    needs to say it in its own words (an adapter names its settings, `refdata update` its list).
+    """
+
+    status: int | None = None
+
+
+class Unreachable(TransferFailed):
+    """No answer after the retries; ``__cause__`` is requests' exception (ProxyError, SSLError)."""
+
+    def __init__(self, cause: requests.RequestException) -> None:
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+
+
+class TooLate(TransferFailed):
+    def __init__(self, seconds: float, status: int | None = None) -> None:
+        super().__init__(f"total deadline of {seconds:g} s passed")
+        self.seconds, self.status = seconds, status
+
+
+class TooLarge(TransferFailed):
+    def __init__(self, limit: int, status: int | None) -> None:
+        super().__init__(f"body larger than {limit} bytes")
+        self.limit, self.status = limit, status
+
+
+class BrokeOff(TransferFailed):
+    """The body ended early (the connection broke); ``received``: bytes that did arrive."""
+
+    def __init__(self, received: int, cause: str, status: int | None) -> None:
+        super().__init__(f"{cause} after {received} bytes")
+        self.received, self.cause, self.status = received, cause, status
+
+
+class RedirectRefused(TransferFailed):
+    """``target``: scheme, host and port only (a query may hold a token)."""
+
+    def __init__(self, target: str, reason: str, status: int) -> None:
+        super().__init__(f"redirect to {target} refused: {reason}")
+        self.target, self.reason, self.status = target, reason, status
+
+
+@dataclass(frozen=True)
+class Redirects:
+    """The redirects ``fetch`` may follow; without one it follows none.
+
+    For downloads without credentials only (official lists: publishers move a file to https or
+    to a CDN). Every hop must pass ``check_url`` (https, or plain http to loopback) and lead to
+    the first address's own host or one of `hosts`; at most `hops` of them. The deadline and
+    the body cap cover all hops together.
+    """
+
+    hosts: frozenset[str] = frozenset()
+    hops: int = 5
+
+    def refusal(self, first: str, target: str, hop: int) -> str:
+        """Why the redirect to `target` (the `hop`-th, from 1) is not followed ("" if it is)."""
+        if hop > self.hops:
+            return f"more than {self.hops} redirects"
+        host = (urlsplit(target).hostname or "").lower()
+        try:
+            check_url(target)
+        except InsecureUrl as e:
+            if urlsplit(target).scheme == "http" and "@" not in urlsplit(target).netloc:
+                return f"plain http:// to {host} (redirects are followed over https only)"
+            return str(e)
+        if host != (urlsplit(first).hostname or "").lower() and host not in self.hosts:
+            allowed = ", ".join(sorted(self.hosts)) or "none"
+            return f"{host} is neither the host asked nor an allowed one ({allowed})"
+        return ""
+
+
+def fetch(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    timeout: float | tuple[float, float],
+    deadline: float = DEFAULT_DEADLINE,
+    max_body: int = DEFAULT_MAX_BODY,
+    into: Callable[[bytes], object] | None = None,
+    redirects: Redirects | None = None,
+    **kw: Any,
+) -> requests.Response:
+    """One request (retried by the session) with its body read; raises ``TransferFailed``.
+
+    The body goes to ``resp.content``, or chunk by chunk to `into` (a download written to a
+    file: never held whole). `deadline` (seconds) covers connect, retries, every redirect hop,
+    headers and body; `max_body` bytes are counted after decompression. Redirects are refused
+    unless `redirects` allows them; the answer's ``url`` is the address that answered.
+    """
+    with Deadline(deadline) as watch:
+        resp = _request(session, method, url, watch, timeout=timeout, **kw)
+        hop = 0
+        while resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
+            resp.close()
+            target = urljoin(resp.url or url, resp.headers.get("Location", ""))
+            hop += 1
+            reason = (
+                redirects.refusal(url, target, hop)
+                if redirects is not None
+                else "kvrules follows no redirects, so credentials stay with the configured "
+                "address; configure the address it redirects to if you trust it"
+            )
+            if reason:
+                raise RedirectRefused(_origin(target), reason, resp.status_code)
+            kw.pop("params", None)  # the new address is whole
+            resp = _request(session, method, target, watch, timeout=timeout, **kw)
+        try:
+            _read_body(resp, watch, max_body, into)
+        except BaseException:
+            resp.close()  # a connection with an unread or cut body is not reused
+            raise
+    return resp
+
+
+def _request(
+    session: requests.Session, method: str, url: str, watch: Deadline, **kw: Any
+) -> requests.Response:
+    try:
+        return session.request(method, url, stream=True, allow_redirects=False, **kw)
+    except DeadlineExceeded:
+        raise TooLate(watch.seconds) from None
+    except requests.RequestException as e:  # retries exhausted
+        if watch.expired:
+            raise TooLate(watch.seconds) from None
+        raise Unreachable(e) from e
+
+
 def send(
     session: requests.Session,
     method: str,
@@ -518,25 +721,21 @@ def send(
     ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot be reached
     is then said in words (``kvrules.alerting.unreachable``), else by the error's class.
     """
-    with Deadline(deadline) as watch:
-        try:
-            resp = session.request(
-                method, url, timeout=timeout, stream=True, allow_redirects=False, **kw
-            )
-        except DeadlineExceeded:
-            raise error(method, path, None, _late(deadline)) from None
-        except requests.RequestException as e:  # retries exhausted; keep the message short
-            if watch.expired:
-                raise error(method, path, None, _late(deadline)) from None
-            raise error(method, path, None, _failed_in_words(e, server)) from None
-        try:
-            if resp.is_redirect or resp.status_code in (301, 302, 303, 307, 308):
-                raise error(method, path, resp.status_code, _redirect(url, resp))
-            _read_body(resp, watch, max_body, lambda d: error(method, path, resp.status_code, d))
-        except BaseException:
-            resp.close()  # a connection with an unread or cut body is not reused
-            raise
-    return resp
+    try:
+        return fetch(
+            session, method, url, timeout=timeout, deadline=deadline, max_body=max_body, **kw
+        )
+    except TooLate as e:
+        raise error(method, path, e.status, _late(deadline)) from None
+    except TooLarge as e:
+        detail = f"- response body larger than {max_body} bytes (max_response_bytes)"
+        raise error(method, path, e.status, detail) from None
+    except RedirectRefused as e:
+        raise error(method, path, e.status, f"redirect to {e.target} refused: {e.reason}") from None
+    except Unreachable as e:  # in words when ``server`` names the host; else the class only
+        raise error(method, path, None, _failed_in_words(e.cause, server)) from None
+    except TransferFailed as e:  # keep the message short: no URL, header or secret
+        raise error(method, path, e.status, str(e)) from None
 
 
 class TransportSettings(BaseModel):
@@ -637,40 +836,66 @@ def _late(deadline: float) -> str:
     return f"- total deadline of {deadline:g} s passed (request_deadline)"
 
 
-def _redirect(url: str, resp: requests.Response) -> str:
-    """Names where a redirect pointed (scheme, host, port only: a query may hold a token)."""
-    target = urlsplit(urljoin(url, resp.headers.get("Location", "")))
-    where = f"{target.scheme}://{target.netloc.rpartition('@')[2]}" if target.netloc else "?"
-    return (
-        f"redirect to {where} refused: kvrules follows no redirects, so credentials stay "
-        "with the configured address; configure the address it redirects to if you trust it"
-    )
+def _origin(url: str) -> str:
+    """Scheme, host and port of `url`: no user name, path or query (they may hold a token)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.netloc else "?"
 
 
 def _read_body(
-    resp: requests.Response, watch: Deadline, max_body: int, fail: Callable[[str], Exception]
+    resp: requests.Response,
+    watch: Deadline,
+    max_body: int,
+    into: Callable[[bytes], object] | None = None,
 ) -> None:
-    """Read the body into ``resp.content`` within the deadline and `max_body` bytes."""
-    too_big = f"- response body larger than {max_body} bytes (max_response_bytes)"
+    """Read the body within the deadline and `max_body` bytes: into ``resp.content``, or
+    chunk by chunk to `into`."""
+    status = resp.status_code
     declared = resp.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_body:
-        raise fail(too_big)
+        raise TooLarge(max_body, status)
     chunks: list[bytes] = []
+    keep = chunks.append if into is None else into
     size = 0
     try:
-        for chunk in resp.iter_content(_CHUNK):  # decoded: a gzip bomb is counted unpacked
+        for chunk in _chunks(resp):  # decoded: a gzip bomb is counted unpacked
             size += len(chunk)
             if size > max_body:
-                raise fail(too_big)
-            chunks.append(chunk)
+                raise TooLarge(max_body, status)
+            keep(chunk)
             watch.check()
+    except DeadlineExceeded:
+        raise TooLate(watch.seconds, status) from None
     except requests.RequestException as e:
         if watch.expired:  # the watchdog cut the connection
-            raise fail(_late(watch.seconds)) from None
-        raise fail(type(e).__name__) from None
+            raise TooLate(watch.seconds, status) from None
+        raise BrokeOff(size, type(e).__name__, status) from None
     if watch.expired:  # cut during a body read to the end of the connection: not the end
-        raise fail(_late(watch.seconds))
-    resp._content = b"".join(chunks)  # what requests does itself once a body is read
+        raise TooLate(watch.seconds, status)
+    if into is None:
+        resp._content = b"".join(chunks)  # what requests does itself once a body is read
+
+
+def _chunks(resp: requests.Response) -> Iterator[bytes]:
+    """The decoded body as it arrives (``iter_content`` with ``read1``, errors mapped alike).
+
+    ``iter_content`` waits for a whole chunk: bytes that arrived before a connection broke
+    or stalled were lost with the failing read, so "broke off after 0 bytes" when 140 had
+    come, and a drip was checked against the deadline only once per 64 KiB.
+    """
+    raw = resp.raw
+    resp._content_consumed = True  # read here, not by requests
+    try:
+        while chunk := raw.read1(_CHUNK, decode_content=True):
+            yield chunk
+    except urllib3_errors.ProtocolError as e:
+        raise requests.exceptions.ChunkedEncodingError(e) from e
+    except urllib3_errors.DecodeError as e:
+        raise requests.exceptions.ContentDecodingError(e) from e
+    except urllib3_errors.ReadTimeoutError as e:
+        raise requests.exceptions.ConnectionError(e) from e
+    except urllib3_errors.SSLError as e:
+        raise requests.exceptions.SSLError(e) from e
 
 
 def get_json(

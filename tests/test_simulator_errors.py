@@ -34,3 +34,23 @@ def test_a_failed_request_is_one_log_line_not_a_traceback(capfd, caplog, failure
     assert "Traceback" not in out + err
     if failure is ValueError:  # not routine: said, in one line
         assert any("the client went away" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("module", "secret"),
+    [("kvrules_pure.simulator", "--api-key"), ("kvrules_converis.simulator", "--password")],
+)
+def test_a_busy_port_is_one_line_not_a_traceback(capsys, module: str, secret: str) -> None:
+    """Reviewer's defect: `python -m kvrules_pure.simulator --port <busy>` printed a traceback."""
+    import importlib
+
+    main = importlib.import_module(f"{module}.__main__").main
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        status = main(["--port", str(port), secret, "x", "--projects", "5"])
+    err = capsys.readouterr().err
+    assert status == 1 and "Traceback" not in err
+    [line] = [text for text in err.splitlines() if "cannot listen" in text]
+    assert line == f"python -m {module}: cannot listen on 127.0.0.1:{port}: Address already in use"

@@ -121,7 +121,7 @@ class ConverisClient:
             page = self.get_json(
                 path, {**(params or {}), "startRecord": start, "count": size}, headers
             )
-            data = [d for d in page.get("data") or [] if isinstance(d, dict)]
+            data = [d for d in self.listing(path, page) if isinstance(d, dict)]
             total = page.get("nrRecordsAll")
             if on_total is not None:
                 on_total(total)
@@ -138,6 +138,29 @@ class ConverisClient:
                     return
             elif len(data) < size:
                 return
+
+    def listing(self, path: str, page: Any) -> list[Any]:
+        """A list page's ``data`` as the Read API has it (``{"startRecord", "count",
+        "nrRecordsAll", "data": [...]}``). Anything else is a source error, not an empty list:
+        a wrong base_url answering 200 would otherwise read as "no records"."""
+        if not isinstance(page, dict):
+            missing = f"a JSON {type(page).__name__}, not an object"
+        elif isinstance(data := page.get("data"), list):
+            return data
+        elif "data" in page:
+            missing = "'data' is not a list"
+        elif page.get("nrRecordsAll") == 0:
+            return []  # an empty list may come without its data
+        else:
+            missing = "no 'data' list"
+        where = http.shown_url(self.config.base_url + path)
+        raise ConverisError(
+            "GET",
+            path,
+            200,
+            f"- {where} did not answer a Converis list page: {missing} "
+            "(is base_url the Read API, e.g. https://converis.example.edu/converis/api/v1?)",
+        )
 
     def all(
         self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None

@@ -106,11 +106,10 @@ class Scanner:
             # Watermarks before reading: whatever changes during the pass is newer.
             self.bulk_cost = 0
             for s in self._streams():
-                page = self.client.get_json(
-                    self._stream_path(s), {**DESC, "count": self.cfg.page_size}, BASIC
-                )
+                path = self._stream_path(s)
+                page = self.client.get_json(path, {**DESC, "count": self.cfg.page_size}, BASIC)
                 mark = state.next_marks[s] = Mark()
-                for rec in page.get("data") or []:
+                for rec in self.client.listing(path, page):
                     if isinstance(rec, dict):
                         mark.note(rec.get("id"), rec.get("updatedOn"), self.cfg.overlap_seconds)
                 self._note_bulk_cost(s, page.get("nrRecordsAll"))

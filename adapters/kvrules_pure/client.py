@@ -121,14 +121,38 @@ class PureClient:
 
         future: Future[dict[str, Any]] | None = self.submit(get, offset)
         while future is not None:
-            page = future.result()
-            items = page.get("items") or []
-            count = int(page.get("count") or 0)
+            items, count = self._listing(path, offset, future.result())
             nxt = offset + size
             # `count` is the total: stop at it, or at a short page (the total can shrink).
             future = self.submit(get, nxt) if nxt < count and len(items) == size else None
             yield nxt if future is not None else max(count, offset + len(items)), items
             offset = nxt
+
+    def _listing(self, path: str, offset: int, page: Any) -> tuple[list[Any], int]:
+        """A list page's items and total as the spec has them (ProjectListResult and its
+        kin: ``count``, ``items``). Anything else is a source error, not an empty list: a
+        wrong base_url answering 200 would otherwise read as "no records" (and a full pass
+        as every record gone)."""
+        count = page.get("count") if isinstance(page, dict) else None
+        items = page.get("items", []) if isinstance(page, dict) else None
+        if not isinstance(page, dict):
+            missing = f"a JSON {type(page).__name__}, not an object"
+        elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            missing = "no 'count' (a whole number)" if count is None else "'count' not a number"
+        elif not isinstance(items, list):
+            missing = "'items' is not a list"
+        elif "items" not in page and count > offset:
+            missing = f"no 'items', yet 'count' is {count}"
+        else:
+            return items, count
+        where = http.shown_url(self.url(path))
+        raise PureError(
+            "GET",
+            path,
+            200,
+            f"- {where} did not answer a Pure list page: {missing} "
+            "(is base_url the Pure API, e.g. https://pure.example.edu/ws/api?)",
+        )
 
     # ---- concurrency ------------------------------------------------------------------
     @property

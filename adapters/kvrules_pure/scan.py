@@ -33,7 +33,7 @@ from kvrules import (
     check_refs,
 )
 from kvrules.errors import validation_problem
-from kvrules.http import quote_id
+from kvrules.http import quote_id, shown_url
 
 from . import legacy, mapping
 from .client import NotFound, PureClient, PureError
@@ -412,7 +412,12 @@ class Scanner:
         path = self.cfg.changes_path
         if self.api_version and path == f"/{self.api_version}/changes":
             path = "/changes"  # base_url already names the versioned API
-        return self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
+        page = self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
+        if not isinstance(page, dict):  # a wrong base_url, say: a source error, not a crash
+            where = shown_url(self.client.url(path))
+            kind = type(page).__name__
+            raise PureError("GET", path, 200, f"- {where} did not answer a changes page: a {kind}")
+        return page
 
     def _feed_head(self) -> str | None:
         """A resumption token for 'now' (a minute back, to cover clock skew), or None."""

@@ -210,6 +210,10 @@ def _masked(value: Any, key: str = "") -> Any:
         return [_masked(v) for v in value]
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, str) and "@" in value:  # a refused base URL is still shown as given
+        from kvrules.http import masked_url
+
+        return masked_url(value, MASK)
     return value
 
 

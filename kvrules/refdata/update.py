@@ -1,7 +1,9 @@
 """`kvrules refdata update`: download current list editions from their official publishers.
 
 The sources are named in ``data/catalogue.yaml``. For each list: download over HTTPS (TLS
-verified; plain HTTP only from this machine, for mirrors and tests), check the download is
+verified; plain HTTP only from this machine, for mirrors and tests) through kvrules' own HTTP
+policy (``kvrules.http``: a redirect is followed only over https to the same host or one the
+catalogue allows, and the address that answered is recorded), check the download is
 complete (length, Zenodo's md5), skip it when it is byte-identical to the stored edition, import
 it with provenance (URL, retrieved time, sha256, licence) checking the entry count the catalogue
 expects, and compare it with the previous edition (added, removed, renamed). Any failure is one
@@ -11,10 +13,11 @@ line naming the list, the URL and what to do; that list's store is left unchange
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -25,8 +28,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kvrules import http
 from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.importers import (
     Catalogued,
@@ -41,7 +45,19 @@ from kvrules.refdata.store import EditionExistsError, Store
 CATALOGUE = Path(str(resources.files("kvrules.refdata") / "data" / "catalogue.yaml"))
 MIRROR_ENV = "KVRULES_REFDATA_MIRROR"
 URL_ENV = "KVRULES_REFDATA_URL_{}"
+MAX_BYTES_ENV = "KVRULES_REFDATA_MAX_BYTES_{}"
+DEADLINE_ENV = "KVRULES_REFDATA_DEADLINE"
 TIMEOUT = (15, 120)  # seconds: connect, then between bytes
+# A list's largest download, counted after any Content-Encoding is undone: a generous margin
+# over the real files (the CSL's JSON and the UK XML are tens of MB), so only a broken or
+# hostile answer (a gzip bomb) meets it. Per list in the catalogue (max_bytes), or
+# KVRULES_REFDATA_MAX_BYTES_<LIST_ID>.
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+PAGE_MAX_BYTES = 16 * 1024 * 1024  # a publication page or a Zenodo listing, not the file
+# Seconds one list's update may take in all (page, file, redirects, retries): a server dripping
+# a byte at a time never trips the read timeout, and `watch` waits for the update before its
+# next scan. Per list in the catalogue (deadline), or KVRULES_REFDATA_DEADLINE for every list.
+DEFAULT_DEADLINE = 600.0
 CHUNK = 1 << 16
 
 
@@ -70,6 +86,9 @@ class Source(_Model):
     licence: str
     locate: Literal["zenodo_latest", "html_link"] | None = None
     link: str | None = None  # html_link: a regular expression the file's link matches
+    redirect_hosts: list[str] = []  # hosts a redirect may lead to besides the URL's own
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0)  # the download, decompressed
+    deadline: float = Field(default=DEFAULT_DEADLINE, gt=0)  # seconds for the whole update
     options: dict[str, Any] = {}
     notes: str | None = None
 
@@ -145,7 +164,7 @@ def update(
         raise UpdateError(
             f"unknown list {', '.join(unknown)}: the catalogue has {', '.join(catalogue)}"
         )
-    session = session or requests.Session()
+    session = session or download_session()
     results = []
     for list_id in wanted:
         url = source_url(list_id, catalogue[list_id])
@@ -156,6 +175,12 @@ def update(
             result.error = str(exc)
         results.append(result)
     return results
+
+
+def download_session() -> requests.Session:
+    """kvrules' HTTP policy (``kvrules.http``): TLS verified, proxies from the environment for
+    https only, no credentials, no redirects but those ``Redirects`` allows per request."""
+    return http.make_session(0, pool_maxsize=1, headers={"User-Agent": "kvrules"})
 
 
 def crosswalk_summary(store: Store) -> str:
@@ -205,18 +230,19 @@ def _mirrored(url: str) -> str:
 def _update_one(
     store: Store, list_id: str, source: Source, session: requests.Session, result: UpdateResult
 ) -> None:
+    budget = _budget(list_id, source)
     with tempfile.TemporaryDirectory(prefix="kvrules-refdata-") as tmp:
         url, name, md5 = result.url, None, None
         if source.locate == "zenodo_latest":
-            url, name, md5 = _zenodo_latest(session, url)
+            url, name, md5 = _zenodo_latest(session, url, source, budget)
             result.url = url
         elif source.locate == "html_link":
-            url = _html_link(session, url, source.link or "")
+            url = _html_link(session, url, source, budget)
             result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
         path = Path(tmp) / (name or _file_name(url))
-        sha256 = _download(session, url, path, md5)
-        result.sha256 = sha256
+        sha256, url = _download(session, url, path, md5, source, budget)
+        result.sha256, result.url = sha256, url  # the address that answered, after redirects
         latest = store.latest(list_id)
         if latest is not None and latest.sha256 == sha256:
             result.unchanged, result.edition = True, latest.edition
@@ -338,35 +364,107 @@ def _file_name(url: str) -> str:
 
 def check_url(url: str) -> None:
     """HTTPS only, except plain HTTP to this machine (a local mirror, the tests)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        return
-    host = parts.hostname or ""
     try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if parts.scheme == "http" and loopback:
-        return
-    raise UpdateError(f"{url}: only https:// URLs are downloaded (plain http only from localhost)")
+        http.check_url(url)
+    except http.InsecureUrl as exc:
+        if "@" in urlsplit(url).netloc:  # a password in the address: never repeated
+            raise UpdateError(f"{http.shown_url(url)}: {exc}") from None
+        raise UpdateError(
+            f"{url}: only https:// URLs are downloaded (plain http only from localhost)"
+        ) from None
 
 
-def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+def _redirects(source: Source) -> http.Redirects:
+    """Publishers move files (http to https, a CDN): a redirect is followed to the same host
+    or one the catalogue allows for the list, over https, a few hops at most."""
+    return http.Redirects(hosts=frozenset(h.lower() for h in source.redirect_hosts))
+
+
+@dataclass(frozen=True)
+class _Budget:
+    """What one list's update may take: bytes per download (decompressed), seconds in all."""
+
+    max_bytes: int
+    seconds: float
+    due: float  # time.monotonic() when the seconds are up
+
+    def remaining(self) -> float:
+        return self.due - time.monotonic()
+
+
+def _budget(list_id: str, source: Source) -> _Budget:
+    seconds = source.deadline
+    text = os.environ.get(DEADLINE_ENV, "").strip()
+    if text:
+        try:
+            seconds = float(text)
+        except ValueError:
+            seconds = 0.0
+        if not 0 < seconds < float("inf"):
+            raise UpdateError(f"{DEADLINE_ENV}={text!r}: expected a number of seconds, e.g. 900")
+    return _Budget(max_bytes(list_id, source), seconds, time.monotonic() + seconds)
+
+
+def max_bytes(list_id: str, source: Source) -> int:
+    """The largest download accepted for a list: its environment override or the catalogue's."""
+    name = MAX_BYTES_ENV.format(list_id.upper())
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return source.max_bytes
+    if not text.isdigit() or int(text) <= 0:
+        raise UpdateError(f"{name}={text!r}: expected a number of bytes, e.g. 536870912")
+    return int(text)
+
+
+def _get(
+    session: requests.Session,
+    url: str,
+    source: Source,
+    into: Callable[[bytes], object] | None,
+    budget: _Budget,
+    limit: int | None = None,
+) -> requests.Response:
+    """The answer of `url` (a 200), its body read into `into` or ``content``, at most `limit`
+    (default: the list's) bytes after decompression, within what is left of the list's time."""
     check_url(url)
+    late = UpdateError(
+        f"the download from {url} took longer than this list's deadline of {budget.seconds:g} s "
+        f"(a stalled or dripping server?); nothing imported ({DEADLINE_ENV} allows more)"
+    )
+    if budget.remaining() <= 0:
+        raise late
     try:
-        response = session.get(url, timeout=TIMEOUT, verify=True, **kwargs)
-    except requests.exceptions.ProxyError as exc:
+        response = http.fetch(
+            session,
+            "GET",
+            url,
+            timeout=TIMEOUT,
+            deadline=budget.remaining(),
+            max_body=limit or budget.max_bytes,
+            into=into,
+            redirects=_redirects(source),
+        )
+    except http.Unreachable as exc:
+        raise _unreachable(url, exc.cause) from exc
+    except http.RedirectRefused as exc:
         raise UpdateError(
-            f"the proxy refused or failed the download of {url}: check HTTPS_PROXY/HTTP_PROXY"
-        ) from exc
-    except requests.exceptions.SSLError as exc:
+            f"{url} redirected to {exc.target}, refused: {exc.reason}; nothing imported"
+        ) from None
+    except http.TooLate:
+        raise late from None
+    except http.TooLarge as exc:
         raise UpdateError(
-            f"{url}: TLS certificate not trusted; set REQUESTS_CA_BUNDLE if a proxy re-signs it"
-        ) from exc
-    except requests.exceptions.RequestException as exc:
+            f"the download from {url} is larger than {exc.limit:,} bytes unpacked, far beyond "
+            f"this list's size (a damaged or hostile answer?); nothing imported (if the list "
+            f"really grew: {MAX_BYTES_ENV.format('<LIST_ID>')})"
+        ) from None
+    except http.BrokeOff as exc:
         raise UpdateError(
-            f"cannot reach {url} ({type(exc).__name__}): check the network and try again"
-        ) from exc
+            f"the download from {url} is truncated: it broke off after {exc.received} bytes; "
+            "try again"
+        ) from None
+    except http.TransferFailed as exc:
+        raise UpdateError(f"{url}: {exc}; nothing imported") from None
     if response.status_code != 200:
         response.close()
         raise UpdateError(
@@ -376,33 +474,62 @@ def _get(session: requests.Session, url: str, **kwargs: Any) -> requests.Respons
     return response
 
 
-def _download(session: requests.Session, url: str, path: Path, md5: str | None) -> str:
-    """Write the file; return its sha256. Refuse a short read or a checksum mismatch."""
-    sha, check, size = hashlib.sha256(), hashlib.md5(usedforsecurity=False), 0
-    with _get(session, url, stream=True) as response:
-        expected = response.headers.get("Content-Length")
-        encoded = response.headers.get("Content-Encoding") not in (None, "identity")
-        try:
-            with path.open("wb") as out:
-                for chunk in response.iter_content(CHUNK):
-                    out.write(chunk)
-                    sha.update(chunk)
-                    check.update(chunk)
-                    size += len(chunk)
-        except requests.exceptions.RequestException as exc:
-            raise UpdateError(
-                f"the download from {url} is truncated: it broke off after {size} bytes; try again"
-            ) from exc
+def _unreachable(url: str, exc: requests.RequestException) -> UpdateError:
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return UpdateError(
+            f"the proxy refused or failed the download of {url}: check HTTPS_PROXY/HTTP_PROXY"
+        )
+    if isinstance(exc, requests.exceptions.SSLError):
+        return UpdateError(
+            f"{url}: TLS certificate not trusted; set REQUESTS_CA_BUNDLE if a proxy re-signs it"
+        )
+    return UpdateError(
+        f"cannot reach {url} ({type(exc).__name__}): check the network and try again"
+    )
+
+
+def _download(
+    session: requests.Session,
+    url: str,
+    path: Path,
+    md5: str | None,
+    source: Source,
+    budget: _Budget,
+) -> tuple[str, str]:
+    """Write the file; return its sha256 and the address that answered (after redirects).
+    Refuse a short read or a checksum mismatch."""
+    sha, check = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    size = 0
+    try:
+        with path.open("wb") as out:
+
+            def write(chunk: bytes) -> None:
+                nonlocal size
+                out.write(chunk)
+                sha.update(chunk)
+                check.update(chunk)
+                size += len(chunk)
+
+            response = _get(session, url, source, write, budget)
+    except OSError as exc:  # the disk, not the network: those are UpdateErrors already
+        raise UpdateError(
+            f"cannot write the download from {url} to {path.parent}: {exc.strerror or exc}"
+        ) from None
+    answered = response.url or url
+    expected = response.headers.get("Content-Length")
+    encoded = response.headers.get("Content-Encoding") not in (None, "identity")
     if expected and not encoded and expected.isdigit() and int(expected) != size:
         raise UpdateError(f"the download from {url} is truncated ({size} of {expected} bytes)")
     if md5 and check.hexdigest() != md5:
         raise UpdateError(f"the download from {url} does not match the publisher's md5 checksum")
-    return sha.hexdigest()
+    return sha.hexdigest(), answered
 
 
-def _zenodo_latest(session: requests.Session, url: str) -> tuple[str, str, str | None]:
+def _zenodo_latest(
+    session: requests.Session, url: str, source: Source, budget: _Budget
+) -> tuple[str, str, str | None]:
     """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
-    with _get(session, url) as response:
+    with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
         try:
             hits = response.json()["hits"]["hits"]
             files = hits[0]["files"]
@@ -433,14 +560,15 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _html_link(session: requests.Session, url: str, pattern: str) -> str:
+def _html_link(session: requests.Session, url: str, source: Source, budget: _Budget) -> str:
     """The file a publication page links to (GOV.UK gives each update a new address)."""
-    with _get(session, url) as response:
+    pattern = source.link or ""
+    with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
         page = _Links()
         page.feed(response.text)
     for href in page.hrefs:
         if re.search(pattern, href):
-            return _mirrored(urljoin(url, href))
+            return _mirrored(urljoin(response.url or url, href))
     raise UpdateError(
         f"{url} no longer links to a file matching {pattern!r}: the publisher has changed the "
         "page; nothing imported"

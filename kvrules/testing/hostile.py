@@ -26,9 +26,11 @@ Behaviours:
   chunked, so only counting the bytes read can stop it.
 
 ``requests`` lists what arrived (method, path with query, headers), also on a server that was
-only the target of a redirect; ``hangups`` the paths whose answer the client cut off, and
-``wait_for_hangup(path)`` waits for that (a client that gave up on a drip, rather than one that
-read it to the end). ``stop()`` (or leaving the ``with``) ends dripping answers too.
+only the target of a redirect, or one playing a proxy (``GET http://host/path`` for plain http,
+``CONNECT host:443`` for a tunnel: script ``"host:443"`` to answer it); ``hangups`` the paths
+whose answer the client cut off, and ``wait_for_hangup(path)`` waits for that (a client that
+gave up on a drip, rather than one that read it to the end). ``stop()`` (or leaving the
+``with``) ends dripping answers too.
 """
 
 from __future__ import annotations
@@ -128,6 +130,10 @@ def _payload(body: Any) -> bytes:
 class _Handler(SimulatorRequestHandler):
     server_version = "HostileServer/1"
     api: _State  # set by make_server
+
+    def do_CONNECT(self) -> None:
+        # Playing a proxy asked for a tunnel: recorded (path "host:443"), answered as scripted.
+        self.handle_method("CONNECT")
 
     def handle_method(self, method: str) -> None:
         self.api.requests.append(

@@ -4,9 +4,12 @@ corrupted and a truncated download, a 404, no network, a proxy error and a chang
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
+import queue
+import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -54,6 +57,13 @@ class Publisher(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.files: dict[str, tuple[int, bytes]] = {}
         self.truncate: set[str] = set()
+        self.redirects: dict[str, str] = {}  # path -> Location of a 302
+        self.gzipped: set[str] = set()  # served with Content-Encoding: gzip
+        self.drip: set[str] = set()  # served a byte every 0.25 s (the full length announced)
+        self.stall: set[str] = set()  # the body, then silence with the connection open
+        self.stopping = threading.Event()
+        self.dripped: queue.Queue[int] = queue.Queue()  # bytes of each drip sent before it ended
+        self.seen: list[tuple[str, str]] = []  # (Host header, path) of every request
 
     @property
     def base(self) -> str:
@@ -65,12 +75,38 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
+        self.server.seen.append((self.headers.get("Host", ""), path))
+        if path in self.server.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.server.redirects[path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body = self.server.files.get(path, (404, b"not found"))
         self.send_response(status)
+        if path in self.server.gzipped:
+            body = gzip.compress(body, 9)
+            self.send_header("Content-Encoding", "gzip")
         length = len(body) * 2 if path in self.server.truncate else len(body)
         self.send_header("Content-Length", str(length))
         self.end_headers()
-        self.wfile.write(body)
+        if path in self.server.drip:
+            sent = 0
+            for i in range(len(body)):
+                try:
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:  # the client hung up
+                    break
+                sent += 1
+                if self.server.stopping.wait(0.25):
+                    break
+            self.server.dripped.put(sent)
+        else:
+            self.wfile.write(body)
+        if path in self.server.stall:
+            self.wfile.flush()
+            self.server.stopping.wait(30)
         self.close_connection = True
 
     def log_message(self, *args: object) -> None:
@@ -89,6 +125,7 @@ def publisher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Publisher]:
     try:
         yield server
     finally:
+        server.stopping.set()
         server.shutdown()
         server.server_close()
 
@@ -280,6 +317,27 @@ def test_failed_download_is_one_line_and_changes_nothing(
     assert says in _one_line_and_unchanged(store, list_id, before, result.error)
 
 
+def test_a_truncated_download_says_how_many_bytes_arrived(
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's defect: "broke off after 0 bytes" when 150 had arrived (the bytes of the read
+    that failed were not counted)."""
+    import kvrules.refdata.update as updating
+
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, b'{"results": [' * 10 + b"0123456789")  # 140 bytes
+    publisher.truncate.add(path)  # announced: 280
+    (result,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], result.error)
+    assert "is truncated: it broke off after 140 bytes; try again" in error
+    # the reviewer's server: 140 bytes, then silence until the read times out
+    publisher.stall.add(path)  # still announcing 280
+    monkeypatch.setattr(updating, "TIMEOUT", (5, 0.5))
+    (stalled,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], stalled.error)
+    assert "is truncated: it broke off after 140 bytes; try again" in error
+
+
 def test_no_network_and_proxy_error_are_one_line(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -297,11 +355,133 @@ def test_no_network_and_proxy_error_are_one_line(
     assert "proxy" in _one_line_and_unchanged(store, "us_csl", [], result.error)
 
 
+def test_redirects_are_followed_only_to_the_same_or_an_allowed_host(
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's severe defect: a 302 to another host was followed (to any host, over plain
+    http) and the first URL recorded as the source. Now each hop passes the same checks as the
+    first URL, leads to its host or one the catalogue allows, and the address that answered
+    is the recorded source."""
+    publisher.files["/moved/consolidated.json"] = (200, csl())
+    publisher.redirects["/same/consolidated.json"] = f"{publisher.base}/moved/consolidated.json"
+    elsewhere = publisher.base.replace("127.0.0.1", "localhost")  # another host name, same server
+    publisher.redirects["/other/consolidated.json"] = f"{elsewhere}/moved/consolidated.json"
+    publisher.redirects["/loop/consolidated.json"] = f"{publisher.base}/loop/consolidated.json"
+    env = "KVRULES_REFDATA_URL_US_CSL"
+
+    monkeypatch.setenv(env, f"{publisher.base}/other/consolidated.json")
+    (refused,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [], refused.error)
+    assert f"redirected to {elsewhere}, refused: localhost is neither the host asked" in error
+    assert [host for host, _ in publisher.seen] == [urlsplit(publisher.base).netloc]
+
+    monkeypatch.setenv(env, f"{publisher.base}/loop/consolidated.json")
+    (looping,) = update(store, ["us_csl"])
+    assert "more than 5 redirects" in _one_line_and_unchanged(store, "us_csl", [], looping.error)
+
+    monkeypatch.setenv(env, f"{publisher.base}/same/consolidated.json")
+    (same,) = update(store, ["us_csl"])
+    assert same.error is None and same.entries == 1200
+    assert same.url == f"{publisher.base}/moved/consolidated.json"
+    info = store.latest("us_csl")
+    assert info is not None and info.source_url == same.url  # what answered, not what was asked
+
+    # a host the catalogue allows for the list (a publisher's CDN)
+    catalogue = {"us_csl": CATALOGUE["us_csl"].model_copy(update={"redirect_hosts": ["localhost"]})}
+    monkeypatch.setenv(env, f"{publisher.base}/other/consolidated.json")
+    publisher.files["/moved/consolidated.json"] = (200, csl(1201))
+    (allowed,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert allowed.error is None and allowed.url == f"{elsewhere}/moved/consolidated.json"
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        (
+            "http://192.0.2.2:18901/consolidated.json",
+            "plain http:// to 192.0.2.2 (redirects are followed over https only)",
+        ),
+        ("https://192.0.2.2/consolidated.json", "192.0.2.2 is neither the host asked"),
+        ("ftp://127.0.0.1/consolidated.json", "must be an https:// address"),
+        ("https://u:pw@127.0.0.1/x.json", "must not hold a user name or password"),
+        ("https://cdn.example.org/x.json", ""),
+    ],
+)
+def test_each_redirect_hop_is_checked_like_the_first_url(target: str, says: str) -> None:
+    from kvrules.http import Redirects
+
+    policy = Redirects(hosts=frozenset({"cdn.example.org"}))
+    assert says in policy.refusal("http://127.0.0.1:18901/redir-other/x.json", target, 1)
+    assert (policy.refusal("http://127.0.0.1:1/x", target, 1) == "") == (says == "")
+    assert "more than 5 redirects" in policy.refusal(
+        "https://a.example/x", "https://a.example/y", 6
+    )
+
+
+def test_a_gzip_bomb_stops_at_the_lists_cap_and_the_previous_edition_screens(
+    publisher: Publisher, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's defect: ~1 MB with Content-Encoding: gzip grew a 1 GiB temporary file and
+    2.1 GB RSS. The body is counted after decompression, streamed to the file, and refused at
+    the list's cap. The bomb here is a valid list padded with spaces, so without a cap it
+    would be imported."""
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, csl())
+    (first,) = update(store, ["us_csl"])
+    assert first.error is None
+    bomb = csl(1300) + b" " * (8 * 1024 * 1024)
+    publisher.files[path] = (200, bomb)
+    publisher.gzipped.add(path)
+    catalogue = {"us_csl": CATALOGUE["us_csl"].model_copy(update={"max_bytes": 1024 * 1024})}
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    (result,) = update(store, ["us_csl"], catalogue=catalogue)
+    error = _one_line_and_unchanged(store, "us_csl", [first.edition], result.error)
+    assert "is larger than 1,048,576 bytes unpacked" in error and "nothing imported" in error
+    latest = store.latest("us_csl")
+    assert latest is not None and latest.edition == first.edition  # still the one screening
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("kvrules-refdata-")] == []
+    # the documented override, for a list that really grew
+    monkeypatch.setenv("KVRULES_REFDATA_MAX_BYTES_US_CSL", str(16 * 1024 * 1024))
+    (grown,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert grown.error is None and grown.entries == 1300
+    monkeypatch.setenv("KVRULES_REFDATA_MAX_BYTES_US_CSL", "lots")
+    (bad,) = update(store, ["us_csl"], catalogue=catalogue)
+    assert bad.error is not None and "expected a number of bytes" in bad.error
+
+
+def test_a_dripping_server_meets_the_lists_deadline(
+    publisher: Publisher, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reviewer's defect: a byte every 5 s with Content-Length 1000000 kept the download (and
+    `watch`, whose scans wait for it) going past 90 s: no single read ever timed out. Now the
+    list's update has a total deadline; here 1 s, against a 40-byte drip lasting 10 s."""
+    path = PATHS["us_csl"]
+    publisher.files[path] = (200, csl())
+    (first,) = update(store, ["us_csl"])
+    publisher.files[path] = (200, b'{"total": 0, "results": []}' + b" " * 13)
+    publisher.drip.add(path)
+    monkeypatch.setenv("KVRULES_REFDATA_DEADLINE", "1")
+    (result,) = update(store, ["us_csl"])
+    error = _one_line_and_unchanged(store, "us_csl", [first.edition], result.error)
+    assert "took longer than this list's deadline of 1 s" in error
+    assert "KVRULES_REFDATA_DEADLINE allows more" in error
+    # cut off when the deadline passed, not read to its end and found late: this server
+    # answers HTTP/1.0, so the socket leaves the connection object with the answer
+    body = publisher.files[path][1]
+    assert publisher.dripped.get(timeout=30) < len(body)
+    monkeypatch.setenv("KVRULES_REFDATA_DEADLINE", "soon")
+    (bad,) = update(store, ["us_csl"])
+    assert bad.error is not None and "expected a number of seconds" in bad.error
+
+
 def test_plain_http_only_from_this_machine() -> None:
     check_url("https://api.trade.gov/x")
     check_url("http://127.0.0.1:8080/x")
     with pytest.raises(UpdateError, match="only https"):
         check_url("http://api.trade.gov/x")
+    with pytest.raises(UpdateError, match="user name or password") as err:
+        check_url("https://me:PaSsWoRd-9@api.trade.gov/x")
+    assert "PaSsWoRd-9" not in str(err.value)
 
 
 def test_cli_update(publisher: Publisher, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from kvrules import http
-from kvrules.testing.hostile import Drip, HostileServer, Json, Redirect
+from kvrules.testing.hostile import HostileServer, Json, Redirect, SlowHeaders
 
 KEY = "kvr-KEY-5e2b"
 
@@ -108,24 +108,53 @@ def test_check_url_allows_plain_http_when_explicitly_told() -> None:
 
 
 def test_the_deadline_holds_through_an_http_proxy() -> None:
-    # The hostile server plays the proxy: it receives "GET http://ris.invalid/api" and drips.
+    # The hostile server plays the proxy: it receives "CONNECT ris.invalid:443" and drips its
+    # answer, so the tunnel is never set up and no single read times out.
     with HostileServer() as proxy:
-        proxy.script("http://ris.invalid/", Drip(b'{"items": []}' + b" " * 2000, every=0.3))
+        proxy.script("ris.invalid:443", SlowHeaders(every=0.3))
         retry = http.retry_policy(0, 0, max_retry_after=0, allowed_methods={"GET"})
         session = http.make_session(retry, pool_maxsize=1)
         with pytest.raises(http.HttpError, match="total deadline of 1 s passed"):
             http.send(
                 session,
                 "GET",
-                "http://ris.invalid/api",
+                "https://ris.invalid/api",
                 path="/api",
                 timeout=5,
                 deadline=1.0,
-                proxies={"http": proxy.url()},
+                proxies={"https": proxy.url()},
             )
-        assert [r.path for r in proxy.requests] == ["http://ris.invalid/api"]
-        # cut off by the watchdog, not read to the end (10 minutes) and found late
-        assert proxy.wait_for_hangup("http://ris.invalid/api")
+        assert [(r.method, r.path) for r in proxy.requests] == [("CONNECT", "ris.invalid:443")]
+        # cut off by the watchdog, not read to the end (half a minute) and found late
+        assert proxy.wait_for_hangup("ris.invalid:443")
+
+
+def test_plain_http_never_goes_through_a_proxy_and_https_is_tunnelled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Reviewer's defect: with HTTP_PROXY set, `fetch --source pure` against an http://127.0.0.1
+    # base URL sent the request, api-key and all, to the proxy in clear. Every kvrules client
+    # (sources, webhooks, list downloads) builds its session with make_session.
+    with HostileServer() as proxy, HostileServer() as ris:
+        proxy.script("ris.invalid:443", Json({"title": "tunnels not allowed"}, status=403))
+        ris.script("/api", Json({"items": []}))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url())
+        session = http.make_session(0, pool_maxsize=1, headers={"api-key": KEY})
+        http.send(session, "GET", ris.url("/api"), path="/api", timeout=5)
+        # not even when the caller names one
+        http.send(
+            session, "GET", ris.url("/api"), path="/api", timeout=5, proxies={"http": proxy.url()}
+        )
+        assert [seen.headers["api-key"] for seen in ris.requests] == [KEY, KEY]
+        assert proxy.requests == []
+        with pytest.raises(http.HttpError, match="ProxyError"):
+            http.send(session, "GET", "https://ris.invalid/api", path="/api", timeout=5)
+        [tunnel] = proxy.requests
+        assert (tunnel.method, tunnel.path) == ("CONNECT", "ris.invalid:443")
+        assert "api-key" not in tunnel.headers
 
 
 def test_deadlines_in_flight_share_one_watchdog_thread() -> None:
@@ -163,21 +192,25 @@ def test_proxies_come_from_the_environment_read_once_per_host(
 ) -> None:
     # requests read every environment variable (and ~/.netrc) again for each request: more
     # CPU than the request in a scan. The session reads them once per host.
+    def send(session: requests.Session) -> None:
+        with pytest.raises(http.HttpError, match="ProxyError"):  # the proxies refuse tunnels
+            http.send(session, "GET", "https://ris.invalid/api", path="/api", timeout=5)
+
     with HostileServer() as first, HostileServer() as second:
         for proxy in (first, second):
-            proxy.script("http://ris.invalid/", Json({"items": []}))
+            proxy.script("ris.invalid:443", Json({"title": "no"}, status=403))
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
-        monkeypatch.setenv("HTTP_PROXY", first.url())
+        monkeypatch.setenv("HTTPS_PROXY", first.url())
         session = _plain_session()
-        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
-        monkeypatch.setenv("HTTP_PROXY", second.url())
-        http.send(session, "GET", "http://ris.invalid/api", path="/api", timeout=5)
-        assert [r.path for r in first.requests] == ["http://ris.invalid/api"] * 2
+        send(session)
+        monkeypatch.setenv("HTTPS_PROXY", second.url())
+        send(session)
+        assert [r.path for r in first.requests] == ["ris.invalid:443"] * 2
         assert second.requests == []
         # a new session (a new scan) reads the environment again
-        http.send(_plain_session(), "GET", "http://ris.invalid/api", path="/api", timeout=5)
-        assert [r.path for r in second.requests] == ["http://ris.invalid/api"]
+        send(_plain_session())
+        assert [r.path for r in second.requests] == ["ris.invalid:443"]
 
 
 def test_credentials_in_netrc_are_never_sent(

@@ -54,7 +54,15 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--password (or CONVERIS_SIM_PASSWORD) is required")
     faults = faults_from_args(p, args)
     api = Api(store, cfg, args.password, faults)
-    server = make_server(api, args.host, args.port)
+    try:
+        server = make_server(api, args.host, args.port)
+    except OSError as e:  # a busy port, an address not on this machine: one line, no traceback
+        print(
+            f"python -m kvrules_converis.simulator: cannot listen on {args.host}:{args.port}: "
+            f"{e.strerror or e}",
+            file=sys.stderr,
+        )
+        return 1
     n = len(store.entities[cfg.project])
     print(f"Converis simulator: {n} projects; Read API {api.read_url}, CUD {api.cud_url}",
           file=sys.stderr)  # fmt: skip

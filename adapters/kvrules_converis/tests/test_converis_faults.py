@@ -82,3 +82,36 @@ def test_a_write_survives_a_failed_put(sim: SimulatorHandle) -> None:
         assert adapter.write_tags(str(pid), ["ks:low"], dry_run=False).written
         assert adapter.write_tags(str(pid), ["ks:low"]).before == ["ks:low"]
         adapter.write_tags(str(pid), [], dry_run=False)
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ({"hello": "other host"}, "no 'data' list"),
+        ({"nrRecordsAll": 3, "data": {"id": 1}}, "'data' is not a list"),
+        ([{"id": 1}], "a JSON list, not an object"),
+    ],
+)
+def test_a_list_page_without_the_read_apis_fields_is_a_source_error_not_zero_records(
+    answer: object, says: str
+) -> None:
+    """As the Pure adapter's (reviewer's defect): a 200 without the Read API's list fields
+    is not an empty list. (A wrong base_url is caught first by the data-model check; a page
+    in the middle of a scan is not.)"""
+    from kvrules_converis.client import ConverisClient, ConverisError
+    from kvrules_converis.config import ConverisConfig
+
+    from kvrules.testing.hostile import HostileServer, Json
+
+    with HostileServer() as other:
+        other.script("/", Json(answer))
+        base = other.url("/converis-apis/ws/v2")
+        client = ConverisClient(
+            ConverisConfig(base_url=base, username="u", password=SECRET, retries=0)
+        )
+        with pytest.raises(ConverisError, match="did not answer a Converis list page") as err:
+            client.all("/data/entities/Project")
+        assert says in str(err.value) and f"{base}/data/entities/Project" in str(err.value)
+        other.script("/", Json({"startRecord": 1, "count": 0, "nrRecordsAll": 0}))
+        assert client.all("/data/entities/Project") == []  # an empty list, as the spec allows
+        client.close()

@@ -69,7 +69,15 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         if not legacy["research-outputs"]:
             p.error(f"--legacy {args.legacy}: no research-output-*.json or research_output/*.json")
-    server = make_server(Api(store, args.api_key, faults, legacy), args.host, args.port)
+    try:
+        server = make_server(Api(store, args.api_key, faults, legacy), args.host, args.port)
+    except OSError as e:  # a busy port, an address not on this machine: one line, no traceback
+        print(
+            f"python -m kvrules_pure.simulator: cannot listen on {args.host}:{args.port}: "
+            f"{e.strerror or e}",
+            file=sys.stderr,
+        )
+        return 1
     n = len(store.collection("projects"))
     elapsed = time.perf_counter() - started
     print(f"Pure API simulator: {n} projects, ready in {elapsed:.2f}s", file=sys.stderr)

@@ -105,3 +105,51 @@ def test_fetch_explain_says_when_an_adapter_cannot_tell(tmp_path: Path) -> None:
     result = CliRunner().invoke(fetch, ["--source", "file", "--path", str(data), "--explain"])
     assert result.exit_code == 0, result.output
     assert "the file adapter cannot tell which fields it read" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ({"hello": "other host"}, "no 'count' (a whole number)"),
+        ({"count": "12", "items": []}, "'count' not a number"),
+        ({"count": 3, "items": {"a": 1}}, "'items' is not a list"),
+        ({"count": 3}, "no 'items', yet 'count' is 3"),
+        ([{"uuid": "x"}], "a JSON list, not an object"),
+    ],
+)
+def test_a_base_url_answering_something_else_is_a_source_error_not_zero_records(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, answer: object, says: str
+) -> None:
+    """Reviewer's defect: a base URL answering 200 {"hello": "other host"} read as
+    "0 record(s), 0 quarantined", exit 0, and `scan of pure: 0 records`."""
+    from kvrules.testing.hostile import HostileServer, Json
+
+    with HostileServer() as other:
+        other.script("/", Json(answer))
+        monkeypatch.setenv("KVRULES_PURE_BASE_URL", other.url("/ws/api"))
+        monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+        monkeypatch.setenv("KVRULES_PURE_RETRIES", "0")
+        monkeypatch.chdir(tmp_path)
+        result = CliRunner().invoke(cli, ["fetch", "--source", "pure", "--limit", "1"])
+        assert result.exit_code == 1, result.output
+        assert result.output.count("\n") == 1 and "Traceback" not in result.output
+        assert f"{other.url('/ws/api/projects')} did not answer a Pure list page" in result.output
+        assert says in result.output and "0 record(s)" not in result.output
+        scanned = CliRunner().invoke(cli, ["scan", "--db", str(tmp_path / "state.db")])
+        assert scanned.exit_code == 1, scanned.output
+        assert "did not answer a Pure list page" in scanned.output
+        assert "0 records" not in scanned.output and "Traceback" not in scanned.output
+
+
+def test_an_empty_list_page_as_the_spec_has_it_is_no_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kvrules.testing.hostile import HostileServer, Json
+
+    with HostileServer() as empty:
+        empty.script("/", Json({"count": 0, "pageInformation": {"offset": 0, "size": 10}}))
+        monkeypatch.setenv("KVRULES_PURE_BASE_URL", empty.url("/ws/api"))
+        monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+        result = CliRunner().invoke(cli, ["fetch", "--source", "pure"])
+    assert result.exit_code == 0, result.output
+    assert "0 record(s), 0 quarantined" in result.output

@@ -96,3 +96,22 @@ def test_a_funding_amount_that_is_not_a_number_quarantines_the_project(
     with pytest.raises(MappingError) as e:
         mapping.funders(related, PureConfig(base_url="http://127.0.0.1:1", api_key="k"))
     assert str(e.value) == f"award a1: fundings[0].{reason}"
+
+
+def test_the_api_key_never_goes_through_a_proxy_over_plain_http(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reviewer's defect: `HTTP_PROXY=... kvrules fetch --source pure` with a plain-http
+    loopback base URL sent every request, api-key header and all, to the proxy in clear."""
+    from kvrules.testing.hostile import HostileServer
+
+    with HostileServer() as proxy, start_simulator(projects=3, seed=5, api_key=SECRET) as sim:
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+            monkeypatch.setenv(name, proxy.url())
+        with adapter_for(sim) as adapter:
+            records = scan(adapter)
+        assert len(records) == 3 and not [r for r in records if r.error]
+        assert proxy.requests == []
+        assert sim.requests  # the simulator itself was asked
