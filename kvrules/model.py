@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from types import SimpleNamespace
 from typing import Annotated, Any
 
@@ -31,10 +31,6 @@ def _empty(kind: type[list] | type[dict], **field: Any) -> Any:
     for every instance (in Python, some 30 times per event); a factory is not. The schema still
     says the default is empty."""
     return Field(default_factory=kind, json_schema_extra={"default": kind()}, **field)
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
 
 
 # ISO 3166-1 leaves XA-XZ to user assignment; XK (XKX) for Kosovo is the code registries such
@@ -87,6 +83,10 @@ def currency_code(value: str) -> str:
 
 
 # Text is NFC-normalised: the engine compares bytes, and NFC/NFD forms of a name must be equal.
+# A partial of the C function, not a Python function calling it: pydantic-core then calls C
+# directly, with no Python frame, some 8 times per event (0.3 of 8.8 µs per event validated,
+# bench/engine.py's events, measured paired).
+_nfc = partial(unicodedata.normalize, "NFC")
 Text = Annotated[str, AfterValidator(_nfc)]
 
 
