@@ -92,6 +92,12 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
         {"id": "pattern", "when": 'visit.host_unit matches ".*os.system.*"'},
         {"id": "key", "when": f'visit.visitor.attributes.{key} == "yes"'},
         {"id": "element", "when": f"any a in visit.visitor.affiliations: a.name == {values[1]!r}"},
+        # membership flags are tested inline (`_c in w`, `w in _c`): the operand is still bound
+        {"id": "member", "when": f"any a in visit.visitor.affiliations: a.name in [{values[2]!r}]"},
+        {
+            "id": "listed",
+            "when": f"any a in visit.visitor.affiliations: a.lists contains {values[3]!r}",
+        },
     ]
     book = {
         "rulebook": "t",
@@ -128,11 +134,15 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
                     "id": "V",
                     "purpose": value,
                     "host_unit": f"{value} os.system",
-                    "visitor": {"attributes": {key: "yes"}, "affiliations": [{"name": value}]},
+                    "visitor": {
+                        "attributes": {key: "yes"},
+                        "affiliations": [{"name": value, "lists": [value]}],
+                    },
                 },
             }
             fired = {f.rule_id for f in evaluator.evaluate(validate_plain_event(event))}
-            assert fired == {f"lit{i}", "pattern", "key", *(["element"] if i == 1 else [])}
+            by_value = {1: "element", 2: "member", 3: "listed"}
+            assert fired == {f"lit{i}", "pattern", "key", *([by_value[i]] if i in by_value else [])}
             assert evaluator.project(validate_plain_event(event)) == interpreted(evaluator)(
                 validate_plain_event(event)
             )
@@ -140,6 +150,7 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
         sources = project._project_plain.source + project._project.source
         sources += project.odd_numbers.source
     assert not marker.exists()
+    assert "w in _c" in sources and re.search(r"_c\d+ in w", sources)  # the inline tests ran
     for text in [*values, key, ".*os.system.*", "visit", "purpose"]:
         assert text not in sources
 
