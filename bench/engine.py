@@ -8,8 +8,10 @@
   Timed one event at a time (``Evaluator.evaluate``, as a scan evaluates a record's events
   today) and in batches of ``--batch`` events (``Evaluator.evaluate_each``: every event of the
   batch validated, then projected, then fired, then explained).
-- Raw C core, the floor: the same pre-projected dicts, each dumped to JSON with an id, then
-  exactly the C calls kvrules makes per ruleset for its event kind (assert_fact; if a rule
+- Raw C core, the floor: the same pre-projected dicts, each dumped to JSON with an id (by
+  ``json.dumps``, as before; kvrules writes its facts compact and unescaped with
+  pydantic-core's ``to_json``, the same keys and values: ``kvrules.engine.durable._plain_json``),
+  then exactly the C calls kvrules makes per ruleset for its event kind (assert_fact; if a rule
   matched, take and complete its actions noting each rule's name, retract_fact and take the
   retraction's actions); no validation, projection, duplicate removal or explanation.
 - Raw C core in batches of ``--batch``: the same facts, per event kind of a batch one

@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from functools import lru_cache
-from types import SimpleNamespace
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 import pycountry
@@ -31,10 +30,6 @@ def _empty(kind: type[list] | type[dict], **field: Any) -> Any:
     for every instance (in Python, some 30 times per event); a factory is not. The schema still
     says the default is empty."""
     return Field(default_factory=kind, json_schema_extra={"default": kind()}, **field)
-
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
 
 
 # ISO 3166-1 leaves XA-XZ to user assignment; XK (XKX) for Kosovo is the code registries such
@@ -87,6 +82,10 @@ def currency_code(value: str) -> str:
 
 
 # Text is NFC-normalised: the engine compares bytes, and NFC/NFD forms of a name must be equal.
+# A partial of the C function, not a Python function calling it: pydantic-core then calls C
+# directly, with no Python frame, some 8 times per event (0.3 of 8.8 µs per event validated,
+# bench/engine.py's events, measured paired).
+_nfc = partial(unicodedata.normalize, "NFC")
 Text = Annotated[str, AfterValidator(_nfc)]
 
 
@@ -409,9 +408,11 @@ class CollaborationEvent(_Model):
 
     @model_validator(mode="after")
     def _subjects(self) -> CollaborationEvent:
-        missing = [name for name in _REQUIRED[self.kind] if getattr(self, name) is None]
-        if missing:
-            raise ValueError(f"a {self.kind.value} event needs {' and '.join(missing)}")
+        # A loop that lists what is missing only when something is: this runs for every event.
+        for name in _REQUIRED[self.kind]:
+            if getattr(self, name) is None:
+                missing = [n for n in _REQUIRED[self.kind] if getattr(self, n) is None]
+                raise ValueError(f"a {self.kind.value} event needs {' and '.join(missing)}")
         return self
 
 
@@ -478,15 +479,21 @@ def _without_default(schema: CoreSchema) -> CoreSchema:
 def _checked_by(
     check: Callable[[Any], Any], model: type[BaseModel]
 ) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    # What the model validator reads of a field left out: its default (read, never kept).
+    # What the model validator reads of a field left out: its default (read, never kept), as
+    # a class attribute of the namespace whose instance attributes are the data itself: no
+    # merged copy per event (with _subjects' loop, 0.3 of 8.6 µs per event validated).
     defaults = {
         name: field.get_default(call_default_factory=True)
         for name, field in model.model_fields.items()
         if not field.is_required()
     }
+    namespace = type(f"{model.__name__}Fields", (), defaults)
+    new = object.__new__
 
     def plain_check(data: dict[str, Any]) -> dict[str, Any]:
-        check(SimpleNamespace(**{**defaults, **data}))
+        fields = new(namespace)
+        fields.__dict__ = data
+        check(fields)
         return data
 
     return plain_check

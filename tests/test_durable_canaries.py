@@ -146,6 +146,20 @@ def test_json_reader_rejects_an_exponent_without_a_fraction():
     core.assert_fact(handle, '{"id": "c", "x": 1.0e+16}')  # the same number, read
 
 
+def test_strings_are_compared_as_written_not_unescaped():
+    """The Host API gives the C core a ruleset's literals unescaped (ensure_ascii=False): a
+    fact naming the same text with JSON escapes ("\\u00dc") does not match it; unescaped, it
+    does. Why kvrules writes facts unescaped (engine.durable._dumps)."""
+    name = f"canary{id(object())}"
+    host = Host({name: {"r": {"all": [{"m": {"name": "Ünïcode"}}], "run": "r"}}})
+    handle = host.get_ruleset(name)._handle
+    escaped = json.dumps({"id": "a", "name": "Ünïcode"})
+    assert "\\u00dc" in escaped
+    assert core.assert_fact(handle, escaped)[0] == 1  # not handled: no rule matched
+    unescaped = json.dumps({"id": "b", "name": "Ünïcode"}, ensure_ascii=False)
+    assert core.assert_fact(handle, unescaped)[0] == 0
+
+
 def test_integers_beyond_int64_compare_wrongly():
     """Why rulebook literals stop at 2^53 (kvrules.rulebook.condition.MAX_NUMBER)."""
     name = f"canary{id(object())}"

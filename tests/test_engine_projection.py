@@ -4,7 +4,6 @@ the interpreted ``kvrules.fields.Projection`` builds, and no rulebook text ever 
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from kvrules import CollaborationEvent, Evaluator
 from kvrules.engine import oracle
-from kvrules.engine.durable import fact_json
+from kvrules.engine.durable import _dumps, fact_json
 from kvrules.engine.projection import CompiledProjection
 from kvrules.fields import ROOT, FieldType, Projection
 from kvrules.model import validate_plain_event
@@ -93,6 +92,12 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
         {"id": "pattern", "when": 'visit.host_unit matches ".*os.system.*"'},
         {"id": "key", "when": f'visit.visitor.attributes.{key} == "yes"'},
         {"id": "element", "when": f"any a in visit.visitor.affiliations: a.name == {values[1]!r}"},
+        # membership flags are tested inline (`_c in w`, `w in _c`): the operand is still bound
+        {"id": "member", "when": f"any a in visit.visitor.affiliations: a.name in [{values[2]!r}]"},
+        {
+            "id": "listed",
+            "when": f"any a in visit.visitor.affiliations: a.lists contains {values[3]!r}",
+        },
     ]
     book = {
         "rulebook": "t",
@@ -129,11 +134,15 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
                     "id": "V",
                     "purpose": value,
                     "host_unit": f"{value} os.system",
-                    "visitor": {"attributes": {key: "yes"}, "affiliations": [{"name": value}]},
+                    "visitor": {
+                        "attributes": {key: "yes"},
+                        "affiliations": [{"name": value, "lists": [value]}],
+                    },
                 },
             }
             fired = {f.rule_id for f in evaluator.evaluate(validate_plain_event(event))}
-            assert fired == {f"lit{i}", "pattern", "key", *(["element"] if i == 1 else [])}
+            by_value = {1: "element", 2: "member", 3: "listed"}
+            assert fired == {f"lit{i}", "pattern", "key", *([by_value[i]] if i in by_value else [])}
             assert evaluator.project(validate_plain_event(event)) == interpreted(evaluator)(
                 validate_plain_event(event)
             )
@@ -141,6 +150,7 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
         sources = project._project_plain.source + project._project.source
         sources += project.odd_numbers.source
     assert not marker.exists()
+    assert "w in _c" in sources and re.search(r"_c\d+ in w", sources)  # the inline tests ran
     for text in [*values, key, ".*os.system.*", "visit", "purpose"]:
         assert text not in sources
 
@@ -207,7 +217,7 @@ def test_the_number_check_finds_every_float_the_facts_json_must_rewrite(
         validate_plain_event(copy.deepcopy(event)),
         CollaborationEvent.model_validate(event),
     ):
-        view, text = compiled(item), json.dumps(compiled(item))
+        view, text = compiled(item), _dumps(compiled(item))
         odd = compiled.odd_numbers(view)
         assert odd or fact_json(view) == text  # every rewrite is found
         searched = "e-" in text or "e+" in text or "Infinity" in text or "NaN" in text
@@ -221,5 +231,5 @@ def test_the_number_check_reads_only_number_fields() -> None:
     compiled = CompiledProjection([("partner", "name"), ("funder", "amount")], {}, {})
     view = compiled(validate_plain_event({**FULL, "partner": {"name": "1e-07 Infinity NaN"}}))
     assert not compiled.odd_numbers(view)
-    assert fact_json(view, False) == fact_json(view) == json.dumps(view)
+    assert fact_json(view, False) == fact_json(view) == _dumps(view)
     assert "_SMALL" not in CompiledProjection([("partner", "name")], {}, {}).odd_numbers.source

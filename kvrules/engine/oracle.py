@@ -130,6 +130,17 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
     raise TypeError(cond)  # pragma: no cover
 
 
+def _membership(cond: ir.Cond) -> tuple[str, Any] | None:
+    """``("contains", literal)`` for ``literal in value``, ``("in", values)`` for ``value in
+    values``: what ``_predicate`` tests, spelt as an operator; None for any other test."""
+    match cond:
+        case ir.InList(_, values):
+            return ("in", frozenset(values))
+        case ir.Contains(_, literal):
+            return ("contains", literal)
+    return None
+
+
 def _true(value: Any) -> bool:
     return True
 
@@ -315,8 +326,9 @@ def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
                 return value is not _MISSING and pred(value)
 
             # What the test reads and how it tests it, for projection compiled per ruleset
-            # (kvrules.engine.projection) to test the element inline.
-            element_field.field_test = (only, pred)  # type: ignore[attr-defined]
+            # (kvrules.engine.projection) to test the element inline: the predicate, and for
+            # a membership test its operand, which `in` then tests without a call.
+            element_field.field_test = (only, pred, _membership(cond))  # type: ignore[attr-defined]
             return element_field
 
         def element_leaf(item: dict) -> bool:

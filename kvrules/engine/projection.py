@@ -113,15 +113,22 @@ def _flags(
 ) -> None:
     """Set each flag of a projected element to its test of the element: the booleans the
     engine reads instead of list tests. A test of one field of the element (``p.lists contains
-    "x"``) is made inline, without a call of the test, the field read once for all its tests."""
-    by_field: dict[str, list[tuple[str, str]]] = {}  # field -> (flag, test) as bound names
+    "x"``) is made inline, without a call of the test, the field read once for all its tests;
+    a membership test as the ``in`` operator it is (0.2 of 3.4 µs per bench event)."""
+    by_field: dict[str, list[tuple[str, str]]] = {}  # field -> (flag, test of w) as bound names
     for flag, test in flags:
         field_test = getattr(test, "field_test", None)
         if field_test is None:
             src.emit(depth, f"{element}[{src.bind(flag, 'k')}] = {src.bind(test, 't')}({element})")
+            continue
+        name, predicate, membership = field_test
+        if membership is None:
+            tested = f"{src.bind(predicate, 'p')}(w)"
+        elif membership[0] == "contains":
+            tested = f"{src.bind(membership[1], 'c')} in w"
         else:
-            name, predicate = field_test
-            by_field.setdefault(name, []).append((src.bind(flag, "k"), src.bind(predicate, "p")))
+            tested = f"w in {src.bind(membership[1], 'c')}"
+        by_field.setdefault(name, []).append((src.bind(flag, "k"), tested))
     for name, tests in by_field.items():
         # A view holds no None: a field it leaves out is one the element does not have.
         src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
@@ -129,8 +136,8 @@ def _flags(
         for key, _ in tests:
             src.emit(depth + 1, f"{element}[{key}] = False")
         src.emit(depth, "else:")
-        for key, predicate in tests:
-            src.emit(depth + 1, f"{element}[{key}] = {predicate}(w)")
+        for key, tested in tests:
+            src.emit(depth + 1, f"{element}[{key}] = {tested}")
 
 
 def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int) -> None:
