@@ -18,7 +18,7 @@ MISSING = (
     "the active rules read 4 list(s) with no edition imported, so nothing is screened against "
     "them yet: ca_nro (`kvrules refdata update ca_nro`), us_csl (`kvrules refdata update "
     "us_csl`), uk_sanctions (`kvrules refdata update uk_sanctions`), aspi_cdut (`kvrules "
-    "refdata import aspi FILE`)"
+    "refdata import aspi FILE --edition EDITION`)"
 )
 
 

@@ -17,7 +17,7 @@ from kvrules.rulebook.ir import Rulebook
 
 def import_command(list_id: str) -> str | None:
     """The command that imports ``list_id``: ``refdata update`` for a list kvrules downloads,
-    ``refdata import FORMAT FILE`` for one a built-in format reads by default (a file the
+    ``refdata import FORMAT FILE [--edition EDITION]`` for one a built-in format reads by default (a file the
     institution obtains); None for a list kvrules does not know."""
     from kvrules.refdata.importers import aspi, csl, dod1286, freedom_house, nro, uk_sanctions
     from kvrules.refdata.update import load_catalogue
@@ -34,7 +34,9 @@ def import_command(list_id: str) -> str | None:
     }
     for fmt, module in formats.items():
         if module.DEFAULTS["list_id"] == list_id:
-            return f"kvrules refdata import {fmt} FILE"
+            # the Freedom House file names its edition; the others' files do not
+            edition = "" if fmt == "fh" else " --edition EDITION"
+            return f"kvrules refdata import {fmt} FILE{edition}"
     return None
 
 
