@@ -17,8 +17,8 @@ from kvrules.rulebook.ir import Rulebook
 
 def import_command(list_id: str) -> str | None:
     """The command that imports ``list_id``: ``refdata update`` for a list kvrules downloads,
-    ``refdata import FORMAT FILE [--edition EDITION]`` for one a built-in format reads by default (a file the
-    institution obtains); None for a list kvrules does not know."""
+    ``refdata import FORMAT FILE [--edition EDITION]`` for one a built-in format reads by
+    default (a file the institution obtains); None for a list kvrules does not know."""
     from kvrules.refdata.importers import aspi, csl, dod1286, freedom_house, nro, uk_sanctions
     from kvrules.refdata.update import load_catalogue
 
