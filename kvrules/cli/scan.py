@@ -178,6 +178,7 @@ def scan_sources(
     from kvrules.assembly import AssemblyError, build_evaluator, build_scanner, source_adapter
     from kvrules.enrich import Enricher
     from kvrules.store import Store
+    from kvrules.store.storage import StorageError
 
     enricher = Enricher.from_store(config.reference_data, taxonomies=config.area_taxonomies)
     reports = []
@@ -222,6 +223,8 @@ def scan_sources(
                     "with their findings and cases (alerts and tags wait in their outboxes), "
                     "and the next scan continues where this one stopped"
                 ) from None
+            except StorageError as e:  # every other source would fail the same way: stop
+                raise e.reworded("this page", "and run the scan again: it resumes") from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
                 fail(

@@ -44,6 +44,7 @@ from kvrules.store.db import (
 )
 from kvrules.store.handover import HandoverStore
 from kvrules.store.prescreens import PrescreenStore
+from kvrules.store.storage import storage_error
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = Database(connect(path))
+            db = Database(connect(path), path)
         except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open the state database {path}: {e}") from None
+            failed = storage_error(e, path)  # a full, read-only or failing disk: said so
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
         try:
             migrate(db, clock())
         except sqlite3.DatabaseError as e:  # not a database, a damaged one, or a busy one

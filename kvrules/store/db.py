@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kvrules.errors import KvrulesError
 from kvrules.store.migrations import MIGRATIONS, Migration
+from kvrules.store.storage import storage_error
 
 Clock = Callable[[], datetime]
 
@@ -48,36 +49,67 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 class Database:
-    """A connection plus nestable transactions (outermost BEGIN IMMEDIATE, inner SAVEPOINTs)."""
+    """A connection plus nestable transactions (outermost BEGIN IMMEDIATE, inner SAVEPOINTs).
+    ``path``: the file, named when its disk fails a transaction (``StorageError``)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str | Path = "the database") -> None:
         self.conn = conn
+        self.path = path
         self._depth = 0
 
     @contextmanager
     def transaction(self, *, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
         """``savepoint=False``: inside another transaction, run without a savepoint of its own.
         Only for a block that makes at most one change (SQLite undoes a failing statement by
-        itself): it saves two statements per call on the scan's hot path."""
+        itself): it saves two statements per call on the scan's hot path.
+
+        A full, read-only or failing disk ends the transaction with ``StorageError`` naming
+        the file (nothing of it stored), not with SQLite's bare OperationalError."""
         if not savepoint and self._depth > 0:
             yield self.conn
             return
         # IMMEDIATE takes the write lock up front: no deadlock-prone lock upgrade later.
         name = f"sp{self._depth}"
-        self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        with self._storage_said():
+            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield self.conn
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
-                self.conn.execute("ROLLBACK")
-            else:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
-            raise
+            with self._storage_said():
+                self._undo(name)
+                raise
         self._depth -= 1
-        self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+        with self._storage_said():
+            try:
+                self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+            except sqlite3.Error:
+                self._undo(name)
+                raise
+
+    @contextmanager
+    def _storage_said(self) -> Iterator[None]:
+        """A failing disk raised inside, as ``StorageError`` naming this file."""
+        try:
+            yield
+        except sqlite3.Error as e:
+            failed = storage_error(e, self.path)
+            if failed is None:
+                raise
+            raise failed from None
+
+    def _undo(self, name: str) -> None:
+        """Roll back the transaction (or savepoint) that failed. SQLite has already rolled
+        the whole transaction back after a full disk or an I/O error: then nothing is left
+        to undo, and ROLLBACK would fail and hide the real error."""
+        if not self.conn.in_transaction:
+            return
+        if self._depth == 0:
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
 
     @property
     def in_transaction(self) -> bool:
