@@ -351,7 +351,7 @@ def _unrated_currencies(config: Config, rates: ExchangeRates | None) -> Iterator
     if not config.database.is_file():  # nothing screened yet: nothing to say
         return
     try:
-        with Store.open(config.database) as store:
+        with Store.open(config.database, read_only=True) as store:  # a check changes nothing
             shares = FundingShares.from_subjects(store.subjects(), config.home_country, rates)
     except KvrulesError:
         return  # _stores says what is wrong with the database

@@ -10,6 +10,7 @@ module                                 commands
 ``kvrules.cli.configure``              init, config check, config show
 ``kvrules.cli.views``                  findings, show, alerts, writebacks, quarantine, audit
 ``kvrules.cli.retention``              purge
+``kvrules.cli.db``                     db upgrade, db backup
 ``kvrules.cli.refdata``                refdata …, match
 ``kvrules.cli.web``                    serve, users …, report
 ``kvrules.cli.tokens``                 tokens … (pre-screening API clients)
@@ -156,6 +157,7 @@ COMMANDS: dict[str, Lazy] = {
         "purge",
         "Remove personal data older than the retention policy (dry run unless --apply).",
     ),
+    "db": Lazy("db", "db_group", "The state database: upgrade it, copy it while kvrules runs."),
     "refdata": Lazy("refdata", "refdata", "Reference lists: import, inspect, history."),
     "match": Lazy(
         "refdata",

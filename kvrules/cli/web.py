@@ -219,7 +219,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
 @state_db
 def users_list(db: Path) -> None:
     """Accounts and their roles."""
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         for u in store.users():
             login = "local" if u.password_hash else "sso"
             click.echo("\t".join([u.name, u.role, login, *(["disabled"] if u.disabled else [])]))
@@ -294,7 +294,7 @@ def report(
         foreign_cap=foreign_cap,
         exchange_rates=exchange_rates,
     )
-    with open_existing(site.db) as store:
+    with open_existing(site.db, read_only=True) as store:
         write_report(
             store,
             out,

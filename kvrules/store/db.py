@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from kvrules.errors import KvrulesError
 from kvrules.store.migrations import MIGRATIONS, Migration
@@ -45,6 +46,20 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # outbox rows and the cursor roll back together, so the next scan simply redoes them.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """The database at ``path`` opened read-only (``mode=ro``): a command that only reads never
+    changes the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # open the file now, say it here
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
@@ -128,8 +143,25 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Bring the schema up to date; a no-op when it already is. Returns the version reached."""
+class Upgrading(Protocol):
+    """What migrating an existing, older database does around its migrations
+    (kvrules.store.upgrade.Upgrade: keep a copy, say so, audit it)."""
+
+    def before(self, current: int, latest: int) -> None: ...
+
+    def after(self, conn: sqlite3.Connection, current: int, latest: int) -> None: ...
+
+
+def migrate(
+    db: Database,
+    now: datetime,
+    migrations: tuple[Migration, ...] = MIGRATIONS,
+    *,
+    upgrading: Upgrading | None = None,
+) -> int:
+    """Bring the schema up to date; a no-op when it already is. Returns the version reached.
+    ``upgrading``: called, inside the write transaction, before and after migrating a database
+    that has a schema already (a new, empty file is simply made)."""
     latest = migrations[-1].version if migrations else 0
     with db.transaction() as conn:  # the write lock serialises two processes opening at once
         conn.execute(
@@ -138,10 +170,10 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
         )
         current = schema_version(conn)
         if current > latest:
-            raise StoreError(
-                f"database schema version {current} is newer than this kvrules supports "
-                f"({latest}); upgrade kvrules"
-            )
+            raise newer_schema(db.path, current, latest)
+        upgrade = upgrading if upgrading is not None and 0 < current < latest else None
+        if upgrade is not None:
+            upgrade.before(current, latest)
         for m in migrations:
             if m.version <= current:
                 continue
@@ -153,7 +185,16 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (m.version, m.name, ts(now)),
             )
+        if upgrade is not None:
+            upgrade.after(conn, current, latest)
     return latest
+
+
+def newer_schema(path: str | Path, current: int, latest: int) -> StoreError:
+    return StoreError(
+        f"{path}: database schema version {current} is newer than this kvrules supports "
+        f"({latest}); upgrade kvrules"
+    )
 
 
 class StorePart:
