@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,8 +52,22 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """The database at ``path`` opened read-only (``mode=ro``): a command that only reads never
-    changes the file."""
+    changes the file, and works where it cannot write (a read-only mount, a snapshot).
+
+    Where the folder cannot be written and there is no ``-shm`` file, SQLite cannot make the
+    index it reads a WAL database through: the file is then opened ``immutable`` (safe, as
+    nothing can write it there), unless its ``-wal`` file holds commits not yet in the
+    database, which an immutable reader would not see: that is refused in words."""
     uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path} cannot be read where it is: its folder is read-only and {wal} holds "
+                "changes not yet written into it; copy the database and its -wal file to a "
+                "writable folder and read the copy"
+            )
+        uri += "&immutable=1"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
     conn.row_factory = sqlite3.Row
     try:
