@@ -25,8 +25,9 @@ Commands hold no library logic: they parse, call the library, print.
 Exit status: 0 success; 1 an error reported in one line (``KvrulesError``, a usage error, an
 unreachable host, a missing file, a full or read-only disk); 2 success with records skipped or
 quarantined (``evaluate``, ``fetch``) or a usage error reported by click; 70 an internal error
-(a bug: the message says so and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted; 141
-output closed early (``kvrules … | head``), silently.
+(a bug: the message says so and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted
+(Ctrl-C); 141 output closed early (``kvrules … | head``), silently; 143 stopped by SIGTERM
+(``scan``, ``watch``: one line says what was kept; the next scan resumes).
 """
 
 from __future__ import annotations
