@@ -99,6 +99,14 @@ def portfolio_settings(
     show_default=True,
     help="address of the reverse proxy allowed to set --proxy-header",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="KVRULES_WEB_FORWARDED_ALLOW_IPS",
+    metavar="ADDRESSES",
+    help="behind a TLS proxy: the proxy's addresses (comma-separated; networks or * too) "
+    "whose X-Forwarded-Proto and X-Forwarded-For are believed: the session cookie is then "
+    "Secure on https requests (default: none, the headers are ignored)",
+)
 @HOME_OPTION
 @RATES_OPTION
 def serve(
@@ -109,6 +117,7 @@ def serve(
     secure_cookies: bool | None,
     proxy_header: str | None,
     trusted_proxy: tuple[str, ...],
+    forwarded_allow_ips: str | None,
     home_country: str | None,
     exchange_rates: Path | None,
 ) -> None:
@@ -143,6 +152,10 @@ def serve(
         kw["secure_cookies"] = secure_cookies
     if proxy_header:
         kw["proxy_header"] = proxy_header
+    if forwarded_allow_ips:
+        kw["forwarded_allow_ips"] = tuple(
+            a.strip() for a in forwarded_allow_ips.split(",") if a.strip()
+        )
     settings = WebSettings.for_host(db, host, **kw)
     listening = _listen(host, port)  # before saying where: a busy port is one line, not a log
     click.echo(f"kvrules web: http://{host}:{port}/ (database {db})")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kvrules.errors import KvrulesError
+from kvrules.private import create_private
 from kvrules.store.migrations import MIGRATIONS, Migration
 from kvrules.store.storage import storage_error
 
@@ -39,6 +40,8 @@ def parse_ts(text: str) -> datetime:
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
+    if str(path) != ":memory:":
+        create_private(path)  # 0600, and so are its -wal and -shm (SQLite copies the mode)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (see Database.transaction).
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
     conn.row_factory = sqlite3.Row
