@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,7 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
             _, origin = source_settings(type(adapter.config), src.settings)
             yield from _settings_files(where, adapter.config)
             yield from _secret_sources(where, adapter.config, origin)
+            yield from _private_secret_files(where, adapter.config)
             if connect:
                 yield _probe(where, adapter.probe)
         finally:
@@ -175,6 +177,33 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
             yield Check(
                 "ok", f"{where}.{key_file}", f"read from {path} ({_origin(origin, key_file)})"
             )
+
+
+def _private_secret_files(where: str, settings: BaseModel) -> Iterator[Check]:
+    """A warning for each secret's file that is read (``api_key_file``, ``password_file`` …)
+    and that its group or every user can read too."""
+    for key, key_file in _secret_pairs(settings):
+        path = getattr(settings, key_file)
+        if _given(settings, key) or not isinstance(path, Path) or not path.is_file():
+            continue
+        if others := _readable_by_others(path):
+            yield Check(
+                "warning",
+                f"{where}.{key_file}",
+                f"{path} holds a secret and {others} can read it; make it readable by its "
+                f"owner only: chmod 600 {path}",
+            )
+
+
+def _readable_by_others(path: Path) -> str | None:
+    """Who besides the owner may read ``path`` (a secret's file), in words; None: nobody."""
+    mode = path.stat().st_mode
+    who = [
+        name
+        for bit, name in ((stat.S_IRGRP, "its group"), (stat.S_IROTH, "every user"))
+        if mode & bit
+    ]
+    return " and ".join(who) or None
 
 
 def _origin(origin: dict[str, str], key: str) -> str:
@@ -401,6 +430,7 @@ def _channels(resolved: Resolved, connect: bool) -> Iterator[Check]:
     for name, channel in channels.items():
         where = f"alerts.channels.{name}"
         yield from _settings_files(where, channel.config)
+        yield from _private_secret_files(where, channel.config)
         if connect:
             yield _probe(where, channel.probe)
 
@@ -430,7 +460,7 @@ def _unrated_currencies(config: Config, rates: ExchangeRates | None) -> Iterator
     if not config.database.is_file():  # nothing screened yet: nothing to say
         return
     try:
-        with Store.open(config.database) as store:
+        with Store.open(config.database, read_only=True) as store:  # a check changes nothing
             shares = FundingShares.from_subjects(store.subjects(), config.home_country, rates)
     except KvrulesError:
         return  # _stores says what is wrong with the database

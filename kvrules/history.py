@@ -197,6 +197,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "forgot a source no longer configured: its cursor and "
         f"{count_of(d.get('adapter_state_rows'), 'row')} of adapter state"
     ),
+    "store.upgraded": lambda d: (
+        f"upgraded the database from schema {d.get('from_schema')} to {d.get('to_schema')}; "
+        f"the previous file is kept at {d.get('previous_file')}"
+    ),
     "record.quarantined": lambda d: (
         f"held the record back: it could not be read{_quoted(d.get('reason'))}"
     ),

@@ -145,6 +145,7 @@ def test_an_empty_key_variable_falls_back_to_the_key_file_in_scan_and_check(
     does for every secret (it sent an empty api-key before), and `config check` says so."""
     key_file = tmp_path / "key"
     key_file.write_text(KEY)
+    key_file.chmod(0o600)  # as a key file should be (a group-readable one is warned about)
     monkeypatch.setenv("KVRULES_PURE_API_KEY", "")
     code, lines = check_lines(runner, pure_config(tmp_path, str(key_file)))
     assert code == 0, lines

@@ -10,6 +10,7 @@ module                                 commands
 ``kvrules.cli.configure``              init, config check, config show
 ``kvrules.cli.views``                  findings, show, alerts, writebacks, quarantine, audit
 ``kvrules.cli.retention``              purge
+``kvrules.cli.db``                     db upgrade, db backup
 ``kvrules.cli.refdata``                refdata …, match
 ``kvrules.cli.web``                    serve, users …, report
 ``kvrules.cli.tokens``                 tokens … (pre-screening API clients)
@@ -22,10 +23,11 @@ Shared options (``--config``, ``--db``, ``--refdata``, ``--json``) are in
 Commands hold no library logic: they parse, call the library, print.
 
 Exit status: 0 success; 1 an error reported in one line (``KvrulesError``, a usage error, an
-unreachable host, a missing file); 2 success with records skipped or quarantined (``evaluate``,
-``fetch``) or a usage error reported by click; 70 an internal error (a bug: the message says so
-and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted; 141 output closed early
-(``kvrules … | head``), silently.
+unreachable host, a missing file, a full or read-only disk); 2 success with records skipped or
+quarantined (``evaluate``, ``fetch``) or a usage error reported by click; 70 an internal error
+(a bug: the message says so and ``KVRULES_DEBUG=1`` shows the traceback); 130 interrupted
+(Ctrl-C); 141 output closed early (``kvrules … | head``), silently; 143 stopped by SIGTERM
+(``scan``, ``watch``: one line says what was kept; the next scan resumes).
 """
 
 from __future__ import annotations
@@ -160,6 +162,7 @@ COMMANDS: dict[str, Lazy] = {
         "purge",
         "Remove personal data older than the retention policy (dry run unless --apply).",
     ),
+    "db": Lazy("db", "db_group", "The state database: upgrade it, copy it while kvrules runs."),
     "refdata": Lazy("refdata", "refdata", "Reference lists: import, inspect, history."),
     "match": Lazy(
         "refdata",
@@ -273,6 +276,8 @@ def as_reported(error: Exception) -> ReportedError:
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ReportedError("", 141)
+    if failed := _storage_failed(error):  # a full or read-only disk is no bug of kvrules
+        return ReportedError(f"error: {failed}", 1)
     expected = isinstance(error, KvrulesError | OSError) or _network_error(error)
     message = one_line(error)
     return ReportedError(
@@ -291,6 +296,18 @@ def _network_error(error: BaseException) -> bool:
     when no command imported it, nothing can have raised one of its errors."""
     requests = sys.modules.get("requests")
     return requests is not None and isinstance(error, requests.RequestException)
+
+
+def _storage_failed(error: BaseException) -> str | None:
+    """A database's disk failed (full, read-only, I/O error) outside a store transaction,
+    which would have named the file (kvrules.store.storage): said without the file. Asked
+    without importing sqlite3 when no command did."""
+    if sys.modules.get("sqlite3") is None:
+        return None
+    from kvrules.store.storage import storage_error
+
+    failed = storage_error(error, "a database kvrules uses")
+    return str(failed) if failed else None
 
 
 def one_line(error: BaseException) -> str:

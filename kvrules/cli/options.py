@@ -106,14 +106,19 @@ def screening_config(
     return resolved.config
 
 
-def open_existing(db: Path):
+def open_existing(db: Path, *, read_only: bool = False):
     """The state database at ``db``; a clear error, not a new empty database, when there is
-    none (a typo in --db must not look like 'no findings')."""
+    none (a typo in --db must not look like 'no findings').
+
+    ``read_only``: a command that only reads opens the file read-only: it changes nothing (an
+    older database is refused with `kvrules db upgrade`, not upgraded behind the reader's
+    back) and it works where nothing can be written. A command that writes upgrades an older
+    database, keeping a copy of the previous file and saying so on stderr."""
     from kvrules.store import Store
 
     if not db.exists():
         raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
-    return Store.open(db)
+    return Store.open(db, read_only=read_only)
 
 
 def state_db(func: F) -> F:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +41,7 @@ from kvrules.plain import (
 )
 
 if TYPE_CHECKING:
+    from kvrules.adapter import FetchedRecord
     from kvrules.engine.evaluator import Evaluator
     from kvrules.enrich import Enricher
     from kvrules.store import OutboxAlert
@@ -55,7 +58,7 @@ def run_scan(
     """One scan with a progress display on a terminal (records/s and elapsed time)."""
     console = progress_console()
     if as_json or not console.is_terminal:
-        return scanner.scan(full=full, limit=limit, reader=reader)
+        return scanner.scan(full=full, limit=limit, progress=TALLY.count, reader=reader)
     columns = (
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -73,6 +76,7 @@ def run_scan(
         counts = {"findings": 0, "quarantined": 0}
 
         def tick(record) -> None:
+            TALLY.count(record)
             if record.error:
                 counts["quarantined"] += 1
             progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
@@ -238,6 +242,7 @@ def scan_sources(
     from kvrules.assembly import AssemblyError, build_scanner, config_evaluator, source_adapter
     from kvrules.enrich import Enricher
     from kvrules.store import Store
+    from kvrules.store.storage import StorageError
 
     enricher = Enricher.from_store(
         config.reference_data,
@@ -278,6 +283,8 @@ def scan_sources(
             )
             try:
                 report = run_scan(scanner, full=full, limit=limit, as_json=as_json, reader=reader)
+            except Stopped:
+                raise stopped_by_sigterm() from None
             except KeyboardInterrupt:
                 # Records are committed as they are processed, the cursor at each resume
                 # point (a page): nothing read is lost, and the next read starts there.
@@ -286,6 +293,8 @@ def scan_sources(
                     "with their findings and cases (alerts and tags wait in their outboxes), "
                     "and the next scan continues where this one stopped"
                 ) from None
+            except StorageError as e:  # every other source would fail the same way: stop
+                raise e.reworded("this page", "and run the scan again: it resumes") from None
             except KvrulesError as e:  # name the source and where it lives, not only a path
                 where = scanner.adapter.location()
                 fail(
@@ -343,13 +352,74 @@ INTERRUPTED_BETWEEN_SCANS = (
 )
 
 
+class _Tally:
+    """The records this process has read in its scans: what a SIGTERM's line counts."""
+
+    records = 0
+
+    def count(self, record: FetchedRecord) -> None:
+        if record.events or record.error:  # as the scan's report counts them
+            self.records += 1
+
+
+TALLY = _Tally()
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (a service manager stopping kvrules, ``kill``), raised in the main thread as
+    Ctrl-C is, so everything Ctrl-C keeps is kept the same way; the command then ends with
+    exit status 143 and one line (``stopped_by_sigterm``)."""
+
+
 @contextmanager
-def interrupts_said(line: Callable[[], str] = lambda: INTERRUPTED) -> Iterator[None]:
-    """Ctrl-C ends the command with exit status 130 and the documented ``interrupted`` line
-    (``line()``, read when it happens); a more precise one said inside (the scan of one
-    source) is kept."""
+def sigterm_stops() -> Iterator[None]:
+    """SIGTERM raises ``Stopped`` while inside; a second one ends the process at once, as
+    the service manager means. Only the main thread can have a signal handler: elsewhere
+    (a command run in a worker thread) nothing is installed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Stopped
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stopped_by_sigterm(between_scans: bool = False) -> click.ClickException:
+    from kvrules.cli import ReportedError
+
+    if between_scans:
+        return ReportedError(
+            f"stopped by SIGTERM between scans after {count_of(TALLY.records, 'record')}; "
+            "every scan so far is complete and kept, and the next scan continues from there",
+            143,
+        )
+    return ReportedError(
+        f"stopped by SIGTERM after {count_of(TALLY.records, 'record')}; the records read are "
+        "kept with their findings and cases, and the next scan resumes where this one stopped",
+        143,
+    )
+
+
+@contextmanager
+def interrupts_said(
+    line: Callable[[], str] = lambda: INTERRUPTED, between_scans: Callable[[], bool] = bool
+) -> Iterator[None]:
+    """Ctrl-C ends the command with exit status 130 and the documented ``interrupted`` line
+    (``line()``, read when it happens); a more precise one said inside (the scan of one
+    source) is kept. SIGTERM ends it with 143 and its own line (``between_scans()``: where
+    it landed)."""
+    try:
+        with sigterm_stops():
+            yield
+    except Stopped:
+        raise stopped_by_sigterm(between_scans()) from None
     except KeyboardInterrupt:
         raise click.exceptions.Abort(line()) from None
 
@@ -384,8 +454,9 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
     """Fetch, screen, evaluate, store findings, queue and deliver alerts, write tags back.
 
     Exit status: 0 done; 1 an error (bad config, a source that failed: the others are still
-    scanned; a plugin's hook that broke its contract); 2 done with records quarantined
-    (`kvrules quarantine` lists them), as `kvrules fetch`.
+    scanned; a plugin's hook that broke its contract; a full or read-only disk); 2 done with
+    records quarantined (`kvrules quarantine` lists them), as `kvrules fetch`; 130 stopped by
+    Ctrl-C, 143 by SIGTERM (one line each; what was read is kept, the next scan resumes).
     """
     with interrupts_said():
         config = config_from(config_path, db, refdata)
@@ -494,15 +565,19 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     """Scan incrementally every INTERVAL, forever (Ctrl-C stops it; what was read is kept).
 
     Prints one line per scan: when it ran, what it found, and when the next one starts. A scan
-    that fails is reported on its line and retried at the next one."""
+    that fails is reported on its line and retried at the next one.
+
+    Exit status (with --times): 0 every scan done; 1 a scan failed (each said on its line).
+    130 stopped by Ctrl-C, 143 by SIGTERM, with one line saying what was kept."""
     between_scans = False  # where a Ctrl-C lands decides what it tells
+    failed = 0
 
     def interrupted() -> str:
         return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
 
     from kvrules.watch import CompiledRulebooks
 
-    with interrupts_said(interrupted), contextlib.ExitStack() as scope:
+    with interrupts_said(interrupted, lambda: between_scans), contextlib.ExitStack() as scope:
         config = config_from(config_path, db, refdata)
         period = interval or parse_duration(config.interval)
         names = _source_names(config, None)
@@ -543,8 +618,10 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                 )
             except SourcesFailed as e:  # the others were scanned: say what they found too
                 line = "; ".join([*(watch_summary(r) for r in e.reports), f"failed: {e}"])
+                failed += 1
             except KvrulesError as e:
                 line = f"failed: {e}"
+                failed += 1
             else:
                 line = "; ".join(watch_summary(r) for r in reports)
             between_scans = True
@@ -555,6 +632,8 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             if not last:
                 pause = started + period - datetime.now().astimezone()
                 time.sleep(max(0.0, pause.total_seconds()))
+    if failed:  # a scheduler running `watch --times N` should notice
+        sys.exit(1)
 
 
 def _files_in_words(files: list[Path]) -> str:

@@ -40,7 +40,7 @@ def tokens_list(db: Path, as_json: bool) -> None:
     """API clients, when their token was issued and last used, and whether it is revoked."""
     import json
 
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         rows = [
             {
                 "client": t.client,

@@ -75,7 +75,7 @@ def findings(
     rows = []
     labels: dict[int, RecordLabel] = {}
     db, links = _site(config_path, db)
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
             label = labels[case.id] = describe(subject, case.source_system, case.record_id, links)
@@ -142,7 +142,7 @@ def show(
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
     db, links = _site(config_path, db)
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         if kind == "finding":
             stored = next(
                 (
@@ -271,7 +271,7 @@ def show(
 )
 def alerts(db: Path, as_json: bool, status: str) -> None:
     """The alert outbox: what was sent, what waits for a retry, what was dead-lettered."""
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         found = store.alerts(None if status == "all" else status)
         named = _record_names(store, [(a.case_id, _alert_record(a.payload)) for a in found])
     rows = [
@@ -385,7 +385,7 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
     from kvrules.actors import cli_actor
 
     wanted = {"all": None, "set-aside": "dead"}.get(status, status)
-    with open_existing(db) as store:
+    with open_existing(db, read_only=not requeue) as store:
         for row_id in requeue:
             if not store.requeue_writeback(row_id, actor=cli_actor()):
                 raise click.ClickException(
@@ -439,7 +439,7 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
 @JSON_OPT
 def quarantine(db: Path, as_json: bool) -> None:
     """Records held aside because they could not be mapped, with the reason."""
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         held = store.quarantined()
     rows = [
         {
@@ -473,7 +473,7 @@ def audit_verify(db: Path, head: str | None) -> None:
     if head:
         ident, _, digest = head.partition(":")
         expected = (int(ident), digest)
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         problems = store.verify_audit(expected)
         newest = store.audit_head()
     for p in problems:

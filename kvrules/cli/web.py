@@ -99,6 +99,14 @@ def portfolio_settings(
     show_default=True,
     help="address of the reverse proxy allowed to set --proxy-header",
 )
+@click.option(
+    "--forwarded-allow-ips",
+    envvar="KVRULES_WEB_FORWARDED_ALLOW_IPS",
+    metavar="ADDRESSES",
+    help="behind a TLS proxy: the proxy's addresses (comma-separated; networks or * too) "
+    "whose X-Forwarded-Proto and X-Forwarded-For are believed: the session cookie is then "
+    "Secure on https requests (default: none, the headers are ignored)",
+)
 @HOME_OPTION
 @RATES_OPTION
 def serve(
@@ -109,6 +117,7 @@ def serve(
     secure_cookies: bool | None,
     proxy_header: str | None,
     trusted_proxy: tuple[str, ...],
+    forwarded_allow_ips: str | None,
     home_country: str | None,
     exchange_rates: Path | None,
 ) -> None:
@@ -143,6 +152,10 @@ def serve(
         kw["secure_cookies"] = secure_cookies
     if proxy_header:
         kw["proxy_header"] = proxy_header
+    if forwarded_allow_ips:
+        kw["forwarded_allow_ips"] = tuple(
+            a.strip() for a in forwarded_allow_ips.split(",") if a.strip()
+        )
     settings = WebSettings.for_host(db, host, **kw)
     listening = _listen(host, port)  # before saying where: a busy port is one line, not a log
     click.echo(f"kvrules web: http://{host}:{port}/ (database {db})")
@@ -219,7 +232,7 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
 @state_db
 def users_list(db: Path) -> None:
     """Accounts and their roles."""
-    with open_existing(db) as store:
+    with open_existing(db, read_only=True) as store:
         for u in store.users():
             login = "local" if u.password_hash else "sso"
             click.echo("\t".join([u.name, u.role, login, *(["disabled"] if u.disabled else [])]))
@@ -313,7 +326,7 @@ def report(
         foreign_cap=foreign_cap,
         exchange_rates=exchange_rates,
     )
-    with open_existing(site.db) as store:
+    with open_existing(site.db, read_only=True) as store:
         write_report(
             store,
             out,

@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import Any
 
 from kvrules.errors import ReferenceDataError
+from kvrules.private import create_private
 from kvrules.refdata.models import Entry, HistoryRow, ListInfo, ror_id
 from kvrules.refdata.normalise import bulk_name_key, name_key
 
@@ -101,6 +102,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
         self.path = str(path)
+        if self.path != ":memory:":
+            create_private(self.path)  # 0600, and so are its -wal and -shm
         self._db = sqlite3.connect(self.path, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         if self.path != ":memory:":

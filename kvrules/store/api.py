@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,13 +38,24 @@ from kvrules.store.db import (
     Database,
     StoreError,
     connect,
+    connect_read_only,
     migrate,
+    newer_schema,
     schema_version,
     ts,
     utcnow,
 )
 from kvrules.store.handover import HandoverStore
+from kvrules.store.migrations import MIGRATIONS
 from kvrules.store.prescreens import PrescreenStore
+from kvrules.store.storage import storage_error
+from kvrules.store.upgrade import Upgrade
+
+
+def _on_stderr(line: str) -> None:
+    """Where an upgrade is said when the caller does not say where: the operator's terminal,
+    or the log of a service (``serve``)."""
+    print(line, file=sys.stderr)
 
 
 @dataclass(frozen=True)
@@ -64,12 +76,28 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         self.clock = clock
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock = utcnow, create: bool = False) -> Store:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        clock: Clock = utcnow,
+        create: bool = False,
+        read_only: bool = False,
+        say: Callable[[str], None] = _on_stderr,
+    ) -> Store:
         """Open (creating the file if needed) and migrate; safe to call on every start. A
         missing folder is created only with ``create`` (a command that may start a database,
         after ``settings.require_folders``), else refused in one line: no command starts a
-        database at a mistyped path."""
+        database at a mistyped path.
+
+        An older database is upgraded, never silently: a copy is kept first
+        (``X.schema-N.bak``), ``say`` is told (stderr by default) and the audit log records
+        it (kvrules.store.upgrade). ``read_only``: open without writing anything, also where
+        nothing can be written (kvrules.store.db.connect_read_only); an older database is
+        then refused with what to run, not upgraded behind a command that only reads."""
         path = Path(path)
+        if read_only:
+            return cls._open_read_only(path, clock)
         if not (create or path.parent.is_dir()):
             raise StoreError(
                 f"no folder {path.parent} for the state database {path}; create it or check "
@@ -77,11 +105,13 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            db = Database(connect(path))
+            db = Database(connect(path), path)
         except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open the state database {path}: {e}") from None
+            failed = storage_error(e, path)  # a full, read-only or failing disk: said so
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
         try:
-            migrate(db, clock())
+            now = clock()
+            migrate(db, now, upgrading=Upgrade(path, now, say))
         except sqlite3.DatabaseError as e:  # not a database, a damaged one, or a busy one
             db.close()
             if "locked" in str(e) or "busy" in str(e):
@@ -94,6 +124,32 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             db.close()
             raise
         return cls(db, path, clock)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, clock: Clock) -> Store:
+        try:
+            db = Database(connect_read_only(path), path)
+        except (OSError, sqlite3.Error) as e:
+            failed = storage_error(e, path)
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        try:
+            current = schema_version(db.conn)
+        except sqlite3.DatabaseError as e:
+            db.close()
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
+        latest = MIGRATIONS[-1].version
+        if current == latest:
+            return cls(db, path, clock)
+        db.close()
+        if current > latest:
+            raise newer_schema(path, current, latest)
+        if current == 0:
+            raise StoreError(f"{path} is not a kvrules database (it has no schema)")
+        raise StoreError(
+            f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
+            f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
+            "was changed"
+        )
 
     def close(self) -> None:
         self._db.close()

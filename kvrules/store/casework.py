@@ -5,6 +5,7 @@ change is audited per case, in one transaction per action."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from kvrules.store import cases as _cases
@@ -97,9 +98,15 @@ class CaseworkStore(StorePart):
     ) -> _committee.Decision:
         """A decision that waits for a second committee member: the case stays as it is (and
         shows "pending second approval") until ``approve_decision``. A newer proposal replaces
-        one still pending."""
+        one still pending; the same proposal by the same member again (the form posted twice)
+        records nothing and returns it with ``repeat`` set."""
         now = self.clock()
         with self._db.transaction() as c:
+            same = _committee.repeated_decision(
+                c, case_id, decision, rationale, review_due, mitigations, actor, "pending"
+            )
+            if same is not None:
+                return same
             for old in _committee.supersede_pending(c, case_id):
                 self._log(
                     actor, "decision.superseded", f"case:{case_id}", {"decision_id": old}, now
@@ -112,9 +119,14 @@ class CaseworkStore(StorePart):
             return _committee.decision(c, decision_id)  # type: ignore[return-value]
 
     def approve_decision(self, decision_id: int, *, actor: str) -> _committee.Decision:
-        """The second approval, by a different member: the decision takes effect."""
+        """The second approval, by a different member: the decision takes effect. Approving
+        again what the same member approved (the form posted twice) records nothing and
+        returns the decision with ``repeat`` set."""
         now = self.clock()
         with self._db.transaction() as c:
+            done = _committee.decision(c, decision_id)
+            if done is not None and done.approval == "approved" and done.approved_by == actor:
+                return replace(done, repeat=True)
             d = _committee.approve(c, decision_id, actor, now)
             _cases.set_status(c, d.case_id, "decided", now, d.decision)
             details = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -28,6 +28,9 @@ class Decision:
     approval: str | None = None
     approved_by: str | None = None
     approved_at: datetime | None = None
+    # Set on what a call returns when it recorded nothing: the same decision by the same
+    # member was the case's latest already (a form posted twice, a request retried).
+    repeat: bool = False
 
     @property
     def pending(self) -> bool:
@@ -136,6 +139,39 @@ def add_decision_with_mitigations(
         "mitigations": items,
     }
     return decision_id, said
+
+
+def repeated_decision(
+    conn: sqlite3.Connection,
+    case_id: int,
+    decision: str,
+    rationale: str,
+    review_due: date | None,
+    mitigations: Sequence[tuple[str, str, date | None]],
+    actor: str,
+    approval: str | None,
+) -> Decision | None:
+    """The case's latest decision, marked ``repeat``, when it is this very one by the same
+    member (outcome, rationale, review date, mitigation items, and pending or not); None when
+    recording it would be news. Recording it again would show a decision made once twice in
+    the case's history and the audit log."""
+    rows = decisions(conn, case_id)
+    if not rows:
+        return None
+    last = rows[-1]
+    asked = (actor, decision, rationale.strip(), review_due, approval)
+    if (last.actor, last.decision, last.rationale, last.review_due, last.approval) != asked:
+        return None
+    kept = _by_decision(conn, last.id)
+    wanted = sorted((a.strip(), o.strip(), due) for a, o, due in mitigations)
+    if sorted((m.action, m.owner, m.due_on) for m in kept) != wanted:
+        return None
+    return replace(last, repeat=True)
+
+
+def _by_decision(conn: sqlite3.Connection, decision_id: int) -> list[Mitigation]:
+    rows = conn.execute("SELECT * FROM mitigations WHERE decision_id = ?", (decision_id,))
+    return [_mitigation(r) for r in rows]
 
 
 def _decision(r: sqlite3.Row) -> Decision:

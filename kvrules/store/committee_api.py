@@ -194,9 +194,19 @@ class CommitteeStore(StorePart):
         review_due: date | None = None,
         mitigations: Sequence[tuple[str, str, date | None]] = (),
     ) -> _committee.Decision:
-        """Record the committee's decision (with its mitigation items) and decide the case."""
+        """Record the committee's decision (with its mitigation items) and decide the case.
+
+        Idempotent: the same decision by the same member on a case it already decides (the
+        form posted twice, a retried request) records nothing and returns that decision
+        with ``repeat`` set, for the caller to say so."""
         now = self.clock()
-        with self._db.transaction() as c:
+        with self._db.transaction() as c:  # the write lock: a second post waits, then sees it
+            case = _cases.require_case(c, case_id)
+            same = _committee.repeated_decision(
+                c, case_id, decision, rationale, review_due, mitigations, actor, None
+            )
+            if same is not None and case.status == "decided" and case.decision == decision:
+                return same
             _, said = _committee.add_decision_with_mitigations(
                 c, case_id, decision, rationale, review_due, mitigations, actor, now
             )

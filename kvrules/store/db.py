@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from kvrules.errors import KvrulesError
+from kvrules.private import create_private
 from kvrules.store.migrations import MIGRATIONS, Migration
+from kvrules.store.storage import storage_error
 
 Clock = Callable[[], datetime]
 
@@ -36,6 +40,8 @@ def parse_ts(text: str) -> datetime:
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
+    if str(path) != ":memory:":
+        create_private(path)  # 0600, and so are its -wal and -shm (SQLite copies the mode)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves (see Database.transaction).
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
     conn.row_factory = sqlite3.Row
@@ -47,37 +53,96 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-class Database:
-    """A connection plus nestable transactions (outermost BEGIN IMMEDIATE, inner SAVEPOINTs)."""
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """The database at ``path`` opened read-only (``mode=ro``): a command that only reads never
+    changes the file, and works where it cannot write (a read-only mount, a snapshot).
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    Where the folder cannot be written and there is no ``-shm`` file, SQLite cannot make the
+    index it reads a WAL database through: the file is then opened ``immutable`` (safe, as
+    nothing can write it there), unless its ``-wal`` file holds commits not yet in the
+    database, which an immutable reader would not see: that is refused in words."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"{path} cannot be read where it is: its folder is read-only and {wal} holds "
+                "changes not yet written into it; copy the database and its -wal file to a "
+                "writable folder and read the copy"
+            )
+        uri += "&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30.0)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1")  # open the file now, say it here
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+class Database:
+    """A connection plus nestable transactions (outermost BEGIN IMMEDIATE, inner SAVEPOINTs).
+    ``path``: the file, named when its disk fails a transaction (``StorageError``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str | Path = "the database") -> None:
         self.conn = conn
+        self.path = path
         self._depth = 0
 
     @contextmanager
     def transaction(self, *, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
         """``savepoint=False``: inside another transaction, run without a savepoint of its own.
         Only for a block that makes at most one change (SQLite undoes a failing statement by
-        itself): it saves two statements per call on the scan's hot path."""
+        itself): it saves two statements per call on the scan's hot path.
+
+        A full, read-only or failing disk ends the transaction with ``StorageError`` naming
+        the file (nothing of it stored), not with SQLite's bare OperationalError."""
         if not savepoint and self._depth > 0:
             yield self.conn
             return
         # IMMEDIATE takes the write lock up front: no deadlock-prone lock upgrade later.
         name = f"sp{self._depth}"
-        self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+        with self._storage_said():
+            self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield self.conn
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
-                self.conn.execute("ROLLBACK")
-            else:
-                self.conn.execute(f"ROLLBACK TO {name}")
-                self.conn.execute(f"RELEASE {name}")
-            raise
+            with self._storage_said():
+                self._undo(name)
+                raise
         self._depth -= 1
-        self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+        with self._storage_said():
+            try:
+                self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
+            except sqlite3.Error:
+                self._undo(name)
+                raise
+
+    @contextmanager
+    def _storage_said(self) -> Iterator[None]:
+        """A failing disk raised inside, as ``StorageError`` naming this file."""
+        try:
+            yield
+        except sqlite3.Error as e:
+            failed = storage_error(e, self.path)
+            if failed is None:
+                raise
+            raise failed from None
+
+    def _undo(self, name: str) -> None:
+        """Roll back the transaction (or savepoint) that failed. SQLite has already rolled
+        the whole transaction back after a full disk or an I/O error: then nothing is left
+        to undo, and ROLLBACK would fail and hide the real error."""
+        if not self.conn.in_transaction:
+            return
+        if self._depth == 0:
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
 
     @property
     def in_transaction(self) -> bool:
@@ -96,8 +161,25 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
 
-def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
-    """Bring the schema up to date; a no-op when it already is. Returns the version reached."""
+class Upgrading(Protocol):
+    """What migrating an existing, older database does around its migrations
+    (kvrules.store.upgrade.Upgrade: keep a copy, say so, audit it)."""
+
+    def before(self, current: int, latest: int) -> None: ...
+
+    def after(self, conn: sqlite3.Connection, current: int, latest: int) -> None: ...
+
+
+def migrate(
+    db: Database,
+    now: datetime,
+    migrations: tuple[Migration, ...] = MIGRATIONS,
+    *,
+    upgrading: Upgrading | None = None,
+) -> int:
+    """Bring the schema up to date; a no-op when it already is. Returns the version reached.
+    ``upgrading``: called, inside the write transaction, before and after migrating a database
+    that has a schema already (a new, empty file is simply made)."""
     latest = migrations[-1].version if migrations else 0
     with db.transaction() as conn:  # the write lock serialises two processes opening at once
         conn.execute(
@@ -106,10 +188,10 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
         )
         current = schema_version(conn)
         if current > latest:
-            raise StoreError(
-                f"database schema version {current} is newer than this kvrules supports "
-                f"({latest}); upgrade kvrules"
-            )
+            raise newer_schema(db.path, current, latest)
+        upgrade = upgrading if upgrading is not None and 0 < current < latest else None
+        if upgrade is not None:
+            upgrade.before(current, latest)
         for m in migrations:
             if m.version <= current:
                 continue
@@ -121,7 +203,16 @@ def migrate(db: Database, now: datetime, migrations: tuple[Migration, ...] = MIG
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (m.version, m.name, ts(now)),
             )
+        if upgrade is not None:
+            upgrade.after(conn, current, latest)
     return latest
+
+
+def newer_schema(path: str | Path, current: int, latest: int) -> StoreError:
+    return StoreError(
+        f"{path}: database schema version {current} is newer than this kvrules supports "
+        f"({latest}); upgrade kvrules"
+    )
 
 
 class StorePart:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -14,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kvrules.web import admin, api, cases, export, login, prescreen, reportpage
 from kvrules.web.auth import csrf_token, error_page
+from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
 from kvrules.web.templating import css, environment
@@ -111,10 +111,17 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/api/v1/screen", api.screen, methods=["POST"]),
         Route("/api/v1/openapi.json", api.openapi),
     ]
+    # behind a TLS proxy: its X-Forwarded-Proto, from the addresses trusted for it only
+    forwarded = (
+        [Middleware(ForwardedHeaders, trusted=settings.forwarded_allow_ips)]
+        if settings.forwarded_allow_ips
+        else []
+    )
     middleware = [
+        *forwarded,
         Middleware(SecurityHeaders),
         Middleware(
-            SessionMiddleware,
+            SessionBySchema,  # Secure on every https request; plain http as configured
             secret_key=settings.secret_key,
             session_cookie="kvrules_session",
             max_age=settings.session_max_age,

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.store import Store
 from kvrules.store.users import User
+from kvrules.web.forwarded import peer
 from kvrules.web.security import can, csrf_ok, new_csrf_token
 from kvrules.web.settings import WebSettings
 
@@ -47,7 +48,7 @@ def proxy_user_name(request: Request) -> str | None:
     s = settings(request)
     if not s.proxy_header or request.client is None:
         return None
-    if request.client.host not in s.trusted_proxies:
+    if peer(request.scope) not in s.trusted_proxies:
         return None  # anyone else could simply send the header
     return request.headers.get(s.proxy_header) or None
 

@@ -247,7 +247,7 @@ async def decide(request: Request) -> Response:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
             record = store.propose_decision if four_eyes else store.decide
-            record(
+            made = record(
                 case_id,
                 decision,
                 rationale,
@@ -257,6 +257,13 @@ async def decide(request: Request) -> Response:
             )
     except ValueError as exc:
         return error_page(request, 400, str(exc))
+    if made.repeat:  # the form posted twice (a double click, a resent request)
+        return _back(
+            request,
+            case_id,
+            f"Already recorded: your decision ({decision_in_words(decision)}) of "
+            f"{made.at:%Y-%m-%d %H:%M} UTC; nothing was recorded twice.",
+        )
     if four_eyes:
         return _back(
             request,
@@ -278,6 +285,8 @@ async def approve_decision(request: Request) -> Response:
             return error_page(request, 404, f"There is no decision {decision_id}.")
         except ValueError as exc:
             return error_page(request, 409, f"{exc}.")
+    if d.repeat:
+        return _back(request, d.case_id, "Already approved by you; nothing was recorded twice.")
     return _back(
         request,
         d.case_id,

@@ -73,6 +73,9 @@ class WebSettings:
     # unless configured; honoured only from trusted_proxies, and only for known accounts.
     proxy_header: str | None = None
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    # Behind a TLS proxy: the addresses (or networks, or "*") whose X-Forwarded-Proto and
+    # X-Forwarded-For are believed (uvicorn's forwarded_allow_ips); none by default.
+    forwarded_allow_ips: tuple[str, ...] = ()
     home_country: str | None = "NL"
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     foreign_cap: float = 0.25  # a unit's foreign funding share marked in the portfolio

@@ -1,0 +1,63 @@
+"""``kvrules db upgrade`` and ``kvrules db backup``: the state database itself.
+
+Commands that only read (``findings``, ``show``, ``audit verify`` …) open the database
+read-only and refuse an older schema rather than upgrade it behind the reader's back: an
+upgrade cannot be undone by the previous kvrules release, so it happens only when asked for
+(``db upgrade``) or by a command that writes anyway (``scan``, ``watch``, ``serve`` …), and
+always keeps the previous file (``X.schema-N.bak``), says so and audits it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kvrules.cli.options import state_db
+
+
+def _existing(db: Path) -> None:
+    if not db.exists():
+        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+
+
+@click.group("db")
+def db_group() -> None:
+    """The state database: upgrade it, copy it while kvrules runs."""
+
+
+@db_group.command("upgrade")
+@state_db
+def db_upgrade(db: Path) -> None:
+    """Upgrade the state database to this kvrules' schema, keeping the previous file beside it
+    (X.schema-N.bak) and writing the upgrade to the audit log."""
+    from kvrules.store import Store
+
+    _existing(db)
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        click.echo(line, err=True)
+
+    with Store.open(db, say=say) as store:
+        version = store.schema_version
+    if said:
+        click.echo(f"{db} upgraded to schema {version}")
+    else:
+        click.echo(f"{db} has schema {version} already: nothing to upgrade")
+
+
+@db_group.command("backup")
+@state_db
+@click.argument("dest", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(db: Path, dest: Path) -> None:
+    """Copy the state database to DEST while scans or the web app may be writing it (SQLite's
+    backup API: every committed change, those still in the -wal file too); DEST is readable
+    by its owner only."""
+    from kvrules.store.upgrade import copy_database
+
+    _existing(db)
+    if dest.resolve() == db.resolve():
+        raise click.UsageError("DEST is the database itself: name another file")
+    copy_database(db, dest)
+    click.echo(f"copied {db} to {dest}")

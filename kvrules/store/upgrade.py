@@ -1,0 +1,90 @@
+"""Upgrading an older state database, with a way back, and copying a live one.
+
+An upgrade is never silent: before the first migration runs (inside the migration's write
+transaction, so nothing can change the file in between) a consistent copy is taken with
+SQLite's backup API and kept beside the file as ``X.schema-N.bak``; the caller is told in one
+line; and the upgrade is written to the audit log in the transaction that migrates. The
+previous kvrules release reads the copy; README "Upgrading and rolling back" says how.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+from kvrules.actors import SYSTEM_ACTOR
+from kvrules.store import audit as _audit
+from kvrules.store.db import ts
+
+UPGRADED = "store.upgraded"  # the audit action
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy of ``path`` taken before upgrading it from ``version`` is kept."""
+    return path.with_name(f"{path.name}.schema-{version}.bak")
+
+
+def copy_database(path: Path, dest: Path) -> None:
+    """A consistent copy of the database at ``path`` (live, in WAL mode: committed pages from
+    the -wal file too) into ``dest``, readable by the owner only, replacing it atomically.
+
+    Read through a connection of its own: SQLite's backup API reads what is committed, while
+    a writer (the caller's migration) may hold the write lock."""
+    partial = dest.with_name(f".{dest.name}.partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30.0)
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+        os.replace(partial, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        raise
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kvrules")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class Upgrade:
+    """What opening an older database does around its migrations: ``before`` keeps a copy
+    and says so; ``after`` writes the audit entry (in the migration's transaction)."""
+
+    def __init__(self, path: Path, now: datetime, say: Callable[[str], None]) -> None:
+        self.path = path
+        self.now = now
+        self.say = say
+        self.kept: Path | None = None
+
+    def before(self, current: int, latest: int) -> None:
+        self.kept = backup_path(self.path, current)
+        self.say(
+            f"upgrading {self.path} from schema {current} to {latest}; the previous file is "
+            f"kept at {self.kept}"
+        )
+        copy_database(self.path, self.kept)
+
+    def after(self, conn: sqlite3.Connection, current: int, latest: int) -> None:
+        details = {
+            "from_schema": current,
+            "to_schema": latest,
+            "previous_file": str(self.kept),
+            "kvrules": _version(),
+        }
+        _audit.append(conn, ts(self.now), SYSTEM_ACTOR, UPGRADED, "database", details)

@@ -1,0 +1,121 @@
+"""Opening an older state database (reviewer's defect: `kvrules findings` silently upgraded a
+schema-9 database to 11, with no audit entry, and the previous release then refused it).
+
+A command that writes upgrades it, never silently: a copy is kept first (SQLite's backup API,
+taken while a writer holds the file live in WAL mode), the upgrade is said on stderr and is in
+the audit log. A command that only reads opens read-only and refuses, saying what to run.
+
+The schema-9 database is made by the shipped migrations 1-9 themselves: the schema of kvrules
+at commit 517fbdd (migrations are never edited once shipped)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kvrules.cli import cli
+from kvrules.store import Store, StoreError
+from kvrules.store.db import Database, connect, migrate
+from kvrules.store.migrations import MIGRATIONS
+from tests.store.store_helpers import T0
+
+LATEST = MIGRATIONS[-1].version
+
+
+def _schema_9(path: Path) -> Path:
+    db = Database(connect(path), path)
+    migrate(db, T0, MIGRATIONS[:9])
+    db.conn.execute(
+        "INSERT INTO sources (name, adapter, cursor, created_at) VALUES ('pure', 'pure', 'c9', ?)",
+        ("2026-01-01T00:00:00.000000Z",),
+    )
+    db.close()
+    return path
+
+
+def _version(path: Path) -> int:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+
+
+def test_an_upgrade_keeps_a_copy_says_so_and_is_audited(tmp_path: Path) -> None:
+    path = _schema_9(tmp_path / "old.db")
+    # Another process holds the database live: its last commit is still in the -wal file.
+    live = sqlite3.connect(path, isolation_level=None)
+    live.execute("PRAGMA wal_autocheckpoint=0")
+    live.execute("UPDATE sources SET cursor = 'c9-live' WHERE name = 'pure'")
+    said: list[str] = []
+    with Store.open(path, say=said.append) as store:
+        assert store.schema_version == LATEST
+        assert store.get_cursor("pure") == "c9-live"
+        newest = store.audit_entries()[-1]
+        assert not store.verify_audit()
+    live.close()
+    kept = tmp_path / "old.db.schema-9.bak"
+    assert said == [
+        f"upgrading {path} from schema 9 to {LATEST}; the previous file is kept at {kept}"
+    ]
+    assert (newest.action, newest.details["from_schema"], newest.details["to_schema"]) == (
+        "store.upgraded",
+        9,
+        LATEST,
+    )
+    assert newest.details["previous_file"] == str(kept)
+    # The copy is the previous file, whole: what the previous release reads, the live commit too.
+    assert _version(kept) == 9
+    with sqlite3.connect(f"file:{kept}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT cursor FROM sources").fetchone()[0] == "c9-live"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    with Store.open(path, say=said.append):  # upgraded once: nothing more said, no new copy
+        pass
+    assert len(said) == 1
+
+
+def test_a_new_database_is_made_without_a_copy_or_a_word(tmp_path: Path) -> None:
+    said: list[str] = []
+    with Store.open(tmp_path / "new.db", say=said.append) as store:
+        assert store.audit_entries() == []
+    assert said == []
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_a_read_only_open_refuses_an_older_database_and_changes_nothing(tmp_path: Path) -> None:
+    path = _schema_9(tmp_path / "old.db")
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as refused:
+        Store.open(path, read_only=True)
+    assert str(refused.value) == (
+        f"{path} has schema 9; this kvrules reads schema {LATEST}: run `kvrules db upgrade "
+        f"--db {path}` (or any scan) first, which keeps the previous file; nothing was changed"
+    )
+    assert path.read_bytes() == before and _version(path) == 9
+
+
+def test_findings_refuses_and_db_upgrade_upgrades(runner, tmp_path: Path) -> None:
+    path = _schema_9(tmp_path / "old.db")
+    findings = runner.invoke(cli, ["findings", "--db", str(path), "--json"])
+    assert findings.exit_code == 1
+    assert "run `kvrules db upgrade" in findings.stderr and _version(path) == 9
+    upgrade = runner.invoke(cli, ["db", "upgrade", "--db", str(path)])
+    assert upgrade.exit_code == 0, upgrade.stderr
+    assert upgrade.stderr.startswith(f"upgrading {path} from schema 9 to {LATEST}")
+    assert upgrade.stdout == f"{path} upgraded to schema {LATEST}\n"
+    assert runner.invoke(cli, ["findings", "--db", str(path), "--json"]).exit_code == 0
+    again = runner.invoke(cli, ["db", "upgrade", "--db", str(path)])
+    assert again.stdout == f"{path} has schema {LATEST} already: nothing to upgrade\n"
+    audit = runner.invoke(cli, ["audit", "verify", "--db", str(path)])
+    assert audit.exit_code == 0 and "1 entries" in audit.stdout
+
+
+def test_db_backup_copies_a_live_database(runner, tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    with Store.open(path) as store:
+        store.set_cursor("pure", "c1")
+        copy = tmp_path / "copy.db"
+        done = runner.invoke(cli, ["db", "backup", "--db", str(path), str(copy)])
+        assert done.exit_code == 0, done.stderr
+    with Store.open(copy, read_only=True) as kept:
+        assert kept.get_cursor("pure") == "c1"
+    assert copy.stat().st_mode & 0o777 == 0o600
