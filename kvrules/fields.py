@@ -150,7 +150,7 @@ ORGANISATION = {
         L,
         "name and aliases compared with case, dots and punctuation ignored (also the part "
         "before and inside a trailing bracket); a listed name also counts when it is written, "
-        "as whole words, inside the name (\"DARPA Young Faculty Award\" contains \"DARPA\"): "
+        'as whole words, inside the name ("DARPA Young Faculty Award" contains "DARPA"): '
         "`names contains any vars.dod_funders`",
         getter=_names,
         literal_form=name_form,
