@@ -142,7 +142,7 @@ def check(
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
         raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
-    config = screening_config(config_path, db, refdata)
+    config = screening_config(config_path, db, refdata, screens=True)
     enricher = Enricher.from_store(
         config.reference_data,
         taxonomies=config.area_taxonomies,

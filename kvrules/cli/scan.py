@@ -388,7 +388,7 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
     (`kvrules quarantine` lists them), as `kvrules fetch`.
     """
     with interrupts_said():
-        config = config_from(config_path, db, refdata)
+        config = config_from(config_path, db, refdata, screens=True)
         reports = scan_sources(
             config,
             _source_names(config, source),
@@ -503,7 +503,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     from kvrules.watch import CompiledRulebooks
 
     with interrupts_said(interrupted), contextlib.ExitStack() as scope:
-        config = config_from(config_path, db, refdata)
+        config = config_from(config_path, db, refdata, screens=True)
         period = interval or parse_duration(config.interval)
         names = _source_names(config, None)
         every = config.refdata_update_every

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -47,7 +48,7 @@ KIND_WORDS = {
 
 @dataclass
 class Portfolio:
-    home_country: str
+    home_country: str | None  # None: not configured, and then no country counts as foreign
     generated_at: datetime
     records: int = 0
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
@@ -151,7 +152,7 @@ def build(
     now = datetime.now(UTC)
     since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
-        home_country=home_country.upper() if home_country else "not set",
+        home_country=home_country.upper() if home_country else None,
         generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
@@ -195,12 +196,21 @@ def build(
     return p
 
 
+def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]:
+    """The countries of ``orgs`` other than the home country. Without a home country none is
+    foreign: which collaborations are international is not known, so none is counted as such
+    (the institution's own country would otherwise lead the table)."""
+    if p.home_country is None:
+        return set()
+    return {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+
+
 def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[str, str]) -> None:
     p.projects += 1
     orgs = project.get("partners", []) + project.get("funders", [])
     for person in project.get("participants", []):
         orgs += person.get("affiliations", [])
-    foreign = {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+    foreign = _foreign_countries(p, orgs)
     if foreign:
         p.foreign_projects += 1
         p.collab_by_year[_year(project.get("start")) or "unknown"][level] += 1
@@ -213,11 +223,7 @@ def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[st
 
 def _output(p: Portfolio, output: dict[str, Any]) -> None:
     p.outputs += 1
-    countries = {
-        o["country"]
-        for o in organisations_of({"output": output})
-        if o.get("country") and o["country"] != p.home_country
-    }
+    countries = _foreign_countries(p, organisations_of({"output": output}))
     year = _year(output.get("published_on")) or "unknown"
     for country in countries:
         p.copub_by_year[year][country] += 1
