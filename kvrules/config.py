@@ -256,6 +256,19 @@ class Config(_Section):
         "(kvrules.enrich.currency); without it only amounts in the home currency count",
     )
 
+    @field_validator("home_country", mode="before")
+    @classmethod
+    def _home_not_a_yaml_boolean(cls, v: Any) -> Any:
+        # YAML 1.1 reads a bare NO (Norway) as false, and yes/on as true: "Input should be a
+        # valid string" would not say why.
+        if v is False:
+            raise ValueError('NO is read as false by YAML: write "NO" (in quotes) for Norway')
+        if v is True:
+            raise ValueError(
+                "a bare yes/on/true is read as true by YAML: write the ISO code in quotes"
+            )
+        return v
+
     @field_validator("home_country")
     @classmethod
     def _home(cls, v: str | None) -> str | None:
@@ -507,7 +520,8 @@ def template(home_country: str | None = None) -> str:
     is left commented out (as in ``TEMPLATE``), and `config check` asks for it."""
     if home_country is None:
         return TEMPLATE
-    setting = f"home_country: {home_country}".ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
+    # quoted: YAML reads a bare NO (Norway) as false
+    setting = f'home_country: "{home_country}"'.ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
     return TEMPLATE.replace(UNSET_HOME_COUNTRY, setting, 1)
 
 
