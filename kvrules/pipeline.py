@@ -103,12 +103,12 @@ SET_ASIDE = RetryPolicy(max_attempts=1)
 
 def _profiles_in_words(enricher: Enricher | None) -> str:
     """The country profiles a scan's enrichment assigns signals from, with their edition (as
-    ``kvrules check`` names them), or "" when it assigns none."""
+    ``kvrules check`` names them, in the home country's wording), or "" when it assigns none."""
     if enricher is None or enricher.country_signals is None:
         return ""
     from kvrules.enrich.countries import profiles_in_words
 
-    return profiles_in_words()
+    return profiles_in_words(enricher.home_country)
 
 
 def record_tags(findings: list[Finding]) -> list[str]:
