@@ -189,6 +189,11 @@ class RetentionConfig(_Section):
         return self.model_dump()
 
 
+# No country is assumed (it was NL until 2026-12): the one default of every home_country
+# parameter (pipeline, portfolio, report, web settings), so that none can assume another.
+DEFAULT_HOME_COUNTRY: str | None = None
+
+
 class Config(_Section):
     # The settings the file itself wrote (for `kvrules config show`), not the defaults.
     _written: frozenset[str] = PrivateAttr(default=frozenset())
@@ -235,7 +240,7 @@ class Config(_Section):
         "reads miss (links deleted in Converis); null: only with --full",
     )
     home_country: str | None = Field(
-        default=None,
+        default=DEFAULT_HOME_COUNTRY,
         description="the institution's country (ISO alpha-2): which funding is foreign, which "
         "rulebooks apply (their jurisdiction) and the wording; unset: every rulebook runs, no "
         "funder is called foreign, no funding share is computed (config check asks for it)",

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.plain import screened_in_words
@@ -60,7 +61,7 @@ class Portfolio:
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
     listed: ListedPartners = field(default_factory=ListedPartners)  # by resolved organisation
-    funding: FundingShares = field(default_factory=lambda: FundingShares("NL"))
+    funding: FundingShares = field(default_factory=lambda: FundingShares(DEFAULT_HOME_COUNTRY))
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
@@ -141,7 +142,7 @@ def _record_risk(store: Store) -> dict[tuple[str, str], str]:
 def build(
     store: Store,
     *,
-    home_country: str | None = "NL",
+    home_country: str | None = DEFAULT_HOME_COUNTRY,
     today: date | None = None,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
 
@@ -73,7 +74,7 @@ class WebSettings:
     # unless configured; honoured only from trusted_proxies, and only for known accounts.
     proxy_header: str | None = None
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
-    home_country: str | None = "NL"
+    home_country: str | None = DEFAULT_HOME_COUNTRY
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     foreign_cap: float = 0.25  # a unit's foreign funding share marked in the portfolio
     # the sources' ris_url patterns: the report links each case's record to the RIS
