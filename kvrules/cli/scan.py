@@ -235,15 +235,16 @@ def scan_sources(
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
     are still scanned; SourcesFailed at the end names the ones that failed."""
-    from kvrules.assembly import AssemblyError, build_scanner, config_evaluator, source_adapter
-    from kvrules.enrich import Enricher
+    from kvrules.assembly import (
+        AssemblyError,
+        build_scanner,
+        config_enricher,
+        config_evaluator,
+        source_adapter,
+    )
     from kvrules.store import Store
 
-    enricher = Enricher.from_store(
-        config.reference_data,
-        taxonomies=config.area_taxonomies,
-        home_country=config.home_country,
-    )
+    enricher = config_enricher(config)
     reports = []
     failed: dict[str, str] = {}  # source -> what went wrong, in one line
 
@@ -508,15 +509,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         names = _source_names(config, None)
         every = config.refdata_update_every
         lists_due = datetime.now().astimezone() if every else None
-        rulebooks = scope.enter_context(
-            CompiledRulebooks(
-                config.rulebooks,
-                config.rulebook_vars,
-                config.readable_attributes,
-                home_country=config.home_country,
-                apply_anyway=config.apply_outside_jurisdiction,
-            )
-        )
+        rulebooks = scope.enter_context(CompiledRulebooks.from_config(config))
         runs = 0
         while times is None or runs < times:
             between_scans = False
