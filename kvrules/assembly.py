@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -119,14 +120,51 @@ def build_evaluator(
     return Evaluator(applied)
 
 
+@dataclass(frozen=True)
+class RulebookOptions:
+    """What ``build_evaluator`` takes, in one place: the rulebooks, their vars, the attributes
+    rules may read, and which rulebooks apply to the institution (``config_evaluator`` and
+    ``kvrules.watch.CompiledRulebooks`` build from it)."""
+
+    rulebooks: tuple[Path, ...]
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    readable_attributes: tuple[str, ...] = ()
+    home_country: str | None = None
+    apply_anyway: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, config: Config, rulebooks: Sequence[Path] = ()) -> RulebookOptions:
+        """As the configuration says (``rulebooks`` given: those instead of its own)."""
+        return cls(
+            tuple(rulebooks or config.rulebooks),
+            config.rulebook_vars,
+            tuple(config.readable_attributes),
+            config.home_country,
+            tuple(config.apply_outside_jurisdiction),
+        )
+
+    def evaluator(self) -> Evaluator:
+        return build_evaluator(
+            list(self.rulebooks),
+            self.overrides,
+            self.readable_attributes,
+            home_country=self.home_country,
+            apply_anyway=self.apply_anyway,
+        )
+
+
 def config_evaluator(config: Config, rulebooks: Sequence[Path] = ()) -> Evaluator:
     """``build_evaluator`` as the configuration says (``rulebooks`` given: those instead)."""
-    return build_evaluator(
-        list(rulebooks) or config.rulebooks,
-        config.rulebook_vars,
-        config.readable_attributes,
+    return RulebookOptions.of(config, rulebooks).evaluator()
+
+
+def config_enricher(config: Config) -> Enricher:
+    """Enrichment as the configuration says: its reference store, its own area taxonomies
+    beside the shipped ones, and its home country (which funders are foreign)."""
+    return Enricher.from_store(
+        config.reference_data,
+        taxonomies=config.area_taxonomies,
         home_country=config.home_country,
-        apply_anyway=config.apply_outside_jurisdiction,
     )
 
 
@@ -154,11 +192,7 @@ def build_scanner(
     if adapter is None:
         adapter = build_adapter(src.adapter, src.settings)
     if enricher is None:
-        enricher = Enricher.from_store(
-            config.reference_data,
-            taxonomies=config.area_taxonomies,
-            home_country=config.home_country,
-        )
+        enricher = config_enricher(config)
     if enricher.screen is not None:  # advisers' "not the same organisation" verdicts
         enricher.screen.suppressed = store.match_suppressed
     return Scanner(

@@ -189,6 +189,11 @@ class RetentionConfig(_Section):
         return self.model_dump()
 
 
+# No country is assumed (it was NL until 2026-12): the one default of every home_country
+# parameter (pipeline, portfolio, report, web settings), so that none can assume another.
+DEFAULT_HOME_COUNTRY: str | None = None
+
+
 class Config(_Section):
     # The settings the file itself wrote (for `kvrules config show`), not the defaults.
     _written: frozenset[str] = PrivateAttr(default=frozenset())
@@ -235,7 +240,7 @@ class Config(_Section):
         "reads miss (links deleted in Converis); null: only with --full",
     )
     home_country: str | None = Field(
-        default=None,
+        default=DEFAULT_HOME_COUNTRY,
         description="the institution's country (ISO alpha-2): which funding is foreign, which "
         "rulebooks apply (their jurisdiction) and the wording; unset: every rulebook runs, no "
         "funder is called foreign, no funding share is computed (config check asks for it)",
@@ -255,6 +260,19 @@ class Config(_Section):
         description="YAML file of exchange rates, to compare funding across currencies "
         "(kvrules.enrich.currency); without it only amounts in the home currency count",
     )
+
+    @field_validator("home_country", mode="before")
+    @classmethod
+    def _home_not_a_yaml_boolean(cls, v: Any) -> Any:
+        # YAML 1.1 reads a bare NO (Norway) as false, and yes/on as true: "Input should be a
+        # valid string" would not say why.
+        if v is False:
+            raise ValueError('NO is read as false by YAML: write "NO" (in quotes) for Norway')
+        if v is True:
+            raise ValueError(
+                "a bare yes/on/true is read as true by YAML: write the ISO code in quotes"
+            )
+        return v
 
     @field_validator("home_country")
     @classmethod
@@ -507,7 +525,8 @@ def template(home_country: str | None = None) -> str:
     is left commented out (as in ``TEMPLATE``), and `config check` asks for it."""
     if home_country is None:
         return TEMPLATE
-    setting = f"home_country: {home_country}".ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
+    # quoted: YAML reads a bare NO (Norway) as false
+    setting = f'home_country: "{home_country}"'.ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
     return TEMPLATE.replace(UNSET_HOME_COUNTRY, setting, 1)
 
 

@@ -88,10 +88,31 @@ def name_form(text: str) -> str:
     return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
 
 
+# The longest run of words a name is also compared by: longer than any organisation name a
+# rulebook lists ("office of the under secretary of defense for research and engineering" is
+# 10), short enough that a long funder text gives a bounded number of runs.
+_LONGEST_RUN = 12
+
+
+def _word_runs(form: str) -> list[str]:
+    """Every run of up to ``_LONGEST_RUN`` consecutive whole words of a name in ``name_form``:
+    how a listed name is found inside the way an RIS writes a funder ("Office of Naval
+    Research, grant N00014-21-1-2345" holds "office of naval research"; "DARPA Young Faculty
+    Award" holds "darpa"). Whole words only: "ONR" is not found in "Monroe"."""
+    words = form.split()
+    return [
+        " ".join(words[start:end])
+        for start in range(len(words))
+        for end in range(start + 1, min(len(words), start + _LONGEST_RUN) + 1)
+    ]
+
+
 def _names(org: Any) -> list[str]:
     """The organisation's name and aliases in ``name_form``; a name ending in brackets also
     as the part before them and the part inside ("Air Force Office of Scientific Research
-    (AFOSR)" → both)."""
+    (AFOSR)" → both); then every whole-word run inside them (``_word_runs``), so that a rule's
+    `names contains "x"` holds when "x" is the name or is written, as whole words, in it. The
+    full forms come first: they are what evidence shows a reader first."""
     if type(org) is dict:
         written = [org.get("name") or "", *org.get("aliases", ())]
     else:
@@ -102,7 +123,11 @@ def _names(org: Any) -> list[str]:
         for part in (name, found["name"], found["inside"]) if found else (name,):
             if form := name_form(part):
                 forms.setdefault(form, None)
-    return list(forms)
+    runs = dict(forms)
+    for form in forms:
+        for run in _word_runs(form):
+            runs.setdefault(run, None)
+    return list(runs)
 
 
 def _codes(obj: Any) -> list[str]:
@@ -124,7 +149,9 @@ ORGANISATION = {
     "names": _f(
         L,
         "name and aliases compared with case, dots and punctuation ignored (also the part "
-        "before and inside a trailing bracket): `names contains any vars.dod_funders`",
+        "before and inside a trailing bracket); a listed name also counts when it is written, "
+        'as whole words, inside the name ("DARPA Young Faculty Award" contains "DARPA"): '
+        "`names contains any vars.dod_funders`",
         getter=_names,
         literal_form=name_form,
     ),

@@ -23,6 +23,7 @@ from kvrules import handover
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.contract import PluginError, checked_fetch, checked_write_tags, failure
 from kvrules.engine.durable import EngineError
 from kvrules.engine.evaluator import Evaluator
@@ -103,12 +104,12 @@ SET_ASIDE = RetryPolicy(max_attempts=1)
 
 def _profiles_in_words(enricher: Enricher | None) -> str:
     """The country profiles a scan's enrichment assigns signals from, with their edition (as
-    ``kvrules check`` names them), or "" when it assigns none."""
+    ``kvrules check`` names them, in the home country's wording), or "" when it assigns none."""
     if enricher is None or enricher.country_signals is None:
         return ""
     from kvrules.enrich.countries import profiles_in_words
 
-    return profiles_in_words()
+    return profiles_in_words(enricher.home_country)
 
 
 def record_tags(findings: list[Finding]) -> list[str]:
@@ -238,7 +239,7 @@ class Scanner:
         digest: Mapping[str, timedelta] | None = None,
         retry: RetryPolicy | None = None,
         apply: bool = False,
-        home_country: str | None = "NL",
+        home_country: str | None = DEFAULT_HOME_COUNTRY,
         rates: ExchangeRates | None = None,
         full_every: timedelta | None = None,
         budget: timedelta | None = None,

@@ -48,9 +48,10 @@ def for_home(sentence: str, home_country: str | None) -> str:
     and signal's names in neutral words outside the Netherlands (``dutch_wording``)."""
     if dutch_wording(home_country):
         return sentence
+    threat = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]  # one neutral wording, mid-sentence
     return sentence.replace(
         AREA_SCHEMES["nl-clusters"], DUTCH_WORDING_ABROAD["nl-clusters"]
-    ).replace(SIGNALS["nl-state-actor-threat"], "named in a government's threat assessment")
+    ).replace(SIGNALS["nl-state-actor-threat"], threat[0].lower() + threat[1:])
 
 
 ROLES = {

@@ -670,13 +670,9 @@ class Screener:
         """The rulebooks, lists and area taxonomies a scan with ``config`` uses."""
 
         def build() -> tuple[Evaluator, Enricher | None]:
-            from kvrules.assembly import config_evaluator
+            from kvrules.assembly import config_enricher, config_evaluator
 
-            enricher = Enricher.from_store(
-                config.reference_data,
-                taxonomies=config.area_taxonomies,
-                home_country=config.home_country,
-            )
+            enricher = config_enricher(config)
             evaluator = config_evaluator(config)
             return evaluator, enricher
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kvrules.assembly import build_evaluator
+from kvrules.assembly import RulebookOptions
+from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.rulebook.discovery import rulebook_files
 
@@ -46,13 +47,29 @@ class CompiledRulebooks:
         home_country: str | None = None,
         apply_anyway: Sequence[str] = (),
     ) -> None:
+        self.options = RulebookOptions(
+            tuple(paths),
+            dict(overrides or {}),
+            tuple(readable_attributes),
+            home_country,
+            tuple(apply_anyway),
+        )
         self.paths = list(paths)
-        self._home, self._apply_anyway = home_country, list(apply_anyway)
         self.compiled = 0  # how many times the rulebooks were compiled
-        self._overrides = dict(overrides or {})
-        self._readable = list(readable_attributes)
         self._evaluator: Evaluator | None = None
         self._seen: dict[Path, _Seen] = {}
+
+    @classmethod
+    def from_config(cls, config: Config) -> CompiledRulebooks:
+        """The rulebooks a scan with ``config`` evaluates (``RulebookOptions.of``)."""
+        options = RulebookOptions.of(config)
+        return cls(
+            options.rulebooks,
+            options.overrides,
+            options.readable_attributes,
+            home_country=options.home_country,
+            apply_anyway=options.apply_anyway,
+        )
 
     def evaluator(self) -> tuple[Evaluator, list[Path]]:
         """The evaluator to scan with, and the files that changed since it was last compiled
@@ -68,13 +85,7 @@ class CompiledRulebooks:
         if self._evaluator is not None and not changed:
             self._seen = now  # a file touched, not changed: its new time, not read again
             return self._evaluator, []
-        evaluator = build_evaluator(
-            self.paths,
-            self._overrides,
-            self._readable,
-            home_country=self._home,
-            apply_anyway=self._apply_anyway,
-        )
+        evaluator = self.options.evaluator()
         self.compiled += 1
         if self._evaluator is not None:
             self._evaluator.close()

@@ -155,3 +155,39 @@ def test_the_evidence_names_the_ror_line_in_words():
         "funder AFOSR (US) is, or belongs in the ROR registry to, ror:02e2egq70 (its line of parents: "
         "ror:011e9bt93 → ror:02e2egq70)"
     )
+
+
+# The reviewer's funder texts (the morning's merge caught none): a listed name written, as
+# whole words, inside how an RIS holds the funder.
+@pytest.mark.parametrize(
+    "name",
+    [
+        "U.S. Department of Defense, Office of Naval Research",
+        "Office of Naval Research, grant N00014-21-1-2345",
+        "Department of Defense Breast Cancer Research Program",
+        "DARPA Young Faculty Award",
+        "Air Force Office of Scientific Research under award FA9550-20-1-0001",
+    ],
+)
+def test_a_listed_name_inside_the_funder_text_is_dod_funding(name: str):
+    assert _fires({"name": name, "country": "US"})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Monroe County Health Foundation",  # "ONR" inside a word is no acronym
+        "DARPAnet History Society",
+        "Australian Department of Defence Science and Technology Group",
+    ],
+)
+def test_only_whole_words_inside_a_funder_text_count(name: str):
+    assert not _fires({"name": name})
+
+
+def test_the_names_field_holds_the_full_forms_first_then_the_runs_inside():
+    from kvrules.fields import ORGANISATION
+
+    names = ORGANISATION["names"].getter({"name": "DARPA Young Faculty Award (YFA)"})
+    assert names[:3] == ["darpa young faculty award yfa", "darpa young faculty award", "yfa"]
+    assert "darpa" in names and "young faculty" in names and "darpa faculty" not in names

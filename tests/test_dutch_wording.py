@@ -50,3 +50,44 @@ def test_report_help_names_no_default_country():
     result = CliRunner().invoke(cli, ["report", "--help"])
     assert "`home_country`)" in " ".join(result.output.split())
     assert "NL" not in result.output
+
+
+@pytest.mark.parametrize("home", ["US", "NL"])
+def test_a_scan_names_the_country_profiles_in_the_home_countrys_wording(tmp_path: Path, home):
+    """The reviewer's r5: `scan` named the country profiles in the Dutch wording for any home
+    country (the pipeline asked for them without it; `check` passed it)."""
+    import json
+
+    export = tmp_path / "export.jsonl"
+    event = {
+        "id": "e1",
+        "kind": "project.created",
+        "occurred_at": "2026-12-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "p1"},
+        "project": {"id": "p1", "title": "t", "partners": [{"name": "X", "country": "CN"}]},
+    }
+    export.write_text(json.dumps(event) + "\n", encoding="utf-8")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"home_country: {home}\ndatabase: {tmp_path / 'k.db'}\n"
+        f"reference_data: {tmp_path / 'ref.db'}\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {export}}}}}}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["scan", "--json", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    profiles = json.loads(result.stdout.strip().splitlines()[-1])["country_profiles"]
+    dutch = "Named in the Dutch threat assessment of state actors (assessment)"
+    neutral = "Named in a government's threat assessment of state actors (assessment)"
+    assert (dutch if home == "NL" else neutral) in profiles
+    assert ("Dutch" in profiles) is (home == "NL")
+
+
+def test_the_neutral_wording_of_an_evidence_sentence_is_the_signals_one():
+    from kvrules.jurisdiction import DUTCH_WORDING_ABROAD
+    from kvrules.plain import SIGNALS, for_home
+
+    said = for_home(f"country CN is {SIGNALS['nl-state-actor-threat']}", "US")
+    neutral = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]
+    assert said == f"country CN is {neutral[0].lower()}{neutral[1:]}"
+    assert for_home(f"is {SIGNALS['nl-state-actor-threat']}", "NL").endswith("state-actor threat")

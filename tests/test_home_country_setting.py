@@ -53,3 +53,22 @@ def test_a_country_that_is_not_one_is_refused_in_one_line(tmp_path: Path):
     assert result.exit_code == 2
     assert "--home-country" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "k.yaml").exists()
+
+
+def test_norway_is_written_in_quotes_and_read_back_as_no(tmp_path: Path):
+    """The reviewer's defect: `init --home-country Norway` wrote `home_country: NO` unquoted,
+    which YAML reads as false, and `config check` said only "Input should be a valid string"."""
+    path = tmp_path / "kvrules.yaml"
+    result = CliRunner().invoke(cli, ["init", str(path), "--home-country", "Norway"])
+    assert result.exit_code == 0, result.output
+    assert 'home_country: "NO"' in path.read_text(encoding="utf-8")
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["home_country"] == "NO"
+    assert "ok: home_country: NO" in _said(CliRunner().invoke(cli, ["config", "check", str(path)]))
+
+
+def test_a_bare_no_is_explained_as_yamls_false(tmp_path: Path):
+    path = tmp_path / "kvrules.yaml"
+    path.write_text("home_country: NO\n", encoding="utf-8")
+    said = _said(CliRunner().invoke(cli, ["config", "check", str(path)]))
+    assert 'NO is read as false by YAML: write "NO" (in quotes) for Norway' in said, said
+    assert "Traceback" not in said

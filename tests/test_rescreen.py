@@ -265,7 +265,11 @@ def test_a_negative_amount_never_makes_a_share_above_one(tmp_path, write_ruleboo
         for rules in ([cap], [cap, rule_yaml("any", 'partner.country == "XX"')]):
             with Evaluator([load_rulebook(write_rulebook(*rules))]) as evaluator:
                 # the second rulebook re-screens every stored record
-                Scanner(store, "file", adapter, evaluator, Enricher(None, [])).scan()
+                # a Dutch institution: NWO is domestic, the CN funder foreign
+                scanner = Scanner(
+                    store, "file", adapter, evaluator, Enricher(None, []), home_country="NL"
+                )
+                scanner.scan()
         shares = [body["project"].get("foreign_funding_share") for *_, body in store.subjects()]
         assert shares == [1.0, None]  # P1: 100 of 100 EUR from abroad; P2 has no foreign funder
 

@@ -117,8 +117,7 @@ def check(
     explained in words (--technical: rule ids and the tests the engine ran), and the
     organisations no list matched. The advisers' "not the same
     organisation" verdicts in the state database (--db) count, as in scans."""
-    from kvrules.assembly import config_evaluator
-    from kvrules.enrich import Enricher
+    from kvrules.assembly import config_enricher, config_evaluator
     from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
 
     doc = proposal_document(
@@ -142,12 +141,8 @@ def check(
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
         raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
-    config = screening_config(config_path, db, refdata)
-    enricher = Enricher.from_store(
-        config.reference_data,
-        taxonomies=config.area_taxonomies,
-        home_country=config.home_country,
-    )
+    config = screening_config(config_path, db, refdata, screens=True)
+    enricher = config_enricher(config)
     with (
         config_evaluator(config, [Path(r) for r in rulebooks]) as evaluator,
         advisers_verdicts(config.database) as verdicts,

@@ -122,13 +122,9 @@ def fetch(
         adapter.use_state(AdapterState(stored))
     enricher = None
     if not raw:
-        from kvrules.enrich import Enricher
+        from kvrules.assembly import config_enricher
 
-        enricher = Enricher.from_store(
-            config.reference_data,
-            taxonomies=config.area_taxonomies,
-            home_country=config.home_country,
-        )
+        enricher = config_enricher(config)
     records = quarantined = 0
     try:
         for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug

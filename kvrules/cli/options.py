@@ -89,21 +89,53 @@ def settings_from(
 
 
 def config_from(
-    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+    config_path: Path | None = None,
+    db: Path | None = None,
+    refdata: Path | None = None,
+    *,
+    screens: bool = False,
 ) -> Config:
-    return settings_from(config_path, db, refdata).config
+    """The resolved configuration; ``screens``: the command screens records (``scan``,
+    ``watch``), so an unset home_country is said (``say_home_country_unset``)."""
+    resolved = settings_from(config_path, db, refdata)
+    if screens:
+        say_home_country_unset(resolved)
+    return resolved.config
 
 
 def screening_config(
-    config_path: Path | None = None, db: Path | None = None, refdata: Path | None = None
+    config_path: Path | None = None,
+    db: Path | None = None,
+    refdata: Path | None = None,
+    *,
+    screens: bool = False,
 ) -> Config:
     """The configuration of a command that screens against the reference store without
     starting one (``match``, ``check``): a store named explicitly must exist; a new default
-    store is said on stderr, never silently (it holds the shipped lists only)."""
+    store is said on stderr, never silently (it holds the shipped lists only). ``screens``:
+    rules run (``check``), so an unset home_country is said too."""
     resolved = settings_from(config_path, db, refdata)
     if note := require_reference_store(resolved):
         click.echo(f"note: {note}", err=True)
+    if screens:
+        say_home_country_unset(resolved)
     return resolved.config
+
+
+def home_country_unset(resolved: Resolved) -> str | None:
+    """The notice while home_country is unset, None once it is set. Until this release an
+    unset home_country meant NL; now nothing is foreign, so a deployment that never set it
+    would stop flagging foreign funding without a word (README, "Upgrading")."""
+    if resolved.config.home_country is not None:
+        return None
+    where = resolved.path or "kvrules.yaml (`kvrules init` writes one)"
+    return f"home_country is not set: no funder or partner is counted as foreign; set it in {where}"
+
+
+def say_home_country_unset(resolved: Resolved) -> None:
+    """One line on stderr (stdout may be JSON) while home_country is unset."""
+    if notice := home_country_unset(resolved):
+        click.echo(f"note: {notice}", err=True)
 
 
 def open_existing(db: Path, *, read_only: bool = False):

@@ -87,13 +87,9 @@ def _enricher(config: Config, enabled: bool):
     """Enrichment as a scan does it: the reference store and the institution's taxonomies."""
     if not enabled:
         return None
-    from kvrules.enrich import Enricher
+    from kvrules.assembly import config_enricher
 
-    return Enricher.from_store(
-        config.reference_data,
-        taxonomies=config.area_taxonomies,
-        home_country=config.home_country,
-    )
+    return config_enricher(config)
 
 
 # config_file's reasons, as a person names them

@@ -239,16 +239,17 @@ def scan_sources(
     A source that fails (its adapter's plugin broken or missing, the source unreachable, a
     hook that raised) is reported in one line on stderr as it happens and the other sources
     are still scanned; SourcesFailed at the end names the ones that failed."""
-    from kvrules.assembly import AssemblyError, build_scanner, config_evaluator, source_adapter
-    from kvrules.enrich import Enricher
+    from kvrules.assembly import (
+        AssemblyError,
+        build_scanner,
+        config_enricher,
+        config_evaluator,
+        source_adapter,
+    )
     from kvrules.store import Store
     from kvrules.store.storage import StorageError
 
-    enricher = Enricher.from_store(
-        config.reference_data,
-        taxonomies=config.area_taxonomies,
-        home_country=config.home_country,
-    )
+    enricher = config_enricher(config)
     reports = []
     failed: dict[str, str] = {}  # source -> what went wrong, in one line
 
@@ -459,7 +460,7 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
     Ctrl-C, 143 by SIGTERM (one line each; what was read is kept, the next scan resumes).
     """
     with interrupts_said():
-        config = config_from(config_path, db, refdata)
+        config = config_from(config_path, db, refdata, screens=True)
         reports = scan_sources(
             config,
             _source_names(config, source),
@@ -578,20 +579,12 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     from kvrules.watch import CompiledRulebooks
 
     with interrupts_said(interrupted, lambda: between_scans), contextlib.ExitStack() as scope:
-        config = config_from(config_path, db, refdata)
+        config = config_from(config_path, db, refdata, screens=True)
         period = interval or parse_duration(config.interval)
         names = _source_names(config, None)
         every = config.refdata_update_every
         lists_due = datetime.now().astimezone() if every else None
-        rulebooks = scope.enter_context(
-            CompiledRulebooks(
-                config.rulebooks,
-                config.rulebook_vars,
-                config.readable_attributes,
-                home_country=config.home_country,
-                apply_anyway=config.apply_outside_jurisdiction,
-            )
-        )
+        rulebooks = scope.enter_context(CompiledRulebooks.from_config(config))
         runs = 0
         while times is None or runs < times:
             between_scans = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,8 @@ from kvrules.rulebook.schema import (
     number_problem,
 )
 from kvrules.rulebook.yamlsource import Located, YamlError, load
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,43 @@ class _Parts:
         )
 
 
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _legal_basis_source(
+    basis: str, sources: Mapping[str, ir.Citation], check: _Checker, where: tuple
+) -> str:
+    """The source a ``legal_basis`` that is no source id stands for. Until this release
+    legal_basis was the law's text, so a text equal to a source's ``cite:`` still counts, with
+    a deprecation warning naming the id to write (refusing it stopped every scan). Any other
+    text is refused, saying which ids exist and how to declare the law as a source: the first
+    sign-off must be checkable, a law a committee member can look up."""
+    for source in sources.values():
+        if _same_text(basis, source.cite):
+            line, col = check.src.at(where)
+            _log.warning(
+                "%s:%d:%d: deprecated: legal_basis is the id of a source, not the law's text: "
+                "write `legal_basis: %s` (the source whose cite: this is); the text is accepted "
+                "for now",
+                check.path,
+                line,
+                col,
+                source.id,
+            )
+            return source.id
+    declared = ", ".join(sources) or "none"
+    check.error(
+        where,
+        f"legal basis '{basis}' is not a source of this rulebook (its sources: {declared}): "
+        "legal_basis names the id of an entry under sources: whose cite: is the law that "
+        "requires reading a person's attribute; declare it, e.g. `sources: [{id: eu-267-2012, "
+        'cite: "EU Council Regulation 267/2012, Art. 23"}]`, and write `legal_basis: '
+        "eu-267-2012`" + suggest(basis, list(sources)),
+    )
+    return basis
+
+
 def _build(
     parts: _Parts,
     sha: str,
@@ -394,14 +434,7 @@ def _build(
                 )
         basis = r.legal_basis if valid.ok("legal_basis") else None
         if basis is not None and sources_known and basis not in source_ids:
-            # the first sign-off must be checkable: a law a committee member can look up
-            check.error(
-                (*where, "legal_basis"),
-                f"legal basis '{basis}' is not a source of this rulebook: legal_basis names "
-                "the id of an entry under sources: whose cite: is the law that requires "
-                "reading a person's attribute (e.g. 'EU Council Regulation 267/2012, Art. 23')"
-                + suggest(basis, list(sources)),
-            )
+            basis = _legal_basis_source(basis, sources, check, (*where, "legal_basis"))
         if not (vars_known and valid.ok("when", "legal_basis")):
             continue  # a condition that reads vars.X cannot be checked against broken vars
         access = Access(readable, legal_basis=basis is not None)

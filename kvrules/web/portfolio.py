@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.plain import screened_in_words
@@ -47,7 +49,7 @@ KIND_WORDS = {
 
 @dataclass
 class Portfolio:
-    home_country: str
+    home_country: str | None  # None: not configured, and then no country counts as foreign
     generated_at: datetime
     records: int = 0
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
@@ -59,7 +61,7 @@ class Portfolio:
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
     listed: ListedPartners = field(default_factory=ListedPartners)  # by resolved organisation
-    funding: FundingShares = field(default_factory=lambda: FundingShares("NL"))
+    funding: FundingShares = field(default_factory=lambda: FundingShares(DEFAULT_HOME_COUNTRY))
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
@@ -140,7 +142,7 @@ def _record_risk(store: Store) -> dict[tuple[str, str], str]:
 def build(
     store: Store,
     *,
-    home_country: str | None = "NL",
+    home_country: str | None = DEFAULT_HOME_COUNTRY,
     today: date | None = None,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,
@@ -151,7 +153,7 @@ def build(
     now = datetime.now(UTC)
     since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
-        home_country=home_country.upper() if home_country else "not set",
+        home_country=home_country.upper() if home_country else None,
         generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
@@ -195,12 +197,21 @@ def build(
     return p
 
 
+def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]:
+    """The countries of ``orgs`` other than the home country. Without a home country none is
+    foreign: which collaborations are international is not known, so none is counted as such
+    (the institution's own country would otherwise lead the table)."""
+    if p.home_country is None:
+        return set()
+    return {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+
+
 def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[str, str]) -> None:
     p.projects += 1
     orgs = project.get("partners", []) + project.get("funders", [])
     for person in project.get("participants", []):
         orgs += person.get("affiliations", [])
-    foreign = {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+    foreign = _foreign_countries(p, orgs)
     if foreign:
         p.foreign_projects += 1
         p.collab_by_year[_year(project.get("start")) or "unknown"][level] += 1
@@ -213,11 +224,7 @@ def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[st
 
 def _output(p: Portfolio, output: dict[str, Any]) -> None:
     p.outputs += 1
-    countries = {
-        o["country"]
-        for o in organisations_of({"output": output})
-        if o.get("country") and o["country"] != p.home_country
-    }
+    countries = _foreign_countries(p, organisations_of({"output": output}))
     year = _year(output.get("published_on")) or "unknown"
     for country in countries:
         p.copub_by_year[year][country] += 1

@@ -9,6 +9,7 @@ from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
 from kvrules.store import Store
@@ -92,7 +93,7 @@ def write_report(
     store: Store,
     out: Path,
     *,
-    home_country: str | None = "NL",
+    home_country: str | None = DEFAULT_HOME_COUNTRY,
     title: str,
     foreign_cap: float = 0.25,
     rates: ExchangeRates | None = None,

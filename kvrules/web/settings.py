@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
 
@@ -76,7 +77,7 @@ class WebSettings:
     # Behind a TLS proxy: the addresses (or networks, or "*") whose X-Forwarded-Proto and
     # X-Forwarded-For are believed (uvicorn's forwarded_allow_ips); none by default.
     forwarded_allow_ips: tuple[str, ...] = ()
-    home_country: str | None = "NL"
+    home_country: str | None = DEFAULT_HOME_COUNTRY
     rates: ExchangeRates | None = None  # to compare foreign funding in one currency
     foreign_cap: float = 0.25  # a unit's foreign funding share marked in the portfolio
     # the sources' ris_url patterns: the report links each case's record to the RIS

@@ -130,7 +130,8 @@ def test_scan_command_reports_a_refused_redirect_in_one_line(
     key.write_text(KEY)
     config = tmp_path / "kvrules.yaml"
     config.write_text(
-        f"database: {tmp_path / 'k.db'}\nsources:\n  pure:\n    adapter: pure\n"
+        # home_country set: stderr holds the error line, not the note that it is unset
+        f"home_country: NL\ndatabase: {tmp_path / 'k.db'}\nsources:\n  pure:\n    adapter: pure\n"
         f"    settings: {{base_url: '{hostile.url('/ws/api')}', api_key_file: '{key}', "
         "changes_feed: false, retries: 0}\n",
         encoding="utf-8",

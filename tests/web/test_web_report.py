@@ -15,7 +15,7 @@ from tests.web.web_helpers import app_for, case_id, login
 def test_report_page_counts_collaborations_funding_and_decisions(db: Path) -> None:
     with Store.open(db) as store:
         store.decide(case_id(db), "reject", "listed partner in a sensitive area", actor="c")
-    client = app_for(db)
+    client = app_for(db, home_country="NL")  # a Dutch institution: DE and BE are EU
     login(client, "viewer")
     page = client.get("/report").text
     assert "3 projects" in page
