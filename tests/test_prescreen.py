@@ -668,14 +668,20 @@ def test_a_partner_that_describes_a_person_is_never_screened_on_a_country():
         assert screened["findings"] and screened["in_words"]["unidentified"] == [], kept
 
 
-def test_a_partner_given_by_a_bare_personal_name_is_screened_only_once_identified():
-    """ "Wei Zhang (CN)" was screened on China. A given and family name alone reads as a person
-    unless the registry knows it as an organisation: many organisations are named so ("Eli
-    Lilly"), so it is said to be unidentified, not a person."""
-    out = check("--partner", "Wei Zhang (CN)", "--topic", "hypersonics")
-    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
-    [line] = out["in_words"]["unidentified"]
-    assert line.startswith("Wei Zhang: not identified as an organisation"), line
+def test_a_partner_named_in_two_words_is_screened_on_its_country():
+    """Code review (2026-12-07, HIGH): "Almaz Antey (RU)" on hypersonic missile guidance was
+    AMBER (an Annex I partner in an embargoed country) until a partner named in two or three
+    capitalised words was taken for a person's name: then GREEN, not screened on Russia. A
+    partner is named by the RIS as an organisation; as a visitor's institution the same name
+    is still set apart until something identifies it."""
+    out = check("--partner", "Almaz Antey (RU)", "--topic", "hypersonic missile guidance")
+    assert out["triage"]["colour"] == "amber", out["triage"]
+    assert out["unidentified"] == [] and out["in_words"]["unidentified"] == []
+    titles = [f["rule_title"] for f in out["findings"]]
+    assert any("embargo" in t for t in titles), titles
+    visit = check("--visitor-institution", "Almaz Antey (RU)", *NUCLEAR_VISIT)
+    [line] = visit["in_words"]["unidentified"]
+    assert line.startswith("Almaz Antey: not identified as an organisation"), line
 
 
 def test_a_visitor_institution_named_as_a_person_is_said_to_name_one():
