@@ -14,15 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from kvrules.fields import UNKNOWN_ROLE, known_role
 from kvrules.records import organisation_name
 
 
 def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) pairs of a visit as the RIS names it: the visitor's role, their
-    institutions, the host unit, the dates. Never a person's name or nationality."""
+    """(label, text) pairs of a visit as the RIS names it: the visitor's role (if a known
+    one), their institutions, the host unit, the dates. Never a person's name or nationality."""
     visitor = visit.get("visitor") or {}
     institutions = [organisation_name(o) for o in visitor.get("affiliations") or []]
-    facts = [("Visitor", visitor.get("role") or "role not recorded")]
+    # a known role only: records stored before roles were filtered may hold the RIS's text
+    role = visitor.get("role")
+    facts = [("Visitor", (known_role(role) or UNKNOWN_ROLE) if role else "role not recorded")]
     facts.append(("Visitor's institutions", "; ".join(institutions) or "none recorded"))
     if visit.get("host_unit"):
         facts.append(("Host unit", str(visit["host_unit"])))
