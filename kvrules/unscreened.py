@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kvrules.fields import UNKNOWN_ROLE, known_role
-from kvrules.records import organisation_name
+from kvrules.records import organisation_name, organisations_of
 
 
 def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -37,15 +37,14 @@ def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:
 def not_screened_on_country(subject: Mapping[str, Any] | None) -> list[str]:
     """One sentence per organisation of the record whose country was set apart (not
     screened), saying why and what to do."""
-    from kvrules.enrich.organisations import NOT_AN_ORGANISATION, names_a_person
-    from kvrules.web.casedata import organisations_of
+    from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     said: dict[str, None] = {}
-    for org in organisations_of(dict(subject or {})):
+    for org in organisations_of(subject or {}):
         if "country_set_apart" not in org:
             continue
         name = str(org.get("name") or "?")
-        if NOT_AN_ORGANISATION.match(name.strip()) or names_a_person(name):
+        if names_a_person_or_no_organisation(name):
             # the country given with a person is their nationality: never repeated here
             said[f"{name}: names a person or no organisation, so no country was screened"] = None
         else:

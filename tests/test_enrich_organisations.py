@@ -363,3 +363,27 @@ def test_every_persons_affiliation_is_screened_on_its_country_only_once_identifi
     )
     assert enrich.enrich(output) == {"Wei Zhang": "CN"}
     assert [a.country for a in output.output.affiliations] == [None, "CN"]
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("-", True), ("unknown", True), ("Private individual, Tehran", True),
+        ("Dr. Ali Rezaei", True), ("Ali Rezaei, PhD", True), ("Wei Zhang", False),
+        ("Tehran Institute of Photonics", False), ("Dr. Reddy's Laboratories", False),
+    ],
+)  # fmt: skip
+def test_one_test_of_a_name_that_is_a_persons_or_no_organisations(name: str, person: bool) -> None:
+    """Code review (2026-12-07): "names a person or no organisation" was written three times
+    (enrichment, the scan's report line, the case page's sentences). One function decides, and
+    each says what it decides."""
+    from kvrules.cli.scan import not_identified_in_words
+    from kvrules.enrich.organisations import names_a_person_or_no_organisation
+    from kvrules.unscreened import not_screened_on_country
+
+    assert names_a_person_or_no_organisation(name) is person
+    line = not_identified_in_words({name: "IR"})
+    assert ("of a person or of no organisation" in line) is person, line
+    subject = {"visit": {"visitor": {"affiliations": [{"name": name, "country_set_apart": "IR"}]}}}
+    [said] = not_screened_on_country(subject)
+    assert ("names a person or no organisation" in said) is person, said

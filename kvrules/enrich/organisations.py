@@ -100,6 +100,14 @@ def names_a_person(name: str) -> bool:
     return person is not None and not has_organisation_word(name)
 
 
+def names_a_person_or_no_organisation(name: str) -> bool:
+    """Whether ``name`` says it is no organisation (``NOT_AN_ORGANISATION``: "private
+    individual", "-") or names a person (``names_a_person``): a country given with it would be
+    a person's. The one test enrichment, the scan's report, pre-screening and the case page
+    share, so each says the same of the same name."""
+    return NOT_AN_ORGANISATION.match(name.strip()) is not None or names_a_person(name)
+
+
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
 Provenance = dict[str, str | None]
 # (list, entry, organisation name, country) -> True when an adviser ruled "not the same
@@ -220,10 +228,12 @@ def set_apart_unidentified(
             continue
         if org.lists or org.ror_id:
             continue  # a list or the source's ROR id names an organisation, whatever its name
-        if NOT_AN_ORGANISATION.match(org.name.strip()):
-            unidentified = True
-        elif names_a_person(org.name):
-            unidentified = not (screen is not None and screen.identifies(org, confident=True))
+        if names_a_person_or_no_organisation(org.name):
+            # no list or registry makes "private individual" or "-" an organisation; a name
+            # with a title or a degree may still be one ("Dr. Reddy's"), if matched with
+            # confidence
+            identified = screen is not None and screen.identifies(org, confident=True)
+            unidentified = NOT_AN_ORGANISATION.match(org.name.strip()) is not None or not identified
         else:
             # A partner, collaborator or funder is named by the RIS as an organisation: its
             # country stays, however few its words ("Almaz Antey", "Eli Lilly", "China
