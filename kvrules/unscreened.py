@@ -2,8 +2,9 @@
 it: for the case page and ``kvrules show``, which say what was screened, not only what was
 found.
 
-Enrichment sets a visitor's institution apart when nothing identifies it (its country would in
-effect be the visitor's), and any name that is a person's or no organisation's
+Enrichment sets a person's institution apart when nothing identifies it (a visitor's, a
+participant's, an applicant's, a co-author's: its country would in effect be that person's),
+and any name that is a person's or no organisation's
 (``kvrules.enrich.organisations.set_apart_unidentified``): its country is cleared and kept as
 ``country_set_apart``. A case about such a record must say so, or "no country signal" reads as
 "screened and clear".
@@ -15,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kvrules.fields import UNKNOWN_ROLE, known_role
-from kvrules.records import organisation_name, organisations_of
+from kvrules.records import organisation_name, whose_organisations
 
 
 def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -34,13 +35,23 @@ def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:
     return facts
 
 
+# whose institution an organisation is (``kvrules.records.whose_organisations``) -> how the
+# sentence names it, and whose country its country would in effect be
+WHOSE = {
+    "visitor": ("the visitor's institution", "the visitor's"),
+    "participant": ("a participant's institution", "the participant's"),
+    "applicant": ("the applicant's institution", "the applicant's"),
+    "co-author": ("a co-author's institution", "the co-author's"),
+}
+
+
 def not_screened_on_country(subject: Mapping[str, Any] | None) -> list[str]:
     """One sentence per organisation of the record whose country was set apart (not
-    screened), saying why and what to do."""
+    screened), saying whose institution it is, why, and what to do."""
     from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     said: dict[str, None] = {}
-    for org in organisations_of(subject or {}):
+    for org, whose in whose_organisations(subject or {}):
         if "country_set_apart" not in org:
             continue
         name = str(org.get("name") or "?")
@@ -50,10 +61,11 @@ def not_screened_on_country(subject: Mapping[str, Any] | None) -> list[str]:
         else:
             country = org.get("country_set_apart")
             had = f" ({country})" if country else ""
+            institution, person = WHOSE.get(whose, (f"a {whose}", "a person's"))
             said[
-                f"{name}: not identified as an organisation in the lists or the organisation "
-                f"registry, so its country{had} alone was not screened (it would in effect be "
-                "the visitor's); identify the institution in the RIS (its full name, or its ROR "
-                "id)"
+                f"{name}: {institution}, not identified as an organisation in the lists or the "
+                f"organisation registry, so its country{had} alone was not screened (it would "
+                f"in effect be {person}); identify the institution in the RIS (its full name, "
+                "or its ROR id)"
             ] = None
     return list(said)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.fields import UNKNOWN_ROLE
 from kvrules.store import Store
-from kvrules.unscreened import visit_facts
+from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.security import hash_password
 from tests.web.web_helpers import PASSWORD, app_for, login
 
@@ -76,8 +76,9 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
         "of Technology (CN)</dd>",
         "<dt>Host unit</dt><dd>Department of Aerospace Engineering</dd>",
         "<dt>Dates</dt><dd>2026-04-01 – 2026-06-30</dd>",
-        "Tehran Institute of Photonics: not identified as an organisation in the lists or the "
-        "organisation registry, so its country (IR) alone was not screened",
+        "Tehran Institute of Photonics: the visitor's institution, not identified as an "
+        "organisation in the lists or the organisation registry, so its country (IR) alone was "
+        "not screened (it would in effect be the visitor's)",
         'id="lists-screened">Organisations screened against the US DoD Section 1286 list, '
         "edition FY25 (a partial copy",
     ):
@@ -92,7 +93,8 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
         "visitor's institutions: Tehran Institute of Photonics; Harbin Institute of "
         "Technology (CN)",
         "dates: 2026-04-01 – 2026-06-30",
-        "not screened on a country: Tehran Institute of Photonics: not identified",
+        "not screened on a country: Tehran Institute of Photonics: the visitor's institution, "
+        "not identified",
         "Organisations screened against the US DoD Section 1286 list, edition FY25",
     ):
         assert line in shown.output, line
@@ -143,3 +145,24 @@ def test_a_known_role_is_kept_in_the_form_rules_compare_it() -> None:
     stored_before = {"visitor": {"role": "Iranian PhD student"}}
     assert visit_facts(stored_before)[0] == ("Visitor", UNKNOWN_ROLE)
     assert visit_facts({"visitor": {}})[0] == ("Visitor", "role not recorded")
+
+
+def test_what_was_not_screened_is_said_of_whose_institution_it_is() -> None:
+    """Code review (2026-12-07, LOW): every set-apart institution was said to "in effect be the
+    visitor's", a participant's, an applicant's or a co-author's too."""
+    gone = {"name": "Tehran Institute of Photonics", "country_set_apart": "IR"}
+    subjects = {
+        "a participant's institution": {"project": {"participants": [{"affiliations": [gone]}]}},
+        "the applicant's institution": {"project": {"partners": [{**gone, "role": "applicant"}]}},
+        "a co-author's institution": {"output": {"affiliations": [gone]}},
+        "the visitor's institution": {"visit": {"visitor": {"affiliations": [gone]}}},
+    }
+    for institution, subject in subjects.items():
+        [said] = not_screened_on_country(subject)
+        assert said.startswith(f"Tehran Institute of Photonics: {institution}, not identified")
+        person = institution.replace("a participant's", "the participant's").replace(
+            "a co-author's", "the co-author's"
+        )[: -len(" institution")]
+        assert f"(it would in effect be {person})" in said, said
+        if "visitor" not in institution:
+            assert "visitor" not in said, said
