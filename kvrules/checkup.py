@@ -24,6 +24,7 @@ from kvrules.settings import Resolved, source_settings
 if TYPE_CHECKING:
     from kvrules.config import Config, SourceConfig
     from kvrules.enrich.currency import ExchangeRates
+    from kvrules.refdata.models import ListInfo
     from kvrules.rulebook.ir import Rulebook
 
 Level = Literal["ok", "warning", "error"]
@@ -519,6 +520,25 @@ def _chosen_by(resolved: Resolved, key: str) -> str:
     return "the default: your user data folder (no --refdata, $KVRULES_REFDATA or config setting)"
 
 
+def _registry_sample(registries: list[ListInfo]) -> Iterator[Check]:
+    """A warning while the organisation registry is only what kvrules ships (a demo sample):
+    nearly every person's affiliation is then unidentified, so set apart, not screened on a
+    country (``kvrules.enrich.organisations.set_apart_unidentified``)."""
+    from kvrules.refdata.shipped import manifest
+
+    shipped = {(m["list_id"], m["edition"]) for m in manifest()}
+    if all((i.list_id, i.edition) in shipped for i in registries):
+        held = ", ".join(f"{i.list_id}@{i.edition}" for i in registries) or "none"
+        yield Check(
+            "warning",
+            "reference_data",
+            f"the organisation registry is only the shipped sample ({held}): the institutions "
+            "of visitors, participants, applicants and co-authors will mostly be set apart, "
+            "not screened on a country, until `kvrules refdata update ror` imports the full "
+            "registry",
+        )
+
+
 def _reference_store(path: Path, chosen_by: str, created: bool = False) -> Iterator[Check]:
     """``created``: the store is at its default place, whose folder is made on first use."""
     from kvrules.refdata.shipped import open_reference_store
@@ -536,7 +556,9 @@ def _reference_store(path: Path, chosen_by: str, created: bool = False) -> Itera
         return
     try:
         with open_reference_store(path) as store:
-            editions = [i for i in store.latest_editions() if i.kind != "registry"]
+            latest = store.latest_editions()
+        editions = [i for i in latest if i.kind != "registry"]
+        registries = [i for i in latest if i.kind == "registry"]
     except (KvrulesError, OSError) as e:
         yield Check("error", "reference_data", f"{path}: {e}")
         return
@@ -545,6 +567,7 @@ def _reference_store(path: Path, chosen_by: str, created: bool = False) -> Itera
         return
     names = ", ".join(f"{i.list_id}@{i.edition}" for i in editions) or "no lists"
     yield Check("ok", "reference_data", f"{path} ({chosen_by}): {names}")
+    yield from _registry_sample(registries)
     for info in editions:
         if info.partial:
             yield Check(

@@ -189,6 +189,18 @@ PERSON_ROLES = frozenset(
         "assistant professor", "lecturer", "research assistant", "technician",
     }
 )  # fmt: skip
+# What is kept and shown of a role that is not among PERSON_ROLES: the text itself may hold a
+# nationality ("Iranian PhD student"), so it is neither stored nor shown.
+UNKNOWN_ROLE = "a role not among the known roles"
+
+
+def known_role(role: str | None) -> str | None:
+    """``role`` in the form a rule compares it (casefolded, as the rule compiler reads role
+    literals), if it is one of PERSON_ROLES; None for any other text, or none."""
+    folded = role.casefold() if role else None
+    return folded if folded in PERSON_ROLES else None
+
+
 PERSON = {
     "role": _f(
         T,

@@ -54,6 +54,7 @@ from kvrules.plain import (
     NOT_IDENTIFIED,
     PERSON_NAMED,
     area_in_words,
+    count_of,
     country_not_screened,
     edition_in_words,
     for_home,
@@ -258,6 +259,33 @@ class Triage:
     colour: Literal["green", "amber", "red"]
     reason: str  # in words: the title of the finding that set it, and why
     rule: str | None = None  # that finding's rule, "rulebook/rule-id" (technical detail)
+    # False when a name was set apart (not screened on a country): then the colour is no
+    # verdict on the whole proposal, and the headline never says GREEN
+    complete: bool = True
+
+    @property
+    def headline(self) -> str:
+        """ "RED", "AMBER", "GREEN"; while names went unscreened on a country "NOT COMPLETE"
+        for green (no finding is no all-clear then) and "AMBER, NOT COMPLETE" for the others."""
+        if self.complete:
+            return self.colour.upper()
+        return INCOMPLETE if self.colour == "green" else f"{self.colour.upper()}, {INCOMPLETE}"
+
+
+INCOMPLETE = "NOT COMPLETE"
+
+
+def incomplete_in_words(unidentified: Mapping[str, str | None], *, named: bool = True) -> str:
+    """ "not complete: 2 names not screened on a country — identify the institution of each
+    (its full name, or its ROR id): A, B": what a headline says while names were set apart
+    (``named``: with the names, where the rest of the headline does not give them)."""
+    n = len(unidentified)
+    each = "identify the institution" + (" of each" if n > 1 else "")
+    names = f": {', '.join(unidentified)}" if named else ""
+    return (
+        f"not complete: {count_of(n, 'name')} not screened on a country — "
+        f"{each} (its full name, or its ROR id){names}"
+    )
 
 
 @dataclass
@@ -310,11 +338,11 @@ class Screening:
                 if dutch_wording(self.home_country)
                 else DUTCH_WORDING_ABROAD["triage"]
             )
-            return _set_by(colour, leidraad[0], triage)
+            return self._incomplete(_set_by(colour, leidraad[0], triage))
         if to_committee:
-            return _set_by("red", to_committee[0], "goes to the committee")
+            return self._incomplete(_set_by("red", to_committee[0], "goes to the committee"))
         if self.findings:
-            return _set_by("amber", self.findings[0], "for the adviser")
+            return self._incomplete(_set_by("amber", self.findings[0], "for the adviser"))
         reason = "no rule found a risk signal in what was described"
         people = [name for name in self.unidentified if names_a_person(name)]
         if people:
@@ -325,7 +353,17 @@ class Screening:
             reason += (
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
             )
+        if self.unidentified:  # never GREEN while a name went unscreened on a country
+            reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
+            return Triage("green", reason, complete=False)
         return Triage("green", reason)
+
+    def _incomplete(self, triage: Triage) -> Triage:
+        """A finding's colour, said to be not complete while names were set apart."""
+        if not self.unidentified:
+            return triage
+        reason = f"{triage.reason}; {incomplete_in_words(self.unidentified)}"
+        return Triage(triage.colour, reason, triage.rule, complete=False)
 
     @property
     def areas(self) -> list[str]:
@@ -365,7 +403,13 @@ class Screening:
         triage = self.triage
         return {
             "reference": self.proposal.reference,
-            "triage": {"colour": triage.colour, "reason": triage.reason, "rule": triage.rule},
+            "triage": {
+                "colour": triage.colour,
+                "headline": triage.headline,
+                "complete": triage.complete,
+                "reason": triage.reason,
+                "rule": triage.rule,
+            },
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,

@@ -185,3 +185,36 @@ def describe(
 def organisation_name(org: Mapping[str, Any]) -> str:
     country = f" ({org['country']})" if org.get("country") else ""
     return f"{org.get('name', '?')}{country}"
+
+
+def whose_organisations(subject: Mapping[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    """Every organisation (dict) a remembered subject mentions, with whose it is: "partner" or
+    "funder" (named as an organisation), or where a person works: "visitor", "participant",
+    "applicant" (a partner an adapter took from a person's affiliation,
+    ``kvrules.enrich.organisations.PERSONS_AFFILIATION_ROLES``) or "co-author"."""
+    from kvrules.enrich.organisations import PERSONS_AFFILIATION_ROLES
+
+    def partner(org: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        role = org.get("role")
+        return org, role if role in PERSONS_AFFILIATION_ROLES else "partner"
+
+    found: list[tuple[dict[str, Any], str]] = []
+    if subject.get("partner"):
+        found.append(partner(subject["partner"]))
+    if subject.get("funder"):
+        found.append((subject["funder"], "funder"))
+    for holder in (subject.get("project"), subject.get("output")):
+        if holder:
+            found += [partner(p) for p in holder.get("partners", [])]
+            found += [(f, "funder") for f in holder.get("funders", [])]
+            found += [(a, "co-author") for a in holder.get("affiliations", [])]
+            for person in holder.get("participants", []):
+                found += [(a, "participant") for a in person.get("affiliations", [])]
+    if visit := subject.get("visit"):
+        found += [(a, "visitor") for a in (visit.get("visitor") or {}).get("affiliations", [])]
+    return found
+
+
+def organisations_of(subject: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every organisation (dict) a remembered subject mentions."""
+    return [org for org, _ in whose_organisations(subject)]

@@ -153,3 +153,18 @@ def test_every_error_kvrules_raises_on_purpose_has_one_root() -> None:
                 ):
                     loose.append(f"{name}.{cls_name}")
     assert loose == []
+
+
+def test_the_library_does_not_import_the_web_app() -> None:
+    """Code review (2026-12-07): ``kvrules.unscreened`` (core) imported ``kvrules.web.casedata``
+    for ``organisations_of``. The web app and the command line are front ends on the library;
+    what both need lives in the library (``kvrules.records``)."""
+    front_ends = ("kvrules.web", "kvrules.cli")
+    offenders = {
+        (name, target)
+        for name, targets in graph().items()
+        if not name.startswith(front_ends) and name != "kvrules.__main__"
+        for target in targets
+        if target.startswith("kvrules.web")
+    }
+    assert offenders == set()

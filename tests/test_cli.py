@@ -151,3 +151,29 @@ def test_evaluate_refuses_a_file_that_holds_no_records(runner, tmp_path):
             assert "0 finding(s)" not in result.output
             assert f"{empty}: holds no records" in result.output
             assert "Traceback" not in result.output
+
+
+def test_evaluate_says_what_was_not_screened_on_a_country(runner, tmp_path):
+    """Code review (2026-12-07, HIGH): `kvrules evaluate` set a visitor's unidentified
+    institution apart in silence, so "0 finding(s)" read as an all-clear. It says what was not
+    screened on a country, as a scan does; a partner named in two words is screened."""
+    visit = {
+        "id": "pure:v-1:requested", "kind": "visit.requested",
+        "occurred_at": "2026-12-01T00:00:00Z", "source": {"system": "pure", "record_id": "v-1"},
+        "visit": {"id": "v-1", "host_unit": "Physics", "visitor": {
+            "role": "visiting researcher",
+            "affiliations": [{"name": "Wei Zhang", "country": "CN"}]}},
+    }  # fmt: skip
+    partner = {
+        "id": "pure:p-1:added", "kind": "partner.added", "occurred_at": "2026-12-01T00:00:00Z",
+        "source": {"system": "pure", "record_id": "p-1"},
+        "project": {"id": "p-1", "title": "Guidance"},
+        "partner": {"name": "Almaz Antey", "country": "RU"},
+    }  # fmt: skip
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps(e) + "\n" for e in (visit, partner)))
+    result = runner.invoke(cli, ["evaluate", str(events)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Not complete: 1 institution of a person" in text, text
+    assert "Wei Zhang (CN)" in text and "Almaz Antey (RU)" not in text

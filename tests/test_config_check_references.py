@@ -91,3 +91,44 @@ def test_no_alert_channel_is_said_without_an_empty_list_of_targets(
         "no alert channel: findings are stored and shown (kvrules findings, the web app) "
         "but nobody is alerted"
     ), line
+
+
+def test_config_check_warns_while_the_registry_is_only_the_shipped_sample(
+    tmp_path: Path, write_rulebook
+) -> None:
+    """Code review (2026-12-07): with only the shipped registry sample (55 organisations) most
+    visitors', participants' and co-authors' institutions are unidentified, so set apart and
+    not screened on a country, and nothing said so before a scan. A registry edition of one's
+    own import ends the warning."""
+    store = tmp_path / "refdata.db"
+    started = CliRunner().invoke(cli, ["refdata", "lists", "--refdata", str(store)])
+    assert started.exit_code == 0, started.output  # the store, seeded with the shipped lists
+    rulebook = write_rulebook(_rule("quiet", 'partner.country == "CN"'), TESTS)
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        "sources: {f: {adapter: file, settings: {path: .}}}\n"
+        f"rulebooks: [{rulebook}]\nreference_data: {store}\n"
+    )
+    sample = "the organisation registry is only the shipped sample (ror@sample-v2.9)"
+    result = CliRunner().invoke(cli, ["config", "check", "--refdata", str(store), str(config)])
+    [line] = [line for line in result.stderr.splitlines() if sample in line]
+    assert ": warning: reference_data: " in line and "`kvrules refdata update ror`" in line
+    dump = ROOT / "tests" / "refdata" / "fixtures" / "ror_v2.json"
+    imported = CliRunner().invoke(
+        cli,
+        [
+            "refdata",
+            "import",
+            "ror",
+            str(dump),
+            "--refdata",
+            str(store),
+            "--edition",
+            "v2.9",
+            "--published",
+            "2026-12-01",
+        ],
+    )
+    assert imported.exit_code == 0, imported.output
+    result = CliRunner().invoke(cli, ["config", "check", "--refdata", str(store), str(config)])
+    assert "shipped sample" not in result.output, result.output

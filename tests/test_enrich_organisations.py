@@ -243,18 +243,18 @@ def test_what_reads_as_a_person(name: str, person: bool) -> None:
     assert names_a_person(name) is person
 
 
-def test_a_scan_sets_apart_a_partner_that_describes_a_person_or_is_a_name_alone(screen) -> None:
+def test_a_scan_sets_apart_a_partner_that_describes_a_person(screen) -> None:
     """Ethics review (2026-12): "Private individual, Tehran" and the like were screened on
     Iran in scans (a HIGH finding from `kvrules evaluate`). Describing a person sets a partner
-    apart as a title does; a given and family name alone ("Wei Zhang") is set apart while no
-    list or registry identifies it; an organisation word keeps the country."""
+    apart as a title does; an organisation word keeps the country, and so does a partner
+    named in a few words alone (``test_a_partner_named_in_two_or_three_words_keeps_its_country``)."""
     from kvrules.enrich import Enricher
     from kvrules.enrich.countries import country_signals
 
     enrich = Enricher(screen, [], country_signals)
     names = [
         "Private individual, Tehran", "Freelance researcher", "Retired professor",
-        "Ali Rezaei, PhD", "Wei Zhang (consultant)", "Wei Zhang", "-",
+        "Ali Rezaei, PhD", "Wei Zhang (consultant)", "-",
     ]  # fmt: skip
     kept = ["National University of Defense Technology", "Example Provincial University"]
     project = event_from_given(
@@ -266,6 +266,51 @@ def test_a_scan_sets_apart_a_partner_that_describes_a_person_or_is_a_name_alone(
     assert enrich.enrich(project) == dict.fromkeys(names, "IR")
     assert [p.country for p in project.project.partners] == [None] * len(names) + ["IR", "IR"]
     assert all(p.country_set_apart == "IR" for p in project.project.partners[: len(names)])
+
+
+# Real organisations named in two or three words and no organisation word (ROR display names,
+# ror-community/ror-records @ d93fc667872f8ef9386896bd6c68bd3c6103603e, CC0 1.0), none in the
+# shipped registry sample: the code review of 2026-12-07 found each lost its country as a partner.
+FEW_WORDS = [
+    ("Almaz Antey", "RU"), ("Lockheed Martin", "US"), ("China Mobile", "CN"),
+    ("Tsinghua Tongfang", "CN"), ("Northrop Grumman", "US"), ("China Telecom", "CN"),
+    ("Iran Khodro", "IR"), ("Zhejiang Dahua", "CN"), ("Deutsche Telekom", "DE"),
+    ("Eli Lilly", "US"), ("Wei Zhang", "CN"),
+]  # fmt: skip
+
+
+def test_a_partner_named_in_two_or_three_words_keeps_its_country(screen) -> None:
+    """Code review (2026-12-07, HIGH): a partner, collaborator or funder named in two or three
+    capitalised words ("Almaz Antey (RU)") was taken for a person's name and lost its country,
+    so the pre-screen said GREEN where it had said AMBER. The RIS names a partner as an
+    organisation: its country stays, whatever its words. The same name as a visitor's
+    institution is still set apart while nothing identifies it."""
+    from kvrules.enrich import Enricher
+    from kvrules.enrich.countries import country_signals
+
+    enrich = Enricher(screen, [], country_signals)
+    for role in ("partner", "funder"):
+        for name, country in FEW_WORDS:
+            event = event_from_given(
+                {"kind": f"{role}.added", role: {"name": name, "country": country}}
+            )
+            assert enrich.enrich(event) == {}, (role, name)
+            assert getattr(event, role).country == country, (role, name)
+    project = event_from_given(
+        {
+            "kind": "project.created",
+            "project": {"partners": [{"name": n, "country": c} for n, c in FEW_WORDS]},
+        }
+    )
+    assert enrich.enrich(project) == {}
+    assert [p.country for p in project.project.partners] == [c for _, c in FEW_WORDS]
+    visit = event_from_given(
+        {
+            "kind": "visit.requested",
+            "visit": {"visitor": {"affiliations": [{"name": "Almaz Antey", "country": "RU"}]}},
+        }
+    )
+    assert enrich.enrich(visit) == {"Almaz Antey": "RU"}
 
 
 def test_every_persons_affiliation_is_screened_on_its_country_only_once_identified(
@@ -318,3 +363,27 @@ def test_every_persons_affiliation_is_screened_on_its_country_only_once_identifi
     )
     assert enrich.enrich(output) == {"Wei Zhang": "CN"}
     assert [a.country for a in output.output.affiliations] == [None, "CN"]
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("-", True), ("unknown", True), ("Private individual, Tehran", True),
+        ("Dr. Ali Rezaei", True), ("Ali Rezaei, PhD", True), ("Wei Zhang", False),
+        ("Tehran Institute of Photonics", False), ("Dr. Reddy's Laboratories", False),
+    ],
+)  # fmt: skip
+def test_one_test_of_a_name_that_is_a_persons_or_no_organisations(name: str, person: bool) -> None:
+    """Code review (2026-12-07): "names a person or no organisation" was written three times
+    (enrichment, the scan's report line, the case page's sentences). One function decides, and
+    each says what it decides."""
+    from kvrules.cli.scan import not_identified_in_words
+    from kvrules.enrich.organisations import names_a_person_or_no_organisation
+    from kvrules.unscreened import not_screened_on_country
+
+    assert names_a_person_or_no_organisation(name) is person
+    line = not_identified_in_words({name: "IR"})
+    assert ("of a person or of no organisation" in line) is person, line
+    subject = {"visit": {"visitor": {"affiliations": [{"name": name, "country_set_apart": "IR"}]}}}
+    [said] = not_screened_on_country(subject)
+    assert ("names a person or no organisation" in said) is person, said

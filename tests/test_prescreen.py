@@ -635,7 +635,10 @@ def test_a_partner_named_as_a_person_by_title_or_nationality_is_never_screened_o
     assert "names a person" in out["triage"]["reason"]
     assert out["in_words"]["not_found"] == []
     text = _said("--partner", "Dr. Ali Rezaei (IR)", "--topic", "quantum sensing")
-    assert text.startswith("GREEN") and "its country is a US foreign country of concern" not in text
+    assert (
+        text.startswith("NOT COMPLETE")
+        and "its country is a US foreign country of concern" not in text
+    )
     assert "Dr. Ali Rezaei: names a person, not an organisation" in " ".join(text.split())
 
 
@@ -662,20 +665,58 @@ def test_a_partner_that_describes_a_person_is_never_screened_on_a_country():
     for line in said:
         assert "names a person, not an organisation" in line, line
     text = _said("--partner", "Private individual, Tehran (IR)", "--topic", "hypersonics")
-    assert text.startswith("GREEN") and "its country is under an EU arms embargo" not in text
+    assert text.startswith("NOT COMPLETE") and "its country is under an EU arms embargo" not in text
     for kept in ("National University of Defense Technology (IR)", "Dr. Reddy's Laboratories (IR)"):
         screened = check("--partner", kept, "--topic", "hypersonics")
         assert screened["findings"] and screened["in_words"]["unidentified"] == [], kept
 
 
-def test_a_partner_given_by_a_bare_personal_name_is_screened_only_once_identified():
-    """ "Wei Zhang (CN)" was screened on China. A given and family name alone reads as a person
-    unless the registry knows it as an organisation: many organisations are named so ("Eli
-    Lilly"), so it is said to be unidentified, not a person."""
-    out = check("--partner", "Wei Zhang (CN)", "--topic", "hypersonics")
-    assert out["findings"] == [], [f["rule_id"] for f in out["findings"]]
-    [line] = out["in_words"]["unidentified"]
-    assert line.startswith("Wei Zhang: not identified as an organisation"), line
+def test_a_partner_named_in_two_words_is_screened_on_its_country():
+    """Code review (2026-12-07, HIGH): "Almaz Antey (RU)" on hypersonic missile guidance was
+    AMBER (an Annex I partner in an embargoed country) until a partner named in two or three
+    capitalised words was taken for a person's name: then GREEN, not screened on Russia. A
+    partner is named by the RIS as an organisation; as a visitor's institution the same name
+    is still set apart until something identifies it."""
+    out = check("--partner", "Almaz Antey (RU)", "--topic", "hypersonic missile guidance")
+    assert out["triage"]["colour"] == "amber", out["triage"]
+    assert out["unidentified"] == [] and out["in_words"]["unidentified"] == []
+    titles = [f["rule_title"] for f in out["findings"]]
+    assert any("embargo" in t for t in titles), titles
+    visit = check("--visitor-institution", "Almaz Antey (RU)", *NUCLEAR_VISIT)
+    [line] = visit["in_words"]["unidentified"]
+    assert line.startswith("Almaz Antey: not identified as an organisation"), line
+
+
+def test_no_green_headline_while_a_name_was_not_screened_on_a_country():
+    """Code review (2026-12-07, HIGH): "GREEN … not screened on a country: Almaz Antey" read as
+    an all-clear. While a name is set apart the headline says the screening is not complete,
+    how many names and what to do, in place of GREEN; a finding's colour says it too."""
+    out = check("--visitor-institution", "Wei Zhang (CN)", *NUCLEAR_VISIT)
+    triage = out["triage"]
+    assert (triage["colour"], triage["headline"], triage["complete"]) == (
+        "green",
+        "NOT COMPLETE",
+        False,
+    )
+    assert triage["reason"].startswith(
+        "not complete: 1 name not screened on a country — identify the institution (its full "
+        "name, or its ROR id); no rule found a risk signal"
+    ), triage["reason"]
+    text = _said("--visitor-institution", "Wei Zhang (CN)", *NUCLEAR_VISIT)
+    assert text.startswith("NOT COMPLETE — not complete: 1 name") and "GREEN" not in text
+    both = check(
+        "--partner", "Almaz Antey (RU)", "--partner", "Dr. Ali Rezaei (IR)",
+        "--visitor-institution", "Wei Zhang (CN)", "--topic", "hypersonic missile guidance",
+    )  # fmt: skip
+    assert both["triage"]["headline"] == f"{both['triage']['colour'].upper()}, NOT COMPLETE"
+    said = both["triage"]["reason"].split("; not complete: ", 1)[1]
+    assert said.startswith(
+        "2 names not screened on a country — identify the institution of each (its full name, "
+        "or its ROR id): "
+    ), said
+    assert sorted(said.split(": ", 1)[1].split(", ")) == ["Dr. Ali Rezaei", "Wei Zhang"]
+    clear = check("--partner", "KU Leuven (BE)", "--topic", "medieval manuscripts")
+    assert (clear["triage"]["headline"], clear["triage"]["complete"]) == ("GREEN", True)
 
 
 def test_a_visitor_institution_named_as_a_person_is_said_to_name_one():

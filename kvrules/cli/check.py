@@ -157,10 +157,14 @@ def check(
 def _print(result: Screening, technical: bool) -> None:
     """The answer in words; rule ids, area codes and evidence as field paths and tests with
     ``--technical``."""
+    from kvrules.prescreen import INCOMPLETE
+
     console = Console()
     triage = result.triage
     reason = triage.reason + (f" [{triage.rule}]" if technical and triage.rule else "")
-    console.print(f"[{COLOURS[triage.colour]}]{triage.colour.upper()}[/] — {escape(reason)}")
+    # "NOT COMPLETE" in place of a green one is not printed green
+    style = "bold" if triage.headline == INCOMPLETE else COLOURS[triage.colour]
+    console.print(f"[{style}]{triage.headline}[/] — {escape(reason)}")
     areas = result.areas if technical else result.areas_in_words()
     console.print(f"Sensitive research areas: {escape('; '.join(areas) or 'none found')}")
     for f in result.findings:

@@ -186,12 +186,14 @@ def evaluate(
     enricher = _enricher(config, enrich)
     skipped: list[str] = []
     findings: list[tuple[Finding, dict[str, Any]]] = []
+    # names not screened on a country (their country set apart), said as a scan says them
+    unidentified: dict[str, str | None] = {}
     events = 0
     with Evaluator(books) as evaluator:
         for event in read_events(records, skipped):
             events += 1
             if enricher is not None:
-                enricher(event)
+                unidentified |= enricher.enrich(event)
             found = evaluator.evaluate(event)
             if as_json:
                 for finding in found:
@@ -209,6 +211,10 @@ def evaluate(
                 f"Organisations screened against {lists}. Not on a list means not "
                 "found in these editions — not that a partner is safe."
             )
+        if unidentified:  # no finding there is no all-clear: say what was not screened
+            from kvrules.cli.scan import not_identified_in_words
+
+            click.echo(f"Not complete: {not_identified_in_words(unidentified)}")
     for line in skipped:
         click.echo(f"skipped {line}", err=True)
     sys.exit(2 if skipped else 0)

@@ -173,12 +173,12 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
     institution (a visitor's, a participant's, a co-author's) nothing identifies, and names
     that are a person's or no organisation's
     (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
-    from kvrules.enrich.organisations import NOT_AN_ORGANISATION, names_a_person
+    from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     people = {
         name: country
         for name, country in unidentified.items()
-        if NOT_AN_ORGANISATION.match(name.strip()) or names_a_person(name)
+        if names_a_person_or_no_organisation(name)
     }
     institutions = {n: c for n, c in unidentified.items() if n not in people}
     said = []

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
-from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
+from kvrules.model import CollaborationEvent, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
@@ -100,21 +100,12 @@ def names_a_person(name: str) -> bool:
     return person is not None and not has_organisation_word(name)
 
 
-# Given and family name alone ("Wei Zhang", "Ali Rezaei"): two or three capitalised words.
-# Many organisations are named so too ("Eli Lilly", "Chester Zoo"): such a name is only
-# unidentified, never taken for a person, so the registry settles it (``set_apart_unidentified``).
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-
-
-def bare_personal_name(name: str) -> bool:
-    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
-    no word that makes it an organisation's."""
-    words = name.split()
-    return (
-        2 <= len(words) <= 3
-        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
-        and not has_organisation_word(name)
-    )
+def names_a_person_or_no_organisation(name: str) -> bool:
+    """Whether ``name`` says it is no organisation (``NOT_AN_ORGANISATION``: "private
+    individual", "-") or names a person (``names_a_person``): a country given with it would be
+    a person's. The one test enrichment, the scan's report, pre-screening and the case page
+    share, so each says the same of the same name."""
+    return NOT_AN_ORGANISATION.match(name.strip()) is not None or names_a_person(name)
 
 
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
@@ -225,9 +216,10 @@ def set_apart_unidentified(
     partner or funder is named as an organisation, so its country stays, unless its name says
     it is none (``NOT_AN_ORGANISATION``), or it describes a person (``names_a_person``: a
     title, a nationality, a situation, an occupation, a degree) and no confident list or
-    registry match names it, or a partner is a given and family name alone
-    (``bare_personal_name``) that nothing identifies. A list match or a ROR id given by the
-    source settles it: that is an organisation, whatever its name.
+    registry match names it. However few its words ("Almaz Antey", "Eli Lilly"), a partner's
+    or funder's name alone never sets it apart: it is screened on the country given. A list
+    match or a ROR id given by the source settles it: that is an organisation, whatever its
+    name.
     """
     affiliations = persons_affiliations(event)
     set_apart: dict[str, str | None] = {}
@@ -236,15 +228,18 @@ def set_apart_unidentified(
             continue
         if org.lists or org.ror_id:
             continue  # a list or the source's ROR id names an organisation, whatever its name
-        if NOT_AN_ORGANISATION.match(org.name.strip()):
-            unidentified = True
-        elif names_a_person(org.name):
-            unidentified = not (screen is not None and screen.identifies(org, confident=True))
+        if names_a_person_or_no_organisation(org.name):
+            # no list or registry makes "private individual" or "-" an organisation; a name
+            # with a title or a degree may still be one ("Dr. Reddy's"), if matched with
+            # confidence
+            identified = screen is not None and screen.identifies(org, confident=True)
+            unidentified = NOT_AN_ORGANISATION.match(org.name.strip()) is not None or not identified
         else:
-            # a funder given by two words is an organisation far more often than a donor
-            # ("European Commission", "Novo Nordisk"): its country is kept for the funding rules
-            named = bare_personal_name(org.name) and not isinstance(org, Funder)
-            persons = named or any(org is a for a in affiliations)
+            # A partner, collaborator or funder is named by the RIS as an organisation: its
+            # country stays, however few its words ("Almaz Antey", "Eli Lilly", "China
+            # Mobile"; 531 real ROR display names are two or three capitalised words). Only a
+            # person's affiliation counts as an organisation once something identifies it.
+            persons = any(org is a for a in affiliations)
             unidentified = persons and not _identified(org, screen)
         if unidentified:
             set_apart[org.name] = org.country

@@ -4,7 +4,8 @@ partners, funders and their list screening, so a case page can show the partner 
 
 People are reduced to their affiliations (organisations), no attributes; only the project's
 lead (its principal investigator) keeps the name and role the RIS gives, so a case says whose
-project it is (``kvrules.records``), and a visitor keeps the role (never the name).
+project it is (``kvrules.records``), and a visitor keeps the role if it is a known one
+(``kvrules.fields.known_role``; never the name).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
+from kvrules.fields import UNKNOWN_ROLE, known_role
 from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.store.db import ts
@@ -35,11 +37,12 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
-        # the visitor's role as the RIS names it ("visiting researcher") says what the visit
-        # is, so the case page shows it; never a name, nor an attribute
+        # the visitor's role ("visiting researcher") says what the visit is, so the case page
+        # shows it; never a name, nor an attribute. The RIS's role is free text that may hold
+        # a nationality ("Iranian PhD student"): only a known role is kept (``known_role``).
         role = (visit.get("visitor") or {}).get("role")
         visit["visitor"] = _people([visit.get("visitor", {})], lead_named=False)[0] | (
-            {"role": role} if role else {}
+            {"role": known_role(role) or UNKNOWN_ROLE} if role else {}
         )
     return body
 

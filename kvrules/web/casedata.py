@@ -18,7 +18,7 @@ from kvrules.plain import (
     said,
     signal_technical,
 )
-from kvrules.records import describe
+from kvrules.records import describe, organisations_of
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
 from kvrules.store.casesearch import CaseQuery
@@ -107,23 +107,6 @@ class Filters:
 
 
 _SEVERITIES = {s.value for s in Severity}
-
-
-def organisations_of(subject: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every organisation (dict) a remembered subject mentions."""
-    orgs: list[dict[str, Any]] = []
-    for key in ("partner", "funder"):
-        if subject.get(key):
-            orgs.append(subject[key])
-    for holder in (subject.get("project"), subject.get("output")):
-        if holder:
-            orgs += holder.get("partners", []) + holder.get("funders", [])
-            orgs += holder.get("affiliations", [])
-            for person in holder.get("participants", []):
-                orgs += person.get("affiliations", [])
-    if visit := subject.get("visit"):
-        orgs += visit.get("visitor", {}).get("affiliations", [])
-    return orgs
 
 
 def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]:

@@ -5,13 +5,16 @@ in `kvrules show`. The page used to say the record was not held, though the stor
 from __future__ import annotations
 
 import json
+import sqlite3
 from html import unescape
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from kvrules.fields import UNKNOWN_ROLE
 from kvrules.store import Store
+from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.security import hash_password
 from tests.web.web_helpers import PASSWORD, app_for, login
 
@@ -40,8 +43,8 @@ VISIT = {
 }
 
 
-def _scanned(tmp_path: Path) -> Path:
-    (tmp_path / "export.jsonl").write_text(json.dumps(VISIT) + "\n", encoding="utf-8")
+def _scanned(tmp_path: Path, visit: dict = VISIT) -> Path:
+    (tmp_path / "export.jsonl").write_text(json.dumps(visit) + "\n", encoding="utf-8")
     config = tmp_path / "kvrules.yaml"
     config.write_text(
         f"database: {tmp_path / 'db.sqlite'}\nreference_data: {tmp_path / 'refdata.db'}\n"
@@ -73,8 +76,9 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
         "of Technology (CN)</dd>",
         "<dt>Host unit</dt><dd>Department of Aerospace Engineering</dd>",
         "<dt>Dates</dt><dd>2026-04-01 – 2026-06-30</dd>",
-        "Tehran Institute of Photonics: not identified as an organisation in the lists or the "
-        "organisation registry, so its country (IR) alone was not screened",
+        "Tehran Institute of Photonics: the visitor's institution, not identified as an "
+        "organisation in the lists or the organisation registry, so its country (IR) alone was "
+        "not screened (it would in effect be the visitor's)",
         'id="lists-screened">Organisations screened against the US DoD Section 1286 list, '
         "edition FY25 (a partial copy",
     ):
@@ -89,7 +93,8 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
         "visitor's institutions: Tehran Institute of Photonics; Harbin Institute of "
         "Technology (CN)",
         "dates: 2026-04-01 – 2026-06-30",
-        "not screened on a country: Tehran Institute of Photonics: not identified",
+        "not screened on a country: Tehran Institute of Photonics: the visitor's institution, "
+        "not identified",
         "Organisations screened against the US DoD Section 1286 list, edition FY25",
     ):
         assert line in shown.output, line
@@ -101,3 +106,63 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
     assert data["visit"]["Visitor"] == "visiting researcher"
     assert data["screened_against"] == ["us_dod_1286@FY25 (partial)"]
     assert data["not_screened_on_country"][0].startswith("Tehran Institute of Photonics:")
+
+
+def test_a_visitor_role_not_among_the_known_roles_is_neither_stored_nor_shown(
+    tmp_path: Path,
+) -> None:
+    """Code review (2026-12-07, ethics): the RIS's free-text role "Iranian PhD student" was
+    stored in the state database and shown as "Visitor: Iranian PhD student". A role is kept
+    only if it is a known one (``kvrules.fields.PERSON_ROLES``, compared as rules compare it);
+    otherwise the record says "a role not among the known roles"."""
+    visitor = {**VISIT["visit"]["visitor"], "role": "Iranian PhD student"}
+    config = _scanned(tmp_path, {**VISIT, "visit": {**VISIT["visit"], "visitor": visitor}})
+    db = tmp_path / "db.sqlite"
+    with Store.open(db) as store:
+        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
+        case = store.case_for("file", "v-1")
+    assert case is not None
+    with sqlite3.connect(db) as conn:  # nothing of the text in the state database
+        [body] = conn.execute("SELECT body FROM record_subjects").fetchone()
+    assert "Iranian" not in body and json.loads(body)["visit"]["visitor"]["role"] == UNKNOWN_ROLE
+    client = app_for(db)
+    login(client, "viewer")
+    page = unescape(" ".join(client.get(f"/cases/{case.id}").text.split()))
+    assert f"<dt>Visitor</dt><dd>{UNKNOWN_ROLE}</dd>" in page and "Iranian" not in page
+    shown = CliRunner().invoke(cli, ["show", f"case:{case.id}", "--config", str(config)])
+    assert "Iranian" not in shown.output and f"visitor: {UNKNOWN_ROLE}" in shown.output
+
+
+def test_a_known_role_is_kept_in_the_form_rules_compare_it() -> None:
+    """ "Visiting Researcher" is the known role "visiting researcher"; a record stored before
+    roles were filtered shows its free text no more."""
+    from kvrules.model import CollaborationEvent
+    from kvrules.store.subjects import subject_body
+
+    visit = {**VISIT["visit"], "visitor": {"role": "Visiting Researcher", "affiliations": []}}
+    event = CollaborationEvent.model_validate({**VISIT, "visit": visit})
+    assert subject_body(event)["visit"]["visitor"]["role"] == "visiting researcher"
+    stored_before = {"visitor": {"role": "Iranian PhD student"}}
+    assert visit_facts(stored_before)[0] == ("Visitor", UNKNOWN_ROLE)
+    assert visit_facts({"visitor": {}})[0] == ("Visitor", "role not recorded")
+
+
+def test_what_was_not_screened_is_said_of_whose_institution_it_is() -> None:
+    """Code review (2026-12-07, LOW): every set-apart institution was said to "in effect be the
+    visitor's", a participant's, an applicant's or a co-author's too."""
+    gone = {"name": "Tehran Institute of Photonics", "country_set_apart": "IR"}
+    subjects = {
+        "a participant's institution": {"project": {"participants": [{"affiliations": [gone]}]}},
+        "the applicant's institution": {"project": {"partners": [{**gone, "role": "applicant"}]}},
+        "a co-author's institution": {"output": {"affiliations": [gone]}},
+        "the visitor's institution": {"visit": {"visitor": {"affiliations": [gone]}}},
+    }
+    for institution, subject in subjects.items():
+        [said] = not_screened_on_country(subject)
+        assert said.startswith(f"Tehran Institute of Photonics: {institution}, not identified")
+        person = institution.replace("a participant's", "the participant's").replace(
+            "a co-author's", "the co-author's"
+        )[: -len(" institution")]
+        assert f"(it would in effect be {person})" in said, said
+        if "visitor" not in institution:
+            assert "visitor" not in said, said

@@ -83,6 +83,19 @@ def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener:
     assert "KU Leuven: not found in" in page
 
 
+def test_the_page_never_says_green_while_a_name_was_not_screened_on_a_country(
+    db: Path, screener: Screener
+) -> None:
+    """Code review (2026-12-07, HIGH): the pre-screen said GREEN with a name set apart."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {"topic": "medieval manuscripts", "visitor_name": "Wei Zhang",
+              "visitor_country": "CN", "host_unit": "History"}  # fmt: skip
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    triage = page.split('id="triage"', 1)[1].split("</p>", 1)[0]
+    assert "GREEN" not in triage and "NOT COMPLETE" in triage, triage
+    assert "not complete: 1 name not screened on a country" in triage
+
+
 def test_the_lists_looked_at_and_what_they_did_not_match_are_said_in_words(
     db: Path, screener: Screener
 ) -> None:
