@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kvrules.errors import KvrulesError
+from kvrules.store.folding import SQL_FUNCTION, fold
 from kvrules.store.migrations import MIGRATIONS, Migration
 
 Clock = Callable[[], datetime]
@@ -44,6 +45,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # outbox rows and the cursor roll back together, so the next scan simply redoes them.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    # the case search folds stored text as it folds the words asked for (every script)
+    conn.create_function(SQL_FUNCTION, 1, fold, deterministic=True)
     return conn
 
 
