@@ -28,8 +28,11 @@ from kvrules.web.casedata import (
     parse_date,
     whole_number,
 )
-
-MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
+from kvrules.web.caseform import (
+    MITIGATION_ROWS,
+    FormProblem,
+    read_decision,
+)
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -129,9 +132,16 @@ async def bulk_change(request: Request) -> Response:
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
 
 
-@guard("view")
-async def case_page(request: Request) -> Response:
-    case_id = _case_id(request)
+def _case_view(
+    request: Request,
+    case_id: int,
+    *,
+    typed: Any = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page; after a refused submit, with the form as typed (``typed``) and each
+    problem beside its field (``errors``: field name → message)."""
     with open_store(request) as store:
         case = store.case(case_id)
         if case is None:
@@ -179,8 +189,15 @@ async def case_page(request: Request) -> Response:
             # a visit as the RIS names it, and the organisations whose country was set apart
             "visit_facts": visit_facts((subject or {}).get("visit") or {}),
             "unscreened": not_screened_on_country(subject),
+            "typed": typed or {},
+            "errors": errors or {},
         }
-    return _render(request, "case.html", context)
+    return _render(request, "case.html", context, status_code=status_code)
+
+
+@guard("view")
+async def case_page(request: Request) -> Response:
+    return _case_view(request, _case_id(request))
 
 
 @guard("triage")
@@ -188,7 +205,8 @@ async def triage(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     colour = str(form.get("colour", ""))
     if colour not in TRIAGE:
-        return error_page(request, 400, "Choose green, amber or red.")
+        errors = {"colour": "choose green, amber or red"}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     with open_store(request) as store:
         if store.case(case_id) is None:
             return error_page(request, 404, f"There is no case {case_id}.")
@@ -220,43 +238,32 @@ async def adjudicate(request: Request) -> Response:
     return _back(request, case_id, f"Recorded: {said}. Later scans remember it.")
 
 
-def _mitigation_rows(form) -> list[tuple[str, str, date | None]]:
-    rows = []
-    for i in range(MITIGATION_ROWS):
-        action = str(form.get(f"m{i}_action", "")).strip()
-        owner = str(form.get(f"m{i}_owner", "")).strip()
-        if action or owner:
-            if not (action and owner):
-                raise ValueError("each mitigation needs both an action and an owner")
-            rows.append((action, owner, parse_date(str(form.get(f"m{i}_due", "")))))
-    return rows
-
-
 @guard("decide")
 async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
-    decision = str(form.get("decision", ""))
-    rationale = str(form.get("rationale", "")).strip()
     four_eyes = request.app.state.settings.four_eyes
     try:
-        if decision not in DECISIONS or not rationale:
-            raise ValueError("A decision needs one of the three outcomes and a rationale.")
-        review_due = parse_date(str(form.get("review_due", "")))
-        items = _mitigation_rows(form)
+        wanted = read_decision(form)
+    except FormProblem as problem:
+        errors = {problem.field: str(problem)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    try:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
             record = store.propose_decision if four_eyes else store.decide
             record(
                 case_id,
-                decision,
-                rationale,
+                wanted.decision,
+                wanted.rationale,
                 actor=request.state.user.name,
-                review_due=review_due,
-                mitigations=items,
+                review_due=wanted.review_due,
+                mitigations=wanted.mitigations,
             )
-    except ValueError as exc:
-        return error_page(request, 400, str(exc))
+    except ValueError as exc:  # what the store refuses that the form did not foresee
+        errors = {"decision": str(exc)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    decision = wanted.decision
     if four_eyes:
         return _back(
             request,

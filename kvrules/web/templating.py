@@ -27,6 +27,7 @@ from kvrules.plain import (
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
 from kvrules.web.casedata import identifier_views
+from kvrules.web.caseform import field_id
 from kvrules.web.security import can
 
 
@@ -46,6 +47,7 @@ def environment() -> Environment:
     env.filters["verdict"] = verdict_in_words  # "not-same" → not the same organisation
     env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
+    env.filters["field_id"] = field_id  # a form field's name → the id its error links to
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
     env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches
