@@ -1,5 +1,11 @@
-"""The case page's forms read back: what is wrong with a field, shown beside it with the form
-kept as typed, instead of a bare error page that loses the rationale and mitigations."""
+"""The case page's forms read back: what is wrong with a field (shown beside it, the form kept
+as typed) and whether someone else changed the case since the page was opened.
+
+Optimistic concurrency lives here, in the web layer: each form carries the id of the case's
+newest history entry when the page was drawn (``version``); a submit made from an older page
+is refused and the page re-shown with what changed, so a second committee member never
+overwrites or supersedes a colleague's triage or decision without seeing it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kvrules.history import sentence
+from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import DECISIONS
 from kvrules.store.committee import TRIAGE
 from kvrules.web.casedata import parse_date
@@ -67,6 +75,35 @@ def read_decision(form: Any) -> DecisionForm:
             "m0_action", "approve with mitigations needs at least one mitigation (action and owner)"
         )
     return DecisionForm(decision, rationale, review_due, mitigations)
+
+
+def case_version(history: list[AuditEntry]) -> int:
+    """The id of the case's newest history entry: what a form carries as its ``version``."""
+    return max((e.id for e in history), default=0)
+
+
+def changes_since(form: Any, history: list[AuditEntry]) -> list[AuditEntry]:
+    """The case's history entries newer than the page the form came from. A form without a
+    version (a script posting directly) is not checked: it has no page to be stale against."""
+    seen = str(form.get("version", "")).strip()
+    if not seen.isdigit():
+        return []
+    return [e for e in history if e.id > int(seen)]
+
+
+def stale_message(changes: list[AuditEntry], when: Any) -> str:
+    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …"."""
+    latest = changes[-1]
+    also = f", and {len(changes) - 1} change(s) before that" if len(changes) > 1 else ""
+    return (
+        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest)}){also} "
+        "since you opened it; review and submit again."
+    )
+
+
+def utc_minute(at: str) -> str:
+    """A history entry's time as the case page shows it ("2026-12-07 07:31 UTC")."""
+    return f"{at[:16].replace('T', ' ')} UTC"
 
 
 def field_id(field: str) -> str:

@@ -31,7 +31,11 @@ from kvrules.web.casedata import (
 from kvrules.web.caseform import (
     MITIGATION_ROWS,
     FormProblem,
+    case_version,
+    changes_since,
     read_decision,
+    stale_message,
+    utc_minute,
 )
 
 
@@ -138,10 +142,12 @@ def _case_view(
     *,
     typed: Any = None,
     errors: dict[str, str] | None = None,
+    notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The case page; after a refused submit, with the form as typed (``typed``) and each
-    problem beside its field (``errors``: field name → message)."""
+    """The case page; after a refused submit, with the form as typed (``typed``), each
+    problem beside its field (``errors``: field name → message) or a notice above the forms
+    (``notice``: someone else changed the case meanwhile)."""
     with open_store(request) as store:
         case = store.case(case_id)
         if case is None:
@@ -172,6 +178,9 @@ def _case_view(
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": mitigations,
             "history": (history := store.audit_entries(f"case:{case_id}")),
+            # what the forms carry, so a submit from a page opened before a colleague's
+            # change is refused (kvrules.web.caseform)
+            "version": case_version(history),
             # a proposal sent from a pre-screen: the pre-screen it came from
             "prescreen": next(
                 (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
@@ -191,6 +200,7 @@ def _case_view(
             "unscreened": not_screened_on_country(subject),
             "typed": typed or {},
             "errors": errors or {},
+            "notice": notice,
         }
     return _render(request, "case.html", context, status_code=status_code)
 
@@ -198,6 +208,16 @@ def _case_view(
 @guard("view")
 async def case_page(request: Request) -> Response:
     return _case_view(request, _case_id(request))
+
+
+def _stale(request: Request, case_id: int, form: Any) -> Response | None:
+    """The case page again, the form as typed, when the case changed since it was opened."""
+    with open_store(request) as store:
+        changes = changes_since(form, store.audit_entries(f"case:{case_id}"))
+    if not changes:
+        return None
+    notice = stale_message(changes, utc_minute)
+    return _case_view(request, case_id, typed=form, notice=notice, status_code=409)
 
 
 @guard("triage")
@@ -210,6 +230,9 @@ async def triage(request: Request) -> Response:
     with open_store(request) as store:
         if store.case(case_id) is None:
             return error_page(request, 404, f"There is no case {case_id}.")
+    if (refused := _stale(request, case_id, form)) is not None:
+        return refused
+    with open_store(request) as store:
         note = str(form.get("note", "")).strip() or None
         store.set_triage(case_id, colour, actor=request.state.user.name, note=note)
     return _back(request, case_id, f"Case {case_id} triaged {colour}.")
@@ -247,6 +270,8 @@ async def decide(request: Request) -> Response:
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    if (refused := _stale(request, case_id, form)) is not None:
+        return refused
     try:
         with open_store(request) as store:
             if store.case(case_id) is None:

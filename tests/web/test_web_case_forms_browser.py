@@ -70,3 +70,29 @@ def test_a_refused_decision_keeps_the_form_and_focuses_the_field(
     with page.expect_navigation():
         page.get_by_role("button", name="Record decision").click()
     assert page.get_by_role("status").inner_text().startswith("Decision recorded")
+
+
+def test_two_members_on_one_case_the_second_sees_the_first_change(
+    server: str, browser_context, db: Path
+) -> None:
+    cid = case_id(db)
+    alice = _signed_in(browser_context, server, "committee")
+    bob = _signed_in(browser_context, server, "admin")
+    alice.goto(f"/cases/{cid}")
+    bob.goto(f"/cases/{cid}")
+    alice.get_by_label("green").check()
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Save triage").click()
+    bob.get_by_label("red").check()
+    bob.get_by_label("Note (optional)").fill("Listed lab; escalate.")
+    with bob.expect_navigation():
+        bob.get_by_role("button", name="Save triage").click()
+    notice = bob.locator("#case-notice")
+    assert "committee changed this case at" in notice.inner_text()
+    assert "review and submit again" in notice.inner_text()
+    assert bob.get_by_label("Note (optional)").input_value() == "Listed lab; escalate."
+    assert bob.get_by_label("red").is_checked()
+    # the page now shows alice's change: submitting again from it is accepted
+    with bob.expect_navigation():
+        bob.get_by_role("button", name="Save triage").click()
+    assert bob.get_by_role("status").inner_text() == f"Case {cid} triaged red."
