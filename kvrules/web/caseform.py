@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from kvrules.errors import KvrulesError
 from kvrules.history import sentence
 from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import DECISIONS
@@ -23,7 +24,7 @@ MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
 WITH_MITIGATIONS = "approve-with-mitigations"
 
 
-class FormProblem(ValueError):
+class FormProblem(KvrulesError, ValueError):
     """Something to correct in one field of a form (``field``: its name attribute)."""
 
     def __init__(self, field: str, message: str) -> None:
