@@ -102,11 +102,6 @@ def stale_message(changes: list[AuditEntry], when: Any) -> str:
     )
 
 
-def utc_minute(at: str) -> str:
-    """A history entry's time as the case page shows it ("2026-12-07 07:31 UTC")."""
-    return f"{at[:16].replace('T', ' ')} UTC"
-
-
 def field_id(field: str) -> str:
     """The id of the input a field's error links to and focuses (the ids the page has long had:
     ``d-rationale``, ``m0-owner`` …; a choice links to its first button)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -18,6 +18,7 @@ from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
@@ -35,7 +36,6 @@ from kvrules.web.caseform import (
     changes_since,
     read_decision,
     stale_message,
-    utc_minute,
 )
 
 
@@ -191,7 +191,7 @@ def _case_view(
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
             "mitigation_rows": range(MITIGATION_ROWS),
-            "today": date.today(),
+            "today": today(request.app.state.settings.time_zone),
             # where an organisation on no list was looked for, as `check` and `scan` say it
             "not_found": not_found_in(screened, titles) if screened else None,
             "screened": screened_in_words(screened, titles) if screened else None,
@@ -216,7 +216,8 @@ def _stale(request: Request, case_id: int, form: Any) -> Response | None:
         changes = changes_since(form, store.audit_entries(f"case:{case_id}"))
     if not changes:
         return None
-    notice = stale_message(changes, utc_minute)
+    zone = request.app.state.settings.time_zone
+    notice = stale_message(changes, lambda at: local_time(at, zone))
     return _case_view(request, case_id, typed=form, notice=notice, status_code=409)
 
 
@@ -362,7 +363,12 @@ async def mitigation_list(request: Request) -> Response:
     return _render(
         request,
         "mitigations.html",
-        {"items": items, "status": status, "statuses": MITIGATION_STATUSES, "today": date.today()},
+        {
+            "items": items,
+            "status": status,
+            "statuses": MITIGATION_STATUSES,
+            "today": today(request.app.state.settings.time_zone),
+        },
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from kvrules.history import (
     decision_in_words,
@@ -26,6 +27,7 @@ from kvrules.plain import (
 )
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
+from kvrules.timezone import local_date, local_time, zone
 from kvrules.web.casedata import identifier_views
 from kvrules.web.caseform import field_id
 from kvrules.web.security import can
@@ -57,7 +59,24 @@ def environment() -> Environment:
     env.filters["signal_marked"] = signal_marked  # … "(an assessment, not a designation)"
     env.filters["signal_source"] = signal_source  # the profiles' edition and the citation
     env.filters["money"] = money  # 250000, "EUR" → €250,000
+    env.filters["when"] = when  # a stored UTC moment → "2026-12-06 23:03 PST", the zone's
+    env.filters["day"] = day  # its date in the institution's zone
     return env
+
+
+def _zone(context: Context):
+    # the web app puts the configured zone in every page's context; elsewhere the server's
+    return context.get("time_zone") or zone()
+
+
+@pass_context
+def when(context: Context, value) -> str:
+    return local_time(value, _zone(context))
+
+
+@pass_context
+def day(context: Context, value) -> str:
+    return local_date(value, _zone(context))
 
 
 def http_url(url: str | None) -> str | None:

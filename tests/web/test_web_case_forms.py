@@ -100,7 +100,7 @@ def test_a_triage_from_a_stale_page_is_refused_with_what_changed(db: Path) -> No
     page = bob.post(f"/cases/{cid}/triage", data=stale)
     assert page.status_code == 409
     assert re.search(
-        r"committee changed this case at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(triaged [^)]*green[^)]*\)"
+        r"committee changed this case at \d{4}-\d\d-\d\d \d\d:\d\d [^ ]+ \(triaged [^)]*green[^)]*\)"
         r" since you opened it; review and submit again",
         page.text,
     ), page.text
