@@ -245,6 +245,12 @@ class Config(_Section):
         "rulebooks apply (their jurisdiction) and the wording; unset: every rulebook runs, no "
         "funder is called foreign, no funding share is computed (config check asks for it)",
     )
+    time_zone: str | None = Field(
+        default=None,
+        description="the institution's time zone (an IANA name, e.g. Europe/Amsterdam): the web "
+        "app and the reports show times in it and count 'today' (overdue mitigations) in it; "
+        "unset: the server's zone",
+    )
     four_eyes: bool = Field(
         default=False,
         description="a committee decision takes effect only when a second, different committee "
@@ -280,6 +286,15 @@ class Config(_Section):
         from kvrules.model import country_code
 
         return None if v is None else country_code(v)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, v: str | None) -> str | None:
+        from kvrules.timezone import zone
+
+        if v is not None:
+            zone(v)  # UnknownTimeZone (a ValueError): one line naming the setting
+        return v
 
     @field_validator("readable_attributes")
     @classmethod
@@ -503,6 +518,8 @@ full_scan_every: 7d                  # read everything weekly: incremental reads
 #                                      else only amounts in the home currency count
 # four_eyes: true                   # web app: a decision applies once a second, different
 #                                      committee member approves it
+# time_zone: Europe/Amsterdam       # the zone times are shown and "today" is counted in;
+#                                      unset: the server's
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

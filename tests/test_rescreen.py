@@ -417,7 +417,8 @@ def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_r
     [row] = [json.loads(line) for line in listed.output.splitlines()]
     assert not any(lapse in e for e in row["evidence"]), row["evidence"]
     assert [lapse in s for s in row["since_found"]] == [True]
-    [exported] = csv.DictReader(io.StringIO(client.get("/cases.csv?table=findings").text))
+    export = client.get("/cases.csv?table=findings").content.decode("utf-8-sig")  # Excel's BOM
+    [exported] = csv.DictReader(io.StringIO(export))
     assert lapse not in exported["evidence"] and lapse in exported["since it was found"]
     with Store.open(state) as store:
         report = markdown_report(store)

@@ -48,6 +48,7 @@ class PortfolioSettings:
     foreign_cap: float
     rates: Any
     links: dict[str, Any]  # the sources' ris_url patterns: cases link to the RIS
+    time_zone: Any  # the institution's zone (tzinfo): times shown, "today" counted in it
 
 
 def portfolio_settings(
@@ -74,7 +75,11 @@ def portfolio_settings(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--home-country") from None
     cap = foreign_cap if foreign_cap is not None else foreign_share_cap(config)
-    return PortfolioSettings(config.database, home, cap, rates, record_links(config))
+    from kvrules.timezone import zone
+
+    return PortfolioSettings(
+        config.database, home, cap, rates, record_links(config), zone(config.time_zone)
+    )
 
 
 @click.command()
@@ -145,6 +150,7 @@ def serve(
         # pre-screening (form and API) with the same rulebooks and lists as a scan
         "screener": Screener.from_config(config),
         "four_eyes": config.four_eyes,
+        "time_zone": site.time_zone,
         "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
         "rulebook_titles": rulebook_titles(config.rulebooks),
     }
@@ -336,5 +342,6 @@ def report(
             rates=site.rates,
             since=since.replace(tzinfo=UTC) if since else None,
             links=site.links,
+            time_zone=site.time_zone,
         )
     click.echo(f"report: {out} (HTML: the portfolio report, charts inline)")

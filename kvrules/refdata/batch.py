@@ -21,6 +21,7 @@ still come out in input order.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -61,6 +62,7 @@ TOP_COLUMNS = (
 SPREADSHEET_CELL = 32_767
 _KEYS = ("name", "country", "ror")
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text": UTF-16, tab-separated
 _SAVE_AS = "save it as 'CSV UTF-8' or JSON lines"
 _MAGIC = {
     b"PK\x03\x04": "an Excel workbook or another zip file",
@@ -225,11 +227,17 @@ class Input:
         if not hasattr(stream, "peek"):
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+        utf16 = head.startswith(_UTF16_BOMS)
+        if utf16:  # read as the UTF-8 the rest of the reader reads; tabs are sniffed as usual
+            head = head.decode("utf-16", errors="ignore").encode("utf-8")
+            stream = _recoded_from_utf16(stream)
         if not head.strip():
             raise BadInput("no rows: the file is empty")
         _refuse_binary(head)
-        self.bom = head.startswith(_BOM)  # Excel's "CSV UTF-8": the output keeps it
-        if self.bom:
+        # Excel's "CSV UTF-8" (or its "Unicode Text"): the output keeps a byte-order mark, for
+        # Excel to read it back as Unicode
+        self.bom = head.startswith(_BOM) or utf16
+        if head.startswith(_BOM):
             stream.read(len(_BOM))
             head = head[len(_BOM) :]
         self._stream = stream
@@ -388,9 +396,16 @@ def _file_size(stream: IO[bytes]) -> int | None:
     return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
+def _recoded_from_utf16(stream: IO[bytes]) -> IO[bytes]:
+    """UTF-16 text (its byte-order mark says which order) read as UTF-8 bytes, a line at a time;
+    ``tell`` and ``fileno`` are the file's own, so the progress bar still counts its bytes."""
+    utf8, utf16 = codecs.lookup("utf-8"), codecs.lookup("utf-16")
+    return codecs.StreamRecoder(  # type: ignore[return-value]
+        stream, utf8.encode, utf8.decode, utf16.streamreader, utf16.streamwriter
+    )
+
+
 def _refuse_binary(head: bytes) -> None:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BadInput(f"row 1: UTF-16 text (Excel's 'Unicode Text'); {_SAVE_AS}")
     what = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
     first_line = head.split(b"\n", 1)[0]
     controls = sum(b < 9 or 13 < b < 32 for b in head)

@@ -9,6 +9,9 @@ a route filter 18-45 ms, a risk filter 0.1 ms, the filter menus 45-150 ms, the p
 40 ms; the list used to build every case's row on each request (2.7-8 s). A plain ``LIKE`` over
 the short text is enough at this size, so no FTS index is kept (FTS5's trigram tokenizer would
 also miss one- and two-letter terms such as a country code or a case number).
+Words and stored text are compared folded alike (``kvrules.store.folding``: NFKC + casefold, so
+"московский" finds "Московский", "école" "ÉCOLE"); the per-row fold costs 8-25 ms per word
+over 10,000 records of ASCII text, 35-75 ms of Cyrillic and accented text (same machine).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kvrules.store.db import ts
+from kvrules.store.folding import SQL_FUNCTION, fold
 
 # A finding's alert route, spelled as the index on it (migration 6) is, so queries use it.
 ROUTE = "json_extract(body, '$.alert')"
@@ -51,11 +55,13 @@ def _where(q: CaseQuery) -> tuple[str, list]:
         clauses.append(sql)
         args.extend(values)
 
-    for word in q.text.lower().split():
+    # both sides folded alike: SQLite's LIKE and lower() fold ASCII letters only
+    for word in (fold(q.text) or "").split():
         number = word.removeprefix("#")
         by_id = " OR c.id = ?" if number.isascii() and number.isdigit() and len(number) < 19 else ""
         add(
-            f"(t.text LIKE ? ESCAPE '\\' OR c.record_id LIKE ? ESCAPE '\\'{by_id})",
+            f"({SQL_FUNCTION}(t.text) LIKE ? ESCAPE '\\'"
+            f" OR {SQL_FUNCTION}(c.record_id) LIKE ? ESCAPE '\\'{by_id})",
             _like(word),
             _like(word),
             *([int(number)] if by_id else []),

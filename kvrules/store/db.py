@@ -13,6 +13,7 @@ from typing import Protocol
 
 from kvrules.errors import KvrulesError
 from kvrules.private import create_private
+from kvrules.store.folding import SQL_FUNCTION, fold
 from kvrules.store.migrations import MIGRATIONS, Migration
 from kvrules.store.storage import storage_error
 
@@ -50,6 +51,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     # outbox rows and the cursor roll back together, so the next scan simply redoes them.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
+    # the case search folds stored text as it folds the words asked for (every script)
+    conn.create_function(SQL_FUNCTION, 1, fold, deterministic=True)
     return conn
 
 

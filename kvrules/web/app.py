@@ -56,6 +56,8 @@ def _context(request: Request) -> dict:
         "user": user,
         "csrf_token": csrf_token(request),
         "flash": request.session.pop("flash", None),
+        # every time on a page is shown in the institution's zone (kvrules.timezone)
+        "time_zone": request.app.state.settings.time_zone,
     }
 
 

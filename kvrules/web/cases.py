@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -18,6 +18,7 @@ from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
@@ -28,8 +29,14 @@ from kvrules.web.casedata import (
     parse_date,
     whole_number,
 )
-
-MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
+from kvrules.web.caseform import (
+    MITIGATION_ROWS,
+    FormProblem,
+    case_version,
+    changes_since,
+    read_decision,
+    stale_message,
+)
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -129,9 +136,18 @@ async def bulk_change(request: Request) -> Response:
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
 
 
-@guard("view")
-async def case_page(request: Request) -> Response:
-    case_id = _case_id(request)
+def _case_view(
+    request: Request,
+    case_id: int,
+    *,
+    typed: Any = None,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page; after a refused submit, with the form as typed (``typed``), each
+    problem beside its field (``errors``: field name → message) or a notice above the forms
+    (``notice``: someone else changed the case meanwhile)."""
     with open_store(request) as store:
         case = store.case(case_id)
         if case is None:
@@ -162,6 +178,9 @@ async def case_page(request: Request) -> Response:
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": mitigations,
             "history": (history := store.audit_entries(f"case:{case_id}")),
+            # what the forms carry, so a submit from a page opened before a colleague's
+            # change is refused (kvrules.web.caseform)
+            "version": case_version(history),
             # a proposal sent from a pre-screen: the pre-screen it came from
             "prescreen": next(
                 (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
@@ -172,15 +191,37 @@ async def case_page(request: Request) -> Response:
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
             "mitigation_rows": range(MITIGATION_ROWS),
-            "today": date.today(),
+            "today": today(request.app.state.settings.time_zone),
             # where an organisation on no list was looked for, as `check` and `scan` say it
             "not_found": not_found_in(screened, titles) if screened else None,
             "screened": screened_in_words(screened, titles) if screened else None,
             # a visit as the RIS names it, and the organisations whose country was set apart
             "visit_facts": visit_facts((subject or {}).get("visit") or {}),
             "unscreened": not_screened_on_country(subject),
+            "typed": typed or {},
+            "errors": errors or {},
+            "notice": notice,
         }
-    return _render(request, "case.html", context)
+    return _render(request, "case.html", context, status_code=status_code)
+
+
+@guard("view")
+async def case_page(request: Request) -> Response:
+    return _case_view(request, _case_id(request))
+
+
+def _stale(request: Request, case_id: int, form: Any) -> Response | None:
+    """The case page again, the form as typed, when someone else changed the case since it
+    was opened. One's own changes do not make one's page stale: the same form posted twice (a
+    double click) reaches the store, which records it once and says so."""
+    with open_store(request) as store:
+        changes = changes_since(form, store.audit_entries(f"case:{case_id}"))
+    changes = [e for e in changes if e.actor != request.state.user.name]
+    if not changes:
+        return None
+    zone = request.app.state.settings.time_zone
+    notice = stale_message(changes, lambda at: local_time(at, zone))
+    return _case_view(request, case_id, typed=form, notice=notice, status_code=409)
 
 
 @guard("triage")
@@ -188,10 +229,14 @@ async def triage(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     colour = str(form.get("colour", ""))
     if colour not in TRIAGE:
-        return error_page(request, 400, "Choose green, amber or red.")
+        errors = {"colour": "choose green, amber or red"}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     with open_store(request) as store:
         if store.case(case_id) is None:
             return error_page(request, 404, f"There is no case {case_id}.")
+    if (refused := _stale(request, case_id, form)) is not None:
+        return refused
+    with open_store(request) as store:
         note = str(form.get("note", "")).strip() or None
         store.set_triage(case_id, colour, actor=request.state.user.name, note=note)
     return _back(request, case_id, f"Case {case_id} triaged {colour}.")
@@ -220,43 +265,34 @@ async def adjudicate(request: Request) -> Response:
     return _back(request, case_id, f"Recorded: {said}. Later scans remember it.")
 
 
-def _mitigation_rows(form) -> list[tuple[str, str, date | None]]:
-    rows = []
-    for i in range(MITIGATION_ROWS):
-        action = str(form.get(f"m{i}_action", "")).strip()
-        owner = str(form.get(f"m{i}_owner", "")).strip()
-        if action or owner:
-            if not (action and owner):
-                raise ValueError("each mitigation needs both an action and an owner")
-            rows.append((action, owner, parse_date(str(form.get(f"m{i}_due", "")))))
-    return rows
-
-
 @guard("decide")
 async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
-    decision = str(form.get("decision", ""))
-    rationale = str(form.get("rationale", "")).strip()
     four_eyes = request.app.state.settings.four_eyes
     try:
-        if decision not in DECISIONS or not rationale:
-            raise ValueError("A decision needs one of the three outcomes and a rationale.")
-        review_due = parse_date(str(form.get("review_due", "")))
-        items = _mitigation_rows(form)
+        wanted = read_decision(form)
+    except FormProblem as problem:
+        errors = {problem.field: str(problem)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    if (refused := _stale(request, case_id, form)) is not None:
+        return refused
+    try:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
             record = store.propose_decision if four_eyes else store.decide
             made = record(
                 case_id,
-                decision,
-                rationale,
+                wanted.decision,
+                wanted.rationale,
                 actor=request.state.user.name,
-                review_due=review_due,
-                mitigations=items,
+                review_due=wanted.review_due,
+                mitigations=wanted.mitigations,
             )
-    except ValueError as exc:
-        return error_page(request, 400, str(exc))
+    except ValueError as exc:  # what the store refuses that the form did not foresee
+        errors = {"decision": str(exc)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    decision = wanted.decision
     if made.repeat:  # the form posted twice (a double click, a resent request)
         return _back(
             request,
@@ -339,7 +375,12 @@ async def mitigation_list(request: Request) -> Response:
     return _render(
         request,
         "mitigations.html",
-        {"items": items, "status": status, "statuses": MITIGATION_STATUSES, "today": date.today()},
+        {
+            "items": items,
+            "status": status,
+            "statuses": MITIGATION_STATUSES,
+            "today": today(request.app.state.settings.time_zone),
+        },
     )
 
 

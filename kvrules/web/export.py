@@ -111,8 +111,16 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
     return {t.name: t for t in (cases, findings, decisions)}
 
 
+# Excel opens a CSV without a byte-order mark in the machine's ANSI code page: 哈尔滨 and
+# Cyrillic titles came out garbled. With it, Excel (and every CSV reader that knows
+# "utf-8-sig") reads UTF-8.
+UTF8_BOM = "\ufeff"
+
+
 def as_csv(table: Table) -> str:
+    """The table as CSV for a spreadsheet: UTF-8 after a byte-order mark, formulas inert."""
     out = io.StringIO()
+    out.write(UTF8_BOM)
     writer = csv.writer(out)
     writer.writerow(table.header)
     writer.writerows([csv_safe(v) for v in row] for row in table.rows)

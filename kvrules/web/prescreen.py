@@ -20,12 +20,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.findings import Finding
-from kvrules.prescreen import Proposal, Screener, Screening, proposal_problem
+from kvrules.prescreen import Proposal, Screener, Screening
 from kvrules.store import Store
 from kvrules.store.prescreens import Prescreen
 from kvrules.store.users import User
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id, settings
 from kvrules.web.casedata import evidence_views
+from kvrules.web.prescreenform import element_id, form_problems
 from kvrules.web.security import can
 
 PARTNER_ROWS = 5
@@ -54,6 +55,16 @@ def _organisation(form: FormData, prefix: str) -> dict[str, str] | None:
     if not any(fields.values()):
         return None  # an empty row of the form
     return {k: v for k, v in fields.items() if v}
+
+
+def filled_rows(form: FormData) -> dict[str, list[int]]:
+    """For partners and funders, the form rows filled in: the proposal's n-th partner is the
+    form's row ``filled_rows(form)["partners"][n]`` (an empty row between is skipped)."""
+    counts = {"partners": ("partner", PARTNER_ROWS), "funders": ("funder", FUNDER_ROWS)}
+    return {
+        key: [i for i in range(count) if _organisation(form, f"{stem}{i}")]
+        for key, (stem, count) in counts.items()
+    }
 
 
 def proposal_document(form: FormData) -> dict[str, Any]:
@@ -97,7 +108,12 @@ def _visible(prescreen: Prescreen | None, user: User) -> bool:
     return prescreen is not None and (prescreen.actor == user.name or can(user.role, "view"))
 
 
-def _form_page(request: Request, form: FormData | None = None, error: str | None = None):
+def _form_page(
+    request: Request,
+    form: FormData | None = None,
+    error: str | None = None,
+    errors: dict[str, str] | None = None,
+):
     user = request.state.user
     with open_store(request) as store:
         mine = store.prescreens(None if can(user.role, "view") else user.name)[:50]
@@ -107,12 +123,14 @@ def _form_page(request: Request, form: FormData | None = None, error: str | None
         {
             "form": form or {},
             "error": error,
+            "errors": errors or {},  # field name → its problem, shown beside it
+            "error_ids": {field: element_id(field) for field in errors or {}},
             "partner_rows": range(PARTNER_ROWS),
             "funder_rows": range(FUNDER_ROWS),
             "prescreens": mine,
             "configured": settings(request).screener is not None,
         },
-        status_code=400 if error else 200,
+        status_code=400 if error or errors else 200,
     )
 
 
@@ -128,7 +146,10 @@ async def prescreen_submit(request: Request) -> Response:
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as exc:
-        return _form_page(request, form, f"Please check the description: {proposal_problem(exc)}")
+        errors, whole = form_problems(exc, filled_rows(form))
+        if whole is None and errors:
+            return _form_page(request, form, errors=errors)
+        return _form_page(request, form, f"Please check the description: {whole}", errors)
     if not (proposal.partners or proposal.funders or proposal.visit or proposal.topic):
         return _form_page(request, form, "Describe the proposal: a partner, a funder or a topic.")
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from jinja2 import Environment
@@ -13,6 +13,7 @@ from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
 from kvrules.store import Store
+from kvrules.timezone import today, zone
 from kvrules.web import charts
 from kvrules.web.auth import guard, open_store
 from kvrules.web.portfolio import RISKS, Portfolio, build
@@ -75,18 +76,21 @@ def render_standalone(
     rates: ExchangeRates | None = None,
     since: datetime | None = None,
     links: RecordLinks | None = None,
+    time_zone: tzinfo | None = None,
 ) -> str:
 
+    time_zone = time_zone or zone()
     p = build(
         store,
         home_country=home_country,
+        today=today(time_zone),
         foreign_cap=foreign_cap,
         rates=rates,
         since=since,
         links=links,
     )
     template = env.get_template("report_standalone.html")
-    return template.render(title=title, css=css(), **chart_context(p))
+    return template.render(title=title, css=css(), time_zone=time_zone, **chart_context(p))
 
 
 def write_report(
@@ -99,6 +103,7 @@ def write_report(
     rates: ExchangeRates | None = None,
     since: datetime | None = None,
     links: RecordLinks | None = None,
+    time_zone: tzinfo | None = None,
 ) -> Path:
 
     html = render_standalone(
@@ -110,6 +115,7 @@ def write_report(
         rates=rates,
         since=since,
         links=links,
+        time_zone=time_zone,
     )
     out.write_text(html, encoding="utf-8")
     return out
@@ -122,6 +128,7 @@ async def portfolio_page(request: Request) -> Response:
         p = build(
             store,
             home_country=settings.home_country,
+            today=today(settings.time_zone),  # overdue as the institution's calendar has it
             foreign_cap=settings.foreign_cap,
             rates=settings.rates,
             links=settings.links,

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import yaml
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.records import RecordLinks
+from kvrules.timezone import zone
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screener
@@ -92,6 +94,8 @@ class WebSettings:
     routes: Mapping[str, Sequence[str]] = field(default_factory=dict, compare=False)
     # rulebook id → its title, to name rulebooks for people (``rulebook_titles``)
     rulebook_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
+    time_zone: tzinfo = field(default_factory=zone, compare=False)
 
     @classmethod
     def for_host(cls, db: Path, host: str, **kw) -> WebSettings:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from kvrules.history import (
     decision_in_words,
@@ -26,7 +27,9 @@ from kvrules.plain import (
 )
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
+from kvrules.timezone import local_date, local_time, zone
 from kvrules.web.casedata import identifier_views, set_apart_in_words
+from kvrules.web.caseform import field_id
 from kvrules.web.security import can
 
 
@@ -47,6 +50,7 @@ def environment() -> Environment:
     env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
     env.filters["set_apart"] = set_apart_in_words  # why an organisation shows no country
+    env.filters["field_id"] = field_id  # a form field's name → the id its error links to
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
     env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches
@@ -56,7 +60,24 @@ def environment() -> Environment:
     env.filters["signal_marked"] = signal_marked  # … "(an assessment, not a designation)"
     env.filters["signal_source"] = signal_source  # the profiles' edition and the citation
     env.filters["money"] = money  # 250000, "EUR" → €250,000
+    env.filters["when"] = when  # a stored UTC moment → "2026-12-06 23:03 PST", the zone's
+    env.filters["day"] = day  # its date in the institution's zone
     return env
+
+
+def _zone(context: Context):
+    # the web app puts the configured zone in every page's context; elsewhere the server's
+    return context.get("time_zone") or zone()
+
+
+@pass_context
+def when(context: Context, value) -> str:
+    return local_time(value, _zone(context))
+
+
+@pass_context
+def day(context: Context, value) -> str:
+    return local_date(value, _zone(context))
 
 
 def http_url(url: str | None) -> str | None:

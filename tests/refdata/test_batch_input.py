@@ -3,6 +3,7 @@ row gets a result naming it, the run goes on and ends non-zero with a count."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -75,12 +76,32 @@ def test_a_binary_file_is_one_line_naming_the_file(tmp_path: Path, head: bytes) 
     assert "\x00" not in line and "PK\x03" not in line and "\ufffd" not in line
 
 
-def test_utf16_text_says_how_to_save_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_excels_unicode_text_is_read(tmp_path: Path, encoding: str) -> None:
+    """Excel's "Unicode Text" is UTF-16 with a byte-order mark, tab-separated, CRLF; it used
+    to be refused. Either byte order; names in any script come through."""
+    text = (
+        "name\tcountry\r\n"
+        "Beihang University\tCN\r\n"
+        "哈尔滨工程大学\tCN\r\n"
+        "Московский физико-технический институт\tRU\r\n"
+    )
     names = tmp_path / "unicode.txt"
-    names.write_bytes("name\tcountry\r\nBeihang University\tCN\r\n".encode("utf-16"))
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    names.write_bytes(bom + text.encode(encoding))
     result = run("--file", str(names))
-    assert result.exit_code == 1
-    assert "UTF-16" in result.output and "CSV UTF-8" in result.output
+    assert result.exit_code == 0, result.output
+    rows = rows_of(result.stdout)
+    assert [r["input"] for r in rows] == [
+        {"name": "Beihang University", "country": "CN"},
+        {"name": "哈尔滨工程大学", "country": "CN"},
+        {"name": "Московский физико-технический институт", "country": "RU"},
+    ]
+    assert rows[0]["matches"][0]["list"] == "us_dod_1286"
+    assert "not UTF-8" not in result.stderr
+    as_csv = run("--file", str(names), "--format", "csv")
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout_bytes.startswith(codecs.BOM_UTF8)  # for Excel to read it back
 
 
 def test_bad_json_lines_are_named_and_counted_at_the_end() -> None:

@@ -82,7 +82,7 @@ def test_search_bulk_triage_assign_and_export(sign_in, db: Path) -> None:
     assert len(cases) == 2 and cases[1][0] == first  # the header and the one filtered case
     with page.expect_download() as download:
         page.get_by_role("link", name="findings", exact=True).click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     assert [r["case"] for r in rows] == [str(first)]
     _shot(page, "21-bulk-done")
 

@@ -8,6 +8,7 @@ decision, rationale or member, or the same one after the case was reopened, is n
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -36,6 +37,24 @@ def test_the_same_form_posted_twice_records_one_decision_and_says_so(db: Path) -
     assert "nothing was recorded twice" in again.text
     with Store.open(db) as store:
         assert len(store.decisions(cid)) == 1
+    assert _actions(db, cid).count("case.decided") == 1
+
+
+def test_a_double_click_on_the_page_is_recorded_once_not_refused_as_stale(db: Path) -> None:
+    """The page's form carries the case's version: the second post of the same form is the
+    member's own change since the page opened, not someone else's, so it is not refused as
+    stale (409) but recorded once, as a script's double post is."""
+    cid = case_id(db)
+    client = app_for(db)
+    login(client, "committee")
+    page = client.get(f"/cases/{cid}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the case page's forms carry no version"
+    form = {**FORM, "csrf_token": token(page), "version": version.group(1)}
+    first = client.post(f"/cases/{cid}/decide", data=form)
+    again = client.post(f"/cases/{cid}/decide", data=form)
+    assert first.status_code == again.status_code == 200, again.text
+    assert "Already recorded: your decision (reject) of " in again.text
     assert _actions(db, cid).count("case.decided") == 1
 
 

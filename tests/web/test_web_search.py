@@ -197,3 +197,35 @@ def test_bulk_assignment_only_to_an_adviser_and_never_by_a_viewer(db: Path) -> N
     assert _bulk(viewer, "triage:red", ids).status_code == 403
     with Store.open(db) as store:
         assert store.triage_colours() == {} and store.case_assignees() == {}
+
+
+@pytest.mark.parametrize(
+    ("title", "asked"),
+    [
+        ("Московский физико-технический институт", "Московский"),
+        ("Московский физико-технический институт", "московский"),
+        ("Московский физико-технический институт", "МОСКОВСКИЙ ФИЗИКО"),
+        ("École polytechnique", "école"),
+        ("ÉCOLE POLYTECHNIQUE", "École"),
+        ("Politechnika Łódzka, Łódź", "łódź"),
+        ("İstanbul Teknik Üniversitesi", "istanbul üniversitesi"),
+        ("Technische Universität Straße", "STRASSE"),
+    ],
+)
+def test_search_folds_capitals_in_every_script(db: Path, title: str, asked: str) -> None:
+    """SQLite's LIKE folds ASCII only: a Cyrillic, accented or Turkish capital on either side
+    was not found (the reviewer's /cases?q=Московский). Both sides are folded alike."""
+    with sqlite3.connect(db) as conn:
+        body = json.loads(
+            conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-2'").fetchone()[0]
+        )
+        body["project"]["title"] = title
+        conn.execute(
+            "UPDATE record_subjects SET body = ? WHERE record_id = 'p-2'", (json.dumps(body),)
+        )
+    with Store.open(db) as store:
+        ids, found = store.search_cases(CaseQuery(text=asked))
+        assert (ids, found) == ([case_id(db, "p-2")], 1)
+    client = app_for(db)
+    login(client, "viewer")
+    assert _count(client, q=asked) == "1 of 2"

@@ -1,0 +1,115 @@
+"""The case page's forms read back: what is wrong with a field (shown beside it, the form kept
+as typed) and whether someone else changed the case since the page was opened.
+
+Optimistic concurrency lives here, in the web layer: each form carries the id of the case's
+newest history entry when the page was drawn (``version``); a submit made from an older page
+is refused and the page re-shown with what changed, so a second committee member never
+overwrites or supersedes a colleague's triage or decision without seeing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from kvrules.errors import KvrulesError
+from kvrules.history import sentence
+from kvrules.store.audit import AuditEntry
+from kvrules.store.cases import DECISIONS
+from kvrules.store.committee import TRIAGE
+from kvrules.web.casedata import parse_date
+
+MITIGATION_ROWS = 3  # blank mitigation rows on the decision form
+WITH_MITIGATIONS = "approve-with-mitigations"
+
+
+class FormProblem(KvrulesError, ValueError):
+    """Something to correct in one field of a form (``field``: its name attribute)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    decision: str
+    rationale: str
+    review_due: date | None
+    mitigations: list[tuple[str, str, date | None]]
+
+
+def _date(form: Any, field: str) -> date | None:
+    try:
+        return parse_date(str(form.get(field, "")))
+    except ValueError:
+        raise FormProblem(field, "write the date as YYYY-MM-DD") from None
+
+
+def _mitigation_rows(form: Any) -> list[tuple[str, str, date | None]]:
+    rows = []
+    for i in range(MITIGATION_ROWS):
+        action = str(form.get(f"m{i}_action", "")).strip()
+        owner = str(form.get(f"m{i}_owner", "")).strip()
+        if action or owner:
+            if not action:
+                raise FormProblem(f"m{i}_action", f"mitigation {i + 1} needs an action")
+            if not owner:
+                raise FormProblem(f"m{i}_owner", f"mitigation {i + 1} needs an owner")
+            rows.append((action, owner, _date(form, f"m{i}_due")))
+    return rows
+
+
+def read_decision(form: Any) -> DecisionForm:
+    """The decision form's fields, or the first ``FormProblem`` in the order they are shown."""
+    decision = str(form.get("decision", ""))
+    if decision not in DECISIONS:
+        raise FormProblem("decision", "choose one of the three outcomes")
+    rationale = str(form.get("rationale", "")).strip()
+    if not rationale:
+        raise FormProblem("rationale", "give the committee's rationale")
+    review_due = _date(form, "review_due")
+    mitigations = _mitigation_rows(form)
+    if decision == WITH_MITIGATIONS and not mitigations:
+        raise FormProblem(
+            "m0_action", "approve with mitigations needs at least one mitigation (action and owner)"
+        )
+    return DecisionForm(decision, rationale, review_due, mitigations)
+
+
+def case_version(history: list[AuditEntry]) -> int:
+    """The id of the case's newest history entry: what a form carries as its ``version``."""
+    return max((e.id for e in history), default=0)
+
+
+def changes_since(form: Any, history: list[AuditEntry]) -> list[AuditEntry]:
+    """The case's history entries newer than the page the form came from. A form without a
+    version (a script posting directly) is not checked: it has no page to be stale against."""
+    seen = str(form.get("version", "")).strip()
+    if not seen.isdigit():
+        return []
+    return [e for e in history if e.id > int(seen)]
+
+
+def stale_message(changes: list[AuditEntry], when: Any) -> str:
+    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …"."""
+    latest = changes[-1]
+    also = f", and {len(changes) - 1} change(s) before that" if len(changes) > 1 else ""
+    return (
+        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest)}){also} "
+        "since you opened it; review and submit again."
+    )
+
+
+def field_id(field: str) -> str:
+    """The id of the input a field's error links to and focuses (the ids the page has long had:
+    ``d-rationale``, ``m0-owner`` …; a choice links to its first button)."""
+    named = {"rationale": "d-rationale", "review_due": "d-review"}
+    if field in named:
+        return named[field]
+    if field == "decision":
+        return f"d-{DECISIONS[0]}"
+    if field == "colour":
+        return f"t-{TRIAGE[0]}"
+    return field.replace("_", "-")  # m0_owner → m0-owner
