@@ -50,6 +50,7 @@ from kvrules.refdata.affiliations import (
     Span,
     _without_number,
     joined_names,
+    leading_country,
     leading_runs,
     parse,
     trailing_runs,
@@ -558,7 +559,7 @@ class Resolver:
             hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
             return [hits] if hits else []
         if len(text) <= MAX_NAME:
-            hits = self._lookup(text, cc, EXACT)
+            hits = self._lookup(text, cc, EXACT) or self._after_country(text, cc)
             if hits:
                 whole = [self._unconfirmed_units(hits, cc, set(), set())]
                 if "," in text:  # a name read over commas may hide a listed one
@@ -574,6 +575,19 @@ class Resolver:
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
+
+    def _after_country(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name after its country ("中国哈尔滨工业大学", "中国 哈尔滨工业大学"), read as the
+        name before it is ("哈尔滨工业大学, 中国"): only when the rest is, word for word, a name
+        the index holds for one organisation ("中国科学院" is a name of its own, found whole
+        before this; "China Academy of Engineering Physics, China" is no "Academy of
+        Engineering Physics" in another word order)."""
+        lead = leading_country(text)
+        if lead is None or analyse(lead[1]).key not in self._exact:
+            return []
+        country, rest = lead
+        hits = self._lookup(rest, cc or country, QUALIFIED)
+        return hits if hits and not hits[0].candidate else []
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
