@@ -379,6 +379,54 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))
 
 
+# Chinese institution names have standard, generic contractions that people write for the
+# full name: 科学技术 ("science and technology") → 科技 (中国科学技术大学 / 中国科技大学), and the
+# prefixes 中国人民解放军 (PLA) and 中国 (China) left out (中国人民解放军国防科学技术大学 /
+# 国防科技大学). Rules, not an alias table: applied to every name in Han script.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CONTRACTIONS: tuple[tuple[str, str], ...] = (("科学技术", "科技"),)
+_LEFT_OUT_PREFIXES: tuple[str, ...] = ("中国人民解放军", "中国")
+# Characters a name must keep once a prefix is left out: "中国农业大学" is never "农业大学"
+# (agricultural university, what hundreds are called), "中国科学院大学" may be "科学院大学".
+_MIN_LEFT = 5
+
+
+@lru_cache(maxsize=65536)
+def native_variants(name: str) -> tuple[str, ...]:
+    """The forms of a Chinese name people write for it (:data:`_CONTRACTIONS`, prefixes left
+    out), the name itself not among them; () for a name not in Han script.
+    "中国人民解放军国防科学技术大学" → (…, "国防科学技术大学", "国防科技大学", …)."""
+    if not _HAN.search(name):
+        return ()
+    text = han_text(name)
+    forms = {text}
+    for long, short in _CONTRACTIONS:
+        forms |= {form.replace(long, short) for form in forms}
+    for prefix in _LEFT_OUT_PREFIXES:
+        forms |= {
+            form[len(prefix) :]
+            for form in forms
+            if form.startswith(prefix) and len(form) - len(prefix) >= _MIN_LEFT
+        }
+    forms.discard(text)
+    return tuple(sorted(forms))
+
+
+def han_text(name: str) -> str:
+    """A Han-script name as :func:`native_variants` compares it: NFKC, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def han_endings(name: str) -> tuple[str, ...]:
+    """The endings of a Han-script name a left-out prefix could leave ("江苏省农业科学院" →
+    "苏省农业科学院", "省农业科学院", "农业科学院"): a form that is the ending of another
+    organisation's name ("农业科学院" of "中国农业科学院") is what many are called, never one."""
+    if not _HAN.search(name):
+        return ()
+    text = han_text(name)
+    return tuple(text[k:] for k in range(1, len(text) - _MIN_LEFT + 1))
+
+
 # An entry listed for select affiliates only ("…, select affiliates:"): Entry.attributes["scope"].
 SELECT_AFFILIATES = "select_affiliates"
 SCOPE_SUFFIX = re.compile(
@@ -395,4 +443,4 @@ def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]
 
 
 # the per-word caches behind analyse(): affiliations.clear_caches() forgets them with it
-WORD_CACHES = (_typo_of, _correct)
+WORD_CACHES = (_typo_of, _correct, native_variants)

@@ -67,8 +67,10 @@ from kvrules.refdata.normalise import (
     abbreviated,
     analyse,
     corrections,
+    han_endings,
     in_case_of,
     is_acronym,
+    native_variants,
     surface_key,
     written_words,
 )
@@ -89,6 +91,8 @@ WITHOUT_CITY = "name without its city"
 WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
 WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
 WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
+# "国防科技大学" of "中国人民解放军国防科学技术大学": normalise.native_variants
+NATIVE_VARIANT = "usual short form of the name"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
@@ -309,6 +313,8 @@ class Resolver:
         without_city: list[tuple[str, int, str]] = []
         without_country: list[tuple[str, int, str]] = []
         before_research: list[tuple[str, int, str]] = []
+        variants: list[tuple[str, int, str, str]] = []  # a Chinese name's usual short forms
+        endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
         spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
@@ -352,6 +358,10 @@ class Resolver:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if made := native_variants(name):
+                    variants += [(_analysed(v).key, idx, name, v) for v in made]
+                for ending in han_endings(name):
+                    endings.setdefault(ending, set()).add(entry.ror_id or f"#{idx}")
                 if info.kind == "registry" and entry.country:
                     for token in a.distinct:
                         spread.setdefault(token, set()).add(entry.country)
@@ -375,6 +385,13 @@ class Resolver:
         self._add_without_city(without_city)
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
+        # never a key another name holds, nor the ending of another organisation's name
+        usual = [
+            (key, idx, name)
+            for key, idx, name, form in variants
+            if not endings.get(form, set()) - {self._recs[idx].ror_id or f"#{idx}"}
+        ]
+        self._add_without_city(usual, NATIVE_VARIANT)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
@@ -559,7 +576,11 @@ class Resolver:
             hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
             return [hits] if hits else []
         if len(text) <= MAX_NAME:
-            hits = self._lookup(text, cc, EXACT) or self._after_country(text, cc)
+            hits = (
+                self._lookup(text, cc, EXACT)
+                or self._after_country(text, cc)
+                or self._as_usually_shortened(text, cc)
+            )
             if hits:
                 whole = [self._unconfirmed_units(hits, cc, set(), set())]
                 if "," in text:  # a name read over commas may hide a listed one
@@ -575,6 +596,15 @@ class Resolver:
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
+
+    def _as_usually_shortened(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Chinese name in one of the forms people write for a longer one ("中国国防科技大学":
+        normalise.native_variants), read as that form, which the index holds for the names it
+        was made from ("国防科技大学" of "中国人民解放军国防科学技术大学")."""
+        for variant in native_variants(text):
+            if analyse(variant).key in self._exact and (hits := self._lookup(variant, cc, EXACT)):
+                return hits
+        return []
 
     def _after_country(self, text: str, cc: str | None) -> list[_Hit]:
         """A name after its country ("中国哈尔滨工业大学", "中国 哈尔滨工业大学"), read as the
