@@ -427,6 +427,21 @@ def han_endings(name: str) -> tuple[str, ...]:
     return tuple(text[k:] for k in range(1, len(text) - _MIN_LEFT + 1))
 
 
+_MAX_TRANSLITERATED_ACRONYM = 6  # letters: "МФТИ", "ЦАГИ", "НИЯУ" (longer is a word in capitals)
+
+
+def latin_acronym(text: str) -> str | None:
+    """A Cyrillic acronym in Latin letters, by the transliteration the keys use (anyascii, as
+    lists' transliterated names and acronyms have it): "МФТИ" → "MFTI", "ЦАГИ" → "TsAGI";
+    None for anything else (a word, a name in lower case, a Latin acronym)."""
+    word = unicodedata.normalize("NFKC", text).strip()
+    if not (2 <= len(word) <= _MAX_TRANSLITERATED_ACRONYM and word.isalpha() and word.isupper()):
+        return None
+    if not all("CYRILLIC" in unicodedata.name(char, "") for char in word):
+        return None
+    return anyascii(word)
+
+
 # An entry listed for select affiliates only ("…, select affiliates:"): Entry.attributes["scope"].
 SELECT_AFFILIATES = "select_affiliates"
 SCOPE_SUFFIX = re.compile(

@@ -37,6 +37,7 @@ The index is built once; :meth:`Resolver.match` does dict look-ups and a blocked
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
@@ -70,6 +71,7 @@ from kvrules.refdata.normalise import (
     han_endings,
     in_case_of,
     is_acronym,
+    latin_acronym,
     native_variants,
     surface_key,
     written_words,
@@ -572,8 +574,9 @@ class Resolver:
         if not name or not name.strip():
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
-        if is_acronym(text):
-            hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
+        acronym, named_country = _acronym_asked(text)
+        if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
+            hits = self._bare_acronym(acronym, cc or named_country, written=text)
             return [hits] if hits else []
         if len(text) <= MAX_NAME:
             hits = (
@@ -842,13 +845,14 @@ class Resolver:
             for i, name in found
         ]
 
-    def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+    def _bare_acronym(self, text: str, cc: str | None, written: str | None = None) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
         registry or a list knows by it (in the country given), a candidate to confirm, never a
         verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
         key = analyse(text).key
         found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
-        return self._guesses([(i, name, "acronym") for i, name in found], cc, ACRONYM, text)
+        found_as = [(i, name, "acronym") for i, name in found]
+        return self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
 
     def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an organisation's name without its class words ("Beihang" for
@@ -1746,6 +1750,21 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+_BRACKETED = re.compile(r"^(?P<head>.+?)\s*\((?P<inside>[^()]+)\)$")
+
+
+def _acronym_asked(text: str) -> tuple[str, str | None]:
+    """The acronym a query is, in Latin letters, and the country in brackets after it, if any:
+    "МФТИ" → ("MFTI", None), "MFTI (RU)" → ("MFTI", "RU"), "MIPT (SU)" → ("MIPT (SU)", None)
+    (a bracket that is no country is the acronym's own); ("", None) for a query that is none."""
+    head, country = unicodedata.normalize("NFKC", text).strip(), None
+    found = _BRACKETED.match(head)
+    if found and (code := as_country(found["inside"].strip())):
+        head, country = found["head"], code
+    head = latin_acronym(head) or head
+    return (head, country) if is_acronym(head) else ("", None)
 
 
 def _leading_acronym(text: str) -> str:
