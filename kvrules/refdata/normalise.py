@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
 from anyascii import anyascii
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 # Abbreviations and foreign-language class words mapped to one English spelling.
 _CANONICAL: dict[str, str] = {
@@ -425,6 +426,38 @@ def han_endings(name: str) -> tuple[str, ...]:
         return ()
     text = han_text(name)
     return tuple(text[k:] for k in range(1, len(text) - _MIN_LEFT + 1))
+
+
+# Where Chinese names are written in Han script: pinyin is read for them (a Japanese name's
+# kanji read as pinyin would be no one's spelling).
+HAN_COUNTRIES = frozenset({"CN", "TW", "HK", "MO", "SG"})
+_PLACE_RUN = (2, 4)  # characters of a place's name: 重庆, 哈尔滨, 乌鲁木齐
+
+
+def pinyin_with_places(name: str, english_words: Iterable[str]) -> tuple[str, ...]:
+    """The pinyin key of a Han name with a place's pinyin replaced by the English spelling the
+    record's own English name uses when the two differ by one letter: 哈尔滨工业大学 with
+    "Harbin" → "harbingongyedaxue" (the pinyin is "haerbin…"); 重庆大学 with "Chongqing" →
+    "chongqingdaxue" (anyascii reads 重 as "zhong"). People write the name in pinyin with the
+    place as they know it; the generated pinyin lacks that spelling."""
+    if not _HAN.search(name):
+        return ()
+    words = {w for w in english_words if len(w) >= 4 and w.isalpha()}
+    text = han_text(name)
+    syllables = [anyascii(char).lower() for char in text]
+    low, high = _PLACE_RUN
+    out: set[str] = set()
+    for i in range(len(text)):
+        if not _HAN.fullmatch(text[i]):
+            continue
+        for j in range(i + low, min(i + high, len(text)) + 1):
+            if not _HAN.fullmatch(text[j - 1]):
+                break
+            run = "".join(syllables[i:j])
+            for word in words:
+                if run != word and Levenshtein.distance(run, word, score_cutoff=1) <= 1:
+                    out.add("".join(syllables[:i]) + word + "".join(syllables[j:]))
+    return tuple(sorted(_NON_ALNUM.sub("", key) for key in out))
 
 
 _MAX_TRANSLITERATED_ACRONYM = 6  # letters: "МФТИ", "ЦАГИ", "НИЯУ" (longer is a word in capitals)

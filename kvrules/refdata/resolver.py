@@ -61,6 +61,7 @@ from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     GENERIC_WORDS,
+    HAN_COUNTRIES,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -73,6 +74,7 @@ from kvrules.refdata.normalise import (
     is_acronym,
     latin_acronym,
     native_variants,
+    pinyin_with_places,
     surface_key,
     written_words,
 )
@@ -95,6 +97,8 @@ WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen Universi
 WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
 # "国防科技大学" of "中国人民解放军国防科学技术大学": normalise.native_variants
 NATIVE_VARIANT = "usual short form of the name"
+# "Harbin Gongye Daxue" of "哈尔滨工业大学": normalise.pinyin_with_places
+PINYIN_PLACE = "pinyin of the name, its place spelt as the English name spells it"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
@@ -317,6 +321,7 @@ class Resolver:
         before_research: list[tuple[str, int, str]] = []
         variants: list[tuple[str, int, str, str]] = []  # a Chinese name's usual short forms
         endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
+        places: list[tuple[str, int, str]] = []  # pinyin keys with a place spelt in English
         spread: dict[str, set[str]] = {}
         for info, entry in records:
             if entry.entity_type == "country":
@@ -350,6 +355,7 @@ class Resolver:
                 entry.attributes.get("status") == "inactive"
             )
             keys: set[str] = set()
+            english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
@@ -362,6 +368,8 @@ class Resolver:
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
                 if made := native_variants(name):
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
+                if english:
+                    places += [(key, idx, name) for key in pinyin_with_places(name, english)]
                 for ending in han_endings(name):
                     endings.setdefault(ending, set()).add(entry.ror_id or f"#{idx}")
                 if info.kind == "registry" and entry.country:
@@ -394,6 +402,7 @@ class Resolver:
             if not endings.get(form, set()) - {self._recs[idx].ror_id or f"#{idx}"}
         ]
         self._add_without_city(usual, NATIVE_VARIANT)
+        self._add_without_city(places, PINYIN_PLACE)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
@@ -1765,6 +1774,20 @@ def _acronym_asked(text: str) -> tuple[str, str | None]:
         head, country = found["head"], code
     head = latin_acronym(head) or head
     return (head, country) if is_acronym(head) else ("", None)
+
+
+def _english_words(entry: Entry) -> frozenset[str]:
+    """The distinctive words of an entry's names not in Han script ("harbin" of "Harbin
+    Institute of Technology"): the places its pinyin may be spelt with."""
+    return frozenset(
+        word
+        for name, _ in entry.all_names()
+        if not _HAN_CHAR.search(name)
+        for word in analyse(name).distinct
+    )
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _leading_acronym(text: str) -> str:
