@@ -5,7 +5,8 @@ of 哈尔滨工业大学 is read as) matched at 0.95. normalise.pinyin_with_plac
 with a place's run of syllables replaced by the word the record's English name spells it with,
 when they differ by one letter.
 
-Records: HIT as the shipped ror_sample.json has it (ROR 01yqg2h08, CC0); Chongqing University,
+Records: HIT and XJTU as the shipped ror_sample.json has them (ROR 01yqg2h08, 017zhmm22, CC0);
+Chongqing University,
 Chongqing University of Arts and Sciences and Taipei Zoo from the shared ROR dump
 (ror-community/ror-records @ d93fc667872f8ef9386896bd6c68bd3c6103603e, CC0 1.0), reduced to
 their names and country.
@@ -24,7 +25,7 @@ RECORDS = {
     "023rhb549": ("Chongqing University", "重庆大学", "CN"),
     "01rcvq140": ("Chongqing University of Arts and Sciences", "重庆文理学院", "CN"),
     "03pyva468": ("Taipei Zoo", "臺北市立動物園", "TW"),
-    "01xjv7358": ("Xi'an Jiaotong University", "西安交通大学", "CN"),
+    "017zhmm22": ("Xi'an Jiaotong University", "西安交通大学", "CN"),
 }
 
 
@@ -46,8 +47,8 @@ def resolver() -> Resolver:
         ("Chongqing Daxue", "023rhb549"),  # anyascii reads 重 as "zhong"
         ("Chongqing Wenli Xueyuan", "01rcvq140"),
         ("Taipei Shili Dongwuyuan", "03pyva468"),
-        ("Xi'an Jiaotong Daxue", "01xjv7358"),  # "xian" is the pinyin already
-        ("Xian Jiaotong Daxue", "01xjv7358"),
+        ("Xi'an Jiaotong Daxue", "017zhmm22"),  # "xian" is the pinyin already
+        ("Xian Jiaotong Daxue", "017zhmm22"),
     ],
 )
 def test_pinyin_with_the_english_place_name_is_found(
