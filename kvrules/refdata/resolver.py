@@ -174,6 +174,9 @@ class _Rec:
     city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
     education: bool = False  # a registry's university, college …: ROR type "education"
     inactive: bool = False  # a registry record ROR marks inactive (the organisation closed)
+    # a registry record of an older edition, for a listed entry the screening edition lacks
+    # (Store.carried_records): its names are screened, and a match says which edition they are
+    carried: bool = False
 
 
 _REC_FIELDS = tuple(f.name for f in fields(_Rec))
@@ -323,10 +326,13 @@ class Resolver:
         endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
         places: list[tuple[str, int, str]] = []  # pinyin keys with a place spelt in English
         spread: dict[str, set[str]] = {}
+        screening: dict[str, str] = {}  # list → its screening edition, the first one read
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
-            self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
+            carried = screening.setdefault(info.list_id, info.edition) != info.edition
+            if not carried:  # a carried record's edition was not searched, only that record
+                self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
             self._recs.append(
                 _Rec(
                     info.list_id,
@@ -342,6 +348,7 @@ class Resolver:
                 )
             )
             idx = len(self._recs) - 1
+            self._recs[idx].carried = carried
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
@@ -1515,10 +1522,14 @@ class Resolver:
         for hit in hits:
             rec = recs[hit.rec]
             via_ror = f"ror:{rec.ror_id}" if rec.ror_id else f"{rec.list_id}:{rec.entry_id}"
+            # names of a record the screening edition lacks: which edition they come from
+            via_said = (
+                f"{via_ror} (names from {rec.list_id}@{rec.edition})" if rec.carried else via_ror
+            )
             members = self._clusters[rec.cluster]
             for i in members:
                 if i == hit.rec:
-                    _keep(best, hit, None, None)
+                    _keep(best, hit, via_said if rec.carried else None, None)
                 else:
                     # reached through another record's name: never one of i's listed affiliates
                     linked = _Hit(
@@ -1532,7 +1543,7 @@ class Resolver:
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(linked), via_ror, via_ror)
+                    _keep(best, self._scoped(linked), via_said, via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
