@@ -20,6 +20,8 @@ import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
+from kvrules.countrynames import from_any_language
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -54,8 +56,10 @@ def _user_assigned(text: str) -> str | None:
 def country_code(value: str) -> str:
     """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError.
 
-    The user-assigned codes in :data:`USER_ASSIGNED_COUNTRIES` (Kosovo, XK) are accepted too."""
-    text = value.strip()
+    The user-assigned codes in :data:`USER_ASSIGNED_COUNTRIES` (Kosovo, XK) are accepted too,
+    and so are full-width forms (U+FF23 U+FF2E, "CN") and a country's name in any language
+    Unicode CLDR or pycountry's translations know ("中国", "Россия", "Volksrepublik China")."""
+    text = unicodedata.normalize("NFKC", value).strip()
     if assigned := _user_assigned(text):
         return assigned
     if len(text) == 2 and text.isascii() and text.isalpha():
@@ -67,6 +71,8 @@ def country_code(value: str) -> str:
             found = pycountry.countries.lookup(text)
         except LookupError:
             found = None
+    if found is None and (code := from_any_language(text)):
+        return code
     if found is None:
         raise ValueError(f"not an ISO 3166-1 country: {value!r}")
     return found.alpha_2

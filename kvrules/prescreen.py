@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -119,7 +120,10 @@ def organisation_from_text(text: str) -> dict[str, Any]:
     """'Beihang University (CN)' or '… (China)' → name and country; a name may hold commas.
     Brackets that are no country belong to the name when they hold an acronym ('(NUDT)') or
     repeat a word of it ('Shenzhen Institutes (Shenzhen)'); otherwise they are refused
-    (``ValueError``), as a mistyped country must not pass silently as part of the name."""
+    (``ValueError``), as a mistyped country must not pass silently as part of the name.
+    Compatibility forms are folded first (NFKC), as the matcher folds them: the full-width
+    brackets and comma of CJK typing (U+FF08, U+FF09, U+FF0C) are brackets and a comma."""
+    text = unicodedata.normalize("NFKC", text)
     found = TRAILING_COUNTRY.match(text)
     if not found:
         return {"name": text.strip()}

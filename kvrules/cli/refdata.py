@@ -592,6 +592,8 @@ def _match_file(
                 if result.error:
                     errors += 1
                     say(result.row, result.error)
+                elif result.row.warning:  # screened all the same: said, not counted as bad
+                    say(result.row, result.row.warning)
                 if total % 1000 == 0 or result.error:
                     progress.update(task, completed=rows.position(), rows=total, errors=errors)
                 yield result

@@ -188,6 +188,30 @@ def country_of(text: str) -> str | None:
     return next((part.country for part in parse(text) if part.country), None)
 
 
+def leading_country(text: str) -> tuple[str, str] | None:
+    """A country named before an organisation's name, as its trailing one is read: ("CN",
+    "哈尔滨工业大学") for "中国 哈尔滨工业大学", "中国哈尔滨工业大学" (a script written without
+    spaces) or "China, Harbin Institute of Technology"; None when the text opens with none.
+    Whether the rest names an organisation is the caller's to check ("中国科学院" is a name,
+    not China's "科学院")."""
+    text = typeset(bounded(text)).strip()
+    words = text.split()
+    for n in range(1, min(3, len(words) - 1) + 1):  # "China", "South Korea", "P R China"
+        if code := as_country(" ".join(words[:n]).rstrip(",:")):
+            return code, " ".join(words[n:]).lstrip(",: ")
+    if text[:1].isascii():
+        return None
+    # no space after a country written in a script without spaces (Chinese, Japanese)
+    for k in range(2, min(_LONGEST_LEADING, len(text) - 1) + 1):
+        head = text[:k]
+        if not head.isascii() and " " not in head and (code := as_country(head)):
+            return code, text[k:].lstrip(",: ")
+    return None
+
+
+_LONGEST_LEADING = 8  # characters: "中华人民共和国" is 7
+
+
 def _affiliations(segments: list[str]) -> list[list[str]]:
     """A part's segments cut where " and " joins two affiliations: after a country or a
     postcode ("…, Beijing, China and Beihang University, …", "…, Beijing 100871 and …"), so each
@@ -247,7 +271,8 @@ def _country(segments: list[str]) -> tuple[str | None, list[str]]:
     if len(segments) < 2:
         return None, segments
     last = " ".join(t for t in segments[-1].split() if not t.isdigit())
-    if len(last) > 3 or (last.isupper() and len(last) == 3):
+    # "中国", "伊朗": a country in a script without letters' case is two or three characters
+    if len(last) > 3 or (last.isupper() and len(last) == 3) or not last.isascii():
         country = as_country(last)
         if country:
             return _region_before(country, segments[:-1])

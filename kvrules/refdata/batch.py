@@ -40,6 +40,7 @@ from typing import IO, Any, Literal
 from kvrules.errors import ReferenceDataError
 from kvrules.memory import usable_cores
 from kvrules.refdata.cache import Index, load
+from kvrules.refdata.countries import to_country
 from kvrules.refdata.resolver import Resolver
 from kvrules.spreadsheet import csv_safe
 
@@ -104,6 +105,7 @@ class Row:
     country: Any = None
     ror: Any = None
     raw: str | None = None  # a bad row's text, when its fields could not be read
+    warning: str | None = None  # what the row was matched without (a country not read)
 
 
 @dataclass
@@ -121,6 +123,8 @@ class Result:
         else:
             doc |= {"query": self.row.name, "matches": self.matches}
             doc["searched"] = searched
+            if self.row.warning:
+                doc["warning"] = self.row.warning
         return doc
 
 
@@ -474,7 +478,21 @@ def _query(row: Row) -> Query | str:
         return f"name: {len(name):,} characters (at most {MAX_NAME:,})"
     if not_text(name):
         return "name: not text (binary or not UTF-8)"
-    return " ".join(name.split()), (row.country or "").strip(), (row.ror or "").strip()
+    country = (row.country or "").strip()
+    if country and (unread := _unread_country(country)):
+        # a country that cannot be read never stops a row being screened: matched without it
+        row.warning = f"{unread}; matched without a country"
+        country = ""
+    return " ".join(name.split()), country, (row.ror or "").strip()
+
+
+def _unread_country(country: str) -> str | None:
+    """Why ``country`` is no country kvrules can read, or None when it is one."""
+    try:
+        to_country(country)
+    except ValueError as e:
+        return str(e)
+    return None
 
 
 def _shown(text: str) -> str:
@@ -776,13 +794,14 @@ def write_csv(
     match's fields (``match_*``, its list's ``kind`` among them), the number of matches, the
     others in ``other_matches`` ("list@edition name (method, score[, candidate])", "; "
     between), the list editions ``searched`` (so that a row with no match says where it was not
-    found), the error, if any, and a row's text when it could not be read (``raw``, as in JSON
+    found), the error, if any, what the row was matched without (``warning``: a country that
+    could not be read), and a row's text when it could not be read (``raw``, as in JSON
     lines); separated by ``delimiter`` (the input's), after a byte-order mark if the input had
     one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is made inert; a
     value that is not text (from JSON lines) is written as JSON; a cell longer than
     :data:`SPREADSHEET_CELL` is cut, and says so at its end. Returns how many cells were cut."""
     header = ["line", *columns, *(f"match_{c}" for c in TOP_COLUMNS)]
-    header += ["matches", "other_matches", "searched", "error", "raw"]
+    header += ["matches", "other_matches", "searched", "error", "warning", "raw"]
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     if bom:
         out.write("\ufeff")
@@ -796,7 +815,7 @@ def write_csv(
         row = [result.row.number, *(fields.get(c) for c in columns)]
         row += [top.get(c) for c in TOP_COLUMNS]
         row += [len(matches), "; ".join(map(_other, matches[1:]))]
-        row += ["" if result.error else where, result.error, result.row.raw]
+        row += ["" if result.error else where, result.error, result.row.warning, result.row.raw]
         cells = [_cell(value) for value in row]
         cut += sum(isinstance(c, str) and len(c) > SPREADSHEET_CELL for c in cells)
         writer.writerow([_fit(c) for c in cells])

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pycountry
 
+from kvrules.countrynames import from_cldr
 from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code
 
 COMMON_NAMES: dict[str, str] = {
@@ -133,7 +134,7 @@ def _one_country(text: str) -> str | None:
     if len(folded.replace(" ", "")) < 4 and len(folded) not in (2, 3):
         return None
     if text.strip().lower() not in _iso_names():
-        return None
+        return from_cldr(text)  # "中国", "Россия", "Chine", "Volksrepublik China"
     try:
         return country_code(text)
     except (ValueError, LookupError):

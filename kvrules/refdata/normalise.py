@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
 from anyascii import anyascii
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 # Abbreviations and foreign-language class words mapped to one English spelling.
 _CANONICAL: dict[str, str] = {
@@ -379,6 +380,101 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))
 
 
+# Chinese institution names have standard, generic contractions that people write for the
+# full name: 科学技术 ("science and technology") → 科技 (中国科学技术大学 / 中国科技大学), and the
+# prefixes 中国人民解放军 (PLA) and 中国 (China) left out (中国人民解放军国防科学技术大学 /
+# 国防科技大学). Rules, not an alias table: applied to every name in Han script.
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CONTRACTIONS: tuple[tuple[str, str], ...] = (("科学技术", "科技"),)
+_LEFT_OUT_PREFIXES: tuple[str, ...] = ("中国人民解放军", "中国")
+# Characters a name must keep once a prefix is left out: "中国农业大学" is never "农业大学"
+# (agricultural university, what hundreds are called), "中国科学院大学" may be "科学院大学".
+_MIN_LEFT = 5
+
+
+@lru_cache(maxsize=65536)
+def native_variants(name: str) -> tuple[str, ...]:
+    """The forms of a Chinese name people write for it (:data:`_CONTRACTIONS`, prefixes left
+    out), the name itself not among them; () for a name not in Han script.
+    "中国人民解放军国防科学技术大学" → (…, "国防科学技术大学", "国防科技大学", …)."""
+    if not _HAN.search(name):
+        return ()
+    text = han_text(name)
+    forms = {text}
+    for long, short in _CONTRACTIONS:
+        forms |= {form.replace(long, short) for form in forms}
+    for prefix in _LEFT_OUT_PREFIXES:
+        forms |= {
+            form[len(prefix) :]
+            for form in forms
+            if form.startswith(prefix) and len(form) - len(prefix) >= _MIN_LEFT
+        }
+    forms.discard(text)
+    return tuple(sorted(forms))
+
+
+def han_text(name: str) -> str:
+    """A Han-script name as :func:`native_variants` compares it: NFKC, without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def han_endings(name: str) -> tuple[str, ...]:
+    """The endings of a Han-script name a left-out prefix could leave ("江苏省农业科学院" →
+    "苏省农业科学院", "省农业科学院", "农业科学院"): a form that is the ending of another
+    organisation's name ("农业科学院" of "中国农业科学院") is what many are called, never one."""
+    if not _HAN.search(name):
+        return ()
+    text = han_text(name)
+    return tuple(text[k:] for k in range(1, len(text) - _MIN_LEFT + 1))
+
+
+# Where Chinese names are written in Han script: pinyin is read for them (a Japanese name's
+# kanji read as pinyin would be no one's spelling).
+HAN_COUNTRIES = frozenset({"CN", "TW", "HK", "MO", "SG"})
+_PLACE_RUN = (2, 4)  # characters of a place's name: 重庆, 哈尔滨, 乌鲁木齐
+
+
+def pinyin_with_places(name: str, english_words: Iterable[str]) -> tuple[str, ...]:
+    """The pinyin key of a Han name with a place's pinyin replaced by the English spelling the
+    record's own English name uses when the two differ by one letter: 哈尔滨工业大学 with
+    "Harbin" → "harbingongyedaxue" (the pinyin is "haerbin…"); 重庆大学 with "Chongqing" →
+    "chongqingdaxue" (anyascii reads 重 as "zhong"). People write the name in pinyin with the
+    place as they know it; the generated pinyin lacks that spelling."""
+    if not _HAN.search(name):
+        return ()
+    words = {w for w in english_words if len(w) >= 4 and w.isalpha()}
+    text = han_text(name)
+    syllables = [anyascii(char).lower() for char in text]
+    low, high = _PLACE_RUN
+    out: set[str] = set()
+    for i in range(len(text)):
+        if not _HAN.fullmatch(text[i]):
+            continue
+        for j in range(i + low, min(i + high, len(text)) + 1):
+            if not _HAN.fullmatch(text[j - 1]):
+                break
+            run = "".join(syllables[i:j])
+            for word in words:
+                if run != word and Levenshtein.distance(run, word, score_cutoff=1) <= 1:
+                    out.add("".join(syllables[:i]) + word + "".join(syllables[j:]))
+    return tuple(sorted(_NON_ALNUM.sub("", key) for key in out))
+
+
+_MAX_TRANSLITERATED_ACRONYM = 6  # letters: "МФТИ", "ЦАГИ", "НИЯУ" (longer is a word in capitals)
+
+
+def latin_acronym(text: str) -> str | None:
+    """A Cyrillic acronym in Latin letters, by the transliteration the keys use (anyascii, as
+    lists' transliterated names and acronyms have it): "МФТИ" → "MFTI", "ЦАГИ" → "TsAGI";
+    None for anything else (a word, a name in lower case, a Latin acronym)."""
+    word = unicodedata.normalize("NFKC", text).strip()
+    if not (2 <= len(word) <= _MAX_TRANSLITERATED_ACRONYM and word.isalpha() and word.isupper()):
+        return None
+    if not all("CYRILLIC" in unicodedata.name(char, "") for char in word):
+        return None
+    return anyascii(word)
+
+
 # An entry listed for select affiliates only ("…, select affiliates:"): Entry.attributes["scope"].
 SELECT_AFFILIATES = "select_affiliates"
 SCOPE_SUFFIX = re.compile(
@@ -395,4 +491,4 @@ def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]
 
 
 # the per-word caches behind analyse(): affiliations.clear_caches() forgets them with it
-WORD_CACHES = (_typo_of, _correct)
+WORD_CACHES = (_typo_of, _correct, native_variants)

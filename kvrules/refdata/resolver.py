@@ -37,6 +37,7 @@ The index is built once; :meth:`Resolver.match` does dict look-ups and a blocked
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
@@ -50,6 +51,7 @@ from kvrules.refdata.affiliations import (
     Span,
     _without_number,
     joined_names,
+    leading_country,
     leading_runs,
     parse,
     trailing_runs,
@@ -59,6 +61,7 @@ from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     GENERIC_WORDS,
+    HAN_COUNTRIES,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -66,8 +69,12 @@ from kvrules.refdata.normalise import (
     abbreviated,
     analyse,
     corrections,
+    han_endings,
     in_case_of,
     is_acronym,
+    latin_acronym,
+    native_variants,
+    pinyin_with_places,
     surface_key,
     written_words,
 )
@@ -88,6 +95,10 @@ WITHOUT_CITY = "name without its city"
 WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
 WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
 WITHOUT_PLACE = "name without its place"  # "Queens College" of "Queens College, CUNY"
+# "国防科技大学" of "中国人民解放军国防科学技术大学": normalise.native_variants
+NATIVE_VARIANT = "usual short form of the name"
+# "Harbin Gongye Daxue" of "哈尔滨工业大学": normalise.pinyin_with_places
+PINYIN_PLACE = "pinyin of the name, its place spelt as the English name spells it"
 MAX_NAME = 500  # longer text is an affiliation string, never one organisation's name
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
@@ -163,6 +174,9 @@ class _Rec:
     city: str = ""  # a registry record's city, as an exact-match key ("newcastleupontyne")
     education: bool = False  # a registry's university, college …: ROR type "education"
     inactive: bool = False  # a registry record ROR marks inactive (the organisation closed)
+    # a registry record of an older edition, for a listed entry the screening edition lacks
+    # (Store.carried_records): its names are screened, and a match says which edition they are
+    carried: bool = False
 
 
 _REC_FIELDS = tuple(f.name for f in fields(_Rec))
@@ -308,11 +322,17 @@ class Resolver:
         without_city: list[tuple[str, int, str]] = []
         without_country: list[tuple[str, int, str]] = []
         before_research: list[tuple[str, int, str]] = []
+        variants: list[tuple[str, int, str, str]] = []  # a Chinese name's usual short forms
+        endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
+        places: list[tuple[str, int, str]] = []  # pinyin keys with a place spelt in English
         spread: dict[str, set[str]] = {}
+        screening: dict[str, str] = {}  # list → its screening edition, the first one read
         for info, entry in records:
             if entry.entity_type == "country":
                 continue  # country signals are looked up by code, not by name
-            self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
+            carried = screening.setdefault(info.list_id, info.edition) != info.edition
+            if not carried:  # a carried record's edition was not searched, only that record
+                self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
             self._recs.append(
                 _Rec(
                     info.list_id,
@@ -328,6 +348,7 @@ class Resolver:
                 )
             )
             idx = len(self._recs) - 1
+            self._recs[idx].carried = carried
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
@@ -341,6 +362,7 @@ class Resolver:
                 entry.attributes.get("status") == "inactive"
             )
             keys: set[str] = set()
+            english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
                 if ntype == "acronym" or is_acronym(name):
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
@@ -351,6 +373,12 @@ class Resolver:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if made := native_variants(name):
+                    variants += [(_analysed(v).key, idx, name, v) for v in made]
+                if english:
+                    places += [(key, idx, name) for key in pinyin_with_places(name, english)]
+                for ending in han_endings(name):
+                    endings.setdefault(ending, set()).add(entry.ror_id or f"#{idx}")
                 if info.kind == "registry" and entry.country:
                     for token in a.distinct:
                         spread.setdefault(token, set()).add(entry.country)
@@ -374,6 +402,14 @@ class Resolver:
         self._add_without_city(without_city)
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
+        # never a key another name holds, nor the ending of another organisation's name
+        usual = [
+            (key, idx, name)
+            for key, idx, name, form in variants
+            if not endings.get(form, set()) - {self._recs[idx].ror_id or f"#{idx}"}
+        ]
+        self._add_without_city(usual, NATIVE_VARIANT)
+        self._add_without_city(places, PINYIN_PLACE)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
         self._cluster(listed)
 
@@ -554,11 +590,16 @@ class Resolver:
         if not name or not name.strip():
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
-        if is_acronym(text):
-            hits = self._bare_acronym(text, cc)  # HIT, NEU, HUST: never decided on an acronym
+        acronym, named_country = _acronym_asked(text)
+        if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
+            hits = self._bare_acronym(acronym, cc or named_country, written=text)
             return [hits] if hits else []
         if len(text) <= MAX_NAME:
-            hits = self._lookup(text, cc, EXACT)
+            hits = (
+                self._lookup(text, cc, EXACT)
+                or self._after_country(text, cc)
+                or self._as_usually_shortened(text, cc)
+            )
             if hits:
                 whole = [self._unconfirmed_units(hits, cc, set(), set())]
                 if "," in text:  # a name read over commas may hide a listed one
@@ -574,6 +615,28 @@ class Resolver:
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
+
+    def _as_usually_shortened(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Chinese name in one of the forms people write for a longer one ("中国国防科技大学":
+        normalise.native_variants), read as that form, which the index holds for the names it
+        was made from ("国防科技大学" of "中国人民解放军国防科学技术大学")."""
+        for variant in native_variants(text):
+            if analyse(variant).key in self._exact and (hits := self._lookup(variant, cc, EXACT)):
+                return hits
+        return []
+
+    def _after_country(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name after its country ("中国哈尔滨工业大学", "中国 哈尔滨工业大学"), read as the
+        name before it is ("哈尔滨工业大学, 中国"): only when the rest is, word for word, a name
+        the index holds for one organisation ("中国科学院" is a name of its own, found whole
+        before this; "China Academy of Engineering Physics, China" is no "Academy of
+        Engineering Physics" in another word order)."""
+        lead = leading_country(text)
+        if lead is None or analyse(lead[1]).key not in self._exact:
+            return []
+        country, rest = lead
+        hits = self._lookup(rest, cc or country, QUALIFIED)
+        return hits if hits and not hits[0].candidate else []
 
     def _part(self, part: Part, cc: str | None) -> list[list[_Hit]]:
         """'Unit, Organisation[, City]': the organisations among the part's spans; a unit (a
@@ -798,13 +861,14 @@ class Resolver:
             for i, name in found
         ]
 
-    def _bare_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+    def _bare_acronym(self, text: str, cc: str | None, written: str | None = None) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
         registry or a list knows by it (in the country given), a candidate to confirm, never a
         verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
         key = analyse(text).key
         found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
-        return self._guesses([(i, name, "acronym") for i, name in found], cc, ACRONYM, text)
+        found_as = [(i, name, "acronym") for i, name in found]
+        return self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
 
     def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an organisation's name without its class words ("Beihang" for
@@ -1458,10 +1522,14 @@ class Resolver:
         for hit in hits:
             rec = recs[hit.rec]
             via_ror = f"ror:{rec.ror_id}" if rec.ror_id else f"{rec.list_id}:{rec.entry_id}"
+            # names of a record the screening edition lacks: which edition they come from
+            via_said = (
+                f"{via_ror} (names from {rec.list_id}@{rec.edition})" if rec.carried else via_ror
+            )
             members = self._clusters[rec.cluster]
             for i in members:
                 if i == hit.rec:
-                    _keep(best, hit, None, None)
+                    _keep(best, hit, via_said if rec.carried else None, None)
                 else:
                     # reached through another record's name: never one of i's listed affiliates
                     linked = _Hit(
@@ -1475,7 +1543,7 @@ class Resolver:
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(linked), via_ror, via_ror)
+                    _keep(best, self._scoped(linked), via_said, via_ror)
             parents = {recs[i].parent_ror for i in members if recs[i].parent_ror}
             for pr in parents:
                 pc = self._by_ror.get(pr)  # type: ignore[arg-type]
@@ -1702,6 +1770,35 @@ def _block_keys(distinct: str) -> list[tuple[int, int, str]]:
     return [
         (n, i, k + end) for i, t in enumerate(tokens) for k, end in (("p", t[:3]), ("s", t[-3:]))
     ]
+
+
+_BRACKETED = re.compile(r"^(?P<head>.+?)\s*\((?P<inside>[^()]+)\)$")
+
+
+def _acronym_asked(text: str) -> tuple[str, str | None]:
+    """The acronym a query is, in Latin letters, and the country in brackets after it, if any:
+    "МФТИ" → ("MFTI", None), "MFTI (RU)" → ("MFTI", "RU"), "MIPT (SU)" → ("MIPT (SU)", None)
+    (a bracket that is no country is the acronym's own); ("", None) for a query that is none."""
+    head, country = unicodedata.normalize("NFKC", text).strip(), None
+    found = _BRACKETED.match(head)
+    if found and (code := as_country(found["inside"].strip())):
+        head, country = found["head"], code
+    head = latin_acronym(head) or head
+    return (head, country) if is_acronym(head) else ("", None)
+
+
+def _english_words(entry: Entry) -> frozenset[str]:
+    """The distinctive words of an entry's names not in Han script ("harbin" of "Harbin
+    Institute of Technology"): the places its pinyin may be spelt with."""
+    return frozenset(
+        word
+        for name, _ in entry.all_names()
+        if not _HAN_CHAR.search(name)
+        for word in analyse(name).distinct
+    )
+
+
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _leading_acronym(text: str) -> str:

@@ -347,10 +347,47 @@ class Store:
         return lacking
 
     def iter_latest(self) -> Iterator[tuple[ListInfo, Entry]]:
-        """Every entry of the latest edition of every list (what the resolver indexes)."""
-        for info in self.latest_editions():
+        """Every entry of the latest edition of every list (what the resolver indexes), and the
+        registry records listed entries link to that the registry's screening edition lacks,
+        from the newest older edition that has them (:meth:`carried_records`)."""
+        latest = self.latest_editions()
+        for info in latest:
             for entry in self._entries("e.list_id=? AND e.edition=?", (info.list_id, info.edition)):
                 yield info, entry
+        yield from self.carried_records(latest)
+
+    def carried_records(
+        self, latest: list[ListInfo] | None = None
+    ) -> Iterator[tuple[ListInfo, Entry]]:
+        """The registry records (ROR) that entries of the screening lists link to and the
+        registry's screening edition lacks (a partial import), each from the newest older
+        edition that has it, with that edition as its provenance: a listed organisation keeps
+        its registry names (哈尔滨工业大学 of Harbin Institute of Technology) whatever part of
+        the registry was imported last, and a match says which edition the names come from."""
+        latest = latest if latest is not None else self.latest_editions()
+        listed = [i for i in latest if i.kind != "registry"]
+        for registry in (i for i in latest if i.kind == "registry"):
+            lacking = {
+                row[0]
+                for info in listed
+                for row in self._db.execute(
+                    "SELECT DISTINCT e.ror_id FROM entries e WHERE e.list_id=? AND e.edition=? "
+                    "AND e.ror_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entries r "
+                    "WHERE r.ror_id = e.ror_id AND r.list_id=? AND r.edition=?)",
+                    (info.list_id, info.edition, registry.list_id, registry.edition),
+                )
+            }
+            older = [i for i in self.lists(registry.list_id) if i.edition != registry.edition]
+            for info in reversed(older):  # newest first
+                if not lacking:
+                    break
+                for entry in self._entries(
+                    "e.list_id=? AND e.edition=? AND e.ror_id IS NOT NULL",
+                    (info.list_id, info.edition),
+                ):
+                    if entry.ror_id in lacking:
+                        lacking.discard(entry.ror_id)
+                        yield info, entry
 
     def _entries(self, where: str, args: tuple[str, ...]) -> Iterator[Entry]:
         rows = self._db.execute(

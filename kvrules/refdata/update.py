@@ -308,6 +308,14 @@ def links_lacking(store: Store, registry: ListInfo | None = None) -> str:
     lacking = store.links_lacking(registry)
     if not lacking:
         return ""
+    carried = {f"{info.list_id}@{info.edition}" for info, _ in store.carried_records()}
+    if carried:  # what the last import dropped, the older editions still name
+        kept = ", ".join(sorted(carried))
+        return (
+            f"{lacking} list entries link to ROR records this edition lacks: they keep those "
+            f"records' names from the last edition that had them ({kept}), named so in each "
+            "match; a full ROR dump has them all"
+        )
     return (
         f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
         "names and acronyms only (a full ROR dump has them)"

@@ -55,7 +55,7 @@ def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
         * 10_000_000
         + b",CN\n"  # line 4: a 10 MB cell
         b"Beihang University,CN,extra\n"  # line 5: more cells than columns
-        b"Beihang University,Atlantis\n"  # line 6: no such country
+        b"Beihang University,Atlantis\n"  # line 6: no such country: matched without one
         b"Beihang University,CN\n"  # line 7: fine
     )
     result = run("--file", str(names))
@@ -67,7 +67,9 @@ def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
     assert errors[3] == "name: not text (binary or not UTF-8)"
     assert errors[4] == "line of 10,000,003 bytes (at most 1,048,576)"
     assert errors[5] == "1 more cells than columns"
-    assert "Atlantis" in errors[6]
+    # a country that cannot be read is said, and the row is screened without it (not skipped)
+    assert errors[6] == "" and rows[4]["matches"][0]["list"] == "us_dod_1286"
+    assert rows[4]["warning"] == "not an ISO 3166-1 country: 'Atlantis'; matched without a country"
     assert errors[7] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
     for number in (2, 3, 4, 5, 6):
         assert f"line {number}: " in result.stderr

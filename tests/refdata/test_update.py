@@ -717,5 +717,6 @@ def test_watch_says_what_a_scheduled_update_warns_of(
     assert lacking > 0
     assert lists.endswith(
         f" lists: ror now edition v2.1 ({lacking} list entries link to ROR records this edition "
-        "lacks: they match by their own names and acronyms only (a full ROR dump has them))"
+        "lacks: they keep those records' names from the last edition that had them "
+        "(ror@sample-v2.9), named so in each match; a full ROR dump has them all)"
     ), lists
