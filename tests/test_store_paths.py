@@ -111,34 +111,36 @@ def test_config_check_on_a_fresh_install_accepts_the_default_store_folder(
     assert not (tmp_path / "home").exists()
 
 
+def _config_check_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data_home: Path) -> str:
+    """`config check` of a config that names no store, with XDG_DATA_HOME at ``data_home``:
+    refused (exit 1); what it said on stderr."""
+    monkeypatch.delenv("KVRULES_REFDATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    config = tmp_path / "kvrules.yaml"
+    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 1, result.output
+    return result.stderr
+
+
 def test_config_check_refuses_a_default_store_folder_it_could_not_create(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not hasattr(os, "geteuid") or os.geteuid() == 0:
         pytest.skip("needs a user that a read-only folder stops (root writes anywhere)")
-    monkeypatch.delenv("KVRULES_REFDATA")
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    monkeypatch.setenv("XDG_DATA_HOME", str(locked / "share"))
-    config = tmp_path / "kvrules.yaml"
-    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["config", "check", str(config)])
-    assert result.exit_code == 1, result.output
-    assert f"cannot be created: {locked} is not writable" in result.stderr
+    stderr = _config_check_stderr(tmp_path, monkeypatch, locked / "share")
+    assert f"cannot be created: {locked} is not writable" in stderr
 
 
 def test_config_check_refuses_a_default_store_folder_under_a_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("KVRULES_REFDATA")
     blocker = tmp_path / "share"
     blocker.write_text("a file where the data folder should be\n", encoding="utf-8")
-    monkeypatch.setenv("XDG_DATA_HOME", str(blocker / "deeper"))
-    config = tmp_path / "kvrules.yaml"
-    config.write_text("sources: {f: {adapter: file, settings: {path: .}}}\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["config", "check", str(config)])
-    assert result.exit_code == 1, result.output
-    assert f"cannot be created: {blocker} is not a folder" in result.stderr
+    stderr = _config_check_stderr(tmp_path, monkeypatch, blocker / "deeper")
+    assert f"cannot be created: {blocker} is not a folder" in stderr
 
 
 def test_the_environment_wins_over_the_config_file_and_config_check_says_why(
