@@ -6,28 +6,19 @@ names with its country in brackets, written with or without its legal form."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kvrules.refdata import Resolver, Store
-from kvrules.refdata.importers import import_file
+from kvrules.refdata import Resolver
+from tests.refdata.resolver_helpers import ror_resolver, top_ror
 
-FIXTURES = Path(__file__).parent / "fixtures"
 ATBU, BORDEAUX, PAN, SYSU, CHICAGO = "019vfke14", "057qpr032", "01dr6c206", "0064kty71", "024mw5h28"
 GENENTECH, XENON, IONIS = "04gndp242", "029t2gr02", "00t8bew53"
 
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
-    with Store(tmp_path_factory.mktemp("db") / "kv.db") as store:
-        import_file(store, "ror", FIXTURES / "ror_round7.json", edition="t")
-        yield Resolver(store)
-
-
-def _top(resolver: Resolver, text: str) -> str | None:
-    best = resolver.resolve(text)
-    return best.ror_id if best else None
+    yield from ror_resolver(tmp_path_factory, "ror_round7.json")
 
 
 @pytest.mark.parametrize(
@@ -45,7 +36,7 @@ def _top(resolver: Resolver, text: str) -> str | None:
 def test_the_organisation_that_ends_a_segment_after_a_unit_or_an_acronym(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 @pytest.mark.parametrize(
@@ -59,7 +50,7 @@ def test_the_organisation_that_ends_a_segment_after_a_unit_or_an_acronym(
     ],
 )
 def test_the_end_of_a_name_is_no_organisation_of_its_own(resolver: Resolver, text: str) -> None:
-    assert _top(resolver, text) is None
+    assert top_ror(resolver, text) is None
     found = [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
     assert SYSU not in found and CHICAGO not in found
 
@@ -76,14 +67,14 @@ def test_the_end_of_a_name_is_no_organisation_of_its_own(resolver: Resolver, tex
 def test_a_company_named_without_its_country_or_with_its_legal_form(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 def test_a_company_name_less_its_country_is_told_and_keeps_the_country(resolver: Resolver) -> None:
     top = resolver.match_affiliation("Xenon Pharmaceuticals Inc")[0].matches[0]
     assert (top.ror_id, top.name_type) == (XENON, "name without its country")
     # the country written in the string is still checked against the record's
-    assert _top(resolver, "Xenon Pharmaceuticals Inc, Berlin, Germany") is None
+    assert top_ror(resolver, "Xenon Pharmaceuticals Inc, Berlin, Germany") is None
 
 
 CLEVELAND_CLINIC, HARVARD, AARHUS, SJTU = "03xjacd83", "03vek6s52", "01aj84f44", "0220qvk04"
@@ -102,7 +93,7 @@ CLEVELAND_CLINIC, HARVARD, AARHUS, SJTU = "03xjacd83", "03vek6s52", "01aj84f44",
 def test_the_organisation_that_opens_a_segment_before_a_unit_named_after_it(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 @pytest.mark.parametrize(
@@ -129,7 +120,7 @@ WUR = "04qw24q55"
 
 def test_a_name_less_its_and_research_names_the_organisation(resolver: Resolver) -> None:
     # ROR names it "Wageningen University & Research"; its units write "Wageningen University"
-    assert _top(resolver, "Laboratory of Genetics, Wageningen University") == WUR
+    assert top_ror(resolver, "Laboratory of Genetics, Wageningen University") == WUR
     top = resolver.match_affiliation("Wageningen University")[0].matches[0]
     assert (top.ror_id, top.name_type) == (WUR, "name without its research centre")
 

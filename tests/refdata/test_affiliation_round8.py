@@ -6,14 +6,12 @@ organisations joined by an unspaced hyphen or slash."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kvrules.refdata import Resolver, Store
-from kvrules.refdata.importers import import_file
+from kvrules.refdata import Resolver
+from tests.refdata.resolver_helpers import found_rors, ror_resolver, top_ror
 
-FIXTURES = Path(__file__).parent / "fixtures"
 NYU, UCLA, LITORAL, UTSW = "0190ak572", "046rm7j60", "00pt8r998", "05byvp690"
 ZURICH, ETH, MILAN, SALEM_STATE, WEILL_CORNELL = (
     "02crff812",
@@ -26,18 +24,7 @@ ZURICH, ETH, MILAN, SALEM_STATE, WEILL_CORNELL = (
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
-    with Store(tmp_path_factory.mktemp("db") / "kv.db") as store:
-        import_file(store, "ror", FIXTURES / "ror_round8.json", edition="t")
-        yield Resolver(store)
-
-
-def _top(resolver: Resolver, text: str) -> str | None:
-    best = resolver.resolve(text)
-    return best.ror_id if best else None
-
-
-def _found(resolver: Resolver, text: str) -> list[str | None]:
-    return [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
+    yield from ror_resolver(tmp_path_factory, "ror_round8.json")
 
 
 @pytest.mark.parametrize(
@@ -52,7 +39,7 @@ def _found(resolver: Resolver, text: str) -> list[str | None]:
 def test_a_university_acronym_that_opens_its_school_name(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 @pytest.mark.parametrize(
@@ -65,7 +52,7 @@ def test_a_university_acronym_that_opens_its_school_name(
 def test_an_organisation_joined_to_an_acronym_by_an_unspaced_hyphen_or_slash(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 def test_two_organisations_joined_by_a_slash_are_each_named_and_neither_is_the_one(
@@ -88,7 +75,7 @@ def test_two_organisations_joined_by_a_slash_are_each_named_and_neither_is_the_o
 def test_a_hyphen_inside_a_name_names_no_other_organisation(
     resolver: Resolver, text: str, other: str
 ) -> None:
-    assert other not in _found(resolver, text)
+    assert other not in found_rors(resolver, text)
 
 
 MELBOURNE, UNC_CHARLOTTE, MAINE = "01ej9dk98", "04dawnj30", "01adr0w49"
@@ -104,7 +91,7 @@ MELBOURNE, UNC_CHARLOTTE, MAINE = "01ej9dk98", "04dawnj30", "01adr0w49"
     ],
 )
 def test_a_university_housed_at_the_institute_named_after_it(resolver: Resolver, text: str) -> None:
-    assert _top(resolver, text) == MELBOURNE
+    assert top_ror(resolver, text) == MELBOURNE
 
 
 @pytest.mark.parametrize(
@@ -119,4 +106,4 @@ def test_a_university_housed_at_the_institute_named_after_it(resolver: Resolver,
 def test_a_campus_at_its_place_is_not_read_before_at(
     resolver: Resolver, text: str, other: str
 ) -> None:
-    assert other not in _found(resolver, text)
+    assert other not in found_rors(resolver, text)

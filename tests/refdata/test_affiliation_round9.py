@@ -5,14 +5,12 @@ nothing or to another one (issue #16 item 2, round 9), on real ROR records
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kvrules.refdata import Resolver, Store
-from kvrules.refdata.importers import import_file
+from kvrules.refdata import Resolver
+from tests.refdata.resolver_helpers import found_rors, ror_resolver, top_ror
 
-FIXTURES = Path(__file__).parent / "fixtures"
 FMI_BASEL, FMI_HELSINKI = "01bmjkv45", "05hppb561"
 KIEL, CHINA_AGRICULTURAL, CHUNG_ANG = "04v76ef78", "04v3ywz14", "01r024a98"
 INSA_LYON, LYON = "050jn9y42", "01rk35k63"
@@ -20,18 +18,7 @@ INSA_LYON, LYON = "050jn9y42", "01rk35k63"
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
-    with Store(tmp_path_factory.mktemp("db") / "kv.db") as store:
-        import_file(store, "ror", FIXTURES / "ror_round9.json", edition="t")
-        yield Resolver(store)
-
-
-def _top(resolver: Resolver, text: str) -> str | None:
-    best = resolver.resolve(text)
-    return best.ror_id if best else None
-
-
-def _found(resolver: Resolver, text: str) -> list[str | None]:
-    return [m.ror_id for org in resolver.match_affiliation(text) for m in org.matches]
+    yield from ror_resolver(tmp_path_factory, "ror_round9.json")
 
 
 @pytest.mark.parametrize(
@@ -49,18 +36,18 @@ def _found(resolver: Resolver, text: str) -> list[str | None]:
 def test_an_acronym_written_with_its_city_names_the_organisation_there(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 @pytest.mark.parametrize("text", ["CAU Berlin", "FMI Zurich", "Department of Biology, CAU Paris"])
 def test_an_acronym_with_another_city_names_no_organisation(resolver: Resolver, text: str) -> None:
-    assert _top(resolver, text) is None
-    assert not {KIEL, FMI_BASEL, FMI_HELSINKI, CHUNG_ANG} & set(_found(resolver, text))
+    assert top_ror(resolver, text) is None
+    assert not {KIEL, FMI_BASEL, FMI_HELSINKI, CHUNG_ANG} & set(found_rors(resolver, text))
 
 
 @pytest.mark.parametrize("text", ["CAU", "FMI"])
 def test_an_acronym_alone_is_still_no_answer(resolver: Resolver, text: str) -> None:
-    assert _top(resolver, text) is None
+    assert top_ror(resolver, text) is None
 
 
 def test_a_name_the_registry_holds_is_read_as_that_name_not_as_an_acronym_and_city(
@@ -96,7 +83,7 @@ CDC, JIAXING_UNIVERSITY, CANCER_BIOLOGY_ADELAIDE = "042twtr12", "00j2a7k55", "03
 def test_a_name_after_its_city_is_not_read_without_the_city(
     resolver: Resolver, text: str, other: str
 ) -> None:
-    assert _top(resolver, text) != other
+    assert top_ror(resolver, text) != other
 
 
 @pytest.mark.parametrize(
@@ -108,7 +95,7 @@ def test_a_name_after_its_city_is_not_read_without_the_city(
     ],
 )
 def test_a_name_after_a_unit_is_still_read(resolver: Resolver, text: str, ror: str) -> None:
-    assert _top(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 CHARITE, HUMBOLDT, FREIE, BIH = "001w7jn25", "01hcx6992", "046ak2485", "0493xsw21"
@@ -127,11 +114,11 @@ MEMBER = "corporate member of Freie Universität Berlin and Humboldt-Universitä
 def test_the_organisation_before_corporate_member_of_is_the_one(
     resolver: Resolver, text: str
 ) -> None:
-    assert _top(resolver, text) == CHARITE
+    assert top_ror(resolver, text) == CHARITE
     found = resolver.match_affiliation(text)
     # its owners are still named and screened, after it
     assert found[0].matches[0].ror_id == CHARITE and not found[0].owner
-    assert HUMBOLDT in _found(resolver, text)
+    assert HUMBOLDT in found_rors(resolver, text)
     assert all(org.owner for org in found[1:])
 
 
@@ -140,7 +127,7 @@ def test_owners_alone_are_not_the_organisation_a_string_names(resolver: Resolver
     # owner of the organisation the string is about
     text = f"Universitätsmedizin Berlin, {MEMBER}, Department of Neuropathology"
     assert resolver.resolve(text) is None
-    assert HUMBOLDT in _found(resolver, text)
+    assert HUMBOLDT in found_rors(resolver, text)
 
 
 def test_a_unit_after_the_owners_ends_them(resolver: Resolver) -> None:
@@ -170,7 +157,7 @@ IBT_LEON, UNAM, IGF_LYON, MONTPELLIER = "03ry8wj79", "01tmp8f25", "038fcbc74", "
 def test_a_unit_name_that_is_a_record_less_its_city_is_only_a_candidate(
     resolver: Resolver, text: str, elsewhere: str
 ) -> None:
-    assert _top(resolver, text) != elsewhere
+    assert top_ror(resolver, text) != elsewhere
     for org in resolver.match_affiliation(text):
         assert all(m.candidate for m in org.matches if m.ror_id == elsewhere)
 
@@ -180,7 +167,7 @@ def test_a_unit_of_a_record_less_its_city_beside_the_second_reads_the_other_one(
 ) -> None:
     # the Lyon institute is no second organisation beside the Université de Montpellier
     text = "Institut de Génomique Fonctionnelle, Université de Montpellier, CNRS"
-    assert _top(resolver, text) == MONTPELLIER
+    assert top_ror(resolver, text) == MONTPELLIER
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,12 @@ university is the university's; a spelling of the record's own is told as a corr
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from kvrules.refdata import Resolver, Store
-from kvrules.refdata.importers import import_file
+from kvrules.refdata import Resolver
+from tests.refdata.resolver_helpers import ror_resolver, top_ror
 
-FIXTURES = Path(__file__).parent / "fixtures"
 ACADIA, QUEENS_CUNY = "00839we02", "03v8adn41"
 KEW, RBG_VICTORIA = "00ynnr806", "04507gt97"
 UMD_BALTIMORE, UMD_COLLEGE_PARK = "04rq5mt64", "047s2c258"
@@ -22,36 +20,27 @@ HARVARD, UCLA, PZU = "03vek6s52", "046rm7j60", "04y450540"
 
 @pytest.fixture(scope="module")
 def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
-    with Store(tmp_path_factory.mktemp("db") / "kv.db") as store:
-        import_file(store, "ror", FIXTURES / "ror_generic_names.json", edition="t")
-        yield Resolver(store)
-
-
-def _resolved(resolver: Resolver, text: str) -> str | None:
-    best = resolver.resolve(text)
-    return best.ror_id if best else None
+    yield from ror_resolver(tmp_path_factory, "ror_generic_names.json")
 
 
 def test_a_former_name_others_carry_before_a_place_is_only_a_candidate(resolver: Resolver) -> None:
     # "Queen's College" is Acadia University's former name, and "Queens College, CUNY" the
     # name of another college today: the bare name says neither
-    assert _resolved(resolver, "Queens College") is None
+    assert top_ror(resolver, "Queens College") is None
     candidates = {
         m.ror_id for org in resolver.match_affiliation("Queens College") for m in org.matches
     }
     assert {ACADIA, QUEENS_CUNY} <= candidates
     # the string's country says which
-    assert (
-        _resolved(resolver, "Department of Biology, Queens College, New York, USA") == QUEENS_CUNY
-    )
+    assert top_ror(resolver, "Department of Biology, Queens College, New York, USA") == QUEENS_CUNY
 
 
 def test_a_name_read_without_its_city_is_no_answer_when_another_city_has_one(
     resolver: Resolver,
 ) -> None:
-    assert _resolved(resolver, "Royal Botanic Gardens") is None
-    assert _resolved(resolver, "Royal Botanic Gardens, Kew, Richmond, UK") == KEW
-    assert _resolved(resolver, "Royal Botanic Gardens Victoria, Melbourne") == RBG_VICTORIA
+    assert top_ror(resolver, "Royal Botanic Gardens") is None
+    assert top_ror(resolver, "Royal Botanic Gardens, Kew, Richmond, UK") == KEW
+    assert top_ror(resolver, "Royal Botanic Gardens Victoria, Melbourne") == RBG_VICTORIA
 
 
 def test_a_school_of_a_name_several_campuses_carry_is_no_campus_until_the_place_says(
@@ -59,11 +48,11 @@ def test_a_school_of_a_name_several_campuses_carry_is_no_campus_until_the_place_
 ) -> None:
     # College Park carries "University of Maryland" (as "Universidad de Maryland"), but the
     # School of Medicine is Baltimore's: the school's name alone decides nothing
-    assert _resolved(resolver, "University of Maryland School of Medicine") is None
+    assert top_ror(resolver, "University of Maryland School of Medicine") is None
     text = "Department of Medicine, University of Maryland School of Medicine, Baltimore, MD, USA"
-    assert _resolved(resolver, text) == UMD_BALTIMORE
+    assert top_ror(resolver, text) == UMD_BALTIMORE
     # a department of the university, named so, is still College Park's
-    assert _resolved(resolver, "Department of Physics, University of Maryland") == UMD_COLLEGE_PARK
+    assert top_ror(resolver, "Department of Physics, University of Maryland") == UMD_COLLEGE_PARK
 
 
 @pytest.mark.parametrize(
@@ -77,7 +66,7 @@ def test_a_school_of_a_name_several_campuses_carry_is_no_campus_until_the_place_
 def test_a_name_an_organisation_carries_as_its_own_stays_its_answer(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _resolved(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 @pytest.mark.parametrize(
@@ -91,7 +80,7 @@ def test_a_name_an_organisation_carries_as_its_own_stays_its_answer(
 def test_a_school_named_after_its_university_is_the_university(
     resolver: Resolver, text: str, ror: str
 ) -> None:
-    assert _resolved(resolver, text) == ror
+    assert top_ror(resolver, text) == ror
 
 
 def test_a_spelling_of_the_records_own_is_told_as_a_corrected_spelling(
