@@ -8,7 +8,6 @@ checked against beside the lists screened."""
 from __future__ import annotations
 
 import io
-import json
 from html import unescape
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from kvrules.enrich.countries import default_profiles
 from kvrules.report import markdown_report
 from kvrules.store import Store
 from kvrules.web.security import hash_password
+from tests.scan_helpers import file_export_config, json_report, scanned
 from tests.web.web_helpers import PASSWORD, app_for, login
 
 PROJECT = {
@@ -43,17 +43,8 @@ def _profiles() -> str:
 
 
 def _scanned(tmp_path: Path) -> tuple[Path, dict]:
-    (tmp_path / "export.jsonl").write_text(json.dumps(PROJECT) + "\n", encoding="utf-8")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'db.sqlite'}\nreference_data: {tmp_path / 'refdata.db'}\n"
-        f"home_country: NL\nsources:\n  file:\n    adapter: file\n    settings:\n"
-        f"      path: {tmp_path / 'export.jsonl'}\n",
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(cli, ["scan", "--json", "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    return config, json.loads(result.output.strip().splitlines()[-1])
+    config = file_export_config(tmp_path, PROJECT, home="NL")
+    return config, json_report(scanned(config, "--json"))
 
 
 def test_country_evidence_names_its_source_wherever_it_is_read(tmp_path: Path) -> None:
@@ -75,7 +66,7 @@ def test_country_evidence_names_its_source_wherever_it_is_read(tmp_path: Path) -
         show("--technical")
     )
 
-    db = tmp_path / "db.sqlite"
+    db = tmp_path / "kvrules.db"
     with Store.open(db) as store:
         store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
         assert said in " ".join(markdown_report(store).split())

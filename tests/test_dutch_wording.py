@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from tests.scan_helpers import file_export_config, json_report, scanned
 
 BEIHANG = ("--partner", "Beihang University (CN)", "--topic", "hypersonic propulsion")
 
@@ -56,9 +57,6 @@ def test_report_help_names_no_default_country():
 def test_a_scan_names_the_country_profiles_in_the_home_countrys_wording(tmp_path: Path, home):
     """The reviewer's r5: `scan` named the country profiles in the Dutch wording for any home
     country (the pipeline asked for them without it; `check` passed it)."""
-    import json
-
-    export = tmp_path / "export.jsonl"
     event = {
         "id": "e1",
         "kind": "project.created",
@@ -66,17 +64,8 @@ def test_a_scan_names_the_country_profiles_in_the_home_countrys_wording(tmp_path
         "source": {"system": "file", "record_id": "p1"},
         "project": {"id": "p1", "title": "t", "partners": [{"name": "X", "country": "CN"}]},
     }
-    export.write_text(json.dumps(event) + "\n", encoding="utf-8")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"home_country: {home}\ndatabase: {tmp_path / 'k.db'}\n"
-        f"reference_data: {tmp_path / 'ref.db'}\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {export}}}}}}}\n",
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(cli, ["scan", "--json", "--config", str(config)])
-    assert result.exit_code == 0, result.output
-    profiles = json.loads(result.stdout.strip().splitlines()[-1])["country_profiles"]
+    config = file_export_config(tmp_path, event, home=home)
+    profiles = json_report(scanned(config, "--json"))["country_profiles"]
     dutch = "Named in the Dutch threat assessment of state actors (assessment)"
     neutral = "Named in a government's threat assessment of state actors (assessment)"
     assert (dutch if home == "NL" else neutral) in profiles

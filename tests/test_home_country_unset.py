@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.store import Store
 from kvrules.web import portfolio
+from tests.scan_helpers import file_export_config
 
 NOTICE = "note: home_country is not set: no funder or partner is counted as foreign; set it in {}"
 NSF_GRANT = {
@@ -37,7 +38,6 @@ NSF_GRANT = {
 
 
 def _config(tmp_path: Path, home: str | None) -> Path:
-    export = tmp_path / "export.jsonl"
     event = {
         "id": "e1",
         "kind": "project.created",
@@ -45,15 +45,7 @@ def _config(tmp_path: Path, home: str | None) -> Path:
         "source": {"system": "file", "record_id": "p1"},
         "project": NSF_GRANT,
     }
-    export.write_text(json.dumps(event) + "\n", encoding="utf-8")
-    config = tmp_path / f"kvrules-{home}.yaml"
-    config.write_text(
-        (f"home_country: {home}\n" if home else "")
-        + f"database: {tmp_path / f'{home}.db'}\nreference_data: {tmp_path / 'refdata.db'}\n"
-        f"sources:\n  file:\n    adapter: file\n    settings:\n      path: {export}\n",
-        encoding="utf-8",
-    )
-    return config
+    return file_export_config(tmp_path, event, home=home, name=f"kvrules-{home}")
 
 
 def _notices(result, config: Path) -> list[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from tests.scan_helpers import file_export_config, scanned
 
 FIXTURES = Path(__file__).parent / "refdata" / "fixtures"
 # The shipped rulebooks' lists, less the DoD 1286 list (a partial edition ships) — in the
@@ -24,8 +25,6 @@ MISSING = (
 
 def _config(tmp_path: Path) -> Path:
     """The shipped rulebooks (none named) on a file export of one project."""
-    exports = tmp_path / "exports"
-    exports.mkdir()
     event = {
         "id": "P1:v1",
         "kind": "project.created",
@@ -33,13 +32,8 @@ def _config(tmp_path: Path) -> Path:
         "source": {"system": "file", "record_id": "P1"},
         "project": {"id": "P1", "title": "Battery materials"},
     }
-    (exports / "projects.jsonl").write_text(json.dumps(event) + "\n")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
-        f"database: {tmp_path / 'state.db'}\n"
-    )  # the reference store: this test's own, seeded with the shipped lists ($KVRULES_REFDATA)
-    return config
+    # the reference store: this test's own, seeded with the shipped lists ($KVRULES_REFDATA)
+    return file_export_config(tmp_path, event, reference_data=False)
 
 
 def _warned(stderr: str) -> list[str]:
@@ -62,10 +56,9 @@ def test_config_check_names_each_list_not_imported_with_its_command(tmp_path: Pa
 
 def test_a_scan_and_a_watch_say_it_once_at_their_start(tmp_path: Path) -> None:
     config = _config(tmp_path)
-    scanned = CliRunner().invoke(cli, ["scan", "--config", str(config), "--json"])
-    assert scanned.exit_code == 0, scanned.output
-    assert _warned(scanned.stderr) == [f"warning: {MISSING}"]
-    json.loads(scanned.stdout)  # stdout stays the report alone
+    scan = scanned(config, "--json")
+    assert _warned(scan.stderr) == [f"warning: {MISSING}"]
+    json.loads(scan.stdout)  # stdout stays the report alone
 
     watched = CliRunner().invoke(
         cli, ["watch", "--config", str(config), "--times", "2", "--interval", "1s"]

@@ -16,6 +16,7 @@ from kvrules.fields import UNKNOWN_ROLE
 from kvrules.store import Store
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.security import hash_password
+from tests.scan_helpers import file_export_config, scanned
 from tests.web.web_helpers import PASSWORD, app_for, login
 
 # The reviewer's export (/tmp/rev-honesty/f2/export.jsonl), with dates: a visitor from an
@@ -44,16 +45,8 @@ VISIT = {
 
 
 def _scanned(tmp_path: Path, visit: dict = VISIT) -> Path:
-    (tmp_path / "export.jsonl").write_text(json.dumps(visit) + "\n", encoding="utf-8")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'db.sqlite'}\nreference_data: {tmp_path / 'refdata.db'}\n"
-        f"home_country: NL\nsources:\n  file:\n    adapter: file\n    settings:\n"
-        f"      path: {tmp_path / 'export.jsonl'}\n",
-        encoding="utf-8",
-    )
-    result = CliRunner().invoke(cli, ["scan", "--config", str(config)])
-    assert result.exit_code == 0, result.output
+    config = file_export_config(tmp_path, visit, home="NL")
+    scanned(config)
     return config
 
 
@@ -61,7 +54,7 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
     tmp_path: Path,
 ) -> None:
     config = _scanned(tmp_path)
-    db = tmp_path / "db.sqlite"
+    db = tmp_path / "kvrules.db"
     with Store.open(db) as store:
         store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
         case = store.case_for("file", "v-1")
@@ -117,7 +110,7 @@ def test_a_visitor_role_not_among_the_known_roles_is_neither_stored_nor_shown(
     otherwise the record says "a role not among the known roles"."""
     visitor = {**VISIT["visit"]["visitor"], "role": "Iranian PhD student"}
     config = _scanned(tmp_path, {**VISIT, "visit": {**VISIT["visit"], "visitor": visitor}})
-    db = tmp_path / "db.sqlite"
+    db = tmp_path / "kvrules.db"
     with Store.open(db) as store:
         store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
         case = store.case_for("file", "v-1")

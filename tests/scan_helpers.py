@@ -1,0 +1,46 @@
+"""What the command-line scan tests share: a file export of some events, a configuration that
+reads it as source ``file``, and a scan of it that must succeed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from kvrules.cli import cli
+
+
+def file_export_config(
+    tmp_path: Path,
+    *events: dict,
+    home: str | None = None,
+    name: str = "kvrules",
+    reference_data: bool = True,
+) -> Path:
+    """``tmp_path/<name>.yaml``: the events as ``export.jsonl`` behind source ``file``, a state
+    database of the config's own name (configs side by side keep their own), ``home_country``
+    only when given; ``reference_data`` False leaves the reference store to $KVRULES_REFDATA
+    (the test's own, seeded with the shipped lists)."""
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(json.dumps(e) + "\n" for e in events), encoding="utf-8")
+    lines = [f"home_country: {home}"] if home else []
+    lines.append(f"database: {tmp_path / f'{name}.db'}")
+    if reference_data:
+        lines.append(f"reference_data: {tmp_path / 'refdata.db'}")
+    lines.append(f"sources: {{file: {{adapter: file, settings: {{path: {export}}}}}}}")
+    config = tmp_path / f"{name}.yaml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def scanned(config: Path, *flags: str) -> Result:
+    """``kvrules scan --config CONFIG FLAGS``, which must exit 0."""
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config), *flags])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def json_report(result: Result) -> dict:
+    """The report ``scan --json`` prints as its last line of stdout."""
+    return json.loads(result.stdout.strip().splitlines()[-1])
