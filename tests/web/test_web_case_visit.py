@@ -44,24 +44,29 @@ VISIT = {
 }
 
 
-def _scanned(tmp_path: Path, visit: dict = VISIT) -> Path:
+def _scanned(tmp_path: Path, visit: dict = VISIT) -> tuple[Path, int]:
+    """The visit scanned, and a viewer who can sign in: the config and the visit's case id."""
     config = file_export_config(tmp_path, visit, home="NL")
     scanned(config)
-    return config
+    with Store.open(tmp_path / "kvrules.db") as store:
+        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
+        case = store.case_for("file", "v-1")
+    assert case is not None
+    return config, case.id
+
+
+def _case_page(db: Path, case_id: int) -> str:
+    """The case page as the viewer reads it: whitespace collapsed, entities unescaped."""
+    client = app_for(db)
+    login(client, "viewer")
+    return unescape(" ".join(client.get(f"/cases/{case_id}").text.split()))
 
 
 def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
     tmp_path: Path,
 ) -> None:
-    config = _scanned(tmp_path)
-    db = tmp_path / "kvrules.db"
-    with Store.open(db) as store:
-        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
-        case = store.case_for("file", "v-1")
-    assert case is not None
-    client = app_for(db)
-    login(client, "viewer")
-    page = unescape(" ".join(client.get(f"/cases/{case.id}").text.split()))
+    config, cid = _scanned(tmp_path)
+    page = _case_page(tmp_path / "kvrules.db", cid)
     assert "content is not held here" not in page
     for shown in (
         "<dt>Visitor</dt><dd>visiting researcher</dd>",
@@ -78,7 +83,7 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
         assert shown in page, shown
 
     shown = CliRunner().invoke(
-        cli, ["show", f"case:{case.id}", "--config", str(config)], env={"COLUMNS": "400"}
+        cli, ["show", f"case:{cid}", "--config", str(config)], env={"COLUMNS": "400"}
     )
     assert shown.exit_code == 0, shown.output
     for line in (
@@ -92,9 +97,7 @@ def test_the_case_page_of_a_visit_shows_the_visit_and_what_was_not_screened(
     ):
         assert line in shown.output, line
     data = json.loads(
-        CliRunner()
-        .invoke(cli, ["show", f"case:{case.id}", "--config", str(config), "--json"])
-        .output
+        CliRunner().invoke(cli, ["show", f"case:{cid}", "--config", str(config), "--json"]).output
     )
     assert data["visit"]["Visitor"] == "visiting researcher"
     assert data["screened_against"] == ["us_dod_1286@FY25 (partial)"]
@@ -109,20 +112,14 @@ def test_a_visitor_role_not_among_the_known_roles_is_neither_stored_nor_shown(
     only if it is a known one (``kvrules.fields.PERSON_ROLES``, compared as rules compare it);
     otherwise the record says "a role not among the known roles"."""
     visitor = {**VISIT["visit"]["visitor"], "role": "Iranian PhD student"}
-    config = _scanned(tmp_path, {**VISIT, "visit": {**VISIT["visit"], "visitor": visitor}})
+    config, cid = _scanned(tmp_path, {**VISIT, "visit": {**VISIT["visit"], "visitor": visitor}})
     db = tmp_path / "kvrules.db"
-    with Store.open(db) as store:
-        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
-        case = store.case_for("file", "v-1")
-    assert case is not None
     with sqlite3.connect(db) as conn:  # nothing of the text in the state database
         [body] = conn.execute("SELECT body FROM record_subjects").fetchone()
     assert "Iranian" not in body and json.loads(body)["visit"]["visitor"]["role"] == UNKNOWN_ROLE
-    client = app_for(db)
-    login(client, "viewer")
-    page = unescape(" ".join(client.get(f"/cases/{case.id}").text.split()))
+    page = _case_page(db, cid)
     assert f"<dt>Visitor</dt><dd>{UNKNOWN_ROLE}</dd>" in page and "Iranian" not in page
-    shown = CliRunner().invoke(cli, ["show", f"case:{case.id}", "--config", str(config)])
+    shown = CliRunner().invoke(cli, ["show", f"case:{cid}", "--config", str(config)])
     assert "Iranian" not in shown.output and f"visitor: {UNKNOWN_ROLE}" in shown.output
 
 
