@@ -41,6 +41,15 @@ def _at(page, path: str) -> None:
     page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
+def _signed_in_at(page, name: str, path: str) -> None:
+    """Signs ``name`` in through the login form and waits for the page it lands on, ``path``."""
+    page.goto("/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    _at(page, path)
+
+
 def _focused(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.textContent")
 
@@ -86,11 +95,7 @@ def test_sign_in_decide_and_see_it_in_the_audit_log(page, db: Path) -> None:
 
 
 def test_the_decision_form_is_reachable_by_keyboard(page) -> None:
-    page.goto("/login")
-    page.get_by_label("User name").fill("committee")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    _at(page, "/cases")
+    _signed_in_at(page, "committee", "/cases")
     page.get_by_role("link", name="#1").click()
     # Tab follows the visual order: decision → rationale → review date; action → owner → due.
     page.get_by_label("approve", exact=True).focus()

@@ -10,8 +10,8 @@ import pytest
 
 from kvrules.prescreen import Screener
 from kvrules.store import Store
-from tests.web.test_web_browser import _at, _shot
-from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, served
+from tests.web.test_web_browser import _shot, _signed_in_at
+from tests.web.web_helpers import CHROMIUM, SECRET, served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -29,11 +29,7 @@ def page(db: Path, screener: Screener, browser_context) -> Iterator:
 
 
 def test_a_grant_officer_screens_a_consortium_and_sends_it(page, db: Path) -> None:
-    page.goto("/login")
-    page.get_by_label("User name").fill("grant-officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    _at(page, "/prescreen")  # the committee's pages are not theirs
+    _signed_in_at(page, "grant-officer", "/prescreen")  # the committee's pages are not theirs
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link").all_inner_texts() == ["Pre-screen"]
 
@@ -65,11 +61,7 @@ def test_a_partner_named_as_a_person_is_said_to_be_one_and_not_screened_on_a_cou
 ) -> None:
     """Ethics defect: "Prof. Wei Zhang" (CN) in the form was screened on China, the person's
     nationality; beside them a listed university is screened as before."""
-    page.goto("/login")
-    page.get_by_label("User name").fill("grant-officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    _at(page, "/prescreen")
+    _signed_in_at(page, "grant-officer", "/prescreen")
     page.get_by_label("Research topic").fill("quantum sensing")
     page.locator("#partner0-name").fill("Prof. Wei Zhang")
     page.locator("#partner0-country").fill("CN")
@@ -95,11 +87,7 @@ def test_a_partner_named_as_a_person_is_said_to_be_one_and_not_screened_on_a_cou
 
 
 def test_a_country_the_form_refuses_is_named_marked_and_focused(page) -> None:
-    page.goto("/login")
-    page.get_by_label("User name").fill("grant-officer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    _at(page, "/prescreen")
+    _signed_in_at(page, "grant-officer", "/prescreen")
     page.get_by_label("Research topic").fill("hypersonic propulsion")
     page.locator("#partner0-name").fill("KU Leuven")
     page.locator("#partner0-country").fill("BE")
