@@ -49,7 +49,7 @@ import socket
 import struct
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -78,6 +78,7 @@ __all__ = [
     "add_fault_arguments",
     "faults_from_args",
     "is_latin",
+    "listen",
     "load_real_orgs",
     "make_server",
     "parse_script",
@@ -239,6 +240,7 @@ BAD_GATEWAY_HTML = (
 
 
 H = TypeVar("H")
+S = TypeVar("S")  # a server listen() opens
 
 
 class NoRoute(KvrulesError, LookupError):
@@ -356,6 +358,18 @@ class SimulatorServer(ThreadingHTTPServer):
             _log.debug("simulator: client %s hung up: %s", client_address, error)
         else:
             _log.warning("simulator: request from %s failed: %r", client_address, error)
+
+
+def listen(program: str, host: str, port: int, make: Callable[[], S]) -> S | None:
+    """The server ``make()`` opens on ``host:port``, or None after one line on stderr saying
+    why it cannot listen (a busy port, an address not on this machine): a ``python -m``
+    simulator's user sees no traceback."""
+    try:
+        return make()
+    except OSError as e:
+        said = f"python -m {program}: cannot listen on {host}:{port}: {e.strerror or e}"
+        print(said, file=sys.stderr)
+        return None
 
 
 def serve_until_interrupted(server: ThreadingHTTPServer) -> None:

@@ -7,7 +7,12 @@ import dataclasses
 import os
 import sys
 
-from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
+from kvrules.testing.simulator import (
+    add_fault_arguments,
+    faults_from_args,
+    listen,
+    serve_until_interrupted,
+)
 
 from .config import SimulatorConfig
 from .server import Api, make_server
@@ -54,14 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--password (or CONVERIS_SIM_PASSWORD) is required")
     faults = faults_from_args(p, args)
     api = Api(store, cfg, args.password, faults)
-    try:
-        server = make_server(api, args.host, args.port)
-    except OSError as e:  # a busy port, an address not on this machine: one line, no traceback
-        print(
-            f"python -m kvrules_converis.simulator: cannot listen on {args.host}:{args.port}: "
-            f"{e.strerror or e}",
-            file=sys.stderr,
-        )
+    server = listen(
+        "kvrules_converis.simulator",
+        args.host,
+        args.port,
+        lambda: make_server(api, args.host, args.port),
+    )
+    if server is None:  # said in one line
         return 1
     n = len(store.entities[cfg.project])
     print(f"Converis simulator: {n} projects; Read API {api.read_url}, CUD {api.cud_url}",

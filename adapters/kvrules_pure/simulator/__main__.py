@@ -7,7 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from kvrules.testing.simulator import add_fault_arguments, faults_from_args, serve_until_interrupted
+from kvrules.testing.simulator import (
+    add_fault_arguments,
+    faults_from_args,
+    listen,
+    serve_until_interrupted,
+)
 
 from . import legacy524
 from .build import build_store
@@ -69,14 +74,13 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         if not legacy["research-outputs"]:
             p.error(f"--legacy {args.legacy}: no research-output-*.json or research_output/*.json")
-    try:
-        server = make_server(Api(store, args.api_key, faults, legacy), args.host, args.port)
-    except OSError as e:  # a busy port, an address not on this machine: one line, no traceback
-        print(
-            f"python -m kvrules_pure.simulator: cannot listen on {args.host}:{args.port}: "
-            f"{e.strerror or e}",
-            file=sys.stderr,
-        )
+    server = listen(
+        "kvrules_pure.simulator",
+        args.host,
+        args.port,
+        lambda: make_server(Api(store, args.api_key, faults, legacy), args.host, args.port),
+    )
+    if server is None:  # said in one line
         return 1
     n = len(store.collection("projects"))
     elapsed = time.perf_counter() - started
