@@ -39,6 +39,9 @@ def write_config(workdir: Path, base: str, page_size: int) -> Path:
     key = workdir / "pure-api-key"
     key.write_text(API_KEY + "\n", encoding="utf-8")
     config = {
+        # a Dutch institution, as the shipped rulebooks and the demo: foreign-funding shares
+        # and jurisdictions are computed as a real deployment's (unset, nothing is foreign)
+        "home_country": "NL",
         "database": str(workdir / "kvrules.db"),
         "reference_data": str(workdir / "refdata.db"),  # seeded with the shipped lists
         "sources": {
