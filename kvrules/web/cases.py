@@ -315,6 +315,14 @@ async def approve_decision(request: Request) -> Response:
     """Four-eyes: a second, different committee member approves a pending decision."""
     decision_id = row_id(request, "decision_id", "decision")
     with open_store(request) as store:
+        proposed = store.decision(decision_id)
+    if proposed is None:
+        return error_page(request, 404, f"There is no decision {decision_id}.")
+    # approved from a page opened before a colleague's change (a new finding, a newer
+    # proposal): show what changed rather than put the decision into effect unseen
+    if (refused := _stale(request, proposed.case_id, request.state.form)) is not None:
+        return refused
+    with open_store(request) as store:
         try:
             d = store.approve_decision(decision_id, actor=request.state.user.name)
         except KeyError:
