@@ -294,11 +294,12 @@ async def decide(request: Request) -> Response:
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     decision = wanted.decision
     if made.repeat:  # the form posted twice (a double click, a resent request)
+        zone = request.app.state.settings.time_zone  # as every other time on the page
         return _back(
             request,
             case_id,
             f"Already recorded: your decision ({decision_in_words(decision)}) of "
-            f"{made.at:%Y-%m-%d %H:%M} UTC; nothing was recorded twice.",
+            f"{local_time(made.at, zone)}; nothing was recorded twice.",
         )
     if four_eyes:
         return _back(
