@@ -18,7 +18,10 @@ from kvrules.cli.options import (
     DB_OPTION,
     change_state,
     config_from,
+    home_country_unset,
     open_existing,
+    say_home_country_unset,
+    settings_from,
     state_db,
 )
 from kvrules.store.users import ROLES
@@ -137,7 +140,9 @@ def serve(
         config_path, db, home_country=home_country, exchange_rates=exchange_rates
     )
     db = site.db
-    config = config_from(config_path, db)
+    resolved = settings_from(config_path, db)
+    say_home_country_unset(resolved)  # once at start-up, as scan and check say it
+    config = resolved.config
     with open_existing(db) as store:
         if not store.users():
             click.echo("warning: no accounts yet; add one with `kvrules users add`", err=True)
@@ -153,6 +158,8 @@ def serve(
         "time_zone": site.time_zone,
         "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
         "rulebook_titles": rulebook_titles(config.rulebooks),
+        # the same notice beside each pre-screen's triage (page and API)
+        "home_country_note": home_country_unset(resolved),
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

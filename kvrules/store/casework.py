@@ -4,10 +4,12 @@ change is audited per case, in one transaction per action."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import committee as _committee
@@ -127,6 +129,11 @@ class CaseworkStore(StorePart):
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)
+            if done is not None and done.pending and _finding_since_proposal(c, done):
+                raise ValueError(
+                    "a finding was recorded after this decision was proposed: "
+                    "review it and propose again"
+                )
             d = _committee.approve(c, decision_id, actor, now)
             _cases.set_status(c, d.case_id, "decided", now, d.decision)
             details = {
@@ -138,6 +145,28 @@ class CaseworkStore(StorePart):
             self._log(actor, "decision.approved", f"case:{d.case_id}", details, now)
             return d
 
+    def decision(self, decision_id: int) -> _committee.Decision | None:
+        """One decision by its id (the approve form names only the decision)."""
+        return _committee.decision(self._db.conn, decision_id)
+
     def pending_decisions(self) -> dict[int, _committee.Decision]:
         """The decision waiting for a second approver, per case."""
         return {d.case_id: d for d in _committee.decisions(self._db.conn) if d.pending}
+
+
+def _finding_since_proposal(conn: sqlite3.Connection, proposed: _committee.Decision) -> bool:
+    """Whether the case gained a finding after ``proposed`` was proposed: the proposer did not
+    see it, so a second approval must not put it into effect, whatever page it came from.
+    Audit ids order the two (timestamps may share a second)."""
+    history = _audit.entries(conn, f"case:{proposed.case_id}")
+    proposal = next(
+        (
+            e.id
+            for e in history
+            if e.action == "decision.proposed" and e.details.get("decision_id") == proposed.id
+        ),
+        None,
+    )
+    if proposal is None:  # no proposal on record to compare with
+        return False
+    return any(e.action == "finding.recorded" and e.id > proposal for e in history)

@@ -23,7 +23,7 @@ from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
 from kvrules.web.auth import open_store
-from kvrules.web.prescreen import run_screening
+from kvrules.web.prescreen import answer_of, run_screening
 from kvrules.web.throttle import Throttle
 
 API_VERSION = "1"
@@ -92,7 +92,7 @@ async def screen(request: Request) -> Response:
         result = await run_screening(request, proposal)
     except LookupError as exc:
         return _error(503, str(exc))
-    answer = result.as_dict()
+    answer = answer_of(request, result)
     with open_store(request) as store:
         answer["id"] = store.record_prescreen(
             proposal=proposal.model_dump(mode="json", exclude_defaults=True),
@@ -141,6 +141,12 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             "sensitive_areas": {"type": "array", "items": {"type": "string"}},
+            "notes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "what the server's configuration means for this answer, e.g. "
+                "home_country not set: no funder or partner counted as foreign (not errors)",
+            },
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "screened_against": {
                 "type": "array",

@@ -294,11 +294,12 @@ async def decide(request: Request) -> Response:
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     decision = wanted.decision
     if made.repeat:  # the form posted twice (a double click, a resent request)
+        zone = request.app.state.settings.time_zone  # as every other time on the page
         return _back(
             request,
             case_id,
             f"Already recorded: your decision ({decision_in_words(decision)}) of "
-            f"{made.at:%Y-%m-%d %H:%M} UTC; nothing was recorded twice.",
+            f"{local_time(made.at, zone)}; nothing was recorded twice.",
         )
     if four_eyes:
         return _back(
@@ -314,6 +315,14 @@ async def decide(request: Request) -> Response:
 async def approve_decision(request: Request) -> Response:
     """Four-eyes: a second, different committee member approves a pending decision."""
     decision_id = row_id(request, "decision_id", "decision")
+    with open_store(request) as store:
+        proposed = store.decision(decision_id)
+    if proposed is None:
+        return error_page(request, 404, f"There is no decision {decision_id}.")
+    # approved from a page opened before a colleague's change (a new finding, a newer
+    # proposal): show what changed rather than put the decision into effect unseen
+    if (refused := _stale(request, proposed.case_id, request.state.form)) is not None:
+        return refused
     with open_store(request) as store:
         try:
             d = store.approve_decision(decision_id, actor=request.state.user.name)

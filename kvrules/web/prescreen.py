@@ -103,6 +103,16 @@ async def run_screening(request: Request, proposal: Proposal) -> Screening:
     )
 
 
+def answer_of(request: Request, result: Screening) -> dict[str, Any]:
+    """The screening as stored and answered, with the notes the server's configuration calls
+    for (an unset home_country: no funder or partner was counted as foreign). A note is no
+    error: it sits beside the triage, and is kept with the pre-screen it applied to."""
+    answer = result.as_dict()
+    if note := settings(request).home_country_note:
+        answer["notes"] = [note]
+    return answer
+
+
 def _visible(prescreen: Prescreen | None, user: User) -> bool:
     """A grant officer sees their own pre-screens; the committee side sees all."""
     return prescreen is not None and (prescreen.actor == user.name or can(user.role, "view"))
@@ -159,7 +169,7 @@ async def prescreen_submit(request: Request) -> Response:
     with open_store(request) as store:
         prescreen_id = store.record_prescreen(
             proposal=proposal.model_dump(mode="json", exclude_defaults=True),
-            result=result.as_dict(),
+            result=answer_of(request, result),
             events=result.events,
             actor=request.state.user.name,
             via="web",

@@ -92,6 +92,9 @@ class WebSettings:
     # The configuration's alert routes (target → channels): a pre-screen sent to the committee
     # queues its alerts as a scan's case does.
     routes: Mapping[str, Sequence[str]] = field(default_factory=dict, compare=False)
+    # what the screener's configuration leaves unsaid and a pre-screen answer says beside its
+    # triage: "home_country is not set: …" (``kvrules.cli.options.home_country_unset``)
+    home_country_note: str | None = None
     # rulebook id → its title, to name rulebooks for people (``rulebook_titles``)
     rulebook_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it

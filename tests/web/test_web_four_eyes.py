@@ -3,10 +3,13 @@ until a different member approves it; audited; nobody approves their own or appr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kvrules.config import load_config
+from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
+from tests.store.store_helpers import make_finding
 from tests.web.web_helpers import app_for, case_id, login, token
 
 
@@ -94,3 +97,54 @@ def test_the_report_counts_only_decisions_in_effect(db: Path) -> None:
         assert build(store).decisions == {}
         store.approve_decision(pending.id, actor="admin")
         assert build(store).decisions == {"reject": 1}
+
+
+def _new_critical_finding(db: Path, cid: int) -> None:
+    """What a scan does meanwhile: a new rule fires on the case's record."""
+    with Store.open(db) as store:
+        record = store.case(cid).record_id
+        found = make_finding(record, rule_id="partner-new-rule", severity=Severity.CRITICAL)
+        assert store.record_finding(found, channels=[]).case_id == cid
+
+
+def test_an_approval_from_a_page_opened_before_a_new_finding_is_refused(db: Path) -> None:
+    """Reviewer's defect (HIGH): the approve form carried no version, so a second member
+    approved from a page that did not show a CRITICAL finding recorded after it opened."""
+    cid = case_id(db)
+    first = app_for(db, four_eyes=True)
+    login(first, "committee")
+    _decide(first, cid, "approve", "Civil research only.")
+    with Store.open(db) as store:
+        (d,) = store.decisions(cid)
+    second = app_for(db, four_eyes=True)
+    login(second, "admin")
+    page = second.get(f"/cases/{cid}").text
+    version = re.search(r'id="pending-approval".*?name="version" value="(\d+)"', page, re.S)
+    assert version, "the approve form carries no version"
+    _new_critical_finding(db, cid)
+    form = {"csrf_token": token(page), "version": version.group(1)}
+    refused = second.post(f"/decisions/{d.id}/approve", data=form)
+    assert refused.status_code == 409 and "since you opened it" in refused.text
+    with Store.open(db) as store:
+        assert store.decisions(cid)[0].approval == "pending"
+        assert store.case(cid).status != "decided"
+
+
+def test_the_store_refuses_an_approval_after_a_finding_newer_than_the_proposal(db: Path) -> None:
+    """Whatever the page (a fresh one, a script): the proposer never saw the new finding."""
+    cid = case_id(db)
+    with Store.open(db) as store:
+        proposed = store.propose_decision(cid, "approve", "Civil research only.", actor="committee")
+    _new_critical_finding(db, cid)
+    second = app_for(db, four_eyes=True)
+    login(second, "admin")
+    fresh = _approve(second, cid, proposed.id)  # a page opened after the finding
+    assert fresh.status_code == 409
+    assert "a finding was recorded after this decision was proposed" in fresh.text
+    with Store.open(db) as store:
+        assert store.decisions(cid)[0].approval == "pending"
+        assert "decision.approved" not in [e.action for e in store.audit_entries(f"case:{cid}")]
+        again = store.propose_decision(
+            cid, "approve", "Reviewed the new finding.", actor="committee"
+        )
+        assert store.approve_decision(again.id, actor="admin").approval == "approved"

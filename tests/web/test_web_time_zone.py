@@ -12,7 +12,7 @@ import pytest
 from kvrules.config import ConfigError, load_config
 from kvrules.store import Store
 from kvrules.timezone import today
-from tests.web.web_helpers import app_for, case_id, login
+from tests.web.web_helpers import app_for, case_id, login, token
 
 DECIDED = datetime(2026, 12, 7, 7, 3, tzinfo=UTC)  # 23:03 the evening before in Vancouver
 
@@ -35,6 +35,23 @@ def test_times_are_shown_in_the_institutions_zone_with_the_zone_named(db: Path) 
     amsterdam = app_for(db, time_zone=ZoneInfo("Europe/Amsterdam"))
     login(amsterdam, "viewer")
     assert "2026-12-07 08:03 CET" in amsterdam.get(f"/cases/{cid}").text
+
+
+def test_already_recorded_says_the_first_decisions_time_in_the_institutions_zone(
+    db: Path,
+) -> None:
+    """Reviewer's defect (LOW): the repeat notice said the time in UTC whatever the zone."""
+    cid = _decided_at_night(db)
+    vancouver = app_for(db, time_zone=ZoneInfo("America/Vancouver"))
+    login(vancouver, "committee")
+    form = {
+        "csrf_token": token(vancouver.get(f"/cases/{cid}").text),
+        "decision": "reject",
+        "rationale": "Listed lab.",
+    }
+    again = vancouver.post(f"/cases/{cid}/decide", data=form)  # the same decision, resent
+    assert "Already recorded: your decision (reject) of 2026-12-06 23:03 PST;" in again.text
+    assert "07:03 UTC" not in again.text
 
 
 def test_overdue_is_counted_in_the_institutions_zone(db: Path) -> None:
