@@ -191,3 +191,15 @@ def test_the_names_field_holds_the_full_forms_first_then_the_runs_inside():
     names = ORGANISATION["names"].getter({"name": "DARPA Young Faculty Award (YFA)"})
     assert names[:3] == ["darpa young faculty award yfa", "darpa young faculty award", "yfa"]
     assert "darpa" in names and "young faculty" in names and "darpa faculty" not in names
+
+
+def test_another_states_department_of_defense_is_not_the_dod():
+    """The reviewer's case: 'Department of Defense of Ukraine (UA)' holds the listed words
+    'Department of Defense' and fired the critical rule. A listed name counts for a funder in
+    the US or of unknown country; an office abroad and a DoD ROR lineage in any country."""
+    assert not _fires({"name": "Department of Defense of Ukraine", "country": "UA"})
+    assert not _fires({"name": "Australian Department of Defense", "country": "AU"})
+    assert _fires({"name": "Department of Defense of Ukraine"})  # no country: not ruled out
+    assert _fires({"name": "U.S. Department of Defense", "country": "US"})
+    assert _fires({"name": "ONR Global", "country": "GB"})
+    assert _fires({"name": "Example", "country": "JP", "ror_lineage": ["05epdh915", "011hc8f90"]})

@@ -8,6 +8,7 @@ always keeps the previous file (``X.schema-N.bak``), says so and audits it."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -59,5 +60,19 @@ def db_backup(db: Path, dest: Path) -> None:
     _existing(db)
     if dest.resolve() == db.resolve():
         raise click.UsageError("DEST is the database itself: name another file")
-    copy_database(db, dest)
+    # said by the folder the user named: the copy is written to a hidden file there first,
+    # whose name would otherwise be the one the error shows
+    folder = dest.parent
+    if not folder.is_dir():
+        raise click.ClickException(f"{folder}: no such folder for the copy (create it first)")
+    try:
+        copy_database(db, dest)
+    except sqlite3.DatabaseError as e:  # not SQLite at all, or a file it cannot open
+        raise click.ClickException(
+            f"{db}: cannot be read as a database ({e}); nothing copied"
+        ) from e
+    except OSError as e:
+        raise click.ClickException(
+            f"{folder}: cannot write the copy there ({e.strerror or e})"
+        ) from e
     click.echo(f"copied {db} to {dest}")

@@ -144,8 +144,9 @@ class _Lines:
     """The decoded lines of a byte stream, each read at most :data:`MAX_LINE` bytes at a time,
     with what was wrong with a line (by line number) for the row that holds it."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], utf16: bool = False) -> None:
         self._stream = stream
+        self._utf16 = utf16  # recoded from UTF-16: a character it could not read is U+FFFD
         self.number = 0
         self.problems: dict[int, str] = {}
         self.recoded: dict[str, list[int]] = {}  # encoding: [first line read in it, lines]
@@ -159,7 +160,14 @@ class _Lines:
                 self.problems[self.number] = f"line of {size:,} bytes (at most {MAX_LINE:,})"
                 yield "\n"  # the row is reported from ``problems``
                 continue
-            yield self._decode(raw)
+            text = self._decode(raw)
+            if self._utf16 and "\ufffd" in text:
+                # one bad character (a lone surrogate, a byte cut off) is this row's problem,
+                # not the file's: the rows around it are still matched
+                self.problems[self.number] = f"not UTF-16: a character cannot be read; {_SAVE_AS}"
+                yield "\n"  # the row is reported from ``problems``
+                continue
+            yield text
 
     def _skip_line(self) -> int:
         """Read past the rest of an over-long line; its length, line ending excluded."""
@@ -247,7 +255,7 @@ class Input:
         self._stream = stream
         self.size = _file_size(stream)  # bytes, for a progress bar; None for a pipe
         self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
-        self._lines = _Lines(stream)
+        self._lines = _Lines(stream, utf16)
         self.columns: list[str] = []
         self.delimiter = ","
         if self.format == "csv":
@@ -402,10 +410,12 @@ def _file_size(stream: IO[bytes]) -> int | None:
 
 def _recoded_from_utf16(stream: IO[bytes]) -> IO[bytes]:
     """UTF-16 text (its byte-order mark says which order) read as UTF-8 bytes, a line at a time;
-    ``tell`` and ``fileno`` are the file's own, so the progress bar still counts its bytes."""
+    ``tell`` and ``fileno`` are the file's own, so the progress bar still counts its bytes. A
+    character that cannot be read is U+FFFD (``_Lines`` makes its row a bad row): strict
+    decoding raised from the middle of the file and lost every row."""
     utf8, utf16 = codecs.lookup("utf-8"), codecs.lookup("utf-16")
     return codecs.StreamRecoder(  # type: ignore[return-value]
-        stream, utf8.encode, utf8.decode, utf16.streamreader, utf16.streamwriter
+        stream, utf8.encode, utf8.decode, utf16.streamreader, utf16.streamwriter, "replace"
     )
 
 

@@ -1522,10 +1522,11 @@ class Resolver:
         for hit in hits:
             rec = recs[hit.rec]
             via_ror = f"ror:{rec.ror_id}" if rec.ror_id else f"{rec.list_id}:{rec.entry_id}"
-            # names of a record the screening edition lacks: which edition they come from
-            via_said = (
-                f"{via_ror} (names from {rec.list_id}@{rec.edition})" if rec.carried else via_ror
-            )
+            # names of a record the screening edition lacks: which edition they come from, on
+            # every way they reach an entry (its cluster, and its parent's)
+            from_edition = f" (names from {rec.list_id}@{rec.edition})" if rec.carried else ""
+            via_said = f"{via_ror}{from_edition}"
+            parent_said = f"parent of {rec.name}{from_edition}"
             members = self._clusters[rec.cluster]
             for i in members:
                 if i == hit.rec:
@@ -1560,7 +1561,7 @@ class Resolver:
                         span=hit.span,
                         corrected=hit.corrected,
                     )
-                    _keep(best, self._scoped(up), f"parent of {rec.name}", via_ror)
+                    _keep(best, self._scoped(up), parent_said, via_ror)
         out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
         # best first; at equal scores a verdict before a candidate, then the lists before registries
         out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))

@@ -104,6 +104,30 @@ def test_excels_unicode_text_is_read(tmp_path: Path, encoding: str) -> None:
     assert as_csv.stdout_bytes.startswith(codecs.BOM_UTF8)  # for Excel to read it back
 
 
+@pytest.mark.parametrize("order", ["le", "be"])
+def test_one_bad_character_in_utf16_is_one_bad_row(tmp_path: Path, order: str) -> None:
+    """A lone surrogate in row 401 of a UTF-16 file used to raise from the middle of the file
+    (exit 70, "a bug in kvrules") and lose every row: now that row is named, the rest matched."""
+    encoding = f"utf-16-{order}"
+    bom = codecs.BOM_UTF16_LE if order == "le" else codecs.BOM_UTF16_BE
+    lone = b"\x00\xd8" if order == "le" else b"\xd8\x00"  # a high surrogate with no low one
+    rows = [f"Org {i} University\tCN\r\n".encode(encoding) for i in range(600)]
+    rows[400] = "Bei".encode(encoding) + lone + "hang University\tCN\r\n".encode(encoding)
+    rows[599] = "Beihang University\tCN\r\n".encode(encoding)
+    names = tmp_path / "unicode.txt"
+    names.write_bytes(bom + "name\tcountry\r\n".encode(encoding) + b"".join(rows))
+    result = run("--file", str(names))
+    assert result.exit_code == 2, result.output
+    out = rows_of(result.stdout)
+    assert len(out) == 600
+    bad = [r for r in out if "error" in r]
+    assert [r["line"] for r in bad] == [402]  # the header is line 1
+    assert bad[0]["error"].startswith("not UTF-16: a character cannot be read")
+    assert out[-1]["input"] == {"name": "Beihang University", "country": "CN"}
+    assert out[-1]["matches"][0]["list"] == "us_dod_1286"
+    assert "internal error" not in result.output
+
+
 def test_bad_json_lines_are_named_and_counted_at_the_end() -> None:
     lines = [
         b"[1, 2]",

@@ -74,3 +74,46 @@ def test_match_says_where_the_names_come_from(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "us_dod_1286@FY25 harbin-institute-of-technology" in res.output
     assert "(names from ror@sample-v2.9)" in res.output
+
+
+def test_a_parent_reached_through_carried_names_says_where_they_come_from(tmp_path: Path) -> None:
+    """The reviewer's repro (carried3.py): an older edition's record, carried because a 1286
+    entry links to it, reaches its parent's entries too; that way said only "parent of …" and
+    lost the names' provenance. Harbin Engineering University's record is the shared dump's
+    (as QAENAT above), reduced; its alias and its parent link are invented for the test."""
+    heu = {
+        **QAENAT,
+        "id": "https://ror.org/03x80pn82",
+        "names": [
+            {"value": "Harbin Engineering University", "types": ["ror_display", "label"]},
+            {"value": "Harbin Marine Systems Lab", "types": ["alias"]},  # invented
+        ],
+        "locations": [{"geonames_details": {"country_code": "CN", "name": "Harbin"}}],
+        "relationships": [
+            {
+                "type": "parent",
+                "id": "https://ror.org/01yqg2h08",
+                "label": "Harbin Institute of Technology",
+            }
+        ],
+    }
+    db = tmp_path / "refdata.db"
+    with Store(db) as store:
+        load_shipped(store)
+    for records, edition in (([heu, QAENAT], "old-2024"), ([QAENAT], "new-2025")):
+        (tmp_path / f"{edition}.json").write_text(json.dumps(records), encoding="utf-8")
+        res = CliRunner().invoke(
+            cli,
+            ["refdata", "import", "ror", str(tmp_path / f"{edition}.json"), "--refdata", str(db),
+             "--edition", edition, "--partial"],
+        )  # fmt: skip
+        assert res.exit_code == 0, res.output
+    with Store(db) as store:
+        found = Resolver(store).match("Harbin Marine Systems Lab", "CN")
+    by_entry = {(m.list, m.entry): m for m in found}
+    own = by_entry["us_dod_1286", "harbin-engineering-university"]
+    assert own.via == "ror:03x80pn82 (names from ror@old-2024)"
+    parent = by_entry["us_dod_1286", "harbin-institute-of-technology"]
+    assert parent.method == "parent"
+    assert parent.via == "parent of Harbin Engineering University (names from ror@old-2024)"
+    assert "(names from ror@old-2024)" in parent.explanation  # as a person reads it

@@ -119,3 +119,28 @@ def test_db_backup_copies_a_live_database(runner, tmp_path: Path) -> None:
     with Store.open(copy, read_only=True) as kept:
         assert kept.get_cursor("pure") == "c1"
     assert copy.stat().st_mode & 0o777 == 0o600
+
+
+def test_db_backup_of_a_file_that_is_no_database_says_so(runner, tmp_path: Path) -> None:
+    """It reported a kvrules bug: 'internal error (DatabaseError: file is not a database)'."""
+    not_db = tmp_path / "notdb.db"
+    not_db.write_text("these are notes, not a database\n" * 100)
+    copy = tmp_path / "copy.db"
+    done = runner.invoke(cli, ["db", "backup", "--db", str(not_db), str(copy)])
+    assert done.exit_code == 1
+    assert done.stderr == (
+        f"Error: {not_db}: cannot be read as a database (file is not a database); nothing copied\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notdb.db"]  # no partial copy left
+
+
+def test_db_backup_into_a_missing_folder_names_the_folder(runner, tmp_path: Path) -> None:
+    """It named the hidden temporary file ('.copy.db.partial'), not the folder the user gave."""
+    path = tmp_path / "state.db"
+    with Store.open(path) as store:
+        store.set_cursor("pure", "c1")
+    missing = tmp_path / "no-such-folder"
+    done = runner.invoke(cli, ["db", "backup", "--db", str(path), str(missing / "copy.db")])
+    assert done.exit_code == 1
+    assert done.stderr == f"Error: {missing}: no such folder for the copy (create it first)\n"
+    assert ".partial" not in done.output and not missing.exists()
