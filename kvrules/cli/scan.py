@@ -37,6 +37,7 @@ from kvrules.plain import (
     edition_in_words,
     identify,
     not_identified_in,
+    read_as_person,
     screened_in_words,
 )
 
@@ -143,6 +144,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         click.echo(f"Countries checked against {said}.")
     if report.unidentified:
         click.echo(not_identified_in_words(report.unidentified))
+    if report.read_as_person:
+        click.echo(read_as_persons_in_words(report.read_as_person))
     if report.funding_not_compared:
         click.echo(report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + ".")
 
@@ -194,6 +197,15 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
             f"institution, so not screened on a country: {_some(people)}"
         )
     return "; ".join(said) + f"; {identify(' in the RIS')}."
+
+
+def read_as_persons_in_words(names: list[str]) -> str:
+    """The partners screened on their country only because the registry is partial, in one
+    line beside the not-identified one (``kvrules.plain.read_as_person``)."""
+    shown = names[:SHOWN_UNIDENTIFIED]
+    more = len(names) - len(shown)
+    said = read_as_person(", ".join(shown) + (f" and {more} more" if more > 0 else ""))
+    return said[0].upper() + said[1:] + "."
 
 
 def _some(unidentified: dict[str, str | None]) -> str:
