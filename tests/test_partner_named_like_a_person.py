@@ -28,6 +28,7 @@ from kvrules.refdata import Store
 from kvrules.refdata.importers import import_file
 from kvrules.refdata.resolver import Resolver
 from kvrules.rulebook.cases import event_from_given
+from tests.scan_helpers import file_export_config, json_report, scanned
 
 # A tiny registry edition, written for these tests (not ROR's data; the ids are made up in
 # ROR's shape): imported as complete, it stands for a full ROR dump.
@@ -178,3 +179,45 @@ def test_a_partial_registry_imported_says_nothing_of_a_name(tmp_path: Path) -> N
     assert partner.partner.country == "IR"
     assert kept_for_a_partial_registry(partner, screen) == ["Ali Rezaei"]
     assert read_as_persons_in_words(["Ali Rezaei"]) == NOTE + "."
+
+
+PROJECT = {
+    "id": "p-1:v1",
+    "kind": "project.created",
+    "source": {"system": "file", "record_id": "p-1"},
+    "occurred_at": "2026-03-01T09:00:00Z",
+    "project": {
+        "id": "p-1",
+        "title": "Drone navigation",
+        "partners": [{"name": "Ali Rezaei", "country": "IR"}],
+    },
+}
+
+
+def _config(folder: Path, *, complete: bool = False) -> Path:
+    """A file export of ``PROJECT`` in ``folder``; ``complete``: the tiny registry imported into
+    its reference store as a complete ROR edition."""
+    folder.mkdir()
+    config = file_export_config(folder, PROJECT)
+    if complete:
+        store = str(folder / "refdata.db")
+        args = ["refdata", "import", "ror", str(_dump(folder)), "--refdata", store]
+        imported = CliRunner().invoke(cli, [*args, "--edition", "v9.0", "--complete"])
+        assert imported.exit_code == 0, imported.output
+    return config
+
+
+def test_a_scan_says_so_beside_its_not_identified_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the shipped sample the scan screens the partner on Iran and says, in one line where
+    it names what it did not screen, that a complete registry would set it apart; with one
+    imported, the partner is among the names not identified."""
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)  # each config's own store screens
+    said = scanned(_config(tmp_path / "sample-text"))
+    assert NOTE + "." in " ".join(said.stdout.split()), said.stdout
+    report = json_report(scanned(_config(tmp_path / "sample-json"), "--json"))
+    assert report["read_as_person"] == ["Ali Rezaei"] and report["unidentified"] == []
+    report = json_report(scanned(_config(tmp_path / "complete", complete=True), "--json"))
+    assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
+    assert report["read_as_person"] == []
