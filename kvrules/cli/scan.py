@@ -175,16 +175,25 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
     """The organisations a scan did not screen on their country, in one line: a person's
     institution (a visitor's, a participant's, a co-author's) nothing identifies, and names
     that are a person's or no organisation's
-    (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
-    from kvrules.enrich.organisations import names_a_person_or_no_organisation
+    (``Enricher``; a partner's or funder's name is set apart only for that reason), and a
+    partner named by a given and family name alone that a complete registry does not know."""
+    from kvrules.enrich.organisations import bare_personal_name, names_a_person_or_no_organisation
 
     people = {
         name: country
         for name, country in unidentified.items()
         if names_a_person_or_no_organisation(name)
     }
-    institutions = {n: c for n, c in unidentified.items() if n not in people}
+    # a visitor's institution so named is said among these too: the registry knows neither
+    named = {n: c for n, c in unidentified.items() if n not in people and bare_personal_name(n)}
+    institutions = {n: c for n, c in unidentified.items() if n not in people and n not in named}
     said = []
+    if named:
+        said.append(
+            f"{count_of(len(named), 'name')} that {'reads' if len(named) == 1 else 'read'} as "
+            f"a person's and that the complete organisation registry does not identify, so "
+            f"not screened on a country: {_some(named)}"
+        )
     if institutions:
         said.append(
             f"{count_of(len(institutions), 'institution')} of a person (a visitor's, a "
