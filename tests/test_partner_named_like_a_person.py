@@ -220,10 +220,10 @@ def test_a_scan_says_so_beside_its_not_identified_line(
     assert report["read_as_person"] == ["Ali Rezaei"] and report["unidentified"] == []
     said = " ".join(scanned(_config(tmp_path / "complete-text", complete=True)).stdout.split())
     assert (
-        "1 name that reads as a person's and that the complete organisation registry does not "
-        "identify, so not screened on a country: Ali Rezaei (IR)"
+        "1 partner named like a person (a given and family name alone) that the complete "
+        "organisation registry does not identify, so not screened on a country: Ali Rezaei (IR)"
     ) in said, said
     assert "reads as a person's name: with a complete" not in said
     report = json_report(scanned(_config(tmp_path / "complete", complete=True), "--json"))
     assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
-    assert report["read_as_person"] == []
+    assert report["read_as_person"] == [] and report["named_like_persons"] == ["Ali Rezaei"]

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -143,7 +143,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
         click.echo(f"Countries checked against {said}.")
     if report.unidentified:
-        click.echo(not_identified_in_words(report.unidentified))
+        click.echo(not_identified_in_words(report.unidentified, report.named_like_persons))
     if report.read_as_person:
         click.echo(read_as_persons_in_words(report.read_as_person))
     if report.funding_not_compared:
@@ -171,28 +171,30 @@ def _say_writeback_failures(failures: dict[str, int]) -> None:
         )
 
 
-def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
+def not_identified_in_words(
+    unidentified: dict[str, str | None], named_like_persons: Collection[str] = ()
+) -> str:
     """The organisations a scan did not screen on their country, in one line: a person's
     institution (a visitor's, a participant's, a co-author's) nothing identifies, and names
     that are a person's or no organisation's
-    (``Enricher``; a partner's or funder's name is set apart only for that reason), and a
-    partner named by a given and family name alone that a complete registry does not know."""
-    from kvrules.enrich.organisations import bare_personal_name, names_a_person_or_no_organisation
+    (``Enricher``; a partner's or funder's name is set apart only for that reason), and the
+    partners named by a given and family name alone that a complete registry does not know
+    (``named_like_persons``: ``kvrules.enrich.organisations.partners_named_like_persons``)."""
+    from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     people = {
         name: country
         for name, country in unidentified.items()
         if names_a_person_or_no_organisation(name)
     }
-    # a visitor's institution so named is said among these too: the registry knows neither
-    named = {n: c for n, c in unidentified.items() if n not in people and bare_personal_name(n)}
+    named = {n: c for n, c in unidentified.items() if n not in people and n in named_like_persons}
     institutions = {n: c for n, c in unidentified.items() if n not in people and n not in named}
     said = []
     if named:
         said.append(
-            f"{count_of(len(named), 'name')} that {'reads' if len(named) == 1 else 'read'} as "
-            f"a person's and that the complete organisation registry does not identify, so "
-            f"not screened on a country: {_some(named)}"
+            f"{count_of(len(named), 'partner')} named like a person (a given and family name "
+            "alone) that the complete organisation registry does not identify, so not screened "
+            f"on a country: {_some(named)}"
         )
     if institutions:
         said.append(

@@ -308,6 +308,22 @@ def kept_for_a_partial_registry(
     ]
 
 
+def partners_named_like_persons(event: CollaborationEvent) -> list[str]:
+    """The partners of ``event`` that ``set_apart_unidentified`` set apart for being named by a
+    given and family name alone that a complete registry does not know (run after it): said
+    as such, not as a person's institution."""
+    affiliations = persons_affiliations(event)
+    return [
+        org.name
+        for org in organisations(event)
+        if org.country is None
+        and org.country_set_apart is not None
+        and _named_like_a_person(org)
+        and not any(org is a for a in affiliations)
+        and not names_a_person_or_no_organisation(org.name)
+    ]
+
+
 # Partners an adapter took from a person's affiliation (Pure: a participant's or an
 # applicant's external organisations, ``kvrules_pure.mapping.project_org_refs``)
 PERSONS_AFFILIATION_ROLES = frozenset({"participant", "applicant"})
