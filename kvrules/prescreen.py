@@ -32,7 +32,11 @@ from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import profiles_in_words
-from kvrules.enrich.organisations import names_a_person, organisations
+from kvrules.enrich.organisations import (
+    kept_for_a_partial_registry,
+    names_a_person,
+    organisations,
+)
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
@@ -64,6 +68,7 @@ from kvrules.plain import (
     lists_in_words,
     not_found_in,
     not_identified_in,
+    read_as_person,
     said,
     technically,
 )
@@ -321,6 +326,9 @@ class Screening:
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
     unidentified: dict[str, str | None] = field(default_factory=dict)
+    # partners named by a given and family name alone, screened on their country only because
+    # the organisation registry is partial (``kept_for_a_partial_registry``): said, one line each
+    read_as_person: list[str] = field(default_factory=list)
     # organisations described without a country (none given, none read from the name): no
     # country check ran for them, and the answer says so
     without_country: list[str] = field(default_factory=list)
@@ -357,16 +365,19 @@ class Screening:
             reason += (
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
             )
+        reason += "".join(f"; {read_as_person(name)}" for name in self.read_as_person)
         if self.unidentified:  # never GREEN while a name went unscreened on a country
             reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
             return Triage("green", reason, complete=False)
         return Triage("green", reason)
 
     def _incomplete(self, triage: Triage) -> Triage:
-        """A finding's colour, said to be not complete while names were set apart."""
+        """A finding's colour, said to be not complete while names were set apart, and the
+        partners read as persons' names that kept their country (``read_as_person``)."""
+        reason = triage.reason + "".join(f"; {read_as_person(n)}" for n in self.read_as_person)
         if not self.unidentified:
-            return triage
-        reason = f"{triage.reason}; {incomplete_in_words(self.unidentified)}"
+            return Triage(triage.colour, reason, triage.rule, complete=triage.complete)
+        reason = f"{reason}; {incomplete_in_words(self.unidentified)}"
         return Triage(triage.colour, reason, triage.rule, complete=False)
 
     @property
@@ -430,6 +441,7 @@ class Screening:
                 else f"{name}: {not_identified_in(', '.join(self.screened_against) or 'any list')}"
                 for name in self.unidentified
             ],
+            "read_as_person": [read_as_person(name) for name in self.read_as_person],
             "in_words": self.in_words(),
         }
 
@@ -459,6 +471,7 @@ class Screening:
                 + identify()
                 for name, country in self.unidentified.items()
             ],
+            "read_as_person": [read_as_person(name) for name in self.read_as_person],
             "countries": [
                 *(edition_in_words(s, titles) for s in self.countries_checked),
                 *([self.country_profiles] if self.country_profiles else []),
@@ -603,10 +616,12 @@ def screen(
     if org_screen is not None:
         org_screen.suppressed = set_aside
     unidentified: dict[str, str | None] = {}
+    kept: list[str] = []
     try:
         for event in events:
             if enricher is not None:  # sets apart what is no organisation, as a scan does
                 unidentified |= enricher.enrich(event)
+                kept += kept_for_a_partial_registry(event, enricher.screen)
             findings += evaluator.evaluate(event)
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them
@@ -650,6 +665,7 @@ def screen(
         ),
         home_country=enricher.home_country if enricher is not None else None,
         unidentified=unidentified,
+        read_as_person=list(dict.fromkeys(kept)),
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)
         ),

@@ -13,12 +13,14 @@ import pytest
 from kvrules.enrich.organisations import (
     NOT_AN_ORGANISATION,
     OrganisationScreen,
+    bare_personal_name,
     names_a_person,
     set_apart_unidentified,
 )
 from kvrules.refdata import Store
 from kvrules.refdata.importers import import_file
 from kvrules.refdata.resolver import Resolver
+from kvrules.refdata.shipped import load_shipped
 from kvrules.rulebook.cases import event_from_given
 
 from .refdata.test_ror_dump import REAL
@@ -51,13 +53,21 @@ def test_no_real_organisation_name_describes_a_person(records: list[dict]) -> No
     assert taken == JUSTIFIED
 
 
-def test_no_real_organisation_loses_its_country_as_a_partner(records: list[dict]) -> None:
+@pytest.mark.parametrize("registry", ["none", "shipped sample"])
+def test_no_real_organisation_loses_its_country_as_a_partner(
+    records: list[dict], registry: str
+) -> None:
     """Code review (2026-12-07, HIGH): with only the shipped registry sample, 531 of the
     13,432 display names (two or three capitalised words: "Almaz Antey", "Eli Lilly") lost
-    their country as a project partner. A partner is named by the RIS as an organisation: none
-    does now, with no registry imported. A person's affiliation is another matter: the same
-    name as a visitor's institution is set apart until something identifies it."""
-    screen = OrganisationScreen(Resolver(Store()))  # no list, no registry: nothing identifies
+    their country as a project partner. A partner named like a person is set apart only
+    against a complete registry that does not know it: with none, or with the shipped sample
+    (partial), none is. A person's affiliation is another matter: the same name as a visitor's
+    institution is set apart until something identifies it."""
+    store = Store()
+    if registry == "shipped sample":
+        load_shipped(store)
+    screen = OrganisationScreen(Resolver(store))
+    assert not screen.resolver.registry_complete
     display = [
         (n["value"], _country(r))
         for r in records
@@ -101,3 +111,35 @@ def test_the_registry_names_the_real_organisation_that_reads_as_a_person(
         )
         screen(event.partner)
         assert set_apart_unidentified(event, screen) == {}, name
+
+
+def test_a_complete_registry_keeps_every_real_organisation_named_like_a_person(
+    records: list[dict],
+) -> None:
+    """The rule's premise, on real data: with the registry imported as complete (these records
+    stand for a full dump), every display name of two or three capitalised words keeps its
+    country as a partner, because the registry identifies it; a name it lacks is set apart."""
+    store = Store()
+    import_file(store, "ror", REAL, edition="v2.9", partial=False)
+    screen = OrganisationScreen(Resolver(store))
+    assert screen.resolver.registry_complete
+    named = [
+        (n["value"], _country(r))
+        for r in records
+        for n in r["names"]
+        if "ror_display" in n["types"] and bare_personal_name(n["value"])
+    ]
+    assert len(named) > 500
+    set_apart: dict[str, str | None] = {}
+    for name, country in named:
+        event = event_from_given(
+            {"kind": "partner.added", "partner": {"name": name, "country": country}}
+        )
+        screen(event.partner)
+        set_apart |= set_apart_unidentified(event, screen)
+    assert set_apart == {}
+    person = event_from_given(
+        {"kind": "partner.added", "partner": {"name": "Ali Rezaei", "country": "IR"}}
+    )
+    screen(person.partner)
+    assert set_apart_unidentified(person, screen) == {"Ali Rezaei": "IR"}

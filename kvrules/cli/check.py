@@ -179,7 +179,13 @@ def _print(result: Screening, technical: bool) -> None:
         console.print("No findings.")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
-    for line in [*said["found"], *said["set_aside"], *said["not_found"], *said["unidentified"]]:
+    for line in [
+        *said["found"],
+        *said["set_aside"],
+        *said["not_found"],
+        *said["unidentified"],
+        *said["read_as_person"],
+    ]:
         console.print(f"\n{escape(line)}")
     for line in answer["in_words"]["not_checked"]:
         console.print(f"\n{escape(line)}")

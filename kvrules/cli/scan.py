@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ from kvrules.plain import (
     edition_in_words,
     identify,
     not_identified_in,
+    read_as_person,
     screened_in_words,
 )
 
@@ -142,7 +143,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
         click.echo(f"Countries checked against {said}.")
     if report.unidentified:
-        click.echo(not_identified_in_words(report.unidentified))
+        click.echo(not_identified_in_words(report.unidentified, report.named_like_persons))
+    if report.read_as_person:
+        click.echo(read_as_persons_in_words(report.read_as_person))
     if report.funding_not_compared:
         click.echo(report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + ".")
 
@@ -168,11 +171,15 @@ def _say_writeback_failures(failures: dict[str, int]) -> None:
         )
 
 
-def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
+def not_identified_in_words(
+    unidentified: dict[str, str | None], named_like_persons: Collection[str] = ()
+) -> str:
     """The organisations a scan did not screen on their country, in one line: a person's
     institution (a visitor's, a participant's, a co-author's) nothing identifies, and names
     that are a person's or no organisation's
-    (``Enricher``; a partner's or funder's name is set apart only for that reason)."""
+    (``Enricher``; a partner's or funder's name is set apart only for that reason), and the
+    partners named by a given and family name alone that a complete registry does not know
+    (``named_like_persons``: ``kvrules.enrich.organisations.partners_named_like_persons``)."""
     from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     people = {
@@ -180,8 +187,15 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
         for name, country in unidentified.items()
         if names_a_person_or_no_organisation(name)
     }
-    institutions = {n: c for n, c in unidentified.items() if n not in people}
+    named = {n: c for n, c in unidentified.items() if n not in people and n in named_like_persons}
+    institutions = {n: c for n, c in unidentified.items() if n not in people and n not in named}
     said = []
+    if named:
+        said.append(
+            f"{count_of(len(named), 'partner')} named like a person (a given and family name "
+            "alone) that the complete organisation registry does not identify, so not screened "
+            f"on a country: {_some(named)}"
+        )
     if institutions:
         said.append(
             f"{count_of(len(institutions), 'institution')} of a person (a visitor's, a "
@@ -194,6 +208,15 @@ def not_identified_in_words(unidentified: dict[str, str | None]) -> str:
             f"institution, so not screened on a country: {_some(people)}"
         )
     return "; ".join(said) + f"; {identify(' in the RIS')}."
+
+
+def read_as_persons_in_words(names: list[str]) -> str:
+    """The partners screened on their country only because the registry is partial, in one
+    line beside the not-identified one (``kvrules.plain.read_as_person``)."""
+    shown = names[:SHOWN_UNIDENTIFIED]
+    more = len(names) - len(shown)
+    said = read_as_person(", ".join(shown) + (f" and {more} more" if more > 0 else ""))
+    return said[0].upper() + said[1:] + "."
 
 
 def _some(unidentified: dict[str, str | None]) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 
-from kvrules.model import CollaborationEvent, ListMatch, Organisation
+from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
@@ -106,6 +106,24 @@ def names_a_person_or_no_organisation(name: str) -> bool:
     a person's. The one test enrichment, the scan's report, pre-screening and the case page
     share, so each says the same of the same name."""
     return NOT_AN_ORGANISATION.match(name.strip()) is not None or names_a_person(name)
+
+
+# Given and family name alone ("Wei Zhang", "Ali Rezaei"): two or three capitalised words.
+# Many organisations are named so too ("Eli Lilly", "Lockheed Martin", "Almaz Antey": 531 of
+# 13,432 real ROR display names), so such a name alone decides nothing: a complete registry
+# settles it (``set_apart_unidentified``).
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def bare_personal_name(name: str) -> bool:
+    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
+    no word that makes it an organisation's."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 3
+        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
+        and not has_organisation_word(name)
+    )
 
 
 # An edition's provenance as a match carries it: publisher, source_url, licence, title
@@ -216,10 +234,14 @@ def set_apart_unidentified(
     partner or funder is named as an organisation, so its country stays, unless its name says
     it is none (``NOT_AN_ORGANISATION``), or it describes a person (``names_a_person``: a
     title, a nationality, a situation, an occupation, a degree) and no confident list or
-    registry match names it. However few its words ("Almaz Antey", "Eli Lilly"), a partner's
-    or funder's name alone never sets it apart: it is screened on the country given. A list
-    match or a ROR id given by the source settles it: that is an organisation, whatever its
-    name.
+    registry match names it. A partner (never a funder: "Novo Nordisk") named by a given and
+    family name alone (``bare_personal_name``: "Ali Rezaei") is set apart only when the
+    organisation registry screened is complete (``Resolver.registry_complete``) and does not
+    identify it: then "not in the registry" means something, and organisations named like
+    people ("Eli Lilly", "Lockheed Martin") are in it. With a partial registry (the shipped
+    sample) such a partner keeps its country, and ``kept_for_a_partial_registry`` names it so
+    that the answer says so. A list match or a ROR id given by the source settles it: that is
+    an organisation, whatever its name.
     """
     affiliations = persons_affiliations(event)
     set_apart: dict[str, str | None] = {}
@@ -237,15 +259,69 @@ def set_apart_unidentified(
         else:
             # A partner, collaborator or funder is named by the RIS as an organisation: its
             # country stays, however few its words ("Almaz Antey", "Eli Lilly", "China
-            # Mobile"; 531 real ROR display names are two or three capitalised words). Only a
-            # person's affiliation counts as an organisation once something identifies it.
+            # Mobile"; 531 real ROR display names are two or three capitalised words), unless
+            # a complete registry does not know a partner named like a person ("Ali Rezaei"):
+            # a partial one (the shipped sample) lacks nearly all of them, so it says nothing.
+            # A person's affiliation counts as an organisation only once something identifies it.
             persons = any(org is a for a in affiliations)
-            unidentified = persons and not _identified(org, screen)
+            named = _named_like_a_person(org) and registry_complete(screen)
+            unidentified = (persons or named) and not _identified(org, screen)
         if unidentified:
             set_apart[org.name] = org.country
             org.country_set_apart = org.country or org.country_set_apart
             org.country, org.country_signals = None, []
     return set_apart
+
+
+def registry_complete(screen: OrganisationScreen | None) -> bool:
+    """Whether ``screen`` searches a complete organisation registry edition."""
+    return screen is not None and screen.resolver.registry_complete
+
+
+def _named_like_a_person(org: Organisation) -> bool:
+    """A partner (not a funder: one named in two words is an organisation far more often than
+    a donor) given by a name alone that no list names, with no ROR id from the source."""
+    return (
+        not isinstance(org, Funder)
+        and bare_personal_name(org.name)
+        and not (org.lists or org.candidate_lists or org.ror_id)
+    )
+
+
+def kept_for_a_partial_registry(
+    event: CollaborationEvent, screen: OrganisationScreen | None
+) -> list[str]:
+    """The partners of ``event`` named by a given and family name alone that keep their country
+    only because the registry screened is partial (``set_apart_unidentified``): with a complete
+    one imported, one that does not name them, they would be set apart. Run after it."""
+    if registry_complete(screen):
+        return []
+    affiliations = persons_affiliations(event)
+    return [
+        org.name
+        for org in organisations(event)
+        if org.country is not None
+        and _named_like_a_person(org)
+        and not any(org is a for a in affiliations)
+        and not names_a_person_or_no_organisation(org.name)
+        and not _identified(org, screen)
+    ]
+
+
+def partners_named_like_persons(event: CollaborationEvent) -> list[str]:
+    """The partners of ``event`` that ``set_apart_unidentified`` set apart for being named by a
+    given and family name alone that a complete registry does not know (run after it): said
+    as such, not as a person's institution."""
+    affiliations = persons_affiliations(event)
+    return [
+        org.name
+        for org in organisations(event)
+        if org.country is None
+        and org.country_set_apart is not None
+        and _named_like_a_person(org)
+        and not any(org is a for a in affiliations)
+        and not names_a_person_or_no_organisation(org.name)
+    ]
 
 
 # Partners an adapter took from a person's affiliation (Pure: a participant's or an

@@ -270,6 +270,7 @@ class Resolver:
         self._clusters: list[list[int]] = []
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
+        self._registries: dict[str, bool] = {}  # the registry editions searched -> partial
         # a registry city's key → the one country its records are in ("" if several)
         self._city_country: dict[str, str] = {}
         # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
@@ -307,6 +308,13 @@ class Resolver:
         ]
 
     @property
+    def registry_complete(self) -> bool:
+        """Whether the organisation registry (ROR) screened is a complete edition: only then
+        does "not in the registry" say something of a name (the shipped sample, a partial
+        import: it does not)."""
+        return bool(self._registries) and not any(self._registries.values())
+
+    @property
     def size(self) -> dict[str, int]:
         return {
             "entries": len(self._recs),
@@ -333,6 +341,8 @@ class Resolver:
             carried = screening.setdefault(info.list_id, info.edition) != info.edition
             if not carried:  # a carried record's edition was not searched, only that record
                 self._searched[f"{info.list_id}@{info.edition}"] = bool(info.partial)
+                if info.kind == "registry":
+                    self._registries[f"{info.list_id}@{info.edition}"] = bool(info.partial)
             self._recs.append(
                 _Rec(
                     info.list_id,

@@ -1,0 +1,229 @@
+"""A partner named by a given and family name alone ("Ali Rezaei (IR)") is set apart only
+against a complete organisation registry (``kvrules.enrich.organisations.
+set_apart_unidentified``): code review 1 (2026-12-07) found "Lockheed Martin" and "Almaz Antey"
+lost their country with only the shipped 55-record ROR sample; code review 2 found
+`kvrules check --partner "Ali Rezaei (IR)" --topic "drone navigation"` AMBER on Iran's arms
+embargo, a person's nationality in effect. With a complete registry "not in it" means
+something, and organisations named like people ("Eli Lilly") are in it; with a partial one
+the partner keeps its country and the answer says so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from kvrules.cli.scan import read_as_persons_in_words
+from kvrules.enrich import Enricher
+from kvrules.enrich.countries import country_signals
+from kvrules.enrich.organisations import (
+    OrganisationScreen,
+    bare_personal_name,
+    kept_for_a_partial_registry,
+)
+from kvrules.refdata import Store
+from kvrules.refdata.importers import import_file
+from kvrules.refdata.resolver import Resolver
+from kvrules.rulebook.cases import event_from_given
+from tests.scan_helpers import file_export_config, json_report, scanned
+
+# A tiny registry edition, written for these tests (not ROR's data; the ids are made up in
+# ROR's shape): imported as complete, it stands for a full ROR dump.
+TINY_ROR = [
+    {
+        "id": "https://ror.org/0test1y12",
+        "status": "active",
+        "types": ["company"],
+        "names": [{"value": "Eli Lilly", "types": ["ror_display", "label"], "lang": "en"}],
+        "locations": [
+            {
+                "geonames_id": 4259418,
+                "geonames_details": {"country_code": "US", "name": "Indianapolis"},
+            }
+        ],
+        "external_ids": [],
+        "relationships": [],
+    },
+    {
+        "id": "https://ror.org/0test2z34",
+        "status": "active",
+        "types": ["company"],
+        "names": [{"value": "Almaz Antey", "types": ["ror_display", "label"], "lang": "en"}],
+        "locations": [
+            {"geonames_id": 524901, "geonames_details": {"country_code": "RU", "name": "Moscow"}}
+        ],
+        "external_ids": [],
+        "relationships": [],
+    },
+]
+DRONES = ("--topic", "drone navigation")
+NOTE = (
+    "Ali Rezaei reads as a person's name: with a complete organisation registry imported it "
+    "would not be screened on its country; identify the institution"
+)
+
+
+def _dump(folder: Path) -> Path:
+    path = folder / "ror_tiny.json"
+    path.write_text(json.dumps(TINY_ROR))
+    return path
+
+
+@pytest.fixture(scope="module")
+def complete_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped lists, and the tiny registry imported as a complete ROR edition."""
+    folder = tmp_path_factory.mktemp("complete-ror")
+    store = folder / "refdata.db"
+    seeded = CliRunner().invoke(cli, ["refdata", "lists", "--refdata", str(store)])
+    assert seeded.exit_code == 0, seeded.output
+    args = ["refdata", "import", "ror", str(_dump(folder)), "--refdata", str(store)]
+    args += ["--edition", "v9.0", "--published", "2026-12-01", "--complete"]
+    imported = CliRunner().invoke(cli, args)
+    assert imported.exit_code == 0, imported.output
+    return store
+
+
+def check(*args: str) -> dict:
+    result = CliRunner().invoke(cli, ["check", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _embargo(out: dict) -> bool:
+    return any("embargo" in f["rule_title"] for f in out["findings"])
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("Ali Rezaei", True), ("Wei Zhang", True), ("Eli Lilly", True), ("Jean-Luc Picard", True),
+        ("Ali Rezaei Tehrani", True), ("NUDT", False), ("China Academy", False),
+        ("Ali", False), ("Mohammad Ali Rezaei Tehrani", False), ("WEI ZHANG", False),
+        ("ali rezaei", False), ("Beihang University", False),
+    ],
+)  # fmt: skip
+def test_what_is_a_bare_personal_name(name: str, bare: bool) -> None:
+    assert bare_personal_name(name) is bare
+
+
+def test_against_a_complete_registry_a_partner_named_like_a_person_is_set_apart(
+    complete_store: Path,
+) -> None:
+    out = check("--partner", "Ali Rezaei (IR)", *DRONES, "--refdata", str(complete_store))
+    assert not _embargo(out), [f["rule_title"] for f in out["findings"]]
+    assert out["triage"]["complete"] is False and "NOT COMPLETE" in out["triage"]["headline"]
+    [line] = out["in_words"]["unidentified"]
+    assert line.startswith("Ali Rezaei: not identified as an organisation"), line
+    assert out["read_as_person"] == [] and out["in_words"]["read_as_person"] == []
+
+
+def test_against_a_complete_registry_an_organisation_named_like_a_person_keeps_its_country(
+    complete_store: Path,
+) -> None:
+    out = check("--partner", "Eli Lilly (US)", *DRONES, "--refdata", str(complete_store))
+    assert out["unidentified"] == [] and out["read_as_person"] == []
+    assert out["triage"]["complete"] is True, out["triage"]
+    evidence = json.dumps(out["findings"])
+    assert "outside the EU" in evidence and "Eli Lilly" in evidence
+    almaz = check(
+        "--partner", "Almaz Antey (RU)", "--topic", "hypersonic missile guidance",
+        "--refdata", str(complete_store),
+    )  # fmt: skip
+    assert _embargo(almaz) and almaz["unidentified"] == []
+
+
+def test_a_funder_named_like_a_person_keeps_its_country_against_a_complete_registry(
+    tmp_path: Path,
+) -> None:
+    store = Store()
+    import_file(store, "ror", _dump(tmp_path), edition="v9.0", partial=False)
+    screen = OrganisationScreen(Resolver(store))
+    assert screen.resolver.registry_complete
+    enrich = Enricher(screen, [], country_signals)
+    funder = event_from_given(
+        {"kind": "funder.added", "funder": {"name": "Novo Nordisk", "country": "DK"}}
+    )
+    assert enrich.enrich(funder) == {} and funder.funder.country == "DK"
+    partner = event_from_given(
+        {"kind": "partner.added", "partner": {"name": "Ali Rezaei", "country": "IR"}}
+    )
+    assert enrich.enrich(partner) == {"Ali Rezaei": "IR"}
+    assert partner.partner.country is None and partner.partner.country_set_apart == "IR"
+    assert kept_for_a_partial_registry(partner, screen) == []
+
+
+def test_with_the_shipped_sample_a_partner_named_like_a_person_keeps_its_country_and_says_so():
+    out = check("--partner", "Ali Rezaei (IR)", *DRONES)
+    assert _embargo(out) and out["triage"]["colour"] == "amber", out["triage"]
+    assert out["unidentified"] == [] and out["triage"]["complete"] is True
+    assert out["in_words"]["read_as_person"] == [NOTE] == out["read_as_person"]
+    assert NOTE in out["triage"]["reason"]
+    said = CliRunner().invoke(cli, ["check", "--partner", "Ali Rezaei (IR)", *DRONES])
+    assert " ".join(said.stdout.split()).count(NOTE) == 2, said.stdout  # reason and its line
+    eli = check("--partner", "Eli Lilly (US)", *DRONES)
+    assert eli["in_words"]["read_as_person"] == [NOTE.replace("Ali Rezaei", "Eli Lilly")]
+
+
+def test_a_partial_registry_imported_says_nothing_of_a_name(tmp_path: Path) -> None:
+    store = Store()
+    import_file(store, "ror", _dump(tmp_path), edition="v9.0")  # a small file: recorded partial
+    screen = OrganisationScreen(Resolver(store))
+    assert not screen.resolver.registry_complete
+    partner = event_from_given(
+        {"kind": "partner.added", "partner": {"name": "Ali Rezaei", "country": "IR"}}
+    )
+    assert Enricher(screen, [], country_signals).enrich(partner) == {}
+    assert partner.partner.country == "IR"
+    assert kept_for_a_partial_registry(partner, screen) == ["Ali Rezaei"]
+    assert read_as_persons_in_words(["Ali Rezaei"]) == NOTE + "."
+
+
+PROJECT = {
+    "id": "p-1:v1",
+    "kind": "project.created",
+    "source": {"system": "file", "record_id": "p-1"},
+    "occurred_at": "2026-03-01T09:00:00Z",
+    "project": {
+        "id": "p-1",
+        "title": "Drone navigation",
+        "partners": [{"name": "Ali Rezaei", "country": "IR"}],
+    },
+}
+
+
+def _config(folder: Path, *, complete: bool = False) -> Path:
+    """A file export of ``PROJECT`` in ``folder``; ``complete``: the tiny registry imported into
+    its reference store as a complete ROR edition."""
+    folder.mkdir()
+    config = file_export_config(folder, PROJECT)
+    if complete:
+        store = str(folder / "refdata.db")
+        args = ["refdata", "import", "ror", str(_dump(folder)), "--refdata", store]
+        imported = CliRunner().invoke(cli, [*args, "--edition", "v9.0", "--complete"])
+        assert imported.exit_code == 0, imported.output
+    return config
+
+
+def test_a_scan_says_so_beside_its_not_identified_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the shipped sample the scan screens the partner on Iran and says, in one line where
+    it names what it did not screen, that a complete registry would set it apart; with one
+    imported, the partner is among the names not identified."""
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)  # each config's own store screens
+    said = scanned(_config(tmp_path / "sample-text"))
+    assert NOTE + "." in " ".join(said.stdout.split()), said.stdout
+    report = json_report(scanned(_config(tmp_path / "sample-json"), "--json"))
+    assert report["read_as_person"] == ["Ali Rezaei"] and report["unidentified"] == []
+    said = " ".join(scanned(_config(tmp_path / "complete-text", complete=True)).stdout.split())
+    assert (
+        "1 partner named like a person (a given and family name alone) that the complete "
+        "organisation registry does not identify, so not screened on a country: Ali Rezaei (IR)"
+    ) in said, said
+    assert "reads as a person's name: with a complete" not in said
+    report = json_report(scanned(_config(tmp_path / "complete", complete=True), "--json"))
+    assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
+    assert report["read_as_person"] == [] and report["named_like_persons"] == ["Ali Rezaei"]
