@@ -63,7 +63,9 @@ def test_a_partner_with_its_country_in_chinese_is_read() -> None:
 
 @pytest.mark.parametrize("written", ["中国", "Россия", "ایران", "Chine", "ＣＮ"])
 def test_match_takes_the_country_as_it_is_written(written: str) -> None:
-    result = CliRunner().invoke(cli, ["match", "Beihang University", "--country", written, "--json"])
+    result = CliRunner().invoke(
+        cli, ["match", "Beihang University", "--country", written, "--json"]
+    )
     assert result.exit_code == 0, result.output
     top = json.loads(result.stdout)["matches"][0]
     expected = 1.0 if WRITTEN[written] == "CN" else 0.6  # in Russia it is not the listed one
@@ -79,9 +81,7 @@ def test_a_row_whose_country_cannot_be_read_is_screened_without_it_and_says_so()
         "beihang-university", "1.0", ""
     )  # fmt: skip
     assert narnia["match_entry"] == "beihang-university" and narnia["error"] == ""
-    assert narnia["warning"] == (
-        "not an ISO 3166-1 country: 'Narnia'; matched without a country"
-    )
+    assert narnia["warning"] == ("not an ISO 3166-1 country: 'Narnia'; matched without a country")
     assert "-: line 3: not an ISO 3166-1 country: 'Narnia'; matched" in result.stderr
     jsonl = CliRunner().invoke(cli, ["match", "--file", "-"], input=rows)
     second = json.loads(jsonl.stdout.splitlines()[1])
