@@ -89,7 +89,9 @@ def portfolio_settings(
 @CONFIG_OPTION
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--port", default=8000, show_default=True, type=int, help="port to listen on (on --host)"
+)
 @click.option(
     "--secure-cookies/--no-secure-cookies",
     default=None,
@@ -214,7 +216,14 @@ def _read_password(from_stdin: bool) -> str:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    required=True,
+    help="what the user may do: a viewer reads, an adviser also triages and adjudicates, "
+    "the committee also decides, an admin also manages users; a grant officer pre-screens "
+    "and sends a proposal to the committee",
+)
 @state_db
 @click.option(
     "--sso", is_flag=True, help="no local password: signs in through the reverse proxy only"
@@ -292,7 +301,12 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
     help="the file to write: HTML (the portfolio report), or Markdown when it is named .md",
 )
 @HOME_OPTION
-@click.option("--title", default="Knowledge-security portfolio report", show_default=True)
+@click.option(
+    "--title",
+    default="Knowledge-security portfolio report",
+    show_default=True,
+    help="the report's heading",
+)
 @click.option(
     "--foreign-cap",
     type=click.FloatRange(0, 1),
