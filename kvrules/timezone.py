@@ -44,12 +44,6 @@ def zone(name: str | None = None) -> tzinfo:
         return datetime.now().astimezone().tzinfo or UTC
 
 
-def zone_name(tz: tzinfo) -> str:
-    """The zone as people name it in settings: "Europe/Amsterdam" (or its abbreviation)."""
-    key = getattr(tz, "key", None)
-    return key if key and key != "localtime" else (datetime.now(tz).tzname() or "UTC")
-
-
 def today(tz: tzinfo, now: datetime | None = None) -> date:
     """The date it is in ``tz`` (what overdue and "due today" count from)."""
     return (now or datetime.now(UTC)).astimezone(tz).date()
