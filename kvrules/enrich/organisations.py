@@ -296,15 +296,10 @@ def kept_for_a_partial_registry(
     one imported, one that does not name them, they would be set apart. Run after it."""
     if registry_complete(screen):
         return []
-    affiliations = persons_affiliations(event)
     return [
         org.name
-        for org in organisations(event)
-        if org.country is not None
-        and _named_like_a_person(org)
-        and not any(org is a for a in affiliations)
-        and not names_a_person_or_no_organisation(org.name)
-        and not _identified(org, screen)
+        for org in _partners_named_like_persons(event)
+        if org.country is not None and not _identified(org, screen)
     ]
 
 
@@ -312,16 +307,25 @@ def partners_named_like_persons(event: CollaborationEvent) -> list[str]:
     """The partners of ``event`` that ``set_apart_unidentified`` set apart for being named by a
     given and family name alone that a complete registry does not know (run after it): said
     as such, not as a person's institution."""
-    affiliations = persons_affiliations(event)
     return [
         org.name
-        for org in organisations(event)
-        if org.country is None
-        and org.country_set_apart is not None
-        and _named_like_a_person(org)
-        and not any(org is a for a in affiliations)
-        and not names_a_person_or_no_organisation(org.name)
+        for org in _partners_named_like_persons(event)
+        if org.country is None and org.country_set_apart is not None
     ]
+
+
+def _partners_named_like_persons(event: CollaborationEvent) -> Iterator[Organisation]:
+    """The organisations of ``event`` named as partners (not a person's affiliation) by a given
+    and family name alone, with nothing else that reads as a person's (``_named_like_a_person``):
+    the ones the registry's completeness decides on (``set_apart_unidentified``)."""
+    affiliations = persons_affiliations(event)
+    for org in organisations(event):
+        if (
+            _named_like_a_person(org)
+            and not any(org is a for a in affiliations)
+            and not names_a_person_or_no_organisation(org.name)
+        ):
+            yield org
 
 
 # Partners an adapter took from a person's affiliation (Pure: a participant's or an
