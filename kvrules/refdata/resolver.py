@@ -923,8 +923,8 @@ class Resolver:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
         if len({recs[i].cluster for i, _ in found}) != 1:
             return []
-        own = set(analyse(segment).distinct)
-        if len(own & set(analyse(recs[found[0][0]].name).distinct)) < 2:
+        own, theirs = analyse(segment), analyse(recs[found[0][0]].name)
+        if len(set(own.distinct) & set(theirs.distinct)) < 2 or _spelled_otherwise(own, theirs):
             return []
         return [
             self._scoped(_Hit(idx, name, INITIALS, SUBUNIT, False, None, "acronym", segment))
@@ -1602,6 +1602,26 @@ class Resolver:
             name_type=hit.ntype,
             linked=linked,
         )
+
+
+def _spelled_otherwise(own: Analysed, theirs: Analysed) -> bool:
+    """Whether a word of ``own`` stands where the record spells another word with the same
+    initial ("Norwegian Institute of Public Health" is not the "National Institute of Public
+    Health", NIPH both): initials agree, the words do not. A shortened or mistyped word
+    ("Hutch", "Hitchock"), a word the record lacks ("Research") or a record word the string
+    has elsewhere ("Biology … Bioinformatics") is no contradiction."""
+    missing = {other[0] for other in theirs.tokens if not _same_word(other, own.tokens)}
+    return any(word[0] in missing and not _same_word(word, theirs.tokens) for word in own.tokens)
+
+
+def _same_word(word: str, words: tuple[str, ...]) -> bool:
+    """Whether ``word`` is one of ``words``, shortened, lengthened or with one typo."""
+    return any(
+        other.startswith(word)
+        or word.startswith(other)
+        or (min(len(word), len(other)) >= 5 and OSA.distance(word, other) <= 1)
+        for other in words
+    )
 
 
 def _cityless_tail(hits: list[_Hit]) -> list[_Hit]:
