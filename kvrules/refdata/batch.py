@@ -303,7 +303,10 @@ class Input:
         previous = csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE))
         try:
             replay = self._line_iter
-            reader = csv.reader(replay, delimiter=self.delimiter)
+            # One column: each line is one value, never cut at a separator (Excel in a
+            # semicolon locale writes "Dept. of Physics, Beihang Univ." unquoted)
+            whole_line = _NO_DELIMITER if len(self.columns) == 1 else self.delimiter
+            reader = csv.reader(replay, delimiter=whole_line)
             while True:
                 replay.next_row()
                 try:
@@ -429,6 +432,9 @@ def _refuse_binary(head: bytes) -> None:
             + (f" ({what}?)" if what else "")
             + f"; {_SAVE_AS}"
         )
+
+
+_NO_DELIMITER = "\x00"  # a file of one column: NUL never occurs in text
 
 
 def _sniff_header(line: str) -> tuple[str, list[str]]:

@@ -178,3 +178,23 @@ def test_an_empty_file_says_so(tmp_path: Path) -> None:
     result = run("--file", str(names))
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {names}: no rows: the file is empty"
+
+
+def test_a_file_of_one_column_is_read_a_whole_line_per_name(tmp_path: Path) -> None:
+    """Excel in a semicolon locale writes a one-column list without quoting its commas: each
+    line is the name (a reviewer's 741 of 1,000 real affiliation strings were cut at a comma)."""
+    names = tmp_path / "one.csv"
+    names.write_bytes(
+        b"name\r\nDept. of Automation, Tsinghua Univ.\r\n"
+        b"Harbin Inst. of Tech., School of Astronautics\r\n\"Quoted, as written\"\r\n"
+    )
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    rows = rows_of(result.stdout)
+    assert [r["input"]["name"] for r in rows] == [
+        "Dept. of Automation, Tsinghua Univ.",
+        "Harbin Inst. of Tech., School of Astronautics",
+        "Quoted, as written",
+    ]
+    assert [r.get("error") for r in rows] == [None, None, None]
+    assert rows[1]["matches"][0]["name"] == "Harbin Institute of Technology"
