@@ -107,6 +107,25 @@ ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
 ABBREVIATION = "abbreviation"
 SUBUNIT_METHOD = "subunit"  # the organisation a unit's name ends with or is named after
+# A Chinese organisation's name and a unit's written after it without a comma: the endings
+# of an organisation's name (university, college, academy, institute) where the unit may begin,
+# and the endings of a unit's name (school, department, institute, laboratory, centre, hospital,
+# faculty, graduate school).
+_HAN_TEXT = re.compile(r"[\u4e00-\u9fff]")
+_HAN_ORGANISATION_END = re.compile(r"(?:大学|学院|研究院|科学院|研究所)(?=[\u4e00-\u9fff])")
+_HAN_UNIT_ENDINGS = (
+    "学院",
+    "系",
+    "研究所",
+    "研究院",
+    "实验室",
+    "中心",
+    "医院",
+    "学部",
+    "部",
+    "研究生院",
+    "所",
+)
 SHORT_NAME = "short name"
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
@@ -609,6 +628,7 @@ class Resolver:
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
                 or self._as_usually_shortened(text, cc)
+                or self._before_its_unit(text, cc)
             )
             if hits:
                 whole = [self._unconfirmed_units(hits, cc, set(), set())]
@@ -633,6 +653,21 @@ class Resolver:
         for variant in native_variants(text):
             if analyse(variant).key in self._exact and (hits := self._lookup(variant, cc, EXACT)):
                 return hits
+        return []
+
+    def _before_its_unit(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Chinese name followed by one of its units, with or without a space
+        ("哈尔滨工业大学航天学院", "清华大学自动化系"), read as the organisation before the unit,
+        as "Harbin Inst. of Tech., School of Astronautics" is: only where the rest ends as a
+        unit's name does and the part before it is, whole, a name the index holds (the
+        string whole is looked up first: a unit with a record of its own is found as such)."""
+        compact = text.replace(" ", "")
+        if not _HAN_TEXT.search(compact) or not compact.endswith(_HAN_UNIT_ENDINGS):
+            return []
+        ends = [found.end() for found in _HAN_ORGANISATION_END.finditer(compact)]
+        for end in reversed(ends):  # the longest head first: 中国科学院大学 before 中国科学院
+            if analyse(compact[:end]).key in self._exact:
+                return self._lookup(compact[:end], cc, SUBUNIT, SUBUNIT_METHOD)
         return []
 
     def _after_country(self, text: str, cc: str | None) -> list[_Hit]:
