@@ -599,11 +599,11 @@ def _match_file(
                 yield result
 
         results = counted(batch.match_rows(index, rows, jobs=jobs))
-        if out_format == "csv":
-            first = next(results, None)
-            columns = rows.columns or (list(first.row.fields) if first else []) or ["name"]
+        if out_format == "csv" and (first := next(results, None)) is not None:
+            # no header for no rows: the run fails on them, leaving no file behind
+            columns = rows.columns or list(first.row.fields) or ["name"]
             cut = batch.write_csv(
-                chain([first] if first else [], results),
+                chain([first], results),
                 out,
                 columns,
                 delimiter=rows.delimiter,
@@ -616,7 +616,7 @@ def _match_file(
                     f"({batch.SPREADSHEET_CELL:,} characters): cut, and marked so at their end",
                     err=True,
                 )
-        else:
+        elif out_format == "jsonl":
             batch.write_jsonl(results, out, index.searched)
     for note in rows.recoded():  # once per file, not once per row
         click.echo(f"{name}: {note}", err=True)

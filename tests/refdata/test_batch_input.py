@@ -198,3 +198,17 @@ def test_a_file_of_one_column_is_read_a_whole_line_per_name(tmp_path: Path) -> N
     ]
     assert [r.get("error") for r in rows] == [None, None, None]
     assert rows[1]["matches"][0]["name"] == "Harbin Institute of Technology"
+
+
+@pytest.mark.parametrize("out_format", ["csv", "jsonl"])
+def test_a_file_of_a_header_alone_writes_nothing(tmp_path: Path, out_format: str) -> None:
+    """A header and no rows is refused in one line, with no header printed before it and no
+    file of a header alone left behind (a reviewer's defect)."""
+    names, out = tmp_path / "header-only.csv", tmp_path / "out"
+    names.write_text("name,country\n")
+    result = run("--file", str(names), "--format", out_format, "--output", str(out))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {names}: no rows"
+    assert not out.exists()
+    result = run("--file", str(names), "--format", out_format)
+    assert result.stdout.strip() == "" and result.exit_code == 1
