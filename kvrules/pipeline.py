@@ -30,11 +30,7 @@ from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher, funders
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
-from kvrules.enrich.organisations import (
-    kept_for_a_partial_registry,
-    organisations,
-    partners_named_like_persons,
-)
+from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
@@ -89,7 +85,7 @@ class ScanReport:
     # institution nothing identifies, "private individual"): name → the country they had.
     unidentified: dict[str, str | None] = field(default_factory=dict)
     # Partners named by a given and family name alone, screened on their country only because
-    # the organisation registry is partial (``kept_for_a_partial_registry``), each once.
+    # the organisation registry is partial (``SetApart.read_as_person``), each once.
     read_as_person: list[str] = field(default_factory=list)
     # Of ``unidentified``, the partners so named that a complete registry does not identify
     named_like_persons: list[str] = field(default_factory=list)
@@ -447,11 +443,12 @@ class Scanner:
         for event in record.events:
             report.events += 1
             if self.enricher is not None:
-                report.unidentified |= self.enricher.enrich(event)
-                for name in kept_for_a_partial_registry(event, self.enricher.screen):
+                found = self.enricher.enrich(event)
+                report.unidentified |= found.unidentified
+                for name in found.read_as_person:
                     if name not in report.read_as_person:
                         report.read_as_person.append(name)
-                for name in partners_named_like_persons(event):
+                for name in found.named_like_persons:
                     if name not in report.named_like_persons:
                         report.named_like_persons.append(name)
             self.store.record_subject(event)  # what the case pages and the portfolio show

@@ -193,7 +193,7 @@ def evaluate(
         for event in read_events(records, skipped):
             events += 1
             if enricher is not None:
-                unidentified |= enricher.enrich(event)
+                unidentified |= enricher.enrich(event).unidentified
             found = evaluator.evaluate(event)
             if as_json:
                 for finding in found:

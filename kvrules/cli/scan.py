@@ -179,7 +179,7 @@ def not_identified_in_words(
     that are a person's or no organisation's
     (``Enricher``; a partner's or funder's name is set apart only for that reason), and the
     partners named by a given and family name alone that a complete registry does not know
-    (``named_like_persons``: ``kvrules.enrich.organisations.partners_named_like_persons``)."""
+    (``named_like_persons``: ``kvrules.enrich.organisations.SetApart.named_like_persons``)."""
     from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     people = {
