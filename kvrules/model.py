@@ -186,6 +186,15 @@ class Organisation(_Model):
         default=None,
         description="the source's country of an organisation not screened on it (enrichment)",
     )
+    # Not in the field catalogue either, and left out of every dump of the event (what decides
+    # whether a record is evaluated again, `kvrules fetch --json`): the stored record carries
+    # it for its case page alone (``kvrules.store.subjects.subject_body``).
+    read_as_person: bool | None = Field(
+        default=None,
+        exclude=True,
+        description="named like a person (a given and family name alone) and screened on its "
+        "country only because the organisation registry is partial (enrichment)",
+    )
 
     @field_validator("country", mode="before")
     @classmethod

@@ -142,7 +142,7 @@ def _clear_screening(event: CollaborationEvent) -> None:
         funder.foreign = None  # decided again from the home country
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
-        org.ror_lineage = []
+        org.ror_lineage, org.read_as_person = [], None
         if org.country_set_apart is not None:  # the source's, screened again if identified now
             org.country, org.country_set_apart = org.country_set_apart, None
     for subject in (event.project, event.output, event.visit):

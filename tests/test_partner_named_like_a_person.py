@@ -269,3 +269,26 @@ def test_a_scan_says_so_beside_its_not_identified_line(
     report = json_report(scanned(_config(tmp_path / "complete", complete=True), "--json"))
     assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
     assert report["read_as_person"] == [] and report["named_like_persons"] == ["Ali Rezaei"]
+
+
+def test_kvrules_evaluate_says_so_as_the_scan_does(
+    tmp_path: Path, complete_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kvrules evaluate` enriches as a scan does, but said nothing of a partner that kept its
+    country only because the registry is partial: the scan's line, in its words. Against a
+    complete registry, the partner is named among those not screened on a country instead."""
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)
+    records = tmp_path / "events.jsonl"
+    records.write_text(json.dumps(PROJECT) + "\n", encoding="utf-8")
+    sample = ["--refdata", str(tmp_path / "sample.db")]  # seeded with the shipped lists
+    said = CliRunner().invoke(cli, ["evaluate", str(records), *sample])
+    assert said.exit_code == 0, said.output
+    assert NOTE + "." in " ".join(said.stdout.split()), said.stdout
+    said = CliRunner().invoke(cli, ["evaluate", str(records), "--refdata", str(complete_store)])
+    assert said.exit_code == 0, said.output
+    text = " ".join(said.stdout.split())
+    assert "reads as a person's name" not in text
+    assert (
+        "1 partner named like a person (a given and family name alone) that the complete "
+        "organisation registry does not identify, so not screened on a country: Ali Rezaei (IR)"
+    ) in text, text

@@ -281,6 +281,7 @@ def set_apart_unidentified(
                 found.named_like_persons.append(org.name)
             elif org.country is not None and not complete and not _identified(org, screen):
                 found.read_as_person.append(org.name)
+                org.read_as_person = True  # the case page says so too (``subject_body``)
     return found
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kvrules.fields import UNKNOWN_ROLE, known_role
+from kvrules.intake import located_organisations
 from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.store.db import ts
@@ -34,6 +35,11 @@ def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[di
 
 def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     body = event.model_dump(mode="json", exclude={"id", "source"}, exclude_none=True)
+    # A partner that kept its country only because the registry is partial: its case page says
+    # so, as the scan did (the field is left out of every dump of the event, so put back here).
+    for path, org in located_organisations(event):
+        if org.read_as_person:
+            _at(body, path)["read_as_person"] = True
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
@@ -45,6 +51,17 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
             {"role": known_role(role) or UNKNOWN_ROLE} if role else {}
         )
     return body
+
+
+def _at(body: dict[str, Any], path: str) -> dict[str, Any]:
+    """The dict at ``path`` (``project.partners[0]``) of a dumped event."""
+    found: Any = body
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        found = found[key]
+        if index:
+            found = found[int(index.rstrip("]"))]
+    return found
 
 
 def subject_kind(event: CollaborationEvent) -> str:
