@@ -19,6 +19,7 @@ from operator import attrgetter, methodcaller
 from typing import Any
 
 from kvrules.model import ror_suffix
+from kvrules.roles import PERSON_ROLES
 from kvrules.rulebook.regex import flag_key, fullmatch
 
 
@@ -173,38 +174,11 @@ FUNDER = {
         "home country or the funder's country is unknown)",
     ),
 }
-# A person's role is free text in the RIS ("Iranian PhD student" as easily as "PhD student"), so
-# a rule may compare it only with these known roles (==, !=, in, not in; never `matches`): any
-# other text is then indistinguishable from any other, and a nationality cannot be picked out.
-# Pure's participant roles (the classification's URI tails and English terms), the usual Dutch
-# ones, and the roles of visitors; docs/rulebook-language.md, "A person's free text".
-PERSON_ROLES = frozenset(
-    {
-        "pi", "coi", "principal investigator", "co-investigator", "co-principal investigator",
-        "project leader", "project manager", "project member", "participant", "researcher",
-        "applicant", "co-applicant", "supervisor", "promotor", "projectleider", "medewerker",
-        "visitor", "visiting researcher", "visiting professor", "visiting scholar", "guest",
-        "guest researcher", "host", "phd candidate", "phd student", "postdoc",
-        "postdoctoral researcher", "student", "professor", "associate professor",
-        "assistant professor", "lecturer", "research assistant", "technician",
-    }
-)  # fmt: skip
-# What is kept and shown of a role that is not among PERSON_ROLES: the text itself may hold a
-# nationality ("Iranian PhD student"), so it is neither stored nor shown.
-UNKNOWN_ROLE = "a role not among the known roles"
-
-
-def known_role(role: str | None) -> str | None:
-    """``role`` in the form a rule compares it (casefolded, as the rule compiler reads role
-    literals), if it is one of PERSON_ROLES; None for any other text, or none."""
-    folded = role.casefold() if role else None
-    return folded if folded in PERSON_ROLES else None
-
-
 PERSON = {
     "role": _f(
         T,
-        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI",
+        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI; any other "
+        "text is UNKNOWN_ROLE (kvrules.roles)",
         casefold=True,
         vocabulary=PERSON_ROLES,
     ),
