@@ -178,3 +178,32 @@ def test_an_empty_file_says_so(tmp_path: Path) -> None:
     result = run("--file", str(names))
     assert result.exit_code == 1
     assert result.output.strip() == f"Error: {names}: no rows: the file is empty"
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+@pytest.mark.parametrize("line_break", [True, False])
+def test_an_odd_trailing_byte_in_utf16_is_said_and_no_row_is_lost(
+    tmp_path: Path, order: str, line_break: bool
+) -> None:
+    """A UTF-16 file cut one byte short of a character (an odd number of bytes) lost that byte
+    without a word: the decoder kept it for a next read that never came. Now one line names
+    where it is, and every row is matched, the last one included."""
+    encoding = f"utf-16-{order}"
+    bom = codecs.BOM_UTF16_LE if order == "le" else codecs.BOM_UTF16_BE
+    text = "name\tcountry\r\nTsinghua University\tCN\r\nBeihang University\tCN"
+    names = tmp_path / "unicode.txt"
+    names.write_bytes(bom + (text + "\r\n" * line_break).encode(encoding) + b"\x00")
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    out = rows_of(result.stdout)
+    assert [r["input"]["name"] for r in out] == ["Tsinghua University", "Beihang University"]
+    assert out[-1]["matches"][0]["list"] == "us_dod_1286"
+    said = [line for line in result.stderr.splitlines() if "UTF-16 character" in line]
+    where = (
+        "line 4: the file ends with 1 byte that is not a whole UTF-16 character (cut short?): "
+        "on a line of its own, not read (no row is lost)"
+        if line_break
+        else "line 3: the file ends with 1 byte that is not a whole UTF-16 character (cut "
+        "short?): the row is read without it"
+    )
+    assert said == [f"{names}: {where}; save it as 'CSV UTF-8' or JSON lines"], result.stderr
