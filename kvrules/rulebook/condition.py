@@ -187,9 +187,11 @@ def suggest(name: str, choices: list[str]) -> str:
 class Access:
     """What a rule may read beyond the catalogue's fixed fields.
 
-    ``allowed``: attribute paths (``visit.visitor.attributes.KEY``) an administrator allowed
-    in the configuration (``readable_attributes``); ``legal_basis``: the rule cites one, which
-    reading anything about a person requires; ``read``: the allowed paths the rule does read.
+    ``allowed``: attribute paths (``visit.visitor.attributes.KEY``) and free text that may
+    say who a person is (``visit.purpose``: ``FieldSpec.allow_listed``) an administrator
+    allowed in the configuration (``readable_attributes``); ``legal_basis``: the rule cites
+    one, which reading anything about a person requires; ``read``: the allowed paths the rule
+    does read.
     """
 
     allowed: frozenset[str] = frozenset()
@@ -224,6 +226,18 @@ class Scope:
                     f"'{ref}' reads a free-form attribute, which rules cannot read: use a "
                     "catalogue field (docs/rulebook-language.md). Only if a law requires it, an "
                     f"administrator may allow '{shown}' under readable_attributes in kvrules.yaml",
+                    pos.line,
+                    pos.col,
+                )
+            self.access.read.add(shown)
+        if spec.allow_listed:
+            if shown not in self.access.allowed:
+                raise ConditionError(
+                    f"'{ref}' is free text that may say who a person is (a nationality: "
+                    '"hosting an Iranian PhD student"), which rules cannot read: what a visit '
+                    "is about is in visit.sensitive_areas (classified from its purpose and "
+                    "keywords). Only if a law requires it, an administrator may allow "
+                    f"'{shown}' under readable_attributes in kvrules.yaml",
                     pos.line,
                     pos.col,
                 )
