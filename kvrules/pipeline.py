@@ -40,6 +40,7 @@ from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
+from kvrules.thresholds import NotCompared, amount_rules
 
 Progress = Callable[[FetchedRecord], None]
 Reader = Literal["thread", "process", "auto"]
@@ -91,6 +92,10 @@ class ScanReport:
     named_like_persons: list[str] = field(default_factory=list)
     # why some funding counts toward no share, and how to fix it (FundingShares.not_compared)
     funding_not_compared: str | None = None
+    # awards in a currency a rule has no threshold for (kvrules.thresholds): currency → awards,
+    # and the rules that compared none of them
+    awards_not_compared: dict[str, int] = field(default_factory=dict)
+    rules_without_threshold: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
@@ -266,6 +271,8 @@ class Scanner:
         # Whether the adapter decides ownership on its own read (``written``, see not_ours).
         self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
         self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
+        # the rules comparing amounts in named currencies only: an award in another is said
+        self._amount_rules = amount_rules(evaluator.program.rulebooks)
         store.register_source(source, getattr(adapter, "name", None))
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"
@@ -453,6 +460,9 @@ class Scanner:
                         report.named_like_persons.append(name)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
+            if self._amount_rules:
+                missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+                missed.add(event, self._amount_rules)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)

@@ -193,6 +193,9 @@ def evaluate(
     named_like_persons: list[str] = []
     events = 0
     with Evaluator(books) as evaluator:
+        from kvrules.thresholds import NotCompared, amount_rules
+
+        thresholds, missed = amount_rules(books), NotCompared()
         for event in read_events(records, skipped):
             events += 1
             if enricher is not None:
@@ -201,6 +204,7 @@ def evaluate(
                 read_as_person += found.read_as_person
                 named_like_persons += found.named_like_persons
             found = evaluator.evaluate(event)
+            missed.add(event, thresholds)
             if as_json:
                 for finding in found:
                     click.echo(finding.to_json())
@@ -226,6 +230,8 @@ def evaluate(
             from kvrules.cli.scan import read_as_persons_in_words
 
             click.echo(read_as_persons_in_words(list(dict.fromkeys(read_as_person))))
+        if missed.awards:  # an award no threshold compared: said, as the scan says it
+            click.echo(missed.in_words())
     for line in skipped:
         click.echo(f"skipped {line}", err=True)
     sys.exit(2 if skipped else 0)
