@@ -215,7 +215,8 @@ class Config(_Section):
     readable_attributes: list[str] = Field(
         default=[],
         description="free-form attribute paths rules may read, e.g. "
-        "visit.visitor.attributes.sanctions_designation; only where a law requires it, and "
+        "visit.visitor.attributes.sanctions_designation, and free text that may say who a "
+        "person is (visit.purpose); only where a law requires it, and "
         "each rule reading one must name a legal_basis: a source of its rulebook citing the law "
         "(findings show <version>+attributes.<digest>)",
     )

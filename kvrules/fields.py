@@ -19,6 +19,7 @@ from operator import attrgetter, methodcaller
 from typing import Any
 
 from kvrules.model import ror_suffix
+from kvrules.roles import PERSON_ROLES
 from kvrules.rulebook.regex import flag_key, fullmatch
 
 
@@ -45,6 +46,9 @@ class FieldSpec:
     literal_form: Callable[[str], str] | None = None
     # a person's free text (PERSON_ROLES): compared only with these values, never matched
     vocabulary: frozenset[str] | None = None
+    # free text that may name a person's nationality ("a visit by an Iranian PhD student"):
+    # read only at a path an administrator allowed (readable_attributes), under legal_basis
+    allow_listed: bool = False
 
 
 def _f(
@@ -56,10 +60,12 @@ def _f(
     personal=False,
     literal_form=None,
     vocabulary: frozenset[str] | None = None,
+    allow_listed: bool = False,
 ) -> FieldSpec:
     return FieldSpec(
-        kind, doc, getter, casefold, children or {}, personal, literal_form, vocabulary
-    )
+        kind, doc, getter, casefold, children or {}, personal, literal_form, vocabulary,
+        allow_listed,
+    )  # fmt: skip
 
 
 T, N, D, L = FieldType.TEXT, FieldType.NUMBER, FieldType.DATE, FieldType.TEXT_LIST
@@ -173,38 +179,11 @@ FUNDER = {
         "home country or the funder's country is unknown)",
     ),
 }
-# A person's role is free text in the RIS ("Iranian PhD student" as easily as "PhD student"), so
-# a rule may compare it only with these known roles (==, !=, in, not in; never `matches`): any
-# other text is then indistinguishable from any other, and a nationality cannot be picked out.
-# Pure's participant roles (the classification's URI tails and English terms), the usual Dutch
-# ones, and the roles of visitors; docs/rulebook-language.md, "A person's free text".
-PERSON_ROLES = frozenset(
-    {
-        "pi", "coi", "principal investigator", "co-investigator", "co-principal investigator",
-        "project leader", "project manager", "project member", "participant", "researcher",
-        "applicant", "co-applicant", "supervisor", "promotor", "projectleider", "medewerker",
-        "visitor", "visiting researcher", "visiting professor", "visiting scholar", "guest",
-        "guest researcher", "host", "phd candidate", "phd student", "postdoc",
-        "postdoctoral researcher", "student", "professor", "associate professor",
-        "assistant professor", "lecturer", "research assistant", "technician",
-    }
-)  # fmt: skip
-# What is kept and shown of a role that is not among PERSON_ROLES: the text itself may hold a
-# nationality ("Iranian PhD student"), so it is neither stored nor shown.
-UNKNOWN_ROLE = "a role not among the known roles"
-
-
-def known_role(role: str | None) -> str | None:
-    """``role`` in the form a rule compares it (casefolded, as the rule compiler reads role
-    literals), if it is one of PERSON_ROLES; None for any other text, or none."""
-    folded = role.casefold() if role else None
-    return folded if folded in PERSON_ROLES else None
-
-
 PERSON = {
     "role": _f(
         T,
-        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI",
+        "role, one of the known roles (PERSON_ROLES), e.g. visiting researcher, PI; any other "
+        "text is UNKNOWN_ROLE (kvrules.roles)",
         casefold=True,
         vocabulary=PERSON_ROLES,
     ),
@@ -253,7 +232,16 @@ VISIT = {
     "host_unit": _f(T),
     "start": _f(D),
     "end": _f(D),
-    "purpose": _f(T),
+    # What the visit is for, in the host's words, which may say who the visitor is ("hosting
+    # an Iranian PhD student"): rules read what a visit is about through ``sensitive_areas``,
+    # classified from it and the keywords; the text itself only as a person's attribute is.
+    "purpose": _f(
+        T,
+        "free text: readable only at an allowed path (readable_attributes) under legal_basis; "
+        "what a visit is about is in `sensitive_areas`",
+        personal=True,
+        allow_listed=True,
+    ),
     "keywords": _f(L, casefold=True),
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
     "visitor": _f(FieldType.OBJECT, "the visitor", children=PERSON),
@@ -327,13 +315,29 @@ def free_form(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> FieldSpec 
 def attribute_path_problem(text: str) -> str | None:
     """Why ``text`` is not the path of one free-form attribute key from the event root."""
     parts = text.split(".")
+    field = resolve(ROOT, parts)
+    if field is not None and field.allow_listed:
+        return None  # free text a rule reads only where allowed (visit.purpose)
     spec = free_form(ROOT, parts)
-    if spec is None or resolve(ROOT, parts) in (None, spec):
+    if spec is None or field in (None, spec):
         return (
             f"{text!r} is not an attribute path: write the path of one key of a free-form "
-            "attributes map, e.g. visit.visitor.attributes.sanctions_designation"
+            "attributes map, e.g. visit.visitor.attributes.sanctions_designation, or of free "
+            f"text a law requires a rule to read ({', '.join(allow_listed_paths())})"
         )
     return None
+
+
+def allow_listed_paths() -> list[str]:
+    """The catalogue's free-text fields a rule reads only where allowed (``allow_listed``)."""
+
+    def walk(scope: Mapping[str, FieldSpec], prefix: str) -> Iterable[str]:
+        for name, spec in scope.items():
+            if spec.allow_listed:
+                yield prefix + name
+            yield from walk(spec.children, f"{prefix}{name}.")
+
+    return sorted(set(walk(ROOT, "")))
 
 
 def names_at(scope: Mapping[str, FieldSpec], path: Iterable[str]) -> list[str]:

@@ -7,6 +7,9 @@ source that carried it could hide a country from screening or plant one for the 
 so a record that carries it is quarantined with the field's path, as a record over a limit is
 (``kvrules.limits``): visible, read again on the next scan, never silently changed.
 
+``Organisation.read_as_person`` says a partner kept its country only because the registry is
+partial; carried by a source, it would put that note on a case page: refused alike.
+
 Other enrichment fields (``lists``, ``country_signals`` …) a source may set: enrichment adds
 to them and never takes away, so a source can only screen more, never less.
 """
@@ -21,6 +24,8 @@ from kvrules.model import CollaborationEvent, Organisation
 KVRULES_ONLY = {
     "country_set_apart": "set apart by kvrules' enrichment, never by a source; give the "
     "organisation's country in `country`",
+    "read_as_person": "said by kvrules' enrichment of a partner named like a person, never by "
+    "a source",
 }
 
 

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
 from kvrules.countrynames import from_any_language
+from kvrules.roles import in_vocabulary
 
 
 class _Model(BaseModel):
@@ -186,6 +187,15 @@ class Organisation(_Model):
         default=None,
         description="the source's country of an organisation not screened on it (enrichment)",
     )
+    # Not in the field catalogue either, and left out of every dump of the event (what decides
+    # whether a record is evaluated again, `kvrules fetch --json`): the stored record carries
+    # it for its case page alone (``kvrules.store.subjects.subject_body``).
+    read_as_person: bool | None = Field(
+        default=None,
+        exclude=True,
+        description="named like a person (a given and family name alone) and screened on its "
+        "country only because the organisation registry is partial (enrichment)",
+    )
 
     @field_validator("country", mode="before")
     @classmethod
@@ -241,7 +251,16 @@ class Person(_Model):
     (it is not in the field catalogue) and it never names a finding's evidence.
     """
 
-    role: str | None = None
+    role: str | None = Field(
+        default=None,
+        description="a known role (kvrules.roles.PERSON_ROLES) or 'a role not among the known "
+        "roles': any other text given is mapped to it on intake, and kept in role_given",
+    )
+    role_given: Text | None = Field(
+        default=None,
+        description="the role as the RIS gives it, for people reading cases (the project's "
+        "lead only); not screened",
+    )
     display_name: Text | None = Field(
         default=None, description="the name the RIS gives, for people reading cases; not screened"
     )
@@ -250,6 +269,19 @@ class Person(_Model):
         dict,
         description="adapter-supplied attributes; nationality-like keys need a rule legal_basis",
     )
+
+    @model_validator(mode="after")
+    def _role_in_vocabulary(self) -> Person:
+        # The RIS's free text is mapped onto the closed vocabulary rules compare with; the text
+        # as given is kept apart for display. Assigned, not only checked: on the plain path
+        # (``validate_plain_event``) ``self`` is a namespace over the event's own dict, so the
+        # plain event carries the same two values.
+        role = self.role
+        mapped = in_vocabulary(role)
+        if mapped != role:
+            self.role_given = self.role_given or role
+            self.role = mapped
+        return self
 
 
 class Classification(_Model):

@@ -30,11 +30,7 @@ from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher, funders
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
-from kvrules.enrich.organisations import (
-    kept_for_a_partial_registry,
-    organisations,
-    partners_named_like_persons,
-)
+from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
 from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
@@ -44,6 +40,7 @@ from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
+from kvrules.thresholds import NotCompared, amount_rules
 
 Progress = Callable[[FetchedRecord], None]
 Reader = Literal["thread", "process", "auto"]
@@ -89,12 +86,16 @@ class ScanReport:
     # institution nothing identifies, "private individual"): name → the country they had.
     unidentified: dict[str, str | None] = field(default_factory=dict)
     # Partners named by a given and family name alone, screened on their country only because
-    # the organisation registry is partial (``kept_for_a_partial_registry``), each once.
+    # the organisation registry is partial (``SetApart.read_as_person``), each once.
     read_as_person: list[str] = field(default_factory=list)
     # Of ``unidentified``, the partners so named that a complete registry does not identify
     named_like_persons: list[str] = field(default_factory=list)
     # why some funding counts toward no share, and how to fix it (FundingShares.not_compared)
     funding_not_compared: str | None = None
+    # awards in a currency a rule has no threshold for (kvrules.thresholds): currency → awards,
+    # and the rules that compared none of them
+    awards_not_compared: dict[str, int] = field(default_factory=dict)
+    rules_without_threshold: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
@@ -146,7 +147,7 @@ def _clear_screening(event: CollaborationEvent) -> None:
         funder.foreign = None  # decided again from the home country
     for org in organisations(event):
         org.lists, org.candidate_lists, org.country_signals, org.screening = [], [], [], []
-        org.ror_lineage = []
+        org.ror_lineage, org.read_as_person = [], None
         if org.country_set_apart is not None:  # the source's, screened again if identified now
             org.country, org.country_set_apart = org.country_set_apart, None
     for subject in (event.project, event.output, event.visit):
@@ -270,6 +271,8 @@ class Scanner:
         # Whether the adapter decides ownership on its own read (``written``, see not_ours).
         self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
         self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
+        # the rules comparing amounts in named currencies only: an award in another is said
+        self._amount_rules = amount_rules(evaluator.program.rulebooks)
         store.register_source(source, getattr(adapter, "name", None))
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"
@@ -447,15 +450,19 @@ class Scanner:
         for event in record.events:
             report.events += 1
             if self.enricher is not None:
-                report.unidentified |= self.enricher.enrich(event)
-                for name in kept_for_a_partial_registry(event, self.enricher.screen):
+                found = self.enricher.enrich(event)
+                report.unidentified |= found.unidentified
+                for name in found.read_as_person:
                     if name not in report.read_as_person:
                         report.read_as_person.append(name)
-                for name in partners_named_like_persons(event):
+                for name in found.named_like_persons:
                     if name not in report.named_like_persons:
                         report.named_like_persons.append(name)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
+            if self._amount_rules:
+                missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+                missed.add(event, self._amount_rules)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)

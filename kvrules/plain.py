@@ -191,7 +191,7 @@ PERSON_NAMED = "names a person, not an organisation"
 def read_as_person(name: str) -> str:
     """A partner named by a given and family name alone that keeps its country because the
     organisation registry is partial (``kvrules.enrich.organisations.
-    kept_for_a_partial_registry``), in one line, wherever set-apart names are said."""
+    SetApart.read_as_person``), in one line, wherever set-apart names are said."""
     return (
         f"{name} reads as a person's name: with a complete organisation registry imported it "
         "would not be screened on its country; identify the institution"

@@ -32,11 +32,7 @@ from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import profiles_in_words
-from kvrules.enrich.organisations import (
-    kept_for_a_partial_registry,
-    names_a_person,
-    organisations,
-)
+from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text, validation_problem
 from kvrules.findings import Finding
 from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
@@ -327,7 +323,7 @@ class Screening:
     # country given: not screened on that country (``_set_apart_unidentified``)
     unidentified: dict[str, str | None] = field(default_factory=dict)
     # partners named by a given and family name alone, screened on their country only because
-    # the organisation registry is partial (``kept_for_a_partial_registry``): said, one line each
+    # the organisation registry is partial (``SetApart.read_as_person``): said, one line each
     read_as_person: list[str] = field(default_factory=list)
     # organisations described without a country (none given, none read from the name): no
     # country check ran for them, and the answer says so
@@ -620,8 +616,9 @@ def screen(
     try:
         for event in events:
             if enricher is not None:  # sets apart what is no organisation, as a scan does
-                unidentified |= enricher.enrich(event)
-                kept += kept_for_a_partial_registry(event, enricher.screen)
+                found = enricher.enrich(event)
+                unidentified |= found.unidentified
+                kept += found.read_as_person
             findings += evaluator.evaluate(event)
     finally:
         if org_screen is not None:  # the enricher may serve the next caller without them

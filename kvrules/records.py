@@ -148,9 +148,15 @@ def lead_participant(people: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The participant a project is named by: its principal investigator (by the role the RIS
     gives), else the first participant with a name."""
     named = [p for p in people if p.get("display_name")]
-    return next((p for p in named if _LEAD_ROLE.search(p.get("role") or "")), None) or next(
+    return next((p for p in named if _LEAD_ROLE.search(role_as_given(p) or "")), None) or next(
         iter(named), None
     )
+
+
+def role_as_given(person: Mapping[str, Any]) -> str | None:
+    """A person's role as the RIS gives it, for display (``Person.role_given``; a record
+    stored before roles were mapped on intake holds it in ``role``)."""
+    return person.get("role_given") or person.get("role")
 
 
 def describe(
@@ -174,7 +180,7 @@ def describe(
             thing.get("units") or ([thing["host_unit"]] if thing.get("host_unit") else [])
         )
         if lead := lead_participant(thing.get("participants") or []):
-            role = f" ({lead['role']})" if lead.get("role") else ""
+            role = f" ({role_as_given(lead)})" if role_as_given(lead) else ""
             label.lead = f"{lead['display_name']}{role}"
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
     if kind != "proposal":  # pre-screened before anything was in the RIS: nothing to link to

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kvrules.fields import UNKNOWN_ROLE, known_role
 from kvrules.records import organisation_name, whose_organisations
+from kvrules.roles import UNKNOWN_ROLE, known_role
 
 
 def visit_facts(visit: Mapping[str, Any]) -> list[tuple[str, str]]:

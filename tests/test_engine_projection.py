@@ -121,7 +121,7 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
     loaded = load_text(
         yaml.safe_dump(book),
         "hostile.yaml",
-        readable_attributes=[f"visit.visitor.attributes.{key}"],
+        readable_attributes=[f"visit.visitor.attributes.{key}", "visit.purpose"],
     )
     with Evaluator([loaded], verify=True) as evaluator:
         for i, value in enumerate(values):

@@ -130,12 +130,12 @@ def test_enrichment_never_screens_a_visitors_unidentified_institution_on_its_cou
             },
         }
     )
-    assert enrich.enrich(visit) == {"Institute of Applied Optics Qingdao": "CN"}
+    assert enrich.enrich(visit).unidentified == {"Institute of Applied Optics Qingdao": "CN"}
     listed, unknown, own = visit.visit.visitor.affiliations
     assert listed.country == "CN" and listed.country_signals and listed.lists
     assert unknown.country is None and unknown.country_signals == []
     assert own.country == "IR"  # the source says a list has it: identified
-    assert enrich.enrich(project) == {"Self-employed": "CN"}
+    assert enrich.enrich(project).unidentified == {"Self-employed": "CN"}
     partner, person = project.project.partners
     assert partner.country == "CN" and partner.country_signals  # named as an organisation
     assert person.country is None and person.country_signals == []
@@ -165,7 +165,7 @@ def test_a_scan_sets_apart_a_partner_named_as_a_person_unless_a_list_identifies_
             },
         }
     )
-    assert enrich.enrich(project) == {"Dr. Ali Rezaei": "IR", "Iranian national": "IR"}
+    assert enrich.enrich(project).unidentified == {"Dr. Ali Rezaei": "IR", "Iranian national": "IR"}
     person, national, *organisations_kept = project.project.partners
     assert person.country is None and national.country is None and person.country_signals == []
     assert [o.country for o in organisations_kept] == ["IN", "CN", "IR"]
@@ -194,7 +194,7 @@ def test_a_list_settles_a_name_and_no_registry_leaves_a_visitors_institution_uns
             },
         }
     )
-    assert enrich.enrich(event) == {"Some Unknown Place": "IR"}
+    assert enrich.enrich(event).unidentified == {"Some Unknown Place": "IR"}
     [listed] = event.project.partners
     assert listed.country == "IR" and listed.country_signals
     [visitor_institution] = event.visit.visitor.affiliations
@@ -263,7 +263,7 @@ def test_a_scan_sets_apart_a_partner_that_describes_a_person(screen) -> None:
             "project": {"partners": [{"name": n, "country": "IR"} for n in names + kept]},
         }
     )
-    assert enrich.enrich(project) == dict.fromkeys(names, "IR")
+    assert enrich.enrich(project).unidentified == dict.fromkeys(names, "IR")
     assert [p.country for p in project.project.partners] == [None] * len(names) + ["IR", "IR"]
     assert all(p.country_set_apart == "IR" for p in project.project.partners[: len(names)])
 
@@ -294,7 +294,7 @@ def test_a_partner_named_in_two_or_three_words_keeps_its_country(screen) -> None
             event = event_from_given(
                 {"kind": f"{role}.added", role: {"name": name, "country": country}}
             )
-            assert enrich.enrich(event) == {}, (role, name)
+            assert enrich.enrich(event).unidentified == {}, (role, name)
             assert getattr(event, role).country == country, (role, name)
     project = event_from_given(
         {
@@ -302,7 +302,7 @@ def test_a_partner_named_in_two_or_three_words_keeps_its_country(screen) -> None
             "project": {"partners": [{"name": n, "country": c} for n, c in FEW_WORDS]},
         }
     )
-    assert enrich.enrich(project) == {}
+    assert enrich.enrich(project).unidentified == {}
     assert [p.country for p in project.project.partners] == [c for _, c in FEW_WORDS]
     visit = event_from_given(
         {
@@ -310,7 +310,7 @@ def test_a_partner_named_in_two_or_three_words_keeps_its_country(screen) -> None
             "visit": {"visitor": {"affiliations": [{"name": "Almaz Antey", "country": "RU"}]}},
         }
     )
-    assert enrich.enrich(visit) == {"Almaz Antey": "RU"}
+    assert enrich.enrich(visit).unidentified == {"Almaz Antey": "RU"}
 
 
 def test_every_persons_affiliation_is_screened_on_its_country_only_once_identified(
@@ -343,7 +343,7 @@ def test_every_persons_affiliation_is_screened_on_its_country_only_once_identifi
             },
         }
     )  # fmt: skip
-    assert enrich.enrich(project) == {
+    assert enrich.enrich(project).unidentified == {
         "-": "IR",
         "home address": "IR",
         "Example Provincial Institute": "IR",
@@ -361,7 +361,7 @@ def test_every_persons_affiliation_is_screened_on_its_country_only_once_identifi
             "output": {"title": "t", "affiliations": [{"name": "Wei Zhang", "country": "CN"}, hit]},
         }
     )
-    assert enrich.enrich(output) == {"Wei Zhang": "CN"}
+    assert enrich.enrich(output).unidentified == {"Wei Zhang": "CN"}
     assert [a.country for a in output.output.affiliations] == [None, "CN"]
 
 

@@ -9,6 +9,7 @@ the partner keeps its country and the answer says so."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -19,11 +20,7 @@ from kvrules.cli import cli
 from kvrules.cli.scan import read_as_persons_in_words
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import country_signals
-from kvrules.enrich.organisations import (
-    OrganisationScreen,
-    bare_personal_name,
-    kept_for_a_partial_registry,
-)
+from kvrules.enrich.organisations import OrganisationScreen, SetApart, bare_personal_name
 from kvrules.refdata import Store
 from kvrules.refdata.importers import import_file
 from kvrules.refdata.resolver import Resolver
@@ -146,13 +143,14 @@ def test_a_funder_named_like_a_person_keeps_its_country_against_a_complete_regis
     funder = event_from_given(
         {"kind": "funder.added", "funder": {"name": "Novo Nordisk", "country": "DK"}}
     )
-    assert enrich.enrich(funder) == {} and funder.funder.country == "DK"
+    assert enrich.enrich(funder) == SetApart() and funder.funder.country == "DK"
     partner = event_from_given(
         {"kind": "partner.added", "partner": {"name": "Ali Rezaei", "country": "IR"}}
     )
-    assert enrich.enrich(partner) == {"Ali Rezaei": "IR"}
+    assert enrich.enrich(partner) == SetApart(
+        unidentified={"Ali Rezaei": "IR"}, named_like_persons=["Ali Rezaei"]
+    )
     assert partner.partner.country is None and partner.partner.country_set_apart == "IR"
-    assert kept_for_a_partial_registry(partner, screen) == []
 
 
 def test_with_the_shipped_sample_a_partner_named_like_a_person_keeps_its_country_and_says_so():
@@ -175,10 +173,54 @@ def test_a_partial_registry_imported_says_nothing_of_a_name(tmp_path: Path) -> N
     partner = event_from_given(
         {"kind": "partner.added", "partner": {"name": "Ali Rezaei", "country": "IR"}}
     )
-    assert Enricher(screen, [], country_signals).enrich(partner) == {}
+    found = Enricher(screen, [], country_signals).enrich(partner)
+    assert found == SetApart(read_as_person=["Ali Rezaei"])
     assert partner.partner.country == "IR"
-    assert kept_for_a_partial_registry(partner, screen) == ["Ali Rezaei"]
     assert read_as_persons_in_words(["Ali Rezaei"]) == NOTE + "."
+
+
+def test_one_walk_over_an_events_organisations_answers_every_set_apart_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What was set apart, what kept its country only for a partial registry and what a
+    complete one did not identify come from one walk over the event's organisations, in one
+    ``SetApart``: three walks (set apart, then ``kept_for_a_partial_registry``, then
+    ``partners_named_like_persons``) used to each re-read every organisation."""
+    # the module (``kvrules.enrich.organisations`` as an attribute is the function)
+    screening = importlib.import_module("kvrules.enrich.organisations")
+    walks: list[str] = []
+
+    def walked(event):  # the real walk, counted
+        walks.append(event.id)
+        return real(event)
+
+    real = screening.organisations
+    monkeypatch.setattr(screening, "organisations", walked)
+    partners = [
+        {"name": "Ali Rezaei", "country": "IR"},
+        {"name": "Private individual", "country": "IR"},
+        {"name": "Eli Lilly", "country": "US"},
+    ]
+    given = {"kind": "project.created", "project": {"partners": partners}}
+    for partial in (True, False):
+        store = Store()
+        import_file(store, "ror", _dump(tmp_path), edition="v9.0", partial=partial)
+        screen = OrganisationScreen(Resolver(store))
+        event = event_from_given(given)
+        for org in event.project.partners:
+            screen(org)
+        walks.clear()
+        found = screening.set_apart_unidentified(event, screen)
+        assert len(walks) == 1, walks
+        if partial:  # nothing said of a name; "Eli Lilly" is in the registry, "Ali Rezaei" not
+            assert found == SetApart(
+                unidentified={"Private individual": "IR"}, read_as_person=["Ali Rezaei"]
+            )
+        else:
+            assert found == SetApart(
+                unidentified={"Ali Rezaei": "IR", "Private individual": "IR"},
+                named_like_persons=["Ali Rezaei"],
+            )
 
 
 PROJECT = {
@@ -227,3 +269,26 @@ def test_a_scan_says_so_beside_its_not_identified_line(
     report = json_report(scanned(_config(tmp_path / "complete", complete=True), "--json"))
     assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
     assert report["read_as_person"] == [] and report["named_like_persons"] == ["Ali Rezaei"]
+
+
+def test_kvrules_evaluate_says_so_as_the_scan_does(
+    tmp_path: Path, complete_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kvrules evaluate` enriches as a scan does, but said nothing of a partner that kept its
+    country only because the registry is partial: the scan's line, in its words. Against a
+    complete registry, the partner is named among those not screened on a country instead."""
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)
+    records = tmp_path / "events.jsonl"
+    records.write_text(json.dumps(PROJECT) + "\n", encoding="utf-8")
+    sample = ["--refdata", str(tmp_path / "sample.db")]  # seeded with the shipped lists
+    said = CliRunner().invoke(cli, ["evaluate", str(records), *sample])
+    assert said.exit_code == 0, said.output
+    assert NOTE + "." in " ".join(said.stdout.split()), said.stdout
+    said = CliRunner().invoke(cli, ["evaluate", str(records), "--refdata", str(complete_store)])
+    assert said.exit_code == 0, said.output
+    text = " ".join(said.stdout.split())
+    assert "reads as a person's name" not in text
+    assert (
+        "1 partner named like a person (a given and family name alone) that the complete "
+        "organisation registry does not identify, so not screened on a country: Ali Rezaei (IR)"
+    ) in text, text

@@ -200,3 +200,75 @@ def test_config_check_lists_the_allow_list_and_its_basis(runner, write_rulebook,
     bare.write_text(f"rulebooks: [{path.name}]\n")
     output = runner.invoke(cli, ["config", "check", str(bare)]).output
     assert "ok: readable_attributes: none: no rule reads a person's attribute" in output, output
+
+
+def _purpose_rulebook(write_rulebook, legal_basis: str | None):
+    """The ethics follow-up: `visit.purpose` is the host's free text about a visit, and may
+    say who the visitor is; a rule matched a nationality in it."""
+    header = HEADER.replace("rules:\n", f'  - id: eu-267-2012\n    cite: "{LAW}"\nrules:\n')
+    rule = rule_yaml(
+        "purpose-nationality",
+        'visit.purpose matches ".*Iranian.*"',
+        on="visit.requested",
+        extra=f"  legal_basis: {legal_basis}\n" if legal_basis else "",
+    )
+    tests = (
+        "tests:\n  - name: t\n    given: {kind: visit.requested, visit: {purpose: "
+        "Hosting an Iranian PhD student}}\n    expect: [purpose-nationality]\n"
+    )
+    return write_rulebook(rule + tests, header=header, name=f"purpose-{bool(legal_basis)}.yaml")
+
+
+def test_a_visits_purpose_is_read_only_behind_the_allow_list_and_a_legal_basis(
+    runner, write_rulebook, tmp_path
+) -> None:
+    """`visit.purpose matches ".*Iranian.*"` passed validate and fired on "Hosting an Iranian
+    PhD student": a nationality, read from free text. Refused at the field's file:line:col,
+    pointing to what a visit is about (its research areas); read only as a person's
+    attribute is: the administrator allows the path, the rule cites the law."""
+    ungated = _purpose_rulebook(write_rulebook, None)
+    [problem] = _problems(runner, ungated)
+    assert problem.startswith(
+        f"{ungated}:14:11: 'visit.purpose' is free text that may say who a person is"
+    ), problem
+    assert "visit.sensitive_areas" in problem and "readable_attributes" in problem
+    assert runner.invoke(cli, ["test", str(ungated)]).exit_code == 1
+    cited = _purpose_rulebook(write_rulebook, "eu-267-2012")
+    result = runner.invoke(cli, ["validate", str(cited)])  # a basis alone reads nothing
+    assert result.exit_code == 1 and "free text that may say who a person is" in result.stderr
+    config = _allowing(tmp_path, ungated, ["visit.purpose"])  # allowed, but no basis
+    result = runner.invoke(cli, ["validate", "--config", str(config), str(ungated)])
+    assert result.exit_code == 1 and "only with legal_basis" in result.stderr, result.output
+    config = _allowing(tmp_path, cited, ["visit.purpose"])
+    assert runner.invoke(cli, ["validate", "--config", str(config), str(cited)]).exit_code == 0
+    result = runner.invoke(cli, ["test", "--config", str(config), str(cited)])
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed", result.output
+    output = runner.invoke(cli, ["config", "check", str(config)]).output
+    assert (
+        "ok: readable_attributes: visit.purpose allowed, read by t/purpose-nationality under "
+        f"the legal basis {LAW}" in output
+    ), output
+
+
+def test_what_a_visit_is_about_is_read_through_its_research_areas(runner, write_rulebook):
+    """The purpose still says what a visit is about, to the rules, through the sensitive
+    research areas enrichment classifies it into."""
+    tests = """tests:
+  - name: a purpose in a sensitive area
+    given: {kind: visit.requested, visit: {purpose: Joint work on quantum key distribution}}
+    expect: [quantum-visit]
+  - name: a purpose in none
+    given: {kind: visit.requested, visit: {purpose: Hosting an Iranian PhD student}}
+    expect: []
+"""
+    path = write_rulebook(
+        rule_yaml(
+            "quantum-visit",
+            'visit.sensitive_areas contains "eu-critical-tech:quantum"',
+            on="visit.requested",
+        ),
+        tests,
+    )
+    assert _problems(runner, path) == []
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.stdout.splitlines()[-1] == "2 passed, 0 failed", result.output

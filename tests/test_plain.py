@@ -225,7 +225,12 @@ def test_only_the_lead_keeps_a_name_in_the_store(tmp_path) -> None:
     record = _screened([], [], tmp_path)
     assert record["project"]["participants"] == [
         {"affiliations": []},
-        {"affiliations": [], "role": "Principal Investigator", "display_name": "Anna de Vries"},
+        {
+            "affiliations": [],
+            "role": "principal investigator",  # as rules read it (kvrules.roles)
+            "role_given": "Principal Investigator",  # as the RIS gives it, shown
+            "display_name": "Anna de Vries",
+        },
     ]
     assert describe(record, "pure", "p1").lead == "Anna de Vries (Principal Investigator)"
 

@@ -188,13 +188,23 @@ def evaluate(
     findings: list[tuple[Finding, dict[str, Any]]] = []
     # names not screened on a country (their country set apart), said as a scan says them
     unidentified: dict[str, str | None] = {}
+    # partners named like a person: kept their country for a partial registry, or set apart
+    read_as_person: list[str] = []
+    named_like_persons: list[str] = []
     events = 0
     with Evaluator(books) as evaluator:
+        from kvrules.thresholds import NotCompared, amount_rules
+
+        thresholds, missed = amount_rules(books), NotCompared()
         for event in read_events(records, skipped):
             events += 1
             if enricher is not None:
-                unidentified |= enricher.enrich(event)
+                found = enricher.enrich(event)
+                unidentified |= found.unidentified
+                read_as_person += found.read_as_person
+                named_like_persons += found.named_like_persons
             found = evaluator.evaluate(event)
+            missed.add(event, thresholds)
             if as_json:
                 for finding in found:
                     click.echo(finding.to_json())
@@ -214,7 +224,14 @@ def evaluate(
         if unidentified:  # no finding there is no all-clear: say what was not screened
             from kvrules.cli.scan import not_identified_in_words
 
-            click.echo(f"Not complete: {not_identified_in_words(unidentified)}")
+            line = not_identified_in_words(unidentified, named_like_persons)
+            click.echo(f"Not complete: {line}")
+        if read_as_person:  # as the scan says it, beside the not-identified line
+            from kvrules.cli.scan import read_as_persons_in_words
+
+            click.echo(read_as_persons_in_words(list(dict.fromkeys(read_as_person))))
+        if missed.awards:  # an award no threshold compared: said, as the scan says it
+            click.echo(missed.in_words())
     for line in skipped:
         click.echo(f"skipped {line}", err=True)
     sys.exit(2 if skipped else 0)

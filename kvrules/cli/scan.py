@@ -148,6 +148,11 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         click.echo(read_as_persons_in_words(report.read_as_person))
     if report.funding_not_compared:
         click.echo(report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + ".")
+    if report.awards_not_compared:  # no finding for them is no all-clear (kvrules.thresholds)
+        from kvrules.thresholds import NotCompared
+
+        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        click.echo(missed.in_words())
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
@@ -179,7 +184,7 @@ def not_identified_in_words(
     that are a person's or no organisation's
     (``Enricher``; a partner's or funder's name is set apart only for that reason), and the
     partners named by a given and family name alone that a complete registry does not know
-    (``named_like_persons``: ``kvrules.enrich.organisations.partners_named_like_persons``)."""
+    (``named_like_persons``: ``kvrules.enrich.organisations.SetApart.named_like_persons``)."""
     from kvrules.enrich.organisations import names_a_person_or_no_organisation
 
     people = {

@@ -9,7 +9,7 @@
 
 An organisation that is not one (a visitor's institution nothing identifies, "private
 individual") is not screened on its country: that would screen a person's nationality
-(``Enricher.enrich`` returns them).
+(``Enricher.enrich`` returns them, ``SetApart``).
 
 "Not on a list" means "not found in the lists screened" (``Enricher.screened_against``), never
 "safe".
@@ -23,6 +23,7 @@ from pathlib import Path
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import (
     OrganisationScreen,
+    SetApart,
     organisations,
     set_apart_unidentified,
 )
@@ -132,9 +133,10 @@ class Enricher:
         self.enrich(event)
         return event
 
-    def enrich(self, event: CollaborationEvent) -> dict[str, str | None]:
-        """Fill ``event``'s enrichment fields; returns the organisations it did not screen on
-        their country (name → the country they had), as ``set_apart_unidentified`` says."""
+    def enrich(self, event: CollaborationEvent) -> SetApart:
+        """Fill ``event``'s enrichment fields; returns what ``set_apart_unidentified`` says:
+        the organisations it did not screen on their country (name → the country they had),
+        and the partners named like a person that the registry's completeness decided on."""
         for org in organisations(event):
             if self.screen is not None:
                 self.screen(org)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
@@ -219,12 +220,30 @@ class OrganisationScreen:
         return self.resolver.ror_lineage(own) if own else []
 
 
+@dataclass
+class SetApart:
+    """What ``set_apart_unidentified`` concluded about an event's organisations, from one walk
+    over them: the ones not screened on their country, and the partners named by a given and
+    family name alone that the registry's completeness decided on."""
+
+    # names not screened on their country → the country they had
+    unidentified: dict[str, str | None] = field(default_factory=dict)
+    # partners named like a person that keep their country only because the registry is
+    # partial: with a complete one that does not name them, they would be set apart
+    read_as_person: list[str] = field(default_factory=list)
+    # of ``unidentified``, the partners so named that a complete registry does not identify:
+    # said as such, not as a person's institution
+    named_like_persons: list[str] = field(default_factory=list)
+
+
 def set_apart_unidentified(
     event: CollaborationEvent, screen: OrganisationScreen | None
-) -> dict[str, str | None]:
+) -> SetApart:
     """Take the organisations whose country must not be screened out of the country checks
-    (their country and its signals cleared before the rules run); returns their names with the
-    country they had. Scans and pre-screens alike run it after screening (``Enricher``).
+    (their country and its signals cleared before the rules run): in ``unidentified``, their
+    names with the country they had. Scans and pre-screens alike run it after screening
+    (``Enricher``), once per event: one walk over its organisations answers all of
+    ``SetApart``.
 
     A country is an attribute of an organisation, never of a person. A person's affiliation (a
     visitor's home institution, a participant's or an applicant's, a co-author's) counts as one
@@ -237,40 +256,57 @@ def set_apart_unidentified(
     registry match names it. A partner (never a funder: "Novo Nordisk") named by a given and
     family name alone (``bare_personal_name``: "Ali Rezaei") is set apart only when the
     organisation registry screened is complete (``Resolver.registry_complete``) and does not
-    identify it: then "not in the registry" means something, and organisations named like
-    people ("Eli Lilly", "Lockheed Martin") are in it. With a partial registry (the shipped
-    sample) such a partner keeps its country, and ``kept_for_a_partial_registry`` names it so
-    that the answer says so. A list match or a ROR id given by the source settles it: that is
-    an organisation, whatever its name.
+    identify it (``named_like_persons``): then "not in the registry" means something, and
+    organisations named like people ("Eli Lilly", "Lockheed Martin") are in it. With a
+    partial registry (the shipped sample) such a partner keeps its country, and
+    ``read_as_person`` names it so that the answer says so. A list match or a ROR id given by
+    the source settles it: that is an organisation, whatever its name.
     """
-    affiliations = persons_affiliations(event)
-    set_apart: dict[str, str | None] = {}
+    affiliations = {id(a) for a in persons_affiliations(event)}
+    complete = registry_complete(screen)
+    found = SetApart()
     for org in organisations(event):
-        if org.country is None and not org.country_signals:
-            continue
-        if org.lists or org.ror_id:
-            continue  # a list or the source's ROR id names an organisation, whatever its name
-        if names_a_person_or_no_organisation(org.name):
-            # no list or registry makes "private individual" or "-" an organisation; a name
-            # with a title or a degree may still be one ("Dr. Reddy's"), if matched with
-            # confidence
-            identified = screen is not None and screen.identifies(org, confident=True)
-            unidentified = NOT_AN_ORGANISATION.match(org.name.strip()) is not None or not identified
-        else:
-            # A partner, collaborator or funder is named by the RIS as an organisation: its
-            # country stays, however few its words ("Almaz Antey", "Eli Lilly", "China
-            # Mobile"; 531 real ROR display names are two or three capitalised words), unless
-            # a complete registry does not know a partner named like a person ("Ali Rezaei"):
-            # a partial one (the shipped sample) lacks nearly all of them, so it says nothing.
-            # A person's affiliation counts as an organisation only once something identifies it.
-            persons = any(org is a for a in affiliations)
-            named = _named_like_a_person(org) and registry_complete(screen)
-            unidentified = (persons or named) and not _identified(org, screen)
-        if unidentified:
-            set_apart[org.name] = org.country
+        if _unidentified(org, screen, persons=id(org) in affiliations, complete=complete):
+            found.unidentified[org.name] = org.country
             org.country_set_apart = org.country or org.country_set_apart
             org.country, org.country_signals = None, []
-    return set_apart
+        # A partner named by a given and family name alone, with nothing else that reads as a
+        # person's: the registry's completeness decided on it, and the answer says which way.
+        if (
+            id(org) not in affiliations
+            and _named_like_a_person(org)
+            and not names_a_person_or_no_organisation(org.name)
+        ):
+            if org.country is None and org.country_set_apart is not None:
+                found.named_like_persons.append(org.name)
+            elif org.country is not None and not complete and not _identified(org, screen):
+                found.read_as_person.append(org.name)
+                org.read_as_person = True  # the case page says so too (``subject_body``)
+    return found
+
+
+def _unidentified(
+    org: Organisation, screen: OrganisationScreen | None, *, persons: bool, complete: bool
+) -> bool:
+    """Whether ``org``'s country must be set apart (``set_apart_unidentified``); ``persons``:
+    it is named as a person's affiliation; ``complete``: the registry screened is complete."""
+    if org.country is None and not org.country_signals:
+        return False
+    if org.lists or org.ror_id:
+        return False  # a list or the source's ROR id names an organisation, whatever its name
+    if names_a_person_or_no_organisation(org.name):
+        # no list or registry makes "private individual" or "-" an organisation; a name with a
+        # title or a degree may still be one ("Dr. Reddy's"), if matched with confidence
+        identified = screen is not None and screen.identifies(org, confident=True)
+        return NOT_AN_ORGANISATION.match(org.name.strip()) is not None or not identified
+    # A partner, collaborator or funder is named by the RIS as an organisation: its country
+    # stays, however few its words ("Almaz Antey", "Eli Lilly", "China Mobile"; 531 real ROR
+    # display names are two or three capitalised words), unless a complete registry does not
+    # know a partner named like a person ("Ali Rezaei"): a partial one (the shipped sample)
+    # lacks nearly all of them, so it says nothing. A person's affiliation counts as an
+    # organisation only once something identifies it.
+    named = _named_like_a_person(org) and complete
+    return (persons or named) and not _identified(org, screen)
 
 
 def registry_complete(screen: OrganisationScreen | None) -> bool:
@@ -286,46 +322,6 @@ def _named_like_a_person(org: Organisation) -> bool:
         and bare_personal_name(org.name)
         and not (org.lists or org.candidate_lists or org.ror_id)
     )
-
-
-def kept_for_a_partial_registry(
-    event: CollaborationEvent, screen: OrganisationScreen | None
-) -> list[str]:
-    """The partners of ``event`` named by a given and family name alone that keep their country
-    only because the registry screened is partial (``set_apart_unidentified``): with a complete
-    one imported, one that does not name them, they would be set apart. Run after it."""
-    if registry_complete(screen):
-        return []
-    return [
-        org.name
-        for org in _partners_named_like_persons(event)
-        if org.country is not None and not _identified(org, screen)
-    ]
-
-
-def partners_named_like_persons(event: CollaborationEvent) -> list[str]:
-    """The partners of ``event`` that ``set_apart_unidentified`` set apart for being named by a
-    given and family name alone that a complete registry does not know (run after it): said
-    as such, not as a person's institution."""
-    return [
-        org.name
-        for org in _partners_named_like_persons(event)
-        if org.country is None and org.country_set_apart is not None
-    ]
-
-
-def _partners_named_like_persons(event: CollaborationEvent) -> Iterator[Organisation]:
-    """The organisations of ``event`` named as partners (not a person's affiliation) by a given
-    and family name alone, with nothing else that reads as a person's (``_named_like_a_person``):
-    the ones the registry's completeness decides on (``set_apart_unidentified``)."""
-    affiliations = persons_affiliations(event)
-    for org in organisations(event):
-        if (
-            _named_like_a_person(org)
-            and not any(org is a for a in affiliations)
-            and not names_a_person_or_no_organisation(org.name)
-        ):
-            yield org
 
 
 # Partners an adapter took from a person's affiliation (Pure: a participant's or an

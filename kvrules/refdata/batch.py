@@ -150,10 +150,15 @@ class _Lines:
         self.number = 0
         self.problems: dict[int, str] = {}
         self.recoded: dict[str, list[int]] = {}  # encoding: [first line read in it, lines]
+        # UTF-16 bytes at the end that make no whole character (an odd count): the decoder
+        # keeps them for a next read that never comes. (line they are on, how many)
+        self.left_over: tuple[int, int] | None = None
+        self._ended_line = True  # the last line read ended with a line break
 
     def __iter__(self) -> Iterator[str]:
         readline = self._stream.readline
         while raw := readline(MAX_LINE + 1):
+            self._ended_line = raw.endswith(b"\n")
             self.number += 1
             if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
                 size = len(raw) + self._skip_line()
@@ -168,6 +173,10 @@ class _Lines:
                 yield "\n"  # the row is reported from ``problems``
                 continue
             yield text
+        if self._utf16:
+            left = len(getattr(getattr(self._stream, "reader", None), "bytebuffer", b""))
+            if left:  # on the last line, or on a line of its own after the last line break
+                self.left_over = (self.number + self._ended_line, left)
 
     def _skip_line(self) -> int:
         """Read past the rest of an over-long line; its length, line ending excluded."""
@@ -266,8 +275,22 @@ class Input:
 
     def recoded(self) -> list[str]:
         """Per encoding other than UTF-8 that lines were read in: which line first, how many
-        (said once per file: Excel writes every line of a file in one encoding)."""
+        (said once per file: Excel writes every line of a file in one encoding); and bytes
+        at the end of a UTF-16 file that make no whole character, which are not read."""
         notes = []
+        if self._lines.left_over is not None:
+            line, count = self._lines.left_over
+            what = "1 byte that is" if count == 1 else f"{count} bytes that are"
+            it, its = ("it", "its") if count == 1 else ("them", "their")
+            read = (
+                f"the row is read without {it}"
+                if line == self._lines.number
+                else f"on a line of {its} own, not read (no row is lost)"
+            )
+            notes.append(
+                f"line {line}: the file ends with {what} not a whole UTF-16 character (cut "
+                f"short?): {read}; {_SAVE_AS}"
+            )
         for encoding, (first, count) in self._lines.recoded.items():
             more = f" and {count - 1:,} more line{'s' if count > 2 else ''}" if count > 1 else ""
             notes.append(

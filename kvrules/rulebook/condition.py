@@ -187,9 +187,11 @@ def suggest(name: str, choices: list[str]) -> str:
 class Access:
     """What a rule may read beyond the catalogue's fixed fields.
 
-    ``allowed``: attribute paths (``visit.visitor.attributes.KEY``) an administrator allowed
-    in the configuration (``readable_attributes``); ``legal_basis``: the rule cites one, which
-    reading anything about a person requires; ``read``: the allowed paths the rule does read.
+    ``allowed``: attribute paths (``visit.visitor.attributes.KEY``) and free text that may
+    say who a person is (``visit.purpose``: ``FieldSpec.allow_listed``) an administrator
+    allowed in the configuration (``readable_attributes``); ``legal_basis``: the rule cites
+    one, which reading anything about a person requires; ``read``: the allowed paths the rule
+    does read.
     """
 
     allowed: frozenset[str] = frozenset()
@@ -224,6 +226,18 @@ class Scope:
                     f"'{ref}' reads a free-form attribute, which rules cannot read: use a "
                     "catalogue field (docs/rulebook-language.md). Only if a law requires it, an "
                     f"administrator may allow '{shown}' under readable_attributes in kvrules.yaml",
+                    pos.line,
+                    pos.col,
+                )
+            self.access.read.add(shown)
+        if spec.allow_listed:
+            if shown not in self.access.allowed:
+                raise ConditionError(
+                    f"'{ref}' is free text that may say who a person is (a nationality: "
+                    '"hosting an Iranian PhD student"), which rules cannot read: what a visit '
+                    "is about is in visit.sensitive_areas (classified from its purpose and "
+                    "keywords). Only if a law requires it, an administrator may allow "
+                    f"'{shown}' under readable_attributes in kvrules.yaml",
                     pos.line,
                     pos.col,
                 )
@@ -329,7 +343,14 @@ def _unescape(body: str) -> str:
 def _literal(tok: Token, variables: Mapping[str, Any]) -> Any:
     if tok.type == "VAR":
         value = _variable(tok, variables)
-        if isinstance(value, list | dict):
+        if isinstance(value, dict):
+            raise ConditionError(
+                f"{tok} holds amounts by currency: compare a funder's amount with it "
+                f"(funder.amount >= {tok})",
+                tok.line or 1,
+                tok.column or 1,
+            )
+        if isinstance(value, list):
             raise ConditionError(
                 f"{tok} is a list; use it with `in` or `contains any`",
                 tok.line or 1,
@@ -525,7 +546,44 @@ class _Builder:
             raise ConditionError(
                 f"'{op}' needs a number or a date; '{ref}' is {spec.type.value}", pos.line, pos.col
             )
+        if tok.type == "VAR" and isinstance(amounts := _variable(tok, self.vars), dict):
+            return self._per_currency(ref, spec, op, tok, amounts, node)
         return ir.Compare(ref, op, _typed(spec, tok, self.vars), _pos(node))
+
+    def _per_currency(
+        self,
+        ref: ir.Ref,
+        spec: FieldSpec,
+        op: ir.Op,
+        tok: Token,
+        amounts: Mapping[str, Any],
+        node: Tree,
+    ) -> ir.Cond:
+        """``f.amount >= vars.large_award`` with amounts by currency: each threshold applies
+        to an amount in its own currency, ``(f.currency == "EUR" and f.amount >= 1000000) or
+        …``; an amount in another currency is compared with none (``kvrules.thresholds`` says
+        so beside the findings)."""
+        pos = _pos(node)
+        owner = ([ref.var] if ref.var else []) + list(ref.path[:-1])
+        if ref.path[-1] != "amount" or spec.type is not FieldType.NUMBER:
+            raise ConditionError(
+                f"{tok} holds amounts by currency: compare a funder's amount with it "
+                f"(funder.amount >= {tok}), not '{ref}'",
+                tok.line or 1,
+                tok.column or 1,
+            )
+        currency, currency_spec = self.scope.ref([*owner, "currency"], pos)
+        return ir.Or(
+            tuple(
+                ir.And(
+                    (
+                        ir.Compare(currency, ir.Op.EQ, _check(currency_spec, code, tok), pos),
+                        ir.Compare(ref, op, _check(spec, amount, tok), pos),
+                    )
+                )
+                for code, amount in amounts.items()
+            )
+        )
 
     def in_list(self, node: Tree) -> ir.Cond:
         negated = len(node.children) == 3

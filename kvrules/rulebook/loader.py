@@ -29,6 +29,7 @@ from kvrules.rulebook.schema import (
     RuleSpec,
     SourceSpec,
     TestSpec,
+    amounts_problem,
     number_problem,
 )
 from kvrules.rulebook.yamlsource import Located, YamlError, load
@@ -207,7 +208,9 @@ def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) ->
                 f"the configuration sets vars.{name} to {value!r}, but "
                 f"the rulebook's value {spec.vars[name]!r} is of another type",
             )
-        elif problem := number_problem(value):
+        elif problem := (
+            amounts_problem(value) if isinstance(value, dict) else number_problem(value)
+        ):
             check.error(("vars", name), f"the configuration sets vars.{name}: {problem}")
     if not check.problems:
         spec.vars = {**spec.vars, **values}
@@ -223,10 +226,15 @@ def _extended(spec: RulebookSpec, name: str, value: Any) -> Any:
     if isinstance(shipped, list) and isinstance(value, dict) and set(value) == {"add"}:
         added = value["add"] if isinstance(value["add"], list) else [value["add"]]
         return [*shipped, *(v for v in added if v not in shipped)]
+    # amounts by currency: {add: {GBP: 860000}} adds a currency's threshold (or sets one anew)
+    if isinstance(shipped, dict) and isinstance(value, dict) and set(value) == {"add"}:
+        return {**shipped, **value["add"]} if isinstance(value["add"], dict) else value
     return value
 
 
 def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "amounts by currency"
     if isinstance(value, list):
         return "list of " + ",".join(sorted({_kind(v) for v in value}))
     if isinstance(value, bool):

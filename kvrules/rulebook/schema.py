@@ -22,6 +22,27 @@ def number_problem(value: Any) -> str | None:
     return None
 
 
+def amounts_problem(value: dict[Any, Any]) -> str | None:
+    """Why ``value`` is not amounts by currency (``{EUR: 1000000, USD: 1100000}``: each key an
+    ISO 4217 code in capitals, as funders' currencies are held; each value a positive number)."""
+    from kvrules.model import currency_code
+
+    if not value:
+        return "amounts by currency: give at least one, e.g. {EUR: 1000000}"
+    for code, amount in value.items():
+        try:
+            known = isinstance(code, str) and currency_code(code) == code
+        except ValueError:
+            known = False
+        if not known:
+            return f"amounts by currency: {code!r} is not an ISO 4217 code in capitals (EUR, GBP …)"
+        if not _is_number(amount) or amount <= 0:
+            return f"amounts by currency: {code}: {amount!r} is not a positive number"
+        if problem := number_problem(amount):
+            return f"amounts by currency: {code}: {problem}"
+    return None
+
+
 def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -81,7 +102,9 @@ class RulebookSpec(_Spec):
     vars: dict[str, Any] = Field(
         default={},
         description="named values (text, number, date, true/false, or a list of "
-        "them) that conditions use as vars.NAME — thresholds, country sets …",
+        "them; or amounts by ISO 4217 currency, {EUR: 1000000, GBP: 860000}, that a funder's "
+        "amount is compared with in its own currency) that conditions use as vars.NAME — "
+        "thresholds, country sets …",
     )
     sources: list[SourceSpec] = Field(min_length=1)
     rules: list[RuleSpec] = Field(min_length=1)
@@ -94,6 +117,10 @@ class RulebookSpec(_Spec):
         for name, value in v.items():
             if not name.isidentifier():
                 raise ValueError(f"variable name {name!r} must be an identifier")
+            if isinstance(value, dict):
+                if problem := amounts_problem(value):
+                    raise ValueError(f"vars.{name}: {problem}")
+                continue
             items = value if isinstance(value, list) else [value]
             if not all(isinstance(x, scalar) for x in items):
                 raise ValueError(f"vars.{name}: a value or a list of values (no mappings)")

@@ -3,9 +3,10 @@ partners, funders and their list screening, so a case page can show the partner 
 ``project.partners[1].lists`` and the portfolio report can count collaborations.
 
 People are reduced to their affiliations (organisations), no attributes; only the project's
-lead (its principal investigator) keeps the name and role the RIS gives, so a case says whose
-project it is (``kvrules.records``), and a visitor keeps the role if it is a known one
-(``kvrules.fields.known_role``; never the name).
+lead (its principal investigator) keeps the name and role the RIS gives (the role as rules
+read it, and as given: ``kvrules.roles``), so a case says whose project it is
+(``kvrules.records``), and a visitor keeps the role if it is a known one
+(``kvrules.roles.known_role``; never the name, nor the text as given).
 """
 
 from __future__ import annotations
@@ -16,24 +17,32 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from kvrules.fields import UNKNOWN_ROLE, known_role
+from kvrules.intake import located_organisations
 from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
+from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
 
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
-    # Keep list positions (evidence paths index them); the lead alone keeps role and name.
+    # Keep list positions (evidence paths index them); the lead alone keeps role and name: the
+    # role as rules read it (``kvrules.roles``) and, to say whose project it is, as given.
     lead = lead_participant(people) if lead_named else None
+    kept = ("role", "role_given", "display_name")
     return [
         {"affiliations": p.get("affiliations", [])}
-        | ({"role": p.get("role"), "display_name": p["display_name"]} if p is lead else {})
+        | ({k: p[k] for k in kept if p.get(k) is not None} if p is lead else {})
         for p in people
     ]
 
 
 def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     body = event.model_dump(mode="json", exclude={"id", "source"}, exclude_none=True)
+    # A partner that kept its country only because the registry is partial: its case page says
+    # so, as the scan did (the field is left out of every dump of the event, so put back here).
+    for path, org in located_organisations(event):
+        if org.read_as_person:
+            _at(body, path)["read_as_person"] = True
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
@@ -45,6 +54,17 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
             {"role": known_role(role) or UNKNOWN_ROLE} if role else {}
         )
     return body
+
+
+def _at(body: dict[str, Any], path: str) -> dict[str, Any]:
+    """The dict at ``path`` (``project.partners[0]``) of a dumped event."""
+    found: Any = body
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        found = found[key]
+        if index:
+            found = found[int(index.rstrip("]"))]
+    return found
 
 
 def subject_kind(event: CollaborationEvent) -> str:

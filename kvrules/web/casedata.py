@@ -15,6 +15,7 @@ from kvrules.plain import (
     country_not_screened,
     in_words,
     not_identified_in,
+    read_as_person,
     said,
     signal_technical,
 )
@@ -287,3 +288,13 @@ def set_apart_in_words(org: dict[str, Any]) -> str | None:
         return None
     why = PERSON_NAMED if names_a_person(str(org.get("name") or "")) else not_identified_in()
     return f"{country} given: {why}, so {country_not_screened()}"
+
+
+def read_as_person_in_words(org: dict[str, Any]) -> str | None:
+    """For a partner named like a person that kept its country only because the registry is
+    partial (``read_as_person``, set by enrichment), the sentence the scan and pre-screening
+    say of it (``kvrules.plain.read_as_person``). None for any other organisation."""
+    if not org.get("read_as_person"):
+        return None
+    said = read_as_person(str(org.get("name") or ""))
+    return said[0].upper() + said[1:] + "."

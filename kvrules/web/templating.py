@@ -28,7 +28,7 @@ from kvrules.plain import (
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
 from kvrules.timezone import local_date, local_time, zone
-from kvrules.web.casedata import identifier_views, set_apart_in_words
+from kvrules.web.casedata import identifier_views, read_as_person_in_words, set_apart_in_words
 from kvrules.web.caseform import field_id
 from kvrules.web.security import can
 
@@ -50,6 +50,7 @@ def environment() -> Environment:
     env.filters["technical"] = technical  # what that sentence leaves out (the rule id)
     env.filters["identifiers"] = identifier_views
     env.filters["set_apart"] = set_apart_in_words  # why an organisation shows no country
+    env.filters["read_as_person"] = read_as_person_in_words  # kept its country, and why
     env.filters["field_id"] = field_id  # a form field's name → the id its error links to
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list

@@ -88,3 +88,16 @@ def test_kvrules_evaluate_skips_an_event_carrying_country_set_apart(tmp_path: Pa
     events = list(read_events(path, skipped))
     assert [e.source.record_id for e in events] == ["V-CLEAN"]
     assert skipped == [f"{path}:1: {REFUSED}"]
+
+
+def test_a_source_cannot_say_a_partner_reads_as_a_persons_name() -> None:
+    """``read_as_person`` puts a note on the case page; only enrichment sets it."""
+    from kvrules.intake import kvrules_only_field
+    from kvrules.model import CollaborationEvent
+
+    given = _visit("V-NOTE", {"name": "Ali Rezaei", "country": "IR", "read_as_person": True})
+    refused = kvrules_only_field([CollaborationEvent.model_validate(given)])
+    assert refused == (
+        "visit.visitor.affiliations[0].read_as_person: said by kvrules' enrichment of a partner "
+        "named like a person, never by a source"
+    )

@@ -186,7 +186,7 @@ def test_a_file_of_one_column_is_read_a_whole_line_per_name(tmp_path: Path) -> N
     names = tmp_path / "one.csv"
     names.write_bytes(
         b"name\r\nDept. of Automation, Tsinghua Univ.\r\n"
-        b"Harbin Inst. of Tech., School of Astronautics\r\n\"Quoted, as written\"\r\n"
+        b'Harbin Inst. of Tech., School of Astronautics\r\n"Quoted, as written"\r\n'
     )
     result = run("--file", str(names))
     assert result.exit_code == 0, result.output
@@ -212,3 +212,32 @@ def test_a_file_of_a_header_alone_writes_nothing(tmp_path: Path, out_format: str
     assert not out.exists()
     result = run("--file", str(names), "--format", out_format)
     assert result.stdout.strip() == "" and result.exit_code == 1
+
+
+@pytest.mark.parametrize("order", ["le", "be"])
+@pytest.mark.parametrize("line_break", [True, False])
+def test_an_odd_trailing_byte_in_utf16_is_said_and_no_row_is_lost(
+    tmp_path: Path, order: str, line_break: bool
+) -> None:
+    """A UTF-16 file cut one byte short of a character (an odd number of bytes) lost that byte
+    without a word: the decoder kept it for a next read that never came. Now one line names
+    where it is, and every row is matched, the last one included."""
+    encoding = f"utf-16-{order}"
+    bom = codecs.BOM_UTF16_LE if order == "le" else codecs.BOM_UTF16_BE
+    text = "name\tcountry\r\nTsinghua University\tCN\r\nBeihang University\tCN"
+    names = tmp_path / "unicode.txt"
+    names.write_bytes(bom + (text + "\r\n" * line_break).encode(encoding) + b"\x00")
+    result = run("--file", str(names))
+    assert result.exit_code == 0, result.output
+    out = rows_of(result.stdout)
+    assert [r["input"]["name"] for r in out] == ["Tsinghua University", "Beihang University"]
+    assert out[-1]["matches"][0]["list"] == "us_dod_1286"
+    said = [line for line in result.stderr.splitlines() if "UTF-16 character" in line]
+    where = (
+        "line 4: the file ends with 1 byte that is not a whole UTF-16 character (cut short?): "
+        "on a line of its own, not read (no row is lost)"
+        if line_break
+        else "line 3: the file ends with 1 byte that is not a whole UTF-16 character (cut "
+        "short?): the row is read without it"
+    )
+    assert said == [f"{names}: {where}; save it as 'CSV UTF-8' or JSON lines"], result.stderr

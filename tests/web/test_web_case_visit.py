@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli import cli
-from kvrules.fields import UNKNOWN_ROLE
+from kvrules.roles import UNKNOWN_ROLE
 from kvrules.store import Store
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.security import hash_password
@@ -109,7 +109,7 @@ def test_a_visitor_role_not_among_the_known_roles_is_neither_stored_nor_shown(
 ) -> None:
     """Code review (2026-12-07, ethics): the RIS's free-text role "Iranian PhD student" was
     stored in the state database and shown as "Visitor: Iranian PhD student". A role is kept
-    only if it is a known one (``kvrules.fields.PERSON_ROLES``, compared as rules compare it);
+    only if it is a known one (``kvrules.roles.PERSON_ROLES``, compared as rules compare it);
     otherwise the record says "a role not among the known roles"."""
     visitor = {**VISIT["visit"]["visitor"], "role": "Iranian PhD student"}
     config, cid = _scanned(tmp_path, {**VISIT, "visit": {**VISIT["visit"], "visitor": visitor}})

@@ -73,3 +73,33 @@ def test_the_case_page_says_why_an_organisation_shows_no_country(db: Path) -> No
     page = client.get(f"/cases/{case_id(db)}").text
     row = page.split(UNKNOWN, 1)[1].split("</tr>")[0]
     assert f"CN given: {IN_THE_LISTS}, so its country {NOT_SCREENED}" in row.replace("&#39;", "'")
+
+
+# kvrules.plain.read_as_person, as the scan and pre-screening say it of "Ali Rezaei (IR)"
+READ_AS_PERSON = (
+    "Ali Rezaei reads as a person's name: with a complete organisation registry imported it "
+    "would not be screened on its country; identify the institution."
+)
+
+
+def test_the_case_page_says_a_partner_reads_as_a_persons_name_as_the_scan_does(db: Path) -> None:
+    """A partner named by a given and family name alone that keeps its country only because the
+    registry is partial (the shipped sample) is said so by the scan and pre-screening; the
+    case page showed its country with nothing beside it. Enriched for real, stored as a scan
+    stores it; the partner named as an organisation gets no such line."""
+    from kvrules.enrich import Enricher
+
+    ev = event("p-1", "Ali Rezaei", "IR", with_match=False)
+    ev.project.partners.append(ev.project.partners[0].model_copy(update={"name": UNKNOWN}))
+    found = Enricher.from_store(None).enrich(ev)
+    assert found.read_as_person == ["Ali Rezaei"]
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text.replace("&#39;", "'")
+    row = page.split("<td>Ali Rezaei", 1)[1].split("</tr>")[0]
+    assert "<td>IR" in row and READ_AS_PERSON in row, row
+    other = page.split(f"<td>{UNKNOWN}", 1)[1].split("</tr>")[0]
+    assert "reads as a person's name" not in other
+    assert page.count("reads as a person's name") == 1

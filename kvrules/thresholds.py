@@ -1,0 +1,99 @@
+"""Awards no threshold compared: an amount in a currency a rule has no threshold for.
+
+A rule compares a funder's amount in the currencies it names, by hand (``f.currency == "EUR"
+and f.amount >= 1000000``) or through amounts by currency in its ``vars`` (``f.amount >=
+vars.large_award``, ``{EUR: 1000000, USD: 1100000}``; an institution adds its own with
+``rulebook_vars``). An award in any other currency (GBP, CNY …) is compared with nothing, and
+no finding would say so: "not compared: no threshold for GBP" is said beside the findings
+instead (the scan's report, ``kvrules evaluate``), never silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kvrules.model import CollaborationEvent, Funder
+from kvrules.rulebook import ir
+
+
+@dataclass(frozen=True)
+class AmountRule:
+    """A rule that compares funders' amounts in the currencies it names."""
+
+    name: str  # rulebook/rule
+    kinds: frozenset[str]
+    currencies: frozenset[str]
+
+
+def amount_rules(rulebooks: Iterable[ir.Rulebook]) -> list[AmountRule]:
+    """The rules that compare an amount with a threshold in named currencies only (a rule
+    comparing amounts whatever their currency, or none, has nothing to say here)."""
+    found = []
+    for book in rulebooks:
+        for rule in book.rules:
+            currencies = compared_currencies(rule.condition)
+            if currencies:
+                found.append(AmountRule(f"{book.id}/{rule.id}", frozenset(rule.kinds), currencies))
+    return found
+
+
+def compared_currencies(cond: ir.Cond) -> frozenset[str] | None:
+    """The currencies ``cond`` compares amounts in (``currency == "EUR"``, ``currency in
+    [...]``) when it compares an amount; None when it compares none."""
+    amounts, currencies = False, set()
+    for node in ir.walk(cond):
+        if isinstance(node, ir.Compare) and node.ref.path[-1:] == ("amount",):
+            amounts = True
+        elif isinstance(node, ir.Compare) and node.ref.path[-1:] == ("currency",):
+            if node.op is ir.Op.EQ:
+                currencies.add(str(node.value))
+        elif isinstance(node, ir.InList) and node.ref.path[-1:] == ("currency",):
+            currencies.update(str(v) for v in node.values)
+    return frozenset(currencies) if amounts and currencies else None
+
+
+def _awards(event: CollaborationEvent) -> Iterator[Funder]:
+    if event.funder is not None:
+        yield event.funder
+    if event.project is not None:
+        yield from event.project.funders
+
+
+@dataclass
+class NotCompared:
+    """The awards no threshold compared, over the events of a scan (or an evaluate)."""
+
+    awards: dict[str, int] = field(default_factory=dict)  # currency → awards in it
+    rules: list[str] = field(default_factory=list)  # rulebook/rule with no threshold for one
+
+    def add(self, event: CollaborationEvent, rules: Iterable[AmountRule]) -> None:
+        """Count ``event``'s awards in a currency a rule applying to it has no threshold for."""
+        kind = event.kind.value
+        awards = [f.currency for f in _awards(event) if f.amount is not None and f.currency]
+        missed: set[str] = set()
+        for rule in rules:
+            if kind not in rule.kinds:
+                continue
+            for currency in awards:
+                if currency not in rule.currencies:
+                    missed.add(currency)
+                    if rule.name not in self.rules:
+                        self.rules.append(rule.name)
+        for currency in awards:
+            if currency in missed:
+                self.awards[currency] = self.awards.get(currency, 0) + 1
+
+    def in_words(self) -> str:
+        """One line: "Not compared: no threshold for GBP (2 awards) or CNY (1 award) in
+        funding-dependency/large-foreign-funding; …"."""
+        said = [
+            f"{currency} ({count} award{'s' if count != 1 else ''})"
+            for currency, count in self.awards.items()
+        ]
+        listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
+        return (
+            f"Not compared: no threshold for {listed} in {', '.join(self.rules)}; an "
+            "institution declares its own per currency in the rulebook's vars (rulebook_vars "
+            "in kvrules.yaml)."
+        )
