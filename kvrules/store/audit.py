@@ -97,6 +97,18 @@ def entries(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditE
     return [_entry(r) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
+def newer(
+    conn: sqlite3.Connection, subject: str, after: int, *, other_than: str
+) -> list[AuditEntry]:
+    """``subject``'s entries with an id above ``after`` not made by ``other_than``, oldest
+    first (read through the subject index: the entries of one case since one page)."""
+    rows = conn.execute(
+        "SELECT * FROM audit_log WHERE subject = ? AND id > ? AND actor != ? ORDER BY id",
+        (subject, after, other_than),
+    )
+    return [_entry(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class AuditPage:
     """One page of the log, newest first, and whether entries lie beyond it either way."""

@@ -14,6 +14,7 @@ from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import committee as _committee
 from kvrules.store import users as _users
+from kvrules.store.changes import require_unchanged
 from kvrules.store.db import StorePart
 
 ASSIGNABLE_ROLE = "adviser"  # cases are assigned to an adviser's account
@@ -97,13 +98,17 @@ class CaseworkStore(StorePart):
         actor: str,
         review_due: date | None = None,
         mitigations: Sequence[tuple[str, str, date | None]] = (),
+        seen: int | None = None,
     ) -> _committee.Decision:
         """A decision that waits for a second committee member: the case stays as it is (and
         shows "pending second approval") until ``approve_decision``. A newer proposal replaces
         one still pending; the same proposal by the same member again (the form posted twice)
-        records nothing and returns it with ``repeat`` set."""
+        records nothing and returns it with ``repeat`` set. ``seen``: the case's version the
+        page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
                 c, case_id, decision, rationale, review_due, mitigations, actor, "pending"
             )
@@ -120,15 +125,20 @@ class CaseworkStore(StorePart):
             self._log(actor, "decision.proposed", f"case:{case_id}", details, now)
             return _committee.decision(c, decision_id)  # type: ignore[return-value]
 
-    def approve_decision(self, decision_id: int, *, actor: str) -> _committee.Decision:
+    def approve_decision(
+        self, decision_id: int, *, actor: str, seen: int | None = None
+    ) -> _committee.Decision:
         """The second approval, by a different member: the decision takes effect. Approving
         again what the same member approved (the form posted twice) records nothing and
-        returns the decision with ``repeat`` set."""
+        returns the decision with ``repeat`` set. ``seen``: the version of the decision's case
+        the page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)
+            if done is not None:
+                require_unchanged(c, done.case_id, seen, actor)
             if done is not None and done.pending and _finding_since_proposal(c, done):
                 raise ValueError(
                     "a finding was recorded after this decision was proposed: "

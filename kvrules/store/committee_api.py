@@ -16,6 +16,7 @@ from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
+from kvrules.store.changes import require_unchanged
 from kvrules.store.db import StorePart
 
 
@@ -115,12 +116,20 @@ class CommitteeStore(StorePart):
     # -- triage and adjudication -----------------------------------------------------------
 
     def set_triage(
-        self, case_id: int, colour: str, *, actor: str, note: str | None = None
+        self,
+        case_id: int,
+        colour: str,
+        *,
+        actor: str,
+        note: str | None = None,
+        seen: int | None = None,
     ) -> _cases.Case:
-        """Give a case its colour; an open case becomes 'triaged'."""
+        """Give a case its colour; an open case becomes 'triaged'. ``seen``: the case's
+        version the page showed; ``CaseChanged`` if someone else changed it since."""
         now = self.clock()
         with self._db.transaction() as c:
             case = _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             _committee.set_triage(c, case_id, colour, actor, now)
             if case.status == "open":
                 case = _cases.set_status(c, case_id, "triaged", now)
@@ -193,15 +202,17 @@ class CommitteeStore(StorePart):
         actor: str,
         review_due: date | None = None,
         mitigations: Sequence[tuple[str, str, date | None]] = (),
+        seen: int | None = None,
     ) -> _committee.Decision:
         """Record the committee's decision (with its mitigation items) and decide the case.
 
         Idempotent: the same decision by the same member on a case it already decides (the
         form posted twice, a retried request) records nothing and returns that decision
-        with ``repeat`` set, for the caller to say so."""
+        with ``repeat`` set, for the caller to say so. ``seen``: as ``set_triage``."""
         now = self.clock()
         with self._db.transaction() as c:  # the write lock: a second post waits, then sees it
             case = _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
                 c, case_id, decision, rationale, review_due, mitigations, actor, None
             )

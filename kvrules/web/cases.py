@@ -17,6 +17,7 @@ from kvrules.store import Store
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
+from kvrules.store.changes import CaseChanged
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
@@ -33,8 +34,8 @@ from kvrules.web.caseform import (
     MITIGATION_ROWS,
     FormProblem,
     case_version,
-    changes_since,
     read_decision,
+    seen_version,
     stale_message,
 )
 
@@ -210,18 +211,14 @@ async def case_page(request: Request) -> Response:
     return _case_view(request, _case_id(request))
 
 
-def _stale(request: Request, case_id: int, form: Any) -> Response | None:
-    """The case page again, the form as typed, when someone else changed the case since it
-    was opened. One's own changes do not make one's page stale: the same form posted twice (a
-    double click) reaches the store, which records it once and says so."""
-    with open_store(request) as store:
-        changes = changes_since(form, store.audit_entries(f"case:{case_id}"))
-    changes = [e for e in changes if e.actor != request.state.user.name]
-    if not changes:
-        return None
+def _changed(request: Request, changed: CaseChanged, form: Any) -> Response:
+    """The case page again (409), the form as typed, when the store refused a write because
+    someone else changed the case since the page was opened (``kvrules.store.changes``: the
+    check is made in the write's transaction). One's own changes do not make one's page
+    stale: the same form posted twice (a double click) is recorded once and said so."""
     zone = request.app.state.settings.time_zone
-    notice = stale_message(changes, lambda at: local_time(at, zone))
-    return _case_view(request, case_id, typed=form, notice=notice, status_code=409)
+    notice = stale_message(changed.changes, lambda at: local_time(at, zone))
+    return _case_view(request, changed.case_id, typed=form, notice=notice, status_code=409)
 
 
 @guard("triage")
@@ -231,14 +228,16 @@ async def triage(request: Request) -> Response:
     if colour not in TRIAGE:
         errors = {"colour": "choose green, amber or red"}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
-    with open_store(request) as store:
-        if store.case(case_id) is None:
-            return error_page(request, 404, f"There is no case {case_id}.")
-    if (refused := _stale(request, case_id, form)) is not None:
-        return refused
-    with open_store(request) as store:
-        note = str(form.get("note", "")).strip() or None
-        store.set_triage(case_id, colour, actor=request.state.user.name, note=note)
+    note = str(form.get("note", "")).strip() or None
+    try:
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.set_triage(
+                case_id, colour, actor=request.state.user.name, note=note, seen=seen_version(form)
+            )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     return _back(request, case_id, f"Case {case_id} triaged {colour}.")
 
 
@@ -274,8 +273,6 @@ async def decide(request: Request) -> Response:
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
-    if (refused := _stale(request, case_id, form)) is not None:
-        return refused
     try:
         with open_store(request) as store:
             if store.case(case_id) is None:
@@ -288,7 +285,10 @@ async def decide(request: Request) -> Response:
                 actor=request.state.user.name,
                 review_due=wanted.review_due,
                 mitigations=wanted.mitigations,
+                seen=seen_version(form),
             )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     except ValueError as exc:  # what the store refuses that the form did not foresee
         errors = {"decision": str(exc)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
@@ -321,11 +321,14 @@ async def approve_decision(request: Request) -> Response:
         return error_page(request, 404, f"There is no decision {decision_id}.")
     # approved from a page opened before a colleague's change (a new finding, a newer
     # proposal): show what changed rather than put the decision into effect unseen
-    if (refused := _stale(request, proposed.case_id, request.state.form)) is not None:
-        return refused
+    form = request.state.form
     with open_store(request) as store:
         try:
-            d = store.approve_decision(decision_id, actor=request.state.user.name)
+            d = store.approve_decision(
+                decision_id, actor=request.state.user.name, seen=seen_version(form)
+            )
+        except CaseChanged as changed:
+            return _changed(request, changed, form)
         except KeyError:
             return error_page(request, 404, f"There is no decision {decision_id}.")
         except ValueError as exc:
