@@ -151,10 +151,16 @@ class CommitteeStore(StorePart):
         reason: str,
         actor: str,
         case_id: int | None = None,
+        seen: int | None = None,
     ) -> _adj.Adjudication:
-        """Record an adviser's verdict on a name match; 'not-same' suppresses it next time."""
+        """Record an adviser's verdict on a name match; 'not-same' suppresses it next time.
+        ``seen``: the version of ``case_id`` the page showed; ``CaseChanged`` if someone else
+        changed the case since (a colleague's verdict on the same match is not overwritten
+        unseen)."""
         now = self.clock()
         with self._db.transaction() as c:
+            if case_id is not None:
+                require_unchanged(c, case_id, seen, actor)
             adj = _adj.put(
                 c,
                 list_id=list_id,
@@ -230,11 +236,20 @@ class CommitteeStore(StorePart):
         return _committee.decisions(self._db.conn, case_id)
 
     def add_mitigation(
-        self, case_id: int, action: str, owner: str, due_on: date | None, *, actor: str
+        self,
+        case_id: int,
+        action: str,
+        owner: str,
+        due_on: date | None,
+        *,
+        actor: str,
+        seen: int | None = None,
     ) -> int:
+        """A mitigation item on a case. ``seen``: as ``set_triage``."""
         now = self.clock()
         with self._db.transaction() as c:
             _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
             details = {
                 "mitigation": row_id,
@@ -246,10 +261,13 @@ class CommitteeStore(StorePart):
             return row_id
 
     def set_mitigation_status(
-        self, mitigation_id: int, status: str, *, actor: str
+        self, mitigation_id: int, status: str, *, actor: str, seen: int | None = None
     ) -> _committee.Mitigation:
+        """``seen``: the version of the mitigation's case the page showed; ``CaseChanged`` if
+        someone else changed the case since (set the mitigation done, dropped it …)."""
         now = self.clock()
         with self._db.transaction() as c:
+            require_unchanged(c, _committee.mitigation_case(c, mitigation_id), seen, actor)
             m = _committee.set_mitigation_status(c, mitigation_id, status, now)
             details = {"mitigation": m.id, "status": status}
             self._log(actor, "mitigation.updated", f"case:{m.case_id}", details, now)

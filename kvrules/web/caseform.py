@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kvrules.errors import KvrulesError
-from kvrules.history import sentence
+from kvrules.history import Words, sentence
 from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import DECISIONS
 from kvrules.store.committee import TRIAGE
@@ -91,12 +91,13 @@ def seen_version(form: Any) -> int | None:
     return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 19 else None
 
 
-def stale_message(changes: list[AuditEntry], when: Any) -> str:
-    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …"."""
+def stale_message(changes: list[AuditEntry], when: Any, words: Words | None = None) -> str:
+    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …".
+    ``words``: the case's (``case_words``), to name the mitigation or list entry changed."""
     latest = changes[-1]
     also = f", and {len(changes) - 1} change(s) before that" if len(changes) > 1 else ""
     return (
-        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest)}){also} "
+        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest, words)}){also} "
         "since you opened it; review and submit again."
     )
 

@@ -14,6 +14,7 @@ from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
@@ -143,12 +144,13 @@ def _case_view(
     *,
     typed: Any = None,
     errors: dict[str, str] | None = None,
-    notice: str | None = None,
+    changes: list[AuditEntry] | None = None,
     status_code: int = 200,
 ) -> Response:
     """The case page; after a refused submit, with the form as typed (``typed``), each
-    problem beside its field (``errors``: field name → message) or a notice above the forms
-    (``notice``: someone else changed the case meanwhile)."""
+    problem beside its field (``errors``: field name → message) or a notice beside the form
+    (``changes``: what someone else changed in the case meanwhile)."""
+    zone = request.app.state.settings.time_zone
     with open_store(request) as store:
         case = store.case(case_id)
         if case is None:
@@ -187,7 +189,11 @@ def _case_view(
                 (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
                 None,
             ),
-            "words": case_words((stored.finding for stored, _ in findings), subject, mitigations),
+            "words": (
+                words := case_words(
+                    (stored.finding for stored, _ in findings), subject, mitigations
+                )
+            ),
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
@@ -201,7 +207,9 @@ def _case_view(
             "unscreened": not_screened_on_country(subject),
             "typed": typed or {},
             "errors": errors or {},
-            "notice": notice,
+            "notice": (
+                stale_message(changes, lambda at: local_time(at, zone), words) if changes else None
+            ),
         }
     return _render(request, "case.html", context, status_code=status_code)
 
@@ -216,9 +224,9 @@ def _changed(request: Request, changed: CaseChanged, form: Any) -> Response:
     someone else changed the case since the page was opened (``kvrules.store.changes``: the
     check is made in the write's transaction). One's own changes do not make one's page
     stale: the same form posted twice (a double click) is recorded once and said so."""
-    zone = request.app.state.settings.time_zone
-    notice = stale_message(changed.changes, lambda at: local_time(at, zone))
-    return _case_view(request, changed.case_id, typed=form, notice=notice, status_code=409)
+    return _case_view(
+        request, changed.case_id, typed=form, changes=changed.changes, status_code=409
+    )
 
 
 @guard("triage")
@@ -247,19 +255,23 @@ async def adjudicate(request: Request) -> Response:
     verdict, reason = str(form.get("verdict", "")), str(form.get("reason", "")).strip()
     if verdict not in ("not-same", "same") or not reason:
         return error_page(request, 400, "An adjudication needs a verdict and a reason.")
-    with open_store(request) as store:
-        if store.case(case_id) is None:
-            return error_page(request, 404, f"There is no case {case_id}.")
-        store.adjudicate_match(
-            list_id=str(form.get("list", "")),
-            entry=str(form.get("entry", "")),
-            org_name=str(form.get("organisation", "")),
-            country=str(form.get("country", "")) or None,
-            verdict=verdict,
-            reason=reason,
-            actor=request.state.user.name,
-            case_id=case_id,
-        )
+    try:
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.adjudicate_match(
+                list_id=str(form.get("list", "")),
+                entry=str(form.get("entry", "")),
+                org_name=str(form.get("organisation", "")),
+                country=str(form.get("country", "")) or None,
+                verdict=verdict,
+                reason=reason,
+                actor=request.state.user.name,
+                case_id=case_id,
+                seen=seen_version(form),
+            )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     said = "not the same organisation" if verdict == "not-same" else "the same organisation"
     return _back(request, case_id, f"Recorded: {said}. Later scans remember it.")
 
@@ -355,7 +367,10 @@ async def add_mitigation(request: Request) -> Response:
                 str(form.get("owner", "")),
                 parse_date(str(form.get("due_on", ""))),
                 actor=request.state.user.name,
+                seen=seen_version(form),
             )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     except ValueError as exc:
         return error_page(request, 400, str(exc))
     return _back(request, case_id, "Mitigation added.")
@@ -373,7 +388,10 @@ async def mitigation_status(request: Request) -> Response:
                 row_id(request, "mitigation_id", "mitigation"),
                 status,
                 actor=request.state.user.name,
+                seen=seen_version(form),
             )
+        except CaseChanged as changed:
+            return _changed(request, changed, form)
         except KeyError:
             return error_page(request, 404, "There is no such mitigation.")
     return _back(request, m.case_id, f"Mitigation {m.id} is now {status}.")
