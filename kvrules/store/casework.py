@@ -14,7 +14,7 @@ from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import committee as _committee
 from kvrules.store import users as _users
-from kvrules.store.changes import require_unchanged
+from kvrules.store.changes import require_unchanged, require_unchanged_all
 from kvrules.store.db import StorePart
 
 ASSIGNABLE_ROLE = "adviser"  # cases are assigned to an adviser's account
@@ -54,38 +54,54 @@ class CaseworkStore(StorePart):
 
     # -- many cases at once ----------------------------------------------------------------
 
-    def assign_cases(self, case_ids: Sequence[int], assignee: str, *, actor: str) -> int:
-        """Assign each case to an adviser's account; audited per case. Returns how many."""
+    # Each bulk change: ``seen``, the audit log's newest id when the list was drawn
+    # (``CaseChanged`` if someone else changed one of the cases since: nothing is written);
+    # returns how many cases it changed. A case already as asked is left as it is, with no
+    # audit entry: the same change posted twice is recorded once.
+
+    def assign_cases(
+        self, case_ids: Sequence[int], assignee: str, *, actor: str, seen: int | None = None
+    ) -> int:
+        """Assign each case to an adviser's account; audited per case."""
         now = self.clock()
         with self._db.transaction() as c:
             user = _users.get(c, assignee)
             if user is None or user.disabled or user.role != ASSIGNABLE_ROLE:
                 raise ValueError(f"{assignee!r} is not an enabled adviser account")
-            for case_id in case_ids:
-                _cases.require_case(c, case_id)
+            require_unchanged_all(c, [_cases.require_case(c, i).id for i in case_ids], seen, actor)
+            assigned = _search.assignees(c)
+            changed = [i for i in case_ids if assigned.get(i) != assignee]
+            for case_id in changed:
                 _search.assign(c, case_id, assignee, actor, now)
                 self._log(actor, "case.assigned", f"case:{case_id}", {"assignee": assignee}, now)
-            return len(case_ids)
+            return len(changed)
 
-    def triage_cases(self, case_ids: Sequence[int], colour: str, *, actor: str) -> int:
+    def triage_cases(
+        self, case_ids: Sequence[int], colour: str, *, actor: str, seen: int | None = None
+    ) -> int:
         """The same triage colour for each case (an open one becomes triaged); per-case audit."""
-        with self._db.transaction():
-            for case_id in case_ids:
-                self.set_triage(case_id, colour, actor=actor, note="bulk triage")  # type: ignore[attr-defined]
-            return len(case_ids)
+        now = self.clock()
+        with self._db.transaction() as c:
+            require_unchanged_all(c, [_cases.require_case(c, i).id for i in case_ids], seen, actor)
+            triage = self._triage  # type: ignore[attr-defined]
+            return sum(triage(c, i, colour, actor, "bulk triage", now) for i in case_ids)
 
-    def set_cases_status(self, case_ids: Sequence[int], status: str, *, actor: str) -> int:
+    def set_cases_status(
+        self, case_ids: Sequence[int], status: str, *, actor: str, seen: int | None = None
+    ) -> int:
         """Reopen or close each case; audited per case."""
         if status not in BULK_STATUSES:
             raise ValueError(f"many cases at once can only be set to {' or '.join(BULK_STATUSES)}")
         now = self.clock()
         with self._db.transaction() as c:
-            for case_id in case_ids:
-                _cases.require_case(c, case_id)
+            cases = [_cases.require_case(c, i) for i in case_ids]
+            require_unchanged_all(c, case_ids, seen, actor)
+            changed = [case.id for case in cases if case.status != status]
+            for case_id in changed:
                 _cases.set_status(c, case_id, status, now)
                 details = {"status": status, "note": "bulk status change"}
                 self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
-            return len(case_ids)
+            return len(changed)
 
     # -- four-eyes decisions ---------------------------------------------------------------
 

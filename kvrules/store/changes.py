@@ -12,6 +12,7 @@ check, the second silently overwriting the first.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from kvrules.errors import KvrulesError
 from kvrules.store import audit as _audit
@@ -41,3 +42,17 @@ def require_unchanged(conn: sqlite3.Connection, case_id: int, seen: int | None, 
     changes = _audit.newer(conn, f"case:{case_id}", seen, other_than=actor)
     if changes:
         raise CaseChanged(case_id, changes)
+
+
+def require_unchanged_all(
+    conn: sqlite3.Connection, case_ids: Iterable[int], seen: int | None, actor: str
+) -> None:
+    """``require_unchanged`` for many cases (a list page's bulk change): ``CaseChanged`` for
+    the first of them changed by someone else since ``seen``, with all its changes."""
+    if seen is None:
+        return
+    subjects = {f"case:{i}" for i in case_ids}
+    changes = _audit.newer_of_any(conn, subjects, seen, other_than=actor)
+    if changes:
+        first = changes[0].subject
+        raise CaseChanged(int(first.split(":", 1)[1]), [e for e in changes if e.subject == first])

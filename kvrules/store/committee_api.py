@@ -5,13 +5,15 @@ transaction, with the acting person as ``actor``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from kvrules.model import CollaborationEvent
 from kvrules.records import Remembered
 from kvrules.store import adjudications as _adj
+from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
@@ -125,17 +127,40 @@ class CommitteeStore(StorePart):
         seen: int | None = None,
     ) -> _cases.Case:
         """Give a case its colour; an open case becomes 'triaged'. ``seen``: the case's
-        version the page showed; ``CaseChanged`` if someone else changed it since."""
+        version the page showed; ``CaseChanged`` if someone else changed it since. The
+        member's own last triage again (the form posted twice) records nothing."""
         now = self.clock()
         with self._db.transaction() as c:
-            case = _cases.require_case(c, case_id)
+            _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
-            _committee.set_triage(c, case_id, colour, actor, now)
-            if case.status == "open":
-                case = _cases.set_status(c, case_id, "triaged", now)
-            details = {"colour": colour, "note": note, "status": case.status}
-            self._log(actor, "case.triaged", f"case:{case_id}", details, now)
-            return case
+            self._triage(c, case_id, colour, actor, note, now)
+            return _cases.require_case(c, case_id)
+
+    def _triage(
+        self,
+        c: sqlite3.Connection,
+        case_id: int,
+        colour: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+    ) -> bool:
+        """Triage one case inside the caller's transaction; False (nothing recorded) when the
+        case's newest entry is this very triage by this member: a repeat, not news."""
+        last = _audit.latest(c, f"case:{case_id}")
+        if (
+            last is not None
+            and (last.action, last.actor) == ("case.triaged", actor)
+            and (last.details.get("colour"), last.details.get("note")) == (colour, note)
+        ):
+            return False
+        case = _cases.require_case(c, case_id)
+        _committee.set_triage(c, case_id, colour, actor, now)
+        if case.status == "open":
+            case = _cases.set_status(c, case_id, "triaged", now)
+        details = {"colour": colour, "note": note, "status": case.status}
+        self._log(actor, "case.triaged", f"case:{case_id}", details, now)
+        return True
 
     def triage_colours(self) -> dict[int, str]:
         return _committee.triage(self._db.conn)

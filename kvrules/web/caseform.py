@@ -102,6 +102,16 @@ def stale_message(changes: list[AuditEntry], when: Any, words: Words | None = No
     )
 
 
+def bulk_stale_message(changes: list[AuditEntry], when: Any) -> str:
+    """ "alice changed case #12 at 07:31 UTC (triaged it green) since this list was drawn; …"."""
+    latest = changes[-1]
+    case = latest.subject.removeprefix("case:")
+    return (
+        f"{latest.actor} changed case #{case} at {when(latest.at)} ({sentence(latest)}) since "
+        "this list was drawn; nothing was changed: review the list and apply again."
+    )
+
+
 def field_id(field: str) -> str:
     """The id of the input a field's error links to and focuses (the ids the page has long had:
     ``d-rationale``, ``m0-owner`` …; a choice links to its first button)."""

@@ -34,6 +34,7 @@ from kvrules.web.casedata import (
 from kvrules.web.caseform import (
     MITIGATION_ROWS,
     FormProblem,
+    bulk_stale_message,
     case_version,
     read_decision,
     seen_version,
@@ -61,8 +62,21 @@ PAGE_SIZE = 100  # cases per page of the list
 
 @guard("view")
 async def case_list(request: Request) -> Response:
-    filters = Filters.from_query(request.query_params)
+    return _list_view(request, Filters.from_query(request.query_params))
+
+
+def _list_view(
+    request: Request,
+    filters: Filters,
+    *,
+    typed: Any = None,
+    changes: list[AuditEntry] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case list; after a bulk change refused because a case changed since the list was
+    drawn, with the change and the cases ticked as they were (``typed``) and what changed."""
     wanted = whole_number(request.query_params.get("page", "")) or 1  # 0: the first
+    zone = request.app.state.settings.time_zone
     with open_store(request) as store:
         query = filters.case_query(datetime.now(UTC))
         _, matching = store.search_cases(query, limit=0)
@@ -74,10 +88,20 @@ async def case_list(request: Request) -> Response:
         total = store.search_cases(CaseQuery(), limit=0)[1]
         facets = store.case_facets()
         advisers = store.advisers()
+        # what the bulk form carries: the log's newest entry, so a change made from a list
+        # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
+        version = store.audit_head()[0]
+    typed = typed or {}
     return _render(
         request,
         "cases.html",
         {
+            "version": version,
+            "typed": typed,
+            "ticked": {str(v) for v in typed.getlist("case")} if typed else set(),
+            "notice": (
+                bulk_stale_message(changes, lambda at: local_time(at, zone)) if changes else None
+            ),
             "rows": rows,
             "matching": matching,
             "first": first + 1,
@@ -94,6 +118,7 @@ async def case_list(request: Request) -> Response:
             "rulebook_titles": request.app.state.settings.rulebook_titles,
             **facets,
         },
+        status_code=status_code,
     )
 
 
@@ -113,28 +138,39 @@ async def bulk_change(request: Request) -> Response:
     """Triage, reopen/close or assign many cases at once; audited per case."""
     form = request.state.form
     kind, _, value = str(form.get("change", "")).partition(":")
-    actor = request.state.user.name
+    actor, seen = request.state.user.name, seen_version(form)
     with open_store(request) as store:
         ids, filters = _bulk_targets(store, form)
         if not ids:
             return error_page(request, 400, "Tick at least one case, or choose all matching cases.")
         try:
             if kind == "triage" and value in TRIAGE:
-                done, said = store.triage_cases(ids, value, actor=actor), f"triaged {value}"
+                done = store.triage_cases(ids, value, actor=actor, seen=seen)
+                said = f"triaged {value}"
             elif kind == "status" and value in BULK_STATUSES:
-                done = store.set_cases_status(ids, value, actor=actor)
+                done = store.set_cases_status(ids, value, actor=actor, seen=seen)
                 said = "reopened" if value == "open" else "closed"
             elif kind == "assign":
-                done, said = store.assign_cases(ids, value, actor=actor), f"assigned to {value}"
+                done = store.assign_cases(ids, value, actor=actor, seen=seen)
+                said = f"assigned to {value}"
             else:
                 return error_page(
                     request, 400, "Choose what to change: a triage colour, a status or an adviser."
                 )
+        except CaseChanged as changed:
+            return _list_view(
+                request, filters, typed=form, changes=changed.changes, status_code=409
+            )
         except KeyError as exc:
             return error_page(request, 404, f"There is {exc.args[0]}.")  # "no case 12"
         except ValueError as exc:
             return error_page(request, 400, str(exc))
-    flash(request, f"{done} case{'s' if done != 1 else ''} {said}.")
+    # a case already as asked (the same change posted twice) was left as it was
+    already = f"; {len(ids) - done} already {'was' if len(ids) - done == 1 else 'were'}"
+    flash(
+        request,
+        f"{done} case{'s' if done != 1 else ''} {said}{already if done < len(ids) else ''}.",
+    )
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
 
 
