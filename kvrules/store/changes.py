@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from kvrules.errors import KvrulesError
 from kvrules.store import audit as _audit
@@ -56,3 +57,15 @@ def require_unchanged_all(
     if changes:
         first = changes[0].subject
         raise CaseChanged(int(first.split(":", 1)[1]), [e for e in changes if e.subject == first])
+
+
+def repeated(
+    conn: sqlite3.Connection, subject: str, action: str, actor: str, details: dict[str, Any]
+) -> _audit.AuditEntry | None:
+    """``subject``'s newest entry when it is this very change by this member (``action``,
+    and each of ``details`` as recorded): the same form posted twice (a double click, a
+    resent request), which the caller records once. None when recording it is news."""
+    last = _audit.latest(conn, subject)
+    if last is None or (last.action, last.actor) != (action, actor):
+        return None
+    return last if all(last.details.get(k) == v for k, v in details.items()) else None

@@ -13,12 +13,11 @@ from typing import Any
 from kvrules.model import CollaborationEvent
 from kvrules.records import Remembered
 from kvrules.store import adjudications as _adj
-from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
-from kvrules.store.changes import require_unchanged
+from kvrules.store.changes import repeated, require_unchanged
 from kvrules.store.db import StorePart
 
 
@@ -147,18 +146,14 @@ class CommitteeStore(StorePart):
     ) -> bool:
         """Triage one case inside the caller's transaction; False (nothing recorded) when the
         case's newest entry is this very triage by this member: a repeat, not news."""
-        last = _audit.latest(c, f"case:{case_id}")
-        if (
-            last is not None
-            and (last.action, last.actor) == ("case.triaged", actor)
-            and (last.details.get("colour"), last.details.get("note")) == (colour, note)
-        ):
+        said = {"colour": colour, "note": note}
+        if repeated(c, f"case:{case_id}", "case.triaged", actor, said):
             return False
         case = _cases.require_case(c, case_id)
         _committee.set_triage(c, case_id, colour, actor, now)
         if case.status == "open":
             case = _cases.set_status(c, case_id, "triaged", now)
-        details = {"colour": colour, "note": note, "status": case.status}
+        details = {**said, "status": case.status}
         self._log(actor, "case.triaged", f"case:{case_id}", details, now)
         return True
 
@@ -184,8 +179,14 @@ class CommitteeStore(StorePart):
         unseen)."""
         now = self.clock()
         with self._db.transaction() as c:
+            subject = f"case:{case_id}" if case_id is not None else f"match:{list_id}/{entry}"
             if case_id is not None:
                 require_unchanged(c, case_id, seen, actor)
+            asked = {"list": list_id, "entry": entry, "organisation": org_name}
+            asked |= {"country": country, "verdict": verdict, "reason": reason.strip()}
+            kept = _adj.get(c, list_id, entry, org_name, country)
+            if kept is not None and repeated(c, subject, "match.adjudicated", actor, asked):
+                return kept  # the form posted twice: recorded once
             adj = _adj.put(
                 c,
                 list_id=list_id,
@@ -198,7 +199,6 @@ class CommitteeStore(StorePart):
                 now=now,
                 case_id=case_id,
             )
-            subject = f"case:{case_id}" if case_id is not None else f"match:{list_id}/{entry}"
             details = {
                 "list": list_id,
                 "entry": entry,
@@ -270,29 +270,37 @@ class CommitteeStore(StorePart):
         actor: str,
         seen: int | None = None,
     ) -> int:
-        """A mitigation item on a case. ``seen``: as ``set_triage``."""
+        """A mitigation item on a case; its id. ``seen``: as ``set_triage``. The same item
+        added again by the same member right after (the form posted twice) is not added twice:
+        the first one's id is returned."""
         now = self.clock()
         with self._db.transaction() as c:
             _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
-            row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
-            details = {
-                "mitigation": row_id,
+            item = {
                 "action": action.strip(),
                 "owner": owner.strip(),
                 "due_on": due_on.isoformat() if due_on else None,
             }
-            self._log(actor, "mitigation.added", f"case:{case_id}", details, now)
+            if same := repeated(c, f"case:{case_id}", "mitigation.added", actor, item):
+                return int(same.details["mitigation"])
+            row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
+            self._log(
+                actor, "mitigation.added", f"case:{case_id}", {"mitigation": row_id, **item}, now
+            )
             return row_id
 
     def set_mitigation_status(
         self, mitigation_id: int, status: str, *, actor: str, seen: int | None = None
     ) -> _committee.Mitigation:
         """``seen``: the version of the mitigation's case the page showed; ``CaseChanged`` if
-        someone else changed the case since (set the mitigation done, dropped it …)."""
+        someone else changed the case since (set the mitigation done, dropped it …). A
+        mitigation already in ``status`` is left as it is, with no entry."""
         now = self.clock()
         with self._db.transaction() as c:
             require_unchanged(c, _committee.mitigation_case(c, mitigation_id), seen, actor)
+            if (was := _committee.mitigation(c, mitigation_id)).status == status:
+                return was  # already so (the form posted twice): nothing to record
             m = _committee.set_mitigation_status(c, mitigation_id, status, now)
             details = {"mitigation": m.id, "status": status}
             self._log(actor, "mitigation.updated", f"case:{m.case_id}", details, now)

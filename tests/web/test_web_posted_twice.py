@@ -1,10 +1,11 @@
-"""The other state-changing endpoints: triage posted twice, the bulk changes of the case list
-(triage, reopen/close, assign) posted twice, and a bulk change from a list drawn before a
-colleague changed one of its cases.
+"""The other state-changing endpoints: the case page's forms and the bulk changes of the case
+list (triage, reopen/close, assign) posted twice, and a bulk change from a list drawn before
+a colleague changed one of its cases.
 
 Reproduced on the old code: each double post recorded its change twice (two case.triaged,
-case.closed or case.assigned entries for one click), and bulk 'triage green' from a list
-drawn before alice triaged the case red overwrote her red without a word.
+case.closed, case.assigned, match.adjudicated or mitigation.updated entries for one click;
+two mitigation items for one), and bulk 'triage green' from a list drawn before alice
+triaged the case red overwrote her red without a word.
 """
 
 from __future__ import annotations
@@ -114,3 +115,43 @@ def test_a_bulk_change_of_every_matching_case_is_checked_too(db: Path) -> None:
     assert refused.status_code == 409 and 'value="matching" checked' in refused.text
     with Store.open(db) as store:
         assert store.case(cid).status == "triaged"
+
+
+def test_the_case_pages_other_forms_posted_twice_are_recorded_once(db: Path) -> None:
+    cid = case_id(db)
+    client = app_for(db)
+    login(client, "committee")
+    page = client.get(f"/cases/{cid}").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    opened = {"csrf_token": token(page), "version": version}
+    added = {**opened, "action": "Export-control review", "owner": "PI", "due_on": "2027-01-31"}
+    for _ in range(2):
+        assert _flash(client.post(f"/cases/{cid}/mitigations", data=added).text) == (
+            "Mitigation added."
+        )
+    with Store.open(db) as store:
+        (item,) = store.mitigations(cid)
+    for _ in range(2):
+        done = client.post(f"/mitigations/{item.id}/status", data={**opened, "status": "done"})
+        assert _flash(done.text) == f"Mitigation {item.id} is now done."
+    verdict = {
+        **opened,
+        "list": "us_dod_1286",
+        "entry": "1286-042",
+        "organisation": "Najing Univ. of Aeronautics & Astronautics",
+        "country": "CN",
+        "verdict": "same",
+        "reason": "Same ROR id as the entry.",
+    }
+    for _ in range(2):
+        client.post(f"/cases/{cid}/adjudicate", data=verdict)
+    actions = _actions(db, cid)
+    assert actions.count("mitigation.added") == 1
+    assert actions.count("mitigation.updated") == 1
+    assert actions.count("match.adjudicated") == 1
+    # the same item again after another change is a second item, not a repeat
+    client.post(f"/cases/{cid}/mitigations", data=added)
+    with Store.open(db) as store:
+        assert len(store.mitigations(cid)) == 2
+        (adj,) = store.adjudications(cid)
+    assert (adj.verdict, adj.reason) == ("same", "Same ROR id as the entry.")
