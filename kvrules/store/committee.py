@@ -289,14 +289,6 @@ def mitigation(conn: sqlite3.Connection, mitigation_id: int) -> Mitigation:
     return _mitigation(row)
 
 
-def mitigation_case(conn: sqlite3.Connection, mitigation_id: int) -> int:
-    """The case a mitigation belongs to; KeyError if there is no such mitigation."""
-    row = conn.execute("SELECT case_id FROM mitigations WHERE id = ?", (mitigation_id,)).fetchone()
-    if row is None:
-        raise KeyError(f"no mitigation {mitigation_id}")
-    return row["case_id"]
-
-
 def _mitigation(r: sqlite3.Row) -> Mitigation:
     return Mitigation(
         r["id"],

@@ -298,8 +298,9 @@ class CommitteeStore(StorePart):
         mitigation already in ``status`` is left as it is, with no entry."""
         now = self.clock()
         with self._db.transaction() as c:
-            require_unchanged(c, _committee.mitigation_case(c, mitigation_id), seen, actor)
-            if (was := _committee.mitigation(c, mitigation_id)).status == status:
+            was = _committee.mitigation(c, mitigation_id)
+            require_unchanged(c, was.case_id, seen, actor)
+            if was.status == status:
                 return was  # already so (the form posted twice): nothing to record
             m = _committee.set_mitigation_status(c, mitigation_id, status, now)
             details = {"mitigation": m.id, "status": status}
