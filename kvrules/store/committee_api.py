@@ -24,11 +24,22 @@ from kvrules.store.db import StorePart
 class CommitteeStore(StorePart):
     # -- accounts --------------------------------------------------------------------------
 
-    def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str) -> bool:
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        password_hash: str | None,
+        *,
+        actor: str,
+        keep_an_admin: bool = False,
+    ) -> bool:
         """Create or update an account; the hash is stored, never audited. True when new.
-        A new role or password ends the account's sessions; a disabled account stays so."""
+        A new role or password ends the account's sessions; a disabled account stays so.
+        ``keep_an_admin``: ValueError rather than demote the last enabled admin."""
         now = self.clock()
         with self._db.transaction() as c:
+            if keep_an_admin and role != "admin":
+                _users.require_another_admin(c, name)
             new = _users.upsert(c, name, role, password_hash, now)
             details = {"role": role, "local_login": password_hash is not None}
             self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
@@ -40,9 +51,13 @@ class CommitteeStore(StorePart):
             _users.set_password_hash(c, name, password_hash, now)
             self._log(actor, "user.password-changed", f"user:{name}", {}, now)
 
-    def disable_user(self, name: str, *, actor: str) -> bool:
+    def disable_user(self, name: str, *, actor: str, keep_an_admin: bool = False) -> bool:
+        """True when an enabled account was disabled. ``keep_an_admin``: ValueError rather
+        than disable the last enabled admin (checked in this transaction)."""
         now = self.clock()
         with self._db.transaction() as c:
+            if keep_an_admin:
+                _users.require_another_admin(c, name)
             done = _users.disable(c, name, now)
             if done:
                 self._log(actor, "user.disabled", f"user:{name}", {}, now)

@@ -190,3 +190,32 @@ def test_the_store_checks_the_version_in_the_write(db: Path) -> None:
     with Store.open(db) as store:
         triaged = [e for e in store.audit_entries(f"case:{cid}") if e.action == "case.triaged"]
     assert [e.actor for e in triaged] == [winner]
+
+
+def test_two_admins_disabling_each_other_at_once_leave_one(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last-admin check was made before the write, in a read of its own: two admins
+    disabling each other at the same moment both passed it, and no admin was left to manage
+    accounts (reproduced: both 303). The check is now made in the write's transaction."""
+    from kvrules.web.security import hash_password
+
+    with Store.open(db) as store:
+        store.add_user("admin2", "admin", hash_password(PASSWORD), actor="test")
+    stack, (one, two) = _servers(db)
+    with stack:
+        first, second = _signed_in(one, "admin"), _signed_in(two, "admin2")
+        forms = [{"csrf_token": token(c.get("/admin/users").text)} for c in (first, second)]
+        _held_at(monkeypatch, "disable_user", threading.Barrier(2))
+        answers = _both_at_once(
+            [
+                lambda: first.post("/admin/users/admin2/disable", data=forms[0]),
+                lambda: second.post("/admin/users/admin/disable", data=forms[1]),
+            ]
+        )
+    assert sorted(a.status_code for a in answers) == [303, 400]
+    refused = next(a for a in answers if a.status_code == 400).text
+    assert "is the last admin: add another one first." in refused
+    with Store.open(db) as store:
+        admins = [u.name for u in store.users() if u.role == "admin" and not u.disabled]
+    assert len(admins) == 1
