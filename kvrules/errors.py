@@ -21,6 +21,7 @@ Each leaf lives beside the code that raises it; this module only draws the tree:
     │   ├── EditionExistsError        kvrules.refdata.store
     │   └── UpdateError               kvrules.refdata.update: a download or its check failed
     ├── StoreError                    kvrules.store.db: the state database
+    ├── CaseChanged                   kvrules.store.changes: a case changed since the page
     ├── StorageError                  kvrules.store.storage: a database's disk is full, read-only …
     ├── DeliveryError                 kvrules.alerting: an alert channel failed (may retry)
     ├── InsecureUrl (ValueError)      kvrules.http: plain http:// off loopback, not allowed

@@ -97,6 +97,37 @@ def entries(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditE
     return [_entry(r) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
+def newer(
+    conn: sqlite3.Connection, subject: str, after: int, *, other_than: str
+) -> list[AuditEntry]:
+    """``subject``'s entries with an id above ``after`` not made by ``other_than``, oldest
+    first (read through the subject index: the entries of one case since one page)."""
+    rows = conn.execute(
+        "SELECT * FROM audit_log WHERE subject = ? AND id > ? AND actor != ? ORDER BY id",
+        (subject, after, other_than),
+    )
+    return [_entry(r) for r in rows]
+
+
+def newer_of_any(
+    conn: sqlite3.Connection, subjects: set[str], after: int, *, other_than: str
+) -> list[AuditEntry]:
+    """As ``newer`` for several subjects at once: the entries since ``after`` are read once
+    (by id: few, since a page was drawn) and kept when their subject is one of ``subjects``."""
+    rows = conn.execute(
+        "SELECT * FROM audit_log WHERE id > ? AND actor != ? ORDER BY id", (after, other_than)
+    )
+    return [_entry(r) for r in rows if r["subject"] in subjects]
+
+
+def latest(conn: sqlite3.Connection, subject: str) -> AuditEntry | None:
+    """``subject``'s newest entry."""
+    row = conn.execute(
+        "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT 1", (subject,)
+    ).fetchone()
+    return _entry(row) if row else None
+
+
 @dataclass(frozen=True)
 class AuditPage:
     """One page of the log, newest first, and whether entries lie beyond it either way."""

@@ -215,14 +215,10 @@ def test_bulk_assignment_only_to_an_adviser_and_never_by_a_viewer(db: Path) -> N
 def test_search_folds_capitals_in_every_script(db: Path, title: str, asked: str) -> None:
     """SQLite's LIKE folds ASCII only: a Cyrillic, accented or Turkish capital on either side
     was not found (the reviewer's /cases?q=Московский). Both sides are folded alike."""
-    with sqlite3.connect(db) as conn:
-        body = json.loads(
-            conn.execute("SELECT body FROM record_subjects WHERE record_id = 'p-2'").fetchone()[0]
-        )
-        body["project"]["title"] = title
-        conn.execute(
-            "UPDATE record_subjects SET body = ? WHERE record_id = 'p-2'", (json.dumps(body),)
-        )
+    with Store.open(db) as store:  # the record as a scan writes it, under a new title
+        ev = event("p-2", "Technische Universität Beispiel", "DE", with_match=True)
+        ev.project.title = title  # type: ignore[union-attr]
+        store.record_subject(ev)
     with Store.open(db) as store:
         ids, found = store.search_cases(CaseQuery(text=asked))
         assert (ids, found) == ([case_id(db, "p-2")], 1)
