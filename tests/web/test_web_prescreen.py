@@ -71,6 +71,21 @@ def test_the_form_answers_with_triage_lists_editions_entries_and_citations(
     assert re.search(r"University of California, Berkeley: not found in [^<]*us_dod_1286@", page)
 
 
+def test_a_listed_funder_is_never_green_on_the_page(db: Path, screener: Screener) -> None:
+    """Reviewer, 2026-12-07: a funder on the Section 1286 list gave GREEN and "No findings"."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "hypersonic propulsion",
+        "partner0_name": "TU Delft",
+        "partner0_country": "NL",
+        "funder0_name": "National University of Defense Technology",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    triage = page.split('id="triage"', 1)[1].split("</p>", 1)[0]
+    assert "GREEN" not in triage and "No findings" not in page, triage
+    assert "funder-on-1286" in page
+
+
 def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
     client = signed_in(db, screener, "grant-officer")
     fields = {
