@@ -21,6 +21,8 @@ from kvrules.model import CollaborationEvent, Organisation
 KVRULES_ONLY = {
     "country_set_apart": "set apart by kvrules' enrichment, never by a source; give the "
     "organisation's country in `country`",
+    "country_from": "set by kvrules' enrichment (a country taken from a list entry), never by "
+    "a source; give the organisation's country in `country`",
 }
 
 

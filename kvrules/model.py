@@ -149,6 +149,9 @@ class ListMatch(_Model):
     source_url: str | None = Field(default=None, description="where this edition was published")
     licence: str | None = Field(default=None, description="the licence of this edition")
     title: str | None = Field(default=None, description="the list's title (an own list's name)")
+    country: str | None = Field(
+        default=None, description="the entry's country, as the list or its ROR record gives it"
+    )
 
 
 class Organisation(_Model):
@@ -185,6 +188,16 @@ class Organisation(_Model):
     country_set_apart: CountryCode | None = Field(
         default=None,
         description="the source's country of an organisation not screened on it (enrichment)",
+    )
+
+    # Not in the field catalogue either: where ``country`` comes from when the source gave none
+    # and a confident list match did ("us_dod_1286@FY25, entry …"); the country is then the
+    # listed organisation's as the list (or its ROR record) gives it, said so in the evidence,
+    # and cleared again before a re-screen (a later edition may not list it).
+    country_from: str | None = Field(
+        default=None,
+        description="the list entry or ROR record the country was taken from, when the source "
+        "gave none (enrichment)",
     )
 
     @field_validator("country", mode="before")

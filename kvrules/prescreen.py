@@ -61,6 +61,7 @@ from kvrules.plain import (
     area_in_words,
     count_of,
     country_not_screened,
+    country_source_in_words,
     edition_in_words,
     for_home,
     identify,
@@ -332,6 +333,9 @@ class Screening:
     # organisations described without a country (none given, none read from the name): no
     # country check ran for them, and the answer says so
     without_country: list[str] = field(default_factory=list)
+    # organisations described without a country that took it from the list entry they matched
+    # with confidence (``Organisation.country_from``): name → (country, where it came from)
+    countries_taken: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def triage(self) -> Triage:
@@ -442,6 +446,10 @@ class Screening:
                 for name in self.unidentified
             ],
             "read_as_person": [read_as_person(name) for name in self.read_as_person],
+            "countries_taken": [
+                f"{name}: country {country} from {where}"
+                for name, (country, where) in self.countries_taken.items()
+            ],
             "in_words": self.in_words(),
         }
 
@@ -472,6 +480,11 @@ class Screening:
                 for name, country in self.unidentified.items()
             ],
             "read_as_person": [read_as_person(name) for name in self.read_as_person],
+            "countries_taken": [
+                f"{name}: no country given; country {country} taken "
+                f"{country_source_in_words(where)}, not from the proposal"
+                for name, (country, where) in self.countries_taken.items()
+            ],
             "countries": [
                 *(edition_in_words(s, titles) for s in self.countries_checked),
                 *([self.country_profiles] if self.country_profiles else []),
@@ -669,6 +682,11 @@ def screen(
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)
         ),
+        countries_taken={
+            org.name: (org.country, org.country_from)
+            for org in mentioned
+            if org.country is not None and org.country_from is not None
+        },
     )
 
 

@@ -187,6 +187,8 @@ def _print(result: Screening, technical: bool) -> None:
         *said["read_as_person"],
     ]:
         console.print(f"\n{escape(line)}")
+    for line in answer["in_words"]["countries_taken"]:
+        console.print(f"\n{escape(line)}")
     for line in answer["in_words"]["not_checked"]:
         console.print(f"\n{escape(line)}")
     if countries := answer["in_words"]["countries"]:  # no organisation is searched in them

@@ -1601,6 +1601,7 @@ class Resolver:
             part=hit.span,
             name_type=hit.ntype,
             linked=linked,
+            country=rec.country,
         )
 
 

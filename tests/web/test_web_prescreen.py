@@ -86,6 +86,22 @@ def test_a_listed_funder_is_never_green_on_the_page(db: Path, screener: Screener
     assert "funder-on-1286" in page
 
 
+def test_a_listed_partner_without_a_country_is_red_and_says_whose_country_it_is(
+    db: Path, screener: Screener
+) -> None:
+    """Reviewer, 2026-12-07: without "(CN)" a listed partner gave AMBER, with it RED."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "hypersonic propulsion",
+        "partner0_name": "National University of Defense Technology",
+    }
+    page = html.unescape(client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text)
+    triage = page.split('id="triage"', 1)[1].split("</p>", 1)[0]
+    assert "RED" in triage and "NOT COMPLETE" not in triage, triage
+    taken = page.split('id="countries-taken"', 1)[1].split("</ul>", 1)[0]
+    assert "country CN taken from its entry on the US DoD Section 1286 list, edition FY25" in taken
+
+
 def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
     client = signed_in(db, screener, "grant-officer")
     fields = {
