@@ -102,6 +102,109 @@ def test_a_listed_partner_without_a_country_is_red_and_says_whose_country_it_is(
     assert "country CN taken from its entry on the US DoD Section 1286 list, edition FY25" in taken
 
 
+def _stored_proposal(db: Path) -> dict:
+    with Store.open(db) as store:
+        return store.prescreens("grant-officer")[0].proposal
+
+
+def test_every_posted_row_is_read_whatever_its_number(db: Path, screener: Screener) -> None:
+    """Reviewer, 2026-12-07: the form read partner0-partner4 and funder0-funder2 and silently
+    dropped the rest. A client (or the page's script) may post any row numbers."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {"topic": "hypersonic propulsion"}
+    for i in range(12):
+        fields[f"partner{i}_name"] = f"Example Partner Institute {i + 1}"
+        fields[f"partner{i}_country"] = "BE"
+    fields["partner40_name"] = "National University of Defense Technology"
+    fields["partner40_country"] = "CN"
+    for i in range(4):
+        fields[f"funder{i}_name"] = f"Example Research Fund {i + 1}"
+    prescreen_id(submit(client, fields))
+    proposal = _stored_proposal(db)
+    assert len(proposal["partners"]) == 13 and len(proposal["funders"]) == 4
+    assert proposal["partners"][-1]["name"] == "National University of Defense Technology"
+
+
+def test_the_paste_box_and_a_partners_file_add_partners(db: Path, screener: Screener) -> None:
+    """Without JavaScript: one partner a line as 'NAME (CC)', and a CSV read by the reader
+    `kvrules refdata match --file` uses."""
+    client = signed_in(db, screener, "grant-officer")
+    t = token(client.get("/prescreen").text)
+    csv = b"name,country\nKU Leuven,BE\nBeihang University,CN\n"
+    r = client.post(
+        "/prescreen",
+        data={
+            "csrf_token": t,
+            "topic": "hypersonic propulsion",
+            "partner0_name": "TU Delft",
+            "partners_text": "Politecnico di Milano (IT)\n\nNational University of Defense Technology (CN)\n",
+            "funders_text": "Example Research Fund (NL)",
+        },
+        files={"partners_file": ("partners.csv", csv, "text/csv")},
+        follow_redirects=False,
+    )
+    prescreen_id(r)
+    proposal = _stored_proposal(db)
+    assert [p["name"] for p in proposal["partners"]] == [
+        "TU Delft",
+        "Politecnico di Milano",
+        "National University of Defense Technology",
+        "KU Leuven",
+        "Beihang University",
+    ]
+    assert proposal["partners"][2]["country"] == "CN"
+    assert [f["name"] for f in proposal["funders"]] == ["Example Research Fund"]
+
+
+def test_a_bad_pasted_line_or_file_row_is_named_not_skipped(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    r = submit(
+        client, {"topic": "x", "partners_text": "KU Leuven (BE)\nBeihang University (Ruritania)"}
+    )
+    assert r.status_code == 400
+    page = html.unescape(r.text)
+    assert "Partners pasted, line 2: " in page and "Ruritania" in page
+    assert "Beihang University (Ruritania)" in page  # what was typed stays in the box
+    t = token(client.get("/prescreen").text)
+    r = client.post(
+        "/prescreen",
+        data={"csrf_token": t, "topic": "x"},
+        files={"partners_file": ("p.csv", b"organisation\nKU Leuven\n", "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert "p.csv, line 1: the CSV needs a 'name' column" in html.unescape(r.text)
+
+
+def test_a_funders_amount_and_currency_reach_the_funding_rules(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "soil science",
+        "funder0_name": "Example Industrial Group",
+        "funder0_country": "CN",
+        "funder0_amount": "400 000",
+        "funder0_currency": "EUR",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "large-funding-country-of-concern" in page
+    r = submit(client, {**fields, "funder0_amount": "lots"})
+    assert r.status_code == 400 and "Funder 1, amount:" in html.unescape(r.text)
+
+
+def test_more_rows_than_one_pre_screen_reads_are_refused_in_words(
+    db: Path, screener: Screener
+) -> None:
+    from kvrules.web.prescreen import MAX_ROWS
+
+    client = signed_in(db, screener, "grant-officer")
+    fields = {f"partner{i}_name": f"Example {i}" for i in range(MAX_ROWS + 1)}
+    r = submit(client, fields)
+    assert r.status_code == 400
+    assert f"{MAX_ROWS + 1} partner rows were sent; one pre-screen reads at most" in r.text
+
+
 def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
     client = signed_in(db, screener, "grant-officer")
     fields = {
