@@ -336,6 +336,8 @@ class Screening:
     # organisations described without a country that took it from the list entry they matched
     # with confidence (``Organisation.country_from``): name → (country, where it came from)
     countries_taken: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # what the answer rests on besides the lists: "nl-leidraad 2026.5" per rulebook evaluated
+    rulebooks: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -383,6 +385,11 @@ class Screening:
             return Triage(triage.colour, reason, triage.rule, complete=triage.complete)
         reason = f"{reason}; {incomplete_in_words(self.unidentified)}"
         return Triage(triage.colour, reason, triage.rule, complete=False)
+
+    @property
+    def at(self) -> datetime:
+        """When it was screened: the moment its events were made."""
+        return self.events[0].occurred_at if self.events else datetime.now(UTC)
 
     @property
     def areas(self) -> list[str]:
@@ -451,6 +458,7 @@ class Screening:
                 for name, (country, where) in self.countries_taken.items()
             ],
             "in_words": self.in_words(),
+            "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
 
     def country_sources_in_words(self) -> str:
@@ -682,12 +690,23 @@ def screen(
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)
         ),
+        rulebooks=[f"{b.id} {b.version}" for b in evaluator.program.rulebooks],
         countries_taken={
             org.name: (org.country, org.country_from)
             for org in mentioned
             if org.country is not None and org.country_from is not None
         },
     )
+
+
+def kvrules_version() -> str:
+    """The installed kvrules' version, as a pre-screen names what it was screened with."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kvrules")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "unknown"
 
 
 @contextmanager

@@ -320,6 +320,33 @@ async def prescreen_page(request: Request) -> Response:
     )
 
 
+@guard("prescreen")
+async def prescreen_markdown_file(request: Request) -> Response:
+    """The pre-screen as ``kvrules check --output FILE.md`` writes it, for the grant file."""
+    from kvrules.prescreen_record import prescreen_markdown
+
+    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
+    with open_store(request) as store:
+        prescreen = store.prescreen(prescreen_id)
+    if prescreen is None or not _visible(prescreen, request.state.user):
+        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+    site = settings(request)
+    text = prescreen_markdown(
+        prescreen.proposal,
+        {"reference": prescreen.reference, **prescreen.result},
+        prescreen.events,
+        at=prescreen.at,
+        tz=site.time_zone,
+        home_country=site.home_country,
+    )
+    name = f"prescreen-{prescreen.id}-{prescreen.reference}.md"
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
 @guard("prescreen-send")
 async def prescreen_send(request: Request) -> Response:
     prescreen_id = row_id(request, "prescreen_id", "pre-screen")

@@ -205,6 +205,35 @@ def test_more_rows_than_one_pre_screen_reads_are_refused_in_words(
     assert f"{MAX_ROWS + 1} partner rows were sent; one pre-screen reads at most" in r.text
 
 
+def test_the_result_downloads_as_markdown_and_prints_without_the_menus(
+    db: Path, screener: Screener
+) -> None:
+    """Reviewer, 2026-12-07: nothing from a pre-screen could go in the grant file."""
+    client = signed_in(db, screener, "grant-officer")
+    pid = prescreen_id(submit(client, {**BEIHANG, "funder0_name": "Example Research Fund"}))
+    page = client.get(f"/prescreen/{pid}").text
+    assert f'href="/prescreen/{pid}.md" download' in page
+    r = client.get(f"/prescreen/{pid}.md")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
+    assert r.headers["content-disposition"].startswith(f'attachment; filename="prescreen-{pid}-')
+    text = r.text
+    assert text.startswith("# Pre-screen: Hypersonics consortium\n")
+    assert "- Result: **RED** — " in text and "- Topic: hypersonic propulsion" in text
+    assert (
+        "- Partners (2): Beihang University (CN); University of California, Berkeley (US)" in text
+    )
+    assert "- Funders (1): Example Research Fund" in text
+    assert "### A project partner is on the Section 1286 list (high)" in text
+    assert "University of California, Berkeley: not found in" in text
+    assert "## Screened with" in text and "us-dod-1286 2026.10" in text
+    # another grant officer gets no file of it
+    other = signed_in(db, screener, "other-officer")
+    assert other.get(f"/prescreen/{pid}.md").status_code == 404
+    css = client.get("/static/app.css").text
+    media = css[css.index("@media print") :]
+    assert "header, nav" in media and "form, button" in media
+
+
 def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
     client = signed_in(db, screener, "grant-officer")
     fields = {

@@ -80,6 +80,15 @@ def test_the_reviewers_twelve_partners_through_the_form_answer_as_the_api(site, 
     page.get_by_role("button", name="Screen").click()
     page.wait_for_url("**/prescreen/*")
     assert page.locator("#triage").inner_text().startswith("RED")
+    # printed for the grant file: the answer without the menus, the send button or the link
+    page.emulate_media(media="print")
+    assert (
+        page.locator("#triage").is_visible() and page.locator("article.finding").first.is_visible()
+    )
+    for chrome in ("nav", "header", "#export", "button"):
+        assert page.locator(chrome).first.is_hidden(), chrome
+    page.emulate_media(media="screen")
+    assert page.locator("#export").is_visible()
     with Store.open(db) as store:
         (mine,) = store.prescreens("grant-officer")
     assert len(mine.proposal["partners"]) == 12  # none dropped
