@@ -11,8 +11,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kvrules.cli import cli
+from kvrules.intake import kvrules_only_field
+from kvrules.model import CollaborationEvent
 from kvrules.pipeline import _clear_screening
 from kvrules.prescreen import Proposal
+from kvrules.store import Store
+from tests.scan_helpers import file_export_config, scanned
 
 NUDT = "National University of Defense Technology"
 TAKEN = "country CN taken from its entry on the US DoD Section 1286 list, edition FY25"
@@ -86,3 +90,61 @@ def test_a_scan_takes_the_country_too_and_a_re_screen_decides_it_again(tmp_path:
     )
     _clear_screening(event)
     assert (partner.country, partner.country_from) == (None, None)
+
+
+def test_a_scan_of_a_file_export_finds_the_listed_funder_and_takes_the_partners_country(
+    tmp_path: Path,
+):
+    """The real scan (file adapter, enrichment, engine, store), as check and the API answer:
+    a listed funder is a finding (funder-on-1286) and a listed partner without a country is
+    triaged red on the country its list entry gives."""
+
+    def event(record: str, kind: str, **subject: object) -> dict:
+        return {
+            "id": f"{record}:1",
+            "kind": kind,
+            "occurred_at": "2026-11-01T10:00:00Z",
+            "source": {"system": "file", "record_id": record},
+            **subject,
+        }
+
+    config = file_export_config(
+        tmp_path,
+        event(
+            "P-FUNDER",
+            "project.created",
+            project={"id": "P-FUNDER", "title": "Soil moisture", "funders": [{"name": NUDT}]},
+        ),
+        event(
+            "P-PARTNER",
+            "project.created",
+            project={
+                "id": "P-PARTNER",
+                "title": "Scramjet combustion",
+                "keywords": ["hypersonic propulsion"],
+                "partners": [{"name": NUDT}],
+            },
+        ),
+    )
+    scanned(config)
+    with Store.open(tmp_path / "kvrules.db") as store:
+        fired = {
+            (case.record_id, stored.finding.rule_id)
+            for case in store.cases(None)
+            for stored in store.case_findings(case.id)
+        }
+    assert ("P-FUNDER", "funder-on-1286") in fired, fired
+    assert ("P-PARTNER", "triage-red") in fired, fired
+
+
+def test_a_source_cannot_set_where_a_country_came_from():
+    """A source that set ``country_from`` would have its country dropped at the next
+    re-screen: refused at intake, as ``country_set_apart`` is."""
+    event = Proposal.model_validate({"partners": [{"name": NUDT, "country": "CN"}]}).events()[0]
+    assert kvrules_only_field([event]) is None
+    body = event.model_dump(mode="json")
+    body["project"]["partners"][0]["country_from"] = "us_dod_1286@FY25, entry x"
+    assert kvrules_only_field([CollaborationEvent.model_validate(body)]) == (
+        "project.partners[0].country_from: set by kvrules' enrichment (a country taken from a "
+        "list entry), never by a source; give the organisation's country in `country`"
+    )
