@@ -161,7 +161,10 @@ def _file_rows(form: FormData) -> list[tuple[int, dict[str, str] | str]]:
 def file_problems(form: FormData) -> list[str]:
     """The partners file's rows that could not be read, one line each: refused, not skipped."""
     name = getattr(form.get(PARTNERS_FILE), "filename", None) or "the partners file"
-    return [f"{name}, line {n}: {row}" for n, row in _file_rows(form) if isinstance(row, str)]
+    rows = _file_rows(form)
+    if len(rows) > MAX_ROWS:  # refused whole, as too many rows posted are
+        return [f"{name}: {len(rows)} rows; one pre-screen reads at most {MAX_ROWS}"]
+    return [f"{name}, line {n}: {row}" for n, row in rows if isinstance(row, str)]
 
 
 def proposal_document(form: FormData) -> dict[str, Any]:

@@ -176,6 +176,24 @@ def test_a_bad_pasted_line_or_file_row_is_named_not_skipped(db: Path, screener: 
     assert "p.csv, line 1: the CSV needs a 'name' column" in html.unescape(r.text)
 
 
+def test_a_partners_file_longer_than_one_pre_screen_reads_is_refused(
+    db: Path, screener: Screener
+) -> None:
+    from kvrules.web.prescreen import MAX_ROWS
+
+    client = signed_in(db, screener, "grant-officer")
+    t = token(client.get("/prescreen").text)
+    rows = "".join(f"Example Institute {i},BE\n" for i in range(MAX_ROWS + 1))
+    r = client.post(
+        "/prescreen",
+        data={"csrf_token": t, "topic": "x"},
+        files={"partners_file": ("big.csv", f"name,country\n{rows}".encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert f"big.csv: {MAX_ROWS + 1} rows; one pre-screen reads at most {MAX_ROWS}" in r.text
+
+
 def test_a_funders_amount_and_currency_reach_the_funding_rules(
     db: Path, screener: Screener
 ) -> None:
