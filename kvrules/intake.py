@@ -26,6 +26,8 @@ KVRULES_ONLY = {
     "organisation's country in `country`",
     "read_as_person": "said by kvrules' enrichment of a partner named like a person, never by "
     "a source",
+    "country_from": "set by kvrules' enrichment (a country taken from a list entry), never by "
+    "a source; give the organisation's country in `country`",
 }
 
 

@@ -150,6 +150,8 @@ def _clear_screening(event: CollaborationEvent) -> None:
         org.ror_lineage, org.read_as_person = [], None
         if org.country_set_apart is not None:  # the source's, screened again if identified now
             org.country, org.country_set_apart = org.country_set_apart, None
+        if org.country_from is not None:  # a list entry's: the next screen decides it again
+            org.country, org.country_from = None, None
     for subject in (event.project, event.output, event.visit):
         if subject is not None:
             subject.sensitive_areas = []

@@ -37,13 +37,13 @@ def markdown_report(
     )
     screened, titles = store.screening()
     if screened:  # what "not on a list" means here: not found in these editions
-        lines += ["", _md(screened_in_words(screened, titles))]
+        lines += ["", md_text(screened_in_words(screened, titles))]
     lines.append("")
     technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
     for case in cases[:limit]:
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
-        lines.append(f"## Case {case.id} ({case.severity.value}): {_md(label.heading)}")
+        lines.append(f"## Case {case.id} ({case.severity.value}): {md_text(label.heading)}")
         lines.append("")
         for what, value in (
             ("Unit", label.unit_list()),
@@ -51,7 +51,7 @@ def markdown_report(
             ("Partners", label.partner_list()),
         ):
             if value:
-                lines.append(f"- {what}: {_md(value)}")
+                lines.append(f"- {what}: {md_text(value)}")
         if label.url:  # the source system's own id waits in the technical detail
             lines.append(f"- In the RIS: [open the record](<{label.url}>)")
         lines.append("")
@@ -62,14 +62,16 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            lines += [f"  - evidence: {_md(sentence)}" for sentence in stored.in_words(subject)]
-            lines += [f"  - since it was found: {_md(lapse)}" for lapse in stored.lapse_in_words()]
+            lines += [f"  - evidence: {md_text(sentence)}" for sentence in stored.in_words(subject)]
+            lines += [
+                f"  - since it was found: {md_text(lapse)}" for lapse in stored.lapse_in_words()
+            ]
             technical.append(
-                f"- Case {case.id}, {_md(f.rule_title)}: rule "
+                f"- Case {case.id}, {md_text(f.rule_title)}: rule "
                 f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "
                 f"event `{f.event_kind}`, record `{f.source_system} {f.source_record_id}`"
             )
-            technical += [f"  - {_code(str(e))}" for e in f.evidence]
+            technical += [f"  - {md_code(str(e))}" for e in f.evidence]
         lines.append("")
     if len(cases) > limit:
         lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")
@@ -80,14 +82,14 @@ def markdown_report(
     return "\n".join(lines) + "\n"
 
 
-def _code(text: str) -> str:
+def md_code(text: str) -> str:
     """Text as Markdown code: a fence longer than any run of backticks inside it."""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
     """RIS text in Markdown: a title with '*' or '<' must not turn into markup."""
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
