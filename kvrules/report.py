@@ -267,3 +267,38 @@ def decisions_since(
             )
         )  # fmt: skip
     return sorted(rows, key=lambda r: r.decided_at or r.opened_at)
+
+
+@dataclass
+class ClosureRow:
+    """A case closed in the period: by whom, when, and on what basis."""
+
+    case_id: int
+    record: RecordLabel
+    severity: str
+    closed_at: datetime
+    closed_by: str
+    basis: str  # "decision in effect: reject", "no decision needed (low, …)"
+
+
+def closures_since(
+    store: Store, since: datetime, links: RecordLinks | None = None
+) -> list[ClosureRow]:
+    """Every closure of a case since ``since``, oldest first, as the audit log records it
+    (a case closed, reopened and closed again shows twice: the board sees each)."""
+    rows = []
+    for e in store.audit_entries():
+        if e.action != "case.closed" or not e.subject.startswith("case:"):
+            continue
+        at = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+        if at < since or (case := store.case(int(e.subject[5:]))) is None:
+            continue
+        label = describe(
+            store.subject(case.source_system, case.record_id),
+            case.source_system,
+            case.record_id,
+            links,
+        )
+        basis = e.details.get("basis") or "not recorded (closed before closures said why)"
+        rows.append(ClosureRow(case.id, label, case.severity.value, at, e.actor, basis))
+    return rows

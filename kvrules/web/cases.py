@@ -17,6 +17,7 @@ from kvrules.store import Store
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
+from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
@@ -119,9 +120,14 @@ async def bulk_change(request: Request) -> Response:
         try:
             if kind == "triage" and value in TRIAGE:
                 done, said = store.triage_cases(ids, value, actor=actor), f"triaged {value}"
+            elif kind == "status" and value == "closed":
+                # only what needs no decision closes in bulk; the rest is named, with why
+                ids, refused = store.closable_cases(ids)
+                done = store.set_cases_status(ids, value, actor=actor)
+                said = "closed" + _not_closed(refused)
             elif kind == "status" and value in BULK_STATUSES:
                 done = store.set_cases_status(ids, value, actor=actor)
-                said = "reopened" if value == "open" else "closed"
+                said = "reopened"
             elif kind == "assign":
                 done, said = store.assign_cases(ids, value, actor=actor), f"assigned to {value}"
             else:
@@ -134,6 +140,13 @@ async def bulk_change(request: Request) -> Response:
             return error_page(request, 400, str(exc))
     flash(request, f"{done} case{'s' if done != 1 else ''} {said}.")
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
+
+
+def _not_closed(refused: dict[int, str]) -> str:
+    """What a bulk close says of the cases it left open: which, why, and what to do."""
+    if not refused:
+        return ""
+    return f"; {not_closed_in_words(refused)}. Decide them on their case page"
 
 
 def _case_view(

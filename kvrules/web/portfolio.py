@@ -18,7 +18,9 @@ from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
 from kvrules.report import (
     CaseRow,
+    ClosureRow,
     ListedPartners,
+    closures_since,
     critical_cases,
     decisions_since,
     in_severity_order,
@@ -78,6 +80,7 @@ class Portfolio:
     since: datetime | None = None  # the period the case tables cover, up to generated_at
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
+    closed: list[ClosureRow] = field(default_factory=list)  # closures in the period, by whom
 
     def screened_in_words(self) -> str | None:
         """The lists and editions the scans screened against, as a scan says it (None before
@@ -194,6 +197,7 @@ def build(
     p.screened_against, p.list_titles = store.screening()
     p.critical = critical_cases(store, since, links)
     p.decided = decisions_since(store, since, links)
+    p.closed = closures_since(store, since, links)
     return p
 
 
