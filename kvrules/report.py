@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
+from kvrules.store.committee import Decision
 
 
 def markdown_report(
@@ -214,16 +215,19 @@ class CaseRow:
     opened_at: datetime
     decision: str | None = None
     decided_by: str | None = None
-    decided_at: datetime | None = None
+    decided_at: datetime | None = None  # when it took effect (four-eyes: the approval)
     rationale: str | None = None
+    approved_by: str | None = None  # four-eyes: the second member, who put it into effect
+    proposed_at: datetime | None = None  # when ``decided_by`` proposed it
 
 
 def critical_cases(
     store: Store, since: datetime, links: RecordLinks | None = None
 ) -> list[CaseRow]:
     """Critical cases still open, and those opened or decided since ``since``, newest first,
-    each with its latest decision."""
-    latest = {d.case_id: d for d in store.decisions()}  # ordered by id: the last one wins
+    each with its latest decision in effect (a four-eyes proposal is not one until approved)."""
+    # ordered by id: the last one wins
+    latest = {d.case_id: d for d in store.decisions() if d.in_effect}
     rows = []
     for case in store.cases():
         if case.severity is not Severity.CRITICAL:
@@ -244,29 +248,47 @@ def critical_cases(
                 case.severity.value,
                 case.status,
                 case.opened_at,
-                *((d.decision, d.actor, d.at, d.rationale) if d else ()),
+                *(_decided(d) if d else ()),
             )
         )
     return sorted(rows, key=lambda r: r.opened_at, reverse=True)
 
 
-def decisions_since(
-    store: Store, since: datetime, links: RecordLinks | None = None
+def _decided(d: Decision) -> tuple:
+    """A decision's CaseRow fields: outcome, proposer, when it took effect, rationale,
+    approver, when proposed."""
+    return (d.decision, d.actor, d.effective_at, d.rationale, d.approved_by, d.at)
+
+
+def _decision_rows(
+    store: Store, decisions: Iterable[Decision], links: RecordLinks | None
 ) -> list[CaseRow]:
-    """Every committee decision taken since ``since``, oldest first, on the case it decided."""
     rows = []
-    for d in store.decisions():
-        if d.at < since or (case := store.case(d.case_id)) is None:
+    for d in decisions:
+        if (case := store.case(d.case_id)) is None:
             continue
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
         rows.append(
-            CaseRow(
-                case.id, label, case.severity.value, case.status, case.opened_at,
-                d.decision, d.actor, d.at, d.rationale,
-            )
-        )  # fmt: skip
-    return sorted(rows, key=lambda r: r.decided_at or r.opened_at)
+            CaseRow(case.id, label, case.severity.value, case.status, case.opened_at, *_decided(d))
+        )
+    return rows
+
+
+def decisions_since(
+    store: Store, since: datetime, links: RecordLinks | None = None
+) -> list[CaseRow]:
+    """Every committee decision that took effect since ``since``, oldest first, on the case
+    it decided: made without four-eyes, or approved by the second member (then dated by the
+    approval). Pending and superseded proposals were not taken: ``pending_proposals``."""
+    taken = (d for d in store.decisions() if d.in_effect and d.effective_at >= since)
+    return sorted(_decision_rows(store, taken, links), key=lambda r: r.decided_at or r.opened_at)
+
+
+def pending_proposals(store: Store, links: RecordLinks | None = None) -> list[CaseRow]:
+    """Four-eyes proposals still waiting for their second approval, oldest first: not in
+    effect, whatever they propose (``decided_at`` is the proposal's moment)."""
+    return _decision_rows(store, (d for d in store.decisions() if d.pending), links)
 
 
 @dataclass

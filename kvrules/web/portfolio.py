@@ -24,6 +24,7 @@ from kvrules.report import (
     critical_cases,
     decisions_since,
     in_severity_order,
+    pending_proposals,
 )
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -81,6 +82,7 @@ class Portfolio:
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
     closed: list[ClosureRow] = field(default_factory=list)  # closures in the period, by whom
+    pending: list[CaseRow] = field(default_factory=list)  # four-eyes proposals not yet approved
 
     def screened_in_words(self) -> str | None:
         """The lists and editions the scans screened against, as a scan says it (None before
@@ -198,6 +200,7 @@ def build(
     p.critical = critical_cases(store, since, links)
     p.decided = decisions_since(store, since, links)
     p.closed = closures_since(store, since, links)
+    p.pending = pending_proposals(store, links)
     return p
 
 
