@@ -466,13 +466,17 @@ def audit() -> None:
 
 @audit.command("verify")
 @state_db
-@click.option("--head", help="expected 'ID:HASH' of the newest entry, published elsewhere")
+@click.option(
+    "--head",
+    help="the head published earlier, 'ID:HASH' as the board report or this command printed "
+    "it (at least 16 hex digits of the hash): catches removed newest rows or a restored older "
+    "backup, which the chain alone does not",
+)
 def audit_verify(db: Path, head: str | None) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
-    expected = None
-    if head:
-        ident, _, digest = head.partition(":")
-        expected = (int(ident), digest)
+    from kvrules.store.audit import parse_anchor
+
+    expected = parse_anchor(head) if head is not None else None
     with open_existing(db, read_only=True) as store:
         problems = store.verify_audit(expected)
         newest = store.audit_head()
@@ -480,4 +484,5 @@ def audit_verify(db: Path, head: str | None) -> None:
         click.echo(str(p), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"audit log intact: {newest[0]} entries, head {newest[0]}:{newest[1]}")
+    anchored = f"; anchored entry {expected[0]} found as published" if expected else ""
+    click.echo(f"audit log intact: {newest[0]} entries, head {newest[0]}:{newest[1]}{anchored}")
