@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from kvrules.errors import KvrulesError
 from kvrules.rulebook.ir import Severity
 from kvrules.store import committee as _committee
 from kvrules.store.cases import Case, StoredFinding, case_findings
@@ -70,7 +71,7 @@ def not_closed_in_words(refused: dict[int, str], shown: int = 10) -> str:
     )
 
 
-class NotClosable(ValueError):
+class NotClosable(KvrulesError, ValueError):
     """Closing was asked of cases that need a decision first: ``refused`` says which, why."""
 
     def __init__(self, refused: dict[int, str]) -> None:
