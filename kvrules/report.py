@@ -222,17 +222,23 @@ class CaseRow:
 
 
 def critical_cases(
-    store: Store, since: datetime, links: RecordLinks | None = None
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> list[CaseRow]:
-    """Critical cases still open, and those opened or decided since ``since``, newest first,
-    each with its latest decision in effect (a four-eyes proposal is not one until approved)."""
+    """Critical cases still open, and those opened or decided in the period (``since`` up to,
+    not including, ``until``; open-ended without it), newest first, each with its latest
+    decision in effect (a four-eyes proposal is not one until approved)."""
     # ordered by id: the last one wins
     latest = {d.case_id: d for d in store.decisions() if d.in_effect}
     rows = []
     for case in store.cases():
         if case.severity is not Severity.CRITICAL:
             continue
-        recent = case.opened_at >= since or (case.decided_at or case.opened_at) >= since
+        recent = _within(case.opened_at, since, until) or _within(
+            case.decided_at or case.opened_at, since, until
+        )
         if case.status not in ("open", "triaged") and not recent:
             continue
         d = latest.get(case.id)
@@ -275,13 +281,23 @@ def _decision_rows(
     return rows
 
 
+def _within(moment: datetime, since: datetime, until: datetime | None) -> bool:
+    return moment >= since and (until is None or moment < until)
+
+
 def decisions_since(
-    store: Store, since: datetime, links: RecordLinks | None = None
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> list[CaseRow]:
     """Every committee decision that took effect since ``since``, oldest first, on the case
-    it decided: made without four-eyes, or approved by the second member (then dated by the
-    approval). Pending and superseded proposals were not taken: ``pending_proposals``."""
-    taken = (d for d in store.decisions() if d.in_effect and d.effective_at >= since)
+    it decided, up to (not including) ``until`` when given: made without four-eyes, or
+    approved by the second member (then dated by the approval). Pending and superseded
+    proposals were not taken: ``pending_proposals``."""
+    taken = (
+        d for d in store.decisions() if d.in_effect and _within(d.effective_at, since, until)
+    )
     return sorted(_decision_rows(store, taken, links), key=lambda r: r.decided_at or r.opened_at)
 
 
@@ -304,7 +320,10 @@ class ClosureRow:
 
 
 def closures_since(
-    store: Store, since: datetime, links: RecordLinks | None = None
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> list[ClosureRow]:
     """Every closure of a case since ``since``, oldest first, as the audit log records it
     (a case closed, reopened and closed again shows twice: the board sees each)."""
@@ -313,7 +332,7 @@ def closures_since(
         if e.action != "case.closed" or not e.subject.startswith("case:"):
             continue
         at = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
-        if at < since or (case := store.case(int(e.subject[5:]))) is None:
+        if not _within(at, since, until) or (case := store.case(int(e.subject[5:]))) is None:
             continue
         label = describe(
             store.subject(case.source_system, case.record_id),

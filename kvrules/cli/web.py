@@ -6,7 +6,7 @@ import os
 import socket
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +317,13 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="start of the period whose critical cases and decisions are listed (default: 90 days ago)",
+    help="first day of the period whose critical cases, decisions and closures are listed, "
+    "in the configured time_zone (default: 90 days before --until)",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="last day of that period, included, in the configured time_zone (default: today)",
 )
 def report(
     config_path: Path | None,
@@ -328,9 +334,11 @@ def report(
     foreign_cap: float | None,
     exchange_rates: Path | None,
     since: datetime | None,
+    until: datetime | None,
 ) -> None:
     """Write the portfolio report (charts inline, works offline) for the board; to a file
     named .md, the open cases and their findings in Markdown instead (no charts)."""
+    from kvrules.period import period_moments
     from kvrules.web.reportpage import write_report
 
     if out.suffix.lower() in MARKDOWN_SUFFIXES:
@@ -353,6 +361,10 @@ def report(
         foreign_cap=foreign_cap,
         exchange_rates=exchange_rates,
     )
+    # whole days in the institution's zone, as the report shows its dates
+    first, last = period_moments(
+        since.date() if since else None, until.date() if until else None, site.time_zone
+    )
     with open_existing(site.db, read_only=True) as store:
         write_report(
             store,
@@ -361,7 +373,8 @@ def report(
             title=title,
             foreign_cap=site.foreign_cap,
             rates=site.rates,
-            since=since.replace(tzinfo=UTC) if since else None,
+            since=first,
+            until=last,
             links=site.links,
             time_zone=site.time_zone,
         )

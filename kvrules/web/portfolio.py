@@ -78,7 +78,9 @@ class Portfolio:
     screened_against: list[str] = field(default_factory=list)
     list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
     audit_head: tuple[int, str] = (0, "")
-    since: datetime | None = None  # the period the case tables cover, up to generated_at
+    # the period the case tables cover: from ``since`` up to, not including, ``until``
+    since: datetime | None = None
+    until: datetime | None = None
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
     closed: list[ClosureRow] = field(default_factory=list)  # closures in the period, by whom
@@ -100,6 +102,12 @@ class Portfolio:
             f"{n} {KIND_WORDS.get(kind or '', ('record', 'records'))[n != 1]}"
             for kind, n in self.by_kind.most_common()
         ]
+
+    @property
+    def last_moment(self) -> datetime:
+        """The period's last moment (``until`` is the start of the day after it), for showing
+        its last day."""
+        return (self.until or self.generated_at) - timedelta(microseconds=1)
 
     @property
     def years(self) -> list[str]:
@@ -153,16 +161,22 @@ def build(
     rates: ExchangeRates | None = None,
     since: datetime | None = None,
     links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> Portfolio:
+    """The portfolio as the store has it now; the case tables (critical cases, decisions,
+    closures) cover ``since`` up to, not including, ``until`` (default: the last
+    ``DEFAULT_PERIOD_DAYS`` days, up to now)."""
     today = today or date.today()
     now = datetime.now(UTC)
-    since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
+    until = until if until is not None and until < now else None  # the future: up to now
+    since = since or (until or now) - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
         home_country=home_country.upper() if home_country else None,
         generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
         since=since,
+        until=until,
     )
     risk = _record_risk(store)
     for system, record_id, kind, body in store.subjects():
@@ -197,9 +211,9 @@ def build(
         p.mitigations_overdue += m.overdue(today)
     p.audit_head = store.audit_head()
     p.screened_against, p.list_titles = store.screening()
-    p.critical = critical_cases(store, since, links)
-    p.decided = decisions_since(store, since, links)
-    p.closed = closures_since(store, since, links)
+    p.critical = critical_cases(store, since, links, until)
+    p.decided = decisions_since(store, since, links, until)
+    p.closed = closures_since(store, since, links, until)
     p.pending = pending_proposals(store, links)
     return p
 
