@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -17,31 +17,51 @@ from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from kvrules.store.committee import Decision
+from kvrules.timezone import local_date, local_time, zone
+
+MARKDOWN_CASES = 50  # open cases a Markdown report lists unless asked for all
 
 
 def markdown_report(
     store: Store,
     *,
     title: str = "kvrules findings",
-    limit: int = 50,
+    limit: int | None = MARKDOWN_CASES,
     links: RecordLinks | None = None,
+    time_zone: tzinfo | None = None,
+    now: datetime | None = None,
 ) -> str:
+    """The open cases as of ``now`` (default: now), most severe first, at most ``limit``
+    (None: all), dated in ``time_zone`` (default: the server's)."""
+    tz = time_zone or zone()
     cases = sorted(store.cases("open"), key=lambda c: (-c.severity.rank, c.opened_at, c.id))
     by_severity = Counter(c.severity for c in cases)
+    screened, titles = store.screening()
     lines = [f"# {title}", ""]
+    lines.append(f"Generated {local_time(now or datetime.now(UTC), tz)}.")
+    lines.append("")
+    if not screened and not store.cases() and next(iter(store.subjects()), None) is None:
+        lines.append(
+            "Nothing has been screened yet: no scan has recorded a result in this store "
+            "(`kvrules scan` screens the RIS)."
+        )
+        return "\n".join(lines) + "\n"
+    oldest = (
+        f" (the oldest opened {local_date(min(c.opened_at for c in cases), tz)})" if cases else ""
+    )
     lines.append(
-        "Open cases: "
+        "Open cases as of then, whenever opened: "
         + (
             ", ".join(f"{by_severity[s]} {s.value}" for s in reversed(Severity) if by_severity[s])
             or "none"
         )
+        + oldest
     )
-    screened, titles = store.screening()
     if screened:  # what "not on a list" means here: not found in these editions
         lines += ["", _md(screened_in_words(screened, titles))]
     lines.append("")
     technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
-    for case in cases[:limit]:
+    for case in cases if limit is None else cases[:limit]:
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
         lines.append(f"## Case {case.id} ({case.severity.value}): {_md(label.heading)}")
@@ -72,8 +92,11 @@ def markdown_report(
             )
             technical += [f"  - {_code(str(e))}" for e in f.evidence]
         lines.append("")
-    if len(cases) > limit:
-        lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")
+    if limit is not None and len(cases) > limit:
+        lines.append(
+            f"… and {len(cases) - limit} more open cases, not listed here: `kvrules report "
+            "--out FILE.md --all-cases` lists every one (`kvrules findings`: one line each)."
+        )
         lines.append("")
     if technical:
         lines += ["## Technical detail", "", "Each finding as the engine saw it.", ""]

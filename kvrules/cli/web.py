@@ -321,6 +321,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
     "in the configured time_zone (default: 90 days before --until)",
 )
 @click.option(
+    "--all-cases",
+    is_flag=True,
+    help="Markdown report: list every open case (default: the 50 most severe)",
+)
+@click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="last day of that period, included, in the configured time_zone (default: today)",
@@ -335,6 +340,7 @@ def report(
     exchange_rates: Path | None,
     since: datetime | None,
     until: datetime | None,
+    all_cases: bool,
 ) -> None:
     """Write the portfolio report (charts inline, works offline) for the board; to a file
     named .md, the open cases and their findings in Markdown instead (no charts)."""
@@ -343,12 +349,20 @@ def report(
 
     if out.suffix.lower() in MARKDOWN_SUFFIXES:
         # A .md file given HTML was unreadable as Markdown: the format follows the name.
-        from kvrules.report import write_markdown_report
+        from kvrules.report import MARKDOWN_CASES, write_markdown_report
         from kvrules.settings import record_links
+        from kvrules.timezone import zone
 
         config = config_from(config_path, db)
         with open_existing(config.database) as store:
-            write_markdown_report(store, out, title=title, links=record_links(config))
+            write_markdown_report(
+                store,
+                out,
+                title=title,
+                links=record_links(config),
+                time_zone=zone(config.time_zone),
+                limit=None if all_cases else MARKDOWN_CASES,
+            )
         click.echo(
             f"report: {out} (Markdown: the open cases and their findings; the portfolio "
             "report with charts is written to a file named .html)"
