@@ -14,6 +14,7 @@ from typing import Any
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
+from kvrules.jurisdiction import domestic_countries
 from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
 from kvrules.report import (
@@ -58,9 +59,16 @@ class Portfolio:
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
     projects: int = 0
     outputs: int = 0
+    # projects with a partner abroad (another country than home) or a foreign funder (as
+    # ``funder.foreign`` has it: outside the home country and, for a member, the EU)
     foreign_projects: int = 0
+    partner_abroad_projects: int = 0
+    foreign_funder_projects: int = 0
     collab_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # partner country → risk → projects: partners (and participants' institutions) only; an
+    # EU funder registered in Brussels is no Belgian partner
     collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    funder_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
     listed: ListedPartners = field(default_factory=ListedPartners)  # by resolved organisation
@@ -118,8 +126,12 @@ class Portfolio:
         return sorted(self.copub_by_year)
 
     def top_countries(self) -> list[tuple[str, Counter]]:
-        ranked = sorted(self.collab_by_country.items(), key=lambda kv: -sum(kv[1].values()))
-        return ranked[:TOP_COUNTRIES]
+        """Partner countries with most projects first, projects by risk."""
+        return _top(self.collab_by_country)
+
+    def top_funder_countries(self) -> list[tuple[str, Counter]]:
+        """Foreign funders' countries with most projects first, projects by risk."""
+        return _top(self.funder_by_country)
 
     def copub_top(self) -> list[str]:
         return [c for c, _ in self.copub_by_country.most_common(8)]
@@ -146,6 +158,11 @@ class Portfolio:
             over = share is not None and share > self.foreign_cap
             rows.append((unit, cur, amount, self.funding.lines[(unit, cur)], share, over))
         return sorted(rows, key=lambda r: (r[1], -r[2]))
+
+
+def _top(by_country: dict[str, Counter]) -> list[tuple[str, Counter]]:
+    ranked = sorted(by_country.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return ranked[:TOP_COUNTRIES]
 
 
 def _record_risk(store: Store) -> dict[tuple[str, str], str]:
@@ -227,18 +244,39 @@ def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]
     return {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
 
 
+def _foreign_funder_countries(p: Portfolio, funders: Iterable[dict[str, Any]]) -> set[str]:
+    """The countries of the foreign funders, foreign as ``funder.foreign`` says (outside the
+    home country and, for an EU member, the EU: the funding section's sense); recomputed
+    where a record kept no verdict. None without a home country."""
+    if p.home_country is None:
+        return set()
+    domestic = domestic_countries(p.home_country)
+    return {
+        f["country"]
+        for f in funders
+        if f.get("country")
+        and (f["foreign"] if isinstance(f.get("foreign"), bool) else f["country"] not in domestic)
+    }
+
+
 def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[str, str]) -> None:
     p.projects += 1
-    orgs = project.get("partners", []) + project.get("funders", [])
+    partners = list(project.get("partners", []))
     for person in project.get("participants", []):
-        orgs += person.get("affiliations", [])
-    foreign = _foreign_countries(p, orgs)
-    if foreign:
+        partners += person.get("affiliations", [])
+    funders = project.get("funders", [])
+    abroad = _foreign_countries(p, partners)
+    funded = _foreign_funder_countries(p, funders)
+    p.partner_abroad_projects += bool(abroad)
+    p.foreign_funder_projects += bool(funded)
+    if abroad or funded:
         p.foreign_projects += 1
         p.collab_by_year[_year(project.get("start")) or "unknown"][level] += 1
-        for country in foreign:
-            p.collab_by_country[country][level] += 1
-    for org in orgs:
+    for country in abroad:
+        p.collab_by_country[country][level] += 1
+    for country in funded:
+        p.funder_by_country[country][level] += 1
+    for org in partners + funders:
         p.listed.add(org, record)
     p.funding.add(project, unitless="(no unit)")  # in full for every unit named on it
 

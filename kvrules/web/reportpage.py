@@ -29,7 +29,8 @@ def chart_context(p: Portfolio) -> dict:
     return {
         "p": p,
         "chart_collab_years": charts.columns(
-            "Projects with a foreign partner or funder, by start year and risk",
+            f"Projects with a partner abroad or a funder outside {p.funding.domestic_label}, "
+            "by start year and risk",
             p.years,
             p.collab_by_year,
             RISKS,
@@ -37,11 +38,18 @@ def chart_context(p: Portfolio) -> dict:
             y_title="projects",
         ),
         "chart_collab_countries": charts.bars(
-            "Projects by partner country and risk (top countries)",
+            "Projects by partner country and risk (top countries; funders apart, below)",
             p.top_countries(),
             RISKS,
             x_title="projects",
             y_title="partner country",
+        ),
+        "chart_funder_countries": charts.bars(
+            f"Projects by country of a funder outside {p.funding.domestic_label}, and risk",
+            p.top_funder_countries(),
+            RISKS,
+            x_title="projects",
+            y_title="funder country",
         ),
         "chart_copub_years": charts.columns(
             "Co-publications by year and foreign co-author country (top 8)",
