@@ -771,6 +771,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
 
+    def audit_entries_of_action(self, action: str) -> list[_audit.AuditEntry]:
+        """Every audit entry of one kind ("case.closed"), oldest first."""
+        return _audit.entries_of_action(self._db.conn, action)
+
     def audit_page(
         self,
         subject: str | None = None,

@@ -105,6 +105,13 @@ def entries(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditE
     return [_entry(r) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
+def entries_of_action(conn: sqlite3.Connection, action: str) -> list[AuditEntry]:
+    """Every entry of one kind ("case.closed"), oldest first: the board report's closures
+    without reading (and parsing the details of) the whole log."""
+    rows = conn.execute("SELECT * FROM audit_log WHERE action = ? ORDER BY id", (action,))
+    return [_entry(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class AuditPage:
     """One page of the log, newest first, and whether entries lie beyond it either way."""
