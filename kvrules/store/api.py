@@ -25,6 +25,7 @@ from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
+from kvrules.store import closing as _closing
 from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
 from kvrules.store import retention as _retention
@@ -478,11 +479,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         decision: str | None = None,
         note: str | None = None,
     ) -> _cases.Case:
-        """Move a case along the workflow (triaged, decided with a decision, closed)."""
+        """Move a case along the workflow (triaged, decided with a decision, closed). A case
+        that needs a committee decision is closed only once one is in effect
+        (``NotClosable``, a ValueError, otherwise: ``kvrules.store.closing``)."""
         now = self.clock()
         with self._db.transaction() as c:
-            case = _cases.set_status(c, case_id, status, now, decision)
             details = {"status": status, "decision": decision, "note": note}
+            if status == "closed":
+                before = _cases.require_case(c, case_id)
+                if why := _closing.refusal(c, before):
+                    raise _closing.NotClosable({case_id: why})
+                details["basis"] = _closing.closing_basis(before)
+            case = _cases.set_status(c, case_id, status, now, decision)
             self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
             return case
 
@@ -762,6 +770,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
 
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
+
+    def audit_entries_of_action(self, action: str) -> list[_audit.AuditEntry]:
+        """Every audit entry of one kind ("case.closed"), oldest first."""
+        return _audit.entries_of_action(self._db.conn, action)
 
     def audit_page(
         self,

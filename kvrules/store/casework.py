@@ -12,6 +12,7 @@ from datetime import date
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
+from kvrules.store import closing as _closing
 from kvrules.store import committee as _committee
 from kvrules.store import users as _users
 from kvrules.store.changes import require_unchanged, require_unchanged_all
@@ -89,19 +90,44 @@ class CaseworkStore(StorePart):
     def set_cases_status(
         self, case_ids: Sequence[int], status: str, *, actor: str, seen: int | None = None
     ) -> int:
-        """Reopen or close each case; audited per case."""
+        """Reopen or close each case (one already so is left as it is); audited per case.
+        Closing is all or nothing: a case that needs a committee decision first
+        (``kvrules.store.closing``) refuses the lot with ``NotClosable``; ``closable_cases``
+        sorts them beforehand."""
         if status not in BULK_STATUSES:
             raise ValueError(f"many cases at once can only be set to {' or '.join(BULK_STATUSES)}")
         now = self.clock()
         with self._db.transaction() as c:
             cases = [_cases.require_case(c, i) for i in case_ids]
             require_unchanged_all(c, case_ids, seen, actor)
-            changed = [case.id for case in cases if case.status != status]
-            for case_id in changed:
-                _cases.set_status(c, case_id, status, now)
+            changed = [case for case in cases if case.status != status]
+            if status == "closed":
+                refused = {k.id: why for k in changed if (why := _closing.refusal(c, k))}
+                if refused:
+                    raise _closing.NotClosable(refused)
+            for case in changed:
                 details = {"status": status, "note": "bulk status change"}
-                self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
+                if status == "closed":
+                    details["basis"] = _closing.closing_basis(case)
+                _cases.set_status(c, case.id, status, now)
+                self._log(actor, f"case.{status}", f"case:{case.id}", details, now)
             return len(changed)
+
+    def closable_cases(
+        self, case_ids: Sequence[int], *, actor: str = "", seen: int | None = None
+    ) -> tuple[list[int], dict[int, str]]:
+        """Of these cases, those that may be closed now, and why each other one may not
+        (it needs a committee decision first). KeyError for an id with no case; with
+        ``seen``, ``CaseChanged`` when any of them changed since (a stale list changes none)."""
+        c = self._db.conn
+        require_unchanged_all(c, case_ids, seen, actor)
+        closable, refused = [], {}
+        for case_id in case_ids:
+            if why := _closing.refusal(c, _cases.require_case(c, case_id)):
+                refused[case_id] = why
+            else:
+                closable.append(case_id)
+        return closable, refused
 
     # -- four-eyes decisions ---------------------------------------------------------------
 

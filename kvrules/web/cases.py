@@ -19,6 +19,7 @@ from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.changes import CaseChanged
+from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
@@ -147,9 +148,14 @@ async def bulk_change(request: Request) -> Response:
             if kind == "triage" and value in TRIAGE:
                 done = store.triage_cases(ids, value, actor=actor, seen=seen)
                 said = f"triaged {value}"
+            elif kind == "status" and value == "closed":
+                # only what needs no decision closes in bulk; the rest is named, with why
+                ids, refused = store.closable_cases(ids, actor=actor, seen=seen)
+                done = store.set_cases_status(ids, value, actor=actor, seen=seen)
+                said = "closed" + _not_closed(refused)
             elif kind == "status" and value in BULK_STATUSES:
                 done = store.set_cases_status(ids, value, actor=actor, seen=seen)
-                said = "reopened" if value == "open" else "closed"
+                said = "reopened"
             elif kind == "assign":
                 done = store.assign_cases(ids, value, actor=actor, seen=seen)
                 said = f"assigned to {value}"
@@ -172,6 +178,13 @@ async def bulk_change(request: Request) -> Response:
         f"{done} case{'s' if done != 1 else ''} {said}{already if done < len(ids) else ''}.",
     )
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
+
+
+def _not_closed(refused: dict[int, str]) -> str:
+    """What a bulk close says of the cases it left open: which, why, and what to do."""
+    if not refused:
+        return ""
+    return f"; {not_closed_in_words(refused)}. Decide them on their case page"
 
 
 def _case_view(
