@@ -190,7 +190,7 @@ def evaluate(
     unidentified: dict[str, str | None] = {}
     events = 0
     with Evaluator(books) as evaluator:
-        for event in read_events(records, skipped):
+        for event in read_events(records, skipped, screen_again=enricher is not None):
             events += 1
             if enricher is not None:
                 unidentified |= enricher.enrich(event)
