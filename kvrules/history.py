@@ -149,6 +149,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         else "opened the case"
     ),
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
+    "finding.updated": lambda d: (
+        f"noted that a finding of the case now rests on {d.get('rule')} (edited since "
+        f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"
+    ),
     "case.triaged": _triaged,
     "case.decided": _decided,
     "case.open": _status("reopened the case"),

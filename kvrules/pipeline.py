@@ -281,6 +281,7 @@ class Scanner:
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
+        self._evaluate_unchanged = False  # scan(evaluate_all=True)
         store.register_source(self._full_at)
         # A full read the budget stopped: the next scan resumes it instead of restarting it,
         # or a full read longer than the budget would never finish.
@@ -298,8 +299,13 @@ class Scanner:
         limit: int | None = None,
         progress: Progress | None = None,
         reader: Reader = "thread",
+        evaluate_all: bool = False,
     ) -> ScanReport:
         """Read the source (all of it when ``full``) and process every record.
+
+        ``evaluate_all``: evaluate every record read, unchanged or not (``scan --full``: how an
+        administrator makes sure the rules in force have seen the whole portfolio); otherwise
+        a record whose content, rulebooks and reference editions are as last evaluated is not.
 
         ``reader``: where the source is read: on a thread of this process ("thread"), in a
         process of its own ("process", for adapters that allow it; kvrules.reader), or
@@ -338,6 +344,7 @@ class Scanner:
         # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
+        self._evaluate_unchanged = evaluate_all
         completed = True
         # The source is read ahead (next page fetched while this one is processed).
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
@@ -415,10 +422,8 @@ class Scanner:
             elif record.events:
                 store.release_quarantine(self.source, record.record_id)
                 material = _material(record.events, self._context)
-                if (
-                    store.observe_record(self.source, record.record_id, material)
-                    is Change.UNCHANGED
-                ):
+                change = store.observe_record(self.source, record.record_id, material)
+                if change is Change.UNCHANGED and not self._evaluate_unchanged:
                     report.unchanged += 1
                     # Still in the source: its remembered content (funding shares, re-screening)
                     # must not expire under the retention policy as if it were gone.

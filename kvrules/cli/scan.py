@@ -56,10 +56,13 @@ def run_scan(
     as_json: bool,
     reader: Reader = "auto",
 ) -> ScanReport:
-    """One scan with a progress display on a terminal (records/s and elapsed time)."""
+    """One scan with a progress display on a terminal (records/s and elapsed time); ``full``
+    also evaluates every record read, unchanged or not (the rules in force see them all)."""
     console = progress_console()
     if as_json or not console.is_terminal:
-        return scanner.scan(full=full, limit=limit, progress=TALLY.count, reader=reader)
+        return scanner.scan(
+            full=full, limit=limit, progress=TALLY.count, reader=reader, evaluate_all=full
+        )
     columns = (
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -82,7 +85,7 @@ def run_scan(
                 counts["quarantined"] += 1
             progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
 
-        return scanner.scan(full=full, limit=limit, progress=tick, reader=reader)
+        return scanner.scan(full=full, limit=limit, progress=tick, reader=reader, evaluate_all=full)
 
 
 def print_report(report: ScanReport, as_json: bool) -> None:
@@ -467,7 +470,11 @@ def _source_names(config: Config, source: str | None) -> list[str]:
 @click.command()
 @settings_options
 @click.option("--source", help="one configured source (default: all)")
-@click.option("--full", is_flag=True, help="ignore the stored cursor and read everything")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="ignore the stored cursor, read everything and evaluate every record again",
+)
 @click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @click.option(

@@ -32,6 +32,8 @@ from kvrules.rulebook.schema import (
     amounts_problem,
     number_problem,
 )
+from kvrules.rulebook.unfilled import message as unfilled_message
+from kvrules.rulebook.unfilled import never_fires_on
 from kvrules.rulebook.yamlsource import Located, YamlError, load
 
 _log = logging.getLogger(__name__)
@@ -485,6 +487,11 @@ def _build(
                 line, col = check.src.at((*where, "when"))
             check.error_at(line, col, e.message)
             continue
+        for dead, field in never_fires_on(rule):  # at the first kind it never fires on
+            at = (*where, "on") if isinstance(r.on, str) else (*where, "on", on.index(dead[0]))
+            line, col = check.src.at(at)
+            message = unfilled_message(rule.id, dead, field)
+            _log.warning("%s:%d:%d: %s", check.path, line, col, message)
         if r.enabled:
             rules.append(rule)
             attributes_read |= access.read

@@ -268,7 +268,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """
         now = self.clock()
         with self._db.transaction() as c:
-            known = _cases.touch_finding(c, finding.fingerprint, now)
+            known = self._known_finding(c, finding, now, actor)
             if known is not None:
                 return RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
             case, event = _cases.upsert_case(
@@ -328,7 +328,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
         with self._db.transaction() as c:
             for finding in findings:
-                known = _cases.touch_finding(c, finding.fingerprint, now)
+                known = self._known_finding(c, finding, now, actor)
                 if known is not None:
                     results.append(
                         RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
@@ -369,6 +369,33 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                         )
                         break  # the ids are counted once, on the group's first finding
         return results
+
+    def _known_finding(
+        self, c: sqlite3.Connection, finding: Finding, now: datetime, actor: str
+    ) -> tuple[int, int] | None:
+        """(finding id, case id) of the stored finding ``finding`` is, or None when it is new:
+        the same fingerprint (``last_seen`` refreshed), or the same substance found by an
+        edited rule (updated in place to rest on the rule as it is now, and audited). Neither
+        opens a case nor alerts anyone: the committee never gets the same finding twice."""
+        known = _cases.touch_finding(c, finding.fingerprint, now)
+        if known is not None:
+            return known
+        updated = _cases.update_same_finding(c, finding, now)
+        if updated is None:
+            return None
+        finding_id, case_id, version_before = updated
+        self._log(
+            actor,
+            "finding.updated",
+            f"case:{case_id}",
+            {
+                "fingerprint": finding.fingerprint,
+                "rule": _rule_ref(finding),
+                "rested_on": f"{finding.rulebook.id}@{version_before}/{finding.rule_id}",
+            },
+            now,
+        )
+        return finding_id, case_id
 
     def _enqueue_group(self, c, route, group, channels, now) -> list[int]:
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
