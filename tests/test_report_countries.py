@@ -53,8 +53,10 @@ def _by_the_records(db: Path, home: str) -> dict[str, object]:
                 partner_countries[country] = partner_countries.get(country, 0) + 1
             for country in theirs:
                 funder_countries[country] = funder_countries.get(country, 0) + 1
-            abroad, funded, either = abroad + bool(mine), funded + bool(theirs), either + bool(
-                mine or theirs
+            abroad, funded, either = (
+                abroad + bool(mine),
+                funded + bool(theirs),
+                either + bool(mine or theirs),
             )
     return {
         "partners": partner_countries,

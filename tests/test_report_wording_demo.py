@@ -61,9 +61,7 @@ def test_an_empty_store_says_nothing_was_screened_yet(runner, empty) -> None:
     assert "None found in the lists screened" not in html
 
 
-def test_the_demo_markdown_report_is_dated_and_lists_every_case_when_asked(
-    runner, demo
-) -> None:
+def test_the_demo_markdown_report_is_dated_and_lists_every_case_when_asked(runner, demo) -> None:
     with Store.open(demo.parent / "kvrules.db") as store:
         open_cases = len(store.cases("open"))
     assert open_cases > 50  # enough for the default to stop short

@@ -32,9 +32,10 @@ def test_adviser_bulk_close_leaves_cases_needing_a_decision_open(db: Path) -> No
     high, medium, low = case_id(db, "p-1"), case_id(db, "p-2"), _low_unlisted(db)
     client = app_for(db)
     login(client, "adviser")
-    assert "close (those decided, or info/low with no listed organisation)" in client.get(
-        "/cases"
-    ).text  # what the menu offers says what it will close
+    assert (
+        "close (those decided, or info/low with no listed organisation)"
+        in client.get("/cases").text
+    )  # what the menu offers says what it will close
     page = _bulk(client, "status:closed", [high, medium, low]).text
     assert "1 case closed; 2 cases not closed" in page
     assert "a committee decision must be in effect" in page and "high" in page
