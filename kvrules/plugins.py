@@ -46,7 +46,10 @@ def registry() -> Registry:
         )
         try:
             pm.register(ep.load(), name=ep.name)
-        except Exception as exc:  # a broken third-party plugin must not take kvrules down
+        except KeyboardInterrupt:
+            raise  # the user's Ctrl-C during a slow import: stop, as everywhere else
+        except BaseException as exc:  # a broken plugin must not take kvrules down,
+            # not even with SystemExit (a module written as a script: `raise SystemExit(...)`)
             info.error = f"{type(exc).__name__}: {exc}"
         infos.append(info)
     return Registry(pm, infos)
@@ -66,7 +69,9 @@ def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
         try:
             impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # SystemExit in a hook: the plugin's bug
             failures.append((impl.plugin_name, f"{type(exc).__name__}: {exc}"))
     return failures
 
@@ -134,7 +139,9 @@ def registrations() -> list[Registration]:
 
             try:
                 impl.function(**{"register": register} if "register" in impl.argnames else {})
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # as in call_each
                 _errors.setdefault(plugin, f"{type(exc).__name__}: {exc}")
     return found
 
