@@ -59,6 +59,17 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return registry().manager
 
 
+def _call(plugin: str, hook: str, function: Callable[..., object], kwargs: dict) -> str | None:
+    """Call one plugin's implementation of ``hook``; None, or why it failed (one line)."""
+    try:
+        function(**kwargs)
+    except KeyboardInterrupt:
+        raise  # the user's Ctrl-C, not the plugin's failure
+    except BaseException as exc:  # SystemExit in a hook: the plugin's bug, as any other error
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
     """Call every plugin's implementation of a hook; return (plugin, error) for those that fail.
 
@@ -67,23 +78,18 @@ def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
     pm = get_plugin_manager()
     failures = []
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
-        try:
-            impl.function(**{k: v for k, v in kwargs.items() if k in impl.argnames})
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # SystemExit in a hook: the plugin's bug
-            failures.append((impl.plugin_name, f"{type(exc).__name__}: {exc}"))
+        given = {k: v for k, v in kwargs.items() if k in impl.argnames}
+        if (error := _call(impl.plugin_name, hook_name, impl.function, given)) is not None:
+            failures.append((impl.plugin_name, error))
     return failures
 
 
-def _collect(hook_name: str) -> list[tuple]:
-    items: list[tuple] = []
-    for plugin, error in call_each(hook_name, register=lambda *args: items.append(args)):
-        _errors.setdefault(plugin, error)
-    return items
-
-
 _errors: dict[str, str] = {}
+
+
+def _charge(plugin: str, error: str) -> None:
+    """Record a plugin's failure for ``plugin_errors`` (the first one per plugin)."""
+    _errors.setdefault(plugin, error)
 
 
 def plugin_errors() -> dict[str, str]:
@@ -92,27 +98,51 @@ def plugin_errors() -> dict[str, str]:
     return {**errors, **_errors}
 
 
-def get_adapters() -> dict[str, type]:
-    """Adapter classes by name."""
-    return {cls.name: cls for (cls,) in _collect("register_adapters")}
+# ---- what each registration hook provides, and what it must be given ----------------------
+def _named_subclass(base: str) -> Callable[[tuple], str | None]:
+    """A check of ``register(cls)``: one subclass of ``kvrules.<base>`` with a ``name``."""
+
+    def problem(args: tuple) -> str | None:
+        import kvrules
+
+        expected = getattr(kvrules, base)
+        if len(args) != 1:
+            return f"register() takes one {base} class, was given {len(args)} argument(s)"
+        cls = args[0]
+        if not (isinstance(cls, type) and issubclass(cls, expected)):
+            return f"registered {cls!r} ({type(cls).__name__}), not a subclass of kvrules.{base}"
+        if not isinstance(getattr(cls, "name", None), str) or not cls.name.strip():
+            return f"registered {cls.__name__} without a name (a class attribute, a string)"
+        return None
+
+    return problem
 
 
-def get_alert_channels() -> dict[str, type]:
-    """Alert channel classes by name."""
-    return {cls.name: cls for (cls,) in _collect("register_alert_channels")}
+def _importer_problem(args: tuple) -> str | None:
+    if len(args) != 2:
+        return f"register(kind, parse) was given {len(args)} argument(s)"
+    kind, parse = args
+    if not isinstance(kind, str) or not kind.strip():
+        return f"registered an importer whose kind is {kind!r}, not a name"
+    if not callable(parse):
+        return f"registered importer {kind!r} with {type(parse).__name__} {parse!r}, not a function"
+    return None
 
 
-def get_reference_importers() -> dict[str, object]:
-    """Reference importers by kind."""
-    return dict(_collect("register_reference_importers"))
+@dataclass(frozen=True)
+class Kind:
+    hook: str
+    name_of: Callable[[tuple], str]  # what `kvrules plugins` lists for a registration
+    problem: Callable[[tuple], str | None]  # why a registration is refused (None: accepted)
 
 
-# ---- what each plugin provides (``kvrules plugins``) ---------------------------------------
-# kind -> (hook, how to name what was registered)
-KINDS: dict[str, tuple[str, Callable[[tuple], str]]] = {
-    "adapters": ("register_adapters", lambda args: str(args[0].name)),
-    "alert_channels": ("register_alert_channels", lambda args: str(args[0].name)),
-    "importers": ("register_reference_importers", lambda args: str(args[0])),
+# kind -> its hook
+KINDS: dict[str, Kind] = {
+    "adapters": Kind("register_adapters", lambda args: args[0].name, _named_subclass("Adapter")),
+    "alert_channels": Kind(
+        "register_alert_channels", lambda args: args[0].name, _named_subclass("AlertChannel")
+    ),
+    "importers": Kind("register_reference_importers", lambda args: args[0], _importer_problem),
 }
 
 
@@ -121,6 +151,44 @@ class Registration:
     plugin: str
     kind: str  # a key of KINDS
     name: str
+    args: tuple = field(default=(), compare=False, repr=False)  # what was passed to register()
+
+
+def _registered(kind: str) -> list[Registration]:
+    """What every plugin registers through ``kind``'s hook, each implementation called on its
+    own: a failure, or a registration that is not what the hook asks for, is charged to its
+    plugin (``plugin_errors``) and left out; the plugin's other registrations and every other
+    plugin's are kept."""
+    spec = KINDS[kind]
+    found: list[Registration] = []
+    for impl in getattr(get_plugin_manager().hook, spec.hook).get_hookimpls():
+        plugin = impl.plugin_name
+
+        def register(*args: object, plugin: str = plugin) -> None:
+            if (problem := spec.problem(args)) is not None:
+                _charge(plugin, f"{spec.hook}: {problem}; left out")
+                return
+            found.append(Registration(plugin, kind, str(spec.name_of(args)), args))
+
+        given = {"register": register} if "register" in impl.argnames else {}
+        if (error := _call(plugin, spec.hook, impl.function, given)) is not None:
+            _charge(plugin, error)
+    return found
+
+
+def get_adapters() -> dict[str, type]:
+    """Adapter classes by name."""
+    return {r.name: r.args[0] for r in _registered("adapters")}
+
+
+def get_alert_channels() -> dict[str, type]:
+    """Alert channel classes by name."""
+    return {r.name: r.args[0] for r in _registered("alert_channels")}
+
+
+def get_reference_importers() -> dict[str, Callable]:
+    """Reference importers' parse functions by kind."""
+    return {r.name: r.args[1] for r in _registered("importers")}
 
 
 def registrations() -> list[Registration]:
@@ -129,21 +197,7 @@ def registrations() -> list[Registration]:
     Each implementation is called on its own, so a failure is charged to the right plugin
     (and recorded in ``plugin_errors()``) while the others are still listed.
     """
-    found: list[Registration] = []
-    for kind, (hook, name_of) in KINDS.items():
-        for impl in getattr(get_plugin_manager().hook, hook).get_hookimpls():
-            plugin = impl.plugin_name
-
-            def register(*args: object, plugin: str = plugin, kind: str = kind, name_of=name_of):
-                found.append(Registration(plugin, kind, name_of(args)))
-
-            try:
-                impl.function(**{"register": register} if "register" in impl.argnames else {})
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # as in call_each
-                _errors.setdefault(plugin, f"{type(exc).__name__}: {exc}")
-    return found
+    return [r for kind in KINDS for r in _registered(kind)]
 
 
 def reset() -> None:

@@ -61,3 +61,47 @@ def test_ctrl_c_inside_a_plugin_still_stops_the_run(install) -> None:
     install("kvrules-ctrlc", INTERRUPTED_IN_HOOK, {"ctrlc": "kvrules_tp_ctrlc"})
     with pytest.raises(KeyboardInterrupt):
         plugins.get_adapters()
+
+
+NOT_A_CLASS = """
+from kvrules import hookimpl
+
+@hookimpl
+def register_adapters(register):
+    register("elements")  # a string, not an Adapter class
+
+@hookimpl
+def register_alert_channels(register):
+    register(object)
+
+@hookimpl
+def register_reference_importers(register):
+    register("inhouse", "not a function")
+    register(None, len)
+"""
+
+
+def test_a_registration_that_is_not_what_the_hook_asks_for_is_refused_and_named(
+    install, tmp_path: Path
+) -> None:
+    """`register("elements")` made every `fetch` an internal error (AttributeError: 'str'
+    object has no attribute 'name'), for every source, without naming the plugin."""
+    install("kvrules-notaclass", NOT_A_CLASS, {"notaclass": "kvrules_tp_notaclass"})
+    install("kvrules-elements", GOOD, {"elements": "kvrules_tp_elements_ok2"})
+    fetched = fetch_file(tmp_path)
+    assert fetched.exit_code == 0 and "p-1  Quantum sensing" in fetched.stdout, fetched.output
+    assert {"elements", "file", "pure"} <= set(plugins.get_adapters())
+    assert "topdesk" in plugins.get_alert_channels()
+    importers = plugins.get_reference_importers()  # elements' "inhouse", not notaclass's
+    assert list(importers) == ["inhouse"] and callable(importers["inhouse"])
+    error = listing()["notaclass"]["error"]
+    assert "register_adapters: registered 'elements' (str), not a subclass of kvrules.Adapter" in (
+        error
+    )
+    elsewhere = CliRunner().invoke(cli, ["fetch", "--source", "notaclass"])
+    assert elsewhere.exit_code == 1 and "internal error" not in elsewhere.output
+    assert (
+        "adapter 'notaclass': its plugin is installed but failed to load (register_adapters: "
+        "registered 'elements' (str), not a subclass of kvrules.Adapter; left out)"
+        in elsewhere.output
+    )
