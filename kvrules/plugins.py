@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,6 +14,50 @@ import pluggy
 from kvrules import hookspecs
 
 GROUP = "kvrules"
+# Seconds a plugin's import, or one call of one of its hooks, may take before kvrules goes on
+# without it: a hook that "just checks the server" and never returns must not hang every
+# command. Registration is meant to be instant (hookspecs: no connecting, no threads).
+DEADLINE_ENV = "KVRULES_PLUGIN_DEADLINE"
+DEFAULT_DEADLINE = 10.0
+
+
+def deadline() -> float:
+    """The deadline in seconds: ``KVRULES_PLUGIN_DEADLINE``, else (unset or not a positive
+    number) ``DEFAULT_DEADLINE``."""
+    try:
+        seconds = float(os.environ.get(DEADLINE_ENV, ""))
+    except ValueError:
+        return DEFAULT_DEADLINE
+    return seconds if 0 < seconds < float("inf") else DEFAULT_DEADLINE
+
+
+def _late(what: str) -> str:
+    return f"{what} did not return within {deadline():g} s ({DEADLINE_ENV} allows more); left out"
+
+
+def _within_deadline(action: Callable[[], object], name: str) -> tuple[bool, BaseException | None]:
+    """Run ``action`` in a daemon thread for at most ``deadline()`` seconds: (whether it
+    returned, what it raised). A call that does not return is abandoned (a thread cannot be
+    stopped); being a daemon, it does not keep kvrules from exiting. KeyboardInterrupt is
+    re-raised: Ctrl-C is the user's (and arrives here, in the main thread, during the wait)."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as exc:  # SystemExit from a plugin is the plugin's failure
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=run, name=f"kvrules plugin {name}", daemon=True)
+    thread.start()
+    thread.join(deadline())
+    if not outcome:
+        return False, None
+    if isinstance(outcome[0], KeyboardInterrupt):
+        raise outcome[0]
+    return True, outcome[0]
 
 
 @dataclass
@@ -44,12 +90,19 @@ def registry() -> Registry:
             distribution=dist.name if dist else None,
             version=dist.version if dist else None,
         )
-        try:
-            pm.register(ep.load(), name=ep.name)
-        except KeyboardInterrupt:
-            raise  # the user's Ctrl-C during a slow import: stop, as everywhere else
-        except BaseException as exc:  # a broken plugin must not take kvrules down,
-            # not even with SystemExit (a module written as a script: `raise SystemExit(...)`)
+        loaded: list[object] = []
+        returned, exc = _within_deadline(
+            lambda ep=ep, loaded=loaded: loaded.append(ep.load()), ep.name
+        )
+        if not returned:
+            info.error = _late("import")
+        if exc is None and loaded:
+            try:
+                pm.register(loaded[0], name=ep.name)
+            except Exception as error:  # pluggy's validation: a hook with unknown arguments
+                exc = error
+        if exc is not None:  # a broken plugin must not take kvrules down, not even with
+            # SystemExit (a module written as a script: `raise SystemExit(...)`)
             info.error = f"{type(exc).__name__}: {exc}"
         infos.append(info)
     return Registry(pm, infos)
@@ -60,14 +113,19 @@ def get_plugin_manager() -> pluggy.PluginManager:
 
 
 def _call(plugin: str, hook: str, function: Callable[..., object], kwargs: dict) -> str | None:
-    """Call one plugin's implementation of ``hook``; None, or why it failed (one line)."""
-    try:
-        function(**kwargs)
-    except KeyboardInterrupt:
-        raise  # the user's Ctrl-C, not the plugin's failure
-    except BaseException as exc:  # SystemExit in a hook: the plugin's bug, as any other error
-        return f"{type(exc).__name__}: {exc}"
-    return None
+    """Call one plugin's implementation of ``hook`` (within the deadline); None, or why it
+    failed (one line). A hook that once did not return is not called again in this process."""
+    if (plugin, hook) in _hung:
+        return _late(hook)
+    returned, exc = _within_deadline(lambda: function(**kwargs), f"{plugin} {hook}")
+    if not returned:
+        _hung.add((plugin, hook))
+        return _late(hook)
+    return None if exc is None else f"{type(exc).__name__}: {exc}"
+
+
+# (plugin, hook) calls that did not return: not called again; what they register late is ignored
+_hung: set[tuple[str, str]] = set()
 
 
 def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
@@ -165,6 +223,8 @@ def _registered(kind: str) -> list[Registration]:
         plugin = impl.plugin_name
 
         def register(*args: object, plugin: str = plugin) -> None:
+            if (plugin, spec.hook) in _hung:  # called after kvrules stopped waiting
+                return
             if (problem := spec.problem(args)) is not None:
                 _charge(plugin, f"{spec.hook}: {problem}; left out")
                 return
@@ -205,3 +265,4 @@ def reset() -> None:
     (for tests that put a throwaway distribution on ``sys.path``)."""
     registry.cache_clear()
     _errors.clear()
+    _hung.clear()

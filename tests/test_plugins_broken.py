@@ -3,6 +3,10 @@ hook does not ask for: each is reported against its plugin and every other plugi
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +109,48 @@ def test_a_registration_that_is_not_what_the_hook_asks_for_is_refused_and_named(
         "registered 'elements' (str), not a subclass of kvrules.Adapter; left out)"
         in elsewhere.output
     )
+
+
+HANGS_IN_HOOK = """
+import time
+
+from kvrules import hookimpl
+
+@hookimpl
+def register_adapters(register):
+    time.sleep(3600)  # e.g. a plugin that "just checks the server" at registration
+"""
+
+HANGS_AT_IMPORT = "import time\n\ntime.sleep(3600)\n"
+
+
+def test_a_plugin_that_never_returns_is_left_behind_and_named(install, tmp_path: Path) -> None:
+    """A registration hook sleeping forever hung `kvrules plugins` and `fetch` for good: now
+    kvrules waits KVRULES_PLUGIN_DEADLINE seconds, names the plugin and the hook, and goes on.
+    Real installed entry points, in a real process (a hung thread must not keep it alive)."""
+    install("kvrules-hang", HANGS_IN_HOOK, {"hangs": "kvrules_tp_hangs"})
+    install("kvrules-hang-import", HANGS_AT_IMPORT, {"hangs_import": "kvrules_tp_hangs_import"})
+    install("kvrules-elements", GOOD, {"elements": "kvrules_tp_elements_ok3"})
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path]),
+        "KVRULES_PLUGIN_DEADLINE": "1",
+    }
+
+    def kvrules(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "kvrules", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=90)
+
+    listed = kvrules("plugins", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["hangs"]["error"] == (
+        "register_adapters did not return within 1 s (KVRULES_PLUGIN_DEADLINE allows more); "
+        "left out"
+    )
+    assert rows["hangs_import"]["error"].startswith("import did not return within 1 s")
+    assert rows["elements"]["adapters"] == ["elements"] and rows["elements"]["error"] is None
+    data = tmp_path / "p.csv"
+    data.write_text("project_id,title\np-1,Quantum sensing\n")
+    fetched = kvrules("fetch", "--source", "file", "--path", str(data))
+    assert fetched.returncode == 0 and "p-1  Quantum sensing" in fetched.stdout, fetched.stderr
