@@ -25,6 +25,7 @@ from kvrules.testing import (
     AdapterConformance,
     SourceHarness,
     check_dry_run_writes_nothing,
+    check_keeps_human_values,
     check_no_secret,
     check_nothing_new,
     check_pages_to_end,
@@ -101,7 +102,8 @@ class MemoryAdapter(Adapter):
     ) -> TagWrite:
         if record_id not in self.source.records:
             raise LookupError(record_id)
-        before, after = self.source.tags.get(record_id, []), sorted(set(tags))
+        held = self.source.tags.get(record_id, [])
+        before, after = [t for t in held if t.startswith("ks:")], sorted(set(tags))
         result = TagWrite(
             record_id=record_id,
             before=before,
@@ -112,7 +114,7 @@ class MemoryAdapter(Adapter):
         )
         if dry_run or not result.changed or result.skipped:
             return result
-        self.source.tags[record_id] = after
+        self.source.tags[record_id] = [t for t in held if not t.startswith("ks:")] + after
         return result.model_copy(update={"written": True})
 
     not_ours = staticmethod(not_ours)
@@ -141,6 +143,13 @@ class MemoryHarness(SourceHarness):
 
     def break_source(self) -> None:
         self.source.up = False
+
+    def add_human_values(self, record_id: str, own_group: bool = False) -> None:
+        mine = ["faculty:eemcs", *(["ks:cleared-by-office"] if own_group else [])]
+        self.source.tags[record_id] = [*self.source.tags.get(record_id, []), *mine]
+
+    def human_values(self, record_id: str) -> object:
+        return sorted(t for t in self.source.tags.get(record_id, []) if t != "ks:high")
 
 
 class TestMemoryAdapterConformance(AdapterConformance):
@@ -296,3 +305,35 @@ def test_a_secret_not_declared_or_without_a_file_is_caught(tmp_path: Path) -> No
     with pytest.raises(AssertionError, match="token: declare token_file"):
         check_secret_settings(NoFile(token=TOKEN), TOKEN, tmp_path)
     assert check_secret_settings(MemoryConfig(token=TOKEN), TOKEN, tmp_path) == ["token"]
+
+
+class KeepsOnlyItsOwn(MemoryAdapter):
+    """Puts back only kvrules' tags: the faculty tag a person set is gone."""
+
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, written: object = None
+    ) -> TagWrite:
+        result = super().write_tags(record_id, tags, dry_run=dry_run, written=written)  # type: ignore[arg-type]
+        if result.written:
+            self.source.tags[record_id] = sorted(set(tags))
+        return result
+
+
+def test_erasing_what_a_person_set_is_caught() -> None:
+    """All 12 checks passed an adapter writing put_tags(id, sorted(set(tags))) over
+    'faculty:eemcs': the harness could not seed a value kvrules did not write."""
+    h = MemoryHarness()
+    h.add_human_values("r1")
+    with pytest.raises(AssertionError) as erased:
+        check_keeps_human_values(
+            build(KeepsOnlyItsOwn, h), "r1", ["ks:high"], lambda: h.human_values("r1")
+        )
+    assert str(erased.value) == (
+        "write_tags('r1', ['ks:high'], dry_run=False, written=[]) changed what a person set "
+        "on r1: ['faculty:eemcs'] became []"
+    )
+    h.add_human_values("r2", own_group=True)  # the honest adapter leaves both alone
+    check_keeps_human_values(
+        build(MemoryAdapter, h), "r2", ["ks:high"], lambda: h.human_values("r2")
+    )
+    assert h.source.tags["r2"] == ["faculty:eemcs", "ks:cleared-by-office"]

@@ -136,6 +136,36 @@ def check_write_back(adapter: Adapter, record_id: str, tags: list[str]) -> None:
     assert undo.skipped is None, "kvrules must be able to change what it wrote itself"
 
 
+def check_keeps_human_values(
+    adapter: Adapter, record_id: str, tags: list[str], human_values: Callable[[], object]
+) -> None:
+    """Every write to ``record_id`` (a dry run, a write as if kvrules had written nothing,
+    the same again, an undo) leaves the values a person set there (``human_values()``, read
+    from the source) as they were: kvrules owns its own tags, nothing else."""
+    expected = human_values()
+
+    def unchanged(call: str) -> None:
+        now = human_values()
+        assert now == expected, (
+            f"{call} changed what a person set on {record_id}: {expected!r} became {now!r}"
+        )
+
+    first = tags_written(adapter, record_id, tags)
+    unchanged(f"write_tags({record_id!r}, {tags}) (a dry run)")
+    if first.skipped:  # a value of kvrules' own group that kvrules did not write
+        tags_written(adapter, record_id, tags, dry_run=False)
+        unchanged(f"write_tags({record_id!r}, {tags}, dry_run=False) (skipped: {first.skipped})")
+        return
+    calls: list[tuple[list[str], list[str] | None]] = [
+        (tags, first.before),
+        (tags, tags),
+        (first.before, tags),
+    ]
+    for wanted, written in calls:
+        tags_written(adapter, record_id, wanted, dry_run=False, written=written)
+        unchanged(f"write_tags({record_id!r}, {wanted}, dry_run=False, written={written})")
+
+
 def check_dry_run_writes_nothing(
     adapter: Adapter, record_id: str, tags: list[str], snapshot: Callable[[], object]
 ) -> None:

@@ -45,6 +45,19 @@ class SourceHarness(ABC):
         Return the record id it should be quarantined under, or None if any id will do."""
         raise NotImplementedError
 
+    def add_human_values(self, record_id: str, own_group: bool = False) -> None:
+        """Set values on ``record_id`` as a person in the RIS would, which kvrules did not
+        write and must never remove: a tag or keyword in another group or field
+        (``faculty:eemcs``); with ``own_group``, also one in the group the adapter writes
+        kvrules' tags to (``ks:cleared-by-office``), if people can set those in your source.
+        Every write the suite makes is then checked to leave them as they were."""
+        raise NotImplementedError
+
+    def human_values(self, record_id: str) -> object:
+        """What ``add_human_values`` set, as the source holds it now (compared with ``==``):
+        say, the record's tags that kvrules did not write."""
+        raise NotImplementedError
+
     def break_source(self) -> None:
         """Make the source unusable (gone, unreachable, refusing the credential)."""
         raise NotImplementedError

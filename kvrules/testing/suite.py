@@ -147,6 +147,27 @@ class AdapterConformance:
             fresh.close()
         assert sorted(seen.before) == sorted(set(harness.tags)), "the write did not persist"
 
+    def test_write_back_keeps_what_people_set(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        """Tags and keywords a person set (another group; kvrules' own group, not written by
+        kvrules) survive every write: an adapter that puts back only kvrules' tags erases them."""
+        writable = [
+            r.record_id for r in checks.content(full) if r.events and adapter.taggable(r.record_id)
+        ]
+        assert len(writable) >= 2, "two mappable, taggable records are needed to write tags to"
+        for record_id, own_group in zip(writable, (False, True), strict=False):
+            _optional(
+                lambda r=record_id, own=own_group: harness.add_human_values(r, own_group=own),
+                "add_human_values()",
+            )
+            checks.check_keeps_human_values(
+                adapter,
+                record_id,
+                harness.tags,
+                lambda r=record_id: _optional(lambda: harness.human_values(r), "human_values()"),
+            )
+
     def test_unknown_record_write_raises(self, harness: SourceHarness, adapter: Adapter) -> None:
         before = harness.snapshot()
         checks.check_unknown_record(
