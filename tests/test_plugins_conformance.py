@@ -27,6 +27,7 @@ from kvrules.testing import (
     check_dry_run_writes_nothing,
     check_keeps_human_values,
     check_no_secret,
+    check_no_secret_in_records,
     check_nothing_new,
     check_pages_to_end,
     check_quarantine,
@@ -337,3 +338,33 @@ def test_erasing_what_a_person_set_is_caught() -> None:
         build(MemoryAdapter, h), "r2", ["ks:high"], lambda: h.human_values("r2")
     )
     assert h.source.tags["r2"] == ["faculty:eemcs", "ks:cleared-by-office"]
+
+
+class LeaksIntoRecord(MemoryAdapter):
+    """Puts the token where no log check looks: a keyword of the project."""
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for r in super().fetch(cursor):
+            for e in r.events:
+                e.project.keywords.append(f"fetched-with:{TOKEN}")  # type: ignore[union-attr]
+            yield r
+
+
+def test_a_secret_in_a_fetched_record_is_caught(caplog: pytest.LogCaptureFixture) -> None:
+    """test_no_secret_in_logs_or_messages checked cursors, errors, reprs and logs, never the
+    events: a key appended to project.keywords passed."""
+    h = MemoryHarness()
+    records = list(build(LeaksIntoRecord, h).fetch())
+    with pytest.raises(AssertionError) as leaked:
+        check_no_secret_in_records(TOKEN, records)
+    assert str(leaked.value).startswith("a secret leaked into fetched record r0: ...")
+    assert "fetched-with:***" in str(leaked.value) and TOKEN not in str(leaked.value)
+    check_no_secret_in_records(TOKEN, build(MemoryAdapter, h).fetch())
+    # and the suite's own test runs that check
+
+    class LeakyHarness(MemoryHarness):
+        def adapter(self) -> MemoryAdapter:
+            return build(LeaksIntoRecord, self)
+
+    with pytest.raises(AssertionError, match="a secret leaked into fetched record r0"):
+        AdapterConformance().test_no_secret_in_logs_or_messages(LeakyHarness(), caplog)

@@ -14,7 +14,7 @@ It checks: paging to the end, resume after an interruption, incremental fetch (c
 come back, unchanged ones do not), quarantine of unmappable records, dry-run by default and
 writing nothing, idempotent write-back that persists and leaves what people set (other tags, and
 kvrules' own group where kvrules did not write it) as it was, errors for unknown records and broken
-sources, and no secret in logs or messages.
+sources, and no secret in logs, messages or fetched records.
 
 Or call single checks where building a source per test is too costly::
 
@@ -41,6 +41,7 @@ from kvrules.testing.checks import (
     check_incremental,
     check_keeps_human_values,
     check_no_secret,
+    check_no_secret_in_records,
     check_nothing_new,
     check_pages_to_end,
     check_quarantine,
@@ -71,6 +72,7 @@ __all__ = [
     "check_incremental",
     "check_keeps_human_values",
     "check_no_secret",
+    "check_no_secret_in_records",
     "check_nothing_new",
     "check_pages_to_end",
     "check_quarantine",

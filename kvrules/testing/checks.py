@@ -203,13 +203,20 @@ def check_source_failure(adapter: Adapter) -> BaseException:
     raise AssertionError(f"fetch on a broken source returned {len(records)} record(s)")
 
 
-def check_no_secret(secret: str, *texts: str) -> None:
+def check_no_secret(secret: str, *texts: str, where: str = "logs or messages") -> None:
     """The secret appears in none of the texts (captured logs, error messages, reprs)."""
     for text in texts:
         at = text.find(secret)
         if at >= 0:  # show where, with the secret itself masked
             context = text[max(0, at - 60) : at + len(secret) + 20].replace(secret, "***")
-            raise AssertionError(f"a secret leaked into logs or messages: ...{context}...")
+            raise AssertionError(f"a secret leaked into {where}: ...{context}...")
+
+
+def check_no_secret_in_records(secret: str, records: Iterable[FetchedRecord]) -> None:
+    """The secret is in no fetched record: not in its events (a keyword, a title, a link), its
+    error, cursor or state rows. Rules, the store, cases and reports would all show it."""
+    for r in records:
+        check_no_secret(secret, r.model_dump_json(), where=f"fetched record {r.record_id}")
 
 
 def check_secret_settings(config: BaseModel, secret: str, folder: Path) -> list[str]:

@@ -204,6 +204,7 @@ class AdapterConformance:
         finally:
             adapter.close()
         checks.check_no_secret(secret, caplog.text, *texts)
+        checks.check_no_secret_in_records(secret, records)
 
     def test_secrets_come_from_the_environment_or_a_file(
         self, harness: SourceHarness, adapter: Adapter, tmp_path: Path
