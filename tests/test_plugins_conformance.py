@@ -368,3 +368,28 @@ def test_a_secret_in_a_fetched_record_is_caught(caplog: pytest.LogCaptureFixture
 
     with pytest.raises(AssertionError, match="a secret leaked into fetched record r0"):
         AdapterConformance().test_no_secret_in_logs_or_messages(LeakyHarness(), caplog)
+
+
+class NeverAdvances(MemoryAdapter):
+    """Asks for the first page again and again: its fetch never ends (well, after 1,000 pages
+    here, so that a check that misses it fails rather than hangs)."""
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for _ in range(1_000):
+            yield from (r for r in super().fetch(cursor) if r.events)
+
+
+class OnlyMarkers(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for _ in range(20_000):  # "forever", bounded for the same reason
+            yield FetchedRecord(record_id=":page", cursor="0")
+
+
+def test_a_fetch_that_never_ends_fails_instead_of_hanging() -> None:
+    """The suite ran until killed (rc=124, memory growing) on paging that never advances."""
+    h = MemoryHarness()
+    with pytest.raises(AssertionError) as again:
+        check_pages_to_end(build(NeverAdvances, h))
+    assert str(again.value).startswith("fetch did not end: record r0 yielded again (after 5 ")
+    with pytest.raises(AssertionError, match="fetch did not end: 10000 items in a row without"):
+        check_pages_to_end(build(OnlyMarkers, h))

@@ -19,13 +19,36 @@ from kvrules.config import SECRET_KEYS
 from kvrules.contract import wrong_type
 from kvrules.credentials import declared_secrets, env_prefix, setting_secret
 
+# Cursor-only items in a row after which a fetch is taken not to end (no record comes any more)
+MAX_ITEMS_WITHOUT_A_RECORD = 10_000
+
 
 def fetched(adapter: Adapter, cursor: str | None = None) -> Iterator[FetchedRecord]:
     """``adapter.fetch(cursor)``, each item a FetchedRecord (AssertionError naming the plugin
-    and the hook otherwise, in the words a scan uses)."""
+    and the hook otherwise, in the words a scan uses). Bounded: a record yielded a second time
+    in one fetch (paging that does not advance) or ``MAX_ITEMS_WITHOUT_A_RECORD`` cursor-only
+    items in a row end it with an AssertionError, instead of a test that runs until it is
+    killed with memory growing."""
+    seen: set[str] = set()
+    idle = 0
     for item in adapter.fetch(cursor):
         if problem := wrong_type(adapter, "fetch", item, FetchedRecord, "yielded"):
             raise AssertionError(problem)
+        if item.events or item.error:
+            if item.record_id in seen:
+                raise AssertionError(
+                    f"fetch did not end: record {item.record_id} yielded again "
+                    f"(after {len(seen)} record(s); does the next page start after the last?)"
+                )
+            seen.add(item.record_id)
+            idle = 0
+        else:
+            idle += 1
+            if idle >= MAX_ITEMS_WITHOUT_A_RECORD:
+                raise AssertionError(
+                    f"fetch did not end: {idle} items in a row without a record "
+                    f"(after {len(seen)} record(s))"
+                )
         yield item
 
 
