@@ -145,6 +145,9 @@ class MemoryHarness(SourceHarness):
     def break_source(self) -> None:
         self.source.up = False
 
+    def record_ids(self) -> list[str]:
+        return list(self.source.records)
+
     def add_human_values(self, record_id: str, own_group: bool = False) -> None:
         mine = ["faculty:eemcs", *(["ks:cleared-by-office"] if own_group else [])]
         self.source.tags[record_id] = [*self.source.tags.get(record_id, []), *mine]
@@ -393,3 +396,33 @@ def test_a_fetch_that_never_ends_fails_instead_of_hanging() -> None:
     assert str(again.value).startswith("fetch did not end: record r0 yielded again (after 5 ")
     with pytest.raises(AssertionError, match="fetch did not end: 10000 items in a row without"):
         check_pages_to_end(build(OnlyMarkers, h))
+
+
+class FirstPageOnly(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        records = [r for r in super().fetch(cursor) if r.events]
+        yield from records[:2]
+        yield FetchedRecord(record_id=":end", cursor=records[1].cursor)
+
+
+def test_a_fetch_that_stops_after_the_first_page_is_blamed_not_the_harness() -> None:
+    """It said "the harness source needs >= 4 mappable records, has 2" of a source of 5."""
+
+    class Harness(MemoryHarness):
+        def adapter(self) -> MemoryAdapter:
+            return build(FirstPageOnly, self)
+
+    h = Harness()
+    full = check_pages_to_end(h.adapter())
+    with pytest.raises(AssertionError) as short:
+        AdapterConformance().test_pages_to_the_end(h, full)
+    assert str(short.value) == (
+        "the adapter's fetch returned 2 of the 5 records the source holds (missing r2, r3, r4): "
+        "does it read every page?"
+    )
+
+    class Unsaid(Harness):  # a harness that does not say what the source holds
+        record_ids = SourceHarness.record_ids
+
+    with pytest.raises(AssertionError, match=r"returned 2 mappable record\(s\); the suite needs"):
+        AdapterConformance().test_pages_to_the_end(Unsaid(), full)

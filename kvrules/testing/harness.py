@@ -35,6 +35,11 @@ class SourceHarness(ABC):
         """Everything ``write_tags`` could change, as a value compared with ``==`` (file
         bytes, a dict of the source's tags): proves a dry run wrote nothing."""
 
+    def record_ids(self) -> list[str]:
+        """The ids of every record the source holds now: a fetch from the start that returns
+        fewer is then named for it (the records it missed) instead of the source."""
+        raise NotImplementedError
+
     def change(self, record_id: str) -> None:
         """Change ``record_id`` in the source, as an editor in the RIS would, so that an
         incremental fetch must yield it again."""

@@ -66,10 +66,24 @@ class AdapterConformance:
         """A complete fetch from the beginning (already checked by ``check_pages_to_end``)."""
         return checks.check_pages_to_end(adapter)
 
-    def test_pages_to_the_end(self, full: list[FetchedRecord]) -> None:
+    def test_pages_to_the_end(self, harness: SourceHarness, full: list[FetchedRecord]) -> None:
+        returned = {r.record_id for r in checks.content(full)}
+        try:
+            held = harness.record_ids()
+        except NotImplementedError:
+            held = None
+        if held is not None:  # the source's own count: a short fetch is the adapter's
+            missing = sorted(set(held) - returned)
+            assert not missing, (
+                f"the adapter's fetch returned {len(set(held) & returned)} of the "
+                f"{len(set(held))} records the source holds (missing {', '.join(missing[:5])}"
+                f"{', …' if len(missing) > 5 else ''}): does it read every page?"
+            )
         mapped = [r for r in checks.content(full) if r.events]
         assert len(mapped) >= self.min_records, (
-            f"the harness source needs >= {self.min_records} mappable records, has {len(mapped)}"
+            f"the adapter's fetch returned {len(mapped)} mappable record(s); the suite needs >= "
+            f"{self.min_records}: give the harness source more, or, if it holds more, does "
+            "fetch read every page?"
         )
 
     def test_resumes_after_interruption(self, adapter: Adapter, full: list[FetchedRecord]) -> None:
