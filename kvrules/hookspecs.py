@@ -85,9 +85,10 @@ def register_reference_importers(register):
     which it cannot replace).
 
     Arguments: ``register(kind, parse)``, once per format; ``kind`` is a short unique format
-    name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns
-    ``kvrules.refdata.importers.base.Parsed``: provenance defaults, entries, and line-numbered
-    ``RowError`` s (kvrules stores nothing when there is any error).
+    name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns a
+    ``kvrules.Parsed``: provenance defaults, entries (``kvrules.add_entry(parsed, line,
+    **fields)`` validates one; a plain dict of an entry's fields is validated the same way),
+    and line-numbered ``kvrules.RowError`` s (kvrules stores nothing when there is any error).
 
     Returns: nothing (ignored).
 

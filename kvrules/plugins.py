@@ -251,6 +251,13 @@ def get_reference_importers() -> dict[str, Callable]:
     return {r.name: r.args[1] for r in _registered("importers")}
 
 
+def provider(kind: str, name: str) -> str | None:
+    """The plugin whose registration of ``name`` (a key of ``kind``'s ``get_*``) is the one
+    used: the last one registered, as in the ``get_*`` dicts."""
+    found = [r.plugin for r in _registered(kind) if r.name == name]
+    return found[-1] if found else None
+
+
 def registrations() -> list[Registration]:
     """Everything registered through the registration hooks, attributed to its plugin.
 

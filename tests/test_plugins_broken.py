@@ -154,3 +154,58 @@ def test_a_plugin_that_never_returns_is_left_behind_and_named(install, tmp_path:
     data.write_text("project_id,title\np-1,Quantum sensing\n")
     fetched = kvrules("fetch", "--source", "file", "--path", str(data))
     assert fetched.returncode == 0 and "p-1  Quantum sensing" in fetched.stdout, fetched.stderr
+
+
+DICT_IMPORTER = """
+from kvrules import Parsed, hookimpl
+
+
+def parse(path, options):
+    parsed = Parsed(info={"list_id": "dicts", "kind": "assessment", "title": "Dicts"})
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        name, _, country = line.partition("|")
+        if name == "odd":
+            parsed.entries.append(("odd", country))
+        else:
+            parsed.entries.append({"entry_id": f"e{n}", "name": name, "country": country})
+    return parsed
+
+
+@hookimpl
+def register_reference_importers(register):
+    register("dicts", parse)
+    register("nothing", lambda path, options: None)
+    register("boom", lambda path, options: 1 / 0)
+"""
+
+
+def test_a_plugin_importer_may_give_dicts_and_its_mistakes_name_it(install, tmp_path: Path) -> None:
+    """Appending dicts to parsed.entries ended in exit 70 "'dict' object has no attribute
+    'entry_id'", naming no plugin."""
+    install("kvrules-dicts", DICT_IMPORTER, {"listmaker": "kvrules_tp_dicts"})
+    data, db = tmp_path / "list.txt", tmp_path / "kv.db"
+    runner = CliRunner()
+
+    def imported(fmt: str, text: str, edition: str):
+        data.write_text(text)
+        args = ["refdata", "import", fmt, str(data), "--refdata", str(db), "--edition", edition]
+        return runner.invoke(cli, args)
+
+    ok = imported("dicts", "Example Institute of Technology|CN\nSecond Academy|RU\n", "1")
+    assert ok.exit_code == 0 and "imported 2 entries into dicts edition 1" in ok.output, ok.output
+    bad = imported("dicts", "Third Academy|Narnia\nodd|CN\n", "2")
+    assert bad.exit_code == 1 and "internal error" not in bad.output, bad.output
+    said = " ".join(bad.output.split())
+    assert "2 bad row(s), nothing imported" in said and "entry 1: country:" in said
+    assert (
+        "entry 2: plugin 'listmaker': importer 'dicts' gave a tuple: an entry is made with "
+        "kvrules.add_entry or given as a dict of its fields" in said
+    )
+    nothing = imported("nothing", "x|CN\n", "3")
+    assert nothing.exit_code == 1 and nothing.output.strip() == (
+        "plugin 'listmaker': importer 'nothing' returned NoneType, expected kvrules.Parsed"
+    )
+    boom = imported("boom", "x|CN\n", "4")
+    assert boom.exit_code == 1 and boom.output.strip() == (
+        "plugin 'listmaker': importer 'boom' raised ZeroDivisionError: division by zero"
+    )
