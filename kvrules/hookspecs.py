@@ -102,7 +102,8 @@ def register_commands(cli):
 
     Called: once, by ``kvrules.cli.main`` when the command line names a command that is not
     built in, or lists the commands (``kvrules --help``); a built-in command starts without
-    loading the plugins' commands.
+    loading the plugins' commands. ``kvrules plugins`` calls it too, with a group of its own,
+    to list each plugin's commands.
 
     Arguments: ``cli``, the ``kvrules`` ``click.Group``; call ``cli.add_command(command)``
     (or decorate with ``@cli.command()``). Name commands after your plugin to avoid clashes.
@@ -110,5 +111,5 @@ def register_commands(cli):
     Returns: nothing (ignored).
 
     Errors: if the implementation raises, ``kvrules`` prints a warning naming the plugin on
-    stderr and runs without that plugin's commands.
+    stderr and runs without that plugin's commands; ``kvrules plugins`` reports it.
     """

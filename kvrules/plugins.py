@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.metadata
 import os
 import threading
@@ -101,11 +102,27 @@ def registry() -> Registry:
                 pm.register(loaded[0], name=ep.name)
             except Exception as error:  # pluggy's validation: a hook with unknown arguments
                 exc = error
+            else:
+                for unknown in _unknown_hooks(pm, loaded[0]):
+                    _charge(ep.name, unknown)
         if exc is not None:  # a broken plugin must not take kvrules down, not even with
             # SystemExit (a module written as a script: `raise SystemExit(...)`)
             info.error = f"{type(exc).__name__}: {exc}"
         infos.append(info)
     return Registry(pm, infos)
+
+
+def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> list[str]:
+    """A @hookimpl whose name is no hook kvrules calls (``register_adapter``): it would
+    provide nothing, silently. pluggy keeps such hooks unverified; each is named here."""
+    known = sorted(name for name in vars(hookspecs) if name.startswith("register_"))
+    said = []
+    for caller in pm.get_hookcallers(plugin) or []:
+        if caller.spec is None:
+            near = difflib.get_close_matches(caller.name, known, n=1)
+            meant = f" (did you mean {near[0]}?)" if near else ""
+            said.append(f"unknown hook {caller.name}{meant}: kvrules never calls it")
+    return said
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
@@ -121,7 +138,7 @@ def _call(plugin: str, hook: str, function: Callable[..., object], kwargs: dict)
     if not returned:
         _hung.add((plugin, hook))
         return _late(hook)
-    return None if exc is None else f"{type(exc).__name__}: {exc}"
+    return None if exc is None else f"{hook} raised {type(exc).__name__}: {exc}"
 
 
 # (plugin, hook) calls that did not return: not called again; what they register late is ignored
@@ -142,18 +159,24 @@ def call_each(hook_name: str, **kwargs) -> list[tuple[str, str]]:
     return failures
 
 
-_errors: dict[str, str] = {}
+_errors: dict[str, list[str]] = {}
 
 
 def _charge(plugin: str, error: str) -> None:
-    """Record a plugin's failure for ``plugin_errors`` (the first one per plugin)."""
-    _errors.setdefault(plugin, error)
+    """Record a plugin's failure for ``plugin_errors``: each different one, in the order met
+    (hooks are called again and again; the same failure is said once)."""
+    said = _errors.setdefault(plugin, [])
+    if error not in said:
+        said.append(error)
 
 
 def plugin_errors() -> dict[str, str]:
-    """Plugins whose import or registration hooks failed, with the error."""
-    errors = {i.name: i.error for i in registry().plugins if i.error}
-    return {**errors, **_errors}
+    """Plugins whose import or hooks failed (or that implement a hook kvrules does not have),
+    with every error, "; "-separated."""
+    errors = {i.name: [i.error] for i in registry().plugins if i.error}
+    for plugin, said in _errors.items():
+        errors[plugin] = [*errors.get(plugin, []), *said]
+    return {plugin: "; ".join(said) for plugin, said in errors.items()}
 
 
 # ---- what each registration hook provides, and what it must be given ----------------------
@@ -258,13 +281,30 @@ def provider(kind: str, name: str) -> str | None:
     return found[-1] if found else None
 
 
+def _commands() -> list[Registration]:
+    """The commands each plugin's ``register_commands`` adds, given a group of its own (not
+    the real command line) so that ``kvrules plugins`` can list them and charge a failure."""
+    import click
+
+    found: list[Registration] = []
+    for impl in get_plugin_manager().hook.register_commands.get_hookimpls():
+        group = click.Group("kvrules")
+        given = {"cli": group} if "cli" in impl.argnames else {}
+        error = _call(impl.plugin_name, "register_commands", impl.function, given)
+        if error is not None:
+            _charge(impl.plugin_name, error)
+        found += [Registration(impl.plugin_name, "commands", name) for name in group.commands]
+    return found
+
+
 def registrations() -> list[Registration]:
-    """Everything registered through the registration hooks, attributed to its plugin.
+    """Everything registered through the hooks (commands included, as kind "commands"),
+    attributed to its plugin.
 
     Each implementation is called on its own, so a failure is charged to the right plugin
     (and recorded in ``plugin_errors()``) while the others are still listed.
     """
-    return [r for kind in KINDS for r in _registered(kind)]
+    return [*(r for kind in KINDS for r in _registered(kind)), *_commands()]
 
 
 def reset() -> None:

@@ -106,7 +106,7 @@ def test_a_registration_that_is_not_what_the_hook_asks_for_is_refused_and_named(
     assert elsewhere.exit_code == 1 and "internal error" not in elsewhere.output
     assert (
         "adapter 'notaclass': its plugin is installed but failed to load (register_adapters: "
-        "registered 'elements' (str), not a subclass of kvrules.Adapter; left out)"
+        "registered 'elements' (str), not a subclass of kvrules.Adapter; left out; "
         in elsewhere.output
     )
 
@@ -209,3 +209,78 @@ def test_a_plugin_importer_may_give_dicts_and_its_mistakes_name_it(install, tmp_
     assert boom.exit_code == 1 and boom.output.strip() == (
         "plugin 'listmaker': importer 'boom' raised ZeroDivisionError: division by zero"
     )
+
+
+SEVERAL_WRONGS = """
+import click
+from kvrules import hookimpl
+from kvrules_file import FileAdapter
+
+
+class Early(FileAdapter):
+    name = "early"
+
+
+@hookimpl
+def register_adapters(register):
+    register(Early)
+    raise RuntimeError("settings not found")
+
+
+@hookimpl
+def register_alert_channels(register):
+    raise KeyError("smtp")
+
+
+@hookimpl
+def register_reference_importers(register):
+    register("csv", lambda path, options: None)  # a built-in format's name
+
+
+@hookimpl
+def register_adapter(register):  # misspelt: the spec is register_adapters
+    register(Early)
+"""
+
+COMMANDS_RAISE = """
+import click
+from kvrules import hookimpl
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command("several-hello")
+    def hello():
+        pass
+
+    raise ValueError("no click today")
+"""
+
+
+def test_plugins_lists_every_failure_unknown_hooks_commands_and_built_in_clashes(
+    install, monkeypatch
+) -> None:
+    """`kvrules plugins` said `ok` of a plugin whose register_commands raised and of one with
+    a misspelt hook (which provided nothing), listed no commands, reported only the first
+    failing hook, and said nothing of an importer named like a built-in format."""
+    install("kvrules-several", SEVERAL_WRONGS, {"several": "kvrules_tp_several"})
+    install("kvrules-cmds", COMMANDS_RAISE, {"cmds": "kvrules_tp_cmds"})
+    rows = listing()
+    several = rows["several"]
+    assert several["error"] == (
+        "unknown hook register_adapter (did you mean register_adapters?): kvrules never calls "
+        "it; register_adapters raised RuntimeError: settings not found; "
+        "register_alert_channels raised KeyError: 'smtp'"
+    )
+    assert several["adapters"] == ["early"]  # registered before raising: kept, as documented
+    assert several["clashes"] == [
+        "importers 'csv' is a built-in format: this plugin's is never used"
+    ]
+    assert rows["cmds"]["error"] == "register_commands raised ValueError: no click today"
+    assert rows["cmds"]["commands"] == ["several-hello"]
+    assert rows["file"]["error"] is None and rows["file"]["commands"] == []
+    monkeypatch.setenv("COLUMNS", "250")
+    table = CliRunner().invoke(cli, ["plugins"]).stdout
+    [line] = [line for line in table.splitlines() if line.startswith("│ cmds ")]
+    assert "see below" in line and " ok " not in line
+    assert "cmds: register_commands raised ValueError: no click today" in table
