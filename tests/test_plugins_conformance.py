@@ -426,3 +426,57 @@ def test_a_fetch_that_stops_after_the_first_page_is_blamed_not_the_harness() -> 
 
     with pytest.raises(AssertionError, match=r"returned 2 mappable record\(s\); the suite needs"):
         AdapterConformance().test_pages_to_the_end(Unsaid(), full)
+
+
+class RemoteConfig(BaseModel):
+    base_url: str = "http://127.0.0.1:9"
+    api_key: SecretStr = SecretStr(TOKEN)
+
+
+class PlainRequests(Adapter):
+    """An RIS client on plain requests: it follows redirects, headers and all."""
+
+    name = "remote"
+    Config = RemoteConfig
+    follow = True
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        import requests
+
+        key = self.config.api_key.get_secret_value()
+        response = requests.get(
+            f"{self.config.base_url}/items",
+            headers={"X-Api-Key": key},
+            allow_redirects=self.follow,
+            timeout=5,
+        )
+        response.raise_for_status()
+        yield FetchedRecord(record_id=":end", cursor="0")
+
+    def write_tags(self, record_id, tags, *, dry_run=True, written=None):  # type: ignore[no-untyped-def]
+        raise LookupError(record_id)
+
+
+class Refuses(PlainRequests):
+    follow = False
+
+
+def test_a_secret_that_follows_a_redirect_to_another_host_is_caught() -> None:
+    """An adapter on plain requests passed every test while a redirect carried its x-api-key
+    to another host: the suite now points the adapter at a redirecting server itself, through
+    the adapter's base_url setting."""
+
+    class Harness(MemoryHarness):
+        cls: type[PlainRequests] = PlainRequests
+
+        def adapter(self) -> Adapter:  # type: ignore[override]
+            return self.cls(RemoteConfig())
+
+    with pytest.raises(AssertionError) as leaked:
+        AdapterConformance().test_the_secret_never_follows_a_redirect(Harness())
+    said = str(leaked.value)
+    assert said.startswith("the adapter sent its secret to another host after a redirect: ")
+    assert "http://localhost:" in said and "received it in x-api-key (GET /redirected)" in said
+    assert TOKEN not in said
+    Harness.cls = Refuses
+    AdapterConformance().test_the_secret_never_follows_a_redirect(Harness())

@@ -14,7 +14,8 @@ It checks: paging to the end, resume after an interruption, incremental fetch (c
 come back, unchanged ones do not), quarantine of unmappable records, dry-run by default and
 writing nothing, idempotent write-back that persists and leaves what people set (other tags, and
 kvrules' own group where kvrules did not write it) as it was, errors for unknown records and broken
-sources, and no secret in logs, messages or fetched records.
+sources, no secret in logs, messages or fetched records, and none sent to another host after a
+redirect (the adapter pointed at a ``HostileServer`` through ``SourceHarness.adapter_at``).
 
 Or call single checks where building a source per test is too costly::
 

@@ -16,6 +16,7 @@ None in your subclass, e.g. ``test_nothing_new_yields_no_records = None``, and s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ import pytest
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord
 from kvrules.testing import checks
 from kvrules.testing.harness import SourceHarness
+from kvrules.testing.hostile import HostileServer, Json, Redirect
 
 T = TypeVar("T")
 
@@ -33,8 +35,9 @@ T = TypeVar("T")
 def _optional(operation: Callable[[], T], what: str) -> T:
     try:
         return operation()
-    except NotImplementedError:
-        pytest.skip(f"the harness does not implement {what}")
+    except NotImplementedError as exc:
+        why = f" ({exc})" if str(exc) else ""
+        pytest.skip(f"the harness does not implement {what}{why}")
 
 
 def _writable(records: list[FetchedRecord], adapter: Adapter) -> str:
@@ -219,6 +222,41 @@ class AdapterConformance:
             adapter.close()
         checks.check_no_secret(secret, caplog.text, *texts)
         checks.check_no_secret_in_records(secret, records)
+
+    def test_the_secret_never_follows_a_redirect(self, harness: SourceHarness) -> None:
+        """A client that follows redirects carries the adapter's credential (an ``x-api-key``
+        header) to whatever host the RIS, or whoever answers for it, names. The adapter is
+        pointed at a server redirecting every request to another host (``adapter_at``); it
+        may fail, but its secret must not arrive there."""
+        secret = harness.secret
+        if not secret:
+            pytest.skip("the harness declares no secret")
+        with HostileServer() as ris, HostileServer() as elsewhere:
+            ris.script("/", Redirect(elsewhere.url("/redirected", host="localhost")))
+            elsewhere.script("/", Json({}))
+            adapter = _optional(lambda: harness.adapter_at(ris.url()), "adapter_at()")
+            try:
+                for action in (
+                    lambda: list(checks.fetched(adapter, None)),
+                    lambda: adapter.write_tags(harness.unknown_record_id, harness.tags),
+                ):
+                    # refusing the redirect (an error) is right: only where the key went matters
+                    with contextlib.suppress(Exception):
+                        action()
+            finally:
+                adapter.close()
+            leaked = [r for r in elsewhere.requests if secret in f"{r.path} {r.headers}"]
+            if leaked:
+                where = ", ".join(
+                    sorted({name for r in leaked for name, v in r.headers.items() if secret in v})
+                    or ["the path"]
+                )
+                raise AssertionError(
+                    f"the adapter sent its secret to another host after a redirect: "
+                    f"{elsewhere.url(host='localhost')} received it in {where} "
+                    f"({leaked[0].method} {leaked[0].path}); redirected from {ris.url()} — "
+                    "do not follow redirects with credentials (kvrules.http refuses them)"
+                )
 
     def test_secrets_come_from_the_environment_or_a_file(
         self, harness: SourceHarness, adapter: Adapter, tmp_path: Path
