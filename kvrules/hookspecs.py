@@ -21,7 +21,7 @@ Errors: a plugin whose module fails to import is left out and reported by ``kvru
 a hook implementation that raises is reported the same way (``kvrules.plugins.plugin_errors``)
 and affects no other plugin. What it registered before raising stays registered. A registration
 that is not what the hook asks for is left out and reported the same way, and so is an import or
-hook call that does not return within ``KVRULES_PLUGIN_DEADLINE`` seconds (10 by default).
+hook call that does not return within ``KVRULES_PLUGIN_DEADLINE`` seconds (30 by default).
 
 Registration hooks are called each time kvrules asks for the things they provide (for example
 once per ``kvrules fetch`` and once per ``kvrules plugins``), so keep them cheap and free of

@@ -19,7 +19,7 @@ GROUP = "kvrules"
 # without it: a hook that "just checks the server" and never returns must not hang every
 # command. Registration is meant to be instant (hookspecs: no connecting, no threads).
 DEADLINE_ENV = "KVRULES_PLUGIN_DEADLINE"
-DEFAULT_DEADLINE = 10.0
+DEFAULT_DEADLINE = 30.0  # generous: a loaded machine importing a heavy dependency is no hang
 
 
 def deadline() -> float:
