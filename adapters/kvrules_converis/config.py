@@ -10,6 +10,7 @@ environment variables.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -81,6 +82,13 @@ class ConverisConfig(BaseSettings, TransportSettings):
     funding_amount_attr: str | None = "amount"
     funding_currency_attr: str | None = "currency"
     funding_programme_attr: str | None = "programme"
+    amount_decimal_separator: Literal[".", ","] | None = Field(
+        default=None,
+        description="the decimal separator of the locale the instance writes amounts in "
+        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). Unset, an amount whose '
+        'one separator is followed by three digits ("750.000", "1,250") is ambiguous and its '
+        "project quarantined",
+    )
     member_links: list[str] = Field(
         default=["proj_has_card"],
         description="links from a project to its members' cards (a person's affiliation), "
