@@ -67,6 +67,12 @@ class ConverisConfig(BaseSettings, TransportSettings):
     org_aliases_attr: str | None = "alternativeName"
     org_country_attr: str | None = "country"
     org_ror_attr: str | None = "rorId"
+    country_numeric_ids: bool = Field(
+        default=False,
+        description="the country choice group's values are ISO 3166 numeric codes (156: China): "
+        "read only when no label names a country, and a label saying another quarantines the "
+        "organisation's projects. False: a value of digits is an internal id, never a country",
+    )
     org_type_attr: str | None = "orgType"
     org_internal_types: list[str] = Field(
         default=["internal"],

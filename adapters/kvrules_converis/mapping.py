@@ -237,13 +237,62 @@ def other_id(link: Json, rec_id: int) -> int | None:
 
 
 # ---- organisations ------------------------------------------------------------------------
+def _country_forms(a: Json, cfg: ConverisConfig) -> tuple[list[str], list[str]]:
+    """A country choice group's labels (preferred languages first), and its choice value and
+    value: labels first, because the value is often an internal id ("4711", or "156" that
+    reads as China's ISO numeric code on an instance where it numbers Germany)."""
+    labels = _labels(a)
+    ordered = [labels.get(lang) for lang in cfg.languages] + list(labels.values())
+    data = a.get("choiceGroupData")
+    codes = [data.get("choiceGroupValue") if isinstance(data, dict) else None, a.get("value")]
+
+    def clean(found: list[Any]) -> list[str]:
+        return list(dict.fromkeys(t for v in found if v is not None and (t := str(v).strip())))
+
+    return clean(ordered), clean(codes)
+
+
+def _read_country(form: str) -> str | None:
+    try:
+        return country_code(form)
+    except ValueError:
+        return None
+
+
 def _country(org: Json, cfg: ConverisConfig, path: str) -> str | None:
-    for candidate in all_forms(org, cfg.org_country_attr, cfg.languages, path):
-        try:
-            return country_code(candidate)
-        except ValueError:
-            continue  # an instance-specific code: try the choice value and the labels
-    return None  # none is a country: left to enrichment (a name may still say where it is)
+    """The country the labels say (any language CLDR knows, inverted forms too), else the
+    choice value or value; a value of digits only where ``country_numeric_ids`` says the
+    instance numbers countries by ISO 3166 numeric code, and no label reads as a country.
+    Forms that disagree, or a country attribute nothing reads, quarantine the record."""
+    where = f"{path}attributes[{cfg.org_country_attr}]"
+    labels: list[str] = []
+    codes: list[str] = []
+    for a in values(org, cfg.org_country_attr, path):
+        more_labels, more_codes = _country_forms(a, cfg)
+        labels += more_labels
+        codes += more_codes
+    if not labels and not codes:
+        return None  # no country given: left to enrichment (a name may still say where it is)
+    read = {form: code for form in labels if (code := _read_country(form))}
+    ids = [c for c in codes if c.isdigit()]
+    for form in codes:
+        if form.isdigit() and not cfg.country_numeric_ids:
+            continue  # an internal id: what it numbers, only the labels say
+        if code := _read_country(form):
+            read.setdefault(form, code)  # beside a label: the same country, or a conflict
+    if len(set(read.values())) > 1:
+        said = ", ".join(f"{form!r} ({code})" for form, code in read.items())
+        raise incomplete(where, f"the country's forms disagree: {said}")
+    if read:
+        return next(iter(read.values()))
+    if ids and not cfg.country_numeric_ids and len(ids) == len(codes) and not labels:
+        reason = (
+            f"only an internal id {ids[0]!r} and no label; set country_numeric_ids if the "
+            "instance numbers countries by ISO 3166 numeric code"
+        )
+    else:
+        reason = f"no country in {[*labels, *codes][:4]}"
+    raise incomplete(where, reason)
 
 
 def is_own_unit(org: Json, cfg: ConverisConfig, path: str = "") -> bool:
