@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from kvrules_converis import ConverisConfig
 from kvrules_converis.mapping import MappingError, Related, parse_amount, project_events
-
 from test_converis_mapping_variants import FUNDER, attr, cgv, link, org, project
 
 FIELD = "proj_has_fund[0].attributes[amount]"
