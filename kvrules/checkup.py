@@ -19,6 +19,7 @@ from pydantic import BaseModel, SecretStr
 
 from kvrules.credentials import SecretMissing
 from kvrules.errors import KvrulesError
+from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
 
 if TYPE_CHECKING:
@@ -249,6 +250,10 @@ def _probe(where: str, probe: Any) -> Check:
         answer = probe()
     except SecretMissing as e:  # nothing was sent: the secret to send could not be read
         return Check("error", where, f"not tried: {e}")
+    except HttpError as e:
+        # It answered: a refused credential is fixed where it came from, not in the network.
+        said = "refused" if e.status in (401, 403) else "not reachable"
+        return Check("error", where, f"{said}: {e}")
     except KvrulesError as e:
         return Check("error", where, f"not reachable: {e}")
     except (TimeoutError, OSError) as e:

@@ -81,10 +81,13 @@ class ConverisClient:
             **kw,
         )
 
-    @staticmethod
-    def _fail(method: str, path: str, resp: requests.Response) -> ConverisError:
+    def _fail(self, method: str, path: str, resp: requests.Response) -> ConverisError:
+        detail = _detail(resp)
+        if resp.status_code in (401, 403):  # the token was refused: say which one was sent
+            detail = f"{detail} ({self.config.username!r} with {self.config.token_source()})"
+            detail = detail.strip()
         cls = NotFound if resp.status_code == 404 else ConverisError
-        return cls(method, path, resp.status_code, _detail(resp))
+        return cls(method, path, resp.status_code, detail)
 
     def get_json(
         self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None

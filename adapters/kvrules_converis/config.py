@@ -9,6 +9,7 @@ environment variables.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kvrules import RecordLimits, secret_file_setting, secret_setting, setting_secret
 from kvrules.http import TransportSettings, check_url
 
+ENV_TOKEN = "KVRULES_CONVERIS_PASSWORD"
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
 RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
@@ -140,6 +142,18 @@ class ConverisConfig(BaseSettings, TransportSettings):
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
         return setting_secret(self, "password", "Converis token")
+
+    def token_source(self) -> str:
+        """Where the token sent comes from, in words (never the token): a refused token is
+        fixed where it came from. The environment variable wins over the file
+        (``kvrules.read_secret``), so a stale variable is named, and the file it hides."""
+        if self.password is not None and self.password.get_secret_value():
+            from_env = os.environ.get(ENV_TOKEN)
+            given = f"environment variable {ENV_TOKEN}" if from_env else "password"
+            file = self.password_file
+            hidden = f"; password_file {file} is not read" if file else ""
+            return f"the token from {given}{hidden}"
+        return f"the token in password_file {self.password_file}"
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""
