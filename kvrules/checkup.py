@@ -252,7 +252,7 @@ def _probe(where: str, probe: Any) -> Check:
         return Check("error", where, f"not tried: {e}")
     except HttpError as e:
         # It answered: a refused credential is fixed where it came from, not in the network.
-        said = "refused" if e.status in (401, 403) else "not reachable"
+        said = {401: "refused", 403: "refused", None: "not reachable"}.get(e.status, "failed")
         return Check("error", where, f"{said}: {e}")
     except KvrulesError as e:
         return Check("error", where, f"not reachable: {e}")

@@ -109,6 +109,27 @@ class ConverisClient:
         if resp.status_code not in (200, 201, 204):
             raise self._fail("PUT", path, resp)
 
+    def cud_options(self) -> str:
+        """CUD API: OPTIONS /dataentities, which writes nothing (cris-apis.md 2.3: it returns
+        the supported actions). Returns the Allow header ("" when none); a write address that
+        does not answer it (a typo in cud_url, say) raises, naming the address."""
+        path = "/dataentities"
+        resp = self._send("OPTIONS", f"{self.config.cud_url}{path}", path)
+        if resp.status_code not in (200, 204):
+            error = self._fail("OPTIONS", path, resp)
+            if resp.status_code == 404:  # the address, not the token: say which one
+                where = http.shown_url(f"{self.config.cud_url}{path}")
+                error = type(error)(
+                    "OPTIONS",
+                    path,
+                    404,
+                    f"{error.detail} - no CUD API at {where}: is cud_url the instance's "
+                    f".../converis/ws/v2/dataobject (singular; the spec's prose says "
+                    f"'dataobjects')?".strip(" -"),
+                )
+            raise error
+        return resp.headers.get("Allow", "")
+
     def pages(
         self,
         path: str,

@@ -171,6 +171,7 @@ def effective(resolved: Resolved) -> dict[str, Any]:
         else:
             merged, origin = source_settings(settings_class, src.settings)
             unread: set[str] = set()
+            instance = None
             try:  # the values as the adapter parses them ('70' from the environment is 70)
                 instance = settings_class.model_validate(merged)
                 parsed = instance.model_dump()
@@ -185,9 +186,14 @@ def effective(resolved: Resolved) -> dict[str, Any]:
                     value = parsed.get(field_name, merged[field_name])
                     shown[field_name] = (_masked(value, field_name), origin[field_name])
                 elif not info.is_required():
+                    default = info.get_default(call_default_factory=True)
+                    value = getattr(instance, field_name, default)
+                    # A setting the adapter derives from others (Converis' cud_url from
+                    # base_url): the address it will use, not the null it started from.
+                    derived = default is None and value is not None
                     shown[field_name] = (
-                        _masked(info.get_default(call_default_factory=True), field_name),
-                        "default",
+                        _masked(value if derived else default, field_name),
+                        "derived" if derived else "default",
                     )
                 else:
                     shown[field_name] = ("(not set: required)", "—")

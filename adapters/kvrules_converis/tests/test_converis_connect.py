@@ -63,3 +63,46 @@ def test_a_refused_token_file_is_named_and_connect_says_refused(
     line = next(x for x in out.splitlines() if "sources.converis" in x and "error" in x)
     assert "refused:" in line and "not reachable" not in line, line
     assert f"the token in password_file {token}" in line and "stale-token" not in out
+
+
+def _config(tmp_path: Path, settings: dict[str, object]) -> Path:
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        yaml.safe_dump({"sources": {"converis": {"adapter": "converis", "settings": settings}}})
+    )
+    return config
+
+
+def test_connect_probes_the_cud_address_and_names_a_wrong_one(
+    sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Was: a cud_url with the plural typo cris-apis.md warns about passed the check, and
+    `scan --apply` then failed with 404."""
+    _env(monkeypatch, sim, PASSWORD=SECRET)
+    config = str(_config(tmp_path, {"base_url": sim.base_url, "username": sim.username}))
+    good = CliRunner().invoke(cli, ["config", "check", "--connect", "--config", config])
+    line = next(x for x in good.output.splitlines() if "sources.converis: " in x)
+    assert "ok: sources.converis: " in line, line
+    assert "/converis/ws/v2/dataobject/dataentities" in line, line
+    assert "nothing written" in line
+    writes = [r for r in sim.requests if r.method == "PUT"]
+    assert writes == []
+    typo = sim.base_url.replace("/converis-apis/ws/v2", "/converis/ws/v2/dataobjects")
+    monkeypatch.setenv("KVRULES_CONVERIS_CUD_URL", typo)
+    bad = CliRunner().invoke(cli, ["config", "check", "--connect", "--config", config])
+    assert bad.exit_code == 1, bad.output
+    line = next(x for x in bad.output.splitlines() if "sources.converis" in x and "error" in x)
+    assert "OPTIONS /dataentities: 404" in line and "no CUD API at" in line, line
+    assert "dataobjects/dataentities" in line
+
+
+def test_config_show_prints_the_derived_cud_address(
+    sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Was: `cud_url = null [default]`, though the adapter writes to an address it derives."""
+    _env(monkeypatch, sim, PASSWORD=SECRET)
+    config = str(_config(tmp_path, {"base_url": sim.base_url, "username": sim.username}))
+    result = CliRunner().invoke(cli, ["config", "show", "--config", config])
+    line = next(x for x in result.output.splitlines() if x.strip().startswith("cud_url"))
+    expected = sim.base_url.replace("/converis-apis/ws/v2", "/converis/ws/v2/dataobject")
+    assert line.strip() == f"cud_url = {expected}  [derived]", result.output
