@@ -164,8 +164,12 @@ def not_ours(before: list[str], after: list[str], written: list[str] | None) -> 
         return None
     if written is not None and current == sorted(set(written)):
         return None
-    wrote = f"kvrules last wrote {sorted(set(written))}" if written is not None else "not kvrules"
-    return f"holds {current}, set by someone else ({wrote}); left as is"
+    wrote = (
+        f"kvrules last wrote {', '.join(sorted(set(written))) or 'nothing'}"
+        if written is not None
+        else "not kvrules"
+    )
+    return f"holds {', '.join(current)}, set by someone else ({wrote}); left as is"
 
 
 class Adapter(ABC):

@@ -661,6 +661,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             self._log(actor, action, f"record:{row.source}/{row.record_id}", details, now)
             return done
 
+    def writeback_for(self, source: str, record_id: str) -> _writeback.WriteBack | None:
+        """The record's write-back row (what kvrules wants there, wrote, or left), or None."""
+        return _writeback.for_record(self._db.conn, source, record_id)
+
     def writebacks(self, status: str | None = None) -> list[_writeback.WriteBack]:
         """All write-back rows, or those ``pending`` / ``done`` / ``dead`` (set aside)."""
         return _writeback.listing(self._db.conn, status)

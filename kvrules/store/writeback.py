@@ -84,6 +84,22 @@ def due(
     return [_row(r) for r in rows]
 
 
+def for_record(conn: sqlite3.Connection, source: str, record_id: str) -> WriteBack | None:
+    """The record's write-back row (one per record: a new wish replaces the old), or None."""
+    r = conn.execute(
+        "SELECT * FROM writeback_queue WHERE source = ? AND record_id = ?", (source, record_id)
+    ).fetchone()
+    return _row(r) if r else None
+
+
+def left_in_words(row: WriteBack) -> str | None:
+    """What a done-but-not-written row says in a table or on a case page: "left: holds ks:low,
+    set by someone else (not kvrules)"; None for a row that was not left."""
+    if row.skipped is None or row.status != "done":
+        return None
+    return f"left: {row.skipped.removesuffix('; left as is')}"
+
+
 def get(conn: sqlite3.Connection, row_id: int) -> WriteBack | None:
     r = conn.execute("SELECT * FROM writeback_queue WHERE id = ?", (row_id,)).fetchone()
     return _row(r) if r else None

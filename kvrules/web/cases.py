@@ -18,6 +18,7 @@ from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.store.writeback import left_in_words
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
@@ -165,6 +166,8 @@ def _case_view(
         )
         mitigations = store.mitigations(case_id)
         screened, titles = store.screening()
+        # a tag kvrules deliberately did not write (someone else's value): said on the page
+        writeback = store.writeback_for(case.source_system, case.record_id)
         context = {
             "case": case,
             "title": label.heading,
@@ -201,6 +204,8 @@ def _case_view(
             "typed": typed or {},
             "errors": errors or {},
             "notice": notice,
+            "tags_left": left_in_words(writeback) if writeback else None,
+            "tags_wanted": " ".join(writeback.tags) or "none" if writeback else None,
         }
     return _render(request, "case.html", context, status_code=status_code)
 
