@@ -80,7 +80,8 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
         yield Check(
             "error",
             "sources",
-            "no source configured: add one under `sources:` or set KVRULES_PURE_BASE_URL",
+            "no source configured: add one under `sources:` or set KVRULES_PURE_BASE_URL "
+            "or KVRULES_CONVERIS_BASE_URL",
         )
     for name, src in config.sources.items():
         where = f"sources.{name}"

@@ -454,7 +454,8 @@ def _source_names(config: Config, source: str | None) -> list[str]:
     if not config.sources:
         raise click.UsageError(
             "no source configured: write kvrules.yaml (kvrules init) or set "
-            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
+            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY, or KVRULES_CONVERIS_BASE_URL, "
+            "_USERNAME and _PASSWORD"
         )
     return list(config.sources)
 

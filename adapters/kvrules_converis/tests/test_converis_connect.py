@@ -106,3 +106,20 @@ def test_config_show_prints_the_derived_cud_address(
     line = next(x for x in result.output.splitlines() if x.strip().startswith("cud_url"))
     expected = sim.base_url.replace("/converis-apis/ws/v2", "/converis/ws/v2/dataobject")
     assert line.strip() == f"cud_url = {expected}  [derived]", result.output
+
+
+def test_scan_reads_a_converis_instance_named_by_its_environment_alone(
+    sim: SimulatorHandle, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Was: with only KVRULES_CONVERIS_* set, `fetch --source converis` worked but `scan`
+    said "no source configured: ... or set KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"."""
+    _env(monkeypatch, sim, PASSWORD=SECRET)
+    monkeypatch.delenv("KVRULES_PURE_BASE_URL", raising=False)
+    monkeypatch.setenv("KVRULES_DB", str(tmp_path / "kvrules.db"))
+    monkeypatch.setenv("KVRULES_REFDATA", str(tmp_path / "refdata.db"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["scan", "--json"])
+    assert result.exit_code in (0, 2), result.output  # 2: done, some records quarantined
+    assert '"source": "converis"' in result.output
+    shown = CliRunner().invoke(cli, ["config", "show"])
+    assert "env KVRULES_CONVERIS_BASE_URL" in shown.output
