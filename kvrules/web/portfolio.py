@@ -53,6 +53,11 @@ class Portfolio:
     generated_at: datetime
     records: int = 0
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
+    # Records a scan could not read (kvrules quarantine): held, and how many of them were
+    # never screened at all (no earlier version remembered), so "Records remembered" is not
+    # read as the whole portfolio.
+    quarantined: int = 0
+    quarantined_unscreened: int = 0
     projects: int = 0
     outputs: int = 0
     foreign_projects: int = 0
@@ -160,7 +165,11 @@ def build(
         since=since,
     )
     risk = _record_risk(store)
+    # By record id alone: the quarantine names the configured source ("fau-converis"), the
+    # remembered record its system ("converis").
+    remembered: set[str] = set()
     for system, record_id, kind, body in store.subjects():
+        remembered.add(record_id)
         p.records += 1
         p.by_kind[kind] += 1
         level = risk.get((system, record_id), "no finding")
@@ -168,6 +177,9 @@ def build(
             _project(p, project, level, (system, record_id))
         elif kind == "output" and (output := body.get("output")):
             _output(p, output)
+    held = store.quarantined()
+    p.quarantined = len(held)
+    p.quarantined_unscreened = sum(q.record_id not in remembered for q in held)
     triage = store.triage_colours()
     risks = store.case_risks()  # one query, not one per open case
     for case in store.cases():
