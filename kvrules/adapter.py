@@ -181,6 +181,10 @@ class Adapter(ABC):
     # scan's interpreter: the class is importable by name, its Config pickles, and what fetch
     # learns for later calls comes back through ``fetch_notes``/``take_notes``.
     fetch_apart: ClassVar[bool] = False
+    # The kinds of record (kvrules.records.KINDS: "project", "output", "visit", "application")
+    # this adapter can read at all, whatever its settings; None: not declared. A report then
+    # says "not read from this source" instead of "no data" for the others.
+    record_kinds: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, config: BaseModel) -> None:
         self.config = config

@@ -22,6 +22,8 @@ class ConverisAdapter(Adapter):
 
     name = "converis"
     Config = ConverisConfig
+    # Projects only: no co-publications, visits or applications (README, "Applications").
+    record_kinds = frozenset({"project"})
     # kvrules severities onto the levels of the risk choice group.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
 

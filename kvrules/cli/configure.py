@@ -24,7 +24,16 @@ MASK = "********"
     help="your institution's country (ISO code or name, e.g. CA): which funding is foreign, "
     "which rulebooks apply and the wording (asked for at a terminal; else left to set)",
 )
-def init(path: Path, home_country: str | None) -> None:
+@click.option(
+    "--source",
+    "source",
+    type=click.Choice(["pure", "converis"]),
+    default="pure",
+    show_default=True,
+    help="the research information system to read: Elsevier Pure or Clarivate Converis "
+    "(projects only); the template names the other as a commented example",
+)
+def init(path: Path, home_country: str | None, source: str) -> None:
     """Write a commented configuration template to PATH (default: ./kvrules.yaml).
 
     Each setting is commented with what it does; the sources and alert channels are
@@ -47,7 +56,7 @@ def init(path: Path, home_country: str | None) -> None:
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--home-country") from None
     try:
-        write_template(path, home)
+        write_template(path, home, source)
     except FileExistsError:
         raise click.ClickException(f"{path} exists; not overwriting it") from None
     click.echo(f"wrote {path}; edit it, then run `kvrules config check --config {path}`")

@@ -182,6 +182,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction() as c:
             _sources.ensure_source(c, name, self.clock(), adapter)
 
+    def source_adapters(self) -> dict[str, str]:
+        """Each scanned source's adapter name (``register_source``)."""
+        return _sources.adapters(self._db.conn)
+
     def get_cursor(self, source: str) -> str | None:
         return _sources.get_cursor(self._db.conn, source)
 

@@ -28,6 +28,13 @@ def ensure_source(
     )
 
 
+def adapters(conn: sqlite3.Connection) -> dict[str, str]:
+    """Configured source name -> its adapter's name, for the sources scans registered with
+    one (the bookkeeping entries, "pure#full-read-at" and such, have none)."""
+    rows = conn.execute("SELECT name, adapter FROM sources WHERE adapter IS NOT NULL")
+    return {r["name"]: r["adapter"] for r in rows}
+
+
 def get_cursor(conn: sqlite3.Connection, source: str) -> str | None:
     row = conn.execute("SELECT cursor FROM sources WHERE name = ?", (source,)).fetchone()
     return row["cursor"] if row else None

@@ -130,3 +130,20 @@ def test_the_report_says_which_records_were_quarantined_and_never_screened(db: P
     assert "6 records could not be read, 5 of them never screened" in text
     assert "1 screened only as an earlier version read" in text
     assert "kvrules quarantine" in text
+
+
+def test_a_kind_no_scanned_source_reads_is_not_read_rather_than_no_data(db: Path) -> None:
+    """A Converis-only installation's board report said "Co-publications …: no data.", as if
+    none had been found; Converis reads projects only."""
+    title = "Co-publications by year and foreign co-author country (top 8)"
+    with Store.open(db) as store:
+        store.register_source("converis", "converis")
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    assert f"{title}: not read from this source (converis reads projects only)." in page
+    assert f"{title}: no data." not in page
+    with Store.open(db) as store:
+        store.register_source("pure", "pure")  # Pure can read research outputs
+    page = client.get("/report").text
+    assert f"{title}: no data." in page and "not read from" not in page
