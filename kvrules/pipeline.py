@@ -70,6 +70,8 @@ class ScanReport:
     tags_planned: int = 0
     tags_written: int = 0
     tags_skipped: int = 0  # left as they were: someone else set the record's value
+    # dry run: wishes an earlier dry run planned already, unchanged (not read, not audited)
+    tags_planned_earlier: int = 0
     writeback_errors: int = 0
     # why write-backs failed, a line each, and for how many records: a cause they share (the
     # RIS lacks what the tags are written to) is said once, not once per record
@@ -276,6 +278,8 @@ class Scanner:
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
+        # Records this scan read and queued tags for (their dry-run plan is made again).
+        self._read_now: set[str] = set()
         store.register_source(self._full_at)
         # A full read the budget stopped: the next scan resumes it instead of restarting it,
         # or a full read longer than the budget would never finish.
@@ -333,6 +337,7 @@ class Scanner:
         # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
+        self._read_now = set()
         completed = True
         # The source is read ahead (next page fetched while this one is processed).
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
@@ -429,6 +434,8 @@ class Scanner:
             # What the adapter noted of the record while reading it (say, its tags as read)
             # serves only a write-back: kept for every record, it grew with the source.
             self.adapter.forget_notes(record.record_id)
+        else:
+            self._read_now.add(record.record_id)
 
     def _resume_point(self, record: FetchedRecord) -> None:
         """The cursor a record carries, with the adapter's state rows that came with it: in one
@@ -632,6 +639,13 @@ class Scanner:
     def _write_back(self, report: ScanReport) -> None:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
+            if not self.apply and row.planned_earlier and row.record_id not in self._read_now:
+                # The same wish, planned by an earlier dry run, for a record this scan did not
+                # read (unchanged at the source): planning it again would read the record and
+                # audit the same plan. A record read now is planned again: its value may have
+                # changed, and the adapter knows it from the read.
+                report.tags_planned_earlier += 1
+                continue
             try:
                 result = self._write_tags(row)
             except PluginError as exc:  # permanent until the plugin is fixed: set aside once

@@ -116,6 +116,11 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             report.tags_written if not report.dry_run else report.tags_planned,
         ),
         ("tags left as someone else set them", report.tags_skipped),
+        *(
+            [("tags planned earlier, unchanged", report.tags_planned_earlier)]
+            if report.dry_run
+            else []
+        ),
         ("write-back errors (will retry)", report.writeback_errors),
     ]
     for label, value in rows:

@@ -653,6 +653,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             done = dry_run is False and _writeback.mark_done(
                 c, row_id, tags, now, wrote=wrote, skipped=skipped
             )
+            if dry_run:
+                _writeback.note_planned(c, row_id, tags)
             if skipped:
                 action = "writeback.skipped"
             else:

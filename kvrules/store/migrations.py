@@ -444,4 +444,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "adapter state rows", _ADAPTER_STATE),
     Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
     Migration(11, "findings made before keep their list entries too", (), _fill_listed),
+    # The tags a dry run last planned for the record (JSON list; NULL: none since the wish):
+    # a plan unchanged since is not planned again (no read of the record, no audit row).
+    Migration(
+        12,
+        "dry runs remember their plan",
+        ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
+    ),
 )
