@@ -122,6 +122,11 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             else []
         ),
         ("write-back errors (will retry)", report.writeback_errors),
+        *(
+            [("records gone from the source", _gone_in_words(report))]
+            if report.gone_from_source or report.gone_not_marked
+            else []
+        ),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -451,6 +456,18 @@ def interrupts_said(
         raise stopped_by_sigterm(between_scans()) from None
     except KeyboardInterrupt:
         raise click.exceptions.Abort(line()) from None
+
+
+def _gone_in_words(report: ScanReport) -> str:
+    """What the complete read found missing: "3 (2 cases flagged for the committee; their
+    pending write-backs dropped)", or why nothing was marked."""
+    if report.gone_not_marked:
+        return (
+            f"{report.gone_not_marked} not seen, not marked gone: more than half of the "
+            "records remembered; check the source's settings and account"
+        )
+    cases = count_of(report.gone_with_case, "case")
+    return f"{report.gone_from_source} ({cases} flagged for the committee; write-backs dropped)"
 
 
 def _source_names(config: Config, source: str | None) -> list[str]:

@@ -253,6 +253,31 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction(savepoint=False) as c:  # a read, then one change
             return _sources.observe(c, source, record_id, material, self.clock())
 
+    def observed_records(self, source: str) -> list[str]:
+        """Every record id of ``source`` a scan has observed (``observe_record``)."""
+        return _sources.observed(self._db.conn, source)
+
+    def record_gone(self, source: str, source_system: str, record_id: str, read_at: str) -> bool:
+        """A complete read of ``source`` (finished at ``read_at``) no longer saw the record:
+        deleted there, or hidden from kvrules' account. Its observation goes (seen again, it
+        is new); a write-back not yet done is dropped, audited; its case, if any, keeps its
+        status and gets a history line for the committee. True when it has a case."""
+        now = self.clock()
+        subject = f"record:{source}/{record_id}"
+        with self._db.transaction() as c:
+            _sources.forget_observed(c, source, record_id)
+            self._log(SYSTEM_ACTOR, "record.gone", subject, {"source": source, "at": read_at}, now)
+            row = _writeback.for_record(c, source, record_id)
+            if row is not None and row.status != "done":
+                _writeback.drop(c, row.id)
+                details = {"tags": sorted(set(row.tags)), "status": row.status, "source": source}
+                self._log(SYSTEM_ACTOR, "writeback.dropped", subject, details, now)
+            case = _cases.find_case(c, source_system, record_id)
+            if case is not None:
+                details = {"source": source, "record": record_id, "at": read_at}
+                self._log(SYSTEM_ACTOR, "case.source-gone", f"case:{case.id}", details, now)
+            return case is not None
+
     def touch_subject(self, source_system: str, record_id: str) -> None:
         """The record was read again, unchanged: keep its remembered content (retention)."""
         with self._db.transaction(savepoint=False) as c:

@@ -196,3 +196,8 @@ def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> WriteBack |
         (ts(now), ts(now), row_id),
     ).fetchone()
     return _row(row) if row else None
+
+
+def drop(conn: sqlite3.Connection, row_id: int) -> None:
+    """Remove a write-back row: its record is gone from the source."""
+    conn.execute("DELETE FROM writeback_queue WHERE id = ?", (row_id,))

@@ -204,6 +204,10 @@ def _case_view(
             "typed": typed or {},
             "errors": errors or {},
             "notice": notice,
+            # the record deleted at the source: said at the top, for the committee
+            "source_gone": next(
+                (e for e in reversed(history) if e.action == "case.source-gone"), None
+            ),
             "tags_left": left_in_words(writeback) if writeback else None,
             "tags_wanted": " ".join(writeback.tags) or "none" if writeback else None,
         }
