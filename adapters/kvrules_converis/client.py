@@ -19,7 +19,7 @@ import requests
 
 from kvrules import http
 
-from .config import ConverisConfig
+from .config import READ_PATH, ConverisConfig
 from .ratelimit import TokenBucket
 
 log = logging.getLogger("kvrules_converis")
@@ -183,7 +183,7 @@ class ConverisClient:
             path,
             200,
             f"- {where} did not answer a Converis list page: {missing} "
-            "(is base_url the Read API, e.g. https://converis.example.edu/converis/api/v1?)",
+            f"(is base_url the Read API, e.g. https://converis.example.edu{READ_PATH}?)",
         )
 
     def all(
