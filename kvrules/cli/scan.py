@@ -119,7 +119,17 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             report.tags_written if not report.dry_run else report.tags_planned,
         ),
         ("tags left as someone else set them", report.tags_skipped),
+        *(
+            [("tags planned earlier, unchanged", report.tags_planned_earlier)]
+            if report.dry_run
+            else []
+        ),
         ("write-back errors (will retry)", report.writeback_errors),
+        *(
+            [("records gone from the source", _gone_in_words(report))]
+            if report.gone_from_source or report.gone_not_marked
+            else []
+        ),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -456,13 +466,26 @@ def interrupts_said(
         raise click.exceptions.Abort(line()) from None
 
 
+def _gone_in_words(report: ScanReport) -> str:
+    """What the complete read found missing: "3 (2 cases flagged for the committee; their
+    pending write-backs dropped)", or why nothing was marked."""
+    if report.gone_not_marked:
+        return (
+            f"{report.gone_not_marked} not seen, not marked gone: more than half of the "
+            "records remembered; check the source's settings and account"
+        )
+    cases = count_of(report.gone_with_case, "case")
+    return f"{report.gone_from_source} ({cases} flagged for the committee; write-backs dropped)"
+
+
 def _source_names(config: Config, source: str | None) -> list[str]:
     if source:
         return [source]
     if not config.sources:
         raise click.UsageError(
             "no source configured: write kvrules.yaml (kvrules init) or set "
-            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
+            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY, or KVRULES_CONVERIS_BASE_URL, "
+            "_USERNAME and _PASSWORD"
         )
     return list(config.sources)
 

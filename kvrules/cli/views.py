@@ -403,10 +403,13 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
             f"{'them' if len(requeue) > 1 else 'it'}"
         )
         return
+    from kvrules.store.writeback import left_in_words
+
     rows = [
         {
             "id": w.id,
-            "status": WRITEBACK_STATUS.get(w.status, w.status),
+            # done without writing (someone else's value): "left", never "done"
+            "status": "left" if left_in_words(w) else WRITEBACK_STATUS.get(w.status, w.status),
             "source": w.source,
             "record": w.record_id,
             # what people know the record by: its title in the RIS and its case number
@@ -424,14 +427,18 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
     table = Table(title=f"{len(rows)} write-back(s)")
     for col in ("id", "status", "record", "case", "attempts", "tags / error"):
         table.add_column(col, overflow="fold")
-    for r in rows:
+    for w, r in zip(found, rows, strict=True):
         table.add_row(
             str(r["id"]),
             r["status"],
             escape((f"{r['title']}\n" if r["title"] else "") + f"{r['source']} → {r['record']}"),
             str(r["case"]) if r["case"] else "–",
             str(r["attempts"]),
-            escape(" ".join(r["tags"]) or "(none)")
+            escape(
+                f"{left}\n(kvrules would set {' '.join(r['tags']) or 'none'})"
+                if (left := left_in_words(w))
+                else " ".join(r["tags"]) or "(none)"
+            )
             + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)

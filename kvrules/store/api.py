@@ -183,6 +183,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction() as c:
             _sources.ensure_source(c, name, self.clock(), adapter)
 
+    def source_adapters(self) -> dict[str, str]:
+        """Each scanned source's adapter name (``register_source``)."""
+        return _sources.adapters(self._db.conn)
+
     def get_cursor(self, source: str) -> str | None:
         return _sources.get_cursor(self._db.conn, source)
 
@@ -249,6 +253,31 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """Remember the hash of a record's material content; say whether it is new or changed."""
         with self._db.transaction(savepoint=False) as c:  # a read, then one change
             return _sources.observe(c, source, record_id, material, self.clock())
+
+    def observed_records(self, source: str) -> list[str]:
+        """Every record id of ``source`` a scan has observed (``observe_record``)."""
+        return _sources.observed(self._db.conn, source)
+
+    def record_gone(self, source: str, source_system: str, record_id: str, read_at: str) -> bool:
+        """A complete read of ``source`` (finished at ``read_at``) no longer saw the record:
+        deleted there, or hidden from kvrules' account. Its observation goes (seen again, it
+        is new); a write-back not yet done is dropped, audited; its case, if any, keeps its
+        status and gets a history line for the committee. True when it has a case."""
+        now = self.clock()
+        subject = f"record:{source}/{record_id}"
+        with self._db.transaction() as c:
+            _sources.forget_observed(c, source, record_id)
+            self._log(SYSTEM_ACTOR, "record.gone", subject, {"source": source, "at": read_at}, now)
+            row = _writeback.for_record(c, source, record_id)
+            if row is not None and row.status != "done":
+                _writeback.drop(c, row.id)
+                details = {"tags": sorted(set(row.tags)), "status": row.status, "source": source}
+                self._log(SYSTEM_ACTOR, "writeback.dropped", subject, details, now)
+            case = _cases.find_case(c, source_system, record_id)
+            if case is not None:
+                details = {"source": source, "record": record_id, "at": read_at}
+                self._log(SYSTEM_ACTOR, "case.source-gone", f"case:{case.id}", details, now)
+            return case is not None
 
     def touch_subject(self, source_system: str, record_id: str) -> None:
         """The record was read again, unchanged: keep its remembered content (retention)."""
@@ -684,6 +713,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             done = dry_run is False and _writeback.mark_done(
                 c, row_id, tags, now, wrote=wrote, skipped=skipped
             )
+            if dry_run:
+                _writeback.note_planned(c, row_id, tags)
             if skipped:
                 action = "writeback.skipped"
             else:
@@ -695,6 +726,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                 details.update(reason=skipped, dry_run=dry_run)
             self._log(actor, action, f"record:{row.source}/{row.record_id}", details, now)
             return done
+
+    def writeback_for(self, source: str, record_id: str) -> _writeback.WriteBack | None:
+        """The record's write-back row (what kvrules wants there, wrote, or left), or None."""
+        return _writeback.for_record(self._db.conn, source, record_id)
 
     def writebacks(self, status: str | None = None) -> list[_writeback.WriteBack]:
         """All write-back rows, or those ``pending`` / ``done`` / ``dead`` (set aside)."""

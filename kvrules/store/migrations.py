@@ -454,4 +454,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
     Migration(11, "findings made before keep their list entries too", (), _fill_listed),
     Migration(12, "case search text stored folded", (), _fold_search_text),
+    # The tags a dry run last planned for the record (JSON list; NULL: none since the wish):
+    # a plan unchanged since is not planned again (no read of the record, no audit row).
+    Migration(
+        13,
+        "dry runs remember their plan",
+        ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
+    ),
 )

@@ -21,6 +21,7 @@ from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.changes import CaseChanged
 from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.store.writeback import left_in_words
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
@@ -217,6 +218,8 @@ def _case_view(
         )
         mitigations = store.mitigations(case_id)
         screened, titles = store.screening()
+        # a tag kvrules deliberately did not write (someone else's value): said on the page
+        writeback = store.writeback_for(case.source_system, case.record_id)
         context = {
             "case": case,
             "title": label.heading,
@@ -259,6 +262,12 @@ def _case_view(
             "notice": (
                 stale_message(changes, lambda at: local_time(at, zone), words) if changes else None
             ),
+            # the record deleted at the source: said at the top, for the committee
+            "source_gone": next(
+                (e for e in reversed(history) if e.action == "case.source-gone"), None
+            ),
+            "tags_left": left_in_words(writeback) if writeback else None,
+            "tags_wanted": " ".join(writeback.tags) or "none" if writeback else None,
         }
     return _render(request, "case.html", context, status_code=status_code)
 

@@ -57,6 +57,15 @@ class Portfolio:
     generated_at: datetime
     records: int = 0
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
+    # Records a scan could not read (kvrules quarantine): held, and how many of them were
+    # never screened at all (no earlier version remembered), so "Records remembered" is not
+    # read as the whole portfolio.
+    quarantined: int = 0
+    quarantined_unscreened: int = 0
+    # Kinds of record no scanned source's adapter reads at all (Converis: all but projects),
+    # and what each source reads, in words: "not read from this source", never "no data".
+    unread_kinds: frozenset[str] = frozenset()
+    sources_read: list[str] = field(default_factory=list)
     projects: int = 0
     outputs: int = 0
     # projects with a partner abroad (another country than home) or a foreign funder (as
@@ -196,7 +205,11 @@ def build(
         until=until,
     )
     risk = _record_risk(store)
+    # By record id alone: the quarantine names the configured source ("fau-converis"), the
+    # remembered record its system ("converis").
+    remembered: set[str] = set()
     for system, record_id, kind, body in store.subjects():
+        remembered.add(record_id)
         p.records += 1
         p.by_kind[kind] += 1
         level = risk.get((system, record_id), "no finding")
@@ -204,6 +217,10 @@ def build(
             _project(p, project, level, (system, record_id))
         elif kind == "output" and (output := body.get("output")):
             _output(p, output)
+    p.unread_kinds, p.sources_read = _kinds_read(store)
+    held = store.quarantined()
+    p.quarantined = len(held)
+    p.quarantined_unscreened = sum(q.record_id not in remembered for q in held)
     triage = store.triage_colours()
     risks = store.case_risks()  # one query, not one per open case
     for case in store.cases():
@@ -233,6 +250,30 @@ def build(
     p.closed = closures_since(store, since, links, until)
     p.pending = pending_proposals(store, links)
     return p
+
+
+def _kinds_read(store: Store) -> tuple[frozenset[str], list[str]]:
+    """The kinds of record no scanned source reads, and "converis reads projects only" per
+    source; nothing is said unread when some source's adapter does not declare its kinds."""
+    from kvrules.plugins import get_adapters
+
+    classes = get_adapters()
+    read: dict[str, frozenset[str]] = {}
+    for source, adapter in sorted(store.source_adapters().items()):
+        kinds = getattr(classes.get(adapter), "record_kinds", None)
+        if kinds is None:
+            return frozenset(), []
+        read[source] = kinds
+    if not read:
+        return frozenset(), []
+    every = frozenset(KIND_WORDS) - {"proposal"}  # pre-screens come from people, not a RIS
+    unread = every - frozenset().union(*read.values())
+    said = [
+        f"{source} reads {', '.join(KIND_WORDS[k][1] for k in sorted(kinds))}"
+        + (" only" if len(kinds) == 1 else "")
+        for source, kinds in read.items()
+    ]
+    return unread, said
 
 
 def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]:

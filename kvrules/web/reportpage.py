@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -21,6 +22,18 @@ from kvrules.web import charts
 from kvrules.web.auth import error_page, guard, open_store
 from kvrules.web.portfolio import DEFAULT_PERIOD_DAYS, RISKS, Portfolio, build
 from kvrules.web.templating import css, environment
+
+
+def not_read(title: str, kind: str, p: Portfolio) -> Markup | None:
+    """For a section of a kind of record no scanned source reads (co-publications from a
+    Converis-only installation): say so, instead of an empty chart's "no data"."""
+    if kind not in p.unread_kinds:
+        return None
+    which = "this source" if len(p.sources_read) == 1 else "these sources"
+    return Markup(
+        f'<p class="empty not-read">{escape(title)}: not read from {which} '
+        f"({escape('; '.join(p.sources_read))}).</p>"
+    )
 
 
 def chart_context(p: Portfolio) -> dict:
@@ -51,7 +64,13 @@ def chart_context(p: Portfolio) -> dict:
             x_title="projects",
             y_title="funder country",
         ),
-        "chart_copub_years": charts.columns(
+        "chart_copub_years": (
+            not p.copub_years
+            and not_read(
+                "Co-publications by year and foreign co-author country (top 8)", "output", p
+            )
+        )
+        or charts.columns(
             "Co-publications by year and foreign co-author country (top 8)",
             p.copub_years,
             p.copub_by_year,

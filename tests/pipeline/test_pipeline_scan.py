@@ -174,6 +174,14 @@ def test_dry_run_writes_nothing_but_audits_the_planned_tags(system: System) -> N
     assert {row.record_id for row in pending} == set(cases)  # still wanted, not written
     assert_audit_clean(system)
 
+    # A second dry run does not plan the same tags again (a reviewer's Converis round: 400
+    # projects, "tags planned (dry run) 265" and 265 more audit rows at every scan).
+    again = scan(system)
+    assert again["tags_planned"] == 0 and again["tags_planned_earlier"] == len(cases)
+    with system.store() as store:
+        replanned = [e for e in store.audit_entries() if e.action == "writeback.dry-run"]
+    assert len(replanned) == len(planned)
+
     # Applying later writes exactly what the dry run planned.
     applied = scan(system, "--apply")
     assert applied["findings"] == 0 and applied["alerts_queued"] == 0
