@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -65,6 +66,9 @@ ACTIVITIES = Family("/activities", "Activity", "activities/")
 APPLICATIONS = Family("/applications", "Application", mapping.APPLICATION_PREFIX)
 # Families whose records name the institution's own units (read from /organizations).
 WITH_UNITS = (PROJECTS, APPLICATIONS)
+# A page made ready for mapping (Scanner._prepared): the records quarantined by the pre-check,
+# the others and what each refers to.
+Prepared = tuple[list[FetchedRecord], list[Json], list[Related]]
 
 
 def own_refs(family: Family, rec: Json) -> set[str]:
@@ -157,9 +161,12 @@ class Scanner:
                 for u in mapping.org_uuids({}, [a])
             }
         )
+        # This page's view of the caches: the next page's fetch (_full_pages) changes them
+        # while this one is mapped.
+        orgs, units_seen = dict(self.orgs), dict(self.units)
         out = []
         for rec in recs:
-            rel = Related(orgs=self.orgs, units=self.units)
+            rel = Related(orgs=orgs, units=units_seen)
             cl = clusters.get(rec["uuid"], {"items": []})
             if isinstance(cl, Exception):
                 rel.errors.append(f"award clusters: {cl}")
@@ -301,30 +308,43 @@ class Scanner:
         state.index.add(rid, refs | named | set(award_ids), before)
         return FetchedRecord(record_id=rid, events=events)
 
-    def _records(
-        self, family: Family, labelled: list[tuple[str, Any]], state: State
-    ) -> list[FetchedRecord]:
-        """Map records (each with its label: the position in the listing, for one without a
-        usable uuid); the ones that fail the pre-check are quarantined without a request."""
-        out: list[FetchedRecord | None] = []
+    def _prepared(self, family: Family, labelled: list[tuple[str, Any]]) -> Prepared:
+        """What mapping records needs that touches no scan state: the pre-check of each (the
+        ones that fail it are quarantined without a request) and what the others refer to,
+        fetched. A full pass runs it a page ahead, on a thread of its own (_full_pages)."""
+        failed: list[FetchedRecord] = []
         recs = []
         for label, listed in labelled:
             rec = legacy.to_current(listed) if isinstance(listed, dict) else listed
             if (bad := self._precheck(family, label, rec, listed)) is not None:
-                out.append(bad)
+                failed.append(bad)
             else:
                 recs.append(rec)
-        rels = self._related(family, recs)
+        return failed, recs, self._related(family, recs)
+
+    def _records(
+        self,
+        family: Family,
+        labelled: list[tuple[str, Any]],
+        state: State,
+        prepared: Prepared | None = None,
+    ) -> list[FetchedRecord]:
+        """Map records (each with its label: the position in the listing, for one without a
+        usable uuid); ``prepared``: their _prepared, when it was run ahead."""
+        if prepared is None:
+            prepared = self._prepared(family, labelled)
+        failed, recs, rels = prepared
+        out: list[FetchedRecord | None] = list(failed)
         if state.versions is not None:  # diff mode: remember the related versions seen now
             for rec, rel in zip(recs, rels, strict=True):
                 for a in rel.awards:
                     if (uuid := _uuid(a)) is not None:
                         state.remember(uuid, mapping.record_version(a))
                 for u in mapping.org_uuids(rec, rel.awards):
-                    if isinstance(org := self.orgs.get(u), dict):
+                    if isinstance(org := rel.orgs.get(u), dict):
                         state.remember(u, mapping.record_version(org))
                 for u in mapping.project_units(rec, rel.awards) if family is PROJECTS else ():
-                    if isinstance(unit := self.units.get(u), dict):
+                    if isinstance(unit := rel.units.get(u), dict):
                         state.remember(u, mapping.record_version(unit))
         out += [self._record(family, r, rel, state) for r, rel in zip(recs, rels, strict=True)]
         return [r for r in out if r is not None]
@@ -337,6 +357,10 @@ class Scanner:
         pending, unit_changes = set(state.pending), set(state.unit_changes)
         while state.phase < len(self.families):
             family = self.families[state.phase]
+            if state.mode == "full":
+                yield from self._full_pages(family, state)
+                state.phase, state.offset = state.phase + 1, 0
+                continue
             for nxt, page in self.client.pages(family.path, state.offset):
                 at = f"{family.path[1:]}[{{}}]"  # a record's position in the listing
                 recs = [(at.format(state.offset + n), r) for n, r in enumerate(page)]
@@ -360,6 +384,39 @@ class Scanner:
         state.phase, state.pending, state.unit_changes = 0, [], []
         state.mode = "changes" if state.token else "diff"
         yield FetchedRecord(record_id="pure:pass-complete", **state.resume_point())
+
+    def _full_pages(self, family: Family, state: State) -> Iterator[FetchedRecord]:
+        """A full pass over one family, page by page. Each page is listed, pre-checked and
+        its related records fetched (_prepared) on a thread of its own while the page before
+        is mapped and handed on here: the source answers while the reader maps, instead of
+        each waiting for the other. Mapping, the scan state and the cursor stay on this
+        thread, in the listing's order; an error of the next page is raised here once this
+        page's records are out, as it was when pages were read one after the other."""
+        pages = iter(self.client.pages(family.path, state.offset))
+        at = f"{family.path[1:]}[{{}}]"  # a record's position in the listing
+
+        def prepare(offset: int) -> tuple[int, list[Any], list[tuple[str, Any]], Prepared] | None:
+            if (listed := next(pages, None)) is None:
+                return None
+            nxt, page = listed
+            labelled = [(at.format(offset + n), r) for n, r in enumerate(page)]
+            return nxt, page, labelled, self._prepared(family, labelled)
+
+        ahead = ThreadPoolExecutor(1, thread_name_prefix="pure-ahead")
+        try:
+            coming = ahead.submit(prepare, state.offset)
+            while (got := coming.result()) is not None:
+                nxt, page, labelled, prepared = got
+                coming = ahead.submit(prepare, nxt)  # `nxt`: the next page's offset
+                if state.versions is not None:
+                    for r in page:
+                        if (uuid := _uuid(r)) is not None:
+                            state.remember(uuid, _version(r))
+                out = self._records(family, labelled, state, prepared)
+                state.offset = nxt
+                yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
+        finally:  # stopped early: the page being fetched is dropped, nobody waits for it
+            ahead.shutdown(wait=False, cancel_futures=True)
 
     def _changed_related(self, state: State) -> set[str]:
         """Diff mode: records using an external organisation or award whose version changed."""
