@@ -50,6 +50,7 @@ from kvrules.model import (
     Visit,
     country_code,
 )
+from kvrules.one_organisation import one_organisation_in_words
 from kvrules.plain import (
     LEIDRAAD_TRIAGE,
     NOT_IDENTIFIED,
@@ -334,6 +335,9 @@ class Screening:
     countries_taken: dict[str, tuple[str, str]] = field(default_factory=dict)
     # what the answer rests on besides the lists: "nl-leidraad 2026.5" per rulebook evaluated
     rulebooks: list[str] = field(default_factory=list)
+    # partners (or funders) described under several spellings that resolve to one
+    # organisation, one line per organisation (``kvrules.one_organisation``): said, not merged
+    one_organisation: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -453,6 +457,7 @@ class Screening:
                 f"{name}: country {country} from {where}"
                 for name, (country, where) in self.countries_taken.items()
             ],
+            "one_organisation": self.one_organisation,
             "in_words": self.in_words(),
             "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
@@ -471,6 +476,7 @@ class Screening:
         nowhere = lists_in_words(self.screened_against, titles)
         return {
             "lists": [edition_in_words(s, titles) for s in self.screened_against],
+            "one_organisation": self.one_organisation,
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [
@@ -693,7 +699,19 @@ def screen(
             for org in mentioned
             if org.country is not None and org.country_from is not None
         },
+        one_organisation=_one_organisation(events, titles),
     )
+
+
+def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:
+    """Partners, and funders, described more than once, each group said in one line."""
+    return [
+        line
+        for event in events
+        if event.project is not None
+        for what, orgs in (("partner", event.project.partners), ("funder", event.project.funders))
+        for line in one_organisation_in_words(orgs, what, titles)
+    ]
 
 
 def kvrules_version() -> str:

@@ -145,6 +145,7 @@ def prescreen_markdown(
         lines.append(f"- Rule: {md_code(f'{f.rulebook.id} {f.rulebook.version}/{f.rule_id}')}")
         lines.append("")
     lines += ["## The lists", ""]
+    lines += [f"- {md_text(line)}" for line in words.get("one_organisation") or []]
     for key in ("found", "set_aside", "countries_taken", "not_found", "unidentified"):
         lines += [f"- {md_text(line)}" for line in words.get(key) or []]
     lines += [f"- {md_text(line)}" for line in words.get("read_as_person") or []]

@@ -240,6 +240,8 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         console.print("No findings.")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
+    for line in answer["in_words"]["one_organisation"]:
+        console.print(f"\n{escape(line)}")
     for line in [
         *said["found"],
         *said["set_aside"],
