@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +21,7 @@ from kvrules.timezone import local_time, zone
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
+    from kvrules.proposal_file import ProposalFile
 
 COLOURS = {"red": "bold red", "amber": "bold yellow", "green": "bold green"}
 
@@ -37,24 +37,10 @@ def organisation(text: str, option: str = "--partner") -> dict[str, Any]:
         raise click.BadParameter(str(e), param_hint=option) from None
 
 
-def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
-    """The proposal from a YAML/JSON file, completed (lists extended) by flags."""
-    doc: dict[str, Any] = {}
-    if file is not None:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise click.BadParameter(f"{file}: {e}", param_hint="PROPOSAL") from None
-        if loaded is None:  # README, exit 1: a file that holds no records is an error
-            raise KvrulesError(
-                f"{file}: holds no proposal (the file is empty): describe it in YAML or JSON "
-                "(title, topic, partners …)"
-            )
-        if not isinstance(loaded, dict):
-            raise click.BadParameter(
-                f"{file}: not a mapping of proposal fields", param_hint="PROPOSAL"
-            )
-        doc = loaded
+def proposal_document(file: ProposalFile | None, **flags: Any) -> dict[str, Any]:
+    """The proposal from a YAML/JSON file (``read_proposal_file``), completed (lists
+    extended) by flags."""
+    doc: dict[str, Any] = dict(file.data) if file is not None else {}
     for key in ("partners", "funders", "keywords", "units"):
         if flags[key]:
             doc[key] = [*doc.get(key, []), *flags[key]]
@@ -130,10 +116,18 @@ def check(
     organisations no list matched. The advisers' "not the same
     organisation" verdicts in the state database (--db) count, as in scans."""
     from kvrules.assembly import config_enricher, config_evaluator
+    from kvrules.cli import ReportedError
     from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
+    from kvrules.proposal_file import NotAProposal, read_proposal_file
 
+    try:
+        file = read_proposal_file(proposal_file) if proposal_file is not None else None
+    except NotAProposal as e:  # a usage error, said in one line as a problem in the file is
+        raise ReportedError(str(e), 2) from None
+    for note in file.notes if file is not None else []:
+        click.echo(note, err=True)
     doc = proposal_document(
-        proposal_file,
+        file,
         partners=[organisation(p) for p in partners],
         funders=[organisation(f, "--funder") for f in funders],
         keywords=list(keywords),
