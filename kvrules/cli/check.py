@@ -117,7 +117,7 @@ def check(
     organisation" verdicts in the state database (--db) count, as in scans."""
     from kvrules.assembly import config_enricher, config_evaluator
     from kvrules.cli import ReportedError
-    from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
+    from kvrules.prescreen import Proposal, advisers_verdicts, screen
     from kvrules.proposal_file import NotAProposal, read_proposal_file
 
     try:
@@ -146,7 +146,7 @@ def check(
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
-        raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
+        raise ReportedError(_problem_in_words(e, file), 2) from None
     config = screening_config(config_path, db, refdata, screens=True)
     enricher = config_enricher(config)
     with (
@@ -164,6 +164,17 @@ def check(
     # hard-wrapped to the terminal's width only on a terminal: redirected to a file, a line
     # is a line
     _print(result, technical, tz, Console(soft_wrap=not sys.stdout.isatty()))
+
+
+def _problem_in_words(error: ValidationError, file: ProposalFile | None) -> str:
+    """One line: where the problem is in the file (``file:line:col``, when the file holds
+    it), the field as a person counts ("funder 3, amount"), and what to write."""
+    from kvrules.prescreen import position_in_words, proposal_problem_at
+
+    loc, text = proposal_problem_at(error)
+    unknown = text.startswith("unknown field")  # a key that should not be there: at the key
+    where = file.where(loc, key=unknown) if file is not None else None
+    return f"{where + ': ' if where else ''}{position_in_words(loc)}: {text}"
 
 
 def _write(output: Path, result: Screening, tz: tzinfo, *, as_json: bool, technical: bool) -> None:
