@@ -72,6 +72,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.thresholds import NotCompared, amount_rules
 
 if TYPE_CHECKING:
     from kvrules.refdata.resolver import Resolver
@@ -340,6 +341,9 @@ class Screening:
     # partners (or funders) described under several spellings that resolve to one
     # organisation, one line per organisation (``kvrules.one_organisation``): said, not merged
     one_organisation: list[str] = field(default_factory=list)
+    # awards in a currency a rule has no threshold for, said as scan and evaluate say them
+    # ("Not compared: no threshold for GBP (1 award) in …"; ``kvrules.thresholds``)
+    not_compared: str | None = None
 
     @property
     def triage(self) -> Triage:
@@ -460,6 +464,7 @@ class Screening:
                 for name, (country, where) in self.countries_taken.items()
             ],
             "one_organisation": self.one_organisation,
+            "not_compared": self.not_compared,
             "in_words": self.in_words(),
             "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
@@ -501,6 +506,7 @@ class Screening:
                 *(edition_in_words(s, titles) for s in self.countries_checked),
                 *([self.country_profiles] if self.country_profiles else []),
             ],
+            "not_compared": [self.not_compared] if self.not_compared else [],
             "not_checked": [
                 f"{name}: no country given, so no country check ran — not against "
                 f"{self.country_sources_in_words()}, nor the rules on organisations outside "
@@ -702,7 +708,18 @@ def screen(
             if org.country is not None and org.country_from is not None
         },
         one_organisation=_one_organisation(events, titles),
+        not_compared=_not_compared(events, evaluator),
     )
+
+
+def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str | None:
+    """Awards no threshold compared, in the sentence scan and evaluate print (no finding for
+    a GBP award is no all-clear on it)."""
+    rules = amount_rules(evaluator.program.rulebooks)
+    missed = NotCompared()
+    for event in events:
+        missed.add(event, rules)
+    return missed.in_words() if missed.awards else None
 
 
 def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:

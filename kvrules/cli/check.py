@@ -243,6 +243,8 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         console.print(f"  [dim]{escape(rule + f.citation.cite)}[/]")
     if not result.findings:
         console.print("No findings.")
+    if result.not_compared:  # no finding for those awards is no all-clear on them
+        console.print(f"\n{escape(result.not_compared)}")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
     for line in answer["in_words"]["one_organisation"]:

@@ -158,6 +158,11 @@ def openapi_document() -> dict[str, Any]:
                 "items": {"type": "string"},
                 "description": "organisations no list matched: not found there, not 'safe'",
             },
+            "not_compared": {
+                "type": ["string", "null"],
+                "description": "awards in a currency a rule has no threshold for (Not "
+                "compared: no threshold for GBP …), as scan and evaluate say it",
+            },
             "one_organisation": {
                 "type": "array",
                 "items": {"type": "string"},
