@@ -33,7 +33,7 @@ from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
 from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import names_a_person, organisations
-from kvrules.errors import problem_text, validation_problem
+from kvrules.errors import problem_text
 from kvrules.findings import Finding
 from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
 from kvrules.model import (
@@ -50,6 +50,7 @@ from kvrules.model import (
     Visit,
     country_code,
 )
+from kvrules.one_organisation import one_organisation_in_words
 from kvrules.plain import (
     LEIDRAAD_TRIAGE,
     NOT_IDENTIFIED,
@@ -71,6 +72,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.thresholds import NotCompared, amount_rules
 
 if TYPE_CHECKING:
     from kvrules.refdata.resolver import Resolver
@@ -103,7 +105,9 @@ __all__ = [
     "Screening",
     "Triage",
     "advisers_verdicts",
+    "position_in_words",
     "proposal_problem",
+    "proposal_problem_at",
     "screen",
 ]
 
@@ -334,6 +338,12 @@ class Screening:
     countries_taken: dict[str, tuple[str, str]] = field(default_factory=dict)
     # what the answer rests on besides the lists: "nl-leidraad 2026.5" per rulebook evaluated
     rulebooks: list[str] = field(default_factory=list)
+    # partners (or funders) described under several spellings that resolve to one
+    # organisation, one line per organisation (``kvrules.one_organisation``): said, not merged
+    one_organisation: list[str] = field(default_factory=list)
+    # awards in a currency a rule has no threshold for, said as scan and evaluate say them
+    # ("Not compared: no threshold for GBP (1 award) in …"; ``kvrules.thresholds``)
+    not_compared: str | None = None
 
     @property
     def triage(self) -> Triage:
@@ -453,6 +463,8 @@ class Screening:
                 f"{name}: country {country} from {where}"
                 for name, (country, where) in self.countries_taken.items()
             ],
+            "one_organisation": self.one_organisation,
+            "not_compared": self.not_compared,
             "in_words": self.in_words(),
             "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
@@ -471,6 +483,7 @@ class Screening:
         nowhere = lists_in_words(self.screened_against, titles)
         return {
             "lists": [edition_in_words(s, titles) for s in self.screened_against],
+            "one_organisation": self.one_organisation,
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [
@@ -493,6 +506,7 @@ class Screening:
                 *(edition_in_words(s, titles) for s in self.countries_checked),
                 *([self.country_profiles] if self.country_profiles else []),
             ],
+            "not_compared": [self.not_compared] if self.not_compared else [],
             "not_checked": [
                 f"{name}: no country given, so no country check ran — not against "
                 f"{self.country_sources_in_words()}, nor the rules on organisations outside "
@@ -693,7 +707,30 @@ def screen(
             for org in mentioned
             if org.country is not None and org.country_from is not None
         },
+        one_organisation=_one_organisation(events, titles),
+        not_compared=_not_compared(events, evaluator),
     )
+
+
+def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str | None:
+    """Awards no threshold compared, in the sentence scan and evaluate print (no finding for
+    a GBP award is no all-clear on it)."""
+    rules = amount_rules(evaluator.program.rulebooks)
+    missed = NotCompared()
+    for event in events:
+        missed.add(event, rules)
+    return missed.in_words() if missed.awards else None
+
+
+def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:
+    """Partners, and funders, described more than once, each group said in one line."""
+    return [
+        line
+        for event in events
+        if event.project is not None
+        for what, orgs in (("partner", event.project.partners), ("funder", event.project.funders))
+        for line in one_organisation_in_words(orgs, what, titles)
+    ]
 
 
 def kvrules_version() -> str:
@@ -721,7 +758,15 @@ def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
 
 
 def proposal_problem(error: ValidationError) -> str:
-    """The first thing wrong with a described proposal, in one line ('visit.nationality: …').
+    """The first thing wrong with a described proposal, in one line ('visit.nationality: …'),
+    its place as a path of fields (``proposal_problem_at``; the API's clients read JSON)."""
+    loc, text = proposal_problem_at(error)
+    return f"{'.'.join(map(str, loc)) or 'proposal'}: {text}"
+
+
+def proposal_problem_at(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
+    """Where the first thing wrong with a described proposal is (pydantic's path of fields:
+    ``("funders", 2, "amount")``), and what it is, with what to write instead.
 
     A field a proposal does not have is refused before anything missing is asked for, and a
     person's attribute (nationality …) is refused in words: a proposal that gives one must hear
@@ -729,23 +774,60 @@ def proposal_problem(error: ValidationError) -> str:
     problems = error.errors()
     person = next((e for e in problems if e["type"] == "extra_forbidden" and _personal(e)), None)
     if person is not None:
-        where = ".".join(map(str, person["loc"]))
-        return (
-            f"{where}: unknown field — kvrules screens institutions, never a person's nationality "
+        return tuple(person["loc"]), (
+            "unknown field — kvrules screens institutions, never a person's nationality "
             "or origin: remove it and describe the visitor by their home institution "
             "(visit: {home_institution: {name: …, country: …}})"
         )
     first = next((e for e in problems if e["type"] == "extra_forbidden"), problems[0])
-    loc = first["loc"]
-    if loc and (loc[0] in ("partners", "funders") or loc[:2] == ("visit", "home_institution")):
-        # one line naming what to write, not pydantic's alternatives ("+3 more")
-        text = problem_text(first)
-        hint = "" if "write" in text else f" — write an organisation as {ORGANISATION_FORMS}"
-        return f"{'.'.join(map(str, loc))}: {text}{hint}"
-    if first is not problems[0]:  # a field a proposal does not have, before anything missing
-        more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"{'.'.join(map(str, loc))}: {problem_text(first)}{more}"
-    return validation_problem(error, "proposal")
+    loc = tuple(first["loc"])
+    text = problem_text(first)
+    if hint := _what_to_write(loc, text):
+        return loc, f"{text} — {hint}"  # one line naming what to write, not "+3 more"
+    more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
+    return loc, f"{text}{more}"
+
+
+# What to write for a field of an organisation or a funder, said where the value is wrong
+FIELD_FORMS = {
+    "amount": "write the amount as a plain number, e.g. 2000000 (no thousands separators; "
+    "its currency in `currency`)",
+    "start": "write a date as YYYY-MM-DD",
+    "end": "write a date as YYYY-MM-DD",
+}
+ORGANISATIONS = {"partners", "funders"}
+
+
+def _what_to_write(loc: tuple[str | int, ...], text: str) -> str | None:
+    """The form a wrong value should take: a field's own (an amount, a date) where that field
+    is wrong, else an organisation's anywhere in an organisation."""
+    if "write" in text:  # the validator said it already ("'ZZ' is not a country: write …")
+        return None
+    depth = 2 if loc[:1] and loc[0] in ORGANISATIONS else 0
+    if loc[:2] == ("visit", "home_institution"):
+        depth = 2
+    if not depth:
+        return FIELD_FORMS.get(str(loc[-1])) if loc else None
+    field = str(loc[depth]) if len(loc) == depth + 1 else None
+    return FIELD_FORMS.get(field or "") or f"write an organisation as {ORGANISATION_FORMS}"
+
+
+# A list's elements, said one by one (1-based: "funder 3")
+ELEMENTS = {"partners": "partner", "funders": "funder", "keywords": "keyword", "units": "unit"}
+
+
+def position_in_words(loc: tuple[str | int, ...]) -> str:
+    """Pydantic's path of fields as a person counts: ``("funders", 2, "amount")`` →
+    "funder 3, amount"; ``("visit", "home_institution")`` → "visit, home institution"."""
+    said: list[str] = []
+    for i, step in enumerate(loc):
+        if isinstance(step, int) and i and str(loc[i - 1]) in ELEMENTS:
+            said[-1] = f"{ELEMENTS[str(loc[i - 1])]} {step + 1}"
+        elif isinstance(step, int):
+            said.append(f"item {step + 1}")
+        else:
+            said.append(str(step).replace("_", " "))
+    return ", ".join(said) or "the proposal"
 
 
 def _personal(problem: Mapping[str, Any]) -> bool:

@@ -144,7 +144,10 @@ def prescreen_markdown(
         lines.append(f"- Source: {md_text(f.citation.cite)}")
         lines.append(f"- Rule: {md_code(f'{f.rulebook.id} {f.rulebook.version}/{f.rule_id}')}")
         lines.append("")
+    for line in words.get("not_compared") or []:  # beside the findings, as a scan says it
+        lines += [md_text(line), ""]
     lines += ["## The lists", ""]
+    lines += [f"- {md_text(line)}" for line in words.get("one_organisation") or []]
     for key in ("found", "set_aside", "countries_taken", "not_found", "unidentified"):
         lines += [f"- {md_text(line)}" for line in words.get(key) or []]
     lines += [f"- {md_text(line)}" for line in words.get("read_as_person") or []]

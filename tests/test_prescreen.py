@@ -77,7 +77,7 @@ def test_people_are_described_by_institution_never_nationality(tmp_path: Path):
     )
     result = CliRunner().invoke(cli, ["check", str(proposal)])
     assert result.exit_code == 2
-    assert "visit.nationality: unknown field" in result.output
+    assert f"{proposal}:3:3: visit, nationality: unknown field" in result.output
     assert "Traceback" not in result.output
 
 
@@ -417,7 +417,7 @@ def test_a_nationality_in_a_proposal_file_is_refused_first_in_plain_words(tmp_pa
     result = CliRunner().invoke(cli, ["check", str(proposal)])
     assert result.exit_code == 2
     text = " ".join(result.output.split())
-    assert "visit.nationality: unknown field" in text
+    assert f"{proposal}:2:3: visit, nationality: unknown field" in text
     assert "never a person's nationality" in text
     assert "home_institution" in text and "Field required" not in text
     assert "Traceback" not in result.output
@@ -474,9 +474,9 @@ def test_a_proposal_file_takes_the_partner_flags_string_form(tmp_path: Path):
 @pytest.mark.parametrize(
     ("partners", "said"),
     [
-        ("[42]", "partners.0: write an organisation as 'NAME (COUNTRY)'"),
-        ("[{nme: Harbin}]", "partners.0.nme: unknown field"),
-        ('["Harbin (Atlantis)"]', "partners.0: 'Atlantis' is not a country"),
+        ("[42]", "p.yaml:1:12: partner 1: write an organisation as 'NAME (COUNTRY)'"),
+        ("[{nme: Harbin}]", "p.yaml:1:13: partner 1, nme: unknown field"),
+        ('["Harbin (Atlantis)"]', "p.yaml:1:12: partner 1: 'Atlantis' is not a country"),
     ],
 )
 def test_a_wrong_partner_in_a_file_is_one_plain_line_naming_what_to_write(

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +21,7 @@ from kvrules.timezone import local_time, zone
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
+    from kvrules.proposal_file import ProposalFile
 
 COLOURS = {"red": "bold red", "amber": "bold yellow", "green": "bold green"}
 
@@ -37,24 +37,10 @@ def organisation(text: str, option: str = "--partner") -> dict[str, Any]:
         raise click.BadParameter(str(e), param_hint=option) from None
 
 
-def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
-    """The proposal from a YAML/JSON file, completed (lists extended) by flags."""
-    doc: dict[str, Any] = {}
-    if file is not None:
-        try:
-            loaded = yaml.safe_load(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-            raise click.BadParameter(f"{file}: {e}", param_hint="PROPOSAL") from None
-        if loaded is None:  # README, exit 1: a file that holds no records is an error
-            raise KvrulesError(
-                f"{file}: holds no proposal (the file is empty): describe it in YAML or JSON "
-                "(title, topic, partners …)"
-            )
-        if not isinstance(loaded, dict):
-            raise click.BadParameter(
-                f"{file}: not a mapping of proposal fields", param_hint="PROPOSAL"
-            )
-        doc = loaded
+def proposal_document(file: ProposalFile | None, **flags: Any) -> dict[str, Any]:
+    """The proposal from a YAML/JSON file (``read_proposal_file``), completed (lists
+    extended) by flags."""
+    doc: dict[str, Any] = dict(file.data) if file is not None else {}
     for key in ("partners", "funders", "keywords", "units"):
         if flags[key]:
             doc[key] = [*doc.get(key, []), *flags[key]]
@@ -130,10 +116,18 @@ def check(
     organisations no list matched. The advisers' "not the same
     organisation" verdicts in the state database (--db) count, as in scans."""
     from kvrules.assembly import config_enricher, config_evaluator
-    from kvrules.prescreen import Proposal, advisers_verdicts, proposal_problem, screen
+    from kvrules.cli import ReportedError
+    from kvrules.prescreen import Proposal, advisers_verdicts, screen
+    from kvrules.proposal_file import NotAProposal, read_proposal_file
 
+    try:
+        file = read_proposal_file(proposal_file) if proposal_file is not None else None
+    except NotAProposal as e:  # a usage error, said in one line as a problem in the file is
+        raise ReportedError(str(e), 2) from None
+    for note in file.notes if file is not None else []:
+        click.echo(note, err=True)
     doc = proposal_document(
-        proposal_file,
+        file,
         partners=[organisation(p) for p in partners],
         funders=[organisation(f, "--funder") for f in funders],
         keywords=list(keywords),
@@ -152,7 +146,7 @@ def check(
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as e:
-        raise click.BadParameter(proposal_problem(e), param_hint="PROPOSAL") from None
+        raise ReportedError(_problem_in_words(e, file), 2) from None
     config = screening_config(config_path, db, refdata, screens=True)
     enricher = config_enricher(config)
     with (
@@ -170,6 +164,17 @@ def check(
     # hard-wrapped to the terminal's width only on a terminal: redirected to a file, a line
     # is a line
     _print(result, technical, tz, Console(soft_wrap=not sys.stdout.isatty()))
+
+
+def _problem_in_words(error: ValidationError, file: ProposalFile | None) -> str:
+    """One line: where the problem is in the file (``file:line:col``, when the file holds
+    it), the field as a person counts ("funder 3, amount"), and what to write."""
+    from kvrules.prescreen import position_in_words, proposal_problem_at
+
+    loc, text = proposal_problem_at(error)
+    unknown = text.startswith("unknown field")  # a key that should not be there: at the key
+    where = file.where(loc, key=unknown) if file is not None else None
+    return f"{where + ': ' if where else ''}{position_in_words(loc)}: {text}"
 
 
 def _write(output: Path, result: Screening, tz: tzinfo, *, as_json: bool, technical: bool) -> None:
@@ -238,8 +243,12 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         console.print(f"  [dim]{escape(rule + f.citation.cite)}[/]")
     if not result.findings:
         console.print("No findings.")
+    if result.not_compared:  # no finding for those awards is no all-clear on them
+        console.print(f"\n{escape(result.not_compared)}")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
+    for line in answer["in_words"]["one_organisation"]:
+        console.print(f"\n{escape(line)}")
     for line in [
         *said["found"],
         *said["set_aside"],

@@ -11,6 +11,10 @@ technologies, NL clusters). Each area lists:
   matches "AI-based" but not "Haiti", "ai" (Italian "to the") or "Thai";
 - ``exclude``: phrases that cancel this area's keyword matches lying inside them, so
   "nuclear magnetic resonance" does not count as "nuclear";
+- a keyword written ``{term: drone, unless: [bee, beekeeping]}``: the term, not counted where
+  one of its ``unless`` phrases (matched as keywords are) stands in the same text between
+  punctuation, so a word with another sense ("drone", the male honey bee; "radar" in a social
+  history of its operators) is declared in the data, sense by sense, never in code;
 - ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
 
 Everything is indexed once per process (word → phrases), so classifying is linear in the number
@@ -101,6 +105,25 @@ class _Term:
     text: str  # as written in the data file (shown in explanations)
     words: tuple[str, ...]
     plural: bool  # a final 's'/'es' is allowed on the last word
+    # phrases (folded words) that, in the same segment, mean the term is used in another sense
+    unless: tuple[tuple[str, ...], ...] = ()
+
+
+def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
+    """Whether ``phrase`` stands in ``words``; its last word may take a plural 's'/'es'."""
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        last = words[i + n - 1]
+        if list(words[i : i + n - 1]) == list(phrase[:-1]) and last in (
+            phrase[-1],
+            phrase[-1] + "s",
+            phrase[-1] + "es",
+        ):
+            return True
+    return False
+
+
+_SEGMENT_SPAN = 100_000  # a match's position: its segment's number times this, plus its word's
 
 
 class _Index:
@@ -120,7 +143,7 @@ class _Index:
         found = []
         index = self.by_first
         for seg_no, words in enumerate(segments):
-            base = seg_no * 100_000  # positions never compare across segments
+            base = seg_no * _SEGMENT_SPAN  # positions never compare across segments
             for i, word in enumerate(words):
                 keys = [word]
                 if word.endswith("s"):
@@ -171,6 +194,35 @@ def _strings(value: Any, where: str, name: str) -> list[str]:
     return value
 
 
+KEYWORD_KEYS = {"term", "unless"}
+
+
+def _keywords(value: Any, where: str) -> list[_Term]:
+    """An area's keywords: each a phrase, or ``{term: PHRASE, unless: [PHRASE, …]}``."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise AreaDataError(f"{where}: 'keywords' must be a list")
+    terms = []
+    for item in value:
+        unless: list[str] = []
+        if isinstance(item, dict):
+            if set(item) - KEYWORD_KEYS or "term" not in item:
+                raise AreaDataError(
+                    f"{where}: a keyword is a phrase or {{term: PHRASE, unless: [PHRASE, …]}}, "
+                    f"got keys {', '.join(map(str, item))}"
+                )
+            unless = _strings(item.get("unless"), where, "unless")
+            if not unless:
+                raise AreaDataError(f"{where}: 'unless' of {item['term']!r} lists no phrase")
+            item = item["term"]
+        if not isinstance(item, str) or not item.strip():
+            raise AreaDataError(f"{where}: 'keywords' must be a list of non-empty texts")
+        words = _words(item)
+        terms.append(_Term(item, words, words[-1][-1:].isalpha(), tuple(_words(u) for u in unless)))
+    return terms
+
+
 def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
     if not isinstance(data, dict):
         raise AreaDataError(f"{path}: expected a mapping with taxonomy, source and areas")
@@ -199,11 +251,7 @@ def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
         area = _Area(taxonomy, aid, " ".join(label.split()), cite)
         where = f"{path}: area {aid!r}"
         try:
-            area.terms = [
-                _Term(t, w, w[-1][-1:].isalpha())
-                for t in _strings(spec.get("keywords"), where, "keywords")
-                for w in (_words(t),)
-            ]
+            area.terms = _keywords(spec.get("keywords"), where)
             area.acronyms = [
                 _Term(t, w, True)
                 for t in _strings(spec.get("acronyms"), where, "acronyms")
@@ -303,6 +351,12 @@ class Classifier:
                 h
                 for h in hits
                 if not any(x[1] == h[1] and x[2] <= h[2] and h[3] <= x[3] for x in excluded)
+            ]
+        if any(h[0].unless for h in hits):  # a sense the data excludes, in the same segment
+            hits = [
+                h
+                for h in hits
+                if not any(_has_phrase(folded[h[2] // _SEGMENT_SPAN], u) for u in h[0].unless)
             ]
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))

@@ -158,13 +158,25 @@ def openapi_document() -> dict[str, Any]:
                 "items": {"type": "string"},
                 "description": "organisations no list matched: not found there, not 'safe'",
             },
+            "not_compared": {
+                "type": ["string", "null"],
+                "description": "awards in a currency a rule has no threshold for (Not "
+                "compared: no threshold for GBP …), as scan and evaluate say it",
+            },
+            "one_organisation": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "partners (or funders) described under several spellings that "
+                "resolve to one organisation (one ROR id or list entry), one line each: said, "
+                "never merged",
+            },
             "in_words": {
                 "type": "object",
                 "description": "the lists looked at, and what they matched or not, said for "
                 "people: lists by title and edition, entries as the list spells them, no ids",
                 "properties": {
                     key: {"type": "array", "items": {"type": "string"}}
-                    for key in ("lists", "found", "set_aside", "not_found")
+                    for key in ("lists", "one_organisation", "found", "set_aside", "not_found")
                 },
             },
         },
