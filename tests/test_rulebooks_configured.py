@@ -51,3 +51,18 @@ def test_validate_without_a_path_applies_the_configured_rulebook_vars(
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 1
     assert "vars.cap, which this rulebook does not define" in result.stderr
+
+
+def test_test_names_each_rulebook_without_tests(runner, tmp_path):
+    site = _site(tmp_path, 'partner.country == "CN"')
+    untested = HEADER.replace("rulebook: t", "rulebook: untested") + rule_yaml(
+        "ru", 'partner.country == "RU"'
+    )
+    (site / "untested.yaml").write_text(untested)
+    result = runner.invoke(cli, ["test", "--no-enrich", str(site)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed"
+    assert result.stderr.splitlines() == [
+        f"warning: {site / 'untested.yaml'}: rulebook 'untested' has no tests, nothing of it "
+        "was tested (add some under tests:)"
+    ]

@@ -156,6 +156,14 @@ def test_cmd(
     if not problems and not any(book.tests for book in books):
         where = " ".join(paths) or "the rulebooks"
         raise KvrulesError(f"{where}: no tests to run (add some under tests:)")
+    # "N passed" must not read as every rulebook tested: name each one that has no tests
+    for book in books:
+        if not book.tests:
+            click.echo(
+                f"warning: {book.path}: rulebook '{book.id}' has no tests, nothing of it was "
+                "tested (add some under tests:)",
+                err=True,
+            )
     # A test's result can depend on the configuration (its reference store, its own research
     # areas), which ./kvrules.yaml supplies in one folder and not in another: say which.
     click.echo(_configuration_used(config_path, config, enrich))
