@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kvrules.errors import KvrulesError, problem_text
+from kvrules.errors import KvrulesError
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
@@ -23,6 +23,7 @@ from kvrules.rulebook.condition import (
     quantifier_header,
     suggest,
 )
+from kvrules.rulebook.plainschema import schema_problem
 from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import (
     RulebookSpec,
@@ -95,7 +96,8 @@ class _Checker:
             elif err["type"] == "missing":
                 self.error(loc[:-1], f"missing field '{name}'")
             else:
-                self.error(loc, f"{name}: {problem_text(err)}" if name else problem_text(err))
+                said = schema_problem(err)
+                self.error(loc, f"{name}: {said}" if name and not name.isdigit() else said)
 
     # -- conditions
     def condition(self, value: Any, where: tuple, scope: Scope) -> ir.Cond:
