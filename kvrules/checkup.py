@@ -260,6 +260,7 @@ def _probe(where: str, probe: Any) -> Check:
 
 def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     from kvrules.engine import load_rulebooks
+    from kvrules.rulebook.condition import suggest
 
     config = resolved.config
     books, problems = load_rulebooks(
@@ -297,7 +298,10 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
                 "error",
                 "alerts.routes",
                 f"{len(rule_ids)} rule(s) alert '{target}' ({example}) but no route sends "
-                f"'{target}' anywhere: add `{target}: [CHANNEL]` under alerts.routes (or "
+                f"'{target}' anywhere"
+                # a misspelt target ('comittee') is most often meant for a routed one
+                + suggest(target, sorted(set(routes) | set(targets) - {target}))
+                + f": add `{target}: [CHANNEL]` under alerts.routes (or "
                 f"`{target}: []` to keep such findings without alerting)",
             )
         elif not routes[target]:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
+from kvrules.rulebook.yamlsource import load
 
 __all__ = ["RULEBOOK_SUFFIXES", "load_all", "rulebook_files", "shipped_rulebooks"]
 
@@ -32,6 +36,38 @@ def rulebook_files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+_UNKNOWN_VARIABLE = re.compile(r"unknown variable 'vars\.([A-Za-z_][A-Za-z0-9_]*)'")
+
+
+def _defined_elsewhere(
+    problems: list[Diagnostic], here: Path, files: list[Path]
+) -> list[Diagnostic]:
+    """An unknown variable that another of the rulebook files defines: said where it is (an
+    author sharing thresholds between files expects them to be seen from each)."""
+    wanted = {m.group(1) for p in problems if (m := _UNKNOWN_VARIABLE.search(p.message))}
+    if not wanted:
+        return problems
+    where: dict[str, list[str]] = {}
+    for other in files:
+        if other == here:
+            continue
+        try:
+            data = load(other.read_text(encoding="utf-8")).data
+        except (OSError, UnicodeDecodeError, KvrulesError):
+            continue  # its own problems are said on its own
+        defined = data.get("vars") if isinstance(data, dict) else None
+        for name in wanted & set(defined if isinstance(defined, dict) else ()):
+            where.setdefault(name, []).append(str(other))
+    out = []
+    for p in problems:
+        m = _UNKNOWN_VARIABLE.search(p.message)
+        if m and m.group(1) in where:
+            elsewhere = " and ".join(where[m.group(1)])
+            p = replace(p, message=f"{p.message} (vars.{m.group(1)} is defined in {elsewhere})")
+        out.append(p)
+    return out
+
+
 def load_all(
     paths: Iterable[str | Path],
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -48,13 +84,14 @@ def load_all(
     books, problems = [], []
     seen: dict[str, str] = {}
     overrides = overrides or {}
-    for f in rulebook_files(paths):
+    files = rulebook_files(paths)
+    for f in files:
         try:
             book = load_rulebook(f, None, readable_attributes, check_rule)
             if book.id in overrides:
                 book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
         except RulebookError as e:
-            problems += e.diagnostics
+            problems += _defined_elsewhere(e.diagnostics, f, files)
             continue
         if book.id in seen:
             problems.append(
