@@ -33,6 +33,7 @@ from kvrules import fields
 from kvrules.errors import KvrulesError
 from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
+from kvrules.rulebook.countries import country_problem
 from kvrules.rulebook.regex import RegexError, translate
 
 MIN_FRACTION, MAX_NUMBER = 0.0001, 2**53  # literal numbers durable_rules compares exactly
@@ -486,6 +487,8 @@ def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
             tok.line or 1,
             tok.column or 1,
         )
+    if spec.country and (problem := country_problem(value, str(tok) if tok.type == "VAR" else "")):
+        raise ConditionError(problem, tok.line or 1, tok.column or 1)
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
     if isinstance(value, str) and spec.literal_form is not None:
