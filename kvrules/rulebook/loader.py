@@ -23,6 +23,7 @@ from kvrules.rulebook.condition import (
     quantifier_header,
     suggest,
 )
+from kvrules.rulebook.countries import jurisdiction_problem
 from kvrules.rulebook.plainschema import schema_problem
 from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import (
@@ -414,6 +415,12 @@ def _build(
         (),
     )
     known_risks = list(risk_types())
+    # a jurisdiction written as a name ("Netherlands") would cover no home_country: the
+    # rulebook would silently never run
+    if parts.top.ok("jurisdiction") and (
+        problem := jurisdiction_problem(getattr(spec, "jurisdiction", "EU"))
+    ):
+        check.error(("jurisdiction",), problem)
     for i, valid in enumerate(parts.rules):
         if valid is None:
             continue  # not a mapping: the schema said so

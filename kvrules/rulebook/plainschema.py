@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kvrules.errors import problem_text
+from kvrules.rulebook.countries import meant_country
 
 __all__ = ["schema_problem"]
 
@@ -64,6 +65,8 @@ def schema_problem(error: Mapping[str, Any]) -> str:
     if kind in ("enum", "literal_error"):
         choices = _choices(str(ctx.get("expected", "")))
         said = f"{_shown(value)} is not one of {', '.join(choices)}"
+        if field == "applies_to" and isinstance(value, str) and (code := meant_country(value)):
+            return f"{said}: a country goes under jurisdiction: ({code})"
         if isinstance(value, str) and value.strip().lower() in choices:
             return f"{said}: write it in lower case, '{value.strip().lower()}'"
         return said
