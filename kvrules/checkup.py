@@ -258,9 +258,16 @@ def _probe(where: str, probe: Any) -> Check:
     return Check("ok", where, answer or "reachable")
 
 
+def _shipped(book: Rulebook) -> bool:
+    from kvrules.rulebook.discovery import shipped_rulebooks
+
+    return Path(book.path).resolve().is_relative_to(shipped_rulebooks().resolve())
+
+
 def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     from kvrules.engine import load_rulebooks
     from kvrules.rulebook.condition import suggest
+    from kvrules.rulebook.disabling import disabled_in_words
 
     config = resolved.config
     books, problems = load_rulebooks(
@@ -273,6 +280,16 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
         return
     rules = sum(len(b.rules) for b in books)
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
+    for line in disabled_in_words(books):
+        yield Check("ok", "rulebooks", line)
+    if config.rulebooks and not any(_shipped(book) for book in books):
+        yield Check(
+            "warning",
+            "rulebooks",
+            "no shipped rulebook is active: rulebooks: names only your own; add `shipped` "
+            "to it (e.g. `rulebooks: [shipped, site/]`) to run the shipped ones beside them "
+            "(docs/rulebook-language.md)",
+        )
     yield from _unknown_references(books, config)
     books = yield from _applied(books, config)
     yield from _lists_not_imported(books, config)

@@ -23,6 +23,7 @@ from kvrules.jurisdiction import applicable
 from kvrules.model import event_json_schema
 from kvrules.plain import lists_in_words, said
 from kvrules.records import describe
+from kvrules.rulebook.disabling import disabled_in_words
 from kvrules.rulebook.discovery import rulebook_files, shipped_rulebooks
 from kvrules.rulebook.ir import Rulebook
 from kvrules.rulebook.loader import Diagnostic
@@ -39,17 +40,20 @@ def _report(problems: list[Diagnostic]) -> None:
         click.echo(str(p), err=True)
 
 
-def _loaded(paths: tuple[str, ...], config: Config) -> tuple[list[Rulebook], list[Diagnostic]]:
+def _loaded(
+    paths: tuple[str, ...], config: Config, with_vars: bool = True
+) -> tuple[list[Rulebook], list[Diagnostic]]:
     """The rulebooks under ``paths``, else the ones a scan runs (the config's, with its
-    rulebook_vars; the shipped ones when it names none); a folder that holds no rulebook at
-    all is an error, not an empty success."""
+    rulebook_vars unless ``with_vars`` is False; the shipped ones when it names none); a folder
+    that holds no rulebook at all is an error, not an empty success."""
     folders = [Path(p) for p in paths] if paths else list(config.rulebooks)
     for folder in folders:
         if folder.is_dir() and not rulebook_files([folder]):
             raise KvrulesError(f"{folder}: no rulebook files (*.yaml, *.yml) here")
     if paths:
         return load_rulebooks(paths, readable_attributes=config.readable_attributes)
-    return load_rulebooks(config.rulebooks, config.rulebook_vars, config.readable_attributes)
+    overrides = config.rulebook_vars if with_vars else None
+    return load_rulebooks(config.rulebooks, overrides, config.readable_attributes)
 
 
 def _say_rulebooks_read(paths: tuple[str, ...], config_path: Path | None, config: Config) -> None:
@@ -92,6 +96,8 @@ def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
     if problems:
         sys.exit(1)
     click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
+    for line in disabled_in_words(books):  # a rule turned off is said, with its reason
+        click.echo(line)
     # Valid is not the same as applied: say which ones a scan here would leave out, and why.
     for left_out in applicable(books, config.home_country, config.apply_outside_jurisdiction)[1]:
         click.echo(str(left_out))
@@ -146,12 +152,14 @@ def test_cmd(
 ) -> None:
     """Run the test cases of rulebooks; ends with 'N passed, M failed'.
 
-    With no path: the rulebooks a scan runs (the configuration's, with its rulebook_vars)."""
+    With no path: the rulebooks a scan runs (the configuration's; their tests check their own
+    vars, not rulebook_vars)."""
     from kvrules.engine.evaluator import run_rulebook_tests
 
     config = config_from(config_path, refdata=refdata)
     _say_rulebooks_read(paths, config_path, config)
-    books, problems = _loaded(paths, config)
+    # a rulebook's tests check its own values, not the institution's rulebook_vars
+    books, problems = _loaded(paths, config, with_vars=False)
     _report(problems)
     if not problems and not any(book.tests for book in books):
         where = " ".join(paths) or "the rulebooks"

@@ -10,6 +10,7 @@ from typing import Any
 
 from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
+from kvrules.rulebook.disabling import apply_disables
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
 from kvrules.rulebook.yamlsource import load
 
@@ -95,11 +96,19 @@ def load_all(
             continue
         if book.id in seen:
             problems.append(
-                Diagnostic(str(f), 1, 1, f"rulebook id '{book.id}' is also used by {seen[book.id]}")
+                Diagnostic(
+                    str(f),
+                    1,
+                    1,
+                    f"rulebook id '{book.id}' is also used by {seen[book.id]}: give your own "
+                    f"rulebook an id of its own (rulebook: my-{book.id}); to turn off a rule of "
+                    f"'{book.id}' instead, name it under disable: (docs/rulebook-language.md)",
+                )
             )
             continue
         seen[book.id] = str(f)
         books.append(book)
+    books = apply_disables(books, problems)
     for unknown in sorted(set(overrides) - set(seen)):
         problems.append(
             Diagnostic(

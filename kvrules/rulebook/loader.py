@@ -27,6 +27,7 @@ from kvrules.rulebook.countries import jurisdiction_problem
 from kvrules.rulebook.plainschema import schema_problem
 from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import (
+    DisableSpec,
     RulebookSpec,
     RuleSpec,
     SourceSpec,
@@ -56,7 +57,12 @@ class RulebookError(KvrulesError):
         self.diagnostics = diagnostics
 
 
-_SCHEMAS: dict[str, type[BaseModel]] = {"rules": RuleSpec, "sources": SourceSpec, "tests": TestSpec}
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "rules": RuleSpec,
+    "sources": SourceSpec,
+    "tests": TestSpec,
+    "disable": DisableSpec,
+}
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -519,6 +525,10 @@ def _build(
     if attributes_read:  # the administrator's sign-off is part of the policy findings cite
         digest = hashlib.sha256(repr(sorted(attributes_read)).encode()).hexdigest()[:8]
         version = f"{version}+attributes.{digest}"
+    disables = tuple(
+        ir.Disable(*d.rule.split("/", 1), d.reason, ir.Pos(*check.src.at(("disable", i, "rule"))))
+        for i, d in enumerate(spec.disable)
+    )
     return ir.Rulebook(
         spec.rulebook,
         version,
@@ -530,4 +540,5 @@ def _build(
         tuple(tests),
         tuple(sorted(attributes_read)),
         spec.applies_to,
+        disables,
     )
