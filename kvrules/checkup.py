@@ -373,16 +373,36 @@ def _unknown_references(books: list[Rulebook], config: Config) -> Iterator[Check
     """A rule testing for a list or research area nothing defines can never find it: a typo,
     or a list not imported. Said at the test's file:line:col, with the closest known id."""
     from kvrules.rulebook.condition import suggest
+    from kvrules.rulebook.overrides import place_of_value
 
     known = {"list": _list_ids(config.reference_data), "area": _area_ids(config)}
+    said: set[tuple[str, str]] = set()
     for book in books:
         for rule in book.rules:
             for ref in rule.references:
                 ids = known[ref.kind]
                 if ids is None or ref.value in ids:
                     continue  # what could not be read is reported by its own check
-                where = f"{book.path}:{ref.pos.line}:{ref.pos.col}: rule '{rule.id}'"
                 hint = suggest(ref.value, sorted(ids))
+                given = place_of_value(config.rulebook_vars, book.id, ref.value)
+                if given is not None:  # the configuration's value: said once, where it is set
+                    if (book.id, ref.value) not in said:
+                        said.add((book.id, ref.value))
+                        name, path, line, col = given
+                        yield Check(
+                            "warning",
+                            "rulebooks",
+                            f"{path}:{line}:{col}: rulebook_vars.{book.id}.{name} adds "
+                            f"{ref.kind} '{ref.value}', which "
+                            + (
+                                "no list in the reference store has"
+                                if ref.kind == "list"
+                                else "no taxonomy defines"
+                            )
+                            + f"{hint}; correct the id, or import it",
+                        )
+                    continue
+                where = f"{book.path}:{ref.pos.line}:{ref.pos.col}: rule '{rule.id}'"
                 if ref.kind == "list":
                     message = (
                         f"reads list '{ref.value}', which no list in the reference store has"

@@ -28,6 +28,7 @@ from kvrules.credentials import secret_advice
 from kvrules.errors import KvrulesError, problem_text
 from kvrules.rulebook.discovery import shipped_rulebooks
 from kvrules.rulebook.loader import Diagnostic
+from kvrules.rulebook.overrides import PlacedOverrides
 from kvrules.rulebook.yamlsource import YamlError, load
 
 DEFAULT_PATH = Path("kvrules.yaml")
@@ -424,6 +425,8 @@ def load_config(path: Path) -> Config:
     assert config is not None
     config._written = frozenset(config.model_fields_set)  # before paths are made absolute
     config.database = base / config.database
+    # rulebook_vars' mistakes are said at this file's line:col (kvrules.rulebook.overrides)
+    config.rulebook_vars = PlacedOverrides(config.rulebook_vars, name, src)
     # `shipped` stands for the rulebooks that come with kvrules, beside the institution's own
     config.rulebooks = [shipped_rulebooks() if p == SHIPPED else base / p for p in config.rulebooks]
     if "reference_data" in config.model_fields_set:

@@ -10,8 +10,10 @@ from typing import Any
 
 from kvrules.errors import KvrulesError
 from kvrules.rulebook import ir
+from kvrules.rulebook.condition import suggest
 from kvrules.rulebook.disabling import apply_disables
 from kvrules.rulebook.loader import Diagnostic, RulebookError, load_rulebook
+from kvrules.rulebook.overrides import place_of
 from kvrules.rulebook.yamlsource import load
 
 __all__ = ["RULEBOOK_SUFFIXES", "load_all", "rulebook_files", "shipped_rulebooks"]
@@ -89,11 +91,19 @@ def load_all(
     for f in files:
         try:
             book = load_rulebook(f, None, readable_attributes, check_rule)
-            if book.id in overrides:
-                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
         except RulebookError as e:
             problems += _defined_elsewhere(e.diagnostics, f, files)
             continue
+        if book.id in overrides:
+            try:
+                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
+            except RulebookError as e:
+                # the rulebook itself is sound: the configuration's values are what is wrong
+                problems += _override_problems(
+                    f, book.id, overrides, e.diagnostics, readable_attributes, check_rule
+                )
+                seen.setdefault(book.id, str(f))
+                continue
         if book.id in seen:
             problems.append(
                 Diagnostic(
@@ -112,7 +122,39 @@ def load_all(
     for unknown in sorted(set(overrides) - set(seen)):
         problems.append(
             Diagnostic(
-                "config", 1, 1, f"rulebook_vars names rulebook '{unknown}', which is not loaded"
+                *place_of(overrides, unknown),
+                f"rulebook_vars names rulebook '{unknown}', which is not loaded"
+                + suggest(unknown, sorted(seen)),
             )
         )
     return books, problems
+
+
+def _override_problems(
+    path: Path,
+    book_id: str,
+    overrides: Mapping[str, Mapping[str, Any]],
+    problems: list[Diagnostic],
+    readable_attributes: tuple[str, ...],
+    check_rule: ir.RuleCheck | None,
+) -> list[Diagnostic]:
+    """A rulebook's problems with the configuration's vars, one line per variable at the
+    configuration's own line:col: each variable is tried alone to find the ones at fault."""
+    out = []
+    for name, value in overrides[book_id].items():
+        try:
+            load_rulebook(path, {name: value}, readable_attributes, check_rule)
+            continue
+        except RulebookError as e:
+            first, more = e.diagnostics[0], len(e.diagnostics) - 1
+        said = first.message
+        if not said.startswith("the configuration sets"):
+            named = "" if f"vars.{name}" in said else f"vars.{name}: "
+            said = f"{named}{said} (where {first.path}:{first.line}:{first.col} uses it)"
+        if more:
+            said += f" (and {more} more place{'s' if more > 1 else ''})"
+        out.append(Diagnostic(*place_of(overrides, book_id, name), f"{book_id}: {said}"))
+    if not out:  # only the values together are wrong: said where they are set
+        where = place_of(overrides, book_id)
+        out = [Diagnostic(*where, f"{book_id}: {p.message}") for p in problems[:1]]
+    return out
