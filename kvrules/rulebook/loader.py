@@ -390,6 +390,54 @@ def _legal_basis_source(
     return basis
 
 
+_ORDER_OPS = frozenset({ir.Op.GT, ir.Op.GE, ir.Op.LT, ir.Op.LE})
+
+
+def _amounts_without_currency(cond: ir.Cond) -> list[ir.Compare]:
+    """A rule's comparisons of an award's amount with a plain number (``funder.amount >
+    500000``) where the rule tests no currency of that award: an amount in any currency is
+    then compared with the same number (600,000 JPY is 'more than 500,000')."""
+    nodes = list(ir.walk(cond))
+    owners_with_currency = {
+        (n.ref.var, n.ref.path[:-1])
+        for n in nodes
+        if isinstance(n, ir.Compare | ir.InList) and n.ref.path[-1:] == ("currency",)
+    }
+    return [
+        n
+        for n in nodes
+        if isinstance(n, ir.Compare)
+        and n.ref.path[-1:] == ("amount",)
+        and n.op in _ORDER_OPS
+        and (n.ref.var, n.ref.path[:-1]) not in owners_with_currency
+    ]
+
+
+def _warn_amount_without_currency(
+    check: _Checker, where: tuple, compare: ir.Compare, rule_id: str
+) -> None:
+    scalar = check.src.scalar(where)
+    line, col = (
+        check.src.inside(scalar, compare.pos.line, compare.pos.col)
+        if scalar
+        else check.src.at(where)
+    )
+    _log.warning(
+        "%s:%d:%d: warning: rule '%s' compares %s with %s, which names no currency: an award "
+        "in any currency (yen, euros, dollars) is compared with the same number; give the "
+        "threshold per currency, e.g. vars.large_award: {EUR: %s, USD: …} and `%s >= "
+        "vars.large_award` (docs/rulebook-language.md, 'Amounts by currency')",
+        check.path,
+        line,
+        col,
+        rule_id,
+        compare.ref,
+        f"{compare.value:,}" if isinstance(compare.value, int | float) else compare.value,
+        compare.value,
+        compare.ref,
+    )
+
+
 def _build(
     parts: _Parts,
     sha: str,
@@ -500,6 +548,8 @@ def _build(
                 line, col = check.src.at((*where, "when"))
             check.error_at(line, col, e.message)
             continue
+        for compare in _amounts_without_currency(cond):
+            _warn_amount_without_currency(check, (*where, "when"), compare, rule.id)
         if r.enabled:
             rules.append(rule)
             attributes_read |= access.read
