@@ -53,3 +53,18 @@ def test_a_literal_threshold_in_a_quantifier_is_warned(caplog):
 def test_a_currency_tested_or_given_per_currency_is_quiet(caplog, when):
     header = HEADER.replace("sources:", "vars:\n  large_award: {EUR: 500000}\nsources:")
     assert _warnings(caplog, header, when) == []
+
+
+def test_the_warning_is_said_once_when_the_configuration_sets_the_rulebooks_vars(caplog, tmp_path):
+    from kvrules.engine import load_rulebooks
+
+    header = HEADER.replace("sources:", "vars:\n  big_grant_eur: 500000\nsources:")
+    path = tmp_path / "own.yaml"
+    path.write_text(
+        header + rule_yaml("big", "funder.amount > vars.big_grant_eur", on="funder.added")
+    )
+    with caplog.at_level(logging.WARNING, logger="kvrules.rulebook.loader"):
+        _books, problems = load_rulebooks([path], {"t": {"big_grant_eur": 600000}})
+    assert problems == []
+    said = [r.getMessage() for r in caplog.records if "names no currency" in r.getMessage()]
+    assert len(said) == 1, said

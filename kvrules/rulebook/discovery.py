@@ -96,7 +96,9 @@ def load_all(
             continue
         if book.id in overrides:
             try:
-                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
+                book = load_rulebook(
+                    f, overrides[book.id], readable_attributes, check_rule, warn=False
+                )
             except RulebookError as e:
                 # the rulebook itself is sound: the configuration's values are what is wrong
                 problems += _override_problems(
@@ -143,7 +145,7 @@ def _override_problems(
     out = []
     for name, value in overrides[book_id].items():
         try:
-            load_rulebook(path, {name: value}, readable_attributes, check_rule)
+            load_rulebook(path, {name: value}, readable_attributes, check_rule, warn=False)
             continue
         except RulebookError as e:
             first, more = e.diagnostics[0], len(e.diagnostics) - 1

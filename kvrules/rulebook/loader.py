@@ -75,8 +75,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 class _Checker:
-    def __init__(self, path: str, src: Located) -> None:
-        self.path, self.src = path, src
+    def __init__(self, path: str, src: Located, warn: bool = True) -> None:
+        self.path, self.src, self.warn = path, src, warn
         self.vars: dict[str, Any] = {}
         self.problems: list[Diagnostic] = []
         self.references: list[ir.Reference] = []  # of the rule being checked
@@ -180,6 +180,8 @@ def load_rulebook(
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
     check_rule: ir.RuleCheck | None = None,
+    *,
+    warn: bool = True,
 ) -> ir.Rulebook:
     """Load and check one rulebook file; raise RulebookError with every problem found.
 
@@ -198,7 +200,7 @@ def load_rulebook(
         raw = path.read_bytes()
     except OSError as e:
         raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
-    return load_text(raw, str(path), vars_override, readable_attributes, check_rule)
+    return load_text(raw, str(path), vars_override, readable_attributes, check_rule, warn=warn)
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
@@ -257,7 +259,11 @@ def load_text(
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
     check_rule: ir.RuleCheck | None = None,
+    *,
+    warn: bool = True,
 ) -> ir.Rulebook:
+    """``load_rulebook`` of a file's bytes or text; ``warn`` False: its warnings are not
+    logged (the same file loaded again, with the configuration's vars, says them once)."""
     # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     sha = hashlib.sha256(data).hexdigest()
@@ -270,7 +276,7 @@ def load_text(
         src = load(text)
     except YamlError as e:
         raise RulebookError([Diagnostic(path, e.line, e.col, e.message)]) from None
-    check = _Checker(path, src)
+    check = _Checker(path, src, warn)
     if not isinstance(src.data, dict):
         check.error((), "a rulebook is a mapping with rulebook, version, title, … and rules")
         raise RulebookError(check.problems)
@@ -368,6 +374,8 @@ def _legal_basis_source(
     for source in sources.values():
         if _same_text(basis, source.cite):
             line, col = check.src.at(where)
+            if not check.warn:
+                return source.id
             _log.warning(
                 "%s:%d:%d: deprecated: legal_basis is the id of a source, not the law's text: "
                 "write `legal_basis: %s` (the source whose cite: this is); the text is accepted "
@@ -548,7 +556,7 @@ def _build(
                 line, col = check.src.at((*where, "when"))
             check.error_at(line, col, e.message)
             continue
-        for compare in _amounts_without_currency(cond):
+        for compare in _amounts_without_currency(cond) if check.warn else ():
             _warn_amount_without_currency(check, (*where, "when"), compare, rule.id)
         if r.enabled:
             rules.append(rule)
