@@ -66,6 +66,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
         country_code,
         parse_timestamp,
     )
+    from kvrules.refdata.importers.base import Parsed, RowError, add_entry
     from kvrules.rulebook.ir import Severity
     from kvrules.rulebook.loader import Diagnostic, RulebookError
 
@@ -117,6 +118,9 @@ _WHERE: dict[str, str] = {
     "Visit": "kvrules.model",
     "country_code": "kvrules.model",
     "parse_timestamp": "kvrules.model",
+    "Parsed": "kvrules.refdata.importers.base",
+    "RowError": "kvrules.refdata.importers.base",
+    "add_entry": "kvrules.refdata.importers.base",
     "Severity": "kvrules.rulebook.ir",
     "Diagnostic": "kvrules.rulebook.loader",
     "RulebookError": "kvrules.rulebook.loader",
@@ -144,18 +148,21 @@ __all__ = [
     "KvrulesError",
     "LimitExceeded",
     "Organisation",
+    "Parsed",
     "Partner",
     "Person",
     "Project",
     "RecordExplanation",
     "RecordLimits",
     "ResearchOutput",
+    "RowError",
     "RulebookError",
     "SecretMissing",
     "Severity",
     "Source",
     "TagWrite",
     "Visit",
+    "add_entry",
     "case_url",
     "check_events",
     "check_raw",

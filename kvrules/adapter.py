@@ -164,8 +164,12 @@ def not_ours(before: list[str], after: list[str], written: list[str] | None) -> 
         return None
     if written is not None and current == sorted(set(written)):
         return None
-    wrote = f"kvrules last wrote {sorted(set(written))}" if written is not None else "not kvrules"
-    return f"holds {current}, set by someone else ({wrote}); left as is"
+    wrote = (
+        f"kvrules last wrote {', '.join(sorted(set(written))) or 'nothing'}"
+        if written is not None
+        else "not kvrules"
+    )
+    return f"holds {', '.join(current)}, set by someone else ({wrote}); left as is"
 
 
 class Adapter(ABC):
@@ -177,6 +181,10 @@ class Adapter(ABC):
     # scan's interpreter: the class is importable by name, its Config pickles, and what fetch
     # learns for later calls comes back through ``fetch_notes``/``take_notes``.
     fetch_apart: ClassVar[bool] = False
+    # The kinds of record (kvrules.records.KINDS: "project", "output", "visit", "application")
+    # this adapter can read at all, whatever its settings; None: not declared. A report then
+    # says "not read from this source" instead of "no data" for the others.
+    record_kinds: ClassVar[frozenset[str] | None] = None
 
     def __init__(self, config: BaseModel) -> None:
         self.config = config

@@ -19,6 +19,7 @@ from pydantic import BaseModel, SecretStr
 
 from kvrules.credentials import SecretMissing
 from kvrules.errors import KvrulesError
+from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
         yield Check(
             "error",
             "sources",
-            "no source configured: add one under `sources:` or set KVRULES_PURE_BASE_URL",
+            "no source configured: add one under `sources:` or set KVRULES_PURE_BASE_URL "
+            "or KVRULES_CONVERIS_BASE_URL",
         )
     for name, src in config.sources.items():
         where = f"sources.{name}"
@@ -249,6 +251,10 @@ def _probe(where: str, probe: Any) -> Check:
         answer = probe()
     except SecretMissing as e:  # nothing was sent: the secret to send could not be read
         return Check("error", where, f"not tried: {e}")
+    except HttpError as e:
+        # It answered: a refused credential is fixed where it came from, not in the network.
+        said = {401: "refused", 403: "refused", None: "not reachable"}.get(e.status, "failed")
+        return Check("error", where, f"{said}: {e}")
     except KvrulesError as e:
         return Check("error", where, f"not reachable: {e}")
     except (TimeoutError, OSError) as e:

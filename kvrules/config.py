@@ -480,6 +480,16 @@ sources:
       # applications: true                        # funding applications → application.*
     # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
     ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
+  # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
+  # of Pure's. Converis gives projects only (partners, funders, units, members' organisations):
+  # no co-publications, visits or applications are read from it.
+  # converis:
+  #   adapter: converis
+  #   settings:
+  #     base_url: https://converis.example.edu/converis-apis/ws/v2
+  #     username: kvrules                          # the API application name
+  #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
+  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
 
 alerts:
   channels:
@@ -508,7 +518,7 @@ alerts:
         case_base_url: https://kvrules.example.edu
   routes:                            # every `alert:` target of the rulebooks needs a route
     committee: [committee-digest]    # the research-security committee
-    adviser: [security-mail]         # knowledge-security advisers (18 shipped rules)
+    adviser: [security-mail]         # knowledge-security advisers (21 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
   digest:                            # channel → `scan` (one message per scan) or a period
     committee-digest: scan           #   such as 1d; critical cases never wait
@@ -550,19 +560,73 @@ retention:
 UNSET_HOME_COUNTRY = "# home_country: XX                    #"
 
 
-def template(home_country: str | None = None) -> str:
+# TEMPLATE's sources, as it spells them: `kvrules init --source converis` swaps them.
+PURE_SOURCE = """\
+  pure:
+    adapter: pure
+    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
+    settings:
+      base_url: https://pure.example.edu/ws/api
+      api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
+                                                  #   KVRULES_PURE_API_KEY instead
+      # request_deadline: 300                     # seconds per request, body included
+      # research_outputs: true                    # co-publications → output.published
+      # activities: true                          # hosted visitors → visit.requested
+      # applications: true                        # funding applications → application.*
+    # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
+    ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
+"""
+CONVERIS_SOURCE = """\
+  converis:
+    adapter: converis
+    settings:
+      base_url: https://converis.example.edu/converis-apis/ws/v2
+      username: kvrules                           # the API application name
+      password_file: /etc/kvrules/converis-token  # readable only by kvrules' user; or set
+                                                  #   KVRULES_CONVERIS_PASSWORD instead
+      # cud_url: derived from base_url (…/converis/ws/v2/dataobject); `config show` prints it
+      # amount_decimal_separator: ","             # the instance writes 1.250.000,50 (de_DE);
+                                                  #   "." for 1,250,000.50; unset: an amount
+                                                  #   like 750.000 is quarantined as ambiguous
+      # country_numeric_ids: true                 # country values are ISO 3166 numeric codes
+      # languages: [en_GB, de_DE]                 # preferred languages of titles and labels
+"""
+CONVERIS_COMMENTED = """\
+  # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
+  # of Pure's. Converis gives projects only (partners, funders, units, members' organisations):
+  # no co-publications, visits or applications are read from it.
+  # converis:
+  #   adapter: converis
+  #   settings:
+  #     base_url: https://converis.example.edu/converis-apis/ws/v2
+  #     username: kvrules                          # the API application name
+  #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
+  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
+"""
+SOURCES = ("pure", "converis")
+
+
+def template(home_country: str | None = None, source: str = "pure") -> str:
     """The commented configuration ``kvrules init`` writes; without a home country its line
-    is left commented out (as in ``TEMPLATE``), and `config check` asks for it."""
+    is left commented out (as in ``TEMPLATE``), and `config check` asks for it. ``source``
+    "converis": the Converis source instead of Pure's (Pure's is then left out)."""
+    text = TEMPLATE
+    if source == "converis":
+        if PURE_SOURCE + CONVERIS_COMMENTED not in text:  # TEMPLATE edited, these not
+            raise RuntimeError("kvrules.config: PURE_SOURCE no longer matches TEMPLATE")
+        text = text.replace(PURE_SOURCE + CONVERIS_COMMENTED, CONVERIS_SOURCE, 1)
+    elif source != "pure":
+        raise ValueError(f"kvrules init writes a pure or converis source, not {source!r}")
     if home_country is None:
-        return TEMPLATE
+        return text
     # quoted: YAML reads a bare NO (Norway) as false
     setting = f'home_country: "{home_country}"'.ljust(len(UNSET_HOME_COUNTRY) - 1) + "#"
-    return TEMPLATE.replace(UNSET_HOME_COUNTRY, setting, 1)
+    return text.replace(UNSET_HOME_COUNTRY, setting, 1)
 
 
-def write_template(path: Path, home_country: str | None = None) -> None:
+def write_template(path: Path, home_country: str | None = None, source: str = "pure") -> None:
     if path.exists():
         raise FileExistsError(path)
-    text = template(home_country)
+    text = template(home_country, source)
     yaml.safe_load(text)  # the template must stay valid YAML
     path.write_text(text, encoding="utf-8")

@@ -70,11 +70,24 @@ def from_cldr(text: str) -> str | None:
 
 def from_any_language(text: str) -> str | None:
     """The ISO alpha-2 code a country name in any language CLDR or iso-codes knows stands for,
-    or None: "中国" → "CN", "Россия" → "RU", "ایران" → "IR", "Volksrepublik China" → "CN"."""
+    or None: "中国" → "CN", "Россия" → "RU", "ایران" → "IR", "Volksrepublik China" → "CN", and
+    the inverted forms catalogues use ("China, Volksrepublik" → "CN")."""
     key = name_key(text)
     if not key:
         return None
+    found = _by_key(key)
+    if found is None and key.count(",") == 1:
+        # A list's inverted form: "China, Volksrepublik", "Kongo, Demokratische Republik"
+        # (catalogues sort by the country's word); the tables hold the natural order.
+        head, tail = (part.strip() for part in key.split(","))
+        found = _by_key(f"{tail} {head}") if head and tail else None
+    return found or None
+
+
+def _by_key(key: str) -> str | None:
+    """The code of a keyed name: "" for a name CLDR gives two countries ("Kongo": neither),
+    None for one neither table holds."""
     cldr = _cldr()
     if key in cldr:
-        return cldr[key] or None  # "": a name CLDR gives two countries ("Kongo") says neither
+        return cldr[key]
     return _translated().get(key)

@@ -21,7 +21,11 @@ Each leaf lives beside the code that raises it; this module only draws the tree:
     │   ├── EditionExistsError        kvrules.refdata.store
     │   └── UpdateError               kvrules.refdata.update: a download or its check failed
     ├── StoreError                    kvrules.store.db: the state database
+    ├── CaseChanged                   kvrules.store.changes: a case changed since the page
     ├── StorageError                  kvrules.store.storage: a database's disk is full, read-only …
+    ├── NotClosable (ValueError)      kvrules.store.closing: a case needs a decision first
+    ├── MalformedAnchor (ValueError)  kvrules.store.audit: an audit head not ID:HASH
+    ├── BadPeriod (ValueError)        kvrules.period: a report period that is no period
     ├── DeliveryError                 kvrules.alerting: an alert channel failed (may retry)
     ├── InsecureUrl (ValueError)      kvrules.http: plain http:// off loopback, not allowed
     ├── DeadlineExceeded              kvrules.http: a request's total deadline passed

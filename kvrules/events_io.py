@@ -15,7 +15,7 @@ from typing import BinaryIO
 from pydantic import ValidationError
 
 from kvrules.errors import validation_problem
-from kvrules.intake import kvrules_only_field
+from kvrules.intake import from_enriched_output
 from kvrules.limits import LimitExceeded, RecordLimits, check_events
 from kvrules.model import CollaborationEvent
 
@@ -46,9 +46,17 @@ def bounded_lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | N
 
 
 def read_events(
-    path: Path, skipped: list[str], limits: RecordLimits | None = None
+    path: Path,
+    skipped: list[str],
+    limits: RecordLimits | None = None,
+    *,
+    screen_again: bool = True,
 ) -> Iterator[CollaborationEvent]:
-    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out."""
+    """Events from a JSON-lines file; bad lines are reported in ``skipped`` and left out.
+
+    The file may be kvrules' own enriched output (``kvrules fetch --json``): a country its
+    enrichment set apart goes back to be decided again when ``screen_again`` (the events are
+    enriched next), else stays apart (``kvrules.intake.from_enriched_output``)."""
     limits = limits or RecordLimits()
     with path.open("rb") as fh:
         for number, raw, length in bounded_lines(fh, limits.max_record_chars):
@@ -69,7 +77,7 @@ def read_events(
             except LimitExceeded as e:
                 skipped.append(f"{path}:{number}: {e}")
                 continue
-            if (refused := kvrules_only_field([event])) is not None:
+            if (refused := from_enriched_output(event, screen_again=screen_again)) is not None:
                 skipped.append(f"{path}:{number}: {refused}")
                 continue
             yield event

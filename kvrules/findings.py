@@ -135,6 +135,22 @@ class Finding:
         )
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
+    @property
+    def substance(self) -> tuple:
+        """What the finding says, not how the rule that found it is written: the rule, the
+        record, the severity and, for each piece of evidence, the field (by the element's
+        identity) and the value seen. A rule edited without changing what it finds (a wider
+        pattern that matched nothing new) gives another fingerprint, as its tests read
+        differently, but the same substance: the same finding, updated in place."""
+        return (
+            self.rulebook.id,
+            self.rule_id,
+            self.source_system,
+            self.source_record_id,
+            Severity(self.severity).value,
+            sorted(repr((e.stable_path, e.actual)) for e in self.evidence),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, **_adapter().dump_python(self, mode="json")}
 

@@ -149,12 +149,21 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         else "opened the case"
     ),
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
+    "finding.updated": lambda d: (
+        f"noted that a finding of the case now rests on {d.get('rule')} (edited since "
+        f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"
+    ),
     "case.triaged": _triaged,
     "case.decided": _decided,
     "case.open": _status("reopened the case"),
     "case.closed": _status("closed the case"),
     "case.assigned": lambda d: f"assigned the case to {d.get('assignee')}",
     "case.review-due": lambda d: "reopened the case: its review date was reached",
+    "case.source-gone": lambda d: (
+        f"noted that the record is no longer in {d.get('source')}: the full read of "
+        f"{str(d.get('at') or '')[:10]} did not find it (deleted there, or hidden from "
+        "kvrules' account); the case stays as it is, for the committee to decide"
+    ),
     "decision.proposed": _proposed,
     "decision.approved": lambda d: (
         f"approved {d.get('proposed_by')}'s decision ({_words(d.get('decision'))}) as the "
@@ -189,6 +198,13 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "writeback.requeued": lambda d: (
         f"queued the risk tags {_tags(d)} to be written to the RIS again, after they were set "
         f"aside{_quoted(d.get('error'))}"
+    ),
+    "writeback.dropped": lambda d: (
+        f"dropped the risk tags {_tags(d)} waiting to be written to the RIS: the record is "
+        f"no longer in {d.get('source')}"
+    ),
+    "record.gone": lambda d: (
+        f"noted that the record is no longer in {d.get('source')} (not found by a full read)"
     ),
     "writeback.skipped": lambda d: (
         f"left the record's tags in the RIS as someone else set them{_quoted(d.get('reason'))}"

@@ -19,7 +19,9 @@ arguments than the spec (pluggy passes only those it names). Its return value is
 
 Errors: a plugin whose module fails to import is left out and reported by ``kvrules plugins``;
 a hook implementation that raises is reported the same way (``kvrules.plugins.plugin_errors``)
-and affects no other plugin. What it registered before raising stays registered.
+and affects no other plugin. What it registered before raising stays registered. A registration
+that is not what the hook asks for is left out and reported the same way, and so is an import or
+hook call that does not return within ``KVRULES_PLUGIN_DEADLINE`` seconds (30 by default).
 
 Registration hooks are called each time kvrules asks for the things they provide (for example
 once per ``kvrules fetch`` and once per ``kvrules plugins``), so keep them cheap and free of
@@ -83,9 +85,10 @@ def register_reference_importers(register):
     which it cannot replace).
 
     Arguments: ``register(kind, parse)``, once per format; ``kind`` is a short unique format
-    name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns
-    ``kvrules.refdata.importers.base.Parsed``: provenance defaults, entries, and line-numbered
-    ``RowError`` s (kvrules stores nothing when there is any error).
+    name (``"ror"``, ``"csl"``); ``parse(path, options)`` reads one file and returns a
+    ``kvrules.Parsed``: provenance defaults, entries (``kvrules.add_entry(parsed, line,
+    **fields)`` validates one; a plain dict of an entry's fields is validated the same way),
+    and line-numbered ``kvrules.RowError`` s (kvrules stores nothing when there is any error).
 
     Returns: nothing (ignored).
 
@@ -99,7 +102,8 @@ def register_commands(cli):
 
     Called: once, by ``kvrules.cli.main`` when the command line names a command that is not
     built in, or lists the commands (``kvrules --help``); a built-in command starts without
-    loading the plugins' commands.
+    loading the plugins' commands. ``kvrules plugins`` calls it too, with a group of its own,
+    to list each plugin's commands.
 
     Arguments: ``cli``, the ``kvrules`` ``click.Group``; call ``cli.add_command(command)``
     (or decorate with ``@cli.command()``). Name commands after your plugin to avoid clashes.
@@ -107,5 +111,5 @@ def register_commands(cli):
     Returns: nothing (ignored).
 
     Errors: if the implementation raises, ``kvrules`` prints a warning naming the plugin on
-    stderr and runs without that plugin's commands.
+    stderr and runs without that plugin's commands; ``kvrules plugins`` reports it.
     """

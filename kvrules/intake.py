@@ -12,6 +12,15 @@ partial; carried by a source, it would put that note on a case page: refused ali
 
 Other enrichment fields (``lists``, ``country_signals`` …) a source may set: enrichment adds
 to them and never takes away, so a source can only screen more, never less.
+
+``kvrules evaluate`` reads events from a file, which may be kvrules' own enriched output
+(``kvrules fetch --json``, "records exactly as the rules will see them"): there an organisation
+that enrichment set apart has no ``country`` and the source's in ``country_set_apart``.
+``from_enriched_output`` takes such events back as a re-screen does: before enrichment the
+country returns to ``country``, and enrichment decides again, setting it apart or screening
+it. Nothing is hidden from screening, and ``evaluate`` stores nothing for a later re-screen to
+read, so neither harm above can come of it. An organisation with both fields is no output of
+kvrules and is refused, as from a source.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ KVRULES_ONLY = {
     "organisation's country in `country`",
     "read_as_person": "said by kvrules' enrichment of a partner named like a person, never by "
     "a source",
+    "country_from": "set by kvrules' enrichment (a country taken from a list entry), never by "
+    "a source; give the organisation's country in `country`",
 }
 
 
@@ -57,4 +68,30 @@ def kvrules_only_field(events: Iterable[CollaborationEvent]) -> str | None:
             for field, why in KVRULES_ONLY.items():
                 if getattr(org, field) is not None:
                     return f"{path}.{field}: {why}"
+    return None
+
+
+NOT_ENRICHED_OUTPUT = (
+    "kvrules' enrichment sets a country apart by leaving `country` empty, never both; give the "
+    "organisation's country in `country` alone"
+)
+
+
+def from_enriched_output(event: CollaborationEvent, *, screen_again: bool) -> str | None:
+    """An event of kvrules' own enriched output (``kvrules fetch --json``) to evaluate: with
+    ``screen_again`` (enrichment follows), each set-apart country goes back into ``country``
+    for enrichment to decide again (as a re-screen does); without, the organisation stays as
+    the rules saw it. Returns why the event cannot be taken (``path.field: reason``): an
+    organisation with both a country and a set-apart one; None when it can."""
+    apart = [
+        (path, org)
+        for path, org in located_organisations(event)
+        if org.country_set_apart is not None
+    ]
+    for path, org in apart:
+        if org.country is not None:
+            return f"{path}.country_set_apart: {NOT_ENRICHED_OUTPUT}"
+    if screen_again:
+        for _, org in apart:
+            org.country, org.country_set_apart = org.country_set_apart, None
     return None

@@ -150,6 +150,9 @@ class ListMatch(_Model):
     source_url: str | None = Field(default=None, description="where this edition was published")
     licence: str | None = Field(default=None, description="the licence of this edition")
     title: str | None = Field(default=None, description="the list's title (an own list's name)")
+    country: str | None = Field(
+        default=None, description="the entry's country, as the list or its ROR record gives it"
+    )
 
 
 class Organisation(_Model):
@@ -195,6 +198,16 @@ class Organisation(_Model):
         exclude=True,
         description="named like a person (a given and family name alone) and screened on its "
         "country only because the organisation registry is partial (enrichment)",
+    )
+
+    # Not in the field catalogue either: where ``country`` comes from when the source gave none
+    # and a confident list match did ("us_dod_1286@FY25, entry …"); the country is then the
+    # listed organisation's as the list (or its ROR record) gives it, said so in the evidence,
+    # and cleared again before a re-screen (a later edition may not list it).
+    country_from: str | None = Field(
+        default=None,
+        description="the list entry or ROR record the country was taken from, when the source "
+        "gave none (enrichment)",
     )
 
     @field_validator("country", mode="before")

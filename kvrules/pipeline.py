@@ -32,6 +32,7 @@ from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding
+from kvrules.http import HttpError
 from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
@@ -67,6 +68,14 @@ class ScanReport:
     tags_planned: int = 0
     tags_written: int = 0
     tags_skipped: int = 0  # left as they were: someone else set the record's value
+    # dry run: wishes an earlier dry run planned already, unchanged (not read, not audited)
+    tags_planned_earlier: int = 0
+    # a complete read from no cursor no longer saw these records (deleted at the source)
+    gone_from_source: int = 0
+    gone_with_case: int = 0  # of those, records with a case (a history line for the committee)
+    # more than half the remembered records unseen: not marked gone (a wrong filter or account
+    # more likely than a mass deletion); the count, for the scan's closing lines
+    gone_not_marked: int = 0
     writeback_errors: int = 0
     # why write-backs failed, a line each, and for how many records: a cause they share (the
     # RIS lacks what the tags are written to) is said once, not once per record
@@ -150,6 +159,8 @@ def _clear_screening(event: CollaborationEvent) -> None:
         org.ror_lineage, org.read_as_person = [], None
         if org.country_set_apart is not None:  # the source's, screened again if identified now
             org.country, org.country_set_apart = org.country_set_apart, None
+        if org.country_from is not None:  # a list entry's: the next screen decides it again
+            org.country, org.country_from = None, None
     for subject in (event.project, event.output, event.visit):
         if subject is not None:
             subject.sensitive_areas = []
@@ -279,6 +290,9 @@ class Scanner:
         store.register_source(self._memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
+        self._evaluate_unchanged = False  # scan(evaluate_all=True)
+        # Records this scan read and queued tags for (their dry-run plan is made again).
+        self._read_now: set[str] = set()
         store.register_source(self._full_at)
         # A full read the budget stopped: the next scan resumes it instead of restarting it,
         # or a full read longer than the budget would never finish.
@@ -296,8 +310,13 @@ class Scanner:
         limit: int | None = None,
         progress: Progress | None = None,
         reader: Reader = "thread",
+        evaluate_all: bool = False,
     ) -> ScanReport:
         """Read the source (all of it when ``full``) and process every record.
+
+        ``evaluate_all``: evaluate every record read, unchanged or not (``scan --full``: how an
+        administrator makes sure the rules in force have seen the whole portfolio); otherwise
+        a record whose content, rulebooks and reference editions are as last evaluated is not.
 
         ``reader``: where the source is read: on a thread of this process ("thread"), in a
         process of its own ("process", for adapters that allow it; kvrules.reader), or
@@ -336,12 +355,16 @@ class Scanner:
         # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
+        self._evaluate_unchanged = evaluate_all
+        self._read_now = set()
+        self._seen_now: set[str] = set()  # every record id this read yielded
         completed = True
         # The source is read ahead (next page fetched while this one is processed).
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
             for record in records:
                 if record.events or record.error:
                     report.records += 1
+                    self._seen_now.add(record.record_id)
                 batches.begin()
                 self._process(record, report)
                 batches.done(resume_point=record.cursor is not None)
@@ -361,6 +384,8 @@ class Scanner:
                 self.store.set_cursor(self._first_read, None)
             elif report.full and report.budget_exhausted:
                 self.store.set_cursor(self._full_resume, "1")
+        if completed and cursor is None and limit is None:  # the whole source, in this scan
+            self._note_gone(report)
         self._settle_funding(report, completed_first_read=completed and partial)
         if self.enricher is not None and self.enricher.funding is not None:
             report.funding_not_compared = self.enricher.funding.not_compared()
@@ -368,6 +393,23 @@ class Scanner:
         self._write_back(report)
         report.seconds = time.monotonic() - started
         return report
+
+    def _note_gone(self, report: ScanReport) -> None:
+        """Records observed before that a complete read no longer yielded: deleted at the
+        source (an API without a changes feed, like Converis', says so only by their absence).
+        Each is noted, its pending write-back dropped and its case given a history line
+        (``Store.record_gone``). More than half of them unseen is no deletion to act on."""
+        gone = [r for r in self.store.observed_records(self.source) if r not in self._seen_now]
+        if not gone:
+            return
+        if len(gone) * 2 > len(gone) + len(self._seen_now):
+            report.gone_not_marked = len(gone)
+            return
+        read_at = self.store.clock().isoformat()
+        system = getattr(self.adapter, "name", self.source)
+        for record_id in gone:
+            report.gone_from_source += 1
+            report.gone_with_case += self.store.record_gone(self.source, system, record_id, read_at)
 
     def _reader(
         self, reader: Reader, cursor: str | None, report: ScanReport
@@ -413,10 +455,8 @@ class Scanner:
             elif record.events:
                 store.release_quarantine(self.source, record.record_id)
                 material = _material(record.events, self._context)
-                if (
-                    store.observe_record(self.source, record.record_id, material)
-                    is Change.UNCHANGED
-                ):
+                change = store.observe_record(self.source, record.record_id, material)
+                if change is Change.UNCHANGED and not self._evaluate_unchanged:
                     report.unchanged += 1
                     # Still in the source: its remembered content (funding shares, re-screening)
                     # must not expire under the retention policy as if it were gone.
@@ -432,6 +472,8 @@ class Scanner:
             # What the adapter noted of the record while reading it (say, its tags as read)
             # serves only a write-back: kept for every record, it grew with the source.
             self.adapter.forget_notes(record.record_id)
+        else:
+            self._read_now.add(record.record_id)
 
     def _resume_point(self, record: FetchedRecord) -> None:
         """The cursor a record carries, with the adapter's state rows that came with it: in one
@@ -639,6 +681,13 @@ class Scanner:
     def _write_back(self, report: ScanReport) -> None:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
+            if not self.apply and row.planned_earlier and row.record_id not in self._read_now:
+                # The same wish, planned by an earlier dry run, for a record this scan did not
+                # read (unchanged at the source): planning it again would read the record and
+                # audit the same plan. A record read now is planned again: its value may have
+                # changed, and the adapter knows it from the read.
+                report.tags_planned_earlier += 1
+                continue
             try:
                 result = self._write_tags(row)
             except PluginError as exc:  # permanent until the plugin is fixed: set aside once
@@ -648,8 +697,15 @@ class Scanner:
             except Exception as exc:  # one record's failure must not stop the others
                 report.writeback_errors += 1
                 why = failure(self.adapter, "write_tags", exc)
+                # No such record (404): retrying cannot help; set aside at once. The next
+                # complete read drops it if the record is gone from the source.
+                gone = isinstance(exc, HttpError) and exc.status == 404
+                if gone:
+                    why = f"{why} (no such record in the source: set aside, not retried)"
                 report.writeback_failures[why] = report.writeback_failures.get(why, 0) + 1
-                self.store.mark_writeback_failed(row.id, why, policy=self.retry)
+                self.store.mark_writeback_failed(
+                    row.id, why, policy=SET_ASIDE if gone else self.retry
+                )
                 continue
             report.tags_planned += 1
             report.tags_written += result.written

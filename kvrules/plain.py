@@ -96,6 +96,27 @@ def signal_technical(e: Explained, record: Mapping[str, Any] | None) -> str | No
     return default_profiles().technically(_country_of(e.path, e.subject, record), quoted[0])
 
 
+def country_taken(org: Mapping[str, Any] | None) -> str:
+    """ "; country CN taken from its entry on the US DoD Section 1286 list, edition FY25, not
+    from the proposal or record (none was given)" for an organisation whose country enrichment
+    took from a list match (``Organisation.country_from``); "" for one whose country was given."""
+    where = (org or {}).get("country_from")
+    if not where:
+        return ""
+    return (
+        f"; country {(org or {}).get('country')} taken {country_source_in_words(where)}, "
+        "not from the proposal or record (none was given)"
+    )
+
+
+def country_source_in_words(where: str) -> str:
+    """ "us_dod_1286@FY25, entry x" → "from its entry on the US DoD Section 1286 list, edition
+    FY25"; "ror:05d2yfz11, …" → "from the ROR record of its list entry (ror:05d2yfz11)"."""
+    if where.startswith("ror:"):
+        return f"from the ROR record of its list entry ({where.split(',', 1)[0]})"
+    return f"from its entry on {edition_in_words(where.split(',', 1)[0], partial=False)}"
+
+
 def _country_of(path: str, subject: str | None, record: Mapping[str, Any] | None) -> str | None:
     """The country of the organisation evidence is about: the record's, else as the evidence
     names it ("Peking University (CN)")."""
@@ -529,17 +550,21 @@ def evidence_sentence(
     if field == "country_signals" and quoted:
         signal = SIGNALS.get(quoted[0], quoted[0])
         said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
+        taken = country_taken(_element(record, path, subject))
         if negated:
-            return said
-        return said + _signal_basis(_country_of(path, subject, record), quoted[0])
+            return said + taken
+        return said + _signal_basis(_country_of(path, subject, record), quoted[0]) + taken
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
         return "research area: " + "; ".join(area_in_words(a, words.get(a)) for a in areas)
     if field == "country" and negated and _outside_the_eu(test) and actual is not None:
-        return f"{_who(path, subject)} is outside the EU ({actual})"
+        taken = country_taken(_element(record, path, subject))
+        return f"{_who(path, subject)} is outside the EU ({actual}){taken}"
     if field == "country" and test == "exists":
-        return f"{_who(path, subject)} is in {actual}"
+        return (
+            f"{_who(path, subject)} is in {actual}{country_taken(_element(record, path, subject))}"
+        )
     if field == "types" and quoted and not negated:
         return f"{_who(path, subject)} is of type {quoted[0]}"
     if field == "ror_lineage" and isinstance(actual, list) and quoted and not negated:

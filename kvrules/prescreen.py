@@ -57,6 +57,7 @@ from kvrules.plain import (
     area_in_words,
     count_of,
     country_not_screened,
+    country_source_in_words,
     edition_in_words,
     for_home,
     identify,
@@ -328,6 +329,11 @@ class Screening:
     # organisations described without a country (none given, none read from the name): no
     # country check ran for them, and the answer says so
     without_country: list[str] = field(default_factory=list)
+    # organisations described without a country that took it from the list entry they matched
+    # with confidence (``Organisation.country_from``): name → (country, where it came from)
+    countries_taken: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # what the answer rests on besides the lists: "nl-leidraad 2026.5" per rulebook evaluated
+    rulebooks: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -375,6 +381,11 @@ class Screening:
             return Triage(triage.colour, reason, triage.rule, complete=triage.complete)
         reason = f"{reason}; {incomplete_in_words(self.unidentified)}"
         return Triage(triage.colour, reason, triage.rule, complete=False)
+
+    @property
+    def at(self) -> datetime:
+        """When it was screened: the moment its events were made."""
+        return self.events[0].occurred_at if self.events else datetime.now(UTC)
 
     @property
     def areas(self) -> list[str]:
@@ -438,7 +449,12 @@ class Screening:
                 for name in self.unidentified
             ],
             "read_as_person": [read_as_person(name) for name in self.read_as_person],
+            "countries_taken": [
+                f"{name}: country {country} from {where}"
+                for name, (country, where) in self.countries_taken.items()
+            ],
             "in_words": self.in_words(),
+            "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
 
     def country_sources_in_words(self) -> str:
@@ -468,6 +484,11 @@ class Screening:
                 for name, country in self.unidentified.items()
             ],
             "read_as_person": [read_as_person(name) for name in self.read_as_person],
+            "countries_taken": [
+                f"{name}: no country given; country {country} taken "
+                f"{country_source_in_words(where)}, not from the proposal"
+                for name, (country, where) in self.countries_taken.items()
+            ],
             "countries": [
                 *(edition_in_words(s, titles) for s in self.countries_checked),
                 *([self.country_profiles] if self.country_profiles else []),
@@ -666,7 +687,23 @@ def screen(
         without_country=sorted(
             {org.name for org in mentioned if org.country is None} - set(unidentified)
         ),
+        rulebooks=[f"{b.id} {b.version}" for b in evaluator.program.rulebooks],
+        countries_taken={
+            org.name: (org.country, org.country_from)
+            for org in mentioned
+            if org.country is not None and org.country_from is not None
+        },
     )
+
+
+def kvrules_version() -> str:
+    """The installed kvrules' version, as a pre-screen names what it was screened with."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kvrules")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "unknown"
 
 
 @contextmanager

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -16,34 +16,55 @@ from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
+from kvrules.store.committee import Decision
+from kvrules.timezone import local_date, local_time, zone
+
+MARKDOWN_CASES = 50  # open cases a Markdown report lists unless asked for all
 
 
 def markdown_report(
     store: Store,
     *,
     title: str = "kvrules findings",
-    limit: int = 50,
+    limit: int | None = MARKDOWN_CASES,
     links: RecordLinks | None = None,
+    time_zone: tzinfo | None = None,
+    now: datetime | None = None,
 ) -> str:
+    """The open cases as of ``now`` (default: now), most severe first, at most ``limit``
+    (None: all), dated in ``time_zone`` (default: the server's)."""
+    tz = time_zone or zone()
     cases = sorted(store.cases("open"), key=lambda c: (-c.severity.rank, c.opened_at, c.id))
     by_severity = Counter(c.severity for c in cases)
+    screened, titles = store.screening()
     lines = [f"# {title}", ""]
+    lines.append(f"Generated {local_time(now or datetime.now(UTC), tz)}.")
+    lines.append("")
+    if not screened and not store.cases() and next(iter(store.subjects()), None) is None:
+        lines.append(
+            "Nothing has been screened yet: no scan has recorded a result in this store "
+            "(`kvrules scan` screens the RIS)."
+        )
+        return "\n".join(lines) + "\n"
+    oldest = (
+        f" (the oldest opened {local_date(min(c.opened_at for c in cases), tz)})" if cases else ""
+    )
     lines.append(
-        "Open cases: "
+        "Open cases as of then, whenever opened: "
         + (
             ", ".join(f"{by_severity[s]} {s.value}" for s in reversed(Severity) if by_severity[s])
             or "none"
         )
+        + oldest
     )
-    screened, titles = store.screening()
     if screened:  # what "not on a list" means here: not found in these editions
-        lines += ["", _md(screened_in_words(screened, titles))]
+        lines += ["", md_text(screened_in_words(screened, titles))]
     lines.append("")
     technical: list[str] = []  # rule ids, paths and tests: at the end, for rulebook maintainers
-    for case in cases[:limit]:
+    for case in cases if limit is None else cases[:limit]:
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
-        lines.append(f"## Case {case.id} ({case.severity.value}): {_md(label.heading)}")
+        lines.append(f"## Case {case.id} ({case.severity.value}): {md_text(label.heading)}")
         lines.append("")
         for what, value in (
             ("Unit", label.unit_list()),
@@ -51,7 +72,7 @@ def markdown_report(
             ("Partners", label.partner_list()),
         ):
             if value:
-                lines.append(f"- {what}: {_md(value)}")
+                lines.append(f"- {what}: {md_text(value)}")
         if label.url:  # the source system's own id waits in the technical detail
             lines.append(f"- In the RIS: [open the record](<{label.url}>)")
         lines.append("")
@@ -62,17 +83,22 @@ def markdown_report(
                 lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
             lines.append(f"  - why it matters: {f.rationale}")
             lines.append(f"  - source: {f.citation.cite}")
-            lines += [f"  - evidence: {_md(sentence)}" for sentence in stored.in_words(subject)]
-            lines += [f"  - since it was found: {_md(lapse)}" for lapse in stored.lapse_in_words()]
+            lines += [f"  - evidence: {md_text(sentence)}" for sentence in stored.in_words(subject)]
+            lines += [
+                f"  - since it was found: {md_text(lapse)}" for lapse in stored.lapse_in_words()
+            ]
             technical.append(
-                f"- Case {case.id}, {_md(f.rule_title)}: rule "
+                f"- Case {case.id}, {md_text(f.rule_title)}: rule "
                 f"`{f.rulebook.id} v{f.rulebook.version}/{f.rule_id}`, "
                 f"event `{f.event_kind}`, record `{f.source_system} {f.source_record_id}`"
             )
-            technical += [f"  - {_code(str(e))}" for e in f.evidence]
+            technical += [f"  - {md_code(str(e))}" for e in f.evidence]
         lines.append("")
-    if len(cases) > limit:
-        lines.append(f"… and {len(cases) - limit} more open cases (`kvrules findings`).")
+    if limit is not None and len(cases) > limit:
+        lines.append(
+            f"… and {len(cases) - limit} more open cases, not listed here: `kvrules report "
+            "--out FILE.md --all-cases` lists every one (`kvrules findings`: one line each)."
+        )
         lines.append("")
     if technical:
         lines += ["## Technical detail", "", "Each finding as the engine saw it.", ""]
@@ -80,14 +106,14 @@ def markdown_report(
     return "\n".join(lines) + "\n"
 
 
-def _code(text: str) -> str:
+def md_code(text: str) -> str:
     """Text as Markdown code: a fence longer than any run of backticks inside it."""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
     """RIS text in Markdown: a title with '*' or '<' must not turn into markup."""
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
@@ -214,21 +240,30 @@ class CaseRow:
     opened_at: datetime
     decision: str | None = None
     decided_by: str | None = None
-    decided_at: datetime | None = None
+    decided_at: datetime | None = None  # when it took effect (four-eyes: the approval)
     rationale: str | None = None
+    approved_by: str | None = None  # four-eyes: the second member, who put it into effect
+    proposed_at: datetime | None = None  # when ``decided_by`` proposed it
 
 
 def critical_cases(
-    store: Store, since: datetime, links: RecordLinks | None = None
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> list[CaseRow]:
-    """Critical cases still open, and those opened or decided since ``since``, newest first,
-    each with its latest decision."""
-    latest = {d.case_id: d for d in store.decisions()}  # ordered by id: the last one wins
+    """Critical cases still open, and those opened or decided in the period (``since`` up to,
+    not including, ``until``; open-ended without it), newest first, each with its latest
+    decision in effect (a four-eyes proposal is not one until approved)."""
+    # ordered by id: the last one wins
+    latest = {d.case_id: d for d in store.decisions() if d.in_effect}
     rows = []
     for case in store.cases():
         if case.severity is not Severity.CRITICAL:
             continue
-        recent = case.opened_at >= since or (case.decided_at or case.opened_at) >= since
+        recent = _within(case.opened_at, since, until) or _within(
+            case.decided_at or case.opened_at, since, until
+        )
         if case.status not in ("open", "triaged") and not recent:
             continue
         d = latest.get(case.id)
@@ -244,26 +279,90 @@ def critical_cases(
                 case.severity.value,
                 case.status,
                 case.opened_at,
-                *((d.decision, d.actor, d.at, d.rationale) if d else ()),
+                *(_decided(d) if d else ()),
             )
         )
     return sorted(rows, key=lambda r: r.opened_at, reverse=True)
 
 
-def decisions_since(
-    store: Store, since: datetime, links: RecordLinks | None = None
+def _decided(d: Decision) -> tuple:
+    """A decision's CaseRow fields: outcome, proposer, when it took effect, rationale,
+    approver, when proposed."""
+    return (d.decision, d.actor, d.effective_at, d.rationale, d.approved_by, d.at)
+
+
+def _decision_rows(
+    store: Store, decisions: Iterable[Decision], links: RecordLinks | None
 ) -> list[CaseRow]:
-    """Every committee decision taken since ``since``, oldest first, on the case it decided."""
     rows = []
-    for d in store.decisions():
-        if d.at < since or (case := store.case(d.case_id)) is None:
+    for d in decisions:
+        if (case := store.case(d.case_id)) is None:
             continue
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
         rows.append(
-            CaseRow(
-                case.id, label, case.severity.value, case.status, case.opened_at,
-                d.decision, d.actor, d.at, d.rationale,
-            )
-        )  # fmt: skip
-    return sorted(rows, key=lambda r: r.decided_at or r.opened_at)
+            CaseRow(case.id, label, case.severity.value, case.status, case.opened_at, *_decided(d))
+        )
+    return rows
+
+
+def _within(moment: datetime, since: datetime, until: datetime | None) -> bool:
+    return moment >= since and (until is None or moment < until)
+
+
+def decisions_since(
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
+) -> list[CaseRow]:
+    """Every committee decision that took effect since ``since``, oldest first, on the case
+    it decided, up to (not including) ``until`` when given: made without four-eyes, or
+    approved by the second member (then dated by the approval). Pending and superseded
+    proposals were not taken: ``pending_proposals``."""
+    taken = (d for d in store.decisions() if d.in_effect and _within(d.effective_at, since, until))
+    return sorted(_decision_rows(store, taken, links), key=lambda r: r.decided_at or r.opened_at)
+
+
+def pending_proposals(store: Store, links: RecordLinks | None = None) -> list[CaseRow]:
+    """Four-eyes proposals still waiting for their second approval, oldest first: not in
+    effect, whatever they propose (``decided_at`` is the proposal's moment)."""
+    return _decision_rows(store, (d for d in store.decisions() if d.pending), links)
+
+
+@dataclass
+class ClosureRow:
+    """A case closed in the period: by whom, when, and on what basis."""
+
+    case_id: int
+    record: RecordLabel
+    severity: str
+    closed_at: datetime
+    closed_by: str
+    basis: str  # "decision in effect: reject", "no decision needed (low, …)"
+
+
+def closures_since(
+    store: Store,
+    since: datetime,
+    links: RecordLinks | None = None,
+    until: datetime | None = None,
+) -> list[ClosureRow]:
+    """Every closure of a case since ``since``, oldest first, as the audit log records it
+    (a case closed, reopened and closed again shows twice: the board sees each)."""
+    rows = []
+    for e in store.audit_entries_of_action("case.closed"):
+        if not e.subject.startswith("case:"):
+            continue
+        at = datetime.fromisoformat(e.at.replace("Z", "+00:00"))
+        if not _within(at, since, until) or (case := store.case(int(e.subject[5:]))) is None:
+            continue
+        label = describe(
+            store.subject(case.source_system, case.record_id),
+            case.source_system,
+            case.record_id,
+            links,
+        )
+        basis = e.details.get("basis") or "not recorded (closed before closures said why)"
+        rows.append(ClosureRow(case.id, label, case.severity.value, at, e.actor, basis))
+    return rows

@@ -106,11 +106,18 @@ def resolve(
             origin[key] = "default"
     for key in Config.model_fields:
         origin.setdefault(key, where if key in in_file else "default")
-    if path is None and os.environ.get("KVRULES_PURE_BASE_URL"):
-        # No file: a Pure instance named by its environment variables alone is the source.
-        config.sources = {"pure": SourceConfig(adapter="pure")}
-        origin["sources"] = "env KVRULES_PURE_BASE_URL"
+    named = {name: var for name, var in ENV_SOURCES.items() if os.environ.get(var)}
+    if path is None and named:
+        # No file: a Pure or Converis instance named by its environment variables alone is a
+        # source (both, when both are named): what `fetch --source` reads, `scan` scans.
+        config.sources = {name: SourceConfig(adapter=name) for name in named}
+        origin["sources"] = "env " + ", ".join(named.values())
     return Resolved(config, path, origin, overridden)
+
+
+# The adapters an environment variable alone makes a source (no config file): adapter name ->
+# the variable that names its instance.
+ENV_SOURCES = {"pure": "KVRULES_PURE_BASE_URL", "converis": "KVRULES_CONVERIS_BASE_URL"}
 
 
 class MissingStore(KvrulesError):

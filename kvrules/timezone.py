@@ -9,7 +9,7 @@ name, "Europe/Amsterdam"); unset, it is the server's.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -70,3 +70,19 @@ def local_date(value: date | str | None, tz: tzinfo) -> str:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     return f"{_moment(value).astimezone(tz):%Y-%m-%d}"
+
+
+def day_start(day: date, tz: tzinfo) -> datetime:
+    """The moment ``day`` begins in ``tz``, in UTC: a report period "from 1 October" in
+    Amsterdam starts at 30 September 22:00 UTC, not at midnight UTC (a decision at 01:30 CEST
+    on 1 October fell outside ``--since 2026-10-01`` and was listed under the 1st)."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def zone_label(tz: tzinfo, at: datetime) -> str:
+    """The zone as people know it: its IANA name ("Europe/Amsterdam"), else (the server's
+    zone read from a file) its abbreviation at ``at`` ("CET")."""
+    key = getattr(tz, "key", None)
+    if key and key != "localtime":
+        return key
+    return _moment(at).astimezone(tz).tzname() or "UTC"

@@ -283,3 +283,32 @@ def test_the_init_template_sends_the_committee_one_digest_per_scan(runner, tmp_p
         m for m in mailbox.Maildir(str(maildir), create=False) if "research-security@" in m["To"]
     ]
     assert len(to_committee) == len(critical) + 1
+
+
+def test_init_source_converis_writes_a_converis_source_that_validates(
+    runner, tmp_path, monkeypatch
+):
+    """A Converis university setting kvrules up from the docs found only a Pure source in
+    `kvrules init`'s template (a reviewer's Converis round)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("BASE_URL", "USERNAME", "PASSWORD"):
+        monkeypatch.delenv(f"KVRULES_CONVERIS_{name}", raising=False)
+    assert runner.invoke(cli, ["init", "--source", "converis"]).exit_code == 0
+    text = (tmp_path / "kvrules.yaml").read_text()
+    assert "adapter: pure" not in text and "projects only" not in text.split("converis:")[0]
+    token = tmp_path / "converis-token"
+    token.write_text("t")
+    (tmp_path / "kvrules.yaml").write_text(text.replace("/etc/kvrules/converis-token", str(token)))
+    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
+    result = runner.invoke(cli, ["config", "check"])
+    assert result.exit_code == 0, result.output
+    assert "ok: 1 source(s)" in result.output
+    shown = runner.invoke(cli, ["config", "show", "--json"])
+    settings = json.loads(shown.stdout)["sources"]["converis"]["settings"]
+    assert settings["cud_url"][0] == "https://converis.example.edu/converis/ws/v2/dataobject"
+    # The Pure template names Converis as a commented example, and what it does not read.
+    (tmp_path / "pure").mkdir()
+    monkeypatch.chdir(tmp_path / "pure")
+    assert runner.invoke(cli, ["init"]).exit_code == 0
+    pure = (tmp_path / "pure" / "kvrules.yaml").read_text()
+    assert "# converis:" in pure and "no co-publications, visits or applications" in pure

@@ -127,3 +127,37 @@ def test_the_scan_says_it_in_one_line(tmp_path: Path, write_rulebook):
         report = scanner.scan()
     assert report.funding_not_compared is not None
     assert report.funding_not_compared.startswith("funding in USD (1 funding line)")
+
+
+def test_funders_without_an_amount_are_named_so_not_as_currency_question_mark(tmp_path: Path):
+    """`scan` and `config check` said "funding in ? (2 funding lines)" of funders named with
+    no amount and no currency; no exchange rate could help them."""
+    shares = FundingShares("NL")
+    unnamed = {"name": "NWO", "country": "NL"}
+    shares.add({"id": "P1", "units": ["EEMCS"], "funders": [unnamed, {**unnamed, "name": "ERC"}]})
+    said = shares.not_compared()
+    assert said == (
+        "2 funding lines without an amount count toward no unit's foreign-funding share; give "
+        "them an amount and a currency in the research information system"
+    )
+    shares.add({"id": "P2", "units": ["EEMCS"], "funders": [{**unnamed, "amount": 10}]})
+    shares.add(_project(3, "EEMCS", "US", 50, "USD"))
+    said = shares.not_compared() or ""
+    assert said.startswith("funding in USD (1 funding line) counts toward no unit's")
+    assert said.endswith(
+        "; 2 funding lines without an amount and 1 funding line with an amount but no currency "
+        "count toward no unit's foreign-funding share; give them an amount and a currency in "
+        "the research information system"
+    )
+    assert "?" not in said
+    db = tmp_path / "s.db"
+    with Store.open(db) as store:
+        given = {"kind": "project.created", "project": {"id": "P1", "title": "P1",
+                 "funders": [unnamed, {**unnamed, "name": "ERC"}]}}  # fmt: skip
+        store.record_subject(event_from_given(given, "P1"))
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"database: {db}\nhome_country: NL\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["config", "check", "--config", str(config)])
+    checked = " ".join((result.output + (result.stderr or "")).split())
+    assert "warning: exchange_rates: 2 funding lines without an amount count toward" in checked
+    assert "?" not in checked.split("exchange_rates:")[1].split("warning")[0]

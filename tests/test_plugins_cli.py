@@ -125,7 +125,7 @@ def test_missing_module_and_raising_hook_are_charged_to_their_plugin(install, tm
     install("kvrules-gone", "", {"gone": "kvrules_tp_not_there_at_all"})
     (tmp_path / "kvrules_tp_not_there_at_all.py").unlink()
     rows = listing()
-    assert rows["raises"]["error"] == "ValueError: no settings"
+    assert rows["raises"]["error"] == "register_adapters raised ValueError: no settings"
     assert rows["gone"]["error"].startswith("ModuleNotFoundError")
     assert rows["file"]["adapters"] == ["file"] and rows["file"]["error"] is None
 
@@ -134,7 +134,7 @@ def test_name_clash_is_flagged_on_both_plugins(install) -> None:
     clash = GOOD.replace('name = "elements"', 'name = "file"')
     install("kvrules-clash", clash, {"clash": "kvrules_tp_clash"})
     rows = listing()
-    assert rows["clash"]["clashes"] == ["adapters 'file' also registered by file"]
+    assert rows["clash"]["clashes"] == ["adapters 'file' also registered by file (built in)"]
     assert rows["file"]["clashes"] == ["adapters 'file' also registered by clash"]
 
 
@@ -307,7 +307,7 @@ def test_a_source_whose_fetch_raises_is_reported_and_the_others_are_scanned(
         (
             "from kvrules import hookimpl\n\n@hookimpl\ndef register_adapters(register):\n"
             "    raise ValueError('no settings')\n",
-            "ValueError: no settings",
+            "register_adapters raised ValueError: no settings",
         ),
     ],
     ids=["import", "hook"],

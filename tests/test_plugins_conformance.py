@@ -25,7 +25,9 @@ from kvrules.testing import (
     AdapterConformance,
     SourceHarness,
     check_dry_run_writes_nothing,
+    check_keeps_human_values,
     check_no_secret,
+    check_no_secret_in_records,
     check_nothing_new,
     check_pages_to_end,
     check_quarantine,
@@ -101,7 +103,8 @@ class MemoryAdapter(Adapter):
     ) -> TagWrite:
         if record_id not in self.source.records:
             raise LookupError(record_id)
-        before, after = self.source.tags.get(record_id, []), sorted(set(tags))
+        held = self.source.tags.get(record_id, [])
+        before, after = [t for t in held if t.startswith("ks:")], sorted(set(tags))
         result = TagWrite(
             record_id=record_id,
             before=before,
@@ -112,7 +115,7 @@ class MemoryAdapter(Adapter):
         )
         if dry_run or not result.changed or result.skipped:
             return result
-        self.source.tags[record_id] = after
+        self.source.tags[record_id] = [t for t in held if not t.startswith("ks:")] + after
         return result.model_copy(update={"written": True})
 
     not_ours = staticmethod(not_ours)
@@ -141,6 +144,16 @@ class MemoryHarness(SourceHarness):
 
     def break_source(self) -> None:
         self.source.up = False
+
+    def record_ids(self) -> list[str]:
+        return list(self.source.records)
+
+    def add_human_values(self, record_id: str, own_group: bool = False) -> None:
+        mine = ["faculty:eemcs", *(["ks:cleared-by-office"] if own_group else [])]
+        self.source.tags[record_id] = [*self.source.tags.get(record_id, []), *mine]
+
+    def human_values(self, record_id: str) -> object:
+        return sorted(t for t in self.source.tags.get(record_id, []) if t != "ks:high")
 
 
 class TestMemoryAdapterConformance(AdapterConformance):
@@ -296,3 +309,174 @@ def test_a_secret_not_declared_or_without_a_file_is_caught(tmp_path: Path) -> No
     with pytest.raises(AssertionError, match="token: declare token_file"):
         check_secret_settings(NoFile(token=TOKEN), TOKEN, tmp_path)
     assert check_secret_settings(MemoryConfig(token=TOKEN), TOKEN, tmp_path) == ["token"]
+
+
+class KeepsOnlyItsOwn(MemoryAdapter):
+    """Puts back only kvrules' tags: the faculty tag a person set is gone."""
+
+    def write_tags(
+        self, record_id: str, tags: list[str], *, dry_run: bool = True, written: object = None
+    ) -> TagWrite:
+        result = super().write_tags(record_id, tags, dry_run=dry_run, written=written)  # type: ignore[arg-type]
+        if result.written:
+            self.source.tags[record_id] = sorted(set(tags))
+        return result
+
+
+def test_erasing_what_a_person_set_is_caught() -> None:
+    """All 12 checks passed an adapter writing put_tags(id, sorted(set(tags))) over
+    'faculty:eemcs': the harness could not seed a value kvrules did not write."""
+    h = MemoryHarness()
+    h.add_human_values("r1")
+    with pytest.raises(AssertionError) as erased:
+        check_keeps_human_values(
+            build(KeepsOnlyItsOwn, h), "r1", ["ks:high"], lambda: h.human_values("r1")
+        )
+    assert str(erased.value) == (
+        "write_tags('r1', ['ks:high'], dry_run=False, written=[]) changed what a person set "
+        "on r1: ['faculty:eemcs'] became []"
+    )
+    h.add_human_values("r2", own_group=True)  # the honest adapter leaves both alone
+    check_keeps_human_values(
+        build(MemoryAdapter, h), "r2", ["ks:high"], lambda: h.human_values("r2")
+    )
+    assert h.source.tags["r2"] == ["faculty:eemcs", "ks:cleared-by-office"]
+
+
+class LeaksIntoRecord(MemoryAdapter):
+    """Puts the token where no log check looks: a keyword of the project."""
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for r in super().fetch(cursor):
+            for e in r.events:
+                e.project.keywords.append(f"fetched-with:{TOKEN}")  # type: ignore[union-attr]
+            yield r
+
+
+def test_a_secret_in_a_fetched_record_is_caught(caplog: pytest.LogCaptureFixture) -> None:
+    """test_no_secret_in_logs_or_messages checked cursors, errors, reprs and logs, never the
+    events: a key appended to project.keywords passed."""
+    h = MemoryHarness()
+    records = list(build(LeaksIntoRecord, h).fetch())
+    with pytest.raises(AssertionError) as leaked:
+        check_no_secret_in_records(TOKEN, records)
+    assert str(leaked.value).startswith("a secret leaked into fetched record r0: ...")
+    assert "fetched-with:***" in str(leaked.value) and TOKEN not in str(leaked.value)
+    check_no_secret_in_records(TOKEN, build(MemoryAdapter, h).fetch())
+    # and the suite's own test runs that check
+
+    class LeakyHarness(MemoryHarness):
+        def adapter(self) -> MemoryAdapter:
+            return build(LeaksIntoRecord, self)
+
+    with pytest.raises(AssertionError, match="a secret leaked into fetched record r0"):
+        AdapterConformance().test_no_secret_in_logs_or_messages(LeakyHarness(), caplog)
+
+
+class NeverAdvances(MemoryAdapter):
+    """Asks for the first page again and again: its fetch never ends (well, after 1,000 pages
+    here, so that a check that misses it fails rather than hangs)."""
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for _ in range(1_000):
+            yield from (r for r in super().fetch(cursor) if r.events)
+
+
+class OnlyMarkers(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        for _ in range(20_000):  # "forever", bounded for the same reason
+            yield FetchedRecord(record_id=":page", cursor="0")
+
+
+def test_a_fetch_that_never_ends_fails_instead_of_hanging() -> None:
+    """The suite ran until killed (rc=124, memory growing) on paging that never advances."""
+    h = MemoryHarness()
+    with pytest.raises(AssertionError) as again:
+        check_pages_to_end(build(NeverAdvances, h))
+    assert str(again.value).startswith("fetch did not end: record r0 yielded again (after 5 ")
+    with pytest.raises(AssertionError, match="fetch did not end: 10000 items in a row without"):
+        check_pages_to_end(build(OnlyMarkers, h))
+
+
+class FirstPageOnly(MemoryAdapter):
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        records = [r for r in super().fetch(cursor) if r.events]
+        yield from records[:2]
+        yield FetchedRecord(record_id=":end", cursor=records[1].cursor)
+
+
+def test_a_fetch_that_stops_after_the_first_page_is_blamed_not_the_harness() -> None:
+    """It said "the harness source needs >= 4 mappable records, has 2" of a source of 5."""
+
+    class Harness(MemoryHarness):
+        def adapter(self) -> MemoryAdapter:
+            return build(FirstPageOnly, self)
+
+    h = Harness()
+    full = check_pages_to_end(h.adapter())
+    with pytest.raises(AssertionError) as short:
+        AdapterConformance().test_pages_to_the_end(h, full)
+    assert str(short.value) == (
+        "the adapter's fetch returned 2 of the 5 records the source holds (missing r2, r3, r4): "
+        "does it read every page?"
+    )
+
+    class Unsaid(Harness):  # a harness that does not say what the source holds
+        record_ids = SourceHarness.record_ids
+
+    with pytest.raises(AssertionError, match=r"returned 2 mappable record\(s\); the suite needs"):
+        AdapterConformance().test_pages_to_the_end(Unsaid(), full)
+
+
+class RemoteConfig(BaseModel):
+    base_url: str = "http://127.0.0.1:9"
+    api_key: SecretStr = SecretStr(TOKEN)
+
+
+class PlainRequests(Adapter):
+    """An RIS client on plain requests: it follows redirects, headers and all."""
+
+    name = "remote"
+    Config = RemoteConfig
+    follow = True
+
+    def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+        import requests
+
+        key = self.config.api_key.get_secret_value()
+        response = requests.get(
+            f"{self.config.base_url}/items",
+            headers={"X-Api-Key": key},
+            allow_redirects=self.follow,
+            timeout=5,
+        )
+        response.raise_for_status()
+        yield FetchedRecord(record_id=":end", cursor="0")
+
+    def write_tags(self, record_id, tags, *, dry_run=True, written=None):  # type: ignore[no-untyped-def]
+        raise LookupError(record_id)
+
+
+class Refuses(PlainRequests):
+    follow = False
+
+
+def test_a_secret_that_follows_a_redirect_to_another_host_is_caught() -> None:
+    """An adapter on plain requests passed every test while a redirect carried its x-api-key
+    to another host: the suite now points the adapter at a redirecting server itself, through
+    the adapter's base_url setting."""
+
+    class Harness(MemoryHarness):
+        cls: type[PlainRequests] = PlainRequests
+
+        def adapter(self) -> Adapter:  # type: ignore[override]
+            return self.cls(RemoteConfig())
+
+    with pytest.raises(AssertionError) as leaked:
+        AdapterConformance().test_the_secret_never_follows_a_redirect(Harness())
+    said = str(leaked.value)
+    assert said.startswith("the adapter sent its secret to another host after a redirect: ")
+    assert "http://localhost:" in said and "received it in x-api-key (GET /redirected)" in said
+    assert TOKEN not in said
+    Harness.cls = Refuses
+    AdapterConformance().test_the_secret_never_follows_a_redirect(Harness())

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kvrules import Adapter, FetchedRecord, RecordExplanation, TagWrite
+from kvrules import Adapter, FetchedRecord, RecordExplanation, TagWrite, http
 
 from . import explain, schema, writeback
-from .client import ConverisClient
+from .client import ConverisClient, ConverisError
 from .config import ConverisConfig
 from .scan import Scanner
 
@@ -22,6 +22,8 @@ class ConverisAdapter(Adapter):
 
     name = "converis"
     Config = ConverisConfig
+    # Projects only: no co-publications, visits or applications (README, "Applications").
+    record_kinds = frozenset({"project"})
     # kvrules severities onto the levels of the risk choice group.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}
 
@@ -51,10 +53,22 @@ class ConverisAdapter(Adapter):
         self._checked = True
 
     def probe(self) -> str:
-        """Authenticated reads of the instance's /config, checked against the settings."""
+        """Authenticated reads of the instance's /config, checked against the settings, and
+        an OPTIONS on the CUD API's /dataentities: the write address answers, nothing written
+        (a wrong cud_url would otherwise show only when `scan --apply` writes)."""
         self._checked = False
         self.check()
-        return f"{self.location()}: /config answered; entity, link and attribute names match"
+        allow = self.client.cud_options()
+        if allow and "PUT" not in allow.upper():
+            raise ConverisError(
+                "OPTIONS", "/dataentities", 200, f"the CUD API allows {allow}, not PUT"
+            )
+        cud = f"{self.config.cud_url}/dataentities"
+        said = f"allows {allow}" if allow else "answered"
+        return (
+            f"{self.location()}: /config answered; entity, link and attribute names match; "
+            f"CUD API {http.shown_url(cud)} {said} (OPTIONS, nothing written)"
+        )
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
         self.check()

@@ -19,7 +19,7 @@ import requests
 
 from kvrules import http
 
-from .config import ConverisConfig
+from .config import READ_PATH, ConverisConfig
 from .ratelimit import TokenBucket
 
 log = logging.getLogger("kvrules_converis")
@@ -81,10 +81,13 @@ class ConverisClient:
             **kw,
         )
 
-    @staticmethod
-    def _fail(method: str, path: str, resp: requests.Response) -> ConverisError:
+    def _fail(self, method: str, path: str, resp: requests.Response) -> ConverisError:
+        detail = _detail(resp)
+        if resp.status_code in (401, 403):  # the token was refused: say which one was sent
+            detail = f"{detail} ({self.config.username!r} with {self.config.token_source()})"
+            detail = detail.strip()
         cls = NotFound if resp.status_code == 404 else ConverisError
-        return cls(method, path, resp.status_code, _detail(resp))
+        return cls(method, path, resp.status_code, detail)
 
     def get_json(
         self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
@@ -105,6 +108,27 @@ class ConverisClient:
         resp = self._send("PUT", f"{self.config.cud_url}{path}", path, json=body)
         if resp.status_code not in (200, 201, 204):
             raise self._fail("PUT", path, resp)
+
+    def cud_options(self) -> str:
+        """CUD API: OPTIONS /dataentities, which writes nothing (cris-apis.md 2.3: it returns
+        the supported actions). Returns the Allow header ("" when none); a write address that
+        does not answer it (a typo in cud_url, say) raises, naming the address."""
+        path = "/dataentities"
+        resp = self._send("OPTIONS", f"{self.config.cud_url}{path}", path)
+        if resp.status_code not in (200, 204):
+            error = self._fail("OPTIONS", path, resp)
+            if resp.status_code == 404:  # the address, not the token: say which one
+                where = http.shown_url(f"{self.config.cud_url}{path}")
+                error = type(error)(
+                    "OPTIONS",
+                    path,
+                    404,
+                    f"{error.detail} - no CUD API at {where}: is cud_url the instance's "
+                    f".../converis/ws/v2/dataobject (singular; the spec's prose says "
+                    f"'dataobjects')?".strip(" -"),
+                )
+            raise error
+        return resp.headers.get("Allow", "")
 
     def pages(
         self,
@@ -159,7 +183,7 @@ class ConverisClient:
             path,
             200,
             f"- {where} did not answer a Converis list page: {missing} "
-            "(is base_url the Read API, e.g. https://converis.example.edu/converis/api/v1?)",
+            f"(is base_url the Read API, e.g. https://converis.example.edu{READ_PATH}?)",
         )
 
     def all(

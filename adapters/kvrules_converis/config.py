@@ -9,7 +9,9 @@ environment variables.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kvrules import RecordLimits, secret_file_setting, secret_setting, setting_secret
 from kvrules.http import TransportSettings, check_url
 
+ENV_TOKEN = "KVRULES_CONVERIS_PASSWORD"
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
 RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
@@ -66,6 +69,12 @@ class ConverisConfig(BaseSettings, TransportSettings):
     org_aliases_attr: str | None = "alternativeName"
     org_country_attr: str | None = "country"
     org_ror_attr: str | None = "rorId"
+    country_numeric_ids: bool = Field(
+        default=False,
+        description="the country choice group's values are ISO 3166 numeric codes (156: China): "
+        "read only when no label names a country, and a label saying another quarantines the "
+        "organisation's projects. False: a value of digits is an internal id, never a country",
+    )
     org_type_attr: str | None = "orgType"
     org_internal_types: list[str] = Field(
         default=["internal"],
@@ -81,6 +90,13 @@ class ConverisConfig(BaseSettings, TransportSettings):
     funding_amount_attr: str | None = "amount"
     funding_currency_attr: str | None = "currency"
     funding_programme_attr: str | None = "programme"
+    amount_decimal_separator: Literal[".", ","] | None = Field(
+        default=None,
+        description="the decimal separator of the locale the instance writes amounts in "
+        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). Unset, an amount whose '
+        'one separator is followed by three digits ("750.000", "1,250") is ambiguous and its '
+        "project quarantined",
+    )
     member_links: list[str] = Field(
         default=["proj_has_card"],
         description="links from a project to its members' cards (a person's affiliation), "
@@ -126,6 +142,18 @@ class ConverisConfig(BaseSettings, TransportSettings):
         content — ``kvrules.read_secret``'s order, as for every secret. Only the HTTP client
         should call this."""
         return setting_secret(self, "password", "Converis token")
+
+    def token_source(self) -> str:
+        """Where the token sent comes from, in words (never the token): a refused token is
+        fixed where it came from. The environment variable wins over the file
+        (``kvrules.read_secret``), so a stale variable is named, and the file it hides."""
+        if self.password is not None and self.password.get_secret_value():
+            from_env = os.environ.get(ENV_TOKEN)
+            given = f"environment variable {ENV_TOKEN}" if from_env else "password"
+            file = self.password_file
+            hidden = f"; password_file {file} is not read" if file else ""
+            return f"the token from {given}{hidden}"
+        return f"the token in password_file {self.password_file}"
 
     def tag_for(self, value: str) -> str:
         """The kvrules tag of a risk choice value; an unknown value stays visible as itself."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pycountry
@@ -155,29 +155,69 @@ def parse_day(value: str | None, path: str = "date") -> date | None:
         raise incomplete(path, f"not a date: {value[:40]!r}") from None
 
 
-def parse_amount(value: str | None, path: str) -> Decimal | None:
-    """1234.5, 1,234.50 or 1.234,50 (the last separator is the decimal one); else quarantined."""
+AMOUNT_CHARS = re.compile(r"^[0-9.,]+$")
+
+
+def _grouped(raw: str, group: str) -> bool:
+    """Whether ``raw`` is digits grouped in threes by ``group`` (a first group of one to three
+    digits not starting with 0: "0.500" is a decimal fraction, never five hundred)."""
+    return re.fullmatch(rf"[1-9]\d{{0,2}}({re.escape(group)}\d{{3}})+", raw) is not None
+
+
+def parse_amount(value: str | None, path: str, decimal: str | None = None) -> Decimal | None:
+    """A non-negative amount written with digits, ``.`` and ``,`` only; anything else, and
+    anything that could be read two ways, is quarantined (MappingError naming ``path``).
+
+    ``decimal`` is the decimal separator the instance declares (``amount_decimal_separator``):
+    "750.000" is 750 where it is ".", 750000 where it is ",". Undeclared, a single separator
+    followed by exactly three digits ("750.000", "1,250") says neither and is quarantined;
+    "1.250.000", "1,250,000.50", "1.250.000,50" and "12.5" say it themselves."""
     if not value:
         return None
-    raw = value.strip().replace(" ", "").replace("\u00a0", "")
-    if "," in raw and "." in raw:
-        thousands = "," if raw.rfind(".") > raw.rfind(",") else "."
-        raw = raw.replace(thousands, "").replace(",", ".")
-    elif "," in raw:
-        raw = (
-            raw.replace(",", "")
-            if re.fullmatch(r"\d{1,3}(,\d{3})+", raw)
-            else raw.replace(",", ".")
+    raw = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    shown = repr(value.strip()[:40])
+    if raw.startswith("-"):
+        raise incomplete(path, f"amount {shown} is negative")
+    if not AMOUNT_CHARS.fullmatch(raw):
+        if re.fullmatch(r"[0-9.,]+[eE][-+]?\d+", raw):
+            raise incomplete(path, f"amount {shown} has an exponent: not a plain number")
+        raise incomplete(path, f"not a number: {shown}")
+    found = sorted({c for c in raw if c in ".,"}, key=raw.rfind)
+    if not found:
+        return Decimal(raw)
+    last = found[-1]
+    other = found[0] if len(found) == 2 else None
+    if other is not None:  # both: the last is the decimal one, the other groups thousands
+        point = last
+        whole, _, fraction = raw.rpartition(point)
+        if not _grouped(whole, other) or not fraction.isdigit():
+            raise incomplete(path, f"not a number: {shown}")
+    elif raw.count(last) > 1:  # the same separator twice: it groups thousands
+        point = None
+        if not _grouped(raw, last):
+            raise incomplete(path, f"not a number: {shown}")
+    elif _grouped(raw, last):  # "750.000", "1,250": grouping or a decimal part of three digits
+        if decimal is None:
+            whole, _, fraction = raw.partition(last)
+            small, large = Decimal(f"{whole}.{fraction}").normalize(), f"{whole},{fraction}"
+            raise incomplete(
+                path,
+                f"amount {shown} is ambiguous: {small:f} or {large}? (set "
+                "amount_decimal_separator to the instance's)",
+            )
+        point = last if decimal == last else None
+    else:  # "12.5", "1250.000", "0,500": only a decimal separator reads so
+        point = last
+    if decimal is not None and point is not None and point != decimal:
+        raise incomplete(
+            path, f"amount {shown} does not use the declared decimal separator {decimal!r}"
         )
-    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):
-        raw = raw.replace(".", "")
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise incomplete(path, f"not a number: {value[:40]!r}") from None
-    if not amount.is_finite():
-        raise incomplete(path, f"not a number: {value[:40]!r}")
-    return amount
+    if decimal is not None and point is None and last == decimal:
+        raise incomplete(path, f"amount {shown} groups with the declared decimal separator")
+    if point is None:
+        return Decimal(raw.replace(last, ""))
+    whole, _, fraction = raw.rpartition(point)
+    return Decimal(f"{whole.replace('.', '').replace(',', '')}.{fraction}")
 
 
 # The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
@@ -197,13 +237,62 @@ def other_id(link: Json, rec_id: int) -> int | None:
 
 
 # ---- organisations ------------------------------------------------------------------------
+def _country_forms(a: Json, cfg: ConverisConfig) -> tuple[list[str], list[str]]:
+    """A country choice group's labels (preferred languages first), and its choice value and
+    value: labels first, because the value is often an internal id ("4711", or "156" that
+    reads as China's ISO numeric code on an instance where it numbers Germany)."""
+    labels = _labels(a)
+    ordered = [labels.get(lang) for lang in cfg.languages] + list(labels.values())
+    data = a.get("choiceGroupData")
+    codes = [data.get("choiceGroupValue") if isinstance(data, dict) else None, a.get("value")]
+
+    def clean(found: list[Any]) -> list[str]:
+        return list(dict.fromkeys(t for v in found if v is not None and (t := str(v).strip())))
+
+    return clean(ordered), clean(codes)
+
+
+def _read_country(form: str) -> str | None:
+    try:
+        return country_code(form)
+    except ValueError:
+        return None
+
+
 def _country(org: Json, cfg: ConverisConfig, path: str) -> str | None:
-    for candidate in all_forms(org, cfg.org_country_attr, cfg.languages, path):
-        try:
-            return country_code(candidate)
-        except ValueError:
-            continue  # an instance-specific code: try the choice value and the labels
-    return None  # none is a country: left to enrichment (a name may still say where it is)
+    """The country the labels say (any language CLDR knows, inverted forms too), else the
+    choice value or value; a value of digits only where ``country_numeric_ids`` says the
+    instance numbers countries by ISO 3166 numeric code, and no label reads as a country.
+    Forms that disagree, or a country attribute nothing reads, quarantine the record."""
+    where = f"{path}attributes[{cfg.org_country_attr}]"
+    labels: list[str] = []
+    codes: list[str] = []
+    for a in values(org, cfg.org_country_attr, path):
+        more_labels, more_codes = _country_forms(a, cfg)
+        labels += more_labels
+        codes += more_codes
+    if not labels and not codes:
+        return None  # no country given: left to enrichment (a name may still say where it is)
+    read = {form: code for form in labels if (code := _read_country(form))}
+    ids = [c for c in codes if c.isdigit()]
+    for form in codes:
+        if form.isdigit() and not cfg.country_numeric_ids:
+            continue  # an internal id: what it numbers, only the labels say
+        if code := _read_country(form):
+            read.setdefault(form, code)  # beside a label: the same country, or a conflict
+    if len(set(read.values())) > 1:
+        said = ", ".join(f"{form!r} ({code})" for form, code in read.items())
+        raise incomplete(where, f"the country's forms disagree: {said}")
+    if read:
+        return next(iter(read.values()))
+    if ids and not cfg.country_numeric_ids and len(ids) == len(codes) and not labels:
+        reason = (
+            f"only an internal id {ids[0]!r} and no label; set country_numeric_ids if the "
+            "instance numbers countries by ISO 3166 numeric code"
+        )
+    else:
+        reason = f"no country in {[*labels, *codes][:4]}"
+    raise incomplete(where, reason)
 
 
 def is_own_unit(org: Json, cfg: ConverisConfig, path: str = "") -> bool:
@@ -306,7 +395,9 @@ def funders(rec: Json, related: Related, cfg: ConverisConfig) -> list[Funder]:
         where = f"{path}."
         programme = text(link, cfg.funding_programme_attr, cfg.languages, where)
         raw = text(link, cfg.funding_amount_attr, [], where)
-        amount = parse_amount(raw, f"{where}attributes[{cfg.funding_amount_attr}]")
+        amount = parse_amount(
+            raw, f"{where}attributes[{cfg.funding_amount_attr}]", cfg.amount_decimal_separator
+        )
         codes = all_forms(link, cfg.funding_currency_attr, cfg.languages, where)
         currency = next(
             (c.upper() for c in codes if pycountry.currencies.get(alpha_3=c.upper())), None

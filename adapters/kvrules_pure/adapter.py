@@ -24,6 +24,8 @@ class PureAdapter(Adapter):
     name = "pure"
     Config = PureConfig
     fetch_apart = True  # a scan reads it in a process of its own (kvrules.reader)
+    # outputs, visits (activities) and applications when their settings are on
+    record_kinds = frozenset({"project", "output", "visit", "application"})
 
     def __init__(self, config: PureConfig | dict[str, Any] | None = None) -> None:
         if config is None:

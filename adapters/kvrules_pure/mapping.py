@@ -515,6 +515,8 @@ GROUP_LABELS = {"typeDiscriminator", "logicalName", "pureId", "type", "name"}
 # ---- projects -------------------------------------------------------------------------------
 # Where a funding's money is, in order of preference: in the funder's currency first. Awards
 # say what was awarded, applications what was applied for; non-financial ones an estimate.
+# CurrencyAmount.value's format in the Pure 5.35 document (^-?[0-9]+(\.[0-9]+)?$).
+DECIMAL_VALUE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 AMOUNT_KEYS = (
     "awardedAmountInAwardedCurrency",
     "awardedAmount",
@@ -534,12 +536,19 @@ def _amount(funding: Json, path: str) -> tuple[Decimal | None, str | None]:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise wrong(f"{path}.{key}.value", "a number", value)
+        where, shown = f"{path}.{key}.value", repr(str(value)[:40])
+        if isinstance(value, str) and not DECIMAL_VALUE.fullmatch(value):
+            # The spec's own format (W3C Payment Request): no exponent, no grouping, "." as
+            # the decimal point. Anything else ("3e5", "1,000") would be read one way of two.
+            raise MappingError(f"{where}: not a finite number: {shown}")
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
             amount = Decimal("NaN")
         if not amount.is_finite():
-            raise MappingError(f"{path}.{key}.value: not a finite number: {str(value)[:40]!r}")
+            raise MappingError(f"{where}: not a finite number: {shown}")
+        if amount < 0:  # money awarded or applied for; a negative one is a typing error
+            raise MappingError(f"{where}: amount {shown} is negative")
         currency = money.get("currency")
         if currency is not None and not isinstance(currency, str):
             raise wrong(f"{path}.{key}.currency", "a currency code", currency)

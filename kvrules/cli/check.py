@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +18,7 @@ from rich.markup import escape
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, screening_config, settings_options
 from kvrules.cli.output import styled
 from kvrules.errors import KvrulesError
+from kvrules.timezone import local_time, zone
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screening
@@ -91,6 +95,13 @@ def proposal_document(file: Path | None, **flags: Any) -> dict[str, Any]:
 )
 @JSON_OPTION
 @TECHNICAL_OPTION
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="write the answer to FILE for the grant file: Markdown when it is named .md (title, "
+    "date, reference, what was screened, lists and editions, findings with evidence, "
+    "versions), JSON with --json, else the text",
+)
 def check(
     proposal_file: Path | None,
     partners: tuple[str, ...],
@@ -107,6 +118,7 @@ def check(
     rulebooks: tuple[str, ...],
     as_json: bool,
     technical: bool,
+    output: Path | None,
 ) -> None:
     """Screen a proposed collaboration or visit before it is in the RIS.
 
@@ -148,23 +160,72 @@ def check(
         advisers_verdicts(config.database) as verdicts,
     ):
         result = screen(proposal, evaluator, enricher, verdicts)
+    tz = zone(config.time_zone)
+    if output is not None:
+        _write(output, result, tz, as_json=as_json, technical=technical)
+        return
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         return
-    _print(result, technical)
+    # hard-wrapped to the terminal's width only on a terminal: redirected to a file, a line
+    # is a line
+    _print(result, technical, tz, Console(soft_wrap=not sys.stdout.isatty()))
 
 
-def _print(result: Screening, technical: bool) -> None:
+def _write(output: Path, result: Screening, tz: tzinfo, *, as_json: bool, technical: bool) -> None:
+    """The answer to ``output``: Markdown by its name (as ``kvrules report --out`` decides),
+    JSON with --json, else the text; one line on stderr says what was written."""
+    from kvrules.cli.web import MARKDOWN_SUFFIXES
+    from kvrules.prescreen_record import prescreen_markdown
+
+    if output.suffix.lower() in MARKDOWN_SUFFIXES:
+        text, what = (
+            prescreen_markdown(
+                result.proposal.model_dump(mode="json", exclude_defaults=True),
+                result.as_dict(),
+                [e.model_dump(mode="json") for e in result.events],
+                at=result.at,
+                tz=tz,
+                home_country=result.home_country,
+            ),
+            "Markdown",
+        )
+    elif as_json:
+        text, what = json.dumps(result.as_dict(), ensure_ascii=False, default=str) + "\n", "JSON"
+    else:
+        buffer = io.StringIO()
+        _print(result, technical, tz, Console(file=buffer, soft_wrap=True, no_color=True))
+        text, what = buffer.getvalue(), "text"
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise KvrulesError(f"{output}: cannot write the pre-screen: {e.strerror or e}") from None
+    click.echo(
+        f"pre-screen {result.proposal.reference}: {result.triage.headline}, written to "
+        f"{output} ({what})",
+        err=True,
+    )
+
+
+def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> None:
     """The answer in words; rule ids, area codes and evidence as field paths and tests with
-    ``--technical``."""
+    ``--technical``. It names what was screened, when, under which reference and with which
+    versions, so that it can go in the grant file as it is."""
     from kvrules.prescreen import INCOMPLETE
+    from kvrules.prescreen_record import screened_lines, screened_with
 
-    console = Console()
     triage = result.triage
     reason = triage.reason + (f" [{triage.rule}]" if technical and triage.rule else "")
     # "NOT COMPLETE" in place of a green one is not printed green
     style = "bold" if triage.headline == INCOMPLETE else COLOURS[triage.colour]
     console.print(f"[{style}]{triage.headline}[/] — {escape(reason)}")
+    title = result.proposal.title
+    console.print(
+        f"Pre-screen: {escape(title)}, {local_time(result.at, tz)}, "
+        f"reference {result.proposal.reference}"
+    )
+    for label, text in screened_lines(result.proposal.model_dump(mode="json")):
+        console.print(f"{label}: {escape(text)}")
     areas = result.areas if technical else result.areas_in_words()
     console.print(f"Sensitive research areas: {escape('; '.join(areas) or 'none found')}")
     for f in result.findings:
@@ -187,11 +248,16 @@ def _print(result: Screening, technical: bool) -> None:
         *said["read_as_person"],
     ]:
         console.print(f"\n{escape(line)}")
+    for line in answer["in_words"]["countries_taken"]:
+        console.print(f"\n{escape(line)}")
     for line in answer["in_words"]["not_checked"]:
         console.print(f"\n{escape(line)}")
     if countries := answer["in_words"]["countries"]:  # no organisation is searched in them
         console.print(f"\nCountries checked against {escape(' and '.join(countries))}.")
-    click.echo(
+    console.print(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
         "Send it to the committee when in doubt."
     )
+    # the countries' sources are said above
+    versions = [v for v in screened_with(answer) if not v.startswith("countries checked")]
+    console.print("\nScreened with " + escape("; ".join(versions)) + ".")

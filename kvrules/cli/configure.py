@@ -24,7 +24,16 @@ MASK = "********"
     help="your institution's country (ISO code or name, e.g. CA): which funding is foreign, "
     "which rulebooks apply and the wording (asked for at a terminal; else left to set)",
 )
-def init(path: Path, home_country: str | None) -> None:
+@click.option(
+    "--source",
+    "source",
+    type=click.Choice(["pure", "converis"]),
+    default="pure",
+    show_default=True,
+    help="the research information system to read: Elsevier Pure or Clarivate Converis "
+    "(projects only); the template names the other as a commented example",
+)
+def init(path: Path, home_country: str | None, source: str) -> None:
     """Write a commented configuration template to PATH (default: ./kvrules.yaml).
 
     Each setting is commented with what it does; the sources and alert channels are
@@ -47,7 +56,7 @@ def init(path: Path, home_country: str | None) -> None:
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--home-country") from None
     try:
-        write_template(path, home)
+        write_template(path, home, source)
     except FileExistsError:
         raise click.ClickException(f"{path} exists; not overwriting it") from None
     click.echo(f"wrote {path}; edit it, then run `kvrules config check --config {path}`")
@@ -171,6 +180,7 @@ def effective(resolved: Resolved) -> dict[str, Any]:
         else:
             merged, origin = source_settings(settings_class, src.settings)
             unread: set[str] = set()
+            instance = None
             try:  # the values as the adapter parses them ('70' from the environment is 70)
                 instance = settings_class.model_validate(merged)
                 parsed = instance.model_dump()
@@ -185,9 +195,14 @@ def effective(resolved: Resolved) -> dict[str, Any]:
                     value = parsed.get(field_name, merged[field_name])
                     shown[field_name] = (_masked(value, field_name), origin[field_name])
                 elif not info.is_required():
+                    default = info.get_default(call_default_factory=True)
+                    value = getattr(instance, field_name, default)
+                    # A setting the adapter derives from others (Converis' cud_url from
+                    # base_url): the address it will use, not the null it started from.
+                    derived = default is None and value is not None
                     shown[field_name] = (
-                        _masked(info.get_default(call_default_factory=True), field_name),
-                        "default",
+                        _masked(value if derived else default, field_name),
+                        "derived" if derived else "default",
                     )
                 else:
                     shown[field_name] = ("(not set: required)", "—")

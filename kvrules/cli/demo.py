@@ -206,6 +206,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
     from kvrules.report import write_markdown_report
     from kvrules.settings import record_links
     from kvrules.store import Store
+    from kvrules.timezone import zone
 
     try:  # the demo drives the Pure adapter's simulator, which ships with kvrules
         from kvrules_pure.simulator import start_simulator
@@ -245,6 +246,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
                 workdir / "report.md",
                 title="kvrules demo: open cases",
                 links=record_links(config),
+                time_zone=zone(config.time_zone),
             )
             scanner.evaluator.close()
             scanner.adapter.close()

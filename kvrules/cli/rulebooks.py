@@ -237,7 +237,7 @@ def evaluate(
         from kvrules.thresholds import NotCompared, amount_rules
 
         thresholds, missed = amount_rules(books), NotCompared()
-        for event in read_events(records, skipped):
+        for event in read_events(records, skipped, screen_again=enricher is not None):
             events += 1
             if enricher is not None:
                 found = enricher.enrich(event)

@@ -56,10 +56,13 @@ def run_scan(
     as_json: bool,
     reader: Reader = "auto",
 ) -> ScanReport:
-    """One scan with a progress display on a terminal (records/s and elapsed time)."""
+    """One scan with a progress display on a terminal (records/s and elapsed time); ``full``
+    also evaluates every record read, unchanged or not (the rules in force see them all)."""
     console = progress_console()
     if as_json or not console.is_terminal:
-        return scanner.scan(full=full, limit=limit, progress=TALLY.count, reader=reader)
+        return scanner.scan(
+            full=full, limit=limit, progress=TALLY.count, reader=reader, evaluate_all=full
+        )
     columns = (
         SpinnerColumn(),
         TextColumn("[bold]{task.description}"),
@@ -82,7 +85,7 @@ def run_scan(
                 counts["quarantined"] += 1
             progress.update(task, advance=1 if (record.events or record.error) else 0, **counts)
 
-        return scanner.scan(full=full, limit=limit, progress=tick, reader=reader)
+        return scanner.scan(full=full, limit=limit, progress=tick, reader=reader, evaluate_all=full)
 
 
 def print_report(report: ScanReport, as_json: bool) -> None:
@@ -116,7 +119,17 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             report.tags_written if not report.dry_run else report.tags_planned,
         ),
         ("tags left as someone else set them", report.tags_skipped),
+        *(
+            [("tags planned earlier, unchanged", report.tags_planned_earlier)]
+            if report.dry_run
+            else []
+        ),
         ("write-back errors (will retry)", report.writeback_errors),
+        *(
+            [("records gone from the source", _gone_in_words(report))]
+            if report.gone_from_source or report.gone_not_marked
+            else []
+        ),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
@@ -453,13 +466,26 @@ def interrupts_said(
         raise click.exceptions.Abort(line()) from None
 
 
+def _gone_in_words(report: ScanReport) -> str:
+    """What the complete read found missing: "3 (2 cases flagged for the committee; their
+    pending write-backs dropped)", or why nothing was marked."""
+    if report.gone_not_marked:
+        return (
+            f"{report.gone_not_marked} not seen, not marked gone: more than half of the "
+            "records remembered; check the source's settings and account"
+        )
+    cases = count_of(report.gone_with_case, "case")
+    return f"{report.gone_from_source} ({cases} flagged for the committee; write-backs dropped)"
+
+
 def _source_names(config: Config, source: str | None) -> list[str]:
     if source:
         return [source]
     if not config.sources:
         raise click.UsageError(
             "no source configured: write kvrules.yaml (kvrules init) or set "
-            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY"
+            "KVRULES_PURE_BASE_URL and KVRULES_PURE_API_KEY, or KVRULES_CONVERIS_BASE_URL, "
+            "_USERNAME and _PASSWORD"
         )
     return list(config.sources)
 
@@ -467,7 +493,11 @@ def _source_names(config: Config, source: str | None) -> list[str]:
 @click.command()
 @settings_options
 @click.option("--source", help="one configured source (default: all)")
-@click.option("--full", is_flag=True, help="ignore the stored cursor and read everything")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="ignore the stored cursor, read everything and evaluate every record again",
+)
 @click.option("--apply", is_flag=True, help="write tags to the source (default: dry run)")
 @click.option("--limit", type=click.IntRange(min=1), help="stop after N records")
 @click.option(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import click
@@ -32,15 +32,18 @@ from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.timezone import local_time
 from kvrules.unscreened import not_screened_on_country, visit_facts
 
 
-def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks]:
-    """The state database and the sources' links to the RIS, from one resolution."""
+def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks, tzinfo]:
+    """The state database, the sources' links to the RIS and the institution's time zone
+    (``time_zone``; unset, the server's), from one resolution."""
     from kvrules.settings import record_links
+    from kvrules.timezone import zone
 
     config = config_from(config_path, db)
-    return config.database, record_links(config)
+    return config.database, record_links(config), zone(config.time_zone)
 
 
 def _record_text(label: RecordLabel) -> str:
@@ -74,7 +77,7 @@ def findings(
     floor = Severity(severity).rank if severity else 0
     rows = []
     labels: dict[int, RecordLabel] = {}
-    db, links = _site(config_path, db)
+    db, links, _ = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
@@ -141,7 +144,7 @@ def show(
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
-    db, links = _site(config_path, db)
+    db, links, tz = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         if kind == "finding":
             stored = next(
@@ -254,7 +257,7 @@ def show(
             console.print(f"  {escape(line)}")
     console.print("\n[bold]History[/]")
     for h in data["history"]:
-        at = h["at"][:16].replace("T", " ")  # ISO time, to the minute
+        at = local_time(h["at"], tz)  # as the web shows it: the institution's zone, named
         detail = f" [{h['technical']}]" if technical and h["technical"] else ""
         console.print(f"  {at}  {escape(h['actor'])} {escape(h['in_words'] + detail)}")
 
@@ -400,10 +403,13 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
             f"{'them' if len(requeue) > 1 else 'it'}"
         )
         return
+    from kvrules.store.writeback import left_in_words
+
     rows = [
         {
             "id": w.id,
-            "status": WRITEBACK_STATUS.get(w.status, w.status),
+            # done without writing (someone else's value): "left", never "done"
+            "status": "left" if left_in_words(w) else WRITEBACK_STATUS.get(w.status, w.status),
             "source": w.source,
             "record": w.record_id,
             # what people know the record by: its title in the RIS and its case number
@@ -421,14 +427,18 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
     table = Table(title=f"{len(rows)} write-back(s)")
     for col in ("id", "status", "record", "case", "attempts", "tags / error"):
         table.add_column(col, overflow="fold")
-    for r in rows:
+    for w, r in zip(found, rows, strict=True):
         table.add_row(
             str(r["id"]),
             r["status"],
             escape((f"{r['title']}\n" if r["title"] else "") + f"{r['source']} → {r['record']}"),
             str(r["case"]) if r["case"] else "–",
             str(r["attempts"]),
-            escape(" ".join(r["tags"]) or "(none)")
+            escape(
+                f"{left}\n(kvrules would set {' '.join(r['tags']) or 'none'})"
+                if (left := left_in_words(w))
+                else " ".join(r["tags"]) or "(none)"
+            )
             + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
@@ -466,13 +476,17 @@ def audit() -> None:
 
 @audit.command("verify")
 @state_db
-@click.option("--head", help="expected 'ID:HASH' of the newest entry, published elsewhere")
+@click.option(
+    "--head",
+    help="the head published earlier, 'ID:HASH' as the board report or this command printed "
+    "it (at least 16 hex digits of the hash): catches removed newest rows or a restored older "
+    "backup, which the chain alone does not",
+)
 def audit_verify(db: Path, head: str | None) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
-    expected = None
-    if head:
-        ident, _, digest = head.partition(":")
-        expected = (int(ident), digest)
+    from kvrules.store.audit import parse_anchor
+
+    expected = parse_anchor(head) if head is not None else None
     with open_existing(db, read_only=True) as store:
         problems = store.verify_audit(expected)
         newest = store.audit_head()
@@ -480,4 +494,5 @@ def audit_verify(db: Path, head: str | None) -> None:
         click.echo(str(p), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"audit log intact: {newest[0]} entries, head {newest[0]}:{newest[1]}")
+    anchored = f"; anchored entry {expected[0]} found as published" if expected else ""
+    click.echo(f"audit log intact: {newest[0]} entries, head {newest[0]}:{newest[1]}{anchored}")

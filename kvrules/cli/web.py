@@ -6,7 +6,7 @@ import os
 import socket
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +317,18 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 @click.option(
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="start of the period whose critical cases and decisions are listed (default: 90 days ago)",
+    help="first day of the period whose critical cases, decisions and closures are listed, "
+    "in the configured time_zone (default: 90 days before --until)",
+)
+@click.option(
+    "--all-cases",
+    is_flag=True,
+    help="Markdown report: list every open case (default: the 50 most severe)",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="last day of that period, included, in the configured time_zone (default: today)",
 )
 def report(
     config_path: Path | None,
@@ -328,19 +339,30 @@ def report(
     foreign_cap: float | None,
     exchange_rates: Path | None,
     since: datetime | None,
+    until: datetime | None,
+    all_cases: bool,
 ) -> None:
     """Write the portfolio report (charts inline, works offline) for the board; to a file
     named .md, the open cases and their findings in Markdown instead (no charts)."""
+    from kvrules.period import period_moments
     from kvrules.web.reportpage import write_report
 
     if out.suffix.lower() in MARKDOWN_SUFFIXES:
         # A .md file given HTML was unreadable as Markdown: the format follows the name.
-        from kvrules.report import write_markdown_report
+        from kvrules.report import MARKDOWN_CASES, write_markdown_report
         from kvrules.settings import record_links
+        from kvrules.timezone import zone
 
         config = config_from(config_path, db)
         with open_existing(config.database) as store:
-            write_markdown_report(store, out, title=title, links=record_links(config))
+            write_markdown_report(
+                store,
+                out,
+                title=title,
+                links=record_links(config),
+                time_zone=zone(config.time_zone),
+                limit=None if all_cases else MARKDOWN_CASES,
+            )
         click.echo(
             f"report: {out} (Markdown: the open cases and their findings; the portfolio "
             "report with charts is written to a file named .html)"
@@ -353,6 +375,10 @@ def report(
         foreign_cap=foreign_cap,
         exchange_rates=exchange_rates,
     )
+    # whole days in the institution's zone, as the report shows its dates
+    first, last = period_moments(
+        since.date() if since else None, until.date() if until else None, site.time_zone
+    )
     with open_existing(site.db, read_only=True) as store:
         write_report(
             store,
@@ -361,7 +387,8 @@ def report(
             title=title,
             foreign_cap=site.foreign_cap,
             rates=site.rates,
-            since=since.replace(tzinfo=UTC) if since else None,
+            since=first,
+            until=last,
             links=site.links,
             time_zone=site.time_zone,
         )

@@ -218,9 +218,13 @@ class Program:
 
     @property
     def digest(self) -> str:
+        """What decides whether stored records must be evaluated again: each rulebook's file
+        and its version, which carries what the configuration changes in it (``+local.<digest>``
+        of the effective values of ``rulebook_vars``, ``+attributes.<digest>`` of the
+        attributes allowed): the same file under other variables is another policy."""
         h = hashlib.sha256()
         for rb in self.rulebooks:
-            h.update(rb.sha256.encode())
+            h.update(f"{rb.sha256}|{rb.version}\n".encode())
         return h.hexdigest()[:12]
 
     def ruleset_names(self) -> list[str]:

@@ -71,6 +71,8 @@ class FundingShares:
         home = home_currency(self.home) if self.home else None
         self.reporting = (rates.currency if rates else home) if self.home else None
         self.unrated: dict[str, int] = {}  # currency -> funding lines left out: no rate for it
+        # funding lines left out for want of a currency: (without an amount, with one)
+        self.no_currency = [0, 0]
         self.foreign: dict[Key, Decimal] = {}
         self.total: dict[Key, Decimal] = {}
         self.lines: dict[Key, int] = {}  # foreign funding lines behind ``foreign``
@@ -102,8 +104,11 @@ class FundingShares:
         units = project.get("units") or ([unitless] if unitless else [])
         for funder in project.get("funders") or ():
             amount, currency = _amount(funder.get("amount")), funder.get("currency")
+            if not currency:  # nothing any rate could convert: say which, not "?"
+                self.no_currency[bool(amount)] += 1
+                continue
             if not self.counts(currency):
-                self.unrated[currency or "?"] = self.unrated.get(currency or "?", 0) + 1
+                self.unrated[currency] = self.unrated.get(currency, 0) + 1
                 continue
             if self.rates:
                 amount, currency = self.rates.to_reporting(amount, currency)
@@ -162,7 +167,7 @@ class FundingShares:
         """Which currencies lack a rate, most used first: "CNY (12 funding lines), USD (1
         funding line)"; None: every amount was counted."""
         parts = sorted(self.unrated.items(), key=lambda kv: (-kv[1], kv[0]))
-        lines = [f"{code} ({n} funding line{'' if n == 1 else 's'})" for code, n in parts]
+        lines = [f"{code} ({_lines(n)})" for code, n in parts]
         return ", ".join(lines) or None
 
     def not_compared(self) -> str | None:
@@ -184,7 +189,27 @@ class FundingShares:
             )
         summary = self.unrated_summary()
         if summary is None:
+            return self._without_currency()
+        return "; ".join(filter(None, [self._unrated(summary), self._without_currency()]))
+
+    def _without_currency(self) -> str | None:
+        """Funding lines no exchange rate can help with: "2 funding lines without an amount"."""
+        unsaid, uncurrencied = self.no_currency
+        parts = [f"{_lines(unsaid)} without an amount"] if unsaid else []
+        parts += [f"{_lines(uncurrencied)} with an amount but no currency"] if uncurrencied else []
+        if not parts:
             return None
+        verb = "counts" if unsaid + uncurrencied == 1 else "count"
+        return (
+            f"{' and '.join(parts)} {verb} toward no unit's foreign-funding share; give them an "
+            "amount and a currency in the research information system"
+        )
+
+    def _unrated(self, summary: str) -> str:
+        how = (
+            "set `exchange_rates:` in the configuration to a rates file (currency, as_of, "
+            f"source, rates: {RATES_DOC})"
+        )
         if self.rates is None:
             return (
                 f"funding in {summary} counts toward no unit's foreign-funding share: without "
@@ -196,3 +221,7 @@ class FundingShares:
             "foreign-funding share; add their rates to the exchange-rates file "
             f"(`exchange_rates:`; {RATES_DOC})"
         )
+
+
+def _lines(n: int) -> str:
+    return f"{n} funding line{'' if n == 1 else 's'}"

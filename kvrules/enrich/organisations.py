@@ -184,6 +184,7 @@ class OrganisationScreen:
                 part=m.part,
                 via=m.via,
                 explanation=m.explanation,
+                country=m.country,
                 **self.provenance.get(f"{m.list}@{m.edition}", {}),
             )
             for m in found
@@ -210,6 +211,39 @@ class OrganisationScreen:
         )
         if not org.ror_lineage:
             org.ror_lineage = self._lineage(org, matches)
+        if org.country is None:
+            self._country_from_lists(org, screened, matches)
+
+    @staticmethod
+    def _country_from_lists(
+        org: Organisation, screened: list[ListMatch], matches: tuple[ListMatch, ...]
+    ) -> None:
+        """An organisation given without a country takes the country of the list entries it
+        matched with confidence (else of their ROR record), when they agree on one: a listed
+        partner whose country is missing is no less in its country (reviewer, 2026-12-07:
+        AMBER and "complete" without it, RED with it). ``country_from`` says where it came
+        from, so the answer never passes it off as the source's. A possible match, or entries
+        that disagree, give none: then the answer says no country check ran."""
+        confident = [m for m in screened if not m.candidate]
+        given = {m.country: m for m in confident if m.country}
+        source = "entry"
+        if not given:  # the entries' own ROR records (a registry match of the same id)
+            ids = {m.ror_id for m in confident if m.ror_id}
+            given = {
+                m.country: m
+                for m in matches
+                if m.kind == "registry" and not m.candidate and m.ror_id in ids and m.country
+            }
+            source = "ror"
+        if len(given) != 1:
+            return
+        ((country, match),) = given.items()
+        org.country = country
+        org.country_from = (
+            f"{match.list}@{match.edition}, entry {match.entry}"
+            if source == "entry"
+            else f"ror:{match.ror_id}, the ROR record of its list entry"
+        )
 
     def _lineage(self, org: Organisation, matches: tuple[ListMatch, ...]) -> list[str]:
         """The organisation's ROR record and its ancestors (``Resolver.ror_lineage``): the

@@ -147,6 +147,9 @@ class Match:
     # the record whose name matched when it is not the entry: its ROR record, or the sub-unit
     # whose parent the entry is ("ror:00gg5zj35", "us_dod_1286:some-entry")
     linked: str | None = None
+    # the entry's country as its list (or registry record) gives it: the organisation's country
+    # when the source gave none (``OrganisationScreen``)
+    country: str | None = None
 
     @property
     def explanation(self) -> str:

@@ -1636,6 +1636,7 @@ class Resolver:
             part=hit.span,
             name_type=hit.ntype,
             linked=linked,
+            country=rec.country,
         )
 
 

@@ -35,6 +35,8 @@ from kvrules.rulebook.schema import (
     amounts_problem,
     number_problem,
 )
+from kvrules.rulebook.unfilled import message as unfilled_message
+from kvrules.rulebook.unfilled import never_fires_on
 from kvrules.rulebook.yamlsource import Located, YamlError, load
 
 _log = logging.getLogger(__name__)
@@ -558,6 +560,12 @@ def _build(
             continue
         for compare in _amounts_without_currency(cond) if check.warn else ():
             _warn_amount_without_currency(check, (*where, "when"), compare, rule.id)
+        for dead, field in never_fires_on(rule) if check.warn else ():
+            # at the first kind it never fires on
+            at = (*where, "on") if isinstance(r.on, str) else (*where, "on", on.index(dead[0]))
+            line, col = check.src.at(at)
+            message = unfilled_message(rule.id, dead, field)
+            _log.warning("%s:%d:%d: %s", check.path, line, col, message)
         if r.enabled:
             rules.append(rule)
             attributes_read |= access.read

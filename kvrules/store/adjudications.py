@@ -86,6 +86,18 @@ def put(
     return _adj(r)
 
 
+def get(
+    conn: sqlite3.Connection, list_id: str, entry: str, org_name: str, country: str | None
+) -> Adjudication | None:
+    """The verdict on one match, if there is one."""
+    r = conn.execute(
+        "SELECT * FROM adjudications WHERE list_id = ? AND entry = ? AND org_key = ?"
+        " AND country = ?",
+        key(list_id, entry, org_name, country),
+    ).fetchone()
+    return _adj(r) if r else None
+
+
 def suppressed(
     conn: sqlite3.Connection, list_id: str, entry: str, org_name: str, country: str | None
 ) -> bool:

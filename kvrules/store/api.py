@@ -25,6 +25,7 @@ from kvrules.findings import Finding
 from kvrules.rulebook.ir import Severity
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
+from kvrules.store import closing as _closing
 from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
 from kvrules.store import retention as _retention
@@ -182,6 +183,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction() as c:
             _sources.ensure_source(c, name, self.clock(), adapter)
 
+    def source_adapters(self) -> dict[str, str]:
+        """Each scanned source's adapter name (``register_source``)."""
+        return _sources.adapters(self._db.conn)
+
     def get_cursor(self, source: str) -> str | None:
         return _sources.get_cursor(self._db.conn, source)
 
@@ -249,6 +254,31 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         with self._db.transaction(savepoint=False) as c:  # a read, then one change
             return _sources.observe(c, source, record_id, material, self.clock())
 
+    def observed_records(self, source: str) -> list[str]:
+        """Every record id of ``source`` a scan has observed (``observe_record``)."""
+        return _sources.observed(self._db.conn, source)
+
+    def record_gone(self, source: str, source_system: str, record_id: str, read_at: str) -> bool:
+        """A complete read of ``source`` (finished at ``read_at``) no longer saw the record:
+        deleted there, or hidden from kvrules' account. Its observation goes (seen again, it
+        is new); a write-back not yet done is dropped, audited; its case, if any, keeps its
+        status and gets a history line for the committee. True when it has a case."""
+        now = self.clock()
+        subject = f"record:{source}/{record_id}"
+        with self._db.transaction() as c:
+            _sources.forget_observed(c, source, record_id)
+            self._log(SYSTEM_ACTOR, "record.gone", subject, {"source": source, "at": read_at}, now)
+            row = _writeback.for_record(c, source, record_id)
+            if row is not None and row.status != "done":
+                _writeback.drop(c, row.id)
+                details = {"tags": sorted(set(row.tags)), "status": row.status, "source": source}
+                self._log(SYSTEM_ACTOR, "writeback.dropped", subject, details, now)
+            case = _cases.find_case(c, source_system, record_id)
+            if case is not None:
+                details = {"source": source, "record": record_id, "at": read_at}
+                self._log(SYSTEM_ACTOR, "case.source-gone", f"case:{case.id}", details, now)
+            return case is not None
+
     def touch_subject(self, source_system: str, record_id: str) -> None:
         """The record was read again, unchanged: keep its remembered content (retention)."""
         with self._db.transaction(savepoint=False) as c:
@@ -267,7 +297,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """
         now = self.clock()
         with self._db.transaction() as c:
-            known = _cases.touch_finding(c, finding.fingerprint, now)
+            known = self._known_finding(c, finding, now, actor)
             if known is not None:
                 return RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
             case, event = _cases.upsert_case(
@@ -327,7 +357,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
         with self._db.transaction() as c:
             for finding in findings:
-                known = _cases.touch_finding(c, finding.fingerprint, now)
+                known = self._known_finding(c, finding, now, actor)
                 if known is not None:
                     results.append(
                         RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
@@ -368,6 +398,33 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                         )
                         break  # the ids are counted once, on the group's first finding
         return results
+
+    def _known_finding(
+        self, c: sqlite3.Connection, finding: Finding, now: datetime, actor: str
+    ) -> tuple[int, int] | None:
+        """(finding id, case id) of the stored finding ``finding`` is, or None when it is new:
+        the same fingerprint (``last_seen`` refreshed), or the same substance found by an
+        edited rule (updated in place to rest on the rule as it is now, and audited). Neither
+        opens a case nor alerts anyone: the committee never gets the same finding twice."""
+        known = _cases.touch_finding(c, finding.fingerprint, now)
+        if known is not None:
+            return known
+        updated = _cases.update_same_finding(c, finding, now)
+        if updated is None:
+            return None
+        finding_id, case_id, version_before = updated
+        self._log(
+            actor,
+            "finding.updated",
+            f"case:{case_id}",
+            {
+                "fingerprint": finding.fingerprint,
+                "rule": _rule_ref(finding),
+                "rested_on": f"{finding.rulebook.id}@{version_before}/{finding.rule_id}",
+            },
+            now,
+        )
+        return finding_id, case_id
 
     def _enqueue_group(self, c, route, group, channels, now) -> list[int]:
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
@@ -478,11 +535,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         decision: str | None = None,
         note: str | None = None,
     ) -> _cases.Case:
-        """Move a case along the workflow (triaged, decided with a decision, closed)."""
+        """Move a case along the workflow (triaged, decided with a decision, closed). A case
+        that needs a committee decision is closed only once one is in effect
+        (``NotClosable``, a ValueError, otherwise: ``kvrules.store.closing``)."""
         now = self.clock()
         with self._db.transaction() as c:
-            case = _cases.set_status(c, case_id, status, now, decision)
             details = {"status": status, "decision": decision, "note": note}
+            if status == "closed":
+                before = _cases.require_case(c, case_id)
+                if why := _closing.refusal(c, before):
+                    raise _closing.NotClosable({case_id: why})
+                details["basis"] = _closing.closing_basis(before)
+            case = _cases.set_status(c, case_id, status, now, decision)
             self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
             return case
 
@@ -649,6 +713,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             done = dry_run is False and _writeback.mark_done(
                 c, row_id, tags, now, wrote=wrote, skipped=skipped
             )
+            if dry_run:
+                _writeback.note_planned(c, row_id, tags)
             if skipped:
                 action = "writeback.skipped"
             else:
@@ -660,6 +726,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
                 details.update(reason=skipped, dry_run=dry_run)
             self._log(actor, action, f"record:{row.source}/{row.record_id}", details, now)
             return done
+
+    def writeback_for(self, source: str, record_id: str) -> _writeback.WriteBack | None:
+        """The record's write-back row (what kvrules wants there, wrote, or left), or None."""
+        return _writeback.for_record(self._db.conn, source, record_id)
 
     def writebacks(self, status: str | None = None) -> list[_writeback.WriteBack]:
         """All write-back rows, or those ``pending`` / ``done`` / ``dead`` (set aside)."""
@@ -762,6 +832,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
 
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
+
+    def audit_entries_of_action(self, action: str) -> list[_audit.AuditEntry]:
+        """Every audit entry of one kind ("case.closed"), oldest first."""
+        return _audit.entries_of_action(self._db.conn, action)
 
     def audit_page(
         self,

@@ -2,8 +2,10 @@
 
 ``hash = sha256(prev_hash + canonical JSON of {id, at, actor, action, subject, details})``.
 Changing, inserting or deleting a row breaks the chain at that row; deleting the newest rows
-does not, so publish ``head()`` somewhere outside the database (a report, a log) and pass it
-back to ``verify(expected_head=...)``.
+(or restoring an older backup) does not, so publish ``head()`` somewhere outside the database
+(the board report prints it as ``ID:HASH``) and pass it back to ``verify(expected_head=...)``;
+``parse_anchor`` reads it as printed, a prefix of the hash of at least ``MIN_ANCHOR_HEX``
+hex digits included.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from kvrules.errors import KvrulesError
+
 GENESIS = "0" * 64
+# The shortest hash prefix an anchor may quote: 16 hex digits, 64 bits. Forging a rewritten log
+# whose entry hash starts with a published prefix takes about 2**64 SHA-256 attempts.
+MIN_ANCHOR_HEX = 16
+_ANCHOR = re.compile(r"\s*(\d+)\s*:\s*([0-9a-fA-F]+)\s*")
 REDACTED = "[redacted]"
 # Keys whose values must never reach the database, whatever a caller passes.
 _SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|api[-_]?key|authori[sz]ation|cookie", re.I)
@@ -97,6 +105,44 @@ def entries(conn: sqlite3.Connection, subject: str | None = None) -> list[AuditE
     return [_entry(r) for r in conn.execute(sql + " ORDER BY id", args)]
 
 
+def newer(
+    conn: sqlite3.Connection, subject: str, after: int, *, other_than: str
+) -> list[AuditEntry]:
+    """``subject``'s entries with an id above ``after`` not made by ``other_than``, oldest
+    first (read through the subject index: the entries of one case since one page)."""
+    rows = conn.execute(
+        "SELECT * FROM audit_log WHERE subject = ? AND id > ? AND actor != ? ORDER BY id",
+        (subject, after, other_than),
+    )
+    return [_entry(r) for r in rows]
+
+
+def newer_of_any(
+    conn: sqlite3.Connection, subjects: set[str], after: int, *, other_than: str
+) -> list[AuditEntry]:
+    """As ``newer`` for several subjects at once: the entries since ``after`` are read once
+    (by id: few, since a page was drawn) and kept when their subject is one of ``subjects``."""
+    rows = conn.execute(
+        "SELECT * FROM audit_log WHERE id > ? AND actor != ? ORDER BY id", (after, other_than)
+    )
+    return [_entry(r) for r in rows if r["subject"] in subjects]
+
+
+def latest(conn: sqlite3.Connection, subject: str) -> AuditEntry | None:
+    """``subject``'s newest entry."""
+    row = conn.execute(
+        "SELECT * FROM audit_log WHERE subject = ? ORDER BY id DESC LIMIT 1", (subject,)
+    ).fetchone()
+    return _entry(row) if row else None
+
+
+def entries_of_action(conn: sqlite3.Connection, action: str) -> list[AuditEntry]:
+    """Every entry of one kind ("case.closed"), oldest first: the board report's closures
+    without reading (and parsing the details of) the whole log."""
+    rows = conn.execute("SELECT * FROM audit_log WHERE action = ? ORDER BY id", (action,))
+    return [_entry(r) for r in rows]
+
+
 @dataclass(frozen=True)
 class AuditPage:
     """One page of the log, newest first, and whether entries lie beyond it either way."""
@@ -155,6 +201,28 @@ def _entry(r: sqlite3.Row) -> AuditEntry:
     )
 
 
+class MalformedAnchor(KvrulesError, ValueError):
+    """An anchored head that is not ``ID:HASH`` as the report prints it."""
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """(entry id, hash or hash prefix, lower case) of an anchor ``ID:HASH`` as ``kvrules
+    report`` and ``kvrules audit verify`` print it; MalformedAnchor, worded for the person
+    who typed it, otherwise."""
+    m = _ANCHOR.fullmatch(text)
+    if m is None or len(m.group(2)) > 64:
+        raise MalformedAnchor(
+            f"--head {text!r} is not ID:HASH as the report prints it (an entry number, a colon "
+            f"and at least {MIN_ANCHOR_HEX} hex digits of its hash, e.g. 414:09a9a28483648044)"
+        )
+    if len(m.group(2)) < MIN_ANCHOR_HEX:
+        raise MalformedAnchor(
+            f"--head {text!r} quotes {len(m.group(2))} hex digits of the hash: at least "
+            f"{MIN_ANCHOR_HEX} are needed for the check to mean anything"
+        )
+    return int(m.group(1)), m.group(2).lower()
+
+
 def head(conn: sqlite3.Connection) -> tuple[int, str]:
     """(id, hash) of the newest entry, (0, GENESIS) when empty: the value to anchor elsewhere."""
     last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
@@ -187,9 +255,34 @@ def verify(
         seen[row_id] = r["hash"]
         prev_hash, prev_id = r["hash"], row_id
     if expected_head is not None:
-        want_id, want_hash = expected_head
-        if seen.get(want_id) != want_hash:
-            problems.append(
-                AuditProblem(want_id, "anchored head is missing or differs (rows removed?)")
-            )
+        problems += _anchor_problems(seen, prev_id, expected_head)
     return problems
+
+
+def _anchor_problems(
+    seen: dict[int, str], newest: int, expected_head: tuple[int, str]
+) -> list[AuditProblem]:
+    """Whether the anchored entry is still in the log with the hash published (a prefix of
+    at least ``MIN_ANCHOR_HEX`` digits, as the report prints it, counts)."""
+    want_id, want_hash = expected_head
+    want_hash = want_hash.lower()
+    if len(want_hash) < MIN_ANCHOR_HEX:
+        raise MalformedAnchor(f"an anchored hash has at least {MIN_ANCHOR_HEX} hex digits")
+    found = seen.get(want_id)
+    if found is None:
+        return [
+            AuditProblem(
+                want_id,
+                f"anchored entry is missing: the log ends at entry {newest} "
+                "(newest rows removed, or an older backup restored)",
+            )
+        ]
+    if not found.startswith(want_hash):
+        return [
+            AuditProblem(
+                want_id,
+                f"anchored hash {want_hash[:16]}… differs from the entry's {found[:16]}… "
+                "(the log up to it was rewritten)",
+            )
+        ]
+    return []

@@ -175,6 +175,42 @@ def insert_finding(
     return cur.lastrowid or 0, True
 
 
+def update_same_finding(
+    conn: sqlite3.Connection, finding: Finding, now: datetime
+) -> tuple[int, int, str] | None:
+    """A stored finding of the record with the substance of ``finding`` (``Finding.substance``:
+    the rule, severity and evidence, not the test's wording) takes ``finding``'s fingerprint,
+    body and rulebook version: the rule it rests on was edited, what it found was not.
+    Returns (finding id, case id, the rulebook version it rested on), or None when no stored
+    finding is the same."""
+    rows = conn.execute(
+        "SELECT f.id, f.case_id, f.body, f.rulebook_version FROM findings f"
+        " JOIN cases c ON c.id = f.case_id"
+        " WHERE c.source_system = ? AND c.record_id = ? AND f.rulebook_id = ? AND f.rule_id = ?"
+        " ORDER BY f.id",
+        (finding.source_system, finding.source_record_id, finding.rulebook.id, finding.rule_id),
+    )
+    substance = None  # computed only for a record that has such a finding: most have none
+    for r in rows.fetchall():
+        substance = substance or finding.substance
+        if Finding.from_dict(json.loads(r["body"])).substance != substance:
+            continue
+        conn.execute(
+            "UPDATE findings SET fingerprint = ?, rulebook_version = ?, event_id = ?, body = ?,"
+            " last_seen = ? WHERE id = ?",
+            (
+                finding.fingerprint,
+                finding.rulebook.version,
+                finding.event_id,
+                finding.to_json(),
+                ts(now),
+                r["id"],
+            ),
+        )
+        return r["id"], r["case_id"], r["rulebook_version"]
+    return None
+
+
 def touch_finding(
     conn: sqlite3.Connection, fingerprint: str, now: datetime
 ) -> tuple[int, int] | None:

@@ -12,8 +12,10 @@ from datetime import date
 from kvrules.store import audit as _audit
 from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
+from kvrules.store import closing as _closing
 from kvrules.store import committee as _committee
 from kvrules.store import users as _users
+from kvrules.store.changes import require_unchanged, require_unchanged_all
 from kvrules.store.db import StorePart
 
 ASSIGNABLE_ROLE = "adviser"  # cases are assigned to an adviser's account
@@ -53,38 +55,79 @@ class CaseworkStore(StorePart):
 
     # -- many cases at once ----------------------------------------------------------------
 
-    def assign_cases(self, case_ids: Sequence[int], assignee: str, *, actor: str) -> int:
-        """Assign each case to an adviser's account; audited per case. Returns how many."""
+    # Each bulk change: ``seen``, the audit log's newest id when the list was drawn
+    # (``CaseChanged`` if someone else changed one of the cases since: nothing is written);
+    # returns how many cases it changed. A case already as asked is left as it is, with no
+    # audit entry: the same change posted twice is recorded once.
+
+    def assign_cases(
+        self, case_ids: Sequence[int], assignee: str, *, actor: str, seen: int | None = None
+    ) -> int:
+        """Assign each case to an adviser's account; audited per case."""
         now = self.clock()
         with self._db.transaction() as c:
             user = _users.get(c, assignee)
             if user is None or user.disabled or user.role != ASSIGNABLE_ROLE:
                 raise ValueError(f"{assignee!r} is not an enabled adviser account")
-            for case_id in case_ids:
-                _cases.require_case(c, case_id)
+            require_unchanged_all(c, [_cases.require_case(c, i).id for i in case_ids], seen, actor)
+            assigned = _search.assignees(c)
+            changed = [i for i in case_ids if assigned.get(i) != assignee]
+            for case_id in changed:
                 _search.assign(c, case_id, assignee, actor, now)
                 self._log(actor, "case.assigned", f"case:{case_id}", {"assignee": assignee}, now)
-            return len(case_ids)
+            return len(changed)
 
-    def triage_cases(self, case_ids: Sequence[int], colour: str, *, actor: str) -> int:
+    def triage_cases(
+        self, case_ids: Sequence[int], colour: str, *, actor: str, seen: int | None = None
+    ) -> int:
         """The same triage colour for each case (an open one becomes triaged); per-case audit."""
-        with self._db.transaction():
-            for case_id in case_ids:
-                self.set_triage(case_id, colour, actor=actor, note="bulk triage")  # type: ignore[attr-defined]
-            return len(case_ids)
+        now = self.clock()
+        with self._db.transaction() as c:
+            require_unchanged_all(c, [_cases.require_case(c, i).id for i in case_ids], seen, actor)
+            triage = self._triage  # type: ignore[attr-defined]
+            return sum(triage(c, i, colour, actor, "bulk triage", now) for i in case_ids)
 
-    def set_cases_status(self, case_ids: Sequence[int], status: str, *, actor: str) -> int:
-        """Reopen or close each case; audited per case."""
+    def set_cases_status(
+        self, case_ids: Sequence[int], status: str, *, actor: str, seen: int | None = None
+    ) -> int:
+        """Reopen or close each case (one already so is left as it is); audited per case.
+        Closing is all or nothing: a case that needs a committee decision first
+        (``kvrules.store.closing``) refuses the lot with ``NotClosable``; ``closable_cases``
+        sorts them beforehand."""
         if status not in BULK_STATUSES:
             raise ValueError(f"many cases at once can only be set to {' or '.join(BULK_STATUSES)}")
         now = self.clock()
         with self._db.transaction() as c:
-            for case_id in case_ids:
-                _cases.require_case(c, case_id)
-                _cases.set_status(c, case_id, status, now)
+            cases = [_cases.require_case(c, i) for i in case_ids]
+            require_unchanged_all(c, case_ids, seen, actor)
+            changed = [case for case in cases if case.status != status]
+            if status == "closed":
+                refused = {k.id: why for k in changed if (why := _closing.refusal(c, k))}
+                if refused:
+                    raise _closing.NotClosable(refused)
+            for case in changed:
                 details = {"status": status, "note": "bulk status change"}
-                self._log(actor, f"case.{status}", f"case:{case_id}", details, now)
-            return len(case_ids)
+                if status == "closed":
+                    details["basis"] = _closing.closing_basis(case)
+                _cases.set_status(c, case.id, status, now)
+                self._log(actor, f"case.{status}", f"case:{case.id}", details, now)
+            return len(changed)
+
+    def closable_cases(
+        self, case_ids: Sequence[int], *, actor: str = "", seen: int | None = None
+    ) -> tuple[list[int], dict[int, str]]:
+        """Of these cases, those that may be closed now, and why each other one may not
+        (it needs a committee decision first). KeyError for an id with no case; with
+        ``seen``, ``CaseChanged`` when any of them changed since (a stale list changes none)."""
+        c = self._db.conn
+        require_unchanged_all(c, case_ids, seen, actor)
+        closable, refused = [], {}
+        for case_id in case_ids:
+            if why := _closing.refusal(c, _cases.require_case(c, case_id)):
+                refused[case_id] = why
+            else:
+                closable.append(case_id)
+        return closable, refused
 
     # -- four-eyes decisions ---------------------------------------------------------------
 
@@ -97,13 +140,17 @@ class CaseworkStore(StorePart):
         actor: str,
         review_due: date | None = None,
         mitigations: Sequence[tuple[str, str, date | None]] = (),
+        seen: int | None = None,
     ) -> _committee.Decision:
         """A decision that waits for a second committee member: the case stays as it is (and
         shows "pending second approval") until ``approve_decision``. A newer proposal replaces
         one still pending; the same proposal by the same member again (the form posted twice)
-        records nothing and returns it with ``repeat`` set."""
+        records nothing and returns it with ``repeat`` set. ``seen``: the case's version the
+        page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
                 c, case_id, decision, rationale, review_due, mitigations, actor, "pending"
             )
@@ -120,15 +167,20 @@ class CaseworkStore(StorePart):
             self._log(actor, "decision.proposed", f"case:{case_id}", details, now)
             return _committee.decision(c, decision_id)  # type: ignore[return-value]
 
-    def approve_decision(self, decision_id: int, *, actor: str) -> _committee.Decision:
+    def approve_decision(
+        self, decision_id: int, *, actor: str, seen: int | None = None
+    ) -> _committee.Decision:
         """The second approval, by a different member: the decision takes effect. Approving
         again what the same member approved (the form posted twice) records nothing and
-        returns the decision with ``repeat`` set."""
+        returns the decision with ``repeat`` set. ``seen``: the version of the decision's case
+        the page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)
+            if done is not None:
+                require_unchanged(c, done.case_id, seen, actor)
             if done is not None and done.pending and _finding_since_proposal(c, done):
                 raise ValueError(
                     "a finding was recorded after this decision was proposed: "

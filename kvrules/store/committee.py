@@ -281,6 +281,14 @@ def set_mitigation_status(
     return _mitigation(row)
 
 
+def mitigation(conn: sqlite3.Connection, mitigation_id: int) -> Mitigation:
+    """One mitigation; KeyError if there is none of this id."""
+    row = conn.execute("SELECT * FROM mitigations WHERE id = ?", (mitigation_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"no mitigation {mitigation_id}")
+    return _mitigation(row)
+
+
 def _mitigation(r: sqlite3.Row) -> Mitigation:
     return Mitigation(
         r["id"],

@@ -5,8 +5,9 @@ transaction, with the acting person as ``actor``.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from kvrules.model import CollaborationEvent
@@ -16,17 +17,29 @@ from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
+from kvrules.store.changes import repeated, require_unchanged
 from kvrules.store.db import StorePart
 
 
 class CommitteeStore(StorePart):
     # -- accounts --------------------------------------------------------------------------
 
-    def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str) -> bool:
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        password_hash: str | None,
+        *,
+        actor: str,
+        keep_an_admin: bool = False,
+    ) -> bool:
         """Create or update an account; the hash is stored, never audited. True when new.
-        A new role or password ends the account's sessions; a disabled account stays so."""
+        A new role or password ends the account's sessions; a disabled account stays so.
+        ``keep_an_admin``: ValueError rather than demote the last enabled admin."""
         now = self.clock()
         with self._db.transaction() as c:
+            if keep_an_admin and role != "admin":
+                _users.require_another_admin(c, name)
             new = _users.upsert(c, name, role, password_hash, now)
             details = {"role": role, "local_login": password_hash is not None}
             self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
@@ -38,9 +51,13 @@ class CommitteeStore(StorePart):
             _users.set_password_hash(c, name, password_hash, now)
             self._log(actor, "user.password-changed", f"user:{name}", {}, now)
 
-    def disable_user(self, name: str, *, actor: str) -> bool:
+    def disable_user(self, name: str, *, actor: str, keep_an_admin: bool = False) -> bool:
+        """True when an enabled account was disabled. ``keep_an_admin``: ValueError rather
+        than disable the last enabled admin (checked in this transaction)."""
         now = self.clock()
         with self._db.transaction() as c:
+            if keep_an_admin:
+                _users.require_another_admin(c, name)
             done = _users.disable(c, name, now)
             if done:
                 self._log(actor, "user.disabled", f"user:{name}", {}, now)
@@ -115,18 +132,45 @@ class CommitteeStore(StorePart):
     # -- triage and adjudication -----------------------------------------------------------
 
     def set_triage(
-        self, case_id: int, colour: str, *, actor: str, note: str | None = None
+        self,
+        case_id: int,
+        colour: str,
+        *,
+        actor: str,
+        note: str | None = None,
+        seen: int | None = None,
     ) -> _cases.Case:
-        """Give a case its colour; an open case becomes 'triaged'."""
+        """Give a case its colour; an open case becomes 'triaged'. ``seen``: the case's
+        version the page showed; ``CaseChanged`` if someone else changed it since. The
+        member's own last triage again (the form posted twice) records nothing."""
         now = self.clock()
         with self._db.transaction() as c:
-            case = _cases.require_case(c, case_id)
-            _committee.set_triage(c, case_id, colour, actor, now)
-            if case.status == "open":
-                case = _cases.set_status(c, case_id, "triaged", now)
-            details = {"colour": colour, "note": note, "status": case.status}
-            self._log(actor, "case.triaged", f"case:{case_id}", details, now)
-            return case
+            _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
+            self._triage(c, case_id, colour, actor, note, now)
+            return _cases.require_case(c, case_id)
+
+    def _triage(
+        self,
+        c: sqlite3.Connection,
+        case_id: int,
+        colour: str,
+        actor: str,
+        note: str | None,
+        now: datetime,
+    ) -> bool:
+        """Triage one case inside the caller's transaction; False (nothing recorded) when the
+        case's newest entry is this very triage by this member: a repeat, not news."""
+        said = {"colour": colour, "note": note}
+        if repeated(c, f"case:{case_id}", "case.triaged", actor, said):
+            return False
+        case = _cases.require_case(c, case_id)
+        _committee.set_triage(c, case_id, colour, actor, now)
+        if case.status == "open":
+            case = _cases.set_status(c, case_id, "triaged", now)
+        details = {**said, "status": case.status}
+        self._log(actor, "case.triaged", f"case:{case_id}", details, now)
+        return True
 
     def triage_colours(self) -> dict[int, str]:
         return _committee.triage(self._db.conn)
@@ -142,10 +186,22 @@ class CommitteeStore(StorePart):
         reason: str,
         actor: str,
         case_id: int | None = None,
+        seen: int | None = None,
     ) -> _adj.Adjudication:
-        """Record an adviser's verdict on a name match; 'not-same' suppresses it next time."""
+        """Record an adviser's verdict on a name match; 'not-same' suppresses it next time.
+        ``seen``: the version of ``case_id`` the page showed; ``CaseChanged`` if someone else
+        changed the case since (a colleague's verdict on the same match is not overwritten
+        unseen)."""
         now = self.clock()
         with self._db.transaction() as c:
+            subject = f"case:{case_id}" if case_id is not None else f"match:{list_id}/{entry}"
+            if case_id is not None:
+                require_unchanged(c, case_id, seen, actor)
+            asked = {"list": list_id, "entry": entry, "organisation": org_name}
+            asked |= {"country": country, "verdict": verdict, "reason": reason.strip()}
+            kept = _adj.get(c, list_id, entry, org_name, country)
+            if kept is not None and repeated(c, subject, "match.adjudicated", actor, asked):
+                return kept  # the form posted twice: recorded once
             adj = _adj.put(
                 c,
                 list_id=list_id,
@@ -158,7 +214,6 @@ class CommitteeStore(StorePart):
                 now=now,
                 case_id=case_id,
             )
-            subject = f"case:{case_id}" if case_id is not None else f"match:{list_id}/{entry}"
             details = {
                 "list": list_id,
                 "entry": entry,
@@ -193,15 +248,17 @@ class CommitteeStore(StorePart):
         actor: str,
         review_due: date | None = None,
         mitigations: Sequence[tuple[str, str, date | None]] = (),
+        seen: int | None = None,
     ) -> _committee.Decision:
         """Record the committee's decision (with its mitigation items) and decide the case.
 
         Idempotent: the same decision by the same member on a case it already decides (the
         form posted twice, a retried request) records nothing and returns that decision
-        with ``repeat`` set, for the caller to say so."""
+        with ``repeat`` set, for the caller to say so. ``seen``: as ``set_triage``."""
         now = self.clock()
         with self._db.transaction() as c:  # the write lock: a second post waits, then sees it
             case = _cases.require_case(c, case_id)
+            require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
                 c, case_id, decision, rationale, review_due, mitigations, actor, None
             )
@@ -219,26 +276,47 @@ class CommitteeStore(StorePart):
         return _committee.decisions(self._db.conn, case_id)
 
     def add_mitigation(
-        self, case_id: int, action: str, owner: str, due_on: date | None, *, actor: str
+        self,
+        case_id: int,
+        action: str,
+        owner: str,
+        due_on: date | None,
+        *,
+        actor: str,
+        seen: int | None = None,
     ) -> int:
+        """A mitigation item on a case; its id. ``seen``: as ``set_triage``. The same item
+        added again by the same member right after (the form posted twice) is not added twice:
+        the first one's id is returned."""
         now = self.clock()
         with self._db.transaction() as c:
             _cases.require_case(c, case_id)
-            row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
-            details = {
-                "mitigation": row_id,
+            require_unchanged(c, case_id, seen, actor)
+            item = {
                 "action": action.strip(),
                 "owner": owner.strip(),
                 "due_on": due_on.isoformat() if due_on else None,
             }
-            self._log(actor, "mitigation.added", f"case:{case_id}", details, now)
+            if same := repeated(c, f"case:{case_id}", "mitigation.added", actor, item):
+                return int(same.details["mitigation"])
+            row_id = _committee.add_mitigation(c, case_id, action, owner, due_on, None, now)
+            self._log(
+                actor, "mitigation.added", f"case:{case_id}", {"mitigation": row_id, **item}, now
+            )
             return row_id
 
     def set_mitigation_status(
-        self, mitigation_id: int, status: str, *, actor: str
+        self, mitigation_id: int, status: str, *, actor: str, seen: int | None = None
     ) -> _committee.Mitigation:
+        """``seen``: the version of the mitigation's case the page showed; ``CaseChanged`` if
+        someone else changed the case since (set the mitigation done, dropped it …). A
+        mitigation already in ``status`` is left as it is, with no entry."""
         now = self.clock()
         with self._db.transaction() as c:
+            was = _committee.mitigation(c, mitigation_id)
+            require_unchanged(c, was.case_id, seen, actor)
+            if was.status == status:
+                return was  # already so (the form posted twice): nothing to record
             m = _committee.set_mitigation_status(c, mitigation_id, status, now)
             details = {"mitigation": m.id, "status": status}
             self._log(actor, "mitigation.updated", f"case:{m.case_id}", details, now)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from kvrules.findings import Finding
 from kvrules.plain import entries_behind
+from kvrules.store.folding import fold_stored
 
 
 class Migration(NamedTuple):
@@ -427,6 +428,14 @@ def _fill_listed(conn: sqlite3.Connection) -> None:
         )
 
 
+def _fold_search_text(conn: sqlite3.Connection) -> None:
+    """The case search compared ``kv_fold(text)`` with the folded words, calling the fold (a
+    Python function) on every case's text at every query: the text is now stored folded
+    (``kvrules.store.folding.fold_stored``, also called after each record is written), so a
+    query reads it as it is."""
+    fold_stored(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -444,4 +453,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "adapter state rows", _ADAPTER_STATE),
     Migration(10, "findings keep the list entries they rest on", _FINDINGS_AS_FOUND),
     Migration(11, "findings made before keep their list entries too", (), _fill_listed),
+    Migration(12, "case search text stored folded", (), _fold_search_text),
+    # The tags a dry run last planned for the record (JSON list; NULL: none since the wish):
+    # a plan unchanged since is not planned again (no read of the record, no audit row).
+    Migration(
+        13,
+        "dry runs remember their plan",
+        ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
+    ),
 )

@@ -28,6 +28,13 @@ def ensure_source(
     )
 
 
+def adapters(conn: sqlite3.Connection) -> dict[str, str]:
+    """Configured source name -> its adapter's name, for the sources scans registered with
+    one (the bookkeeping entries, "pure#full-read-at" and such, have none)."""
+    rows = conn.execute("SELECT name, adapter FROM sources WHERE adapter IS NOT NULL")
+    return {r["name"]: r["adapter"] for r in rows}
+
+
 def get_cursor(conn: sqlite3.Connection, source: str) -> str | None:
     row = conn.execute("SELECT cursor FROM sources WHERE name = ?", (source,)).fetchone()
     return row["cursor"] if row else None
@@ -69,3 +76,16 @@ def observe(
         (digest, ts(now), changed, ts(now), source, record_id),
     )
     return Change.CHANGED if changed else Change.UNCHANGED
+
+
+def observed(conn: sqlite3.Connection, source: str) -> list[str]:
+    """The ids of every record of ``source`` a scan has observed (and not forgotten since)."""
+    rows = conn.execute("SELECT record_id FROM record_snapshots WHERE source = ?", (source,))
+    return [r["record_id"] for r in rows]
+
+
+def forget_observed(conn: sqlite3.Connection, source: str, record_id: str) -> None:
+    """The record is gone from the source: seen again later, it is new."""
+    conn.execute(
+        "DELETE FROM record_snapshots WHERE source = ? AND record_id = ?", (source, record_id)
+    )

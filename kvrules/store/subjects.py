@@ -22,6 +22,7 @@ from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
+from kvrules.store.folding import fold_stored
 
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
@@ -82,18 +83,15 @@ def subject_kind(event: CollaborationEvent) -> str:
 
 
 def put(conn: sqlite3.Connection, event: CollaborationEvent, now: datetime) -> None:
+    body = json.dumps(subject_body(event), ensure_ascii=False)
     conn.execute(
         "INSERT INTO record_subjects (source_system, record_id, kind, body, updated_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_system, record_id) DO UPDATE SET"
         " kind = excluded.kind, body = excluded.body, updated_at = excluded.updated_at",
-        (
-            event.source.system,
-            event.source.record_id,
-            subject_kind(event),
-            json.dumps(subject_body(event), ensure_ascii=False),
-            ts(now),
-        ),
+        (event.source.system, event.source.record_id, subject_kind(event), body, ts(now)),
     )
+    if not body.isascii():  # the search text the triggers kept: lower-cased, ASCII only
+        fold_stored(conn, event.source.system, event.source.record_id)
 
 
 def touch(conn: sqlite3.Connection, source_system: str, record_id: str, now: datetime) -> None:

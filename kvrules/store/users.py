@@ -87,6 +87,17 @@ def set_password_hash(
     )
 
 
+def require_another_admin(conn: sqlite3.Connection, name: str) -> None:
+    """ValueError when ``name`` is the one enabled admin account: disabling or demoting it
+    would leave nobody to manage accounts in the web app. Call in the write's transaction:
+    two admins disabling each other at the same moment both passed a check made before."""
+    enabled = conn.execute(
+        "SELECT name FROM users WHERE role = 'admin' AND disabled_at IS NULL"
+    ).fetchall()
+    if [r["name"] for r in enabled] == [name]:
+        raise ValueError(f"{name} is the last admin: add another one first")
+
+
 def disable(conn: sqlite3.Connection, name: str, now: datetime) -> bool:
     cur = conn.execute(
         "UPDATE users SET disabled_at = ?, updated_at = ?,"

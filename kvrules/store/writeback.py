@@ -25,6 +25,13 @@ class WriteBack:
     written: list[str] | None = None  # what kvrules last wrote (None: never)
     attempted: list[str] | None = None  # a write begun whose outcome was never recorded
     skipped: str | None = None  # why the wish was left unwritten (someone else's value)
+    planned: list[str] | None = None  # what a dry run last planned (None: not since the wish)
+
+    @property
+    def planned_earlier(self) -> bool:
+        """A dry run already planned exactly this wish: planning it again would read the
+        record and audit the same plan once more."""
+        return self.planned is not None and self.planned == sorted(set(self.tags))
 
 
 def _tags(value: str | None) -> list[str] | None:
@@ -44,6 +51,7 @@ def _row(r: sqlite3.Row) -> WriteBack:
         _tags(r["written_tags"]),
         _tags(r["attempted_tags"]),
         r["skipped_reason"],
+        _tags(r["planned_tags"]),
     )
 
 
@@ -62,6 +70,8 @@ def enqueue(
         " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, record_id) DO UPDATE SET"
         " tags = excluded.tags, status = 'pending', attempts = 0, last_error = NULL,"
         " skipped_reason = NULL,"
+        " planned_tags = CASE WHEN writeback_queue.tags = excluded.tags"
+        " THEN writeback_queue.planned_tags END,"
         " next_attempt_at = excluded.next_attempt_at, updated_at = excluded.updated_at"
         " WHERE writeback_queue.tags != excluded.tags OR writeback_queue.status != 'done'",
         (source, record_id, wanted, ts(now), ts(now), ts(now)),
@@ -84,9 +94,33 @@ def due(
     return [_row(r) for r in rows]
 
 
+def for_record(conn: sqlite3.Connection, source: str, record_id: str) -> WriteBack | None:
+    """The record's write-back row (one per record: a new wish replaces the old), or None."""
+    r = conn.execute(
+        "SELECT * FROM writeback_queue WHERE source = ? AND record_id = ?", (source, record_id)
+    ).fetchone()
+    return _row(r) if r else None
+
+
+def left_in_words(row: WriteBack) -> str | None:
+    """What a done-but-not-written row says in a table or on a case page: "left: holds ks:low,
+    set by someone else (not kvrules)"; None for a row that was not left."""
+    if row.skipped is None or row.status != "done":
+        return None
+    return f"left: {row.skipped.removesuffix('; left as is')}"
+
+
 def get(conn: sqlite3.Connection, row_id: int) -> WriteBack | None:
     r = conn.execute("SELECT * FROM writeback_queue WHERE id = ?", (row_id,)).fetchone()
     return _row(r) if r else None
+
+
+def note_planned(conn: sqlite3.Connection, row_id: int, tags: list[str]) -> None:
+    """A dry run planned ``tags`` for the row (see ``WriteBack.planned_earlier``)."""
+    conn.execute(
+        "UPDATE writeback_queue SET planned_tags = ? WHERE id = ? AND tags = ?",
+        (_json(tags), row_id, _json(tags)),
+    )
 
 
 def begin_write(conn: sqlite3.Connection, row_id: int, tags: list[str]) -> None:
@@ -162,3 +196,8 @@ def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> WriteBack |
         (ts(now), ts(now), row_id),
     ).fetchone()
     return _row(row) if row else None
+
+
+def drop(conn: sqlite3.Connection, row_id: int) -> None:
+    """Remove a write-back row: its record is gone from the source."""
+    conn.execute("DELETE FROM writeback_queue WHERE id = ?", (row_id,))

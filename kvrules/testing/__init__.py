@@ -12,8 +12,10 @@ The whole suite, with a few lines of pytest (see ``docs/writing-an-adapter.md``)
 
 It checks: paging to the end, resume after an interruption, incremental fetch (changed records
 come back, unchanged ones do not), quarantine of unmappable records, dry-run by default and
-writing nothing, idempotent write-back that persists, errors for unknown records and broken
-sources, and no secret in logs or messages.
+writing nothing, idempotent write-back that persists and leaves what people set (other tags, and
+kvrules' own group where kvrules did not write it) as it was, errors for unknown records and broken
+sources, no secret in logs, messages or fetched records, and none sent to another host after a
+redirect (the adapter pointed at a ``HostileServer`` through ``SourceHarness.adapter_at``).
 
 Or call single checks where building a source per test is too costly::
 
@@ -38,7 +40,9 @@ from typing import TYPE_CHECKING, Any
 from kvrules.testing.checks import (
     check_dry_run_writes_nothing,
     check_incremental,
+    check_keeps_human_values,
     check_no_secret,
+    check_no_secret_in_records,
     check_nothing_new,
     check_pages_to_end,
     check_quarantine,
@@ -67,7 +71,9 @@ __all__ = [
     "SourceHarness",
     "check_dry_run_writes_nothing",
     "check_incremental",
+    "check_keeps_human_values",
     "check_no_secret",
+    "check_no_secret_in_records",
     "check_nothing_new",
     "check_pages_to_end",
     "check_quarantine",

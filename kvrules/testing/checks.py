@@ -19,13 +19,36 @@ from kvrules.config import SECRET_KEYS
 from kvrules.contract import wrong_type
 from kvrules.credentials import declared_secrets, env_prefix, setting_secret
 
+# Cursor-only items in a row after which a fetch is taken not to end (no record comes any more)
+MAX_ITEMS_WITHOUT_A_RECORD = 10_000
+
 
 def fetched(adapter: Adapter, cursor: str | None = None) -> Iterator[FetchedRecord]:
     """``adapter.fetch(cursor)``, each item a FetchedRecord (AssertionError naming the plugin
-    and the hook otherwise, in the words a scan uses)."""
+    and the hook otherwise, in the words a scan uses). Bounded: a record yielded a second time
+    in one fetch (paging that does not advance) or ``MAX_ITEMS_WITHOUT_A_RECORD`` cursor-only
+    items in a row end it with an AssertionError, instead of a test that runs until it is
+    killed with memory growing."""
+    seen: set[str] = set()
+    idle = 0
     for item in adapter.fetch(cursor):
         if problem := wrong_type(adapter, "fetch", item, FetchedRecord, "yielded"):
             raise AssertionError(problem)
+        if item.events or item.error:
+            if item.record_id in seen:
+                raise AssertionError(
+                    f"fetch did not end: record {item.record_id} yielded again "
+                    f"(after {len(seen)} record(s); does the next page start after the last?)"
+                )
+            seen.add(item.record_id)
+            idle = 0
+        else:
+            idle += 1
+            if idle >= MAX_ITEMS_WITHOUT_A_RECORD:
+                raise AssertionError(
+                    f"fetch did not end: {idle} items in a row without a record "
+                    f"(after {len(seen)} record(s))"
+                )
         yield item
 
 
@@ -136,6 +159,36 @@ def check_write_back(adapter: Adapter, record_id: str, tags: list[str]) -> None:
     assert undo.skipped is None, "kvrules must be able to change what it wrote itself"
 
 
+def check_keeps_human_values(
+    adapter: Adapter, record_id: str, tags: list[str], human_values: Callable[[], object]
+) -> None:
+    """Every write to ``record_id`` (a dry run, a write as if kvrules had written nothing,
+    the same again, an undo) leaves the values a person set there (``human_values()``, read
+    from the source) as they were: kvrules owns its own tags, nothing else."""
+    expected = human_values()
+
+    def unchanged(call: str) -> None:
+        now = human_values()
+        assert now == expected, (
+            f"{call} changed what a person set on {record_id}: {expected!r} became {now!r}"
+        )
+
+    first = tags_written(adapter, record_id, tags)
+    unchanged(f"write_tags({record_id!r}, {tags}) (a dry run)")
+    if first.skipped:  # a value of kvrules' own group that kvrules did not write
+        tags_written(adapter, record_id, tags, dry_run=False)
+        unchanged(f"write_tags({record_id!r}, {tags}, dry_run=False) (skipped: {first.skipped})")
+        return
+    calls: list[tuple[list[str], list[str] | None]] = [
+        (tags, first.before),
+        (tags, tags),
+        (first.before, tags),
+    ]
+    for wanted, written in calls:
+        tags_written(adapter, record_id, wanted, dry_run=False, written=written)
+        unchanged(f"write_tags({record_id!r}, {wanted}, dry_run=False, written={written})")
+
+
 def check_dry_run_writes_nothing(
     adapter: Adapter, record_id: str, tags: list[str], snapshot: Callable[[], object]
 ) -> None:
@@ -173,13 +226,20 @@ def check_source_failure(adapter: Adapter) -> BaseException:
     raise AssertionError(f"fetch on a broken source returned {len(records)} record(s)")
 
 
-def check_no_secret(secret: str, *texts: str) -> None:
+def check_no_secret(secret: str, *texts: str, where: str = "logs or messages") -> None:
     """The secret appears in none of the texts (captured logs, error messages, reprs)."""
     for text in texts:
         at = text.find(secret)
         if at >= 0:  # show where, with the secret itself masked
             context = text[max(0, at - 60) : at + len(secret) + 20].replace(secret, "***")
-            raise AssertionError(f"a secret leaked into logs or messages: ...{context}...")
+            raise AssertionError(f"a secret leaked into {where}: ...{context}...")
+
+
+def check_no_secret_in_records(secret: str, records: Iterable[FetchedRecord]) -> None:
+    """The secret is in no fetched record: not in its events (a keyword, a title, a link), its
+    error, cursor or state rows. Rules, the store, cases and reports would all show it."""
+    for r in records:
+        check_no_secret(secret, r.model_dump_json(), where=f"fetched record {r.record_id}")
 
 
 def check_secret_settings(config: BaseModel, secret: str, folder: Path) -> list[str]:

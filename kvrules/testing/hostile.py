@@ -25,7 +25,8 @@ Behaviours:
   string, so a client that does not bound it parses it); without ``declare_length`` it is
   chunked, so only counting the bytes read can stop it.
 
-``requests`` lists what arrived (method, path with query, headers), also on a server that was
+``requests`` lists what arrived (method, path with query, headers: a dict whose names are
+lower-cased, ``headers["x-api-key"]``), also on a server that was
 only the target of a redirect, or one playing a proxy (``GET http://host/path`` for plain http,
 ``CONNECT host:443`` for a tunnel: script ``"host:443"`` to answer it); ``hangups`` the paths
 whose answer the client cut off, and ``wait_for_hangup(path)`` waits for that (a client that

@@ -16,6 +16,7 @@ None in your subclass, e.g. ``test_nothing_new_yields_no_records = None``, and s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ import pytest
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord
 from kvrules.testing import checks
 from kvrules.testing.harness import SourceHarness
+from kvrules.testing.hostile import HostileServer, Json, Redirect
 
 T = TypeVar("T")
 
@@ -33,8 +35,9 @@ T = TypeVar("T")
 def _optional(operation: Callable[[], T], what: str) -> T:
     try:
         return operation()
-    except NotImplementedError:
-        pytest.skip(f"the harness does not implement {what}")
+    except NotImplementedError as exc:
+        why = f" ({exc})" if str(exc) else ""
+        pytest.skip(f"the harness does not implement {what}{why}")
 
 
 def _writable(records: list[FetchedRecord], adapter: Adapter) -> str:
@@ -66,10 +69,24 @@ class AdapterConformance:
         """A complete fetch from the beginning (already checked by ``check_pages_to_end``)."""
         return checks.check_pages_to_end(adapter)
 
-    def test_pages_to_the_end(self, full: list[FetchedRecord]) -> None:
+    def test_pages_to_the_end(self, harness: SourceHarness, full: list[FetchedRecord]) -> None:
+        returned = {r.record_id for r in checks.content(full)}
+        try:
+            held = harness.record_ids()
+        except NotImplementedError:
+            held = None
+        if held is not None:  # the source's own count: a short fetch is the adapter's
+            missing = sorted(set(held) - returned)
+            assert not missing, (
+                f"the adapter's fetch returned {len(set(held) & returned)} of the "
+                f"{len(set(held))} records the source holds (missing {', '.join(missing[:5])}"
+                f"{', …' if len(missing) > 5 else ''}): does it read every page?"
+            )
         mapped = [r for r in checks.content(full) if r.events]
         assert len(mapped) >= self.min_records, (
-            f"the harness source needs >= {self.min_records} mappable records, has {len(mapped)}"
+            f"the adapter's fetch returned {len(mapped)} mappable record(s); the suite needs >= "
+            f"{self.min_records}: give the harness source more, or, if it holds more, does "
+            "fetch read every page?"
         )
 
     def test_resumes_after_interruption(self, adapter: Adapter, full: list[FetchedRecord]) -> None:
@@ -147,6 +164,27 @@ class AdapterConformance:
             fresh.close()
         assert sorted(seen.before) == sorted(set(harness.tags)), "the write did not persist"
 
+    def test_write_back_keeps_what_people_set(
+        self, harness: SourceHarness, adapter: Adapter, full: list[FetchedRecord]
+    ) -> None:
+        """Tags and keywords a person set (another group; kvrules' own group, not written by
+        kvrules) survive every write: an adapter that puts back only kvrules' tags erases them."""
+        writable = [
+            r.record_id for r in checks.content(full) if r.events and adapter.taggable(r.record_id)
+        ]
+        assert len(writable) >= 2, "two mappable, taggable records are needed to write tags to"
+        for record_id, own_group in zip(writable, (False, True), strict=False):
+            _optional(
+                lambda r=record_id, own=own_group: harness.add_human_values(r, own_group=own),
+                "add_human_values()",
+            )
+            checks.check_keeps_human_values(
+                adapter,
+                record_id,
+                harness.tags,
+                lambda r=record_id: _optional(lambda: harness.human_values(r), "human_values()"),
+            )
+
     def test_unknown_record_write_raises(self, harness: SourceHarness, adapter: Adapter) -> None:
         before = harness.snapshot()
         checks.check_unknown_record(
@@ -183,6 +221,42 @@ class AdapterConformance:
         finally:
             adapter.close()
         checks.check_no_secret(secret, caplog.text, *texts)
+        checks.check_no_secret_in_records(secret, records)
+
+    def test_the_secret_never_follows_a_redirect(self, harness: SourceHarness) -> None:
+        """A client that follows redirects carries the adapter's credential (an ``x-api-key``
+        header) to whatever host the RIS, or whoever answers for it, names. The adapter is
+        pointed at a server redirecting every request to another host (``adapter_at``); it
+        may fail, but its secret must not arrive there."""
+        secret = harness.secret
+        if not secret:
+            pytest.skip("the harness declares no secret")
+        with HostileServer() as ris, HostileServer() as elsewhere:
+            ris.script("/", Redirect(elsewhere.url("/redirected", host="localhost")))
+            elsewhere.script("/", Json({}))
+            adapter = _optional(lambda: harness.adapter_at(ris.url()), "adapter_at()")
+            try:
+                for action in (
+                    lambda: list(checks.fetched(adapter, None)),
+                    lambda: adapter.write_tags(harness.unknown_record_id, harness.tags),
+                ):
+                    # refusing the redirect (an error) is right: only where the key went matters
+                    with contextlib.suppress(Exception):
+                        action()
+            finally:
+                adapter.close()
+            leaked = [r for r in elsewhere.requests if secret in f"{r.path} {r.headers}"]
+            if leaked:
+                where = ", ".join(
+                    sorted({name for r in leaked for name, v in r.headers.items() if secret in v})
+                    or ["the path"]
+                )
+                raise AssertionError(
+                    f"the adapter sent its secret to another host after a redirect: "
+                    f"{elsewhere.url(host='localhost')} received it in {where} "
+                    f"({leaked[0].method} {leaked[0].path}); redirected from {ris.url()} — "
+                    "do not follow redirects with credentials (kvrules.http refuses them)"
+                )
 
     def test_secrets_come_from_the_environment_or_a_file(
         self, harness: SourceHarness, adapter: Adapter, tmp_path: Path

@@ -23,11 +23,6 @@ def _back(request: Request, message: str) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
-def _last_admin(store, name: str) -> bool:
-    admins = [u.name for u in store.users() if u.role == "admin" and not u.disabled]
-    return admins == [name]
-
-
 def _accounts_page(request: Request, **extra: object) -> Response:
     with open_store(request) as store:
         accounts, tokens = store.users(), store.api_tokens()
@@ -84,9 +79,12 @@ async def save_account(request: Request) -> Response:
         return error_page(request, 400, str(exc))
     with open_store(request) as store:
         existing = store.user(name)
-        if existing and role != "admin" and existing.role == "admin" and _last_admin(store, name):
-            return error_page(request, 400, f"{name} is the last admin: add another one first.")
-        new = store.add_user(name, role, password_hash, actor=request.state.user.name)
+        try:  # the last-admin check is made in the write's transaction
+            new = store.add_user(
+                name, role, password_hash, actor=request.state.user.name, keep_an_admin=True
+            )
+        except ValueError as exc:
+            return error_page(request, 400, f"{exc}.")
     how = "with a local password" if password_hash else "signing in through SSO or as before"
     still = (
         " It is still disabled: enable it to let it sign in."
@@ -102,10 +100,11 @@ async def disable_account(request: Request) -> Response:
     if name == request.state.user.name:
         return error_page(request, 400, "You cannot disable your own account.")
     with open_store(request) as store:
-        if _last_admin(store, name):
-            return error_page(request, 400, f"{name} is the last admin: add another one first.")
-        if not store.disable_user(name, actor=request.state.user.name):
-            return error_page(request, 404, f"There is no active account {name}.")
+        try:  # the last-admin check is made in the write's transaction
+            if not store.disable_user(name, actor=request.state.user.name, keep_an_admin=True):
+                return error_page(request, 404, f"There is no active account {name}.")
+        except ValueError as exc:
+            return error_page(request, 400, f"{exc}.")
     return _back(request, f"Account {name} disabled.")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -20,7 +22,8 @@ from kvrules.web.templating import css, environment
 from kvrules.web.throttle import Throttle
 
 CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 HEADERS = [
@@ -65,6 +68,12 @@ async def stylesheet(request: Request) -> Response:
     return Response(css(), media_type="text/css")
 
 
+async def prescreen_script(request: Request) -> Response:
+    """The pre-screen form's one script: it adds rows in the page (the form works without)."""
+    text = files("kvrules.web").joinpath("static/prescreen.js").read_text(encoding="utf-8")
+    return Response(text, media_type="text/javascript")
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """Not found, method not allowed, ...: the site's own error page, not a bare text."""
     if not isinstance(exc, HTTPException):
@@ -82,6 +91,7 @@ def create_app(settings: WebSettings) -> Starlette:
     routes = [
         Route("/", home),
         Route("/static/app.css", stylesheet),
+        Route("/static/prescreen.js", prescreen_script),
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
@@ -109,6 +119,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/prescreen", prescreen.prescreen_form),
         Route("/prescreen", prescreen.prescreen_submit, methods=["POST"]),
         Route("/prescreen/{prescreen_id:int}", prescreen.prescreen_page),
+        Route("/prescreen/{prescreen_id:int}.md", prescreen.prescreen_markdown_file),
         Route("/prescreen/{prescreen_id:int}/send", prescreen.prescreen_send, methods=["POST"]),
         Route("/api/v1/screen", api.screen, methods=["POST"]),
         Route("/api/v1/openapi.json", api.openapi),

@@ -1,10 +1,11 @@
 """The case page's forms read back: what is wrong with a field (shown beside it, the form kept
 as typed) and whether someone else changed the case since the page was opened.
 
-Optimistic concurrency lives here, in the web layer: each form carries the id of the case's
-newest history entry when the page was drawn (``version``); a submit made from an older page
-is refused and the page re-shown with what changed, so a second committee member never
-overwrites or supersedes a colleague's triage or decision without seeing it.
+Optimistic concurrency: each form carries the id of the case's newest history entry when the
+page was drawn (``version``); the store checks it in the transaction that writes
+(``kvrules.store.changes``), and a submit made from an older page is refused and the page
+re-shown with what changed, so a second committee member never overwrites or supersedes a
+colleague's triage or decision without seeing it, even when both post at the same moment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from kvrules.errors import KvrulesError
-from kvrules.history import sentence
+from kvrules.history import Words, sentence
 from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import DECISIONS
 from kvrules.store.committee import TRIAGE
@@ -83,22 +84,31 @@ def case_version(history: list[AuditEntry]) -> int:
     return max((e.id for e in history), default=0)
 
 
-def changes_since(form: Any, history: list[AuditEntry]) -> list[AuditEntry]:
-    """The case's history entries newer than the page the form came from. A form without a
-    version (a script posting directly) is not checked: it has no page to be stale against."""
+def seen_version(form: Any) -> int | None:
+    """The case's version the page the form came from showed, for the store to check. None
+    for a form without one (a script posting directly): it has no page to be stale against."""
     seen = str(form.get("version", "")).strip()
-    if not seen.isdigit():
-        return []
-    return [e for e in history if e.id > int(seen)]
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 19 else None
 
 
-def stale_message(changes: list[AuditEntry], when: Any) -> str:
-    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …"."""
+def stale_message(changes: list[AuditEntry], when: Any, words: Words | None = None) -> str:
+    """ "alice changed this case at 07:31 UTC (triaged it green) since you opened it; …".
+    ``words``: the case's (``case_words``), to name the mitigation or list entry changed."""
     latest = changes[-1]
     also = f", and {len(changes) - 1} change(s) before that" if len(changes) > 1 else ""
     return (
-        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest)}){also} "
+        f"{latest.actor} changed this case at {when(latest.at)} ({sentence(latest, words)}){also} "
         "since you opened it; review and submit again."
+    )
+
+
+def bulk_stale_message(changes: list[AuditEntry], when: Any) -> str:
+    """ "alice changed case #12 at 07:31 UTC (triaged it green) since this list was drawn; …"."""
+    latest = changes[-1]
+    case = latest.subject.removeprefix("case:")
+    return (
+        f"{latest.actor} changed case #{case} at {when(latest.at)} ({sentence(latest)}) since "
+        "this list was drawn; nothing was changed: review the list and apply again."
     )
 
 

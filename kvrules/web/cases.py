@@ -14,10 +14,14 @@ from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
+from kvrules.store.changes import CaseChanged
+from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.store.writeback import left_in_words
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
@@ -32,9 +36,10 @@ from kvrules.web.casedata import (
 from kvrules.web.caseform import (
     MITIGATION_ROWS,
     FormProblem,
+    bulk_stale_message,
     case_version,
-    changes_since,
     read_decision,
+    seen_version,
     stale_message,
 )
 
@@ -59,8 +64,21 @@ PAGE_SIZE = 100  # cases per page of the list
 
 @guard("view")
 async def case_list(request: Request) -> Response:
-    filters = Filters.from_query(request.query_params)
+    return _list_view(request, Filters.from_query(request.query_params))
+
+
+def _list_view(
+    request: Request,
+    filters: Filters,
+    *,
+    typed: Any = None,
+    changes: list[AuditEntry] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case list; after a bulk change refused because a case changed since the list was
+    drawn, with the change and the cases ticked as they were (``typed``) and what changed."""
     wanted = whole_number(request.query_params.get("page", "")) or 1  # 0: the first
+    zone = request.app.state.settings.time_zone
     with open_store(request) as store:
         query = filters.case_query(datetime.now(UTC))
         _, matching = store.search_cases(query, limit=0)
@@ -72,10 +90,20 @@ async def case_list(request: Request) -> Response:
         total = store.search_cases(CaseQuery(), limit=0)[1]
         facets = store.case_facets()
         advisers = store.advisers()
+        # what the bulk form carries: the log's newest entry, so a change made from a list
+        # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
+        version = store.audit_head()[0]
+    typed = typed or {}
     return _render(
         request,
         "cases.html",
         {
+            "version": version,
+            "typed": typed,
+            "ticked": {str(v) for v in typed.getlist("case")} if typed else set(),
+            "notice": (
+                bulk_stale_message(changes, lambda at: local_time(at, zone)) if changes else None
+            ),
             "rows": rows,
             "matching": matching,
             "first": first + 1,
@@ -92,6 +120,7 @@ async def case_list(request: Request) -> Response:
             "rulebook_titles": request.app.state.settings.rulebook_titles,
             **facets,
         },
+        status_code=status_code,
     )
 
 
@@ -111,29 +140,52 @@ async def bulk_change(request: Request) -> Response:
     """Triage, reopen/close or assign many cases at once; audited per case."""
     form = request.state.form
     kind, _, value = str(form.get("change", "")).partition(":")
-    actor = request.state.user.name
+    actor, seen = request.state.user.name, seen_version(form)
     with open_store(request) as store:
         ids, filters = _bulk_targets(store, form)
         if not ids:
             return error_page(request, 400, "Tick at least one case, or choose all matching cases.")
         try:
             if kind == "triage" and value in TRIAGE:
-                done, said = store.triage_cases(ids, value, actor=actor), f"triaged {value}"
+                done = store.triage_cases(ids, value, actor=actor, seen=seen)
+                said = f"triaged {value}"
+            elif kind == "status" and value == "closed":
+                # only what needs no decision closes in bulk; the rest is named, with why
+                ids, refused = store.closable_cases(ids, actor=actor, seen=seen)
+                done = store.set_cases_status(ids, value, actor=actor, seen=seen)
+                said = "closed" + _not_closed(refused)
             elif kind == "status" and value in BULK_STATUSES:
-                done = store.set_cases_status(ids, value, actor=actor)
-                said = "reopened" if value == "open" else "closed"
+                done = store.set_cases_status(ids, value, actor=actor, seen=seen)
+                said = "reopened"
             elif kind == "assign":
-                done, said = store.assign_cases(ids, value, actor=actor), f"assigned to {value}"
+                done = store.assign_cases(ids, value, actor=actor, seen=seen)
+                said = f"assigned to {value}"
             else:
                 return error_page(
                     request, 400, "Choose what to change: a triage colour, a status or an adviser."
                 )
+        except CaseChanged as changed:
+            return _list_view(
+                request, filters, typed=form, changes=changed.changes, status_code=409
+            )
         except KeyError as exc:
             return error_page(request, 404, f"There is {exc.args[0]}.")  # "no case 12"
         except ValueError as exc:
             return error_page(request, 400, str(exc))
-    flash(request, f"{done} case{'s' if done != 1 else ''} {said}.")
+    # a case already as asked (the same change posted twice) was left as it was
+    already = f"; {len(ids) - done} already {'was' if len(ids) - done == 1 else 'were'}"
+    flash(
+        request,
+        f"{done} case{'s' if done != 1 else ''} {said}{already if done < len(ids) else ''}.",
+    )
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
+
+
+def _not_closed(refused: dict[int, str]) -> str:
+    """What a bulk close says of the cases it left open: which, why, and what to do."""
+    if not refused:
+        return ""
+    return f"; {not_closed_in_words(refused)}. Decide them on their case page"
 
 
 def _case_view(
@@ -142,12 +194,13 @@ def _case_view(
     *,
     typed: Any = None,
     errors: dict[str, str] | None = None,
-    notice: str | None = None,
+    changes: list[AuditEntry] | None = None,
     status_code: int = 200,
 ) -> Response:
     """The case page; after a refused submit, with the form as typed (``typed``), each
-    problem beside its field (``errors``: field name → message) or a notice above the forms
-    (``notice``: someone else changed the case meanwhile)."""
+    problem beside its field (``errors``: field name → message) or a notice beside the form
+    (``changes``: what someone else changed in the case meanwhile)."""
+    zone = request.app.state.settings.time_zone
     with open_store(request) as store:
         case = store.case(case_id)
         if case is None:
@@ -165,6 +218,8 @@ def _case_view(
         )
         mitigations = store.mitigations(case_id)
         screened, titles = store.screening()
+        # a tag kvrules deliberately did not write (someone else's value): said on the page
+        writeback = store.writeback_for(case.source_system, case.record_id)
         context = {
             "case": case,
             "title": label.heading,
@@ -186,7 +241,11 @@ def _case_view(
                 (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
                 None,
             ),
-            "words": case_words((stored.finding for stored, _ in findings), subject, mitigations),
+            "words": (
+                words := case_words(
+                    (stored.finding for stored, _ in findings), subject, mitigations
+                )
+            ),
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,
@@ -200,7 +259,15 @@ def _case_view(
             "unscreened": not_screened_on_country(subject),
             "typed": typed or {},
             "errors": errors or {},
-            "notice": notice,
+            "notice": (
+                stale_message(changes, lambda at: local_time(at, zone), words) if changes else None
+            ),
+            # the record deleted at the source: said at the top, for the committee
+            "source_gone": next(
+                (e for e in reversed(history) if e.action == "case.source-gone"), None
+            ),
+            "tags_left": left_in_words(writeback) if writeback else None,
+            "tags_wanted": " ".join(writeback.tags) or "none" if writeback else None,
         }
     return _render(request, "case.html", context, status_code=status_code)
 
@@ -210,18 +277,14 @@ async def case_page(request: Request) -> Response:
     return _case_view(request, _case_id(request))
 
 
-def _stale(request: Request, case_id: int, form: Any) -> Response | None:
-    """The case page again, the form as typed, when someone else changed the case since it
-    was opened. One's own changes do not make one's page stale: the same form posted twice (a
-    double click) reaches the store, which records it once and says so."""
-    with open_store(request) as store:
-        changes = changes_since(form, store.audit_entries(f"case:{case_id}"))
-    changes = [e for e in changes if e.actor != request.state.user.name]
-    if not changes:
-        return None
-    zone = request.app.state.settings.time_zone
-    notice = stale_message(changes, lambda at: local_time(at, zone))
-    return _case_view(request, case_id, typed=form, notice=notice, status_code=409)
+def _changed(request: Request, changed: CaseChanged, form: Any) -> Response:
+    """The case page again (409), the form as typed, when the store refused a write because
+    someone else changed the case since the page was opened (``kvrules.store.changes``: the
+    check is made in the write's transaction). One's own changes do not make one's page
+    stale: the same form posted twice (a double click) is recorded once and said so."""
+    return _case_view(
+        request, changed.case_id, typed=form, changes=changed.changes, status_code=409
+    )
 
 
 @guard("triage")
@@ -231,14 +294,16 @@ async def triage(request: Request) -> Response:
     if colour not in TRIAGE:
         errors = {"colour": "choose green, amber or red"}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
-    with open_store(request) as store:
-        if store.case(case_id) is None:
-            return error_page(request, 404, f"There is no case {case_id}.")
-    if (refused := _stale(request, case_id, form)) is not None:
-        return refused
-    with open_store(request) as store:
-        note = str(form.get("note", "")).strip() or None
-        store.set_triage(case_id, colour, actor=request.state.user.name, note=note)
+    note = str(form.get("note", "")).strip() or None
+    try:
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.set_triage(
+                case_id, colour, actor=request.state.user.name, note=note, seen=seen_version(form)
+            )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     return _back(request, case_id, f"Case {case_id} triaged {colour}.")
 
 
@@ -248,19 +313,23 @@ async def adjudicate(request: Request) -> Response:
     verdict, reason = str(form.get("verdict", "")), str(form.get("reason", "")).strip()
     if verdict not in ("not-same", "same") or not reason:
         return error_page(request, 400, "An adjudication needs a verdict and a reason.")
-    with open_store(request) as store:
-        if store.case(case_id) is None:
-            return error_page(request, 404, f"There is no case {case_id}.")
-        store.adjudicate_match(
-            list_id=str(form.get("list", "")),
-            entry=str(form.get("entry", "")),
-            org_name=str(form.get("organisation", "")),
-            country=str(form.get("country", "")) or None,
-            verdict=verdict,
-            reason=reason,
-            actor=request.state.user.name,
-            case_id=case_id,
-        )
+    try:
+        with open_store(request) as store:
+            if store.case(case_id) is None:
+                return error_page(request, 404, f"There is no case {case_id}.")
+            store.adjudicate_match(
+                list_id=str(form.get("list", "")),
+                entry=str(form.get("entry", "")),
+                org_name=str(form.get("organisation", "")),
+                country=str(form.get("country", "")) or None,
+                verdict=verdict,
+                reason=reason,
+                actor=request.state.user.name,
+                case_id=case_id,
+                seen=seen_version(form),
+            )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     said = "not the same organisation" if verdict == "not-same" else "the same organisation"
     return _back(request, case_id, f"Recorded: {said}. Later scans remember it.")
 
@@ -274,8 +343,6 @@ async def decide(request: Request) -> Response:
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
-    if (refused := _stale(request, case_id, form)) is not None:
-        return refused
     try:
         with open_store(request) as store:
             if store.case(case_id) is None:
@@ -288,7 +355,10 @@ async def decide(request: Request) -> Response:
                 actor=request.state.user.name,
                 review_due=wanted.review_due,
                 mitigations=wanted.mitigations,
+                seen=seen_version(form),
             )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     except ValueError as exc:  # what the store refuses that the form did not foresee
         errors = {"decision": str(exc)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
@@ -321,11 +391,14 @@ async def approve_decision(request: Request) -> Response:
         return error_page(request, 404, f"There is no decision {decision_id}.")
     # approved from a page opened before a colleague's change (a new finding, a newer
     # proposal): show what changed rather than put the decision into effect unseen
-    if (refused := _stale(request, proposed.case_id, request.state.form)) is not None:
-        return refused
+    form = request.state.form
     with open_store(request) as store:
         try:
-            d = store.approve_decision(decision_id, actor=request.state.user.name)
+            d = store.approve_decision(
+                decision_id, actor=request.state.user.name, seen=seen_version(form)
+            )
+        except CaseChanged as changed:
+            return _changed(request, changed, form)
         except KeyError:
             return error_page(request, 404, f"There is no decision {decision_id}.")
         except ValueError as exc:
@@ -352,7 +425,10 @@ async def add_mitigation(request: Request) -> Response:
                 str(form.get("owner", "")),
                 parse_date(str(form.get("due_on", ""))),
                 actor=request.state.user.name,
+                seen=seen_version(form),
             )
+    except CaseChanged as changed:
+        return _changed(request, changed, form)
     except ValueError as exc:
         return error_page(request, 400, str(exc))
     return _back(request, case_id, "Mitigation added.")
@@ -370,7 +446,10 @@ async def mitigation_status(request: Request) -> Response:
                 row_id(request, "mitigation_id", "mitigation"),
                 status,
                 actor=request.state.user.name,
+                seen=seen_version(form),
             )
+        except CaseChanged as changed:
+            return _changed(request, changed, form)
         except KeyError:
             return error_page(request, 404, "There is no such mitigation.")
     return _back(request, m.case_id, f"Mitigation {m.id} is now {status}.")

@@ -14,14 +14,18 @@ from typing import Any
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
+from kvrules.jurisdiction import domestic_countries
 from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
 from kvrules.report import (
     CaseRow,
+    ClosureRow,
     ListedPartners,
+    closures_since,
     critical_cases,
     decisions_since,
     in_severity_order,
+    pending_proposals,
 )
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
@@ -53,11 +57,27 @@ class Portfolio:
     generated_at: datetime
     records: int = 0
     by_kind: Counter = field(default_factory=Counter)  # every kind remembered, for `kinds()`
+    # Records a scan could not read (kvrules quarantine): held, and how many of them were
+    # never screened at all (no earlier version remembered), so "Records remembered" is not
+    # read as the whole portfolio.
+    quarantined: int = 0
+    quarantined_unscreened: int = 0
+    # Kinds of record no scanned source's adapter reads at all (Converis: all but projects),
+    # and what each source reads, in words: "not read from this source", never "no data".
+    unread_kinds: frozenset[str] = frozenset()
+    sources_read: list[str] = field(default_factory=list)
     projects: int = 0
     outputs: int = 0
+    # projects with a partner abroad (another country than home) or a foreign funder (as
+    # ``funder.foreign`` has it: outside the home country and, for a member, the EU)
     foreign_projects: int = 0
+    partner_abroad_projects: int = 0
+    foreign_funder_projects: int = 0
     collab_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # partner country → risk → projects: partners (and participants' institutions) only; an
+    # EU funder registered in Brussels is no Belgian partner
     collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    funder_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
     listed: ListedPartners = field(default_factory=ListedPartners)  # by resolved organisation
@@ -75,9 +95,13 @@ class Portfolio:
     screened_against: list[str] = field(default_factory=list)
     list_titles: dict[str, str] = field(default_factory=dict)  # list id → its imported title
     audit_head: tuple[int, str] = (0, "")
-    since: datetime | None = None  # the period the case tables cover, up to generated_at
+    # the period the case tables cover: from ``since`` up to, not including, ``until``
+    since: datetime | None = None
+    until: datetime | None = None
     critical: list[CaseRow] = field(default_factory=list)
     decided: list[CaseRow] = field(default_factory=list)  # decisions taken in the period
+    closed: list[ClosureRow] = field(default_factory=list)  # closures in the period, by whom
+    pending: list[CaseRow] = field(default_factory=list)  # four-eyes proposals not yet approved
 
     def screened_in_words(self) -> str | None:
         """The lists and editions the scans screened against, as a scan says it (None before
@@ -97,6 +121,12 @@ class Portfolio:
         ]
 
     @property
+    def last_moment(self) -> datetime:
+        """The period's last moment (``until`` is the start of the day after it), for showing
+        its last day."""
+        return (self.until or self.generated_at) - timedelta(microseconds=1)
+
+    @property
     def years(self) -> list[str]:
         return sorted(self.collab_by_year)
 
@@ -105,8 +135,12 @@ class Portfolio:
         return sorted(self.copub_by_year)
 
     def top_countries(self) -> list[tuple[str, Counter]]:
-        ranked = sorted(self.collab_by_country.items(), key=lambda kv: -sum(kv[1].values()))
-        return ranked[:TOP_COUNTRIES]
+        """Partner countries with most projects first, projects by risk."""
+        return _top(self.collab_by_country)
+
+    def top_funder_countries(self) -> list[tuple[str, Counter]]:
+        """Foreign funders' countries with most projects first, projects by risk."""
+        return _top(self.funder_by_country)
 
     def copub_top(self) -> list[str]:
         return [c for c, _ in self.copub_by_country.most_common(8)]
@@ -135,6 +169,11 @@ class Portfolio:
         return sorted(rows, key=lambda r: (r[1], -r[2]))
 
 
+def _top(by_country: dict[str, Counter]) -> list[tuple[str, Counter]]:
+    ranked = sorted(by_country.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return ranked[:TOP_COUNTRIES]
+
+
 def _record_risk(store: Store) -> dict[tuple[str, str], str]:
     return {(c.source_system, c.record_id): c.severity.value for c in store.cases()}
 
@@ -148,19 +187,29 @@ def build(
     rates: ExchangeRates | None = None,
     since: datetime | None = None,
     links: RecordLinks | None = None,
+    until: datetime | None = None,
 ) -> Portfolio:
+    """The portfolio as the store has it now; the case tables (critical cases, decisions,
+    closures) cover ``since`` up to, not including, ``until`` (default: the last
+    ``DEFAULT_PERIOD_DAYS`` days, up to now)."""
     today = today or date.today()
     now = datetime.now(UTC)
-    since = since or now - timedelta(days=DEFAULT_PERIOD_DAYS)
+    until = until if until is not None and until < now else None  # the future: up to now
+    since = since or (until or now) - timedelta(days=DEFAULT_PERIOD_DAYS)
     p = Portfolio(
         home_country=home_country.upper() if home_country else None,
         generated_at=now,
         foreign_cap=foreign_cap,
         funding=FundingShares(home_country, rates),
         since=since,
+        until=until,
     )
     risk = _record_risk(store)
+    # By record id alone: the quarantine names the configured source ("fau-converis"), the
+    # remembered record its system ("converis").
+    remembered: set[str] = set()
     for system, record_id, kind, body in store.subjects():
+        remembered.add(record_id)
         p.records += 1
         p.by_kind[kind] += 1
         level = risk.get((system, record_id), "no finding")
@@ -168,6 +217,10 @@ def build(
             _project(p, project, level, (system, record_id))
         elif kind == "output" and (output := body.get("output")):
             _output(p, output)
+    p.unread_kinds, p.sources_read = _kinds_read(store)
+    held = store.quarantined()
+    p.quarantined = len(held)
+    p.quarantined_unscreened = sum(q.record_id not in remembered for q in held)
     triage = store.triage_colours()
     risks = store.case_risks()  # one query, not one per open case
     for case in store.cases():
@@ -192,9 +245,35 @@ def build(
         p.mitigations_overdue += m.overdue(today)
     p.audit_head = store.audit_head()
     p.screened_against, p.list_titles = store.screening()
-    p.critical = critical_cases(store, since, links)
-    p.decided = decisions_since(store, since, links)
+    p.critical = critical_cases(store, since, links, until)
+    p.decided = decisions_since(store, since, links, until)
+    p.closed = closures_since(store, since, links, until)
+    p.pending = pending_proposals(store, links)
     return p
+
+
+def _kinds_read(store: Store) -> tuple[frozenset[str], list[str]]:
+    """The kinds of record no scanned source reads, and "converis reads projects only" per
+    source; nothing is said unread when some source's adapter does not declare its kinds."""
+    from kvrules.plugins import get_adapters
+
+    classes = get_adapters()
+    read: dict[str, frozenset[str]] = {}
+    for source, adapter in sorted(store.source_adapters().items()):
+        kinds = getattr(classes.get(adapter), "record_kinds", None)
+        if kinds is None:
+            return frozenset(), []
+        read[source] = kinds
+    if not read:
+        return frozenset(), []
+    every = frozenset(KIND_WORDS) - {"proposal"}  # pre-screens come from people, not a RIS
+    unread = every - frozenset().union(*read.values())
+    said = [
+        f"{source} reads {', '.join(KIND_WORDS[k][1] for k in sorted(kinds))}"
+        + (" only" if len(kinds) == 1 else "")
+        for source, kinds in read.items()
+    ]
+    return unread, said
 
 
 def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]:
@@ -206,18 +285,39 @@ def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]
     return {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
 
 
+def _foreign_funder_countries(p: Portfolio, funders: Iterable[dict[str, Any]]) -> set[str]:
+    """The countries of the foreign funders, foreign as ``funder.foreign`` says (outside the
+    home country and, for an EU member, the EU: the funding section's sense); recomputed
+    where a record kept no verdict. None without a home country."""
+    if p.home_country is None:
+        return set()
+    domestic = domestic_countries(p.home_country)
+    return {
+        f["country"]
+        for f in funders
+        if f.get("country")
+        and (f["foreign"] if isinstance(f.get("foreign"), bool) else f["country"] not in domestic)
+    }
+
+
 def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[str, str]) -> None:
     p.projects += 1
-    orgs = project.get("partners", []) + project.get("funders", [])
+    partners = list(project.get("partners", []))
     for person in project.get("participants", []):
-        orgs += person.get("affiliations", [])
-    foreign = _foreign_countries(p, orgs)
-    if foreign:
+        partners += person.get("affiliations", [])
+    funders = project.get("funders", [])
+    abroad = _foreign_countries(p, partners)
+    funded = _foreign_funder_countries(p, funders)
+    p.partner_abroad_projects += bool(abroad)
+    p.foreign_funder_projects += bool(funded)
+    if abroad or funded:
         p.foreign_projects += 1
         p.collab_by_year[_year(project.get("start")) or "unknown"][level] += 1
-        for country in foreign:
-            p.collab_by_country[country][level] += 1
-    for org in orgs:
+    for country in abroad:
+        p.collab_by_country[country][level] += 1
+    for country in funded:
+        p.funder_by_country[country][level] += 1
+    for org in partners + funders:
         p.listed.add(org, record)
     p.funding.add(project, unitless="(no unit)")  # in full for every unit named on it
 

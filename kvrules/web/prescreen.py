@@ -9,6 +9,7 @@ them all.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, Screener, Screening
 from kvrules.store import Store
@@ -29,11 +31,24 @@ from kvrules.web.casedata import evidence_views
 from kvrules.web.prescreenform import element_id, form_problems
 from kvrules.web.security import can
 
-PARTNER_ROWS = 5
-FUNDER_ROWS = 3
+# Rows the page shows (without JavaScript; its script adds more in the page). However many are
+# posted, every one is read (``posted_rows``): a consortium larger than the page is not cut.
+PARTNER_ROWS = 15
+FUNDER_ROWS = 5
+# Rows read from one post at most: a post with more is refused in words, never cut short
+MAX_ROWS = 500
+ROW_FIELD = re.compile(r"^(?P<stem>partner|funder)(?P<row>\d{1,6})_(?P<field>[a-z]+)$")
+ORGANISATION_FIELDS = ("name", "country", "ror")
+FUNDER_FIELDS = (*ORGANISATION_FIELDS, "amount", "currency")
+# the paste boxes, one organisation a line as `kvrules check --partner` takes it: NAME (CC)
+PASTED = {"partners": "partners_text", "funders": "funders_text"}
+# the CSV (or JSON lines) of partners, read by the reader `kvrules refdata match --file` uses
+PARTNERS_FILE = "partners_file"
 LIST_SEPARATOR = re.compile(r"[,;\n]")
 # Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
 UNIT_SEPARATOR = re.compile(r"[;\n]")
+# "1,500,000" or "1 500 000" as the amount 1500000 (a comma in any other place is refused)
+THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 NOT_CONFIGURED = (
     "Pre-screening is not set up on this server: it needs the rulebooks and reference lists "
     "of a configuration (start it with `kvrules serve --config …`)."
@@ -50,30 +65,118 @@ def _words(text: Any, separator: re.Pattern[str] = LIST_SEPARATOR) -> list[str]:
     return [w.strip() for w in separator.split(str(text or "")) if w.strip()]
 
 
-def _organisation(form: FormData, prefix: str) -> dict[str, str] | None:
-    fields = {k: str(form.get(f"{prefix}_{k}", "")).strip() for k in ("name", "country", "ror")}
+class TooManyRows(KvrulesError, ValueError):
+    """A post with more organisation rows than ``MAX_ROWS``: refused, not cut short."""
+
+
+def _amount(text: str) -> str:
+    """The amount as typed, without the spaces and thousands commas people type."""
+    bare = re.sub(r"[\s\u00a0\u202f_]", "", text)
+    return bare.replace(",", "") if THOUSANDS.match(bare) else bare
+
+
+def _organisation(
+    form: FormData, prefix: str, keys: tuple[str, ...] = ORGANISATION_FIELDS
+) -> dict[str, str] | None:
+    fields = {k: str(form.get(f"{prefix}_{k}", "")).strip() for k in keys}
     if not any(fields.values()):
         return None  # an empty row of the form
+    if fields.get("amount"):
+        fields["amount"] = _amount(fields["amount"])
     return {k: v for k, v in fields.items() if v}
 
 
-def filled_rows(form: FormData) -> dict[str, list[int]]:
-    """For partners and funders, the form rows filled in: the proposal's n-th partner is the
-    form's row ``filled_rows(form)["partners"][n]`` (an empty row between is skipped)."""
-    counts = {"partners": ("partner", PARTNER_ROWS), "funders": ("funder", FUNDER_ROWS)}
-    return {
-        key: [i for i in range(count) if _organisation(form, f"{stem}{i}")]
-        for key, (stem, count) in counts.items()
-    }
+def posted_rows(form: FormData) -> dict[str, list[int]]:
+    """For partners and funders, the row numbers posted (any ``partnerN_…`` field, whatever N),
+    in order: the page's rows, those its script added, or a client's own."""
+    found: dict[str, set[int]] = {"partner": set(), "funder": set()}
+    for key in form:
+        if (m := ROW_FIELD.match(key)) is not None:
+            found[m["stem"]].add(int(m["row"]))
+    rows = {stem: sorted(numbers) for stem, numbers in found.items()}
+    for stem, numbers in rows.items():
+        if len(numbers) > MAX_ROWS:
+            raise TooManyRows(
+                f"{len(numbers)} {stem} rows were sent; one pre-screen reads at most {MAX_ROWS} "
+                "(none was left out: nothing was screened)"
+            )
+    return rows
+
+
+# each list of organisations: its rows' stem and the fields a row has
+STEMS = {"partners": ("partner", ORGANISATION_FIELDS), "funders": ("funder", FUNDER_FIELDS)}
+
+
+def _pasted(form: FormData, key: str) -> list[tuple[int, str]]:
+    """The paste box's lines that hold something, with their line numbers (1-based)."""
+    lines = str(form.get(PASTED[key], "") or "").splitlines()
+    return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+
+
+def filled_rows(form: FormData) -> dict[str, list[int | tuple[str, int]]]:
+    """For partners and funders, where each organisation of the proposal came from: the form
+    row (its number), else the paste box or the partners file and the line ((field, line)).
+    The proposal's n-th partner is ``filled_rows(form)["partners"][n]``."""
+    posted = posted_rows(form)
+    rows: dict[str, list[int | tuple[str, int]]] = {}
+    for key, (stem, keys) in STEMS.items():
+        rows[key] = [i for i in posted[stem] if _organisation(form, f"{stem}{i}", keys)]
+        rows[key] += [(PASTED[key], n) for n, _ in _pasted(form, key)]
+    rows["partners"] += [(PARTNERS_FILE, n) for n, _ in _file_rows(form)]
+    return rows
+
+
+def _file_rows(form: FormData) -> list[tuple[int, dict[str, str] | str]]:
+    """The partners file's rows: (line, organisation) or (line, the problem with that row).
+    Read by the reader of `kvrules refdata match --file` (CSV with a name column and optional
+    country and ror columns, as Excel saves it, or JSON lines)."""
+    from kvrules.refdata.batch import BadInput, Input
+
+    upload = form.get(PARTNERS_FILE)
+    if upload is None or isinstance(upload, str):
+        return []
+    data = upload.file.read()
+    upload.file.seek(0)
+    if not data.strip():
+        return []
+    try:
+        reader = Input(io.BufferedReader(io.BytesIO(data)))  # type: ignore[arg-type]
+        rows: list[tuple[int, dict[str, str] | str]] = []
+        for row in reader:
+            if row.error:
+                rows.append((row.number, row.error))
+                continue
+            org = {
+                k: str(v).strip()
+                for k, v in (("name", row.name), ("country", row.country), ("ror", row.ror))
+                if v is not None and str(v).strip()
+            }
+            if org:
+                rows.append((row.number, org))
+    except BadInput as e:
+        return [(1, str(e))]
+    return rows
+
+
+def file_problems(form: FormData) -> list[str]:
+    """The partners file's rows that could not be read, one line each: refused, not skipped."""
+    name = getattr(form.get(PARTNERS_FILE), "filename", None) or "the partners file"
+    rows = _file_rows(form)
+    if len(rows) > MAX_ROWS:  # refused whole, as too many rows posted are
+        return [f"{name}: {len(rows)} rows; one pre-screen reads at most {MAX_ROWS}"]
+    return [f"{name}, line {n}: {row}" for n, row in rows if isinstance(row, str)]
 
 
 def proposal_document(form: FormData) -> dict[str, Any]:
-    """The form's fields as the proposal document ``kvrules check`` and the API read."""
-    rows = {
-        "partners": [_organisation(form, f"partner{i}") for i in range(PARTNER_ROWS)],
-        "funders": [_organisation(form, f"funder{i}") for i in range(FUNDER_ROWS)],
-    }
-    doc: dict[str, Any] = {key: [o for o in orgs if o] for key, orgs in rows.items()}
+    """The form's fields as the proposal document ``kvrules check`` and the API read: every
+    row posted, then the paste box's lines ('NAME (CC)', read as ``check --partner`` reads
+    them), then the partners file's rows."""
+    posted = posted_rows(form)
+    doc: dict[str, Any] = {}
+    for key, (stem, keys) in STEMS.items():
+        orgs: list[Any] = [_organisation(form, f"{stem}{i}", keys) for i in posted[stem]]
+        doc[key] = [o for o in orgs if o] + [line for _, line in _pasted(form, key)]
+    doc["partners"] += [row for _, row in _file_rows(form) if not isinstance(row, str)]
     if title := str(form.get("title", "")).strip():
         doc["title"] = title
     if topic := str(form.get("topic", "")).strip():
@@ -135,13 +238,29 @@ def _form_page(
             "error": error,
             "errors": errors or {},  # field name → its problem, shown beside it
             "error_ids": {field: element_id(field) for field in errors or {}},
-            "partner_rows": range(PARTNER_ROWS),
-            "funder_rows": range(FUNDER_ROWS),
+            # every row posted is shown again (an error never loses one), and at least the
+            # page's own number
+            "partner_rows": _shown_rows(form, "partner", PARTNER_ROWS),
+            "funder_rows": _shown_rows(form, "funder", FUNDER_ROWS),
             "prescreens": mine,
             "configured": settings(request).screener is not None,
         },
         status_code=400 if error or errors else 200,
     )
+
+
+def _shown_rows(form: FormData | None, stem: str, least: int) -> list[int]:
+    """The row numbers the page shows: those posted, then new ones up to ``least``."""
+    try:
+        posted = posted_rows(form)[stem] if form else []
+    except TooManyRows:
+        posted = []
+    rows = list(posted)
+    nxt = (max(posted) + 1) if posted else 0
+    while len(rows) < least:
+        rows.append(nxt)
+        nxt += 1
+    return rows
 
 
 @guard("prescreen")
@@ -152,7 +271,12 @@ async def prescreen_form(request: Request) -> Response:
 @guard("prescreen")
 async def prescreen_submit(request: Request) -> Response:
     form = request.state.form
-    doc = proposal_document(form)
+    try:
+        doc = proposal_document(form)
+    except TooManyRows as exc:
+        return _form_page(request, None, f"Please check the description: {exc}.")
+    if unread := file_problems(form):
+        return _form_page(request, form, "Please check the partners file: " + "; ".join(unread))
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as exc:
@@ -196,6 +320,33 @@ async def prescreen_page(request: Request) -> Response:
         request,
         "prescreen_result.html",
         {"p": prescreen, "r": prescreen.result, "findings": _explained(prescreen)},
+    )
+
+
+@guard("prescreen")
+async def prescreen_markdown_file(request: Request) -> Response:
+    """The pre-screen as ``kvrules check --output FILE.md`` writes it, for the grant file."""
+    from kvrules.prescreen_record import prescreen_markdown
+
+    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
+    with open_store(request) as store:
+        prescreen = store.prescreen(prescreen_id)
+    if prescreen is None or not _visible(prescreen, request.state.user):
+        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+    site = settings(request)
+    text = prescreen_markdown(
+        prescreen.proposal,
+        {"reference": prescreen.reference, **prescreen.result},
+        prescreen.events,
+        at=prescreen.at,
+        tz=site.time_zone,
+        home_country=site.home_country,
+    )
+    name = f"prescreen-{prescreen.id}-{prescreen.reference}.md"
+    return Response(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
     )
 
 

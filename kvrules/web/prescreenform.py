@@ -15,7 +15,19 @@ from pydantic import ValidationError
 from kvrules.errors import problem_text
 
 # an organisation's fields on the form, as their labels read
-ORGANISATION_LABELS = {"name": "name", "country": "country", "ror": "ROR id"}
+ORGANISATION_LABELS = {
+    "name": "name",
+    "country": "country",
+    "ror": "ROR id",
+    "amount": "amount",
+    "currency": "currency",
+}
+# the boxes and the file more organisations come from, as the form labels them
+PASTE_LABELS = {
+    "partners_text": "Partners pasted",
+    "funders_text": "Funders pasted",
+    "partners_file": "Partners file",
+}
 # the form's row stem and legend for each list of organisations in the proposal
 ROWS = {"partners": ("partner", "Partner"), "funders": ("funder", "Funder")}
 OTHER_FIELDS = {
@@ -28,6 +40,9 @@ OTHER_FIELDS = {
 ADVICE = {
     "country": "write the country's two-letter code (such as CN) or its name in English",
     "name": "write the organisation's name",
+    "amount": "write a number, such as 250000",
+    "currency": "write the three-letter code, such as EUR",
+    "text": "write one organisation a line as NAME (COUNTRY), such as Beihang University (CN)",
 }
 
 
@@ -36,7 +51,9 @@ def _organisation_field(stem: str, legend: str, rest: Sequence[Any]) -> tuple[st
     return f"{stem}_{attr}", f"{legend}, {ORGANISATION_LABELS[attr]}"
 
 
-def form_field(loc: Sequence[Any], rows: Mapping[str, list[int]]) -> tuple[str, str] | None:
+def form_field(
+    loc: Sequence[Any], rows: Mapping[str, Sequence[int | tuple[str, int]]]
+) -> tuple[str, str] | None:
     """(the form field's name, its label as the form shows it) for a model location, or
     None when the problem is the proposal as a whole. ``rows``: for each list of
     organisations, the form row each of its items came from (empty rows are skipped)."""
@@ -46,6 +63,9 @@ def form_field(loc: Sequence[Any], rows: Mapping[str, list[int]]) -> tuple[str, 
     if head in ROWS and len(loc) > 1 and isinstance(loc[1], int):
         filled = rows.get(head, [])
         row = filled[loc[1]] if loc[1] < len(filled) else loc[1]
+        if isinstance(row, tuple):  # a line of a paste box or of the partners file
+            field, line = row
+            return field, f"{PASTE_LABELS[field]}, line {line}"
         stem, legend = ROWS[head]
         return _organisation_field(f"{stem}{row}", f"{legend} {row + 1}", loc[2:])
     if head == "visit" and len(loc) > 1:
@@ -59,7 +79,7 @@ def form_field(loc: Sequence[Any], rows: Mapping[str, list[int]]) -> tuple[str, 
 
 
 def form_problems(
-    error: ValidationError, rows: Mapping[str, list[int]]
+    error: ValidationError, rows: Mapping[str, Sequence[int | tuple[str, int]]]
 ) -> tuple[dict[str, str], str | None]:
     """Each field's problem ("Partner 2, country: not an ISO 3166-1 country: '中国' — write
     …"), field name → message, in the form's order; and a problem no field holds, if any."""
@@ -83,6 +103,9 @@ _IDS = {
     "keywords": "p-keywords",
     "units": "p-units",
     "host_unit": "p-host",
+    "partners_text": "p-partners-text",
+    "funders_text": "p-funders-text",
+    "partners_file": "p-partners-file",
 }
 
 

@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from urllib.parse import urlencode
 
 from jinja2 import Environment
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
+from kvrules.period import BadPeriod, parse_day, period_moments
 from kvrules.records import RecordLinks
 from kvrules.store import Store
 from kvrules.timezone import today, zone
 from kvrules.web import charts
-from kvrules.web.auth import guard, open_store
-from kvrules.web.portfolio import RISKS, Portfolio, build
+from kvrules.web.auth import error_page, guard, open_store
+from kvrules.web.portfolio import DEFAULT_PERIOD_DAYS, RISKS, Portfolio, build
 from kvrules.web.templating import css, environment
+
+
+def not_read(title: str, kind: str, p: Portfolio) -> Markup | None:
+    """For a section of a kind of record no scanned source reads (co-publications from a
+    Converis-only installation): say so, instead of an empty chart's "no data"."""
+    if kind not in p.unread_kinds:
+        return None
+    which = "this source" if len(p.sources_read) == 1 else "these sources"
+    return Markup(
+        f'<p class="empty not-read">{escape(title)}: not read from {which} '
+        f"({escape('; '.join(p.sources_read))}).</p>"
+    )
 
 
 def chart_context(p: Portfolio) -> dict:
@@ -26,7 +42,8 @@ def chart_context(p: Portfolio) -> dict:
     return {
         "p": p,
         "chart_collab_years": charts.columns(
-            "Projects with a foreign partner or funder, by start year and risk",
+            f"Projects with a partner abroad or a funder outside {p.funding.domestic_label}, "
+            "by start year and risk",
             p.years,
             p.collab_by_year,
             RISKS,
@@ -34,13 +51,26 @@ def chart_context(p: Portfolio) -> dict:
             y_title="projects",
         ),
         "chart_collab_countries": charts.bars(
-            "Projects by partner country and risk (top countries)",
+            "Projects by partner country and risk (top countries; funders apart, below)",
             p.top_countries(),
             RISKS,
             x_title="projects",
             y_title="partner country",
         ),
-        "chart_copub_years": charts.columns(
+        "chart_funder_countries": charts.bars(
+            f"Projects by country of a funder outside {p.funding.domestic_label}, and risk",
+            p.top_funder_countries(),
+            RISKS,
+            x_title="projects",
+            y_title="funder country",
+        ),
+        "chart_copub_years": (
+            not p.copub_years
+            and not_read(
+                "Co-publications by year and foreign co-author country (top 8)", "output", p
+            )
+        )
+        or charts.columns(
             "Co-publications by year and foreign co-author country (top 8)",
             p.copub_years,
             p.copub_by_year,
@@ -77,6 +107,7 @@ def render_standalone(
     since: datetime | None = None,
     links: RecordLinks | None = None,
     time_zone: tzinfo | None = None,
+    until: datetime | None = None,
 ) -> str:
 
     time_zone = time_zone or zone()
@@ -88,6 +119,7 @@ def render_standalone(
         rates=rates,
         since=since,
         links=links,
+        until=until,
     )
     template = env.get_template("report_standalone.html")
     return template.render(title=title, css=css(), time_zone=time_zone, **chart_context(p))
@@ -104,6 +136,7 @@ def write_report(
     since: datetime | None = None,
     links: RecordLinks | None = None,
     time_zone: tzinfo | None = None,
+    until: datetime | None = None,
 ) -> Path:
 
     html = render_standalone(
@@ -116,13 +149,45 @@ def write_report(
         since=since,
         links=links,
         time_zone=time_zone,
+        until=until,
     )
     out.write_text(html, encoding="utf-8")
     return out
 
 
+@dataclass(frozen=True)
+class AskedPeriod:
+    """The period the page's control asks for (``?since=…&until=…``, whole days in the
+    institution's zone) as typed, and as the UTC moments the report compares with."""
+
+    first: str
+    last: str
+    since: datetime
+    until: datetime | None
+
+    @classmethod
+    def of(cls, request: Request) -> AskedPeriod:
+        tz = request.app.state.settings.time_zone
+        first_text = request.query_params.get("since", "")
+        last_text = request.query_params.get("until", "")
+        last = parse_day(last_text, "until")
+        first = parse_day(first_text, "since") or (last or today(tz)) - timedelta(
+            days=DEFAULT_PERIOD_DAYS
+        )
+        since, until = period_moments(first, last, tz)
+        assert since is not None  # a first day is always given or defaulted
+        return cls(first.isoformat(), last.isoformat() if last else "", since, until)
+
+    def query(self) -> str:
+        return urlencode({"since": self.first, "until": self.last})
+
+
 @guard("view")
 async def portfolio_page(request: Request) -> Response:
+    try:
+        asked = AskedPeriod.of(request)
+    except BadPeriod as exc:
+        return error_page(request, 400, f"{exc}.")
     with open_store(request) as store:
         settings = request.app.state.settings
         p = build(
@@ -132,14 +197,22 @@ async def portfolio_page(request: Request) -> Response:
             foreign_cap=settings.foreign_cap,
             rates=settings.rates,
             links=settings.links,
+            since=asked.since,
+            until=asked.until,
         )
-    return request.app.state.templates.TemplateResponse(request, "report.html", chart_context(p))
+    return request.app.state.templates.TemplateResponse(
+        request, "report.html", {**chart_context(p), "asked": asked}
+    )
 
 
 @guard("view")
 async def portfolio_download(request: Request) -> Response:
     env = request.app.state.templates.env
     settings = request.app.state.settings
+    try:
+        asked = AskedPeriod.of(request)
+    except BadPeriod as exc:
+        return error_page(request, 400, f"{exc}.")
     with open_store(request) as store:
         html = render_standalone(
             env,
@@ -149,6 +222,9 @@ async def portfolio_download(request: Request) -> Response:
             foreign_cap=settings.foreign_cap,
             rates=settings.rates,
             links=settings.links,
+            time_zone=settings.time_zone,
+            since=asked.since,
+            until=asked.until,
         )
     return Response(
         html,

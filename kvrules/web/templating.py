@@ -27,7 +27,7 @@ from kvrules.plain import (
 )
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
-from kvrules.timezone import local_date, local_time, zone
+from kvrules.timezone import local_date, local_time, zone, zone_label
 from kvrules.web.casedata import identifier_views, read_as_person_in_words, set_apart_in_words
 from kvrules.web.caseform import field_id
 from kvrules.web.security import can
@@ -63,6 +63,7 @@ def environment() -> Environment:
     env.filters["money"] = money  # 250000, "EUR" → €250,000
     env.filters["when"] = when  # a stored UTC moment → "2026-12-06 23:03 PST", the zone's
     env.filters["day"] = day  # its date in the institution's zone
+    env.filters["zone_label"] = zone_label_at  # a moment → the zone it is shown in, by name
     return env
 
 
@@ -79,6 +80,11 @@ def when(context: Context, value) -> str:
 @pass_context
 def day(context: Context, value) -> str:
     return local_date(value, _zone(context))
+
+
+@pass_context
+def zone_label_at(context: Context, value) -> str:
+    return zone_label(_zone(context), value)
 
 
 def http_url(url: str | None) -> str | None:

@@ -2,6 +2,8 @@
 organisation carries ``country_set_apart`` is quarantined with the field's path, so that it can
 neither hide a country from screening nor plant one for the next re-screen (which puts
 ``country_set_apart`` back into ``country``). The other records of the read are evaluated.
+``kvrules evaluate`` takes kvrules' own enriched output, which carries it, and screens the
+country again.
 
 Real parts: the file adapter on a JSON-lines export, the shipped lists, the engine, a store.
 """
@@ -75,19 +77,36 @@ def test_a_record_carrying_country_set_apart_is_quarantined_and_the_others_are_e
     assert opened == {"V-CLEAN"}
 
 
-def test_kvrules_evaluate_skips_an_event_carrying_country_set_apart(tmp_path: Path) -> None:
+def test_kvrules_evaluate_screens_a_set_apart_country_again(tmp_path: Path) -> None:
+    """``evaluate`` reads kvrules' own enriched output (``fetch --json``), where enrichment
+    left ``country`` empty and kept the source's aside: the country goes back to be decided
+    again, so a "hidden" country is screened and a "planted" one set apart again. One with
+    both fields is no output of kvrules: skipped, as before."""
     path = tmp_path / "events.jsonl"
-    clean = _visit("V-CLEAN", {"name": UNKNOWN, "country": "IR"})
-    path.write_text(
-        json.dumps(_visit("V-PLANT", {"name": UNKNOWN, "country_set_apart": "IR"}))
-        + "\n"
-        + json.dumps(clean)
-        + "\n"
-    )
+    lines = [
+        _visit("V-PLANT", {"name": UNKNOWN, "country_set_apart": "IR"}),
+        _visit("V-HIDE", {"name": "Beihang University", "country_set_apart": "CN"}),
+        _visit("V-BOTH", {"name": UNKNOWN, "country": "NL", "country_set_apart": "IR"}),
+    ]
+    path.write_text("".join(json.dumps(e) + "\n" for e in lines))
     skipped: list[str] = []
-    events = list(read_events(path, skipped))
-    assert [e.source.record_id for e in events] == ["V-CLEAN"]
-    assert skipped == [f"{path}:1: {REFUSED}"]
+    events = {e.source.record_id: e for e in read_events(path, skipped)}
+    assert skipped == [
+        f"{path}:3: visit.visitor.affiliations[0].country_set_apart: kvrules' enrichment sets "
+        "a country apart by leaving `country` empty, never both; give the organisation's "
+        "country in `country` alone"
+    ]
+    enricher = Enricher.from_store(None)
+    for event in events.values():
+        enricher.enrich(event)
+    planted = events["V-PLANT"].visit.visitor.affiliations[0]  # type: ignore[union-attr]
+    assert planted.country is None and planted.country_set_apart == "IR"  # apart again
+    hidden = events["V-HIDE"].visit.visitor.affiliations[0]  # type: ignore[union-attr]
+    assert hidden.country == "CN" and "us_dod_1286" in hidden.lists  # screened, not hidden
+    # without enrichment to follow, the organisation stays as the rules saw it
+    unscreened = next(iter(read_events(path, [], screen_again=False)))
+    kept = unscreened.visit.visitor.affiliations[0]  # type: ignore[union-attr]
+    assert kept.country is None and kept.country_set_apart == "IR"
 
 
 def test_a_source_cannot_say_a_partner_reads_as_a_persons_name() -> None:

@@ -133,7 +133,7 @@ def test_kvrules_updates_its_own_value_but_not_one_changed_by_hand(system: Syste
     assert own_writes[-1].details["tags"] == [f"ks:{new_level}"]
     skipped = [e for e in hand_entries if e.action == "writeback.skipped"]
     assert len(skipped) == 1 and skipped[0].details["before"] == ["ks:medium"]
-    assert "kvrules last wrote ['ks:high']" in skipped[0].details["reason"]
+    assert "kvrules last wrote ks:high" in skipped[0].details["reason"]
     assert_audit_clean(system)
 
 

@@ -31,6 +31,10 @@ WRITTEN = {
     "ＣＮ": "CN",  # full-width letters, as a CJK keyboard types them
     "Deutschland": "DE",
     "Corée du Sud": "KR",
+    # Inverted, as catalogues sort them (a Converis reviewer's "China, Volksrepublik" label
+    # was dropped as no country at all).
+    "China, Volksrepublik": "CN",
+    "Kongo, Demokratische Republik": "CD",
 }
 
 

@@ -231,3 +231,22 @@ def test_a_partner_that_describes_a_person_is_not_screened_on_a_country(db: Path
     assert answer["findings"] == [], [f["rule_id"] for f in answer["findings"]]
     [said] = answer["in_words"]["unidentified"]
     assert said.startswith("Private individual, Tehran: names a person, not an organisation")
+
+
+def test_a_listed_funder_gets_the_same_finding_over_the_api_as_from_check(
+    db: Path, url: str, tmp_path: Path
+) -> None:
+    """Reviewer, 2026-12-07: a funder on the 1286 list gave GREEN; the API answers as check."""
+    body = {
+        "topic": "hypersonic propulsion",
+        "partners": [{"name": "TU Delft", "country": "NL"}],
+        "funders": [{"name": "National University of Defense Technology"}],
+    }
+    answer = screen(url, tokens(db, "add", "grants-portal"), body).json()
+    proposal = tmp_path / "proposal.json"
+    proposal.write_text(json.dumps(body))
+    cli_run = CliRunner().invoke(cli, ["check", str(proposal), "--json"])
+    assert cli_run.exit_code == 0, cli_run.output
+    assert {k: v for k, v in answer.items() if k != "id"} == json.loads(cli_run.stdout)
+    assert answer["triage"]["colour"] != "green"
+    assert "funder-on-1286" in {f["rule_id"] for f in answer["findings"]}

@@ -71,6 +71,187 @@ def test_the_form_answers_with_triage_lists_editions_entries_and_citations(
     assert re.search(r"University of California, Berkeley: not found in [^<]*us_dod_1286@", page)
 
 
+def test_a_listed_funder_is_never_green_on_the_page(db: Path, screener: Screener) -> None:
+    """Reviewer, 2026-12-07: a funder on the Section 1286 list gave GREEN and "No findings"."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "hypersonic propulsion",
+        "partner0_name": "TU Delft",
+        "partner0_country": "NL",
+        "funder0_name": "National University of Defense Technology",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    triage = page.split('id="triage"', 1)[1].split("</p>", 1)[0]
+    assert "GREEN" not in triage and "No findings" not in page, triage
+    assert "funder-on-1286" in page
+
+
+def test_a_listed_partner_without_a_country_is_red_and_says_whose_country_it_is(
+    db: Path, screener: Screener
+) -> None:
+    """Reviewer, 2026-12-07: without "(CN)" a listed partner gave AMBER, with it RED."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "hypersonic propulsion",
+        "partner0_name": "National University of Defense Technology",
+    }
+    page = html.unescape(client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text)
+    triage = page.split('id="triage"', 1)[1].split("</p>", 1)[0]
+    assert "RED" in triage and "NOT COMPLETE" not in triage, triage
+    taken = page.split('id="countries-taken"', 1)[1].split("</ul>", 1)[0]
+    assert "country CN taken from its entry on the US DoD Section 1286 list, edition FY25" in taken
+
+
+def _stored_proposal(db: Path) -> dict:
+    with Store.open(db) as store:
+        return store.prescreens("grant-officer")[0].proposal
+
+
+def test_every_posted_row_is_read_whatever_its_number(db: Path, screener: Screener) -> None:
+    """Reviewer, 2026-12-07: the form read partner0-partner4 and funder0-funder2 and silently
+    dropped the rest. A client (or the page's script) may post any row numbers."""
+    client = signed_in(db, screener, "grant-officer")
+    fields = {"topic": "hypersonic propulsion"}
+    for i in range(12):
+        fields[f"partner{i}_name"] = f"Example Partner Institute {i + 1}"
+        fields[f"partner{i}_country"] = "BE"
+    fields["partner40_name"] = "National University of Defense Technology"
+    fields["partner40_country"] = "CN"
+    for i in range(4):
+        fields[f"funder{i}_name"] = f"Example Research Fund {i + 1}"
+    prescreen_id(submit(client, fields))
+    proposal = _stored_proposal(db)
+    assert len(proposal["partners"]) == 13 and len(proposal["funders"]) == 4
+    assert proposal["partners"][-1]["name"] == "National University of Defense Technology"
+
+
+def test_the_paste_box_and_a_partners_file_add_partners(db: Path, screener: Screener) -> None:
+    """Without JavaScript: one partner a line as 'NAME (CC)', and a CSV read by the reader
+    `kvrules refdata match --file` uses."""
+    client = signed_in(db, screener, "grant-officer")
+    t = token(client.get("/prescreen").text)
+    csv = b"name,country\nKU Leuven,BE\nBeihang University,CN\n"
+    r = client.post(
+        "/prescreen",
+        data={
+            "csrf_token": t,
+            "topic": "hypersonic propulsion",
+            "partner0_name": "TU Delft",
+            "partners_text": "Politecnico di Milano (IT)\n\nNational University of Defense Technology (CN)\n",
+            "funders_text": "Example Research Fund (NL)",
+        },
+        files={"partners_file": ("partners.csv", csv, "text/csv")},
+        follow_redirects=False,
+    )
+    prescreen_id(r)
+    proposal = _stored_proposal(db)
+    assert [p["name"] for p in proposal["partners"]] == [
+        "TU Delft",
+        "Politecnico di Milano",
+        "National University of Defense Technology",
+        "KU Leuven",
+        "Beihang University",
+    ]
+    assert proposal["partners"][2]["country"] == "CN"
+    assert [f["name"] for f in proposal["funders"]] == ["Example Research Fund"]
+
+
+def test_a_bad_pasted_line_or_file_row_is_named_not_skipped(db: Path, screener: Screener) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    r = submit(
+        client, {"topic": "x", "partners_text": "KU Leuven (BE)\nBeihang University (Ruritania)"}
+    )
+    assert r.status_code == 400
+    page = html.unescape(r.text)
+    assert "Partners pasted, line 2: " in page and "Ruritania" in page
+    assert "Beihang University (Ruritania)" in page  # what was typed stays in the box
+    t = token(client.get("/prescreen").text)
+    r = client.post(
+        "/prescreen",
+        data={"csrf_token": t, "topic": "x"},
+        files={"partners_file": ("p.csv", b"organisation\nKU Leuven\n", "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert "p.csv, line 1: the CSV needs a 'name' column" in html.unescape(r.text)
+
+
+def test_a_partners_file_longer_than_one_pre_screen_reads_is_refused(
+    db: Path, screener: Screener
+) -> None:
+    from kvrules.web.prescreen import MAX_ROWS
+
+    client = signed_in(db, screener, "grant-officer")
+    t = token(client.get("/prescreen").text)
+    rows = "".join(f"Example Institute {i},BE\n" for i in range(MAX_ROWS + 1))
+    r = client.post(
+        "/prescreen",
+        data={"csrf_token": t, "topic": "x"},
+        files={"partners_file": ("big.csv", f"name,country\n{rows}".encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 400
+    assert f"big.csv: {MAX_ROWS + 1} rows; one pre-screen reads at most {MAX_ROWS}" in r.text
+
+
+def test_a_funders_amount_and_currency_reach_the_funding_rules(
+    db: Path, screener: Screener
+) -> None:
+    client = signed_in(db, screener, "grant-officer")
+    fields = {
+        "topic": "soil science",
+        "funder0_name": "Example Industrial Group",
+        "funder0_country": "CN",
+        "funder0_amount": "400 000",
+        "funder0_currency": "EUR",
+    }
+    page = client.get(f"/prescreen/{prescreen_id(submit(client, fields))}").text
+    assert "large-funding-country-of-concern" in page
+    r = submit(client, {**fields, "funder0_amount": "lots"})
+    assert r.status_code == 400 and "Funder 1, amount:" in html.unescape(r.text)
+
+
+def test_more_rows_than_one_pre_screen_reads_are_refused_in_words(
+    db: Path, screener: Screener
+) -> None:
+    from kvrules.web.prescreen import MAX_ROWS
+
+    client = signed_in(db, screener, "grant-officer")
+    fields = {f"partner{i}_name": f"Example {i}" for i in range(MAX_ROWS + 1)}
+    r = submit(client, fields)
+    assert r.status_code == 400
+    assert f"{MAX_ROWS + 1} partner rows were sent; one pre-screen reads at most" in r.text
+
+
+def test_the_result_downloads_as_markdown_and_prints_without_the_menus(
+    db: Path, screener: Screener
+) -> None:
+    """Reviewer, 2026-12-07: nothing from a pre-screen could go in the grant file."""
+    client = signed_in(db, screener, "grant-officer")
+    pid = prescreen_id(submit(client, {**BEIHANG, "funder0_name": "Example Research Fund"}))
+    page = client.get(f"/prescreen/{pid}").text
+    assert f'href="/prescreen/{pid}.md" download' in page
+    r = client.get(f"/prescreen/{pid}.md")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/markdown")
+    assert r.headers["content-disposition"].startswith(f'attachment; filename="prescreen-{pid}-')
+    text = r.text
+    assert text.startswith("# Pre-screen: Hypersonics consortium\n")
+    assert "- Result: **RED** — " in text and "- Topic: hypersonic propulsion" in text
+    assert (
+        "- Partners (2): Beihang University (CN); University of California, Berkeley (US)" in text
+    )
+    assert "- Funders (1): Example Research Fund" in text
+    assert "### A project partner is on the Section 1286 list (high)" in text
+    assert "University of California, Berkeley: not found in" in text
+    assert "## Screened with" in text and "us-dod-1286 2026.10" in text
+    # another grant officer gets no file of it
+    other = signed_in(db, screener, "other-officer")
+    assert other.get(f"/prescreen/{pid}.md").status_code == 404
+    css = client.get("/static/app.css").text
+    media = css[css.index("@media print") :]
+    assert "header, nav" in media and "form, button" in media
+
+
 def test_nothing_sensitive_is_green_and_says_where_it_looked(db: Path, screener: Screener) -> None:
     client = signed_in(db, screener, "grant-officer")
     fields = {

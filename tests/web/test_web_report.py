@@ -112,3 +112,38 @@ def test_report_to_a_markdown_file_writes_markdown(db: Path, tmp_path: Path) -> 
     r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(html)])
     assert "(HTML: the portfolio report, charts inline)" in r.output
     assert "<svg" in html.read_text(encoding="utf-8")
+
+
+def test_the_report_says_which_records_were_quarantined_and_never_screened(db: Path) -> None:
+    """A reviewer's Converis round: 'Records remembered 208' and nothing about the 5 projects
+    held in quarantine, never screened; the portfolio read as if it were whole."""
+    with Store.open(db) as store:
+        for n in range(5):
+            store.quarantine("converis", f"90000{n}", "mapping incomplete: amount ambiguous")
+        store.quarantine("pure", "p-1", "mapping incomplete: a field")  # screened before
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    said = re.search(r'<dd id="quarantined">(.*?)</dd>', page, re.S)
+    assert said, page
+    text = re.sub(r"<[^>]+>", "", said[1])
+    assert "6 records could not be read, 5 of them never screened" in text
+    assert "1 screened only as an earlier version read" in text
+    assert "kvrules quarantine" in text
+
+
+def test_a_kind_no_scanned_source_reads_is_not_read_rather_than_no_data(db: Path) -> None:
+    """A Converis-only installation's board report said "Co-publications …: no data.", as if
+    none had been found; Converis reads projects only."""
+    title = "Co-publications by year and foreign co-author country (top 8)"
+    with Store.open(db) as store:
+        store.register_source("converis", "converis")
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get("/report").text
+    assert f"{title}: not read from this source (converis reads projects only)." in page
+    assert f"{title}: no data." not in page
+    with Store.open(db) as store:
+        store.register_source("pure", "pure")  # Pure can read research outputs
+    page = client.get("/report").text
+    assert f"{title}: no data." in page and "not read from" not in page

@@ -56,6 +56,17 @@ class Store:
             self.links[rec["linkName"]][rec["id"]] = rec
         return rec
 
+    def delete(self, rec_id: int) -> None:
+        """Delete an entity and every link to it, as an editor deleting a project does (the
+        CUD API's DELETE /dataentities); the Read API then answers 404 for it and lists it
+        no more."""
+        with self.lock:
+            entity = self._type_of.pop(rec_id)
+            del self.entities[entity][rec_id]
+            for links in self.links.values():
+                for lid in [i for i, ln in links.items() if rec_id in (ln["left"], ln["right"])]:
+                    del links[lid]
+
     def next_id(self) -> int:
         with self.lock:
             ids = list(self._type_of) + [i for ls in self.links.values() for i in ls]

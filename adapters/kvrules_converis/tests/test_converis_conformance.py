@@ -28,6 +28,7 @@ class ConverisHarness(SourceHarness):
 
     def __init__(self) -> None:
         self.sim = start_simulator(projects=12, seed=3, password=SECRET, rate_limit=None)
+        self.human: dict[int, set[str]] = {}  # attributes add_human_values set, per project
 
     def adapter(self) -> ConverisAdapter:
         return adapter_for(self.sim, retries=1)
@@ -50,6 +51,26 @@ class ConverisHarness(SourceHarness):
 
     def break_source(self) -> None:
         self.sim.password = "revoked-token"
+
+    def add_human_values(self, record_id: str, own_group: bool = False) -> None:
+        # what an editor sets in Converis: other attributes, and (own_group) the risk
+        # attribute itself, which kvrules did not write
+        pid = int(record_id)
+        self.sim.store.set_attribute(pid, "budget", 125000)
+        self.sim.store.set_attribute(pid, "confidential", True)
+        if own_group:
+            self.sim.store.set_attribute(pid, self.sim.config.risk_attribute, "low")
+        self.human.setdefault(pid, {"budget", "confidential"})
+        if own_group:
+            self.human[pid].add(self.sim.config.risk_attribute)
+
+    def human_values(self, record_id: str) -> object:
+        pid = int(record_id)
+        return sorted(
+            (a["attributeName"], repr(a.get("value")))
+            for a in self.sim.store.entities["Project"][pid]["attributes"]
+            if a["attributeName"] in self.human.get(pid, set())
+        )
 
 
 class TestConverisConformance(AdapterConformance):

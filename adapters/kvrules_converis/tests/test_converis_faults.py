@@ -112,6 +112,8 @@ def test_a_list_page_without_the_read_apis_fields_is_a_source_error_not_zero_rec
         with pytest.raises(ConverisError, match="did not answer a Converis list page") as err:
             client.all("/data/entities/Project")
         assert says in str(err.value) and f"{base}/data/entities/Project" in str(err.value)
+        # the Read API's real path (cris-apis.md 2.1), not a made-up /converis/api/v1
+        assert "e.g. https://converis.example.edu/converis-apis/ws/v2?" in str(err.value)
         other.script("/", Json({"startRecord": 1, "count": 0, "nrRecordsAll": 0}))
         assert client.all("/data/entities/Project") == []  # an empty list, as the spec allows
         client.close()

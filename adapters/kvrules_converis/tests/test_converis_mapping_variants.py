@@ -210,3 +210,58 @@ def test_the_risk_choice_is_read_as_its_value_not_its_internal_id() -> None:
     # Write-back compares what is in the risk attribute with the values kvrules writes.
     risk = cgv("knowledgeSecurityRisk", "4711", "high", {"de_DE": "hoch"})
     assert text(project(risk), "knowledgeSecurityRisk", []) == "high"
+
+
+def _partner_country(country: dict[str, Any], cfg: ConverisConfig = CFG) -> str | None:
+    links = {"proj_has_eorg": [link("proj_has_eorg", PARTNER)]}
+    related = Related(links=links, orgs={PARTNER: org(PARTNER, "P U", country)})
+    [event] = project_events(project(), related, cfg, "project.created")
+    return event.project.partners[0].country
+
+
+NUMERIC = CFG.model_copy(update={"country_numeric_ids": True})
+
+
+def test_an_internal_id_that_is_also_an_iso_numeric_code_does_not_beat_the_labels() -> None:
+    """Reviewer: value "156" with labels Germany/Deutschland was read as China (CN), a false
+    high finding for a Fraunhofer institute."""
+    country = cgv("country", "156", "Germany", {"en_GB": "Germany", "de_DE": "Deutschland"})
+    assert _partner_country(country) == "DE"
+    assert _partner_country(cgv("country", "156", None, {"de_DE": "Deutschland"})) == "DE"
+
+
+def test_a_numeric_value_is_a_country_only_where_the_instance_says_so() -> None:
+    only_id = cgv("country", "156", None, {})
+    with pytest.raises(MappingError, match=r"attributes\[country\]: only an internal id '156'"):
+        _partner_country(only_id)
+    assert _partner_country(only_id, NUMERIC) == "CN"
+    assert _partner_country(cgv("country", "276", None, {"en_GB": "Germany"}), NUMERIC) == "DE"
+
+
+def test_a_value_and_a_label_naming_two_countries_quarantine_with_both() -> None:
+    conflict = cgv("country", "156", None, {"en_GB": "Germany"})
+    with pytest.raises(MappingError) as e:
+        _partner_country(conflict, NUMERIC)
+    assert "proj_has_eorg[0]: attributes[country]" in str(e.value)
+    assert "'Germany' (DE)" in str(e.value) and "'156' (CN)" in str(e.value)
+    with pytest.raises(MappingError, match=r"'Iran' \(IR\).*'CN' \(CN\)"):
+        _partner_country(cgv("country", "CN", None, {"en_GB": "Iran"}))
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("China, Volksrepublik", "CN"),  # the reviewer's: only a German, inverted label
+        ("Korea, Republik", "KR"),
+        ("Volksrepublik China", "CN"),
+        ("Российская Федерация", "RU"),
+        ("中国", "CN"),
+    ],
+)
+def test_a_country_given_only_as_a_label_in_another_language_is_read(label, code) -> None:
+    assert _partner_country(cgv("country", "4711", None, {"de_DE": label})) == code
+
+
+def test_a_country_nothing_reads_quarantines_with_its_forms_never_silently() -> None:
+    with pytest.raises(MappingError, match=r"attributes\[country\]: no country in \['Atlantis'"):
+        _partner_country(cgv("country", "4711", None, {"de_DE": "Atlantis"}))

@@ -80,6 +80,11 @@ def test_incremental_scans_go_on_past_hostile_records(changes_feed: bool) -> Non
         ("1,000", "awardedAmount.value: not a finite number: '1,000'"),
         ("NaN", "awardedAmount.value: not a finite number: 'NaN'"),
         ([5], "awardedAmount.value: expected a number, got a list"),
+        # Reviewer (Converis round): a negative amount and an exponent were read as money.
+        ("-5000", "awardedAmount.value: amount '-5000' is negative"),
+        (-5000, "awardedAmount.value: amount '-5000' is negative"),
+        ("3e5", "awardedAmount.value: not a finite number: '3e5'"),
+        ("750.000,00", "awardedAmount.value: not a finite number: '750.000,00'"),
     ],
 )
 def test_a_funding_amount_that_is_not_a_number_quarantines_the_project(

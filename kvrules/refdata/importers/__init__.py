@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from kvrules.errors import KvrulesError
 from kvrules.refdata.importers import (
     aspi,
     csl,
@@ -31,6 +32,7 @@ from kvrules.refdata.importers.base import (
     Parsed,
     Parser,
     RowError,
+    add_entry,
     sha256_file,
 )
 from kvrules.refdata.models import Entry, ListInfo
@@ -102,7 +104,10 @@ def import_file(
     if fmt not in parsers:
         raise ValueError(f"unknown import format {fmt!r}; choose from {', '.join(parsers)}")
     path = Path(path)
-    parsed = parsers[fmt](path, options)
+    if fmt in PARSERS:
+        parsed = PARSERS[fmt](path, options)
+    else:
+        parsed = _from_plugin(fmt, parsers[fmt], path, options)
     if parsed.stream is None:
         _raise_if_invalid(path, parsed, len(parsed.entries), count_range)
     info_fields: dict[str, Any] = {**parsed.info}
@@ -131,6 +136,39 @@ def import_file(
         count = store.add_edition(info, entries, replace=replace, amend=late)
         info = info.model_copy(update=late())
     return ImportReport(info, count, parsed.skipped, dict(parsed.skip_reasons))
+
+
+def _from_plugin(fmt: str, parse: Parser, path: Path, options: dict[str, Any]) -> Parsed:
+    """A plugin's importer, held to its contract (``hookspecs.register_reference_importers``)
+    in one line naming the plugin: an error of its own, a result that is not a Parsed. Entries
+    given as plain dicts are validated as ``add_entry`` does, numbered ``entry N``; anything else
+    in ``entries`` is a numbered error."""
+    from kvrules.contract import PluginError
+    from kvrules.plugins import provider
+
+    who = f"plugin '{provider('importers', fmt) or fmt}': importer {fmt!r}"
+    try:
+        parsed = parse(path, options)
+    except (KvrulesError, OSError):
+        raise  # the file's or the system's failure, in its own words
+    except Exception as exc:
+        raise PluginError(f"{who} raised {type(exc).__name__}: {exc}") from exc
+    if not isinstance(parsed, Parsed):
+        raise PluginError(f"{who} returned {type(parsed).__name__}, expected kvrules.Parsed")
+    given, parsed.entries = list(parsed.entries), []
+    for number, entry in enumerate(given, start=1):
+        if isinstance(entry, Entry):
+            parsed.entries.append(entry)
+        elif isinstance(entry, dict) and all(isinstance(k, str) for k in entry):
+            fields = {k: v for k, v in entry.items() if k not in ("line", "unit", "ref")}
+            add_entry(parsed, number, unit="entry", **fields)
+        else:
+            wrong = (
+                f"{who} gave a {type(entry).__name__}: an entry is made with kvrules.add_entry "
+                "or given as a dict of its fields"
+            )
+            parsed.errors.append(RowError(number, wrong, "entry"))
+    return parsed
 
 
 # ListInfo's fields as `kvrules refdata import` sets them, where the name differs

@@ -1,0 +1,101 @@
+"""Funding amounts: read when they can be read one way only, else quarantined with the field
+and the reason. A reviewer's "750.000" (German for 750,000) was read as 750 and lost a
+Huawei funding its "Sizeable award" finding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from kvrules_converis import ConverisConfig
+from kvrules_converis.mapping import MappingError, Related, parse_amount, project_events
+from test_converis_mapping_variants import FUNDER, attr, cgv, link, org, project
+
+FIELD = "proj_has_fund[0].attributes[amount]"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("750000", "750000"),
+        ("1250000.5", "1250000.5"),
+        ("12.5", "12.5"),
+        ("0.500", "0.500"),  # a first group starting with 0 groups nothing
+        ("1250.000", "1250.000"),  # four digits before: not a thousands group
+        ("1.250.000", "1250000"),  # the same separator twice groups thousands
+        ("1,250,000", "1250000"),
+        ("1,250,000.50", "1250000.50"),
+        ("1.250.000,50", "1250000.50"),
+        ("750.000,00", "750000.00"),
+        ("1 250 000", "1250000"),
+    ],
+)
+def test_amounts_that_say_how_they_are_written_are_read(raw: str, expected: str) -> None:
+    assert parse_amount(raw, FIELD) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("750.000", r"amount '750\.000' is ambiguous: 750 or 750,000\?"),
+        ("1,250", r"amount '1,250' is ambiguous: 1\.25 or 1,250\?"),
+        ("-5000", r"amount '-5000' is negative"),
+        ("-300000", r"is negative"),
+        ("3e5", r"amount '3e5' has an exponent"),
+        ("1.5E+3", r"has an exponent"),
+        ("a lot", r"not a number: 'a lot'"),
+        ("1.2.3", r"not a number"),
+        ("1,25.5", r"not a number"),
+        ("NaN", r"not a number"),
+    ],
+)
+def test_ambiguous_negative_and_exponent_amounts_are_quarantined(raw: str, reason: str) -> None:
+    with pytest.raises(MappingError, match=reason) as e:
+        parse_amount(raw, FIELD)
+    assert str(e.value).startswith(f"mapping incomplete: {FIELD}: ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal", "expected"),
+    [
+        ("750.000", ",", "750000"),
+        ("750.000", ".", "750.000"),
+        ("1,250", ",", "1.250"),
+        ("1,250", ".", "1250"),
+        ("1.250.000,50", ",", "1250000.50"),
+        ("1,250,000.50", ".", "1250000.50"),
+        ("750000", ",", "750000"),
+    ],
+)
+def test_the_declared_decimal_separator_settles_an_ambiguous_amount(
+    raw: str, decimal: str, expected: str
+) -> None:
+    assert parse_amount(raw, FIELD, decimal) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "decimal"),
+    [("1.250.000,50", "."), ("1,250,000.50", ","), ("12.5", ","), ("1.250.000", ".")],
+)
+def test_an_amount_against_the_declared_separator_is_quarantined(raw: str, decimal: str) -> None:
+    with pytest.raises(MappingError, match="declared decimal separator"):
+        parse_amount(raw, FIELD, decimal)
+
+
+def _funding(raw: str, cfg: ConverisConfig):
+    fields = [attr("amount", raw, "NUMBER"), cgv("currency", "EUR", "EUR", {"en_GB": "Euro"})]
+    links = {"proj_has_fund": [link("proj_has_fund", FUNDER, *fields)]}
+    huawei = org(FUNDER, "Huawei Technologies Co., Ltd.", cgv("country", "CN", "CN", {}))
+    related = Related(links=links, orgs={FUNDER: huawei})
+    [event] = project_events(project(), related, cfg, "project.created")
+    return event.project.funders[0]
+
+
+def test_a_german_instance_reads_750_000_euros_and_an_undeclared_one_quarantines_it() -> None:
+    base = {"base_url": "https://c.example.edu/converis-apis/ws/v2", "username": "u"}
+    german = ConverisConfig(**base, password="t", amount_decimal_separator=",")
+    assert _funding("750.000", german).amount == Decimal(750000)
+    undeclared = ConverisConfig(**base, password="t")
+    with pytest.raises(MappingError, match=r"proj_has_fund\[0\]\.attributes\[amount\]: amount"):
+        _funding("750.000", undeclared)
+    assert _funding("750.000,00", undeclared).amount == Decimal(750000)

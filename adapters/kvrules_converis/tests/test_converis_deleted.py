@@ -1,0 +1,87 @@
+"""A project deleted from Converis (a reviewer's Converis round): it stayed an open case after
+`scan --full`, and `scan --apply` retried its write-back's 404 ("UnknownRecord ... 404 No
+Project with id 900003") at every scan. Converis has no changes feed: a complete read that no
+longer sees a record is how its deletion shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+from converis_helpers import SECRET
+from kvrules_converis.simulator import SimulatorHandle, start_simulator
+
+from kvrules.cli import cli
+from kvrules.store import Store
+
+
+def _config(tmp_path: Path, sim: SimulatorHandle) -> Path:
+    (tmp_path / "token").write_text(SECRET + "\n", encoding="utf-8")
+    settings = {
+        "base_url": sim.base_url,
+        "username": sim.username,
+        "password_file": str(tmp_path / "token"),
+        "retries": 0,
+    }
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": str(tmp_path / "kvrules.db"),
+                "reference_data": str(tmp_path / "refdata.db"),
+                "sources": {"converis": {"adapter": "converis", "settings": settings}},
+            }
+        )
+    )
+    return config
+
+
+def _scan(config: Path, *args: str) -> dict:
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--json", *args])
+    assert result.exit_code in (0, 2), result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_full_read_marks_a_deleted_project_gone_flags_its_case_and_drops_its_tags(
+    tmp_path: Path,
+) -> None:
+    with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
+        config = _config(tmp_path, sim)
+        first = _scan(config)  # dry run: the tags stay pending
+        assert first["cases_opened"] > 1
+        with Store.open(tmp_path / "kvrules.db") as store:
+            case = store.cases()[0]
+        sim.store.delete(int(case.record_id))
+        quiet = _scan(config)  # incremental: a deletion leaves no trace to read
+        assert quiet["gone_from_source"] == 0
+        full = _scan(config, "--full")
+    assert full["gone_from_source"] == 1 and full["gone_with_case"] == 1
+    with Store.open(tmp_path / "kvrules.db") as store:
+        after = store.case(case.id)
+        assert after is not None and after.status == case.status  # not silently closed
+        gone = [e for e in store.audit_entries(f"case:{case.id}") if e.action == "case.source-gone"]
+        assert len(gone) == 1 and gone[0].details["record"] == case.record_id
+        record = store.audit_entries(f"record:converis/{case.record_id}")
+        dropped = [e for e in record if e.action == "writeback.dropped"]
+        assert len(dropped) == 1 and dropped[0].details["tags"]
+        assert store.writeback_for("converis", case.record_id) is None
+        assert case.record_id not in store.observed_records("converis")
+
+
+def test_a_write_back_to_a_project_that_is_gone_is_set_aside_not_retried(tmp_path: Path) -> None:
+    with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
+        config = _config(tmp_path, sim)
+        _scan(config)  # dry run
+        with Store.open(tmp_path / "kvrules.db") as store:
+            case = store.cases()[0]
+        sim.store.delete(int(case.record_id))
+        applied = _scan(config, "--apply")  # incremental: the record is not read, only written
+        assert applied["writeback_errors"] == 1
+        again = _scan(config, "--apply")
+    assert again["writeback_errors"] == 0  # set aside at the first 404, not retried
+    with Store.open(tmp_path / "kvrules.db") as store:
+        row = store.writeback_for("converis", case.record_id)
+    assert row is not None and row.status == "dead"
+    assert "no such record in the source" in (row.last_error or "")
