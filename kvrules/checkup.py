@@ -264,8 +264,16 @@ def _probe(where: str, probe: Any) -> Check:
     return Check("ok", where, answer or "reachable")
 
 
+def _shipped(book: Rulebook) -> bool:
+    from kvrules.rulebook.discovery import shipped_rulebooks
+
+    return Path(book.path).resolve().is_relative_to(shipped_rulebooks().resolve())
+
+
 def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     from kvrules.engine import load_rulebooks
+    from kvrules.rulebook.condition import suggest
+    from kvrules.rulebook.disabling import disabled_in_words
 
     config = resolved.config
     books, problems = load_rulebooks(
@@ -278,6 +286,16 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
         return
     rules = sum(len(b.rules) for b in books)
     yield Check("ok", "rulebooks", f"{len(books)} rulebook(s), {rules} rule(s)")
+    for line in disabled_in_words(books):
+        yield Check("ok", "rulebooks", line)
+    if config.rulebooks and not any(_shipped(book) for book in books):
+        yield Check(
+            "warning",
+            "rulebooks",
+            "no shipped rulebook is active: rulebooks: names only your own; add `shipped` "
+            "to it (e.g. `rulebooks: [shipped, site/]`) to run the shipped ones beside them "
+            "(docs/rulebook-language.md)",
+        )
     yield from _unknown_references(books, config)
     books = yield from _applied(books, config)
     yield from _lists_not_imported(books, config)
@@ -303,7 +321,10 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
                 "error",
                 "alerts.routes",
                 f"{len(rule_ids)} rule(s) alert '{target}' ({example}) but no route sends "
-                f"'{target}' anywhere: add `{target}: [CHANNEL]` under alerts.routes (or "
+                f"'{target}' anywhere"
+                # a misspelt target ('comittee') is most often meant for a routed one
+                + suggest(target, sorted(set(routes) | set(targets) - {target}))
+                + f": add `{target}: [CHANNEL]` under alerts.routes (or "
                 f"`{target}: []` to keep such findings without alerting)",
             )
         elif not routes[target]:
@@ -358,16 +379,36 @@ def _unknown_references(books: list[Rulebook], config: Config) -> Iterator[Check
     """A rule testing for a list or research area nothing defines can never find it: a typo,
     or a list not imported. Said at the test's file:line:col, with the closest known id."""
     from kvrules.rulebook.condition import suggest
+    from kvrules.rulebook.overrides import place_of_value
 
     known = {"list": _list_ids(config.reference_data), "area": _area_ids(config)}
+    said: set[tuple[str, str]] = set()
     for book in books:
         for rule in book.rules:
             for ref in rule.references:
                 ids = known[ref.kind]
                 if ids is None or ref.value in ids:
                     continue  # what could not be read is reported by its own check
-                where = f"{book.path}:{ref.pos.line}:{ref.pos.col}: rule '{rule.id}'"
                 hint = suggest(ref.value, sorted(ids))
+                given = place_of_value(config.rulebook_vars, book.id, ref.value)
+                if given is not None:  # the configuration's value: said once, where it is set
+                    if (book.id, ref.value) not in said:
+                        said.add((book.id, ref.value))
+                        name, path, line, col = given
+                        yield Check(
+                            "warning",
+                            "rulebooks",
+                            f"{path}:{line}:{col}: rulebook_vars.{book.id}.{name} adds "
+                            f"{ref.kind} '{ref.value}', which "
+                            + (
+                                "no list in the reference store has"
+                                if ref.kind == "list"
+                                else "no taxonomy defines"
+                            )
+                            + f"{hint}; correct the id, or import it",
+                        )
+                    continue
+                where = f"{book.path}:{ref.pos.line}:{ref.pos.col}: rule '{rule.id}'"
                 if ref.kind == "list":
                     message = (
                         f"reads list '{ref.value}', which no list in the reference store has"

@@ -26,13 +26,16 @@ from pydantic import (
 
 from kvrules.credentials import secret_advice
 from kvrules.errors import KvrulesError, problem_text
+from kvrules.rulebook.discovery import shipped_rulebooks
 from kvrules.rulebook.loader import Diagnostic
+from kvrules.rulebook.overrides import PlacedOverrides
 from kvrules.rulebook.yamlsource import YamlError, load
 
 DEFAULT_PATH = Path("kvrules.yaml")
 ENV_CONFIG = "KVRULES_CONFIG"  # the configuration file
 ENV_DB = "KVRULES_DB"  # the state database (findings, cases, outbox, audit log)
 ENV_REFDATA = "KVRULES_REFDATA"  # the reference-list store
+SHIPPED = Path("shipped")  # in `rulebooks:`, the rulebooks that come with kvrules
 SECRET_KEYS = re.compile(r"(^|_)(password|secret|token|api_key|apikey|key)$", re.I)
 _DURATION = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 
@@ -203,7 +206,11 @@ class Config(_Section):
         description="reference-list store, seeded with the shipped lists on first use "
         f"(--refdata and ${ENV_REFDATA} override it; default: the user data folder)",
     )
-    rulebooks: list[Path] = Field(default=[], description="files or folders; [] = shipped")
+    rulebooks: list[Path] = Field(
+        default=[],
+        description="files or folders; `shipped` for the rulebooks that come with kvrules "
+        "(e.g. [shipped, site/]); [] = shipped",
+    )
     rulebook_vars: dict[str, dict[str, Any]] = Field(
         default={}, description="per rulebook id, values replacing its vars (thresholds, caps)"
     )
@@ -418,7 +425,10 @@ def load_config(path: Path) -> Config:
     assert config is not None
     config._written = frozenset(config.model_fields_set)  # before paths are made absolute
     config.database = base / config.database
-    config.rulebooks = [base / p for p in config.rulebooks]
+    # rulebook_vars' mistakes are said at this file's line:col (kvrules.rulebook.overrides)
+    config.rulebook_vars = PlacedOverrides(config.rulebook_vars, name, src)
+    # `shipped` stands for the rulebooks that come with kvrules, beside the institution's own
+    config.rulebooks = [shipped_rulebooks() if p == SHIPPED else base / p for p in config.rulebooks]
     if "reference_data" in config.model_fields_set:
         config.reference_data = base / config.reference_data
     # The institution's own files sit beside the config too (a scheduled scan runs elsewhere).
@@ -442,7 +452,9 @@ database: kvrules.db
 # the shipped lists. `kvrules config check` says which store it uses and why.
 # reference_data: kvrules-refdata.db
 
-# Rulebook files or folders; leave empty for the shipped rulebooks.
+# Rulebook files or folders; leave empty for the shipped rulebooks. Your own beside the
+# shipped ones: [shipped, site/] (a rule of a shipped one is turned off in your own rulebook,
+# under disable:, with its reason: docs/rulebook-language.md).
 rulebooks: []
 # The institution's own thresholds, replacing a rulebook's `vars` (findings then show the
 # rulebook version as <version>+local.<digest>).

@@ -49,6 +49,8 @@ class FieldSpec:
     # free text that may name a person's nationality ("a visit by an Iranian PhD student"):
     # read only at a path an administrator allowed (readable_attributes), under legal_basis
     allow_listed: bool = False
+    # holds ISO 3166-1 alpha-2 codes: a rule's literal must be one (kvrules.rulebook.countries)
+    country: bool = False
 
 
 def _f(
@@ -145,7 +147,7 @@ def _codes(obj: Any) -> list[str]:
 ORGANISATION = {
     "name": _f(T, "name as held in the source system"),
     "aliases": _f(L, "other names"),
-    "country": _f(T, "ISO 3166-1 alpha-2 code"),
+    "country": FieldSpec(T, "ISO 3166-1 alpha-2 code", country=True),
     "ror": _f(T, "ROR id (the 9-character suffix)", getter=_ror),
     "types": _f(L, "organisation types, e.g. university, company, military", casefold=True),
     "parent": _f(T, "parent organisation name"),

@@ -216,7 +216,7 @@ def test_a_full_read_comes_round_every_full_every(tmp_path, write_rulebook) -> N
     (exports / "p.jsonl").write_text(
         "\n".join(_event(r, "Acme Institute of Rocketry", "RU") for r in ("P1", "P2")) + "\n"
     )
-    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "XX"')))
+    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "AQ"')))
     adapter_cls = get_adapters()["file"]
     adapter = adapter_cls(adapter_cls.Config(path=exports))
     clock = FakeClock()
@@ -262,7 +262,7 @@ def test_a_negative_amount_never_makes_a_share_above_one(tmp_path, write_ruleboo
     adapter = adapter_cls(adapter_cls.Config(path=exports))
     cap = rule_yaml("cap", "project.foreign_funding_share > 0.25", on="project.created")
     with Store.open(tmp_path / "state.db") as store:
-        for rules in ([cap], [cap, rule_yaml("any", 'partner.country == "XX"')]):
+        for rules in ([cap], [cap, rule_yaml("any", 'partner.country == "AQ"')]):
             with Evaluator([load_rulebook(write_rulebook(*rules))]) as evaluator:
                 # the second rulebook re-screens every stored record
                 # a Dutch institution: NWO is domestic, the CN funder foreign
@@ -284,7 +284,7 @@ def test_full_every_survives_a_clock_set_back_and_a_damaged_stamp(tmp_path, writ
     exports = tmp_path / "exports"
     exports.mkdir()
     (exports / "p.jsonl").write_text(_event("P1", "Acme Institute of Rocketry", "RU") + "\n")
-    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "XX"')))
+    book = load_rulebook(write_rulebook(rule_yaml("a", 'partner.country == "AQ"')))
     adapter_cls = get_adapters()["file"]
     adapter = adapter_cls(adapter_cls.Config(path=exports))
     clock = FakeClock()

@@ -23,7 +23,8 @@ from kvrules.jurisdiction import applicable
 from kvrules.model import event_json_schema
 from kvrules.plain import lists_in_words, said
 from kvrules.records import describe
-from kvrules.rulebook.discovery import rulebook_files
+from kvrules.rulebook.disabling import disabled_in_words
+from kvrules.rulebook.discovery import rulebook_files, shipped_rulebooks
 from kvrules.rulebook.ir import Rulebook
 from kvrules.rulebook.loader import Diagnostic
 from kvrules.rulebook.schema import RulebookSpec
@@ -39,13 +40,35 @@ def _report(problems: list[Diagnostic]) -> None:
         click.echo(str(p), err=True)
 
 
-def _loaded(paths: tuple[str, ...], config: Config) -> tuple[list[Rulebook], list[Diagnostic]]:
-    """The rulebooks under ``paths`` (the config's, else the shipped ones, when none are
-    given); a folder that holds no rulebook at all is an error, not an empty success."""
-    for folder in (Path(p) for p in paths):
+def _loaded(
+    paths: tuple[str, ...], config: Config, with_vars: bool = True
+) -> tuple[list[Rulebook], list[Diagnostic]]:
+    """The rulebooks under ``paths``, else the ones a scan runs (the config's, with its
+    rulebook_vars unless ``with_vars`` is False; the shipped ones when it names none); a folder
+    that holds no rulebook at all is an error, not an empty success."""
+    folders = [Path(p) for p in paths] if paths else list(config.rulebooks)
+    for folder in folders:
         if folder.is_dir() and not rulebook_files([folder]):
             raise KvrulesError(f"{folder}: no rulebook files (*.yaml, *.yml) here")
-    return load_rulebooks(paths, readable_attributes=config.readable_attributes)
+    if paths:
+        return load_rulebooks(paths, readable_attributes=config.readable_attributes)
+    overrides = config.rulebook_vars if with_vars else None
+    return load_rulebooks(config.rulebooks, overrides, config.readable_attributes)
+
+
+def _say_rulebooks_read(paths: tuple[str, ...], config_path: Path | None, config: Config) -> None:
+    """With no path given: which rulebooks a command reads, and from which configuration (a
+    reviewer checking the institution's own rulebook must not get the shipped ones' result
+    by mistake)."""
+    if paths:
+        return
+    path, _why = config_file(config_path)
+    named = ", ".join(map(str, config.rulebooks)) or f"the shipped ones ({shipped_rulebooks()})"
+    if path is None:
+        where = "no configuration: no --config, $KVRULES_CONFIG or ./kvrules.yaml"
+    else:
+        where = f"from the configuration {path.absolute()}"
+    click.echo(f"rulebooks: {named} ({where})")
 
 
 def _test_problems(books: list[Rulebook]) -> list[Diagnostic]:
@@ -62,14 +85,19 @@ def _test_problems(books: list[Rulebook]) -> list[Diagnostic]:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @CONFIG_OPTION
 def validate(paths: tuple[str, ...], config_path: Path | None) -> None:
-    """Check rulebooks; print one 'path:line:col: message' line per problem."""
+    """Check rulebooks; print one 'path:line:col: message' line per problem.
+
+    With no path: the rulebooks a scan runs (the configuration's, with its rulebook_vars)."""
     config = config_from(config_path)
+    _say_rulebooks_read(paths, config_path, config)
     books, problems = _loaded(paths, config)
     problems += _test_problems(books)
     _report(problems)
     if problems:
         sys.exit(1)
     click.echo(f"ok: {len(books)} rulebook(s), {sum(len(b.rules) for b in books)} rule(s)")
+    for line in disabled_in_words(books):  # a rule turned off is said, with its reason
+        click.echo(line)
     # Valid is not the same as applied: say which ones a scan here would leave out, and why.
     for left_out in applicable(books, config.home_country, config.apply_outside_jurisdiction)[1]:
         click.echo(str(left_out))
@@ -122,15 +150,28 @@ def _configuration_used(config_path: Path | None, config: Config, enrich: bool) 
 def test_cmd(
     paths: tuple[str, ...], config_path: Path | None, refdata: Path | None, enrich: bool
 ) -> None:
-    """Run the test cases of rulebooks; ends with 'N passed, M failed'."""
+    """Run the test cases of rulebooks; ends with 'N passed, M failed'.
+
+    With no path: the rulebooks a scan runs (the configuration's; their tests check their own
+    vars, not rulebook_vars)."""
     from kvrules.engine.evaluator import run_rulebook_tests
 
     config = config_from(config_path, refdata=refdata)
-    books, problems = _loaded(paths, config)
+    _say_rulebooks_read(paths, config_path, config)
+    # a rulebook's tests check its own values, not the institution's rulebook_vars
+    books, problems = _loaded(paths, config, with_vars=False)
     _report(problems)
     if not problems and not any(book.tests for book in books):
         where = " ".join(paths) or "the rulebooks"
         raise KvrulesError(f"{where}: no tests to run (add some under tests:)")
+    # "N passed" must not read as every rulebook tested: name each one that has no tests
+    for book in books:
+        if not book.tests:
+            click.echo(
+                f"warning: {book.path}: rulebook '{book.id}' has no tests, nothing of it was "
+                "tested (add some under tests:)",
+                err=True,
+            )
     # A test's result can depend on the configuration (its reference store, its own research
     # areas), which ./kvrules.yaml supplies in one folder and not in another: say which.
     click.echo(_configuration_used(config_path, config, enrich))

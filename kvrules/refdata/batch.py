@@ -35,6 +35,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
+from pathlib import Path
 from typing import IO, Any, Literal
 
 from kvrules.errors import ReferenceDataError
@@ -200,6 +201,32 @@ class _Lines:
         seen[1] += 1
         return text
 
+    def notes(self) -> list[str]:
+        """Per encoding other than UTF-8 that lines were read in: which line first, how many
+        (said once per file: Excel writes every line of a file in one encoding); and bytes
+        at the end of a UTF-16 file that make no whole character, which are not read."""
+        notes = []
+        if self.left_over is not None:
+            line, count = self.left_over
+            what = "1 byte that is" if count == 1 else f"{count} bytes that are"
+            it, its = ("it", "its") if count == 1 else ("them", "their")
+            read = (
+                f"the row is read without {it}"
+                if line == self.number
+                else f"on a line of {its} own, not read (no row is lost)"
+            )
+            notes.append(
+                f"line {line}: the file ends with {what} not a whole UTF-16 character (cut "
+                f"short?): {read}; {_SAVE_AS}"
+            )
+        for encoding, (first, count) in self.recoded.items():
+            more = f" and {count - 1:,} more line{'s' if count > 2 else ''}" if count > 1 else ""
+            notes.append(
+                f"line {first}{more}: not UTF-8, read as {encoding} "
+                f"(if a name reads wrong, {_SAVE_AS})"
+            )
+        return notes
+
     def take(self, first: int, last: int) -> str | None:
         """The problem of lines ``first``..``last`` (one row), forgotten."""
         problem = None
@@ -277,27 +304,7 @@ class Input:
         """Per encoding other than UTF-8 that lines were read in: which line first, how many
         (said once per file: Excel writes every line of a file in one encoding); and bytes
         at the end of a UTF-16 file that make no whole character, which are not read."""
-        notes = []
-        if self._lines.left_over is not None:
-            line, count = self._lines.left_over
-            what = "1 byte that is" if count == 1 else f"{count} bytes that are"
-            it, its = ("it", "its") if count == 1 else ("them", "their")
-            read = (
-                f"the row is read without {it}"
-                if line == self._lines.number
-                else f"on a line of {its} own, not read (no row is lost)"
-            )
-            notes.append(
-                f"line {line}: the file ends with {what} not a whole UTF-16 character (cut "
-                f"short?): {read}; {_SAVE_AS}"
-            )
-        for encoding, (first, count) in self._lines.recoded.items():
-            more = f" and {count - 1:,} more line{'s' if count > 2 else ''}" if count > 1 else ""
-            notes.append(
-                f"line {first}{more}: not UTF-8, read as {encoding} "
-                f"(if a name reads wrong, {_SAVE_AS})"
-            )
-        return notes
+        return self._lines.notes()
 
     def position(self) -> int | None:
         """Bytes read so far, if the input is a file."""
@@ -432,6 +439,37 @@ def _file_size(stream: IO[bytes]) -> int | None:
     except (OSError, AttributeError, io.UnsupportedOperation):
         return None
     return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def read_text(path: Path) -> tuple[str, list[str]]:
+    """A whole file's text as ``match --file`` reads it (for the importers' CSV): a UTF-8
+    byte-order mark dropped, UTF-16 (Excel's "Unicode Text") decoded, a line that is not UTF-8
+    read as Windows-1252; and the notes to say of it (which lines were read in which
+    encoding). A workbook or other binary file, or a line that cannot be read, is refused as
+    :class:`BadInput` in one line."""
+    with path.open("rb") as raw:
+        stream: IO[bytes] = raw
+        head = raw.peek(8192)[:8192]
+        utf16 = head.startswith(_UTF16_BOMS)
+        if utf16:
+            head = head.decode("utf-16", errors="ignore").encode("utf-8")
+            stream = _recoded_from_utf16(raw)
+        if not head.strip():
+            return "", []
+        _refuse_binary(head)
+        if head.startswith(_BOM):
+            raw.read(len(_BOM))
+        lines = _Lines(stream, utf16)
+        text = "".join(lines)
+        for number, problem in sorted(lines.problems.items())[:1]:
+            raise BadInput(f"line {number}: {problem}")
+        return text, lines.notes()
+
+
+def sniff_delimiter(header: str) -> str:
+    """The separator of a CSV header line as ``match --file`` finds it: comma, semicolon
+    (Excel in a Dutch or German locale) or tab."""
+    return _sniff_header(header)[0]
 
 
 def _recoded_from_utf16(stream: IO[bytes]) -> IO[bytes]:

@@ -33,6 +33,7 @@ from kvrules import fields
 from kvrules.errors import KvrulesError
 from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
+from kvrules.rulebook.countries import country_problem
 from kvrules.rulebook.regex import RegexError, translate
 
 MIN_FRACTION, MAX_NUMBER = 0.0001, 2**53  # literal numbers durable_rules compares exactly
@@ -161,15 +162,52 @@ def parse(text: str) -> Tree:
         return tree
     except UnexpectedToken as e:
         got = "end of condition" if e.token.type == "$END" else repr(str(e.token))
+        word = str(e.token)
+        case = (
+            f": write it in lower case, '{word.lower()}'"
+            if e.token.type != "$END" and word != word.lower() and word.lower() in _KEYWORDS
+            else ""
+        )
         raise ConditionError(
-            f"unexpected {got}; expected {_describe_expected(e.expected)}", e.line, e.column
+            f"unexpected {got}; expected {_describe_expected(e.expected)}{case}",
+            e.line,
+            e.column,
         ) from None
     except UnexpectedCharacters as e:
         raise ConditionError(
-            f"unexpected character {text[e.pos_in_stream]!r}", e.line, e.column
+            f"unexpected character {text[e.pos_in_stream]!r}"
+            + _character_hint(text, e.pos_in_stream),
+            e.line,
+            e.column,
         ) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark errors
         raise ConditionError(str(e), getattr(e, "line", 1), getattr(e, "column", 1)) from None
+
+
+_KEYWORDS = frozenset({"and", "or", "not", "in", "contains", "any", "all", "matches", "true"})
+# quotes a word processor writes; conditions take the straight ones
+_TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+_RELATIVE_DATE_IN_WORDS = re.compile(r"-\s*\d+\s*[A-Za-z]+")
+
+
+def _character_hint(text: str, at: int) -> str:
+    """What a person most likely meant by the character a condition cannot take."""
+    ch, after = text[at], text[at + 1 : at + 2]
+    if ch == "=" and after != "=":
+        return ": to compare, write == (two equals signs)"
+    if ch == "!" and after != "=":
+        return ": write not (or != for 'is not equal to')"
+    if ch in _TYPOGRAPHIC_QUOTES:
+        return ': a typographic quote (as a word processor writes it): use straight quotes "…"'
+    if ch in "&|":
+        return f": write {'and' if ch == '&' else 'or'}"
+    if (
+        ch == "-"
+        and text[:at].rstrip().endswith("today")
+        and _RELATIVE_DATE_IN_WORDS.match(text[at:])
+    ):
+        return ": a date before today is written today - 2y (d days, w weeks, m months, y years)"
+    return ""
 
 
 def _pos(node: Tree | Token) -> ir.Pos:
@@ -289,7 +327,10 @@ def _variable(tok: Token, variables: Mapping[str, Any]) -> Any:
     name = str(tok).split(".", 1)[1]
     if name not in variables:
         raise ConditionError(
-            f"unknown variable 'vars.{name}'" + suggest(name, list(variables)),
+            f"unknown variable 'vars.{name}'"
+            + suggest(name, list(variables))
+            + ": a variable belongs to the rulebook file that defines it; define it under "
+            "vars: in this file",
             tok.line or 1,
             tok.column or 1,
         )
@@ -446,6 +487,8 @@ def _check(spec: FieldSpec, value: Any, tok: Token) -> ir.Scalar:
             tok.line or 1,
             tok.column or 1,
         )
+    if spec.country and (problem := country_problem(value, str(tok) if tok.type == "VAR" else "")):
+        raise ConditionError(problem, tok.line or 1, tok.column or 1)
     if isinstance(value, date):
         return value.year * 10000 + value.month * 100 + value.day
     if isinstance(value, str) and spec.literal_form is not None:

@@ -192,6 +192,25 @@ class TestCase:
 
 
 @dataclass(frozen=True)
+class Disable:
+    """One rule of another rulebook this one turns off (``disable:``), and why."""
+
+    rulebook: str
+    rule: str
+    reason: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Disabled:
+    """A rule of this rulebook turned off by another (``by``: its file:line:col), and why."""
+
+    rule: str
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
 class Rulebook:
     id: str
     version: str
@@ -204,6 +223,8 @@ class Rulebook:
     attributes: tuple[str, ...] = ()  # free-form attribute paths read, allowed by the config
     # "jurisdiction": runs where the jurisdiction covers home_country; "everywhere": anywhere
     applies_to: str = "jurisdiction"
+    disables: tuple[Disable, ...] = ()  # rules of other rulebooks this one turns off
+    disabled: tuple[Disabled, ...] = ()  # rules of this one another turned off
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

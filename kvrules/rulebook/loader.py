@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from kvrules.errors import KvrulesError, problem_text
+from kvrules.errors import KvrulesError
 from kvrules.model import EventKind
 from kvrules.rulebook import ir
 from kvrules.rulebook.condition import (
@@ -23,8 +23,11 @@ from kvrules.rulebook.condition import (
     quantifier_header,
     suggest,
 )
+from kvrules.rulebook.countries import jurisdiction_problem
+from kvrules.rulebook.plainschema import schema_problem
 from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import (
+    DisableSpec,
     RulebookSpec,
     RuleSpec,
     SourceSpec,
@@ -56,7 +59,12 @@ class RulebookError(KvrulesError):
         self.diagnostics = diagnostics
 
 
-_SCHEMAS: dict[str, type[BaseModel]] = {"rules": RuleSpec, "sources": SourceSpec, "tests": TestSpec}
+_SCHEMAS: dict[str, type[BaseModel]] = {
+    "rules": RuleSpec,
+    "sources": SourceSpec,
+    "tests": TestSpec,
+    "disable": DisableSpec,
+}
 
 
 def _model_at(loc: tuple) -> type[BaseModel] | None:
@@ -69,8 +77,8 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 class _Checker:
-    def __init__(self, path: str, src: Located) -> None:
-        self.path, self.src = path, src
+    def __init__(self, path: str, src: Located, warn: bool = True) -> None:
+        self.path, self.src, self.warn = path, src, warn
         self.vars: dict[str, Any] = {}
         self.problems: list[Diagnostic] = []
         self.references: list[ir.Reference] = []  # of the rule being checked
@@ -97,7 +105,8 @@ class _Checker:
             elif err["type"] == "missing":
                 self.error(loc[:-1], f"missing field '{name}'")
             else:
-                self.error(loc, f"{name}: {problem_text(err)}" if name else problem_text(err))
+                said = schema_problem(err)
+                self.error(loc, f"{name}: {said}" if name and not name.isdigit() else said)
 
     # -- conditions
     def condition(self, value: Any, where: tuple, scope: Scope) -> ir.Cond:
@@ -173,6 +182,8 @@ def load_rulebook(
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
     check_rule: ir.RuleCheck | None = None,
+    *,
+    warn: bool = True,
 ) -> ir.Rulebook:
     """Load and check one rulebook file; raise RulebookError with every problem found.
 
@@ -191,7 +202,7 @@ def load_rulebook(
         raw = path.read_bytes()
     except OSError as e:
         raise RulebookError([Diagnostic(str(path), 1, 1, f"cannot read: {e.strerror}")]) from None
-    return load_text(raw, str(path), vars_override, readable_attributes, check_rule)
+    return load_text(raw, str(path), vars_override, readable_attributes, check_rule, warn=warn)
 
 
 def _override(spec: RulebookSpec, values: Mapping[str, Any], check: _Checker) -> None:
@@ -250,7 +261,11 @@ def load_text(
     vars_override: Mapping[str, Any] | None = None,
     readable_attributes: Iterable[str] = (),
     check_rule: ir.RuleCheck | None = None,
+    *,
+    warn: bool = True,
 ) -> ir.Rulebook:
+    """``load_rulebook`` of a file's bytes or text; ``warn`` False: its warnings are not
+    logged (the same file loaded again, with the configuration's vars, says them once)."""
     # surrogatepass: a str with a lone surrogate is reported as invalid UTF-8 below
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     sha = hashlib.sha256(data).hexdigest()
@@ -263,7 +278,7 @@ def load_text(
         src = load(text)
     except YamlError as e:
         raise RulebookError([Diagnostic(path, e.line, e.col, e.message)]) from None
-    check = _Checker(path, src)
+    check = _Checker(path, src, warn)
     if not isinstance(src.data, dict):
         check.error((), "a rulebook is a mapping with rulebook, version, title, … and rules")
         raise RulebookError(check.problems)
@@ -361,6 +376,8 @@ def _legal_basis_source(
     for source in sources.values():
         if _same_text(basis, source.cite):
             line, col = check.src.at(where)
+            if not check.warn:
+                return source.id
             _log.warning(
                 "%s:%d:%d: deprecated: legal_basis is the id of a source, not the law's text: "
                 "write `legal_basis: %s` (the source whose cite: this is); the text is accepted "
@@ -381,6 +398,54 @@ def _legal_basis_source(
         "eu-267-2012`" + suggest(basis, list(sources)),
     )
     return basis
+
+
+_ORDER_OPS = frozenset({ir.Op.GT, ir.Op.GE, ir.Op.LT, ir.Op.LE})
+
+
+def _amounts_without_currency(cond: ir.Cond) -> list[ir.Compare]:
+    """A rule's comparisons of an award's amount with a plain number (``funder.amount >
+    500000``) where the rule tests no currency of that award: an amount in any currency is
+    then compared with the same number (600,000 JPY is 'more than 500,000')."""
+    nodes = list(ir.walk(cond))
+    owners_with_currency = {
+        (n.ref.var, n.ref.path[:-1])
+        for n in nodes
+        if isinstance(n, ir.Compare | ir.InList) and n.ref.path[-1:] == ("currency",)
+    }
+    return [
+        n
+        for n in nodes
+        if isinstance(n, ir.Compare)
+        and n.ref.path[-1:] == ("amount",)
+        and n.op in _ORDER_OPS
+        and (n.ref.var, n.ref.path[:-1]) not in owners_with_currency
+    ]
+
+
+def _warn_amount_without_currency(
+    check: _Checker, where: tuple, compare: ir.Compare, rule_id: str
+) -> None:
+    scalar = check.src.scalar(where)
+    line, col = (
+        check.src.inside(scalar, compare.pos.line, compare.pos.col)
+        if scalar
+        else check.src.at(where)
+    )
+    _log.warning(
+        "%s:%d:%d: warning: rule '%s' compares %s with %s, which names no currency: an award "
+        "in any currency (yen, euros, dollars) is compared with the same number; give the "
+        "threshold per currency, e.g. vars.large_award: {EUR: %s, USD: …} and `%s >= "
+        "vars.large_award` (docs/rulebook-language.md, 'Amounts by currency')",
+        check.path,
+        line,
+        col,
+        rule_id,
+        compare.ref,
+        f"{compare.value:,}" if isinstance(compare.value, int | float) else compare.value,
+        compare.value,
+        compare.ref,
+    )
 
 
 def _build(
@@ -414,6 +479,12 @@ def _build(
         (),
     )
     known_risks = list(risk_types())
+    # a jurisdiction written as a name ("Netherlands") would cover no home_country: the
+    # rulebook would silently never run
+    if parts.top.ok("jurisdiction") and (
+        problem := jurisdiction_problem(getattr(spec, "jurisdiction", "EU"))
+    ):
+        check.error(("jurisdiction",), problem)
     for i, valid in enumerate(parts.rules):
         if valid is None:
             continue  # not a mapping: the schema said so
@@ -487,7 +558,10 @@ def _build(
                 line, col = check.src.at((*where, "when"))
             check.error_at(line, col, e.message)
             continue
-        for dead, field in never_fires_on(rule):  # at the first kind it never fires on
+        for compare in _amounts_without_currency(cond) if check.warn else ():
+            _warn_amount_without_currency(check, (*where, "when"), compare, rule.id)
+        for dead, field in never_fires_on(rule) if check.warn else ():
+            # at the first kind it never fires on
             at = (*where, "on") if isinstance(r.on, str) else (*where, "on", on.index(dead[0]))
             line, col = check.src.at(at)
             message = unfilled_message(rule.id, dead, field)
@@ -517,6 +591,10 @@ def _build(
     if attributes_read:  # the administrator's sign-off is part of the policy findings cite
         digest = hashlib.sha256(repr(sorted(attributes_read)).encode()).hexdigest()[:8]
         version = f"{version}+attributes.{digest}"
+    disables = tuple(
+        ir.Disable(*d.rule.split("/", 1), d.reason, ir.Pos(*check.src.at(("disable", i, "rule"))))
+        for i, d in enumerate(spec.disable)
+    )
     return ir.Rulebook(
         spec.rulebook,
         version,
@@ -528,4 +606,5 @@ def _build(
         tuple(tests),
         tuple(sorted(attributes_read)),
         spec.applies_to,
+        disables,
     )

@@ -86,6 +86,15 @@ class TestSpec(_Spec):
     expect: list[str] = Field(description="rule ids expected to fire; [] for none")
 
 
+class DisableSpec(_Spec):
+    rule: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]{0,79}/[a-z0-9][a-z0-9._-]{0,79}$",
+        description="RULEBOOK/RULE: the id of a rule of another rulebook (a shipped one) to "
+        "turn off, e.g. visits/visitor-from-listed-organisation",
+    )
+    reason: str = Field(min_length=1, description="why: kept with the rulebooks, shown by checks")
+
+
 class RulebookSpec(_Spec):
     rulebook: str = Field(pattern=SLUG, description="rulebook id")
     version: str
@@ -109,6 +118,11 @@ class RulebookSpec(_Spec):
     sources: list[SourceSpec] = Field(min_length=1)
     rules: list[RuleSpec] = Field(min_length=1)
     tests: list[TestSpec] = []
+    disable: list[DisableSpec] = Field(
+        default=[],
+        description="rules of other rulebooks (the shipped ones) this institution turns off, "
+        "each with its reason",
+    )
 
     @field_validator("vars")
     @classmethod

@@ -193,7 +193,7 @@ def parse(text: str, loader_class: type[yaml.SafeLoader]) -> Located:
     except yaml.MarkedYAMLError as e:
         m = e.problem_mark or e.context_mark
         line, col = (m.line + 1, m.column + 1) if m else (1, 1)
-        raise YamlError(f"YAML: {e.problem or e.context}", line, col) from None
+        raise YamlError(in_words(e.problem or "", e.context or ""), line, col) from None
     except yaml.reader.ReaderError as e:  # a control character such as NUL: not a MarkedYAMLError
         ch = e.character if isinstance(e.character, str) else chr(e.character)
         before = text[: e.position]
@@ -203,6 +203,70 @@ def parse(text: str, loader_class: type[yaml.SafeLoader]) -> Located:
             line,
             col,
         ) from None
+
+
+# PyYAML's words for the common mistakes → what happened, in the words of someone writing a
+# rulebook or a configuration, with what to do (matched on the start of PyYAML's problem).
+_IN_WORDS = (
+    (
+        "mapping values are not allowed",
+        "a colon followed by a space inside a value: put the whole value in quotes, e.g. "
+        "title: \"Partner: a foreign one\" (a condition 'any p in …: …' written on the line "
+        "of when: too)",
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the one before it: the keys of one entry "
+        "start in the same column (indent with spaces)",
+    ),
+    (
+        "did not find expected key",
+        "this line is indented differently from the one before it: the keys of one entry "
+        "start in the same column (indent with spaces)",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "the items of one list start in the same column, each with '- '",
+    ),
+    (
+        "found character '\\t' that cannot start any token",
+        "a tab character: indent with spaces only, never tabs",
+    ),
+    (
+        "could not find expected ':'",
+        "a line that is not 'key: value': a colon is missing, or a value that goes on over "
+        "several lines needs quotes",
+    ),
+    (
+        "found unexpected end of stream",
+        "a quotation mark is opened and never closed: close it on the same value",
+    ),
+    (
+        "found unknown escape character",
+        "a backslash inside double quotes starts an escape: use single quotes, or write \\\\",
+    ),
+    (
+        "expected ',' or ']'",
+        "a list in [ ] is not closed, or one of its items needs quotes",
+    ),
+    (
+        "expected ',' or '}'",
+        "a mapping in { } is not closed, or one of its values needs quotes",
+    ),
+    (
+        "found character",
+        "a value cannot start with this character: put the value in quotes",
+    ),
+)
+
+
+def in_words(problem: str, context: str = "") -> str:
+    """PyYAML's message as a person reads it: a known mistake said with what to do, any other
+    one with PyYAML's own words after 'YAML:'."""
+    for start, said in _IN_WORDS:
+        if problem.startswith(start) or (not problem and context.startswith(start)):
+            return said
+    return f"YAML: {problem or context}"
 
 
 def _located(text: str, loader_class: type[yaml.SafeLoader]) -> Located:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -16,6 +17,8 @@ from pydantic import ValidationError
 
 from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.models import Entry, ListInfo
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,16 @@ def read_csv(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) with stripped header names; raise ImportValidationError early
     when required columns are missing. ``header_hint`` skips title rows above the header."""
-    text = path.read_bytes().decode("utf-8-sig")
+    from kvrules.refdata.batch import BadInput, read_text, sniff_delimiter
+
+    # read as `match --file` reads a spreadsheet's CSV: BOM, UTF-16, Windows-1252 lines (said),
+    # semicolons; a workbook is refused in one line
+    try:
+        text, notes = read_text(path)
+    except BadInput as e:
+        raise ReferenceDataError(f"{path}: {e}") from None
+    for note in notes:
+        _log.warning("%s: %s", path, note)
     lines = text.splitlines(keepends=True)
     start = 0
     if header_hint:
@@ -123,7 +135,8 @@ def read_csv(
             if header_hint.lower() in line.lower():
                 start = i
                 break
-    reader = csv.DictReader(io.StringIO("".join(lines[start:])))
+    delimiter = sniff_delimiter(lines[start]) if lines[start:] else ","
+    reader = csv.DictReader(io.StringIO("".join(lines[start:])), delimiter=delimiter)
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = sorted(c for c in required if c not in header)
