@@ -30,7 +30,6 @@ from kvrules.web.casedata import (
     case_rows,
     evidence_views,
     organisations_of,
-    parse_date,
     whole_number,
 )
 from kvrules.web.caseform import (
@@ -39,6 +38,7 @@ from kvrules.web.caseform import (
     bulk_stale_message,
     case_version,
     read_decision,
+    read_due_date,
     seen_version,
     stale_message,
 )
@@ -339,7 +339,7 @@ async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     four_eyes = request.app.state.settings.four_eyes
     try:
-        wanted = read_decision(form)
+        wanted = read_decision(form, today(request.app.state.settings.time_zone))
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
@@ -416,6 +416,11 @@ async def approve_decision(request: Request) -> Response:
 async def add_mitigation(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     try:
+        due_on = read_due_date(form, "due_on", today(request.app.state.settings.time_zone))
+    except FormProblem as problem:
+        errors = {problem.field: str(problem)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    try:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
@@ -423,7 +428,7 @@ async def add_mitigation(request: Request) -> Response:
                 case_id,
                 str(form.get("action", "")),
                 str(form.get("owner", "")),
-                parse_date(str(form.get("due_on", ""))),
+                due_on,
                 actor=request.state.user.name,
                 seen=seen_version(form),
             )
