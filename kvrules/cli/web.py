@@ -221,7 +221,8 @@ def _read_password(from_stdin: bool) -> str:
     type=click.Choice(ROLES),
     required=True,
     help="what the user may do: a viewer reads, an adviser also triages and adjudicates, "
-    "the committee also decides, an admin also manages users; a grant officer pre-screens "
+    "the committee also decides, an admin triages and manages users but does not decide "
+    "(an admin on the committee decides from a committee account); a grant officer pre-screens "
     "and sends a proposal to the committee",
 )
 @state_db

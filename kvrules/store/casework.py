@@ -149,6 +149,7 @@ class CaseworkStore(StorePart):
         page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _users.require_decider(c, actor)
             _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
@@ -176,6 +177,7 @@ class CaseworkStore(StorePart):
         the page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _users.require_decider(c, actor)
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)

@@ -98,6 +98,23 @@ def require_another_admin(conn: sqlite3.Connection, name: str) -> None:
         raise ValueError(f"{name} is the last admin: add another one first")
 
 
+# Who may take, propose or approve a committee decision: an admin administers accounts and
+# does not decide (else one admin could make a second committee account and pass four-eyes
+# alone); an admin who sits on the committee decides from a committee account.
+DECIDERS = frozenset({"committee"})
+
+
+def require_decider(conn: sqlite3.Connection, actor: str) -> None:
+    """ValueError when ``actor`` is an account whose role does not decide. An actor with no
+    account (a script, the CLI) is the caller's business: the web app checks the role."""
+    account = get(conn, actor)
+    if account is not None and account.role not in DECIDERS:
+        raise ValueError(
+            f"{actor} is a {account.role} account: only a committee account takes, proposes "
+            "or approves a decision"
+        )
+
+
 def disable(conn: sqlite3.Connection, name: str, now: datetime) -> bool:
     cur = conn.execute(
         "UPDATE users SET disabled_at = ?, updated_at = ?,"

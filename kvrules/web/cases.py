@@ -230,6 +230,7 @@ def _case_view(
             "triage": store.triage_colours().get(case_id),
             "decisions": store.decisions(case_id),
             "pending": store.pending_decisions().get(case_id),
+            "approval_concerns": store.approval_concerns(),
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": mitigations,
             "history": (history := store.audit_entries(f"case:{case_id}")),

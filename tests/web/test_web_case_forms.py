@@ -116,7 +116,7 @@ def test_a_decision_from_a_stale_page_does_not_supersede_a_colleagues(db: Path) 
     cid = case_id(db)
     alice, bob = app_for(db, four_eyes=True), app_for(db, four_eyes=True)
     login(alice, "committee")
-    login(bob, "admin")
+    login(bob, "chair")
     alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
     proposed = {**alice_form, "decision": "approve", "rationale": "Civil research only."}
     assert "pending second approval" in alice.post(f"/cases/{cid}/decide", data=proposed).text

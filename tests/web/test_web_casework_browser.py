@@ -99,7 +99,7 @@ def test_four_eyes_decision_by_two_committee_members(sign_in, db: Path) -> None:
     assert "another committee member must approve it" in box.inner_text()
     assert first.get_by_role("button", name="Approve this decision (second approver)").count() == 0
 
-    second = sign_in("admin")
+    second = sign_in("chair")
     second.goto("/cases?status=pending-approval")
     assert _matching(second) == "1 of 2"
     second.get_by_role("link", name=f"#{cid}").click()
@@ -112,4 +112,4 @@ def test_four_eyes_decision_by_two_committee_members(sign_in, db: Path) -> None:
     assert second.locator("#pending-approval").count() == 0
     history = second.locator("#history").inner_text()
     assert "committee proposed the decision reject" in history
-    assert "admin approved committee's decision (reject) as the second committee member" in history
+    assert "chair approved committee's decision (reject) as the second committee member" in history
