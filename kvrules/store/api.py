@@ -49,6 +49,7 @@ from kvrules.store.db import (
 from kvrules.store.handover import HandoverStore
 from kvrules.store.migrations import MIGRATIONS
 from kvrules.store.prescreens import PrescreenStore
+from kvrules.store.privacy_api import PrivacyStore
 from kvrules.store.storage import storage_error
 from kvrules.store.upgrade import Upgrade
 
@@ -68,7 +69,7 @@ class RecordedFinding:
     alert_ids: list[int] = field(default_factory=list)
 
 
-class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
+class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, PrivacyStore):
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:
