@@ -34,16 +34,22 @@ class CommitteeStore(StorePart):
         *,
         actor: str,
         keep_an_admin: bool = False,
+        units: Sequence[str] | _users.Keep | None = _users.KEEP,
     ) -> bool:
         """Create or update an account; the hash is stored, never audited. True when new.
         A new role or password ends the account's sessions; a disabled account stays so.
-        ``keep_an_admin``: ValueError rather than demote the last enabled admin."""
+        ``keep_an_admin``: ValueError rather than demote the last enabled admin. ``units``:
+        the units whose cases it may see (None: every unit); not given, a new account sees
+        every unit and an existing one keeps its scope."""
         now = self.clock()
         with self._db.transaction() as c:
             if keep_an_admin and role != "admin":
                 _users.require_another_admin(c, name)
-            new = _users.upsert(c, name, role, password_hash, now)
+            new = _users.upsert(c, name, role, password_hash, now, units)
             details = {"role": role, "local_login": password_hash is not None}
+            if not isinstance(units, _users.Keep):
+                scope = _users.check_units(units)
+                details["units"] = list(scope) if scope is not None else "all"
             self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
             return new
 
@@ -347,6 +353,13 @@ class CommitteeStore(StorePart):
         self, case_id: int | None = None, status: str | None = None
     ) -> list[_committee.Mitigation]:
         return _committee.mitigations(self._db.conn, case_id, status)
+
+    def mitigation_case(self, mitigation_id: int) -> int | None:
+        """The case a mitigation belongs to; None when there is no such mitigation."""
+        try:
+            return _committee.mitigation(self._db.conn, mitigation_id).case_id
+        except KeyError:
+            return None
 
     def reopen_due_reviews(self, today: date, *, actor: str) -> list[int]:
         """Reopen decided cases whose review (renewal) date has come; audited per case."""

@@ -475,4 +475,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
     ),
     Migration(14, "erased people", _PRIVACY),
+    # An account limited to some units (JSON list of unit names as the RIS gives them): it
+    # sees only the cases of records in them. NULL: every unit, as before.
+    Migration(15, "accounts scoped to units", ("ALTER TABLE users ADD COLUMN units TEXT",)),
 )

@@ -42,6 +42,7 @@ from kvrules.web.caseform import (
     seen_version,
     stale_message,
 )
+from kvrules.web.scope import scope, unscoped_only
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -80,15 +81,15 @@ def _list_view(
     wanted = whole_number(request.query_params.get("page", "")) or 1  # 0: the first
     zone = request.app.state.settings.time_zone
     with open_store(request) as store:
-        query = filters.case_query(datetime.now(UTC))
+        query = filters.case_query(datetime.now(UTC), scope(request))
         _, matching = store.search_cases(query, limit=0)
         pages = max(1, -(-matching // PAGE_SIZE))
         page = min(wanted, pages)
         first = (page - 1) * PAGE_SIZE
         ids, _ = store.search_cases(query, limit=PAGE_SIZE, offset=first)
         rows = case_rows(store, ids)
-        total = store.search_cases(CaseQuery(), limit=0)[1]
-        facets = store.case_facets()
+        total = store.search_cases(CaseQuery(scope=scope(request)), limit=0)[1]
+        facets = store.case_facets(scope(request))
         advisers = store.advisers()
         # what the bulk form carries: the log's newest entry, so a change made from a list
         # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
@@ -124,15 +125,18 @@ def _list_view(
     )
 
 
-def _bulk_targets(store, form) -> tuple[list[int], Filters]:
+def _bulk_targets(store, form, units: tuple[str, ...] | None) -> tuple[list[int], Filters]:
     """The cases a bulk change applies to: those ticked, or every case the list's filters
-    (carried in ``f_*`` fields) match; and those filters, to return to the same list."""
+    (carried in ``f_*`` fields) match; and those filters, to return to the same list. Within
+    the account's ``units``: a ticked case of another unit is "no case" (KeyError)."""
     filters = Filters.from_query({k[2:]: str(v) for k, v in form.items() if k.startswith("f_")})
     if form.get("scope") == "matching":
-        ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+        ids, _ = store.search_cases(filters.case_query(datetime.now(UTC), units))
         return ids, filters
-    ticked = (whole_number(str(v)) for v in form.getlist("case"))
-    return sorted({i for i in ticked if i is not None}), filters
+    ticked = sorted({i for v in form.getlist("case") if (i := whole_number(str(v))) is not None})
+    if hidden := sorted(set(ticked) - store.cases_in_scope(ticked, units)):
+        raise KeyError(f"no case {hidden[0]}")
+    return ticked, filters
 
 
 @guard("triage")
@@ -142,7 +146,10 @@ async def bulk_change(request: Request) -> Response:
     kind, _, value = str(form.get("change", "")).partition(":")
     actor, seen = request.state.user.name, seen_version(form)
     with open_store(request) as store:
-        ids, filters = _bulk_targets(store, form)
+        try:
+            ids, filters = _bulk_targets(store, form, scope(request))
+        except KeyError as exc:
+            return error_page(request, 404, f"There is {exc.args[0]}.")
         if not ids:
             return error_page(request, 400, "Tick at least one case, or choose all matching cases.")
         try:
@@ -466,6 +473,8 @@ async def mitigation_list(request: Request) -> Response:
     status = request.query_params.get("status", "open")
     with open_store(request) as store:
         items = store.mitigations(status=status if status in MITIGATION_STATUSES else None)
+        visible = store.cases_in_scope((m.case_id for m in items), scope(request))
+        items = [m for m in items if m.case_id in visible]
     return _render(
         request,
         "mitigations.html",
@@ -478,9 +487,13 @@ async def mitigation_list(request: Request) -> Response:
     )
 
 
-def adjudication_page(store: Store) -> dict[str, Any]:
-    """What /adjudications shows: every verdict, and the entries as their lists spell them."""
+def adjudication_page(store: Store, units: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """What /adjudications shows: every verdict, and the entries as their lists spell them.
+    Within ``units``: the verdicts made on their cases, and those made on no case."""
     items = store.adjudications()
+    if units is not None:
+        visible = store.cases_in_scope((a.case_id for a in items if a.case_id), units)
+        items = [a for a in items if a.case_id is None or a.case_id in visible]
     listed: dict[tuple[str, str], str] = {}  # the entries as their lists spell them
     # the verdicts' cases' records in one statement, not two per case
     for subject in store.case_subjects(a.case_id for a in items if a.case_id is not None).values():
@@ -491,7 +504,7 @@ def adjudication_page(store: Store) -> dict[str, Any]:
 @guard("view")
 async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
-        page = adjudication_page(store)
+        page = adjudication_page(store, scope(request))
     return _render(request, "adjudications.html", page)
 
 
@@ -507,6 +520,8 @@ def _page_bound(request: Request, name: str) -> int | None:
 async def audit_log(request: Request) -> Response:
     """The audit log a page at a time, newest first. The hash chain is checked when asked
     (``?verify=1``: it reads every entry, seconds on a large log), not on every view."""
+    if refused := unscoped_only(request.state.user):
+        return error_page(request, 403, refused)
     subject = request.query_params.get("subject") or None
     verify = request.query_params.get("verify") == "1"
     with open_store(request) as store:

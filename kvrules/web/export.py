@@ -25,6 +25,7 @@ from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
 from kvrules.web.auth import error_page, guard, open_store
 from kvrules.web.casedata import Filters, case_rows
+from kvrules.web.scope import scope
 
 TABLES = ("cases", "findings", "decisions")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -166,7 +167,7 @@ def filename(what: str, extension: str) -> str:
 
 def _selected(request: Request, store: Store) -> tuple[list[int], Filters]:
     filters = Filters.from_query(request.query_params)
-    ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+    ids, _ = store.search_cases(filters.case_query(datetime.now(UTC), scope(request)))
     return ids, filters
 
 
