@@ -845,9 +845,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         before: int | None = None,
         after: int | None = None,
         limit: int = 100,
+        only: _audit.AuditFilter | None = None,
     ) -> _audit.AuditPage:
         """One page of the audit log, newest first (``kvrules.store.audit.page``)."""
-        return _audit.page(self._db.conn, subject, before=before, after=after, limit=limit)
+        return _audit.page(
+            self._db.conn, subject, before=before, after=after, limit=limit, only=only
+        )
+
+    def audit_matching(self, only: _audit.AuditFilter) -> list[_audit.AuditEntry]:
+        """Every entry ``only`` selects, oldest first (the audit log's export)."""
+        return list(_audit.matching(self._db.conn, only))
 
     def audit_head(self) -> tuple[int, str]:
         """(id, hash) of the newest entry: publish it outside the database to detect truncation."""

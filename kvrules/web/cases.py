@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kvrules.history import Words, case_words, decision_in_words, listed_names
+from kvrules.history import case_words, decision_in_words, listed_names
 from kvrules.plain import not_found_in, screened_in_words
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
@@ -42,7 +42,7 @@ from kvrules.web.caseform import (
     seen_version,
     stale_message,
 )
-from kvrules.web.scope import scope, unscoped_only
+from kvrules.web.scope import scope
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -506,61 +506,3 @@ async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
         page = adjudication_page(store, scope(request))
     return _render(request, "adjudications.html", page)
-
-
-AUDIT_PAGE = 100  # entries per page of /audit
-
-
-def _page_bound(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-@guard("view")
-async def audit_log(request: Request) -> Response:
-    """The audit log a page at a time, newest first. The hash chain is checked when asked
-    (``?verify=1``: it reads every entry, seconds on a large log), not on every view."""
-    if refused := unscoped_only(request.state.user):
-        return error_page(request, 403, refused)
-    subject = request.query_params.get("subject") or None
-    verify = request.query_params.get("verify") == "1"
-    with open_store(request) as store:
-        page = store.audit_page(
-            subject,
-            before=_page_bound(request, "before"),
-            after=_page_bound(request, "after"),
-            limit=AUDIT_PAGE,
-        )
-        problems = store.verify_audit() if verify else None
-        head = store.audit_head()
-        words, records = _audit_words(store, page.entries, request.app.state.settings.links)
-    return _render(
-        request,
-        "audit.html",
-        {
-            "page": page,
-            "subject": subject,
-            "problems": problems,
-            "head": head,
-            "words": words,
-            "records": records,
-        },
-    )
-
-
-def _audit_words(store: Any, entries: list[Any], links: Any) -> tuple[Words, dict[str, str]]:
-    """What one page of the log names by id, in words: each case's findings, list entries and
-    mitigations (``case_words``), each record by its title as the RIS names it."""
-    words, records = Words(), {}
-    for subject in dict.fromkeys(e.subject for e in entries):
-        kind, _, rest = subject.partition(":")
-        if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:
-            remembered = store.subject(case.source_system, case.record_id)
-            findings = (stored.finding for stored in store.case_findings(case.id))
-            words |= case_words(findings, remembered, store.mitigations(case.id))
-        elif kind == "record" and "/" in rest:
-            source, record_id = rest.split("/", 1)
-            label = describe(store.subject(source, record_id), source, record_id, links)
-            if label.title:
-                records[subject] = label.title
-    return words, records

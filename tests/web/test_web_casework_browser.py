@@ -75,7 +75,7 @@ def test_search_bulk_triage_assign_and_export(sign_in, db: Path) -> None:
         assert store.case_assignees() == {first: "adviser"}
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Excel (cases, findings, decisions)").click()
+        page.get_by_role("link", name="Excel (cases, findings, decisions, mitigations)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     cases = list(book["cases"].iter_rows(values_only=True))

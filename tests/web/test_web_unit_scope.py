@@ -117,7 +117,14 @@ def test_a_scoped_viewer_sees_its_units_cases_only(scoped) -> None:
     adjudications = viewer.get("/adjudications")
     assert adjudications.status_code == 200
     _no_law(adjudications.text)
-    for every_unit in ("/audit", f"/audit?subject=case:{ids['case']}", "/report", "/report.html"):
+    every = (
+        "/audit",
+        f"/audit?subject=case:{ids['case']}",
+        "/audit.csv",
+        "/report",
+        "/report.html",
+    )
+    for every_unit in every:
         refused = viewer.get(every_unit)
         assert refused.status_code == 403 and "limited to Faculty of Physics" in refused.text
         _no_law(refused.text)
