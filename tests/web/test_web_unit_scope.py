@@ -161,6 +161,12 @@ def test_a_scoped_member_cannot_change_another_units_case(scoped, db: Path) -> N
 
 def test_unscoped_accounts_keep_todays_access(scoped) -> None:
     base, ids = scoped
+    admin = _signed_in(base, "admin")
+    accounts = admin.get("/admin/users").text
+    assert (
+        "<td>physics-member</td>\n  <td>committee</td>\n  <td>Faculty of Physics, Institute X</td>"
+        in (accounts)
+    )
     viewer = _signed_in(base, "viewer")
     assert LAW_TITLE in viewer.get("/cases").text
     assert LAW_PI in viewer.get(f"/cases/{ids['case']}").text
@@ -191,3 +197,30 @@ def test_the_unit_limit_is_set_listed_kept_and_lifted_on_the_command_line(db: Pa
         cli, ["users", "add", "pat", "--role", "viewer", "--units", " , ", "--sso", "--db", str(db)]
     )
     assert empty.exit_code == 1 and "name at least one unit" in empty.output
+
+
+def test_a_scoped_account_sees_its_own_pre_screens_only(scoped, db: Path) -> None:
+    """The committee side saw every pre-screen (its proposal, its PI); a unit-limited account
+    sees those it made."""
+    base, _ = scoped
+    proposal = {
+        "id": "prescreen:ps-9:project.created",
+        "kind": "project.created",
+        "source": {"system": "prescreen", "record_id": "ps-9"},
+        "occurred_at": "2026-12-01T10:00:00Z",
+        "project": {"id": "ps-9", "title": "Law proposal", "units": ["Faculty of Law"]},
+    }
+    result = {"reference": "ps-9", "triage": {"colour": "red"}, "findings": []}
+    with Store.open(db) as store:
+        prescreen = store.record_prescreen(
+            proposal={"title": "Law proposal"},
+            result=result | {"screened_against": []},
+            events=[CollaborationEvent.model_validate(proposal)],
+            actor="grant-officer",
+            via="web",
+        )
+    viewer, everyone = _signed_in(base, "physics-viewer"), _signed_in(base, "viewer")
+    assert "Law proposal" in everyone.get("/prescreen").text
+    assert "Law proposal" not in viewer.get("/prescreen").text
+    page = viewer.get(f"/prescreen/{prescreen}")
+    assert page.status_code == 404 and "Law proposal" not in page.text
