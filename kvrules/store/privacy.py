@@ -38,7 +38,7 @@ _TEXTS = (
     ("decisions", "id", ("rationale",), "case_id"),
     ("mitigations", "id", ("action", "owner"), "case_id"),
     ("adjudications", "id", ("reason",), "case_id"),
-    ("prescreens", "id", ("proposal", "result"), "case_id"),
+    ("prescreens", "id", ("proposal", "result", "events"), "case_id"),
     ("quarantine", "record_id", ("excerpt",), None),
 )
 

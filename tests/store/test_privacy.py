@@ -65,6 +65,34 @@ def test_an_access_request_lists_what_is_held_and_is_audited_without_the_name(
     assert "sharma" not in json.dumps(entry.details).casefold()
 
 
+def test_a_pre_screen_naming_the_person_is_erased_in_what_was_asked_and_kept(
+    store: Store,
+) -> None:
+    """A grant officer's pre-screen keeps the proposal as typed and the event it became."""
+    typed = {"title": "Hypersonic test", "pi": "Mei Sharma"}
+    event = _led_by("ps-1", NAME).model_dump(mode="json")
+    event["source"] = {"system": "prescreen", "record_id": "ps-1"}
+    screened = store.record_prescreen(
+        proposal=typed,
+        result={
+            "reference": "ps-1",
+            "triage": {"colour": "red"},
+            "findings": [],
+            "screened_against": [],
+        },
+        events=[CollaborationEvent.model_validate(event)],
+        actor="grant-officer",
+        via="web",
+    )
+    found = store.person_data(NAME, actor="dpo")
+    fields = {(t["table"], t["field"]) for t in found.texts}
+    assert {("prescreens", "proposal"), ("prescreens", "events")} <= fields
+    done = store.erase_person(NAME, actor="dpo", apply=True)
+    kept = store.prescreen(screened)
+    assert kept is not None and kept.proposal["pi"] == done.pseudonym
+    assert "sharma" not in json.dumps(kept.events).casefold()
+
+
 def test_erasure_is_a_dry_run_unless_applied(store: Store) -> None:
     _committee_db(store)
     head = store.audit_head()
