@@ -244,6 +244,9 @@ class CaseRow:
     rationale: str | None = None
     approved_by: str | None = None  # four-eyes: the second member, who put it into effect
     proposed_at: datetime | None = None  # when ``decided_by`` proposed it
+    # why that approval deserves a look: the approver's account was made shortly before by
+    # the proposer, or by whoever made the proposer's (kvrules.store.account_origins)
+    approval_concern: str | None = None
 
 
 def critical_cases(
@@ -295,14 +298,18 @@ def _decision_rows(
     store: Store, decisions: Iterable[Decision], links: RecordLinks | None
 ) -> list[CaseRow]:
     rows = []
+    concerns = store.approval_concerns()
     for d in decisions:
         if (case := store.case(d.case_id)) is None:
             continue
         subject = store.subject(case.source_system, case.record_id)
         label = describe(subject, case.source_system, case.record_id, links)
         rows.append(
-            CaseRow(case.id, label, case.severity.value, case.status, case.opened_at, *_decided(d))
-        )
+            CaseRow(
+                case.id, label, case.severity.value, case.status, case.opened_at, *_decided(d),
+                concerns.get(d.id),
+            )
+        )  # fmt: skip
     return rows
 
 

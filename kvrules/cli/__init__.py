@@ -10,6 +10,7 @@ module                                 commands
 ``kvrules.cli.configure``              init, config check, config show
 ``kvrules.cli.views``                  findings, show, alerts, writebacks, quarantine, audit
 ``kvrules.cli.retention``              purge
+``kvrules.cli.privacy``                privacy export, privacy erase
 ``kvrules.cli.db``                     db upgrade, db backup
 ``kvrules.cli.refdata``                refdata …, match
 ``kvrules.cli.web``                    serve, users …, report
@@ -161,6 +162,11 @@ COMMANDS: dict[str, Lazy] = {
         "retention",
         "purge",
         "Remove personal data older than the retention policy (dry run unless --apply).",
+    ),
+    "privacy": Lazy(
+        "privacy",
+        "privacy",
+        "A person's data: export what is held (access) or erase it (erasure, rectification).",
     ),
     "db": Lazy("db", "db_group", "The state database: upgrade it, copy it while kvrules runs."),
     "refdata": Lazy("refdata", "refdata", "Reference lists: import, inspect, history."),

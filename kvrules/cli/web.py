@@ -221,7 +221,8 @@ def _read_password(from_stdin: bool) -> str:
     type=click.Choice(ROLES),
     required=True,
     help="what the user may do: a viewer reads, an adviser also triages and adjudicates, "
-    "the committee also decides, an admin also manages users; a grant officer pre-screens "
+    "the committee also decides, an admin triages and manages users but does not decide "
+    "(an admin on the committee decides from a committee account); a grant officer pre-screens "
     "and sends a proposal to the committee",
 )
 @state_db
@@ -229,14 +230,33 @@ def _read_password(from_stdin: bool) -> str:
     "--sso", is_flag=True, help="no local password: signs in through the reverse proxy only"
 )
 @click.option("--password-stdin", is_flag=True, help="read the password from the first stdin line")
-def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -> None:
+@click.option(
+    "--units",
+    help="limit the account to the cases of these units, comma-separated, as the RIS names "
+    "them ('Faculty of Physics,Institute for Quantum Technology'); not given, a new account "
+    "sees every unit and an existing one keeps its limit",
+)
+@click.option("--all-units", is_flag=True, help="lift the account's unit limit")
+def users_add(
+    name: str,
+    role: str,
+    db: Path,
+    sso: bool,
+    password_stdin: bool,
+    units: str | None,
+    all_units: bool,
+) -> None:
     """Add an account (or change its role or password, which ends its sessions; a disabled
     account stays disabled). The password is the first line of standard input with
     --password-stdin, else $KVRULES_PASSWORD, else asked for twice on the terminal; it is
     never echoed, logged or stored, only its argon2 hash."""
     from kvrules.store import Store
+    from kvrules.store.users import KEEP
     from kvrules.web.security import hash_password
 
+    if units is not None and all_units:
+        raise click.UsageError("give --units or --all-units, not both")
+    scope = [u for u in units.split(",")] if units is not None else None if all_units else KEEP
     password_hash = None
     if not sso:
         try:
@@ -244,10 +264,19 @@ def users_add(name: str, role: str, db: Path, sso: bool, password_stdin: bool) -
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     with Store.open(db, create=True) as store:  # the first account may start it
-        new = store.add_user(name, role, password_hash, actor=cli_actor())
-        disabled = store.user(name).disabled  # type: ignore[union-attr]
-    still = f"; still disabled: `kvrules users enable {name}` lets it sign in" if disabled else ""
-    click.echo(f"{'added' if new else 'updated'} {name} ({role}){still}")
+        try:
+            new = store.add_user(name, role, password_hash, actor=cli_actor(), units=scope)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        account = store.user(name)
+    assert account is not None
+    still = (
+        f"; still disabled: `kvrules users enable {name}` lets it sign in"
+        if account.disabled
+        else ""
+    )
+    limit = f", units: {', '.join(account.units)}" if account.units is not None else ""
+    click.echo(f"{'added' if new else 'updated'} {name} ({role}{limit}){still}")
 
 
 @users.command("list")
@@ -257,7 +286,10 @@ def users_list(db: Path) -> None:
     with open_existing(db, read_only=True) as store:
         for u in store.users():
             login = "local" if u.password_hash else "sso"
-            click.echo("\t".join([u.name, u.role, login, *(["disabled"] if u.disabled else [])]))
+            limit = ["units: " + ", ".join(u.units)] if u.units is not None else []
+            click.echo(
+                "\t".join([u.name, u.role, login, *limit, *(["disabled"] if u.disabled else [])])
+            )
 
 
 @users.command("disable")

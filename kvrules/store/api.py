@@ -49,6 +49,7 @@ from kvrules.store.db import (
 from kvrules.store.handover import HandoverStore
 from kvrules.store.migrations import MIGRATIONS
 from kvrules.store.prescreens import PrescreenStore
+from kvrules.store.privacy_api import PrivacyStore
 from kvrules.store.storage import storage_error
 from kvrules.store.upgrade import Upgrade
 
@@ -68,7 +69,7 @@ class RecordedFinding:
     alert_ids: list[int] = field(default_factory=list)
 
 
-class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
+class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, PrivacyStore):
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:
@@ -844,9 +845,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         before: int | None = None,
         after: int | None = None,
         limit: int = 100,
+        only: _audit.AuditFilter | None = None,
     ) -> _audit.AuditPage:
         """One page of the audit log, newest first (``kvrules.store.audit.page``)."""
-        return _audit.page(self._db.conn, subject, before=before, after=after, limit=limit)
+        return _audit.page(
+            self._db.conn, subject, before=before, after=after, limit=limit, only=only
+        )
+
+    def audit_matching(self, only: _audit.AuditFilter) -> list[_audit.AuditEntry]:
+        """Every entry ``only`` selects, oldest first (the audit log's export)."""
+        return list(_audit.matching(self._db.conn, only))
 
     def audit_head(self) -> tuple[int, str]:
         """(id, hash) of the newest entry: publish it outside the database to detect truncation."""

@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,6 +153,30 @@ class AuditPage:
     has_newer: bool
 
 
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which entries: of one subject, by one actor (a person's account, "cli:…", "system"),
+    at or after ``since`` and before ``until`` (ts() text, UTC)."""
+
+    subject: str | None = None
+    actor: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    def where(self) -> tuple[list[str], list[Any]]:
+        clauses, args = [], []
+        for sql, value in (
+            ("subject = ?", self.subject),
+            ("actor = ?", self.actor),
+            ("at >= ?", self.since),
+            ("at < ?", self.until),
+        ):
+            if value is not None:
+                clauses.append(sql)
+                args.append(value)
+        return clauses or ["1"], args
+
+
 def page(
     conn: sqlite3.Connection,
     subject: str | None = None,
@@ -159,14 +184,15 @@ def page(
     before: int | None = None,
     after: int | None = None,
     limit: int = 100,
+    only: AuditFilter | None = None,
 ) -> AuditPage:
-    """At most ``limit`` entries (of ``subject``), newest first: the newest, those just older
-    than id ``before``, or those just newer than id ``after``. Read through the id (and the
-    subject index): a page costs the same at 100 entries as at a million."""
-    where, args = ["1"], []
-    if subject is not None:
-        where, args = ["subject = ?"], [subject]
-    bounds = list(where)
+    """At most ``limit`` entries (of ``subject``, or as ``only`` filters), newest first: the
+    newest, those just older than id ``before``, or those just newer than id ``after``. Read
+    through the id (and the subject index): a page costs the same at 100 entries as at a
+    million; an actor or date filter reads on by id until the page is full."""
+    only = only or AuditFilter(subject=subject)
+    bounds, base = only.where()
+    where, args = list(bounds), list(base)
     if before is not None:
         where.append("id < ?")
         args.append(before)
@@ -177,7 +203,6 @@ def page(
     sql = f"SELECT * FROM audit_log WHERE {' AND '.join(where)} ORDER BY id {order} LIMIT ?"
     rows = [_entry(r) for r in conn.execute(sql, (*args, limit))]
     rows.sort(key=lambda e: -e.id)
-    base = args[:1] if subject is not None else []
 
     def exists(test: str, row_id: int) -> bool:
         sql = f"SELECT 1 FROM audit_log WHERE {' AND '.join(bounds)} AND id {test} ? LIMIT 1"
@@ -186,6 +211,14 @@ def page(
     if not rows:
         return AuditPage([], before is not None, after is not None)
     return AuditPage(rows, exists("<", rows[-1].id), exists(">", rows[0].id))
+
+
+def matching(conn: sqlite3.Connection, only: AuditFilter) -> Iterator[AuditEntry]:
+    """Every entry ``only`` selects, oldest first, streamed (an export of the log)."""
+    clauses, args = only.where()
+    sql = f"SELECT * FROM audit_log WHERE {' AND '.join(clauses)} ORDER BY id"
+    for r in conn.execute(sql, args):
+        yield _entry(r)
 
 
 def _entry(r: sqlite3.Row) -> AuditEntry:

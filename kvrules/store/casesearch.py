@@ -18,6 +18,7 @@ cases 2.5-9x slower than reading the stored text (median 4.8x; same process, sam
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +44,18 @@ class CaseQuery:
     route: str = ""  # the alert route of one of the case's findings
     assignee: str = ""  # an account name, or "unassigned"
     opened_before: datetime | None = None
+    # the units an account is limited to (``User.units``): only cases of a record in one of
+    # them; None: every case
+    scope: tuple[str, ...] | None = None
+
+
+# A case is in a scope when its record names one of the units (the unit facets: a project's
+# units, a visit's host unit), as the RIS names them.
+IN_SCOPE = (
+    "EXISTS (SELECT 1 FROM subject_facets f WHERE f.source_system = c.source_system"
+    " AND f.record_id = c.record_id AND f.facet = 'unit'"
+    " AND f.value IN (SELECT value FROM json_each(?)))"
+)
 
 
 # The record id as the search compares it: folded only when it is not ASCII (more bytes than
@@ -112,6 +125,8 @@ def _where(q: CaseQuery) -> tuple[str, list]:
         add("a.assignee = ?", q.assignee)
     if q.opened_before is not None:
         add("c.opened_at <= ?", ts(q.opened_before))
+    if q.scope is not None:
+        add(IN_SCOPE, json.dumps(list(q.scope)))
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
@@ -148,15 +163,28 @@ def search(
     return [r[0] for r in rows], total
 
 
-def facet_values(conn: sqlite3.Connection, facet: str) -> list[str]:
-    """Every unit or country among the records that have a case (for the filter menus)."""
+def facet_values(
+    conn: sqlite3.Connection, facet: str, scope: tuple[str, ...] | None = None
+) -> list[str]:
+    """Every unit or country among the records that have a case (for the filter menus); of
+    the cases in ``scope`` only, when given."""
+    within = f" AND {IN_SCOPE}" if scope is not None else ""
     rows = conn.execute(
-        "SELECT DISTINCT f.value FROM subject_facets f JOIN cases c"
-        " ON c.source_system = f.source_system AND c.record_id = f.record_id"
-        " WHERE f.facet = ? ORDER BY f.value",
-        (facet,),
+        "SELECT DISTINCT g.value FROM subject_facets g JOIN cases c"
+        " ON c.source_system = g.source_system AND c.record_id = g.record_id"
+        f" WHERE g.facet = ?{within} ORDER BY g.value",
+        (facet, *([json.dumps(list(scope))] if scope is not None else [])),
     )
     return [r[0] for r in rows]
+
+
+def in_scope(conn: sqlite3.Connection, case_ids: list[int], scope: tuple[str, ...]) -> set[int]:
+    """Those of ``case_ids`` whose record names a unit of ``scope``."""
+    rows = conn.execute(
+        f"SELECT c.id FROM cases c WHERE c.id IN (SELECT value FROM json_each(?)) AND {IN_SCOPE}",
+        (json.dumps(case_ids), json.dumps(list(scope))),
+    )
+    return {r[0] for r in rows}
 
 
 def rulebooks(conn: sqlite3.Connection) -> list[str]:

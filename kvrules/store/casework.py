@@ -5,7 +5,7 @@ change is audited per case, in one transaction per action."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -32,12 +32,21 @@ class CaseworkStore(StorePart):
         number matching in all."""
         return _search.search(self._db.conn, query, limit=limit, offset=offset)
 
-    def case_facets(self) -> dict[str, list[str]]:
-        """The values the list's filter menus offer: units, countries, rulebooks, routes."""
+    def cases_in_scope(self, case_ids: Iterable[int], scope: tuple[str, ...] | None) -> set[int]:
+        """Those of ``case_ids`` an account limited to the units ``scope`` may see (all of
+        them when ``scope`` is None)."""
+        ids = sorted(set(case_ids))
+        if scope is None:
+            return set(ids)
+        return _search.in_scope(self._db.conn, ids, scope)
+
+    def case_facets(self, scope: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+        """The values the list's filter menus offer: units, countries, rulebooks, routes (the
+        units and countries of the cases in ``scope``, when given)."""
         c = self._db.conn
         return {
-            "units": _search.facet_values(c, "unit"),
-            "countries": _search.facet_values(c, "country"),
+            "units": _search.facet_values(c, "unit", scope),
+            "countries": _search.facet_values(c, "country", scope),
             "rulebooks": _search.rulebooks(c),
             "routes": _search.routes(c),
         }
@@ -149,6 +158,7 @@ class CaseworkStore(StorePart):
         page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _users.require_decider(c, actor)
             _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
@@ -176,6 +186,7 @@ class CaseworkStore(StorePart):
         the page showed; ``CaseChanged`` if someone else changed the case since."""
         now = self.clock()
         with self._db.transaction() as c:
+            _users.require_decider(c, actor)
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)

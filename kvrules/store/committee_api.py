@@ -12,11 +12,13 @@ from typing import Any
 
 from kvrules.model import CollaborationEvent
 from kvrules.records import Remembered
+from kvrules.store import account_origins as _origins
 from kvrules.store import adjudications as _adj
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
+from kvrules.store.account_origins import AccountOrigin
 from kvrules.store.changes import repeated, require_unchanged
 from kvrules.store.db import StorePart
 
@@ -32,16 +34,22 @@ class CommitteeStore(StorePart):
         *,
         actor: str,
         keep_an_admin: bool = False,
+        units: Sequence[str] | _users.Keep | None = _users.KEEP,
     ) -> bool:
         """Create or update an account; the hash is stored, never audited. True when new.
         A new role or password ends the account's sessions; a disabled account stays so.
-        ``keep_an_admin``: ValueError rather than demote the last enabled admin."""
+        ``keep_an_admin``: ValueError rather than demote the last enabled admin. ``units``:
+        the units whose cases it may see (None: every unit); not given, a new account sees
+        every unit and an existing one keeps its scope."""
         now = self.clock()
         with self._db.transaction() as c:
             if keep_an_admin and role != "admin":
                 _users.require_another_admin(c, name)
-            new = _users.upsert(c, name, role, password_hash, now)
+            new = _users.upsert(c, name, role, password_hash, now, units)
             details = {"role": role, "local_login": password_hash is not None}
+            if not isinstance(units, _users.Keep):
+                scope = _users.check_units(units)
+                details["units"] = list(scope) if scope is not None else "all"
             self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
             return new
 
@@ -77,6 +85,23 @@ class CommitteeStore(StorePart):
         with self._db.transaction() as c:
             _users.end_sessions(c, name, now)
             self._log(actor, "user.signed-out", f"user:{name}", {}, now)
+
+    def account_origins(self) -> dict[str, AccountOrigin]:
+        """Who created each account and when (from the audit log)."""
+        return _origins.origins(self._db.conn)
+
+    def approval_concerns(self) -> dict[int, str]:
+        """decision id -> why its second approval deserves a look: the approver's account was
+        created shortly before by the proposer, or by whoever created the proposer's
+        (``kvrules.store.account_origins``)."""
+        known = _origins.origins(self._db.conn)
+        concerns = {}
+        for d in _committee.decisions(self._db.conn):
+            if d.approval == "approved":
+                said = _origins.approval_concern(d.actor, d.approved_by, d.approved_at, known)
+                if said:
+                    concerns[d.id] = said
+        return concerns
 
     def user(self, name: str) -> _users.User | None:
         return _users.get(self._db.conn, name)
@@ -257,6 +282,7 @@ class CommitteeStore(StorePart):
         with ``repeat`` set, for the caller to say so. ``seen``: as ``set_triage``."""
         now = self.clock()
         with self._db.transaction() as c:  # the write lock: a second post waits, then sees it
+            _users.require_decider(c, actor)
             case = _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
             same = _committee.repeated_decision(
@@ -290,6 +316,7 @@ class CommitteeStore(StorePart):
         the first one's id is returned."""
         now = self.clock()
         with self._db.transaction() as c:
+            _users.require_decider(c, actor)
             _cases.require_case(c, case_id)
             require_unchanged(c, case_id, seen, actor)
             item = {
@@ -326,6 +353,13 @@ class CommitteeStore(StorePart):
         self, case_id: int | None = None, status: str | None = None
     ) -> list[_committee.Mitigation]:
         return _committee.mitigations(self._db.conn, case_id, status)
+
+    def mitigation_case(self, mitigation_id: int) -> int | None:
+        """The case a mitigation belongs to; None when there is no such mitigation."""
+        try:
+            return _committee.mitigation(self._db.conn, mitigation_id).case_id
+        except KeyError:
+            return None
 
     def reopen_due_reviews(self, today: date, *, actor: str) -> list[int]:
         """Reopen decided cases whose review (renewal) date has come; audited per case."""

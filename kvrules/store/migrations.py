@@ -436,6 +436,19 @@ def _fold_search_text(conn: sqlite3.Connection) -> None:
     fold_stored(conn)
 
 
+# A person's erasure (kvrules.store.privacy): a keyed digest of each erased name, never the
+# name, so a scan reading the record again from the RIS stores the pseudonym in its place; the
+# key is the database's own, made on first use.
+_PRIVACY = (
+    """CREATE TABLE erased_people (
+        digest TEXT PRIMARY KEY,
+        pseudonym TEXT NOT NULL,
+        erased_at TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE TABLE privacy_key (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
+)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial", _INITIAL),
     Migration(2, "committee", _COMMITTEE),
@@ -461,4 +474,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "dry runs remember their plan",
         ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
     ),
+    Migration(14, "erased people", _PRIVACY),
+    # An account limited to some units (JSON list of unit names as the RIS gives them): it
+    # sees only the cases of records in them. NULL: every unit, as before.
+    Migration(15, "accounts scoped to units", ("ALTER TABLE users ADD COLUMN units TEXT",)),
 )

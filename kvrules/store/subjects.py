@@ -23,6 +23,7 @@ from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
 from kvrules.store.folding import fold_stored
+from kvrules.store.privacy import erased_pseudonym
 
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
@@ -82,8 +83,19 @@ def subject_kind(event: CollaborationEvent) -> str:
     return "visit" if event.visit is not None else str(event.kind)
 
 
+def _keep_erased_out(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
+    """A lead whose erasure was asked for (``kvrules privacy erase``) keeps the pseudonym
+    given then, however often the RIS still sends the name."""
+    for person in (body.get("project") or {}).get("participants", []):
+        name = person.get("display_name")
+        if name and (pseudonym := erased_pseudonym(conn, name)):
+            person["display_name"] = pseudonym
+
+
 def put(conn: sqlite3.Connection, event: CollaborationEvent, now: datetime) -> None:
-    body = json.dumps(subject_body(event), ensure_ascii=False)
+    remembered = subject_body(event)
+    _keep_erased_out(conn, remembered)
+    body = json.dumps(remembered, ensure_ascii=False)
     conn.execute(
         "INSERT INTO record_subjects (source_system, record_id, kind, body, updated_at)"
         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_system, record_id) DO UPDATE SET"

@@ -10,7 +10,9 @@ every session of the account at once, however old the cookie.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +30,8 @@ class User:
     created_at: datetime
     disabled: bool
     session_generation: int
+    # The units (as the RIS names them) whose cases the account may see; None: every unit.
+    units: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:  # keep the hash out of logs and tracebacks
         return f"User(name={self.name!r}, role={self.role!r}, disabled={self.disabled})"
@@ -41,7 +45,25 @@ def _user(r: sqlite3.Row) -> User:
         parse_ts(r["created_at"]),
         bool(r["disabled_at"]),
         r["session_generation"],
+        tuple(json.loads(r["units"])) if r["units"] is not None else None,
     )
+
+
+class Keep:
+    """``upsert``'s units when not given: a new account sees every unit, an existing one
+    keeps its scope (changing a role never widens what an account sees)."""
+
+
+KEEP = Keep()
+
+
+def check_units(units: Sequence[str] | None) -> tuple[str, ...] | None:
+    if units is None:
+        return None
+    cleaned = tuple(dict.fromkeys(u.strip() for u in units if u.strip()))
+    if not cleaned:
+        raise ValueError("name at least one unit, as the RIS names it (or give none at all)")
+    return cleaned
 
 
 def check_role(role: str) -> str:
@@ -51,7 +73,12 @@ def check_role(role: str) -> str:
 
 
 def upsert(
-    conn: sqlite3.Connection, name: str, role: str, password_hash: str | None, now: datetime
+    conn: sqlite3.Connection,
+    name: str,
+    role: str,
+    password_hash: str | None,
+    now: datetime,
+    units: Sequence[str] | Keep | None = KEEP,
 ) -> bool:
     """Create an account, or change its role and (given a hash) its password; True when new.
 
@@ -60,14 +87,17 @@ def upsert(
     check_role(role)
     if not name or name != name.strip():
         raise ValueError("a user name is non-empty and has no surrounding spaces")
+    scope = None if isinstance(units, Keep) else check_units(units)
     existing = get(conn, name)
     if existing is None:
         conn.execute(
-            "INSERT INTO users (name, role, password_hash, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (name, role, password_hash, ts(now), ts(now)),
+            "INSERT INTO users (name, role, password_hash, created_at, updated_at, units)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (name, role, password_hash, ts(now), ts(now), _units_json(scope)),
         )
         return True
+    if not isinstance(units, Keep):
+        conn.execute("UPDATE users SET units = ? WHERE name = ?", (_units_json(scope), name))
     changed = role != existing.role or password_hash is not None
     conn.execute(
         "UPDATE users SET role = ?, password_hash = COALESCE(?, password_hash), updated_at = ?,"
@@ -75,6 +105,10 @@ def upsert(
         (role, password_hash, ts(now), int(changed), name),
     )
     return False
+
+
+def _units_json(units: tuple[str, ...] | None) -> str | None:
+    return json.dumps(list(units), ensure_ascii=False) if units is not None else None
 
 
 def set_password_hash(
@@ -96,6 +130,23 @@ def require_another_admin(conn: sqlite3.Connection, name: str) -> None:
     ).fetchall()
     if [r["name"] for r in enabled] == [name]:
         raise ValueError(f"{name} is the last admin: add another one first")
+
+
+# Who may take, propose or approve a committee decision: an admin administers accounts and
+# does not decide (else one admin could make a second committee account and pass four-eyes
+# alone); an admin who sits on the committee decides from a committee account.
+DECIDERS = frozenset({"committee"})
+
+
+def require_decider(conn: sqlite3.Connection, actor: str) -> None:
+    """ValueError when ``actor`` is an account whose role does not decide. An actor with no
+    account (a script, the CLI) is the caller's business: the web app checks the role."""
+    account = get(conn, actor)
+    if account is not None and account.role not in DECIDERS:
+        raise ValueError(
+            f"{actor} is a {account.role} account: only a committee account takes, proposes "
+            "or approves a decision"
+        )
 
 
 def disable(conn: sqlite3.Connection, name: str, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.web import admin, api, cases, export, login, prescreen, reportpage
+from kvrules.web import admin, api, auditpage, cases, export, login, prescreen, reportpage
 from kvrules.web.auth import csrf_token, error_page
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
 from kvrules.web.security import PasswordWork
@@ -107,7 +107,8 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/mitigations", cases.mitigation_list),
         Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
         Route("/adjudications", cases.adjudication_list),
-        Route("/audit", cases.audit_log),
+        Route("/audit", auditpage.audit_log),
+        Route("/audit.csv", auditpage.audit_csv),
         Route("/admin/users", admin.account_list),
         Route("/admin/users", admin.save_account, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),

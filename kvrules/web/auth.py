@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from kvrules.store import Store
 from kvrules.store.users import User
 from kvrules.web.forwarded import peer
+from kvrules.web.scope import hidden_case
 from kvrules.web.security import can, csrf_ok, new_csrf_token
 from kvrules.web.settings import WebSettings
 
@@ -100,6 +101,8 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
                     )
             with open_store(request) as store:
                 user = resolve_user(request, store)
+                # an account limited to some units: another unit's case is not there for it
+                hidden = hidden_case(store, request, user) if user is not None else None
             if user is None:
                 if request.method == "GET":
                     return RedirectResponse(
@@ -114,6 +117,8 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
                 return error_page(
                     request, 403, f"Your role ({user.role}) may not do this ({permission})."
                 )
+            if hidden is not None:
+                return error_page(request, 404, f"There is no case {hidden}.")
             return await handler(request)
 
         return endpoint

@@ -91,8 +91,11 @@ class Filters:
         values = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
         return urlencode({**values, "page": page} if page is not None else values)
 
-    def case_query(self, now: datetime) -> CaseQuery:
+    def case_query(self, now: datetime, scope: tuple[str, ...] | None) -> CaseQuery:
+        """The store's query for these filters, within the account's units (``scope``:
+        ``kvrules.web.scope.scope``; None for every unit)."""
         return CaseQuery(
+            scope=scope,
             text=self.q,
             severity_rank=Severity(self.severity).rank if self.severity else None,
             status=self.status,

@@ -41,14 +41,26 @@ class DecisionForm:
     mitigations: list[tuple[str, str, date | None]]
 
 
-def _date(form: Any, field: str) -> date | None:
+def _date(form: Any, field: str, today: date) -> date | None:
+    """The date typed in ``field``, which must not be before ``today`` (the institution's,
+    ``kvrules.timezone.today``): a re-review or a mitigation due in the past was saved as is
+    and counted overdue at once; a typing slip (2025 for 2027) went unnoticed."""
     try:
-        return parse_date(str(form.get(field, "")))
+        day = parse_date(str(form.get(field, "")))
     except ValueError:
         raise FormProblem(field, "write the date as YYYY-MM-DD") from None
+    if day is not None and day < today:
+        past = f"{day.isoformat()} is in the past (today is {today.isoformat()})"
+        raise FormProblem(field, f"{past}; give a date ahead")
+    return day
 
 
-def _mitigation_rows(form: Any) -> list[tuple[str, str, date | None]]:
+def read_due_date(form: Any, field: str, today: date) -> date | None:
+    """A mitigation's due date as the add-a-mitigation form sends it: none, or not past."""
+    return _date(form, field, today)
+
+
+def _mitigation_rows(form: Any, today: date) -> list[tuple[str, str, date | None]]:
     rows = []
     for i in range(MITIGATION_ROWS):
         action = str(form.get(f"m{i}_action", "")).strip()
@@ -58,20 +70,21 @@ def _mitigation_rows(form: Any) -> list[tuple[str, str, date | None]]:
                 raise FormProblem(f"m{i}_action", f"mitigation {i + 1} needs an action")
             if not owner:
                 raise FormProblem(f"m{i}_owner", f"mitigation {i + 1} needs an owner")
-            rows.append((action, owner, _date(form, f"m{i}_due")))
+            rows.append((action, owner, _date(form, f"m{i}_due", today)))
     return rows
 
 
-def read_decision(form: Any) -> DecisionForm:
-    """The decision form's fields, or the first ``FormProblem`` in the order they are shown."""
+def read_decision(form: Any, today: date) -> DecisionForm:
+    """The decision form's fields, or the first ``FormProblem`` in the order they are shown.
+    ``today``: the institution's date; a re-review or due date before it is refused."""
     decision = str(form.get("decision", ""))
     if decision not in DECISIONS:
         raise FormProblem("decision", "choose one of the three outcomes")
     rationale = str(form.get("rationale", "")).strip()
     if not rationale:
         raise FormProblem("rationale", "give the committee's rationale")
-    review_due = _date(form, "review_due")
-    mitigations = _mitigation_rows(form)
+    review_due = _date(form, "review_due", today)
+    mitigations = _mitigation_rows(form, today)
     if decision == WITH_MITIGATIONS and not mitigations:
         raise FormProblem(
             "m0_action", "approve with mitigations needs at least one mitigation (action and owner)"
@@ -115,7 +128,7 @@ def bulk_stale_message(changes: list[AuditEntry], when: Any) -> str:
 def field_id(field: str) -> str:
     """The id of the input a field's error links to and focuses (the ids the page has long had:
     ``d-rationale``, ``m0-owner`` …; a choice links to its first button)."""
-    named = {"rationale": "d-rationale", "review_due": "d-review"}
+    named = {"rationale": "d-rationale", "review_due": "d-review", "due_on": "na-due"}
     if field in named:
         return named[field]
     if field == "decision":

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kvrules.history import Words, case_words, decision_in_words, listed_names
+from kvrules.history import case_words, decision_in_words, listed_names
 from kvrules.plain import not_found_in, screened_in_words
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
@@ -30,7 +30,6 @@ from kvrules.web.casedata import (
     case_rows,
     evidence_views,
     organisations_of,
-    parse_date,
     whole_number,
 )
 from kvrules.web.caseform import (
@@ -39,9 +38,11 @@ from kvrules.web.caseform import (
     bulk_stale_message,
     case_version,
     read_decision,
+    read_due_date,
     seen_version,
     stale_message,
 )
+from kvrules.web.scope import scope
 
 
 def _render(request: Request, name: str, context: dict, status_code: int = 200) -> Response:
@@ -80,15 +81,15 @@ def _list_view(
     wanted = whole_number(request.query_params.get("page", "")) or 1  # 0: the first
     zone = request.app.state.settings.time_zone
     with open_store(request) as store:
-        query = filters.case_query(datetime.now(UTC))
+        query = filters.case_query(datetime.now(UTC), scope(request))
         _, matching = store.search_cases(query, limit=0)
         pages = max(1, -(-matching // PAGE_SIZE))
         page = min(wanted, pages)
         first = (page - 1) * PAGE_SIZE
         ids, _ = store.search_cases(query, limit=PAGE_SIZE, offset=first)
         rows = case_rows(store, ids)
-        total = store.search_cases(CaseQuery(), limit=0)[1]
-        facets = store.case_facets()
+        total = store.search_cases(CaseQuery(scope=scope(request)), limit=0)[1]
+        facets = store.case_facets(scope(request))
         advisers = store.advisers()
         # what the bulk form carries: the log's newest entry, so a change made from a list
         # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
@@ -124,15 +125,18 @@ def _list_view(
     )
 
 
-def _bulk_targets(store, form) -> tuple[list[int], Filters]:
+def _bulk_targets(store, form, units: tuple[str, ...] | None) -> tuple[list[int], Filters]:
     """The cases a bulk change applies to: those ticked, or every case the list's filters
-    (carried in ``f_*`` fields) match; and those filters, to return to the same list."""
+    (carried in ``f_*`` fields) match; and those filters, to return to the same list. Within
+    the account's ``units``: a ticked case of another unit is "no case" (KeyError)."""
     filters = Filters.from_query({k[2:]: str(v) for k, v in form.items() if k.startswith("f_")})
     if form.get("scope") == "matching":
-        ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+        ids, _ = store.search_cases(filters.case_query(datetime.now(UTC), units))
         return ids, filters
-    ticked = (whole_number(str(v)) for v in form.getlist("case"))
-    return sorted({i for i in ticked if i is not None}), filters
+    ticked = sorted({i for v in form.getlist("case") if (i := whole_number(str(v))) is not None})
+    if hidden := sorted(set(ticked) - store.cases_in_scope(ticked, units)):
+        raise KeyError(f"no case {hidden[0]}")
+    return ticked, filters
 
 
 @guard("triage")
@@ -142,7 +146,10 @@ async def bulk_change(request: Request) -> Response:
     kind, _, value = str(form.get("change", "")).partition(":")
     actor, seen = request.state.user.name, seen_version(form)
     with open_store(request) as store:
-        ids, filters = _bulk_targets(store, form)
+        try:
+            ids, filters = _bulk_targets(store, form, scope(request))
+        except KeyError as exc:
+            return error_page(request, 404, f"There is {exc.args[0]}.")
         if not ids:
             return error_page(request, 400, "Tick at least one case, or choose all matching cases.")
         try:
@@ -230,6 +237,7 @@ def _case_view(
             "triage": store.triage_colours().get(case_id),
             "decisions": store.decisions(case_id),
             "pending": store.pending_decisions().get(case_id),
+            "approval_concerns": store.approval_concerns(),
             "four_eyes": request.app.state.settings.four_eyes,
             "mitigations": mitigations,
             "history": (history := store.audit_entries(f"case:{case_id}")),
@@ -339,7 +347,7 @@ async def decide(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     four_eyes = request.app.state.settings.four_eyes
     try:
-        wanted = read_decision(form)
+        wanted = read_decision(form, today(request.app.state.settings.time_zone))
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
@@ -416,6 +424,11 @@ async def approve_decision(request: Request) -> Response:
 async def add_mitigation(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     try:
+        due_on = read_due_date(form, "due_on", today(request.app.state.settings.time_zone))
+    except FormProblem as problem:
+        errors = {problem.field: str(problem)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
+    try:
         with open_store(request) as store:
             if store.case(case_id) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
@@ -423,7 +436,7 @@ async def add_mitigation(request: Request) -> Response:
                 case_id,
                 str(form.get("action", "")),
                 str(form.get("owner", "")),
-                parse_date(str(form.get("due_on", ""))),
+                due_on,
                 actor=request.state.user.name,
                 seen=seen_version(form),
             )
@@ -460,6 +473,8 @@ async def mitigation_list(request: Request) -> Response:
     status = request.query_params.get("status", "open")
     with open_store(request) as store:
         items = store.mitigations(status=status if status in MITIGATION_STATUSES else None)
+        visible = store.cases_in_scope((m.case_id for m in items), scope(request))
+        items = [m for m in items if m.case_id in visible]
     return _render(
         request,
         "mitigations.html",
@@ -472,9 +487,13 @@ async def mitigation_list(request: Request) -> Response:
     )
 
 
-def adjudication_page(store: Store) -> dict[str, Any]:
-    """What /adjudications shows: every verdict, and the entries as their lists spell them."""
+def adjudication_page(store: Store, units: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """What /adjudications shows: every verdict, and the entries as their lists spell them.
+    Within ``units``: the verdicts made on their cases, and those made on no case."""
     items = store.adjudications()
+    if units is not None:
+        visible = store.cases_in_scope((a.case_id for a in items if a.case_id), units)
+        items = [a for a in items if a.case_id is None or a.case_id in visible]
     listed: dict[tuple[str, str], str] = {}  # the entries as their lists spell them
     # the verdicts' cases' records in one statement, not two per case
     for subject in store.case_subjects(a.case_id for a in items if a.case_id is not None).values():
@@ -485,61 +504,5 @@ def adjudication_page(store: Store) -> dict[str, Any]:
 @guard("view")
 async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
-        page = adjudication_page(store)
+        page = adjudication_page(store, scope(request))
     return _render(request, "adjudications.html", page)
-
-
-AUDIT_PAGE = 100  # entries per page of /audit
-
-
-def _page_bound(request: Request, name: str) -> int | None:
-    value = request.query_params.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
-@guard("view")
-async def audit_log(request: Request) -> Response:
-    """The audit log a page at a time, newest first. The hash chain is checked when asked
-    (``?verify=1``: it reads every entry, seconds on a large log), not on every view."""
-    subject = request.query_params.get("subject") or None
-    verify = request.query_params.get("verify") == "1"
-    with open_store(request) as store:
-        page = store.audit_page(
-            subject,
-            before=_page_bound(request, "before"),
-            after=_page_bound(request, "after"),
-            limit=AUDIT_PAGE,
-        )
-        problems = store.verify_audit() if verify else None
-        head = store.audit_head()
-        words, records = _audit_words(store, page.entries, request.app.state.settings.links)
-    return _render(
-        request,
-        "audit.html",
-        {
-            "page": page,
-            "subject": subject,
-            "problems": problems,
-            "head": head,
-            "words": words,
-            "records": records,
-        },
-    )
-
-
-def _audit_words(store: Any, entries: list[Any], links: Any) -> tuple[Words, dict[str, str]]:
-    """What one page of the log names by id, in words: each case's findings, list entries and
-    mitigations (``case_words``), each record by its title as the RIS names it."""
-    words, records = Words(), {}
-    for subject in dict.fromkeys(e.subject for e in entries):
-        kind, _, rest = subject.partition(":")
-        if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:
-            remembered = store.subject(case.source_system, case.record_id)
-            findings = (stored.finding for stored in store.case_findings(case.id))
-            words |= case_words(findings, remembered, store.mitigations(case.id))
-        elif kind == "record" and "/" in rest:
-            source, record_id = rest.split("/", 1)
-            label = describe(store.subject(source, record_id), source, record_id, links)
-            if label.title:
-                records[subject] = label.title
-    return words, records

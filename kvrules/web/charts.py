@@ -64,6 +64,29 @@ def _text(x: float, y: float, text: str, *, anchor: str = "middle", extra: str =
     )
 
 
+def figures(
+    title: str,
+    rows: Sequence[tuple[str, Mapping[str, float]]],
+    series: Sequence[str],
+    label_header: str,
+    unit: str = "",
+) -> str:
+    """The chart's figures as a table in a ``<details>``: a screen reader got only the
+    chart's title from the SVG, and anyone may want the exact numbers (or to copy them)."""
+    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in series)
+    body = []
+    for label, values in rows:
+        cells = "".join(f"<td>{values.get(name, 0):,.0f}{escape(unit)}</td>" for name in series)
+        total = f"<td>{sum(values.values()):,.0f}{escape(unit)}</td>"
+        body.append(f'<tr><th scope="row">{escape(label)}</th>{cells}{total}</tr>')
+    return (
+        f'<details class="chart-figures"><summary>Figures of “{escape(title)}” as a table'
+        f"</summary><table><caption>{escape(title)}</caption><thead><tr>"
+        f'<th scope="col">{escape(label_header or "")}</th>{head}<th scope="col">total</th>'
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></details>"
+    )
+
+
 def bars(
     title: str,
     rows: Sequence[tuple[str, Mapping[str, float]]],
@@ -118,6 +141,7 @@ def bars(
             f'<text x="{x + 4:.1f}" y="{y + 13}" font-size="11">{total:,.0f}{escape(unit)}</text>'
         )
     parts.append("</svg>")
+    parts.append(figures(title, rows, series, y_title, unit))
     return Markup("".join(parts))
 
 
@@ -179,4 +203,5 @@ def columns(
         if len(categories) <= 16 or c % 2 == 0:
             parts.append(_text(x + bar_w / 2, top + plot_h + 14, cat))
     parts.append("</svg>")
+    parts.append(figures(title, [(c, values.get(c, {})) for c in categories], series, x_title))
     return Markup("".join(parts))

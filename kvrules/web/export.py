@@ -13,7 +13,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -23,10 +23,12 @@ from kvrules.records import RecordLinks, describe, name_list
 from kvrules.rulebook.ir import Severity
 from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
+from kvrules.timezone import today
 from kvrules.web.auth import error_page, guard, open_store
 from kvrules.web.casedata import Filters, case_rows
+from kvrules.web.scope import scope
 
-TABLES = ("cases", "findings", "decisions")
+TABLES = ("cases", "findings", "decisions", "mitigations")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,9 +43,16 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) -> dict[str, Table]:
-    """The three tables for these cases (in this order); a case named as on its page (lead,
-    partners, the link to the record in the RIS)."""
+def tables(
+    store: Store,
+    case_ids: list[int],
+    links: RecordLinks | None = None,
+    today: date | None = None,
+) -> dict[str, Table]:
+    """The four tables for these cases (in this order); a case named as on its page (lead,
+    partners, the link to the record in the RIS). ``today``: the institution's date, for
+    whether a mitigation is overdue (the server's UTC date when not given)."""
+    today = today or datetime.now(UTC).date()
     cases = Table(
         "cases",
         [
@@ -68,6 +77,14 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
         [
             "case", "decision id", "decision", "rationale", "re-review on", "by", "at (UTC)",
             "second approval", "approved by", "approved at (UTC)",
+        ],
+        [],
+    )  # fmt: skip
+    mitigations = Table(
+        "mitigations",
+        [
+            "case", "mitigation", "decision id", "action", "owner", "due on", "status",
+            "overdue", "added (UTC)", "updated (UTC)",
         ],
         [],
     )  # fmt: skip
@@ -108,7 +125,15 @@ def tables(store: Store, case_ids: list[int], links: RecordLinks | None = None) 
                     d.approval or "not required", d.approved_by or "", _when(d.approved_at),
                 ]
             )  # fmt: skip
-    return {t.name: t for t in (cases, findings, decisions)}
+        for m in store.mitigations(c.id):
+            mitigations.rows.append(
+                [
+                    c.id, m.id, m.decision_id or "", m.action, m.owner,
+                    m.due_on.isoformat() if m.due_on else "", m.status,
+                    "yes" if m.overdue(today) else "", _when(m.created_at), _when(m.updated_at),
+                ]
+            )  # fmt: skip
+    return {t.name: t for t in (cases, findings, decisions, mitigations)}
 
 
 # Excel opens a CSV without a byte-order mark in the machine's ANSI code page: 哈尔滨 and
@@ -160,13 +185,17 @@ def _cells(sheet, row: list[Any], cell_type) -> Iterator[Any]:
             yield value
 
 
+def _today(request: Request) -> date:
+    return today(request.app.state.settings.time_zone)
+
+
 def filename(what: str, extension: str) -> str:
     return f"kvrules-{what}-{datetime.now(UTC):%Y%m%d-%H%M}.{extension}"
 
 
 def _selected(request: Request, store: Store) -> tuple[list[int], Filters]:
     filters = Filters.from_query(request.query_params)
-    ids, _ = store.search_cases(filters.case_query(datetime.now(UTC)))
+    ids, _ = store.search_cases(filters.case_query(datetime.now(UTC), scope(request)))
     return ids, filters
 
 
@@ -183,7 +212,7 @@ async def export_csv(request: Request) -> Response:
         return error_page(request, 400, f"Export one of: {', '.join(TABLES)}.")
     with open_store(request) as store:
         ids, filters = _selected(request, store)
-        table = tables(store, ids, request.app.state.settings.links)[what]
+        table = tables(store, ids, request.app.state.settings.links, _today(request))[what]
         _audit_export(store, request, f"csv:{what}", filters, len(ids))
     return Response(
         as_csv(table),
@@ -196,7 +225,9 @@ async def export_csv(request: Request) -> Response:
 async def export_xlsx(request: Request) -> Response:
     with open_store(request) as store:
         ids, filters = _selected(request, store)
-        book = as_xlsx(tables(store, ids, request.app.state.settings.links).values())
+        book = as_xlsx(
+            tables(store, ids, request.app.state.settings.links, _today(request)).values()
+        )
         _audit_export(store, request, "xlsx", filters, len(ids))
     return Response(
         book,

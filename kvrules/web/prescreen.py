@@ -217,8 +217,13 @@ def answer_of(request: Request, result: Screening) -> dict[str, Any]:
 
 
 def _visible(prescreen: Prescreen | None, user: User) -> bool:
-    """A grant officer sees their own pre-screens; the committee side sees all."""
-    return prescreen is not None and (prescreen.actor == user.name or can(user.role, "view"))
+    """A grant officer sees their own pre-screens; the committee side sees all, unless its
+    account is limited to some units (``kvrules.web.scope``): then its own only."""
+    return prescreen is not None and (prescreen.actor == user.name or _sees_all(user))
+
+
+def _sees_all(user: User) -> bool:
+    return can(user.role, "view") and user.units is None
 
 
 def _form_page(
@@ -229,7 +234,7 @@ def _form_page(
 ):
     user = request.state.user
     with open_store(request) as store:
-        mine = store.prescreens(None if can(user.role, "view") else user.name)[:50]
+        mine = store.prescreens(None if _sees_all(user) else user.name)[:50]
     return _render(
         request,
         "prescreen.html",

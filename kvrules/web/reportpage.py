@@ -21,6 +21,7 @@ from kvrules.timezone import today, zone
 from kvrules.web import charts
 from kvrules.web.auth import error_page, guard, open_store
 from kvrules.web.portfolio import DEFAULT_PERIOD_DAYS, RISKS, Portfolio, build
+from kvrules.web.scope import unscoped_only
 from kvrules.web.templating import css, environment
 
 
@@ -184,6 +185,8 @@ class AskedPeriod:
 
 @guard("view")
 async def portfolio_page(request: Request) -> Response:
+    if refused := unscoped_only(request.state.user):  # it counts every unit's cases
+        return error_page(request, 403, refused)
     try:
         asked = AskedPeriod.of(request)
     except BadPeriod as exc:
@@ -207,6 +210,8 @@ async def portfolio_page(request: Request) -> Response:
 
 @guard("view")
 async def portfolio_download(request: Request) -> Response:
+    if refused := unscoped_only(request.state.user):
+        return error_page(request, 403, refused)
     env = request.app.state.templates.env
     settings = request.app.state.settings
     try:

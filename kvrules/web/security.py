@@ -10,7 +10,7 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kvrules.store.users import ROLES
+from kvrules.store.users import DECIDERS, ROLES
 
 _hasher = PasswordHasher()
 # Verified when the account does not exist, so a wrong name costs as long as a wrong password.
@@ -28,8 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "triage": frozenset({"adviser", "committee", "admin"}),
     "adjudicate": frozenset({"adviser", "committee", "admin"}),
     "mitigation-status": frozenset({"adviser", "committee", "admin"}),
-    "decide": frozenset({"committee", "admin"}),
-    "mitigate": frozenset({"committee", "admin"}),
+    # The committee decides; an admin administers accounts and does not decide (one admin
+    # could otherwise create a second committee account and pass four-eyes alone).
+    "decide": DECIDERS,
+    "mitigate": DECIDERS,
     "admin": frozenset({"admin"}),
 }
 

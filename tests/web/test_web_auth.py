@@ -103,7 +103,11 @@ def test_a_token_from_another_session_is_rejected(db: Path) -> None:
         ("adviser", "decide", {"decision": "approve", "rationale": "ok"}, False),
         ("committee", "decide", {"decision": "approve", "rationale": "ok"}, True),
         ("viewer", "mitigations", {"action": "a", "owner": "b"}, False),
-        ("admin", "mitigations", {"action": "a", "owner": "b"}, True),
+        ("committee", "mitigations", {"action": "a", "owner": "b"}, True),
+        # an admin administers accounts and does not decide (committee review, item 4)
+        ("admin", "mitigations", {"action": "a", "owner": "b"}, False),
+        ("admin", "decide", {"decision": "approve", "rationale": "ok"}, False),
+        ("admin", "triage", {"colour": "red"}, True),
     ],
 )
 def test_roles(db: Path, role: str, path: str, data: dict, allowed: bool) -> None:

@@ -74,7 +74,7 @@ def test_four_eyes_close_waits_for_the_second_approval(db: Path) -> None:
             store.set_cases_status([high], "closed", actor="committee")
         with pytest.raises(NotClosable, match="second approval"):
             store.set_case_status(high, "closed", actor="committee")
-        store.approve_decision(d.id, actor="admin")
+        store.approve_decision(d.id, actor="chair")
         assert store.set_cases_status([high], "closed", actor="adviser") == 1
         closed = [e for e in store.audit_entries(f"case:{high}") if e.action == "case.closed"]
         assert closed[0].details["basis"] == "decision in effect: reject"

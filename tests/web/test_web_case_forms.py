@@ -5,7 +5,9 @@ opened before a colleague changed the case is refused, not applied over their ch
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kvrules.store import Store
 from tests.web.web_helpers import app_for, case_id, login, token
@@ -43,12 +45,12 @@ def test_approve_with_mitigations_without_one_keeps_what_was_typed(db: Path) -> 
         db,
         decision="approve-with-mitigations",
         rationale="Civil research only; the partner's lab is not the listed one.",
-        review_due="2027-06-30",
+        review_due="2097-06-30",
     )
     assert f"Case #{cid}" in page  # the case page, not a bare error page
     assert "Civil research only; the partner&#39;s lab is not the listed one.</textarea>" in page
     assert 'value="approve-with-mitigations" checked' in page
-    assert 'value="2027-06-30"' in _field(page, "d-review")
+    assert 'value="2097-06-30"' in _field(page, "d-review")
     action = _field(page, "m0-action")
     assert 'aria-invalid="true"' in action and "autofocus" in action
     assert 'id="err-m0_action"' in page and "needs at least one mitigation" in page
@@ -63,10 +65,10 @@ def test_a_mitigation_without_an_owner_is_marked_on_its_owner_field(db: Path) ->
         decision="approve-with-mitigations",
         rationale="Acceptable with an export-control review.",
         m0_action="Quarterly export-control review",
-        m0_due="2027-01-31",
+        m0_due="2097-01-31",
     )
     assert 'value="Quarterly export-control review"' in _field(page, "m0-action")
-    assert 'value="2027-01-31"' in _field(page, "m0-due")
+    assert 'value="2097-01-31"' in _field(page, "m0-due")
     owner = _field(page, "m0-owner")
     assert 'aria-invalid="true"' in owner and 'aria-describedby="err-m0_owner"' in owner
     assert "mitigation 1 needs an owner" in page
@@ -114,7 +116,7 @@ def test_a_decision_from_a_stale_page_does_not_supersede_a_colleagues(db: Path) 
     cid = case_id(db)
     alice, bob = app_for(db, four_eyes=True), app_for(db, four_eyes=True)
     login(alice, "committee")
-    login(bob, "admin")
+    login(bob, "chair")
     alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
     proposed = {**alice_form, "decision": "approve", "rationale": "Civil research only."}
     assert "pending second approval" in alice.post(f"/cases/{cid}/decide", data=proposed).text
@@ -140,3 +142,76 @@ def test_a_form_posted_without_a_version_is_not_checked(db: Path) -> None:
     client.post(f"/cases/{cid}/triage", data={"csrf_token": token(page), "colour": "amber"})
     done = client.post(f"/cases/{cid}/triage", data={"csrf_token": token(page), "colour": "red"})
     assert f"Case {cid} triaged red." in done.text
+
+
+def _today_in(zone: str) -> date:
+    return datetime.now(UTC).astimezone(ZoneInfo(zone)).date()
+
+
+def test_a_re_review_date_in_the_past_is_refused_beside_its_field(db: Path) -> None:
+    """A re-review of 2026-01-01 was saved without a word; now it is refused, as typed."""
+    yesterday = (_today_in("UTC") - timedelta(days=1)).isoformat()
+    cid, page = _refused_decision(
+        db, decision="reject", rationale="Listed lab.", review_due=yesterday
+    )
+    review = _field(page, "d-review")
+    assert f'value="{yesterday}"' in review and 'aria-invalid="true"' in review
+    assert 'id="err-review_due"' in page and f"{yesterday} is in the past" in page
+    assert "Listed lab.</textarea>" in page
+    with Store.open(db) as store:
+        assert store.decisions(cid) == []
+
+
+def test_a_mitigation_due_in_the_past_is_refused_on_the_decision_form(db: Path) -> None:
+    cid, page = _refused_decision(
+        db,
+        decision="approve-with-mitigations",
+        rationale="With a review.",
+        m0_action="Export-control review",
+        m0_owner="legal",
+        m0_due="2025-06-01",
+    )
+    due = _field(page, "m0-due")
+    assert 'value="2025-06-01"' in due and 'aria-invalid="true"' in due
+    assert "2025-06-01 is in the past" in page
+    with Store.open(db) as store:
+        assert store.decisions(cid) == [] and store.mitigations(cid) == []
+
+
+def test_an_added_mitigation_due_in_the_past_is_refused_with_what_was_typed(db: Path) -> None:
+    """'Add a mitigation' took 2025-06-01 and showed it overdue at once."""
+    cid = case_id(db)
+    client = app_for(db)
+    login(client, "committee")
+    typed = {"form": "mitigate", "action": "Export-control review", "owner": "legal"}
+    page = client.post(
+        f"/cases/{cid}/mitigations", data={**_opened(client, cid), **typed, "due_on": "2025-06-01"}
+    )
+    assert page.status_code == 400
+    due = _field(page.text, "na-due")
+    assert 'value="2025-06-01"' in due and 'aria-invalid="true"' in due
+    assert 'value="Export-control review"' in _field(page.text, "na-action")
+    assert '<a href="#na-due">' in page.text
+    with Store.open(db) as store:
+        assert store.mitigations(cid) == []
+
+
+def test_today_counts_in_the_institutions_time_zone(db: Path) -> None:
+    """Today in Kiritimati (UTC+14) is ahead of or equal to today in UTC: a date that is today
+    there is accepted whatever the server's clock says; the day before it is refused."""
+    zone = "Pacific/Kiritimati"
+    cid = case_id(db)
+    client = app_for(db, time_zone=ZoneInfo(zone))
+    login(client, "committee")
+    here = _today_in(zone)
+    typed = {"form": "mitigate", "action": "Review", "owner": "legal"}
+    before = client.post(
+        f"/cases/{cid}/mitigations",
+        data={**_opened(client, cid), **typed, "due_on": (here - timedelta(days=1)).isoformat()},
+    )
+    assert before.status_code == 400
+    added = client.post(
+        f"/cases/{cid}/mitigations",
+        data={**_opened(client, cid), **typed, "due_on": here.isoformat()},
+    )
+    assert "Mitigation added." in added.text

@@ -75,7 +75,7 @@ def test_search_bulk_triage_assign_and_export(sign_in, db: Path) -> None:
         assert store.case_assignees() == {first: "adviser"}
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Excel (cases, findings, decisions)").click()
+        page.get_by_role("link", name="Excel (cases, findings, decisions, mitigations)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     cases = list(book["cases"].iter_rows(values_only=True))
@@ -99,7 +99,7 @@ def test_four_eyes_decision_by_two_committee_members(sign_in, db: Path) -> None:
     assert "another committee member must approve it" in box.inner_text()
     assert first.get_by_role("button", name="Approve this decision (second approver)").count() == 0
 
-    second = sign_in("admin")
+    second = sign_in("chair")
     second.goto("/cases?status=pending-approval")
     assert _matching(second) == "1 of 2"
     second.get_by_role("link", name=f"#{cid}").click()
@@ -112,4 +112,4 @@ def test_four_eyes_decision_by_two_committee_members(sign_in, db: Path) -> None:
     assert second.locator("#pending-approval").count() == 0
     history = second.locator("#history").inner_text()
     assert "committee proposed the decision reject" in history
-    assert "admin approved committee's decision (reject) as the second committee member" in history
+    assert "chair approved committee's decision (reject) as the second committee member" in history

@@ -87,16 +87,16 @@ def test_a_different_decision_member_or_a_reopened_case_is_recorded(db: Path) ->
             cid, "reject", "first look, partner confirmed", actor="committee"
         ).repeat
         assert not store.decide(
-            cid, "reject", "first look, partner confirmed", actor="admin"
+            cid, "reject", "first look, partner confirmed", actor="chair"
         ).repeat
-        assert store.decide(cid, "reject", "first look, partner confirmed", actor="admin").repeat
+        assert store.decide(cid, "reject", "first look, partner confirmed", actor="chair").repeat
         case = store.case(cid)
         # a new finding reopens the case: the same decision again is the committee's answer
         finding = make_finding(case.record_id, rule_id="another-rule")
         store.record_finding(finding, channels=[])
         assert store.case(cid).status != "decided"
         assert not store.decide(
-            cid, "reject", "first look, partner confirmed", actor="admin"
+            cid, "reject", "first look, partner confirmed", actor="chair"
         ).repeat
         assert len(store.decisions(cid)) == 4
 

@@ -72,7 +72,7 @@ def test_formula_cells_stay_text_in_csv_and_excel(db: Path) -> None:
     rows = _rows(client.get("/cases.csv?table=cases&country=CN").text)
     assert rows[0]["title"] == "'" + HOSTILE
     book = load_workbook(io.BytesIO(client.get("/cases.xlsx?country=CN").content))
-    assert book.sheetnames == ["cases", "findings", "decisions"]
+    assert book.sheetnames == ["cases", "findings", "decisions", "mitigations"]
     sheet = book["cases"]
     header = [c.value for c in sheet[1]]
     title = sheet.cell(row=2, column=header.index("title") + 1)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from kvrules.config import load_config
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from tests.store.store_helpers import make_finding
-from tests.web.web_helpers import app_for, case_id, login, token
+from tests.web.web_helpers import PASSWORD, app_for, case_id, login, token
 
 
 def _decide(client, cid: int, decision: str = "reject", rationale: str = "Dual-use lab."):
@@ -40,7 +42,7 @@ def test_a_decision_waits_for_a_different_committee_member(db: Path) -> None:
     login(adviser, "adviser")
     assert _approve(adviser, cid, d.id).status_code == 403  # advisers do not decide
     second = app_for(db, four_eyes=True)
-    login(second, "admin")
+    login(second, "chair")
     assert "Approve this decision" in second.get(f"/cases/{cid}").text
     assert "Decision approved: reject (proposed by committee)" in _approve(second, cid, d.id).text
     twice = _approve(second, cid, d.id)  # posted again: said, not recorded twice
@@ -49,9 +51,9 @@ def test_a_decision_waits_for_a_different_committee_member(db: Path) -> None:
         case, (d,) = store.case(cid), store.decisions(cid)
         actions = [(a.action, a.actor) for a in store.audit_entries(f"case:{cid}")]
     assert case.status == "decided" and case.decision == "reject"
-    assert (d.approval, d.approved_by) == ("approved", "admin")
+    assert (d.approval, d.approved_by) == ("approved", "chair")
     assert ("decision.proposed", "committee") in actions
-    assert actions.count(("decision.approved", "admin")) == 1
+    assert actions.count(("decision.approved", "chair")) == 1
     assert ("case.decided", "committee") not in actions
 
 
@@ -68,7 +70,7 @@ def test_a_new_decision_replaces_a_pending_one_and_lists_show_it(db: Path) -> No
     listing = client.get("/cases?status=pending-approval").text
     assert "1 of 2 cases" in listing and "approve: pending second approval" in listing
     other = app_for(db, four_eyes=True)
-    login(other, "admin")
+    login(other, "chair")
     assert _approve(other, cid, old.id).status_code == 409  # a superseded one never applies
 
 
@@ -95,7 +97,7 @@ def test_the_report_counts_only_decisions_in_effect(db: Path) -> None:
     with Store.open(db) as store:
         pending = store.propose_decision(case_id(db), "reject", "Listed.", actor="committee")
         assert build(store).decisions == {}
-        store.approve_decision(pending.id, actor="admin")
+        store.approve_decision(pending.id, actor="chair")
         assert build(store).decisions == {"reject": 1}
 
 
@@ -117,7 +119,7 @@ def test_an_approval_from_a_page_opened_before_a_new_finding_is_refused(db: Path
     with Store.open(db) as store:
         (d,) = store.decisions(cid)
     second = app_for(db, four_eyes=True)
-    login(second, "admin")
+    login(second, "chair")
     page = second.get(f"/cases/{cid}").text
     version = re.search(r'id="pending-approval".*?name="version" value="(\d+)"', page, re.S)
     assert version, "the approve form carries no version"
@@ -137,7 +139,7 @@ def test_the_store_refuses_an_approval_after_a_finding_newer_than_the_proposal(d
         proposed = store.propose_decision(cid, "approve", "Civil research only.", actor="committee")
     _new_critical_finding(db, cid)
     second = app_for(db, four_eyes=True)
-    login(second, "admin")
+    login(second, "chair")
     fresh = _approve(second, cid, proposed.id)  # a page opened after the finding
     assert fresh.status_code == 409
     assert "a finding was recorded after this decision was proposed" in fresh.text
@@ -147,4 +149,76 @@ def test_the_store_refuses_an_approval_after_a_finding_newer_than_the_proposal(d
         again = store.propose_decision(
             cid, "approve", "Reviewed the new finding.", actor="committee"
         )
-        assert store.approve_decision(again.id, actor="admin").approval == "approved"
+        assert store.approve_decision(again.id, actor="chair").approval == "approved"
+
+
+def test_an_admin_does_not_decide_nor_approve(db: Path) -> None:
+    """An admin proposed a decision that the chair approved: "admin" counted as a committee
+    member. The role model now: an admin administers accounts, the committee decides."""
+    cid = case_id(db)
+    admin = app_for(db, four_eyes=True)
+    login(admin, "admin")
+    assert _decide(admin, cid).status_code == 403
+    assert "Record decision" not in admin.get(f"/cases/{cid}").text
+    with Store.open(db) as store:
+        for propose in (store.propose_decision, store.decide):
+            with pytest.raises(ValueError, match="only a committee account"):
+                propose(cid, "reject", "Dual-use lab.", actor="admin")
+        pending = store.propose_decision(cid, "reject", "Dual-use lab.", actor="committee")
+        with pytest.raises(ValueError, match="only a committee account"):
+            store.approve_decision(pending.id, actor="admin")
+        with pytest.raises(ValueError, match="only a committee account"):
+            store.add_mitigation(cid, "Exit clause", "legal", None, actor="admin")
+        assert store.decision(pending.id).approval == "pending"  # type: ignore[union-attr]
+    assert "Approve this decision" not in admin.get(f"/cases/{cid}").text
+
+
+def test_an_approval_by_an_account_the_same_admin_just_made_is_flagged(db: Path) -> None:
+    """One admin creates two committee accounts (via the web admin page, audited as theirs),
+    proposes with one and approves with the other: four-eyes passes, and the case page and
+    the board report say who made the approver's account and when."""
+    cid = case_id(db)
+    admin = app_for(db)
+    login(admin, "admin")
+    for name in ("mallory-a", "mallory-b"):
+        form = {"csrf_token": token(admin.get("/admin/users").text), "name": name}
+        form |= {"role": "committee", "password": PASSWORD}
+        assert admin.post("/admin/users", data=form).status_code == 200
+    first, second = app_for(db, four_eyes=True), app_for(db, four_eyes=True)
+    login(first, "mallory-a")
+    login(second, "mallory-b")
+    assert "pending second approval" in _decide(first, cid).text
+    with Store.open(db) as store:
+        (d,) = store.decisions(cid)
+        assert store.account_origins()["mallory-b"].created_by == "admin"
+    assert "Decision approved" in _approve(second, cid, d.id).text
+    with Store.open(db) as store:
+        (said,) = store.approval_concerns().values()
+    assert said.startswith("approver mallory-b's account was created by admin (")
+    assert "who also created the proposer mallory-a's account" in said
+    assert f"Look at this approval: {said}" in second.get(f"/cases/{cid}").text.replace(
+        "&#39;", "'"
+    )
+    report = second.get("/report").text.replace("&#39;", "'")
+    assert "approved by mallory-b" in report and f"Look at this approval: {said}" in report
+
+
+def test_an_approver_created_long_before_or_by_someone_else_is_not_flagged() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kvrules.store.account_origins import AccountOrigin, approval_concern
+
+    day = datetime(2026, 6, 1, tzinfo=UTC)
+    known = {
+        "ann": AccountOrigin("ann", "root", day - timedelta(days=400)),
+        "bob": AccountOrigin("bob", "root", day - timedelta(days=2)),
+        "cy": AccountOrigin("cy", "ann", day - timedelta(days=2)),
+        "dee": AccountOrigin("dee", "other-admin", day - timedelta(days=2)),
+        "old": AccountOrigin("old", "root", day - timedelta(days=31)),
+    }
+    assert "created by root" in (approval_concern("ann", "bob", day, known) or "")
+    assert "created by the proposer ann" in (approval_concern("ann", "cy", day, known) or "")
+    assert approval_concern("ann", "dee", day, known) is None  # another admin's
+    assert approval_concern("ann", "old", day, known) is None  # a month before
+    assert approval_concern("ann", "unknown", day, known) is None
+    assert approval_concern("ann", None, None, known) is None

@@ -91,7 +91,7 @@ def test_the_audit_page_is_paged_newest_first_and_verifies_the_chain_on_demand(
     import re
     import sqlite3
 
-    from kvrules.web.cases import AUDIT_PAGE
+    from kvrules.web.auditpage import AUDIT_PAGE
 
     with Store.open(db) as store:
         for n in range(AUDIT_PAGE + 5):

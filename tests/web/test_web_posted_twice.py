@@ -127,7 +127,7 @@ def test_the_case_pages_other_forms_posted_twice_are_recorded_once(db: Path) -> 
     page = client.get(f"/cases/{cid}").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     opened = {"csrf_token": token(page), "version": version}
-    added = {**opened, "action": "Export-control review", "owner": "PI", "due_on": "2027-01-31"}
+    added = {**opened, "action": "Export-control review", "owner": "PI", "due_on": "2097-01-31"}
     for _ in range(2):
         assert _flash(client.post(f"/cases/{cid}/mitigations", data=added).text) == (
             "Mitigation added."

@@ -33,17 +33,17 @@ def test_pending_and_superseded_proposals_are_not_decisions_taken(db: Path) -> N
     with Store.open(db, clock=clock) as store:
         store.propose_decision(case, "reject", "Dual use.", actor="committee")
         clock.advance(hours=2)
-        store.propose_decision(case, "approve", "Civil only.", actor="admin")  # supersedes
+        store.propose_decision(case, "approve", "Civil only.", actor="chair")  # supersedes
         assert decisions_since(store, SINCE) == []
         assert [(r.decision, r.decided_by) for r in pending_proposals(store)] == [
-            ("approve", "admin")
+            ("approve", "chair")
         ]
     client = app_for(db)
     login(client, "viewer")
     page = client.get("/report").text
     assert "No decision taken in the period." in _section(page, "h-decided")
     (pending,) = _rows(_section(page, "h-pending"))
-    assert "approve" in pending and "admin" in pending and "Dual use." not in page
+    assert "approve" in pending and "chair" in pending and "Dual use." not in page
     overview = _section(page, "h-overview")
     assert "none yet" in overview.split("<dt>Decisions</dt>", 1)[1].split("</dd>", 1)[0]
     assert "1 (not counted as decisions)" in overview
@@ -53,11 +53,11 @@ def test_a_decision_takes_effect_on_approval_named_with_both_members(db: Path) -
     case = case_id(db, "p-1")
     clock = FakeClock(PROPOSED)
     with Store.open(db, clock=clock) as store:
-        proposed = store.propose_decision(case, "reject", "Dual use.", actor="admin")
+        proposed = store.propose_decision(case, "reject", "Dual use.", actor="chair")
         clock.now = APPROVED
         store.approve_decision(proposed.id, actor="committee")
         (row,) = decisions_since(store, SINCE)
-        assert (row.decided_by, row.approved_by) == ("admin", "committee")
+        assert (row.decided_by, row.approved_by) == ("chair", "committee")
         assert (row.proposed_at, row.decided_at) == (PROPOSED, APPROVED)
         assert decisions_since(store, APPROVED + timedelta(seconds=1)) == []
         assert pending_proposals(store) == []
@@ -65,7 +65,7 @@ def test_a_decision_takes_effect_on_approval_named_with_both_members(db: Path) -
     login(client, "viewer")
     (taken,) = _rows(_section(client.get("/report").text, "h-decided"))
     assert taken.startswith(f"<td>{APPROVED:%Y-%m-%d}</td>")
-    assert f"proposed by admin ({PROPOSED:%Y-%m-%d}), approved by committee" in taken
+    assert f"proposed by chair ({PROPOSED:%Y-%m-%d}), approved by committee" in taken
 
 
 def test_critical_cases_show_the_decision_in_effect_not_a_proposal(db: Path) -> None:
@@ -75,6 +75,6 @@ def test_critical_cases_show_the_decision_in_effect_not_a_proposal(db: Path) -> 
     with Store.open(db) as store:
         store.record_findings([finding("p-3", Severity.CRITICAL)], {})
         case = case_id(db, "p-3")
-        store.propose_decision(case, "approve", "Fine.", actor="admin")
+        store.propose_decision(case, "approve", "Fine.", actor="chair")
         (row,) = critical_cases(store, SINCE)
         assert row.decision is None

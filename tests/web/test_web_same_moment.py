@@ -128,7 +128,7 @@ def test_two_decisions_at_the_same_moment_one_wins(
     cid = case_id(db)
     stack, (one, two) = _servers(db)
     with stack:
-        alice, bob = _signed_in(one, "committee"), _signed_in(two, "admin")
+        alice, bob = _signed_in(one, "committee"), _signed_in(two, "chair")
         alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
         _held_at(monkeypatch, "decide", threading.Barrier(2))
         answers = _both_at_once(

@@ -43,7 +43,7 @@ def _signed_in(browser_context, server: str, name: str):
 
 def _both_open(browser_context, server: str, cid: int):
     alice = _signed_in(browser_context, server, "committee")
-    bob = _signed_in(browser_context, server, "admin")
+    bob = _signed_in(browser_context, server, "chair")
     alice.goto(f"/cases/{cid}")
     bob.goto(f"/cases/{cid}")
     return alice, bob
@@ -88,7 +88,7 @@ def test_an_adjudication_from_a_stale_page_keeps_the_colleagues_verdict(
     assert ok.status == 200 and bob.get_by_role("status").inner_text().startswith("Recorded")
     with Store.open(db) as store:
         (kept,) = store.adjudications(cid)
-    assert (kept.verdict, kept.actor) == ("not-same", "admin")
+    assert (kept.verdict, kept.actor) == ("not-same", "chair")
 
 
 def test_a_mitigation_added_from_a_stale_page_is_refused_and_kept_as_typed(

@@ -28,10 +28,10 @@ def test_triage_decision_and_mitigations_are_audited(db: Path) -> None:
         {
             "decision": "approve-with-mitigations",
             "rationale": "Proceed with an exit clause.",
-            "review_due": "2027-01-31",
+            "review_due": "2097-01-31",
             "m0_action": "Add exit-on-breach clause",
             "m0_owner": "legal",
-            "m0_due": "2026-04-01",
+            "m0_due": "2096-04-01",
         },
     )
     assert r.status_code == 200 and "Decision recorded" in r.text
@@ -43,10 +43,10 @@ def test_triage_decision_and_mitigations_are_audited(db: Path) -> None:
         decided = [e for e in entries if e.action == "case.decided"][-1]
         assert decided.actor == "committee" and decided.at
         assert decided.details["rationale"] == "Proceed with an exit clause."
-        assert decided.details["review_due"] == "2027-01-31"
+        assert decided.details["review_due"] == "2097-01-31"
         assert [e.actor for e in entries if e.action == "case.triaged"] == ["adviser"]
         (m,) = store.mitigations(cid)
-        assert (m.owner, m.due_on) == ("legal", date(2026, 4, 1))
+        assert (m.owner, m.due_on) == ("legal", date(2096, 4, 1))
         assert not store.verify_audit()
     r = _post(adviser, f"/mitigations/{m.id}/status", {"status": "done"})
     assert r.status_code == 200

@@ -118,6 +118,8 @@ def build_db(path: Path) -> Path:
         for role in ROLES:
             store.add_user(role, role, hashed, actor="test")
         store.add_user("sso-user", "committee", None, actor="test")
+        # a second committee member: the four-eyes approver (an admin does not decide)
+        store.add_user("chair", "committee", hashed, actor="test")
         store.add_user("other-officer", "grant-officer", hashed, actor="test")
     return path
 

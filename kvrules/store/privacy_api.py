@@ -1,0 +1,54 @@
+"""The data subject's requests as ``Store`` methods (mixed in): see ``kvrules.store.privacy``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kvrules.store import privacy as _privacy
+from kvrules.store import retention as _retention
+from kvrules.store.db import StorePart, ts
+
+
+@dataclass(frozen=True)
+class Erasure:
+    pseudonym: str
+    found: _privacy.Held
+    applied: bool
+    audit_id: int | None = None
+
+
+class PrivacyStore(StorePart):
+    def person_data(self, name: str, *, actor: str, reference: str | None = None) -> _privacy.Held:
+        """What the store holds about ``name`` (an access request's answer); audited with
+        the counts and the request's reference, never the name."""
+        now = self.clock()
+        with self._db.transaction() as c:
+            found = _privacy.held(c, name)
+            details = {"request": reference, **found.counts()}
+            self._log(actor, _privacy.EXPORTED_ACTION, "privacy:access", details, now)
+            return found
+
+    def erase_person(
+        self, name: str, *, actor: str, apply: bool = False, reference: str | None = None
+    ) -> Erasure:
+        """Replace ``name`` by a pseudonym wherever the store holds it (dry run unless
+        ``apply``); audited as ``privacy.erased`` with the pseudonym and counts only. Deleted
+        text is zeroed in its pages; call ``compact`` afterwards, as after ``purge``."""
+        if not _privacy.normal(name):
+            raise ValueError("name the person whose data to erase")
+        pseudonym = _privacy.new_pseudonym()
+        if not apply:
+            return Erasure(pseudonym, _privacy.held(self._db.conn, name), applied=False)
+        now = self.clock()
+        with _retention.secure_delete(self._db.conn), self._db.transaction() as c:
+            found = _privacy.erase(c, name, pseudonym, ts(now))
+            details = {
+                "request": reference,
+                "pseudonym": pseudonym,
+                **found.counts(),
+                # entries that quote the name stay (the chain would break): which ones
+                "audit_entries_quoting": [e["id"] for e in found.audit_entries],
+            }
+            self._log(actor, _privacy.ERASED_ACTION, f"privacy:{pseudonym}", details, now)
+            entry = c.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
+        return Erasure(pseudonym, found, applied=True, audit_id=entry)
