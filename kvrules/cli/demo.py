@@ -261,7 +261,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
     click.echo(f"Done in {time.monotonic() - started:.1f}s. Try:")
     click.echo(f"  kvrules show case:1 --config {follow_up}")
     click.echo(
-        f"  kvrules users add YOU --role admin --config {follow_up} && "
+        f"  kvrules users add YOU --role committee --config {follow_up} && "
         f"kvrules serve --config {follow_up}"
     )
     click.echo(f"  kvrules evaluate {examples_folder() / 'events.jsonl'}")
