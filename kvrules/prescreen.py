@@ -710,13 +710,16 @@ def kvrules_version() -> str:
 def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
     """The advisers' verdicts in the state database at ``database``, for ``screen``: what a
     scan against that database honours. None where there is no database (none is created:
-    a pre-screen on a machine without one has no verdicts to apply)."""
+    a pre-screen on a machine without one has no verdicts to apply).
+
+    Opened read-only: a pre-screen only reads, so an older database is refused with what to
+    run rather than upgraded behind the back of an older ``serve`` still using it."""
     if not database.is_file():
         yield None
         return
     from kvrules.store import Store  # the store is needed only here
 
-    with Store.open(database) as store:
+    with Store.open(database, read_only=True) as store:
         yield store
 
 

@@ -191,8 +191,8 @@ def proposal_document(form: FormData) -> dict[str, Any]:
 
 
 def _screen_with_verdicts(screener: Screener, db: Path, proposal: Proposal) -> Screening:
-    # the advisers' "not the same organisation" verdicts count here as in a scan
-    with Store.open(db) as store:
+    # the advisers' "not the same organisation" verdicts count here as in a scan; only read
+    with Store.open(db, read_only=True) as store:
         return screener(proposal, verdicts=store)
 
 
