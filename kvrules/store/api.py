@@ -126,6 +126,23 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             raise
         return cls(db, path, clock)
 
+    @staticmethod
+    def schema_of(path: str | Path) -> tuple[int, int]:
+        """(the schema of the database at ``path``, the schema this release reads), read
+        without changing the file: what ``config check`` says of a database to upgrade."""
+        path = Path(path)
+        try:
+            conn = connect_read_only(path)
+        except (OSError, sqlite3.Error) as e:
+            failed = storage_error(e, path)
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        try:
+            return schema_version(conn), MIGRATIONS[-1].version
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
+        finally:
+            conn.close()
+
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock) -> Store:
         try:
