@@ -143,6 +143,32 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         finally:
             conn.close()
 
+    @staticmethod
+    def verify_audit_at(
+        path: str | Path, expected_head: tuple[int, str] | None = None
+    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int]:
+        """(breaks in the hash chain, the newest entry, the file's schema) of the database at
+        ``path``, read-only and whatever its schema: the audit log's table and hashing are
+        those of schema 1, so the copy kept before an upgrade (``X.schema-N.bak``) is
+        verified as it is, never upgraded (it is the way back to the previous release)."""
+        path = Path(path)
+        try:
+            conn = connect_read_only(path)
+        except (OSError, sqlite3.Error) as e:
+            failed = storage_error(e, path)
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        try:
+            current, latest = schema_version(conn), MIGRATIONS[-1].version
+            if current > latest:
+                raise newer_schema(path, current, latest)
+            if current == 0:
+                raise StoreError(f"{path} is not a kvrules database (it has no schema)")
+            return _audit.verify(conn, expected_head), _audit.head(conn), current
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
+        finally:
+            conn.close()
+
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock) -> Store:
         try:
