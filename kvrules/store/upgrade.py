@@ -24,9 +24,22 @@ from kvrules.store.db import ts
 UPGRADED = "store.upgraded"  # the audit action
 
 
-def backup_path(path: Path, version: int) -> Path:
-    """Where the copy of ``path`` taken before upgrading it from ``version`` is kept."""
-    return path.with_name(f"{path.name}.schema-{version}.bak")
+def backup_path(path: Path, version: int, now: datetime | None = None) -> Path:
+    """Where the copy of ``path`` taken before upgrading it from ``version`` is kept:
+    ``X.schema-N.bak``; where that is already taken (a rollback then a second upgrade, or an
+    upgrade on a site that restored a copy), the copy there is kept and this one is named by
+    ``now`` (``X.schema-N.20261207T095500Z.bak``, numbered if even that is taken): a way back
+    is never overwritten."""
+    plain = path.with_name(f"{path.name}.schema-{version}.bak")
+    if now is None or not plain.exists():
+        return plain
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.schema-{version}.{stamp}.bak")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.schema-{version}.{stamp}-{n}.bak")
+    return candidate
 
 
 def copy_database(path: Path, dest: Path) -> None:
@@ -73,10 +86,14 @@ class Upgrade:
         self.kept: Path | None = None
 
     def before(self, current: int, latest: int) -> None:
-        self.kept = backup_path(self.path, current)
+        self.kept = backup_path(self.path, current, self.now)
+        older = backup_path(self.path, current)
+        also = ""
+        if older != self.kept:
+            also = f" ({older}, from an earlier upgrade, is kept as it was)"
         self.say(
             f"upgrading {self.path} from schema {current} to {latest}; the previous file is "
-            f"kept at {self.kept}"
+            f"kept at {self.kept}{also}"
         )
         copy_database(self.path, self.kept)
 
