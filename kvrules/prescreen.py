@@ -697,13 +697,11 @@ def screen(
 
 
 def kvrules_version() -> str:
-    """The installed kvrules' version, as a pre-screen names what it was screened with."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed kvrules' version, as a pre-screen names what it was screened with (and
+    the commit, run from a checkout)."""
+    from kvrules.release import described
 
-    try:
-        return version("kvrules")
-    except PackageNotFoundError:  # a source tree that is not installed
-        return "unknown"
+    return described()
 
 
 @contextmanager

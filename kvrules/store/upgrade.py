@@ -14,10 +14,10 @@ import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 
 from kvrules.actors import SYSTEM_ACTOR
+from kvrules.release import described
 from kvrules.store import audit as _audit
 from kvrules.store.db import ts
 
@@ -68,13 +68,6 @@ def copy_database(path: Path, dest: Path) -> None:
         raise
 
 
-def _version() -> str:
-    try:
-        return metadata.version("kvrules")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 class Upgrade:
     """What opening an older database does around its migrations: ``before`` keeps a copy
     and says so; ``after`` writes the audit entry (in the migration's transaction)."""
@@ -102,6 +95,6 @@ class Upgrade:
             "from_schema": current,
             "to_schema": latest,
             "previous_file": str(self.kept),
-            "kvrules": _version(),
+            "kvrules": described(),  # the release, and the commit run from a checkout
         }
         _audit.append(conn, ts(self.now), SYSTEM_ACTOR, UPGRADED, "database", details)
