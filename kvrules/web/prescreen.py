@@ -310,6 +310,8 @@ def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
 
 @guard("prescreen")
 async def prescreen_page(request: Request) -> Response:
+    from kvrules.prescreen_record import VERSIONS_RECORDED_SINCE
+
     prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
         prescreen = store.prescreen(prescreen_id)
@@ -319,7 +321,12 @@ async def prescreen_page(request: Request) -> Response:
     return _render(
         request,
         "prescreen_result.html",
-        {"p": prescreen, "r": prescreen.result, "findings": _explained(prescreen)},
+        {
+            "p": prescreen,
+            "r": prescreen.result,
+            "findings": _explained(prescreen),
+            "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
+        },
     )
 
 
