@@ -105,9 +105,16 @@ class ScanReport:
     # and the rules that compared none of them
     awards_not_compared: dict[str, int] = field(default_factory=dict)
     rules_without_threshold: list[str] = field(default_factory=list)
+    # (system, record id, kind) of the events counted in awards_not_compared: a record both
+    # re-screened and read again in one scan counts once
+    _awards_counted: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
+        data = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("by_severity", "unidentified") and not k.startswith("_")
+        }
         data["by_severity"] = {
             s.value: self.by_severity.get(s.value, 0) for s in reversed(Severity)
         }
@@ -502,9 +509,7 @@ class Scanner:
                         report.named_like_persons.append(name)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
-            if self._amount_rules:
-                missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
-                missed.add(event, self._amount_rules)
+            self._count_not_compared(event, report)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)
@@ -516,6 +521,17 @@ class Scanner:
         screened = self.enricher.screened_against if self.enricher is not None else []
         self.store.note_lapsed(system, record.record_id, screened)
         return self._queue_tags(system, record.record_id, findings)
+
+    def _count_not_compared(self, event: CollaborationEvent, report: ScanReport) -> None:
+        """Count the event's awards that no threshold compared (kvrules.thresholds), once
+        per record and kind whichever way the scan evaluated it (read, or re-screened)."""
+        kind = FIRST_READ.get(event.kind, event.kind).value  # read updated, stored created
+        key = (event.source.system, event.source.record_id, kind)
+        if not self._amount_rules or key in report._awards_counted:
+            return
+        report._awards_counted.add(key)
+        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        missed.add(event, self._amount_rules)
 
     def _record(
         self,
@@ -646,6 +662,8 @@ class Scanner:
         """A remembered record, screened anew: stored, evaluated, its findings and tags queued."""
         self.store.record_subject(event)
         findings = self.evaluator.evaluate(event)
+        if report is not None:  # evaluated as a read record is: its awards are said the same
+            self._count_not_compared(event, report)
         self._record(findings, report)
         if self.enricher is not None:  # a later edition may no longer list what a finding cites
             self.store.note_lapsed(system, record_id, self.enricher.screened_against)
