@@ -64,6 +64,9 @@ class ScanReport:
     # messages not tried because their channel kept failing in this run (retried later)
     alerts_held: int = 0
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
+    # the rulebooks whose version changed since the last scan ("us-dod-1286 2026.9 → 2026.10"),
+    # said with the re-screen they caused
+    rulebooks_changed: list[str] = field(default_factory=list)
     reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
     tags_written: int = 0
@@ -295,6 +298,9 @@ class Scanner:
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"
         store.register_source(self._memo)
+        # The rulebooks' versions the last scan ran, so a re-screen says which changed.
+        self._versions_memo = f"{source}#rulebook-versions"
+        store.register_source(self._versions_memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
         self._evaluate_unchanged = False  # scan(evaluate_all=True)
@@ -581,13 +587,46 @@ class Scanner:
         funding = self.enricher.funding.digest() if self.enricher and self.enricher.funding else ""
         now = f"{self._context}|{funding}"
         before = self.store.get_cursor(self._memo)
+        versions = {rb.id: rb.version for rb in self.evaluator.program.rulebooks}
         if before == now:
+            self._remember_versions(versions)
             return
         if before is not None:
             rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
+            if rules_changed:
+                report.rulebooks_changed = self._versions_changed(versions)
             with self.store.transaction():
                 report.rescreened = self.rescreen(everything=rules_changed, report=report)
         self.store.set_cursor(self._memo, now)
+        self._remember_versions(versions)
+
+    def _remember_versions(self, versions: dict[str, str]) -> None:
+        text = json.dumps(versions, sort_keys=True)
+        if self.store.get_cursor(self._versions_memo) != text:
+            self.store.set_cursor(self._versions_memo, text)
+
+    def _versions_changed(self, versions: dict[str, str]) -> list[str]:
+        """The rulebooks whose version differs from the last scan's, in words. A database of
+        a release that remembered no versions is compared with its stored findings' (only
+        rulebooks that found something are known then: nothing is said of the others)."""
+        try:
+            earlier = json.loads(self.store.get_cursor(self._versions_memo) or "null")
+        except ValueError:
+            earlier = None
+        complete = isinstance(earlier, dict)
+        if not complete:
+            earlier = self.store.rulebook_versions_found()
+        said = []
+        for rulebook, version in versions.items():
+            was = earlier.get(rulebook)
+            if was is None:
+                if complete:
+                    said.append(f"{rulebook} {version} (new)")
+            elif was != version:
+                said.append(f"{rulebook} {was} → {version}")
+        if complete:
+            said += [f"{r} {v} (no longer run)" for r, v in earlier.items() if r not in versions]
+        return said
 
     def _settle_funding(self, report: ScanReport, *, completed_first_read: bool) -> None:
         """Funding shares come from the stored records, and this scan stored some (or completed

@@ -526,6 +526,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
     def cases(self, status: str | None = None) -> list[_cases.Case]:
         return _cases.list_cases(self._db.conn, status)
 
+    def rulebook_versions_found(self) -> dict[str, str]:
+        """Rulebook id → the version of its most recently seen stored finding: what a scan
+        re-screening for changed rulebooks compares with where no scan remembered the versions
+        (a database kvrules before 0.2.0 kept). Rulebooks that found nothing are not known."""
+        rows = self._db.conn.execute(  # SQLite: the bare column comes from the MAX row
+            "SELECT rulebook_id, rulebook_version, MAX(last_seen) FROM findings "
+            "GROUP BY rulebook_id"
+        )
+        return {r[0]: r[1] for r in rows}
+
     def case_findings(self, case_id: int) -> list[_cases.StoredFinding]:
         return _cases.case_findings(self._db.conn, case_id)
 
