@@ -558,12 +558,20 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             if case is None:
                 return
             record = _subjects.get(c, source_system, record_id)
+            set_aside_said: set[int] = set()
             for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
                 before, after = stored.lapsed or {}, lapsed or {}
                 if (before.get("editions") or []) != (editions := after.get("editions") or []):
                     details = {"finding": stored.id, "editions": editions}
                     action = "finding.lapsed" if editions else "finding.listed-again"
                     self._log(actor, action, f"case:{case.id}", details, now)
+                # once per adjudication and case, however many findings rested on the match
+                for verdict in after.get("set_aside") or []:
+                    known = {v.get("adjudication") for v in before.get("set_aside") or []}
+                    if verdict["adjudication"] in known | set_aside_said:
+                        continue
+                    set_aside_said.add(verdict["adjudication"])
+                    self._log(actor, "finding.set-aside", f"case:{case.id}", verdict, now)
                 was = {e.get("who") for e in before.get("left") or []}
                 now_left = {e.get("who") for e in after.get("left") or []}
                 for action, who in (
