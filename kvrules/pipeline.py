@@ -37,11 +37,12 @@ from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
 from kvrules.reader import ReaderProcess, ReaderUnavailable
-from kvrules.records import RecordLinks
+from kvrules.records import PRESCREEN_SYSTEM, RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
 from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.triage import one_colour
 
 Progress = Callable[[FetchedRecord], None]
 Reader = Literal["thread", "process", "auto"]
@@ -701,6 +702,8 @@ class Scanner:
         """A remembered record, screened anew: stored, evaluated, its findings and tags queued."""
         self.store.record_subject(event)
         findings = self.evaluator.evaluate(event)
+        if system == PRESCREEN_SYSTEM:  # a sent pre-screen's case: what `check` finds, one colour
+            findings = one_colour(findings)
         if report is not None:  # evaluated as a read record is: its awards are said the same
             self._count_not_compared(event, report)
         self._record(findings, report)

@@ -71,6 +71,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.triage import TRIAGE_RULES, one_colour
 
 if TYPE_CHECKING:
     from kvrules.refdata.resolver import Resolver
@@ -93,8 +94,6 @@ PERSON_KEYS = frozenset(
         "herkunft",
     }
 )
-# The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
-TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
 __all__ = [
     "AdvisersVerdicts",
@@ -517,13 +516,6 @@ def _set_by(colour: Literal["green", "amber", "red"], finding: Finding, why: str
     return Triage(colour, f"{finding.rule_title} ({why})", rule)
 
 
-def _one_colour(findings: list[Finding]) -> list[Finding]:
-    """Without the Leidraad's amber where its red fired for the same event: red is "amber, and
-    all three factors for one partner", so the answer shows one colour."""
-    red = {f.event_id for f in findings if f.rule_id == TRIAGE_RULES["red"]}
-    return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
-
-
 def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
     """The country each organisation's string names through a city the registry knows in one
     country ("Harbin Institute of Technology, Harbin"), where none was given or read."""
@@ -663,7 +655,7 @@ def screen(
     return Screening(
         proposal,
         events,
-        sorted(_one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
+        sorted(one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
         screened_against,
         not_found,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
