@@ -525,11 +525,42 @@ def _stores(resolved: Resolved) -> Iterator[Check]:
     elif not os.access(folder, os.W_OK):
         yield Check("error", "database", f"folder {folder} is not writable by this user")
     else:
-        yield Check("ok", "database", str(config.database))
+        yield _database(config.database)
     created = resolved.origin.get("reference_data", "default") == "default"
     yield from _reference_store(
         config.reference_data, _chosen_by(resolved, "reference_data"), created
     )
+
+
+def _database(path: Path) -> Check:
+    """A state database that is there has the schema this release reads: the upgrade
+    procedure (README "Upgrading") runs `config check` after `db upgrade`, and an older file
+    is refused by every command that only reads until it is upgraded."""
+    from kvrules.store import Store
+
+    if not path.is_file():  # started by the first scan
+        return Check("ok", "database", str(path))
+    try:
+        current, latest = Store.schema_of(path)
+    except KvrulesError as e:
+        return Check("error", "database", str(e))
+    if current == 0:
+        return Check("error", "database", f"{path} is not a kvrules database (it has no schema)")
+    if current < latest:  # a warning: a scan would upgrade it (keeping a copy), not stop
+        return Check(
+            "warning",
+            "database",
+            f"{path}: schema {current}, this release needs {latest}: run `kvrules db upgrade "
+            f"--db {path}` (it keeps a copy of the previous file)",
+        )
+    if current > latest:
+        return Check(
+            "error",
+            "database",
+            f"{path}: schema {current} is newer than this release reads ({latest}): upgrade "
+            "kvrules",
+        )
+    return Check("ok", "database", str(path))
 
 
 def _missing_folder(key: str, folder: Path, created: bool, by: str) -> Check:

@@ -110,6 +110,18 @@ def _adjudicated(d: dict, words: Words) -> str:
     )
 
 
+def _set_aside(d: dict) -> str:
+    """An adviser's "not the same organisation" took away a match a finding rests on: said
+    as that, by whom and when, never as a list edition that stopped listing it."""
+    listed = f"{d['list']}@{d['edition']}" if d.get("edition") else str(d.get("list"))
+    return (
+        f"noted that {d.get('who')} no longer matches {lists_in_words([listed])}, which a "
+        f"finding of the case rests on: {d.get('by')} recorded on {str(d.get('at'))[:10]} that "
+        "it is not the same organisation (not a change of the list); the finding stands until "
+        "the committee decides"
+    )
+
+
 def _mitigation_updated(d: dict, words: Words) -> str:
     action = words.mitigations.get(d.get("mitigation"))  # type: ignore[arg-type]
     what = f"the mitigation “{action}”" if action else "a mitigation"
@@ -247,6 +259,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "lists what a finding of the case rests on; the finding stands until the committee "
         "decides"
     ),
+    "finding.set-aside": lambda d: _set_aside(d),
     "finding.listed-again": lambda d: "noted that a finding's list entry is listed again",
     "finding.left-record": lambda d: (
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} left the "

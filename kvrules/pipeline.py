@@ -37,11 +37,12 @@ from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
 from kvrules.reader import ReaderProcess, ReaderUnavailable
-from kvrules.records import RecordLinks
+from kvrules.records import PRESCREEN_SYSTEM, RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.writeback import WriteBack
 from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.triage import one_colour
 
 Progress = Callable[[FetchedRecord], None]
 Reader = Literal["thread", "process", "auto"]
@@ -64,6 +65,9 @@ class ScanReport:
     # messages not tried because their channel kept failing in this run (retried later)
     alerts_held: int = 0
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
+    # the rulebooks whose version changed since the last scan ("us-dod-1286 2026.9 → 2026.10"),
+    # said with the re-screen they caused
+    rulebooks_changed: list[str] = field(default_factory=list)
     reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
     tags_written: int = 0
@@ -105,9 +109,16 @@ class ScanReport:
     # and the rules that compared none of them
     awards_not_compared: dict[str, int] = field(default_factory=dict)
     rules_without_threshold: list[str] = field(default_factory=list)
+    # (system, record id, kind) of the events counted in awards_not_compared: a record both
+    # re-screened and read again in one scan counts once
+    _awards_counted: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k not in ("by_severity", "unidentified")}
+        data = {
+            k: v
+            for k, v in self.__dict__.items()
+            if k not in ("by_severity", "unidentified") and not k.startswith("_")
+        }
         data["by_severity"] = {
             s.value: self.by_severity.get(s.value, 0) for s in reversed(Severity)
         }
@@ -288,6 +299,9 @@ class Scanner:
         # What the last scan screened with, so a new list edition or rulebook is noticed.
         self._memo = f"{source}#screened-with"
         store.register_source(self._memo)
+        # The rulebooks' versions the last scan ran, so a re-screen says which changed.
+        self._versions_memo = f"{source}#rulebook-versions"
+        store.register_source(self._versions_memo)
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
         self._evaluate_unchanged = False  # scan(evaluate_all=True)
@@ -502,9 +516,7 @@ class Scanner:
                         report.named_like_persons.append(name)
             self.store.record_subject(event)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
-            if self._amount_rules:
-                missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
-                missed.add(event, self._amount_rules)
+            self._count_not_compared(event, report)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)
@@ -516,6 +528,17 @@ class Scanner:
         screened = self.enricher.screened_against if self.enricher is not None else []
         self.store.note_lapsed(system, record.record_id, screened)
         return self._queue_tags(system, record.record_id, findings)
+
+    def _count_not_compared(self, event: CollaborationEvent, report: ScanReport) -> None:
+        """Count the event's awards that no threshold compared (kvrules.thresholds), once
+        per record and kind whichever way the scan evaluated it (read, or re-screened)."""
+        kind = FIRST_READ.get(event.kind, event.kind).value  # read updated, stored created
+        key = (event.source.system, event.source.record_id, kind)
+        if not self._amount_rules or key in report._awards_counted:
+            return
+        report._awards_counted.add(key)
+        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        missed.add(event, self._amount_rules)
 
     def _record(
         self,
@@ -565,13 +588,46 @@ class Scanner:
         funding = self.enricher.funding.digest() if self.enricher and self.enricher.funding else ""
         now = f"{self._context}|{funding}"
         before = self.store.get_cursor(self._memo)
+        versions = {rb.id: rb.version for rb in self.evaluator.program.rulebooks}
         if before == now:
+            self._remember_versions(versions)
             return
         if before is not None:
             rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
+            if rules_changed:
+                report.rulebooks_changed = self._versions_changed(versions)
             with self.store.transaction():
                 report.rescreened = self.rescreen(everything=rules_changed, report=report)
         self.store.set_cursor(self._memo, now)
+        self._remember_versions(versions)
+
+    def _remember_versions(self, versions: dict[str, str]) -> None:
+        text = json.dumps(versions, sort_keys=True)
+        if self.store.get_cursor(self._versions_memo) != text:
+            self.store.set_cursor(self._versions_memo, text)
+
+    def _versions_changed(self, versions: dict[str, str]) -> list[str]:
+        """The rulebooks whose version differs from the last scan's, in words. A database of
+        a release that remembered no versions is compared with its stored findings' (only
+        rulebooks that found something are known then: nothing is said of the others)."""
+        try:
+            earlier = json.loads(self.store.get_cursor(self._versions_memo) or "null")
+        except ValueError:
+            earlier = None
+        complete = isinstance(earlier, dict)
+        if not complete:
+            earlier = self.store.rulebook_versions_found()
+        said = []
+        for rulebook, version in versions.items():
+            was = earlier.get(rulebook)
+            if was is None:
+                if complete:
+                    said.append(f"{rulebook} {version} (new)")
+            elif was != version:
+                said.append(f"{rulebook} {was} → {version}")
+        if complete:
+            said += [f"{r} {v} (no longer run)" for r, v in earlier.items() if r not in versions]
+        return said
 
     def _settle_funding(self, report: ScanReport, *, completed_first_read: bool) -> None:
         """Funding shares come from the stored records, and this scan stored some (or completed
@@ -646,6 +702,10 @@ class Scanner:
         """A remembered record, screened anew: stored, evaluated, its findings and tags queued."""
         self.store.record_subject(event)
         findings = self.evaluator.evaluate(event)
+        if system == PRESCREEN_SYSTEM:  # a sent pre-screen's case: what `check` finds, one colour
+            findings = one_colour(findings)
+        if report is not None:  # evaluated as a read record is: its awards are said the same
+            self._count_not_compared(event, report)
         self._record(findings, report)
         if self.enricher is not None:  # a later edition may no longer list what a finding cites
             self.store.note_lapsed(system, record_id, self.enricher.screened_against)

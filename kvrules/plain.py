@@ -432,6 +432,20 @@ def lists_dropped(
     return dropped - still, left - still - dropped
 
 
+def listed_organisation(
+    evidence: Sequence[Explained], record: Mapping[str, Any] | None, entry: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
+    """The organisation in ``record`` a stored finding's list entry (``listed``) is about,
+    as the record holds it now (its name and country: what an adviser's adjudication of the
+    match is keyed by); None when the record no longer holds it."""
+    index = entry.get("evidence", -1)
+    if not 0 <= index < len(evidence):
+        return None
+    e = evidence[index]
+    org = _element(record, e.path, e.subject)
+    return org if isinstance(org, Mapping) and isinstance(org.get("name"), str) else None
+
+
 def organisations_left(
     evidence: Iterable[Explained], record: Mapping[str, Any] | None
 ) -> list[str]:
@@ -493,6 +507,12 @@ def lapse_in_words(
     evidence; the committee decides what it means."""
     pieces = list(evidence)
     said = [left_in_words(left) for left in (lapsed or {}).get("left") or []]
+    said += [  # an adviser's verdict, not the list, took the match away
+        f"{v.get('who')} no longer matches the {list_label(str(v.get('list')))}: "
+        f"{v.get('by')} recorded on {str(v.get('at'))[:10]} that it is not the same "
+        "organisation; the finding stands until the committee decides"
+        for v in (lapsed or {}).get("set_aside") or []
+    ]
     for screened in (lapsed or {}).get("editions") or []:
         m = _SCREENED.match(screened)
         if m is None:

@@ -73,6 +73,7 @@ from kvrules.plain import (
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.triage import TRIAGE_RULES, one_colour
 
 if TYPE_CHECKING:
     from kvrules.refdata.resolver import Resolver
@@ -95,8 +96,6 @@ PERSON_KEYS = frozenset(
         "herkunft",
     }
 )
-# The Leidraad triage, as the shipped nl-leidraad rulebook writes it.
-TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
 
 __all__ = [
     "AdvisersVerdicts",
@@ -531,13 +530,6 @@ def _set_by(colour: Literal["green", "amber", "red"], finding: Finding, why: str
     return Triage(colour, f"{finding.rule_title} ({why})", rule)
 
 
-def _one_colour(findings: list[Finding]) -> list[Finding]:
-    """Without the Leidraad's amber where its red fired for the same event: red is "amber, and
-    all three factors for one partner", so the answer shows one colour."""
-    red = {f.event_id for f in findings if f.rule_id == TRIAGE_RULES["red"]}
-    return [f for f in findings if not (f.rule_id == TRIAGE_RULES["amber"] and f.event_id in red)]
-
-
 def _read_countries(proposal: Proposal, resolver: Resolver) -> None:
     """The country each organisation's string names through a city the registry knows in one
     country ("Harbin Institute of Technology, Harbin"), where none was given or read."""
@@ -677,7 +669,7 @@ def screen(
     return Screening(
         proposal,
         events,
-        sorted(_one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
+        sorted(one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
         screened_against,
         not_found,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
@@ -734,26 +726,27 @@ def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) 
 
 
 def kvrules_version() -> str:
-    """The installed kvrules' version, as a pre-screen names what it was screened with."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed kvrules' version, as a pre-screen names what it was screened with (and
+    the commit, run from a checkout)."""
+    from kvrules.release import described
 
-    try:
-        return version("kvrules")
-    except PackageNotFoundError:  # a source tree that is not installed
-        return "unknown"
+    return described()
 
 
 @contextmanager
 def advisers_verdicts(database: Path) -> Iterator[AdvisersVerdicts | None]:
     """The advisers' verdicts in the state database at ``database``, for ``screen``: what a
     scan against that database honours. None where there is no database (none is created:
-    a pre-screen on a machine without one has no verdicts to apply)."""
+    a pre-screen on a machine without one has no verdicts to apply).
+
+    Opened read-only: a pre-screen only reads, so an older database is refused with what to
+    run rather than upgraded behind the back of an older ``serve`` still using it."""
     if not database.is_file():
         yield None
         return
     from kvrules.store import Store  # the store is needed only here
 
-    with Store.open(database) as store:
+    with Store.open(database, read_only=True) as store:
         yield store
 
 

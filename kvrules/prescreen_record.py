@@ -88,11 +88,24 @@ def evidence_in_words(
     return [for_home(s, home) for s in said(finding.evidence, record)]
 
 
+# The first release whose pre-screens record the kvrules and rulebook versions they were
+# screened with (``screened_with``); one stored before it has none to show.
+VERSIONS_RECORDED_SINCE = "0.2.0"
+
+
 def screened_with(answer: Mapping[str, Any]) -> list[str]:
-    """The versions the answer rests on: kvrules, each rulebook, the lists and the profiles."""
-    versions = answer.get("screened_with") or {}
+    """The versions the answer rests on: kvrules, each rulebook, the lists and the profiles.
+    A pre-screen stored by an earlier release has no versions: said so, not left out (the
+    grant file must not read as if none were used)."""
+    versions = answer.get("screened_with")
     words = answer.get("in_words") or {}
     lines = []
+    if versions is None:
+        lines.append(
+            "kvrules and rulebook versions: not recorded (made before kvrules "
+            f"{VERSIONS_RECORDED_SINCE})"
+        )
+        versions = {}
     if versions.get("kvrules"):
         lines.append(f"kvrules {versions['kvrules']}")
     if versions.get("rulebooks"):

@@ -291,8 +291,25 @@ def as_reported(error: Exception) -> ReportedError:
     )
 
 
+def _say_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # the commit too, run from a checkout: two sites on one release may run different code
+    if not value or ctx.resilient_parsing:
+        return
+    from kvrules.release import described
+
+    click.echo(f"kvrules, version {described()}")
+    ctx.exit()
+
+
 @click.group(cls=KvrulesGroup)
-@click.version_option(package_name="kvrules")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_say_version,
+    help="Show the version (and the git commit, run from a checkout) and exit.",
+)
 def cli() -> None:
     """Knowledge-security screening of research collaborations with cited rulebooks."""
 

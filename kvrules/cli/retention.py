@@ -62,7 +62,8 @@ def purge(
     compacted: dict | None = None
     problem: str | None = None
     try:
-        store = open_existing(config.database)
+        # a dry run only reads: an older database is refused, not upgraded by a survey
+        store = open_existing(config.database, read_only=not apply)
     except sqlite3.OperationalError as e:
         raise click.ClickException(_busy(e)) from None
     with store:

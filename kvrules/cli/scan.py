@@ -102,7 +102,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         ("events evaluated", report.events),
         ("unchanged since last scan", report.unchanged),
         # stored records screened again whose result changed (all of them when rulebooks did)
-        ("re-screened, changed (new lists, registry or rulebooks)", report.rescreened),
+        ("re-screened, changed (new lists, registry or rulebooks)", _rescreened(report)),
         ("evaluated again as funding shares settled", report.reevaluated_for_shares),
         ("quarantined", report.quarantined),
         (
@@ -706,12 +706,22 @@ def update_lists(config: Config) -> str:
         return f"not updated: {e}"
 
 
+def _rescreened(report: ScanReport) -> str:
+    """How many stored records were re-screened, and for which rulebooks' new versions:
+    "4,501: us-dod-1286 2026.9 → 2026.10, funding-dependency 2026.6 → 2026.7"."""
+    count = f"{report.rescreened:,}"
+    if report.rescreened and report.rulebooks_changed:
+        return f"{count}: {', '.join(report.rulebooks_changed)}"
+    return count
+
+
 def watch_summary(report: ScanReport) -> str:
     """One scan in one line, for `watch` and logs."""
     findings = report.as_dict()["by_severity"]
     found = ", ".join(f"{n} {s}" for s, n in findings.items() if n) or "no"
+    rescreened = f"re-screened {_rescreened(report)}, " if report.rescreened else ""
     return (
-        f"{report.source}: {report.records} records in {report.seconds:.1f}s, "
+        f"{report.source}: {report.records} records in {report.seconds:.1f}s, {rescreened}"
         f"{found} new findings, {report.cases_opened} cases opened, "
         f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
         + (

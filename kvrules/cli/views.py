@@ -484,12 +484,22 @@ def audit() -> None:
 )
 def audit_verify(db: Path, head: str | None) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
+    from kvrules.store import Store
     from kvrules.store.audit import parse_anchor
+    from kvrules.store.migrations import MIGRATIONS
 
     expected = parse_anchor(head) if head is not None else None
-    with open_existing(db, read_only=True) as store:
-        problems = store.verify_audit(expected)
-        newest = store.audit_head()
+    if not db.exists():
+        raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+    # read as it is, whatever its schema: an older file here is most often the copy kept
+    # before an upgrade, which must stay readable by the previous release, never upgraded
+    problems, newest, schema = Store.verify_audit_at(db, expected)
+    if schema < (latest := MIGRATIONS[-1].version):
+        click.echo(
+            f"{db} has schema {schema} (an older release's file, this one's is {latest}): "
+            "read as it is, not upgraded",
+            err=True,
+        )
     for p in problems:
         click.echo(str(p), err=True)
     if problems:

@@ -386,7 +386,7 @@ def report(
         from kvrules.timezone import zone
 
         config = config_from(config_path, db)
-        with open_existing(config.database) as store:
+        with open_existing(config.database, read_only=True) as store:  # a report only reads
             write_markdown_report(
                 store,
                 out,

@@ -127,6 +127,49 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             raise
         return cls(db, path, clock)
 
+    @staticmethod
+    def schema_of(path: str | Path) -> tuple[int, int]:
+        """(the schema of the database at ``path``, the schema this release reads), read
+        without changing the file: what ``config check`` says of a database to upgrade."""
+        path = Path(path)
+        try:
+            conn = connect_read_only(path)
+        except (OSError, sqlite3.Error) as e:
+            failed = storage_error(e, path)
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        try:
+            return schema_version(conn), MIGRATIONS[-1].version
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
+        finally:
+            conn.close()
+
+    @staticmethod
+    def verify_audit_at(
+        path: str | Path, expected_head: tuple[int, str] | None = None
+    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int]:
+        """(breaks in the hash chain, the newest entry, the file's schema) of the database at
+        ``path``, read-only and whatever its schema: the audit log's table and hashing are
+        those of schema 1, so the copy kept before an upgrade (``X.schema-N.bak``) is
+        verified as it is, never upgraded (it is the way back to the previous release)."""
+        path = Path(path)
+        try:
+            conn = connect_read_only(path)
+        except (OSError, sqlite3.Error) as e:
+            failed = storage_error(e, path)
+            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        try:
+            current, latest = schema_version(conn), MIGRATIONS[-1].version
+            if current > latest:
+                raise newer_schema(path, current, latest)
+            if current == 0:
+                raise StoreError(f"{path} is not a kvrules database (it has no schema)")
+            return _audit.verify(conn, expected_head), _audit.head(conn), current
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
+        finally:
+            conn.close()
+
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock) -> Store:
         try:
@@ -484,6 +527,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def cases(self, status: str | None = None) -> list[_cases.Case]:
         return _cases.list_cases(self._db.conn, status)
 
+    def rulebook_versions_found(self) -> dict[str, str]:
+        """Rulebook id → the version of its most recently seen stored finding: what a scan
+        re-screening for changed rulebooks compares with where no scan remembered the versions
+        (a database kvrules before 0.2.0 kept). Rulebooks that found nothing are not known."""
+        rows = self._db.conn.execute(  # SQLite: the bare column comes from the MAX row
+            "SELECT rulebook_id, rulebook_version, MAX(last_seen) FROM findings "
+            "GROUP BY rulebook_id"
+        )
+        return {r[0]: r[1] for r in rows}
+
     def case_findings(self, case_id: int) -> list[_cases.StoredFinding]:
         return _cases.case_findings(self._db.conn, case_id)
 
@@ -506,12 +559,20 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             if case is None:
                 return
             record = _subjects.get(c, source_system, record_id)
+            set_aside_said: set[int] = set()
             for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
                 before, after = stored.lapsed or {}, lapsed or {}
                 if (before.get("editions") or []) != (editions := after.get("editions") or []):
                     details = {"finding": stored.id, "editions": editions}
                     action = "finding.lapsed" if editions else "finding.listed-again"
                     self._log(actor, action, f"case:{case.id}", details, now)
+                # once per adjudication and case, however many findings rested on the match
+                for verdict in after.get("set_aside") or []:
+                    known = {v.get("adjudication") for v in before.get("set_aside") or []}
+                    if verdict["adjudication"] in known | set_aside_said:
+                        continue
+                    set_aside_said.add(verdict["adjudication"])
+                    self._log(actor, "finding.set-aside", f"case:{case.id}", verdict, now)
                 was = {e.get("who") for e in before.get("left") or []}
                 now_left = {e.get("who") for e in after.get("left") or []}
                 for action, who in (

@@ -13,12 +13,14 @@ from kvrules.findings import Finding
 from kvrules.plain import (
     entries_behind,
     lapse_in_words,
+    listed_organisation,
     lists_dropped,
     organisations_left,
     said,
     technically,
 )
 from kvrules.rulebook.ir import Severity
+from kvrules.store import adjudications as _adjudications
 from kvrules.store import subjects as _subjects
 from kvrules.store.db import parse_ts, ts
 
@@ -276,8 +278,13 @@ def note_lapsed(
     for stored in case_findings(conn, case_id):
         before = stored.lapsed or {}
         gone: list[str] = []
+        set_aside: list[dict[str, Any]] = []
         if stored.listed:
             dropped, left = lists_dropped(stored.finding.evidence, record, stored.listed)
+            # an adviser's "not the same organisation" took the match away, not the list
+            by_verdict = _set_aside_by_verdict(conn, stored, record, dropped)
+            dropped -= {v["list"] for v in by_verdict}
+            set_aside = by_verdict
             # a partner that has left the record is no lapse: what was noted of it stays
             noted = {s.split("@", 1)[0]: s for s in before.get("editions") or []}
             gone = sorted(
@@ -289,11 +296,17 @@ def note_lapsed(
             was_left.get(who) or {"who": who, "at": ts(now), "changed": _version_date(record)}
             for who in organisations_left(stored.finding.evidence, record)
         ]
-        if gone == (before.get("editions") or []) and left_now == (before.get("left") or []):
+        if (
+            gone == (before.get("editions") or [])
+            and left_now == (before.get("left") or [])
+            and set_aside == (before.get("set_aside") or [])
+        ):
             continue
         lapsed = (
-            {"at": ts(now), "editions": gone} | ({"left": left_now} if left_now else {})
-            if gone or left_now
+            {"at": ts(now), "editions": gone}
+            | ({"left": left_now} if left_now else {})
+            | ({"set_aside": set_aside} if set_aside else {})
+            if gone or left_now or set_aside
             else None
         )
         conn.execute(
@@ -302,6 +315,38 @@ def note_lapsed(
         )
         changed.append((stored, lapsed))
     return changed
+
+
+def _set_aside_by_verdict(
+    conn: sqlite3.Connection,
+    stored: StoredFinding,
+    record: Mapping[str, Any] | None,
+    dropped: set[str],
+) -> list[dict[str, Any]]:
+    """Of the lists a finding's entries are no longer matched on, those an adviser's "not
+    the same organisation" verdict set aside (the enrichment suppresses that match): the
+    adjudication, by whom and when, is the cause, not a later edition of the list."""
+    evidence = list(stored.finding.evidence)
+    found: dict[str, dict[str, Any]] = {}
+    for entry in stored.listed or []:
+        if entry.get("list") not in dropped or entry["list"] in found:
+            continue
+        org = listed_organisation(evidence, record, entry)
+        if org is None:
+            continue
+        verdict = _adjudications.get(
+            conn, entry["list"], str(entry.get("entry")), org["name"], org.get("country")
+        )
+        if verdict is not None and verdict.verdict == "not-same":
+            found[entry["list"]] = {
+                "list": entry["list"],
+                "edition": entry.get("edition"),
+                "who": org["name"],
+                "adjudication": verdict.id,
+                "by": verdict.actor,
+                "at": ts(verdict.at),
+            }
+    return list(found.values())
 
 
 def _version_date(record: Mapping[str, Any] | None) -> str | None:

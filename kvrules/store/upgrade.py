@@ -14,19 +14,32 @@ import os
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 
 from kvrules.actors import SYSTEM_ACTOR
+from kvrules.release import described
 from kvrules.store import audit as _audit
 from kvrules.store.db import ts
 
 UPGRADED = "store.upgraded"  # the audit action
 
 
-def backup_path(path: Path, version: int) -> Path:
-    """Where the copy of ``path`` taken before upgrading it from ``version`` is kept."""
-    return path.with_name(f"{path.name}.schema-{version}.bak")
+def backup_path(path: Path, version: int, now: datetime | None = None) -> Path:
+    """Where the copy of ``path`` taken before upgrading it from ``version`` is kept:
+    ``X.schema-N.bak``; where that is already taken (a rollback then a second upgrade, or an
+    upgrade on a site that restored a copy), the copy there is kept and this one is named by
+    ``now`` (``X.schema-N.20261207T095500Z.bak``, numbered if even that is taken): a way back
+    is never overwritten."""
+    plain = path.with_name(f"{path.name}.schema-{version}.bak")
+    if now is None or not plain.exists():
+        return plain
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.schema-{version}.{stamp}.bak")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.schema-{version}.{stamp}-{n}.bak")
+    return candidate
 
 
 def copy_database(path: Path, dest: Path) -> None:
@@ -55,13 +68,6 @@ def copy_database(path: Path, dest: Path) -> None:
         raise
 
 
-def _version() -> str:
-    try:
-        return metadata.version("kvrules")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 class Upgrade:
     """What opening an older database does around its migrations: ``before`` keeps a copy
     and says so; ``after`` writes the audit entry (in the migration's transaction)."""
@@ -73,10 +79,14 @@ class Upgrade:
         self.kept: Path | None = None
 
     def before(self, current: int, latest: int) -> None:
-        self.kept = backup_path(self.path, current)
+        self.kept = backup_path(self.path, current, self.now)
+        older = backup_path(self.path, current)
+        also = ""
+        if older != self.kept:
+            also = f" ({older}, from an earlier upgrade, is kept as it was)"
         self.say(
             f"upgrading {self.path} from schema {current} to {latest}; the previous file is "
-            f"kept at {self.kept}"
+            f"kept at {self.kept}{also}"
         )
         copy_database(self.path, self.kept)
 
@@ -85,6 +95,6 @@ class Upgrade:
             "from_schema": current,
             "to_schema": latest,
             "previous_file": str(self.kept),
-            "kvrules": _version(),
+            "kvrules": described(),  # the release, and the commit run from a checkout
         }
         _audit.append(conn, ts(self.now), SYSTEM_ACTOR, UPGRADED, "database", details)

@@ -191,8 +191,8 @@ def proposal_document(form: FormData) -> dict[str, Any]:
 
 
 def _screen_with_verdicts(screener: Screener, db: Path, proposal: Proposal) -> Screening:
-    # the advisers' "not the same organisation" verdicts count here as in a scan
-    with Store.open(db) as store:
+    # the advisers' "not the same organisation" verdicts count here as in a scan; only read
+    with Store.open(db, read_only=True) as store:
         return screener(proposal, verdicts=store)
 
 
@@ -315,6 +315,8 @@ def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
 
 @guard("prescreen")
 async def prescreen_page(request: Request) -> Response:
+    from kvrules.prescreen_record import VERSIONS_RECORDED_SINCE
+
     prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
         prescreen = store.prescreen(prescreen_id)
@@ -324,7 +326,12 @@ async def prescreen_page(request: Request) -> Response:
     return _render(
         request,
         "prescreen_result.html",
-        {"p": prescreen, "r": prescreen.result, "findings": _explained(prescreen)},
+        {
+            "p": prescreen,
+            "r": prescreen.result,
+            "findings": _explained(prescreen),
+            "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
+        },
     )
 
 
