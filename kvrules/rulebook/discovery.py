@@ -47,15 +47,23 @@ def load_all(
     used twice, an override naming a rulebook that is not loaded)."""
     books, problems = [], []
     seen: dict[str, str] = {}
+    # rulebooks that loaded, whose rulebook_vars did not: their problem is said, not that
+    # rulebook_vars names a rulebook that is not loaded
+    refused_vars: set[str] = set()
     overrides = overrides or {}
     for f in rulebook_files(paths):
         try:
             book = load_rulebook(f, None, readable_attributes, check_rule)
-            if book.id in overrides:
-                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
         except RulebookError as e:
             problems += e.diagnostics
             continue
+        if book.id in overrides:
+            try:
+                book = load_rulebook(f, overrides[book.id], readable_attributes, check_rule)
+            except RulebookError as e:
+                problems += e.diagnostics
+                refused_vars.add(book.id)
+                continue
         if book.id in seen:
             problems.append(
                 Diagnostic(str(f), 1, 1, f"rulebook id '{book.id}' is also used by {seen[book.id]}")
@@ -63,7 +71,7 @@ def load_all(
             continue
         seen[book.id] = str(f)
         books.append(book)
-    for unknown in sorted(set(overrides) - set(seen)):
+    for unknown in sorted(set(overrides) - set(seen) - refused_vars):
         problems.append(
             Diagnostic(
                 "config", 1, 1, f"rulebook_vars names rulebook '{unknown}', which is not loaded"
