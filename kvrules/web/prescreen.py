@@ -40,6 +40,13 @@ MAX_ROWS = 500
 ROW_FIELD = re.compile(r"^(?P<stem>partner|funder)(?P<row>\d{1,6})_(?P<field>[a-z]+)$")
 ORGANISATION_FIELDS = ("name", "country", "ror")
 FUNDER_FIELDS = (*ORGANISATION_FIELDS, "amount", "currency")
+# The fields and files a pre-screen post may hold, read before ``MAX_ROWS`` is checked:
+# Starlette's default (1000 fields) refused 334 partner rows (3 fields each) with a generic
+# "Too many fields" page, all typed lost. Room for twice ``MAX_ROWS`` of both kinds, so a
+# post over ``MAX_ROWS`` is still read, and shown again with its rows (``TooManyRows``).
+OTHER_FIELDS = 50  # csrf_token, title, topic, keywords, units, paste boxes, the visit's …
+FORM_FIELDS = 2 * MAX_ROWS * (len(ORGANISATION_FIELDS) + len(FUNDER_FIELDS)) + OTHER_FIELDS
+FORM_FILES = 1  # the partners file
 # the paste boxes, one organisation a line as `kvrules check --partner` takes it: NAME (CC)
 PASTED = {"partners": "partners_text", "funders": "funders_text"}
 # the CSV (or JSON lines) of partners, read by the reader `kvrules refdata match --file` uses
@@ -86,14 +93,19 @@ def _organisation(
     return {k: v for k, v in fields.items() if v}
 
 
-def posted_rows(form: FormData) -> dict[str, list[int]]:
+def _row_numbers(form: FormData) -> dict[str, list[int]]:
     """For partners and funders, the row numbers posted (any ``partnerN_…`` field, whatever N),
     in order: the page's rows, those its script added, or a client's own."""
     found: dict[str, set[int]] = {"partner": set(), "funder": set()}
     for key in form:
         if (m := ROW_FIELD.match(key)) is not None:
             found[m["stem"]].add(int(m["row"]))
-    rows = {stem: sorted(numbers) for stem, numbers in found.items()}
+    return {stem: sorted(numbers) for stem, numbers in found.items()}
+
+
+def posted_rows(form: FormData) -> dict[str, list[int]]:
+    """``_row_numbers``, refused (``TooManyRows``) when either kind has over ``MAX_ROWS``."""
+    rows = _row_numbers(form)
     for stem, numbers in rows.items():
         if len(numbers) > MAX_ROWS:
             raise TooManyRows(
@@ -250,11 +262,9 @@ def _form_page(
 
 
 def _shown_rows(form: FormData | None, stem: str, least: int) -> list[int]:
-    """The row numbers the page shows: those posted, then new ones up to ``least``."""
-    try:
-        posted = posted_rows(form)[stem] if form else []
-    except TooManyRows:
-        posted = []
+    """The row numbers the page shows: those posted (over ``MAX_ROWS`` too: a post refused
+    for it is shown again as typed), then new ones up to ``least``."""
+    posted = _row_numbers(form)[stem] if form else []
     rows = list(posted)
     nxt = (max(posted) + 1) if posted else 0
     while len(rows) < least:
@@ -268,13 +278,25 @@ async def prescreen_form(request: Request) -> Response:
     return _form_page(request)
 
 
-@guard("prescreen")
+def _too_large(request: Request, reason: str) -> Response:
+    """A post beyond ``FORM_FIELDS`` or ``FORM_FILES`` (no page sends one): nothing of it was
+    read, so the form comes back empty, with one line saying why."""
+    return _form_page(
+        request,
+        None,
+        f"Please check the description: the form sent could not be read ({reason.rstrip('.')}); "
+        f"one pre-screen reads at most {MAX_ROWS} partner and {MAX_ROWS} funder rows and one "
+        "partners file (nothing was screened).",
+    )
+
+
+@guard("prescreen", max_fields=FORM_FIELDS, max_files=FORM_FILES, refused=_too_large)
 async def prescreen_submit(request: Request) -> Response:
     form = request.state.form
     try:
         doc = proposal_document(form)
-    except TooManyRows as exc:
-        return _form_page(request, None, f"Please check the description: {exc}.")
+    except TooManyRows as exc:  # shown again as typed, every row
+        return _form_page(request, form, f"Please check the description: {exc}.")
     if unread := file_problems(form):
         return _form_page(request, form, "Please check the partners file: " + "; ".join(unread))
     try:
