@@ -17,6 +17,7 @@ from typing import Any
 import anyio.to_thread
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -233,6 +234,16 @@ def _visible(prescreen: Prescreen | None, user: User) -> bool:
     return prescreen is not None and (prescreen.actor == user.name or can(user.role, "view"))
 
 
+def visible_prescreen(request: Request, store: Store) -> Prescreen:
+    """The pre-screen the path names, when the user may see it (``_visible``); else 404, the
+    same answer whether it does not exist or is someone else's."""
+    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
+    prescreen = store.prescreen(prescreen_id)
+    if prescreen is None or not _visible(prescreen, request.state.user):
+        raise HTTPException(404, f"There is no pre-screen {prescreen_id} of yours.")
+    return prescreen
+
+
 def _form_page(
     request: Request,
     form: FormData | None = None,
@@ -332,12 +343,8 @@ def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
 
 @guard("prescreen")
 async def prescreen_page(request: Request) -> Response:
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-    if prescreen is None or not _visible(prescreen, request.state.user):
-        # the same answer whether it does not exist or is someone else's
-        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
     return _render(
         request,
         "prescreen_result.html",
@@ -350,11 +357,8 @@ async def prescreen_markdown_file(request: Request) -> Response:
     """The pre-screen as ``kvrules check --output FILE.md`` writes it, for the grant file."""
     from kvrules.prescreen_record import prescreen_markdown
 
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-    if prescreen is None or not _visible(prescreen, request.state.user):
-        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
     site = settings(request)
     text = prescreen_markdown(
         prescreen.proposal,
@@ -374,13 +378,9 @@ async def prescreen_markdown_file(request: Request) -> Response:
 
 @guard("prescreen-send")
 async def prescreen_send(request: Request) -> Response:
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
-    user = request.state.user
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-        if prescreen is None or not _visible(prescreen, user):
-            return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
         routes = request.app.state.settings.routes
-        case_id = store.send_prescreen(prescreen_id, actor=user.name, routes=routes)
+        case_id = store.send_prescreen(prescreen.id, actor=request.state.user.name, routes=routes)
     flash(request, f"Sent to the committee as case {case_id}.")
-    return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
+    return RedirectResponse(f"/prescreen/{prescreen.id}", status_code=303)
