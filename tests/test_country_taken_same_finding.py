@@ -90,3 +90,21 @@ def test_a_country_taken_from_the_next_edition_keeps_the_finding_and_alerts_no_o
     assert evidence.subject == PARTNER  # as the source named it
     partner = subject["project"]["partners"][0]
     assert (partner["country"], partner["country_from"]) == ("CN", "own_watch@e2, entry edi")
+
+
+def test_an_edition_that_only_moves_an_entry_to_another_country_re_screens(
+    tmp_path: Path,
+) -> None:
+    """Reviewer, 2026-12-07: what tells whether a new edition changes a record's screening
+    (``pipeline._screening``) held no entry's country, so an edition moving an entry from BE
+    to DE (the same country signals: none) left the stored record with BE, taken from an entry
+    that no longer says it."""
+    _import(tmp_path, "e1", "BE")
+    config = _config(tmp_path)
+    assert json_report(scanned(config, "--json"))["findings"] == 1
+    _import(tmp_path, "e2", "DE")
+    again = json_report(scanned(config, "--json"))
+    assert (again["rescreened"], again["findings"], again["alerts_queued"]) == (1, 0, 0)
+    with Store.open(tmp_path / "kvrules.db") as store:
+        partner = store.subject("file", "P1")["project"]["partners"][0]
+    assert (partner["country"], partner["country_from"]) == ("DE", "own_watch@e2, entry edi")
