@@ -80,7 +80,8 @@ NOT_ENRICHED_OUTPUT = (
 def from_enriched_output(event: CollaborationEvent, *, screen_again: bool) -> str | None:
     """An event of kvrules' own enriched output (``kvrules fetch --json``) to evaluate: with
     ``screen_again`` (enrichment follows), each set-apart country goes back into ``country``
-    for enrichment to decide again (as a re-screen does); without, the organisation stays as
+    for enrichment to decide again, and a country taken from a list entry (``country_from``)
+    is cleared (as a re-screen does both); without, the organisation stays as
     the rules saw it. Returns why the event cannot be taken (``path.field: reason``): an
     organisation with both a country and a set-apart one; None when it can."""
     apart = [
@@ -94,4 +95,9 @@ def from_enriched_output(event: CollaborationEvent, *, screen_again: bool) -> st
     if screen_again:
         for _, org in apart:
             org.country, org.country_set_apart = org.country_set_apart, None
+        # A country enrichment took from a list entry is no source's: it goes, as on a
+        # re-screen (``pipeline._clear_screening``), and enrichment takes it again or not.
+        for _, org in located_organisations(event):
+            if org.country_from is not None:
+                org.country, org.country_from = None, None
     return None

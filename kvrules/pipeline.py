@@ -151,9 +151,19 @@ def record_tags(findings: list[Finding]) -> list[str]:
 
 
 def _screening(event: CollaborationEvent) -> list:
-    """What enrichment concluded about an event (to tell whether a new edition changes it)."""
+    """What enrichment concluded about an event (to tell whether a new edition changes it):
+    with the country it took from a list entry, and each match's entry country, so an edition
+    that only moves an entry to another country re-screens the records that took it."""
     orgs = [
-        (o.name, o.lists, o.candidate_lists, o.country_signals, o.ror_lineage)
+        (
+            o.name,
+            o.lists,
+            o.candidate_lists,
+            o.country_signals,
+            o.ror_lineage,
+            o.country if o.country_from is not None else None,
+            [m.country for m in o.screening],
+        )
         for o in organisations(event)
     ]
     areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]

@@ -560,12 +560,13 @@ def evidence_sentence(
         if negated:
             return f"{_who(path, subject)} is not on {list_named(quoted[0])}"
         candidate = field == "candidate_lists"
+        element = _element(record, path, subject)
         if entries is None:
-            entries = _matches(_element(record, path, subject), quoted[0], candidate)
+            entries = _matches(element, quoted[0], candidate)
         title = next((m.get("title") for m in entries if m.get("title")), None)
         listed, where = list_named(quoted[0], title), _list_entry(entries)
-        if not candidate:
-            return f"{_who(path, subject)} is on {listed}{where}"
+        if not candidate:  # the subject names the source's country; a taken one is said here
+            return f"{_who(path, subject)} is on {listed}{where}{country_taken(element)}"
         return f"{_who(path, subject)} may be on {listed}{where} (a possible match to confirm)"
     if field == "country_signals" and quoted:
         signal = SIGNALS.get(quoted[0], quoted[0])
@@ -975,6 +976,7 @@ def _pick(elements: list[Any], position: int, name: str | None) -> Any:
 
 
 def _identity(org: Mapping[str, Any]) -> str:
-    """As the evaluator names a list element in evidence: "Name (CC)"."""
-    country = org.get("country")
+    """As the evaluator names a list element in evidence: "Name (CC)", the country only when
+    the source gave it (``kvrules.engine.subjects._identity``)."""
+    country = org.get("country") if org.get("country_from") is None else None
     return f"{org.get('name')} ({country})" if country else str(org.get("name"))

@@ -6,6 +6,7 @@ import difflib
 import importlib.metadata
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,29 +37,43 @@ def _late(what: str) -> str:
     return f"{what} did not return within {deadline():g} s ({DEADLINE_ENV} allows more); left out"
 
 
+class _Started:
+    """``action`` running in a daemon thread, to be waited for (``wait``) until a moment. A
+    call that does not return is abandoned (a thread cannot be stopped); being a daemon, it
+    does not keep kvrules from exiting."""
+
+    def __init__(self, action: Callable[[], object], name: str) -> None:
+        self.value: object = None
+        self._outcome: list[BaseException | None] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(action,), name=f"kvrules plugin {name}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, action: Callable[[], object]) -> None:
+        try:
+            self.value = action()
+        except BaseException as exc:  # SystemExit from a plugin is the plugin's failure
+            self._outcome.append(exc)
+        else:
+            self._outcome.append(None)
+
+    def wait(self, until: float) -> tuple[bool, BaseException | None]:
+        """Wait until ``until`` (``time.monotonic()``) at most: (whether it returned, what it
+        raised). KeyboardInterrupt is re-raised: Ctrl-C is the user's (and arrives here, in the
+        main thread, during the wait)."""
+        self._thread.join(max(0.0, until - time.monotonic()))
+        if not self._outcome:
+            return False, None
+        if isinstance(self._outcome[0], KeyboardInterrupt):
+            raise self._outcome[0]
+        return True, self._outcome[0]
+
+
 def _within_deadline(action: Callable[[], object], name: str) -> tuple[bool, BaseException | None]:
     """Run ``action`` in a daemon thread for at most ``deadline()`` seconds: (whether it
-    returned, what it raised). A call that does not return is abandoned (a thread cannot be
-    stopped); being a daemon, it does not keep kvrules from exiting. KeyboardInterrupt is
-    re-raised: Ctrl-C is the user's (and arrives here, in the main thread, during the wait)."""
-    outcome: list[BaseException | None] = []
-
-    def run() -> None:
-        try:
-            action()
-        except BaseException as exc:  # SystemExit from a plugin is the plugin's failure
-            outcome.append(exc)
-        else:
-            outcome.append(None)
-
-    thread = threading.Thread(target=run, name=f"kvrules plugin {name}", daemon=True)
-    thread.start()
-    thread.join(deadline())
-    if not outcome:
-        return False, None
-    if isinstance(outcome[0], KeyboardInterrupt):
-        raise outcome[0]
-    return True, outcome[0]
+    returned, what it raised); see ``_Started``."""
+    return _Started(action, name).wait(time.monotonic() + deadline())
 
 
 @dataclass
@@ -83,7 +98,12 @@ def registry() -> Registry:
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
-    for ep in importlib.metadata.entry_points(group=GROUP):
+    # Every plugin's import starts at once and all share one deadline: plugins that hang at
+    # import cost it once together, not once each. Registered in entry-point order after.
+    entry_points = list(importlib.metadata.entry_points(group=GROUP))
+    until = time.monotonic() + deadline()
+    imports = [_Started(ep.load, ep.name) for ep in entry_points]
+    for ep, started in zip(entry_points, imports, strict=True):
         dist = ep.dist
         info = PluginInfo(
             name=ep.name,
@@ -91,19 +111,16 @@ def registry() -> Registry:
             distribution=dist.name if dist else None,
             version=dist.version if dist else None,
         )
-        loaded: list[object] = []
-        returned, exc = _within_deadline(
-            lambda ep=ep, loaded=loaded: loaded.append(ep.load()), ep.name
-        )
+        returned, exc = started.wait(until)
         if not returned:
             info.error = _late("import")
-        if exc is None and loaded:
+        elif exc is None:
             try:
-                pm.register(loaded[0], name=ep.name)
+                pm.register(started.value, name=ep.name)
             except Exception as error:  # pluggy's validation: a hook with unknown arguments
                 exc = error
             else:
-                for unknown in _unknown_hooks(pm, loaded[0]):
+                for unknown in _unknown_hooks(pm, started.value):
                     _charge(ep.name, unknown)
         if exc is not None:  # a broken plugin must not take kvrules down, not even with
             # SystemExit (a module written as a script: `raise SystemExit(...)`)

@@ -141,3 +141,25 @@ def test_amounts_by_currency_are_checked_where_they_are_written() -> None:
     assert "vars.large holds amounts by currency: compare a funder's amount with it" in str(
         not_an_amount.value
     ), not_an_amount.value
+
+
+def test_a_bad_amount_in_rulebook_vars_is_said_once(tmp_path: Path) -> None:
+    """Reviewer, 2026-12-07: `large_award: {add: {GBP: -5}}` gave the right error, then
+    "rulebook_vars names rulebook 'funding-dependency', which is not loaded": the rulebook is
+    there, its vars were refused. One line says it."""
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"home_country: NL\ndatabase: {tmp_path / 'kvrules.db'}\n"
+        "rulebook_vars:\n  funding-dependency:\n    large_award: {add: {GBP: -5}}\n"
+    )
+    result = CliRunner().invoke(cli, ["config", "check", str(config)])
+    assert result.exit_code == 1
+    said = [line for line in result.output.splitlines() if "funding-dependency" in line]
+    assert len(said) == 1, said
+    assert "vars.large_award: amounts by currency: GBP: -5 is not a positive number" in said[0]
+    # the loader says the same: one diagnostic, no rulebook "not loaded"
+    from kvrules.rulebook.discovery import load_all
+
+    books, problems = load_all([], {"funding-dependency": {"large_award": {"add": {"GBP": -5}}}})
+    assert [p.message for p in problems if "not loaded" in p.message] == []
+    assert len(problems) == 1 and "funding-dependency" not in {b.id for b in books}

@@ -148,3 +148,30 @@ def test_a_source_cannot_set_where_a_country_came_from():
         "project.partners[0].country_from: set by kvrules' enrichment (a country taken from a "
         "list entry), never by a source; give the organisation's country in `country`"
     )
+
+
+def test_fetch_json_read_to_screen_again_starts_without_the_list_entrys_country(tmp_path: Path):
+    """`fetch --json` → `evaluate` took a country enrichment had taken from a list entry back
+    as if the source gave it (reviewer, 2026-12-07, /tmp/rev-code/up2/roundtrip.py): read to
+    be screened again, the record starts as a re-screen does (``_clear_screening``), without
+    it; read to be evaluated as is, it stays as the rules saw it."""
+    from kvrules.assembly import config_enricher
+    from kvrules.config import Config
+    from kvrules.events_io import read_events
+
+    event = Proposal.model_validate({"partners": [{"name": NUDT}]}).events()[0]
+    config_enricher(Config(reference_data=tmp_path / "refdata.db")).enrich(event)
+    assert event.project.partners[0].country_from is not None  # as `fetch --json` writes it
+    fetched = tmp_path / "fetched.jsonl"
+    fetched.write_text(event.model_dump_json() + "\n")
+
+    skipped: list[str] = []
+    [again] = read_events(fetched, skipped, screen_again=True)
+    [as_is] = read_events(fetched, skipped, screen_again=False)
+    assert skipped == []
+    partner = again.project.partners[0]
+    assert (partner.country, partner.country_from) == (None, None)
+    assert (as_is.project.partners[0].country, as_is.project.partners[0].country_from) == (
+        "CN",
+        "us_dod_1286@FY25, entry national-university-of-defense-technology",
+    )

@@ -27,16 +27,19 @@ def test_a_funder_on_the_1286_list_is_at_least_amber_and_names_the_entry_and_edi
     assert out["triage"]["colour"] in ("amber", "red"), out["triage"]
     hit = next(f for f in out["findings"] if f["rule_id"] == "funder-on-1286")
     assert hit["severity"] == "high" and hit["citation"]["id"] == "dod-1286"
-    # named with the country its list entry gives (none was given: test_country_from_list)
-    assert [e["subject"] for e in hit["evidence"]] == [f"{NUDT} (CN)"]
+    # named as the proposal names it: the country its list entry gives (none was given:
+    # test_country_from_list) is said with where it came from, and is no part of the
+    # finding's identity (test_country_taken_same_finding)
+    assert [e["subject"] for e in hit["evidence"]] == [NUDT]
     # the evidence in words names the list, its edition and the entry as the list spells it
     result = CliRunner().invoke(cli, ["check", "--funder", NUDT])
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert "GREEN" not in text and "No findings" not in text
     assert (
-        f"funder {NUDT} (CN) is on the US DoD Section 1286 list, edition FY25, listed as “{NUDT}”"
+        f"funder {NUDT} is on the US DoD Section 1286 list, edition FY25, listed as “{NUDT}”"
     ) in text
+    assert "; country CN taken from its entry on the US DoD Section 1286 list, edition FY25" in text
 
 
 def _event(kind: str, listed: dict, **extra: object) -> dict:

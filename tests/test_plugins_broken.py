@@ -124,38 +124,70 @@ def register_adapters(register):
 HANGS_AT_IMPORT = "import time\n\ntime.sleep(3600)\n"
 
 
+# A plugin whose import returns once another's has started: waited for one after the other,
+# whichever is imported first never returns (until the deadline); at once, both return.
+WAITS_FOR_THE_OTHER = """
+import pathlib
+import time
+
+marks = pathlib.Path({marks!r})
+(marks / {own!r}).touch()
+while not (marks / {other!r}).exists():
+    time.sleep(0.05)
+"""
+
+
 def test_a_plugin_that_never_returns_is_left_behind_and_named(install, tmp_path: Path) -> None:
     """A registration hook sleeping forever hung `kvrules plugins` and `fetch` for good: now
     kvrules waits KVRULES_PLUGIN_DEADLINE seconds, names the plugin and the hook, and goes on.
-    Real installed entry points, in a real process (a hung thread must not keep it alive)."""
+    Plugins are imported at once, sharing one deadline: two that hang at import cost it once,
+    and two whose imports each wait for the other's to start both load.
+    Real installed entry points, in real processes (a hung thread must not keep one alive)."""
     install("kvrules-hang", HANGS_IN_HOOK, {"hangs": "kvrules_tp_hangs"})
     install("kvrules-hang-import", HANGS_AT_IMPORT, {"hangs_import": "kvrules_tp_hangs_import"})
+    install("kvrules-hang-import2", HANGS_AT_IMPORT, {"hangs_import2": "kvrules_tp_hangs_imp2"})
     install("kvrules-elements", GOOD, {"elements": "kvrules_tp_elements_ok3"})
+    for own, other in (("a", "b"), ("b", "a")):
+        source = WAITS_FOR_THE_OTHER.format(marks=str(tmp_path), own=own, other=other)
+        install(f"kvrules-waits-{own}", source, {f"waits_{own}": f"kvrules_tp_waits_{own}"})
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path]),
-        # long enough for a good plugin's import on a loaded 2-core machine, short enough
-        # for a quick test (each hung plugin costs its deadline once per command)
-        "KVRULES_PLUGIN_DEADLINE": "5",
+        # The deadline applies to the good plugins' imports too (the converis adapter's took
+        # 0.72 s at load 16; this machine reaches load 24 and more): 5 s was too near. Each
+        # command waits it twice (the imports, then the hung hook): the two commands run side
+        # by side, so the test takes about that, sleeping.
+        "KVRULES_PLUGIN_DEADLINE": "15",
     }
-
-    def kvrules(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "kvrules", *args]
-        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=90)
-
-    listed = kvrules("plugins", "--json")
-    assert listed.returncode == 0, listed.stderr
-    rows = {row["name"]: row for row in json.loads(listed.stdout)}
-    assert rows["hangs"]["error"] == (
-        "register_adapters did not return within 5 s (KVRULES_PLUGIN_DEADLINE allows more); "
-        "left out"
-    )
-    assert rows["hangs_import"]["error"].startswith("import did not return within 5 s")
-    assert rows["elements"]["adapters"] == ["elements"] and rows["elements"]["error"] is None
     data = tmp_path / "p.csv"
     data.write_text("project_id,title\np-1,Quantum sensing\n")
-    fetched = kvrules("fetch", "--source", "file", "--path", str(data))
-    assert fetched.returncode == 0 and "p-1  Quantum sensing" in fetched.stdout, fetched.stderr
+    commands = [
+        ["plugins", "--json"],
+        ["fetch", "--source", "file", "--path", str(data)],
+    ]
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kvrules", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for args in commands
+    ]
+    (listed, listed_err), (fetched, fetched_err) = [p.communicate(timeout=120) for p in running]
+    assert running[0].returncode == 0, listed_err
+    rows = {row["name"]: row for row in json.loads(listed)}
+    assert rows["hangs"]["error"] == (
+        "register_adapters did not return within 15 s (KVRULES_PLUGIN_DEADLINE allows more); "
+        "left out"
+    )
+    for name in ("hangs_import", "hangs_import2"):
+        assert rows[name]["error"].startswith("import did not return within 15 s"), rows[name]
+    assert rows["elements"]["adapters"] == ["elements"] and rows["elements"]["error"] is None
+    # imports run at once: each of the two that wait for the other's returns
+    assert (rows["waits_a"]["error"], rows["waits_b"]["error"]) == (None, None)
+    assert running[1].returncode == 0 and "p-1  Quantum sensing" in fetched, fetched_err
 
 
 DICT_IMPORTER = """

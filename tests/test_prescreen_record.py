@@ -51,9 +51,9 @@ def test_check_writes_markdown_for_the_grant_file(tmp_path: Path):
     assert f"- Funders (1): {NUDT}" in text
     # each finding with its evidence in words and its source
     assert "### A funder is on the Section 1286 list (high)" in text
-    assert (
-        f"- Evidence: funder {NUDT} (CN) is on the US DoD Section 1286 list, edition FY25" in text
-    )
+    # named as the proposal names it; the country its list entry gives, said as taken from it
+    assert f"- Evidence: funder {NUDT} is on the US DoD Section 1286 list, edition FY25" in text
+    assert "; country CN taken from its entry on the US DoD Section 1286 list, edition FY25" in text
     assert "- Source: Section 1286 of the John S. McCain NDAA" in text
     # the lists and editions, "not found in", never "safe"
     assert "TU Delft: not found in the US DoD Section 1286 list, edition FY25" in text

@@ -72,3 +72,17 @@ def test_the_overview_names_the_period_its_tables_cover(runner, site) -> None:
     runner.invoke(cli, ["report", "--config", config, "--out", str(out), *period])
     overview = out.read_text(encoding="utf-8").split('id="period">', 1)[1].split("</p>", 1)[0]
     assert "cover 2026-10-01 to 2026-10-31 (whole days in Europe/Amsterdam)" in overview
+
+
+@pytest.mark.parametrize(
+    "period",
+    [("--until", "9999-12-31"), ("--until", "0001-01-01"), ("--since", "0001-01-01")],
+)
+def test_a_period_at_the_calendars_edge_is_one_line(runner, site, period) -> None:
+    """Reviewer, 2026-12-07: `--until 9999-12-31` ended in "internal error (OverflowError…)",
+    exit 70; so did `--until 0001-01-01` (the default start, 90 days before, is no date) and,
+    in Europe/Amsterdam, `--since 0001-01-01` (its start in UTC is before the calendar's)."""
+    args = ["report", "--config", str(site / "kvrules.yaml"), "--out", str(site / "r.html")]
+    result = runner.invoke(cli, [*args, *period])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert "the calendar runs from 0001-01-01 to 9999-12-31" in result.output

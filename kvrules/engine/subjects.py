@@ -102,17 +102,25 @@ def _plain_subject(path: str, event: PlainEvent) -> str | None:
 
 
 def _identity(item: Any) -> str:
-    """An organisation by name (and country); a person by affiliation."""
+    """An organisation by name and the country its source gave; a person by affiliation.
+
+    A country kvrules took from a list entry (``country_from``) is left out: the subject is
+    part of a finding's identity (``Finding.fingerprint``, ``substance``), and the same rule
+    on the same partner must stay the same finding once enrichment fills in its country (a
+    store made before that filled it in had a second finding and a new alert). The evidence
+    sentence still says the country, and where it came from (``plain.country_taken``)."""
     if type(item) is dict:  # one test for both fields: every named element comes here
         name, country = item.get("name"), item.get("country")
+        taken = item.get("country_from")
     else:
         name, country = getattr(item, "name", None), getattr(item, "country", None)
+        taken = getattr(item, "country_from", None)
     if name is None:  # a person: named by affiliation only
         affiliations = _field(item, "affiliations") or []
         return "person of " + (
             ", ".join(_field(a, "name") for a in affiliations) or "no affiliation"
         )
-    return f"{name} ({country})" if country else name
+    return f"{name} ({country})" if country and taken is None else name
 
 
 def element_namer(

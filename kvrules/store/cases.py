@@ -197,6 +197,7 @@ def update_same_finding(
         substance = substance or finding.substance
         if Finding.from_dict(json.loads(r["body"])).substance != substance:
             continue
+        body = finding.to_json()
         conn.execute(
             "UPDATE findings SET fingerprint = ?, rulebook_version = ?, event_id = ?, body = ?,"
             " last_seen = ? WHERE id = ?",
@@ -204,10 +205,17 @@ def update_same_finding(
                 finding.fingerprint,
                 finding.rulebook.version,
                 finding.event_id,
-                finding.to_json(),
+                body,
                 ts(now),
                 r["id"],
             ),
+        )
+        # The risk filter (``case_risk_types``) is filled by a trigger on INSERT only: a risk
+        # type the edited rule adds must reach it here, or the case is not found by it.
+        conn.execute(
+            "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+            " SELECT value, ? FROM json_each(?, '$.risks')",
+            (r["case_id"], body),
         )
         return r["id"], r["case_id"], r["rulebook_version"]
     return None

@@ -77,21 +77,48 @@ def flash(request: Request, message: str) -> None:
     request.session["flash"] = message
 
 
-def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
+# A post's fields and files read at most (Starlette's own default): a form larger than its page
+# can send is refused before anything reads it.
+FORM_FIELDS = 1000
+FORM_FILES = 1000
+# Answers a post beyond a route's form limits (Starlette's reason, in one line), in place of
+# the generic error page: the route's own page, with what it can keep.
+Refused = Callable[[Request, str], Response]
+
+
+def guard(
+    permission: str,
+    *,
+    max_fields: int = FORM_FIELDS,
+    max_files: int = FORM_FILES,
+    refused: Refused | None = None,
+) -> Callable[[Endpoint], Endpoint]:
     """Require a signed-in user with ``permission``; on POST, a valid CSRF token first.
 
     The handler finds the user in ``request.state.user`` and a parsed form in
-    ``request.state.form``.
+    ``request.state.form``. A route whose page sends larger forms sets ``max_fields`` and
+    ``max_files``; a post beyond them is answered by ``refused`` (to a signed-in user with
+    ``permission``; nothing was read, so nothing is done), else by a 400 error page.
     """
 
     def wrap(handler: Endpoint) -> Endpoint:
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
             request.state.user = None
+            too_large: str | None = None
             if request.method == "POST":
-                form = await request.form()
-                request.state.form = form
-                if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+                try:
+                    form = await request.form(max_fields=max_fields, max_files=max_files)
+                except HTTPException as exc:  # Starlette: too many fields or files, or too big
+                    if refused is None or exc.status_code != 400:
+                        raise
+                    too_large = str(exc.detail)
+                else:
+                    request.state.form = form
+                if too_large is None and not csrf_ok(
+                    request.session.get("csrf"),
+                    form.get("csrf_token"),  # type: ignore[arg-type]
+                ):
                     log.warning("CSRF check failed for %s %s", request.method, request.url.path)
                     return error_page(
                         request,
@@ -119,6 +146,8 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
                 )
             if hidden is not None:
                 return error_page(request, 404, f"There is no case {hidden}.")
+            if too_large is not None and refused is not None:
+                return refused(request, too_large)
             return await handler(request)
 
         return endpoint

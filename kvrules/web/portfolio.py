@@ -15,6 +15,7 @@ from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.jurisdiction import domestic_countries
+from kvrules.period import days_before
 from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
 from kvrules.report import (
@@ -195,7 +196,7 @@ def build(
     today = today or date.today()
     now = datetime.now(UTC)
     until = until if until is not None and until < now else None  # the future: up to now
-    since = since or (until or now) - timedelta(days=DEFAULT_PERIOD_DAYS)
+    since = since or days_before(until or now, DEFAULT_PERIOD_DAYS)
     p = Portfolio(
         home_country=home_country.upper() if home_country else None,
         generated_at=now,

@@ -17,6 +17,7 @@ from typing import Any
 import anyio.to_thread
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -40,6 +41,13 @@ MAX_ROWS = 500
 ROW_FIELD = re.compile(r"^(?P<stem>partner|funder)(?P<row>\d{1,6})_(?P<field>[a-z]+)$")
 ORGANISATION_FIELDS = ("name", "country", "ror")
 FUNDER_FIELDS = (*ORGANISATION_FIELDS, "amount", "currency")
+# The fields and files a pre-screen post may hold, read before ``MAX_ROWS`` is checked:
+# Starlette's default (1000 fields) refused 334 partner rows (3 fields each) with a generic
+# "Too many fields" page, all typed lost. Room for twice ``MAX_ROWS`` of both kinds, so a
+# post over ``MAX_ROWS`` is still read, and shown again with its rows (``TooManyRows``).
+OTHER_FIELDS = 50  # csrf_token, title, topic, keywords, units, paste boxes, the visit's …
+FORM_FIELDS = 2 * MAX_ROWS * (len(ORGANISATION_FIELDS) + len(FUNDER_FIELDS)) + OTHER_FIELDS
+FORM_FILES = 1  # the partners file
 # the paste boxes, one organisation a line as `kvrules check --partner` takes it: NAME (CC)
 PASTED = {"partners": "partners_text", "funders": "funders_text"}
 # the CSV (or JSON lines) of partners, read by the reader `kvrules refdata match --file` uses
@@ -86,14 +94,19 @@ def _organisation(
     return {k: v for k, v in fields.items() if v}
 
 
-def posted_rows(form: FormData) -> dict[str, list[int]]:
+def _row_numbers(form: FormData) -> dict[str, list[int]]:
     """For partners and funders, the row numbers posted (any ``partnerN_…`` field, whatever N),
     in order: the page's rows, those its script added, or a client's own."""
     found: dict[str, set[int]] = {"partner": set(), "funder": set()}
     for key in form:
         if (m := ROW_FIELD.match(key)) is not None:
             found[m["stem"]].add(int(m["row"]))
-    rows = {stem: sorted(numbers) for stem, numbers in found.items()}
+    return {stem: sorted(numbers) for stem, numbers in found.items()}
+
+
+def posted_rows(form: FormData) -> dict[str, list[int]]:
+    """``_row_numbers``, refused (``TooManyRows``) when either kind has over ``MAX_ROWS``."""
+    rows = _row_numbers(form)
     for stem, numbers in rows.items():
         if len(numbers) > MAX_ROWS:
             raise TooManyRows(
@@ -226,6 +239,16 @@ def _sees_all(user: User) -> bool:
     return can(user.role, "view") and user.units is None
 
 
+def visible_prescreen(request: Request, store: Store) -> Prescreen:
+    """The pre-screen the path names, when the user may see it (``_visible``); else 404, the
+    same answer whether it does not exist or is someone else's."""
+    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
+    prescreen = store.prescreen(prescreen_id)
+    if prescreen is None or not _visible(prescreen, request.state.user):
+        raise HTTPException(404, f"There is no pre-screen {prescreen_id} of yours.")
+    return prescreen
+
+
 def _form_page(
     request: Request,
     form: FormData | None = None,
@@ -255,11 +278,9 @@ def _form_page(
 
 
 def _shown_rows(form: FormData | None, stem: str, least: int) -> list[int]:
-    """The row numbers the page shows: those posted, then new ones up to ``least``."""
-    try:
-        posted = posted_rows(form)[stem] if form else []
-    except TooManyRows:
-        posted = []
+    """The row numbers the page shows: those posted (over ``MAX_ROWS`` too: a post refused
+    for it is shown again as typed), then new ones up to ``least``."""
+    posted = _row_numbers(form)[stem] if form else []
     rows = list(posted)
     nxt = (max(posted) + 1) if posted else 0
     while len(rows) < least:
@@ -273,13 +294,25 @@ async def prescreen_form(request: Request) -> Response:
     return _form_page(request)
 
 
-@guard("prescreen")
+def _too_large(request: Request, reason: str) -> Response:
+    """A post beyond ``FORM_FIELDS`` or ``FORM_FILES`` (no page sends one): nothing of it was
+    read, so the form comes back empty, with one line saying why."""
+    return _form_page(
+        request,
+        None,
+        f"Please check the description: the form sent could not be read ({reason.rstrip('.')}); "
+        f"one pre-screen reads at most {MAX_ROWS} partner and {MAX_ROWS} funder rows and one "
+        "partners file (nothing was screened).",
+    )
+
+
+@guard("prescreen", max_fields=FORM_FIELDS, max_files=FORM_FILES, refused=_too_large)
 async def prescreen_submit(request: Request) -> Response:
     form = request.state.form
     try:
         doc = proposal_document(form)
-    except TooManyRows as exc:
-        return _form_page(request, None, f"Please check the description: {exc}.")
+    except TooManyRows as exc:  # shown again as typed, every row
+        return _form_page(request, form, f"Please check the description: {exc}.")
     if unread := file_problems(form):
         return _form_page(request, form, "Please check the partners file: " + "; ".join(unread))
     try:
@@ -317,12 +350,8 @@ def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
 async def prescreen_page(request: Request) -> Response:
     from kvrules.prescreen_record import VERSIONS_RECORDED_SINCE
 
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-    if prescreen is None or not _visible(prescreen, request.state.user):
-        # the same answer whether it does not exist or is someone else's
-        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
     return _render(
         request,
         "prescreen_result.html",
@@ -340,11 +369,8 @@ async def prescreen_markdown_file(request: Request) -> Response:
     """The pre-screen as ``kvrules check --output FILE.md`` writes it, for the grant file."""
     from kvrules.prescreen_record import prescreen_markdown
 
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-    if prescreen is None or not _visible(prescreen, request.state.user):
-        return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
     site = settings(request)
     text = prescreen_markdown(
         prescreen.proposal,
@@ -364,13 +390,9 @@ async def prescreen_markdown_file(request: Request) -> Response:
 
 @guard("prescreen-send")
 async def prescreen_send(request: Request) -> Response:
-    prescreen_id = row_id(request, "prescreen_id", "pre-screen")
-    user = request.state.user
     with open_store(request) as store:
-        prescreen = store.prescreen(prescreen_id)
-        if prescreen is None or not _visible(prescreen, user):
-            return error_page(request, 404, f"There is no pre-screen {prescreen_id} of yours.")
+        prescreen = visible_prescreen(request, store)
         routes = request.app.state.settings.routes
-        case_id = store.send_prescreen(prescreen_id, actor=user.name, routes=routes)
+        case_id = store.send_prescreen(prescreen.id, actor=request.state.user.name, routes=routes)
     flash(request, f"Sent to the committee as case {case_id}.")
-    return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
+    return RedirectResponse(f"/prescreen/{prescreen.id}", status_code=303)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
-from kvrules.period import BadPeriod, parse_day, period_moments
+from kvrules.period import BadPeriod, days_before, parse_day, period_moments
 from kvrules.records import RecordLinks
 from kvrules.store import Store
 from kvrules.timezone import today, zone
@@ -172,8 +172,8 @@ class AskedPeriod:
         first_text = request.query_params.get("since", "")
         last_text = request.query_params.get("until", "")
         last = parse_day(last_text, "until")
-        first = parse_day(first_text, "since") or (last or today(tz)) - timedelta(
-            days=DEFAULT_PERIOD_DAYS
+        first = parse_day(first_text, "since") or days_before(
+            last or today(tz), DEFAULT_PERIOD_DAYS
         )
         since, until = period_moments(first, last, tz)
         assert since is not None  # a first day is always given or defaulted

@@ -425,10 +425,17 @@ def test_a_grant_officer_sees_their_own_pre_screens_and_nothing_else(
     theirs = signed_in(db, screener, "other-officer")
     my_id = prescreen_id(submit(mine, BEIHANG))
     their_id = prescreen_id(submit(theirs, {"topic": "medieval manuscripts"}))
-    # someone else's pre-screen does not exist for them, and cannot be sent
-    assert mine.get(f"/prescreen/{their_id}").status_code == 404
+    # someone else's pre-screen does not exist for them, and cannot be sent: on each of its
+    # pages (one helper, visible_prescreen), the same answer as for one that does not exist
     t = token(mine.get("/prescreen").text)
-    assert mine.post(f"/prescreen/{their_id}/send", data={"csrf_token": t}).status_code == 404
+    for pid in (their_id, 10**6):
+        for r in (
+            mine.get(f"/prescreen/{pid}"),
+            mine.get(f"/prescreen/{pid}.md"),
+            mine.post(f"/prescreen/{pid}/send", data={"csrf_token": t}),
+        ):
+            assert r.status_code == 404, r.url
+            assert f"There is no pre-screen {pid} of yours." in r.text, r.url
     listing = mine.get("/prescreen").text
     assert f'href="/prescreen/{my_id}"' in listing
     assert f'href="/prescreen/{their_id}"' not in listing

@@ -34,3 +34,18 @@ def test_the_web_report_has_a_period_control(db: Path) -> None:
     assert "Military end user." in download
     bad = client.get("/report", params={"since": "yesterday"})
     assert bad.status_code == 400 and "is not a date such as 2026-10-01" in bad.text
+
+
+def test_a_period_at_the_calendars_edge_is_a_period_error_not_a_500(db: Path) -> None:
+    """Reviewer, 2026-12-07: `/report?until=9999-12-31` (the day after it is no date) and
+    `until=0001-01-01` (the default start, 90 days before, is none) answered 500. East of UTC,
+    0001-01-01 starts before the calendar does, too."""
+    client = app_for(db, time_zone=ZoneInfo("Europe/Amsterdam"))
+    login(client, "viewer")
+    for page in ("/report", "/report.html"):
+        for period in ({"until": "9999-12-31"}, {"until": "0001-01-01"}, {"since": "0001-01-01"}):
+            answer = client.get(page, params=period)
+            assert answer.status_code == 400, (page, period, answer.status_code)
+            assert "the calendar runs from 0001-01-01 to 9999-12-31" in answer.text
+        # a period just within the calendar is a report
+        assert client.get(page, params={"until": "9999-12-30"}).status_code == 200
