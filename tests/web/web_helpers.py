@@ -182,3 +182,15 @@ def served(app: Starlette) -> Iterator[tuple[str, uvicorn.Server]]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def signed_in(browser_context, server: str, name: str):
+    """A new browser page, in a context of its own, signed in as ``name`` with the keyboard
+    (Enter in the password field), as a member would."""
+    page = browser_context(base_url=server).new_page()
+    page.goto("/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_label("Password").press("Enter")
+    return page
