@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
-from tests.web.web_helpers import app_for, case_id, finding, login, token
+from tests.web.web_helpers import app_for, case_form, case_id, finding, login, token
 
 
 def _actions(db: Path, cid: int) -> list[str]:
@@ -40,9 +40,7 @@ def test_a_triage_posted_twice_is_recorded_once(db: Path) -> None:
     cid = case_id(db)
     client = app_for(db)
     login(client, "committee")
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    form = {"csrf_token": token(page), "version": version, "colour": "amber", "note": "unclear"}
+    form = {**case_form(client, cid), "colour": "amber", "note": "unclear"}
     first = client.post(f"/cases/{cid}/triage", data=form)
     again = client.post(f"/cases/{cid}/triage", data=form)
     assert first.status_code == again.status_code == 200
@@ -124,9 +122,7 @@ def test_the_case_pages_other_forms_posted_twice_are_recorded_once(db: Path) -> 
     cid = case_id(db)
     client = app_for(db)
     login(client, "committee")
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    opened = {"csrf_token": token(page), "version": version}
+    opened = case_form(client, cid)
     added = {**opened, "action": "Export-control review", "owner": "PI", "due_on": "2027-01-31"}
     for _ in range(2):
         assert _flash(client.post(f"/cases/{cid}/mitigations", data=added).text) == (

@@ -133,6 +133,15 @@ def token(html: str) -> str:
     return m.group(1)
 
 
+def case_form(client, cid: int) -> dict[str, str]:
+    """What a form on case ``cid``'s page carries, as the client opens it now: its CSRF token
+    and the case's version (a TestClient, or an httpx.Client on a served app)."""
+    page = client.get(f"/cases/{cid}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the case page's forms carry no version"
+    return {"csrf_token": token(page), "version": version.group(1)}
+
+
 def login(client: TestClient, name: str, password: str = PASSWORD):
     t = token(client.get("/login").text)
     return client.post(
