@@ -438,7 +438,53 @@ def load_config(path: Path) -> Config:
     return config
 
 
-TEMPLATE = """\
+# TEMPLATE's sources, each written once: `kvrules init --source converis` puts
+# CONVERIS_SOURCE in place of PURE_SOURCE + CONVERIS_COMMENTED (``template``).
+PURE_SOURCE = """\
+  pure:
+    adapter: pure
+    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
+    settings:
+      base_url: https://pure.example.edu/ws/api
+      api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
+                                                  #   KVRULES_PURE_API_KEY instead
+      # request_deadline: 300                     # seconds per request, body included
+      # research_outputs: true                    # co-publications → output.published
+      # activities: true                          # hosted visitors → visit.requested
+      # applications: true                        # funding applications → application.*
+    # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
+    ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
+"""
+CONVERIS_SOURCE = """\
+  converis:
+    adapter: converis
+    settings:
+      base_url: https://converis.example.edu/converis-apis/ws/v2
+      username: kvrules                           # the API application name
+      password_file: /etc/kvrules/converis-token  # readable only by kvrules' user; or set
+                                                  #   KVRULES_CONVERIS_PASSWORD instead
+      # cud_url: derived from base_url (…/converis/ws/v2/dataobject); `config show` prints it
+      # amount_decimal_separator: ","             # the instance writes 1.250.000,50 (de_DE);
+                                                  #   "." for 1,250,000.50; unset: an amount
+                                                  #   like 750.000 is quarantined as ambiguous
+      # country_numeric_ids: true                 # country values are ISO 3166 numeric codes
+      # languages: [en_GB, de_DE]                 # preferred languages of titles and labels
+"""
+CONVERIS_COMMENTED = """\
+  # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
+  # of Pure's. Converis gives projects only (partners, funders, units, members' organisations):
+  # no co-publications, visits or applications are read from it.
+  # converis:
+  #   adapter: converis
+  #   settings:
+  #     base_url: https://converis.example.edu/converis-apis/ws/v2
+  #     username: kvrules                          # the API application name
+  #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
+  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
+"""
+
+# The commented configuration, around its sources.
+_TEMPLATE_HEAD = """\
 # kvrules configuration. Check it with `kvrules config check`.
 # Secrets never go in this file: an adapter's come from its environment variable
 # (KVRULES_PURE_API_KEY) or a file (api_key_file); a channel's from the variable or file it
@@ -467,29 +513,8 @@ rulebook_vars:
 # readable_attributes: [visit.visitor.attributes.sanctions_designation]
 
 sources:
-  pure:
-    adapter: pure
-    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
-    settings:
-      base_url: https://pure.example.edu/ws/api
-      api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
-                                                  #   KVRULES_PURE_API_KEY instead
-      # request_deadline: 300                     # seconds per request, body included
-      # research_outputs: true                    # co-publications → output.published
-      # activities: true                          # hosted visitors → visit.requested
-      # applications: true                        # funding applications → application.*
-    # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
-    ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
-  # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
-  # of Pure's. Converis gives projects only (partners, funders, units, members' organisations):
-  # no co-publications, visits or applications are read from it.
-  # converis:
-  #   adapter: converis
-  #   settings:
-  #     base_url: https://converis.example.edu/converis-apis/ws/v2
-  #     username: kvrules                          # the API application name
-  #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
-  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
+"""
+_TEMPLATE_TAIL = """\
 
 alerts:
   channels:
@@ -555,54 +580,10 @@ retention:
   findings_evidence_after_close: 5y  # evidence values (rule, severity, dates stay)
   prescreens: 1y                     # pre-screened proposals (sent ones go with their case)
 """
+TEMPLATE = _TEMPLATE_HEAD + PURE_SOURCE + CONVERIS_COMMENTED + _TEMPLATE_TAIL
 
 
 UNSET_HOME_COUNTRY = "# home_country: XX                    #"
-
-
-# TEMPLATE's sources, as it spells them: `kvrules init --source converis` swaps them.
-PURE_SOURCE = """\
-  pure:
-    adapter: pure
-    # scan_budget: 2h                             # stop cleanly after this; the next scan resumes
-    settings:
-      base_url: https://pure.example.edu/ws/api
-      api_key_file: /etc/kvrules/pure-api-key     # readable only by kvrules' user; or set
-                                                  #   KVRULES_PURE_API_KEY instead
-      # request_deadline: 300                     # seconds per request, body included
-      # research_outputs: true                    # co-publications → output.published
-      # activities: true                          # hosted visitors → visit.requested
-      # applications: true                        # funding applications → application.*
-    # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
-    ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
-"""
-CONVERIS_SOURCE = """\
-  converis:
-    adapter: converis
-    settings:
-      base_url: https://converis.example.edu/converis-apis/ws/v2
-      username: kvrules                           # the API application name
-      password_file: /etc/kvrules/converis-token  # readable only by kvrules' user; or set
-                                                  #   KVRULES_CONVERIS_PASSWORD instead
-      # cud_url: derived from base_url (…/converis/ws/v2/dataobject); `config show` prints it
-      # amount_decimal_separator: ","             # the instance writes 1.250.000,50 (de_DE);
-                                                  #   "." for 1,250,000.50; unset: an amount
-                                                  #   like 750.000 is quarantined as ambiguous
-      # country_numeric_ids: true                 # country values are ISO 3166 numeric codes
-      # languages: [en_GB, de_DE]                 # preferred languages of titles and labels
-"""
-CONVERIS_COMMENTED = """\
-  # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
-  # of Pure's. Converis gives projects only (partners, funders, units, members' organisations):
-  # no co-publications, visits or applications are read from it.
-  # converis:
-  #   adapter: converis
-  #   settings:
-  #     base_url: https://converis.example.edu/converis-apis/ws/v2
-  #     username: kvrules                          # the API application name
-  #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
-  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
-"""
 SOURCES = ("pure", "converis")
 
 
@@ -610,12 +591,11 @@ def template(home_country: str | None = None, source: str = "pure") -> str:
     """The commented configuration ``kvrules init`` writes; without a home country its line
     is left commented out (as in ``TEMPLATE``), and `config check` asks for it. ``source``
     "converis": the Converis source instead of Pure's (Pure's is then left out)."""
-    text = TEMPLATE
-    if source == "converis":
-        if PURE_SOURCE + CONVERIS_COMMENTED not in text:  # TEMPLATE edited, these not
-            raise RuntimeError("kvrules.config: PURE_SOURCE no longer matches TEMPLATE")
-        text = text.replace(PURE_SOURCE + CONVERIS_COMMENTED, CONVERIS_SOURCE, 1)
-    elif source != "pure":
+    if source == "pure":
+        text = TEMPLATE
+    elif source == "converis":
+        text = _TEMPLATE_HEAD + CONVERIS_SOURCE + _TEMPLATE_TAIL
+    else:
         raise ValueError(f"kvrules init writes a pure or converis source, not {source!r}")
     if home_country is None:
         return text

@@ -16,6 +16,7 @@ from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
+from kvrules.store.cases import Case
 from kvrules.store.committee import Decision
 from kvrules.timezone import local_date, local_time, zone
 
@@ -269,23 +270,31 @@ def critical_cases(
         )
         if case.status not in ("open", "triaged") and not recent:
             continue
-        d = latest.get(case.id)
-        rows.append(
-            CaseRow(
-                case.id,
-                describe(
-                    store.subject(case.source_system, case.record_id),
-                    case.source_system,
-                    case.record_id,
-                    links,
-                ),
-                case.severity.value,
-                case.status,
-                case.opened_at,
-                *(_decided(d) if d else ()),
-            )
-        )
+        rows.append(_case_row(store, case, links, latest.get(case.id)))
     return sorted(rows, key=lambda r: r.opened_at, reverse=True)
+
+
+def _case_row(
+    store: Store,
+    case: Case,
+    links: RecordLinks | None,
+    d: Decision | None,
+    concern: str | None = None,
+) -> CaseRow:
+    """A case's row: its record described, the decision ``d`` on it if any, and why its
+    approval deserves a look (``concern``)."""
+    label = describe(
+        store.subject(case.source_system, case.record_id), case.source_system, case.record_id, links
+    )
+    return CaseRow(
+        case.id,
+        label,
+        case.severity.value,
+        case.status,
+        case.opened_at,
+        *(_decided(d) if d else ()),
+        approval_concern=concern,
+    )
 
 
 def _decided(d: Decision) -> tuple:
@@ -302,14 +311,7 @@ def _decision_rows(
     for d in decisions:
         if (case := store.case(d.case_id)) is None:
             continue
-        subject = store.subject(case.source_system, case.record_id)
-        label = describe(subject, case.source_system, case.record_id, links)
-        rows.append(
-            CaseRow(
-                case.id, label, case.severity.value, case.status, case.opened_at, *_decided(d),
-                concerns.get(d.id),
-            )
-        )  # fmt: skip
+        rows.append(_case_row(store, case, links, d, concerns.get(d.id)))
     return rows
 
 

@@ -1,14 +1,29 @@
-"""What the command-line scan tests share: a file export of some events, a configuration that
-reads it as source ``file``, and a scan of it that must succeed."""
+"""What the command-line scan tests share: a project event, a file export of some events, a
+configuration that reads it as source ``file``, and a scan of it that must succeed."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 
 from kvrules.cli import cli
+
+
+def project_event(
+    record_id: str, *, occurred_at: str = "2026-01-01T00:00:00Z", title: str = "", **project: Any
+) -> dict:
+    """A ``project.created`` event of source ``file`` for project ``record_id``, titled with its
+    id unless ``title`` is given; ``project`` adds the project's fields (partners, funders …)."""
+    return {
+        "id": f"{record_id}:v1",
+        "kind": "project.created",
+        "occurred_at": occurred_at,
+        "source": {"system": "file", "record_id": record_id},
+        "project": {"id": record_id, "title": title or record_id, **project},
+    }
 
 
 def file_export_config(

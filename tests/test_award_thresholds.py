@@ -14,25 +14,18 @@ from click.testing import CliRunner
 
 from kvrules.cli import cli
 from kvrules.rulebook.loader import RulebookError, load_text
-from tests.scan_helpers import file_export_config, json_report, scanned
+from tests.scan_helpers import file_export_config, json_report, project_event, scanned
 
 SHIPPED = Path(__file__).resolve().parents[1] / "rulebooks" / "funding-dependency.yaml"
 
 
 def _award(record_id: str, funder: str, country: str, amount: int, currency: str) -> dict:
-    return {
-        "id": f"{record_id}:v1",
-        "kind": "project.created",
-        "occurred_at": "2026-03-01T09:00:00Z",
-        "source": {"system": "file", "record_id": record_id},
-        "project": {
-            "id": record_id,
-            "title": f"Project {record_id}",
-            "funders": [
-                {"name": funder, "country": country, "amount": amount, "currency": currency}
-            ],
-        },
-    }
+    return project_event(
+        record_id,
+        occurred_at="2026-03-01T09:00:00Z",
+        title=f"Project {record_id}",
+        funders=[{"name": funder, "country": country, "amount": amount, "currency": currency}],
+    )
 
 
 AWARDS = [

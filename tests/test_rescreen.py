@@ -15,24 +15,13 @@ from kvrules.refdata.importers import import_file
 from kvrules.report import markdown_report
 from kvrules.store import Store
 from tests.conftest import rule_yaml
+from tests.scan_helpers import project_event
 
 CSV_HEAD = "entry_id,name,country\n"
 
 
 def _event(record: str, partner: str, country: str) -> str:
-    return json.dumps(
-        {
-            "id": f"{record}:v1",
-            "kind": "project.created",
-            "occurred_at": "2026-01-01T00:00:00Z",
-            "source": {"system": "file", "record_id": record},
-            "project": {
-                "id": record,
-                "title": record,
-                "partners": [{"name": partner, "country": country}],
-            },
-        }
-    )
+    return json.dumps(project_event(record, partners=[{"name": partner, "country": country}]))
 
 
 def _enricher(refdb: Path) -> Enricher:

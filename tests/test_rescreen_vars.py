@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.scan_helpers import file_export_config, json_report, scanned
+from tests.scan_helpers import file_export_config, json_report, project_event, scanned
 
 OWN = """\
 rulebook: uni2-own
@@ -36,17 +36,7 @@ rules:
 
 
 def _project(record: str, partner: str, country: str) -> dict:
-    return {
-        "id": f"{record}:v1",
-        "kind": "project.created",
-        "occurred_at": "2026-01-01T00:00:00Z",
-        "source": {"system": "file", "record_id": record},
-        "project": {
-            "id": record,
-            "title": record,
-            "partners": [{"name": partner, "country": country}],
-        },
-    }
+    return project_event(record, partners=[{"name": partner, "country": country}])
 
 
 def _site(tmp_path: Path) -> Path:

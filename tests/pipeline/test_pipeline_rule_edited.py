@@ -8,16 +8,11 @@ Real parts: the Pure simulator, the SMTP server and webhook receiver, SQLite."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kvrules.cli import cli
-from tests.pipeline.pipeline_helpers import System, start_system
+from tests.pipeline.pipeline_helpers import System
+from tests.scan_helpers import json_report, scanned
 
 pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
@@ -43,15 +38,6 @@ NARROW = ".*[Mm]edieval manuscripts.*"
 WIDER = ".*([Mm]edieval manuscripts|[Pp]alimpsests).*"  # no title holds "palimpsests"
 
 
-@pytest.fixture
-def system(tmp_path: Path) -> Iterator[System]:
-    running = start_system(tmp_path / "run")
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
 def _own_rulebook(system: System, version: str, pattern: str) -> None:
     books = system.config.parent / "site"
     books.mkdir(exist_ok=True)
@@ -63,9 +49,7 @@ def _own_rulebook(system: System, version: str, pattern: str) -> None:
 
 
 def _scan(system: System) -> dict:
-    result = CliRunner().invoke(cli, ["scan", "--config", str(system.config), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json_report(scanned(system.config, "--json"))
 
 
 def test_a_wider_pattern_that_finds_nothing_new_updates_the_findings_in_place(

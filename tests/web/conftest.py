@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kvrules.prescreen import Screener
-from tests.web.web_helpers import CHROMIUM, CHROMIUM_ARGS, build_db
+from tests.web.web_helpers import CHROMIUM, CHROMIUM_ARGS, SECRET, build_db, served
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,17 @@ def db(tmp_path: Path, _template_db: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+@pytest.fixture
+def server(db: Path) -> Iterator[str]:
+    """The web app on ``db``, served by a real uvicorn on 127.0.0.1: its base URL, for the
+    browser tests (a test file wanting other settings defines its own ``server``)."""
+    from kvrules.web.app import create_app
+    from kvrules.web.settings import WebSettings
+
+    with served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -3,28 +3,18 @@ the audit log. Screenshots go to test-artifacts/web/ (git-ignored) for CI to kee
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, served
+from tests.web.web_helpers import CHROMIUM, PASSWORD, case_id
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
 )
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[str]:
-    from kvrules.web.app import create_app
-    from kvrules.web.settings import WebSettings
-
-    with served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _):
-        yield url
 
 
 @pytest.fixture

@@ -10,15 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kvrules.store import Store
-from tests.web.web_helpers import app_for, case_id, login, token
-
-
-def _opened(client, cid: int) -> dict[str, str]:
-    """What a form on the case page carries: its CSRF token and the case's version."""
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page)
-    assert version, "the case page's forms carry no version"
-    return {"csrf_token": token(page), "version": version.group(1)}
+from tests.web.web_helpers import app_for, case_form, case_id, login, token
 
 
 def _field(html: str, field_id: str) -> str:
@@ -34,7 +26,7 @@ def _refused_decision(db: Path, **typed: str) -> tuple[int, str]:
     client = app_for(db)
     login(client, "committee")
     page = client.post(
-        f"/cases/{cid}/decide", data={**_opened(client, cid), "form": "decide", **typed}
+        f"/cases/{cid}/decide", data={**case_form(client, cid), "form": "decide", **typed}
     )
     assert page.status_code == 400
     return cid, page.text
@@ -89,7 +81,7 @@ def test_a_triage_from_a_stale_page_is_refused_with_what_changed(db: Path) -> No
     alice, bob = app_for(db), app_for(db)
     login(alice, "committee")
     login(bob, "admin")
-    alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
+    alice_form, bob_form = case_form(alice, cid), case_form(bob, cid)
     saved = alice.post(f"/cases/{cid}/triage", data={**alice_form, "colour": "green"})
     assert saved.status_code == 200 and f"Case {cid} triaged green." in saved.text
     stale = {**bob_form, "form": "triage", "colour": "red", "note": "Listed lab; escalate."}
@@ -106,7 +98,7 @@ def test_a_triage_from_a_stale_page_is_refused_with_what_changed(db: Path) -> No
         assert store.triage_colours()[cid] == "green"
         actions = [a.action for a in store.audit_entries(f"case:{cid}")]
     assert actions.count("case.triaged") == 1
-    again = bob.post(f"/cases/{cid}/triage", data={**_opened(bob, cid), "colour": "red"})
+    again = bob.post(f"/cases/{cid}/triage", data={**case_form(bob, cid), "colour": "red"})
     assert f"Case {cid} triaged red." in again.text
 
 
@@ -117,7 +109,7 @@ def test_a_decision_from_a_stale_page_does_not_supersede_a_colleagues(db: Path) 
     alice, bob = app_for(db, four_eyes=True), app_for(db, four_eyes=True)
     login(alice, "committee")
     login(bob, "chair")
-    alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
+    alice_form, bob_form = case_form(alice, cid), case_form(bob, cid)
     proposed = {**alice_form, "decision": "approve", "rationale": "Civil research only."}
     assert "pending second approval" in alice.post(f"/cases/{cid}/decide", data=proposed).text
     rationale = "The partner's lab is on the list."
@@ -185,7 +177,8 @@ def test_an_added_mitigation_due_in_the_past_is_refused_with_what_was_typed(db: 
     login(client, "committee")
     typed = {"form": "mitigate", "action": "Export-control review", "owner": "legal"}
     page = client.post(
-        f"/cases/{cid}/mitigations", data={**_opened(client, cid), **typed, "due_on": "2025-06-01"}
+        f"/cases/{cid}/mitigations",
+        data={**case_form(client, cid), **typed, "due_on": "2025-06-01"},
     )
     assert page.status_code == 400
     due = _field(page.text, "na-due")
@@ -207,11 +200,11 @@ def test_today_counts_in_the_institutions_time_zone(db: Path) -> None:
     typed = {"form": "mitigate", "action": "Review", "owner": "legal"}
     before = client.post(
         f"/cases/{cid}/mitigations",
-        data={**_opened(client, cid), **typed, "due_on": (here - timedelta(days=1)).isoformat()},
+        data={**case_form(client, cid), **typed, "due_on": (here - timedelta(days=1)).isoformat()},
     )
     assert before.status_code == 400
     added = client.post(
         f"/cases/{cid}/mitigations",
-        data={**_opened(client, cid), **typed, "due_on": here.isoformat()},
+        data={**case_form(client, cid), **typed, "due_on": here.isoformat()},
     )
     assert "Mitigation added." in added.text

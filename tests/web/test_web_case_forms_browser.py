@@ -3,39 +3,15 @@ with what was typed and the cursor in the field to correct."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, served
+from tests.web.web_helpers import CHROMIUM, case_id, signed_in
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
 )
-
-
-def _server(db: Path, **settings) -> Iterator[str]:
-    from kvrules.web.app import create_app
-    from kvrules.web.settings import WebSettings
-
-    with served(create_app(WebSettings(db=db, secret_key=SECRET, **settings))) as (url, _):
-        yield url
-
-
-@pytest.fixture
-def server(db: Path) -> Iterator[str]:
-    yield from _server(db)
-
-
-def _signed_in(browser_context, server: str, name: str):
-    page = browser_context(base_url=server).new_page()
-    page.goto("/login")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_label("Password").press("Enter")
-    return page
 
 
 def _focused(page) -> str:
@@ -46,7 +22,7 @@ def test_a_refused_decision_keeps_the_form_and_focuses_the_field(
     server: str, browser_context, db: Path
 ) -> None:
     cid = case_id(db)
-    page = _signed_in(browser_context, server, "committee")
+    page = signed_in(browser_context, server, "committee")
     page.goto(f"/cases/{cid}")
     page.get_by_label("approve with mitigations").check()
     rationale = "Civil research only; an export-control review each quarter."
@@ -76,8 +52,8 @@ def test_two_members_on_one_case_the_second_sees_the_first_change(
     server: str, browser_context, db: Path
 ) -> None:
     cid = case_id(db)
-    alice = _signed_in(browser_context, server, "committee")
-    bob = _signed_in(browser_context, server, "admin")
+    alice = signed_in(browser_context, server, "committee")
+    bob = signed_in(browser_context, server, "admin")
     alice.goto(f"/cases/{cid}")
     bob.goto(f"/cases/{cid}")
     alice.get_by_label("green").check()

@@ -8,13 +8,12 @@ decision, rationale or member, or the same one after the case was reopened, is n
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
 from kvrules.store import Store
 from tests.store.store_helpers import make_finding
-from tests.web.web_helpers import app_for, case_id, login, token
+from tests.web.web_helpers import app_for, case_form, case_id, login, token
 
 FORM = {"decision": "reject", "rationale": "Partner on the 1286 list; no waiver."}
 
@@ -47,10 +46,7 @@ def test_a_double_click_on_the_page_is_recorded_once_not_refused_as_stale(db: Pa
     cid = case_id(db)
     client = app_for(db)
     login(client, "committee")
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page)
-    assert version, "the case page's forms carry no version"
-    form = {**FORM, "csrf_token": token(page), "version": version.group(1)}
+    form = {**FORM, **case_form(client, cid)}
     first = client.post(f"/cases/{cid}/decide", data=form)
     again = client.post(f"/cases/{cid}/decide", data=form)
     assert first.status_code == again.status_code == 200, again.text

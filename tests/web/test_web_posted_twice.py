@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
-from tests.web.web_helpers import app_for, case_id, finding, login, token
+from tests.web.web_helpers import app_for, case_form, case_id, finding, login, token
 
 
 def _actions(db: Path, cid: int) -> list[str]:
@@ -30,6 +30,18 @@ def _list_form(client) -> dict[str, str]:
     return {"csrf_token": token(page), "version": version.group(1)}
 
 
+def _list_drawn_before_a_red_triage(db: Path, cid: int):
+    """bob (admin) draws the case list; then alice (committee) triages case ``cid`` red: bob's
+    client, and the bulk form of the list he drew (stale now)."""
+    alice, bob = app_for(db), app_for(db)
+    login(alice, "committee")
+    login(bob, "admin")
+    bob_form = _list_form(bob)
+    page = alice.get(f"/cases/{cid}").text
+    alice.post(f"/cases/{cid}/triage", data={"csrf_token": token(page), "colour": "red"})
+    return bob, bob_form
+
+
 def _flash(page: str) -> str:
     m = re.search(r'role="status"[^>]*>([^<]*)<', page)
     assert m, "no message on the page"
@@ -40,9 +52,7 @@ def test_a_triage_posted_twice_is_recorded_once(db: Path) -> None:
     cid = case_id(db)
     client = app_for(db)
     login(client, "committee")
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    form = {"csrf_token": token(page), "version": version, "colour": "amber", "note": "unclear"}
+    form = {**case_form(client, cid), "colour": "amber", "note": "unclear"}
     first = client.post(f"/cases/{cid}/triage", data=form)
     again = client.post(f"/cases/{cid}/triage", data=form)
     assert first.status_code == again.status_code == 200
@@ -75,12 +85,7 @@ def test_each_bulk_change_posted_twice_is_recorded_once(db: Path) -> None:
 
 def test_a_bulk_change_from_a_stale_list_is_refused_with_what_changed(db: Path) -> None:
     one, two = case_id(db, "p-1"), case_id(db, "p-2")
-    alice, bob = app_for(db), app_for(db)
-    login(alice, "committee")
-    login(bob, "admin")
-    bob_form = _list_form(bob)
-    page = alice.get(f"/cases/{two}").text
-    alice.post(f"/cases/{two}/triage", data={"csrf_token": token(page), "colour": "red"})
+    bob, bob_form = _list_drawn_before_a_red_triage(db, two)
     stale = {**bob_form, "change": "triage:green", "case": [str(one), str(two)]}
     refused = bob.post("/cases/bulk", data=stale)
     assert refused.status_code == 409
@@ -107,12 +112,7 @@ def test_a_bulk_change_from_a_stale_list_is_refused_with_what_changed(db: Path) 
 
 def test_a_bulk_change_of_every_matching_case_is_checked_too(db: Path) -> None:
     cid = case_id(db, "p-1")  # the one case in CN
-    alice, bob = app_for(db), app_for(db)
-    login(alice, "committee")
-    login(bob, "admin")
-    bob_form = _list_form(bob)
-    page = alice.get(f"/cases/{cid}").text
-    alice.post(f"/cases/{cid}/triage", data={"csrf_token": token(page), "colour": "red"})
+    bob, bob_form = _list_drawn_before_a_red_triage(db, cid)
     stale = {**bob_form, "change": "status:closed", "scope": "matching", "f_country": "CN"}
     refused = bob.post("/cases/bulk", data=stale)
     assert refused.status_code == 409 and 'value="matching" checked' in refused.text
@@ -124,9 +124,7 @@ def test_the_case_pages_other_forms_posted_twice_are_recorded_once(db: Path) -> 
     cid = case_id(db)
     client = app_for(db)
     login(client, "committee")
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
-    opened = {"csrf_token": token(page), "version": version}
+    opened = case_form(client, cid)
     added = {**opened, "action": "Export-control review", "owner": "PI", "due_on": "2097-01-31"}
     for _ in range(2):
         assert _flash(client.post(f"/cases/{cid}/mitigations", data=added).text) == (

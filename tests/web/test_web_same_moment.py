@@ -13,7 +13,6 @@ both have got past everything before it (on the old code: past the version check
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +25,7 @@ from kvrules.store import Store
 from kvrules.store.changes import CaseChanged
 from kvrules.web.app import create_app
 from kvrules.web.settings import WebSettings
-from tests.web.web_helpers import PASSWORD, SECRET, case_id, served, token
+from tests.web.web_helpers import PASSWORD, SECRET, case_form, case_id, served, token
 
 WAIT = 20  # seconds a barrier waits before it breaks (a request that never came)
 
@@ -36,13 +35,6 @@ def _signed_in(url: str, name: str) -> httpx.Client:
     t = token(client.get("/login").text)
     client.post("/login", data={"username": name, "password": PASSWORD, "csrf_token": t})
     return client
-
-
-def _opened(client: httpx.Client, cid: int) -> dict[str, str]:
-    page = client.get(f"/cases/{cid}").text
-    version = re.search(r'name="version" value="(\d+)"', page)
-    assert version, "the case page's forms carry no version"
-    return {"csrf_token": token(page), "version": version.group(1)}
 
 
 def _held_at(monkeypatch: pytest.MonkeyPatch, name: str, together: threading.Barrier) -> None:
@@ -85,27 +77,38 @@ def _servers(db: Path, n: int = 2, **kw: Any):
     return stack, urls
 
 
+def _two_members_at_once(
+    db: Path, cid: int, form: str, committee_typed: dict, chair_typed: dict
+) -> list[httpx.Response]:
+    """Two committee members (committee and chair), each through a server of their own, open
+    case ``cid`` (the same version) and post its ``form`` (triage, decide) at the same moment:
+    both answers. A test lines the two up in the store with ``_held_at`` first."""
+    form_path = f"/cases/{cid}/{form}"
+    stack, (one, two) = _servers(db)
+    with stack:
+        alice, bob = _signed_in(one, "committee"), _signed_in(two, "chair")
+        alice_form, bob_form = case_form(alice, cid), case_form(bob, cid)
+        assert alice_form["version"] == bob_form["version"]
+        return _both_at_once(
+            [
+                lambda: alice.post(form_path, data={**alice_form, **committee_typed}),
+                lambda: bob.post(form_path, data={**bob_form, **chair_typed}),
+            ]
+        )
+
+
 def test_two_triages_at_the_same_moment_one_wins_the_other_sees_it(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cid = case_id(db)
-    stack, (one, two) = _servers(db)
-    with stack:
-        alice, bob = _signed_in(one, "committee"), _signed_in(two, "admin")
-        alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
-        assert alice_form["version"] == bob_form["version"]
-        _held_at(monkeypatch, "set_triage", threading.Barrier(2))
-        answers = _both_at_once(
-            [
-                lambda: alice.post(
-                    f"/cases/{cid}/triage", data={**alice_form, "form": "triage", "colour": "green"}
-                ),
-                lambda: bob.post(
-                    f"/cases/{cid}/triage",
-                    data={**bob_form, "form": "triage", "colour": "red", "note": "Escalate."},
-                ),
-            ]
-        )
+    _held_at(monkeypatch, "set_triage", threading.Barrier(2))
+    answers = _two_members_at_once(
+        db,
+        cid,
+        "triage",
+        {"form": "triage", "colour": "green"},
+        {"form": "triage", "colour": "red", "note": "Escalate."},
+    )
     codes = sorted(a.status_code for a in answers)
     assert codes == [303, 409], codes  # one saved (303 to the case page), one refused
     refused = next(a for a in answers if a.status_code == 409).text
@@ -126,33 +129,14 @@ def test_two_decisions_at_the_same_moment_one_wins(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cid = case_id(db)
-    stack, (one, two) = _servers(db)
-    with stack:
-        alice, bob = _signed_in(one, "committee"), _signed_in(two, "chair")
-        alice_form, bob_form = _opened(alice, cid), _opened(bob, cid)
-        _held_at(monkeypatch, "decide", threading.Barrier(2))
-        answers = _both_at_once(
-            [
-                lambda: alice.post(
-                    f"/cases/{cid}/decide",
-                    data={
-                        **alice_form,
-                        "form": "decide",
-                        "decision": "approve",
-                        "rationale": "Civil research only.",
-                    },
-                ),
-                lambda: bob.post(
-                    f"/cases/{cid}/decide",
-                    data={
-                        **bob_form,
-                        "form": "decide",
-                        "decision": "reject",
-                        "rationale": "The partner's lab is listed.",
-                    },
-                ),
-            ]
-        )
+    _held_at(monkeypatch, "decide", threading.Barrier(2))
+    answers = _two_members_at_once(
+        db,
+        cid,
+        "decide",
+        {"form": "decide", "decision": "approve", "rationale": "Civil research only."},
+        {"form": "decide", "decision": "reject", "rationale": "The partner's lab is listed."},
+    )
     assert sorted(a.status_code for a in answers) == [303, 409]
     with Store.open(db) as store:
         assert len(store.decisions(cid)) == 1

@@ -9,41 +9,21 @@ bob's "dropped" replaced alice's "done").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kvrules.store import Store
-from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, case_id, served
+from tests.web.web_helpers import CHROMIUM, case_id, signed_in
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
 )
 
 
-@pytest.fixture
-def server(db: Path) -> Iterator[str]:
-    from kvrules.web.app import create_app
-    from kvrules.web.settings import WebSettings
-
-    with served(create_app(WebSettings(db=db, secret_key=SECRET))) as (url, _):
-        yield url
-
-
-def _signed_in(browser_context, server: str, name: str):
-    page = browser_context(base_url=server).new_page()
-    page.goto("/login")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_label("Password").press("Enter")
-    return page
-
-
 def _both_open(browser_context, server: str, cid: int):
-    alice = _signed_in(browser_context, server, "committee")
-    bob = _signed_in(browser_context, server, "chair")
+    alice = signed_in(browser_context, server, "committee")
+    bob = signed_in(browser_context, server, "chair")
     alice.goto(f"/cases/{cid}")
     bob.goto(f"/cases/{cid}")
     return alice, bob

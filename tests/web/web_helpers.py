@@ -135,6 +135,15 @@ def token(html: str) -> str:
     return m.group(1)
 
 
+def case_form(client, cid: int) -> dict[str, str]:
+    """What a form on case ``cid``'s page carries, as the client opens it now: its CSRF token
+    and the case's version (a TestClient, or an httpx.Client on a served app)."""
+    page = client.get(f"/cases/{cid}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version, "the case page's forms carry no version"
+    return {"csrf_token": token(page), "version": version.group(1)}
+
+
 def login(client: TestClient, name: str, password: str = PASSWORD):
     t = token(client.get("/login").text)
     return client.post(
@@ -184,3 +193,15 @@ def served(app: Starlette) -> Iterator[tuple[str, uvicorn.Server]]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def signed_in(browser_context, server: str, name: str):
+    """A new browser page, in a context of its own, signed in as ``name`` with the keyboard
+    (Enter in the password field), as a member would."""
+    page = browser_context(base_url=server).new_page()
+    page.goto("/login")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_label("Password").press("Enter")
+    return page

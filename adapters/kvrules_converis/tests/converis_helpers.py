@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import yaml
+from click.testing import CliRunner
 from kvrules_converis import ConverisAdapter
 from kvrules_converis.simulator import SimulatorHandle
 
 from kvrules import FetchedRecord, testing
+from kvrules.cli import cli
 
 SECRET = "kvr-CONVERIS-SECRET-5d1e77b2-do-not-log"
 
@@ -20,6 +25,36 @@ def adapter_for(sim: SimulatorHandle, **settings: Any) -> ConverisAdapter:
     return ConverisAdapter(
         {"base_url": sim.base_url, "username": sim.username, "password": sim.password, **settings}
     )
+
+
+def cli_config(tmp_path: Path, sim: SimulatorHandle, **settings: Any) -> Path:
+    """``tmp_path/kvrules.yaml``: source ``converis`` on ``sim`` (its password in a file, as
+    deployed), state and reference databases in ``tmp_path``; ``settings`` adds the adapter's."""
+    (tmp_path / "token").write_text(SECRET + "\n", encoding="utf-8")
+    settings = {
+        "base_url": sim.base_url,
+        "username": sim.username,
+        "password_file": str(tmp_path / "token"),
+        **settings,
+    }
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": str(tmp_path / "kvrules.db"),
+                "reference_data": str(tmp_path / "refdata.db"),
+                "sources": {"converis": {"adapter": "converis", "settings": settings}},
+            }
+        )
+    )
+    return config
+
+
+def cli_scan(config: Path, *args: str) -> dict:
+    """``kvrules scan --config CONFIG --json ARGS``'s report; exit 0, or 2 (records quarantined)."""
+    result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--json", *args])
+    assert result.exit_code in (0, 2), result.output
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def scan(adapter: ConverisAdapter, cursor: str | None = None) -> list[FetchedRecord]:

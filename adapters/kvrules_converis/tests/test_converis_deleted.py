@@ -5,58 +5,27 @@ longer sees a record is how its deletion shows."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import yaml
-from click.testing import CliRunner
-from converis_helpers import SECRET
-from kvrules_converis.simulator import SimulatorHandle, start_simulator
+from converis_helpers import SECRET, cli_config, cli_scan
+from kvrules_converis.simulator import start_simulator
 
-from kvrules.cli import cli
 from kvrules.store import Store
-
-
-def _config(tmp_path: Path, sim: SimulatorHandle) -> Path:
-    (tmp_path / "token").write_text(SECRET + "\n", encoding="utf-8")
-    settings = {
-        "base_url": sim.base_url,
-        "username": sim.username,
-        "password_file": str(tmp_path / "token"),
-        "retries": 0,
-    }
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "database": str(tmp_path / "kvrules.db"),
-                "reference_data": str(tmp_path / "refdata.db"),
-                "sources": {"converis": {"adapter": "converis", "settings": settings}},
-            }
-        )
-    )
-    return config
-
-
-def _scan(config: Path, *args: str) -> dict:
-    result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--json", *args])
-    assert result.exit_code in (0, 2), result.output
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_a_full_read_marks_a_deleted_project_gone_flags_its_case_and_drops_its_tags(
     tmp_path: Path,
 ) -> None:
     with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
-        config = _config(tmp_path, sim)
-        first = _scan(config)  # dry run: the tags stay pending
+        config = cli_config(tmp_path, sim, retries=0)
+        first = cli_scan(config)  # dry run: the tags stay pending
         assert first["cases_opened"] > 1
         with Store.open(tmp_path / "kvrules.db") as store:
             case = store.cases()[0]
         sim.store.delete(int(case.record_id))
-        quiet = _scan(config)  # incremental: a deletion leaves no trace to read
+        quiet = cli_scan(config)  # incremental: a deletion leaves no trace to read
         assert quiet["gone_from_source"] == 0
-        full = _scan(config, "--full")
+        full = cli_scan(config, "--full")
     assert full["gone_from_source"] == 1 and full["gone_with_case"] == 1
     with Store.open(tmp_path / "kvrules.db") as store:
         after = store.case(case.id)
@@ -72,14 +41,14 @@ def test_a_full_read_marks_a_deleted_project_gone_flags_its_case_and_drops_its_t
 
 def test_a_write_back_to_a_project_that_is_gone_is_set_aside_not_retried(tmp_path: Path) -> None:
     with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
-        config = _config(tmp_path, sim)
-        _scan(config)  # dry run
+        config = cli_config(tmp_path, sim, retries=0)
+        cli_scan(config)  # dry run
         with Store.open(tmp_path / "kvrules.db") as store:
             case = store.cases()[0]
         sim.store.delete(int(case.record_id))
-        applied = _scan(config, "--apply")  # incremental: the record is not read, only written
+        applied = cli_scan(config, "--apply")  # incremental: the record is not read, only written
         assert applied["writeback_errors"] == 1
-        again = _scan(config, "--apply")
+        again = cli_scan(config, "--apply")
     assert again["writeback_errors"] == 0  # set aside at the first 404, not retried
     with Store.open(tmp_path / "kvrules.db") as store:
         row = store.writeback_for("converis", case.record_id)
