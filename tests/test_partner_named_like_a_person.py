@@ -292,3 +292,69 @@ def test_kvrules_evaluate_says_so_as_the_scan_does(
         "1 partner named like a person (a given and family name alone) that the complete "
         "organisation registry does not identify, so not screened on a country: Ali Rezaei (IR)"
     ) in text, text
+
+
+# Reviewers (2026-12-07): a company named by two capitalised words was read as a person's
+# ("Kestrel Photonics reads as a person's name"), and against a complete registry that lacks
+# it, set apart and not screened on its country. Its last word ends real organisation names
+# (``kvrules.enrich.organisations.ends_like_an_organisation``), so it never reads as a person's.
+HYPERSONIC = ("--topic", "hypersonic propulsion")
+
+
+def test_pre_screening_reads_a_company_as_an_organisation_and_a_person_as_a_person(
+    complete_store: Path,
+) -> None:
+    out = check("--partner", "Kestrel Photonics (CN)", *HYPERSONIC)
+    assert out["read_as_person"] == [] and out["in_words"]["read_as_person"] == []
+    assert _embargo(out) and "reads as a person's name" not in json.dumps(out)
+    out = check(
+        "--partner", "Kestrel Photonics (CN)", *HYPERSONIC, "--refdata", str(complete_store)
+    )
+    assert out["unidentified"] == [] and out["read_as_person"] == []
+    assert _embargo(out), [f["rule_title"] for f in out["findings"]]  # screened on China
+    person = check("--partner", "Ali Rezaei (IR)", *HYPERSONIC)
+    assert person["read_as_person"] == [NOTE]
+    person = check("--partner", "Ali Rezaei (IR)", *HYPERSONIC, "--refdata", str(complete_store))
+    assert not _embargo(person) and person["read_as_person"] == []
+    [line] = person["in_words"]["unidentified"]
+    assert line.startswith("Ali Rezaei: not identified as an organisation"), line
+
+
+def test_a_scan_reads_a_company_as_an_organisation_and_a_person_as_a_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)  # each config's own store screens
+    partners = [
+        {"name": "Kestrel Photonics", "country": "CN"},
+        {"name": "Ali Rezaei", "country": "IR"},
+    ]
+    both = {**PROJECT, "project": {**PROJECT["project"], "partners": partners}}
+
+    def config(folder: Path, *, complete: bool) -> Path:
+        folder.mkdir()
+        made = file_export_config(folder, both)
+        if complete:
+            store = str(folder / "refdata.db")
+            args = ["refdata", "import", "ror", str(_dump(folder)), "--refdata", store]
+            imported = CliRunner().invoke(cli, [*args, "--edition", "v9.0", "--complete"])
+            assert imported.exit_code == 0, imported.output
+        return made
+
+    said = " ".join(scanned(config(tmp_path / "sample", complete=False)).stdout.split())
+    assert NOTE + "." in said and "Kestrel Photonics reads as" not in said, said
+    report = json_report(scanned(config(tmp_path / "sample-json", complete=False), "--json"))
+    assert report["read_as_person"] == ["Ali Rezaei"] and report["unidentified"] == []
+    report = json_report(scanned(config(tmp_path / "complete", complete=True), "--json"))
+    assert report["unidentified"] == [{"name": "Ali Rezaei", "country": "IR"}]
+    assert report["named_like_persons"] == ["Ali Rezaei"] and report["read_as_person"] == []
+
+
+def test_no_company_name_the_demo_makes_reads_as_a_persons() -> None:
+    """The Pure simulator's companies ("{stem} Photonics", "{stem} Energy" …), as the demo
+    gives them where a country has no legal-form suffix: 19 of the demo's partners read as a
+    person's. The vocabulary comes from ROR, not from these names."""
+    from kvrules_pure.simulator import vocab
+
+    made = [p.format(stem=s) for p in vocab.COMPANY_PATTERNS for s in vocab.COMPANY_STEMS]
+    assert len(made) == len(vocab.COMPANY_PATTERNS) * len(vocab.COMPANY_STEMS)
+    assert [name for name in made if bare_personal_name(name)] == []

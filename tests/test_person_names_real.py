@@ -129,7 +129,7 @@ def test_a_complete_registry_keeps_every_real_organisation_named_like_a_person(
         for n in r["names"]
         if "ror_display" in n["types"] and bare_personal_name(n["value"])
     ]
-    assert len(named) > 500
+    assert len(named) > 300  # 369 since organisation_words (530 before: "Aurora Energy" …)
     set_apart: dict[str, str | None] = {}
     for name, country in named:
         event = event_from_given(

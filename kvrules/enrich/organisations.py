@@ -13,8 +13,10 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 
 from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
+from kvrules.refdata.normalise import CLASS_WORDS
 from kvrules.refdata.resolver import Resolver
 
 SCREENING_KINDS = ("designation", "assessment")
@@ -116,14 +118,45 @@ def names_a_person_or_no_organisation(name: str) -> bool:
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
+def name_words_alone(name: str) -> bool:
+    """Whether ``name`` is two or three capitalised words (not in capitals: an acronym)."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(
+        _NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words
+    )
+
+
+@lru_cache(maxsize=1)
+def organisation_words() -> frozenset[str]:
+    """The words that end real organisation names ("Photonics", "Energy", "Holdings": derived
+    from ROR's records by ``bench/organisation_words.py``, ``data/organisation_words.txt``) and
+    the matcher's organisation-class words (``CLASS_WORDS``); lower case, no diacritics."""
+    text = files("kvrules.enrich").joinpath("data/organisation_words.txt").read_text("utf-8")
+    derived = {line for line in text.splitlines() if line and not line.startswith("#")}
+    return frozenset(derived | CLASS_WORDS)
+
+
+def ends_like_an_organisation(name: str) -> bool:
+    """Whether the last word of ``name`` is one that ends real organisation names
+    (``organisation_words``): "Kestrel Photonics", "Aurora Energy". The last word only: a
+    given name may begin an organisation's name ("Pascal" ends "Université Blaise Pascal")."""
+    words = name.split()
+    return bool(words) and _fold(words[-1]) in organisation_words()
+
+
+def _fold(word: str) -> str:
+    bare = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in bare if not unicodedata.combining(c)).lower()
+
+
 def bare_personal_name(name: str) -> bool:
     """Whether ``name`` is two or three capitalised words (not in capitals: an acronym) with
-    no word that makes it an organisation's."""
-    words = name.split()
+    no word that makes it an organisation's (``ORGANISATION_WORD``) and not ending in a word
+    that ends real organisation names (``ends_like_an_organisation``)."""
     return (
-        2 <= len(words) <= 3
-        and all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words)
+        name_words_alone(name)
         and not has_organisation_word(name)
+        and not ends_like_an_organisation(name)
     )
 
 

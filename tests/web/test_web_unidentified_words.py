@@ -103,3 +103,29 @@ def test_the_case_page_says_a_partner_reads_as_a_persons_name_as_the_scan_does(d
     other = page.split(f"<td>{UNKNOWN}", 1)[1].split("</tr>")[0]
     assert "reads as a person's name" not in other
     assert page.count("reads as a person's name") == 1
+
+
+def test_the_case_page_reads_a_company_as_an_organisation_and_a_person_as_a_person(
+    db: Path,
+) -> None:
+    """Reviewers (2026-12-07): "Kestrel Photonics" was said to read as a person's name. Its
+    last word ends real organisation names, so only "Ali Rezaei" gets the line."""
+    from kvrules.enrich import Enricher
+
+    ev = event("p-1", "Ali Rezaei", "IR", with_match=False)
+    company = ev.project.partners[0].model_copy(
+        update={"name": "Kestrel Photonics", "country": "CN"}
+    )
+    ev.project.partners.append(company)
+    found = Enricher.from_store(None).enrich(ev)
+    assert found.read_as_person == ["Ali Rezaei"]
+    with Store.open(db) as store:
+        store.record_subject(ev)
+    client = app_for(db)
+    login(client, "viewer")
+    page = client.get(f"/cases/{case_id(db)}").text.replace("&#39;", "'")
+    row = page.split("<td>Kestrel Photonics", 1)[1].split("</tr>")[0]
+    assert "<td>CN" in row and "reads as a person's name" not in row, row
+    row = page.split("<td>Ali Rezaei", 1)[1].split("</tr>")[0]
+    assert READ_AS_PERSON in row, row
+    assert page.count("reads as a person's name") == 1
