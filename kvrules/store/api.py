@@ -40,9 +40,11 @@ from kvrules.store.db import (
     StoreError,
     connect,
     connect_read_only,
+    is_busy,
     migrate,
     newer_schema,
     schema_version,
+    set_busy_timeout,
     ts,
     utcnow,
 )
@@ -57,6 +59,24 @@ def _on_stderr(line: str) -> None:
     """Where an upgrade is said when the caller does not say where: the operator's terminal,
     or the log of a service (``serve``)."""
     print(line, file=sys.stderr)
+
+
+def _require_latest(conn: sqlite3.Connection, path: Path, current: int | None = None) -> None:
+    """Refuse, in words and without writing, a database whose schema is not this kvrules'."""
+    if current is None:
+        current = schema_version(conn)
+    latest = MIGRATIONS[-1].version
+    if current == latest:
+        return
+    if current > latest:
+        raise newer_schema(path, current, latest)
+    if current == 0:
+        raise StoreError(f"{path} is not a kvrules database (it has no schema)")
+    raise StoreError(
+        f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
+        f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
+        "was changed"
+    )
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         create: bool = False,
         read_only: bool = False,
         say: Callable[[str], None] = _on_stderr,
+        migrate_schema: bool = True,
+        busy_timeout: float | None = None,
     ) -> Store:
         """Open (creating the file if needed) and migrate; safe to call on every start. A
         missing folder is created only with ``create`` (a command that may start a database,
@@ -95,7 +117,13 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         (``X.schema-N.bak``), ``say`` is told (stderr by default) and the audit log records
         it (kvrules.store.upgrade). ``read_only``: open without writing anything, also where
         nothing can be written (kvrules.store.db.connect_read_only); an older database is
-        then refused with what to run, not upgraded behind a command that only reads."""
+        then refused with what to run, not upgraded behind a command that only reads.
+
+        ``migrate_schema=False`` (the web app, on every request): the schema version is only
+        read, never written, so opening takes no write lock and works beside a scan that holds
+        it; an older schema is refused with what to run (``serve`` upgrades once at start).
+        ``busy_timeout``: seconds a write waits for another writer before ``StoreBusy``
+        (default SQLite's 30 s set in ``connect``)."""
         path = Path(path)
         if read_only:
             return cls._open_read_only(path, clock)
@@ -111,11 +139,19 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
             failed = storage_error(e, path)  # a full, read-only or failing disk: said so
             raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
         try:
+            if busy_timeout is not None:
+                set_busy_timeout(db.conn, busy_timeout)
+            if not migrate_schema:
+                _require_latest(db.conn, path)
+                return cls(db, path, clock)
             now = clock()
             migrate(db, now, upgrading=Upgrade(path, now, say))
+        except StoreError:
+            db.close()
+            raise
         except sqlite3.DatabaseError as e:  # not a database, a damaged one, or a busy one
             db.close()
-            if "locked" in str(e) or "busy" in str(e):
+            if is_busy(e):
                 raise StoreError(
                     f"the database {path} is busy ({e}): a scan or another kvrules process is "
                     "writing; try again when it has finished"
@@ -138,19 +174,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         except sqlite3.DatabaseError as e:
             db.close()
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
-        latest = MIGRATIONS[-1].version
-        if current == latest:
-            return cls(db, path, clock)
-        db.close()
-        if current > latest:
-            raise newer_schema(path, current, latest)
-        if current == 0:
-            raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-        raise StoreError(
-            f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
-            f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
-            "was changed"
-        )
+        try:
+            _require_latest(db.conn, path, current)
+        except StoreError:
+            db.close()
+            raise
+        return cls(db, path, clock)
 
     def close(self) -> None:
         self._db.close()
