@@ -85,3 +85,43 @@ def test_an_unchanged_or_merely_touched_rulebook_is_not_compiled_again(tmp_path:
         book.write_text(HEADER + TITLED, encoding="utf-8")
         fourth, changed = rulebooks.evaluator()
         assert changed == [book] and fourth is not third and rulebooks.compiled == 4
+
+
+ROR_FIXTURE = Path(__file__).parent / "refdata" / "fixtures" / "ror_affiliations.json"
+
+
+def test_watch_keeps_no_resolver_of_an_earlier_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each scan loads the lists' index (a ROR registry imported); the last scan's resolver is
+    freed, not kept for good: a resolver held in a reference cycle was frozen by the next
+    load's gc.freeze() and `watch` grew by one resolver (tens of MB with full ROR) per scan."""
+    import weakref
+
+    from kvrules.refdata import cache
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import open_reference_store
+
+    config, _ = _config(tmp_path)
+    with open_reference_store(tmp_path / "ref.db") as ref:
+        import_file(ref, "ror", ROR_FIXTURE, edition="v2.9")  # CC0, see fixtures/README.md
+    loaded: list[weakref.ref] = []
+    resolver_of = cache.Index.resolver
+
+    def recorded(index: cache.Index):  # every resolver a scan uses, watched, not held
+        found = resolver_of(index)
+        loaded.append(weakref.ref(found))
+        return found
+
+    monkeypatch.setattr(cache.Index, "resolver", recorded)
+    alive: list[int] = []
+    monkeypatch.setattr(
+        "kvrules.cli.scan.time.sleep",
+        lambda _: alive.append(sum(r() is not None for r in loaded)),
+    )
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", "5", "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output
+    assert len(loaded) >= 5  # a resolver each scan (the index loaded from its kept file)
+    assert alive == [0, 0, 0, 0], alive  # between scans, none of the earlier ones is left
