@@ -641,15 +641,23 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         now: datetime | None = None,
         policy: _outbox.RetryPolicy | None = None,
         permanent: bool = False,
+        unreachable: bool = False,
     ) -> _outbox.OutboxAlert | None:
-        """Count a failure: retry later with backoff, or dead-letter (audited)."""
+        """Count a failure: retry later with backoff, or dead-letter (audited). An
+        ``unreachable`` channel (an outage) is retried for as long as it lasts."""
         now = self._now(now)
         with self._db.transaction() as c:
             before = _outbox.get(c, row_id)
             if before is None or before.status != "pending":
                 return before
             row = _outbox.mark_failed(
-                c, row_id, now, error, policy or _outbox.RetryPolicy(), permanent=permanent
+                c,
+                row_id,
+                now,
+                error,
+                policy or _outbox.RetryPolicy(),
+                permanent=permanent,
+                unreachable=unreachable,
             )
             if row is not None and row.status == "dead":
                 details = {

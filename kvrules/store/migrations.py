@@ -461,4 +461,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "dry runs remember their plan",
         ("ALTER TABLE writeback_queue ADD COLUMN planned_tags TEXT",),
     ),
+    # Since when an alert's channel could not be reached (NULL: it could, or no attempt yet):
+    # such an alert is retried for as long as the outage lasts, never dead-lettered for it,
+    # and `kvrules alerts` and `watch` say since when.
+    Migration(
+        14,
+        "alerts remember an unreachable channel",
+        ("ALTER TABLE alert_outbox ADD COLUMN unreachable_since TEXT",),
+    ),
 )
