@@ -298,6 +298,13 @@ class Scanner:
         # or a full read longer than the budget would never finish.
         self._full_resume = f"{source}#full-read-resumes"
         store.register_source(self._full_resume)
+        # Where a full read that re-reads a source already read keeps its resume points until
+        # it completes: in the source's own cursor they sent an overlapping `watch` back to
+        # the middle of the full read (2,143 of 3,143 records read again), and a full read
+        # stopped part-way left the incremental scans there.
+        self._full_cursor = f"{source}#full-read-cursor"
+        store.register_source(self._full_cursor)
+        self._cursor_key = source
         # Set while the first full read of the source is under way, across scans (one stopped
         # by --limit or killed, then resumed): until it ends the stored portfolio is partial.
         self._first_read = f"{source}#first-read-pending"
@@ -350,8 +357,12 @@ class Scanner:
         self._rescreen_on_change(report)
         resume_full = not full and self.store.get_cursor(self._full_resume) is not None
         fresh = (full or self._full_read_due()) and not resume_full
-        cursor = None if fresh else self.store.get_cursor(self.source)
+        aside = self.store.get_cursor(self._full_cursor) if resume_full else None
+        cursor = None if fresh else aside or self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
+        # a full read over an incremental position keeps its own resume points (see __init__)
+        over_position = cursor is None and self.store.get_cursor(self.source) is not None
+        self._cursor_key = self._full_cursor if over_position or aside else self.source
         # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
@@ -378,6 +389,10 @@ class Scanner:
                     completed, report.budget_exhausted = False, True
                     break
         with self.store.transaction():
+            reached = self.store.get_cursor(self._full_cursor)
+            if completed and self._cursor_key == self._full_cursor and reached is not None:
+                self.store.set_cursor(self.source, reached)  # now the source's own position
+                self.store.set_cursor(self._full_cursor, None)
             if completed and (report.full or partial):  # a full read, maybe in several scans
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
                 self.store.set_cursor(self._full_resume, None)
@@ -483,7 +498,7 @@ class Scanner:
         if record.state_rows or replace:
             self.store.keep_adapter_state(self.source, record.state_rows, replace=replace)
         if record.cursor is not None:
-            self.store.set_cursor(self.source, record.cursor)
+            self.store.set_cursor(self._cursor_key, record.cursor)
             self._replacing_state = False
 
     def _evaluate(self, record: FetchedRecord, report: ScanReport) -> bool:

@@ -125,3 +125,16 @@ def test_watch_keeps_no_resolver_of_an_earlier_scan(
     assert res.exit_code == 0, res.output
     assert len(loaded) >= 5  # a resolver each scan (the index loaded from its kept file)
     assert alive == [0, 0, 0, 0], alive  # between scans, none of the earlier ones is left
+
+
+def test_a_next_scan_already_due_is_said_as_now() -> None:
+    """A scan longer than the interval said "next scan at 09:46:42" at 09:47:40."""
+    from datetime import datetime, timedelta
+
+    from kvrules.cli.scan import next_scan
+
+    started = datetime(2026, 12, 7, 9, 45, 42).astimezone()
+    due = started + timedelta(minutes=1)
+    assert next_scan(due, started + timedelta(seconds=4)) == " · next scan at 09:46:42"
+    assert next_scan(due, started + timedelta(seconds=118)) == " · next scan now"
+    assert next_scan(due, due) == " · next scan now"

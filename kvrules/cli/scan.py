@@ -678,13 +678,19 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             between_scans = True
             runs += 1
             last = times is not None and runs >= times
-            upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
+            upcoming = "" if last else next_scan(started + period, datetime.now().astimezone())
             click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
             if not last:
                 pause = started + period - datetime.now().astimezone()
                 time.sleep(max(0.0, pause.total_seconds()))
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
+
+
+def next_scan(due: datetime, now: datetime) -> str:
+    """When the next scan starts, for the end of a `watch` line: a scan that took longer than
+    the interval is followed at once, and the line says "now", not a time already past."""
+    return f" · next scan at {due:%H:%M:%S}" if due > now else " · next scan now"
 
 
 def _files_in_words(files: list[Path]) -> str:
