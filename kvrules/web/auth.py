@@ -105,9 +105,9 @@ def guard(permission: str) -> Callable[[Endpoint], Endpoint]:
                 user = resolve_user(request, store)
             if user is None:
                 if request.method == "GET":
-                    return RedirectResponse(
-                        f"/login?next={quote(request.url.path)}", status_code=303
-                    )
+                    # the whole address, filters too: a shared link opens as it was sent
+                    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
                 return error_page(request, 401, "Please sign in.")
             request.state.user = user
             if not can(user.role, permission):
