@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kvrules.plain import list_label, listed_as, screened_in_words
+from kvrules.private import create_private
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
@@ -119,6 +120,7 @@ def md_text(text: str) -> str:
 
 
 def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:
+    create_private(path)  # case details, people's names: the owner's only, as the store is
     path.write_text(markdown_report(store, **kwargs), encoding="utf-8")
     return path
 

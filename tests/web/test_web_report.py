@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
@@ -147,3 +148,21 @@ def test_a_kind_no_scanned_source_reads_is_not_read_rather_than_no_data(db: Path
         store.register_source("pure", "pure")  # Pure can read research outputs
     page = client.get("/report").text
     assert f"{title}: no data." in page and "not read from" not in page
+
+
+@pytest.mark.parametrize("name", ["report.html", "report.md"])
+def test_a_written_report_is_readable_by_its_owner_only(
+    db: Path, tmp_path: Path, name: str
+) -> None:
+    """It holds case details and people's names, as the store does: 0600, not 0644."""
+    import os
+    import stat
+
+    out = tmp_path / name
+    old = os.umask(0o022)  # the usual umask, which left the file world-readable
+    try:
+        r = CliRunner().invoke(cli, ["report", "--db", str(db), "--out", str(out)])
+    finally:
+        os.umask(old)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
