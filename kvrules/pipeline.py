@@ -63,6 +63,10 @@ class ScanReport:
     alerts_failed: int = 0  # messages tried that failed (retried later or dead-lettered)
     # messages not tried because their channel kept failing in this run (retried later)
     alerts_held: int = 0
+    # after a delivery that failed: alerts left in the outbox (all of them, not this scan's)
+    alerts_waiting: int = 0
+    # channel -> since when it could not be reached (ISO time): its alerts wait for it
+    channels_unreachable: dict[str, str] = field(default_factory=dict)
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
@@ -690,8 +694,15 @@ class Scanner:
             report.alerts_delivered += len(result.delivered)
             report.alerts_failed += len(result.retrying) + len(result.dead)
             report.alerts_held += len(result.held)
+            for channel, since in result.unreachable.items():
+                known = report.channels_unreachable.get(channel)
+                report.channels_unreachable[channel] = min(
+                    known or since.isoformat(), since.isoformat()
+                )
             if not result.delivered:
-                return
+                break
+        if report.alerts_failed or report.alerts_held:  # "0 alerts" hid 500 waiting for mail
+            report.alerts_waiting = self.store.pending_alert_count()
 
     def _write_back(self, report: ScanReport) -> None:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).

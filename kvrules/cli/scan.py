@@ -687,6 +687,17 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         sys.exit(1)
 
 
+def _waiting(report: ScanReport) -> str:
+    """Alerts the outbox holds because delivery failed: "0 alerts" alone read as all sent."""
+    if not report.alerts_waiting:
+        return ""
+    down = "; ".join(
+        f"{channel} unreachable since {datetime.fromisoformat(since).astimezone():%Y-%m-%d %H:%M}"
+        for channel, since in sorted(report.channels_unreachable.items())
+    )
+    return f" ({report.alerts_waiting} held: {down or 'delivery failing, see `kvrules alerts`'})"
+
+
 def next_scan(due: datetime, now: datetime) -> str:
     """When the next scan starts, for the end of a `watch` line: a scan that took longer than
     the interval is followed at once, and the line says "now", not a time already past."""
@@ -719,7 +730,7 @@ def watch_summary(report: ScanReport) -> str:
     return (
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, "
         f"{found} new findings, {report.cases_opened} cases opened, "
-        f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
+        f"{report.alerts_queued} alerts{_waiting(report)}, {report.quarantined} quarantined"
         + (
             f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified

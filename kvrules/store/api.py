@@ -705,6 +705,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore):
         """All outbox rows, or those ``pending`` / ``delivered`` / ``dead``."""
         return _outbox.listing(self._db.conn, status)
 
+    def pending_alert_count(self) -> int:
+        """Outbox rows neither delivered nor dead-lettered (waiting, or retried)."""
+        return _outbox.pending_count(self._db.conn)
+
     # -- write-back queue ------------------------------------------------------------------
 
     def enqueue_writeback(self, source: str, record_id: str, tags: list[str]) -> int:

@@ -258,6 +258,12 @@ def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> OutboxAlert
     return _row(row) if row else None
 
 
+def pending_count(conn: sqlite3.Connection) -> int:
+    return conn.execute(
+        "SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
+    ).fetchone()[0]
+
+
 def listing(
     conn: sqlite3.Connection, status: str | None = None, limit: int = 1000
 ) -> list[OutboxAlert]:
