@@ -188,7 +188,9 @@ class EmailChannel(AlertChannel):
             with deadline, self._session(deadline) as smtp:
                 code, _ = smtp.noop()
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(self.scrub(f"SMTP {cfg.host}:{cfg.port}: {exc}")) from None
+            raise DeliveryError(
+                self.scrub(f"SMTP {cfg.host}:{cfg.port}: {exc}"), transient=_try_later(exc)
+            ) from None
         tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "no TLS (loopback)"}[cfg.security]
         login = ", logged in" if cfg.username else ""
         return f"SMTP {cfg.host}:{cfg.port} answered {code} ({tls}{login}); nothing was sent"
