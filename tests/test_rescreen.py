@@ -435,6 +435,7 @@ def _as_before_findings_kept_entries(state: Path) -> None:
         conn.execute("ALTER TABLE findings DROP COLUMN listed")
         conn.execute("ALTER TABLE findings DROP COLUMN lapsed")
         conn.execute("ALTER TABLE writeback_queue DROP COLUMN planned_tags")  # migration 12
+        conn.execute("ALTER TABLE alert_outbox DROP COLUMN unreachable_since")  # migration 14
 
 
 def test_a_finding_made_before_the_upgrade_keeps_its_entry_and_its_tag(tmp_path, write_rulebook):

@@ -146,5 +146,6 @@ def test_proposals_remembered_as_projects_before_are_set_right_on_upgrade(db_pat
         conn.execute("ALTER TABLE findings DROP COLUMN listed")
         conn.execute("ALTER TABLE findings DROP COLUMN lapsed")
         conn.execute("ALTER TABLE writeback_queue DROP COLUMN planned_tags")
+        conn.execute("ALTER TABLE alert_outbox DROP COLUMN unreachable_since")
     with Store.open(db_path) as store:
         assert [s[2] for s in store.subjects()] == ["proposal"]
