@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
         AlertItem,
         DeliveryError,
         case_url,
+        is_transient,
         unreachable,
     )
     from kvrules.credentials import (
@@ -85,6 +86,7 @@ _WHERE: dict[str, str] = {
     "AlertItem": "kvrules.alerting",
     "DeliveryError": "kvrules.alerting",
     "case_url": "kvrules.alerting",
+    "is_transient": "kvrules.alerting",
     "unreachable": "kvrules.alerting",
     "SecretMissing": "kvrules.credentials",
     "read_secret": "kvrules.credentials",
@@ -169,6 +171,7 @@ __all__ = [
     "check_refs",
     "country_code",
     "hookimpl",
+    "is_transient",
     "load_rulebook",
     "not_ours",
     "pack_cursor",

@@ -144,11 +144,31 @@ def case_url(base_url: str | None, item: AlertItem) -> str | None:
 
 
 class DeliveryError(KvrulesError):
-    """A channel could not deliver. ``permanent``: retrying cannot help (dead-letter now)."""
+    """A channel could not deliver. ``permanent``: retrying cannot help (dead-letter now).
+    ``transient``: the other end could not be reached (down, refused, timed out, a 4xx "try
+    later"): retried with backoff for as long as that lasts, never dead-lettered for it, since
+    an outage says nothing about the alert."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, transient: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.transient = transient and not permanent
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` says the other end was not reachable for now (it may be back later):
+    refused, reset or timed-out connections. A name that does not resolve, a certificate
+    refused, are settings to fix: not transient (they dead-letter after the attempts)."""
+    if isinstance(exc, ssl.SSLError | socket.gaierror):
+        return False
+    return isinstance(
+        exc,
+        ConnectionRefusedError
+        | ConnectionResetError
+        | ConnectionAbortedError
+        | BrokenPipeError
+        | TimeoutError,
+    )
 
 
 def unreachable(exc: BaseException, server: str) -> str | None:

@@ -45,6 +45,8 @@ class DeliveryReport:
     waiting: int = 0  # outbox rows held back for a digest period that has not ended
     # Alerts not attempted in this run because their channel kept failing (still due).
     held: list[str] = field(default_factory=list)
+    # channel -> since when it could not be reached (an outage: its alerts are retried)
+    unreachable: dict[str, datetime] = field(default_factory=dict)
 
 
 # After this many failures in a row, a channel is not tried again in the same run: a mail
@@ -241,19 +243,31 @@ def _deliver(
         channel.send(alert)
     except Exception as exc:  # any channel failure is retried, never lost
         permanent = isinstance(exc, DeliveryError) and exc.permanent
+        # an outage (refused, timed out): retried as long as it lasts, never dead-lettered
+        unreachable = isinstance(exc, DeliveryError) and exc.transient
         # A channel's DeliveryError is already in words; anything else is named by its class
         error = str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
         if channel is not None:
             error = channel.scrub(error)  # the database and logs must not see a secret
         with store.transaction():
             rows = [
-                store.mark_failed(r.id, error, now=now, policy=policy, permanent=permanent)
+                store.mark_failed(
+                    r.id,
+                    error,
+                    now=now,
+                    policy=policy,
+                    permanent=permanent,
+                    unreachable=unreachable,
+                )
                 for r in group
             ]
         dead = any(r is not None and r.status == "dead" for r in rows)
         (report.dead if dead else report.retrying).append(alert.key)
+        if unreachable:
+            report.unreachable.setdefault(name, _since(rows, now))
         if trouble.failed(name, error):  # the same error for every alert: one line, a count
-            log.warning("alert %s via %s failed (%s): %s", alert.key, name, _fate(dead), error)
+            fate = _fate(dead, report.unreachable.get(name) if unreachable else None)
+            log.warning("alert %s via %s failed (%s): %s", alert.key, name, fate, error)
         return
     trouble.succeeded(name)
     # A crash right here (or while sending) re-sends later under the same key, marked as a
@@ -265,5 +279,15 @@ def _deliver(
     log.info("alert %s delivered via %s", alert.key, name)
 
 
-def _fate(dead: bool) -> str:
+def _since(rows: list[OutboxAlert | None], now: datetime) -> datetime:
+    """Since when the channel of these failed rows has been unreachable (the earliest)."""
+    return min((r.unreachable_since for r in rows if r and r.unreachable_since), default=now)
+
+
+def _fate(dead: bool, unreachable_since: datetime | None = None) -> str:
+    if unreachable_since is not None:
+        return (
+            f"unreachable since {unreachable_since:%Y-%m-%d %H:%M} UTC: retried until it "
+            "answers, never dead-lettered for an outage"
+        )
     return "dead-lettered" if dead else "will retry"

@@ -246,6 +246,12 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
                 )
 
 
+OUTAGE = (
+    "its alerts wait in the outbox and are retried until it answers, never dead-lettered "
+    "for an outage (`kvrules alerts` lists them)"
+)
+
+
 def _probe(where: str, probe: Any) -> Check:
     try:
         answer = probe()
@@ -256,6 +262,8 @@ def _probe(where: str, probe: Any) -> Check:
         said = {401: "refused", 403: "refused", None: "not reachable"}.get(e.status, "failed")
         return Check("error", where, f"{said}: {e}")
     except KvrulesError as e:
+        if getattr(e, "transient", False):  # an alert channel that is down for now
+            return Check("error", where, f"not reachable: {e}; {OUTAGE}")
         return Check("error", where, f"not reachable: {e}")
     except (TimeoutError, OSError) as e:
         return Check("error", where, f"not reachable: {type(e).__name__}: {e}")

@@ -67,7 +67,9 @@ def register_alert_channels(register):
     ``kvrules.AlertChannel`` with a unique ``name`` and a pydantic ``Config``. Its ``send(alert)``
     delivers one alert and must pass ``alert.key`` to the receiver, since delivery is at least
     once; it raises on failure (``kvrules.DeliveryError(permanent=True)`` when retrying cannot
-    help) and lists its secrets in ``secrets()`` so error text can be scrubbed.
+    help, ``transient=True`` when the other end could not be reached, e.g.
+    ``kvrules.is_transient(exc)``: retried as long as the outage lasts, never dead-lettered for it)
+    and lists its secrets in ``secrets()`` so error text can be scrubbed.
 
     Returns: nothing (ignored).
 

@@ -64,6 +64,10 @@ class ScanReport:
     alerts_failed: int = 0  # messages tried that failed (retried later or dead-lettered)
     # messages not tried because their channel kept failing in this run (retried later)
     alerts_held: int = 0
+    # after a delivery that failed: alerts left in the outbox (all of them, not this scan's)
+    alerts_waiting: int = 0
+    # channel -> since when it could not be reached (ISO time): its alerts wait for it
+    channels_unreachable: dict[str, str] = field(default_factory=dict)
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
     # the rulebooks whose version changed since the last scan ("us-dod-1286 2026.9 → 2026.10"),
     # said with the re-screen they caused
@@ -322,6 +326,13 @@ class Scanner:
         # or a full read longer than the budget would never finish.
         self._full_resume = f"{source}#full-read-resumes"
         store.register_source(self._full_resume)
+        # Where a full read that re-reads a source already read keeps its resume points until
+        # it completes: in the source's own cursor they sent an overlapping `watch` back to
+        # the middle of the full read (2,143 of 3,143 records read again), and a full read
+        # stopped part-way left the incremental scans there.
+        self._full_cursor = f"{source}#full-read-cursor"
+        store.register_source(self._full_cursor)
+        self._cursor_key = source
         # Set while the first full read of the source is under way, across scans (one stopped
         # by --limit or killed, then resumed): until it ends the stored portfolio is partial.
         self._first_read = f"{source}#first-read-pending"
@@ -374,8 +385,12 @@ class Scanner:
         self._rescreen_on_change(report)
         resume_full = not full and self.store.get_cursor(self._full_resume) is not None
         fresh = (full or self._full_read_due()) and not resume_full
-        cursor = None if fresh else self.store.get_cursor(self.source)
+        aside = self.store.get_cursor(self._full_cursor) if resume_full else None
+        cursor = None if fresh else aside or self.store.get_cursor(self.source)
         report.full = cursor is None or resume_full
+        # a full read over an incremental position keeps its own resume points (see __init__)
+        over_position = cursor is None and self.store.get_cursor(self.source) is not None
+        self._cursor_key = self._full_cursor if over_position or aside else self.source
         # A read from no cursor rebuilds the adapter's state: its rows replace the stored ones
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
@@ -402,6 +417,10 @@ class Scanner:
                     completed, report.budget_exhausted = False, True
                     break
         with self.store.transaction():
+            reached = self.store.get_cursor(self._full_cursor)
+            if completed and self._cursor_key == self._full_cursor and reached is not None:
+                self.store.set_cursor(self.source, reached)  # now the source's own position
+                self.store.set_cursor(self._full_cursor, None)
             if completed and (report.full or partial):  # a full read, maybe in several scans
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
                 self.store.set_cursor(self._full_resume, None)
@@ -507,7 +526,7 @@ class Scanner:
         if record.state_rows or replace:
             self.store.keep_adapter_state(self.source, record.state_rows, replace=replace)
         if record.cursor is not None:
-            self.store.set_cursor(self.source, record.cursor)
+            self.store.set_cursor(self._cursor_key, record.cursor)
             self._replacing_state = False
 
     def _evaluate(self, record: FetchedRecord, report: ScanReport) -> bool:
@@ -745,8 +764,15 @@ class Scanner:
             report.alerts_delivered += len(result.delivered)
             report.alerts_failed += len(result.retrying) + len(result.dead)
             report.alerts_held += len(result.held)
+            for channel, since in result.unreachable.items():
+                known = report.channels_unreachable.get(channel)
+                report.channels_unreachable[channel] = min(
+                    known or since.isoformat(), since.isoformat()
+                )
             if not result.delivered:
-                return
+                break
+        if report.alerts_failed or report.alerts_held:  # "0 alerts" hid 500 waiting for mail
+            report.alerts_waiting = self.store.pending_alert_count()
 
     def _write_back(self, report: ScanReport) -> None:
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from kvrules.plain import list_label, listed_as, screened_in_words
+from kvrules.private import create_private
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
-from kvrules.store import Store
-from kvrules.store.cases import Case
+from kvrules.store import Case, Store
 from kvrules.store.committee import Decision
 from kvrules.timezone import local_date, local_time, zone
 
@@ -120,6 +120,7 @@ def md_text(text: str) -> str:
 
 
 def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:
+    create_private(path)  # case details, people's names: the owner's only, as the store is
     path.write_text(markdown_report(store, **kwargs), encoding="utf-8")
     return path
 
@@ -255,14 +256,17 @@ def critical_cases(
     since: datetime,
     links: RecordLinks | None = None,
     until: datetime | None = None,
+    *,
+    cases: list[Case] | None = None,
 ) -> list[CaseRow]:
     """Critical cases still open, and those opened or decided in the period (``since`` up to,
     not including, ``until``; open-ended without it), newest first, each with its latest
-    decision in effect (a four-eyes proposal is not one until approved)."""
+    decision in effect (a four-eyes proposal is not one until approved). ``cases``: every
+    case, when the caller has read them already (``store.cases()``)."""
     # ordered by id: the last one wins
     latest = {d.case_id: d for d in store.decisions() if d.in_effect}
     rows = []
-    for case in store.cases():
+    for case in store.cases() if cases is None else cases:
         if case.severity is not Severity.CRITICAL:
             continue
         recent = _within(case.opened_at, since, until) or _within(

@@ -312,3 +312,22 @@ def test_init_source_converis_writes_a_converis_source_that_validates(
     assert runner.invoke(cli, ["init"]).exit_code == 0
     pure = (tmp_path / "pure" / "kvrules.yaml").read_text()
     assert "# converis:" in pure and "no co-publications, visits or applications" in pure
+
+
+def test_a_mail_server_that_is_down_is_said_to_hold_its_alerts(runner, tmp_path):
+    """config check --connect: a channel that cannot be reached keeps its alerts, retried."""
+    from tests.alerts.smtp_helpers import free_port
+
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "sources: {f: {adapter: file, settings: {path: .}}}\n"
+        "alerts:\n"
+        f"  channels: {{m: {{plugin: email, settings: {{host: 127.0.0.1, port: {free_port()}, "
+        "security: none, sender: k@localhost, to: [c@localhost]}}}\n"
+        "  routes: {committee: [m], adviser: [m], export-control: [m]}\n"
+    )
+    result = runner.invoke(cli, ["config", "check", "--connect", str(cfg)])
+    assert result.exit_code == 1
+    said = " ".join(result.stderr.split())
+    assert "alerts.channels.m: not reachable: " in said, result.stderr
+    assert "retried until it answers, never dead-lettered for an outage" in said

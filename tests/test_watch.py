@@ -85,3 +85,94 @@ def test_an_unchanged_or_merely_touched_rulebook_is_not_compiled_again(tmp_path:
         book.write_text(HEADER + TITLED, encoding="utf-8")
         fourth, changed = rulebooks.evaluator()
         assert changed == [book] and fourth is not third and rulebooks.compiled == 4
+
+
+ROR_FIXTURE = Path(__file__).parent / "refdata" / "fixtures" / "ror_affiliations.json"
+
+
+def test_watch_keeps_no_resolver_of_an_earlier_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each scan loads the lists' index (a ROR registry imported); the last scan's resolver is
+    freed, not kept for good: a resolver held in a reference cycle was frozen by the next
+    load's gc.freeze() and `watch` grew by one resolver (tens of MB with full ROR) per scan."""
+    import weakref
+
+    from kvrules.refdata import cache
+    from kvrules.refdata.importers import import_file
+    from kvrules.refdata.shipped import open_reference_store
+
+    config, _ = _config(tmp_path)
+    with open_reference_store(tmp_path / "ref.db") as ref:
+        import_file(ref, "ror", ROR_FIXTURE, edition="v2.9")  # CC0, see fixtures/README.md
+    loaded: list[weakref.ref] = []
+    resolver_of = cache.Index.resolver
+
+    def recorded(index: cache.Index):  # every resolver a scan uses, watched, not held
+        found = resolver_of(index)
+        loaded.append(weakref.ref(found))
+        return found
+
+    monkeypatch.setattr(cache.Index, "resolver", recorded)
+    alive: list[int] = []
+    monkeypatch.setattr(
+        "kvrules.cli.scan.time.sleep",
+        lambda _: alive.append(sum(r() is not None for r in loaded)),
+    )
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", "5", "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output
+    assert len(loaded) >= 5  # a resolver each scan (the index loaded from its kept file)
+    assert alive == [0, 0, 0, 0], alive  # between scans, none of the earlier ones is left
+
+
+def test_a_next_scan_already_due_is_said_as_now() -> None:
+    """A scan longer than the interval said "next scan at 09:46:42" at 09:47:40."""
+    from datetime import datetime, timedelta
+
+    from kvrules.cli.scan import next_scan
+
+    started = datetime(2026, 12, 7, 9, 45, 42).astimezone()
+    due = started + timedelta(minutes=1)
+    assert next_scan(due, started + timedelta(seconds=4)) == " · next scan at 09:46:42"
+    assert next_scan(due, started + timedelta(seconds=118)) == " · next scan now"
+    assert next_scan(due, due) == " · next scan now"
+
+
+def test_the_watch_line_says_alerts_held_while_mail_is_unreachable(tmp_path: Path) -> None:
+    """'0 alerts' was all the line said while 500 alerts waited for a mail server that was
+    down; it now says how many are held and since when their channel is unreachable."""
+    from tests.alerts.smtp_helpers import free_port
+
+    exports = project_exports(tmp_path, ["P1", "P2"], partners=[{"name": "Acme", "country": "CN"}])
+    book = tmp_path / "rules" / "rb.yaml"
+    book.parent.mkdir()
+    book.write_text(
+        HEADER
+        + rule_yaml(
+            "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
+        ),
+        encoding="utf-8",
+    )
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
+        f"rulebooks: [{book.parent}]\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
+        f"        host: 127.0.0.1\n        port: {free_port()}\n        security: none\n"
+        "        sender: kvrules@localhost\n        to: [committee@uni.example]\n"
+        "  routes:\n    committee: [mail]\n",
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", "1", "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output
+    line = next(
+        line
+        for line in res.stdout.splitlines()
+        if line.endswith("quarantined") or " quarantined" in line
+    )
+    assert "2 alerts (2 held: mail unreachable since " in line, line

@@ -678,13 +678,30 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             between_scans = True
             runs += 1
             last = times is not None and runs >= times
-            upcoming = "" if last else f" · next scan at {(started + period):%H:%M:%S}"
+            upcoming = "" if last else next_scan(started + period, datetime.now().astimezone())
             click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
             if not last:
                 pause = started + period - datetime.now().astimezone()
                 time.sleep(max(0.0, pause.total_seconds()))
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
+
+
+def _waiting(report: ScanReport) -> str:
+    """Alerts the outbox holds because delivery failed: "0 alerts" alone read as all sent."""
+    if not report.alerts_waiting:
+        return ""
+    down = "; ".join(
+        f"{channel} unreachable since {datetime.fromisoformat(since).astimezone():%Y-%m-%d %H:%M}"
+        for channel, since in sorted(report.channels_unreachable.items())
+    )
+    return f" ({report.alerts_waiting} held: {down or 'delivery failing, see `kvrules alerts`'})"
+
+
+def next_scan(due: datetime, now: datetime) -> str:
+    """When the next scan starts, for the end of a `watch` line: a scan that took longer than
+    the interval is followed at once, and the line says "now", not a time already past."""
+    return f" · next scan at {due:%H:%M:%S}" if due > now else " · next scan now"
 
 
 def _files_in_words(files: list[Path]) -> str:
@@ -723,7 +740,7 @@ def watch_summary(report: ScanReport) -> str:
     return (
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, {rescreened}"
         f"{found} new findings, {report.cases_opened} cases opened, "
-        f"{report.alerts_queued} alerts, {report.quarantined} quarantined"
+        f"{report.alerts_queued} alerts{_waiting(report)}, {report.quarantined} quarantined"
         + (
             f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified

@@ -296,6 +296,8 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             "possible_repeat": a.possible_repeat,
             "sending_since": a.sending_since.isoformat() if a.sending_since else None,
             "doubt": a.doubt,
+            # the channel could not be reached since then: retried, never dead-lettered for it
+            "unreachable_since": a.unreachable_since.isoformat() if a.unreachable_since else None,
         }
         for a in found
     ]
@@ -352,6 +354,13 @@ def _failed(row: dict) -> str:
     """The last error and what happens next: when it is tried again, or that it is not."""
     if row["status"] == "pending":
         at = datetime.fromisoformat(row["next_attempt_at"]).astimezone(UTC)
+        if since := row.get("unreachable_since"):
+            down = datetime.fromisoformat(since).astimezone(UTC)
+            return (
+                f"{row['last_error']}; unreachable since {down:%Y-%m-%d %H:%M} UTC: retried "
+                f"until it answers (never dead-lettered for an outage); will retry at "
+                f"{at:%Y-%m-%d %H:%M} UTC"
+            )
         return f"{row['last_error']}; will retry at {at:%Y-%m-%d %H:%M} UTC"
     if row["status"] == "dead":
         again = f"`kvrules deliver --requeue {row['id']}` sends it again"

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 
 from kvrules.model import CollaborationEvent, Funder, ListMatch, Organisation
@@ -198,10 +198,23 @@ class OrganisationScreen:
         self.suppressed = suppressed
         # "list@edition" → where that edition comes from, given to each of its matches
         self.provenance = dict(provenance or {})
-        self._match = lru_cache(maxsize=cache_size)(self._resolve)
+        # A cached function of the resolver and provenance, not of ``self``: a bound method
+        # in the cache made a reference cycle, freed only by the cyclic collector; the index
+        # load's gc.freeze() then kept it, and the whole resolver with it, for good (a
+        # `watch` grew by one resolver every scan).
+        self._match = lru_cache(maxsize=cache_size)(
+            partial(self._resolve, resolver, self.provenance)
+        )
 
-    def _resolve(self, name: str, country: str | None, ror: str | None) -> tuple[ListMatch, ...]:
-        found = self.resolver.match(name, country, ror)
+    @staticmethod
+    def _resolve(
+        resolver: Resolver,
+        provenance: Mapping[str, Provenance],
+        name: str,
+        country: str | None,
+        ror: str | None,
+    ) -> tuple[ListMatch, ...]:
+        found = resolver.match(name, country, ror)
         return tuple(
             ListMatch(
                 list=m.list,
@@ -211,14 +224,14 @@ class OrganisationScreen:
                 ror_id=m.ror_id,
                 method=m.method,
                 score=m.score,
-                candidate=m.candidate or m.score < self.resolver.threshold,
+                candidate=m.candidate or m.score < resolver.threshold,
                 kind=m.kind,
                 matched=m.matched,
                 part=m.part,
                 via=m.via,
                 explanation=m.explanation,
                 country=m.country,
-                **self.provenance.get(f"{m.list}@{m.edition}", {}),
+                **provenance.get(f"{m.list}@{m.edition}", {}),
             )
             for m in found
         )

@@ -157,6 +157,10 @@ def _from_payload(payload: bytes, threshold: float) -> Resolver | None:
     # walk the whole index again in the middle of matching, 0.7 s each time with a full ROR
     # import; they are still freed as usual when the resolver is dropped (they hold no cycles)
     collecting = gc.isenabled()
+    if collecting:
+        # garbage in reference cycles (a previous scan's, in a `watch`) is freed now: frozen
+        # below, it would never be freed (gc.freeze moves every object it finds, garbage too)
+        gc.collect()
     gc.disable()
     try:
         state = marshal.loads(payload)

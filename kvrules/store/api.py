@@ -40,9 +40,11 @@ from kvrules.store.db import (
     StoreError,
     connect,
     connect_read_only,
+    is_busy,
     migrate,
     newer_schema,
     schema_version,
+    set_busy_timeout,
     ts,
     utcnow,
 )
@@ -58,6 +60,24 @@ def _on_stderr(line: str) -> None:
     """Where an upgrade is said when the caller does not say where: the operator's terminal,
     or the log of a service (``serve``)."""
     print(line, file=sys.stderr)
+
+
+def _require_latest(conn: sqlite3.Connection, path: Path, current: int | None = None) -> None:
+    """Refuse, in words and without writing, a database whose schema is not this kvrules'."""
+    if current is None:
+        current = schema_version(conn)
+    latest = MIGRATIONS[-1].version
+    if current == latest:
+        return
+    if current > latest:
+        raise newer_schema(path, current, latest)
+    if current == 0:
+        raise StoreError(f"{path} is not a kvrules database (it has no schema)")
+    raise StoreError(
+        f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
+        f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
+        "was changed"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         create: bool = False,
         read_only: bool = False,
         say: Callable[[str], None] = _on_stderr,
+        migrate_schema: bool = True,
+        busy_timeout: float | None = None,
     ) -> Store:
         """Open (creating the file if needed) and migrate; safe to call on every start. A
         missing folder is created only with ``create`` (a command that may start a database,
@@ -96,7 +118,13 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         (``X.schema-N.bak``), ``say`` is told (stderr by default) and the audit log records
         it (kvrules.store.upgrade). ``read_only``: open without writing anything, also where
         nothing can be written (kvrules.store.db.connect_read_only); an older database is
-        then refused with what to run, not upgraded behind a command that only reads."""
+        then refused with what to run, not upgraded behind a command that only reads.
+
+        ``migrate_schema=False`` (the web app, on every request): the schema version is only
+        read, never written, so opening takes no write lock and works beside a scan that holds
+        it; an older schema is refused with what to run (``serve`` upgrades once at start).
+        ``busy_timeout``: seconds a write waits for another writer before ``StoreBusy``
+        (default SQLite's 30 s set in ``connect``)."""
         path = Path(path)
         if read_only:
             return cls._open_read_only(path, clock)
@@ -112,11 +140,19 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             failed = storage_error(e, path)  # a full, read-only or failing disk: said so
             raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
         try:
+            if busy_timeout is not None:
+                set_busy_timeout(db.conn, busy_timeout)
+            if not migrate_schema:
+                _require_latest(db.conn, path)
+                return cls(db, path, clock)
             now = clock()
             migrate(db, now, upgrading=Upgrade(path, now, say))
+        except StoreError:
+            db.close()
+            raise
         except sqlite3.DatabaseError as e:  # not a database, a damaged one, or a busy one
             db.close()
-            if "locked" in str(e) or "busy" in str(e):
+            if is_busy(e):
                 raise StoreError(
                     f"the database {path} is busy ({e}): a scan or another kvrules process is "
                     "writing; try again when it has finished"
@@ -182,19 +218,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         except sqlite3.DatabaseError as e:
             db.close()
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
-        latest = MIGRATIONS[-1].version
-        if current == latest:
-            return cls(db, path, clock)
-        db.close()
-        if current > latest:
-            raise newer_schema(path, current, latest)
-        if current == 0:
-            raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-        raise StoreError(
-            f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
-            f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
-            "was changed"
-        )
+        try:
+            _require_latest(db.conn, path, current)
+        except StoreError:
+            db.close()
+            raise
+        return cls(db, path, clock)
 
     def close(self) -> None:
         self._db.close()
@@ -674,15 +703,23 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         now: datetime | None = None,
         policy: _outbox.RetryPolicy | None = None,
         permanent: bool = False,
+        unreachable: bool = False,
     ) -> _outbox.OutboxAlert | None:
-        """Count a failure: retry later with backoff, or dead-letter (audited)."""
+        """Count a failure: retry later with backoff, or dead-letter (audited). An
+        ``unreachable`` channel (an outage) is retried for as long as it lasts."""
         now = self._now(now)
         with self._db.transaction() as c:
             before = _outbox.get(c, row_id)
             if before is None or before.status != "pending":
                 return before
             row = _outbox.mark_failed(
-                c, row_id, now, error, policy or _outbox.RetryPolicy(), permanent=permanent
+                c,
+                row_id,
+                now,
+                error,
+                policy or _outbox.RetryPolicy(),
+                permanent=permanent,
+                unreachable=unreachable,
             )
             if row is not None and row.status == "dead":
                 details = {
@@ -729,6 +766,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def alerts(self, status: str | None = None) -> list[_outbox.OutboxAlert]:
         """All outbox rows, or those ``pending`` / ``delivered`` / ``dead``."""
         return _outbox.listing(self._db.conn, status)
+
+    def pending_alert_count(self) -> int:
+        """Outbox rows neither delivered nor dead-lettered (waiting, or retried)."""
+        return _outbox.pending_count(self._db.conn)
 
     # -- write-back queue ------------------------------------------------------------------
 

@@ -478,4 +478,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     # An account limited to some units (JSON list of unit names as the RIS gives them): it
     # sees only the cases of records in them. NULL: every unit, as before.
     Migration(15, "accounts scoped to units", ("ALTER TABLE users ADD COLUMN units TEXT",)),
+    # Since when an alert's channel could not be reached (NULL: it could, or no attempt yet):
+    # such an alert is retried for as long as the outage lasts, never dead-lettered for it,
+    # and `kvrules alerts` and `watch` say since when.
+    Migration(
+        16,
+        "alerts remember an unreachable channel",
+        ("ALTER TABLE alert_outbox ADD COLUMN unreachable_since TEXT",),
+    ),
 )

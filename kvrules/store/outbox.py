@@ -29,10 +29,14 @@ class RetryPolicy:
     factor: float = 2.0
     max_delay: timedelta = timedelta(hours=6)
     max_attempts: int = 8
+    # An unreachable channel (an outage) is retried at least this often, for as long as it
+    # lasts: the alerts go out soon after it is back, and none is dead-lettered for it.
+    unreachable_max_delay: timedelta = timedelta(minutes=30)
 
-    def delay(self, attempts: int) -> timedelta:
+    def delay(self, attempts: int, *, unreachable: bool = False) -> timedelta:
         """Wait after the ``attempts``-th failed attempt (1-based)."""
-        return min(self.base_delay * self.factor ** max(attempts - 1, 0), self.max_delay)
+        cap = min(self.max_delay, self.unreachable_max_delay) if unreachable else self.max_delay
+        return min(self.base_delay * self.factor ** max(attempts - 1, 0), cap)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class OutboxAlert:
     last_error: str | None
     sending_since: datetime | None = None  # an attempt began and has no recorded outcome
     possible_repeat: bool = False  # a later attempt followed one whose outcome was unknown
+    # the channel could not be reached since then (an outage): retried, never dead-lettered
+    unreachable_since: datetime | None = None
 
     @property
     def status(self) -> str:
@@ -89,6 +95,7 @@ def _row(r: sqlite3.Row) -> OutboxAlert:
         last_error=r["last_error"],
         sending_since=opt(r["sending_since"]),
         possible_repeat=bool(r["possible_repeat"]),
+        unreachable_since=opt(r["unreachable_since"]),
     )
 
 
@@ -175,7 +182,8 @@ def mark_delivered(conn: sqlite3.Connection, row_id: int, now: datetime) -> Outb
     """Record success; None when the row was already delivered (nothing changes then)."""
     row = conn.execute(
         "UPDATE alert_outbox SET delivered_at = ?, attempts = attempts + 1, leased_until = NULL,"
-        " sending_since = NULL, last_error = NULL WHERE id = ? AND delivered_at IS NULL"
+        " sending_since = NULL, last_error = NULL, unreachable_since = NULL"
+        " WHERE id = ? AND delivered_at IS NULL"
         " RETURNING *",
         (ts(now), row_id),
     ).fetchone()
@@ -190,21 +198,29 @@ def mark_failed(
     policy: RetryPolicy,
     *,
     permanent: bool = False,
+    unreachable: bool = False,
 ) -> OutboxAlert | None:
-    """Count a failed attempt; schedule the retry, or dead-letter the row. Returns the new row."""
+    """Count a failed attempt; schedule the retry, or dead-letter the row. Returns the new row.
+
+    ``unreachable``: the channel could not be reached (an outage): retried with backoff for as
+    long as that lasts, never dead-lettered for it (``max_attempts`` counts other failures)."""
     row = get(conn, row_id)
     if row is None or row.status != "pending":
         return row
     attempts = row.attempts + 1
-    dead = permanent or attempts >= policy.max_attempts
+    unreachable = unreachable and not permanent
+    dead = permanent or (attempts >= policy.max_attempts and not unreachable)
+    since = (row.unreachable_since or now) if unreachable else None
     conn.execute(
         "UPDATE alert_outbox SET attempts = ?, next_attempt_at = ?, dead_at = ?,"
-        " leased_until = NULL, sending_since = NULL, last_error = ? WHERE id = ?",
+        " leased_until = NULL, sending_since = NULL, last_error = ?, unreachable_since = ?"
+        " WHERE id = ?",
         (
             attempts,
-            ts(now + policy.delay(attempts)),
+            ts(now + policy.delay(attempts, unreachable=unreachable)),
             ts(now) if dead else None,
             error[:MAX_ERROR_CHARS],
+            ts(since) if since else None,
             row_id,
         ),
     )
@@ -240,6 +256,12 @@ def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> OutboxAlert
         (ts(now), row_id),
     ).fetchone()
     return _row(row) if row else None
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    return conn.execute(
+        "SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
+    ).fetchone()[0]
 
 
 def listing(

@@ -13,8 +13,9 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kvrules.store.db import StoreBusy
 from kvrules.web import admin, api, auditpage, cases, export, login, prescreen, reportpage
-from kvrules.web.auth import csrf_token, error_page
+from kvrules.web.auth import busy_page, csrf_token, error_page, log
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
@@ -83,6 +84,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def store_busy(request: Request, exc: Exception) -> Response:
+    """A scan held the write lock longer than a page waits: one clear page, never a 500."""
+    log.warning("%s %s: %s", request.method, request.url.path, exc)
+    return busy_page(
+        request,
+        "A scan is writing to the database right now, so this could not be saved yet: "
+        "nothing was changed. Try again in a moment.",
+    )
+
+
 async def home(request: Request) -> Response:
     return RedirectResponse("/cases", status_code=303)
 
@@ -144,7 +155,9 @@ def create_app(settings: WebSettings) -> Starlette:
         ),
     ]
     app = Starlette(
-        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error, StoreBusy: store_busy},
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_context])

@@ -34,8 +34,11 @@ def settings(request: Request) -> WebSettings:
 
 def open_store(request: Request) -> Store:
     # One connection per request: a Store is not shared across threads, and SQLite/WAL lets
-    # the scanner write while the app reads.
-    return Store.open(settings(request).db)
+    # the scanner write while the app reads. Never migrating here: that takes the write lock,
+    # which a scan may hold for minutes (``serve`` upgrades the schema once, at start); a
+    # write waits ``busy_wait`` seconds, then ``StoreBusy`` becomes the busy page (app.py).
+    s = settings(request)
+    return Store.open(s.db, migrate_schema=False, busy_timeout=s.busy_wait)
 
 
 def csrf_token(request: Request) -> str:
@@ -132,9 +135,9 @@ def guard(
                 hidden = hidden_case(store, request, user) if user is not None else None
             if user is None:
                 if request.method == "GET":
-                    return RedirectResponse(
-                        f"/login?next={quote(request.url.path)}", status_code=303
-                    )
+                    # the whole address, filters too: a shared link opens as it was sent
+                    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
                 return error_page(request, 401, "Please sign in.")
             request.state.user = user
             if not can(user.role, permission):
@@ -171,6 +174,30 @@ def error_page(request: Request, status: int, message: str) -> Response:
     return request.app.state.templates.TemplateResponse(
         request, "error.html", {"status": status, "message": message}, status_code=status
     )
+
+
+SECRET_FIELDS = ("password", "csrf_token")  # never written back into a page
+
+
+def busy_page(request: Request, message: str) -> Response:
+    """503 with what was typed kept: a POST's fields in a form that sends them again."""
+    form = getattr(request.state, "form", None)
+    resend = None
+    if request.method == "POST" and form is not None:
+        resend = [
+            (name, str(value))
+            for name, value in form.multi_items()
+            if isinstance(value, str) and not any(s in name for s in SECRET_FIELDS)
+        ]
+    action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    response = request.app.state.templates.TemplateResponse(
+        request,
+        "busy.html",
+        {"message": message, "resend": resend, "action": action},
+        status_code=503,
+    )
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def safe_next(target: str | None) -> str:

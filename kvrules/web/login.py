@@ -13,6 +13,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kvrules.store.db import StoreBusy
 from kvrules.web.auth import (
     csrf_token,
     error_page,
@@ -25,9 +26,14 @@ from kvrules.web.auth import (
 from kvrules.web.security import csrf_ok
 
 
-def _form_again(request: Request, next_url: str, error: str, status: int) -> Response:
+def _form_again(
+    request: Request, next_url: str, error: str, status: int, username: str = ""
+) -> Response:
     return request.app.state.templates.TemplateResponse(
-        request, "login.html", {"next": next_url, "error": error}, status_code=status
+        request,
+        "login.html",
+        {"next": next_url, "error": error, "username": username},
+        status_code=status,
     )
 
 
@@ -68,8 +74,21 @@ async def login(request: Request) -> Response:
         log.warning("failed sign-in for %r from %s", name, address)
         return _form_again(request, next_url, "Unknown user name or wrong password.", 401)
     throttle.succeeded(address, name)
-    with open_store(request) as store:
-        store.audit(user.name, "user.signed-in", f"user:{user.name}", {})
+    try:
+        with open_store(request) as store:
+            store.audit(user.name, "user.signed-in", f"user:{user.name}", {})
+    except StoreBusy as busy:  # a sign-in is audited or does not happen
+        log.warning("sign-in of %r waited too long: %s", name, busy)
+        response = _form_again(
+            request,
+            safe_next(str(form.get("next", ""))),
+            "A scan is writing to the database right now, so you could not be signed in yet. "
+            "Try again in a moment.",
+            503,
+            username=name,
+        )
+        response.headers["Retry-After"] = "5"
+        return response
     login_session(request, user)
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 

@@ -9,12 +9,14 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.period import BadPeriod, days_before, parse_day, period_moments
+from kvrules.private import create_private
 from kvrules.records import RecordLinks
 from kvrules.store import Store
 from kvrules.timezone import today, zone
@@ -152,6 +154,7 @@ def write_report(
         time_zone=time_zone,
         until=until,
     )
+    create_private(out)  # case details, people's names: the owner's only, as the store is
     out.write_text(html, encoding="utf-8")
     return out
 
@@ -183,17 +186,12 @@ class AskedPeriod:
         return urlencode({"since": self.first, "until": self.last})
 
 
-@guard("view")
-async def portfolio_page(request: Request) -> Response:
-    if refused := unscoped_only(request.state.user):  # it counts every unit's cases
-        return error_page(request, 403, refused)
-    try:
-        asked = AskedPeriod.of(request)
-    except BadPeriod as exc:
-        return error_page(request, 400, f"{exc}.")
+def _portfolio(request: Request, asked: AskedPeriod) -> Portfolio:
+    """The portfolio, read in a thread of Starlette's pool: off the event loop, where seconds
+    of reading stopped every other request."""
     with open_store(request) as store:
         settings = request.app.state.settings
-        p = build(
+        return build(
             store,
             home_country=settings.home_country,
             today=today(settings.time_zone),  # overdue as the institution's calendar has it
@@ -203,24 +201,13 @@ async def portfolio_page(request: Request) -> Response:
             since=asked.since,
             until=asked.until,
         )
-    return request.app.state.templates.TemplateResponse(
-        request, "report.html", {**chart_context(p), "asked": asked}
-    )
 
 
-@guard("view")
-async def portfolio_download(request: Request) -> Response:
-    if refused := unscoped_only(request.state.user):
-        return error_page(request, 403, refused)
-    env = request.app.state.templates.env
+def _standalone(request: Request, asked: AskedPeriod) -> str:
     settings = request.app.state.settings
-    try:
-        asked = AskedPeriod.of(request)
-    except BadPeriod as exc:
-        return error_page(request, 400, f"{exc}.")
     with open_store(request) as store:
-        html = render_standalone(
-            env,
+        return render_standalone(
+            request.app.state.templates.env,
             store,
             home_country=settings.home_country,
             title="Knowledge-security portfolio report",
@@ -231,6 +218,31 @@ async def portfolio_download(request: Request) -> Response:
             since=asked.since,
             until=asked.until,
         )
+
+
+@guard("view")
+async def portfolio_page(request: Request) -> Response:
+    if refused := unscoped_only(request.state.user):  # it counts every unit's cases
+        return error_page(request, 403, refused)
+    try:
+        asked = AskedPeriod.of(request)
+    except BadPeriod as exc:
+        return error_page(request, 400, f"{exc}.")
+    p = await run_in_threadpool(_portfolio, request, asked)  # seconds at thousands of cases
+    return request.app.state.templates.TemplateResponse(
+        request, "report.html", {**chart_context(p), "asked": asked}
+    )
+
+
+@guard("view")
+async def portfolio_download(request: Request) -> Response:
+    if refused := unscoped_only(request.state.user):
+        return error_page(request, 403, refused)
+    try:
+        asked = AskedPeriod.of(request)
+    except BadPeriod as exc:
+        return error_page(request, 400, f"{exc}.")
+    html = await run_in_threadpool(_standalone, request, asked)
     return Response(
         html,
         media_type="text/html",

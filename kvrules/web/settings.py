@@ -85,6 +85,9 @@ class WebSettings:
     # the sources' ris_url patterns: the report links each case's record to the RIS
     links: RecordLinks = field(default_factory=dict, compare=False)
     session_max_age: int = 8 * 3600
+    # Seconds a page that writes waits for a scan's write lock before answering "busy, try
+    # again in a moment" (503); reads never wait (WAL: readers run beside the writer).
+    busy_wait: float = 5.0
     # Four-eyes: a decision waits for a second, different committee member's approval.
     four_eyes: bool = False
     # Pre-screening (form and API) with the configuration's rulebooks and lists; None: off.

@@ -15,7 +15,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret, unreachable
+from kvrules import (
+    Alert,
+    AlertChannel,
+    DeliveryError,
+    SecretMissing,
+    is_transient,
+    read_secret,
+    unreachable,
+)
 from kvrules.http import Deadline, is_loopback
 from kvrules_email.render import render
 
@@ -134,8 +142,10 @@ class EmailChannel(AlertChannel):
         except (OSError, smtplib.SMTPException) as exc:  # network, TLS and SMTP errors: retry
             if deadline.expired:  # the watchdog cut the connection
                 late = f"total deadline of {cfg.request_deadline:g} s passed (request_deadline)"
-                raise DeliveryError(f"SMTP {cfg.host}: {late}") from None
-            raise DeliveryError(self.scrub(self._in_words(exc))) from None
+                raise DeliveryError(f"SMTP {cfg.host}: {late}", transient=True) from None
+            raise DeliveryError(
+                self.scrub(self._in_words(exc)), transient=_try_later(exc)
+            ) from None
 
     def _in_words(self, exc: OSError | smtplib.SMTPException) -> str:
         """What went wrong with the mail server, as the person fixing it needs it said."""
@@ -178,7 +188,19 @@ class EmailChannel(AlertChannel):
             with deadline, self._session(deadline) as smtp:
                 code, _ = smtp.noop()
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(self.scrub(f"SMTP {cfg.host}:{cfg.port}: {exc}")) from None
+            raise DeliveryError(
+                self.scrub(f"SMTP {cfg.host}:{cfg.port}: {exc}"), transient=_try_later(exc)
+            ) from None
         tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "no TLS (loopback)"}[cfg.security]
         login = ", logged in" if cfg.username else ""
         return f"SMTP {cfg.host}:{cfg.port} answered {code} ({tls}{login}); nothing was sent"
+
+
+def _try_later(exc: OSError | smtplib.SMTPException) -> bool:
+    """The mail server is down, unreachable or said "try again later" (a 4xx reply, a dropped
+    connection): retried for as long as that lasts, never dead-lettered for it."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    return is_transient(exc)

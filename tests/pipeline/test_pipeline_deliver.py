@@ -52,16 +52,18 @@ def test_mail_held_by_an_outage_goes_out_once_when_asked(system: System) -> None
 
 
 def test_a_dead_lettered_alert_is_requeued_by_id(system: System) -> None:
-    real = int(
-        yaml.safe_load(system.config.read_text())["alerts"]["channels"]["mail"]["settings"]["port"]
-    )
-    _mail_port(system, free_port(), max_attempts=1)  # one failure dead-letters
+    # A mail server that is down is an outage: retried, never dead-lettered. A permanent
+    # refusal is: a channel with no recipient for the route.
+    original = system.config.read_text(encoding="utf-8")
+    config = yaml.safe_load(original)
+    config["alerts"]["channels"]["mail"]["settings"].update(to=[], routes={})
+    system.config.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     scan(system)
     with system.store() as store:
         dead = [a for a in store.alerts("dead") if a.channel == "mail"]
     assert dead and system.mail_keys() == []
 
-    _mail_port(system, real)
+    system.config.write_text(original, encoding="utf-8")
     code, summary = deliver(system, "--requeue", str(dead[0].id))
     assert (code, summary["requeued"], summary["delivered"]) == (0, 1, 1)
     assert system.mail_keys() == [dead[0].key]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -167,3 +168,28 @@ def test_security_headers(db: Path) -> None:
     assert "default-src 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_signing_in_keeps_the_filters_of_a_shared_link(db: Path) -> None:
+    """`/cases?q=Beihang&severity=high` signed out went to `/login?next=/cases`."""
+    client = app_for(db)
+    shared = "/cases?q=Beihang&severity=high"
+    r = client.get(shared, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(r.headers["location"])
+    assert 'name="next" value="/cases?q=Beihang&amp;severity=high"' in page.text
+    signed_in = client.post(
+        "/login",
+        data={
+            "username": "viewer",
+            "password": PASSWORD,
+            "csrf_token": token(page.text),
+            "next": "/cases?q=Beihang&severity=high",
+        },
+        follow_redirects=False,
+    )
+    assert signed_in.status_code == 303 and signed_in.headers["location"] == shared
+    # still same-site paths only
+    for elsewhere in ("//evil.example/cases?q=x", "https://evil.example/?a=b"):
+        page = client.get(f"/login?next={quote(elsewhere, safe='')}")
+        assert 'name="next" value="/cases"' in page.text
