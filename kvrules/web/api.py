@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
@@ -46,7 +47,7 @@ def _bearer(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-class TooLarge(Exception):
+class TooLarge(KvrulesError, ValueError):
     """A body over ``MAX_BODY``: refused before more of it is read."""
 
 
