@@ -79,11 +79,11 @@ def markdown_report(
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding
-            lines.append(f"- **{f.rule_title}** ({Severity(f.severity).value})")
+            lines.append(f"- **{md_text(f.rule_title)}** ({Severity(f.severity).value})")
             if f.risks:
-                lines.append(f"  - risk: {'; '.join(f.risk_labels)}")
-            lines.append(f"  - why it matters: {f.rationale}")
-            lines.append(f"  - source: {f.citation.cite}")
+                lines.append(f"  - risk: {md_text('; '.join(f.risk_labels))}")
+            lines.append(f"  - why it matters: {md_text(f.rationale)}")
+            lines.append(f"  - source: {md_text(f.citation.cite)}")
             lines += [f"  - evidence: {md_text(sentence)}" for sentence in stored.in_words(subject)]
             lines += [
                 f"  - since it was found: {md_text(lapse)}" for lapse in stored.lapse_in_words()
@@ -108,15 +108,36 @@ def markdown_report(
 
 
 def md_code(text: str) -> str:
-    """Text as Markdown code: a fence longer than any run of backticks inside it."""
+    """Text as Markdown code, on one line (a blank line would end the code and let the rest be
+    markup): a fence longer than any run of backticks inside it."""
+    text = _MD_LINE_BREAKS.sub(" ", text)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+# Line breaks Markdown or a reader may honour (CR, LF, VT, FF, NEL, the Unicode separators):
+# RIS text is one line wherever Markdown is written, or a title could start its own bullet.
+_MD_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+_MD_INLINE = frozenset("\\`*_[]<>#|~&")  # markup anywhere: emphasis, code, links, HTML, tables
+# Markup only at the start of a line (a list item, a heading underline, a quote, a numbered item)
+_MD_LINE_START = re.compile(r"([-+=>]|\d{1,9}(?=[.)]))")
+
+
 def md_text(text: str) -> str:
-    """RIS text in Markdown: a title with '*' or '<' must not turn into markup."""
-    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+    """RIS text in Markdown, on one line and never markup: a title with '*', '<' or a line break
+    followed by '- Result: GREEN' must not turn into emphasis, HTML or a forged list item. Every
+    place that writes RIS text into Markdown (heading, list item, table cell, paragraph) uses
+    this, so the text may start a line safely too."""
+    flat = _MD_LINE_BREAKS.sub(" ", text).strip()
+    escaped = "".join("\\" + c if c in _MD_INLINE else c for c in flat)
+    start = _MD_LINE_START.match(escaped)
+    if start is None:
+        return escaped
+    if start.group()[0].isdigit():  # "2024. A year" is a numbered item: escape the full stop
+        end = start.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return "\\" + escaped
 
 
 def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any
 import click
 from pydantic import ValidationError
 from rich.console import Console
-from rich.markup import escape
 
 from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, screening_config, settings_options
-from kvrules.cli.output import styled
+from kvrules.cli.output import json_line, shown, styled
 from kvrules.errors import KvrulesError
 from kvrules.timezone import local_time, zone
 
@@ -159,7 +158,7 @@ def check(
         _write(output, result, tz, as_json=as_json, technical=technical)
         return
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
+        click.echo(json_line(result.as_dict()))
         return
     # hard-wrapped to the terminal's width only on a terminal: redirected to a file, a line
     # is a line
@@ -223,32 +222,32 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
     reason = triage.reason + (f" [{triage.rule}]" if technical and triage.rule else "")
     # "NOT COMPLETE" in place of a green one is not printed green
     style = "bold" if triage.headline == INCOMPLETE else COLOURS[triage.colour]
-    console.print(f"[{style}]{triage.headline}[/] — {escape(reason)}")
+    console.print(f"[{style}]{triage.headline}[/] — {shown(reason)}")
     title = result.proposal.title
     console.print(
-        f"Pre-screen: {escape(title)}, {local_time(result.at, tz)}, "
+        f"Pre-screen: {shown(title)}, {local_time(result.at, tz)}, "
         f"reference {result.proposal.reference}"
     )
     for label, text in screened_lines(result.proposal.model_dump(mode="json")):
-        console.print(f"{label}: {escape(text)}")
+        console.print(f"{label}: {shown(text)}")
     areas = result.areas if technical else result.areas_in_words()
-    console.print(f"Sensitive research areas: {escape('; '.join(areas) or 'none found')}")
+    console.print(f"Sensitive research areas: {shown('; '.join(areas) or 'none found')}")
     for f in result.findings:
-        console.print(f"\n{styled(f.severity)} [bold]{escape(f.rule_title)}[/]")
-        console.print(f"  {escape(f.rationale.strip())}")
+        console.print(f"\n{styled(f.severity)} [bold]{shown(f.rule_title)}[/]")
+        console.print(f"  {shown(f.rationale.strip())}")
         evidence = result.evidence_technically(f) if technical else result.evidence_in_words(f)
         for line in evidence:
-            console.print(f"  · {escape(line)}")
+            console.print(f"  · {shown(line)}")
         rule = f"{f.rulebook.id}/{f.rule_id} — " if technical else "source: "
-        console.print(f"  [dim]{escape(rule + f.citation.cite)}[/]")
+        console.print(f"  [dim]{shown(rule + f.citation.cite)}[/]")
     if not result.findings:
         console.print("No findings.")
     if result.not_compared:  # no finding for those awards is no all-clear on them
-        console.print(f"\n{escape(result.not_compared)}")
+        console.print(f"\n{shown(result.not_compared)}")
     answer = result.as_dict()
     said = answer if technical else answer["in_words"]  # list and entry ids: --technical
     for line in answer["in_words"]["one_organisation"]:
-        console.print(f"\n{escape(line)}")
+        console.print(f"\n{shown(line)}")
     for line in [
         *said["found"],
         *said["set_aside"],
@@ -256,17 +255,17 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         *said["unidentified"],
         *said["read_as_person"],
     ]:
-        console.print(f"\n{escape(line)}")
+        console.print(f"\n{shown(line)}")
     for line in answer["in_words"]["countries_taken"]:
-        console.print(f"\n{escape(line)}")
+        console.print(f"\n{shown(line)}")
     for line in answer["in_words"]["not_checked"]:
-        console.print(f"\n{escape(line)}")
+        console.print(f"\n{shown(line)}")
     if countries := answer["in_words"]["countries"]:  # no organisation is searched in them
-        console.print(f"\nCountries checked against {escape(' and '.join(countries))}.")
+        console.print(f"\nCountries checked against {shown(' and '.join(countries))}.")
     console.print(
         "\nNot on a list means not found in these editions — not that a partner is safe. "
         "Send it to the committee when in doubt."
     )
     # the countries' sources are said above
     versions = [v for v in screened_with(answer) if not v.startswith("countries checked")]
-    console.print("\nScreened with " + escape("; ".join(versions)) + ".")
+    console.print("\nScreened with " + shown("; ".join(versions)) + ".")

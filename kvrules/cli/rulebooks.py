@@ -9,11 +9,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
-from kvrules.cli.output import styled
+from kvrules.cli.output import shown, styled
 from kvrules.config import Config
 from kvrules.engine import load_rulebooks
 from kvrules.errors import KvrulesError
@@ -287,7 +286,7 @@ def _print_findings(findings: list[tuple[Finding, dict[str, Any]]], events: int)
         table.add_column(col, overflow="fold")
     for f, record in findings:
         label = describe(record, f.source_system, f.source_record_id)
-        in_words = "\n".join(f"• {sentence}" for sentence in said(f.evidence, record))
+        in_words = [f"• {sentence}" for sentence in said(f.evidence, record)]
         technical = [
             f"{f.source_system}:{f.source_record_id} {f.event_kind}",
             f"{f.rulebook.id}/{f.rule_id} v{f.rulebook.version} sha256:{f.rulebook.sha256[:12]}",
@@ -295,10 +294,10 @@ def _print_findings(findings: list[tuple[Finding, dict[str, Any]]], events: int)
         ]
         table.add_row(
             styled(f.severity),
-            escape(str(label)),
-            escape(f"{f.rule_title}\n{in_words}"),
-            escape("\n".join(technical)),
-            escape(f.citation.cite),
+            shown(str(label)),
+            "\n".join(map(shown, [f.rule_title, *in_words])),  # one line each
+            "\n".join(map(shown, technical)),
+            shown(f.citation.cite),
         )
     console.print(table)
 

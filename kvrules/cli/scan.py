@@ -26,7 +26,7 @@ from kvrules.cli.options import (
     open_existing,
     settings_options,
 )
-from kvrules.cli.output import progress_console
+from kvrules.cli.output import progress_console, terminal_text
 from kvrules.config import Config, parse_duration
 from kvrules.errors import KvrulesError
 from kvrules.pipeline import Reader, Scanner, ScanReport
@@ -137,9 +137,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     _say_writeback_failures(report.writeback_failures)
     for problem in report.plugin_errors:
         click.echo(
-            f"{problem}: a plugin error, not retried; once the plugin is fixed, the write-back "
-            "is queued again when the record is next evaluated (it changes, or a list or "
-            "rulebook does)",
+            f"{terminal_text(problem)}: a plugin error, not retried; once the plugin is fixed, "
+            "the write-back is queued again when the record is next evaluated (it changes, or "
+            "a list or rulebook does)",
             err=True,
         )
     if report.budget_exhausted:
@@ -156,16 +156,20 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
         click.echo(f"Countries checked against {said}.")
     if report.unidentified:
-        click.echo(not_identified_in_words(report.unidentified, report.named_like_persons))
+        # organisations' names as the RIS spells them: shown, never run by the terminal
+        click.echo(
+            terminal_text(not_identified_in_words(report.unidentified, report.named_like_persons))
+        )
     if report.read_as_person:
-        click.echo(read_as_persons_in_words(report.read_as_person))
+        click.echo(terminal_text(read_as_persons_in_words(report.read_as_person)))
     if report.funding_not_compared:
-        click.echo(report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + ".")
+        said = report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + "."
+        click.echo(terminal_text(said))  # currencies as the RIS writes them
     if report.awards_not_compared:  # no finding for them is no all-clear (kvrules.thresholds)
         from kvrules.thresholds import NotCompared
 
         missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
-        click.echo(missed.in_words())
+        click.echo(terminal_text(missed.in_words()))
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted
@@ -179,7 +183,10 @@ def _say_writeback_failures(failures: dict[str, int]) -> None:
     """Each reason write-backs failed, once, with how many records it stopped (on stderr)."""
     for why, count in list(failures.items())[:SHOWN_FAILURES]:
         records = "1 record" if count == 1 else f"{count} records"
-        click.echo(f"write-back failed for {records}, retried at the next scan: {why}", err=True)
+        click.echo(
+            f"write-back failed for {records}, retried at the next scan: {terminal_text(why)}",
+            err=True,
+        )
     if len(failures) > SHOWN_FAILURES:
         others = sum(list(failures.values())[SHOWN_FAILURES:])
         click.echo(

@@ -3,7 +3,6 @@ the write-backs set aside), quarantine, the audit log."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from kvrules.cli.options import (
@@ -24,7 +22,7 @@ from kvrules.cli.options import (
 )
 from kvrules.cli.options import JSON_OPTION as JSON_OPT
 from kvrules.cli.output import emit as _emit
-from kvrules.cli.output import styled
+from kvrules.cli.output import json_line, shown, styled
 from kvrules.history import case_words, decision_in_words, sentence
 from kvrules.history import technical as technical_detail
 from kvrules.plain import count_of, screened_in_words
@@ -47,8 +45,9 @@ def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks,
 
 
 def _record_text(label: RecordLabel) -> str:
-    """The record's name, then its address in the RIS; the source's own id is in ``--json``."""
-    return str(label) + (f"\n{label.url}" if label.url else "")
+    """The record's name, then its address in the RIS, as rich markup (each line ``shown``);
+    the source's own id is in ``--json``."""
+    return shown(str(label)) + (f"\n{shown(label.url)}" if label.url else "")
 
 
 @click.command()
@@ -116,15 +115,13 @@ def findings(
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            escape(_record_text(labels[r["case"]])),
-            escape(
-                "\n".join(
-                    [
-                        r["title"],
-                        *(f"• {e}" for e in r["evidence"]),
-                        *(f"• since it was found: {lapse}" for lapse in r["since_found"]),
-                    ]
-                )
+            _record_text(labels[r["case"]]),
+            "\n".join(  # one line each: a line break inside RIS text is folded by shown()
+                [
+                    shown(r["title"]),
+                    *(shown(f"• {e}") for e in r["evidence"]),
+                    *(shown(f"• since it was found: {lapse}") for lapse in r["since_found"]),
+                ]
             ),
         )
     _emit(rows, as_json, table)
@@ -205,12 +202,12 @@ def show(
         ],
     }
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        click.echo(json_line(data))
         return
     console = Console()
-    # Record text goes through escape(): rich would read "[high]" or "[/]" in it as markup.
+    # Record text goes through shown(): rich would read "[high]" or "[/]" in it as markup.
     console.print(
-        f"[bold]Case {case.id}[/] {escape(label.heading)} — {styled(case.severity.value)}, "
+        f"[bold]Case {case.id}[/] {shown(label.heading)} — {styled(case.severity.value)}, "
         f"{case.status}"
         + (f", decision: {decision_in_words(case.decision)}" if case.decision else "")
     )
@@ -223,24 +220,24 @@ def show(
         ("in the RIS", label.url),
     ):
         if value:  # soft_wrap: a link broken over two lines cannot be clicked or copied
-            console.print(f"  {what}: {escape(value)}", soft_wrap=what == "in the RIS")
+            console.print(f"  {what}: {shown(value)}", soft_wrap=what == "in the RIS")
     for what, value in visit_facts(visit) if visit else []:
         if what != "Host unit":  # said above, as the unit
-            console.print(f"  {what.lower()}: {escape(value)}")
+            console.print(f"  {what.lower()}: {shown(value)}")
     for line in data["not_screened_on_country"]:
-        console.print(f"  not screened on a country: {escape(line)}")
+        console.print(f"  not screened on a country: {shown(line)}")
     if screened:
-        console.print(f"  {escape(screened_in_words(screened, titles))}")
+        console.print(f"  {shown(screened_in_words(screened, titles))}")
     for s in items:
         f = s.finding
         rule = (
-            f"rule {f.rulebook.id}/{f.rule_id} v{escape(f.rulebook.version)} "
+            f"rule {f.rulebook.id}/{f.rule_id} v{shown(f.rulebook.version)} "
             f"sha256:{f.rulebook.sha256[:12]}, "
             if technical
             else ""
         )
         console.print(
-            f"\n[bold]{escape(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
+            f"\n[bold]{shown(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
         )
         evidence = s.technically(subject) if technical else s.in_words(subject)
         lines = [f"evidence: {e}" for e in evidence]
@@ -254,12 +251,12 @@ def show(
         if f.legal_basis:
             lines.append(f"legal basis: {f.legal_basis}")
         for line in lines:
-            console.print(f"  {escape(line)}")
+            console.print(f"  {shown(line)}")
     console.print("\n[bold]History[/]")
     for h in data["history"]:
         at = local_time(h["at"], tz)  # as the web shows it: the institution's zone, named
         detail = f" [{h['technical']}]" if technical and h["technical"] else ""
-        console.print(f"  {at}  {escape(h['actor'])} {escape(h['in_words'] + detail)}")
+        console.print(f"  {at}  {shown(h['actor'])} {shown(h['in_words'] + detail)}")
 
 
 @click.command()
@@ -311,8 +308,7 @@ def alerts(db: Path, as_json: bool, status: str) -> None:
             f"{r['channel']} → {r['route']}",
             str(r["case"]),
             str(r["attempts"]),
-            escape(r["title"] or "")
-            + (f"\n[red]{escape(_failed(r))}[/]" if r["last_error"] else ""),
+            shown(r["title"] or "") + (f"\n[red]{shown(_failed(r))}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
 
@@ -440,15 +436,16 @@ def writebacks(db: Path, as_json: bool, status: str, requeue: tuple[int, ...]) -
         table.add_row(
             str(r["id"]),
             r["status"],
-            escape((f"{r['title']}\n" if r["title"] else "") + f"{r['source']} → {r['record']}"),
+            (f"{shown(r['title'])}\n" if r["title"] else "")
+            + shown(f"{r['source']} → {r['record']}"),
             str(r["case"]) if r["case"] else "–",
             str(r["attempts"]),
-            escape(
-                f"{left}\n(kvrules would set {' '.join(r['tags']) or 'none'})"
+            (
+                f"{shown(left)}\n" + shown(f"(kvrules would set {' '.join(r['tags']) or 'none'})")
                 if (left := left_in_words(w))
-                else " ".join(r["tags"]) or "(none)"
+                else shown(" ".join(r["tags"]) or "(none)")
             )
-            + (f"\n[red]{escape(r['last_error'])}[/]" if r["last_error"] else ""),
+            + (f"\n[red]{shown(r['last_error'])}[/]" if r["last_error"] else ""),
         )
     _emit(rows, as_json, table)
 
@@ -474,7 +471,7 @@ def quarantine(db: Path, as_json: bool) -> None:
     for col in ("source", "record", "reason", "seen"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(*map(escape, (r["source"], r["record"], r["reason"])), str(r["times_seen"]))
+        table.add_row(*map(shown, (r["source"], r["record"], r["reason"])), str(r["times_seen"]))
     _emit(rows, as_json, table)
 
 

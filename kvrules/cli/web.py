@@ -174,10 +174,17 @@ def serve(
     settings = WebSettings.for_host(db, host, **kw)
     listening = _listen(host, port)  # before saying where: a busy port is one line, not a log
     click.echo(f"kvrules web: http://{host}:{port}/ (database {db})")
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), log_level="info", proxy_headers=False)
-    )
+    server = uvicorn.Server(server_config(create_app(settings)))
     server.run(sockets=[listening])
+
+
+def server_config(app: Any) -> Any:
+    """uvicorn's settings for the app: forwarded headers only through kvrules' own middleware
+    (``--forwarded-allow-ips``), and no ``server: uvicorn`` header telling a scanner what
+    runs here and which version's advisories to try."""
+    import uvicorn
+
+    return uvicorn.Config(app, log_level="info", proxy_headers=False, server_header=False)
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kvrules.store.db import StoreBusy
 from kvrules.web import admin, api, auditpage, cases, export, login, prescreen, reportpage
 from kvrules.web.auth import busy_page, csrf_token, error_page, log
+from kvrules.web.fetchsite import from_this_site
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
 from kvrules.web.security import PasswordWork
 from kvrules.web.settings import WebSettings
@@ -107,8 +108,9 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
         Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
-        Route("/cases.csv", export.export_csv),
-        Route("/cases.xlsx", export.export_xlsx),
+        # exports are audited: only from the app's own pages (kvrules.web.fetchsite)
+        Route("/cases.csv", from_this_site(export.export_csv)),
+        Route("/cases.xlsx", from_this_site(export.export_xlsx)),
         Route("/cases/{case_id:int}", cases.case_page),
         Route("/cases/{case_id:int}/triage", cases.triage, methods=["POST"]),
         Route("/cases/{case_id:int}/adjudicate", cases.adjudicate, methods=["POST"]),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ FORM_FILES = 1  # the partners file
 PASTED = {"partners": "partners_text", "funders": "funders_text"}
 # the CSV (or JSON lines) of partners, read by the reader `kvrules refdata match --file` uses
 PARTNERS_FILE = "partners_file"
+# A partners file is one consortium, at most MAX_ROWS rows: tens of kilobytes. A larger upload
+# is refused before it is read (penetration test, 2026-12-07: a 25 MB file was read and parsed
+# whole, twice, on the event loop: 29 s for one request, server RSS 127 → 877 MB).
+MAX_FILE_BYTES = 2 * 1024 * 1024
 LIST_SEPARATOR = re.compile(r"[,;\n]")
 # Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
 UNIT_SEPARATOR = re.compile(r"[;\n]")
@@ -126,36 +131,74 @@ def _pasted(form: FormData, key: str) -> list[tuple[int, str]]:
     return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
 
 
-def filled_rows(form: FormData) -> dict[str, list[int | tuple[str, int]]]:
+def filled_rows(
+    form: FormData, partners_file: PartnersFile | None = None
+) -> dict[str, list[int | tuple[str, int]]]:
     """For partners and funders, where each organisation of the proposal came from: the form
     row (its number), else the paste box or the partners file and the line ((field, line)).
-    The proposal's n-th partner is ``filled_rows(form)["partners"][n]``."""
+    The proposal's n-th partner is ``filled_rows(form)["partners"][n]``. ``partners_file``:
+    the file as ``read_partners_file`` read it for this request (None: read it here)."""
+    partners_file = partners_file or read_partners_file(form)
     posted = posted_rows(form)
     rows: dict[str, list[int | tuple[str, int]]] = {}
     for key, (stem, keys) in STEMS.items():
         rows[key] = [i for i in posted[stem] if _organisation(form, f"{stem}{i}", keys)]
         rows[key] += [(PASTED[key], n) for n, _ in _pasted(form, key)]
-    rows["partners"] += [(PARTNERS_FILE, n) for n, _ in _file_rows(form)]
+    rows["partners"] += [(PARTNERS_FILE, n) for n, _ in partners_file.rows]
     return rows
 
 
-def _file_rows(form: FormData) -> list[tuple[int, dict[str, str] | str]]:
-    """The partners file's rows: (line, organisation) or (line, the problem with that row).
-    Read by the reader of `kvrules refdata match --file` (CSV with a name column and optional
-    country and ror columns, as Excel saves it, or JSON lines)."""
+@dataclass(frozen=True)
+class PartnersFile:
+    """The partners file of one request, read once: its rows, (line, organisation) or (line,
+    the problem with that row), and why it was refused whole (too large, too many rows, not
+    names), one line each."""
+
+    rows: list[tuple[int, dict[str, str] | str]] = field(default_factory=list)
+    refused: str | None = None
+    name: str = "the partners file"  # as the upload names it
+
+    @property
+    def problems(self) -> list[str]:
+        """What stops the pre-screen, one line each: refused, never skipped."""
+        if self.refused:
+            return [self.refused]
+        return [f"{self.name}, line {n}: {row}" for n, row in self.rows if isinstance(row, str)]
+
+
+def read_partners_file(form: FormData) -> PartnersFile:
+    """The partners file's rows, read by the reader of `kvrules refdata match --file` (CSV with
+    a name column and optional country and ror columns, as Excel saves it, or JSON lines). A
+    file over ``MAX_FILE_BYTES`` is refused unread; reading stops at row ``MAX_ROWS + 1``.
+    Blocking (the upload may be on disk): call it off the event loop."""
     from kvrules.refdata.batch import BadInput, Input
 
     upload = form.get(PARTNERS_FILE)
     if upload is None or isinstance(upload, str):
-        return []
-    data = upload.file.read()
+        return PartnersFile()
+    name = upload.filename or "the partners file"
+    too_large = (
+        f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB, the most one pre-screen reads "
+        f"({MAX_ROWS} rows are some tens of kB); nothing was screened"
+    )
+    if upload.size is not None and upload.size > MAX_FILE_BYTES:  # said by the form parser
+        return PartnersFile(refused=too_large)
     upload.file.seek(0)
+    data = upload.file.read(MAX_FILE_BYTES + 1)
+    upload.file.seek(0)
+    if len(data) > MAX_FILE_BYTES:
+        return PartnersFile(refused=too_large)
     if not data.strip():
-        return []
+        return PartnersFile()
+    rows: list[tuple[int, dict[str, str] | str]] = []
     try:
-        reader = Input(io.BufferedReader(io.BytesIO(data)))  # type: ignore[arg-type]
-        rows: list[tuple[int, dict[str, str] | str]] = []
-        for row in reader:
+        for row in Input(io.BufferedReader(io.BytesIO(data))):  # type: ignore[arg-type]
+            if len(rows) == MAX_ROWS:  # this is row MAX_ROWS + 1: refused whole, not cut
+                return PartnersFile(
+                    rows,
+                    f"{name}: more than {MAX_ROWS} rows; one pre-screen reads at most "
+                    f"{MAX_ROWS} (none was left out: nothing was screened)",
+                )
             if row.error:
                 rows.append((row.number, row.error))
                 continue
@@ -167,29 +210,22 @@ def _file_rows(form: FormData) -> list[tuple[int, dict[str, str] | str]]:
             if org:
                 rows.append((row.number, org))
     except BadInput as e:
-        return [(1, str(e))]
-    return rows
+        return PartnersFile([(1, str(e))], name=name)
+    return PartnersFile(rows, name=name)
 
 
-def file_problems(form: FormData) -> list[str]:
-    """The partners file's rows that could not be read, one line each: refused, not skipped."""
-    name = getattr(form.get(PARTNERS_FILE), "filename", None) or "the partners file"
-    rows = _file_rows(form)
-    if len(rows) > MAX_ROWS:  # refused whole, as too many rows posted are
-        return [f"{name}: {len(rows)} rows; one pre-screen reads at most {MAX_ROWS}"]
-    return [f"{name}, line {n}: {row}" for n, row in rows if isinstance(row, str)]
-
-
-def proposal_document(form: FormData) -> dict[str, Any]:
+def proposal_document(form: FormData, partners_file: PartnersFile | None = None) -> dict[str, Any]:
     """The form's fields as the proposal document ``kvrules check`` and the API read: every
     row posted, then the paste box's lines ('NAME (CC)', read as ``check --partner`` reads
-    them), then the partners file's rows."""
+    them), then the partners file's rows (``partners_file``: as read for this request; None:
+    read here)."""
+    partners_file = partners_file or read_partners_file(form)
     posted = posted_rows(form)
     doc: dict[str, Any] = {}
     for key, (stem, keys) in STEMS.items():
         orgs: list[Any] = [_organisation(form, f"{stem}{i}", keys) for i in posted[stem]]
         doc[key] = [o for o in orgs if o] + [line for _, line in _pasted(form, key)]
-    doc["partners"] += [row for _, row in _file_rows(form) if not isinstance(row, str)]
+    doc["partners"] += [row for _, row in partners_file.rows if not isinstance(row, str)]
     if title := str(form.get("title", "")).strip():
         doc["title"] = title
     if topic := str(form.get("topic", "")).strip():
@@ -309,16 +345,21 @@ def _too_large(request: Request, reason: str) -> Response:
 @guard("prescreen", max_fields=FORM_FIELDS, max_files=FORM_FILES, refused=_too_large)
 async def prescreen_submit(request: Request) -> Response:
     form = request.state.form
+    # read once, off the event loop: a file being read never holds up other people's pages
+    partners_file = await anyio.to_thread.run_sync(read_partners_file, form)
     try:
-        doc = proposal_document(form)
+        doc = proposal_document(form, partners_file)
     except TooManyRows as exc:  # shown again as typed, every row
         return _form_page(request, form, f"Please check the description: {exc}.")
-    if unread := file_problems(form):
-        return _form_page(request, form, "Please check the partners file: " + "; ".join(unread))
+    if unread := partners_file.problems:
+        said = "; ".join(unread)  # at the top of the page and beside the field
+        return _form_page(
+            request, form, f"Please check the partners file: {said}", {PARTNERS_FILE: said}
+        )
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as exc:
-        errors, whole = form_problems(exc, filled_rows(form))
+        errors, whole = form_problems(exc, filled_rows(form, partners_file))
         if whole is None and errors:
             return _form_page(request, form, errors=errors)
         return _form_page(request, form, f"Please check the description: {whole}", errors)
