@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import re
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,18 @@ def test_the_realistic_demo_finds_every_planted_risk_without_drowning_the_commit
     recall = re.search(r"recall: (\d+) of (\d+) .*?; (\d+) of the (\d+) meant", result.output)
     assert recall and recall[1] == recall[2] and recall[3] == recall[4], result.output
     assert re.search(r"Messages of this scan: .*committee 1\b", result.output), result.output
+    # the README quotes this run's figures: they must not drift from what the demo prints
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    cases = re.search(r"(\d+) cases for 1500 projects: \d+ per 1,000 \(([\d.]+)%\)", result.output)
+    routes = dict(
+        re.findall(r"(\S+) (\d+)", re.search(r"Messages of this scan: (.*)", result.output)[1])
+    )
+    quoted = (
+        f"here: {cases[1]} cases, {cases[2]}% of projects; recall 5 of 5; committee "
+        f"{routes['committee']} digest, adviser {routes['adviser']}, export-control "
+        f"{routes['export-control']} messages"
+    )
+    assert quoted in readme, quoted
 
 
 def _body(message: mailbox.MaildirMessage) -> str:
