@@ -164,7 +164,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     if report.awards_not_compared:  # no finding for them is no all-clear (kvrules.thresholds)
         from kvrules.thresholds import NotCompared
 
-        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        missed = NotCompared(
+            report.awards_not_compared, report.rules_without_threshold, report.rule_titles
+        )
         click.echo(missed.in_words())
 
 
