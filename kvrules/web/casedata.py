@@ -22,7 +22,8 @@ from kvrules.plain import (
 from kvrules.records import describe, organisations_of
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
-from kvrules.store.casesearch import CaseQuery
+from kvrules.store.cases import CASE_STATUSES
+from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 
 _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
 
@@ -75,7 +76,8 @@ class Filters:
         return cls(
             q=" ".join(q.get("q", "").split())[:200],
             severity=q.get("severity", "") if q.get("severity") in _SEVERITIES else "",
-            status=q.get("status", ""),
+            # "all", as `kvrules cases --status all` spells any status: no status filter
+            status="" if q.get("status", "") == ANY_STATUS else q.get("status", ""),
             triage=q.get("triage", ""),
             unit=q.get("unit", "").strip(),
             country=q.get("country", "").strip().upper(),
@@ -111,6 +113,17 @@ class Filters:
 
 
 _SEVERITIES = {s.value for s in Severity}
+ANY_STATUS = "all"
+STATUS_FILTERS = (ANY_STATUS, *CASE_STATUSES, PENDING_APPROVAL)
+
+
+def unknown_status(q: Any) -> str | None:
+    """One line refusing a status filter no case can have (``/cases.csv?status=any`` would
+    otherwise be an empty file that reads as "no such cases"); None when it is known."""
+    status = q.get("status", "")
+    if status in ("", *STATUS_FILTERS):
+        return None
+    return f"Unknown status {status[:40]!r}: filter by one of {', '.join(STATUS_FILTERS)}."
 
 
 def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]:

@@ -30,6 +30,7 @@ from kvrules.web.casedata import (
     case_rows,
     evidence_views,
     organisations_of,
+    unknown_status,
     whole_number,
 )
 from kvrules.web.caseform import (
@@ -65,6 +66,8 @@ PAGE_SIZE = 100  # cases per page of the list
 
 @guard("view")
 async def case_list(request: Request) -> Response:
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     return _list_view(request, Filters.from_query(request.query_params))
 
 

@@ -25,7 +25,7 @@ from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
 from kvrules.timezone import today
 from kvrules.web.auth import error_page, guard, open_store
-from kvrules.web.casedata import Filters, case_rows
+from kvrules.web.casedata import Filters, case_rows, unknown_status
 from kvrules.web.scope import scope
 
 TABLES = ("cases", "findings", "decisions", "mitigations")
@@ -210,6 +210,8 @@ async def export_csv(request: Request) -> Response:
     what = request.query_params.get("table", "cases")
     if what not in TABLES:
         return error_page(request, 400, f"Export one of: {', '.join(TABLES)}.")
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     with open_store(request) as store:
         ids, filters = _selected(request, store)
         table = tables(store, ids, request.app.state.settings.links, _today(request))[what]
@@ -223,6 +225,8 @@ async def export_csv(request: Request) -> Response:
 
 @guard("view")
 async def export_xlsx(request: Request) -> Response:
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     with open_store(request) as store:
         ids, filters = _selected(request, store)
         book = as_xlsx(
