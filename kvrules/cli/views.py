@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kvrules.case_notes import one_organisation_of
 from kvrules.cli.options import (
     CONFIG_OPTION,
     DB_OPTION,
@@ -183,6 +184,8 @@ def show(
         # a visit as the RIS names it; what was not screened on a country; the lists screened
         "visit": dict(visit_facts(visit)) if visit else None,
         "not_screened_on_country": not_screened_on_country(subject),
+        # partners described under several spellings: one organisation (as `check` says it)
+        "one_organisation": one_organisation_of(subject, titles),
         "screened_against": screened,
         "findings": [
             {
@@ -229,6 +232,8 @@ def show(
             console.print(f"  {what.lower()}: {escape(value)}")
     for line in data["not_screened_on_country"]:
         console.print(f"  not screened on a country: {escape(line)}")
+    for line in data["one_organisation"]:
+        console.print(f"  {escape(line)}")
     if screened:
         console.print(f"  {escape(screened_in_words(screened, titles))}")
     for s in items:

@@ -1,0 +1,49 @@
+"""What a case says of its record besides its findings, from the record as the scan stored it
+(``kvrules.store.subjects.subject_body``), in the sentences pre-screening and the scan use:
+the partners described under several spellings that are one organisation
+(``kvrules.one_organisation``) and the partners whose name reads as a person's
+(``kvrules.plain.read_as_person``). ``kvrules show case:N``, the case page and the Markdown
+report say them alike, so that a case does not tell less than ``check`` did of the same
+partners."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from kvrules.model import Funder, Organisation, Partner
+from kvrules.one_organisation import one_organisation_in_words
+
+__all__ = ["one_organisation_of"]
+
+
+def _stored(orgs: Any, model: type[Organisation]) -> list[Organisation]:
+    """The stored organisations as the model reads them; one stored by an older kvrules that
+    no longer reads is left out (it is still on the case page, only not grouped)."""
+    read = []
+    for org in orgs or []:
+        try:
+            read.append(
+                model.model_validate({k: v for k, v in org.items() if k in model.model_fields})
+            )
+        except (ValidationError, AttributeError):
+            continue
+    return read
+
+
+def one_organisation_of(
+    subject: Mapping[str, Any] | None, titles: Mapping[str, str] | None = None
+) -> list[str]:
+    """One line per organisation the record's partners (or funders) describe more than once,
+    as ``check`` says it of the same partners (``titles``: list id → title)."""
+    lines: list[str] = []
+    for key in ("project", "application"):
+        held = (subject or {}).get(key) or {}
+        for what, orgs, model in (
+            ("partner", held.get("partners"), Partner),
+            ("funder", held.get("funders"), Funder),
+        ):
+            lines += one_organisation_in_words(_stored(orgs, model), what, titles)
+    return lines
