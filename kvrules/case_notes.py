@@ -15,8 +15,10 @@ from pydantic import ValidationError
 
 from kvrules.model import Funder, Organisation, Partner
 from kvrules.one_organisation import one_organisation_in_words
+from kvrules.plain import read_as_person
+from kvrules.records import organisations_of
 
-__all__ = ["one_organisation_of"]
+__all__ = ["one_organisation_of", "read_as_persons_of"]
 
 
 def _stored(orgs: Any, model: type[Organisation]) -> list[Organisation]:
@@ -47,3 +49,15 @@ def one_organisation_of(
         ):
             lines += one_organisation_in_words(_stored(orgs, model), what, titles)
     return lines
+
+
+def read_as_persons_of(subject: Mapping[str, Any] | None) -> list[str]:
+    """One line per partner whose name reads as a person's and that kept its country only
+    because the organisation registry is partial (stored as ``read_as_person``), as the
+    scan, pre-screening and the case page say it."""
+    said: dict[str, None] = {}
+    for org in organisations_of(dict(subject or {})):
+        if org.get("read_as_person"):
+            line = read_as_person(str(org.get("name") or "?"))
+            said[line[0].upper() + line[1:]] = None
+    return list(said)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from kvrules.case_notes import one_organisation_of
+from kvrules.case_notes import one_organisation_of, read_as_persons_of
 from kvrules.plain import list_label, listed_as, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -76,7 +76,8 @@ def markdown_report(
                 lines.append(f"- {what}: {md_text(value)}")
         if label.url:  # the source system's own id waits in the technical detail
             lines.append(f"- In the RIS: [open the record](<{label.url}>)")
-        lines += [f"- {md_text(line)}" for line in one_organisation_of(subject, titles)]
+        notes = read_as_persons_of(subject) + one_organisation_of(subject, titles)
+        lines += [f"- {md_text(line)}" for line in notes]
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kvrules.case_notes import one_organisation_of
+from kvrules.case_notes import one_organisation_of, read_as_persons_of
 from kvrules.cli.options import (
     CONFIG_OPTION,
     DB_OPTION,
@@ -186,6 +186,8 @@ def show(
         "not_screened_on_country": not_screened_on_country(subject),
         # partners described under several spellings: one organisation (as `check` says it)
         "one_organisation": one_organisation_of(subject, titles),
+        # partners whose name reads as a person's, as the case page says it
+        "read_as_person": read_as_persons_of(subject),
         "screened_against": screened,
         "findings": [
             {
@@ -232,7 +234,7 @@ def show(
             console.print(f"  {what.lower()}: {escape(value)}")
     for line in data["not_screened_on_country"]:
         console.print(f"  not screened on a country: {escape(line)}")
-    for line in data["one_organisation"]:
+    for line in data["read_as_person"] + data["one_organisation"]:
         console.print(f"  {escape(line)}")
     if screened:
         console.print(f"  {escape(screened_in_words(screened, titles))}")

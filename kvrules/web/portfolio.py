@@ -77,6 +77,10 @@ class Portfolio:
     # partner country → risk → projects: partners (and participants' institutions) only; an
     # EU funder registered in Brussels is no Belgian partner
     collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # partners whose name reads as a person's (``read_as_person``), left out of the partner
+    # countries: their country would in effect be a person's (name → projects, said under the
+    # chart)
+    read_as_person: Counter = field(default_factory=Counter)
     funder_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
@@ -306,7 +310,10 @@ def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[st
     for person in project.get("participants", []):
         partners += person.get("affiliations", [])
     funders = project.get("funders", [])
-    abroad = _foreign_countries(p, partners)
+    for org in partners:
+        if org.get("read_as_person"):
+            p.read_as_person[str(org.get("name") or "?")] += 1
+    abroad = _foreign_countries(p, [o for o in partners if not o.get("read_as_person")])
     funded = _foreign_funder_countries(p, funders)
     p.partner_abroad_projects += bool(abroad)
     p.foreign_funder_projects += bool(funded)

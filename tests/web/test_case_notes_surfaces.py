@@ -71,3 +71,51 @@ def test_show_the_case_page_and_the_report_say_they_are_one_organisation(
     done = CliRunner().invoke(cli, ["report", "--config", str(config), "--out", str(report)])
     assert done.exit_code == 0, done.output
     assert f"- {md_text(line)}" in report.read_text(encoding="utf-8")
+
+
+# Reviewer's record r-2 of setup "S": a partner named by a given and family name alone, kept
+# its country (IR) only because the shipped organisation registry is partial
+DRONES = {
+    "id": "file:r-2:created", "kind": "project.created",
+    "source": {"system": "file", "record_id": "r-2"}, "occurred_at": "2026-11-02T09:00:00Z",
+    "project": {
+        "id": "r-2", "title": "Drone swarm control", "units": ["Institute X"],
+        "keywords": ["hypersonic propulsion"],
+        "partners": [{"name": "Ali Rezaei", "country": "IR"},
+                     {"name": "Delft University of Technology", "country": "NL"}],
+    },
+}  # fmt: skip
+NOTE = (
+    "Ali Rezaei reads as a person's name: with a complete organisation registry imported it "
+    "would not be screened on its country; identify the institution"
+)
+
+
+def test_show_and_the_report_say_a_partner_reads_as_a_person_and_the_board_leaves_it_out(
+    db: Path, tmp_path: Path
+) -> None:
+    """Reviewer, 2026-12-07: /cases/2 said "Ali Rezaei reads as a person's name …"; `show
+    case:2` and report.md did not, and the board report counted Ali Rezaei under IR."""
+    from kvrules.web.portfolio import build
+
+    config = file_export_config(tmp_path, DRONES, home="NL")
+    scanned(config)
+    with Store.open(db) as store:
+        case = store.case_for("file", "r-2")
+        assert case is not None
+        board = build(store, home_country="NL")
+    shown = CliRunner().invoke(cli, ["show", f"case:{case.id}", "--config", str(config)])
+    assert NOTE in " ".join(shown.stdout.split()), shown.stdout
+    report = tmp_path / "report.md"
+    CliRunner().invoke(cli, ["report", "--config", str(config), "--out", str(report)])
+    assert f"- {md_text(NOTE)}" in report.read_text(encoding="utf-8")
+    # left out of the partner countries (a person's country is in effect their nationality),
+    # and said under the chart
+    assert "IR" not in board.collab_by_country and board.read_as_person == {"Ali Rezaei": 1}
+    page = tmp_path / "board.html"
+    CliRunner().invoke(cli, ["report", "--config", str(config), "--out", str(page)])
+    said = html.unescape(page.read_text(encoding="utf-8"))
+    assert (
+        "1 partner left out of the partner countries, as its name reads as a person's (the "
+        "country would in effect be that person's; identify the institution): Ali Rezaei"
+    ) in said
