@@ -18,7 +18,10 @@ from kvrules.one_organisation import one_organisation_in_words
 from kvrules.plain import read_as_person
 from kvrules.records import organisations_of
 
-__all__ = ["one_organisation_of", "read_as_persons_of"]
+__all__ = ["SOURCE_GONE", "one_organisation_of", "read_as_persons_of", "source_gone_in_words"]
+
+# the flag a case list, an export and a report give a case whose record was deleted at source
+SOURCE_GONE = "record deleted at the source"
 
 
 def _stored(orgs: Any, model: type[Organisation]) -> list[Organisation]:
@@ -61,3 +64,15 @@ def read_as_persons_of(subject: Mapping[str, Any] | None) -> list[str]:
             line = read_as_person(str(org.get("name") or "?"))
             said[line[0].upper() + line[1:]] = None
     return list(said)
+
+
+def source_gone_in_words(details: Mapping[str, Any]) -> str:
+    """ "The record is no longer in pure: the full read of 2026-12-07 did not find it (deleted
+    there, or hidden from kvrules' account)": a case's ``case.source-gone`` note, said at the
+    top of the case (``kvrules show``, as the case page says it)."""
+    at = str(details.get("at") or "")[:10]
+    return (
+        f"The record is no longer in {details.get('source')}: the full read of {at} did not "
+        "find it (deleted there, or hidden from kvrules' account); nothing was closed, the "
+        "committee decides what the case needs"
+    )

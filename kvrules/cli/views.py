@@ -14,7 +14,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kvrules.case_notes import one_organisation_of, read_as_persons_of
+from kvrules.case_notes import (
+    SOURCE_GONE,
+    one_organisation_of,
+    read_as_persons_of,
+    source_gone_in_words,
+)
 from kvrules.cli.options import (
     CONFIG_OPTION,
     DB_OPTION,
@@ -80,6 +85,7 @@ def findings(
     labels: dict[int, RecordLabel] = {}
     db, links, _ = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
+        gone = store.cases_source_gone()
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
             label = labels[case.id] = describe(subject, case.source_system, case.record_id, links)
@@ -99,6 +105,7 @@ def findings(
                         "lead": label.lead,
                         "partners": label.partners,
                         "url": label.url,
+                        "source_gone": case.id in gone,
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
                         "risks": f.risks,
@@ -117,7 +124,9 @@ def findings(
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            escape(_record_text(labels[r["case"]])),
+            escape(
+                _record_text(labels[r["case"]]) + (f"\n({SOURCE_GONE})" if r["source_gone"] else "")
+            ),
             escape(
                 "\n".join(
                     [
@@ -171,6 +180,7 @@ def show(
             (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
         )
         screened, titles = store.screening()
+        gone = store.cases_source_gone().get(case.id)
     label = describe(subject, case.source_system, case.record_id, links)
     visit = (subject or {}).get("visit")
     data = {
@@ -181,6 +191,8 @@ def show(
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
+        # the record deleted at the source (said at the top, as the case page says it)
+        "source_gone": source_gone_in_words(gone) if gone else None,
         # a visit as the RIS names it; what was not screened on a country; the lists screened
         "visit": dict(visit_facts(visit)) if visit else None,
         "not_screened_on_country": not_screened_on_country(subject),
@@ -219,6 +231,8 @@ def show(
         f"{case.status}"
         + (f", decision: {decision_in_words(case.decision)}" if case.decision else "")
     )
+    if data["source_gone"]:
+        console.print(f"  [bold]{escape(data['source_gone'])}[/]")
     for what, value in (
         ("unit", label.unit_list()),
         ("lead", label.lead),

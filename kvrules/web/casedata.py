@@ -41,6 +41,8 @@ class CaseRow:
     assignee: str | None = None
     pending: str | None = None  # a decision waiting for its second approver
     subject: dict[str, Any] | None = None  # the record as the store remembers it
+    # when a complete read no longer found the record (deleted at the source): its date
+    source_gone: str | None = None
 
     @property
     def age_days(self) -> int:
@@ -141,6 +143,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
     assignees = store.case_assignees()
     pending = store.pending_decisions()
     cases = store.cases_by_id(case_ids)
+    gone = store.cases_source_gone()
     subjects = store.case_subjects(case_ids)
     rows = []
     for case_id in case_ids:
@@ -166,6 +169,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
                 assignee=assignees.get(case.id),
                 pending=pending[case.id].decision if case.id in pending else None,
                 subject=subject,
+                source_gone=str(gone[case.id].get("at") or "?")[:10] if case.id in gone else None,
             )
         )
     return rows

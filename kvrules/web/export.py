@@ -59,7 +59,7 @@ def tables(
             "case", "severity", "status", "decision", "pending second approval", "triage",
             "assignee", "title", "kind", "units", "principal investigator", "partners",
             "in the RIS", "source system", "record id", "countries", "rulebooks",
-            "risk types", "opened (UTC)", "updated (UTC)",
+            "risk types", "opened (UTC)", "updated (UTC)", "record deleted at the source",
         ],
         [],
     )  # fmt: skip
@@ -98,7 +98,7 @@ def tables(
                 name_list(row.units), label.lead or "", label.partner_list(everyone=True),
                 label.url or "", c.source_system, c.record_id, name_list(row.countries),
                 name_list(row.rulebooks), name_list(row.risks), _when(c.opened_at),
-                _when(c.updated_at),
+                _when(c.updated_at), row.source_gone or "",
             ]
         )  # fmt: skip
         for stored in store.case_findings(c.id):

@@ -89,6 +89,8 @@ class Portfolio:
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
+    # cases (any status) whose record a complete read no longer found: deleted at the source
+    source_gone: list[int] = field(default_factory=list)
     open_by_triage: Counter = field(default_factory=Counter)
     open_by_risk: Counter = field(default_factory=Counter)  # a case counts once per risk type
     decisions: Counter = field(default_factory=Counter)
@@ -227,6 +229,7 @@ def build(
     p.quarantined_unscreened = sum(q.record_id not in remembered for q in held)
     triage = store.triage_colours()
     risks = store.case_risks()  # one query, not one per open case
+    p.source_gone = sorted(store.cases_source_gone())
     for case in store.cases():
         p.cases_by_year[str(case.opened_at.year)][case.severity.value] += 1
         if case.status in ("open", "triaged"):
