@@ -113,6 +113,8 @@ class ScanReport:
     # and the rules that compared none of them
     awards_not_compared: dict[str, int] = field(default_factory=dict)
     rules_without_threshold: list[str] = field(default_factory=list)
+    # those rules' titles (rulebook/rule → title): the plain sentence names rules by title
+    rule_titles: dict[str, str] = field(default_factory=dict)
     # (system, record id, kind) of the events counted in awards_not_compared: a record both
     # re-screened and read again in one scan counts once
     _awards_counted: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
@@ -566,7 +568,9 @@ class Scanner:
         if not self._amount_rules or key in report._awards_counted:
             return
         report._awards_counted.add(key)
-        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        missed = NotCompared(
+            report.awards_not_compared, report.rules_without_threshold, report.rule_titles
+        )
         missed.add(event, self._amount_rules)
 
     def _record(

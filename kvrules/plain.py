@@ -209,10 +209,16 @@ NOT_IDENTIFIED = "not identified as an organisation"
 PERSON_NAMED = "names a person, not an organisation"
 
 
-def read_as_person(name: str) -> str:
+def read_as_person(name: str, *, many: bool = False) -> str:
     """A partner named by a given and family name alone that keeps its country because the
     organisation registry is partial (``kvrules.enrich.organisations.
-    SetApart.read_as_person``), in one line, wherever set-apart names are said."""
+    SetApart.read_as_person``), in one line, wherever set-apart names are said. ``many``:
+    ``name`` lists several ("Ali Rezaei and Eli Lilly"), and the sentence agrees with them."""
+    if many:
+        return (
+            f"{name} read as people's names: with a complete organisation registry imported "
+            "they would not be screened on their country; identify their institutions"
+        )
     return (
         f"{name} reads as a person's name: with a complete organisation registry imported it "
         "would not be screened on its country; identify the institution"

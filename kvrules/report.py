@@ -12,7 +12,8 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from kvrules.plain import list_label, listed_as, screened_in_words
+from kvrules.case_notes import one_organisation_of, read_as_persons_of, source_gone_in_words
+from kvrules.plain import count_of, list_label, listed_as, screened_in_words
 from kvrules.private import create_private
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -58,6 +59,14 @@ def markdown_report(
         )
         + oldest
     )
+    gone = store.cases_source_gone()
+    if gone:  # a case whose record is deleted at the source: counted, and each named
+        lines += [
+            "",
+            f"Records deleted at the source: {count_of(len(gone), 'case')} whose record a full "
+            "read no longer found (deleted there, or hidden from kvrules' account): "
+            + ", ".join(f"case {c}" for c in sorted(gone)),
+        ]
     if screened:  # what "not on a list" means here: not found in these editions
         lines += ["", md_text(screened_in_words(screened, titles))]
     lines.append("")
@@ -67,6 +76,8 @@ def markdown_report(
         label = describe(subject, case.source_system, case.record_id, links)
         lines.append(f"## Case {case.id} ({case.severity.value}): {md_text(label.heading)}")
         lines.append("")
+        if case.id in gone:
+            lines += [f"**{md_text(source_gone_in_words(gone[case.id]))}.**", ""]
         for what, value in (
             ("Unit", label.unit_list()),
             ("Lead", label.lead),
@@ -76,6 +87,8 @@ def markdown_report(
                 lines.append(f"- {what}: {md_text(value)}")
         if label.url:  # the source system's own id waits in the technical detail
             lines.append(f"- In the RIS: [open the record](<{label.url}>)")
+        notes = read_as_persons_of(subject) + one_organisation_of(subject, titles)
+        lines += [f"- {md_text(line)}" for line in notes]
         lines.append("")
         for stored in store.case_findings(case.id):
             f = stored.finding

@@ -24,6 +24,7 @@ class AmountRule:
     name: str  # rulebook/rule
     kinds: frozenset[str]
     currencies: frozenset[str]
+    title: str = ""  # how a person reads the rule (its id is for technical views)
 
 
 def amount_rules(rulebooks: Iterable[ir.Rulebook]) -> list[AmountRule]:
@@ -34,7 +35,11 @@ def amount_rules(rulebooks: Iterable[ir.Rulebook]) -> list[AmountRule]:
         for rule in book.rules:
             currencies = compared_currencies(rule.condition)
             if currencies:
-                found.append(AmountRule(f"{book.id}/{rule.id}", frozenset(rule.kinds), currencies))
+                found.append(
+                    AmountRule(
+                        f"{book.id}/{rule.id}", frozenset(rule.kinds), currencies, rule.title
+                    )
+                )
     return found
 
 
@@ -66,6 +71,8 @@ class NotCompared:
 
     awards: dict[str, int] = field(default_factory=dict)  # currency → awards in it
     rules: list[str] = field(default_factory=list)  # rulebook/rule with no threshold for one
+    # rulebook/rule → its title: plain text names a rule by its title, never by its id
+    titles: dict[str, str] = field(default_factory=dict)
 
     def add(self, event: CollaborationEvent, rules: Iterable[AmountRule]) -> None:
         """Count ``event``'s awards in a currency a rule applying to it has no threshold for."""
@@ -80,20 +87,30 @@ class NotCompared:
                     missed.add(currency)
                     if rule.name not in self.rules:
                         self.rules.append(rule.name)
+                    if rule.title:
+                        self.titles[rule.name] = rule.title
         for currency in awards:
             if currency in missed:
                 self.awards[currency] = self.awards.get(currency, 0) + 1
 
-    def in_words(self) -> str:
-        """One line: "Not compared: no threshold for GBP (2 awards) or CNY (1 award) in
-        funding-dependency/large-foreign-funding; …"."""
+    def in_words(self, *, technical: bool = False) -> str:
+        """One line: "Not compared: no threshold for GBP (2 awards) or CNY (1 award) in “Large
+        award (…) from a foreign funder”; …". The rules are named by their titles (a person
+        reads them); ``technical`` names them by their ids (``--json``, technical views)."""
         said = [
             f"{currency} ({count} award{'s' if count != 1 else ''})"
             for currency, count in self.awards.items()
         ]
         listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " or " + said[-1]
         return (
-            f"Not compared: no threshold for {listed} in {', '.join(self.rules)}; an "
+            f"Not compared: no threshold for {listed} in {self._rules_named(technical)}; an "
             "institution declares its own per currency in the rulebook's vars (rulebook_vars "
             "in kvrules.yaml)."
+        )
+
+    def _rules_named(self, technical: bool) -> str:
+        if technical:
+            return ", ".join(self.rules)
+        return ", ".join(
+            f"“{self.titles[name]}”" if name in self.titles else name for name in self.rules
         )

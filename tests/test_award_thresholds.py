@@ -59,8 +59,8 @@ def test_an_award_in_a_currency_without_a_threshold_is_said_not_compared(tmp_pat
     assert fired == {("P-EUR", "large-foreign-funding"), ("P-USD", "large-foreign-funding")}
     assert (
         "Not compared: no threshold for GBP (1 award), CHF (1 award) or CNY (1 award) in "
-        "funding-dependency/large-foreign-funding, "
-        "funding-dependency/large-funding-country-of-concern; an institution declares its own "
+        "“Large award (>= EUR 1,000,000 or USD 1,100,000) from a foreign funder”, "
+        "“Sizeable award (>= EUR 250,000 or USD 275,000) from a funder in a country with risk signals”; an institution declares its own "
         "per currency in the rulebook's vars (rulebook_vars in kvrules.yaml)."
     ) in said, said
 
@@ -82,8 +82,8 @@ def test_an_institution_adds_thresholds_in_its_own_currencies(tmp_path: Path) ->
     # the sizeable-award rule has no GBP or CHF threshold yet: those awards it did not compare
     assert (
         "Not compared: no threshold for GBP (1 award), CHF (1 award) or CNY (1 award) in "
-        "funding-dependency/large-funding-country-of-concern, "
-        "funding-dependency/large-foreign-funding;"
+        "“Sizeable award (>= EUR 250,000 or USD 275,000) from a funder in a country with risk signals”, "
+        "“Large award (>= EUR 1,000,000 or USD 1,100,000) from a foreign funder”;"
     ) in said, said
 
 
@@ -99,6 +99,12 @@ def test_the_scan_says_it_in_the_same_words(
     apart = file_export_config(tmp_path, *AWARDS, home="NL", name="as-json")  # a state of its own
     report = json_report(scanned(apart, "--json"))
     assert report["awards_not_compared"] == {"GBP": 1, "CHF": 1, "CNY": 1}, report
+    # the ids are for the technical view (reviewer, 2026-12-07: plain text named rules by id)
+    assert "funding-dependency/" not in said, said
+    assert report["rules_without_threshold"] == [
+        "funding-dependency/large-foreign-funding",
+        "funding-dependency/large-funding-country-of-concern",
+    ], report
 
 
 HEADER = """\

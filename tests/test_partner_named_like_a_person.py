@@ -179,6 +179,17 @@ def test_a_partial_registry_imported_says_nothing_of_a_name(tmp_path: Path) -> N
     assert read_as_persons_in_words(["Ali Rezaei"]) == NOTE + "."
 
 
+def test_several_names_read_as_people_s_names_in_agreement() -> None:
+    """Reviewer, 2026-12-07: `scan` printed "Ali Rezaei, Eli Lilly reads as a person's name"."""
+    assert read_as_persons_in_words(["Ali Rezaei", "Eli Lilly"]) == (
+        "Ali Rezaei and Eli Lilly read as people's names: with a complete organisation "
+        "registry imported they would not be screened on their country; identify their "
+        "institutions."
+    )
+    many = read_as_persons_in_words([f"Ali Rezaei{i}" for i in range(12)])
+    assert " and 2 more read as people's names: " in many, many
+
+
 def test_one_walk_over_an_events_organisations_answers_every_set_apart_question(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -43,7 +43,13 @@ def _by_the_records(db: Path, home: str) -> dict[str, object]:
             orgs = list(project.get("partners", []))
             for person in project.get("participants", []):
                 orgs += person.get("affiliations", [])
-            mine = {o["country"] for o in orgs if o.get("country") and o["country"] != home}
+            # a partner read as a person's name is left out: its country would in effect be
+            # a person's (reviewer, 2026-12-07)
+            mine = {
+                o["country"]
+                for o in orgs
+                if o.get("country") and o["country"] != home and not o.get("read_as_person")
+            }
             theirs = {
                 f["country"]
                 for f in project.get("funders", [])

@@ -168,7 +168,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
     if report.awards_not_compared:  # no finding for them is no all-clear (kvrules.thresholds)
         from kvrules.thresholds import NotCompared
 
-        missed = NotCompared(report.awards_not_compared, report.rules_without_threshold)
+        missed = NotCompared(
+            report.awards_not_compared, report.rules_without_threshold, report.rule_titles
+        )
         click.echo(terminal_text(missed.in_words()))
 
 
@@ -240,7 +242,9 @@ def read_as_persons_in_words(names: list[str]) -> str:
     line beside the not-identified one (``kvrules.plain.read_as_person``)."""
     shown = names[:SHOWN_UNIDENTIFIED]
     more = len(names) - len(shown)
-    said = read_as_person(", ".join(shown) + (f" and {more} more" if more > 0 else ""))
+    listed = [*shown, f"{more} more"] if more > 0 else shown
+    joined = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    said = read_as_person(joined, many=len(names) > 1)
     return said[0].upper() + said[1:] + "."
 
 

@@ -12,6 +12,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kvrules.case_notes import (
+    SOURCE_GONE,
+    one_organisation_of,
+    read_as_persons_of,
+    source_gone_in_words,
+)
 from kvrules.cli.options import (
     CONFIG_OPTION,
     DB_OPTION,
@@ -78,6 +84,7 @@ def findings(
     labels: dict[int, RecordLabel] = {}
     db, links, _ = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
+        gone = store.cases_source_gone()
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
             label = labels[case.id] = describe(subject, case.source_system, case.record_id, links)
@@ -97,6 +104,7 @@ def findings(
                         "lead": label.lead,
                         "partners": label.partners,
                         "url": label.url,
+                        "source_gone": case.id in gone,
                         "rule": f"{f.rulebook.id}/{f.rule_id}",
                         "title": f.rule_title,
                         "risks": f.risks,
@@ -115,7 +123,8 @@ def findings(
             str(r["finding"]),
             str(r["case"]),
             styled(r["severity"]),
-            _record_text(labels[r["case"]]),
+            shown(_record_text(labels[r["case"]]))
+            + (f"\n({shown(SOURCE_GONE)})" if r["source_gone"] else ""),
             "\n".join(  # one line each: a line break inside RIS text is folded by shown()
                 [
                     shown(r["title"]),
@@ -167,6 +176,7 @@ def show(
             (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
         )
         screened, titles = store.screening()
+        gone = store.cases_source_gone().get(case.id)
     label = describe(subject, case.source_system, case.record_id, links)
     visit = (subject or {}).get("visit")
     data = {
@@ -177,9 +187,15 @@ def show(
         "status": case.status,
         "severity": case.severity.value,
         "decision": case.decision,
+        # the record deleted at the source (said at the top, as the case page says it)
+        "source_gone": source_gone_in_words(gone) if gone else None,
         # a visit as the RIS names it; what was not screened on a country; the lists screened
         "visit": dict(visit_facts(visit)) if visit else None,
         "not_screened_on_country": not_screened_on_country(subject),
+        # partners described under several spellings: one organisation (as `check` says it)
+        "one_organisation": one_organisation_of(subject, titles),
+        # partners whose name reads as a person's, as the case page says it
+        "read_as_person": read_as_persons_of(subject),
         "screened_against": screened,
         "findings": [
             {
@@ -211,6 +227,8 @@ def show(
         f"{case.status}"
         + (f", decision: {decision_in_words(case.decision)}" if case.decision else "")
     )
+    if data["source_gone"]:
+        console.print(f"  [bold]{shown(data['source_gone'])}[/]")
     for what, value in (
         ("unit", label.unit_list()),
         ("lead", label.lead),
@@ -226,6 +244,8 @@ def show(
             console.print(f"  {what.lower()}: {shown(value)}")
     for line in data["not_screened_on_country"]:
         console.print(f"  not screened on a country: {shown(line)}")
+    for line in data["read_as_person"] + data["one_organisation"]:
+        console.print(f"  {shown(line)}")
     if screened:
         console.print(f"  {shown(screened_in_words(screened, titles))}")
     for s in items:

@@ -370,7 +370,10 @@ def _unidentified(
 ) -> bool:
     """Whether ``org``'s country must be set apart (``set_apart_unidentified``); ``persons``:
     it is named as a person's affiliation; ``complete``: the registry screened is complete."""
-    if org.country is None and not org.country_signals:
+    if org.country is None and not org.country_signals and not names_a_person(org.name):
+        # nothing to set apart; a name that describes a person ("Dr. Wei Zhang") is set apart
+        # all the same, so that the answer is the same with or without a country (the person
+        # is asked for their institution, never for a country: reviewer, 2026-12-07)
         return False
     if org.lists or org.ror_id:
         return False  # a list or the source's ROR id names an organisation, whatever its name

@@ -352,6 +352,14 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 self._log(SYSTEM_ACTOR, "case.source-gone", f"case:{case.id}", details, now)
             return case is not None
 
+    def cases_source_gone(self) -> dict[int, dict[str, Any]]:
+        """The cases whose record a complete read no longer found (``record_gone``): case id
+        → the details of the latest such note (source, the read's time)."""
+        gone: dict[int, dict[str, Any]] = {}
+        for entry in self.audit_entries_of_action("case.source-gone"):
+            gone[int(entry.subject.removeprefix("case:"))] = dict(entry.details)
+        return gone
+
     def touch_subject(self, source_system: str, record_id: str) -> None:
         """The record was read again, unchanged: keep its remembered content (retention)."""
         with self._db.transaction(savepoint=False) as c:

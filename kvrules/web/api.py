@@ -28,6 +28,17 @@ from kvrules.web.prescreen import answer_of, run_screening
 from kvrules.web.throttle import Throttle
 
 API_VERSION = "1"
+# The keys of every answer (``notes`` only where the configuration calls for one)
+SCREENING_KEYS = (
+    "id", "reference", "triage", "sensitive_areas", "findings", "screened_against",
+    "countries_checked", "found", "set_aside", "not_found", "unidentified", "read_as_person",
+    "countries_taken", "one_organisation", "not_compared", "in_words", "screened_with",
+)  # fmt: skip
+# The keys of a screening's ``in_words`` (``kvrules.prescreen.Screening.in_words``)
+IN_WORDS = (
+    "lists", "one_organisation", "found", "set_aside", "not_found", "unidentified",
+    "read_as_person", "countries_taken", "countries", "not_compared", "not_checked",
+)  # fmt: skip
 REQUESTS_PER_MINUTE = 30
 MAX_BODY = 256 * 1024  # a proposal is a few kilobytes
 
@@ -145,16 +156,31 @@ def openapi_document() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     schemas["Proposal"] = _components(Proposal.model_json_schema(), schemas)
     schemas["Finding"] = _components(Finding.json_schema(), schemas)
+    strings = {"type": "array", "items": {"type": "string"}}
+    # Every key the answer carries, and no other (``additionalProperties``): the document is
+    # tested against real answers (tests/web/test_api_openapi_matches.py), so it cannot drift.
     schemas["Screening"] = {
         "type": "object",
-        "required": ["id", "reference", "triage", "findings", "screened_against", "not_found"],
+        "additionalProperties": False,
+        "required": list(SCREENING_KEYS),
         "properties": {
             "id": {"type": "integer", "description": "the pre-screen's id in the audit log"},
             "reference": {"type": "string", "description": "the same proposal, the same id"},
             "triage": {
                 "type": "object",
+                "additionalProperties": False,
+                "required": ["colour", "headline", "complete", "reason", "rule"],
                 "properties": {
                     "colour": {"enum": ["green", "amber", "red"]},
+                    "headline": {
+                        "type": "string",
+                        "description": "RED, AMBER, GREEN, or NOT COMPLETE while a name was "
+                        "not screened on a country",
+                    },
+                    "complete": {
+                        "type": "boolean",
+                        "description": "false while a name was not screened on a country",
+                    },
                     "reason": {"type": "string", "description": "in words: the rule's title"},
                     "rule": {
                         "type": ["string", "null"],
@@ -162,23 +188,43 @@ def openapi_document() -> dict[str, Any]:
                     },
                 },
             },
-            "sensitive_areas": {"type": "array", "items": {"type": "string"}},
+            "sensitive_areas": strings,
             "notes": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "what the server's configuration means for this answer, e.g. "
-                "home_country not set: no funder or partner counted as foreign (not errors)",
+                **strings,
+                "description": "present only when the server's configuration calls for it, "
+                "e.g. home_country not set: no funder or partner counted as foreign (not errors)",
             },
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "screened_against": {
-                "type": "array",
-                "items": {"type": "string"},
+                **strings,
                 "description": "the lists and editions looked at, as list@edition",
             },
+            "countries_checked": {
+                **strings,
+                "description": "the lists of countries looked at, as list@edition",
+            },
+            "found": {**strings, "description": "NAME: found in LIST@EDITION, entry … (id)"},
+            "set_aside": {
+                **strings,
+                "description": "list matches an adviser's verdict overruled",
+            },
             "not_found": {
-                "type": "array",
-                "items": {"type": "string"},
+                **strings,
                 "description": "organisations no list matched: not found there, not 'safe'",
+            },
+            "unidentified": {
+                **strings,
+                "description": "names not screened on a country: a person's, or no "
+                "organisation identified",
+            },
+            "read_as_person": {
+                **strings,
+                "description": "partners whose name reads as a person's, screened on their "
+                "country only because the organisation registry is partial",
+            },
+            "countries_taken": {
+                **strings,
+                "description": "countries not given but taken from a list entry or the registry",
             },
             "not_compared": {
                 "type": ["string", "null"],
@@ -186,20 +232,23 @@ def openapi_document() -> dict[str, Any]:
                 "compared: no threshold for GBP …), as scan and evaluate say it",
             },
             "one_organisation": {
-                "type": "array",
-                "items": {"type": "string"},
+                **strings,
                 "description": "partners (or funders) described under several spellings that "
                 "resolve to one organisation (one ROR id or list entry), one line each: said, "
                 "never merged",
             },
             "in_words": {
                 "type": "object",
+                "additionalProperties": False,
                 "description": "the lists looked at, and what they matched or not, said for "
                 "people: lists by title and edition, entries as the list spells them, no ids",
-                "properties": {
-                    key: {"type": "array", "items": {"type": "string"}}
-                    for key in ("lists", "one_organisation", "found", "set_aside", "not_found")
-                },
+                "properties": {key: strings for key in IN_WORDS},
+            },
+            "screened_with": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {"kvrules": {"type": "string"}, "rulebooks": strings},
+                "description": "the kvrules version and the rulebooks (id version) screened with",
             },
         },
     }

@@ -22,7 +22,8 @@ from kvrules.plain import (
 from kvrules.records import describe, organisations_of
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
-from kvrules.store.casesearch import CaseQuery
+from kvrules.store.cases import CASE_STATUSES
+from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 
 _STEP = re.compile(r"([A-Za-z_]+)(?:\[(\d+)\])?")
 
@@ -40,6 +41,8 @@ class CaseRow:
     assignee: str | None = None
     pending: str | None = None  # a decision waiting for its second approver
     subject: dict[str, Any] | None = None  # the record as the store remembers it
+    # when a complete read no longer found the record (deleted at the source): its date
+    source_gone: str | None = None
 
     @property
     def age_days(self) -> int:
@@ -75,7 +78,8 @@ class Filters:
         return cls(
             q=" ".join(q.get("q", "").split())[:200],
             severity=q.get("severity", "") if q.get("severity") in _SEVERITIES else "",
-            status=q.get("status", ""),
+            # "all", as `kvrules cases --status all` spells any status: no status filter
+            status="" if q.get("status", "") == ANY_STATUS else q.get("status", ""),
             triage=q.get("triage", ""),
             unit=q.get("unit", "").strip(),
             country=q.get("country", "").strip().upper(),
@@ -111,6 +115,17 @@ class Filters:
 
 
 _SEVERITIES = {s.value for s in Severity}
+ANY_STATUS = "all"
+STATUS_FILTERS = (ANY_STATUS, *CASE_STATUSES, PENDING_APPROVAL)
+
+
+def unknown_status(q: Any) -> str | None:
+    """One line refusing a status filter no case can have (``/cases.csv?status=any`` would
+    otherwise be an empty file that reads as "no such cases"); None when it is known."""
+    status = q.get("status", "")
+    if status in ("", *STATUS_FILTERS):
+        return None
+    return f"Unknown status {status[:40]!r}: filter by one of {', '.join(STATUS_FILTERS)}."
 
 
 def subject_title(subject: dict[str, Any] | None, case: Case) -> tuple[str, str]:
@@ -128,6 +143,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
     assignees = store.case_assignees()
     pending = store.pending_decisions()
     cases = store.cases_by_id(case_ids)
+    gone = store.cases_source_gone()
     subjects = store.case_subjects(case_ids)
     rows = []
     for case_id in case_ids:
@@ -153,6 +169,7 @@ def case_rows(store: Store, case_ids: list[int]) -> list[CaseRow]:
                 assignee=assignees.get(case.id),
                 pending=pending[case.id].decision if case.id in pending else None,
                 subject=subject,
+                source_gone=str(gone[case.id].get("at") or "?")[:10] if case.id in gone else None,
             )
         )
     return rows

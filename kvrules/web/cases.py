@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from kvrules.case_notes import one_organisation_of
 from kvrules.history import case_words, decision_in_words, listed_names
 from kvrules.plain import not_found_in, screened_in_words
 from kvrules.records import describe
@@ -30,6 +31,7 @@ from kvrules.web.casedata import (
     case_rows,
     evidence_views,
     organisations_of,
+    unknown_status,
     whole_number,
 )
 from kvrules.web.caseform import (
@@ -65,6 +67,8 @@ PAGE_SIZE = 100  # cases per page of the list
 
 @guard("view")
 async def case_list(request: Request) -> Response:
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     return _list_view(request, Filters.from_query(request.query_params))
 
 
@@ -265,6 +269,8 @@ def _case_view(
             # a visit as the RIS names it, and the organisations whose country was set apart
             "visit_facts": visit_facts((subject or {}).get("visit") or {}),
             "unscreened": not_screened_on_country(subject),
+            # partners described under several spellings: one organisation, as `check` says
+            "one_organisation": one_organisation_of(subject, titles),
             "typed": typed or {},
             "errors": errors or {},
             "notice": (

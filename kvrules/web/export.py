@@ -26,7 +26,7 @@ from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
 from kvrules.timezone import today
 from kvrules.web.auth import error_page, guard, open_store
-from kvrules.web.casedata import Filters, case_rows
+from kvrules.web.casedata import Filters, case_rows, unknown_status
 from kvrules.web.scope import scope
 
 TABLES = ("cases", "findings", "decisions", "mitigations")
@@ -60,7 +60,7 @@ def tables(
             "case", "severity", "status", "decision", "pending second approval", "triage",
             "assignee", "title", "kind", "units", "principal investigator", "partners",
             "in the RIS", "source system", "record id", "countries", "rulebooks",
-            "risk types", "opened (UTC)", "updated (UTC)",
+            "risk types", "opened (UTC)", "updated (UTC)", "record deleted at the source",
         ],
         [],
     )  # fmt: skip
@@ -99,7 +99,7 @@ def tables(
                 name_list(row.units), label.lead or "", label.partner_list(everyone=True),
                 label.url or "", c.source_system, c.record_id, name_list(row.countries),
                 name_list(row.rulebooks), name_list(row.risks), _when(c.opened_at),
-                _when(c.updated_at),
+                _when(c.updated_at), row.source_gone or "",
             ]
         )  # fmt: skip
         for stored in store.case_findings(c.id):
@@ -242,6 +242,8 @@ async def export_csv(request: Request) -> Response:
     what = request.query_params.get("table", "cases")
     if what not in TABLES:
         return error_page(request, 400, f"Export one of: {', '.join(TABLES)}.")
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     table = (await run_in_threadpool(_exported, request, f"csv:{what}"))[what]
     return StreamingResponse(  # a sync iterator: Starlette writes it from its thread pool
         csv_chunks(table),
@@ -252,6 +254,8 @@ async def export_csv(request: Request) -> Response:
 
 @guard("view")
 async def export_xlsx(request: Request) -> Response:
+    if refused := unknown_status(request.query_params):
+        return error_page(request, 400, refused)
     book = await run_in_threadpool(_workbook, request)
     return Response(
         book,

@@ -78,6 +78,10 @@ class Portfolio:
     # partner country → risk → projects: partners (and participants' institutions) only; an
     # EU funder registered in Brussels is no Belgian partner
     collab_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    # partners whose name reads as a person's (``read_as_person``), left out of the partner
+    # countries: their country would in effect be a person's (name → projects, said under the
+    # chart)
+    read_as_person: Counter = field(default_factory=Counter)
     funder_by_country: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     copub_by_country: Counter = field(default_factory=Counter)
@@ -86,6 +90,8 @@ class Portfolio:
     foreign_cap: float = 0.25  # share of a unit's funding from abroad that calls for attention
     cases_by_year: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     open_by_severity: Counter = field(default_factory=Counter)
+    # cases (any status) whose record a complete read no longer found: deleted at the source
+    source_gone: list[int] = field(default_factory=list)
     open_by_triage: Counter = field(default_factory=Counter)
     open_by_risk: Counter = field(default_factory=Counter)  # a case counts once per risk type
     decisions: Counter = field(default_factory=Counter)
@@ -225,6 +231,7 @@ def build(
     p.quarantined_unscreened = sum(q.record_id not in remembered for q in held)
     triage = store.triage_colours()
     risks = store.case_risks()  # one query, not one per open case
+    p.source_gone = sorted(store.cases_source_gone())
     for case in cases:
         p.cases_by_year[str(case.opened_at.year)][case.severity.value] += 1
         if case.status in ("open", "triaged"):
@@ -308,7 +315,10 @@ def _project(p: Portfolio, project: dict[str, Any], level: str, record: tuple[st
     for person in project.get("participants", []):
         partners += person.get("affiliations", [])
     funders = project.get("funders", [])
-    abroad = _foreign_countries(p, partners)
+    for org in partners:
+        if org.get("read_as_person"):
+            p.read_as_person[str(org.get("name") or "?")] += 1
+    abroad = _foreign_countries(p, [o for o in partners if not o.get("read_as_person")])
     funded = _foreign_funder_countries(p, funders)
     p.partner_abroad_projects += bool(abroad)
     p.foreign_funder_projects += bool(funded)

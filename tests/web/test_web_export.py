@@ -139,3 +139,17 @@ def test_csv_export_carries_the_byte_order_mark_excel_reads_utf8_by(db: Path) ->
         v for row in rows for v in row.values()
     }
     assert next(iter(rows[0])) == "case"  # the first header is the column's, not "\ufeffcase"
+
+
+def test_the_cli_s_status_all_selects_every_case_and_an_unknown_one_is_refused(db: Path) -> None:
+    """Reviewer, 2026-12-07: `/cases.csv?status=all` (`kvrules cases --status all`) was a
+    header only, while the list page said "No cases match"."""
+    client = app_for(db)
+    login(client, "viewer")
+    every = _rows(client.get("/cases.csv?table=cases&status=all").text)
+    assert {r["record id"] for r in every} == {"p-1", "p-2"}
+    assert "p-1" in client.get("/cases?status=all").text
+    for where in ("/cases.csv?status=any", "/cases.xlsx?status=any", "/cases?status=any"):
+        refused = client.get(where)
+        assert refused.status_code == 400, where
+        assert "Unknown status &#39;any&#39;: filter by one of all, open" in refused.text, where

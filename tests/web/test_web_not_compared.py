@@ -10,12 +10,14 @@ from click.testing import CliRunner
 
 from kvrules.cli import cli
 from kvrules.prescreen import Screener
+from kvrules.report import md_text
 from tests.web.test_web_prescreen import prescreen_id, signed_in, submit
 from tests.web.web_helpers import app_for
 
 GBP = (
-    "Not compared: no threshold for GBP (1 award) in funding-dependency/large-foreign-funding, "
-    "funding-dependency/large-funding-country-of-concern; an institution declares its own per "
+    "Not compared: no threshold for GBP (1 award) in "
+    "“Large award (>= EUR 1,000,000 or USD 1,100,000) from a foreign funder”, "
+    "“Sizeable award (>= EUR 250,000 or USD 275,000) from a funder in a country with risk signals”; an institution declares its own per "
     "currency in the rulebook's vars (rulebook_vars in kvrules.yaml)."
 )
 
@@ -33,7 +35,7 @@ def test_the_page_and_its_markdown_say_it(db: Path, screener: Screener) -> None:
     page = html.unescape(client.get(f"/prescreen/{pid}").text)
     said = page.split('id="not-compared">', 1)[1].split("</p>", 1)[0]
     assert said == GBP
-    assert GBP.replace("_", "\\_") in client.get(f"/prescreen/{pid}.md").text
+    assert md_text(GBP) in client.get(f"/prescreen/{pid}.md").text
 
 
 def test_the_api_says_it(db: Path, screener: Screener) -> None:
