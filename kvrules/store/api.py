@@ -168,11 +168,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         """(the schema of the database at ``path``, the schema this release reads), read
         without changing the file: what ``config check`` says of a database to upgrade."""
         path = Path(path)
-        try:
-            conn = connect_read_only(path)
-        except (OSError, sqlite3.Error) as e:
-            failed = storage_error(e, path)
-            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        conn = _read_only(path)
         try:
             return schema_version(conn), MIGRATIONS[-1].version
         except sqlite3.DatabaseError as e:
@@ -189,11 +185,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         those of schema 1, so the copy kept before an upgrade (``X.schema-N.bak``) is
         verified as it is, never upgraded (it is the way back to the previous release)."""
         path = Path(path)
-        try:
-            conn = connect_read_only(path)
-        except (OSError, sqlite3.Error) as e:
-            failed = storage_error(e, path)
-            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        conn = _read_only(path)
         try:
             current, latest = schema_version(conn), MIGRATIONS[-1].version
             if current > latest:
@@ -208,11 +200,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
 
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock) -> Store:
-        try:
-            db = Database(connect_read_only(path), path)
-        except (OSError, sqlite3.Error) as e:
-            failed = storage_error(e, path)
-            raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
+        db = Database(_read_only(path), path)
         try:
             current = schema_version(db.conn)
         except sqlite3.DatabaseError as e:
@@ -991,3 +979,13 @@ def _alert_subject(row: _outbox.OutboxAlert) -> str:
 
 def _rule_ref(finding: Finding) -> str:
     return f"{finding.rulebook.id}@{finding.rulebook.version}/{finding.rule_id}"
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to the database at ``path``, whatever its schema, or the one-line
+    StoreError a user reads (a missing file, no permission, a full disk …)."""
+    try:
+        return connect_read_only(path)
+    except (OSError, sqlite3.Error) as e:
+        failed = storage_error(e, path)
+        raise failed or StoreError(f"cannot open the state database {path}: {e}") from None
