@@ -18,7 +18,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from kvrules.refdata.normalise import _HAN, analyse, han_endings, native_variants
+from kvrules.refdata.normalise import HAN, analyse, han_endings, native_variants
 
 SHARED_ROR = (
     Path(__file__).resolve().parents[3] / "shared/data/real/ror-records_v2.0-v2.9_latest.json.gz"
@@ -58,7 +58,7 @@ def main() -> None:
     wrong = {k: ids for k, ids in made.items() if own.get(k, set()) - ids}
     shared = {k: ids for k, ids in made.items() if len(ids) > 1}
     already = {k for k, ids in made.items() if own.get(k, set()) & ids}
-    han = sum(any(_HAN.search(n["value"]) for n in r["names"]) for r in records)
+    han = sum(any(HAN.search(n["value"]) for n in r["names"]) for r in records)
     print(f"{len(records):,} ROR records, {han:,} with a name in Han script")
     print(f"{len(generic)} forms dropped: the ending of another organisation's name")
     for name, variant in generic:

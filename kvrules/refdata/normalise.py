@@ -384,7 +384,7 @@ def is_acronym(name: str) -> bool:
 # full name: 科学技术 ("science and technology") → 科技 (中国科学技术大学 / 中国科技大学), and the
 # prefixes 中国人民解放军 (PLA) and 中国 (China) left out (中国人民解放军国防科学技术大学 /
 # 国防科技大学). Rules, not an alias table: applied to every name in Han script.
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 _CONTRACTIONS: tuple[tuple[str, str], ...] = (("科学技术", "科技"),)
 _LEFT_OUT_PREFIXES: tuple[str, ...] = ("中国人民解放军", "中国")
 # Characters a name must keep once a prefix is left out: "中国农业大学" is never "农业大学"
@@ -397,7 +397,7 @@ def native_variants(name: str) -> tuple[str, ...]:
     """The forms of a Chinese name people write for it (:data:`_CONTRACTIONS`, prefixes left
     out), the name itself not among them; () for a name not in Han script.
     "中国人民解放军国防科学技术大学" → (…, "国防科学技术大学", "国防科技大学", …)."""
-    if not _HAN.search(name):
+    if not HAN.search(name):
         return ()
     text = han_text(name)
     forms = {text}
@@ -422,7 +422,7 @@ def han_endings(name: str) -> tuple[str, ...]:
     """The endings of a Han-script name a left-out prefix could leave ("江苏省农业科学院" →
     "苏省农业科学院", "省农业科学院", "农业科学院"): a form that is the ending of another
     organisation's name ("农业科学院" of "中国农业科学院") is what many are called, never one."""
-    if not _HAN.search(name):
+    if not HAN.search(name):
         return ()
     text = han_text(name)
     return tuple(text[k:] for k in range(1, len(text) - _MIN_LEFT + 1))
@@ -440,7 +440,7 @@ def pinyin_with_places(name: str, english_words: Iterable[str]) -> tuple[str, ..
     "Harbin" → "harbingongyedaxue" (the pinyin is "haerbin…"); 重庆大学 with "Chongqing" →
     "chongqingdaxue" (anyascii reads 重 as "zhong"). People write the name in pinyin with the
     place as they know it; the generated pinyin lacks that spelling."""
-    if not _HAN.search(name):
+    if not HAN.search(name):
         return ()
     words = {w for w in english_words if len(w) >= 4 and w.isalpha()}
     text = han_text(name)
@@ -448,10 +448,10 @@ def pinyin_with_places(name: str, english_words: Iterable[str]) -> tuple[str, ..
     low, high = _PLACE_RUN
     out: set[str] = set()
     for i in range(len(text)):
-        if not _HAN.fullmatch(text[i]):
+        if not HAN.fullmatch(text[i]):
             continue
         for j in range(i + low, min(i + high, len(text)) + 1):
-            if not _HAN.fullmatch(text[j - 1]):
+            if not HAN.fullmatch(text[j - 1]):
                 break
             run = "".join(syllables[i:j])
             for word in words:

@@ -61,6 +61,7 @@ from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     GENERIC_WORDS,
+    HAN,
     HAN_COUNTRIES,
     SELECT_AFFILIATES,
     STOP_WORDS,
@@ -111,7 +112,6 @@ SUBUNIT_METHOD = "subunit"  # the organisation a unit's name ends with or is nam
 # of an organisation's name (university, college, academy, institute) where the unit may begin,
 # and the endings of a unit's name (school, department, institute, laboratory, centre, hospital,
 # faculty, graduate school).
-_HAN_TEXT = re.compile(r"[\u4e00-\u9fff]")
 _HAN_ORGANISATION_END = re.compile(r"(?:大学|学院|研究院|科学院|研究所)(?=[\u4e00-\u9fff])")
 _HAN_UNIT_ENDINGS = (
     "学院",
@@ -662,7 +662,7 @@ class Resolver:
         unit's name does and the part before it is, whole, a name the index holds (the
         string whole is looked up first: a unit with a record of its own is found as such)."""
         compact = text.replace(" ", "")
-        if not _HAN_TEXT.search(compact) or not compact.endswith(_HAN_UNIT_ENDINGS):
+        if not HAN.search(compact) or not compact.endswith(_HAN_UNIT_ENDINGS):
             return []
         ends = [found.end() for found in _HAN_ORGANISATION_END.finditer(compact)]
         for end in reversed(ends):  # the longest head first: 中国科学院大学 before 中国科学院
