@@ -151,6 +151,21 @@ class Finding:
             sorted(repr((e.stable_path, e.actual)) for e in self.evidence),
         )
 
+    @property
+    def about(self) -> frozenset[str]:
+        """What the finding is about beyond its record: the list elements its evidence names
+        (the partners, funders, affiliations: "Beihang University (CN)"). With the rule and
+        the record it is the finding's identity (``kvrules.store.cases.update_changed_finding``):
+        a finding whose evidence changed but that still names one of these is the same
+        finding, updated in place; empty for a rule on the record as a whole. An element
+        without a name (none to give, or evidence made by hand) is known by its field and
+        value instead, so that two such elements are not taken for one."""
+        return frozenset(
+            e.subject or repr((e.path, e.actual))
+            for e in self.evidence
+            if e.subject or _INDEX.search(e.path)
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, **_adapter().dump_python(self, mode="json")}
 

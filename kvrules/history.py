@@ -13,6 +13,7 @@ from typing import Any
 from kvrules.findings import Finding
 from kvrules.plain import count_of, list_label, lists_in_words
 from kvrules.store import AuditEntry
+from kvrules.store.cases import what_changed
 
 
 def _words(value: Any) -> str:
@@ -138,6 +139,23 @@ def _found(d: dict, words: Words) -> str:
     return f"{found}: {title}" if title else found
 
 
+def _changed(d: dict, words: Words) -> str:
+    """ "updated the finding “Partner on the US DoD 1286 list” in place (scan of pure at …):
+    now also names …": a finding whose evidence changed is the same finding, with a history."""
+    title = words.titles.get(str(d.get("fingerprint")))
+    which = f"“{title}”" if title else f"of rule {d.get('rule')}"
+    scan = f" ({d['scan']})" if d.get("scan") else ""
+    return f"updated the finding {which} in place{scan}: {what_changed(d)}"
+
+
+def _cases_named(ids: Any) -> str:
+    """ "no case", "case #3", "cases #3, #7"."""
+    ids = list(ids or [])
+    if not ids:
+        return "no case"
+    return ("case " if len(ids) == 1 else "cases ") + ", ".join(f"#{i}" for i in ids)
+
+
 def _tags(d: dict) -> str:
     return ", ".join(f"“{t}”" for t in d.get("tags") or []) or "no tags"
 
@@ -161,6 +179,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         else "opened the case"
     ),
     "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
+    "scan.reopened": lambda d: (
+        f"{d.get('scan') or 'a scan'} reopened cases: "
+        f"{_cases_named(d.get('for_review'))} for review as their review date was reached, "
+        f"{_cases_named(d.get('by_new_findings'))} as a new or escalated finding arrived "
+        "after the decision"
+    ),
     "finding.updated": lambda d: (
         f"noted that a finding of the case now rests on {d.get('rule')} (edited since "
         f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"
@@ -280,7 +304,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
 # What each sentence leaves out, for the technical detail.
 TECHNICAL: dict[str, Callable[[dict], str]] = {
     "case.opened": lambda d: f"record {d.get('record')}",
-    "case.reopened": lambda d: f"record {d.get('record')}",
+    "case.reopened": lambda d: (
+        f"record {d.get('record')}" + (f", rule {d['rule']}" if d.get("rule") else "")
+    ),
+    "finding.changed": lambda d: f"finding {d.get('finding')}, rule {d.get('rule')}",
     "alert.queued": lambda d: f"alert {d.get('key')}",
     "finding.recorded": lambda d: f"rule {d.get('rule')}",
     "match.adjudicated": lambda d: f"list {d.get('list')}, entry {d.get('entry')}",
@@ -290,6 +317,7 @@ TECHNICAL: dict[str, Callable[[dict], str]] = {
 # Sentences that need what the entry holds only by id (``Words``).
 NAMED: dict[str, Callable[[dict, Words], str]] = {
     "finding.recorded": _found,
+    "finding.changed": _changed,
     "match.adjudicated": _adjudicated,
     "mitigation.updated": _mitigation_updated,
 }

@@ -57,8 +57,16 @@ class ScanReport:
     quarantined: int = 0
     findings: int = 0  # new findings (known fingerprints are not counted again)
     by_severity: Counter = field(default_factory=Counter)
+    # stored findings updated in place as their evidence changed (not counted in ``findings``;
+    # only those more severe or naming an organisation they did not alert)
+    findings_changed: int = 0
     cases_opened: int = 0
     reviews_reopened: int = 0  # decided cases due for re-review
+    reviews_reopened_cases: list[int] = field(default_factory=list)  # their ids
+    # decided or closed cases reopened as a new or escalated finding arrived, by id
+    reopened_by_findings_cases: list[int] = field(default_factory=list)
+    # which scan this is in a finding's history and the audit log: "scan of SOURCE at TIME"
+    scan: str = ""
     alerts_queued: int = 0  # outbox rows (a case and route each)
     alerts_delivered: int = 0  # messages sent (a digest is one, however many alerts it holds)
     alerts_failed: int = 0  # messages tried that failed (retried later or dead-lettered)
@@ -119,6 +127,15 @@ class ScanReport:
     # re-screened and read again in one scan counts once
     _awards_counted: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
 
+    @property
+    def reopened_by_findings(self) -> int:
+        return len(self.reopened_by_findings_cases)
+
+    @property
+    def cases_reopened(self) -> int:
+        """Both kinds: a review date reached, and a new finding on a decided case."""
+        return self.reviews_reopened + self.reopened_by_findings
+
     def as_dict(self) -> dict[str, Any]:
         data = {
             k: v
@@ -131,6 +148,8 @@ class ScanReport:
         data["unidentified"] = [
             {"name": name, "country": country} for name, country in self.unidentified.items()
         ]
+        data["reopened_by_findings"] = self.reopened_by_findings
+        data["cases_reopened"] = self.cases_reopened
         return data
 
 
@@ -368,12 +387,14 @@ class Scanner:
             countries_checked=list(self.enricher.countries_checked) if self.enricher else [],
             country_profiles=_profiles_in_words(self.enricher),
         )
+        report.scan = f"scan of {self.source} at {self.store.clock():%Y-%m-%d %H:%M:%S} UTC"
         if self.enricher is not None:  # what a partner on no list was not found in, for people
             self.store.remember_screening(report.screened_against, report.list_titles)
         # Decided cases whose review (renewal) date has come are reopened for the committee.
-        report.reviews_reopened = len(
-            self.store.reopen_due_reviews(self.store.clock().date(), actor="kvrules")
+        report.reviews_reopened_cases = self.store.reopen_due_reviews(
+            self.store.clock().date(), actor="kvrules"
         )
+        report.reviews_reopened = len(report.reviews_reopened_cases)
         if self.store.get_cursor(self.source) is None and self._last_full_read() is None:
             self.store.set_cursor(self._first_read, self.store.clock().isoformat())
         partial = self._portfolio_partial()
@@ -434,10 +455,27 @@ class Scanner:
         self._settle_funding(report, completed_first_read=completed and partial)
         if self.enricher is not None and self.enricher.funding is not None:
             report.funding_not_compared = self.enricher.funding.not_compared()
+        self._audit_reopened(report)
         self._deliver(report)
         self._write_back(report)
         report.seconds = time.monotonic() - started
         return report
+
+    def _audit_reopened(self, report: ScanReport) -> None:
+        """The scan's reopened cases in the audit log, both kinds named by case (each case's
+        own entry says why: ``case.review-due``, ``case.reopened``); nothing when none."""
+        if not report.cases_reopened:
+            return
+        self.store.audit(
+            "kvrules",
+            "scan.reopened",
+            f"source:{self.source}",
+            {
+                "scan": report.scan,
+                "for_review": report.reviews_reopened_cases,
+                "by_new_findings": report.reopened_by_findings_cases,
+            },
+        )
 
     def _note_gone(self, report: ScanReport) -> None:
         """Records observed before that a complete read no longer yielded: deleted at the
@@ -581,16 +619,21 @@ class Scanner:
     ) -> None:
         """Store findings (cases, alerts in the outbox); count what is new in ``report``.
         ``routes``: where they alert, when not the configured routes."""
-        stored_all = self.store.record_findings(findings, self.routes if routes is None else routes)
+        routes = self.routes if routes is None else routes
+        scan = report.scan if report is not None else None
+        stored_all = self.store.record_findings(findings, routes, scan=scan)
         if report is None:
             return
         for finding, stored in zip(findings, stored_all, strict=True):
             if stored.new:
                 report.findings += 1
                 report.by_severity[Severity(finding.severity).value] += 1
-                report.alerts_queued += len(stored.alert_ids)
+            report.findings_changed += stored.changed
+            report.alerts_queued += len(stored.alert_ids)
             if stored.case_event == "opened":
                 report.cases_opened += 1
+            elif stored.case_event == "reopened":
+                report.reopened_by_findings_cases.append(stored.case_id)
 
     def _last_full_read(self) -> datetime | None:
         """When the last full read finished (None: never, or a stamp that does not parse)."""

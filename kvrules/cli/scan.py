@@ -109,8 +109,10 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "new findings",
             ", ".join(f"{n} {s}" for s, n in report.as_dict()["by_severity"].items() if n) or "0",
         ),
+        ("findings updated in place", report.findings_changed),
         ("cases opened", report.cases_opened),
-        ("cases reopened for review", report.reviews_reopened),
+        ("cases reopened: review date came", _cases_in_words(report.reviews_reopened_cases)),
+        ("cases reopened: new finding", _cases_in_words(report.reopened_by_findings_cases)),
         ("alerts queued", report.alerts_queued),
         ("messages sent", report.alerts_delivered),
         ("messages not sent", not_sent(report)),
@@ -172,6 +174,18 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             report.awards_not_compared, report.rules_without_threshold, report.rule_titles
         )
         click.echo(terminal_text(missed.in_words()))
+
+
+SHOWN_CASES = 10  # reopened cases named in the report; the rest counted
+
+
+def _cases_in_words(case_ids: list[int]) -> str:
+    """ "0", "1: case 12", "3: cases 4, 9, 12" (the first ten named; `kvrules findings`)."""
+    if not case_ids:
+        return "0"
+    named = ", ".join(str(i) for i in case_ids[:SHOWN_CASES])
+    more = f" and {len(case_ids) - SHOWN_CASES} more" if len(case_ids) > SHOWN_CASES else ""
+    return f"{len(case_ids)}: case{'s' if len(case_ids) > 1 else ''} {named}{more}"
 
 
 SHOWN_UNIDENTIFIED = 10  # named in the report; the rest counted

@@ -203,6 +203,10 @@ def show(
                 **s.finding.to_dict(),
                 "evidence_in_words": s.in_words(subject),
                 "since_found": s.lapse_in_words(),
+                "changes": [
+                    {**change, "in_words": words}
+                    for change, words in zip(s.changes, s.changes_in_words(), strict=True)
+                ],
             }
             for s in items
         ],
@@ -262,6 +266,7 @@ def show(
         evidence = s.technically(subject) if technical else s.in_words(subject)
         lines = [f"evidence: {e}" for e in evidence]
         lines += [f"since it was found: {lapse}" for lapse in s.lapse_in_words()]
+        lines += [f"changed: {change}" for change in s.changes_in_words()]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

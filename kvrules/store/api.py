@@ -84,9 +84,11 @@ def _require_latest(conn: sqlite3.Connection, path: Path, current: int | None = 
 class RecordedFinding:
     case_id: int
     finding_id: int
-    new: bool  # False: the fingerprint was known, nothing but last_seen changed
+    new: bool  # False: a finding already stored (its last_seen refreshed, or updated in place)
     case_event: str | None = None  # "opened" / "reopened" / None
     alert_ids: list[int] = field(default_factory=list)
+    # a stored finding updated in place as its evidence changed (``update_changed_finding``)
+    changed: bool = False
 
 
 class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, PrivacyStore):
@@ -356,26 +358,39 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     # -- findings and cases ----------------------------------------------------------------
 
     def record_finding(
-        self, finding: Finding, channels: Sequence[str] = (), *, actor: str = SYSTEM_ACTOR
+        self,
+        finding: Finding,
+        channels: Sequence[str] = (),
+        *,
+        actor: str = SYSTEM_ACTOR,
+        scan: str | None = None,
     ) -> RecordedFinding:
         """Store a finding, open/raise/reopen its case, and queue its alerts, atomically.
 
         ``channels``: the configured channel names for ``finding.alert`` (ignored when the
         rule asks for no alert). A known fingerprint only refreshes ``last_seen``: the
-        committee never gets the same finding twice.
+        committee never gets the same finding twice. A stored finding whose evidence changed
+        is updated in place (``_known_finding``), and alerts only when that escalates it.
+        ``scan``: which scan found it, for the finding's history and the audit log.
         """
         now = self.clock()
         with self._db.transaction() as c:
-            known = self._known_finding(c, finding, now, actor)
-            if known is not None:
-                return RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
+            known = self._known_finding(c, finding, now, actor, scan)
+            escalated = known is not None and known[2] is not None and known[2].escalates
+            if known is not None and not escalated:
+                return RecordedFinding(
+                    case_id=known[1], finding_id=known[0], new=False, changed=known[2] is not None
+                )
             case, event = _cases.upsert_case(
                 c, finding.source_system, finding.source_record_id, Severity(finding.severity), now
             )
-            finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
+            if known is not None:
+                finding_id = known[0]
+            else:
+                finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
             subject = f"case:{case.id}"
             if event:
-                self._log(actor, f"case.{event}", subject, {"record": _record(finding)}, now)
+                self._log(actor, f"case.{event}", subject, _case_event(finding, scan), now)
             alert_ids: list[int] = []
             keys: list[str] = []
             if finding.alert:
@@ -394,6 +409,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     )
                     alert_ids.append(row_id)
                     keys.append(key)
+            if known is not None:  # updated in place and audited as such
+                return RecordedFinding(case.id, finding_id, False, event, alert_ids, True)
             self._log(
                 actor,
                 "finding.recorded",
@@ -414,22 +431,43 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         routes: Mapping[str, Sequence[str]],
         *,
         actor: str = SYSTEM_ACTOR,
+        scan: str | None = None,
     ) -> list[RecordedFinding]:
         """Store one record's findings; queue ONE alert per route and channel for the new ones.
 
         The committee gets one message per record and change (all new findings in it), not
         one per rule. ``routes`` maps a rule's alert target to channel names. Known
-        fingerprints only refresh ``last_seen`` and alert nobody.
+        fingerprints only refresh ``last_seen`` and alert nobody. A stored finding whose
+        evidence changed is updated in place (``_known_finding``); it alerts, raises and
+        reopens its case only when it is more severe or names an organisation it did not.
+        ``scan``: which scan found them, for the findings' history and the audit log.
         """
         now = self.clock()
         results: list[RecordedFinding] = []
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
         with self._db.transaction() as c:
             for finding in findings:
-                known = self._known_finding(c, finding, now, actor)
+                known = self._known_finding(c, finding, now, actor, scan)
                 if known is not None:
+                    finding_id, case_id, change = known
+                    event = None
+                    if change is not None and change.escalates:
+                        case, event = _cases.upsert_case(
+                            c,
+                            finding.source_system,
+                            finding.source_record_id,
+                            Severity(finding.severity),
+                            now,
+                        )
+                        if event:
+                            details = _case_event(finding, scan)
+                            self._log(actor, f"case.{event}", f"case:{case.id}", details, now)
+                        if finding.alert:
+                            fresh.setdefault(finding.alert, []).append(
+                                (finding, case_id, finding_id)
+                            )
                     results.append(
-                        RecordedFinding(case_id=known[1], finding_id=known[0], new=False)
+                        RecordedFinding(case_id, finding_id, False, event, changed=bool(change))
                     )
                     continue
                 case, event = _cases.upsert_case(
@@ -441,9 +479,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 )
                 finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
                 if event:
-                    self._log(
-                        actor, f"case.{event}", f"case:{case.id}", {"record": _record(finding)}, now
-                    )
+                    details = _case_event(finding, scan)
+                    self._log(actor, f"case.{event}", f"case:{case.id}", details, now)
                 self._log(
                     actor,
                     "finding.recorded",
@@ -461,26 +498,58 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             for route, group in fresh.items():
                 alert_ids = self._enqueue_group(c, route, group, routes.get(route, ()), now)
                 for i, result in enumerate(results):
-                    if result.new and any(fid == result.finding_id for _, _, fid in group):
+                    if (result.new or result.changed) and any(
+                        fid == result.finding_id for _, _, fid in group
+                    ):
                         results[i] = RecordedFinding(
-                            result.case_id, result.finding_id, True, result.case_event, alert_ids
+                            result.case_id,
+                            result.finding_id,
+                            result.new,
+                            result.case_event,
+                            alert_ids,
+                            result.changed,
                         )
                         break  # the ids are counted once, on the group's first finding
         return results
 
     def _known_finding(
-        self, c: sqlite3.Connection, finding: Finding, now: datetime, actor: str
-    ) -> tuple[int, int] | None:
-        """(finding id, case id) of the stored finding ``finding`` is, or None when it is new:
-        the same fingerprint (``last_seen`` refreshed), or the same substance found by an
-        edited rule (updated in place to rest on the rule as it is now, and audited). Neither
-        opens a case nor alerts anyone: the committee never gets the same finding twice."""
+        self,
+        c: sqlite3.Connection,
+        finding: Finding,
+        now: datetime,
+        actor: str,
+        scan: str | None = None,
+    ) -> tuple[int, int, _cases.FindingChange | None] | None:
+        """(finding id, case id, what changed) of the stored finding ``finding`` is, or None
+        when it is new: the same fingerprint (``last_seen`` refreshed), the same substance
+        found by an edited rule (updated in place to rest on the rule as it is now, and
+        audited), or the same rule on the same record about the same organisations with
+        other evidence (``update_changed_finding``: updated in place with its history, and
+        audited; the change is returned, as it may escalate the finding). The first two
+        neither open a case nor alert anyone: the committee never gets the same finding
+        twice."""
         known = _cases.touch_finding(c, finding.fingerprint, now)
         if known is not None:
-            return known
+            return (*known, None)
         updated = _cases.update_same_finding(c, finding, now)
         if updated is None:
-            return None
+            changed = _cases.update_changed_finding(c, finding, now, scan)
+            if changed is None:
+                return None
+            details = {k: v for k, v in changed.change.items() if k != "at"}
+            self._log(
+                actor,
+                "finding.changed",
+                f"case:{changed.case_id}",
+                {
+                    "finding": changed.finding_id,
+                    "fingerprint": finding.fingerprint,
+                    "rule": _rule_ref(finding),
+                    **details,
+                },
+                now,
+            )
+            return changed.finding_id, changed.case_id, changed
         finding_id, case_id, version_before = updated
         self._log(
             actor,
@@ -493,7 +562,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             },
             now,
         )
-        return finding_id, case_id
+        return finding_id, case_id, None
 
     def _enqueue_group(self, c, route, group, channels, now) -> list[int]:
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
@@ -975,6 +1044,14 @@ def _record(finding: Finding) -> str:
 
 def _alert_subject(row: _outbox.OutboxAlert) -> str:
     return f"case:{row.case_id}" if row.case_id is not None else f"alert:{row.key}"
+
+
+def _case_event(finding: Finding, scan: str | None) -> dict[str, Any]:
+    """An opened or reopened case's audit details: the record, and the finding and scan that
+    opened it (a reopening names what the committee is to look at again)."""
+    return {"record": _record(finding), "rule": _rule_ref(finding)} | (
+        {"scan": scan} if scan else {}
+    )
 
 
 def _rule_ref(finding: Finding) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +52,12 @@ class StoredFinding:
     listed: list[dict[str, Any]] | None = None
     # which later editions no longer list them ({"at", "editions"}; None: all still listed)
     lapsed: dict[str, Any] | None = None
+    # what changed since it was found, oldest first (``update_changed_finding``)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def changes_in_words(self) -> list[str]:
+        """Each change since it was found, in a sentence (when, which scan, what)."""
+        return [change_in_words(change) for change in self.changes]
 
     def in_words(self, record: Mapping[str, Any] | None) -> list[str]:
         """The evidence in words, naming the list entries as they were found (``record``: the
@@ -210,15 +216,139 @@ def update_same_finding(
                 r["id"],
             ),
         )
-        # The risk filter (``case_risk_types``) is filled by a trigger on INSERT only: a risk
-        # type the edited rule adds must reach it here, or the case is not found by it.
-        conn.execute(
-            "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
-            " SELECT value, ? FROM json_each(?, '$.risks')",
-            (r["case_id"], body),
-        )
+        _add_risk_types(conn, r["case_id"], body)
         return r["id"], r["case_id"], r["rulebook_version"]
     return None
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A stored finding updated in place as its evidence changed (``update_changed_finding``)."""
+
+    finding_id: int
+    case_id: int
+    change: dict[str, Any]  # as kept in the finding's ``changes`` (what, when, which scan)
+
+    @property
+    def escalates(self) -> bool:
+        """More severe, or naming an organisation it did not: new to the committee, so it
+        alerts and reopens a decided case as a new finding does. Anything else (evidence
+        reworded by the record, a partner gone) is kept in its history and alerts no one."""
+        return bool(self.change.get("named")) or bool(self.change.get("more_severe"))
+
+
+def update_changed_finding(
+    conn: sqlite3.Connection, finding: Finding, now: datetime, scan: str | None
+) -> FindingChange | None:
+    """The stored finding ``finding`` is, though its evidence changed: the same rule on the
+    same record, about the same thing (``Finding.about``: it names one of the same
+    organisations, or neither names any). It is updated in place, keeping its id and
+    ``first_seen``, and what changed is appended to its ``changes`` (when, which scan, what
+    it now names or no longer names, its severity, the evidence added and removed). A
+    partner added to a project makes the rules that read the partner list name one more
+    organisation: before, each such rule made a second finding, and alerted again. Returns
+    None when no stored finding is about the same thing (a new finding)."""
+    about = finding.about
+    rows = conn.execute(
+        "SELECT f.id, f.case_id, f.body, f.listed, f.changes FROM findings f"
+        " JOIN cases c ON c.id = f.case_id"
+        " WHERE c.source_system = ? AND c.record_id = ? AND f.rulebook_id = ? AND f.rule_id = ?"
+        " ORDER BY f.id",
+        (finding.source_system, finding.source_record_id, finding.rulebook.id, finding.rule_id),
+    ).fetchall()
+    best: tuple[tuple[int, int], sqlite3.Row, Finding] | None = None
+    for r in rows:
+        stored = Finding.from_dict(json.loads(r["body"]))
+        shared = about & stored.about
+        if (about or stored.about) and not shared:
+            continue  # about another organisation altogether: another finding
+        # most in common, then the latest (a store scanned by older code may hold several)
+        key = (len(shared), r["id"])
+        if best is None or key > best[0]:
+            best = (key, r, stored)
+    if best is None:
+        return None
+    _, row, before = best
+    change = _change(before, finding, now, scan)
+    body = finding.to_json()
+    screened = _subjects.get(conn, finding.source_system, finding.source_record_id)
+    listed = _listed_again(before, json.loads(row["listed"] or "null"), finding, screened)
+    changes = [*json.loads(row["changes"] or "[]"), change]
+    conn.execute(
+        "UPDATE findings SET fingerprint = ?, rulebook_version = ?, severity = ?, event_id = ?,"
+        " body = ?, last_seen = ?, listed = ?, changes = ? WHERE id = ?",
+        (
+            finding.fingerprint,
+            finding.rulebook.version,
+            Severity(finding.severity).value,
+            finding.event_id,
+            body,
+            ts(now),
+            json.dumps(listed, ensure_ascii=False),
+            json.dumps(changes, ensure_ascii=False),
+            row["id"],
+        ),
+    )
+    _add_risk_types(conn, row["case_id"], body)
+    return FindingChange(row["id"], row["case_id"], change)
+
+
+def _change(before: Finding, after: Finding, now: datetime, scan: str | None) -> dict[str, Any]:
+    """What changed between the stored finding and the one found now, as kept in its history."""
+    change: dict[str, Any] = {"at": ts(now), "scan": scan, "event": after.event_id}
+    if named := sorted(after.about - before.about):
+        change["named"] = named
+    if gone := sorted(before.about - after.about):
+        change["no_longer_named"] = gone
+    was, now_is = Severity(before.severity), Severity(after.severity)
+    if was != now_is:
+        change["severity"] = [was.value, now_is.value]
+        change["more_severe"] = now_is.rank > was.rank
+    if before.rulebook.version != after.rulebook.version:
+        change["rulebook_version"] = [before.rulebook.version, after.rulebook.version]
+
+    def pieces(f: Finding) -> dict[str, str]:
+        return {repr((e.stable_path, e.actual)): e.plain for e in f.evidence}
+
+    old, new = pieces(before), pieces(after)
+    if added := [text for key, text in new.items() if key not in old]:
+        change["evidence_added"] = added
+    if removed := [text for key, text in old.items() if key not in new]:
+        change["evidence_removed"] = removed
+    return change
+
+
+def _listed_again(
+    before: Finding,
+    listed: list[dict[str, Any]] | None,
+    after: Finding,
+    screened: Mapping[str, Any] | None,
+) -> list[dict[str, Any]]:
+    """The list entries the updated finding rests on: those of evidence it had already, as
+    they were found (never rebuilt from a later edition), and for new evidence as screened
+    now; ``evidence`` indexes the new evidence."""
+    was = {(e.stable_path, e.test): i for i, e in enumerate(before.evidence)}
+    by_index: dict[int, list[dict[str, Any]]] = {}
+    for entry in listed or []:
+        by_index.setdefault(entry.get("evidence", -1), []).append(entry)
+    kept: list[dict[str, Any]] = []
+    for i, e in enumerate(after.evidence):
+        old = was.get((e.stable_path, e.test))
+        entries = by_index.get(old, []) if old is not None and listed is not None else None
+        if entries is None:
+            entries = entries_behind([e], screened)
+        kept += [{**entry, "evidence": i} for entry in entries]
+    return kept
+
+
+def _add_risk_types(conn: sqlite3.Connection, case_id: int, body: str) -> None:
+    """The risk filter (``case_risk_types``) is filled by a trigger on INSERT only: a risk
+    type a finding updated in place adds must reach it here, or the case is not found by it."""
+    conn.execute(
+        "INSERT OR IGNORE INTO case_risk_types (risk, case_id)"
+        " SELECT value, ? FROM json_each(?, '$.risks')",
+        (case_id, body),
+    )
 
 
 def touch_finding(
@@ -243,9 +373,36 @@ def case_findings(conn: sqlite3.Connection, case_id: int) -> list[StoredFinding]
             last_seen=parse_ts(r["last_seen"]),
             listed=json.loads(r["listed"]) if r["listed"] is not None else None,
             lapsed=json.loads(r["lapsed"]) if r["lapsed"] else None,
+            changes=json.loads(r["changes"]) if r["changes"] else [],
         )
         for r in rows
     ]
+
+
+def change_in_words(change: Mapping[str, Any]) -> str:
+    """ "2026-12-07 11:50 UTC, scan of file at …: now also names Harbin Institute of Technology
+    (CN); severity medium → high; evidence added: …" """
+    when = str(change.get("at", ""))[:16].replace("T", " ")
+    scan = f", {change['scan']}" if change.get("scan") else ""
+    return f"{when} UTC{scan}: {what_changed(change)}"
+
+
+def what_changed(change: Mapping[str, Any]) -> str:
+    """What a finding updated in place changed ("now also names …; severity medium → high")."""
+    said = []
+    if change.get("named"):
+        said.append("now also names " + "; ".join(change["named"]))
+    if change.get("no_longer_named"):
+        said.append("no longer names " + "; ".join(change["no_longer_named"]))
+    if change.get("severity"):
+        said.append("severity " + " → ".join(change["severity"]))
+    if change.get("rulebook_version"):
+        said.append("rule version " + " → ".join(change["rulebook_version"]))
+    if change.get("evidence_added"):
+        said.append("evidence added: " + "; ".join(change["evidence_added"]))
+    if change.get("evidence_removed"):
+        said.append("evidence no longer seen: " + "; ".join(change["evidence_removed"]))
+    return "; ".join(said) or "the evidence was read again"
 
 
 def set_status(

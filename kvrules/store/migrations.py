@@ -486,4 +486,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         "alerts remember an unreachable channel",
         ("ALTER TABLE alert_outbox ADD COLUMN unreachable_since TEXT",),
     ),
+    # What changed in a finding updated in place since it was found (JSON list, oldest first:
+    # when, which scan, what it now names or no longer names, severity, evidence). NULL:
+    # nothing changed. Findings keep their ids and fingerprints: nothing else moves.
+    Migration(17, "findings keep their history", ("ALTER TABLE findings ADD COLUMN changes TEXT",)),
 )

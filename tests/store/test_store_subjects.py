@@ -150,5 +150,6 @@ def test_proposals_remembered_as_projects_before_are_set_right_on_upgrade(db_pat
         conn.execute("DROP TABLE privacy_key")
         conn.execute("ALTER TABLE users DROP COLUMN units")  # migration 15
         conn.execute("ALTER TABLE alert_outbox DROP COLUMN unreachable_since")  # migration 16
+        conn.execute("ALTER TABLE findings DROP COLUMN changes")  # migration 17
     with Store.open(db_path) as store:
         assert [s[2] for s in store.subjects()] == ["proposal"]

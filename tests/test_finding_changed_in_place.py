@@ -1,0 +1,249 @@
+"""A finding whose evidence changed is the same finding, updated in place with its history.
+
+Reviewer, 2026-12-07: a scan after a partner was added to a project recorded every rule that
+reads the partner list again as a *new* finding ("13 findings for 5 rules" on one case): the
+fingerprint hashes all the evidence, so any change to it made another finding, another alert,
+and reopened a decided case. A finding's identity is now its rule, its record and what it is
+about (``Finding.about``: the organisations it names): other evidence updates it in place, with
+what changed, when and by which scan in its history (``kvrules show``, the case page, the audit
+log); it alerts, and reopens a decided case, only when it is more severe or names an
+organisation it did not (a newly added listed partner alerts, once).
+
+Real parts: a file export read by the file adapter, the CLI scans with the shipped rulebooks and
+reference lists (Beihang University and Harbin Institute of Technology are on the shipped DoD
+Section 1286 list), the SQLite store, the web app. Nothing listens on port 9: an alert queued is
+counted, its delivery fails (counted too)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from kvrules.store import Store
+from tests.scan_helpers import json_report, scanned
+
+TITLE = "Hypersonic flight control"
+DELFT = {"name": "TU Delft", "country": "NL"}
+BEIHANG = {"name": "Beihang University", "country": "CN"}
+HARBIN = {"name": "Harbin Institute of Technology", "country": "CN"}
+HARBIN_NAMED = "Harbin Institute of Technology (CN)"
+PARTNER_RULES = {
+    "eu-dual-use/annex-i-partner-in-embargoed-country",
+    "eu-dual-use/annex-i-partner-outside-eu",
+    "nl-leidraad/triage-red",
+    "nl-leidraad/triage-amber",
+    "us-dod-1286/project-partner-on-1286",
+}
+
+
+def _export(tmp_path: Path, version: int, partners: list[dict], title: str = TITLE) -> None:
+    """The export holds the project as the RIS has it now (version ``version``)."""
+    event = {
+        "id": f"P1:v{version}",
+        "kind": "project.created" if version == 1 else "project.updated",
+        "occurred_at": f"2026-0{version}-01T00:00:00Z",
+        "source": {"system": "file", "record_id": "P1"},
+        "project": {"id": "P1", "title": title, "partners": partners},
+    }
+    (tmp_path / "export.jsonl").write_text(json.dumps(event) + "\n", encoding="utf-8")
+
+
+def _config(tmp_path: Path) -> Path:
+    _export(tmp_path, 1, [DELFT, BEIHANG])
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"home_country: NL\ndatabase: {tmp_path / 'kvrules.db'}\n"
+        f"sources: {{file: {{adapter: file, settings: {{path: {tmp_path / 'export.jsonl'}}}}}}}\n"
+        "alerts:\n  channels:\n    mail: {plugin: email, settings: {host: 127.0.0.1, port: 9,"
+        " security: none, sender: k@localhost, to: [c@localhost]}}\n"
+        "  routes: {committee: [mail], adviser: [mail], export-control: [mail]}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _scan(config: Path) -> dict:
+    return json_report(scanned(config, "--json"))
+
+
+def _findings(tmp_path: Path) -> dict[str, tuple[int, list[dict]]]:
+    """rulebook/rule → (finding id, its changes), failing if a rule has two findings."""
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [case] = store.cases(None)
+        stored = store.case_findings(case.id)
+    rules = [f"{s.finding.rulebook.id}/{s.finding.rule_id}" for s in stored]
+    assert len(set(rules)) == len(rules), f"a rule found twice on one case: {sorted(rules)}"
+    return {rule: (s.id, s.changes) for rule, s in zip(rules, stored, strict=True)}
+
+
+def _ids(tmp_path: Path) -> dict[str, int]:
+    """rulebook/rule → finding id, failing if a rule has two findings."""
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [case] = store.cases(None)
+        stored = store.case_findings(case.id)
+    ids = {f"{s.finding.rulebook.id}/{s.finding.rule_id}": s.id for s in stored}
+    assert len(ids) == len(stored), f"a rule found twice on one case: {sorted(ids)}"
+    return ids
+
+
+def _decide(tmp_path: Path, case_id: int, review_due: date | None = None) -> None:
+    with Store.open(tmp_path / "kvrules.db") as store:
+        if store.user("chair") is None:
+            store.add_user("chair", "committee", None, actor="test")
+        store.decide(case_id, "approve", "Low risk.", actor="chair", review_due=review_due)
+
+
+def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    first = _scan(config)
+    assert first["findings"] == 5 and first["alerts_queued"] > 0
+    before = _ids(tmp_path)
+    assert set(before) == PARTNER_RULES
+
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    added = _scan(config)
+    # old code: 5 new findings for the same 5 rules, and their alerts
+    assert (added["findings"], added.get("findings_changed")) == (0, 5)
+    assert added["alerts_queued"] > 0  # Harbin is new to the committee: it alerts
+    assert _ids(tmp_path) == before
+    after = _findings(tmp_path)
+    _, [change] = after["us-dod-1286/project-partner-on-1286"]
+    assert change["named"] == [HARBIN_NAMED] and change["event"] == "P1:v2"
+    assert change["scan"].startswith("scan of file at ")
+    assert (
+        "partner Harbin Institute of Technology (CN) is on the US DoD Section 1286 list"
+        in (change["evidence_added"])
+    )
+
+    again = _scan(config)  # the same record read again: nothing new, nothing changed
+    assert (again["findings"], again["findings_changed"], again["alerts_queued"]) == (0, 0, 0)
+
+    _export(tmp_path, 3, [DELFT, BEIHANG])  # Harbin leaves: kept in the history, no alert
+    left = _scan(config)
+    assert (left["findings"], left["findings_changed"], left["alerts_queued"]) == (0, 5, 0)
+    _, [_, gone] = _findings(tmp_path)["us-dod-1286/project-partner-on-1286"]
+    assert gone["no_longer_named"] == [HARBIN_NAMED] and "named" not in gone
+
+    # `kvrules show` says what changed, when and by which scan (text and --json)
+    shown = CliRunner().invoke(cli, ["show", "case:1", "--config", str(config), "--json"])
+    assert shown.exit_code == 0, shown.output
+    [listed] = [
+        f for f in json.loads(shown.stdout)["findings"] if f["rule_id"] == "project-partner-on-1286"
+    ]
+    words = [c["in_words"] for c in listed["changes"]]
+    assert "now also names Harbin Institute of Technology (CN)" in words[0]
+    assert "scan of file at" in words[0]
+    assert "no longer names Harbin Institute of Technology (CN)" in words[1]
+    text = CliRunner().invoke(cli, ["show", "case:1", "--config", str(config)])
+    assert text.exit_code == 0, text.output
+    assert "changed:" in text.output and "now also names Harbin" in " ".join(text.output.split())
+    history = [e for e in _audit(tmp_path) if e["action"] == "finding.changed"]
+    assert len(history) == 10 and all(e["details"]["finding"] for e in history)
+
+
+def test_unrelated_evidence_changing_updates_in_place_and_alerts_no_one(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _scan(config)
+    _decide(tmp_path, 1)
+    before = _ids(tmp_path)
+    # the title now matches another sensitive area: each finding's evidence reads differently
+    _export(tmp_path, 2, [DELFT, BEIHANG], title=f"{TITLE} and quantum sensing")
+    changed = _scan(config)
+    assert (changed["findings"], changed["alerts_queued"]) == (0, 0)
+    assert changed.get("findings_changed") == 4  # project-partner-on-1286 reads no research area
+    assert (changed["cases_reopened"], changed["reopened_by_findings_cases"]) == (0, [])
+    assert _ids(tmp_path) == before
+    with Store.open(tmp_path / "kvrules.db") as store:
+        assert store.case(1).status == "decided"  # nothing new for the committee
+
+
+def test_the_scan_names_cases_reopened_by_a_new_finding_and_by_review_date(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    _scan(config)
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [case] = store.cases(None)
+    _decide(tmp_path, case.id)
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    text = scanned(config)  # the text summary
+    said = " ".join(text.output.split())
+    assert "cases reopened: new finding │ 1: case 1" in said, text.output
+    assert "cases reopened: review date came │ 0" in said, text.output
+    with Store.open(tmp_path / "kvrules.db") as store:
+        assert store.case(case.id).status == "open"
+    [reopened] = [e for e in _audit(tmp_path) if e["action"] == "case.reopened"]
+    assert reopened["details"]["rule"].startswith(("eu-dual-use@", "nl-leidraad@", "us-dod-1286@"))
+    [scan_entry] = [e for e in _audit(tmp_path) if e["action"] == "scan.reopened"]
+    assert (scan_entry["details"]["by_new_findings"], scan_entry["details"]["for_review"]) == (
+        [1],
+        [],
+    )
+
+    # decided again, with a review date that has come: the next scan reopens it for review
+    _decide(tmp_path, case.id, review_due=date(2020, 1, 1))
+    report = _scan(config)
+    assert report["reviews_reopened"] == 1 and report["reviews_reopened_cases"] == [1]
+    assert (report["reopened_by_findings"], report["cases_reopened"]) == (0, 1)
+    entries = [e for e in _audit(tmp_path) if e["action"] == "scan.reopened"]
+    assert entries[-1]["details"]["for_review"] == [1]
+    assert entries[-1]["details"]["by_new_findings"] == []
+
+
+def test_a_store_of_the_previous_schema_keeps_its_finding_ids(tmp_path: Path) -> None:
+    """A database made before findings kept their history (schema 16: no ``changes``
+    column), upgraded by ``kvrules db upgrade``: its findings keep their ids and are updated
+    in place by the next scan."""
+    config = _config(tmp_path)
+    _scan(config)
+    before = _ids(tmp_path)
+    db = tmp_path / "kvrules.db"
+    with sqlite3.connect(db) as conn:  # what the previous release left
+        conn.execute("ALTER TABLE findings DROP COLUMN changes")
+        conn.execute("DELETE FROM schema_version WHERE version > 16")
+    assert Store.schema_of(db)[0] == 16
+    upgraded = CliRunner().invoke(cli, ["db", "upgrade", "--db", str(db)])
+    assert upgraded.exit_code == 0, upgraded.output
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    report = _scan(config)
+    assert (report["findings"], report["findings_changed"]) == (0, 5)
+    assert _ids(tmp_path) == before
+    after = _findings(tmp_path)
+    assert all(changes[-1]["named"] == [HARBIN_NAMED] for _, changes in after.values())
+
+
+def _audit(tmp_path: Path) -> list[dict]:
+    with Store.open(tmp_path / "kvrules.db") as store:
+        return [
+            {"action": e.action, "subject": e.subject, "details": e.details}
+            for e in store.audit_entries()
+        ]
+
+
+def test_the_case_page_shows_what_changed_in_a_finding(tmp_path: Path) -> None:
+    from kvrules.web.security import hash_password
+    from tests.web.web_helpers import PASSWORD, app_for, login
+
+    config = _config(tmp_path)
+    _scan(config)
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    _scan(config)
+    db = tmp_path / "kvrules.db"
+    with Store.open(db) as store:
+        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
+    client = app_for(db)
+    assert login(client, "viewer").status_code == 200
+    page = client.get("/cases/1")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "Changed since it was found:" in text
+    assert "now also names Harbin Institute of Technology (CN)" in text
+    # the case's history says it in words, by the finding's rule title
+    assert "updated the finding “A project partner is on the Section 1286 list” in place" in text
