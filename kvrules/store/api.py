@@ -531,9 +531,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         known = _cases.touch_finding(c, finding.fingerprint, now)
         if known is not None:
             return (*known, None)
-        updated = _cases.update_same_finding(c, finding, now)
+        stored = _cases.findings_of_rule(c, finding)
+        if not stored:
+            return None  # most new findings: nothing of the rule on the record yet
+        updated = _cases.update_same_finding(c, finding, now, stored)
         if updated is None:
-            changed = _cases.update_changed_finding(c, finding, now, scan)
+            changed = _cases.update_changed_finding(c, finding, now, scan, stored)
             if changed is None:
                 return None
             details = {k: v for k, v in changed.change.items() if k != "at"}

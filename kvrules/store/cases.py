@@ -183,25 +183,40 @@ def insert_finding(
     return cur.lastrowid or 0, True
 
 
-def update_same_finding(
-    conn: sqlite3.Connection, finding: Finding, now: datetime
-) -> tuple[int, int, str] | None:
-    """A stored finding of the record with the substance of ``finding`` (``Finding.substance``:
-    the rule, severity and evidence, not the test's wording) takes ``finding``'s fingerprint,
-    body and rulebook version: the rule it rests on was edited, what it found was not.
-    Returns (finding id, case id, the rulebook version it rested on), or None when no stored
-    finding is the same."""
+@dataclass(frozen=True)
+class OfRule:
+    """A stored finding of the same rule on the same record as a finding found now."""
+
+    row: sqlite3.Row  # id, case_id, rulebook_version, listed, changes
+    finding: Finding
+
+
+def findings_of_rule(conn: sqlite3.Connection, finding: Finding) -> list[OfRule]:
+    """The record's stored findings of ``finding``'s rulebook and rule, oldest first (indexed:
+    cases(source_system, record_id), findings(rulebook_id, case_id)); most records have none.
+    Read once for ``update_same_finding`` and ``update_changed_finding``."""
     rows = conn.execute(
-        "SELECT f.id, f.case_id, f.body, f.rulebook_version FROM findings f"
+        "SELECT f.id, f.case_id, f.body, f.rulebook_version, f.listed, f.changes FROM findings f"
         " JOIN cases c ON c.id = f.case_id"
         " WHERE c.source_system = ? AND c.record_id = ? AND f.rulebook_id = ? AND f.rule_id = ?"
         " ORDER BY f.id",
         (finding.source_system, finding.source_record_id, finding.rulebook.id, finding.rule_id),
     )
-    substance = None  # computed only for a record that has such a finding: most have none
-    for r in rows.fetchall():
-        substance = substance or finding.substance
-        if Finding.from_dict(json.loads(r["body"])).substance != substance:
+    return [OfRule(r, Finding.from_dict(json.loads(r["body"]))) for r in rows.fetchall()]
+
+
+def update_same_finding(
+    conn: sqlite3.Connection, finding: Finding, now: datetime, stored: list[OfRule]
+) -> tuple[int, int, str] | None:
+    """A stored finding of the record with the substance of ``finding`` (``Finding.substance``:
+    the rule, severity and evidence, not the test's wording) takes ``finding``'s fingerprint,
+    body and rulebook version: the rule it rests on was edited, what it found was not.
+    ``stored``: ``findings_of_rule``. Returns (finding id, case id, the rulebook version it
+    rested on), or None when no stored finding is the same."""
+    substance = finding.substance if stored else None
+    for one in stored:
+        r = one.row
+        if one.finding.substance != substance:
             continue
         body = finding.to_json()
         conn.execute(
@@ -238,7 +253,11 @@ class FindingChange:
 
 
 def update_changed_finding(
-    conn: sqlite3.Connection, finding: Finding, now: datetime, scan: str | None
+    conn: sqlite3.Connection,
+    finding: Finding,
+    now: datetime,
+    scan: str | None,
+    stored: list[OfRule],
 ) -> FindingChange | None:
     """The stored finding ``finding`` is, though its evidence changed: the same rule on the
     same record, about the same thing (``Finding.about``: it names one of the same
@@ -246,26 +265,19 @@ def update_changed_finding(
     ``first_seen``, and what changed is appended to its ``changes`` (when, which scan, what
     it now names or no longer names, its severity, the evidence added and removed). A
     partner added to a project makes the rules that read the partner list name one more
-    organisation: before, each such rule made a second finding, and alerted again. Returns
-    None when no stored finding is about the same thing (a new finding)."""
+    organisation: before, each such rule made a second finding, and alerted again.
+    ``stored``: ``findings_of_rule``. Returns None when no stored finding is about the same
+    thing (a new finding)."""
     about = finding.about
-    rows = conn.execute(
-        "SELECT f.id, f.case_id, f.body, f.listed, f.changes FROM findings f"
-        " JOIN cases c ON c.id = f.case_id"
-        " WHERE c.source_system = ? AND c.record_id = ? AND f.rulebook_id = ? AND f.rule_id = ?"
-        " ORDER BY f.id",
-        (finding.source_system, finding.source_record_id, finding.rulebook.id, finding.rule_id),
-    ).fetchall()
     best: tuple[tuple[int, int], sqlite3.Row, Finding] | None = None
-    for r in rows:
-        stored = Finding.from_dict(json.loads(r["body"]))
-        shared = about & stored.about
-        if (about or stored.about) and not shared:
+    for one in stored:
+        shared = about & one.finding.about
+        if (about or one.finding.about) and not shared:
             continue  # about another organisation altogether: another finding
         # most in common, then the latest (a store scanned by older code may hold several)
-        key = (len(shared), r["id"])
+        key = (len(shared), one.row["id"])
         if best is None or key > best[0]:
-            best = (key, r, stored)
+            best = (key, one.row, one.finding)
     if best is None:
         return None
     _, row, before = best
