@@ -21,6 +21,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli import cli
@@ -247,3 +248,20 @@ def test_the_case_page_shows_what_changed_in_a_finding(tmp_path: Path) -> None:
     assert "now also names Harbin Institute of Technology (CN)" in text
     # the case's history says it in words, by the finding's rule title
     assert "updated the finding “A project partner is on the Section 1286 list” in place" in text
+
+
+def test_a_proposed_decision_is_not_approved_over_a_newly_named_partner(tmp_path: Path) -> None:
+    """Four-eyes: the proposer did not see a partner named after the proposal. Before, a new
+    finding (``finding.recorded``) told; the finding updated in place must tell too."""
+    config = _config(tmp_path)
+    _scan(config)
+    with Store.open(tmp_path / "kvrules.db") as store:
+        for name in ("chair", "second"):
+            store.add_user(name, "committee", None, actor="test")
+        proposed = store.propose_decision(1, "approve", "Low risk.", actor="chair")
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    assert _scan(config)["findings"] == 0
+    with Store.open(tmp_path / "kvrules.db") as store:
+        with pytest.raises(ValueError, match="a finding was recorded after this decision"):
+            store.approve_decision(proposed.id, actor="second")
+        assert store.case(1).status != "decided"

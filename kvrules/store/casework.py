@@ -218,9 +218,10 @@ class CaseworkStore(StorePart):
 
 
 def _finding_since_proposal(conn: sqlite3.Connection, proposed: _committee.Decision) -> bool:
-    """Whether the case gained a finding after ``proposed`` was proposed: the proposer did not
-    see it, so a second approval must not put it into effect, whatever page it came from.
-    Audit ids order the two (timestamps may share a second)."""
+    """Whether the case gained a finding after ``proposed`` was proposed, or a finding that
+    became more severe or names an organisation it did not (``finding.changed``, updated in
+    place): the proposer did not see it, so a second approval must not put it into effect,
+    whatever page it came from. Audit ids order the two (timestamps may share a second)."""
     history = _audit.entries(conn, f"case:{proposed.case_id}")
     proposal = next(
         (
@@ -232,4 +233,14 @@ def _finding_since_proposal(conn: sqlite3.Connection, proposed: _committee.Decis
     )
     if proposal is None:  # no proposal on record to compare with
         return False
-    return any(e.action == "finding.recorded" and e.id > proposal for e in history)
+    return any(e.id > proposal and _new_to_the_committee(e) for e in history)
+
+
+def _new_to_the_committee(entry: _audit.AuditEntry) -> bool:
+    """A finding recorded, or one updated in place that escalated (what alerts again)."""
+    if entry.action == "finding.recorded":
+        return True
+    details = entry.details
+    return entry.action == "finding.changed" and bool(
+        details.get("named") or details.get("more_severe")
+    )
