@@ -43,6 +43,9 @@ class AlertItem(BaseModel):
     # its technical form with what lies behind each test (list entries, the country profiles),
     # as `kvrules show --technical` gives it (kvrules.plain.technically)
     technical_lines: list[str] = []
+    # a finding the committee had, updated in place: what made it alert again ("now also
+    # names …; severity medium → high", ``kvrules.store.cases.what_changed``)
+    change: str | None = None
 
     def named(self, subject: Mapping[str, Any] | None, links: RecordLinks | None) -> AlertItem:
         """This item naming its record and saying its evidence as ``subject`` allows."""
@@ -61,8 +64,10 @@ class AlertItem(BaseModel):
         return self.record or describe(None, self.source_system, self.record_id)
 
     def said(self) -> list[str]:
-        """The evidence in words, for people: each thing once."""
-        return self.sentences or said_once(self.finding.evidence, None)
+        """The evidence in words, for people: each thing once; first, for a finding updated
+        in place, what changed (the reader knew the finding already)."""
+        said = self.sentences or said_once(self.finding.evidence, None)
+        return [f"Updated finding: {self.change}", *said] if self.change else said
 
     def technical(self) -> list[str]:
         """Each piece of evidence as the engine saw it: field path, test and value, each

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kvrules.alerting import Alert
 from kvrules.cli import cli
 from kvrules.store import Store
 from tests.scan_helpers import json_report, scanned
@@ -122,6 +123,15 @@ def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
         "partner Harbin Institute of Technology (CN) is on the US DoD Section 1286 list"
         in (change["evidence_added"])
     )
+
+    # each alert says what changed first: the reader knew the finding already
+    with Store.open(tmp_path / "kvrules.db") as store:
+        queued = store.alerts()[-added["alerts_queued"] :]
+    for row in queued:
+        alert = Alert.model_validate(row.payload)
+        assert all(item.change for item in alert.items)
+        assert any("now also names Harbin" in item.said()[0] for item in alert.items)
+        assert all(item.said()[0].startswith("Updated finding: ") for item in alert.items)
 
     again = _scan(config)  # the same record read again: nothing new, nothing changed
     assert (again["findings"], again["findings_changed"], again["alerts_queued"]) == (0, 0, 0)

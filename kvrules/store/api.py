@@ -445,6 +445,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         now = self.clock()
         results: list[RecordedFinding] = []
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
+        changed: dict[int, str] = {}  # finding id → what changed, for an escalated one's alert
         with self._db.transaction() as c:
             for finding in findings:
                 known = self._known_finding(c, finding, now, actor, scan)
@@ -466,6 +467,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                             fresh.setdefault(finding.alert, []).append(
                                 (finding, case_id, finding_id)
                             )
+                            changed[finding_id] = _cases.what_changed(change.change)
                     results.append(
                         RecordedFinding(case_id, finding_id, False, event, changed=bool(change))
                     )
@@ -496,7 +498,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 if finding.alert:
                     fresh.setdefault(finding.alert, []).append((finding, case.id, finding_id))
             for route, group in fresh.items():
-                alert_ids = self._enqueue_group(c, route, group, routes.get(route, ()), now)
+                channels = routes.get(route, ())
+                alert_ids = self._enqueue_group(c, route, group, channels, now, changed)
                 for i, result in enumerate(results):
                     if (result.new or result.changed) and any(
                         fid == result.finding_id for _, _, fid in group
@@ -567,16 +570,23 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         )
         return finding_id, case_id, None
 
-    def _enqueue_group(self, c, route, group, channels, now) -> list[int]:
+    def _enqueue_group(self, c, route, group, channels, now, changed=None) -> list[int]:
+        """One alert per channel for the route's findings of one record (``changed``: finding
+        id → what changed, for findings updated in place that alert again)."""
+        changed = changed or {}
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
         fingerprints = ",".join(sorted(f.fingerprint for f, _, _ in group))
         digest = hashlib.sha256(fingerprints.encode()).hexdigest()[:20]
         lead, case_id, finding_id = group[0]
         items = [
             AlertItem(
-                case_id=cid, source_system=f.source_system, record_id=f.source_record_id, finding=f
+                case_id=cid,
+                source_system=f.source_system,
+                record_id=f.source_record_id,
+                finding=f,
+                change=changed.get(fid),
             )
-            for f, cid, _ in group
+            for f, cid, fid in group
         ]
         more = f" (+{len(group) - 1} more)" if len(group) > 1 else ""
         ids = []
