@@ -135,14 +135,14 @@ def _found(d: dict, words: Words) -> str:
     severity = str(d.get("severity") or "")
     article = "an" if severity[:1] in tuple("aeiou") else "a"
     found = f"found {article} {severity} signal" if severity else "found a signal"
-    title = words.titles.get(str(d.get("fingerprint")))
+    title = _title(d, words)
     return f"{found}: {title}" if title else found
 
 
 def _changed(d: dict, words: Words) -> str:
     """ "updated the finding “Partner on the US DoD 1286 list” in place (scan of pure at …):
     now also names …": a finding whose evidence changed is the same finding, with a history."""
-    title = words.titles.get(str(d.get("fingerprint")))
+    title = _title(d, words)
     which = f"“{title}”" if title else f"of rule {d.get('rule')}"
     scan = f" ({d['scan']})" if d.get("scan") else ""
     return f"updated the finding {which} in place{scan}: {what_changed(d)}"
@@ -324,8 +324,18 @@ NAMED: dict[str, Callable[[dict, Words], str]] = {
 
 
 def rule_titles(findings: Iterable[Finding]) -> dict[str, str]:
-    """The case's findings' rule titles by fingerprint, for ``sentence``."""
-    return {f.fingerprint: f.rule_title for f in findings}
+    """The case's findings' rule titles by fingerprint, and by rule ("rule:rulebook/rule"):
+    a finding updated in place has another fingerprint than its earlier audit entries name."""
+    titles = {f"rule:{f.rulebook.id}/{f.rule_id}": f.rule_title for f in findings}
+    return titles | {f.fingerprint: f.rule_title for f in findings}
+
+
+def _title(d: dict, words: Words) -> str | None:
+    """The rule title of the finding an audit entry names (by fingerprint, else by its rule
+    "rulebook@version/rule")."""
+    book, _, rule = str(d.get("rule") or "").partition("/")
+    by_rule = f"rule:{book.partition('@')[0]}/{rule}"
+    return words.titles.get(str(d.get("fingerprint"))) or words.titles.get(by_rule)
 
 
 def sentence(entry: AuditEntry, words: Words | None = None) -> str:

@@ -152,6 +152,12 @@ def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
     assert "now also names Harbin Institute of Technology (CN)" in words[0]
     assert "scan of file at" in words[0]
     assert "no longer names Harbin Institute of Technology (CN)" in words[1]
+    # the case history names each change's finding by its rule's title, the earlier ones too
+    # (their entries name a fingerprint the finding no longer has)
+    said = [h["in_words"] for h in json.loads(shown.stdout)["history"]]
+    title = "updated the finding “A project partner is on the Section 1286 list” in place"
+    assert sum(title in line for line in said) == 2, said
+    assert not any("of rule" in line for line in said), said
     text = CliRunner().invoke(cli, ["show", "case:1", "--config", str(config)])
     assert text.exit_code == 0, text.output
     assert "changed:" in text.output and "now also names Harbin" in " ".join(text.output.split())
