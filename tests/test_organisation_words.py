@@ -53,7 +53,7 @@ def test_a_given_and_family_name_still_reads_as_a_persons(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["Louis Pasteur", "Marie Curie", "Jacques Servier"])
 def test_a_family_name_that_ends_eponyms_still_reads_as_a_persons(name: str) -> None:
-    """"Institut Pasteur", "Hôpital Pasteur", "Institut Curie": the derivation counted the
+    """ "Institut Pasteur", "Hôpital Pasteur", "Institut Curie": the derivation counted the
     eponym's family name as a word that ends organisation names, so "Louis Pasteur" as a
     partner read as an organisation and was screened on its country (the last session's
     closing note). A word after an eponym's head ("Institut", "Hôpital") is no longer counted."""
