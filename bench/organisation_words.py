@@ -12,7 +12,8 @@ A word is kept when it ends names of active or inactive ROR records (labels and 
 acronyms aside) after at least ``--min-before`` different words: a word that makes names
 organisations' ends them after many ("Kestrel Photonics", "Integrated Photonics", "Institute
 of Photonics"); a family name that ends eponyms ends them after the same given name ("Getúlio
-Vargas", nine records, one word before it). It must be written capitalised and not in capitals
+Vargas", nine records, one word before it) or after an eponym's head ("Institut Pasteur",
+"Hôpital Pasteur": ``EPONYM_HEAD``, not counted). It must be written capitalised and not in capitals
 (as ``bare_personal_name`` reads a name: "ERIC", an acronym, is no word of it), have
 ``--min-letters`` letters or more (the short words that end organisation names are where family
 names collide: "Law", "Hall", "Yuan" end 23, 11 and 10), and not end a place's name (a city,
@@ -50,6 +51,13 @@ OUT = ROOT / "kvrules" / "enrich" / "data" / "organisation_words.txt"
 COUNTRY_NAMES = ROOT / "kvrules" / "refdata" / "data" / "country_names.tsv"
 PURE = ROOT / "adapters" / "kvrules_pure" / "tests" / "fixtures" / "pure-umn-524"
 _WORD = re.compile(r"[^\W\d_]+")
+# The heads an eponym follows ("Institut Pasteur", "Hôpital Cochin", "Fondation Mérieux",
+# "Laboratoires Servier"); folded. Adjectives ("Clinical", "Research") are no heads.
+EPONYM_HEAD = re.compile(
+    r"institut\w*|hopital|hospital|ospedale|klinik\w*|fondation|foundation|fundacion|fundacao"
+    r"|stiftung|cent(?:er|re)|zentrum|universit\w*|college|lycee|school|academ\w*|museum|musee"
+    r"|laborato\w*|labs?|groupe?"
+)
 
 
 def fold(word: str) -> str:
@@ -98,6 +106,12 @@ def ending_words(records: list[dict], min_before: int, min_letters: int) -> list
     for name in names(records):
         words = _WORD.findall(name)
         if len(words) >= 2 and words[-1][:1].isupper() and not words[-1].isupper():
+            # An eponym ("Institut Pasteur", "Hôpital Pasteur", "Institut Curie") is an
+            # organisation's name by the word before the last: the last is a person's, and
+            # counting it would read "Louis Pasteur" as an organisation ("Institute of
+            # Photonics" counts: "of" is no organisation word).
+            if EPONYM_HEAD.fullmatch(fold(words[-2])):
+                continue
             before[fold(words[-1])].add(fold(words[-2]))
     excluded = places(records)
     return sorted(

@@ -160,7 +160,7 @@ class DeliveryError(KvrulesError):
         self.transient = transient and not permanent
 
 
-def is_transient(exc: BaseException) -> bool:
+def is_transient(exc: BaseException | None) -> bool:
     """Whether ``exc`` says the other end was not reachable for now (it may be back later):
     refused, reset or timed-out connections. A name that does not resolve, a certificate
     refused, are settings to fix: not transient (they dead-letter after the attempts)."""

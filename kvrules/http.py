@@ -720,20 +720,29 @@ def send(
     passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
     ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot be reached
     is then said in words (``kvrules.alerting.unreachable``), else by the error's class.
+    When no answer came (unreachable, or the deadline passed) the raised error carries
+    ``no_answer``: the operating system's error beneath (``kvrules.alerting.is_transient``
+    reads it), or None.
     """
     try:
         return fetch(
             session, method, url, timeout=timeout, deadline=deadline, max_body=max_body, **kw
         )
     except TooLate as e:
-        raise error(method, path, e.status, _late(deadline)) from None
+        failure = error(method, path, e.status, _late(deadline))
+        failure.no_answer = TimeoutError(_late(deadline))  # type: ignore[attr-defined]
+        raise failure from None
     except TooLarge as e:
         detail = f"- response body larger than {max_body} bytes (max_response_bytes)"
         raise error(method, path, e.status, detail) from None
     except RedirectRefused as e:
         raise error(method, path, e.status, f"redirect to {e.target} refused: {e.reason}") from None
     except Unreachable as e:  # in words when ``server`` names the host; else the class only
-        raise error(method, path, None, _failed_in_words(e.cause, server)) from None
+        failure = error(method, path, None, _failed_in_words(e.cause, server))
+        # Kept for callers that tell an outage from a setting to fix (an alert channel holds
+        # an alert through an outage); not chained, since requests' message repeats the URL.
+        failure.no_answer = _os_cause(e.cause)  # type: ignore[attr-defined]
+        raise failure from None
     except TransferFailed as e:  # keep the message short: no URL, header or secret
         raise error(method, path, e.status, str(e)) from None
 

@@ -180,11 +180,16 @@ def serve(
 
 def server_config(app: Any) -> Any:
     """uvicorn's settings for the app: forwarded headers only through kvrules' own middleware
-    (``--forwarded-allow-ips``), and no ``server: uvicorn`` header telling a scanner what
-    runs here and which version's advisories to try."""
+    (``--forwarded-allow-ips``), no ``server: uvicorn`` header telling a scanner what runs
+    here and which version's advisories to try, and an access log without query strings
+    (``kvrules.web.accesslog``)."""
     import uvicorn
 
-    return uvicorn.Config(app, log_level="info", proxy_headers=False, server_header=False)
+    from kvrules.web.accesslog import drop_queries_from_access_log
+
+    config = uvicorn.Config(app, log_level="info", proxy_headers=False, server_header=False)
+    drop_queries_from_access_log()  # after uvicorn configured its loggers: names stay out
+    return config
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -82,7 +82,11 @@ ORGANISATION_WORD = re.compile(
     r"|faculty|office|fund|bank|commission|gemeinschaft|holdings?|biotech\w*|semiconductors?"
     r"|aerospace|dynamics|systems|solutions|services?|network|alliance|consortium|federation"
     r"|authority|administration|government|initiative|division|partners|ventures|zoo"
-    r"|library|seminary|hospice|municipality|county|survey)\b",
+    r"|library|seminary|hospice|municipality|county|survey"
+    # Short words of companies' names that no derived list holds (4 letters or fewer, or
+    # ending eponyms too: "Analytics"), and legal forms that are no personal name.
+    r"|tech|analytics|polyclinic|testing|pte|pty|bhd|sdn|tbk|jsc|pjsc|ojsc|ooo|zao|oao|kft"
+    r"|sarl|srl|ltda|llp|aps|bvba|vzw|uab|oyj|kgaa)\b",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,7 @@ from kvrules.errors import KvrulesError
 from kvrules.private import create_private
 from kvrules.store.folding import SQL_FUNCTION, fold
 from kvrules.store.migrations import MIGRATIONS, Migration
-from kvrules.store.storage import storage_error
+from kvrules.store.storage import StorageError, storage_error
 
 Clock = Callable[[], datetime]
 
@@ -111,6 +111,16 @@ class Database:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self._last_failure: StorageError | None = None  # the disk's last failure, as said
+
+    @property
+    def _rolled_back(self) -> StorageError:
+        """Why a transaction is gone beneath its block: the disk's failure as said when it
+        happened, or, with none seen, the same words for whatever SQLite met."""
+        return self._last_failure or StorageError(
+            f"SQLite rolled back the transaction on {self.path} (a full disk or an I/O error)",
+            "check the disk",
+        )
 
     @contextmanager
     def transaction(self, *, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
@@ -144,6 +154,12 @@ class Database:
                 self._undo(name)
                 raise
         self._depth -= 1
+        if not self.conn.in_transaction:
+            # SQLite rolled the whole transaction back beneath this block (a full disk or an
+            # I/O error in an inner one that its caller went past, say a batch of records
+            # ending on the error): COMMIT would fail with "no transaction is active", a bug's
+            # words in place of the disk's.
+            raise self._rolled_back
         with self._storage_said():
             try:
                 self.conn.execute("COMMIT" if self._depth == 0 else f"RELEASE {name}")
@@ -160,6 +176,7 @@ class Database:
             failed = storage_error(e, self.path)
             if failed is None:
                 raise
+            self._last_failure = failed
             raise failed from None
 
     def _undo(self, name: str) -> None:

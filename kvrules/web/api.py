@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
 from kvrules.web.auth import open_store
+from kvrules.web.bodies import TooLarge, limited_body
 from kvrules.web.prescreen import answer_of, run_screening
 from kvrules.web.throttle import Throttle
 
@@ -58,26 +58,6 @@ def _bearer(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-class TooLarge(KvrulesError, ValueError):
-    """A body over ``MAX_BODY``: refused before more of it is read."""
-
-
-async def limited_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    """The request's body, at most ``limit`` bytes: a Content-Length above it is refused
-    unread, and a body without one (chunked) is read no further than one chunk past it
-    (penetration test, 2026-12-07: a 300 MB body was read whole before its size was
-    checked, server RSS 182 → 701 MB). Raises :class:`TooLarge`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.strip().isdigit() or int(declared) > limit):
-        raise TooLarge(declared)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:  # the rest is never read: the server closes the connection
-            raise TooLarge(len(body))
-    return bytes(body)
-
-
 def _slow_down(throttle: Throttle, key: str) -> Response | None:
     wait = throttle.retry_after(key)
     if wait > 0:
@@ -108,7 +88,7 @@ async def screen(request: Request) -> Response:
         return refused
     throttle.attempt(key, key)
     try:
-        body = await limited_body(request)
+        body = await limited_body(request, MAX_BODY)
     except TooLarge:
         return _error(413, f"a proposal is at most {MAX_BODY // 1024} KiB")
     try:

@@ -13,8 +13,9 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kvrules.store.db import StoreBusy
-from kvrules.web import admin, api, auditpage, cases, export, login, prescreen, reportpage
+from kvrules.store.db import StoreBusy, StoreError
+from kvrules.store.storage import StorageError
+from kvrules.web import admin, api, auditpage, cases, export, health, login, prescreen, reportpage
 from kvrules.web.auth import busy_page, csrf_token, error_page, log
 from kvrules.web.fetchsite import from_this_site
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
@@ -102,6 +103,7 @@ async def home(request: Request) -> Response:
 def create_app(settings: WebSettings) -> Starlette:
     routes = [
         Route("/", home),
+        Route("/healthz", health.healthz),
         Route("/static/app.css", stylesheet),
         Route("/static/prescreen.js", prescreen_script),
         Route("/login", login.login, methods=["GET", "POST"]),
@@ -159,7 +161,12 @@ def create_app(settings: WebSettings) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={HTTPException: http_error, StoreBusy: store_busy},
+        exception_handlers={
+            HTTPException: http_error,
+            StoreBusy: store_busy,
+            StoreError: health.store_unusable,
+            StorageError: health.store_unusable,
+        },
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(env=environment(), context_processors=[_context])

@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.store import Store
 from kvrules.store.users import User
+from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, in_words, limited_form
 from kvrules.web.forwarded import peer
 from kvrules.web.scope import hidden_case
 from kvrules.web.security import can, csrf_ok, new_csrf_token
@@ -94,14 +95,16 @@ def guard(
     *,
     max_fields: int = FORM_FIELDS,
     max_files: int = FORM_FILES,
+    max_bytes: int = FORM_MAX_BYTES,
     refused: Refused | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Require a signed-in user with ``permission``; on POST, a valid CSRF token first.
 
     The handler finds the user in ``request.state.user`` and a parsed form in
     ``request.state.form``. A route whose page sends larger forms sets ``max_fields`` and
-    ``max_files``; a post beyond them is answered by ``refused`` (to a signed-in user with
-    ``permission``; nothing was read, so nothing is done), else by a 400 error page.
+    ``max_files`` (and ``max_bytes``, the whole body); a post beyond them is answered by
+    ``refused`` (to a signed-in user with ``permission``; nothing was read, so nothing is
+    done), else by a 400 error page (413 for the body's size).
     """
 
     def wrap(handler: Endpoint) -> Endpoint:
@@ -111,8 +114,14 @@ def guard(
             too_large: str | None = None
             if request.method == "POST":
                 try:
-                    form = await request.form(max_fields=max_fields, max_files=max_files)
-                except HTTPException as exc:  # Starlette: too many fields or files, or too big
+                    form = await limited_form(
+                        request, limit=max_bytes, max_fields=max_fields, max_files=max_files
+                    )
+                except TooLarge:  # the rest of it is never read
+                    too_large = f"the form sent is larger than {in_words(max_bytes)}"
+                    if refused is None:
+                        return error_page(request, 413, f"Not done: {too_large}.")
+                except HTTPException as exc:  # Starlette: too many fields or files
                     if refused is None or exc.status_code != 400:
                         raise
                     too_large = str(exc.detail)

@@ -57,6 +57,8 @@ PARTNERS_FILE = "partners_file"
 # is refused before it is read (penetration test, 2026-12-07: a 25 MB file was read and parsed
 # whole, twice, on the event loop: 29 s for one request, server RSS 127 → 877 MB).
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The whole post: the partners file and every typed row beside it (500 + 500 rows of text).
+FORM_MAX_BYTES = MAX_FILE_BYTES + 1024 * 1024
 LIST_SEPARATOR = re.compile(r"[,;\n]")
 # Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
 UNIT_SEPARATOR = re.compile(r"[;\n]")
@@ -342,7 +344,13 @@ def _too_large(request: Request, reason: str) -> Response:
     )
 
 
-@guard("prescreen", max_fields=FORM_FIELDS, max_files=FORM_FILES, refused=_too_large)
+@guard(
+    "prescreen",
+    max_fields=FORM_FIELDS,
+    max_files=FORM_FILES,
+    max_bytes=FORM_MAX_BYTES,
+    refused=_too_large,
+)
 async def prescreen_submit(request: Request) -> Response:
     form = request.state.form
     # read once, off the event loop: a file being read never holds up other people's pages

@@ -168,7 +168,7 @@ class EmailChannel(AlertChannel):
             smtp = smtplib.SMTP(timeout=cfg.timeout)
         smtp._host = cfg.host  # as SMTP(host) sets it: TLS checks the certificate against it
         deadline.attach(smtp)
-        with smtp:
+        try:
             smtp.connect(cfg.host, cfg.port)
             smtp.ehlo()
             if cfg.security == "starttls":
@@ -179,6 +179,18 @@ class EmailChannel(AlertChannel):
             if cfg.username:
                 smtp.login(cfg.username, self._password() or "")
             yield smtp
+        except BaseException:
+            # No QUIT after a failure or a stop (smtplib's ``with`` sends one): its answer may be
+            # the reply to the interrupted DATA ("250 OK"), which smtplib then raises in place
+            # of the stop — a SIGTERM mid-send was swallowed and the sent mail marked failed,
+            # then sent again (operations review, 2026-12-07).
+            smtp.close()
+            raise
+        else:
+            # The message was accepted: a goodbye that fails changes nothing about it.
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                smtp.quit()
+            smtp.close()
 
     def probe(self) -> str:
         """Connect, negotiate TLS and log in as a send would, then quit without sending."""

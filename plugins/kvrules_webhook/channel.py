@@ -7,17 +7,24 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, read_secret
+from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, is_transient, read_secret
 from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
+if TYPE_CHECKING:
+    import requests
+
 RETRYABLE = {408, 425, 429}
+# "Try later" answers: the receiver or the proxy before it is down or busy for now. An alert is
+# held through such an outage (as through a refused connection), never dead-lettered for it; a
+# 500 is the receiver failing on this alert, retried for the policy's attempts only.
+TRY_LATER = {408, 425, 429, 502, 503, 504}
 
 
 class WebhookConfig(BaseModel):
@@ -122,7 +129,25 @@ class WebhookChannel(AlertChannel):
         }
         if self._secret:
             headers[SIGNATURE_HEADER] = sign(self._secret, timestamp, body)
-        response = send(
+        try:
+            response = self._post(body, headers)
+        except DeliveryError as exc:
+            if not exc.permanent and is_transient(getattr(exc, "no_answer", None)):
+                exc.transient = True  # down, refused, timed out: held for as long as it lasts
+            raise
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        excerpt = self.scrub(response.text[:200])
+        retry = status >= 500 or status in RETRYABLE
+        raise DeliveryError(
+            f"HTTP {status} from webhook: {excerpt}",
+            permanent=not retry,
+            transient=status in TRY_LATER,
+        )
+
+    def _post(self, body: bytes, headers: dict[str, str]) -> requests.Response:
+        return send(
             self._session,
             "POST",
             self._url,
@@ -135,12 +160,6 @@ class WebhookChannel(AlertChannel):
             headers=headers,
             server=self._server,
         )
-        status = response.status_code
-        if 200 <= status < 300:
-            return
-        excerpt = self.scrub(response.text[:200])
-        retry = status >= 500 or status in RETRYABLE
-        raise DeliveryError(f"HTTP {status} from webhook: {excerpt}", permanent=not retry)
 
     def _error(self, method: str, path: str, status: int | None, detail: str) -> DeliveryError:
         """A failed POST: a redirect is permanent (never followed); anything else is retried."""

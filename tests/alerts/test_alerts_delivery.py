@@ -61,7 +61,7 @@ def test_due_alert_is_delivered_once(
 def test_failing_receiver_retries_with_backoff_then_dead_letters(
     store: Store, clock: FakeClock, hook: WebhookChannel, receiver: Receiver
 ) -> None:
-    receiver.statuses = [503] * 10
+    receiver.statuses = [500] * 10  # the receiver failing on it (503 would be an outage: held)
     (row_id,) = store.record_finding(make_finding(), channels=["hook"]).alert_ids
     waits = []
     for _ in range(POLICY.max_attempts):
@@ -76,7 +76,7 @@ def test_failing_receiver_retries_with_backoff_then_dead_letters(
         waits.append(row.next_attempt_at - clock.now)
         clock.now = row.next_attempt_at
     assert waits == [timedelta(minutes=m) for m in (1, 2, 4)]
-    assert row.status == "dead" and row.attempts == 4 and "HTTP 503" in (row.last_error or "")
+    assert row.status == "dead" and row.attempts == 4 and "HTTP 500" in (row.last_error or "")
     assert len(set(receiver.keys)) == 1 and len(receiver.keys) == 4  # same key every time
     clock.advance(days=7)
     assert deliver_due(store, {"hook": hook}, policy=POLICY).dead == []

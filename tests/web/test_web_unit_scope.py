@@ -78,7 +78,13 @@ def scoped(db: Path) -> Iterator[tuple[str, dict[str, int]]]:
 
 
 def _signed_in(base: str, name: str) -> httpx.Client:
-    c = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
+    # Sec-Fetch-Site as a browser following the app's links sends it (exports need it).
+    c = httpx.Client(
+        base_url=base,
+        follow_redirects=False,
+        timeout=60,
+        headers={"Sec-Fetch-Site": "same-origin"},
+    )
     t = token(c.get("/login").text)
     form = {"username": name, "password": PASSWORD, "csrf_token": t, "next": "/cases"}
     assert c.post("/login", data=form).status_code == 303

@@ -126,7 +126,10 @@ def build_db(path: Path) -> Path:
 
 def app_for(db: Path, **kw) -> TestClient:
     settings = WebSettings(db=db, secret_key=SECRET, **kw)
-    return TestClient(create_app(settings), base_url="http://127.0.0.1")
+    # As a browser following the app's own links says (kvrules.web.fetchsite).
+    client = TestClient(create_app(settings), base_url="http://127.0.0.1")
+    client.headers["Sec-Fetch-Site"] = "same-origin"
+    return client
 
 
 def token(html: str) -> str:

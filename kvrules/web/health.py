@@ -1,0 +1,54 @@
+"""What a monitor polls: ``GET /healthz``, no sign-in, nothing personal in the answer.
+
+200 ``{"status": "ok", "schema": N}`` when the database can be opened read-only and holds the
+schema this release reads; 503 ``{"status": "unavailable", "reason": …}`` otherwise (gone,
+unreadable, not yet upgraded, from a newer release). Before, the only page a monitor could poll
+was ``/login``, which stayed 200 with the database's folder gone while every sign-in failed
+(operations review, 2026-12-07). The reason names no path: the answer is public.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from kvrules.store import Store
+from kvrules.store.db import StoreError
+from kvrules.store.storage import StorageError
+from kvrules.web.auth import error_page, settings
+
+log = logging.getLogger("kvrules.web")
+
+
+def _state(db: object) -> tuple[int, dict[str, object]]:
+    try:
+        current, latest = Store.schema_of(db)  # read-only: never takes the write lock
+    except (StoreError, StorageError, OSError) as exc:
+        log.warning("health check: %s", exc)
+        return 503, {"status": "unavailable", "reason": "the database cannot be read"}
+    if current != latest:
+        reason = f"the database has schema {current}, this release reads {latest}: " + (
+            "run kvrules db upgrade" if current < latest else "a newer release wrote it"
+        )
+        return 503, {"status": "unavailable", "reason": reason}
+    return 200, {"status": "ok", "schema": current}
+
+
+async def healthz(request: Request) -> Response:
+    status, body = await anyio.to_thread.run_sync(_state, settings(request).db)
+    return JSONResponse(body, status_code=status)  # no-store, as every answer (app.py)
+
+
+async def store_unusable(request: Request, exc: Exception) -> Response:
+    """The database cannot be opened (gone, unreadable, a full or read-only disk): one page
+    saying so, the cause in the server's log in one line — never a 500 with a traceback."""
+    log.error("%s %s: %s", request.method, request.url.path, exc)
+    return error_page(
+        request,
+        503,
+        "kvrules cannot use its database right now; nothing was changed. The administrator "
+        "finds the cause in the server's log.",
+    )

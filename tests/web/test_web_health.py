@@ -1,0 +1,57 @@
+"""``GET /healthz`` for a monitor, and a database that cannot be opened said in one page.
+Operations review, 2026-12-07: `serve` had no health route (`/health`, `/healthz`, `/ready`:
+404), `/login` stayed 200 with the database's folder gone, and a sign-in then answered a bare
+500 with a ``StoreError`` traceback in the server log."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+from tests.web.web_helpers import PASSWORD, app_for, token
+
+
+def test_healthz_is_ok_on_a_usable_database_without_signing_in(db: Path) -> None:
+    answer = app_for(db).get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "ok" and answer.json()["schema"] > 0
+    assert answer.headers["cache-control"] == "no-store"
+
+
+def test_healthz_is_503_when_the_database_is_gone_and_names_no_path(
+    db: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    moved = folder / "kvrules.db"
+    shutil.copy(db, moved)
+    client = app_for(moved)
+    assert client.get("/healthz").status_code == 200
+    shutil.rmtree(folder)
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable", "reason": "the database cannot be read"}
+    assert str(tmp_path) not in answer.text
+
+
+def test_healthz_says_a_database_to_upgrade(db: Path) -> None:
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE schema_version SET version = version - 1")
+    answer = app_for(db).get("/healthz")
+    assert answer.status_code == 503 and "run kvrules db upgrade" in answer.json()["reason"]
+
+
+def test_a_sign_in_with_the_database_gone_is_one_page_not_a_500(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    moved = folder / "kvrules.db"
+    shutil.copy(db, moved)
+    client = app_for(moved)
+    page = client.get("/login").text
+    shutil.rmtree(folder)
+    answer = client.post(
+        "/login", data={"username": "adviser", "password": PASSWORD, "csrf_token": token(page)}
+    )
+    assert answer.status_code == 503  # before: 500 and a traceback in the server's log
+    assert "cannot use its database" in answer.text
