@@ -8,16 +8,21 @@
   Timed one event at a time (``Evaluator.evaluate``, as a scan evaluates a record's events
   today) and in batches of ``--batch`` events (``Evaluator.evaluate_each``: every event of the
   batch validated, then projected, then fired, then explained).
-- Raw C core, the floor: the same pre-projected dicts, each dumped to JSON with an id (by
-  ``json.dumps``, as before; kvrules writes its facts compact and unescaped with
-  pydantic-core's ``to_json``, the same keys and values: ``kvrules.engine.durable._plain_json``),
-  then exactly the C calls kvrules makes per ruleset for its event kind (assert_fact; if a rule
+- Raw C core, the floor: the same pre-projected dicts, each dumped to JSON with an id, then
+  exactly the C calls kvrules makes per ruleset for its event kind (assert_fact; if a rule
   matched, take and complete its actions noting each rule's name, retract_fact and take the
-  retraction's actions); no validation, projection, duplicate removal or explanation.
+  retraction's actions); no validation, projection, duplicate removal or explanation. Two
+  floors, each timed: the facts written as a durable_rules user writes them (``json.dumps``,
+  as durable's Host API does), and the facts written by kvrules' own writer (pydantic-core's
+  ``to_json``, compact and unescaped: ``kvrules.engine.durable._plain_json``; the same keys and
+  values, fewer bytes, written in about a third of the time). The second is the stricter: it
+  leaves kvrules no credit for a faster JSON writer, only for the work it adds, and the goal
+  is judged on it.
 - Raw C core in batches of ``--batch``: the same facts, per event kind of a batch one
   ``assert_facts`` of all of them per ruleset, every action taken, one ``retract_facts``
-  (the same actions: every rule reads one fact). kvrules' batched run is compared with the
-  faster of the two C-core runs; its one-event-at-a-time run with the first.
+  (the same actions: every rule reads one fact), with each writer. kvrules' batched run is
+  compared with the faster of the two C-core protocols given the same writer; its
+  one-event-at-a-time run with one call per event.
 - Raw Host API: the same pre-projected dicts asserted and retracted through durable_rules'
   own ``durable.engine.Host`` with a Python action per rule.
 
@@ -43,11 +48,13 @@ import logging
 import os
 import random
 import time
+from collections.abc import Callable
 
 import durable.engine
 
 from kvrules import CollaborationEvent, Evaluator
 from kvrules.engine.compiler import Program
+from kvrules.engine.durable import _plain_json
 from kvrules.model import validate_plain_event
 from kvrules.rulebook.loader import load_text
 
@@ -194,8 +201,9 @@ def run_raw(host: RawHost, by_kind: dict[str, list], views: list[dict]) -> tuple
     return CLOCK() - start, host.fired - before
 
 
-def run_core(engine, views: list[dict]) -> tuple[float, int]:
-    """The C-core protocol kvrules uses (kvrules.engine.durable), on pre-projected dicts."""
+def run_core(engine, views: list[dict], write: Callable[[dict], str]) -> tuple[float, int]:
+    """The C-core protocol kvrules uses (kvrules.engine.durable), on pre-projected dicts, each
+    fact's text written by ``write``."""
     import durable_rules_engine as core
 
     from kvrules.engine.durable import _take_actions
@@ -204,7 +212,7 @@ def run_core(engine, views: list[dict]) -> tuple[float, int]:
     fired: list[str] = []
     start = CLOCK()
     for n, view in enumerate(views):
-        fact = json.dumps({**view, "id": f"c{n}", "sid": "0"})
+        fact = write({**view, "id": f"c{n}", "sid": "0"})
         for handle in by_kind.get(view["kind"], ()):
             code, state = core.assert_fact(handle, fact)
             if code == 1:
@@ -215,7 +223,9 @@ def run_core(engine, views: list[dict]) -> tuple[float, int]:
     return CLOCK() - start, len(fired)
 
 
-def run_core_batches(engine, views: list[dict], size: int) -> tuple[float, int]:
+def run_core_batches(
+    engine, views: list[dict], size: int, write: Callable[[dict], str]
+) -> tuple[float, int]:
     """The C core fed a batch at a time: per event kind of the batch, one ``assert_facts`` of
     all its facts per ruleset, every action taken, one ``retract_facts``. The same actions as
     ``run_core`` (the rules read one fact each), fewer calls into the core."""
@@ -229,9 +239,7 @@ def run_core_batches(engine, views: list[dict], size: int) -> tuple[float, int]:
     for first in range(0, len(views), size):
         facts: dict[str, list[str]] = {}
         for n, view in enumerate(views[first : first + size], first):
-            facts.setdefault(view["kind"], []).append(
-                json.dumps({**view, "id": f"c{n}", "sid": "0"})
-            )
+            facts.setdefault(view["kind"], []).append(write({**view, "id": f"c{n}", "sid": "0"}))
         for kind, texts in facts.items():
             array = f"[{','.join(texts)}]"
             for handle in by_kind.get(kind, ()):
@@ -241,6 +249,12 @@ def run_core_batches(engine, views: list[dict], size: int) -> tuple[float, int]:
                 _take_actions(handle, state, [])
     return CLOCK() - start, len(fired)
 
+
+# The two fact writers the floor is timed with: a durable_rules user's (``json.dumps``, as
+# this bench's floor has always written them) and kvrules' own (the same keys and values,
+# compact and unescaped, written in Rust): against the second, kvrules gets no credit for
+# writing JSON faster than the floor.
+WRITERS = {"json.dumps": json.dumps, "kvrules' writer": _plain_json}
 
 # How kvrules' run validates the event data (--models: into model instances).
 VALIDATE = validate_plain_event
@@ -309,13 +323,14 @@ def measure(
         # per slice: on a shared machine a burst of other work then slows one slice of one
         # round, which another round of that slice replaces, for all alike.
         host, by_kind = raw_host(evaluator.program)
-        runs = {
-            "raw": lambda part: run_raw(host, by_kind, views[part]),
-            "core": lambda part: run_core(evaluator.engine, views[part]),
-            "core_batch": lambda part: run_core_batches(evaluator.engine, views[part], batch),
-            "one": lambda part: run_kvrules(evaluator, events[part]),
-            "batch": lambda part: run_kvrules_batches(evaluator, events[part], batch),
-        }
+        runs = {"raw": lambda part: run_raw(host, by_kind, views[part])}
+        for floor, write in WRITERS.items():
+            runs[f"core {floor}"] = lambda part, w=write: run_core(evaluator.engine, views[part], w)
+            runs[f"core_batch {floor}"] = lambda part, w=write: run_core_batches(
+                evaluator.engine, views[part], batch, w
+            )
+        runs["one"] = lambda part: run_kvrules(evaluator, events[part])
+        runs["batch"] = lambda part: run_kvrules_batches(evaluator, events[part], batch)
         parts_of = [slice(i, i + size) for i in range(0, len(events), size)]
         best = {name: [float("inf")] * len(parts_of) for name in runs}
         counts = dict.fromkeys(runs, 0)
@@ -330,8 +345,7 @@ def measure(
                 timed = run_parts(evaluator, events)
                 if sum(timed.values()) < sum(stages.values() or [float("inf")]):
                     stages = timed
-        raw_s, core_s, core_batch_s, kv_s, batch_s = (sum(best[name]) for name in runs)
-        raw_fired, core_fired, core_batch_fired, kv_findings, batch_findings = counts.values()
+        seconds_of = {name: sum(best[name]) for name in runs}
         gc.unfreeze()
     # One line per figure, each complete on its own (pasteable into notes or the README).
     n, clock = len(events), "CPU" if CLOCK is time.process_time else "wall"
@@ -341,35 +355,57 @@ def measure(
     )
     validated = "plain" if VALIDATE is validate_plain_event else "into models"
     print(f"engine bench: {setup}; kvrules validates events {validated}")
-    print(f"raw durable_rules Host API: {n / raw_s:,.0f} events/s ({raw_fired:,} actions)")
-    print(f"raw C core, kvrules protocol: {n / core_s:,.0f} events/s ({core_fired:,} actions)")
     print(
-        f"raw C core in batches of {batch} (assert_facts/retract_facts): "
-        f"{n / core_batch_s:,.0f} events/s ({core_batch_fired:,} actions)"
+        f"raw durable_rules Host API: {n / seconds_of['raw']:,.0f} events/s "
+        f"({counts['raw']:,} actions)"
     )
-    # Each kvrules run against the fastest bare protocol at its own granularity.
-    batch_floor_s = min(core_s, core_batch_s)
-    print(
-        f"kvrules one event at a time: {n / kv_s:,.0f} events/s ({kv_findings:,} findings), "
-        f"ratio {core_s / kv_s:.2f} of the raw C core (goal ≥ 0.6), "
-        f"{raw_s / kv_s:.2f} of the Host API"
+    for floor in WRITERS:
+        print(
+            f"raw C core, kvrules protocol, facts by {floor}: "
+            f"{n / seconds_of[f'core {floor}']:,.0f} events/s ({counts[f'core {floor}']:,} actions)"
+        )
+        print(
+            f"raw C core in batches of {batch} (assert_facts/retract_facts), facts by {floor}: "
+            f"{n / seconds_of[f'core_batch {floor}']:,.0f} events/s "
+            f"({counts[f'core_batch {floor}']:,} actions)"
+        )
+    kv_s, batch_s = seconds_of["one"], seconds_of["batch"]
+    # Each kvrules run against each floor at its own granularity: one call per event for one
+    # event at a time, the faster bare protocol for batches. The goal is judged on the stricter
+    # floor (kvrules' writer), the last ratio of each line.
+    one_ratios = ", ".join(
+        f"{seconds_of[f'core {floor}'] / kv_s:.2f} facts by {floor}" for floor in WRITERS
     )
     print(
-        f"kvrules in batches of {batch}: {n / batch_s:,.0f} events/s "
-        f"({batch_findings:,} findings), ratio {batch_floor_s / batch_s:.2f} of the raw C core's "
-        f"faster protocol (goal ≥ 0.6; {core_s / batch_s:.2f} of one call per event, "
-        f"{core_batch_s / batch_s:.2f} of batches)"
+        f"kvrules one event at a time: {n / kv_s:,.0f} events/s ({counts['one']:,} findings), "
+        f"ratio of the raw C core one call per event: {one_ratios} (goal ≥ 0.6 on the "
+        f"stricter, the last); {seconds_of['raw'] / kv_s:.2f} of the Host API"
+    )
+    batch_ratios = ", ".join(
+        f"{min(seconds_of[f'core {floor}'], seconds_of[f'core_batch {floor}']) / batch_s:.2f} "
+        f"facts by {floor}"
+        for floor in WRITERS
+    )
+    print(
+        f"kvrules in batches of {batch}: {n / batch_s:,.0f} events/s ({counts['batch']:,} "
+        f"findings), ratio of the raw C core's faster protocol: {batch_ratios} (goal ≥ 0.6 on "
+        f"the stricter, the last)"
     )
     if stages:
+        # Against the stricter floor: the durable_rules stage then reads as kvrules' own cost
+        # around the same C calls on the same fact text.
+        floor = list(WRITERS)[-1]
+        core_s = seconds_of[f"core {floor}"]
+        print(f"raw C-core loop, facts by {floor}: {core_s / n * 1e6:.1f} µs per event")
         for stage, seconds in stages.items():
             print(
                 f"kvrules stage {stage}: {seconds / n * 1e6:.1f} µs per event, "
-                f"{seconds / core_s:.2f} of the raw C-core loop"
+                f"{seconds / core_s:.2f} of that loop"
             )
         total = sum(stages.values())
         print(
             f"kvrules sum of the stages: {total / n * 1e6:.1f} µs per event, "
-            f"{total / core_s:.2f} of the raw C-core loop"
+            f"{total / core_s:.2f} of that loop"
         )
 
 

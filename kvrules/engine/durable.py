@@ -179,12 +179,17 @@ class DurableEngine:
         return routes
 
     def _fact(self, view: dict, odd: bool | None) -> str:
-        """``view`` as the JSON text of a fact under a new engine-owned id."""
-        if "id" in view or "sid" in view:
-            raise EngineError("views must not carry the engine's reserved keys id/sid")
+        """``view`` as the JSON text of a fact under a new engine-owned id (the caller has
+        checked that the view holds neither reserved key: ``_check_view``)."""
         # A new dict with the reserved keys, as the bare C-core loop dumps: adding them to the
         # view and taking them out again measured slower (the dict grows, then holds holes).
-        return fact_json({**view, "id": f"kvr{next(self._ids)}", "sid": "0"}, odd)
+        fact = {**view, "id": f"kvr{next(self._ids)}", "sid": "0"}
+        if odd is False:  # the common case: ``fact_json(fact, False)`` without its two frames
+            try:
+                return to_json(fact).decode()
+            except PydanticSerializationError:
+                return _dumps(fact)
+        return fact_json(fact, odd)
 
     def fire_each(
         self, views: Sequence[dict], odd: Sequence[bool | None] | None = None
@@ -195,6 +200,8 @@ class DurableEngine:
         ``retract_facts``): with many rules per kind, and so many rulesets, the calls saved
         pay (1,000 rules, batches of 10: 7.5% less time end to end)."""
         odd = odd if odd is not None else [None] * len(views)
+        for view in views:
+            _check_view(view)
         facts = [self._fact(view, o) for view, o in zip(views, odd, strict=True)]
         fired: list[list[str]] = [[] for _ in views]
         by_kind: dict[str, list[int]] = {}
@@ -236,8 +243,15 @@ class DurableEngine:
         """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract.
         ``odd``: whether ``view`` holds a float outside ``PLAIN_FLOATS``, if the caller knows
         (``CompiledProjection.odd_numbers``); else the fact's JSON is searched for one."""
-        if "id" in view or "sid" in view:
-            raise EngineError("views must not carry the engine's reserved keys id/sid")
+        fired = self.fire_repeating(view, odd)
+        # A rule whose `or` holds on several branches fires once per branch: keep one.
+        return fired if len(fired) < 2 else list(dict.fromkeys(fired))
+
+    def fire_repeating(self, view: dict, odd: bool | None = None) -> list[str]:
+        """``fire``, but a rule whose ``or`` holds on several branches is named once per
+        branch, in the order the core took the actions: for a caller that makes a set of the
+        keys anyway (``Evaluator.explain`` sorts them by rank: 0.2 µs per bench event saved)."""
+        _check_view(view)
         kind = view.get("kind", "")
         routes = self._routes.get(kind) or self._rulesets_for(kind)
         if not routes:
@@ -245,10 +259,10 @@ class DurableEngine:
         fact = self._fact(view, odd)
         fired: list[str] = []
         with _FIRE:
-            self._raise_stray()
+            if _STRAY:
+                self._raise_stray()
             self._fire_fact(routes, fact, fired)
-        # A rule whose `or` holds on several branches fires once per branch: keep one.
-        return fired if len(fired) < 2 else list(dict.fromkeys(fired))
+        return fired
 
     @staticmethod
     def _raise_stray() -> None:
@@ -277,6 +291,12 @@ class DurableEngine:
                 raise
             except Exception as exc:  # the core raises its own error type with a code
                 raise EngineError(f"{name}: durable_rules error: {exc}") from exc
+
+
+def _check_view(view: dict) -> None:
+    """Raise if ``view`` holds a key the engine writes into every fact."""
+    if "id" in view or "sid" in view:
+        raise EngineError("views must not carry the engine's reserved keys id/sid")
 
 
 def _check(name: str, code: int) -> None:

@@ -73,7 +73,8 @@ class Evaluator:
         ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
         the same validation without building model instances, for callers that need none)."""
         view = self.project(event)
-        fired = self.engine.fire(view, self.project.odd_numbers(view))
+        # Rules named once per `or` branch that held: explain keeps each once.
+        fired = self.engine.fire_repeating(view, self.project.odd_numbers(view))
         if self.verify:
             self._verify(event, view, fired)
         return self.explain(event, view, fired)
@@ -99,9 +100,9 @@ class Evaluator:
         expected = oracle.fired(
             [(k, c.rule.kinds, c.rule.condition) for k, c in self.program.rules.items()], view
         )
-        if sorted(expected) != sorted(fired):
+        if sorted(expected) != sorted(set(fired)):  # a rule may be named once per `or` branch
             raise EngineError(
-                f"event {_about(event)[0]}: durable_rules fired {sorted(fired)}, "
+                f"event {_about(event)[0]}: durable_rules fired {sorted(set(fired))}, "
                 f"the oracle expects {sorted(expected)}"
             )
 
@@ -109,11 +110,13 @@ class Evaluator:
         self, event: CollaborationEvent | PlainEvent, view: dict, fired: list[str]
     ) -> list[Finding]:
         """The findings of the rules that ``fired`` on ``view`` (``event`` projected), most
-        severe first, each explained by the oracle."""
+        severe first, each explained by the oracle; a rule named more than once (its ``or``
+        held on several branches) makes one finding."""
         if not fired:
             return []
-        # Ordered by rule before the findings are made: the order depends on the rule alone.
-        fired = sorted(fired, key=self._order.__getitem__)
+        # Ordered by rule before the findings are made: the order depends on the rule alone
+        # (each rule has its own rank, so the set's order does not show).
+        fired = sorted(set(fired), key=self._order.__getitem__)
         about = _about(event)
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
         makers = self._makers
