@@ -30,6 +30,7 @@ def test_the_expected_rulebooks_are_shipped() -> None:
         "contracts",
         "visits",
         "copublications",
+        "restricted-parties",
     }
 
 
