@@ -8,8 +8,12 @@ record; a pre-screen sent to the committee keeps its own."""
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from kvrules.cli import cli
 from kvrules.prescreen import Screener
 from kvrules.store import Store
 from tests.scan_helpers import file_export_config, json_report, project_event, scanned
@@ -42,6 +46,8 @@ def test_the_case_page_of_a_scanned_record_says_it(tmp_path: Path, db: Path) -> 
     client = app_for(db)
     assert login(client, "adviser").status_code in (200, 303)
     assert _said(client, case.id) == GBP
+    shown = CliRunner().invoke(cli, ["show", str(case.id), "--config", str(config), "--json"])
+    assert json.loads(shown.stdout)["not_compared"] == GBP  # `kvrules show` says it too
     # The institution adds GBP thresholds: the next scan screens the remembered record anew
     # (nothing refetched), compares the award, and the page no longer says it
     with config.open("a", encoding="utf-8") as text:
