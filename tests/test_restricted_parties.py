@@ -33,6 +33,8 @@ def _evaluated(tmp_path: Path, event: dict) -> list[tuple[str, str, str | None]]
     )
     assert result.exit_code == 0, result.output
     found = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    for f in found:  # the sanctions rules alert the export-control officer too
+        assert f["also_alert"] == (["export-control"] if "restricted" in f["rule_id"] else [])
     return sorted((f["rule_id"], f["severity"], f["alert"]) for f in found)
 
 
@@ -104,3 +106,54 @@ def test_a_scan_stores_it_and_show_names_the_regime(tmp_path) -> None:
     text = " ".join(shown.stdout.split())
     assert "A partner is on a sanctions or restricted-party list" in text
     assert f"is on the UK Sanctions List {REGIME}, edition 2026-12-01" in text
+
+
+def test_the_finding_alerts_the_committee_and_the_export_control_officer(tmp_path) -> None:
+    """`alert: [committee, export-control]`: the finding's route is the committee (the case
+    list's filter, the pre-screen's red), and the export-control officer is alerted too."""
+    from kvrules import CollaborationEvent, Evaluator
+    from kvrules.engine import load_rulebook
+    from kvrules.store import Store
+
+    book = load_rulebook(Path(__file__).parents[1] / "rulebooks" / "restricted-parties.yaml")
+    partner = {"name": "Example Trading Co", "country": "AE", "lists": ["us_csl"]}
+    event = CollaborationEvent.model_validate(
+        {"id": "e1", "kind": "project.created", "occurred_at": "2026-11-01T10:00:00Z",
+         "source": {"system": "file", "record_id": "P1"},
+         "project": {"id": "P1", "title": "Medieval manuscripts", "partners": [partner]}}
+    )  # fmt: skip
+    with Evaluator([book]) as evaluator:
+        [finding] = evaluator.evaluate(event)
+    assert (finding.alert, finding.also_alert) == ("committee", ["export-control"])
+    routes = {"committee": ["digest"], "export-control": ["mail"], "adviser": ["mail"]}
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [recorded] = store.record_findings([finding], routes)
+        queued = sorted((a.route, a.channel) for a in store.alerts("pending"))
+        assert queued == [("committee", "digest"), ("export-control", "mail")]
+        assert len(recorded.alert_ids) == 2
+        # the same finding again alerts nobody
+        store.record_findings([finding], routes)
+        assert len(store.alerts("pending")) == 2
+
+
+def test_an_alert_list_names_each_target_once() -> None:
+    from kvrules.rulebook.loader import RulebookError, load_text
+
+    src = """
+rulebook: r
+version: "1"
+title: t
+jurisdiction: NL
+sources: [{id: s, cite: a source}]
+rules:
+  - id: x
+    title: x
+    on: partner.added
+    when: partner.lists contains "us_csl"
+    severity: high
+    alert: [committee, committee]
+    rationale: r
+    cite: s
+"""
+    with pytest.raises(RulebookError, match="name each target once"):
+        load_text(src, "r.yaml")

@@ -456,14 +456,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     now,
                 )
                 results.append(RecordedFinding(case.id, finding_id, True, event))
-                if finding.alert:
-                    fresh.setdefault(finding.alert, []).append((finding, case.id, finding_id))
+                for target in finding.alert_targets:  # its route, and any alerted too
+                    fresh.setdefault(target, []).append((finding, case.id, finding_id))
             for route, group in fresh.items():
                 alert_ids = self._enqueue_group(c, route, group, routes.get(route, ()), now)
                 for i, result in enumerate(results):
                     if result.new and any(fid == result.finding_id for _, _, fid in group):
-                        results[i] = RecordedFinding(
-                            result.case_id, result.finding_id, True, result.case_event, alert_ids
+                        results[i] = RecordedFinding(  # a finding leading two routes' groups
+                            result.case_id,  # keeps the ids of both
+                            result.finding_id,
+                            True,
+                            result.case_event,
+                            [*result.alert_ids, *alert_ids],
                         )
                         break  # the ids are counted once, on the group's first finding
         return results
