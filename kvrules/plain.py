@@ -952,7 +952,9 @@ def match_technical(match: Mapping[str, Any]) -> str:
     )
     if match.get("candidate"):
         text += ", a candidate"
-    extra = [f"{k}: {match[k]}" for k in ("licence", "source_url") if match.get(k)]
+    extra = [
+        f"{k}: {match[k]}" for k in ("designated_under", "licence", "source_url") if match.get(k)
+    ]
     return ", ".join([text, *extra])
 
 

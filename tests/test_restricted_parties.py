@@ -93,6 +93,8 @@ def test_check_is_red_and_names_the_regime_even_where_the_leidraad_says_amber() 
     assert text.startswith("RED — A partner is on a sanctions or restricted-party list")
     assert "dealings with it may be prohibited or need a licence" in text
     assert f"is on the UK Sanctions List {REGIME}, edition 2026-12-01" in text
+    technical = CliRunner().invoke(cli, [*args, "--technical"]).stdout
+    assert "designated_under: The Russia (Sanctions) (EU Exit) Regulations 2019" in technical
 
 
 def test_a_scan_stores_it_and_show_names_the_regime(tmp_path) -> None:
