@@ -310,8 +310,8 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     targets: dict[str, list[str]] = {}
     for book in books:
         for rule in book.rules:
-            if rule.alert:
-                targets.setdefault(rule.alert, []).append(f"{book.id}/{rule.id}")
+            for target in (rule.alert, *rule.also_alert) if rule.alert else ():
+                targets.setdefault(target, []).append(f"{book.id}/{rule.id}")
     routes = config.alerts.routes
     if not config.alerts.channels:
         unsent = f" ({', '.join(sorted(targets))} alerts go nowhere)" if targets else ""

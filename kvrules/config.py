@@ -544,7 +544,7 @@ alerts:
   routes:                            # every `alert:` target of the rulebooks needs a route
     committee: [committee-digest]    # the research-security committee
     adviser: [security-mail]         # knowledge-security advisers (21 shipped rules)
-    export-control: [security-mail]  # the export-control officer (3 shipped rules)
+    export-control: [security-mail]  # the export-control officer (6 shipped rules)
   digest:                            # channel → `scan` (one message per scan) or a period
     committee-digest: scan           #   such as 1d; critical cases never wait
 

@@ -110,6 +110,14 @@ class Finding:
     source_record_id: str
     evidence: list[Evidence]
     risks: list[str] = field(default_factory=list)  # risk type ids, e.g. "knowledge-transfer"
+    # alert targets besides ``alert``, each alerted too (a rule's ``alert: [committee,
+    # export-control]``); ``alert`` stays the finding's route
+    also_alert: list[str] = field(default_factory=list)
+
+    @property
+    def alert_targets(self) -> list[str]:
+        """Every target this finding alerts: its route first."""
+        return [*([self.alert] if self.alert else []), *self.also_alert]
 
     @property
     def risk_labels(self) -> list[str]:

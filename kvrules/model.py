@@ -153,6 +153,11 @@ class ListMatch(_Model):
     country: str | None = Field(
         default=None, description="the entry's country, as the list or its ROR record gives it"
     )
+    designated_under: str | None = Field(
+        default=None,
+        description="the component list or regime the entry was designated under, as imported "
+        "(the US CSL's 'Entity List (EL) - Bureau of Industry and Security', a UK regime)",
+    )
 
 
 class Organisation(_Model):

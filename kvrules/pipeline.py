@@ -40,8 +40,9 @@ from kvrules.reader import ReaderProcess, ReaderUnavailable
 from kvrules.records import PRESCREEN_SYSTEM, RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
+from kvrules.store.subjects import event_body
 from kvrules.store.writeback import WriteBack
-from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.thresholds import NotCompared, amount_rules, note_for
 from kvrules.triage import one_colour
 
 Progress = Callable[[FetchedRecord], None]
@@ -218,7 +219,7 @@ def _stored_event(system: str, record_id: str, body: dict[str, Any]) -> Collabor
     """A remembered record (``Store.subjects``) as an event to evaluate again."""
     return CollaborationEvent.model_validate(
         {
-            **body,
+            **event_body(body),
             "id": f"rescreen:{system}:{record_id}",
             "source": {"system": system, "record_id": record_id},
         }
@@ -572,6 +573,8 @@ class Scanner:
     def _evaluate(self, record: FetchedRecord, report: ScanReport) -> bool:
         """Screen, evaluate and store a record; True when tags of it are queued to write."""
         findings: list[Finding] = []
+        # said on the record's case page as in this scan's report (kvrules.thresholds)
+        note = note_for(record.events, self._amount_rules) if self._amount_rules else None
         for event in record.events:
             report.events += 1
             if self.enricher is not None:
@@ -583,7 +586,7 @@ class Scanner:
                 for name in found.named_like_persons:
                     if name not in report.named_like_persons:
                         report.named_like_persons.append(name)
-            self.store.record_subject(event)  # what the case pages and the portfolio show
+            self.store.record_subject(event, note)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
             self._count_not_compared(event, report)
         # A project after a funding application takes over its case (kvrules.handover).
@@ -776,7 +779,8 @@ class Scanner:
         self, system: str, record_id: str, event: CollaborationEvent, report: ScanReport | None
     ) -> None:
         """A remembered record, screened anew: stored, evaluated, its findings and tags queued."""
-        self.store.record_subject(event)
+        note = note_for([event], self._amount_rules) if self._amount_rules else None
+        self.store.record_subject(event, note)
         findings = self.evaluator.evaluate(event)
         if system == PRESCREEN_SYSTEM:  # a sent pre-screen's case: what `check` finds, one colour
             findings = one_colour(findings)

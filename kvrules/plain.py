@@ -570,7 +570,8 @@ def evidence_sentence(
         if entries is None:
             entries = _matches(element, quoted[0], candidate)
         title = next((m.get("title") for m in entries if m.get("title")), None)
-        listed, where = list_named(quoted[0], title), _list_entry(entries)
+        listed = list_named(quoted[0], title) + designation_in_words(entries)
+        where = _list_entry(entries)
         if not candidate:  # the subject names the source's country; a taken one is said here
             return f"{_who(path, subject)} is on {listed}{where}{country_taken(element)}"
         return f"{_who(path, subject)} may be on {listed}{where} (a possible match to confirm)"
@@ -881,6 +882,40 @@ def _list_entry(matches: Entries) -> str:
     return text + match_provenance(m)
 
 
+# What an entry of a component list of the US Consolidated Screening List means, by the
+# abbreviation its source prints: said beside the component so that a hit is never overstated
+# (an Entity List entry is a licence requirement for exports, not a ban on all dealings)
+COMPONENT_MEANINGS = {
+    "SDN": "blocked by OFAC: US persons are generally prohibited from dealing with it",
+    "EL": (
+        "a BIS licence is required to export, re-export or transfer items subject to the EAR to it"
+    ),
+    "MEU": (
+        "a BIS licence is required to export, re-export or transfer certain items subject to "
+        "the EAR to it"
+    ),
+}
+_COMPONENT = re.compile(r"\(([A-Z][A-Z0-9-]{1,9})\)")
+
+
+def designation_in_words(matches: Entries) -> str:
+    """ " (component list: Entity List (EL) - Bureau of Industry and Security; a BIS licence
+    is required …)" or " (designated under The Russia (Sanctions) (EU Exit) Regulations
+    2019)": the component list or regime the best match's entry came from, as the import
+    recorded it (``designated_under``); "" where it recorded none."""
+    if not matches:
+        return ""
+    m = max(matches, key=lambda m: m.get("score") or 0)
+    under = m.get("designated_under")
+    if not under:
+        return ""
+    if m.get("list") != "us_csl":
+        return f" (designated under {under})"
+    code = _COMPONENT.search(under)
+    meaning = COMPONENT_MEANINGS.get(code.group(1)) if code else None
+    return f" (component list: {under}{f'; {meaning}' if meaning else ''})"
+
+
 KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}
 # An edition imported without --licence: whether its data may be used is not known here
 NO_LICENCE = "licence not recorded"
@@ -917,7 +952,9 @@ def match_technical(match: Mapping[str, Any]) -> str:
     )
     if match.get("candidate"):
         text += ", a candidate"
-    extra = [f"{k}: {match[k]}" for k in ("licence", "source_url") if match.get(k)]
+    extra = [
+        f"{k}: {match[k]}" for k in ("designated_under", "licence", "source_url") if match.get(k)
+    ]
     return ", ".join([text, *extra])
 
 

@@ -59,6 +59,7 @@ from kvrules.plain import (
     count_of,
     country_not_screened,
     country_source_in_words,
+    designation_in_words,
     edition_in_words,
     for_home,
     identify,
@@ -73,7 +74,7 @@ from kvrules.plain import (
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 from kvrules.thresholds import NotCompared, amount_rules
-from kvrules.triage import TRIAGE_RULES, one_colour
+from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
 
 if TYPE_CHECKING:
     from kvrules.refdata.resolver import Resolver
@@ -346,12 +347,16 @@ class Screening:
 
     @property
     def triage(self) -> Triage:
-        """Red, amber or green, and the finding that set it. Where the Leidraad triaged the
+        """Red, amber or green, and the finding that set it. An organisation on a sanctions or
+        restricted-party list (a finding tagged ``RESTRICTED_PARTY``) makes it red: a legal
+        question, not a factor to weigh. Else, where the Leidraad triaged the
         proposal (its triage-red or triage-amber fired), its colour is the triage; elsewhere
         (a visit, a proposal with one risk factor) a finding that goes to the committee makes
         it red, any other finding amber. No finding: green."""
         leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
         to_committee = [f for f in self.findings if f.alert == "committee"]
+        if designated := [f for f in self.findings if RESTRICTED_PARTY in f.tags]:
+            return self._incomplete(_set_by("red", designated[0], DESIGNATED))
         if leidraad:  # red before amber: the findings are sorted by severity
             colour: Literal["red", "amber"] = (
                 "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
@@ -525,6 +530,13 @@ def _person_in_words(name: str, country: str | None) -> str:
     )
 
 
+# Why a sanctions or restricted-party hit is red, in the headline's words
+DESIGNATED = (
+    "a designation: dealings with it may be prohibited or need a licence; ask the legal / "
+    "export-control office before going on"
+)
+
+
 def _set_by(colour: Literal["green", "amber", "red"], finding: Finding, why: str) -> Triage:
     rule = f"{finding.rulebook.id}/{finding.rule_id}"
     return Triage(colour, f"{finding.rule_title} ({why})", rule)
@@ -554,6 +566,7 @@ def _found_in_words(org: Organisation, titles: dict[str, str]) -> Iterator[str]:
     the entry as the list spells it."""
     for m in org.screening:
         where = edition_in_words(f"{m.list}@{m.edition}", titles)
+        where += designation_in_words([m.model_dump()])
         if m.candidate:
             why = f": {m.via}" if m.via else ""
             yield f"{org.name}: possibly on {where}, {listed_as(m.name)} (to confirm{why})"

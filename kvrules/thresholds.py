@@ -5,7 +5,10 @@ and f.amount >= 1000000``) or through amounts by currency in its ``vars`` (``f.a
 vars.large_award``, ``{EUR: 1000000, USD: 1100000}``; an institution adds its own with
 ``rulebook_vars``). An award in any other currency (GBP, CNY …) is compared with nothing, and
 no finding would say so: "not compared: no threshold for GBP" is said beside the findings
-instead (the scan's report, ``kvrules evaluate``), never silence.
+instead (the scan's report, ``kvrules evaluate``), never silence. A scan keeps the sentence of
+each record with the record as remembered (``NOTE``), so that its case page says it too: the
+page has no rulebooks to hand, and the note says what the rules in force when it was screened
+compared.
 """
 
 from __future__ import annotations
@@ -56,6 +59,26 @@ def compared_currencies(cond: ir.Cond) -> frozenset[str] | None:
         elif isinstance(node, ir.InList) and node.ref.path[-1:] == ("currency",):
             currencies.update(str(v) for v in node.values)
     return frozenset(currencies) if amounts and currencies else None
+
+
+# The key of a remembered record's body (``Store.record_subject``) that holds its note, the
+# sentence ``NotCompared.in_words`` made for that record alone when it was screened
+NOTE = "not_compared"
+
+
+def note_for(events: Iterable[CollaborationEvent], rules: Iterable[AmountRule]) -> str | None:
+    """The record's awards no threshold compared, in the sentence the scan's report says of
+    all of them ("Not compared: no threshold for GBP (1 award) in …"); None when every award
+    was compared (or none has an amount). Awards of several events of one record (a project
+    and its funder.added) are counted once per event kind."""
+    rules = list(rules)
+    missed = NotCompared()
+    kinds: set[str] = set()
+    for event in events:
+        if event.kind.value not in kinds:
+            kinds.add(event.kind.value)
+            missed.add(event, rules)
+    return missed.in_words() if missed.awards else None
 
 
 def _awards(event: CollaborationEvent) -> Iterator[Funder]:

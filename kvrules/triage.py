@@ -13,6 +13,11 @@ from collections.abc import Iterable
 from kvrules.findings import Finding
 
 TRIAGE_RULES = {"red": "triage-red", "amber": "triage-amber"}
+# A finding so tagged (the shipped restricted-parties rulebook: an organisation on a sanctions
+# or restricted-party list) is a legal question, not a factor to weigh: it makes a pre-screen
+# red whatever the Leidraad's colour, since dealings with the organisation may be prohibited
+# or need a licence until the legal / export-control office has answered.
+RESTRICTED_PARTY = "ks:restricted-party"
 
 
 def one_colour(findings: Iterable[Finding]) -> list[Finding]:

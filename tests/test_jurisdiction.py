@@ -19,7 +19,7 @@ from kvrules.jurisdiction import EU_MEMBERS, applicable, covers
 
 SHIPPED = {
     "ca-strac", "contracts", "copublications", "eu-dual-use", "funding-dependency",
-    "nl-leidraad", "us-dod-1286", "visits",
+    "nl-leidraad", "restricted-parties", "us-dod-1286", "visits",
 }  # fmt: skip
 
 

@@ -30,6 +30,7 @@ def test_the_expected_rulebooks_are_shipped() -> None:
         "contracts",
         "visits",
         "copublications",
+        "restricted-parties",
     }
 
 
@@ -108,8 +109,9 @@ def _alert_targets() -> dict[str, list[str]]:
     targets: dict[str, list[str]] = {}
     for path in BOOKS:
         for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-            if rule.get("alert"):
-                targets.setdefault(rule["alert"], []).append(rule["id"])
+            alert = rule.get("alert")
+            for target in alert if isinstance(alert, list) else [alert] if alert else []:
+                targets.setdefault(target, []).append(rule["id"])
     return targets
 
 

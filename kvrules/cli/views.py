@@ -36,6 +36,7 @@ from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time
 from kvrules.unscreened import not_screened_on_country, visit_facts
 
@@ -197,6 +198,8 @@ def show(
         # partners whose name reads as a person's, as the case page says it
         "read_as_person": read_as_persons_of(subject),
         "screened_against": screened,
+        # awards no threshold compared, as the scan said when it screened the record
+        "not_compared": (subject or {}).get(NOTE),
         "findings": [
             {
                 "id": s.id,
@@ -252,6 +255,8 @@ def show(
         console.print(f"  {shown(line)}")
     if screened:
         console.print(f"  {shown(screened_in_words(screened, titles))}")
+    if data["not_compared"]:
+        console.print(f"  {shown(data['not_compared'])}")
     for s in items:
         f = s.finding
         rule = (

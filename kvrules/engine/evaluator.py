@@ -126,7 +126,15 @@ class Evaluator:
 class _FindingMaker:
     """Makes the findings of one rule: explains the view and adds the rule's fixed parts."""
 
-    __slots__ = ("compiled", "explain", "names_elements", "order", "risks", "rule_parts")
+    __slots__ = (
+        "also_alert",
+        "compiled",
+        "explain",
+        "names_elements",
+        "order",
+        "risks",
+        "rule_parts",
+    )
 
     def __init__(self, compiled: CompiledRule) -> None:
         rule, rulebook = compiled.rule, compiled.rulebook
@@ -146,8 +154,13 @@ class _FindingMaker:
             rule.legal_basis,
         )
         self.risks = list(rule.risks)
-        self.compiled = finding_maker(
-            rule.condition, self.rule_parts, self.risks, self.disagree, subject
+        self.also_alert = list(rule.also_alert)
+        # the generated maker makes findings with no further targets: a rule alerting several
+        # (few, and only when they fire) is made here
+        self.compiled = (
+            None
+            if self.also_alert
+            else finding_maker(rule.condition, self.rule_parts, self.risks, self.disagree, subject)
         )
 
     def disagree(self, about: tuple[str, str, str, str]) -> None:
@@ -171,7 +184,15 @@ class _FindingMaker:
         if self.names_elements:
             evidence = [with_subject(e, event, subjects) for e in evidence]
         parts = self.rule_parts  # each finding gets its own tags and risks: plugins see them
-        return Finding(*parts[:4], parts[4].copy(), *parts[5:], *about, evidence, self.risks.copy())
+        return Finding(
+            *parts[:4],
+            parts[4].copy(),
+            *parts[5:],
+            *about,
+            evidence,
+            self.risks.copy(),
+            self.also_alert.copy(),
+        )
 
 
 def _about(event: CollaborationEvent | PlainEvent) -> tuple[str, str, str, str]:

@@ -235,6 +235,7 @@ class OrganisationScreen:
                 via=m.via,
                 explanation=m.explanation,
                 country=m.country,
+                designated_under=m.designated_under,
                 **provenance.get(f"{m.list}@{m.edition}", {}),
             )
             for m in found

@@ -69,6 +69,20 @@ def edition_provenance(info: ListInfo) -> dict[str, str | None]:
     return {key: getattr(info, key) for key in PROVENANCE_KEYS}
 
 
+def designated_under(attributes: dict[str, Any]) -> str | None:
+    """The component list or regime a list entry was designated under, as its importer
+    recorded it: the US Consolidated Screening List's ``source`` ("Entity List (EL) - Bureau
+    of Industry and Security"), the UK Sanctions List's ``regimes`` ("The Russia (Sanctions)
+    (EU Exit) Regulations 2019"); None where the import says neither."""
+    source = attributes.get("source")
+    if isinstance(source, str) and source.strip():
+        return source.strip()
+    regimes = attributes.get("regimes")
+    if isinstance(regimes, list) and (named := [str(r) for r in regimes if str(r).strip()]):
+        return "; ".join(named)
+    return None
+
+
 class Entry(_Model):
     """One entry of a list edition: an organisation, a programme or a country."""
 
@@ -150,6 +164,8 @@ class Match:
     # the entry's country as its list (or registry record) gives it: the organisation's country
     # when the source gave none (``OrganisationScreen``)
     country: str | None = None
+    # the component list or regime the entry was designated under (``designated_under``)
+    designated_under: str | None = None
 
     @property
     def explanation(self) -> str:
@@ -186,4 +202,5 @@ class Match:
             "name_type": self.name_type,
             "linked": self.linked,
             "explanation": self.explanation,
+            "designated_under": self.designated_under,
         }

@@ -57,7 +57,14 @@ from kvrules.refdata.affiliations import (
     trailing_runs,
 )
 from kvrules.refdata.countries import as_country, is_region_code, to_country
-from kvrules.refdata.models import Entry, ListInfo, Match, is_ror_id, ror_id
+from kvrules.refdata.models import (
+    Entry,
+    ListInfo,
+    Match,
+    designated_under,
+    is_ror_id,
+    ror_id,
+)
 from kvrules.refdata.normalise import (
     CLASS_WORDS,
     GENERIC_WORDS,
@@ -295,6 +302,10 @@ class Resolver:
         # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
         # Gardens Melbourne") → (entry, name without the place): other organisations so named
         self._placed: dict[str, list[tuple[int, str]]] = {}
+        # a list entry → the component list or regime it was designated under, as the import
+        # recorded it (``designated_under``): a match names it, so a hit on the US CSL says
+        # whether it is the OFAC SDN list (a prohibition) or the BIS Entity List (a licence)
+        self._under: dict[int, str] = {}
         self._build(records)
 
     # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
@@ -378,6 +389,8 @@ class Resolver:
             )
             idx = len(self._recs) - 1
             self._recs[idx].carried = carried
+            if info.kind != "registry" and (under := designated_under(entry.attributes)):
+                self._under[idx] = under
             city = entry.attributes.get("city") if info.kind == "registry" else None
             city_tokens = _analysed(city).tokens if isinstance(city, str) and city.strip() else ()
             self._recs[idx].city = "".join(city_tokens)
@@ -1637,6 +1650,7 @@ class Resolver:
             name_type=hit.ntype,
             linked=linked,
             country=rec.country,
+            designated_under=self._under.get(hit.rec),
         )
 
 

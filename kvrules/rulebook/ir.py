@@ -171,6 +171,8 @@ class Rule:
     references: tuple[Reference, ...] = field(default=(), compare=False)
     # the free-form attribute paths it reads, allowed by the configuration (under legal_basis)
     attributes: tuple[str, ...] = field(default=(), compare=False)
+    # alert targets besides ``alert`` (a rulebook's ``alert: [committee, export-control]``)
+    also_alert: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -534,7 +534,7 @@ def _build(
             cond,
             r.severity,
             tuple(r.tags),
-            r.alert,
+            r.targets()[0],
             r.rationale,
             sources.get(r.cite, ir.Citation(r.cite, "")),
             sources[basis].cite if basis in sources else basis,  # the law, as findings cite it
@@ -542,6 +542,7 @@ def _build(
             tuple(dict.fromkeys(r.risks)),
             tuple(dict.fromkeys(check.references)),
             tuple(sorted(access.read)),
+            r.targets()[1],
         )
         try:
             if check_rule is not None:

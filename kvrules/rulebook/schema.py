@@ -69,7 +69,12 @@ class RuleSpec(_Spec):
         description="research-security risk types the rule screens for: "
         "knowledge-transfer, interference, ethics",
     )
-    alert: str | None = Field(default=None, description="alert target, e.g. committee")
+    alert: str | list[str] | None = Field(
+        default=None,
+        description="alert target, e.g. committee; or several, [committee, export-control]: "
+        "the first is the finding's route (the case list's filter, the pre-screen's triage), "
+        "each of the others is alerted too",
+    )
     rationale: str = Field(min_length=1)
     cite: str = Field(description="id of an entry in the rulebook's sources")
     legal_basis: str | None = Field(
@@ -78,6 +83,19 @@ class RuleSpec(_Spec):
         "requires it; needed to read a person attribute (config readable_attributes)",
     )
     enabled: bool = True
+
+    @field_validator("alert")
+    @classmethod
+    def _targets(cls, v: str | list[str] | None) -> str | list[str] | None:
+        if isinstance(v, list) and (not v or len(set(v)) != len(v) or not all(t for t in v)):
+            raise ValueError("alert: name each target once, e.g. [committee, export-control]")
+        return v
+
+    def targets(self) -> tuple[str | None, tuple[str, ...]]:
+        """The finding's route and the other targets alerted too."""
+        if isinstance(self.alert, list):
+            return self.alert[0], tuple(self.alert[1:])
+        return self.alert, ()
 
 
 class TestSpec(_Spec):

@@ -463,10 +463,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                         if event:
                             details = _case_event(finding, scan)
                             self._log(actor, f"case.{event}", f"case:{case.id}", details, now)
-                        if finding.alert:
-                            fresh.setdefault(finding.alert, []).append(
-                                (finding, case_id, finding_id)
-                            )
+                        for target in finding.alert_targets:  # its route, and any alerted too
+                            fresh.setdefault(target, []).append((finding, case_id, finding_id))
+                        if finding.alert_targets:
                             changed[finding_id] = _cases.what_changed(change.change)
                     results.append(
                         RecordedFinding(case_id, finding_id, False, event, changed=bool(change))
@@ -495,8 +494,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     now,
                 )
                 results.append(RecordedFinding(case.id, finding_id, True, event))
-                if finding.alert:
-                    fresh.setdefault(finding.alert, []).append((finding, case.id, finding_id))
+                for target in finding.alert_targets:  # its route, and any alerted too
+                    fresh.setdefault(target, []).append((finding, case.id, finding_id))
             for route, group in fresh.items():
                 channels = routes.get(route, ())
                 alert_ids = self._enqueue_group(c, route, group, channels, now, changed)
@@ -504,12 +503,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     if (result.new or result.changed) and any(
                         fid == result.finding_id for _, _, fid in group
                     ):
-                        results[i] = RecordedFinding(
-                            result.case_id,
+                        results[i] = RecordedFinding(  # a finding leading two routes' groups
+                            result.case_id,  # keeps the ids of both
                             result.finding_id,
                             result.new,
                             result.case_event,
-                            alert_ids,
+                            [*result.alert_ids, *alert_ids],
                             result.changed,
                         )
                         break  # the ids are counted once, on the group's first finding

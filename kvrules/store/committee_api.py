@@ -111,10 +111,12 @@ class CommitteeStore(StorePart):
 
     # -- what was screened -----------------------------------------------------------------
 
-    def record_subject(self, event: CollaborationEvent) -> None:
-        """Remember an enriched event's subject (call after enrichment, for every record)."""
+    def record_subject(self, event: CollaborationEvent, not_compared: str | None = None) -> None:
+        """Remember an enriched event's subject (call after enrichment, for every record).
+        ``not_compared``: the record's awards no threshold compared, in words
+        (``kvrules.thresholds.note_for``), kept with it for its case page."""
         with self._db.transaction(savepoint=False) as c:  # one upsert
-            _subjects.put(c, event, self.clock())
+            _subjects.put(c, event, self.clock(), not_compared)
 
     def subject(self, source_system: str, record_id: str) -> Remembered | None:
         """The record as remembered: its body (a dict), and ``.kind`` as it was stored."""

@@ -160,8 +160,9 @@ class PrescreenStore(StorePart):
             screened = self.prescreen(prescreen_id)
             if screened is None:
                 raise KeyError(prescreen_id)
+            note = screened.result.get("not_compared")  # said on the case page as on the form
             for body in screened.events:
-                _subjects.put(c, CollaborationEvent.model_validate(body), now)
+                _subjects.put(c, CollaborationEvent.model_validate(body), now, note)
             findings = [Finding.from_dict(f) for f in screened.result["findings"]]
             severity = max(
                 (Severity(f.severity) for f in findings),

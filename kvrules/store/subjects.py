@@ -24,6 +24,13 @@ from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
 from kvrules.store.folding import fold_stored
 from kvrules.store.privacy import erased_pseudonym
+from kvrules.thresholds import NOTE
+
+
+def event_body(body: dict[str, Any]) -> dict[str, Any]:
+    """A remembered body as its event's fields alone: without what was kept beside them (the
+    note of awards not compared, ``kvrules.thresholds.NOTE``)."""
+    return {k: v for k, v in body.items() if k != NOTE}
 
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
@@ -92,8 +99,15 @@ def _keep_erased_out(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
             person["display_name"] = pseudonym
 
 
-def put(conn: sqlite3.Connection, event: CollaborationEvent, now: datetime) -> None:
+def put(
+    conn: sqlite3.Connection,
+    event: CollaborationEvent,
+    now: datetime,
+    not_compared: str | None = None,
+) -> None:
     remembered = subject_body(event)
+    if not_compared:  # beside the event's own fields; read back without it (``event_body``)
+        remembered[NOTE] = not_compared
     _keep_erased_out(conn, remembered)
     body = json.dumps(remembered, ensure_ascii=False)
     conn.execute(

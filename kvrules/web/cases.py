@@ -23,6 +23,7 @@ from kvrules.store.changes import CaseChanged
 from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
 from kvrules.store.writeback import left_in_words
+from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
@@ -271,6 +272,9 @@ def _case_view(
             "unscreened": not_screened_on_country(subject),
             # partners described under several spellings: one organisation, as `check` says
             "one_organisation": one_organisation_of(subject, titles),
+            # awards no threshold compared, as the scan (or the pre-screen) said when it
+            # screened the record: kept with it, since this page has no rulebooks to hand
+            "not_compared": (subject or {}).get(NOTE),
             "typed": typed or {},
             "errors": errors or {},
             "notice": (
