@@ -38,8 +38,25 @@ RENAMES = {
 # ``identifiers`` instead): without it, the reference's external id would be lost.
 LEGACY_MARKERS = frozenset(RENAMES) | {"info", "externalIdSource"}
 
-# Award funding amounts: plain numbers in the older API.
-AMOUNTS = ("awardedAmountInAwardedCurrency", "awardedAmount", "estimatedValue")
+# Funding amounts (awards, applications): plain numbers in the older API.
+AMOUNTS = (
+    "awardedAmountInAwardedCurrency",
+    "awardedAmount",
+    "appliedAmountInAppliedCurrency",
+    "appliedAmount",
+    "estimatedValue",
+)
+# The amount given in the funder's currency -> the classification naming that currency
+# (WSAwardFundingAssociation, WSApplicationFundingAssociation in the 524 API's schema, e.g.
+# {"uri": "/dk/atira/pure/core/currencies/usd"}). The other amounts are in the system's own
+# currency, which the record does not name.
+CURRENCY_OF = {
+    "awardedAmountInAwardedCurrency": "awardedCurrency",
+    "appliedAmountInAppliedCurrency": "appliedCurrency",
+}
+# A currency classification's last URI segment is its ISO 4217 code (checked against the
+# code list where the funder is built: kvrules' Funder model).
+CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
 
 # Collection paths that differ between the two APIs (the current name -> the older one).
 LEGACY_PATHS = {
@@ -98,6 +115,8 @@ def to_current(rec: Json) -> Json:
             for key in AMOUNTS:
                 if isinstance(funding.get(key), int | float) and not isinstance(funding[key], bool):
                     funding[key] = {"value": funding[key]}
+                    if code := currency(funding.get(CURRENCY_OF.get(key, ""))):
+                        funding[key]["currency"] = code
     # The older API's one "other id" of a record (e.g. a SciVal institution id), moved into
     # identifiers: taken out, so that the result is of the current shape and a second rewrite
     # (the scan's, then the mapping's) leaves it as it is instead of adding the id again.
@@ -109,6 +128,14 @@ def to_current(rec: Json) -> Json:
             {"typeDiscriminator": "PrimaryId", "idSource": source, "value": value},
         ]
     return out
+
+
+def currency(classification: Any) -> str | None:
+    """'USD' from the older API's currency classification ({"uri": ".../currencies/usd"}),
+    None when there is none or its last segment is not a three-letter code."""
+    uri = classification.get("uri") if isinstance(classification, dict) else None
+    tail = uri.rstrip("/").rsplit("/", 1)[-1] if isinstance(uri, str) else ""
+    return tail.upper() if CURRENCY_CODE.fullmatch(tail) else None
 
 
 def collection_path(path: str, version: str | None) -> str:

@@ -82,3 +82,61 @@ def test_a_modified_time_that_is_not_one_quarantines_the_record_and_the_scan_goe
     assert records[odd["uuid"]].error == "info.modifiedDate: not a date-time: 'yesterday-ish'"
     assert not records[odd["uuid"]].events
     assert records[PROJECT["uuid"]].error is None and records[PROJECT["uuid"]].events
+
+
+def _scan_524(projects: list[dict[str, Any]], awards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Records by id of one scan of the 524 API serving these projects and awards."""
+    with start_simulator(projects=2, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        for project in projects:
+            sim.legacy["projects"][project["uuid"]] = json.loads(json.dumps(project))
+        for award in awards:
+            sim.legacy["awards"][award["uuid"]] = json.loads(json.dumps(award))
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524")
+        try:
+            return {r.record_id: r for r in scan(adapter)}
+        finally:
+            adapter.close()
+
+
+def _currency(code: str) -> dict[str, Any]:
+    """WSClassification of the 524 schema, as awardedCurrency holds it."""
+    term = {"formatted": False, "text": [{"locale": "en_US", "value": code.upper()}]}
+    return {"pureId": 5, "uri": f"/dk/atira/pure/core/currencies/{code}", "term": term}
+
+
+def test_the_awarded_currency_of_a_524_award_is_read_with_its_amount() -> None:
+    """WSAwardFundingAssociation: awardedAmountInAwardedCurrency is a plain number and the
+    currency a classification (awardedCurrency): without it every amount had no currency, and
+    the foreign-funding rules could weigh none of them."""
+    award = {
+        **AWARD,
+        "fundings": [
+            {
+                "funder": _ref("external-organisations", RAL),
+                "financial": True,
+                "awardedAmountInAwardedCurrency": 1500000.0,
+                "awardedCurrency": _currency("usd"),
+                "awardedAmount": 1400000.0,
+            }
+        ],
+    }
+    record = _scan_524([PROJECT], [award])[PROJECT["uuid"]]
+    assert record.error is None, record.error
+    [funder] = record.events[0].project.funders
+    assert (funder.amount, funder.currency) == (1500000, "USD")
+
+
+def test_a_currency_uri_without_a_code_leaves_the_amount_without_a_currency() -> None:
+    award = {
+        **AWARD,
+        "fundings": [
+            {
+                "funder": _ref("external-organisations", RAL),
+                "awardedAmountInAwardedCurrency": 2000.0,
+                "awardedCurrency": {"uri": "/dk/atira/pure/core/currencies/"},
+            }
+        ],
+    }
+    record = _scan_524([PROJECT], [award])[PROJECT["uuid"]]
+    [funder] = record.events[0].project.funders
+    assert (funder.amount, funder.currency) == (2000, None)
