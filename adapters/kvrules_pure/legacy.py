@@ -31,6 +31,9 @@ RENAMES = {
     "managingOrganisationalUnit": "managingOrganization",
     "personAssociations": "contributors",
     "awardholders": "awardHolders",
+    # A participant's, author's or award holder's role (WSClassifiedParticipantAssociation and
+    # kin): a classification there as here, where the current API calls it ``role``.
+    "personRole": "role",
 }
 # Top-level keys only the older API has: one of them marks a record as the older shape. An
 # organisation embedded in a research output is a reference with neither ``info`` nor a

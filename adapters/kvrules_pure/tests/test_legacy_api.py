@@ -12,8 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kvrules_pure import explain
 from kvrules_pure.simulator import start_simulator
 from pure_helpers import SECRET, adapter_for, scan
+
+from kvrules.records import lead_participant, role_as_given
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
 RAL = "53c9eb4e-01cf-48b2-86cd-58581aa8a7ab"  # the real external organisation in the fixtures
@@ -140,3 +143,38 @@ def test_a_currency_uri_without_a_code_leaves_the_amount_without_a_currency() ->
     record = _scan_524([PROJECT], [award])[PROJECT["uuid"]]
     [funder] = record.events[0].project.funders
     assert (funder.amount, funder.currency) == (2000, None)
+
+
+def _role(kind: str, label: str) -> dict[str, Any]:
+    """A 524 personRole (WSClassification) of a project participant."""
+    term = {"formatted": False, "text": [{"locale": "en_US", "value": label}]}
+    return {"pureId": 8, "uri": f"/dk/atira/pure/upmproject/roles/upmproject/{kind}", "term": term}
+
+
+def test_participant_roles_of_a_524_project_are_read() -> None:
+    """WSClassifiedParticipantAssociation names the role ``personRole``: read as ``role``, so the
+    principal investigator leads the case, not the external co-investigator listed with them."""
+    project = {
+        **PROJECT,
+        "participants": [
+            {
+                "externalPerson": _ref("external-persons", "f6aa0ce4-66b4-4e42-b355-709a7d7bfa48"),
+                "name": {"firstName": "Ext", "lastName": "Researcher"},
+                "personRole": _role("coi", "Co-Investigator"),
+                "externalOrganisations": [_ref("external-organisations", RAL)],
+            },
+            {
+                "person": _ref("persons", "01edf3d8-7e44-4dfa-bec4-8e3472965e1f"),
+                "name": {"firstName": "Jan", "lastName": "Fransen"},
+                "personRole": _role("pi", "Principal Investigator"),
+            },
+        ],
+    }
+    record = _scan_524([project], [AWARD])[PROJECT["uuid"]]
+    assert record.error is None, record.error
+    people = [p.model_dump() for p in record.events[0].project.participants]
+    assert [role_as_given(p) for p in people] == ["Co-Investigator", "Principal Investigator"]
+    assert (lead_participant(people) or {}).get("display_name") == "Jan Fransen"
+    explained = explain.explain("project", project["uuid"], project)
+    assert "participants[].role" in explained.read
+    assert not [f for f in explained.ignored if "Role" in f or "role" in f]
