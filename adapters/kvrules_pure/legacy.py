@@ -130,7 +130,28 @@ def to_current(rec: Json) -> Json:
             *ids,
             {"typeDiscriminator": "PrimaryId", "idSource": source, "value": value},
         ]
+    # Its typed ids (ROR, Scopus affiliation, ...): ``ids``, classifiedSources in the 524 schema,
+    # each {value: {formatted, value}, type: classification}; the current API's ClassifiedId
+    # is {id, type}. Taken out too, for the same reason as the other id.
+    if "ids" in out:
+        classified = out.pop("ids")
+        ids = out.get("identifiers") if isinstance(out.get("identifiers"), list) else []
+        if isinstance(classified, list):
+            out["identifiers"] = [*ids, *(classified_id(c) for c in classified)]
+        else:  # a wrong type stays visible: the mapping names it
+            out["identifiers"] = classified
     return out
+
+
+def classified_id(ident: Any) -> Any:
+    """One of the older API's ``ids`` as the current API's ClassifiedId {id, type}; anything
+    but an object is returned as is (the mapping says what is wrong with it)."""
+    if not isinstance(ident, dict):
+        return ident
+    value = ident.get("value")
+    if isinstance(value, dict):  # {"formatted": false, "value": "60001724"}
+        value = value.get("value")
+    return {"typeDiscriminator": "ClassifiedId", "id": value, "type": ident.get("type")}
 
 
 def currency(classification: Any) -> str | None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kvrules_pure import mapping
 from kvrules_pure.config import PureConfig
 from kvrules_pure.mapping import Related
@@ -59,7 +60,37 @@ def test_real_legacy_external_organisation_keeps_its_other_id_and_country() -> N
     fields = mapping.organisation_fields(org, Related(), CFG)
     assert fields["name"] == "Rutherford Appleton Laboratory"
     assert fields["country"] == "GB"
-    assert [(i.scheme, i.value) for i in fields["identifiers"]] == [("scival", "315053")]
+    # its other id, and its typed ids (``ids``: three Scopus affiliation ids)
+    assert [(i.scheme, i.value) for i in fields["identifiers"]] == [
+        ("scival", "315053"),
+        ("scopus_affiliation_id", "60001724"),
+        ("scopus_affiliation_id", "60023254"),
+        ("scopus_affiliation_id", "112199325"),
+    ]
+
+
+def test_a_ror_id_among_a_legacy_organisations_ids_is_read_as_the_current_apis_are() -> None:
+    """The real record with one more entry of its ``ids``, typed ROR ID (the 524 schema's
+    WSClassifiedValue shape, as its Scopus ids are; the type URI is the one ror_type_uris
+    names): read as the ROR id the current API's ClassifiedId gives."""
+    org = _real("external-organisation-53c9eb4e.json")
+    ror_type = {"pureId": 2, "uri": CFG.ror_type_uris[0]}
+    org["ids"].append({"pureId": 1, "value": {"formatted": False, "value": "03gq8fr08"},
+                       "type": ror_type})  # fmt: skip
+    fields = mapping.organisation_fields(org, Related(), CFG)
+    current = {"uuid": org["uuid"], "version": "1", "name": {"en_GB": "Rutherford"},
+               "identifiers": [{"typeDiscriminator": "ClassifiedId", "id": "03gq8fr08",
+                                "type": ror_type}]}  # fmt: skip
+    [ror] = [i for i in fields["identifiers"] if i.scheme == "ror"]
+    assert ror == mapping.organisation_fields(current, Related(), CFG)["identifiers"][0]
+    assert ror.value == "https://ror.org/03gq8fr08"
+
+
+def test_a_legacy_id_of_the_wrong_shape_quarantines_naming_it() -> None:
+    org = _real("external-organisation-53c9eb4e.json")
+    org["ids"][0]["value"] = {"formatted": False, "value": 60001724}
+    with pytest.raises(mapping.MappingError, match=r"identifiers\[1\]\.id: expected a string"):
+        mapping.organisation_fields(org, Related(), CFG)
 
 
 def test_real_legacy_api_scanned_over_http_keeps_every_organisation() -> None:
