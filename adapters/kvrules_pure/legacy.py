@@ -35,6 +35,16 @@ RENAMES = {
     # kin): a classification there as here, where the current API calls it ``role``.
     "personRole": "role",
 }
+# Current name -> the older one, where only one older name becomes it ("organization" comes
+# from two): a message about a record of the older API names its fields as that API does.
+SOURCE_NAMES = {
+    new: old for old, new in RENAMES.items() if sum(n == new for n in RENAMES.values()) == 1
+}
+# A field name in a message's path: not inside a longer name, followed by "[", "." or ":"
+# (a word of the message's prose is followed by a space).
+_FIELD = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(sorted(SOURCE_NAMES, key=len, reverse=True)) + r")(?=[\[.:])"
+)
 # Top-level keys only the older API has: one of them marks a record as the older shape. An
 # organisation embedded in a research output is a reference with neither ``info`` nor a
 # British-spelled key, but its ``externalIdSource`` is the older API's (the current one has
@@ -160,6 +170,13 @@ def currency(classification: Any) -> str | None:
     uri = classification.get("uri") if isinstance(classification, dict) else None
     tail = uri.rstrip("/").rsplit("/", 1)[-1] if isinstance(uri, str) else ""
     return tail.upper() if CURRENCY_CODE.fullmatch(tail) else None
+
+
+def source_names(message: str) -> str:
+    """A mapping message about a rewritten record with the field names the older API gave
+    (``externalOrganizations[3].uuid`` -> ``externalOrganisations[3].uuid``): what a person
+    looking at that API's record finds."""
+    return _FIELD.sub(lambda m: SOURCE_NAMES[m.group(1)], message)
 
 
 def collection_path(path: str, version: str | None) -> str:

@@ -255,8 +255,13 @@ class Scanner:
                 refs |= set(_related_awards(rec))
             check_refs(len(refs), self.cfg.limits)
         except (LimitExceeded, MappingError) as e:
-            return FetchedRecord(record_id=family.record_id(uuid), error=str(e))
+            return FetchedRecord(record_id=family.record_id(uuid), error=self._said(e))
         return None
+
+    def _said(self, error: Exception) -> str:
+        """A quarantine reason, with the field names of the API read (the older one's
+        records are read rewritten, under the current API's names)."""
+        return legacy.source_names(str(error)) if self.api_version else str(error)
 
     def _record(
         self, family: Family, rec: Json, rel: Related, state: State
@@ -270,7 +275,7 @@ class Scanner:
         try:
             return self._map(family, rid, rec, rel, state)
         except MappingError as e:
-            return FetchedRecord(record_id=rid, error=str(e))
+            return FetchedRecord(record_id=rid, error=self._said(e))
         except Exception as e:  # one record must never stop a scan
             log.warning("%s: unmappable (%s)", rid, type(e).__name__)
             return FetchedRecord(record_id=rid, error=f"unmappable: {_reason(e)}")

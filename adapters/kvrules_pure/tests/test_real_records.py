@@ -151,3 +151,37 @@ def test_real_legacy_references_over_http_keep_their_external_id_once() -> None:
     assert event.output is not None
     got = {a.name: [(i.scheme, i.value) for i in a.identifiers] for a in event.output.affiliations}
     assert got == expected
+
+
+def test_a_quarantine_reason_names_the_field_as_the_524_api_does() -> None:
+    """The real output with one external organisation's uuid taken away: the reason names
+    ``externalOrganisations[3]`` (what the record has), not the rewritten
+    ``externalOrganizations[3]``."""
+    bad = _real("research-output-f145e583.json")
+    bad["uuid"] = "f145e583-0000-4000-8000-0000000000a3"
+    bad["externalOrganisations"][3] = {"name": bad["externalOrganisations"][3]["name"]}
+    with start_simulator(projects=1, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        sim.legacy["research-outputs"][bad["uuid"]] = bad
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524", research_outputs=True)
+        try:
+            errors = {r.record_id: r.error for r in scan(adapter) if r.error}
+        finally:
+            adapter.close()
+    assert errors == {
+        f"research-outputs/{bad['uuid']}": "externalOrganisations[3].uuid: expected a uuid "
+        "string, got null"
+    }
+
+
+def test_source_names_turn_back_only_field_names() -> None:
+    from kvrules_pure.legacy import source_names
+
+    said = source_names(
+        "award x: awardHolders[0].externalOrganizations: expected a list; contributors[2]."
+        "role: expected an object; a role in the project; organizations[1].uuid: bad"
+    )
+    assert said == (
+        "award x: awardholders[0].externalOrganisations: expected a list; personAssociations"
+        "[2].personRole: expected an object; a role in the project; organisationalUnits[1]."
+        "uuid: bad"
+    )
