@@ -18,6 +18,8 @@ from kvrules_pure.mapping import Related
 from kvrules_pure.simulator import start_simulator
 from pure_helpers import SECRET, adapter_for, scan
 
+from kvrules.records import describe
+
 FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
 CFG = PureConfig(base_url="https://pure.example.edu/ws/api/524", api_key="k")
 
@@ -185,3 +187,34 @@ def test_source_names_turn_back_only_field_names() -> None:
         "[2].personRole: expected an object; a role in the project; organisationalUnits[1]."
         "uuid: bad"
     )
+
+
+EDITOR = (
+    "https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/"
+    "projecteditor.xhtml?id={id}"
+)
+
+
+def test_a_co_publication_case_links_the_outputs_own_portal_page() -> None:
+    """One ris_url pattern (the template's: the project editor) and research_outputs on: the
+    case about the real output linked the project editor with the output's id. It links the
+    output's portalUrl (info.portalUrl in the 524 API), unless ris_url names an output pattern."""
+    rec = _real("research-output-f145e583.json")
+    [event] = mapping.output_events(rec, Related(orgs=dict(_named_external_orgs(rec))), CFG)
+    body = event.model_dump(mode="json", exclude={"id", "source"}, exclude_none=True)
+    rid = event.source.record_id
+    portal = "https://experts.umn.edu/en/publications/f145e583-7d49-415e-aefb-381905b58ae7"
+    assert describe(body, "pure", rid, {"pure": EDITOR}).url == portal
+    per_kind = {"pure": {"project": EDITOR, "output": "https://pure.example.edu/o/{id}"}}
+    assert describe(body, "pure", rid, per_kind).url == f"https://pure.example.edu/o/{rec['uuid']}"
+    # a project (no address of its own) still links the one pattern
+    assert describe({"project": {"title": "P"}}, "pure", "p-1", {"pure": EDITOR}).url == (
+        EDITOR.format(id="p-1")
+    )
+
+
+def test_a_portal_url_that_is_no_web_address_is_not_linked() -> None:
+    rec = _real("research-output-f145e583.json")
+    rec["info"]["portalUrl"] = "javascript:alert(1)"
+    [event] = mapping.output_events(rec, Related(orgs=dict(_named_external_orgs(rec))), CFG)
+    assert event.output is not None and event.output.url is None
