@@ -41,7 +41,7 @@ from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
 from .state import State
-from .writeback import current_uris
+from .writeback import current_uris, dropped_words
 
 log = logging.getLogger("kvrules_pure")
 ORG_CACHE_MAX = 50_000
@@ -290,7 +290,12 @@ class Scanner:
         before = state.index.known(rid) if state.mode != "full" else None
         again = before is not None
         if family in WITH_UNITS and self.risk_read is not None:
-            self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
+            if dropped_words(rec, self.cfg.risk_group, []):
+                # A person's free keywords in the group: whether a write would remove them
+                # depends on the tags wished, so a dry run reads the record and judges there.
+                self.risk_read.pop(rid, None)
+            else:
+                self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
         if family is PROJECTS:
             kind = "project.updated" if again else "project.created"
             events = mapping.project_events(rec, rel, self.cfg, kind)

@@ -143,3 +143,21 @@ def test_merge_keeps_free_keywords_of_a_container_that_stays() -> None:
     (group,) = merged_groups(project, RISK, [KS + "low", KS + "high"], ours)
     assert group["pureId"] == 5 and group["typeDiscriminator"] == "FullKeywordGroup"
     assert group["keywordContainers"] == [kept, other, {"structuredKeyword": {"uri": KS + "high"}}]
+
+
+def test_a_dry_run_after_a_scan_says_what_a_write_would_say(sim: SimulatorHandle) -> None:
+    """A dry run answers from what the scan read, without a second GET; for a group holding a
+    person's note it must still say the write would be left alone, as the write does."""
+    from pure_helpers import scan
+
+    uuid = _first(sim)
+    note = {"locale": "en_GB", "freeKeywords": [NOTE]}
+    _set_by_a_person(
+        sim, uuid, [{"structuredKeyword": {"uri": KS + "low"}, "freeKeywords": [note]}]
+    )
+    with adapter_for(sim) as adapter:
+        scan(adapter)
+        planned = adapter.write_tags(uuid, ["ks:high"], written=["ks:low"])
+        written = adapter.write_tags(uuid, ["ks:high"], dry_run=False, written=["ks:low"])
+    assert planned.dry_run and planned.skipped and "free keywords" in planned.skipped
+    assert written.skipped == planned.skipped and not written.written
