@@ -355,14 +355,6 @@ class ResearchOutput(_Model):
         description="the output's own address in the RIS when it gives one (Pure's portalUrl): "
         "a case links it when no ris_url pattern is given for outputs",
     )
-
-    @field_validator("url")
-    @classmethod
-    def _web_address(cls, v: str | None) -> str | None:
-        # linked from alerts and case pages: a web address only (never javascript: or file:)
-        if v is not None and not re.match(r"https?://[^\s/]+", v):
-            raise ValueError(f"url: expected an http(s) address, got {v[:60]!r}")
-        return v
     keywords: list[Text] = _empty(list)
     classifications: list[Classification] = _empty(list)
     affiliations: list[Organisation] = _empty(
@@ -373,6 +365,14 @@ class ResearchOutput(_Model):
         dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        # linked from alerts and case pages: a web address only (never javascript: or file:)
+        if v is not None and not re.match(r"https?://[^\s/]+", v):
+            raise ValueError(f"url: expected an http(s) address, got {v[:60]!r}")
+        return v
 
 
 class Visit(_Model):
