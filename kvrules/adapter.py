@@ -239,6 +239,13 @@ class Adapter(ABC):
         """Whether this record can carry tags at all (e.g. projects can, outputs cannot)."""
         return True
 
+    def read_only(self) -> str | None:
+        """Why this source, as configured, can take no tags at all (say, an API version that
+        has no write endpoints), in one line that says what to change; None when it can. A
+        scan with ``--apply`` then sends nothing and says this once (the tags stay queued for
+        when it can), and ``kvrules config check`` says it. The default: it can."""
+        return None
+
     def writable_tags(self, tags: list[str]) -> list[str]:
         """The part of ``tags`` this source can hold (e.g. only its risk classification
         values); kvrules keeps the rest. The default holds every tag."""

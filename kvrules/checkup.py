@@ -95,6 +95,8 @@ def _sources(resolved: Resolved, connect: bool) -> Iterator[Check]:
             yield from _settings_files(where, adapter.config)
             yield from _secret_sources(where, adapter.config, origin)
             yield from _private_secret_files(where, adapter.config)
+            if refused := adapter.read_only():
+                yield Check("warning", where, refused)
             if connect:
                 yield _probe(where, adapter.probe)
         finally:

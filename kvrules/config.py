@@ -454,6 +454,12 @@ PURE_SOURCE = """\
       # applications: true                        # funding applications → application.*
     # The record in Pure, linked from alerts, `kvrules show` and reports ({id}: its UUID):
     ris_url: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
+    # That pattern opens the project editor. With research_outputs (or activities, or
+    # applications) on, give one per kind instead; a research output without one links its
+    # own portalUrl:
+    # ris_url:
+    #   project: https://pure.example.edu/admin/editor/dk/atira/pure/api/shared/model/project/editor/projecteditor.xhtml?id={id}
+    #   output: https://pure.example.edu/en/publications/{id}
 """
 CONVERIS_SOURCE = """\
   converis:

@@ -8,6 +8,7 @@ nationality-like attributes unless the rule cites a legal basis.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -354,6 +355,11 @@ class ResearchOutput(_Model):
     id: str
     title: Text
     published_on: date | None = None
+    url: str | None = Field(
+        default=None,
+        description="the output's own address in the RIS when it gives one (Pure's portalUrl): "
+        "a case links it when no ris_url pattern is given for outputs",
+    )
     keywords: list[Text] = _empty(list)
     classifications: list[Classification] = _empty(list)
     affiliations: list[Organisation] = _empty(
@@ -364,6 +370,14 @@ class ResearchOutput(_Model):
         dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        # linked from alerts and case pages: a web address only (never javascript: or file:)
+        if v is not None and not re.match(r"https?://[^\s/]+", v):
+            raise ValueError(f"url: expected an http(s) address, got {v[:60]!r}")
+        return v
 
 
 class Visit(_Model):

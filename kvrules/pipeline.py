@@ -94,6 +94,9 @@ class ScanReport:
     # more likely than a mass deletion); the count, for the scan's closing lines
     gone_not_marked: int = 0
     writeback_errors: int = 0
+    # with --apply: why the source can take no tags (Adapter.read_only); nothing was sent and
+    # the tags stay queued, said once instead of a failure per record retried every scan
+    writeback_refused: str | None = None
     # why write-backs failed, a line each, and for how many records: a cause they share (the
     # RIS lacks what the tags are written to) is said once, not once per record
     writeback_failures: dict[str, int] = field(default_factory=dict)
@@ -826,6 +829,9 @@ class Scanner:
             report.alerts_waiting = self.store.pending_alert_count()
 
     def _write_back(self, report: ScanReport) -> None:
+        if self.apply and (refused := self._read_only()):
+            report.writeback_refused = refused
+            return
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
             if not self.apply and row.planned_earlier and row.record_id not in self._read_now:
@@ -867,6 +873,12 @@ class Scanner:
                 wrote=result.written or sorted(result.before) == row.attempted,
                 skipped=result.skipped,
             )
+
+    def _read_only(self) -> str | None:
+        """The adapter's ``read_only``: why nothing can be written to the source, or None."""
+        ask = getattr(self.adapter, "read_only", None)
+        why = ask() if callable(ask) else None
+        return why if isinstance(why, str) and why.strip() else None
 
     def _write_tags(self, row: WriteBack) -> TagWrite:
         """Write one wish, leaving a value kvrules did not write as it is (``not_ours``)."""

@@ -7,7 +7,8 @@ The link comes from a URL pattern per source (``ris_url`` in the config), e.g.
 ``{id}`` is the record's id in the RIS (kvrules' own ``research-outputs/`` prefix removed),
 ``{record_id}`` the id as kvrules stores it, ``{kind}`` application, project, output or visit.
 A pattern may also be given per kind (``{project: …, application: …}``), as portals link each
-kind differently.
+kind differently. A record that gives its own address (a research output's portalUrl) links
+that when no pattern is given for its kind (``record_url``).
 """
 
 from __future__ import annotations
@@ -71,14 +72,26 @@ def check_pattern(pattern: str) -> str:
 
 
 def record_url(
-    links: RecordLinks | None, source_system: str, record_id: str, kind: str | None
+    links: RecordLinks | None,
+    source_system: str,
+    record_id: str,
+    kind: str | None,
+    own_url: str | None = None,
 ) -> str | None:
-    """The record's address in the RIS, or None when no pattern is configured for it."""
+    """The record's address in the RIS, or None when there is none to give.
+
+    A pattern given for the record's kind comes first; else the address the record gives
+    itself (``own_url``, e.g. a research output's portalUrl); else the source's one pattern.
+    One pattern is written for one kind (the template's opens Pure's project editor), so a
+    record of another kind that knows its own address links that, not an editor that would
+    open something else by its id."""
     pattern = (links or {}).get(source_system)
     if isinstance(pattern, Mapping):
         pattern = pattern.get(kind or "")
+    elif own_url:
+        return own_url
     if not pattern:
-        return None
+        return own_url
     own_id = record_id.rsplit("/", 1)[-1]
     return pattern.format(
         id=quote(own_id, safe=""), record_id=quote(record_id, safe=""), kind=kind or ""
@@ -171,9 +184,11 @@ def describe(
     kind = getattr(subject, "kind", None)
     if kind not in (*KINDS, "proposal"):  # a body alone (an event just read): by what it holds
         kind = next((k for k in KINDS if subject and subject.get(k)), None)
+    own_url = None  # the address the record gives itself (a research output's portalUrl)
     if kind is not None and subject is not None:
         # an application's and a proposal's project is what they propose
         thing = subject.get(kind if kind in ("output", "visit") else "project") or {}
+        own_url = thing.get("url") if isinstance(thing.get("url"), str) else None
         label.kind = kind
         label.title = thing.get("title") or thing.get("purpose")
         label.units = list(
@@ -184,7 +199,7 @@ def describe(
             label.lead = f"{lead['display_name']}{role}"
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
     if kind != "proposal":  # pre-screened before anything was in the RIS: nothing to link to
-        label.url = record_url(links, source_system, record_id, kind)
+        label.url = record_url(links, source_system, record_id, kind, own_url)
     return label
 
 

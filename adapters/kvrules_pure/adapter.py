@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
-from kvrules import Adapter, FetchedRecord, RecordExplanation, TagWrite
+from kvrules import Adapter, FetchedRecord, KvrulesError, RecordExplanation, TagWrite
 from kvrules.http import quote_id
 
-from . import explain, writeback
+from . import explain, legacy, writeback
 from .client import PureClient
 from .config import PureConfig
 from .scan import ACTIVITIES, APPLICATIONS, OUTPUTS, PROJECTS, Scanner
+
+
+class ReadOnlyApi(KvrulesError):
+    """A write to an API that has no write endpoints (the older versioned one)."""
 
 
 class PureAdapter(Adapter):
@@ -99,6 +104,19 @@ class PureAdapter(Adapter):
         (other "kind/uuid" record ids) do not."""
         return "/" not in record_id or record_id.startswith(APPLICATIONS.prefix)
 
+    def read_only(self) -> str | None:
+        """The older versioned API (``/ws/api/524``) only reads: its ``/projects/{id}`` has GET
+        alone (the 524 schema) and its records carry no version a write could be checked
+        against. Write-back needs the current API."""
+        version = legacy.api_version(self.config.base_url)
+        if version is None:
+            return None
+        current = legacy.VERSIONED_BASE.sub("/ws/api", urlsplit(self.config.base_url).path)
+        return (
+            f"write-back needs the current Pure API (base_url {self.location()}{current}): "
+            f"the {version} API that base_url names is read-only, so no tag is sent to it"
+        )
+
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the risk-level classification fits the configured keyword group."""
         mapped = {self._LEVELS.get(t, t) for t in tags}
@@ -117,6 +135,8 @@ class PureAdapter(Adapter):
         (``applications/{uuid}``). Dry-run by default."""
         if not self.taggable(record_id):
             raise ValueError(f"only projects and applications carry risk tags, not {record_id}")
+        if not dry_run and (refused := self.read_only()):
+            raise ReadOnlyApi(refused)  # before any request: that API has no PUT to send
         family = APPLICATIONS if record_id.startswith(APPLICATIONS.prefix) else PROJECTS
         return writeback.write_tags(
             self.client,

@@ -112,7 +112,12 @@ class PureClient:
     ]:  # fmt: skip
         """(offset of the next page, items) for each page of a list endpoint.
 
-        The next page is requested while the caller works on the current one.
+        The next page is requested while the caller works on the current one. Pages are
+        stepped by the number of items a page holds, not the number asked for: a server may
+        cap the page size below ``size`` (one answering 2 of 500 would otherwise skip the
+        rest). The listing ends at ``count``, or at an empty page, or when the page's
+        navigation links (the 524 API's ``navigationLinks``) offer no next page; ending short
+        of ``count`` is said (records the server counts were never listed).
         """
         size = size or self.config.page_size
 
@@ -121,11 +126,21 @@ class PureClient:
 
         future: Future[dict[str, Any]] | None = self.submit(get, offset)
         while future is not None:
-            items, count = self._listing(path, offset, future.result())
-            nxt = offset + size
-            # `count` is the total: stop at it, or at a short page (the total can shrink).
-            future = self.submit(get, nxt) if nxt < count and len(items) == size else None
-            yield nxt if future is not None else max(count, offset + len(items)), items
+            page = future.result()
+            items, count = self._listing(path, offset, page)
+            nxt = offset + len(items)
+            more = bool(items) and nxt < count and _next_linked(page)
+            future = self.submit(get, nxt) if more else None
+            if not more and nxt < count:
+                log.warning(
+                    "GET %s: the listing ended at %d of the %d records its count gives (%s); "
+                    "the others were not read",
+                    path,
+                    nxt,
+                    count,
+                    "no next page linked" if items else f"offset {offset} answered no items",
+                )
+            yield nxt if more else max(count, nxt), items
             offset = nxt
 
     def _listing(self, path: str, offset: int, page: Any) -> tuple[list[Any], int]:
@@ -173,3 +188,12 @@ class PureClient:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.session.close()
+
+
+def _next_linked(page: dict[str, Any]) -> bool:
+    """False when the page has navigation links and none is "next"; True without any (the
+    current API's list pages have none: ``count`` alone decides)."""
+    links = page.get("navigationLinks")
+    if not isinstance(links, list):
+        return True
+    return any(isinstance(link, dict) and link.get("ref") == "next" for link in links)

@@ -794,6 +794,7 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
         id=o["uuid"],
         title=title,
         published_on=_published_on(o),
+        url=portal_url(o),
         keywords=words,
         classifications=classes,
         affiliations=affiliations,
@@ -807,6 +808,17 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
             output=output,
         )
     ]
+
+
+def portal_url(rec: Json) -> str | None:
+    """The record's own page in Pure's portal (``portalUrl``; the older API's ``info``), when
+    it is a web address: a case about it links there unless ris_url names a pattern for it.
+    Anything else is not linked (a link in an alert must not be a javascript: or file: URL)."""
+    url = rec.get("portalUrl")
+    return url.strip() if isinstance(url, str) and WEB_ADDRESS.match(url.strip()) else None
+
+
+WEB_ADDRESS = re.compile(r"https?://[^\s/]+")
 
 
 def is_visit(a: Json, cfg: PureConfig) -> bool:
@@ -880,6 +892,7 @@ READS = {
     ),
     "output": (
         *COMMON_READS,
+        "portalUrl",
         "publicationStatuses[].current",
         "publicationStatuses[].publicationDate",
         "contributors[].externalOrganizations",

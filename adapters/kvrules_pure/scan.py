@@ -41,7 +41,7 @@ from .client import NotFound, PureClient, PureError
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
 from .state import State
-from .writeback import current_uris
+from .writeback import current_uris, dropped_words
 
 log = logging.getLogger("kvrules_pure")
 ORG_CACHE_MAX = 50_000
@@ -255,8 +255,13 @@ class Scanner:
                 refs |= set(_related_awards(rec))
             check_refs(len(refs), self.cfg.limits)
         except (LimitExceeded, MappingError) as e:
-            return FetchedRecord(record_id=family.record_id(uuid), error=str(e))
+            return FetchedRecord(record_id=family.record_id(uuid), error=self._said(e))
         return None
+
+    def _said(self, error: Exception) -> str:
+        """A quarantine reason, with the field names of the API read (the older one's
+        records are read rewritten, under the current API's names)."""
+        return legacy.source_names(str(error)) if self.api_version else str(error)
 
     def _record(
         self, family: Family, rec: Json, rel: Related, state: State
@@ -270,7 +275,7 @@ class Scanner:
         try:
             return self._map(family, rid, rec, rel, state)
         except MappingError as e:
-            return FetchedRecord(record_id=rid, error=str(e))
+            return FetchedRecord(record_id=rid, error=self._said(e))
         except Exception as e:  # one record must never stop a scan
             log.warning("%s: unmappable (%s)", rid, type(e).__name__)
             return FetchedRecord(record_id=rid, error=f"unmappable: {_reason(e)}")
@@ -285,7 +290,12 @@ class Scanner:
         before = state.index.known(rid) if state.mode != "full" else None
         again = before is not None
         if family in WITH_UNITS and self.risk_read is not None:
-            self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
+            if dropped_words(rec, self.cfg.risk_group, []):
+                # A person's free keywords in the group: whether a write would remove them
+                # depends on the tags wished, so a dry run reads the record and judges there.
+                self.risk_read.pop(rid, None)
+            else:
+                self.risk_read[rid] = tuple(current_uris(rec, self.cfg.risk_group))
         if family is PROJECTS:
             kind = "project.updated" if again else "project.created"
             events = mapping.project_events(rec, rel, self.cfg, kind)

@@ -78,31 +78,90 @@ def check_risk_group(client: PureClient, cfg: PureConfig, collection: str) -> No
         )
 
 
+def _risk_groups(project: Json, group: str) -> list[Json]:
+    return [
+        g
+        for g in project.get("keywordGroups") or []
+        if isinstance(g, dict) and g.get("logicalName") == group
+    ]
+
+
+def _containers(g: Json) -> list[Json]:
+    """A FullKeywordGroup's containers (the older API's groups have them without a
+    typeDiscriminator): each one structured keyword plus optional free keywords."""
+    return [c for c in g.get("keywordContainers") or [] if isinstance(c, dict)]
+
+
+def _uri(ref: Any) -> str | None:
+    uri = ref.get("uri") if isinstance(ref, dict) else None
+    return uri if isinstance(uri, str) and uri else None
+
+
+def _free_words(holders: Any) -> list[str]:
+    """The words of a list of Keyword objects ({locale, freeKeywords: [...]})."""
+    return [
+        w
+        for k in holders or []
+        if isinstance(k, dict)
+        for w in k.get("freeKeywords") or []
+        if isinstance(w, str) and w.strip()
+    ]
+
+
 def current_uris(project: Json, group: str) -> list[str]:
+    """The classification URIs the record's ``group`` holds, in every form the spec allows:
+    a ClassificationsKeywordGroup's ``classifications`` and a FullKeywordGroup's
+    ``keywordContainers[].structuredKeyword`` (what Pure returns when the group's
+    configuration also allows free keywords)."""
     uris: list[str] = []
-    for g in project.get("keywordGroups") or []:
-        if isinstance(g, dict) and g.get("logicalName") == group:
-            uris += [
-                c["uri"]
-                for c in g.get("classifications") or []
-                if isinstance(c, dict) and c.get("uri")
-            ]
+    for g in _risk_groups(project, group):
+        uris += [u for c in g.get("classifications") or [] if (u := _uri(c))]
+        uris += [u for c in _containers(g) if (u := _uri(c.get("structuredKeyword")))]
     return list(dict.fromkeys(uris))
 
 
-def merged_groups(project: Json, group: str, uris: list[str]) -> list[Json]:
-    """keywordGroups with the kvrules group set to ``uris`` (dropped when empty), others as-is."""
+def dropped_words(project: Json, group: str, uris: list[str]) -> list[str]:
+    """Free keywords in ``group`` that a write of ``uris`` would remove: those of a container
+    whose structured keyword goes, and those of a free-keywords-only group (a write makes it
+    a classifications group). A person wrote them (kvrules writes none)."""
+    words: list[str] = []
+    for g in _risk_groups(project, group):
+        words += _free_words(g.get("keywords"))
+        for c in _containers(g):
+            if _uri(c.get("structuredKeyword")) not in uris:
+                words += _free_words(c.get("freeKeywords"))
+    return words
+
+
+def merged_groups(project: Json, group: str, uris: list[str], ours: set[str]) -> list[Json]:
+    """keywordGroups with the kvrules group set to ``uris`` (dropped when empty), others as-is.
+
+    ``ours``: the URIs kvrules writes (risk_tags). The group keeps its form: a FullKeywordGroup
+    keeps every container that is not kvrules' or still wanted, verbatim with its free
+    keywords (the caller has refused a write that would drop any, see ``dropped_words``)."""
     groups = [g for g in project.get("keywordGroups") or [] if isinstance(g, dict)]
-    ours = next((g for g in groups if g.get("logicalName") == group), None)
+    ours_g = next((g for g in groups if g.get("logicalName") == group), None)
     out = [g for g in groups if g.get("logicalName") != group]
-    if uris:
-        new: Json = {k: v for k, v in (ours or {}).items() if k in ("pureId", "name")}
+    if ours_g is not None and "keywordContainers" in ours_g:
+        kept = [
+            c
+            for c in _containers(ours_g)
+            if (u := _uri(c.get("structuredKeyword"))) in uris or u not in ours
+        ]
+        have = {_uri(c.get("structuredKeyword")) for c in kept}
+        kept += [{"structuredKeyword": {"uri": u}} for u in uris if u not in have]
+        new: Json | None = {**ours_g, "keywordContainers": kept} if kept else None
+    elif uris:
+        new = {k: v for k, v in (ours_g or {}).items() if k in ("pureId", "name")}
         new.update(
             typeDiscriminator="ClassificationsKeywordGroup",
             logicalName=group,
             classifications=[{"uri": u} for u in uris],
         )
-        position = groups.index(ours) if ours is not None else len(out)
+    else:
+        new = None
+    if new is not None:
+        position = groups.index(ours_g) if ours_g is not None else len(out)
         out.insert(min(position, len(out)), new)
     return out
 
@@ -143,11 +202,21 @@ def write_tags(
     for attempt in range(1, cfg.max_write_attempts + 1):
         project = client.get_json(path)
         result = planned(current_uris(project, cfg.risk_group))
+        words = dropped_words(project, cfg.risk_group, wanted)
+        if words and result.changed and not result.skipped:
+            shown = "; ".join(repr(w[:60]) for w in words[:2])
+            result = result.model_copy(
+                update={
+                    "skipped": f"holds free keywords set by someone else ({shown}), "
+                    "which a write would remove; left as is"
+                }
+            )
         if dry_run or not result.changed or result.skipped:
             return result
+        ours = set(cfg.risk_tags.values())
         body = {
             "version": project.get("version"),
-            "keywordGroups": merged_groups(project, cfg.risk_group, wanted),
+            "keywordGroups": merged_groups(project, cfg.risk_group, wanted, ours),
         }
         try:
             client.put_json(path, body)

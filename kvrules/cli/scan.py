@@ -137,6 +137,10 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         table.add_row(label, str(value))
     Console().print(table)
     _say_writeback_failures(report.writeback_failures)
+    if report.writeback_refused:
+        click.echo(
+            f"tags not written (kept queued): {terminal_text(report.writeback_refused)}", err=True
+        )
     for problem in report.plugin_errors:
         click.echo(
             f"{terminal_text(problem)}: a plugin error, not retried; once the plugin is fixed, "

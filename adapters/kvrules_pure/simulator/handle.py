@@ -29,6 +29,15 @@ class SimulatorHandle(ServerHandle):
         self.legacy: dict[str, dict[str, Any]] = api.legacy
 
     @property
+    def page_cap(self) -> int | None:
+        """At most this many items per list page, whatever size is asked (None: as asked)."""
+        return self._api.page_cap  # type: ignore[no-any-return]
+
+    @page_cap.setter
+    def page_cap(self, cap: int | None) -> None:
+        self._api.page_cap = cap
+
+    @property
     def headers(self) -> dict[str, str]:
         return {"api-key": self.api_key, "Accept": "application/json"}
 

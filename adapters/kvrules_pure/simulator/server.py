@@ -62,6 +62,9 @@ class Api:
         self.api_key = api_key
         self.faults = faults
         self.requests: deque[RequestLogEntry] = deque(maxlen=200_000)
+        # At most this many items per list page, whatever size is asked (None: as asked): an
+        # instance or proxy that caps pages below the size the client asks for.
+        self.page_cap: int | None = None
         self.base_url = ""  # set once the port is known
         self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
@@ -111,12 +114,13 @@ class Api:
         except ValueError:
             raise bad_request(f"{name} must be an integer, got {raw!r}") from None
 
-    @staticmethod
-    def _paging(size: int, offset: int) -> None:
+    def _paging(self, size: int, offset: int) -> int:
+        """The page size served for ``size`` (``page_cap`` may make it smaller)."""
         if not 0 <= size <= MAX_SIZE:
             raise bad_request(f"size must be between 0 and {MAX_SIZE}, got {size}")
         if offset < 0:
             raise bad_request(f"offset must be >= 0, got {offset}")
+        return size if self.page_cap is None else min(size, self.page_cap)
 
     def _found(self, coll: str, uuid: str) -> dict[str, Any]:
         c = self.store.collection(coll)
@@ -132,7 +136,7 @@ class Api:
     # ---- endpoints --------------------------------------------------------------------
     def list(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
         size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
-        self._paging(size, offset)
+        size = self._paging(size, offset)
         c = self.store.collection(params["coll"])
         return Response(
             200,
@@ -188,9 +192,21 @@ class Api:
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
     ) -> Response:
         size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
-        self._paging(size, offset)
+        size = self._paging(size, offset)
         records = list(self._legacy(params["coll"]).values())
-        return Response(200, {"count": len(records), "items": records[offset : offset + size]})
+        # The 524 API's list result links the next page (navigationLinks, ref "next").
+        after = offset + size
+        nxt = f"{self.base_url}/524/{params['coll']}?offset={after}&size={size}"
+        links = [{"ref": "next", "href": nxt}] if after < len(records) else []
+        return Response(
+            200,
+            {
+                "count": len(records),
+                "pageInformation": {"offset": offset, "size": size},
+                "items": records[offset:after],
+                "navigationLinks": links,
+            },
+        )
 
     def legacy_get(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json

@@ -202,6 +202,8 @@ class Store:
             for key, value in body.items():
                 if key not in READ_ONLY:
                     merged[key] = value
+            if isinstance(merged.get("keywordGroups"), list):
+                merged["keywordGroups"] = [self._as_configured(g) for g in merged["keywordGroups"]]
             self._validate(coll, merged)
             n = c.writes.get(current["uuid"], 0) + 1
             c.writes[current["uuid"]] = n
@@ -242,6 +244,27 @@ class Store:
         if errors:
             raise validation_error(errors)
 
+    def _as_configured(self, group: Any) -> Any:
+        """A group in the form its configuration stores (Pure 5.35 spec, FullKeywordGroup:
+        "structured keywords supplemented by optional free keywords"): a group configured so
+        that is read back as one, whichever form was written (classifications become
+        containers)."""
+        if not isinstance(group, dict) or group.get("typeDiscriminator") != (
+            "ClassificationsKeywordGroup"
+        ):
+            return group
+        config = next(
+            (c for c in self.keyword_configs if c.logical_name == group.get("logicalName")), None
+        )
+        if config is None or config.group_type != "FullKeywordGroup":
+            return group
+        out = {k: v for k, v in group.items() if k != "classifications"}
+        out["typeDiscriminator"] = "FullKeywordGroup"
+        out["keywordContainers"] = [
+            {"structuredKeyword": c} for c in group.get("classifications") or []
+        ]
+        return out
+
     def _keyword_group_errors(self, path: str, group: Any) -> list[tuple[str, str, str]]:
         if not isinstance(group, dict):
             return [(path, "type", "keyword group must be an object")]
@@ -262,6 +285,16 @@ class Store:
                 elif config is not None and uri not in config.allowed_uris():
                     msg = f"{uri} is not allowed for {config.logical_name}"
                     errors.append((f"{path}.classifications[{j}].uri", "invalid", msg))
+        if td == "FullKeywordGroup":  # KeywordContainer: structuredKeyword is required
+            for j, item in enumerate(group.get("keywordContainers") or []):
+                where = f"{path}.keywordContainers[{j}].structuredKeyword"
+                ref = item.get("structuredKeyword") if isinstance(item, dict) else None
+                uri = ref.get("uri") if isinstance(ref, dict) else None
+                if not uri:
+                    errors.append((where, "required", "structuredKeyword with a uri required"))
+                elif config is not None and uri not in config.allowed_uris():
+                    msg = f"{uri} is not allowed for {config.logical_name}"
+                    errors.append((f"{where}.uri", "invalid", msg))
         return errors
 
     def add_note(self, coll: str, uuid: str, note: Any) -> Record:

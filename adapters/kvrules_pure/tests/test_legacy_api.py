@@ -12,8 +12,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kvrules_pure import explain
 from kvrules_pure.simulator import start_simulator
 from pure_helpers import SECRET, adapter_for, scan
+
+from kvrules.records import lead_participant, role_as_given
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
 RAL = "53c9eb4e-01cf-48b2-86cd-58581aa8a7ab"  # the real external organisation in the fixtures
@@ -82,3 +85,96 @@ def test_a_modified_time_that_is_not_one_quarantines_the_record_and_the_scan_goe
     assert records[odd["uuid"]].error == "info.modifiedDate: not a date-time: 'yesterday-ish'"
     assert not records[odd["uuid"]].events
     assert records[PROJECT["uuid"]].error is None and records[PROJECT["uuid"]].events
+
+
+def _scan_524(projects: list[dict[str, Any]], awards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Records by id of one scan of the 524 API serving these projects and awards."""
+    with start_simulator(projects=2, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        for project in projects:
+            sim.legacy["projects"][project["uuid"]] = json.loads(json.dumps(project))
+        for award in awards:
+            sim.legacy["awards"][award["uuid"]] = json.loads(json.dumps(award))
+        adapter = adapter_for(sim, base_url=f"{sim.base_url}/524")
+        try:
+            return {r.record_id: r for r in scan(adapter)}
+        finally:
+            adapter.close()
+
+
+def _currency(code: str) -> dict[str, Any]:
+    """WSClassification of the 524 schema, as awardedCurrency holds it."""
+    term = {"formatted": False, "text": [{"locale": "en_US", "value": code.upper()}]}
+    return {"pureId": 5, "uri": f"/dk/atira/pure/core/currencies/{code}", "term": term}
+
+
+def test_the_awarded_currency_of_a_524_award_is_read_with_its_amount() -> None:
+    """WSAwardFundingAssociation: awardedAmountInAwardedCurrency is a plain number and the
+    currency a classification (awardedCurrency): without it every amount had no currency, and
+    the foreign-funding rules could weigh none of them."""
+    award = {
+        **AWARD,
+        "fundings": [
+            {
+                "funder": _ref("external-organisations", RAL),
+                "financial": True,
+                "awardedAmountInAwardedCurrency": 1500000.0,
+                "awardedCurrency": _currency("usd"),
+                "awardedAmount": 1400000.0,
+            }
+        ],
+    }
+    record = _scan_524([PROJECT], [award])[PROJECT["uuid"]]
+    assert record.error is None, record.error
+    [funder] = record.events[0].project.funders
+    assert (funder.amount, funder.currency) == (1500000, "USD")
+
+
+def test_a_currency_uri_without_a_code_leaves_the_amount_without_a_currency() -> None:
+    award = {
+        **AWARD,
+        "fundings": [
+            {
+                "funder": _ref("external-organisations", RAL),
+                "awardedAmountInAwardedCurrency": 2000.0,
+                "awardedCurrency": {"uri": "/dk/atira/pure/core/currencies/"},
+            }
+        ],
+    }
+    record = _scan_524([PROJECT], [award])[PROJECT["uuid"]]
+    [funder] = record.events[0].project.funders
+    assert (funder.amount, funder.currency) == (2000, None)
+
+
+def _role(kind: str, label: str) -> dict[str, Any]:
+    """A 524 personRole (WSClassification) of a project participant."""
+    term = {"formatted": False, "text": [{"locale": "en_US", "value": label}]}
+    return {"pureId": 8, "uri": f"/dk/atira/pure/upmproject/roles/upmproject/{kind}", "term": term}
+
+
+def test_participant_roles_of_a_524_project_are_read() -> None:
+    """WSClassifiedParticipantAssociation names the role ``personRole``: read as ``role``, so the
+    principal investigator leads the case, not the external co-investigator listed with them."""
+    project = {
+        **PROJECT,
+        "participants": [
+            {
+                "externalPerson": _ref("external-persons", "f6aa0ce4-66b4-4e42-b355-709a7d7bfa48"),
+                "name": {"firstName": "Ext", "lastName": "Researcher"},
+                "personRole": _role("coi", "Co-Investigator"),
+                "externalOrganisations": [_ref("external-organisations", RAL)],
+            },
+            {
+                "person": _ref("persons", "01edf3d8-7e44-4dfa-bec4-8e3472965e1f"),
+                "name": {"firstName": "Jan", "lastName": "Fransen"},
+                "personRole": _role("pi", "Principal Investigator"),
+            },
+        ],
+    }
+    record = _scan_524([project], [AWARD])[PROJECT["uuid"]]
+    assert record.error is None, record.error
+    people = [p.model_dump() for p in record.events[0].project.participants]
+    assert [role_as_given(p) for p in people] == ["Co-Investigator", "Principal Investigator"]
+    assert (lead_participant(people) or {}).get("display_name") == "Jan Fransen"
+    explained = explain.explain("project", project["uuid"], project)
+    assert "participants[].role" in explained.read
+    assert not [f for f in explained.ignored if "Role" in f or "role" in f]
