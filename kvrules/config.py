@@ -438,8 +438,8 @@ def load_config(path: Path) -> Config:
     return config
 
 
-# TEMPLATE's sources, each written once: `kvrules init --source converis` puts
-# CONVERIS_SOURCE in place of PURE_SOURCE + CONVERIS_COMMENTED (``template``).
+# TEMPLATE's sources, each written once: `kvrules init --source converis` (or `file`) puts
+# CONVERIS_SOURCE (FILE_SOURCE) in place of PURE_SOURCE + CONVERIS_COMMENTED (``template``).
 PURE_SOURCE = """\
   pure:
     adapter: pure
@@ -475,6 +475,18 @@ CONVERIS_SOURCE = """\
                                                   #   like 750.000 is quarantined as ambiguous
       # country_numeric_ids: true                 # country values are ISO 3166 numeric codes
       # languages: [en_GB, de_DE]                 # preferred languages of titles and labels
+"""
+FILE_SOURCE = """\
+  exports:
+    adapter: file                                 # CSV or JSON-lines exports of your RIS
+    settings:
+      path: /srv/kvrules/exports/                 # an export file, or a folder of them (not
+                                                  #   recursive); a relative path is read from
+                                                  #   the folder kvrules runs in
+      # tags_file: /srv/kvrules/exports/kvrules-tags.csv  # risk tags for the RIS to import;
+                                                  #   default: kvrules-tags.csv beside them
+      # delimiter: ";"                            # default: told from the CSV header
+    # The columns of a CSV export: docs/writing-an-adapter.md, "The CSV format"
 """
 CONVERIS_COMMENTED = """\
   # A Clarivate Converis instance: `kvrules init --source converis` writes this block instead
@@ -590,19 +602,21 @@ TEMPLATE = _TEMPLATE_HEAD + PURE_SOURCE + CONVERIS_COMMENTED + _TEMPLATE_TAIL
 
 
 UNSET_HOME_COUNTRY = "# home_country: XX                    #"
-SOURCES = ("pure", "converis")
+SOURCES = ("pure", "converis", "file")
 
 
 def template(home_country: str | None = None, source: str = "pure") -> str:
     """The commented configuration ``kvrules init`` writes; without a home country its line
     is left commented out (as in ``TEMPLATE``), and `config check` asks for it. ``source``
-    "converis": the Converis source instead of Pure's (Pure's is then left out)."""
+    "converis" or "file": that source instead of Pure's (Pure's is then left out)."""
     if source == "pure":
         text = TEMPLATE
     elif source == "converis":
         text = _TEMPLATE_HEAD + CONVERIS_SOURCE + _TEMPLATE_TAIL
+    elif source == "file":
+        text = _TEMPLATE_HEAD + FILE_SOURCE + _TEMPLATE_TAIL
     else:
-        raise ValueError(f"kvrules init writes a pure or converis source, not {source!r}")
+        raise ValueError(f"kvrules init writes a {', '.join(SOURCES)} source, not {source!r}")
     if home_country is None:
         return text
     # quoted: YAML reads a bare NO (Norway) as false

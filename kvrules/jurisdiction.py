@@ -9,25 +9,35 @@ for any institution says so (``applies_to: everywhere``): the DoD's risk reviews
 DoD-funded institution, wherever it is, and guidance such as the Leidraad's triage is sound
 practice anywhere.
 
-"Foreign" funding is the same idea turned round: funding from outside the home country and,
-for an EU member, from outside the EU (``domestic_countries``).
+"Foreign" funding is the same idea turned round: funding from another sovereign state than the
+home country's and, for an EU member, from outside the EU's territory (``domestic_countries``).
+A territory with a code of its own belongs to its state (Puerto Rico to the US), and the EU's
+outermost regions (Réunion) are in the EU, its overseas countries and territories (Greenland,
+Aruba) are not: ``enrich/data/territories.yaml``, with its sources.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Protocol, TypeVar
+
+import yaml
 
 __all__ = [
     "DUTCH_WORDING_ABROAD",
     "EU_MEMBERS",
     "EVERYWHERE",
+    "TERRITORIES",
     "NotApplied",
     "applicable",
     "covers",
     "domestic_countries",
     "dutch_wording",
+    "eu_territory",
+    "sovereign_of",
 ]
 
 # EU member states (2026), by ISO 3166-1 alpha-2 code (Greece is GR, not the EU's own EL).
@@ -63,21 +73,55 @@ EU_MEMBERS = frozenset(
     ]
 )
 EVERYWHERE = "everywhere"  # a rulebook's ``applies_to`` when it binds institutions anywhere
+TERRITORIES = Path(__file__).parent / "enrich" / "data" / "territories.yaml"
+
+
+@dataclass(frozen=True)
+class _Territories:
+    sovereign: dict[str, str]  # territory code → its state's code
+    eu: frozenset[str]  # EU territory beyond the member states' own codes
+
+
+@cache
+def _territories() -> _Territories:
+    data = yaml.safe_load(TERRITORIES.read_text(encoding="utf-8"))
+    return _Territories(
+        {str(k).upper(): str(v).upper() for k, v in data["sovereign"].items()},
+        frozenset(str(c).upper() for c in data["eu_territory"]),
+    )
+
+
+def sovereign_of(country: str) -> str:
+    """The sovereign state of ``country`` (ISO alpha-2): "PR" → "US", "RE" → "FR"; a state
+    (or a code the territories file does not name) is its own."""
+    country = country.strip().upper()
+    return _territories().sovereign.get(country, country)
+
+
+def eu_territory() -> frozenset[str]:
+    """The codes of EU territory: the member states and their outermost regions (Réunion,
+    Guadeloupe …) and the Åland Islands; not the overseas countries and territories
+    (Greenland, Aruba, New Caledonia …)."""
+    return EU_MEMBERS | _territories().eu
 
 
 def covers(jurisdiction: str, country: str) -> bool:
     """Whether ``jurisdiction`` (a rulebook's: ``EU`` or an ISO country code) covers an
-    institution in ``country``: the EU covers its member states, a country itself."""
+    institution in ``country``: the EU covers its territory (outermost regions too), a
+    country itself and its territories (US: Puerto Rico)."""
     place, country = jurisdiction.strip().upper(), country.strip().upper()
     if place == "EU":
-        return country in EU_MEMBERS
-    return place == country
+        return country in eu_territory()
+    return place == country or place == sovereign_of(country)
 
 
 def domestic_countries(home: str) -> frozenset[str]:
-    """Whose funding is not foreign: the home country, and the EU when it is a member."""
-    home = home.upper()
-    return EU_MEMBERS if home in EU_MEMBERS else frozenset({home})
+    """Whose funding is not foreign: the home country's state and its territories, and the
+    EU's territory when that state is a member (a German university: Réunion is domestic, New
+    Caledonia, a French OCT outside the EU, is not; a French one: both are)."""
+    state = sovereign_of(home)
+    own = {state} | {t for t, s in _territories().sovereign.items() if s == state}
+    return frozenset(own | eu_territory()) if state in EU_MEMBERS else frozenset(own)
 
 
 # Dutch wording is for Dutch institutions (or where no home country is set, the shipped

@@ -572,9 +572,12 @@ def evidence_sentence(
         title = next((m.get("title") for m in entries if m.get("title")), None)
         listed = list_named(quoted[0], title) + designation_in_words(entries)
         where = _list_entry(entries)
+        also = _also_on(actual, quoted[0], element, candidate)
         if not candidate:  # the subject names the source's country; a taken one is said here
-            return f"{_who(path, subject)} is on {listed}{where}{country_taken(element)}"
-        return f"{_who(path, subject)} may be on {listed}{where} (a possible match to confirm)"
+            return f"{_who(path, subject)} is on {listed}{where}{country_taken(element)}{also}"
+        return (
+            f"{_who(path, subject)} may be on {listed}{where} (a possible match to confirm){also}"
+        )
     if field == "country_signals" and quoted:
         signal = SIGNALS.get(quoted[0], quoted[0])
         said = f"{_who(path, subject)}: its country is {'not ' if negated else ''}{signal}"
@@ -617,6 +620,26 @@ def evidence_sentence(
     return _condition_sentence(path, test, actual, subject, record) or (
         f"{path}{f' ({subject})' if subject else ''} {test}: {actual!r}"
     )
+
+
+def _also_on(actual: Any, tested: str, org: Mapping[str, Any] | None, candidate: bool) -> str:
+    """ "; also on the Canadian Named Research Organizations list, edition 2025-06-01": the
+    other lists the organisation was on when the test read its lists (``actual``). A rule
+    reading several lists (``contains any vars.designation_lists``) is explained by the first
+    that held, and a Canadian reader must still see the Canadian list named. The edition is
+    the record's, where it still holds a match on that list."""
+    others = [str(v) for v in actual if v != tested] if isinstance(actual, list) else []
+    if not others:
+        return ""
+    named = []
+    for list_id in others:
+        matches = _matches(org, list_id, candidate)
+        title = next((m.get("title") for m in matches if m.get("title")), None)
+        best = max(matches, key=lambda m: m.get("score") or 0) if matches else None
+        edition = f", edition {best['edition']}" if best and best.get("edition") else ""
+        named.append(f"{list_named(list_id, title)}{edition}")
+    joined = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return f"; it {'may also be' if candidate else 'is also'} on {joined}"
 
 
 # -- every other test the rulebook language has (kvrules.engine.oracle.describe) -------------

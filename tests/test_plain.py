@@ -16,7 +16,9 @@ SICHUAN = "Sichuan University (CN)"
 
 
 def test_evidence_reads_as_a_sentence() -> None:
-    on_list = Evidence("project.partners[2].lists", 'contains "us_dod_1286"', ["x"], SICHUAN)
+    on_list = Evidence(
+        "project.partners[2].lists", 'contains "us_dod_1286"', ["us_dod_1286"], SICHUAN
+    )
     assert on_list.plain == f"partner {SICHUAN} is on the US DoD Section 1286 list"
     assert str(on_list).startswith("project.partners[2].lists")  # the technical form stays
     assert evidence_sentence(

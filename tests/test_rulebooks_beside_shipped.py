@@ -22,7 +22,7 @@ def _docs_examples() -> tuple[str, str]:
     """The configuration and the rulebook of the docs' section, as written."""
     section = DOCS.read_text().split("## Your own rulebooks beside the shipped ones", 1)[1]
     section = section.split("\n## ", 1)[0]
-    config, rulebook = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    config, rulebook, _disable_only = re.findall(r"```yaml\n(.*?)```", section, re.S)
     return config, rulebook
 
 
@@ -88,3 +88,38 @@ def test_config_check_says_when_no_shipped_rulebook_is_active(runner, site):
     (site / "kvrules.yaml").write_text("home_country: NL\nrulebooks: [shipped, site/]\n")
     result = runner.invoke(cli, ["config", "check"])
     assert "no shipped rulebook is active" not in result.output
+
+
+def _docs_disable_only() -> str:
+    """The docs' rulebook that only turns a shipped rule off, as written."""
+    section = DOCS.read_text().split("## Your own rulebooks beside the shipped ones", 1)[1]
+    return re.findall(r"```yaml\n(.*?)```", section.split("\n## ", 1)[0], re.S)[2]
+
+
+DISABLE_ONLY = _docs_disable_only()
+
+
+@pytest.mark.parametrize("rules", ["", "sources: []\nrules: []\n"])
+def test_a_rulebook_that_only_disables_rules_is_valid_and_turns_them_off(runner, site, rules):
+    """A reviewer's US site rulebook with only `disable:` was refused ("rules: a rulebook needs
+    at least one rule"): turning a shipped rule off is a whole policy decision of its own."""
+    (site / "site" / "uni2.yaml").unlink()
+    (site / "site" / "us-own.yaml").write_text(DISABLE_ONLY.replace("disable:", rules + "disable:"))
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "nl-leidraad/triage-amber: turned off by site/us-own.yaml" in result.stdout
+    books, problems = load_rulebooks(load_config(site / "kvrules.yaml").rulebooks)
+    assert problems == [] and "us-own" in {b.id for b in books}
+    leidraad = next(b for b in books if b.id == "nl-leidraad")
+    assert "triage-amber" not in [r.id for r in leidraad.rules]
+
+
+def test_a_rulebook_with_neither_rules_nor_disable_is_refused_in_one_line(runner, site):
+    empty = DISABLE_ONLY.split("disable:")[0]
+    (site / "site" / "uni2.yaml").write_text(empty)
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "site/uni2.yaml:2:1: rules: a rulebook needs at least one rule under rules:, or rules "
+        "of other rulebooks to turn off under disable:"
+    ]

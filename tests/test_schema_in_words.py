@@ -63,5 +63,17 @@ def test_a_rulebook_without_rules_says_it_needs_one():
     with pytest.raises(RulebookError) as e:
         load_text(text.split("rules:")[0] + "rules: []\n", "own.yaml")
     assert [str(d) for d in e.value.diagnostics] == [
-        "own.yaml:8:8: rules: a rulebook needs at least one rule under rules:"
+        "own.yaml:8:8: rules: a rulebook needs at least one rule under rules:, or rules of "
+        "other rulebooks to turn off under disable:"
+    ]
+
+
+def test_a_rulebook_with_rules_and_no_source_says_it_needs_one():
+    text = BOOK.format(book_id="uni2", title="T", rule_id="r", severity="low")
+    head, rest = text.split("sources:\n")
+    with pytest.raises(RulebookError) as e:
+        load_text(head + "sources: []\n" + "rules:" + rest.split("rules:")[1], "own.yaml")
+    assert [str(d) for d in e.value.diagnostics] == [
+        "own.yaml:5:10: sources: a rulebook needs at least one source under sources: (what its "
+        "rules cite)"
     ]

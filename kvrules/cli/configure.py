@@ -11,7 +11,7 @@ import click
 from pydantic import SecretStr
 
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, JSON_OPTION, REFDATA_OPTION
-from kvrules.config import DEFAULT_PATH, write_template
+from kvrules.config import DEFAULT_PATH, SOURCES, write_template
 from kvrules.settings import Resolved, resolve, source_settings
 
 MASK = "********"
@@ -27,11 +27,12 @@ MASK = "********"
 @click.option(
     "--source",
     "source",
-    type=click.Choice(["pure", "converis"]),
+    type=click.Choice(list(SOURCES)),
     default="pure",
     show_default=True,
-    help="the research information system to read: Elsevier Pure or Clarivate Converis "
-    "(projects only); the template names the other as a commented example",
+    help="the research information system to read: Elsevier Pure, Clarivate Converis "
+    "(projects only), or file: CSV or JSON-lines exports of any RIS in a folder; the Pure "
+    "template names Converis as a commented example",
 )
 def init(path: Path, home_country: str | None, source: str) -> None:
     """Write a commented configuration template to PATH (default: ./kvrules.yaml).

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from kvrules.enrich.currency import ExchangeRates
-from kvrules.jurisdiction import domestic_countries
+from kvrules.jurisdiction import EU_MEMBERS, domestic_countries, sovereign_of
 from kvrules.model import Project
 
 Key = tuple[str, str]  # (unit, currency)
@@ -125,7 +125,7 @@ class FundingShares:
         """The home country, with "and the EU" when EU funding counts as domestic."""
         if self.home is None:
             return "the home country (home_country is not set)"
-        return f"{self.home} and the EU" if len(self.domestic) > 1 else self.home
+        return f"{self.home} and the EU" if sovereign_of(self.home) in EU_MEMBERS else self.home
 
     def digest(self) -> str:
         """Changes whenever any unit's share does (to know when to re-screen)."""

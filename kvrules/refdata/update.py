@@ -236,12 +236,22 @@ def _update_one(
         if source.locate == "zenodo_latest":
             url, name, md5 = _zenodo_latest(session, url, source, budget)
             result.url = url
-        elif source.locate == "html_link":
-            url = _html_link(session, url, source, budget)
-            result.url = url
+        downloaded: tuple[str, str] | None = None
+        path = Path(tmp) / "page"
+        if source.locate == "html_link" and not _names_the_file(url, source):
+            # the publication page, or (an override naming the file) the file itself: which
+            # one it is shows in its first bytes, so the file is not downloaded twice
+            downloaded = _download(session, url, path, None, source, budget)
+            if _is_html(path):
+                url, downloaded = _html_link(path, downloaded[1], source), None
+                result.url = url
         retrieved = datetime.now(UTC).replace(microsecond=0)
-        path = Path(tmp) / (name or _file_name(url))
-        sha256, url = _download(session, url, path, md5, source, budget)
+        if downloaded is None:
+            path = Path(tmp) / (name or _file_name(url))
+            downloaded = _download(session, url, path, md5, source, budget)
+        else:
+            path = path.rename(Path(tmp) / _file_name(downloaded[1]))
+        sha256, url = downloaded
         result.sha256, result.url = sha256, url  # the address that answered, after redirects
         latest = store.latest(list_id)
         if latest is not None and latest.sha256 == sha256:
@@ -568,18 +578,37 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _html_link(session: requests.Session, url: str, source: Source, budget: _Budget) -> str:
-    """The file a publication page links to (GOV.UK gives each update a new address)."""
+def _names_the_file(url: str, source: Source) -> bool:
+    """Whether ``url`` is an address of the file itself, not of the page linking to it: its
+    path matches what the file's link matches (``KVRULES_REFDATA_URL_UK_SANCTIONS`` set to
+    ``…/UK_Sanctions_List.xml``)."""
+    return bool(source.link) and re.search(source.link or "", urlsplit(url).path) is not None
+
+
+_HTML = re.compile(rb"<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+
+
+def _is_html(path: Path) -> bool:
+    """Whether a download is a web page (by its first bytes, as a browser sniffs it), not the
+    list's file: an XML, CSV or JSON file has no ``<html`` or ``<!DOCTYPE html`` near its top."""
+    with path.open("rb") as fh:
+        return _HTML.search(fh.read(4096)) is not None
+
+
+def _html_link(page: Path, url: str, source: Source) -> str:
+    """The file a publication page (downloaded to ``page`` from ``url``) links to: GOV.UK gives
+    each update a new address."""
     pattern = source.link or ""
-    with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
-        page = _Links()
-        page.feed(response.text)
-    for href in page.hrefs:
+    links = _Links()
+    with page.open("rb") as fh:
+        links.feed(fh.read(PAGE_MAX_BYTES).decode("utf-8", errors="replace"))
+    for href in links.hrefs:
         if re.search(pattern, href):
-            return _mirrored(urljoin(response.url or url, href))
+            return _mirrored(urljoin(url, href))
     raise UpdateError(
-        f"{url} no longer links to a file matching {pattern!r}: the publisher has changed the "
-        "page; nothing imported"
+        f"{url} is a web page with no link to a file matching {pattern!r}: expected the "
+        f"publication page that links to the {source.title} file, or the file itself; the "
+        "publisher may have changed the page; nothing imported"
     )
 
 

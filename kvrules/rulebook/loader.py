@@ -24,7 +24,7 @@ from kvrules.rulebook.condition import (
     suggest,
 )
 from kvrules.rulebook.countries import jurisdiction_problem
-from kvrules.rulebook.plainschema import schema_problem
+from kvrules.rulebook.plainschema import AT_LEAST_ONE, schema_problem
 from kvrules.rulebook.risks import risk_types
 from kvrules.rulebook.schema import (
     DisableSpec,
@@ -479,6 +479,12 @@ def _build(
         (),
     )
     known_risks = list(risk_types())
+    # A site rulebook may only turn shipped rules off (disable:, with reasons); any other
+    # needs a rule, and rules need the sources they cite.
+    if parts.top.ok("rules", "disable") and not parts.rules and not getattr(spec, "disable", []):
+        check.error(("rules",), f"rules: {AT_LEAST_ONE['rules']}")
+    if parts.top.ok("rules", "sources") and parts.rules and not parts.sources:
+        check.error(("sources",), f"sources: {AT_LEAST_ONE['sources']}")
     # a jurisdiction written as a name ("Netherlands") would cover no home_country: the
     # rulebook would silently never run
     if parts.top.ok("jurisdiction") and (

@@ -11,7 +11,7 @@ from typing import Any
 from kvrules.errors import problem_text
 from kvrules.rulebook.countries import meant_country
 
-__all__ = ["schema_problem"]
+__all__ = ["AT_LEAST_ONE", "schema_problem"]
 
 # what SLUG (kvrules.rulebook.schema) allows, said
 _ID_RULE = (
@@ -19,8 +19,9 @@ _ID_RULE = (
     "at most 80 characters"
 )
 # what a list field needs at least one of, and why
-_AT_LEAST_ONE = {
-    "rules": "a rulebook needs at least one rule under rules:",
+AT_LEAST_ONE = {
+    "rules": "a rulebook needs at least one rule under rules:, or rules of other rulebooks to "
+    "turn off under disable:",
     "sources": "a rulebook needs at least one source under sources: (what its rules cite)",
     "on": "name at least one event kind",
 }
@@ -61,7 +62,7 @@ def schema_problem(error: Mapping[str, Any]) -> str:
     if kind == "string_too_short":
         return "must not be empty: write some text"
     if kind == "too_short":
-        return _AT_LEAST_ONE.get(field, "give at least one")
+        return AT_LEAST_ONE.get(field, "give at least one")
     if kind in ("enum", "literal_error"):
         choices = _choices(str(ctx.get("expected", "")))
         said = f"{_shown(value)} is not one of {', '.join(choices)}"

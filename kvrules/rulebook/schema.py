@@ -133,8 +133,10 @@ class RulebookSpec(_Spec):
         "amount is compared with in its own currency) that conditions use as vars.NAME — "
         "thresholds, country sets …",
     )
-    sources: list[SourceSpec] = Field(min_length=1)
-    rules: list[RuleSpec] = Field(min_length=1)
+    # Both may be empty in a site rulebook that only turns shipped rules off (disable:); the
+    # loader asks for a rule, or something to disable, and for a source when there are rules.
+    sources: list[SourceSpec] = []
+    rules: list[RuleSpec] = []
     tests: list[TestSpec] = []
     disable: list[DisableSpec] = Field(
         default=[],

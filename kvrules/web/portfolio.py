@@ -14,7 +14,7 @@ from typing import Any
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
-from kvrules.jurisdiction import domestic_countries
+from kvrules.jurisdiction import domestic_countries, sovereign_of
 from kvrules.period import days_before
 from kvrules.plain import screened_in_words
 from kvrules.records import RecordLinks
@@ -286,12 +286,14 @@ def _kinds_read(store: Store) -> tuple[frozenset[str], list[str]]:
 
 
 def _foreign_countries(p: Portfolio, orgs: Iterable[dict[str, Any]]) -> set[str]:
-    """The countries of ``orgs`` other than the home country. Without a home country none is
-    foreign: which collaborations are international is not known, so none is counted as such
-    (the institution's own country would otherwise lead the table)."""
+    """The countries of ``orgs`` in another state than the home country (a US university's
+    partner in Puerto Rico is not abroad). Without a home country none is foreign: which
+    collaborations are international is not known, so none is counted as such (the
+    institution's own country would otherwise lead the table)."""
     if p.home_country is None:
         return set()
-    return {o["country"] for o in orgs if o.get("country") and o["country"] != p.home_country}
+    home = sovereign_of(p.home_country)
+    return {o["country"] for o in orgs if o.get("country") and sovereign_of(o["country"]) != home}
 
 
 def _foreign_funder_countries(p: Portfolio, funders: Iterable[dict[str, Any]]) -> set[str]:

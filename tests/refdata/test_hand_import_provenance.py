@@ -14,6 +14,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kvrules.cli.refdata import match, refdata
@@ -105,3 +106,80 @@ def test_a_list_the_catalogue_does_not_name_is_left_as_given(tmp_path: Path) -> 
     run("import", "csv", str(own), "--list-id", "mylist", "--edition", "1", "--refdata", str(db))
     row = edition(db, "mylist", "1")
     assert (row["partial"], row["source_url"]) == (False, None)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+# One small file of every list the catalogue names, each in its official format (the list id
+# is the parser's default). A list added to the catalogue needs one here (the test below).
+SMALL_FILES = {
+    "us_dod_1286": ("dod1286", FIXTURES / "dod1286_fy25.csv"),
+    "us_csl": ("csl", FIXTURES / "csl.json"),
+    "ca_nro": ("nro", FIXTURES / "nro.csv"),
+    "ror": ("ror", FIXTURES / "ror_v2.json"),
+    "uk_sanctions": ("uk_sanctions", FIXTURES / "uk_sanctions.xml"),
+}
+
+
+def test_every_catalogued_list_has_a_small_file_below() -> None:
+    from kvrules.refdata.update import catalogued
+
+    assert set(catalogued()) == set(SMALL_FILES)
+
+
+@pytest.mark.parametrize("list_id", sorted(SMALL_FILES))
+def test_a_small_file_of_every_catalogued_list_is_partial(list_id: str, tmp_path: Path) -> None:
+    """Streamed or not (ROR and the UK Sanctions List are counted only once read), a file
+    below the catalogue's size is recorded partial: a reviewer's 1-entity UK Sanctions List
+    was stored complete and `check` then said "not found in the UK Sanctions List"."""
+    fmt, small = SMALL_FILES[list_id]
+    db = tmp_path / "r.db"
+    said = run("import", fmt, str(small), "--edition", "E1", "--refdata", str(db))
+    assert "; PARTIAL: " in said
+    row = edition(db, list_id, "E1")
+    assert row["partial"] is True
+    found = CliRunner().invoke(match, ["Nowhere Polytechnic", "--refdata", str(db), "--json"])
+    assert f"{list_id}@E1 (partial)" in json.loads(found.output)["searched"]
+
+
+def uk_sanctions_xml(path: Path, entities: int) -> Path:
+    """A UK Sanctions List file (the FCDO's layout, as the fixture uk_sanctions.xml) of
+    ``entities`` invented entities and one individual, who is not counted."""
+    designations = "".join(
+        f"<Designation><UniqueID>EXA{n:04}</UniqueID>"
+        "<IndividualEntityShip>Entity</IndividualEntityShip><Names><Name>"
+        f"<Name6>Example Institute of Applied Physics No. {n}</Name6>"
+        "<NameType>Primary Name</NameType></Name></Names></Designation>"
+        for n in range(entities)
+    )
+    individual = (
+        "<Designation><UniqueID>EXA9999</UniqueID><IndividualEntityShip>Individual"
+        "</IndividualEntityShip><Names><Name><Name6>EXAMPLE</Name6><NameType>Primary Name"
+        "</NameType></Name></Names></Designation>"
+    )
+    path.write_text(f"<Designations>{designations}{individual}</Designations>", "utf-8")
+    return path
+
+
+def test_a_streamed_file_counts_its_entries_not_its_records(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    short = uk_sanctions_xml(tmp_path / "short.xml", 199)  # 200 designations, 199 entities
+    said = run("import", "uk_sanctions", str(short), "--edition", "E1", "--refdata", str(db))
+    assert "PARTIAL: 199 entries, where a complete file has 200 to 50000" in said
+    assert edition(db, "uk_sanctions", "E1")["partial"] is True
+    full = uk_sanctions_xml(tmp_path / "full.xml", 200)
+    said = run("import", "uk_sanctions", str(full), "--edition", "E2", "--refdata", str(db))
+    assert "PARTIAL" not in said
+    row = edition(db, "uk_sanctions", "E2")
+    assert (row["partial"], row["notes"]) == (False, None)
+    assert row["source_url"] == full.resolve().as_uri()
+
+
+def test_a_streamed_file_stated_complete_keeps_the_statement(tmp_path: Path) -> None:
+    db, one = tmp_path / "r.db", uk_sanctions_xml(tmp_path / "one.xml", 1)
+    run("import", "uk_sanctions", str(one), "--edition", "E1", "--complete", "--refdata", str(db))
+    row = edition(db, "uk_sanctions", "E1")
+    assert row["partial"] is False
+    assert row["notes"] == (
+        "stated complete by the person who imported it (--complete), with 1 entries, where a "
+        "complete file has 200 to 50000 (kvrules' catalogue)"
+    )

@@ -281,7 +281,7 @@ def _one_line_and_unchanged(
         ("ca_nro", "layout", "does not read as the expected nro file"),
         ("us_csl", "short", "entries, expected 1000 to 100000"),
         ("ror", "zip", "does not read as the expected ror file"),
-        ("uk_sanctions", "no link", "no longer links to a file matching"),
+        ("uk_sanctions", "no link", "is a web page with no link to a file matching"),
     ],
 )
 def test_failed_download_is_one_line_and_changes_nothing(

@@ -98,7 +98,8 @@ def import_file(
     file with another number of entries: a truncated file or a changed layout.
 
     ``catalogue`` (a file imported by hand, `kvrules refdata import`): an official list of it is
-    recorded as what the file is, not as the publisher's edition (``_as_imported``).
+    recorded as what the file is, not as the publisher's edition (``_from_file``,
+    ``_size_checked``).
     """
     parsers = all_parsers()
     if fmt not in parsers:
@@ -114,8 +115,9 @@ def import_file(
     info_fields.update({k: v for k, v in options.items() if k in _INFO_FIELDS and v is not None})
     official = (catalogue or {}).get(info_fields.get("list_id", ""))
     if official is not None:
-        count = None if parsed.stream is not None else len(parsed.entries)
-        info_fields.update(_as_imported(official, path, count, options, info_fields))
+        info_fields.update(_from_file(official, path, options, info_fields))
+        if parsed.stream is None:
+            info_fields.update(_size_checked(official, len(parsed.entries), options, info_fields))
     info_fields.setdefault("title", info_fields.get("list_id", ""))
     info_fields.setdefault("retrieved_at", datetime.now(UTC))
     info_fields["sha256"] = sha256_file(path)
@@ -131,7 +133,16 @@ def import_file(
         entries = _checked(path, parsed, parsed.stream, count_range)
 
         def late() -> dict[str, Any]:  # what the file turned out to be, unless the person said
-            return {k: v for k, v in parsed.late_info.items() if options.get(k) is None}
+            said = {k: v for k, v in parsed.late_info.items() if options.get(k) is None}
+            if official is not None and not said.get("partial"):
+                # a streamed file is counted only once read: held to the catalogue's size as
+                # any other (a 1-entity UK Sanctions List is partial, not the official list)
+                known = {**info_fields, **said}
+                said.update(_size_checked(official, written[0], options, known))
+            return said
+
+        written = [0]  # entries the store was given, counted as the stream passes
+        entries = _counted(entries, written)
 
         count = store.add_edition(info, entries, replace=replace, amend=late)
         info = info.model_copy(update=late())
@@ -195,27 +206,35 @@ def _provenance_problem(fmt: str, exc: ValidationError) -> str:
     return "; ".join(parts) + "; nothing imported"
 
 
-def _as_imported(
-    official: Catalogued,
-    path: Path,
-    count: int | None,
-    options: dict[str, Any],
-    known: dict[str, Any],
+def _from_file(
+    official: Catalogued, path: Path, options: dict[str, Any], known: dict[str, Any]
 ) -> dict[str, Any]:
-    """The provenance a hand-imported file of an official list gets (``known``: what the
-    parser and the person gave; ``options``: what the person gave), unless the person said:
-
-    - its source is the file read, not the publisher's address the parser would name: a
-      hand-made CSV was not downloaded from there (``--source-url`` says when it was);
-    - fewer entries than a complete file has (the catalogue's range, the check `refdata
-      update` refuses a download by) make it partial, with the reason, so that a miss is never
-      read as "not on the official list"; ``partial=False`` (``--complete``) is recorded as
-      the person's statement. A streamed file's parser counts for itself (ROR)."""
-    said: dict[str, Any] = {}
+    """A hand-imported file of an official list (``known``: what the parser and the person
+    gave; ``options``: what the person gave): its source is the file read, not the publisher's
+    address the parser would name, since a hand-made CSV was not downloaded from there
+    (``--source-url`` says when it was)."""
     if options.get("source_url") is None and known.get("source_url") in (None, official.url):
-        said["source_url"] = path.resolve().as_uri()
+        return {"source_url": path.resolve().as_uri()}
+    return {}
+
+
+def _counted(entries: Iterator[Entry], written: list[int]) -> Iterator[Entry]:
+    for entry in entries:
+        written[0] += 1
+        yield entry
+
+
+def _size_checked(
+    official: Catalogued, count: int, options: dict[str, Any], known: dict[str, Any]
+) -> dict[str, Any]:
+    """Fewer entries than a complete file of an official list has (the catalogue's range, the
+    check `refdata update` refuses a download by) make a hand-imported file partial, with the
+    reason, so that a miss is never read as "not on the official list"; ``partial=False``
+    (``--complete``) is recorded as the person's statement. Every importer is held to it, a
+    streamed one (ROR, the UK Sanctions List) once its file is read."""
+    said: dict[str, Any] = {}
     low, high = official.entries
-    if count is None or count >= low or options.get("partial") is True:
+    if count >= low or options.get("partial") is True:
         return said
     size = f"{count} entries, where a complete file has {low} to {high} (kvrules' catalogue)"
     if options.get("partial") is None:
