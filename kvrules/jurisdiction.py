@@ -86,7 +86,6 @@ def domestic_countries(home: str) -> frozenset[str]:
 DUTCH_WORDING_ABROAD = {
     "nl-clusters": "sensitive technology cluster",
     "nl-state-actor-threat": "Named in a government's threat assessment of state actors",
-    "triage": "the triage of research content, the partner's country and the partner",
 }
 
 

@@ -35,7 +35,7 @@ from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text
 from kvrules.findings import Finding
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+from kvrules.jurisdiction import dutch_wording
 from kvrules.model import (
     CollaborationEvent,
     CountryCode,
@@ -72,6 +72,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.rulebook.ir import Severity
 from kvrules.thresholds import NotCompared, amount_rules
 from kvrules.triage import TRIAGE_RULES, one_colour
 
@@ -346,22 +347,23 @@ class Screening:
 
     @property
     def triage(self) -> Triage:
-        """Red, amber or green, and the finding that set it. Where the Leidraad triaged the
-        proposal (its triage-red or triage-amber fired), its colour is the triage; elsewhere
-        (a visit, a proposal with one risk factor) a finding that goes to the committee makes
-        it red, any other finding amber. No finding: green."""
+        """Red, amber or green, and the finding that set it. For a Dutch institution (or one
+        with no home country: the shipped rulebooks' own), where the Leidraad triaged the
+        proposal (its triage-red or triage-amber fired) its colour is the triage, except that
+        a critical finding is never headlined below red; elsewhere, and for any institution
+        outside the Netherlands (the Leidraad is Dutch guidance: reviewer, a US site's critical
+        DoD finding was headlined AMBER), a finding that goes to the committee makes it red,
+        any other finding amber. No finding: green."""
         leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
         to_committee = [f for f in self.findings if f.alert == "committee"]
-        if leidraad:  # red before amber: the findings are sorted by severity
-            colour: Literal["red", "amber"] = (
-                "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
-            )
-            triage = (
-                LEIDRAAD_TRIAGE
-                if dutch_wording(self.home_country)
-                else DUTCH_WORDING_ABROAD["triage"]
-            )
-            return self._incomplete(_set_by(colour, leidraad[0], triage))
+        if leidraad and dutch_wording(self.home_country):
+            # red before amber: the findings are sorted by severity
+            if leidraad[0].rule_id == TRIAGE_RULES["red"]:
+                return self._incomplete(_set_by("red", leidraad[0], LEIDRAAD_TRIAGE))
+            critical = [f for f in self.findings if f.severity == Severity.CRITICAL]
+            if critical:
+                return self._incomplete(_set_by("red", critical[0], "a critical finding"))
+            return self._incomplete(_set_by("amber", leidraad[0], LEIDRAAD_TRIAGE))
         if to_committee:
             return self._incomplete(_set_by("red", to_committee[0], "goes to the committee"))
         if self.findings:
