@@ -308,10 +308,15 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     books = yield from _applied(books, config)
     yield from _lists_not_imported(books, config)
     targets: dict[str, list[str]] = {}
+    # targets only findings for information alert (STRAC's attestation, `grant-office`): an
+    # unrouted one is a warning, so a site upgrading is not stopped by a route it may not want
+    severities: dict[str, set[str]] = {}
     for book in books:
         for rule in book.rules:
             if rule.alert:
                 targets.setdefault(rule.alert, []).append(f"{book.id}/{rule.id}")
+                severities.setdefault(rule.alert, set()).add(rule.severity)
+    informative = {target for target, said in severities.items() if said == {"info"}}
     routes = config.alerts.routes
     if not config.alerts.channels:
         unsent = f" ({', '.join(sorted(targets))} alerts go nowhere)" if targets else ""
@@ -326,7 +331,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
         if target not in routes:
             example = ", ".join(rule_ids[:3]) + (" …" if len(rule_ids) > 3 else "")
             yield Check(
-                "error",
+                "warning" if target in informative else "error",
                 "alerts.routes",
                 f"{len(rule_ids)} rule(s) alert '{target}' ({example}) but no route sends "
                 f"'{target}' anywhere"

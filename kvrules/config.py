@@ -528,6 +528,7 @@ alerts:
         routes:                      # recipients per alert target (else `to`)
           adviser: [ks-advisers@example.edu]
           export-control: [export-control@example.edu]
+          grant-office: [grants@example.edu]
         username: kvrules
         password_env: KVRULES_SMTP_PASSWORD
         case_base_url: https://kvrules.example.edu
@@ -545,6 +546,7 @@ alerts:
     committee: [committee-digest]    # the research-security committee
     adviser: [security-mail]         # knowledge-security advisers (21 shipped rules)
     export-control: [security-mail]  # the export-control officer (3 shipped rules)
+    grant-office: [security-mail]    # the grant office: STRAC attestations (1 shipped rule)
   digest:                            # channel → `scan` (one message per scan) or a period
     committee-digest: scan           #   such as 1d; critical cases never wait
 

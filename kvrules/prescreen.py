@@ -353,7 +353,9 @@ class Screening:
         a critical finding is never headlined below red; elsewhere, and for any institution
         outside the Netherlands (the Leidraad is Dutch guidance: reviewer, a US site's critical
         DoD finding was headlined AMBER), a finding that goes to the committee makes it red,
-        any other finding amber. No finding: green."""
+        any other finding amber. No finding: green. A finding for information (severity info:
+        a step a policy asks, such as STRAC's attestation) sets no colour; a green reason
+        names it."""
         leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
         to_committee = [f for f in self.findings if f.alert == "committee"]
         if leidraad and dutch_wording(self.home_country):
@@ -366,9 +368,11 @@ class Screening:
             return self._incomplete(_set_by("amber", leidraad[0], LEIDRAAD_TRIAGE))
         if to_committee:
             return self._incomplete(_set_by("red", to_committee[0], "goes to the committee"))
-        if self.findings:
-            return self._incomplete(_set_by("amber", self.findings[0], "for the adviser"))
+        signals = [f for f in self.findings if f.severity != Severity.INFO]
+        if signals:
+            return self._incomplete(_set_by("amber", signals[0], "for the adviser"))
         reason = "no rule found a risk signal in what was described"
+        reason += "".join(f"; for information: {f.rule_title}" for f in self.findings)
         people = [name for name in self.unidentified if names_a_person(name)]
         if people:
             reason += f"; {PERSON_NAMED}, so not screened on a country: " + ", ".join(people)
