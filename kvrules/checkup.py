@@ -347,7 +347,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
 def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, list[Rulebook]]:
     """Say which rulebooks do not run for this institution (their jurisdiction does not cover
     its home country) and return those that do, whose alert targets need routes."""
-    from kvrules.jurisdiction import applicable
+    from kvrules.jurisdiction import applicable, covers
 
     loaded = {book.id for book in books}
     for unknown in sorted(set(config.apply_outside_jurisdiction) - loaded):
@@ -359,6 +359,21 @@ def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, li
     applied, left_out = applicable(books, config.home_country, config.apply_outside_jurisdiction)
     for line in left_out:
         yield Check("ok", "rulebooks", str(line))
+    home = config.home_country
+    for book in applied:
+        if (
+            home
+            and book.id in config.apply_outside_jurisdiction
+            and not covers(book.jurisdiction, home)
+        ):
+            yield Check(
+                "ok",
+                "rulebooks",
+                f"{book.id}: applied outside its jurisdiction {book.jurisdiction} "
+                f"(apply_outside_jurisdiction): `foreign` means outside "
+                f"{home.upper()}; its lists and citations are {book.jurisdiction}'s, so check "
+                "your own law (its description says how they relate)",
+            )
     return applied
 
 

@@ -370,6 +370,7 @@ def _behind(listed: Entries | None, index: int) -> list[Mapping[str, Any]] | Non
     return None if listed is None else [m for m in listed if m.get("evidence") == index]
 
 
+FOREIGN_MEANS = "foreign: outside the home country and, for an EU member, outside the EU"
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
 _GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
@@ -397,6 +398,14 @@ def said(
         dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
     )
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    # "partner X is outside the EU (CN)" says all "partner X is based abroad" would for an EU
+    # member; the export-control rule tests both so that a US site's domestic partner is not
+    # flagged (``eu-dual-use`` 2026.5), and an EU member's evidence reads as it did
+    implied |= {
+        f"{m.group(1)} is based abroad ({FOREIGN_MEANS})"
+        for s in sentences
+        if (m := _OUTSIDE_EU.match(s))
+    }
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {
         f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"
@@ -601,10 +610,8 @@ def evidence_sentence(
         parents = f" (its line of parents: {line})" if len(actual) > 1 else ""
         return f"{_who(path, subject)} is, or belongs in the ROR registry to, {within}{parents}"
     if field == "foreign" and isinstance(actual, bool):
-        return (
-            f"{_who(path, subject)} is {'' if actual else 'not '}a foreign funder (foreign: "
-            "outside the home country and, for an EU member, outside the EU)"
-        )
+        what = "a foreign funder" if "funder" in path else "based abroad"
+        return f"{_who(path, subject)} is {'' if actual else 'not '}{what} ({FOREIGN_MEANS})"
     if field == "foreign_funding_share" and isinstance(actual, int | float):
         share = f"the unit's funding from abroad is {actual:.0%}"
         order = _ORDER.match(test)
