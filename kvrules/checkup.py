@@ -349,7 +349,9 @@ def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, li
     its home country) and return those that do, whose alert targets need routes."""
     from kvrules.jurisdiction import applicable, covers
 
-    loaded = {book.id for book in books}
+    loaded = {book.id for book in books} | {
+        f"{book.id}/{rule.id}" for book in books for rule in book.rules if rule.jurisdiction
+    }
     for unknown in sorted(set(config.apply_outside_jurisdiction) - loaded):
         yield Check(
             "warning",

@@ -62,8 +62,10 @@ def test_eu_export_control_does_not_run_outside_the_eu(home: str):
     applied, left_out = _applied(home)
     assert applied == SHIPPED - {"eu-dual-use"}
     assert left_out == [
-        f"eu-dual-use: not applied, jurisdiction EU does not cover home country {home}; "
+        f"{what}: not applied, jurisdiction EU does not cover home country {home}; "
         "add it to `apply_outside_jurisdiction` in the configuration to apply it anyway"
+        # EU sanctions law, one rule of a rulebook that runs everywhere
+        for what in ("eu-dual-use", "funding-dependency/funder-in-sanctioned-country")
     ]
 
 
@@ -73,7 +75,8 @@ def test_every_shipped_rulebook_runs_for_an_eu_member_or_without_a_home_country(
 
 
 def test_a_rulebook_can_be_applied_outside_its_jurisdiction():
-    assert _applied("US", ("eu-dual-use",)) == (SHIPPED, [])
+    anyway = ("eu-dual-use", "funding-dependency/funder-in-sanctioned-country")
+    assert _applied("US", anyway) == (SHIPPED, [])
 
 
 def _config(tmp_path: Path, home: str, *extra: str) -> Path:

@@ -136,6 +136,7 @@ class Citation:
     id: str
     cite: str
     url: str | None = None
+    whose: str | None = None  # said before ``cite`` outside the rulebook's jurisdiction
 
 
 # The fields whose values name something outside the rulebook, and what they name: a list id
@@ -171,6 +172,10 @@ class Rule:
     references: tuple[Reference, ...] = field(default=(), compare=False)
     # the free-form attribute paths it reads, allowed by the configuration (under legal_basis)
     attributes: tuple[str, ...] = field(default=(), compare=False)
+    # where its legal basis binds, when narrower than its rulebook's reach (EU sanctions law
+    # in a rulebook that runs everywhere): ``kvrules.jurisdiction.for_home`` leaves it out
+    jurisdiction: str | None = None
+    rationale_abroad: str | None = None  # read outside the rulebook's jurisdiction
 
 
 @dataclass(frozen=True)

@@ -458,7 +458,7 @@ def _build(
     spec = parts.top.spec
     vars_known = parts.top.ok("vars")
     check.vars = spec.vars if vars_known else {}
-    sources = {s.spec.id: ir.Citation(s.spec.id, s.spec.cite, s.spec.url)
+    sources = {s.spec.id: ir.Citation(s.spec.id, s.spec.cite, s.spec.url, s.spec.whose)
                for s in parts.sources if s and s.ok("id", "cite", "url")}  # fmt: skip
     # A cite is called unknown only when every source's id could be read.
     source_ids = {s.spec.id for s in parts.sources if s and s.ok("id")}
@@ -489,6 +489,10 @@ def _build(
         if valid is None:
             continue  # not a mapping: the schema said so
         r, where = valid.spec, ("rules", i)
+        if valid.ok("jurisdiction") and getattr(r, "jurisdiction", None) and (
+            problem := jurisdiction_problem(r.jurisdiction)
+        ):
+            check.error((*where, "jurisdiction"), problem)
         if valid.ok("id"):
             if r.id in seen:
                 check.error((*where, "id"), f"duplicate rule id '{r.id}'")
@@ -542,6 +546,8 @@ def _build(
             tuple(dict.fromkeys(r.risks)),
             tuple(dict.fromkeys(check.references)),
             tuple(sorted(access.read)),
+            r.jurisdiction,
+            r.rationale_abroad,
         )
         try:
             if check_rule is not None:
