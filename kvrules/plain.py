@@ -43,9 +43,58 @@ AREA_SCHEMES = {
 LEIDRAAD_TRIAGE = "the Leidraad triage"
 
 
+
+# Currencies written with "$" at home (dollars and pesos): where one is the home currency,
+# "$2,000,000" could be read as it, so a US dollar amount is written "USD 2,000,000" there
+# (reviewer: a Canadian site read "$2,000,000" for a USD award).
+DOLLAR_SIGNED = frozenset(
+    {
+        "AUD",
+        "BBD",
+        "BMD",
+        "BND",
+        "BSD",
+        "BZD",
+        "CAD",
+        "FJD",
+        "GYD",
+        "HKD",
+        "JMD",
+        "KYD",
+        "LRD",
+        "NAD",
+        "NZD",
+        "SBD",
+        "SGD",
+        "SRD",
+        "TTD",
+        "TWD",
+        "XCD",
+        "ARS",
+        "CLP",
+        "COP",
+        "CUP",
+        "DOP",
+        "MXN",
+        "UYU",
+    }
+)
+_DOLLARS = re.compile(r"(?<![A-Za-z])\$(\d[\d,]*(?:\.\d+)?)")
+
+
+def dollar_ambiguous(home_country: str | None) -> bool:
+    """Whether "$" would be read as the home currency rather than the US dollar."""
+    from kvrules.enrich.funding import home_currency
+
+    return bool(home_country) and home_currency(home_country or "") in DOLLAR_SIGNED
+
+
 def for_home(sentence: str, home_country: str | None) -> str:
     """An evidence sentence as an institution in ``home_country`` reads it: the Dutch scheme's
-    and signal's names in neutral words outside the Netherlands (``dutch_wording``)."""
+    and signal's names in neutral words outside the Netherlands (``dutch_wording``), and a US
+    dollar amount as "USD …" where "$" is also the home currency's sign."""
+    if dollar_ambiguous(home_country):
+        sentence = _DOLLARS.sub(r"USD \1", sentence)
     if dutch_wording(home_country):
         return sentence
     threat = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]  # one neutral wording, mid-sentence
