@@ -433,6 +433,10 @@ def load_config(path: Path) -> Config:
         config.reference_data = base / config.reference_data
     # The institution's own files sit beside the config too (a scheduled scan runs elsewhere).
     config.area_taxonomies = [base / p for p in config.area_taxonomies]
+    if config.area_taxonomies:  # their names, for what reads stored findings (show, report)
+        from kvrules.enrich.areas import name_own_taxonomies
+
+        name_own_taxonomies(config.area_taxonomies)
     if config.exchange_rates:
         config.exchange_rates = base / config.exchange_rates
     return config

@@ -43,6 +43,11 @@ AREA_SCHEMES = {
 LEIDRAAD_TRIAGE = "the Leidraad triage"
 
 
+def name_area_scheme(taxonomy: str, name: str) -> None:
+    """How sentences name an institution's own taxonomy (its ``name`` or ``title``); the
+    shipped schemes keep their names (``AREA_SCHEMES``)."""
+    AREA_SCHEMES.setdefault(taxonomy, name)
+
 
 # Currencies written with "$" at home (dollars and pesos): where one is the home currency,
 # "$2,000,000" could be read as it, so a US dollar amount is written "USD 2,000,000" there

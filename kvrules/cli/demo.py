@@ -247,6 +247,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
                 title="kvrules demo: open cases",
                 links=record_links(config),
                 time_zone=zone(config.time_zone),
+                home_country=config.home_country,
             )
             scanner.evaluator.close()
             scanner.adapter.close()

@@ -380,11 +380,14 @@ async def prescreen_submit(request: Request) -> Response:
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
 
 
-def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
+def _explained(prescreen: Prescreen, home_country: str | None = None) -> list[tuple[Finding, list]]:
     """Each finding with its evidence resolved to the organisation and the list entries."""
     events = {e["id"]: e for e in prescreen.events}
     findings = [Finding.from_dict(f) for f in prescreen.result["findings"]]
-    return [(f, evidence_views(events.get(f.event_id), f.evidence)) for f in findings]
+    return [
+        (f, evidence_views(events.get(f.event_id), f.evidence, home_country=home_country))
+        for f in findings
+    ]
 
 
 @guard("prescreen")
@@ -399,7 +402,7 @@ async def prescreen_page(request: Request) -> Response:
         {
             "p": prescreen,
             "r": prescreen.result,
-            "findings": _explained(prescreen),
+            "findings": _explained(prescreen, settings(request).home_country),
             "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
         },
     )
