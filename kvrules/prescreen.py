@@ -717,7 +717,7 @@ def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str
     missed = NotCompared()
     for event in events:
         missed.add(event, rules)
-    return missed.in_words() if missed.awards else None
+    return missed.in_words() if missed.awards or missed.no_currency else None
 
 
 def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:

@@ -308,6 +308,8 @@ def _form_page(
             "funder_rows": _shown_rows(form, "funder", FUNDER_ROWS),
             "prescreens": mine,
             "configured": settings(request).screener is not None,
+            # the currency field's example: the home currency (reviewer: "EUR" on a US site)
+            "currency_example": _currency_example(settings(request).home_country),
         },
         status_code=400 if error or errors else 200,
     )
@@ -378,6 +380,13 @@ async def prescreen_submit(request: Request) -> Response:
             via="web",
         )
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
+
+
+def _currency_example(home_country: str | None) -> str:
+    """The home country's currency, or EUR where none is set (the shipped rulebooks' own)."""
+    from kvrules.enrich.funding import home_currency
+
+    return (home_currency(home_country) if home_country else None) or "EUR"
 
 
 def _explained(prescreen: Prescreen, home_country: str | None = None) -> list[tuple[Finding, list]]:
