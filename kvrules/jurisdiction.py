@@ -161,8 +161,10 @@ def for_home(
     rulebook or the rule (``rulebook/rule``). Outside the rulebook's jurisdiction a rule says
     whose policy its source is (the source's ``whose``) and reads its ``rationale_abroad``,
     without another state's policy names (reviewer: a US site read "check … against the EU
-    sanctions lists" and the Rathenau Instituut's advice to Dutch universities as its own).
-    Unchanged inside it: a Dutch institution reads the shipped rulebooks as written."""
+    sanctions lists" and the Rathenau Instituut's advice to Dutch universities as its own), and
+    asks its ``condition_abroad`` where it has one (``when_abroad``: EU export control's
+    "partner outside the EU" as "partner abroad", ``foreign``). Unchanged inside it: a Dutch
+    institution reads the shipped rulebooks as written, an EU member EU export control."""
     rules = getattr(book, "rules", None)
     if home_country is None or rules is None:
         return book
@@ -179,6 +181,7 @@ def for_home(
             if citation.whose:
                 citation = replace(citation, cite=f"{citation.whose}: {citation.cite}")
             rationale = rule.rationale_abroad or rule.rationale
-            rule = replace(rule, rationale=rationale, citation=citation)
+            condition = rule.condition_abroad or rule.condition
+            rule = replace(rule, rationale=rationale, citation=citation, condition=condition)
         kept.append(rule)
     return replace(book, rules=tuple(kept))  # type: ignore[type-var]

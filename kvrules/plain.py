@@ -452,14 +452,6 @@ def said(
         dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
     )
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
-    # "partner X is outside the EU (CN)" says all "partner X is based abroad" would for an EU
-    # member; the export-control rule tests both so that a US site's domestic partner is not
-    # flagged (``eu-dual-use`` 2026.5), and an EU member's evidence reads as it did
-    implied |= {
-        f"{m.group(1)} is based abroad ({FOREIGN_MEANS})"
-        for s in sentences
-        if (m := _OUTSIDE_EU.match(s))
-    }
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {
         f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"

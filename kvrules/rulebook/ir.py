@@ -176,6 +176,8 @@ class Rule:
     # in a rulebook that runs everywhere): ``kvrules.jurisdiction.for_home`` leaves it out
     jurisdiction: str | None = None
     rationale_abroad: str | None = None  # read outside the rulebook's jurisdiction
+    # the condition outside the rulebook's jurisdiction (``when_abroad``), checked as ``when``
+    condition_abroad: Cond | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -563,6 +563,11 @@ def _build(
         check.references = []
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(access=access))
+            abroad = (
+                None
+                if r.when_abroad is None
+                else check.condition(r.when_abroad, (*where, "when_abroad"), Scope(access=access))
+            )
         except _Failed:
             continue
         if valid.bad:
@@ -590,10 +595,13 @@ def _build(
             tuple(sorted(access.read)),
             r.jurisdiction,
             r.rationale_abroad,
+            abroad,
         )
         try:
             if check_rule is not None:
                 check_rule(shell, rule)
+                if abroad is not None:  # the engine must take it as it takes `when`
+                    check_rule(shell, replace(rule, condition=abroad))
         except ir.RuleRejected as e:
             if e.pos and e.pos is not rule.pos:
                 scalar = check.src.scalar((*where, "when"))

@@ -90,6 +90,12 @@ class RuleSpec(_Spec):
         "narrower than the rulebook's applies_to: the rule runs only for an institution it "
         "covers, unless apply_outside_jurisdiction names the rulebook",
     )
+    when_abroad: Any = Field(
+        default=None,
+        description="the condition where the rulebook runs outside its jurisdiction "
+        "(apply_outside_jurisdiction): the same question asked from the institution's own "
+        "jurisdiction (a partner abroad is `foreign`, not outside the EU)",
+    )
     rationale_abroad: str | None = Field(
         default=None,
         description="the rationale an institution outside the rulebook's jurisdiction reads, "
