@@ -310,10 +310,15 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
     books = yield from _applied(books, config)
     yield from _lists_not_imported(books, config)
     targets: dict[str, list[str]] = {}
+    # targets only findings for information alert (STRAC's attestation, `grant-office`): an
+    # unrouted one is a warning, so a site upgrading is not stopped by a route it may not want
+    severities: dict[str, set[str]] = {}
     for book in books:
         for rule in book.rules:
             for target in (rule.alert, *rule.also_alert) if rule.alert else ():
                 targets.setdefault(target, []).append(f"{book.id}/{rule.id}")
+                severities.setdefault(target, set()).add(rule.severity)
+    informative = {target for target, said in severities.items() if said == {"info"}}
     routes = config.alerts.routes
     if not config.alerts.channels:
         unsent = f" ({', '.join(sorted(targets))} alerts go nowhere)" if targets else ""
@@ -328,7 +333,7 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
         if target not in routes:
             example = ", ".join(rule_ids[:3]) + (" …" if len(rule_ids) > 3 else "")
             yield Check(
-                "error",
+                "warning" if target in informative else "error",
                 "alerts.routes",
                 f"{len(rule_ids)} rule(s) alert '{target}' ({example}) but no route sends "
                 f"'{target}' anywhere"
@@ -344,9 +349,11 @@ def _rulebooks_and_routes(resolved: Resolved) -> Iterator[Check]:
 def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, list[Rulebook]]:
     """Say which rulebooks do not run for this institution (their jurisdiction does not cover
     its home country) and return those that do, whose alert targets need routes."""
-    from kvrules.jurisdiction import applicable
+    from kvrules.jurisdiction import applicable, covers
 
-    loaded = {book.id for book in books}
+    loaded = {book.id for book in books} | {
+        f"{book.id}/{rule.id}" for book in books for rule in book.rules if rule.jurisdiction
+    }
     for unknown in sorted(set(config.apply_outside_jurisdiction) - loaded):
         yield Check(
             "warning",
@@ -356,6 +363,21 @@ def _applied(books: list[Rulebook], config: Config) -> Generator[Check, None, li
     applied, left_out = applicable(books, config.home_country, config.apply_outside_jurisdiction)
     for line in left_out:
         yield Check("ok", "rulebooks", str(line))
+    home = config.home_country
+    for book in applied:
+        if (
+            home
+            and book.id in config.apply_outside_jurisdiction
+            and not covers(book.jurisdiction, home)
+        ):
+            yield Check(
+                "ok",
+                "rulebooks",
+                f"{book.id}: applied outside its jurisdiction {book.jurisdiction} "
+                f"(apply_outside_jurisdiction): `foreign` means outside "
+                f"{home.upper()}; its lists and citations are {book.jurisdiction}'s, so check "
+                "your own law (its description says how they relate)",
+            )
     return applied
 
 

@@ -433,6 +433,10 @@ def load_config(path: Path) -> Config:
         config.reference_data = base / config.reference_data
     # The institution's own files sit beside the config too (a scheduled scan runs elsewhere).
     config.area_taxonomies = [base / p for p in config.area_taxonomies]
+    if config.area_taxonomies:  # their names, for what reads stored findings (show, report)
+        from kvrules.enrich.areas import name_own_taxonomies
+
+        name_own_taxonomies(config.area_taxonomies)
     if config.exchange_rates:
         config.exchange_rates = base / config.exchange_rates
     return config
@@ -546,6 +550,7 @@ alerts:
         routes:                      # recipients per alert target (else `to`)
           adviser: [ks-advisers@example.edu]
           export-control: [export-control@example.edu]
+          grant-office: [grants@example.edu]
         username: kvrules
         password_env: KVRULES_SMTP_PASSWORD
         case_base_url: https://kvrules.example.edu
@@ -563,6 +568,7 @@ alerts:
     committee: [committee-digest]    # the research-security committee
     adviser: [security-mail]         # knowledge-security advisers (21 shipped rules)
     export-control: [security-mail]  # the export-control officer (6 shipped rules)
+    grant-office: [security-mail]    # the grant office: STRAC attestations (1 shipped rule)
   digest:                            # channel → `scan` (one message per scan) or a period
     committee-digest: scan           #   such as 1d; critical cases never wait
 

@@ -154,6 +154,11 @@ ORGANISATION = {
     "lists": _f(L, "reference lists the organisation matched (enrichment)"),
     "candidate_lists": _f(L, "lists with a possible match to confirm (enrichment)"),
     "country_signals": _f(L, "signals from the country profile (enrichment)"),
+    "foreign": _f(
+        FieldType.BOOL,
+        "outside the home country and, for an EU member, the EU (enrichment; missing when the "
+        "home country or the organisation's country is unknown)",
+    ),
     "names": _f(
         L,
         "name and aliases compared with case, dots and punctuation ignored (also the part "
@@ -175,11 +180,6 @@ FUNDER = {
     "amount": _f(N, "amount awarded, in `currency`"),
     "currency": _f(T, "ISO 4217 code"),
     "programme": _f(T, "funding programme"),
-    "foreign": _f(
-        FieldType.BOOL,
-        "outside the home country and, for an EU member, the EU (enrichment; missing when the "
-        "home country or the funder's country is unknown)",
-    ),
 }
 PERSON = {
     "role": _f(

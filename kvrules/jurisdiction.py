@@ -19,7 +19,7 @@ Aruba) are not: ``enrich/data/territories.yaml``, with its sources.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -28,6 +28,7 @@ import yaml
 
 __all__ = [
     "DUTCH_WORDING_ABROAD",
+    "EU_EXPORT_SIGNALS",
     "EU_MEMBERS",
     "EVERYWHERE",
     "TERRITORIES",
@@ -37,6 +38,7 @@ __all__ = [
     "domestic_countries",
     "dutch_wording",
     "eu_territory",
+    "for_home",
     "sovereign_of",
 ]
 
@@ -130,8 +132,15 @@ def domestic_countries(home: str) -> frozenset[str]:
 DUTCH_WORDING_ABROAD = {
     "nl-clusters": "sensitive technology cluster",
     "nl-state-actor-threat": "Named in a government's threat assessment of state actors",
-    "triage": "the triage of research content, the partner's country and the partner",
 }
+
+
+# Country signals that mean something only under EU law an institution outside the EU does
+# not apply: EU001 is the EU's general export authorisation (``eu-dual-use``'s rationale). The
+# countries line of such an institution leaves them out (reviewer: a US site read "EU001").
+# The EU's arms embargoes and sanctions regimes stay: the triage's country factor reads them
+# everywhere, and their name says whose they are.
+EU_EXPORT_SIGNALS = frozenset({"eu001-destination"})
 
 
 def dutch_wording(home_country: str | None) -> bool:
@@ -168,7 +177,9 @@ class NotApplied:
 def applicable(
     books: Iterable[B], home_country: str | None, apply_anyway: Sequence[str] = ()
 ) -> tuple[list[B], list[NotApplied]]:
-    """The rulebooks that run for an institution in ``home_country``, and those left out.
+    """The rulebooks that run for an institution in ``home_country``, and those left out
+    (a rule whose own ``jurisdiction`` does not cover it is left out too, and said). A
+    rulebook that runs outside its jurisdiction speaks as it does there (``for_home``).
     Without a home country every rulebook runs (``config check`` asks for one)."""
     applied: list[B] = []
     left_out: list[NotApplied] = []
@@ -179,7 +190,42 @@ def applicable(
             or book.id in apply_anyway
             or covers(book.jurisdiction, home_country)
         ):
-            applied.append(book)
+            applied.append(for_home(book, home_country, apply_anyway, left_out))
         else:
             left_out.append(NotApplied(book.id, book.jurisdiction, home_country.upper()))
     return applied, left_out
+
+
+def for_home(
+    book: B, home_country: str | None, apply_anyway: Sequence[str], left_out: list[NotApplied]
+) -> B:
+    """``book`` as an institution in ``home_country`` reads it. A rule whose legal basis binds
+    only in its own ``jurisdiction`` (EU sanctions law in a rulebook that runs everywhere) is
+    left out where that does not cover the home country, unless ``apply_anyway`` names the
+    rulebook or the rule (``rulebook/rule``). Outside the rulebook's jurisdiction a rule says
+    whose policy its source is (the source's ``whose``) and reads its ``rationale_abroad``,
+    without another state's policy names (reviewer: a US site read "check … against the EU
+    sanctions lists" and the Rathenau Instituut's advice to Dutch universities as its own), and
+    asks its ``condition_abroad`` where it has one (``when_abroad``: EU export control's
+    "partner outside the EU" as "partner abroad", ``foreign``). Unchanged inside it: a Dutch
+    institution reads the shipped rulebooks as written, an EU member EU export control."""
+    rules = getattr(book, "rules", None)
+    if home_country is None or rules is None:
+        return book
+    home = home_country.upper()
+    abroad = not covers(book.jurisdiction, home)
+    kept = []
+    for rule in rules:
+        named = book.id in apply_anyway or f"{book.id}/{rule.id}" in apply_anyway
+        if rule.jurisdiction and not covers(rule.jurisdiction, home) and not named:
+            left_out.append(NotApplied(f"{book.id}/{rule.id}", rule.jurisdiction, home))
+            continue
+        if abroad:
+            citation = rule.citation
+            if citation.whose:
+                citation = replace(citation, cite=f"{citation.whose}: {citation.cite}")
+            rationale = rule.rationale_abroad or rule.rationale
+            condition = rule.condition_abroad or rule.condition
+            rule = replace(rule, rationale=rationale, citation=citation, condition=condition)
+        kept.append(rule)
+    return replace(book, rules=tuple(kept))  # type: ignore[type-var]

@@ -187,6 +187,13 @@ class Organisation(_Model):
         description="its ROR id and its ancestors' by ROR's parent relationships, nearest "
         "first, as far as the imported registry holds them (enrichment)",
     )
+    # Partners' too, not funders' alone: EU export control asks whether a partner is outside
+    # the EU for an EU member, outside the home country for a US, Canadian or UK one.
+    foreign: bool | None = Field(
+        default=None,
+        description="based outside the home country and, for an EU member, outside the EU "
+        "(enrichment, from the configuration's home_country; unset when either is unknown)",
+    )
     screening: list[ListMatch] = _empty(
         list, description="every list match found, with provenance (enrichment)"
     )
@@ -250,11 +257,6 @@ class Funder(Organisation):
     amount: Decimal | None = None
     currency: str | None = None
     programme: Text | None = None
-    foreign: bool | None = Field(
-        default=None,
-        description="based outside the home country and, for an EU member, outside the EU "
-        "(enrichment, from the configuration's home_country; unset when either is unknown)",
-    )
 
     @field_validator("currency")
     @classmethod

@@ -43,9 +43,63 @@ AREA_SCHEMES = {
 LEIDRAAD_TRIAGE = "the Leidraad triage"
 
 
+def name_area_scheme(taxonomy: str, name: str) -> None:
+    """How sentences name an institution's own taxonomy (its ``name`` or ``title``); the
+    shipped schemes keep their names (``AREA_SCHEMES``)."""
+    AREA_SCHEMES.setdefault(taxonomy, name)
+
+
+# Currencies written with "$" at home (dollars and pesos): where one is the home currency,
+# "$2,000,000" could be read as it, so a US dollar amount is written "USD 2,000,000" there
+# (reviewer: a Canadian site read "$2,000,000" for a USD award).
+DOLLAR_SIGNED = frozenset(
+    {
+        "AUD",
+        "BBD",
+        "BMD",
+        "BND",
+        "BSD",
+        "BZD",
+        "CAD",
+        "FJD",
+        "GYD",
+        "HKD",
+        "JMD",
+        "KYD",
+        "LRD",
+        "NAD",
+        "NZD",
+        "SBD",
+        "SGD",
+        "SRD",
+        "TTD",
+        "TWD",
+        "XCD",
+        "ARS",
+        "CLP",
+        "COP",
+        "CUP",
+        "DOP",
+        "MXN",
+        "UYU",
+    }
+)
+_DOLLARS = re.compile(r"(?<![A-Za-z])\$(\d[\d,]*(?:\.\d+)?)")
+
+
+def dollar_ambiguous(home_country: str | None) -> bool:
+    """Whether "$" would be read as the home currency rather than the US dollar."""
+    from kvrules.enrich.funding import home_currency
+
+    return bool(home_country) and home_currency(home_country or "") in DOLLAR_SIGNED
+
+
 def for_home(sentence: str, home_country: str | None) -> str:
     """An evidence sentence as an institution in ``home_country`` reads it: the Dutch scheme's
-    and signal's names in neutral words outside the Netherlands (``dutch_wording``)."""
+    and signal's names in neutral words outside the Netherlands (``dutch_wording``), and a US
+    dollar amount as "USD …" where "$" is also the home currency's sign."""
+    if dollar_ambiguous(home_country):
+        sentence = _DOLLARS.sub(r"USD \1", sentence)
     if dutch_wording(home_country):
         return sentence
     threat = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]  # one neutral wording, mid-sentence
@@ -370,6 +424,7 @@ def _behind(listed: Entries | None, index: int) -> list[Mapping[str, Any]] | Non
     return None if listed is None else [m for m in listed if m.get("evidence") == index]
 
 
+FOREIGN_MEANS = "foreign: outside the home country and, for an EU member, outside the EU"
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
 _GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
@@ -605,10 +660,8 @@ def evidence_sentence(
         parents = f" (its line of parents: {line})" if len(actual) > 1 else ""
         return f"{_who(path, subject)} is, or belongs in the ROR registry to, {within}{parents}"
     if field == "foreign" and isinstance(actual, bool):
-        return (
-            f"{_who(path, subject)} is {'' if actual else 'not '}a foreign funder (foreign: "
-            "outside the home country and, for an EU member, outside the EU)"
-        )
+        what = "a foreign funder" if "funder" in path else "based abroad"
+        return f"{_who(path, subject)} is {'' if actual else 'not '}{what} ({FOREIGN_MEANS})"
     if field == "foreign_funding_share" and isinstance(actual, int | float):
         share = f"the unit's funding from abroad is {actual:.0%}"
         order = _ORDER.match(test)

@@ -35,7 +35,7 @@ from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text
 from kvrules.findings import Finding
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+from kvrules.jurisdiction import dutch_wording
 from kvrules.model import (
     CollaborationEvent,
     CountryCode,
@@ -73,6 +73,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.rulebook.ir import Severity
 from kvrules.thresholds import NotCompared, amount_rules
 from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
 
@@ -349,29 +350,33 @@ class Screening:
     def triage(self) -> Triage:
         """Red, amber or green, and the finding that set it. An organisation on a sanctions or
         restricted-party list (a finding tagged ``RESTRICTED_PARTY``) makes it red: a legal
-        question, not a factor to weigh. Else, where the Leidraad triaged the
-        proposal (its triage-red or triage-amber fired), its colour is the triage; elsewhere
-        (a visit, a proposal with one risk factor) a finding that goes to the committee makes
-        it red, any other finding amber. No finding: green."""
+        question, not a factor to weigh. For a Dutch institution (or one with no home country:
+        the shipped rulebooks' own), where the Leidraad triaged the proposal (its triage-red or
+        triage-amber fired) its colour is the triage, except that a critical finding is never
+        headlined below red; elsewhere, and for any institution outside the Netherlands (the
+        Leidraad is Dutch guidance: reviewer, a US site's critical DoD finding was headlined
+        AMBER), a finding that goes to the committee makes it red, any other finding amber. No
+        finding: green. A finding for information (severity info: a step a policy asks, such
+        as STRAC's attestation) sets no colour; a green reason names it."""
         leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
         to_committee = [f for f in self.findings if f.alert == "committee"]
         if designated := [f for f in self.findings if RESTRICTED_PARTY in f.tags]:
             return self._incomplete(_set_by("red", designated[0], DESIGNATED))
-        if leidraad:  # red before amber: the findings are sorted by severity
-            colour: Literal["red", "amber"] = (
-                "red" if leidraad[0].rule_id == TRIAGE_RULES["red"] else "amber"
-            )
-            triage = (
-                LEIDRAAD_TRIAGE
-                if dutch_wording(self.home_country)
-                else DUTCH_WORDING_ABROAD["triage"]
-            )
-            return self._incomplete(_set_by(colour, leidraad[0], triage))
+        if leidraad and dutch_wording(self.home_country):
+            # red before amber: the findings are sorted by severity
+            if leidraad[0].rule_id == TRIAGE_RULES["red"]:
+                return self._incomplete(_set_by("red", leidraad[0], LEIDRAAD_TRIAGE))
+            critical = [f for f in self.findings if f.severity == Severity.CRITICAL]
+            if critical:
+                return self._incomplete(_set_by("red", critical[0], "a critical finding"))
+            return self._incomplete(_set_by("amber", leidraad[0], LEIDRAAD_TRIAGE))
         if to_committee:
             return self._incomplete(_set_by("red", to_committee[0], "goes to the committee"))
-        if self.findings:
-            return self._incomplete(_set_by("amber", self.findings[0], "for the adviser"))
+        signals = [f for f in self.findings if f.severity != Severity.INFO]
+        if signals:
+            return self._incomplete(_set_by("amber", signals[0], "for the adviser"))
         reason = "no rule found a risk signal in what was described"
+        reason += "".join(f"; for information: {f.rule_title}" for f in self.findings)
         people = [name for name in self.unidentified if names_a_person(name)]
         if people:
             reason += f"; {PERSON_NAMED}, so not screened on a country: " + ", ".join(people)
@@ -724,7 +729,7 @@ def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str
     missed = NotCompared()
     for event in events:
         missed.add(event, rules)
-    return missed.in_words() if missed.awards else None
+    return missed.in_words() if missed.awards or missed.no_currency else None
 
 
 def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:

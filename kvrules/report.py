@@ -32,9 +32,11 @@ def markdown_report(
     links: RecordLinks | None = None,
     time_zone: tzinfo | None = None,
     now: datetime | None = None,
+    home_country: str | None = None,
 ) -> str:
     """The open cases as of ``now`` (default: now), most severe first, at most ``limit``
-    (None: all), dated in ``time_zone`` (default: the server's)."""
+    (None: all), dated in ``time_zone`` (default: the server's), in the words an institution
+    in ``home_country`` reads (``kvrules.plain.for_home``, as ``check`` says them)."""
     tz = time_zone or zone()
     cases = sorted(store.cases("open"), key=lambda c: (-c.severity.rank, c.opened_at, c.id))
     by_severity = Counter(c.severity for c in cases)
@@ -97,7 +99,10 @@ def markdown_report(
                 lines.append(f"  - risk: {md_text('; '.join(f.risk_labels))}")
             lines.append(f"  - why it matters: {md_text(f.rationale)}")
             lines.append(f"  - source: {md_text(f.citation.cite)}")
-            lines += [f"  - evidence: {md_text(sentence)}" for sentence in stored.in_words(subject)]
+            lines += [
+                f"  - evidence: {md_text(sentence)}"
+                for sentence in stored.in_words(subject, home_country)
+            ]
             lines += [
                 f"  - since it was found: {md_text(lapse)}" for lapse in stored.lapse_in_words()
             ]

@@ -96,6 +96,10 @@ class NotCompared:
     rules: list[str] = field(default_factory=list)  # rulebook/rule with no threshold for one
     # rulebook/rule → its title: plain text names a rule by its title, never by its id
     titles: dict[str, str] = field(default_factory=dict)
+    # awards with an amount and no currency, which no threshold compares (a pre-screen says
+    # so: reviewer, a web form's blank currency gave no word of it), and the rules they missed
+    no_currency: int = 0
+    rules_no_currency: list[str] = field(default_factory=list)
 
     def add(self, event: CollaborationEvent, rules: Iterable[AmountRule]) -> None:
         """Count ``event``'s awards in a currency a rule applying to it has no threshold for."""
@@ -115,11 +119,31 @@ class NotCompared:
         for currency in awards:
             if currency in missed:
                 self.awards[currency] = self.awards.get(currency, 0) + 1
+        blank = [f for f in _awards(event) if f.amount is not None and not f.currency]
+        applying = [rule for rule in rules if kind in rule.kinds]
+        if blank and applying:
+            self.no_currency += len(blank)
+            for rule in applying:
+                if rule.name not in self.rules_no_currency:
+                    self.rules_no_currency.append(rule.name)
+                if rule.title:
+                    self.titles[rule.name] = rule.title
 
     def in_words(self, *, technical: bool = False) -> str:
         """One line: "Not compared: no threshold for GBP (2 awards) or CNY (1 award) in “Large
         award (…) from a foreign funder”; …". The rules are named by their titles (a person
-        reads them); ``technical`` names them by their ids (``--json``, technical views)."""
+        reads them); ``technical`` names them by their ids (``--json``, technical views). Awards
+        without a currency are said after them ("Not compared: 1 award without a currency …")."""
+        blank = ""
+        if self.no_currency:
+            n = self.no_currency
+            blank = (
+                f"Not compared: {n} award{'s' if n != 1 else ''} without a currency in "
+                f"{self._rules_named(technical, self.rules_no_currency)}; give "
+                f"{'each' if n != 1 else 'its'} currency (an ISO 4217 code such as EUR)."
+            )
+        if not self.awards:
+            return blank
         said = [
             f"{currency} ({count} award{'s' if count != 1 else ''})"
             for currency, count in self.awards.items()
@@ -128,12 +152,13 @@ class NotCompared:
         return (
             f"Not compared: no threshold for {listed} in {self._rules_named(technical)}; an "
             "institution declares its own per currency in the rulebook's vars (rulebook_vars "
-            "in kvrules.yaml)."
+            "in kvrules.yaml)." + (f" {blank}" if blank else "")
         )
 
-    def _rules_named(self, technical: bool) -> str:
+    def _rules_named(self, technical: bool, rules: list[str] | None = None) -> str:
+        names = self.rules if rules is None else rules
         if technical:
-            return ", ".join(self.rules)
+            return ", ".join(names)
         return ", ".join(
-            f"“{self.titles[name]}”" if name in self.titles else name for name in self.rules
+            f"“{self.titles[name]}”" if name in self.titles else name for name in names
         )

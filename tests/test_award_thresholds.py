@@ -83,7 +83,9 @@ def test_an_institution_adds_thresholds_in_its_own_currencies(tmp_path: Path) ->
     assert (
         "Not compared: no threshold for GBP (1 award), CHF (1 award) or CNY (1 award) in "
         "“Sizeable award (>= EUR 250,000 or USD 275,000) from a funder in a country with risk signals”, "
-        "“Large award (>= EUR 1,000,000 or USD 1,100,000) from a foreign funder”;"
+        # the title names the thresholds in effect (reviewer: it named EUR and USD alone)
+        "“Large award (>= EUR 1,000,000, USD 1,100,000, GBP 860,000 or CHF 940,000) from a "
+        "foreign funder”;"
     ) in said, said
 
 

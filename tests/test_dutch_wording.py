@@ -31,10 +31,12 @@ def test_a_canadian_or_us_institution_reads_no_dutch_wording(tmp_path: Path, hom
     said = _check(tmp_path, home)
     assert said.startswith(
         "RED — Red: sensitive research with a partner that carries both a country signal and "
-        "a partner signal (the triage of research content, the partner's country and the "
-        "partner)"
+        "a partner signal (goes to the committee)"
+    )  # outside the Netherlands the generic triage: a finding for the committee is red
+    # Dutch only where a source says whose guidance it is (tests/test_policy_of_another_jurisdiction.py)
+    assert "Dutch" not in said.replace(
+        "Dutch government guidance, applied here as good practice", ""
     )
-    assert "Dutch" not in said
     assert "the Leidraad triage" not in said
     assert "sensitive technology cluster 'hypersonic propulsion'" in said
     assert "Named in a government's threat assessment of state actors (assessment)" in said

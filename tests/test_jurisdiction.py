@@ -62,8 +62,10 @@ def test_eu_export_control_does_not_run_outside_the_eu(home: str):
     applied, left_out = _applied(home)
     assert applied == SHIPPED - {"eu-dual-use"}
     assert left_out == [
-        f"eu-dual-use: not applied, jurisdiction EU does not cover home country {home}; "
+        f"{what}: not applied, jurisdiction EU does not cover home country {home}; "
         "add it to `apply_outside_jurisdiction` in the configuration to apply it anyway"
+        # EU sanctions law, one rule of a rulebook that runs everywhere
+        for what in ("eu-dual-use", "funding-dependency/funder-in-sanctioned-country")
     ]
 
 
@@ -73,7 +75,8 @@ def test_every_shipped_rulebook_runs_for_an_eu_member_or_without_a_home_country(
 
 
 def test_a_rulebook_can_be_applied_outside_its_jurisdiction():
-    assert _applied("US", ("eu-dual-use",)) == (SHIPPED, [])
+    anyway = ("eu-dual-use", "funding-dependency/funder-in-sanctioned-country")
+    assert _applied("US", anyway) == (SHIPPED, [])
 
 
 def _config(tmp_path: Path, home: str, *extra: str) -> Path:
@@ -108,9 +111,34 @@ def test_a_dutch_university_still_gets_the_eu_export_finding_for_mit(tmp_path: P
     assert "annex-i-partner-outside-eu" in _rules(_config(tmp_path, "NL"), *MIT)
 
 
-def test_applied_anyway_a_us_university_gets_it_too(tmp_path: Path):
+def test_applied_anyway_a_us_university_is_asked_about_partners_outside_the_us(tmp_path: Path):
+    """The reviewer's defect: with `apply_outside_jurisdiction: [eu-dual-use]` a US site was
+    asked about MIT ("outside the EU (US)") and the rule was the EU's test, not the site's.
+    Now a partner counts when it is outside the home country: MIT not, Beihang and TU Delft
+    (inside the EU, abroad for a US institution) yes, and config check says what it applies."""
     config = _config(tmp_path, "US", "apply_outside_jurisdiction: [eu-dual-use]")
-    assert "annex-i-partner-outside-eu" in _rules(config, *MIT)
+    assert "annex-i-partner-outside-eu" not in _rules(config, *MIT)
+    uav = ("--topic", "UAV inertial navigation")
+    for partner in ("Beihang University (CN)", "TU Delft (NL)"):
+        assert "annex-i-partner-outside-eu" in _rules(config, "--partner", partner, *uav)
+    checked = " ".join(
+        CliRunner().invoke(cli, ["config", "check", "--config", str(config)]).output.split()
+    )
+    assert "eu-dual-use: applied outside its jurisdiction EU" in checked
+    assert "`foreign` means outside US" in checked
+
+
+def test_applied_anyway_a_visitor_from_a_domestic_institution_is_not_flagged(tmp_path: Path):
+    config = _config(tmp_path, "CA", "apply_outside_jurisdiction: [eu-dual-use]")
+    visit = (
+        "--visitor-institution",
+        "University of Toronto (CA)",
+        "--topic",
+        "UAV inertial navigation",
+    )
+    assert "annex-i-visitor-from-outside-eu" not in _rules(config, *visit)
+    abroad = ("--visitor-institution", "ETH Zurich (CH)", "--topic", "UAV inertial navigation")
+    assert "annex-i-visitor-from-outside-eu" in _rules(config, *abroad)
 
 
 def test_config_check_and_validate_say_which_rulebook_is_not_applied_and_why(tmp_path: Path):

@@ -15,8 +15,8 @@ import pytest
 from tests.scan_helpers import file_export_config, json_report, scanned
 from tests.test_award_thresholds import AWARDS, SHIPPED
 
-NOW = '"2026.7"'
-BEFORE = '"2026.6"'
+NOW = '"2026.8"'
+BEFORE = '"2026.7"'
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def test_the_re_screen_says_the_awards_it_did_not_compare(tmp_path: Path) -> Non
     report = json_report(scanned(config, "--json"))
     assert report["events"] == 0 and report["rescreened"] == len(AWARDS)  # nothing read again
     assert report["awards_not_compared"] == {"GBP": 1, "CHF": 1, "CNY": 1}
-    bumped = rulebook.read_text().replace(f"version: {NOW}", 'version: "2026.8"')
+    bumped = rulebook.read_text().replace(f"version: {NOW}", 'version: "2026.9"')
     rulebook.write_text(bumped)
     said = " ".join(scanned(config).stdout.split())
     assert "Not compared: no threshold for " in said, said

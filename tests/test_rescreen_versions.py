@@ -28,7 +28,7 @@ def test_the_re_screen_names_the_rulebooks_whose_version_changed(tmp_path: Path)
     report = json_report(scanned(config, "--json"))
     assert report["rulebooks_changed"] == [f"funding-dependency {BEFORE[1:-1]} → {NOW[1:-1]}"]
     line = watch_summary(ScanReport(**{**_fields(report)}))
-    assert f", re-screened {len(AWARDS)}: funding-dependency 2026.6 → 2026.7, " in line
+    assert f", re-screened {len(AWARDS)}: funding-dependency 2026.7 → 2026.8, " in line
 
 
 def test_after_an_upgrade_from_a_release_that_kept_no_versions_the_findings_tell(
@@ -42,7 +42,7 @@ def test_after_an_upgrade_from_a_release_that_kept_no_versions_the_findings_tell
     conn.close()
     upgrade_rulebook(rulebook)
     report = json_report(scanned(config, "--json"))
-    assert report["rulebooks_changed"] == ["funding-dependency 2026.6 → 2026.7"], report
+    assert report["rulebooks_changed"] == ["funding-dependency 2026.7 → 2026.8"], report
 
 
 def _fields(report: dict) -> dict:

@@ -20,7 +20,7 @@ import yaml
 from kvrules.config import AlertsConfig, ChannelConfig, Config, SourceConfig, WritebackConfig
 from kvrules.plain import count_of
 
-ROUTES = ("committee", "adviser", "export-control")
+ROUTES = ("committee", "adviser", "export-control", "grant-office")
 # The committee reads one digest per scan (and a message at once for a critical case); the
 # adviser and the export-control officer get their cases as they come.
 COMMITTEE_DIGEST = "committee-digest"
@@ -247,6 +247,7 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
                 title="kvrules demo: open cases",
                 links=record_links(config),
                 time_zone=zone(config.time_zone),
+                home_country=config.home_country,
             )
             scanner.evaluator.close()
             scanner.adapter.close()

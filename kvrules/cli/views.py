@@ -41,14 +41,17 @@ from kvrules.timezone import local_time
 from kvrules.unscreened import not_screened_on_country, visit_facts
 
 
-def _site(config_path: Path | None, db: Path | None) -> tuple[Path, RecordLinks, tzinfo]:
-    """The state database, the sources' links to the RIS and the institution's time zone
-    (``time_zone``; unset, the server's), from one resolution."""
+def _site(
+    config_path: Path | None, db: Path | None
+) -> tuple[Path, RecordLinks, tzinfo, str | None]:
+    """The state database, the sources' links to the RIS, the institution's time zone
+    (``time_zone``; unset, the server's) and its home country (the words evidence is said in,
+    as ``check`` says it), from one resolution."""
     from kvrules.settings import record_links
     from kvrules.timezone import zone
 
     config = config_from(config_path, db)
-    return config.database, record_links(config), zone(config.time_zone)
+    return config.database, record_links(config), zone(config.time_zone), config.home_country
 
 
 def _record_text(label: RecordLabel) -> str:
@@ -83,7 +86,7 @@ def findings(
     floor = Severity(severity).rank if severity else 0
     rows = []
     labels: dict[int, RecordLabel] = {}
-    db, links, _ = _site(config_path, db)
+    db, links, _, home = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         gone = store.cases_source_gone()
         for case in store.cases(None if status == "all" else status):
@@ -110,7 +113,7 @@ def findings(
                         "title": f.rule_title,
                         "risks": f.risks,
                         "first_seen": stored.first_seen.isoformat(),
-                        "evidence": stored.in_words(subject),
+                        "evidence": stored.in_words(subject, home),
                         "since_found": stored.lapse_in_words(),
                         "evidence_technical": [str(e) for e in f.evidence],
                     }
@@ -151,7 +154,7 @@ def show(
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
-    db, links, tz = _site(config_path, db)
+    db, links, tz, home = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         if kind == "finding":
             stored = next(
@@ -204,7 +207,7 @@ def show(
             {
                 "id": s.id,
                 **s.finding.to_dict(),
-                "evidence_in_words": s.in_words(subject),
+                "evidence_in_words": s.in_words(subject, home),
                 "since_found": s.lapse_in_words(),
                 "changes": [
                     {**change, "in_words": words}
@@ -268,7 +271,7 @@ def show(
         console.print(
             f"\n[bold]{shown(f.rule_title)}[/] ({styled(f.severity)}) — {rule}finding {s.id}"
         )
-        evidence = s.technically(subject) if technical else s.in_words(subject)
+        evidence = s.technically(subject) if technical else s.in_words(subject, home)
         lines = [f"evidence: {e}" for e in evidence]
         lines += [f"since it was found: {lapse}" for lapse in s.lapse_in_words()]
         lines += [f"changed: {change}" for change in s.changes_in_words()]

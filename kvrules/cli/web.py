@@ -406,6 +406,7 @@ def report(
                 links=record_links(config),
                 time_zone=zone(config.time_zone),
                 limit=None if all_cases else MARKDOWN_CASES,
+                home_country=home_country or config.home_country,
             )
         click.echo(
             f"report: {out} (Markdown: the open cases and their findings; the portfolio "

@@ -167,10 +167,11 @@ class Enricher:
                         if area in subject.sensitive_areas
                     } | {h.area: h.words for h in hits}
         set_apart = set_apart_unidentified(event, self.screen)
-        # After the set-apart: a "funder" that names a person has no country to be foreign by.
+        # After the set-apart: a "funder" that names a person, or an affiliation not identified
+        # as an organisation, has no country to be foreign by.
         if self.home_country is not None:
             domestic = domestic_countries(self.home_country)
-            for funder in funders(event):
-                if funder.foreign is None and funder.country is not None:
-                    funder.foreign = funder.country not in domestic
+            for org in organisations(event):
+                if org.foreign is None and org.country is not None:
+                    org.foreign = org.country not in domestic
         return set_apart

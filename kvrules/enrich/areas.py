@@ -233,6 +233,13 @@ def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
     if not isinstance(source, dict) or not str(source.get("cite", "")).strip():
         raise AreaDataError(f"{path}: 'source' needs a 'cite' (taxonomies must be cited)")
     cite = " ".join(str(source["cite"]).split())
+    # how sentences name the taxonomy ("UK NSIA 'synthetic biology'"): its `name`, else its
+    # `title` (reviewer: an institution's own taxonomy was said by its id, "uk-nsia")
+    named = data.get("name") or data.get("title")
+    if isinstance(named, str) and named.strip():
+        from kvrules.plain import name_area_scheme
+
+        name_area_scheme(taxonomy, " ".join(named.split()))
     raw_areas = data.get("areas")
     if not isinstance(raw_areas, list) or not raw_areas:
         raise AreaDataError(f"{path}: 'areas' must be a non-empty list")
@@ -405,6 +412,21 @@ def _read_taxonomy(path: Path) -> list[_Area]:
             return parse_taxonomy(yaml.safe_load(fh), str(path))
     except (OSError, yaml.YAMLError) as exc:
         raise AreaDataError(f"{path}: cannot read the taxonomy: {exc}") from None
+
+
+def name_own_taxonomies(paths: Iterable[str | Path]) -> None:
+    """Name an institution's own taxonomies for sentences (``parse_taxonomy`` does as it reads
+    them), where no classifier is built: `show`, `report` and the case pages read stored
+    findings. A file that cannot be read is the classifier's to report: skipped here."""
+    try:
+        files = _yaml_files(paths)
+    except AreaDataError:
+        return
+    for path in files:
+        try:
+            _read_taxonomy(path)
+        except AreaDataError:
+            continue
 
 
 def _yaml_files(paths: Iterable[str | Path]) -> list[Path]:

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from kvrules.errors import KvrulesError
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, EU_EXPORT_SIGNALS, covers, dutch_wording
 from kvrules.model import is_country_code
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "country_profiles.yaml"
@@ -91,6 +91,8 @@ class CountryProfiles:
         version 2026.1, reviewed 2026-08-22 (US foreign country of concern (designation);
         …)": every signal some country carries, and whether a law or an assessment."""
         used = [s for s in self.signals.values() if self.countries_with(s.id)]
+        if home_country and not covers("EU", home_country):
+            used = [s for s in used if s.id not in EU_EXPORT_SIGNALS]
         kinds = "; ".join(f"{_label(s, home_country)} ({s.kind})" for s in used)
         return self.named() + (f" ({kinds})" if kinds else "")
 

@@ -136,6 +136,7 @@ class Citation:
     id: str
     cite: str
     url: str | None = None
+    whose: str | None = None  # said before ``cite`` outside the rulebook's jurisdiction
 
 
 # The fields whose values name something outside the rulebook, and what they name: a list id
@@ -173,6 +174,12 @@ class Rule:
     attributes: tuple[str, ...] = field(default=(), compare=False)
     # alert targets besides ``alert`` (a rulebook's ``alert: [committee, export-control]``)
     also_alert: tuple[str, ...] = ()
+    # where its legal basis binds, when narrower than its rulebook's reach (EU sanctions law
+    # in a rulebook that runs everywhere): ``kvrules.jurisdiction.for_home`` leaves it out
+    jurisdiction: str | None = None
+    rationale_abroad: str | None = None  # read outside the rulebook's jurisdiction
+    # the condition outside the rulebook's jurisdiction (``when_abroad``), checked as ``when``
+    condition_abroad: Cond | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

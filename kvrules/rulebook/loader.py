@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -255,6 +256,40 @@ def _kind(value: Any) -> str:
     return "number" if isinstance(value, int | float) else type(value).__name__
 
 
+_TITLE_VAR = re.compile(r"\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _title_with_vars(title: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """A title naming ``{vars.NAME}`` with the value in effect: a threshold by currency as
+    "EUR 250,000 or USD 275,000" (with an institution's ``add: {CAD: 375000}``, "EUR 250,000,
+    USD 275,000 or CAD 375,000"), so that it says what the rule compares (reviewer: a Canadian
+    site's title named EUR and USD while the rule compared CAD). Also the unknown names."""
+    unknown: list[str] = []
+
+    def said(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in values:
+            unknown.append(name)
+            return m.group(0)
+        value = values[name]
+        if isinstance(value, Mapping):
+            amounts = [f"{cur} {_amount(v)}" for cur, v in value.items()]
+            return " or ".join(
+                [", ".join(amounts[:-1]), amounts[-1]] if len(amounts) > 1 else amounts
+            )
+        return _amount(value)
+
+    return _TITLE_VAR.sub(said, title), unknown
+
+
+def _amount(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return (
+        f"{value:,}" if isinstance(value, float) and not value.is_integer() else f"{int(value):,}"
+    )
+
+
 def load_text(
     raw: bytes | str,
     path: str = "<rulebook>",
@@ -458,7 +493,7 @@ def _build(
     spec = parts.top.spec
     vars_known = parts.top.ok("vars")
     check.vars = spec.vars if vars_known else {}
-    sources = {s.spec.id: ir.Citation(s.spec.id, s.spec.cite, s.spec.url)
+    sources = {s.spec.id: ir.Citation(s.spec.id, s.spec.cite, s.spec.url, s.spec.whose)
                for s in parts.sources if s and s.ok("id", "cite", "url")}  # fmt: skip
     # A cite is called unknown only when every source's id could be read.
     source_ids = {s.spec.id for s in parts.sources if s and s.ok("id")}
@@ -495,6 +530,12 @@ def _build(
         if valid is None:
             continue  # not a mapping: the schema said so
         r, where = valid.spec, ("rules", i)
+        if (
+            valid.ok("jurisdiction")
+            and getattr(r, "jurisdiction", None)
+            and (problem := jurisdiction_problem(r.jurisdiction))
+        ):
+            check.error((*where, "jurisdiction"), problem)
         if valid.ok("id"):
             if r.id in seen:
                 check.error((*where, "id"), f"duplicate rule id '{r.id}'")
@@ -528,14 +569,24 @@ def _build(
         check.references = []
         try:
             cond = check.condition(r.when, (*where, "when"), Scope(access=access))
+            abroad = (
+                None
+                if r.when_abroad is None
+                else check.condition(r.when_abroad, (*where, "when_abroad"), Scope(access=access))
+            )
         except _Failed:
             continue
         if valid.bad:
             continue  # the schema failed: no rule is built, only checked
         line, col = check.src.at((*where, "id"))
+        title = r.title
+        if vars_known and _TITLE_VAR.search(title):
+            title, unknown = _title_with_vars(title, check.vars)
+            for name in unknown:
+                check.error((*where, "title"), f"the title names vars.{name}, which is not defined")
         rule = ir.Rule(
             r.id,
-            r.title,
+            title,
             tuple(on),
             cond,
             r.severity,
@@ -549,10 +600,15 @@ def _build(
             tuple(dict.fromkeys(check.references)),
             tuple(sorted(access.read)),
             r.targets()[1],
+            r.jurisdiction,
+            r.rationale_abroad,
+            abroad,
         )
         try:
             if check_rule is not None:
                 check_rule(shell, rule)
+                if abroad is not None:  # the engine must take it as it takes `when`
+                    check_rule(shell, replace(rule, condition=abroad))
         except ir.RuleRejected as e:
             if e.pos and e.pos is not rule.pos:
                 scalar = check.src.scalar((*where, "when"))

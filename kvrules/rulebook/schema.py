@@ -55,6 +55,12 @@ class SourceSpec(_Spec):
     id: str = Field(pattern=SLUG)
     cite: str = Field(min_length=1, description="full citation a committee member can look up")
     url: str | None = None
+    whose: str | None = Field(
+        default=None,
+        description="whose policy or law it is, said before the citation to an institution "
+        "outside the rulebook's jurisdiction (e.g. 'Dutch government guidance, applied here as "
+        "good practice')",
+    )
 
 
 class RuleSpec(_Spec):
@@ -83,6 +89,23 @@ class RuleSpec(_Spec):
         "requires it; needed to read a person attribute (config readable_attributes)",
     )
     enabled: bool = True
+    jurisdiction: str | None = Field(
+        default=None,
+        description="where the rule's legal basis binds (EU or an ISO country code), when "
+        "narrower than the rulebook's applies_to: the rule runs only for an institution it "
+        "covers, unless apply_outside_jurisdiction names the rulebook",
+    )
+    when_abroad: Any = Field(
+        default=None,
+        description="the condition where the rulebook runs outside its jurisdiction "
+        "(apply_outside_jurisdiction): the same question asked from the institution's own "
+        "jurisdiction (a partner abroad is `foreign`, not outside the EU)",
+    )
+    rationale_abroad: str | None = Field(
+        default=None,
+        description="the rationale an institution outside the rulebook's jurisdiction reads, "
+        "without the policy names of a jurisdiction that is not its own",
+    )
 
     @field_validator("alert")
     @classmethod

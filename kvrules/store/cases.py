@@ -12,6 +12,7 @@ from typing import Any
 from kvrules.findings import Finding
 from kvrules.plain import (
     entries_behind,
+    for_home,
     lapse_in_words,
     listed_organisation,
     lists_dropped,
@@ -59,10 +60,14 @@ class StoredFinding:
         """Each change since it was found, in a sentence (when, which scan, what)."""
         return [change_in_words(change) for change in self.changes]
 
-    def in_words(self, record: Mapping[str, Any] | None) -> list[str]:
+    def in_words(
+        self, record: Mapping[str, Any] | None, home_country: str | None = None
+    ) -> list[str]:
         """The evidence in words, naming the list entries as they were found (``record``: the
-        record as remembered now); what later editions no longer list is ``lapse_in_words``."""
-        return said(self.finding.evidence, record, self.listed)
+        record as remembered now), as an institution in ``home_country`` reads it (``for_home``:
+        the same words ``check`` uses); what later editions no longer list is
+        ``lapse_in_words``."""
+        return [for_home(s, home_country) for s in said(self.finding.evidence, record, self.listed)]
 
     def lapse_in_words(self) -> list[str]:
         """What later editions no longer list of what it rests on, in words (or nothing)."""

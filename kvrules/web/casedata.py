@@ -13,6 +13,7 @@ from kvrules.enrich.organisations import names_a_person
 from kvrules.plain import (
     PERSON_NAMED,
     country_not_screened,
+    for_home,
     in_words,
     not_identified_in,
     read_as_person,
@@ -212,14 +213,18 @@ class EvidenceView:
 
 
 def evidence_views(
-    subject: dict[str, Any] | None, evidence: list, listed: list[dict[str, Any]] | None = None
+    subject: dict[str, Any] | None,
+    evidence: list,
+    listed: list[dict[str, Any]] | None = None,
+    home_country: str | None = None,
 ) -> list[EvidenceView]:
     """One view per thing said (``kvrules.plain.said``); evidence that says nothing more is
     folded into the technical detail of the view about the same element (or the same words).
     ``listed``: the list entries a stored finding rests on, as found (shown instead of the
     record's screening today)."""
     views: list[EvidenceView] = []
-    said_once = set(said(evidence, subject, listed))
+    # in the words of an institution in ``home_country``, as `check` and `show` say them
+    said_once = {for_home(s, home_country) for s in said(evidence, subject, listed)}
     by_sentence: dict[str, EvidenceView] = {}
     folded: list[EvidenceView] = []
     for i, e in enumerate(evidence):
@@ -230,7 +235,7 @@ def evidence_views(
             e.test,
             e.actual,
             org,
-            sentence=in_words(e, subject, entries),
+            sentence=for_home(in_words(e, subject, entries), home_country),
             provenance=signal_technical(e, subject),
         )
         if entries is not None and org:

@@ -219,7 +219,15 @@ def _case_view(
             return error_page(request, 404, f"There is no case {case_id}.")
         subject = store.subject(case.source_system, case.record_id)
         findings = [
-            (stored, evidence_views(subject, stored.finding.evidence, stored.listed))
+            (
+                stored,
+                evidence_views(
+                    subject,
+                    stored.finding.evidence,
+                    stored.listed,
+                    request.app.state.settings.home_country,
+                ),
+            )
             for stored in store.case_findings(case_id)
         ]
         orgs = organisations_of(subject or {})

@@ -49,6 +49,7 @@ def tables(
     case_ids: list[int],
     links: RecordLinks | None = None,
     today: date | None = None,
+    home_country: str | None = None,
 ) -> dict[str, Table]:
     """The four tables for these cases (in this order); a case named as on its page (lead,
     partners, the link to the record in the RIS). ``today``: the institution's date, for
@@ -104,7 +105,7 @@ def tables(
         )  # fmt: skip
         for stored in store.case_findings(c.id):
             f = stored.finding
-            in_words = "; ".join(stored.in_words(row.subject))
+            in_words = "; ".join(stored.in_words(row.subject, home_country))
             # with the list entries and the country profiles behind each test, as `show
             # --technical` gives them
             technical = "; ".join(line.strip() for line in stored.technically(row.subject))
@@ -228,7 +229,8 @@ def _audit_export(store: Store, request: Request, what: str, filters: Filters, c
 def _exported(request: Request, what: str) -> dict[str, Table]:
     with open_store(request) as store:
         ids, filters = _selected(request, store)
-        found = tables(store, ids, request.app.state.settings.links, _today(request))
+        settings = request.app.state.settings
+        found = tables(store, ids, settings.links, _today(request), settings.home_country)
         _audit_export(store, request, what, filters, len(ids))
     return found
 

@@ -310,6 +310,8 @@ def _form_page(
             "funder_rows": _shown_rows(form, "funder", FUNDER_ROWS),
             "prescreens": mine,
             "configured": settings(request).screener is not None,
+            # the currency field's example: the home currency (reviewer: "EUR" on a US site)
+            "currency_example": _currency_example(settings(request).home_country),
         },
         status_code=400 if error or errors else 200,
     )
@@ -388,11 +390,21 @@ async def prescreen_submit(request: Request) -> Response:
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
 
 
-def _explained(prescreen: Prescreen) -> list[tuple[Finding, list]]:
+def _currency_example(home_country: str | None) -> str:
+    """The home country's currency, or EUR where none is set (the shipped rulebooks' own)."""
+    from kvrules.enrich.funding import home_currency
+
+    return (home_currency(home_country) if home_country else None) or "EUR"
+
+
+def _explained(prescreen: Prescreen, home_country: str | None = None) -> list[tuple[Finding, list]]:
     """Each finding with its evidence resolved to the organisation and the list entries."""
     events = {e["id"]: e for e in prescreen.events}
     findings = [Finding.from_dict(f) for f in prescreen.result["findings"]]
-    return [(f, evidence_views(events.get(f.event_id), f.evidence)) for f in findings]
+    return [
+        (f, evidence_views(events.get(f.event_id), f.evidence, home_country=home_country))
+        for f in findings
+    ]
 
 
 @guard("prescreen")
@@ -407,7 +419,7 @@ async def prescreen_page(request: Request) -> Response:
         {
             "p": prescreen,
             "r": prescreen.result,
-            "findings": _explained(prescreen),
+            "findings": _explained(prescreen, settings(request).home_country),
             "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
         },
     )
