@@ -724,9 +724,12 @@ class Scanner:
         after = FundingShares.from_subjects(
             self.store.subjects("project"), self.home_country, self.rates
         )
+        # Kept even when the shares are the same: what it could not compare is counted on the
+        # records stored now (a first scan with every amount in another currency has no share
+        # at all, and said nothing of the amounts it left out).
+        self.enricher.funding = after
         if after.digest() == before.digest():
             return
-        self.enricher.funding = after
         with self.store.transaction():
             report.reevaluated_for_shares += self._apply_shares(before.changed_units(after), report)
             self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")
