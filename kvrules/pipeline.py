@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import itertools
 import json
 import time
 from collections import Counter
@@ -40,12 +41,14 @@ from kvrules.reader import ReaderProcess, ReaderUnavailable
 from kvrules.records import PRESCREEN_SYSTEM, RecordLinks
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, RetryPolicy, Store
+from kvrules.store.scanmarks import AWARDS_COUNTED, SEEN, TAGS_QUEUED
 from kvrules.store.subjects import event_body
 from kvrules.store.writeback import WriteBack
 from kvrules.thresholds import NotCompared, amount_rules, note_for
 from kvrules.triage import one_colour
 
 Progress = Callable[[FetchedRecord], None]
+_REPORTS = itertools.count(1)  # each report's serial: the store's marks of its scan
 Reader = Literal["thread", "process", "auto"]
 
 
@@ -127,9 +130,11 @@ class ScanReport:
     rules_without_threshold: list[str] = field(default_factory=list)
     # those rules' titles (rulebook/rule → title): the plain sentence names rules by title
     rule_titles: dict[str, str] = field(default_factory=dict)
-    # (system, record id, kind) of the events counted in awards_not_compared: a record both
-    # re-screened and read again in one scan counts once
-    _awards_counted: set[tuple[str, str, str]] = field(default_factory=set, repr=False)
+    # What the scan remembers of each record until its end (the records read, those with
+    # tags queued, the events whose awards were counted, so that a record both re-screened
+    # and read again in one scan counts once) is marked in the store under this serial
+    # (kvrules.store.scanmarks): held here as sets, it grew with the portfolio.
+    _serial: int = field(default_factory=lambda: next(_REPORTS), repr=False, compare=False)
 
     @property
     def reopened_by_findings(self) -> int:
@@ -344,8 +349,6 @@ class Scanner:
         self._full_at = f"{source}#full-read-at"  # when the last full read finished
         self._replacing_state = False  # until the first resume point of a read from no cursor
         self._evaluate_unchanged = False  # scan(evaluate_all=True)
-        # Records this scan read and queued tags for (their dry-run plan is made again).
-        self._read_now: set[str] = set()
         store.register_source(self._full_at)
         # A full read the budget stopped: the next scan resumes it instead of restarting it,
         # or a full read longer than the budget would never finish.
@@ -392,6 +395,7 @@ class Scanner:
             country_profiles=_profiles_in_words(self.enricher),
         )
         report.scan = f"scan of {self.source} at {self.store.clock():%Y-%m-%d %H:%M:%S} UTC"
+        self.store.forget_scan_marks()  # an earlier scan's, if it stopped before its end
         if self.enricher is not None:  # what a partner on no list was not found in, for people
             self.store.remember_screening(report.screened_against, report.list_titles)
         # Decided cases whose review (renewal) date has come are reopened for the committee.
@@ -422,16 +426,14 @@ class Scanner:
         # at its first resume point (rows of records since gone would stay for ever).
         self._replacing_state = cursor is None
         self._evaluate_unchanged = evaluate_all
-        self._read_now = set()
-        self._seen_now: set[str] = set()  # every record id this read yielded
         completed = True
         # The source is read ahead (next page fetched while this one is processed).
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
             for record in records:
-                if record.events or record.error:
-                    report.records += 1
-                    self._seen_now.add(record.record_id)
                 batches.begin()
+                if record.events or record.error:
+                    report.records += 1  # and marked seen: a complete read notes the others gone
+                    self.store.scan_mark(report._serial, SEEN, self.source, record.record_id)
                 self._process(record, report)
                 batches.done(resume_point=record.cursor is not None)
                 if progress:
@@ -486,15 +488,16 @@ class Scanner:
         source (an API without a changes feed, like Converis', says so only by their absence).
         Each is noted, its pending write-back dropped and its case given a history line
         (``Store.record_gone``). More than half of them unseen is no deletion to act on."""
-        gone = [r for r in self.store.observed_records(self.source) if r not in self._seen_now]
+        serial = report._serial
+        gone = self.store.observed_unmarked_count(self.source, serial, SEEN)
         if not gone:
             return
-        if len(gone) * 2 > len(gone) + len(self._seen_now):
-            report.gone_not_marked = len(gone)
+        if gone * 2 > gone + self.store.scan_marks(serial, SEEN):
+            report.gone_not_marked = gone
             return
         read_at = self.store.clock().isoformat()
         system = getattr(self.adapter, "name", self.source)
-        for record_id in gone:
+        for record_id in self.store.observed_unmarked(self.source, serial, SEEN):
             report.gone_from_source += 1
             report.gone_with_case += self.store.record_gone(self.source, system, record_id, read_at)
 
@@ -559,8 +562,8 @@ class Scanner:
             # What the adapter noted of the record while reading it (say, its tags as read)
             # serves only a write-back: kept for every record, it grew with the source.
             self.adapter.forget_notes(record.record_id)
-        else:
-            self._read_now.add(record.record_id)
+        else:  # its dry-run plan is made again (_write_back)
+            store.scan_mark(report._serial, TAGS_QUEUED, self.source, record.record_id)
 
     def _resume_point(self, record: FetchedRecord) -> None:
         """The cursor a record carries, with the adapter's state rows that came with it: in one
@@ -608,10 +611,10 @@ class Scanner:
         """Count the event's awards that no threshold compared (kvrules.thresholds), once
         per record and kind whichever way the scan evaluated it (read, or re-screened)."""
         kind = FIRST_READ.get(event.kind, event.kind).value  # read updated, stored created
-        key = (event.source.system, event.source.record_id, kind)
-        if not self._amount_rules or key in report._awards_counted:
+        if not self._amount_rules or not self.store.scan_mark(
+            report._serial, AWARDS_COUNTED, event.source.system, event.source.record_id, kind
+        ):
             return
-        report._awards_counted.add(key)
         missed = NotCompared(
             report.awards_not_compared, report.rules_without_threshold, report.rule_titles
         )
@@ -837,7 +840,13 @@ class Scanner:
             return
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):
-            if not self.apply and row.planned_earlier and row.record_id not in self._read_now:
+            if (
+                not self.apply
+                and row.planned_earlier
+                and not self.store.scan_marked(
+                    report._serial, TAGS_QUEUED, self.source, row.record_id
+                )
+            ):
                 # The same wish, planned by an earlier dry run, for a record this scan did not
                 # read (unchanged at the source): planning it again would read the record and
                 # audit the same plan. A record read now is planned again: its value may have

@@ -29,6 +29,7 @@ from kvrules.store import closing as _closing
 from kvrules.store import outbox as _outbox
 from kvrules.store import quarantine as _quarantine
 from kvrules.store import retention as _retention
+from kvrules.store import scanmarks as _scanmarks
 from kvrules.store import sources as _sources
 from kvrules.store import subjects as _subjects
 from kvrules.store import writeback as _writeback
@@ -320,6 +321,37 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def observed_records(self, source: str) -> list[str]:
         """Every record id of ``source`` a scan has observed (``observe_record``)."""
         return _sources.observed(self._db.conn, source)
+
+    # -- what the scan under way has met (kvrules.store.scanmarks) ---------------------------
+
+    def forget_scan_marks(self) -> None:
+        """Drop every scan's marks (a scan begins: its report's marks start empty)."""
+        _scanmarks.forget(self._db.conn)
+
+    def scan_mark(
+        self, report: int, what: str, system: str, record_id: str, kind: str = ""
+    ) -> bool:
+        """Mark a record for the scan of ``report``; True if it was not marked yet. Inside
+        a transaction, the mark lands or goes with it."""
+        return _scanmarks.mark(self._db.conn, report, what, system, record_id, kind)
+
+    def scan_marked(
+        self, report: int, what: str, system: str, record_id: str, kind: str = ""
+    ) -> bool:
+        return _scanmarks.is_marked(self._db.conn, report, what, system, record_id, kind)
+
+    def scan_marks(self, report: int, what: str) -> int:
+        """How many records the scan of ``report`` marked ``what``."""
+        return _scanmarks.count(self._db.conn, report, what)
+
+    def observed_unmarked_count(self, source: str, report: int, what: str) -> int:
+        """How many observed records of ``source`` (``observe_record``) the scan of
+        ``report`` did not mark ``what``."""
+        return _scanmarks.observed_unmarked_count(self._db.conn, source, report, what)
+
+    def observed_unmarked(self, source: str, report: int, what: str) -> Iterator[str]:
+        """Their ids, in key order, streamed (``record_gone`` may be called between them)."""
+        return _scanmarks.observed_unmarked(self._db.conn, source, report, what)
 
     def record_gone(self, source: str, source_system: str, record_id: str, read_at: str) -> bool:
         """A complete read of ``source`` (finished at ``read_at``) no longer saw the record:
