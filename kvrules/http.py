@@ -720,18 +720,18 @@ def send(
     passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
     ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot be reached
     is then said in words (``kvrules.alerting.unreachable``), else by the error's class.
-    When no answer came (unreachable, or the deadline passed) the raised error carries
-    ``no_answer``: the operating system's error beneath (``kvrules.alerting.is_transient``
-    reads it), or None.
+    The raised error carries ``not_reached``: the operating system's error when the request
+    never reached the other end (the connection refused, or timed out while connecting), which
+    ``kvrules.alerting.is_transient`` reads as an outage; else None — a request that was sent
+    and then timed out or broke off may have been acted on, so it is no outage to retry for as
+    long as it lasts.
     """
     try:
         return fetch(
             session, method, url, timeout=timeout, deadline=deadline, max_body=max_body, **kw
         )
     except TooLate as e:
-        failure = error(method, path, e.status, _late(deadline))
-        failure.no_answer = TimeoutError(_late(deadline))  # type: ignore[attr-defined]
-        raise failure from None
+        raise error(method, path, e.status, _late(deadline)) from None
     except TooLarge as e:
         detail = f"- response body larger than {max_body} bytes (max_response_bytes)"
         raise error(method, path, e.status, detail) from None
@@ -741,7 +741,7 @@ def send(
         failure = error(method, path, None, _failed_in_words(e.cause, server))
         # Kept for callers that tell an outage from a setting to fix (an alert channel holds
         # an alert through an outage); not chained, since requests' message repeats the URL.
-        failure.no_answer = _os_cause(e.cause)  # type: ignore[attr-defined]
+        failure.not_reached = _not_reached(e.cause)  # type: ignore[attr-defined]
         raise failure from None
     except TransferFailed as e:  # keep the message short: no URL, header or secret
         raise error(method, path, e.status, str(e)) from None
@@ -820,6 +820,16 @@ def _failed_in_words(exc: requests.RequestException, server: str | None) -> str:
         if cause is not None and (said := unreachable(cause, server)):
             return said
     return type(exc).__name__
+
+
+def _not_reached(exc: requests.RequestException) -> OSError | None:
+    """The OS error of a request that never reached the server: refused, or a connect timeout
+    (requests' ``ConnectTimeout``); None once a connection was made (a read timeout, a reset
+    while the answer was awaited: the request may have been acted on)."""
+    cause = _os_cause(exc)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return cause if isinstance(cause, OSError) else TimeoutError("connect timeout")
+    return cause if isinstance(cause, ConnectionRefusedError) else None
 
 
 def _os_cause(exc: BaseException) -> OSError | None:

@@ -72,6 +72,9 @@ class ScanReport:
     # which scan this is in a finding's history and the audit log: "scan of SOURCE at TIME"
     scan: str = ""
     alerts_queued: int = 0  # outbox rows (a case and route each)
+    # alert target -> new findings that would alert it but no channel is configured for it:
+    # stored and shown, nobody told (a scan set up by environment variables alone)
+    unalerted: dict[str, int] = field(default_factory=dict)
     alerts_delivered: int = 0  # messages sent (a digest is one, however many alerts it holds)
     alerts_failed: int = 0  # messages tried that failed (retried later or dead-lettered)
     # messages not tried because their channel kept failing in this run (retried later)
@@ -637,6 +640,9 @@ class Scanner:
             if stored.new:
                 report.findings += 1
                 report.by_severity[Severity(finding.severity).value] += 1
+                for target in finding.alert_targets:
+                    if not routes.get(target):
+                        report.unalerted[target] = report.unalerted.get(target, 0) + 1
             report.findings_changed += stored.changed
             report.alerts_queued += len(stored.alert_ids)
             if stored.case_event == "opened":
@@ -727,9 +733,12 @@ class Scanner:
         after = FundingShares.from_subjects(
             self.store.subjects("project"), self.home_country, self.rates
         )
+        # Kept even when the shares are the same: what it could not compare is counted on the
+        # records stored now (a first scan with every amount in another currency has no share
+        # at all, and said nothing of the amounts it left out).
+        self.enricher.funding = after
         if after.digest() == before.digest():
             return
-        self.enricher.funding = after
         with self.store.transaction():
             report.reevaluated_for_shares += self._apply_shares(before.changed_units(after), report)
             self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")

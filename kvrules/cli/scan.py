@@ -137,6 +137,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         table.add_row(label, str(value))
     Console().print(table)
     _say_writeback_failures(report.writeback_failures)
+    if report.unalerted:
+        click.echo(unalerted_in_words(report.unalerted), err=True)
     if report.writeback_refused:
         click.echo(
             f"tags not written (kept queued): {terminal_text(report.writeback_refused)}", err=True
@@ -275,6 +277,18 @@ def _some(unidentified: dict[str, str | None]) -> str:
 
 def _named(name: str, country: str | None) -> str:
     return f"{name} ({country})" if country else name
+
+
+def unalerted_in_words(unalerted: dict[str, int]) -> str:
+    """New findings stored but alerting nobody: no channel is configured for their target."""
+    total = sum(unalerted.values())
+    targets = ", ".join(f"{t} ({n})" for t, n in sorted(unalerted.items()))
+    return (
+        f"{total} new finding{'s' if total != 1 else ''} alerted nobody: no alert channel is "
+        f"configured for {targets}. They are stored (kvrules findings, the web app); set "
+        "`alerts:` in the configuration (kvrules init writes an example; kvrules config check "
+        "says what each route needs)."
+    )
 
 
 def not_sent(report: ScanReport) -> str:

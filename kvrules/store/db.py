@@ -166,6 +166,8 @@ class Database:
             except sqlite3.Error:
                 self._undo(name)
                 raise
+        if self._depth == 0:
+            self._last_failure = None  # committed: an older failure explains no later rollback
 
     @contextmanager
     def _storage_said(self) -> Iterator[None]:

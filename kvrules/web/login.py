@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import anyio
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -23,6 +24,7 @@ from kvrules.web.auth import (
     resolve_user,
     safe_next,
 )
+from kvrules.web.bodies import TooLarge, limited_form
 from kvrules.web.security import csrf_ok
 
 
@@ -44,7 +46,9 @@ async def login(request: Request) -> Response:
         return request.app.state.templates.TemplateResponse(
             request, "login.html", {"next": next_url}
         )
-    form = await request.form()
+    form = await _small_form(request)
+    if form is None:
+        return error_page(request, 413, "Not done: the sign-in form sent is too large.")
     if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
         return error_page(request, 403, "The sign-in form expired (CSRF check failed). Reload.")
     name = str(form.get("username", "")).strip()
@@ -95,7 +99,9 @@ async def login(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     """Sign out: ends every session of the account (a copied cookie stops working too)."""
-    form = await request.form()
+    form = await _small_form(request)
+    if form is None:
+        return error_page(request, 413, "Not done: the form sent is too large.")
     if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
         return error_page(request, 403, "CSRF check failed.")
     with open_store(request) as store:
@@ -104,3 +110,15 @@ async def logout(request: Request) -> Response:
             store.end_user_sessions(user.name, actor=user.name)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
+
+
+# A sign-in or sign-out form is a few hundred bytes; both are open to anyone, before sign-in.
+SMALL_FORM = 64 * 1024
+
+
+async def _small_form(request: Request) -> FormData | None:
+    """The form, read no further than ``SMALL_FORM`` bytes (None beyond, the rest unread)."""
+    try:
+        return await limited_form(request, limit=SMALL_FORM, max_fields=20, max_files=0)
+    except TooLarge:
+        return None

@@ -51,7 +51,7 @@ FORM_FIELDS = 2 * MAX_ROWS * (len(ORGANISATION_FIELDS) + len(FUNDER_FIELDS)) + O
 FORM_FILES = 1  # the partners file
 # the paste boxes, one organisation a line as `kvrules check --partner` takes it: NAME (CC)
 PASTED = {"partners": "partners_text", "funders": "funders_text"}
-# the CSV (or JSON lines) of partners, read by the reader `kvrules refdata match --file` uses
+# the CSV (or JSON lines) of partners, read by the reader `kvrules match --file` uses
 PARTNERS_FILE = "partners_file"
 # A partners file is one consortium, at most MAX_ROWS rows: tens of kilobytes. A larger upload
 # is refused before it is read (penetration test, 2026-12-07: a 25 MB file was read and parsed
@@ -169,7 +169,7 @@ class PartnersFile:
 
 
 def read_partners_file(form: FormData) -> PartnersFile:
-    """The partners file's rows, read by the reader of `kvrules refdata match --file` (CSV with
+    """The partners file's rows, read by the reader of `kvrules match --file` (CSV with
     a name column and optional country and ror columns, as Excel saves it, or JSON lines). A
     file over ``MAX_FILE_BYTES`` is refused unread; reading stops at row ``MAX_ROWS + 1``.
     Blocking (the upload may be on disk): call it off the event loop."""

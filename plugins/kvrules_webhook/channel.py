@@ -132,8 +132,8 @@ class WebhookChannel(AlertChannel):
         try:
             response = self._post(body, headers)
         except DeliveryError as exc:
-            if not exc.permanent and is_transient(getattr(exc, "no_answer", None)):
-                exc.transient = True  # down, refused, timed out: held for as long as it lasts
+            if not exc.permanent and is_transient(getattr(exc, "not_reached", None)):
+                exc.transient = True  # down (refused, no connection): held while it lasts
             raise
         status = response.status_code
         if 200 <= status < 300:

@@ -6,19 +6,21 @@ and sent again later without "possible repeat". Now the stop propagates (the out
 leased: sent again after the lease, marked a possible repeat), and no QUIT follows a failure.
 
 Real parts: the e-mail channel and a real SMTP server (aiosmtpd) that answers DATA late; the
-stop is a SIGALRM raised in this thread while it waits for that answer, as kvrules' SIGTERM
-handler raises ``Stopped``."""
+stop is a SIGALRM the server sends this process once it has the message (so it lands while
+this thread waits for DATA's answer, however loaded the machine), whose handler raises here
+as kvrules' SIGTERM handler raises ``Stopped``."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
 
 import pytest
-from kvrules_email import EmailChannel, EmailConfig
 
 from tests.alerts.smtp_helpers import free_port
+from tests.alerts.test_mail_outage import _channel
 from tests.alerts.test_webhook_channel import _alert
 
 pytestmark = pytest.mark.skipif(
@@ -36,7 +38,8 @@ class SlowData:
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook
         self.received += 1
-        await asyncio.sleep(1.0)  # the stop lands while the client waits for this answer
+        os.kill(os.getpid(), signal.SIGALRM)  # the stop, while the client waits for the answer
+        await asyncio.sleep(1.0)
         return "250 OK"
 
 
@@ -46,29 +49,16 @@ def test_a_stop_while_the_server_answers_data_is_raised_as_the_stop() -> None:
     port, sink = free_port(), SlowData()
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
-    channel = EmailChannel(
-        EmailConfig.model_validate(
-            {
-                "host": "127.0.0.1",
-                "port": port,
-                "security": "none",
-                "sender": "kvrules@uni.example",
-                "to": ["rs@uni.example"],
-                "timeout": 10,
-            }
-        )
-    )
+    channel = _channel(port)
 
     def stop(signum, frame):
         raise StopNow
 
     previous = signal.signal(signal.SIGALRM, stop)
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.4)
         with pytest.raises(StopNow):  # before: SMTPResponseException (250, b'OK') -> DeliveryError
             channel.send(_alert())
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         controller.stop()
     assert sink.received == 1

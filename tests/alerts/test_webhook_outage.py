@@ -19,6 +19,7 @@ from kvrules.alerts import deliver_due
 from kvrules.store import RetryPolicy, Store
 from tests.alerts.conftest import Receiver
 from tests.alerts.smtp_helpers import free_port
+from tests.alerts.test_webhook_channel import _alert
 from tests.store.store_helpers import T0, make_finding
 
 RUN_EVERY = timedelta(minutes=15)
@@ -78,8 +79,6 @@ def test_a_500_is_no_outage_and_is_dead_lettered_after_the_attempts(
 def test_a_refused_connection_is_marked_transient_a_tls_failure_is_not(
     receiver: Receiver,
 ) -> None:
-    from tests.alerts.test_webhook_channel import _alert
-
     with pytest.raises(DeliveryError) as refused:
         _channel(f"http://127.0.0.1:{free_port()}/hook").send(_alert())
     assert refused.value.transient and not refused.value.permanent
@@ -87,3 +86,40 @@ def test_a_refused_connection_is_marked_transient_a_tls_failure_is_not(
     with pytest.raises(DeliveryError) as tls:
         _channel(plain_http).send(_alert())
     assert not tls.value.transient  # a setting to fix: dead-lettered after the attempts
+
+
+def test_a_slow_receiver_is_no_outage_it_dead_letters_after_the_attempts(store: Store) -> None:
+    """Code review, 2026-12-07: a receiver that accepted the POST and answered after the read
+    timeout was held as an outage, posted the same alert every half hour for ever. A request
+    that reached the receiver may have been acted on: retried for the policy's attempts only."""
+    import socket
+    import threading
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(16)
+    accepted: list[socket.socket] = []
+
+    def accept_and_say_nothing() -> None:  # takes the request, never answers in time
+        while True:
+            try:
+                conn, _ = listening.accept()
+            except OSError:
+                return
+            accepted.append(conn)
+
+    threading.Thread(target=accept_and_say_nothing, daemon=True).start()
+    port = listening.getsockname()[1]
+    channel = WebhookChannel(WebhookConfig(url=f"http://127.0.0.1:{port}/hook", read_timeout=0.5))
+    try:
+        with pytest.raises(DeliveryError) as slow:
+            channel.send(_alert())
+        assert not slow.value.transient and not slow.value.permanent
+        store.record_finding(make_finding(alert="committee"), ["webhook"])
+        _run(store, channel, T0, hours=48)
+        dead = store.alerts("dead")
+        assert len(dead) == 1 and dead[0].unreachable_since is None
+    finally:
+        listening.close()
+        for conn in accepted:
+            conn.close()

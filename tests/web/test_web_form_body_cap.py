@@ -55,6 +55,17 @@ def test_a_form_declaring_300_mb_is_refused_unread(db: Path, signed_in) -> None:
     assert "larger than 1 MB" in answer.read().decode()
 
 
+@pytest.mark.parametrize("path", ["/login", "/logout"])
+def test_sign_in_and_out_forms_declaring_120_mb_are_refused_unread(signed_in, path) -> None:
+    """Both are open before sign-in: they read at most 64 KiB (code review, 2026-12-07: they
+    still parsed the whole body, spooling a 120 MiB file part to disk)."""
+    base, client = signed_in
+    conn = _post(base, client, path, ("Content-Length", str(120 << 20)))
+    conn.send(b"x" * CHUNK)
+    answer = conn.getresponse()
+    assert answer.status == 413 and "too large" in answer.read().decode()
+
+
 def test_a_chunked_form_is_read_no_further_than_the_cap(db: Path, signed_in) -> None:
     base, client = signed_in
     conn = _post(base, client, f"/cases/{case_id(db)}/triage", ("Transfer-Encoding", "chunked"))
