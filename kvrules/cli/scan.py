@@ -24,6 +24,8 @@ from kvrules.cli.options import (
     JSON_OPTION,
     config_from,
     open_existing,
+    say_home_country_unset,
+    settings_from,
     settings_options,
 )
 from kvrules.cli.output import progress_console, terminal_text
@@ -458,6 +460,59 @@ def sigterm_stops() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class _ReloadAsked(Exception):
+    """SIGHUP during `watch`'s pause: the pause ends so the configuration is read now."""
+
+
+class Hangups:
+    """SIGHUP asks `watch` to read its configuration again: at once when it lands in the pause
+    between scans, else (mid-scan: the scan is never cut) as soon as that scan ends."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._pausing = False
+
+    def take(self) -> bool:
+        """Whether SIGHUP came since the last call."""
+        asked, self.asked = self.asked, False
+        return asked
+
+    def on_signal(self, signum: int, frame: object) -> None:
+        self.asked = True
+        if self._pausing:
+            self._pausing = False  # a second SIGHUP before the first is handled: one read
+            raise _ReloadAsked
+
+    def pause_until(self, remaining: Callable[[], float]) -> bool:
+        """Sleep the ``remaining()`` seconds of the pause; True when SIGHUP came first (the
+        caller reads the configuration, then calls again for the rest of the pause)."""
+        if self.asked:
+            return True
+        try:
+            self._pausing = True
+            time.sleep(max(0.0, remaining()))
+        except _ReloadAsked:
+            return True
+        finally:
+            self._pausing = False
+        return False
+
+
+@contextmanager
+def hangups_reload() -> Iterator[Hangups]:
+    """SIGHUP handled by a ``Hangups`` while inside (by default it ended `watch` with exit
+    status 129 and no line); only the main thread can install it, elsewhere it is not."""
+    hangups = Hangups()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        yield hangups
+        return
+    previous = signal.signal(signal.SIGHUP, hangups.on_signal)
+    try:
+        yield hangups
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
 def stopped_by_sigterm(between_scans: bool = False) -> click.ClickException:
     from kvrules.cli import ReportedError
 
@@ -659,24 +714,41 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     def interrupted() -> str:
         return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
 
-    from kvrules.watch import CompiledRulebooks
+    from kvrules.watch_config import WatchedConfig
 
-    with interrupts_said(interrupted, lambda: between_scans), contextlib.ExitStack() as scope:
-        config = config_from(config_path, db, refdata, screens=True)
-        period = interval or parse_duration(config.interval)
-        names = _source_names(config, None)
+    def read():
+        return settings_from(config_path, db, refdata)
+
+    def say(line: str | None) -> None:
+        if line:
+            click.echo(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}")
+
+    with (
+        interrupts_said(interrupted, lambda: between_scans),
+        contextlib.ExitStack() as scope,
+        hangups_reload() as hangup,
+    ):
+        first = read()
+        say_home_country_unset(first)
+        watched = scope.enter_context(WatchedConfig(first, read))
+        config = watched.config
         every = config.refdata_update_every
         lists_due = datetime.now().astimezone() if every else None
-        rulebooks = scope.enter_context(CompiledRulebooks.from_config(config))
         runs = 0
         while times is None or runs < times:
             between_scans = False
+            if runs:  # the files named changed, or SIGHUP came during the last scan
+                say(watched.refresh(asked=hangup.take()))
+            config = watched.config
+            period = interval or parse_duration(config.interval)
+            names = _source_names(config, None)
+            every = config.refdata_update_every
             started = datetime.now().astimezone()
-            if lists_due is not None and started >= lists_due and every:
+            if every and (lists_due is None or started >= lists_due):
                 click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
                 lists_due = started + parse_duration(every)
             try:
-                evaluator, changed = rulebooks.evaluator()
+                evaluator, changed = watched.rulebooks.evaluator()
                 if changed and runs:  # compiled again: say which file changed
                     click.echo(
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {_files_in_words(changed)} "
@@ -705,9 +777,13 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             last = times is not None and runs >= times
             upcoming = "" if last else next_scan(started + period, datetime.now().astimezone())
             click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
-            if not last:
-                pause = started + period - datetime.now().astimezone()
-                time.sleep(max(0.0, pause.total_seconds()))
+            if last:
+                break
+            due = started + period
+            while hangup.pause_until(
+                lambda due=due: (due - datetime.now().astimezone()).total_seconds()
+            ):
+                say(watched.refresh(asked=hangup.take()))  # SIGHUP: read it now, then wait on
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
 
