@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kvrules.adapter import FetchedRecord
     from kvrules.engine.evaluator import Evaluator
     from kvrules.enrich import Enricher
-    from kvrules.store import OutboxAlert
+    from kvrules.store import OutboxAlert, Store
 
 
 def run_scan(
@@ -314,14 +314,20 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.source_outage import SourceOutages
     from kvrules.store import Store
     from kvrules.store.storage import StorageError
 
     enricher = config_enricher(config)
     reports = []
     failed: dict[str, str] = {}  # source -> what went wrong, in one line
+    outages: SourceOutages | None = None  # once the store is open
+    alerted = False  # an outage alert queued: delivered before the scan ends
 
     def fail(name: str, message: str) -> None:
+        nonlocal alerted
+        if outages is not None and (said := outages.failed(name, message)):
+            message, alerted = f"{message}; {said}", alerted or said.endswith(" alerted")
         failed[name] = message
         if len(names) > 1:  # told as it happens; a single source's is the scan's error
             click.echo(message, err=True)
@@ -333,6 +339,7 @@ def scan_sources(
             _warn_lists_not_imported(evaluator, enricher)
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
+        outages = SourceOutages(store, config)
         for name in names:
             try:
                 adapter = source_adapter(config, name)
@@ -377,11 +384,40 @@ def scan_sources(
             if show:
                 print_report(report, as_json)
             reports.append(report)
+            if said := outages.succeeded(name):
+                alerted = alerted or said.endswith(" alerted")
+                click.echo(said, err=True)
+        if alerted:
+            _deliver_now(config, store)
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())
     if failed:
         raise SourcesFailed(list(failed), reports)
     return reports
+
+
+def _deliver_now(config: Config, store: Store) -> None:
+    """Send what is due now (a source's outage alert: no scan of it delivers it); a channel
+    that cannot be built leaves it queued for the next scan or `kvrules deliver`."""
+    from kvrules.alerts import deliver_due
+    from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.settings import record_links
+    from kvrules.store import RetryPolicy
+
+    try:
+        channels = build_channels(config)
+    except AssemblyError as e:
+        click.echo(f"alerts not sent now: {e}", err=True)
+        return
+    deliver_due(
+        store,
+        channels,
+        policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
+        digest=config.alerts.digest_periods(),
+        links=record_links(config),
+    )
+    for channel in channels.values():
+        channel.close()
 
 
 def _warn_lists_not_imported(evaluator: Evaluator, enricher: Enricher) -> None:
