@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -769,7 +769,9 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         watched = scope.enter_context(WatchedConfig(first, read))
         config = watched.config
         every = config.refdata_update_every
-        lists_due = datetime.now().astimezone() if every else None
+        # Intervals are timed on the monotonic clock: a wall clock stepped (NTP, a VM resumed)
+        # during a scan made a 30 s pause 3,629 s. The wall clock is only what lines show.
+        lists_due: float | None = None
         runs = 0
         while times is None or runs < times:
             between_scans = False
@@ -780,9 +782,10 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             names = _source_names(config, None)
             every = config.refdata_update_every
             started = datetime.now().astimezone()
-            if every and (lists_due is None or started >= lists_due):
+            begun = time.monotonic()
+            if every and (lists_due is None or begun >= lists_due):
                 click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
-                lists_due = started + parse_duration(every)
+                lists_due = begun + parse_duration(every).total_seconds()
             try:
                 evaluator, changed = watched.rulebooks.evaluator()
                 if changed and runs:  # compiled again: say which file changed
@@ -811,14 +814,15 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             between_scans = True
             runs += 1
             last = times is not None and runs >= times
-            upcoming = "" if last else next_scan(started + period, datetime.now().astimezone())
+            due = begun + period.total_seconds()
+            now = datetime.now().astimezone()  # shown: the next scan on today's wall clock
+            upcoming = (
+                "" if last else next_scan(now + timedelta(seconds=due - time.monotonic()), now)
+            )
             click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
             if last:
                 break
-            due = started + period
-            while hangup.pause_until(
-                lambda due=due: (due - datetime.now().astimezone()).total_seconds()
-            ):
+            while hangup.pause_until(lambda due=due: due - time.monotonic()):
                 say(watched.refresh(asked=hangup.take()))  # SIGHUP: read it now, then wait on
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
