@@ -278,11 +278,25 @@ def _named(name: str, country: str | None) -> str:
 def not_sent(report: ScanReport) -> str:
     """The messages a scan did not send, as what happened to them: tried and failed, or held
     (not tried: their channel had failed again and again in this run)."""
-    if not (report.alerts_failed or report.alerts_held):
-        return "0"
+    said = []
+    if report.alerts_failed or report.alerts_held:
+        said.append(
+            f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
+            "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+        )
+    if report.alerts_in_flight:
+        said.append(in_flight_in_words(report))
+    return "; ".join(said) or "0"
+
+
+def in_flight_in_words(report: ScanReport) -> str:
+    """ "1 message in flight when the last run stopped: sent again after 12:35, marked a
+    possible repeat" (it may have arrived: the run was killed before it recorded the answer)."""
+    until = datetime.fromisoformat(report.in_flight_until or "").astimezone()
     return (
-        f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
-        "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+        f"{count_of(report.alerts_in_flight, 'message')} in flight when the last run stopped "
+        f"(or still being sent by another): sent again after {until:%H:%M}, marked a possible "
+        "repeat"
     )
 
 
@@ -881,7 +895,9 @@ def watch_summary(report: ScanReport) -> str:
     return (
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, {rescreened}"
         f"{found} new findings, {report.cases_opened} cases opened, "
-        f"{report.alerts_queued} alerts{_waiting(report)}, {report.quarantined} quarantined"
+        f"{report.alerts_queued} alerts{_waiting(report)}"
+        + (f" ({in_flight_in_words(report)})" if report.alerts_in_flight else "")
+        + f", {report.quarantined} quarantined"
         + (
             f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified
