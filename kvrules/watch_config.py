@@ -94,6 +94,8 @@ class WatchedConfig:
         self._seen = now_seen  # this version of the files is decided: taken or refused
         try:
             resolved = self._read()
+            if not resolved.config.sources:  # watch would have nothing to scan: not taken
+                raise KvrulesError(f"{resolved.path or 'the configuration'} names no source")
             candidate = CompiledRulebooks.from_config(resolved.config)
         except (KvrulesError, OSError) as e:
             return self._refuse(e)

@@ -95,3 +95,23 @@ def test_sighup_reads_the_configuration_at_once_and_the_pause_goes_on(
     assert " records in " in first and " records in " in second
     assert len(pauses) == 2 and pauses[1] <= pauses[0] <= 30  # the rest of the same pause
     assert signal.getsignal(signal.SIGHUP) is before  # put back once watch ends
+
+
+def test_a_configuration_left_without_sources_is_not_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload to nothing to scan ended watch with a usage error (exit 2) mid-service."""
+    config = _site(tmp_path)
+    kept = [line for line in config.read_text().splitlines() if not line.startswith("sources:")]
+
+    def between_scans(seconds: float) -> None:
+        config.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    first, refused, second = _watch(config, 2)
+    assert re.search(
+        r"kvrules\.yaml names no source; still running with the configuration read at "
+        r"\d\d:\d\d$",
+        refused,
+    ), refused
+    assert " records in " in first and " records in " in second

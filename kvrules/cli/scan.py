@@ -781,8 +781,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         first = read()
         say_home_country_unset(first)
         watched = scope.enter_context(WatchedConfig(first, read))
-        config = watched.config
-        every = config.refdata_update_every
+        _source_names(watched.config, None)  # none configured: a usage error before any scan
         # Intervals are timed on the monotonic clock: a wall clock stepped (NTP, a VM resumed)
         # during a scan made a 30 s pause 3,629 s. The wall clock is only what lines show.
         lists_due: float | None = None
