@@ -85,6 +85,9 @@ class Alert(BaseModel):
     created_at: datetime
     items: list[AlertItem]
     digest_period: str | None = None  # "start/end" (ISO 8601) when this is a digest
+    # A message about kvrules itself, not a finding (a source failing for an hour, and back):
+    # its paragraphs, said in place of items. Never folded into a digest: it waits for no one.
+    notice: list[str] = []
     # An earlier attempt to send it was cut off (a crash) before its outcome was recorded: it
     # may have arrived already. Set on the re-send only, never stored in the outbox payload.
     possible_repeat: bool = False

@@ -150,7 +150,7 @@ def _batches(
     groups: dict[tuple[str, str, datetime | None], list[OutboxAlert]] = {}
     for row in rows:
         period = digest.get(row.channel)
-        if period is None or _critical(row):
+        if period is None or _critical(row) or row.payload.get("notice"):
             case = row.case_id if row.case_id is not None else f"row{row.id}"
             per_case.setdefault((row.channel, row.route, case), []).append(row)
             continue

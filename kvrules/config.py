@@ -100,6 +100,22 @@ class AlertsConfig(_Section):
         "finding never waits for a digest)",
     )
     max_attempts: int = Field(default=8, ge=1)
+    source_down_after: str = Field(
+        default="1h",
+        description="a source whose scans have failed this long alerts source_down_route once "
+        "(and again when it is read again), e.g. 1h, 30m",
+    )
+    source_down_route: str | None = Field(
+        default=None,
+        description="the alert target told when a source keeps failing (default: admin, else "
+        "committee, whichever has a route)",
+    )
+
+    @field_validator("source_down_after")
+    @classmethod
+    def _source_down_after(cls, v: str) -> str:
+        parse_duration(v)
+        return v
 
     @field_validator("digest")
     @classmethod
@@ -571,6 +587,8 @@ alerts:
     grant-office: [security-mail]    # the grant office: STRAC attestations (1 shipped rule)
   digest:                            # channel → `scan` (one message per scan) or a period
     committee-digest: scan           #   such as 1d; critical cases never wait
+  # source_down_after: 1h            # a source failing this long alerts (once, and when back)
+  # source_down_route: committee     #   this target; default admin, else committee
 
 writeback:
   apply: false                       # dry run: tags are computed and audited, not written

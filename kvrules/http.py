@@ -132,7 +132,9 @@ class HttpError(KvrulesError):
     """A request failed for good (after retries). Carries method, path and status, no secrets."""
 
     def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
-        super().__init__(f"{method} {path}: {status or 'no response'} {detail}".strip())
+        # No status: the detail says why no answer came ("… refused the connection")
+        said = f"{status} {detail}" if status else (detail or "no response")
+        super().__init__(f"{method} {path}: {said}".strip())
         self.method, self.path, self.status, self.detail = method, path, status, detail
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -737,8 +739,8 @@ def send(
         raise error(method, path, e.status, detail) from None
     except RedirectRefused as e:
         raise error(method, path, e.status, f"redirect to {e.target} refused: {e.reason}") from None
-    except Unreachable as e:  # in words when ``server`` names the host; else the class only
-        failure = error(method, path, None, _failed_in_words(e.cause, server))
+    except Unreachable as e:  # in words: ``server``, else "the server at HOST:PORT"
+        failure = error(method, path, None, _failed_in_words(e.cause, server or _server(url)))
         # Kept for callers that tell an outage from a setting to fix (an alert channel holds
         # an alert through an outage); not chained, since requests' message repeats the URL.
         failure.not_reached = _not_reached(e.cause)  # type: ignore[attr-defined]
@@ -849,6 +851,14 @@ def _os_cause(exc: BaseException) -> OSError | None:
         pending += [*nested, getattr(current, "reason", None), current.__cause__]
         pending.append(current.__context__)
     return None
+
+
+def _server(url: str) -> str:
+    """ "the server at pure.example.edu:443": a host that did not answer, without the path or
+    query (they may hold a token)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"the server at {parts.hostname}:{port}"
 
 
 def _late(deadline: float) -> str:

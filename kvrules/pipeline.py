@@ -81,6 +81,10 @@ class ScanReport:
     alerts_held: int = 0
     # after a delivery that failed: alerts left in the outbox (all of them, not this scan's)
     alerts_waiting: int = 0
+    # alerts an earlier run began to send and never recorded (killed mid-send): leased until
+    # ``in_flight_until`` (ISO time), then sent again marked a possible repeat
+    alerts_in_flight: int = 0
+    in_flight_until: str | None = None
     # channel -> since when it could not be reached (ISO time): its alerts wait for it
     channels_unreachable: dict[str, str] = field(default_factory=dict)
     rescreened: int = 0  # stored records evaluated again for new lists or rulebooks
@@ -839,6 +843,10 @@ class Scanner:
                 break
         if report.alerts_failed or report.alerts_held:  # "0 alerts" hid 500 waiting for mail
             report.alerts_waiting = self.store.pending_alert_count()
+        # "messages not sent 0" hid the alert a killed run left leased for five minutes
+        if leases := self.store.alerts_in_flight():
+            report.alerts_in_flight = len(leases)
+            report.in_flight_until = max(leases).isoformat()
 
     def _write_back(self, report: ScanReport) -> None:
         if self.apply and (refused := self._read_only()):

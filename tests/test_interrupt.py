@@ -137,7 +137,7 @@ def _interrupt_at(where: str, monkeypatch) -> None:  # type: ignore[no-untyped-d
 
     if where == "start-up":  # reading the configuration
         monkeypatch.setattr(
-            kvrules.cli.scan, "config_from", _interrupt_then(kvrules.cli.scan.config_from)
+            kvrules.cli.scan, "settings_from", _interrupt_then(kvrules.cli.scan.settings_from)
         )
     elif where == "a scan's start":  # the reference lists are loaded for each scan
         real = kvrules.enrich.Enricher.from_store.__func__

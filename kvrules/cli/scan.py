@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,8 @@ from kvrules.cli.options import (
     JSON_OPTION,
     config_from,
     open_existing,
+    say_home_country_unset,
+    settings_from,
     settings_options,
 )
 from kvrules.cli.output import progress_console, terminal_text
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from kvrules.adapter import FetchedRecord
     from kvrules.engine.evaluator import Evaluator
     from kvrules.enrich import Enricher
-    from kvrules.store import OutboxAlert
+    from kvrules.store import OutboxAlert, Store
 
 
 def run_scan(
@@ -294,11 +296,25 @@ def unalerted_in_words(unalerted: dict[str, int]) -> str:
 def not_sent(report: ScanReport) -> str:
     """The messages a scan did not send, as what happened to them: tried and failed, or held
     (not tried: their channel had failed again and again in this run)."""
-    if not (report.alerts_failed or report.alerts_held):
-        return "0"
+    said = []
+    if report.alerts_failed or report.alerts_held:
+        said.append(
+            f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
+            "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+        )
+    if report.alerts_in_flight:
+        said.append(in_flight_in_words(report))
+    return "; ".join(said) or "0"
+
+
+def in_flight_in_words(report: ScanReport) -> str:
+    """ "1 message in flight when the last run stopped: sent again after 12:35, marked a
+    possible repeat" (it may have arrived: the run was killed before it recorded the answer)."""
+    until = datetime.fromisoformat(report.in_flight_until or "").astimezone()
     return (
-        f"{report.alerts_failed} failed, {report.alerts_held} held (will be retried by the "
-        "next scan or `kvrules deliver`; `kvrules alerts` lists them)"
+        f"{count_of(report.alerts_in_flight, 'message')} in flight when the last run stopped "
+        f"(or still being sent by another): sent again after {until:%H:%M}, marked a possible "
+        "repeat"
     )
 
 
@@ -330,14 +346,20 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.source_outage import SourceOutages
     from kvrules.store import Store
     from kvrules.store.storage import StorageError
 
     enricher = config_enricher(config)
     reports = []
     failed: dict[str, str] = {}  # source -> what went wrong, in one line
+    outages: SourceOutages | None = None  # once the store is open
+    alerted = False  # an outage alert queued: delivered before the scan ends
 
     def fail(name: str, message: str) -> None:
+        nonlocal alerted
+        if outages is not None and (said := outages.failed(name, message)):
+            message, alerted = f"{message}; {said}", alerted or said.endswith(" alerted")
         failed[name] = message
         if len(names) > 1:  # told as it happens; a single source's is the scan's error
             click.echo(message, err=True)
@@ -349,6 +371,7 @@ def scan_sources(
             _warn_lists_not_imported(evaluator, enricher)
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
+        outages = SourceOutages(store, config)
         for name in names:
             try:
                 adapter = source_adapter(config, name)
@@ -393,11 +416,40 @@ def scan_sources(
             if show:
                 print_report(report, as_json)
             reports.append(report)
+            if said := outages.succeeded(name):
+                alerted = alerted or said.endswith(" alerted")
+                click.echo(said, err=True)
+        if alerted:
+            _deliver_now(config, store)
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())
     if failed:
         raise SourcesFailed(list(failed), reports)
     return reports
+
+
+def _deliver_now(config: Config, store: Store) -> None:
+    """Send what is due now (a source's outage alert: no scan of it delivers it); a channel
+    that cannot be built leaves it queued for the next scan or `kvrules deliver`."""
+    from kvrules.alerts import deliver_due
+    from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.settings import record_links
+    from kvrules.store import RetryPolicy
+
+    try:
+        channels = build_channels(config)
+    except AssemblyError as e:
+        click.echo(f"alerts not sent now: {e}", err=True)
+        return
+    deliver_due(
+        store,
+        channels,
+        policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
+        digest=config.alerts.digest_periods(),
+        links=record_links(config),
+    )
+    for channel in channels.values():
+        channel.close()
 
 
 def _warn_lists_not_imported(evaluator: Evaluator, enricher: Enricher) -> None:
@@ -474,6 +526,59 @@ def sigterm_stops() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+class _ReloadAsked(Exception):
+    """SIGHUP during `watch`'s pause: the pause ends so the configuration is read now."""
+
+
+class Hangups:
+    """SIGHUP asks `watch` to read its configuration again: at once when it lands in the pause
+    between scans, else (mid-scan: the scan is never cut) as soon as that scan ends."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._pausing = False
+
+    def take(self) -> bool:
+        """Whether SIGHUP came since the last call."""
+        asked, self.asked = self.asked, False
+        return asked
+
+    def on_signal(self, signum: int, frame: object) -> None:
+        self.asked = True
+        if self._pausing:
+            self._pausing = False  # a second SIGHUP before the first is handled: one read
+            raise _ReloadAsked
+
+    def pause_until(self, remaining: Callable[[], float]) -> bool:
+        """Sleep the ``remaining()`` seconds of the pause; True when SIGHUP came first (the
+        caller reads the configuration, then calls again for the rest of the pause)."""
+        if self.asked:
+            return True
+        try:
+            self._pausing = True
+            time.sleep(max(0.0, remaining()))
+        except _ReloadAsked:
+            return True
+        finally:
+            self._pausing = False
+        return False
+
+
+@contextmanager
+def hangups_reload() -> Iterator[Hangups]:
+    """SIGHUP handled by a ``Hangups`` while inside (by default it ended `watch` with exit
+    status 129 and no line); only the main thread can install it, elsewhere it is not."""
+    hangups = Hangups()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        yield hangups
+        return
+    previous = signal.signal(signal.SIGHUP, hangups.on_signal)
+    try:
+        yield hangups
+    finally:
+        signal.signal(signal.SIGHUP, previous)
 
 
 def stopped_by_sigterm(between_scans: bool = False) -> click.ClickException:
@@ -677,24 +782,43 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     def interrupted() -> str:
         return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
 
-    from kvrules.watch import CompiledRulebooks
+    from kvrules.watch_config import WatchedConfig
 
-    with interrupts_said(interrupted, lambda: between_scans), contextlib.ExitStack() as scope:
-        config = config_from(config_path, db, refdata, screens=True)
-        period = interval or parse_duration(config.interval)
-        names = _source_names(config, None)
-        every = config.refdata_update_every
-        lists_due = datetime.now().astimezone() if every else None
-        rulebooks = scope.enter_context(CompiledRulebooks.from_config(config))
+    def read():
+        return settings_from(config_path, db, refdata)
+
+    def say(line: str | None) -> None:
+        if line:
+            click.echo(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}")
+
+    with (
+        interrupts_said(interrupted, lambda: between_scans),
+        contextlib.ExitStack() as scope,
+        hangups_reload() as hangup,
+    ):
+        first = read()
+        say_home_country_unset(first)
+        watched = scope.enter_context(WatchedConfig(first, read))
+        _source_names(watched.config, None)  # none configured: a usage error before any scan
+        # Intervals are timed on the monotonic clock: a wall clock stepped (NTP, a VM resumed)
+        # during a scan made a 30 s pause 3,629 s. The wall clock is only what lines show.
+        lists_due: float | None = None
         runs = 0
         while times is None or runs < times:
             between_scans = False
+            if runs:  # the files named changed, or SIGHUP came during the last scan
+                say(watched.refresh(asked=hangup.take()))
+            config = watched.config
+            period = interval or parse_duration(config.interval)
+            names = _source_names(config, None)
+            every = config.refdata_update_every
             started = datetime.now().astimezone()
-            if lists_due is not None and started >= lists_due and every:
+            begun = time.monotonic()
+            if every and (lists_due is None or begun >= lists_due):
                 click.echo(f"{started:%Y-%m-%d %H:%M:%S} lists: {update_lists(config)}")
-                lists_due = started + parse_duration(every)
+                lists_due = begun + parse_duration(every).total_seconds()
             try:
-                evaluator, changed = rulebooks.evaluator()
+                evaluator, changed = watched.rulebooks.evaluator()
                 if changed and runs:  # compiled again: say which file changed
                     click.echo(
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {_files_in_words(changed)} "
@@ -721,11 +845,16 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             between_scans = True
             runs += 1
             last = times is not None and runs >= times
-            upcoming = "" if last else next_scan(started + period, datetime.now().astimezone())
+            due = begun + period.total_seconds()
+            now = datetime.now().astimezone()  # shown: the next scan on today's wall clock
+            upcoming = (
+                "" if last else next_scan(now + timedelta(seconds=due - time.monotonic()), now)
+            )
             click.echo(f"{started:%Y-%m-%d %H:%M:%S} {line}{upcoming}")
-            if not last:
-                pause = started + period - datetime.now().astimezone()
-                time.sleep(max(0.0, pause.total_seconds()))
+            if last:
+                break
+            while hangup.pause_until(lambda due=due: due - time.monotonic()):
+                say(watched.refresh(asked=hangup.take()))  # SIGHUP: read it now, then wait on
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
 
@@ -783,7 +912,9 @@ def watch_summary(report: ScanReport) -> str:
     return (
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, {rescreened}"
         f"{found} new findings, {report.cases_opened} cases opened, "
-        f"{report.alerts_queued} alerts{_waiting(report)}, {report.quarantined} quarantined"
+        f"{report.alerts_queued} alerts{_waiting(report)}"
+        + (f" ({in_flight_in_words(report)})" if report.alerts_in_flight else "")
+        + f", {report.quarantined} quarantined"
         + (
             f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified

@@ -876,6 +876,11 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         """All outbox rows, or those ``pending`` / ``delivered`` / ``dead``."""
         return _outbox.listing(self._db.conn, status)
 
+    def alerts_in_flight(self, now: datetime | None = None) -> list[datetime]:
+        """The lease ends of alerts whose attempt began with no outcome recorded, still leased
+        (``kvrules.store.outbox.in_flight``)."""
+        return _outbox.in_flight(self._db.conn, self._now(now))
+
     def pending_alert_count(self) -> int:
         """Outbox rows neither delivered nor dead-lettered (waiting, or retried)."""
         return _outbox.pending_count(self._db.conn)

@@ -258,6 +258,18 @@ def requeue(conn: sqlite3.Connection, row_id: int, now: datetime) -> OutboxAlert
     return _row(row) if row else None
 
 
+def in_flight(conn: sqlite3.Connection, now: datetime) -> list[datetime]:
+    """When the lease of each alert in flight ends: an attempt began, no outcome is recorded
+    and the lease still holds it (a run killed mid-send, or one still sending). Nothing sends
+    it before then; after, the next delivery does, marked a possible repeat."""
+    rows = conn.execute(
+        "SELECT leased_until FROM alert_outbox WHERE delivered_at IS NULL AND dead_at IS NULL"
+        " AND sending_since IS NOT NULL AND leased_until > ?",
+        (ts(now),),
+    ).fetchall()
+    return [parse_ts(r["leased_until"]) for r in rows]
+
+
 def pending_count(conn: sqlite3.Connection) -> int:
     return conn.execute(
         "SELECT COUNT(*) FROM alert_outbox WHERE delivered_at IS NULL AND dead_at IS NULL"

@@ -22,6 +22,7 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
         "digest_period": alert.digest_period,
         # The first attempt may have arrived: drop this one if ``key`` is known already.
         "possible_repeat": alert.possible_repeat,
+        "notice": alert.notice,  # about kvrules itself (a source down), with no items
         "items": [
             {
                 "case_id": item.case_id,
@@ -66,6 +67,7 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
     ]
     if alert.possible_repeat:
         body.append({"type": "TextBlock", "text": REPEAT_NOTE, "wrap": True, "isSubtle": True})
+    body += [{"type": "TextBlock", "text": line, "wrap": True} for line in alert.notice]
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
         body += [
@@ -118,6 +120,10 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
     ]
     if alert.possible_repeat:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REPEAT_NOTE}]})
+    blocks += [
+        {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(line)[:3000]}}
+        for line in alert.notice
+    ]
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
         ris = item.label.url

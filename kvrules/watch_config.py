@@ -1,0 +1,135 @@
+"""The configuration a running ``kvrules watch`` scans with, read again when it changed.
+
+A service runs ``watch`` for months; an administrator edits ``kvrules.yaml`` (a
+``rulebook_vars`` value, a new source), an own taxonomy, or replaces a rotated key's file and
+expects the next scan to use it. Before each scan the files the configuration names are
+compared with what was read; when one changed (or SIGHUP asked) the configuration is read and
+its rulebooks compiled again. A configuration that does not validate is not taken: the one
+read before keeps running, and each scan's line says so until the files are fixed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from kvrules.config import Config
+from kvrules.errors import KvrulesError
+from kvrules.settings import Resolved
+from kvrules.watch import CompiledRulebooks
+
+__all__ = ["WatchedConfig", "named_files"]
+
+
+def named_files(resolved: Resolved) -> list[Path]:
+    """The files whose content makes the configuration: the config file, its own area
+    taxonomies (each file of a folder), exchange rates and the secret files of sources and
+    alert channels (``*_file`` settings: a rotated key is often a replaced file). Rulebook
+    files are watched by ``CompiledRulebooks`` itself."""
+    config = resolved.config
+    files = [resolved.path] if resolved.path is not None else []
+    for taxonomy in config.area_taxonomies:
+        files += (
+            sorted(p for p in taxonomy.rglob("*") if p.is_file())
+            if taxonomy.is_dir()
+            else [taxonomy]
+        )
+    if config.exchange_rates is not None:
+        files.append(config.exchange_rates)
+    settings = [s.settings for s in config.sources.values()]
+    settings += [c.settings for c in config.alerts.channels.values()]
+    for each in settings:
+        files += [Path(v) for k, v in each.items() if k.endswith("_file") and isinstance(v, str)]
+    return files
+
+
+def _fingerprints(files: list[Path]) -> dict[Path, str | None]:
+    """Each file's sha256 (None when it cannot be read: gone, or not yet written)."""
+    seen: dict[Path, str | None] = {}
+    for path in files:
+        try:
+            seen[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            seen[path] = None
+    return seen
+
+
+def _one_line(error: BaseException) -> str:
+    """A configuration error's lines (one per file:line:col) joined for one watch line."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip())
+
+
+class WatchedConfig:
+    """The configuration in force (first ``resolved``) and its compiled rulebooks. ``read``
+    reads the configuration again (raising ``KvrulesError`` when it does not validate);
+    ``now`` is the wall clock, for the time said ("the configuration read at 10:02")."""
+
+    def __init__(
+        self,
+        resolved: Resolved,
+        read: Callable[[], Resolved],
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
+        self._read, self._now = read, now
+        self.config: Config = resolved.config
+        self.rulebooks = CompiledRulebooks.from_config(self.config)
+        self.read_at = now()
+        self._files = named_files(resolved)
+        self._seen = _fingerprints(self._files)
+        self._refused: str | None = None  # why the files as they are now were not taken
+
+    def changed(self) -> bool:
+        """Whether a file the configuration names differs from when it was last read."""
+        return _fingerprints(self._files) != self._seen
+
+    def refresh(self, *, asked: bool = False) -> str | None:
+        """Read the configuration again if a file changed (or ``asked``: SIGHUP); what to say
+        on the watch line: that it was read again, or why it was not taken and which one keeps
+        running (said at every scan until fixed); None when nothing changed."""
+        now_seen = _fingerprints(self._files)
+        if not asked and now_seen == self._seen:
+            return self._still_running()
+        why = "on SIGHUP" if asked else f"{self._changed_in_words(now_seen)} changed"
+        self._seen = now_seen  # this version of the files is decided: taken or refused
+        try:
+            resolved = self._read()
+            if not resolved.config.sources:  # watch would have nothing to scan: not taken
+                raise KvrulesError(f"{resolved.path or 'the configuration'} names no source")
+            candidate = CompiledRulebooks.from_config(resolved.config)
+        except (KvrulesError, OSError) as e:
+            return self._refuse(e)
+        try:
+            candidate.evaluator()  # rulebook_vars are checked against the rulebooks here
+        except (KvrulesError, OSError) as e:
+            candidate.close()
+            return self._refuse(e)
+        self.rulebooks.close()
+        self.config, self.rulebooks, self.read_at = resolved.config, candidate, self._now()
+        self._files = named_files(resolved)
+        self._seen = _fingerprints(self._files)
+        self._refused = None
+        return f"configuration read again ({why})"
+
+    def _changed_in_words(self, now_seen: dict[Path, str | None]) -> str:
+        changed = [p.name for p in self._files if now_seen.get(p) != self._seen.get(p)]
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        return ", ".join(changed[:3]) + more
+
+    def _refuse(self, error: BaseException) -> str | None:
+        self._refused = _one_line(error)
+        return self._still_running()
+
+    def _still_running(self) -> str | None:
+        if self._refused is None:
+            return None
+        return f"{self._refused}; still running with the configuration read at {self.read_at:%H:%M}"
+
+    def close(self) -> None:
+        self.rulebooks.close()
+
+    def __enter__(self) -> WatchedConfig:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
