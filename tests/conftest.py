@@ -57,6 +57,33 @@ def project_exports(tmp_path: Path, ids: Iterable[str], **project: object) -> Pa
     return folder
 
 
+def committee_mail_config(tmp_path: Path, host: str, port: int) -> Path:
+    """``tmp_path/kvrules.yaml``: two projects with a partner in CN from a file source, one rule
+    (every titled project alerts the committee), mail to an SMTP server at ``host:port``."""
+    exports = project_exports(tmp_path, ["P1", "P2"], partners=[{"name": "Acme", "country": "CN"}])
+    book = tmp_path / "rules" / "rb.yaml"
+    book.parent.mkdir()
+    book.write_text(
+        HEADER
+        + rule_yaml(
+            "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
+        ),
+        encoding="utf-8",
+    )
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
+        f"rulebooks: [{book.parent}]\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
+        f"        host: {host}\n        port: {port}\n        security: none\n"
+        "        sender: kvrules@localhost\n        to: [committee@uni.example]\n"
+        "  routes:\n    committee: [mail]\n",
+        encoding="utf-8",
+    )
+    return config
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The order in which xdist hands out files (``--dist loadfile --no-loadscope-reorder``):
     files marked ``heavy`` first, in collection order (long end-to-end tests: subprocess

@@ -144,28 +144,9 @@ def test_the_watch_line_says_alerts_held_while_mail_is_unreachable(tmp_path: Pat
     """'0 alerts' was all the line said while 500 alerts waited for a mail server that was
     down; it now says how many are held and since when their channel is unreachable."""
     from tests.alerts.smtp_helpers import free_port
+    from tests.conftest import committee_mail_config
 
-    exports = project_exports(tmp_path, ["P1", "P2"], partners=[{"name": "Acme", "country": "CN"}])
-    book = tmp_path / "rules" / "rb.yaml"
-    book.parent.mkdir()
-    book.write_text(
-        HEADER
-        + rule_yaml(
-            "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
-        ),
-        encoding="utf-8",
-    )
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
-        f"rulebooks: [{book.parent}]\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
-        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
-        f"        host: 127.0.0.1\n        port: {free_port()}\n        security: none\n"
-        "        sender: kvrules@localhost\n        to: [committee@uni.example]\n"
-        "  routes:\n    committee: [mail]\n",
-        encoding="utf-8",
-    )
+    config = committee_mail_config(tmp_path, "127.0.0.1", free_port())
     res = CliRunner().invoke(
         cli, ["watch", "--config", str(config), "--times", "1", "--interval", "1s"]
     )

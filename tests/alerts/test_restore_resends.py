@@ -13,34 +13,13 @@ from click.testing import CliRunner
 
 from kvrules.cli import cli
 from tests.alerts.conftest import SmtpServer
-from tests.conftest import HEADER, project_exports, rule_yaml
+from tests.conftest import committee_mail_config
 
 README = Path(__file__).parents[2] / "README.md"
 
 
 def _config(tmp_path: Path, smtp: SmtpServer) -> Path:
-    exports = project_exports(tmp_path, ["P1", "P2"], partners=[{"name": "Acme", "country": "CN"}])
-    book = tmp_path / "rules" / "rb.yaml"
-    book.parent.mkdir()
-    book.write_text(
-        HEADER
-        + rule_yaml(
-            "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
-        ),
-        encoding="utf-8",
-    )
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
-        f"rulebooks: [{book.parent}]\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
-        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
-        f"        host: {smtp.host}\n        port: {smtp.port}\n        security: none\n"
-        "        sender: kvrules@localhost\n        to: [committee@uni.example]\n"
-        "  routes:\n    committee: [mail]\n",
-        encoding="utf-8",
-    )
-    return config
+    return committee_mail_config(tmp_path, smtp.host, smtp.port)
 
 
 def _run(*args: str) -> None:

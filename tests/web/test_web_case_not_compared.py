@@ -19,7 +19,7 @@ from kvrules.store import Store
 from tests.scan_helpers import file_export_config, json_report, project_event, scanned
 from tests.web.test_web_not_compared import GBP
 from tests.web.test_web_prescreen import prescreen_id, submit
-from tests.web.web_helpers import app_for, login, token
+from tests.web.web_helpers import app_for, login, scanned_case, token
 
 FUNDER = {"name": "Example Industrial Group", "country": "CN", "amount": 3000000,
           "currency": "GBP"}  # fmt: skip
@@ -64,13 +64,8 @@ def test_the_case_page_of_a_scanned_record_says_it(tmp_path: Path, db: Path) -> 
 
 def test_a_case_whose_awards_were_all_compared_says_nothing(tmp_path: Path, db: Path) -> None:
     event = project_event("P1", title="Battery recycling", funders=[{**FUNDER, "currency": "EUR"}])
-    scanned(file_export_config(tmp_path, event, reference_data=False))
-    with Store.open(db) as store:
-        case = store.case_for("file", "P1")
-        assert case is not None
-    client = app_for(db)
-    assert login(client, "adviser").status_code in (200, 303)
-    assert _said(client, case.id) is None
+    client, case_id = scanned_case(tmp_path, db, event)
+    assert _said(client, case_id) is None
 
 
 def test_the_case_of_a_sent_pre_screen_says_it(db: Path, screener: Screener) -> None:

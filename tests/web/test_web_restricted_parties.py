@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.prescreen import Screener
 from tests.web.test_web_prescreen import prescreen_id, signed_in, submit
-from tests.web.web_helpers import app_for
+from tests.web.web_helpers import app_for, scanned_case
 
 FIXTURES = Path(__file__).parent.parent / "refdata" / "fixtures"
 ENTITY_LIST = (
@@ -71,22 +71,15 @@ def test_the_api_is_red_with_the_finding_to_the_committee(db: Path, listed_scree
 
 
 def test_the_case_page_of_a_scanned_record_names_the_regime(tmp_path: Path, db: Path) -> None:
-    from kvrules.store import Store
-    from tests.scan_helpers import file_export_config, project_event, scanned
-    from tests.web.web_helpers import login
+    from tests.scan_helpers import project_event
 
     uk = [str(FIXTURES / "uk_sanctions.xml"), "--edition", "2026-12-01"]  # $KVRULES_REFDATA
     imported = CliRunner().invoke(cli, ["refdata", "import", "uk_sanctions", *uk])
     assert imported.exit_code == 0, imported.output
     partner = {"name": "Example Institute of Applied Physics", "country": "RU"}
     event = project_event("P1", title="Medieval manuscripts", partners=[partner])
-    scanned(file_export_config(tmp_path, event, reference_data=False))
-    with Store.open(db) as store:
-        case = store.case_for("file", "P1")
-        assert case is not None
-    client = app_for(db)
-    assert login(client, "adviser").status_code in (200, 303)
-    page = " ".join(html.unescape(client.get(f"/cases/{case.id}").text).split())
+    client, case_id = scanned_case(tmp_path, db, event)
+    page = " ".join(html.unescape(client.get(f"/cases/{case_id}").text).split())
     assert "A partner is on a sanctions or restricted-party list" in page
     regime = "The Russia (Sanctions) (EU Exit) Regulations 2019"
     assert f"is on the UK Sanctions List (designated under {regime}), edition 2026-12-01" in page

@@ -208,3 +208,17 @@ def signed_in(browser_context, server: str, name: str):
     with page.expect_navigation():
         page.get_by_label("Password").press("Enter")
     return page
+
+
+def scanned_case(tmp_path: Path, db: Path, event: dict) -> tuple[TestClient, int]:
+    """``event`` (a ``tests.scan_helpers.project_event`` of record P1) scanned from a file
+    source into ``db`` by the real CLI, and an adviser signed in: (the client, P1's case id)."""
+    from tests.scan_helpers import file_export_config, scanned
+
+    scanned(file_export_config(tmp_path, event, reference_data=False))
+    with Store.open(db) as store:
+        case = store.case_for("file", "P1")
+        assert case is not None
+    client = app_for(db)
+    assert login(client, "adviser").status_code in (200, 303)
+    return client, case.id
