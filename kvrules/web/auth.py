@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -123,6 +124,9 @@ def guard(
                     form.get("csrf_token"),  # type: ignore[arg-type]
                 ):
                     log.warning("CSRF check failed for %s %s", request.method, request.url.path)
+                    if from_this_sites_page(request):
+                        # a form of ours whose session expired or was renewed meanwhile
+                        return kept_page(request)
                     return error_page(
                         request,
                         403,
@@ -138,6 +142,8 @@ def guard(
                     # the whole address, filters too: a shared link opens as it was sent
                     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
+                if too_large is None and from_this_sites_page(request):
+                    return kept_page(request)  # signed out meanwhile: sign in, text kept
                 return error_page(request, 401, "Please sign in.")
             request.state.user = user
             if not can(user.role, permission):
@@ -179,17 +185,25 @@ def error_page(request: Request, status: int, message: str) -> Response:
 SECRET_FIELDS = ("password", "csrf_token")  # never written back into a page
 
 
+def typed(form: FormData) -> list[tuple[str, str]]:
+    """A form's text fields as posted, in order; never a password or the CSRF token (a file
+    cannot be sent again from a page)."""
+    return [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and not any(s in name for s in SECRET_FIELDS)
+    ]
+
+
+def _action(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def busy_page(request: Request, message: str) -> Response:
     """503 with what was typed kept: a POST's fields in a form that sends them again."""
     form = getattr(request.state, "form", None)
-    resend = None
-    if request.method == "POST" and form is not None:
-        resend = [
-            (name, str(value))
-            for name, value in form.multi_items()
-            if isinstance(value, str) and not any(s in name for s in SECRET_FIELDS)
-        ]
-    action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    resend = typed(form) if request.method == "POST" and form is not None else None
+    action = _action(request)
     response = request.app.state.templates.TemplateResponse(
         request,
         "busy.html",
@@ -198,6 +212,74 @@ def busy_page(request: Request, message: str) -> Response:
     )
     response.headers["Retry-After"] = "5"
     return response
+
+
+def from_this_sites_page(request: Request) -> bool:
+    """Whether the browser says this post came from one of kvrules' own pages: a form typed
+    here, which may be kept when its session expired; never a post from another site, which
+    a kept form would let through with one click (CSRF)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site.strip().lower() == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is not None and origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+# The sign-in form carries a kept form's fields under this prefix, and its address as
+# KEPT_ACTION: after signing in, the page offers to send them again (``kept_page``).
+KEPT = "kept:"
+KEPT_ACTION = "kept_action"
+EXPIRED = "Your session expired: sign in again, your text is kept below."
+RENEWED = (
+    "This form was opened before your session was renewed (signed in again, or in another "
+    "window): your text is kept below; send it again if it is still what you want."
+)
+
+
+def kept_page(request: Request) -> Response:
+    """A form of this site posted after its session expired, or was ended or renewed: never a
+    bare 403 losing what was typed. Signed out: the sign-in form, carrying the typed fields
+    (401); still signed in: the typed fields in a form that sends them again (403)."""
+    form = getattr(request.state, "form", None)
+    fields = typed(form) if form is not None else []
+    templates = request.app.state.templates
+    with open_store(request) as store:
+        user = resolve_user(request, store)
+    if user is None:
+        request.session.clear()  # a session that no longer counts: a fresh one to sign in
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {
+                "next": _came_from(request),
+                "error": EXPIRED,
+                "kept": fields,
+                "kept_action": _action(request),
+            },
+            status_code=401,
+        )
+    request.state.user = user  # the page's menu, as for any signed-in page
+    return resend_page(request, fields, _action(request), RENEWED, status_code=403)
+
+
+def resend_page(
+    request: Request, fields: list[tuple[str, str]], action: str, message: str, status_code: int
+) -> Response:
+    """What was typed, shown, in a form that sends it to ``action`` again."""
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "kept.html",
+        {"message": message, "resend": fields, "action": action},
+        status_code=status_code,
+    )
+
+
+def _came_from(request: Request) -> str:
+    """The page the form was on (its Referer, on this site), to land on after signing in."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    return "/cases"
 
 
 def safe_next(target: str | None) -> str:

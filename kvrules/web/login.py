@@ -10,16 +10,21 @@ from __future__ import annotations
 import math
 
 import anyio
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.store.db import StoreBusy
 from kvrules.web.auth import (
+    KEPT,
+    KEPT_ACTION,
     csrf_token,
     error_page,
+    from_this_sites_page,
     log,
     login_session,
     open_store,
+    resend_page,
     resolve_user,
     safe_next,
 )
@@ -29,12 +34,31 @@ from kvrules.web.security import csrf_ok
 def _form_again(
     request: Request, next_url: str, error: str, status: int, username: str = ""
 ) -> Response:
+    kept, kept_action = getattr(request.state, "kept", ([], None))
     return request.app.state.templates.TemplateResponse(
         request,
         "login.html",
-        {"next": next_url, "error": error, "username": username},
+        {
+            "next": next_url,
+            "error": error,
+            "username": username,
+            "kept": kept,
+            "kept_action": kept_action,
+        },
         status_code=status,
     )
+
+
+def _kept(form: FormData) -> tuple[list[tuple[str, str]], str | None]:
+    """The fields of a form whose session expired, carried through signing in, and where
+    they were going (a path on this site only)."""
+    fields = [
+        (name.removeprefix(KEPT), value)
+        for name, value in form.multi_items()
+        if name.startswith(KEPT) and isinstance(value, str)
+    ]
+    action = str(form.get(KEPT_ACTION, ""))
+    return fields, safe_next(action) if action and action != "/login" else None
 
 
 async def login(request: Request) -> Response:
@@ -45,7 +69,18 @@ async def login(request: Request) -> Response:
             request, "login.html", {"next": next_url}
         )
     form = await request.form()
+    request.state.kept = _kept(form)
     if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+        if from_this_sites_page(request):  # the sign-in page stood open too long: again
+            request.session.clear()
+            return _form_again(
+                request,
+                safe_next(str(form.get("next", ""))),
+                "The sign-in form expired: sign in again"
+                + (", your text is kept below." if request.state.kept[1] else "."),
+                403,
+                username=str(form.get("username", "")).strip(),
+            )
         return error_page(request, 403, "The sign-in form expired (CSRF check failed). Reload.")
     name = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
@@ -90,6 +125,16 @@ async def login(request: Request) -> Response:
         response.headers["Retry-After"] = "5"
         return response
     login_session(request, user)
+    kept, kept_action = request.state.kept
+    if kept_action is not None:  # signed in again after a session expired mid-form
+        request.state.user = user
+        return resend_page(
+            request,
+            kept,
+            kept_action,
+            f"Signed in as {user.name}. Your text is kept below: send it again.",
+            status_code=200,
+        )
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
 
