@@ -433,9 +433,7 @@ async def approve_decision(request: Request) -> Response:
 async def add_mitigation(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     try:
-        action, owner, due_on = read_mitigation(
-            form, today(request.app.state.settings.time_zone)
-        )
+        action, owner, due_on = read_mitigation(form, today(request.app.state.settings.time_zone))
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
