@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
@@ -19,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.store import Store
+from kvrules.store.db import StoreError
 from kvrules.store.users import User
+from kvrules.web.errorwords import heading, in_words
 from kvrules.web.forwarded import peer
 from kvrules.web.scope import hidden_case
 from kvrules.web.security import can, csrf_ok, new_csrf_token
@@ -177,8 +180,21 @@ def row_id(request: Request, param: str, what: str) -> int:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
+    """The site's error page: a heading saying what happened, the reason in kvrules' words,
+    and the way back for whoever is asking (their cases, the pre-screen, or signing in)."""
+    if getattr(request.state, "user", None) is None:
+        # an error raised before ``guard`` looked (an unknown address): who is asking anyway;
+        # a store that cannot be read now leaves the page without its way back, never broken
+        try:
+            with open_store(request) as store:
+                request.state.user = resolve_user(request, store)
+        except (StoreError, sqlite3.Error) as unread:
+            log.warning("error page for %s without its reader: %s", request.url.path, unread)
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
+        request,
+        "error.html",
+        {"status": status, "heading": heading(status), "message": in_words(status, message)},
+        status_code=status,
     )
 
 
