@@ -33,7 +33,9 @@ def test_a_refused_decision_keeps_the_form_and_focuses_the_field(
     assert page.get_by_role("heading", name=f"Case #{cid}").is_visible()
     assert page.get_by_label("Rationale").input_value() == rationale
     assert page.get_by_label("approve with mitigations").is_checked()
-    assert page.get_by_label("Action 1", exact=True).input_value() == "Quarterly export-control review"
+    assert (
+        page.get_by_label("Action 1", exact=True).input_value() == "Quarterly export-control review"
+    )
     owner = page.locator("#m0-owner")
     assert owner.get_attribute("aria-invalid") == "true"
     assert _focused(page) == "m0-owner"

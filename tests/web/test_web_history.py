@@ -53,8 +53,7 @@ def test_history_reads_as_sentences(db: Path) -> None:
     technical = history.split('<details class="technical">')
     assert all("nl-leidraad@" not in part.split("</details>")[-1] for part in technical)
     assert (
-        "technical detail</summary>rule nl-leidraad@2026.1/partner-possible-list-match"
-        in history
+        "technical detail</summary>rule nl-leidraad@2026.1/partner-possible-list-match" in history
     )
     assert "technical detail</summary>list us_dod_1286, entry 1286-042" in history
     assert "1286-042" not in "".join(p.split("</details>")[-1] for p in technical)
