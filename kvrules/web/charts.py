@@ -135,7 +135,7 @@ def figures(
         body.append(f'<tr><th scope="row">{escape(label)}</th>{cells}{total}</tr>')
     return (
         f'<details class="chart-figures"><summary>Figures of “{escape(title)}” as a table'
-        f'</summary><div class="table-scroll" role="region" aria-label="{escape(title)}" '
+        f'</summary><div class="table-scroll" role="group" aria-label="{escape(title)}" '
         f'tabindex="0"><table><caption>{escape(title)}</caption><thead><tr>'
         f'<th scope="col">{escape(label_header or "")}</th>{head}<th scope="col">total</th>'
         f"</tr></thead><tbody>{''.join(body)}</tbody></table></div></details>"
