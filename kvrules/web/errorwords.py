@@ -12,7 +12,7 @@ HEADINGS = {
     403: "Not allowed",
     404: "Page not found",
     405: "Not available this way",
-    409: "Changed meanwhile",
+    409: "Not possible now",
     413: "Too large",
     429: "Too many attempts",
     503: "Busy, try again in a moment",
