@@ -141,10 +141,14 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """Sign out: ends every session of the account (a copied cookie stops working too)."""
     form = await request.form()
-    if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
-        return error_page(request, 403, "CSRF check failed.")
     with open_store(request) as store:
         user = resolve_user(request, store)
+    if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+        if user is None:  # the session had expired: signed out already, nothing to refuse
+            request.session.clear()
+            return RedirectResponse("/login", status_code=303)
+        return error_page(request, 403, "CSRF check failed.")
+    with open_store(request) as store:
         if user is not None and request.session.get("user") == user.name:
             store.end_user_sessions(user.name, actor=user.name)
     request.session.clear()

@@ -87,3 +87,20 @@ def test_a_post_from_another_site_is_refused_without_keeping_anything(db: Path) 
         refused = client.post(f"/cases/{cid}/decide", data=forged, headers=headers)
         assert refused.status_code == 403 and "CSRF check failed" in refused.text
         assert "forged" not in refused.text and "Send it again" not in refused.text
+
+
+def test_signing_out_after_the_session_expired_lands_on_the_sign_in_page(db: Path) -> None:
+    """ "Sign out" pressed on a page whose session had expired answered "Not allowed: CSRF
+    check failed": the person is signed out already, so the sign-in page it is."""
+    client = app_for(db)
+    login(client, "committee")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/cases").text)
+    assert csrf
+    client.cookies.clear()
+    out = client.post("/logout", data={"csrf_token": csrf.group(1)}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    # still signed in, a forged sign-out is refused as before
+    login(client, "committee")
+    forged = client.post("/logout", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert client.get("/cases", follow_redirects=False).status_code == 200
