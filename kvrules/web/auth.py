@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.store import Store
+from kvrules.store.db import StoreError
 from kvrules.store.users import User
-from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, in_words, limited_form
+from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, limited_form
+from kvrules.web.bodies import in_words as size_in_words
+from kvrules.web.errorwords import heading, in_words
 from kvrules.web.forwarded import peer
 from kvrules.web.scope import hidden_case
 from kvrules.web.security import can, csrf_ok, new_csrf_token
@@ -118,7 +123,7 @@ def guard(
                         request, limit=max_bytes, max_fields=max_fields, max_files=max_files
                     )
                 except TooLarge:  # the rest of it is never read
-                    too_large = f"the form sent is larger than {in_words(max_bytes)}"
+                    too_large = f"the form sent is larger than {size_in_words(max_bytes)}"
                     if refused is None:
                         return error_page(request, 413, f"Not done: {too_large}.")
                 except HTTPException as exc:  # Starlette: too many fields or files
@@ -132,6 +137,9 @@ def guard(
                     form.get("csrf_token"),  # type: ignore[arg-type]
                 ):
                     log.warning("CSRF check failed for %s %s", request.method, request.url.path)
+                    if from_this_sites_page(request):
+                        # a form of ours whose session expired or was renewed meanwhile
+                        return kept_page(request)
                     return error_page(
                         request,
                         403,
@@ -147,6 +155,8 @@ def guard(
                     # the whole address, filters too: a shared link opens as it was sent
                     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     return RedirectResponse(f"/login?next={quote(here, safe='/')}", status_code=303)
+                if too_large is None and from_this_sites_page(request):
+                    return kept_page(request)  # signed out meanwhile: sign in, text kept
                 return error_page(request, 401, "Please sign in.")
             request.state.user = user
             if not can(user.role, permission):
@@ -180,25 +190,46 @@ def row_id(request: Request, param: str, what: str) -> int:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
+    """The site's error page: a heading saying what happened, the reason in kvrules' words,
+    and the way back for whoever is asking (their cases, the pre-screen, or signing in)."""
+    if getattr(request.state, "user", None) is None:
+        # an error raised before ``guard`` looked (an unknown address): who is asking anyway;
+        # a store that cannot be read now leaves the page without its way back, never broken
+        try:
+            with open_store(request) as store:
+                request.state.user = resolve_user(request, store)
+        except (StoreError, sqlite3.Error) as unread:
+            log.warning("error page for %s without its reader: %s", request.url.path, unread)
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message}, status_code=status
+        request,
+        "error.html",
+        {"status": status, "heading": heading(status), "message": in_words(status, message)},
+        status_code=status,
     )
 
 
 SECRET_FIELDS = ("password", "csrf_token")  # never written back into a page
 
 
+def typed(form: FormData) -> list[tuple[str, str]]:
+    """A form's text fields as posted, in order; never a password or the CSRF token (a file
+    cannot be sent again from a page)."""
+    return [
+        (name, value)
+        for name, value in form.multi_items()
+        if isinstance(value, str) and not any(s in name for s in SECRET_FIELDS)
+    ]
+
+
+def _action(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def busy_page(request: Request, message: str) -> Response:
     """503 with what was typed kept: a POST's fields in a form that sends them again."""
     form = getattr(request.state, "form", None)
-    resend = None
-    if request.method == "POST" and form is not None:
-        resend = [
-            (name, str(value))
-            for name, value in form.multi_items()
-            if isinstance(value, str) and not any(s in name for s in SECRET_FIELDS)
-        ]
-    action = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    resend = typed(form) if request.method == "POST" and form is not None else None
+    action = _action(request)
     response = request.app.state.templates.TemplateResponse(
         request,
         "busy.html",
@@ -207,6 +238,74 @@ def busy_page(request: Request, message: str) -> Response:
     )
     response.headers["Retry-After"] = "5"
     return response
+
+
+def from_this_sites_page(request: Request) -> bool:
+    """Whether the browser says this post came from one of kvrules' own pages: a form typed
+    here, which may be kept when its session expired; never a post from another site, which
+    a kept form would let through with one click (CSRF)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site.strip().lower() == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is not None and origin == f"{request.url.scheme}://{request.url.netloc}"
+
+
+# The sign-in form carries a kept form's fields under this prefix, and its address as
+# KEPT_ACTION: after signing in, the page offers to send them again (``kept_page``).
+KEPT = "kept:"
+KEPT_ACTION = "kept_action"
+EXPIRED = "Your session expired: sign in again, your text is kept below."
+RENEWED = (
+    "This form was opened before your session was renewed (signed in again, or in another "
+    "window): your text is kept below; send it again if it is still what you want."
+)
+
+
+def kept_page(request: Request) -> Response:
+    """A form of this site posted after its session expired, or was ended or renewed: never a
+    bare 403 losing what was typed. Signed out: the sign-in form, carrying the typed fields
+    (401); still signed in: the typed fields in a form that sends them again (403)."""
+    form = getattr(request.state, "form", None)
+    fields = typed(form) if form is not None else []
+    templates = request.app.state.templates
+    with open_store(request) as store:
+        user = resolve_user(request, store)
+    if user is None:
+        request.session.clear()  # a session that no longer counts: a fresh one to sign in
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {
+                "next": _came_from(request),
+                "error": EXPIRED,
+                "kept": fields,
+                "kept_action": _action(request),
+            },
+            status_code=401,
+        )
+    request.state.user = user  # the page's menu, as for any signed-in page
+    return resend_page(request, fields, _action(request), RENEWED, status_code=403)
+
+
+def resend_page(
+    request: Request, fields: list[tuple[str, str]], action: str, message: str, status_code: int
+) -> Response:
+    """What was typed, shown, in a form that sends it to ``action`` again."""
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "kept.html",
+        {"message": message, "resend": fields, "action": action},
+        status_code=status_code,
+    )
+
+
+def _came_from(request: Request) -> str:
+    """The page the form was on (its Referer, on this site), to land on after signing in."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
+    return "/cases"
 
 
 def safe_next(target: str | None) -> str:

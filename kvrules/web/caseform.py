@@ -55,9 +55,30 @@ def _date(form: Any, field: str, today: date) -> date | None:
     return day
 
 
-def read_due_date(form: Any, field: str, today: date) -> date | None:
-    """A mitigation's due date as the add-a-mitigation form sends it: none, or not past."""
-    return _date(form, field, today)
+def read_mitigation(form: Any, today: date) -> tuple[str, str, date | None]:
+    """The add-a-mitigation form's action, owner and due date, or the first ``FormProblem``
+    in the order they are shown (a field of spaces is blank: it passed ``required``)."""
+    action = str(form.get("action", "")).strip()
+    if not action:
+        raise FormProblem("action", "say what is to be done (the action)")
+    owner = str(form.get("owner", "")).strip()
+    if not owner:
+        raise FormProblem("owner", "name who owns this mitigation (the owner)")
+    return action, owner, _date(form, "due_on", today)
+
+
+ADJUDICATION_VERDICTS = ("not-same", "same")
+
+
+def read_adjudication(form: Any) -> tuple[str, str]:
+    """A list match's verdict and the reason given for it, or a ``FormProblem``."""
+    verdict = str(form.get("verdict", ""))
+    if verdict not in ADJUDICATION_VERDICTS:
+        raise FormProblem("verdict", "choose a verdict: the same organisation or not")
+    reason = str(form.get("reason", "")).strip()
+    if not reason:
+        raise FormProblem("reason", "give the reason for the verdict")
+    return verdict, reason
 
 
 def _mitigation_rows(form: Any, today: date) -> list[tuple[str, str, date | None]]:
@@ -125,12 +146,21 @@ def bulk_stale_message(changes: list[AuditEntry], when: Any) -> str:
     )
 
 
-def field_id(field: str) -> str:
+def field_id(field: str, match: str = "") -> str:
     """The id of the input a field's error links to and focuses (the ids the page has long had:
-    ``d-rationale``, ``m0-owner`` …; a choice links to its first button)."""
-    named = {"rationale": "d-rationale", "review_due": "d-review", "due_on": "na-due"}
+    ``d-rationale``, ``m0-owner`` …; a choice links to its first button). ``match``: the
+    adjudication form's list match (each match on the page has its own verdict and reason)."""
+    named = {
+        "rationale": "d-rationale",
+        "review_due": "d-review",
+        "due_on": "na-due",
+        "action": "na-action",
+        "owner": "na-owner",
+    }
     if field in named:
         return named[field]
+    if field in ("verdict", "reason"):
+        return f"{field[0]}-{match}"
     if field == "decision":
         return f"d-{DECISIONS[0]}"
     if field == "colour":

@@ -40,8 +40,9 @@ from kvrules.web.caseform import (
     FormProblem,
     bulk_stale_message,
     case_version,
+    read_adjudication,
     read_decision,
-    read_due_date,
+    read_mitigation,
     seen_version,
     stale_message,
 )
@@ -336,9 +337,11 @@ async def triage(request: Request) -> Response:
 @guard("adjudicate")
 async def adjudicate(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
-    verdict, reason = str(form.get("verdict", "")), str(form.get("reason", "")).strip()
-    if verdict not in ("not-same", "same") or not reason:
-        return error_page(request, 400, "An adjudication needs a verdict and a reason.")
+    try:
+        verdict, reason = read_adjudication(form)
+    except FormProblem as problem:
+        errors = {problem.field: str(problem)}
+        return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     try:
         with open_store(request) as store:
             if store.case(case_id) is None:
@@ -442,7 +445,7 @@ async def approve_decision(request: Request) -> Response:
 async def add_mitigation(request: Request) -> Response:
     case_id, form = _case_id(request), request.state.form
     try:
-        due_on = read_due_date(form, "due_on", today(request.app.state.settings.time_zone))
+        action, owner, due_on = read_mitigation(form, today(request.app.state.settings.time_zone))
     except FormProblem as problem:
         errors = {problem.field: str(problem)}
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
@@ -452,8 +455,8 @@ async def add_mitigation(request: Request) -> Response:
                 return error_page(request, 404, f"There is no case {case_id}.")
             store.add_mitigation(
                 case_id,
-                str(form.get("action", "")),
-                str(form.get("owner", "")),
+                action,
+                owner,
                 due_on,
                 actor=request.state.user.name,
                 seen=seen_version(form),

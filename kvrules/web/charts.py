@@ -4,6 +4,7 @@ the board report works offline and in any mail client that opens HTML."""
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
@@ -38,14 +39,67 @@ def colour(series: str, i: int) -> str:
     return PALETTE.get(series, _FALLBACK[i % len(_FALLBACK)])
 
 
-def _legend(series: Sequence[str], x: float, y: float) -> list[str]:
+# Neighbouring series differ by more than colour (WCAG 1.4.1, 1.4.11: neighbouring segments
+# were 1.39 to 2.33:1 apart): each series in a chart has its own marks over its colour, drawn
+# in black or white, whichever stands out more from that colour (at least 3:1 on any fill),
+# and the legend's swatch shows the same marks. The first series is plain.
+MARKS = (
+    "",
+    '<path d="M-1,1 l2,-2 M0,6 l6,-6 M5,7 l2,-2" stroke="{ink}" stroke-width="1.3"/>',
+    '<circle cx="3" cy="3" r="1.3" fill="{ink}"/>',
+    '<path d="M0,3 h6" stroke="{ink}" stroke-width="1.3"/>',
+    '<path d="M-1,5 l2,2 M0,0 l6,6 M5,-1 l2,2" stroke="{ink}" stroke-width="1.3"/>',
+    '<path d="M3,0 v6" stroke="{ink}" stroke-width="1.3"/>',
+    '<path d="M0,3 h6 M3,0 v6" stroke="{ink}" stroke-width="1"/>',
+)
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb``."""
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(hex_colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ink(fill: str) -> str:
+    """Black or white: whichever contrasts more with ``fill`` (always at least 4.5:1)."""
+    lum = _luminance(fill)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _chart_id(title: str) -> str:
+    """Stable per chart, so two charts on one page never share a pattern's id."""
+    return f"c{zlib.crc32(title.encode('utf-8')):08x}"
+
+
+def _patterns(series: Sequence[str], chart: str) -> str:
+    out = []
+    for i, name in enumerate(series):
+        fill = colour(name, i)
+        marks = MARKS[i % len(MARKS)].format(ink=ink(fill))
+        out.append(
+            f'<pattern id="{chart}-{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<rect width="6" height="6" fill="{fill}"/>{marks}</pattern>'
+        )
+    return f"<defs>{''.join(out)}</defs>"
+
+
+def _fill(chart: str, i: int) -> str:
+    return f"url(#{chart}-{i})"
+
+
+def _legend(series: Sequence[str], x: float, y: float, chart: str) -> list[str]:
     out, cx = [], x
     for i, name in enumerate(series):
         out.append(
-            f'<rect x="{cx:.0f}" y="{y - 9:.0f}" width="10" height="10" fill="{colour(name, i)}"/>'
+            f'<rect x="{cx:.0f}" y="{y - 10:.0f}" width="12" height="12" '
+            f'fill="{_fill(chart, i)}" stroke="#595959" stroke-width="0.5"/>'
         )
-        out.append(f'<text x="{cx + 14:.0f}" y="{y:.0f}" font-size="11">{escape(name)}</text>')
-        cx += 24 + 7 * len(name)
+        out.append(f'<text x="{cx + 16:.0f}" y="{y:.0f}" font-size="11">{escape(name)}</text>')
+        cx += 26 + 7 * len(name)
     return out
 
 
@@ -81,9 +135,10 @@ def figures(
         body.append(f'<tr><th scope="row">{escape(label)}</th>{cells}{total}</tr>')
     return (
         f'<details class="chart-figures"><summary>Figures of “{escape(title)}” as a table'
-        f"</summary><table><caption>{escape(title)}</caption><thead><tr>"
+        f'</summary><div class="table-scroll" role="group" aria-label="{escape(title)}" '
+        f'tabindex="0"><table><caption>{escape(title)}</caption><thead><tr>'
         f'<th scope="col">{escape(label_header or "")}</th>{head}<th scope="col">total</th>'
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table></details>"
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div></details>"
     )
 
 
@@ -107,11 +162,13 @@ def bars(
     scale_to = ticks(max(sum(v.values()) for _, v in rows))
     peak = scale_to[-1]
     scale = (width - label_w - 60) / peak
+    chart = _chart_id(title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
-        *_legend(series, label_w, 14),
+        _patterns(series, chart),
+        *_legend(series, label_w, 14, chart),
         f'<line x1="{label_w}" y1="{plot_bottom}" x2="{label_w + peak * scale:.1f}" '
         f'y2="{plot_bottom}" stroke="#999"/>',
         *(_text(label_w + t * scale, plot_bottom + 12, f"{t:,.0f}") for t in scale_to),
@@ -132,7 +189,7 @@ def bars(
                 w = v * scale
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y}" width="{max(w, 1):.1f}" height="{bar_h}" '
-                    f'fill="{colour(name, i)}"><title>{escape(label)} · {escape(name)}: '
+                    f'fill="{_fill(chart, i)}"><title>{escape(label)} · {escape(name)}: '
                     f"{v:,.0f}{escape(unit)}</title></rect>"
                 )
                 x += w
@@ -166,11 +223,13 @@ def columns(
     peak = scale_to[-1]
     step = (width - left - 10) / len(categories)
     bar_w = max(min(step * 0.7, 48), 2)
+    chart = _chart_id(title)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" class="chart">',
         f"<title>{escape(title)}</title>",
-        *_legend(series, left, 14),
+        _patterns(series, chart),
+        *_legend(series, left, 14, chart),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
         'stroke="#999"/>',
     ]
@@ -197,7 +256,7 @@ def columns(
                 y -= h
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                    f'fill="{colour(name, i)}"><title>{escape(cat)} · {escape(name)}: '
+                    f'fill="{_fill(chart, i)}"><title>{escape(cat)} · {escape(name)}: '
                     f"{v:,.0f}</title></rect>"
                 )
         if len(categories) <= 16 or c % 2 == 0:

@@ -16,27 +16,51 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.store.db import StoreBusy
 from kvrules.web.auth import (
+    FORM_FIELDS,
+    KEPT,
+    KEPT_ACTION,
     csrf_token,
     error_page,
+    from_this_sites_page,
     log,
     login_session,
     open_store,
+    resend_page,
     resolve_user,
     safe_next,
 )
-from kvrules.web.bodies import TooLarge, limited_form
+from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, limited_form
 from kvrules.web.security import csrf_ok
 
 
 def _form_again(
     request: Request, next_url: str, error: str, status: int, username: str = ""
 ) -> Response:
+    kept, kept_action = getattr(request.state, "kept", ([], None))
     return request.app.state.templates.TemplateResponse(
         request,
         "login.html",
-        {"next": next_url, "error": error, "username": username},
+        {
+            "next": next_url,
+            "error": error,
+            "username": username,
+            "kept": kept,
+            "kept_action": kept_action,
+        },
         status_code=status,
     )
+
+
+def _kept(form: FormData) -> tuple[list[tuple[str, str]], str | None]:
+    """The fields of a form whose session expired, carried through signing in, and where
+    they were going (a path on this site only)."""
+    fields = [
+        (name.removeprefix(KEPT), value)
+        for name, value in form.multi_items()
+        if name.startswith(KEPT) and isinstance(value, str)
+    ]
+    action = str(form.get(KEPT_ACTION, ""))
+    return fields, safe_next(action) if action and action != "/login" else None
 
 
 async def login(request: Request) -> Response:
@@ -46,10 +70,21 @@ async def login(request: Request) -> Response:
         return request.app.state.templates.TemplateResponse(
             request, "login.html", {"next": next_url}
         )
-    form = await _small_form(request)
+    form = await _capped_form(request)
     if form is None:
         return error_page(request, 413, "Not done: the sign-in form sent is too large.")
+    request.state.kept = _kept(form)
     if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+        if from_this_sites_page(request):  # the sign-in page stood open too long: again
+            request.session.clear()
+            return _form_again(
+                request,
+                safe_next(str(form.get("next", ""))),
+                "The sign-in form expired: sign in again"
+                + (", your text is kept below." if request.state.kept[1] else "."),
+                403,
+                username=str(form.get("username", "")).strip(),
+            )
         return error_page(request, 403, "The sign-in form expired (CSRF check failed). Reload.")
     name = str(form.get("username", "")).strip()
     password = str(form.get("password", ""))
@@ -94,31 +129,48 @@ async def login(request: Request) -> Response:
         response.headers["Retry-After"] = "5"
         return response
     login_session(request, user)
+    kept, kept_action = request.state.kept
+    if kept_action is not None:  # signed in again after a session expired mid-form
+        request.state.user = user
+        return resend_page(
+            request,
+            kept,
+            kept_action,
+            f"Signed in as {user.name}. Your text is kept below: send it again.",
+            status_code=200,
+        )
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
 
 async def logout(request: Request) -> Response:
     """Sign out: ends every session of the account (a copied cookie stops working too)."""
-    form = await _small_form(request)
+    form = await _capped_form(request)
     if form is None:
         return error_page(request, 413, "Not done: the form sent is too large.")
-    if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
-        return error_page(request, 403, "CSRF check failed.")
     with open_store(request) as store:
         user = resolve_user(request, store)
+    if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
+        if user is None:  # the session had expired: signed out already, nothing to refuse
+            request.session.clear()
+            return RedirectResponse("/login", status_code=303)
+        return error_page(request, 403, "CSRF check failed.")
+    with open_store(request) as store:
         if user is not None and request.session.get("user") == user.name:
             store.end_user_sessions(user.name, actor=user.name)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
 
-# A sign-in or sign-out form is a few hundred bytes; both are open to anyone, before sign-in.
-SMALL_FORM = 64 * 1024
+# A sign-out form is a few hundred bytes, a sign-in one too, unless it carries the text of a
+# form whose session expired (kept for the user: a case form's cap); both are open to anyone.
+SIGN_IN_MAX_BYTES = FORM_MAX_BYTES
 
 
-async def _small_form(request: Request) -> FormData | None:
-    """The form, read no further than ``SMALL_FORM`` bytes (None beyond, the rest unread)."""
+async def _capped_form(request: Request) -> FormData | None:
+    """The form, read no further than ``SIGN_IN_MAX_BYTES`` bytes (None beyond, the rest unread)."""
     try:
-        return await limited_form(request, limit=SMALL_FORM, max_fields=20, max_files=0)
+        return await limited_form(
+            request, limit=SIGN_IN_MAX_BYTES, max_fields=FORM_FIELDS, max_files=0
+        )
     except TooLarge:
         return None

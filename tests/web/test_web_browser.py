@@ -93,7 +93,7 @@ def test_the_decision_form_is_reachable_by_keyboard(page) -> None:
     assert _focused(page) == "d-rationale"
     page.keyboard.press("Tab")
     assert _focused(page) == "d-review"
-    page.get_by_label("Action 1").focus()
+    page.get_by_label("Action 1", exact=True).focus()
     page.keyboard.press("Tab")
     assert _focused(page) == "m0-owner"
     page.keyboard.press("Tab")

@@ -27,13 +27,15 @@ def test_a_refused_decision_keeps_the_form_and_focuses_the_field(
     page.get_by_label("approve with mitigations").check()
     rationale = "Civil research only; an export-control review each quarter."
     page.get_by_label("Rationale").fill(rationale)
-    page.get_by_label("Action 1").fill("Quarterly export-control review")
+    page.get_by_label("Action 1", exact=True).fill("Quarterly export-control review")
     with page.expect_navigation():
         page.get_by_role("button", name="Record decision").click()
     assert page.get_by_role("heading", name=f"Case #{cid}").is_visible()
     assert page.get_by_label("Rationale").input_value() == rationale
     assert page.get_by_label("approve with mitigations").is_checked()
-    assert page.get_by_label("Action 1").input_value() == "Quarterly export-control review"
+    assert (
+        page.get_by_label("Action 1", exact=True).input_value() == "Quarterly export-control review"
+    )
     owner = page.locator("#m0-owner")
     assert owner.get_attribute("aria-invalid") == "true"
     assert _focused(page) == "m0-owner"

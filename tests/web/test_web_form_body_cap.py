@@ -57,7 +57,7 @@ def test_a_form_declaring_300_mb_is_refused_unread(db: Path, signed_in) -> None:
 
 @pytest.mark.parametrize("path", ["/login", "/logout"])
 def test_sign_in_and_out_forms_declaring_120_mb_are_refused_unread(signed_in, path) -> None:
-    """Both are open before sign-in: they read at most 64 KiB (code review, 2026-12-07: they
+    """Both are open before sign-in: they read at most 1 MB (code review, 2026-12-07: they
     still parsed the whole body, spooling a 120 MiB file part to disk)."""
     base, client = signed_in
     conn = _post(base, client, path, ("Content-Length", str(120 << 20)))

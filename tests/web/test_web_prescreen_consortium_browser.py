@@ -7,6 +7,7 @@ silently dropped the rest and said AMBER where `check` and the API said RED."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,8 +88,21 @@ def test_the_reviewers_twelve_partners_through_the_form_answer_as_the_api(site, 
     )
     for chrome in ("nav", "header", "#export", "button"):
         assert page.locator(chrome).first.is_hidden(), chrome
+    # every technical detail printed open: the rule ids, list entries and lists looked at
+    # (the labels printed with their content hidden: rule id empty, checkVisibility() false)
+    details = page.locator("details.technical")
+    assert details.count() > 1
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('details.technical')].flatMap(d =>
+             [...d.querySelectorAll(':scope > :not(summary)')].filter(c => !c.checkVisibility())
+               .map(c => c.textContent.slice(0, 60)))"""
+    )
+    assert hidden == []
+    rule = page.locator("article.finding details.technical code").first
+    assert rule.is_visible() and re.fullmatch(r"[\w-]+@[\w.]+/[\w-]+", rule.inner_text())
     page.emulate_media(media="screen")
     assert page.locator("#export").is_visible()
+    assert rule.is_hidden()  # on screen a technical detail stays one click away
     with Store.open(db) as store:
         (mine,) = store.prescreens("grant-officer")
     assert len(mine.proposal["partners"]) == 12  # none dropped

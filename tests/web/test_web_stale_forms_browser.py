@@ -59,7 +59,7 @@ def test_an_adjudication_from_a_stale_page_keeps_the_colleagues_verdict(
     # beside the refused form, with what bob chose and typed
     cell = bob.locator("td", has=bob.locator("#case-notice"))
     assert cell.get_by_label("Reason").input_value() == "Different city; another institute."
-    assert cell.get_by_label("Verdict").input_value() == "not-same"
+    assert cell.get_by_role("combobox", name="Verdict").input_value() == "not-same"
     with Store.open(db) as store:
         (kept,) = store.adjudications(cid)
     assert (kept.verdict, kept.actor) == ("same", "committee")
