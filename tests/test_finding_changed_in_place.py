@@ -165,6 +165,52 @@ def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
     assert len(history) == 10 and all(e["details"]["finding"] for e in history)
 
 
+def test_a_partner_that_leaves_and_comes_back_is_named_again_and_alerts_no_one(
+    tmp_path: Path,
+) -> None:
+    """Reviewer, 2026-12-07: a source that drops a partner and restores it ({A,B,H} → {A,B}
+    → {A,B,H}) re-alerted and reopened the decided case on every return, as "names an
+    organisation it did not" was read against the last version only; the committee had
+    been told of Harbin at the first scan."""
+    config = _config(tmp_path)
+    _export(tmp_path, 1, [DELFT, BEIHANG, HARBIN])
+    assert _scan(config)["alerts_queued"] > 0
+    _decide(tmp_path, 1)
+    before = _ids(tmp_path)
+    for version in range(2, 6):  # Harbin leaves, comes back, leaves, comes back
+        partners = [DELFT, BEIHANG] if version % 2 == 0 else [DELFT, BEIHANG, HARBIN]
+        _export(tmp_path, version, partners)
+        report = _scan(config)
+        assert (report["findings"], report["findings_changed"]) == (0, 5), version
+        assert (report["alerts_queued"], report["reopened_by_findings_cases"]) == (0, []), version
+    with Store.open(tmp_path / "kvrules.db") as store:
+        assert store.case(1).status == "decided"
+        [listed] = [
+            s for s in store.case_findings(1) if s.finding.rule_id == "project-partner-on-1286"
+        ]
+    assert _ids(tmp_path) == before
+    back = listed.changes[1]
+    assert back["named_again"] == [HARBIN_NAMED] and "named" not in back
+    assert "named again: Harbin Institute of Technology (CN)" in listed.changes_in_words()[1]
+    assert not any(
+        e["details"].get("named") for e in _audit(tmp_path)[1:] if e["action"] == "finding.changed"
+    )
+
+    # an organisation never named before still alerts, once, and reopens the case
+    _export(
+        tmp_path,
+        6,
+        [
+            DELFT,
+            BEIHANG,
+            HARBIN,
+            {"name": "Northwestern Polytechnical University", "country": "CN"},
+        ],
+    )
+    report = _scan(config)
+    assert report["alerts_queued"] > 0 and report["reopened_by_findings_cases"] == [1]
+
+
 def test_unrelated_evidence_changing_updates_in_place_and_alerts_no_one(tmp_path: Path) -> None:
     config = _config(tmp_path)
     _scan(config)
