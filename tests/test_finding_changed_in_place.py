@@ -199,10 +199,16 @@ def test_a_partner_that_leaves_and_comes_back_is_named_again_and_alerts_no_one(
         e["details"].get("named") for e in _audit(tmp_path)[1:] if e["action"] == "finding.changed"
     )
 
+    # the summary counts every finding updated in place, none of which alerted here
+    _export(tmp_path, 6, [DELFT, BEIHANG])
+    said = " ".join(scanned(config).output.split())
+    assert "findings updated in place (alerting or not) │ 5" in said, said
+    assert "alerts queued │ 0" in said, said
+
     # an organisation never named before still alerts, once, and reopens the case
     _export(
         tmp_path,
-        6,
+        7,
         [
             DELFT,
             BEIHANG,
