@@ -110,11 +110,18 @@ class Alert(BaseModel):
 
     @classmethod
     def for_finding(
-        cls, finding: Finding, *, key: str, case_id: int | None, created_at: datetime
+        cls,
+        finding: Finding,
+        *,
+        key: str,
+        case_id: int | None,
+        created_at: datetime,
+        route: str | None = None,
     ) -> Alert:
+        """One finding's alert, to ``route`` (default: the finding's own)."""
         return cls(
             key=key,
-            route=finding.alert or "default",
+            route=route or finding.alert or "default",
             title=f"[{Severity(finding.severity).value}] {finding.rule_title}",
             severity=finding.severity,
             created_at=created_at,

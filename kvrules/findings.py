@@ -21,6 +21,9 @@ from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_label
 
 _INDEX = re.compile(r"\[\d+\]")
+# The single organisation a partner.added / funder.added event is about (kvrules.fields ROOT):
+# evidence read from it has no list position and no subject to tell two such apart.
+_ONE_ELEMENT = ("partner.", "funder.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,12 +170,25 @@ class Finding:
         a finding whose evidence changed but that still names one of these is the same
         finding, updated in place; empty for a rule on the record as a whole. An element
         without a name (none to give, or evidence made by hand) is known by its field and
-        value instead, so that two such elements are not taken for one."""
-        return frozenset(
+        value instead, so that two such elements are not taken for one. So is the one
+        partner or funder of a ``partner.added`` / ``funder.added`` event (``partner.lists``):
+        by all its values the evidence read together, so that another organisation added to
+        the same record is another finding (before, both were about nothing, and a second
+        listed partner was merged into the first: no alert, the decided case left decided)."""
+        about = {
             e.subject or repr((e.path, e.actual))
             for e in self.evidence
             if e.subject or _INDEX.search(e.path)
-        )
+        }
+        for root in _ONE_ELEMENT:
+            read = sorted(
+                repr((e.path, e.actual))
+                for e in self.evidence
+                if not e.subject and e.path.startswith(root)
+            )
+            if read:
+                about.add(f"{root.rstrip('.')} {', '.join(read)}")
+        return frozenset(about)
 
     def to_dict(self) -> dict[str, Any]:
         return {"fingerprint": self.fingerprint, **_adapter().dump_python(self, mode="json")}

@@ -61,8 +61,10 @@ class ScanReport:
     quarantined: int = 0
     findings: int = 0  # new findings (known fingerprints are not counted again)
     by_severity: Counter = field(default_factory=Counter)
-    # stored findings updated in place as their evidence changed (not counted in ``findings``;
-    # only those more severe or naming an organisation they did not alert)
+    # stored findings updated in place as their evidence changed, every one, whether it
+    # alerted or not (not counted in ``findings``; of these, those more severe or naming an
+    # organisation never named before alert and reopen: ``alerts_queued``,
+    # ``reopened_by_findings_cases``)
     findings_changed: int = 0
     cases_opened: int = 0
     reviews_reopened: int = 0  # decided cases due for re-review

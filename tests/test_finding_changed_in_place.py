@@ -24,8 +24,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kvrules import Evaluator
 from kvrules.alerting import Alert
 from kvrules.cli import cli
+from kvrules.engine import load_rulebook
+from kvrules.model import CollaborationEvent
 from kvrules.store import Store
 from tests.scan_helpers import json_report, scanned
 
@@ -165,6 +168,58 @@ def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
     assert len(history) == 10 and all(e["details"]["finding"] for e in history)
 
 
+def test_a_partner_that_leaves_and_comes_back_is_named_again_and_alerts_no_one(
+    tmp_path: Path,
+) -> None:
+    """Reviewer, 2026-12-07: a source that drops a partner and restores it ({A,B,H} → {A,B}
+    → {A,B,H}) re-alerted and reopened the decided case on every return, as "names an
+    organisation it did not" was read against the last version only; the committee had
+    been told of Harbin at the first scan."""
+    config = _config(tmp_path)
+    _export(tmp_path, 1, [DELFT, BEIHANG, HARBIN])
+    assert _scan(config)["alerts_queued"] > 0
+    _decide(tmp_path, 1)
+    before = _ids(tmp_path)
+    for version in range(2, 6):  # Harbin leaves, comes back, leaves, comes back
+        partners = [DELFT, BEIHANG] if version % 2 == 0 else [DELFT, BEIHANG, HARBIN]
+        _export(tmp_path, version, partners)
+        report = _scan(config)
+        assert (report["findings"], report["findings_changed"]) == (0, 5), version
+        assert (report["alerts_queued"], report["reopened_by_findings_cases"]) == (0, []), version
+    with Store.open(tmp_path / "kvrules.db") as store:
+        assert store.case(1).status == "decided"
+        [listed] = [
+            s for s in store.case_findings(1) if s.finding.rule_id == "project-partner-on-1286"
+        ]
+    assert _ids(tmp_path) == before
+    back = listed.changes[1]
+    assert back["named_again"] == [HARBIN_NAMED] and "named" not in back
+    assert "named again: Harbin Institute of Technology (CN)" in listed.changes_in_words()[1]
+    assert not any(
+        e["details"].get("named") for e in _audit(tmp_path)[1:] if e["action"] == "finding.changed"
+    )
+
+    # the summary counts every finding updated in place, none of which alerted here
+    _export(tmp_path, 6, [DELFT, BEIHANG])
+    said = " ".join(scanned(config).output.split())
+    assert "findings updated in place (alerting or not) │ 5" in said, said
+    assert "alerts queued │ 0" in said, said
+
+    # an organisation never named before still alerts, once, and reopens the case
+    _export(
+        tmp_path,
+        7,
+        [
+            DELFT,
+            BEIHANG,
+            HARBIN,
+            {"name": "Northwestern Polytechnical University", "country": "CN"},
+        ],
+    )
+    report = _scan(config)
+    assert report["alerts_queued"] > 0 and report["reopened_by_findings_cases"] == [1]
+
+
 def test_unrelated_evidence_changing_updates_in_place_and_alerts_no_one(tmp_path: Path) -> None:
     config = _config(tmp_path)
     _scan(config)
@@ -281,3 +336,56 @@ def test_a_proposed_decision_is_not_approved_over_a_newly_named_partner(tmp_path
         with pytest.raises(ValueError, match="a finding was recorded after this decision"):
             store.approve_decision(proposed.id, actor="second")
         assert store.case(1).status != "decided"
+
+
+def _added(kind: str, n: int, name: str, lists: list[str]) -> CollaborationEvent:
+    """A partner.added / funder.added event of project P1 (its one organisation's lists as
+    the enrichment sets them)."""
+    role = kind.split(".")[0]
+    return CollaborationEvent.model_validate(
+        {
+            "id": f"P1:e{n}",
+            "kind": kind,
+            "occurred_at": f"2026-01-0{n}T00:00:00Z",
+            "source": {"system": "pure", "record_id": "P1"},
+            "project": {"id": "P1", "title": TITLE, "partners": []},
+            role: {"name": name, "country": "CN", "lists": lists},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("rulebook", "kind", "rule"),
+    [
+        ("us-dod-1286", "partner.added", "partner-on-1286"),
+        ("us-dod-1286", "funder.added", "funder-on-1286"),
+        ("restricted-parties", "partner.added", "partner-on-restricted-party-list"),
+    ],
+)
+def test_another_organisation_added_by_an_event_is_a_new_finding(
+    tmp_path: Path, rulebook: str, kind: str, rule: str
+) -> None:
+    """Reviewer, 2026-12-07: a rule reading the one ``partner`` / ``funder`` of an event names
+    no list element, so ``Finding.about`` was empty on both sides and Harbin, added after
+    Beihang, was merged into Beihang's finding of the decided case: no new finding, no
+    alert, the case left decided, a history naming no one."""
+    book = load_rulebook(Path(__file__).parent.parent / "rulebooks" / f"{rulebook}.yaml")
+    routes = {"adviser": ["mail"], "committee": ["mail"], "export-control": ["xc"]}
+    with Evaluator([book]) as evaluator, Store.open(tmp_path / "k.db") as store:
+
+        def record(event: CollaborationEvent) -> list:
+            found = [f for f in evaluator.evaluate(event) if f.rule_id == rule]
+            assert found, f"{rule} did not fire on {event.id}"
+            return store.record_findings(found, routes)
+
+        [first] = record(_added(kind, 1, "Beihang University", ["us_csl", "us_dod_1286"]))
+        assert first.new and first.alert_ids
+        store.add_user("chair", "committee", None, actor="test")
+        store.decide(first.case_id, "approve", "Low risk.", actor="chair")
+        harbin = _added(kind, 2, "Harbin Institute of Technology", ["uk_sanctions", "us_dod_1286"])
+        [second] = record(harbin)
+        assert (second.new, second.changed, second.case_event) == (True, False, "reopened")
+        assert second.alert_ids and second.finding_id != first.finding_id
+        assert store.case(first.case_id).status == "open"
+        stored = store.case_findings(first.case_id)
+        assert [s.changes for s in stored] == [[], []]  # Beihang's finding untouched

@@ -111,7 +111,7 @@ def print_report(report: ScanReport, as_json: bool) -> None:
             "new findings",
             ", ".join(f"{n} {s}" for s, n in report.as_dict()["by_severity"].items() if n) or "0",
         ),
-        ("findings updated in place", report.findings_changed),
+        ("findings updated in place (alerting or not)", report.findings_changed),
         ("cases opened", report.cases_opened),
         ("cases reopened: review date came", _cases_in_words(report.reviews_reopened_cases)),
         ("cases reopened: new finding", _cases_in_words(report.reopened_by_findings_cases)),

@@ -392,15 +392,19 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def record_finding(
         self,
         finding: Finding,
-        channels: Sequence[str] = (),
+        channels: Sequence[str] | Mapping[str, Sequence[str]] = (),
         *,
         actor: str = SYSTEM_ACTOR,
         scan: str | None = None,
     ) -> RecordedFinding:
         """Store a finding, open/raise/reopen its case, and queue its alerts, atomically.
 
-        ``channels``: the configured channel names for ``finding.alert`` (ignored when the
-        rule asks for no alert). A known fingerprint only refreshes ``last_seen``: the
+        ``channels``: where each target the finding alerts (``Finding.alert_targets``: its
+        route, then any ``also_alert``) is sent, as ``record_findings``' ``routes``: target →
+        configured channel names (a target not in it alerts nowhere); or one list of channel
+        names, for every target. Nothing when the rule asks for no alert. The route's alert
+        keeps its key (``fingerprint.channel``), another target's names it. A known
+        fingerprint only refreshes ``last_seen``: the
         committee never gets the same finding twice. A stored finding whose evidence changed
         is updated in place (``_known_finding``), and alerts only when that escalates it.
         ``scan``: which scan found it, for the finding's history and the audit log.
@@ -425,10 +429,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 self._log(actor, f"case.{event}", subject, _case_event(finding, scan), now)
             alert_ids: list[int] = []
             keys: list[str] = []
-            if finding.alert:
-                for channel in channels:
+            for target in finding.alert_targets:
+                if isinstance(channels, Mapping):
+                    target_channels = channels.get(target, ())
+                else:
+                    target_channels = channels
+                for channel in target_channels:
                     key = f"{finding.fingerprint}.{channel}"
-                    alert = Alert.for_finding(finding, key=key, case_id=case.id, created_at=now)
+                    if target != finding.alert:  # also alerted: its own alert beside the route's
+                        key = f"{finding.fingerprint}.{target}.{channel}"
+                    alert = Alert.for_finding(
+                        finding, key=key, case_id=case.id, created_at=now, route=target
+                    )
                     row_id, _ = _outbox.enqueue(
                         c,
                         key=key,

@@ -251,9 +251,10 @@ class FindingChange:
 
     @property
     def escalates(self) -> bool:
-        """More severe, or naming an organisation it did not: new to the committee, so it
-        alerts and reopens a decided case as a new finding does. Anything else (evidence
-        reworded by the record, a partner gone) is kept in its history and alerts no one."""
+        """More severe, or naming an organisation it never named: new to the committee, so
+        it alerts and reopens a decided case as a new finding does. Anything else (evidence
+        reworded by the record, a partner gone, or back: ``named_again``) is kept in its
+        history and alerts no one."""
         return bool(self.change.get("named")) or bool(self.change.get("more_severe"))
 
 
@@ -286,7 +287,7 @@ def update_changed_finding(
     if best is None:
         return None
     _, row, before = best
-    change = _change(before, finding, now, scan)
+    change = _change(before, finding, now, scan, _named_before(stored))
     body = finding.to_json()
     screened = _subjects.get(conn, finding.source_system, finding.source_record_id)
     listed = _listed_again(before, json.loads(row["listed"] or "null"), finding, screened)
@@ -310,11 +311,38 @@ def update_changed_finding(
     return FindingChange(row["id"], row["case_id"], change)
 
 
-def _change(before: Finding, after: Finding, now: datetime, scan: str | None) -> dict[str, Any]:
-    """What changed between the stored finding and the one found now, as kept in its history."""
+def _named_before(stored: list[OfRule]) -> frozenset[str]:
+    """Every organisation the rule's stored findings on the record name or have named: what
+    they name now and, from their histories, what they came to name and ceased to name (the
+    names at first finding are those still named or named no longer). A partner that leaves
+    and comes back is no news to the committee: before, a source that dropped and restored it
+    re-alerted and reopened the decided case on every return. Several stored findings (a
+    store scanned by older code) count together: the committee was told of each."""
+    names: set[str] = set()
+    for one in stored:
+        names |= one.finding.about
+        for change in json.loads(one.row["changes"] or "[]"):
+            for key in ("named", "named_again", "no_longer_named"):
+                names.update(change.get(key) or ())
+    return frozenset(names)
+
+
+def _change(
+    before: Finding,
+    after: Finding,
+    now: datetime,
+    scan: str | None,
+    named_before: frozenset[str],
+) -> dict[str, Any]:
+    """What changed between the stored finding and the one found now, as kept in its history.
+    ``named_before``: what the rule named on the record earlier (``_named_before``); an
+    organisation of it named again is ``named_again``, which escalates nothing."""
     change: dict[str, Any] = {"at": ts(now), "scan": scan, "event": after.event_id}
-    if named := sorted(after.about - before.about):
+    added = after.about - before.about
+    if named := sorted(added - named_before):
         change["named"] = named
+    if again := sorted(added & named_before):
+        change["named_again"] = again
     if gone := sorted(before.about - after.about):
         change["no_longer_named"] = gone
     was, now_is = Severity(before.severity), Severity(after.severity)
@@ -409,6 +437,8 @@ def what_changed(change: Mapping[str, Any]) -> str:
     said = []
     if change.get("named"):
         said.append("now also names " + "; ".join(change["named"]))
+    if change.get("named_again"):
+        said.append("named again: " + "; ".join(change["named_again"]))
     if change.get("no_longer_named"):
         said.append("no longer names " + "; ".join(change["no_longer_named"]))
     if change.get("severity"):

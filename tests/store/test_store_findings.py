@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,39 @@ def test_writeback_remembers_what_kvrules_wrote_and_why_it_skipped(store: Store)
     store.enqueue_writeback("pure", "p1", ["ks:none"])
     (row,) = store.due_writebacks()
     assert row.written == ["ks:medium"] and row.skipped is None  # asked again, on a new wish
+
+
+def test_record_finding_alerts_every_target_of_the_finding(store: Store) -> None:
+    """Reviewer, 2026-12-07: ``record_finding`` (the single-finding API) alerted
+    ``finding.alert`` only, while ``record_findings`` alerted every target
+    (``Finding.alert_targets``): a rule's ``alert: [committee, export-control]`` reached no
+    export-control officer through it."""
+    finding = replace(make_finding(record_id="a"), also_alert=["export-control"])
+    routed = store.record_finding(
+        finding, channels={"committee": ["mail"], "export-control": ["xc", "mail"]}
+    )
+    rows = [r for r in store.alerts() if r.case_id == routed.case_id]
+    assert sorted((r.route, r.channel) for r in rows) == [
+        ("committee", "mail"),
+        ("export-control", "mail"),
+        ("export-control", "xc"),
+    ]
+    assert sorted(routed.alert_ids) == sorted(r.id for r in rows)
+    assert {r.payload["route"] for r in rows} == {"committee", "export-control"}
+    # the route's alert keeps its key (fingerprint.channel); another target's names it
+    keys = {r.key for r in rows}
+    fp = finding.fingerprint
+    assert keys == {f"{fp}.mail", f"{fp}.export-control.xc", f"{fp}.export-control.mail"}
+
+    # one list of channels, the form before: every target on them
+    other = replace(make_finding(record_id="b"), also_alert=["export-control"])
+    listed = store.record_finding(other, channels=["mail"])
+    rows = [r for r in store.alerts() if r.case_id == listed.case_id]
+    assert sorted((r.route, r.channel) for r in rows) == [
+        ("committee", "mail"),
+        ("export-control", "mail"),
+    ]
+    # a target the mapping does not name alerts nowhere, as in record_findings
+    third = replace(make_finding(record_id="c"), also_alert=["export-control"])
+    only = store.record_finding(third, channels={"committee": ["mail"]})
+    assert [r.route for r in store.alerts() if r.case_id == only.case_id] == ["committee"]
