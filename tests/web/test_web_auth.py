@@ -76,6 +76,7 @@ def test_post_with_a_bad_csrf_token_is_rejected_and_changes_nothing(db: Path) ->
     client = app_for(db)
     login(client, "committee")
     cid = case_id(db)
+    del client.headers["Sec-Fetch-Site"]  # a forged post: no page of this site sent it
     r = client.post(
         f"/cases/{cid}/decide",
         data={"decision": "approve", "rationale": "fine", "csrf_token": "forged"},
