@@ -25,7 +25,7 @@ __all__ = ["WatchedConfig", "named_files"]
 def named_files(resolved: Resolved) -> list[Path]:
     """The files whose content makes the configuration: the config file, its own area
     taxonomies (each file of a folder), exchange rates and the secret files of sources and
-    alert channels (``*_file`` settings: a rotated key is often a replaced file). Rulebook
+    alert channels (``holds_a_secret``: a rotated key is often a replaced file). Rulebook
     files are watched by ``CompiledRulebooks`` itself."""
     config = resolved.config
     files = [resolved.path] if resolved.path is not None else []
@@ -40,8 +40,20 @@ def named_files(resolved: Resolved) -> list[Path]:
     settings = [s.settings for s in config.sources.values()]
     settings += [c.settings for c in config.alerts.channels.values()]
     for each in settings:
-        files += [Path(v) for k, v in each.items() if k.endswith("_file") and isinstance(v, str)]
+        files += [Path(v) for k, v in each.items() if holds_a_secret(k) and isinstance(v, str)]
     return files
+
+
+# The words of settings that name a file holding a secret (api_key_file, password_file,
+# secret_file, token_file). Other ``*_file`` settings may be kvrules' own output (the file
+# adapter's tags_file): watched, each scan that writes tags would read the configuration again.
+_SECRET_WORDS = ("key", "password", "secret", "token")
+
+
+def holds_a_secret(setting: str) -> bool:
+    """Whether ``setting`` names a file holding a secret (``api_key_file``), not any file."""
+    stem, suffix = setting[: -len("_file")], setting[-len("_file") :]
+    return suffix == "_file" and any(word in stem for word in _SECRET_WORDS)
 
 
 def _fingerprints(files: list[Path]) -> dict[Path, str | None]:

@@ -115,3 +115,31 @@ def test_a_configuration_left_without_sources_is_not_taken(
         refused,
     ), refused
     assert " records in " in first and " records in " in second
+
+
+def test_a_file_kvrules_writes_itself_is_no_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code review, 2026-12-07: every ``*_file`` setting was watched as a secret file, so the
+    file adapter's ``tags_file`` — kvrules' own output — read the configuration again (and
+    compiled the rulebooks again) after every scan that wrote tags."""
+    config = _site(tmp_path)
+    tags = tmp_path / "kvrules-tags.csv"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("settings: {path:", f"settings: {{tags_file: {tags}, path:"))
+
+    def between_scans(seconds: float) -> None:  # as a scan with --apply writes its tags
+        with tags.open("a", encoding="utf-8") as out:
+            out.write("P1,ks:example\n")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    lines = _watch(config, 2)
+    assert not any("configuration read again" in line for line in lines), lines
+
+
+def test_only_settings_naming_a_secret_file_are_watched() -> None:
+    from kvrules.watch_config import holds_a_secret
+
+    assert [s for s in ("api_key_file", "password_file", "secret_file", "token_file",
+                        "tags_file", "path") if holds_a_secret(s)] == [
+        "api_key_file", "password_file", "secret_file", "token_file"]  # fmt: skip
