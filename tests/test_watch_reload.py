@@ -143,3 +143,42 @@ def test_only_settings_naming_a_secret_file_are_watched() -> None:
     assert [s for s in ("api_key_file", "password_file", "secret_file", "token_file",
                         "tags_file", "path") if holds_a_secret(s)] == [
         "api_key_file", "password_file", "secret_file", "token_file"]  # fmt: skip
+
+
+def test_a_sighup_anywhere_in_the_pause_asks_a_reload_and_never_escapes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Code review, 2026-12-07: a SIGHUP landing in the pause's ``finally`` (the sleep over,
+    the flag not yet cleared) raised its exception out of the pause: `watch` ended with
+    "internal error", exit 70; one landing just before the sleep waited the whole pause. A
+    signal handler runs between two lines; here it is run at each line in turn."""
+    import inspect
+    import sys
+
+    from kvrules.cli.scan import Hangups
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", lambda seconds: None)
+    lines, start = inspect.getsourcelines(Hangups.pause_until)
+    code = Hangups.pause_until.__code__
+    for line in range(start + 1, start + len(lines)):
+        hangups, fired = Hangups(), []
+
+        def tracer(frame, event, arg, hangups=hangups, fired=fired, line=line):
+            if frame.f_code is not code:
+                return None
+
+            def at_line(frame, event, arg):
+                if event == "line" and frame.f_lineno == line and not fired:
+                    fired.append(line)
+                    hangups.on_signal(signal.SIGHUP, None)
+                return at_line
+
+            return at_line
+
+        sys.settrace(tracer)
+        try:
+            asked = hangups.pause_until(lambda: 3600.0)
+        finally:
+            sys.settrace(None)
+        if fired:  # the signal landed on that line: the pause ends for the reload
+            assert asked is True, line

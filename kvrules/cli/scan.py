@@ -556,14 +556,17 @@ class Hangups:
         caller reads the configuration, then calls again for the rest of the pause)."""
         if self.asked:
             return True
-        try:
-            self._pausing = True
-            time.sleep(max(0.0, remaining()))
+        try:  # wherever SIGHUP lands in here, its _ReloadAsked is taken (never a traceback)
+            try:
+                self._pausing = True
+                if self.asked:  # it came between the check above and the line before
+                    return True
+                time.sleep(max(0.0, remaining()))
+            finally:
+                self._pausing = False
         except _ReloadAsked:
             return True
-        finally:
-            self._pausing = False
-        return False
+        return self.asked
 
 
 @contextmanager
