@@ -359,7 +359,10 @@ class Screening:
         finding: green. A finding for information (severity info: a step a policy asks, such
         as STRAC's attestation) sets no colour; a green reason names it."""
         leidraad = [f for f in self.findings if f.rule_id in TRIAGE_RULES.values()]
-        to_committee = [f for f in self.findings if f.alert == "committee"]
+        # a finding for information sets no colour, whoever it informs (a site's own rule)
+        to_committee = [
+            f for f in self.findings if f.alert == "committee" and f.severity != Severity.INFO
+        ]
         if designated := [f for f in self.findings if RESTRICTED_PARTY in f.tags]:
             return self._incomplete(_set_by("red", designated[0], DESIGNATED))
         if leidraad and dutch_wording(self.home_country):
