@@ -360,7 +360,8 @@ class ResearchOutput(_Model):
     url: str | None = Field(
         default=None,
         description="the output's own address in the RIS when it gives one (Pure's portalUrl): "
-        "a case links it when no ris_url pattern is given for outputs",
+        "a case links it when no ris_url pattern is given for outputs; anything but an "
+        "http(s) address is dropped (not linked), the output still screened",
     )
     keywords: list[Text] = _empty(list)
     classifications: list[Classification] = _empty(list)
@@ -376,9 +377,12 @@ class ResearchOutput(_Model):
     @field_validator("url")
     @classmethod
     def _web_address(cls, v: str | None) -> str | None:
-        # linked from alerts and case pages: a web address only (never javascript: or file:)
+        # Linked from alerts and case pages: a web address only (never javascript: or file:).
+        # Anything else is not linked, and the output is screened all the same: refusing the
+        # event for its link ("www.example.org/o/1") left its co-authors' organisations
+        # unscreened (code review, 2026-12-07).
         if v is not None and not re.match(r"https?://[^\s/]+", v):
-            raise ValueError(f"url: expected an http(s) address, got {v[:60]!r}")
+            return None
         return v
 
 
