@@ -59,3 +59,19 @@ def scanned(config: Path, *flags: str) -> Result:
 def json_report(result: Result) -> dict:
     """The report ``scan --json`` prints as its last line of stdout."""
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def shipped_rules_fired(rulebook: str, overrides: dict | None = None, **project: Any) -> set[str]:
+    """The rule ids shipped rulebook ``rulebook`` (``"ca-strac"``) fires on a
+    ``project.created`` event of project p1 with ``project``'s fields (``overrides``: a site's
+    ``rulebook_vars`` for it), evaluated in process."""
+    from kvrules.engine import load_rulebooks
+    from kvrules.engine.evaluator import Evaluator
+    from kvrules.model import CollaborationEvent
+    from kvrules.rulebook.discovery import shipped_rulebooks
+
+    books, problems = load_rulebooks([shipped_rulebooks() / f"{rulebook}.yaml"], overrides)
+    assert not problems
+    event = CollaborationEvent.model_validate(project_event("p1", **project))
+    with Evaluator(books) as evaluator:
+        return {f.rule_id for f in evaluator.evaluate(event)}

@@ -23,14 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from kvrules.engine import load_rulebooks
-from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich.organisations import OrganisationScreen
 from kvrules.fields import name_form
-from kvrules.model import CollaborationEvent, Funder
+from kvrules.model import Funder
 from kvrules.refdata import Resolver, Store
 from kvrules.refdata.importers import import_file
-from kvrules.rulebook.discovery import shipped_rulebooks
+from tests.scan_helpers import shipped_rules_fired
 
 FIXTURE = Path(__file__).parent / "refdata" / "fixtures" / "ror_dod.json"
 CRITICAL = "listed-partner-with-dod-funding"
@@ -67,24 +65,14 @@ def test_the_real_ror_records_give_each_component_its_parent(screen: Organisatio
 
 
 def _fires(*funders: Funder | dict, overrides: dict | None = None) -> bool:
-    books, problems = load_rulebooks([shipped_rulebooks() / "us-dod-1286.yaml"], overrides)
-    assert not problems
-    event = CollaborationEvent.model_validate(
-        {
-            "id": "e1",
-            "kind": "project.created",
-            "occurred_at": "2026-12-01T00:00:00Z",
-            "source": {"system": "test", "record_id": "p1"},
-            "project": {
-                "id": "p1",
-                "title": "Hypersonic flow",
-                "partners": [{"name": "Beihang University", "country": "CN", "lists": ["us_dod_1286"]}],
-                "funders": [f if isinstance(f, dict) else f.model_dump() for f in funders],
-            },
-        }
-    )  # fmt: skip
-    with Evaluator(books) as evaluator:
-        return CRITICAL in {f.rule_id for f in evaluator.evaluate(event)}
+    fired = shipped_rules_fired(
+        "us-dod-1286",
+        overrides,
+        title="Hypersonic flow",
+        partners=[{"name": "Beihang University", "country": "CN", "lists": ["us_dod_1286"]}],
+        funders=[f if isinstance(f, dict) else f.model_dump() for f in funders],
+    )
+    return CRITICAL in fired
 
 
 def test_a_funder_under_a_dod_component_in_ror_is_dod_funding(screen: OrganisationScreen):

@@ -10,34 +10,20 @@ from __future__ import annotations
 
 import pytest
 
-from kvrules.engine import load_rulebooks
-from kvrules.engine.evaluator import Evaluator
-from kvrules.model import CollaborationEvent
-from kvrules.rulebook.discovery import shipped_rulebooks
+from tests.scan_helpers import shipped_rules_fired
 
 NOT_FUNDABLE = "stra-nro-on-canadian-federal-grant"
 
 
 def _fires(funder: dict) -> bool:
-    books, problems = load_rulebooks([shipped_rulebooks() / "ca-strac.yaml"])
-    assert not problems
-    event = CollaborationEvent.model_validate(
-        {
-            "id": "e1",
-            "kind": "project.created",
-            "occurred_at": "2026-12-01T00:00:00Z",
-            "source": {"system": "test", "record_id": "p1"},
-            "project": {
-                "id": "p1",
-                "title": "Quantum sensing",
-                "sensitive_areas": ["stra:quantum-science"],
-                "partners": [{"name": "Example Defence University", "country": "CN", "lists": ["ca_nro"]}],
-                "funders": [funder],
-            },
-        }
-    )  # fmt: skip
-    with Evaluator(books) as evaluator:
-        return NOT_FUNDABLE in {f.rule_id for f in evaluator.evaluate(event)}
+    fired = shipped_rules_fired(
+        "ca-strac",
+        title="Quantum sensing",
+        sensitive_areas=["stra:quantum-science"],
+        partners=[{"name": "Example Defence University", "country": "CN", "lists": ["ca_nro"]}],
+        funders=[funder],
+    )
+    return NOT_FUNDABLE in fired
 
 
 @pytest.mark.parametrize(
