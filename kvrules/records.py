@@ -85,7 +85,8 @@ def record_url(
     One pattern is written for one kind (the template's opens Pure's project editor), so a
     record of another kind that knows its own address links that, not an editor that would
     open something else by its id."""
-    pattern = (links or {}).get(source_system)
+    links = links or {}
+    pattern = links.get(source_system, links.get("*"))  # kvrules.settings.ANY_SYSTEM
     if isinstance(pattern, Mapping):
         pattern = pattern.get(kind or "")
     elif own_url:

@@ -224,7 +224,20 @@ def foreign_share_cap(config: Config, default: float = 0.25) -> float:
     return default
 
 
+# The key of the one ``ris_url`` of a configuration that names one: it links records of any
+# system no source names by adapter (``kvrules.records.record_url``).
+ANY_SYSTEM = "*"
+
+
 def record_links(config: Config) -> dict[str, str | dict[str, str]]:
     """The sources' ``ris_url`` patterns by the system their records come from (the adapter
-    name cases carry), for links to the RIS in alerts, ``kvrules show`` and reports."""
-    return {s.adapter: s.ris_url for s in config.sources.values() if s.ris_url}
+    name cases carry), for links to the RIS in alerts, ``kvrules show`` and reports. With one
+    pattern in the configuration it also links records of any other system (``ANY_SYSTEM``):
+    a ``file`` source's records carry the system of the RIS they were exported from ("ris",
+    "pure"), not "file", and were never linked (committee review, 2026-12-07)."""
+    links: dict[str, str | dict[str, str]] = {
+        s.adapter: s.ris_url for s in config.sources.values() if s.ris_url
+    }
+    if len(links) == 1:
+        links[ANY_SYSTEM] = next(iter(links.values()))
+    return links
