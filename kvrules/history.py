@@ -160,11 +160,22 @@ def _tags(d: dict) -> str:
     return ", ".join(f"“{t}”" for t in d.get("tags") or []) or "no tags"
 
 
+# The shipped alert targets as people are named ("queued an alert to the export-control
+# officer", not "to the export control"); a site's own target is said as it is written.
+ROUTE_WORDS = {
+    "committee": "committee",
+    "adviser": "advisers",
+    "export-control": "export-control officer",
+    "grant-office": "grant office",
+    "admin": "administrators",
+}
+
+
 def _queued(d: dict) -> str:
     """To whom, by the route (the alert target the rulebooks name); entries from before the
     route was recorded carry it in the outbox key, "<digest>.<route>.<channel>"."""
     route = d.get("route") or (str(d.get("key", "")).split(".")[1:2] or [None])[0]
-    to = f" to the {_words(route)}" if route else ""
+    to = f" to the {ROUTE_WORDS.get(route, _words(route))}" if route else ""
     return f"queued an alert{to} about {count_of(d.get('findings'), 'finding')}"
 
 

@@ -209,3 +209,14 @@ def test_show_says_decisions_and_mitigations_in_words(runner, db):
     text = " ".join(runner.invoke(cli, ["show", str(case), "--db", str(db)]).stdout.split())
     assert "decision: approve with mitigations" in text and "approve-with" not in text
     assert "marked the mitigation “No lab access” as done" in text
+
+
+def test_the_history_names_each_alert_target_as_people_are_named() -> None:
+    """Committee review, 2026-12-07: "queued an alert to the export control about 3 findings"."""
+    from kvrules.history import _queued
+
+    said = {r: _queued({"route": r, "findings": 3}) for r in ("export-control", "own-route")}
+    assert (
+        said["export-control"] == "queued an alert to the export-control officer about 3 findings"
+    )
+    assert said["own-route"] == "queued an alert to the own route about 3 findings"
