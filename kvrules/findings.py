@@ -69,8 +69,16 @@ class Evidence:
 
     @property
     def stable_path(self) -> str:
-        """The path with list positions replaced by the element's identity."""
-        return _INDEX.sub(f"[{self.subject}]", self.path) if self.subject else self.path
+        """The path with list positions replaced by the element's identity; the one
+        partner (funder) of a ``partner.added`` (``funder.added``) event is named after its
+        root (``partner[Beihang University (CN)].lists``): two partners added one after the
+        other, on the same lists, were one fingerprint, and the second no finding at all."""
+        if not self.subject:
+            return self.path
+        if self.path.startswith(_ONE_ELEMENT) and "[" not in self.path:
+            root, rest = self.path.split(".", 1)
+            return f"{root}[{self.subject}].{rest}"
+        return _INDEX.sub(f"[{self.subject}]", self.path)
 
 
 def _evidence_maker() -> Callable[..., Evidence]:
