@@ -213,6 +213,32 @@ class Finding:
         return _adapter().json_schema()
 
 
+def superseded_dropped(findings: list[Finding]) -> list[Finding]:
+    """The findings of one read of a record (its events in order, the last its version now)
+    without those a later event's finding of the same rule covers: about the same or fewer
+    organisations (``Finding.about``). A full read, or a read of a changed export, evaluates
+    every event of the record again: each earlier event's finding was compared, in place,
+    with the stored finding of the record as it is now, and a partner that never left was
+    recorded leaving at the older event and named again at the latest ("findings updated in
+    place 8", at every such scan). A finding no later one covers (the sanctions finding on
+    the partner an earlier ``partner.added`` added) is kept."""
+    later: dict[tuple[str, str, str, str], list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in reversed(findings):
+        key = (
+            finding.rulebook.id,
+            finding.rule_id,
+            finding.source_system,
+            finding.source_record_id,
+        )
+        seen = later.setdefault(key, [])
+        about = finding.about
+        if not any(f.event_id != finding.event_id and about <= f.about for f in seen):
+            kept.append(finding)
+        seen.append(finding)
+    return kept[::-1]
+
+
 @cache
 def _adapter() -> TypeAdapter[Finding]:
     return TypeAdapter(Finding)
