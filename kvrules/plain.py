@@ -518,7 +518,9 @@ def organisations_left(
     left: dict[str, None] = {}
     names = _names_in(record)
     for e in evidence:
-        if not e.subject or "[" not in e.path or _element(record, e.path, e.subject) is not None:
+        # a list element's, or the one partner (funder) an added event named (``partner.``)
+        about_one = "[" in e.path or e.path.split(".", 1)[0] in _ADDED_LISTS
+        if not e.subject or not about_one or _element(record, e.path, e.subject) is not None:
             continue
         # still named in the record with another country (corrected, or set apart): not gone
         if _COUNTRY_OF.sub("", e.subject.split(" / ")[-1]).strip() not in names:

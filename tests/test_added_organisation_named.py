@@ -103,3 +103,25 @@ def test_a_funder_finding_keeps_the_funders_name_and_currency_after_a_partner_is
         s for f in _shown(config) if f["event_id"] == "P1:e2" for s in f["evidence_in_words"]
     )
     assert said_after == said_before
+
+
+def test_a_partner_added_by_an_event_that_leaves_is_noted_on_its_own_finding(
+    tmp_path: Path,
+) -> None:
+    """Reviewer, 2026-12-07 (r2): Beihang, added by ``partner.added``, left with the next
+    ``project.updated``; the four findings naming it through the partner list said so, the
+    Section 1286 finding on Beihang itself (``partner.lists``) said nothing."""
+    events = [
+        _event(1, "project.created", [DELFT], []),
+        _event(2, "partner.added", [DELFT, BEIHANG], [], partner=BEIHANG),
+    ]
+    config = _scan_after(tmp_path, *events)
+    events.append(_event(3, "project.updated", [DELFT], []))
+    _scan_after(tmp_path, *events)
+    [on_1286] = [f for f in _shown(config) if f["rule_id"] == "partner-on-1286"]
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [stored] = [s for s in store.case_findings(1) if s.finding.rule_id == "partner-on-1286"]
+    assert stored.lapsed is not None
+    assert [left["who"] for left in stored.lapsed["left"]] == ["partner Beihang University (CN)"]
+    assert stored.lapsed["editions"] == []  # it left; no list dropped it
+    assert "Beihang University (CN) is on" in " ".join(on_1286["evidence_in_words"])
