@@ -69,6 +69,13 @@ class AlertItem(BaseModel):
         said = self.sentences or said_once(self.finding.evidence, None)
         return [f"Updated finding: {self.change}", *said] if self.change else said
 
+    @property
+    def heading(self) -> str:
+        """The finding's title, said apart for one updated in place (the reader had it):
+        "Updated finding: Partner institution is on the Section 1286 list"."""
+        title = self.finding.rule_title
+        return f"Updated finding: {title}" if self.change else title
+
     def technical(self) -> list[str]:
         """Each piece of evidence as the engine saw it: field path, test and value, each
         followed by what lies behind it (list entries, the country profiles) once named."""
@@ -143,12 +150,25 @@ class Alert(BaseModel):
         return cls(
             key=key,
             route=alerts[0].route,
-            title=f"[{severity.value}] kvrules digest: {count_of(len(items), 'new finding')}",
+            title=f"[{severity.value}] kvrules digest: {_new_and_updated(items)}",
             severity=severity,
             created_at=max(a.created_at for a in alerts),
             items=items,
             digest_period=period,
         )
+
+
+def _new_and_updated(items: list[AlertItem]) -> str:
+    """ "3 new findings, 1 updated": a finding updated in place that alerts again (it names
+    another organisation, or is more severe) is no new finding; counted as one, a digest of
+    3 new and 1 updated said "4 new findings"."""
+    updated = sum(1 for item in items if item.change)
+    new = len(items) - updated
+    if not updated:
+        return count_of(new, "new finding")
+    if not new:
+        return count_of(updated, "updated finding")
+    return f"{count_of(new, 'new finding')}, {updated} updated"
 
 
 def case_url(base_url: str | None, item: AlertItem) -> str | None:

@@ -69,8 +69,16 @@ class Evidence:
 
     @property
     def stable_path(self) -> str:
-        """The path with list positions replaced by the element's identity."""
-        return _INDEX.sub(f"[{self.subject}]", self.path) if self.subject else self.path
+        """The path with list positions replaced by the element's identity; the one
+        partner (funder) of a ``partner.added`` (``funder.added``) event is named after its
+        root (``partner[Beihang University (CN)].lists``): two partners added one after the
+        other, on the same lists, were one fingerprint, and the second no finding at all."""
+        if not self.subject:
+            return self.path
+        if self.path.startswith(_ONE_ELEMENT) and "[" not in self.path:
+            root, rest = self.path.split(".", 1)
+            return f"{root}[{self.subject}].{rest}"
+        return _INDEX.sub(f"[{self.subject}]", self.path)
 
 
 def _evidence_maker() -> Callable[..., Evidence]:
@@ -203,6 +211,32 @@ class Finding:
     @staticmethod
     def json_schema() -> dict[str, Any]:
         return _adapter().json_schema()
+
+
+def superseded_dropped(findings: list[Finding]) -> list[Finding]:
+    """The findings of one read of a record (its events in order, the last its version now)
+    without those a later event's finding of the same rule covers: about the same or fewer
+    organisations (``Finding.about``). A full read, or a read of a changed export, evaluates
+    every event of the record again: each earlier event's finding was compared, in place,
+    with the stored finding of the record as it is now, and a partner that never left was
+    recorded leaving at the older event and named again at the latest ("findings updated in
+    place 8", at every such scan). A finding no later one covers (the sanctions finding on
+    the partner an earlier ``partner.added`` added) is kept."""
+    later: dict[tuple[str, str, str, str], list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in reversed(findings):
+        key = (
+            finding.rulebook.id,
+            finding.rule_id,
+            finding.source_system,
+            finding.source_record_id,
+        )
+        seen = later.setdefault(key, [])
+        about = finding.about
+        if not any(f.event_id != finding.event_id and about <= f.about for f in seen):
+            kept.append(finding)
+        seen.append(finding)
+    return kept[::-1]
 
 
 @cache

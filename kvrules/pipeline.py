@@ -32,7 +32,7 @@ from kvrules.enrich import Enricher, funders
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
-from kvrules.findings import Finding
+from kvrules.findings import Finding, superseded_dropped
 from kvrules.http import HttpError
 from kvrules.memory import give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
@@ -604,6 +604,8 @@ class Scanner:
             self.store.record_subject(event, note)  # what the case pages and the portfolio show
             findings += self.evaluator.evaluate(event)
             self._count_not_compared(event, report)
+        # the record as it is now is what its stored findings are compared with
+        findings = superseded_dropped(findings)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)

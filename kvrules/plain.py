@@ -518,7 +518,9 @@ def organisations_left(
     left: dict[str, None] = {}
     names = _names_in(record)
     for e in evidence:
-        if not e.subject or "[" not in e.path or _element(record, e.path, e.subject) is not None:
+        # a list element's, or the one partner (funder) an added event named (``partner.``)
+        about_one = "[" in e.path or e.path.split(".", 1)[0] in _ADDED_LISTS
+        if not e.subject or not about_one or _element(record, e.path, e.subject) is not None:
             continue
         # still named in the record with another country (corrected, or set apart): not gone
         if _COUNTRY_OF.sub("", e.subject.split(" / ")[-1]).strip() not in names:
@@ -1071,6 +1073,8 @@ def _element(record: Mapping[str, Any] | None, path: str, subject: str | None) -
     ``project.partners[2].lists``. When the record has changed since and the position now
     holds another organisation, the one of that list named as in the evidence (``subject``)."""
     steps = _STEP.findall(path)[:-1]
+    if subject and steps and steps[0][0] in _ADDED_LISTS and not any(i for _, i in steps):
+        return _added(record, steps, subject)
     names = subject.split(" / ") if subject else []
     if len(names) != sum(1 for _, index in steps if index):
         names = []  # cannot tell which name belongs to which position: trust positions
@@ -1082,6 +1086,27 @@ def _element(record: Mapping[str, Any] | None, path: str, subject: str | None) -
             node = _pick(node, int(index), want)
         if node is None:
             return None
+    return node if isinstance(node, Mapping) else None
+
+
+# The lists the one partner (funder) of a partner.added (funder.added) event is also in.
+_ADDED_LISTS = {"partner": "partners", "funder": "funders"}
+
+
+def _added(record: Mapping[str, Any] | None, steps: list[tuple[str, str]], subject: str) -> Any:
+    """The organisation a ``partner.added`` / ``funder.added`` finding names (``subject``)
+    in ``record``: the record's own ``partner`` when it is that one, else the one of that
+    name in its project's (application's) list. The record may be a later event that added
+    another partner, or none: the finding must still read, and be checked, as about its own."""
+    root = steps[0][0]
+    candidates: list[Any] = [(record or {}).get(root)]
+    for key in ("project", "application"):
+        held = (record or {}).get(key)
+        if isinstance(held, Mapping) and isinstance(held.get(_ADDED_LISTS[root]), list):
+            candidates += held[_ADDED_LISTS[root]]
+    node = next((c for c in candidates if isinstance(c, Mapping) and _identity(c) == subject), None)
+    for name, _ in steps[1:]:
+        node = node.get(name) if isinstance(node, Mapping) else None
     return node if isinstance(node, Mapping) else None
 
 

@@ -10,7 +10,7 @@ from kvrules.engine.compiler import CompiledRule, Program, compile_program
 from kvrules.engine.durable import MAX_KEYS, DurableEngine, EngineError
 from kvrules.engine.makers import finding_maker
 from kvrules.engine.projection import CompiledProjection
-from kvrules.engine.subjects import subject, with_subject
+from kvrules.engine.subjects import name_the_added, subject, with_subject
 from kvrules.findings import CitationRef, Finding, RulebookRef
 from kvrules.model import CollaborationEvent, EventKind, PlainEvent
 from kvrules.rulebook import ir
@@ -120,7 +120,9 @@ class Evaluator:
         about = _about(event)
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
         makers = self._makers
-        return [makers[key](view, event, about, subjects) for key in fired]
+        findings = [makers[key](view, event, about, subjects) for key in fired]
+        name_the_added(findings, event)
+        return findings
 
 
 class _FindingMaker:

@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Any
 
 from kvrules.fields import ROOT, FieldSpec, FieldType
-from kvrules.findings import Evidence, make_evidence
+from kvrules.findings import Evidence, Finding, make_evidence
 from kvrules.model import CollaborationEvent, PlainEvent
 
 
@@ -45,6 +45,36 @@ def with_subject(
     if who is None:
         return evidence
     return make_evidence(path, evidence.test, evidence.actual, who)
+
+
+# The single organisation a partner.added / funder.added event is about (``kvrules.fields``
+# ROOT ``partner`` / ``funder``): its evidence runs through no list position.
+_ADDED = {"partner.added": "partner", "funder.added": "funder"}
+
+
+def name_the_added(findings: list[Finding], event: CollaborationEvent | PlainEvent) -> None:
+    """Name the partner (funder) a ``partner.added`` (``funder.added``) event adds in the
+    evidence read from it (``partner.lists``), as a list element is named: the store renders
+    and checks a finding's evidence against the record as last read, whose ``partner`` is
+    the one a later event added. Unnamed, a sanctions finding on one partner read as one on
+    the next partner added to the record (and was noted as lapsed); named, the organisation
+    is found in the record's lists by its name (``kvrules.plain``)."""
+    root = _ADDED.get(str(_field(event, "kind")))
+    if root is None or not findings:
+        return
+    added = _field(event, root)
+    if added is None:
+        return
+    who = _identity(added)
+    prefix = root + "."
+    for finding in findings:
+        if any(not e.subject and e.path.startswith(prefix) for e in finding.evidence):
+            finding.evidence = [
+                make_evidence(e.path, e.test, e.actual, who)
+                if not e.subject and e.path.startswith(prefix)
+                else e
+                for e in finding.evidence
+            ]
 
 
 def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:

@@ -441,6 +441,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     alert = Alert.for_finding(
                         finding, key=key, case_id=case.id, created_at=now, route=target
                     )
+                    if escalated:  # says what changed, as ``record_findings``' alert does
+                        alert.items[0].change = _cases.what_changed(known[2].change)
                     row_id, _ = _outbox.enqueue(
                         c,
                         key=key,

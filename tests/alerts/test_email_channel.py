@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, timedelta
 from html import unescape
 from pathlib import Path
@@ -12,7 +13,7 @@ from kvrules_email import EmailChannel, EmailConfig, message_id
 from kvrules import Alert, DeliveryError
 from kvrules.alerts import deliver_due
 from kvrules.cli import cli
-from kvrules.findings import Evidence
+from kvrules.findings import Evidence, Finding
 from kvrules.plugins import get_alert_channels
 from kvrules.store import Store
 from tests.alerts.conftest import SmtpServer
@@ -346,3 +347,31 @@ def test_the_candidate_match_rule_names_the_triage_it_does_not_count_in() -> Non
     [rule] = [r for r in book.rules if "ks:confirm-match" in r.tags]
     assert "above" not in rule.rationale
     assert "partner factor in the red or amber triage of this rulebook" in rule.rationale
+
+
+def test_a_digest_counts_and_titles_an_updated_finding_apart(
+    smtp_plain: SmtpServer, store: Store, clock: FakeClock
+) -> None:
+    """Reviewer, 2026-12-07: "kvrules digest: 4 new findings" held 3 new findings and one
+    updated in place (it now also named Harbin): counted and titled apart."""
+
+    def on_list(record_id: str, *partners: str) -> Finding:
+        return replace(
+            make_finding(record_id=record_id),
+            evidence=[
+                Evidence(f"project.partners[{i}].lists", 'contains "us_dod_1286"', [], who)
+                for i, who in enumerate(partners)
+            ],
+        )
+
+    for i in range(3):
+        store.record_finding(on_list(f"proj-{i}", "Beihang University (CN)"), channels=["email"])
+    both = on_list("proj-0", "Beihang University (CN)", "Harbin Institute of Technology (CN)")
+    assert store.record_finding(both, channels=["email"]).changed
+    clock.advance(days=1)
+    deliver_due(store, {"email": _plain(smtp_plain)}, digest={"email": timedelta(days=1)})
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    assert "kvrules digest: 3 new findings, 1 updated" in mail.message["Subject"]
+    text = mail.message.get_body(("plain",)).get_content()
+    assert text.count("== Updated finding: Partner institution is on the latest Section") == 1
+    assert text.count("== Partner institution is on the latest Section 1286 list ==") == 3
