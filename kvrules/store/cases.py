@@ -432,23 +432,21 @@ def change_in_words(change: Mapping[str, Any]) -> str:
     return f"{when} UTC{scan}: {what_changed(change)}"
 
 
+# A change's parts in the order they are said: (key, its words, how its values are joined).
+_CHANGES = (
+    ("named", "now also names ", "; "),
+    ("named_again", "named again: ", "; "),
+    ("no_longer_named", "no longer names ", "; "),
+    ("severity", "severity ", " → "),
+    ("rulebook_version", "rule version ", " → "),
+    ("evidence_added", "evidence added: ", "; "),
+    ("evidence_removed", "evidence no longer seen: ", "; "),
+)
+
+
 def what_changed(change: Mapping[str, Any]) -> str:
     """What a finding updated in place changed ("now also names …; severity medium → high")."""
-    said = []
-    if change.get("named"):
-        said.append("now also names " + "; ".join(change["named"]))
-    if change.get("named_again"):
-        said.append("named again: " + "; ".join(change["named_again"]))
-    if change.get("no_longer_named"):
-        said.append("no longer names " + "; ".join(change["no_longer_named"]))
-    if change.get("severity"):
-        said.append("severity " + " → ".join(change["severity"]))
-    if change.get("rulebook_version"):
-        said.append("rule version " + " → ".join(change["rulebook_version"]))
-    if change.get("evidence_added"):
-        said.append("evidence added: " + "; ".join(change["evidence_added"]))
-    if change.get("evidence_removed"):
-        said.append("evidence no longer seen: " + "; ".join(change["evidence_removed"]))
+    said = [lead + joint.join(change[key]) for key, lead, joint in _CHANGES if change.get(key)]
     return "; ".join(said) or "the evidence was read again"
 
 

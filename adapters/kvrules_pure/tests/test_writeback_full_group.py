@@ -58,6 +58,15 @@ def _puts(sim: SimulatorHandle, uuid: str) -> list[str]:
     return [r.path for r in sim.requests if r.method == "PUT" and uuid in r.path]
 
 
+# The risk level "low" a person set, with their note beside it in the same container.
+LOW_WITH_A_NOTE = [
+    {
+        "structuredKeyword": {"uri": KS + "low"},
+        "freeKeywords": [{"locale": "en_GB", "freeKeywords": [NOTE]}],
+    }
+]
+
+
 def _first(sim: SimulatorHandle) -> str:
     return str(sim.store.collection("projects").page(0, 1)[0]["uuid"])
 
@@ -69,12 +78,7 @@ def test_a_value_a_person_set_in_a_full_keyword_group_is_left_as_they_set_it(
     _set_by_a_person(
         sim,
         uuid,
-        [
-            {
-                "structuredKeyword": {"uri": KS + "low"},
-                "freeKeywords": [{"locale": "en_GB", "freeKeywords": [NOTE]}],
-            }
-        ],
+        LOW_WITH_A_NOTE,
     )
     before = _risk(sim, uuid)
     sim.clear_requests()
@@ -108,12 +112,7 @@ def test_a_note_on_kvrules_value_is_never_dropped_by_a_write(sim: SimulatorHandl
     _set_by_a_person(
         sim,
         uuid,
-        [
-            {
-                "structuredKeyword": {"uri": KS + "low"},
-                "freeKeywords": [{"locale": "en_GB", "freeKeywords": [NOTE]}],
-            }
-        ],
+        LOW_WITH_A_NOTE,
     )
     sim.clear_requests()
     with adapter_for(sim) as adapter:
