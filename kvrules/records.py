@@ -71,6 +71,11 @@ def check_pattern(pattern: str) -> str:
     return pattern
 
 
+# The key of a configuration's one ``ris_url`` pattern: it links records of any system no
+# source names by adapter (``kvrules.settings.record_links``).
+ANY_SYSTEM = "*"
+
+
 def record_url(
     links: RecordLinks | None,
     source_system: str,
@@ -86,7 +91,7 @@ def record_url(
     record of another kind that knows its own address links that, not an editor that would
     open something else by its id."""
     links = links or {}
-    pattern = links.get(source_system, links.get("*"))  # kvrules.settings.ANY_SYSTEM
+    pattern = links.get(source_system, links.get(ANY_SYSTEM))
     if isinstance(pattern, Mapping):
         pattern = pattern.get(kind or "")
     elif own_url:

@@ -39,6 +39,7 @@ from kvrules.config import (
     load_config,
 )
 from kvrules.errors import KvrulesError
+from kvrules.records import ANY_SYSTEM
 
 __all__ = [
     "MissingStore",
@@ -222,11 +223,6 @@ def foreign_share_cap(config: Config, default: float = 0.25) -> float:
             if isinstance(value, int | float):
                 return float(value)
     return default
-
-
-# The key of the one ``ris_url`` of a configuration that names one: it links records of any
-# system no source names by adapter (``kvrules.records.record_url``).
-ANY_SYSTEM = "*"
 
 
 def record_links(config: Config) -> dict[str, str | dict[str, str]]:

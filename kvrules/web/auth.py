@@ -22,8 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from kvrules.store import Store
 from kvrules.store.db import StoreError
 from kvrules.store.users import User
-from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, limited_form
-from kvrules.web.bodies import in_words as size_in_words
+from kvrules.web.bodies import FORM_MAX_BYTES, TooLarge, limited_form, size_in_words
 from kvrules.web.errorwords import heading, in_words
 from kvrules.web.forwarded import peer
 from kvrules.web.scope import hidden_case

@@ -53,7 +53,7 @@ async def limited_form(
     return await Request(request.scope, replay).form(max_fields=max_fields, max_files=max_files)
 
 
-def in_words(limit: int) -> str:
+def size_in_words(limit: int) -> str:
     """A cap as people say it: "1 MB", "3 MB", "256 KiB"."""
     mib, kib = divmod(limit, 1024 * 1024)
     return f"{mib} MB" if mib and not kib else f"{limit // 1024} KiB"
