@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -80,11 +81,86 @@ def test_an_unchanged_or_merely_touched_rulebook_is_not_compiled_again(tmp_path:
         third, changed = rulebooks.evaluator()
         assert changed == [book.parent / "more.yaml"] and rulebooks.compiled == 3
         book.write_text("rules: [", encoding="utf-8")  # broken: the last good one is kept
-        with pytest.raises(RulebookError, match=r"rb\.yaml"):
-            rulebooks.evaluator()
+        assert rulebooks.evaluator() == (third, [])
+        assert rulebooks.refused and re.match(r".*rb\.yaml:\d+:\d+: ", rulebooks.refused)
+        assert rulebooks.evaluator() == (third, []) and rulebooks.compiled == 3  # not retried
         book.write_text(HEADER + TITLED, encoding="utf-8")
         fourth, changed = rulebooks.evaluator()
         assert changed == [book] and fourth is not third and rulebooks.compiled == 4
+        assert rulebooks.refused is None
+
+
+def test_rulebooks_that_never_compiled_still_fail_the_scan(tmp_path: Path) -> None:
+    """Nothing good to keep: the first compile raises, as a scan would."""
+    _, book = _config(tmp_path)
+    book.write_text("rules: [", encoding="utf-8")
+    with CompiledRulebooks([book.parent]) as rulebooks, pytest.raises(RulebookError):
+        rulebooks.evaluator()
+
+
+def test_an_unreadable_rulebook_keeps_the_last_good_ones_until_readable(tmp_path: Path) -> None:
+    """A rulebook that cannot be read (here a folder in its place, which root cannot read
+    either) raised IsADirectoryError out of `watch`: a traceback, and the watch ended."""
+    _, book = _config(tmp_path)
+    good = book.read_bytes()
+    stat = book.stat()
+    with CompiledRulebooks([book.parent]) as rulebooks:
+        first, _ = rulebooks.evaluator()
+        book.unlink()
+        book.mkdir()
+        assert rulebooks.evaluator() == (first, [])
+        assert rulebooks.refused == f"{book}: cannot be read (Is a directory)"
+        book.rmdir()
+        book.write_bytes(good)
+        os.utime(book, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert rulebooks.evaluator() == (first, []) and rulebooks.refused is None
+        assert rulebooks.compiled == 1
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ("  - id: [\n", r"rb\.yaml:\d+:\d+: "),  # a YAML error
+        (
+            rule_yaml("odd", "project.title exists", on="project.created", extra="  colour: red\n"),
+            r"rb\.yaml:\d+:\d+: .*colour",
+        ),  # an unknown field
+    ],
+    ids=["yaml-error", "unknown-field"],
+)
+def test_a_rulebook_broken_while_watching_is_said_once_and_the_last_good_ones_scan_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str, said: str
+) -> None:
+    """Last session: a rulebook edited into one that does not compile failed every following
+    scan ("failed: rb.yaml:…" at each) until fixed; only a bad configuration was held back."""
+    config, book = _config(tmp_path)
+    pauses: list[float] = []
+
+    def between_scans(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:  # the author saves a half-edited rulebook
+            book.write_text(HEADER + TITLED + broken, encoding="utf-8")
+        elif len(pauses) == 3:  # and fixes it
+            book.write_text(HEADER + TITLED + PARTNERED, encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", "4", "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output  # no scan failed
+    lines = res.stdout.splitlines()
+    refused = [line for line in lines if "not taken" in line]
+    assert len(refused) == 1, lines  # said once, not at every scan
+    assert re.search(said + r".*; not taken, still scanning with the rulebooks compiled at "
+                     r"\d\d:\d\d$", refused[0]), refused[0]  # fmt: skip
+    assert sum(" records in " in line for line in lines) == 4, lines
+    assert not any("failed" in line for line in lines), lines
+    assert lines[-2].endswith("rulebooks: rb.yaml changed, compiled again"), lines
+    found = CliRunner().invoke(
+        cli, ["findings", "--config", str(config), "--json", "--status", "all"]
+    )
+    rules = {json.loads(line)["rule"] for line in found.output.splitlines()}
+    assert rules == {"t/titled", "t/partnered"}  # the fixed rulebook was scanned with
 
 
 ROR_FIXTURE = Path(__file__).parent / "refdata" / "fixtures" / "ror_affiliations.json"

@@ -815,6 +815,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         # Intervals are timed on the monotonic clock: a wall clock stepped (NTP, a VM resumed)
         # during a scan made a 30 s pause 3,629 s. The wall clock is only what lines show.
         lists_due: float | None = None
+        said_refused: str | None = None  # the rulebooks' refusal last said
         runs = 0
         while times is None or runs < times:
             between_scans = False
@@ -836,6 +837,14 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {_files_in_words(changed)} "
                         "changed, compiled again"
                     )
+                refused = watched.rulebooks.refused
+                if refused and refused != said_refused:  # once, not at every scan
+                    kept = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
+                    click.echo(
+                        f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, still "
+                        f"scanning with the rulebooks compiled at {kept:%H:%M}"
+                    )
+                said_refused = refused
                 reports = scan_sources(
                     config,
                     names,
