@@ -5,11 +5,17 @@ scan while nothing was screened. Each failed scan of a source now remembers (in 
 database, so a restarted `watch` or a cron `scan` counts on) since when it has failed; once that
 is ``alerts.source_down_after`` ago, one alert goes to ``alerts.source_down_route`` through the
 outbox, as any alert does (retried, held through a mail outage). The first scan that reads the
-source again clears it, with a "back" alert when the first one was queued."""
+source again clears it, with a "back" alert when the first one was queued.
+
+How long it has failed is timed, within one process, on the monotonic clock from when that
+process first saw the outage: a wall clock stepped (NTP, a VM resumed) by hours between two
+scans of a `watch` neither alerts early nor puts the alert off. Only across a restart is the
+stored wall-clock start used, for the time that passed while no kvrules process ran."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +32,16 @@ FALLBACK_ROUTES = ("admin", "committee")  # told when no source_down_route is se
 def utcnow() -> datetime:
     """The wall clock the outage is timed on (a module function: tests set the time)."""
     return datetime.now(UTC)
+
+
+def monotonic() -> float:
+    """The clock an outage is timed on within a process (a module function: tests set it)."""
+    return time.monotonic()
+
+
+# (database, source, start) -> (monotonic() when this process first saw the outage, how long
+# it had failed then): kept across the SourceOutages of one `watch`'s scans.
+_SEEN_IN_PROCESS: dict[tuple[str, str, str], tuple[float, timedelta]] = {}
 
 
 def outage_route(config: Config) -> str | None:
@@ -58,11 +74,10 @@ class SourceOutages:
     def failed(self, source: str, error: str) -> str | None:
         """A scan of ``source`` failed with ``error`` (one line): what to add to its line —
         that the route was alerted, or that there is no route to alert — else None."""
-        now = utcnow()
-        outage = self._read(source) or _Outage(now, error)
+        outage = self._read(source) or _Outage(utcnow(), error)
         outage.error = error
         said = None
-        if not outage.alerted and now - outage.since >= self.after:
+        if not outage.alerted and self._failing_for(source, outage) >= self.after:
             said = self._queue(source, outage, down=True)
             outage.alerted = True
         self._write(source, outage)
@@ -74,10 +89,25 @@ class SourceOutages:
         outage = self._read(source)
         if outage is None:
             return None
+        _SEEN_IN_PROCESS.pop(self._process_key(source, outage), None)
         self.store.set_cursor(_key(source), None)
         if outage.alerted:
             return self._queue(source, outage, down=False)
         return f"source '{source}' answers again (failing since {_local(outage.since)})"
+
+    def _failing_for(self, source: str, outage: _Outage) -> timedelta:
+        """How long ``source`` has failed: on the monotonic clock since this process first
+        saw the outage, plus what the wall clock said had passed then (a restarted `watch`
+        or a cron `scan`; never less than nothing, a clock stepped back being no reason to
+        count below zero)."""
+        key = self._process_key(source, outage)
+        if key not in _SEEN_IN_PROCESS:
+            _SEEN_IN_PROCESS[key] = (monotonic(), max(utcnow() - outage.since, timedelta(0)))
+        first_seen, failing_then = _SEEN_IN_PROCESS[key]
+        return failing_then + timedelta(seconds=monotonic() - first_seen)
+
+    def _process_key(self, source: str, outage: _Outage) -> tuple[str, str, str]:
+        return (str(self.config.database), source, outage.since.isoformat())
 
     def _queue(self, source: str, outage: _Outage, *, down: bool) -> str:
         since = _local(outage.since)

@@ -21,6 +21,7 @@ from tests.alerts.conftest import SmtpServer
 from tests.alerts.smtp_helpers import free_port
 
 API_KEY = "outage-test-key"
+START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
 
 def _config(tmp_path: Path, port: int, smtp: SmtpServer) -> Path:
@@ -48,8 +49,13 @@ def test_a_source_failing_for_an_hour_alerts_admin_once_and_again_when_back(
 
     port = free_port()
     config = _config(tmp_path, port, smtp_plain)
-    clock = [datetime(2026, 12, 7, 9, 0, tzinfo=UTC)]
+    clock = [START]
     monkeypatch.setattr("kvrules.source_outage.utcnow", lambda: clock[0])
+    # within the process the outage is timed on the monotonic clock: it moves on with the wall
+    monkeypatch.setattr(
+        "kvrules.source_outage.monotonic", lambda: (clock[0] - START).total_seconds()
+    )
+    monkeypatch.setattr("kvrules.source_outage._SEEN_IN_PROCESS", {})
     started: list = []
     real_sleep = time.sleep
 
