@@ -37,10 +37,12 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
     )
     from kvrules.credentials import (
         SecretMissing,
+        masked_setting,
         read_secret,
         required_secret,
         secret_file_setting,
         secret_setting,
+        secret_settings,
         setting_secret,
     )
     from kvrules.engine import load_rulebook
@@ -89,6 +91,8 @@ _WHERE: dict[str, str] = {
     "is_transient": "kvrules.alerting",
     "unreachable": "kvrules.alerting",
     "SecretMissing": "kvrules.credentials",
+    "masked_setting": "kvrules.credentials",
+    "secret_settings": "kvrules.credentials",
     "read_secret": "kvrules.credentials",
     "required_secret": "kvrules.credentials",
     "secret_file_setting": "kvrules.credentials",
@@ -173,6 +177,7 @@ __all__ = [
     "hookimpl",
     "is_transient",
     "load_rulebook",
+    "masked_setting",
     "not_ours",
     "pack_cursor",
     "parse_timestamp",
@@ -180,6 +185,7 @@ __all__ = [
     "required_secret",
     "secret_file_setting",
     "secret_setting",
+    "secret_settings",
     "setting_secret",
     "unpack_cursor",
     "unreachable",

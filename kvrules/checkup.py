@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
-from kvrules.credentials import SecretMissing
+from kvrules.credentials import SecretMissing, secret_settings
 from kvrules.errors import KvrulesError
 from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
@@ -185,11 +185,15 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
 
 
 def _private_secret_files(where: str, settings: BaseModel) -> Iterator[Check]:
-    """A warning for each secret's file that is read (``api_key_file``, ``password_file`` …)
-    and that its group or every user can read too."""
-    for key, key_file in _secret_pairs(settings):
+    """A warning for each secret's file that is read (``api_key_file``, ``password_file`` …,
+    and any setting declared with ``secret_file_setting`` whatever its name) and that its
+    group or every user can read too."""
+    paired = {key_file: key for key, key_file in _secret_pairs(settings)}
+    declared = [k for k, kind in secret_settings(type(settings)).items() if kind == "file"]
+    for key_file in [*paired, *(k for k in declared if k not in paired)]:
         path = getattr(settings, key_file)
-        if _given(settings, key) or not isinstance(path, Path) or not path.is_file():
+        given = key_file in paired and _given(settings, paired[key_file])
+        if given or not isinstance(path, Path) or not path.is_file():
             continue
         if others := _readable_by_others(path):
             yield Check(

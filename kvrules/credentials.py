@@ -105,6 +105,30 @@ def secret_file_setting(description: str) -> Any:
     return Field(default=None, description=description, json_schema_extra={_SECRET_MARK: "file"})
 
 
+def masked_setting(description: str, default: Any = None) -> Any:
+    """Declare a setting that may be written in the configuration but may carry a secret (a
+    Slack or Teams webhook URL holds its token in its path): masked wherever settings are
+    shown (``kvrules config show``, its ``--json``), as ``secret_setting``'s are."""
+    return Field(
+        default=default, description=description, json_schema_extra={_SECRET_MARK: "masked"}
+    )
+
+
+def secret_settings(settings: type[BaseModel] | None) -> dict[str, str]:
+    """The settings ``settings`` declares secret, whatever their names: "value" for a secret
+    or a value carrying one (``secret_setting``, ``masked_setting``: masked wherever shown),
+    "file" for a file holding one (``secret_file_setting``: its content never read into a
+    message, the file watched for a rotated secret). {} for None or a class declaring none."""
+    if settings is None:
+        return {}
+    found = {name: _mark(settings, name) for name in settings.model_fields}
+    return {
+        name: "file" if mark == "file" else "value"
+        for name, mark in found.items()
+        if mark in ("value", "masked", "file")
+    }
+
+
 @dataclass(frozen=True)
 class DeclaredSecret:
     """A secret setting as an administrator gives it: the variable, or the file setting."""

@@ -14,8 +14,12 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from kvrules.config import Config
+from kvrules.credentials import secret_settings
 from kvrules.errors import KvrulesError
+from kvrules.plugins import get_adapters, get_alert_channels
 from kvrules.settings import Resolved
 from kvrules.watch import CompiledRulebooks
 
@@ -25,7 +29,8 @@ __all__ = ["WatchedConfig", "named_files"]
 def named_files(resolved: Resolved) -> list[Path]:
     """The files whose content makes the configuration: the config file, its own area
     taxonomies (each file of a folder), exchange rates and the secret files of sources and
-    alert channels (``holds_a_secret``: a rotated key is often a replaced file). Rulebook
+    alert channels (declared with ``secret_file_setting``: a rotated key is often a replaced
+    file; ``holds_a_secret`` for a plugin that declares none). Rulebook
     files are watched by ``CompiledRulebooks`` itself."""
     config = resolved.config
     files = [resolved.path] if resolved.path is not None else []
@@ -37,16 +42,28 @@ def named_files(resolved: Resolved) -> list[Path]:
         )
     if config.exchange_rates is not None:
         files.append(config.exchange_rates)
-    settings = [s.settings for s in config.sources.values()]
-    settings += [c.settings for c in config.alerts.channels.values()]
-    for each in settings:
-        files += [Path(v) for k, v in each.items() if holds_a_secret(k) and isinstance(v, str)]
+    adapters, channels = get_adapters(), get_alert_channels()
+    settings = [(s.settings, adapters.get(s.adapter)) for s in config.sources.values()]
+    settings += [(c.settings, channels.get(c.plugin)) for c in config.alerts.channels.values()]
+    for each, plugin in settings:
+        secret = _secret_files(getattr(plugin, "Config", None))
+        files += [Path(v) for k, v in each.items() if secret(k) and isinstance(v, (str, Path))]
     return files
 
 
+def _secret_files(settings: type[BaseModel] | None) -> Callable[[str], bool]:
+    """Which settings of a plugin's class name a file holding a secret: those it declares
+    (``secret_file_setting``), whatever their names; by name (``holds_a_secret``) only for
+    a class that declares none (a third party's, or a plugin not installed)."""
+    declared = {k for k, kind in secret_settings(settings).items() if kind == "file"}
+    return declared.__contains__ if declared else holds_a_secret
+
+
 # The words of settings that name a file holding a secret (api_key_file, password_file,
-# secret_file, token_file). Other ``*_file`` settings may be kvrules' own output (the file
-# adapter's tags_file): watched, each scan that writes tags would read the configuration again.
+# secret_file, token_file): a safety net for a third party's plugin that declares none with
+# secret_file_setting (kvrules' own adapters and plugins declare theirs). Other ``*_file``
+# settings may be kvrules' own output (the file adapter's tags_file): watched, each scan that
+# writes tags would read the configuration again.
 _SECRET_WORDS = ("key", "password", "secret", "token")
 
 

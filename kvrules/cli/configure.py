@@ -161,7 +161,8 @@ def effective(resolved: Resolved) -> dict[str, Any]:
     """The resolved settings with their origins; secrets masked, adapters' settings as the
     adapter will see them (its defaults included)."""
     from kvrules.checkup import unread_key_files
-    from kvrules.plugins import get_adapters
+    from kvrules.credentials import secret_settings
+    from kvrules.plugins import get_adapters, get_alert_channels
 
     config = resolved.config
     doc: dict[str, Any] = {"config": {"value": resolved.origin["config"], "origin": "—"}}
@@ -170,11 +171,19 @@ def effective(resolved: Resolved) -> dict[str, Any]:
             continue
         value = _masked(getattr(config, key))
         doc[key] = {"value": value, "origin": resolved.origin.get(key, "default")}
+    channels = get_alert_channels()
+    for name, channel in config.alerts.channels.items():  # what each plugin declares secret
+        declared = secret_settings(getattr(channels.get(channel.plugin), "Config", None))
+        shown = doc["alerts"]["value"]["channels"][name]["settings"]
+        for key, kind in declared.items():
+            if kind == "value" and shown.get(key):
+                shown[key] = MASK
     adapters = get_adapters()
     sources: dict[str, Any] = {}
     for name, src in config.sources.items():
         cls = adapters.get(src.adapter)
         settings_class = getattr(cls, "Config", None)
+        secret = {k for k, kind in secret_settings(settings_class).items() if kind == "value"}
         shown: dict[str, tuple[Any, str]] = {}
         if settings_class is None:
             shown = {k: (_masked(v, k), "file") for k, v in src.settings.items()}
@@ -194,6 +203,7 @@ def effective(resolved: Resolved) -> dict[str, Any]:
             for field_name, info in settings_class.model_fields.items():
                 if field_name in merged:
                     value = parsed.get(field_name, merged[field_name])
+                    value = MASK if field_name in secret and value else value
                     shown[field_name] = (_masked(value, field_name), origin[field_name])
                 elif not info.is_required():
                     default = info.get_default(call_default_factory=True)
@@ -213,7 +223,9 @@ def effective(resolved: Resolved) -> dict[str, Any]:
 
 
 def _masked(value: Any, key: str = "") -> Any:
-    """Secrets never leave: SecretStr values and settings named like secrets are masked."""
+    """Secrets never leave: SecretStr values and settings named like secrets are masked (the
+    name a safety net for a third party's plugin: kvrules' own declare theirs, which
+    ``effective`` masks whatever their names)."""
     from kvrules.config import SECRET_KEYS
 
     if isinstance(value, SecretStr) or (key and SECRET_KEYS.search(key) and value):

@@ -22,6 +22,7 @@ from kvrules import (
     SecretMissing,
     is_transient,
     read_secret,
+    secret_file_setting,
     unreachable,
 )
 from kvrules.http import Deadline, is_loopback
@@ -43,7 +44,9 @@ class EmailConfig(BaseModel):
     )
     username: str | None = None
     password_env: str | None = None
-    password_file: Path | None = None
+    password_file: Path | None = secret_file_setting(
+        "file holding the SMTP password (read when password_env's variable is not set)"
+    )
     sender: str
     to: list[str] = Field(default_factory=list, description="recipients of every route")
     routes: dict[str, list[str]] = Field(

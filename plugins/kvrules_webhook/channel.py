@@ -12,7 +12,16 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator
 
-from kvrules import Alert, AlertChannel, DeliveryError, SecretMissing, is_transient, read_secret
+from kvrules import (
+    Alert,
+    AlertChannel,
+    DeliveryError,
+    SecretMissing,
+    is_transient,
+    masked_setting,
+    read_secret,
+    secret_file_setting,
+)
 from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
@@ -30,7 +39,8 @@ TRY_LATER = {408, 425, 429, 502, 503, 504}
 class WebhookConfig(BaseModel):
     """Where and how to POST. Secrets come from the environment or a file, never inline."""
 
-    url: str | None = Field(default=None, description="receiver URL (https; http only to loopback)")
+    # A Slack or Teams URL holds its token in its path: masked wherever settings are shown
+    url: str | None = masked_setting("receiver URL (https; http only to loopback)")
     url_env: str | None = Field(
         default=None, description="env var holding the URL (Slack/Teams URLs are secrets)"
     )
@@ -38,7 +48,7 @@ class WebhookConfig(BaseModel):
     secret_env: str | None = Field(
         default=None, description="env var with the HMAC secret (wins over secret_file)"
     )
-    secret_file: Path | None = Field(default=None, description="file with the HMAC secret")
+    secret_file: Path | None = secret_file_setting("file with the HMAC secret")
     case_base_url: str | None = Field(default=None, description="case links: {base}/cases/{id}")
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
