@@ -7,6 +7,7 @@ Lines with the same ``source.record_id`` make one record. A bad line quarantines
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -57,6 +58,16 @@ def _not_utf8(line: str) -> str:
     return f"{where + ': ' if where else ''}{encoding.not_utf8(text)}"
 
 
+# pydantic places a JSON syntax error "at line 1 column 14": the line of the JSON text, which
+# is one line of the file; said beside the file's own line number it read as a second place.
+_JSON_PLACE = re.compile(r" at line 1 column (\d+)$")
+
+
+def _within_the_line(reason: str) -> str:
+    """A JSON syntax error placed by its character in the line, not "at line 1"."""
+    return _JSON_PLACE.sub(r" at character \1 of the line", reason)
+
+
 def parse(path: Path, text: str, limits: RecordLimits | None = None) -> Iterator[Found]:
     limits = limits or RecordLimits()
     found: dict[str, Found] = {}
@@ -84,7 +95,7 @@ def parse(path: Path, text: str, limits: RecordLimits | None = None) -> Iterator
             event = CollaborationEvent.model_validate_json(line)
             check_events([event], limits)  # names and titles, before anything matches them
         except ValidationError as e:
-            fail(_record_id_of(line), number, first_error(e))
+            fail(_record_id_of(line), number, _within_the_line(first_error(e)))
             continue
         except LimitExceeded as e:
             fail(event.source.record_id, number, str(e))
