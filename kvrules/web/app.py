@@ -15,18 +15,31 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kvrules.store.db import StoreBusy, StoreError
 from kvrules.store.storage import StorageError
-from kvrules.web import admin, api, auditpage, cases, export, health, login, prescreen, reportpage
+from kvrules.web import (
+    admin,
+    api,
+    auditpage,
+    cases,
+    export,
+    health,
+    login,
+    prescreen,
+    reportpage,
+    sessionage,
+)
 from kvrules.web.auth import busy_page, csrf_token, error_page, log
 from kvrules.web.fetchsite import from_this_site
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
 from kvrules.web.security import PasswordWork
+from kvrules.web.sessionage import SESSION_COOKIE, session_ends_in, warn_before
 from kvrules.web.settings import WebSettings
 from kvrules.web.templating import css, environment
 from kvrules.web.throttle import Throttle
 
 CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; "
+    # connect: session.js asks this site (only) how long the session has left, and renews it
+    "connect-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
 HEADERS = [
@@ -64,6 +77,11 @@ def _context(request: Request) -> dict:
         "flash": request.session.pop("flash", None),
         # every time on a page is shown in the institution's zone (kvrules.timezone)
         "time_zone": request.app.state.settings.time_zone,
+        # what is left of a local session (none for a proxy's SSO user): the page warns
+        # before it ends (session.js); after the lines above, which may sign it anew
+        "session_ends_in": session_ends_in(request),
+        "session_max_age": request.app.state.settings.session_max_age,
+        "session_warn_before": warn_before(request.app.state.settings.session_max_age),
     }
 
 
@@ -74,6 +92,12 @@ async def stylesheet(request: Request) -> Response:
 async def prescreen_script(request: Request) -> Response:
     """The pre-screen form's one script: it adds rows in the page (the form works without)."""
     text = files("kvrules.web").joinpath("static/prescreen.js").read_text(encoding="utf-8")
+    return Response(text, media_type="text/javascript")
+
+
+async def session_script(request: Request) -> Response:
+    """Every signed-in page's warning before its session ends (pages work without)."""
+    text = files("kvrules.web").joinpath("static/session.js").read_text(encoding="utf-8")
     return Response(text, media_type="text/javascript")
 
 
@@ -106,6 +130,9 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/healthz", health.healthz),
         Route("/static/app.css", stylesheet),
         Route("/static/prescreen.js", prescreen_script),
+        Route("/static/session.js", session_script),
+        Route("/session", sessionage.session_status),
+        Route("/session/renew", sessionage.renew_session, methods=["POST"]),
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
         Route("/cases", cases.case_list),
@@ -152,7 +179,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Middleware(
             SessionBySchema,  # Secure on every https request; plain http as configured
             secret_key=settings.secret_key,
-            session_cookie="kvrules_session",
+            session_cookie=SESSION_COOKIE,
             max_age=settings.session_max_age,
             same_site="lax",
             https_only=settings.secure_cookies,

@@ -220,6 +220,28 @@ def typed(form: FormData) -> list[tuple[str, str]]:
     ]
 
 
+def chosen_files(form: FormData) -> list[tuple[str, str]]:
+    """A form's file fields that carried a file: ``(field, file name)``. A file cannot be
+    kept through signing in (a page cannot fill a file field): its name is, to ask for it."""
+    return [
+        (name, value.filename)
+        for name, value in form.multi_items()
+        if not isinstance(value, str) and getattr(value, "filename", None)
+    ]
+
+
+def files_not_kept(files: list[tuple[str, str]], when: str) -> str:
+    """The sentence asking for the chosen files again ("" when there were none)."""
+    if not files:
+        return ""
+    names = ", ".join(name for _, name in files)
+    one = len(files) == 1
+    return (
+        f" The file you chose ({names}) {'was' if one else 'were'} not kept: choose "
+        f"{'the file' if one else 'the files'} again {when}."
+    )
+
+
 def _action(request: Request) -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
@@ -227,12 +249,19 @@ def _action(request: Request) -> str:
 def busy_page(request: Request, message: str) -> Response:
     """503 with what was typed kept: a POST's fields in a form that sends them again."""
     form = getattr(request.state, "form", None)
-    resend = typed(form) if request.method == "POST" and form is not None else None
+    posted = request.method == "POST" and form is not None
+    resend = typed(form) if posted else None
+    files = chosen_files(form) if posted else []
     action = _action(request)
     response = request.app.state.templates.TemplateResponse(
         request,
         "busy.html",
-        {"message": message, "resend": resend, "action": action},
+        {
+            "message": message + files_not_kept(files, "below"),
+            "resend": resend,
+            "action": action,
+            "files": files,
+        },
         status_code=503,
     )
     response.headers["Retry-After"] = "5"
@@ -254,6 +283,7 @@ def from_this_sites_page(request: Request) -> bool:
 # KEPT_ACTION: after signing in, the page offers to send them again (``kept_page``).
 KEPT = "kept:"
 KEPT_ACTION = "kept_action"
+KEPT_FILE = "kept_file:"  # a file field's name → the name of the file that was chosen
 EXPIRED = "Your session expired: sign in again, your text is kept below."
 RENEWED = (
     "This form was opened before your session was renewed (signed in again, or in another "
@@ -267,6 +297,7 @@ def kept_page(request: Request) -> Response:
     (401); still signed in: the typed fields in a form that sends them again (403)."""
     form = getattr(request.state, "form", None)
     fields = typed(form) if form is not None else []
+    files = chosen_files(form) if form is not None else []
     templates = request.app.state.templates
     with open_store(request) as store:
         user = resolve_user(request, store)
@@ -277,24 +308,32 @@ def kept_page(request: Request) -> Response:
             "login.html",
             {
                 "next": _came_from(request),
-                "error": EXPIRED,
+                "error": EXPIRED + files_not_kept(files, "after signing in"),
                 "kept": fields,
+                "kept_files": files,
                 "kept_action": _action(request),
             },
             status_code=401,
         )
     request.state.user = user  # the page's menu, as for any signed-in page
-    return resend_page(request, fields, _action(request), RENEWED, status_code=403)
+    message = RENEWED + files_not_kept(files, "below")
+    return resend_page(request, fields, _action(request), message, status_code=403, files=files)
 
 
 def resend_page(
-    request: Request, fields: list[tuple[str, str]], action: str, message: str, status_code: int
+    request: Request,
+    fields: list[tuple[str, str]],
+    action: str,
+    message: str,
+    status_code: int,
+    files: list[tuple[str, str]] | None = None,
 ) -> Response:
-    """What was typed, shown, in a form that sends it to ``action`` again."""
+    """What was typed, shown, in a form that sends it to ``action`` again; ``files``: the
+    file fields it had (field, file name), each asked for again in that form."""
     return request.app.state.templates.TemplateResponse(
         request,
         "kept.html",
-        {"message": message, "resend": fields, "action": action},
+        {"message": message, "resend": fields, "action": action, "files": files or []},
         status_code=status_code,
     )
 

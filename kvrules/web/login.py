@@ -19,8 +19,10 @@ from kvrules.web.auth import (
     FORM_FIELDS,
     KEPT,
     KEPT_ACTION,
+    KEPT_FILE,
     csrf_token,
     error_page,
+    files_not_kept,
     from_this_sites_page,
     log,
     login_session,
@@ -37,14 +39,16 @@ def _form_again(
     request: Request, next_url: str, error: str, status: int, username: str = ""
 ) -> Response:
     kept, kept_action = getattr(request.state, "kept", ([], None))
+    files = getattr(request.state, "kept_files", [])
     return request.app.state.templates.TemplateResponse(
         request,
         "login.html",
         {
             "next": next_url,
-            "error": error,
+            "error": error + files_not_kept(files, "after signing in"),
             "username": username,
             "kept": kept,
+            "kept_files": files,
             "kept_action": kept_action,
         },
         status_code=status,
@@ -63,6 +67,16 @@ def _kept(form: FormData) -> tuple[list[tuple[str, str]], str | None]:
     return fields, safe_next(action) if action and action != "/login" else None
 
 
+def _kept_files(form: FormData) -> list[tuple[str, str]]:
+    """The file fields of a form whose session expired, with the names of the files chosen
+    (the files themselves cannot be carried: they are asked for again after signing in)."""
+    return [
+        (name.removeprefix(KEPT_FILE), value)
+        for name, value in form.multi_items()
+        if name.startswith(KEPT_FILE) and isinstance(value, str) and value
+    ]
+
+
 async def login(request: Request) -> Response:
     next_url = safe_next(request.query_params.get("next"))
     if request.method == "GET":
@@ -74,6 +88,7 @@ async def login(request: Request) -> Response:
     if form is None:
         return error_page(request, 413, "Not done: the sign-in form sent is too large.")
     request.state.kept = _kept(form)
+    request.state.kept_files = _kept_files(form) if request.state.kept[1] else []
     if not csrf_ok(request.session.get("csrf"), form.get("csrf_token")):  # type: ignore[arg-type]
         if from_this_sites_page(request):  # the sign-in page stood open too long: again
             request.session.clear()
@@ -132,12 +147,15 @@ async def login(request: Request) -> Response:
     kept, kept_action = request.state.kept
     if kept_action is not None:  # signed in again after a session expired mid-form
         request.state.user = user
+        files = request.state.kept_files
         return resend_page(
             request,
             kept,
             kept_action,
-            f"Signed in as {user.name}. Your text is kept below: send it again.",
+            f"Signed in as {user.name}. Your text is kept below: send it again."
+            + files_not_kept(files, "below before sending it"),
             status_code=200,
+            files=files,
         )
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
