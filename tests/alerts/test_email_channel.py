@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, timedelta
+from email.header import decode_header, make_header
 from html import unescape
 from pathlib import Path
 
@@ -375,3 +376,27 @@ def test_a_digest_counts_and_titles_an_updated_finding_apart(
     text = mail.message.get_body(("plain",)).get_content()
     assert text.count("== Updated finding: Partner institution is on the latest Section") == 1
     assert text.count("== Partner institution is on the latest Section 1286 list ==") == 3
+
+
+# A long rule title, "(+1 more)" and an accented record title: Python 3.11's own folding of
+# such a subject dropped the space before the dash ("(+1 more)— Réseau", as decoded by
+# email.header), joined "de détection" into "dedétection" and split an encoded word in two.
+FOLDED_SUBJECTS = [
+    f"[high] {'R' * rule} rule (+1 more) — Réseau européen de détection des neutrons pour les "
+    "garanties nucléaires et la n…"
+    for rule in (34, 47)
+]
+
+
+@pytest.mark.parametrize("subject", FOLDED_SUBJECTS)
+def test_a_subject_reads_back_exactly_as_written_in_every_decoder(
+    smtp_plain: SmtpServer, subject: str
+) -> None:
+    alert = _alert()
+    alert.title = subject
+    _plain(smtp_plain).send(alert)
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    raw = dict(mail.message.raw_items())["Subject"]
+    legacy = str(make_header(decode_header(raw)))  # the decoder older mail tools use
+    assert mail.message["Subject"] == subject and legacy == subject
+    assert all(len(line) <= 78 for line in f"Subject: {raw}".splitlines())
