@@ -148,6 +148,23 @@ def _changed(d: dict, words: Words) -> str:
     return f"updated the finding {which} in place{scan}: {what_changed(d)}"
 
 
+def _rest_on(d: dict) -> str:
+    """ "a finding of the case rests on; the finding stands", or for an entry naming several
+    (``findings``: one entry per event, however many findings it touches) "3 findings of the
+    case rest on; they stand"; entries written before name one ``finding``."""
+    n = len(d.get("findings") or []) or 1
+    if n == 1:
+        return "a finding of the case rests on; the finding stands"
+    return f"{n} findings of the case rest on; they stand"
+
+
+def _findings_now_rest(d: dict) -> str:
+    """ "a finding of the case now rests", or "2 findings of the case now rest" for one entry
+    naming several (``fingerprints``; entries written before name one ``fingerprint``)."""
+    n = len(d.get("fingerprints") or []) or 1
+    return "a finding of the case now rests" if n == 1 else f"{n} findings of the case now rest"
+
+
 def _cases_named(ids: Any) -> str:
     """ "no case", "case #3", "cases #3, #7"."""
     ids = list(ids or [])
@@ -197,7 +214,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "after the decision"
     ),
     "finding.updated": lambda d: (
-        f"noted that a finding of the case now rests on {d.get('rule')} (edited since "
+        f"noted that {_findings_now_rest(d)} on {d.get('rule')} (edited since "
         f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"
     ),
     "case.triaged": _triaged,
@@ -291,15 +308,17 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "finding.lapsed": lambda d: (
         f"noted that {lists_in_words(d.get('editions') or [], joined_by='and')} no longer "
-        "lists what a finding of the case rests on; the finding stands until the committee "
-        "decides"
+        f"lists what {_rest_on(d)} until the committee decides"
     ),
     "finding.set-aside": lambda d: _set_aside(d),
-    "finding.listed-again": lambda d: "noted that a finding's list entry is listed again",
+    "finding.listed-again": lambda d: (
+        "noted that a finding's list entry is listed again"
+        if len(d.get("findings") or []) < 2
+        else f"noted that the list entry {len(d['findings'])} findings rest on is listed again"
+    ),
     "finding.left-record": lambda d: (
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} left the "
-        "record, which a finding of the case rests on; the finding stands until the committee "
-        "decides"
+        f"record, which {_rest_on(d)} until the committee decides"
     ),
     "finding.back-in-record": lambda d: (
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} is in the "

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from kvrules.findings import Evidence, Finding, RulebookRef
+from kvrules.history import sentence
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, Store
 from tests.store.store_helpers import FakeClock, make_finding
@@ -221,3 +223,30 @@ def test_record_finding_alerts_every_target_of_the_finding(store: Store) -> None
     third = replace(make_finding(record_id="c"), also_alert=["export-control"])
     only = store.record_finding(third, channels={"committee": ["mail"]})
     assert [r.route for r in store.alerts() if r.case_id == only.case_id] == ["committee"]
+
+
+def test_a_rule_edit_is_said_once_per_case_however_many_of_its_findings_rest_on_it(
+    store: Store,
+) -> None:
+    """Review: two partners' findings of one rule, after an edit that found nothing new,
+    wrote "noted that a finding of the case now rests on …" twice, word for word."""
+    def on_list(partner: str, index: int, test: str, version: str) -> Finding:
+        found = make_finding(partner=partner)
+        book = RulebookRef(id=found.rulebook.id, version=version, sha256="cd" * 32)
+        evidence = [Evidence(f"partners[{index}].lists", test, [partner])]
+        return replace(found, rulebook=book, evidence=evidence)
+
+    partners = ("Harbin Institute of Technology", "Beihang University")
+    store.record_findings(
+        [on_list(p, i, 'contains "us-dod-1286"', "2026.1") for i, p in enumerate(partners)], {}
+    )
+    edited = [on_list(p, i, 'contains "us-dod-1286" (edited)', "2026.2") for i, p in
+              enumerate(partners)]  # fmt: skip
+    results = store.record_findings(edited, {})
+    assert [r.new for r in results] == [False, False]  # the same findings, updated in place
+    said = [sentence(e) for e in store.audit_entries() if e.action == "finding.updated"]
+    assert said == [
+        "noted that 2 findings of the case now rest on us-dod-1286@2026.2/partner-on-1286 "
+        "(edited since us-dod-1286@2026.1/partner-on-1286): the same rule, record and "
+        "evidence, so no new finding"
+    ]
