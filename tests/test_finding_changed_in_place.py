@@ -389,3 +389,20 @@ def test_another_organisation_added_by_an_event_is_a_new_finding(
         assert store.case(first.case_id).status == "open"
         stored = store.case_findings(first.case_id)
         assert [s.changes for s in stored] == [[], []]  # Beihang's finding untouched
+
+
+def test_evidence_that_reads_the_same_is_neither_added_nor_gone(tmp_path: Path) -> None:
+    """Review: a title that now matches another research area changed the areas behind
+    "research area: EU dual-use Annex I category 9" (the one the rule tests), so the history
+    said "evidence added: research area: EU dual-use Annex I category 9; evidence no longer
+    seen: research area: EU dual-use Annex I category 9". Compared as people read it."""
+    config = _config(tmp_path)
+    _scan(config)
+    _export(tmp_path, 2, [DELFT, BEIHANG], title=f"{TITLE} and quantum sensing")
+    assert _scan(config).get("findings_changed") == 4
+    for rule, (_, changes) in _findings(tmp_path).items():
+        for change in changes:
+            both = set(change.get("evidence_added", ())) & set(change.get("evidence_removed", ()))
+            assert not both, (rule, both)
+    [annex] = _findings(tmp_path)["eu-dual-use/annex-i-partner-outside-eu"][1]
+    assert "evidence_added" not in annex and "evidence_removed" not in annex

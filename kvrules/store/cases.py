@@ -352,15 +352,39 @@ def _change(
     if before.rulebook.version != after.rulebook.version:
         change["rulebook_version"] = [before.rulebook.version, after.rulebook.version]
 
-    def pieces(f: Finding) -> dict[str, str]:
-        return {repr((e.stable_path, e.actual)): e.plain for e in f.evidence}
-
-    old, new = pieces(before), pieces(after)
-    if added := [text for key, text in new.items() if key not in old]:
+    if added := _evidence_not_in(after, before):
         change["evidence_added"] = added
-    if removed := [text for key, text in old.items() if key not in new]:
+    if removed := _evidence_not_in(before, after):
         change["evidence_removed"] = removed
     return change
+
+
+def _evidence_not_in(finding: Finding, other: Finding) -> list[str]:
+    """The sentences of ``finding``'s evidence that ``other`` does not say, compared as people
+    read them: a piece is the same when it reads the same (a research area found among more
+    areas: "research area: EU dual-use Annex I category 9" both times) or holds the same
+    values in another order or case (a list re-ordered, a keyword re-cased). Compared by
+    their raw values, such a piece was said both added and no longer seen."""
+    said = {_as_read(e.plain) for e in other.evidence}
+    held = {(e.stable_path, _as_held(e.actual)) for e in other.evidence}
+    return list(
+        dict.fromkeys(
+            e.plain
+            for e in finding.evidence
+            if _as_read(e.plain) not in said and (e.stable_path, _as_held(e.actual)) not in held
+        )
+    )
+
+
+def _as_read(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _as_held(value: Any) -> str:
+    """A value as it compares for people: lists in no particular order, text by its words."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return repr(sorted(_as_held(v) for v in value))
+    return _as_read(value) if isinstance(value, str) else repr(value)
 
 
 def _listed_again(

@@ -250,3 +250,33 @@ def test_a_rule_edit_is_said_once_per_case_however_many_of_its_findings_rest_on_
         "(edited since us-dod-1286@2026.1/partner-on-1286): the same rule, record and "
         "evidence, so no new finding"
     ]
+
+
+def test_a_list_value_re_ordered_or_re_cased_is_no_evidence_added_or_gone(store: Store) -> None:
+    """Review: a value re-ordered or re-worded by the RIS, not changed, read "evidence added:
+    X; evidence no longer seen: X"; a piece that did change is still said, once each way."""
+    from kvrules.store.cases import what_changed
+
+    def seen(title: str, *keywords: str) -> Finding:
+        found = make_finding()
+        return replace(
+            found,
+            evidence=[
+                Evidence("project.keywords", 'contains "hypersonic"', list(keywords)),
+                Evidence("project.title", 'matches ".*[Hh]ypersonic.*"', title),
+            ],
+        )
+
+    first = seen("Hypersonic flight", "hypersonic", "Quantum sensing")
+    store.record_finding(first)
+    reordered = store.record_finding(seen("hypersonic  FLIGHT", "quantum sensing", "hypersonic"))
+    assert reordered.changed
+    [stored] = store.case_findings(reordered.case_id)
+    assert what_changed(stored.changes[-1]) == "the evidence was read again"
+    retitled = seen("Hypersonic flight control", "quantum sensing", "hypersonic")
+    store.record_finding(retitled)
+    [stored] = store.case_findings(reordered.case_id)
+    assert (stored.changes[-1]["evidence_added"], stored.changes[-1]["evidence_removed"]) == (
+        [retitled.evidence[1].plain],
+        [seen("hypersonic  FLIGHT").evidence[1].plain],
+    )
