@@ -237,6 +237,7 @@ def update_same_finding(
             ),
         )
         _add_risk_types(conn, r["case_id"], body)
+        _case_updated(conn, r["case_id"], now)
         return r["id"], r["case_id"], r["rulebook_version"]
     return None
 
@@ -308,6 +309,7 @@ def update_changed_finding(
         ),
     )
     _add_risk_types(conn, row["case_id"], body)
+    _case_updated(conn, row["case_id"], now)
     return FindingChange(row["id"], row["case_id"], change)
 
 
@@ -408,6 +410,12 @@ def _listed_again(
             entries = entries_behind([e], screened)
         kept += [{**entry, "evidence": i} for entry in entries]
     return kept
+
+
+def _case_updated(conn: sqlite3.Connection, case_id: int, now: datetime) -> None:
+    """A case is updated when any of its findings changes (updated in place, a lapse noted):
+    the case page's "updated" time said only the case's own changes (status, severity)."""
+    conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (ts(now), case_id))
 
 
 def _add_risk_types(conn: sqlite3.Connection, case_id: int, body: str) -> None:
@@ -548,6 +556,8 @@ def note_lapsed(
             (json.dumps(lapsed) if lapsed else None, stored.id),
         )
         changed.append((stored, lapsed))
+    if changed:
+        _case_updated(conn, case_id, now)
     return changed
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,24 @@ def test_a_list_value_re_ordered_or_re_cased_is_no_evidence_added_or_gone(store:
         [retitled.evidence[1].plain],
         [seen("hypersonic  FLIGHT").evidence[1].plain],
     )
+
+
+def test_a_case_is_updated_when_one_of_its_findings_is_updated_in_place(
+    store: Store, clock: FakeClock
+) -> None:
+    """Review: the case page's "updated" time stayed at the first scan although a later scan
+    updated a finding of the case in place (no escalation, so the case row was not written);
+    a rule edited under a finding too."""
+    first = store.record_finding(make_finding())
+    opened = store.case(first.case_id).updated_at
+    clock.advance(days=1)
+    found = make_finding()
+    other = Evidence("project.title", 'matches ".*"', "Neutron detection")
+    changed = store.record_finding(replace(found, evidence=[*found.evidence, other]))
+    assert changed.changed and not changed.alert_ids  # in place, alerting no one
+    assert store.case(first.case_id).updated_at == opened + timedelta(days=1)
+    clock.advance(days=1)
+    edited = Evidence("project.title", 'matches ".*(edited)"', "Neutron detection")
+    book = replace(found.rulebook, version="2026.2")
+    store.record_finding(replace(found, rulebook=book, evidence=[*found.evidence, edited]))
+    assert store.case(first.case_id).updated_at == opened + timedelta(days=2)
