@@ -448,9 +448,22 @@ def said(
     entries (``entries_behind``) name the edition and entry as they were when it was found;
     what a later edition no longer lists is no evidence, said apart (``lapse_in_words``).
     """
-    sentences = list(
-        dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
-    )
+    return without_implied(list(dict.fromkeys(each_in_words(evidence, record, listed))))
+
+
+def each_in_words(
+    evidence: Iterable[Explained],
+    record: Mapping[str, Any] | None,
+    listed: Entries | None = None,
+) -> list[str]:
+    """Each piece of evidence in words, one sentence per piece in its order (``said`` says
+    each thing once); list hits name the edition and entry of ``listed``."""
+    return [in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence)]
+
+
+def without_implied(sentences: list[str]) -> list[str]:
+    """``sentences`` without those another of them implies ("partner X is in GB" beside
+    "partner X is outside the EU (GB)")."""
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {

@@ -11,6 +11,7 @@ from typing import Any
 
 from kvrules.findings import Finding
 from kvrules.plain import (
+    each_in_words,
     entries_behind,
     for_home,
     lapse_in_words,
@@ -19,6 +20,7 @@ from kvrules.plain import (
     organisations_left,
     said,
     technically,
+    without_implied,
 )
 from kvrules.rulebook.ir import Severity
 from kvrules.store import adjudications as _adjudications
@@ -288,10 +290,16 @@ def update_changed_finding(
     if best is None:
         return None
     _, row, before = best
-    change = _change(before, finding, now, scan, _named_before(stored))
     body = finding.to_json()
     screened = _subjects.get(conn, finding.source_system, finding.source_record_id)
-    listed = _listed_again(before, json.loads(row["listed"] or "null"), finding, screened)
+    listed_before = json.loads(row["listed"] or "null")
+    listed = _listed_again(before, listed_before, finding, screened)
+    # list hits said with the edition and entry they rest on (data honesty: list@edition)
+    words = (
+        each_in_words(before.evidence, screened, listed_before),
+        each_in_words(finding.evidence, screened, listed),
+    )
+    change = _change(before, finding, now, scan, _named_before(stored), words)
     changes = [*json.loads(row["changes"] or "[]"), change]
     conn.execute(
         "UPDATE findings SET fingerprint = ?, rulebook_version = ?, severity = ?, event_id = ?,"
@@ -335,10 +343,13 @@ def _change(
     now: datetime,
     scan: str | None,
     named_before: frozenset[str],
+    words: tuple[list[str], list[str]] | None = None,
 ) -> dict[str, Any]:
     """What changed between the stored finding and the one found now, as kept in its history.
     ``named_before``: what the rule named on the record earlier (``_named_before``); an
-    organisation of it named again is ``named_again``, which escalates nothing."""
+    organisation of it named again is ``named_again``, which escalates nothing. ``words``:
+    each piece of evidence of ``before`` and ``after`` in words (``each_in_words``: a list
+    hit with its edition and entry); by default as the evidence says itself."""
     change: dict[str, Any] = {"at": ts(now), "scan": scan, "event": after.event_id}
     added = after.about - before.about
     if named := sorted(added - named_before):
@@ -354,26 +365,36 @@ def _change(
     if before.rulebook.version != after.rulebook.version:
         change["rulebook_version"] = [before.rulebook.version, after.rulebook.version]
 
-    if added := _evidence_not_in(after, before):
+    said_before, said_after = words or (
+        [e.plain for e in before.evidence],
+        [e.plain for e in after.evidence],
+    )
+    if added := _evidence_not_in(after, said_after, before, said_before):
         change["evidence_added"] = added
-    if removed := _evidence_not_in(before, after):
+    if removed := _evidence_not_in(before, said_before, after, said_after):
         change["evidence_removed"] = removed
     return change
 
 
-def _evidence_not_in(finding: Finding, other: Finding) -> list[str]:
-    """The sentences of ``finding``'s evidence that ``other`` does not say, compared as people
-    read them: a piece is the same when it reads the same (a research area found among more
-    areas: "research area: EU dual-use Annex I category 9" both times) or holds the same
-    values in another order or case (a list re-ordered, a keyword re-cased). Compared by
-    their raw values, such a piece was said both added and no longer seen."""
-    said = {_as_read(e.plain) for e in other.evidence}
+def _evidence_not_in(
+    finding: Finding, words: list[str], other: Finding, other_words: list[str]
+) -> list[str]:
+    """The sentences (``words``, one per piece) of ``finding``'s evidence that ``other`` does
+    not say, compared as people read them: a piece is the same when it reads the same (a
+    research area found among more areas: "research area: EU dual-use Annex I category 9"
+    both times) or holds the same values in another order or case (a list re-ordered, a
+    keyword re-cased). Compared by their raw values, such a piece was said both added and no
+    longer seen. Each said once, without what another implies ("is in CN" beside "is outside
+    the EU (CN)")."""
+    said = {_as_read(text) for text in other_words}
     held = {(e.stable_path, _as_held(e.actual)) for e in other.evidence}
-    return list(
-        dict.fromkeys(
-            e.plain
-            for e in finding.evidence
-            if _as_read(e.plain) not in said and (e.stable_path, _as_held(e.actual)) not in held
+    return without_implied(
+        list(
+            dict.fromkeys(
+                text
+                for e, text in zip(finding.evidence, words, strict=True)
+                if _as_read(text) not in said and (e.stable_path, _as_held(e.actual)) not in held
+            )
         )
     )
 
