@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+import pycountry
+
+from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, covers, dutch_wording, sovereign_of
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -103,9 +105,33 @@ def for_home(sentence: str, home_country: str | None) -> str:
     if dutch_wording(home_country):
         return sentence
     threat = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]  # one neutral wording, mid-sentence
-    return sentence.replace(
+    sentence = sentence.replace(
         AREA_SCHEMES["nl-clusters"], DUTCH_WORDING_ABROAD["nl-clusters"]
     ).replace(SIGNALS["nl-state-actor-threat"], threat[0].lower() + threat[1:])
+    measure = any(f"its country is {SIGNALS[s]}" in sentence for s in EU_MEASURES)
+    if measure and home_country and not covers("EU", home_country):
+        sentence += eu_measure_abroad(home_country)
+    return sentence
+
+
+# Country signals that are EU measures: a fact about the partner's country anywhere (the
+# triage's country factor reads them everywhere), but the EU's, not an outside site's own.
+EU_MEASURES = ("eu-arms-embargo", "eu-sanctions-regime")
+
+
+def eu_measure_abroad(home_country: str) -> str:
+    """ "; an EU measure, binding institutions in the EU: not a measure of the United States,
+    whose own sanctions and export controls decide what applies to this institution": what an
+    institution outside the EU reads after a country signal that is an EU measure (reviewer:
+    a US committee read "under an EU arms embargo" as a restriction of its own)."""
+    home = sovereign_of(home_country)
+    country = pycountry.countries.get(alpha_2=home)
+    name = getattr(country, "common_name", None) or getattr(country, "name", None) or home
+    name = f"the {name}" if name.startswith("United ") else name
+    return (
+        f"; an EU measure, binding institutions in the EU: not a measure of {name}, whose own "
+        "sanctions and export controls decide what applies to this institution"
+    )
 
 
 ROLES = {
