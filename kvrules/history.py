@@ -98,6 +98,11 @@ def _proposed(d: dict) -> str:
 
 
 def _triaged(d: dict) -> str:
+    if d.get("prescreen"):  # kvrules carried a sent pre-screen's colour over
+        return (
+            f"took the pre-screen's colour as the case's first triage: {d.get('colour')}"
+            f"{_quoted(d.get('note'))}; an adviser triages the case"
+        )
     return f"triaged the case {d.get('colour')}{_quoted(d.get('note'))}"
 
 
@@ -249,9 +254,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "alert.requeued": lambda d: "queued the alert again",
     "prescreen.sent": lambda d: (
-        f"sent pre-screen {d['prescreen']} to the committee"
-        if d.get("prescreen")
-        else "sent the pre-screened proposal to the committee"
+        (
+            f"sent pre-screen {d['prescreen']} to the committee"
+            if d.get("prescreen")
+            else "sent the pre-screened proposal to the committee"
+        )
+        + (f" (triaged {d['triage']} at pre-screen)" if d.get("triage") else "")
     ),
     "prescreen.screened": lambda d: "pre-screened a proposed collaboration",
     "writeback.queued": lambda d: f"queued the risk tags {_tags(d)} to be written to the RIS",

@@ -231,6 +231,7 @@ def test_a_rule_edit_is_said_once_per_case_however_many_of_its_findings_rest_on_
 ) -> None:
     """Review: two partners' findings of one rule, after an edit that found nothing new,
     wrote "noted that a finding of the case now rests on …" twice, word for word."""
+
     def on_list(partner: str, index: int, test: str, version: str) -> Finding:
         found = make_finding(partner=partner)
         book = RulebookRef(id=found.rulebook.id, version=version, sha256="cd" * 32)
