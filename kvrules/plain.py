@@ -18,7 +18,13 @@ from typing import Any, Protocol
 
 import pycountry
 
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, covers, dutch_wording, sovereign_of
+from kvrules.jurisdiction import (
+    DUTCH_WORDING_ABROAD,
+    EU_MEMBERS,
+    covers,
+    dutch_wording,
+    sovereign_of,
+)
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -124,10 +130,11 @@ def eu_measure_abroad(home_country: str) -> str:
     whose own sanctions and export controls decide what applies to this institution": what an
     institution outside the EU reads after a country signal that is an EU measure (reviewer:
     a US committee read "under an EU arms embargo" as a restriction of its own)."""
-    home = sovereign_of(home_country)
+    state = sovereign_of(home_country)  # Puerto Rico: the United States' measures
+    home = home_country.upper() if state in EU_MEMBERS else state  # Greenland: its own
     country = pycountry.countries.get(alpha_2=home)
     name = getattr(country, "common_name", None) or getattr(country, "name", None) or home
-    name = f"the {name}" if name.startswith("United ") else name
+    name = f"the {name}" if name.startswith("United ") or name.endswith(" Islands") else name
     return (
         f"; an EU measure, binding institutions in the EU: not a measure of {name}, whose own "
         "sanctions and export controls decide what applies to this institution"

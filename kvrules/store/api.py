@@ -415,8 +415,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         ``scan``: which scan found it, for the finding's history and the audit log.
         """
         now = self.clock()
+        edited: _RuleEdits = {}
         with self._db.transaction() as c:
-            known = self._known_finding(c, finding, now, actor, scan)
+            known = self._known_finding(c, finding, now, actor, scan, edited)
+            self._log_rule_edits(actor, edited, now)
             escalated = known is not None and known[2] is not None and known[2].escalates
             if known is not None and not escalated:
                 return RecordedFinding(
@@ -573,8 +575,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         finding: Finding,
         now: datetime,
         actor: str,
-        scan: str | None = None,
-        edited: _RuleEdits | None = None,
+        scan: str | None,
+        edited: _RuleEdits,
     ) -> tuple[int, int, _cases.FindingChange | None] | None:
         """(finding id, case id, what changed) of the stored finding ``finding`` is, or None
         when it is new: the same fingerprint (``last_seen`` refreshed), the same substance
@@ -583,8 +585,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         other evidence (``update_changed_finding``: updated in place with its history, and
         audited; the change is returned, as it may escalate the finding). The first two
         neither open a case nor alert anyone: the committee never gets the same finding
-        twice. ``edited``: where a record's findings resting on an edited rule are gathered,
-        said once per case and edit (``_log_rule_edits``); None: said at once."""
+        twice. ``edited``: where findings resting on an edited rule are gathered, to be said
+        once per case and edit (``_log_rule_edits``)."""
         known = _cases.touch_finding(c, finding.fingerprint, now)
         if known is not None:
             return (*known, None)
@@ -612,11 +614,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             return changed.finding_id, changed.case_id, changed
         finding_id, case_id, version_before = updated
         rested_on = f"{finding.rulebook.id}@{version_before}/{finding.rule_id}"
-        gathered = {} if edited is None else edited
         key = (case_id, _rule_ref(finding), rested_on)
-        gathered.setdefault(key, []).append(finding.fingerprint)
-        if edited is None:
-            self._log_rule_edits(actor, gathered, now)
+        edited.setdefault(key, []).append(finding.fingerprint)
         return finding_id, case_id, None
 
     def _log_rule_edits(self, actor: str, edited: _RuleEdits, now: datetime) -> None:

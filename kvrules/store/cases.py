@@ -343,13 +343,13 @@ def _change(
     now: datetime,
     scan: str | None,
     named_before: frozenset[str],
-    words: tuple[list[str], list[str]] | None = None,
+    words: tuple[list[str], list[str]],
 ) -> dict[str, Any]:
     """What changed between the stored finding and the one found now, as kept in its history.
     ``named_before``: what the rule named on the record earlier (``_named_before``); an
     organisation of it named again is ``named_again``, which escalates nothing. ``words``:
     each piece of evidence of ``before`` and ``after`` in words (``each_in_words``: a list
-    hit with its edition and entry); by default as the evidence says itself."""
+    hit with its edition and entry)."""
     change: dict[str, Any] = {"at": ts(now), "scan": scan, "event": after.event_id}
     added = after.about - before.about
     if named := sorted(added - named_before):
@@ -365,10 +365,7 @@ def _change(
     if before.rulebook.version != after.rulebook.version:
         change["rulebook_version"] = [before.rulebook.version, after.rulebook.version]
 
-    said_before, said_after = words or (
-        [e.plain for e in before.evidence],
-        [e.plain for e in after.evidence],
-    )
+    said_before, said_after = words
     if added := _evidence_not_in(after, said_after, before, said_before):
         change["evidence_added"] = added
     if removed := _evidence_not_in(before, said_before, after, said_after):
