@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from starlette.testclient import TestClient
 
+from kvrules.model import CollaborationEvent
 from kvrules.prescreen import Screener
 from kvrules.store import Store
 from tests.web.test_web_prescreen import BEIHANG, prescreen_id, submit
@@ -59,3 +61,40 @@ def test_a_red_pre_screen_sent_to_the_committee_is_a_red_case_saying_why(
     with Store.open(db) as store:
         assert store.prescreen(again).case_id == case_id
         assert store.triage_colours()[case_id] == "amber"
+
+
+@pytest.mark.parametrize(
+    ("triage", "carried"),
+    [
+        (
+            {"colour": "amber", "headline": "AMBER", "reason": "Amber: … (the Leidraad triage)"},
+            "amber",
+        ),
+        (
+            {"colour": "green", "headline": "GREEN", "reason": "no rule found a risk signal"},
+            "green",
+        ),
+        # names went unscreened on a country: no verdict on the proposal, so no colour
+        ({"colour": "green", "headline": "NOT COMPLETE", "complete": False, "reason": "…"}, None),
+    ],
+)
+def test_which_pre_screen_colours_a_case_takes(
+    db: Path, triage: dict[str, object], carried: str | None
+) -> None:
+    proposal = {
+        "id": "prescreen:ps-1:project.created",
+        "kind": "project.created",
+        "source": {"system": "prescreen", "record_id": "ps-1"},
+        "occurred_at": "2026-12-01T10:00:00Z",
+        "project": {"id": "ps-1", "title": "Bronze Age trade"},
+    }
+    with Store.open(db) as store:
+        pid = store.record_prescreen(
+            proposal={"title": "Bronze Age trade"},
+            result={"reference": "ps-1", "triage": triage, "findings": [], "screened_against": []},
+            events=[CollaborationEvent.model_validate(proposal)],
+            actor="grant-officer",
+            via="web",
+        )
+        case_id = store.send_prescreen(pid, actor="grant-officer")
+        assert store.triage_colours().get(case_id) == carried
