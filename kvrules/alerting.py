@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
-from kvrules.plain import count_of, period_in_words, screened_in_words, technically
+from kvrules.plain import count_of, for_home, period_in_words, screened_in_words, technically
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -47,12 +47,20 @@ class AlertItem(BaseModel):
     # names …; severity medium → high", ``kvrules.store.cases.what_changed``)
     change: str | None = None
 
-    def named(self, subject: Mapping[str, Any] | None, links: RecordLinks | None) -> AlertItem:
-        """This item naming its record and saying its evidence as ``subject`` allows."""
+    def named(
+        self,
+        subject: Mapping[str, Any] | None,
+        links: RecordLinks | None,
+        home_country: str | None = None,
+    ) -> AlertItem:
+        """This item naming its record and saying its evidence as ``subject`` allows, as an
+        institution in ``home_country`` reads it (``for_home``: the words of the case page
+        and ``check``)."""
+        sentences = said_once(self.finding.evidence, subject)
         return self.model_copy(
             update={
                 "record": describe(subject, self.source_system, self.record_id, links),
-                "sentences": said_once(self.finding.evidence, subject),
+                "sentences": [for_home(sentence, home_country) for sentence in sentences],
                 "technical_lines": [
                     line.strip() for line in technically(self.finding.evidence, subject)
                 ],

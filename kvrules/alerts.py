@@ -92,12 +92,14 @@ def deliver_due(
     lease: timedelta = DEFAULT_LEASE,
     limit: int = 500,
     links: RecordLinks | None = None,
+    home_country: str | None = None,
 ) -> DeliveryReport:
     """Send every due alert once; returns what happened. Safe to run from overlapping jobs.
 
     Each message names its records as the store remembers them when it is sent (title, unit,
     principal investigator, partners, and a link to the RIS from ``links``, the sources'
-    ``ris_url`` patterns), and says the evidence in words with list editions and entries.
+    ``ris_url`` patterns), and says the evidence in words with list editions and entries, as
+    an institution in ``home_country`` reads them (the case page's words).
     """
     now = now or store.clock()
     policy = policy or RetryPolicy()
@@ -128,7 +130,7 @@ def deliver_due(
                 continue  # another worker holds (part of) it; its lease decides
             if store.begin_sending(ids, now=now):
                 alert = alert.model_copy(update={"possible_repeat": True})
-        alert = _named(store, alert, links)
+        alert = _named(store, alert, links, home_country)
         _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report, trouble)
     trouble.log_repeats()
     for name, count in trouble.held.items():
@@ -176,7 +178,9 @@ def _batches(
 TITLE_NAME_LENGTH = 80  # of the record's title in a message's subject line
 
 
-def _named(store: Store, alert: Alert, links: RecordLinks | None) -> Alert:
+def _named(
+    store: Store, alert: Alert, links: RecordLinks | None, home_country: str | None = None
+) -> Alert:
     """The alert with each item naming its record; a message about one record says which in
     its title ("[high] Partner on the 1286 list — Neutron detection for safeguards")."""
     subjects: dict[tuple[str, str], dict | None] = {}
@@ -185,7 +189,7 @@ def _named(store: Store, alert: Alert, links: RecordLinks | None) -> Alert:
         where = (item.source_system, item.record_id)
         if where not in subjects:
             subjects[where] = store.subject(*where)
-        items.append(item.named(subjects[where], links))
+        items.append(item.named(subjects[where], links, home_country))
     title = alert.title
     if len(subjects) == 1 and alert.digest_period is None and items[0].label.title:
         name = items[0].label.heading

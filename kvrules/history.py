@@ -98,6 +98,11 @@ def _proposed(d: dict) -> str:
 
 
 def _triaged(d: dict) -> str:
+    if d.get("prescreen"):  # kvrules carried a sent pre-screen's colour over
+        return (
+            f"took the pre-screen's colour as the case's first triage: {d.get('colour')}"
+            f"{_quoted(d.get('note'))}; an adviser triages the case"
+        )
     return f"triaged the case {d.get('colour')}{_quoted(d.get('note'))}"
 
 
@@ -146,6 +151,23 @@ def _changed(d: dict, words: Words) -> str:
     which = f"“{title}”" if title else f"of rule {d.get('rule')}"
     scan = f" ({d['scan']})" if d.get("scan") else ""
     return f"updated the finding {which} in place{scan}: {what_changed(d)}"
+
+
+def _rest_on(d: dict) -> str:
+    """ "a finding of the case rests on; the finding stands", or for an entry naming several
+    (``findings``: one entry per event, however many findings it touches) "3 findings of the
+    case rest on; they stand"; entries written before name one ``finding``."""
+    n = len(d.get("findings") or []) or 1
+    if n == 1:
+        return "a finding of the case rests on; the finding stands"
+    return f"{n} findings of the case rest on; they stand"
+
+
+def _findings_now_rest(d: dict) -> str:
+    """ "a finding of the case now rests", or "2 findings of the case now rest" for one entry
+    naming several (``fingerprints``; entries written before name one ``fingerprint``)."""
+    n = len(d.get("fingerprints") or []) or 1
+    return "a finding of the case now rests" if n == 1 else f"{n} findings of the case now rest"
 
 
 def _cases_named(ids: Any) -> str:
@@ -197,7 +219,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "after the decision"
     ),
     "finding.updated": lambda d: (
-        f"noted that a finding of the case now rests on {d.get('rule')} (edited since "
+        f"noted that {_findings_now_rest(d)} on {d.get('rule')} (edited since "
         f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"
     ),
     "case.triaged": _triaged,
@@ -232,9 +254,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "alert.requeued": lambda d: "queued the alert again",
     "prescreen.sent": lambda d: (
-        f"sent pre-screen {d['prescreen']} to the committee"
-        if d.get("prescreen")
-        else "sent the pre-screened proposal to the committee"
+        (
+            f"sent pre-screen {d['prescreen']} to the committee"
+            if d.get("prescreen")
+            else "sent the pre-screened proposal to the committee"
+        )
+        + (f" (triaged {d['triage']} at pre-screen)" if d.get("triage") else "")
     ),
     "prescreen.screened": lambda d: "pre-screened a proposed collaboration",
     "writeback.queued": lambda d: f"queued the risk tags {_tags(d)} to be written to the RIS",
@@ -291,15 +316,17 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "finding.lapsed": lambda d: (
         f"noted that {lists_in_words(d.get('editions') or [], joined_by='and')} no longer "
-        "lists what a finding of the case rests on; the finding stands until the committee "
-        "decides"
+        f"lists what {_rest_on(d)} until the committee decides"
     ),
     "finding.set-aside": lambda d: _set_aside(d),
-    "finding.listed-again": lambda d: "noted that a finding's list entry is listed again",
+    "finding.listed-again": lambda d: (
+        "noted that a finding's list entry is listed again"
+        if len(d.get("findings") or []) < 2
+        else f"noted that the list entry {len(d['findings'])} findings rest on is listed again"
+    ),
     "finding.left-record": lambda d: (
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} left the "
-        "record, which a finding of the case rests on; the finding stands until the committee "
-        "decides"
+        f"record, which {_rest_on(d)} until the committee decides"
     ),
     "finding.back-in-record": lambda d: (
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} is in the "

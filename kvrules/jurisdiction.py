@@ -203,11 +203,12 @@ def for_home(
     only in its own ``jurisdiction`` (EU sanctions law in a rulebook that runs everywhere) is
     left out where that does not cover the home country, unless ``apply_anyway`` names the
     rulebook or the rule (``rulebook/rule``). Outside the rulebook's jurisdiction a rule says
-    whose policy its source is (the source's ``whose``) and reads its ``rationale_abroad``,
-    without another state's policy names (reviewer: a US site read "check … against the EU
-    sanctions lists" and the Rathenau Instituut's advice to Dutch universities as its own), and
-    asks its ``condition_abroad`` where it has one (``when_abroad``: EU export control's
-    "partner outside the EU" as "partner abroad", ``foreign``). Unchanged inside it: a Dutch
+    whose policy its source is (the source's ``whose``) and reads its ``rationale_abroad`` and
+    ``title_abroad``, without another state's policy names (reviewer: a US site read "check …
+    against the EU sanctions lists" and the Rathenau Instituut's advice to Dutch universities
+    as its own; "partner outside the EU" as the title over a partner abroad), and asks its
+    ``condition_abroad`` where it has one (``when_abroad``: EU export control's "partner
+    outside the EU" as "partner abroad", ``foreign``). Unchanged inside it: a Dutch
     institution reads the shipped rulebooks as written, an EU member EU export control."""
     rules = getattr(book, "rules", None)
     if home_country is None or rules is None:
@@ -226,6 +227,9 @@ def for_home(
                 citation = replace(citation, cite=f"{citation.whose}: {citation.cite}")
             rationale = rule.rationale_abroad or rule.rationale
             condition = rule.condition_abroad or rule.condition
-            rule = replace(rule, rationale=rationale, citation=citation, condition=condition)
+            title = rule.title_abroad or rule.title
+            rule = replace(
+                rule, title=title, rationale=rationale, citation=citation, condition=condition
+            )
         kept.append(rule)
     return replace(book, rules=tuple(kept))  # type: ignore[type-var]

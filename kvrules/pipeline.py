@@ -833,7 +833,12 @@ class Scanner:
             return  # alerts wait in the outbox (`kvrules alerts`) until a channel exists
         while True:  # delivery works in batches; drain what is due now
             result = deliver_due(
-                self.store, self.channels, policy=self.retry, digest=self.digest, links=self.links
+                self.store,
+                self.channels,
+                policy=self.retry,
+                digest=self.digest,
+                links=self.links,
+                home_country=self.home_country,
             )
             report.alerts_delivered += len(result.delivered)
             report.alerts_failed += len(result.retrying) + len(result.dead)

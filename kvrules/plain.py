@@ -16,7 +16,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from kvrules.jurisdiction import DUTCH_WORDING_ABROAD, dutch_wording
+import pycountry
+
+from kvrules.jurisdiction import (
+    DUTCH_WORDING_ABROAD,
+    EU_MEMBERS,
+    covers,
+    dutch_wording,
+    sovereign_of,
+)
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -103,9 +111,34 @@ def for_home(sentence: str, home_country: str | None) -> str:
     if dutch_wording(home_country):
         return sentence
     threat = DUTCH_WORDING_ABROAD["nl-state-actor-threat"]  # one neutral wording, mid-sentence
-    return sentence.replace(
+    sentence = sentence.replace(
         AREA_SCHEMES["nl-clusters"], DUTCH_WORDING_ABROAD["nl-clusters"]
     ).replace(SIGNALS["nl-state-actor-threat"], threat[0].lower() + threat[1:])
+    measure = any(f"its country is {SIGNALS[s]}" in sentence for s in EU_MEASURES)
+    if measure and home_country and not covers("EU", home_country):
+        sentence += eu_measure_abroad(home_country)
+    return sentence
+
+
+# Country signals that are EU measures: a fact about the partner's country anywhere (the
+# triage's country factor reads them everywhere), but the EU's, not an outside site's own.
+EU_MEASURES = ("eu-arms-embargo", "eu-sanctions-regime")
+
+
+def eu_measure_abroad(home_country: str) -> str:
+    """ "; an EU measure, binding institutions in the EU: not a measure of the United States,
+    whose own sanctions and export controls decide what applies to this institution": what an
+    institution outside the EU reads after a country signal that is an EU measure (reviewer:
+    a US committee read "under an EU arms embargo" as a restriction of its own)."""
+    state = sovereign_of(home_country)  # Puerto Rico: the United States' measures
+    home = home_country.upper() if state in EU_MEMBERS else state  # Greenland: its own
+    country = pycountry.countries.get(alpha_2=home)
+    name = getattr(country, "common_name", None) or getattr(country, "name", None) or home
+    name = f"the {name}" if name.startswith("United ") or name.endswith(" Islands") else name
+    return (
+        f"; an EU measure, binding institutions in the EU: not a measure of {name}, whose own "
+        "sanctions and export controls decide what applies to this institution"
+    )
 
 
 ROLES = {
@@ -448,9 +481,22 @@ def said(
     entries (``entries_behind``) name the edition and entry as they were when it was found;
     what a later edition no longer lists is no evidence, said apart (``lapse_in_words``).
     """
-    sentences = list(
-        dict.fromkeys(in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence))
-    )
+    return without_implied(list(dict.fromkeys(each_in_words(evidence, record, listed))))
+
+
+def each_in_words(
+    evidence: Iterable[Explained],
+    record: Mapping[str, Any] | None,
+    listed: Entries | None = None,
+) -> list[str]:
+    """Each piece of evidence in words, one sentence per piece in its order (``said`` says
+    each thing once); list hits name the edition and entry of ``listed``."""
+    return [in_words(e, record, _behind(listed, i)) for i, e in enumerate(evidence)]
+
+
+def without_implied(sentences: list[str]) -> list[str]:
+    """``sentences`` without those another of them implies ("partner X is in GB" beside
+    "partner X is outside the EU (GB)")."""
     implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {

@@ -122,9 +122,9 @@ def test_a_listed_partner_added_updates_each_finding_in_place_and_alerts_once(
     _, [change] = after["us-dod-1286/project-partner-on-1286"]
     assert change["named"] == [HARBIN_NAMED] and change["event"] == "P1:v2"
     assert change["scan"].startswith("scan of file at ")
-    assert (
-        "partner Harbin Institute of Technology (CN) is on the US DoD Section 1286 list"
-        in (change["evidence_added"])
+    assert any(
+        said.startswith(f"partner {HARBIN_NAMED} is on the US DoD Section 1286 list, edition FY25")
+        for said in change["evidence_added"]
     )
 
     # each alert says what changed first: the reader knew the finding already
@@ -389,3 +389,41 @@ def test_another_organisation_added_by_an_event_is_a_new_finding(
         assert store.case(first.case_id).status == "open"
         stored = store.case_findings(first.case_id)
         assert [s.changes for s in stored] == [[], []]  # Beihang's finding untouched
+
+
+def test_evidence_that_reads_the_same_is_neither_added_nor_gone(tmp_path: Path) -> None:
+    """Review: a title that now matches another research area changed the areas behind
+    "research area: EU dual-use Annex I category 9" (the one the rule tests), so the history
+    said "evidence added: research area: EU dual-use Annex I category 9; evidence no longer
+    seen: research area: EU dual-use Annex I category 9". Compared as people read it."""
+    config = _config(tmp_path)
+    _scan(config)
+    _export(tmp_path, 2, [DELFT, BEIHANG], title=f"{TITLE} and quantum sensing")
+    assert _scan(config).get("findings_changed") == 4
+    for rule, (_, changes) in _findings(tmp_path).items():
+        for change in changes:
+            both = set(change.get("evidence_added", ())) & set(change.get("evidence_removed", ()))
+            assert not both, (rule, both)
+    [annex] = _findings(tmp_path)["eu-dual-use/annex-i-partner-outside-eu"][1]
+    assert "evidence_added" not in annex and "evidence_removed" not in annex
+
+
+def test_a_list_hit_added_to_or_gone_from_the_triage_says_its_edition(tmp_path: Path) -> None:
+    """Review (data honesty: every hit says list@edition): the Leidraad triage's red, updated
+    in place as Harbin joined, said "evidence added: partner Harbin … is on the US DoD Section
+    1286 list" with no edition, in its history, the case page and the alert; the finding's
+    own evidence named it. Said as the list entry was found, when it came and when it left."""
+    config = _config(tmp_path)
+    _scan(config)
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    _scan(config)
+    _export(tmp_path, 3, [DELFT, BEIHANG])
+    _scan(config)
+    _, [came, left] = _findings(tmp_path)["nl-leidraad/triage-red"]
+    hit = f"partner {HARBIN_NAMED} is on the US DoD Section 1286 list, edition FY25, listed as "
+    [added] = [s for s in came["evidence_added"] if "1286" in s]
+    [removed] = [s for s in left["evidence_removed"] if "1286" in s]
+    assert added.startswith(hit) and removed.startswith(hit)
+    # the country is said once: "is outside the EU (CN)" says "is in CN"
+    _, [outside, _] = _findings(tmp_path)["eu-dual-use/annex-i-partner-outside-eu"]
+    assert outside["evidence_added"] == [f"partner {HARBIN_NAMED} is outside the EU (CN)"]

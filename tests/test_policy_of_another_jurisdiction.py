@@ -83,3 +83,55 @@ def test_the_eu_rule_applied_anyway_runs_and_config_check_says_what_is_left_out(
         "funding-dependency/funder-in-sanctioned-country: not applied, jurisdiction EU does not "
         "cover home country US"
     ) in checked
+
+
+@pytest.mark.parametrize("home", ["US", "CA", "GB"])
+def test_eu_export_control_applied_abroad_asks_about_a_partner_abroad_in_its_title(
+    tmp_path: Path, home: str
+) -> None:
+    """Review: a US site applying eu-dual-use was asked about "a partner outside the EU" in
+    the title while the rule asked about a partner abroad (``when_abroad``) and its rationale
+    said so (``rationale_abroad``): the title reads as the rule asks (``title_abroad``)."""
+    said = " ".join(_check(tmp_path, home, "apply_outside_jurisdiction: [eu-dual-use]").split())
+    assert "Annex I research area with a partner abroad; check whether an export" in said
+    assert "partner outside the EU" not in said
+    # the EU's measure on the partner's country is still said, as the EU's
+    assert "Besides your own export controls on Annex I technology" in said
+    assert "That is a European Union measure: it binds institutions in the EU" in said
+
+
+def test_an_eu_member_reads_the_eu_titles_as_written(tmp_path: Path) -> None:
+    said = " ".join(_check(tmp_path, "DE").split())
+    assert "Annex I research area with a partner outside the EU; check whether an export" in said
+    assert "partner abroad" not in said
+
+
+@pytest.mark.parametrize(
+    ("home", "whose"),
+    [("US", "the United States"), ("GB", "the United Kingdom"), ("CA", "Canada"),
+     ("PR", "the United States")],
+)  # fmt: skip
+def test_outside_the_eu_the_triage_says_an_eu_arms_embargo_is_the_eus_measure(
+    tmp_path: Path, home: str, whose: str
+) -> None:
+    """Review: a US committee read the triage's country factor "its country is under an EU
+    arms embargo" as a restriction of its own. The fact stays (it is one about the country),
+    said as the EU's measure, in the site's terms; an EU member reads it as written."""
+    proposal = ["--topic", "hypersonic propulsion", "--partner", "University of Yangon (MM)"]
+
+    def checked(home: str) -> str:
+        config = tmp_path / f"{home}.yaml"
+        config.write_text(f"home_country: {home}\ndatabase: kvrules.db\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["check", *proposal, "--config", str(config)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    said = checked(home)
+    assert "its country is under an EU arms embargo (Myanmar (Burma): Council Decision" in said
+    assert (
+        f"; an EU measure, binding institutions in the EU: not a measure of {whose}, whose own "
+        "sanctions and export controls decide what applies to this institution"
+    ) in said
+    for member in ("NL", "DE"):
+        inside = checked(member)
+        assert "under an EU arms embargo" in inside and "an EU measure, binding" not in inside

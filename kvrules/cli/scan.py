@@ -447,6 +447,7 @@ def _deliver_now(config: Config, store: Store) -> None:
         policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
         digest=config.alerts.digest_periods(),
         links=record_links(config),
+        home_country=config.home_country,
     )
     for channel in channels.values():
         channel.close()
@@ -736,6 +737,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
                 policy=RetryPolicy(max_attempts=config.alerts.max_attempts),
                 digest=config.alerts.digest_periods(),
                 links=record_links(config),
+                home_country=config.home_country,
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying

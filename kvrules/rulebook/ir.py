@@ -180,6 +180,7 @@ class Rule:
     rationale_abroad: str | None = None  # read outside the rulebook's jurisdiction
     # the condition outside the rulebook's jurisdiction (``when_abroad``), checked as ``when``
     condition_abroad: Cond | None = field(default=None, compare=False)
+    title_abroad: str | None = None  # the title read there (``title_abroad``)
 
 
 @dataclass(frozen=True)

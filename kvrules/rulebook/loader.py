@@ -259,6 +259,17 @@ def _kind(value: Any) -> str:
 _TITLE_VAR = re.compile(r"\{vars\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def _title_said(title: str, check: _Checker, where: tuple[Any, ...]) -> str:
+    """``title`` with the ``{vars.NAME}`` it names said (``_title_with_vars``); an unknown name
+    is an error at ``where``."""
+    if not _TITLE_VAR.search(title):
+        return title
+    said, unknown = _title_with_vars(title, check.vars)
+    for name in unknown:
+        check.error(where, f"the title names vars.{name}, which is not defined")
+    return said
+
+
 def _title_with_vars(title: str, values: Mapping[str, Any]) -> tuple[str, list[str]]:
     """A title naming ``{vars.NAME}`` with the value in effect: a threshold by currency as
     "EUR 250,000 or USD 275,000" (with an institution's ``add: {CAD: 375000}``, "EUR 250,000,
@@ -579,11 +590,11 @@ def _build(
         if valid.bad:
             continue  # the schema failed: no rule is built, only checked
         line, col = check.src.at((*where, "id"))
-        title = r.title
-        if vars_known and _TITLE_VAR.search(title):
-            title, unknown = _title_with_vars(title, check.vars)
-            for name in unknown:
-                check.error((*where, "title"), f"the title names vars.{name}, which is not defined")
+        title, title_abroad = r.title, r.title_abroad
+        if vars_known:
+            title = _title_said(title, check, (*where, "title"))
+            if title_abroad is not None:
+                title_abroad = _title_said(title_abroad, check, (*where, "title_abroad"))
         rule = ir.Rule(
             r.id,
             title,
@@ -603,6 +614,7 @@ def _build(
             r.jurisdiction,
             r.rationale_abroad,
             abroad,
+            title_abroad,
         )
         try:
             if check_rule is not None:

@@ -106,6 +106,13 @@ class RuleSpec(_Spec):
         description="the rationale an institution outside the rulebook's jurisdiction reads, "
         "without the policy names of a jurisdiction that is not its own",
     )
+    title_abroad: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the title an institution outside the rulebook's jurisdiction reads, as "
+        "its rationale_abroad: the question asked from its own jurisdiction (a partner "
+        "abroad, not outside the EU)",
+    )
 
     @field_validator("alert")
     @classmethod

@@ -81,6 +81,11 @@ def _require_latest(conn: sqlite3.Connection, path: Path, current: int | None = 
     )
 
 
+# (case id, rule as it is now, the rule it rested on) → the fingerprints of the case's findings
+# that rest on the edited rule now, said once (``Store._log_rule_edits``)
+_RuleEdits = dict[tuple[int, str, str], list[str]]
+
+
 @dataclass(frozen=True)
 class RecordedFinding:
     case_id: int
@@ -410,8 +415,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         ``scan``: which scan found it, for the finding's history and the audit log.
         """
         now = self.clock()
+        edited: _RuleEdits = {}
         with self._db.transaction() as c:
-            known = self._known_finding(c, finding, now, actor, scan)
+            known = self._known_finding(c, finding, now, actor, scan, edited)
+            self._log_rule_edits(actor, edited, now)
             escalated = known is not None and known[2] is not None and known[2].escalates
             if known is not None and not escalated:
                 return RecordedFinding(
@@ -492,9 +499,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         results: list[RecordedFinding] = []
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
         changed: dict[int, str] = {}  # finding id → what changed, for an escalated one's alert
+        edited: _RuleEdits = {}  # said once per case and rule edit, after the loop
         with self._db.transaction() as c:
             for finding in findings:
-                known = self._known_finding(c, finding, now, actor, scan)
+                known = self._known_finding(c, finding, now, actor, scan, edited)
                 if known is not None:
                     finding_id, case_id, change = known
                     event = None
@@ -542,6 +550,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 results.append(RecordedFinding(case.id, finding_id, True, event))
                 for target in finding.alert_targets:  # its route, and any alerted too
                     fresh.setdefault(target, []).append((finding, case.id, finding_id))
+            self._log_rule_edits(actor, edited, now)
             for route, group in fresh.items():
                 channels = routes.get(route, ())
                 alert_ids = self._enqueue_group(c, route, group, channels, now, changed)
@@ -566,7 +575,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         finding: Finding,
         now: datetime,
         actor: str,
-        scan: str | None = None,
+        scan: str | None,
+        edited: _RuleEdits,
     ) -> tuple[int, int, _cases.FindingChange | None] | None:
         """(finding id, case id, what changed) of the stored finding ``finding`` is, or None
         when it is new: the same fingerprint (``last_seen`` refreshed), the same substance
@@ -575,7 +585,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         other evidence (``update_changed_finding``: updated in place with its history, and
         audited; the change is returned, as it may escalate the finding). The first two
         neither open a case nor alert anyone: the committee never gets the same finding
-        twice."""
+        twice. ``edited``: where findings resting on an edited rule are gathered, to be said
+        once per case and edit (``_log_rule_edits``)."""
         known = _cases.touch_finding(c, finding.fingerprint, now)
         if known is not None:
             return (*known, None)
@@ -602,18 +613,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             )
             return changed.finding_id, changed.case_id, changed
         finding_id, case_id, version_before = updated
-        self._log(
-            actor,
-            "finding.updated",
-            f"case:{case_id}",
-            {
-                "fingerprint": finding.fingerprint,
-                "rule": _rule_ref(finding),
-                "rested_on": f"{finding.rulebook.id}@{version_before}/{finding.rule_id}",
-            },
-            now,
-        )
+        rested_on = f"{finding.rulebook.id}@{version_before}/{finding.rule_id}"
+        key = (case_id, _rule_ref(finding), rested_on)
+        edited.setdefault(key, []).append(finding.fingerprint)
         return finding_id, case_id, None
+
+    def _log_rule_edits(self, actor: str, edited: _RuleEdits, now: datetime) -> None:
+        """One ``finding.updated`` per case and rule edit, naming every finding of the case
+        that now rests on the edited rule: two partners' findings of one rule said the same
+        sentence twice on the case page."""
+        for (case_id, rule, rested_on), fingerprints in edited.items():
+            details = {"fingerprints": fingerprints, "rule": rule, "rested_on": rested_on}
+            self._log(actor, "finding.updated", f"case:{case_id}", details, now)
 
     def _enqueue_group(self, c, route, group, channels, now, changed=None) -> list[int]:
         """One alert per channel for the route's findings of one record (``changed``: finding
@@ -712,12 +723,14 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 return
             record = _subjects.get(c, source_system, record_id)
             set_aside_said: set[int] = set()
+            # One entry per thing that happened, naming every finding it touches: a partner
+            # leaving a record its three findings rest on was said three times, word for word.
+            said: dict[tuple[str, str, tuple[str, ...]], list[int]] = {}
             for stored, lapsed in _cases.note_lapsed(c, case.id, record, screened_against, now):
                 before, after = stored.lapsed or {}, lapsed or {}
                 if (before.get("editions") or []) != (editions := after.get("editions") or []):
-                    details = {"finding": stored.id, "editions": editions}
                     action = "finding.lapsed" if editions else "finding.listed-again"
-                    self._log(actor, action, f"case:{case.id}", details, now)
+                    said.setdefault((action, "editions", tuple(editions)), []).append(stored.id)
                 # once per adjudication and case, however many findings rested on the match
                 for verdict in after.get("set_aside") or []:
                     known = {v.get("adjudication") for v in before.get("set_aside") or []}
@@ -732,8 +745,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     ("finding.back-in-record", was - now_left),
                 ):
                     if who:
-                        details = {"finding": stored.id, "organisations": sorted(who)}
-                        self._log(actor, action, f"case:{case.id}", details, now)
+                        said.setdefault((action, "organisations", tuple(sorted(who))), []).append(
+                            stored.id
+                        )
+            for (action, key, what), finding_ids in said.items():
+                details = {"findings": finding_ids, key: list(what)}
+                self._log(actor, action, f"case:{case.id}", details, now)
 
     def lapsed_findings(self, source_system: str, record_id: str) -> list[Finding]:
         """The findings of the record's undecided (open or triaged) case that rest on list

@@ -11,6 +11,7 @@ from typing import Any
 
 from kvrules.findings import Finding
 from kvrules.plain import (
+    each_in_words,
     entries_behind,
     for_home,
     lapse_in_words,
@@ -19,6 +20,7 @@ from kvrules.plain import (
     organisations_left,
     said,
     technically,
+    without_implied,
 )
 from kvrules.rulebook.ir import Severity
 from kvrules.store import adjudications as _adjudications
@@ -237,6 +239,7 @@ def update_same_finding(
             ),
         )
         _add_risk_types(conn, r["case_id"], body)
+        _case_updated(conn, r["case_id"], now)
         return r["id"], r["case_id"], r["rulebook_version"]
     return None
 
@@ -287,10 +290,16 @@ def update_changed_finding(
     if best is None:
         return None
     _, row, before = best
-    change = _change(before, finding, now, scan, _named_before(stored))
     body = finding.to_json()
     screened = _subjects.get(conn, finding.source_system, finding.source_record_id)
-    listed = _listed_again(before, json.loads(row["listed"] or "null"), finding, screened)
+    listed_before = json.loads(row["listed"] or "null")
+    listed = _listed_again(before, listed_before, finding, screened)
+    # list hits said with the edition and entry they rest on (data honesty: list@edition)
+    words = (
+        each_in_words(before.evidence, screened, listed_before),
+        each_in_words(finding.evidence, screened, listed),
+    )
+    change = _change(before, finding, now, scan, _named_before(stored), words)
     changes = [*json.loads(row["changes"] or "[]"), change]
     conn.execute(
         "UPDATE findings SET fingerprint = ?, rulebook_version = ?, severity = ?, event_id = ?,"
@@ -308,6 +317,7 @@ def update_changed_finding(
         ),
     )
     _add_risk_types(conn, row["case_id"], body)
+    _case_updated(conn, row["case_id"], now)
     return FindingChange(row["id"], row["case_id"], change)
 
 
@@ -333,10 +343,13 @@ def _change(
     now: datetime,
     scan: str | None,
     named_before: frozenset[str],
+    words: tuple[list[str], list[str]],
 ) -> dict[str, Any]:
     """What changed between the stored finding and the one found now, as kept in its history.
     ``named_before``: what the rule named on the record earlier (``_named_before``); an
-    organisation of it named again is ``named_again``, which escalates nothing."""
+    organisation of it named again is ``named_again``, which escalates nothing. ``words``:
+    each piece of evidence of ``before`` and ``after`` in words (``each_in_words``: a list
+    hit with its edition and entry)."""
     change: dict[str, Any] = {"at": ts(now), "scan": scan, "event": after.event_id}
     added = after.about - before.about
     if named := sorted(added - named_before):
@@ -352,15 +365,46 @@ def _change(
     if before.rulebook.version != after.rulebook.version:
         change["rulebook_version"] = [before.rulebook.version, after.rulebook.version]
 
-    def pieces(f: Finding) -> dict[str, str]:
-        return {repr((e.stable_path, e.actual)): e.plain for e in f.evidence}
-
-    old, new = pieces(before), pieces(after)
-    if added := [text for key, text in new.items() if key not in old]:
+    said_before, said_after = words
+    if added := _evidence_not_in(after, said_after, before, said_before):
         change["evidence_added"] = added
-    if removed := [text for key, text in old.items() if key not in new]:
+    if removed := _evidence_not_in(before, said_before, after, said_after):
         change["evidence_removed"] = removed
     return change
+
+
+def _evidence_not_in(
+    finding: Finding, words: list[str], other: Finding, other_words: list[str]
+) -> list[str]:
+    """The sentences (``words``, one per piece) of ``finding``'s evidence that ``other`` does
+    not say, compared as people read them: a piece is the same when it reads the same (a
+    research area found among more areas: "research area: EU dual-use Annex I category 9"
+    both times) or holds the same values in another order or case (a list re-ordered, a
+    keyword re-cased). Compared by their raw values, such a piece was said both added and no
+    longer seen. Each said once, without what another implies ("is in CN" beside "is outside
+    the EU (CN)")."""
+    said = {_as_read(text) for text in other_words}
+    held = {(e.stable_path, _as_held(e.actual)) for e in other.evidence}
+    return without_implied(
+        list(
+            dict.fromkeys(
+                text
+                for e, text in zip(finding.evidence, words, strict=True)
+                if _as_read(text) not in said and (e.stable_path, _as_held(e.actual)) not in held
+            )
+        )
+    )
+
+
+def _as_read(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _as_held(value: Any) -> str:
+    """A value as it compares for people: lists in no particular order, text by its words."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return repr(sorted(_as_held(v) for v in value))
+    return _as_read(value) if isinstance(value, str) else repr(value)
 
 
 def _listed_again(
@@ -384,6 +428,12 @@ def _listed_again(
             entries = entries_behind([e], screened)
         kept += [{**entry, "evidence": i} for entry in entries]
     return kept
+
+
+def _case_updated(conn: sqlite3.Connection, case_id: int, now: datetime) -> None:
+    """A case is updated when any of its findings changes (updated in place, a lapse noted):
+    the case page's "updated" time said only the case's own changes (status, severity)."""
+    conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (ts(now), case_id))
 
 
 def _add_risk_types(conn: sqlite3.Connection, case_id: int, body: str) -> None:
@@ -524,6 +574,8 @@ def note_lapsed(
             (json.dumps(lapsed) if lapsed else None, stored.id),
         )
         changed.append((stored, lapsed))
+    if changed:
+        _case_updated(conn, case_id, now)
     return changed
 
 

@@ -27,6 +27,7 @@ from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.rulebook.ir import Severity
 from kvrules.store import cases as _cases
+from kvrules.store import committee as _committee
 from kvrules.store import subjects as _subjects
 from kvrules.store.db import StorePart, parse_ts, ts
 
@@ -179,9 +180,39 @@ class PrescreenStore(StorePart):
                 opened = {"record": record, "prescreen": prescreen_id}
                 self._log(SYSTEM_ACTOR, f"case.{event}", subject, opened, now)
             self.record_findings(findings, routes or {})  # type: ignore[attr-defined]
+            self._carry_triage(c, case.id, prescreen_id, screened.result.get("triage") or {}, now)
             c.execute("UPDATE prescreens SET case_id = ? WHERE id = ?", (case.id, prescreen_id))
             self._log(actor, "prescreen.sent", f"prescreen:{prescreen_id}", details, now)
             return case.id
+
+    def _carry_triage(
+        self,
+        c: sqlite3.Connection,
+        case_id: int,
+        prescreen_id: int,
+        triage: Mapping[str, Any],
+        now: datetime,
+    ) -> None:
+        """The pre-screen's colour is the case's first triage, with why, in kvrules' name: the
+        committee opening a case from a RED pre-screen read "not yet triaged" and nowhere
+        that, nor why, it was red. Only the colour and its reason are carried: the findings
+        that set it are the case's findings already (a factor is never counted twice), and
+        the case stays open for an adviser to triage. An adviser's colour (or an earlier
+        pre-screen's) stands; a green that is NOT COMPLETE is no colour."""
+        colour = triage.get("colour")
+        if colour not in _committee.TRIAGE or case_id in _committee.triage(c):
+            return
+        if colour == "green" and triage.get("complete") is False:
+            return
+        headline = triage.get("headline") or str(colour).upper()
+        details = {
+            "colour": colour,
+            "note": f"pre-screen {prescreen_id} was {headline}: {triage.get('reason')}",
+            "prescreen": prescreen_id,
+            "rule": triage.get("rule"),
+        }
+        _committee.set_triage(c, case_id, colour, SYSTEM_ACTOR, now)
+        self._log(SYSTEM_ACTOR, "case.triaged", f"case:{case_id}", details, now)
 
     # -- API tokens ------------------------------------------------------------------------
 

@@ -7,8 +7,9 @@ import hashlib
 import smtplib
 import ssl
 from collections.abc import Iterator
+from email.header import Header
 from email.message import EmailMessage
-from email.policy import SMTP as SMTP_POLICY
+from email.policy import SMTP, EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
@@ -77,6 +78,34 @@ class EmailConfig(BaseModel):
 def message_id(key: str, domain: str) -> str:
     """Stable per idempotency key: a re-sent alert is recognisably the same message."""
     return f"<kvrules.{hashlib.sha256(key.encode()).hexdigest()[:40]}@{domain}>"
+
+
+class _SubjectPolicy(EmailPolicy):
+    """``email.policy.SMTP``, but a non-ASCII Subject is encoded whole by ``email.header``.
+
+    The policy's own folder (Python 3.11) mangles subjects that mix words and encoded words
+    once folded: "(+1 more) — Réseau …" was read as "(+1 more)— Réseau" (the space before
+    the dash dropped, as clients decode it), "de détection" as "dedétection", and some folds
+    split an encoded word in two. The record title and rule title make such subjects daily.
+    Encoded whole (``Header``: encoded words of at most 75 characters, folded between
+    them), a subject reads back exactly as it was written in every decoder."""
+
+    def _subject(self, name: str, value: str) -> str | None:
+        if name.lower() != "subject" or str(value).isascii():
+            return None  # ASCII folds without encoded words: nothing to mangle
+        words = Header(str(value), "utf-8", header_name=name)
+        encoded = words.encode(linesep=self.linesep, maxlinelen=self.max_line_length)
+        return f"{name}: {encoded}{self.linesep}"
+
+    def fold(self, name: str, value: str) -> str:
+        return self._subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        folded = self._subject(name, value)
+        return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+
+SMTP_POLICY = _SubjectPolicy() + SMTP  # SMTP's settings (CRLF), this class's folding
 
 
 def _header(text: str) -> str:

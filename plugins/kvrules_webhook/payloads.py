@@ -31,6 +31,8 @@ def generic(alert: Alert, base_url: str | None) -> dict[str, Any]:
                 "record_id": item.record_id,
                 # what the RIS calls the record (title, unit, lead, partners, link)
                 "record": item.label.model_dump(mode="json"),
+                # as mail heads it: "Updated finding: …" for one updated in place
+                "heading": item.heading,
                 "evidence_in_words": item.said(),
                 "finding": item.finding.to_dict(),
             }
@@ -71,7 +73,7 @@ def teams(alert: Alert, base_url: str | None) -> dict[str, Any]:
     for item in alert.items[:MAX_CHAT_ITEMS]:
         f = item.finding
         body += [
-            {"type": "TextBlock", "text": f.rule_title, "weight": "Bolder", "wrap": True,
+            {"type": "TextBlock", "text": item.heading, "weight": "Bolder", "wrap": True,
              "separator": True},
             {
                 "type": "FactSet",
@@ -128,7 +130,7 @@ def slack(alert: Alert, base_url: str | None) -> dict[str, Any]:
         f = item.finding
         ris = item.label.url
         lines = [
-            f"*{_slack_escape(f.rule_title)}*",
+            f"*{_slack_escape(item.heading)}*",  # "Updated finding: …" as mail says it
             *(f"{k}: {_slack_escape(v)}" for k, v in _record_facts(item)),
             (f"<{_slack_escape(ris)}|Open in the RIS> · " if ris else "")
             + f"severity *{Severity(f.severity).value}*",

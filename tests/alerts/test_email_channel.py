@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import UTC, timedelta
+from email.header import decode_header, make_header
 from html import unescape
 from pathlib import Path
 
@@ -375,3 +376,61 @@ def test_a_digest_counts_and_titles_an_updated_finding_apart(
     text = mail.message.get_body(("plain",)).get_content()
     assert text.count("== Updated finding: Partner institution is on the latest Section") == 1
     assert text.count("== Partner institution is on the latest Section 1286 list ==") == 3
+
+
+# A long rule title, "(+1 more)" and an accented record title: Python 3.11's own folding of
+# such a subject dropped the space before the dash ("(+1 more)— Réseau", as decoded by
+# email.header), joined "de détection" into "dedétection" and split an encoded word in two.
+FOLDED_SUBJECTS = [
+    f"[high] {'R' * rule} rule (+1 more) — Réseau européen de détection des neutrons pour les "
+    "garanties nucléaires et la n…"
+    for rule in (34, 47)
+]
+
+
+@pytest.mark.parametrize("subject", FOLDED_SUBJECTS)
+def test_a_subject_reads_back_exactly_as_written_in_every_decoder(
+    smtp_plain: SmtpServer, subject: str
+) -> None:
+    alert = _alert()
+    alert.title = subject
+    _plain(smtp_plain).send(alert)
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    raw = dict(mail.message.raw_items())["Subject"]
+    legacy = str(make_header(decode_header(raw)))  # the decoder older mail tools use
+    assert mail.message["Subject"] == subject and legacy == subject
+    assert all(len(line) <= 78 for line in f"Subject: {raw}".splitlines())
+
+
+@pytest.mark.parametrize(
+    ("home", "said"),
+    [
+        ("US", "an EU measure, binding institutions in the EU: not a measure of the United States"),
+        ("NL", None),
+    ],
+)
+def test_a_mail_says_the_evidence_in_the_sites_words_as_the_case_page_does(
+    smtp_plain: SmtpServer, store: Store, home: str, said: str | None
+) -> None:
+    """Found beside the review's jurisdiction items: the case page and `check` say evidence
+    as the site reads it (``for_home``), mail did not: a US committee's e-mail read
+    "named by the Dutch government as a state-actor threat" and an EU arms embargo with no
+    word of whose measure it is, where its case page read neutral words and the EU's."""
+    found = make_finding()
+    signals = ["eu-arms-embargo", "nl-state-actor-threat"]
+    evidence = [
+        Evidence(
+            "partners[0].country_signals", f'contains "{s}"', signals, "Example University (MM)"
+        )
+        for s in signals
+    ]
+    store.record_finding(replace(found, evidence=evidence), channels=["email"])
+    deliver_due(store, {"email": _plain(smtp_plain)}, home_country=home)
+    (mail,) = smtp_plain.sink.mails  # type: ignore[attr-defined]
+    text = " ".join(mail.message.get_body(("plain",)).get_content().split())
+    assert "its country is under an EU arms embargo" in text  # the fact, everywhere
+    if said is None:
+        assert "named by the Dutch government as a state-actor threat" in text
+        assert "an EU measure, binding" not in text
+    else:
+        assert said in text and "Dutch government" not in text

@@ -289,3 +289,20 @@ def test_chat_messages_carry_no_rule_ids_or_paths_the_case_link_has_them(
     for code in ("partner-on-1286", "us-dod-1286 2026.1", "project.partners[0]", "us_dod_1286"):
         assert code not in text, code
     assert "https://ks.uni.example/cases/7" in text  # where the technical detail is
+
+
+@pytest.mark.parametrize("style", ["generic", "teams", "slack"])
+def test_a_finding_updated_in_place_is_headed_as_mail_heads_it(style: str) -> None:
+    """Review: mail heads such an item "Updated finding: …", Teams and Slack headed it by
+    the rule title alone, as a new finding; the same words on every channel."""
+    from kvrules_webhook.payloads import STYLES
+
+    alert = _alert()
+    updated = alert.model_copy(
+        update={"items": [alert.items[0].model_copy(update={"change": "now also names X"})]}
+    )
+    heading = "Updated finding: Partner institution is on the latest Section 1286 list"
+    assert updated.items[0].heading == heading  # mail's own words (kvrules.AlertItem)
+    said_new, said_updated = (json.dumps(STYLES[style](a, None)) for a in (alert, updated))
+    head = f"*{heading}*" if style == "slack" else heading
+    assert head in said_updated and "Updated finding: Partner" not in said_new

@@ -36,6 +36,19 @@ def _scan(config: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def _configured(tmp_path: Path) -> tuple[Path, Path]:
+    """(the file source's export, the configuration reading it), home NL."""
+    export = tmp_path / "export.jsonl"
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'db.sqlite'}\nreference_data: {tmp_path / 'refdata.db'}\n"
+        f"home_country: NL\nsources:\n  file:\n    adapter: file\n    settings:\n"
+        f"      path: {export}\n",
+        encoding="utf-8",
+    )
+    return export, config
+
+
 def _tags(tmp_path: Path) -> list[str]:
     with (tmp_path / "kvrules-tags.csv").open(encoding="utf-8") as fh:
         [row] = list(csv.DictReader(fh))
@@ -45,14 +58,7 @@ def _tags(tmp_path: Path) -> list[str]:
 def test_a_partner_that_left_is_said_and_the_tag_holds_until_the_committee_decides(
     tmp_path: Path,
 ) -> None:
-    export = tmp_path / "export.jsonl"
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'db.sqlite'}\nreference_data: {tmp_path / 'refdata.db'}\n"
-        f"home_country: NL\nsources:\n  file:\n    adapter: file\n    settings:\n"
-        f"      path: {export}\n",
-        encoding="utf-8",
-    )
+    export, config = _configured(tmp_path)
     export.write_text(
         _version("Battery chemistry", "Harbin Institute of Technology", "CN", "2026-03-01")
     )
@@ -97,3 +103,30 @@ def test_a_partner_whose_country_changed_has_not_left() -> None:
     assert organisations_left(evidence, same) == []
     assert organisations_left(evidence, other) == ["partner Harbin Institute of Technology (CN)"]
     assert organisations_left(evidence, None) == []  # not remembered: nothing is said
+
+
+def test_a_partner_leaving_is_said_once_in_the_history_naming_every_finding_it_touches(
+    tmp_path: Path,
+) -> None:
+    """Review: Harbin leaving a record its three findings rest on wrote "noted that partner
+    Harbin … left the record, which a finding of the case rests on" three times, word for
+    word, on the case page: one event, one line, counting the findings; coming back, too."""
+    export, config = _configured(tmp_path)
+
+    def history_after(partner: str, country: str, day: str) -> tuple[list[str], int]:
+        export.write_text(_version("Battery chemistry", partner, country, day))
+        _scan(config)
+        shown = CliRunner().invoke(cli, ["show", "case:1", "--config", str(config), "--json"])
+        data = json.loads(shown.output)
+        return [h["in_words"] for h in data["history"]], len(data["findings"])
+
+    history_after("Harbin Institute of Technology", "CN", "2026-03-01")
+    history, findings = history_after("Delft University of Technology", "NL", "2026-03-05")
+    assert findings >= 2  # the red, the list and the amber findings all rest on Harbin
+    left = [h for h in history if "Harbin Institute of Technology (CN) left the record" in h]
+    assert left == [
+        "noted that partner Harbin Institute of Technology (CN) left the record, which "
+        f"{findings} findings of the case rest on; they stand until the committee decides"
+    ]
+    history, _ = history_after("Harbin Institute of Technology", "CN", "2026-03-09")
+    assert sum("is in the record again" in h for h in history) == 1

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from kvrules.findings import Evidence, Finding, RulebookRef
+from kvrules.history import sentence
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Change, Store
 from tests.store.store_helpers import FakeClock, make_finding
@@ -221,3 +224,82 @@ def test_record_finding_alerts_every_target_of_the_finding(store: Store) -> None
     third = replace(make_finding(record_id="c"), also_alert=["export-control"])
     only = store.record_finding(third, channels={"committee": ["mail"]})
     assert [r.route for r in store.alerts() if r.case_id == only.case_id] == ["committee"]
+
+
+def test_a_rule_edit_is_said_once_per_case_however_many_of_its_findings_rest_on_it(
+    store: Store,
+) -> None:
+    """Review: two partners' findings of one rule, after an edit that found nothing new,
+    wrote "noted that a finding of the case now rests on …" twice, word for word."""
+
+    def on_list(partner: str, index: int, test: str, version: str) -> Finding:
+        found = make_finding(partner=partner)
+        book = RulebookRef(id=found.rulebook.id, version=version, sha256="cd" * 32)
+        evidence = [Evidence(f"partners[{index}].lists", test, [partner])]
+        return replace(found, rulebook=book, evidence=evidence)
+
+    partners = ("Harbin Institute of Technology", "Beihang University")
+    store.record_findings(
+        [on_list(p, i, 'contains "us-dod-1286"', "2026.1") for i, p in enumerate(partners)], {}
+    )
+    edited = [on_list(p, i, 'contains "us-dod-1286" (edited)', "2026.2") for i, p in
+              enumerate(partners)]  # fmt: skip
+    results = store.record_findings(edited, {})
+    assert [r.new for r in results] == [False, False]  # the same findings, updated in place
+    said = [sentence(e) for e in store.audit_entries() if e.action == "finding.updated"]
+    assert said == [
+        "noted that 2 findings of the case now rest on us-dod-1286@2026.2/partner-on-1286 "
+        "(edited since us-dod-1286@2026.1/partner-on-1286): the same rule, record and "
+        "evidence, so no new finding"
+    ]
+
+
+def test_a_list_value_re_ordered_or_re_cased_is_no_evidence_added_or_gone(store: Store) -> None:
+    """Review: a value re-ordered or re-worded by the RIS, not changed, read "evidence added:
+    X; evidence no longer seen: X"; a piece that did change is still said, once each way."""
+    from kvrules.store.cases import what_changed
+
+    def seen(title: str, *keywords: str) -> Finding:
+        found = make_finding()
+        return replace(
+            found,
+            evidence=[
+                Evidence("project.keywords", 'contains "hypersonic"', list(keywords)),
+                Evidence("project.title", 'matches ".*[Hh]ypersonic.*"', title),
+            ],
+        )
+
+    first = seen("Hypersonic flight", "hypersonic", "Quantum sensing")
+    store.record_finding(first)
+    reordered = store.record_finding(seen("hypersonic  FLIGHT", "quantum sensing", "hypersonic"))
+    assert reordered.changed
+    [stored] = store.case_findings(reordered.case_id)
+    assert what_changed(stored.changes[-1]) == "the evidence was read again"
+    retitled = seen("Hypersonic flight control", "quantum sensing", "hypersonic")
+    store.record_finding(retitled)
+    [stored] = store.case_findings(reordered.case_id)
+    assert (stored.changes[-1]["evidence_added"], stored.changes[-1]["evidence_removed"]) == (
+        [retitled.evidence[1].plain],
+        [seen("hypersonic  FLIGHT").evidence[1].plain],
+    )
+
+
+def test_a_case_is_updated_when_one_of_its_findings_is_updated_in_place(
+    store: Store, clock: FakeClock
+) -> None:
+    """Review: the case page's "updated" time stayed at the first scan although a later scan
+    updated a finding of the case in place (no escalation, so the case row was not written);
+    a rule edited under a finding too."""
+    first = store.record_finding(make_finding())
+    opened = store.case(first.case_id).updated_at
+    clock.advance(days=1)
+    found = make_finding()
+    other = Evidence("project.title", 'matches ".*"', "Neutron detection")
+    changed = store.record_finding(replace(found, evidence=[*found.evidence, other]))
+    assert changed.changed and not changed.alert_ids  # in place, alerting no one
+    assert store.case(first.case_id).updated_at == opened + timedelta(days=1)
+    clock.advance(days=1)
+    edited = Evidence("project.title", 'matches ".*(edited)"', "Neutron detection")
+    book = replace(found.rulebook, version="2026.2")
+    store.record_finding(replace(found, rulebook=book, evidence=[*found.evidence, edited]))
+    assert store.case(first.case_id).updated_at == opened + timedelta(days=2)
