@@ -19,7 +19,7 @@ from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.generated import GeneratedFunction
-from kvrules.engine.subjects import element_namer
+from kvrules.engine.subjects import added_namer, element_namer
 from kvrules.fields import ROOT, FieldType, resolve
 from kvrules.findings import Evidence, Finding
 from kvrules.rulebook import ir
@@ -106,8 +106,11 @@ def finding_maker(
     items = cond.items if isinstance(cond, ir.And) else (cond,)
     if all(oracle._root_test(item) is not None for item in items):
         _tests(src, items)
+        names_the_added = True
     elif _is_any_of_one_test(cond):
         _any(src, cond)
+        # its paths run through the list's root: never below an added organisation's
+        names_the_added = added_namer(cond.ref.path[0]) is None
     else:
         return None
     src.emit(
@@ -115,16 +118,32 @@ def finding_maker(
         f"return _Finding({', '.join(names)}, about[0], about[1], about[2], about[3], "
         "evidence, _risks.copy())",
     )
-    return src.compile("make", "finding maker")
+    make = src.compile("make", "finding maker")
+    # True: its findings need no ``subjects.name_the_added`` afterwards (Evaluator.explain)
+    make.names_the_added = names_the_added
+    return make
 
 
 def _tests(src: _Source, items: tuple[ir.Cond, ...]) -> None:
-    """Tests of root fields, each possibly negated: every one must hold; one evidence each."""
+    """Tests of root fields, each possibly negated: every one must hold; one evidence each.
+    Evidence read below the organisation a ``partner.added`` (``funder.added``) event adds
+    names it (``subjects.name_the_added``), made so here rather than made again afterwards."""
     made = []
+    added: dict[str, str] = {}  # root -> the variable naming what the event adds there
     for n, item in enumerate(items):
         test = oracle._root_test(item)
         assert test is not None
         _, pred = oracle._read_and_test(test)
+        root = test.ref.path[0]
+        namer = added_namer(root)
+        if namer is not None and root not in added:
+            # Once per event (``subjects`` is the event's): a key no evidence path can be,
+            # paths through a list element hold a '['.
+            who, key = f"a{len(added)}", src.bind(f"{root}.added", "a")
+            added[root] = who
+            src.emit(1, f"{who} = subjects.get({key}, _MISSING)")
+            src.emit(1, f"if {who} is _MISSING:")
+            src.emit(2, f"{who} = subjects[{key}] = {src.bind(namer, 'n')}(event)")
         dotted, text = src.bind(".".join(test.ref.path), "d"), oracle.describe(test)
         value = f"v{n}"
         src.read(1, value, "view", test)
@@ -141,10 +160,16 @@ def _tests(src: _Source, items: tuple[ir.Cond, ...]) -> None:
             src.emit(1, f"if not {held}:")
             src.emit(2, "_disagree(about)")
         spec = resolve(ROOT, test.ref.path)
+        depth, test_text = 1, src.bind(text, "t")
+        if root in added:  # the added organisation named, when the event adds one
+            src.emit(1, f"if {added[root]} is not None:")
+            src.evidence(2, f"e{n}", dotted, test_text, value, added[root])
+            src.emit(1, "else:")
+            depth = 2
         if spec is not None and spec.type is FieldType.TEXT:  # text or None: hashable, immutable
-            src.shared_evidence(1, f"e{n}", dotted, src.bind(text, "t"), value)
+            src.shared_evidence(depth, f"e{n}", dotted, test_text, value)
         else:
-            src.evidence(1, f"e{n}", dotted, src.bind(text, "t"), value, "None")
+            src.evidence(depth, f"e{n}", dotted, test_text, value, "None")
         made.append(f"e{n}")
     src.emit(1, f"evidence = [{', '.join(made)}]")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
@@ -62,10 +62,9 @@ def name_the_added(findings: list[Finding], event: CollaborationEvent | PlainEve
     root = _ADDED.get(str(_field(event, "kind")))
     if root is None or not findings:
         return
-    added = _field(event, root)
-    if added is None:
+    who = _added_name(f"{root}.added", root, event)
+    if who is None:
         return
-    who = _identity(added)
     prefix = root + "."
     for finding in findings:
         if any(not e.subject and e.path.startswith(prefix) for e in finding.evidence):
@@ -75,6 +74,23 @@ def name_the_added(findings: list[Finding], event: CollaborationEvent | PlainEve
                 else e
                 for e in finding.evidence
             ]
+
+
+def added_namer(root: str) -> Callable[[CollaborationEvent | PlainEvent], str | None] | None:
+    """``name(event)``: who ``name_the_added`` names in the evidence read below ``root``
+    (``partner``, ``funder``) of ``event``: the organisation a ``partner.added``
+    (``funder.added``) event adds; None for an event of another kind or without it. None (no
+    such function) for any other root. For the finding makers, which name it as they make
+    the evidence (kvrules.engine.makers) instead of making the evidence again afterwards."""
+    kind = f"{root}.added"
+    return partial(_added_name, kind, root) if _ADDED.get(kind) == root else None
+
+
+def _added_name(kind: str, root: str, event: CollaborationEvent | PlainEvent) -> str | None:
+    if str(_field(event, "kind")) != kind:
+        return None
+    added = _field(event, root)
+    return None if added is None else _identity(added)
 
 
 def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
