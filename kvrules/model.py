@@ -18,7 +18,15 @@ from functools import lru_cache, partial
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import CoreSchema, SchemaValidator, core_schema
 
 from kvrules.countrynames import from_any_language
@@ -110,6 +118,33 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 CountryCode = Annotated[str, Field(description="ISO 3166-1 alpha-2 country code", examples=["NL"])]
 
+# An organisation's country as given -> its code (None: none given), as _country_of found it.
+# Read some five times per event: a plain function and one dict look-up, no Python frame
+# beyond its own (a classmethod validator that tested the type first cost twice as much:
+# 1.2 against 0.5 µs per bench event, measured paired).
+_COUNTRIES: dict[Any, str | None] = {None: None}
+_COUNTRIES_KEPT = 4096
+
+
+def _country(value: Any) -> str | None:
+    """An organisation's country given as ``value``, as an ISO 3166-1 alpha-2 code; None for
+    none given (None, blank text); raise ValueError for anything else."""
+    try:
+        return _COUNTRIES[value]
+    except (KeyError, TypeError):  # not seen yet, or no text (a list is unhashable)
+        return _country_of(value)
+
+
+def _country_of(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):  # a number is a wrong type, not "no country"
+        raise ValueError(f"expected an ISO 3166-1 country code, got {type(value).__name__}")
+    code = country_code(value)
+    if type(value) is str and len(_COUNTRIES) < _COUNTRIES_KEPT:
+        _COUNTRIES[value] = code
+    return code
+
 
 class Identifier(_Model):
     """An external identifier of an organisation or record (ROR, GRID, ISNI, FundRef …)."""
@@ -166,7 +201,7 @@ class Organisation(_Model):
 
     name: Text
     aliases: list[Text] = _empty(list)
-    country: CountryCode | None = None
+    country: Annotated[CountryCode | None, BeforeValidator(_country)] = None
     identifiers: list[Identifier] = _empty(list)
     types: list[str] = _empty(list, description="e.g. university, company, government, military")
     parent: Text | None = Field(
@@ -222,15 +257,6 @@ class Organisation(_Model):
         description="the list entry or ROR record the country was taken from, when the source "
         "gave none (enrichment)",
     )
-
-    @field_validator("country", mode="before")
-    @classmethod
-    def _country(cls, v: Any) -> Any:
-        if v is None or (isinstance(v, str) and not v.strip()):
-            return None
-        if not isinstance(v, str):  # a number is a wrong type, not "no country"
-            raise ValueError(f"expected an ISO 3166-1 country code, got {type(v).__name__}")
-        return country_code(v)
 
     @property
     def ror_id(self) -> str | None:
