@@ -28,6 +28,7 @@ COUNTRY, NAME = ir.Ref(None, ("partner", "country")), ir.Ref(None, ("partner", "
 LISTS, AMOUNT = ir.Ref(None, ("partner", "lists")), ir.Ref(None, ("funder", "amount"))
 PARTNERS = ir.Ref(None, ("project", "partners"))
 
+ANY_LISTS = 'any p in project.partners: p.lists contains "x"'
 # Every kind of test the direct shapes take, held or negated, alone and joined by `and`.
 SHAPES = [
     'partner.country == "CN"',
@@ -43,7 +44,7 @@ SHAPES = [
     'partner.country == "CN" and partner.lists contains "x"',
     'project.keywords contains "ai" and not partner.lists contains "x"',
     'partner.country in ["CN", "RU"] and not funder.amount > 1000',
-    'any p in project.partners: p.lists contains "x"',
+    ANY_LISTS,
     'any p in project.partners: p.name matches "Harb.*"',
     "any p in project.partners: p.country exists",
     'any p in project.partners: p.country in ["RU"]',
@@ -122,6 +123,22 @@ def test_compiled_makers_make_the_general_paths_findings() -> None:
 def test_compiled_makers_agree_on_generated_rules(conditions, event_dicts) -> None:
     with Evaluator([load_text(rulebook(conditions), "generated.yaml")]) as evaluator:
         compare_makers(evaluator, event_dicts)
+
+
+def test_compiled_makers_name_elements_past_the_paths_made_in_advance() -> None:
+    """An `any` maker writes its first elements' paths once; the 40th partner's evidence is
+    made, named and placed as the general path makes it."""
+    many = [{**HARBIN, "name": f"Harbin {i}"} for i in range(40)]
+    data = event(HARBIN, many, 2000, "partner.added")
+    book = load_text(rulebook(SHAPES), "shapes.yaml")
+    rule_id = f"r{SHAPES.index(ANY_LISTS)}"
+    with Evaluator([book]) as evaluator:
+        assert compare_makers(evaluator, [data])
+        evaluated = evaluator.evaluate(validate_plain_event(data))
+        [finding] = [f for f in evaluated if f.rule_id == rule_id]
+    assert [(e.path, e.subject) for e in finding.evidence][30:] == [
+        (f"project.partners[{i}].lists", f"Harbin {i} (CN)") for i in range(30, 40)
+    ]
 
 
 def test_compiled_makers_name_the_added_organisation_themselves() -> None:
