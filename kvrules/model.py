@@ -510,12 +510,27 @@ class CollaborationEvent(_Model):
 
     @model_validator(mode="after")
     def _subjects(self) -> CollaborationEvent:
-        # A loop that lists what is missing only when something is: this runs for every event.
-        for name in _REQUIRED[self.kind]:
-            if getattr(self, name) is None:
-                missing = [n for n in _REQUIRED[self.kind] if getattr(self, n) is None]
-                raise ValueError(f"a {self.kind.value} event needs {' and '.join(missing)}")
+        _require_subjects(self.kind, self.__dict__.get)  # a model keeps its fields there
         return self
+
+
+def _require_subjects(kind: EventKind, value_of: Callable[[str], Any]) -> None:
+    """Raise unless an event of ``kind`` carries every subject it needs (``value_of(name)``:
+    the field's value, None when left out)."""
+    # A loop that lists what is missing only when something is: this runs for every event.
+    required = _REQUIRED[kind]
+    for name in required:
+        if value_of(name) is None:
+            missing = [n for n in required if value_of(n) is None]
+            raise ValueError(f"a {kind.value} event needs {' and '.join(missing)}")
+
+
+def _plain_subjects(data: dict[str, Any]) -> dict[str, Any]:
+    """``CollaborationEvent._subjects`` of a plain event: the same check on its dict, where a
+    subject left out is None, its default (without a namespace made per event: 0.37 µs
+    per bench event for the namespace and the model's validator through it)."""
+    _require_subjects(data["kind"], data.get)
+    return data
 
 
 # -- plain events ------------------------------------------------------------------------------
@@ -560,14 +575,22 @@ def _plain_schema(schema: CoreSchema) -> CoreSchema:
         # A model validator (mode="after") reads attributes of the instance and returns it:
         # the same function checks the plain dict through a namespace of its values.
         check, model = schema["function"]["function"], schema["schema"]["cls"]
+        plain_check = _PLAIN_CHECKS.get(check) or _checked_by(check, model)
         return core_schema.no_info_after_validator_function(
-            _checked_by(check, model), _plain_schema(schema["schema"])
+            plain_check, _plain_schema(schema["schema"])
         )
     plain = dict(schema)
     for key in ("schema", "items_schema", "keys_schema", "values_schema"):
         if key in schema:
             plain[key] = _plain_schema(schema[key])
     return plain
+
+
+# A model validator's own form for plain events, where it has one (the others are run
+# through a namespace of the event's values: _checked_by).
+_PLAIN_CHECKS: dict[Callable[..., Any], Callable[[dict[str, Any]], dict[str, Any]]] = {
+    CollaborationEvent._subjects: _plain_subjects
+}
 
 
 def _without_default(schema: CoreSchema) -> CoreSchema:
