@@ -20,7 +20,7 @@ from typing import Any
 
 from kvrules.engine import oracle
 from kvrules.engine.generated import GeneratedFunction
-from kvrules.engine.subjects import added_namer, element_namer
+from kvrules.engine.subjects import added_namer, element_namer, identity
 from kvrules.fields import ROOT, FieldType, resolve
 from kvrules.findings import Evidence, Finding
 from kvrules.rulebook import ir
@@ -55,6 +55,7 @@ class _Source(GeneratedFunction):
                 "_new": object.__new__,
                 "_Evidence": Evidence,
                 "_Finding": Finding,
+                "_identity": identity,
                 **{
                     f"_set_{name}": getattr(Evidence, name).__set__
                     for name in ("path", "test", "actual", "subject")
@@ -75,11 +76,11 @@ class _Source(GeneratedFunction):
         """``target = `` the value at ``path`` below ``obj``, or _MISSING (``oracle._walker``)."""
         source = obj
         for part in path:
-            self.emit(
-                depth,
-                f"{target} = {source}.get({self.bind(part, 'k')}, _MISSING) "
-                f"if type({source}) is dict else _MISSING",
-            )
+            read = f"{source}.get({self.bind(part, 'k')}, _MISSING)"
+            if source == "view":  # a view is a dict (the projection's); what it holds may not be
+                self.emit(depth, f"{target} = {read}")
+            else:
+                self.emit(depth, f"{target} = {read} if type({source}) is dict else _MISSING")
             source = target
 
     def evidence(self, depth: int, target: str, path: str, test: str, value: str, who: str) -> None:
@@ -228,8 +229,12 @@ def _any(src: _Source, cond: ir.Quant) -> None:
     name = element_namer(cond.ref.path, body.ref.path)  # the element named directly, if it can
     if name is None:
         src.emit(5, "who = subjects[path] = _subject(path, event)")
-    else:
-        src.emit(5, f"who = subjects[path] = {src.bind(name, 'n')}(event, i)")
+    else:  # ``name``'s reading of a plain event written out: one Python frame fewer
+        items = "".join(f"[{src.bind(step, 'k')}]" for step in cond.ref.path)
+        src.emit(5, "if type(event) is dict:")
+        src.emit(6, f"who = subjects[path] = _identity(event{items}[i])")
+        src.emit(5, "else:")
+        src.emit(6, f"who = subjects[path] = {src.bind(name, 'n')}(event, i)")
     src.evidence(4, "made", "path", src.bind(oracle.describe(body), "t"), "value", "who")
     src.emit(4, "evidence.append(made)")
     src.emit(1, "if not evidence:")

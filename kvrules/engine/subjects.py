@@ -90,7 +90,7 @@ def _added_name(kind: str, root: str, event: CollaborationEvent | PlainEvent) ->
     if str(_field(event, "kind")) != kind:
         return None
     added = _field(event, root)
-    return None if added is None else _identity(added)
+    return None if added is None else identity(added)
 
 
 def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
@@ -112,7 +112,7 @@ def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
             return None
         if index is not None:
             obj = obj[index]
-            names.append(_identity(obj))
+            names.append(identity(obj))
         scope = spec.children if spec is not None else {}
     return " / ".join(names)
 
@@ -142,12 +142,12 @@ def _plain_subject(path: str, event: PlainEvent) -> str | None:
             return None
         if index is not None:
             obj = obj[index]
-            names.append(_identity(obj))
+            names.append(identity(obj))
         scope = spec.children
     return " / ".join(names)
 
 
-def _identity(item: Any) -> str:
+def identity(item: Any) -> str:
     """An organisation by name and the country its source gave; a person by affiliation.
 
     A country kvrules took from a list entry (``country_from``) is left out: the subject is
@@ -198,6 +198,6 @@ def element_namer(
                 items = items[field_name]
         else:
             items = read_model(event)
-        return _identity(items[index])
+        return identity(items[index])
 
     return name
