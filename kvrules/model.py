@@ -524,8 +524,8 @@ def _require_subjects(kind: EventKind, value_of: Callable[[str], Any]) -> None:
 
 def _plain_subjects(data: dict[str, Any]) -> dict[str, Any]:
     """``CollaborationEvent._subjects`` of a plain event: the same check on its dict, where a
-    subject left out is None, its default (without a namespace made per event: 0.37 µs
-    per bench event for the namespace and the model's validator through it)."""
+    subject left out is None, its default, without a namespace made per event (the check
+    through one cost 0.37 µs per bench event, measured by leaving it out)."""
     _require_subjects(data["kind"], data.get)
     return data
 
