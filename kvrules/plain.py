@@ -1167,6 +1167,6 @@ def _pick(elements: list[Any], position: int, name: str | None) -> Any:
 
 def _identity(org: Mapping[str, Any]) -> str:
     """As the evaluator names a list element in evidence: "Name (CC)", the country only when
-    the source gave it (``kvrules.engine.subjects._identity``)."""
+    the source gave it (``kvrules.engine.subjects.identity``)."""
     country = org.get("country") if org.get("country_from") is None else None
     return f"{org.get('name')} ({country})" if country else str(org.get("name"))

@@ -15,7 +15,7 @@ from kvrules import CollaborationEvent, Evaluator
 from kvrules.engine.durable import EngineError
 from kvrules.engine.makers import finding_maker
 from kvrules.engine.projection import CompiledProjection
-from kvrules.engine.subjects import element_namer, subject
+from kvrules.engine.subjects import element_namer, name_the_added, subject
 from kvrules.fields import ROOT, FieldType, resolve
 from kvrules.model import validate_plain_event
 from kvrules.rulebook import ir
@@ -28,6 +28,7 @@ COUNTRY, NAME = ir.Ref(None, ("partner", "country")), ir.Ref(None, ("partner", "
 LISTS, AMOUNT = ir.Ref(None, ("partner", "lists")), ir.Ref(None, ("funder", "amount"))
 PARTNERS = ir.Ref(None, ("project", "partners"))
 
+ANY_LISTS = 'any p in project.partners: p.lists contains "x"'
 # Every kind of test the direct shapes take, held or negated, alone and joined by `and`.
 SHAPES = [
     'partner.country == "CN"',
@@ -43,7 +44,7 @@ SHAPES = [
     'partner.country == "CN" and partner.lists contains "x"',
     'project.keywords contains "ai" and not partner.lists contains "x"',
     'partner.country in ["CN", "RU"] and not funder.amount > 1000',
-    'any p in project.partners: p.lists contains "x"',
+    ANY_LISTS,
     'any p in project.partners: p.name matches "Harb.*"',
     "any p in project.partners: p.country exists",
     'any p in project.partners: p.country in ["RU"]',
@@ -84,7 +85,9 @@ EVENTS = [
 
 def compare_makers(evaluator: Evaluator, event_dicts: list[dict]) -> int:
     """Every rule on every event: the compiled maker and the general path agree (finding or
-    error); returns how many compiled makers were compared."""
+    error), each finding as ``Evaluator.explain`` leaves it (the organisation a partner.added
+    or funder.added event adds named: by ``name_the_added`` after the general path, by the
+    compiled maker itself where it says so); returns how many compiled makers were compared."""
     compiled = {key: m for key, m in evaluator._findings.items() if m.compiled is not None}
     for data in event_dicts:
         for item in (
@@ -100,7 +103,10 @@ def compare_makers(evaluator: Evaluator, event_dicts: list[dict]) -> int:
                     with pytest.raises(EngineError, match=str(error)):
                         maker.compiled(view, item, about, {})
                     continue
+                name_the_added([expected], item)
                 made = maker.compiled(view, item, about, {})
+                if not maker.compiled.names_the_added:
+                    name_the_added([made], item)
                 assert made == expected
                 assert repr(made) == repr(expected)  # values of the same types (1 is not 1.0)
     return len(compiled)
@@ -117,6 +123,53 @@ def test_compiled_makers_make_the_general_paths_findings() -> None:
 def test_compiled_makers_agree_on_generated_rules(conditions, event_dicts) -> None:
     with Evaluator([load_text(rulebook(conditions), "generated.yaml")]) as evaluator:
         compare_makers(evaluator, event_dicts)
+
+
+def test_compiled_makers_name_elements_past_the_paths_made_in_advance() -> None:
+    """An `any` maker writes its first elements' paths once; the 40th partner's evidence is
+    made, named and placed as the general path makes it."""
+    many = [{**HARBIN, "name": f"Harbin {i}"} for i in range(40)]
+    data = event(HARBIN, many, 2000, "partner.added")
+    book = load_text(rulebook(SHAPES), "shapes.yaml")
+    rule_id = f"r{SHAPES.index(ANY_LISTS)}"
+    with Evaluator([book]) as evaluator:
+        assert compare_makers(evaluator, [data])
+        evaluated = evaluator.evaluate(validate_plain_event(data))
+        [finding] = [f for f in evaluated if f.rule_id == rule_id]
+    assert [(e.path, e.subject) for e in finding.evidence][30:] == [
+        (f"project.partners[{i}].lists", f"Harbin {i} (CN)") for i in range(30, 40)
+    ]
+
+
+def test_compiled_makers_name_the_added_organisation_themselves() -> None:
+    """The direct shapes name a partner.added (funder.added) event's organisation as they make
+    the evidence, so ``Evaluator.explain`` makes no evidence twice for them; a partner test on
+    a funder.added event, and an `any` over the project's list, name no added organisation."""
+    conditions = [
+        'partner.country == "CN" and project.keywords contains "ai"',
+        "funder.amount > 1000",
+        'any p in project.partners: p.lists contains "x"',
+    ]
+    added_partner = event(HARBIN, [HARBOUR], 2000, "partner.added")
+    added_funder = event(HARBIN, [HARBOUR], 2000, "funder.added")
+    text = rulebook(conditions).replace("[partner.added,", "[partner.added, funder.added,")
+    with Evaluator([load_text(text, "added.yaml")]) as evaluator:
+        assert evaluator._name_later == frozenset()  # no finding is named afterwards
+        made = {
+            data["kind"]: [
+                [(e.path, e.subject) for e in finding.evidence]
+                for finding in evaluator.evaluate(validate_plain_event(data))
+            ]
+            for data in (added_partner, added_funder)
+        }
+    assert sorted(made["partner.added"]) == [
+        [("partner.country", "Harbin (CN)"), ("project.keywords", None)],
+        [("project.partners[0].lists", "Harbour (RU)")],
+    ]
+    assert sorted(made["funder.added"]) == [
+        [("funder.amount", "F")],
+        [("project.partners[0].lists", "Harbour (RU)")],
+    ]
 
 
 def test_each_finding_owns_its_tags_and_risks() -> None:

@@ -52,6 +52,13 @@ class Evaluator:
         }
         # The commonest rule shapes have a function of their own (kvrules.engine.makers).
         self._makers = {key: maker.compiled or maker for key, maker in self._findings.items()}
+        # The rules whose findings may name no added organisation yet where their evidence
+        # reads it (``name_the_added``): every rule whose maker does not name it itself.
+        self._name_later = frozenset(
+            key
+            for key, maker in self._makers.items()
+            if not getattr(maker, "names_the_added", False)
+        )
         # Most severe first, then by rulebook and rule: a rank per rule, so that ordering an
         # event's findings compares small integers.
         ranked = sorted(self._findings, key=lambda key: self._findings[key].order)
@@ -121,7 +128,9 @@ class Evaluator:
         subjects: dict[str, str | None] = {}  # evidence path -> who it names, for this event
         makers = self._makers
         findings = [makers[key](view, event, about, subjects) for key in fired]
-        name_the_added(findings, event)
+        if self._name_later:
+            later = self._name_later
+            name_the_added([f for k, f in zip(fired, findings, strict=True) if k in later], event)
         return findings
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import attrgetter
 from typing import Any
 
@@ -62,10 +62,9 @@ def name_the_added(findings: list[Finding], event: CollaborationEvent | PlainEve
     root = _ADDED.get(str(_field(event, "kind")))
     if root is None or not findings:
         return
-    added = _field(event, root)
-    if added is None:
+    who = _added_name(f"{root}.added", root, event)
+    if who is None:
         return
-    who = _identity(added)
     prefix = root + "."
     for finding in findings:
         if any(not e.subject and e.path.startswith(prefix) for e in finding.evidence):
@@ -75,6 +74,23 @@ def name_the_added(findings: list[Finding], event: CollaborationEvent | PlainEve
                 else e
                 for e in finding.evidence
             ]
+
+
+def added_namer(root: str) -> Callable[[CollaborationEvent | PlainEvent], str | None] | None:
+    """``name(event)``: who ``name_the_added`` names in the evidence read below ``root``
+    (``partner``, ``funder``) of ``event``: the organisation a ``partner.added``
+    (``funder.added``) event adds; None for an event of another kind or without it. None (no
+    such function) for any other root. For the finding makers, which name it as they make
+    the evidence (kvrules.engine.makers) instead of making the evidence again afterwards."""
+    kind = f"{root}.added"
+    return partial(_added_name, kind, root) if _ADDED.get(kind) == root else None
+
+
+def _added_name(kind: str, root: str, event: CollaborationEvent | PlainEvent) -> str | None:
+    if str(_field(event, "kind")) != kind:
+        return None
+    added = _field(event, root)
+    return None if added is None else identity(added)
 
 
 def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
@@ -96,7 +112,7 @@ def subject(path: str, event: CollaborationEvent | PlainEvent) -> str | None:
             return None
         if index is not None:
             obj = obj[index]
-            names.append(_identity(obj))
+            names.append(identity(obj))
         scope = spec.children if spec is not None else {}
     return " / ".join(names)
 
@@ -126,12 +142,12 @@ def _plain_subject(path: str, event: PlainEvent) -> str | None:
             return None
         if index is not None:
             obj = obj[index]
-            names.append(_identity(obj))
+            names.append(identity(obj))
         scope = spec.children
     return " / ".join(names)
 
 
-def _identity(item: Any) -> str:
+def identity(item: Any) -> str:
     """An organisation by name and the country its source gave; a person by affiliation.
 
     A country kvrules took from a list entry (``country_from``) is left out: the subject is
@@ -182,6 +198,6 @@ def element_namer(
                 items = items[field_name]
         else:
             items = read_model(event)
-        return _identity(items[index])
+        return identity(items[index])
 
     return name
