@@ -14,7 +14,10 @@ from kvrules.store import Store
 from kvrules.timezone import today
 from tests.web.web_helpers import app_for, case_id, login, token
 
-DECIDED = datetime(2026, 12, 7, 7, 3, tzinfo=UTC)  # 23:03 the evening before in Vancouver
+# 23:03 the evening before in Vancouver. A date long past on purpose: the page also shows times
+# of "now" (the case was opened when the test runs), which on a December 7th at 07:03 in
+# Vancouver read like the unconverted decision time.
+DECIDED = datetime(2026, 1, 7, 7, 3, tzinfo=UTC)
 
 
 def _decided_at_night(db: Path) -> int:
@@ -29,12 +32,12 @@ def test_times_are_shown_in_the_institutions_zone_with_the_zone_named(db: Path) 
     vancouver = app_for(db, time_zone=ZoneInfo("America/Vancouver"))
     login(vancouver, "viewer")
     page = vancouver.get(f"/cases/{cid}").text
-    assert "2026-12-06 23:03 PST" in page  # the decisions table and the history
-    assert "2026-12-07 07:03" not in page
-    assert "2026-12-06 23:03 PST" in vancouver.get("/audit").text
+    assert "2026-01-06 23:03 PST" in page  # the decisions table and the history
+    assert "2026-01-07 07:03" not in page
+    assert "2026-01-06 23:03 PST" in vancouver.get("/audit").text
     amsterdam = app_for(db, time_zone=ZoneInfo("Europe/Amsterdam"))
     login(amsterdam, "viewer")
-    assert "2026-12-07 08:03 CET" in amsterdam.get(f"/cases/{cid}").text
+    assert "2026-01-07 08:03 CET" in amsterdam.get(f"/cases/{cid}").text
 
 
 def test_already_recorded_says_the_first_decisions_time_in_the_institutions_zone(
@@ -50,7 +53,7 @@ def test_already_recorded_says_the_first_decisions_time_in_the_institutions_zone
         "rationale": "Listed lab.",
     }
     again = vancouver.post(f"/cases/{cid}/decide", data=form)  # the same decision, resent
-    assert "Already recorded: your decision (reject) of 2026-12-06 23:03 PST;" in again.text
+    assert "Already recorded: your decision (reject) of 2026-01-06 23:03 PST;" in again.text
     assert "07:03 UTC" not in again.text
 
 
@@ -84,4 +87,4 @@ def test_unset_it_is_the_servers_zone(db: Path, monkeypatch: pytest.MonkeyPatch)
     cid = _decided_at_night(db)
     client = app_for(db)  # no time_zone: the server's
     login(client, "viewer")
-    assert "2026-12-07 16:03 JST" in client.get(f"/cases/{cid}").text
+    assert "2026-01-07 16:03 JST" in client.get(f"/cases/{cid}").text
