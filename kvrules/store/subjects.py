@@ -23,7 +23,7 @@ from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
 from kvrules.store.folding import fold_stored
-from kvrules.store.privacy import erased_pseudonym
+from kvrules.store.privacy import keep_erased_out
 from kvrules.thresholds import NOTE
 
 
@@ -90,15 +90,6 @@ def subject_kind(event: CollaborationEvent) -> str:
     return "visit" if event.visit is not None else str(event.kind)
 
 
-def _keep_erased_out(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
-    """A lead whose erasure was asked for (``kvrules privacy erase``) keeps the pseudonym
-    given then, however often the RIS still sends the name."""
-    for person in (body.get("project") or {}).get("participants", []):
-        name = person.get("display_name")
-        if name and (pseudonym := erased_pseudonym(conn, name)):
-            person["display_name"] = pseudonym
-
-
 def put(
     conn: sqlite3.Connection,
     event: CollaborationEvent,
@@ -108,7 +99,9 @@ def put(
     remembered = subject_body(event)
     if not_compared:  # beside the event's own fields; read back without it (``event_body``)
         remembered[NOTE] = not_compared
-    _keep_erased_out(conn, remembered)
+    # a lead, partner or affiliation whose erasure was asked for (``kvrules privacy erase``)
+    # keeps the pseudonym given then, however often the RIS still sends the name
+    keep_erased_out(conn, remembered)
     body = json.dumps(remembered, ensure_ascii=False)
     conn.execute(
         "INSERT INTO record_subjects (source_system, record_id, kind, body, updated_at)"
