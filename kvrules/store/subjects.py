@@ -35,14 +35,21 @@ def event_body(body: dict[str, Any]) -> dict[str, Any]:
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
     # Keep list positions (evidence paths index them); the lead alone keeps role and name: the
-    # role as rules read it (``kvrules.roles``) and, to say whose project it is, as given.
+    # role as rules read it (``kvrules.roles``) and, if a known role, as given.
     lead = lead_participant(people) if lead_named else None
-    kept = ("role", "role_given", "display_name")
     return [
-        {"affiliations": p.get("affiliations", [])}
-        | ({k: p[k] for k in kept if p.get(k) is not None} if p is lead else {})
+        {"affiliations": p.get("affiliations", [])} | (_lead_kept(p) if p is lead else {})
         for p in people
     ]
+
+
+def _lead_kept(person: dict[str, Any]) -> dict[str, Any]:
+    """The lead's name, role as rules read it and, only when it is a known role, as given
+    ("Principal Investigator"): free text ("PI, Iranian national") is never stored."""
+    kept = {k: person[k] for k in ("role", "display_name") if person.get(k) is not None}
+    if (given := person.get("role_given")) and known_role(given):
+        kept["role_given"] = given
+    return kept
 
 
 def subject_body(event: CollaborationEvent) -> dict[str, Any]:
