@@ -298,6 +298,19 @@ def verify(
     return problems
 
 
+# Who looked at whose data (review of 0.3.0, item 7): a case page opened, the case list
+# searched. A view is its case's under a subject of its own, so the case's History and the
+# version its forms carry are not lists of views; a search keeps its text (it names people:
+# ``kvrules privacy`` finds and erases it as any other quoted name).
+VIEWED = "case.viewed"
+SEARCHED = "cases.searched"
+SEARCH_SUBJECT = "search:cases"
+
+
+def viewed_subject(case_id: int) -> str:
+    return f"viewed:case:{case_id}"
+
+
 ERASED_ACTION = "privacy.erased"
 SEALS_KEY = "audit_entries_rewritten"
 

@@ -269,10 +269,12 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
                     }
                 )
     wanted = normal(name)
+    # who opened the cases of the records they lead (``audit.VIEWED``)
+    viewed = {_audit.viewed_subject(r["case_id"]) for r in out.records if r["case_id"]}
     for r in conn.execute("SELECT id, at, actor, action, subject, details FROM audit_log"):
         details = json.loads(r["details"])
         quotes = any(names(text, name) for _, text in _strings(details))
-        if quotes or normal(r["actor"]) == wanted:
+        if quotes or normal(r["actor"]) == wanted or r["subject"] in viewed:
             out.audit_entries.append(
                 {
                     "id": r["id"],
