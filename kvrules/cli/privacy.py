@@ -151,8 +151,8 @@ def erase(
         verb = "replaced" if done.applied else "would be replaced"
         by = f"'{done.pseudonym}' (audit entry {done.audit_id})" if done.applied else "a pseudonym"
         click.echo(
-            f"{counts['records']} record(s) and {counts['texts']} committee text(s) naming the "
-            f"person: {verb} by {by}"
+            f"{counts['records']} record(s) and {counts['texts']} other stored text(s) naming "
+            f"the person: {verb} by {by}"
         )
         if quoting := _quoting(done):
             ids = ", ".join(str(i) for i in quoting)

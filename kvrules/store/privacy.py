@@ -38,7 +38,7 @@ from kvrules.store import audit as _audit
 from kvrules.store.audit import canonical_json
 from kvrules.store.folding import fold, fold_stored
 from kvrules.store.migrations import AUDIT_NO_UPDATE
-from kvrules.store.namematch import names, replace_name
+from kvrules.store.namematch import may_hold, name_words, names, replace_name
 
 ERASED_ACTION = _audit.ERASED_ACTION
 EXPORTED_ACTION = "privacy.exported"
@@ -199,9 +199,10 @@ def _lead_of(body: dict[str, Any], name: str) -> dict[str, Any] | None:
 
 def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
     """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
+    words = name_words(name)
     for column in place.columns:
         raw = row[column]
-        if not raw or not isinstance(raw, str):
+        if not raw or not isinstance(raw, str) or not may_hold(raw, words):
             continue
         if place.is_json:
             try:
@@ -233,6 +234,7 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
         (r["source_system"], r["record_id"]): (r["id"], r["status"])
         for r in conn.execute("SELECT id, source_system, record_id, status FROM cases")
     }
+    words = name_words(name)
     for place in PLACES:
         for row in _rows(conn, place):
             key = [row[k] for k in place.key]
@@ -249,7 +251,7 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
                         "text": text,
                     }
                 )
-            if place.table == "record_subjects":
+            if place.table == "record_subjects" and may_hold(row["body"], words):
                 body = json.loads(row["body"])
                 if (lead := _lead_of(body, name)) is None:
                     continue
@@ -272,6 +274,9 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
     # who opened the cases of the records they lead (``audit.VIEWED``)
     viewed = {_audit.viewed_subject(r["case_id"]) for r in out.records if r["case_id"]}
     for r in conn.execute("SELECT id, at, actor, action, subject, details FROM audit_log"):
+        mine = r["subject"] in viewed or normal(r["actor"]) == wanted
+        if not mine and not may_hold(r["details"], words):
+            continue  # the usual entry, without parsing it
         details = json.loads(r["details"])
         quotes = any(names(text, name) for _, text in _strings(details))
         if quotes or normal(r["actor"]) == wanted or r["subject"] in viewed:
@@ -303,13 +308,14 @@ def erase(conn: sqlite3.Connection, name: str, pseudonym: str, now_ts: str) -> t
     audit entries rewritten). Call inside a transaction."""
     found = held(conn, name)
     whole: set[str] = {name}
+    words = name_words(name)
     for place in PLACES:
         where = " AND ".join(f"{k} = ?" for k in place.key)
         for row in _rows(conn, place):
             changed = {}
             for column in place.columns:
                 raw = row[column]
-                if not raw or not isinstance(raw, str):
+                if not raw or not isinstance(raw, str) or not may_hold(raw, words):
                     continue
                 if place.is_json:
                     try:

@@ -152,7 +152,7 @@ def test_the_cli_erases_after_a_dry_run_and_refuses_no_name(tmp_path: Path) -> N
     runner = CliRunner()
     dry = runner.invoke(cli, ["privacy", "erase", "--person", NAME, "--db", str(path)])
     assert dry.exit_code == 0, dry.output
-    assert "2 record(s) and 2 committee text(s)" in dry.output and "dry run" in dry.output
+    assert "2 record(s) and 2 other stored text(s)" in dry.output and "dry run" in dry.output
     applied = runner.invoke(
         cli, ["privacy", "erase", "--person", NAME, "--db", str(path), "--apply", "--json"]
     )
