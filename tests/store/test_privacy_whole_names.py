@@ -10,6 +10,7 @@ export was written 0644. The names are made up (the reviewer's scratch records).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import stat
 import unicodedata
@@ -128,7 +129,7 @@ def _text_in(path: Path) -> str:
     raw = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists()).decode(
         "utf-8", "replace"
     )
-    return raw + raw.encode("ascii", "ignore").decode("unicode_escape", "replace")
+    return raw + re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw)
 
 
 def test_partners_and_affiliations_read_as_people_are_exported_and_erased_everywhere(
