@@ -209,6 +209,7 @@ def build_scanner(
         home_country=config.home_country,
         rates=build_rates(config),
         full_every=parse_duration(config.full_scan_every) if config.full_scan_every else None,
+        quiet_after=config.ended_projects_quiet_after,
         budget=parse_duration(src.scan_budget) if src.scan_budget else None,
         links=record_links(config),
     )

@@ -258,6 +258,13 @@ class Config(_Section):
         description="the catalogue's lists `watch` updates ([]: every list but the ROR dump, "
         "which is large and changes monthly)",
     )
+    ended_projects_quiet_after: str | None = Field(
+        default="1y",
+        description="a project that ended longer ago than this (its end date; 90d, 18m, 2y) is "
+        "screened and its findings listed in the scan's report, but opens no case and sends no "
+        "alert unless a restricted-party list names a partner or it has a case already; its "
+        "content's retention counts from its end; null: screened as a running one",
+    )
     full_scan_every: str | None = Field(
         default="7d",
         description="a scan reads everything again this often, catching what incremental "
@@ -328,6 +335,13 @@ class Config(_Section):
         for path in v:
             if problem := attribute_path_problem(path):
                 raise ValueError(problem)
+        return v
+
+    @field_validator("ended_projects_quiet_after")
+    @classmethod
+    def _quiet_after(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_retention(v)
         return v
 
     @field_validator("interval", "full_scan_every", "refdata_update_every")
@@ -597,6 +611,9 @@ interval: 15m                        # kvrules watch
 # refdata_update_every: 1d            # watch downloads the official lists' current editions
 # refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions
+ended_projects_quiet_after: 1y       # a project that ended longer ago is screened and listed in
+#                                      the scan's report, but opens no case and sends no alert
+#                                      (a restricted-party hit still does); null: as running ones
 # home_country: XX                    # your institution's country (ISO code): which funding is
 #                                      foreign, which rulebooks apply (their jurisdiction:
 #                                      EU export control only in the EU) and the wording

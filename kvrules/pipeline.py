@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from kvrules import handover
+from kvrules import ended, handover
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
@@ -131,6 +131,9 @@ class ScanReport:
     read_as_person: list[str] = field(default_factory=list)
     # Of ``unidentified``, the partners so named that a complete registry does not identify
     named_like_persons: list[str] = field(default_factory=list)
+    # Projects that ended longer ago than ended_projects_quiet_after (kvrules.ended): record id
+    # → {"ended": date, "rules": the rules that fired}, listed, no case opened, no alert
+    ended_not_opened: dict[str, dict[str, Any]] = field(default_factory=dict)
     # why some funding counts toward no share, and how to fix it (FundingShares.not_compared)
     funding_not_compared: str | None = None
     # awards in a currency a rule has no threshold for (kvrules.thresholds): currency → awards,
@@ -329,7 +332,10 @@ class Scanner:
         full_every: timedelta | None = None,
         budget: timedelta | None = None,
         links: RecordLinks | None = None,
+        quiet_after: str | None = None,
     ) -> None:
+        # A project that ended longer ago than this opens no case (kvrules.ended); None: never
+        self.quiet_after = quiet_after
         # A scan stops cleanly at the first resume point (a record with a cursor) after it
         # has run this long: a slow or hostile source cannot hold a watch cycle, and every
         # record it finished is kept with its cursor.
@@ -606,6 +612,7 @@ class Scanner:
             self._count_not_compared(event, report)
         # the record as it is now is what its stored findings are compared with
         findings = superseded_dropped(findings)
+        findings = self._quiet_if_long_ended(record.events, findings, report)
         # A project after a funding application takes over its case (kvrules.handover).
         follows = handover.prepare(self.store, record.events, findings)
         self._record(findings, report, follows.routes(self.routes) if follows else None)
@@ -617,6 +624,23 @@ class Scanner:
         screened = self.enricher.screened_against if self.enricher is not None else []
         self.store.note_lapsed(system, record.record_id, screened)
         return self._queue_tags(system, record.record_id, findings)
+
+    def _quiet_if_long_ended(
+        self, events: list[CollaborationEvent], findings: list[Finding], report: ScanReport | None
+    ) -> list[Finding]:
+        """The findings to record: none for a project that ended longer ago than
+        ``quiet_after`` without a case yet or a restricted-party hit (``kvrules.ended``), whose
+        findings the report lists instead."""
+        if self.quiet_after is None or not findings or ended.opens_a_case(findings):
+            return findings
+        end = ended.ended_before(events, self.quiet_after, self.store.clock())
+        source = events[0].source
+        if end is None or self.store.case_for(source.system, source.record_id) is not None:
+            return findings
+        if report is not None:
+            rules = sorted({f.rule_id for f in findings})
+            report.ended_not_opened[source.record_id] = {"ended": end.isoformat(), "rules": rules}
+        return []
 
     def _count_not_compared(self, event: CollaborationEvent, report: ScanReport) -> None:
         """Count the event's awards that no threshold compared (kvrules.thresholds), once
@@ -807,6 +831,7 @@ class Scanner:
         findings = self.evaluator.evaluate(event)
         if system == PRESCREEN_SYSTEM:  # a sent pre-screen's case: what `check` finds, one colour
             findings = one_colour(findings)
+        findings = self._quiet_if_long_ended([event], findings, report)
         if report is not None:  # evaluated as a read record is: its awards are said the same
             self._count_not_compared(event, report)
         self._record(findings, report)

@@ -21,6 +21,8 @@ from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel
 
+from kvrules.roles import known_role
+
 # Where a proposal pre-screened outside the RIS comes from (kvrules.prescreen): sent to the
 # committee, it is a case's subject of the kind "proposal", never a project of the portfolio.
 PRESCREEN_SYSTEM = "prescreen"
@@ -167,15 +169,25 @@ def lead_participant(people: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The participant a project is named by: its principal investigator (by the role the RIS
     gives), else the first participant with a name."""
     named = [p for p in people if p.get("display_name")]
-    return next((p for p in named if _LEAD_ROLE.search(role_as_given(p) or "")), None) or next(
+    return next((p for p in named if _LEAD_ROLE.search(_role_text(p) or "")), None) or next(
         iter(named), None
     )
 
 
-def role_as_given(person: Mapping[str, Any]) -> str | None:
-    """A person's role as the RIS gives it, for display (``Person.role_given``; a record
-    stored before roles were mapped on intake holds it in ``role``)."""
+def _role_text(person: Mapping[str, Any]) -> str | None:
+    # the text as given, to tell the lead (never shown: ``role_as_given``)
     return person.get("role_given") or person.get("role")
+
+
+def role_as_given(person: Mapping[str, Any]) -> str | None:
+    """A person's role for display: as the RIS gives it when it is one of the known roles
+    (``kvrules.roles.known_role``: "Principal Investigator"), else none. Free text ("PI,
+    Iranian national", "Chinese PhD student") is never shown, as a visitor's is not; a record
+    stored before 0.4 may still hold it, and is shown without it."""
+    for text in (person.get("role_given"), person.get("role")):
+        if text and known_role(text):
+            return text
+    return None
 
 
 def describe(

@@ -1,7 +1,8 @@
 """A person's role is mapped on intake onto the closed vocabulary rules compare with
 (``kvrules.roles``): a project lead's role used to be stored verbatim, free text from the RIS
 ("Iranian PhD student, project lead"), and read back into ``role`` by a re-screen. The text as
-given is kept apart (``role_given``) for people reading the case, and no rule can read it."""
+given is kept apart (``role_given``), and no rule can read it; only a known role is stored and
+shown (review of 0.3.0, item 6)."""
 
 from __future__ import annotations
 
@@ -40,19 +41,32 @@ def test_a_role_is_mapped_onto_the_vocabulary_on_intake_on_both_paths() -> None:
         assert (plain["role"], plain["role_given"]) == (expected, given)
 
 
-def test_the_lead_is_stored_with_the_mapped_role_and_shown_with_the_given_one() -> None:
-    for given in GIVEN:
+def test_the_lead_is_stored_and_shown_with_a_known_role_only() -> None:
+    """GDPR/ethics review of 0.3.0 (2026-12-07), item 6: the lead's free-text role was stored
+    and shown ("Hossein Karimi (PI, Iranian national)", "Li Na (Chinese PhD student)"). Only a
+    known role is kept, as given; other text is neither stored nor shown, as a visitor's."""
+    for given in (*GIVEN, "PI, Iranian national", "Chinese PhD student"):
         body = subject_body(CollaborationEvent.model_validate(_project(given)))
         lead, other = body["project"]["participants"]
         assert lead["role"] in ("principal investigator", UNKNOWN_ROLE), lead
-        assert lead["role_given"] == given and lead["display_name"] == "Wei Zhang"
+        assert lead["display_name"] == "Wei Zhang"
         assert other == {"affiliations": []}  # no one else keeps a role or a name
-        assert describe(body, "file", "p-1").lead == f"Wei Zhang ({given})"
-        # what a re-screen reads back: the mapped role, the given text apart
+        known = given == "Principal Investigator"
+        assert lead.get("role_given") == (given if known else None)
+        shown = describe(body, "file", "p-1").lead
+        assert shown == ("Wei Zhang (Principal Investigator)" if known else "Wei Zhang")
+        # what a re-screen reads back: the mapped role
         again = CollaborationEvent.model_validate(
             {**body, "id": "rescreen:file:p-1", "source": {"system": "file", "record_id": "p-1"}}
         ).project.participants[0]
-        assert again.role == lead["role"] and again.role_given == given
+        assert again.role == lead["role"]
+
+
+def test_a_free_text_role_stored_before_is_not_shown() -> None:
+    body = {"project": {"title": "t", "participants": [
+        {"display_name": "Li Na", "role": UNKNOWN_ROLE, "role_given": "Chinese PhD student"},
+    ]}}  # fmt: skip
+    assert describe(body, "file", "p-1").lead == "Li Na"
 
 
 def test_no_rule_reads_the_role_as_given(runner, write_rulebook) -> None:

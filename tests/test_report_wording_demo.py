@@ -20,12 +20,13 @@ from kvrules.store import Store
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`kvrules demo` at a small scale (real HTTP to its simulated Pure, real SQLite): the
-    config file of a screened store with more than 50 open cases."""
+    config file of a screened store with more than 50 open cases (300 projects: those that
+    ended over a year ago open none, ``ended_projects_quiet_after``)."""
     from click.testing import CliRunner
 
     call_each("register_commands", cli=cli)
     workdir = tmp_path_factory.mktemp("demo") / "kvrules-demo"
-    args = ["demo", "--projects", "200", "--portfolio", "stress", "--workdir", str(workdir)]
+    args = ["demo", "--projects", "300", "--portfolio", "stress", "--workdir", str(workdir)]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     config = workdir / "kvrules.yaml"

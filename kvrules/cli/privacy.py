@@ -4,8 +4,8 @@ name by a pseudonym everywhere kvrules keeps it; dry run unless --apply).
 
 The erasure compacts the file afterwards (as ``purge --apply`` does), so the name leaves the
 disk, not only the tables. Back-ups made before still hold it; mails sent before are in their
-recipients' mailboxes. The hash-chained audit log is not rewritten: the entries that quote
-the name are listed by id.
+recipients' mailboxes. Audit entries that quote the name are rewritten too, each sealed in the
+erasure's own entry so the hash chain still verifies (``kvrules.store.privacy``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from kvrules.cli.options import JSON_OPTION, config_from, open_existing, settings_options
+from kvrules.store.privacy_api import Erasure
 
 PERSON = click.option(
     "--person",
@@ -62,6 +63,7 @@ def export(
     remembered records they lead, committee texts that name them, audit entries that quote
     them, their account if they have one. Audited (counts and reference, not the name)."""
     from kvrules.actors import cli_actor
+    from kvrules.private import create_private
 
     config = config_from(config_path, db, refdata)
     try:
@@ -84,8 +86,13 @@ def export(
     if out is None:
         click.echo(text, nl=False)
     else:
+        create_private(out)  # a person's data: the owner's only, as the database and reports
         out.write_text(text, encoding="utf-8")
         click.echo(f"wrote {out}: {found.counts()}", err=True)
+
+
+def _quoting(done: Erasure) -> list[int]:
+    return [e["id"] for e in done.found.audit_entries if e["quotes_the_name"]]
 
 
 @privacy.command("erase")
@@ -104,8 +111,9 @@ def erase(
     as_json: bool,
 ) -> None:
     """Replace PERSON's name by a pseudonym in the records and committee texts kvrules keeps
-    (dry run unless --apply), and keep it out of later scans. Audited as privacy.erased with
-    the pseudonym and counts, never the name; the audit chain stays verifiable. For a
+    (dry run unless --apply), audit entries quoting it included, and keep it out of later
+    scans. Audited as privacy.erased with the pseudonym, counts and the seals of the entries
+    rewritten, never the name; the audit chain stays verifiable. For a
     rectification, correct the name in the RIS: the next scan stores the corrected one."""
     from kvrules.actors import cli_actor
 
@@ -135,7 +143,7 @@ def erase(
                     "pseudonym": done.pseudonym if done.applied else None,
                     "audit_entry": done.audit_id,
                     **counts,
-                    "audit_entries_quoting": [e["id"] for e in done.found.audit_entries],
+                    "audit_entries_quoting": _quoting(done),
                 }
             )
         )
@@ -143,15 +151,13 @@ def erase(
         verb = "replaced" if done.applied else "would be replaced"
         by = f"'{done.pseudonym}' (audit entry {done.audit_id})" if done.applied else "a pseudonym"
         click.echo(
-            f"{counts['records']} record(s) and {counts['texts']} committee text(s) naming the "
-            f"person: {verb} by {by}"
+            f"{counts['records']} record(s) and {counts['texts']} other stored text(s) naming "
+            f"the person: {verb} by {by}"
         )
-        if done.found.audit_entries:
-            ids = ", ".join(str(e["id"]) for e in done.found.audit_entries)
-            click.echo(
-                f"{counts['audit_entries_kept']} audit entr(y/ies) quote the name and are kept "
-                f"unchanged (the log is append-only): {ids}"
-            )
+        if quoting := _quoting(done):
+            ids = ", ".join(str(i) for i in quoting)
+            how = "rewritten and sealed in the erasure's entry" if done.applied else "rewritten"
+            click.echo(f"{len(quoting)} audit entr(y/ies) quoting the name: {how}: {ids}")
         if done.found.account:
             click.echo(
                 "the person also has a kvrules account: disable it with `kvrules users "

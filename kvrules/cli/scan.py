@@ -172,6 +172,8 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
     if report.read_as_person:
         click.echo(terminal_text(read_as_persons_in_words(report.read_as_person)))
+    if report.ended_not_opened:
+        click.echo(terminal_text(ended_in_words(report.ended_not_opened)))
     if report.funding_not_compared:
         said = report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + "."
         click.echo(terminal_text(said))  # currencies as the RIS writes them
@@ -257,6 +259,19 @@ def not_identified_in_words(
             f"institution, so not screened on a country: {_some(people)}"
         )
     return "; ".join(said) + f"; {identify(' in the RIS')}."
+
+
+def ended_in_words(ended: dict[str, dict]) -> str:
+    """The projects that ended long ago whose findings opened no case (``kvrules.ended``)."""
+    each = "; ".join(
+        f"{rid} (ended {e['ended']}: {', '.join(e['rules'])})" for rid, e in sorted(ended.items())
+    )
+    n = len(ended)
+    return (
+        f"{n} project{'s' if n > 1 else ''} that ended longer ago than ended_projects_quiet_after "
+        f"had findings, listed here, that open no case and send no alert (no restricted-party "
+        f"hit): {each}."
+    )
 
 
 def read_as_persons_in_words(names: list[str]) -> str:

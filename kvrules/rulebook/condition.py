@@ -34,6 +34,7 @@ from kvrules.errors import KvrulesError
 from kvrules.fields import FieldSpec, FieldType
 from kvrules.rulebook import ir
 from kvrules.rulebook.countries import country_problem
+from kvrules.rulebook.nationality_words import nationality_words_in
 from kvrules.rulebook.regex import RegexError, translate
 
 MIN_FRACTION, MAX_NUMBER = 0.0001, 2**53  # literal numbers durable_rules compares exactly
@@ -591,7 +592,27 @@ class _Builder:
             )
         if tok.type == "VAR" and isinstance(amounts := _variable(tok, self.vars), dict):
             return self._per_currency(ref, spec, op, tok, amounts, node)
-        return ir.Compare(ref, op, _typed(spec, tok, self.vars), _pos(node))
+        value = _typed(spec, tok, self.vars)
+        self._no_nationality(ref, [value], _pos(node))
+        return ir.Compare(ref, op, value, _pos(node))
+
+    def _no_nationality(self, ref: ir.Ref, literals: list[Any], pos: ir.Pos) -> None:
+        """A project's or output's free text (title, keywords) compared with a nationality or
+        an ethnic group ("Iranian", "chinese students") screens people by who they are: as
+        ``visit.purpose`` is, refused unless the rule cites a legal_basis."""
+        if self.scope.full_path(ref)[-1:] not in (("title",), ("keywords",)):
+            return
+        words = [w for v in literals if isinstance(v, str) for w in nationality_words_in(v)]
+        if words and not self.scope.access.legal_basis:
+            raise ConditionError(
+                f"'{ref}' is free text, and this rule compares it with "
+                f"{', '.join(repr(w) for w in dict.fromkeys(words))}, a nationality or an "
+                "ethnic group: that screens people by who they are. Screen the organisation, "
+                "funder or research area instead (docs/rulebook-language.md); only where a law "
+                "requires it, with legal_basis: naming a source that cites that law",
+                pos.line,
+                pos.col,
+            )
 
     def _per_currency(
         self,
@@ -633,6 +654,7 @@ class _Builder:
         path, lst = node.children[0], node.children[-1]
         ref, spec = self._scalar_field(path, "test membership of")
         values = self._values(spec, lst)
+        self._no_nationality(ref, list(values), _pos(node))
         cond = ir.InList(ref, values, _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
@@ -642,6 +664,7 @@ class _Builder:
         path, quant, lst = node.children[0], node.children[-2], node.children[-1]
         ref, spec = self._list_field(path, node)
         values = self._values(spec, lst)
+        self._no_nationality(ref, list(values), _pos(node))
         tests = tuple(ir.Contains(ref, v, _pos(node)) for v in values)
         cond = ir.Or(tests) if str(quant) == "any" else ir.And(tests)
         return ir.Not(cond, _pos(node)) if negated else cond
@@ -650,7 +673,9 @@ class _Builder:
         negated = len(node.children) == 4
         path, tok = node.children[0], node.children[-1]
         ref, spec = self._list_field(path, node)
-        cond = ir.Contains(ref, _typed(spec, tok, self.vars), _pos(node))
+        value = _typed(spec, tok, self.vars)
+        self._no_nationality(ref, [value], _pos(node))
+        cond = ir.Contains(ref, value, _pos(node))
         return ir.Not(cond, _pos(node)) if negated else cond
 
     def _list_field(self, path: Tree, node: Tree) -> tuple[ir.Ref, FieldSpec]:
@@ -685,6 +710,7 @@ class _Builder:
             )
         pattern = _literal(tok, self.vars)
         assert isinstance(pattern, str)
+        self._no_nationality(ref, [pattern], _pos(node))
         try:
             re2_pattern = translate(pattern)
         except RegexError as e:

@@ -1078,6 +1078,13 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         with self._db.transaction() as c:
             return _audit.append(c, ts(now), actor, action, subject, details or {})
 
+    def audit_entries_made(self, made: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+        """Append entries made earlier, each (at, actor, action, subject, details), in one
+        transaction: what was looked at while a scan held the write lock (``kvrules.web.looks``)."""
+        with self._db.transaction() as c:
+            for at, actor, action, subject, details in made:
+                _audit.append(c, at, actor, action, subject, details)
+
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
         return _audit.entries(self._db.conn, subject)
 

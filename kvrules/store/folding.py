@@ -16,17 +16,22 @@ SQL_FUNCTION = "kv_fold"
 # "İ" (Turkish capital dotted I) casefolds to "i" + a combining dot above: without dropping
 # the dot, "istanbul" would not find "İstanbul". A dot after any other letter is kept.
 _DOTTED_I = "i\u0307"
+# U+0131 (Turkish dotless i) has no other case: "IŞIK" folded to "işik" but the same name
+# in lower case kept its dotless i, so one was not found by the other. Both read as "i".
+_DOTLESS_I = "\u0131"
 
 
 def fold(text: str | None) -> str | None:
     """NFKC (full-width and compatibility forms read as their plain letters), then casefold
-    (ß → ss, every script's capitals), then NFKC again: casefold may leave decomposed marks."""
+    (ß → ss, every script's capitals), then NFKC again: casefold may leave decomposed marks;
+    Turkish dotted and dotless i both read as "i". The one fold every comparison of names and
+    searched text uses (the case search, a person's requests)."""
     if text is None:
         return None
     if text.isascii():  # most titles: the same result, several times faster
         return text.lower()
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return folded.replace(_DOTTED_I, "i")
+    return folded.replace(_DOTTED_I, "i").replace(_DOTLESS_I, "i")
 
 
 def fold_stored(

@@ -25,6 +25,10 @@ class Migration(NamedTuple):
     then: Callable[[sqlite3.Connection], None] | None = None
 
 
+# A person's erasure alone lifts it, inside its own transaction (kvrules.store.privacy.erase).
+AUDIT_NO_UPDATE = """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"""
+
 _INITIAL = (
     # Sources and their resume points; the cursor is an opaque adapter string.
     """CREATE TABLE sources (
@@ -129,8 +133,7 @@ _INITIAL = (
         hash TEXT NOT NULL
     )""",
     # Triggers stop accidents; the hash chain catches whoever drops them first.
-    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    AUDIT_NO_UPDATE,
     """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
 )
@@ -490,4 +493,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # when, which scan, what it now names or no longer names, severity, evidence). NULL:
     # nothing changed. Findings keep their ids and fingerprints: nothing else moves.
     Migration(17, "findings keep their history", ("ALTER TABLE findings ADD COLUMN changes TEXT",)),
+    # The fold reads the Turkish dotless i as "i" (kvrules.store.folding): texts holding one
+    # are folded again, a name in capitals and the same in lower case find each other.
+    Migration(18, "case search text folds the dotless i", (), _fold_search_text),
 )

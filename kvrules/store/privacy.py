@@ -2,19 +2,25 @@
 erasure (or rectification) by a pseudonym.
 
 Who kvrules names: the lead (principal investigator) of each remembered project, as the RIS
-gives the name (``record_subjects``, and the case search's text made from it), and whoever
-the committee's own texts mention (decision rationales, mitigation actions and owners,
-adjudication reasons, pre-screened proposals, quarantined excerpts). The RIS keeps no person
-id in what kvrules stores, so a person is found by the name as the RIS writes it (compared
-folded: case and spacing do not matter).
+gives the name (``record_subjects``, and the case search's text made from it); partners and
+co-author affiliations that are a person's name ("Wei Zhang", "Dr. Reza Ahmadi"), kept in the
+record, the findings' evidence and the alerts' mails; and whoever the committee's own texts
+mention (decision rationales, triage notes, mitigation actions and owners, adjudications,
+pre-screened proposals, quarantined excerpts, and the audit log that records them). The RIS
+keeps no person id in what kvrules stores, so a person is found by the name as the RIS writes
+it, as a whole name (``kvrules.store.namematch``: "Chen Li" is not in "Chen Lingyun"), folded
+(case, spacing, Unicode form and Turkish i do not matter).
 
-Erasure replaces the name by a pseudonym ("(erased person 3f9a2c1b)") in all of these, and
-remembers a keyed digest of the name (never the name) so that the next scan, which reads the
-record again from the RIS, stores the pseudonym rather than the name. The hash-chained audit
-log is not touched, as ``purge`` leaves it: an entry that quotes the name (a rationale typed
-by a member) stays, is counted and its id listed, for the data-protection officer to weigh
-against the log's integrity (art. 17(3)(b) and (e)). The erasure's own entry holds the
-pseudonym, the counts and the request's reference, never the name.
+Erasure replaces the name by a pseudonym ("(erased person 3f9a2c1b)") in every one of these
+places (``PLACES``), and remembers a keyed digest of the name, and of each whole name it was
+part of ("Dr. Reza Ahmadi"), never the name, so that the next scan, which reads the record
+again from the RIS, stores the pseudonym rather than the name. Audit entries that quote the
+name are rewritten too (erasure is erasure, art. 17): the erasure's own entry, appended to the
+chain, seals each rewritten entry by the SHA-256 of its new content
+(``audit_entries_rewritten``), so ``audit verify`` still checks every entry — a rewritten one
+against its seal, its place in the chain by the hashes the entries after it carry. The
+erasure's entry holds the pseudonym, the counts, the request's reference and the seals, never
+the name.
 """
 
 from __future__ import annotations
@@ -22,35 +28,61 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kvrules.store import audit as _audit
+from kvrules.store.audit import canonical_json
 from kvrules.store.folding import fold, fold_stored
+from kvrules.store.migrations import AUDIT_NO_UPDATE
+from kvrules.store.namematch import may_hold, name_words, names, replace_name
 
-ERASED_ACTION = "privacy.erased"
+ERASED_ACTION = _audit.ERASED_ACTION
 EXPORTED_ACTION = "privacy.exported"
+# In the erasure's entry: audit entry id -> SHA-256 of its content as rewritten (``seal``).
+SEALS = _audit.SEALS_KEY
 
-# (table, key column, text columns, case column or None): the committee's free texts.
-_TEXTS = (
-    ("decisions", "id", ("rationale",), "case_id"),
-    ("mitigations", "id", ("action", "owner"), "case_id"),
-    ("adjudications", "id", ("reason",), "case_id"),
-    ("prescreens", "id", ("proposal", "result", "events"), "case_id"),
-    ("quarantine", "record_id", ("excerpt",), None),
+
+@dataclass(frozen=True)
+class Place:
+    """Where the store keeps text that may name a person: ``table``'s ``columns`` (JSON, read
+    string by string, when ``is_json``), keyed by ``key``, with the case they belong to."""
+
+    table: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    case_column: str | None
+    is_json: bool = False
+
+
+# Every stored place that holds a name (``test_every_text_column_is_a_place_or_said_to_hold_no_
+# name`` fails when a table gains a text column neither here nor in ``NO_NAMES``).
+PLACES = (
+    Place("record_subjects", ("source_system", "record_id"), ("body",), None, is_json=True),
+    Place("findings", ("id",), ("body",), "case_id", is_json=True),
+    Place("alert_outbox", ("id",), ("payload",), "case_id", is_json=True),
+    Place("decisions", ("id",), ("rationale",), "case_id"),
+    Place("mitigations", ("id",), ("action", "owner"), "case_id"),
+    Place("adjudications", ("id",), ("reason", "org_name", "org_key", "entry"), "case_id"),
+    Place("prescreens", ("id",), ("proposal", "result", "events"), "case_id", is_json=True),
+    Place("quarantine", ("source", "record_id"), ("excerpt",), None),
 )
+# Text columns that hold no name a person could ask about: ids, codes, times, hashes, list
+# ids, tags; the search text and facets (rebuilt from record_subjects by triggers); accounts
+# (``Held.account``: an account's name stays the actor of its entries, README); the key.
+NO_NAMES = {
+    "record_subjects": {"source_system", "record_id", "kind", "updated_at"},
+    "subject_search": {"source_system", "record_id", "text"},
+    "subject_facets": {"source_system", "record_id", "facet", "value"},
+}
 
 
 def normal(name: str) -> str:
     """A name as compared: folded, spaces collapsed."""
     return " ".join((fold(name) or "").split())
-
-
-def _pattern(name: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in name.split()]
-    return re.compile(r"\s+".join(words), re.IGNORECASE)
 
 
 def _key(conn: sqlite3.Connection) -> bytes:
@@ -76,6 +108,70 @@ def erased_pseudonym(conn: sqlite3.Connection, name: str) -> str | None:
     return row["pseudonym"] if row else None
 
 
+def keep_erased_out(conn: sqlite3.Connection, value: Any) -> Any:
+    """``value`` (a record's body, a finding's) with every name or display name that was
+    erased (whole, as ``erase`` remembered it) replaced by its pseudonym, in place."""
+    if conn.execute("SELECT 1 FROM erased_people LIMIT 1").fetchone() is None:
+        return value
+    for holder, key in _named(value):
+        if pseudonym := erased_pseudonym(conn, holder[key]):
+            holder[key] = pseudonym
+    return value
+
+
+def _named(value: Any) -> Iterator[tuple[dict[str, Any], str]]:
+    """(dict, key) of every "name" or "display_name" string in ``value``, at any depth."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in _NAME_KEYS and isinstance(v, str):
+                yield value, k
+            else:
+                yield from _named(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _named(v)
+
+
+# The keys whose value is a name as a whole (a person's, or an organisation's that may be one)
+_NAME_KEYS = ("name", "display_name")
+
+
+def _is_name_path(path: str) -> bool:
+    return path.rsplit(".", 1)[-1] in _NAME_KEYS
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, text) of every string in a JSON value."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def _replaced(value: Any, name: str, pseudonym: str, whole: set[str]) -> Any:
+    """``value`` with ``name`` replaced wherever it is a whole name; a name or display name
+    holding it ("Dr. Reza Ahmadi", "张伟 (Zhang Wei)") is replaced whole and added to
+    ``whole`` (their digests keep later scans from storing them again)."""
+    if isinstance(value, str):
+        return replace_name(value, name, pseudonym)
+    if isinstance(value, list):
+        return [_replaced(v, name, pseudonym, whole) for v in value]
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in _NAME_KEYS and isinstance(v, str) and names(v, name, whole_value=True):
+                whole.add(v)
+                out[k] = pseudonym
+            else:
+                out[k] = _replaced(v, name, pseudonym, whole)
+        return out
+    return value
+
+
 @dataclass
 class Held:
     """What the store holds about one person."""
@@ -89,76 +185,101 @@ class Held:
         return {
             "records": len(self.records),
             "texts": len(self.texts),
-            "audit_entries_kept": len(self.audit_entries),
+            "audit_entries": len(self.audit_entries),
             "account": int(self.account is not None),
         }
 
 
-def _leads(conn: sqlite3.Connection, name: str) -> list[sqlite3.Row]:
-    """Remembered records whose participants include ``name``: read through the search text
-    (which holds the name lower-cased), then compared exactly, folded."""
-    wanted = normal(name)
-    first = wanted.split(" ")[0] if wanted else ""
-    rows = conn.execute(
-        "SELECT s.source_system, s.record_id, s.kind, s.body FROM record_subjects s"
-        " JOIN subject_search t USING (source_system, record_id) WHERE t.text LIKE ?",
-        (f"%{first}%",),
-    ).fetchall()
-    found = []
-    for r in rows:
-        body = json.loads(r["body"])
-        people = (body.get("project") or {}).get("participants") or []
-        if any(normal(p.get("display_name") or "") == wanted for p in people):
-            found.append(r)
-    return found
+def _lead_of(body: dict[str, Any], name: str) -> dict[str, Any] | None:
+    people = (body.get("project") or {}).get("participants") or []
+    return next(
+        (p for p in people if names(p.get("display_name") or "", name, whole_value=True)), None
+    )
+
+
+def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
+    """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
+    words = name_words(name)
+    for column in place.columns:
+        raw = row[column]
+        if not raw or not isinstance(raw, str) or not may_hold(raw, words):
+            continue
+        if place.is_json:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = raw
+            for path, text in _strings(value):
+                if names(text, name, whole_value=_is_name_path(path)):
+                    yield column, path, text
+        elif names(raw, name):
+            yield column, "", raw
+
+
+def _rows(conn: sqlite3.Connection, place: Place) -> list[sqlite3.Row]:
+    """Every row of ``place`` (read whole: the name is compared folded, in Python; a person's
+    request is rare, and no SQL comparison folds every script)."""
+    extra = ("kind",) if place.table == "record_subjects" else ()
+    case = f"{place.case_column} AS case_id" if place.case_column else "NULL AS case_id"
+    select = ", ".join((*place.key, *place.columns, *extra, case))
+    return conn.execute(f"SELECT {select} FROM {place.table}").fetchall()
 
 
 def held(conn: sqlite3.Connection, name: str) -> Held:
     """Everything the store holds naming ``name`` (the access request's answer)."""
     out = Held()
+    if not normal(name):
+        return out
     cases = {
         (r["source_system"], r["record_id"]): (r["id"], r["status"])
         for r in conn.execute("SELECT id, source_system, record_id, status FROM cases")
     }
-    for r in _leads(conn, name):
-        body = json.loads(r["body"])
-        thing = body.get("project") or {}
-        lead = next(
-            p
-            for p in thing.get("participants", [])
-            if normal(p.get("display_name") or "") == normal(name)
-        )
-        case = cases.get((r["source_system"], r["record_id"]))
-        out.records.append(
-            {
-                "source_system": r["source_system"],
-                "record_id": r["record_id"],
-                "kind": r["kind"],
-                "title": thing.get("title"),
-                "units": thing.get("units", []),
-                "name": lead.get("display_name"),
-                "role": lead.get("role_given") or lead.get("role"),
-                "case_id": case[0] if case else None,
-                "case_status": case[1] if case else None,
-            }
-        )
-    pattern = _pattern(name)
-    for table, key, columns, case_column in _TEXTS:
-        select = ", ".join((key, *columns, case_column or "NULL AS case_id"))
-        for r in conn.execute(f"SELECT {select} FROM {table}"):
-            for column in columns:
-                if r[column] and pattern.search(r[column]):
-                    out.texts.append(
-                        {
-                            "table": table,
-                            "id": r[key],
-                            "field": column,
-                            "case_id": r["case_id"],
-                            "text": r[column],
-                        }
-                    )
+    words = name_words(name)
+    for place in PLACES:
+        for row in _rows(conn, place):
+            key = [row[k] for k in place.key]
+            for column, path, text in _cell_hits(place, row, name):
+                if place.table == "record_subjects" and path.startswith("project.participants["):
+                    continue  # the lead: in ``records`` below
+                out.texts.append(
+                    {
+                        "table": place.table,
+                        "id": key[0] if len(key) == 1 else key,
+                        "field": column,
+                        **({"path": path} if path else {}),
+                        "case_id": row["case_id"],
+                        "text": text,
+                    }
+                )
+            if place.table == "record_subjects" and may_hold(row["body"], words):
+                body = json.loads(row["body"])
+                if (lead := _lead_of(body, name)) is None:
+                    continue
+                thing = body.get("project") or {}
+                case = cases.get((row["source_system"], row["record_id"]))
+                out.records.append(
+                    {
+                        "source_system": row["source_system"],
+                        "record_id": row["record_id"],
+                        "kind": row["kind"],
+                        "title": thing.get("title"),
+                        "units": thing.get("units", []),
+                        "name": lead.get("display_name"),
+                        "role": lead.get("role"),
+                        "case_id": case[0] if case else None,
+                        "case_status": case[1] if case else None,
+                    }
+                )
+    wanted = normal(name)
+    # who opened the cases of the records they lead (``audit.VIEWED``)
+    viewed = {_audit.viewed_subject(r["case_id"]) for r in out.records if r["case_id"]}
     for r in conn.execute("SELECT id, at, actor, action, subject, details FROM audit_log"):
-        if pattern.search(r["details"]) or normal(r["actor"]) == normal(name):
+        mine = r["subject"] in viewed or normal(r["actor"]) == wanted
+        if not mine and not may_hold(r["details"], words):
+            continue  # the usual entry, without parsing it
+        details = json.loads(r["details"])
+        quotes = any(names(text, name) for _, text in _strings(details))
+        if quotes or normal(r["actor"]) == wanted or r["subject"] in viewed:
             out.audit_entries.append(
                 {
                     "id": r["id"],
@@ -166,14 +287,13 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
                     "actor": r["actor"],
                     "action": r["action"],
                     "subject": r["subject"],
-                    "details": json.loads(r["details"]),
+                    "details": details,
+                    "quotes_the_name": quotes,
                 }
             )
-    account = conn.execute(
-        "SELECT name, role, created_at, disabled_at FROM users WHERE name = ?", (name,)
-    ).fetchone()
-    if account is not None:
-        out.account = dict(account)
+    for account in conn.execute("SELECT name, role, created_at, disabled_at FROM users"):
+        if normal(account["name"]) == wanted:
+            out.account = dict(account)
     return out
 
 
@@ -182,35 +302,71 @@ def new_pseudonym() -> str:
     return f"(erased person {secrets.token_hex(4)})"
 
 
-def erase(conn: sqlite3.Connection, name: str, pseudonym: str, now_ts: str) -> Held:
-    """Replace ``name`` by ``pseudonym`` in records and texts, and remember its digest so
-    scans keep it out; what was found (before). Call inside a transaction."""
+def erase(conn: sqlite3.Connection, name: str, pseudonym: str, now_ts: str) -> tuple[Held, dict]:
+    """Replace ``name`` by ``pseudonym`` wherever the store holds it, audit entries included,
+    and remember its digest so scans keep it out; (what was found before, the seals of the
+    audit entries rewritten). Call inside a transaction."""
     found = held(conn, name)
-    wanted = normal(name)
-    for rec in found.records:
-        key = (rec["source_system"], rec["record_id"])
-        body = json.loads(
-            conn.execute(
-                "SELECT body FROM record_subjects WHERE source_system = ? AND record_id = ?", key
-            ).fetchone()["body"]
-        )
-        for p in body["project"]["participants"]:
-            if normal(p.get("display_name") or "") == wanted:
-                p["display_name"] = pseudonym
+    whole: set[str] = {name}
+    words = name_words(name)
+    for place in PLACES:
+        where = " AND ".join(f"{k} = ?" for k in place.key)
+        for row in _rows(conn, place):
+            changed = {}
+            for column in place.columns:
+                raw = row[column]
+                if not raw or not isinstance(raw, str) or not may_hold(raw, words):
+                    continue
+                if place.is_json:
+                    try:
+                        value = json.loads(raw)
+                    except ValueError:
+                        new = replace_name(raw, name, pseudonym)
+                    else:
+                        new = json.dumps(
+                            _replaced(value, name, pseudonym, whole), ensure_ascii=False
+                        )
+                        if json.loads(new) == value:
+                            new = raw
+                else:
+                    new = replace_name(raw, name, pseudonym)
+                if new != raw:
+                    changed[column] = new
+            if changed:
+                sets = ", ".join(f"{c} = ?" for c in changed)
+                key = [row[k] for k in place.key]
+                conn.execute(
+                    f"UPDATE {place.table} SET {sets} WHERE {where}", (*changed.values(), *key)
+                )
+                if place.table == "record_subjects":
+                    fold_stored(conn, *key)  # the search text was rebuilt: fold it again
+    seals = _rewrite_audit(conn, found, name, pseudonym)
+    for each in whole:
         conn.execute(
-            "UPDATE record_subjects SET body = ? WHERE source_system = ? AND record_id = ?",
-            (json.dumps(body, ensure_ascii=False), *key),
+            "INSERT OR REPLACE INTO erased_people (digest, pseudonym, erased_at) VALUES (?, ?, ?)",
+            (digest(conn, each), pseudonym, now_ts),
         )
-        fold_stored(conn, *key)  # the search text was rebuilt by its trigger: fold it again
-    pattern = _pattern(name)
-    for text in found.texts:
-        key_column = next(k for t, k, _, _ in _TEXTS if t == text["table"])
+    return found, seals
+
+
+def _rewrite_audit(
+    conn: sqlite3.Connection, found: Held, name: str, pseudonym: str
+) -> dict[str, str]:
+    """Rewrite the audit entries that quote ``name``; their seals (entry id -> the SHA-256 of
+    its content as rewritten, ``audit.seal``). The log's no-update trigger is lifted for this
+    alone, inside the erasure's transaction: a failure leaves it (and the log) as they were."""
+    quoting = [e for e in found.audit_entries if e["quotes_the_name"]]
+    if not quoting:
+        return {}  # the person's account as the actor alone: the name stays (README)
+    seals = {}
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    for entry in quoting:
+        details = _replaced(entry["details"], name, pseudonym, set())
         conn.execute(
-            f"UPDATE {text['table']} SET {text['field']} = ? WHERE {key_column} = ?",
-            (pattern.sub(pseudonym, text["text"]), text["id"]),
+            "UPDATE audit_log SET details = ? WHERE id = ?",
+            (canonical_json(details), entry["id"]),
         )
-    conn.execute(
-        "INSERT OR REPLACE INTO erased_people (digest, pseudonym, erased_at) VALUES (?, ?, ?)",
-        (digest(conn, name), pseudonym, now_ts),
-    )
-    return found
+        content = {k: entry[k] for k in ("id", "at", "actor", "action", "subject")}
+        seals[str(entry["id"])] = _audit.seal(content | {"details": details})
+    conn.execute(AUDIT_NO_UPDATE)
+    return seals

@@ -32,7 +32,8 @@ class PrivacyStore(StorePart):
         self, name: str, *, actor: str, apply: bool = False, reference: str | None = None
     ) -> Erasure:
         """Replace ``name`` by a pseudonym wherever the store holds it (dry run unless
-        ``apply``); audited as ``privacy.erased`` with the pseudonym and counts only. Deleted
+        ``apply``), audit entries quoting it included; audited as ``privacy.erased`` with the
+        pseudonym, counts and the seals of the rewritten entries, never the name. Deleted
         text is zeroed in its pages; call ``compact`` afterwards, as after ``purge``."""
         if not _privacy.normal(name):
             raise ValueError("name the person whose data to erase")
@@ -41,13 +42,14 @@ class PrivacyStore(StorePart):
             return Erasure(pseudonym, _privacy.held(self._db.conn, name), applied=False)
         now = self.clock()
         with _retention.secure_delete(self._db.conn), self._db.transaction() as c:
-            found = _privacy.erase(c, name, pseudonym, ts(now))
+            found, seals = _privacy.erase(c, name, pseudonym, ts(now))
             details = {
                 "request": reference,
                 "pseudonym": pseudonym,
                 **found.counts(),
-                # entries that quote the name stay (the chain would break): which ones
-                "audit_entries_quoting": [e["id"] for e in found.audit_entries],
+                # the entries that quoted the name, rewritten: each sealed by the SHA-256 of
+                # its new content, so `audit verify` checks them (kvrules.store.audit.verify)
+                _privacy.SEALS: seals,
             }
             self._log(actor, _privacy.ERASED_ACTION, f"privacy:{pseudonym}", details, now)
             entry = c.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]

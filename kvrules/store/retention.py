@@ -169,6 +169,7 @@ class _Due:
 
 def _subjects_due(conn: sqlite3.Connection, before: str, today: date, *, with_case: bool) -> _Due:
     cases = _case_ages(conn, today)
+    started = ts(datetime.combine(today, time.min, UTC))  # today's start: "ended" before it
     keys, moments, protected = [], [], 0
     for r in conn.execute(
         "SELECT source_system, record_id, updated_at,"
@@ -180,9 +181,14 @@ def _subjects_due(conn: sqlite3.Connection, before: str, today: date, *, with_ca
         if (case is not None) != with_case:
             continue
         # A project or visit still running (or recently ended) keeps its content: it is
-        # re-screened when a list changes.
+        # re-screened when a list changes. One that ended, without a case, is counted from its
+        # end: scans that still read it in the RIS would otherwise keep it forever
+        # (``kvrules.ended``).
         ends = _end_of(r["ends"])
-        moment = max(r["updated_at"] if case is None else case.last_activity, ends)
+        if case is None and ends and ends < started:
+            moment = ends
+        else:
+            moment = max(r["updated_at"] if case is None else case.last_activity, ends)
         if moment >= before:
             continue
         if case is not None and case.protected:

@@ -23,7 +23,7 @@ from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.roles import UNKNOWN_ROLE, known_role
 from kvrules.store.db import ts
 from kvrules.store.folding import fold_stored
-from kvrules.store.privacy import erased_pseudonym
+from kvrules.store.privacy import keep_erased_out
 from kvrules.thresholds import NOTE
 
 
@@ -35,14 +35,21 @@ def event_body(body: dict[str, Any]) -> dict[str, Any]:
 
 def _people(people: list[dict[str, Any]], *, lead_named: bool = True) -> list[dict[str, Any]]:
     # Keep list positions (evidence paths index them); the lead alone keeps role and name: the
-    # role as rules read it (``kvrules.roles``) and, to say whose project it is, as given.
+    # role as rules read it (``kvrules.roles``) and, if a known role, as given.
     lead = lead_participant(people) if lead_named else None
-    kept = ("role", "role_given", "display_name")
     return [
-        {"affiliations": p.get("affiliations", [])}
-        | ({k: p[k] for k in kept if p.get(k) is not None} if p is lead else {})
+        {"affiliations": p.get("affiliations", [])} | (_lead_kept(p) if p is lead else {})
         for p in people
     ]
+
+
+def _lead_kept(person: dict[str, Any]) -> dict[str, Any]:
+    """The lead's name, role as rules read it and, only when it is a known role, as given
+    ("Principal Investigator"): free text ("PI, Iranian national") is never stored."""
+    kept = {k: person[k] for k in ("role", "display_name") if person.get(k) is not None}
+    if (given := person.get("role_given")) and known_role(given):
+        kept["role_given"] = given
+    return kept
 
 
 def subject_body(event: CollaborationEvent) -> dict[str, Any]:
@@ -90,15 +97,6 @@ def subject_kind(event: CollaborationEvent) -> str:
     return "visit" if event.visit is not None else str(event.kind)
 
 
-def _keep_erased_out(conn: sqlite3.Connection, body: dict[str, Any]) -> None:
-    """A lead whose erasure was asked for (``kvrules privacy erase``) keeps the pseudonym
-    given then, however often the RIS still sends the name."""
-    for person in (body.get("project") or {}).get("participants", []):
-        name = person.get("display_name")
-        if name and (pseudonym := erased_pseudonym(conn, name)):
-            person["display_name"] = pseudonym
-
-
 def put(
     conn: sqlite3.Connection,
     event: CollaborationEvent,
@@ -108,7 +106,9 @@ def put(
     remembered = subject_body(event)
     if not_compared:  # beside the event's own fields; read back without it (``event_body``)
         remembered[NOTE] = not_compared
-    _keep_erased_out(conn, remembered)
+    # a lead, partner or affiliation whose erasure was asked for (``kvrules privacy erase``)
+    # keeps the pseudonym given then, however often the RIS still sends the name
+    keep_erased_out(conn, remembered)
     body = json.dumps(remembered, ensure_ascii=False)
     conn.execute(
         "INSERT INTO record_subjects (source_system, record_id, kind, body, updated_at)"

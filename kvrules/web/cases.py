@@ -15,7 +15,7 @@ from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
-from kvrules.store.audit import AuditEntry
+from kvrules.store.audit import SEARCH_SUBJECT, SEARCHED, VIEWED, AuditEntry, viewed_subject
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
 from kvrules.store.casework import BULK_STATUSES
@@ -46,6 +46,7 @@ from kvrules.web.caseform import (
     seen_version,
     stale_message,
 )
+from kvrules.web.looks import audit_look
 from kvrules.web.scope import scope
 
 
@@ -71,7 +72,13 @@ PAGE_SIZE = 100  # cases per page of the list
 async def case_list(request: Request) -> Response:
     if refused := unknown_status(request.query_params):
         return error_page(request, 400, refused)
-    return _list_view(request, Filters.from_query(request.query_params))
+    filters = Filters.from_query(request.query_params)
+    if filters.q:
+        # who searched for what: a search names people ("Anna Kim"), so it is audited for the
+        # data-protection officer (and found, and erased, by `kvrules privacy`), never put in
+        # the access log (``kvrules.web.accesslog``)
+        audit_look(request, SEARCHED, SEARCH_SUBJECT, {"q": filters.q})
+    return _list_view(request, filters)
 
 
 def _list_view(
@@ -301,7 +308,13 @@ def _case_view(
 
 @guard("view")
 async def case_page(request: Request) -> Response:
-    return _case_view(request, _case_id(request))
+    case_id = _case_id(request)
+    page = _case_view(request, case_id)
+    if page.status_code == 200:
+        # who looked at whose data: audited under its own subject, so the case's History (and
+        # the version its forms carry) is not a list of views
+        audit_look(request, VIEWED, viewed_subject(case_id), {})
+    return page
 
 
 def _changed(request: Request, changed: CaseChanged, form: Any) -> Response:

@@ -225,6 +225,10 @@ def write_config(
             "routes": {route: ["mail", "hook"] for route in ROUTES},
         },
         "writeback": {"apply": False},
+        # the simulated portfolio's projects ended years back as often as not: these tests
+        # are about alerts, hand-over and write-back, so every risky project opens its case
+        # (a long-ended one's quiet: tests/test_ended_projects.py)
+        "ended_projects_quiet_after": None,
     }
     path = workdir / "kvrules.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -128,17 +128,21 @@ def test_erasure_replaces_the_name_keeps_the_chain_and_outlasts_a_rescan(
     assert store.verify_audit() == []
     (erased,) = [e for e in store.audit_entries() if e.action == "privacy.erased"]
     assert erased.details["pseudonym"] == pseudonym and erased.details["request"] == "DPO-17"
-    assert erased.details["records"] == 2 and erased.details["audit_entries_quoting"] == quoting
+    assert erased.details["records"] == 2
+    assert sorted(map(int, erased.details["audit_entries_rewritten"])) == quoting
     assert "sharma" not in json.dumps(erased.details).casefold()
+    # the entries that quoted her now hold the pseudonym, sealed: the chain still verifies
+    shown = json.dumps([e.details for e in store.audit_entries() if e.id in quoting])
+    assert "sharma" not in shown.casefold() and pseudonym in shown
     # the RIS still sends the name: the next scan stores the pseudonym
     store.record_subject(_led_by("p-1", "Mei Sharma"))
     store.record_subject(_led_by("p-9", "MEI SHARMA"))
     for rid in ("p-1", "p-9"):
         lead = store.subject("pure", rid)["project"]["participants"][0]  # type: ignore[index]
         assert lead["display_name"] == pseudonym
-    # only the audit entries that quoted her (kept, append-only) still hold the name on disk
+    # erasure is erasure: not even the audit entries hold the name on disk
     raw = _stored_text(db_path).decode("utf-8", "replace").casefold()
-    assert len(quoting) == 2 and raw.count("mei sharma") == len(quoting)
+    assert len(quoting) == 2 and raw.count("mei sharma") == 0
 
 
 def test_the_cli_erases_after_a_dry_run_and_refuses_no_name(tmp_path: Path) -> None:
@@ -148,7 +152,7 @@ def test_the_cli_erases_after_a_dry_run_and_refuses_no_name(tmp_path: Path) -> N
     runner = CliRunner()
     dry = runner.invoke(cli, ["privacy", "erase", "--person", NAME, "--db", str(path)])
     assert dry.exit_code == 0, dry.output
-    assert "2 record(s) and 2 committee text(s)" in dry.output and "dry run" in dry.output
+    assert "2 record(s) and 2 other stored text(s)" in dry.output and "dry run" in dry.output
     applied = runner.invoke(
         cli, ["privacy", "erase", "--person", NAME, "--db", str(path), "--apply", "--json"]
     )

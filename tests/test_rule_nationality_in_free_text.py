@@ -1,0 +1,82 @@
+"""A rule may not pick people out by nationality through a project's free text (GDPR/ethics
+review of 0.3.0, 2026-12-07, item 10): the reviewer's rulebook (/tmp/rev-revpriv/rb/own.yaml)
+matched `project.title` against ".*([Ii]ranian|[Cc]hinese).*" and `project.keywords` against
+"chinese students"; both validated and fired with no legal_basis, while `visit.purpose` was
+refused. Technology keywords still work."""
+
+from __future__ import annotations
+
+import pytest
+
+from kvrules.cli import cli
+from kvrules.rulebook.nationality_words import nationality_words_in
+from tests.conftest import HEADER, rule_yaml
+
+LAW = "EU Council Regulation 267/2012 (Iran sanctions), Art. 23"
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        'project.title matches ".*([Ii]ranian|[Cc]hinese).*"',
+        'project.keywords contains "chinese students"',
+        'project.keywords contains any ["hypersonics", "Uyghur"]',
+        'output.title == "Iranians in aerospace"',
+        'project.title in ["(?i)x", "Chinese PhD students"]',
+    ],
+)
+def test_free_text_compared_with_a_nationality_is_refused_without_a_legal_basis(
+    runner, write_rulebook, when: str
+) -> None:
+    on = "output.published" if when.startswith("output") else "project.created"
+    path = write_rulebook(rule_yaml("probe", f"'{when}'", on=on))
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "a nationality or an ethnic group" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_with_a_legal_basis_it_validates_and_fires(runner, write_rulebook) -> None:
+    header = HEADER.replace("rules:\n", f'  - id: eu-267-2012\n    cite: "{LAW}"\nrules:\n')
+    rule = rule_yaml(
+        "probe",
+        "'project.title matches \".*[Ii]ranian.*\"'",
+        on="project.created",
+        extra="  legal_basis: eu-267-2012\n",
+    )
+    tests = (
+        "tests:\n  - name: t\n    given: {kind: project.created, project: {id: x, title: "
+        "'Hosting Iranian PhD students'}}\n    expect: [probe]\n"
+    )
+    path = write_rulebook(rule + tests, header=header)
+    assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed", result.output
+
+
+def test_technology_keywords_and_organisation_names_still_work(runner, write_rulebook) -> None:
+    rules = rule_yaml(
+        "tech",
+        '\'project.keywords contains any ["hypersonics", "quantum sensing"] or '
+        'project.title matches ".*[Ss]cramjet.*"\'',
+        on="project.created",
+    ) + rule_yaml(
+        "org",
+        "'any p in project.partners: p.name matches \".*Chinese Academy.*\"'",
+        on="project.created",
+    )
+    tests = (
+        "tests:\n  - name: t\n    given: {kind: project.created, project: {id: x, title: "
+        "'Scramjet inlets', keywords: [hypersonics], partners: [{name: 'Chinese Academy of "
+        "Sciences', country: CN}]}}\n    expect: [tech, org]\n"
+    )
+    path = write_rulebook(rules + tests)
+    assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
+    result = runner.invoke(cli, ["test", str(path)])
+    assert result.stdout.splitlines()[-1] == "1 passed, 0 failed", result.output
+
+
+def test_a_pattern_names_the_word_however_it_spells_it() -> None:
+    assert nationality_words_in(".*([Ii]ranian|[Cc]hinese).*") == ["iranian", "chinese"]
+    assert nationality_words_in("(?i).*IRANIANS.*") == ["iranian"]
+    assert nationality_words_in("hypersonic.*|quantum sensing") == []
