@@ -639,7 +639,12 @@ class Scanner:
             return findings
         if report is not None:
             rules = sorted({f.rule_id for f in findings})
-            report.ended_not_opened[source.record_id] = {"ended": end.isoformat(), "rules": rules}
+            title = next((e.project.title for e in events if e.project and e.project.title), None)
+            report.ended_not_opened[source.record_id] = {
+                "ended": end.isoformat(),
+                "rules": rules,
+                "title": title,
+            }
         return []
 
     def _count_not_compared(self, event: CollaborationEvent, report: ScanReport) -> None:

@@ -69,7 +69,8 @@ def test_text_report_lists_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     config = file_export_config(tmp_path, OLD, home="NL")
     said = " ".join(scanned(config).stdout.split())
     assert "1 project that ended longer ago than ended_projects_quiet_after" in said, said
-    assert "p-3 (ended 2018-12-31: " in said
+    assert "Old drone swarm project (record p-3, ended 2018-12-31: " in said
+    assert said.count("(record p-3,") == 1
 
 
 def test_which_projects_count_as_long_ended() -> None:

@@ -263,14 +263,18 @@ def not_identified_in_words(
 
 def ended_in_words(ended: dict[str, dict]) -> str:
     """The projects that ended long ago whose findings opened no case (``kvrules.ended``)."""
+    # Newest first, named as the RIS names them; the rest counted (all in --json).
+    newest = sorted(ended.items(), key=lambda item: item[1]["ended"], reverse=True)
     each = "; ".join(
-        f"{rid} (ended {e['ended']}: {', '.join(e['rules'])})" for rid, e in sorted(ended.items())
+        f"{e.get('title') or rid} (record {rid}, ended {e['ended']}: {', '.join(e['rules'])})"
+        for rid, e in newest[:SHOWN_UNIDENTIFIED]
     )
+    more = len(ended) - SHOWN_UNIDENTIFIED
     n = len(ended)
     return (
         f"{n} project{'s' if n > 1 else ''} that ended longer ago than ended_projects_quiet_after "
-        f"had findings, listed here, that open no case and send no alert (no restricted-party "
-        f"hit): {each}."
+        f"had findings that open no case and send no alert (no restricted-party hit): {each}"
+        + (f"; and {more} more (all in --json, ended_not_opened)." if more > 0 else ".")
     )
 
 

@@ -132,6 +132,11 @@ class ProjectFactory:
             partners, funders, planted = drawn.partners, drawn.funders, drawn.planted
         else:
             (partners, funders), planted = self._stress_partners_and_funders(rng, i, topic), None
+        if planted and end is not None:
+            # A planted risk is a running collaboration: one that ended long before the
+            # portfolio's date opens no case (ended_projects_quiet_after), and the demo's recall
+            # measures what the committee is told. Not drawn from rng: the stream stays as it was.
+            end = max(end, day(u.t_end + (3 + i % 3) * 365 * DAY))
         return ProjectCore(
             i, self.projects.uuid_at(i), unit, topic, topic2, title, acronym, created, modified,
             day(start_ts), end, pi, cois, partners, funders, rng.getrandbits(32), planted,
