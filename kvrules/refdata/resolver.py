@@ -508,6 +508,18 @@ class Resolver:
             if rec.ror_id:
                 j = first_by_ror.setdefault(rec.ror_id, i)
                 parent[find(i)] = find(j)
+        # One organisation listed under several parts of one list (the US CSL's Entity List and
+        # CMIC rows, a sanctions list's regimes): the same primary name in the same country is
+        # one organisation, so a match cites every part instead of calling them namesakes.
+        # Namesakes in different countries (or with no country) stay apart.
+        first_listed: dict[tuple[str, str, str], int] = {}
+        for i, rec in enumerate(self._recs):
+            if rec.kind == "registry" or not rec.country or rec.carried:
+                continue
+            key = analyse(rec.name).key
+            if key:
+                j = first_listed.setdefault((rec.list_id, rec.country, key), i)
+                parent[find(i)] = find(j)
         # A list entry without a ROR id joins the one registry organisation with its exact
         # name or alias in the same country (the documented list-to-ROR matching rule), or with
         # the short form of its long official name: then the record's names, labels and aliases
