@@ -382,6 +382,49 @@ def history_(
         click.echo(line.rstrip())
 
 
+@refdata.command("current")
+@click.argument("list_id", metavar="LIST")
+@click.argument("edition", required=False)
+@_store_options
+@click.option(
+    "--newest", is_flag=True, help="undo an earlier choice: the newest edition screens again"
+)
+def current_(
+    list_id: str,
+    edition: str | None,
+    config_path: Path | None,
+    refdata: Path | None,
+    newest: bool,
+) -> None:
+    """Make EDITION of LIST the one that screens, e.g. an older edition when the newest is wrong
+    (`kvrules refdata current us_dod_1286 FY24`); --newest undoes it. Without either: say
+    which edition screens."""
+    from kvrules.errors import ReferenceDataError
+
+    if edition and newest:
+        raise click.UsageError("give EDITION or --newest, not both")
+    with _open(config_path, refdata) as store:
+        if not store.editions(list_id):
+            raise click.ClickException(f"{list_id}: no edition stored (kvrules refdata lists)")
+        if edition or newest:
+            try:
+                store.pin(list_id, edition)
+            except ReferenceDataError as exc:
+                raise click.ClickException(str(exc)) from None
+        info = store.latest(list_id)
+        assert info is not None  # editions are stored
+        chosen = store.pins().get(list_id) == info.edition
+        how = (
+            "chosen with `kvrules refdata current` (--newest undoes it)"
+            if chosen
+            else "a complete edition before a partial one, then the newest"
+        )
+        click.echo(f"{list_id} edition {info.edition} screens: {how}")
+        if edition or newest:
+            click.echo("the next scan re-screens the stored records this changes")
+            _build_index(store)
+
+
 # a list names (designates, assesses) an organisation; a registry only records that it exists
 _HISTORY_MARKS = {
     "list": {True: "listed", False: "not listed"},

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shlex
 import tempfile
 import time
 from collections.abc import Callable
@@ -301,14 +302,17 @@ def not_screening(store: Store, info: ListInfo) -> str:
     screens = store.latest(info.list_id)
     if screens is None or screens.edition == info.edition:
         return ""
-    why = (
-        "a complete edition screens before a partial one"
-        if info.partial and not screens.partial
-        else "it is the newer one"
-    )
+    if store.pins().get(info.list_id) == screens.edition:
+        why = "chosen with `kvrules refdata current`"
+    elif info.partial and not screens.partial:
+        why = "a complete edition screens before a partial one"
+    else:
+        why = "it is the newer one by the list's publication order"
     return (
-        f"{info.list_id} edition {info.edition} is kept for history but does not screen: "
-        f"edition {screens.edition} stays current ({why}; `kvrules refdata lists` shows both)"
+        f"{info.list_id} edition {info.edition} is kept for history but does not screen "
+        f"(superseded): edition {screens.edition} stays current ({why}; `kvrules refdata lists` "
+        f"shows both; `kvrules refdata current {info.list_id} {shlex.quote(info.edition)}` makes "
+        "this one current)"
     )
 
 

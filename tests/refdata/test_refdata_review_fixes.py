@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from kvrules.cli.refdata import refdata
 from kvrules.plain import designation_in_words
 from kvrules.refdata import Entry, ListInfo, Resolver
+from kvrules.refdata.store import edition_date
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 CSL = ListInfo(list_id="us_csl", edition="2026-12-01", title="US CSL", kind="designation")
 EL = "Entity List (EL) - Bureau of Industry and Security"
@@ -54,3 +63,48 @@ def test_evidence_cites_every_part_the_organisation_is_listed_under() -> None:
         {"list": "uk_sanctions", "score": 1.0, "designated_under": "Cyber regime"},
     ]
     assert designation_in_words(uk) == " (designated under Russia regime; Cyber regime)"
+
+
+def _import(db: str, *args: str) -> Result:
+    res = CliRunner().invoke(refdata, ["import", *args, "--refdata", db])
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def _current(db: str, list_id: str) -> list[str]:
+    rows = json.loads(CliRunner().invoke(refdata, ["lists", "--json", "--refdata", db]).output)
+    return [r["edition"] for r in rows if r["list_id"] == list_id and r["current"]]
+
+
+def test_an_older_fiscal_year_imported_last_is_superseded_not_current(tmp_path: Path) -> None:
+    db = str(tmp_path / "kv.db")
+    for edition in ("FY25", "FY24"):  # no --published: the edition's name orders them
+        csv = str(FIXTURES / f"dod1286_{edition.lower()}.csv")
+        res = _import(db, "dod1286", csv, "--edition", edition, "--complete")
+    assert "the next scan screens with it" not in res.stdout
+    assert "us_dod_1286 edition FY24 is kept for history but does not screen (superseded)" in (
+        res.stderr
+    )
+    assert "`kvrules refdata current us_dod_1286 FY24` makes this one current" in res.stderr
+    assert _current(db, "us_dod_1286") == ["FY25"]
+    # the explicit way to make the older edition current, and back
+    run = CliRunner()
+    res = run.invoke(refdata, ["current", "us_dod_1286", "FY24", "--refdata", db])
+    assert res.exit_code == 0 and "FY24 screens: chosen" in res.output, res.output
+    assert _current(db, "us_dod_1286") == ["FY24"]
+    history = run.invoke(
+        refdata, ["history", "--name", "Example Dropped University", "--json", "--refdata", db]
+    )
+    rows = [(r["edition"], r["listed"], r["current"]) for r in json.loads(history.output)]
+    assert rows == [("FY24", True, True), ("FY25", False, False)]
+    res = run.invoke(refdata, ["current", "us_dod_1286", "--newest", "--refdata", db])
+    assert res.exit_code == 0 and _current(db, "us_dod_1286") == ["FY25"], res.output
+    res = run.invoke(refdata, ["current", "us_dod_1286", "FY99", "--refdata", db])
+    assert res.exit_code == 1 and "no edition 'FY99'" in res.output
+
+
+def test_editions_are_ordered_by_the_lists_own_publication_order() -> None:
+    assert edition_date("FY24") < edition_date("FY25") < edition_date("FY2026")  # type: ignore[operator]
+    assert edition_date("FY25 (retrieved 2026-12-07T14:00:00Z)") == edition_date("FY25")
+    assert edition_date("2026-01-31") < edition_date("2026-12-01T08:00:00Z")  # type: ignore[operator]
+    assert edition_date("v1.55") is None
