@@ -224,8 +224,16 @@ def list_named(list_id: str, title: str | None = None) -> str:
     """ "the US DoD Section 1286 list", "the list “University Two watch list”": a list as a
     sentence names it (an institution's own list by the title it was imported with)."""
     if list_id in LISTS:
-        return f"the {LISTS[list_id]}"
+        # an import of some parts only ("… (only: Entity List (EL) - …)", `refdata import csl
+        # --source`) says which parts wherever the list is named
+        parts = title[title.index(ONLY_PARTS) :] if title and ONLY_PARTS in title else ""
+        return f"the {LISTS[list_id]}{parts}"
     return f"the list “{title or list_id}”"
+
+
+# How an import of some parts of a list titles the edition ("US Consolidated Screening List
+# (only: Entity List (EL) - Bureau of Industry and Security)"): ``list_named`` keeps it
+ONLY_PARTS = " (only: "
 
 
 # "us_dod_1286@FY25 (partial)": a list edition screened against, as kvrules writes it

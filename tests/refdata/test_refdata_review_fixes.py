@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from kvrules.cli.refdata import refdata
-from kvrules.plain import designation_in_words
+from kvrules.plain import designation_in_words, list_named
 from kvrules.refdata import Entry, ListInfo, Resolver
 from kvrules.refdata.store import edition_date
 
@@ -108,3 +108,23 @@ def test_editions_are_ordered_by_the_lists_own_publication_order() -> None:
     assert edition_date("FY25 (retrieved 2026-12-07T14:00:00Z)") == edition_date("FY25")
     assert edition_date("2026-01-31") < edition_date("2026-12-01T08:00:00Z")  # type: ignore[operator]
     assert edition_date("v1.55") is None
+
+
+def test_a_csl_import_of_some_component_lists_is_partial_and_says_which(tmp_path: Path) -> None:
+    db = str(tmp_path / "kv.db")
+    res = _import(
+        db, "csl", str(FIXTURES / "csl.json"), "--edition", "2026-12-01", "--source", "Entity List"
+    )
+    assert "PARTIAL: only the results whose source contains 'Entity List'" in res.stdout
+    rows = json.loads(CliRunner().invoke(refdata, ["lists", "--json", "--refdata", db]).output)
+    (csl,) = [r for r in rows if r["list_id"] == "us_csl"]
+    assert csl["partial"] is True
+    assert csl["title"].startswith("US Consolidated Screening List (only: Entity List (EL)")
+    assert "Entity List (EL)" in csl["notes"]
+    said = list_named("us_csl", csl["title"])
+    assert said.startswith("the US Consolidated Screening List (only: Entity List (EL)")
+    _import(str(tmp_path / "all.db"), "csl", str(FIXTURES / "csl.json"), "--edition", "x")
+    out = CliRunner().invoke(refdata, ["lists", "--json", "--refdata", str(tmp_path / "all.db")])
+    (whole,) = [r for r in json.loads(out.output) if r["list_id"] == "us_csl"]
+    assert whole["title"] == "US Consolidated Screening List"
+    assert "--source" not in (whole["notes"] or "")
