@@ -7,10 +7,13 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from kvrules.cli import cli
 from kvrules.cli.refdata import refdata
 from kvrules.plain import designation_in_words, list_named
 from kvrules.refdata import Entry, ListInfo, Resolver
+from kvrules.refdata.shipped import open_reference_store
 from kvrules.refdata.store import edition_date
+from tests.every_list import store_with_every_list
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -128,3 +131,25 @@ def test_a_csl_import_of_some_component_lists_is_partial_and_says_which(tmp_path
     (whole,) = [r for r in json.loads(out.output) if r["list_id"] == "us_csl"]
     assert whole["title"] == "US Consolidated Screening List"
     assert "--source" not in (whole["notes"] or "")
+
+
+def _check(*args: str) -> dict:
+    res = CliRunner().invoke(cli, ["check", *args, "--json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_a_prescreen_on_a_store_lacking_lists_the_rules_read_is_never_a_bare_green(
+    tmp_path: Path,
+) -> None:
+    shipped = tmp_path / "shipped.db"
+    open_reference_store(shipped).close()
+    proposal = ("--partner", "KU Leuven (BE)", "--topic", "medieval manuscripts")
+    out = _check(*proposal, "--refdata", str(shipped))
+    assert out["lists_not_imported"] == ["ca_nro", "us_csl", "uk_sanctions", "aspi_cdut"]
+    assert (out["triage"]["headline"], out["triage"]["complete"]) == ("NOT COMPLETE", False)
+    assert "ca_nro (`kvrules refdata update ca_nro`)" in out["triage"]["reason"]
+    assert out["in_words"]["lists_not_imported"] == [out["triage"]["reason"].split("; ")[0]]
+    every = _check(*proposal, "--refdata", str(store_with_every_list(tmp_path / "every.db")))
+    assert every["lists_not_imported"] == []
+    assert (every["triage"]["headline"], every["triage"]["complete"]) == ("GREEN", True)
