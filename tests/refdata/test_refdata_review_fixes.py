@@ -8,9 +8,11 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from kvrules.cli import cli
-from kvrules.cli.refdata import refdata
+from kvrules.cli.refdata import match, refdata
+from kvrules.model import country_code
 from kvrules.plain import designation_in_words, list_named
-from kvrules.refdata import Entry, ListInfo, Resolver
+from kvrules.refdata import Entry, ListInfo, Resolver, Store
+from kvrules.refdata.countries import as_country, to_country
 from kvrules.refdata.shipped import open_reference_store
 from kvrules.refdata.store import edition_date
 from tests.every_list import store_with_every_list
@@ -153,3 +155,40 @@ def test_a_prescreen_on_a_store_lacking_lists_the_rules_read_is_never_a_bare_gre
     every = _check(*proposal, "--refdata", str(store_with_every_list(tmp_path / "every.db")))
     assert every["lists_not_imported"] == []
     assert (every["triage"]["headline"], every["triage"]["complete"]) == ("GREEN", True)
+
+
+CURLY_DPRK = "Democratic People\u2019s Republic of Korea"  # U+2019, as the NRO page prints it
+
+
+def test_a_country_with_a_curly_apostrophe_is_read_everywhere(tmp_path: Path) -> None:
+    assert to_country(CURLY_DPRK) == as_country(CURLY_DPRK) == country_code(CURLY_DPRK) == "KP"
+    assert to_country("Lao People\u2019s Democratic Republic") == "LA"
+    assert to_country("Guinea\u2010Bissau") == "GW"  # U+2010 HYPHEN
+    nro = tmp_path / "nro.csv"
+    nro.write_text(
+        "Name,Country,Known alias(es)\n"
+        f'Example Kim Il Sung Research Academy,"{CURLY_DPRK}",\n'
+        "Example Institute of Applied Physics,Russia,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "kv.db")
+    _import(db, "nro", str(nro), "--edition", "2026-12-01")
+    res = CliRunner().invoke(
+        match,
+        [
+            "Example Kim Il Sung Research Academy",
+            "--country",
+            CURLY_DPRK,
+            "--json",
+            "--refdata",
+            db,
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (top,) = json.loads(res.output)["matches"]
+    assert (top["list"], top["candidate"]) == ("ca_nro", False)  # the country agreed
+    with Store(db) as store:
+        assert {e.name: e.country for e in store.entries("ca_nro")} == {
+            "Example Kim Il Sung Research Academy": "KP",
+            "Example Institute of Applied Physics": "RU",
+        }
