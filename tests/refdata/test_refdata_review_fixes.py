@@ -13,6 +13,8 @@ from kvrules.model import country_code
 from kvrules.plain import designation_in_words, list_named
 from kvrules.refdata import Entry, ListInfo, Resolver, Store
 from kvrules.refdata.countries import as_country, to_country
+from kvrules.refdata.importers import import_file
+from kvrules.refdata.importers.base import slug
 from kvrules.refdata.shipped import open_reference_store
 from kvrules.refdata.store import edition_date
 from tests.every_list import store_with_every_list
@@ -192,3 +194,35 @@ def test_a_country_with_a_curly_apostrophe_is_read_everywhere(tmp_path: Path) ->
             "Example Kim Il Sung Research Academy": "KP",
             "Example Institute of Applied Physics": "RU",
         }
+
+
+TOMSK = (
+    "Federal State Autonomous Educational Institution of Higher Education National Research "
+    "Tomsk Polytechnic University"
+)
+MEPHI = (
+    "Federal State Autonomous Educational Institution of Higher Education National Research "
+    "Nuclear University MEPhI"
+)
+
+
+def _nro_ids(tmp_path: Path, *names: str) -> dict[str, str]:
+    nro = tmp_path / f"nro{len(list(tmp_path.iterdir()))}.csv"
+    rows = "".join(f"{name},Russia,\n" for name in names)
+    nro.write_text(f"Name,Country,Known alias(es)\n{rows}", encoding="utf-8")
+    with Store(tmp_path / f"{nro.stem}.db") as store:
+        import_file(store, "nro", nro, edition="2026-12-01")
+        return {e.name: e.entry_id for e in store.entries("ca_nro")}
+
+
+def test_two_long_names_alike_in_their_first_80_characters_get_an_id_each(tmp_path: Path) -> None:
+    ids = _nro_ids(tmp_path, TOMSK, MEPHI, "Example Short Name Institute")
+    assert len(set(ids.values())) == 3 and all(len(i) <= 80 for i in ids.values())
+    assert ids[TOMSK].startswith("federal-state-autonomous-educational-institution-of-higher")
+    # the ids do not depend on the file's order
+    assert _nro_ids(tmp_path, MEPHI, TOMSK, "Example Short Name Institute") == ids
+    # a short name's id, and a long name no other shares, are what every import stored so far
+    # (stored findings and advisers' verdicts cite them): a re-import keeps them
+    assert ids["Example Short Name Institute"] == "example-short-name-institute"
+    alone = _nro_ids(tmp_path, TOMSK)
+    assert alone[TOMSK] == slug(TOMSK) == slug(TOMSK)[:80] and len(alone[TOMSK]) == 80
