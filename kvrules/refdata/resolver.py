@@ -1632,7 +1632,13 @@ class Resolver:
                         corrected=hit.corrected,
                     )
                     _keep(best, self._scoped(up), parent_said, via_ror)
-        out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
+        # a superseded registry edition is never screened: its record lends its names to the
+        # listed entry (whose match names the edition), and is no match of its own
+        out = [
+            self._to_match(h, via, linked)
+            for h, via, linked in best.values()
+            if not recs[h.rec].carried
+        ]
         # best first; at equal scores a verdict before a candidate, then the lists before registries
         out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out

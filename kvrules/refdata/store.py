@@ -420,13 +420,16 @@ class Store:
         self, latest: list[ListInfo] | None = None
     ) -> Iterator[tuple[ListInfo, Entry]]:
         """The registry records (ROR) that entries of the screening lists link to and the
-        registry's screening edition lacks (a partial import), each from the newest older
+        registry's screening edition lacks when it is a partial import, each from the newest older
         edition that has it, with that edition as its provenance: a listed organisation keeps
         its registry names (哈尔滨工业大学 of Harbin Institute of Technology) whatever part of
         the registry was imported last, and a match says which edition the names come from."""
         latest = latest if latest is not None else self.latest_editions()
         listed = [i for i in latest if i.kind != "registry"]
-        for registry in (i for i in latest if i.kind == "registry"):
+        # a complete edition is the registry: a record it lacks was withdrawn or merged there,
+        # and a superseded edition's copy of it is not screened (only a partial import, which
+        # lacks records for want of the rest of the file, borrows them)
+        for registry in (i for i in latest if i.kind == "registry" and i.partial):
             lacking = {
                 row[0]
                 for info in listed

@@ -330,6 +330,13 @@ def links_lacking(store: Store, registry: ListInfo | None = None) -> str:
             f"records' names from the last edition that had them ({kept}), named so in each "
             "match; a full ROR dump has them all"
         )
+    screening = registry or store.latest("ror")
+    if screening is not None and not screening.partial:  # the registry: no older copy lends
+        return (
+            f"{lacking} list entries link to ROR records this complete edition lacks (withdrawn "
+            "or merged in ROR, or the file is not the full dump): they match by their own names "
+            "and acronyms only; superseded editions are not screened"
+        )
     return (
         f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
         "names and acronyms only (a full ROR dump has them)"

@@ -15,7 +15,7 @@ from kvrules.refdata import Entry, ListInfo, Resolver, Store
 from kvrules.refdata.countries import as_country, to_country
 from kvrules.refdata.importers import import_file
 from kvrules.refdata.importers.base import slug
-from kvrules.refdata.shipped import open_reference_store
+from kvrules.refdata.shipped import load_shipped, open_reference_store
 from kvrules.refdata.store import edition_date
 from tests.every_list import store_with_every_list
 
@@ -226,3 +226,31 @@ def test_two_long_names_alike_in_their_first_80_characters_get_an_id_each(tmp_pa
     assert ids["Example Short Name Institute"] == "example-short-name-institute"
     alone = _nro_ids(tmp_path, TOMSK)
     assert alone[TOMSK] == slug(TOMSK) == slug(TOMSK)[:80] and len(alone[TOMSK]) == 80
+
+
+def test_a_superseded_registry_edition_is_never_screened_after_a_complete_one(
+    tmp_path: Path,
+) -> None:
+    # one record of the shared ROR dump (ror-community/ror-records @ d93fc667872f8ef9386896bd6c
+    # 68bd3c6103603e, CC0 1.0), reduced, imported as a complete edition that lacks HIT's record
+    qaenat = {
+        "id": "https://ror.org/04vkn5g30",
+        "names": [{"value": "Bozorgmehr University of Qaenat", "types": ["ror_display", "label"]}],
+        "locations": [{"geonames_details": {"country_code": "IR", "name": "Qaen"}}],
+        "types": ["education"],
+        "status": "active",
+    }
+    (tmp_path / "ror.json").write_text(json.dumps([qaenat]), encoding="utf-8")
+    with Store(tmp_path / "kv.db") as store:
+        load_shipped(store)
+        import_file(store, "ror", tmp_path / "ror.json", edition="v9.9", partial=False)
+        assert [i.edition for i in store.lists("ror")] == ["sample-v2.9", "v9.9"]
+        assert not list(store.carried_records())
+        resolver = Resolver(store)
+    assert resolver.searched == ["ror@v9.9", "us_dod_1286@FY25 (partial)"]
+    for name in ("Harbin Institute of Technology", "哈尔滨工业大学", "Tsinghua University"):
+        found = resolver.match(name, "CN")
+        assert not [m for m in found if m.edition == "sample-v2.9"], found
+    assert [m.list for m in resolver.match("Harbin Institute of Technology", "CN")] == [
+        "us_dod_1286"
+    ]
