@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -254,3 +255,24 @@ def test_a_superseded_registry_edition_is_never_screened_after_a_complete_one(
     assert [m.list for m in resolver.match("Harbin Institute of Technology", "CN")] == [
         "us_dod_1286"
     ]
+
+
+def test_json_files_with_a_utf8_bom_are_read(tmp_path: Path) -> None:
+    csl = tmp_path / "csl.json"
+    csl.write_text((FIXTURES / "csl.json").read_text(encoding="utf-8"), encoding="utf-8-sig")
+    record = {
+        "id": "https://ror.org/04vkn5g30",
+        "names": [{"value": "Bozorgmehr University of Qaenat", "types": ["ror_display", "label"]}],
+        "locations": [{"geonames_details": {"country_code": "IR", "name": "Qaen"}}],
+        "types": ["education"],
+        "status": "active",
+    }
+    ror = tmp_path / "ror-records_v9.9.json"
+    ror.write_text(json.dumps([record]), encoding="utf-8-sig")
+    packed = tmp_path / "ror-records_v9.8.json.gz"
+    packed.write_bytes(gzip.compress(ror.read_bytes()))
+    assert ror.read_bytes().startswith(b"\xef\xbb\xbf")
+    with Store(tmp_path / "kv.db") as store:
+        assert import_file(store, "csl", csl, edition="2026-12-01").entries == 2
+        assert import_file(store, "ror", ror).entries == 1
+        assert import_file(store, "ror", packed).entries == 1

@@ -34,7 +34,8 @@ _KEEP = ("federal_register_notice", "start_date", "license_requirement", "licens
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a BOM (Windows tools, some mirrors) is no reason to refuse the file
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except ValueError as exc:
         parsed.errors.append(RowError(1, f"not JSON: {exc}"))
         return parsed
