@@ -276,3 +276,24 @@ def test_json_files_with_a_utf8_bom_are_read(tmp_path: Path) -> None:
         assert import_file(store, "csl", csl, edition="2026-12-01").entries == 2
         assert import_file(store, "ror", ror).entries == 1
         assert import_file(store, "ror", packed).entries == 1
+
+
+def test_refdata_lists_shows_each_editions_age_and_its_partial_or_notes_line(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "kv.db")
+    csl = str(FIXTURES / "csl.json")
+    _import(db, "csl", csl, "--edition", "2026-12-01", "--source", "Entity List")
+    fh = str(FIXTURES / "fh.csv")
+    _import(db, "fh", fh, "--published", "2025-02-26")
+    text = CliRunner().invoke(refdata, ["lists", "--refdata", db]).output
+    said = " ".join(text.split())
+    assert "PARTIAL: only the results whose source contains 'Entity List'" in said
+    assert "published 2025-02-26; retrieved " in said and "(today)" in said
+    # every edition says how old it is; a note that says PARTIAL itself is not said so twice
+    assert said.count("retrieved ") == len(json.loads(_lists_json(db))) and "days ago)" in said
+    assert "PARTIAL: PARTIAL" not in said
+
+
+def _lists_json(db: str) -> str:
+    return CliRunner().invoke(refdata, ["lists", "--json", "--refdata", db]).output
