@@ -173,9 +173,25 @@ def update(
         try:
             _update_one(store, list_id, catalogue[list_id], session, result)
         except UpdateError as exc:
-            result.error = str(exc)
+            # the hints name the variable to set for this list (KVRULES_REFDATA_URL_US_CSL)
+            said = str(exc).replace(_ANY_LIST, list_id.upper())
+            result.error = f"{said}; {still_in_force(store, list_id)}"
         results.append(result)
     return results
+
+
+# the list id in a variable a hint names, filled in per list once the list is known
+_ANY_LIST = "<LIST_ID>"
+
+
+def still_in_force(store: Store, list_id: str) -> str:
+    """What screens after a failed update of ``list_id``: the edition that stays in force, or
+    that none does."""
+    current = store.latest(list_id)
+    if current is None:
+        return f"no edition of {list_id} is stored, so nothing is screened against it yet"
+    partial = " (partial)" if current.partial else ""
+    return f"edition {current.edition}{partial} stays in force (`kvrules refdata lists`)"
 
 
 def download_session() -> requests.Session:
@@ -485,7 +501,7 @@ def _get(
         raise UpdateError(
             f"the download from {url} is larger than {exc.limit:,} bytes unpacked, far beyond "
             f"this list's size (a damaged or hostile answer?); nothing imported (if the list "
-            f"really grew: {MAX_BYTES_ENV.format('<LIST_ID>')})"
+            f"really grew: {MAX_BYTES_ENV.format(_ANY_LIST)})"
         ) from None
     except http.BrokeOff as exc:
         raise UpdateError(
@@ -498,7 +514,7 @@ def _get(
         response.close()
         raise UpdateError(
             f"{url} answered {response.status_code} {response.reason}: the publisher may have "
-            f"moved the file; set {URL_ENV.format('<LIST_ID>')} to its new address"
+            f"moved the file; set {URL_ENV.format(_ANY_LIST)} to its new address"
         )
     return response
 
