@@ -297,3 +297,33 @@ def test_refdata_lists_shows_each_editions_age_and_its_partial_or_notes_line(
 
 def _lists_json(db: str) -> str:
     return CliRunner().invoke(refdata, ["lists", "--json", "--refdata", db]).output
+
+
+def test_hand_imports_of_aspi_fh_and_opensanctions_cite_the_file_and_follow_the_partial_rule(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "kv.db")
+    given = {
+        "aspi": (FIXTURES / "aspi.csv", "--edition", "2026"),
+        "fh": (FIXTURES / "fh.csv",),
+        "opensanctions": (FIXTURES / "opensanctions_nested.json", "--edition", "x"),
+    }
+    for fmt, (path, *more) in given.items():
+        _import(db, fmt, str(path), *more)
+    rows = {r["list_id"]: r for r in json.loads(_lists_json(db))}
+    lists = ("aspi_cdut", "fh_fiw", "opensanctions")
+    for list_id, (path, *_) in zip(lists, given.values(), strict=True):
+        row = rows[list_id]
+        assert row["source_url"] == path.resolve().as_uri(), row  # the file, not the website
+    assert rows["aspi_cdut"]["publisher"] == "Australian Strategic Policy Institute"
+    assert rows["aspi_cdut"]["partial"] is True  # 2 rows of a tracker of about 160 and more
+    assert "2 entries, where a complete file has 100 to 1000" in rows["aspi_cdut"]["notes"]
+    assert rows["fh_fiw"]["partial"] is True
+    # --source-url says where the file came from; --complete is the person's statement
+    again = str(tmp_path / "again.db")
+    url = "https://unitracker.aspi.org.au/"
+    _import(again, "aspi", str(FIXTURES / "aspi.csv"), "--edition", "2026", "--source-url", url,
+            "--complete")  # fmt: skip
+    (aspi,) = [r for r in json.loads(_lists_json(again)) if r["list_id"] == "aspi_cdut"]
+    assert (aspi["source_url"], aspi["partial"]) == (url, False)
+    assert "stated complete by the person who imported it" in aspi["notes"]
