@@ -327,3 +327,33 @@ def test_hand_imports_of_aspi_fh_and_opensanctions_cite_the_file_and_follow_the_
     (aspi,) = [r for r in json.loads(_lists_json(again)) if r["list_id"] == "aspi_cdut"]
     assert (aspi["source_url"], aspi["partial"]) == (url, False)
     assert "stated complete by the person who imported it" in aspi["notes"]
+
+
+def test_a_match_on_an_inactive_ror_record_says_so_and_names_its_successor(tmp_path: Path) -> None:
+    # iXBlue's record as the shared dump has it (ror-community/ror-records @ d93fc667872f8ef93
+    # 86896bd6c68bd3c6103603e, shared/data/real/ror-records_v2.0-v2.9_latest.json.gz; CC0 1.0),
+    # reduced to the fields read here
+    ixblue = {
+        "id": "https://ror.org/00cjejy66",
+        "names": [{"lang": None, "types": ["ror_display", "label"], "value": "iXBlue (France)"}],
+        "locations": [
+            {"geonames_details": {"country_code": "FR", "name": "Saint-Germain-en-Laye"}}
+        ],
+        "relationships": [
+            {"label": "Exail (France)", "type": "successor", "id": "https://ror.org/01sh68675"}
+        ],
+        "status": "inactive",
+        "types": ["company"],
+    }
+    (tmp_path / "ror.json").write_text(json.dumps([ixblue]), encoding="utf-8")
+    with Store(tmp_path / "kv.db") as store:
+        import_file(store, "ror", tmp_path / "ror.json", edition="v3.0")
+        resolver = Resolver(store)
+    (found,) = resolver.match("iXBlue (France)", "FR")
+    assert found.explanation.endswith(
+        "inactive in ROR; successor: Exail (France) (ror:01sh68675)"
+    ), found.explanation
+    active = Resolver(
+        records=[(CSL, Entry(entry_id="x", name="Example Active Company", country="FR"))]
+    )
+    assert "inactive" not in active.match("Example Active Company", "FR")[0].explanation

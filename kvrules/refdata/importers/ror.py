@@ -153,6 +153,12 @@ def _entry(parsed: Parsed, n: int, rec: Any) -> Entry | None:
     locations = rec.get("locations") or [{}]
     place = locations[0].get("geonames_details") or {}
     parent = next((r for r in rec.get("relationships", []) if r.get("type") == "parent"), {})
+    # an inactive record names the organisation that carries on (iXBlue → Exail): a match says so
+    successors = [
+        f"{r.get('label') or '?'} (ror:{str(r.get('id', '')).rsplit('/', 1)[-1]})"
+        for r in rec.get("relationships", [])
+        if r.get("type") == "successor" and r.get("id")
+    ]
     ids = {
         str(x.get("type", "")).lower(): x.get("preferred") or (x.get("all") or [""])[0]
         for x in rec.get("external_ids", [])
@@ -176,5 +182,6 @@ def _entry(parsed: Parsed, n: int, rec: Any) -> Entry | None:
             "types": [str(t).lower() for t in rec.get("types", [])],
             "status": rec.get("status", "active"),
             "city": place.get("name"),
+            **({"successors": successors} if successors else {}),
         },
     )
