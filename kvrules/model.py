@@ -62,6 +62,28 @@ def _user_assigned(text: str) -> str | None:
     return None
 
 
+# Typographic variants of ASCII punctuation as word processors and web pages print country
+# names ("Democratic People\u2019s Republic of Korea" with U+2019, "Guinea\u2010Bissau" with
+# U+2010): read as the ASCII character, which is how pycountry, CLDR and the lists spell them
+_TYPOGRAPHIC = str.maketrans(
+    {
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u02b9\u0060\u00b4\uff07", "'"),
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02", '"'),
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
+        **dict.fromkeys("\u00a0\u2007\u202f\u2009\u200a\u3000", " "),
+        "\u200b": None,
+        "\u00ad": None,
+    }
+)
+
+
+def plain_country_text(value: str) -> str:
+    """A country as written, NFKC-normalised with its typographic apostrophes, quotes, dashes
+    and spaces as ASCII: the one normalisation every country look-up starts from
+    (:func:`country_code`, :func:`kvrules.refdata.countries.as_country`)."""
+    return unicodedata.normalize("NFKC", value).translate(_TYPOGRAPHIC).strip()
+
+
 @lru_cache(maxsize=4096)
 def country_code(value: str) -> str:
     """Normalise an ISO 3166-1 country (alpha-2, alpha-3 or name) to alpha-2; raise ValueError.
@@ -69,7 +91,7 @@ def country_code(value: str) -> str:
     The user-assigned codes in :data:`USER_ASSIGNED_COUNTRIES` (Kosovo, XK) are accepted too,
     and so are full-width forms (U+FF23 U+FF2E, "CN") and a country's name in any language
     Unicode CLDR or pycountry's translations know ("中国", "Россия", "Volksrepublik China")."""
-    text = unicodedata.normalize("NFKC", value).strip()
+    text = plain_country_text(value)
     if assigned := _user_assigned(text):
         return assigned
     if len(text) == 2 and text.isascii() and text.isalpha():

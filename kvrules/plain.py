@@ -257,8 +257,16 @@ def list_named(list_id: str, title: str | None = None) -> str:
     """ "the US DoD Section 1286 list", "the list “University Two watch list”": a list as a
     sentence names it (an institution's own list by the title it was imported with)."""
     if list_id in LISTS:
-        return f"the {LISTS[list_id]}"
+        # an import of some parts only ("… (only: Entity List (EL) - …)", `refdata import csl
+        # --source`) says which parts wherever the list is named
+        parts = title[title.index(ONLY_PARTS) :] if title and ONLY_PARTS in title else ""
+        return f"the {LISTS[list_id]}{parts}"
     return f"the list “{title or list_id}”"
+
+
+# How an import of some parts of a list titles the edition ("US Consolidated Screening List
+# (only: Entity List (EL) - Bureau of Industry and Security)"): ``list_named`` keeps it
+ONLY_PARTS = " (only: "
 
 
 # "us_dod_1286@FY25 (partial)": a list edition screened against, as kvrules writes it
@@ -1026,18 +1034,33 @@ def designation_in_words(matches: Entries) -> str:
     """ " (component list: Entity List (EL) - Bureau of Industry and Security; a BIS licence
     is required …)" or " (designated under The Russia (Sanctions) (EU Exit) Regulations
     2019)": the component list or regime the best match's entry came from, as the import
-    recorded it (``designated_under``); "" where it recorded none."""
+    recorded it (``designated_under``); "" where it recorded none. An organisation listed
+    under several parts of the list (the CSL's Entity List and CMIC rows, each an entry
+    matched as surely as the best) is cited with every part."""
     if not matches:
         return ""
     m = max(matches, key=lambda m: m.get("score") or 0)
-    under = m.get("designated_under")
-    if not under:
+    parts = [
+        under
+        for other in matches
+        if other.get("list") == m.get("list")
+        and (other.get("score") or 0) == (m.get("score") or 0)
+        and (under := other.get("designated_under"))
+    ]
+    if m.get("designated_under"):  # the best match's own part first
+        parts.insert(0, m["designated_under"])
+    parts = list(dict.fromkeys(parts))
+    if not parts:
         return ""
     if m.get("list") != "us_csl":
-        return f" (designated under {under})"
-    code = _COMPONENT.search(under)
-    meaning = COMPONENT_MEANINGS.get(code.group(1)) if code else None
-    return f" (component list: {under}{f'; {meaning}' if meaning else ''})"
+        return f" (designated under {'; '.join(parts)})"
+    said = []
+    for under in parts:
+        code = _COMPONENT.search(under)
+        meaning = COMPONENT_MEANINGS.get(code.group(1)) if code else None
+        said.append(f"{under}{f'; {meaning}' if meaning else ''}")
+    label = "component list" if len(said) == 1 else "component lists"
+    return f" ({label}: {'; and '.join(said)})"
 
 
 KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}

@@ -345,6 +345,10 @@ class Screening:
     # awards in a currency a rule has no threshold for, said as scan and evaluate say them
     # ("Not compared: no threshold for GBP (1 award) in …"; ``kvrules.thresholds``)
     not_compared: str | None = None
+    # lists the rules read that the reference store has no edition of (ca_nro before
+    # `kvrules refdata update ca_nro`): nothing was screened against them, so the answer is
+    # not complete and never a bare GREEN (``kvrules.refdata.unimported``)
+    lists_not_imported: list[str] = field(default_factory=list)
 
     @property
     def triage(self) -> Triage:
@@ -390,19 +394,32 @@ class Screening:
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
             )
         reason += "".join(f"; {read_as_person(name)}" for name in self.read_as_person)
+        if self.lists_not_imported:  # never GREEN while lists the rules read were not imported
+            reason = f"{self._lists_missing()}; {reason}"
         if self.unidentified:  # never GREEN while a name went unscreened on a country
             reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
+        if self.unidentified or self.lists_not_imported:
             return Triage("green", reason, complete=False)
         return Triage("green", reason)
 
+    def _lists_missing(self) -> str:
+        from kvrules.refdata.unimported import not_imported_in_words
+
+        return f"not complete: {not_imported_in_words(self.lists_not_imported)}"
+
     def _incomplete(self, triage: Triage) -> Triage:
-        """A finding's colour, said to be not complete while names were set apart, and the
-        partners read as persons' names that kept their country (``read_as_person``)."""
+        """A finding's colour, said to be not complete while names were set apart or lists the
+        rules read were not imported, and the partners read as persons' names that kept their
+        country (``read_as_person``)."""
         reason = triage.reason + "".join(f"; {read_as_person(n)}" for n in self.read_as_person)
-        if not self.unidentified:
-            return Triage(triage.colour, reason, triage.rule, complete=triage.complete)
-        reason = f"{reason}; {incomplete_in_words(self.unidentified)}"
-        return Triage(triage.colour, reason, triage.rule, complete=False)
+        complete = triage.complete
+        if self.unidentified:
+            reason = f"{reason}; {incomplete_in_words(self.unidentified)}"
+            complete = False
+        if self.lists_not_imported:
+            reason = f"{reason}; {self._lists_missing()}"
+            complete = False
+        return Triage(triage.colour, reason, triage.rule, complete=complete)
 
     @property
     def at(self) -> datetime:
@@ -457,6 +474,7 @@ class Screening:
             "sensitive_areas": self.areas,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
+            "lists_not_imported": self.lists_not_imported,
             "countries_checked": self.countries_checked,
             "found": self.found,
             "set_aside": self.set_aside,
@@ -495,6 +513,7 @@ class Screening:
         nowhere = lists_in_words(self.screened_against, titles)
         return {
             "lists": [edition_in_words(s, titles) for s in self.screened_against],
+            "lists_not_imported": [self._lists_missing()] if self.lists_not_imported else [],
             "one_organisation": self.one_organisation,
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
@@ -687,6 +706,13 @@ def screen(
     )
     screened_against = list(enricher.screened_against) if enricher else []
     titles = dict(enricher.list_titles) if enricher else {}
+    missing = []
+    if enricher is not None and enricher.screen is not None:  # as a scan warns of them
+        from kvrules.refdata.unimported import lists_not_imported
+
+        editions = [*enricher.screened_against, *enricher.countries_checked]  # "list@edition"
+        imported = {edition.split("@", 1)[0] for edition in editions}
+        missing = lists_not_imported(evaluator.program.rulebooks, imported)
     return Screening(
         proposal,
         events,
@@ -722,6 +748,7 @@ def screen(
         },
         one_organisation=_one_organisation(events, titles),
         not_compared=_not_compared(events, evaluator),
+        lists_not_imported=missing,
     )
 
 

@@ -165,6 +165,7 @@ def prescreen_markdown(
         lines += [f"- {md_text(line)}" for line in words.get(key) or []]
     lines += [f"- {md_text(line)}" for line in words.get("read_as_person") or []]
     lines += [f"- {md_text(line)}" for line in words.get("not_checked") or []]
+    lines += [f"- {md_text(line)}" for line in words.get("lists_not_imported") or []]
     lines += ["", md_text(NOT_SAFE_SENTENCE), ""]
     for note in answer.get("notes") or []:
         lines += [f"Note: {md_text(note)}", ""]

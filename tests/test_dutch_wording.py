@@ -30,7 +30,8 @@ def _check(tmp_path: Path, home: str) -> str:
 def test_a_canadian_or_us_institution_reads_no_dutch_wording(tmp_path: Path, home: str):
     said = _check(tmp_path, home)
     assert said.startswith(
-        "RED — Red: sensitive research with a partner that carries both a country signal and "
+        "RED, NOT COMPLETE — Red: sensitive research with a partner that carries both a country "
+        "signal and "
         "a partner signal (goes to the committee)"
     )  # outside the Netherlands the generic triage: a finding for the committee is red
     # Dutch only where a source says whose guidance it is (tests/test_policy_of_another_jurisdiction.py)

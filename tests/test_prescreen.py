@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.cli.check import organisation
 from kvrules.prescreen import Proposal
+from tests.every_list import store_with_every_list
 from tests.verdicts import set_beihang_aside
 
 
@@ -159,7 +160,8 @@ def test_the_headline_is_the_leidraad_triage_and_names_the_finding_that_set_it()
     assert out["triage"]["colour"] == "amber"
     assert out["triage"]["rule"] == "nl-leidraad/triage-amber"
     text = CliRunner().invoke(cli, ["check", "--partner", "Beihang University (CN)"]).stdout
-    assert text.startswith("AMBER — Amber: ")
+    # the shipped lists only: the lists the rules read and the store lacks are said too
+    assert text.startswith("AMBER, NOT COMPLETE — Amber: ")
 
 
 def test_red_subsumes_amber_so_a_proposal_shows_one_colour():
@@ -687,7 +689,7 @@ def test_a_partner_named_in_two_words_is_screened_on_its_country():
     assert line.startswith("Almaz Antey: not identified as an organisation"), line
 
 
-def test_no_green_headline_while_a_name_was_not_screened_on_a_country():
+def test_no_green_headline_while_a_name_was_not_screened_on_a_country(tmp_path: Path):
     """Code review (2026-12-07, HIGH): "GREEN … not screened on a country: Almaz Antey" read as
     an all-clear. While a name is set apart the headline says the screening is not complete,
     how many names and what to do, in place of GREEN; a finding's colour says it too."""
@@ -700,13 +702,17 @@ def test_no_green_headline_while_a_name_was_not_screened_on_a_country():
     )
     assert triage["reason"].startswith(
         "not complete: 1 name not screened on a country — identify the institution (its full "
-        "name, or its ROR id); no rule found a risk signal"
+        "name, or its ROR id); not complete: the active rules read 4 list(s) with no edition "
+        "imported"
     ), triage["reason"]
+    assert "; no rule found a risk signal" in triage["reason"]
     text = _said("--visitor-institution", "Wei Zhang (CN)", *NUCLEAR_VISIT)
     assert text.startswith("NOT COMPLETE — not complete: 1 name") and "GREEN" not in text
+    every = ("--refdata", str(store_with_every_list(tmp_path / "every.db")))
     both = check(
         "--partner", "Almaz Antey (RU)", "--partner", "Dr. Ali Rezaei (IR)",
         "--visitor-institution", "Wei Zhang (CN)", "--topic", "hypersonic missile guidance",
+        *every,
     )  # fmt: skip
     assert both["triage"]["headline"] == f"{both['triage']['colour'].upper()}, NOT COMPLETE"
     said = both["triage"]["reason"].split("; not complete: ", 1)[1]
@@ -715,7 +721,7 @@ def test_no_green_headline_while_a_name_was_not_screened_on_a_country():
         "or its ROR id): "
     ), said
     assert sorted(said.split(": ", 1)[1].split(", ")) == ["Dr. Ali Rezaei", "Wei Zhang"]
-    clear = check("--partner", "KU Leuven (BE)", "--topic", "medieval manuscripts")
+    clear = check("--partner", "KU Leuven (BE)", "--topic", "medieval manuscripts", *every)
     assert (clear["triage"]["headline"], clear["triage"]["complete"]) == ("GREEN", True)
 
 

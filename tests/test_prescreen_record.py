@@ -37,14 +37,15 @@ def test_check_writes_markdown_for_the_grant_file(tmp_path: Path):
         CliRunner().invoke(cli, ["check", *ARGS, "--config", str(config), "--json"]).stdout
     )
     assert result.stdout == ""  # the answer is in the file; one line on stderr says so
-    assert f"pre-screen {answer['reference']}: AMBER, written to {out} (Markdown)" in result.stderr
+    written = f"pre-screen {answer['reference']}: AMBER, NOT COMPLETE, written to {out} (Markdown)"
+    assert written in result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Pre-screen: Hypersonics consortium\n")
     # the date in the configured zone, named
     assert "- Date: 2026-" in text or "- Date: 20" in text
     assert " NZDT\n" in text or " NZST\n" in text
     assert f"- Reference: `{answer['reference']}`" in text
-    assert "- Result: **AMBER** — A funder is on the Section 1286 list" in text
+    assert "- Result: **AMBER, NOT COMPLETE** — A funder is on the Section 1286 list" in text
     # what was screened, as described
     assert "- Topic: hypersonic propulsion" in text
     assert "- Partners (1): TU Delft (NL)" in text
@@ -71,7 +72,7 @@ def test_the_text_names_title_date_reference_topic_and_versions_and_is_not_wrapp
     result = CliRunner().invoke(cli, ["check", *ARGS[:-1], long_topic, "--config", str(config)])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("AMBER — ")
+    assert lines[0].startswith("AMBER, NOT COMPLETE — ")
     assert lines[1].startswith("Pre-screen: Hypersonics consortium, 20")
     assert " CET, reference " in lines[1] or " CEST, reference " in lines[1]
     assert f"Topic: {long_topic.strip()}" in lines  # one line, however long: not hard-wrapped
@@ -83,7 +84,7 @@ def test_the_text_names_title_date_reference_topic_and_versions_and_is_not_wrapp
 def test_output_writes_the_text_or_json_by_the_flags(tmp_path: Path):
     text_file, json_file = tmp_path / "p.txt", tmp_path / "p.json"
     assert CliRunner().invoke(cli, ["check", *ARGS, "--output", str(text_file)]).exit_code == 0
-    assert text_file.read_text(encoding="utf-8").startswith("AMBER — ")
+    assert text_file.read_text(encoding="utf-8").startswith("AMBER, NOT COMPLETE — ")
     run = CliRunner().invoke(cli, ["check", *ARGS, "--json", "--output", str(json_file)])
     assert run.exit_code == 0, run.output
     assert json.loads(json_file.read_text(encoding="utf-8"))["triage"]["colour"] == "amber"

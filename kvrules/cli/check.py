@@ -260,6 +260,8 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         console.print(f"\n{shown(line)}")
     for line in answer["in_words"]["not_checked"]:
         console.print(f"\n{shown(line)}")
+    for line in answer["in_words"]["lists_not_imported"]:
+        console.print(f"\n{shown(line)}")
     if countries := answer["in_words"]["countries"]:  # no organisation is searched in them
         console.print(f"\nCountries checked against {shown(' and '.join(countries))}.")
     console.print(

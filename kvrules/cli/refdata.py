@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -19,7 +20,7 @@ import click
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
 from kvrules.plain import NO_LICENCE, lists_in_words, match_provenance
-from kvrules.refdata.models import HistoryRow, edition_provenance
+from kvrules.refdata.models import HistoryRow, ListInfo, edition_provenance
 from kvrules.refdata.store import Store
 
 
@@ -280,8 +281,11 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
 
     Of a list's editions one screens ("current": a complete edition before a partial one,
     then the newest); the others are kept for history ("superseded")."""
+    from datetime import UTC, datetime
+
     from kvrules.refdata.update import links_lacking
 
+    today = datetime.now(UTC).date()
     with _open(config_path, refdata) as store:
         counts = store.counts()
         infos = store.lists()
@@ -314,21 +318,48 @@ def lists_(config_path: Path | None, refdata: Path | None, as_json: bool) -> Non
         title = i.title + (" [PARTIAL]" if i.partial else "")
         source = f"{i.publisher or ''} {i.source_url or ''}".strip()
         sha = f"sha256 {i.sha256[:12]}" if i.sha256 else ""
+        dated, notes = _edition_dates(i, today), _edition_notes(i)
         if wide:
             licence = "\n".join(x for x in (i.licence or NO_LICENCE, sha) if x)
-            table.add_row(
-                i.list_id, i.edition, screens, i.kind, str(entries), f"{title}\n{source}", licence
-            )
+            about = "\n".join(x for x in (title, source, dated, notes) if x)
+            table.add_row(i.list_id, i.edition, screens, i.kind, str(entries), about, licence)
             continue
         # a narrow terminal: one edition a block, its lines wrapped at words to the width
         click.echo(f"\n{i.list_id} {i.edition}  {screens}  {i.kind}  {entries:,} entries")
-        for line in (title, source, "; ".join(x for x in (i.licence or NO_LICENCE, sha) if x)):
+        licence = "; ".join(x for x in (i.licence or NO_LICENCE, sha) if x)
+        for line in (title, source, dated, notes, licence):
             if line:
                 click.echo(textwrap.fill(line, console.width, **_INDENTED))
     if wide:
         console.print(table)
     if lacking:
         click.echo(textwrap.fill(lacking, console.width, break_long_words=False))
+
+
+def _edition_dates(info: ListInfo, today: date) -> str:
+    """ "published 2025-01-15; retrieved 2026-12-07 (3 days ago)": how old the edition is, as
+    its provenance records it ("" when it records neither)."""
+    said = []
+    if info.published:
+        said.append(f"published {info.published.isoformat()}")
+    if info.retrieved_at:
+        day = info.retrieved_at.date()
+        said.append(f"retrieved {day.isoformat()} ({_days_ago((today - day).days)})")
+    return "; ".join(said)
+
+
+def _days_ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days:,} days ago"
+
+
+def _edition_notes(info: ListInfo) -> str:
+    """ "PARTIAL: 52 of the 156 rows …" for a partial edition, else its notes ("" if none)."""
+    if info.partial:
+        notes = info.notes or "not the complete list"
+        return notes if notes.upper().startswith("PARTIAL") else f"PARTIAL: {notes}"
+    return f"notes: {info.notes}" if info.notes else ""
 
 
 # below this many columns ``refdata lists`` prints one block an edition instead of a table
@@ -380,6 +411,49 @@ def history_(
         screens = "current" if r.current else "superseded"  # as `refdata lists` marks it
         line = f"{r.list_id:16} {r.edition:12} {marks[r.listed]:12} {screens:10} {r.name or ''}"
         click.echo(line.rstrip())
+
+
+@refdata.command("current")
+@click.argument("list_id", metavar="LIST")
+@click.argument("edition", required=False)
+@_store_options
+@click.option(
+    "--newest", is_flag=True, help="undo an earlier choice: the newest edition screens again"
+)
+def current_(
+    list_id: str,
+    edition: str | None,
+    config_path: Path | None,
+    refdata: Path | None,
+    newest: bool,
+) -> None:
+    """Make EDITION of LIST the one that screens, e.g. an older edition when the newest is wrong
+    (`kvrules refdata current us_dod_1286 FY24`); --newest undoes it. Without either: say
+    which edition screens."""
+    from kvrules.errors import ReferenceDataError
+
+    if edition and newest:
+        raise click.UsageError("give EDITION or --newest, not both")
+    with _open(config_path, refdata) as store:
+        if not store.editions(list_id):
+            raise click.ClickException(f"{list_id}: no edition stored (kvrules refdata lists)")
+        if edition or newest:
+            try:
+                store.pin(list_id, edition)
+            except ReferenceDataError as exc:
+                raise click.ClickException(str(exc)) from None
+        info = store.latest(list_id)
+        assert info is not None  # editions are stored
+        chosen = store.pins().get(list_id) == info.edition
+        how = (
+            "chosen with `kvrules refdata current` (--newest undoes it)"
+            if chosen
+            else "a complete edition before a partial one, then the newest"
+        )
+        click.echo(f"{list_id} edition {info.edition} screens: {how}")
+        if edition or newest:
+            click.echo("the next scan re-screens the stored records this changes")
+            _build_index(store)
 
 
 # a list names (designates, assesses) an organisation; a registry only records that it exists

@@ -12,7 +12,7 @@ from functools import lru_cache
 import pycountry
 
 from kvrules.countrynames import from_cldr
-from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code
+from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code, plain_country_text
 
 COMMON_NAMES: dict[str, str] = {
     "china": "CN",
@@ -90,7 +90,8 @@ def to_country(value: str) -> str:
 @lru_cache(maxsize=4096)
 def as_country(text: str) -> str | None:
     """ISO alpha-2 if ``text`` is a country name or code, else None (no exception)."""
-    return next((code for r in _readings(text) if (code := _one_country(r))), None)
+    plain = plain_country_text(text)  # "People\u2019s": a curly apostrophe, as pages print it
+    return next((code for r in _readings(plain) if (code := _one_country(r))), None)
 
 
 @lru_cache(maxsize=1)

@@ -306,6 +306,9 @@ class Resolver:
         # recorded it (``designated_under``): a match names it, so a hit on the US CSL says
         # whether it is the OFAC SDN list (a prohibition) or the BIS Entity List (a licence)
         self._under: dict[int, str] = {}
+        # a registry record ROR marks inactive → what a match on it says ("inactive in ROR;
+        # successor: Exail (France) (ror:01sh68675)"): the organisation closed or was renamed
+        self._inactive_said: dict[int, str] = {}
         self._build(records)
 
     # -- the built index as plain values (kvrules.refdata.cache keeps it on disk) -------------
@@ -403,6 +406,8 @@ class Resolver:
             self._recs[idx].inactive = info.kind == "registry" and (
                 entry.attributes.get("status") == "inactive"
             )
+            if self._recs[idx].inactive:
+                self._inactive_said[idx] = _inactive_in_words(entry.attributes.get("successors"))
             keys: set[str] = set()
             english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
@@ -507,6 +512,18 @@ class Resolver:
         for i, rec in enumerate(self._recs):
             if rec.ror_id:
                 j = first_by_ror.setdefault(rec.ror_id, i)
+                parent[find(i)] = find(j)
+        # One organisation listed under several parts of one list (the US CSL's Entity List and
+        # CMIC rows, a sanctions list's regimes): the same primary name in the same country is
+        # one organisation, so a match cites every part instead of calling them namesakes.
+        # Namesakes in different countries (or with no country) stay apart.
+        first_listed: dict[tuple[str, str, str], int] = {}
+        for i, rec in enumerate(self._recs):
+            if rec.kind == "registry" or not rec.country or rec.carried:
+                continue
+            key = analyse(rec.name).key
+            if key:
+                j = first_listed.setdefault((rec.list_id, rec.country, key), i)
                 parent[find(i)] = find(j)
         # A list entry without a ROR id joins the one registry organisation with its exact
         # name or alias in the same country (the documented list-to-ROR matching rule), or with
@@ -1620,7 +1637,13 @@ class Resolver:
                         corrected=hit.corrected,
                     )
                     _keep(best, self._scoped(up), parent_said, via_ror)
-        out = [self._to_match(h, via, linked) for h, via, linked in best.values()]
+        # a superseded registry edition is never screened: its record lends its names to the
+        # listed entry (whose match names the edition), and is no match of its own
+        out = [
+            self._to_match(h, via, linked)
+            for h, via, linked in best.values()
+            if not recs[h.rec].carried
+        ]
         # best first; at equal scores a verdict before a candidate, then the lists before registries
         out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
         return out
@@ -1629,7 +1652,8 @@ class Resolver:
         rec = self._recs[hit.rec]
         if via and hit.note == SELECT_NOTE:
             via = f"{via}; {SELECT_NOTE}"  # how it was reached, and why it is only a candidate
-        how = "; ".join(filter(None, [via or hit.note, hit.corrected])) or None
+        inactive = self._inactive_said.get(hit.rec)
+        how = "; ".join(filter(None, [via or hit.note, hit.corrected, inactive])) or None
         # a listed organisation reached only through a corrected spelling is for a person to
         # confirm: a confident "listed" that is wrong accuses someone
         listed = rec.kind != "registry"
@@ -1652,6 +1676,16 @@ class Resolver:
             country=rec.country,
             designated_under=self._under.get(hit.rec),
         )
+
+
+def _inactive_in_words(successors: object) -> str:
+    """ "inactive in ROR; successor: Exail (France) (ror:01sh68675)", or without the successor
+    where the record names none (or was imported before kvrules kept it)."""
+    named = [str(s) for s in successors] if isinstance(successors, list) else []
+    if not named:
+        return "inactive in ROR"
+    label = "successor" if len(named) == 1 else "successors"
+    return f"inactive in ROR; {label}: {', '.join(named)}"
 
 
 def _spelled_otherwise(own: Analysed, theirs: Analysed) -> bool:

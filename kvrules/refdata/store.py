@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -64,6 +65,10 @@ CREATE TABLE IF NOT EXISTS entry_names (
 );
 CREATE INDEX IF NOT EXISTS entry_names_key ON entry_names (key);
 CREATE INDEX IF NOT EXISTS entry_names_entry ON entry_names (entry_pk);
+CREATE TABLE IF NOT EXISTS current_pins (
+  list_id TEXT PRIMARY KEY,
+  edition TEXT NOT NULL
+);
 """
 
 _LIST_COLUMNS = (
@@ -72,19 +77,52 @@ _LIST_COLUMNS = (
 )
 
 
-# An edition's date, to order a list's editions oldest first: its publication date, or, where the
-# publisher gives none (the shipped ROR sample, a file imported by hand), the day it was
-# retrieved, else imported. Editions of one day follow their import order. An undated edition
-# is thus neither always newest nor always oldest: it is as old as what it was taken from.
-_OLDEST_FIRST = "COALESCE(published, substr(retrieved_at, 1, 10), substr(imported_at, 1, 10)), seq"
+# A fiscal year edition ("FY25", "FY2025", "FY25 (retrieved …)"): the US federal fiscal year
+# FYnn begins on 1 October of the year before; a dated edition ("2026-12-01", an update's
+# "2026-12-07T14:00:00Z")
+_FISCAL_YEAR = re.compile(r"^FY\s?(\d{4}|\d{2})(?!\d)", re.IGNORECASE)
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?![\d])")
 
 
-def current_edition(editions: Sequence[ListInfo]) -> ListInfo:
+def edition_date(edition: str) -> date | None:
+    """The date an edition's own name gives it, in the list's publication order: FYnn → the
+    first day of that fiscal year, an ISO date → that date; None for other names (v1.55)."""
+    text = edition.strip()
+    if fiscal := _FISCAL_YEAR.match(text):
+        year = int(fiscal.group(1))
+        return date((year + 2000 if year < 100 else year) - 1, 10, 1)
+    if dated := _ISO_DATE.match(text):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(dated.group(1))
+    return None
+
+
+def _oldest_first(row: sqlite3.Row) -> tuple[str, str, int]:
+    """An edition's place among its list's editions, oldest first: its publication date; where
+    the publisher gives none, the date its name gives (FY24 before FY25, whichever was imported
+    last: ``edition_date``); else the day it was retrieved, else imported (the shipped ROR
+    sample, a file imported by hand: as old as what it was taken from). Editions of one day
+    follow their import order."""
+    named = edition_date(row["edition"])
+    when = (
+        row["published"]
+        or (named.isoformat() if named else None)
+        or (row["retrieved_at"] or "")[:10]
+        or row["imported_at"][:10]
+    )
+    return row["list_id"], when, row["seq"]
+
+
+def current_edition(editions: Sequence[ListInfo], pinned: str | None = None) -> ListInfo:
     """Which of a list's editions (oldest first) screens: the one place that decides it.
 
-    A complete edition replaces a partial one, a newer one an older one
+    The edition made current with `kvrules refdata current` (``pinned``) while it is stored;
+    else a complete edition replaces a partial one, a newer one an older one
     (docs/reference-data.md, "Which edition screens"): the newest complete edition, else,
     while only partial ones are stored, the newest of those."""
+    chosen = [i for i in editions if pinned is not None and i.edition == pinned]
+    if chosen:
+        return chosen[0]
     complete = [i for i in editions if not i.partial]
     return (complete or list(editions))[-1]
 
@@ -241,6 +279,9 @@ class Store:
             cur = self._db.execute(
                 "DELETE FROM lists WHERE list_id=? AND edition=?", (list_id, edition)
             )
+            self._db.execute(
+                "DELETE FROM current_pins WHERE list_id=? AND edition=?", (list_id, edition)
+            )
         self._forget_index()
         return cur.rowcount > 0
 
@@ -257,42 +298,61 @@ class Store:
             "ORDER BY list_id, edition"
         ).fetchall()
         entries = self._db.execute("SELECT COUNT(*), MAX(pk) FROM entries").fetchone()
-        return json.dumps([[list(r) for r in lists], list(entries)])
+        pins = sorted(self.pins().items())
+        return json.dumps([[list(r) for r in lists], list(entries), pins])
 
     def is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM lists LIMIT 1").fetchone() is None
 
     def lists(self, list_id: str | None = None) -> list[ListInfo]:
-        """All stored editions, oldest first within a list (``_OLDEST_FIRST``)."""
-        sql = f"SELECT {_LIST_COLUMNS} FROM lists"
+        """All stored editions, oldest first within a list (``_oldest_first``)."""
+        sql = f"SELECT {_LIST_COLUMNS}, imported_at, seq FROM lists"
         args: tuple[str, ...] = ()
         if list_id:
             sql += " WHERE list_id=?"
             args = (list_id,)
-        rows = self._db.execute(f"{sql} ORDER BY list_id, {_OLDEST_FIRST}", args)
-        return [_info(r) for r in rows]
+        rows = self._db.execute(sql, args).fetchall()
+        return [_info(r) for r in sorted(rows, key=_oldest_first)]
+
+    def pins(self) -> dict[str, str]:
+        """list id → the edition made current with :meth:`pin` (`kvrules refdata current`)."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT list_id, edition FROM current_pins")}
+
+    def pin(self, list_id: str, edition: str | None) -> None:
+        """Make ``edition`` of ``list_id`` the one that screens, whatever its date (an older
+        edition, when the newest is wrong); None: the newest screens again."""
+        if edition is not None and edition not in self.editions(list_id):
+            raise ReferenceDataError(f"{list_id} has no edition {edition!r} stored")
+        with self._tx():
+            self._db.execute("DELETE FROM current_pins WHERE list_id=?", (list_id,))
+            if edition is not None:
+                self._db.execute(
+                    "INSERT INTO current_pins (list_id, edition) VALUES (?, ?)",
+                    (list_id, edition),
+                )
+        self._forget_index()
 
     def counts(self) -> dict[tuple[str, str], int]:
         rows = self._db.execute("SELECT list_id, edition, COUNT(*) FROM entries GROUP BY 1, 2")
         return {(r[0], r[1]): r[2] for r in rows}
 
     def editions(self, list_id: str) -> list[str]:
-        """Editions of a list, oldest first (by date, then import order: ``_OLDEST_FIRST``)."""
+        """Editions of a list, oldest first (by date, then import order: ``_oldest_first``)."""
         return [i.edition for i in self.lists(list_id)]
 
     def latest(self, list_id: str) -> ListInfo | None:
         """The edition of ``list_id`` that screens (``current_edition``); None if none is
         stored."""
         found = self.lists(list_id)
-        return current_edition(found) if found else None
+        return current_edition(found, self.pins().get(list_id)) if found else None
 
     def latest_editions(self) -> list[ListInfo]:
         """The edition that screens of every stored list (``current_edition``): what `refdata
         lists` marks current, and what match, check and scans use."""
-        infos = self.lists()
+        infos, pins = self.lists(), self.pins()
         return [
-            current_edition(list(editions))
-            for _, editions in groupby(infos, key=lambda i: i.list_id)
+            current_edition(list(editions), pins.get(list_id))
+            for list_id, editions in groupby(infos, key=lambda i: i.list_id)
         ]
 
     def entries(self, list_id: str, edition: str | None = None) -> list[Entry]:
@@ -360,13 +420,16 @@ class Store:
         self, latest: list[ListInfo] | None = None
     ) -> Iterator[tuple[ListInfo, Entry]]:
         """The registry records (ROR) that entries of the screening lists link to and the
-        registry's screening edition lacks (a partial import), each from the newest older
+        registry's screening edition lacks when it is a partial import, each from the newest older
         edition that has it, with that edition as its provenance: a listed organisation keeps
         its registry names (哈尔滨工业大学 of Harbin Institute of Technology) whatever part of
         the registry was imported last, and a match says which edition the names come from."""
         latest = latest if latest is not None else self.latest_editions()
         listed = [i for i in latest if i.kind != "registry"]
-        for registry in (i for i in latest if i.kind == "registry"):
+        # a complete edition is the registry: a record it lacks was withdrawn or merged there,
+        # and a superseded edition's copy of it is not screened (only a partial import, which
+        # lacks records for want of the rest of the file, borrows them)
+        for registry in (i for i in latest if i.kind == "registry" and i.partial):
             lacking = {
                 row[0]
                 for info in listed
@@ -471,7 +534,7 @@ class Store:
         out: list[HistoryRow] = []
         for lid in sorted({k[0] for k in hits}):
             editions = self.lists(lid)
-            screens = current_edition(editions).edition
+            screens = current_edition(editions, self.pins().get(lid)).edition
             for edition in (i.edition for i in editions):
                 row = hits.get((lid, edition))
                 found = (row["entry_id"], row["name"]) if row is not None else (None, None)

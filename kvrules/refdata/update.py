@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shlex
 import tempfile
 import time
 from collections.abc import Callable
@@ -172,9 +173,25 @@ def update(
         try:
             _update_one(store, list_id, catalogue[list_id], session, result)
         except UpdateError as exc:
-            result.error = str(exc)
+            # the hints name the variable to set for this list (KVRULES_REFDATA_URL_US_CSL)
+            said = str(exc).replace(_ANY_LIST, list_id.upper())
+            result.error = f"{said}; {still_in_force(store, list_id)}"
         results.append(result)
     return results
+
+
+# the list id in a variable a hint names, filled in per list once the list is known
+_ANY_LIST = "<LIST_ID>"
+
+
+def still_in_force(store: Store, list_id: str) -> str:
+    """What screens after a failed update of ``list_id``: the edition that stays in force, or
+    that none does."""
+    current = store.latest(list_id)
+    if current is None:
+        return f"no edition of {list_id} is stored, so nothing is screened against it yet"
+    partial = " (partial)" if current.partial else ""
+    return f"edition {current.edition}{partial} stays in force (`kvrules refdata lists`)"
 
 
 def download_session() -> requests.Session:
@@ -301,14 +318,17 @@ def not_screening(store: Store, info: ListInfo) -> str:
     screens = store.latest(info.list_id)
     if screens is None or screens.edition == info.edition:
         return ""
-    why = (
-        "a complete edition screens before a partial one"
-        if info.partial and not screens.partial
-        else "it is the newer one"
-    )
+    if store.pins().get(info.list_id) == screens.edition:
+        why = "chosen with `kvrules refdata current`"
+    elif info.partial and not screens.partial:
+        why = "a complete edition screens before a partial one"
+    else:
+        why = "it is the newer one by the list's publication order"
     return (
-        f"{info.list_id} edition {info.edition} is kept for history but does not screen: "
-        f"edition {screens.edition} stays current ({why}; `kvrules refdata lists` shows both)"
+        f"{info.list_id} edition {info.edition} is kept for history but does not screen "
+        f"(superseded): edition {screens.edition} stays current ({why}; `kvrules refdata lists` "
+        f"shows both; `kvrules refdata current {info.list_id} {shlex.quote(info.edition)}` makes "
+        "this one current)"
     )
 
 
@@ -325,6 +345,13 @@ def links_lacking(store: Store, registry: ListInfo | None = None) -> str:
             f"{lacking} list entries link to ROR records this edition lacks: they keep those "
             f"records' names from the last edition that had them ({kept}), named so in each "
             "match; a full ROR dump has them all"
+        )
+    screening = registry or store.latest("ror")
+    if screening is not None and not screening.partial:  # the registry: no older copy lends
+        return (
+            f"{lacking} list entries link to ROR records this complete edition lacks (withdrawn "
+            "or merged in ROR, or the file is not the full dump): they match by their own names "
+            "and acronyms only; superseded editions are not screened"
         )
     return (
         f"{lacking} list entries link to ROR records this edition lacks: they match by their own "
@@ -474,7 +501,7 @@ def _get(
         raise UpdateError(
             f"the download from {url} is larger than {exc.limit:,} bytes unpacked, far beyond "
             f"this list's size (a damaged or hostile answer?); nothing imported (if the list "
-            f"really grew: {MAX_BYTES_ENV.format('<LIST_ID>')})"
+            f"really grew: {MAX_BYTES_ENV.format(_ANY_LIST)})"
         ) from None
     except http.BrokeOff as exc:
         raise UpdateError(
@@ -487,7 +514,7 @@ def _get(
         response.close()
         raise UpdateError(
             f"{url} answered {response.status_code} {response.reason}: the publisher may have "
-            f"moved the file; set {URL_ENV.format('<LIST_ID>')} to its new address"
+            f"moved the file; set {URL_ENV.format(_ANY_LIST)} to its new address"
         )
     return response
 

@@ -31,13 +31,14 @@ API_VERSION = "1"
 # The keys of every answer (``notes`` only where the configuration calls for one)
 SCREENING_KEYS = (
     "id", "reference", "triage", "sensitive_areas", "findings", "screened_against",
-    "countries_checked", "found", "set_aside", "not_found", "unidentified", "read_as_person",
-    "countries_taken", "one_organisation", "not_compared", "in_words", "screened_with",
+    "lists_not_imported", "countries_checked", "found", "set_aside", "not_found", "unidentified",
+    "read_as_person", "countries_taken", "one_organisation", "not_compared", "in_words",
+    "screened_with",
 )  # fmt: skip
 # The keys of a screening's ``in_words`` (``kvrules.prescreen.Screening.in_words``)
 IN_WORDS = (
-    "lists", "one_organisation", "found", "set_aside", "not_found", "unidentified",
-    "read_as_person", "countries_taken", "countries", "not_compared", "not_checked",
+    "lists", "lists_not_imported", "one_organisation", "found", "set_aside", "not_found",
+    "unidentified", "read_as_person", "countries_taken", "countries", "not_compared", "not_checked",
 )  # fmt: skip
 REQUESTS_PER_MINUTE = 30
 MAX_BODY = 256 * 1024  # a proposal is a few kilobytes
@@ -178,6 +179,11 @@ def openapi_document() -> dict[str, Any]:
             "screened_against": {
                 **strings,
                 "description": "the lists and editions looked at, as list@edition",
+            },
+            "lists_not_imported": {
+                **strings,
+                "description": "list ids the rules read that the reference store has no edition "
+                "of: nothing was screened against them, and triage.complete is false",
             },
             "countries_checked": {
                 **strings,

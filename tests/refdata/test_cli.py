@@ -221,8 +221,8 @@ def test_an_imported_edition_that_does_not_screen_is_said_so(tmp_path: Path) -> 
         assert res.exit_code == 0, res.output
     assert "the next scan screens with it" not in res.stdout
     assert (
-        "us_dod_1286 edition FY24 is kept for history but does not screen: edition FY25 stays "
-        "current (it is the newer one;"
+        "us_dod_1286 edition FY24 is kept for history but does not screen (superseded): edition "
+        "FY25 stays current (it is the newer one by the list's publication order;"
     ) in res.stderr
     rows = json.loads(run.invoke(refdata, ["lists", "--json", "--refdata", db]).output)
     current = [r["edition"] for r in rows if r["list_id"] == "us_dod_1286" and r["current"]]

@@ -276,7 +276,13 @@ def _one_line_and_unchanged(
 @pytest.mark.parametrize(
     ("list_id", "breakage", "says"),
     [
-        ("ca_nro", "404", "answered 404"),
+        # the variable to set, named for this list (reviewer, 2026-12-07: "<LIST_ID>")
+        (
+            "ca_nro",
+            "404",
+            "answered 404 Not Found: the publisher may have moved the file; set "
+            "KVRULES_REFDATA_URL_CA_NRO to its new address",
+        ),
         ("us_csl", "truncated", "truncated"),
         ("ror", "corrupted", "md5"),
         ("ca_nro", "layout", "does not read as the expected nro file"),
@@ -315,7 +321,15 @@ def test_failed_download_is_one_line_and_changes_nothing(
     elif breakage == "no link":
         publisher.files[path] = (200, gov_uk_page("/media/0123abcd/UK_Sanctions_List.ods"))
     (result,) = update(store, [list_id], catalogue=catalogue)
-    assert says in _one_line_and_unchanged(store, list_id, before, result.error)
+    error = _one_line_and_unchanged(store, list_id, before, result.error)
+    assert says in error and "<LIST_ID>" not in error
+    # which edition stays in force (reviewer, 2026-12-07: a failed update did not say)
+    current = store.latest(list_id)
+    assert current is not None and current.edition == before[-1]
+    partial = " (partial)" if current.partial else ""
+    assert error.endswith(
+        f"edition {current.edition}{partial} stays in force (`kvrules refdata lists`)"
+    ), error
 
 
 def test_a_truncated_download_says_how_many_bytes_arrived(
@@ -331,6 +345,7 @@ def test_a_truncated_download_says_how_many_bytes_arrived(
     (result,) = update(store, ["us_csl"])
     error = _one_line_and_unchanged(store, "us_csl", [], result.error)
     assert "is truncated: it broke off after 140 bytes; try again" in error
+    assert error.endswith("no edition of us_csl is stored, so nothing is screened against it yet")
     # the reviewer's server: 140 bytes, then silence until the read times out
     publisher.stall.add(path)  # still announcing 280
     monkeypatch.setattr(updating, "TIMEOUT", (5, 0.5))

@@ -56,6 +56,8 @@ class Parsed:
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0
     lines: dict[str, int] = field(default_factory=dict)  # entry id -> line, to report duplicates
+    # ids two long names cut to alike (``slug``): each such entry takes a hashed id instead
+    collided: set[str] = field(default_factory=set)
     stream: Iterator[Entry] | None = None
     # why records were skipped, e.g. {"withdrawn": 1374}: an import names its reasons
     skip_reasons: Counter[str] = field(default_factory=Counter)
@@ -106,11 +108,35 @@ def split_list(value: str | None, sep: str = ";") -> list[str]:
     return [p.strip().lstrip("•·-* ").strip() for p in value.split(sep) if p.strip(" •·-*")]
 
 
-def slug(text: str) -> str:
-    """Stable entry id from a name, e.g. 'harbin-institute-of-technology'."""
+_SLUG_LENGTH = 80
+
+
+def _full_slug(text: str) -> str:
     from kvrules.refdata.normalise import ascii_fold
 
-    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")[:80] or "entry"
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text)).strip("-")
+
+
+def slug(text: str) -> str:
+    """Stable entry id from a name, e.g. 'harbin-institute-of-technology': the name's words,
+    cut to 80 characters (as every import so far has stored them, and as stored findings and
+    advisers' verdicts cite them); :func:`_told_apart` gives two long names the cut makes
+    equal an id each."""
+    return _full_slug(text)[:_SLUG_LENGTH] or "entry"
+
+
+def _hashed_slug(text: str) -> str:
+    """A long name's id that two names alike in their first 80 characters do not share: the
+    cut words and a short hash of the whole name's words (stable across editions)."""
+    full = _full_slug(text)
+    digest = hashlib.sha256(full.encode()).hexdigest()[:8]
+    return f"{full[: _SLUG_LENGTH - 9].rstrip('-')}-{digest}"
+
+
+def _cut_slug(entry: Entry) -> bool:
+    """The entry's id is its name's slug, cut short: another long name may cut to it too."""
+    full = _full_slug(entry.name)
+    return len(full) > _SLUG_LENGTH and entry.entry_id == full[:_SLUG_LENGTH]
 
 
 def read_csv(
@@ -166,12 +192,30 @@ def check_entry(
         )
         parsed.errors.append(RowError(line, msgs, unit, ref))
         return None
+    if _cut_slug(entry):
+        entry = _told_apart(parsed, entry)
     first = parsed.lines.setdefault(entry.entry_id, line)
     if first != line:
         message = f"duplicate entry id {entry.entry_id!r} (first on {unit} {first})"
         parsed.errors.append(RowError(line, message, unit, ref))
         return None
     return entry
+
+
+def _told_apart(parsed: Parsed, entry: Entry) -> Entry:
+    """A long name whose cut id another entry of the file has: both (and any further one) take
+    the hashed id (:func:`_hashed_slug`), whichever came first, so that the ids do not depend on
+    the file's order; a long name no other shares keeps its cut id, as stored before."""
+    cut = entry.entry_id
+    if cut not in parsed.collided:
+        first = next((e for e in parsed.entries if e.entry_id == cut), None)
+        if first is None or first.name == entry.name:
+            return entry  # unique so far (or the same name twice: a duplicate, said as one)
+        parsed.collided.add(cut)
+        index = parsed.entries.index(first)
+        parsed.entries[index] = first.model_copy(update={"entry_id": _hashed_slug(first.name)})
+        parsed.lines[parsed.entries[index].entry_id] = parsed.lines.pop(cut)
+    return entry.model_copy(update={"entry_id": _hashed_slug(entry.name)})
 
 
 def add_entry(

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from kvrules.plain import ONLY_PARTS
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, slug, split_list
 
 DEFAULTS = {
@@ -33,7 +34,8 @@ _KEEP = ("federal_register_notice", "start_date", "license_requirement", "licens
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a BOM (Windows tools, some mirrors) is no reason to refuse the file
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
     except ValueError as exc:
         parsed.errors.append(RowError(1, f"not JSON: {exc}"))
         return parsed
@@ -42,6 +44,7 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         parsed.errors.append(RowError(1, "expected a results array"))
         return parsed
     wanted = (opts.get("source") or "").lower()
+    kept: dict[str, None] = {}  # the component lists kept by --source, in file order
     for n, rec in enumerate(results, start=1):  # errors name the result's number and id
         ref = str(rec.get("id") or rec.get("entity_number") or "") if isinstance(rec, dict) else ""
         if not isinstance(rec, dict) or not rec.get("name"):
@@ -58,6 +61,7 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
         countries = [a.get("country") for a in rec.get("addresses") or [] if a.get("country")]
         attributes = {k: rec[k] for k in _KEEP if rec.get(k)}
         attributes["source"] = rec.get("source")
+        kept.setdefault(str(rec.get("source") or "a result without a source"), None)
         short = _SOURCE_LIST.search(str(rec.get("source") or ""))
         if short:  # "Entity List (EL) - Bureau of Industry and Security" -> EL, for rules
             attributes["source_list"] = short.group(1)
@@ -76,4 +80,20 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
             country=countries[0] if countries else None,
             attributes=attributes,
         )
+    if wanted:
+        _only_the_parts(parsed, str(opts.get("source")), list(kept))
     return parsed
+
+
+def _only_the_parts(parsed: Parsed, source: str, parts: list[str]) -> None:
+    """A file filtered with ``--source`` holds some component lists of the CSL, not the CSL:
+    partial, its title and notes saying which parts, so that a miss is never read as "not on
+    the Consolidated Screening List" (the title names the edition in every match, finding,
+    `refdata lists` and `match`'s "searched")."""
+    held = "; ".join(parts) or f"none (no result's source contains {source!r})"
+    parsed.info["partial"] = True
+    parsed.info["title"] = f"{DEFAULTS['title']}{ONLY_PARTS}{held})"
+    parsed.info["notes"] = (
+        f"only the results whose source contains {source!r} (--source): {held}; the other "
+        "component lists of the CSL are not held"
+    )

@@ -63,7 +63,7 @@ def _add(parsed: Parsed, n: int, name: str, country: str, aliases: str, unit: st
 def _parse_page(path: Path) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
     page = _Page()
-    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    page.feed(path.read_text(encoding="utf-8-sig", errors="replace"))
     page.close()
     if page.modified:
         parsed.info["edition"] = page.modified

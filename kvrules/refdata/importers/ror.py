@@ -46,7 +46,8 @@ _UNIT = "record"
 
 @contextmanager
 def open_dump(path: Path) -> Iterator[IO[bytes]]:
-    """The dump's JSON as a byte stream: from a Zenodo zip (the schema v2 file), gzip or plain."""
+    """The dump's JSON as a byte stream: from a Zenodo zip (the schema v2 file), gzip or plain;
+    past a UTF-8 byte order mark, which JSON files saved on Windows begin with."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             names = [n for n in zf.namelist() if n.endswith(".json")]
@@ -54,13 +55,23 @@ def open_dump(path: Path) -> Iterator[IO[bytes]]:
                 raise ValueError("the zip holds no .json file")
             chosen = next((n for n in names if "schema_v2" in n), None) or names[0]
             with zf.open(chosen) as fh:
-                yield fh
+                yield _past_bom(fh)
     elif path.name.endswith(".gz"):
         with gzip.open(path, "rb") as fh:
-            yield fh
+            yield _past_bom(fh)
     else:
         with path.open("rb") as fh:
-            yield fh
+            yield _past_bom(fh)
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _past_bom(fh: IO[bytes]) -> IO[bytes]:
+    """``fh`` (buffered: zip, gzip and file streams all peek) with its UTF-8 BOM read off."""
+    if fh.peek(len(_BOM))[: len(_BOM)] == _BOM:  # type: ignore[attr-defined]
+        fh.read(len(_BOM))
+    return fh
 
 
 def _latin(text: str) -> bool:
@@ -142,6 +153,12 @@ def _entry(parsed: Parsed, n: int, rec: Any) -> Entry | None:
     locations = rec.get("locations") or [{}]
     place = locations[0].get("geonames_details") or {}
     parent = next((r for r in rec.get("relationships", []) if r.get("type") == "parent"), {})
+    # an inactive record names the organisation that carries on (iXBlue → Exail): a match says so
+    successors = [
+        f"{r.get('label') or '?'} (ror:{str(r.get('id', '')).rsplit('/', 1)[-1]})"
+        for r in rec.get("relationships", [])
+        if r.get("type") == "successor" and r.get("id")
+    ]
     ids = {
         str(x.get("type", "")).lower(): x.get("preferred") or (x.get("all") or [""])[0]
         for x in rec.get("external_ids", [])
@@ -165,5 +182,6 @@ def _entry(parsed: Parsed, n: int, rec: Any) -> Entry | None:
             "types": [str(t).lower() for t in rec.get("types", [])],
             "status": rec.get("status", "active"),
             "city": place.get("name"),
+            **({"successors": successors} if successors else {}),
         },
     )
