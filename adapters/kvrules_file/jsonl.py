@@ -51,8 +51,8 @@ def _not_utf8(line: str) -> str:
         found = _bad_string(json.loads(line))
     except ValueError:
         found = None
-    if found is None:
-        return encoding.not_utf8(line)
+    if found is None:  # not JSON: the line may be anything (a key file), so not quoted
+        return encoding.first_bad_byte(line)
     where, text = found
     return f"{where + ': ' if where else ''}{encoding.not_utf8(text)}"
 
