@@ -32,6 +32,18 @@ class CaseworkStore(StorePart):
         number matching in all."""
         return _search.search(self._db.conn, query, limit=limit, offset=offset)
 
+    def cases_mentioning(self, text: str) -> list[int]:
+        """Cases whose record or stored list matches hold ``text`` anywhere (a list entry id):
+        the few a verdict on that entry could affect, for the caller to check exactly."""
+        rows = self._db.conn.execute(
+            "SELECT c.id FROM cases c JOIN record_subjects s"
+            " ON s.source_system = c.source_system AND s.record_id = c.record_id"
+            " WHERE instr(s.body, ?) > 0"
+            " UNION SELECT case_id FROM findings WHERE instr(listed, ?) > 0",
+            (text, text),
+        )
+        return sorted(r[0] for r in rows)
+
     def cases_in_scope(self, case_ids: Iterable[int], scope: tuple[str, ...] | None) -> set[int]:
         """Those of ``case_ids`` an account limited to the units ``scope`` may see (all of
         them when ``scope`` is None)."""

@@ -15,6 +15,7 @@ from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.store.adjudications import key as adjudication_key
 from kvrules.store.audit import AuditEntry
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
@@ -26,6 +27,12 @@ from kvrules.store.writeback import left_in_words
 from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
+from kvrules.web.adjudicable import (
+    NOT_THIS_CASES,
+    OUTSIDE_SCOPE,
+    hidden_cases_holding,
+    match_keys,
+)
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
     Filters,
@@ -344,13 +351,23 @@ async def adjudicate(request: Request) -> Response:
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     try:
         with open_store(request) as store:
-            if store.case(case_id) is None:
+            if (case := store.case(case_id)) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
+            list_id, entry = str(form.get("list", "")), str(form.get("entry", ""))
+            org_name, country = str(form.get("organisation", "")), str(form.get("country", ""))
+            asked = adjudication_key(list_id, entry, org_name, country)
+            home = request.app.state.settings.home_country
+            if asked not in match_keys(store, case, home):
+                return error_page(request, 400, NOT_THIS_CASES)
+            if (units := scope(request)) is not None and (
+                hidden := hidden_cases_holding(store, asked, case_id, units, home)
+            ):
+                return error_page(request, 403, OUTSIDE_SCOPE.format(n=len(hidden)))
             store.adjudicate_match(
-                list_id=str(form.get("list", "")),
-                entry=str(form.get("entry", "")),
-                org_name=str(form.get("organisation", "")),
-                country=str(form.get("country", "")) or None,
+                list_id=list_id,
+                entry=entry,
+                org_name=org_name,
+                country=country or None,
                 verdict=verdict,
                 reason=reason,
                 actor=request.state.user.name,
