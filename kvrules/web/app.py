@@ -135,7 +135,9 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/prescreen", prescreen.prescreen_form),
         Route("/prescreen", prescreen.prescreen_submit, methods=["POST"]),
         Route("/prescreen/{prescreen_id:int}", prescreen.prescreen_page),
-        Route("/prescreen/{prescreen_id:int}.md", from_this_site(prescreen.prescreen_markdown_file)),
+        Route(
+            "/prescreen/{prescreen_id:int}.md", from_this_site(prescreen.prescreen_markdown_file)
+        ),
         Route("/prescreen/{prescreen_id:int}/send", prescreen.prescreen_send, methods=["POST"]),
         Route("/api/v1/screen", api.screen, methods=["POST"]),
         Route("/api/v1/openapi.json", api.openapi),
