@@ -8,13 +8,13 @@ same settings a scan uses (kvrules.settings).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kvrules import jsonguard
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, REFDATA_OPTION, config_from
 from kvrules.errors import KvrulesError
 
@@ -26,7 +26,7 @@ def _options(path: Path | None, settings: tuple[str, ...]) -> dict[str, Any]:
         if not sep or not key:
             raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
         try:
-            options[key.strip()] = json.loads(value)
+            options[key.strip()] = jsonguard.loads(value)
         except ValueError:
             options[key.strip()] = value
     if path is not None:

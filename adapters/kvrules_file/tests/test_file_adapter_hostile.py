@@ -106,3 +106,13 @@ def test_a_file_that_is_not_an_export_is_never_quoted_in_its_reason(tmp_path: Pa
     assert records["key2.csv:1"].error == (
         "header: column 2: not UTF-8 (byte 0xe9 at character 21); export the file as UTF-8"
     )
+
+
+def test_a_jsonl_line_nested_too_deep_quarantines_its_line_only(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    good = json.dumps(event("r-ok", "fine"))
+    path.write_bytes(b"[" * 100_000 + b"\xe9\n" + good.encode() + b"\n" + b"[" * 100_000 + b"\n")
+    records = read(path)
+    assert records["r-ok"].events
+    assert records["x.jsonl:1"].error.startswith("not UTF-8 (byte 0xe9")
+    assert "recursion limit exceeded" in records["x.jsonl:3"].error

@@ -10,11 +10,11 @@ programs.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from kvrules import jsonguard
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, slug, split_list
 
 DEFAULTS = {
@@ -33,7 +33,7 @@ _KEEP = ("federal_register_notice", "start_date", "license_requirement", "licens
 def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = jsonguard.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
         parsed.errors.append(RowError(1, f"not JSON: {exc}"))
         return parsed

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from kvrules import jsonguard
 from kvrules.refdata.countries import to_country
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry
 from kvrules.refdata.normalise import is_acronym
@@ -290,7 +291,7 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
                 return
             first_line = False
             try:
-                rec = json.loads(line)
+                rec = jsonguard.loads(line)
             except json.JSONDecodeError as exc:
                 msg = f"not JSON: {exc.msg} (column {exc.colno})"
                 parsed.errors.append(RowError(n, msg))
