@@ -14,6 +14,7 @@ from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import closing as _closing
 from kvrules.store import committee as _committee
+from kvrules.store import credential_origins as _credentials
 from kvrules.store import users as _users
 from kvrules.store.changes import require_unchanged, require_unchanged_all
 from kvrules.store.db import StorePart
@@ -202,6 +203,8 @@ class CaseworkStore(StorePart):
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)
+            if done is not None and (why := _credentials.pair_refusal(c, done.actor, actor, now)):
+                raise ValueError(why)
             if done is not None:
                 require_unchanged(c, done.case_id, seen, actor)
             if done is not None and done.pending and _finding_since_proposal(c, done):

@@ -15,7 +15,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kvrules.store.db import StoreBusy, StoreError
 from kvrules.store.storage import StorageError
-from kvrules.web import admin, api, auditpage, cases, export, health, login, prescreen, reportpage
+from kvrules.web import (
+    account,
+    admin,
+    api,
+    auditpage,
+    cases,
+    export,
+    health,
+    login,
+    prescreen,
+    reportpage,
+)
 from kvrules.web.auth import busy_page, csrf_token, error_page, log
 from kvrules.web.fetchsite import from_this_site
 from kvrules.web.forwarded import ForwardedHeaders, SessionBySchema
@@ -108,6 +119,8 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/static/prescreen.js", prescreen_script),
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
+        Route("/account/password", account.password_form),
+        Route("/account/password", account.set_password, methods=["POST"]),
         Route("/cases", cases.case_list),
         Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
         # exports are audited: only from the app's own pages (kvrules.web.fetchsite)

@@ -23,6 +23,7 @@ from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.changes import CaseChanged
 from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.store.credential_origins import PAIR_WINDOW
 from kvrules.store.writeback import left_in_words
 from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time, today
@@ -104,6 +105,8 @@ def _list_view(
         total = store.search_cases(CaseQuery(scope=scope(request)), limit=0)[1]
         facets = store.case_facets(scope(request))
         advisers = store.advisers()
+        # committee accounts an admin set up lately: told to the committee (credential_origins)
+        set_up = store.committee_accounts_set_up(datetime.now(UTC) - PAIR_WINDOW)
         # what the bulk form carries: the log's newest entry, so a change made from a list
         # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
         version = store.audit_head()[0]
@@ -113,6 +116,7 @@ def _list_view(
         "cases.html",
         {
             "version": version,
+            "committee_set_up": set_up,
             "typed": typed,
             "ticked": {str(v) for v in typed.getlist("case")} if typed else set(),
             "notice": (

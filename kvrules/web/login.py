@@ -139,6 +139,10 @@ async def login(request: Request) -> Response:
             f"Signed in as {user.name}. Your text is kept below: send it again.",
             status_code=200,
         )
+    with open_store(request) as store:
+        temporary = user.password_hash is not None and store.must_set_own_password(user.name)
+    if temporary:  # an admin set it: the account sets its own before anything else
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
 
