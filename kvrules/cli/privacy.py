@@ -62,6 +62,7 @@ def export(
     remembered records they lead, committee texts that name them, audit entries that quote
     them, their account if they have one. Audited (counts and reference, not the name)."""
     from kvrules.actors import cli_actor
+    from kvrules.private_output import write_private
 
     config = config_from(config_path, db, refdata)
     try:
@@ -84,7 +85,7 @@ def export(
     if out is None:
         click.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        write_private(out, text)  # a person's data: the owner's only, never through a link
         click.echo(f"wrote {out}: {found.counts()}", err=True)
 
 
