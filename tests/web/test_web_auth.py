@@ -232,3 +232,21 @@ def test_serve_refuses_a_proxy_header_without_a_trusted_proxy(db: Path) -> None:
     assert result.exit_code == 2
     assert "--proxy-header needs --trusted-proxy ADDRESS" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_failed_sign_in_logs_only_names_of_existing_accounts(
+    db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Security review 2026-12-07, item 9: the typed name was logged verbatim, so a password
+    typed into the name field landed in the log."""
+    caplog.set_level(logging.WARNING, logger="kvrules.web")
+    client = app_for(db)
+    typed_password = "my-Secret-passw0rd typed in the wrong field"
+    assert login(client, typed_password, "whatever").status_code == 401
+    assert login(client, typed_password, "whatever").status_code == 401
+    assert login(client, "committee", "not the password").status_code == 401
+    failed = [r.getMessage() for r in caplog.records if "failed sign-in" in r.getMessage()]
+    assert len(failed) == 3 and typed_password not in caplog.text
+    assert "Secret" not in caplog.text
+    assert failed[0] == failed[1] and "an unknown user name (keyed hash " in failed[0]
+    assert failed[2].startswith("failed sign-in for 'committee' from ")
