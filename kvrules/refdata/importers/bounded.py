@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import IO
 
+from kvrules.errors import KvrulesError
+
 # As RecordLimits.max_string_chars: longer than any name, alias or abstract in a real list.
 MAX_STRING_BYTES = 1_000_000
 
 
-class TooLong(ValueError):
+class TooLong(KvrulesError, ValueError):
     """A string (or a run between quotes) longer than the cap."""
 
 
