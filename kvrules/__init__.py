@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
     from kvrules.errors import KvrulesError
     from kvrules.findings import Finding
     from kvrules.hookspecs import hookimpl
+    from kvrules.jsonguard import JSONTooDeep, parse_untrusted_json
     from kvrules.limits import LimitExceeded, RecordLimits, check_events, check_raw, check_refs
     from kvrules.model import (
         Application,
@@ -103,6 +104,8 @@ _WHERE: dict[str, str] = {
     "KvrulesError": "kvrules.errors",
     "Finding": "kvrules.findings",
     "hookimpl": "kvrules.hookspecs",
+    "JSONTooDeep": "kvrules.jsonguard",
+    "parse_untrusted_json": "kvrules.jsonguard",
     "LimitExceeded": "kvrules.limits",
     "RecordLimits": "kvrules.limits",
     "check_events": "kvrules.limits",
@@ -151,6 +154,7 @@ __all__ = [
     "Finding",
     "Funder",
     "Identifier",
+    "JSONTooDeep",
     "KvrulesError",
     "LimitExceeded",
     "Organisation",
@@ -181,6 +185,7 @@ __all__ = [
     "not_ours",
     "pack_cursor",
     "parse_timestamp",
+    "parse_untrusted_json",
     "read_secret",
     "required_secret",
     "secret_file_setting",

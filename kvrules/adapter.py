@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field
 
+from kvrules import jsonguard
 from kvrules.model import CollaborationEvent
 
 StateRow = tuple[str, str, str | None]
@@ -299,6 +300,6 @@ def unpack_cursor(prefix: str, cursor: str) -> Any:
     if not cursor.startswith(prefix):
         raise ValueError(f"not a {prefix} cursor")
     try:
-        return json.loads(zlib.decompress(base64.urlsafe_b64decode(cursor[len(prefix) :])))
+        return jsonguard.loads(zlib.decompress(base64.urlsafe_b64decode(cursor[len(prefix) :])))
     except (ValueError, zlib.error, binascii.Error) as e:
         raise ValueError(f"damaged {prefix} cursor: {type(e).__name__}") from None

@@ -84,6 +84,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.retry import Retry
 
+from kvrules import jsonguard
 from kvrules.errors import KvrulesError
 
 __all__ = [
@@ -946,7 +947,7 @@ def get_json(
         if resp.status_code != 200:
             raise fail(resp)
         try:
-            return resp.json()
+            return jsonguard.loads(resp.content)
         except ValueError:  # truncated body with a matching Content-Length
             log.warning("GET %s: invalid JSON body (attempt %d)", path, attempt)
     raise error("GET", path, 200, "invalid JSON body")

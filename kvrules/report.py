@@ -14,7 +14,7 @@ from typing import Any
 
 from kvrules.case_notes import one_organisation_of, read_as_persons_of, source_gone_in_words
 from kvrules.plain import count_of, list_label, listed_as, screened_in_words
-from kvrules.private import create_private
+from kvrules.private import write_private
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Case, Store
@@ -159,9 +159,8 @@ def md_text(text: str) -> str:
 
 
 def write_markdown_report(store: Store, path: Path, **kwargs) -> Path:
-    create_private(path)  # case details, people's names: the owner's only, as the store is
-    path.write_text(markdown_report(store, **kwargs), encoding="utf-8")
-    return path
+    # case details, people's names: the owner's only, as the store is
+    return write_private(path, markdown_report(store, **kwargs))
 
 
 # -- the board report's tables (rendered by kvrules.web.portfolio, `kvrules report`) --------

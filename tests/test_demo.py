@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,30 @@ def test_a_rerun_keeps_committee_work_unless_told_to_replace_it(runner, tmp_path
         assert store.users() == []
     again = runner.invoke(cli, ["demo", "--projects", "3"])  # untouched: replaced as before
     assert again.exit_code == 0, again.output
+
+
+def test_an_older_demo_database_is_not_upgraded_before_the_refusal(runner, tmp_path, monkeypatch):
+    """Security review 2026-12-07, item 11: the demo opened an older-schema database as a
+    Store, which upgraded it (and wrote a .bak), then refused because it held committee work."""
+    from tests.store.test_upgrade_readers import previous_schema
+
+    call_each("register_commands", cli=cli)
+    monkeypatch.chdir(tmp_path)
+    workdir = tmp_path / "kvrules-demo"
+    workdir.mkdir()
+    (workdir / ".kvrules-demo").write_text("made by `kvrules demo`\n")
+    path = workdir / "kvrules.db"
+    previous_schema(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO users (name, role, created_at, updated_at) VALUES ('alice', 'committee',"
+            " '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        )
+    conn.close()
+    before = sorted(p.name for p in workdir.iterdir()), path.read_bytes()
+    result = runner.invoke(cli, ["demo", "--projects", "3"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "holds committee work a new demo would delete (1 account)" in " ".join(
+        result.output.split()
+    )
+    assert (sorted(p.name for p in workdir.iterdir()), path.read_bytes()) == before

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from kvrules import http
+from kvrules import http, parse_untrusted_json
 
 from .config import READ_PATH, ConverisConfig
 from .ratelimit import TokenBucket
@@ -42,7 +42,7 @@ def _detail(resp: requests.Response) -> str:
     if "json" not in resp.headers.get("Content-Type", ""):
         return ""
     try:
-        body = resp.json()
+        body = parse_untrusted_json(resp.content)
     except ValueError:
         return ""
     if not isinstance(body, dict):

@@ -19,7 +19,7 @@ from kvrules import (
     check_events,
 )
 
-from . import csvformat, encoding, jsonl, tagfile
+from . import csvformat, encoding, jsonl, safefile, tagfile
 from .config import FileConfig
 from .records import Found
 from .state import Cursor, FileMark, Position, digest
@@ -67,18 +67,32 @@ class FileAdapter(Adapter):
         self._ids: dict[str, tuple[int, int, set[str]]] = {}  # key -> (mtime_ns, size, ids)
 
     # ---- reading ------------------------------------------------------------------------
+    def _folder_owner(self) -> int:
+        root = self.config.path
+        return (root if root.is_dir() else root.parent).stat().st_uid
+
     def _files(self) -> list[tuple[str, Path]]:
+        """The export files, each checked to be a regular file (a link in the folder stops the
+        fetch with one line: it would read whatever it points at)."""
         root = self.config.path
         if not root.exists():
             raise FileNotFoundError(f"no export at {root}")
+        owner = self._folder_owner()
         if root.is_file():
             return [(root.name, root)]
         skip = self.config.tags_path.resolve()
-        return [
-            (p.name, p)
-            for p in sorted(root.iterdir())
-            if p.suffix.lower() in SUFFIXES and p.is_file() and p.resolve() != skip
-        ]
+        files = []
+        for p in sorted(root.iterdir()):
+            if p.suffix.lower() not in SUFFIXES or p.parent.resolve() / p.name == skip:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                continue
+            safefile.check_entry(p, owner)
+            files.append((p.name, p))
+        return files
+
+    def _read(self, path: Path) -> tuple[os.stat_result, bytes]:
+        return safefile.read_export(path, self._folder_owner())
 
     def _parse(self, path: Path, data: bytes) -> list[Found]:
         if encoding.is_binary(data):
@@ -98,11 +112,11 @@ class FileAdapter(Adapter):
         marks = {k: m for k, m in state.files.items() if k in present}
         seen: dict[str, str] = {}  # record id -> file, to catch a project in two files
         for key, path in files:
-            stat = path.stat()
+            stat = path.lstat()  # checked a regular file by _files; never a link's target
             old = state.files.get(key)
             if old and (old.mtime_ns, old.size) == (stat.st_mtime_ns, stat.st_size):
                 continue
-            data = path.read_bytes()
+            stat, data = self._read(path)
             mark = _mark(stat, data)
             if old and old.hash == mark.hash:  # touched, same content
                 marks[key] = mark
@@ -132,10 +146,11 @@ class FileAdapter(Adapter):
     def _known_ids(self) -> set[str]:
         ids: set[str] = set()
         for key, path in self._files():
-            stat = path.stat()
+            stat = path.lstat()
             cached = self._ids.get(key)
             if cached is None or cached[:2] != (stat.st_mtime_ns, stat.st_size):
-                found = self._parse(path, path.read_bytes())
+                stat, data = self._read(path)
+                found = self._parse(path, data)
                 cached = (stat.st_mtime_ns, stat.st_size, {f.record_id for f in found})
                 self._ids[key] = cached
             ids |= cached[2]

@@ -13,6 +13,7 @@ look like a clean result.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from kvrules import (
 )
 
 from . import encoding
+from .encoding import shown
 from .records import Found, first_error
 
 # column -> meaning: the documented format (docs/writing-an-adapter.md; a test keeps them equal).
@@ -96,7 +98,7 @@ def _ror(value: str) -> list[Identifier]:
 def _classification(item: str) -> Classification:
     scheme, sep, code = item.partition(":")
     if not sep or not scheme.strip() or not code.strip():
-        raise RowError(f"classifications: expected scheme:code, got {item!r}")
+        raise RowError(f"classifications: expected scheme:code, got {shown(item)}")
     return Classification(scheme=scheme.strip(), code=code.strip())
 
 
@@ -126,9 +128,9 @@ def _funder(row: dict[str, str]) -> Funder | None:
         try:
             amount = Decimal(row["amount"])
         except InvalidOperation:
-            raise RowError(f"amount: not a plain decimal number: {row['amount']!r}") from None
+            raise RowError(f"amount: not a plain decimal number: {shown(row['amount'])}") from None
         if not amount.is_finite():
-            raise RowError(f"amount: not a plain decimal number: {row['amount']!r}")
+            raise RowError(f"amount: not a plain decimal number: {shown(row['amount'])}")
     return Funder(
         name=row["funder_name"],
         country=row.get("funder_country") or None,
@@ -147,7 +149,9 @@ def _add_row(draft: Draft, row: dict[str, str], line: int, limits: RecordLimits)
             continue
         known = draft.values.setdefault(column, (value, line))
         if known[0] != value:
-            raise RowError(f"{column} {value!r} differs from line {known[1]} ({known[0]!r})")
+            raise RowError(
+                f"{column} {shown(value)} differs from line {known[1]} ({shown(known[0])})"
+            )
     try:
         partner = _partner(row)
     except ValidationError as e:
@@ -170,13 +174,13 @@ def _when(v: dict[str, str], column: str, kind: type[D]) -> D | None:
     try:
         return kind.fromisoformat(v[column])
     except ValueError:
-        raise RowError(f"{column}: not ISO 8601 ({v[column]!r}), e.g. 2026-01-31") from None
+        raise RowError(f"{column}: not ISO 8601 ({shown(v[column])}), e.g. 2026-01-31") from None
 
 
 def _project(draft: Draft) -> tuple[Project, datetime | None]:
     v = {column: value for column, (value, _) in draft.values.items()}
     if "title" not in v:
-        raise RowError(f"project {draft.project_id!r} has no title on any row")
+        raise RowError(f"project {shown(draft.project_id)} has no title on any row")
     start, end = _when(v, "start", date), _when(v, "end", date)
     updated = _when(v, "updated_at", datetime)
     project = Project(
@@ -192,6 +196,16 @@ def _project(draft: Draft) -> tuple[Project, datetime | None]:
         funders=draft.funders,
     )
     return project, updated
+
+
+def _unknown_columns(columns: list[str], unknown: list[int]) -> str:
+    """Which header cells are not columns, by position, with the known column each is closest
+    to (``partner_contry`` -> ``partner_country``): the cell itself is not quoted."""
+    parts = []
+    for n in unknown:
+        close = difflib.get_close_matches(columns[n - 1], list(COLUMNS), n=1, cutoff=0.8)
+        parts.append(f"{n} (did you mean {close[0]}?)" if close else str(n))
+    return f"unknown column(s) at position(s) {', '.join(parts)} of {len(columns)}"
 
 
 def _reader(text: str, delimiter: str | None) -> Iterator[tuple[int, list[str]]]:
@@ -216,13 +230,16 @@ def parse(
     limits = limits or RecordLimits()
     rows = _reader(text, delimiter)
     header_line, header = next(rows, (1, []))
-    if bad := next((c for c in header if encoding.undecodable(c)), None):
-        yield Found.at(path, header_line, f"header: {encoding.not_utf8(bad.strip())}")
+    # A header kvrules cannot use is never quoted: the "file" may be anything (a key file put
+    # in the folder), and a reason is kept in the audit log. Positions and known names only.
+    if bad := next((n for n, c in enumerate(header, 1) if encoding.undecodable(c)), None):
+        reason = f"header: column {bad}: {encoding.first_bad_byte(header[bad - 1])}"
+        yield Found.at(path, header_line, reason)
         return
     columns = [c.strip().lower() for c in header]
-    unknown = [c for c in columns if c not in COLUMNS]
+    unknown = [n for n, c in enumerate(columns, 1) if c not in COLUMNS]
     if "project_id" not in columns or unknown:
-        reason = f"unknown column(s) {unknown}" if unknown else "no project_id column"
+        reason = _unknown_columns(columns, unknown) if unknown else "no project_id column"
         yield Found.at(path, header_line, reason)
         return
     drafts: dict[str, Draft] = {}

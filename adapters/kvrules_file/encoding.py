@@ -30,10 +30,20 @@ def undecodable(text: str) -> bool:
 
 
 def shown(text: str, limit: int = 80) -> str:
-    """``text`` printable: bad bytes as ``\\xe9``, cut to ``limit`` characters."""
+    """``text`` printable: bad bytes as ``\\xe9``, control characters escaped (a reason is read
+    on terminals and web pages), cut to ``limit`` characters."""
     raw = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    raw = "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
     return f"'{raw}'" if len(raw) <= limit else f"'{raw[:limit]}…'"
 
 
 def not_utf8(text: str) -> str:
     return f"not UTF-8 ({shown(text)}); export the file as UTF-8"
+
+
+def first_bad_byte(text: str) -> str:
+    """Where the first byte that is not UTF-8 is, without quoting the text around it (the text
+    may not be an export at all: a key file's line must not land in a reason)."""
+    at = next(i for i, c in enumerate(text) if undecodable(c))
+    byte = ord(text[at]) - 0xDC00  # surrogateescape keeps byte b as U+DC00 + b
+    return f"not UTF-8 (byte 0x{byte:02x} at character {at + 1}); export the file as UTF-8"

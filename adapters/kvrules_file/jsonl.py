@@ -6,14 +6,19 @@ Lines with the same ``source.record_id`` make one record. A bad line quarantines
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from kvrules import CollaborationEvent, LimitExceeded, RecordLimits, check_events
+from kvrules import (
+    CollaborationEvent,
+    LimitExceeded,
+    RecordLimits,
+    check_events,
+    parse_untrusted_json,
+)
 
 from . import encoding
 from .records import Found, first_error
@@ -21,7 +26,7 @@ from .records import Found, first_error
 
 def _record_id_of(line: str) -> str | None:
     try:
-        rid = json.loads(line)["source"]["record_id"]
+        rid = parse_untrusted_json(line)["source"]["record_id"]
     except (ValueError, TypeError, KeyError):
         return None
     usable = isinstance(rid, str) and rid.strip() and not encoding.undecodable(rid)
@@ -49,11 +54,11 @@ def _bad_string(value: object, where: tuple[str, ...] = ()) -> tuple[str, str] |
 def _not_utf8(line: str) -> str:
     """The reason a line with a byte that is not UTF-8 is bad, naming the JSON field it is in."""
     try:
-        found = _bad_string(json.loads(line))
+        found = _bad_string(parse_untrusted_json(line))
     except ValueError:
         found = None
-    if found is None:
-        return encoding.not_utf8(line)
+    if found is None:  # not JSON: the line may be anything (a key file), so not quoted
+        return encoding.first_bad_byte(line)
     where, text = found
     return f"{where + ': ' if where else ''}{encoding.not_utf8(text)}"
 

@@ -12,6 +12,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from kvrules import parse_untrusted_json
+
 VERSION = 1
 
 
@@ -48,7 +50,7 @@ class Cursor:
         if not text:
             return cls()
         try:
-            doc = json.loads(text)
+            doc = parse_untrusted_json(text)
             if doc.get("v") != VERSION:
                 raise ValueError(f"version {doc.get('v')!r}")
             files = {k: FileMark(int(t), int(s), str(h)) for k, (t, s, h) in doc["files"].items()}

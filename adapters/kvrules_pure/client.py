@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from kvrules import http
+from kvrules import http, parse_untrusted_json
 
 from .config import PureConfig
 
@@ -79,7 +79,7 @@ class PureClient:
         detail = ""
         if "json" in resp.headers.get("Content-Type", ""):
             try:
-                body = resp.json()
+                body = parse_untrusted_json(resp.content)
                 detail = str(body.get("detail") or body.get("title") or "")[:200]
             except ValueError:
                 pass

@@ -11,6 +11,7 @@ import mailbox
 import secrets
 import shutil
 import socket
+import sqlite3
 import time
 from pathlib import Path
 
@@ -60,19 +61,28 @@ def _made_by_demo(workdir: Path) -> bool:
 
 def _committee_work(database: Path) -> str | None:
     """What people did in an earlier demo's state database (accounts, decisions,
-    adjudications) in words, or None when they did nothing there: a re-run deletes it."""
-    from kvrules.store import Store
+    adjudications) in words, or None when they did nothing there: a re-run deletes it.
 
+    Read-only, with plain SQL: opening it as a Store upgraded an older demo's file (and wrote
+    a .bak) before the demo refused to touch it. These tables are in every schema."""
     if not database.is_file() or database.stat().st_size == 0:
         return None
+    tables = {"account": "users", "decision": "decisions", "adjudication": "adjudications"}
     try:
-        with Store.open(database) as store:
+        # immutable: not even a -wal or -shm beside it, unless one is there to be read
+        wal = database.with_name(database.name + "-wal").exists()
+        how = "mode=ro" if wal else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?{how}", uri=True)
+        try:
+            present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             counts = {
-                "account": len(store.users()),
-                "decision": len(store.decisions()),
-                "adjudication": len(store.adjudications()),
+                thing: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for thing, table in tables.items()
+                if table in present
             }
-    except Exception:  # an unreadable file may hold work too: say so rather than delete it
+        finally:
+            conn.close()
+    except sqlite3.Error:  # an unreadable file may hold work too: say so rather than delete it
         return f"{database} could not be read to tell"
     if not any(counts.values()):
         return None

@@ -8,25 +8,45 @@ same settings a scan uses (kvrules.settings).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from kvrules import jsonguard
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, REFDATA_OPTION, config_from
 from kvrules.errors import KvrulesError
 
 
-def _options(path: Path | None, settings: tuple[str, ...]) -> dict[str, Any]:
+def _refuse_secret(adapter: str, key: str) -> None:
+    """A secret on the command line is in ``ps`` and the shell's history: refused as
+    ``kvrules.yaml`` refuses one written in it, with the same advice (never the value)."""
+    from kvrules.config import SECRET_KEYS
+    from kvrules.credentials import secret_advice
+    from kvrules.plugins import get_adapters
+
+    if SECRET_KEYS.search(key):
+        settings = getattr(get_adapters().get(adapter), "Config", None)
+        raise click.BadParameter(
+            f"'{key}' looks like a secret: on the command line it is visible to every "
+            f"account on the machine (ps) and kept in the shell's history; "
+            + secret_advice(settings, key),
+            param_hint="--set",
+        )
+
+
+def _options(path: Path | None, settings: tuple[str, ...], adapter: str = "") -> dict[str, Any]:
     options: dict[str, Any] = {}
     for item in settings:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--set")
+            # the item is not quoted: a mistyped secret ('api_key:…') must not be echoed
+            raise click.BadParameter("expected KEY=VALUE", param_hint="--set")
+        if value:
+            _refuse_secret(adapter, key.strip())
         try:
-            options[key.strip()] = json.loads(value)
+            options[key.strip()] = jsonguard.loads(value)
         except ValueError:
             options[key.strip()] = value
     if path is not None:
@@ -113,7 +133,9 @@ def fetch(
     configured = config.sources.get(source)
     adapter_name = configured.adapter if configured else source
     adapter = build_adapter(
-        adapter_name, configured.settings if configured else {}, _options(path, settings)
+        adapter_name,
+        configured.settings if configured else {},
+        _options(path, settings, adapter_name),
     )
     # A resumed read needs what the scan that wrote the cursor kept beside it (kvrules.
     # AdapterState); a first read keeps its own rows in memory, as before.

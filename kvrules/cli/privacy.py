@@ -63,7 +63,7 @@ def export(
     remembered records they lead, committee texts that name them, audit entries that quote
     them, their account if they have one. Audited (counts and reference, not the name)."""
     from kvrules.actors import cli_actor
-    from kvrules.private import create_private
+    from kvrules.private import write_private
 
     config = config_from(config_path, db, refdata)
     try:
@@ -86,8 +86,7 @@ def export(
     if out is None:
         click.echo(text, nl=False)
     else:
-        create_private(out)  # a person's data: the owner's only, as the database and reports
-        out.write_text(text, encoding="utf-8")
+        write_private(out, text)  # a person's data: the owner's only, never through a link
         click.echo(f"wrote {out}: {found.counts()}", err=True)
 
 

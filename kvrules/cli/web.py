@@ -105,9 +105,14 @@ def portfolio_settings(
 @click.option(
     "--trusted-proxy",
     multiple=True,
-    default=("127.0.0.1", "::1"),
-    show_default=True,
-    help="address of the reverse proxy allowed to set --proxy-header",
+    help="address of the reverse proxy allowed to set --proxy-header (required with it; "
+    "loopback too must be named)",
+)
+@click.option(
+    "--proxy-for-local-accounts",
+    is_flag=True,
+    help="let --proxy-header name accounts that have a local password too (default: SSO "
+    "accounts only)",
 )
 @click.option(
     "--forwarded-allow-ips",
@@ -127,12 +132,19 @@ def serve(
     secure_cookies: bool | None,
     proxy_header: str | None,
     trusted_proxy: tuple[str, ...],
+    proxy_for_local_accounts: bool,
     forwarded_allow_ips: str | None,
     home_country: str | None,
     exchange_rates: Path | None,
 ) -> None:
     """Run the committee's web app (cases, decisions, portfolio report)."""
     import uvicorn
+
+    if proxy_header and not trusted_proxy:
+        raise click.UsageError(
+            "--proxy-header needs --trusted-proxy ADDRESS, the reverse proxy's address (say "
+            "127.0.0.1 when it runs here): any other process could name any account"
+        )
 
     from kvrules.prescreen import Screener
     from kvrules.web.app import create_app
@@ -167,6 +179,7 @@ def serve(
         kw["secure_cookies"] = secure_cookies
     if proxy_header:
         kw["proxy_header"] = proxy_header
+        kw["proxy_local_accounts"] = proxy_for_local_accounts
     if forwarded_allow_ips:
         kw["forwarded_allow_ips"] = tuple(
             a.strip() for a in forwarded_allow_ips.split(",") if a.strip()

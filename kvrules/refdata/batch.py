@@ -38,6 +38,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from kvrules import jsonguard
 from kvrules.errors import ReferenceDataError
 from kvrules.memory import usable_cores
 from kvrules.refdata.cache import Index, load
@@ -385,7 +386,7 @@ class Input:
             if not line.strip():
                 continue
             try:
-                doc = json.loads(line, object_pairs_hook=_once_each)
+                doc = jsonguard.loads(line, object_pairs_hook=_once_each)
             except _GivenTwice as e:
                 yield Row(
                     number,

@@ -31,7 +31,7 @@ import requests
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kvrules import http
+from kvrules import http, jsonguard
 from kvrules.errors import ReferenceDataError, problem_text
 from kvrules.refdata.importers import (
     Catalogued,
@@ -576,7 +576,7 @@ def _zenodo_latest(
     """The newest record's zip of a Zenodo community: (download URL, file name, md5)."""
     with _get(session, url, source, None, budget, PAGE_MAX_BYTES) as response:
         try:
-            hits = response.json()["hits"]["hits"]
+            hits = jsonguard.loads(response.content)["hits"]["hits"]
             files = hits[0]["files"]
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise UpdateError(f"{url}: not a Zenodo records listing; nothing imported") from exc

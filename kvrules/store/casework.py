@@ -14,6 +14,7 @@ from kvrules.store import cases as _cases
 from kvrules.store import casesearch as _search
 from kvrules.store import closing as _closing
 from kvrules.store import committee as _committee
+from kvrules.store import credential_origins as _credentials
 from kvrules.store import users as _users
 from kvrules.store.changes import require_unchanged, require_unchanged_all
 from kvrules.store.db import StorePart
@@ -31,6 +32,18 @@ class CaseworkStore(StorePart):
         """Matching case ids, most severe first (a page when ``limit`` is given), and the
         number matching in all."""
         return _search.search(self._db.conn, query, limit=limit, offset=offset)
+
+    def cases_mentioning(self, text: str) -> list[int]:
+        """Cases whose record or stored list matches hold ``text`` anywhere (a list entry id):
+        the few a verdict on that entry could affect, for the caller to check exactly."""
+        rows = self._db.conn.execute(
+            "SELECT c.id FROM cases c JOIN record_subjects s"
+            " ON s.source_system = c.source_system AND s.record_id = c.record_id"
+            " WHERE instr(s.body, ?) > 0"
+            " UNION SELECT case_id FROM findings WHERE instr(listed, ?) > 0",
+            (text, text),
+        )
+        return sorted(r[0] for r in rows)
 
     def cases_in_scope(self, case_ids: Iterable[int], scope: tuple[str, ...] | None) -> set[int]:
         """Those of ``case_ids`` an account limited to the units ``scope`` may see (all of
@@ -190,6 +203,8 @@ class CaseworkStore(StorePart):
             done = _committee.decision(c, decision_id)
             if done is not None and done.approval == "approved" and done.approved_by == actor:
                 return replace(done, repeat=True)
+            if done is not None and (why := _credentials.pair_refusal(c, done.actor, actor, now)):
+                raise ValueError(why)
             if done is not None:
                 require_unchanged(c, done.case_id, seen, actor)
             if done is not None and done.pending and _finding_since_proposal(c, done):

@@ -16,11 +16,12 @@ from kvrules.store import account_origins as _origins
 from kvrules.store import adjudications as _adj
 from kvrules.store import cases as _cases
 from kvrules.store import committee as _committee
+from kvrules.store import credential_origins as _credentials
 from kvrules.store import subjects as _subjects
 from kvrules.store import users as _users
 from kvrules.store.account_origins import AccountOrigin
 from kvrules.store.changes import repeated, require_unchanged
-from kvrules.store.db import StorePart
+from kvrules.store.db import StorePart, parse_ts
 
 
 class CommitteeStore(StorePart):
@@ -35,23 +36,48 @@ class CommitteeStore(StorePart):
         actor: str,
         keep_an_admin: bool = False,
         units: Sequence[str] | _users.Keep | None = _users.KEEP,
+        set_by_admin: bool = False,
     ) -> bool:
         """Create or update an account; the hash is stored, never audited. True when new.
         A new role or password ends the account's sessions; a disabled account stays so.
         ``keep_an_admin``: ValueError rather than demote the last enabled admin. ``units``:
         the units whose cases it may see (None: every unit); not given, a new account sees
-        every unit and an existing one keeps its scope."""
+        every unit and an existing one keeps its scope. ``set_by_admin``: an admin typed the
+        password in the web app: the account must set its own before it decides, and the
+        committee is told when it is a committee account (``kvrules.store.credential_origins``)."""
         now = self.clock()
         with self._db.transaction() as c:
             if keep_an_admin and role != "admin":
                 _users.require_another_admin(c, name)
+            before = _users.get(c, name)
             new = _users.upsert(c, name, role, password_hash, now, units)
-            details = {"role": role, "local_login": password_hash is not None}
+            details: dict[str, Any] = {"role": role, "local_login": password_hash is not None}
+            if set_by_admin and password_hash is not None:
+                details[_credentials.SET_BY_ADMIN] = True
+            joins = role == "committee" and (before is None or before.role != "committee")
+            if set_by_admin and role == "committee" and (password_hash is not None or joins):
+                told = {"account": name, "new": new, "password_set": password_hash is not None}
+                self._log(
+                    actor, "committee.account-set-up", _credentials.COMMITTEE_SUBJECT, told, now
+                )
             if not isinstance(units, _users.Keep):
                 scope = _users.check_units(units)
                 details["units"] = list(scope) if scope is not None else "all"
             self._log(actor, "user.added" if new else "user.updated", f"user:{name}", details, now)
             return new
+
+    def must_set_own_password(self, name: str) -> bool:
+        """Whether an admin set the account's password last (``credential_origins``)."""
+        return _credentials.must_set_own_password(self._db.conn, name)
+
+    def committee_accounts_set_up(self, since: datetime) -> list[Any]:
+        """Committee accounts an admin created or set a password of since ``since``: the
+        committee's notice (audit entries, oldest first)."""
+        return [
+            e
+            for e in self.audit_entries(_credentials.COMMITTEE_SUBJECT)  # type: ignore[attr-defined]
+            if parse_ts(e.at) >= since
+        ]
 
     def set_user_password_hash(self, name: str, password_hash: str, *, actor: str) -> None:
         now = self.clock()

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kvrules.store.credential_origins import must_set_own_password
 from kvrules.store.db import parse_ts, ts
 
 # A grant officer may pre-screen proposals and see their own requests, nothing else.
@@ -146,6 +147,11 @@ def require_decider(conn: sqlite3.Connection, actor: str) -> None:
         raise ValueError(
             f"{actor} is a {account.role} account: only a committee account takes, proposes "
             "or approves a decision"
+        )
+    if account is not None and must_set_own_password(conn, actor):
+        raise ValueError(
+            f"an admin set the password of {actor}: set your own (Your password, at the top "
+            "of the page) before taking, proposing or approving a decision"
         )
 
 

@@ -81,11 +81,20 @@ async def save_account(request: Request) -> Response:
         existing = store.user(name)
         try:  # the last-admin check is made in the write's transaction
             new = store.add_user(
-                name, role, password_hash, actor=request.state.user.name, keep_an_admin=True
+                name,
+                role,
+                password_hash,
+                actor=request.state.user.name,
+                keep_an_admin=True,
+                set_by_admin=True,  # temporary: the account sets its own (credential_origins)
             )
         except ValueError as exc:
             return error_page(request, 400, f"{exc}.")
-    how = "with a local password" if password_hash else "signing in through SSO or as before"
+    how = (
+        "with a temporary password: it sets its own at its next sign-in"
+        if password_hash
+        else "signing in through SSO or as before"
+    )
     still = (
         " It is still disabled: enable it to let it sign in."
         if existing and existing.disabled

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from kvrules import jsonguard
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
@@ -93,7 +94,7 @@ async def screen(request: Request) -> Response:
     except TooLarge:
         return _error(413, f"a proposal is at most {MAX_BODY // 1024} KiB")
     try:
-        doc = json.loads(body)
+        doc = jsonguard.loads(body)
     except (UnicodeDecodeError, ValueError):
         return _error(400, "the body is not JSON: send the proposal as a JSON object")
     if not isinstance(doc, dict):

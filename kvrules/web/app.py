@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kvrules.store.db import StoreBusy, StoreError
 from kvrules.store.storage import StorageError
 from kvrules.web import (
+    account,
     admin,
     api,
     auditpage,
@@ -135,6 +136,8 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/session/renew", sessionage.renew_session, methods=["POST"]),
         Route("/login", login.login, methods=["GET", "POST"]),
         Route("/logout", login.logout, methods=["POST"]),
+        Route("/account/password", account.password_form),
+        Route("/account/password", account.set_password, methods=["POST"]),
         Route("/cases", cases.case_list),
         Route("/cases/bulk", cases.bulk_change, methods=["POST"]),
         # exports are audited: only from the app's own pages (kvrules.web.fetchsite)
@@ -150,7 +153,7 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/mitigations/{mitigation_id:int}/status", cases.mitigation_status, methods=["POST"]),
         Route("/adjudications", cases.adjudication_list),
         Route("/audit", auditpage.audit_log),
-        Route("/audit.csv", auditpage.audit_csv),
+        Route("/audit.csv", from_this_site(auditpage.audit_csv)),
         Route("/admin/users", admin.account_list),
         Route("/admin/users", admin.save_account, methods=["POST"]),
         Route("/admin/users/{name}/disable", admin.disable_account, methods=["POST"]),
@@ -158,11 +161,13 @@ def create_app(settings: WebSettings) -> Starlette:
         Route("/admin/tokens", admin.issue_token, methods=["POST"]),
         Route("/admin/tokens/{client}/revoke", admin.revoke_token, methods=["POST"]),
         Route("/report", reportpage.portfolio_page),
-        Route("/report.html", reportpage.portfolio_download),
+        Route("/report.html", from_this_site(reportpage.portfolio_download)),
         Route("/prescreen", prescreen.prescreen_form),
         Route("/prescreen", prescreen.prescreen_submit, methods=["POST"]),
         Route("/prescreen/{prescreen_id:int}", prescreen.prescreen_page),
-        Route("/prescreen/{prescreen_id:int}.md", prescreen.prescreen_markdown_file),
+        Route(
+            "/prescreen/{prescreen_id:int}.md", from_this_site(prescreen.prescreen_markdown_file)
+        ),
         Route("/prescreen/{prescreen_id:int}/send", prescreen.prescreen_send, methods=["POST"]),
         Route("/api/v1/screen", api.screen, methods=["POST"]),
         Route("/api/v1/openapi.json", api.openapi),

@@ -65,6 +65,11 @@ def proxy_user_name(request: Request) -> str | None:
 def resolve_user(request: Request, store: Store) -> User | None:
     if proxy_name := proxy_user_name(request):
         user = store.user(proxy_name)  # the proxy vouches for each request: no session to end
+        if user is not None and user.password_hash and not settings(request).proxy_local_accounts:
+            log.warning(
+                "the proxy header names %s, an account with a local password: refused", user.name
+            )
+            return None
     elif session_name := request.session.get("user"):
         user = store.user(session_name)  # read every time: any change applies at once
         if user is not None and request.session.get("generation") != user.session_generation:

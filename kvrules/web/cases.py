@@ -15,6 +15,7 @@ from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.store import Store
+from kvrules.store.adjudications import key as adjudication_key
 from kvrules.store.audit import SEARCH_SUBJECT, SEARCHED, VIEWED, AuditEntry, viewed_subject
 from kvrules.store.cases import CASE_STATUSES, DECISIONS
 from kvrules.store.casesearch import PENDING_APPROVAL, CaseQuery
@@ -22,10 +23,17 @@ from kvrules.store.casework import BULK_STATUSES
 from kvrules.store.changes import CaseChanged
 from kvrules.store.closing import not_closed_in_words
 from kvrules.store.committee import MITIGATION_STATUSES, TRIAGE
+from kvrules.store.credential_origins import PAIR_WINDOW
 from kvrules.store.writeback import left_in_words
 from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time, today
 from kvrules.unscreened import not_screened_on_country, visit_facts
+from kvrules.web.adjudicable import (
+    NOT_THIS_CASES,
+    OUTSIDE_SCOPE,
+    hidden_cases_holding,
+    match_keys,
+)
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id
 from kvrules.web.casedata import (
     Filters,
@@ -104,6 +112,8 @@ def _list_view(
         total = store.search_cases(CaseQuery(scope=scope(request)), limit=0)[1]
         facets = store.case_facets(scope(request))
         advisers = store.advisers()
+        # committee accounts an admin set up lately: told to the committee (credential_origins)
+        set_up = store.committee_accounts_set_up(datetime.now(UTC) - PAIR_WINDOW)
         # what the bulk form carries: the log's newest entry, so a change made from a list
         # drawn before a colleague's change to one of its cases is refused (kvrules.store.changes)
         version = store.audit_head()[0]
@@ -113,6 +123,7 @@ def _list_view(
         "cases.html",
         {
             "version": version,
+            "committee_set_up": set_up,
             "typed": typed,
             "ticked": {str(v) for v in typed.getlist("case")} if typed else set(),
             "notice": (
@@ -357,13 +368,23 @@ async def adjudicate(request: Request) -> Response:
         return _case_view(request, case_id, typed=form, errors=errors, status_code=400)
     try:
         with open_store(request) as store:
-            if store.case(case_id) is None:
+            if (case := store.case(case_id)) is None:
                 return error_page(request, 404, f"There is no case {case_id}.")
+            list_id, entry = str(form.get("list", "")), str(form.get("entry", ""))
+            org_name, country = str(form.get("organisation", "")), str(form.get("country", ""))
+            asked = adjudication_key(list_id, entry, org_name, country)
+            home = request.app.state.settings.home_country
+            if asked not in match_keys(store, case, home):
+                return error_page(request, 400, NOT_THIS_CASES)
+            if (units := scope(request)) is not None and (
+                hidden := hidden_cases_holding(store, asked, case_id, units, home)
+            ):
+                return error_page(request, 403, OUTSIDE_SCOPE.format(n=len(hidden)))
             store.adjudicate_match(
-                list_id=str(form.get("list", "")),
-                entry=str(form.get("entry", "")),
-                org_name=str(form.get("organisation", "")),
-                country=str(form.get("country", "")) or None,
+                list_id=list_id,
+                entry=entry,
+                org_name=org_name,
+                country=country or None,
                 verdict=verdict,
                 reason=reason,
                 actor=request.state.user.name,

@@ -7,6 +7,8 @@ at gets a short delay, nobody is locked out (see ``kvrules.web.throttle``).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 
 import anyio
@@ -15,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from kvrules.store.db import StoreBusy
+from kvrules.store.users import User
 from kvrules.web.auth import (
     FORM_FIELDS,
     KEPT,
@@ -53,6 +56,18 @@ def _form_again(
         },
         status_code=status,
     )
+
+
+def _logged_name(request: Request, name: str, user: User | None) -> str:
+    """An account's name as the log may keep it: an existing account's name; for any other,
+    only that an unknown name was tried, and a short keyed hash (the same typing gives the
+    same hash, to see repeats), since a password typed into the name field lands here. Keyed
+    with the app's secret: an unkeyed hash of a short password is guessed offline."""
+    if user is not None:
+        return repr(user.name)
+    key = request.app.state.settings.secret_key.encode()
+    tag = hmac.new(key, name.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:8]
+    return f"an unknown user name (keyed hash {tag})"
 
 
 def _kept(form: FormData) -> tuple[list[tuple[str, str]], str | None]:
@@ -125,7 +140,7 @@ async def login(request: Request) -> Response:
     usable_hash = user.password_hash if user and not user.disabled else None
     ok = await request.app.state.passwords.verify(usable_hash, password)
     if not ok or user is None:
-        log.warning("failed sign-in for %r from %s", name, address)
+        log.warning("failed sign-in for %s from %s", _logged_name(request, name, user), address)
         return _form_again(request, next_url, "Unknown user name or wrong password.", 401)
     throttle.succeeded(address, name)
     try:
@@ -157,6 +172,10 @@ async def login(request: Request) -> Response:
             status_code=200,
             files=files,
         )
+    with open_store(request) as store:
+        temporary = user.password_hash is not None and store.must_set_own_password(user.name)
+    if temporary:  # an admin set it: the account sets its own before anything else
+        return RedirectResponse("/account/password", status_code=303)
     return RedirectResponse(safe_next(str(form.get("next", ""))), status_code=303)
 
 

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from kvrules.config import DEFAULT_HOME_COUNTRY
 from kvrules.enrich.currency import ExchangeRates
 from kvrules.period import BadPeriod, days_before, parse_day, period_moments
-from kvrules.private import create_private
+from kvrules.private import write_private
 from kvrules.records import RecordLinks
 from kvrules.store import Store
 from kvrules.timezone import today, zone
@@ -154,9 +154,8 @@ def write_report(
         time_zone=time_zone,
         until=until,
     )
-    create_private(out)  # case details, people's names: the owner's only, as the store is
-    out.write_text(html, encoding="utf-8")
-    return out
+    # case details, people's names: the owner's only, as the store is
+    return write_private(out, html)
 
 
 @dataclass(frozen=True)

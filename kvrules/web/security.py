@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide": DECIDERS,
     "mitigate": DECIDERS,
     "admin": frozenset({"admin"}),
+    # one's own password
+    "account": frozenset(ROLES),
 }
 
 

@@ -75,7 +75,11 @@ class WebSettings:
     # SSO: a trusted reverse proxy puts the authenticated user name in this header. Off (None)
     # unless configured; honoured only from trusted_proxies, and only for known accounts.
     proxy_header: str | None = None
-    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    # None by default, loopback neither: any local process could otherwise name any account.
+    trusted_proxies: tuple[str, ...] = ()
+    # The proxy may name an account that has a local password too (off: it names SSO accounts
+    # only, so a header cannot become an admin whose password it never knew).
+    proxy_local_accounts: bool = False
     # Behind a TLS proxy: the addresses (or networks, or "*") whose X-Forwarded-Proto and
     # X-Forwarded-For are believed (uvicorn's forwarded_allow_ips); none by default.
     forwarded_allow_ips: tuple[str, ...] = ()

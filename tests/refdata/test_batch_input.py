@@ -241,3 +241,15 @@ def test_an_odd_trailing_byte_in_utf16_is_said_and_no_row_is_lost(
         "short?): the row is read without it"
     )
     assert said == [f"{names}: {where}; save it as 'CSV UTF-8' or JSON lines"], result.stderr
+
+
+def test_a_line_nested_too_deep_is_one_bad_row_not_an_internal_error() -> None:
+    """Security review 2026-12-07, item 7: 100,000 '[' on a line was RecursionError, exit 70."""
+    stdin = b"[" * 100_000 + b'\n{"name": "Beihang University"}\n'
+    result = run("--file", "-", stdin=stdin)
+    assert result.exit_code == 2, result.output
+    rows = rows_of(result.stdout)
+    assert (
+        rows[0]["error"] == "not JSON: nested more than 64 levels deep: line 1 column 65 (char 64)"
+    )
+    assert rows[1]["matches"] and "error" not in rows[1]

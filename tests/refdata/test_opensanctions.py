@@ -381,3 +381,18 @@ def test_a_nameless_organisation_outside_the_filter_does_not_block_the_import(
         TELECOM,
     ]
     assert [str(e) for e in parse(csv, {}).errors] == ["line 12: name is empty"]
+
+
+def test_a_line_too_long_is_one_error_read_no_further(store: Store, tmp_path: Path) -> None:
+    """Security review 2026-12-07, item 10: importers cap what one record may be before they
+    read it whole (a 1 GiB line would be read, then parsed)."""
+    from kvrules.refdata.importers.opensanctions import MAX_LINE_CHARS
+
+    good = (FIXTURES / "opensanctions_bad.json").read_text().splitlines()[0]
+    path = tmp_path / "entities.ftm.json"
+    path.write_text(good + "\n" + '{"id": "' + "x" * (MAX_LINE_CHARS + 10) + '"}\n' + good + "\n")
+    with pytest.raises(ImportValidationError) as exc:
+        import_file(store, "opensanctions", path, edition="1")
+    (only,) = exc.value.errors
+    assert only.line == 2 and only.message.startswith("a line of more than 5,000,000 characters")
+    assert store.is_empty()

@@ -34,7 +34,9 @@ def test_add_change_and_disable_an_account_all_audited(db: Path) -> None:
     assert '<a href="/admin/users">Accounts</a>' in admin.get("/cases").text
     r = _post(admin, "/admin/users", {"name": "dora", "role": "adviser",
                                       "password": "correct horse battery"})  # fmt: skip
-    assert r.status_code == 200 and "Account dora added (adviser, with a local password)" in r.text
+    assert (
+        r.status_code == 200 and "Account dora added (adviser, with a temporary password" in r.text
+    )
     r = _post(admin, "/admin/users", {"name": "dora", "role": "committee", "password": ""})
     assert "Account dora updated (committee" in r.text
     with Store.open(db) as store:

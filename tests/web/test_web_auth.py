@@ -194,3 +194,59 @@ def test_signing_in_keeps_the_filters_of_a_shared_link(db: Path) -> None:
     for elsewhere in ("//evil.example/cases?q=x", "https://evil.example/?a=b"):
         page = client.get(f"/login?next={quote(elsewhere, safe='')}")
         assert 'name="next" value="/cases"' in page.text
+
+
+def test_the_proxy_header_names_sso_accounts_only_unless_configured(db: Path) -> None:
+    """Security review 2026-12-07, item 4: a header naming a local-password account (here the
+    admin) signed in as it; a proxy cannot vouch for a password it never checked."""
+    on = app_for(db, proxy_header="X-Remote-User", trusted_proxies=("testclient",))
+    for local in ("admin", "committee"):
+        r = on.get("/cases", headers={"X-Remote-User": local}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/login"), local
+    assert on.get("/cases", headers={"X-Remote-User": "sso-user"}).status_code == 200
+    both = app_for(
+        db,
+        proxy_header="X-Remote-User",
+        trusted_proxies=("testclient",),
+        proxy_local_accounts=True,
+    )
+    assert both.get("/cases", headers={"X-Remote-User": "committee"}).status_code == 200
+
+
+def test_no_proxy_is_trusted_unless_named(db: Path) -> None:
+    """The loopback address was trusted by default: any local process could act as anyone."""
+    from kvrules.web.settings import WebSettings
+
+    assert (
+        WebSettings(db=db, secret_key="x" * 40, proxy_header="X-Remote-User").trusted_proxies == ()
+    )
+
+
+def test_serve_refuses_a_proxy_header_without_a_trusted_proxy(db: Path) -> None:
+    from click.testing import CliRunner
+
+    from kvrules.cli import cli
+
+    args = ["serve", "--db", str(db), "--port", "1", "--proxy-header", "X-Remote-User"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "--proxy-header needs --trusted-proxy ADDRESS" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_failed_sign_in_logs_only_names_of_existing_accounts(
+    db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Security review 2026-12-07, item 9: the typed name was logged verbatim, so a password
+    typed into the name field landed in the log."""
+    caplog.set_level(logging.WARNING, logger="kvrules.web")
+    client = app_for(db)
+    typed_password = "my-Secret-passw0rd typed in the wrong field"
+    assert login(client, typed_password, "whatever").status_code == 401
+    assert login(client, typed_password, "whatever").status_code == 401
+    assert login(client, "committee", "not the password").status_code == 401
+    failed = [r.getMessage() for r in caplog.records if "failed sign-in" in r.getMessage()]
+    assert len(failed) == 3 and typed_password not in caplog.text
+    assert "Secret" not in caplog.text
+    assert failed[0] == failed[1] and "an unknown user name (keyed hash " in failed[0]
+    assert failed[2].startswith("failed sign-in for 'committee' from ")

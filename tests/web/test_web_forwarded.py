@@ -41,6 +41,6 @@ def test_sso_is_still_trusted_by_the_proxy_address_behind_forwarded_headers(db: 
         forwarded_allow_ips=("testclient",),
     )
     page = client.get(
-        "/cases", headers={"X-Remote-User": "committee", "X-Forwarded-For": "203.0.113.9"}
+        "/cases", headers={"X-Remote-User": "sso-user", "X-Forwarded-For": "203.0.113.9"}
     )
-    assert page.status_code == 200 and "committee" in page.text
+    assert page.status_code == 200 and "sso-user" in page.text

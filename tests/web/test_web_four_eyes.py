@@ -12,7 +12,7 @@ from kvrules.config import load_config
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from tests.store.store_helpers import make_finding
-from tests.web.web_helpers import PASSWORD, app_for, case_id, login, token
+from tests.web.web_helpers import app_for, case_id, login, token
 
 
 def _decide(client, cid: int, decision: str = "reject", rationale: str = "Dual-use lab."):
@@ -174,16 +174,16 @@ def test_an_admin_does_not_decide_nor_approve(db: Path) -> None:
 
 
 def test_an_approval_by_an_account_the_same_admin_just_made_is_flagged(db: Path) -> None:
-    """One admin creates two committee accounts (via the web admin page, audited as theirs),
-    proposes with one and approves with the other: four-eyes passes, and the case page and
-    the board report say who made the approver's account and when."""
+    """One operator creates two committee accounts on the server (``kvrules users add``,
+    audited as theirs; through the web admin page such a pair is refused outright:
+    test_web_four_eyes_admin_accounts), proposes with one and approves with the other:
+    four-eyes passes, and the case page and the board report say who made the approver's
+    account and when."""
     cid = case_id(db)
-    admin = app_for(db)
-    login(admin, "admin")
-    for name in ("mallory-a", "mallory-b"):
-        form = {"csrf_token": token(admin.get("/admin/users").text), "name": name}
-        form |= {"role": "committee", "password": PASSWORD}
-        assert admin.post("/admin/users", data=form).status_code == 200
+    with Store.open(db) as store:
+        hashed = store.user("committee").password_hash  # type: ignore[union-attr]
+        for name in ("mallory-a", "mallory-b"):
+            store.add_user(name, "committee", hashed, actor="admin")
     first, second = app_for(db, four_eyes=True), app_for(db, four_eyes=True)
     login(first, "mallory-a")
     login(second, "mallory-b")

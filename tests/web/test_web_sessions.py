@@ -182,7 +182,9 @@ def test_other_accounts_keep_their_sessions(base: str) -> None:
 
 
 def test_sso_through_the_proxy_header_still_works(db: Path) -> None:
-    settings = WebSettings(db=db, secret_key=SECRET, proxy_header="X-Remote-User")
+    settings = WebSettings(
+        db=db, secret_key=SECRET, proxy_header="X-Remote-User", trusted_proxies=("127.0.0.1",)
+    )
     with served(create_app(settings)) as (base, _):
         sso = client(base)
         sso.headers["X-Remote-User"] = "sso-user"

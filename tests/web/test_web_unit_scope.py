@@ -20,7 +20,7 @@ from kvrules.model import CollaborationEvent
 from kvrules.store import Store
 from kvrules.web.app import create_app
 from kvrules.web.settings import WebSettings
-from tests.web.web_helpers import PASSWORD, SECRET, event, finding, served, token
+from tests.web.web_helpers import PASSWORD, SECRET, case_form, event, finding, served, token
 
 LAW_TITLE = "Comparative sanctions law"
 LAW_PI = "Ingrid Lawson"
@@ -230,3 +230,50 @@ def test_a_scoped_account_sees_its_own_pre_screens_only(scoped, db: Path) -> Non
     assert "Law proposal" not in viewer.get("/prescreen").text
     page = viewer.get(f"/prescreen/{prescreen}")
     assert page.status_code == 404 and "Law proposal" not in page.text
+
+
+def _verdict(
+    client: httpx.Client, case: int, org: str, verdict: str = "not-same"
+) -> httpx.Response:
+    form = case_form(client, case)
+    data = {"form": "adjudicate", "list": "us_dod_1286", "entry": "1286-042", "country": "CN"}
+    data |= {"organisation": org, "verdict": verdict, "reason": "different organisation, checked"}
+    return client.post(f"/cases/{case}/adjudicate", data={**data, **form})
+
+
+def test_a_verdict_names_a_match_of_its_own_case_only(scoped, db: Path) -> None:
+    """Security review 2026-12-07, item 2: a unit-limited adviser silenced a DoD 1286 hit on
+    another unit's case by posting that case's match through a case of its own."""
+    base, ids = scoped
+    _account(db, "physics-adviser", "adviser", "Faculty of Physics")
+    adviser = _signed_in(base, "physics-adviser")
+    r = _verdict(adviser, ids["physics"], "Beihang University", "same")  # the Law case's match
+    assert r.status_code == 400 and "record a verdict on the case that holds it" in r.text
+    _no_law(r.text)
+    unscoped = _signed_in(base, "adviser")  # not even an account seeing every unit
+    assert _verdict(unscoped, ids["physics"], "Beihang University").status_code == 400
+    with Store.open(db) as store:
+        (kept,) = [a for a in store.adjudications() if a.org_name == "Beihang University"]
+        assert (kept.reason, kept.actor, kept.verdict) == (LAW_REASON, "adviser", "not-same")
+    r = _verdict(adviser, ids["physics"], "Najing Univ. of Aeronautics & Astronautics")
+    assert r.status_code == 303, r.text  # its own case's own match, held by no other unit
+
+
+def test_a_scoped_verdict_that_would_reach_another_units_case_is_refused(scoped, db) -> None:
+    base, ids = scoped
+    same_org = event("law-2", "Najing Univ. of Aeronautics & Astronautics", "CN", with_match=True)
+    body = same_org.model_dump(mode="json")
+    body["project"] |= {"title": LAW_TITLE, "units": ["Faculty of Law"]}
+    with Store.open(db) as store:
+        store.record_subject(CollaborationEvent.model_validate(body))
+        store.record_findings([finding("law-2")], {})
+    _account(db, "physics-adviser", "adviser", "Faculty of Physics")
+    adviser = _signed_in(base, "physics-adviser")
+    r = _verdict(adviser, ids["physics"], "Najing Univ. of Aeronautics & Astronautics")
+    assert r.status_code == 403 and "1 case(s) outside your units" in r.text
+    _no_law(r.text)
+    with Store.open(db) as store:
+        assert not [a for a in store.adjudications() if a.org_name.startswith("Najing")]
+    unscoped = _signed_in(base, "adviser")
+    r = _verdict(unscoped, ids["physics"], "Najing Univ. of Aeronautics & Astronautics")
+    assert r.status_code == 303

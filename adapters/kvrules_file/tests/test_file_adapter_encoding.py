@@ -77,7 +77,11 @@ def test_header_not_utf8_is_one_failure_for_the_file(tmp_path: Path) -> None:
     path.write_bytes(b"project_id,t\xeftle\np-1,T\n")
     (only,) = read(path).values()
     assert only.record_id == "x.csv:1"
-    assert only.error == "header: not UTF-8 ('t\\xeftle'); export the file as UTF-8"
+    # where, never the cell: a header kvrules cannot read may not be an export's header
+    assert (
+        only.error
+        == "header: column 2: not UTF-8 (byte 0xef at character 2); export the file as UTF-8"
+    )
 
 
 def test_jsonl_line_with_a_latin1_name_quarantines_its_record_only(tmp_path: Path) -> None:
@@ -101,7 +105,9 @@ def test_jsonl_line_that_is_not_json_and_not_utf8_is_known_by_its_line(tmp_path:
     path.write_bytes(good.encode() + b"\n{broken \xe9\n")
     found = read(path)
     assert found["r-1"].events
-    assert found["x.jsonl:2"].error == "not UTF-8 ('{broken \\xe9'); export the file as UTF-8"
+    assert (
+        found["x.jsonl:2"].error == "not UTF-8 (byte 0xe9 at character 9); export the file as UTF-8"
+    )
 
 
 def test_binary_file_is_one_clear_failure(tmp_path: Path) -> None:

@@ -153,3 +153,15 @@ def test_an_empty_list_page_as_the_spec_has_it_is_no_error(
         result = CliRunner().invoke(cli, ["fetch", "--source", "pure"])
     assert result.exit_code == 0, result.output
     assert "0 record(s), 0 quarantined" in result.output
+
+
+@pytest.mark.parametrize("key", ["api_key", "password", "client_secret", "token"])
+def test_fetch_refuses_a_secret_given_with_set(key: str) -> None:
+    """Security review 2026-12-07, item 8: `--set api_key=…` was taken silently (in `ps`, in
+    the shell's history) though kvrules.yaml refuses a key written in it."""
+    args = ["--source", "pure", "--set", "base_url=http://127.0.0.1:9", "--set", f"{key}={SECRET}"]
+    result = CliRunner().invoke(fetch, args)
+    assert result.exit_code == 2, result.output
+    assert f"'{key}' looks like a secret" in result.output and SECRET not in result.output
+    if key == "api_key":  # the pure adapter's own ways, as kvrules.yaml's refusal says them
+        assert "KVRULES_PURE_API_KEY" in result.output or "api_key_file" in result.output

@@ -10,11 +10,11 @@ programs.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from kvrules import jsonguard
 from kvrules.plain import ONLY_PARTS
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, slug, split_list
 
@@ -35,7 +35,7 @@ def parse(path: Path, opts: dict[str, Any]) -> Parsed:
     parsed = Parsed(info=dict(DEFAULTS))
     try:
         # utf-8-sig: a BOM (Windows tools, some mirrors) is no reason to refuse the file
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = jsonguard.loads(path.read_text(encoding="utf-8-sig"))
     except ValueError as exc:
         parsed.errors.append(RowError(1, f"not JSON: {exc}"))
         return parsed

@@ -67,8 +67,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from kvrules import jsonguard
 from kvrules.refdata.countries import to_country
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry
+from kvrules.refdata.importers.bounded import TooLong
 from kvrules.refdata.normalise import is_acronym
 
 DEFAULTS = {
@@ -273,6 +275,30 @@ def _sniff(path: Path) -> str:
 
 # -- JSON lines ----------------------------------------------------------------------------
 
+# One FtM entity per line: the largest real ones are some hundred kilobytes. A line is read no
+# further than this (a file of one 1 GiB line would be read whole before json.loads saw it).
+MAX_LINE_CHARS = 5_000_000  # as RecordLimits.max_record_chars
+
+
+def _bounded_lines(fh: IO[str]) -> Iterator[str]:
+    """The lines of ``fh``; TooLong at the first longer than ``MAX_LINE_CHARS``."""
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise TooLong(f"a line of more than {MAX_LINE_CHARS:,} characters")
+        yield line
+
+
+def _stop_at_too_long(
+    lines: Iterator[tuple[int, str]], parsed: Parsed
+) -> Iterator[tuple[int, str]]:
+    """``lines`` until one is too long: then one error (nothing is imported) and no more."""
+    n = 0
+    try:
+        for n, line in lines:
+            yield n, line
+    except TooLong as exc:
+        parsed.errors.append(RowError(n + 1, f"{exc}: is this an OpenSanctions JSON lines file?"))
+
 
 def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
     kept: dict[str, _Candidate] = {}
@@ -281,7 +307,8 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
     seen = _Seen()
     first_line = True
     with _open_text(path) as fh:
-        for n, line in enumerate(fh, start=1):
+        lines = enumerate(_bounded_lines(fh), start=1)
+        for n, line in _stop_at_too_long(lines, parsed):
             if not line.strip():
                 continue
             if first_line and line.lstrip().startswith("["):
@@ -290,7 +317,7 @@ def _parse_jsonl(path: Path, filters: _Filters, parsed: Parsed) -> None:
                 return
             first_line = False
             try:
-                rec = json.loads(line)
+                rec = jsonguard.loads(line)
             except json.JSONDecodeError as exc:
                 msg = f"not JSON: {exc.msg} (column {exc.colno})"
                 parsed.errors.append(RowError(n, msg))
@@ -403,7 +430,7 @@ def _sanction(rec: dict[str, Any], fallback_key: str) -> _Sanction:
 def _join_flat_sanctions(path: Path, kept: dict[str, _Candidate], refs: dict[str, str]) -> None:
     """Second pass: attach flat Sanction lines to the organisations kept in the first."""
     with _open_text(path) as fh:
-        for line in fh:
+        for line in _bounded_lines(fh):
             if '"Sanction"' not in line:
                 continue
             rec = json.loads(line)  # every line parsed cleanly in the first pass

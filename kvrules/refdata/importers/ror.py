@@ -22,6 +22,7 @@ from typing import IO, Any
 import ijson
 
 from kvrules.refdata.importers.base import Parsed, RowError, check_entry
+from kvrules.refdata.importers.bounded import BoundedJSON
 from kvrules.refdata.models import Entry
 
 DEFAULTS = {
@@ -113,7 +114,9 @@ def _stream(path: Path, parsed: Parsed) -> Iterator[Entry]:
             # every stream here is buffered: peek at the first byte without consuming it
             if fh.peek(64).lstrip()[:1] != b"[":  # type: ignore[attr-defined]
                 raise ValueError("expected a JSON array of ROR records")
-            for n, rec in enumerate(ijson.items(fh, "item", use_float=True), start=1):
+            # a string is capped as it is read, before ijson builds it (a 1 GiB one ran 300 s)
+            capped = BoundedJSON(fh)
+            for n, rec in enumerate(ijson.items(capped, "item", use_float=True), start=1):
                 entry = _entry(parsed, n, rec)
                 if entry is not None:
                     yield entry
