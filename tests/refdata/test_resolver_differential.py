@@ -2,8 +2,8 @@
 
 A speed change must not move an answer. The functions the per-row path was made faster in
 are kept here as they were before (commit 450a225): the name analysis (each word folded,
-corrected and classed one by one), its ASCII folding, the acronym check and the comparison of
-a hit's own spellings. Every row of a small sample is matched through ``kvrules match
+corrected and classed one by one), its ASCII folding, the typo check of a word against every
+target, the acronym check and the comparison of a hit's own spellings. Every row of a small sample is matched through ``kvrules match
 --file``'s code (``batch.match_rows``, ``batch.write_jsonl``) with the current functions and
 again with those references put in their place: the JSON lines must be the same, byte for byte.
 
@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pytest
 from anyascii import anyascii
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from kvrules.refdata import Resolver, Store, affiliations, batch, normalise, resolver
 from kvrules.refdata.affiliations import parse
@@ -55,13 +57,29 @@ def _ascii_fold(text: str) -> str:
     return anyascii(text).lower().replace("&", " and ")
 
 
+@functools.lru_cache(maxsize=65536)
+def _typo_of(token: str) -> str:
+    if token in normalise._KNOWN or len(token) < 6 or not token.isalpha():
+        return ""
+    limit = 1 if len(token) < 9 else 2
+    targets = normalise._TARGET_WORDS
+    found = process.extractOne(token, targets, scorer=OSA.distance, score_cutoff=limit)
+    return found[0] if found else ""
+
+
+@functools.lru_cache(maxsize=65536)
+def _correct(token: str) -> str:
+    token = normalise._CANONICAL.get(token, token)
+    return normalise._TARGETS[_typo_of(token)] or token
+
+
 @functools.lru_cache(maxsize=131072)
 def _analyse(name: str) -> normalise.Analysed:
     raw = list(filter(None, normalise._NON_ALNUM.split(_ascii_fold(name))))
-    tokens = tuple(t for t in map(normalise._correct, raw) if t not in normalise.STOP_WORDS)
+    tokens = tuple(t for t in map(_correct, raw) if t not in normalise.STOP_WORDS)
     distinct = tuple(t for t in tokens if t not in normalise.CLASS_WORDS)
     skeleton = tuple(t for t in tokens if t in normalise.CLASS_WORDS)
-    misspelt = tuple(compress(raw, map(normalise._typo_of, raw)))
+    misspelt = tuple(compress(raw, map(_typo_of, raw)))
     return normalise.Analysed("".join(tokens), tokens, distinct, skeleton, misspelt)
 
 
@@ -97,6 +115,7 @@ def _as_the_name_spells(hit: resolver._Hit, written: str) -> resolver._Hit:
 def _use_references(monkeypatch: pytest.MonkeyPatch) -> None:
     """The references in place of the current functions, wherever the matching code reads them."""
     monkeypatch.setattr(normalise, "ascii_fold", _ascii_fold)
+    monkeypatch.setattr(normalise, "_typo_of", _typo_of)  # corrections() reads it too
     for module in (normalise, resolver, affiliations):
         monkeypatch.setattr(module, "analyse", _analyse)
         monkeypatch.setattr(module, "is_acronym", _is_acronym)
@@ -146,8 +165,8 @@ def _rows(names: Path) -> list[batch.Row]:
 def _written(found: Resolver, rows: list[batch.Row]) -> list[str]:
     """``kvrules match --file``'s JSON lines, every name new to the process."""
     affiliations.clear_caches()
-    _analyse.cache_clear()
-    _is_acronym.cache_clear()
+    for cached in (_analyse, _is_acronym, _typo_of, _correct):
+        cached.cache_clear()
     out = io.StringIO()
     batch.write_jsonl(batch.match_rows(found, rows, remember=0), out, [])
     return out.getvalue().splitlines()
@@ -160,7 +179,8 @@ def test_each_word_read_once_analyses_every_stretch_as_before(
     registry: tuple[Resolver, Path],
 ) -> None:
     """Every stretch of the sample's strings and rows, and every word of them, analyses, folds
-    and reads as an acronym or not as the references do (non-ASCII strings included)."""
+    and reads as an acronym or not as the references do (non-ASCII strings included), and
+    every folded word is read as the same misspelling, or none."""
     _, names = registry
     texts = [row.fields["name"] for row in _rows(names)]
     stretches = {
@@ -177,6 +197,9 @@ def test_each_word_read_once_analyses_every_stretch_as_before(
         or normalise.is_acronym(text) != _is_acronym(text)
     ]
     assert not differing, differing[:5]
+    words = {w for text in stretches for w in normalise._NON_ALNUM.split(_ascii_fold(text)) if w}
+    assert sum(bool(_typo_of(word)) for word in words) >= 20
+    assert [w for w in sorted(words) if normalise._typo_of(w) != _typo_of(w)] == []
 
 
 def test_match_file_answers_as_before(
