@@ -277,9 +277,9 @@ def _targets_near(length: int, limit: int) -> tuple[str, ...]:
     return tuple(word for word in _TARGET_WORDS if abs(len(word) - length) <= limit)
 
 
-@lru_cache(maxsize=65536)
 def _correct(token: str) -> str:
-    """Map a token to its canonical class word, fixing one or two typing errors in long words."""
+    """Map a token to its canonical class word, fixing one or two typing errors in long words.
+    Not cached itself: :func:`_read` caches what it says of each word (one cache, not two)."""
     token = _CANONICAL.get(token, token)
     return _TARGETS[_typo_of(token)] or token
 
@@ -528,4 +528,4 @@ def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]
 
 
 # the per-word caches behind analyse(): affiliations.clear_caches() forgets them with it
-WORD_CACHES = (_typo_of, _correct, _read, native_variants)
+WORD_CACHES = (_typo_of, _read, native_variants)
