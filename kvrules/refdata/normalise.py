@@ -227,6 +227,14 @@ _TARGETS: dict[str, str] = (
     {"": ""} | {w: w for w in _VOCAB} | {k: v for k, v in sorted(_CANONICAL.items()) if len(k) >= 6}
 )
 _TARGET_WORDS = [word for word in _TARGETS if word]
+# The targets a word of each length may misspell, in their order: a word further off in length
+# than its edit budget (1, or 2 from 9 letters) is further off in edits too (each edit adds or
+# drops one letter at most), so the scan finds the same target among these alone, in half the
+# time; a longer word than any of these has none.
+_TARGETS_NEAR: dict[int, tuple[str, ...]] = {
+    n: tuple(w for w in _TARGET_WORDS if abs(len(w) - n) <= (1 if n < 9 else 2))
+    for n in range(6, max(map(len, _TARGET_WORDS)) + 3)
+}
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -264,17 +272,9 @@ def _typo_of(token: str) -> str:
     limit = 1 if len(token) < 9 else 2
     # one C-level scan of the targets (the closest, the first of equals): every token a run has
     # not seen yet comes here, so a Python loop over the targets would dominate a batch
-    near = _targets_near(len(token), limit)
+    near = _TARGETS_NEAR.get(len(token), ())
     found = process.extractOne(token, near, scorer=OSA.distance, score_cutoff=limit)
     return found[0] if found else ""
-
-
-@lru_cache(maxsize=64)
-def _targets_near(length: int, limit: int) -> tuple[str, ...]:
-    """The typo targets within ``limit`` letters of ``length``, in their order: a word further
-    off in length is further off in edits too (each edit adds or drops one letter at most), so
-    the scan finds the same target among these alone, in half the time."""
-    return tuple(word for word in _TARGET_WORDS if abs(len(word) - length) <= limit)
 
 
 def _correct(token: str) -> str:
