@@ -321,9 +321,11 @@ def _prepare(real: list[dict], count: int, rows: int, dump: Path, db: Path, name
     )
 
 
-def real_strings(path: Path) -> None:
-    """The real Crossref affiliation strings as a spreadsheet (name, kind)."""
-    with gzip.open(CROSSREF, "rt", encoding="utf-8-sig", newline="") as fh:
+def real_strings(path: Path, source: Path = CROSSREF) -> None:
+    """The real Crossref affiliation strings as a spreadsheet (name, kind): by default the whole
+    set, or one of its splits (``--strings``: its train split, to time only what is tuned on)."""
+    opener = gzip.open if source.suffix == ".gz" else open
+    with opener(source, "rt", encoding="utf-8-sig", newline="") as fh:
         strings = [row["affiliation"] for row in csv.DictReader(fh)]
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -386,6 +388,13 @@ def main() -> None:
         help="also time the code of this git revision, alternating with the current code (each "
         "on its own copy of the store, as the kept index is keyed by the code)",
     )
+    parser.add_argument(
+        "--strings",
+        type=Path,
+        default=CROSSREF,
+        help="the real affiliation strings to time (CSV with an 'affiliation' column, gzip or "
+        "not): by default the whole Crossref set in shared/data/real, or a split of it",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -416,7 +425,7 @@ def main() -> None:
         if not (args.reuse and db.exists() and names.exists()):
             _prepare(real, args.records, args.names, dump, db, names)
         partner_list(names, partners)
-        real_strings(strings)
+        real_strings(strings, args.strings)
         load_before = os.getloadavg()[0]
         old = _child("build", db, names)
         before = None

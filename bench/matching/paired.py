@@ -1,4 +1,4 @@
-"""An earlier ``resolver.py`` against the current one, paired in one process, same answers.
+"""An earlier resolver (or kvrules) against the current one, paired in one process, same answers.
 
 A change to the resolver's per-row path is worth keeping only if it pays, and a child process's
 CPU rate moves by ±15-30% from one run to the next on the shared machine: so both are timed in
@@ -7,11 +7,13 @@ cache cleared at each switch (so both see the same load and cold caches). Both r
 made from the one index file ``full_ror.py --keep DIR`` left beside DIR/refdata.db (its
 content does not depend on the per-row code, so it is read whatever code kept it); the earlier
 module is the file given, imported beside the current one (a copy of ``resolver.py`` made
-before the change: ``git show REV:kvrules/refdata/resolver.py > /tmp/old.py``). Every row's
-output (``batch.write_jsonl``, as ``kvrules match --file`` writes it) must be the same from
-both, or the script stops at the first row that differs.
+before the change: ``git show REV:kvrules/refdata/resolver.py > /tmp/old.py``), or, for a
+change beyond ``resolver.py`` (the parsing, the name analysis), the whole ``kvrules`` package of
+a git revision, imported beside the current one as ``kvrules_old`` with its own caches, batch
+code and cache clearing. Every row's output (``batch.write_jsonl``, as ``kvrules match --file``
+writes it) must be the same from both, or the script stops at the first row that differs.
 
-    python bench/matching/paired.py DIR OLD.py [--rows 2000] [--step 250] [--runs 1]
+    python bench/matching/paired.py DIR OLD.py|REV [--rows 2000] [--step 250] [--runs 1]
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ import importlib.util
 import io
 import json
 import os
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 
 def _index_state(path: Path) -> dict:
@@ -49,10 +55,36 @@ def _old_module(path: Path):  # type: ignore[no-untyped-def]
     return module
 
 
+def _old_package(rev: str) -> SimpleNamespace:
+    """The ``kvrules`` package of git revision ``rev``, importable as ``kvrules_old`` (its own
+    modules, so its own per-name caches): its Resolver, batch module and cache clearing."""
+    import importlib
+
+    where = Path(tempfile.mkdtemp(prefix="paired-"))
+    archive = subprocess.run(
+        ["git", "archive", rev, "kvrules"], cwd=HERE.parents[1], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    (where / "kvrules").rename(where / "kvrules_old")
+    own = re.compile(r"\bkvrules(?=[. ])")  # "from kvrules.x", "import kvrules", "kvrules.refdata"
+    for source in (where / "kvrules_old").rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        source.write_text(own.sub("kvrules_old", text), encoding="utf-8")
+    sys.path.insert(0, str(where))
+    return SimpleNamespace(
+        Resolver=importlib.import_module("kvrules_old.refdata.resolver").Resolver,
+        batch=importlib.import_module("kvrules_old.refdata.batch"),
+        clear_caches=importlib.import_module("kvrules_old.refdata.affiliations").clear_caches,
+    )
+
+
+HERE = Path(__file__).resolve().parent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dir", type=Path, help="the --keep directory of full_ror.py")
-    parser.add_argument("old", type=Path, help="the earlier resolver.py")
+    parser.add_argument("old", help="the earlier resolver.py, or a git revision of kvrules")
     parser.add_argument("--rows", type=int, default=2_000, help="rows per kind")
     parser.add_argument("--step", type=int, default=250, help="rows between switches")
     parser.add_argument("--runs", type=int, default=1, help="passes over every kind")
@@ -67,10 +99,14 @@ def main() -> None:
 
     gc.disable()
     state = _index_state(args.dir / "refdata.db.index")
-    resolvers = {
-        "old": _old_module(args.old).Resolver.from_index(dict(state)),
-        "new": Resolver.from_index(dict(state)),
-    }
+    current = SimpleNamespace(Resolver=Resolver, batch=batch, clear_caches=clear_caches)
+    if Path(args.old).is_file():  # an earlier resolver.py, beside the current package
+        old = _old_module(Path(args.old)).Resolver
+        earlier = SimpleNamespace(**vars(current) | {"Resolver": old})
+    else:
+        earlier = _old_package(args.old)
+    ways = {"old": earlier, "new": current}
+    resolvers = {way: code.Resolver.from_index(dict(state)) for way, code in ways.items()}
     del state
     gc.freeze()
     gc.enable()
@@ -81,10 +117,11 @@ def main() -> None:
     kinds = {k: rows for k, rows in kinds.items() if not args.kinds or k in args.kinds}
 
     def matched(way: str, rows: list[batch.Row]) -> tuple[float, str]:
-        clear_caches()
+        code = ways[way]
+        code.clear_caches()
         out = io.StringIO()
         start = time.process_time()
-        batch.write_jsonl(batch.match_rows(resolvers[way], rows, remember=0), out, [])
+        code.batch.write_jsonl(code.batch.match_rows(resolvers[way], rows, remember=0), out, [])
         return time.process_time() - start, out.getvalue()
 
     # what a process loads once (pycountry's tables, on the first country read) is loaded

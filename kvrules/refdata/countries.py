@@ -61,6 +61,7 @@ COMMON_NAMES: dict[str, str] = {
     "macao sar": "MO",
     "macau sar": "MO",
 }
+_NON_LETTERS = re.compile(r"[^a-z]+")
 _QUALIFIED = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Iran (Islamic Republic of)", "Korea (North)"
 
 
@@ -77,7 +78,7 @@ def _readings(text: str) -> list[str]:
 def _fold(text: str) -> str:
     from kvrules.refdata.normalise import ascii_fold
 
-    return re.sub(r"[^a-z]+", " ", ascii_fold(text)).strip()
+    return _NON_LETTERS.sub(" ", ascii_fold(text)).strip()
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -228,6 +227,14 @@ _TARGETS: dict[str, str] = (
     {"": ""} | {w: w for w in _VOCAB} | {k: v for k, v in sorted(_CANONICAL.items()) if len(k) >= 6}
 )
 _TARGET_WORDS = [word for word in _TARGETS if word]
+# The targets a word of each length may misspell, in their order: a word further off in length
+# than its edit budget (1, or 2 from 9 letters) is further off in edits too (each edit adds or
+# drops one letter at most), so the scan finds the same target among these alone, in half the
+# time; a longer word than any of these has none.
+_TARGETS_NEAR: dict[int, tuple[str, ...]] = {
+    n: tuple(w for w in _TARGET_WORDS if abs(len(w) - n) <= (1 if n < 9 else 2))
+    for n in range(6, max(map(len, _TARGET_WORDS)) + 3)
+}
 
 # Unit words that open a sub-unit name ("School of …, Harbin Institute of Technology").
 UNIT_WORDS: frozenset[str] = frozenset(
@@ -253,6 +260,7 @@ _APOSTROPHES = re.compile(r"['’‘ʼ`´]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _NON_ALNUM_CASED = re.compile(r"[^A-Za-z0-9]+")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9/&.\-]{1,9}$")
+_BRACKETS = re.compile(r"\s*\([^)]*\)\s*")
 
 
 @lru_cache(maxsize=65536)
@@ -264,13 +272,14 @@ def _typo_of(token: str) -> str:
     limit = 1 if len(token) < 9 else 2
     # one C-level scan of the targets (the closest, the first of equals): every token a run has
     # not seen yet comes here, so a Python loop over the targets would dominate a batch
-    found = process.extractOne(token, _TARGET_WORDS, scorer=OSA.distance, score_cutoff=limit)
+    near = _TARGETS_NEAR.get(len(token), ())
+    found = process.extractOne(token, near, scorer=OSA.distance, score_cutoff=limit)
     return found[0] if found else ""
 
 
-@lru_cache(maxsize=65536)
 def _correct(token: str) -> str:
-    """Map a token to its canonical class word, fixing one or two typing errors in long words."""
+    """Map a token to its canonical class word, fixing one or two typing errors in long words.
+    Not cached itself: :func:`_read` caches what it says of each word (one cache, not two)."""
     token = _CANONICAL.get(token, token)
     return _TARGETS[_typo_of(token)] or token
 
@@ -336,20 +345,47 @@ class Analysed:
 
 def ascii_fold(text: str) -> str:
     """NFKC, transliterate any script to ASCII (CJK, Cyrillic, Arabic …), lower-case."""
+    if text.isascii():  # NFKC and anyascii leave ASCII as it is; its apostrophes are ' and `
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+        return text.lower().replace("&", " and ")
     text = unicodedata.normalize("NFKC", text)
     text = _APOSTROPHES.sub("", text)
     return anyascii(text).lower().replace("&", " and ")
 
 
+_STOP, _CLASS, _DISTINCT = 0, 1, 2  # what a word is to a name's key (:func:`_read`)
+
+
+@lru_cache(maxsize=65536)
+def _read(raw: str) -> tuple[str, int, bool]:
+    """One folded word as :func:`analyse` reads it: the word it stands for (:func:`_correct`),
+    whether that is a stop word, a class word or a distinctive one, and whether the word as
+    written is a misspelling. Cached per word: the stretches of a string share their words."""
+    token = _correct(raw)
+    role = _STOP if token in STOP_WORDS else _CLASS if token in CLASS_WORDS else _DISTINCT
+    return token, role, bool(_typo_of(raw))
+
+
 @lru_cache(maxsize=131072)
 def analyse(name: str) -> Analysed:
     """Normalise one name; cached because enrichment sees the same partner names repeatedly."""
-    raw = list(filter(None, _NON_ALNUM.split(ascii_fold(name))))
-    tokens = tuple(t for t in map(_correct, raw) if t not in STOP_WORDS)
-    distinct = tuple(t for t in tokens if t not in CLASS_WORDS)
-    skeleton = tuple(t for t in tokens if t in CLASS_WORDS)
-    misspelt = tuple(compress(raw, map(_typo_of, raw)))  # C-level: analyse runs per name
-    return Analysed("".join(tokens), tokens, distinct, skeleton, misspelt)
+    tokens: list[str] = []
+    distinct: list[str] = []
+    skeleton: list[str] = []
+    misspelt: list[str] = []
+    for raw in _NON_ALNUM.split(ascii_fold(name)):
+        if not raw:
+            continue
+        token, role, typo = _read(raw)
+        if typo:
+            misspelt.append(raw)
+        if role != _STOP:
+            tokens.append(token)
+            (distinct if role == _DISTINCT else skeleton).append(token)
+    return Analysed(
+        "".join(tokens), tuple(tokens), tuple(distinct), tuple(skeleton), tuple(misspelt)
+    )
 
 
 def surface_key(name: str) -> str:
@@ -373,7 +409,8 @@ def bulk_name_key(name: str) -> str:
 def is_acronym(name: str) -> bool:
     """True for acronym-like strings (HIT, NEU, TU/e, UvA, MIPT (SU)): never matched alone.
     Cached: an affiliation string asks it of every stretch it cuts, and segments recur."""
-    text = re.sub(r"\s*\([^)]*\)\s*", "", name).strip()
+    # most stretches hold no bracket: the pattern, compiled once, runs only on those that do
+    text = (_BRACKETS.sub("", name) if "(" in name else name).strip()
     if not text or " " in text or not text.isascii():
         return False
     upper = sum(c.isupper() for c in text)
@@ -491,4 +528,4 @@ def name_and_scope(printed: str, scope_cell: str = "") -> tuple[str, str | None]
 
 
 # the per-word caches behind analyse(): affiliations.clear_caches() forgets them with it
-WORD_CACHES = (_typo_of, _correct, native_variants)
+WORD_CACHES = (_typo_of, _read, native_variants)

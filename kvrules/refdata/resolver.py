@@ -1311,7 +1311,8 @@ class Resolver:
             score, note = AMBIGUOUS, AMBIGUOUS_NOTE
         else:
             score, note = (score if cc else min(score, EXACT_NO_COUNTRY)), None
-        hits, short = [], abbreviated(text)
+        # the words written short are read only where they name the method
+        hits, short = [], abbreviated(text) if method is None else frozenset()
         for idx, matched, ntype in found:
             hit = _Hit(
                 idx,
@@ -1743,10 +1744,11 @@ def _as_the_name_spells(hit: _Hit, written: str) -> _Hit:
     "Center" on both sides), told as a corrected spelling like a misspelt query."""
     if hit.method == CORRECTED:
         return hit  # already told and scored as a corrected spelling
+    own = corrections(hit.matched)  # () for most names, from their cached analysis
+    if not own:
+        return hit
     as_written = set(surface_key(written).split())
-    differ = [
-        (right, word) for word, right in corrections(hit.matched) if word.lower() not in as_written
-    ]
+    differ = [(right, word) for word, right in own if word.lower() not in as_written]
     if not differ:
         return hit
     edits = sum(OSA.distance(word.lower(), right.lower()) for word, right in differ)
