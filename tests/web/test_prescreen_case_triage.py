@@ -48,9 +48,11 @@ def test_a_red_pre_screen_sent_to_the_committee_is_a_red_case_saying_why(
     assert login(officer, "adviser").status_code in (200, 303)
     page = " ".join(officer.get(f"/cases/{case_id}").text.split())
     assert 'class="tri tri-red">red</span>' in page
+    # the store holds the shipped lists only: the pre-screen says it is not complete, and so
+    # does the colour it carries
     assert (
         "took the pre-screen's colour as the case's first triage: red — “pre-screen "
-        f"{pid} was RED: {reason}”; an adviser triages the case"
+        f"{pid} was RED, NOT COMPLETE: {reason}”; an adviser triages the case"
     ) in page.replace("&#34;", '"').replace("&#39;", "'")
     assert f"sent pre-screen {pid} to the committee (triaged red at pre-screen)" in page
 
