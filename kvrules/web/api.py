@@ -97,8 +97,13 @@ async def screen(request: Request) -> Response:
         return _error(400, "the body is not JSON: send the proposal as a JSON object")
     if not isinstance(doc, dict):
         return _error(400, "the body is not a JSON object of proposal fields")
+    # how the client's amounts in text are written ("250.000"): otherwise an ambiguous one is
+    # refused, never guessed
+    separator = request.query_params.get("decimal_separator")
+    if separator not in (None, ",", "."):
+        return _error(400, "decimal_separator is ',' or '.' (how amounts in text are written)")
     try:
-        proposal = Proposal.model_validate(doc)
+        proposal = Proposal.model_validate(doc, context={"decimal_separator": separator})
     except ValidationError as exc:
         return _error(422, proposal_problem(exc))
     try:

@@ -62,8 +62,6 @@ FORM_MAX_BYTES = MAX_FILE_BYTES + 1024 * 1024
 LIST_SEPARATOR = re.compile(r"[,;\n]")
 # Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
 UNIT_SEPARATOR = re.compile(r"[;\n]")
-# "1,500,000" or "1 500 000" as the amount 1500000 (a comma in any other place is refused)
-THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 NOT_CONFIGURED = (
     "Pre-screening is not set up on this server: it needs the rulebooks and reference lists "
     "of a configuration (start it with `kvrules serve --config …`)."
@@ -84,20 +82,12 @@ class TooManyRows(KvrulesError, ValueError):
     """A post with more organisation rows than ``MAX_ROWS``: refused, not cut short."""
 
 
-def _amount(text: str) -> str:
-    """The amount as typed, without the spaces and thousands commas people type."""
-    bare = re.sub(r"[\s\u00a0\u202f_]", "", text)
-    return bare.replace(",", "") if THOUSANDS.match(bare) else bare
-
-
 def _organisation(
     form: FormData, prefix: str, keys: tuple[str, ...] = ORGANISATION_FIELDS
 ) -> dict[str, str] | None:
     fields = {k: str(form.get(f"{prefix}_{k}", "")).strip() for k in keys}
     if not any(fields.values()):
         return None  # an empty row of the form
-    if fields.get("amount"):
-        fields["amount"] = _amount(fields["amount"])
     return {k: v for k, v in fields.items() if v}
 
 

@@ -92,7 +92,8 @@ def form_problems(
             whole = whole or text
             continue
         field, label = found
-        advice = ADVICE.get(field.rsplit("_", 1)[-1], "")
+        # a problem that says what to write already (an amount, a currency) is not told twice
+        advice = "" if "write" in text else ADVICE.get(field.rsplit("_", 1)[-1], "")
         by_field.setdefault(field, f"{label}: {text}" + (f" — {advice}" if advice else ""))
     return by_field, whole
 
