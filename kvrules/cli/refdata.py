@@ -470,7 +470,9 @@ def match(
         with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
             editions = _provenance(store)
-        _match_file(index, rows, out_format, jobs, output or sys.stdout, editions)
+        _match_file(
+            index, rows, out_format, jobs, output or sys.stdout, editions, output is not None
+        )
         return
     assert name is not None
     with _open(config_path, refdata, start=False) as store:
@@ -545,6 +547,7 @@ def _match_file(
     jobs: int | None,
     out: TextIO,
     editions: dict[str, dict[str, str | None]],
+    to_file: bool = False,
 ) -> None:
     """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
     when it is a terminal, each bad row by its line, once per file the lines read in another
@@ -580,7 +583,9 @@ def _match_file(
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
         def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
-            text = f"{name}: line {row.number}: {message}"
+            # a CSV's row as the spreadsheet numbers it (header: row 1), a JSON line's line
+            where = "row" if rows.format == "csv" else "line"
+            text = f"{name}: {where} {row.number}: {message}"
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
         def counted(results):  # type: ignore[no-untyped-def]
@@ -607,7 +612,9 @@ def _match_file(
                 out,
                 columns,
                 delimiter=rows.delimiter,
-                bom=rows.bom,
+                # a CSV written to a file is for a spreadsheet: with a byte-order mark, or
+                # Excel (nl-NL: Windows-1252) shows "MÃ¼nchen"; to a pipe, as the input had it
+                bom=rows.bom or to_file,
                 searched=index.searched,
             )
             if cut:
@@ -618,7 +625,7 @@ def _match_file(
                 )
         elif out_format == "jsonl":
             batch.write_jsonl(results, out, index.searched)
-    for note in rows.recoded():  # once per file, not once per row
+    for note in [*rows.column_notes(), *rows.recoded()]:  # once per file, not once per row
         click.echo(f"{name}: {note}", err=True)
     if not total:
         raise click.ClickException(f"{name}: no rows")

@@ -164,11 +164,12 @@ def test_a_huge_line_is_one_bad_row_and_the_run_goes_on() -> None:
 
 def test_a_missing_name_column_names_the_columns_found(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
-    names.write_text("organisation;country\nX;NL\n")
+    names.write_text("amount;country\nX;NL\n")  # "organisation" is read as the name now
     result = run("--file", str(names))
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"Error: {names}: the CSV needs a 'name' column (found: organisation, country)"
+        f"Error: {names}: the CSV needs a 'name' column (found: amount, country): rename the "
+        "column of organisation names to name"
     )
 
 
