@@ -168,6 +168,11 @@ class ProposedOrganisation(_Spec):
     country: CountryCode | None = Field(default=None, description="ISO code or country name")
     ror: str | None = Field(default=None, description="ROR id, if known")
     role: str | None = None
+    source: Text | None = Field(
+        default=None,
+        description="where it was read, for people reading the pre-screen: 'partners.csv, "
+        "row 3' (not screened)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -263,7 +268,17 @@ class Proposal(_Spec):
     @property
     def reference(self) -> str:
         """A stable id for this proposal's content (the same proposal, the same id)."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        # where an organisation was read (``source``) is no part of what is proposed: the
+        # same partners typed or uploaded are the same proposal
+        unsourced = {"__all__": {"source"}}
+        said = self.model_dump_json(
+            exclude={  # type: ignore[arg-type]
+                "partners": unsourced,
+                "funders": unsourced,
+                "visit": {"home_institution": {"source"}},
+            }
+        )
+        return hashlib.sha256(said.encode()).hexdigest()[:16]
 
     def events(self, now: datetime | None = None) -> list[CollaborationEvent]:
         """The events a scan would see for this proposal once it is in the RIS."""

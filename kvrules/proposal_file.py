@@ -86,7 +86,9 @@ def read_proposal_file(path: Path) -> ProposalFile:
         (kind for magic, kind in BINARY_MAGIC.items() if raw.startswith(magic)), None
     )
     if what:
-        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}")
+        # `match --file` reads no workbook either: the sheet is to be saved as CSV first
+        saved = " (save the sheet as 'CSV UTF-8' first)" if "workbook" in what else ""
+        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}{saved}")
     text, notes = _decoded(raw, path)
     try:
         located = load(text)

@@ -603,9 +603,7 @@ def _refuse_binary(head: bytes) -> None:
     controls = sum(b < 9 or 13 < b < 32 for b in head)
     if what or b"\x00" in first_line or controls > len(head) // 10:
         raise BadInput(
-            "row 1: binary data, not CSV or JSON lines"
-            + (f" ({what}?)" if what else "")
-            + f"; {_SAVE_AS}"
+            "binary data, not CSV or JSON lines" + (f" ({what}?)" if what else "") + f"; {_SAVE_AS}"
         )
 
 
