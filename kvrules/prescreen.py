@@ -87,6 +87,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.refdata.countries import to_country
 from kvrules.rulebook.ir import Severity
 from kvrules.thresholds import NotCompared, amount_rules
 from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
@@ -186,7 +187,8 @@ class ProposedOrganisation(_Spec):
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, v: object) -> object:
-        return country_code(v) if isinstance(v, str) and v.strip() else None
+        # read as a spreadsheet's country cell is ("Iran (Islamitische Republiek)")
+        return to_country(v) if isinstance(v, str) and v.strip() else None
 
     @model_validator(mode="after")
     def _country_from_the_name(self) -> ProposedOrganisation:

@@ -116,3 +116,32 @@ def test_a_separator_line_is_read_and_a_title_row_named_to_be_removed(tmp_path: 
         "the header is on line 2: remove line 1 above it ('Horizon 2027-A;;;'…) so that the "
         "header is the first line"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Iran (Islamitische Republiek)", "IR"),  # Dutch Excel, as the reviewer's file
+        ("Russische Federatie", "RU"),
+        ("VR China", "CN"),
+        ("Groot-Brittannië", "GB"),
+        ("Iran (Islamic Rep.)", "IR"),
+        ("Iran, Islamic Rep.", "IR"),  # the World Bank's form
+        ("Korea (North)", "KP"),  # never read as Korea alone
+    ],
+)
+def test_country_names_grant_offices_write_are_read(written: str, code: str) -> None:
+    from kvrules.prescreen import Proposal
+    from kvrules.refdata.countries import to_country
+
+    assert to_country(written) == code
+    proposal = Proposal.model_validate({"partners": [{"name": "X", "country": written}]})
+    assert proposal.partners[0].country == code
+
+
+def test_check_of_a_workbook_says_to_save_it_as_csv(tmp_path: Path) -> None:
+    book = tmp_path / "partners.xlsx"
+    book.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    result = CliRunner().invoke(cli, ["check", str(book)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith("(save the sheet as 'CSV UTF-8' first)")
