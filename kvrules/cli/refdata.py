@@ -588,10 +588,13 @@ def _match_file(
             text = f"{name}: {where} {row.number}: {message}"
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
+        done = 0  # bytes up to the last row matched (not those read ahead of it)
+
         def counted(results):  # type: ignore[no-untyped-def]
-            nonlocal errors, total
+            nonlocal errors, total, done
             for result in results:
                 total += 1
+                done = result.row.offset or done
                 # each match as `match --json` gives it: with its list's provenance
                 result.matches = [_with_provenance(m, editions) for m in result.matches]
                 if result.error:
@@ -600,7 +603,7 @@ def _match_file(
                 elif result.row.warning:  # screened all the same: said, not counted as bad
                     say(result.row, result.row.warning)
                 if total % 1000 == 0 or result.error:
-                    progress.update(task, completed=rows.position(), rows=total, errors=errors)
+                    progress.update(task, completed=done, rows=total, errors=errors)
                 yield result
 
         results = counted(batch.match_rows(index, rows, jobs=jobs))

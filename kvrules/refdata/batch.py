@@ -41,7 +41,7 @@ from typing import IO, Any, Literal
 from kvrules.errors import ReferenceDataError
 from kvrules.memory import usable_cores
 from kvrules.refdata.cache import Index, load
-from kvrules.refdata.columns import TOTAL_NAMES, column_key, is_personal
+from kvrules.refdata.columns import TOTAL_LONGEST, TOTAL_NAMES, column_key, is_personal
 from kvrules.refdata.countries import to_country
 from kvrules.refdata.resolver import Resolver
 from kvrules.spreadsheet import csv_safe
@@ -53,6 +53,7 @@ MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped wit
 # runs on longer is a quote left open, which would swallow the rows after it
 MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
+OFFSET_EVERY = 256  # rows: one ``tell`` (a system call) each, for the progress bar
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
 # rows: a worker joins after loading the index (about 3 s of CPU, 10,000 rows matched here
 # meanwhile): a shorter file is done before it takes much of a share (bench/matching/cores.py)
@@ -111,6 +112,9 @@ class Row:
     raw: str | None = None  # a bad row's text, when its fields could not be read
     warning: str | None = None  # what the row was matched without (a country not read)
     line: int | None = None  # the line of the file it starts on, where that is not ``number``
+    # bytes of the file read up to this row (every ``OFFSET_EVERY``-th row): the progress bar
+    # counts the rows matched, not the bytes the reader has read ahead of them
+    offset: int | None = None
 
 
 @dataclass
@@ -425,14 +429,15 @@ class Input:
                     replay.back.extendleft(reversed(replay.taken[1:]))
                     replay.taken = replay.taken[:1]
                 problem = self._lines.take(first, replay.taken[-1][0])
-                if not any(c.strip() for c in record) and not (problem or error):
+                if not any(record) and not (problem or error):
                     continue  # a blank line, or a row of empty cells (";;;;" below a table)
                 if problem or error:
                     raw = None if problem else _line(text)
                     yield Row(number, {}, problem or error, raw=raw, line=first)
                     continue
-                row = self._csv_row(number, record)
-                row.line = first
+                row = self._csv_row(number, record, first)
+                if number % OFFSET_EVERY == 0:
+                    row.offset = self.position()
                 if _total_row(row):  # "Totaal" under a table: a sum, not an organisation
                     self.totals.append((number, str(row.name).strip()))
                     continue
@@ -440,18 +445,22 @@ class Input:
         finally:
             csv.field_size_limit(previous)
 
-    def _csv_row(self, number: int, record: list[str]) -> Row:
+    def _csv_row(self, number: int, record: list[str], line: int) -> Row:
         columns = self.columns_in
         fields: dict[str, Any] = dict.fromkeys(self.columns)
-        fields.update(
-            (c, cell) for c, cell in zip(columns, record, strict=False) if c not in self.left_out
-        )
+        if self.left_out:
+            left_out = self.left_out
+            fields.update(
+                (c, cell) for c, cell in zip(columns, record, strict=False) if c not in left_out
+            )
+        else:
+            fields.update(zip(columns, record, strict=False))
         extra = len(record) - len(columns)
         values = [
             record[k] if k is not None and k < len(record) else None for k in self._key_columns
         ]
         error = f"{extra} more cells than columns" if extra > 0 else None
-        return Row(number, fields, error, *values)
+        return Row(number, fields, error, *values, line=line)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         lines = self._lines
@@ -615,8 +624,10 @@ SEPARATOR_LINE = re.compile(r'^"?sep=(?P<sep>[,;\t|])"?$')
 def _total_row(row: Row) -> bool:
     """A table's sum row: its name cell says total (in a language kvrules reads) and no
     country is given."""
-    name = row.name.strip().casefold().rstrip(":") if isinstance(row.name, str) else ""
-    return name in TOTAL_NAMES and not (row.country or "").strip()
+    name = row.name
+    if not isinstance(name, str) or len(name) > TOTAL_LONGEST:  # most names: one comparison
+        return False
+    return name.strip().casefold().rstrip(":") in TOTAL_NAMES and not (row.country or "").strip()
 
 
 def _key_columns(columns: list[str]) -> list[int | None]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["PERSONAL_COLUMN", "TOTAL_NAMES", "column_key", "is_personal"]
+__all__ = ["PERSONAL_COLUMN", "TOTAL_LONGEST", "TOTAL_NAMES", "column_key", "is_personal"]
 
 # headers (folded: lower case, single spaces, "_" and "-" as spaces) → the field they hold
 _HEADERS: dict[str, tuple[str, ...]] = {
@@ -54,6 +54,7 @@ TOTAL_NAMES = frozenset(
         *("summe", "gesamt", "gesamtsumme", "insgesamt"),
     }
 )
+TOTAL_LONGEST = max(map(len, TOTAL_NAMES)) + 4  # with a colon and spaces around it
 
 
 def _folded(header: str) -> str:

@@ -145,3 +145,21 @@ def test_check_of_a_workbook_says_to_save_it_as_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(book)])
     assert result.exit_code == 2
     assert result.output.strip().endswith("(save the sheet as 'CSV UTF-8' first)")
+
+
+def test_the_progress_counts_the_bytes_of_the_rows_matched_not_those_read_ahead(
+    tmp_path: Path,
+) -> None:
+    """The bar reached 100% early: it showed the bytes the reader had read, ahead of the
+    rows matched. Each 256th row carries the bytes up to its own end."""
+    from kvrules.refdata.batch import OFFSET_EVERY, Input
+
+    lines = [b"name;country\n", *(f"Institute {i};NL\n".encode() for i in range(3000))]
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"".join(lines))
+    with path.open("rb") as stream:
+        reader = Input(stream)
+        marked = [(row.number, row.offset) for row in reader if row.offset is not None]
+    assert marked[0][0] == OFFSET_EVERY
+    for number, offset in marked:
+        assert offset == len(b"".join(lines[:number])), number
