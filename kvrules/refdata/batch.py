@@ -322,8 +322,9 @@ class Input:
             if at is not None and self.columns_in[at].strip().lower() != key:
                 notes.append(f"column {self.columns_in[at]!r} read as the {key}")
         for column in self.left_out:
+            kind = "column" if self.format == "csv" else "key"
             notes.append(
-                f"column {column!r} not used and left out of the output: kvrules screens "
+                f"{kind} {column!r} not used and left out of the output: kvrules screens "
                 "organisations, never a person's nationality"
             )
         if self.totals:
@@ -491,6 +492,11 @@ class Input:
             error = (
                 None if "name" in doc else f"no 'name' (keys: {_shown(', '.join(doc)) or 'none'})"
             )
+            # a person's nationality is never screened, nor written back (said once per key)
+            for key in [k for k in doc if is_personal(k)]:
+                del doc[key]
+                if key not in self.left_out:
+                    self.left_out.append(key)
             yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
 
 

@@ -163,3 +163,13 @@ def test_the_progress_counts_the_bytes_of_the_rows_matched_not_those_read_ahead(
     assert marked[0][0] == OFFSET_EVERY
     for number, offset in marked:
         assert offset == len(b"".join(lines[:number])), number
+
+
+def test_a_nationality_in_json_lines_is_left_out_and_said(tmp_path: Path) -> None:
+    lines = tmp_path / "nat.jsonl"
+    lines.write_text('{"name": "Beihang University", "nationality": "CN"}\n')
+    result = match(lines)
+    assert result.exit_code == 0, result.output
+    [row] = rows_of(result.stdout)
+    assert row["input"] == {"name": "Beihang University"}
+    assert "key 'nationality' not used and left out of the output" in result.stderr
