@@ -31,6 +31,8 @@ from typing import Literal
 
 import pycountry
 
+from kvrules.errors import KvrulesError
+
 __all__ = [
     "AmountError",
     "DecimalSeparator",
@@ -82,7 +84,7 @@ HOW_TO_WRITE = (
 )
 
 
-class AmountError(ValueError):
+class AmountError(KvrulesError, ValueError):
     """An amount that cannot be read unambiguously; the message says how to write it."""
 
 

@@ -258,6 +258,17 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Pre-screen a proposal",
                     "operationId": "screen",
                     "security": [{"token": []}],
+                    "parameters": [
+                        {
+                            "name": "decimal_separator",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": [",", "."]},
+                            "description": "how amounts sent as text are written: ',' reads "
+                            "'250.000' as 250000, '.' as 250; without it an ambiguous amount "
+                            "is refused (422)",
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -275,10 +286,16 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "400": error("the body is not a JSON object"),
+                        "400": error(
+                            "the body is not a JSON object, or decimal_separator is "
+                            "neither ',' nor '.'"
+                        ),
                         "401": error("no token, or an unknown or revoked one"),
                         "413": error("the body is too large"),
-                        "422": error("a field is missing or not allowed (e.g. nationality)"),
+                        "422": error(
+                            "a field is missing, not allowed (e.g. nationality) or not read "
+                            "(an ambiguous amount, a currency that is no ISO 4217 code)"
+                        ),
                         "429": error("too many requests: wait Retry-After seconds"),
                         "503": error("pre-screening is not set up on this server"),
                     },
