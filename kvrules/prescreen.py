@@ -26,8 +26,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from kvrules.amounts import (
+    WrittenAmount,
+    currency_code_or_suggestion,
+    currency_written_with,
+    parse_amount,
+)
 from kvrules.config import Config
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
@@ -73,6 +87,7 @@ from kvrules.plain import (
 )
 from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
+from kvrules.refdata.countries import to_country
 from kvrules.rulebook.ir import Severity
 from kvrules.thresholds import NotCompared, amount_rules
 from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
@@ -154,6 +169,11 @@ class ProposedOrganisation(_Spec):
     country: CountryCode | None = Field(default=None, description="ISO code or country name")
     ror: str | None = Field(default=None, description="ROR id, if known")
     role: str | None = None
+    source: Text | None = Field(
+        default=None,
+        description="where it was read, for people reading the pre-screen: 'partners.csv, "
+        "row 3' (not screened)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -167,7 +187,8 @@ class ProposedOrganisation(_Spec):
     @field_validator("country", mode="before")
     @classmethod
     def _country(cls, v: object) -> object:
-        return country_code(v) if isinstance(v, str) and v.strip() else None
+        # read as a spreadsheet's country cell is ("Iran (Islamitische Republiek)")
+        return to_country(v) if isinstance(v, str) and v.strip() else None
 
     @model_validator(mode="after")
     def _country_from_the_name(self) -> ProposedOrganisation:
@@ -183,9 +204,48 @@ class ProposedOrganisation(_Spec):
 
 
 class ProposedFunder(ProposedOrganisation):
+    """A funder and the amount applied for. The amount is read by ``kvrules.amounts``' stated
+    rule: an ambiguous "250.000" is refused unless the decimal separator is given (the
+    validation context's ``decimal_separator``), never read as 250; the currency must be an
+    ISO 4217 code ("€" is refused with "write EUR"), as the engine compares codes."""
+
     amount: Decimal | None = None
     currency: str | None = None
     programme: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _amount_with_its_currency(cls, v: object) -> object:
+        # The amount's own text may name the currency ("€ 1.234.567,00"): it fills an empty
+        # currency field, and is compared with a given one in ``_amount`` (where a
+        # disagreement is said at the amount's field).
+        if not isinstance(v, dict) or not isinstance(v.get("amount"), str):
+            return v
+        given = v.get("currency")
+        written = currency_written_with(v["amount"])
+        out = {**v, "amount": WrittenAmount(v["amount"], given if isinstance(given, str) else None)}
+        if written and given in (None, ""):
+            out["currency"] = written
+        return out
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, v: object, info: ValidationInfo) -> object:
+        decimal = (info.context or {}).get("decimal_separator")
+        if not isinstance(v, WrittenAmount):
+            return parse_amount(v, decimal)[0]
+        number, written = parse_amount(v.text, decimal)
+        if written and v.currency not in (None, "") and v.currency.strip().upper() != written:
+            raise ValueError(
+                f"{v.text.strip()!r} is in {written} but the currency given is "
+                f"{v.currency.strip()!r}: write the amount without its sign, or make them agree"
+            )
+        return number
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, v: object) -> object:
+        return None if v is None else currency_code_or_suggestion(v)
 
 
 class ProposedVisit(_Spec):
@@ -210,7 +270,17 @@ class Proposal(_Spec):
     @property
     def reference(self) -> str:
         """A stable id for this proposal's content (the same proposal, the same id)."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        # where an organisation was read (``source``) is no part of what is proposed: the
+        # same partners typed or uploaded are the same proposal
+        unsourced = {"__all__": {"source"}}
+        said = self.model_dump_json(
+            exclude={  # type: ignore[arg-type]
+                "partners": unsourced,
+                "funders": unsourced,
+                "visit": {"home_institution": {"source"}},
+            }
+        )
+        return hashlib.sha256(said.encode()).hexdigest()[:16]
 
     def events(self, now: datetime | None = None) -> list[CollaborationEvent]:
         """The events a scan would see for this proposal once it is in the RIS."""

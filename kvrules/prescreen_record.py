@@ -41,6 +41,8 @@ def organisation_line(org: Mapping[str, Any]) -> str:
         text += f", {currency} {amount}" if currency else f", amount {amount} (no currency)"
     if org.get("programme"):
         text += f", programme {org['programme']}"
+    if org.get("source"):  # read from a file: which, and its row
+        text += f" [{org['source']}]"
     return text
 
 

@@ -86,7 +86,9 @@ def read_proposal_file(path: Path) -> ProposalFile:
         (kind for magic, kind in BINARY_MAGIC.items() if raw.startswith(magic)), None
     )
     if what:
-        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}")
+        # `match --file` reads no workbook either: the sheet is to be saved as CSV first
+        saved = " (save the sheet as 'CSV UTF-8' first)" if "workbook" in what else ""
+        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}{saved}")
     text, notes = _decoded(raw, path)
     try:
         located = load(text)
@@ -102,7 +104,24 @@ def read_proposal_file(path: Path) -> ProposalFile:
         raise NotAProposal(
             f"{path}: not a mapping of proposal fields (it holds {kind}): {WHAT_CHECK_READS}"
         )
+    _amounts_as_written(located)
     return ProposalFile(path, located.data, located, notes)
+
+
+def _amounts_as_written(located: Located) -> None:
+    """Each funder's amount YAML read as a number, as its text: unquoted ``250.000`` is the
+    float 250.0 to YAML, where a Dutch writer meant 250000. The text goes to the amount's
+    stated rule (``kvrules.amounts``), which refuses an ambiguous one, as it does typed or
+    quoted; JSON numbers are plain numbers either way."""
+    funders = located.data.get("funders")
+    if not isinstance(funders, list):
+        return
+    for i, funder in enumerate(funders):
+        if not isinstance(funder, dict) or isinstance(funder.get("amount"), bool):
+            continue
+        scalar = located.scalar(("funders", i, "amount"))
+        if isinstance(funder.get("amount"), int | float) and scalar and scalar.style is None:
+            funder["amount"] = scalar.raw
 
 
 def _decoded(raw: bytes, path: Path) -> tuple[str, list[str]]:

@@ -24,7 +24,7 @@ AMOUNT = (
     "  - {name: European Research Council, country: BE}\n"
     "  - {name: Swiss National Science Foundation, country: CH, amount: \"2'000'000\", "
     "currency: CHF}\n"
-)
+).replace("2'000'000", "2 million")  # "2'000'000" is read now (Swiss grouping: kvrules.amounts)
 
 
 def _problem(tmp_path: Path, text: str, *flags: str) -> str:
@@ -39,8 +39,9 @@ def _problem(tmp_path: Path, text: str, *flags: str) -> str:
 
 def test_a_wrong_amount_says_where_which_funder_and_how_to_write_an_amount(tmp_path: Path):
     assert _problem(tmp_path, AMOUNT) == (
-        "prop.yaml:5:68: funder 3, amount: Input should be a valid decimal — write the amount "
-        "as a plain number, e.g. 2000000 (no thousands separators; its currency in `currency`)"
+        "prop.yaml:5:68: funder 3, amount: '2 million' is not a number: write it without "
+        "thousands separators (250000, or 250000.50 with a decimal point), or with both "
+        "separators (250.000,00 or 250,000.00)"
     )
 
 
@@ -77,7 +78,9 @@ def test_positions_are_counted_from_one(loc: tuple, words: str):
 
 def test_the_api_keeps_the_path_of_fields_with_the_right_hint():
     with pytest.raises(ValidationError) as e:
-        Proposal.model_validate({"funders": [{"name": "SNSF", "amount": "2'000'000"}]})
+        Proposal.model_validate({"funders": [{"name": "SNSF", "amount": "2 million"}]})
     said = proposal_problem(e.value)
-    assert said.startswith("funders.0.amount: Input should be a valid decimal — write the amount")
+    assert said.startswith("funders.0.amount: '2 million' is not a number: write it without")
     assert "organisation" not in said
+    swiss = Proposal.model_validate({"funders": [{"name": "SNSF", "amount": "2'000'000"}]})
+    assert swiss.funders[0].amount == 2_000_000

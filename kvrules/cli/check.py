@@ -70,6 +70,12 @@ def proposal_document(file: ProposalFile | None, **flags: Any) -> dict[str, Any]
 @click.option("--title", help="a name for the proposal")
 @click.option("--visitor-institution", help="for a visit: 'NAME (COUNTRY)' of the home institution")
 @click.option("--host-unit", help="for a visit: the unit hosting the visitor")
+@click.option(
+    "--decimal-separator",
+    type=click.Choice([",", "."]),
+    help="how amounts are written: ',' reads 250.000 as 250000 (Dutch, German), '.' as 250; "
+    "without it an amount such as 250.000 or 1,500 is refused as ambiguous",
+)
 @settings_options
 @click.option(
     "--rulebook",
@@ -97,6 +103,7 @@ def check(
     title: str | None,
     visitor_institution: str | None,
     host_unit: str | None,
+    decimal_separator: str | None,
     config_path: Path | None,
     db: Path | None,
     refdata: Path | None,
@@ -143,7 +150,7 @@ def check(
     if not doc:
         raise click.UsageError("describe the proposal: a PROPOSAL file, or --partner, --topic …")
     try:
-        proposal = Proposal.model_validate(doc)
+        proposal = Proposal.model_validate(doc, context={"decimal_separator": decimal_separator})
     except ValidationError as e:
         raise ReportedError(_problem_in_words(e, file), 2) from None
     config = screening_config(config_path, db, refdata, screens=True)

@@ -544,7 +544,9 @@ def match(
         with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
             editions = _provenance(store)
-        _match_file(index, rows, out_format, jobs, output or sys.stdout, editions)
+        _match_file(
+            index, rows, out_format, jobs, output or sys.stdout, editions, output is not None
+        )
         return
     assert name is not None
     with _open(config_path, refdata, start=False) as store:
@@ -619,6 +621,7 @@ def _match_file(
     jobs: int | None,
     out: TextIO,
     editions: dict[str, dict[str, str | None]],
+    to_file: bool = False,
 ) -> None:
     """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
     when it is a terminal, each bad row by its line, once per file the lines read in another
@@ -654,13 +657,18 @@ def _match_file(
         task = progress.add_task("matching", total=rows.size, rows=0, errors=0)
 
         def say(row: Any, message: str) -> None:  # above the bar, which stays at the bottom
-            text = f"{name}: line {row.number}: {message}"
+            # a CSV's row as the spreadsheet numbers it (header: row 1), a JSON line's line
+            where = "row" if rows.format == "csv" else "line"
+            text = f"{name}: {where} {row.number}: {message}"
             progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
+        done = 0  # bytes up to the last row matched (not those read ahead of it)
+
         def counted(results):  # type: ignore[no-untyped-def]
-            nonlocal errors, total
+            nonlocal errors, total, done
             for result in results:
                 total += 1
+                done = result.row.offset or done
                 # each match as `match --json` gives it: with its list's provenance
                 result.matches = [_with_provenance(m, editions) for m in result.matches]
                 if result.error:
@@ -669,7 +677,7 @@ def _match_file(
                 elif result.row.warning:  # screened all the same: said, not counted as bad
                     say(result.row, result.row.warning)
                 if total % 1000 == 0 or result.error:
-                    progress.update(task, completed=rows.position(), rows=total, errors=errors)
+                    progress.update(task, completed=done, rows=total, errors=errors)
                 yield result
 
         results = counted(batch.match_rows(index, rows, jobs=jobs))
@@ -681,7 +689,9 @@ def _match_file(
                 out,
                 columns,
                 delimiter=rows.delimiter,
-                bom=rows.bom,
+                # a CSV written to a file is for a spreadsheet: with a byte-order mark, or
+                # Excel (nl-NL: Windows-1252) shows "MÃ¼nchen"; to a pipe, as the input had it
+                bom=rows.bom or to_file,
                 searched=index.searched,
             )
             if cut:
@@ -692,7 +702,7 @@ def _match_file(
                 )
         elif out_format == "jsonl":
             batch.write_jsonl(results, out, index.searched)
-    for note in rows.recoded():  # once per file, not once per row
+    for note in [*rows.column_notes(), *rows.recoded()]:  # once per file, not once per row
         click.echo(f"{name}: {note}", err=True)
     if not total:
         raise click.ClickException(f"{name}: no rows")

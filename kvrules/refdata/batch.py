@@ -42,6 +42,7 @@ from kvrules import jsonguard
 from kvrules.errors import ReferenceDataError
 from kvrules.memory import usable_cores
 from kvrules.refdata.cache import Index, load
+from kvrules.refdata.columns import TOTAL_LONGEST, TOTAL_NAMES, column_key, is_personal
 from kvrules.refdata.countries import to_country
 from kvrules.refdata.resolver import Resolver
 from kvrules.spreadsheet import csv_safe
@@ -53,6 +54,7 @@ MAX_LINE = 1 << 20  # bytes of one line; a longer line is a bad row, skipped wit
 # runs on longer is a quote left open, which would swallow the rows after it
 MAX_ROW_LINES = 20
 CHUNK = 500  # rows matched (or sent to a worker) at a time
+OFFSET_EVERY = 256  # rows: one ``tell`` (a system call) each, for the progress bar
 MEMO = 50_000  # distinct queries whose results are remembered for the rows that repeat them
 # rows: a worker joins after loading the index (about 3 s of CPU, 10,000 rows matched here
 # meanwhile): a shorter file is done before it takes much of a share (bench/matching/cores.py)
@@ -100,7 +102,9 @@ class BadInput(ReferenceDataError):
 
 @dataclass
 class Row:
-    number: int  # the line the row starts on, as a spreadsheet or an editor shows it (1-based)
+    # the row as a spreadsheet numbers it (the header is row 1; a quoted cell with line breaks
+    # is one row), for CSV; the line, for JSON lines
+    number: int
     fields: dict[str, Any]
     error: str | None = None
     name: Any = None
@@ -108,6 +112,10 @@ class Row:
     ror: Any = None
     raw: str | None = None  # a bad row's text, when its fields could not be read
     warning: str | None = None  # what the row was matched without (a country not read)
+    line: int | None = None  # the line of the file it starts on, where that is not ``number``
+    # bytes of the file read up to this row (every ``OFFSET_EVERY``-th row): the progress bar
+    # counts the rows matched, not the bytes the reader has read ahead of them
+    offset: int | None = None
 
 
 @dataclass
@@ -117,7 +125,8 @@ class Result:
     error: str | None = None
 
     def as_dict(self, searched: list[str]) -> dict[str, Any]:
-        doc: dict[str, Any] = {"line": self.row.number, "input": self.row.fields}
+        doc: dict[str, Any] = {"row": self.row.number, "line": self.row.line or self.row.number}
+        doc["input"] = self.row.fields
         if self.row.raw is not None:
             doc["raw"] = self.row.raw
         if self.error:
@@ -289,17 +298,47 @@ class Input:
         if head.startswith(_BOM):
             stream.read(len(_BOM))
             head = head[len(_BOM) :]
+        if _mac_line_endings(head):
+            stream = _MacLines(stream)  # type: ignore[assignment]
         self._stream = stream
         self.size = _file_size(stream)  # bytes, for a progress bar; None for a pipe
         self.format: Format = fmt or ("jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv")
         self._lines = _Lines(stream, utf16)
         self.columns: list[str] = []
+        self.columns_in: list[str] = []  # with those left out (``left_out``)
+        self.left_out: list[str] = []  # a person's nationality: never read
+        self.totals: list[tuple[int, str]] = []  # rows skipped as a table's total
         self.delimiter = ","
         if self.format == "csv":
             self._start_csv()
 
     def __iter__(self) -> Iterator[Row]:
         return self._csv_rows() if self.format == "csv" else self._jsonl_rows()
+
+    def column_notes(self) -> list[str]:
+        """One line each: a column read under another name than its own ("Land" as the
+        country), a column left out (a person's nationality), total rows not screened."""
+        notes = []
+        for key, at in zip(_KEYS, getattr(self, "_key_columns", []), strict=False):
+            if at is not None and self.columns_in[at].strip().lower() != key:
+                notes.append(f"column {self.columns_in[at]!r} read as the {key}")
+        for column in self.left_out:
+            kind = "column" if self.format == "csv" else "key"
+            notes.append(
+                f"{kind} {column!r} not used and left out of the output: kvrules screens "
+                "organisations, never a person's nationality"
+            )
+        if self.totals:
+            rows = ", ".join(f"row {n} ({name!r})" for n, name in self.totals[:3])
+            more = f" and {len(self.totals) - 3} more" if len(self.totals) > 3 else ""
+            notes.append(f"{rows}{more}: a total, not an organisation: not screened")
+        return notes
+
+    def unread_columns(self) -> list[str]:
+        """The columns other than name, country and ror (copied to ``match --file``'s output,
+        not read by a pre-screen)."""
+        read = {self.columns_in[k] for k in getattr(self, "_key_columns", []) if k is not None}
+        return [c for c in self.columns if c not in read and not c.startswith("column ")]
 
     def recoded(self) -> list[str]:
         """Per encoding other than UTF-8 that lines were read in: which line first, how many
@@ -313,20 +352,53 @@ class Input:
 
     def _start_csv(self) -> None:
         self._line_iter = _Replay(self._lines)
+        self._header_row = 1  # as a spreadsheet numbers it
         header = next(self._line_iter, None)
         problem = self._lines.take(1, 1)
         if problem:
             raise BadInput(f"line 1 (the header): {problem}")
-        self.delimiter, self.columns = _sniff_header(header or "")
+        # Excel's "sep=;" first line names the separator; Excel does not show it as a row
+        given = SEPARATOR_LINE.match((header or "").strip())
+        if given is not None:
+            header = next(self._line_iter, None)
+            if problem := self._lines.take(2, 2):
+                raise BadInput(f"line 2 (the header): {problem}")
+        self.delimiter, self.columns = _sniff_header(header or "", given and given["sep"])
         # a column without a header (Excel's trailing separators) is named by its position,
         # so that two of them do not write one cell over the other
         self.columns = [c if c.strip() else f"column {i}" for i, c in enumerate(self.columns, 1)]
         lowered = [c.strip().lower() for c in self.columns]
         _refuse_twice_named(self.columns, lowered)
-        self._key_columns = [lowered.index(k) if k in lowered else None for k in _KEYS]
+        self._key_columns = _key_columns(self.columns)
         if self._key_columns[0] is None:
-            found = ", ".join(_shown(c) for c in self.columns if c) or "none"
-            raise BadInput(f"the CSV needs a 'name' column (found: {found})")
+            self._refuse_header()
+        # a person's nationality is never screened: its column is not read, nor written back
+        self.left_out = [c for c in self.columns if is_personal(c)]
+        self.columns_in = list(self.columns)  # as the file has them, for each row's cells
+        self.columns = [c for c in self.columns if c not in self.left_out]
+
+    def _refuse_header(self) -> None:
+        """No column of names: a title row above the header is named, to be removed; else the
+        columns found, and the one to rename."""
+        found = ", ".join(_shown(c) for c in self.columns if c.strip()) or "none"
+        below = []
+        for _ in range(5):  # a title (and a blank line) above the header, as people make them
+            line = next(self._line_iter, None)
+            if line is None:
+                break
+            below.append(line)
+            if _key_columns(_sniff_header(line)[1])[0] is not None:
+                above = len(below)
+                what = "line 1" if above == 1 else f"lines 1 to {above}"
+                raise BadInput(
+                    f"the header is on line {above + 1}: remove {what} above it "
+                    f"({_shown(_line(self._line_iter.taken[0][1]))[:60]!r}…) so that the "
+                    "header is the first line"
+                )
+        raise BadInput(
+            f"the CSV needs a 'name' column (found: {found}): rename the column of "
+            "organisation names to name"
+        )
 
     def _csv_rows(self) -> Iterator[Row]:
         # A long cell is read, then refused by length with its line number; the line limit
@@ -336,8 +408,11 @@ class Input:
             replay = self._line_iter
             # One column: each line is one value, never cut at a separator (Excel in a
             # semicolon locale writes "Dept. of Physics, Beihang Univ." unquoted)
-            whole_line = _NO_DELIMITER if len(self.columns) == 1 else self.delimiter
+            whole_line = _NO_DELIMITER if len(self.columns_in) == 1 else self.delimiter
             reader = csv.reader(replay, delimiter=whole_line)
+            # rows as a spreadsheet numbers them: the header is row 1, a blank line is a row,
+            # and a quoted cell's line breaks are inside one row (not the file's lines)
+            number = self._header_row
             while True:
                 replay.next_row()
                 try:
@@ -347,6 +422,7 @@ class Input:
                     return
                 except csv.Error as e:
                     record, error = [], f"not a CSV row: {e}"
+                number += 1
                 first, text = replay.taken[0]
                 spans = len(replay.taken)
                 if spans > 1 and (error or replay.ran_out or spans > MAX_ROW_LINES):
@@ -355,25 +431,38 @@ class Input:
                     replay.back.extendleft(reversed(replay.taken[1:]))
                     replay.taken = replay.taken[:1]
                 problem = self._lines.take(first, replay.taken[-1][0])
-                if not record and not (problem or error):
-                    continue  # a blank line
+                if not any(record) and not (problem or error):
+                    continue  # a blank line, or a row of empty cells (";;;;" below a table)
                 if problem or error:
-                    yield Row(first, {}, problem or error, raw=None if problem else _line(text))
+                    raw = None if problem else _line(text)
+                    yield Row(number, {}, problem or error, raw=raw, line=first)
                     continue
-                yield self._csv_row(first, record)
+                row = self._csv_row(number, record, first)
+                if number % OFFSET_EVERY == 0:
+                    row.offset = self.position()
+                if _total_row(row):  # "Totaal" under a table: a sum, not an organisation
+                    self.totals.append((number, str(row.name).strip()))
+                    continue
+                yield row
         finally:
             csv.field_size_limit(previous)
 
-    def _csv_row(self, number: int, record: list[str]) -> Row:
-        columns = self.columns
-        fields: dict[str, Any] = dict.fromkeys(columns)
-        fields.update(zip(columns, record, strict=False))
+    def _csv_row(self, number: int, record: list[str], line: int) -> Row:
+        columns = self.columns_in
+        fields: dict[str, Any] = dict.fromkeys(self.columns)
+        if self.left_out:
+            left_out = self.left_out
+            fields.update(
+                (c, cell) for c, cell in zip(columns, record, strict=False) if c not in left_out
+            )
+        else:
+            fields.update(zip(columns, record, strict=False))
         extra = len(record) - len(columns)
         values = [
             record[k] if k is not None and k < len(record) else None for k in self._key_columns
         ]
         error = f"{extra} more cells than columns" if extra > 0 else None
-        return Row(number, fields, error, *values)
+        return Row(number, fields, error, *values, line=line)
 
     def _jsonl_rows(self) -> Iterator[Row]:
         lines = self._lines
@@ -404,6 +493,11 @@ class Input:
             error = (
                 None if "name" in doc else f"no 'name' (keys: {_shown(', '.join(doc)) or 'none'})"
             )
+            # a person's nationality is never screened, nor written back (said once per key)
+            for key in [k for k in doc if is_personal(k)]:
+                del doc[key]
+                if key not in self.left_out:
+                    self.left_out.append(key)
             yield Row(number, doc, error, *(doc.get(k) for k in _KEYS))
 
 
@@ -460,6 +554,8 @@ def read_text(path: Path) -> tuple[str, list[str]]:
         _refuse_binary(head)
         if head.startswith(_BOM):
             raw.read(len(_BOM))
+        if _mac_line_endings(head):
+            stream = _MacLines(stream)  # type: ignore[assignment]
         lines = _Lines(stream, utf16)
         text = "".join(lines)
         for number, problem in sorted(lines.problems.items())[:1]:
@@ -484,29 +580,79 @@ def _recoded_from_utf16(stream: IO[bytes]) -> IO[bytes]:
     )
 
 
+def _mac_line_endings(head: bytes) -> bool:
+    """Whether lines end in CR alone (Excel for Mac's "CSV", classic Mac OS): no LF at all in
+    the first 8 kB, and a CR. Read line by line otherwise, the file is one long line."""
+    return b"\r" in head and b"\n" not in head
+
+
+class _MacLines:
+    """A byte stream whose lines end in CR alone, read as lines ending in LF (``readline``,
+    as ``_Lines`` reads it); ``tell`` and ``fileno`` are the file's own, for the progress bar."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._buffer = b""
+
+    def readline(self, limit: int = -1) -> bytes:
+        while b"\r" not in self._buffer and (limit < 0 or len(self._buffer) < limit):
+            chunk = self._stream.read(1 << 16)
+            if not chunk:
+                break
+            self._buffer += chunk
+        cut = self._buffer.find(b"\r")
+        end = cut + 1 if cut >= 0 else len(self._buffer)
+        end = min(end, limit) if limit >= 0 else end
+        line, self._buffer = self._buffer[:end], self._buffer[end:]
+        return line[:-1] + b"\n" if line.endswith(b"\r") else line
+
+    def tell(self) -> int:
+        return self._stream.tell() - len(self._buffer)
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
 def _refuse_binary(head: bytes) -> None:
     what = next((kind for magic, kind in _MAGIC.items() if head.startswith(magic)), None)
     first_line = head.split(b"\n", 1)[0]
     controls = sum(b < 9 or 13 < b < 32 for b in head)
     if what or b"\x00" in first_line or controls > len(head) // 10:
         raise BadInput(
-            "row 1: binary data, not CSV or JSON lines"
-            + (f" ({what}?)" if what else "")
-            + f"; {_SAVE_AS}"
+            "binary data, not CSV or JSON lines" + (f" ({what}?)" if what else "") + f"; {_SAVE_AS}"
         )
 
 
 _NO_DELIMITER = "\x00"  # a file of one column: NUL never occurs in text
+# Excel's first line naming the separator ("sep=;"), which it reads and does not show
+SEPARATOR_LINE = re.compile(r'^"?sep=(?P<sep>[,;\t|])"?$')
 
 
-def _sniff_header(line: str) -> tuple[str, list[str]]:
-    """The delimiter (semicolon, tab or comma) that makes ``line`` a header with a ``name``
-    column, or else the most columns (a tie: the first of comma, semicolon, tab, so a file of
-    one column is written back with commas); and the columns."""
+def _total_row(row: Row) -> bool:
+    """A table's sum row: its name cell says total (in a language kvrules reads) and no
+    country is given."""
+    name = row.name
+    if not isinstance(name, str) or len(name) > TOTAL_LONGEST:  # most names: one comparison
+        return False
+    return name.strip().casefold().rstrip(":") in TOTAL_NAMES and not (row.country or "").strip()
+
+
+def _key_columns(columns: list[str]) -> list[int | None]:
+    """Where the name, country and ror columns are (``_KEYS``' order): a column named so
+    exactly, else the first named so in another way ("Land", "Pays", "Partner organisation")."""
+    keys = [column_key(c) for c in columns]
+    exact = [c.strip().lower() for c in columns]
+    return [exact.index(k) if k in exact else (keys.index(k) if k in keys else None) for k in _KEYS]
+
+
+def _sniff_header(line: str, given: str | None = None) -> tuple[str, list[str]]:
+    """The delimiter (``given``, else semicolon, tab or comma) that makes ``line`` a header
+    with a ``name`` column, or else the most columns (a tie: the first of comma, semicolon,
+    tab, so a file of one column is written back with commas); and the columns."""
     best: tuple[tuple[bool, int], str, list[str]] | None = None
-    for delimiter in (",", ";", "\t"):
+    for delimiter in (given,) if given else (",", ";", "\t"):
         cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
-        rank = (any(c.strip().lower() == "name" for c in cells), len(cells))
+        rank = (any(column_key(c) == "name" for c in cells), len(cells))
         if best is None or rank > best[0]:
             best = (rank, delimiter, cells)
     assert best is not None
@@ -868,17 +1014,18 @@ def write_csv(
     bom: bool = False,
     searched: list[str] | None = None,
 ) -> int:
-    """One row per input row: the ``line`` it starts on, the input's columns, then the top
-    match's fields (``match_*``, its list's ``kind`` among them), the number of matches, the
-    others in ``other_matches`` ("list@edition name (method, score[, candidate])", "; "
-    between), the list editions ``searched`` (so that a row with no match says where it was not
-    found), the error, if any, what the row was matched without (``warning``: a country that
-    could not be read), and a row's text when it could not be read (``raw``, as in JSON
-    lines); separated by ``delimiter`` (the input's), after a byte-order mark if the input had
-    one (Excel reads UTF-8 by it). A cell a spreadsheet would run as a formula is made inert; a
-    value that is not text (from JSON lines) is written as JSON; a cell longer than
-    :data:`SPREADSHEET_CELL` is cut, and says so at its end. Returns how many cells were cut."""
-    header = ["line", *columns, *(f"match_{c}" for c in TOP_COLUMNS)]
+    """One row per input row: its ``row`` as the input's spreadsheet numbers it, the input's
+    columns (a person's nationality left out: ``Input.left_out``), then the top match's fields
+    (``match_*``, its list's ``kind`` among them), the number of matches, the others in
+    ``other_matches`` ("list@edition name (method, score[, candidate])", "; " between), the
+    list editions ``searched`` (so that a row with no match says where it was not found), the
+    error, if any, what the row was matched without (``warning``: a country that could not be
+    read), and a row's text when it could not be read (``raw``, as in JSON lines); separated by
+    ``delimiter`` (the input's), after a byte-order mark if ``bom`` (Excel reads UTF-8 by it).
+    A cell a spreadsheet would run as a formula is made inert; a value that is not text (from
+    JSON lines) is written as JSON; a cell longer than :data:`SPREADSHEET_CELL` is cut, and
+    says so at its end. Returns how many cells were cut."""
+    header = ["row", *columns, *(f"match_{c}" for c in TOP_COLUMNS)]
     header += ["matches", "other_matches", "searched", "error", "warning", "raw"]
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     if bom:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pycountry
 
-from kvrules.countrynames import from_cldr
+from kvrules.countrynames import from_any_language, from_cldr
 from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code, plain_country_text
 
 COMMON_NAMES: dict[str, str] = {
@@ -60,6 +60,20 @@ COMMON_NAMES: dict[str, str] = {
     "macau": "MO",
     "macao sar": "MO",
     "macau sar": "MO",
+    # as Dutch grant offices and their spreadsheets write them (reviewer, 2026-12-07): the
+    # Dutch government's own names (rijksoverheid.nl: "Russische Federatie", "VR China"), and
+    # the Dutch for Great Britain; CLDR and iso-codes have "Rusland", "Volksrepubliek China"
+    "russische federatie": "RU",
+    "vr china": "CN",
+    "volksrepubliek china": "CN",
+    "groot brittannie": "GB",
+    "verenigd koninkrijk": "GB",
+    # the World Bank's short forms, as its data downloads print them ("Iran, Islamic Rep.")
+    "iran islamic rep": "IR",
+    "korea rep": "KR",
+    "korea dem people s rep": "KP",
+    "egypt arab rep": "EG",
+    "venezuela rb": "VE",
 }
 _NON_LETTERS = re.compile(r"[^a-z]+")
 _QUALIFIED = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Iran (Islamic Republic of)", "Korea (North)"
@@ -83,9 +97,16 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def to_country(value: str) -> str:
-    """ISO alpha-2 for a code or a country name; raise ValueError."""
+    """ISO alpha-2 for a code or a country name; raise ValueError. A country written in a
+    cell of its own is also read in any language iso-codes translates, in the orders lists
+    print it ("Iran (Islamitische Republiek)" as "Islamitische Republiek Iran")."""
     code = as_country(value)
-    return code if code else country_code(value)  # raises, saying what is wrong
+    if code:
+        return code
+    for reading in _readings(value)[1:]:
+        if found := from_any_language(reading):
+            return found
+    return country_code(value)  # raises, saying what is wrong
 
 
 @lru_cache(maxsize=4096)

@@ -99,8 +99,13 @@ async def screen(request: Request) -> Response:
         return _error(400, "the body is not JSON: send the proposal as a JSON object")
     if not isinstance(doc, dict):
         return _error(400, "the body is not a JSON object of proposal fields")
+    # how the client's amounts in text are written ("250.000"): otherwise an ambiguous one is
+    # refused, never guessed
+    separator = request.query_params.get("decimal_separator")
+    if separator not in (None, ",", "."):
+        return _error(400, "decimal_separator is ',' or '.' (how amounts in text are written)")
     try:
-        proposal = Proposal.model_validate(doc)
+        proposal = Proposal.model_validate(doc, context={"decimal_separator": separator})
     except ValidationError as exc:
         return _error(422, proposal_problem(exc))
     try:
@@ -260,6 +265,17 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "Pre-screen a proposal",
                     "operationId": "screen",
                     "security": [{"token": []}],
+                    "parameters": [
+                        {
+                            "name": "decimal_separator",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": [",", "."]},
+                            "description": "how amounts sent as text are written: ',' reads "
+                            "'250.000' as 250000, '.' as 250; without it an ambiguous amount "
+                            "is refused (422)",
+                        }
+                    ],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -277,10 +293,16 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
-                        "400": error("the body is not a JSON object"),
+                        "400": error(
+                            "the body is not a JSON object, or decimal_separator is "
+                            "neither ',' nor '.'"
+                        ),
                         "401": error("no token, or an unknown or revoked one"),
                         "413": error("the body is too large"),
-                        "422": error("a field is missing or not allowed (e.g. nationality)"),
+                        "422": error(
+                            "a field is missing, not allowed (e.g. nationality) or not read "
+                            "(an ambiguous amount, a currency that is no ISO 4217 code)"
+                        ),
                         "429": error("too many requests: wait Retry-After seconds"),
                         "503": error("pre-screening is not set up on this server"),
                     },

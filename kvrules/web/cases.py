@@ -277,10 +277,14 @@ def _case_view(
             # change is refused (kvrules.web.caseform)
             "version": case_version(history),
             # a proposal sent from a pre-screen: the pre-screen it came from
-            "prescreen": next(
-                (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
-                None,
+            "prescreen": (
+                prescreen_id := next(
+                    (e.details.get("prescreen") for e in history if e.action == "prescreen.sent"),
+                    None,
+                )
             ),
+            # and its partners as described, each read from a file with the file and its row
+            "read_from_files": _read_from_files(store, prescreen_id),
             "words": (
                 words := case_words(
                     (stored.finding for stored, _ in findings), subject, mitigations
@@ -561,3 +565,15 @@ async def adjudication_list(request: Request) -> Response:
     with open_store(request) as store:
         page = adjudication_page(store, scope(request))
     return _render(request, "adjudications.html", page)
+
+
+def _read_from_files(store: Store, prescreen_id: object) -> list[str]:
+    """The pre-screen's organisations read from a file: 'Beihang University (CN)
+    [partners.csv, row 3]', so the committee can find the row the grant office uploaded."""
+    from kvrules.prescreen_record import organisation_line
+
+    prescreen = store.prescreen(int(prescreen_id)) if isinstance(prescreen_id, int) else None
+    if prescreen is None:
+        return []
+    orgs = [*prescreen.proposal.get("partners", []), *prescreen.proposal.get("funders", [])]
+    return [organisation_line(o) for o in orgs if isinstance(o, dict) and o.get("source")]

@@ -25,12 +25,13 @@ from starlette.responses import RedirectResponse, Response
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, Screener, Screening
+from kvrules.refdata.columns import column_key
 from kvrules.store import Store
 from kvrules.store.prescreens import Prescreen
 from kvrules.store.users import User
 from kvrules.web.auth import error_page, flash, guard, open_store, row_id, settings
 from kvrules.web.casedata import evidence_views
-from kvrules.web.prescreenform import element_id, form_problems
+from kvrules.web.prescreenform import PASTE_LABELS, element_id, form_problems
 from kvrules.web.security import can
 
 # Rows the page shows (without JavaScript; its script adds more in the page). However many are
@@ -62,8 +63,6 @@ FORM_MAX_BYTES = MAX_FILE_BYTES + 1024 * 1024
 LIST_SEPARATOR = re.compile(r"[,;\n]")
 # Unit names hold commas ("Department of Physics, Chemistry and Biology"): only ; or a new line
 UNIT_SEPARATOR = re.compile(r"[;\n]")
-# "1,500,000" or "1 500 000" as the amount 1500000 (a comma in any other place is refused)
-THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 NOT_CONFIGURED = (
     "Pre-screening is not set up on this server: it needs the rulebooks and reference lists "
     "of a configuration (start it with `kvrules serve --config …`)."
@@ -84,20 +83,12 @@ class TooManyRows(KvrulesError, ValueError):
     """A post with more organisation rows than ``MAX_ROWS``: refused, not cut short."""
 
 
-def _amount(text: str) -> str:
-    """The amount as typed, without the spaces and thousands commas people type."""
-    bare = re.sub(r"[\s\u00a0\u202f_]", "", text)
-    return bare.replace(",", "") if THOUSANDS.match(bare) else bare
-
-
 def _organisation(
     form: FormData, prefix: str, keys: tuple[str, ...] = ORGANISATION_FIELDS
 ) -> dict[str, str] | None:
     fields = {k: str(form.get(f"{prefix}_{k}", "")).strip() for k in keys}
     if not any(fields.values()):
         return None  # an empty row of the form
-    if fields.get("amount"):
-        fields["amount"] = _amount(fields["amount"])
     return {k: v for k, v in fields.items() if v}
 
 
@@ -127,10 +118,47 @@ def posted_rows(form: FormData) -> dict[str, list[int]]:
 STEMS = {"partners": ("partner", ORGANISATION_FIELDS), "funders": ("funder", FUNDER_FIELDS)}
 
 
-def _pasted(form: FormData, key: str) -> list[tuple[int, str]]:
-    """The paste box's lines that hold something, with their line numbers (1-based)."""
+# cells of a line pasted from a spreadsheet (tab separated), in the order of its columns
+PASTED_CELLS = {
+    "partners": ("name", "country", "ror"),
+    "funders": ("name", "country", "amount", "currency"),
+}
+
+
+def _pasted(form: FormData, key: str) -> list[tuple[int, str | dict[str, str]]]:
+    """The paste box's lines that hold something, with their line numbers (1-based): 'NAME
+    (CC)', or cells copied from a spreadsheet (tab separated: name, country, then ror for a
+    partner, amount and currency for a funder); a pasted header line is skipped."""
     lines = str(form.get(PASTED[key], "") or "").splitlines()
-    return [(n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()]
+    found: list[tuple[int, str | dict[str, str]]] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if "\t" not in line:
+            found.append((n, line.strip()))
+            continue
+        cells = [c.strip() for c in line.split("\t")]
+        if not found and column_key(cells[0]) == "name":
+            continue  # the spreadsheet's header, copied with the rows
+        fields = dict(zip(PASTED_CELLS[key], cells, strict=False))
+        found.append((n, {k: v for k, v in fields.items() if v}))
+    return found
+
+
+def pasted_problems(form: FormData) -> dict[str, str]:
+    """A pasted line with more cells than the box reads (they would be lost), by its box."""
+    problems: dict[str, str] = {}
+    for key, field_name in PASTED.items():
+        wanted = PASTED_CELLS[key]
+        for n, line in enumerate(str(form.get(field_name, "") or "").splitlines(), 1):
+            cells = [c for c in line.split("\t") if c.strip()]
+            if "\t" in line and len(cells) > len(wanted):
+                problems[field_name] = (
+                    f"{PASTE_LABELS[field_name]}, line {n}: {len(cells)} cells; paste the "
+                    f"{', '.join(wanted[:-1])} and {wanted[-1]} columns only (in that order)"
+                )
+                break
+    return problems
 
 
 def filled_rows(
@@ -159,13 +187,15 @@ class PartnersFile:
     rows: list[tuple[int, dict[str, str] | str]] = field(default_factory=list)
     refused: str | None = None
     name: str = "the partners file"  # as the upload names it
+    notes: list[str] = field(default_factory=list)  # columns read so, or not read; totals
 
     @property
     def problems(self) -> list[str]:
-        """What stops the pre-screen, one line each: refused, never skipped."""
+        """What stops the pre-screen, one line each: refused, never skipped. A row is named
+        as the spreadsheet numbers it (the header is row 1)."""
         if self.refused:
             return [self.refused]
-        return [f"{self.name}, line {n}: {row}" for n, row in self.rows if isinstance(row, str)]
+        return [f"{self.name}, row {n}: {row}" for n, row in self.rows if isinstance(row, str)]
 
 
 def read_partners_file(form: FormData) -> PartnersFile:
@@ -194,7 +224,8 @@ def read_partners_file(form: FormData) -> PartnersFile:
         return PartnersFile()
     rows: list[tuple[int, dict[str, str] | str]] = []
     try:
-        for row in Input(io.BufferedReader(io.BytesIO(data))):  # type: ignore[arg-type]
+        reader = Input(io.BufferedReader(io.BytesIO(data)))  # type: ignore[arg-type]
+        for row in reader:
             if len(rows) == MAX_ROWS:  # this is row MAX_ROWS + 1: refused whole, not cut
                 return PartnersFile(
                     rows,
@@ -209,11 +240,20 @@ def read_partners_file(form: FormData) -> PartnersFile:
                 for k, v in (("name", row.name), ("country", row.country), ("ror", row.ror))
                 if v is not None and str(v).strip()
             }
-            if org:
-                rows.append((row.number, org))
-    except BadInput as e:
-        return PartnersFile([(1, str(e))], name=name)
-    return PartnersFile(rows, name=name)
+            if org and "name" not in org:  # said as `match --file` says it
+                rows.append((row.number, "name: empty"))
+            elif org:  # the committee reads where each partner came from
+                rows.append((row.number, {**org, "source": f"{name}, row {row.number}"}))
+        notes = [f"{name}: {note}" for note in reader.column_notes()]
+        if unread := reader.unread_columns():
+            notes.append(
+                f"{name}: column{'s' if len(unread) > 1 else ''} "
+                f"{', '.join(map(repr, unread))} not read (a pre-screen reads the name, "
+                "country and ror columns)"
+            )
+    except BadInput as e:  # the file as a whole: said once, without a row
+        return PartnersFile(refused=f"{name}: {e}", name=name)
+    return PartnersFile(rows, name=name, notes=notes)
 
 
 def proposal_document(form: FormData, partners_file: PartnersFile | None = None) -> dict[str, Any]:
@@ -361,11 +401,13 @@ async def prescreen_submit(request: Request) -> Response:
         doc = proposal_document(form, partners_file)
     except TooManyRows as exc:  # shown again as typed, every row
         return _form_page(request, form, f"Please check the description: {exc}.")
+    if pasted := pasted_problems(form):
+        return _form_page(request, form, errors=pasted)
     if unread := partners_file.problems:
-        said = "; ".join(unread)  # at the top of the page and beside the field
-        return _form_page(
-            request, form, f"Please check the partners file: {said}", {PARTNERS_FILE: said}
-        )
+        # in the list of problems (linking to the field) and beside the field, as any field's
+        # problem; not a third time in a line of its own above them
+        said = "; ".join(unread)
+        return _form_page(request, form, errors={PARTNERS_FILE: said})  # it names the file
     try:
         proposal = Proposal.model_validate(doc)
     except ValidationError as exc:
@@ -379,10 +421,13 @@ async def prescreen_submit(request: Request) -> Response:
         result = await run_screening(request, proposal)
     except LookupError as exc:
         return error_page(request, 503, str(exc))
+    answer = answer_of(request, result)
+    if partners_file.notes:  # how the file was read, kept with the pre-screen it applied to
+        answer["notes"] = [*answer.get("notes", []), *partners_file.notes]
     with open_store(request) as store:
         prescreen_id = store.record_prescreen(
             proposal=proposal.model_dump(mode="json", exclude_defaults=True),
-            result=answer_of(request, result),
+            result=answer,
             events=result.events,
             actor=request.state.user.name,
             via="web",
@@ -409,7 +454,7 @@ def _explained(prescreen: Prescreen, home_country: str | None = None) -> list[tu
 
 @guard("prescreen")
 async def prescreen_page(request: Request) -> Response:
-    from kvrules.prescreen_record import VERSIONS_RECORDED_SINCE
+    from kvrules.prescreen_record import VERSIONS_RECORDED_SINCE, screened_lines
 
     with open_store(request) as store:
         prescreen = visible_prescreen(request, store)
@@ -420,6 +465,7 @@ async def prescreen_page(request: Request) -> Response:
             "p": prescreen,
             "r": prescreen.result,
             "findings": _explained(prescreen, settings(request).home_country),
+            "described": screened_lines(prescreen.proposal),
             "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
         },
     )

@@ -65,7 +65,9 @@ def form_field(
         row = filled[loc[1]] if loc[1] < len(filled) else loc[1]
         if isinstance(row, tuple):  # a line of a paste box or of the partners file
             field, line = row
-            return field, f"{PASTE_LABELS[field]}, line {line}"
+            # a file's row as its spreadsheet numbers it; a paste box's line
+            unit = "row" if field == "partners_file" else "line"
+            return field, f"{PASTE_LABELS[field]}, {unit} {line}"
         stem, legend = ROWS[head]
         return _organisation_field(f"{stem}{row}", f"{legend} {row + 1}", loc[2:])
     if head == "visit" and len(loc) > 1:
@@ -92,7 +94,8 @@ def form_problems(
             whole = whole or text
             continue
         field, label = found
-        advice = ADVICE.get(field.rsplit("_", 1)[-1], "")
+        # a problem that says what to write already (an amount, a currency) is not told twice
+        advice = "" if "write" in text else ADVICE.get(field.rsplit("_", 1)[-1], "")
         by_field.setdefault(field, f"{label}: {text}" + (f" — {advice}" if advice else ""))
     return by_field, whole
 

@@ -72,15 +72,15 @@ def test_bad_rows_are_named_and_the_run_goes_on(tmp_path: Path) -> None:
     assert rows[4]["warning"] == "not an ISO 3166-1 country: 'Atlantis'; matched without a country"
     assert errors[7] == "" and rows[5]["matches"][0]["list"] == "us_dod_1286"
     for number in (2, 3, 4, 5, 6):
-        assert f"line {number}: " in result.stderr
+        assert f"row {number}: " in result.stderr  # as the spreadsheet numbers it
 
 
 def test_a_csv_without_a_name_column_is_one_clear_line(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
-    names.write_text("organisation,country\nX,NL\n")
+    names.write_text("amount,country\nX,NL\n")
     result = run("--file", str(names))
     assert result.exit_code == 1
-    assert "needs a 'name' column (found: organisation, country)" in result.output
+    assert "needs a 'name' column (found: amount, country)" in result.output
 
 
 def test_name_or_file_not_both() -> None:
@@ -91,9 +91,10 @@ def test_name_or_file_not_both() -> None:
 def test_worker_processes_answer_as_one_process_in_input_order(tmp_path: Path) -> None:
     names = tmp_path / "names.csv"
     partners = ["Beihang University", "Harbin Inst. of Tech.", "Nowhere Foundation", ""]
+    # a second cell, so that a row without a name is a bad row (a row of empty cells is none)
     names.write_text(
-        "name\n"
-        + "\n".join(partners[i % 4] + f" {'' if i % 3 else ' '}" for i in range(3000))
+        "name,note\n"
+        + "\n".join(partners[i % 4] + f" {'' if i % 3 else ' '},x" for i in range(3000))
         + "\n"
     )
     one = run("--file", str(names), "--jobs", "1")

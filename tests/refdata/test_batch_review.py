@@ -46,7 +46,7 @@ def test_an_unclosed_quote_is_named_and_the_lines_after_it_are_read_as_rows() ->
     assert first["error"].startswith("a quoted cell opened on this line is never closed")
     assert first["raw"] == '"Tsinghua University'  # what the line held, to fix it
     assert second["query"] == "Peking University" and second["matches"]
-    assert "-: line 2: a quoted cell opened on this line is never closed" in result.stderr
+    assert "-: row 2: a quoted cell opened on this line is never closed" in result.stderr
 
 
 def test_a_quote_closed_many_lines_later_is_a_runaway_cell(tmp_path: Path) -> None:
@@ -81,7 +81,9 @@ def test_rows_are_named_by_the_line_a_spreadsheet_shows(tmp_path: Path) -> None:
     result = run("--file", str(names))
     assert result.exit_code == 2
     assert [r["line"] for r in rows_of(result.stdout)] == [2, 5]
-    assert f"{names}: line 5: name: empty" in result.stderr
+    # as the spreadsheet numbers rows: the quoted line break is inside row 2, the blank is 3
+    assert [r["row"] for r in rows_of(result.stdout)] == [2, 4]
+    assert f"{names}: row 4: name: empty" in result.stderr
     jsonl = run("--file", "-", stdin=b'{"name": "Beihang University"}\n\n{"name": ""}\n')
     assert [r["line"] for r in rows_of(jsonl.stdout)] == [1, 3]
     assert "-: line 3: name: empty" in jsonl.stderr
@@ -149,13 +151,13 @@ def test_csv_output_keeps_the_delimiter_and_the_byte_order_mark_excel_wrote(
     names.write_bytes("\ufeffname;owner\r\nBeihang University;HR\r\n".encode())
     result = run("--file", str(names), "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfline;name;owner;match_list;")
+    assert result.stdout_bytes.startswith(b"\xef\xbb\xbfrow;name;owner;match_list;")
     [row] = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
     assert row["owner"] == "HR" and row["match_list"] == "us_dod_1286"
     plain = run("--file", "-", "--format", "csv", stdin=b"name,owner\nBeihang University,HR\n")
-    assert plain.stdout_bytes.startswith(b"line,name,owner,match_list,")
+    assert plain.stdout_bytes.startswith(b"row,name,owner,match_list,")
     one_column = run("--file", "-", "--format", "csv", stdin=b"name\nBeihang University\n")
-    assert one_column.stdout_bytes.startswith(b"line,name,match_list,")
+    assert one_column.stdout_bytes.startswith(b"row,name,match_list,")
 
 
 def test_match_prints_each_match_on_one_line_and_its_explanation_once() -> None:
@@ -213,7 +215,7 @@ def test_output_writes_the_results_to_a_file(tmp_path: Path) -> None:
     result = run("--file", str(names), "--format", "csv", "--output", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfline;name;owner;match_list;")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfrow;name;owner;match_list;")
     assert "Beihang University;HR;us_dod_1286;" in out.read_text(encoding="utf-8-sig")
     assert run("Beihang University", "--output", str(out)).exit_code == 2
 

@@ -86,7 +86,7 @@ def test_a_row_whose_country_cannot_be_read_is_screened_without_it_and_says_so()
     )  # fmt: skip
     assert narnia["match_entry"] == "beihang-university" and narnia["error"] == ""
     assert narnia["warning"] == ("not an ISO 3166-1 country: 'Narnia'; matched without a country")
-    assert "-: line 3: not an ISO 3166-1 country: 'Narnia'; matched" in result.stderr
+    assert "-: row 3: not an ISO 3166-1 country: 'Narnia'; matched" in result.stderr
     jsonl = CliRunner().invoke(cli, ["match", "--file", "-"], input=rows)
     second = json.loads(jsonl.stdout.splitlines()[1])
     assert second["matches"] and second["warning"].endswith("matched without a country")

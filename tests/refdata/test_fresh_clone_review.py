@@ -176,7 +176,7 @@ def test_match_csv_names_the_line_the_lists_searched_and_every_match(tmp_path: P
     names = tmp_path / "partners.csv"
     names.write_text("name,country\nBeihang University,CN\nQwzx Institute,US\nHUST,CN\n")
     rows, _ = _match_csv(names)
-    assert [r["line"] for r in rows] == ["2", "3", "4"]  # as a spreadsheet numbers them
+    assert [r["row"] for r in rows] == ["2", "3", "4"]  # as a spreadsheet numbers them
     beihang, nothing, hust = rows
     assert beihang["match_list"] == "us_dod_1286" and beihang["match_kind"] == "designation"
     # no hit is not "clear": the row says which lists it was not found in
@@ -197,7 +197,7 @@ def test_match_csv_cuts_a_cell_to_what_a_spreadsheet_holds(tmp_path: Path) -> No
     huge = "x" * 200_000
     names.write_text(f"name,notes\nBeihang University,{huge}\n{huge},HR\n")
     rows, said = _match_csv(names)
-    assert [r["line"] for r in rows] == ["2", "3"]
+    assert [r["row"] for r in rows] == ["2", "3"]
     cells = [cell for row in rows for cell in row.values()]
     assert max(len(cell) for cell in cells) <= 32_767  # Excel's limit: longer cells break rows
     assert rows[0]["notes"].startswith("xxx") and rows[0]["notes"].endswith(

@@ -57,7 +57,7 @@ def test_a_workbook_is_refused_in_one_line(runner, tmp_path):
     path, result = _import(runner, tmp_path, book.read_bytes(), "own.xlsx")
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {path}: row 1: binary data, not CSV or JSON lines (an Excel workbook or "
+        f"Error: {path}: binary data, not CSV or JSON lines (an Excel workbook or "
         "another zip file?); save it as 'CSV UTF-8' or JSON lines\n"
     )
 

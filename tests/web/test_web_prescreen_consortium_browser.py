@@ -137,7 +137,8 @@ def test_rows_the_page_adds_and_a_funders_amount_are_read(site, db: Path):
     assert page.get_by_role("group", name=f"Partner {shown + 1}").count() == 1
     page.locator("#funder0-name").fill("Example Industrial Group")
     page.locator("#funder0-country").fill("CN")
-    page.locator("#funder0-amount").fill("400,000")
+    # "400,000" alone is ambiguous (kvrules.amounts: 400 or 400000?) and refused in words
+    page.locator("#funder0-amount").fill("400,000.00")
     page.locator("#funder0-currency").fill("EUR")
     page.get_by_role("button", name="Screen").click()
     page.wait_for_url("**/prescreen/*")
@@ -145,6 +146,6 @@ def test_rows_the_page_adds_and_a_funders_amount_are_read(site, db: Path):
         (mine,) = store.prescreens("grant-officer")
     names = [p["name"] for p in mine.proposal["partners"]]
     assert len(names) == shown + 1 and names[-1] == "National University of Defense Technology"
-    assert mine.proposal["funders"][0]["amount"] == "400000"
+    assert mine.proposal["funders"][0]["amount"] == "400000.00"
     fired = {f["rule_id"] for f in mine.result["findings"]}
     assert {"project-partner-on-1286", "large-funding-country-of-concern"} <= fired
