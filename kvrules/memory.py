@@ -13,9 +13,19 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
+
+# The cyclic collector's thresholds while a scan reads (CPython's are 700, 10, 10). Each record
+# makes a few thousand objects (its events and findings, the unpickled batch it came in) that
+# live until it is stored; with CPython's thresholds a young collection ran every 700
+# allocations and walked them again and again, for next to no garbage: almost nothing a scan
+# makes is in a reference cycle, so reference counting frees it. The reader process sets the
+# same (kvrules.reader.GC_THRESHOLDS).
+SELDOM = (50_000, 20, 10)
 
 
 def usable_cores() -> int:
@@ -51,3 +61,16 @@ def give_back_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+@contextmanager
+def collecting_seldom(thresholds: tuple[int, int, int] = SELDOM) -> Iterator[None]:
+    """Run the block with the cyclic collector called seldom (``SELDOM``); CPython's setting
+    (or whatever was set) is back afterwards, so a `watch` between scans is as before. Cyclic
+    garbage is still collected, a little later."""
+    before = gc.get_threshold()
+    gc.set_threshold(*thresholds)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)

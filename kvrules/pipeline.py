@@ -34,7 +34,7 @@ from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.organisations import organisations
 from kvrules.findings import Finding, superseded_dropped
 from kvrules.http import HttpError
-from kvrules.memory import give_back_free_memory, usable_cores
+from kvrules.memory import collecting_seldom, give_back_free_memory, usable_cores
 from kvrules.model import FIRST_READ, CollaborationEvent, EventKind
 from kvrules.prefetch import Prefetch
 from kvrules.reader import ReaderProcess, ReaderUnavailable
@@ -400,6 +400,19 @@ class Scanner:
         process of its own ("process", for adapters that allow it; kvrules.reader), or
         "auto": in a process for a full read of such an adapter, given two cores or more.
         """
+        # A scan's records are freed by reference counting: CPython's collector, every 700
+        # allocations, walked each record's objects again and again (kvrules.memory.SELDOM).
+        with collecting_seldom():
+            return self._scan(full, limit, progress, reader, evaluate_all)
+
+    def _scan(
+        self,
+        full: bool,
+        limit: int | None,
+        progress: Progress | None,
+        reader: Reader,
+        evaluate_all: bool,
+    ) -> ScanReport:
         started = time.monotonic()
         report = ScanReport(
             self.source,

@@ -37,7 +37,7 @@ from typing import Any
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord, StoredRows
 from kvrules.contract import checked_fetch
 from kvrules.errors import KvrulesError
-from kvrules.memory import c_library, give_back_free_memory
+from kvrules.memory import SELDOM, c_library, give_back_free_memory
 
 # Records per message: small enough that the scan starts on a page before all of it is
 # pickled, large enough that the per-message cost is nothing.
@@ -59,7 +59,7 @@ _M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 # (5,000 projects, measured with gc.callbacks). Next to nothing the reader makes is cyclic
 # garbage (2,068 objects in a whole 5,000-project read): a young collection every 50,000
 # allocations frees the same, a little later, and the peak stayed the same (123 MB).
-GC_THRESHOLDS = (50_000, 20, 10)
+GC_THRESHOLDS = SELDOM  # as the scan's process while it scans (kvrules.memory)
 _PR_SET_PDEATHSIG = 1
 
 

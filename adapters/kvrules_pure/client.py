@@ -107,12 +107,14 @@ class PureClient:
             raise self._fail("PUT", path, resp)
         return resp.status_code
 
-    def pages(self, path: str, offset: int = 0, size: int | None = None) -> Iterator[
-        tuple[int, list[dict[str, Any]]]
-    ]:  # fmt: skip
+    def pages(
+        self, path: str, offset: int = 0, size: int | None = None, *, ahead: bool = True
+    ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
         """(offset of the next page, items) for each page of a list endpoint.
 
-        The next page is requested while the caller works on the current one. Pages are
+        The next page is requested while the caller works on the current one (``ahead``; a
+        caller that already works a page ahead on a thread of its own passes False: each page
+        then is requested when the caller asks for it, one fewer page held at a time). Pages are
         stepped by the number of items a page holds, not the number asked for: a server may
         cap the page size below ``size`` (one answering 2 of 500 would otherwise skip the
         rest). The listing ends at ``count``, or at an empty page, or when the page's
@@ -124,13 +126,13 @@ class PureClient:
         def get(off: int) -> dict[str, Any]:
             return self.get_json(path, {"size": size, "offset": off})
 
-        future: Future[dict[str, Any]] | None = self.submit(get, offset)
+        future: Future[dict[str, Any]] | _Later | None = self.submit(get, offset)
         while future is not None:
             page = future.result()
             items, count = self._listing(path, offset, page)
             nxt = offset + len(items)
             more = bool(items) and nxt < count and _next_linked(page)
-            future = self.submit(get, nxt) if more else None
+            future = (self.submit(get, nxt) if ahead else _Later(get, nxt)) if more else None
             if not more and nxt < count:
                 log.warning(
                     "GET %s: the listing ended at %d of the %d records its count gives (%s); "
@@ -188,6 +190,16 @@ class PureClient:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.session.close()
+
+
+class _Later:
+    """A page requested only when its result is asked for (``pages(ahead=False)``)."""
+
+    def __init__(self, get: Callable[[int], dict[str, Any]], offset: int) -> None:
+        self._get, self._offset = get, offset
+
+    def result(self) -> dict[str, Any]:
+        return self._get(self._offset)
 
 
 def _next_linked(page: dict[str, Any]) -> bool:
