@@ -26,15 +26,13 @@ class PluginError(KvrulesError):
 
 def plugin_of(provided: object) -> str:
     """The name ``kvrules plugins`` lists for the plugin that provides ``provided`` (an adapter
-    or its class): the entry point whose module it comes from, else its own name."""
-    from kvrules.plugins import registry  # only when a plugin is to be named
+    or its class): the entry point that registered it (``kvrules.plugins.plugin_providing``),
+    else its own name."""
+    from kvrules.plugins import plugin_providing  # only when a plugin is to be named
 
     cls = provided if isinstance(provided, type) else type(provided)
-    package = cls.__module__.split(".")[0]
-    for info in registry().plugins:
-        if info.entry_point.split(":")[0].split(".")[0] == package:
-            return info.name
-    return str(getattr(cls, "name", None) or package)
+    named = plugin_providing(cls)
+    return named or str(getattr(cls, "name", None) or cls.__module__.split(".")[0])
 
 
 def wrong_type(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pluggy
+from pydantic import BaseModel
 
 from kvrules import hookspecs
 
@@ -211,6 +212,14 @@ def _named_subclass(base: str) -> Callable[[tuple], str | None]:
             return f"registered {cls!r} ({type(cls).__name__}), not a subclass of kvrules.{base}"
         if not isinstance(getattr(cls, "name", None), str) or not cls.name.strip():
             return f"registered {cls.__name__} without a name (a class attribute, a string)"
+        settings = getattr(cls, "Config", None)
+        if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
+            # kvrules builds it as cls(cls.Config(**settings)) and reads Config's fields for
+            # `config check` and secrets: without a model every command would fail later
+            return (
+                f"registered {cls.__name__} whose Config is {settings!r}, not a pydantic model "
+                "(a class attribute subclassing pydantic.BaseModel or BaseSettings)"
+            )
         return None
 
     return problem
@@ -269,11 +278,39 @@ def _registered(kind: str) -> list[Registration]:
                 _charge(plugin, f"{spec.hook}: {problem}; left out")
                 return
             found.append(Registration(plugin, kind, str(spec.name_of(args)), args))
+            if isinstance(args[0], type):
+                _providers[args[0]] = plugin
 
         given = {"register": register} if "register" in impl.argnames else {}
         if (error := _call(plugin, spec.hook, impl.function, given)) is not None:
             _charge(plugin, error)
     return found
+
+
+# A registered class -> the plugin (entry point) whose hook registered it: errors of that class
+# name this plugin, not another entry point of the same distribution or package.
+_providers: dict[type, str] = {}
+
+
+def plugin_providing(cls: type) -> str | None:
+    """The plugin whose registration hook registered ``cls`` (or, for a subclass no plugin
+    registered, its nearest registered base class) in this process; None when none did.
+    Else the entry point whose module ``cls`` comes from (the longest match, so that one
+    package with several entry points names the right one), or its package's only one."""
+    for klass in cls.__mro__:
+        if klass in _providers:
+            return _providers[klass]
+    modules = {info.name: info.entry_point.split(":")[0] for info in registry().plugins}
+    matches = [
+        (len(module), name)
+        for name, module in modules.items()
+        if cls.__module__ == module or cls.__module__.startswith(module + ".")
+    ]
+    if matches:
+        return max(matches)[1]
+    package = cls.__module__.split(".")[0]  # the package's only entry point, if it has one
+    same = [name for name, module in modules.items() if module.split(".")[0] == package]
+    return same[0] if len(same) == 1 else None
 
 
 def get_adapters() -> dict[str, type]:
@@ -330,3 +367,4 @@ def reset() -> None:
     registry.cache_clear()
     _errors.clear()
     _hung.clear()
+    _providers.clear()
