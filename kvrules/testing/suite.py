@@ -53,8 +53,9 @@ class AdapterConformance:
 
     #: The harness's source must hold at least this many mappable records.
     min_records: int = 4
-    #: Records consumed before the simulated interruption in the resume check.
-    stop_after: int = 2
+    #: Records consumed before the simulated interruption in the resume check; None (the
+    #: default) interrupts after each record in turn: mid-page and at a page boundary.
+    stop_after: int | None = None
 
     @pytest.fixture
     def adapter(self, harness: SourceHarness) -> Iterator[Adapter]:
