@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib.metadata
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +17,7 @@ import pluggy
 from pydantic import BaseModel
 
 from kvrules import hookspecs
+from kvrules.credentials import scrubbed
 
 GROUP = "kvrules"
 # Seconds a plugin's import, or one call of one of its hooks, may take before kvrules goes on
@@ -73,8 +76,16 @@ class _Started:
 
 def _within_deadline(action: Callable[[], object], name: str) -> tuple[bool, BaseException | None]:
     """Run ``action`` in a daemon thread for at most ``deadline()`` seconds: (whether it
-    returned, what it raised); see ``_Started``."""
-    return _Started(action, name).wait(time.monotonic() + deadline())
+    returned, what it raised); see ``_Started``. What it prints goes to stderr (``_quiet``)."""
+    with _quiet():
+        return _Started(action, name).wait(time.monotonic() + deadline())
+
+
+def _quiet() -> contextlib.AbstractContextManager[object]:
+    """stdout sent to stderr while a plugin's code runs (the main thread waits meanwhile):
+    stdout is the command's output (``kvrules fetch --json``), which a plugin's print() in a
+    hook or at import would corrupt."""
+    return contextlib.redirect_stdout(sys.stderr)
 
 
 @dataclass
@@ -98,10 +109,18 @@ def registry() -> Registry:
     """The process-wide plugin manager, with every installed entry point loaded once."""
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
-    infos: list[PluginInfo] = []
     # Every plugin's import starts at once and all share one deadline: plugins that hang at
     # import cost it once together, not once each. Registered in entry-point order after.
     entry_points = list(importlib.metadata.entry_points(group=GROUP))
+    with _quiet():  # a print() at a plugin's import is no output of the command
+        return Registry(pm, _loaded(pm, entry_points))
+
+
+def _loaded(
+    pm: pluggy.PluginManager, entry_points: list[importlib.metadata.EntryPoint]
+) -> list[PluginInfo]:
+    """Each entry point imported (all at once, one deadline) and registered with ``pm``."""
+    infos: list[PluginInfo] = []
     until = time.monotonic() + deadline()
     imports = [_Started(ep.load, ep.name) for ep in entry_points]
     for ep, started in zip(entry_points, imports, strict=True):
@@ -127,7 +146,7 @@ def registry() -> Registry:
             # SystemExit (a module written as a script: `raise SystemExit(...)`)
             info.error = f"{type(exc).__name__}: {exc}"
         infos.append(info)
-    return Registry(pm, infos)
+    return infos
 
 
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> list[str]:
@@ -194,7 +213,7 @@ def plugin_errors() -> dict[str, str]:
     errors = {i.name: [i.error] for i in registry().plugins if i.error}
     for plugin, said in _errors.items():
         errors[plugin] = [*errors.get(plugin, []), *said]
-    return {plugin: "; ".join(said) for plugin, said in errors.items()}
+    return {plugin: scrubbed("; ".join(said)) for plugin, said in errors.items()}
 
 
 # ---- what each registration hook provides, and what it must be given ----------------------

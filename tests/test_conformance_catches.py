@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
+import logging
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -57,7 +59,29 @@ def _wrong(base: type, mapping: ModuleType) -> dict[str, type]:
                     break
             yield FetchedRecord(record_id=":end", cursor=json.dumps(since))
 
-    return {"page_token": PageTokenOnEveryRecord, "no_tie_breaker": NoTieBreaker}
+    class PrintsSecret(base):  # type: ignore[misc, valid-type]
+        """A debugging print of its key left in fetch (no log record: caplog saw nothing)."""
+
+        def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+            print(f"connecting with key {self.config.secret()}")
+            yield from super().fetch(cursor)
+
+    class WritesSecretToStderr(base):  # type: ignore[misc, valid-type]
+        """A logger of its own that does not propagate, writing to stderr."""
+
+        def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+            wire = logging.getLogger("kvrules-test.wire")
+            wire.propagate = False
+            wire.handlers = [logging.StreamHandler(sys.stderr)]
+            wire.warning("GET /projects api-key=%s", self.config.secret())
+            yield from super().fetch(cursor)
+
+    return {
+        "page_token": PageTokenOnEveryRecord,
+        "no_tie_breaker": NoTieBreaker,
+        "prints_secret": PrintsSecret,
+        "stderr_secret": WritesSecretToStderr,
+    }
 
 
 @pytest.fixture
@@ -110,3 +134,15 @@ def test_the_scaffolds_own_adapter_resumes_after_every_record(scaffolded) -> Non
     harness = scaffolded["harness"]()
     adapter = harness.adapter()
     AdapterConformance().test_resumes_after_interruption(adapter, check_pages_to_end(adapter))
+
+
+@pytest.mark.parametrize("wrong", ["prints_secret", "stderr_secret"])
+def test_the_secret_check_reads_stdout_and_stderr_too(
+    scaffolded, wrong: str, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    harness = _harness(scaffolded, wrong)
+    with pytest.raises(AssertionError, match=r"a secret leaked into stdout or stderr: .*\*\*\*"):
+        AdapterConformance().test_no_secret_in_logs_or_messages(harness, caplog, capfd)
+    AdapterConformance().test_no_secret_in_logs_or_messages(
+        scaffolded["harness"](), caplog, capfd
+    )  # the scaffold's own adapter passes

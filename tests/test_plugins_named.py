@@ -5,6 +5,7 @@ registration, named, and every other source is still scanned."""
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
@@ -135,3 +136,71 @@ def test_an_adapter_without_a_pydantic_config_is_left_out_and_the_others_are_sca
         "load (register_adapters: registered NoConfig whose Config is <class 'dict'>"
     ) in result.stderr, result.stderr
     assert "internal error" not in result.output and "Traceback" not in result.output
+
+
+PRINTS = """
+from kvrules import hookimpl
+from kvrules_file import FileAdapter
+
+print("imported the chatty plugin")
+
+
+class Chatty(FileAdapter):
+    name = "chatty"
+
+    def fetch(self, cursor=None):
+        print("fetching, page 1")
+        yield from super().fetch(cursor)
+
+
+@hookimpl
+def register_adapters(register):
+    print("registering chatty")
+    register(Chatty)
+"""
+
+LEAKY = """
+import os
+from kvrules import hookimpl
+
+@hookimpl
+def register_alert_channels(register):
+    key = os.environ.get("KVRULES_ELEMENTS_API_KEY", "")
+    raise RuntimeError(f"could not log in with key {key}")
+"""
+
+
+def test_what_a_plugin_prints_goes_to_stderr_not_into_fetch_json(package, tmp_path) -> None:
+    """A print() at import, in a hook, or in fetch (of this plugin or another) would make
+    ``kvrules fetch --json`` stdout lines that are not JSON."""
+    package({"first": FIRST, "chatty": PRINTS})
+    result = CliRunner().invoke(
+        cli, ["fetch", "--source", "file", "--path", str(exports(tmp_path)), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["project"]["id"] for line in result.stdout.splitlines()] == [
+        "p-1",
+        "p-2",
+    ]
+    assert "imported the chatty plugin" in result.stderr
+    assert "registering chatty" in result.stderr
+    chatty = CliRunner().invoke(
+        cli, ["fetch", "--source", "chatty", "--path", str(exports(tmp_path)), "--json"]
+    )
+    assert chatty.exit_code == 0, chatty.output
+    assert len([json.loads(line) for line in chatty.stdout.splitlines()]) == 2
+    assert "fetching, page 1" in chatty.stderr
+
+
+def test_a_configured_secret_quoted_by_a_plugin_error_is_masked(
+    package, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KVRULES_ELEMENTS_API_KEY", "sekrit-123")
+    package({"first": FIRST, "leaky": LEAKY})
+    rows = listing()
+    assert rows["leaky"]["error"] == (
+        "register_alert_channels raised RuntimeError: could not log in with key ***"
+    )
+    shown = CliRunner().invoke(cli, ["plugins"])
+    assert "could not log in with key ***" in shown.output
+    assert "sekrit-123" not in shown.output
