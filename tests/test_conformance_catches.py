@@ -76,7 +76,15 @@ def _wrong(base: type, mapping: ModuleType) -> dict[str, type]:
             wire.warning("GET /projects api-key=%s", self.config.secret())
             yield from super().fetch(cursor)
 
+    class VagueQuarantine(base):  # type: ignore[misc, valid-type]
+        """Quarantines with a reason that names neither the field nor why."""
+
+        def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
+            for record in super().fetch(cursor):
+                yield record.model_copy(update={"error": "error"}) if record.error else record
+
     return {
+        "vague": VagueQuarantine,
         "page_token": PageTokenOnEveryRecord,
         "no_tie_breaker": NoTieBreaker,
         "prints_secret": PrintsSecret,
@@ -146,3 +154,11 @@ def test_the_secret_check_reads_stdout_and_stderr_too(
     AdapterConformance().test_no_secret_in_logs_or_messages(
         scaffolded["harness"](), caplog, capfd
     )  # the scaffold's own adapter passes
+
+
+def test_the_quarantine_check_wants_the_field_and_why(scaffolded) -> None:
+    harness = _harness(scaffolded, "vague")
+    with pytest.raises(AssertionError, match="the quarantine reason 'error' must name the field"):
+        AdapterConformance().test_quarantines_unmappable_record(harness, harness.adapter())
+    own = scaffolded["harness"]()
+    AdapterConformance().test_quarantines_unmappable_record(own, own.adapter())

@@ -81,7 +81,7 @@ class MemoryAdapter(Adapter):
             log.debug("record %s", rid)
             at = json.dumps(since)  # resume re-reads everything newer than `since` (a repeat)
             if not rec["title"]:
-                yield FetchedRecord(record_id=rid, error="no title", cursor=at)
+                yield FetchedRecord(record_id=rid, error="title: missing (required)", cursor=at)
                 continue
             event = CollaborationEvent(
                 id=f"m:{rid}:{rec['v']}",

@@ -7,6 +7,7 @@ adapter's tests when a fixture is too expensive to build once per check (a simul
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -160,7 +161,15 @@ def check_quarantine(records: list[FetchedRecord], broken: str | None) -> Fetche
         bad = [r for r in bad if r.record_id == broken]
     assert bad, f"the unmappable record {broken or '(any)'} was not quarantined"
     assert any(r.events for r in records), "nothing was mapped besides the quarantined record"
-    assert bad[0].error and bad[0].error.strip(), "a quarantine needs a reason"
+    reason = (bad[0].error or "").strip()
+    assert reason, "a quarantine needs a reason"
+    # "error", "invalid record": nobody can fix the record from that. A field (a path before
+    # a colon) and why, as kvrules.errors.validation_problems words a ValidationError.
+    assert ":" in reason and len(re.findall(r"\w+", reason)) >= 3, (
+        f"the quarantine reason {reason!r} must name the field and say why (e.g. "
+        "\"partners.1.country: not an ISO 3166-1 country: 'Narnia'\"; "
+        "kvrules.errors.validation_problems words a ValidationError so)"
+    )
     return bad[0]
 
 
