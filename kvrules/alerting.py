@@ -190,7 +190,10 @@ class DeliveryError(KvrulesError):
     """A channel could not deliver. ``permanent``: retrying cannot help (dead-letter now).
     ``transient``: the other end could not be reached (down, refused, timed out, a 4xx "try
     later"): retried with backoff for as long as that lasts, never dead-lettered for it, since
-    an outage says nothing about the alert."""
+    an outage says nothing about the alert. ``not_reached``: as ``kvrules.http.send`` sets it
+    on the errors it raises (None otherwise)."""
+
+    not_reached: OSError | None = None
 
     def __init__(self, message: str, *, permanent: bool = False, transient: bool = False) -> None:
         super().__init__(message)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from kvrules.adapter import Adapter
 from kvrules.alerting import AlertChannel
 from kvrules.config import Config, SourceConfig, parse_duration
+from kvrules.credentials import scrubbed
 from kvrules.engine import load_rulebooks
 from kvrules.engine.evaluator import Evaluator
 from kvrules.enrich import Enricher
@@ -57,7 +58,7 @@ def build_adapter(
 
 def _own_words(exc: Exception) -> str:
     """An adapter's error as its author wrote it; its class only when it has no message."""
-    return str(exc) or type(exc).__name__
+    return scrubbed(str(exc)) or type(exc).__name__
 
 
 def _not_installed(name: str, adapters: Mapping[str, type]) -> str:

@@ -9,12 +9,14 @@ Used by scans (``kvrules.pipeline``), the reader process and the conformance sui
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import requests
 
 from kvrules.adapter import Adapter, FetchedRecord, TagWrite
+from kvrules.credentials import scrubbed
 from kvrules.errors import KvrulesError
 from kvrules.intake import kvrules_only_field
 
@@ -26,15 +28,13 @@ class PluginError(KvrulesError):
 
 def plugin_of(provided: object) -> str:
     """The name ``kvrules plugins`` lists for the plugin that provides ``provided`` (an adapter
-    or its class): the entry point whose module it comes from, else its own name."""
-    from kvrules.plugins import registry  # only when a plugin is to be named
+    or its class): the entry point that registered it (``kvrules.plugins.plugin_providing``),
+    else its own name."""
+    from kvrules.plugins import plugin_providing  # only when a plugin is to be named
 
     cls = provided if isinstance(provided, type) else type(provided)
-    package = cls.__module__.split(".")[0]
-    for info in registry().plugins:
-        if info.entry_point.split(":")[0].split(".")[0] == package:
-            return info.name
-    return str(getattr(cls, "name", None) or package)
+    named = plugin_providing(cls)
+    return named or str(getattr(cls, "name", None) or cls.__module__.split(".")[0])
 
 
 def wrong_type(
@@ -43,7 +43,7 @@ def wrong_type(
     """Why ``value`` breaks the contract of ``hook`` (None when it is an ``expected``)."""
     if isinstance(value, expected):
         return None
-    return (
+    return scrubbed(
         f"plugin '{plugin_of(provided)}': {hook} {verb} {type(value).__name__}, "
         f"expected {expected.__name__}"
     )
@@ -52,7 +52,7 @@ def wrong_type(
 def raised(provided: object, hook: str, error: BaseException) -> PluginError:
     """An error of the plugin's own (not one kvrules defines) raised in ``hook``."""
     return PluginError(
-        f"plugin '{plugin_of(provided)}': {hook} raised {type(error).__name__}: {error}"
+        scrubbed(f"plugin '{plugin_of(provided)}': {hook} raised {type(error).__name__}: {error}")
     )
 
 
@@ -60,7 +60,7 @@ def failure(provided: object, hook: str, error: Exception) -> str:
     """One line for an error ``hook`` raised: the plugin and the hook named for an error of
     the plugin's own, the source's failure (its own words) as it is."""
     if isinstance(error, SOURCE_FAILURES):
-        return f"{type(error).__name__}: {error}"
+        return scrubbed(f"{type(error).__name__}: {error}")
     return str(raised(provided, hook, error))
 
 
@@ -75,9 +75,11 @@ _END = object()
 @contextlib.contextmanager
 def _named(provided: object, hook: str) -> Iterator[None]:
     """An error of the plugin's own raised inside becomes a PluginError naming it and the hook;
-    the source's failures pass as they are."""
+    the source's failures pass as they are. What the plugin prints goes to stderr: stdout is
+    the command's output (``kvrules fetch --json``), which a debugging print() would corrupt."""
     try:
-        yield
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
     except SOURCE_FAILURES:
         raise
     except Exception as exc:
@@ -130,7 +132,8 @@ def checked_write_tags(
     adapter: Adapter, record_id: str, tags: list[str], **options: Any
 ) -> TagWrite:
     """``adapter.write_tags``; a result that is not a TagWrite is a PluginError."""
-    result = adapter.write_tags(record_id, tags, **options)
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is the command's (see _named)
+        result = adapter.write_tags(record_id, tags, **options)
     if problem := wrong_type(adapter, "write_tags", result, TagWrite):
         raise PluginError(problem)
     return result

@@ -10,6 +10,7 @@ administrator exported for this run. Secrets never come from the configuration f
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,48 @@ def read_secret(
     """
     from_environment = value or (os.environ.get(env) if env else None)
     if from_environment:
-        return from_environment
+        return _remembered(from_environment)
     if file is not None:
-        return _read_file(what, file, file_setting)
+        return _remembered(_read_file(what, file, file_setting))
     if env:
         raise SecretMissing(f"{what}: environment variable {env} is not set")
     return None
+
+
+# Every secret value kvrules read in this process: masked (``scrubbed``) wherever kvrules prints
+# what a plugin or adapter said, since a plugin's error text may quote it.
+_read: set[str] = set()
+# A kvrules variable whose name says it holds a secret (KVRULES_ELEMENTS_API_KEY): a plugin may
+# read it itself, before kvrules does (in a registration hook, say).
+_SECRET_VARIABLE = re.compile(r"^KVRULES_.*(PASSWORD|SECRET|TOKEN|API_?KEY|_KEY)$", re.I)
+# Shorter values are masked nowhere: "1" or "yes" would blank unrelated words.
+_SHORTEST_MASKED = 4
+MASK = "***"
+
+
+def _remembered(secret: str) -> str:
+    if len(secret) >= _SHORTEST_MASKED:
+        _read.add(secret)
+    return secret
+
+
+def known_secrets() -> list[str]:
+    """The secret values this process knows of, longest first: those kvrules read
+    (``read_secret``) and those of KVRULES_* variables whose names say secret."""
+    found = set(_read) | {
+        value
+        for name, value in os.environ.items()
+        if _SECRET_VARIABLE.match(name) and len(value) >= _SHORTEST_MASKED
+    }
+    return sorted(found, key=len, reverse=True)
+
+
+def scrubbed(text: str) -> str:
+    """``text`` with every known secret value (``known_secrets``) masked: for lines about a
+    plugin or an adapter, whose own error text may quote its key."""
+    for secret in known_secrets():
+        text = text.replace(secret, MASK)
+    return text
 
 
 def _read_file(what: str, file: Path, setting: str) -> str:

@@ -75,6 +75,16 @@ def problem_text(error: Mapping[str, Any], unknown: str = "unknown field") -> st
     return message
 
 
+def validation_problems(error: ValidationError, where: str = "") -> str:
+    """Every problem pydantic found, each ``field.path: message``, "; "-separated: a
+    quarantine reason that names each field to fix (``partners.1.country: not an ISO 3166-1
+    country: 'Narnia'; funders.0.name: Field required``)."""
+    return "; ".join(
+        f"{loc + ': ' if (loc := '.'.join(map(str, e['loc'])) or where) else ''}{problem_text(e)}"
+        for e in error.errors()
+    )
+
+
 def validation_problem(error: ValidationError, where: str = "") -> str:
     """``field.path: message (+N more)`` of the first problem pydantic found in a record or
     file (``where`` names the place when the problem is the whole thing)."""

@@ -130,7 +130,10 @@ _PLAUSIBLE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.~:+=-]{0,255}", re.ASCII)
 
 
 class HttpError(KvrulesError):
-    """A request failed for good (after retries). Carries method, path and status, no secrets."""
+    """A request failed for good (after retries). Carries method, path and status, no secrets;
+    ``not_reached`` as ``send`` sets it (None: reached, or not raised by ``send``)."""
+
+    not_reached: OSError | None = None
 
     def __init__(self, method: str, path: str, status: int | None, detail: str) -> None:
         # No status: the detail says why no answer came ("… refused the connection")
@@ -240,6 +243,9 @@ class Deadline:
         self.seconds = seconds
         self.due = time.monotonic() + seconds
         self.expired = False
+        # The OS error of the last connection attempt that never reached the server (refused,
+        # timed out connecting); None once one did: what a passed deadline says (``send``)
+        self.not_reached: OSError | None = None
         self._done = False
         self._outer: Deadline | None = None
         self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
@@ -382,7 +388,16 @@ class DeadlineedMixin:
         watch = _watch()
         if watch is not None:  # a proxy dripping its answer to CONNECT is cut off too
             watch.attach(self)  # type: ignore[arg-type]
-        super().connect()  # type: ignore[misc]
+        try:
+            super().connect()  # type: ignore[misc]
+        except Exception as e:  # retried by urllib3; said if the deadline passes meanwhile
+            if watch is not None:
+                cause = _os_cause(e)
+                refused = isinstance(cause, ConnectionRefusedError | TimeoutError)
+                watch.not_reached = cause if refused else None
+            raise
+        if watch is not None:
+            watch.not_reached = None  # this attempt reached the server
 
     def getresponse(self) -> Any:
         watch = _watch()
@@ -590,9 +605,14 @@ class Unreachable(TransferFailed):
 
 
 class TooLate(TransferFailed):
-    def __init__(self, seconds: float, status: int | None = None) -> None:
+    """``not_reached``: the operating system's error of the last attempt to connect, when the
+    deadline passed with the server never reached (refused at every retry, say)."""
+
+    def __init__(
+        self, seconds: float, status: int | None = None, not_reached: OSError | None = None
+    ) -> None:
         super().__init__(f"total deadline of {seconds:g} s passed")
-        self.seconds, self.status = seconds, status
+        self.seconds, self.status, self.not_reached = seconds, status, not_reached
 
 
 class TooLarge(TransferFailed):
@@ -697,10 +717,10 @@ def _request(
     try:
         return session.request(method, url, stream=True, allow_redirects=False, **kw)
     except DeadlineExceeded:
-        raise TooLate(watch.seconds) from None
+        raise TooLate(watch.seconds, not_reached=watch.not_reached) from None
     except requests.RequestException as e:  # retries exhausted
         if watch.expired:
-            raise TooLate(watch.seconds) from None
+            raise TooLate(watch.seconds, not_reached=watch.not_reached) from None
         raise Unreachable(e) from e
 
 
@@ -719,13 +739,17 @@ def send(
 ) -> requests.Response:
     """One request (retried by the session) with its body read; `path` is what errors show.
 
-    Raises ``error(...)`` when the retries are exhausted, the total `deadline` (seconds)
-    passes, the body exceeds `max_body` bytes, or the answer is a redirect (never followed).
-    ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot be reached
-    is then said in words (``kvrules.alerting.unreachable``), else by the error's class.
-    The raised error carries ``not_reached``: the operating system's error when the request
-    never reached the other end (the connection refused, or timed out while connecting), which
-    ``kvrules.alerting.is_transient`` reads as an outage; else None — a request that was sent
+    Returns the answer whatever its status: a 4xx, or a 429/5xx still there after the retries
+    (``retry_policy``), is the caller's to read and word (its body often says why); only a
+    redirect is refused. Raises ``error(method, path, status, detail)`` when no usable answer
+    came: the retries exhausted without one (refused, reset, timed out), the total `deadline`
+    (seconds) passed, the body exceeded `max_body` bytes, or the answer was a redirect (never
+    followed). ``server`` ("the webhook receiver at hooks.example.org:443"): a host that cannot
+    be reached is then said in words (``kvrules.alerting.unreachable``), else by the error's
+    class. The raised error always carries ``not_reached``: the operating system's error when
+    the request never reached the other end (the connection refused, or timed out while
+    connecting, also when that was retried until the deadline), which
+    ``kvrules.alerting.is_transient`` reads as an outage; else None: a request that was sent
     and then timed out or broke off may have been acted on, so it is no outage to retry for as
     long as it lasts.
     """
@@ -734,20 +758,39 @@ def send(
             session, method, url, timeout=timeout, deadline=deadline, max_body=max_body, **kw
         )
     except TooLate as e:
-        raise error(method, path, e.status, _late(deadline)) from None
+        late = f"total deadline of {deadline:g} s passed (request_deadline)"
+        if e.not_reached is not None:  # refused at every retry until the deadline: an outage
+            from kvrules.alerting import unreachable
+
+            words = unreachable(e.not_reached, server or _server(url)) or "not reached"
+            raise _carrying(error(method, path, None, f"{words}; {late}"), e.not_reached) from None
+        raise _carrying(error(method, path, e.status, _detail(e.status, late)), None) from None
     except TooLarge as e:
-        detail = f"- response body larger than {max_body} bytes (max_response_bytes)"
-        raise error(method, path, e.status, detail) from None
+        detail = _detail(
+            e.status, f"response body larger than {max_body} bytes (max_response_bytes)"
+        )
+        raise _carrying(error(method, path, e.status, detail), None) from None
     except RedirectRefused as e:
-        raise error(method, path, e.status, f"redirect to {e.target} refused: {e.reason}") from None
+        detail = f"redirect to {e.target} refused: {e.reason}"
+        raise _carrying(error(method, path, e.status, detail), None) from None
     except Unreachable as e:  # in words: ``server``, else "the server at HOST:PORT"
         failure = error(method, path, None, _failed_in_words(e.cause, server or _server(url)))
         # Kept for callers that tell an outage from a setting to fix (an alert channel holds
         # an alert through an outage); not chained, since requests' message repeats the URL.
-        failure.not_reached = _not_reached(e.cause)  # type: ignore[attr-defined]
-        raise failure from None
+        raise _carrying(failure, _not_reached(e.cause)) from None
     except TransferFailed as e:  # keep the message short: no URL, header or secret
-        raise error(method, path, e.status, str(e)) from None
+        raise _carrying(error(method, path, e.status, str(e)), None) from None
+
+
+def _detail(status: int | None, text: str) -> str:
+    """``text`` after a status ("503 - total deadline …"); alone without one."""
+    return f"- {text}" if status else text
+
+
+def _carrying(failure: Exception, not_reached: OSError | None) -> Exception:
+    """``failure`` with ``not_reached`` set, as ``send`` documents for every error it raises."""
+    failure.not_reached = not_reached  # type: ignore[attr-defined]
+    return failure
 
 
 class TransportSettings(BaseModel):
@@ -860,10 +903,6 @@ def _server(url: str) -> str:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     return f"the server at {parts.hostname}:{port}"
-
-
-def _late(deadline: float) -> str:
-    return f"- total deadline of {deadline:g} s passed (request_deadline)"
 
 
 def _origin(url: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib.metadata
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,8 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import pluggy
+from pydantic import BaseModel
 
 from kvrules import hookspecs
+from kvrules.credentials import scrubbed
 
 GROUP = "kvrules"
 # Seconds a plugin's import, or one call of one of its hooks, may take before kvrules goes on
@@ -72,8 +76,16 @@ class _Started:
 
 def _within_deadline(action: Callable[[], object], name: str) -> tuple[bool, BaseException | None]:
     """Run ``action`` in a daemon thread for at most ``deadline()`` seconds: (whether it
-    returned, what it raised); see ``_Started``."""
-    return _Started(action, name).wait(time.monotonic() + deadline())
+    returned, what it raised); see ``_Started``. What it prints goes to stderr (``_quiet``)."""
+    with _quiet():
+        return _Started(action, name).wait(time.monotonic() + deadline())
+
+
+def _quiet() -> contextlib.AbstractContextManager[object]:
+    """stdout sent to stderr while a plugin's code runs (the main thread waits meanwhile):
+    stdout is the command's output (``kvrules fetch --json``), which a plugin's print() in a
+    hook or at import would corrupt."""
+    return contextlib.redirect_stdout(sys.stderr)
 
 
 @dataclass
@@ -97,10 +109,18 @@ def registry() -> Registry:
     """The process-wide plugin manager, with every installed entry point loaded once."""
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
-    infos: list[PluginInfo] = []
     # Every plugin's import starts at once and all share one deadline: plugins that hang at
     # import cost it once together, not once each. Registered in entry-point order after.
     entry_points = list(importlib.metadata.entry_points(group=GROUP))
+    with _quiet():  # a print() at a plugin's import is no output of the command
+        return Registry(pm, _loaded(pm, entry_points))
+
+
+def _loaded(
+    pm: pluggy.PluginManager, entry_points: list[importlib.metadata.EntryPoint]
+) -> list[PluginInfo]:
+    """Each entry point imported (all at once, one deadline) and registered with ``pm``."""
+    infos: list[PluginInfo] = []
     until = time.monotonic() + deadline()
     imports = [_Started(ep.load, ep.name) for ep in entry_points]
     for ep, started in zip(entry_points, imports, strict=True):
@@ -126,7 +146,7 @@ def registry() -> Registry:
             # SystemExit (a module written as a script: `raise SystemExit(...)`)
             info.error = f"{type(exc).__name__}: {exc}"
         infos.append(info)
-    return Registry(pm, infos)
+    return infos
 
 
 def _unknown_hooks(pm: pluggy.PluginManager, plugin: object) -> list[str]:
@@ -193,7 +213,7 @@ def plugin_errors() -> dict[str, str]:
     errors = {i.name: [i.error] for i in registry().plugins if i.error}
     for plugin, said in _errors.items():
         errors[plugin] = [*errors.get(plugin, []), *said]
-    return {plugin: "; ".join(said) for plugin, said in errors.items()}
+    return {plugin: scrubbed("; ".join(said)) for plugin, said in errors.items()}
 
 
 # ---- what each registration hook provides, and what it must be given ----------------------
@@ -211,6 +231,14 @@ def _named_subclass(base: str) -> Callable[[tuple], str | None]:
             return f"registered {cls!r} ({type(cls).__name__}), not a subclass of kvrules.{base}"
         if not isinstance(getattr(cls, "name", None), str) or not cls.name.strip():
             return f"registered {cls.__name__} without a name (a class attribute, a string)"
+        settings = getattr(cls, "Config", None)
+        if not (isinstance(settings, type) and issubclass(settings, BaseModel)):
+            # kvrules builds it as cls(cls.Config(**settings)) and reads Config's fields for
+            # `config check` and secrets: without a model every command would fail later
+            return (
+                f"registered {cls.__name__} whose Config is {settings!r}, not a pydantic model "
+                "(a class attribute subclassing pydantic.BaseModel or BaseSettings)"
+            )
         return None
 
     return problem
@@ -269,11 +297,39 @@ def _registered(kind: str) -> list[Registration]:
                 _charge(plugin, f"{spec.hook}: {problem}; left out")
                 return
             found.append(Registration(plugin, kind, str(spec.name_of(args)), args))
+            if isinstance(args[0], type):
+                _providers[args[0]] = plugin
 
         given = {"register": register} if "register" in impl.argnames else {}
         if (error := _call(plugin, spec.hook, impl.function, given)) is not None:
             _charge(plugin, error)
     return found
+
+
+# A registered class -> the plugin (entry point) whose hook registered it: errors of that class
+# name this plugin, not another entry point of the same distribution or package.
+_providers: dict[type, str] = {}
+
+
+def plugin_providing(cls: type) -> str | None:
+    """The plugin whose registration hook registered ``cls`` (or, for a subclass no plugin
+    registered, its nearest registered base class) in this process; None when none did.
+    Else the entry point whose module ``cls`` comes from (the longest match, so that one
+    package with several entry points names the right one), or its package's only one."""
+    for klass in cls.__mro__:
+        if klass in _providers:
+            return _providers[klass]
+    modules = {info.name: info.entry_point.split(":")[0] for info in registry().plugins}
+    matches = [
+        (len(module), name)
+        for name, module in modules.items()
+        if cls.__module__ == module or cls.__module__.startswith(module + ".")
+    ]
+    if matches:
+        return max(matches)[1]
+    package = cls.__module__.split(".")[0]  # the package's only entry point, if it has one
+    same = [name for name, module in modules.items() if module.split(".")[0] == package]
+    return same[0] if len(same) == 1 else None
 
 
 def get_adapters() -> dict[str, type]:
@@ -330,3 +386,4 @@ def reset() -> None:
     registry.cache_clear()
     _errors.clear()
     _hung.clear()
+    _providers.clear()

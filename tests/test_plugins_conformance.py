@@ -81,7 +81,7 @@ class MemoryAdapter(Adapter):
             log.debug("record %s", rid)
             at = json.dumps(since)  # resume re-reads everything newer than `since` (a repeat)
             if not rec["title"]:
-                yield FetchedRecord(record_id=rid, error="no title", cursor=at)
+                yield FetchedRecord(record_id=rid, error="title: missing (required)", cursor=at)
                 continue
             event = CollaborationEvent(
                 id=f"m:{rid}:{rec['v']}",
@@ -353,7 +353,9 @@ class LeaksIntoRecord(MemoryAdapter):
             yield r
 
 
-def test_a_secret_in_a_fetched_record_is_caught(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_secret_in_a_fetched_record_is_caught(
+    caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
     """test_no_secret_in_logs_or_messages checked cursors, errors, reprs and logs, never the
     events: a key appended to project.keywords passed."""
     h = MemoryHarness()
@@ -370,7 +372,7 @@ def test_a_secret_in_a_fetched_record_is_caught(caplog: pytest.LogCaptureFixture
             return build(LeaksIntoRecord, self)
 
     with pytest.raises(AssertionError, match="a secret leaked into fetched record r0"):
-        AdapterConformance().test_no_secret_in_logs_or_messages(LeakyHarness(), caplog)
+        AdapterConformance().test_no_secret_in_logs_or_messages(LeakyHarness(), caplog, capfd)
 
 
 class NeverAdvances(MemoryAdapter):

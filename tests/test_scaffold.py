@@ -162,7 +162,9 @@ def test_the_scaffolds_secret_comes_from_the_environment_or_a_file_as_check_advi
 
 def test_the_scaffolds_fetch_quarantines_any_record_its_mapping_cannot_take(installed) -> None:
     """Only ValidationError and KeyError were caught: a partner given as a bare name
-    (TypeError in Partner(**p)) ended the whole fetch. Its own tests now hold such records."""
+    (TypeError in Partner(**p)) ended the whole fetch. Its own tests now hold such records.
+    The reason names every field to fix with its path (it said "country: …" for the second
+    partner, and dropped the funder's problems)."""
     import importlib
 
     installed("oddities")
@@ -170,17 +172,25 @@ def test_the_scaffolds_fetch_quarantines_any_record_its_mapping_cannot_take(inst
     sample = importlib.import_module("kvrules_oddities.sample")
     source = sample.SampleSource()
     source.put({"id": "P-ODD", "title": "Odd", "partners": ["Beihang University"]})
+    source.put(
+        {
+            "id": "P-TWO",
+            "title": "Two",
+            "partners": [{"name": "A", "country": "NL"}, {"name": "X", "country": "Narnia"}],
+            "funders": [{"name": "F", "country": "Atlantis"}],
+        }
+    )
     config = package.OdditiesConfig(base_url="sample://test", api_key="k", page_size=2)
     records = [
         r for r in package.OdditiesAdapter(config, source=source).fetch() if r.events or r.error
     ]
-    [odd] = [r for r in records if r.record_id == "P-ODD"]
-    assert (
-        odd.error
-        == (
-            "cannot map the record (TypeError: kvrules.model.Partner() argument after ** must be "
-            "a mapping, not str)"
-        )
-        and not odd.events
-    )
+    reasons = {r.record_id: r.error for r in records if r.error}
+    assert reasons == {
+        "P-ODD": "partners.0: Input should be a valid dictionary or instance of Partner",
+        "P-TWO": (
+            "partners.1.country: not an ISO 3166-1 country: 'Narnia'; "
+            "funders.0.country: not an ISO 3166-1 country: 'Atlantis'"
+        ),
+    }
+    assert all(not r.events for r in records if r.error)
     assert len([r for r in records if r.events]) == 5

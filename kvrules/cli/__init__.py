@@ -334,7 +334,14 @@ def _storage_failed(error: BaseException) -> str | None:
 
 
 def one_line(error: BaseException) -> str:
-    """What to tell the person at the terminal about an error that reached the top."""
+    """What to tell the person at the terminal about an error that reached the top, with
+    every known secret value masked (a plugin's error may quote its key)."""
+    from kvrules.credentials import scrubbed
+
+    return scrubbed(_one_line(error))
+
+
+def _one_line(error: BaseException) -> str:
     if isinstance(error, KvrulesError):
         return str(error)
     if _network_error(error):

@@ -365,6 +365,7 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.scanlock import scan_lock
     from kvrules.source_outage import SourceOutages
     from kvrules.store import Store
     from kvrules.store.storage import StorageError
@@ -390,6 +391,7 @@ def scan_sources(
             _warn_lists_not_imported(evaluator, enricher)
         # scan and watch may start the state database (settings checked its folder)
         store = scope.enter_context(Store.open(config.database, create=True))
+        scope.enter_context(scan_lock(config.database))  # one scan at a time: ScanRunning
         outages = SourceOutages(store, config)
         for name in names:
             try:

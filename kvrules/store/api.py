@@ -150,6 +150,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         try:
             if busy_timeout is not None:
                 set_busy_timeout(db.conn, busy_timeout)
+                db.busy_wait = busy_timeout
             if not migrate_schema:
                 _require_latest(db.conn, path)
                 return cls(db, path, clock)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,6 +34,10 @@ class StoreBusy(StoreError, sqlite3.OperationalError):
 
 def is_busy(error: sqlite3.Error) -> bool:
     return "locked" in str(error) or "busy" in str(error)
+
+
+# Seconds of one SQLite busy wait in a BEGIN (see Database._begin): a signal waits no longer.
+BUSY_SLICE = 0.2
 
 
 def set_busy_timeout(conn: sqlite3.Connection, seconds: float) -> None:
@@ -111,6 +116,7 @@ class Database:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self.busy_wait: float | None = None  # seconds a BEGIN waits for the write lock
         self._last_failure: StorageError | None = None  # the disk's last failure, as said
 
     @property
@@ -121,6 +127,28 @@ class Database:
             f"SQLite rolled back the transaction on {self.path} (a full disk or an I/O error)",
             "check the disk",
         )
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for another connection's write lock in slices of
+        ``BUSY_SLICE`` seconds up to the connection's busy timeout. SQLite's own busy wait
+        sleeps in C for the whole timeout (30 s) and Python runs a signal's handler only when
+        it returns: a scan waiting for another's lock ignored SIGTERM that long, for each
+        statement. Between slices the handler runs. Two PRAGMAs more per outermost
+        transaction (a scan's is a batch of records, not one)."""
+        if self.busy_wait is None:  # as connect or Store.open(busy_timeout=…) set it
+            self.busy_wait = self.conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        until = time.monotonic() + self.busy_wait
+        set_busy_timeout(self.conn, min(BUSY_SLICE, self.busy_wait))
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as e:
+                    if not is_busy(e) or time.monotonic() >= until:
+                        raise
+        finally:
+            set_busy_timeout(self.conn, self.busy_wait)
 
     @contextmanager
     def transaction(self, *, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
@@ -137,7 +165,10 @@ class Database:
         name = f"sp{self._depth}"
         with self._storage_said():
             try:
-                self.conn.execute("BEGIN IMMEDIATE" if self._depth == 0 else f"SAVEPOINT {name}")
+                if self._depth == 0:
+                    self._begin()
+                else:
+                    self.conn.execute(f"SAVEPOINT {name}")
             except sqlite3.OperationalError as e:
                 if self._depth == 0 and is_busy(e):
                     raise StoreBusy(

@@ -7,6 +7,7 @@ adapter's tests when a fixture is too expensive to build once per check (a simul
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,26 +93,50 @@ def check_pages_to_end(adapter: Adapter, cursor: str | None = None) -> list[Fetc
     return records
 
 
-def check_resume(adapter: Adapter, full: list[FetchedRecord], stop_after: int) -> None:
-    """Interrupt a fetch once ``stop_after`` records were seen and a cursor is known, resume
-    from the last cursor seen: nothing is lost (a page may repeat)."""
+def check_resume(
+    adapter: Adapter, full: list[FetchedRecord], stop_after: int | None = None
+) -> None:
+    """Interrupt a fetch after record ``stop_after`` (None: after each record in turn, which
+    meets both a page boundary and the middle of a page), keeping the last cursor seen as a
+    scan stores it, and resume from there: nothing ``full`` read is lost (a page may repeat).
+    A cursor that points past records not yet yielded (the next page's, carried by every
+    record of a page) loses the rest of its page here."""
+    expected = [r.record_id for r in content(full)]
+    positions = range(1, len(expected) + 1) if stop_after is None else [stop_after]
+    resumable = False
+    for position in positions:
+        seen, cursor = _interrupted(adapter, position)
+        resumable = resumable or (cursor is not None and len(seen) < len(expected))
+        resumed = [r.record_id for r in content(fetched(adapter, cursor))]
+        missing = [i for i in expected if i not in set(seen) | set(resumed)]
+        assert not missing, (
+            f"lost after resume: {missing[:5]} (interrupted after record {position}, "
+            f"{seen[-1] if seen else '-'}, resumed from its cursor {cursor!r}); does a cursor "
+            "point past records not yet yielded (or skip records sharing a timestamp)?"
+        )
+    assert resumable, (
+        f"no cursor before the end of the fetch after {stop_after or 'any'} record(s): give "
+        "the test source several pages (a small page size) so that a fetch can be resumed "
+        "midway"
+    )
+
+
+def _interrupted(adapter: Adapter, stop_after: int) -> tuple[list[str], str | None]:
+    """The records a fetch yielded up to record ``stop_after``, and the last cursor among
+    them (what a scan interrupted there has stored)."""
     seen: list[str] = []
     cursor = None
-    interrupted = False
-    for r in fetched(adapter, None):
-        cursor = r.cursor or cursor
-        if r.events or r.error:
-            seen.append(r.record_id)
-        if len(seen) >= stop_after and cursor is not None:
-            interrupted = True
-            break
-    assert interrupted, (
-        f"no cursor before the end of the fetch after {stop_after} record(s): give the test "
-        "source several pages (a small page size) so that a fetch can be resumed midway"
-    )
-    seen += [r.record_id for r in content(fetched(adapter, cursor))]
-    missing = {r.record_id for r in content(full)} - set(seen)
-    assert not missing, f"lost after resume: {sorted(missing)[:5]}"
+    records = fetched(adapter, None)
+    try:
+        for r in records:
+            cursor = r.cursor or cursor
+            if r.events or r.error:
+                seen.append(r.record_id)
+                if len(seen) >= stop_after:
+                    break
+    finally:
+        records.close()
+    return seen, cursor
 
 
 def check_incremental(adapter: Adapter, cursor: str, changed: str) -> list[FetchedRecord]:
@@ -136,7 +161,16 @@ def check_quarantine(records: list[FetchedRecord], broken: str | None) -> Fetche
         bad = [r for r in bad if r.record_id == broken]
     assert bad, f"the unmappable record {broken or '(any)'} was not quarantined"
     assert any(r.events for r in records), "nothing was mapped besides the quarantined record"
-    assert bad[0].error and bad[0].error.strip(), "a quarantine needs a reason"
+    reason = (bad[0].error or "").strip()
+    assert reason, "a quarantine needs a reason"
+    # "error", "invalid record": nobody can fix the record from that. The field and why, as
+    # kvrules.errors.validation_problems words a ValidationError ("project has no cfTitle"
+    # says both too): at least three words.
+    assert len(re.findall(r"\w+", reason)) >= 3, (
+        f"the quarantine reason {reason!r} must name the field and say why (e.g. "
+        "\"partners.1.country: not an ISO 3166-1 country: 'Narnia'\"; "
+        "kvrules.errors.validation_problems words a ValidationError so)"
+    )
     return bad[0]
 
 

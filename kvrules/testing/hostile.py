@@ -15,7 +15,7 @@ Behaviours:
 
 - ``Json(body, status=200, content_type="application/json", headers=())``: a plain answer;
   any ``content_type`` (``text/html`` for the wrong one), ``body`` as JSON, text or bytes,
-  extra ``headers`` such as ``(("Retry-After", "30"),)``.
+  extra ``headers`` such as ``{"Retry-After": "30"}`` (or pairs, ``(("Retry-After", "30"),)``).
 - ``Redirect(location, status=302)``: a redirect, e.g. to another ``HostileServer`` (another
   port is another origin) or to ``http://localhost:PORT`` (another host name).
 - ``Drip(body, every=0.3)``: headers at once (with the full Content-Length), then the body one
@@ -39,6 +39,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -70,10 +71,28 @@ class SeenRequest:
 
 @dataclass(frozen=True)
 class Json:
+    """``headers``: a dict ``{"Retry-After": "1"}`` or pairs ``(("Retry-After", "1"),)``;
+    anything else is refused here, in one line, not by every request the server answers."""
+
     body: Any = None
     status: int = 200
     content_type: str = "application/json"
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] | Mapping[str, str] = ()
+
+    def __post_init__(self) -> None:
+        given = self.headers
+        pairs = tuple(given.items()) if isinstance(given, Mapping) else given
+        if not isinstance(pairs, tuple | list) or not all(
+            isinstance(pair, tuple | list)
+            and len(pair) == 2
+            and all(isinstance(part, str) for part in pair)
+            for pair in pairs
+        ):
+            raise TypeError(
+                f"Json headers must be a dict of str to str or (name, value) pairs of str, "
+                f"not {given!r}"
+            )
+        object.__setattr__(self, "headers", tuple((str(n), str(v)) for n, v in pairs))
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,9 @@ class AdapterConformance:
 
     #: The harness's source must hold at least this many mappable records.
     min_records: int = 4
-    #: Records consumed before the simulated interruption in the resume check.
-    stop_after: int = 2
+    #: Records consumed before the simulated interruption in the resume check; None (the
+    #: default) interrupts after each record in turn: mid-page and at a page boundary.
+    stop_after: int | None = None
 
     @pytest.fixture
     def adapter(self, harness: SourceHarness) -> Iterator[Adapter]:
@@ -197,8 +198,13 @@ class AdapterConformance:
         checks.check_source_failure(adapter)
 
     def test_no_secret_in_logs_or_messages(
-        self, harness: SourceHarness, caplog: pytest.LogCaptureFixture
+        self,
+        harness: SourceHarness,
+        caplog: pytest.LogCaptureFixture,
+        capfd: pytest.CaptureFixture[str],
     ) -> None:
+        """Not in the logs, nor in what the adapter prints to stdout or stderr (a debugging
+        print(), a logger of its own that does not propagate), nor in its errors and reprs."""
         secret = harness.secret
         if not secret:
             pytest.skip("the harness declares no secret")
@@ -220,6 +226,8 @@ class AdapterConformance:
                 texts.append(_message(lambda: list(adapter.fetch(None))))
         finally:
             adapter.close()
+        printed = capfd.readouterr()
+        checks.check_no_secret(secret, printed.out, printed.err, where="stdout or stderr")
         checks.check_no_secret(secret, caplog.text, *texts)
         checks.check_no_secret_in_records(secret, records)
 

@@ -142,7 +142,7 @@ class WebhookChannel(AlertChannel):
         try:
             response = self._post(body, headers)
         except DeliveryError as exc:
-            if not exc.permanent and is_transient(getattr(exc, "not_reached", None)):
+            if not exc.permanent and is_transient(exc.not_reached):
                 exc.transient = True  # down (refused, no connection): held while it lasts
             raise
         status = response.status_code
