@@ -1170,3 +1170,30 @@ def _identity(org: Mapping[str, Any]) -> str:
     the source gave it (``kvrules.engine.subjects.identity``)."""
     country = org.get("country") if org.get("country_from") is None else None
     return f"{org.get('name')} ({country})" if country else str(org.get("name"))
+
+
+# A change's parts in the order they are said: (key, its words, how its values are joined).
+_CHANGES = (
+    ("named", "now also names ", "; "),
+    ("named_again", "named again: ", "; "),
+    ("no_longer_named", "no longer names ", "; "),
+    ("severity", "severity ", " → "),
+    ("rulebook_version", "rule version ", " → "),
+    ("evidence_added", "evidence added: ", "; "),
+    ("evidence_removed", "evidence no longer seen: ", "; "),
+)
+_EVIDENCE_CHANGED = ("evidence_added", "evidence_removed")
+
+
+def what_changed(change: Mapping[str, Any], home_country: str | None = None) -> str:
+    """What a finding updated in place changed ("now also names …; severity medium → high"),
+    as an institution in ``home_country`` reads it: the evidence sentences a change keeps
+    (``kvrules.store.cases``) are stored in the engine's words and go through ``for_home``
+    here, as the finding's own evidence does (an EU measure said as one abroad)."""
+
+    def words(key: str) -> list[str]:
+        values = [str(v) for v in change[key]]
+        return [for_home(v, home_country) for v in values] if key in _EVIDENCE_CHANGED else values
+
+    said = [lead + joint.join(words(key)) for key, lead, joint in _CHANGES if change.get(key)]
+    return "; ".join(said) or "the evidence was read again"
