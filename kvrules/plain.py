@@ -16,8 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-import pycountry
-
+from kvrules.countrynames import country_in_words
 from kvrules.jurisdiction import (
     DUTCH_WORDING_ABROAD,
     EU_MEMBERS,
@@ -132,9 +131,7 @@ def eu_measure_abroad(home_country: str) -> str:
     a US committee read "under an EU arms embargo" as a restriction of its own)."""
     state = sovereign_of(home_country)  # Puerto Rico: the United States' measures
     home = home_country.upper() if state in EU_MEMBERS else state  # Greenland: its own
-    country = pycountry.countries.get(alpha_2=home)
-    name = getattr(country, "common_name", None) or getattr(country, "name", None) or home
-    name = f"the {name}" if name.startswith("United ") or name.endswith(" Islands") else name
+    name = country_in_words(home)  # "the Philippines", "Russia", "Kosovo"
     return (
         f"; an EU measure, binding institutions in the EU: not a measure of {name}, whose own "
         "sanctions and export controls decide what applies to this institution"
