@@ -309,6 +309,19 @@ def read_as_person(name: str, *, many: bool = False) -> str:
     )
 
 
+def screened_as_organisation(name: str, country: str | None) -> str:
+    """What a finding's evidence about the country of a partner ``read_as_person`` adds (the
+    lead's decision: such a partner is still screened on its country, "Lockheed Martin" and
+    "Almaz Antey" must not be lost, but a committee must not read it as screening a person):
+    "the name 'Wei Zhang' reads like a person's: the country given (CN) was screened as an
+    organisation's; if this is a person, record the organisation they represent instead"."""
+    given = f"the country given ({country})" if country else "the country given"
+    return (
+        f"the name '{name}' reads like a person's: {given} was screened as an organisation's; "
+        "if this is a person, record the organisation they represent instead"
+    )
+
+
 def identify(where: str = "") -> str:
     """ "identify the institution in the RIS (its full name, or its ROR id)"."""
     return f"identify the institution{where} (its full name, or its ROR id)"
@@ -456,6 +469,8 @@ def _behind(listed: Entries | None, index: int) -> list[Mapping[str, Any]] | Non
 
 FOREIGN_MEANS = "foreign: outside the home country and, for an EU member, outside the EU"
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
+# what ``screened_as_organisation`` adds to a sentence, left out where sentences are compared
+_AS_ORGANISATION = re.compile(r"; the name '[^']*' reads like a person's: .*$")
 _GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
 
@@ -494,14 +509,18 @@ def each_in_words(
 def without_implied(sentences: list[str]) -> list[str]:
     """``sentences`` without those another of them implies ("partner X is in GB" beside
     "partner X is outside the EU (GB)")."""
-    implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    implied = {
+        f"{m.group(1)} is in {m.group(2)}"
+        for s in sentences
+        if (m := _OUTSIDE_EU.match(_AS_ORGANISATION.sub("", s)))
+    }
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {
         f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"
         for s in sentences
         if (m := _GIVES.match(s))
     }
-    return [s for s in sentences if s not in implied]
+    return [s for s in sentences if _AS_ORGANISATION.sub("", s) not in implied]
 
 
 def entries_behind(
@@ -655,8 +674,31 @@ def evidence_sentence(
     ``record`` is the screened record as the store remembers it (``Store.subject``): with it,
     a list match names the edition and entry, a research area the words that matched, and an
     amount its currency. ``entries``: the list entries the evidence rested on when it was found
-    (a stored finding keeps them), which a list match names instead of today's.
+    (a stored finding keeps them), which a list match names instead of today's. Evidence about
+    the country of a partner whose name reads as a person's says so
+    (``screened_as_organisation``).
     """
+    said = _evidence_sentence(path, test, actual, subject, record, entries)
+    if path.rsplit(".", 1)[-1] not in _COUNTRY_FIELDS:
+        return said
+    org = _element(record, path, subject)
+    if not (isinstance(org, Mapping) and org.get("read_as_person")):
+        return said
+    return f"{said}; {screened_as_organisation(str(org.get('name') or '?'), org.get('country'))}"
+
+
+# The fields whose evidence is the organisation's country, screened as an organisation's
+_COUNTRY_FIELDS = ("country", "country_signals", "foreign")
+
+
+def _evidence_sentence(
+    path: str,
+    test: str,
+    actual: Any,
+    subject: str | None,
+    record: Mapping[str, Any] | None,
+    entries: Entries | None,
+) -> str:
     field = path.rsplit(".", 1)[-1]
     quoted = _QUOTED.findall(test)
     negated = test.startswith("not")
