@@ -1,5 +1,4 @@
-"""Country names in other languages than English → ISO 3166-1 alpha-2; and the other way, a
-code as an English sentence names the country (``country_in_words``).
+"""Country names in other languages than English → ISO 3166-1 alpha-2.
 
 A grant officer pastes a partner's country as the partner writes it: "中国", "Россия", "ایران",
 "Chine", "Volksrepublik China", or a full-width "CN" (U+FF23 U+FF2E). Two sources, both read
@@ -92,44 +91,3 @@ def _by_key(key: str) -> str | None:
     if key in cldr:
         return cldr[key]
     return _translated().get(key)
-
-
-# A country as people name it where ISO 3166's name reads as a catalogue entry ("Congo, The
-# Democratic Republic of the", "Russian Federation"); pycountry's common_name covers others
-# ("Iran, Islamic Republic of" → "Iran"), kvrules.model the user-assigned Kosovo (XK).
-_SHORT_NAMES = {
-    "RU": "Russia",
-    "CD": "Democratic Republic of the Congo",
-    "CG": "Republic of the Congo",
-    "FM": "Micronesia",
-    "PS": "Palestine",
-    "VA": "Vatican City",
-    "VG": "British Virgin Islands",
-    "VI": "US Virgin Islands",
-    "FK": "Falkland Islands",
-    "MF": "Saint Martin",
-    "SX": "Sint Maarten",
-    "BN": "Brunei",
-}
-# Names English says with "the" beyond those of a union, a plural or a "Republic" (below)
-_WITH_THE = {"BS", "PH", "NL", "GM", "KM", "MV", "SC", "CD", "CG", "VA"}
-
-
-def country_in_words(code: str) -> str:
-    """A country as a sentence names it, with the article English gives it: "Russia", "the
-    Philippines", "the Democratic Republic of the Congo", "Kosovo", "the United States"; an
-    unknown code as it is."""
-    from kvrules.model import USER_ASSIGNED_COUNTRIES
-
-    code = code.strip().upper()
-    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
-    name = (
-        _SHORT_NAMES.get(code)
-        or (USER_ASSIGNED_COUNTRIES[code][1] if code in USER_ASSIGNED_COUNTRIES else None)
-        or getattr(country, "common_name", None)
-        or getattr(country, "name", None)
-    )
-    if not name:
-        return code
-    plural = name.startswith("United ") or name.endswith(("Islands", "Republic"))
-    return f"the {name}" if code in _WITH_THE or plural else name

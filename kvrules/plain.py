@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from kvrules.countrynames import country_in_words
+import pycountry
+
 from kvrules.jurisdiction import (
     DUTCH_WORDING_ABROAD,
     EU_MEMBERS,
@@ -24,6 +25,7 @@ from kvrules.jurisdiction import (
     dutch_wording,
     sovereign_of,
 )
+from kvrules.model import USER_ASSIGNED_COUNTRIES
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -122,6 +124,45 @@ def for_home(sentence: str, home_country: str | None) -> str:
 # Country signals that are EU measures: a fact about the partner's country anywhere (the
 # triage's country factor reads them everywhere), but the EU's, not an outside site's own.
 EU_MEASURES = ("eu-arms-embargo", "eu-sanctions-regime")
+
+
+# A country as people name it where ISO 3166's name reads as a catalogue entry ("Congo, The
+# Democratic Republic of the", "Russian Federation"); pycountry's common_name covers others
+# ("Iran, Islamic Republic of" → "Iran"), kvrules.model the user-assigned Kosovo (XK).
+_SHORT_NAMES = {
+    "RU": "Russia",
+    "CD": "Democratic Republic of the Congo",
+    "CG": "Republic of the Congo",
+    "FM": "Micronesia",
+    "PS": "Palestine",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "US Virgin Islands",
+    "FK": "Falkland Islands",
+    "MF": "Saint Martin",
+    "SX": "Sint Maarten",
+    "BN": "Brunei",
+}
+# Names English says with "the" beyond those of a union, a plural or a "Republic" (below)
+_WITH_THE = {"BS", "PH", "NL", "GM", "KM", "MV", "SC", "CD", "CG", "VA"}
+
+
+def country_in_words(code: str) -> str:
+    """A country as a sentence names it, with the article English gives it: "Russia", "the
+    Philippines", "the Democratic Republic of the Congo", "Kosovo", "the United States"; an
+    unknown code as it is."""
+    code = code.strip().upper()
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    name = (
+        _SHORT_NAMES.get(code)
+        or (USER_ASSIGNED_COUNTRIES[code][1] if code in USER_ASSIGNED_COUNTRIES else None)
+        or getattr(country, "common_name", None)
+        or getattr(country, "name", None)
+    )
+    if not name:
+        return code
+    plural = name.startswith("United ") or name.endswith(("Islands", "Republic"))
+    return f"the {name}" if code in _WITH_THE or plural else name
 
 
 def eu_measure_abroad(home_country: str) -> str:
