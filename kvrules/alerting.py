@@ -21,7 +21,14 @@ from pydantic import BaseModel
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
-from kvrules.plain import count_of, for_home, period_in_words, screened_in_words, technically
+from kvrules.plain import (
+    count_of,
+    for_home,
+    period_in_words,
+    screened_in_words,
+    technically,
+    what_changed,
+)
 from kvrules.plain import said as said_once
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
@@ -46,6 +53,9 @@ class AlertItem(BaseModel):
     # a finding the committee had, updated in place: what made it alert again ("now also
     # names …; severity medium → high", ``kvrules.store.cases.what_changed``)
     change: str | None = None
+    # that change as the finding's history keeps it: ``named`` says it again in the site's
+    # words (``what_changed`` with its home country), as it says the evidence
+    change_kept: dict[str, Any] | None = None
 
     def named(
         self,
@@ -61,6 +71,11 @@ class AlertItem(BaseModel):
             update={
                 "record": describe(subject, self.source_system, self.record_id, links),
                 "sentences": [for_home(sentence, home_country) for sentence in sentences],
+                "change": (
+                    what_changed(self.change_kept, home_country)
+                    if self.change_kept
+                    else self.change
+                ),
                 "technical_lines": [
                     line.strip() for line in technically(self.finding.evidence, subject)
                 ],

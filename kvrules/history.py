@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import count_of, list_label, lists_in_words
+from kvrules.plain import count_of, list_label, lists_in_words, what_changed
 from kvrules.store import AuditEntry
-from kvrules.store.cases import what_changed
 
 
 def _words(value: Any) -> str:
@@ -42,12 +41,15 @@ class Words:
     titles: Mapping[str, str] = field(default_factory=dict)
     listed: Mapping[tuple[str, str], str] = field(default_factory=dict)
     mitigations: Mapping[int, str] = field(default_factory=dict)
+    # the site's country: what a finding's history said is said in its words (``for_home``)
+    home_country: str | None = None
 
     def __or__(self, other: Words) -> Words:
         return Words(
             {**self.titles, **other.titles},
             {**self.listed, **other.listed},
             {**self.mitigations, **other.mitigations},
+            self.home_country or other.home_country,
         )
 
 
@@ -69,12 +71,18 @@ def listed_names(body: Any) -> dict[tuple[str, str], str]:
 
 
 def case_words(
-    findings: Iterable[Finding], subject: Any = None, mitigations: Iterable[Any] = ()
+    findings: Iterable[Finding],
+    subject: Any = None,
+    mitigations: Iterable[Any] = (),
+    home_country: str | None = None,
 ) -> Words:
     """The words for a case's history: its findings, its record as remembered, its
-    mitigations (``Store.mitigations``)."""
+    mitigations (``Store.mitigations``), as a site in ``home_country`` reads them."""
     return Words(
-        rule_titles(findings), listed_names(subject), {m.id: m.action for m in mitigations}
+        rule_titles(findings),
+        listed_names(subject),
+        {m.id: m.action for m in mitigations},
+        home_country,
     )
 
 
@@ -150,7 +158,7 @@ def _changed(d: dict, words: Words) -> str:
     title = _title(d, words)
     which = f"“{title}”" if title else f"of rule {d.get('rule')}"
     scan = f" ({d['scan']})" if d.get("scan") else ""
-    return f"updated the finding {which} in place{scan}: {what_changed(d)}"
+    return f"updated the finding {which} in place{scan}: {what_changed(d, words.home_country)}"
 
 
 def _rest_on(d: dict) -> str:

@@ -26,6 +26,7 @@ kvrules and is refused, as from a source.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from kvrules.model import CollaborationEvent, Organisation
 
@@ -101,3 +102,24 @@ def from_enriched_output(event: CollaborationEvent, *, screen_again: bool) -> st
             if org.country_from is not None:
                 org.country, org.country_from = None, None
     return None
+
+
+def with_notes(event: CollaborationEvent, body: dict[str, Any]) -> dict[str, Any]:
+    """``body``, a dump of ``event``, with what enrichment noted of its organisations that
+    every dump leaves out (``read_as_person``): what reads the record in words says it (the
+    case page, a finding's evidence, the pre-screen's answer)."""
+    for path, org in located_organisations(event):
+        if org.read_as_person:
+            _at(body, path)["read_as_person"] = True
+    return body
+
+
+def _at(body: dict[str, Any], path: str) -> dict[str, Any]:
+    """The dict at ``path`` (``project.partners[0]``) of a dumped event."""
+    found: Any = body
+    for part in path.split("."):
+        key, _, index = part.partition("[")
+        found = found[key]
+        if index:
+            found = found[int(index.rstrip("]"))]
+    return found

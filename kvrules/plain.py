@@ -25,6 +25,7 @@ from kvrules.jurisdiction import (
     dutch_wording,
     sovereign_of,
 )
+from kvrules.model import USER_ASSIGNED_COUNTRIES
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -125,6 +126,45 @@ def for_home(sentence: str, home_country: str | None) -> str:
 EU_MEASURES = ("eu-arms-embargo", "eu-sanctions-regime")
 
 
+# A country as people name it where ISO 3166's name reads as a catalogue entry ("Congo, The
+# Democratic Republic of the", "Russian Federation"); pycountry's common_name covers others
+# ("Iran, Islamic Republic of" → "Iran"), kvrules.model the user-assigned Kosovo (XK).
+_SHORT_NAMES = {
+    "RU": "Russia",
+    "CD": "Democratic Republic of the Congo",
+    "CG": "Republic of the Congo",
+    "FM": "Micronesia",
+    "PS": "Palestine",
+    "VA": "Vatican City",
+    "VG": "British Virgin Islands",
+    "VI": "US Virgin Islands",
+    "FK": "Falkland Islands",
+    "MF": "Saint Martin",
+    "SX": "Sint Maarten",
+    "BN": "Brunei",
+}
+# Names English says with "the" beyond those of a union, a plural or a "Republic" (below)
+_WITH_THE = {"BS", "PH", "NL", "GM", "KM", "MV", "SC", "CD", "CG", "VA"}
+
+
+def country_in_words(code: str) -> str:
+    """A country as a sentence names it, with the article English gives it: "Russia", "the
+    Philippines", "the Democratic Republic of the Congo", "Kosovo", "the United States"; an
+    unknown code as it is."""
+    code = code.strip().upper()
+    country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
+    name = (
+        _SHORT_NAMES.get(code)
+        or (USER_ASSIGNED_COUNTRIES[code][1] if code in USER_ASSIGNED_COUNTRIES else None)
+        or getattr(country, "common_name", None)
+        or getattr(country, "name", None)
+    )
+    if not name:
+        return code
+    plural = name.startswith("United ") or name.endswith(("Islands", "Republic"))
+    return f"the {name}" if code in _WITH_THE or plural else name
+
+
 def eu_measure_abroad(home_country: str) -> str:
     """ "; an EU measure, binding institutions in the EU: not a measure of the United States,
     whose own sanctions and export controls decide what applies to this institution": what an
@@ -132,9 +172,7 @@ def eu_measure_abroad(home_country: str) -> str:
     a US committee read "under an EU arms embargo" as a restriction of its own)."""
     state = sovereign_of(home_country)  # Puerto Rico: the United States' measures
     home = home_country.upper() if state in EU_MEMBERS else state  # Greenland: its own
-    country = pycountry.countries.get(alpha_2=home)
-    name = getattr(country, "common_name", None) or getattr(country, "name", None) or home
-    name = f"the {name}" if name.startswith("United ") or name.endswith(" Islands") else name
+    name = country_in_words(home)  # "the Philippines", "Russia", "Kosovo"
     return (
         f"; an EU measure, binding institutions in the EU: not a measure of {name}, whose own "
         "sanctions and export controls decide what applies to this institution"
@@ -320,6 +358,19 @@ def read_as_person(name: str, *, many: bool = False) -> str:
     )
 
 
+def screened_as_organisation(name: str, country: str | None) -> str:
+    """What a finding's evidence about the country of a partner ``read_as_person`` adds (the
+    lead's decision: such a partner is still screened on its country, "Lockheed Martin" and
+    "Almaz Antey" must not be lost, but a committee must not read it as screening a person):
+    "the name 'Wei Zhang' reads like a person's: the country given (CN) was screened as an
+    organisation's; if this is a person, record the organisation they represent instead"."""
+    given = f"the country given ({country})" if country else "the country given"
+    return (
+        f"the name '{name}' reads like a person's: {given} was screened as an organisation's; "
+        "if this is a person, record the organisation they represent instead"
+    )
+
+
 def identify(where: str = "") -> str:
     """ "identify the institution in the RIS (its full name, or its ROR id)"."""
     return f"identify the institution{where} (its full name, or its ROR id)"
@@ -467,6 +518,8 @@ def _behind(listed: Entries | None, index: int) -> list[Mapping[str, Any]] | Non
 
 FOREIGN_MEANS = "foreign: outside the home country and, for an EU member, outside the EU"
 _OUTSIDE_EU = re.compile(r"^(.+) is outside the EU \((.+)\)$")
+# what ``screened_as_organisation`` adds to a sentence, left out where sentences are compared
+_AS_ORGANISATION = re.compile(r"; the name '[^']*' reads like a person's: .*$")
 _GIVES = re.compile(r"^(.+) gives (\S+?) ?[\d,.]+, ")  # an amount with its currency
 
 
@@ -505,14 +558,18 @@ def each_in_words(
 def without_implied(sentences: list[str]) -> list[str]:
     """``sentences`` without those another of them implies ("partner X is in GB" beside
     "partner X is outside the EU (GB)")."""
-    implied = {f"{m.group(1)} is in {m.group(2)}" for s in sentences if (m := _OUTSIDE_EU.match(s))}
+    implied = {
+        f"{m.group(1)} is in {m.group(2)}"
+        for s in sentences
+        if (m := _OUTSIDE_EU.match(_AS_ORGANISATION.sub("", s)))
+    }
     # "funder X gives $1,500,000, …" names the currency that `funder.currency == "USD"` tested
     implied |= {
         f"the currency of {m.group(1)} is '{_CURRENCY_OF_SIGN.get(m.group(2), m.group(2))}'"
         for s in sentences
         if (m := _GIVES.match(s))
     }
-    return [s for s in sentences if s not in implied]
+    return [s for s in sentences if _AS_ORGANISATION.sub("", s) not in implied]
 
 
 def entries_behind(
@@ -666,8 +723,31 @@ def evidence_sentence(
     ``record`` is the screened record as the store remembers it (``Store.subject``): with it,
     a list match names the edition and entry, a research area the words that matched, and an
     amount its currency. ``entries``: the list entries the evidence rested on when it was found
-    (a stored finding keeps them), which a list match names instead of today's.
+    (a stored finding keeps them), which a list match names instead of today's. Evidence about
+    the country of a partner whose name reads as a person's says so
+    (``screened_as_organisation``).
     """
+    said = _evidence_sentence(path, test, actual, subject, record, entries)
+    if path.rsplit(".", 1)[-1] not in _COUNTRY_FIELDS:
+        return said
+    org = _element(record, path, subject)
+    if not (isinstance(org, Mapping) and org.get("read_as_person")):
+        return said
+    return f"{said}; {screened_as_organisation(str(org.get('name') or '?'), org.get('country'))}"
+
+
+# The fields whose evidence is the organisation's country, screened as an organisation's
+_COUNTRY_FIELDS = ("country", "country_signals", "foreign")
+
+
+def _evidence_sentence(
+    path: str,
+    test: str,
+    actual: Any,
+    subject: str | None,
+    record: Mapping[str, Any] | None,
+    entries: Entries | None,
+) -> str:
     field = path.rsplit(".", 1)[-1]
     quoted = _QUOTED.findall(test)
     negated = test.startswith("not")
@@ -1193,3 +1273,30 @@ def _identity(org: Mapping[str, Any]) -> str:
     the source gave it (``kvrules.engine.subjects.identity``)."""
     country = org.get("country") if org.get("country_from") is None else None
     return f"{org.get('name')} ({country})" if country else str(org.get("name"))
+
+
+# A change's parts in the order they are said: (key, its words, how its values are joined).
+_CHANGES = (
+    ("named", "now also names ", "; "),
+    ("named_again", "named again: ", "; "),
+    ("no_longer_named", "no longer names ", "; "),
+    ("severity", "severity ", " → "),
+    ("rulebook_version", "rule version ", " → "),
+    ("evidence_added", "evidence added: ", "; "),
+    ("evidence_removed", "evidence no longer seen: ", "; "),
+)
+_EVIDENCE_CHANGED = ("evidence_added", "evidence_removed")
+
+
+def what_changed(change: Mapping[str, Any], home_country: str | None = None) -> str:
+    """What a finding updated in place changed ("now also names …; severity medium → high"),
+    as an institution in ``home_country`` reads it: the evidence sentences a change keeps
+    (``kvrules.store.cases``) are stored in the engine's words and go through ``for_home``
+    here, as the finding's own evidence does (an EU measure said as one abroad)."""
+
+    def words(key: str) -> list[str]:
+        values = [str(v) for v in change[key]]
+        return [for_home(v, home_country) for v in values] if key in _EVIDENCE_CHANGED else values
+
+    said = [lead + joint.join(words(key)) for key, lead, joint in _CHANGES if change.get(key)]
+    return "; ".join(said) or "the evidence was read again"

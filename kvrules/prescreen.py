@@ -49,6 +49,7 @@ from kvrules.enrich.countries import profiles_in_words
 from kvrules.enrich.organisations import names_a_person, organisations
 from kvrules.errors import problem_text
 from kvrules.findings import Finding
+from kvrules.intake import with_notes
 from kvrules.jurisdiction import dutch_wording
 from kvrules.model import (
     CollaborationEvent,
@@ -527,8 +528,10 @@ class Screening:
         return technically(finding.evidence, self._record(finding))
 
     def _record(self, finding: Finding) -> dict | None:
+        """The event the finding was found in, with enrichment's notes (``with_notes``): a
+        partner's country screened although its name reads as a person's is said so."""
         event = next((e for e in self.events if e.id == finding.event_id), None)
-        return event.model_dump(mode="json") if event is not None else None
+        return with_notes(event, event.model_dump(mode="json")) if event is not None else None
 
     def as_dict(self) -> dict:
         triage = self.triage

@@ -7,9 +7,10 @@ is ``alerts.source_down_after`` ago, one alert goes to ``alerts.source_down_rout
 outbox, as any alert does (retried, held through a mail outage). The first scan that reads the
 source again clears it, with a "back" alert when the first one was queued.
 
-How long it has failed is timed, within one process, on the monotonic clock from when that
-process first saw the outage: a wall clock stepped (NTP, a VM resumed) by hours between two
-scans of a `watch` neither alerts early nor puts the alert off. Only across a restart is the
+How long it has failed is timed, within one process, on the boot-time clock (monotonic, and
+counting a suspend) from when that process first saw the outage: a wall clock stepped (NTP, a
+VM resumed) by hours between two scans of a `watch` neither alerts early nor puts the alert
+off. Only across a restart is the
 stored wall-clock start used, for the time that passed while no kvrules process ran."""
 
 from __future__ import annotations
@@ -35,7 +36,16 @@ def utcnow() -> datetime:
 
 
 def monotonic() -> float:
-    """The clock an outage is timed on within a process (a module function: tests set it)."""
+    """The clock an outage is timed on within a process (a module function: tests set it):
+    CLOCK_BOOTTIME where the system has one (Linux), else the monotonic clock. Linux's
+    CLOCK_MONOTONIC stops while the machine is suspended: a VM paused for hours and resumed
+    would count its outage from before the pause only, and alert that much late."""
+    boottime = getattr(time, "CLOCK_BOOTTIME", None)
+    if boottime is not None:
+        try:
+            return time.clock_gettime(boottime)
+        except OSError:  # a kernel without it (before Linux 2.6.39)
+            pass
     return time.monotonic()
 
 

@@ -331,3 +331,25 @@ def test_a_mail_server_that_is_down_is_said_to_hold_its_alerts(runner, tmp_path)
     said = " ".join(result.stderr.split())
     assert "alerts.channels.m: not reachable: " in said, result.stderr
     assert "retried until it answers, never dead-lettered for an outage" in said
+
+
+def test_config_show_a_channel_named_like_a_secret(runner, tmp_path):
+    """Review: a channel named "export_key" was masked whole by its name ("********"), and
+    masking what its plugin declares secret then failed on it (an internal error, TypeError).
+    A channel is shown with its settings; its URL is masked because the plugin declares it."""
+    secret = "https://hooks.slack.com/services/T0000/B0000/XXSECRETTOKENXX"
+    cfg = tmp_path / "kvrules.yaml"
+    cfg.write_text(
+        "alerts:\n  channels:\n"
+        f"    export_key: {{plugin: webhook, settings: {{url: '{secret}', style: slack}}}}\n"
+        "  routes: {committee: [export_key]}\n"
+    )
+    result = runner.invoke(cli, ["config", "show", "--config", str(cfg), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "XXSECRETTOKENXX" not in result.output
+    channel = json.loads(result.stdout)["alerts"]["value"]["channels"]["export_key"]
+    assert channel["plugin"] == "webhook"
+    assert channel["settings"]["url"] == "********" and channel["settings"]["style"] == "slack"
+    text = runner.invoke(cli, ["config", "show", "--config", str(cfg)])
+    assert text.exit_code == 0, text.output
+    assert "XXSECRETTOKENXX" not in text.output and '"export_key": {"plugin"' in text.output

@@ -279,6 +279,7 @@ def test_a_store_of_the_previous_schema_keeps_its_finding_ids(tmp_path: Path) ->
     db = tmp_path / "kvrules.db"
     with sqlite3.connect(db) as conn:  # what the previous release left
         conn.execute("ALTER TABLE findings DROP COLUMN changes")
+        conn.execute("ALTER TABLE cases DROP COLUMN findings_changed_at")  # schema 19
         conn.execute("DELETE FROM schema_version WHERE version > 16")
     assert Store.schema_of(db)[0] == 16
     upgraded = CliRunner().invoke(cli, ["db", "upgrade", "--db", str(db)])
@@ -427,3 +428,44 @@ def test_a_list_hit_added_to_or_gone_from_the_triage_says_its_edition(tmp_path: 
     # the country is said once: "is outside the EU (CN)" says "is in CN"
     _, [outside, _] = _findings(tmp_path)["eu-dual-use/annex-i-partner-outside-eu"]
     assert outside["evidence_added"] == [f"partner {HARBIN_NAMED} is outside the EU (CN)"]
+
+
+def test_a_us_site_reads_what_changed_in_its_own_words(tmp_path: Path) -> None:
+    """Review: the evidence a change added was kept and said in the engine's words: a US
+    site's history, ``kvrules show`` and the alert's "Updated finding" line said "its country
+    is under an EU arms embargo" without what its evidence says beside it (an EU measure, not
+    one of the United States), though the finding's own evidence said it."""
+    from kvrules.alerting import Alert
+    from kvrules.history import case_words, sentence
+
+    config = _config(tmp_path)
+    text = config.read_text(encoding="utf-8").replace("home_country: NL", "home_country: US")
+    config.write_text(text + "apply_outside_jurisdiction: [eu-dual-use]\n", encoding="utf-8")
+    _scan(config)
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    _scan(config)
+    embargo = "its country is under an EU arms embargo"
+    note = "not a measure of the United States"
+    shown = CliRunner().invoke(cli, ["show", "1", "--config", str(config), "--json"])
+    assert shown.exit_code == 0, shown.output
+    case = json.loads(shown.stdout)
+    changes = [c["in_words"] for f in case["findings"] for c in f["changes"]]
+    said = [c for c in changes if embargo in c]
+    assert said and all(note in c for c in said), changes
+    updated = [h["in_words"] for h in case["history"] if h["action"] == "finding.changed"]
+    assert any(embargo in h and note in h for h in updated), updated
+    with Store.open(tmp_path / "kvrules.db") as store:
+        [stored] = store.cases(None)
+        subject = store.subject(stored.source_system, stored.record_id)
+        payloads = [a.payload for a in store.alerts()]
+        words = case_words((s.finding for s in store.case_findings(1)), subject, (), "US")
+        history = [sentence(e, words) for e in store.audit_entries("case:1")]
+    assert any(embargo in h and note in h for h in history)
+    items = [
+        item.named(subject, None, "US")
+        for payload in payloads
+        for item in Alert.model_validate(payload).items
+        if item.change
+    ]
+    lines = [item.said()[0] for item in items if embargo in (item.change or "")]
+    assert lines and all(line.startswith("Updated finding: ") and note in line for line in lines)

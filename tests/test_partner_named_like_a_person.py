@@ -370,3 +370,38 @@ def test_no_company_name_the_demo_makes_reads_as_a_persons() -> None:
     made = [p.format(stem=s) for p in vocab.COMPANY_PATTERNS for s in vocab.COMPANY_STEMS]
     assert len(made) == len(vocab.COMPANY_PATTERNS) * len(vocab.COMPANY_STEMS)
     assert [name for name in made if bare_personal_name(name)] == []
+
+
+AS_ORGANISATION = (
+    "the name 'Ali Rezaei' reads like a person's: the country given (IR) was screened as an "
+    "organisation's; if this is a person, record the organisation they represent instead"
+)
+
+
+def test_the_evidence_says_the_country_was_screened_as_an_organisations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead's decision (ethics): such a partner keeps being screened on the country given
+    (code review 1: "Lockheed Martin", "Almaz Antey" must not be lost), but a finding's
+    evidence said "partner Ali Rezaei: its country is under an EU arms embargo" with nothing
+    beside it: a committee could read it as screening a person. Each piece of evidence on the
+    country says it was screened as an organisation's, in the pre-screen's answer and on the
+    case (`show`; the case page and alerts read the same stored record with the same words);
+    a list hit, which is no country, says nothing of it."""
+    said = CliRunner().invoke(cli, ["check", "--partner", "Ali Rezaei (IR)", *DRONES])
+    assert said.exit_code == 0, said.output
+    lines = [" ".join(line.split()) for line in said.stdout.splitlines()]
+    country = [line for line in lines if line.startswith("· partner Ali Rezaei (IR)")]
+    assert country and all(line.endswith(AS_ORGANISATION) for line in country), country
+    # "is in IR" is still said once by "is outside the EU (IR)" beside it
+    assert not [line for line in country if " is in IR" in line]
+
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)
+    config = _config(tmp_path / "scan")
+    scanned(config)
+    shown = CliRunner().invoke(cli, ["show", "1", "--config", str(config), "--json"])
+    assert shown.exit_code == 0, shown.output
+    evidence = [e for f in json.loads(shown.stdout)["findings"] for e in f["evidence_in_words"]]
+    about = [e for e in evidence if "its country is" in e or "outside the EU" in e]
+    assert about and all(e.endswith(AS_ORGANISATION) for e in about), evidence
+    assert not [e for e in evidence if "reads like a person's" in e and e not in about]

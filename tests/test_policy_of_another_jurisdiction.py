@@ -135,3 +135,17 @@ def test_outside_the_eu_the_triage_says_an_eu_arms_embargo_is_the_eus_measure(
     for member in ("NL", "DE"):
         inside = checked(member)
         assert "under an EU arms embargo" in inside and "an EU measure, binding" not in inside
+
+
+@pytest.mark.parametrize(
+    ("home", "whose"),
+    [("XK", "Kosovo"), ("CD", "the Democratic Republic of the Congo"), ("RU", "Russia"),
+     ("PH", "the Philippines"), ("BS", "the Bahamas"), ("US", "the United States"),
+     ("KY", "the United Kingdom"), ("CA", "Canada"), ("IR", "Iran")],
+)  # fmt: skip
+def test_the_eu_measure_note_names_the_site_country_as_people_do(home: str, whose: str) -> None:
+    """Review: "not a measure of XK", "of Congo, The Democratic Republic of the", "of Russian
+    Federation", "of Philippines": ISO 3166's catalogue names, without the article."""
+    from kvrules.plain import eu_measure_abroad
+
+    assert f": not a measure of {whose}, whose own sanctions" in eu_measure_abroad(home)

@@ -162,22 +162,17 @@ def effective(resolved: Resolved) -> dict[str, Any]:
     adapter will see them (its defaults included)."""
     from kvrules.checkup import unread_key_files
     from kvrules.credentials import secret_settings
-    from kvrules.plugins import get_adapters, get_alert_channels
+    from kvrules.plugins import get_adapters
 
     config = resolved.config
     doc: dict[str, Any] = {"config": {"value": resolved.origin["config"], "origin": "—"}}
     for key in type(config).model_fields:
         if key == "sources":
             continue
-        value = _masked(getattr(config, key))
+        # what a plugin declares secret is masked first, whatever its name; then the names
+        given = _declared_masked(config.alerts) if key == "alerts" else getattr(config, key)
+        value = _masked(given)
         doc[key] = {"value": value, "origin": resolved.origin.get(key, "default")}
-    channels = get_alert_channels()
-    for name, channel in config.alerts.channels.items():  # what each plugin declares secret
-        declared = secret_settings(getattr(channels.get(channel.plugin), "Config", None))
-        shown = doc["alerts"]["value"]["channels"][name]["settings"]
-        for key, kind in declared.items():
-            if kind == "value" and shown.get(key):
-                shown[key] = MASK
     adapters = get_adapters()
     sources: dict[str, Any] = {}
     for name, src in config.sources.items():
@@ -222,20 +217,38 @@ def effective(resolved: Resolved) -> dict[str, Any]:
     return doc
 
 
+def _declared_masked(alerts: Any) -> dict[str, Any]:
+    """The alerts section with each channel's settings its plugin declares secret masked."""
+    from kvrules.credentials import secret_settings
+    from kvrules.plugins import get_alert_channels
+
+    dumped: dict[str, Any] = alerts.model_dump(mode="json")
+    plugins = get_alert_channels()
+    for name, channel in alerts.channels.items():
+        declared = secret_settings(getattr(plugins.get(channel.plugin), "Config", None))
+        shown = dumped["channels"][name]["settings"]
+        for key, kind in declared.items():
+            if kind == "value" and shown.get(key):
+                shown[key] = MASK
+    return dumped
+
+
 def _masked(value: Any, key: str = "") -> Any:
     """Secrets never leave: SecretStr values and settings named like secrets are masked (the
     name a safety net for a third party's plugin: kvrules' own declare theirs, which
     ``effective`` masks whatever their names)."""
     from kvrules.config import SECRET_KEYS
 
-    if isinstance(value, SecretStr) or (key and SECRET_KEYS.search(key) and value):
-        return MASK
     if hasattr(value, "model_dump"):
         return _masked(value.model_dump(mode="json"))
+    # A mapping is never masked whole by its name: a channel named "export_key" is a channel
+    # (its settings are masked one by one), and the page showing it expects one.
     if isinstance(value, dict):
         return {k: _masked(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
+    if isinstance(value, list):  # a list named like a secret: each of its values
+        return [_masked(v, key) for v in value]
+    if isinstance(value, SecretStr) or (key and SECRET_KEYS.search(key) and value):
+        return MASK
     if isinstance(value, Path):
         return str(value)
     if isinstance(value, str) and "@" in value:  # a refused base URL is still shown as given

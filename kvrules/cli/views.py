@@ -177,7 +177,10 @@ def show(
         history = [e for e in store.audit_entries(f"case:{case.id}")]
         subject = store.subject(case.source_system, case.record_id)
         words = case_words(
-            (s.finding for s in store.case_findings(case.id)), subject, store.mitigations(case.id)
+            (s.finding for s in store.case_findings(case.id)),
+            subject,
+            store.mitigations(case.id),
+            home,
         )
         screened, titles = store.screening()
         gone = store.cases_source_gone().get(case.id)
@@ -211,7 +214,7 @@ def show(
                 "since_found": s.lapse_in_words(),
                 "changes": [
                     {**change, "in_words": words}
-                    for change, words in zip(s.changes, s.changes_in_words(), strict=True)
+                    for change, words in zip(s.changes, s.changes_in_words(home), strict=True)
                 ],
             }
             for s in items
@@ -274,7 +277,7 @@ def show(
         evidence = s.technically(subject) if technical else s.in_words(subject, home)
         lines = [f"evidence: {e}" for e in evidence]
         lines += [f"since it was found: {lapse}" for lapse in s.lapse_in_words()]
-        lines += [f"changed: {change}" for change in s.changes_in_words()]
+        lines += [f"changed: {change}" for change in s.changes_in_words(home)]
         if f.risks:
             lines.append(f"risk: {'; '.join(f.risk_labels)}")
         lines.append(f"why: {f.rationale}")

@@ -451,6 +451,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     )
                     if escalated:  # says what changed, as ``record_findings``' alert does
                         alert.items[0].change = _cases.what_changed(known[2].change)
+                        alert.items[0].change_kept = known[2].change
                     row_id, _ = _outbox.enqueue(
                         c,
                         key=key,
@@ -499,7 +500,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         now = self.clock()
         results: list[RecordedFinding] = []
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
-        changed: dict[int, str] = {}  # finding id → what changed, for an escalated one's alert
+        # finding id → what changed (as its history keeps it), for an escalated one's alert
+        changed: dict[int, dict[str, Any]] = {}
         edited: _RuleEdits = {}  # said once per case and rule edit, after the loop
         with self._db.transaction() as c:
             for finding in findings:
@@ -521,7 +523,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                         for target in finding.alert_targets:  # its route, and any alerted too
                             fresh.setdefault(target, []).append((finding, case_id, finding_id))
                         if finding.alert_targets:
-                            changed[finding_id] = _cases.what_changed(change.change)
+                            changed[finding_id] = change.change
                     results.append(
                         RecordedFinding(case_id, finding_id, False, event, changed=bool(change))
                     )
@@ -629,7 +631,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
 
     def _enqueue_group(self, c, route, group, channels, now, changed=None) -> list[int]:
         """One alert per channel for the route's findings of one record (``changed``: finding
-        id → what changed, for findings updated in place that alert again)."""
+        id → what changed as its history keeps it, for findings updated in place that alert
+        again; said in the site's words when the alert is sent: ``AlertItem.named``)."""
         changed = changed or {}
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
         fingerprints = ",".join(sorted(f.fingerprint for f, _, _ in group))
@@ -641,7 +644,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 source_system=f.source_system,
                 record_id=f.source_record_id,
                 finding=f,
-                change=changed.get(fid),
+                change=_cases.what_changed(changed[fid]) if fid in changed else None,
+                change_kept=changed.get(fid),
             )
             for f, cid, fid in group
         ]

@@ -20,6 +20,7 @@ from kvrules.plain import (
     organisations_left,
     said,
     technically,
+    what_changed,
     without_implied,
 )
 from kvrules.rulebook.ir import Severity
@@ -40,8 +41,19 @@ class Case:
     severity: Severity
     decision: str | None
     opened_at: datetime
-    updated_at: datetime
+    updated_at: datetime  # the case's own changes: what retention counts as committee activity
     decided_at: datetime | None
+    # when a scan last changed one of its findings (updated in place, a lapse noted); None:
+    # never. Kept apart from ``updated_at``: re-screening is not committee activity, and a
+    # closed case re-screened under an edited rule must still age out (kvrules.store.retention)
+    findings_changed_at: datetime | None = None
+
+    @property
+    def changed_at(self) -> datetime:
+        """When the case was last updated as people read it: its own changes or a finding's."""
+        if self.findings_changed_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.findings_changed_at)
 
 
 @dataclass(frozen=True)
@@ -58,9 +70,10 @@ class StoredFinding:
     # what changed since it was found, oldest first (``update_changed_finding``)
     changes: list[dict[str, Any]] = field(default_factory=list)
 
-    def changes_in_words(self) -> list[str]:
-        """Each change since it was found, in a sentence (when, which scan, what)."""
-        return [change_in_words(change) for change in self.changes]
+    def changes_in_words(self, home_country: str | None = None) -> list[str]:
+        """Each change since it was found, in a sentence (when, which scan, what), as an
+        institution in ``home_country`` reads it (the evidence's words: ``in_words``)."""
+        return [change_in_words(change, home_country) for change in self.changes]
 
     def in_words(
         self, record: Mapping[str, Any] | None, home_country: str | None = None
@@ -91,6 +104,9 @@ def _case(r: sqlite3.Row) -> Case:
         opened_at=parse_ts(r["opened_at"]),
         updated_at=parse_ts(r["updated_at"]),
         decided_at=parse_ts(r["decided_at"]) if r["decided_at"] else None,
+        findings_changed_at=(
+            parse_ts(r["findings_changed_at"]) if r["findings_changed_at"] else None
+        ),
     )
 
 
@@ -239,7 +255,7 @@ def update_same_finding(
             ),
         )
         _add_risk_types(conn, r["case_id"], body)
-        _case_updated(conn, r["case_id"], now)
+        _findings_changed(conn, r["case_id"], now)
         return r["id"], r["case_id"], r["rulebook_version"]
     return None
 
@@ -317,7 +333,7 @@ def update_changed_finding(
         ),
     )
     _add_risk_types(conn, row["case_id"], body)
-    _case_updated(conn, row["case_id"], now)
+    _findings_changed(conn, row["case_id"], now)
     return FindingChange(row["id"], row["case_id"], change)
 
 
@@ -430,10 +446,11 @@ def _listed_again(
     return kept
 
 
-def _case_updated(conn: sqlite3.Connection, case_id: int, now: datetime) -> None:
-    """A case is updated when any of its findings changes (updated in place, a lapse noted):
-    the case page's "updated" time said only the case's own changes (status, severity)."""
-    conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (ts(now), case_id))
+def _findings_changed(conn: sqlite3.Connection, case_id: int, now: datetime) -> None:
+    """A case reads as updated when any of its findings changes (updated in place, a lapse
+    noted): ``Case.changed_at``. Not ``updated_at``: retention counts that as committee
+    activity, and a scan is none (a closed case would never be purged)."""
+    conn.execute("UPDATE cases SET findings_changed_at = ? WHERE id = ?", (ts(now), case_id))
 
 
 def _add_risk_types(conn: sqlite3.Connection, case_id: int, body: str) -> None:
@@ -474,30 +491,13 @@ def case_findings(conn: sqlite3.Connection, case_id: int) -> list[StoredFinding]
     ]
 
 
-def change_in_words(change: Mapping[str, Any]) -> str:
+def change_in_words(change: Mapping[str, Any], home_country: str | None = None) -> str:
     """ "2026-12-07 11:50 UTC, scan of file at …: now also names Harbin Institute of Technology
-    (CN); severity medium → high; evidence added: …" """
+    (CN); severity medium → high; evidence added: …", as a site in ``home_country`` reads it
+    (``what_changed``)."""
     when = str(change.get("at", ""))[:16].replace("T", " ")
     scan = f", {change['scan']}" if change.get("scan") else ""
-    return f"{when} UTC{scan}: {what_changed(change)}"
-
-
-# A change's parts in the order they are said: (key, its words, how its values are joined).
-_CHANGES = (
-    ("named", "now also names ", "; "),
-    ("named_again", "named again: ", "; "),
-    ("no_longer_named", "no longer names ", "; "),
-    ("severity", "severity ", " → "),
-    ("rulebook_version", "rule version ", " → "),
-    ("evidence_added", "evidence added: ", "; "),
-    ("evidence_removed", "evidence no longer seen: ", "; "),
-)
-
-
-def what_changed(change: Mapping[str, Any]) -> str:
-    """What a finding updated in place changed ("now also names …; severity medium → high")."""
-    said = [lead + joint.join(change[key]) for key, lead, joint in _CHANGES if change.get(key)]
-    return "; ".join(said) or "the evidence was read again"
+    return f"{when} UTC{scan}: {what_changed(change, home_country)}"
 
 
 def set_status(
@@ -575,7 +575,7 @@ def note_lapsed(
         )
         changed.append((stored, lapsed))
     if changed:
-        _case_updated(conn, case_id, now)
+        _findings_changed(conn, case_id, now)
     return changed
 
 

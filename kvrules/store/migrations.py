@@ -496,4 +496,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     # The fold reads the Turkish dotless i as "i" (kvrules.store.folding): texts holding one
     # are folded again, a name in capitals and the same in lower case find each other.
     Migration(18, "case search text folds the dotless i", (), _fold_search_text),
+    # When a scan last changed one of the case's findings (NULL: never): the case page's
+    # "updated" time. Apart from cases.updated_at, which retention reads as committee activity.
+    Migration(
+        19,
+        "cases remember when their findings changed",
+        ("ALTER TABLE cases ADD COLUMN findings_changed_at TEXT",),
+    ),
 )

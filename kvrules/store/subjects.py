@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from kvrules.intake import located_organisations
+from kvrules.intake import with_notes
 from kvrules.model import CollaborationEvent
 from kvrules.records import PRESCREEN_SYSTEM, Remembered, lead_participant
 from kvrules.roles import UNKNOWN_ROLE, known_role
@@ -56,9 +56,7 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     body = event.model_dump(mode="json", exclude={"id", "source"}, exclude_none=True)
     # A partner that kept its country only because the registry is partial: its case page says
     # so, as the scan did (the field is left out of every dump of the event, so put back here).
-    for path, org in located_organisations(event):
-        if org.read_as_person:
-            _at(body, path)["read_as_person"] = True
+    body = with_notes(event, body)
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
     if visit := body.get("visit"):
@@ -70,17 +68,6 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
             {"role": known_role(role) or UNKNOWN_ROLE} if role else {}
         )
     return body
-
-
-def _at(body: dict[str, Any], path: str) -> dict[str, Any]:
-    """The dict at ``path`` (``project.partners[0]``) of a dumped event."""
-    found: Any = body
-    for part in path.split("."):
-        key, _, index = part.partition("[")
-        found = found[key]
-        if index:
-            found = found[int(index.rstrip("]"))]
-    return found
 
 
 def subject_kind(event: CollaborationEvent) -> str:

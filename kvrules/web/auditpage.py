@@ -89,7 +89,7 @@ async def audit_log(request: Request) -> Response:
         )
         problems = store.verify_audit() if verify else None
         head = store.audit_head()
-        words, records = _audit_words(store, page.entries, request.app.state.settings.links)
+        words, records = _audit_words(store, page.entries, request.app.state.settings)
     return _render(
         request,
         "audit.html",
@@ -127,7 +127,7 @@ async def audit_csv(request: Request) -> Response:
         return error_page(request, 400, f"The {asked.problem[0]} date: {asked.problem[1]}.")
     with open_store(request) as store:
         entries = store.audit_matching(asked.only)
-        words, _ = _audit_words(store, entries, request.app.state.settings.links)
+        words, _ = _audit_words(store, entries, request.app.state.settings)
         store.audit(
             request.state.user.name,
             "audit.exported",
@@ -152,10 +152,12 @@ async def audit_csv(request: Request) -> Response:
     )
 
 
-def _audit_words(store: Any, entries: list[Any], links: Any) -> tuple[Words, dict[str, str]]:
+def _audit_words(store: Any, entries: list[Any], settings: Any) -> tuple[Words, dict[str, str]]:
     """What one page of the log names by id, in words: each case's findings, list entries and
-    mitigations (``case_words``), each record by its title as the RIS names it."""
-    words, records = Words(), {}
+    mitigations (``case_words``), each record by its title as the RIS names it; in the site's
+    words (``settings.home_country``)."""
+    links = settings.links
+    words, records = Words(home_country=settings.home_country), {}
     for subject in dict.fromkeys(e.subject for e in entries):
         kind, _, rest = subject.partition(":")
         if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:

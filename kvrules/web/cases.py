@@ -287,9 +287,14 @@ def _case_view(
             "read_from_files": _read_from_files(store, prescreen_id),
             "words": (
                 words := case_words(
-                    (stored.finding for stored, _ in findings), subject, mitigations
+                    (stored.finding for stored, _ in findings),
+                    subject,
+                    mitigations,
+                    request.app.state.settings.home_country,
                 )
             ),
+            # a finding's changes are said in the site's words, as its evidence is
+            "home_country": request.app.state.settings.home_country,
             "decision_choices": DECISIONS,
             "triage_choices": TRIAGE,
             "mitigation_statuses": MITIGATION_STATUSES,

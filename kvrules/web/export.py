@@ -100,7 +100,7 @@ def tables(
                 name_list(row.units), label.lead or "", label.partner_list(everyone=True),
                 label.url or "", c.source_system, c.record_id, name_list(row.countries),
                 name_list(row.rulebooks), name_list(row.risks), _when(c.opened_at),
-                _when(c.updated_at), row.source_gone or "",
+                _when(c.changed_at), row.source_gone or "",
             ]
         )  # fmt: skip
         for stored in store.case_findings(c.id):

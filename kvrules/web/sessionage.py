@@ -51,9 +51,23 @@ async def session_status(request: Request) -> Response:
     return JSONResponse({"ends_in": left or 0}, status_code=200 if left else 401)
 
 
-@guard("prescreen")  # every role: any signed-in person may keep their own session
+ENDED = "Your session has ended: sign in again."
+
+
 async def renew_session(request: Request) -> Response:
     """POST /session/renew, the warning's "Stay signed in": the session is changed, so its
-    cookie is signed anew with a full age; says for how long, in seconds."""
+    cookie is signed anew with a full age; says for how long, in seconds.
+
+    A click after the session ended finds no session, hence no CSRF token to match: that is
+    said as what it is (401, "sign in again"), not logged as a failed CSRF check, a security
+    line for a harmless click. Nothing is renewed: there is no session a forged post could
+    keep alive."""
+    if not request.session.get("user"):
+        return JSONResponse({"ends_in": 0, "error": ENDED}, status_code=401)
+    return await _renew(request)
+
+
+@guard("prescreen")  # every role: any signed-in person may keep their own session
+async def _renew(request: Request) -> Response:
     request.session["renewed"] = int(time.time())
     return JSONResponse({"ends_in": request.app.state.settings.session_max_age})

@@ -7,6 +7,7 @@ outage (the clock stepped forward), or not for as long as the clock was stepped 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,3 +84,36 @@ def test_across_a_restart_the_stored_wall_clock_start_counts(
     with Store.open(config.database) as store:
         said = SourceOutages(store, config).failed("f", "refused")
     assert said is not None and said.endswith("committee alerted"), said
+
+
+def test_a_machine_suspended_counts_the_time_it_slept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: Linux's CLOCK_MONOTONIC does not count a suspend: a `watch` on a VM paused for
+    two hours and resumed counted its outage from before the pause only, and alerted that
+    much late. The system's clocks are injected: a suspend moves the boot-time clock and the
+    wall clock, not the monotonic one."""
+    if not hasattr(time, "CLOCK_BOOTTIME"):
+        pytest.skip("no CLOCK_BOOTTIME on this system: the monotonic clock is all there is")
+    wall, boot, mono = [START], [1000.0], [1000.0]
+    read = time.clock_gettime
+    monkeypatch.setattr(
+        time, "clock_gettime", lambda c: boot[0] if c == time.CLOCK_BOOTTIME else read(c)
+    )
+    monkeypatch.setattr(time, "monotonic", lambda: mono[0])
+    monkeypatch.setattr(outage_module, "utcnow", lambda: wall[0])
+    monkeypatch.setattr(outage_module, "_SEEN_IN_PROCESS", {})
+    config = load_config(committee_mail_config(tmp_path, "127.0.0.1", 9))
+    with Store.open(config.database, create=True) as store:
+        assert SourceOutages(store, config).failed("f", "refused") is None
+        wall[0] += timedelta(hours=2)  # suspended for two hours: the monotonic clock stood
+        boot[0] += 2 * 3600
+        assert SourceOutages(store, config).failed("f", "refused") is not None  # alerted
+
+
+def test_without_a_boot_time_clock_the_monotonic_one_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(time, "CLOCK_BOOTTIME", raising=False)
+    monkeypatch.setattr(time, "monotonic", lambda: 42.0)
+    assert outage_module.monotonic() == 42.0

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -714,3 +715,28 @@ def test_redaction_also_drops_the_list_entries_a_finding_kept(store: Store, cloc
     store.purge_expired(cutoffs(clock()))
     (after,) = store.case_findings(case_id)
     assert after.listed is None and after.lapsed is None
+
+
+def test_a_closed_case_re_screened_under_an_edited_rule_still_ages_out(
+    store: Store, clock: FakeClock
+) -> None:
+    """Review: a scan that updated a closed case's finding in place (a rule's test re-worded,
+    same substance) moved the case's ``updated_at``, which retention reads as committee
+    activity: the record's content was never due again. Re-screening is not activity; the
+    case page still says the finding changed (``changed_at``)."""
+    found = screened(store, "p-1")
+    assert found is not None
+    case_id = close(store, "p-1")
+    clock.advance(days=3 * 365)
+    due = by_category(store.retention_survey(cutoffs(clock())))[r.SUBJECTS_AFTER_CLOSE]
+    assert due.count == 1
+    reworded = [replace(e, test=e.test + " (re-worded)") for e in found.evidence]
+    edited = replace(found, evidence=reworded)
+    assert edited.fingerprint != found.fingerprint and edited.substance == found.substance
+    store.record_findings([edited], {"committee": ["mail"]})
+    due = by_category(store.retention_survey(cutoffs(clock())))[r.SUBJECTS_AFTER_CLOSE]
+    assert due.count == 1  # old code: 0, and never again while scans re-read the record
+    case = store.case(case_id)
+    assert case is not None and case.status == "closed"
+    # the finding was updated in place (it rests on the edited rule): the case page says so
+    assert case.changed_at == clock() and case.updated_at < clock() - timedelta(days=365)

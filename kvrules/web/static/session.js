@@ -42,11 +42,13 @@
       region.appendChild(button);
     }
     document.body.classList.add("session-warned");
+    document.documentElement.classList.add("session-warned");  // scroll-padding (2.4.11)
   }
   function clear() {
     shown = null;
     region.textContent = "";
     document.body.classList.remove("session-warned");
+    document.documentElement.classList.remove("session-warned");
   }
   function warn() {
     var minutes = Math.round((endsAt - Date.now()) / (60 * SECOND));
@@ -80,6 +82,9 @@
       .then(function () { asking = false; });
   }
   function tick() {
+    // Ended: nothing is asked any more (it polled /session every 5 s for as long as the tab
+    // stood open); a renewal in another tab still reaches this one (the storage event).
+    if (shown === "ended") { return; }
     var now = Date.now();
     var due = (shown !== "warning" && now >= endsAt - warnBefore) ||
       (shown !== "ended" && now >= endsAt);
@@ -101,6 +106,7 @@
           "again in a moment.", true);
       });
   }
+  show();  // a page opened within the warning time warns at once, not at the first tick
   learnt(endsAt);
   window.addEventListener("storage", function (event) {
     if (event.key === KEY && event.newValue) {
