@@ -187,8 +187,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     @staticmethod
     def verify_audit_at(
         path: str | Path, expected_head: tuple[int, str] | None = None
-    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int]:
-        """(breaks in the hash chain, the newest entry, the file's schema) of the database at
+    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int, list[tuple[int, int]]]:
+        """(breaks in the hash chain, the newest entry, the file's schema, the entries erasures
+        rewrote as (entry id, erasure entry id)) of the database at
         ``path``, read-only and whatever its schema: the audit log's table and hashing are
         those of schema 1, so the copy kept before an upgrade (``X.schema-N.bak``) is
         verified as it is, never upgraded (it is the way back to the previous release)."""
@@ -200,7 +201,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 raise newer_schema(path, current, latest)
             if current == 0:
                 raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-            return _audit.verify(conn, expected_head), _audit.head(conn), current
+            problems = _audit.verify(conn, expected_head)
+            return problems, _audit.head(conn), current, _audit.rewritten_by_erasure(conn)
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
         finally:
@@ -1073,14 +1075,21 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def audit(
         self, actor: str, action: str, subject: str, details: dict[str, Any] | None = None
     ) -> _audit.AuditEntry:
-        """Append an entry (secret-looking keys are redacted). Joins an open transaction."""
+        """Append an entry (secret-looking keys are redacted). Joins an open transaction.
+        Never an erasure's entry (``audit_entries_made`` says why)."""
+        if action == _audit.ERASED_ACTION:
+            raise ValueError(f"{_audit.ERASED_ACTION} entries are made by erase_person only")
         now = self.clock()
         with self._db.transaction() as c:
             return _audit.append(c, ts(now), actor, action, subject, details or {})
 
     def audit_entries_made(self, made: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
         """Append entries made earlier, each (at, actor, action, subject, details), in one
-        transaction: what was looked at while a scan held the write lock (``kvrules.web.looks``)."""
+        transaction: what was looked at while a scan held the write lock (``kvrules.web.looks``).
+        Never an erasure's entry: its seals vouch for rewritten entries, so only
+        ``erase_person`` makes one (ValueError)."""
+        if any(action == _audit.ERASED_ACTION for _, _, action, _, _ in made):
+            raise ValueError(f"{_audit.ERASED_ACTION} entries are made by erase_person only")
         with self._db.transaction() as c:
             for at, actor, action, subject, details in made:
                 _audit.append(c, at, actor, action, subject, details)
@@ -1119,6 +1128,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     ) -> list[_audit.AuditProblem]:
         """Every break in the hash chain, first broken link first; empty when intact."""
         return _audit.verify(self._db.conn, expected_head)
+
+    def audit_rewritten_by_erasure(self) -> list[tuple[int, int]]:
+        """(entry id, erasure entry id) of each entry an erasure rewrote, as sealed."""
+        return _audit.rewritten_by_erasure(self._db.conn)
 
 
 # A row of the sources table, as the scanner's own memos are ("<source>#screened-with")

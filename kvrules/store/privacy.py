@@ -36,6 +36,7 @@ from typing import Any
 
 from kvrules.store import audit as _audit
 from kvrules.store.audit import canonical_json
+from kvrules.store.db import StoreError
 from kvrules.store.folding import fold, fold_stored
 from kvrules.store.migrations import AUDIT_NO_UPDATE
 from kvrules.store.namematch import may_hold, name_words, names, replace_name
@@ -44,6 +45,10 @@ ERASED_ACTION = _audit.ERASED_ACTION
 EXPORTED_ACTION = "privacy.exported"
 # In the erasure's entry: audit entry id -> SHA-256 of its content as rewritten (``seal``).
 SEALS = _audit.SEALS_KEY
+
+
+class AuditLogUnprotected(StoreError):
+    """The audit log's no-update trigger is gone: someone changed the file outside kvrules."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +364,14 @@ def _rewrite_audit(
     if not quoting:
         return {}  # the person's account as the actor alone: the name stays (README)
     seals = {}
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'"
+    ).fetchone():
+        raise AuditLogUnprotected(
+            "the audit log's append-only trigger (audit_log_no_update) is missing: the "
+            "database was changed outside kvrules; nothing was erased. Run `kvrules audit "
+            "verify` and restore the file from a backup you trust"
+        )
     conn.execute("DROP TRIGGER audit_log_no_update")
     for entry in quoting:
         details = _replaced(entry["details"], name, pseudonym, set())
@@ -367,6 +380,9 @@ def _rewrite_audit(
             (canonical_json(details), entry["id"]),
         )
         content = {k: entry[k] for k in ("id", "at", "actor", "action", "subject")}
-        seals[str(entry["id"])] = _audit.seal(content | {"details": details})
+        old_hash = conn.execute(
+            "SELECT hash FROM audit_log WHERE id = ?", (entry["id"],)
+        ).fetchone()[0]
+        seals[str(entry["id"])] = _audit.seal(content | {"details": details}, old_hash)
     conn.execute(AUDIT_NO_UPDATE)
     return seals
