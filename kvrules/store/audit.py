@@ -379,15 +379,11 @@ def sealed_rewrites(conn: sqlite3.Connection) -> _Rewrites:
     changed, or added, outside the chain seals nothing), sealing entries older than itself."""
     sealed: dict[int, tuple[str, int]] = {}
     problems: list[AuditProblem] = []
-    for r in conn.execute(
-        "SELECT * FROM audit_log WHERE action = ? ORDER BY id", (ERASED_ACTION,)
-    ):
+    for r in conn.execute("SELECT * FROM audit_log WHERE action = ? ORDER BY id", (ERASED_ACTION,)):
         body = _row_body(r)
         if body is None or entry_hash(r["prev_hash"], body) != r["hash"]:
             continue  # its own check says so
-        before = conn.execute(
-            "SELECT hash FROM audit_log WHERE id = ?", (r["id"] - 1,)
-        ).fetchone()
+        before = conn.execute("SELECT hash FROM audit_log WHERE id = ?", (r["id"] - 1,)).fetchone()
         if (before["hash"] if before else GENESIS) != r["prev_hash"]:
             continue  # the chain check says so
         seals = body["details"].get(SEALS_KEY) if isinstance(body["details"], dict) else None

@@ -30,6 +30,7 @@ import hmac
 import json
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,15 +101,38 @@ def _key(conn: sqlite3.Connection) -> bytes:
 
 
 def digest(conn: sqlite3.Connection, name: str) -> str:
-    return hmac.new(_key(conn), normal(name).encode(), hashlib.sha256).hexdigest()
+    return _hmac(conn, normal(name))
+
+
+def _hmac(conn: sqlite3.Connection, normalised: str) -> str:
+    return hmac.new(_key(conn), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+# Up to schema 17 (0.3.0) the fold kept the Turkish dotless i, U+0131 (schema 18 reads it
+# as i): a name erased then is remembered by the digest of its 0.3.0 fold. The digest is keyed
+# and one-way, so the migration cannot rewrite it; a name is looked up under both folds.
+_DOTLESS_I = "\u0131"
+
+
+def _normal_before_schema_18(name: str) -> str | None:
+    """``name`` as 0.3.0 compared it, when that differs from ``normal`` (a dotless i, U+0131)."""
+    if _DOTLESS_I not in name:
+        return None
+    text = unicodedata.normalize("NFKC", name)
+    old = unicodedata.normalize("NFKC", text.casefold()).replace("i\u0307", "i")
+    return " ".join(old.split())
 
 
 def erased_pseudonym(conn: sqlite3.Connection, name: str) -> str | None:
     """The pseudonym a name was erased to, if it was: a scan stores it in the name's place."""
     if conn.execute("SELECT 1 FROM erased_people LIMIT 1").fetchone() is None:
         return None  # the usual case: nobody erased, no digest computed per record
+    digests = [digest(conn, name)]
+    if (old := _normal_before_schema_18(name)) is not None:
+        digests.append(_hmac(conn, old))
     row = conn.execute(
-        "SELECT pseudonym FROM erased_people WHERE digest = ?", (digest(conn, name),)
+        f"SELECT pseudonym FROM erased_people WHERE digest IN ({', '.join('?' * len(digests))})",
+        digests,
     ).fetchone()
     return row["pseudonym"] if row else None
 
