@@ -12,15 +12,19 @@ it, as a whole name (``kvrules.store.namematch``: "Chen Li" is not in "Chen Ling
 (case, spacing, Unicode form and Turkish i do not matter).
 
 Erasure replaces the name by a pseudonym ("(erased person 3f9a2c1b)") in every one of these
-places (``PLACES``), and remembers a keyed digest of the name, and of each whole name it was
-part of ("Dr. Reza Ahmadi"), never the name, so that the next scan, which reads the record
-again from the RIS, stores the pseudonym rather than the name. Audit entries that quote the
-name are rewritten too (erasure is erasure, art. 17): the erasure's own entry, appended to the
-chain, seals each rewritten entry by the SHA-256 of its new content
-(``audit_entries_rewritten``), so ``audit verify`` still checks every entry — a rewritten one
-against its seal, its place in the chain by the hashes the entries after it carry. The
-erasure's entry holds the pseudonym, the counts, the request's reference and the seals, never
-the name.
+places (``PLACES``), and remembers a keyed digest of the name, and of each lead's display name
+it was (with an alias: "张伟 (Zhang Wei)"), never the name, so that the next scan, which reads
+the record again from the RIS, stores the pseudonym rather than the name (a title before a
+name is dropped before the digest is looked up: "Dr. Reza Ahmadi"). No digest is remembered
+for a partner's value holding more than the name ("Zhang Wei, Li Ning"): it would hide another
+person, or an organisation, on every scan; such a value gets the name back from the RIS.
+
+Audit entries that quote the name are rewritten too (erasure is erasure, art. 17): the
+erasure's own entry, appended to the chain, seals each rewritten entry (``audit.seal``: its
+old hash and new content; ``audit_entries_rewritten``), so ``audit verify`` still checks
+every entry — a rewritten one against its seal, its place in the chain by the hashes the
+entries after it carry — and lists each rewrite. The erasure's entry holds the pseudonym, the
+counts, the request's reference and the seals, never the name.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import sqlite3
 import unicodedata
@@ -40,7 +45,7 @@ from kvrules.store.audit import canonical_json
 from kvrules.store.db import StoreError
 from kvrules.store.folding import fold, fold_stored
 from kvrules.store.migrations import AUDIT_NO_UPDATE
-from kvrules.store.namematch import may_hold, name_words, names, replace_name
+from kvrules.store.namematch import find_name, may_hold, name_words, names, replace_name
 
 ERASED_ACTION = _audit.ERASED_ACTION
 EXPORTED_ACTION = "privacy.exported"
@@ -143,7 +148,10 @@ def keep_erased_out(conn: sqlite3.Connection, value: Any) -> Any:
     if conn.execute("SELECT 1 FROM erased_people LIMIT 1").fetchone() is None:
         return value
     for holder, key in _named(value):
-        if pseudonym := erased_pseudonym(conn, holder[key]):
+        text = holder[key]
+        if pseudonym := erased_pseudonym(conn, text) or erased_pseudonym(
+            conn, _without_title(text)
+        ):
             holder[key] = pseudonym
     return value
 
@@ -182,9 +190,12 @@ def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _replaced(value: Any, name: str, pseudonym: str, whole: set[str]) -> Any:
-    """``value`` with ``name`` replaced wherever it is a whole name; a name or display name
-    holding it ("Dr. Reza Ahmadi", "张伟 (Zhang Wei)") is replaced whole and added to
-    ``whole`` (their digests keep later scans from storing them again)."""
+    """``value`` with ``name`` replaced wherever it is a whole name. A value that is the name
+    ("Dr. Reza Ahmadi"; a lead's display name also with an alias in brackets, "张伟 (Zhang
+    Wei)") is replaced whole; a lead's such display name is added to ``whole`` (its digest
+    keeps later scans from storing it again). Anywhere else only the occurrence is replaced:
+    a partner's value holding more ("Zhang Wei, Li Ning") is not the person, and no digest is
+    remembered for a partner's or organisation's name (it would hide it on every scan)."""
     if isinstance(value, str):
         return replace_name(value, name, pseudonym)
     if isinstance(value, list):
@@ -192,13 +203,44 @@ def _replaced(value: Any, name: str, pseudonym: str, whole: set[str]) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if k in _NAME_KEYS and isinstance(v, str) and names(v, name, whole_value=True):
-                whole.add(v)
+            lead = k == _LEAD_KEY
+            if k in _NAME_KEYS and isinstance(v, str) and _is_the_name(v, name, alias=lead):
+                if lead:
+                    whole.add(v)
                 out[k] = pseudonym
             else:
                 out[k] = _replaced(v, name, pseudonym, whole)
         return out
     return value
+
+
+# A person's display name in a record (a participant's); "name" may be an organisation's.
+_LEAD_KEY = "display_name"
+# Titles before a name ("Dr. Reza Ahmadi", "Prof Chen Li"): any word ending in a full stop,
+# and these without one. Folded.
+_TITLES = frozenset(["dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame"])
+_ALIAS = re.compile(r"\([^()]*\)")
+
+
+def _without_title(value: str) -> str:
+    """``value`` without the titles before it ("Dr. Reza Ahmadi" → "Reza Ahmadi")."""
+    words = value.split()
+    while len(words) > 1 and (words[0].endswith(".") or (fold(words[0]) or "") in _TITLES):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _is_the_name(value: str, name: str, *, alias: bool) -> bool:
+    """Whether ``value`` is ``name`` as a whole, a title before it allowed (and, with
+    ``alias``, a bracketed alias after it: "张伟 (Zhang Wei)")."""
+    spans = find_name(value, name, whole_value=True)
+    if len(spans) != 1:
+        return False
+    start, end = spans[0]
+    before, after = value[:start].strip(), value[end:].strip()
+    if before and _without_title(f"{before} x") != "x":
+        return False
+    return not after or (alias and _ALIAS.fullmatch(after) is not None)
 
 
 @dataclass
