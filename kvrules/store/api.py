@@ -1091,7 +1091,14 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         if any(action == _audit.ERASED_ACTION for _, _, action, _, _ in made):
             raise ValueError(f"{_audit.ERASED_ACTION} entries are made by erase_person only")
         with self._db.transaction() as c:
+            erased = c.execute(
+                "SELECT MAX(at) FROM audit_log WHERE action = ?", (_audit.ERASED_ACTION,)
+            ).fetchone()[0]
             for at, actor, action, subject, details in made:
+                if erased is not None and at <= erased:
+                    # made before an erasure that could not rewrite it: its text may name
+                    # the person erased, so it is not kept
+                    details = _audit.without_text(details)
                 _audit.append(c, at, actor, action, subject, details)
 
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:

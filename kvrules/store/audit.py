@@ -64,6 +64,21 @@ def redact(value: Any) -> Any:
     return value
 
 
+DROPPED_TEXT = "(text not kept: an erasure ran while this entry waited to be written)"
+
+
+def without_text(value: Any) -> Any:
+    """``value`` with every string replaced by ``DROPPED_TEXT``, at any depth: an entry made
+    before an erasure that could not rewrite it (kept in memory while a scan wrote)."""
+    if isinstance(value, str):
+        return DROPPED_TEXT
+    if isinstance(value, dict):
+        return {k: without_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_text(v) for v in value]
+    return value
+
+
 def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
 
