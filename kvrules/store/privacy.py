@@ -29,6 +29,7 @@ counts, the request's reference and the seals, never the name.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -94,6 +95,32 @@ NO_NAMES = {
 def normal(name: str) -> str:
     """A name as compared: folded, spaces collapsed."""
     return " ".join((fold(name) or "").split())
+
+
+def is_full_name(name: str) -> bool:
+    """Whether ``name`` is more than one word, or at least two characters of a script written
+    without spaces ("张伟", "김민수"): a one-word name ("Will", "Ali") is too often a common
+    word or part of other people's names to erase without reading the dry run."""
+    words = normal(name).split()
+    if len(words) >= 2:
+        return True
+    return len(words) == 1 and len(words[0]) >= 2 and all(map(_unspaced_script, words[0]))
+
+
+def in_unspaced_script(name: str) -> bool:
+    """Whether ``name`` holds letters of a script written without spaces: there, a name is
+    found only where it stands apart ("张伟 (Zhang Wei)", a whole value), not inside a
+    sentence ("由张伟负责"), where a longer run may as well be another name ("陈丽华")."""
+    return any(map(_unspaced_script, name))
+
+
+def _unspaced_script(ch: str) -> bool:
+    """A letter of a script written without spaces between words (Han, kana, Hangul, Thai,
+    Lao, Khmer, Myanmar, Tibetan): the Unicode names say which."""
+    return unicodedata.name(ch, "").startswith(_UNSPACED)
+
+
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
 
 
 def _key(conn: sqlite3.Connection) -> bytes:
@@ -253,9 +280,12 @@ class Held:
     account: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, int]:
+        in_names = sum(1 for t in self.texts if _is_name_path(t.get("path", "")))
         return {
             "records": len(self.records),
             "texts": len(self.texts),
+            "texts_that_are_names": in_names,
+            "texts_of_free_text": len(self.texts) - in_names,
             "audit_entries": len(self.audit_entries),
             "account": int(self.account is not None),
         }
@@ -268,23 +298,50 @@ def _lead_of(body: dict[str, Any], name: str) -> dict[str, Any] | None:
     )
 
 
-def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
-    """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
-    words = name_words(name)
+_NOT_JSON = object()
+
+
+def _cells(place: Place, row: sqlite3.Row, words: list[str]) -> Iterator[tuple[str, str, Any]]:
+    """(column, stored text, its JSON value or ``_NOT_JSON``) of each column of ``row`` that
+    may hold the name (``may_hold``): the one reading of a place both ``held`` and ``erase``
+    use. A JSON column whose text does not parse is read as plain text."""
     for column in place.columns:
         raw = row[column]
         if not raw or not isinstance(raw, str) or not may_hold(raw, words):
             continue
+        value: Any = _NOT_JSON
         if place.is_json:
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(raw)
-            except ValueError:
-                value = raw
-            for path, text in _strings(value):
-                if names(text, name, whole_value=_is_name_path(path)):
-                    yield column, path, text
-        elif names(raw, name):
-            yield column, "", raw
+        yield column, raw, value
+
+
+def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
+    """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
+    for column, raw, value in _cells(place, row, name_words(name)):
+        if value is _NOT_JSON:
+            if names(raw, name):
+                yield column, "", raw
+            continue
+        for path, text in _strings(value):
+            if names(text, name, whole_value=_is_name_path(path)):
+                yield column, path, text
+
+
+def _cell_replaced(
+    place: Place, row: sqlite3.Row, name: str, pseudonym: str, whole: set[str]
+) -> dict[str, str]:
+    """column -> its new text, for each column of ``row`` where ``name`` was replaced."""
+    changed = {}
+    for column, raw, value in _cells(place, row, name_words(name)):
+        if value is _NOT_JSON:
+            new = replace_name(raw, name, pseudonym)
+        else:
+            replaced = _replaced(value, name, pseudonym, whole)
+            new = raw if replaced == value else json.dumps(replaced, ensure_ascii=False)
+        if new != raw:
+            changed[column] = new
+    return changed
 
 
 def _rows(conn: sqlite3.Connection, place: Place) -> list[sqlite3.Row]:
@@ -379,30 +436,10 @@ def erase(conn: sqlite3.Connection, name: str, pseudonym: str, now_ts: str) -> t
     audit entries rewritten). Call inside a transaction."""
     found = held(conn, name)
     whole: set[str] = {name}
-    words = name_words(name)
     for place in PLACES:
         where = " AND ".join(f"{k} = ?" for k in place.key)
         for row in _rows(conn, place):
-            changed = {}
-            for column in place.columns:
-                raw = row[column]
-                if not raw or not isinstance(raw, str) or not may_hold(raw, words):
-                    continue
-                if place.is_json:
-                    try:
-                        value = json.loads(raw)
-                    except ValueError:
-                        new = replace_name(raw, name, pseudonym)
-                    else:
-                        new = json.dumps(
-                            _replaced(value, name, pseudonym, whole), ensure_ascii=False
-                        )
-                        if json.loads(new) == value:
-                            new = raw
-                else:
-                    new = replace_name(raw, name, pseudonym)
-                if new != raw:
-                    changed[column] = new
+            changed = _cell_replaced(place, row, name, pseudonym, whole)
             if changed:
                 sets = ", ".join(f"{c} = ?" for c in changed)
                 key = [row[k] for k in place.key]
