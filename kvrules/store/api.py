@@ -342,6 +342,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         a transaction, the mark lands or goes with it."""
         return _scanmarks.mark(self._db.conn, report, what, system, record_id, kind)
 
+    def scan_note_ended(self, report: int, record_id: str, entry: dict[str, Any]) -> bool:
+        """Keep a long-ended project's entry for the scan of ``report``'s --json; True if
+        the record was not noted yet (``kvrules.store.scanmarks.note_ended``)."""
+        return _scanmarks.note_ended(self._db.conn, report, record_id, json.dumps(entry))
+
+    def scan_ended(self, report: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(record id, entry) of each long-ended project the scan of ``report`` noted."""
+        for record_id, entry in _scanmarks.ended(self._db.conn, report):
+            yield record_id, json.loads(entry)
+
     def scan_marked(
         self, report: int, what: str, system: str, record_id: str, kind: str = ""
     ) -> bool:
