@@ -201,8 +201,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 raise newer_schema(path, current, latest)
             if current == 0:
                 raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-            problems = _audit.verify(conn, expected_head)
-            return problems, _audit.head(conn), current, _audit.rewritten_by_erasure(conn)
+            problems, rewritten = _audit.check(conn, expected_head)
+            return problems, _audit.head(conn), current, rewritten
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
         finally:

@@ -280,7 +280,16 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 def verify(
     conn: sqlite3.Connection, expected_head: tuple[int, str] | None = None
 ) -> list[AuditProblem]:
-    """Walk the chain; return every problem in row order (the first is the first broken link).
+    """Every problem in the chain, in row order (``check``)."""
+    return check(conn, expected_head)[0]
+
+
+def check(
+    conn: sqlite3.Connection, expected_head: tuple[int, str] | None = None
+) -> tuple[list[AuditProblem], list[tuple[int, int]]]:
+    """(the problems, the rewrites: (entry id, erasure entry id) of each entry an erasure
+    rewrote as its seal allows), in one walk of the log. The problems are in row order (the
+    first is the first broken link), those against ``expected_head`` last.
 
     An entry a person's erasure rewrote (``kvrules.store.privacy``) no longer matches its
     hash; it is checked against the seal the erasure's own entry holds for it
@@ -315,6 +324,7 @@ def verify(
                 rewrites.rewritten.append((row_id, sealed[1]))
         seen[row_id] = r["hash"]
         prev_hash, prev_id = r["hash"], row_id
+    problems.sort(key=lambda p: p.row_id)  # an erasure's malformed seals in their row's place
     if expected_head is not None:
         problems += _anchor_problems(seen, prev_id, expected_head)
         problems += [
@@ -326,23 +336,13 @@ def verify(
             for row, by in rewrites.rewritten
             if row <= expected_head[0] < by
         ]
-    problems.sort(key=lambda p: p.row_id)
-    return problems
+    return problems, rewrites.rewritten
 
 
 def rewritten_by_erasure(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     """(entry id, erasure entry id) of every entry an erasure rewrote whose content matches
     the erasure's seal for it: what ``audit verify`` lists as "row N rewritten by erasure M"."""
-    rewrites = sealed_rewrites(conn)
-    out = []
-    for r in conn.execute("SELECT * FROM audit_log ORDER BY id"):
-        sealed = rewrites.seals.get(r["id"])
-        body = _row_body(r)
-        if sealed is None or body is None or entry_hash(r["prev_hash"], body) == r["hash"]:
-            continue
-        if sealed[0] == seal(body, r["hash"]):
-            out.append((r["id"], sealed[1]))
-    return out
+    return check(conn)[1]
 
 
 def _row_body(r: sqlite3.Row) -> dict[str, Any] | None:
