@@ -182,6 +182,11 @@ class ScanReport:
         data["unidentified"] = [
             {"name": name, "country": country} for name, country in self.unidentified.items()
         ]
+        # the newest kept (of ended_not_opened_count); the scan's --json streams every one
+        data["ended_not_opened"] = {
+            e["record_id"]: {k: v for k, v in e.items() if k != "record_id"}
+            for e in self.ended_not_opened_newest
+        }
         data["reopened_by_findings"] = self.reopened_by_findings
         data["cases_reopened"] = self.cases_reopened
         return data

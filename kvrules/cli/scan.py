@@ -267,19 +267,14 @@ def _print_json(report: ScanReport, store: Store | None) -> None:
     """The report as one JSON object, its ``ended_not_opened`` (record id → entry, every
     one) written entry by entry from the store: never the whole list in memory."""
     data = report.as_dict()
+    kept = data.pop("ended_not_opened")
     head = json.dumps(data)[:-1]
     click.echo(head + (", " if data else "") + '"ended_not_opened": {', nl=False)
-    if store is not None:
-        ended = store.scan_ended(report._serial)
-    else:  # a report without its store: the ones it kept
-        ended = ((e["record_id"], _without_id(e)) for e in report.ended_not_opened_newest)
+    # from the store, every one; a report without its store has the ones it kept
+    ended = store.scan_ended(report._serial) if store is not None else iter(kept.items())
     for i, (record_id, entry) in enumerate(ended):
         click.echo(f"{', ' if i else ''}{json.dumps(record_id)}: {json.dumps(entry)}", nl=False)
     click.echo("}}")
-
-
-def _without_id(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k != "record_id"}
 
 
 def ended_in_words(newest: list[dict], n: int) -> str:
