@@ -107,3 +107,36 @@ def test_retention_counts_from_the_projects_end_however_often_it_is_read(
         store.purge_expired([r.Cutoff(r.SUBJECTS_WITHOUT_CASE, "2y", retention_cutoff("2y", now))])
         assert store.subject("file", "p-3") is None  # ended 2018: two years are long past
         assert store.subject("file", "p-4") is not None
+
+
+def test_the_report_keeps_ten_in_memory_and_json_lists_every_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review of the privacy change, item 6: the report held every long-ended project (549 B
+    each, 54.9 MB at 100,000); now a count and the newest ten, the rest streamed into --json
+    from the scan's store."""
+    from kvrules.pipeline import ENDED_KEPT, ScanReport
+
+    monkeypatch.delenv("KVRULES_REFDATA", raising=False)
+    old = [
+        {
+            **OLD,
+            "id": f"p-{i:02d}:v1",
+            "source": {"system": "file", "record_id": f"p-{i:02d}"},
+            "project": {**OLD["project"], "id": f"p-{i:02d}", "end": f"2018-01-{i + 1:02d}"},
+        }
+        for i in range(ENDED_KEPT + 3)
+    ]
+    config = file_export_config(tmp_path, *old, home="NL")
+    report = json_report(scanned(config, "--json"))
+    assert report["ended_not_opened_count"] == len(old)
+    assert sorted(report["ended_not_opened"]) == [f"p-{i:02d}" for i in range(len(old))]
+    assert report["ended_not_opened"]["p-00"]["ended"] == "2018-01-01"
+    said = " ".join(scanned(config, "--full").stdout.split())
+    assert f"{len(old)} projects that ended longer ago" in said and "and 3 more" in said
+    kept = ScanReport(source="file")
+    for i in range(len(old)):
+        kept.note_ended(f"p-{i:02d}", {"ended": f"2018-01-{i + 1:02d}", "rules": [], "title": None})
+    assert [e["record_id"] for e in kept.ended_not_opened_newest] == [
+        f"p-{i:02d}" for i in reversed(range(3, len(old)))
+    ]

@@ -13,7 +13,9 @@ import shutil
 import socket
 import sqlite3
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -173,6 +175,27 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     )
 
 
+def demo_simulator(projects: int, seed: int, api_key: str, portfolio: str) -> Any:
+    """The Pure simulator the demo scans, its portfolio dated up to today (``demo_as_of``)."""
+    try:  # the demo drives the Pure adapter's simulator, which ships with kvrules
+        from kvrules_pure.simulator import start_simulator
+    except ImportError:
+        raise click.ClickException(
+            "the demo needs the Pure adapter (kvrules_pure), which is not installed"
+        ) from None
+    return start_simulator(
+        projects=projects, seed=seed, api_key=api_key, portfolio=portfolio, as_of=demo_as_of()
+    )
+
+
+def demo_as_of() -> str:
+    """The day the demo's simulated portfolio is dated up to: today (UTC). The scan, its
+    cases' ages and ``ended_projects_quiet_after`` use the real clock, so a portfolio dated
+    to a fixed day aged with the calendar: its projects went quiet one by one, and the planted
+    risks too, from three years after that day."""
+    return datetime.now(UTC).date().isoformat()
+
+
 @click.command()
 @click.option(
     "--projects",
@@ -199,7 +222,8 @@ def demo_config(workdir: Path, base_url: str, api_key: str, smtp_port: int) -> C
     "--seed",
     default=1,
     show_default=True,
-    help="the simulated portfolio's random seed: the same seed gives the same records",
+    help="the simulated portfolio's random seed: the same seed gives the same records, "
+    "dated up to the day the demo runs",
 )
 @click.option(
     "--portfolio",
@@ -218,20 +242,13 @@ def demo(projects: int, workdir: Path, seed: int, portfolio: str, replace: bool)
     from kvrules.store import Store
     from kvrules.timezone import zone
 
-    try:  # the demo drives the Pure adapter's simulator, which ships with kvrules
-        from kvrules_pure.simulator import start_simulator
-    except ImportError:
-        raise click.ClickException(
-            "the demo needs the Pure adapter (kvrules_pure), which is not installed"
-        ) from None
-
     started = time.monotonic()
     workdir = workdir.resolve()  # the commands printed at the end work from any folder
     _replace_demo_folder(workdir, replace)
     maildir = workdir / "mail"
     mailbox.Maildir(str(maildir), create=True)
     api_key = secrets.token_urlsafe(16)
-    sim = start_simulator(projects=projects, seed=seed, api_key=api_key, portfolio=portfolio)
+    sim = demo_simulator(projects, seed, api_key, portfolio)
     smtp = _smtp_sink(maildir)
     try:
         click.echo(

@@ -69,6 +69,8 @@ def export(
     try:
         with open_existing(config.database) as store:
             found = store.person_data(person, actor=cli_actor(), reference=reference)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
     except sqlite3.OperationalError as e:
         raise _busy(e) from None
     document = {
@@ -82,12 +84,26 @@ def export(
         "audit_entries": found.audit_entries,
         "account": found.account,
     }
+    _unspaced_warning(person)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if out is None:
         click.echo(text, nl=False)
     else:
         write_private(out, text)  # a person's data: the owner's only, never through a link
         click.echo(f"wrote {out}: {found.counts()}", err=True)
+
+
+def _unspaced_warning(person: str) -> None:
+    """Said on standard error: what a search for a name in such a script cannot find."""
+    from kvrules.store.privacy import in_unspaced_script
+
+    if in_unspaced_script(person):
+        click.echo(
+            "note: a name in a script written without spaces is found only where it stands "
+            "apart (a whole value, or between spaces or punctuation), not inside a sentence "
+            '("由张伟负责"): look for it there yourself',
+            err=True,
+        )
 
 
 def _quoting(done: Erasure) -> list[int]:
@@ -99,6 +115,12 @@ def _quoting(done: Erasure) -> list[int]:
 @PERSON
 @REFERENCE
 @click.option("--apply", is_flag=True, help="erase, audit and compact the file (default: dry run)")
+@click.option(
+    "--single-word",
+    is_flag=True,
+    help='allow --apply for a one-word name ("Will" is also in "We will review it"): '
+    "read the dry run first",
+)
 @JSON_OPTION
 def erase(
     config_path: Path | None,
@@ -107,6 +129,7 @@ def erase(
     person: str,
     reference: str | None,
     apply: bool,
+    single_word: bool,
     as_json: bool,
 ) -> None:
     """Replace PERSON's name by a pseudonym in the records and committee texts kvrules keeps
@@ -120,7 +143,13 @@ def erase(
     problem = None
     try:
         with open_existing(config.database) as store:
-            done = store.erase_person(person, actor=cli_actor(), apply=apply, reference=reference)
+            done = store.erase_person(
+                person,
+                actor=cli_actor(),
+                apply=apply,
+                reference=reference,
+                single_word=single_word,
+            )
             if apply:
                 compacted = store.compact()
                 if not compacted["checkpoint_complete"]:
@@ -134,6 +163,7 @@ def erase(
     except sqlite3.OperationalError as e:
         raise _busy(e) from None
     counts = done.found.counts()
+    _unspaced_warning(person)
     if as_json:
         click.echo(
             json.dumps(
@@ -151,7 +181,8 @@ def erase(
         by = f"'{done.pseudonym}' (audit entry {done.audit_id})" if done.applied else "a pseudonym"
         click.echo(
             f"{counts['records']} record(s) and {counts['texts']} other stored text(s) naming "
-            f"the person: {verb} by {by}"
+            f"the person ({counts['texts_that_are_names']} a name as a whole, "
+            f"{counts['texts_of_free_text']} in free text): {verb} by {by}"
         )
         if quoting := _quoting(done):
             ids = ", ".join(str(i) for i in quoting)

@@ -90,11 +90,12 @@ def run_scan(
         return scanner.scan(full=full, limit=limit, progress=tick, reader=reader, evaluate_all=full)
 
 
-def print_report(report: ScanReport, as_json: bool) -> None:
+def print_report(report: ScanReport, as_json: bool, store: Store | None = None) -> None:
     """The scan's report; the organisations not screened on their country said after the
-    table (in ``--json``: ``unidentified``)."""
+    table (in ``--json``: ``unidentified``; ``ended_not_opened``, every long-ended project,
+    streamed from ``store``, where the scan noted them)."""
     if as_json:
-        click.echo(json.dumps(report.as_dict()))
+        _print_json(report, store)
         return
     table = Table(
         title=f"scan of {report.source}: {report.records} records in {report.seconds:.1f}s",
@@ -172,8 +173,9 @@ def print_report(report: ScanReport, as_json: bool) -> None:
         )
     if report.read_as_person:
         click.echo(terminal_text(read_as_persons_in_words(report.read_as_person)))
-    if report.ended_not_opened:
-        click.echo(terminal_text(ended_in_words(report.ended_not_opened)))
+    if report.ended_not_opened_count:
+        said = ended_in_words(report.ended_not_opened_newest, report.ended_not_opened_count)
+        click.echo(terminal_text(said))
     if report.funding_not_compared:
         said = report.funding_not_compared[0].upper() + report.funding_not_compared[1:] + "."
         click.echo(terminal_text(said))  # currencies as the RIS writes them
@@ -261,16 +263,30 @@ def not_identified_in_words(
     return "; ".join(said) + f"; {identify(' in the RIS')}."
 
 
-def ended_in_words(ended: dict[str, dict]) -> str:
-    """The projects that ended long ago whose findings opened no case (``kvrules.ended``)."""
+def _print_json(report: ScanReport, store: Store | None) -> None:
+    """The report as one JSON object, its ``ended_not_opened`` (record id → entry, every
+    one) written entry by entry from the store: never the whole list in memory."""
+    data = report.as_dict()
+    kept = data.pop("ended_not_opened")
+    head = json.dumps(data)[:-1]
+    click.echo(head + (", " if data else "") + '"ended_not_opened": {', nl=False)
+    # from the store, every one; a report without its store has the ones it kept
+    ended = store.scan_ended(report._serial) if store is not None else iter(kept.items())
+    for i, (record_id, entry) in enumerate(ended):
+        click.echo(f"{', ' if i else ''}{json.dumps(record_id)}: {json.dumps(entry)}", nl=False)
+    click.echo("}}")
+
+
+def ended_in_words(newest: list[dict], n: int) -> str:
+    """The projects that ended long ago whose findings opened no case (``kvrules.ended``):
+    the newest (``ScanReport.ended_not_opened_newest``) named, of ``n``."""
     # Newest first, named as the RIS names them; the rest counted (all in --json).
-    newest = sorted(ended.items(), key=lambda item: item[1]["ended"], reverse=True)
     each = "; ".join(
-        f"{e.get('title') or rid} (record {rid}, ended {e['ended']}: {', '.join(e['rules'])})"
-        for rid, e in newest[:SHOWN_UNIDENTIFIED]
+        f"{e.get('title') or e['record_id']} (record {e['record_id']}, ended {e['ended']}: "
+        f"{', '.join(e['rules'])})"
+        for e in newest[:SHOWN_UNIDENTIFIED]
     )
-    more = len(ended) - SHOWN_UNIDENTIFIED
-    n = len(ended)
+    more = n - min(len(newest), SHOWN_UNIDENTIFIED)
     return (
         f"{n} project{'s' if n > 1 else ''} that ended longer ago than ended_projects_quiet_after "
         f"had findings that open no case and send no alert (no restricted-party hit): {each}"
@@ -435,7 +451,7 @@ def scan_sources(
             finally:
                 scanner.adapter.close()
             if show:
-                print_report(report, as_json)
+                print_report(report, as_json, store)
             reports.append(report)
             if said := outages.succeeded(name):
                 alerted = alerted or said.endswith(" alerted")

@@ -535,13 +535,16 @@ def audit_verify(db: Path, head: str | None) -> None:
         raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
     # read as it is, whatever its schema: an older file here is most often the copy kept
     # before an upgrade, which must stay readable by the previous release, never upgraded
-    problems, newest, schema = Store.verify_audit_at(db, expected)
+    problems, newest, schema, rewritten = Store.verify_audit_at(db, expected)
     if schema < (latest := MIGRATIONS[-1].version):
         click.echo(
             f"{db} has schema {schema} (an older release's file, this one's is {latest}): "
             "read as it is, not upgraded",
             err=True,
         )
+    # every entry a person's erasure rewrote, as its seal allows: said, never silent
+    for row, erasure in rewritten:
+        click.echo(f"row {row} rewritten by erasure {erasure} (a person's erasure, sealed)")
     for p in problems:
         click.echo(str(p), err=True)
     if problems:

@@ -46,22 +46,81 @@ NATIONALITY_WORDS = frozenset(
     mizrahi ashkenazi bedouin
     """.split()  # noqa: SIM905 (a word list reads as words, not 230 quoted items)
 )
+# Names of organisations, places and technical terms that begin with a nationality word but
+# say nothing of a person's nationality: a rule may name them. Whole phrases only, folded;
+# "Chinese students" or "Iranian-born" beside one is still found. Where each comes from:
+ALLOWED_PHRASES = frozenset(
+    [
+        # cell lines and diseases, as MeSH names them (NLM MeSH 2025: "CHO Cells" D016466,
+        # "Encephalitis Virus, Japanese" D004664, "Medicine, Chinese Traditional" D008516)
+        "chinese hamster ovary",
+        "japanese encephalitis",
+        "chinese traditional medicine",
+        "traditional chinese medicine",
+        # seas and regions, as the IHO's "Limits of Oceans and Seas" (S-23) names them
+        "indian ocean",
+        "arabian sea",
+        # organisations, by their registered or usual English names (their own sites; several
+        # are on export-control lists a rule may well need to name)
+        "turkish aerospace industries",
+        "turkish aerospace",
+        "saudi aramco",
+        "chinese academy of sciences",
+        "chinese academy of engineering",
+        "russian academy of sciences",
+        "indian institute of technology",
+        "indian institute of science",
+        "indian space research organisation",
+        "korean air",
+        "iranian space agency",
+    ]
+)
 # "Chinese students", "Iranians", "[Ii]ranian": the word however a literal or pattern spells it
 _CASE_PAIR = re.compile(r"\[([^\W\d_])([^\W\d_])\]")
 _NOT_A_LETTER = re.compile(r"[^\w'-]+")
+# A pattern's word with a wildcard inside it ("Chin.se", "Iran\w+n"): matched against the list
+_WILDCARD_WORD = re.compile(r"[\w\\.\[\]?+*{}'-]*[\\.\[?][\w\\.\[\]?+*{}'-]*")
+
+
+def _without_allowed(text: str) -> str:
+    """``text`` (folded) with each allowed phrase taken out, spacing of any width between
+    its words ("Saudi  Aramco")."""
+    for phrase in ALLOWED_PHRASES:
+        text = re.sub(r"\s+".join(map(re.escape, phrase.split())), " ", text)
+    return text
+
+
+def _wildcard_words(text: str) -> list[str]:
+    """The list's words a pattern word with a wildcard inside it matches ("chin.se")."""
+    found = []
+    for token in _WILDCARD_WORD.findall(text):
+        token = token.strip(".*+?")
+        if not token or not re.search(r"\w", token):
+            continue
+        try:
+            pattern = re.compile(token)
+        except re.error:
+            continue
+        found += sorted(w for w in NATIONALITY_WORDS if pattern.fullmatch(w))
+    return found
 
 
 def nationality_words_in(literal: str) -> list[str]:
-    """The nationality or ethnic-group words ``literal`` (a text, or a pattern) names."""
+    """The nationality or ethnic-group words ``literal`` (a text, or a pattern) names: each
+    part of a hyphenated word too ("Iranian-born"), a pattern's wildcard spelling too
+    ("Chin.se"); not inside an allowed phrase ("Indian Ocean", ``ALLOWED_PHRASES``)."""
     text = _CASE_PAIR.sub(
         lambda m: m.group(1) if m.group(1).casefold() == m.group(2).casefold() else " ", literal
     )
     text = re.sub(r"\(\?[a-z]+\)", " ", text)  # inline flags: (?i)
+    text = _without_allowed(text.casefold())
     found = []
-    for word in _NOT_A_LETTER.split(text.casefold()):
+    for word in _NOT_A_LETTER.split(text):
         word = word.strip("'-")
-        for form in (word, word.removesuffix("s"), word.removesuffix("es")):
-            if form in NATIONALITY_WORDS:
-                found.append(form)
-                break
+        for part in (word, *word.split("-")) if "-" in word else (word,):
+            for form in (part, part.removesuffix("s"), part.removesuffix("es")):
+                if form in NATIONALITY_WORDS:
+                    found.append(form)
+                    break
+    found += _wildcard_words(text)
     return list(dict.fromkeys(found))

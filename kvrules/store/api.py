@@ -188,8 +188,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     @staticmethod
     def verify_audit_at(
         path: str | Path, expected_head: tuple[int, str] | None = None
-    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int]:
-        """(breaks in the hash chain, the newest entry, the file's schema) of the database at
+    ) -> tuple[list[_audit.AuditProblem], tuple[int, str], int, list[tuple[int, int]]]:
+        """(breaks in the hash chain, the newest entry, the file's schema, the entries erasures
+        rewrote as (entry id, erasure entry id)) of the database at
         ``path``, read-only and whatever its schema: the audit log's table and hashing are
         those of schema 1, so the copy kept before an upgrade (``X.schema-N.bak``) is
         verified as it is, never upgraded (it is the way back to the previous release)."""
@@ -201,7 +202,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 raise newer_schema(path, current, latest)
             if current == 0:
                 raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-            return _audit.verify(conn, expected_head), _audit.head(conn), current
+            problems, rewritten = _audit.check(conn, expected_head)
+            return problems, _audit.head(conn), current, rewritten
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{path} is not a usable kvrules database: {e}") from None
         finally:
@@ -340,6 +342,16 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         """Mark a record for the scan of ``report``; True if it was not marked yet. Inside
         a transaction, the mark lands or goes with it."""
         return _scanmarks.mark(self._db.conn, report, what, system, record_id, kind)
+
+    def scan_note_ended(self, report: int, record_id: str, entry: dict[str, Any]) -> bool:
+        """Keep a long-ended project's entry for the scan of ``report``'s --json; True if
+        the record was not noted yet (``kvrules.store.scanmarks.note_ended``)."""
+        return _scanmarks.note_ended(self._db.conn, report, record_id, json.dumps(entry))
+
+    def scan_ended(self, report: int) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(record id, entry) of each long-ended project the scan of ``report`` noted."""
+        for record_id, entry in _scanmarks.ended(self._db.conn, report):
+            yield record_id, json.loads(entry)
 
     def scan_marked(
         self, report: int, what: str, system: str, record_id: str, kind: str = ""
@@ -1078,16 +1090,30 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     def audit(
         self, actor: str, action: str, subject: str, details: dict[str, Any] | None = None
     ) -> _audit.AuditEntry:
-        """Append an entry (secret-looking keys are redacted). Joins an open transaction."""
+        """Append an entry (secret-looking keys are redacted). Joins an open transaction.
+        Never an erasure's entry (``audit_entries_made`` says why)."""
+        if action == _audit.ERASED_ACTION:
+            raise ValueError(f"{_audit.ERASED_ACTION} entries are made by erase_person only")
         now = self.clock()
         with self._db.transaction() as c:
             return _audit.append(c, ts(now), actor, action, subject, details or {})
 
     def audit_entries_made(self, made: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
         """Append entries made earlier, each (at, actor, action, subject, details), in one
-        transaction: what was looked at while a scan held the write lock (``kvrules.web.looks``)."""
+        transaction: what was looked at while a scan held the write lock (``kvrules.web.looks``).
+        Never an erasure's entry: its seals vouch for rewritten entries, so only
+        ``erase_person`` makes one (ValueError)."""
+        if any(action == _audit.ERASED_ACTION for _, _, action, _, _ in made):
+            raise ValueError(f"{_audit.ERASED_ACTION} entries are made by erase_person only")
         with self._db.transaction() as c:
+            erased = c.execute(
+                "SELECT MAX(at) FROM audit_log WHERE action = ?", (_audit.ERASED_ACTION,)
+            ).fetchone()[0]
             for at, actor, action, subject, details in made:
+                if erased is not None and at <= erased:
+                    # made before an erasure that could not rewrite it: its text may name
+                    # the person erased, so it is not kept
+                    details = _audit.without_text(details)
                 _audit.append(c, at, actor, action, subject, details)
 
     def audit_entries(self, subject: str | None = None) -> list[_audit.AuditEntry]:
@@ -1124,6 +1150,10 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     ) -> list[_audit.AuditProblem]:
         """Every break in the hash chain, first broken link first; empty when intact."""
         return _audit.verify(self._db.conn, expected_head)
+
+    def audit_rewritten_by_erasure(self) -> list[tuple[int, int]]:
+        """(entry id, erasure entry id) of each entry an erasure rewrote, as sealed."""
+        return _audit.rewritten_by_erasure(self._db.conn)
 
 
 # A row of the sources table, as the scanner's own memos are ("<source>#screened-with")

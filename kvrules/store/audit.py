@@ -64,6 +64,21 @@ def redact(value: Any) -> Any:
     return value
 
 
+DROPPED_TEXT = "(text not kept: an erasure ran while this entry waited to be written)"
+
+
+def without_text(value: Any) -> Any:
+    """``value`` with every string replaced by ``DROPPED_TEXT``, at any depth: an entry made
+    before an erasure that could not rewrite it (kept in memory while a scan wrote)."""
+    if isinstance(value, str):
+        return DROPPED_TEXT
+    if isinstance(value, dict):
+        return {k: without_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_text(v) for v in value]
+    return value
+
+
 def entry_hash(prev_hash: str, body: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
 
@@ -265,16 +280,28 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 def verify(
     conn: sqlite3.Connection, expected_head: tuple[int, str] | None = None
 ) -> list[AuditProblem]:
-    """Walk the chain; return every problem in row order (the first is the first broken link).
+    """Every problem in the chain, in row order (``check``)."""
+    return check(conn, expected_head)[0]
+
+
+def check(
+    conn: sqlite3.Connection, expected_head: tuple[int, str] | None = None
+) -> tuple[list[AuditProblem], list[tuple[int, int]]]:
+    """(the problems, the rewrites: (entry id, erasure entry id) of each entry an erasure
+    rewrote as its seal allows), in one walk of the log. The problems are in row order (the
+    first is the first broken link), those against ``expected_head`` last.
 
     An entry a person's erasure rewrote (``kvrules.store.privacy``) no longer matches its
-    hash; it is checked against the seal the erasure's own entry, later in the chain, holds
-    for it (the SHA-256 of its content as rewritten), and its place in the chain by the hash
-    the entry after it carries: changing it, or the seal, is found as any other change."""
+    hash; it is checked against the seal the erasure's own entry holds for it
+    (``sealed_rewrites``): only an erasure entry whose own hash checks, in its place in the
+    chain, and that is newer than the entry it seals counts. With ``expected_head``, an entry
+    older than the anchor rewritten by an erasure newer than it is a problem too: the anchor
+    vouched for its content, and only that erasure's request can say it was a real one."""
     problems: list[AuditProblem] = []
     prev_hash, prev_id = GENESIS, 0
     seen: dict[int, str] = {}
-    sealed = erasure_seals(conn)
+    rewrites = sealed_rewrites(conn)
+    problems += rewrites.problems
     for r in conn.execute("SELECT * FROM audit_log ORDER BY id"):
         row_id = r["id"]
         if row_id != prev_id + 1:  # ids are gapless: rollbacks also roll back the sequence
@@ -283,19 +310,47 @@ def verify(
             problems.append(
                 AuditProblem(row_id, f"prev_hash does not match the hash of row {prev_id}")
             )
-        try:
-            details = json.loads(r["details"])
-        except (TypeError, ValueError):
+        body = _row_body(r)
+        if body is None:
             problems.append(AuditProblem(row_id, "details are not valid JSON"))
-            details = r["details"]
-        body = _body(row_id, r["at"], r["actor"], r["action"], r["subject"], details)
-        if entry_hash(r["prev_hash"], body) != r["hash"] and sealed.get(row_id) != seal(body):
-            problems.append(AuditProblem(row_id, "content does not match its hash (row altered)"))
+            body = _body(row_id, r["at"], r["actor"], r["action"], r["subject"], r["details"])
+        if entry_hash(r["prev_hash"], body) != r["hash"]:
+            sealed = rewrites.seals.get(row_id)
+            if sealed is None or sealed[0] != seal(body, r["hash"]):
+                problems.append(
+                    AuditProblem(row_id, "content does not match its hash (row altered)")
+                )
+            else:
+                rewrites.rewritten.append((row_id, sealed[1]))
         seen[row_id] = r["hash"]
         prev_hash, prev_id = r["hash"], row_id
+    problems.sort(key=lambda p: p.row_id)  # an erasure's malformed seals in their row's place
     if expected_head is not None:
         problems += _anchor_problems(seen, prev_id, expected_head)
-    return problems
+        problems += [
+            AuditProblem(
+                row,
+                f"rewritten by erasure {by}, newer than the anchored entry {expected_head[0]}: "
+                f"check erasure {by} answers a real request, then publish a new head",
+            )
+            for row, by in rewrites.rewritten
+            if row <= expected_head[0] < by
+        ]
+    return problems, rewrites.rewritten
+
+
+def rewritten_by_erasure(conn: sqlite3.Connection) -> list[tuple[int, int]]:
+    """(entry id, erasure entry id) of every entry an erasure rewrote whose content matches
+    the erasure's seal for it: what ``audit verify`` lists as "row N rewritten by erasure M"."""
+    return check(conn)[1]
+
+
+def _row_body(r: sqlite3.Row) -> dict[str, Any] | None:
+    try:
+        details = json.loads(r["details"])
+    except (TypeError, ValueError):
+        return None
+    return _body(r["id"], r["at"], r["actor"], r["action"], r["subject"], details)
 
 
 # Who looked at whose data (review of 0.3.0, item 7): a case page opened, the case list
@@ -315,22 +370,56 @@ ERASED_ACTION = "privacy.erased"
 SEALS_KEY = "audit_entries_rewritten"
 
 
-def seal(body: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+def seal(body: dict[str, Any], old_hash: str) -> str:
+    """The seal of an entry an erasure rewrote: SHA-256 of its hash (which the rewrite keeps,
+    and the chain after it carries) and its content as rewritten. Only the details change;
+    the seal binds the rest, so a changed time, actor, action or subject is found."""
+    return hashlib.sha256((old_hash + canonical_json(body)).encode()).hexdigest()
 
 
-def erasure_seals(conn: sqlite3.Connection) -> dict[int, str]:
-    """entry id -> the seal of its content as the newest erasure that rewrote it left it."""
-    sealed: dict[int, str] = {}
-    for r in conn.execute(
-        "SELECT details FROM audit_log WHERE action = ? ORDER BY id", (ERASED_ACTION,)
-    ):
-        try:
-            seals = json.loads(r["details"]).get(SEALS_KEY) or {}
-        except (TypeError, ValueError, AttributeError):
-            continue  # the row's own check says so
-        sealed.update({int(k): v for k, v in seals.items() if str(k).isdigit()})
-    return sealed
+@dataclass
+class _Rewrites:
+    # entry id -> (its seal, the erasure entry holding it): the newest such erasure's
+    seals: dict[int, tuple[str, int]]
+    problems: list[AuditProblem]
+    rewritten: list[tuple[int, int]]
+
+
+_ENTRY_ID = re.compile(r"[0-9]{1,18}")
+
+
+def sealed_rewrites(conn: sqlite3.Connection) -> _Rewrites:
+    """The seals of the erasure entries that may hold them: an entry of ``ERASED_ACTION``
+    whose own hash matches its content and follows the hash of the entry before it (one
+    changed, or added, outside the chain seals nothing), sealing entries older than itself."""
+    sealed: dict[int, tuple[str, int]] = {}
+    problems: list[AuditProblem] = []
+    for r in conn.execute("SELECT * FROM audit_log WHERE action = ? ORDER BY id", (ERASED_ACTION,)):
+        body = _row_body(r)
+        if body is None or entry_hash(r["prev_hash"], body) != r["hash"]:
+            continue  # its own check says so
+        before = conn.execute("SELECT hash FROM audit_log WHERE id = ?", (r["id"] - 1,)).fetchone()
+        if (before["hash"] if before else GENESIS) != r["prev_hash"]:
+            continue  # the chain check says so
+        seals = body["details"].get(SEALS_KEY) if isinstance(body["details"], dict) else None
+        if not seals:
+            continue
+        if not isinstance(seals, dict) or not all(
+            isinstance(k, str) and _ENTRY_ID.fullmatch(k) and isinstance(v, str)
+            for k, v in seals.items()
+        ):
+            problems.append(
+                AuditProblem(r["id"], f"{SEALS_KEY} is not entry ids and seals: ignored")
+            )
+            continue
+        for k, v in seals.items():
+            if int(k) < r["id"]:
+                sealed[int(k)] = (v, r["id"])
+            else:
+                problems.append(
+                    AuditProblem(r["id"], f"seals entry {k}, not older than itself: ignored")
+                )
+    return _Rewrites(sealed, problems, [])
 
 
 def _anchor_problems(

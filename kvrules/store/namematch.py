@@ -171,6 +171,61 @@ def _longer_name(word: str) -> bool:
     return word[0].isupper() or word.casefold() in _PARTICLES
 
 
+# Words that, after a comma, make the name before them an organisation's ("Li Ning, Inc."):
+# common legal forms (a few of ISO 20275's entity legal forms, as written in names) and the
+# words organisations' names end in. Folded, without their full stop.
+_ORGANISATION_WORDS = frozenset(
+    [
+        "inc",
+        "ltd",
+        "llc",
+        "llp",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "limited",
+        "plc",
+        "gmbh",
+        "ag",
+        "sa",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "oy",
+        "ab",
+        "kk",
+        "pte",
+        "pty",
+        "group",
+        "holdings",
+        "university",
+        "institute",
+        "foundation",
+    ]
+)
+
+
+def _continues_after(text: str, end: int) -> bool:
+    """Whether the text after ``end``, past a comma or a bracketed part, goes on with the
+    same organisation's name: "Li Ning, Inc.", "Li Ning (China) Sports Goods Co., Ltd.".
+    A bracket ending the text ("张伟 (Zhang Wei)") or a comma before another name ("Zhang
+    Wei, Li Ning") does not."""
+    rest = text[end:].lstrip(" \t\u00a0")
+    if rest.startswith(","):
+        word = _word_after(" " + rest[1:].lstrip(" \t\u00a0"), 0)
+        return (fold(word) or "") in _ORGANISATION_WORDS
+    if rest.startswith("("):
+        close = rest.find(")")
+        if close < 0:
+            return False
+        after = rest[close + 1 :]
+        word = _word_after(" " + after.lstrip(" \t\u00a0"), 0) if after.strip() else ""
+        return _longer_name(word) or (fold(word) or "") in _ORGANISATION_WORDS
+    return False
+
+
 def _pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(w) for w in words))
 
@@ -204,6 +259,8 @@ def find_name(text: str, name: str, *, whole_value: bool = False) -> list[tuple[
             before = before.casefold()  # capitalised as a sentence's first word ("Brief …")
         if _longer_name(before) or _longer_name(_word_after(text, end)):
             continue
+        if _continues_after(text, end):
+            continue  # an organisation named after the person ("Li Ning, Inc.")
         found.append((start, end))
     return found
 

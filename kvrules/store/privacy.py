@@ -12,38 +12,50 @@ it, as a whole name (``kvrules.store.namematch``: "Chen Li" is not in "Chen Ling
 (case, spacing, Unicode form and Turkish i do not matter).
 
 Erasure replaces the name by a pseudonym ("(erased person 3f9a2c1b)") in every one of these
-places (``PLACES``), and remembers a keyed digest of the name, and of each whole name it was
-part of ("Dr. Reza Ahmadi"), never the name, so that the next scan, which reads the record
-again from the RIS, stores the pseudonym rather than the name. Audit entries that quote the
-name are rewritten too (erasure is erasure, art. 17): the erasure's own entry, appended to the
-chain, seals each rewritten entry by the SHA-256 of its new content
-(``audit_entries_rewritten``), so ``audit verify`` still checks every entry — a rewritten one
-against its seal, its place in the chain by the hashes the entries after it carry. The
-erasure's entry holds the pseudonym, the counts, the request's reference and the seals, never
-the name.
+places (``PLACES``), and remembers a keyed digest of the name, and of each lead's display name
+it was (with an alias: "张伟 (Zhang Wei)"), never the name, so that the next scan, which reads
+the record again from the RIS, stores the pseudonym rather than the name (a title before a
+name is dropped before the digest is looked up: "Dr. Reza Ahmadi"). No digest is remembered
+for a partner's value holding more than the name ("Zhang Wei, Li Ning"): it would hide another
+person, or an organisation, on every scan; such a value gets the name back from the RIS.
+
+Audit entries that quote the name are rewritten too (erasure is erasure, art. 17): the
+erasure's own entry, appended to the chain, seals each rewritten entry (``audit.seal``: its
+old hash and new content; ``audit_entries_rewritten``), so ``audit verify`` still checks
+every entry — a rewritten one against its seal, its place in the chain by the hashes the
+entries after it carry — and lists each rewrite. The erasure's entry holds the pseudonym, the
+counts, the request's reference and the seals, never the name.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from kvrules.store import audit as _audit
 from kvrules.store.audit import canonical_json
+from kvrules.store.db import StoreError
 from kvrules.store.folding import fold, fold_stored
 from kvrules.store.migrations import AUDIT_NO_UPDATE
-from kvrules.store.namematch import may_hold, name_words, names, replace_name
+from kvrules.store.namematch import find_name, may_hold, name_words, names, replace_name
 
 ERASED_ACTION = _audit.ERASED_ACTION
 EXPORTED_ACTION = "privacy.exported"
 # In the erasure's entry: audit entry id -> SHA-256 of its content as rewritten (``seal``).
 SEALS = _audit.SEALS_KEY
+
+
+class AuditLogUnprotected(StoreError):
+    """The audit log's no-update trigger is gone: someone changed the file outside kvrules."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,32 @@ def normal(name: str) -> str:
     return " ".join((fold(name) or "").split())
 
 
+def is_full_name(name: str) -> bool:
+    """Whether ``name`` is more than one word, or at least two characters of a script written
+    without spaces ("张伟", "김민수"): a one-word name ("Will", "Ali") is too often a common
+    word or part of other people's names to erase without reading the dry run."""
+    words = normal(name).split()
+    if len(words) >= 2:
+        return True
+    return len(words) == 1 and len(words[0]) >= 2 and all(map(_unspaced_script, words[0]))
+
+
+def in_unspaced_script(name: str) -> bool:
+    """Whether ``name`` holds letters of a script written without spaces: there, a name is
+    found only where it stands apart ("张伟 (Zhang Wei)", a whole value), not inside a
+    sentence ("由张伟负责"), where a longer run may as well be another name ("陈丽华")."""
+    return any(map(_unspaced_script, name))
+
+
+def _unspaced_script(ch: str) -> bool:
+    """A letter of a script written without spaces between words (Han, kana, Hangul, Thai,
+    Lao, Khmer, Myanmar, Tibetan): the Unicode names say which."""
+    return unicodedata.name(ch, "").startswith(_UNSPACED)
+
+
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+
+
 def _key(conn: sqlite3.Connection) -> bytes:
     """The database's own key for the digests of erased names (made on first use)."""
     row = conn.execute("SELECT value FROM privacy_key WHERE id = 1").fetchone()
@@ -95,15 +133,38 @@ def _key(conn: sqlite3.Connection) -> bytes:
 
 
 def digest(conn: sqlite3.Connection, name: str) -> str:
-    return hmac.new(_key(conn), normal(name).encode(), hashlib.sha256).hexdigest()
+    return _hmac(conn, normal(name))
+
+
+def _hmac(conn: sqlite3.Connection, normalised: str) -> str:
+    return hmac.new(_key(conn), normalised.encode(), hashlib.sha256).hexdigest()
+
+
+# Up to schema 17 (0.3.0) the fold kept the Turkish dotless i, U+0131 (schema 18 reads it
+# as i): a name erased then is remembered by the digest of its 0.3.0 fold. The digest is keyed
+# and one-way, so the migration cannot rewrite it; a name is looked up under both folds.
+_DOTLESS_I = "\u0131"
+
+
+def _normal_before_schema_18(name: str) -> str | None:
+    """``name`` as 0.3.0 compared it, when that differs from ``normal`` (a dotless i, U+0131)."""
+    if _DOTLESS_I not in name:
+        return None
+    text = unicodedata.normalize("NFKC", name)
+    old = unicodedata.normalize("NFKC", text.casefold()).replace("i\u0307", "i")
+    return " ".join(old.split())
 
 
 def erased_pseudonym(conn: sqlite3.Connection, name: str) -> str | None:
     """The pseudonym a name was erased to, if it was: a scan stores it in the name's place."""
     if conn.execute("SELECT 1 FROM erased_people LIMIT 1").fetchone() is None:
         return None  # the usual case: nobody erased, no digest computed per record
+    digests = [digest(conn, name)]
+    if (old := _normal_before_schema_18(name)) is not None:
+        digests.append(_hmac(conn, old))
     row = conn.execute(
-        "SELECT pseudonym FROM erased_people WHERE digest = ?", (digest(conn, name),)
+        f"SELECT pseudonym FROM erased_people WHERE digest IN ({', '.join('?' * len(digests))})",
+        digests,
     ).fetchone()
     return row["pseudonym"] if row else None
 
@@ -114,7 +175,10 @@ def keep_erased_out(conn: sqlite3.Connection, value: Any) -> Any:
     if conn.execute("SELECT 1 FROM erased_people LIMIT 1").fetchone() is None:
         return value
     for holder, key in _named(value):
-        if pseudonym := erased_pseudonym(conn, holder[key]):
+        text = holder[key]
+        if pseudonym := erased_pseudonym(conn, text) or erased_pseudonym(
+            conn, _without_title(text)
+        ):
             holder[key] = pseudonym
     return value
 
@@ -153,9 +217,12 @@ def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 
 def _replaced(value: Any, name: str, pseudonym: str, whole: set[str]) -> Any:
-    """``value`` with ``name`` replaced wherever it is a whole name; a name or display name
-    holding it ("Dr. Reza Ahmadi", "张伟 (Zhang Wei)") is replaced whole and added to
-    ``whole`` (their digests keep later scans from storing them again)."""
+    """``value`` with ``name`` replaced wherever it is a whole name. A value that is the name
+    ("Dr. Reza Ahmadi"; a lead's display name also with an alias in brackets, "张伟 (Zhang
+    Wei)") is replaced whole; a lead's such display name is added to ``whole`` (its digest
+    keeps later scans from storing it again). Anywhere else only the occurrence is replaced:
+    a partner's value holding more ("Zhang Wei, Li Ning") is not the person, and no digest is
+    remembered for a partner's or organisation's name (it would hide it on every scan)."""
     if isinstance(value, str):
         return replace_name(value, name, pseudonym)
     if isinstance(value, list):
@@ -163,13 +230,44 @@ def _replaced(value: Any, name: str, pseudonym: str, whole: set[str]) -> Any:
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if k in _NAME_KEYS and isinstance(v, str) and names(v, name, whole_value=True):
-                whole.add(v)
+            lead = k == _LEAD_KEY
+            if k in _NAME_KEYS and isinstance(v, str) and _is_the_name(v, name, alias=lead):
+                if lead:
+                    whole.add(v)
                 out[k] = pseudonym
             else:
                 out[k] = _replaced(v, name, pseudonym, whole)
         return out
     return value
+
+
+# A person's display name in a record (a participant's); "name" may be an organisation's.
+_LEAD_KEY = "display_name"
+# Titles before a name ("Dr. Reza Ahmadi", "Prof Chen Li"): any word ending in a full stop,
+# and these without one. Folded.
+_TITLES = frozenset(["dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame"])
+_ALIAS = re.compile(r"\([^()]*\)")
+
+
+def _without_title(value: str) -> str:
+    """``value`` without the titles before it ("Dr. Reza Ahmadi" → "Reza Ahmadi")."""
+    words = value.split()
+    while len(words) > 1 and (words[0].endswith(".") or (fold(words[0]) or "") in _TITLES):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _is_the_name(value: str, name: str, *, alias: bool) -> bool:
+    """Whether ``value`` is ``name`` as a whole, a title before it allowed (and, with
+    ``alias``, a bracketed alias after it: "张伟 (Zhang Wei)")."""
+    spans = find_name(value, name, whole_value=True)
+    if len(spans) != 1:
+        return False
+    start, end = spans[0]
+    before, after = value[:start].strip(), value[end:].strip()
+    if before and _without_title(f"{before} x") != "x":
+        return False
+    return not after or (alias and _ALIAS.fullmatch(after) is not None)
 
 
 @dataclass
@@ -182,9 +280,12 @@ class Held:
     account: dict[str, Any] | None = None
 
     def counts(self) -> dict[str, int]:
+        in_names = sum(1 for t in self.texts if _is_name_path(t.get("path", "")))
         return {
             "records": len(self.records),
             "texts": len(self.texts),
+            "texts_that_are_names": in_names,
+            "texts_of_free_text": len(self.texts) - in_names,
             "audit_entries": len(self.audit_entries),
             "account": int(self.account is not None),
         }
@@ -197,23 +298,50 @@ def _lead_of(body: dict[str, Any], name: str) -> dict[str, Any] | None:
     )
 
 
-def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
-    """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
-    words = name_words(name)
+_NOT_JSON = object()
+
+
+def _cells(place: Place, row: sqlite3.Row, words: list[str]) -> Iterator[tuple[str, str, Any]]:
+    """(column, stored text, its JSON value or ``_NOT_JSON``) of each column of ``row`` that
+    may hold the name (``may_hold``): the one reading of a place both ``held`` and ``erase``
+    use. A JSON column whose text does not parse is read as plain text."""
     for column in place.columns:
         raw = row[column]
         if not raw or not isinstance(raw, str) or not may_hold(raw, words):
             continue
+        value: Any = _NOT_JSON
         if place.is_json:
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(raw)
-            except ValueError:
-                value = raw
-            for path, text in _strings(value):
-                if names(text, name, whole_value=_is_name_path(path)):
-                    yield column, path, text
-        elif names(raw, name):
-            yield column, "", raw
+        yield column, raw, value
+
+
+def _cell_hits(place: Place, row: sqlite3.Row, name: str) -> Iterator[tuple[str, str, str]]:
+    """(column, path in its JSON or "", text) of each stored text in ``row`` naming ``name``."""
+    for column, raw, value in _cells(place, row, name_words(name)):
+        if value is _NOT_JSON:
+            if names(raw, name):
+                yield column, "", raw
+            continue
+        for path, text in _strings(value):
+            if names(text, name, whole_value=_is_name_path(path)):
+                yield column, path, text
+
+
+def _cell_replaced(
+    place: Place, row: sqlite3.Row, name: str, pseudonym: str, whole: set[str]
+) -> dict[str, str]:
+    """column -> its new text, for each column of ``row`` where ``name`` was replaced."""
+    changed = {}
+    for column, raw, value in _cells(place, row, name_words(name)):
+        if value is _NOT_JSON:
+            new = replace_name(raw, name, pseudonym)
+        else:
+            replaced = _replaced(value, name, pseudonym, whole)
+            new = raw if replaced == value else json.dumps(replaced, ensure_ascii=False)
+        if new != raw:
+            changed[column] = new
+    return changed
 
 
 def _rows(conn: sqlite3.Connection, place: Place) -> list[sqlite3.Row]:
@@ -308,30 +436,10 @@ def erase(conn: sqlite3.Connection, name: str, pseudonym: str, now_ts: str) -> t
     audit entries rewritten). Call inside a transaction."""
     found = held(conn, name)
     whole: set[str] = {name}
-    words = name_words(name)
     for place in PLACES:
         where = " AND ".join(f"{k} = ?" for k in place.key)
         for row in _rows(conn, place):
-            changed = {}
-            for column in place.columns:
-                raw = row[column]
-                if not raw or not isinstance(raw, str) or not may_hold(raw, words):
-                    continue
-                if place.is_json:
-                    try:
-                        value = json.loads(raw)
-                    except ValueError:
-                        new = replace_name(raw, name, pseudonym)
-                    else:
-                        new = json.dumps(
-                            _replaced(value, name, pseudonym, whole), ensure_ascii=False
-                        )
-                        if json.loads(new) == value:
-                            new = raw
-                else:
-                    new = replace_name(raw, name, pseudonym)
-                if new != raw:
-                    changed[column] = new
+            changed = _cell_replaced(place, row, name, pseudonym, whole)
             if changed:
                 sets = ", ".join(f"{c} = ?" for c in changed)
                 key = [row[k] for k in place.key]
@@ -359,6 +467,14 @@ def _rewrite_audit(
     if not quoting:
         return {}  # the person's account as the actor alone: the name stays (README)
     seals = {}
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_log_no_update'"
+    ).fetchone():
+        raise AuditLogUnprotected(
+            "the audit log's append-only trigger (audit_log_no_update) is missing: the "
+            "database was changed outside kvrules; nothing was erased. Run `kvrules audit "
+            "verify` and restore the file from a backup you trust"
+        )
     conn.execute("DROP TRIGGER audit_log_no_update")
     for entry in quoting:
         details = _replaced(entry["details"], name, pseudonym, set())
@@ -367,6 +483,9 @@ def _rewrite_audit(
             (canonical_json(details), entry["id"]),
         )
         content = {k: entry[k] for k in ("id", "at", "actor", "action", "subject")}
-        seals[str(entry["id"])] = _audit.seal(content | {"details": details})
+        old_hash = conn.execute(
+            "SELECT hash FROM audit_log WHERE id = ?", (entry["id"],)
+        ).fetchone()[0]
+        seals[str(entry["id"])] = _audit.seal(content | {"details": details}, old_hash)
     conn.execute(AUDIT_NO_UPDATE)
     return seals

@@ -21,6 +21,8 @@ class PrivacyStore(StorePart):
     def person_data(self, name: str, *, actor: str, reference: str | None = None) -> _privacy.Held:
         """What the store holds about ``name`` (an access request's answer); audited with
         the counts and the request's reference, never the name."""
+        if not _privacy.normal(name):
+            raise ValueError("name the person whose data to export")
         now = self.clock()
         with self._db.transaction() as c:
             found = _privacy.held(c, name)
@@ -29,14 +31,27 @@ class PrivacyStore(StorePart):
             return found
 
     def erase_person(
-        self, name: str, *, actor: str, apply: bool = False, reference: str | None = None
+        self,
+        name: str,
+        *,
+        actor: str,
+        apply: bool = False,
+        reference: str | None = None,
+        single_word: bool = False,
     ) -> Erasure:
         """Replace ``name`` by a pseudonym wherever the store holds it (dry run unless
-        ``apply``), audit entries quoting it included; audited as ``privacy.erased`` with the
+        ``apply``; a one-word name only with ``single_word``, ``privacy.is_full_name``), audit
+        entries quoting it included; audited as ``privacy.erased`` with the
         pseudonym, counts and the seals of the rewritten entries, never the name. Deleted
         text is zeroed in its pages; call ``compact`` afterwards, as after ``purge``."""
         if not _privacy.normal(name):
             raise ValueError("name the person whose data to erase")
+        if apply and not single_word and not _privacy.is_full_name(name):
+            raise ValueError(
+                f"{name!r} is one word, which may also be a common word or another person's "
+                'name part ("Will" is in "We will review it"): give the full name as the '
+                "RIS writes it, or read the dry run and pass --single-word"
+            )
         pseudonym = _privacy.new_pseudonym()
         if not apply:
             return Erasure(pseudonym, _privacy.held(self._db.conn, name), applied=False)

@@ -42,6 +42,8 @@ def forget(conn: sqlite3.Connection) -> None:
     """Drop every mark (a new scan begins)."""
     _table(conn)
     conn.execute("DELETE FROM temp.scan_marks")
+    conn.execute(_ENDED)
+    conn.execute("DELETE FROM temp.scan_ended")
 
 
 def mark(
@@ -110,6 +112,48 @@ def observed_unmarked(
             args,
         ).fetchall()
         yield from (r[0] for r in rows)
+        if len(rows) < PAGE:
+            return
+        after = rows[-1][0]
+
+
+# The projects that ended long ago whose findings opened no case (``kvrules.ended``), each with
+# its end, rules and title: listed whole in the scan's --json, streamed from here, while the
+# report keeps a count and the newest ten (a dict of them was 549 B a project in memory).
+_ENDED = (
+    "CREATE TEMP TABLE IF NOT EXISTS scan_ended ("
+    " report INTEGER NOT NULL, record_id TEXT NOT NULL, entry TEXT NOT NULL,"
+    " PRIMARY KEY (report, record_id)) WITHOUT ROWID"
+)
+
+
+def note_ended(conn: sqlite3.Connection, report: int, record_id: str, entry: str) -> bool:
+    """Keep ``entry`` (JSON) for ``record_id``; True if the record was not noted yet."""
+    conn.execute(_ENDED)
+    new = (
+        conn.execute(
+            "SELECT 1 FROM temp.scan_ended WHERE report = ? AND record_id = ?",
+            (report, record_id),
+        ).fetchone()
+        is None
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO temp.scan_ended VALUES (?, ?, ?)", (report, record_id, entry)
+    )
+    return new
+
+
+def ended(conn: sqlite3.Connection, report: int) -> Iterator[tuple[str, str]]:
+    """(record id, entry JSON) of every project noted, in record id order, read in pages."""
+    conn.execute(_ENDED)
+    after = ""
+    while True:
+        rows = conn.execute(
+            "SELECT record_id, entry FROM temp.scan_ended WHERE report = ? AND record_id > ?"
+            " ORDER BY record_id LIMIT ?",
+            (report, after, PAGE),
+        ).fetchall()
+        yield from ((r[0], r[1]) for r in rows)
         if len(rows) < PAGE:
             return
         after = rows[-1][0]

@@ -53,15 +53,20 @@ def start_simulator(
     config: SimulatorConfig | None = None,
     legacy_dir: str | Path | None = None,
     portfolio: str = "realistic",
+    as_of: str | None = None,
 ) -> SimulatorHandle:
     """Start on host:port (0 = a free port) and return once it accepts connections.
 
     ``legacy_dir``: real responses of the older versioned API to serve under /ws/api/524.
     ``portfolio``: "realistic" (rates of a Dutch university) or "stress" (high-risk).
+    ``as_of``: the day the records are dated up to (YYYY-MM-DD; the config's fixed day by
+    default, so a seed gives identical data any day).
     """
     cfg = config or SimulatorConfig()
     if config is None:
         cfg = dataclasses.replace(cfg, seed=seed, projects=projects, portfolio=portfolio)
+        if as_of is not None:
+            cfg = dataclasses.replace(cfg, as_of=as_of)
     store = build_store(cfg, data_dir)
     legacy = legacy524.load(Path(legacy_dir)) if legacy_dir is not None else None
     api = Api(store, api_key, faults or Faults(seed=cfg.seed), legacy)
