@@ -567,11 +567,21 @@ def sigterm_stops() -> Iterator[None]:
         TALLY.stop_asked = True  # raised again at the next record if this one is swallowed
         raise Stopped
 
+    def unraisable(args: sys.UnraisableHookArgs) -> None:
+        # A ``Stopped`` raised inside a finaliser or a collector callback is lost there and
+        # Python would print "Exception ignored in …" with a traceback to the user; the stop
+        # itself is raised again at the next record (``TALLY.stop_asked``), so say nothing.
+        if args.exc_type is not None and issubclass(args.exc_type, Stopped):
+            return
+        previous_hook(args)
+
     previous = signal.signal(signal.SIGTERM, stop)
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
         TALLY.stop_asked = False
 
 

@@ -60,4 +60,4 @@ def test_a_partners_file_nested_too_deep_is_one_line_on_the_form(
         follow_redirects=False,
     )
     assert r.status_code == 400, r.status_code
-    assert "p.jsonl, line 1: not JSON: nested more than 64 levels deep" in html.unescape(r.text)
+    assert "p.jsonl, row 1: not JSON: nested more than 64 levels deep" in html.unescape(r.text)
