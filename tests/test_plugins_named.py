@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kvrules import plugins
 from kvrules.cli import cli
-from tests.test_plugins_cli import listing, scanned
+from tests.test_plugins_cli import DSPACE_RAISING, listing, scanned
 
 FIRST = """
 from kvrules import hookimpl
@@ -26,25 +26,8 @@ def register_reference_importers(register):
     register("inhouse", lambda path, options: None)
 """
 
-RAISING = """
-from kvrules import hookimpl
-from kvrules_file import FileAdapter
-
-
-class Raising(FileAdapter):
-    name = "raising"
-
-    def fetch(self, cursor=None):
-        for record in super().fetch(cursor):
-            yield record
-            if record.events:
-                raise ZeroDivisionError("boom in fetch")
-
-
-@hookimpl
-def register_adapters(register):
-    register(Raising)
-"""
+# the third-party adapter that raises mid-fetch (tests.test_plugins_cli), under its own name
+RAISING = DSPACE_RAISING.replace('name = "dspace"', 'name = "raising"')
 
 NO_CONFIG = """
 from kvrules import hookimpl

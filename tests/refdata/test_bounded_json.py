@@ -14,17 +14,7 @@ from click.testing import CliRunner
 
 from kvrules.cli import cli
 from kvrules.refdata.importers.bounded import MAX_STRING_BYTES, BoundedJSON, TooLong
-
-
-class Counted(io.BytesIO):
-    def __init__(self, data: bytes) -> None:
-        super().__init__(data)
-        self.bytes_read = 0
-
-    def read(self, size: int | None = -1) -> bytes:
-        chunk = super().read(size)
-        self.bytes_read += len(chunk)
-        return chunk
+from tests.web.test_web_prescreen_upload import CountedBytes
 
 
 def _records(value: str) -> bytes:
@@ -33,7 +23,7 @@ def _records(value: str) -> bytes:
 
 @pytest.mark.parametrize("body", ["A" * 20_000_000, 'ab\\"cd"' * 3_000_000, '"' * 10_000_000])
 def test_a_long_string_stops_the_read_soon_after_the_cap(body: str) -> None:
-    raw = Counted(_records(body))
+    raw = CountedBytes(_records(body))
     with pytest.raises(TooLong, match=f"a string of more than {MAX_STRING_BYTES:,} bytes"):
         list(ijson.items(BoundedJSON(raw), "item"))
     assert raw.bytes_read < 2 * MAX_STRING_BYTES + 200_000  # not the 20 MB (escapes: 2 bytes)
