@@ -45,6 +45,7 @@ from kvrules.refdata.cache import Index, load
 from kvrules.refdata.columns import TOTAL_LONGEST, TOTAL_NAMES, column_key, is_personal
 from kvrules.refdata.countries import to_country
 from kvrules.refdata.resolver import Resolver
+from kvrules.refdata.workbook import ZIP_MAGIC, workbook_as_csv
 from kvrules.spreadsheet import csv_safe
 
 Format = Literal["csv", "jsonl"]
@@ -285,6 +286,10 @@ class Input:
         if not hasattr(stream, "peek"):
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+        self.sheet_notes: list[str] = []  # the sheet of a workbook read, the ones not read
+        if head.startswith(ZIP_MAGIC):  # an .xlsx: its active sheet, read as CSV
+            stream, self.sheet_notes = workbook_as_csv(stream, BadInput)
+            head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
         utf16 = head.startswith(_UTF16_BOMS)
         if utf16:  # read as the UTF-8 the rest of the reader reads; tabs are sniffed as usual
             head = head.decode("utf-16", errors="ignore").encode("utf-8")
@@ -318,7 +323,7 @@ class Input:
     def column_notes(self) -> list[str]:
         """One line each: a column read under another name than its own ("Land" as the
         country), a column left out (a person's nationality), total rows not screened."""
-        notes = []
+        notes = list(self.sheet_notes)
         for key, at in zip(_KEYS, getattr(self, "_key_columns", []), strict=False):
             if at is not None and self.columns_in[at].strip().lower() != key:
                 notes.append(f"column {self.columns_in[at]!r} read as the {key}")

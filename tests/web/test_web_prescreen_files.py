@@ -91,5 +91,5 @@ def test_a_bad_row_is_named_by_its_spreadsheet_row_once(db: Path, screener: Scre
     assert page.count(said) == 2, page
     binary = _upload(client, "partners.xlsx", b"PK\x03\x04" + b"\x00" * 64)
     said = html.unescape(binary.text)
-    assert "partners.xlsx: binary data, not CSV or JSON lines" in said
+    assert "partners.xlsx: a damaged zip file or workbook: save the sheet as 'CSV UTF-8'" in said
     assert "line 1" not in said and "row 1:" not in said
