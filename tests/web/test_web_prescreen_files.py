@@ -93,3 +93,16 @@ def test_a_bad_row_is_named_by_its_spreadsheet_row_once(db: Path, screener: Scre
     said = html.unescape(binary.text)
     assert "partners.xlsx: a damaged zip file or workbook: save the sheet as 'CSV UTF-8'" in said
     assert "line 1" not in said and "row 1:" not in said
+
+
+def test_a_workbook_is_read_on_the_form(db: Path, screener: Screener, tmp_path: Path) -> None:
+    from tests.refdata.test_batch_workbooks import _workbook
+
+    client = signed_in(db, screener, "grant-officer")
+    book = _workbook(tmp_path / "partners.xlsx").read_bytes()
+    pid = prescreen_id(_upload(client, "partners.xlsx", book))
+    partners = _stored(db)["partners"]
+    assert [p["source"] for p in partners] == ["partners.xlsx, row 2", "partners.xlsx, row 4"]
+    page = " ".join(html.unescape(client.get(f"/prescreen/{pid}").text).split())
+    assert "Beihang University (CN) [partners.xlsx, row 2]" in page
+    assert "sheet 'Call 2026' of the workbook read" in page
