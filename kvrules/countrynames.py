@@ -17,6 +17,7 @@ A name that two countries share in some language ("Kongo": CD and CG) says no co
 from __future__ import annotations
 
 import gettext
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -71,17 +72,46 @@ def from_cldr(text: str) -> str | None:
 def from_any_language(text: str) -> str | None:
     """The ISO alpha-2 code a country name in any language CLDR or iso-codes knows stands for,
     or None: "中国" → "CN", "Россия" → "RU", "ایران" → "IR", "Volksrepublik China" → "CN", and
-    the inverted forms catalogues use ("China, Volksrepublik" → "CN")."""
+    the inverted and bracketed forms catalogues and lists use ("China, Volksrepublik" → "CN",
+    "Congo (Democratic Republic)" → "CD")."""
     key = name_key(text)
     if not key:
         return None
     found = _by_key(key)
-    if found is None and key.count(",") == 1:
-        # A list's inverted form: "China, Volksrepublik", "Kongo, Demokratische Republik"
-        # (catalogues sort by the country's word); the tables hold the natural order.
-        head, tail = (part.strip() for part in key.split(","))
-        found = _by_key(f"{tail} {head}") if head and tail else None
+    for natural in _natural_orders(key) if found is None else ():
+        if (found := _by_key(natural)) is not None or (found := _english(natural)):
+            break
     return found or None
+
+
+_BRACKETED = re.compile(r"(?P<head>[^()]+?)\s*\((?P<tail>[^()]+)\)")
+
+
+def _natural_orders(key: str) -> list[str]:
+    """The natural-order forms of a list's rearranged country name (catalogues and sanctions
+    lists sort by the country's word; the tables hold the natural order): the inverted "china,
+    volksrepublik" → "volksrepublik china"; the bracketed "congo (democratic republic)" →
+    "democratic republic of the congo" (the UK sanctions list's form), "korea (north)" → "north
+    korea", "iran (islamic republic of)" → "islamic republic of iran" (UN M49's)."""
+    if key.count(",") == 1:
+        head, tail = (part.strip() for part in key.split(","))
+    elif bracketed := _BRACKETED.fullmatch(key):
+        head, tail = bracketed["head"], bracketed["tail"]
+    else:
+        return []
+    if not (head and tail):
+        return []
+    if tail.endswith(" of") or tail.endswith(" of the"):
+        return [f"{tail} {head}"]
+    return [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}"]
+
+
+def _english(name: str) -> str | None:
+    """The code of an ISO 3166-1 English name, official name or common name, or None."""
+    try:
+        return pycountry.countries.lookup(name).alpha_2
+    except LookupError:
+        return None
 
 
 def _by_key(key: str) -> str | None:

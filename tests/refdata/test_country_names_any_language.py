@@ -35,6 +35,14 @@ WRITTEN = {
     # was dropped as no country at all).
     "China, Volksrepublik": "CN",
     "Kongo, Demokratische Republik": "CD",
+    # Bracketed, as sanctions lists and UN M49 write them (the UK sanctions list's "Congo
+    # (Democratic Republic)" and "Korea (North)" were read as no country at all).
+    "Congo (Democratic Republic)": "CD",
+    "Congo (Republic)": "CG",
+    "Korea (North)": "KP",
+    "Korea (Democratic People's Republic of)": "KP",
+    "Iran (Islamic Republic of)": "IR",
+    "Virgin Islands (British)": "VG",
 }
 
 
@@ -48,6 +56,8 @@ def test_a_name_two_countries_share_in_some_language_says_neither() -> None:
     # "Kongo" is CD in some languages and CG in others: it names no country for certain
     with pytest.raises(ValueError, match="not an ISO 3166-1 country"):
         country_code("Kongo")
+    with pytest.raises(ValueError, match="not an ISO 3166-1 country"):
+        country_code("Kongo (Narnia)")
     assert as_country("Narnia") is None
 
 
