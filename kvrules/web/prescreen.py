@@ -352,6 +352,8 @@ def _form_page(
             "configured": settings(request).screener is not None,
             # the currency field's example: the home currency (reviewer: "EUR" on a US site)
             "currency_example": _currency_example(settings(request).home_country),
+            # how the amount fields are read, said beside them
+            "amounts_written": amounts_written(settings(request).decimal_separator),
         },
         status_code=400 if error or errors else 200,
     )
@@ -409,7 +411,9 @@ async def prescreen_submit(request: Request) -> Response:
         said = "; ".join(unread)
         return _form_page(request, form, errors={PARTNERS_FILE: said})  # it names the file
     try:
-        proposal = Proposal.model_validate(doc)
+        # the site's decimal separator (config ``decimal_separator``) reads "250,000"
+        context = {"decimal_separator": settings(request).decimal_separator}
+        proposal = Proposal.model_validate(doc, context=context)
     except ValidationError as exc:
         errors, whole = form_problems(exc, filled_rows(form, partners_file))
         if whole is None and errors:
@@ -433,6 +437,20 @@ async def prescreen_submit(request: Request) -> Response:
             via="web",
         )
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
+
+
+def amounts_written(separator: str | None) -> str:
+    """How the form reads an amount, said once above the funders: the site's decimal
+    separator (config ``decimal_separator``), or that one separator before three digits is
+    refused without it."""
+    if separator == ".":
+        return "Amounts are read with a decimal point, as 250,000 or 250,000.50."
+    if separator == ",":
+        return "Amounts are read with a decimal comma, as 250.000 or 250.000,50."
+    return (
+        "Write amounts as 250000 (or 250000.50), or with both separators (250,000.00 or "
+        "250.000,00): 250,000 alone could be thousands or a fraction."
+    )
 
 
 def _currency_example(home_country: str | None) -> str:
