@@ -139,8 +139,7 @@ def test_a_sheet_that_is_not_there_is_said_at_its_box_naming_the_sheets(
     assert r.status_code == 400, r.status_code
     page = html.unescape(r.text)
     said = (
-        "partners.xlsx: no sheet 'Call 2027' in the workbook; its sheets: 'Call 2025', "
-        "'Call 2026'"
+        "partners.xlsx: no sheet 'Call 2027' in the workbook; its sheets: 'Call 2025', 'Call 2026'"
     )
     assert page.count(said) == 2, page  # in the list of problems and beside the sheet's box
     assert 'href="#p-partners-sheet"' in r.text  # the list links to the box
