@@ -107,7 +107,8 @@ class AlertsConfig(_Section):
     )
     source_down_route: str | None = Field(
         default=None,
-        description="the alert target told when a source keeps failing (default: admin, else "
+        description="the alert target told when a source keeps failing, and when a running "
+        "watch does not take a changed configuration or rulebook (default: admin, else "
         "committee, whichever has a route)",
     )
 
