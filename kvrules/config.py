@@ -11,7 +11,7 @@ import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 import yaml
@@ -107,7 +107,8 @@ class AlertsConfig(_Section):
     )
     source_down_route: str | None = Field(
         default=None,
-        description="the alert target told when a source keeps failing (default: admin, else "
+        description="the alert target told when a source keeps failing, and when a running "
+        "watch does not take a changed configuration or rulebook (default: admin, else "
         "committee, whichever has a route)",
     )
 
@@ -297,6 +298,15 @@ class Config(_Section):
         description="YAML file of exchange rates, to compare funding across currencies "
         "(kvrules.enrich.currency); without it only amounts in the home currency count",
     )
+    decimal_separator: Literal[",", "."] | None = Field(  # kvrules.amounts' DecimalSeparator
+        default=None,
+        description="how people here write amounts in a pre-screen (the web form and `kvrules "
+        "check`): ',' reads 250.000 as 250000 (Dutch, German), '.' reads 250,000 as 250000 "
+        "(English); unset: an amount such as 250.000 or 1,500 is refused as ambiguous. "
+        "`check --decimal-separator` overrides it; the API reads its client's "
+        "?decimal_separator= (another system's convention); amounts with both separators "
+        "(1.234.567,00) or none read the same either way",
+    )
 
     @field_validator("home_country", mode="before")
     @classmethod
@@ -308,6 +318,17 @@ class Config(_Section):
         if v is True:
             raise ValueError(
                 "a bare yes/on/true is read as true by YAML: write the ISO code in quotes"
+            )
+        return v
+
+    @field_validator("decimal_separator", mode="before")
+    @classmethod
+    def _decimal_separator(cls, v: Any) -> Any:
+        # said as the CLI option says its values, not pydantic's "Input should be ..."
+        if v is not None and v not in (",", "."):
+            raise ValueError(
+                f'{v!r} is not a decimal separator: write "," (250.000 is 250000) or "." '
+                "(250,000 is 250000), in quotes"
             )
         return v
 
@@ -627,6 +648,9 @@ ended_projects_quiet_after: 1y       # a project that ended longer ago is screen
 #                                      committee member approves it
 # time_zone: Europe/Amsterdam       # the zone times are shown and "today" is counted in;
 #                                      unset: the server's
+# decimal_separator: ","            # how amounts are written in a pre-screen (web form,
+#                                      check): "," reads 250.000 as 250000, "." reads 250,000
+#                                      as 250000; unset: both refused as ambiguous
 
 # How long personal data stays in the database: `kvrules purge` shows what is due, `kvrules
 # purge --apply` removes it (audited) and compacts the file. d, w, m (months), y; null = keep

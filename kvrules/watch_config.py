@@ -5,7 +5,9 @@ A service runs ``watch`` for months; an administrator edits ``kvrules.yaml`` (a
 expects the next scan to use it. Before each scan the files the configuration names are
 compared with what was read; when one changed (or SIGHUP asked) the configuration is read and
 its rulebooks compiled again. A configuration that does not validate is not taken: the one
-read before keeps running, and each scan's line says so until the files are fixed."""
+read before keeps running, said once (as a refused rulebook is, ``kvrules.watch``), and again
+only when the files change again or a SIGHUP asks; ``refused`` holds why until they are fixed
+(the watch alerts it once: ``kvrules.watch_refusals``)."""
 
 from __future__ import annotations
 
@@ -106,7 +108,8 @@ class WatchedConfig:
         self.read_at = now()
         self._files = named_files(resolved)
         self._seen = _fingerprints(self._files)
-        self._refused: str | None = None  # why the files as they are now were not taken
+        # Why the files as they are now were not taken (None: they were, or were not changed)
+        self.refused: str | None = None
 
     def changed(self) -> bool:
         """Whether a file the configuration names differs from when it was last read."""
@@ -115,10 +118,11 @@ class WatchedConfig:
     def refresh(self, *, asked: bool = False) -> str | None:
         """Read the configuration again if a file changed (or ``asked``: SIGHUP); what to say
         on the watch line: that it was read again, or why it was not taken and which one keeps
-        running (said at every scan until fixed); None when nothing changed."""
+        running (said once: not again until the files change or a SIGHUP asks); None when
+        nothing changed."""
         now_seen = _fingerprints(self._files)
         if not asked and now_seen == self._seen:
-            return self._still_running()
+            return None  # a refusal of these files was said when they were read
         why = "on SIGHUP" if asked else f"{self._changed_in_words(now_seen)} changed"
         self._seen = now_seen  # this version of the files is decided: taken or refused
         try:
@@ -137,7 +141,7 @@ class WatchedConfig:
         self.config, self.rulebooks, self.read_at = resolved.config, candidate, self._now()
         self._files = named_files(resolved)
         self._seen = _fingerprints(self._files)
-        self._refused = None
+        self.refused = None
         return f"configuration read again ({why})"
 
     def _changed_in_words(self, now_seen: dict[Path, str | None]) -> str:
@@ -145,14 +149,14 @@ class WatchedConfig:
         more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
         return ", ".join(changed[:3]) + more
 
-    def _refuse(self, error: BaseException) -> str | None:
-        self._refused = _one_line(error)
-        return self._still_running()
+    @property
+    def kept(self) -> str:
+        """What runs while a change is refused, in words."""
+        return f"the configuration read at {self.read_at:%H:%M}"
 
-    def _still_running(self) -> str | None:
-        if self._refused is None:
-            return None
-        return f"{self._refused}; still running with the configuration read at {self.read_at:%H:%M}"
+    def _refuse(self, error: BaseException) -> str:
+        self.refused = _one_line(error)
+        return f"{self.refused}; still running with {self.kept}"
 
     def close(self) -> None:
         self.rulebooks.close()

@@ -13,7 +13,13 @@ import click
 from pydantic import ValidationError
 from rich.console import Console
 
-from kvrules.cli.options import JSON_OPTION, TECHNICAL_OPTION, screening_config, settings_options
+from kvrules.cli.options import (
+    JSON_OPTION,
+    TECHNICAL_OPTION,
+    screening_config,
+    settings_from,
+    settings_options,
+)
 from kvrules.cli.output import json_line, shown, styled
 from kvrules.errors import KvrulesError
 from kvrules.timezone import local_time, zone
@@ -73,8 +79,9 @@ def proposal_document(file: ProposalFile | None, **flags: Any) -> dict[str, Any]
 @click.option(
     "--decimal-separator",
     type=click.Choice([",", "."]),
-    help="how amounts are written: ',' reads 250.000 as 250000 (Dutch, German), '.' as 250; "
-    "without it an amount such as 250.000 or 1,500 is refused as ambiguous",
+    help="how amounts are written: ',' reads 250.000 as 250000 (Dutch, German), '.' as 250 "
+    "(default: the config's `decimal_separator`; neither: an amount such as 250.000 or 1,500 "
+    "is refused as ambiguous)",
 )
 @settings_options
 @click.option(
@@ -149,8 +156,12 @@ def check(
     )
     if not doc:
         raise click.UsageError("describe the proposal: a PROPOSAL file, or --partner, --topic …")
+    # the flag, else the site's own setting: an English site writes 250,000
+    separator = (
+        decimal_separator or settings_from(config_path, db, refdata).config.decimal_separator
+    )
     try:
-        proposal = Proposal.model_validate(doc, context={"decimal_separator": decimal_separator})
+        proposal = Proposal.model_validate(doc, context={"decimal_separator": separator})
     except ValidationError as e:
         raise ReportedError(_problem_in_words(e, file), 2) from None
     config = screening_config(config_path, db, refdata, screens=True)

@@ -489,6 +489,12 @@ def _row(r: HistoryRow, kind: str) -> dict[str, object]:
     "or - for standard input",
 )
 @click.option(
+    "--sheet",
+    metavar="NAME",
+    help="with --file, an Excel workbook (.xlsx): the sheet to read, as its tab names it "
+    "(default: the one open when the workbook was saved)",
+)
+@click.option(
     "--format",
     "out_format",
     type=click.Choice(["jsonl", "csv"]),
@@ -516,6 +522,7 @@ def match(
     threshold: float,
     as_json: bool,
     names_file: BinaryIO | None,
+    sheet: str | None,
     out_format: str,
     output: TextIO | None,
     jobs: int | None,
@@ -537,10 +544,12 @@ def match(
         raise click.UsageError("give a NAME or --file FILE (not both)")
     if output is not None and names_file is None:
         raise click.UsageError("--output goes with --file FILE")
+    if sheet is not None and names_file is None:
+        raise click.UsageError("--sheet goes with --file FILE (an Excel workbook)")
     if name is not None and not name.strip():
         raise click.UsageError("NAME is empty: give an organisation's name (or --file FILE)")
     if names_file is not None:
-        rows = _rows(names_file)
+        rows = _rows(names_file, sheet)
         with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
             editions = _provenance(store)
@@ -599,9 +608,10 @@ def _with_provenance(
 _WANTED = {"NAME": "an organisation's name", "--country": "a country", "--ror": "a ROR id"}
 
 
-def _rows(stream: BinaryIO) -> tuple[str, Any]:
-    """The input's rows (batch.Input), before the index is loaded: a file that holds no names
-    is refused at once, as one line naming it."""
+def _rows(stream: BinaryIO, sheet: str | None = None) -> tuple[str, Any]:
+    """The input's rows (batch.Input; ``sheet``: the workbook's sheet to read), before the
+    index is loaded: a file that holds no names, or has no such sheet, is refused at once, as
+    one line naming it."""
     from kvrules.refdata.batch import BadInput, Input
 
     name = str(getattr(stream, "name", "-"))
@@ -609,7 +619,7 @@ def _rows(stream: BinaryIO) -> tuple[str, Any]:
     fmt = "jsonl" if name.endswith((".jsonl", ".ndjson", ".json")) else None
     fmt = "csv" if name.endswith((".csv", ".tsv")) else fmt
     try:
-        return name, Input(stream, fmt)  # type: ignore[arg-type]
+        return name, Input(stream, fmt, sheet)  # type: ignore[arg-type]
     except BadInput as e:
         raise click.ClickException(f"{name}: {e}") from None
 

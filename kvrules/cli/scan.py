@@ -844,6 +844,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         return INTERRUPTED_BETWEEN_SCANS if between_scans else INTERRUPTED
 
     from kvrules.watch_config import WatchedConfig
+    from kvrules.watch_refusals import Refusals
 
     def read():
         return settings_from(config_path, db, refdata)
@@ -851,6 +852,19 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
     def say(line: str | None) -> None:
         if line:
             click.echo(f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S} {line}")
+
+    refusals = Refusals()  # each refusal alerted once, as it is said once
+
+    def reread(asked: bool) -> None:
+        """Read the configuration again if it changed (or SIGHUP asked); a refusal is said
+        on its line once, and alerted once."""
+        line = watched.refresh(asked=asked)
+        if line and refusals.new("configuration", watched.refused):
+            assert watched.refused is not None
+            line += "; " + _refusal_alerted(
+                watched.config, "configuration", watched.refused, watched.kept
+            )
+        say(line)
 
     with (
         interrupts_said(interrupted, lambda: between_scans),
@@ -869,7 +883,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         while times is None or runs < times:
             between_scans = False
             if runs:  # the files named changed, or SIGHUP came during the last scan
-                say(watched.refresh(asked=hangup.take()))
+                reread(hangup.take())
             config = watched.config
             period = interval or parse_duration(config.interval)
             names = _source_names(config, None)
@@ -888,11 +902,19 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                     )
                 refused = watched.rulebooks.refused
                 if refused and refused != said_refused:  # once, not at every scan
-                    kept = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
+                    at = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
+                    kept = f"the rulebooks compiled at {at:%H:%M}"
+                    alerted = (
+                        _refusal_alerted(config, "rulebooks", refused, kept)
+                        if refusals.new("rulebooks", refused)
+                        else None
+                    )
                     click.echo(
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, still "
-                        f"scanning with the rulebooks compiled at {kept:%H:%M}"
+                        f"scanning with {kept}" + (f"; {alerted}" if alerted else "")
                     )
+                elif not refused:
+                    refusals.new("rulebooks", None)  # compiled: a later refusal is told again
                 said_refused = refused
                 reports = scan_sources(
                     config,
@@ -924,9 +946,26 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
             if last:
                 break
             while hangup.pause_until(lambda due=due: due - time.monotonic()):
-                say(watched.refresh(asked=hangup.take()))  # SIGHUP: read it now, then wait on
+                reread(hangup.take())  # SIGHUP: read it now, then wait on
     if failed:  # a scheduler running `watch --times N` should notice
         sys.exit(1)
+
+
+def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> str:
+    """Alert the outage route of ``config`` (the one in force) that ``what`` was changed into
+    one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. A state
+    database that cannot be written is said, and the watch goes on."""
+    from kvrules.store import Store
+    from kvrules.watch_refusals import queue_refusal
+
+    try:
+        with Store.open(config.database, create=True) as store:
+            said = queue_refusal(store, config, what, refused, kept)
+            if said.endswith(" alerted"):
+                _deliver_now(config, store)
+    except KvrulesError as e:
+        return f"nobody alerted: {e}"
+    return said
 
 
 def _waiting(report: ScanReport) -> str:

@@ -527,7 +527,7 @@ def audit() -> None:
 def audit_verify(db: Path, head: str | None) -> None:
     """Check the hash chain; exit 1 and name the first broken entry if it was tampered with."""
     from kvrules.store import Store
-    from kvrules.store.audit import parse_anchor
+    from kvrules.store.audit import parse_anchor, rewrite_in_words
     from kvrules.store.migrations import MIGRATIONS
 
     expected = parse_anchor(head) if head is not None else None
@@ -544,7 +544,7 @@ def audit_verify(db: Path, head: str | None) -> None:
         )
     # every entry a person's erasure rewrote, as its seal allows: said, never silent
     for row, erasure in rewritten:
-        click.echo(f"row {row} rewritten by erasure {erasure} (a person's erasure, sealed)")
+        click.echo(rewrite_in_words(row, erasure))
     for p in problems:
         click.echo(str(p), err=True)
     if problems:

@@ -169,6 +169,7 @@ def serve(
         # pre-screening (form and API) with the same rulebooks and lists as a scan
         "screener": Screener.from_config(config),
         "four_eyes": config.four_eyes,
+        "decimal_separator": config.decimal_separator,  # how the form reads amounts
         "time_zone": site.time_zone,
         "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
         "rulebook_titles": rulebook_titles(config.rulebooks),

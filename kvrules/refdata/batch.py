@@ -280,16 +280,21 @@ class _Replay:
 
 class Input:
     """The rows of a CSV or JSON-lines stream (``fmt`` None: JSON lines if the first line opens
-    an object or an array). Raises :class:`BadInput` for a file that holds no names at all."""
+    an object or an array), or of an Excel workbook's sheet (``sheet``: its name; None: the
+    active one). Raises :class:`BadInput` for a file that holds no names at all, and for a
+    sheet named that is not there."""
 
-    def __init__(self, stream: IO[bytes], fmt: Format | None = None) -> None:
+    def __init__(
+        self, stream: IO[bytes], fmt: Format | None = None, sheet: str | None = None
+    ) -> None:
         if not hasattr(stream, "peek"):
             stream = io.BufferedReader(stream)  # type: ignore[arg-type]
         head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
         self.sheet_notes: list[str] = []  # the sheet of a workbook read, the ones not read
-        if head.startswith(ZIP_MAGIC):  # an .xlsx: its active sheet, read as CSV
-            stream, self.sheet_notes = workbook_as_csv(stream, BadInput)
+        if head.startswith(ZIP_MAGIC):  # an .xlsx: the sheet named, else its active one, as CSV
+            stream, self.sheet_notes = workbook_as_csv(stream, BadInput, sheet)
             head = stream.peek(8192)[:8192]  # type: ignore[attr-defined]
+            sheet = None
         utf16 = head.startswith(_UTF16_BOMS)
         if utf16:  # read as the UTF-8 the rest of the reader reads; tabs are sniffed as usual
             head = head.decode("utf-16", errors="ignore").encode("utf-8")
@@ -297,6 +302,11 @@ class Input:
         if not head.strip():
             raise BadInput("no rows: the file is empty")
         _refuse_binary(head)
+        if sheet is not None:  # a sheet named for a CSV: said, never silently read whole
+            raise BadInput(
+                f"not an Excel workbook (.xlsx), so it has no sheet {sheet!r}: a CSV or JSON "
+                "lines file is read whole"
+            )
         # Excel's "CSV UTF-8" (or its "Unicode Text"): the output keeps a byte-order mark, for
         # Excel to read it back as Unicode
         self.bom = head.startswith(_BOM) or utf16

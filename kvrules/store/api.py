@@ -1155,6 +1155,18 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         """(entry id, erasure entry id) of each entry an erasure rewrote, as sealed."""
         return _audit.rewritten_by_erasure(self._db.conn)
 
+    def check_audit(self) -> tuple[list[_audit.AuditProblem], list[tuple[int, int]]]:
+        """``verify_audit`` and ``audit_rewritten_by_erasure`` in one walk of the log."""
+        return _audit.check(self._db.conn)
+
+    def audit_sealed_by_erasures(self) -> list[tuple[int, int]]:
+        """(entry id, erasure entry id) of each entry an erasure says it rewrote (its seals),
+        read from the erasure entries alone: no walk of the log, so whether each content
+        still matches its seal is not checked here (``check_audit`` does)."""
+        return sorted(
+            (row, by) for row, (_, by) in _audit.sealed_rewrites(self._db.conn).seals.items()
+        )
+
 
 # A row of the sources table, as the scanner's own memos are ("<source>#screened-with")
 _SCREENING = "kvrules#screened-against"

@@ -339,6 +339,12 @@ def check(
     return problems, rewrites.rewritten
 
 
+def rewrite_in_words(row: int, erasure: int) -> str:
+    """An entry a person's erasure rewrote, as ``audit verify`` and the web's audit page say
+    it: which entry, which erasure; never what the entry said before."""
+    return f"row {row} rewritten by erasure {erasure} (a person's erasure, sealed)"
+
+
 def rewritten_by_erasure(conn: sqlite3.Connection) -> list[tuple[int, int]]:
     """(entry id, erasure entry id) of every entry an erasure rewrote whose content matches
     the erasure's seal for it: what ``audit verify`` lists as "row N rewritten by erasure M"."""

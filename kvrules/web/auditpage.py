@@ -15,7 +15,13 @@ from starlette.responses import Response
 
 from kvrules.history import Words, case_words, sentence
 from kvrules.records import describe
-from kvrules.store.audit import AuditFilter, AuditPage, canonical_json
+from kvrules.store.audit import (
+    ERASED_ACTION,
+    AuditFilter,
+    AuditPage,
+    canonical_json,
+    rewrite_in_words,
+)
 from kvrules.store.db import ts
 from kvrules.timezone import local_time
 from kvrules.web.auth import error_page, guard, open_store
@@ -87,7 +93,12 @@ async def audit_log(request: Request) -> Response:
             limit=AUDIT_PAGE,
             only=asked.only,
         )
-        problems = store.verify_audit() if verify else None
+        problems: list | None = None
+        if verify:  # one walk: the breaks, and the rewrites whose content matches its seal
+            problems, rewritten = store.check_audit()
+        else:  # as the erasures say them, without a walk (checked when the chain is)
+            rewritten = store.audit_sealed_by_erasures()
+        rewrites = _rewrites(store, rewritten)
         head = store.audit_head()
         words, records = _audit_words(store, page.entries, request.app.state.settings)
     return _render(
@@ -104,9 +115,39 @@ async def audit_log(request: Request) -> Response:
             "head": head,
             "words": words,
             "records": records,
+            "rewrites": rewrites,
+            "rewritten": {r.entry: r for r in rewrites},  # marked on the entry's own row
         },
         status_code=400 if asked.problem else 200,
     )
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """An entry a person's erasure rewrote: which entry, which erasure, who erased and when.
+    Never the text erased: the entry's details hold the pseudonym now, the erasure's entry
+    the seal, counts and request reference."""
+
+    entry: int
+    erasure: int
+    actor: str
+    at: str
+
+    @property
+    def words(self) -> str:  # as `kvrules audit verify` says it
+        return rewrite_in_words(self.entry, self.erasure)
+
+
+def _rewrites(store: Any, rewritten: list[tuple[int, int]]) -> list[Rewrite]:
+    """The rewrites with their erasure's actor and time, oldest entry first."""
+    if not rewritten:
+        return []
+    erasures = {e.id: e for e in store.audit_entries_of_action(ERASED_ACTION)}
+    return [
+        Rewrite(row, by, erasures[by].actor, erasures[by].at)
+        for row, by in sorted(rewritten)
+        if by in erasures
+    ]
 
 
 AUDIT_CSV_HEADER = [

@@ -52,8 +52,10 @@ FORM_FIELDS = 2 * MAX_ROWS * (len(ORGANISATION_FIELDS) + len(FUNDER_FIELDS)) + O
 FORM_FILES = 1  # the partners file
 # the paste boxes, one organisation a line as `kvrules check --partner` takes it: NAME (CC)
 PASTED = {"partners": "partners_text", "funders": "funders_text"}
-# the CSV (or JSON lines) of partners, read by the reader `kvrules match --file` uses
+# the CSV (or JSON lines, or workbook) of partners, read by the reader `kvrules match --file`
+# uses; and the workbook's sheet to read (as `match --sheet`; empty: the one open when saved)
 PARTNERS_FILE = "partners_file"
+PARTNERS_SHEET = "partners_sheet"
 # A partners file is one consortium, at most MAX_ROWS rows: tens of kilobytes. A larger upload
 # is refused before it is read (penetration test, 2026-12-07: a 25 MB file was read and parsed
 # whole, twice, on the event loop: 29 s for one request, server RSS 127 → 877 MB).
@@ -188,6 +190,7 @@ class PartnersFile:
     refused: str | None = None
     name: str = "the partners file"  # as the upload names it
     notes: list[str] = field(default_factory=list)  # columns read so, or not read; totals
+    said_at: str = PARTNERS_FILE  # the form field the refusal is said at (a sheet not there)
 
     @property
     def problems(self) -> list[str]:
@@ -209,6 +212,7 @@ def read_partners_file(form: FormData) -> PartnersFile:
     if upload is None or isinstance(upload, str):
         return PartnersFile()
     name = upload.filename or "the partners file"
+    sheet = str(form.get(PARTNERS_SHEET, "") or "").strip() or None
     too_large = (
         f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB, the most one pre-screen reads "
         f"({MAX_ROWS} rows are some tens of kB); nothing was screened"
@@ -224,7 +228,7 @@ def read_partners_file(form: FormData) -> PartnersFile:
         return PartnersFile()
     rows: list[tuple[int, dict[str, str] | str]] = []
     try:
-        reader = Input(io.BufferedReader(io.BytesIO(data)))  # type: ignore[arg-type]
+        reader = Input(io.BufferedReader(io.BytesIO(data)), sheet=sheet)  # type: ignore[arg-type]
         for row in reader:
             if len(rows) == MAX_ROWS:  # this is row MAX_ROWS + 1: refused whole, not cut
                 return PartnersFile(
@@ -252,7 +256,9 @@ def read_partners_file(form: FormData) -> PartnersFile:
                 "country and ror columns)"
             )
     except BadInput as e:  # the file as a whole: said once, without a row
-        return PartnersFile(refused=f"{name}: {e}", name=name)
+        # a sheet the workbook does not have is said at the sheet's box, naming those it has
+        at = PARTNERS_SHEET if sheet is not None and str(e).startswith("no sheet") else None
+        return PartnersFile(refused=f"{name}: {e}", name=name, said_at=at or PARTNERS_FILE)
     return PartnersFile(rows, name=name, notes=notes)
 
 
@@ -352,6 +358,8 @@ def _form_page(
             "configured": settings(request).screener is not None,
             # the currency field's example: the home currency (reviewer: "EUR" on a US site)
             "currency_example": _currency_example(settings(request).home_country),
+            # how the amount fields are read, said beside them
+            "amounts_written": amounts_written(settings(request).decimal_separator),
         },
         status_code=400 if error or errors else 200,
     )
@@ -407,9 +415,11 @@ async def prescreen_submit(request: Request) -> Response:
         # in the list of problems (linking to the field) and beside the field, as any field's
         # problem; not a third time in a line of its own above them
         said = "; ".join(unread)
-        return _form_page(request, form, errors={PARTNERS_FILE: said})  # it names the file
+        return _form_page(request, form, errors={partners_file.said_at: said})  # names the file
     try:
-        proposal = Proposal.model_validate(doc)
+        # the site's decimal separator (config ``decimal_separator``) reads "250,000"
+        context = {"decimal_separator": settings(request).decimal_separator}
+        proposal = Proposal.model_validate(doc, context=context)
     except ValidationError as exc:
         errors, whole = form_problems(exc, filled_rows(form, partners_file))
         if whole is None and errors:
@@ -433,6 +443,20 @@ async def prescreen_submit(request: Request) -> Response:
             via="web",
         )
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
+
+
+def amounts_written(separator: str | None) -> str:
+    """How the form reads an amount, said once above the funders: the site's decimal
+    separator (config ``decimal_separator``), or that one separator before three digits is
+    refused without it."""
+    if separator == ".":
+        return "Amounts are read with a decimal point, as 250,000 or 250,000.50."
+    if separator == ",":
+        return "Amounts are read with a decimal comma, as 250.000 or 250.000,50."
+    return (
+        "Write amounts as 250000 (or 250000.50), or with both separators (250,000.00 or "
+        "250.000,00): 250,000 alone could be thousands or a fraction."
+    )
 
 
 def _currency_example(home_country: str | None) -> str:

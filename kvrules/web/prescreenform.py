@@ -27,6 +27,7 @@ PASTE_LABELS = {
     "partners_text": "Partners pasted",
     "funders_text": "Funders pasted",
     "partners_file": "Partners file",
+    "partners_sheet": "Sheet of the partners file",
 }
 # the form's row stem and legend for each list of organisations in the proposal
 ROWS = {"partners": ("partner", "Partner"), "funders": ("funder", "Funder")}
@@ -109,6 +110,7 @@ _IDS = {
     "partners_text": "p-partners-text",
     "funders_text": "p-funders-text",
     "partners_file": "p-partners-file",
+    "partners_sheet": "p-partners-sheet",
 }
 
 

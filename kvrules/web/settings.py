@@ -104,6 +104,10 @@ class WebSettings:
     home_country_note: str | None = None
     # rulebook id → its title, to name rulebooks for people (``rulebook_titles``)
     rulebook_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # how people here write amounts (config ``decimal_separator``): the pre-screen form reads
+    # "250,000" or "250.000" by it; None: such an amount is refused as ambiguous. Not the
+    # API's: a client system declares its own (``?decimal_separator=``)
+    decimal_separator: str | None = None
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
     time_zone: tzinfo = field(default_factory=zone, compare=False)
 

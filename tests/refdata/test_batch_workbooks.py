@@ -72,3 +72,38 @@ def test_a_damaged_workbook_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code != 0
     assert "save the sheet as 'CSV UTF-8'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_sheet_names_the_sheet_read(tmp_path: Path) -> None:
+    """Left from the last session: only the sheet open when the workbook was saved was read;
+    the other call's partners meant opening Excel, changing tabs and saving again."""
+    book = _workbook(tmp_path / "partners.xlsx")
+    result = match(book, "--sheet", "Call 2025")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["row"], r["input"]["name"]) for r in rows] == [(2, "Tsinghua University")]
+    said = " ".join(result.stderr.split())
+    assert "sheet 'Call 2025' of the workbook read (the one named)" in said
+    assert "not read: 'Call 2026'" in said
+    # as Excel's tabs are named: case does not matter
+    assert match(book, "--sheet", "call 2025").stdout == result.stdout
+
+
+def test_a_sheet_that_is_not_there_is_one_line_naming_those_there_are(tmp_path: Path) -> None:
+    result = match(_workbook(tmp_path / "partners.xlsx"), "--sheet", "Call 2027")
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path / 'partners.xlsx'}: no sheet 'Call 2027' in the workbook; its "
+        "sheets: 'Call 2025', 'Call 2026'"
+    ], result.output
+    assert result.stdout == ""  # nothing matched, nothing half written
+
+
+def test_sheet_with_a_csv_or_without_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    csv_file = tmp_path / "partners.csv"
+    csv_file.write_text("name,country\nBeihang University,CN\n", encoding="utf-8")
+    result = match(csv_file, "--sheet", "Call 2026")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "not an Excel workbook (.xlsx), so it has no sheet 'Call 2026'" in result.output
+    alone = CliRunner().invoke(cli, ["match", "Beihang University", "--sheet", "Call 2026"])
+    assert alone.exit_code == 2 and "--sheet goes with --file FILE" in alone.output

@@ -14,6 +14,7 @@ from kvrules.prescreen import Screener
 from kvrules.store import Store
 from tests.web.test_web_api import app, screen, tokens, url  # noqa: F401 (app, url: fixtures)
 from tests.web.test_web_prescreen import prescreen_id, signed_in, submit
+from tests.web.web_helpers import app_for, login
 
 FUNDER = {
     "topic": "soil science",
@@ -71,3 +72,33 @@ def test_the_api_refuses_a_bad_currency_or_amount_in_json(db: Path, url: str) ->
     body = {"funders": [{"name": "European Commission", "amount": "250.000", "currency": "EUR"}]}
     r = requests.post(declared, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60)
     assert r.status_code == 200, r.text
+
+
+def test_the_site_decimal_separator_reads_an_english_amount_and_the_form_says_it(
+    db: Path, screener: Screener
+) -> None:
+    """Left from the last session: the CLI and the API took a decimal separator, the form did
+    not, so an English site typing "250,000" was refused as ambiguous at every pre-screen."""
+    unset = signed_in(db, screener, "grant-officer")
+    form = html.unescape(unset.get("/prescreen").text)
+    assert "250,000 alone could be thousands or a fraction" in form  # said before typing
+    assert "'250,000' is ambiguous" in html.unescape(
+        submit(unset, {**FUNDER, "funder0_amount": "250,000"}).text
+    )
+    english = app_for(db, screener=screener, decimal_separator=".")
+    assert login(english, "grant-officer").status_code in (200, 303)
+    form = html.unescape(english.get("/prescreen").text)
+    assert "Amounts are read with a decimal point, as 250,000 or 250,000.50." in form
+    assert 'aria-describedby="amounts-written"' in form  # the amount boxes point to it
+    english_id = prescreen_id(submit(english, {**FUNDER, "funder0_amount": "250,000"}))
+    # unambiguous amounts read as they did: both separators, and none
+    both_id = prescreen_id(submit(english, {**FUNDER, "funder0_amount": "1.234.567,00"}))
+    with Store.open(db) as store:
+        amounts = {p.id: p.proposal["funders"][0]["amount"] for p in store.prescreens(None)}
+    assert (amounts[english_id], amounts[both_id]) == ("250000", "1234567.00")
+    dutch = app_for(db, screener=screener, decimal_separator=",")
+    assert login(dutch, "grant-officer").status_code in (200, 303)
+    assert "decimal comma, as 250.000 or 250.000,50" in dutch.get("/prescreen").text
+    dutch_id = prescreen_id(submit(dutch, {**FUNDER, "funder0_amount": "250,000"}))
+    with Store.open(db) as store:
+        assert store.prescreen(dutch_id).proposal["funders"][0]["amount"] == "250.000"

@@ -106,3 +106,44 @@ def test_a_workbook_is_read_on_the_form(db: Path, screener: Screener, tmp_path: 
     page = " ".join(html.unescape(client.get(f"/prescreen/{pid}").text).split())
     assert "Beihang University (CN) [partners.xlsx, row 2]" in page
     assert "sheet 'Call 2026' of the workbook read" in page
+
+
+def test_the_sheet_field_names_the_workbook_sheet_read(
+    db: Path, screener: Screener, tmp_path: Path
+) -> None:
+    """Left from the last session: the form read the sheet open when the workbook was saved,
+    and no other; the call's other sheet meant Excel, another tab, saving again."""
+    from tests.refdata.test_batch_workbooks import _workbook
+
+    client = signed_in(db, screener, "grant-officer")
+    form = client.get("/prescreen").text
+    assert 'accept=".xlsx,' in form and 'name="partners_sheet"' in form
+    book = _workbook(tmp_path / "partners.xlsx").read_bytes()
+    pid = prescreen_id(_upload(client, "partners.xlsx", book, partners_sheet="Call 2025"))
+    partners = _stored(db)["partners"]
+    assert [(p["name"], p["source"]) for p in partners] == [
+        ("Tsinghua University", "partners.xlsx, row 2")
+    ]
+    page = " ".join(html.unescape(client.get(f"/prescreen/{pid}").text).split())
+    assert "sheet 'Call 2025' of the workbook read (the one named)" in page
+
+
+def test_a_sheet_that_is_not_there_is_said_at_its_box_naming_the_sheets(
+    db: Path, screener: Screener, tmp_path: Path
+) -> None:
+    from tests.refdata.test_batch_workbooks import _workbook
+
+    client = signed_in(db, screener, "grant-officer")
+    book = _workbook(tmp_path / "partners.xlsx").read_bytes()
+    r = _upload(client, "partners.xlsx", book, partners_sheet="Call 2027", title="Kept")
+    assert r.status_code == 400, r.status_code
+    page = html.unescape(r.text)
+    said = (
+        "partners.xlsx: no sheet 'Call 2027' in the workbook; its sheets: 'Call 2025', 'Call 2026'"
+    )
+    assert page.count(said) == 2, page  # in the list of problems and beside the sheet's box
+    assert 'href="#p-partners-sheet"' in r.text  # the list links to the box
+    assert 'id="err-partners_sheet"' in r.text  # said beside it
+    assert 'value="Call 2027"' in r.text and 'value="Kept"' in r.text  # nothing typed lost
+    with Store.open(db) as store:
+        assert store.prescreens("grant-officer") == []  # nothing screened

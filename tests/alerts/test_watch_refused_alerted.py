@@ -1,0 +1,114 @@
+"""A running `watch` tells, once, that it runs on old settings: on its line and by mail.
+
+Left from the last session: a configuration edited into one that does not validate was said
+on `watch`'s line before every scan, a refused rulebook once, and neither reached anyone but
+the service's stdout. Now both are said once and mailed once to the route a source outage
+alerts (here admin). Driven in-process: the file adapter, a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kvrules.cli import cli
+from tests.alerts.conftest import SmtpServer
+from tests.conftest import HEADER, project_exports, rule_yaml
+
+TITLED = rule_yaml("titled", "project.title exists", on="project.created")
+
+
+def _config(tmp_path: Path, smtp: SmtpServer) -> tuple[Path, Path]:
+    exports = project_exports(tmp_path, ["P1"], partners=[{"name": "Acme", "country": "CN"}])
+    book = tmp_path / "rules" / "rb.yaml"
+    book.parent.mkdir()
+    book.write_text(HEADER + TITLED, encoding="utf-8")
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(
+        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
+        f"rulebooks: [{book.parent}]\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
+        f"        host: {smtp.host}\n        port: {smtp.port}\n        security: none\n"
+        "        sender: kvrules@localhost\n        to: [ops@uni.example]\n"
+        "  routes:\n    admin: [mail]\n",
+        encoding="utf-8",
+    )
+    return config, book
+
+
+def _watch(config: Path, times: int) -> list[str]:
+    res = CliRunner().invoke(
+        cli, ["watch", "--config", str(config), "--times", str(times), "--interval", "1s"]
+    )
+    assert res.exit_code == 0, res.output
+    return res.stdout.splitlines()
+
+
+def _mails(smtp: SmtpServer) -> list[tuple[str, str]]:
+    return [
+        (m.message["Subject"], m.message.get_body(("plain",)).get_content())
+        for m in smtp.sink.mails  # type: ignore[attr-defined]
+    ]
+
+
+def test_a_refused_configuration_is_said_once_and_alerted_once_until_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_plain: SmtpServer
+) -> None:
+    config, _ = _config(tmp_path, smtp_plain)
+    good = config.read_text(encoding="utf-8")
+    pauses: list[float] = []
+
+    def between_scans(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:  # a typo: a setting that does not exist, on line 17
+            config.write_text(good + "interval_: 5m\n", encoding="utf-8")
+        elif len(pauses) == 4:  # fixed
+            config.write_text(good + "interval: 5m\n", encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    lines = _watch(config, 6)
+    refused = [line for line in lines if "still running" in line]
+    assert len(refused) == 1, lines  # it was said before each of the 3 scans until fixed
+    assert re.search(
+        r"kvrules\.yaml:17:1: interval_: unknown setting 'interval_'; still running with the "
+        r"configuration read at \d\d:\d\d; admin alerted$",
+        refused[0],
+    ), refused[0]
+    assert sum(" records in " in line for line in lines) == 6, lines
+    assert any(line.endswith("configuration read again (kvrules.yaml changed)") for line in lines)
+    (mail,) = _mails(smtp_plain)  # once, not once a scan
+    subject, body = mail
+    assert subject.startswith(
+        "[high] kvrules watch: a change to its configuration was not taken; it runs with the "
+        "configuration read at "
+    ), subject
+    assert "interval_: unknown setting 'interval_'" in body, body
+    assert "goes on scanning with the configuration read at" in body, body
+
+
+def test_a_refused_rulebook_is_alerted_once_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_plain: SmtpServer
+) -> None:
+    config, book = _config(tmp_path, smtp_plain)
+    pauses: list[float] = []
+
+    def between_scans(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:  # a half-edited rulebook: YAML that does not parse
+            book.write_text(HEADER + TITLED + "  - id: [unclosed\n", encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    lines = _watch(config, 4)
+    refused = [line for line in lines if "not taken" in line]
+    assert len(refused) == 1, lines
+    assert refused[0].endswith("; admin alerted"), refused[0]
+    (mail,) = _mails(smtp_plain)
+    subject, body = mail
+    assert subject.startswith(
+        "[high] kvrules watch: a change to its rulebooks was not taken; it runs with the rulebooks "
+        "compiled at "
+    ), subject
+    assert "rb.yaml:" in body, body
