@@ -104,6 +104,9 @@ class WebSettings:
     home_country_note: str | None = None
     # rulebook id → its title, to name rulebooks for people (``rulebook_titles``)
     rulebook_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # "rulebook/rule" → the rule's title as the rulebooks say it now: a finding is shown under
+    # it, though found under an older one (``kvrules.ruletitles``)
+    rule_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
     time_zone: tzinfo = field(default_factory=zone, compare=False)
 
