@@ -49,6 +49,7 @@ def config_rule_titles(config: Config, rulebooks: Sequence[Path] = ()) -> dict[s
         list(rulebooks or config.rulebooks),
         config.rulebook_vars,
         tuple(config.readable_attributes),
+        warn=False,  # a rulebook's warnings are `config check`'s and the scan's to say
     )
     applied, _left_out = applicable(
         books, config.home_country, tuple(config.apply_outside_jurisdiction)

@@ -12,6 +12,7 @@ its audit entries, the alert as queued.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ from kvrules.store import Store
 from kvrules.store.cases import StoredFinding
 from kvrules.web.export import tables
 from kvrules.web.security import hash_password
+from tests.conftest import HEADER, rule_yaml
 from tests.scan_helpers import file_export_config, project_event, scanned
 from tests.web.web_helpers import PASSWORD, app_for, login
 
@@ -165,3 +167,23 @@ def test_an_alert_queued_before_is_sent_under_the_title_now(upgraded: tuple[Path
     assert alert.items[0].heading.startswith(NOW)
     # the outbox keeps the alert as it was queued
     assert OLD in json.dumps(queued.payload) and NOW not in json.dumps(queued.payload)
+
+
+def test_titles_are_read_without_repeating_the_rulebooks_warnings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`show` and `findings` read the rulebooks for their titles: a warning of the site's own
+    rulebook (an amount with no currency) is `config check`'s and the scan's to say, not said
+    again by every `show`."""
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        HEADER
+        + rule_yaml("big", "'any f in project.funders: f.amount >= 1000000'", "project.created"),
+        encoding="utf-8",
+    )
+    config = tmp_path / "kvrules.yaml"
+    config.write_text(f"home_country: NL\nrulebooks: [{own}]\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        titles = config_rule_titles(load_config(config))
+    assert titles == {"t/big": "big"}
+    assert not [r for r in caplog.records if "names no currency" in r.getMessage()]
