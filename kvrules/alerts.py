@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from kvrules.alerting import Alert, AlertChannel, DeliveryError
 from kvrules.records import RecordLinks
 from kvrules.rulebook.ir import Severity
+from kvrules.ruletitles import RuleTitles, titled_now
 from kvrules.store import OutboxAlert, RetryPolicy, Store
 
 log = logging.getLogger(__name__)
@@ -93,13 +94,16 @@ def deliver_due(
     limit: int = 500,
     links: RecordLinks | None = None,
     home_country: str | None = None,
+    rule_titles: RuleTitles | None = None,
 ) -> DeliveryReport:
     """Send every due alert once; returns what happened. Safe to run from overlapping jobs.
 
     Each message names its records as the store remembers them when it is sent (title, unit,
     principal investigator, partners, and a link to the RIS from ``links``, the sources'
     ``ris_url`` patterns), and says the evidence in words with list editions and entries, as
-    an institution in ``home_country`` reads them (the case page's words).
+    an institution in ``home_country`` reads them (the case page's words), each finding
+    under its rule's title as the rulebooks say it now (``rule_titles``: an alert queued
+    before a rulebook renamed its rule is sent under the new title, as the case page shows it).
     """
     now = now or store.clock()
     policy = policy or RetryPolicy()
@@ -130,7 +134,7 @@ def deliver_due(
                 continue  # another worker holds (part of) it; its lease decides
             if store.begin_sending(ids, now=now):
                 alert = alert.model_copy(update={"possible_repeat": True})
-        alert = _named(store, alert, links, home_country)
+        alert = _named(store, _titled_now(alert, rule_titles), links, home_country)
         _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report, trouble)
     trouble.log_repeats()
     for name, count in trouble.held.items():
@@ -173,6 +177,23 @@ def _batches(
         alerts = [Alert.model_validate(r.payload) for r in members]
         batches.append((members, Alert.digest(alerts, key=key, period=span)))
     return batches
+
+
+def _titled_now(alert: Alert, rule_titles: RuleTitles | None) -> Alert:
+    """The alert with each finding under its rule's title now; a single alert's own title
+    names its lead finding's (``[high] <title> (+1 more)``) and follows it. The outbox keeps
+    the payload as queued."""
+    items = [
+        item.model_copy(update={"finding": titled_now(item.finding, rule_titles)})
+        for item in alert.items
+    ]
+    if items == alert.items:
+        return alert
+    title = alert.title
+    if alert.digest_period is None and items:
+        before, now = alert.items[0].finding.rule_title, items[0].finding.rule_title
+        title = title.replace(before, now, 1)
+    return alert.model_copy(update={"items": items, "title": title})
 
 
 TITLE_NAME_LENGTH = 80  # of the record's title in a message's subject line

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
-from kvrules.credentials import SecretMissing, secret_settings
+from kvrules.credentials import SecretMissing, secret_settings, too_short
 from kvrules.errors import KvrulesError
 from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
@@ -175,7 +175,9 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
     """Where each secret a scan uses comes from: the setting and its source, never the value."""
     for key, key_file in _secret_pairs(settings):
         path = getattr(settings, key_file)
-        if _given(settings, key):
+        if short := _too_short(settings, key, key_file, origin):  # a scan refuses it
+            yield Check("error", f"{where}.{key}", short)
+        elif _given(settings, key):
             unread = f" ({key_file} {path} is not read)" if path is not None else ""
             yield Check("ok", f"{where}.{key}", f"from {_origin(origin, key)}{unread}")
         elif isinstance(path, Path) and os.access(path, os.R_OK):  # else _settings_files says
@@ -213,6 +215,28 @@ def _readable_by_others(path: Path) -> str | None:
         if mode & bit
     ]
     return " and ".join(who) or None
+
+
+def _too_short(settings: BaseModel, key: str, key_file: str, origin: dict[str, str]) -> str | None:
+    """Why the secret a scan would read for ``key`` is refused as too short
+    (``kvrules.credentials.too_short``), or None (long enough, or not readable: said
+    elsewhere)."""
+    value = getattr(settings, key)
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    if key.endswith("_env") and isinstance(value, str):
+        source, value = f"environment variable {value}", os.environ.get(value)
+    else:
+        source = f"{key} ({_origin(origin, key)})"
+    if not value:  # not given: the file is read
+        path = getattr(settings, key_file)
+        if not isinstance(path, Path):
+            return None
+        try:
+            source, value = f"{key_file} {path}", path.read_text("utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None  # _settings_files says why
+    return too_short(source, value) if isinstance(value, str) and value else None
 
 
 def _origin(origin: dict[str, str], key: str) -> str:
@@ -515,6 +539,9 @@ def _channels(resolved: Resolved, connect: bool) -> Iterator[Check]:
         where = f"alerts.channels.{name}"
         yield from _settings_files(where, channel.config)
         yield from _private_secret_files(where, channel.config)
+        for key, key_file in _secret_pairs(channel.config):  # refused when sending
+            if short := _too_short(channel.config, key, key_file, {}):
+                yield Check("error", f"{where}.{key}", short)
         if connect:
             yield _probe(where, channel.probe)
 

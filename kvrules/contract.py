@@ -9,7 +9,6 @@ Used by scans (``kvrules.pipeline``), the reader process and the conformance sui
 from __future__ import annotations
 
 import contextlib
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from kvrules.adapter import Adapter, FetchedRecord, TagWrite
 from kvrules.credentials import scrubbed
 from kvrules.errors import KvrulesError
 from kvrules.intake import kvrules_only_field
+from kvrules.plugin_stdout import plugin_prints_to_stderr
 
 
 class PluginError(KvrulesError):
@@ -78,7 +78,7 @@ def _named(provided: object, hook: str) -> Iterator[None]:
     the source's failures pass as they are. What the plugin prints goes to stderr: stdout is
     the command's output (``kvrules fetch --json``), which a debugging print() would corrupt."""
     try:
-        with contextlib.redirect_stdout(sys.stderr):
+        with plugin_prints_to_stderr():
             yield
     except SOURCE_FAILURES:
         raise
@@ -132,7 +132,7 @@ def checked_write_tags(
     adapter: Adapter, record_id: str, tags: list[str], **options: Any
 ) -> TagWrite:
     """``adapter.write_tags``; a result that is not a TagWrite is a PluginError."""
-    with contextlib.redirect_stdout(sys.stderr):  # stdout is the command's (see _named)
+    with plugin_prints_to_stderr():  # stdout is the command's (see _named)
         result = adapter.write_tags(record_id, tags, **options)
     if problem := wrong_type(adapter, "write_tags", result, TagWrite):
         raise PluginError(problem)

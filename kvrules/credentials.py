@@ -24,6 +24,11 @@ class SecretMissing(KvrulesError):
     """A secret's environment variable is named but not set, and no file holds it."""
 
 
+class SecretTooShort(SecretMissing):
+    """A secret shorter than ``SHORTEST_SECRET`` characters: refused where it is read, as no
+    secret is there to use (caught wherever a missing one is: one line)."""
+
+
 def read_secret(
     what: str,
     *,
@@ -31,18 +36,22 @@ def read_secret(
     value: str | None = None,
     file: Path | None = None,
     file_setting: str = "the file",
+    value_from: str = "the value given",
 ) -> str | None:
     """The secret: ``value`` (already read from the environment) or the variable ``env``,
     else the stripped content of ``file``; None when none of them is configured.
 
     ``what`` names the secret in the error ("SMTP password"), never its value;
-    ``file_setting`` the setting that names the file (``api_key_file``), when it cannot be read.
+    ``file_setting`` the setting that names the file (``api_key_file``), when it cannot be read;
+    ``value_from`` where ``value`` came from, for the error of one too short
+    (``SecretTooShort``: shorter than ``SHORTEST_SECRET``).
     """
     from_environment = value or (os.environ.get(env) if env else None)
     if from_environment:
-        return _remembered(from_environment)
+        source = f"environment variable {env}" if env and not value else value_from
+        return _remembered(what, source, from_environment)
     if file is not None:
-        return _remembered(_read_file(what, file, file_setting))
+        return _remembered(what, f"{file_setting} {file}", _read_file(what, file, file_setting))
     if env:
         raise SecretMissing(f"{what}: environment variable {env} is not set")
     return None
@@ -54,14 +63,32 @@ _read: set[str] = set()
 # A kvrules variable whose name says it holds a secret (KVRULES_ELEMENTS_API_KEY): a plugin may
 # read it itself, before kvrules does (in a registration hook, say).
 _SECRET_VARIABLE = re.compile(r"^KVRULES_.*(PASSWORD|SECRET|TOKEN|API_?KEY|_KEY)$", re.I)
-# Shorter values are masked nowhere: "1" or "yes" would blank unrelated words.
-_SHORTEST_MASKED = 4
+# The shortest secret kvrules takes, and masks. A shorter one is refused where it is read
+# (``too_short``) rather than used unmasked: masking "abc" or "yes" in messages would blank
+# ordinary words, and a key or password of three characters is guessed at once: no secret
+# worth the name, most likely a placeholder or a value cut short. A KVRULES_*_KEY variable
+# kvrules never reads (a plugin's own) is not masked below it either.
+SHORTEST_SECRET = 4
+_SHORTEST_MASKED = SHORTEST_SECRET
 MASK = "***"
 
 
-def _remembered(secret: str) -> str:
-    if len(secret) >= _SHORTEST_MASKED:
-        _read.add(secret)
+def too_short(source: str, secret: str) -> str | None:
+    """Why ``secret`` (from ``source``: "environment variable X", "api_key_file PATH") is
+    refused, naming its length, never its value; None when it is long enough."""
+    if len(secret) >= SHORTEST_SECRET:
+        return None
+    return (
+        f"{source} holds {len(secret)} character{'s' if len(secret) != 1 else ''}, too short "
+        f"to be a secret (at least {SHORTEST_SECRET}: a shorter one is guessed at once, and "
+        "cannot be masked in messages); give the real one"
+    )
+
+
+def _remembered(what: str, source: str, secret: str) -> str:
+    if problem := too_short(source, secret):
+        raise SecretTooShort(f"{what}: {problem}")
+    _read.add(secret)
     return secret
 
 
@@ -114,7 +141,9 @@ def required_secret(
     ``SecretMissing`` when neither holds one (an empty variable, no file or an empty one)."""
     plain = value.get_secret_value() if value is not None else None
     setting = file_setting or names.rsplit(" ", 1)[-1]
-    secret = read_secret(what, value=plain, file=file, file_setting=setting)
+    secret = read_secret(
+        what, value=plain, file=file, file_setting=setting, value_from=names.split(" or ")[0]
+    )
     if not secret:
         raise SecretMissing(f"{what}: none of {names} holds one")
     return secret

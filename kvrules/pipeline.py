@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from kvrules import ended, handover
+from kvrules import ended, handover, ruletitles
 from kvrules.adapter import Adapter, AdapterState, FetchedRecord, TagWrite, not_ours
 from kvrules.alerting import AlertChannel
 from kvrules.alerts import deliver_due
@@ -899,6 +899,8 @@ class Scanner:
                 digest=self.digest,
                 links=self.links,
                 home_country=self.home_country,
+                # an alert queued under an older rulebook: sent under its rule's title now
+                rule_titles=ruletitles.rule_titles(self.evaluator.program.rulebooks),
             )
             report.alerts_delivered += len(result.delivered)
             report.alerts_failed += len(result.retrying) + len(result.dead)

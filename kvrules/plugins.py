@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import importlib.metadata
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from pydantic import BaseModel
 
 from kvrules import hookspecs
 from kvrules.credentials import scrubbed
+from kvrules.plugin_stdout import plugin_prints_to_stderr
 
 GROUP = "kvrules"
 # Seconds a plugin's import, or one call of one of its hooks, may take before kvrules goes on
@@ -56,7 +55,9 @@ class _Started:
 
     def _run(self, action: Callable[[], object]) -> None:
         try:
-            self.value = action()
+            # for the thread's life: a hook given up on may still print, long after the wait
+            with plugin_prints_to_stderr():
+                self.value = action()
         except BaseException as exc:  # SystemExit from a plugin is the plugin's failure
             self._outcome.append(exc)
         else:
@@ -76,16 +77,9 @@ class _Started:
 
 def _within_deadline(action: Callable[[], object], name: str) -> tuple[bool, BaseException | None]:
     """Run ``action`` in a daemon thread for at most ``deadline()`` seconds: (whether it
-    returned, what it raised); see ``_Started``. What it prints goes to stderr (``_quiet``)."""
-    with _quiet():
-        return _Started(action, name).wait(time.monotonic() + deadline())
-
-
-def _quiet() -> contextlib.AbstractContextManager[object]:
-    """stdout sent to stderr while a plugin's code runs (the main thread waits meanwhile):
-    stdout is the command's output (``kvrules fetch --json``), which a plugin's print() in a
-    hook or at import would corrupt."""
-    return contextlib.redirect_stdout(sys.stderr)
+    returned, what it raised); see ``_Started``. What it prints goes to stderr, even after the
+    deadline (``kvrules.plugin_stdout``)."""
+    return _Started(action, name).wait(time.monotonic() + deadline())
 
 
 @dataclass
@@ -112,8 +106,9 @@ def registry() -> Registry:
     # Every plugin's import starts at once and all share one deadline: plugins that hang at
     # import cost it once together, not once each. Registered in entry-point order after.
     entry_points = list(importlib.metadata.entry_points(group=GROUP))
-    with _quiet():  # a print() at a plugin's import is no output of the command
-        return Registry(pm, _loaded(pm, entry_points))
+    # a print() at a plugin's import is no output of the command: each import's thread
+    # prints to stderr (``_Started``)
+    return Registry(pm, _loaded(pm, entry_points))
 
 
 def _loaded(

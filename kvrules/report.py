@@ -17,6 +17,7 @@ from kvrules.plain import count_of, list_label, listed_as, screened_in_words
 from kvrules.private import write_private
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
+from kvrules.ruletitles import RuleTitles, titled_stored
 from kvrules.store import Case, Store
 from kvrules.store.committee import Decision
 from kvrules.timezone import local_date, local_time, zone
@@ -33,6 +34,7 @@ def markdown_report(
     time_zone: tzinfo | None = None,
     now: datetime | None = None,
     home_country: str | None = None,
+    rule_titles: RuleTitles | None = None,
 ) -> str:
     """The open cases as of ``now`` (default: now), most severe first, at most ``limit``
     (None: all), dated in ``time_zone`` (default: the server's), in the words an institution
@@ -92,7 +94,7 @@ def markdown_report(
         notes = read_as_persons_of(subject) + one_organisation_of(subject, titles)
         lines += [f"- {md_text(line)}" for line in notes]
         lines.append("")
-        for stored in store.case_findings(case.id):
+        for stored in titled_stored(store.case_findings(case.id), rule_titles):
             f = stored.finding
             lines.append(f"- **{md_text(f.rule_title)}** ({Severity(f.severity).value})")
             if f.risks:

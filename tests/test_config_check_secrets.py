@@ -10,6 +10,7 @@ import pytest
 
 from kvrules.assembly import build_adapter
 from kvrules.cli import cli
+from kvrules.credentials import SecretMissing, read_secret, scrubbed
 
 MISSING_KEY_FILE = "/etc/kvrules/pure-api-key"  # as `kvrules init` writes it
 KEY = "env-key-0123456789"
@@ -271,3 +272,69 @@ def test_a_channels_inline_secret_is_refused_with_its_own_settings(runner, tmp_p
         "'password' looks like an inline secret: keep it out of this file: use 'password_env' "
         "(the name of an environment variable that holds it) or 'password_file'"
     ) in result.output, result.output
+
+
+def test_a_secret_shorter_than_four_characters_is_refused_in_one_line(
+    runner, tmp_path, monkeypatch
+):
+    """A secret under 4 characters was used but never masked (masking "abc" would blank
+    ordinary words): now it is refused where it is read, and `config check` says so first,
+    naming where it came from and its length, never its value."""
+    cfg = pure_config(tmp_path, MISSING_KEY_FILE)
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", "k3y")
+    code, lines = check_lines(runner, cfg)
+    assert code == 1
+    assert lines == [
+        f"{cfg}: error: sources.pure.api_key: api_key (env KVRULES_PURE_API_KEY) holds 3 "
+        "characters, too short to be a secret (at least 4: a shorter one is guessed at once, "
+        "and cannot be masked in messages); give the real one"
+    ]
+    settings = {"base_url": "https://pure.example.edu/ws/api", "api_key_file": MISSING_KEY_FILE}
+    with pytest.raises(SecretMissing) as refused:  # what fetch and scan read it through
+        build_adapter("pure", settings).config.secret()
+    assert str(refused.value) == (
+        "Pure API key: environment variable KVRULES_PURE_API_KEY holds 3 characters, too "
+        "short to be a secret (at least 4: a shorter one is guessed at once, and cannot be "
+        "masked in messages); give the real one"
+    )
+    assert "k3y" not in str(refused.value)
+    scan = runner.invoke(cli, ["fetch", "--source", "pure", "--config", str(cfg)])
+    assert scan.exit_code != 0 and "Traceback" not in scan.output
+    assert "KVRULES_PURE_API_KEY holds 3 characters" in scan.output and "k3y" not in scan.output
+
+
+@pytest.mark.parametrize("secret", ["q7", "q7!z"])  # none of them in the rest of the output
+@pytest.mark.parametrize(
+    ("plugin", "settings", "said"),
+    [
+        # the webhook reads its secret when it is built, the mail channel when it sends
+        ("webhook", "url: https://hooks.example.edu/x, secret_env: KVRULES_TEST_UNSET, "
+         "secret_file: {file}", "error: alerts: webhook secret: the file {file} holds 2 "),
+        ("email", "host: 127.0.0.1, security: none, sender: k@localhost, to: [c@localhost], "
+         "username: kvrules, password_env: KVRULES_TEST_UNSET, password_file: {file}",
+         "error: alerts.channels.m.password_env: password_file {file} holds 2 "),
+    ],
+    ids=["webhook", "email"],
+)  # fmt: skip
+def test_a_channel_secret_file_shorter_than_four_characters_is_refused(
+    runner, tmp_path, monkeypatch, secret, plugin, settings, said
+):
+    """A channel's secret file: refused under 4 characters by `config check` (and where it
+    is read), read and masked from 4 on."""
+    monkeypatch.delenv("KVRULES_TEST_UNSET", raising=False)
+    key_file = tmp_path / "secret"
+    key_file.write_text(secret + "\n")
+    given = "{plugin: " + plugin + ", settings: {" + settings.format(file=key_file) + "}}"
+    result = runner.invoke(
+        cli, ["config", "check", "--config", str(channel_config(tmp_path, given))]
+    )
+    assert secret not in result.output.replace(str(tmp_path), "")
+    if len(secret) < 4:
+        assert result.exit_code == 1, result.output
+        assert said.format(file=key_file) + "characters, too short" in result.output
+        with pytest.raises(SecretMissing, match="holds 2 characters, too short"):
+            read_secret("webhook secret", env="KVRULES_TEST_UNSET", file=key_file)
+    else:
+        assert result.exit_code == 0 and ": error: " not in result.output, result.output
+        assert read_secret("webhook secret", env="KVRULES_TEST_UNSET", file=key_file) == secret
+        assert scrubbed(f"refused key {secret}") == "refused key ***"

@@ -28,9 +28,9 @@ def test_init_writes_a_template_whose_check_names_only_what_the_admin_must_suppl
     assert "sources.pure.api_key_file: /etc/kvrules/pure-api-key does not exist" in errors[0]
     assert all("KVRULES_SMTP_PASSWORD is not set" in error for error in errors[1:])
     key = tmp_path / "pure-api-key"
-    key.write_text("k")
+    key.write_text("pure-key-k")
     (tmp_path / "kvrules.yaml").write_text(text.replace("/etc/kvrules/pure-api-key", str(key)))
-    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
+    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "smtp-pw-s")
     result = runner.invoke(cli, ["config", "check"])
     assert result.exit_code == 0, result.output
     assert "ok: 1 source(s), 2 alert channel(s)" in result.output
@@ -297,9 +297,9 @@ def test_init_source_converis_writes_a_converis_source_that_validates(
     text = (tmp_path / "kvrules.yaml").read_text()
     assert "adapter: pure" not in text and "projects only" not in text.split("converis:")[0]
     token = tmp_path / "converis-token"
-    token.write_text("t")
+    token.write_text("converis-t")
     (tmp_path / "kvrules.yaml").write_text(text.replace("/etc/kvrules/converis-token", str(token)))
-    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
+    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "smtp-pw-s")
     result = runner.invoke(cli, ["config", "check"])
     assert result.exit_code == 0, result.output
     assert "ok: 1 source(s)" in result.output

@@ -80,7 +80,7 @@ def test_init_source_file_writes_the_same_source_and_it_checks(
     assert written == yaml.safe_load(readme_block())["sources"]  # the README's, as written
     folder = export(tmp_path / "exports")
     (tmp_path / "kvrules.yaml").write_text(text.replace(DOCUMENTED_PATH, f"{folder}/"))
-    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "s")
+    monkeypatch.setenv("KVRULES_SMTP_PASSWORD", "smtp-pw-s")
     checked = runner.invoke(cli, ["config", "check"])
     assert checked.exit_code == 0, checked.output
     assert "ok: 1 source(s)" in checked.output

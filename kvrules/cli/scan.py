@@ -470,6 +470,7 @@ def _deliver_now(config: Config, store: Store) -> None:
     that cannot be built leaves it queued for the next scan or `kvrules deliver`."""
     from kvrules.alerts import deliver_due
     from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.ruletitles import config_rule_titles
     from kvrules.settings import record_links
     from kvrules.store import RetryPolicy
 
@@ -485,6 +486,7 @@ def _deliver_now(config: Config, store: Store) -> None:
         digest=config.alerts.digest_periods(),
         links=record_links(config),
         home_country=config.home_country,
+        rule_titles=config_rule_titles(config),
     )
     for channel in channels.values():
         channel.close()
@@ -759,6 +761,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
     from kvrules.actors import cli_actor
     from kvrules.alerts import DeliveryReport, deliver_due
     from kvrules.assembly import AssemblyError, build_channels
+    from kvrules.ruletitles import config_rule_titles
     from kvrules.settings import record_links
     from kvrules.store import RetryPolicy
 
@@ -767,6 +770,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
         channels = build_channels(config)
     except AssemblyError as e:
         raise click.UsageError(str(e)) from None
+    titles = config_rule_titles(config)  # each finding under its rule's title now
     actor = cli_actor()
     with open_existing(config.database) as store:
         for row_id in requeue:
@@ -785,6 +789,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
                 digest=config.alerts.digest_periods(),
                 links=record_links(config),
                 home_country=config.home_country,
+                rule_titles=titles,
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying

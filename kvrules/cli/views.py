@@ -35,6 +35,7 @@ from kvrules.plain import count_of, screened_in_words
 from kvrules.records import RecordLabel, RecordLinks, describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
+from kvrules.ruletitles import RuleTitles, titled_stored
 from kvrules.store import Store
 from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time
@@ -43,15 +44,23 @@ from kvrules.unscreened import not_screened_on_country, visit_facts
 
 def _site(
     config_path: Path | None, db: Path | None
-) -> tuple[Path, RecordLinks, tzinfo, str | None]:
+) -> tuple[Path, RecordLinks, tzinfo, str | None, RuleTitles]:
     """The state database, the sources' links to the RIS, the institution's time zone
-    (``time_zone``; unset, the server's) and its home country (the words evidence is said in,
-    as ``check`` says it), from one resolution."""
+    (``time_zone``; unset, the server's), its home country (the words evidence is said in,
+    as ``check`` says it) and its rules' titles now (a finding is shown under its rule's
+    title now: ``kvrules.ruletitles``), from one resolution."""
+    from kvrules.ruletitles import config_rule_titles
     from kvrules.settings import record_links
     from kvrules.timezone import zone
 
     config = config_from(config_path, db)
-    return config.database, record_links(config), zone(config.time_zone), config.home_country
+    return (
+        config.database,
+        record_links(config),
+        zone(config.time_zone),
+        config.home_country,
+        config_rule_titles(config),
+    )
 
 
 def _record_text(label: RecordLabel) -> str:
@@ -86,13 +95,13 @@ def findings(
     floor = Severity(severity).rank if severity else 0
     rows = []
     labels: dict[int, RecordLabel] = {}
-    db, links, _, home = _site(config_path, db)
+    db, links, _, home, rule_titles = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         gone = store.cases_source_gone()
         for case in store.cases(None if status == "all" else status):
             subject = store.subject(case.source_system, case.record_id)
             label = labels[case.id] = describe(subject, case.source_system, case.record_id, links)
-            for stored in store.case_findings(case.id):
+            for stored in titled_stored(store.case_findings(case.id), rule_titles):
                 f = stored.finding
                 if Severity(f.severity).rank < floor or (risk and risk not in f.risks):
                     continue
@@ -154,7 +163,7 @@ def show(
     kind, _, ident = what.rpartition(":")
     if not ident.isdigit():
         raise click.BadParameter("expected case:ID, finding:ID or ID", param_hint="WHAT")
-    db, links, tz, home = _site(config_path, db)
+    db, links, tz, home, rule_titles = _site(config_path, db)
     with open_existing(db, read_only=True) as store:
         if kind == "finding":
             stored = next(
@@ -168,16 +177,16 @@ def show(
             )
             if stored is None:
                 raise click.ClickException(f"no finding {ident}")
-            case, items = store.case(stored.case_id), [stored]
+            case, items = store.case(stored.case_id), titled_stored([stored], rule_titles)
         else:
             case = store.case(int(ident))
             if case is None:
                 raise click.ClickException(f"no case {ident}")
-            items = store.case_findings(case.id)
+            items = titled_stored(store.case_findings(case.id), rule_titles)
         history = [e for e in store.audit_entries(f"case:{case.id}")]
         subject = store.subject(case.source_system, case.record_id)
         words = case_words(
-            (s.finding for s in store.case_findings(case.id)),
+            (s.finding for s in titled_stored(store.case_findings(case.id), rule_titles)),
             subject,
             store.mitigations(case.id),
             home,

@@ -147,6 +147,7 @@ def serve(
         )
 
     from kvrules.prescreen import Screener
+    from kvrules.ruletitles import config_rule_titles
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings, rulebook_titles
 
@@ -173,6 +174,8 @@ def serve(
         "time_zone": site.time_zone,
         "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
         "rulebook_titles": rulebook_titles(config.rulebooks),
+        # findings shown under their rules' titles now, not those they were found under
+        "rule_titles": config_rule_titles(config),
         # the same notice beside each pre-screen's triage (page and API)
         "home_country_note": home_country_unset(resolved),
     }
@@ -408,6 +411,7 @@ def report(
     if out.suffix.lower() in MARKDOWN_SUFFIXES:
         # A .md file given HTML was unreadable as Markdown: the format follows the name.
         from kvrules.report import MARKDOWN_CASES, write_markdown_report
+        from kvrules.ruletitles import config_rule_titles
         from kvrules.settings import record_links
         from kvrules.timezone import zone
 
@@ -421,6 +425,7 @@ def report(
                 time_zone=zone(config.time_zone),
                 limit=None if all_cases else MARKDOWN_CASES,
                 home_country=home_country or config.home_country,
+                rule_titles=config_rule_titles(config),
             )
         click.echo(
             f"report: {out} (Markdown: the open cases and their findings; the portfolio "

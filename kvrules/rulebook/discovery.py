@@ -76,6 +76,8 @@ def load_all(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     readable_attributes: tuple[str, ...] = (),
     check_rule: ir.RuleCheck | None = None,
+    *,
+    warn: bool = True,
 ) -> tuple[list[ir.Rulebook], list[Diagnostic]]:
     """Load rulebook files and folders; ``overrides`` sets vars per rulebook id and
     ``readable_attributes`` the free-form attribute paths rules may read (both config);
@@ -90,7 +92,7 @@ def load_all(
     files = rulebook_files(paths)
     for f in files:
         try:
-            book = load_rulebook(f, None, readable_attributes, check_rule)
+            book = load_rulebook(f, None, readable_attributes, check_rule, warn=warn)
         except RulebookError as e:
             problems += _defined_elsewhere(e.diagnostics, f, files)
             continue

@@ -128,19 +128,24 @@ _ENDED = (
 
 
 def note_ended(conn: sqlite3.Connection, report: int, record_id: str, entry: str) -> bool:
-    """Keep ``entry`` (JSON) for ``record_id``; True if the record was not noted yet."""
-    conn.execute(_ENDED)
-    new = (
-        conn.execute(
-            "SELECT 1 FROM temp.scan_ended WHERE report = ? AND record_id = ?",
-            (report, record_id),
-        ).fetchone()
-        is None
-    )
+    """Keep ``entry`` (JSON) for ``record_id``; True if the record was not noted yet. One
+    statement for a record not noted yet (the table is made once per scan, by ``forget``);
+    a record noted again (re-screened and read again in one scan) has its entry replaced."""
+    args = (report, record_id, entry)
+    try:
+        cursor = conn.execute("INSERT OR IGNORE INTO temp.scan_ended VALUES (?, ?, ?)", args)
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        conn.execute(_ENDED)  # a connection that never began a scan (a re-screen)
+        return note_ended(conn, report, record_id, entry)
+    if cursor.rowcount == 1:
+        return True
     conn.execute(
-        "INSERT OR REPLACE INTO temp.scan_ended VALUES (?, ?, ?)", (report, record_id, entry)
+        "UPDATE temp.scan_ended SET entry = ? WHERE report = ? AND record_id = ?",
+        (entry, report, record_id),
     )
-    return new
+    return False
 
 
 def ended(conn: sqlite3.Connection, report: int) -> Iterator[tuple[str, str]]:

@@ -41,6 +41,28 @@ class DecisionForm:
     mitigations: list[tuple[str, str, date | None]]
 
 
+def _typed(form: Any, field: str) -> str:
+    """What was typed in ``field``, without surrounding spaces ("" when absent)."""
+    return str(form.get(field, "")).strip()
+
+
+def _required(form: Any, field: str, problem: str) -> str:
+    """What was typed in ``field``, or a ``FormProblem`` saying ``problem`` beside it when it
+    is blank (a field of spaces is blank, though it passed the browser's ``required``)."""
+    if not (text := _typed(form, field)):
+        raise FormProblem(field, problem)
+    return text
+
+
+def _chosen(form: Any, field: str, choices: tuple[str, ...], problem: str) -> str:
+    """The choice made in ``field``, or a ``FormProblem`` saying ``problem`` when it is none
+    of ``choices`` (none made, or a value no button of the page sends)."""
+    choice = str(form.get(field, ""))
+    if choice not in choices:
+        raise FormProblem(field, problem)
+    return choice
+
+
 def _date(form: Any, field: str, today: date) -> date | None:
     """The date typed in ``field``, which must not be before ``today`` (the institution's,
     ``kvrules.timezone.today``): a re-review or a mitigation due in the past was saved as is
@@ -58,12 +80,8 @@ def _date(form: Any, field: str, today: date) -> date | None:
 def read_mitigation(form: Any, today: date) -> tuple[str, str, date | None]:
     """The add-a-mitigation form's action, owner and due date, or the first ``FormProblem``
     in the order they are shown (a field of spaces is blank: it passed ``required``)."""
-    action = str(form.get("action", "")).strip()
-    if not action:
-        raise FormProblem("action", "say what is to be done (the action)")
-    owner = str(form.get("owner", "")).strip()
-    if not owner:
-        raise FormProblem("owner", "name who owns this mitigation (the owner)")
+    action = _required(form, "action", "say what is to be done (the action)")
+    owner = _required(form, "owner", "name who owns this mitigation (the owner)")
     return action, owner, _date(form, "due_on", today)
 
 
@@ -72,25 +90,18 @@ ADJUDICATION_VERDICTS = ("not-same", "same")
 
 def read_adjudication(form: Any) -> tuple[str, str]:
     """A list match's verdict and the reason given for it, or a ``FormProblem``."""
-    verdict = str(form.get("verdict", ""))
-    if verdict not in ADJUDICATION_VERDICTS:
-        raise FormProblem("verdict", "choose a verdict: the same organisation or not")
-    reason = str(form.get("reason", "")).strip()
-    if not reason:
-        raise FormProblem("reason", "give the reason for the verdict")
-    return verdict, reason
+    verdict = _chosen(
+        form, "verdict", ADJUDICATION_VERDICTS, "choose a verdict: the same organisation or not"
+    )
+    return verdict, _required(form, "reason", "give the reason for the verdict")
 
 
 def _mitigation_rows(form: Any, today: date) -> list[tuple[str, str, date | None]]:
     rows = []
     for i in range(MITIGATION_ROWS):
-        action = str(form.get(f"m{i}_action", "")).strip()
-        owner = str(form.get(f"m{i}_owner", "")).strip()
-        if action or owner:
-            if not action:
-                raise FormProblem(f"m{i}_action", f"mitigation {i + 1} needs an action")
-            if not owner:
-                raise FormProblem(f"m{i}_owner", f"mitigation {i + 1} needs an owner")
+        if _typed(form, f"m{i}_action") or _typed(form, f"m{i}_owner"):  # a row begun
+            action = _required(form, f"m{i}_action", f"mitigation {i + 1} needs an action")
+            owner = _required(form, f"m{i}_owner", f"mitigation {i + 1} needs an owner")
             rows.append((action, owner, _date(form, f"m{i}_due", today)))
     return rows
 
@@ -98,12 +109,8 @@ def _mitigation_rows(form: Any, today: date) -> list[tuple[str, str, date | None
 def read_decision(form: Any, today: date) -> DecisionForm:
     """The decision form's fields, or the first ``FormProblem`` in the order they are shown.
     ``today``: the institution's date; a re-review or due date before it is refused."""
-    decision = str(form.get("decision", ""))
-    if decision not in DECISIONS:
-        raise FormProblem("decision", "choose one of the three outcomes")
-    rationale = str(form.get("rationale", "")).strip()
-    if not rationale:
-        raise FormProblem("rationale", "give the committee's rationale")
+    decision = _chosen(form, "decision", DECISIONS, "choose one of the three outcomes")
+    rationale = _required(form, "rationale", "give the committee's rationale")
     review_due = _date(form, "review_due", today)
     mitigations = _mitigation_rows(form, today)
     if decision == WITH_MITIGATIONS and not mitigations:

@@ -14,6 +14,7 @@ from kvrules.plain import not_found_in, screened_in_words
 from kvrules.records import describe
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
+from kvrules.ruletitles import titled_stored
 from kvrules.store import Store
 from kvrules.store.adjudications import key as adjudication_key
 from kvrules.store.audit import SEARCH_SUBJECT, SEARCHED, VIEWED, AuditEntry, viewed_subject
@@ -247,7 +248,10 @@ def _case_view(
                     request.app.state.settings.home_country,
                 ),
             )
-            for stored in store.case_findings(case_id)
+            # each under its rule's title now (``kvrules.ruletitles``)
+            for stored in titled_stored(
+                store.case_findings(case_id), request.app.state.settings.rule_titles
+            )
         ]
         orgs = organisations_of(subject or {})
         links = request.app.state.settings.links

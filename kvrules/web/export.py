@@ -22,6 +22,7 @@ from starlette.responses import Response, StreamingResponse
 
 from kvrules.records import RecordLinks, describe, name_list
 from kvrules.rulebook.ir import Severity
+from kvrules.ruletitles import RuleTitles, titled_stored
 from kvrules.spreadsheet import csv_safe
 from kvrules.store import Store
 from kvrules.timezone import today
@@ -50,6 +51,7 @@ def tables(
     links: RecordLinks | None = None,
     today: date | None = None,
     home_country: str | None = None,
+    rule_titles: RuleTitles | None = None,
 ) -> dict[str, Table]:
     """The four tables for these cases (in this order); a case named as on its page (lead,
     partners, the link to the record in the RIS). ``today``: the institution's date, for
@@ -103,7 +105,7 @@ def tables(
                 _when(c.changed_at), row.source_gone or "",
             ]
         )  # fmt: skip
-        for stored in store.case_findings(c.id):
+        for stored in titled_stored(store.case_findings(c.id), rule_titles):
             f = stored.finding
             in_words = "; ".join(stored.in_words(row.subject, home_country))
             # with the list entries and the country profiles behind each test, as `show
@@ -230,7 +232,14 @@ def _exported(request: Request, what: str) -> dict[str, Table]:
     with open_store(request) as store:
         ids, filters = _selected(request, store)
         settings = request.app.state.settings
-        found = tables(store, ids, settings.links, _today(request), settings.home_country)
+        found = tables(
+            store,
+            ids,
+            settings.links,
+            _today(request),
+            settings.home_country,
+            settings.rule_titles,
+        )
         _audit_export(store, request, what, filters, len(ids))
     return found
 

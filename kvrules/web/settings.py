@@ -108,6 +108,9 @@ class WebSettings:
     # "250,000" or "250.000" by it; None: such an amount is refused as ambiguous. Not the
     # API's: a client system declares its own (``?decimal_separator=``)
     decimal_separator: str | None = None
+    # "rulebook/rule" → the rule's title as the rulebooks say it now: a finding is shown under
+    # it, though found under an older one (``kvrules.ruletitles``)
+    rule_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
     time_zone: tzinfo = field(default_factory=zone, compare=False)
 

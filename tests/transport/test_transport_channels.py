@@ -126,7 +126,7 @@ def test_plain_http_webhook_off_loopback_only_when_allowed(tmp_path: Path) -> No
 
 def test_config_check_warns_about_allow_insecure_http(tmp_path: Path) -> None:
     key = tmp_path / "pure.key"
-    key.write_text("k")
+    key.write_text("pure-key-k")
     config = tmp_path / "kvrules.yaml"
     config.write_text(
         f"""\
