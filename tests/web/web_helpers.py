@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import uvicorn
+from argon2 import PasswordHasher
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -20,12 +21,17 @@ from kvrules.model import CollaborationEvent
 from kvrules.rulebook.ir import Severity
 from kvrules.store import Store
 from kvrules.web.app import create_app
-from kvrules.web.security import hash_password
 from kvrules.web.settings import WebSettings
 
 PASSWORD = "correct horse battery staple"
 SECRET = "test-secret-" + "x" * 40
 ROLES = ("viewer", "adviser", "committee", "admin", "grant-officer")
+# The accounts' stored hash: argon2id at the lowest cost argon2 allows, not the product's
+# (64 MiB, t=3: a sixth of a second of a core per sign-in, and the suite signs in hundreds of
+# times). A sign-in still verifies a real argon2id hash through kvrules.web.security (argon2
+# reads the cost from the hash); a hash the app makes itself (a password set or reset in the
+# web app, `kvrules users`) still has the product's cost.
+PASSWORD_HASH = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
 
 MATCH = {
     "list": "us_dod_1286",
@@ -114,7 +120,7 @@ def build_db(path: Path) -> Path:
             risks = ("knowledge-transfer",) if sev is Severity.HIGH else ()
             store.record_findings([finding(rid, sev, risks)], {})
         store.record_subject(event("p-3", "Université Libre", "BE", with_match=False))
-        hashed = hash_password(PASSWORD)
+        hashed = PASSWORD_HASH
         for role in ROLES:
             store.add_user(role, role, hashed, actor="test")
         store.add_user("sso-user", "committee", None, actor="test")
