@@ -19,9 +19,8 @@ from kvrules.cli import cli
 from kvrules.enrich.countries import default_profiles
 from kvrules.report import markdown_report
 from kvrules.store import Store
-from kvrules.web.security import hash_password
 from tests.scan_helpers import file_export_config, json_report, scanned
-from tests.web.web_helpers import PASSWORD, app_for, login
+from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
 PROJECT = {
     "id": "p-1:v1",
@@ -68,7 +67,7 @@ def test_country_evidence_names_its_source_wherever_it_is_read(tmp_path: Path) -
 
     db = tmp_path / "kvrules.db"
     with Store.open(db) as store:
-        store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
+        store.add_user("adviser", "adviser", PASSWORD_HASH, actor="test")
         assert said in " ".join(markdown_report(store).split())
     client = app_for(db)
     login(client, "adviser")

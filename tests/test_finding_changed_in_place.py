@@ -301,8 +301,7 @@ def _audit(tmp_path: Path) -> list[dict]:
 
 
 def test_the_case_page_shows_what_changed_in_a_finding(tmp_path: Path) -> None:
-    from kvrules.web.security import hash_password
-    from tests.web.web_helpers import PASSWORD, app_for, login
+    from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
     config = _config(tmp_path)
     _scan(config)
@@ -310,7 +309,7 @@ def test_the_case_page_shows_what_changed_in_a_finding(tmp_path: Path) -> None:
     _scan(config)
     db = tmp_path / "kvrules.db"
     with Store.open(db) as store:
-        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
+        store.add_user("viewer", "viewer", PASSWORD_HASH, actor="test")
     client = app_for(db)
     assert login(client, "viewer").status_code == 200
     page = client.get("/cases/1")

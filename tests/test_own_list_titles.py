@@ -61,11 +61,10 @@ def test_an_own_list_is_named_by_its_title_and_its_missing_licence_is_said(tmp_p
 
     # the case page: the partner's row and the match table behind the evidence
     from kvrules.store import Store
-    from kvrules.web.security import hash_password
-    from tests.web.web_helpers import PASSWORD, app_for, login
+    from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
     with Store.open(tmp_path / "state.db") as store:
-        store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
+        store.add_user("adviser", "adviser", PASSWORD_HASH, actor="test")
     client = app_for(tmp_path / "state.db")
     login(client, "adviser")
     page = client.get("/cases/1").text

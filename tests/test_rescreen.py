@@ -387,11 +387,10 @@ def test_a_finding_keeps_the_edition_and_entry_it_was_found_in(tmp_path, write_r
     assert "edition 2027, listed as" not in text
 
     # the case page says the same: the match as found, and what the later edition says
-    from kvrules.web.security import hash_password
-    from tests.web.web_helpers import PASSWORD, app_for, login
+    from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
     with Store.open(state) as store:
-        store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
+        store.add_user("adviser", "adviser", PASSWORD_HASH, actor="test")
     client = app_for(state)
     login(client, "adviser")
     card = client.get(f"/cases/{case.id}").text.split('<article class="card finding"', 1)[1]

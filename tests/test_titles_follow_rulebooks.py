@@ -27,10 +27,9 @@ from kvrules.ruletitles import config_rule_titles
 from kvrules.store import Store
 from kvrules.store.cases import StoredFinding
 from kvrules.web.export import tables
-from kvrules.web.security import hash_password
 from tests.conftest import HEADER, rule_yaml
 from tests.scan_helpers import file_export_config, project_event, scanned
-from tests.web.web_helpers import PASSWORD, app_for, login
+from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
 RULE = "annex-i-partner-outside-eu"
 OLD = "Annex I research area with a partner outside the EU; check whether an export"
@@ -135,7 +134,7 @@ def test_the_case_page_and_the_export_say_the_title_now(upgraded: tuple[Path, Pa
     config, db = upgraded
     titles = config_rule_titles(load_config(config))
     with Store.open(db) as store:
-        store.add_user("adviser", "adviser", hash_password(PASSWORD), actor="test")
+        store.add_user("adviser", "adviser", PASSWORD_HASH, actor="test")
     client = app_for(db, rule_titles=titles)
     assert login(client, "adviser").status_code in (200, 303)
     page = client.get("/cases/1")

@@ -20,9 +20,8 @@ from kvrules_pure.writeback import current_uris
 
 from kvrules.cli import cli
 from kvrules.store import Store
-from kvrules.web.security import hash_password
 from tests.pipeline.pipeline_helpers import RISK_GROUP, System, level_uri, start_system
-from tests.web.web_helpers import PASSWORD, app_for, login
+from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
 pytestmark = pytest.mark.heavy  # started first: see tests/conftest.py
 
@@ -113,7 +112,7 @@ def test_the_case_follows_the_application_to_the_project_without_a_new_alert(
 
     # The project's case page tells the committee what was decided before the award.
     with system.store() as store:
-        store.add_user("carol", "committee", hash_password(PASSWORD), actor="test")
+        store.add_user("carol", "committee", PASSWORD_HASH, actor="test")
     client = app_for(system.database)
     login(client, "carol")
     page = client.get(f"/cases/{case.id}")

@@ -15,9 +15,8 @@ from kvrules.cli import cli
 from kvrules.roles import UNKNOWN_ROLE
 from kvrules.store import Store
 from kvrules.unscreened import not_screened_on_country, visit_facts
-from kvrules.web.security import hash_password
 from tests.scan_helpers import file_export_config, scanned
-from tests.web.web_helpers import PASSWORD, app_for, login
+from tests.web.web_helpers import PASSWORD_HASH, app_for, login
 
 # The reviewer's export (/tmp/rev-honesty/f2/export.jsonl), with dates: a visitor from an
 # institution no list or registry identifies, and one on the DoD 1286 list.
@@ -49,7 +48,7 @@ def _scanned(tmp_path: Path, visit: dict = VISIT) -> tuple[Path, int]:
     config = file_export_config(tmp_path, visit, home="NL")
     scanned(config)
     with Store.open(tmp_path / "kvrules.db") as store:
-        store.add_user("viewer", "viewer", hash_password(PASSWORD), actor="test")
+        store.add_user("viewer", "viewer", PASSWORD_HASH, actor="test")
         case = store.case_for("file", "v-1")
     assert case is not None
     return config, case.id

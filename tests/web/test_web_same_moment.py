@@ -25,7 +25,7 @@ from kvrules.store import Store
 from kvrules.store.changes import CaseChanged
 from kvrules.web.app import create_app
 from kvrules.web.settings import WebSettings
-from tests.web.web_helpers import PASSWORD, SECRET, case_form, case_id, served, token
+from tests.web.web_helpers import PASSWORD, PASSWORD_HASH, SECRET, case_form, case_id, served, token
 
 WAIT = 20  # seconds a barrier waits before it breaks (a request that never came)
 
@@ -182,10 +182,9 @@ def test_two_admins_disabling_each_other_at_once_leave_one(
     """The last-admin check was made before the write, in a read of its own: two admins
     disabling each other at the same moment both passed it, and no admin was left to manage
     accounts (reproduced: both 303). The check is now made in the write's transaction."""
-    from kvrules.web.security import hash_password
 
     with Store.open(db) as store:
-        store.add_user("admin2", "admin", hash_password(PASSWORD), actor="test")
+        store.add_user("admin2", "admin", PASSWORD_HASH, actor="test")
     stack, (one, two) = _servers(db)
     with stack:
         first, second = _signed_in(one, "admin"), _signed_in(two, "admin2")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.store import Store
 from tests.conftest import HEADER, project_exports, rule_yaml
-from tests.web.web_helpers import CHROMIUM, PASSWORD, SECRET, served
+from tests.web.web_helpers import CHROMIUM, PASSWORD, PASSWORD_HASH, SECRET, served
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="browser test needs Debian chromium at /usr/bin/chromium"
@@ -46,10 +46,9 @@ def scanned(tmp_path: Path) -> Path:
     ):  # fmt: skip
         result = CliRunner().invoke(cli, [*args, "--config", str(config)])
         assert result.exit_code == 0, result.output
-    from kvrules.web.security import hash_password
 
     with Store.open(tmp_path / "state.db") as store:
-        store.add_user("committee", "committee", hash_password(PASSWORD), actor="test")
+        store.add_user("committee", "committee", PASSWORD_HASH, actor="test")
     return tmp_path / "state.db"
 
 
