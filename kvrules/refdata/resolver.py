@@ -1809,8 +1809,9 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
         return None  # "X, corporate member of A and B" where X is not found: A and B are not X
     # the owners a "corporate member of" names are screened, not rival answers
     named = [org for org in named if not org.owner]
-    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
-    named = [org for org in named if org.matches[0].method != ACRONYM] or named
+    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM",
+    # "…, INSERM, Paris"); one written with what makes it certain ("LMU Munich") is a rival
+    named = [org for org in named if not _acronym_only(org.matches[0])] or named
     if not named or named[0].with_unit:
         return None  # none, or an organisation and its unit: the string does not say which
     top = named[0].matches[0]
@@ -1823,6 +1824,15 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
         return None
     return top
+
+
+def _acronym_only(match: Match) -> bool:
+    """An organisation named by an acronym alone ("INSERM", confirmed or not by the string's
+    city) or with a unit code ("CNRS UMR 9004"), not by an acronym its own words complete
+    ("LMU Munich", "PSL University"): screened beside a named organisation, no rival to it."""
+    if match.method != ACRONYM:
+        return False
+    return match.candidate or is_acronym(match.part or "")
 
 
 _MEMBER_OF = ("corporate member of ", "member of ", "a member of ")
