@@ -446,7 +446,7 @@ class Resolver:
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
-        self._add_without_city(without_city)
+        self._add_without_city(self._not_the_parents(without_city))
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
         # never a key another name holds, nor the ending of another organisation's name
@@ -474,6 +474,42 @@ class Resolver:
                 added.setdefault(key, []).append((idx, name, ntype or WITHOUT_CITY))
         for key, names in added.items():
             self._exact.setdefault(key, []).extend(dict.fromkeys(names))
+
+    def _not_the_parents(self, found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+        """The names less their city (``found``: key, entry, name) that are not the record's ROR
+        parent's own name followed by the parent's acronym: "German Center for Neurodegenerative
+        Diseases (DZNE) Dresden" is a site of the German Center for Neurodegenerative Diseases
+        (DZNE), and without its city it names the centre, which carries that name, not the site.
+        (The parent's name alone is already a key, which a name less its city never replaces.)"""
+        recs = self._recs
+        wanted = {recs[idx].parent_ror for _, idx, _ in found} - {None}
+        if not wanted:
+            return found
+        parent_of = {
+            rec.ror_id: i
+            for i, rec in enumerate(recs)
+            if rec.kind == "registry" and rec.ror_id in wanted
+        }
+        acronyms: dict[int, list[str]] = {}
+        parents = set(parent_of.values())
+        for key, owners in self._acronyms.items():
+            for i, _ in owners:
+                if i in parents:
+                    acronyms.setdefault(i, []).append(key)
+
+        def parents_name(key: str, parent: int) -> bool:
+            return any(
+                key.endswith(acronym)
+                and any(i == parent for i, _, _ in self._exact.get(key[: -len(acronym)], ()))
+                for acronym in acronyms.get(parent, ())
+            )
+
+        return [
+            (key, idx, name)
+            for key, idx, name in found
+            if (parent := parent_of.get(recs[idx].parent_ror or "")) is None
+            or not parents_name(key, parent)
+        ]
 
     def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
         for name, ntype in entry.all_names():

@@ -30,3 +30,31 @@ def test_an_acronym_with_its_city_is_a_rival_answer_not_only_screened(resolver: 
 def test_a_bare_acronym_beside_an_organisation_is_still_only_screened(resolver: Resolver) -> None:
     # "LMU" alone is a candidate: the organisation named in full stays the answer
     assert top_ror(resolver, "German Center for Neurodegenerative Diseases, LMU") == DZNE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "German Center for Neurodegenerative Diseases (DZNE)",
+        "Systems Medicine, Deutsches Zentrum für Neurodegenerative Erkrankungen (DZNE) e.V.",
+        "German Center for Neurodegenerative Diseases",
+    ],
+)
+def test_a_sites_name_less_its_city_that_is_its_parents_name_names_the_parent(
+    resolver: Resolver, text: str
+) -> None:
+    # "German Center for Neurodegenerative Diseases (DZNE) Dresden" is the Dresden site's name;
+    # without "Dresden" it is the centre's name with the centre's acronym
+    assert top_ror(resolver, text) == DZNE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "German Center for Neurodegenerative Diseases (DZNE) Dresden",
+        "German Center for Neurodegenerative Diseases Dresden",
+        "DZNE, Dresden",
+    ],
+)
+def test_the_site_named_with_its_city_is_still_the_site(resolver: Resolver, text: str) -> None:
+    assert top_ror(resolver, text) == DZNE_DRESDEN
