@@ -1334,6 +1334,8 @@ class Resolver:
         ambiguous = self._ambiguous(found, cc)
         if ambiguous and (active := self._active_only(found)):
             found, ambiguous = active, self._ambiguous(active, cc)
+        if ambiguous and not namesakes and (own := self._named_so(found)):
+            found, ambiguous = own, False
         if ambiguous and not namesakes:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
             # the spelling as written decides when it names one organisation only (not between
@@ -1420,6 +1422,21 @@ class Resolver:
             out.append((idx, head, WITHOUT_PLACE))
             others = others or rec.cluster not in own
         return out if others else []
+
+    def _named_so(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Of the registry organisations a name is shared by, the one whose own name it is,
+        when every other carries it as an alias only ("Newcastle University" is the GB
+        university's name, and an alias of the University of Newcastle Australia): [] if that
+        does not decide. Never past a list's entry: a listed organisation's alias
+        ("Northwestern Polytechnic University") is for a person to weigh against a namesake."""
+        recs = self._recs
+        own = {recs[i].cluster for i, _, t in found if t == "primary"}
+        if len(own) != 1 or any(
+            t not in ("primary", "alias") or recs[i].kind != "registry" for i, _, t in found
+        ):
+            return []
+        cluster = own.pop()
+        return [f for f in found if recs[f[0]].cluster == cluster]
 
     def _active_only(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
         """Of the organisations a name is shared by, the one that still exists, when all the

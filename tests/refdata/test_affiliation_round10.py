@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kvrules.refdata import Resolver
+from kvrules.refdata import Entry, ListInfo, Resolver
 from tests.refdata.resolver_helpers import found_rors, ror_resolver, top_ror
 
 LMU, NANOLUND = "05591te55", "02x6a8337"
@@ -58,3 +58,52 @@ def test_a_sites_name_less_its_city_that_is_its_parents_name_names_the_parent(
 )
 def test_the_site_named_with_its_city_is_still_the_site(resolver: Resolver, text: str) -> None:
     assert top_ror(resolver, text) == DZNE_DRESDEN
+
+
+NEWCASTLE_GB, NEWCASTLE_AU = "01kj2bm70", "00eae9z71"
+
+
+@pytest.mark.parametrize(
+    "text", ["Newcastle University", "Centre for Bacterial Cell Biology, Newcastle University"]
+)
+def test_a_name_one_record_is_named_and_others_list_as_an_alias_is_that_record(
+    resolver: Resolver, text: str
+) -> None:
+    # "Newcastle University" is the GB university's own name and an alias of the University of
+    # Newcastle Australia
+    assert top_ror(resolver, text) == NEWCASTLE_GB
+
+
+def test_the_alias_holder_named_by_its_own_name_is_still_itself(resolver: Resolver) -> None:
+    assert top_ror(resolver, "University of Newcastle Australia") == NEWCASTLE_AU
+
+
+def test_a_listed_organisations_alias_is_not_decided_away_by_a_registry_namesake() -> None:
+    # a list's entry that carries the name as an alias is for a person to weigh (the DoD 1286
+    # list names Northwestern Polytechnical University also "Northwestern Polytechnic
+    # University", a US school's own name)
+    registry = ListInfo(list_id="ror", edition="1", title="r", kind="registry")
+    listed = ListInfo(list_id="l", edition="FY25", title="l", kind="designation")
+    recs = [
+        (
+            registry,
+            Entry(
+                entry_id="0a",
+                ror_id="0aaaaaa00",
+                name="Northwestern Polytechnic University",
+                country="US",
+            ),
+        ),
+        (
+            listed,
+            Entry(
+                entry_id="npu",
+                name="Northwestern Polytechnical University",
+                country="CN",
+                aliases=["Northwestern Polytechnic University"],
+            ),
+        ),
+    ]
+    found = Resolver(records=recs).match("Northwestern Polytechnic University")
+    assert {m.list for m in found} == {"ror", "l"}
+    assert all(m.candidate for m in found)
