@@ -1958,11 +1958,16 @@ _BRACKETED = re.compile(r"^(?P<head>.+?)\s*\((?P<inside>[^()]+)\)$")
 def _acronym_asked(text: str) -> tuple[str, str | None]:
     """The acronym a query is, in Latin letters, and the country in brackets after it, if any:
     "МФТИ" → ("MFTI", None), "MFTI (RU)" → ("MFTI", "RU"), "MIPT (SU)" → ("MIPT (SU)", None)
-    (a bracket that is no country is the acronym's own); ("", None) for a query that is none."""
+    (a bracket that is no country is the acronym's own); ("", None) for a query that is none,
+    and for an acronym with its organisation's name in brackets ("HIT (Harbin Institute of
+    Technology)"): that is read as the name it holds, as "Harbin Institute of Technology (HIT)"
+    is."""
     head, country = unicodedata.normalize("NFKC", text).strip(), None
     found = _BRACKETED.match(head)
     if found and (code := as_country(found["inside"].strip())):
         head, country = found["head"], code
+    elif found and len(found["inside"].split()) > 1:
+        return "", None
     head = latin_acronym(head) or head
     return (head, country) if is_acronym(head) else ("", None)
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from kvrules.refdata import Entry, ListInfo, Resolver
+from kvrules.refdata import Entry, ListInfo, Resolver, Store
+from kvrules.refdata.shipped import load_shipped
 from tests.refdata.resolver_helpers import found_rors, ror_resolver, top_ror
 
 LMU, NANOLUND = "05591te55", "02x6a8337"
@@ -107,3 +108,40 @@ def test_a_listed_organisations_alias_is_not_decided_away_by_a_registry_namesake
     found = Resolver(records=recs).match("Northwestern Polytechnic University")
     assert {m.list for m in found} == {"ror", "l"}
     assert all(m.candidate for m in found)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
+    """The lists kvrules ships (the DoD 1286 transcription among them), as a site has them."""
+    with Store(tmp_path_factory.mktemp("shipped") / "kv.db") as store:
+        load_shipped(store)
+        yield Resolver(store)
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("HIT (Harbin Institute of Technology)", "Harbin Institute of Technology"),
+        (
+            "NUDT (National University of Defense Technology)",
+            "National University of Defense Technology",
+        ),
+        ("Harbin Institute of Technology (HIT)", "Harbin Institute of Technology"),
+    ],
+)
+def test_an_acronym_with_its_name_in_brackets_is_read_as_the_name(
+    shipped: Resolver, text: str, listed: str
+) -> None:
+    # the whole string was taken for one acronym, "HIT (…)", and matched nothing: a listed
+    # institution written so in a partners spreadsheet was not screened
+    best = shipped.resolve(text)
+    assert best is not None and best.name == listed and best.kind == "designation"
+    assert any(m.name == listed and not m.candidate for m in shipped.match(text))
+
+
+@pytest.mark.parametrize("text", ["HIT", "HIT (China)", "MIPT (SU)"])
+def test_an_acronym_alone_or_with_its_country_is_still_a_candidate(
+    shipped: Resolver, text: str
+) -> None:
+    assert shipped.resolve(text) is None
+    assert all(m.candidate for m in shipped.match(text))
