@@ -446,7 +446,7 @@ class Resolver:
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
                 listed[idx] = entry
-        self._add_without_city(without_city)
+        self._add_without_city(self._not_the_parents(without_city))
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
         # never a key another name holds, nor the ending of another organisation's name
@@ -474,6 +474,42 @@ class Resolver:
                 added.setdefault(key, []).append((idx, name, ntype or WITHOUT_CITY))
         for key, names in added.items():
             self._exact.setdefault(key, []).extend(dict.fromkeys(names))
+
+    def _not_the_parents(self, found: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
+        """The names less their city (``found``: key, entry, name) that are not the record's ROR
+        parent's own name followed by the parent's acronym: "German Center for Neurodegenerative
+        Diseases (DZNE) Dresden" is a site of the German Center for Neurodegenerative Diseases
+        (DZNE), and without its city it names the centre, which carries that name, not the site.
+        (The parent's name alone is already a key, which a name less its city never replaces.)"""
+        recs = self._recs
+        wanted = {recs[idx].parent_ror for _, idx, _ in found} - {None}
+        if not wanted:
+            return found
+        parent_of = {
+            rec.ror_id: i
+            for i, rec in enumerate(recs)
+            if rec.kind == "registry" and rec.ror_id in wanted
+        }
+        acronyms: dict[int, list[str]] = {}
+        parents = set(parent_of.values())
+        for key, owners in self._acronyms.items():
+            for i, _ in owners:
+                if i in parents:
+                    acronyms.setdefault(i, []).append(key)
+
+        def parents_name(key: str, parent: int) -> bool:
+            return any(
+                key.endswith(acronym)
+                and any(i == parent for i, _, _ in self._exact.get(key[: -len(acronym)], ()))
+                for acronym in acronyms.get(parent, ())
+            )
+
+        return [
+            (key, idx, name)
+            for key, idx, name in found
+            if (parent := parent_of.get(recs[idx].parent_ror or "")) is None
+            or not parents_name(key, parent)
+        ]
 
     def _add_short_forms(self, idx: int, entry: Entry, keys: set[str]) -> None:
         for name, ntype in entry.all_names():
@@ -1298,6 +1334,8 @@ class Resolver:
         ambiguous = self._ambiguous(found, cc)
         if ambiguous and (active := self._active_only(found)):
             found, ambiguous = active, self._ambiguous(active, cc)
+        if ambiguous and not namesakes and (own := self._named_so(found)):
+            found, ambiguous = own, False
         if ambiguous and not namesakes:
             # "Institut Pasteur" is not "Instituto Pasteur", though both read "institute pasteur":
             # the spelling as written decides when it names one organisation only (not between
@@ -1384,6 +1422,21 @@ class Resolver:
             out.append((idx, head, WITHOUT_PLACE))
             others = others or rec.cluster not in own
         return out if others else []
+
+    def _named_so(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+        """Of the registry organisations a name is shared by, the one whose own name it is,
+        when every other carries it as an alias only ("Newcastle University" is the GB
+        university's name, and an alias of the University of Newcastle Australia): [] if that
+        does not decide. Never past a list's entry: a listed organisation's alias
+        ("Northwestern Polytechnic University") is for a person to weigh against a namesake."""
+        recs = self._recs
+        own = {recs[i].cluster for i, _, t in found if t == "primary"}
+        if len(own) != 1 or any(
+            t not in ("primary", "alias") or recs[i].kind != "registry" for i, _, t in found
+        ):
+            return []
+        cluster = own.pop()
+        return [f for f in found if recs[f[0]].cluster == cluster]
 
     def _active_only(self, found: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
         """Of the organisations a name is shared by, the one that still exists, when all the
@@ -1809,8 +1862,9 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
         return None  # "X, corporate member of A and B" where X is not found: A and B are not X
     # the owners a "corporate member of" names are screened, not rival answers
     named = [org for org in named if not org.owner]
-    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM")
-    named = [org for org in named if org.matches[0].method != ACRONYM] or named
+    # an acronym beside a named organisation is screened, not a rival answer ("…, INSERM",
+    # "…, INSERM, Paris"); one written with what makes it certain ("LMU Munich") is a rival
+    named = [org for org in named if not _acronym_only(org.matches[0])] or named
     if not named or named[0].with_unit:
         return None  # none, or an organisation and its unit: the string does not say which
     top = named[0].matches[0]
@@ -1823,6 +1877,15 @@ def the_organisation(found: list[OrganisationMatch], threshold: float) -> Match 
     if any(not m.candidate or m.via == SYSTEM_NOTE for m in others):
         return None
     return top
+
+
+def _acronym_only(match: Match) -> bool:
+    """An organisation named by an acronym alone ("INSERM", confirmed or not by the string's
+    city) or with a unit code ("CNRS UMR 9004"), not by an acronym its own words complete
+    ("LMU Munich", "PSL University"): screened beside a named organisation, no rival to it."""
+    if match.method != ACRONYM:
+        return False
+    return match.candidate or is_acronym(match.part or "")
 
 
 _MEMBER_OF = ("corporate member of ", "member of ", "a member of ")
@@ -1895,11 +1958,16 @@ _BRACKETED = re.compile(r"^(?P<head>.+?)\s*\((?P<inside>[^()]+)\)$")
 def _acronym_asked(text: str) -> tuple[str, str | None]:
     """The acronym a query is, in Latin letters, and the country in brackets after it, if any:
     "МФТИ" → ("MFTI", None), "MFTI (RU)" → ("MFTI", "RU"), "MIPT (SU)" → ("MIPT (SU)", None)
-    (a bracket that is no country is the acronym's own); ("", None) for a query that is none."""
+    (a bracket that is no country is the acronym's own); ("", None) for a query that is none,
+    and for an acronym with its organisation's name in brackets ("HIT (Harbin Institute of
+    Technology)"): that is read as the name it holds, as "Harbin Institute of Technology (HIT)"
+    is."""
     head, country = unicodedata.normalize("NFKC", text).strip(), None
     found = _BRACKETED.match(head)
     if found and (code := as_country(found["inside"].strip())):
         head, country = found["head"], code
+    elif found and len(found["inside"].split()) > 1:
+        return "", None
     head = latin_acronym(head) or head
     return (head, country) if is_acronym(head) else ("", None)
 
