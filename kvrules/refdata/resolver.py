@@ -364,7 +364,10 @@ class Resolver:
         without_country: list[tuple[str, int, str]] = []
         before_research: list[tuple[str, int, str]] = []
         variants: list[tuple[str, int, str, str]] = []  # a Chinese name's usual short forms
-        endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
+        # Han names and whose they are: their endings are read after the pass, only those that
+        # are some name's usual short form (a full ROR import's Han names have 940,000 endings,
+        # which held as keys with their owners took 340 MB while the index was built)
+        han_names: list[tuple[str, str]] = []
         places: list[tuple[str, int, str]] = []  # pinyin keys with a place spelt in English
         spread: dict[str, set[str]] = {}
         screening: dict[str, str] = {}  # list → its screening edition, the first one read
@@ -424,8 +427,8 @@ class Resolver:
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
                 if english:
                     places += [(key, idx, name) for key in pinyin_with_places(name, english)]
-                for ending in han_endings(name):
-                    endings.setdefault(ending, set()).add(entry.ror_id or f"#{idx}")
+                if HAN.search(name):
+                    han_names.append((name, entry.ror_id or f"#{idx}"))
                 if info.kind == "registry" and entry.country:
                     for token in a.distinct:
                         spread.setdefault(token, set()).add(entry.country)
@@ -450,6 +453,8 @@ class Resolver:
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
         # never a key another name holds, nor the ending of another organisation's name
+        endings = _owners_of_endings(han_names, {form for *_, form in variants})
+        del han_names
         usual = [
             (key, idx, name)
             for key, idx, name, form in variants
@@ -1964,6 +1969,17 @@ def _school_owners(text: str) -> list[str]:
     if any(not (a := analyse(w)).tokens or a.skeleton or "," in w for w in words[:k]):
         return []  # a unit or another segment before the school's name: no owner named
     return [" ".join(words[:j]) + " University" for j in range(k, 0, -1)]
+
+
+def _owners_of_endings(names: list[tuple[str, str]], forms: set[str]) -> dict[str, set[str]]:
+    """Of the endings of the Han ``names`` (:func:`han_endings`; name, owner), those in
+    ``forms`` → the owners of the names that end so."""
+    owners: dict[str, set[str]] = {}
+    for name, owner in names:
+        for ending in han_endings(name):
+            if ending in forms:
+                owners.setdefault(ending, set()).add(owner)
+    return owners
 
 
 def _place(segment: str) -> str:
