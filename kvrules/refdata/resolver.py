@@ -414,7 +414,7 @@ class Resolver:
             keys: set[str] = set()
             english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
-                if ntype == "acronym" or is_acronym(name):
+                if ntype == "acronym" or _IS_ACRONYM_UNCACHED(name):
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
                     acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
@@ -422,8 +422,12 @@ class Resolver:
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
-                self._exact.setdefault(a.key, []).append((idx, name, ntype))
-                if made := native_variants(name):
+                # one tuple for the exact, reordered and fuzzy look-ups, not three equal ones:
+                # 260,000 names with a full ROR import, 64 bytes each saved twice (and kept so:
+                # the kept index stores a shared value once and loads it shared)
+                ref = (idx, name, ntype)
+                self._exact.setdefault(a.key, []).append(ref)
+                if made := _NATIVE_VARIANTS_UNCACHED(name):
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
                 if english:
                     places += [(key, idx, name) for key in pinyin_with_places(name, english)]
@@ -433,8 +437,8 @@ class Resolver:
                     for token in a.distinct:
                         spread.setdefault(token, set()).add(entry.country)
                 if len(a.distinct) >= 2:
-                    self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
-                self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
+                    self._reordered.setdefault(_word_set(a), []).append(ref)
+                self._add_fuzzy(ref, a.distinct_text, a.skeleton_text)
                 if city_tokens and ntype in ("primary", "alias"):
                     rest = _without_city(a.tokens, city_tokens)
                     if rest:
@@ -496,11 +500,13 @@ class Resolver:
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, short, "short"))
 
-    def _add_fuzzy(self, idx: int, name: str, ntype: str, distinct: str, skeleton: str) -> None:
+    def _add_fuzzy(self, ref: tuple[int, str, str], distinct: str, skeleton: str) -> None:
+        """``ref`` (entry, name, name type) in the fuzzy scan, by its distinctive words and
+        class words."""
         pos = len(self._f_dist)
         self._f_dist.append(distinct)
         self._f_skel.append(skeleton)
-        self._f_ref.append((idx, name, ntype))
+        self._f_ref.append(ref)
         for key in _block_keys(distinct):
             self._block.setdefault(key, []).append(pos)
 
@@ -2004,6 +2010,10 @@ def _analysed(name: str) -> Analysed:
 
 
 _ANALYSE_UNCACHED = analyse.__wrapped__
+# The same for the acronym test and a Chinese name's usual short forms: 270,000 names read
+# once each by a build left 65,536 of them in each cache (about 8 MB each), of no use to queries
+_IS_ACRONYM_UNCACHED = is_acronym.__wrapped__
+_NATIVE_VARIANTS_UNCACHED = native_variants.__wrapped__
 
 
 def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:

@@ -16,6 +16,7 @@ import tracemalloc
 from collections.abc import Callable
 
 from kvrules.refdata import Entry, ListInfo, Resolver
+from kvrules.refdata.normalise import analyse, is_acronym, native_variants
 
 ROR = ListInfo(list_id="ror", edition="t", title="ROR", kind="registry")
 
@@ -76,3 +77,29 @@ def test_building_holds_no_ending_of_every_han_name() -> None:
     kept, transient = _held(lambda: Resolver(records=records))
     # before: the endings and their owners, 1.07 times the index itself; now 0.38 times
     assert transient < kept * 0.6, (kept, transient)
+
+
+def test_a_name_is_one_value_in_the_exact_reordered_and_fuzzy_look_ups() -> None:
+    # three equal tuples per name before (64 bytes each, 260,000 names with a full ROR import),
+    # and the kept index stored and loaded them three times; one shared value now
+    resolver = Resolver(records=[*_han_registry()[:50], (ROR, _english)])
+    (ref,) = resolver._exact[analyse(_english.name).key]
+    assert ref == (50, _english.name, "primary")
+    assert any(r is ref for refs in resolver._reordered.values() for r in refs)
+    assert any(r is ref for r in resolver._f_ref)
+
+
+def test_building_leaves_the_query_caches_as_they_were() -> None:
+    # a build read 270,000 names through the acronym test and the Chinese short forms, leaving
+    # 65,536 of them in each cache (of no use to a query, about 8 MB each)
+    is_acronym.cache_clear()
+    native_variants.cache_clear()
+    Resolver(records=_han_registry()[:200])
+    assert is_acronym.cache_info().currsize == 0
+    assert native_variants.cache_info().currsize == 0
+
+
+# two distinctive words: in the look-up by words in any order too
+_english = Entry(
+    entry_id="msu", ror_id="010pmpe69", name="Lomonosov Moscow State University", country="RU"
+)
