@@ -214,6 +214,9 @@ def child_build(db: Path, names: Path) -> None:
     start = time.perf_counter()
     assert write(path, key, resolver)
     kept = time.perf_counter() - start
+    # marshal's table of shared objects and the payload: this path's peak once the build's is
+    # down (bench/affiliations/README.md, "The index-building path's memory")
+    written_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = _rows(names)
     rates = _rates(
         lambda subset, stats: batch.match_rows(resolver, subset, stats=stats, remember=0),
@@ -226,6 +229,7 @@ def child_build(db: Path, names: Path) -> None:
         "build_cpu_seconds": built_cpu,
         "build_peak_rss_mb": built_rss,
         "write_seconds": kept,
+        "write_peak_rss_mb": written_rss,
         "index_mb": path.stat().st_size / 1e6,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rates": rates,
@@ -472,7 +476,8 @@ def _report(
         f"index: {size['entries']:,} entries, {size['names']:,} names; built from the store in "
         f"{old['build_seconds']:.1f} s, {old['build_cpu_seconds']:.1f} s CPU (peak RSS "
         f"{old['build_peak_rss_mb']:.0f} MB); kept in {old['write_seconds']:.1f} s "
-        f"({old['index_mb']:.0f} MB); loaded in {new['load_seconds']:.2f} s, "
+        f"({old['index_mb']:.0f} MB, peak RSS {old['write_peak_rss_mb']:.0f} MB); "
+        f"loaded in {new['load_seconds']:.2f} s, "
         f"{new['load_cpu_seconds']:.2f} s CPU (peak RSS {new['load_peak_rss_mb']:.0f} MB)"
     )
     print(

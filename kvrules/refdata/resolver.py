@@ -364,7 +364,10 @@ class Resolver:
         without_country: list[tuple[str, int, str]] = []
         before_research: list[tuple[str, int, str]] = []
         variants: list[tuple[str, int, str, str]] = []  # a Chinese name's usual short forms
-        endings: dict[str, set[str]] = {}  # the endings of Han names → whose names end so
+        # Han names and whose they are: their endings are read after the pass, only those that
+        # are some name's usual short form (a full ROR import's Han names have 940,000 endings,
+        # which held as keys with their owners took 340 MB while the index was built)
+        han_names: list[tuple[str, str]] = []
         places: list[tuple[str, int, str]] = []  # pinyin keys with a place spelt in English
         spread: dict[str, set[str]] = {}
         screening: dict[str, str] = {}  # list → its screening edition, the first one read
@@ -411,7 +414,7 @@ class Resolver:
             keys: set[str] = set()
             english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
-                if ntype == "acronym" or is_acronym(name):
+                if ntype == "acronym" or _IS_ACRONYM_UNCACHED(name):
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
                     acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
@@ -419,19 +422,23 @@ class Resolver:
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
-                self._exact.setdefault(a.key, []).append((idx, name, ntype))
-                if made := native_variants(name):
+                # one tuple for the exact, reordered and fuzzy look-ups, not three equal ones:
+                # 260,000 names with a full ROR import, 64 bytes each saved twice (and kept so:
+                # the kept index stores a shared value once and loads it shared)
+                ref = (idx, name, ntype)
+                self._exact.setdefault(a.key, []).append(ref)
+                if made := _NATIVE_VARIANTS_UNCACHED(name):
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
                 if english:
                     places += [(key, idx, name) for key in pinyin_with_places(name, english)]
-                for ending in han_endings(name):
-                    endings.setdefault(ending, set()).add(entry.ror_id or f"#{idx}")
+                if HAN.search(name):
+                    han_names.append((name, entry.ror_id or f"#{idx}"))
                 if info.kind == "registry" and entry.country:
                     for token in a.distinct:
                         spread.setdefault(token, set()).add(entry.country)
                 if len(a.distinct) >= 2:
-                    self._reordered.setdefault(_word_set(a), []).append((idx, name, ntype))
-                self._add_fuzzy(idx, name, ntype, a.distinct_text, a.skeleton_text)
+                    self._reordered.setdefault(_word_set(a), []).append(ref)
+                self._add_fuzzy(ref, a.distinct_text, a.skeleton_text)
                 if city_tokens and ntype in ("primary", "alias"):
                     rest = _without_city(a.tokens, city_tokens)
                     if rest:
@@ -450,6 +457,8 @@ class Resolver:
         self._add_without_city(without_country, WITHOUT_COUNTRY)
         self._add_without_city(before_research, WITHOUT_RESEARCH)
         # never a key another name holds, nor the ending of another organisation's name
+        endings = _owners_of_endings(han_names, {form for *_, form in variants})
+        del han_names
         usual = [
             (key, idx, name)
             for key, idx, name, form in variants
@@ -527,11 +536,13 @@ class Resolver:
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, short, "short"))
 
-    def _add_fuzzy(self, idx: int, name: str, ntype: str, distinct: str, skeleton: str) -> None:
+    def _add_fuzzy(self, ref: tuple[int, str, str], distinct: str, skeleton: str) -> None:
+        """``ref`` (entry, name, name type) in the fuzzy scan, by its distinctive words and
+        class words."""
         pos = len(self._f_dist)
         self._f_dist.append(distinct)
         self._f_skel.append(skeleton)
-        self._f_ref.append((idx, name, ntype))
+        self._f_ref.append(ref)
         for key in _block_keys(distinct):
             self._block.setdefault(key, []).append(pos)
 
@@ -2034,6 +2045,17 @@ def _school_owners(text: str) -> list[str]:
     return [" ".join(words[:j]) + " University" for j in range(k, 0, -1)]
 
 
+def _owners_of_endings(names: list[tuple[str, str]], forms: set[str]) -> dict[str, set[str]]:
+    """Of the endings of the Han ``names`` (:func:`han_endings`; name, owner), those in
+    ``forms`` → the owners of the names that end so."""
+    owners: dict[str, set[str]] = {}
+    for name, owner in names:
+        for ending in han_endings(name):
+            if ending in forms:
+                owners.setdefault(ending, set()).add(owner)
+    return owners
+
+
 def _place(segment: str) -> str:
     """A segment as a city's exact-match key, without its numbers ("Harbin 150001")."""
     return analyse(" ".join(w for w in segment.split() if not any(c.isdigit() for c in w))).key
@@ -2056,6 +2078,10 @@ def _analysed(name: str) -> Analysed:
 
 
 _ANALYSE_UNCACHED = analyse.__wrapped__
+# The same for the acronym test and a Chinese name's usual short forms: 270,000 names read
+# once each by a build left 65,536 of them in each cache (about 8 MB each), of no use to queries
+_IS_ACRONYM_UNCACHED = is_acronym.__wrapped__
+_NATIVE_VARIANTS_UNCACHED = native_variants.__wrapped__
 
 
 def _without_city(tokens: tuple[str, ...], city: tuple[str, ...]) -> str:
