@@ -101,6 +101,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:
+        db.schema = MIGRATIONS[-1].version  # every way to open checked it is this one
         self._db = db
         self.path = path
         self.clock = clock
