@@ -35,17 +35,15 @@ def db_upgrade(db: Path) -> None:
 
     _existing(db)
     said: list[str] = []
-
-    def say(line: str) -> None:
-        said.append(line)
-        click.echo(line, err=True)
-
-    with Store.open(db, say=say) as store:
+    # the upgrade's own line ("upgrading X from schema 17 to 19; the previous file is kept at
+    # …"), said once when it is done, as a scan that upgrades says it: not a second line
+    with Store.open(db, say=said.append) as store:
         version = store.schema_version
-    if said:
-        click.echo(f"{db} upgraded to schema {version}")
-    else:
+    if not said:
         click.echo(f"{db} has schema {version} already: nothing to upgrade")
+        return
+    for line in said:
+        click.echo(line.replace("upgrading ", "upgraded ", 1))
 
 
 @db_group.command("backup")

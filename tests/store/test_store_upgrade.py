@@ -100,8 +100,13 @@ def test_findings_refuses_and_db_upgrade_upgrades(runner, tmp_path: Path) -> Non
     assert "run `kvrules db upgrade" in findings.stderr and _version(path) == 9
     upgrade = runner.invoke(cli, ["db", "upgrade", "--db", str(path)])
     assert upgrade.exit_code == 0, upgrade.stderr
-    assert upgrade.stderr.startswith(f"upgrading {path} from schema 9 to {LATEST}")
-    assert upgrade.stdout == f"{path} upgraded to schema {LATEST}\n"
+    # one line, as a scan that upgrades says it (reviewer: stderr "upgrading …" and stdout
+    # "… upgraded to schema 19" were two lines for one fact)
+    assert upgrade.stderr == ""
+    assert upgrade.stdout == (
+        f"upgraded {path} from schema 9 to {LATEST}; the previous file is kept at "
+        f"{path}.schema-9.bak\n"
+    )
     assert runner.invoke(cli, ["findings", "--db", str(path), "--json"]).exit_code == 0
     again = runner.invoke(cli, ["db", "upgrade", "--db", str(path)])
     assert again.stdout == f"{path} has schema {LATEST} already: nothing to upgrade\n"
