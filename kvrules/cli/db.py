@@ -15,6 +15,7 @@ import click
 
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, state_db
 from kvrules.cli.retention import cutoffs_of
+from kvrules.store.privacy_api import ErasureLeft
 from kvrules.store.retention import CategoryResult
 from kvrules.store.upgrade import UPGRADED
 
@@ -61,6 +62,23 @@ def db_upgrade(config_path: Path | None, db: Path | None) -> None:
             due = store.retention_survey(cutoffs_of(config.retention.periods(), store.clock()))
             if line := _due_now(due):
                 click.echo(line)
+        if line := _erasures_left(store.erasures_leaving_audit()):
+            click.echo(line)
+
+
+def _erasures_left(left: list[ErasureLeft]) -> str | None:
+    """Erasures an older release made without rewriting the audit log (0.3.0 kept the
+    entries quoting the name): each is to be run again, by name, which the store never kept."""
+    if not left:
+        return None
+    each = "; ".join(
+        f"{e.at[:10]} {e.pseudonym}" + (f" request {e.request}" if e.request else "") for e in left
+    )
+    return (
+        f"{len(left)} erasure(s) made by an earlier release did not rewrite the audit log, "
+        f"which may still quote the name ({each}): run each again, `kvrules privacy erase "
+        "--person NAME --apply` (the person keeps that pseudonym)"
+    )
 
 
 def _due_now(due: list[CategoryResult]) -> str | None:
