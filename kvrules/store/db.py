@@ -32,6 +32,16 @@ class StoreBusy(StoreError, sqlite3.OperationalError):
     in words (``kvrules purge``) keep doing so."""
 
 
+class SchemaMismatch(StoreError):
+    """The file has a schema other than this release's (an older one to upgrade, or a newer
+    release upgraded it): said to whoever asked, the web app's page included."""
+
+    def __init__(self, message: str, current: int, latest: int) -> None:
+        super().__init__(message)
+        self.current = current
+        self.latest = latest
+
+
 def is_busy(error: sqlite3.Error) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
@@ -165,10 +175,12 @@ class Database:
         found = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
         if found != self.schema:
             self.conn.execute("ROLLBACK")
-            raise StoreError(
+            raise SchemaMismatch(
                 f"{self.path} now has schema {found}, not this kvrules' {self.schema} (another "
                 "release upgraded it while this process ran): stopped without writing; run "
-                "the release that upgraded it"
+                "the release that upgraded it",
+                found,
+                self.schema,
             )
 
     @contextmanager
@@ -330,9 +342,11 @@ def _migrate(
 
 
 def newer_schema(path: str | Path, current: int, latest: int) -> StoreError:
-    return StoreError(
+    return SchemaMismatch(
         f"{path}: database schema version {current} is newer than this kvrules supports "
-        f"({latest}); upgrade kvrules"
+        f"({latest}); upgrade kvrules",
+        current,
+        latest,
     )
 
 
