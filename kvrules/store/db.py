@@ -298,11 +298,12 @@ def migrate(
     simply made), its ``alone`` is held around the copy (``before``) and the migrations, and
     ``after`` is called in the migrations' transaction."""
     latest = migrations[-1].version if migrations else 0
-    if upgrading is not None:
-        current = schema_version(db.conn)
-        if 0 < current < latest:
-            with upgrading.alone(db.conn):
-                # nothing else has the file open now: the copy is what gets migrated
+    if upgrading is not None and 0 < schema_version(db.conn) < latest:
+        with upgrading.alone(db.conn):
+            # read again now that nothing else can change it: another process may have
+            # upgraded it in between (then there is nothing to copy or say)
+            current = schema_version(db.conn)
+            if 0 < current < latest:
                 upgrading.before(db.conn, current, latest)
                 return _migrate(db, now, migrations, latest, (upgrading, current))
     return _migrate(db, now, migrations, latest, None)

@@ -115,3 +115,33 @@ def test_a_store_whose_file_another_release_upgraded_stops_before_writing(tmp_pa
     with sqlite3.connect(path) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM sources")] == ["pure"]
         assert conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == entries
+
+
+def test_a_file_another_process_upgraded_while_this_one_waited_is_not_copied(
+    tmp_path: Path,
+) -> None:
+    # two processes of this release opening a schema-17 file at once: the second saw 17, waits
+    # for the lock while the first upgrades; it must not keep the upgraded file as "schema-17"
+    from contextlib import contextmanager
+
+    from kvrules.store.upgrade import Upgrade
+
+    path = _schema_17(tmp_path / "kvrules.db")
+
+    class FirstUpgradesMeanwhile(Upgrade):
+        @contextmanager
+        def alone(self, conn):  # type: ignore[override]
+            other = Database(connect(path), path)  # the other process, done first
+            migrate(other, T0)
+            other.close()
+            with super().alone(conn):
+                yield
+
+    said: list[str] = []
+    db = Database(connect(path), path)
+    try:
+        assert migrate(db, T0, upgrading=FirstUpgradesMeanwhile(path, T0, said.append)) == LATEST
+    finally:
+        db.close()
+    assert said == []
+    assert not list(tmp_path.glob("*.bak"))  # before: the schema-19 file kept as schema-17's
