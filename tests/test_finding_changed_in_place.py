@@ -281,6 +281,7 @@ def test_a_store_of_the_previous_schema_keeps_its_finding_ids(tmp_path: Path) ->
         conn.execute("ALTER TABLE findings DROP COLUMN changes")
         conn.execute("ALTER TABLE cases DROP COLUMN findings_changed_at")  # schema 19
         conn.execute("DELETE FROM schema_version WHERE version > 16")
+    conn.close()  # `with` commits only: an upgrade refuses while a connection has it open
     assert Store.schema_of(db)[0] == 16
     upgraded = CliRunner().invoke(cli, ["db", "upgrade", "--db", str(db)])
     assert upgraded.exit_code == 0, upgraded.output

@@ -61,7 +61,7 @@ def test_check_writes_markdown_for_the_grant_file(tmp_path: Path):
     assert "not that a partner is safe" in text
     # the versions the answer rests on
     assert "## Screened with" in text and "- kvrules " in text
-    assert "us-dod-1286 2026.10" in text and "nl-leidraad " in text
+    assert "us-dod-1286 2026.11" in text and "nl-leidraad " in text
 
 
 def test_the_text_names_title_date_reference_topic_and_versions_and_is_not_wrapped(
@@ -78,7 +78,7 @@ def test_the_text_names_title_date_reference_topic_and_versions_and_is_not_wrapp
     assert f"Topic: {long_topic.strip()}" in lines  # one line, however long: not hard-wrapped
     assert f"Funders (1): {NUDT}" in lines
     assert any(len(line) > 200 for line in lines)
-    assert lines[-1].startswith("Screened with kvrules ") and "us-dod-1286 2026.10" in lines[-1]
+    assert lines[-1].startswith("Screened with kvrules ") and "us-dod-1286 2026.11" in lines[-1]
 
 
 def test_output_writes_the_text_or_json_by_the_flags(tmp_path: Path):

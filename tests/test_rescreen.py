@@ -429,6 +429,7 @@ def _as_before_findings_kept_entries(state: Path) -> None:
         conn.execute("ALTER TABLE alert_outbox DROP COLUMN unreachable_since")  # migration 16
         conn.execute("ALTER TABLE findings DROP COLUMN changes")  # migration 17
         conn.execute("ALTER TABLE cases DROP COLUMN findings_changed_at")  # migration 19
+    conn.close()  # `with` commits only: an upgrade refuses while a connection has it open
 
 
 def test_a_finding_made_before_the_upgrade_keeps_its_entry_and_its_tag(tmp_path, write_rulebook):

@@ -112,3 +112,41 @@ def test_an_allowed_phrase_validates_in_a_title_rule(runner, write_rulebook) -> 
         )
     )
     assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("literal", "found"),
+    [
+        # review of the 0.3.0 → 0.4.0 upgrade: a site rulebook valid under 0.3.0 named a state
+        # programme, and 0.4.0 refused it (and so every scan)
+        ("iranian nuclear programme", []),
+        ("(?i).*Iranian\\s+nuclear program(me)?.*", []),
+        ("Russian defence ministry", []),
+        ("Chinese army|North Korean regime", []),
+        ("Iranian Revolutionary Guard", []),
+        ("the Chinese government", []),
+        # a bare word, or one followed by people, is still a nationality
+        ("Iranian", ["iranian"]),
+        ("Iranian researchers", ["iranian"]),
+        ("Iranian nationals programme", ["iranian"]),
+        ("Iranian student exchange programme", ["iranian"]),
+        ("Chinese students and the Chinese government", ["chinese"]),
+        ("Iranian-born state", ["iranian"]),
+    ],
+)
+def test_a_nationality_word_naming_a_state_body_is_the_state_not_people(
+    literal: str, found: list[str]
+) -> None:
+    assert nationality_words_in(literal) == found
+
+
+def test_the_reviewers_site_rule_validates(runner, write_rulebook) -> None:
+    path = write_rulebook(
+        rule_yaml(
+            "programme",
+            "'project.keywords contains \"iranian nuclear programme\"'",
+            on="project.created",
+        )
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output

@@ -13,7 +13,11 @@ from pathlib import Path
 
 import click
 
-from kvrules.cli.options import state_db
+from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, config_from, state_db
+from kvrules.cli.retention import cutoffs_of
+from kvrules.store.privacy_api import ErasureLeft
+from kvrules.store.retention import CategoryResult
+from kvrules.store.upgrade import UPGRADED
 
 
 def _existing(db: Path) -> None:
@@ -26,26 +30,74 @@ def db_group() -> None:
     """The state database: upgrade it, copy it while kvrules runs."""
 
 
+# The first schema of 0.4.0, whose retention counts a record's content from its project's
+# end: rows 0.3.0's clock kept become due at once, all at the first `purge --apply`.
+RETENTION_FROM_PROJECT_END = 18
+
+
 @db_group.command("upgrade")
-@state_db
-def db_upgrade(db: Path) -> None:
+@CONFIG_OPTION
+@DB_OPTION
+def db_upgrade(config_path: Path | None, db: Path | None) -> None:
     """Upgrade the state database to this kvrules' schema, keeping the previous file beside it
-    (X.schema-N.bak) and writing the upgrade to the audit log."""
+    (X.schema-N.bak) and writing the upgrade to the audit log; say what the upgrade makes due
+    (retention) and what is left to do (erasures made under an older release)."""
     from kvrules.store import Store
 
-    _existing(db)
+    config = config_from(config_path, db)
+    path = config.database
+    _existing(path)
     said: list[str] = []
-
-    def say(line: str) -> None:
-        said.append(line)
-        click.echo(line, err=True)
-
-    with Store.open(db, say=say) as store:
+    # the upgrade's own line ("upgrading X from schema 17 to 19; the previous file is kept at
+    # …"), said once when it is done, as a scan that upgrades says it: not a second line
+    with Store.open(path, say=said.append) as store:
         version = store.schema_version
-    if said:
-        click.echo(f"{db} upgraded to schema {version}")
-    else:
-        click.echo(f"{db} has schema {version} already: nothing to upgrade")
+        if not said:
+            click.echo(f"{path} has schema {version} already: nothing to upgrade")
+            return
+        for line in said:
+            click.echo(line.replace("upgrading ", "upgraded ", 1))
+        from_schema = store.audit_entries_of_action(UPGRADED)[-1].details["from_schema"]
+        if from_schema < RETENTION_FROM_PROJECT_END:
+            due = store.retention_survey(cutoffs_of(config.retention.periods(), store.clock()))
+            if line := _due_now(due):
+                click.echo(line)
+        if line := _erasures_left(store.erasures_leaving_audit()):
+            click.echo(line)
+
+
+def _erasures_left(left: list[ErasureLeft]) -> str | None:
+    """Erasures an older release made without rewriting the audit log (0.3.0 kept the
+    entries quoting the name): each is to be run again, by name, which the store never kept."""
+    if not left:
+        return None
+    each = "; ".join(
+        f"{e.at[:10]} {e.pseudonym}" + (f" request {e.request}" if e.request else "") for e in left
+    )
+    return (
+        f"{len(left)} erasure(s) made by an earlier release did not rewrite the audit log, "
+        f"which may still quote the name ({each}): run each again, `kvrules privacy erase "
+        "--person NAME --apply` (the person keeps that pseudonym)"
+    )
+
+
+def _due_now(due: list[CategoryResult]) -> str | None:
+    """Rows the retention policy takes at the next ``purge --apply``, said before it runs."""
+    counted = [r for r in due if r.count]
+    if not counted:
+        return None
+    total = sum(r.count for r in counted)
+    each = "; ".join(
+        f"{r.category} {r.count:,}, oldest {r.oldest:%Y-%m-%d}"
+        if r.oldest
+        else f"{r.category} {r.count:,}"
+        for r in counted
+    )
+    return (
+        f"retention now counts a record's content from its project's end: {total:,} row(s) are "
+        f"due ({each}); run `kvrules purge` (a dry run) and read them before the next "
+        "`purge --apply`, which removes them"
+    )
 
 
 @db_group.command("backup")

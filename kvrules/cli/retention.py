@@ -37,6 +37,15 @@ def _busy(e: sqlite3.OperationalError) -> str:
     )
 
 
+def cutoffs_of(periods: dict[str, str | None], now: datetime) -> list[Cutoff]:
+    """The configured retention periods as cut-offs at ``now`` (a category kept forever: none)."""
+    return [
+        Cutoff(category, keep, retention_cutoff(keep, now))
+        for category, keep in periods.items()
+        if keep is not None
+    ]
+
+
 def _day(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d") if moment else "–"
 
@@ -68,11 +77,7 @@ def purge(
         raise click.ClickException(_busy(e)) from None
     with store:
         now = store.clock()
-        cutoffs = [
-            Cutoff(category, keep, retention_cutoff(keep, now))
-            for category, keep in periods.items()
-            if keep is not None
-        ]
+        cutoffs = cutoffs_of(periods, now)
         try:
             done = store.purge_expired(cutoffs) if apply else store.retention_survey(cutoffs)
             unconfigured = store.unconfigured_adapter_state(config.sources)

@@ -75,6 +75,67 @@ ALLOWED_PHRASES = frozenset(
         "iranian space agency",
     ]
 )
+# A nationality word followed by words naming a state body or a state's programme ("Iranian
+# nuclear programme", "Russian defence ministry", "Chinese army", "North Korean regime") names
+# the state, not people: what sanctions and export-control lists designate (ministries, armed
+# forces, state programmes, the Revolutionary Guard) and a rule may need to name. Up to two
+# words may stand between ("nuclear", "missile", "defence"), none of them a people word:
+# "Iranian student exchange programme" and "Iranian researchers" are still found, and so is
+# the bare word.
+STATE_BODY_WORDS = (
+    "programme",
+    "programmes",
+    "program",
+    "programs",
+    "government",
+    "ministry",
+    "army",
+    "navy",
+    "air force",
+    "armed forces",
+    "military",
+    "regime",
+    "state",
+    "revolutionary guard",
+    "revolutionary guards",
+    "intelligence service",
+    "security service",
+)
+PEOPLE_WORDS = frozenset(
+    """
+    researcher researchers scientist scientists scholar scholars student students national
+    nationals citizen citizens visitor visitors people person persons staff employee employees
+    worker workers engineer engineers academic academics author authors phd postdoc postdocs
+    fellow fellows applicant applicants candidate candidates resident residents immigrant
+    immigrants diaspora origin descent born passport passports nationality ethnicity exchange
+    member members team teams group groups family families man men woman women
+    """.split()  # noqa: SIM905
+)
+_NATIONALITY_ALTERNATIVES = "|".join(
+    re.escape(w) for w in sorted(NATIONALITY_WORDS, key=len, reverse=True)
+)
+_STATE_BODY_ALTERNATIVES = "|".join(
+    r"\s+".join(map(re.escape, phrase.split())) for phrase in STATE_BODY_WORDS
+)
+_STATE_BODY = re.compile(
+    rf"(?<![\w-])(?:{_NATIONALITY_ALTERNATIVES})\s+((?:[\w'-]+\s+){{0,2}}?)"
+    rf"(?:{_STATE_BODY_ALTERNATIVES})(?![\w-])"
+)
+
+
+def _without_state_bodies(text: str) -> str:
+    """``text`` (folded) with each "nationality word + state body" taken out, unless a word
+    between them names people."""
+
+    def taken_out(m: re.Match[str]) -> str:
+        between = m.group(1).split()
+        if any(w.strip("'-") in PEOPLE_WORDS or w in NATIONALITY_WORDS for w in between):
+            return m.group(0)
+        return " "
+
+    return _STATE_BODY.sub(taken_out, text)
+
+
 # "Chinese students", "Iranians", "[Ii]ranian": the word however a literal or pattern spells it
 _CASE_PAIR = re.compile(r"\[([^\W\d_])([^\W\d_])\]")
 _NOT_A_LETTER = re.compile(r"[^\w'-]+")
@@ -108,12 +169,14 @@ def _wildcard_words(text: str) -> list[str]:
 def nationality_words_in(literal: str) -> list[str]:
     """The nationality or ethnic-group words ``literal`` (a text, or a pattern) names: each
     part of a hyphenated word too ("Iranian-born"), a pattern's wildcard spelling too
-    ("Chin.se"); not inside an allowed phrase ("Indian Ocean", ``ALLOWED_PHRASES``)."""
+    ("Chin.se"); not inside an allowed phrase ("Indian Ocean", ``ALLOWED_PHRASES``) nor
+    naming a state body ("Iranian nuclear programme", ``STATE_BODY_WORDS``)."""
     text = _CASE_PAIR.sub(
         lambda m: m.group(1) if m.group(1).casefold() == m.group(2).casefold() else " ", literal
     )
     text = re.sub(r"\(\?[a-z]+\)", " ", text)  # inline flags: (?i)
-    text = _without_allowed(text.casefold())
+    text = re.sub(r"\\s[+*]?", " ", text)  # a pattern's space: "Iranian\s+nuclear programme"
+    text = _without_state_bodies(_without_allowed(text.casefold()))
     found = []
     for word in _NOT_A_LETTER.split(text):
         word = word.strip("'-")

@@ -38,6 +38,7 @@ from kvrules.store.committee_api import CommitteeStore
 from kvrules.store.db import (
     Clock,
     Database,
+    SchemaMismatch,
     StoreError,
     connect,
     connect_read_only,
@@ -74,10 +75,12 @@ def _require_latest(conn: sqlite3.Connection, path: Path, current: int | None = 
         raise newer_schema(path, current, latest)
     if current == 0:
         raise StoreError(f"{path} is not a kvrules database (it has no schema)")
-    raise StoreError(
+    raise SchemaMismatch(
         f"{path} has schema {current}; this kvrules reads schema {latest}: run `kvrules db "
         f"upgrade --db {path}` (or any scan) first, which keeps the previous file; nothing "
-        "was changed"
+        "was changed",
+        current,
+        latest,
     )
 
 
@@ -101,6 +104,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
     """The kvrules SQLite database. Open with ``Store.open(path)``; not shared across threads."""
 
     def __init__(self, db: Database, path: Path, clock: Clock) -> None:
+        db.schema = MIGRATIONS[-1].version  # every way to open checked it is this one
         self._db = db
         self.path = path
         self.clock = clock

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,16 @@ class StoreBusy(StoreError, sqlite3.OperationalError):
 
     Also an ``OperationalError``: callers that already said SQLite's own "database is locked"
     in words (``kvrules purge``) keep doing so."""
+
+
+class SchemaMismatch(StoreError):
+    """The file has a schema other than this release's (an older one to upgrade, or a newer
+    release upgraded it): said to whoever asked, the web app's page included."""
+
+    def __init__(self, message: str, current: int, latest: int) -> None:
+        super().__init__(message)
+        self.current = current
+        self.latest = latest
 
 
 def is_busy(error: sqlite3.Error) -> bool:
@@ -118,6 +128,9 @@ class Database:
         self._depth = 0
         self.busy_wait: float | None = None  # seconds a BEGIN waits for the write lock
         self._last_failure: StorageError | None = None  # the disk's last failure, as said
+        # the schema this process's code was written for (Store.open sets it): each write
+        # transaction checks the file still has it (``_check_schema``)
+        self.schema: int | None = None
 
     @property
     def _rolled_back(self) -> StorageError:
@@ -143,12 +156,32 @@ class Database:
             while True:
                 try:
                     self.conn.execute("BEGIN IMMEDIATE")
+                    self._check_schema()
                     return
                 except sqlite3.OperationalError as e:
                     if not is_busy(e) or time.monotonic() >= until:
                         raise
         finally:
             set_busy_timeout(self.conn, self.busy_wait)
+
+    def _check_schema(self) -> None:
+        """Inside a new write transaction: the file still has the schema this code writes.
+        Another release may have upgraded it since this process opened it (a scan still
+        running when the next release's ``db upgrade`` ran, which refuses while it can see
+        one): this process then stops before writing its rows into a schema it does not know.
+        One indexed read per write transaction (a scan's is a batch of records)."""
+        if self.schema is None:
+            return
+        found = self.conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        if found != self.schema:
+            self.conn.execute("ROLLBACK")
+            raise SchemaMismatch(
+                f"{self.path} now has schema {found}, not this kvrules' {self.schema} (another "
+                "release upgraded it while this process ran): stopped without writing; run "
+                "the release that upgraded it",
+                found,
+                self.schema,
+            )
 
     @contextmanager
     def transaction(self, *, savepoint: bool = True) -> Iterator[sqlite3.Connection]:
@@ -243,9 +276,12 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 class Upgrading(Protocol):
     """What migrating an existing, older database does around its migrations
-    (kvrules.store.upgrade.Upgrade: keep a copy, say so, audit it)."""
+    (kvrules.store.upgrade.Upgrade: make sure no other process has it open, keep a copy, say
+    so, audit it)."""
 
-    def before(self, current: int, latest: int) -> None: ...
+    def alone(self, conn: sqlite3.Connection) -> AbstractContextManager[None]: ...
+
+    def before(self, conn: sqlite3.Connection, current: int, latest: int) -> None: ...
 
     def after(self, conn: sqlite3.Connection, current: int, latest: int) -> None: ...
 
@@ -258,9 +294,28 @@ def migrate(
     upgrading: Upgrading | None = None,
 ) -> int:
     """Bring the schema up to date; a no-op when it already is. Returns the version reached.
-    ``upgrading``: called, inside the write transaction, before and after migrating a database
-    that has a schema already (a new, empty file is simply made)."""
+    ``upgrading``: for a database that has an older schema already (a new, empty file is
+    simply made), its ``alone`` is held around the copy (``before``) and the migrations, and
+    ``after`` is called in the migrations' transaction."""
     latest = migrations[-1].version if migrations else 0
+    if upgrading is not None and 0 < schema_version(db.conn) < latest:
+        with upgrading.alone(db.conn):
+            # read again now that nothing else can change it: another process may have
+            # upgraded it in between (then there is nothing to copy or say)
+            current = schema_version(db.conn)
+            if 0 < current < latest:
+                upgrading.before(db.conn, current, latest)
+                return _migrate(db, now, migrations, latest, (upgrading, current))
+    return _migrate(db, now, migrations, latest, None)
+
+
+def _migrate(
+    db: Database,
+    now: datetime,
+    migrations: tuple[Migration, ...],
+    latest: int,
+    upgrading: tuple[Upgrading, int] | None,
+) -> int:
     with db.transaction() as conn:  # the write lock serialises two processes opening at once
         conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -269,9 +324,8 @@ def migrate(
         current = schema_version(conn)
         if current > latest:
             raise newer_schema(db.path, current, latest)
-        upgrade = upgrading if upgrading is not None and 0 < current < latest else None
-        if upgrade is not None:
-            upgrade.before(current, latest)
+        if upgrading is not None and upgrading[1] != current:  # cannot happen while alone
+            raise StoreError(f"{db.path} changed schema while being upgraded; nothing changed")
         for m in migrations:
             if m.version <= current:
                 continue
@@ -283,15 +337,17 @@ def migrate(
                 "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                 (m.version, m.name, ts(now)),
             )
-        if upgrade is not None:
-            upgrade.after(conn, current, latest)
+        if upgrading is not None:
+            upgrading[0].after(conn, current, latest)
     return latest
 
 
 def newer_schema(path: str | Path, current: int, latest: int) -> StoreError:
-    return StoreError(
+    return SchemaMismatch(
         f"{path}: database schema version {current} is newer than this kvrules supports "
-        f"({latest}); upgrade kvrules"
+        f"({latest}); upgrade kvrules",
+        current,
+        latest,
     )
 
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kvrules.store import audit as _audit
 from kvrules.store import privacy as _privacy
 from kvrules.store import retention as _retention
 from kvrules.store.db import StorePart, ts
+
+
+@dataclass(frozen=True)
+class ErasureLeft:
+    """An erasure made by a release that left the audit entries quoting the name (0.3.0: its
+    ``privacy.erased`` entry has no seals), not re-run since under the same pseudonym."""
+
+    at: str  # the erasure's audit time, ts() text
+    pseudonym: str
+    request: str | None
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,9 @@ class PrivacyStore(StorePart):
                 'name part ("Will" is in "We will review it"): give the full name as the '
                 "RIS writes it, or read the dry run and pass --single-word"
             )
-        pseudonym = _privacy.new_pseudonym()
+        # one person, one pseudonym: erasing again (an erasure made under 0.3.0, which left
+        # the audit entries quoting the name, re-run) keeps the one the name was erased to
+        pseudonym = _privacy.erased_pseudonym(self._db.conn, name) or _privacy.new_pseudonym()
         if not apply:
             return Erasure(pseudonym, _privacy.held(self._db.conn, name), applied=False)
         now = self.clock()
@@ -69,3 +82,17 @@ class PrivacyStore(StorePart):
             self._log(actor, _privacy.ERASED_ACTION, f"privacy:{pseudonym}", details, now)
             entry = c.execute("SELECT MAX(id) FROM audit_log").fetchone()[0]
         return Erasure(pseudonym, found, applied=True, audit_id=entry)
+
+    def erasures_leaving_audit(self) -> list[ErasureLeft]:
+        """The erasures to re-run now that erasure rewrites the audit log: made without seals
+        (before 0.4.0) and not erased again since (a re-run keeps the pseudonym)."""
+        left: dict[str, ErasureLeft] = {}
+        for entry in _audit.entries_of_action(self._db.conn, _privacy.ERASED_ACTION):
+            pseudonym = entry.details.get("pseudonym")
+            if not isinstance(pseudonym, str):
+                continue
+            if _privacy.SEALS in entry.details:
+                left.pop(pseudonym, None)
+            else:
+                left[pseudonym] = ErasureLeft(entry.at, pseudonym, entry.details.get("request"))
+        return list(left.values())

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kvrules.store import Store
-from kvrules.store.db import StoreError
+from kvrules.store.db import SchemaMismatch, StoreError
 from kvrules.store.storage import StorageError
 from kvrules.web.auth import error_page, settings
 
@@ -46,9 +46,27 @@ async def store_unusable(request: Request, exc: Exception) -> Response:
     """The database cannot be opened (gone, unreadable, a full or read-only disk): one page
     saying so, the cause in the server's log in one line — never a 500 with a traceback."""
     log.error("%s %s: %s", request.method, request.url.path, exc)
+    if isinstance(exc, SchemaMismatch):  # said as /healthz says it, to whoever signed in
+        return error_page(request, 503, _schema_words(exc.current, exc.latest))
     return error_page(
         request,
         503,
         "kvrules cannot use its database right now; nothing was changed. The administrator "
         "finds the cause in the server's log.",
+    )
+
+
+def _schema_words(current: int, latest: int) -> str:
+    """Why every page is refused while the file's schema is not this server's: a server left
+    running while another release upgraded the file (README, Upgrading, step 1)."""
+    if current > latest:
+        what = (
+            "a newer kvrules release upgraded it; the administrator restarts the server with "
+            "that release"
+        )
+    else:
+        what = "the administrator runs `kvrules db upgrade`, then restarts the server"
+    return (
+        f"kvrules cannot use its database: it has schema {current}, this server reads schema "
+        f"{latest} ({what}). Nothing was changed."
     )

@@ -152,5 +152,6 @@ def test_proposals_remembered_as_projects_before_are_set_right_on_upgrade(db_pat
         conn.execute("ALTER TABLE alert_outbox DROP COLUMN unreachable_since")  # migration 16
         conn.execute("ALTER TABLE findings DROP COLUMN changes")  # migration 17
         conn.execute("ALTER TABLE cases DROP COLUMN findings_changed_at")  # migration 19
+    conn.close()  # `with` commits only: an upgrade refuses while a connection has it open
     with Store.open(db_path) as store:
         assert [s[2] for s in store.subjects()] == ["proposal"]

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.web.web_helpers import PASSWORD, app_for, token
+from tests.web.web_helpers import PASSWORD, app_for, login, token
 
 
 def test_healthz_is_ok_on_a_usable_database_without_signing_in(db: Path) -> None:
@@ -55,3 +55,38 @@ def test_a_sign_in_with_the_database_gone_is_one_page_not_a_500(db: Path, tmp_pa
     )
     assert answer.status_code == 503  # before: 500 and a traceback in the server's log
     assert "cannot use its database" in answer.text
+
+
+def test_a_server_left_running_while_a_newer_release_upgrades_says_why_on_each_page(
+    db: Path,
+) -> None:
+    # README, Upgrading, step 1 (reviewer, 0.3.0 → 0.4.0: the README said 500; it is 503,
+    # and the page now says why, as /healthz does, where it said only "right now")
+    client = app_for(db)
+    assert login(client, "adviser").status_code == 200
+    assert client.get("/cases").status_code == 200
+    with sqlite3.connect(db) as conn:  # the next release's `db upgrade`
+        latest = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        conn.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?, 'next', ?)",
+            (latest + 1, "2027-01-01T00:00:00.000000Z"),
+        )
+    conn.close()
+    before = _audit_rows(db)
+    answer = client.get("/cases")
+    assert answer.status_code == 503
+    said = " ".join(answer.text.split())
+    assert (
+        f"kvrules cannot use its database: it has schema {latest + 1}, this server reads "
+        f"schema {latest} (a newer kvrules release upgraded it; the administrator restarts "
+        "the server with that release). Nothing was changed."
+    ) in said
+    assert _audit_rows(db) == before  # the case list's view is not audited: nothing written
+
+
+def _audit_rows(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    finally:
+        conn.close()

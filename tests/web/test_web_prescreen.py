@@ -245,7 +245,7 @@ def test_the_result_downloads_as_markdown_and_prints_without_the_menus(
     assert "- Funders (1): Example Research Fund" in text
     assert "### A project partner is on the Section 1286 list (high)" in text
     assert "University of California, Berkeley: not found in" in text
-    assert "## Screened with" in text and "us-dod-1286 2026.10" in text
+    assert "## Screened with" in text and "us-dod-1286 2026.11" in text
     # another grant officer gets no file of it
     other = signed_in(db, screener, "other-officer")
     assert other.get(f"/prescreen/{pid}.md").status_code == 404
