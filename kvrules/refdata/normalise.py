@@ -417,6 +417,13 @@ def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))
 
 
+# Scripts whose characters are words or syllables, not letters (Han, kana): their romanisation
+# runs one character's syllable into the next, so a typing error's edit budget spent on it
+# changes a character, which is another word: 西南 (Xinan, "south-west") and 西安 (Xi'an) are one
+# letter apart and different cities. Such names are never compared letter by letter.
+LOGOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 # Chinese institution names have standard, generic contractions that people write for the
 # full name: 科学技术 ("science and technology") → 科技 (中国科学技术大学 / 中国科技大学), and the
 # prefixes 中国人民解放军 (PLA) and 中国 (China) left out (中国人民解放军国防科学技术大学 /

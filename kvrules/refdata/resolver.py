@@ -70,6 +70,7 @@ from kvrules.refdata.normalise import (
     GENERIC_WORDS,
     HAN,
     HAN_COUNTRIES,
+    LOGOGRAPHIC,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -1521,6 +1522,8 @@ class Resolver:
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
+        if LOGOGRAPHIC.search(text):
+            return []  # a changed Han character is another word, not a typo (LOGOGRAPHIC)
         a = analyse(text)
         if not a.distinct or is_acronym(text):
             return []
@@ -1570,6 +1573,8 @@ class Resolver:
             idx, matched, ntype = self._f_ref[pos]
             if cc and recs[idx].country not in (cc, None):
                 continue
+            if LOGOGRAPHIC.search(matched):
+                continue  # its key is a romanisation: one letter off crosses a character
             dist_sim = 1 - dist / max(len(query), len(choice))
             score = min(FUZZY_CAP, round(0.8 * dist_sim + 0.2 * skel_sim, 3))
             if score >= self.threshold:
