@@ -135,6 +135,9 @@ _HAN_UNIT_ENDINGS = (
     "所",
 )
 SHORT_NAME = "short name"
+# Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
+# are read as the name written in one word; longer runs of words are a phrase, not a name.
+_MAX_SPACED_SYLLABLES = 3
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
@@ -953,10 +956,19 @@ class Resolver:
         a = analyse(text)
         if not a.distinct or a.skeleton or len(text) > MAX_NAME:
             return []
-        query, first = a.distinct_text, a.distinct[0]
-        block = self._block.get((len(a.distinct), 0, "p" + first[:3]), ())
-        found = [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
+        found = self._named_without_class_words(a.distinct)
+        if not found and 1 < len(a.distinct) <= _MAX_SPACED_SYLLABLES:
+            # a romanised name written a syllable a word ("Bei Hang", "Fu Dan", "Amir Kabir")
+            # as its own name writes it in one ("Beihang University"): the same words joined
+            found = self._named_without_class_words(("".join(a.distinct),))
         return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _named_without_class_words(self, distinct: tuple[str, ...]) -> list[tuple[int, str, str]]:
+        """The names (entry, name, kind) whose distinctive words are ``distinct`` and that carry
+        class words besides, from the fuzzy index's block of the first word."""
+        query, first = " ".join(distinct), distinct[0]
+        block = self._block.get((len(distinct), 0, "p" + first[:3]), ())
+        return [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
 
     def _guesses(
         self, found: list[tuple[int, str, str]], cc: str | None, method: str, text: str
