@@ -395,6 +395,27 @@ def not_found_in(screened: Iterable[str], titles: Mapping[str, str] | None = Non
     return f"not found in {lists_in_words(screened, titles)}"
 
 
+def not_in_script(
+    script: str, lacking: Sequence[str], registry: bool, titles: Mapping[str, str] | None = None
+) -> str:
+    """What a name written in a script some lists hold no names in was not screened against
+    (``Resolver.lists_without_script``): "not screened in Han script against the US DoD Section
+    1286 list, edition FY25, which holds no names written in it; import a complete ROR dump
+    (which holds names in that script) or search its Latin name". ``registry``: a complete
+    registry searched holds names in it, through which the entries linked to its records are
+    found."""
+    which = "which holds" if len(lacking) == 1 else "which hold"
+    lists = lists_in_words(lacking, titles, joined_by="and")
+    said = f"not screened in {script} script against {lists}, {which} no names written in it"
+    if registry:
+        linked = "only entries linked to a registry record are found in it"
+        return f"{said} ({linked}); search its Latin name too"
+    return (
+        f"{said}; import a complete ROR dump (which holds names in that script) or search its "
+        "Latin name"
+    )
+
+
 def screened_in_words(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
     """ "Organisations screened against … and …; not on a list means …": the closing line of
     a scan, and what a case page and the portfolio report say of the lists screened."""

@@ -424,6 +424,45 @@ def is_acronym(name: str) -> bool:
 LOGOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+# Letters outside the Latin blocks (Basic Latin to Latin Extended-B, IPA, Latin Extended
+# Additional): a name holding none is written in Latin script, as most are.
+_NOT_LATIN = re.compile(r"[^\x00-\u02af\u1e00-\u1eff\u2000-\u206f]")
+# The scripts a name may be written in other than Latin, by the first word of their letters'
+# Unicode names ("CJK UNIFIED IDEOGRAPH-4E2D", "CYRILLIC SMALL LETTER A"), as people call them.
+_SCRIPTS = {
+    "CJK": "Han",
+    "CYRILLIC": "Cyrillic",
+    "ARABIC": "Arabic",
+    "HEBREW": "Hebrew",
+    "GREEK": "Greek",
+    "HANGUL": "Hangul (Korean)",
+    "HIRAGANA": "Japanese kana",
+    "KATAKANA": "Japanese kana",
+    "THAI": "Thai",
+    "DEVANAGARI": "Devanagari",
+    "BENGALI": "Bengali",
+    "TAMIL": "Tamil",
+    "ARMENIAN": "Armenian",
+    "GEORGIAN": "Georgian",
+    "ETHIOPIC": "Ethiopic",
+}
+
+
+def script_of(name: str) -> str | None:
+    """The script other than Latin the letters of ``name`` are written in ("中山大学" → "Han",
+    "МГУ" → "Cyrillic", "دانشگاه شریف" → "Arabic"): the one most of them are in; None for a
+    name in Latin letters (accented or not) or in a script not named in :data:`_SCRIPTS`."""
+    if not _NOT_LATIN.search(name):
+        return None
+    counts: dict[str, int] = {}
+    for char in name:
+        if char.isalpha() and _NOT_LATIN.match(char):
+            script = _SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0])
+            if script:
+                counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
+
+
 # Chinese institution names have standard, generic contractions that people write for the
 # full name: 科学技术 ("science and technology") → 科技 (中国科学技术大学 / 中国科技大学), and the
 # prefixes 中国人民解放军 (PLA) and 中国 (China) left out (中国人民解放军国防科学技术大学 /

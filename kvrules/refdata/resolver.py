@@ -84,6 +84,7 @@ from kvrules.refdata.normalise import (
     latin_acronym,
     native_variants,
     pinyin_with_places,
+    script_of,
     surface_key,
     written_words,
 )
@@ -301,6 +302,9 @@ class Resolver:
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
         self._registries: dict[str, bool] = {}  # the registry editions searched -> partial
+        # "list@edition" → the scripts other than Latin its names are written in ("Han"): a
+        # name in a script a list holds no name in is not screened against that list by name
+        self._scripts: dict[str, set[str]] = {}
         # a registry city's key → the one country its records are in ("" if several)
         self._city_country: dict[str, str] = {}
         # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
@@ -343,6 +347,27 @@ class Resolver:
         return [
             k + (" (partial)" if partial else "") for k, partial in sorted(self._searched.items())
         ]
+
+    def lists_without_script(self, name: str) -> tuple[str, list[str], bool] | None:
+        """The script other than Latin ``name`` is written in, the list editions searched (as
+        :attr:`searched` names them) that hold no name written in it, and whether a registry
+        searched does (a list entry linked to its record is then found through it): a name not
+        found was not screened by name against those lists, as none of their names could meet
+        it. None for a name in Latin letters, or when every list searched holds names in its
+        script."""
+        script = script_of(name)
+        if script is None:
+            return None
+        lacking = [
+            k + (" (partial)" if partial else "")
+            for k, partial in sorted(self._searched.items())
+            if script not in self._scripts.get(k, ())
+        ]
+        registry = any(
+            script in self._scripts.get(k, ()) and not partial
+            for k, partial in self._registries.items()
+        )
+        return (script, lacking, registry) if lacking else None
 
     @property
     def registry_complete(self) -> bool:
@@ -412,6 +437,9 @@ class Resolver:
             )
             if self._recs[idx].inactive:
                 self._inactive_said[idx] = _inactive_in_words(entry.attributes.get("successors"))
+            if not carried:
+                held = self._scripts.setdefault(f"{info.list_id}@{info.edition}", set())
+                held.update(filter(None, (script_of(name) for name, _ in entry.all_names())))
             keys: set[str] = set()
             english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
