@@ -690,6 +690,7 @@ class Resolver:
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
                 or self._as_usually_shortened(text, cc)
+                or self._without_namesake_initials(text, cc)
                 or self._before_its_unit(text, cc)
             )
             if hits:
@@ -716,6 +717,17 @@ class Resolver:
             if analyse(variant).key in self._exact and (hits := self._lookup(variant, cc, EXACT)):
                 return hits
         return []
+
+    def _without_namesake_initials(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name opening with its namesake's initials ("N.E. Bauman Moscow State Technical
+        University", "M.V. Lomonosov Moscow State University") read without them, as the name
+        the list prints ("Bauman Moscow State Technical University"): the initials are part of
+        the namesake's name, not another organisation's, so the rest is the name as written
+        (not a unit read at the end of a string, as it was)."""
+        rest = _INITIALS.sub("", text)
+        if rest == text or analyse(rest).key not in self._exact:
+            return []
+        return [replace(hit, span=text) for hit in self._lookup(rest, cc, EXACT, written=text)]
 
     def _before_its_unit(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name followed by one of its units, with or without a space
