@@ -508,6 +508,7 @@ _MATCHED_BY = {
     "ror": "its ROR id",
     "fuzzy": "a similar name",
     "corrected spelling": "its name with the spelling corrected",
+    "transliteration": "its name in another romanisation",
 }
 
 

@@ -88,6 +88,7 @@ from kvrules.refdata.normalise import (
     surface_key,
     written_words,
 )
+from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
 from kvrules.refdata.store import Store
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
@@ -136,6 +137,9 @@ _HAN_UNIT_ENDINGS = (
     "所",
 )
 SHORT_NAME = "short name"
+# "Moskovskij aviacionnyj institut" of "Moskovskiy aviatsionnyy institut": romanised.romanised_key
+TRANSLITERATION = "transliteration"
+TRANSLITERATED_NOTE = "the name in another romanisation of Russian: confirm the country"
 # Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
 # are read as the name written in one word; longer runs of words are a phrase, not a name.
 _MAX_SPACED_SYLLABLES = 3
@@ -305,6 +309,9 @@ class Resolver:
         # "list@edition" → the scripts other than Latin its names are written in ("Han"): a
         # name in a script a list holds no name in is not screened against that list by name
         self._scripts: dict[str, set[str]] = {}
+        # a Russian name's spelling in any common romanisation (romanised.romanised_key) → the
+        # names of organisations in ROMANISED_COUNTRIES spelt so (entry, name, kind of name)
+        self._romanised: dict[str, list[tuple[int, str, str]]] = {}
         # a registry city's key → the one country its records are in ("" if several)
         self._city_country: dict[str, str] = {}
         # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
@@ -452,6 +459,8 @@ class Resolver:
                     continue  # "National Research University" alone identifies nobody
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, name, ntype))
+                if entry.country in ROMANISED_COUNTRIES and len(a.tokens) >= 2:
+                    self._romanised.setdefault(romanised_key(name), []).append((idx, name, ntype))
                 if made := native_variants(name):
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
                 if english:
@@ -691,6 +700,7 @@ class Resolver:
                 or self._after_country(text, cc)
                 or self._as_usually_shortened(text, cc)
                 or self._without_namesake_initials(text, cc)
+                or self._as_romanised(text, cc)
                 or self._before_its_unit(text, cc)
             )
             if hits:
@@ -728,6 +738,34 @@ class Resolver:
         if rest == text or analyse(rest).key not in self._exact:
             return []
         return [replace(hit, span=text) for hit in self._lookup(rest, cc, EXACT, written=text)]
+
+    def _as_romanised(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Russian name in another romanisation than the one the index holds, or in Cyrillic
+        ("Moskovskij aviacionnyj institut", "Moskowski Awiazionny Institut" for the record's
+        "Moskovskiy aviatsionnyy institut"): the names of organisations in the countries that
+        write Russian names whose romanised key (romanised.romanised_key) is the text's. The key
+        is lossy, so a hit is confident only in the organisation's country, given; several
+        organisations spelt so are candidates."""
+        if not self._romanised or (cc and cc not in ROMANISED_COUNTRIES) or "," in text:
+            return []  # a name, not an affiliation string (its segments are read as names)
+        if len(analyse(text).tokens) < 2:
+            return []
+        found = self._romanised.get(romanised_key(text), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country == cc]
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if not clusters:
+            return []
+        several = len(clusters) > 1
+        hits = []
+        for idx, name, ntype in found:
+            sure = not several and cc is not None
+            score = AMBIGUOUS if several else SHORT_FORM
+            note = AMBIGUOUS_NOTE if several else None if sure else TRANSLITERATED_NOTE
+            hit = _Hit(idx, name, TRANSLITERATION, score, not sure, note, ntype, text)
+            hits.append(self._scoped(hit))
+        return hits
 
     def _before_its_unit(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name followed by one of its units, with or without a space
