@@ -23,6 +23,8 @@ from anyascii import anyascii
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from kvrules.refdata.ukrainian_places import UKRAINIAN_SPELLING
+
 # Abbreviations and foreign-language class words mapped to one English spelling.
 _CANONICAL: dict[str, str] = {
     "univ": "university",
@@ -363,6 +365,7 @@ def _read(raw: str) -> tuple[str, int, bool]:
     whether that is a stop word, a class word or a distinctive one, and whether the word as
     written is a misspelling. Cached per word: the stretches of a string share their words."""
     token = _correct(raw)
+    token = UKRAINIAN_SPELLING.get(token, token)  # "Kiev" is "Kyiv": both spellings meet
     role = _STOP if token in STOP_WORDS else _CLASS if token in CLASS_WORDS else _DISTINCT
     return token, role, bool(_typo_of(raw))
 
