@@ -90,6 +90,7 @@ from kvrules.refdata.normalise import (
 )
 from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
 from kvrules.refdata.store import Store
+from kvrules.refdata.wade_giles import as_pinyin
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 
@@ -140,6 +141,7 @@ SHORT_NAME = "short name"
 # "Moskovskij aviacionnyj institut" of "Moskovskiy aviatsionnyy institut": romanised.romanised_key
 TRANSLITERATION = "transliteration"
 TRANSLITERATED_NOTE = "the name in another romanisation of Russian: confirm the country"
+WADE_NOTE = "the name in Wade-Giles, read as pinyin"
 # Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
 # are read as the name written in one word; longer runs of words are a phrase, not a name.
 _MAX_SPACED_SYLLABLES = 3
@@ -701,6 +703,7 @@ class Resolver:
                 or self._as_usually_shortened(text, cc)
                 or self._without_namesake_initials(text, cc)
                 or self._as_romanised(text, cc)
+                or self._from_wade_giles(text, cc)
                 or self._before_its_unit(text, cc)
             )
             if hits:
@@ -766,6 +769,21 @@ class Resolver:
             hit = _Hit(idx, name, TRANSLITERATION, score, not sure, note, ntype, text)
             hits.append(self._scoped(hit))
         return hits
+
+    def _from_wade_giles(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Chinese name in Wade-Giles ("Hsi-an Chiao-t'ung Ta-hsüeh", "Fu-tan University")
+        read in pinyin (wade_giles.as_pinyin), which the index holds: a transliteration, so
+        confident only in the country given, at the transliteration score."""
+        if (cc and cc not in HAN_COUNTRIES) or "-" not in text or "," in text:
+            return []
+        pinyin = as_pinyin(text)
+        if pinyin is None or analyse(pinyin).key not in self._exact:
+            return []
+        hits = self._lookup(pinyin, cc, SHORT_FORM, TRANSLITERATION)
+        return [
+            replace(h, span=text, candidate=h.candidate or cc is None, note=h.note or WADE_NOTE)
+            for h in hits
+        ]
 
     def _before_its_unit(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name followed by one of its units, with or without a space
