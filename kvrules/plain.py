@@ -12,11 +12,13 @@ flag or click away. Records are named in ``kvrules.records``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import pycountry
+from anyascii import anyascii
 
 from kvrules.jurisdiction import (
     DUTCH_WORDING_ABROAD,
@@ -393,6 +395,27 @@ def not_found_in(screened: Iterable[str], titles: Mapping[str, str] | None = Non
     return f"not found in {lists_in_words(screened, titles)}"
 
 
+def not_in_script(
+    script: str, lacking: Sequence[str], registry: bool, titles: Mapping[str, str] | None = None
+) -> str:
+    """What a name written in a script some lists hold no names in was not screened against
+    (``Resolver.lists_without_script``): "not screened in Han script against the US DoD Section
+    1286 list, edition FY25, which holds no names written in it; import a complete ROR dump
+    (which holds names in that script) or search its Latin name". ``registry``: a complete
+    registry searched holds names in it, through which the entries linked to its records are
+    found."""
+    which = "which holds" if len(lacking) == 1 else "which hold"
+    lists = lists_in_words(lacking, titles, joined_by="and")
+    said = f"not screened in {script} script against {lists}, {which} no names written in it"
+    if registry:
+        linked = "only entries linked to a registry record are found in it"
+        return f"{said} ({linked}); search its Latin name too"
+    return (
+        f"{said}; import a complete ROR dump (which holds names in that script) or search its "
+        "Latin name"
+    )
+
+
 def screened_in_words(screened: Iterable[str], titles: Mapping[str, str] | None = None) -> str:
     """ "Organisations screened against … and …; not on a list means …": the closing line of
     a scan, and what a case page and the portfolio report say of the lists screened."""
@@ -485,7 +508,36 @@ _MATCHED_BY = {
     "ror": "its ROR id",
     "fuzzy": "a similar name",
     "corrected spelling": "its name with the spelling corrected",
+    "transliteration": "its name in another romanisation",
 }
+
+
+def resemblance(m: Any) -> str:
+    """What a similar-name match compared, for people: the text written, the name it resembles
+    (the list's own name for the entry too, when that name is another: a ROR label, a native
+    name), each name's romanisation where the two are written in different scripts, and the
+    score: '"Xian Jiatong Univ" resembles "Xi'an Jiaotong University", score 0.94'. ``m``: a
+    list match, as a dict (a stored finding) or a model."""
+
+    def get(key: str) -> Any:
+        return m.get(key) if isinstance(m, Mapping) else getattr(m, key, None)
+
+    listed = str(get("name") or "")
+    matched = str(get("matched") or listed)
+    written = str(get("part") or "")
+    latin = _in_latin(written), _in_latin(matched)
+    about = [f"romanised “{anyascii(matched)}”"] if latin[0] and not latin[1] else []
+    about += [listed] if listed and listed != matched else []
+    said = f"“{matched}”" + (f" ({'; '.join(about)})" if about else "")
+    text = f"“{written}”" if written else "the name"
+    if latin[1] and not latin[0] and written:
+        text += f" (romanised “{anyascii(written)}”)"
+    return f"{text} resembles {said}, score {float(get('score') or 0):.2f}"
+
+
+def _in_latin(text: str) -> bool:
+    """Whether every letter of ``text`` is a Latin one ("Universität": yes; "西安": no)."""
+    return all(unicodedata.name(c, "").startswith("LATIN") for c in text if c.isalpha())
 
 
 def matched_by(method: str, *, candidate: bool = False) -> str:
@@ -1088,7 +1140,7 @@ def _list_entry(matches: Entries) -> str:
         text = f"{text}, matched through its ROR id {m['ror_id']}"
     elif m.get("method") in ("fuzzy", "corrected spelling"):
         how = "a similar name" if m["method"] == "fuzzy" else "its name with the spelling corrected"
-        text = f"{text} ({how}, score {float(m.get('score') or 0):.2f})"
+        text = f"{text} ({how}: {resemblance(m)})"
     else:
         text += _METHOD.get(m.get("method") or "", "")
     return text + match_provenance(m)

@@ -82,6 +82,7 @@ from kvrules.plain import (
     lists_in_words,
     not_found_in,
     not_identified_in,
+    not_in_script,
     read_as_person,
     said,
     technically,
@@ -379,6 +380,9 @@ class Screening:
     findings: list[Finding]
     screened_against: list[str]
     not_found: list[str] = field(default_factory=list)  # organisations no list matched
+    # a name not found, written in a script some lists hold no names in → that script, those
+    # lists and whether a complete registry holds it (``Resolver.lists_without_script``)
+    not_in_script: dict[str, tuple[str, list[str], bool]] = field(default_factory=dict)
     found: list[str] = field(default_factory=list)  # "NAME: found in LIST@EDITION, entry … (id)"
     set_aside: list[str] = field(default_factory=list)  # matches an adviser's verdict overruled
     # the same three, said for people: lists by title and edition, entries as the list spells
@@ -553,6 +557,7 @@ class Screening:
             "set_aside": self.set_aside,
             "not_found": [
                 f"{name}: not found in {', '.join(self.screened_against) or 'any list'}"
+                + self._script_said(name)
                 for name in self.not_found
             ],
             "unidentified": [
@@ -571,6 +576,18 @@ class Screening:
             "in_words": self.in_words(),
             "screened_with": {"kvrules": kvrules_version(), "rulebooks": self.rulebooks},
         }
+
+    def _script_said(self, name: str, titles: dict[str, str] | None = None) -> str:
+        """ "; not screened in Han script against …" for a name not found that is written in
+        a script some lists hold no names in; "" for any other. ``titles``: in words (else
+        the lists by id, as the technical lines name them)."""
+        unscreened = self.not_in_script.get(name)
+        if unscreened is None:
+            return ""
+        script, lacking, registry = unscreened
+        if titles is None:
+            return f"; not screened in {script} script against {', '.join(lacking)}"
+        return f"; {not_in_script(script, lacking, registry, titles)}"
 
     def country_sources_in_words(self) -> str:
         """What countries are checked against, in one phrase: the lists of countries by title
@@ -591,7 +608,9 @@ class Screening:
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,
             "not_found": [
-                f"{name}: {not_found_in(self.screened_against, titles)}" for name in self.not_found
+                f"{name}: {not_found_in(self.screened_against, titles)}"
+                + self._script_said(name, titles)
+                for name in self.not_found
             ],
             "unidentified": [
                 _person_in_words(name, country)
@@ -779,6 +798,12 @@ def screen(
     )
     screened_against = list(enricher.screened_against) if enricher else []
     titles = dict(enricher.list_titles) if enricher else {}
+    resolver = enricher.screen.resolver if enricher is not None and enricher.screen else None
+    not_in_script = {
+        name: unscreened
+        for name in not_found
+        if resolver is not None and (unscreened := resolver.lists_without_script(name))
+    }
     missing = []
     if enricher is not None and enricher.screen is not None:  # as a scan warns of them
         from kvrules.refdata.unimported import lists_not_imported
@@ -792,6 +817,7 @@ def screen(
         sorted(one_colour(findings), key=lambda f: (-f.severity.rank, f.rulebook.id, f.rule_id)),
         screened_against,
         not_found,
+        not_in_script=not_in_script,
         found=list(dict.fromkeys(line for org in mentioned for line in _found(org))),
         set_aside=set_aside.lines(screened_against) if set_aside else [],
         found_in_words=list(

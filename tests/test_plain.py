@@ -208,8 +208,9 @@ def test_a_corrected_spelling_is_said_to_be_one(tmp_path) -> None:
         "Harbin Institue of Technlogy (CN)",
     )
     assert (
-        "listed as “Harbin Institute of Technology” (its name with the spelling corrected, "
-        "score 0." in (harbin.in_words(record))
+        "listed as “Harbin Institute of Technology” (its name with the spelling corrected: "
+        "“Harbin Institue of Technlogy” resembles “Harbin Institute of Technology”, score 0."
+        in (harbin.in_words(record))
     )
 
 

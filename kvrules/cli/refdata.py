@@ -19,7 +19,7 @@ import click
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from, screening_config
 from kvrules.cli.output import progress_console
-from kvrules.plain import NO_LICENCE, lists_in_words, match_provenance
+from kvrules.plain import NO_LICENCE, lists_in_words, match_provenance, not_in_script
 from kvrules.refdata.models import HistoryRow, ListInfo, edition_provenance
 from kvrules.refdata.store import Store
 
@@ -567,14 +567,20 @@ def match(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     matches = [_with_provenance(m.as_dict(), editions) for m in found]
+    # a name in a script a list holds no names in is not screened against it by name
+    unscreened = resolver.lists_without_script(name) if not found else None
     if as_json:
-        doc = {"query": name, "matches": matches}
-        click.echo(json.dumps({**doc, "searched": resolver.searched}, ensure_ascii=False))
+        doc = {"query": name, "matches": matches, "searched": resolver.searched}
+        if unscreened:
+            script, lacking, _ = unscreened
+            doc["not_screened_in_script"] = {"script": script, "lists": lacking}
+        click.echo(json.dumps(doc, ensure_ascii=False))
         return
     if not found:
+        script_said = f"; {not_in_script(*unscreened, titles)}" if unscreened else ""
         click.echo(
             f"{name!r} was not found in {lists_in_words(resolver.searched, titles)}; "
-            "not found there is not the same as safe (the list ids: --json)"
+            f"not found there is not the same as safe{script_said} (the list ids: --json)"
         )
         return
     for m, said in zip(found, matches, strict=True):

@@ -70,6 +70,7 @@ from kvrules.refdata.normalise import (
     GENERIC_WORDS,
     HAN,
     HAN_COUNTRIES,
+    LOGOGRAPHIC,
     SELECT_AFFILIATES,
     STOP_WORDS,
     UNIT_WORDS,
@@ -83,10 +84,13 @@ from kvrules.refdata.normalise import (
     latin_acronym,
     native_variants,
     pinyin_with_places,
+    script_of,
     surface_key,
     written_words,
 )
+from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
 from kvrules.refdata.store import Store
+from kvrules.refdata.wade_giles import as_pinyin
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
 
@@ -134,6 +138,13 @@ _HAN_UNIT_ENDINGS = (
     "所",
 )
 SHORT_NAME = "short name"
+# "Moskovskij aviacionnyj institut" of "Moskovskiy aviatsionnyy institut": romanised.romanised_key
+TRANSLITERATION = "transliteration"
+TRANSLITERATED_NOTE = "the name in another romanisation of Russian: confirm the country"
+WADE_NOTE = "the name in Wade-Giles, read as pinyin"
+# Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
+# are read as the name written in one word; longer runs of words are a phrase, not a name.
+_MAX_SPACED_SYLLABLES = 3
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
@@ -297,6 +308,12 @@ class Resolver:
         self._cluster_ror: dict[int, str] = {}  # a list entry linked by name reports this ROR id
         self._searched: dict[str, bool] = {}  # "list@edition" -> partial
         self._registries: dict[str, bool] = {}  # the registry editions searched -> partial
+        # "list@edition" → the scripts other than Latin its names are written in ("Han"): a
+        # name in a script a list holds no name in is not screened against that list by name
+        self._scripts: dict[str, set[str]] = {}
+        # a Russian name's spelling in any common romanisation (romanised.romanised_key) → the
+        # names of organisations in ROMANISED_COUNTRIES spelt so (entry, name, kind of name)
+        self._romanised: dict[str, list[tuple[int, str, str]]] = {}
         # a registry city's key → the one country its records are in ("" if several)
         self._city_country: dict[str, str] = {}
         # a name registry records carry before a place ("Queens College, CUNY", "Royal Botanic
@@ -339,6 +356,27 @@ class Resolver:
         return [
             k + (" (partial)" if partial else "") for k, partial in sorted(self._searched.items())
         ]
+
+    def lists_without_script(self, name: str) -> tuple[str, list[str], bool] | None:
+        """The script other than Latin ``name`` is written in, the list editions searched (as
+        :attr:`searched` names them) that hold no name written in it, and whether a registry
+        searched does (a list entry linked to its record is then found through it): a name not
+        found was not screened by name against those lists, as none of their names could meet
+        it. None for a name in Latin letters, or when every list searched holds names in its
+        script."""
+        script = script_of(name)
+        if script is None:
+            return None
+        lacking = [
+            k + (" (partial)" if partial else "")
+            for k, partial in sorted(self._searched.items())
+            if script not in self._scripts.get(k, ())
+        ]
+        registry = any(
+            script in self._scripts.get(k, ()) and not partial
+            for k, partial in self._registries.items()
+        )
+        return (script, lacking, registry) if lacking else None
 
     @property
     def registry_complete(self) -> bool:
@@ -411,6 +449,9 @@ class Resolver:
             )
             if self._recs[idx].inactive:
                 self._inactive_said[idx] = _inactive_in_words(entry.attributes.get("successors"))
+            if not carried:
+                held = self._scripts.setdefault(f"{info.list_id}@{info.edition}", set())
+                held.update(filter(None, (script_of(name) for name, _ in entry.all_names())))
             keys: set[str] = set()
             english = _english_words(entry) if entry.country in HAN_COUNTRIES else frozenset()
             for name, ntype in entry.all_names():
@@ -427,6 +468,8 @@ class Resolver:
                 # the kept index stores a shared value once and loads it shared)
                 ref = (idx, name, ntype)
                 self._exact.setdefault(a.key, []).append(ref)
+                if entry.country in ROMANISED_COUNTRIES and len(a.tokens) >= 2:
+                    self._romanised.setdefault(romanised_key(name), []).append(ref)
                 if made := _NATIVE_VARIANTS_UNCACHED(name):
                     variants += [(_analysed(v).key, idx, name, v) for v in made]
                 if english:
@@ -705,6 +748,9 @@ class Resolver:
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
                 or self._as_usually_shortened(text, cc)
+                or self._without_namesake_initials(text, cc)
+                or self._as_romanised(text, cc)
+                or self._from_wade_giles(text, cc)
                 or self._before_its_unit(text, cc)
             )
             if hits:
@@ -731,6 +777,60 @@ class Resolver:
             if analyse(variant).key in self._exact and (hits := self._lookup(variant, cc, EXACT)):
                 return hits
         return []
+
+    def _without_namesake_initials(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name opening with its namesake's initials ("N.E. Bauman Moscow State Technical
+        University", "M.V. Lomonosov Moscow State University") read without them, as the name
+        the list prints ("Bauman Moscow State Technical University"): the initials are part of
+        the namesake's name, not another organisation's, so the rest is the name as written
+        (not a unit read at the end of a string, as it was)."""
+        rest = _INITIALS.sub("", text)
+        if rest == text or analyse(rest).key not in self._exact:
+            return []
+        return [replace(hit, span=text) for hit in self._lookup(rest, cc, EXACT, written=text)]
+
+    def _as_romanised(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Russian name in another romanisation than the one the index holds, or in Cyrillic
+        ("Moskovskij aviacionnyj institut", "Moskowski Awiazionny Institut" for the record's
+        "Moskovskiy aviatsionnyy institut"): the names of organisations in the countries that
+        write Russian names whose romanised key (romanised.romanised_key) is the text's. The key
+        is lossy, so a hit is confident only in the organisation's country, given; several
+        organisations spelt so are candidates."""
+        if not self._romanised or (cc and cc not in ROMANISED_COUNTRIES) or "," in text:
+            return []  # a name, not an affiliation string (its segments are read as names)
+        if len(analyse(text).tokens) < 2:
+            return []
+        found = self._romanised.get(romanised_key(text), [])
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country == cc]
+        clusters = {recs[i].cluster for i, _, _ in found}
+        if not clusters:
+            return []
+        several = len(clusters) > 1
+        hits = []
+        for idx, name, ntype in found:
+            sure = not several and cc is not None
+            score = AMBIGUOUS if several else SHORT_FORM
+            note = AMBIGUOUS_NOTE if several else None if sure else TRANSLITERATED_NOTE
+            hit = _Hit(idx, name, TRANSLITERATION, score, not sure, note, ntype, text)
+            hits.append(self._scoped(hit))
+        return hits
+
+    def _from_wade_giles(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Chinese name in Wade-Giles ("Hsi-an Chiao-t'ung Ta-hsüeh", "Fu-tan University")
+        read in pinyin (wade_giles.as_pinyin), which the index holds: a transliteration, so
+        confident only in the country given, at the transliteration score."""
+        if (cc and cc not in HAN_COUNTRIES) or "-" not in text or "," in text:
+            return []
+        pinyin = as_pinyin(text)
+        if pinyin is None or analyse(pinyin).key not in self._exact:
+            return []
+        hits = self._lookup(pinyin, cc, SHORT_FORM, TRANSLITERATION)
+        return [
+            replace(h, span=text, candidate=h.candidate or cc is None, note=h.note or WADE_NOTE)
+            for h in hits
+        ]
 
     def _before_its_unit(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name followed by one of its units, with or without a space
@@ -999,10 +1099,19 @@ class Resolver:
         a = analyse(text)
         if not a.distinct or a.skeleton or len(text) > MAX_NAME:
             return []
-        query, first = a.distinct_text, a.distinct[0]
-        block = self._block.get((len(a.distinct), 0, "p" + first[:3]), ())
-        found = [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
+        found = self._named_without_class_words(a.distinct)
+        if not found and 1 < len(a.distinct) <= _MAX_SPACED_SYLLABLES:
+            # a romanised name written a syllable a word ("Bei Hang", "Fu Dan", "Amir Kabir")
+            # as its own name writes it in one ("Beihang University"): the same words joined
+            found = self._named_without_class_words(("".join(a.distinct),))
         return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _named_without_class_words(self, distinct: tuple[str, ...]) -> list[tuple[int, str, str]]:
+        """The names (entry, name, kind) whose distinctive words are ``distinct`` and that carry
+        class words besides, from the fuzzy index's block of the first word."""
+        query, first = " ".join(distinct), distinct[0]
+        block = self._block.get((len(distinct), 0, "p" + first[:3]), ())
+        return [self._f_ref[p] for p in block if self._f_dist[p] == query and self._f_skel[p]]
 
     def _guesses(
         self, found: list[tuple[int, str, str]], cc: str | None, method: str, text: str
@@ -1585,6 +1694,8 @@ class Resolver:
         return []
 
     def _fuzzy(self, text: str, cc: str | None) -> list[_Hit]:
+        if LOGOGRAPHIC.search(text):
+            return []  # a changed Han character is another word, not a typo (LOGOGRAPHIC)
         a = analyse(text)
         if not a.distinct or is_acronym(text):
             return []
@@ -1634,6 +1745,8 @@ class Resolver:
             idx, matched, ntype = self._f_ref[pos]
             if cc and recs[idx].country not in (cc, None):
                 continue
+            if LOGOGRAPHIC.search(matched):
+                continue  # its key is a romanisation: one letter off crosses a character
             dist_sim = 1 - dist / max(len(query), len(choice))
             score = min(FUZZY_CAP, round(0.8 * dist_sim + 0.2 * skel_sim, 3))
             if score >= self.threshold:

@@ -21,6 +21,7 @@ from kvrules.plain import (
     list_title,
     matched_by,
     money,
+    resemblance,
     signal_label,
     signal_marked,
     signal_source,
@@ -56,6 +57,7 @@ def environment() -> Environment:
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
     env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches
     env.filters["matched_by"] = matched_by  # "alias" → another of its names
+    env.filters["resemblance"] = resemblance  # a similar name: what it was compared with
     env.filters["edition"] = edition_in_words  # "us_dod_1286@FY25" → the US DoD …, edition FY25
     env.filters["signal"] = signal_label  # "eu-arms-embargo" → under an EU arms embargo
     env.filters["signal_marked"] = signal_marked  # … "(an assessment, not a designation)"
