@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -25,7 +24,7 @@ from kvrules.engine.durable import PLAIN_FLOATS
 from kvrules.engine.generated import GeneratedFunction
 from kvrules.fields import FieldType, Projection, _date, _Node
 from kvrules.model import EventKind
-from kvrules.rulebook.regex import fullmatch
+from kvrules.rulebook.regex import matcher
 
 View = dict[str, Any]
 
@@ -144,7 +143,7 @@ def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int
     """Store the converted value, then each of its patterns' flags beside it."""
     src.emit(depth, f"{out}[{key}] = {value}")
     for flag, pattern in node.patterns:
-        matches = src.bind(partial(fullmatch, pattern), "r")
+        matches = src.bind(matcher(pattern), "r")
         src.emit(depth, f"{out}[{src.bind(flag, 'k')}] = {matches}({value})")
 
 
