@@ -22,7 +22,7 @@ from kvrules.engine import oracle
 from kvrules.engine.generated import GeneratedFunction
 from kvrules.engine.subjects import added_namer, element_namer, identity
 from kvrules.fields import ROOT, FieldType, resolve
-from kvrules.findings import Evidence, Finding
+from kvrules.findings import Evidence, EvidenceDraft, Finding
 from kvrules.rulebook import ir
 
 Maker = Callable[[dict, Any, tuple[str, str, str, str], dict], Finding]
@@ -56,10 +56,7 @@ class _Source(GeneratedFunction):
                 "_Evidence": Evidence,
                 "_Finding": Finding,
                 "_identity": identity,
-                **{
-                    f"_set_{name}": getattr(Evidence, name).__set__
-                    for name in ("path", "test", "actual", "subject")
-                },
+                "_EvidenceDraft": EvidenceDraft,
                 **namespace,
             }
         )
@@ -85,11 +82,12 @@ class _Source(GeneratedFunction):
 
     def evidence(self, depth: int, target: str, path: str, test: str, value: str, who: str) -> None:
         """``target = make_evidence(path, test, value, who)``, without the call."""
-        self.emit(depth, f"{target} = _new(_Evidence)")
-        self.emit(depth, f"_set_path({target}, {path})")
-        self.emit(depth, f"_set_test({target}, {test})")
-        self.emit(depth, f"_set_actual({target}, {value})")
-        self.emit(depth, f"_set_subject({target}, {who})")
+        self.emit(depth, f"{target} = _new(_EvidenceDraft)")  # filled in, then an Evidence
+        self.emit(depth, f"{target}.path = {path}")
+        self.emit(depth, f"{target}.test = {test}")
+        self.emit(depth, f"{target}.actual = {value}")
+        self.emit(depth, f"{target}.subject = {who}")
+        self.emit(depth, f"{target}.__class__ = _Evidence")
 
     def shared_evidence(self, depth: int, target: str, path: str, test: str, value: str) -> None:
         """``evidence`` of a test of a text field: one Evidence per text value seen, made once
