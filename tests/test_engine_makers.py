@@ -5,6 +5,7 @@ durable_rules fires a rule whose condition does not hold."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import yaml
@@ -35,6 +36,8 @@ SHAPES = [
     'partner.country != "CN"',
     "funder.amount > 1000",
     "funder.amount <= 1000",
+    "funder.amount < 1000",
+    "funder.amount >= 1000",
     'partner.country in ["CN", "RU"]',
     'partner.lists contains "x"',
     'partner.name matches "Harb.*"',
@@ -182,6 +185,23 @@ def test_each_finding_owns_its_tags_and_risks() -> None:
         first.tags.append("changed")
         first.risks.append("changed")
         assert "changed" not in second.tags + second.risks
+
+
+def test_compiled_makers_test_with_the_operator_not_a_call() -> None:
+    """Comparisons and membership tests are written as the operator the oracle's predicate
+    calls (``literal == value``, ``literal in value``, ``value in values``): one Python call
+    fewer per test and list element read. The findings are the general path's (above)."""
+    for text in [
+        'partner.country == "CN" and funder.amount > 1000',
+        'partner.country in ["CN", "RU"] and not partner.lists contains "x"',
+        ANY_LISTS,
+        'partner.name matches "Harb.*"',
+    ]:
+        [rule] = load_text(rulebook([text]), "ops.yaml").rules
+        made = finding_maker(rule.condition, (None,) * 9, [], print, print)
+        assert made is not None
+        # a predicate would be bound as _p<n> and called
+        assert not re.search(r"\b_p\d+\(", made.source), made.source
 
 
 def test_other_shapes_keep_the_general_path() -> None:

@@ -38,6 +38,10 @@ def assert_same_views(compiled: Projection, reference: Projection, data: list[di
         model = CollaborationEvent.model_validate(copy.deepcopy(item))
         assert compiled(plain) == reference(plain)
         assert compiled(model) == reference(model)
+        if isinstance(compiled, CompiledProjection):  # the same view, its numbers tested
+            for event in (plain, model):
+                view = reference(event)
+                assert compiled.checked(event) == (view, compiled.odd_numbers(view))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -149,6 +153,7 @@ def test_rulebook_values_are_data_never_code(tmp_path: Path) -> None:
         project = evaluator.project
         sources = project._project_plain.source + project._project.source
         sources += project.odd_numbers.source
+        sources += project._checked_plain.source + project._checked.source
     assert not marker.exists()
     assert "w in _c" in sources and re.search(r"_c\d+ in w", sources)  # the inline tests ran
     for text in [*values, key, ".*os.system.*", "visit", "purpose"]:
@@ -187,6 +192,7 @@ def test_keys_flags_and_patterns_are_bound_never_spliced(tmp_path: Path) -> None
         assert text not in (
             compiled._project_plain.source + compiled._project.source + compiled.odd_numbers.source
         )
+        assert text not in compiled._checked_plain.source + compiled._checked.source
 
 
 # Floats JSON writes plainly and floats it writes with a bare exponent or as Infinity, at the
@@ -219,6 +225,8 @@ def test_the_number_check_finds_every_float_the_facts_json_must_rewrite(
     ):
         view, text = compiled(item), _dumps(compiled(item))
         odd = compiled.odd_numbers(view)
+        # the projection that tests each number as it stores it answers the same (evaluate's)
+        assert compiled.checked(item) == (view, odd)
         assert odd or fact_json(view) == text  # every rewrite is found
         searched = "e-" in text or "e+" in text or "Infinity" in text or "NaN" in text
         assert searched or not odd  # and only where searching the JSON found one

@@ -20,6 +20,8 @@ def test_a_rule_named_per_branch_makes_one_finding(write_rulebook):
         # The premise: the core takes one action per branch that held.
         assert ev.engine.fire_repeating(view) == [key, key]
         assert ev.engine.fire(view) == [key]
+        assert ev.engine.fire_each_repeating([view, view]) == [[key, key], [key, key]]
+        assert ev.engine.fire_each([view, view]) == [[key], [key]]
         assert [f.rule_id for f in ev.explain(event, view, [key, key])] == ["either"]
         assert [f.rule_id for f in ev.evaluate(event)] == ["either"]
         assert [[f.rule_id for f in found] for found in ev.evaluate_each([event, event])] == [

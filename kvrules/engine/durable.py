@@ -194,7 +194,18 @@ class DurableEngine:
     def fire_each(
         self, views: Sequence[dict], odd: Sequence[bool | None] | None = None
     ) -> list[list[str]]:
-        """``[self.fire(view, o) for view, o in zip(views, odd)]``, with one call into the C core
+        """``[self.fire(view, o) for view, o in zip(views, odd)]``, as ``fire_each_repeating``
+        does it."""
+        fired = self.fire_each_repeating(views, odd)
+        # A rule whose `or` holds on several branches fires once per branch: keep one.
+        return [keys if len(keys) < 2 else list(dict.fromkeys(keys)) for keys in fired]
+
+    def fire_each_repeating(
+        self, views: Sequence[dict], odd: Sequence[bool | None] | None = None
+    ) -> list[list[str]]:
+        """``[self.fire_repeating(view, o) for view, o in zip(views, odd)]`` (a rule whose
+        ``or`` holds on several branches named once per branch: for a caller that makes a set
+        of the keys anyway, as ``Evaluator.evaluate_each`` does), with one call into the C core
         per ruleset for the views of each event kind that has several rulesets (``assert_facts``
         of them all, every action taken and credited to its fact by the fact's id, one
         ``retract_facts``): with many rules per kind, and so many rulesets, the calls saved
@@ -236,8 +247,7 @@ class DurableEngine:
                         raise
                     except Exception as exc:  # the core raises its own error type with a code
                         raise EngineError(f"{name}: durable_rules error: {exc}") from exc
-        # A rule whose `or` holds on several branches fires once per branch: keep one.
-        return [keys if len(keys) < 2 else list(dict.fromkeys(keys)) for keys in fired]
+        return fired
 
     def fire(self, view: dict, odd: bool | None = None) -> list[str]:
         """Assert ``view`` as a fact in every relevant ruleset, collect what fired, retract.

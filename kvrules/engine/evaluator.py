@@ -79,9 +79,9 @@ class Evaluator:
 
         ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
         the same validation without building model instances, for callers that need none)."""
-        view = self.project(event)
+        view, odd = self.project.checked(event)
         # Rules named once per `or` branch that held: explain keeps each once.
-        fired = self.engine.fire_repeating(view, self.project.odd_numbers(view))
+        fired = self.engine.fire_repeating(view, odd)
         if self.verify:
             self._verify(event, view, fired)
         return self.explain(event, view, fired)
@@ -93,9 +93,10 @@ class Evaluator:
         projected, then fired, then explained. The same findings, 15 to 30% faster for a batch of
         ten events (bench/engine.py): each stage's code and data stay warm in the
         processor's caches instead of taking turns for every event."""
-        views = [self.project(event) for event in events]
-        odd = self.project.odd_numbers
-        fired = self.engine.fire_each(views, [odd(view) for view in views])
+        checked = self.project.checked
+        views, odd = zip(*map(checked, events), strict=True) if events else ((), ())
+        # Rules named once per `or` branch that held: explain keeps each once.
+        fired = self.engine.fire_each_repeating(views, odd)
         if self.verify:
             for event, view, keys in zip(events, views, fired, strict=True):
                 self._verify(event, view, keys)

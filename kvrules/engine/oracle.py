@@ -15,7 +15,7 @@ from typing import Any
 
 from kvrules.findings import Evidence, make_evidence
 from kvrules.rulebook import ir
-from kvrules.rulebook.regex import fullmatch
+from kvrules.rulebook.regex import matcher
 
 _MISSING = object()
 _LEAVES = (ir.Compare, ir.InList, ir.Contains, ir.Matches, ir.Exists)
@@ -124,7 +124,7 @@ def _predicate(cond: ir.Cond) -> Callable[[Any], bool]:
         case ir.Contains(_, literal):  # `literal in v` without a Python frame
             return operator.methodcaller("__contains__", literal)
         case ir.Matches(_, pattern):
-            return partial(fullmatch, pattern)
+            return matcher(pattern)
         case ir.Exists():
             return _true
     raise TypeError(cond)  # pragma: no cover

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -25,23 +24,27 @@ from kvrules.engine.durable import PLAIN_FLOATS
 from kvrules.engine.generated import GeneratedFunction
 from kvrules.fields import FieldType, Projection, _date, _Node
 from kvrules.model import EventKind
-from kvrules.rulebook.regex import fullmatch
+from kvrules.rulebook.regex import matcher
 
 View = dict[str, Any]
 
 
 class _Source(GeneratedFunction):
-    """One projection function as it is generated, for plain events or model instances."""
+    """One projection function as it is generated, for plain events or model instances;
+    ``checks_numbers``: it also answers ``odd_numbers`` of the view it builds."""
 
-    def __init__(self, plain: bool) -> None:
+    def __init__(self, plain: bool, checks_numbers: bool = False) -> None:
         super().__init__(
             {
                 "_date": _date,
                 "_Decimal": Decimal,
                 "_kinds": {kind: kind.value for kind in EventKind},
+                "_SMALL": PLAIN_FLOATS[0],
+                "_LARGE": PLAIN_FLOATS[1],
             }
         )
         self.plain = plain
+        self.checks_numbers = checks_numbers
 
 
 def _read(src: _Source, name: str, node: _Node, obj: str) -> str:
@@ -103,6 +106,11 @@ def _object(src: _Source, nodes: dict[str, _Node], obj: str, out: str, depth: in
         elif kind is FieldType.NUMBER:
             src.emit(inner, f"if isinstance({value}, _Decimal):")
             src.emit(inner + 1, f"{value} = float({value})")
+            if src.checks_numbers:  # ``odd_numbers``' test of the number as it is stored
+                src.emit(inner, f"if type({value}) is float and {value} and not (")
+                src.emit(inner + 1, f"_SMALL <= abs({value}) < _LARGE")
+                src.emit(inner, "):")
+                src.emit(inner + 1, "odd = True")
         elif kind is FieldType.TEXT and fold:
             src.emit(inner, f"{value} = {value}.casefold()")
         _store(src, node, value, out, key, inner)
@@ -144,7 +152,7 @@ def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int
     """Store the converted value, then each of its patterns' flags beside it."""
     src.emit(depth, f"{out}[{key}] = {value}")
     for flag, pattern in node.patterns:
-        matches = src.bind(partial(fullmatch, pattern), "r")
+        matches = src.bind(matcher(pattern), "r")
         src.emit(depth, f"{out}[{src.bind(flag, 'k')}] = {matches}({value})")
 
 
@@ -174,7 +182,6 @@ def _numbers(src: _Source, nodes: dict[str, _Node], obj: str, depth: int) -> Non
 
 def _odd_numbers_function(root: dict[str, _Node]) -> Callable[[View], bool]:
     src = _Source(plain=True)
-    src.namespace.update(_SMALL=PLAIN_FLOATS[0], _LARGE=PLAIN_FLOATS[1])
     src.emit(0, "def odd_numbers(view):")
     _numbers(src, root, "view", 1)
     src.emit(1, "return False")
@@ -190,11 +197,23 @@ def _function(root: dict[str, _Node], plain: bool) -> Callable[[Any], View]:
     return src.compile("project", "projection")
 
 
+def _checked_function(root: dict[str, _Node], plain: bool) -> Callable[[Any], tuple[View, bool]]:
+    """``(project(event), odd_numbers(view))`` in one pass: each number tested as it is
+    stored, instead of a second function walking the view for them (0.4 µs per bench event)."""
+    src = _Source(plain, checks_numbers=True)
+    src.emit(0, "def project_checked(event):")
+    src.emit(1, "o1 = {}")
+    src.emit(1, "odd = False")
+    _object(src, root, "event", "o1", 1)
+    src.emit(1, "return o1, odd")
+    return src.compile("project_checked", "projection")
+
+
 class CompiledProjection(Projection):
     """``Projection`` with its two forms (plain events, model instances) compiled to one
     function each; the same views (tests/test_engine_projection.py compares them).
     ``odd_numbers(view)``: whether the view holds a float that ``DurableEngine.fire`` must
-    write with care (its ``odd`` argument)."""
+    write with care (its ``odd`` argument); ``checked(event)`` answers both at once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +222,12 @@ class CompiledProjection(Projection):
         # Only a number field can hold a float that JSON writes with a bare exponent or as
         # Infinity: checking those few fields of a view is cheaper than searching its JSON text.
         self.odd_numbers = _odd_numbers_function(self.root)
+        self._checked = _checked_function(self.root, plain=False)
+        self._checked_plain = _checked_function(self.root, plain=True)
 
     def __call__(self, event: Any) -> View:
         return (self._project_plain if type(event) is dict else self._project)(event)
+
+    def checked(self, event: Any) -> tuple[View, bool]:
+        """``(view, self.odd_numbers(view))`` for ``view = self(event)``, in one pass."""
+        return (self._checked_plain if type(event) is dict else self._checked)(event)
