@@ -259,15 +259,15 @@ def _read_country(form: str) -> str | None:
         return None
 
 
-def _country(org: Json, cfg: ConverisConfig, path: str) -> str | None:
+def _country(org: Json, cfg: ConverisConfig, path: str, name: str | None) -> str | None:
     """The country the labels say (any language CLDR knows, inverted forms too), else the
     choice value or value; a value of digits only where ``country_numeric_ids`` says the
     instance numbers countries by ISO 3166 numeric code, and no label reads as a country.
     Forms that disagree, or a country attribute nothing reads, quarantine the record."""
-    where = f"{path}attributes[{cfg.org_country_attr}]"
+    where = f"{path}attributes[{name}]"
     labels: list[str] = []
     codes: list[str] = []
-    for a in values(org, cfg.org_country_attr, path):
+    for a in values(org, name, path):
         more_labels, more_codes = _country_forms(a, cfg)
         labels += more_labels
         codes += more_codes
@@ -302,6 +302,10 @@ def is_own_unit(org: Json, cfg: ConverisConfig, path: str = "") -> bool:
     return any(f.casefold() in internal for f in found)
 
 
+def _ror(value: str) -> Identifier:
+    return Identifier(scheme="ror", value=f"https://ror.org/{value.rstrip('/').rsplit('/', 1)[-1]}")
+
+
 def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     path = path or f"{cfg.organisation_entity} {org.get('id')}: "
     name = text(org, cfg.org_name_attr, cfg.languages, path)
@@ -310,10 +314,7 @@ def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     aliases = [a for a in all_texts(org, cfg.org_name_attr, path) if a != name]
     aliases += all_texts(org, cfg.org_acronym_attr, path)
     aliases += split_words(all_texts(org, cfg.org_aliases_attr, path))
-    identifiers = [
-        Identifier(scheme="ror", value=f"https://ror.org/{ror.rstrip('/').rsplit('/', 1)[-1]}")
-        for ror in all_texts(org, cfg.org_ror_attr, path)
-    ]
+    identifiers = [_ror(ror) for ror in all_texts(org, cfg.org_ror_attr, path)]
     identifiers += [
         Identifier(scheme=scheme, value=value)
         for attr, scheme in cfg.org_id_attrs.items()
@@ -322,7 +323,7 @@ def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     return {
         "name": name,
         "aliases": list(dict.fromkeys(a for a in aliases if a and a != name)),
-        "country": _country(org, cfg, path),
+        "country": _country(org, cfg, path, cfg.org_country_attr),
         "identifiers": list({(i.scheme, i.value): i for i in identifiers}.values()),
         "types": [t for t in (text(org, cfg.org_type_attr, cfg.languages, path),) if t],
     }
@@ -383,6 +384,26 @@ def partners(rec: Json, related: Related, cfg: ConverisConfig) -> list[Partner]:
             continue  # an own unit on the partner link is a unit (units() names it)
         role = text(link, cfg.partner_role_attr, cfg.languages, f"{path}.")
         out[org["id"]] = Partner(**organisation_fields(org, cfg, f"{path}: "), role=role)
+    for link_name, spec in cfg.partner_entity_links.items():
+        for n, link in enumerate(related.links.get(link_name, [])):
+            path = f"{link_name}[{n}]"
+            oid = other_id(link, rec["id"])
+            ent = related.orgs.get(oid) if oid is not None else None
+            if not isinstance(ent, dict):
+                reason = str(ent) if isinstance(ent, Exception) else "not fetched"
+                raise MappingError(f"{path}: {spec.entity} {oid}: {reason}")
+            if oid in out:
+                continue
+            name = text(ent, spec.name_attr, cfg.languages, f"{path}: ")
+            if not name:
+                raise MappingError(f"{path}: {spec.entity} {oid} has no {spec.name_attr}")
+            rors = all_texts(ent, spec.ror_attr, f"{path}: ")
+            out[oid] = Partner(
+                name=name,
+                aliases=[a for a in all_texts(ent, spec.name_attr) if a != name],
+                country=_country(ent, cfg, f"{path}: ", spec.country_attr),
+                identifiers=[_ror(r) for r in rors],
+            )
     return list(out.values())
 
 
@@ -433,7 +454,7 @@ def check_complete(related: Related, cfg: ConverisConfig) -> None:
     """Quarantine a project linked to an organisation through a link type the mapping does not
     read (the scanner reads every project-organisation link type the instance defines): an
     event without that organisation would look complete."""
-    read = {*cfg.links(), *cfg.person_links()}
+    read = {*cfg.links(), *cfg.person_links(), *cfg.partner_entity_links}
     for link_name, links in related.links.items():
         if link_name not in read and links:
             far = next(
@@ -552,5 +573,9 @@ def attributes_read(cfg: ConverisConfig) -> dict[str, set[str]]:
             cfg.funding_programme_attr,
         },
         cfg.unit_link or "": set(),
+        **{
+            spec.entity: {spec.name_attr, spec.country_attr, spec.ror_attr}
+            for spec in cfg.partner_entity_links.values()
+        },
     }
     return {kind: {n for n in names if n} for kind, names in named.items() if kind}
