@@ -116,10 +116,11 @@ class ConverisConfig(BaseSettings, TransportSettings):
     funding_programme_attr: str | None = "programme"
     amount_decimal_separator: Literal[".", ","] | None = Field(
         default=None,
-        description="the decimal separator of the locale the instance writes amounts in "
-        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). Unset, an amount whose '
-        'one separator is followed by three digits ("750.000", "1,250") is ambiguous and its '
-        "project quarantined",
+        description="the decimal separator of the locale the instance writes text amounts in "
+        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). A NUMBER attribute in '
+        'machine form ("1880000.00") is read as such whatever it says; it settles a NUMBER '
+        'that reads two ways ("750.000"). Unset, an amount whose one separator is followed by '
+        'three digits ("750.000", "1,250") is ambiguous and its project quarantined',
     )
     member_links: list[str] = Field(
         default=list(MEMBER_LINKS),

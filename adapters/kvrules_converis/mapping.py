@@ -220,6 +220,32 @@ def parse_amount(value: str | None, path: str, decimal: str | None = None) -> De
     return Decimal(f"{whole.replace('.', '').replace(',', '')}.{fraction}")
 
 
+MACHINE_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def read_amount(link: Json, cfg: ConverisConfig, where: str) -> Decimal | None:
+    """The funding link's amount. An attribute the spec types NUMBER holds the number in
+    machine form ("1880000.00"), whatever the locale the instance shows it in: read so
+    whatever amount_decimal_separator says (a reviewer's de_DE instance had 20 of 30
+    projects quarantined by it). The separator applies to amounts held as text, to a NUMBER
+    value not in machine form ("1.250.000,50"), and to one that reads two ways ("750.000":
+    750, or 750,000 as a German instance may hold it; an earlier reviewer's Huawei funding)."""
+    path = f"{where}attributes[{cfg.funding_amount_attr}]"
+    found = [(a, v) for a in values(link, cfg.funding_amount_attr, where) if (v := shown(a, []))]
+    if not found:
+        return None
+    # as text() with no preferred language: a language-less value first
+    attribute, raw = next(((a, v) for a, v in found if a.get("language") is None), found[0])
+    plain = raw.strip()
+    if (
+        attribute.get("attributeType") == "NUMBER"
+        and MACHINE_NUMBER.match(plain)
+        and not _grouped(plain, ".")
+    ):
+        return Decimal(plain)
+    return parse_amount(raw, path, cfg.amount_decimal_separator)
+
+
 # The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
 parse_time = parse_timestamp
 
@@ -415,10 +441,7 @@ def funders(rec: Json, related: Related, cfg: ConverisConfig) -> list[Funder]:
         fields = organisation_fields(org, cfg, f"{path}: ")
         where = f"{path}."
         programme = text(link, cfg.funding_programme_attr, cfg.languages, where)
-        raw = text(link, cfg.funding_amount_attr, [], where)
-        amount = parse_amount(
-            raw, f"{where}attributes[{cfg.funding_amount_attr}]", cfg.amount_decimal_separator
-        )
+        amount = read_amount(link, cfg, where)
         codes = all_forms(link, cfg.funding_currency_attr, cfg.languages, where)
         currency = next(
             (c.upper() for c in codes if pycountry.currencies.get(alpha_3=c.upper())), None

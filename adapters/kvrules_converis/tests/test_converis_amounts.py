@@ -7,8 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from converis_helpers import SECRET, adapter_for, scan
 from kvrules_converis import ConverisConfig
 from kvrules_converis.mapping import MappingError, Related, parse_amount, project_events
+from kvrules_converis.simulator import start_simulator
 from test_converis_mapping_variants import FUNDER, attr, cgv, link, org, project
 
 FIELD = "proj_has_fund[0].attributes[amount]"
@@ -99,3 +101,25 @@ def test_a_german_instance_reads_750_000_euros_and_an_undeclared_one_quarantines
     with pytest.raises(MappingError, match=r"proj_has_fund\[0\]\.attributes\[amount\]: amount"):
         _funding("750.000", undeclared)
     assert _funding("750.000,00", undeclared).amount == Decimal(750000)
+
+
+def test_number_attributes_in_machine_form_are_read_whatever_the_declared_separator() -> None:
+    """Was: with amount_decimal_separator "," (the README's advice for a German instance) a
+    NUMBER '1880000.00' was quarantined: "does not use the declared decimal separator"."""
+    base = {"base_url": "https://c.example.edu/converis-apis/ws/v2", "username": "u"}
+    german = ConverisConfig(**base, password="t", amount_decimal_separator=",")
+    assert _funding("1880000.00", german).amount == Decimal("1880000.00")
+    assert _funding("12.5", german).amount == Decimal("12.5")
+    assert _funding("1.250.000,50", german).amount == Decimal("1250000.50")
+
+
+def test_a_german_instance_scanned_over_http_loses_no_project_to_the_separator() -> None:
+    """The simulator writes NUMBER values in machine form, as the spec types them (reviewer:
+    20 of 30 projects quarantined with amount_decimal_separator ",")."""
+    sim = start_simulator(projects=30, seed=4, password=SECRET, rate_limit=None)
+    with sim, adapter_for(sim, amount_decimal_separator=",") as adapter:
+        records = scan(adapter)
+    refused = [r.error for r in records if r.error and "separator" in r.error]
+    assert refused == []
+    amounts = [f.amount for r in records for e in r.events for f in e.project.funders]
+    assert any(a is not None and a > 1000 for a in amounts)
