@@ -7,12 +7,15 @@ quarantined with that reason instead of being half-screened.
 
 from __future__ import annotations
 
+import gettext
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -262,6 +265,49 @@ def other_id(link: Json, rec_id: int) -> int | None:
     return far.get("id") if isinstance(far.get("id"), int) else None
 
 
+# ---- currencies ----------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _currency_names() -> dict[str, str | None]:
+    """Currency names in every language pycountry's ISO 4217 translations know (folded) ->
+    the code; None where one name stands for two currencies."""
+    names: dict[str, str | None] = {}
+
+    def note(name: str, code: str) -> None:
+        key = name.strip().casefold()
+        names[key] = code if names.get(key, code) == code else None
+
+    languages = sorted(
+        d for d in os.listdir(pycountry.LOCALES_DIR)
+        if os.path.exists(os.path.join(pycountry.LOCALES_DIR, d, "LC_MESSAGES", "iso4217.mo"))
+    )  # fmt: skip
+    for currency in pycountry.currencies:
+        note(currency.name, currency.alpha_3)
+    for language in languages:
+        translate = gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[language])
+        for currency in pycountry.currencies:
+            note(translate.gettext(currency.name), currency.alpha_3)
+    return names
+
+
+def currency_of(forms: list[str]) -> str | None:
+    """The ISO 4217 code a currency choice group's forms name: a code ("EUR"), a name in any
+    language pycountry knows ("Euro", "Schweizer Franken"), or a numeric code ("978"). A
+    numeric code is read only when no other form names a currency: a value of digits may be
+    an instance's internal id, which the labels explain."""
+    named = []
+    numeric = []
+    for form in forms:
+        if pycountry.currencies.get(alpha_3=form.upper()):
+            named.append(form.upper())
+        elif code := _currency_names().get(form.casefold()):
+            named.append(code)
+        elif (
+            len(form) == 3 and form.isdigit() and (found := pycountry.currencies.get(numeric=form))
+        ):
+            numeric.append(found.alpha_3)
+    return (named or numeric or [None])[0]
+
+
 # ---- organisations ------------------------------------------------------------------------
 def _country_forms(a: Json, cfg: ConverisConfig) -> tuple[list[str], list[str]]:
     """A country choice group's labels (preferred languages first), and its choice value and
@@ -443,9 +489,7 @@ def funders(rec: Json, related: Related, cfg: ConverisConfig) -> list[Funder]:
         programme = text(link, cfg.funding_programme_attr, cfg.languages, where)
         amount = read_amount(link, cfg, where)
         codes = all_forms(link, cfg.funding_currency_attr, cfg.languages, where)
-        currency = next(
-            (c.upper() for c in codes if pycountry.currencies.get(alpha_3=c.upper())), None
-        )
+        currency = currency_of(codes)
         if amount is not None and currency is None and codes:
             # An amount in a currency nobody can name would be compared as if it were another.
             raise incomplete(

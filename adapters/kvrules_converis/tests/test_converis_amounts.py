@@ -123,3 +123,45 @@ def test_a_german_instance_scanned_over_http_loses_no_project_to_the_separator()
     assert refused == []
     amounts = [f.amount for r in records for e in r.events for f in e.project.funders]
     assert any(a is not None and a > 1000 for a in amounts)
+
+
+@pytest.mark.parametrize(
+    ("value", "labels", "code"),
+    [
+        ("978", {"de_DE": "Euro"}, "EUR"),  # ISO numeric code and a German label
+        ("4711", {"de_DE": "Schweizer Franken"}, "CHF"),  # an internal id, named in German
+        ("12", {"en_GB": "Pound Sterling"}, "GBP"),  # digits a label contradicts: an id
+        ("756", {}, "CHF"),  # the numeric code alone
+        ("Renminbi-Yuan", {}, "CNY"),
+    ],
+)
+def test_currencies_given_by_numeric_code_or_name_in_any_language(
+    value: str, labels: dict[str, str], code: str
+) -> None:
+    """Was: "no ISO 4217 code in ['978', 'Euro']" quarantined the project."""
+    base = {"base_url": "https://c.example.edu/converis-apis/ws/v2", "username": "u"}
+    cfg = ConverisConfig(**base, password="t", languages=["de_DE", "en_GB"])
+    fields = [attr("amount", "250000.00", "NUMBER"), cgv("currency", value, value, labels)]
+    links = {"proj_has_fund": [link("proj_has_fund", FUNDER, *fields)]}
+    huawei = org(FUNDER, "Huawei Technologies Co., Ltd.", cgv("country", "CN", "CN", {}))
+    [event] = project_events(
+        project(), Related(links=links, orgs={FUNDER: huawei}), cfg, "project.created"
+    )
+    assert event.project.funders[0].currency == code
+
+
+def test_a_numeric_currency_with_a_german_label_is_read_over_http() -> None:
+    sim = start_simulator(projects=10, seed=4, password=SECRET, rate_limit=None)
+    with sim, adapter_for(sim) as adapter:
+        [funding, *_] = [ln for ln in sim.store.links["proj_has_fund"].values() if ln["attributes"]]
+        euro = {"choiceGroupName": "Währung", "choiceGroupValue": "978",
+                "choiceGroupValueLabels": [{"language": "de_DE", "value": "Euro"}]}  # fmt: skip
+        funding["attributes"] = [
+            {"attributeName": "amount", "attributeType": "NUMBER", "value": "1250000.50"},
+            {"attributeName": "currency", "attributeType": "CGV", "value": "978",
+             "choiceGroupData": euro},
+        ]  # fmt: skip
+        [record] = [r for r in scan(adapter) if r.record_id == str(funding["left"])]
+    assert record.error is None, record.error
+    [funder] = [f for f in record.events[0].project.funders if f.amount == Decimal("1250000.50")]
+    assert funder.currency == "EUR"
