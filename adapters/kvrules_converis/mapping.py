@@ -557,7 +557,7 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
     labels = rec.get("statusLabels") or []
     if not isinstance(labels, list) or not all(isinstance(x, dict) for x in labels):
         raise MappingError(f"project {rec.get('id')}: statusLabels: expected a list of objects")
-    status = next((x.get("value") for x in labels if x.get("language") in cfg.languages), None)
+    status = status_label(labels, cfg.languages)
     return Project(
         id=str(rec["id"]),
         title=title,
@@ -570,6 +570,16 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
         funders=funders(rec, related, cfg),
         participants=participants(rec, related, cfg),
     )
+
+
+def status_label(labels: list[Json], languages: list[str]) -> str | None:
+    """The record's workflow status in the first preferred language it is given in, else in
+    any (as titles): a de_DE-first site reads "Validiert", not the en_GB "Validated"."""
+    said = [(x.get("language"), str(v)) for x in labels if (v := x.get("value")) not in (None, "")]
+    for language in languages:
+        if found := next((v for lang, v in said if lang == language), None):
+            return found
+    return said[0][1] if said else None
 
 
 def project_events(
