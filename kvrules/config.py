@@ -525,8 +525,10 @@ CONVERIS_SOURCE = """\
       password_file: /etc/kvrules/converis-token  # readable only by kvrules' user; or set
                                                   #   KVRULES_CONVERIS_PASSWORD instead
       # cud_url: derived from base_url (…/converis/ws/v2/dataobject); `config show` prints it
-      # amount_decimal_separator: ","             # the instance writes 1.250.000,50 (de_DE);
-                                                  #   "." for 1,250,000.50; unset: an amount
+      # amount_decimal_separator: ","             # amounts held as TEXT in de_DE form
+                                                  #   (1.250.000,50); "." for 1,250,000.50.
+                                                  #   NUMBER attributes are read in machine
+                                                  #   form whatever it says; unset: an amount
                                                   #   like 750.000 is quarantined as ambiguous
       # country_numeric_ids: true                 # country values are ISO 3166 numeric codes
       # languages: [en_GB, de_DE]                 # preferred languages of titles and labels
@@ -553,7 +555,7 @@ CONVERIS_COMMENTED = """\
   #     base_url: https://converis.example.edu/converis-apis/ws/v2
   #     username: kvrules                          # the API application name
   #     password_file: /etc/kvrules/converis-token # or set KVRULES_CONVERIS_PASSWORD
-  #     amount_decimal_separator: ","              # de_DE amounts (1.250.000,50); "." en_GB
+  #     amount_decimal_separator: ","              # TEXT amounts in de_DE form; not NUMBERs
 """
 
 # The commented configuration, around its sources.

@@ -200,6 +200,9 @@ _SUBJECT = {
     "keywords": _f(L, "free keywords", casefold=True),
     "classifications": _f(L, "classification codes as 'scheme:code'", getter=_codes),
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
+    "areas_not_screened": _f(
+        L, "the language of the text when the area vocabulary has no terms in it (enrichment)"
+    ),
 }
 PROJECT = {
     **_SUBJECT,
@@ -246,6 +249,9 @@ VISIT = {
     ),
     "keywords": _f(L, casefold=True),
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
+    "areas_not_screened": _f(
+        L, "the language of the text when the area vocabulary has no terms in it (enrichment)"
+    ),
     "visitor": _f(FieldType.OBJECT, "the visitor", children=PERSON),
 }
 APPLICATION = {

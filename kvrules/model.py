@@ -390,6 +390,11 @@ class Project(_Model):
         dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
+    areas_not_screened: list[str] = _empty(
+        list,
+        description="set by enrichment: the language its text seems to be in, when the "
+        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
+    )
     foreign_funding_share: float | None = Field(
         default=None,
         ge=0,
@@ -418,6 +423,11 @@ class ResearchOutput(_Model):
         dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
     )
+    areas_not_screened: list[str] = _empty(
+        list,
+        description="set by enrichment: the language its text seems to be in, when the "
+        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
+    )
 
     @field_validator("url")
     @classmethod
@@ -443,6 +453,11 @@ class Visit(_Model):
     area_words: dict[str, list[str]] = _empty(
         dict,
         description="set by enrichment: for each sensitive area, the words or codes that matched",
+    )
+    areas_not_screened: list[str] = _empty(
+        list,
+        description="set by enrichment: the language its text seems to be in, when the "
+        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
     )
 
 

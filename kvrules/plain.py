@@ -463,13 +463,23 @@ def signal_source(code: str) -> str:
     return f"{code}: {profiles.named()}{cite}"
 
 
-def money(amount: Any, currency: str | None) -> str:
-    """'€250,000', 'CHF 1,200.50'; the amount as given when it is not a number."""
+def money(amount: Any, currency: str | None, decimal_separator: str | None = None) -> str:
+    """'€250,000', 'CHF 1,200.50' (cents as two digits); with ``decimal_separator`` ","
+    (a site writing de_DE amounts) '€1.250.000,50'. The amount as given when not a number."""
     try:
         value = float(amount)
     except (TypeError, ValueError):
         return f"{amount} {currency or ''}".strip()
-    return _money(value, currency) if currency else _number(value)
+    if isinstance(value, float) and not value.is_integer():
+        shown = f"{value:,.2f}"  # an amount has cents, never one decimal ("1,250,000.5")
+    else:
+        shown = f"{int(value):,}"
+    if decimal_separator == ",":
+        shown = shown.translate(str.maketrans(",.", ".,"))
+    if not currency:
+        return shown
+    sign = CURRENCY_SIGNS.get(currency.upper())
+    return f"{sign}{shown}" if sign else f"{currency.upper()} {shown}"
 
 
 def area_label(code: str, home_country: str | None = None) -> str:

@@ -38,6 +38,9 @@ class ConverisAdapter(Adapter):
         self._checked = False
         # Project-organisation link types the settings do not name (schema.unread_org_links).
         self._unread_links: list[str] = []
+        # Every link type of the project not read nor ignored (schema.unread_project_links).
+        self._unread_project_links: list[tuple[str, str]] = []
+        self._unread_lines: list[str] = []
 
     @property
     def client(self) -> ConverisClient:
@@ -50,6 +53,8 @@ class ConverisAdapter(Adapter):
         if not self._checked and self.config.check_model:
             model = schema.check(self.client, self.config)
             self._unread_links = schema.unread_org_links(model, self.config)
+            self._unread_project_links = schema.unread_project_links(model, self.config)
+            self._unread_lines = schema.unread_lines(model, self.config)
         self._checked = True
 
     def probe(self) -> str:
@@ -65,9 +70,12 @@ class ConverisAdapter(Adapter):
             )
         cud = f"{self.config.cud_url}/dataentities"
         said = f"allows {allow}" if allow else "answered"
+        # The names the settings give match; what the instance has beyond them is said too.
+        unread = "".join(f"\n  - {line}" for line in self._unread_lines)
         return (
-            f"{self.location()}: /config answered; entity, link and attribute names match; "
-            f"CUD API {http.shown_url(cud)} {said} (OPTIONS, nothing written)"
+            f"{self.location()}: /config answered; the entity, link and attribute names the "
+            f"settings give match; CUD API {http.shown_url(cud)} {said} (OPTIONS, nothing "
+            f"written){unread}"
         )
 
     def fetch(self, cursor: str | None = None) -> Iterator[FetchedRecord]:
@@ -82,7 +90,10 @@ class ConverisAdapter(Adapter):
         self.check()
         scanner = Scanner(self.client, self.config, self._unread_links)
         rec, related = scanner.read_one(int(record.record_id))
-        return explain.explain(record.record_id, rec, related, self.config)
+        unread = explain.unread_links(
+            self.client, self.config, int(record.record_id), self._unread_project_links
+        )
+        return explain.explain(record.record_id, rec, related, self.config, unread)
 
     def writable_tags(self, tags: list[str]) -> list[str]:
         """Only the highest risk level fits the single-choice attribute."""

@@ -13,7 +13,16 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kvrules import RecordLimits, secret_file_setting, secret_setting, setting_secret
@@ -22,7 +31,22 @@ from kvrules.http import TransportSettings, check_url
 ENV_TOKEN = "KVRULES_CONVERIS_PASSWORD"
 READ_PATH = "/converis-apis/ws/v2"
 CUD_PATH = "/converis/ws/v2/dataobject"
+# FAU Erlangen's project links (cris-apis.md 2.4): to members' cards, and to what is no partner.
+MEMBER_LINKS = ("proj_has_card", "proj_has_col_card")
+IGNORED_LINKS = ("PROJ_has_PUBL", "PROJ_has_PICT")
 RISK_VALUES = {f"ks:{level}": level for level in ("none", "low", "medium", "high")}
+
+
+class PartnerEntity(BaseModel):
+    """How to read partners held in another entity type than organisation_entity (external
+    organisations are modelled per instance, cris-apis.md 2.4)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entity: str = Field(description="the entity type at the link's other end")
+    name_attr: str = Field(default="cfName", description="its name attribute")
+    country_attr: str | None = Field(default="country", description="its country attribute")
+    ror_attr: str | None = Field(default=None, description="its ROR id attribute")
 
 
 class ConverisConfig(BaseSettings, TransportSettings):
@@ -92,20 +116,37 @@ class ConverisConfig(BaseSettings, TransportSettings):
     funding_programme_attr: str | None = "programme"
     amount_decimal_separator: Literal[".", ","] | None = Field(
         default=None,
-        description="the decimal separator of the locale the instance writes amounts in "
-        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). Unset, an amount whose '
-        'one separator is followed by three digits ("750.000", "1,250") is ambiguous and its '
-        "project quarantined",
+        description="the decimal separator of the locale the instance writes text amounts in "
+        '("," for de_DE: 1.250.000,50; "." for en_GB: 1,250,000.50). A NUMBER attribute in '
+        'machine form ("1880000.00") is read as such whatever it says; it settles a NUMBER '
+        'that reads two ways ("750.000"). Unset, an amount whose one separator is followed by '
+        'three digits ("750.000", "1,250") is ambiguous and its project quarantined',
     )
     member_links: list[str] = Field(
-        default=["proj_has_card"],
-        description="links from a project to its members' cards (a person's affiliation), "
-        "e.g. FAU's proj_has_card and proj_has_col_card; [] reads no persons",
+        default=list(MEMBER_LINKS),
+        description="links from a project to its members' cards (a person's affiliation): "
+        "FAU's proj_has_card (leaders) and proj_has_col_card (collaborators and members, "
+        "cris-apis.md 2.4); left at the default, one the instance does not define is left "
+        "out; [] reads no persons",
     )
     card_org_link: str | None = Field(
         default="CARD_has_ORGA",
         description="link from a card to its organisation: an external one is a participant's "
         "affiliation; null reads no persons",
+    )
+
+    partner_entity_links: dict[str, PartnerEntity] = Field(
+        default={},
+        description="further links from a project to partners held in another entity type: "
+        'link type -> {entity, name_attr, country_attr, ror_attr}, e.g. {"proj_has_extorg": '
+        '{"entity": "ExternalOrganisation"}}; JSON in KVRULES_CONVERIS_PARTNER_ENTITY_LINKS',
+    )
+    ignored_links: list[str] = Field(
+        default=list(IGNORED_LINKS),
+        description="link types from a project that hold no collaborator (FAU's PROJ_has_PUBL, "
+        "PROJ_has_PICT): `config check --connect` and `fetch --explain` name every other "
+        "link type of the project the settings do not read. A link to organisations is never "
+        "ignored: a project using one is quarantined",
     )
 
     risk_attribute: str = Field(
@@ -119,6 +160,9 @@ class ConverisConfig(BaseSettings, TransportSettings):
     overlap_seconds: float = Field(
         default=5.0, ge=0, description="incremental scans re-read this far below the watermark"
     )
+
+    # Default member links the instance does not define (schema.settle_defaults): not read.
+    _absent_links: set[str] = PrivateAttr(default_factory=set)
 
     @field_validator("cud_url")
     @classmethod
@@ -163,6 +207,12 @@ class ConverisConfig(BaseSettings, TransportSettings):
         """The link types from a project to organisations the mapping reads."""
         return [n for n in (self.partner_link, self.funder_link, self.unit_link) if n]
 
+    def partner_entity(self, entity: str) -> PartnerEntity | None:
+        """How partner_entity_links read an entity type (None: not one of theirs)."""
+        return next((p for p in self.partner_entity_links.values() if p.entity == entity), None)
+
     def person_links(self) -> list[str]:
         """The link types from a project to its members' cards (none without card_org_link)."""
-        return list(self.member_links) if self.card_org_link else []
+        if not self.card_org_link:
+            return []
+        return [n for n in self.member_links if n not in self._absent_links]

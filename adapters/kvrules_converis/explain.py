@@ -13,10 +13,13 @@ from collections.abc import Collection
 from typing import Any
 
 from kvrules import RecordExplanation
+from kvrules.http import quote_id
 
+from .client import ConverisClient
 from .config import ConverisConfig
 from .mapping import LINK_FIELDS, ORGANISATION_FIELDS, PROJECT_FIELDS, Json, Related
 from .mapping import attributes_read as named_attributes
+from .scan import BASIC
 
 
 def _present(value: Any) -> bool:
@@ -43,10 +46,32 @@ def _sort(
     return read, ignored
 
 
-def explain(record_id: str, rec: Json, related: Related, cfg: ConverisConfig) -> RecordExplanation:
+def unread_links(
+    client: ConverisClient, cfg: ConverisConfig, project_id: int, links: list[tuple[str, str]]
+) -> dict[str, list[str]]:
+    """Link type -> "<entity> <id>" of what the project reaches through each link type of
+    ``links`` (schema.unread_project_links) that the scanner does not read."""
+    out: dict[str, list[str]] = {}
+    for name, other in links:
+        if name in cfg.links():
+            continue
+        path = f"/data/entities/{quote_id(other)}/linked/{quote_id(name)}/{quote_id(project_id)}"
+        found = client.all(path, headers=BASIC)
+        if found:
+            out[name] = [f"{other} {e.get('id')}" for e in found if isinstance(e, dict)]
+    return out
+
+
+def explain(
+    record_id: str,
+    rec: Json,
+    related: Related,
+    cfg: ConverisConfig,
+    unread: dict[str, list[str]] | None = None,
+) -> RecordExplanation:
     named = named_attributes(cfg)
     read, ignored = _sort(rec, "", PROJECT_FIELDS, named["project"])
-    mapped_links = {*cfg.links(), *cfg.person_links()}
+    mapped_links = {*cfg.links(), *cfg.person_links(), *cfg.partner_entity_links}
     card_links = {f"{cfg.card_org_link}": [ln for ls in related.cards.values() for ln in ls]}
     for link_name, links in {**related.links, **card_links}.items():
         # A link type the settings do not name is read only to quarantine the project.
@@ -57,9 +82,12 @@ def explain(record_id: str, rec: Json, related: Related, cfg: ConverisConfig) ->
             ignored |= got[1]
     for org in related.orgs.values():
         if isinstance(org, dict):
-            got = _sort(
-                org, f"{cfg.organisation_entity}.", ORGANISATION_FIELDS, named["organisation"]
-            )
+            kind = str(org.get("entityName") or cfg.organisation_entity)
+            attrs = named.get(kind, set()) if cfg.partner_entity(kind) else named["organisation"]
+            got = _sort(org, f"{kind}.", ORGANISATION_FIELDS, attrs)
             read |= got[0]
             ignored |= got[1]
+    # Links of a type the settings neither read nor ignore: what they reach is not screened.
+    for name, far in (unread or {}).items():
+        ignored.add(f"{name}[] (link type not read: {', '.join(far[:5])})")
     return RecordExplanation(record_id=record_id, read=sorted(read), ignored=sorted(ignored - read))

@@ -7,12 +7,15 @@ quarantined with that reason instead of being half-screened.
 
 from __future__ import annotations
 
+import gettext
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import pycountry
@@ -220,6 +223,32 @@ def parse_amount(value: str | None, path: str, decimal: str | None = None) -> De
     return Decimal(f"{whole.replace('.', '').replace(',', '')}.{fraction}")
 
 
+MACHINE_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+def read_amount(link: Json, cfg: ConverisConfig, where: str) -> Decimal | None:
+    """The funding link's amount. An attribute the spec types NUMBER holds the number in
+    machine form ("1880000.00"), whatever the locale the instance shows it in: read so
+    whatever amount_decimal_separator says (a reviewer's de_DE instance had 20 of 30
+    projects quarantined by it). The separator applies to amounts held as text, to a NUMBER
+    value not in machine form ("1.250.000,50"), and to one that reads two ways ("750.000":
+    750, or 750,000 as a German instance may hold it; an earlier reviewer's Huawei funding)."""
+    path = f"{where}attributes[{cfg.funding_amount_attr}]"
+    found = [(a, v) for a in values(link, cfg.funding_amount_attr, where) if (v := shown(a, []))]
+    if not found:
+        return None
+    # as text() with no preferred language: a language-less value first
+    attribute, raw = next(((a, v) for a, v in found if a.get("language") is None), found[0])
+    plain = raw.strip()
+    if (
+        attribute.get("attributeType") == "NUMBER"
+        and MACHINE_NUMBER.match(plain)
+        and not _grouped(plain, ".")
+    ):
+        return Decimal(plain)
+    return parse_amount(raw, path, cfg.amount_decimal_separator)
+
+
 # The adapters' shared timestamp reading (ISO 8601, ``Z``, naive = UTC).
 parse_time = parse_timestamp
 
@@ -234,6 +263,49 @@ def other_id(link: Json, rec_id: int) -> int | None:
     left, right = link.get("leftEntity") or {}, link.get("rightEntity") or {}
     far = right if left.get("id") == rec_id else left
     return far.get("id") if isinstance(far.get("id"), int) else None
+
+
+# ---- currencies ----------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _currency_names() -> dict[str, str | None]:
+    """Currency names in every language pycountry's ISO 4217 translations know (folded) ->
+    the code; None where one name stands for two currencies."""
+    names: dict[str, str | None] = {}
+
+    def note(name: str, code: str) -> None:
+        key = name.strip().casefold()
+        names[key] = code if names.get(key, code) == code else None
+
+    languages = sorted(
+        d for d in os.listdir(pycountry.LOCALES_DIR)
+        if os.path.exists(os.path.join(pycountry.LOCALES_DIR, d, "LC_MESSAGES", "iso4217.mo"))
+    )  # fmt: skip
+    for currency in pycountry.currencies:
+        note(currency.name, currency.alpha_3)
+    for language in languages:
+        translate = gettext.translation("iso4217", pycountry.LOCALES_DIR, languages=[language])
+        for currency in pycountry.currencies:
+            note(translate.gettext(currency.name), currency.alpha_3)
+    return names
+
+
+def currency_of(forms: list[str]) -> str | None:
+    """The ISO 4217 code a currency choice group's forms name: a code ("EUR"), a name in any
+    language pycountry knows ("Euro", "Schweizer Franken"), or a numeric code ("978"). A
+    numeric code is read only when no other form names a currency: a value of digits may be
+    an instance's internal id, which the labels explain."""
+    named = []
+    numeric = []
+    for form in forms:
+        if pycountry.currencies.get(alpha_3=form.upper()):
+            named.append(form.upper())
+        elif code := _currency_names().get(form.casefold()):
+            named.append(code)
+        elif (
+            len(form) == 3 and form.isdigit() and (found := pycountry.currencies.get(numeric=form))
+        ):
+            numeric.append(found.alpha_3)
+    return (named or numeric or [None])[0]
 
 
 # ---- organisations ------------------------------------------------------------------------
@@ -259,15 +331,15 @@ def _read_country(form: str) -> str | None:
         return None
 
 
-def _country(org: Json, cfg: ConverisConfig, path: str) -> str | None:
+def _country(org: Json, cfg: ConverisConfig, path: str, name: str | None) -> str | None:
     """The country the labels say (any language CLDR knows, inverted forms too), else the
     choice value or value; a value of digits only where ``country_numeric_ids`` says the
     instance numbers countries by ISO 3166 numeric code, and no label reads as a country.
     Forms that disagree, or a country attribute nothing reads, quarantine the record."""
-    where = f"{path}attributes[{cfg.org_country_attr}]"
+    where = f"{path}attributes[{name}]"
     labels: list[str] = []
     codes: list[str] = []
-    for a in values(org, cfg.org_country_attr, path):
+    for a in values(org, name, path):
         more_labels, more_codes = _country_forms(a, cfg)
         labels += more_labels
         codes += more_codes
@@ -302,6 +374,10 @@ def is_own_unit(org: Json, cfg: ConverisConfig, path: str = "") -> bool:
     return any(f.casefold() in internal for f in found)
 
 
+def _ror(value: str) -> Identifier:
+    return Identifier(scheme="ror", value=f"https://ror.org/{value.rstrip('/').rsplit('/', 1)[-1]}")
+
+
 def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     path = path or f"{cfg.organisation_entity} {org.get('id')}: "
     name = text(org, cfg.org_name_attr, cfg.languages, path)
@@ -310,10 +386,7 @@ def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     aliases = [a for a in all_texts(org, cfg.org_name_attr, path) if a != name]
     aliases += all_texts(org, cfg.org_acronym_attr, path)
     aliases += split_words(all_texts(org, cfg.org_aliases_attr, path))
-    identifiers = [
-        Identifier(scheme="ror", value=f"https://ror.org/{ror.rstrip('/').rsplit('/', 1)[-1]}")
-        for ror in all_texts(org, cfg.org_ror_attr, path)
-    ]
+    identifiers = [_ror(ror) for ror in all_texts(org, cfg.org_ror_attr, path)]
     identifiers += [
         Identifier(scheme=scheme, value=value)
         for attr, scheme in cfg.org_id_attrs.items()
@@ -322,7 +395,7 @@ def organisation_fields(org: Json, cfg: ConverisConfig, path: str = "") -> Json:
     return {
         "name": name,
         "aliases": list(dict.fromkeys(a for a in aliases if a and a != name)),
-        "country": _country(org, cfg, path),
+        "country": _country(org, cfg, path, cfg.org_country_attr),
         "identifiers": list({(i.scheme, i.value): i for i in identifiers}.values()),
         "types": [t for t in (text(org, cfg.org_type_attr, cfg.languages, path),) if t],
     }
@@ -383,6 +456,26 @@ def partners(rec: Json, related: Related, cfg: ConverisConfig) -> list[Partner]:
             continue  # an own unit on the partner link is a unit (units() names it)
         role = text(link, cfg.partner_role_attr, cfg.languages, f"{path}.")
         out[org["id"]] = Partner(**organisation_fields(org, cfg, f"{path}: "), role=role)
+    for link_name, spec in cfg.partner_entity_links.items():
+        for n, link in enumerate(related.links.get(link_name, [])):
+            path = f"{link_name}[{n}]"
+            oid = other_id(link, rec["id"])
+            ent = related.orgs.get(oid) if oid is not None else None
+            if not isinstance(ent, dict):
+                reason = str(ent) if isinstance(ent, Exception) else "not fetched"
+                raise MappingError(f"{path}: {spec.entity} {oid}: {reason}")
+            if oid in out:
+                continue
+            name = text(ent, spec.name_attr, cfg.languages, f"{path}: ")
+            if not name:
+                raise MappingError(f"{path}: {spec.entity} {oid} has no {spec.name_attr}")
+            rors = all_texts(ent, spec.ror_attr, f"{path}: ")
+            out[oid] = Partner(
+                name=name,
+                aliases=[a for a in all_texts(ent, spec.name_attr) if a != name],
+                country=_country(ent, cfg, f"{path}: ", spec.country_attr),
+                identifiers=[_ror(r) for r in rors],
+            )
     return list(out.values())
 
 
@@ -394,14 +487,9 @@ def funders(rec: Json, related: Related, cfg: ConverisConfig) -> list[Funder]:
         fields = organisation_fields(org, cfg, f"{path}: ")
         where = f"{path}."
         programme = text(link, cfg.funding_programme_attr, cfg.languages, where)
-        raw = text(link, cfg.funding_amount_attr, [], where)
-        amount = parse_amount(
-            raw, f"{where}attributes[{cfg.funding_amount_attr}]", cfg.amount_decimal_separator
-        )
+        amount = read_amount(link, cfg, where)
         codes = all_forms(link, cfg.funding_currency_attr, cfg.languages, where)
-        currency = next(
-            (c.upper() for c in codes if pycountry.currencies.get(alpha_3=c.upper())), None
-        )
+        currency = currency_of(codes)
         if amount is not None and currency is None and codes:
             # An amount in a currency nobody can name would be compared as if it were another.
             raise incomplete(
@@ -433,7 +521,7 @@ def check_complete(related: Related, cfg: ConverisConfig) -> None:
     """Quarantine a project linked to an organisation through a link type the mapping does not
     read (the scanner reads every project-organisation link type the instance defines): an
     event without that organisation would look complete."""
-    read = {*cfg.links(), *cfg.person_links()}
+    read = {*cfg.links(), *cfg.person_links(), *cfg.partner_entity_links}
     for link_name, links in related.links.items():
         if link_name not in read and links:
             far = next(
@@ -469,7 +557,7 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
     labels = rec.get("statusLabels") or []
     if not isinstance(labels, list) or not all(isinstance(x, dict) for x in labels):
         raise MappingError(f"project {rec.get('id')}: statusLabels: expected a list of objects")
-    status = next((x.get("value") for x in labels if x.get("language") in cfg.languages), None)
+    status = status_label(labels, cfg.languages)
     return Project(
         id=str(rec["id"]),
         title=title,
@@ -482,6 +570,16 @@ def project(rec: Json, related: Related, cfg: ConverisConfig) -> Project:
         funders=funders(rec, related, cfg),
         participants=participants(rec, related, cfg),
     )
+
+
+def status_label(labels: list[Json], languages: list[str]) -> str | None:
+    """The record's workflow status in the first preferred language it is given in, else in
+    any (as titles): a de_DE-first site reads "Validiert", not the en_GB "Validated"."""
+    said = [(x.get("language"), str(v)) for x in labels if (v := x.get("value")) not in (None, "")]
+    for language in languages:
+        if found := next((v for lang, v in said if lang == language), None):
+            return found
+    return said[0][1] if said else None
 
 
 def project_events(
@@ -552,5 +650,9 @@ def attributes_read(cfg: ConverisConfig) -> dict[str, set[str]]:
             cfg.funding_programme_attr,
         },
         cfg.unit_link or "": set(),
+        **{
+            spec.entity: {spec.name_attr, spec.country_attr, spec.ror_attr}
+            for spec in cfg.partner_entity_links.values()
+        },
     }
     return {kind: {n for n in names if n} for kind, names in named.items() if kind}

@@ -50,7 +50,9 @@ class Scanner:
         self.link_names = [*config.links(), *(n for n in unread_links if n not in config.links())]
         # Members' cards, and the cards' links to organisations (their affiliations).
         self.member_links = config.person_links()
-        self.project_links = [*self.link_names, *self.member_links]
+        # Partners held in another entity type (partner_entity_links): read one by one.
+        self.entity_links = list(config.partner_entity_links)
+        self.project_links = [*self.link_names, *self.member_links, *self.entity_links]
         self.orgs: dict[int, Json | Exception] = {}
         self.links: dict[str, dict[int, list[Json]]] | None = None  # full pass: bulk-loaded
         self.cards: dict[int, list[Json]] = {}  # full pass: card id -> card_org_link entities
@@ -401,6 +403,25 @@ class Scanner:
             )
         )
 
+    def _load_partner_entities(self, pid: Any, links: dict[str, list[Json]]) -> set[int]:
+        """The ids of the partners the project's partner_entity_links lead to, each read by
+        id from its own entity type into self.orgs (Converis ids are unique per instance)."""
+        ends = {
+            (oid, spec.entity)
+            for name, spec in self.cfg.partner_entity_links.items()
+            for ln in links.get(name, [])
+            if isinstance(ln, dict) and (oid := mapping.other_id(ln, pid)) is not None
+        }
+        todo = [job for job in ends if not isinstance(self.orgs.get(job[0]), dict)]
+        got = self.client.map_safe(
+            lambda j: self.client.get_json(
+                f"/data/entities/{quote_id(j[1])}/{quote_id(j[0])}", headers=ALL
+            ),
+            todo,
+        )
+        self.orgs.update({oid: rec for (oid, _), rec in got.items()})
+        return {oid for oid, _ in ends}
+
     def _card_side(self, link: Json) -> int | None:
         """The card end of a card_org_link entity (the end that is not an organisation)."""
         for side in ("leftEntity", "rightEntity"):
@@ -446,6 +467,7 @@ class Scanner:
         check_refs(_links(links) + _links(cards), self.cfg.limits)  # before any request for them
         used = self._org_ids(pid, links, cards)
         self._load_orgs({i for i in used if i not in self.orgs})  # created since the preload
+        used |= self._load_partner_entities(pid, links)
         orgs = {i: self.orgs[i] for i in used if i in self.orgs}
         return Related(links, orgs, errors, cards)
 

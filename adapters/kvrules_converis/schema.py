@@ -99,6 +99,22 @@ def problems(model: Model, cfg: ConverisConfig) -> list[str]:
             out.append(f"{setting}: {name!r} links {left} to {right}, not {project} to {org}")
         need(name, attrs, have)
     out += _person_problems(model, cfg)
+    for name, spec in cfg.partner_entity_links.items():
+        where = f"partner_entity_links[{name}]"
+        if name not in model.links:
+            have = _hint(set(model.links))
+            out.append(f"{where}: no link entity {name!r} (instance has: {have})")
+            continue
+        left, right, _ = model.links[name]
+        if {left, right} != {project, spec.entity}:
+            out.append(f"{where}: {name!r} links {left} to {right}, not {project} to {spec.entity}")
+        if spec.entity not in model.attributes:
+            out.append(f"{where}: no entity {spec.entity!r}")
+            continue
+        need(spec.entity, {
+            f"{where}.name_attr": spec.name_attr, f"{where}.country_attr": spec.country_attr,
+            f"{where}.ror_attr": spec.ror_attr,
+        }, model.attributes.get(spec.entity))  # fmt: skip
     return out
 
 
@@ -146,8 +162,47 @@ def unread_org_links(model: Model, cfg: ConverisConfig) -> list[str]:
     )
 
 
+def settle_defaults(model: Model, cfg: ConverisConfig) -> None:
+    """Leave out the default member links the instance does not define (FAU has two; another
+    instance may have one): only a name the settings give must exist."""
+    if "member_links" not in cfg.model_fields_set:
+        cfg._absent_links = {n for n in cfg.member_links if n not in model.links}
+
+
+def unread_project_links(model: Model, cfg: ConverisConfig) -> list[tuple[str, str]]:
+    """(link type, entity at its other end) of every link type of the project entity that
+    the settings neither read nor list in ignored_links: what it links is not screened (a
+    link to organisations is read only to quarantine the projects using it)."""
+    read = {*cfg.links(), *cfg.person_links(), *cfg.partner_entity_links}
+    org_links = set(unread_org_links(model, cfg))
+    out = []
+    for name, (left, right, _) in sorted(model.links.items()):
+        if cfg.project_entity not in (left, right) or name in read:
+            continue
+        if name in cfg.ignored_links and name not in org_links:
+            continue
+        out.append((name, right if left == cfg.project_entity else left))
+    return out
+
+
+def unread_lines(model: Model, cfg: ConverisConfig) -> list[str]:
+    """One line per link type of unread_project_links, saying what happens to it."""
+    org_links = set(unread_org_links(model, cfg))
+    return [
+        f"link type {name} ({cfg.project_entity} - {other}) is not read: "
+        + (
+            "a project using it is quarantined (name it in partner_link, funder_link or unit_link)"
+            if name in org_links
+            else f"its {other} records are not screened (read it with member_links or "
+            "partner_entity_links, or list it in ignored_links)"
+        )
+        for name, other in unread_project_links(model, cfg)
+    ]
+
+
 def check(client: ConverisClient, cfg: ConverisConfig) -> Model:
     model = read_model(client)
+    settle_defaults(model, cfg)
     if found := problems(model, cfg):
         where = cfg.base_url
         raise ModelMismatch(

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from kvrules.enrich.funding import FundingShares
+from kvrules.enrich.language import guess as guess_language
+from kvrules.enrich.language import language_name
 from kvrules.enrich.organisations import (
     OrganisationScreen,
     SetApart,
@@ -28,7 +30,7 @@ from kvrules.enrich.organisations import (
     set_apart_unidentified,
 )
 from kvrules.jurisdiction import domestic_countries
-from kvrules.model import CollaborationEvent, Funder
+from kvrules.model import CollaborationEvent, Funder, Project, ResearchOutput, Visit
 
 SignalFn = Callable[[str | None], list[str]]
 
@@ -68,6 +70,17 @@ class Enricher:
         # Editions of lists of countries (the US foreign countries of concern): no organisation
         # is searched in them, so "not found" never names them; said apart as countries checked.
         self.countries_checked: list[str] = []
+        # ISO 639-1 codes the sensitive-area vocabulary has terms in (None: not said)
+        self.area_languages: set[str] | None = None
+
+    def _not_screened_in(self, subject: Project | ResearchOutput | Visit) -> list[str]:
+        """The language of the subject's text when the vocabulary has no terms in it: "none
+        found" would read as "not in a sensitive field" (reviewer: a German-only project)."""
+        if self.area_languages is None:
+            return []
+        said = getattr(subject, "title", None) or getattr(subject, "purpose", None)
+        code = guess_language([said, *subject.keywords])
+        return [language_name(code)] if code and code not in self.area_languages else []
 
     @property
     def context(self) -> str:
@@ -124,6 +137,7 @@ class Enricher:
             home_country,
         )
         enricher.areas_digest = areas.digest
+        enricher.area_languages = set(areas.languages)
         enricher.lists_digest = fingerprint
         enricher.list_titles = {i.list_id: i.title for i in editions}
         enricher.countries_checked = countries
@@ -166,6 +180,7 @@ class Enricher:
                         for area, words in subject.area_words.items()
                         if area in subject.sensitive_areas
                     } | {h.area: h.words for h in hits}
+                    subject.areas_not_screened = self._not_screened_in(subject)
         set_apart = set_apart_unidentified(event, self.screen)
         # After the set-apart: a "funder" that names a person, or an affiliation not identified
         # as an organisation, has no country to be foreign by.

@@ -17,6 +17,14 @@ technologies, NL clusters). Each area lists:
   history of its operators) is declared in the data, sense by sense, never in code;
 - ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
 
+Keywords are English. Glossaries in ``data/areas/languages/`` (one per language: German, Dutch,
+French) give each English keyword's terms in that language, and every area holding the keyword
+matches them too, in shipped and own taxonomies alike. A word of a glossary term ending in
+``*`` may continue, and one starting with ``*`` may be preceded by more letters: German and
+Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and "*triebwerk" meets
+"Staustrahltriebwerk". ``Classifier.languages`` names the languages covered, so a text in
+another one is said to be not screened (``kvrules.enrich.language``) rather than "none found".
+
 Everything is indexed once per process (word → phrases), so classifying is linear in the number
 of words; each hit carries the reasons it matched. This is a
 screening aid: a hit asks a person to look, it is not a legal classification.
@@ -107,6 +115,36 @@ class _Term:
     plural: bool  # a final 's'/'es' is allowed on the last word
     # phrases (folded words) that, in the same segment, mean the term is used in another sense
     unless: tuple[tuple[str, ...], ...] = ()
+    # per word: it may continue ("hyperschall*"); the first word may also end a longer one
+    # ("*triebwerk"): compounds of languages that join words (glossary terms only)
+    open_end: tuple[bool, ...] = ()
+    open_start: bool = False
+
+
+MIN_STEM = 4  # letters of a compound part: shorter ones would meet unrelated words
+GLOSSARY_DIR = DATA_DIR / "languages"
+
+
+def _compound_term(text: str, label: str) -> _Term:
+    """A glossary term; ``*`` marks where a word may join others (see the module docstring)."""
+    raw = text.strip()
+    open_start = raw.startswith("*")
+    words: list[str] = []
+    open_flags: list[bool] = []
+    for part in raw.lstrip("*").split():
+        if "*" in part.rstrip("*"):
+            raise ValueError(f"{text!r}: '*' only starts the first word or ends a word")
+        found = _words(part.rstrip("*"))  # "fusie-energie": two words, the last may be open
+        words += found
+        open_flags += [False] * (len(found) - 1) + [part.endswith("*")]
+    if not words:
+        raise ValueError(f"{text!r} holds no word")
+    open_end = tuple(open_flags)
+    short = [w for w, o in zip(words, open_end, strict=True) if o] + words[:1] * open_start
+    if any(len(w) < MIN_STEM for w in short):
+        raise ValueError(f"{text!r}: a word marked '*' needs {MIN_STEM} letters or more")
+    words_ = tuple(words)
+    return _Term(label, words_, False, (), open_end, open_start)
 
 
 def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -131,12 +169,31 @@ class _Index:
 
     def __init__(self) -> None:
         self.by_first: dict[str, list[tuple[_Term, int]]] = {}
+        # compound terms by their first word's stem (it may continue) or tail (it may follow)
+        self.stems: dict[str, list[tuple[_Term, int]]] = {}
+        self.tails: dict[str, list[tuple[_Term, int]]] = {}
 
     def add(self, term: _Term, owner: int) -> None:
-        self.by_first.setdefault(term.words[0], []).append((term, owner))
+        if term.open_start:
+            table = self.tails
+        elif term.open_end and term.open_end[0]:
+            table = self.stems
+        else:
+            table = self.by_first
+        table.setdefault(term.words[0], []).append((term, owner))
 
     def __bool__(self) -> bool:
-        return bool(self.by_first)
+        return bool(self.by_first or self.stems or self.tails)
+
+    def _compounds(self, word: str) -> list[tuple[_Term, int]]:
+        """Compound terms whose first word starts or ends ``word``: a lookup per length."""
+        found: list[tuple[_Term, int]] = []
+        for k in range(MIN_STEM, len(word) + 1):
+            if self.stems:
+                found += self.stems.get(word[:k], ())
+            if self.tails:
+                found += self.tails.get(word[-k:], ())
+        return found
 
     def find(self, segments: list[list[str]]) -> list[tuple[_Term, int, int, int]]:
         """(term, owner, start, end) for every match, overlapping ones included."""
@@ -154,10 +211,16 @@ class _Index:
                     for term, owner in index.get(key, ()):
                         if _matches_at(term, words, i, key != word):
                             found.append((term, owner, base + i, base + i + len(term.words)))
+                if self.stems or self.tails:
+                    for term, owner in self._compounds(word):
+                        if _matches_at(term, words, i, False):
+                            found.append((term, owner, base + i, base + i + len(term.words)))
         return found
 
 
 def _matches_at(term: _Term, words: list[str], i: int, stripped: bool) -> bool:
+    if term.open_end or term.open_start:
+        return _compound_at(term, words, i)
     n = len(term.words)
     if n == 1:
         return not stripped or term.plural
@@ -168,6 +231,20 @@ def _matches_at(term: _Term, words: list[str], i: int, stripped: bool) -> bool:
             return False
     last, want = words[i + n - 1], term.words[-1]
     return last == want or (term.plural and last in (want + "s", want + "es"))
+
+
+def _compound_at(term: _Term, words: list[str], i: int) -> bool:
+    """Whether a glossary term stands at ``words[i]``, its open words joined to others."""
+    if i + len(term.words) > len(words):
+        return False
+    for k, want in enumerate(term.words):
+        got = words[i + k]
+        if got == want or (term.open_end[k] and got.startswith(want)):
+            continue
+        if k == 0 and term.open_start and got.endswith(want):
+            continue
+        return False
+    return True
 
 
 @dataclass
@@ -281,11 +358,60 @@ def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
     return areas
 
 
+@dataclass(frozen=True)
+class Glossary:
+    """One language's terms for the English keywords (``data/areas/languages/<code>.yaml``)."""
+
+    language: str  # ISO 639-1, e.g. "de"
+    name: str  # in English, e.g. "German"
+    terms: dict[str, tuple[str, ...]]  # English keyword (folded) -> terms as written
+
+
+def parse_glossary(data: Any, path: str = "<glossary>") -> Glossary:
+    if not isinstance(data, dict):
+        raise AreaDataError(f"{path}: expected a mapping with language, name, source and terms")
+    code, name, terms = data.get("language"), data.get("name"), data.get("terms")
+    if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2}", code):
+        raise AreaDataError(f"{path}: 'language' must be an ISO 639-1 code such as de")
+    if not isinstance(name, str) or not name.strip():
+        raise AreaDataError(f"{path}: 'name' (the language, in English) is required")
+    source = data.get("source")
+    if not isinstance(source, dict) or not str(source.get("cite", "")).strip():
+        raise AreaDataError(f"{path}: 'source' needs a 'cite' (glossaries must be cited)")
+    if not isinstance(terms, dict) or not terms:
+        raise AreaDataError(f"{path}: 'terms' must map English keywords to lists of terms")
+    out: dict[str, tuple[str, ...]] = {}
+    for english, found in terms.items():
+        listed = _strings(found, f"{path}: terms[{english!r}]", "terms")
+        for t in listed:  # checked once here: a bad term names its file
+            try:
+                _compound_term(t, t)
+            except ValueError as e:
+                raise AreaDataError(f"{path}: terms[{english!r}]: {e}") from None
+        out[" ".join(_words(str(english)))] = tuple(listed)
+    return Glossary(code, name.strip(), out)
+
+
+def read_glossaries(directory: Path = GLOSSARY_DIR) -> list[Glossary]:
+    out = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            with path.open(encoding="utf-8") as fh:
+                out.append(parse_glossary(yaml.safe_load(fh), str(path)))
+        except (OSError, yaml.YAMLError) as exc:
+            raise AreaDataError(f"{path}: cannot read the glossary: {exc}") from None
+    return out
+
+
 class Classifier:
     """Compiled taxonomies; ``classify`` is pure and thread-safe."""
 
-    def __init__(self, areas: Sequence[_Area], digest: str = "") -> None:
+    def __init__(
+        self, areas: Sequence[_Area], digest: str = "", glossaries: Sequence[Glossary] = ()
+    ) -> None:
         self.digest = digest  # of the taxonomy files: a change re-screens stored records
+        # ISO 639-1 code -> name of every language the keywords are matched in
+        self.languages = {"en": "English"} | {g.language: g.name for g in glossaries}
         ids = [a.full_id for a in areas]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -295,8 +421,15 @@ class Classifier:
         # cancel only matches of their own area that they cover.
         self._terms, self._acronyms, self._exclude = _Index(), _Index(), _Index()
         for n, area in enumerate(self._areas):
+            translated: set[str] = set()  # a term two keywords share is added once
             for term in area.terms:
                 self._terms.add(term, n)
+                for glossary in glossaries:
+                    for said in glossary.terms.get(" ".join(term.words), ()):
+                        if said not in translated:
+                            translated.add(said)
+                            label = f"{said} ({glossary.language}: {term.text})"
+                            self._terms.add(_compound_term(said, label), n)
             for term in area.acronyms:
                 self._acronyms.add(term, n)
             for term in area.exclude:
@@ -334,8 +467,11 @@ class Classifier:
         digest = hashlib.sha256()
         for taxonomy, (_, path) in sorted(by_id.items()):
             digest.update(taxonomy.encode() + b"\0" + path.read_bytes() + b"\0")
+        glossary_dir = Path(shipped) / "languages"
+        for path in sorted(glossary_dir.glob("*.yaml")):  # a new term re-screens too
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         areas = [a for group, _ in by_id.values() for a in group]
-        return cls(areas, digest.hexdigest()[:16])
+        return cls(areas, digest.hexdigest()[:16], read_glossaries(glossary_dir))
 
     @property
     def area_ids(self) -> list[str]:
@@ -365,6 +501,15 @@ class Classifier:
                 for h in hits
                 if not any(_has_phrase(folded[h[2] // _SEGMENT_SPAN], u) for u in h[0].unless)
             ]
+        if any(h[0].open_end for h in hits):  # one word, one reason per area
+            taken = {(h[1], h[2]) for h in hits if not h[0].open_end}
+            kept = []
+            for h in hits:
+                if h[0].open_end and (h[1], h[2]) in taken:
+                    continue  # the English keyword, or another glossary term, said it there
+                taken.add((h[1], h[2]))
+                kept.append(h)
+            hits = kept
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
         return tuple((term.text, owner) for term, owner, _, _ in hits)

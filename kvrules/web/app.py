@@ -78,6 +78,8 @@ def _context(request: Request) -> dict:
         "flash": request.session.pop("flash", None),
         # every time on a page is shown in the institution's zone (kvrules.timezone)
         "time_zone": request.app.state.settings.time_zone,
+        # amounts shown as people here write them (config ``decimal_separator``)
+        "decimal_separator": request.app.state.settings.decimal_separator,
         # what is left of a local session (none for a proxy's SSO user): the page warns
         # before it ends (session.js); after the lines above, which may sign it anew
         "session_ends_in": session_ends_in(request),

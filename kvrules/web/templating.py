@@ -62,7 +62,7 @@ def environment() -> Environment:
     env.filters["signal"] = signal_label  # "eu-arms-embargo" → under an EU arms embargo
     env.filters["signal_marked"] = signal_marked  # … "(an assessment, not a designation)"
     env.filters["signal_source"] = signal_source  # the profiles' edition and the citation
-    env.filters["money"] = money  # 250000, "EUR" → €250,000
+    env.filters["money"] = site_money  # 250000, "EUR" → €250,000 (€250.000 with ",")
     env.filters["when"] = when  # a stored UTC moment → "2026-12-06 23:03 PST", the zone's
     env.filters["day"] = day  # its date in the institution's zone
     env.filters["zone_label"] = zone_label_at  # a moment → the zone it is shown in, by name
@@ -72,6 +72,12 @@ def environment() -> Environment:
 def _zone(context: Context):
     # the web app puts the configured zone in every page's context; elsewhere the server's
     return context.get("time_zone") or zone()
+
+
+@pass_context
+def site_money(context: Context, amount, currency) -> str:
+    # the web app puts the site's decimal separator in every page's context
+    return money(amount, currency, context.get("decimal_separator"))
 
 
 @pass_context

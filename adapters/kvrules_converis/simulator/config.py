@@ -29,6 +29,13 @@ class SimulatorConfig:
     partner_link: str = "proj_has_eorg"
     funder_link: str = "proj_has_fund"
     leader_link: str = "proj_has_card"
+    # FAU's collaborators and members (cris-apis.md 2.4, "proj_has_col_card"); tests add links.
+    collaborator_link: str = "proj_has_col_card"
+    # An entity type of its own for external organisations, linked to projects by
+    # external_link (cris-apis.md 2.4: how they are modelled is instance-specific). None: no such
+    # entity; tests add records (store.add_entity) to one that has it.
+    external_entity: str | None = None
+    external_link: str = "proj_has_extorg"
     risk_attribute: str = "knowledgeSecurityRisk"
     username: str = "kvrules"
     # Link types defined the other way round (Organisation on the left, Project on the right).

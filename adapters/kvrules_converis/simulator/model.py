@@ -108,16 +108,30 @@ def build_model(cfg: SimulatorConfig) -> DataModel:
             ),
         ),
         LinkDef(cfg.leader_link, cfg.project, cfg.card),
+        LinkDef(cfg.collaborator_link, cfg.project, cfg.card),
         LinkDef("PERS_has_CARD", cfg.person, cfg.card),
         LinkDef("CARD_has_ORGA", cfg.card, cfg.organisation),
     ]
     if cfg.shapes:  # organisations on a link type an adapter may not be configured for
         links.append(LinkDef(SPONSOR_LINK, cfg.organisation, cfg.project))
+    entities = [project, organisation, person, card]
+    if cfg.external_entity:
+        entities.append(
+            EntityDef(
+                cfg.external_entity,
+                (
+                    AttrDef("cfName", "STRING", multilanguage=True, mandatory=True, label="Name"),
+                    AttrDef("country", "CGV", label="Country"),
+                ),
+                "External organisations",
+            )
+        )
+        links.append(LinkDef(cfg.external_link, cfg.project, cfg.external_entity))
     links = [
         LinkDef(ld.name, ld.right, ld.left, ld.attributes) if ld.name in cfg.reversed_links else ld
         for ld in links
     ]
     return DataModel(
-        {e.name: e for e in (project, organisation, person, card)},
+        {e.name: e for e in entities},
         {ld.name: ld for ld in links},
     )

@@ -75,7 +75,7 @@ def test_attribute_definition_and_link_reference_headers(converis_sim: Simulator
     ).json()
     assert any(a["attributeName"] == "cfTitle" for a in full["attributes"]) or full["id"] == rec_id
     assert {ln["href"].split("/linked/")[1].split("/")[0] for ln in full["links"]} == {
-        "PROJ_has_ORGA", "proj_has_eorg", "proj_has_fund", "proj_has_card"
+        "PROJ_has_ORGA", "proj_has_eorg", "proj_has_fund", "proj_has_card", "proj_has_col_card"
     }  # fmt: skip
     some = _get(
         converis_sim,

@@ -1,0 +1,152 @@
+"""A light guess of the language a record's text is written in, so that a text in a language
+the sensitive-area vocabulary has no terms in is said to be not screened, never "none found".
+
+Script first (Han, kana, Hangul, Cyrillic, Arabic, …), then, for Latin script, the commonest
+function words and the letters only some languages use. Titles are short: no guess (None)
+unless two signs agree, and none where two languages tie. No library: the well-kept detectors
+carry models of megabytes for a question a few dozen words answer well enough here; a wrong
+"no guess" costs only the note, never a screening.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+import pycountry
+
+# Script ranges -> the language that writes it (the commonest one where several do).
+_SCRIPTS = (
+    (re.compile(r"[\u3040-\u30ff]"), "ja"),  # kana before Han: Japanese mixes both
+    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
+    (re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"), "zh"),
+    (re.compile(r"[іїєґІЇЄҐ]"), "uk"),
+    (re.compile(r"[\u0400-\u04ff]"), "ru"),
+    (re.compile(r"[\u0600-\u06ff]"), "ar"),
+    (re.compile(r"[\u0590-\u05ff]"), "he"),
+    (re.compile(r"[\u0370-\u03ff]"), "el"),
+    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
+    (re.compile(r"[\u0900-\u097f]"), "hi"),
+)
+# Function words that are rarely anything else in a research title (not "de", "la", "in":
+# shared by many languages, they would only tie).
+_WORDS = {
+    "en": [
+        "the",
+        "and",
+        "of",
+        "for",
+        "with",
+        "from",
+        "towards",
+        "on",
+        "by",
+        "an",
+        "its",
+        "their",
+        "using",
+    ],
+    "de": [
+        "der",
+        "die",
+        "das",
+        "und",
+        "für",
+        "mit",
+        "von",
+        "zur",
+        "zum",
+        "über",
+        "eine",
+        "einer",
+        "eines",
+        "im",
+        "auf",
+        "bei",
+        "durch",
+    ],
+    "nl": [
+        "het",
+        "een",
+        "voor",
+        "met",
+        "van",
+        "naar",
+        "bij",
+        "door",
+        "ontwikkeling",
+        "onderzoek",
+        "en",
+        "op",
+    ],
+    "fr": ["le", "les", "des", "du", "pour", "avec", "une", "sur", "dans", "et", "par", "vers"],
+    "es": [
+        "el",
+        "los",
+        "las",
+        "del",
+        "para",
+        "con",
+        "una",
+        "sobre",
+        "y",
+        "por",
+        "hacia",
+        "desarrollo",
+    ],
+    "it": [
+        "il",
+        "gli",
+        "della",
+        "delle",
+        "dei",
+        "per",
+        "con",
+        "una",
+        "sullo",
+        "nella",
+        "e",
+        "sviluppo",
+    ],
+    "pt": ["os", "das", "dos", "para", "com", "uma", "sobre", "e", "em", "pelo", "desenvolvimento"],
+    "pl": ["i", "w", "z", "na", "dla", "oraz", "przez", "ze", "do", "badania"],
+    "sv": ["och", "för", "med", "av", "på", "till", "från", "utveckling"],
+    "da": ["og", "for", "med", "af", "til", "fra", "udvikling"],
+    "fi": ["ja", "sekä", "kanssa", "tutkimus", "kehittäminen"],
+    "cs": ["a", "v", "pro", "se", "na", "od", "výzkum", "vývoj"],
+    "tr": ["ve", "ile", "için", "bir", "üzerine", "araştırma"],
+    "hu": ["és", "a", "az", "egy", "kutatás", "fejlesztése"],
+}
+_LETTERS = {
+    "de": "ß", "es": "ñ¿¡", "pt": "ãõ", "pl": "ąęłńśźż", "cs": "řůě", "hu": "őű", "tr": "şğı",
+    "fr": "œ", "nl": "ĳ", "da": "ø", "sv": "",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def guess(texts: Iterable[str | None]) -> str | None:
+    """The ISO 639-1 code of the language ``texts`` are most likely in, or None (no guess)."""
+    text = " ".join(t for t in texts if t)
+    if not text.strip():
+        return None
+    for pattern, code in _SCRIPTS:
+        if len(pattern.findall(text)) >= 2:
+            return code
+    words = [w.casefold() for w in _WORD.findall(text)]
+    score: Counter[str] = Counter()
+    for code, common in _WORDS.items():
+        score[code] += sum(1 for w in words if w in common)
+    lowered = text.casefold()
+    for code, letters in _LETTERS.items():
+        score[code] += 2 * sum(lowered.count(c) for c in letters)
+    ranked = score.most_common(2)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def language_name(code: str) -> str:
+    """The English name of an ISO 639-1 code ("pl" -> "Polish")."""
+    found = pycountry.languages.get(alpha_2=code)
+    return str(found.name) if found is not None else code
