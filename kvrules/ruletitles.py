@@ -7,15 +7,23 @@ otherwise: ``eu-dual-use`` 2026.6 asks a site outside the EU about "a partner ab
 (audited as ``finding.updated``); until then, or for a record no scan reads again (a closed
 case, a project gone from the source), the case page, ``kvrules show``, the alerts and the
 exports showed the old title. So they show the rule's title now, read from the rulebooks as
-this site applies them (its ``rulebook_vars``, home country, ``apply_outside_jurisdiction``),
-and nothing stored is rewritten. A rule no longer in the rulebooks (or a rulebook that does
-not load) leaves the finding its stored title.
+this site applies them (home country, ``apply_outside_jurisdiction``), and nothing stored is
+rewritten. A rule no longer in the rulebooks (or a rulebook that does not load) leaves the
+finding its stored title.
+
+A title naming ``{vars.NAME}`` said the values in effect when it was found: "Large award
+(>= EUR 1,000,000 …)" beside evidence "at or above the €1,000,000 threshold". A site that
+raises ``large_award`` since must not see that finding under "(>= EUR 5,000,000 …)"
+(reviewer). So such a title is replaced only when its wording as written changed (another
+edition, ``title_abroad``) and the values it says now are those it said then; otherwise the
+stored title stays. The case history says what was said when, always the stored titles.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,18 +35,62 @@ if TYPE_CHECKING:
     from kvrules.rulebook import ir
     from kvrules.store.cases import StoredFinding
 
-__all__ = ["RuleTitles", "config_rule_titles", "rule_titles", "titled_now", "titled_stored"]
+__all__ = [
+    "RuleTitle",
+    "RuleTitles",
+    "config_rule_titles",
+    "rule_titles",
+    "titled_now",
+    "titled_stored",
+]
 
-# "rulebook/rule" → the rule's title as the site reads it now
-RuleTitles = Mapping[str, str]
+_VAR = re.compile(r"\{vars\.[A-Za-z_][A-Za-z0-9_]*\}")  # as kvrules.rulebook.loader says them
 
 
-def rule_titles(books: Iterable[ir.Rulebook]) -> dict[str, str]:
+@dataclass(frozen=True)
+class RuleTitle:
+    """A rule's title as the site reads it now (``said``) and as written (``written``, its
+    ``{vars.NAME}`` unsaid; None: not known, the title is taken as said)."""
+
+    said: str
+    written: str | None = None
+
+    def for_stored(self, stored: str) -> str:
+        """The title a finding stored under ``stored`` is shown under now."""
+        if self.written is None or not _VAR.search(self.written):
+            return self.said
+        wording = _wording(self.written)
+        if wording.fullmatch(stored):
+            return stored  # the same wording: the values it said then stand
+        now = wording.fullmatch(self.said)
+        values_now = now.groups() if now else ()
+        if values_now and all(value in stored for value in values_now):
+            return self.said  # reworded, and the values are those said then
+        return stored  # reworded, and the values differ: not said then, not claimed now
+
+
+def _wording(written: str) -> re.Pattern[str]:
+    """``written`` as a pattern: its words as they are, each ``{vars.NAME}`` any value."""
+    parts = _VAR.split(written)
+    return re.compile("(.+?)".join(re.escape(part) for part in parts), re.DOTALL)
+
+
+# "rulebook/rule" → the rule's title as the site reads it now (a plain str: as said)
+RuleTitles = Mapping[str, "RuleTitle | str"]
+
+
+def rule_titles(books: Iterable[ir.Rulebook]) -> dict[str, RuleTitle | str]:
     """The titles of the rules of ``books`` (as applied: ``kvrules.jurisdiction.for_home``)."""
-    return {f"{book.id}/{rule.id}": rule.title for book in books for rule in book.rules}
+    return {
+        f"{book.id}/{rule.id}": RuleTitle(rule.title, rule.title_written)
+        for book in books
+        for rule in book.rules
+    }
 
 
-def config_rule_titles(config: Config, rulebooks: Sequence[Path] = ()) -> dict[str, str]:
+def config_rule_titles(
+    config: Config, rulebooks: Sequence[Path] = ()
+) -> dict[str, RuleTitle | str]:
     """The titles of the configuration's rulebooks (``rulebooks`` given: those), as the site
     applies them. Read by the rulebook language only (0.16 s for the shipped ones, no engine
     built); a rulebook with problems is left out (``config check`` says them), and its
@@ -61,8 +113,11 @@ def titled_now(finding: Finding, titles: RuleTitles | None) -> Finding:
     """``finding`` under its rule's title now (a copy; the same object when unchanged)."""
     if not titles:
         return finding
-    title = titles.get(f"{finding.rulebook.id}/{finding.rule_id}")
-    if title is None or title == finding.rule_title:
+    now = titles.get(f"{finding.rulebook.id}/{finding.rule_id}")
+    if now is None:
+        return finding
+    title = now if isinstance(now, str) else now.for_stored(finding.rule_title)
+    if title == finding.rule_title:
         return finding
     return replace(finding, rule_title=title)
 

@@ -15,7 +15,6 @@ from starlette.responses import Response
 
 from kvrules.history import Words, case_words, sentence
 from kvrules.records import describe
-from kvrules.ruletitles import titled_now
 from kvrules.store.audit import (
     ERASED_ACTION,
     AuditFilter,
@@ -204,10 +203,8 @@ def _audit_words(store: Any, entries: list[Any], settings: Any) -> tuple[Words, 
         kind, _, rest = subject.partition(":")
         if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:
             remembered = store.subject(case.source_system, case.record_id)
-            findings = (
-                titled_now(stored.finding, settings.rule_titles)
-                for stored in store.case_findings(case.id)
-            )
+            # an audit line says what was said then: the stored titles
+            findings = (stored.finding for stored in store.case_findings(case.id))
             words |= case_words(findings, remembered, store.mitigations(case.id))
         elif kind == "record" and "/" in rest:
             source, record_id = rest.split("/", 1)
