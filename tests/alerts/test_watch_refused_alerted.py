@@ -15,28 +15,14 @@ from click.testing import CliRunner
 
 from kvrules.cli import cli
 from tests.alerts.conftest import SmtpServer
-from tests.conftest import HEADER, project_exports, rule_yaml
+from tests.conftest import HEADER, file_source_site, mail_alerts, rule_yaml
 
 TITLED = rule_yaml("titled", "project.title exists", on="project.created")
 
 
 def _config(tmp_path: Path, smtp: SmtpServer) -> tuple[Path, Path]:
-    exports = project_exports(tmp_path, ["P1"], partners=[{"name": "Acme", "country": "CN"}])
-    book = tmp_path / "rules" / "rb.yaml"
-    book.parent.mkdir()
-    book.write_text(HEADER + TITLED, encoding="utf-8")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
-        f"rulebooks: [{book.parent}]\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
-        "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
-        f"        host: {smtp.host}\n        port: {smtp.port}\n        security: none\n"
-        "        sender: kvrules@localhost\n        to: [ops@uni.example]\n"
-        "  routes:\n    admin: [mail]\n",
-        encoding="utf-8",
-    )
-    return config, book
+    alerts = mail_alerts(smtp.host, smtp.port, "admin", "ops@uni.example")
+    return file_source_site(tmp_path, ["P1"], TITLED, alerts)
 
 
 def _watch(config: Path, times: int) -> list[str]:
@@ -112,3 +98,4 @@ def test_a_refused_rulebook_is_alerted_once_too(
         "compiled at "
     ), subject
     assert "rb.yaml:" in body, body
+
