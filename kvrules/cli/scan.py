@@ -860,15 +860,27 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
 
     refusals = Refusals()  # each refusal alerted once, as it is said once
 
+    def alerted(config: Config, what: str, refused: str | None, kept: str) -> tuple[str, bool]:
+        """Alert ``refused`` unless it was (words for the line, "" when not due; whether it
+        is queued). One not queued is tried again at the next scan."""
+        if not refusals.due(what, refused):
+            return "", False
+        assert refused is not None
+        words, queued = _refusal_alerted(config, what, refused, kept)
+        if queued:
+            refusals.told(what, refused)
+        return words, queued
+
     def reread(asked: bool) -> None:
         """Read the configuration again if it changed (or SIGHUP asked); a refusal is said
-        on its line once, and alerted once."""
+        on its line once, and alerted once (an alert not queued: tried again, said when
+        queued)."""
         line = watched.refresh(asked=asked)
-        if line and refusals.new("configuration", watched.refused):
-            assert watched.refused is not None
-            line += "; " + _refusal_alerted(
-                watched.config, "configuration", watched.refused, watched.kept
-            )
+        words, queued = alerted(watched.config, "configuration", watched.refused, watched.kept)
+        if line and words:
+            line += "; " + words
+        elif words and queued:  # said before, alerted only now
+            line = f"configuration: {watched.refused}; still running with {watched.kept}; {words}"
         say(line)
 
     with (
@@ -909,17 +921,22 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                 if refused and refused != said_refused:  # once, not at every scan
                     at = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
                     kept = f"the rulebooks compiled at {at:%H:%M}"
-                    alerted = (
-                        _refusal_alerted(config, "rulebooks", refused, kept)
-                        if refusals.new("rulebooks", refused)
-                        else None
-                    )
+                    words, _ = alerted(config, "rulebooks", refused, kept)
                     click.echo(
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, still "
-                        f"scanning with {kept}" + (f"; {alerted}" if alerted else "")
+                        f"scanning with {kept}" + (f"; {words}" if words else "")
                     )
-                elif not refused:
-                    refusals.new("rulebooks", None)  # compiled: a later refusal is told again
+                elif refused:  # said: an alert not queued then is tried again
+                    at = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
+                    kept = f"the rulebooks compiled at {at:%H:%M}"
+                    words, queued = alerted(config, "rulebooks", refused, kept)
+                    if queued:
+                        click.echo(
+                            f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, "
+                            f"still scanning with {kept}; {words}"
+                        )
+                else:
+                    refusals.due("rulebooks", None)  # compiled: a later refusal is told again
                 said_refused = refused
                 reports = scan_sources(
                     config,
@@ -956,10 +973,13 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         sys.exit(1)
 
 
-def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> str:
+def _refusal_alerted(
+    config: Config, what: str, refused: str, kept: str
+) -> tuple[str, bool]:
     """Alert the outage route of ``config`` (the one in force) that ``what`` was changed into
-    one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. A state
-    database that cannot be written is said, and the watch goes on."""
+    one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. The words
+    for the line, and whether the alert is queued (or nobody is routed to: nothing to try
+    again). A state database that cannot be written is said, and the watch goes on."""
     from kvrules.store import Store
     from kvrules.watch_refusals import queue_refusal
 
@@ -969,8 +989,8 @@ def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> str:
             if said.endswith(" alerted"):
                 _deliver_now(config, store)
     except KvrulesError as e:
-        return f"nobody alerted: {e}"
-    return said
+        return f"nobody alerted yet: {e}; tried again at the next scan", False
+    return said, True
 
 
 def _waiting(report: ScanReport) -> str:

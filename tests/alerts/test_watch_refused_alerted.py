@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kvrules import watch_refusals
 from kvrules.cli import cli
+from kvrules.store.db import StoreBusy
 from tests.alerts.conftest import SmtpServer
 from tests.conftest import HEADER, file_source_site, mail_alerts, rule_yaml
 
@@ -98,4 +100,36 @@ def test_a_refused_rulebook_is_alerted_once_too(
         "compiled at "
     ), subject
     assert "rb.yaml:" in body, body
+
+
+def test_a_refusal_whose_alert_could_not_be_queued_is_alerted_at_the_next_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_plain: SmtpServer
+) -> None:
+    """Reviewer: the refusal was recorded as told before its alert was queued; the state
+    database busy at that moment (StoreBusy, raised here once where the store would), it was
+    never alerted."""
+    config, _ = _config(tmp_path, smtp_plain)
+    good = config.read_text(encoding="utf-8")
+    queue, attempts = watch_refusals.queue_refusal, []
+
+    def busy_once(*args: object, **kwargs: object) -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise StoreBusy("the state database is busy (another kvrules is writing)")
+        return queue(*args, **kwargs)  # type: ignore[arg-type]
+
+    def between_scans(seconds: float) -> None:
+        if not attempts:
+            config.write_text(good + "interval_: 5m\n", encoding="utf-8")
+
+    monkeypatch.setattr(watch_refusals, "queue_refusal", busy_once)
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    lines = _watch(config, 4)
+    said = [line for line in lines if "still running" in line]
+    assert len(said) == 2, lines
+    assert "nobody alerted yet: the state database is busy" in said[0], said[0]
+    assert said[1].endswith("; admin alerted"), said[1]
+    assert len(attempts) == 2, lines  # tried again once, then told
+    (mail,) = _mails(smtp_plain)
+    assert "interval_: unknown setting 'interval_'" in mail[1]
 
