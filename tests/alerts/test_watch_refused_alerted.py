@@ -133,3 +133,32 @@ def test_a_refusal_whose_alert_could_not_be_queued_is_alerted_at_the_next_scan(
     (mail,) = _mails(smtp_plain)
     assert "interval_: unknown setting 'interval_'" in mail[1]
 
+
+def test_a_configuration_edited_while_a_rulebook_is_refused_is_taken_once_it_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_plain: SmtpServer
+) -> None:
+    """Reviewer: break the rulebook, set ``interval: 7m``, fix the rulebook: the rulebook was
+    compiled again and the interval never taken; and the rulebook and the configuration were
+    both refused and alerted for one broken rulebook."""
+    config, book = _config(tmp_path, smtp_plain)
+    good = config.read_text(encoding="utf-8")
+    pauses: list[float] = []
+
+    def between_scans(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 1:  # a half-edited rulebook
+            book.write_text(HEADER + TITLED + "  - id: [unclosed\n", encoding="utf-8")
+        elif len(pauses) == 2:  # a valid configuration change meanwhile
+            config.write_text(good + "interval: 7m\n", encoding="utf-8")
+        elif len(pauses) == 3:  # the rulebook fixed
+            book.write_text(HEADER + TITLED, encoding="utf-8")
+
+    monkeypatch.setattr("kvrules.cli.scan.time.sleep", between_scans)
+    res = CliRunner().invoke(cli, ["watch", "--config", str(config), "--times", "5"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert pauses[3] > 400, (pauses, lines)  # 7 minutes, less the scan: taken
+    assert any(line.endswith("configuration read again (kvrules.yaml changed)") for line in lines)
+    assert not [line for line in lines if "still running with the configuration" in line], lines
+    (mail,) = _mails(smtp_plain)  # the rulebook's, once
+    assert "a change to its rulebooks was not taken" in mail[0], mail
