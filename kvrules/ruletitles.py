@@ -22,7 +22,8 @@ stored title stays. The case history says what was said when, always the stored 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from kvrules.store.cases import StoredFinding
 
 __all__ = [
+    "LiveRuleTitles",
     "RuleTitle",
     "RuleTitles",
     "config_rule_titles",
@@ -93,12 +95,79 @@ def config_rule_titles(
 ) -> dict[str, RuleTitle | str]:
     """The titles of the configuration's rulebooks (``rulebooks`` given: those), as the site
     applies them. Read by the rulebook language only (0.16 s for the shipped ones, no engine
-    built); a rulebook with problems is left out (``config check`` says them), and its
-    findings keep their stored titles."""
+    built), once for as long as the rulebook files keep their (path, mtime, size): a process
+    asking again (a command's several outputs, ``serve``'s pages through ``LiveRuleTitles``)
+    stats the files only. A rulebook with problems is left out (``config check`` says them),
+    and its findings keep their stored titles."""
+    from kvrules.rulebook.discovery import rulebook_files
+
+    paths = tuple(rulebooks or config.rulebooks)
+    key = repr(
+        (
+            paths,
+            config.rulebook_vars,
+            tuple(config.readable_attributes),
+            config.home_country,
+            tuple(config.apply_outside_jurisdiction),
+        )
+    )
+    stamp = _stamp(rulebook_files(paths))
+    cached = _read.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    titles = _config_rule_titles(config, paths)
+    _read[key] = (stamp, titles)
+    return titles
+
+
+# the titles read, by configuration: (the rulebook files' stamp then, the titles)
+_read: dict[str, tuple[tuple[tuple[str, int, int], ...], dict[str, RuleTitle | str]]] = {}
+
+
+def _stamp(files: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Each file's (path, mtime_ns, size): a file edited, added or removed changes it."""
+    stamp = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            stamp.append((str(path), -1, -1))
+            continue
+        stamp.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamp)
+
+
+class LiveRuleTitles(Mapping[str, "RuleTitle | str"]):
+    """The titles of ``config``'s rulebooks as they are on disk now, for a process that runs
+    on (``serve``: titles read at start-up were never refreshed, reviewer). The files are
+    looked at (stat only) at most once every ``every`` seconds, read again when changed."""
+
+    def __init__(self, config: Config, every: float = 2.0) -> None:
+        self._config, self._every = config, every
+        self._titles: dict[str, RuleTitle | str] = {}
+        self._looked = -every
+
+    def _now(self) -> dict[str, RuleTitle | str]:
+        if time.monotonic() - self._looked >= self._every:
+            self._titles = config_rule_titles(self._config)
+            self._looked = time.monotonic()
+        return self._titles
+
+    def __getitem__(self, key: str) -> RuleTitle | str:
+        return self._now()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+def _config_rule_titles(config: Config, paths: Sequence[Path]) -> dict[str, RuleTitle | str]:
     from kvrules.rulebook.discovery import load_all
 
     books, _problems = load_all(
-        list(rulebooks or config.rulebooks),
+        list(paths),
         config.rulebook_vars,
         tuple(config.readable_attributes),
         warn=False,  # a rulebook's warnings are `config check`'s and the scan's to say

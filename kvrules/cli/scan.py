@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from kvrules.adapter import FetchedRecord
     from kvrules.engine.evaluator import Evaluator
     from kvrules.enrich import Enricher
+    from kvrules.ruletitles import RuleTitles
     from kvrules.store import OutboxAlert, Store
 
 
@@ -381,6 +382,7 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.ruletitles import rule_titles
     from kvrules.scanlock import scan_lock
     from kvrules.source_outage import SourceOutages
     from kvrules.store import Store
@@ -456,8 +458,8 @@ def scan_sources(
             if said := outages.succeeded(name):
                 alerted = alerted or said.endswith(" alerted")
                 click.echo(said, err=True)
-        if alerted:
-            _deliver_now(config, store)
+        if alerted:  # its findings under the titles of the rulebooks this scan ran
+            _deliver_now(config, store, rule_titles(evaluator.program.rulebooks))
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())
     if failed:
@@ -465,9 +467,11 @@ def scan_sources(
     return reports
 
 
-def _deliver_now(config: Config, store: Store) -> None:
+def _deliver_now(config: Config, store: Store, titles: RuleTitles | None = None) -> None:
     """Send what is due now (a source's outage alert: no scan of it delivers it); a channel
-    that cannot be built leaves it queued for the next scan or `kvrules deliver`."""
+    that cannot be built leaves it queued for the next scan or `kvrules deliver`. ``titles``:
+    those of the rulebooks a scan ran (``watch``'s compiled set, not the files as they are
+    now, which may not compile); else read from the configuration's rulebooks."""
     from kvrules.alerts import deliver_due
     from kvrules.assembly import AssemblyError, build_channels
     from kvrules.ruletitles import config_rule_titles
@@ -486,7 +490,7 @@ def _deliver_now(config: Config, store: Store) -> None:
         digest=config.alerts.digest_periods(),
         links=record_links(config),
         home_country=config.home_country,
-        rule_titles=config_rule_titles(config),
+        rule_titles=titles if titles is not None else config_rule_titles(config),
     )
     for channel in channels.values():
         channel.close()
@@ -973,9 +977,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         sys.exit(1)
 
 
-def _refusal_alerted(
-    config: Config, what: str, refused: str, kept: str
-) -> tuple[str, bool]:
+def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> tuple[str, bool]:
     """Alert the outage route of ``config`` (the one in force) that ``what`` was changed into
     one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. The words
     for the line, and whether the alert is queued (or nobody is routed to: nothing to try
