@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
-from kvrules.credentials import SecretMissing, secret_settings, too_short
+from kvrules.credentials import SecretMissing, secret_and_source, secret_settings, too_short
 from kvrules.errors import KvrulesError
 from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
@@ -220,23 +220,24 @@ def _readable_by_others(path: Path) -> str | None:
 def _too_short(settings: BaseModel, key: str, key_file: str, origin: dict[str, str]) -> str | None:
     """Why the secret a scan would read for ``key`` is refused as too short
     (``kvrules.credentials.too_short``), or None (long enough, or not readable: said
-    elsewhere)."""
+    elsewhere). Read in the scan's own order (``secret_and_source``)."""
     value = getattr(settings, key)
     if isinstance(value, SecretStr):
         value = value.get_secret_value()
-    if key.endswith("_env") and isinstance(value, str):
-        source, value = f"environment variable {value}", os.environ.get(value)
-    else:
-        source = f"{key} ({_origin(origin, key)})"
-    if not value:  # not given: the file is read
-        path = getattr(settings, key_file)
-        if not isinstance(path, Path):
-            return None
-        try:
-            source, value = f"{key_file} {path}", path.read_text("utf-8").strip()
-        except (OSError, UnicodeDecodeError):
-            return None  # _settings_files says why
-    return too_short(source, value) if isinstance(value, str) and value else None
+    env = value if key.endswith("_env") and isinstance(value, str) else None
+    path = getattr(settings, key_file)
+    try:
+        found = secret_and_source(
+            key,
+            env=env,
+            value=None if env or not isinstance(value, str) else value or None,
+            file=path if isinstance(path, Path) else None,
+            file_setting=key_file,
+            value_from=f"{key} ({_origin(origin, key)})",
+        )
+    except SecretMissing:
+        return None  # _settings_files says why
+    return too_short(*found) if found is not None and found[1] else None
 
 
 def _origin(origin: dict[str, str], key: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -71,39 +72,83 @@ def from_cldr(text: str) -> str | None:
 
 def from_any_language(text: str) -> str | None:
     """The ISO alpha-2 code a country name in any language CLDR or iso-codes knows stands for,
-    or None: "中国" → "CN", "Россия" → "RU", "ایران" → "IR", "Volksrepublik China" → "CN", and
+    or None: "中国" → "CN", "Россия" → "RU", "ایران" → "IR", "Volksrepublik China" → "CN", ISO's
+    own English names in either order ("Korea, Republic of", "Republic of Korea" → "KR"), and
     the inverted and bracketed forms catalogues and lists use ("China, Volksrepublik" → "CN",
-    "Congo (Democratic Republic)" → "CD")."""
+    "Congo (Democratic Republic)" → "CD", "Hong Kong (China)" → "HK": ``read_qualified``)."""
     key = name_key(text)
     if not key:
         return None
-    found = _by_key(key)
-    for natural in _natural_orders(key) if found is None else ():
-        if (found := _by_key(natural)) is not None or (found := _english(natural)):
-            break
+    found = _one_name(key)
+    if found is None:
+        found = read_qualified(key, _one_name)
+    if found is None:
+        found = next((code for name in _iso_inverted(key) if (code := _one_name(name))), None)
     return found or None
+
+
+def _one_name(key: str) -> str | None:
+    """The code of one keyed name in any language, ISO's English included; "" for a name two
+    countries share (neither)."""
+    found = _by_key(key)
+    return _english(key) if found is None else found
 
 
 _BRACKETED = re.compile(r"(?P<head>[^()]+?)\s*\((?P<tail>[^()]+)\)")
 
 
-def _natural_orders(key: str) -> list[str]:
-    """The natural-order forms of a list's rearranged country name (catalogues and sanctions
-    lists sort by the country's word; the tables hold the natural order): the inverted "china,
+def qualified_parts(text: str) -> tuple[str, str] | None:
+    """("X", "Y") of a name as catalogues and lists rearrange it, "X (Y)" or "X, Y" (one comma),
+    or None: the one parser of such names (``kvrules.refdata.countries`` reads with it too)."""
+    text = text.strip()
+    if bracketed := _BRACKETED.fullmatch(text):
+        head, tail = bracketed["head"].strip(), bracketed["tail"].strip()
+    elif text.count(",") == 1:
+        head, tail = (part.strip() for part in text.split(","))
+    else:
+        return None
+    return (head, tail) if head and tail else None
+
+
+def read_qualified(text: str, read: Callable[[str], str | None]) -> str | None:
+    """The code of a rearranged name (``qualified_parts``), each form read by ``read``; None
+    when it is none. First the natural orders the tables hold: the inverted "china,
     volksrepublik" → "volksrepublik china"; the bracketed "congo (democratic republic)" →
     "democratic republic of the congo" (the UK sanctions list's form), "korea (north)" → "north
-    korea", "iran (islamic republic of)" → "islamic republic of iran" (UN M49's)."""
-    if key.count(",") == 1:
-        head, tail = (part.strip() for part in key.split(","))
-    elif bracketed := _BRACKETED.fullmatch(key):
-        head, tail = bracketed["head"], bracketed["tail"]
+    korea", "iran (islamic republic of)" → "islamic republic of iran" (UN M49's); then ISO's
+    inverted order ("Taiwan (Province of China)" → "Taiwan, Province of China"). Else, for "X
+    (Y)" with Y a country, X is a place in it: a territory with its own code keeps it ("Hong Kong
+    (China)" → HK, "Puerto Rico (USA)" → PR, "Greenland (Denmark)" → GL), any other place is
+    Y's ("China (PRC)", "Guangdong (China)" → CN). Never X alone when Y is no country:
+    "Korea (North)" is not South Korea."""
+    parts = qualified_parts(text)
+    if parts is None:
+        return None
+    head, tail = parts
+    if tail.casefold().endswith((" of", " of the")):
+        orders = [f"{tail} {head}"]
     else:
+        orders = [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}"]
+    for order in [*orders, f"{head}, {tail}"]:
+        if found := read(order):
+            return found
+    if not _BRACKETED.fullmatch(text.strip()):
+        return None  # "X, Y" is only ever an inverted name ("Berkeley, CA" is no place in CA)
+    sovereign = read(tail)
+    if not sovereign:
+        return None
+    return read(head) or sovereign
+
+
+def _iso_inverted(key: str) -> list[str]:
+    """ISO's inverted forms of a natural-order name: "republic of korea" → "korea, republic
+    of"; "democratic republic of the congo" → "congo, democratic republic of the"."""
+    if "," in key or " of " not in key:
         return []
-    if not (head and tail):
-        return []
-    if tail.endswith(" of") or tail.endswith(" of the"):
-        return [f"{tail} {head}"]
-    return [f"{tail} {head}", f"{tail} of {head}", f"{tail} of the {head}"]
+    what, place = key.split(" of ", 1)
+    if place.startswith("the "):
+        return [f"{place[4:]}, {what} of the", f"{place}, {what} of"]
+    return [f"{place}, {what} of"]
 
 
 def _english(name: str) -> str | None:

@@ -46,14 +46,35 @@ def read_secret(
     ``value_from`` where ``value`` came from, for the error of one too short
     (``SecretTooShort``: shorter than ``SHORTEST_SECRET``).
     """
+    found = secret_and_source(
+        what, env=env, value=value, file=file, file_setting=file_setting, value_from=value_from
+    )
+    if found is None:
+        if env:
+            raise SecretMissing(f"{what}: environment variable {env} is not set")
+        return None
+    return _remembered(what, *found)
+
+
+def secret_and_source(
+    what: str,
+    *,
+    env: str | None = None,
+    value: str | None = None,
+    file: Path | None = None,
+    file_setting: str = "the file",
+    value_from: str = "the value given",
+) -> tuple[str, str] | None:
+    """(where the secret is read from, in words; the secret) in ``read_secret``'s order of
+    precedence: ``value``, else the variable ``env``, else the stripped content of ``file``;
+    None when none holds one. ``SecretMissing`` when the file cannot be read. The one order:
+    ``config check`` asks it too, to say a secret too short as the scan would refuse it."""
     from_environment = value or (os.environ.get(env) if env else None)
     if from_environment:
         source = f"environment variable {env}" if env and not value else value_from
-        return _remembered(what, source, from_environment)
+        return source, from_environment
     if file is not None:
-        return _remembered(what, f"{file_setting} {file}", _read_file(what, file, file_setting))
-    if env:
-        raise SecretMissing(f"{what}: environment variable {env} is not set")
+        return f"{file_setting} {file}", _read_file(what, file, file_setting)
     return None
 
 

@@ -228,8 +228,14 @@ def for_home(
             rationale = rule.rationale_abroad or rule.rationale
             condition = rule.condition_abroad or rule.condition
             title = rule.title_abroad or rule.title
+            written = rule.title_abroad_written or rule.title_written
             rule = replace(
-                rule, title=title, rationale=rationale, citation=citation, condition=condition
+                rule,
+                title=title,
+                title_written=written,
+                rationale=rationale,
+                citation=citation,
+                condition=condition,
             )
         kept.append(rule)
     return replace(book, rules=tuple(kept))  # type: ignore[type-var]

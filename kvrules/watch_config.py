@@ -110,6 +110,8 @@ class WatchedConfig:
         self._seen = _fingerprints(self._files)
         # Why the files as they are now were not taken (None: they were, or were not changed)
         self.refused: str | None = None
+        # the version of the files waiting for the rulebooks to compile (said once)
+        self._waiting: dict[Path, str | None] | None = None
 
     def changed(self) -> bool:
         """Whether a file the configuration names differs from when it was last read."""
@@ -124,7 +126,7 @@ class WatchedConfig:
         if not asked and now_seen == self._seen:
             return None  # a refusal of these files was said when they were read
         why = "on SIGHUP" if asked else f"{self._changed_in_words(now_seen)} changed"
-        self._seen = now_seen  # this version of the files is decided: taken or refused
+        before, self._seen = self._seen, now_seen  # this version is decided: taken or refused
         try:
             resolved = self._read()
             if not resolved.config.sources:  # watch would have nothing to scan: not taken
@@ -136,13 +138,42 @@ class WatchedConfig:
             candidate.evaluator()  # rulebook_vars are checked against the rulebooks here
         except (KvrulesError, OSError) as e:
             candidate.close()
+            if self._rulebooks_refused(resolved.config):
+                return self._wait_for_rulebooks(before, why)
             return self._refuse(e)
         self.rulebooks.close()
         self.config, self.rulebooks, self.read_at = resolved.config, candidate, self._now()
         self._files = named_files(resolved)
         self._seen = _fingerprints(self._files)
-        self.refused = None
+        self.refused, self._waiting = None, None
         return f"configuration read again ({why})"
+
+    def _rulebooks_refused(self, config: Config) -> bool:
+        """Whether the rulebooks in force, as their files are now, do not compile either: a
+        configuration refused for that is refused for the rulebooks (said and alerted as
+        theirs, ``kvrules.watch``), not for itself. Compiled afresh: the watch's own
+        ``CompiledRulebooks`` says which file changed when it compiles them."""
+        if config.rulebooks != self.config.rulebooks:
+            return False  # it names other rulebooks: their failure is the configuration's
+        probe = CompiledRulebooks.from_config(self.config)
+        try:
+            probe.evaluator()
+        except (KvrulesError, OSError):
+            return True
+        finally:
+            probe.close()
+        return False
+
+    def _wait_for_rulebooks(self, before: dict[Path, str | None], why: str) -> str | None:
+        """A configuration change not taken while the rulebooks do not compile: left unseen,
+        read again at each scan until they do (reviewer: it was marked read, and a valid
+        ``interval`` edited meanwhile was never taken once the rulebook was fixed). Said once
+        per version of the files; not a refusal of the configuration (one cause, one alert)."""
+        waiting, self._seen = self._seen, before
+        if waiting == self._waiting:
+            return None
+        self._waiting = waiting
+        return f"configuration: {why}; taken once the rulebooks compile again"
 
     def _changed_in_words(self, now_seen: dict[Path, str | None]) -> str:
         changed = [p.name for p in self._files if now_seen.get(p) != self._seen.get(p)]

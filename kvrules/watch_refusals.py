@@ -69,17 +69,20 @@ def queue_refusal(store: Store, config: Config, what: str, refused: str, kept: s
 
 
 class Refusals:
-    """Which refusal of each kind was told last, so that each is told once: ``new`` is true
-    for a refusal not told yet (None, fixed: forgotten, so that a later one is told again)."""
+    """Which refusal of each kind was alerted last, so that each is alerted once: ``due`` is
+    true for a refusal not alerted yet (None, fixed: forgotten, so that a later one is alerted
+    again); ``told`` records one as alerted once its alert is queued (reviewer: recorded
+    before, an alert that could not be queued, the state database busy, was never tried
+    again)."""
 
     def __init__(self) -> None:
         self._told: dict[str, str] = {}
 
-    def new(self, what: str, refused: str | None) -> bool:
+    def due(self, what: str, refused: str | None) -> bool:
         if refused is None:
             self._told.pop(what, None)
             return False
-        if self._told.get(what) == refused:
-            return False
+        return self._told.get(what) != refused
+
+    def told(self, what: str, refused: str) -> None:
         self._told[what] = refused
-        return True

@@ -57,29 +57,47 @@ def project_exports(tmp_path: Path, ids: Iterable[str], **project: object) -> Pa
     return folder
 
 
-def committee_mail_config(tmp_path: Path, host: str, port: int) -> Path:
-    """``tmp_path/kvrules.yaml``: two projects with a partner in CN from a file source, one rule
-    (every titled project alerts the committee), mail to an SMTP server at ``host:port``."""
-    exports = project_exports(tmp_path, ["P1", "P2"], partners=[{"name": "Acme", "country": "CN"}])
+def file_source_site(
+    tmp_path: Path, ids: Iterable[str], rules: str, extra: str = ""
+) -> tuple[Path, Path]:
+    """(``tmp_path/kvrules.yaml``, its rulebook ``rules/rb.yaml``): projects ``ids`` with a
+    partner in CN from a file source, the rulebook holding ``rules`` (after ``HEADER``), state
+    and reference databases in ``tmp_path``; ``extra`` appended (an ``alerts:`` block)."""
+    exports = project_exports(tmp_path, ids, partners=[{"name": "Acme", "country": "CN"}])
     book = tmp_path / "rules" / "rb.yaml"
     book.parent.mkdir()
-    book.write_text(
-        HEADER
-        + rule_yaml(
-            "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
-        ),
-        encoding="utf-8",
-    )
+    book.write_text(HEADER + rules, encoding="utf-8")
     config = tmp_path / "kvrules.yaml"
     config.write_text(
         f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
         f"rulebooks: [{book.parent}]\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n"
+        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n" + extra,
+        encoding="utf-8",
+    )
+    return config, book
+
+
+def mail_alerts(host: str, port: int, route: str, to: str) -> str:
+    """An ``alerts:`` block: route ``route`` to mail for ``to`` through ``host:port``."""
+    return (
         "alerts:\n  channels:\n    mail:\n      plugin: email\n      settings:\n"
         f"        host: {host}\n        port: {port}\n        security: none\n"
-        "        sender: kvrules@localhost\n        to: [committee@uni.example]\n"
-        "  routes:\n    committee: [mail]\n",
-        encoding="utf-8",
+        f"        sender: kvrules@localhost\n        to: [{to}]\n"
+        f"  routes:\n    {route}: [mail]\n"
+    )
+
+
+def committee_mail_config(tmp_path: Path, host: str, port: int) -> Path:
+    """``tmp_path/kvrules.yaml``: two projects with a partner in CN from a file source, one rule
+    (every titled project alerts the committee), mail to an SMTP server at ``host:port``."""
+    titled = rule_yaml(
+        "titled", "project.title exists", on="project.created", extra="  alert: committee\n"
+    )
+    config, _ = file_source_site(
+        tmp_path,
+        ["P1", "P2"],
+        titled,
+        mail_alerts(host, port, "committee", "committee@uni.example"),
     )
     return config
 

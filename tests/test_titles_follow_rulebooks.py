@@ -23,7 +23,7 @@ from kvrules.alerts import deliver_due
 from kvrules.cli import cli
 from kvrules.config import load_config
 from kvrules.rulebook.discovery import shipped_rulebooks
-from kvrules.ruletitles import config_rule_titles
+from kvrules.ruletitles import RuleTitle, config_rule_titles
 from kvrules.store import Store
 from kvrules.store.cases import StoredFinding
 from kvrules.web.export import tables
@@ -113,10 +113,13 @@ def test_show_and_findings_say_the_title_now(upgraded: tuple[Path, Path]) -> Non
     run = CliRunner()
     shown = run.invoke(cli, ["show", "1", "--config", str(config)])
     assert shown.exit_code == 0, shown.output
-    said = " ".join(shown.output.split())
-    assert NOW in said and "partner outside the EU" not in said
+    finding, history = " ".join(shown.output.split()).split(" History ", 1)
+    assert NOW in finding and "partner outside the EU" not in finding
+    assert OLD in history  # the history says what was said then
     as_json = run.invoke(cli, ["show", "1", "--json", "--config", str(config)])
-    assert NOW in as_json.stdout and OLD not in as_json.stdout
+    findings_json = json.dumps(json.loads(as_json.stdout)["findings"])
+    assert NOW in findings_json and OLD not in findings_json
+    assert OLD in json.dumps(json.loads(as_json.stdout)["history"])
     listed = run.invoke(cli, ["findings", "--json", "--config", str(config)])
     assert listed.exit_code == 0, listed.output
     (row,) = [
@@ -139,7 +142,9 @@ def test_the_case_page_and_the_export_say_the_title_now(upgraded: tuple[Path, Pa
     assert login(client, "adviser").status_code in (200, 303)
     page = client.get("/cases/1")
     assert page.status_code == 200, page.text
-    assert NOW in page.text and "partner outside the EU" not in page.text
+    finding, history = page.text.split('id="h-history"', 1)
+    assert NOW in finding and "partner outside the EU" not in finding
+    assert OLD in history  # the history says what was said then
     with Store.open(db) as store:
         rows = tables(store, [1], rule_titles=titles)["findings"].rows
         said = [str(cell) for row in rows for cell in row]
@@ -184,5 +189,5 @@ def test_titles_are_read_without_repeating_the_rulebooks_warnings(
     config.write_text(f"home_country: NL\nrulebooks: [{own}]\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING):
         titles = config_rule_titles(load_config(config))
-    assert titles == {"t/big": "big"}
+    assert titles == {"t/big": RuleTitle("big", "big")}
     assert not [r for r in caplog.records if "names no currency" in r.getMessage()]

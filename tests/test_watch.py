@@ -14,25 +14,14 @@ from click.testing import CliRunner
 from kvrules.cli import cli
 from kvrules.rulebook.loader import RulebookError
 from kvrules.watch import CompiledRulebooks
-from tests.conftest import HEADER, project_exports, rule_yaml
+from tests.conftest import HEADER, file_source_site, rule_yaml
 
 TITLED = rule_yaml("titled", "project.title exists", on="project.created")
 PARTNERED = rule_yaml("partnered", "project.partners exists", on="project.created")
 
 
 def _config(tmp_path: Path) -> tuple[Path, Path]:
-    exports = project_exports(tmp_path, ["P1"], partners=[{"name": "Acme", "country": "CN"}])
-    book = tmp_path / "rules" / "rb.yaml"
-    book.parent.mkdir()
-    book.write_text(HEADER + TITLED, encoding="utf-8")
-    config = tmp_path / "kvrules.yaml"
-    config.write_text(
-        f"database: {tmp_path / 'state.db'}\nreference_data: {tmp_path / 'ref.db'}\n"
-        f"rulebooks: [{book.parent}]\n"
-        f"sources: {{f: {{adapter: file, settings: {{path: {exports}}}}}}}\n",
-        encoding="utf-8",
-    )
-    return config, book
+    return file_source_site(tmp_path, ["P1"], TITLED)
 
 
 def test_watch_compiles_again_only_when_a_rulebook_changed(

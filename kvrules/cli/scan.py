@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from kvrules.adapter import FetchedRecord
     from kvrules.engine.evaluator import Evaluator
     from kvrules.enrich import Enricher
+    from kvrules.ruletitles import RuleTitles
     from kvrules.store import OutboxAlert, Store
 
 
@@ -381,6 +382,7 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.ruletitles import rule_titles
     from kvrules.scanlock import scan_lock
     from kvrules.source_outage import SourceOutages
     from kvrules.store import Store
@@ -456,8 +458,8 @@ def scan_sources(
             if said := outages.succeeded(name):
                 alerted = alerted or said.endswith(" alerted")
                 click.echo(said, err=True)
-        if alerted:
-            _deliver_now(config, store)
+        if alerted:  # its findings under the titles of the rulebooks this scan ran
+            _deliver_now(config, store, rule_titles(evaluator.program.rulebooks))
     if len(names) == 1 and failed:
         raise SourceError(*failed.values())
     if failed:
@@ -465,9 +467,11 @@ def scan_sources(
     return reports
 
 
-def _deliver_now(config: Config, store: Store) -> None:
+def _deliver_now(config: Config, store: Store, titles: RuleTitles | None = None) -> None:
     """Send what is due now (a source's outage alert: no scan of it delivers it); a channel
-    that cannot be built leaves it queued for the next scan or `kvrules deliver`."""
+    that cannot be built leaves it queued for the next scan or `kvrules deliver`. ``titles``:
+    those of the rulebooks a scan ran (``watch``'s compiled set, not the files as they are
+    now, which may not compile); else read from the configuration's rulebooks."""
     from kvrules.alerts import deliver_due
     from kvrules.assembly import AssemblyError, build_channels
     from kvrules.ruletitles import config_rule_titles
@@ -486,7 +490,7 @@ def _deliver_now(config: Config, store: Store) -> None:
         digest=config.alerts.digest_periods(),
         links=record_links(config),
         home_country=config.home_country,
-        rule_titles=config_rule_titles(config),
+        rule_titles=titles if titles is not None else config_rule_titles(config),
     )
     for channel in channels.values():
         channel.close()
@@ -860,15 +864,27 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
 
     refusals = Refusals()  # each refusal alerted once, as it is said once
 
+    def alerted(config: Config, what: str, refused: str | None, kept: str) -> tuple[str, bool]:
+        """Alert ``refused`` unless it was (words for the line, "" when not due; whether it
+        is queued). One not queued is tried again at the next scan."""
+        if not refusals.due(what, refused):
+            return "", False
+        assert refused is not None
+        words, queued = _refusal_alerted(config, what, refused, kept)
+        if queued:
+            refusals.told(what, refused)
+        return words, queued
+
     def reread(asked: bool) -> None:
         """Read the configuration again if it changed (or SIGHUP asked); a refusal is said
-        on its line once, and alerted once."""
+        on its line once, and alerted once (an alert not queued: tried again, said when
+        queued)."""
         line = watched.refresh(asked=asked)
-        if line and refusals.new("configuration", watched.refused):
-            assert watched.refused is not None
-            line += "; " + _refusal_alerted(
-                watched.config, "configuration", watched.refused, watched.kept
-            )
+        words, queued = alerted(watched.config, "configuration", watched.refused, watched.kept)
+        if line and words:
+            line += "; " + words
+        elif words and queued:  # said before, alerted only now
+            line = f"configuration: {watched.refused}; still running with {watched.kept}; {words}"
         say(line)
 
     with (
@@ -909,17 +925,22 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
                 if refused and refused != said_refused:  # once, not at every scan
                     at = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
                     kept = f"the rulebooks compiled at {at:%H:%M}"
-                    alerted = (
-                        _refusal_alerted(config, "rulebooks", refused, kept)
-                        if refusals.new("rulebooks", refused)
-                        else None
-                    )
+                    words, _ = alerted(config, "rulebooks", refused, kept)
                     click.echo(
                         f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, still "
-                        f"scanning with {kept}" + (f"; {alerted}" if alerted else "")
+                        f"scanning with {kept}" + (f"; {words}" if words else "")
                     )
-                elif not refused:
-                    refusals.new("rulebooks", None)  # compiled: a later refusal is told again
+                elif refused:  # said: an alert not queued then is tried again
+                    at = datetime.fromtimestamp(watched.rulebooks.compiled_at).astimezone()
+                    kept = f"the rulebooks compiled at {at:%H:%M}"
+                    words, queued = alerted(config, "rulebooks", refused, kept)
+                    if queued:
+                        click.echo(
+                            f"{started:%Y-%m-%d %H:%M:%S} rulebooks: {refused}; not taken, "
+                            f"still scanning with {kept}; {words}"
+                        )
+                else:
+                    refusals.due("rulebooks", None)  # compiled: a later refusal is told again
                 said_refused = refused
                 reports = scan_sources(
                     config,
@@ -956,10 +977,11 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         sys.exit(1)
 
 
-def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> str:
+def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> tuple[str, bool]:
     """Alert the outage route of ``config`` (the one in force) that ``what`` was changed into
-    one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. A state
-    database that cannot be written is said, and the watch goes on."""
+    one not taken (``kvrules.watch_refusals``), sent now: no scan's delivery is due. The words
+    for the line, and whether the alert is queued (or nobody is routed to: nothing to try
+    again). A state database that cannot be written is said, and the watch goes on."""
     from kvrules.store import Store
     from kvrules.watch_refusals import queue_refusal
 
@@ -969,8 +991,8 @@ def _refusal_alerted(config: Config, what: str, refused: str, kept: str) -> str:
             if said.endswith(" alerted"):
                 _deliver_now(config, store)
     except KvrulesError as e:
-        return f"nobody alerted: {e}"
-    return said
+        return f"nobody alerted yet: {e}; tried again at the next scan", False
+    return said, True
 
 
 def _waiting(report: ScanReport) -> str:

@@ -186,7 +186,8 @@ def show(
         history = [e for e in store.audit_entries(f"case:{case.id}")]
         subject = store.subject(case.source_system, case.record_id)
         words = case_words(
-            (s.finding for s in titled_stored(store.case_findings(case.id), rule_titles)),
+            # the history says what was said then: the stored titles
+            (s.finding for s in store.case_findings(case.id)),
             subject,
             store.mitigations(case.id),
             home,

@@ -147,7 +147,7 @@ def serve(
         )
 
     from kvrules.prescreen import Screener
-    from kvrules.ruletitles import config_rule_titles
+    from kvrules.ruletitles import LiveRuleTitles
     from kvrules.web.app import create_app
     from kvrules.web.settings import WebSettings, rulebook_titles
 
@@ -175,7 +175,8 @@ def serve(
         "routes": config.alerts.routes,  # a sent pre-screen alerts as a scan's case does
         "rulebook_titles": rulebook_titles(config.rulebooks),
         # findings shown under their rules' titles now, not those they were found under
-        "rule_titles": config_rule_titles(config),
+        # and as the rulebook files say them now: read again when they change
+        "rule_titles": LiveRuleTitles(config),
         # the same notice beside each pre-screen's triage (page and API)
         "home_country_note": home_country_unset(resolved),
     }

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pycountry
 
-from kvrules.countrynames import from_any_language, from_cldr
+from kvrules.countrynames import from_any_language, from_cldr, read_qualified
 from kvrules.model import USER_ASSIGNED_COUNTRIES, country_code, plain_country_text
 
 COMMON_NAMES: dict[str, str] = {
@@ -76,17 +76,6 @@ COMMON_NAMES: dict[str, str] = {
     "venezuela rb": "VE",
 }
 _NON_LETTERS = re.compile(r"[^a-z]+")
-_QUALIFIED = re.compile(r"^(.+?)\s*\((.+)\)$")  # "Iran (Islamic Republic of)", "Korea (North)"
-
-
-def _readings(text: str) -> list[str]:
-    """The text, and for "X (Y)" the orders lists print it in: "Y X", "X, Y", then Y alone
-    ("China (PRC)"); never X alone, which would read "Korea (North)" as South Korea."""
-    qualified = _QUALIFIED.match(text.strip())
-    if not qualified:
-        return [text]
-    name, qualifier = qualified.group(1).strip(), qualified.group(2).strip()
-    return [text, f"{qualifier} {name}", f"{name}, {qualifier}", qualifier]
 
 
 def _fold(text: str) -> str:
@@ -100,12 +89,9 @@ def to_country(value: str) -> str:
     """ISO alpha-2 for a code or a country name; raise ValueError. A country written in a
     cell of its own is also read in any language iso-codes translates, in the orders lists
     print it ("Iran (Islamitische Republiek)" as "Islamitische Republiek Iran")."""
-    code = as_country(value)
+    code = as_country(value) or from_any_language(value)
     if code:
         return code
-    for reading in _readings(value)[1:]:
-        if found := from_any_language(reading):
-            return found
     return country_code(value)  # raises, saying what is wrong
 
 
@@ -113,7 +99,11 @@ def to_country(value: str) -> str:
 def as_country(text: str) -> str | None:
     """ISO alpha-2 if ``text`` is a country name or code, else None (no exception)."""
     plain = plain_country_text(text)  # "People\u2019s": a curly apostrophe, as pages print it
-    return next((code for r in _readings(plain) if (code := _one_country(r))), None)
+    if code := _one_country(plain):
+        return code
+    # "X (Y)" read as lists print it (``countrynames.read_qualified``, the one parser); not
+    # "X, Y": an affiliation's "Berkeley, CA" is no country written backwards
+    return read_qualified(plain, _one_country) if "(" in plain else None
 
 
 @lru_cache(maxsize=1)

@@ -181,6 +181,10 @@ class Rule:
     # the condition outside the rulebook's jurisdiction (``when_abroad``), checked as ``when``
     condition_abroad: Cond | None = field(default=None, compare=False)
     title_abroad: str | None = None  # the title read there (``title_abroad``)
+    # ``title``/``title_abroad`` as written, before their ``{vars.NAME}`` are said: a stored
+    # finding's title said other values, which ``kvrules.ruletitles`` keeps
+    title_written: str | None = field(default=None, compare=False)
+    title_abroad_written: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -615,6 +615,8 @@ def _build(
             r.rationale_abroad,
             abroad,
             title_abroad,
+            title_written=r.title,
+            title_abroad_written=r.title_abroad,
         )
         try:
             if check_rule is not None:

@@ -291,7 +291,8 @@ def _case_view(
             "read_from_files": _read_from_files(store, prescreen_id),
             "words": (
                 words := case_words(
-                    (stored.finding for stored, _ in findings),
+                    # the history says what was said then: the stored titles
+                    (stored.finding for stored in store.case_findings(case_id)),
                     subject,
                     mitigations,
                     request.app.state.settings.home_country,

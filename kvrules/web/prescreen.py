@@ -209,10 +209,21 @@ def read_partners_file(form: FormData) -> PartnersFile:
     from kvrules.refdata.batch import BadInput, Input
 
     upload = form.get(PARTNERS_FILE)
+    sheet = str(form.get(PARTNERS_SHEET, "") or "").strip() or None
+    chosen = upload is not None and not isinstance(upload, str) and bool(upload.filename)
+    if sheet is not None and not chosen:
+        # a form sent again after "no such sheet" has lost its file (a browser never keeps
+        # one): screened without it, it read as a proposal with no partners (reviewer).
+        # Refused as `kvrules match --sheet` without --file is.
+        return PartnersFile(
+            refused=f"a sheet ({sheet}) is named but no partners file is chosen: choose the "
+            "file again (a browser does not keep it when the form is shown again), or empty "
+            "the sheet's box",
+            said_at=PARTNERS_FILE,
+        )
     if upload is None or isinstance(upload, str):
         return PartnersFile()
     name = upload.filename or "the partners file"
-    sheet = str(form.get(PARTNERS_SHEET, "") or "").strip() or None
     too_large = (
         f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB, the most one pre-screen reads "
         f"({MAX_ROWS} rows are some tens of kB); nothing was screened"

@@ -21,6 +21,7 @@ from kvrules.timezone import zone
 
 if TYPE_CHECKING:
     from kvrules.prescreen import Screener
+    from kvrules.ruletitles import RuleTitles
 
 SECRET_ENV = "KVRULES_WEB_SECRET"
 
@@ -110,7 +111,7 @@ class WebSettings:
     decimal_separator: str | None = None
     # "rulebook/rule" → the rule's title as the rulebooks say it now: a finding is shown under
     # it, though found under an older one (``kvrules.ruletitles``)
-    rule_titles: Mapping[str, str] = field(default_factory=dict, compare=False)
+    rule_titles: RuleTitles = field(default_factory=dict, compare=False)
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
     time_zone: tzinfo = field(default_factory=zone, compare=False)
 

@@ -147,3 +147,21 @@ def test_a_sheet_that_is_not_there_is_said_at_its_box_naming_the_sheets(
     assert 'value="Call 2027"' in r.text and 'value="Kept"' in r.text  # nothing typed lost
     with Store.open(db) as store:
         assert store.prescreens("grant-officer") == []  # nothing screened
+
+
+def test_a_sheet_named_without_a_file_is_refused_not_screened_without_partners(
+    db: Path, screener: Screener
+) -> None:
+    """Reviewer: after "no sheet …" the form is shown again and the browser has dropped the
+    file; the sheet corrected and the form sent again, it was screened with no partners (a
+    pre-screen that looks like no hit). Refused, as `kvrules match --sheet` without --file."""
+    client = signed_in(db, screener, "grant-officer")
+    r = _upload(client, "", b"", partners_sheet="Call 2025", title="Kept")  # nothing chosen
+    assert r.status_code == 400, r.status_code
+    page = html.unescape(r.text)
+    assert "a sheet (Call 2025) is named but no partners file is chosen: choose the file again" in (
+        page
+    )
+    assert 'value="Call 2025"' in r.text and 'value="Kept"' in r.text  # nothing typed lost
+    with Store.open(db) as store:
+        assert store.prescreens("grant-officer") == []  # nothing screened
