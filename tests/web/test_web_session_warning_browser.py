@@ -120,3 +120,57 @@ def test_a_tab_whose_session_ended_stops_asking(browser_context, server: str, db
     assert page.evaluate("window.sessionAsked") == 1
     page.clock.run_for(60 * 60 * 1_000)  # an hour later, the tab still open
     assert page.evaluate("window.sessionAsked") == 1
+
+
+def test_the_focus_stays_in_the_warning_once_the_session_is_extended(
+    browser_context, server: str, db: Path
+) -> None:
+    """Review: "Stay signed in" pressed with the keyboard removed the button with the focus
+    on it, and the focus fell to the page's start (WCAG 2.4.3): the member had to find the
+    field they were typing in again. The focus now goes to the message saying until when."""
+    page = signed_in(browser_context, server, "committee")
+    _left(page, 12)
+    page.goto(f"/cases/{case_id(db)}")
+    region = page.locator("#session-warning[role=alert]")
+    button = region.get_by_role("button", name="Stay signed in")
+    button.wait_for(timeout=15_000)
+    button.focus()
+    button.press("Enter")
+    region.get_by_text("You stay signed in until").wait_for(timeout=5_000)
+    assert page.evaluate(
+        "document.getElementById('session-warning').contains(document.activeElement)"
+    ), page.evaluate("document.activeElement.outerHTML")
+    page.keyboard.press("Shift+Tab")  # and the keyboard goes on from there, not from the top
+    assert page.evaluate("document.activeElement.tagName") != "BODY"
+
+
+def test_at_400_percent_zoom_the_warning_never_covers_the_field_with_the_focus(
+    browser_context, server: str, db: Path
+) -> None:
+    """1280 x 1024 at 400% is a window of 320 x 256 CSS pixels (WCAG 1.4.10). There the
+    warning measured 172 px (its lines and button), more than the 8rem (128 px) the page kept
+    free below the field with the focus: the rationale's last 33 px were behind it (WCAG 2.2
+    2.4.11). The warning now takes at most 40% of the window (its text scrolls in its own box)
+    and the page keeps free what it measures."""
+    page = signed_in(browser_context, server, "committee")
+    page.set_viewport_size({"width": 320, "height": 256})
+    _left(page, 12)
+    page.goto(f"/cases/{case_id(db)}")
+    region = page.locator("#session-warning[role=alert]")
+    region.get_by_text("Your session ends in less than a minute").wait_for(timeout=15_000)
+    page.evaluate(  # the field in the window, at its very bottom: behind the bar
+        "window.scrollBy(0, document.querySelector('#d-rationale').getBoundingClientRect()"
+        ".bottom - window.innerHeight + 2)"
+    )
+    page.locator("#d-rationale").focus()  # as a Tab or a label's click moves it there
+    field, bar = (
+        page.evaluate(f"document.querySelector('{css}').getBoundingClientRect().{edge}")
+        for css, edge in (("#d-rationale", "bottom"), ("#session-warning", "top"))
+    )
+    assert field <= bar, (field, bar)
+    # the button is still there to reach with the keyboard, all of it in the window
+    button = region.get_by_role("button", name="Stay signed in")
+    button.focus()
+    box = button.bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 256, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -28,11 +28,21 @@
     var when = new Date(at);
     return ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
   }
+  function fit() {
+    // The page keeps free below the field with the focus what the warning measures: at 400%
+    // zoom (320 x 256 px) it takes 172 px, more than any fixed allowance (WCAG 2.2 2.4.11).
+    var height = region.getBoundingClientRect().height;
+    document.documentElement.style.setProperty("--session-warning-height", height + "px");
+  }
   function say(kind, text, withButton) {
     shown = kind;
+    // the button pressed goes with the text it sat in: the focus is then given to the new
+    // text, not dropped to the page's start (WCAG 2.4.3)
+    var hadFocus = region.contains(document.activeElement);
     region.textContent = "";
     var line = document.createElement("p");
     line.textContent = text;
+    line.tabIndex = -1;
     region.appendChild(line);
     if (withButton) {
       var button = document.createElement("button");
@@ -43,6 +53,8 @@
     }
     document.body.classList.add("session-warned");
     document.documentElement.classList.add("session-warned");  // scroll-padding (2.4.11)
+    fit();
+    if (hadFocus) { (region.querySelector("button") || line).focus(); }
   }
   function clear() {
     shown = null;
@@ -114,5 +126,6 @@
       show();
     }
   });
+  window.addEventListener("resize", function () { if (shown) { fit(); } });  // zoomed
   window.setInterval(tick, 5 * SECOND);
 })();
