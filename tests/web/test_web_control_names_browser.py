@@ -50,3 +50,17 @@ def test_case_and_audit_controls_each_say_what_they_belong_to(
     page.goto("/audit")
     assert page.locator("summary").count() > 5  # many entries, each with its detail
     assert _repeated(page) == {}
+
+
+def test_each_prescreen_row_names_its_fields(server: str, browser_context) -> None:
+    """21 boxes named "Name", 21 "Country", 21 "ROR id (optional)" and 5 each "Amount" and
+    "Currency", told apart only by their fieldset's legend (docs review, session 14); a row
+    the page adds says its own number too."""
+    page = signed_in(browser_context, server, "committee")
+    page.goto("/prescreen")
+    page.click("#add-partner")
+    added = page.locator("#partner-rows fieldset").count()
+    assert page.get_by_role("textbox", name=f"Name of partner {added}", exact=True).count() == 1
+    assert page.get_by_role("textbox", name="Amount of funder 1", exact=True).count() == 1
+    assert page.get_by_role("textbox", name="Name of visitor's home institution").count() == 1
+    assert _repeated(page) == {}

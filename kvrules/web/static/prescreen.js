@@ -30,6 +30,9 @@ document.querySelectorAll("[data-rows]").forEach(function (rows) {
     });
     row.querySelectorAll(".error").forEach(function (problem) { problem.remove(); });
     row.querySelector("legend").textContent = legend + " " + (next + 1);
+    row.querySelectorAll("[data-whose]").forEach(function (whose) {
+      whose.textContent = " of " + legend.toLowerCase() + " " + (next + 1);
+    });
     rows.appendChild(row);
     row.querySelector("input").focus();
   });
