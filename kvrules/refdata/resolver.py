@@ -1049,19 +1049,24 @@ class Resolver:
         when the part names no organisation otherwise: confident when the string names the
         organisation's city ("INSERM U1163, Paris"), else a candidate. Two organisations known
         so (CEU, UNIL …) give nothing. ``university``: the string says "<acronym> University"
-        ("HSE University"), a name of its own, confident when one university is known so."""
-        found = self._acronyms.get(analyse(acronym).key, [])
+        ("HSE University"), a name of its own, confident when one university is known so: a
+        registry's (ROR type education) or a list's own acronym ("HSE", from the 1286's
+        Notes), the latter confident only where the country given is the entry's."""
+        key = analyse(acronym).key
+        found = self._acronyms.get(key, [])
         recs = self._recs
+        if university:  # a list gives no type: its acronym names what the string says it is
+            found = [f for f in found if recs[f[0]].education]
+            found += self._listed_acronyms.get(key, [])
         if cc:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
-        if university:
-            found = [f for f in found if recs[f[0]].education]
         if len({recs[i].cluster for i, _ in found}) != 1:
             return []
         hits = []
         for idx, name in found:
             city = CITY_NOTE if recs[idx].city in places else None
-            sure = university or city is not None
+            listed = recs[idx].kind != "registry"
+            sure = (university and (not listed or recs[idx].country == cc)) or city is not None
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 
