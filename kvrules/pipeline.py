@@ -443,7 +443,13 @@ class Scanner:
         report.scan = f"scan of {self.source} at {self.store.clock():%Y-%m-%d %H:%M:%S} UTC"
         self.store.forget_scan_marks()  # an earlier scan's, if it stopped before its end
         if self.enricher is not None:  # what a partner on no list was not found in, for people
-            self.store.remember_screening(report.screened_against, report.list_titles)
+            screen = self.enricher.screen
+            self.store.remember_screening(
+                report.screened_against,
+                report.list_titles,
+                # which names met no list's script, said on a case page as `match` says it
+                screen.resolver.scripts_held() if screen is not None else None,
+            )
         # Decided cases whose review (renewal) date has come are reopened for the committee.
         report.reviews_reopened_cases = self.store.reopen_due_reviews(
             self.store.clock().date(), actor="kvrules"

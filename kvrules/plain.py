@@ -1126,6 +1126,23 @@ def area_in_words(
     return f"{label}, matched words: " + ", ".join(f"'{w}'" for w in words)
 
 
+def areas_not_screened_in_words(languages: Sequence[str]) -> str:
+    """ "technology fields not screened in Polish (the area vocabulary has no terms in it)": a
+    text in a language the sensitive-area glossaries do not cover (``Project.areas_not_screened``),
+    said wherever its areas are, never "none found"."""
+    return (
+        f"technology fields not screened in {', '.join(languages)} "
+        "(the area vocabulary has no terms in it)"
+    )
+
+
+def areas_said(areas: Sequence[str], not_screened: Sequence[str] = ()) -> str:
+    """A record's sensitive areas (already in words, or codes) in one line: "none found" only
+    when every language its text is in was screened; else the areas and what was not."""
+    said = [*areas, *([areas_not_screened_in_words(not_screened)] if not_screened else [])]
+    return "; ".join(said) or "none found"
+
+
 def _matches(
     org: Mapping[str, Any] | None, list_id: str, candidate: bool
 ) -> list[Mapping[str, Any]]:

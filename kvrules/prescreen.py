@@ -71,6 +71,7 @@ from kvrules.plain import (
     NOT_IDENTIFIED,
     PERSON_NAMED,
     area_in_words,
+    areas_not_screened_in_words,
     count_of,
     country_not_screened,
     country_source_in_words,
@@ -469,11 +470,13 @@ class Screening:
                 f"; no country given for {', '.join(self.without_country)}, so no country check ran"
             )
         reason += "".join(f"; {read_as_person(name)}" for name in self.read_as_person)
+        if self.areas_not_screened:  # never GREEN while the topic's fields went unscreened
+            reason = f"{self._areas_missing()}; {reason}"
         if self.lists_not_imported:  # never GREEN while lists the rules read were not imported
             reason = f"{self._lists_missing()}; {reason}"
         if self.unidentified:  # never GREEN while a name went unscreened on a country
             reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
-        if self.unidentified or self.lists_not_imported:
+        if self.unidentified or self.lists_not_imported or self.areas_not_screened:
             return Triage("green", reason, complete=False)
         return Triage("green", reason)
 
@@ -482,10 +485,14 @@ class Screening:
 
         return f"not complete: {not_imported_in_words(self.lists_not_imported)}"
 
+    def _areas_missing(self) -> str:
+        return f"not complete: {areas_not_screened_in_words(self.areas_not_screened)}"
+
     def _incomplete(self, triage: Triage) -> Triage:
-        """A finding's colour, said to be not complete while names were set apart or lists the
-        rules read were not imported, and the partners read as persons' names that kept their
-        country (``read_as_person``)."""
+        """A finding's colour, said to be not complete while names were set apart, lists the
+        rules read were not imported or the text is in a language the area vocabulary has no
+        terms in (as a list not imported: a part of the screening did not run), and the
+        partners read as persons' names that kept their country (``read_as_person``)."""
         reason = triage.reason + "".join(f"; {read_as_person(n)}" for n in self.read_as_person)
         complete = triage.complete
         if self.unidentified:
@@ -493,6 +500,9 @@ class Screening:
             complete = False
         if self.lists_not_imported:
             reason = f"{reason}; {self._lists_missing()}"
+            complete = False
+        if self.areas_not_screened:
+            reason = f"{reason}; {self._areas_missing()}"
             complete = False
         return Triage(triage.colour, reason, triage.rule, complete=complete)
 
@@ -509,6 +519,20 @@ class Screening:
                 if subject is not None:
                     found.update(subject.sensitive_areas)
         return sorted(found)
+
+    @property
+    def areas_not_screened(self) -> list[str]:
+        """The languages the proposal's text seems to be in that the area vocabulary has no
+        terms in ("Polish"): its technology fields were not screened (``kvrules.enrich``)."""
+        return sorted(
+            {
+                language
+                for event in self.events
+                for subject in (event.project, event.visit)
+                if subject is not None
+                for language in subject.areas_not_screened
+            }
+        )
 
     def areas_in_words(self) -> list[str]:
         """Each research area in words with the words of the proposal that put it there."""
@@ -549,6 +573,7 @@ class Screening:
                 "rule": triage.rule,
             },
             "sensitive_areas": self.areas,
+            "areas_not_screened": self.areas_not_screened,
             "findings": [f.to_dict() for f in self.findings],
             "screened_against": self.screened_against,
             "lists_not_imported": self.lists_not_imported,
@@ -604,6 +629,11 @@ class Screening:
         return {
             "lists": [edition_in_words(s, titles) for s in self.screened_against],
             "lists_not_imported": [self._lists_missing()] if self.lists_not_imported else [],
+            "areas_not_screened": (
+                [areas_not_screened_in_words(self.areas_not_screened)]
+                if self.areas_not_screened
+                else []
+            ),
             "one_organisation": self.one_organisation,
             "found": self.found_in_words,
             "set_aside": self.set_aside_in_words,

@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import area_in_words, for_home, said
+from kvrules.plain import area_in_words, areas_said, for_home, said
 from kvrules.report import md_code, md_text
 from kvrules.timezone import local_time
 
@@ -144,7 +144,9 @@ def prescreen_markdown(
     ]
     lines += [f"- {label}: {md_text(text)}" for label, text in screened_lines(proposal)]
     areas = areas_in_words(events, home_country)
-    lines += ["", f"Sensitive research areas: {md_text('; '.join(areas) or 'none found')}", ""]
+    # a pre-screen stored before areas_not_screened existed has none
+    unscreened = answer.get("areas_not_screened") or []
+    lines += ["", f"Sensitive research areas: {md_text(areas_said(areas, unscreened))}", ""]
     findings = [Finding.from_dict(f) for f in answer.get("findings") or []]
     lines += [f"## Findings ({len(findings)})", ""]
     if not findings:

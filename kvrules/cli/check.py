@@ -233,6 +233,7 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
     """The answer in words; rule ids, area codes and evidence as field paths and tests with
     ``--technical``. It names what was screened, when, under which reference and with which
     versions, so that it can go in the grant file as it is."""
+    from kvrules.plain import areas_said
     from kvrules.prescreen import INCOMPLETE
     from kvrules.prescreen_record import screened_lines, screened_with
 
@@ -249,7 +250,8 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
     for label, text in screened_lines(result.proposal.model_dump(mode="json")):
         console.print(f"{label}: {shown(text)}")
     areas = result.areas if technical else result.areas_in_words()
-    console.print(f"Sensitive research areas: {shown('; '.join(areas) or 'none found')}")
+    said = areas_said(areas, result.areas_not_screened)
+    console.print(f"Sensitive research areas: {shown(said)}")
     for f in result.findings:
         console.print(f"\n{styled(f.severity)} [bold]{shown(f.rule_title)}[/]")
         console.print(f"  {shown(f.rationale.strip())}")

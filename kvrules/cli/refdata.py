@@ -553,8 +553,16 @@ def match(
         with _open(config_path, refdata, start=False) as store:
             index = prepare(store, threshold)
             editions = _provenance(store)
+            titles = {info.list_id: info.title for info in store.latest_editions()}
         _match_file(
-            index, rows, out_format, jobs, output or sys.stdout, editions, output is not None
+            index,
+            rows,
+            out_format,
+            jobs,
+            output or sys.stdout,
+            editions,
+            output is not None,
+            titles,
         )
         return
     assert name is not None
@@ -572,8 +580,9 @@ def match(
     if as_json:
         doc = {"query": name, "matches": matches, "searched": resolver.searched}
         if unscreened:
-            script, lacking, _ = unscreened
-            doc["not_screened_in_script"] = {"script": script, "lists": lacking}
+            from kvrules.refdata.batch import script_doc
+
+            doc["not_screened_in_script"] = script_doc(unscreened)
         click.echo(json.dumps(doc, ensure_ascii=False))
         return
     if not found:
@@ -638,6 +647,7 @@ def _match_file(
     out: TextIO,
     editions: dict[str, dict[str, str | None]],
     to_file: bool = False,
+    titles: dict[str, str] | None = None,
 ) -> None:
     """Rows in, one result per row out (``out``: stdout or --output); on stderr a progress line
     when it is a terminal, each bad row by its line, once per file the lines read in another
@@ -687,6 +697,9 @@ def _match_file(
                 done = result.row.offset or done
                 # each match as `match --json` gives it: with its list's provenance
                 result.matches = [_with_provenance(m, editions) for m in result.matches]
+                # no match for a name in a script a list holds no names in: said, as `match`
+                if not result.matches and not result.error and isinstance(result.row.name, str):
+                    result.unscreened = index.resolver().lists_without_script(result.row.name)
                 if result.error:
                     errors += 1
                     say(result.row, result.error)
@@ -709,6 +722,7 @@ def _match_file(
                 # Excel (nl-NL: Windows-1252) shows "MÃ¼nchen"; to a pipe, as the input had it
                 bom=rows.bom or to_file,
                 searched=index.searched,
+                titles=titles,
             )
             if cut:
                 click.echo(

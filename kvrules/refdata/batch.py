@@ -41,6 +41,7 @@ from typing import IO, Any, Literal
 from kvrules import jsonguard
 from kvrules.errors import ReferenceDataError
 from kvrules.memory import usable_cores
+from kvrules.plain import not_in_script
 from kvrules.refdata.cache import Index, load
 from kvrules.refdata.columns import TOTAL_LONGEST, TOTAL_NAMES, column_key, is_personal
 from kvrules.refdata.countries import to_country
@@ -119,11 +120,24 @@ class Row:
     offset: int | None = None
 
 
+Unscreened = tuple[str, list[str], bool]  # ``Resolver.lists_without_script``'s answer
+
+
+def script_doc(unscreened: Unscreened) -> dict[str, Any]:
+    """``not_screened_in_script`` as `match --json` and `match --file`'s JSON lines give it:
+    the name's script and the lists holding no name in it."""
+    script, lacking, _ = unscreened
+    return {"script": script, "lists": lacking}
+
+
 @dataclass
 class Result:
     row: Row
     matches: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    # a row with no match whose name is in a script some lists hold no names in: not screened
+    # against them by name (``Resolver.lists_without_script``)
+    unscreened: Unscreened | None = None
 
     def as_dict(self, searched: list[str]) -> dict[str, Any]:
         doc: dict[str, Any] = {"row": self.row.number, "line": self.row.line or self.row.number}
@@ -135,6 +149,8 @@ class Result:
         else:
             doc |= {"query": self.row.name, "matches": self.matches}
             doc["searched"] = searched
+            if self.unscreened:
+                doc["not_screened_in_script"] = script_doc(self.unscreened)
             if self.row.warning:
                 doc["warning"] = self.row.warning
         return doc
@@ -1028,20 +1044,24 @@ def write_csv(
     delimiter: str = ",",
     bom: bool = False,
     searched: list[str] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> int:
     """One row per input row: its ``row`` as the input's spreadsheet numbers it, the input's
     columns (a person's nationality left out: ``Input.left_out``), then the top match's fields
     (``match_*``, its list's ``kind`` among them), the number of matches, the others in
     ``other_matches`` ("list@edition name (method, score[, candidate])", "; " between), the
-    list editions ``searched`` (so that a row with no match says where it was not found), the
-    error, if any, what the row was matched without (``warning``: a country that could not be
-    read), and a row's text when it could not be read (``raw``, as in JSON lines); separated by
+    list editions ``searched`` (so that a row with no match says where it was not found), in
+    ``not_screened_in_script`` the lists it was not screened against as its name is in a
+    script they hold no names in (``Result.unscreened``, in words: ``titles``), the error, if
+    any, what the row was matched without (``warning``: a country that could not be read),
+    and a row's text when it could not be read (``raw``, as in JSON lines); separated by
     ``delimiter`` (the input's), after a byte-order mark if ``bom`` (Excel reads UTF-8 by it).
     A cell a spreadsheet would run as a formula is made inert; a value that is not text (from
     JSON lines) is written as JSON; a cell longer than :data:`SPREADSHEET_CELL` is cut, and
     says so at its end. Returns how many cells were cut."""
     header = ["row", *columns, *(f"match_{c}" for c in TOP_COLUMNS)]
-    header += ["matches", "other_matches", "searched", "error", "warning", "raw"]
+    header += ["matches", "other_matches", "searched", "not_screened_in_script"]
+    header += ["error", "warning", "raw"]
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     if bom:
         out.write("\ufeff")
@@ -1055,7 +1075,9 @@ def write_csv(
         row = [result.row.number, *(fields.get(c) for c in columns)]
         row += [top.get(c) for c in TOP_COLUMNS]
         row += [len(matches), "; ".join(map(_other, matches[1:]))]
-        row += ["" if result.error else where, result.error, result.row.warning, result.row.raw]
+        row += ["" if result.error else where]
+        row += [not_in_script(*result.unscreened, titles) if result.unscreened else None]
+        row += [result.error, result.row.warning, result.row.raw]
         cells = [_cell(value) for value in row]
         cut += sum(isinstance(c, str) and len(c) > SPREADSHEET_CELL for c in cells)
         writer.writerow([_fit(c) for c in cells])

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 from rapidfuzz import process
@@ -464,6 +465,20 @@ def script_of(name: str) -> str | None:
             if script:
                 counts[script] = counts.get(script, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else None
+
+
+def without_script(name: str, held: Mapping[str, Any]) -> tuple[str, list[str], bool] | None:
+    """The script other than Latin ``name`` is written in, the lists in ``held["lists"]``
+    (list edition → the scripts its names are written in: ``Resolver.scripts_held``) that
+    hold no name written in it, and whether a complete registry does (``held["registry"]``).
+    None for a name in Latin letters, or when every list holds names in its script. The
+    resolver asks it of its own index; a case page of what a scan remembered of it."""
+    script = script_of(name)
+    if script is None:
+        return None
+    lists: Mapping[str, Iterable[str]] = held.get("lists") or {}
+    lacking = [edition for edition, scripts in lists.items() if script not in scripts]
+    return (script, lacking, script in (held.get("registry") or ())) if lacking else None
 
 
 # Chinese institution names have standard, generic contractions that people write for the

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -86,6 +87,7 @@ from kvrules.refdata.normalise import (
     pinyin_with_places,
     script_of,
     surface_key,
+    without_script,
     written_words,
 )
 from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
@@ -363,20 +365,30 @@ class Resolver:
         searched does (a list entry linked to its record is then found through it): a name not
         found was not screened by name against those lists, as none of their names could meet
         it. None for a name in Latin letters, or when every list searched holds names in its
-        script."""
-        script = script_of(name)
-        if script is None:
+        script (``without_script`` on :meth:`scripts_held`)."""
+        if script_of(name) is None:  # most names: no need to say what the lists hold
             return None
-        lacking = [
-            k + (" (partial)" if partial else "")
-            for k, partial in sorted(self._searched.items())
-            if script not in self._scripts.get(k, ())
-        ]
-        registry = any(
-            script in self._scripts.get(k, ()) and not partial
-            for k, partial in self._registries.items()
-        )
-        return (script, lacking, registry) if lacking else None
+        return without_script(name, self.scripts_held())
+
+    def scripts_held(self) -> dict[str, Any]:
+        """The scripts other than Latin the names searched are written in: ``lists`` maps
+        each list edition searched (as :attr:`searched` names it) to its scripts,
+        ``registry`` those a complete registry searched holds. Plain values, kept by a scan
+        (``Store.remember_screening``) for a case page, which has no resolver to ask."""
+        return {
+            "lists": {
+                k + (" (partial)" if partial else ""): sorted(self._scripts.get(k, ()))
+                for k, partial in sorted(self._searched.items())
+            },
+            "registry": sorted(
+                {
+                    script
+                    for k, partial in self._registries.items()
+                    if not partial
+                    for script in self._scripts.get(k, ())
+                }
+            ),
+        }
 
     @property
     def registry_complete(self) -> bool:
@@ -1037,19 +1049,24 @@ class Resolver:
         when the part names no organisation otherwise: confident when the string names the
         organisation's city ("INSERM U1163, Paris"), else a candidate. Two organisations known
         so (CEU, UNIL …) give nothing. ``university``: the string says "<acronym> University"
-        ("HSE University"), a name of its own, confident when one university is known so."""
-        found = self._acronyms.get(analyse(acronym).key, [])
+        ("HSE University"), a name of its own, confident when one university is known so: a
+        registry's (ROR type education) or a list's own acronym ("HSE", from the 1286's
+        Notes), the latter confident only where the country given is the entry's."""
+        key = analyse(acronym).key
+        found = self._acronyms.get(key, [])
         recs = self._recs
+        if university:  # a list gives no type: its acronym names what the string says it is
+            found = [f for f in found if recs[f[0]].education]
+            found += self._listed_acronyms.get(key, [])
         if cc:
             found = [f for f in found if recs[f[0]].country in (cc, None)]
-        if university:
-            found = [f for f in found if recs[f[0]].education]
         if len({recs[i].cluster for i, _ in found}) != 1:
             return []
         hits = []
         for idx, name in found:
             city = CITY_NOTE if recs[idx].city in places else None
-            sure = university or city is not None
+            listed = recs[idx].kind != "registry"
+            sure = (university and (not listed or recs[idx].country == cc)) or city is not None
             hits.append(_Hit(idx, name, ACRONYM, SUBUNIT, not sure, city, "acronym"))
         return [self._scoped(hit) for hit in hits]
 

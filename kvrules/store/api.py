@@ -272,23 +272,41 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             _sources.set_cursor(c, source, cursor, self.clock())
 
     def remember_screening(
-        self, screened_against: Sequence[str], titles: Mapping[str, str]
+        self,
+        screened_against: Sequence[str],
+        titles: Mapping[str, str],
+        scripts: Mapping[str, Any] | None = None,
     ) -> None:
-        """The list editions the last scan screened with (``Enricher.screened_against``) and
-        the lists' titles: what a case page or report says a partner on no list was not
-        found in (every stored record was re-screened against them)."""
-        doc = {"screened": list(screened_against), "titles": dict(titles)}
+        """The list editions the last scan screened with (``Enricher.screened_against``),
+        the lists' titles and the scripts their names are written in
+        (``Resolver.scripts_held``): what a case page or report says a partner on no list was
+        not found in (every stored record was re-screened against them), and which names
+        were not screened against a list holding no name in their script."""
+        doc: dict[str, Any] = {"screened": list(screened_against), "titles": dict(titles)}
+        if scripts is not None:
+            doc["scripts"] = dict(scripts)
         if self.get_cursor(_SCREENING) != (text := json.dumps(doc, ensure_ascii=False)):
             self.set_cursor(_SCREENING, text)
 
     def screening(self) -> tuple[list[str], dict[str, str]]:
         """(editions screened, list id → title) as the last scan remembered them; nothing
         before a scan with lists has run."""
+        doc = self._screening()
+        return list(doc.get("screened") or []), dict(doc.get("titles") or {})
+
+    def screened_scripts(self) -> dict[str, Any]:
+        """The scripts the names of the lists the last scan screened with are written in
+        (``Resolver.scripts_held``), for ``kvrules.refdata.normalise.without_script``; empty
+        before a scan remembered them (a scan by an earlier release)."""
+        scripts = self._screening().get("scripts")
+        return scripts if isinstance(scripts, dict) else {}
+
+    def _screening(self) -> dict[str, Any]:
         try:
             doc = json.loads(self.get_cursor(_SCREENING) or "{}")
         except ValueError:
             doc = {}
-        return list(doc.get("screened") or []), dict(doc.get("titles") or {})
+        return doc if isinstance(doc, dict) else {}
 
     def keep_adapter_state(
         self, source: str, rows: Sequence[StateRow], *, replace: bool = False

@@ -31,15 +31,17 @@ from kvrules.web.throttle import Throttle
 API_VERSION = "1"
 # The keys of every answer (``notes`` only where the configuration calls for one)
 SCREENING_KEYS = (
-    "id", "reference", "triage", "sensitive_areas", "findings", "screened_against",
+    "id", "reference", "triage", "sensitive_areas", "areas_not_screened", "findings",
+    "screened_against",
     "lists_not_imported", "countries_checked", "found", "set_aside", "not_found", "unidentified",
     "read_as_person", "countries_taken", "one_organisation", "not_compared", "in_words",
     "screened_with",
 )  # fmt: skip
 # The keys of a screening's ``in_words`` (``kvrules.prescreen.Screening.in_words``)
 IN_WORDS = (
-    "lists", "lists_not_imported", "one_organisation", "found", "set_aside", "not_found",
-    "unidentified", "read_as_person", "countries_taken", "countries", "not_compared", "not_checked",
+    "lists", "lists_not_imported", "areas_not_screened", "one_organisation", "found", "set_aside",
+    "not_found", "unidentified", "read_as_person", "countries_taken", "countries", "not_compared",
+    "not_checked",
 )  # fmt: skip
 REQUESTS_PER_MINUTE = 30
 MAX_BODY = 256 * 1024  # a proposal is a few kilobytes
@@ -162,11 +164,13 @@ def openapi_document() -> dict[str, Any]:
                     "headline": {
                         "type": "string",
                         "description": "RED, AMBER, GREEN, or NOT COMPLETE while a name was "
-                        "not screened on a country",
+                        "not screened on a country, a list the rules read was not imported or "
+                        "the text is in a language the area vocabulary has no terms in",
                     },
                     "complete": {
                         "type": "boolean",
-                        "description": "false while a name was not screened on a country",
+                        "description": "false while a name was not screened on a country, "
+                        "a list was not imported or technology fields were not screened",
                     },
                     "reason": {"type": "string", "description": "in words: the rule's title"},
                     "rule": {
@@ -176,6 +180,12 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             "sensitive_areas": strings,
+            "areas_not_screened": {
+                **strings,
+                "description": "languages the title, topic or keywords seem to be in that the "
+                "area vocabulary has no terms in ('Polish'): technology fields not screened, "
+                "and triage.complete is false",
+            },
             "notes": {
                 **strings,
                 "description": "present only when the server's configuration calls for it, "

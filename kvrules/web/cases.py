@@ -10,8 +10,9 @@ from starlette.responses import RedirectResponse, Response
 
 from kvrules.case_notes import one_organisation_of
 from kvrules.history import case_words, decision_in_words, listed_names
-from kvrules.plain import not_found_in, screened_in_words
+from kvrules.plain import not_found_in, not_in_script, screened_in_words
 from kvrules.records import describe
+from kvrules.refdata.normalise import without_script
 from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.ruletitles import titled_stored
@@ -213,6 +214,21 @@ async def bulk_change(request: Request) -> Response:
     return RedirectResponse(f"/cases?{filters.query()}", status_code=303)
 
 
+def _not_in_script(
+    orgs: list[dict[str, Any]], scripts: dict[str, Any], titles: dict[str, str]
+) -> dict[str, str]:
+    """Name → "not screened in Han script against …" for each organisation on no list whose
+    name is in a script a list screened holds no names in (``Store.screened_scripts``)."""
+    said: dict[str, str] = {}
+    for org in orgs:
+        name = org.get("name")
+        if not isinstance(name, str) or org.get("lists") or org.get("candidate_lists"):
+            continue
+        if unscreened := without_script(name, scripts):
+            said[name] = not_in_script(*unscreened, titles)
+    return said
+
+
 def _not_closed(refused: dict[int, str]) -> str:
     """What a bulk close says of the cases it left open: which, why, and what to do."""
     if not refused:
@@ -307,6 +323,9 @@ def _case_view(
             "today": today(request.app.state.settings.time_zone),
             # where an organisation on no list was looked for, as `check` and `scan` say it
             "not_found": not_found_in(screened, titles) if screened else None,
+            # and, for a name in a script a list holds no names in, that it was not screened
+            # against that list, as `match` and the pre-screen say it
+            "not_in_script": _not_in_script(orgs, store.screened_scripts(), titles),
             "screened": screened_in_words(screened, titles) if screened else None,
             # a visit as the RIS names it, and the organisations whose country was set apart
             "visit_facts": visit_facts((subject or {}).get("visit") or {}),

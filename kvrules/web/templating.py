@@ -16,6 +16,7 @@ from kvrules.history import (
 )
 from kvrules.plain import (
     area_label,
+    areas_not_screened_in_words,
     edition_in_words,
     list_label,
     list_title,
@@ -53,6 +54,8 @@ def environment() -> Environment:
     env.filters["set_apart"] = set_apart_in_words  # why an organisation shows no country
     env.filters["read_as_person"] = read_as_person_in_words  # kept its country, and why
     env.filters["field_id"] = field_id  # a form field's name → the id its error links to
+    # ["Polish"] → technology fields not screened in Polish (…), as `check` says it
+    env.filters["areas_not_screened"] = areas_not_screened_in_words
     env.filters["area"] = area_label  # "eu-critical-tech:energy" → EU critical technology 'energy'
     env.filters["list_name"] = list_label  # "us_dod_1286" → US DoD Section 1286 list
     env.filters["list_title"] = list_title  # an organisation's own-list title, from its matches
