@@ -100,3 +100,34 @@ def test_english_senses_and_exclusions_carry_into_each_language() -> None:
     assert _areas("A social history of radar: oral history of radar operators") == {}
     # the English `unless` applies to a glossary term too (a text may mix languages)
     assert _areas("Oral History der Radartechniker in Jena") == {}
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Ogives and cumulative frequency in statistics teaching",
+        "Planar gradiometers in magnetoencephalography",
+        "The ogive as a graph of cumulative frequencies",
+        "Gradiometers for biomagnetic measurements with SQUIDs",
+    ],
+)
+def test_glossary_stems_do_not_reach_english_text(title: str) -> None:
+    assert _areas(title) == {}
+
+
+def test_a_glossary_counts_in_its_own_language_only() -> None:
+    """The German "Gradiometern" is cat6 in a German title, the word in an English one is not."""
+    assert "eu-dual-use:cat6" in _areas("Messungen mit supraleitenden Gradiometern")
+    # a record of German keywords alone tells no language: its compounds still count
+    assert "eu-dual-use:cat9" in _areas("", ("Hyperschall", "Staustrahltriebwerk"))
+    # a German record's compound is not taken in French (or English) text
+    assert _areas("Le gradiometer dans les mesures") == {}
+
+
+def test_one_word_gives_one_reason_in_its_own_language() -> None:
+    """Was: a French title explained as "batterie* (de: battery)"; "Gravity gradiometer" gave
+    two reasons (the English keyword and the German stem) for one area."""
+    cat6 = _areas("Gravity gradiometer")["eu-dual-use:cat6"]
+    assert cat6 == ["gravity gradiometer"]
+    [reason] = _areas("Les batteries lithium pour les véhicules")["eu-critical-tech:energy"]
+    assert reason.endswith("(fr: battery)") or reason.endswith("(fr: advanced battery)"), reason

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kvrules.enrich.language import guess
+from kvrules.enrich.language import guess, lean
 
 ENGLISH = [
     ["Precision W and Z boson measurements", "W boson", "Z boson"],
@@ -49,6 +49,7 @@ ENGLISH = [
 @pytest.mark.parametrize("texts", ENGLISH)
 def test_english_titles_are_not_taken_for_another_language(texts: list[str]) -> None:
     assert guess(texts) in ("en", None)
+    assert lean(texts) in ("en", None)  # a glossary is kept out of English text on this
 
 
 @pytest.mark.parametrize(
@@ -62,3 +63,9 @@ def test_english_titles_are_not_taken_for_another_language(texts: list[str]) -> 
 )
 def test_other_languages_are_still_guessed(texts: list[str], code: str | None) -> None:
     assert guess(texts) == code
+
+
+def test_a_single_sign_is_a_lean_not_a_guess() -> None:
+    assert lean(["Ordinateurs quantiques et cryptographie"]) == "fr"
+    assert guess(["Ordinateurs quantiques et cryptographie"]) is None
+    assert lean(["Planar gradiometers in magnetoencephalography"]) is None

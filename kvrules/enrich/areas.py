@@ -25,6 +25,7 @@ Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and "*triebwerk"
 "Staustrahltriebwerk". A glossary's ``unless`` gives, per English keyword, that language's
 phrases for its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions'
 terms ("Kernspinresonanz"): a term keeps the English keyword's senses in every language.
+A glossary counts only in text of its language (``_in_language``): "gradiometers" is English.
 ``Classifier.languages`` names the languages covered, so a text in
 another one is said to be not screened (``kvrules.enrich.language``) rather than "none found".
 
@@ -39,14 +40,15 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from kvrules.enrich.language import lean
 from kvrules.errors import KvrulesError
 
 DATA_DIR = Path(__file__).parent / "data" / "areas"
@@ -453,6 +455,54 @@ def read_glossaries(directory: Path = GLOSSARY_DIR) -> list[Glossary]:
     return out
 
 
+class _Hit(NamedTuple):
+    text: str  # the term as written (a glossary term with its language and English keyword)
+    owner: int  # the area's number
+    start: int  # word positions (see _SEGMENT_SPAN)
+    end: int
+    language: str  # the glossary's, "" for the taxonomy's own terms
+    unmistakable: bool  # not also an English word: see _unmistakable
+
+
+Language = Callable[[], "str | None"]
+
+
+def _unmistakable(term: _Term, folded: list[list[str]], start: int) -> bool:
+    """Whether a glossary term's match could not be an English word: a term of whole words
+    ("eau lourde"), or stems continued by more than an English plural ("gradiometer*" in
+    "Gradiometern", not in "gradiometers"; "ogive*" in "ogives")."""
+    if not term.language or not (term.open_start or any(term.open_end)):
+        return True
+    words = folded[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    return not any(
+        got in (want + "s", want + "es")
+        for got, want, open_ in zip(words, term.words, term.open_end, strict=False)
+        if open_
+    )
+
+
+def _in_language(hits: tuple[_Hit, ...], language: str | None) -> list[_Hit]:
+    """A glossary term counts in text of its language ("gradiometer*" meets the English
+    "gradiometers"); where the language is not known, only where its match cannot be an English
+    word (a record of German keywords alone tells no language). A word the
+    taxonomy's own keyword, or another glossary term, already matched gives no second reason
+    (one word, one reason per area)."""
+    kept = [
+        h
+        for h in hits
+        if not h.language or h.language == language or (language is None and h.unmistakable)
+    ]
+    taken = [(h.owner, h.start, h.end) for h in kept if not h.language]
+    out = []
+    for h in kept:
+        if h.language:
+            if any(o == h.owner and s <= h.start and h.end <= e for o, s, e in taken):
+                continue
+            taken.append((h.owner, h.start, h.end))
+        out.append(h)
+    return out
+
+
 class Classifier:
     """Compiled taxonomies; ``classify`` is pure and thread-safe."""
 
@@ -538,8 +588,9 @@ class Classifier:
     def label(self, area_id: str) -> str:
         return next(a.label for a in self._areas if a.full_id == area_id)
 
-    def _text_hits(self, raw: str) -> tuple[tuple[str, int], ...]:
-        """(term as written, area number) of every match in ``raw``, in order."""
+    def _text_hits(self, raw: str) -> tuple[_Hit, ...]:
+        """Every match in ``raw``, in order; glossary terms are kept to the record's language
+        by ``_in_language``, after the cache (a keyword recurs in records of any language)."""
         folded = _segments(_fold(raw))
         hits = self._terms.find(folded)
         if hits and self._exclude:
@@ -551,23 +602,22 @@ class Classifier:
             ]
         if any(h[0].unless or h[0].unless_said for h in hits):  # another sense, same segment
             hits = [h for h in hits if not _other_sense(h[0], folded[h[2] // _SEGMENT_SPAN])]
-        if any(h[0].open_end for h in hits):  # one word, one reason per area
-            taken = {(h[1], h[2]) for h in hits if not h[0].open_end}
-            kept = []
-            for h in hits:
-                if h[0].open_end and (h[1], h[2]) in taken:
-                    continue  # the English keyword, or another glossary term, said it there
-                taken.add((h[1], h[2]))
-                kept.append(h)
-            hits = kept
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
-        return tuple((term.text, owner) for term, owner, _, _ in hits)
+        return tuple(
+            _Hit(term.text, owner, start, end, term.language, _unmistakable(term, folded, start))
+            for term, owner, start, end in hits
+        )
 
-    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
-        for term, owner in self._cached_hits(raw):
-            reason = Reason(kind, raw, term)
-            bucket = out.setdefault(owner, [])
+    def _text_reasons(
+        self, kind: str, raw: str, out: dict[int, list[Reason]], language: Language
+    ) -> None:
+        hits = self._cached_hits(raw)
+        if any(h.language for h in hits):
+            hits = _in_language(hits, language())
+        for hit in hits:
+            reason = Reason(kind, raw, hit.text)
+            bucket = out.setdefault(hit.owner, [])
             if reason not in bucket:
                 bucket.append(reason)
 
@@ -578,13 +628,21 @@ class Classifier:
         title: str | None = None,
     ) -> list[AreaHit]:
         reasons: dict[int, list[Reason]] = {}
+        keywords = [k for k in keywords if k and k.strip()]
+        # the record's language, guessed once and only if a glossary term matched
+        guessed: list[str | None] = []
+
+        def language() -> str | None:
+            if not guessed:
+                guessed.append(lean([*keywords, title]))
+            return guessed[0]
+
         # Each keyword is matched on its own: adjacent keywords "quantum", "computing" must not
         # join into the phrase "quantum computing".
         for keyword in keywords:
-            if keyword and keyword.strip():
-                self._text_reasons("keyword", keyword, reasons)
+            self._text_reasons("keyword", keyword, reasons, language)
         if title and title.strip():
-            self._text_reasons("title", title, reasons)
+            self._text_reasons("title", title, reasons, language)
         if self._any_code is not None:
             for raw in classifications:
                 code = raw.strip() if raw else ""

@@ -128,6 +128,13 @@ def guess(texts: Iterable[str | None]) -> str | None:
     return _guess(texts, 2)
 
 
+def lean(texts: Iterable[str | None]) -> str | None:
+    """The language ``texts`` lean to on a single sign ("Ordinateurs quantiques et
+    cryptographie": French, by "et"), or None where there is none or two tie: too little to say
+    a text is not screened, enough to keep another language's glossary out of it."""
+    return _guess(texts, 1)
+
+
 def _guess(texts: Iterable[str | None], signs: int) -> str | None:
     given = [t for t in texts if t]
     text = " ".join(given)
