@@ -16,19 +16,21 @@ from collections.abc import Iterable
 
 import pycountry
 
-# Script ranges -> the language that writes it (the commonest one where several do).
-_SCRIPTS = (
-    (re.compile(r"[\u3040-\u30ff]"), "ja"),  # kana before Han: Japanese mixes both
-    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
-    (re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"), "zh"),
-    (re.compile(r"[іїєґІЇЄҐ]"), "uk"),
-    (re.compile(r"[\u0400-\u04ff]"), "ru"),
-    (re.compile(r"[\u0600-\u06ff]"), "ar"),
-    (re.compile(r"[\u0590-\u05ff]"), "he"),
-    (re.compile(r"[\u0370-\u03ff]"), "el"),
-    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
-    (re.compile(r"[\u0900-\u097f]"), "hi"),
-)
+from kvrules.scripts import script_counts
+
+# Scripts (kvrules.scripts, shared with the organisation resolver) -> the language that writes
+# them (the commonest one where several do); kana before Han: Japanese mixes both.
+_LANGUAGE_OF_SCRIPT = {
+    "Han": "zh",
+    "Hangul (Korean)": "ko",
+    "Cyrillic": "ru",
+    "Arabic": "ar",
+    "Hebrew": "he",
+    "Greek": "el",
+    "Thai": "th",
+    "Devanagari": "hi",
+}
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 # Function words that are rarely anything else in a research title (not "de", "la", "in":
 # shared by many languages, they would only tie; no single letters: "W boson", "Vitamin E").
 _WORDS = {
@@ -140,9 +142,14 @@ def _guess(texts: Iterable[str | None], signs: int) -> str | None:
     text = " ".join(given)
     if not text.strip():
         return None
-    for pattern, code in _SCRIPTS:
-        if len(pattern.findall(text)) >= 2:
-            return code
+    counts = script_counts(text)
+    if counts.get("Japanese kana", 0) >= 2:
+        return "ja"
+    for script, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if n >= 2 and script in _LANGUAGE_OF_SCRIPT:
+            if script == "Cyrillic" and len(_UKRAINIAN.findall(text)) >= 2:
+                return "uk"
+            return _LANGUAGE_OF_SCRIPT[script]
     words = _function_words(given)
     score: Counter[str] = Counter()
     for code, common in _WORDS.items():
