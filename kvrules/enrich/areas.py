@@ -22,7 +22,11 @@ French) give each English keyword's terms in that language, and every area holdi
 matches them too, in shipped and own taxonomies alike. A word of a glossary term ending in
 ``*`` may continue, and one starting with ``*`` may be preceded by more letters: German and
 Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and "*triebwerk" meets
-"Staustrahltriebwerk". ``Classifier.languages`` names the languages covered, so a text in
+"Staustrahltriebwerk". A glossary's ``unless`` gives, per English keyword, that language's
+phrases for its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions'
+terms ("Kernspinresonanz"): a term keeps the English keyword's senses in every language.
+A glossary counts only in text of its language (``_in_language``): "gradiometers" is English.
+``Classifier.languages`` names the languages covered, so a text in
 another one is said to be not screened (``kvrules.enrich.language``) rather than "none found".
 
 Everything is indexed once per process (word → phrases), so classifying is linear in the number
@@ -36,14 +40,15 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from kvrules.enrich.language import lean
 from kvrules.errors import KvrulesError
 
 DATA_DIR = Path(__file__).parent / "data" / "areas"
@@ -119,13 +124,17 @@ class _Term:
     # ("*triebwerk"): compounds of languages that join words (glossary terms only)
     open_end: tuple[bool, ...] = ()
     open_start: bool = False
+    # glossary terms: phrases of their own language that, in the same segment, mean another
+    # sense ("Radargeschichte", "Feuerwerksraketen"), matched as glossary terms are
+    unless_said: tuple[_Term, ...] = ()
+    language: str = ""  # the glossary's ISO 639-1 code; "" for the taxonomy's own terms
 
 
 MIN_STEM = 4  # letters of a compound part: shorter ones would meet unrelated words
 GLOSSARY_DIR = DATA_DIR / "languages"
 
 
-def _compound_term(text: str, label: str) -> _Term:
+def _compound_term(text: str, label: str, language: str = "") -> _Term:
     """A glossary term; ``*`` marks where a word may join others (see the module docstring)."""
     raw = text.strip()
     open_start = raw.startswith("*")
@@ -144,7 +153,7 @@ def _compound_term(text: str, label: str) -> _Term:
     if any(len(w) < MIN_STEM for w in short):
         raise ValueError(f"{text!r}: a word marked '*' needs {MIN_STEM} letters or more")
     words_ = tuple(words)
-    return _Term(label, words_, False, (), open_end, open_start)
+    return _Term(label, words_, False, (), open_end, open_start, (), language)
 
 
 def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
@@ -159,6 +168,13 @@ def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
         ):
             return True
     return False
+
+
+def _other_sense(term: _Term, segment: list[str]) -> bool:
+    """Whether the segment holds one of the term's ``unless`` phrases (English or its own)."""
+    if any(_has_phrase(segment, u) for u in term.unless):
+        return True
+    return any(_compound_at(u, segment, i) for i in range(len(segment)) for u in term.unless_said)
 
 
 _SEGMENT_SPAN = 100_000  # a match's position: its segment's number times this, plus its word's
@@ -300,6 +316,27 @@ def _keywords(value: Any, where: str) -> list[_Term]:
     return terms
 
 
+def _translated(area: _Area, glossary: Glossary) -> list[_Term]:
+    """The glossary's terms for the area's keywords, each keeping the keyword's senses: its
+    English ``unless`` phrases (a text may mix languages) and the glossary's own for it."""
+    out: dict[str, _Term] = {}  # a term two keywords share is added once
+    for term in area.terms:
+        english = " ".join(term.words)
+        unless_said = tuple(
+            _compound_term(u, u, glossary.language) for u in glossary.unless.get(english, ())
+        )
+        for said in glossary.terms.get(english, ()):
+            if said in out:
+                continue
+            label = f"{said} ({glossary.language}: {term.text})"
+            found = _compound_term(said, label, glossary.language)
+            out[said] = _Term(
+                found.text, found.words, False, term.unless, found.open_end, found.open_start,
+                unless_said, glossary.language,
+            )  # fmt: skip
+    return list(out.values())
+
+
 def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
     if not isinstance(data, dict):
         raise AreaDataError(f"{path}: expected a mapping with taxonomy, source and areas")
@@ -365,12 +402,17 @@ class Glossary:
     language: str  # ISO 639-1, e.g. "de"
     name: str  # in English, e.g. "German"
     terms: dict[str, tuple[str, ...]]  # English keyword (folded) -> terms as written
+    # English keyword -> this language's phrases that mean another sense of its terms (what
+    # the keyword's English ``unless`` says; both apply to the terms)
+    unless: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # English ``exclude`` phrase -> its terms here: they cancel glossary matches they cover
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_glossary(data: Any, path: str = "<glossary>") -> Glossary:
     if not isinstance(data, dict):
         raise AreaDataError(f"{path}: expected a mapping with language, name, source and terms")
-    code, name, terms = data.get("language"), data.get("name"), data.get("terms")
+    code, name = data.get("language"), data.get("name")
     if not isinstance(code, str) or not re.fullmatch(r"[a-z]{2}", code):
         raise AreaDataError(f"{path}: 'language' must be an ISO 639-1 code such as de")
     if not isinstance(name, str) or not name.strip():
@@ -378,18 +420,28 @@ def parse_glossary(data: Any, path: str = "<glossary>") -> Glossary:
     source = data.get("source")
     if not isinstance(source, dict) or not str(source.get("cite", "")).strip():
         raise AreaDataError(f"{path}: 'source' needs a 'cite' (glossaries must be cited)")
-    if not isinstance(terms, dict) or not terms:
-        raise AreaDataError(f"{path}: 'terms' must map English keywords to lists of terms")
+    sections = [_glossary_section(data, key, path) for key in ("terms", "unless", "exclude")]
+    return Glossary(code, name.strip(), *sections)
+
+
+def _glossary_section(data: dict[str, Any], key: str, path: str) -> dict[str, tuple[str, ...]]:
+    """English phrase (folded) -> this language's terms, each checked once: a bad one names
+    its file. ``terms`` is required; ``unless`` and ``exclude`` may be left out."""
+    section = data.get(key)
+    if section is None and key != "terms":
+        return {}
+    if not isinstance(section, dict) or not section:
+        raise AreaDataError(f"{path}: '{key}' must map English phrases to lists of terms")
     out: dict[str, tuple[str, ...]] = {}
-    for english, found in terms.items():
-        listed = _strings(found, f"{path}: terms[{english!r}]", "terms")
-        for t in listed:  # checked once here: a bad term names its file
+    for english, found in section.items():
+        listed = _strings(found, f"{path}: {key}[{english!r}]", key)
+        for t in listed:
             try:
                 _compound_term(t, t)
             except ValueError as e:
-                raise AreaDataError(f"{path}: terms[{english!r}]: {e}") from None
+                raise AreaDataError(f"{path}: {key}[{english!r}]: {e}") from None
         out[" ".join(_words(str(english)))] = tuple(listed)
-    return Glossary(code, name.strip(), out)
+    return out
 
 
 def read_glossaries(directory: Path = GLOSSARY_DIR) -> list[Glossary]:
@@ -400,6 +452,54 @@ def read_glossaries(directory: Path = GLOSSARY_DIR) -> list[Glossary]:
                 out.append(parse_glossary(yaml.safe_load(fh), str(path)))
         except (OSError, yaml.YAMLError) as exc:
             raise AreaDataError(f"{path}: cannot read the glossary: {exc}") from None
+    return out
+
+
+class _Hit(NamedTuple):
+    text: str  # the term as written (a glossary term with its language and English keyword)
+    owner: int  # the area's number
+    start: int  # word positions (see _SEGMENT_SPAN)
+    end: int
+    language: str  # the glossary's, "" for the taxonomy's own terms
+    unmistakable: bool  # not also an English word: see _unmistakable
+
+
+Language = Callable[[], "str | None"]
+
+
+def _unmistakable(term: _Term, folded: list[list[str]], start: int) -> bool:
+    """Whether a glossary term's match could not be an English word: a term of whole words
+    ("eau lourde"), or stems continued by more than an English plural ("gradiometer*" in
+    "Gradiometern", not in "gradiometers"; "ogive*" in "ogives")."""
+    if not term.language or not (term.open_start or any(term.open_end)):
+        return True
+    words = folded[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    return not any(
+        got in (want + "s", want + "es")
+        for got, want, open_ in zip(words, term.words, term.open_end, strict=False)
+        if open_
+    )
+
+
+def _in_language(hits: tuple[_Hit, ...], language: str | None) -> list[_Hit]:
+    """A glossary term counts in text of its language ("gradiometer*" meets the English
+    "gradiometers"); where the language is not known, only where its match cannot be an English
+    word (a record of German keywords alone tells no language). A word the
+    taxonomy's own keyword, or another glossary term, already matched gives no second reason
+    (one word, one reason per area)."""
+    kept = [
+        h
+        for h in hits
+        if not h.language or h.language == language or (language is None and h.unmistakable)
+    ]
+    taken = [(h.owner, h.start, h.end) for h in kept if not h.language]
+    out = []
+    for h in kept:
+        if h.language:
+            if any(o == h.owner and s <= h.start and h.end <= e for o, s, e in taken):
+                continue
+            taken.append((h.owner, h.start, h.end))
+        out.append(h)
     return out
 
 
@@ -421,15 +521,19 @@ class Classifier:
         # cancel only matches of their own area that they cover.
         self._terms, self._acronyms, self._exclude = _Index(), _Index(), _Index()
         for n, area in enumerate(self._areas):
-            translated: set[str] = set()  # a term two keywords share is added once
-            for term in area.terms:
-                self._terms.add(term, n)
-                for glossary in glossaries:
-                    for said in glossary.terms.get(" ".join(term.words), ()):
-                        if said not in translated:
-                            translated.add(said)
-                            label = f"{said} ({glossary.language}: {term.text})"
-                            self._terms.add(_compound_term(said, label), n)
+            for term in area.terms:  # radar in "Histoire du radar" is history too
+                said = tuple(
+                    _compound_term(u, u, g.language)
+                    for g in glossaries
+                    for u in g.unless.get(" ".join(term.words), ())
+                )
+                self._terms.add(replace(term, unless_said=said) if said else term, n)
+            for glossary in glossaries:
+                for term in _translated(area, glossary):
+                    self._terms.add(term, n)
+                for phrase in area.exclude:  # "Kernspinresonanz" is not Category 0 either
+                    for said in glossary.exclude.get(" ".join(phrase.words), ()):
+                        self._exclude.add(_compound_term(said, said, glossary.language), n)
             for term in area.acronyms:
                 self._acronyms.add(term, n)
             for term in area.exclude:
@@ -484,8 +588,9 @@ class Classifier:
     def label(self, area_id: str) -> str:
         return next(a.label for a in self._areas if a.full_id == area_id)
 
-    def _text_hits(self, raw: str) -> tuple[tuple[str, int], ...]:
-        """(term as written, area number) of every match in ``raw``, in order."""
+    def _text_hits(self, raw: str) -> tuple[_Hit, ...]:
+        """Every match in ``raw``, in order; glossary terms are kept to the record's language
+        by ``_in_language``, after the cache (a keyword recurs in records of any language)."""
         folded = _segments(_fold(raw))
         hits = self._terms.find(folded)
         if hits and self._exclude:
@@ -495,29 +600,24 @@ class Classifier:
                 for h in hits
                 if not any(x[1] == h[1] and x[2] <= h[2] and h[3] <= x[3] for x in excluded)
             ]
-        if any(h[0].unless for h in hits):  # a sense the data excludes, in the same segment
-            hits = [
-                h
-                for h in hits
-                if not any(_has_phrase(folded[h[2] // _SEGMENT_SPAN], u) for u in h[0].unless)
-            ]
-        if any(h[0].open_end for h in hits):  # one word, one reason per area
-            taken = {(h[1], h[2]) for h in hits if not h[0].open_end}
-            kept = []
-            for h in hits:
-                if h[0].open_end and (h[1], h[2]) in taken:
-                    continue  # the English keyword, or another glossary term, said it there
-                taken.add((h[1], h[2]))
-                kept.append(h)
-            hits = kept
+        if any(h[0].unless or h[0].unless_said for h in hits):  # another sense, same segment
+            hits = [h for h in hits if not _other_sense(h[0], folded[h[2] // _SEGMENT_SPAN])]
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
-        return tuple((term.text, owner) for term, owner, _, _ in hits)
+        return tuple(
+            _Hit(term.text, owner, start, end, term.language, _unmistakable(term, folded, start))
+            for term, owner, start, end in hits
+        )
 
-    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
-        for term, owner in self._cached_hits(raw):
-            reason = Reason(kind, raw, term)
-            bucket = out.setdefault(owner, [])
+    def _text_reasons(
+        self, kind: str, raw: str, out: dict[int, list[Reason]], language: Language
+    ) -> None:
+        hits = self._cached_hits(raw)
+        if any(h.language for h in hits):
+            hits = _in_language(hits, language())
+        for hit in hits:
+            reason = Reason(kind, raw, hit.text)
+            bucket = out.setdefault(hit.owner, [])
             if reason not in bucket:
                 bucket.append(reason)
 
@@ -528,13 +628,21 @@ class Classifier:
         title: str | None = None,
     ) -> list[AreaHit]:
         reasons: dict[int, list[Reason]] = {}
+        keywords = [k for k in keywords if k and k.strip()]
+        # the record's language, guessed once and only if a glossary term matched
+        guessed: list[str | None] = []
+
+        def language() -> str | None:
+            if not guessed:
+                guessed.append(lean([*keywords, title]))
+            return guessed[0]
+
         # Each keyword is matched on its own: adjacent keywords "quantum", "computing" must not
         # join into the phrase "quantum computing".
         for keyword in keywords:
-            if keyword and keyword.strip():
-                self._text_reasons("keyword", keyword, reasons)
+            self._text_reasons("keyword", keyword, reasons, language)
         if title and title.strip():
-            self._text_reasons("title", title, reasons)
+            self._text_reasons("title", title, reasons, language)
         if self._any_code is not None:
             for raw in classifications:
                 code = raw.strip() if raw else ""

@@ -16,21 +16,23 @@ from collections.abc import Iterable
 
 import pycountry
 
-# Script ranges -> the language that writes it (the commonest one where several do).
-_SCRIPTS = (
-    (re.compile(r"[\u3040-\u30ff]"), "ja"),  # kana before Han: Japanese mixes both
-    (re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"), "ko"),
-    (re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"), "zh"),
-    (re.compile(r"[іїєґІЇЄҐ]"), "uk"),
-    (re.compile(r"[\u0400-\u04ff]"), "ru"),
-    (re.compile(r"[\u0600-\u06ff]"), "ar"),
-    (re.compile(r"[\u0590-\u05ff]"), "he"),
-    (re.compile(r"[\u0370-\u03ff]"), "el"),
-    (re.compile(r"[\u0e00-\u0e7f]"), "th"),
-    (re.compile(r"[\u0900-\u097f]"), "hi"),
-)
+from kvrules.scripts import script_counts
+
+# Scripts (kvrules.scripts, shared with the organisation resolver) -> the language that writes
+# them (the commonest one where several do); kana before Han: Japanese mixes both.
+_LANGUAGE_OF_SCRIPT = {
+    "Han": "zh",
+    "Hangul (Korean)": "ko",
+    "Cyrillic": "ru",
+    "Arabic": "ar",
+    "Hebrew": "he",
+    "Greek": "el",
+    "Thai": "th",
+    "Devanagari": "hi",
+}
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 # Function words that are rarely anything else in a research title (not "de", "la", "in":
-# shared by many languages, they would only tie).
+# shared by many languages, they would only tie; no single letters: "W boson", "Vitamin E").
 _WORDS = {
     "en": [
         "the",
@@ -90,7 +92,6 @@ _WORDS = {
         "con",
         "una",
         "sobre",
-        "y",
         "por",
         "hacia",
         "desarrollo",
@@ -106,17 +107,16 @@ _WORDS = {
         "una",
         "sullo",
         "nella",
-        "e",
         "sviluppo",
     ],
-    "pt": ["os", "das", "dos", "para", "com", "uma", "sobre", "e", "em", "pelo", "desenvolvimento"],
-    "pl": ["i", "w", "z", "na", "dla", "oraz", "przez", "ze", "do", "badania"],
+    "pt": ["os", "das", "dos", "para", "com", "uma", "sobre", "em", "pelo", "desenvolvimento"],
+    "pl": ["na", "dla", "oraz", "przez", "ze", "do", "badania"],
     "sv": ["och", "för", "med", "av", "på", "till", "från", "utveckling"],
     "da": ["og", "for", "med", "af", "til", "fra", "udvikling"],
     "fi": ["ja", "sekä", "kanssa", "tutkimus", "kehittäminen"],
-    "cs": ["a", "v", "pro", "se", "na", "od", "výzkum", "vývoj"],
+    "cs": ["pro", "se", "na", "od", "výzkum", "vývoj"],
     "tr": ["ve", "ile", "için", "bir", "üzerine", "araştırma"],
-    "hu": ["és", "a", "az", "egy", "kutatás", "fejlesztése"],
+    "hu": ["és", "az", "egy", "kutatás", "fejlesztése"],
 }
 _LETTERS = {
     "de": "ß", "es": "ñ¿¡", "pt": "ãõ", "pl": "ąęłńśźż", "cs": "řůě", "hu": "őű", "tr": "şğı",
@@ -127,23 +127,63 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def guess(texts: Iterable[str | None]) -> str | None:
     """The ISO 639-1 code of the language ``texts`` are most likely in, or None (no guess)."""
-    text = " ".join(t for t in texts if t)
+    return _guess(texts, 2)
+
+
+def lean(texts: Iterable[str | None]) -> str | None:
+    """The language ``texts`` lean to on a single sign ("Ordinateurs quantiques et
+    cryptographie": French, by "et"), or None where there is none or two tie: too little to say
+    a text is not screened, enough to keep another language's glossary out of it."""
+    return _guess(texts, 1)
+
+
+def _guess(texts: Iterable[str | None], signs: int) -> str | None:
+    given = [t for t in texts if t]
+    text = " ".join(given)
     if not text.strip():
         return None
-    for pattern, code in _SCRIPTS:
-        if len(pattern.findall(text)) >= 2:
-            return code
-    words = [w.casefold() for w in _WORD.findall(text)]
+    counts = script_counts(text)
+    if counts.get("Japanese kana", 0) >= 2:
+        return "ja"
+    for script, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        if n >= 2 and script in _LANGUAGE_OF_SCRIPT:
+            if script == "Cyrillic" and len(_UKRAINIAN.findall(text)) >= 2:
+                return "uk"
+            return _LANGUAGE_OF_SCRIPT[script]
+    words = _function_words(given)
     score: Counter[str] = Counter()
     for code, common in _WORDS.items():
         score[code] += sum(1 for w in words if w in common)
-    lowered = text.casefold()
+    # letters of a text's first word and of words in lower case: a name inside a title keeps
+    # its letters in English ("El Niño", "Łódź")
+    lowered = " ".join(
+        w.casefold()
+        for t in given
+        for i, w in enumerate(_WORD.findall(t))
+        if i == 0 or not w[0].isupper()
+    )
     for code, letters in _LETTERS.items():
         score[code] += 2 * sum(lowered.count(c) for c in letters)
     ranked = score.most_common(2)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+    if not ranked or ranked[0][1] < signs or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
-    return ranked[0][0]
+    top, points = ranked[0]
+    if top != "en" and score["en"] > 0 and points - score["en"] < 2:
+        return None  # English words stand beside: not clearly another language
+    return top
+
+
+def _function_words(texts: Iterable[str]) -> list[str]:
+    """The words of ``texts`` that may be function words, folded. One written with a capital
+    counts only before a word in lower case: names and terms ("Con A", "Del Rio", "Los
+    Alamos", "El Niño", "Van Allen belts") are not Spanish or Dutch."""
+    out: list[str] = []
+    for text in texts:
+        found = _WORD.findall(text)
+        for word, following in zip(found, [*found[1:], ""], strict=True):
+            if word.islower() or following.islower():
+                out.append(word.casefold())
+    return out
 
 
 def language_name(code: str) -> str:

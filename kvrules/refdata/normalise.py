@@ -26,6 +26,10 @@ from rapidfuzz.distance import OSA, Levenshtein
 
 from kvrules.refdata.ukrainian_places import UKRAINIAN_SPELLING
 
+# the script detectors, shared with the language guess (kvrules.scripts): one set of ranges
+from kvrules.scripts import LOGOGRAPHIC as LOGOGRAPHIC
+from kvrules.scripts import script_of as script_of
+
 # Abbreviations and foreign-language class words mapped to one English spelling.
 _CANONICAL: dict[str, str] = {
     "univ": "university",
@@ -419,52 +423,6 @@ def is_acronym(name: str) -> bool:
         return False
     upper = sum(c.isupper() for c in text)
     return bool(_ACRONYM.match(text)) and (text.isupper() or (upper >= 2 and len(text) <= 6))
-
-
-# Scripts whose characters are words or syllables, not letters (Han, kana): their romanisation
-# runs one character's syllable into the next, so a typing error's edit budget spent on it
-# changes a character, which is another word: 西南 (Xinan, "south-west") and 西安 (Xi'an) are one
-# letter apart and different cities. Such names are never compared letter by letter.
-LOGOGRAPHIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
-# Letters outside the Latin blocks (Basic Latin to Latin Extended-B, IPA, Latin Extended
-# Additional): a name holding none is written in Latin script, as most are.
-_NOT_LATIN = re.compile(r"[^\x00-\u02af\u1e00-\u1eff\u2000-\u206f]")
-# The scripts a name may be written in other than Latin, by the first word of their letters'
-# Unicode names ("CJK UNIFIED IDEOGRAPH-4E2D", "CYRILLIC SMALL LETTER A"), as people call them.
-_SCRIPTS = {
-    "CJK": "Han",
-    "CYRILLIC": "Cyrillic",
-    "ARABIC": "Arabic",
-    "HEBREW": "Hebrew",
-    "GREEK": "Greek",
-    "HANGUL": "Hangul (Korean)",
-    "HIRAGANA": "Japanese kana",
-    "KATAKANA": "Japanese kana",
-    "THAI": "Thai",
-    "DEVANAGARI": "Devanagari",
-    "BENGALI": "Bengali",
-    "TAMIL": "Tamil",
-    "ARMENIAN": "Armenian",
-    "GEORGIAN": "Georgian",
-    "ETHIOPIC": "Ethiopic",
-}
-
-
-def script_of(name: str) -> str | None:
-    """The script other than Latin the letters of ``name`` are written in ("中山大学" → "Han",
-    "МГУ" → "Cyrillic", "دانشگاه شریف" → "Arabic"): the one most of them are in; None for a
-    name in Latin letters (accented or not) or in a script not named in :data:`_SCRIPTS`."""
-    if not _NOT_LATIN.search(name):
-        return None
-    counts: dict[str, int] = {}
-    for char in name:
-        if char.isalpha() and _NOT_LATIN.match(char):
-            script = _SCRIPTS.get(unicodedata.name(char, "").split(" ", 1)[0])
-            if script:
-                counts[script] = counts.get(script, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def without_script(name: str, held: Mapping[str, Any]) -> tuple[str, list[str], bool] | None:
