@@ -520,6 +520,7 @@ _MATCHED_BY = {
     "corrected spelling": "its name with the spelling corrected",
     "transliteration": "its name in another romanisation",
     "namesake initials": "its name without the initials of the person it is named after",
+    "spelling variant": "its name with its city spelt another way",
 }
 
 

@@ -90,6 +90,7 @@ from kvrules.refdata.normalise import (
 )
 from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
 from kvrules.refdata.store import Store
+from kvrules.refdata.ukrainian_places import UKRAINIAN_SPELLING
 from kvrules.refdata.wade_giles import as_pinyin
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
@@ -168,6 +169,8 @@ _STATE_ABBREVIATIONS = frozenset(
 # Words names of organisations are made of: initials before one are not a namesake's
 _NOT_A_SURNAME = CLASS_WORDS | GENERIC_WORDS | STOP_WORDS
 NAMESAKE_INITIALS = "namesake initials"
+# "Kharkov National University" of "Kharkiv National University": ukrainian_places
+SPELLING_VARIANT = "spelling variant"
 NAMESAKE_NOTE = "read without {}, taken for the initials of the person it is named after"
 _ACADEMY = re.compile(
     r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:[\w-]+\s+branch\s+of\s+(?:the\s+)?)?"
@@ -205,6 +208,21 @@ def _state_abbreviated_before(text: str) -> str | None:
     if not m or re.sub(r"[.\s]", "", m["initials"]) not in _STATE_ABBREVIATIONS:
         return None
     return as_country(m["initials"].strip())
+
+
+def _ukrainian_spellings(written: str, matched: str) -> list[tuple[str, str]]:
+    """The words of ``written`` that meet a word of ``matched`` only through the Ukrainian city
+    table ("Kharkov" / "Kharkiv", "Mykolaiv" / "Nikolaev"), as (written, matched) pairs."""
+    ours, theirs = written_words(written), written_words(matched)
+    pairs = []
+    for word in ours.keys() - theirs.keys():
+        city = UKRAINIAN_SPELLING.get(word, word)
+        pairs += [
+            (ours[word], theirs[other])
+            for other in theirs.keys() - ours.keys()
+            if UKRAINIAN_SPELLING.get(other, other) == city
+        ]
+    return pairs
 
 
 def _token_budget(token: str) -> int:
@@ -1478,7 +1496,27 @@ class Resolver:
         hits = self._exact_lookup(text, cc, score, method, inner)
         typos = corrections(written or text) if hits else ()
         hits = [_with_corrections(hit, typos) for hit in hits] if typos else hits
-        return [_as_the_name_spells(hit, written or text) for hit in hits]
+        hits = [_as_the_name_spells(hit, written or text) for hit in hits]
+        return [
+            told
+            for hit in hits
+            if (told := self._as_a_ukrainian_spelling(hit, written or text, cc)) is not None
+        ]
+
+    def _as_a_ukrainian_spelling(self, hit: _Hit, written: str, cc: str | None) -> _Hit | None:
+        """``hit`` as reached through a city's other spelling (ukrainian_places: "Kharkov" is
+        "Kharkiv"), which the analysis reads alike everywhere: a spelling variant in Ukraine
+        (the country given, else the organisation's); None elsewhere, where "Nikolaev" is a
+        surname, not Mykolaiv ("Nikolaev Institute of Inorganic Chemistry", Novosibirsk)."""
+        pairs = _ukrainian_spellings(written, hit.matched)
+        if not pairs:
+            return hit
+        if (self._recs[hit.rec].country or cc) != "UA":
+            return None
+        said = "; ".join(f'"{a}" is "{b}"' for a, b in pairs)
+        note = f"the city's other spelling: {said}"
+        method = SPELLING_VARIANT if hit.method in ("exact", "alias") else hit.method
+        return replace(hit, method=method, note="; ".join(filter(None, [hit.note, note])))
 
     def _exact_lookup(
         self, text: str, cc: str | None, score: float, method: str | None, inner: bool = False
