@@ -1508,6 +1508,8 @@ class Resolver:
         "Kharkiv"), which the analysis reads alike everywhere: a spelling variant in Ukraine
         (the country given, else the organisation's); None elsewhere, where "Nikolaev" is a
         surname, not Mykolaiv ("Nikolaev Institute of Inorganic Chemistry", Novosibirsk)."""
+        if written.casefold() == hit.matched.casefold():
+            return hit  # the name as the list writes it: most exact hits, checked cheaply
         pairs = _ukrainian_spellings(written, hit.matched)
         if not pairs:
             return hit
