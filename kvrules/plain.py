@@ -519,6 +519,8 @@ _MATCHED_BY = {
     "fuzzy": "a similar name",
     "corrected spelling": "its name with the spelling corrected",
     "transliteration": "its name in another romanisation",
+    "namesake initials": "its name without the initials of the person it is named after",
+    "spelling variant": "its name with its city spelt another way",
 }
 
 

@@ -21,13 +21,14 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic_settings import BaseSettings, EnvSettingsSource
+from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsError
 
 from kvrules.config import (
     DEFAULT_PATH,
@@ -167,11 +168,29 @@ def require_reference_store(resolved: Resolved) -> str | None:
     )
 
 
+class BadEnvironmentSetting(KvrulesError):
+    """An adapter's environment variable holds a value its setting cannot be read from (a list
+    or a mapping that is not JSON): said in one line naming the variable."""
+
+
+_FIELD_IN_ERROR = re.compile(r'field "([^"]+)"')
+
+
 def adapter_env(settings_class: type[BaseModel]) -> dict[str, Any]:
     """The settings a pydantic-settings class finds in the environment (its env prefix)."""
     if not issubclass(settings_class, BaseSettings):
         return {}
-    return EnvSettingsSource(settings_class)()
+    try:
+        return EnvSettingsSource(settings_class)()
+    except SettingsError as error:
+        # pydantic-settings names the field only in its message; the person set a variable
+        prefix = str(settings_class.model_config.get("env_prefix", ""))
+        field_name = m.group(1) if (m := _FIELD_IN_ERROR.search(str(error))) else None
+        variable = f"{prefix}{field_name.upper()}" if field_name else f"a {prefix}* variable"
+        raise BadEnvironmentSetting(
+            f"{variable} is not valid JSON, as a list or mapping setting is written "
+            """(e.g. '["a", "b"]' or '{"key": "value"}'): correct it or unset it"""
+        ) from None
 
 
 def source_settings(

@@ -150,3 +150,54 @@ def test_the_reviewers_site_rule_validates(runner, write_rulebook) -> None:
     )
     result = runner.invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
+
+
+# Code review 2 of 0.4.0 (/tmp/rev-revcode2/nat_rule.py): "programme", "military" and "state"
+# ended the state-body match whatever came before or after, so these people-selecting phrases
+# validated with no legal_basis.
+PEOPLE_PROGRAMMES = [
+    "Chinese doctoral programme",
+    "Chinese military students",
+    "Iranian scholarship program",
+    "Chinese graduate programme",
+    "Russian speakers programme",
+    "Chinese state scholarship council",
+    "Chinese army officers",
+    "Iranian government scholarship program",
+]
+STATE_BODIES = [
+    "Iranian nuclear programme",
+    "North Korean missile program",
+    "Russian defence ministry",
+    "Russian armed forces",
+    "Iranian Revolutionary Guard",
+    "Chinese government",
+    "Chinese navy",
+    "Chinese army",
+    "Chinese air force",
+    "Chinese military",
+    "Chinese military and hypersonics",
+]
+
+
+@pytest.mark.parametrize("phrase", PEOPLE_PROGRAMMES)
+def test_a_programme_for_people_of_a_nationality_is_refused(
+    runner, write_rulebook, phrase: str
+) -> None:
+    assert nationality_words_in(phrase) != []
+    path = write_rulebook(
+        rule_yaml("probe", f"'project.title matches \".*{phrase}.*\"'", on="project.created")
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "a nationality or an ethnic group" in result.output
+
+
+@pytest.mark.parametrize("phrase", STATE_BODIES)
+def test_a_listed_state_body_after_the_word_validates(runner, write_rulebook, phrase: str) -> None:
+    assert nationality_words_in(phrase) == []
+    path = write_rulebook(
+        rule_yaml("probe", f"'project.title matches \".*{phrase}.*\"'", on="project.created")
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output

@@ -18,6 +18,7 @@ temporary name and renamed, so a reader sees the old file or the whole new one.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import gc
@@ -221,13 +222,70 @@ def _kvrules_version() -> str:
         return "unknown"
 
 
+# The modules index keys are built in; every first-party module they import, directly or not,
+# is read too (``_key_shaping_modules``), so a table a new module adds ("Mykolaiv" →
+# "Nikolaev", Wade-Giles spellings) cannot be left out of the digest.
+_INDEX_MODULES = (resolver, normalise, affiliations, countries, models, store)
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of first-party module ``name`` ("kvrules.refdata.romanised"), found on
+    disk without importing it; None for a name that is not a module (an imported function)."""
+    parts = name.split(".")
+    if parts[0] != "kvrules":
+        return None
+    base = _package_dir().joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _package_dir() -> Path:
+    return Path(normalise.__file__).resolve().parent.parent
+
+
+def _imported_names(source: Path, module: str) -> set[str]:
+    """Every module name ``source`` imports anywhere (lazy imports inside functions too), and
+    for ``from a import b`` also ``a.b``: b may be a module."""
+    package = module if source.name == "__init__.py" else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_bytes(), filename=str(source))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            else:
+                base = node.module or ""
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _key_shaping_modules() -> dict[str, Path]:
+    """The index modules and every first-party module they import, by name."""
+    found: dict[str, Path] = {}
+    pending = [m.__name__ for m in _INDEX_MODULES]
+    while pending:
+        name = pending.pop()
+        source = _module_file(name)
+        if name in found or source is None:
+            continue
+        found[name] = source
+        pending += sorted(_imported_names(source, name))
+    return found
+
+
 @functools.cache
 def _code_digest() -> str:
-    """The source of the modules that build the index: a changed resolver rebuilds it, even
-    before the version number changes (a development install)."""
+    """The source of the modules that build the index and of every first-party module they
+    import: a changed resolver or spelling table rebuilds it, even before the version number
+    changes (a development install)."""
     digest = hashlib.sha256()
-    for module in (resolver, normalise, affiliations, countries, models, store):
-        source = getattr(module, "__file__", None)
-        if source:
-            digest.update(Path(source).read_bytes())
+    for name, source in sorted(_key_shaping_modules().items()):
+        digest.update(name.encode() + b"\0")
+        digest.update(source.read_bytes())
     return digest.hexdigest()

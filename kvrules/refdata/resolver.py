@@ -92,6 +92,7 @@ from kvrules.refdata.normalise import (
 )
 from kvrules.refdata.romanised import ROMANISED_COUNTRIES, romanised_key
 from kvrules.refdata.store import Store
+from kvrules.refdata.ukrainian_places import UKRAINIAN_SPELLING
 from kvrules.refdata.wade_giles import as_pinyin
 
 _KIND_ORDER = {"designation": 0, "assessment": 1, "registry": 2}
@@ -161,7 +162,18 @@ CITYLESS_NOTE = "the end of a unit's name, and this name without its city: confi
 # Qualifiers official names carry and people leave out (Russian names mostly): a leading
 # "P.N." (the namesake's initials), a trailing "of the [Siberian] [Branch of the] Russian Academy
 # of Sciences", and "X named after [initials] Y", written "Y X".
-_INITIALS = re.compile(r"^(?:[A-Z]\.\s?){1,3}\s*(?=[A-Z][a-z])")
+_INITIALS = re.compile(r"^(?P<initials>(?:[A-Z]\.\s?){1,3})\s*(?=(?P<next>[A-Z][a-z][\w'-]*))")
+# Dotted capitals that abbreviate a state, not a person's names: "U.S. Naval University of
+# Engineering" is not "Naval University of Engineering" named after someone (code review 2).
+_STATE_ABBREVIATIONS = frozenset(
+    "US USA UK GB PR PRC ROC RF USSR UAE EU UN DPR DPRK ROK NZ SA".split()  # noqa: SIM905
+)
+# Words names of organisations are made of: initials before one are not a namesake's
+_NOT_A_SURNAME = CLASS_WORDS | GENERIC_WORDS | STOP_WORDS
+NAMESAKE_INITIALS = "namesake initials"
+# "Kharkov National University" of "Kharkiv National University": ukrainian_places
+SPELLING_VARIANT = "spelling variant"
+NAMESAKE_NOTE = "read without {}, taken for the initials of the person it is named after"
 _ACADEMY = re.compile(
     r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:[\w-]+\s+branch\s+of\s+(?:the\s+)?)?"
     r"russian\s+academy\s+of\s+sciences$|\s*\((?:RAS|SB RAS|UB RAS|FEB RAS)\)$",
@@ -176,6 +188,43 @@ _UNIT_OF = re.compile(
     r"^(?P<unit>(?:Center|Centre|Institute|School|Department|Laboratory)\s.+?)\s+of\s+"
     r"(?:the\s+)?(?P<org>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+University)$"
 )
+
+
+def _namesake_initials(text: str) -> str | None:
+    """The initials (with their spacing) opening ``text`` when they are a person's, as in "N.E.
+    Bauman Moscow State Technical University": before a word that may be a surname, not a
+    state's abbreviation ("U.S.", "P.R.") nor before a word names of organisations are made of
+    ("A.B. University of …")."""
+    m = _INITIALS.match(text)
+    if not m or re.sub(r"[.\s]", "", m["initials"]) in _STATE_ABBREVIATIONS:
+        return None
+    if m["next"].casefold() in _NOT_A_SURNAME:
+        return None
+    return text[: m.start("next")]
+
+
+def _state_abbreviated_before(text: str) -> str | None:
+    """The country a dotted abbreviation opening ``text`` names ("U.S. Naval University of
+    Engineering" → "US"), read as a country after the name is; None for any other opening."""
+    m = _INITIALS.match(text)
+    if not m or re.sub(r"[.\s]", "", m["initials"]) not in _STATE_ABBREVIATIONS:
+        return None
+    return as_country(m["initials"].strip())
+
+
+def _ukrainian_spellings(written: str, matched: str) -> list[tuple[str, str]]:
+    """The words of ``written`` that meet a word of ``matched`` only through the Ukrainian city
+    table ("Kharkov" / "Kharkiv", "Mykolaiv" / "Nikolaev"), as (written, matched) pairs."""
+    ours, theirs = written_words(written), written_words(matched)
+    pairs = []
+    for word in ours.keys() - theirs.keys():
+        city = UKRAINIAN_SPELLING.get(word, word)
+        pairs += [
+            (ours[word], theirs[other])
+            for other in theirs.keys() - ours.keys()
+            if UKRAINIAN_SPELLING.get(other, other) == city
+        ]
+    return pairs
 
 
 def _token_budget(token: str) -> int:
@@ -755,6 +804,8 @@ class Resolver:
         if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
             hits = self._bare_acronym(acronym, cc or named_country, written=text)
             return [hits] if hits else []
+        if cc is None and (stated := _state_abbreviated_before(text)):
+            cc = stated  # "U.S. Naval University of Engineering": not the Chinese one
         if len(text) <= MAX_NAME:
             hits = (
                 self._lookup(text, cc, EXACT)
@@ -796,10 +847,23 @@ class Resolver:
         the list prints ("Bauman Moscow State Technical University"): the initials are part of
         the namesake's name, not another organisation's, so the rest is the name as written
         (not a unit read at the end of a string, as it was)."""
-        rest = _INITIALS.sub("", text)
-        if rest == text or analyse(rest).key not in self._exact:
+        initials = _namesake_initials(text)
+        if initials is None:
             return []
-        return [replace(hit, span=text) for hit in self._lookup(rest, cc, EXACT, written=text)]
+        rest = text[len(initials) :]
+        if analyse(rest).key not in self._exact:
+            return []
+        # not "exact": the name written is not the name listed, and the initials are a guess
+        said = NAMESAKE_NOTE.format(f'"{initials.strip()}"')
+        return [
+            replace(
+                hit,
+                span=text,
+                method=NAMESAKE_INITIALS if hit.method in ("exact", "alias") else hit.method,
+                note="; ".join(filter(None, [hit.note, said])),
+            )
+            for hit in self._lookup(rest, cc, EXACT, written=text)
+        ]
 
     def _as_romanised(self, text: str, cc: str | None) -> list[_Hit]:
         """A Russian name in another romanisation than the one the index holds, or in Cyrillic
@@ -1449,7 +1513,29 @@ class Resolver:
         hits = self._exact_lookup(text, cc, score, method, inner)
         typos = corrections(written or text) if hits else ()
         hits = [_with_corrections(hit, typos) for hit in hits] if typos else hits
-        return [_as_the_name_spells(hit, written or text) for hit in hits]
+        hits = [_as_the_name_spells(hit, written or text) for hit in hits]
+        return [
+            told
+            for hit in hits
+            if (told := self._as_a_ukrainian_spelling(hit, written or text, cc)) is not None
+        ]
+
+    def _as_a_ukrainian_spelling(self, hit: _Hit, written: str, cc: str | None) -> _Hit | None:
+        """``hit`` as reached through a city's other spelling (ukrainian_places: "Kharkov" is
+        "Kharkiv"), which the analysis reads alike everywhere: a spelling variant in Ukraine
+        (the country given, else the organisation's); None elsewhere, where "Nikolaev" is a
+        surname, not Mykolaiv ("Nikolaev Institute of Inorganic Chemistry", Novosibirsk)."""
+        if written.casefold() == hit.matched.casefold():
+            return hit  # the name as the list writes it: most exact hits, checked cheaply
+        pairs = _ukrainian_spellings(written, hit.matched)
+        if not pairs:
+            return hit
+        if (self._recs[hit.rec].country or cc) != "UA":
+            return None
+        said = "; ".join(f'"{a}" is "{b}"' for a, b in pairs)
+        note = f"the city's other spelling: {said}"
+        method = SPELLING_VARIANT if hit.method in ("exact", "alias") else hit.method
+        return replace(hit, method=method, note="; ".join(filter(None, [hit.note, note])))
 
     def _exact_lookup(
         self, text: str, cc: str | None, score: float, method: str | None, inner: bool = False
@@ -2300,7 +2386,8 @@ def short_forms(name: str) -> list[str]:
     unit = _UNIT_OF.match(text)
     if unit:
         forms.append(f"{unit.group('org')} {unit.group('unit')}")
-    without_initials = _INITIALS.sub("", text)
+    initials = _namesake_initials(text)
+    without_initials = text[len(initials) :] if initials else text
     if without_initials != text:
         forms.append(without_initials)
     for form in [text, without_initials]:

@@ -75,31 +75,50 @@ ALLOWED_PHRASES = frozenset(
         "iranian space agency",
     ]
 )
-# A nationality word followed by words naming a state body or a state's programme ("Iranian
-# nuclear programme", "Russian defence ministry", "Chinese army", "North Korean regime") names
-# the state, not people: what sanctions and export-control lists designate (ministries, armed
-# forces, state programmes, the Revolutionary Guard) and a rule may need to name. Up to two
-# words may stand between ("nuclear", "missile", "defence"), none of them a people word:
-# "Iranian student exchange programme" and "Iranian researchers" are still found, and so is
-# the bare word.
-STATE_BODY_WORDS = (
-    "programme",
-    "programmes",
-    "program",
-    "programs",
+# A nationality word followed directly by a phrase naming a state body or a state's weapons
+# programme ("Iranian nuclear programme", "Russian defence ministry", "Chinese army", "North
+# Korean regime") names the state, not people: what sanctions and export-control lists
+# designate (ministries, armed forces, state programmes, the Revolutionary Guard) and a rule
+# may need to name. Only these phrases, right after the word: a bare "programme", "military"
+# or "state" also ends "Chinese doctoral programme", "Chinese military students" and "Chinese
+# state scholarship council", which select people. And the word after the phrase is read too:
+# "Chinese army officers", "Iranian government scholarship" still name people.
+STATE_BODY_PHRASES = (
+    "nuclear programme",
+    "nuclear programmes",
+    "nuclear program",
+    "nuclear programs",
+    "nuclear weapons programme",
+    "nuclear weapons program",
+    "missile programme",
+    "missile programmes",
+    "missile program",
+    "missile programs",
+    "ballistic missile programme",
+    "ballistic missile program",
+    "space programme",
+    "space program",
+    "weapons programme",
+    "weapons program",
+    "defence ministry",
+    "defense ministry",
+    "ministry of defence",
+    "ministry of defense",
+    "foreign ministry",
     "government",
-    "ministry",
+    "state council",
+    "regime",
     "army",
     "navy",
     "air force",
     "armed forces",
     "military",
-    "regime",
-    "state",
     "revolutionary guard",
     "revolutionary guards",
     "intelligence service",
+    "intelligence services",
     "security service",
+    "security services",
 )
 PEOPLE_WORDS = frozenset(
     """
@@ -109,27 +128,45 @@ PEOPLE_WORDS = frozenset(
     fellow fellows applicant applicants candidate candidates resident residents immigrant
     immigrants diaspora origin descent born passport passports nationality ethnicity exchange
     member members team teams group groups family families man men woman women
+    speaker speakers officer officers soldier soldiers personnel veteran veterans cadet cadets
+    recruit recruits trainee trainees alumni talent talents spouse spouses child children
+    """.split()  # noqa: SIM905
+)
+# Words of education and of grants to people: after a nationality word and a state-body
+# phrase ("Chinese military academy students", "Iranian government scholarship") they name a
+# programme for people, not the state.
+EDUCATION_WORDS = frozenset(
+    """
+    doctoral doctorate graduate graduates undergraduate undergraduates postgraduate
+    postgraduates scholarship scholarships fellowship fellowships studentship studentships
+    stipend stipends training education educational school schools college colleges
+    university universities academy academies visiting recruitment study studies
     """.split()  # noqa: SIM905
 )
 _NATIONALITY_ALTERNATIVES = "|".join(
     re.escape(w) for w in sorted(NATIONALITY_WORDS, key=len, reverse=True)
 )
 _STATE_BODY_ALTERNATIVES = "|".join(
-    r"\s+".join(map(re.escape, phrase.split())) for phrase in STATE_BODY_WORDS
+    r"\s+".join(map(re.escape, phrase.split()))
+    for phrase in sorted(STATE_BODY_PHRASES, key=len, reverse=True)
 )
 _STATE_BODY = re.compile(
-    rf"(?<![\w-])(?:{_NATIONALITY_ALTERNATIVES})\s+((?:[\w'-]+\s+){{0,2}}?)"
-    rf"(?:{_STATE_BODY_ALTERNATIVES})(?![\w-])"
+    rf"(?<![\w-])(?:{_NATIONALITY_ALTERNATIVES})\s+(?:{_STATE_BODY_ALTERNATIVES})(?![\w-])"
+    r"(?=\s+([\w'-]+))?"
 )
+
+
+def _names_people(word: str) -> bool:
+    word = word.strip("'-")
+    return any(form in PEOPLE_WORDS or form in EDUCATION_WORDS for form in (word, *word.split("-")))
 
 
 def _without_state_bodies(text: str) -> str:
-    """``text`` (folded) with each "nationality word + state body" taken out, unless a word
-    between them names people."""
+    """``text`` (folded) with each "nationality word + state-body phrase" taken out, unless
+    the word after it names people or their education."""
 
     def taken_out(m: re.Match[str]) -> str:
-        between = m.group(1).split()
-        if any(w.strip("'-") in PEOPLE_WORDS or w in NATIONALITY_WORDS for w in between):
+        if m.group(1) is not None and _names_people(m.group(1)):
             return m.group(0)
         return " "
 
@@ -170,7 +207,7 @@ def nationality_words_in(literal: str) -> list[str]:
     """The nationality or ethnic-group words ``literal`` (a text, or a pattern) names: each
     part of a hyphenated word too ("Iranian-born"), a pattern's wildcard spelling too
     ("Chin.se"); not inside an allowed phrase ("Indian Ocean", ``ALLOWED_PHRASES``) nor
-    naming a state body ("Iranian nuclear programme", ``STATE_BODY_WORDS``)."""
+    naming a state body ("Iranian nuclear programme", ``STATE_BODY_PHRASES``)."""
     text = _CASE_PAIR.sub(
         lambda m: m.group(1) if m.group(1).casefold() == m.group(2).casefold() else " ", literal
     )

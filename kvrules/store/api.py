@@ -114,7 +114,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         cls,
         path: str | Path,
         *,
-        clock: Clock = utcnow,
+        clock: Clock | None = None,
         create: bool = False,
         read_only: bool = False,
         say: Callable[[str], None] = _on_stderr,
@@ -136,8 +136,11 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         read, never written, so opening takes no write lock and works beside a scan that holds
         it; an older schema is refused with what to run (``serve`` upgrades once at start).
         ``busy_timeout``: seconds a write waits for another writer before ``StoreBusy``
-        (default SQLite's 30 s set in ``connect``)."""
+        (default SQLite's 30 s set in ``connect``). ``clock``: the time the store reads (default
+        ``utcnow``, the real one)."""
         path = Path(path)
+        # the module's utcnow, looked up now: a test fixes the clock of the stores a command opens
+        clock = clock if clock is not None else utcnow
         if read_only:
             return cls._open_read_only(path, clock)
         if not (create or path.parent.is_dir()):

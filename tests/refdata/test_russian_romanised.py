@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import pytest
 
-from kvrules.refdata import Entry, ListInfo, Resolver
-from kvrules.refdata.importers.dod1286 import names_in_notes
+from kvrules.refdata import Entry, ListInfo, Resolver, Store
+from kvrules.refdata.importers import import_file
 from kvrules.refdata.romanised import romanised_key
+from kvrules.refdata.shipped import load_shipped
 
 MAI = "Moscow Aviation Institute"
 
@@ -68,22 +69,46 @@ def test_only_names_in_countries_writing_russian_are_keyed():
     assert [m.entry for m in resolver.match("Kazan Federal Universitet")] != ["b"]
 
 
+@pytest.fixture(scope="module")
+def shipped_entries(tmp_path_factory) -> list[Entry]:
+    store = Store(tmp_path_factory.mktemp("db") / "kv.db")
+    load_shipped(store)
+    return store.entries("us_dod_1286")
+
+
+# Code review 2 of 0.4.0: the importer read a short name from the start of a row's Notes, so a
+# transcription's "None", "TBD", "See Aliases", "Removed" or "Renamed; formerly X" became an
+# alias or an acronym of the entry. Notes are remarks now; the four short names the shipped
+# rows' Notes gave are in their Aliases and Acronyms columns.
 @pytest.mark.parametrize(
-    ("notes", "said"),
+    "notes", ["None", "TBD", "See Aliases", "Removed", "Renamed; formerly Old Name Institute"]
+)
+def test_a_rows_notes_are_not_its_names(tmp_path, notes):
+    csv = tmp_path / "fy.csv"
+    csv.write_text(
+        "Table,English Name,Foreign Country of Concern,Aliases,Notes,Acronyms\n"
+        f'1,Example Institute,Russia,,"{notes}",\n',
+        encoding="utf-8",
+    )
+    store = Store(tmp_path / "kv.db")
+    import_file(store, "dod1286", csv, edition="FY25")
+    (entry,) = store.entries("us_dod_1286")
+    assert (entry.aliases, entry.acronyms) == ([], [])
+    assert entry.attributes["notes"] == notes  # kept, as a remark
+
+
+@pytest.mark.parametrize(
+    ("short", "listed"),
     [
-        (
-            "Bauman MSTU; name checked 2026-12-06 against a public transcription",
-            (["Bauman MSTU"], []),
-        ),
-        ("HSE; name and aliases checked 2026-12-06", ([], ["HSE"])),
-        ("Keldysh Institute; name checked", (["Keldysh Institute"], [])),
-        ("manual match: FY25 list prints a name variant", ([], [])),
-        ("Table 2 (foreign talent recruitment programme)", ([], [])),
-        ("a Tsinghua sub-unit is listed, not Tsinghua University itself", ([], [])),
+        ("USTC", "University of Science and Technology of China"),
+        ("Bauman MSTU", "Bauman Moscow State Technical University"),
+        ("HSE", "Moscow’s Higher School of Economics"),
+        ("Keldysh Institute", "Keldysh Institute of Applied Mathematics"),
     ],
 )
-def test_the_short_names_a_notes_cell_gives(notes, said):
-    assert names_in_notes(notes) == said
+def test_the_shipped_short_names_are_in_their_columns(shipped_entries, short, listed):
+    (entry,) = [e for e in shipped_entries if e.name == listed]
+    assert short in [*entry.aliases, *entry.acronyms]
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,11 @@ another of its names), the romanisation when the two are in different scripts, a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from kvrules.config import Config
 from kvrules.plain import _list_entry, resemblance
 from kvrules.prescreen import Screener
-from kvrules.refdata.shipped import open_reference_store
-from tests.web.web_helpers import app_for, build_db, login, token
+from tests.refdata.prescreen_page import prescreened_page
 
 TYPED = "Xian Jiaotomg University"  # a typo in a distinctive word: a fuzzy match
 
@@ -80,27 +75,11 @@ def test_an_evidence_line_names_what_was_compared():
     assert line.endswith("score 0.94)") or "score 0.94)" in line
 
 
-@pytest.fixture(scope="module")
-def screener(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Screener]:
-    path = tmp_path_factory.mktemp("refdata") / "refdata.sqlite"
-    open_reference_store(path).close()
-    screener = Screener.from_config(Config(reference_data=path))
-    yield screener
-    screener.close()
-
-
-def test_the_finding_card_names_what_was_compared(tmp_path: Path, screener: Screener) -> None:
-    client = app_for(build_db(tmp_path / "kvrules.db"), screener=screener)
-    assert login(client, "grant-officer").status_code in (200, 303)
-    fields = {
-        "topic": "hypersonic propulsion",
-        "partner0_name": TYPED,
-        "partner0_country": "CN",
-        "csrf_token": token(client.get("/prescreen").text),
-    }
-    sent = client.post("/prescreen", data=fields, follow_redirects=False)
-    assert sent.status_code == 303, sent.text
-    page = client.get(sent.headers["location"]).text
+def test_the_finding_card_names_what_was_compared(
+    tmp_path: Path, shipped_screener: tuple[Path, Screener]
+) -> None:
+    page = prescreened_page(tmp_path, shipped_screener[1], TYPED, "CN")
+    page = page
     row = re.search(r"<td>US DoD Section 1286 list</td>.*?<td>([^<]+?)\s*<details", page, re.S)
     assert row, page
     assert row.group(1) == (

@@ -67,3 +67,27 @@ def test_the_table_s_pairs_meet(russian, ukrainian):
         f"{ukrainian} National University"
     )
     assert name_key("Lviv National University") != name_key("Kyiv National University")
+
+
+# Code review 2 of 0.4.0 (/tmp/rev-revcode2/nik.py): the table was applied to every name, so
+# the surname Nikolaev read as the city Mykolaiv, and "Mykolaiv Institute of Inorganic
+# Chemistry" (no country) was an exact 0.95 match for the Russian "Nikolaev Institute of
+# Inorganic Chemistry" (Novosibirsk; the list entry is made up, named as that institute).
+WATCH = ListInfo(list_id="watch", edition="1", title="Watch", kind="designation")
+NIKOLAEV = Entry(entry_id="w1", name="Nikolaev Institute of Inorganic Chemistry", country="RU")
+
+
+@pytest.mark.parametrize("country", [None, "UA", "RU"])
+def test_a_surname_outside_ukraine_is_not_the_city(country: str | None) -> None:
+    found = Resolver(records=[(WATCH, NIKOLAEV)]).match(
+        "Mykolaiv Institute of Inorganic Chemistry", country
+    )
+    assert [(m.method, m.score) for m in found if not m.candidate] == []
+
+
+def test_in_ukraine_the_other_spelling_is_said_not_exact(resolver) -> None:
+    top = resolver.match("V. N. Karazin Kharkov National University")[0]
+    assert (top.entry, top.method, top.candidate) == ("03ftejk10", "spelling variant", False)
+    assert '"Kharkov" is "Kharkiv"' in top.via
+    spelt_so = resolver.match("V. N. Karazin Kharkiv National University")[0]
+    assert spelt_so.method == "exact"  # the spelling the record has is no variant

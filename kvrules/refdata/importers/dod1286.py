@@ -6,7 +6,8 @@ announcement —, checked before anything is stored). Anything else is
 the CSV template, whose columns are (one row per institution or programme; ";"-separated
 multi-values): ``Table`` (1 = institutions, 2 = foreign talent recruitment programmes),
 ``English Name``, ``Native Name``, ``Foreign Country of Concern``, ``Aliases``, ``Affiliates``
-(the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``,
+(the bulleted affiliates printed under an institution), ``ROR ID``, ``Parent ROR ID``, ``Notes``
+(remarks, kept on the entry, never read as names: a short name goes under Aliases or Acronyms),
 ``Scope`` ("select affiliates" when the list names an institution's "select affiliates" only),
 ``Acronyms`` (the entry's own acronyms, e.g. "NUDT": the list prints few, so kvrules adds those of
 the linked ROR record here, as it adds the ROR ID; the entry keeps them whichever ROR edition is
@@ -19,13 +20,12 @@ matching the institution itself gives at most a candidate (see the resolver).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kvrules.refdata.importers.base import Parsed, RowError, add_entry, read_csv, slug, split_list
-from kvrules.refdata.normalise import is_acronym, name_and_scope
+from kvrules.refdata.normalise import name_and_scope
 
 REQUIRED = {"Table", "English Name", "Foreign Country of Concern"}
 COLUMNS = [
@@ -90,7 +90,6 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             )
             continue
         attributes: dict[str, Any] = {"table": int(table)}
-        noted_names, noted_acronyms = names_in_notes(row.get("Notes", ""))
         if row.get("Notes"):
             attributes["notes"] = row["Notes"]
         if scope:
@@ -101,9 +100,9 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             entry_id=slug(name),
             name=name,
             native_names=split_list(row.get("Native Name")),
-            aliases=[*split_list(row.get("Aliases")), *noted_names],
+            aliases=split_list(row.get("Aliases")),
             affiliates=split_list(row.get("Affiliates")),
-            acronyms=[*split_list(row.get("Acronyms")), *noted_acronyms],
+            acronyms=split_list(row.get("Acronyms")),
             country=country or None,
             ror_id=row.get("ROR ID") or None,
             parent_ror_id=row.get("Parent ROR ID") or None,
@@ -111,18 +110,3 @@ def _add_rows(parsed: Parsed, rows: Iterable[tuple[int, dict[str, str]]], unit: 
             attributes=attributes,
             unit=unit,
         )
-
-
-# A short name a Notes cell opens with ("Bauman MSTU; name checked …", "HSE; …"): up to four
-# words, each capitalised or an acronym, no digits: not a remark ("manual match: …", "Table 2 …")
-_NOTED_NAME = re.compile(r"^(?:[A-Z][\w’'.-]*)(?:\s+[A-Z][\w’'.-]*){0,3}$")
-
-
-def names_in_notes(notes: str) -> tuple[list[str], list[str]]:
-    """The short names a row's Notes give before its remarks, as (names, acronyms): "Bauman
-    MSTU; name checked 2026-12-06 …" → (["Bauman MSTU"], []); "HSE; …" → ([], ["HSE"]). The
-    list's own names for the entry, so they are matched as its aliases are."""
-    first = notes.split(";", 1)[0].strip()
-    if not first or any(c.isdigit() for c in first) or not _NOTED_NAME.match(first):
-        return [], []
-    return ([], [first]) if is_acronym(first) else ([first], [])
