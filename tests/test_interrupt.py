@@ -149,7 +149,18 @@ def _interrupt_at(where: str, monkeypatch) -> None:  # type: ignore[no-untyped-d
         monkeypatch.setattr(kvrules.cli.scan.time, "sleep", pause)
 
 
+@pytest.fixture
+def ctrl_c_raises():  # type: ignore[no-untyped-def]
+    """Ctrl-C raises KeyboardInterrupt in this process, as in a terminal: a test run started as
+    a background job (nohup, a runner's shell without job control) inherits SIGINT ignored, and
+    Python keeps it ignored, so the SIGINT below would be lost and watch end with status 0."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("where", ["start-up", "a scan's start", "between scans"])
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_anywhere_in_watch_says_interrupted(
     where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
