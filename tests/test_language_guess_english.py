@@ -69,3 +69,13 @@ def test_a_single_sign_is_a_lean_not_a_guess() -> None:
     assert lean(["Ordinateurs quantiques et cryptographie"]) == "fr"
     assert guess(["Ordinateurs quantiques et cryptographie"]) is None
     assert lean(["Planar gradiometers in magnetoencephalography"]) is None
+
+
+def test_a_text_of_digits_alone_has_no_language() -> None:
+    """A keyword "2030" or a title "1984" raised ValueError in the guess (its word pairs were
+    zipped strictly with one more element than words), where every record's language is
+    guessed: now no guess, as for an empty text."""
+    from kvrules.enrich.language import guess, lean
+
+    assert guess(["2030"]) is None and lean(["1984", "2030"]) is None
+    assert guess(["Quantensensorik und Kryptographie für die Verteidigung", "2030"]) == "de"
