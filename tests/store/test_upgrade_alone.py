@@ -9,6 +9,7 @@ connection, as 0.3.0's scan does, which takes no scan lock)."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -42,7 +43,10 @@ def _schema_17(path: Path) -> Path:
 
 
 def _version(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    # closed here, not when collected: `with sqlite3.connect(…)` leaves the connection open,
+    # and an open WAL reader's shared lock makes the next upgrade refuse (flaky: it lasted
+    # until the collector ran)
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         return conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
 
 
