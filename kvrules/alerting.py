@@ -25,6 +25,7 @@ from kvrules.plain import (
     count_of,
     for_home,
     period_in_words,
+    reopened_in_words,
     screened_in_words,
     technically,
     what_changed,
@@ -56,6 +57,10 @@ class AlertItem(BaseModel):
     # that change as the finding's history keeps it: ``named`` says it again in the site's
     # words (``what_changed`` with its home country), as it says the evidence
     change_kept: dict[str, Any] | None = None
+    # the decided (or closed) case this finding reopened and what the committee had decided
+    # (``{"because": "new"|"updated", "decision", "decided_at"}``): said with the evidence,
+    # the committee is asked to look again at what it decided
+    reopened: dict[str, Any] | None = None
 
     def named(
         self,
@@ -90,7 +95,9 @@ class AlertItem(BaseModel):
         """The evidence in words, for people: each thing once; first, for a finding updated
         in place, what changed (the reader knew the finding already)."""
         said = self.sentences or said_once(self.finding.evidence, None)
-        return [f"Updated finding: {self.change}", *said] if self.change else said
+        reopens = [reopened_in_words(self.reopened, self.case_id)] if self.reopened else []
+        changed = [f"Updated finding: {self.change}"] if self.change else []
+        return [*changed, *reopens, *said]
 
     @property
     def heading(self) -> str:

@@ -161,6 +161,26 @@ def _changed(d: dict, words: Words) -> str:
     return f"updated the finding {which} in place{scan}: {what_changed(d, words.home_country)}"
 
 
+def _reopened(d: dict, words: Words) -> str:
+    """ "reopened the case, which the committee had decided on 2026-12-07 (approve with
+    mitigations): the finding “…” now also names …" — which finding, new or updated, and
+    which decision; entries written before this was kept say only that a finding came."""
+    because = d.get("because")
+    if because is None:
+        return "reopened the case: a new or escalated finding arrived after the decision"
+    if d.get("decision"):
+        when = d.get("decided_at") or "an earlier day"
+        case = f"reopened the case, decided on {when} ({decision_in_words(d['decision'])})"
+    else:
+        case = "reopened the closed case"
+    title = _title(d, words)
+    which = f"“{title}”" if title else f"of rule {d.get('rule')}"
+    if because == "updated":
+        change = what_changed(d.get("change") or {}, words.home_country)
+        return f"{case}: the finding {which} changed: {change}"
+    return f"{case}: a new finding {which} arrived"
+
+
 def _rest_on(d: dict) -> str:
     """ "a finding of the case rests on; the finding stands", or for an entry naming several
     (``findings``: one entry per event, however many findings it touches) "3 findings of the
@@ -219,7 +239,6 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         if d.get("prescreen")
         else "opened the case"
     ),
-    "case.reopened": lambda d: "reopened the case: a new finding arrived after the decision",
     "scan.reopened": lambda d: (
         f"{d.get('scan') or 'a scan'} reopened cases: "
         f"{_cases_named(d.get('for_review'))} for review as their review date was reached, "
@@ -362,6 +381,7 @@ TECHNICAL: dict[str, Callable[[dict], str]] = {
 
 # Sentences that need what the entry holds only by id (``Words``).
 NAMED: dict[str, Callable[[dict, Words], str]] = {
+    "case.reopened": _reopened,
     "finding.recorded": _found,
     "finding.changed": _changed,
     "match.adjudicated": _adjudicated,

@@ -1369,6 +1369,20 @@ _CHANGES = (
 _EVIDENCE_CHANGED = ("evidence_added", "evidence_removed")
 
 
+def reopened_in_words(why: Mapping[str, Any], case_id: int | None = None) -> str:
+    """ "This reopens case 18, which the committee had decided on 2026-12-07 (approve with
+    mitigations)." — a finding on a decided case, said where it is read (an alert), so the
+    committee knows which of its decisions it is asked to look at again."""
+    case = f"case {case_id}" if case_id is not None else "its case"
+    if not why.get("decision"):
+        return f"This reopens {case}, which had been closed."
+    decision = str(why["decision"]).replace("-", " ")
+    return (
+        f"This reopens {case}, which the committee had decided on "
+        f"{why.get('decided_at') or 'an earlier day'} ({decision})."
+    )
+
+
 def what_changed(change: Mapping[str, Any], home_country: str | None = None) -> str:
     """What a finding updated in place changed ("now also names …; severity medium → high"),
     as an institution in ``home_country`` reads it: the evidence sentences a change keeps

@@ -247,7 +247,7 @@ def test_the_scan_names_cases_reopened_by_a_new_finding_and_by_review_date(
     _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
     text = scanned(config)  # the text summary
     said = " ".join(text.output.split())
-    assert "cases reopened: new finding │ 1: case 1" in said, text.output
+    assert "cases reopened: finding new or worse │ 1: case 1" in said, text.output
     assert "cases reopened: review date came │ 0" in said, text.output
     with Store.open(tmp_path / "kvrules.db") as store:
         assert store.case(case.id).status == "open"
@@ -267,6 +267,78 @@ def test_the_scan_names_cases_reopened_by_a_new_finding_and_by_review_date(
     entries = [e for e in _audit(tmp_path) if e["action"] == "scan.reopened"]
     assert entries[-1]["details"]["for_review"] == [1]
     assert entries[-1]["details"]["by_new_findings"] == []
+
+
+def test_a_decided_case_reopened_by_an_updated_finding_says_which_and_what_was_decided(
+    tmp_path: Path,
+) -> None:
+    """Reviewer (committee week), 2026-12-07: a decided case reopened as a listed partner was
+    added said "reopened the case: a new finding arrived after the decision" — no new finding
+    had arrived, an existing one was updated to name the partner — and its alerts never said
+    the committee had decided the case. Now the history names the finding, what it now names
+    and the decision with its day; the alert says which decision it reopens."""
+    config = _config(tmp_path)
+    _scan(config)
+    _decide(tmp_path, 1)
+    decided_on = date.today().isoformat()
+    _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
+    report = _scan(config)
+    assert report["reopened_by_findings_cases"] == [1]
+
+    [reopened] = [e for e in _audit(tmp_path) if e["action"] == "case.reopened"]
+    assert reopened["details"]["because"] == "updated"
+    assert reopened["details"]["decision"] == "approve"
+    assert reopened["details"]["change"]["named"] == [HARBIN_NAMED]
+
+    shown = CliRunner().invoke(cli, ["show", "case:1", "--config", str(config), "--json"])
+    assert shown.exit_code == 0, shown.output
+    said = [h["in_words"] for h in json.loads(shown.stdout)["history"]]
+    [line] = [s for s in said if s.startswith("reopened the case")]
+    assert f"reopened the case, decided on {decided_on} (approve): the finding “" in line, line
+    assert f"changed: now also names {HARBIN_NAMED}" in line, line
+    assert "a new finding" not in line  # old code: "a new finding arrived after the decision"
+
+    with Store.open(tmp_path / "kvrules.db") as store:
+        queued = store.alerts()[-report["alerts_queued"] :]
+    for row in queued:
+        lines = [ln for item in Alert.model_validate(row.payload).items for ln in item.said()]
+        reopens = [ln for ln in lines if ln.startswith("This reopens")]
+        assert reopens == [
+            f"This reopens case 1, which the committee had decided on {decided_on} (approve)."
+        ], lines
+
+
+def test_a_reopening_by_a_new_finding_or_of_a_closed_case_is_said_as_such() -> None:
+    from kvrules.history import Words, sentence
+    from kvrules.plain import reopened_in_words
+    from kvrules.store import AuditEntry
+
+    def said(details: dict) -> str:
+        entry = AuditEntry(
+            id=1,
+            at="2026-12-07T10:00:00+00:00",
+            actor="kvrules",
+            action="case.reopened",
+            subject="case:3",
+            details=details,
+            prev_hash="",
+            hash="",
+        )
+        return sentence(entry, Words(titles={"fp": "Partner on the 1286 list"}))
+
+    new = {"because": "new", "fingerprint": "fp", "decision": "reject", "decided_at": "2026-11-02"}
+    assert said(new) == (
+        "reopened the case, decided on 2026-11-02 (reject): a new finding “Partner on the 1286"
+        " list” arrived"
+    )
+    assert said({"because": "new", "fingerprint": "fp"}) == (
+        "reopened the closed case: a new finding “Partner on the 1286 list” arrived"
+    )
+    # entries written before the reason was kept: no claim it was a new finding
+    assert said({"record": "pure/P1"}) == (
+        "reopened the case: a new or escalated finding arrived after the decision"
+    )
+    assert reopened_in_words({"because": "new"}, 3) == "This reopens case 3, which had been closed."
 
 
 def test_a_store_of_the_previous_schema_keeps_its_finding_ids(tmp_path: Path) -> None:

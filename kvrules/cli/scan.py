@@ -116,7 +116,10 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
         ("findings updated in place (alerting or not)", report.findings_changed),
         ("cases opened", report.cases_opened),
         ("cases reopened: review date came", _cases_in_words(report.reviews_reopened_cases)),
-        ("cases reopened: new finding", _cases_in_words(report.reopened_by_findings_cases)),
+        (
+            "cases reopened: finding new or worse",
+            _cases_in_words(report.reopened_by_findings_cases),
+        ),
         ("alerts queued", report.alerts_queued),
         ("messages sent", report.alerts_delivered),
         ("messages not sent", not_sent(report)),

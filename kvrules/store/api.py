@@ -470,8 +470,12 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             else:
                 finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
             subject = f"case:{case.id}"
+            reopening = None
+            if event == "reopened":
+                reopening = _reopening(c, case.id, known[2] if known is not None else None)
             if event:
-                self._log(actor, f"case.{event}", subject, _case_event(finding, scan), now)
+                details = _case_event(finding, scan) | (reopening or {})
+                self._log(actor, f"case.{event}", subject, details, now)
             alert_ids: list[int] = []
             keys: list[str] = []
             for target in finding.alert_targets:
@@ -489,6 +493,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                     if escalated:  # says what changed, as ``record_findings``' alert does
                         alert.items[0].change = _cases.what_changed(known[2].change)
                         alert.items[0].change_kept = known[2].change
+                    alert.items[0].reopened = reopening
                     row_id, _ = _outbox.enqueue(
                         c,
                         key=key,
@@ -540,6 +545,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         # finding id → what changed (as its history keeps it), for an escalated one's alert
         changed: dict[int, dict[str, Any]] = {}
         edited: _RuleEdits = {}  # said once per case and rule edit, after the loop
+        reopens: dict[int, dict[str, Any]] = {}  # case id → why it reopened (``_reopening``)
         with self._db.transaction() as c:
             for finding in findings:
                 known = self._known_finding(c, finding, now, actor, scan, edited)
@@ -556,6 +562,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                         )
                         if event:
                             details = _case_event(finding, scan)
+                            if event == "reopened":
+                                reopens[case.id] = _reopening(c, case.id, change)
+                                details |= reopens[case.id]
                             self._log(actor, f"case.{event}", f"case:{case.id}", details, now)
                         for target in finding.alert_targets:  # its route, and any alerted too
                             fresh.setdefault(target, []).append((finding, case_id, finding_id))
@@ -575,6 +584,9 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 finding_id, _ = _cases.insert_finding(c, case.id, finding, now)
                 if event:
                     details = _case_event(finding, scan)
+                    if event == "reopened":
+                        reopens[case.id] = _reopening(c, case.id, None)
+                        details |= reopens[case.id]
                     self._log(actor, f"case.{event}", f"case:{case.id}", details, now)
                 self._log(
                     actor,
@@ -593,7 +605,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             self._log_rule_edits(actor, edited, now)
             for route, group in fresh.items():
                 channels = routes.get(route, ())
-                alert_ids = self._enqueue_group(c, route, group, channels, now, changed)
+                alert_ids = self._enqueue_group(c, route, group, channels, now, changed, reopens)
                 for i, result in enumerate(results):
                     if (result.new or result.changed) and any(
                         fid == result.finding_id for _, _, fid in group
@@ -666,11 +678,15 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             details = {"fingerprints": fingerprints, "rule": rule, "rested_on": rested_on}
             self._log(actor, "finding.updated", f"case:{case_id}", details, now)
 
-    def _enqueue_group(self, c, route, group, channels, now, changed=None) -> list[int]:
+    def _enqueue_group(
+        self, c, route, group, channels, now, changed=None, reopens=None
+    ) -> list[int]:
         """One alert per channel for the route's findings of one record (``changed``: finding
         id → what changed as its history keeps it, for findings updated in place that alert
-        again; said in the site's words when the alert is sent: ``AlertItem.named``)."""
+        again; said in the site's words when the alert is sent: ``AlertItem.named``;
+        ``reopens``: case id → why a decided case reopened, said on its first item)."""
         changed = changed or {}
+        reopens = dict(reopens or {})
         group = sorted(group, key=lambda g: -Severity(g[0].severity).rank)
         fingerprints = ",".join(sorted(f.fingerprint for f, _, _ in group))
         digest = hashlib.sha256(fingerprints.encode()).hexdigest()[:20]
@@ -683,6 +699,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 finding=f,
                 change=_cases.what_changed(changed[fid]) if fid in changed else None,
                 change_kept=changed.get(fid),
+                reopened=reopens.pop(cid, None),  # the case's first item says it, once
             )
             for f, cid, fid in group
         ]
@@ -1208,9 +1225,28 @@ def _alert_subject(row: _outbox.OutboxAlert) -> str:
 def _case_event(finding: Finding, scan: str | None) -> dict[str, Any]:
     """An opened or reopened case's audit details: the record, and the finding and scan that
     opened it (a reopening names what the committee is to look at again)."""
-    return {"record": _record(finding), "rule": _rule_ref(finding)} | (
-        {"scan": scan} if scan else {}
-    )
+    return {
+        "record": _record(finding),
+        "rule": _rule_ref(finding),
+        "fingerprint": finding.fingerprint,
+    } | ({"scan": scan} if scan else {})
+
+
+# What made an updated finding reopen a case (``FindingChange.escalates``), kept with the
+# reopening: the evidence it added or lost is in the finding's own history.
+_REOPENING_CHANGE = ("named", "severity", "more_severe")
+
+
+def _reopening(
+    c: sqlite3.Connection, case_id: int, change: _cases.FindingChange | None
+) -> dict[str, Any]:
+    """Why a decided or closed case reopened, for its audit entry and its alerts: a new
+    finding, or one updated in place (and what it now names or how much more severe it is),
+    and the decision the committee had taken, with its day."""
+    why: dict[str, Any] = {"because": "updated" if change is not None else "new"}
+    if change is not None:
+        why["change"] = {k: v for k, v in change.change.items() if k in _REOPENING_CHANGE}
+    return why | _cases.decision_before_reopening(c, case_id)
 
 
 def _rule_ref(finding: Finding) -> str:

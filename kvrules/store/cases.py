@@ -172,6 +172,18 @@ def upsert_case(
     return require_case(conn, existing.id), "reopened" if reopen else None
 
 
+def decision_before_reopening(conn: sqlite3.Connection, case_id: int) -> dict[str, str]:
+    """What the committee had decided on a case a finding reopens: its last decision and the
+    day (``{"decision": "reject", "decided_at": "2026-12-07"}``), or nothing for a case
+    closed without a decision. Said with the reopening: the committee is told what it is
+    asked to look at again."""
+    row = conn.execute(
+        "SELECT decision, at FROM decisions WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    return {"decision": row[0], "decided_at": str(row[1])[:10]} if row else {}
+
+
 def insert_finding(
     conn: sqlite3.Connection, case_id: int, finding: Finding, now: datetime
 ) -> tuple[int, bool]:
