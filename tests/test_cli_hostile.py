@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from kvrules.cli import cli, run
 
@@ -118,3 +119,21 @@ def test_a_missing_key_file_is_one_line(capsys, tmp_path):
     status = run(["scan", "--config", str(config), "--db", str(tmp_path / "s.db")])
     err = capsys.readouterr().err
     assert status == 1 and "no-such-key" in err and "Traceback" not in err
+
+
+def test_every_status_filter_takes_only_its_values(tmp_path):
+    """Reviewer (committee week), 2026-12-07: `kvrules findings --status decidd` printed
+    "0 findings" and exited 0: a typo read as an empty answer. Every --status filter is a
+    choice; a value outside it is one line naming the valid ones, exit 2."""
+    filters = [
+        (path, param)
+        for path, command in leaf_commands()
+        for param in command.params
+        if "--status" in getattr(param, "opts", [])
+    ]
+    assert filters, "no command has a --status filter"
+    for path, param in filters:
+        assert isinstance(param.type, click.Choice), f"{' '.join(path)} --status is free text"
+    result = CliRunner().invoke(cli, ["findings", "--status", "decidd", "--db", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "'decidd' is not one of 'open', 'triaged', 'decided', 'closed', 'all'" in result.output

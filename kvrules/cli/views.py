@@ -37,6 +37,7 @@ from kvrules.rulebook.ir import Severity
 from kvrules.rulebook.risks import risk_types
 from kvrules.ruletitles import RuleTitles, titled_stored
 from kvrules.store import Store
+from kvrules.store.cases import CASE_STATUSES
 from kvrules.thresholds import NOTE
 from kvrules.timezone import local_time
 from kvrules.unscreened import not_screened_on_country, visit_facts
@@ -76,7 +77,13 @@ def _record_text(label: RecordLabel) -> str:
 @click.option(
     "--severity", type=click.Choice([s.value for s in Severity]), help="at least this severity"
 )
-@click.option("--status", default="open", show_default=True, help="case status (all: any)")
+@click.option(
+    "--status",
+    type=click.Choice([*CASE_STATUSES, "all"]),
+    default="open",
+    show_default=True,
+    help="case status (all: any)",
+)
 @click.option(
     "--risk",
     type=click.Choice(list(risk_types())),
