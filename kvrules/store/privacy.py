@@ -278,9 +278,12 @@ class Held:
     texts: list[dict[str, Any]] = field(default_factory=list)
     audit_entries: list[dict[str, Any]] = field(default_factory=list)
     account: dict[str, Any] | None = None
+    # of ``texts``, those that are the name as a whole (a name field, or a field holding just
+    # the name: a mitigation's owner), not a mention in free text
+    whole_names: int = 0
 
     def counts(self) -> dict[str, int]:
-        in_names = sum(1 for t in self.texts if _is_name_path(t.get("path", "")))
+        in_names = self.whole_names
         return {
             "records": len(self.records),
             "texts": len(self.texts),
@@ -369,6 +372,7 @@ def held(conn: sqlite3.Connection, name: str) -> Held:
             for column, path, text in _cell_hits(place, row, name):
                 if place.table == "record_subjects" and path.startswith("project.participants["):
                     continue  # the lead: in ``records`` below
+                out.whole_names += _is_name_path(path) or _is_the_name(text, name, alias=False)
                 out.texts.append(
                     {
                         "table": place.table,

@@ -90,3 +90,27 @@ def test_a_name_in_a_script_without_spaces_comes_with_what_cannot_be_found(
         assert "not inside a sentence" in run.stderr
         latin = runner.invoke(cli, ["privacy", command, "--person", "Chen Li", "--db", str(path)])
         assert "not inside a sentence" not in latin.stderr
+
+
+def test_a_field_holding_just_the_name_counts_as_a_whole_name(tmp_path: Path) -> None:
+    """Reviewer (committee week), 2026-12-07: a mitigation's owner "David Mensah" was counted
+    "1 in free text" by `privacy erase`/`export`: a field that is exactly the name is the
+    name as a whole; the rationale naming him in a sentence is free text."""
+    path = tmp_path / "kv.db"
+    with Store.open(path, create=True, say=lambda s: None) as store:
+        store.record_subject(event("p-1", "Beihang University", "CN", with_match=True))
+        store.record_findings([finding("p-1")], {})
+        case = store.case_for("pure", "p-1")
+        assert case is not None
+        store.decide(
+            case.id,
+            "approve-with-mitigations",
+            "David Mensah briefs the team.",
+            actor="chair",
+            mitigations=[("Export-control briefing", "David Mensah", None)],
+        )
+    run = CliRunner().invoke(
+        cli, ["privacy", "erase", "--person", "David Mensah", "--db", str(path)]
+    )
+    assert run.exit_code == 0, run.output
+    assert "(1 a name as a whole, 1 in free text)" in " ".join(run.output.split()), run.output
