@@ -198,6 +198,11 @@ def _findings_now_rest(d: dict) -> str:
     return "a finding of the case now rests" if n == 1 else f"{n} findings of the case now rest"
 
 
+def _counted(n: Any, one: str, many: str) -> str:
+    """ "1 audit entry", "3 audit entries" (an unknown count: "audit entries")."""
+    return many if n is None else f"{n} {one if n == 1 else many}"
+
+
 def _cases_named(ids: Any) -> str:
     """ "no case", "case #3", "cases #3, #7"."""
     ids = list(ids or [])
@@ -359,6 +364,35 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         f"noted that {' and '.join(d.get('organisations') or ['an organisation'])} is in the "
         "record again"
     ),
+    "case.viewed": lambda d: "opened the case page",
+    "cases.searched": lambda d: (
+        f"searched the cases for “{d['q']}”" if d.get("q") else "opened the case list"
+    ),
+    "audit.exported": lambda d: (
+        f"exported {_counted(d.get('entries'), 'audit entry', 'audit entries')} "
+        f"({d.get('format', 'csv')})"
+    ),
+    "audit.looks_not_kept": lambda d: (
+        "could not record "
+        + _counted(d.get("looks"), "case view or search", "case views or searches")
+        + " while the database was busy"
+    ),
+    "api-token.issued": lambda d: "issued an API token to the client",
+    "api-token.revoked": lambda d: "revoked the client's API token",
+    "committee.account-set-up": lambda d: (
+        f"{'set up' if d.get('new') else 'changed'} the committee account {d.get('account')}"
+        + (" with a password" if d.get("password_set") else "")
+    ),
+    "privacy.exported": lambda d: (
+        "exported what kvrules holds about a person"
+        + (f" (request {d['request']})" if d.get("request") else "")
+        + f": {count_of(d.get('records'), 'record')}, {count_of(d.get('texts'), 'other text')}"
+    ),
+    "privacy.erased": lambda d: (
+        f"erased a person's data, now named {d.get('pseudonym')}"
+        + (f" (request {d['request']})" if d.get("request") else "")
+        + f": {count_of(d.get('records'), 'record')}, {count_of(d.get('texts'), 'other text')}"
+    ),
     "case.followed": lambda d: (
         f"handed the case over to case {d.get('to_case')}, which follows the awarded project "
         f"{d.get('record')}"
@@ -420,13 +454,18 @@ def subject_in_words(subject: str, records: Mapping[str, str] | None = None) -> 
     """An audit entry's subject for people: "case 49", "the account adam", "pre-screen 3", a
     record by its title (``records``: subject → title), else as it is."""
     kind, _, rest = subject.partition(":")
+    if kind == "viewed":  # a case page opened: "viewed:case:16"
+        return subject_in_words(rest, records)
     if kind == "record":
         return (records or {}).get(subject) or f"a record in the RIS ({rest})"
     return {
         "case": f"case {rest}",
         "user": f"the account {rest}",
         "prescreen": f"pre-screen {rest}",
-        "export": "the case list",
+        "export": "the audit log" if rest == "audit" else "the case list",
+        "search": "the case list",
+        "api-client": f"the API client {rest}",
+        "privacy": "a person's data",
         "match": "a list entry",
     }.get(kind, subject)
 
