@@ -49,4 +49,3 @@ def test_territories_and_countries_keep_their_codes(written: str, code: str) -> 
 def test_a_city_after_a_comma_is_still_no_country() -> None:
     with pytest.raises(ValueError):
         to_country("Berkeley, CA")  # a city, not a subdivision of Canada
-
