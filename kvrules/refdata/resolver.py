@@ -46,6 +46,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from kvrules.refdata.affiliations import (
+    STATE_ABBREVIATIONS,
     UNIT_OPENERS,
     OrganisationMatch,
     Part,
@@ -165,15 +166,14 @@ CITYLESS_NOTE = "the end of a unit's name, and this name without its city: confi
 _INITIALS = re.compile(r"^(?P<initials>(?:[A-Z]\.\s?){1,3})\s*(?=(?P<next>[A-Z][a-z][\w'-]*))")
 # Dotted capitals that abbreviate a state, not a person's names: "U.S. Naval University of
 # Engineering" is not "Naval University of Engineering" named after someone (code review 2).
-_STATE_ABBREVIATIONS = frozenset(
-    "US USA UK GB PR PRC ROC RF USSR UAE EU UN DPR DPRK ROK NZ SA".split()  # noqa: SIM905
-)
+_STATE_ABBREVIATIONS = STATE_ABBREVIATIONS
 # Words names of organisations are made of: initials before one are not a namesake's
 _NOT_A_SURNAME = CLASS_WORDS | GENERIC_WORDS | STOP_WORDS
 NAMESAKE_INITIALS = "namesake initials"
 # "Kharkov National University" of "Kharkiv National University": ukrainian_places
 SPELLING_VARIANT = "spelling variant"
 NAMESAKE_NOTE = "read without {}, taken for the initials of the person it is named after"
+STATE_NOTE = "read without {}, a state's abbreviation that names no one country: confirm it"
 _ACADEMY = re.compile(
     r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:[\w-]+\s+branch\s+of\s+(?:the\s+)?)?"
     r"russian\s+academy\s+of\s+sciences$|\s*\((?:RAS|SB RAS|UB RAS|FEB RAS)\)$",
@@ -810,6 +810,7 @@ class Resolver:
             hits = (
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
+                or self._after_state_abbreviation(text, cc)
                 or self._as_usually_shortened(text, cc)
                 or self._without_namesake_initials(text, cc)
                 or self._as_romanised(text, cc)
@@ -831,6 +832,33 @@ class Resolver:
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
+
+    def _after_state_abbreviation(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name after a state's dotted abbreviation ("P.R. Naval University of Engineering",
+        "U.S. …") read as the name it opens: the abbreviation is no unit of it nor a namesake's
+        initials. One that names no one country ("P.R.": the People's Republic of China, of
+        Korea, or Puerto Rico) says nothing of where: the name is then a candidate to confirm,
+        unless the country is given."""
+        m = _INITIALS.match(text)
+        if not m or re.sub(r"[.\s]", "", m["initials"]) not in _STATE_ABBREVIATIONS:
+            return []
+        rest = text[m.start("next") :]
+        if analyse(rest).key not in self._exact:
+            return []
+        said = STATE_NOTE.format(f'"{m["initials"].strip()}"')
+        hits = []
+        for hit in self._lookup(rest, cc, EXACT, written=text):
+            unsure = cc is None and not hit.candidate
+            hits.append(
+                replace(
+                    hit,
+                    span=text,
+                    score=min(hit.score, SHORT_FORM) if unsure else hit.score,
+                    candidate=hit.candidate or unsure,
+                    note="; ".join(filter(None, [hit.note, said if unsure else None])),
+                )
+            )
+        return hits
 
     def _as_usually_shortened(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name in one of the forms people write for a longer one ("中国国防科技大学":
@@ -967,6 +995,8 @@ class Resolver:
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
                 hits = self._lookup(span.text, cc, SUBUNIT, inner=span.inner)
+            if not hits and not span.inner and span.first == span.last:
+                hits = self._after_state_abbreviation(span.text, cc)  # "P.R. … University"
             if not hits and not span.inner and span.first == span.last:
                 for owner in _school_owners(span.text):
                     hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
