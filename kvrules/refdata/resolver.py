@@ -1896,11 +1896,33 @@ class Resolver:
             penalty = 0.1 if len(tied) > 1 else 0.02
             scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
         return [
-            self._scoped(
-                _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+            self._across_countries(
+                self._scoped(
+                    _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+                ),
+                cc,
             )
             for s, _, idx, matched, ntype in scored
         ]
+
+    def _across_countries(self, hit: _Hit, cc: str | None) -> _Hit:
+        """A close spelling that is a Ukrainian city's other spelling (ukrainian_places: the
+        analysis reads "Mykolaiv" and "Nikolaev" alike) of an organisation outside Ukraine,
+        where the word is no such city ("Nikolaev Institute of Inorganic Chemistry", named
+        after a person, Novosibirsk): said as a spelling variant across countries, and without
+        the organisation's country given, a guess to confirm, not a 0.92 close spelling."""
+        pairs = _ukrainian_spellings(hit.span or "", hit.matched)
+        country = self._recs[hit.rec].country
+        if not pairs or country == "UA":
+            return hit
+        said = "; ".join(f'"{a}" is "{b}"' for a, b in pairs)
+        place = f"the organisation is in {country}" if country else "no country is known"
+        note = (
+            f"a spelling variant across countries: {said} only as the Ukrainian and Russian "
+            f"spellings of a city in Ukraine; {place}"
+        )
+        score = hit.score if cc and cc == country else min(hit.score, GUESS)
+        return replace(hit, method=SPELLING_VARIANT, score=score, candidate=True, note=note)
 
     def _expand(self, hits: list[_Hit]) -> list[Match]:
         """Add the other entries of each hit's cluster (via ROR id) and its parent's entries."""
