@@ -84,6 +84,8 @@ from kvrules.refdata.normalise import (
     in_case_of,
     is_acronym,
     latin_acronym,
+    name_initials,
+    named_after_key,
     native_variants,
     pinyin_with_places,
     script_of,
@@ -153,6 +155,8 @@ GUESS_NOTE = "an acronym or short name alone: confirm which organisation is mean
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
 INITIALS = "initials"
+NAMESAKE_AND_INITIALS = "initials and namesake"  # "МГУ им. Ломоносова"
+INITIALS_OF = "initialled"  # the kind of name matched: the name whose initials the query is
 _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
@@ -348,6 +352,13 @@ class Resolver:
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
         # a list's own acronyms ("NUDT"), for a query that is one: never read into a string
         self._listed_acronyms: dict[str, list[tuple[int, str]]] = {}
+        # the initials of names (normalise.name_initials): "МГУ" of a record's "Московский
+        # государственный университет", "BMSTU" of a list's "Bauman Moscow State Technical
+        # University" → (entry, the name initialled), for a query that is an acronym alone
+        self._initialled: dict[str, list[tuple[int, str]]] = {}
+        # a Cyrillic name's initials and namesake (normalise.named_after_key: "МГУ им.
+        # Ломоносова") → (entry, the name so keyed)
+        self._named_after: dict[str, list[tuple[int, str]]] = {}
         # the words of registry names in GENERIC_SPREAD countries or more → how many countries
         self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
@@ -520,6 +531,8 @@ class Resolver:
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
                     acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
+                if ntype != "affiliate" and entry.entity_type == "organisation":
+                    self._add_initials(idx, name, info.kind == "registry")
                 a = _analysed(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
@@ -639,6 +652,18 @@ class Resolver:
                     continue
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, short, "short"))
+
+    def _add_initials(self, idx: int, name: str, registry: bool) -> None:
+        """``name``'s initials as an acronym of its entry (a list's names, and a registry's
+        Cyrillic ones: a registry carries its own Latin acronyms), and a Cyrillic name's
+        initials with its namesake ("МГУ им. Ломоносова"): the forms Russian names are written
+        in, read from the names themselves."""
+        cyrillic = script_of(name) == "Cyrillic"
+        if (cyrillic or not registry) and (initials := name_initials(name)):
+            key = _analysed(latin_acronym(initials) or initials).key
+            self._initialled.setdefault(key, []).append((idx, name))
+        if cyrillic and (key := named_after_key(name)):
+            self._named_after.setdefault(key, []).append((idx, name))
 
     def _add_fuzzy(self, ref: tuple[int, str, str], distinct: str, skeleton: str) -> None:
         """``ref`` (entry, name, name type) in the fuzzy scan, by its distinctive words and
@@ -811,6 +836,7 @@ class Resolver:
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
                 or self._after_state_abbreviation(text, cc)
+                or self._named_after_initials(text, cc)
                 or self._as_usually_shortened(text, cc)
                 or self._without_namesake_initials(text, cc)
                 or self._as_romanised(text, cc)
@@ -1201,7 +1227,41 @@ class Resolver:
         key = analyse(text).key
         found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
         found_as = [(i, name, "acronym") for i, name in found]
-        return self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
+        carried = {i for i, _ in found}
+        found_as += [
+            (i, name, INITIALS_OF) for i, name in self._initialled.get(key, []) if i not in carried
+        ]
+        if script_of(written or text) == "Cyrillic":
+            # written in Cyrillic: an organisation whose names are ("МГУ" is not Mahatma Gandhi
+            # University's MGU), where one is known so
+            russian = [f for f in found_as if self._writes_cyrillic(f[0], f[1])]
+            found_as = russian or found_as
+        hits = self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
+        return [replace(h, method=INITIALS) if h.ntype == INITIALS_OF else h for h in hits]
+
+    def _writes_cyrillic(self, idx: int, name: str) -> bool:
+        """Whether entry ``idx`` (reached by ``name``) is an organisation whose names are
+        written in Cyrillic: the name is, or the entry is in a country that writes Russian."""
+        return script_of(name) == "Cyrillic" or self._recs[idx].country in ROMANISED_COUNTRIES
+
+    def _named_after_initials(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Cyrillic name written as its initials and whom it is named after ("МГУ им.
+        Ломоносова", "МГТУ им. Баумана"): the organisation a list or registry names so
+        in full ("Московский государственный университет имени Ломоносова"), when it is
+        one; in another country than the one given, nothing."""
+        key = named_after_key(text)
+        found = self._named_after.get(key, []) if key else []
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        return [
+            self._scoped(
+                _Hit(i, name, NAMESAKE_AND_INITIALS, SHORT_FORM, False, None, INITIALS_OF, text)
+            )
+            for i, name in found
+        ]
 
     def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an organisation's name without its class words ("Beihang" for
