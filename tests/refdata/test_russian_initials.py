@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002  (the Cyrillic initials in the docstring are meant)
 """Russian names written as their initials, and with whom they are named after (names left
 open by the review of names in other scripts, item 1).
 
