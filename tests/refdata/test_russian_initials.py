@@ -71,9 +71,7 @@ def _listed(found, entry=MSU):
 
 
 @pytest.mark.parametrize("written", ["МГУ", "MGU"])
-def test_the_initials_of_the_records_russian_name_find_the_listed_entry(
-    shipped_resolver, written
-):
+def test_the_initials_of_the_records_russian_name_find_the_listed_entry(shipped_resolver, written):
     found = shipped_resolver.match(written)
     assert _listed(found) == [("initials", True)]  # a guess to confirm, as an acronym is
     said = next(m for m in found if m.entry == MSU).explanation
