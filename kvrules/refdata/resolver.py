@@ -121,6 +121,7 @@ MAX_NAME = 500  # longer text is an affiliation string, never one organisation's
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
+PLACELESS_NOTE = "the listed name without its place, a name others may have: confirm which"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
 ABBREVIATION = "abbreviation"
@@ -359,6 +360,10 @@ class Resolver:
         # a Cyrillic name's initials and namesake (normalise.named_after_key: "МГУ им.
         # Ломоносова") → (entry, the name so keyed)
         self._named_after: dict[str, list[tuple[int, str]]] = {}
+        # a listed name without its possessive place ("Higher School of Economics" of
+        # "Moscow's Higher School of Economics") that is too generic to name it alone: read
+        # only in the entry's country, given or named in the string, as a candidate
+        self._placeless: dict[str, list[tuple[int, str]]] = {}
         # the words of registry names in GENERIC_SPREAD countries or more → how many countries
         self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
@@ -569,6 +574,9 @@ class Resolver:
                     self._placed.setdefault(_analysed(head).key, []).append((idx, head))
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
+                for name, ntype in entry.all_names():
+                    if ntype in ("primary", "alias") and (rest := _without_possessive(name)):
+                        self._placeless.setdefault(_analysed(rest).key, []).append((idx, rest))
                 listed[idx] = entry
         self._add_without_city(self._not_the_parents(without_city))
         self._add_without_city(without_country, WITHOUT_COUNTRY)
@@ -854,6 +862,8 @@ class Resolver:
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
+        if not orgs and (placeless := self._without_its_place(text, cc)):
+            return [placeless]
         if not orgs and (short := self._short_name(text, cc)):
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
@@ -885,6 +895,25 @@ class Resolver:
                 )
             )
         return hits
+
+    def _without_its_place(self, text: str, cc: str | None) -> list[_Hit]:
+        """A listed name written without the place it opens with ("Higher School of
+        Economics" for "Moscow's Higher School of Economics"), read only in the entry's
+        country, given or named at the end of the string ("…, Moscow, Russia"): a name many
+        organisations may have, so a candidate to confirm, never the answer; without a
+        country, nothing."""
+        for part in parse(text):
+            country = cc or part.country
+            found = self._placeless.get(analyse(part.segments[0]).key, []) if country else []
+            found = [f for f in found if self._recs[f[0]].country == country]
+            if found:
+                return [
+                    self._scoped(
+                        _Hit(i, name, SHORT_NAME, SHORT_FORM, True, PLACELESS_NOTE, "short", text)
+                    )
+                    for i, name in found
+                ]
+        return []
 
     def _as_usually_shortened(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name in one of the forms people write for a longer one ("中国国防科技大学":
@@ -2507,6 +2536,16 @@ def short_forms(name: str) -> list[str]:
         if stripped != form:
             forms.append(stripped)
     return list(dict.fromkeys(f for f in forms if f and f != name))
+
+
+_POSSESSIVE = re.compile(r"^[A-Z][\w-]*['’]s\s+(?P<rest>.+)$")
+
+
+def _without_possessive(name: str) -> str | None:
+    """A name that opens with its place in the possessive, without it ("Moscow's Higher School
+    of Economics" → "Higher School of Economics"), or None."""
+    found = _POSSESSIVE.match(name.strip())
+    return found["rest"] if found and analyse(found["rest"]).distinct else None
 
 
 def linking_names(entry: Entry) -> list[str]:
