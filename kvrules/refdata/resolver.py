@@ -81,6 +81,7 @@ from kvrules.refdata.normalise import (
     analyse,
     corrections,
     han_endings,
+    han_text,
     in_case_of,
     is_acronym,
     latin_acronym,
@@ -152,6 +153,7 @@ WADE_NOTE = "the name in Wade-Giles, read as pinyin"
 # Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
 # are read as the name written in one word; longer runs of words are a phrase, not a name.
 _MAX_SPACED_SYLLABLES = 3
+_MAX_HAN_ACRONYM = 6  # characters: "大艺", "國科會"; a longer Han name is a name
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
@@ -833,6 +835,8 @@ class Resolver:
         if not name or not name.strip():
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
+        if LOGOGRAPHIC.search(text) and (han := self._han_acronym(text, cc)):
+            return [han]  # "大艺": an acronym a record carries in Han script
         acronym, named_country = _acronym_asked(text)
         if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
             hits = self._bare_acronym(acronym, cc or named_country, written=text)
@@ -1267,6 +1271,20 @@ class Resolver:
             found_as = russian or found_as
         hits = self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
         return [replace(h, method=INITIALS) if h.ntype == INITIALS_OF else h for h in hits]
+
+    def _han_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is, character for character, an acronym a list or registry carries in
+        Han script ("大艺" of Dalian Art College): a candidate to confirm, as a Latin acronym
+        is. The index keys acronyms by their romanisation, which a query in Han script never
+        reached (it is no Latin acronym). Abbreviations no record carries (哈工大, 北理工) are
+        not made up."""
+        compact = han_text(text)
+        if len(compact) > _MAX_HAN_ACRONYM:
+            return []
+        key = analyse(compact).key
+        found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
+        same = [(i, name, "acronym") for i, name in found if han_text(name) == compact]
+        return self._guesses(same, cc, ACRONYM, text) if same else []
 
     def _writes_cyrillic(self, idx: int, name: str) -> bool:
         """Whether entry ``idx`` (reached by ``name``) is an organisation whose names are
