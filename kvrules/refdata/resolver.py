@@ -366,6 +366,10 @@ class Resolver:
         # "Moscow's Higher School of Economics") that is too generic to name it alone: read
         # only in the entry's country, given or named in the string, as a candidate
         self._placeless: dict[str, list[tuple[int, str]]] = {}
+        # a listed name's distinctive words less the cities the registry knows ("bauman" of
+        # "Bauman Moscow State Technical University") → (entry, name, kind of name): what
+        # people shorten such a name to ("Bauman University"), a guess to confirm
+        self._namesake_short: dict[str, list[tuple[int, str, str]]] = {}
         # the words of registry names in GENERIC_SPREAD countries or more → how many countries
         self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
@@ -594,7 +598,33 @@ class Resolver:
         self._add_without_city(usual, NATIVE_VARIANT)
         self._add_without_city(places, PINYIN_PLACE)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
+        self._add_namesake_short()
         self._cluster(listed)
+
+    def _add_namesake_short(self) -> None:
+        """The listed names whose distinctive words include a city the registry knows, keyed
+        by the others ("Bauman Moscow State Technical University" → "bauman"): the namesake
+        or subject people shorten the name to ("Bauman University", "Bauman")."""
+        cities, recs = self._city_country, self._recs
+        if not cities:
+            return
+        registry: list[tuple[str, tuple[int, str, str]]] = []
+        for pos, distinct in enumerate(self._f_dist):
+            words = distinct.split()
+            if len(words) < 2:
+                continue
+            kept = [w for w in words if w not in cities]
+            if kept and len(kept) < len(words):
+                ref = self._f_ref[pos]
+                if recs[ref[0]].kind == "registry":
+                    registry.append((" ".join(kept), ref))
+                else:
+                    self._namesake_short.setdefault(" ".join(kept), []).append(ref)
+        # registry organisations shortened alike make the guess ambiguous ("Jiaotong
+        # University": Xi'an's, Shanghai's, Beijing's …), and are kept only for that
+        for key, ref in registry:
+            if key in self._namesake_short:
+                self._namesake_short[key].append(ref)
 
     def _add_without_city(self, found: list[tuple[str, int, str]], ntype: str = "") -> None:
         """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
@@ -868,7 +898,7 @@ class Resolver:
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
         if not orgs and (placeless := self._without_its_place(text, cc)):
             return [placeless]
-        if not orgs and (short := self._short_name(text, cc)):
+        if not orgs and (short := self._short_name(text, cc) or self._without_city(text, cc)):
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
@@ -1322,6 +1352,20 @@ class Resolver:
             # a romanised name written a syllable a word ("Bei Hang", "Fu Dan", "Amir Kabir")
             # as its own name writes it in one ("Beihang University"): the same words joined
             found = self._named_without_class_words(("".join(a.distinct),))
+        return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _without_city(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is a listed name's distinctive words less its city, alone or with some
+        of its class words ("Bauman", "Bauman University" of "Bauman Moscow State Technical
+        University"): a guess to confirm, as a short name is."""
+        a = analyse(text)
+        if not a.distinct or len(text) > MAX_NAME:
+            return []
+        found = [
+            ref
+            for ref in self._namesake_short.get(a.distinct_text, ())
+            if set(a.skeleton) <= set(analyse(ref[1]).skeleton)
+        ]
         return self._guesses(found, cc, SHORT_NAME, text)
 
     def _named_without_class_words(self, distinct: tuple[str, ...]) -> list[tuple[int, str, str]]:
