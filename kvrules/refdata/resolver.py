@@ -153,6 +153,8 @@ WADE_NOTE = "the name in Wade-Giles, read as pinyin"
 # Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
 # are read as the name written in one word; longer runs of words are a phrase, not a name.
 _MAX_SPACED_SYLLABLES = 3
+_MAX_ACRONYMS = 4  # Cyrillic acronyms one query may string together: "ФГАОУ НИУ ВШЭ"
+_QUOTES = re.compile(r"[«»\"“”„]")
 _MAX_HAN_ACRONYM = 6  # characters: "大艺", "國科會"; a longer Han name is a name
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
@@ -867,6 +869,8 @@ class Resolver:
         text = " ".join(name[: 4 * MAX_NAME].split())
         if LOGOGRAPHIC.search(text) and (han := self._han_acronym(text, cc)):
             return [han]  # "大艺": an acronym a record carries in Han script
+        if several := self._cyrillic_acronyms(text, cc):
+            return [several]  # "НИУ ВШЭ": a status's initials before the organisation's
         acronym, named_country = _acronym_asked(text)
         if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
             hits = self._bare_acronym(acronym, cc or named_country, written=text)
@@ -1283,7 +1287,9 @@ class Resolver:
             for i, name in found
         ]
 
-    def _bare_acronym(self, text: str, cc: str | None, written: str | None = None) -> list[_Hit]:
+    def _bare_acronym(
+        self, text: str, cc: str | None, written: str | None = None, strict: bool = False
+    ) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
         registry or a list knows by it (in the country given), a candidate to confirm, never a
         verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
@@ -1298,9 +1304,27 @@ class Resolver:
             # written in Cyrillic: an organisation whose names are ("МГУ" is not Mahatma Gandhi
             # University's MGU), where one is known so
             russian = [f for f in found_as if self._writes_cyrillic(f[0], f[1])]
-            found_as = russian or found_as
+            found_as = russian if russian or strict else found_as
         hits = self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
         return [replace(h, method=INITIALS) if h.ntype == INITIALS_OF else h for h in hits]
+
+    def _cyrillic_acronyms(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query of several Cyrillic acronyms, as Russian names are written with their
+        status's initials first ("НИУ ВШЭ": национальный исследовательский университет, then
+        the Higher School of Economics; "ФГБОУ МГУ"): the one organisation one of them
+        names among those whose names are in Cyrillic, when the others name none, a guess to
+        confirm as an acronym is."""
+        words = _QUOTES.sub(" ", text).split()
+        if not 2 <= len(words) <= _MAX_ACRONYMS or not all(latin_acronym(w) for w in words):
+            return []
+        named = [
+            hits
+            for word in words
+            if (hits := self._bare_acronym(latin_acronym(word) or word, cc, word, strict=True))
+        ]
+        if len(named) != 1:
+            return []
+        return [replace(hit, span=text) for hit in named[0]]
 
     def _han_acronym(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is, character for character, an acronym a list or registry carries in

@@ -105,3 +105,24 @@ def test_written_in_cyrillic_it_is_not_the_latin_namesake():
     resolver = Resolver(records=[(ROR, shipped), (ROR, MAHATMA_GANDHI)])
     assert [m.entry for m in resolver.match("МГУ")] == ["010pmpe69"]
     assert {m.entry for m in resolver.match("MGU")} == {"010pmpe69", "00h4spn88"}  # both
+
+
+@pytest.mark.parametrize("written", ["НИУ ВШЭ", "ФГАОУ ВО «НИУ ВШЭ»"])
+def test_a_status_s_initials_before_the_organisations_are_passed_over(written):
+    # "НИУ" (национальный исследовательский университет) names no organisation written in
+    # Cyrillic here; its Latin twin "NIU" is no evidence for a query written in Cyrillic
+    niu = Entry(entry_id="niu", name="Northern Illinois University", acronyms=["NIU"], country="US")
+    resolver = Resolver(records=[(ROR, HSE), (ROR, MAHATMA_GANDHI), (ROR, niu)])
+    found = resolver.match(written)
+    assert [(m.entry, m.method, m.candidate) for m in found] == [("055f7t516", "initials", True)]
+    assert found[0].part == written
+
+
+def test_two_acronyms_naming_two_organisations_name_neither():
+    msu = Entry(
+        entry_id="010pmpe69",
+        name="Lomonosov Moscow State University",
+        aliases=["Московский государственный университет"],
+        country="RU",
+    )
+    assert Resolver(records=[(ROR, HSE), (ROR, msu)]).match("МГУ ВШЭ") == []
