@@ -700,6 +700,8 @@ class Resolver:
         Cyrillic ones: a registry carries its own Latin acronyms), and a Cyrillic name's
         initials with its namesake ("МГУ им. Ломоносова"): the forms Russian names are written
         in, read from the names themselves."""
+        if registry and name.isascii():
+            return  # most of a registry's names: no Cyrillic, and its acronyms are its own
         cyrillic = script_of(name) == "Cyrillic"
         if (cyrillic or not registry) and (initials := name_initials(name)):
             key = _analysed(latin_acronym(initials) or initials).key
