@@ -126,3 +126,15 @@ def test_two_acronyms_naming_two_organisations_name_neither():
         country="RU",
     )
     assert Resolver(records=[(ROR, HSE), (ROR, msu)]).match("МГУ ВШЭ") == []
+
+
+def test_the_pre_screen_says_the_new_ways_in_words():
+    from kvrules.plain import matched_by
+
+    assert matched_by("initials", candidate=True) == (
+        "the initials of one of its names (a candidate for a person to judge)"
+    )
+    assert matched_by("initials and namesake") == (
+        "its name's initials and the person it is named after"
+    )
+    assert matched_by("short name") == "its name shortened"
