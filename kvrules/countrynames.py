@@ -119,8 +119,9 @@ def read_qualified(text: str, read: Callable[[str], str | None]) -> str | None:
     inverted order ("Taiwan (Province of China)" → "Taiwan, Province of China"). Else, for "X
     (Y)" with Y a country, X is a place in it: a territory with its own code keeps it ("Hong Kong
     (China)" → HK, "Puerto Rico (USA)" → PR, "Greenland (Denmark)" → GL), any other place is
-    Y's ("China (PRC)", "Guangdong (China)" → CN). Never X alone when Y is no country:
-    "Korea (North)" is not South Korea."""
+    Y's ("China (PRC)", "Guangdong (China)" → CN), a subdivision of Y (ISO 3166-2) that shares a
+    country's name too ("Georgia (US)", "Georgia, USA" → US, not GE). Never X alone when Y is no
+    country: "Korea (North)" is not South Korea."""
     parts = qualified_parts(text)
     if parts is None:
         return None
@@ -132,12 +133,42 @@ def read_qualified(text: str, read: Callable[[str], str | None]) -> str | None:
     for order in [*orders, f"{head}, {tail}"]:
         if found := read(order):
             return found
-    if not _BRACKETED.fullmatch(text.strip()):
-        return None  # "X, Y" is only ever an inverted name ("Berkeley, CA" is no place in CA)
     sovereign = read(tail)
     if not sovereign:
         return None
-    return read(head) or sovereign
+    state = subdivision_named(head, sovereign)
+    if not _BRACKETED.fullmatch(text.strip()):
+        # "X, Y" is otherwise only ever an inverted name ("Berkeley, CA" is no place in CA)
+        return sovereign if state else None
+    own = read(head)
+    if state and not (own and _is_territory(state, own)):
+        return sovereign  # "Georgia (US)", "Georgia, USA": the US state, not the country
+    return own or sovereign
+
+
+@cache
+def _subdivisions(country: str) -> dict[str, pycountry.db.Record]:
+    """ISO 3166-2's subdivisions of ``country`` (pycountry's), by name key and by code ("ga" of
+    US-GA): how a state or province is written after it."""
+    found: dict[str, pycountry.db.Record] = {}
+    for division in pycountry.subdivisions.get(country_code=country) or ():
+        found.setdefault(name_key(division.name), division)
+        found.setdefault(name_key(division.code.split("-", 1)[1]), division)
+    return found
+
+
+def subdivision_named(place: str, country: str) -> pycountry.db.Record | None:
+    """The subdivision of ``country`` (ISO alpha-2) ``place`` names, by its ISO 3166-2 name or
+    code ("Georgia", "GA" of US), or None."""
+    return _subdivisions(country).get(name_key(place))
+
+
+def _is_territory(division: pycountry.db.Record, own: str) -> bool:
+    """Whether ``division`` is the territory with its own ISO 3166-1 code ``own`` ("Puerto Rico"
+    of US is PR), not a state named as a country is (Georgia of US is not GE)."""
+    country = pycountry.countries.get(alpha_2=own)
+    names = {name_key(getattr(country, f, "") or "") for f in _FIELDS} - {""}
+    return division.code.endswith(f"-{own}") and name_key(division.name) in names
 
 
 def _iso_inverted(key: str) -> list[str]:

@@ -521,6 +521,9 @@ _MATCHED_BY = {
     "transliteration": "its name in another romanisation",
     "namesake initials": "its name without the initials of the person it is named after",
     "spelling variant": "its name with its city spelt another way",
+    "initials": "the initials of one of its names",
+    "initials and namesake": "its name's initials and the person it is named after",
+    "short name": "its name shortened",
 }
 
 

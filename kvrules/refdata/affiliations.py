@@ -47,6 +47,11 @@ _LEGAL_FORMS = frozenset({"inc", "ltd", "llc", "gmbh", "plc", "corp"})
 _NAMED_HOSPITAL = frozenset({"hospital", "hospitals", "affiliated"})
 _CLINICAL_WORDS = _HOSPITAL_WORDS | {"medical", "health", "healthcare", "clinical"}
 _SCHOOL_WORDS = frozenset({"school", "faculty", "college"})
+# Dotted capitals that abbreviate a state ("U.S.", "P.R." of "P.R. China"), not an
+# organisation: "P.R. Naval University of Engineering" names no unit of anything
+STATE_ABBREVIATIONS = frozenset(
+    "US USA UK GB PR PRC ROC RF USSR UAE EU UN DPR DPRK ROK NZ SA".split()  # noqa: SIM905
+)
 # regions the registry files under a code of their own, written before their country
 _REGIONS = {"CN": frozenset({"HK", "MO", "TW"})}
 _BREAKS = ",()[]{}"
@@ -350,7 +355,7 @@ def trailing_runs(segment: str) -> tuple[str, ...]:
     runs = []
     for k in range(1, len(words) - 1):
         word, before = words[k], words[k - 1].lower()
-        if not (unit or all(is_acronym(w) and len(w) > 2 for w in words[:k])):
+        if not (unit or all(_organisation_acronym(w) for w in words[:k])):
             break
         if not word[:1].isupper() or before in _CONNECTIVES or word.lower() in _CONNECTIVES:
             continue
@@ -358,6 +363,11 @@ def trailing_runs(segment: str) -> tuple[str, ...]:
         if any(t not in GENERIC_WORDS for t in distinct):
             runs.append(" ".join(words[k:]))
     return tuple(runs)
+
+
+def _organisation_acronym(word: str) -> bool:
+    """An acronym that may name an organisation ("CNRS"), not a state's ("P.R.", "U.S.")."""
+    return is_acronym(word) and len(word) > 2 and word.replace(".", "") not in STATE_ABBREVIATIONS
 
 
 @lru_cache(maxsize=32768)

@@ -534,6 +534,51 @@ def latin_acronym(text: str) -> str | None:
     return anyascii(word)
 
 
+# Russian names are shortened to their words' initials (МГУ, МФТИ, ВШЭ) and say whom an
+# organisation is named after with "имени" (abbreviated "им."): "МГУ им. Ломоносова" is
+# "Московский государственный университет имени Ломоносова". Rules, not a table of
+# organisations: read from the names a list or a registry record carries.
+_NAMED_AFTER_RU = re.compile(r"\s+(?:им\.|имени)\s*", re.IGNORECASE)
+_INITIALLED_WORDS = re.compile(r"[^\W\d_]+")
+# words an initialism leaves out: English connectives (STOP_WORDS) and Russian ones
+_NOT_INITIALLED = STOP_WORDS | frozenset("и в во на по при для с со о об из".split())  # noqa: SIM905
+_INITIALS_LENGTH = (3, 6)  # letters: "МГУ", "BMSTU"; fewer say nothing, more is no acronym
+
+
+def name_initials(name: str) -> str | None:
+    """The initials of ``name``'s words, as acronyms are made ("Московский государственный
+    университет имени Ломоносова" → "МГУ", "Московский физико-технический институт" →
+    "МФТИ", "Bauman Moscow State Technical University" → "BMSTU"): connectives left out, a
+    hyphenated word's parts each, the words before "имени" (the namesake is not initialled).
+    None for fewer than three or more than six initials, or a name that is an acronym."""
+    text = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", name))
+    text = _NAMED_AFTER_RU.split(text, 1)[0]
+    if is_acronym(text) or latin_acronym(text):
+        return None
+    words = _INITIALLED_WORDS.findall(text)
+    letters = [w[0] for w in words if w.casefold() not in _NOT_INITIALLED]
+    low, high = _INITIALS_LENGTH
+    return "".join(letters).upper() if low <= len(letters) <= high else None
+
+
+def named_after_key(name: str) -> str | None:
+    """A Cyrillic name that says whom it is named after, keyed as its initials and the
+    namesake's surname: "МГУ им. Ломоносова", "МГУ имени Ломоносова" and "Московский
+    государственный университет имени Ломоносова" → "mgulomonosova". None for a name
+    that is not Cyrillic or says no namesake."""
+    if script_of(name) != "Cyrillic":
+        return None
+    parts = _NAMED_AFTER_RU.split(unicodedata.normalize("NFKC", name).strip(' «»"'), 1)
+    if len(parts) != 2:
+        return None
+    what, who = parts
+    surname = _INITIALLED_WORDS.findall(who)
+    initials = latin_acronym(what) or (anyascii(found) if (found := name_initials(what)) else None)
+    if not initials or not surname or len(surname[-1]) < 3:
+        return None
+    return analyse(f"{initials} {surname[-1]}").key or None
+
+
 # An entry listed for select affiliates only ("…, select affiliates:"): Entry.attributes["scope"].
 SELECT_AFFILIATES = "select_affiliates"
 SCOPE_SUFFIX = re.compile(

@@ -46,6 +46,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from kvrules.refdata.affiliations import (
+    STATE_ABBREVIATIONS,
     UNIT_OPENERS,
     OrganisationMatch,
     Part,
@@ -80,9 +81,12 @@ from kvrules.refdata.normalise import (
     analyse,
     corrections,
     han_endings,
+    han_text,
     in_case_of,
     is_acronym,
     latin_acronym,
+    name_initials,
+    named_after_key,
     native_variants,
     pinyin_with_places,
     script_of,
@@ -118,6 +122,7 @@ MAX_NAME = 500  # longer text is an affiliation string, never one organisation's
 SELECT_NOTE = "parent listed for select affiliates only"
 SYSTEM_NOTE = "a university system: the string may name one of its campuses"
 SHORT_NOTE = "short form of a listed name: confirm the country"
+PLACELESS_NOTE = "the listed name without its place, a name others may have: confirm which"
 ALIAS_NOTE = "lists this name among its aliases; another entry is named so"
 CORRECTED = "corrected spelling"
 ABBREVIATION = "abbreviation"
@@ -148,10 +153,15 @@ WADE_NOTE = "the name in Wade-Giles, read as pinyin"
 # Words a short name written a syllable a word may have ("Bei Hang", "Ha Er Bin"): joined, they
 # are read as the name written in one word; longer runs of words are a phrase, not a name.
 _MAX_SPACED_SYLLABLES = 3
+_MAX_ACRONYMS = 4  # Cyrillic acronyms one query may string together: "ФГАОУ НИУ ВШЭ"
+_QUOTES = re.compile(r"[«»\"“”„]")
+_MAX_HAN_ACRONYM = 6  # characters: "大艺", "國科會"; a longer Han name is a name
 GUESS_NOTE = "an acronym or short name alone: confirm which organisation is meant"
 WORD_ORDER = "word order"
 ACRONYM = "acronym"
 INITIALS = "initials"
+NAMESAKE_AND_INITIALS = "initials and namesake"  # "МГУ им. Ломоносова"
+INITIALS_OF = "initialled"  # the kind of name matched: the name whose initials the query is
 _NON_LETTER = re.compile(r"[^\w]+")
 CITY_NOTE = "its city is named in the string"
 AMBIGUOUS_NOTE = "same name in several organisations: give a country"
@@ -165,15 +175,14 @@ CITYLESS_NOTE = "the end of a unit's name, and this name without its city: confi
 _INITIALS = re.compile(r"^(?P<initials>(?:[A-Z]\.\s?){1,3})\s*(?=(?P<next>[A-Z][a-z][\w'-]*))")
 # Dotted capitals that abbreviate a state, not a person's names: "U.S. Naval University of
 # Engineering" is not "Naval University of Engineering" named after someone (code review 2).
-_STATE_ABBREVIATIONS = frozenset(
-    "US USA UK GB PR PRC ROC RF USSR UAE EU UN DPR DPRK ROK NZ SA".split()  # noqa: SIM905
-)
+_STATE_ABBREVIATIONS = STATE_ABBREVIATIONS
 # Words names of organisations are made of: initials before one are not a namesake's
 _NOT_A_SURNAME = CLASS_WORDS | GENERIC_WORDS | STOP_WORDS
 NAMESAKE_INITIALS = "namesake initials"
 # "Kharkov National University" of "Kharkiv National University": ukrainian_places
 SPELLING_VARIANT = "spelling variant"
 NAMESAKE_NOTE = "read without {}, taken for the initials of the person it is named after"
+STATE_NOTE = "read without {}, a state's abbreviation that names no one country: confirm it"
 _ACADEMY = re.compile(
     r"(?:,\s*|\s+of\s+(?:the\s+)?)(?:[\w-]+\s+branch\s+of\s+(?:the\s+)?)?"
     r"russian\s+academy\s+of\s+sciences$|\s*\((?:RAS|SB RAS|UB RAS|FEB RAS)\)$",
@@ -348,6 +357,21 @@ class Resolver:
         self._acronyms: dict[str, list[tuple[int, str]]] = {}
         # a list's own acronyms ("NUDT"), for a query that is one: never read into a string
         self._listed_acronyms: dict[str, list[tuple[int, str]]] = {}
+        # the initials of names (normalise.name_initials): "МГУ" of a record's "Московский
+        # государственный университет", "BMSTU" of a list's "Bauman Moscow State Technical
+        # University" → (entry, the name initialled), for a query that is an acronym alone
+        self._initialled: dict[str, list[tuple[int, str]]] = {}
+        # a Cyrillic name's initials and namesake (normalise.named_after_key: "МГУ им.
+        # Ломоносова") → (entry, the name so keyed)
+        self._named_after: dict[str, list[tuple[int, str]]] = {}
+        # a listed name without its possessive place ("Higher School of Economics" of
+        # "Moscow's Higher School of Economics") that is too generic to name it alone: read
+        # only in the entry's country, given or named in the string, as a candidate
+        self._placeless: dict[str, list[tuple[int, str]]] = {}
+        # a listed name's distinctive words less the cities the registry knows ("bauman" of
+        # "Bauman Moscow State Technical University") → (entry, name, kind of name): what
+        # people shorten such a name to ("Bauman University"), a guess to confirm
+        self._namesake_short: dict[str, list[tuple[int, str, str]]] = {}
         # the words of registry names in GENERIC_SPREAD countries or more → how many countries
         self._generic_words: dict[str, int] = {}
         self._f_dist: list[str] = []
@@ -520,6 +544,8 @@ class Resolver:
                     acronyms = self._acronyms if info.kind == "registry" else self._listed_acronyms
                     acronyms.setdefault(_analysed(name).key, []).append((idx, name))
                     continue
+                if ntype != "affiliate" and entry.entity_type == "organisation":
+                    self._add_initials(idx, name, info.kind == "registry")
                 a = _analysed(name)
                 if not a.key or not a.distinct:
                     continue  # "National Research University" alone identifies nobody
@@ -556,6 +582,9 @@ class Resolver:
                     self._placed.setdefault(_analysed(head).key, []).append((idx, head))
             if info.kind != "registry":  # registries carry their own short names as aliases
                 self._add_short_forms(idx, entry, keys)
+                for name, ntype in entry.all_names():
+                    if ntype in ("primary", "alias") and (rest := _without_possessive(name)):
+                        self._placeless.setdefault(_analysed(rest).key, []).append((idx, rest))
                 listed[idx] = entry
         self._add_without_city(self._not_the_parents(without_city))
         self._add_without_city(without_country, WITHOUT_COUNTRY)
@@ -571,7 +600,33 @@ class Resolver:
         self._add_without_city(usual, NATIVE_VARIANT)
         self._add_without_city(places, PINYIN_PLACE)
         self._generic_words = {t: len(c) for t, c in spread.items() if len(c) >= GENERIC_SPREAD}
+        self._add_namesake_short()
         self._cluster(listed)
+
+    def _add_namesake_short(self) -> None:
+        """The listed names whose distinctive words include a city the registry knows, keyed
+        by the others ("Bauman Moscow State Technical University" → "bauman"): the namesake
+        or subject people shorten the name to ("Bauman University", "Bauman")."""
+        cities, recs = self._city_country, self._recs
+        if not cities:
+            return
+        registry: list[tuple[str, tuple[int, str, str]]] = []
+        for pos, distinct in enumerate(self._f_dist):
+            words = distinct.split()
+            if len(words) < 2:
+                continue
+            kept = [w for w in words if w not in cities]
+            if kept and len(kept) < len(words):
+                ref = self._f_ref[pos]
+                if recs[ref[0]].kind == "registry":
+                    registry.append((" ".join(kept), ref))
+                else:
+                    self._namesake_short.setdefault(" ".join(kept), []).append(ref)
+        # registry organisations shortened alike make the guess ambiguous ("Jiaotong
+        # University": Xi'an's, Shanghai's, Beijing's …), and are kept only for that
+        for key, ref in registry:
+            if key in self._namesake_short:
+                self._namesake_short[key].append(ref)
 
     def _add_without_city(self, found: list[tuple[str, int, str]], ntype: str = "") -> None:
         """A registry name that ends with its city ("Adam Mickiewicz University in Poznań",
@@ -639,6 +694,20 @@ class Resolver:
                     continue
                 keys.add(a.key)
                 self._exact.setdefault(a.key, []).append((idx, short, "short"))
+
+    def _add_initials(self, idx: int, name: str, registry: bool) -> None:
+        """``name``'s initials as an acronym of its entry (a list's names, and a registry's
+        Cyrillic ones: a registry carries its own Latin acronyms), and a Cyrillic name's
+        initials with its namesake ("МГУ им. Ломоносова"): the forms Russian names are written
+        in, read from the names themselves."""
+        if registry and name.isascii():
+            return  # most of a registry's names: no Cyrillic, and its acronyms are its own
+        cyrillic = script_of(name) == "Cyrillic"
+        if (cyrillic or not registry) and (initials := name_initials(name)):
+            key = _analysed(latin_acronym(initials) or initials).key
+            self._initialled.setdefault(key, []).append((idx, name))
+        if cyrillic and (key := named_after_key(name)):
+            self._named_after.setdefault(key, []).append((idx, name))
 
     def _add_fuzzy(self, ref: tuple[int, str, str], distinct: str, skeleton: str) -> None:
         """``ref`` (entry, name, name type) in the fuzzy scan, by its distinctive words and
@@ -800,6 +869,10 @@ class Resolver:
         if not name or not name.strip():
             return []
         text = " ".join(name[: 4 * MAX_NAME].split())
+        if LOGOGRAPHIC.search(text) and (han := self._han_acronym(text, cc)):
+            return [han]  # "大艺": an acronym a record carries in Han script
+        if several := self._cyrillic_acronyms(text, cc):
+            return [several]  # "НИУ ВШЭ": a status's initials before the organisation's
         acronym, named_country = _acronym_asked(text)
         if acronym:  # HIT, NEU, HUST, МФТИ: never decided on an acronym
             hits = self._bare_acronym(acronym, cc or named_country, written=text)
@@ -810,6 +883,8 @@ class Resolver:
             hits = (
                 self._lookup(text, cc, EXACT)
                 or self._after_country(text, cc)
+                or self._after_state_abbreviation(text, cc)
+                or self._named_after_initials(text, cc)
                 or self._as_usually_shortened(text, cc)
                 or self._without_namesake_initials(text, cc)
                 or self._as_romanised(text, cc)
@@ -827,10 +902,58 @@ class Resolver:
         for part in parse(text):
             orgs.extend(self._part(part, cc or part.country))
         named = [hits for hits in orgs if hits[0].method != ACRONYM]
-        if not orgs and (short := self._short_name(text, cc)):
+        if not orgs and (placeless := self._without_its_place(text, cc)):
+            return [placeless]
+        if not orgs and (short := self._short_name(text, cc) or self._without_city(text, cc)):
             return [short]
         # the organisations named by acronym ("UVSQ, INSERM") are screened after the others
         return named + [hits for hits in orgs if hits[0].method == ACRONYM] if named else orgs
+
+    def _after_state_abbreviation(self, text: str, cc: str | None) -> list[_Hit]:
+        """A name after a state's dotted abbreviation ("P.R. Naval University of Engineering",
+        "U.S. …") read as the name it opens: the abbreviation is no unit of it nor a namesake's
+        initials. One that names no one country ("P.R.": the People's Republic of China, of
+        Korea, or Puerto Rico) says nothing of where: the name is then a candidate to confirm,
+        unless the country is given."""
+        m = _INITIALS.match(text)
+        if not m or re.sub(r"[.\s]", "", m["initials"]) not in _STATE_ABBREVIATIONS:
+            return []
+        rest = text[m.start("next") :]
+        if analyse(rest).key not in self._exact:
+            return []
+        said = STATE_NOTE.format(f'"{m["initials"].strip()}"')
+        hits = []
+        for hit in self._lookup(rest, cc, EXACT, written=text):
+            unsure = cc is None and not hit.candidate
+            hits.append(
+                replace(
+                    hit,
+                    span=text,
+                    score=min(hit.score, SHORT_FORM) if unsure else hit.score,
+                    candidate=hit.candidate or unsure,
+                    note="; ".join(filter(None, [hit.note, said if unsure else None])),
+                )
+            )
+        return hits
+
+    def _without_its_place(self, text: str, cc: str | None) -> list[_Hit]:
+        """A listed name written without the place it opens with ("Higher School of
+        Economics" for "Moscow's Higher School of Economics"), read only in the entry's
+        country, given or named at the end of the string ("…, Moscow, Russia"): a name many
+        organisations may have, so a candidate to confirm, never the answer; without a
+        country, nothing."""
+        for part in parse(text):
+            country = cc or part.country
+            found = self._placeless.get(analyse(part.segments[0]).key, []) if country else []
+            found = [f for f in found if self._recs[f[0]].country == country]
+            if found:
+                return [
+                    self._scoped(
+                        _Hit(i, name, SHORT_NAME, SHORT_FORM, True, PLACELESS_NOTE, "short", text)
+                    )
+                    for i, name in found
+                ]
+        return []
 
     def _as_usually_shortened(self, text: str, cc: str | None) -> list[_Hit]:
         """A Chinese name in one of the forms people write for a longer one ("中国国防科技大学":
@@ -967,6 +1090,8 @@ class Resolver:
                 hits = self._lookup(span.text, cc, QUALIFIED)
             else:
                 hits = self._lookup(span.text, cc, SUBUNIT, inner=span.inner)
+            if not hits and not span.inner and span.first == span.last:
+                hits = self._after_state_abbreviation(span.text, cc)  # "P.R. … University"
             if not hits and not span.inner and span.first == span.last:
                 for owner in _school_owners(span.text):
                     hits = self._lookup(owner, cc, SUBUNIT, SUBUNIT_METHOD, written=span.text)
@@ -1164,14 +1289,82 @@ class Resolver:
             for i, name in found
         ]
 
-    def _bare_acronym(self, text: str, cc: str | None, written: str | None = None) -> list[_Hit]:
+    def _bare_acronym(
+        self, text: str, cc: str | None, written: str | None = None, strict: bool = False
+    ) -> list[_Hit]:
         """A query that is an acronym alone ("BUAA", "NUDT", "UCLA"): each organisation a
         registry or a list knows by it (in the country given), a candidate to confirm, never a
         verdict; an acronym more than :data:`MAX_GUESSES` organisations share says nothing."""
         key = analyse(text).key
         found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
         found_as = [(i, name, "acronym") for i, name in found]
-        return self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
+        carried = {i for i, _ in found}
+        found_as += [
+            (i, name, INITIALS_OF) for i, name in self._initialled.get(key, []) if i not in carried
+        ]
+        if script_of(written or text) == "Cyrillic":
+            # written in Cyrillic: an organisation whose names are ("МГУ" is not Mahatma Gandhi
+            # University's MGU), where one is known so
+            russian = [f for f in found_as if self._writes_cyrillic(f[0], f[1])]
+            found_as = russian if russian or strict else found_as
+        hits = self._guesses(found_as, cc, ACRONYM, written or text)  # as written: "МФТИ"
+        return [replace(h, method=INITIALS) if h.ntype == INITIALS_OF else h for h in hits]
+
+    def _cyrillic_acronyms(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query of several Cyrillic acronyms, as Russian names are written with their
+        status's initials first ("НИУ ВШЭ": национальный исследовательский университет, then
+        the Higher School of Economics; "ФГБОУ МГУ"): the one organisation one of them
+        names among those whose names are in Cyrillic, when the others name none, a guess to
+        confirm as an acronym is."""
+        words = _QUOTES.sub(" ", text).split()
+        if not 2 <= len(words) <= _MAX_ACRONYMS or not all(latin_acronym(w) for w in words):
+            return []
+        named = [
+            hits
+            for word in words
+            if (hits := self._bare_acronym(latin_acronym(word) or word, cc, word, strict=True))
+        ]
+        if len(named) != 1:
+            return []
+        return [replace(hit, span=text) for hit in named[0]]
+
+    def _han_acronym(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is, character for character, an acronym a list or registry carries in
+        Han script ("大艺" of Dalian Art College): a candidate to confirm, as a Latin acronym
+        is. The index keys acronyms by their romanisation, which a query in Han script never
+        reached (it is no Latin acronym). Abbreviations no record carries (哈工大, 北理工) are
+        not made up."""
+        compact = han_text(text)
+        if len(compact) > _MAX_HAN_ACRONYM:
+            return []
+        key = analyse(compact).key
+        found = self._acronyms.get(key, []) + self._listed_acronyms.get(key, [])
+        same = [(i, name, "acronym") for i, name in found if han_text(name) == compact]
+        return self._guesses(same, cc, ACRONYM, text) if same else []
+
+    def _writes_cyrillic(self, idx: int, name: str) -> bool:
+        """Whether entry ``idx`` (reached by ``name``) is an organisation whose names are
+        written in Cyrillic: the name is, or the entry is in a country that writes Russian."""
+        return script_of(name) == "Cyrillic" or self._recs[idx].country in ROMANISED_COUNTRIES
+
+    def _named_after_initials(self, text: str, cc: str | None) -> list[_Hit]:
+        """A Cyrillic name written as its initials and whom it is named after ("МГУ им.
+        Ломоносова", "МГТУ им. Баумана"): the organisation a list or registry names so
+        in full ("Московский государственный университет имени Ломоносова"), when it is
+        one; in another country than the one given, nothing."""
+        key = named_after_key(text)
+        found = self._named_after.get(key, []) if key else []
+        recs = self._recs
+        if cc:
+            found = [f for f in found if recs[f[0]].country in (cc, None)]
+        if len({recs[i].cluster for i, _ in found}) != 1:
+            return []
+        return [
+            self._scoped(
+                _Hit(i, name, NAMESAKE_AND_INITIALS, SHORT_FORM, False, None, INITIALS_OF, text)
+            )
+            for i, name in found
+        ]
 
     def _short_name(self, text: str, cc: str | None) -> list[_Hit]:
         """A query that is an organisation's name without its class words ("Beihang" for
@@ -1185,6 +1378,20 @@ class Resolver:
             # a romanised name written a syllable a word ("Bei Hang", "Fu Dan", "Amir Kabir")
             # as its own name writes it in one ("Beihang University"): the same words joined
             found = self._named_without_class_words(("".join(a.distinct),))
+        return self._guesses(found, cc, SHORT_NAME, text)
+
+    def _without_city(self, text: str, cc: str | None) -> list[_Hit]:
+        """A query that is a listed name's distinctive words less its city, alone or with some
+        of its class words ("Bauman", "Bauman University" of "Bauman Moscow State Technical
+        University"): a guess to confirm, as a short name is."""
+        a = analyse(text)
+        if not a.distinct or len(text) > MAX_NAME:
+            return []
+        found = [
+            ref
+            for ref in self._namesake_short.get(a.distinct_text, ())
+            if set(a.skeleton) <= set(analyse(ref[1]).skeleton)
+        ]
         return self._guesses(found, cc, SHORT_NAME, text)
 
     def _named_without_class_words(self, distinct: tuple[str, ...]) -> list[tuple[int, str, str]]:
@@ -1866,11 +2073,33 @@ class Resolver:
             penalty = 0.1 if len(tied) > 1 else 0.02
             scored = [(round(s - penalty, 3), d, i, m, t) for s, d, i, m, t in scored]
         return [
-            self._scoped(
-                _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+            self._across_countries(
+                self._scoped(
+                    _Hit(idx, matched, "fuzzy", s, True, note, ntype, text, _changed(text, matched))
+                ),
+                cc,
             )
             for s, _, idx, matched, ntype in scored
         ]
+
+    def _across_countries(self, hit: _Hit, cc: str | None) -> _Hit:
+        """A close spelling that is a Ukrainian city's other spelling (ukrainian_places: the
+        analysis reads "Mykolaiv" and "Nikolaev" alike) of an organisation outside Ukraine,
+        where the word is no such city ("Nikolaev Institute of Inorganic Chemistry", named
+        after a person, Novosibirsk): said as a spelling variant across countries, and without
+        the organisation's country given, a guess to confirm, not a 0.92 close spelling."""
+        pairs = _ukrainian_spellings(hit.span or "", hit.matched)
+        country = self._recs[hit.rec].country
+        if not pairs or country == "UA":
+            return hit
+        said = "; ".join(f'"{a}" is "{b}"' for a, b in pairs)
+        place = f"the organisation is in {country}" if country else "no country is known"
+        note = (
+            f"a spelling variant across countries: {said} only as the Ukrainian and Russian "
+            f"spellings of a city in Ukraine; {place}"
+        )
+        score = hit.score if cc and cc == country else min(hit.score, GUESS)
+        return replace(hit, method=SPELLING_VARIANT, score=score, candidate=True, note=note)
 
     def _expand(self, hits: list[_Hit]) -> list[Match]:
         """Add the other entries of each hit's cluster (via ROR id) and its parent's entries."""
@@ -2395,6 +2624,16 @@ def short_forms(name: str) -> list[str]:
         if stripped != form:
             forms.append(stripped)
     return list(dict.fromkeys(f for f in forms if f and f != name))
+
+
+_POSSESSIVE = re.compile(r"^[A-Z][\w-]*['’]s\s+(?P<rest>.+)$")
+
+
+def _without_possessive(name: str) -> str | None:
+    """A name that opens with its place in the possessive, without it ("Moscow's Higher School
+    of Economics" → "Higher School of Economics"), or None."""
+    found = _POSSESSIVE.match(name.strip())
+    return found["rest"] if found and analyse(found["rest"]).distinct else None
 
 
 def linking_names(entry: Entry) -> list[str]:

@@ -59,7 +59,39 @@ def test_a_states_abbreviation_is_not_a_namesakes_initials(written: str) -> None
 
 def test_p_r_is_not_a_namesakes_initials_either() -> None:
     found = Resolver(records=[(DOD, NAVAL)]).match("P.R. Naval University of Engineering")
-    assert all(m.method not in ("exact", "namesake initials") for m in found)
+    assert all(m.method != "namesake initials" and m.candidate for m in found)
+
+
+# Names left open by the review of names in other scripts (item 4): "P.R. Naval University of
+# Engineering" was a confident 0.90 "subunit" of the listed name, "P.R." read as the acronym
+# of an organisation the name was a unit of ("CNRS Université de Bordeaux").
+@pytest.mark.parametrize(
+    "written",
+    [
+        "P.R. Naval University of Engineering",
+        "P.R. Naval University of Engineering, Wuhan",
+        "Dept. of Naval Architecture, P.R. Naval University of Engineering",
+    ],
+)
+def test_a_states_abbreviation_naming_no_country_makes_a_candidate(written: str) -> None:
+    resolver = Resolver(records=[(DOD, NAVAL)])
+    found = resolver.match(written)
+    assert [(m.entry, m.method, m.candidate) for m in found] == [("w1", "exact", True)]
+    assert 'read without "P.R.", a state\'s abbreviation' in (found[0].via or "")
+    assert resolver.resolve(written) is None  # no organisation for certain
+
+
+@pytest.mark.parametrize(
+    ("written", "country"),
+    [
+        ("P.R. Naval University of Engineering", "CN"),
+        ("P.R. Naval University of Engineering, Wuhan, China", None),
+    ],
+)
+def test_with_its_country_it_is_the_listed_name(written: str, country: str | None) -> None:
+    resolver = Resolver(records=[(DOD, NAVAL)])
+    top = resolver.match(written, country)[0]
+    assert (top.entry, top.method, top.candidate) == ("w1", "exact", False)
 
 
 def test_a_persons_initials_before_a_listed_name_are_still_read() -> None:
