@@ -4,14 +4,15 @@ bench/engine.py times kvrules against the bare C core; a change to kvrules' own 
 keeping only if it pays, and a child process's CPU rate moves by ±15-30% between runs on the
 shared machine. So the earlier ``kvrules`` package of a git revision is imported beside the
 current one as ``kvrules_old`` (its own modules, rulebook and engine), and both run the same
-bench events (bench/engine.py's workload) taking turns a slice at a time, the first place
-rotated (the first to touch a slice reads it from memory, the others from cache), each keeping
-its best time per slice. The bare C core with kvrules' writer (bench/engine.py's stricter
-floor) is timed in the same rounds, so each side's ratio is printed beside the paired one.
+bench events (bench/engine.py's workload) taking turns a slice at a time, each side first every
+other slice (the first to touch a slice's events reads them from memory, the second from cache),
+each keeping its best time per slice. The bare C core with kvrules' writer (bench/engine.py's
+stricter floor) is timed in the same rounds, so each side's ratio is printed beside the paired
+one.
 
-``--check`` instead compares, untimed, every finding of every event as both make it (each
-field, each evidence's path, test, value and its type, subject and both sentences): one at a
-time, in batches of ``--batch`` and validated into models. It stops at the first difference.
+``--check`` instead compares, untimed, every finding of every event as both make it (each field,
+each evidence's path, test, value and its type, subject and both sentences): one at a time, in
+batches of ``--batch`` and validated into models. It stops at the first difference.
 
     python bench/engine_paired.py REV [--events 5000] [--rules 60] [--slice 500] [--repeat 4]
     python bench/engine_paired.py REV --check --events 50000 --rules 60,200
@@ -176,11 +177,15 @@ def measure(sides: dict[str, Side], events: list[dict], args: argparse.Namespace
     gc.freeze()  # the resident inputs are not re-walked by every collection
     parts = [slice(i, i + args.slice) for i in range(0, len(events), args.slice)]
     best = {name: [float("inf")] * len(parts) for name in runs}
-    names = list(runs)
     for round_ in range(args.repeat):
         for i, part in enumerate(parts):
-            turn = (round_ * len(parts) + i) % len(names)  # the first place rotated
-            for name in names[turn:] + names[:turn]:
+            # The two sides read the same events: whoever runs second finds them in cache. So
+            # each goes first every other slice, and the floor (which reads the views) first
+            # or last, in turn.
+            first, second = ("old", "new") if (round_ + i) % 2 else ("new", "old")
+            order = [f"{first} one", f"{second} one", f"{second} batches", f"{first} batches"]
+            order = ["floor", *order] if (round_ * len(parts) + i) % 4 < 2 else [*order, "floor"]
+            for name in order:
                 seconds, _ = runs[name](part)
                 best[name][i] = min(best[name][i], seconds)
     gc.unfreeze()
