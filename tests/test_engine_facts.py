@@ -113,3 +113,25 @@ def test_a_rule_literal_matches_the_same_text_in_a_fact(name: str) -> None:
         assert [f.rule_id for f in evaluator.evaluate(validate_plain_event(event))] == ["named"]
         other = {**event, "partner": {"name": name + "x"}}
         assert evaluator.evaluate(validate_plain_event(other)) == []
+
+
+def test_a_fact_is_the_view_with_the_engine_keys_after_its_own() -> None:
+    """``DurableEngine._fact`` writes the view's JSON and appends the reserved keys instead of
+    copying the view into a new dict: the text is still that of ``{**view, "id": …, "sid":
+    "0"}``, for the bench's views, an empty view, text pydantic-core refuses (a lone
+    surrogate: ``json.dumps``) and floats that need the careful writer."""
+    book, events = _bench_events(200)
+    with Evaluator([book]) as evaluator:
+        engine, project = evaluator.engine, evaluator.project
+        views = [project(validate_plain_event(event)) for event in events]
+        views += [{}, {"kind": "partner.added"}, {"partner": {"name": "x\udfffy"}}]
+        for view in views:
+            for odd in (project.odd_numbers(view), None):
+                text = engine._fact(view, odd)
+                fact_id = json.loads(text)["id"]
+                assert text == compact({**view, "id": fact_id, "sid": "0"})
+        for number in (1e-07, 1e16, -2.5e20):
+            text = engine._fact({"funder": {"amount": number}}, True)
+            fact_id = json.loads(text)["id"]
+            assert text == fact_json({"funder": {"amount": number}, "id": fact_id, "sid": "0"})
+            assert json.loads(text)["funder"]["amount"] == number

@@ -44,6 +44,7 @@ class Evaluator:
                 f"rulebooks read {self.project.max_keys()} distinct fields; "
                 f"the engine takes at most {MAX_KEYS} per event"
             )
+        self._checked_plain = self.project.checked_plain
         self.engine = DurableEngine(self.program)
         # Per rule, everything a finding needs that does not depend on the event, bound once
         # (every fired rule becomes a finding, so this runs for each of them).
@@ -79,7 +80,11 @@ class Evaluator:
 
         ``event``: a model instance, or a plain event (``kvrules.model.validate_plain_event``:
         the same validation without building model instances, for callers that need none)."""
-        view, odd = self.project.checked(event)
+        # ``self.project.checked(event)`` without its frame (it tells the forms apart so)
+        if type(event) is dict:
+            view, odd = self._checked_plain(event)
+        else:
+            view, odd = self.project.checked(event)
         # Rules named once per `or` branch that held: explain keeps each once.
         fired = self.engine.fire_repeating(view, odd)
         if self.verify:

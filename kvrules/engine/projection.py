@@ -224,6 +224,8 @@ class CompiledProjection(Projection):
         self.odd_numbers = _odd_numbers_function(self.root)
         self._checked = _checked_function(self.root, plain=False)
         self._checked_plain = _checked_function(self.root, plain=True)
+        # ``checked`` of a plain event, for a caller that has told the forms apart already
+        self.checked_plain = self._checked_plain
 
     def __call__(self, event: Any) -> View:
         return (self._project_plain if type(event) is dict else self._project)(event)
