@@ -135,10 +135,28 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
 # What to write, said wherever an organisation is described wrongly (a file, the API, a flag)
 ORGANISATION_FORMS = "'NAME (COUNTRY)' or {name: …, country: …}"
+
+
+def trailing_bracket(text: str) -> tuple[str, str] | None:
+    """ "NAME (INSIDE)" → (NAME, INSIDE), the last bracket matched with its own opening one, so
+    that a country written in ISO's or the UN's form with brackets of its own stays whole:
+    "Tehran Institute of Optics (Iran (Islamic Republic of))" → ("Tehran Institute of Optics",
+    "Iran (Islamic Republic of)") (reviewer, 2026-12-07: read as a name with no country, GREEN
+    "no country check ran"). None when the text does not end in a bracket, or the bracket
+    opens nowhere or at the start (nothing before it is a name)."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return None
+    depth = 0
+    for at in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[at], 0)
+        if depth == 0:
+            name, inside = stripped[:at].strip(), stripped[at + 1 : -1].strip()
+            return (name, inside) if name and inside else None
+    return None  # more closing brackets than opening ones: no bracket of its own
 
 
 def organisation_from_text(text: str) -> dict[str, Any]:
@@ -149,14 +167,14 @@ def organisation_from_text(text: str) -> dict[str, Any]:
     Compatibility forms are folded first (NFKC), as the matcher folds them: the full-width
     brackets and comma of CJK typing (U+FF08, U+FF09, U+FF0C) are brackets and a comma."""
     text = unicodedata.normalize("NFKC", text)
-    found = TRAILING_COUNTRY.match(text)
-    if not found:
+    found = trailing_bracket(text)
+    if found is None:
         return {"name": text.strip()}
-    inside = found["country"].strip()
+    name, inside = found
     try:
-        return {"name": found["name"], "country": country_code(inside)}
+        return {"name": name, "country": country_code(inside)}
     except ValueError:
-        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
+        if ACRONYM.match(inside) or inside.casefold() in name.casefold():
             return {"name": text.strip()}
     raise ValueError(
         f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
