@@ -81,6 +81,7 @@ from kvrules.plain import (
     identify,
     listed_as,
     lists_in_words,
+    money,
     not_found_in,
     not_identified_in,
     not_in_script,
@@ -92,7 +93,7 @@ from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 from kvrules.refdata.countries import to_country
 from kvrules.rulebook.ir import Severity
-from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.thresholds import NotCompared, amount_rules, awards_not_compared
 from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
 
 if TYPE_CHECKING:
@@ -361,8 +362,9 @@ class Triage:
     colour: Literal["green", "amber", "red"]
     reason: str  # in words: the title of the finding that set it, and why
     rule: str | None = None  # that finding's rule, "rulebook/rule-id" (technical detail)
-    # False when a name was set apart (not screened on a country): then the colour is no
-    # verdict on the whole proposal, and the headline never says GREEN
+    # False when a part of the screening did not run (a name set apart, not screened on a
+    # country; a list not imported; fields not screened; an award no threshold compared):
+    # then the colour is no verdict on the whole proposal, and the headline never says GREEN
     complete: bool = True
 
     @property
@@ -439,6 +441,11 @@ class Screening:
     # awards in a currency a rule has no threshold for, said as scan and evaluate say them
     # ("Not compared: no threshold for GBP (1 award) in …"; ``kvrules.thresholds``)
     not_compared: str | None = None
+    # each such award, and each without a currency, named with what to add
+    # (``_awards_not_compared``): the answer is not complete while one is left (reviewer,
+    # 2026-12-07: an award of 1,250,000.50 with no currency read AMBER, complete, where with
+    # EUR it was RED)
+    awards_not_compared: list[str] = field(default_factory=list)
     # lists the rules read that the reference store has no edition of (ca_nro before
     # `kvrules refdata update ca_nro`): nothing was screened against them, so the answer is
     # not complete and never a bare GREEN (``kvrules.refdata.unimported``)
@@ -492,9 +499,16 @@ class Screening:
             reason = f"{self._areas_missing()}; {reason}"
         if self.lists_not_imported:  # never GREEN while lists the rules read were not imported
             reason = f"{self._lists_missing()}; {reason}"
+        if self.awards_not_compared:  # never GREEN while an award was compared with nothing
+            reason = f"{self._awards_missing()}; {reason}"
         if self.unidentified:  # never GREEN while a name went unscreened on a country
             reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
-        if self.unidentified or self.lists_not_imported or self.areas_not_screened:
+        if (
+            self.unidentified
+            or self.lists_not_imported
+            or self.areas_not_screened
+            or self.awards_not_compared
+        ):
             return Triage("green", reason, complete=False)
         return Triage("green", reason)
 
@@ -505,6 +519,9 @@ class Screening:
 
     def _areas_missing(self) -> str:
         return f"not complete: {areas_not_screened_in_words(self.areas_not_screened)}"
+
+    def _awards_missing(self) -> str:
+        return f"not complete: {'; '.join(self.awards_not_compared)}"
 
     def _incomplete(self, triage: Triage) -> Triage:
         """A finding's colour, said to be not complete while names were set apart, lists the
@@ -521,6 +538,9 @@ class Screening:
             complete = False
         if self.areas_not_screened:
             reason = f"{reason}; {self._areas_missing()}"
+            complete = False
+        if self.awards_not_compared:  # a RED it could have been is not to be missed
+            reason = f"{reason}; {self._awards_missing()}"
             complete = False
         return Triage(triage.colour, reason, triage.rule, complete=complete)
 
@@ -895,6 +915,7 @@ def screen(
         },
         one_organisation=_one_organisation(events, titles),
         not_compared=_not_compared(events, evaluator),
+        awards_not_compared=_awards_not_compared(events, evaluator),
         lists_not_imported=missing,
     )
 
@@ -907,6 +928,30 @@ def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str
     for event in events:
         missed.add(event, rules)
     return missed.in_words() if missed.awards or missed.no_currency else None
+
+
+def _awards_not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> list[str]:
+    """Each award no threshold compared, by its funder and amount, with what to add: its
+    currency, or (a currency no threshold is given for) a comparison by hand or a threshold
+    in that currency."""
+    rules = amount_rules(evaluator.program.rulebooks)
+    said: list[str] = []
+    for event in events:
+        for funder, currency in awards_not_compared(event, rules):
+            if currency is None:
+                said.append(
+                    f"the award of {funder.name} ({money(funder.amount, None)}) has no "
+                    "currency, so no threshold compared it — give its currency (an ISO 4217 "
+                    "code such as EUR)"
+                )
+            else:
+                said.append(
+                    f"the award of {funder.name} ({money(funder.amount, currency)}) is in "
+                    f"{currency}, which no threshold is given for, so it was not compared — "
+                    f"compare it with the thresholds by hand, or have a {currency} threshold "
+                    "set (rulebook_vars in kvrules.yaml)"
+                )
+    return list(dict.fromkeys(said))
 
 
 def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:

@@ -164,13 +164,15 @@ def openapi_document() -> dict[str, Any]:
                     "headline": {
                         "type": "string",
                         "description": "RED, AMBER, GREEN, or NOT COMPLETE while a name was "
-                        "not screened on a country, a list the rules read was not imported or "
-                        "the text is in a language the area vocabulary has no terms in",
+                        "not screened on a country, a list the rules read was not imported, "
+                        "the text is in a language the area vocabulary has no terms in or an "
+                        "award could not be compared (no currency, or none with a threshold)",
                     },
                     "complete": {
                         "type": "boolean",
                         "description": "false while a name was not screened on a country, "
-                        "a list was not imported or technology fields were not screened",
+                        "a list was not imported, technology fields were not screened or an "
+                        "award could not be compared with a threshold",
                     },
                     "reason": {"type": "string", "description": "in words: the rule's title"},
                     "rule": {
