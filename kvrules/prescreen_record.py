@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import area_in_words, areas_said, for_home, said
+from kvrules.plain import area_in_words, areas_said, for_home, money, said
 from kvrules.report import md_code, md_text
 from kvrules.timezone import local_time
 
@@ -27,7 +27,9 @@ NOT_SAFE_SENTENCE = (
 
 
 def organisation_line(org: Mapping[str, Any]) -> str:
-    """ "Beihang University (CN), ROR 00wk2mp56, EUR 400,000": an organisation as described."""
+    """ "Beihang University (CN), ROR 00wk2mp56, €400,000": an organisation as described, its
+    amount written by the one formatter of amounts (``kvrules.plain.money``), as the evidence
+    writes it."""
     text = str(org.get("name", ""))
     if org.get("country"):
         text += f" ({org['country']})"
@@ -36,21 +38,14 @@ def organisation_line(org: Mapping[str, Any]) -> str:
     if org.get("role"):
         text += f", {org['role']}"
     if org.get("amount") not in (None, ""):
-        amount = f"{float(org['amount']):,.0f}" if _whole(org["amount"]) else str(org["amount"])
         currency = org.get("currency")
-        text += f", {currency} {amount}" if currency else f", amount {amount} (no currency)"
+        amount = money(org["amount"], currency)
+        text += f", {amount}" if currency else f", amount {amount} (no currency)"
     if org.get("programme"):
         text += f", programme {org['programme']}"
     if org.get("source"):  # read from a file: which, and its row
         text += f" [{org['source']}]"
     return text
-
-
-def _whole(amount: Any) -> bool:
-    try:
-        return float(amount) == int(float(amount))
-    except (TypeError, ValueError):
-        return False
 
 
 def screened_lines(proposal: Mapping[str, Any]) -> list[tuple[str, str]]:

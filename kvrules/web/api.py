@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kvrules import jsonguard
+from kvrules.amounts import ambiguous_amount
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
@@ -109,7 +110,13 @@ async def screen(request: Request) -> Response:
     try:
         proposal = Proposal.model_validate(doc, context={"decimal_separator": separator})
     except ValidationError as exc:
-        return _error(422, proposal_problem(exc))
+        problem = proposal_problem(exc)
+        if separator is None and ambiguous_amount(exc.errors()):  # the API's own way to say it
+            problem += (
+                "; or say how the amounts are written: ?decimal_separator=, (250.000 is two "
+                "hundred and fifty thousand) or ?decimal_separator=. (250,000 is)"
+            )
+        return _error(422, problem)
     try:
         result = await run_screening(request, proposal)
     except LookupError as exc:
