@@ -525,8 +525,9 @@ class Screening:
 
     def _incomplete(self, triage: Triage) -> Triage:
         """A finding's colour, said to be not complete while names were set apart, lists the
-        rules read were not imported or the text is in a language the area vocabulary has no
-        terms in (as a list not imported: a part of the screening did not run), and the
+        rules read were not imported, the text is in a language the area vocabulary has no
+        terms in (as a list not imported: a part of the screening did not run) or an award
+        was compared with no threshold (``awards_not_compared``), and the
         partners read as persons' names that kept their country (``read_as_person``)."""
         reason = triage.reason + "".join(f"; {read_as_person(n)}" for n in self.read_as_person)
         complete = triage.complete
@@ -915,7 +916,9 @@ def screen(
         },
         one_organisation=_one_organisation(events, titles),
         not_compared=_not_compared(events, evaluator),
-        awards_not_compared=_awards_not_compared(events, evaluator),
+        awards_not_compared=_awards_not_compared(
+            events, evaluator, enricher.home_country if enricher is not None else None
+        ),
         lists_not_imported=missing,
     )
 
@@ -930,10 +933,13 @@ def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str
     return missed.in_words() if missed.awards or missed.no_currency else None
 
 
-def _awards_not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> list[str]:
+def _awards_not_compared(
+    events: list[CollaborationEvent], evaluator: Evaluator, home_country: str | None
+) -> list[str]:
     """Each award no threshold compared, by its funder and amount, with what to add: its
     currency, or (a currency no threshold is given for) a comparison by hand or a threshold
-    in that currency."""
+    in that currency. Amounts as an institution in ``home_country`` reads them (``for_home``:
+    "USD …" where "$" is also the home currency's sign)."""
     rules = amount_rules(evaluator.program.rulebooks)
     said: list[str] = []
     for event in events:
@@ -946,7 +952,8 @@ def _awards_not_compared(events: list[CollaborationEvent], evaluator: Evaluator)
                 )
             else:
                 said.append(
-                    f"the award of {funder.name} ({money(funder.amount, currency)}) is in "
+                    f"the award of {funder.name} "
+                    f"({for_home(money(funder.amount, currency), home_country)}) is in "
                     f"{currency}, which no threshold is given for, so it was not compared — "
                     f"compare it with the thresholds by hand, or have a {currency} threshold "
                     "set (rulebook_vars in kvrules.yaml)"

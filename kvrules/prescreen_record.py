@@ -26,10 +26,11 @@ NOT_SAFE_SENTENCE = (
 )
 
 
-def organisation_line(org: Mapping[str, Any]) -> str:
+def organisation_line(org: Mapping[str, Any], home_country: str | None = None) -> str:
     """ "Beihang University (CN), ROR 00wk2mp56, €400,000": an organisation as described, its
-    amount written by the one formatter of amounts (``kvrules.plain.money``), as the evidence
-    writes it."""
+    amount written by the one formatter of amounts (``kvrules.plain.money``) and read for
+    ``home_country`` (``for_home``: "USD 2,000,000" where "$" is also the home currency's
+    sign), as the evidence writes it."""
     text = str(org.get("name", ""))
     if org.get("country"):
         text += f" ({org['country']})"
@@ -39,7 +40,7 @@ def organisation_line(org: Mapping[str, Any]) -> str:
         text += f", {org['role']}"
     if org.get("amount") not in (None, ""):
         currency = org.get("currency")
-        amount = money(org["amount"], currency)
+        amount = for_home(money(org["amount"], currency), home_country)
         text += f", {amount}" if currency else f", amount {amount} (no currency)"
     if org.get("programme"):
         text += f", programme {org['programme']}"
@@ -48,8 +49,11 @@ def organisation_line(org: Mapping[str, Any]) -> str:
     return text
 
 
-def screened_lines(proposal: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) for each part of the proposal that was screened, as it was described."""
+def screened_lines(
+    proposal: Mapping[str, Any], home_country: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, text) for each part of the proposal that was screened, as it was described
+    (its amounts as an institution in ``home_country`` reads them, as the evidence)."""
     lines: list[tuple[str, str]] = [("Topic", str(proposal.get("topic") or "none given"))]
     if proposal.get("keywords"):
         lines.append(("Keywords", ", ".join(map(str, proposal["keywords"]))))
@@ -57,7 +61,7 @@ def screened_lines(proposal: Mapping[str, Any]) -> list[tuple[str, str]]:
         lines.append(("Units", "; ".join(map(str, proposal["units"]))))
     for key, label in (("partners", "Partners"), ("funders", "Funders")):
         orgs = proposal.get(key) or []
-        said_ = "; ".join(organisation_line(o) for o in orgs) if orgs else "none"
+        said_ = "; ".join(organisation_line(o, home_country) for o in orgs) if orgs else "none"
         lines.append((f"{label} ({len(orgs)})", said_))
     if visit := proposal.get("visit"):
         home = organisation_line(visit.get("home_institution") or {})
@@ -137,7 +141,8 @@ def prescreen_markdown(
         "## What was screened",
         "",
     ]
-    lines += [f"- {label}: {md_text(text)}" for label, text in screened_lines(proposal)]
+    described = screened_lines(proposal, home_country)
+    lines += [f"- {label}: {md_text(text)}" for label, text in described]
     areas = areas_in_words(events, home_country)
     # a pre-screen stored before areas_not_screened existed has none
     unscreened = answer.get("areas_not_screened") or []

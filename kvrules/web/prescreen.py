@@ -510,7 +510,7 @@ async def prescreen_page(request: Request) -> Response:
             "p": prescreen,
             "r": prescreen.result,
             "findings": _explained(prescreen, settings(request).home_country),
-            "described": screened_lines(prescreen.proposal),
+            "described": screened_lines(prescreen.proposal, settings(request).home_country),
             "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
         },
     )
