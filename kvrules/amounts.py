@@ -27,13 +27,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Any, Literal
 
 import pycountry
 
 from kvrules.errors import KvrulesError
 
 __all__ = [
+    "AmbiguousAmount",
     "AmountError",
     "DecimalSeparator",
     "WrittenAmount",
@@ -86,6 +87,16 @@ HOW_TO_WRITE = (
 
 class AmountError(KvrulesError, ValueError):
     """An amount that cannot be read unambiguously; the message says how to write it."""
+
+
+class AmbiguousAmount(AmountError):
+    """ "250.000" with no decimal separator given: each entry point says how to give it (the
+    API's ``?decimal_separator=,``, check's ``--decimal-separator``), see ``ambiguous_amount``."""
+
+
+def ambiguous_amount(problems: list[Any]) -> bool:
+    """Whether one of a ``ValidationError``'s ``errors()`` is an ``AmbiguousAmount``."""
+    return any(isinstance((e.get("ctx") or {}).get("error"), AmbiguousAmount) for e in problems)
 
 
 @dataclass(frozen=True)
@@ -152,7 +163,7 @@ def _number(text: str, decimal: DecimalSeparator | None, shown: str) -> str:
         raise AmountError(f"{shown!r} is not a number: {HOW_TO_WRITE}")
     if len(fraction) == 3 and _groups_of_three(text, separator):
         if decimal is None:
-            raise AmountError(
+            raise AmbiguousAmount(
                 f"{shown!r} is ambiguous (thousands or a decimal fraction?): {HOW_TO_WRITE}"
             )
         if decimal != separator:

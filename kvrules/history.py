@@ -105,6 +105,16 @@ def _proposed(d: dict) -> str:
     )
 
 
+def _triaged_at_prescreen(verdict: object) -> str:
+    """ " (triaged red at pre-screen)"; a pre-screen not complete is said so, never by its
+    colour: " (not complete at pre-screen)", " (amber, not complete at pre-screen)"."""
+    if not verdict:
+        return ""
+    if "not complete" in str(verdict):
+        return f" ({verdict} at pre-screen)"
+    return f" (triaged {verdict} at pre-screen)"
+
+
 def _triaged(d: dict) -> str:
     if d.get("prescreen"):  # kvrules carried a sent pre-screen's colour over
         return (
@@ -291,7 +301,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
             if d.get("prescreen")
             else "sent the pre-screened proposal to the committee"
         )
-        + (f" (triaged {d['triage']} at pre-screen)" if d.get("triage") else "")
+        + _triaged_at_prescreen(d.get("triage"))
     ),
     "prescreen.screened": lambda d: "pre-screened a proposed collaboration",
     "writeback.queued": lambda d: f"queued the risk tags {_tags(d)} to be written to the RIS",

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 import pycountry
@@ -465,12 +466,16 @@ def signal_source(code: str) -> str:
 
 def money(amount: Any, currency: str | None, decimal_separator: str | None = None) -> str:
     """'€250,000', 'CHF 1,200.50' (cents as two digits); with ``decimal_separator`` ","
-    (a site writing de_DE amounts) '€1.250.000,50'. The amount as given when not a number."""
+    (a site writing de_DE amounts) '€1.250.000,50'. The amount as given when not a number.
+    The one formatter of amounts: a pre-screen's header, its evidence and its Markdown say
+    an award alike (reviewer, 2026-12-07: "EUR 1250000.50" above "gives €1,250,000.5").
+    Cents are shown when the amount has them, or was written with them ("1250000.00", a
+    Decimal with two places): never one decimal, never cents dropped that were given."""
     try:
         value = float(amount)
     except (TypeError, ValueError):
         return f"{amount} {currency or ''}".strip()
-    if isinstance(value, float) and not value.is_integer():
+    if not value.is_integer() or _written_with_cents(amount):
         shown = f"{value:,.2f}"  # an amount has cents, never one decimal ("1,250,000.5")
     else:
         shown = f"{int(value):,}"
@@ -480,6 +485,13 @@ def money(amount: Any, currency: str | None, decimal_separator: str | None = Non
         return shown
     sign = CURRENCY_SIGNS.get(currency.upper())
     return f"{sign}{shown}" if sign else f"{currency.upper()} {shown}"
+
+
+def _written_with_cents(amount: Any) -> bool:
+    """ "1250000.00", Decimal("1250000.00"): written with a fraction, though it is zero."""
+    if isinstance(amount, Decimal):
+        return amount.is_finite() and int(amount.as_tuple().exponent) < 0
+    return isinstance(amount, str) and "." in amount.strip()
 
 
 def area_label(code: str, home_country: str | None = None) -> str:
@@ -1086,7 +1098,12 @@ def _shown(value: Any, kind: Any, element: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         currency = element.get("currency") if isinstance(element, Mapping) else None
-        return _money(value, currency) if currency else _number(value)
+        if not currency:
+            return _number(value)
+        # the award as the record writes it ("1250000.00"), where the value is its amount
+        written = element.get("amount") if isinstance(element, Mapping) else None
+        same = written is not None and _as_float(written) == float(value)
+        return money(written if same else value, currency)
     return _text(value)
 
 
@@ -1106,9 +1123,11 @@ def _number(value: float) -> str:
     return f"{int(value):,}"
 
 
-def _money(value: float, currency: str) -> str:
-    sign = CURRENCY_SIGNS.get(currency.upper())
-    return f"{sign}{_number(value)}" if sign else f"{currency.upper()} {_number(value)}"
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _outside_the_eu(test: str) -> bool:

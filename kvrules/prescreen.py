@@ -81,6 +81,7 @@ from kvrules.plain import (
     identify,
     listed_as,
     lists_in_words,
+    money,
     not_found_in,
     not_identified_in,
     not_in_script,
@@ -92,7 +93,7 @@ from kvrules.records import PRESCREEN_SYSTEM
 from kvrules.refdata.affiliations import country_of
 from kvrules.refdata.countries import to_country
 from kvrules.rulebook.ir import Severity
-from kvrules.thresholds import NotCompared, amount_rules
+from kvrules.thresholds import NotCompared, amount_rules, awards_not_compared
 from kvrules.triage import RESTRICTED_PARTY, TRIAGE_RULES, one_colour
 
 if TYPE_CHECKING:
@@ -135,10 +136,28 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[^()]+)\)\s*$")
 ACRONYM = re.compile(r"^[A-Z][A-Z&.-]{2,}$")  # (NUDT), (MIT): the name's own, not a country
 # What to write, said wherever an organisation is described wrongly (a file, the API, a flag)
 ORGANISATION_FORMS = "'NAME (COUNTRY)' or {name: …, country: …}"
+
+
+def trailing_bracket(text: str) -> tuple[str, str] | None:
+    """ "NAME (INSIDE)" → (NAME, INSIDE), the last bracket matched with its own opening one, so
+    that a country written in ISO's or the UN's form with brackets of its own stays whole:
+    "Tehran Institute of Optics (Iran (Islamic Republic of))" → ("Tehran Institute of Optics",
+    "Iran (Islamic Republic of)") (reviewer, 2026-12-07: read as a name with no country, GREEN
+    "no country check ran"). None when the text does not end in a bracket, or the bracket
+    opens nowhere or at the start (nothing before it is a name)."""
+    stripped = text.rstrip()
+    if not stripped.endswith(")"):
+        return None
+    depth = 0
+    for at in range(len(stripped) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(stripped[at], 0)
+        if depth == 0:
+            name, inside = stripped[:at].strip(), stripped[at + 1 : -1].strip()
+            return (name, inside) if name and inside else None
+    return None  # more closing brackets than opening ones: no bracket of its own
 
 
 def organisation_from_text(text: str) -> dict[str, Any]:
@@ -149,14 +168,14 @@ def organisation_from_text(text: str) -> dict[str, Any]:
     Compatibility forms are folded first (NFKC), as the matcher folds them: the full-width
     brackets and comma of CJK typing (U+FF08, U+FF09, U+FF0C) are brackets and a comma."""
     text = unicodedata.normalize("NFKC", text)
-    found = TRAILING_COUNTRY.match(text)
-    if not found:
+    found = trailing_bracket(text)
+    if found is None:
         return {"name": text.strip()}
-    inside = found["country"].strip()
+    name, inside = found
     try:
-        return {"name": found["name"], "country": country_code(inside)}
+        return {"name": name, "country": country_code(inside)}
     except ValueError:
-        if ACRONYM.match(inside) or inside.casefold() in found["name"].casefold():
+        if ACRONYM.match(inside) or inside.casefold() in name.casefold():
             return {"name": text.strip()}
     raise ValueError(
         f"{inside!r} is not a country: write 'NAME (COUNTRY)' with an ISO code or a country "
@@ -343,8 +362,9 @@ class Triage:
     colour: Literal["green", "amber", "red"]
     reason: str  # in words: the title of the finding that set it, and why
     rule: str | None = None  # that finding's rule, "rulebook/rule-id" (technical detail)
-    # False when a name was set apart (not screened on a country): then the colour is no
-    # verdict on the whole proposal, and the headline never says GREEN
+    # False when a part of the screening did not run (a name set apart, not screened on a
+    # country; a list not imported; fields not screened; an award no threshold compared):
+    # then the colour is no verdict on the whole proposal, and the headline never says GREEN
     complete: bool = True
 
     @property
@@ -421,6 +441,11 @@ class Screening:
     # awards in a currency a rule has no threshold for, said as scan and evaluate say them
     # ("Not compared: no threshold for GBP (1 award) in …"; ``kvrules.thresholds``)
     not_compared: str | None = None
+    # each such award, and each without a currency, named with what to add
+    # (``_awards_not_compared``): the answer is not complete while one is left (reviewer,
+    # 2026-12-07: an award of 1,250,000.50 with no currency read AMBER, complete, where with
+    # EUR it was RED)
+    awards_not_compared: list[str] = field(default_factory=list)
     # lists the rules read that the reference store has no edition of (ca_nro before
     # `kvrules refdata update ca_nro`): nothing was screened against them, so the answer is
     # not complete and never a bare GREEN (``kvrules.refdata.unimported``)
@@ -474,9 +499,16 @@ class Screening:
             reason = f"{self._areas_missing()}; {reason}"
         if self.lists_not_imported:  # never GREEN while lists the rules read were not imported
             reason = f"{self._lists_missing()}; {reason}"
+        if self.awards_not_compared:  # never GREEN while an award was compared with nothing
+            reason = f"{self._awards_missing()}; {reason}"
         if self.unidentified:  # never GREEN while a name went unscreened on a country
             reason = f"{incomplete_in_words(self.unidentified, named=False)}; {reason}"
-        if self.unidentified or self.lists_not_imported or self.areas_not_screened:
+        if (
+            self.unidentified
+            or self.lists_not_imported
+            or self.areas_not_screened
+            or self.awards_not_compared
+        ):
             return Triage("green", reason, complete=False)
         return Triage("green", reason)
 
@@ -488,10 +520,14 @@ class Screening:
     def _areas_missing(self) -> str:
         return f"not complete: {areas_not_screened_in_words(self.areas_not_screened)}"
 
+    def _awards_missing(self) -> str:
+        return f"not complete: {'; '.join(self.awards_not_compared)}"
+
     def _incomplete(self, triage: Triage) -> Triage:
         """A finding's colour, said to be not complete while names were set apart, lists the
-        rules read were not imported or the text is in a language the area vocabulary has no
-        terms in (as a list not imported: a part of the screening did not run), and the
+        rules read were not imported, the text is in a language the area vocabulary has no
+        terms in (as a list not imported: a part of the screening did not run) or an award
+        was compared with no threshold (``awards_not_compared``), and the
         partners read as persons' names that kept their country (``read_as_person``)."""
         reason = triage.reason + "".join(f"; {read_as_person(n)}" for n in self.read_as_person)
         complete = triage.complete
@@ -503,6 +539,9 @@ class Screening:
             complete = False
         if self.areas_not_screened:
             reason = f"{reason}; {self._areas_missing()}"
+            complete = False
+        if self.awards_not_compared:  # a RED it could have been is not to be missed
+            reason = f"{reason}; {self._awards_missing()}"
             complete = False
         return Triage(triage.colour, reason, triage.rule, complete=complete)
 
@@ -877,6 +916,9 @@ def screen(
         },
         one_organisation=_one_organisation(events, titles),
         not_compared=_not_compared(events, evaluator),
+        awards_not_compared=_awards_not_compared(
+            events, evaluator, enricher.home_country if enricher is not None else None
+        ),
         lists_not_imported=missing,
     )
 
@@ -889,6 +931,34 @@ def _not_compared(events: list[CollaborationEvent], evaluator: Evaluator) -> str
     for event in events:
         missed.add(event, rules)
     return missed.in_words() if missed.awards or missed.no_currency else None
+
+
+def _awards_not_compared(
+    events: list[CollaborationEvent], evaluator: Evaluator, home_country: str | None
+) -> list[str]:
+    """Each award no threshold compared, by its funder and amount, with what to add: its
+    currency, or (a currency no threshold is given for) a comparison by hand or a threshold
+    in that currency. Amounts as an institution in ``home_country`` reads them (``for_home``:
+    "USD …" where "$" is also the home currency's sign)."""
+    rules = amount_rules(evaluator.program.rulebooks)
+    said: list[str] = []
+    for event in events:
+        for funder, currency in awards_not_compared(event, rules):
+            if currency is None:
+                said.append(
+                    f"the award of {funder.name} ({money(funder.amount, None)}) has no "
+                    "currency, so no threshold compared it — give its currency (an ISO 4217 "
+                    "code such as EUR)"
+                )
+            else:
+                said.append(
+                    f"the award of {funder.name} "
+                    f"({for_home(money(funder.amount, currency), home_country)}) is in "
+                    f"{currency}, which no threshold is given for, so it was not compared — "
+                    f"compare it with the thresholds by hand, or have a {currency} threshold "
+                    "set (rulebook_vars in kvrules.yaml)"
+                )
+    return list(dict.fromkeys(said))
 
 
 def _one_organisation(events: list[CollaborationEvent], titles: dict[str, str]) -> list[str]:

@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import area_in_words, areas_said, for_home, said
+from kvrules.plain import area_in_words, areas_said, for_home, money, said
 from kvrules.report import md_code, md_text
 from kvrules.timezone import local_time
 
@@ -26,8 +26,11 @@ NOT_SAFE_SENTENCE = (
 )
 
 
-def organisation_line(org: Mapping[str, Any]) -> str:
-    """ "Beihang University (CN), ROR 00wk2mp56, EUR 400,000": an organisation as described."""
+def organisation_line(org: Mapping[str, Any], home_country: str | None = None) -> str:
+    """ "Beihang University (CN), ROR 00wk2mp56, €400,000": an organisation as described, its
+    amount written by the one formatter of amounts (``kvrules.plain.money``) and read for
+    ``home_country`` (``for_home``: "USD 2,000,000" where "$" is also the home currency's
+    sign), as the evidence writes it."""
     text = str(org.get("name", ""))
     if org.get("country"):
         text += f" ({org['country']})"
@@ -36,9 +39,9 @@ def organisation_line(org: Mapping[str, Any]) -> str:
     if org.get("role"):
         text += f", {org['role']}"
     if org.get("amount") not in (None, ""):
-        amount = f"{float(org['amount']):,.0f}" if _whole(org["amount"]) else str(org["amount"])
         currency = org.get("currency")
-        text += f", {currency} {amount}" if currency else f", amount {amount} (no currency)"
+        amount = for_home(money(org["amount"], currency), home_country)
+        text += f", {amount}" if currency else f", amount {amount} (no currency)"
     if org.get("programme"):
         text += f", programme {org['programme']}"
     if org.get("source"):  # read from a file: which, and its row
@@ -46,15 +49,11 @@ def organisation_line(org: Mapping[str, Any]) -> str:
     return text
 
 
-def _whole(amount: Any) -> bool:
-    try:
-        return float(amount) == int(float(amount))
-    except (TypeError, ValueError):
-        return False
-
-
-def screened_lines(proposal: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, text) for each part of the proposal that was screened, as it was described."""
+def screened_lines(
+    proposal: Mapping[str, Any], home_country: str | None = None
+) -> list[tuple[str, str]]:
+    """(label, text) for each part of the proposal that was screened, as it was described
+    (its amounts as an institution in ``home_country`` reads them, as the evidence)."""
     lines: list[tuple[str, str]] = [("Topic", str(proposal.get("topic") or "none given"))]
     if proposal.get("keywords"):
         lines.append(("Keywords", ", ".join(map(str, proposal["keywords"]))))
@@ -62,7 +61,7 @@ def screened_lines(proposal: Mapping[str, Any]) -> list[tuple[str, str]]:
         lines.append(("Units", "; ".join(map(str, proposal["units"]))))
     for key, label in (("partners", "Partners"), ("funders", "Funders")):
         orgs = proposal.get(key) or []
-        said_ = "; ".join(organisation_line(o) for o in orgs) if orgs else "none"
+        said_ = "; ".join(organisation_line(o, home_country) for o in orgs) if orgs else "none"
         lines.append((f"{label} ({len(orgs)})", said_))
     if visit := proposal.get("visit"):
         home = organisation_line(visit.get("home_institution") or {})
@@ -142,7 +141,8 @@ def prescreen_markdown(
         "## What was screened",
         "",
     ]
-    lines += [f"- {label}: {md_text(text)}" for label, text in screened_lines(proposal)]
+    described = screened_lines(proposal, home_country)
+    lines += [f"- {label}: {md_text(text)}" for label, text in described]
     areas = areas_in_words(events, home_country)
     # a pre-screen stored before areas_not_screened existed has none
     unscreened = answer.get("areas_not_screened") or []

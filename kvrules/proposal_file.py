@@ -30,7 +30,7 @@ TABLE_SUFFIXES = {
     ".tsv": "a tab-separated file",
     ".xlsx": "an Excel workbook",
     ".xlsm": "an Excel workbook",
-    ".xls": "an Excel workbook",
+    ".xls": "an old Excel workbook",
     ".ods": "a spreadsheet",
 }
 # by its first bytes, whatever its name
@@ -74,6 +74,20 @@ class ProposalFile:
         return f"{self.path}:{at.line}:{at.col}" if at is not None else None
 
 
+def _read_as(what: str) -> str:
+    """What `match --file` makes of the table: an .xlsx it reads as it is (reviewer,
+    2026-12-07: check advised saving it as CSV first, which match has not needed since it
+    read workbooks); an old .xls or another spreadsheet is to be saved as one first."""
+    if what.startswith("an Excel workbook"):
+        return (
+            " (it reads the workbook as it is: the sheet open when it was saved, or the one "
+            "--sheet names)"
+        )
+    if what in ("an old Excel workbook", "a spreadsheet"):
+        return " (save the sheet as an Excel workbook (.xlsx) or as 'CSV UTF-8' first)"
+    return ""
+
+
 def read_proposal_file(path: Path) -> ProposalFile:
     """Read ``path``; raise ``KvrulesError`` with one line on a file that cannot be read as a
     proposal, ``NotAProposal`` on one that holds something else."""
@@ -86,9 +100,7 @@ def read_proposal_file(path: Path) -> ProposalFile:
         (kind for magic, kind in BINARY_MAGIC.items() if raw.startswith(magic)), None
     )
     if what:
-        # `match --file` reads no workbook either: the sheet is to be saved as CSV first
-        saved = " (save the sheet as 'CSV UTF-8' first)" if "workbook" in what else ""
-        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}{saved}")
+        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}{_read_as(what)}")
     text, notes = _decoded(raw, path)
     try:
         located = load(text)

@@ -88,6 +88,24 @@ def _awards(event: CollaborationEvent) -> Iterator[Funder]:
         yield from event.project.funders
 
 
+def awards_not_compared(
+    event: CollaborationEvent, rules: Iterable[AmountRule]
+) -> Iterator[tuple[Funder, str | None]]:
+    """Each of ``event``'s awards that a rule applying to it could not compare, with the
+    currency no threshold is given for (None: the award has no currency). What a pre-screen
+    names award by award: its answer is not complete while one of them is left."""
+    applying = [rule for rule in rules if event.kind.value in rule.kinds]
+    if not applying:
+        return
+    for funder in _awards(event):
+        if funder.amount is None:
+            continue
+        if not funder.currency:
+            yield funder, None
+        elif any(funder.currency not in rule.currencies for rule in applying):
+            yield funder, funder.currency
+
+
 @dataclass
 class NotCompared:
     """The awards no threshold compared, over the events of a scan (or an evaluate)."""

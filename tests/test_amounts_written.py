@@ -126,7 +126,7 @@ def test_check_refuses_in_one_line_never_crashes(tmp_path: Path, funder: str, sa
 def test_check_reads_an_unambiguous_or_declared_amount(tmp_path: Path) -> None:
     read = _check(tmp_path, 'amount: "€ 1.234.567,00"')
     assert read.exit_code == 0, read.output
-    assert "European Commission, EUR 1,234,567" in read.output
+    assert "European Commission, €1,234,567.00" in read.output  # cents as written
     declared = _check(tmp_path, "amount: 250.000, currency: EUR", "--decimal-separator", ",")
     assert declared.exit_code == 0, declared.output
-    assert "European Commission, EUR 250,000" in declared.output
+    assert "European Commission, €250,000" in declared.output

@@ -66,13 +66,13 @@ def test_check_reads_amounts_by_the_site_setting_and_the_flag_overrides_it(
     english = _config(tmp_path, 'decimal_separator: "."')
     read = _check(tmp_path, english, "250,000")
     assert read.exit_code == 0, read.output
-    assert "European Commission, EUR 250,000" in read.output
+    assert "European Commission, €250,000" in read.output
     # the flag wins: a Dutch colleague's file on the English site
     dutch = _check(tmp_path, english, "250.000", "--decimal-separator", ",")
     assert dutch.exit_code == 0, dutch.output
-    assert "European Commission, EUR 250,000" in dutch.output
+    assert "European Commission, €250,000" in dutch.output
     # unambiguous amounts read as before, whatever the setting
     both = _check(tmp_path, english, "1.234.567,00")
-    assert both.exit_code == 0 and "EUR 1,234,567" in both.output, both.output
+    assert both.exit_code == 0 and "€1,234,567.00" in both.output, both.output
     unset = _check(tmp_path, _config(tmp_path, ""), "250,000")
     assert unset.exit_code == 2 and "'250,000' is ambiguous" in unset.output, unset.output

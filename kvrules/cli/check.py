@@ -247,7 +247,8 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
         f"Pre-screen: {shown(title)}, {local_time(result.at, tz)}, "
         f"reference {result.proposal.reference}"
     )
-    for label, text in screened_lines(result.proposal.model_dump(mode="json")):
+    described = screened_lines(result.proposal.model_dump(mode="json"), result.home_country)
+    for label, text in described:
         console.print(f"{label}: {shown(text)}")
     areas = result.areas if technical else result.areas_in_words()
     said = areas_said(areas, result.areas_not_screened)

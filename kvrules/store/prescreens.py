@@ -37,6 +37,17 @@ API_ACTOR = "api:"  # an API client acts as "api:<client>"
 CLIENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
+def verdict_of(triage: Mapping[str, Any]) -> str:
+    """A pre-screen's triage as shown and recorded beside its result: "red", "amber", "green",
+    "not complete" (a green that is not complete is no green), "amber, not complete". The
+    ``triage`` column keeps the colour alone (its CHECK allows the three), so a table, an audit
+    entry or a case's history says this instead (reviewer, 2026-12-07: "Your pre-screens" and
+    the case history said "green" for a NOT COMPLETE). A pre-screen stored before the headline
+    existed has its colour."""
+    headline = triage.get("headline") or str(triage.get("colour") or "")
+    return str(headline).lower()
+
+
 @dataclass(frozen=True)
 class Prescreen:
     id: int
@@ -47,8 +58,13 @@ class Prescreen:
     proposal: dict[str, Any]
     result: dict[str, Any]
     events: list[dict[str, Any]]
-    triage: str
+    triage: str  # the colour alone: read ``verdict`` wherever it is shown
     case_id: int | None
+
+    @property
+    def verdict(self) -> str:
+        """ "red", "not complete", "amber, not complete" … (``verdict_of``)."""
+        return verdict_of(self.result.get("triage") or {"colour": self.triage})
 
 
 @dataclass(frozen=True)
@@ -126,7 +142,7 @@ class PrescreenStore(StorePart):
             details = {
                 "via": via,
                 "reference": result["reference"],
-                "triage": triage,
+                "triage": verdict_of(result["triage"]),
                 "findings": sorted({f["rule_id"] for f in result["findings"]}),
                 "screened_against": result["screened_against"],
             }
@@ -172,7 +188,7 @@ class PrescreenStore(StorePart):
             )
             case, event = _cases.upsert_case(c, SOURCE_SYSTEM, screened.reference, severity, now)
             subject = f"case:{case.id}"
-            details = {"case": case.id, "prescreen": prescreen_id, "triage": screened.triage}
+            details = {"case": case.id, "prescreen": prescreen_id, "triage": screened.verdict}
             # who sent it, and from where, in the case's own history first
             self._log(actor, "prescreen.sent", subject, details, now)
             if event:

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kvrules import jsonguard
+from kvrules.amounts import ambiguous_amount
 from kvrules.findings import Finding
 from kvrules.prescreen import Proposal, proposal_problem
 from kvrules.store.prescreens import API_ACTOR
@@ -109,7 +110,13 @@ async def screen(request: Request) -> Response:
     try:
         proposal = Proposal.model_validate(doc, context={"decimal_separator": separator})
     except ValidationError as exc:
-        return _error(422, proposal_problem(exc))
+        problem = proposal_problem(exc)
+        if separator is None and ambiguous_amount(exc.errors()):  # the API's own way to say it
+            problem += (
+                "; or say how the amounts are written: ?decimal_separator=, (250.000 is two "
+                "hundred and fifty thousand) or ?decimal_separator=. (250,000 is)"
+            )
+        return _error(422, problem)
     try:
         result = await run_screening(request, proposal)
     except LookupError as exc:
@@ -164,13 +171,15 @@ def openapi_document() -> dict[str, Any]:
                     "headline": {
                         "type": "string",
                         "description": "RED, AMBER, GREEN, or NOT COMPLETE while a name was "
-                        "not screened on a country, a list the rules read was not imported or "
-                        "the text is in a language the area vocabulary has no terms in",
+                        "not screened on a country, a list the rules read was not imported, "
+                        "the text is in a language the area vocabulary has no terms in or an "
+                        "award could not be compared (no currency, or none with a threshold)",
                     },
                     "complete": {
                         "type": "boolean",
                         "description": "false while a name was not screened on a country, "
-                        "a list was not imported or technology fields were not screened",
+                        "a list was not imported, technology fields were not screened or an "
+                        "award could not be compared with a threshold",
                     },
                     "reason": {"type": "string", "description": "in words: the rule's title"},
                     "rule": {

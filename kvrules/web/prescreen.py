@@ -367,10 +367,12 @@ def _form_page(
             "funder_rows": _shown_rows(form, "funder", FUNDER_ROWS),
             "prescreens": mine,
             "configured": settings(request).screener is not None,
-            # the currency field's example: the home currency (reviewer: "EUR" on a US site)
-            "currency_example": _currency_example(settings(request).home_country),
-            # how the amount fields are read, said beside them
-            "amounts_written": amounts_written(settings(request).decimal_separator),
+            # how the amount and currency fields are read, said beside them; the currency's
+            # example is the home currency (reviewer: "EUR" on a US site)
+            "amounts_written": amounts_written(
+                settings(request).decimal_separator,
+                _currency_example(settings(request).home_country),
+            ),
         },
         status_code=400 if error or errors else 200,
     )
@@ -456,17 +458,25 @@ async def prescreen_submit(request: Request) -> Response:
     return RedirectResponse(f"/prescreen/{prescreen_id}", status_code=303)
 
 
-def amounts_written(separator: str | None) -> str:
+def amounts_written(separator: str | None, currency_example: str = "EUR") -> str:
     """How the form reads an amount, said once above the funders: the site's decimal
     separator (config ``decimal_separator``), or that one separator before three digits is
-    refused without it."""
+    refused without it; and that no currency is assumed. The currency box holds no
+    placeholder: a grey "EUR" in it read as a default that was never applied (reviewer,
+    2026-12-07: the award went uncompared, and the answer still read complete)."""
     if separator == ".":
-        return "Amounts are read with a decimal point, as 250,000 or 250,000.50."
-    if separator == ",":
-        return "Amounts are read with a decimal comma, as 250.000 or 250.000,50."
+        read = "Amounts are read with a decimal point, as 250,000 or 250,000.50."
+    elif separator == ",":
+        read = "Amounts are read with a decimal comma, as 250.000 or 250.000,50."
+    else:
+        read = (
+            "Write amounts as 250000 (or 250000.50), or with both separators (250,000.00 or "
+            "250.000,00): 250,000 alone could be thousands or a fraction."
+        )
     return (
-        "Write amounts as 250000 (or 250000.50), or with both separators (250,000.00 or "
-        "250.000,00): 250,000 alone could be thousands or a fraction."
+        f"{read} Give each amount's currency as its three-letter code, such as "
+        f"{currency_example}: none is assumed, and an amount without one is compared with no "
+        "threshold, so the pre-screen is not complete."
     )
 
 
@@ -500,7 +510,7 @@ async def prescreen_page(request: Request) -> Response:
             "p": prescreen,
             "r": prescreen.result,
             "findings": _explained(prescreen, settings(request).home_country),
-            "described": screened_lines(prescreen.proposal),
+            "described": screened_lines(prescreen.proposal, settings(request).home_country),
             "versions_recorded_since": VERSIONS_RECORDED_SINCE,  # a pre-screen stored before
         },
     )

@@ -139,12 +139,13 @@ def test_country_names_grant_offices_write_are_read(written: str, code: str) -> 
     assert proposal.partners[0].country == code
 
 
-def test_check_of_a_workbook_says_to_save_it_as_csv(tmp_path: Path) -> None:
+def test_check_of_a_workbook_points_to_match_which_reads_it(tmp_path: Path) -> None:
     book = tmp_path / "partners.xlsx"
     book.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
     result = CliRunner().invoke(cli, ["check", str(book)])
     assert result.exit_code == 2
-    assert result.output.strip().endswith("(save the sheet as 'CSV UTF-8' first)")
+    # match reads .xlsx as it is: no "save it as CSV first" (tests/test_prescreen_amounts_said_alike.py)
+    assert result.output.strip().endswith("or the one --sheet names)")
 
 
 def test_the_progress_counts_the_bytes_of_the_rows_matched_not_those_read_ahead(

@@ -54,7 +54,8 @@ def test_a_red_pre_screen_sent_to_the_committee_is_a_red_case_saying_why(
         "took the pre-screen's colour as the case's first triage: red — “pre-screen "
         f"{pid} was RED, NOT COMPLETE: {reason}”; an adviser triages the case"
     ) in page.replace("&#34;", '"').replace("&#39;", "'")
-    assert f"sent pre-screen {pid} to the committee (triaged red at pre-screen)" in page
+    # not complete, said so in the history too (never by its colour alone)
+    assert f"sent pre-screen {pid} to the committee (red, not complete at pre-screen)" in page
 
     # an adviser's colour stands when another pre-screen of the same proposal is sent
     with Store.open(db) as store:

@@ -471,7 +471,8 @@ def test_every_pre_screen_is_audited(db: Path, screener: Screener) -> None:
             assert [(e.action, e.actor) for e in entries] == [
                 ("prescreen.screened", "grant-officer")
             ]
-            assert entries[0].details["triage"] == store.prescreen(pid).triage  # type: ignore[union-attr]
+            # the verdict as shown ("red, not complete"), never the colour alone
+            assert entries[0].details["triage"] == store.prescreen(pid).verdict  # type: ignore[union-attr]
         assert store.verify_audit() == []
 
 
