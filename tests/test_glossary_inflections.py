@@ -87,7 +87,7 @@ def test_a_foreign_term_gives_every_area_its_english_rendering_gives(
 
 
 def test_a_rendering_keeps_the_english_exclusions() -> None:
-    """"Kernspinresonanz" is nuclear magnetic resonance: no Category 0 in any language."""
+    """ "Kernspinresonanz" is nuclear magnetic resonance: no Category 0 in any language."""
     assert "eu-dual-use:cat0" not in _areas("Kernspinresonanz in der Biochemie")
     assert "eu-dual-use:cat0" not in _areas("Nuclear magnetic resonance in biochemistry")
 
