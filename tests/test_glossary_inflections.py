@@ -50,6 +50,7 @@ def test_dutch_and_german_inflections_meet_their_term(text: str) -> None:
         ("Zeldzaam aardmetaal uit mijnafval", "eu-critical-tech:advanced-materials"),
         ("Coordinatenmeetmachines voor de industrie", "eu-dual-use:cat2"),  # no diaeresis
         ("SECURITE NUCLEAIRE DES REACTEURS", "eu-dual-use:cat0"),  # capitals drop accents
+        ("Modération par eaux lourdes", "eu-dual-use:cat0"),  # "-aux": listed
     ],
 )
 def test_spelling_variants_and_endings_meet_their_term(text: str, area: str) -> None:
