@@ -134,3 +134,13 @@ def test_a_keyword_is_read_in_its_own_language() -> None:
     # and a Dutch title keeps its terms beside an English or German keyword
     mixed = _areas("Hypersone voortstuwing voor de ruimtevaart", ("Materialforschung",))
     assert mixed >= HYPERSONIC
+
+
+def test_an_ending_that_is_an_english_plural_needs_a_sign_of_the_language() -> None:
+    """A word without '*' takes its language's endings, but one whose ending is an English
+    plural could be English: the Dutch "pathogenen" (base "pathogen") is not taken in a title
+    with no sign of Dutch (ROR's French name "Interactions hôtes-agents pathogènes" got a Dutch
+    reason for Category 1 before this was kept to its language)."""
+    hits = default_classifier().classify([], [], "Interactions hôtes-agents pathogènes")
+    assert not [r for h in hits for r in h.because if "(nl:" in r.matched]
+    assert "eu-dual-use:cat1" in _areas("Pathogenen in de voedselketen")

@@ -472,17 +472,16 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
-def _unmistakable(term: _Term, folded: list[list[str]], start: int) -> bool:
-    """Whether a glossary term's match could not be an English word: a term of whole words
-    ("eau lourde"), or stems continued by more than an English plural ("gradiometer*" in
-    "Gradiometern", not in "gradiometers"; "ogive*" in "ogives")."""
-    if not term.language or not (term.open_start or any(term.open_end)):
+def _unmistakable(term: _Term, keyed: list[list[str]], start: int) -> bool:
+    """Whether a glossary term's match could not be an English word: no word of it is its
+    term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
+    "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
+    not in "pathogenes")."""
+    if not term.language:
         return True
-    words = folded[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
     return not any(
-        got in (want + "s", want + "es")
-        for got, want, open_ in zip(words, term.words, term.open_end, strict=False)
-        if open_
+        got in (want + "s", want + "es") for got, want in zip(words, term.words, strict=False)
     )
 
 

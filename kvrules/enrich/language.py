@@ -161,7 +161,14 @@ def _guess(texts: Iterable[str | None], signs: int) -> str | None:
     for word in _function_words(given):
         for code in _LANGUAGES_OF_WORD.get(word, ()):
             score[code] += 1
-    lowered = " ".join(_spelt_words(given))
+    # letters of a text's first word and of words in lower case: a name inside a title keeps
+    # its letters in English ("El Niño", "Łódź"); a first word's are weighed by ``unscreened``
+    lowered = " ".join(
+        w.casefold()
+        for t in given
+        for i, w in enumerate(_WORD.findall(t))
+        if i == 0 or not w[0].isupper()
+    )
     for code, letters in _LETTERS.items():
         score[code] += 2 * sum(lowered.count(c) for c in letters)
     ranked = score.most_common(2)
@@ -262,7 +269,8 @@ def _unscreened(given: tuple[str, ...], covered: frozenset[str]) -> str | None:
     looks_covered = sum(1 for w in function if covered.intersection(_LANGUAGES_OF_WORD.get(w, ())))
     looks_covered += sum(1 for w in spelt if w.endswith(_COVERED_ENDINGS))
     if code is not None:  # a guess on letters: "Piñata economics", "jalapeño peppers" are English
-        signed = sum(1 for w in {*spelt, *function} if _sign_of(code, w))
+        every = {w.casefold() for t in given for w in _WORD.findall(t)}  # "Wyższa Szkoła"
+        signed = sum(1 for w in every | set(function) if _sign_of(code, w))
         return code if signed >= 2 and signed > looks_covered else None
     words = [w for w in spelt if _marked(w)]
     if len(words) < 2:
