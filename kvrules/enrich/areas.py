@@ -18,14 +18,18 @@ technologies, NL clusters). Each area lists:
 - ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
 
 Keywords are English. Glossaries in ``data/areas/languages/`` (one per language: German, Dutch,
-French) give each English keyword's terms in that language, and every area holding the keyword
-matches them too, in shipped and own taxonomies alike. A word of a glossary term ending in
-``*`` may continue, and one starting with ``*`` may be preceded by more letters: German and
-Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and "*triebwerk" meets
-"Staustrahltriebwerk". A glossary's ``unless`` gives, per English keyword, that language's
-phrases for its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions'
-terms ("Kernspinresonanz"): a term keeps the English keyword's senses in every language.
-A glossary counts only in text of its language (``_in_language``): "gradiometers" is English.
+French) give each English keyword's terms in that language, and every area the English
+rendering reaches when matched as English text matches them too ("kernfusie" is Category 0
+as "nuclear fusion" is, by "nuclear"), in shipped and own taxonomies alike. A word of a
+glossary term ending in ``*`` may continue, and one starting with ``*`` may be preceded by
+more letters: German and Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and
+"*triebwerk" meets "Staustrahltriebwerk". Terms and text are compared in each language's
+spelling keys (``kvrules.enrich.spelling``: "hypersoon*" meets "hypersone", "schweres"
+"schwerem"). A glossary's ``unless`` gives, per English keyword, that language's phrases for
+its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions' terms
+("Kernspinresonanz"): a term keeps the English keyword's senses in every language. A glossary
+counts only in a field (title, keyword) of its language, or with no sign of any where its
+match cannot be an English word (``_in_language``): "gradiometers" is English.
 ``Classifier.languages`` names the languages covered, so a text in
 another one is said to be not screened (``kvrules.enrich.language``) rather than "none found".
 

@@ -6,6 +6,12 @@ function words and the letters only some languages use. Titles are short: no gue
 unless two signs agree, and none where two languages tie. No library: the well-kept detectors
 carry models of megabytes for a question a few dozen words answer well enough here; a wrong
 "no guess" costs only the note, never a screening.
+
+``unscreened`` says when a text is not in a language the glossaries cover: a guessed one, or
+"not recognised" when a title without function words still bears other languages' endings,
+letter groups or letters ("Propulsione ipersonica per razzi riutilizzabili"). It is kept
+from what English titles hold besides English words (species names, formulae, acronyms, place
+names: tests/test_language_guess_english.py); a sign is a sign, not proof.
 """
 
 from __future__ import annotations
