@@ -201,7 +201,9 @@ _SUBJECT = {
     "classifications": _f(L, "classification codes as 'scheme:code'", getter=_codes),
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
     "areas_not_screened": _f(
-        L, "the language of the text when the area vocabulary has no terms in it (enrichment)"
+        L,
+        "the language of the text when the area vocabulary has no terms in it, or 'language "
+        "not recognised' (enrichment)",
     ),
 }
 PROJECT = {
@@ -250,7 +252,9 @@ VISIT = {
     "keywords": _f(L, casefold=True),
     "sensitive_areas": _f(L, "sensitive research areas (enrichment)"),
     "areas_not_screened": _f(
-        L, "the language of the text when the area vocabulary has no terms in it (enrichment)"
+        L,
+        "the language of the text when the area vocabulary has no terms in it, or 'language "
+        "not recognised' (enrichment)",
     ),
     "visitor": _f(FieldType.OBJECT, "the visitor", children=PERSON),
 }

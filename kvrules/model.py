@@ -393,7 +393,8 @@ class Project(_Model):
     areas_not_screened: list[str] = _empty(
         list,
         description="set by enrichment: the language its text seems to be in, when the "
-        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
+        "sensitive-area vocabulary has no terms in it, or 'language not recognised' (technology "
+        "fields not screened)",
     )
     foreign_funding_share: float | None = Field(
         default=None,
@@ -426,7 +427,8 @@ class ResearchOutput(_Model):
     areas_not_screened: list[str] = _empty(
         list,
         description="set by enrichment: the language its text seems to be in, when the "
-        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
+        "sensitive-area vocabulary has no terms in it, or 'language not recognised' (technology "
+        "fields not screened)",
     )
 
     @field_validator("url")
@@ -457,7 +459,8 @@ class Visit(_Model):
     areas_not_screened: list[str] = _empty(
         list,
         description="set by enrichment: the language its text seems to be in, when the "
-        "sensitive-area vocabulary has no terms in it (technology fields not screened)",
+        "sensitive-area vocabulary has no terms in it, or 'language not recognised' (technology "
+        "fields not screened)",
     )
 
 

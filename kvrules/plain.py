@@ -1153,11 +1153,21 @@ def area_in_words(
 def areas_not_screened_in_words(languages: Sequence[str]) -> str:
     """ "technology fields not screened in Polish (the area vocabulary has no terms in it)": a
     text in a language the sensitive-area glossaries do not cover (``Project.areas_not_screened``),
-    said wherever its areas are, never "none found"."""
-    return (
-        f"technology fields not screened in {', '.join(languages)} "
-        "(the area vocabulary has no terms in it)"
-    )
+    said wherever its areas are, never "none found"; "technology fields not screened: language
+    not recognised" for a text whose language no guess named but that is not English, German,
+    Dutch or French."""
+    from kvrules.enrich.language import NOT_RECOGNISED
+
+    named = [language for language in languages if language != NOT_RECOGNISED]
+    said = []
+    if named:
+        said.append(
+            f"technology fields not screened in {', '.join(named)} "
+            "(the area vocabulary has no terms in it)"
+        )
+    if len(named) < len(languages):
+        said.append(f"technology fields not screened: {NOT_RECOGNISED}")
+    return "; ".join(said)
 
 
 def areas_said(areas: Sequence[str], not_screened: Sequence[str] = ()) -> str:

@@ -66,6 +66,14 @@ ORDINARY = [
     "De rol van het kerngezin in de Nederlandse samenleving",
     "Biodiversiteit van wilde bijen in stedelijke tuinen",
     "Nucleaire geneeskunde en beeldvorming van de schildklier",
+    # harmless words the spelling keys and "drohne*" could reach (a review of this session)
+    "Drohnen im Bienenvolk",
+    "Drohnenbrut und Varroamilben",
+    "Die Grafen von Württemberg im Mittelalter",
+    "Druckwalzen im Offsetdruck",
+    "Die Bedrohung der Demokratie durch Desinformation",
+    "Zware metalen in de bodem van de Maas",
+    "Kleine modules voor het basisonderwijs",
 ]
 # Sensitive titles in each language: they must keep their areas.
 SENSITIVE = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kvrules.enrich.language import guess, lean
+from kvrules.enrich.language import UNRECOGNISED, guess, lean, unscreened
 
 ENGLISH = [
     ["Precision W and Z boson measurements", "W boson", "Z boson"],
@@ -79,3 +79,54 @@ def test_a_text_of_digits_alone_has_no_language() -> None:
 
     assert guess(["2030"]) is None and lean(["1984", "2030"]) is None
     assert guess(["Quantensensorik und Kryptographie für die Verteidigung", "2030"]) == "de"
+
+
+# Short English titles and keywords, acronyms, species names and formulae: none may be said to
+# be in a language the glossaries do not cover (``unscreened``), alone or as a record.
+SHORT_ENGLISH = [
+    ["Quantum sensing"],
+    ["CRISPR", "Cas9", "gRNA"],
+    ["GaN HEMT", "SiC MOSFET"],
+    ["YBa2Cu3O7", "MgB2", "H2O2", "CO2 capture"],
+    ["Escherichia coli", "Saccharomyces cerevisiae", "Drosophila melanogaster"],
+    ["Arabidopsis thaliana", "Oryza sativa", "Triticum aestivum", "Zea mays"],
+    ["Streptococcus pneumoniae", "Pseudomonas aeruginosa", "Candida albicans"],
+    ["Plasmodium falciparum", "Mycobacterium tuberculosis", "Danio rerio"],
+    ["Apis mellifera", "Bombus terrestris", "Varroa destructor"],
+    ["São Paulo urban growth", "Bogotá transit", "Łódź textile history"],
+    ["Czochralski growth of silicon", "czars and emperors"],
+    ["Piñata economics", "jalapeño peppers"],
+    ["Sensibilities and abilities", "nation", "union", "station"],
+    ["SARS-CoV-2", "COVID-19", "mRNA vaccines"],
+    ["LHC", "ATLAS", "CMS"],
+    ["Alpha-synuclein", "tau", "amyloid-beta"],
+    ["Fe3O4 nanoparticles", "TiO2 photocatalysis"],
+    ["Lorem ipsum"],
+    ["In vitro", "in vivo", "ex situ", "de novo"],
+    ["Pro bono legal aid", "per capita income", "via negativa"],
+]
+
+
+@pytest.mark.parametrize("texts", ENGLISH + SHORT_ENGLISH)
+def test_english_text_is_never_said_not_screened(texts: list[str]) -> None:
+    assert unscreened(texts) is None
+    for field in texts:
+        assert unscreened([field]) is None, field
+
+
+@pytest.mark.parametrize(
+    ("texts", "code"),
+    [
+        (["Propulsión hipersónica para cohetes reutilizables"], "es"),
+        (["Propulsione ipersonica per razzi riutilizzabili"], "it"),
+        (["Rozpoznawanie twarzy w przestrzeni publicznej"], "pl"),
+        (["Propulsión hipersónica"], UNRECOGNISED),  # two signs, no language among them
+        (["Wij onderzoeken hypersone voortstuwing"], None),  # covered: Dutch
+        (["Kernfusion"], None),
+        (["Ordinateurs quantiques et cryptographie"], None),
+    ],
+)
+def test_text_in_other_languages_is_said_not_screened(texts: list[str], code: str | None) -> None:
+    """Was: these Spanish, Italian and Polish titles had no guess, so nothing was said and
+    the pre-screen was GREEN with `areas_not_screened: []`."""
+    assert unscreened(texts) == code

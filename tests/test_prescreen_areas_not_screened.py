@@ -82,3 +82,55 @@ def test_check_says_it_in_text_and_json() -> None:
         SAID
     ]
     assert doc["triage"]["complete"] is False and SAID in doc["triage"]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("topic", "said"),
+    [
+        ("Propulsión hipersónica para cohetes reutilizables", " in Spanish"),
+        ("Propulsione ipersonica per razzi riutilizzabili", " in Italian"),
+        ("Rozpoznawanie twarzy w przestrzeni publicznej", " in Polish"),
+        ("Propulsión hipersónica", ": language not recognised"),
+    ],
+)
+def test_spanish_italian_and_polish_topics_are_not_complete(
+    evaluator: Evaluator, topic: str, said: str
+) -> None:
+    """Was: GREEN with `areas_not_screened: []` (no guess, so nothing was said)."""
+    found = _screened(evaluator, topic)
+    assert found.areas_not_screened, topic
+    assert not found.triage.complete and found.triage.headline == INCOMPLETE
+    assert f"technology fields not screened{said}" in found.triage.reason
+
+
+def test_an_unrecognised_language_in_words() -> None:
+    from kvrules.enrich.language import NOT_RECOGNISED
+
+    assert areas_not_screened_in_words([NOT_RECOGNISED]) == (
+        "technology fields not screened: language not recognised"
+    )
+    assert areas_not_screened_in_words(["Polish", NOT_RECOGNISED]) == (
+        f"{SAID}; technology fields not screened: language not recognised"
+    )
+
+
+def test_a_field_in_another_language_beside_english_is_said(evaluator: Evaluator) -> None:
+    """Each field is guessed on its own too: a Spanish keyword beside an English title."""
+    classifier = default_classifier()
+    enricher = Enricher(None, [], classify=classifier.classify, home_country="NL")
+    enricher.area_languages = set(classifier.languages)
+    proposal = Proposal(
+        title="Reusable launch vehicles and their propulsion",
+        keywords=["Propulsión hipersónica para cohetes reutilizables"],
+    )
+    found = screen(proposal, evaluator, enricher)
+    assert found.areas_not_screened == ["Spanish"]
+    english = screen(Proposal(title="Reusable launch vehicles"), evaluator, enricher)
+    assert english.areas_not_screened == []
+
+
+def test_check_says_a_spanish_topic_is_not_complete() -> None:
+    topic = "Propulsión hipersónica para cohetes reutilizables"
+    as_json = CliRunner().invoke(cli, ["check", "--topic", topic, "--json"])
+    doc = json.loads(as_json.stdout)
+    assert doc["areas_not_screened"] == ["Spanish"] and doc["triage"]["complete"] is False

@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from kvrules.enrich.funding import FundingShares
-from kvrules.enrich.language import guess as guess_language
-from kvrules.enrich.language import language_name
+from kvrules.enrich.language import language_name, unscreened
 from kvrules.enrich.organisations import (
     OrganisationScreen,
     SetApart,
@@ -74,13 +73,18 @@ class Enricher:
         self.area_languages: set[str] | None = None
 
     def _not_screened_in(self, subject: Project | ResearchOutput | Visit) -> list[str]:
-        """The language of the subject's text when the vocabulary has no terms in it: "none
-        found" would read as "not in a sensitive field" (reviewer: a German-only project)."""
+        """The languages of the subject's text that the vocabulary has no terms in, or
+        "language not recognised": "none found" would read as "not in a sensitive field"
+        (reviewers: a German-only project; Spanish, Italian and Polish titles said nothing).
+        The whole text and each field on its own (a Spanish keyword beside an English title
+        was not screened either)."""
         if self.area_languages is None:
             return []
         said = getattr(subject, "title", None) or getattr(subject, "purpose", None)
-        code = guess_language([said, *subject.keywords])
-        return [language_name(code)] if code and code not in self.area_languages else []
+        fields = [said, *subject.keywords]
+        each = dict.fromkeys([tuple(fields), *((field,) for field in fields)])
+        codes = [unscreened(texts, self.area_languages) for texts in each]
+        return [language_name(c) for c in dict.fromkeys(c for c in codes if c)]
 
     @property
     def context(self) -> str:

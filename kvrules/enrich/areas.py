@@ -18,14 +18,18 @@ technologies, NL clusters). Each area lists:
 - ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
 
 Keywords are English. Glossaries in ``data/areas/languages/`` (one per language: German, Dutch,
-French) give each English keyword's terms in that language, and every area holding the keyword
-matches them too, in shipped and own taxonomies alike. A word of a glossary term ending in
-``*`` may continue, and one starting with ``*`` may be preceded by more letters: German and
-Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and "*triebwerk" meets
-"Staustrahltriebwerk". A glossary's ``unless`` gives, per English keyword, that language's
-phrases for its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions'
-terms ("Kernspinresonanz"): a term keeps the English keyword's senses in every language.
-A glossary counts only in text of its language (``_in_language``): "gradiometers" is English.
+French) give each English keyword's terms in that language, and every area the English
+rendering reaches when matched as English text matches them too ("kernfusie" is Category 0
+as "nuclear fusion" is, by "nuclear"), in shipped and own taxonomies alike. A word of a
+glossary term ending in ``*`` may continue, and one starting with ``*`` may be preceded by
+more letters: German and Dutch join words, so "hyperschall*" meets "Hyperschallantriebe" and
+"*triebwerk" meets "Staustrahltriebwerk". Terms and text are compared in each language's
+spelling keys (``kvrules.enrich.spelling``: "hypersoon*" meets "hypersone", "schweres"
+"schwerem"). A glossary's ``unless`` gives, per English keyword, that language's phrases for
+its other senses ("Radargeschichte"), and its ``exclude`` the English exclusions' terms
+("Kernspinresonanz"): a term keeps the English keyword's senses in every language. A glossary
+counts only in a field (title, keyword) of its language, or with no sign of any where its
+match cannot be an English word (``_in_language``): "gradiometers" is English.
 ``Classifier.languages`` names the languages covered, so a text in
 another one is said to be not screened (``kvrules.enrich.language``) rather than "none found".
 
@@ -48,6 +52,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from kvrules.enrich import spelling
 from kvrules.enrich.language import lean
 from kvrules.errors import KvrulesError
 
@@ -130,12 +135,14 @@ class _Term:
     language: str = ""  # the glossary's ISO 639-1 code; "" for the taxonomy's own terms
 
 
-MIN_STEM = 4  # letters of a compound part: shorter ones would meet unrelated words
+MIN_STEM = spelling.MIN_STEM  # letters of a compound part: shorter ones meet unrelated words
 GLOSSARY_DIR = DATA_DIR / "languages"
 
 
 def _compound_term(text: str, label: str, language: str = "") -> _Term:
-    """A glossary term; ``*`` marks where a word may join others (see the module docstring)."""
+    """A glossary term; ``*`` marks where a word may join others (see the module docstring).
+    Its words are kept as ``language``'s spelling keys (``kvrules.enrich.spelling``): a word
+    that may continue as its key, one that may not as its base (its key less an ending)."""
     raw = text.strip()
     open_start = raw.startswith("*")
     words: list[str] = []
@@ -152,7 +159,10 @@ def _compound_term(text: str, label: str, language: str = "") -> _Term:
     short = [w for w, o in zip(words, open_end, strict=True) if o] + words[:1] * open_start
     if any(len(w) < MIN_STEM for w in short):
         raise ValueError(f"{text!r}: a word marked '*' needs {MIN_STEM} letters or more")
-    words_ = tuple(words)
+    keyed = [spelling.key(w, language) for w in words]
+    words_ = tuple(
+        k if o else spelling.base(k, language) for k, o in zip(keyed, open_end, strict=True)
+    )
     return _Term(label, words_, False, (), open_end, open_start, (), language)
 
 
@@ -170,20 +180,31 @@ def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
     return False
 
 
-def _other_sense(term: _Term, segment: list[str]) -> bool:
+Keyed = Callable[[str], list[list[str]]]  # language -> the text's segments in its keys
+
+
+def _other_sense(term: _Term, seg_no: int, keyed: Keyed) -> bool:
     """Whether the segment holds one of the term's ``unless`` phrases (English or its own)."""
+    segment = keyed("")[seg_no]
     if any(_has_phrase(segment, u) for u in term.unless):
         return True
-    return any(_compound_at(u, segment, i) for i in range(len(segment)) for u in term.unless_said)
+    return any(
+        _compound_at(u, words, i)
+        for u in term.unless_said
+        for words in (keyed(u.language)[seg_no],)
+        for i in range(len(words))
+    )
 
 
 _SEGMENT_SPAN = 100_000  # a match's position: its segment's number times this, plus its word's
 
 
 class _Index:
-    """Phrase lookup by first word: linear in the number of words of the text."""
+    """Phrase lookup by first word: linear in the number of words of the text. A glossary
+    language's index is given its words as that language's spelling keys."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "") -> None:
+        self.language = language
         self.by_first: dict[str, list[tuple[_Term, int]]] = {}
         # compound terms by their first word's stem (it may continue) or tail (it may follow)
         self.stems: dict[str, list[tuple[_Term, int]]] = {}
@@ -209,6 +230,12 @@ class _Index:
                 found += self.stems.get(word[:k], ())
             if self.tails:
                 found += self.tails.get(word[-k:], ())
+        if self.tails and self.language:  # "*drohne" in "Kampfdrohnen": its base ends so
+            stem = spelling.base(word, self.language)
+            if stem != word:
+                found += [
+                    t for k in range(MIN_STEM, len(stem) + 1) for t in self.tails.get(stem[-k:], ())
+                ]
         return found
 
     def find(self, segments: list[list[str]]) -> list[tuple[_Term, int, int, int]]:
@@ -219,7 +246,9 @@ class _Index:
             base = seg_no * _SEGMENT_SPAN  # positions never compare across segments
             for i, word in enumerate(words):
                 keys = [word]
-                if word.endswith("s"):
+                if self.language:  # a closed first word is indexed by its base
+                    keys = list(dict.fromkeys([word, spelling.base(word, self.language)]))
+                elif word.endswith("s"):
                     keys.append(word[:-1])
                     if word.endswith("es"):
                         keys.append(word[:-2])
@@ -254,10 +283,14 @@ def _compound_at(term: _Term, words: list[str], i: int) -> bool:
     if i + len(term.words) > len(words):
         return False
     for k, want in enumerate(term.words):
-        got = words[i + k]
-        if got == want or (term.open_end[k] and got.startswith(want)):
-            continue
-        if k == 0 and term.open_start and got.endswith(want):
+        got = words[i + k]  # in the term's language's spelling keys
+        tail = k == 0 and term.open_start
+        if term.open_end[k]:
+            if want in got if tail else got.startswith(want):
+                continue
+            return False
+        stem = spelling.base(got, term.language)  # "schwerem" for "schweres"
+        if want in (got, stem) or (tail and (got.endswith(want) or stem.endswith(want))):
             continue
         return False
     return True
@@ -314,27 +347,6 @@ def _keywords(value: Any, where: str) -> list[_Term]:
         words = _words(item)
         terms.append(_Term(item, words, words[-1][-1:].isalpha(), tuple(_words(u) for u in unless)))
     return terms
-
-
-def _translated(area: _Area, glossary: Glossary) -> list[_Term]:
-    """The glossary's terms for the area's keywords, each keeping the keyword's senses: its
-    English ``unless`` phrases (a text may mix languages) and the glossary's own for it."""
-    out: dict[str, _Term] = {}  # a term two keywords share is added once
-    for term in area.terms:
-        english = " ".join(term.words)
-        unless_said = tuple(
-            _compound_term(u, u, glossary.language) for u in glossary.unless.get(english, ())
-        )
-        for said in glossary.terms.get(english, ()):
-            if said in out:
-                continue
-            label = f"{said} ({glossary.language}: {term.text})"
-            found = _compound_term(said, label, glossary.language)
-            out[said] = _Term(
-                found.text, found.words, False, term.unless, found.open_end, found.open_start,
-                unless_said, glossary.language,
-            )  # fmt: skip
-    return list(out.values())
 
 
 def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
@@ -464,20 +476,16 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
-Language = Callable[[], "str | None"]
-
-
-def _unmistakable(term: _Term, folded: list[list[str]], start: int) -> bool:
-    """Whether a glossary term's match could not be an English word: a term of whole words
-    ("eau lourde"), or stems continued by more than an English plural ("gradiometer*" in
-    "Gradiometern", not in "gradiometers"; "ogive*" in "ogives")."""
-    if not term.language or not (term.open_start or any(term.open_end)):
+def _unmistakable(term: _Term, keyed: list[list[str]], start: int) -> bool:
+    """Whether a glossary term's match could not be an English word: no word of it is its
+    term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
+    "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
+    not in "pathogenes")."""
+    if not term.language:
         return True
-    words = folded[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
     return not any(
-        got in (want + "s", want + "es")
-        for got, want, open_ in zip(words, term.words, term.open_end, strict=False)
-        if open_
+        got in (want + "s", want + "es") for got, want in zip(words, term.words, strict=False)
     )
 
 
@@ -517,9 +525,12 @@ class Classifier:
         if dupes:
             raise AreaDataError(f"area ids defined twice: {', '.join(dupes)}")
         self._areas = list(areas)
-        # One word index for all areas (owner = area number); exclusions are indexed too and
-        # cancel only matches of their own area that they cover.
-        self._terms, self._acronyms, self._exclude = _Index(), _Index(), _Index()
+        # One word index per language for all areas (owner = area number; "" is the
+        # taxonomies' own English); exclusions are indexed too and cancel only matches of their
+        # own area that they cover.
+        self._terms: dict[str, _Index] = {"": _Index()}
+        self._exclude: dict[str, _Index] = {"": _Index()}
+        self._acronyms = _Index()
         for n, area in enumerate(self._areas):
             for term in area.terms:  # radar in "Histoire du radar" is history too
                 said = tuple(
@@ -527,21 +538,58 @@ class Classifier:
                     for g in glossaries
                     for u in g.unless.get(" ".join(term.words), ())
                 )
-                self._terms.add(replace(term, unless_said=said) if said else term, n)
-            for glossary in glossaries:
-                for term in _translated(area, glossary):
-                    self._terms.add(term, n)
-                for phrase in area.exclude:  # "Kernspinresonanz" is not Category 0 either
-                    for said in glossary.exclude.get(" ".join(phrase.words), ()):
-                        self._exclude.add(_compound_term(said, said, glossary.language), n)
+                self._terms[""].add(replace(term, unless_said=said) if said else term, n)
             for term in area.acronyms:
                 self._acronyms.add(term, n)
             for term in area.exclude:
-                self._exclude.add(term, n)
+                self._exclude[""].add(term, n)
+        for glossary in glossaries:
+            self._add_glossary(glossary)
         coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
         self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
         # A portfolio's keywords come from a vocabulary: most were matched a record before.
         self._cached_hits = lru_cache(maxsize=8192)(self._text_hits)
+
+    def _rendered(self, english: str) -> dict[int, list[_Term]]:
+        """Area number -> the English terms that match the phrase ``english`` (exclusions
+        applied): what a glossary term rendered by it must give. "nuclear fusion" is Category
+        0 by "nuclear" as well as energy by "nuclear fusion"."""
+        segments = _segments(english)
+        covered = self._exclude[""].find(segments)
+        out: dict[int, list[_Term]] = {}
+        for term, owner, start, end in self._terms[""].find(segments):
+            if not any(o == owner and s <= start and end <= e for _, o, s, e in covered):
+                out.setdefault(owner, []).append(term)
+        return out
+
+    def _add_glossary(self, glossary: Glossary) -> None:
+        """Index a glossary's terms for every area their English rendering reaches, each
+        keeping the senses of the English terms it reaches: their ``unless`` phrases (a text
+        may mix languages) and the glossary's own for the rendering and for them."""
+        language = glossary.language
+        terms = self._terms.setdefault(language, _Index(language))
+        added: set[tuple[int, str]] = set()  # a term two renderings share is added once
+        for english, said_terms in glossary.terms.items():
+            for owner, matched in self._rendered(english).items():
+                unless = tuple(dict.fromkeys(u for t in matched for u in t.unless))
+                renderings = dict.fromkeys([english, *(" ".join(t.words) for t in matched)])
+                unless_said = tuple(
+                    _compound_term(u, u, language)
+                    for u in dict.fromkeys(
+                        u for r in renderings for u in glossary.unless.get(r, ())
+                    )
+                )
+                for said in said_terms:
+                    if (owner, said) in added:
+                        continue
+                    added.add((owner, said))
+                    found = _compound_term(said, f"{said} ({language}: {english})", language)
+                    terms.add(replace(found, unless=unless, unless_said=unless_said), owner)
+        exclude = self._exclude.setdefault(language, _Index(language))
+        for n, area in enumerate(self._areas):
+            for phrase in area.exclude:  # "Kernspinresonanz" is not Category 0 either
+                for said in glossary.exclude.get(" ".join(phrase.words), ()):
+                    exclude.add(_compound_term(said, said, language), n)
 
     @classmethod
     def from_dir(cls, directory: str | Path = DATA_DIR) -> Classifier:
@@ -592,29 +640,47 @@ class Classifier:
         """Every match in ``raw``, in order; glossary terms are kept to the record's language
         by ``_in_language``, after the cache (a keyword recurs in records of any language)."""
         folded = _segments(_fold(raw))
-        hits = self._terms.find(folded)
-        if hits and self._exclude:
-            excluded = self._exclude.find(folded)
+        keyed_in: dict[str, list[list[str]]] = {"": folded}
+
+        def keyed(language: str) -> list[list[str]]:
+            """The text's segments in ``language``'s spelling keys, word for word (a match's
+            position is the same in every language)."""
+            if language not in keyed_in:
+                keyed_in[language] = [[spelling.key(w, language) for w in s] for s in folded]
+            return keyed_in[language]
+
+        hits = [h for lang, index in self._terms.items() for h in index.find(keyed(lang))]
+        if hits:
+            excluded = [x for lang, ix in self._exclude.items() if ix for x in ix.find(keyed(lang))]
             hits = [
                 h
                 for h in hits
                 if not any(x[1] == h[1] and x[2] <= h[2] and h[3] <= x[3] for x in excluded)
             ]
         if any(h[0].unless or h[0].unless_said for h in hits):  # another sense, same segment
-            hits = [h for h in hits if not _other_sense(h[0], folded[h[2] // _SEGMENT_SPAN])]
+            hits = [h for h in hits if not _other_sense(h[0], h[2] // _SEGMENT_SPAN, keyed)]
         if self._acronyms:
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
         return tuple(
-            _Hit(term.text, owner, start, end, term.language, _unmistakable(term, folded, start))
+            _Hit(
+                term.text,
+                owner,
+                start,
+                end,
+                term.language,
+                _unmistakable(term, keyed(term.language), start),
+            )
             for term, owner, start, end in hits
         )
 
-    def _text_reasons(
-        self, kind: str, raw: str, out: dict[int, list[Reason]], language: Language
-    ) -> None:
+    def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
         hits = self._cached_hits(raw)
         if any(h.language for h in hits):
-            hits = _in_language(hits, language())
+            # each field leans on its own, and only if a glossary term matched in it: a Dutch
+            # title beside a German keyword ("Quantenkryptographie") must not keep the German
+            # term out; a field with no sign (a one-word keyword) keeps every glossary's terms
+            # whose match cannot be an English word
+            hits = _in_language(hits, lean([raw]))
         for hit in hits:
             reason = Reason(kind, raw, hit.text)
             bucket = out.setdefault(hit.owner, [])
@@ -629,20 +695,12 @@ class Classifier:
     ) -> list[AreaHit]:
         reasons: dict[int, list[Reason]] = {}
         keywords = [k for k in keywords if k and k.strip()]
-        # the record's language, guessed once and only if a glossary term matched
-        guessed: list[str | None] = []
-
-        def language() -> str | None:
-            if not guessed:
-                guessed.append(lean([*keywords, title]))
-            return guessed[0]
-
         # Each keyword is matched on its own: adjacent keywords "quantum", "computing" must not
         # join into the phrase "quantum computing".
         for keyword in keywords:
-            self._text_reasons("keyword", keyword, reasons, language)
+            self._text_reasons("keyword", keyword, reasons)
         if title and title.strip():
-            self._text_reasons("title", title, reasons, language)
+            self._text_reasons("title", title, reasons)
         if self._any_code is not None:
             for raw in classifications:
                 code = raw.strip() if raw else ""

@@ -6,6 +6,12 @@ function words and the letters only some languages use. Titles are short: no gue
 unless two signs agree, and none where two languages tie. No library: the well-kept detectors
 carry models of megabytes for a question a few dozen words answer well enough here; a wrong
 "no guess" costs only the note, never a screening.
+
+``unscreened`` says when a text is not in a language the glossaries cover: a guessed one, or
+"not recognised" when a title without function words still bears other languages' endings,
+letter groups or letters ("Propulsione ipersonica per razzi riutilizzabili"). It is kept
+from what English titles hold besides English words (species names, formulae, acronyms, place
+names: tests/test_language_guess_english.py); a sign is a sign, not proof.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pycountry
 
@@ -161,7 +168,7 @@ def _guess(texts: Iterable[str | None], signs: int) -> str | None:
         for code in _LANGUAGES_OF_WORD.get(word, ()):
             score[code] += 1
     # letters of a text's first word and of words in lower case: a name inside a title keeps
-    # its letters in English ("El Niño", "Łódź")
+    # its letters in English ("El Niño", "Łódź"); a first word's are weighed by ``unscreened``
     lowered = " ".join(
         w.casefold()
         for t in given
@@ -179,6 +186,20 @@ def _guess(texts: Iterable[str | None], signs: int) -> str | None:
     return top
 
 
+def _spelt_words(texts: Iterable[str]) -> list[str]:
+    """The words of ``texts`` whose letters tell a language, folded: those in lower case and a
+    text's first word (alone, or before one in lower case). A name keeps its letters in an
+    English title ("El Niño", "Łódź", "São Paulo urban growth")."""
+    out: list[str] = []
+    for text in texts:
+        found = _WORD.findall(text)
+        for i, word in enumerate(found):
+            first = i == 0 and (len(found) == 1 or found[1].islower())
+            if first or not word[0].isupper():
+                out.append(word.casefold())
+    return out
+
+
 def _function_words(texts: Iterable[str]) -> list[str]:
     """The words of ``texts`` that may be function words, folded. One written with a capital
     counts only before a word in lower case: names and terms ("Con A", "Del Rio", "Los
@@ -193,7 +214,108 @@ def _function_words(texts: Iterable[str]) -> list[str]:
     return out
 
 
+# A text no guess names, but whose words are not English, German, Dutch or French: the code
+# ISO 639-2 gives an undetermined language, and what a person is told.
+UNRECOGNISED = "und"
+NOT_RECOGNISED = "language not recognised"
+# Word endings and letter groups that English, German, Dutch and French words (almost) never
+# have, per language: a Spanish, Italian or Polish title without two function words still shows
+# its language ("Propulsione ipersonica per razzi riutilizzabili", "Rozpoznawanie twarzy w
+# przestrzeni publicznej"). Not Latin endings (-ae, -us, -um, -i: species names are English
+# titles' words), nor "rz" alone (German "Herz", "kurz").
+_ENDINGS = {
+    "es": ("ción", "ciones", "sión", "siones", "idad", "idades"),
+    "it": ("zione", "zioni", "sione", "sioni", "abili", "ibili", "abile", "ibile", "ità"),
+    "pt": ("ção", "ções", "ões", "dade", "dades"),
+    "pl": ("anie", "enie", "aniu", "eniu", "ania", "enia", "ość", "ości", "owej", "owych", "nych"),
+    "cs": ("ování", "ých"),
+}
+_GROUPS = {"pl": ("prz", "szcz", "cz", "rzy", "ść", "dzi")}
+# Letters none of English, German, Dutch and French writes (Dutch "één" aside): a sign of a
+# language the glossaries do not cover, whichever it is.
+_FOREIGN_LETTERS = frozenset("áíóúñãõąęłńśźżćřůěščžďťňőűşğıøåýțșăđ")
+_COVERED = ("en", "de", "nl", "fr")
+# Endings of English, German, Dutch and French words no other language's words have often
+# (not "-al", "-ive", "-able": Spanish and Italian words end so too).
+_COVERED_ENDINGS = (
+    "ics", "ing", "ings", "tion", "tions", "ness", "ment", "ments", "ity", "ities", "ies", "ers",
+    "ory", "ogy", "ism", "isms", "ship", "ous", "ung", "ungen", "heit", "keit", "lijk", "heid",
+    "ique", "iques", "eur", "eurs",
+)  # fmt: skip
+_SCRIPT_LANGUAGES = frozenset({*_LANGUAGE_OF_SCRIPT.values(), "ja", "uk"})
+_ALL_ENDINGS = tuple(e for endings in _ENDINGS.values() for e in endings)
+_ALL_GROUPS = tuple(g for groups in _GROUPS.values() for g in groups)
+
+
+def _marked(word: str) -> bool:
+    """Whether a folded word bears any sign of a language the glossaries do not cover."""
+    return (
+        word.endswith(_ALL_ENDINGS)
+        or any(g in word for g in _ALL_GROUPS)
+        or not _FOREIGN_LETTERS.isdisjoint(word)
+    )
+
+
+def unscreened(texts: Iterable[str | None], covered: Iterable[str] = _COVERED) -> str | None:
+    """The language of ``texts`` when it is not one of ``covered``: its ISO 639-1 code when
+    guessed, UNRECOGNISED when the words carry two signs or more of other languages than the
+    covered ones (endings, letter groups, letters) and more than of the covered ones; None when
+    the text reads as a covered language or there is too little to tell (an acronym, a formula,
+    a species name, a short English title). Cached: a portfolio's keywords recur."""
+    return _unscreened(tuple(t for t in texts if t), frozenset(covered))
+
+
+@lru_cache(maxsize=8192)
+def _unscreened(given: tuple[str, ...], covered: frozenset[str]) -> str | None:
+    code = guess(given)
+    if code in _SCRIPT_LANGUAGES or (code is not None and code in covered):
+        return None if code in covered else code
+    spelt, function = _spelt_words(given), _function_words(given)
+    # words that read as a covered language: its function words and its common endings
+    looks_covered = sum(1 for w in function if covered.intersection(_LANGUAGES_OF_WORD.get(w, ())))
+    looks_covered += sum(1 for w in spelt if w.endswith(_COVERED_ENDINGS))
+    if code is not None:  # a guess on letters: "Piñata economics", "jalapeño peppers" are English
+        every = {w.casefold() for t in given for w in _WORD.findall(t)}  # "Wyższa Szkoła"
+        signed = sum(1 for w in every | set(function) if _sign_of(code, w))
+        return code if signed >= 2 and signed > looks_covered else None
+    words = [w for w in spelt if _marked(w)]
+    if len(words) < 2:
+        return None
+    foreign: Counter[str] = Counter()
+    marked = 0
+    for word in words:
+        signs = {
+            code
+            for code, endings in _ENDINGS.items()
+            if any(word.endswith(e) and len(word) > len(e) + 2 for e in endings)
+        } | {code for code, groups in _GROUPS.items() if any(g in word for g in groups)}
+        foreign.update(signs)
+        marked += bool(signs) or any(c in _FOREIGN_LETTERS for c in word)
+    if marked < 2 or marked <= looks_covered:
+        return None
+    for word in function:  # "per", "para": a language's function words
+        foreign.update(c for c in _LANGUAGES_OF_WORD.get(word, ()) if c not in covered)
+    ranked = foreign.most_common(2)
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        return ranked[0][0]
+    return UNRECOGNISED
+
+
+def _sign_of(code: str, word: str) -> bool:
+    """Whether a folded word bears a sign of language ``code``: a function word, a letter,
+    an ending or a letter group of it."""
+    return (
+        code in _LANGUAGES_OF_WORD.get(word, ())
+        or any(c in word for c in _LETTERS.get(code, ""))
+        or word.endswith(_ENDINGS.get(code, ()))
+        or any(g in word for g in _GROUPS.get(code, ()))
+    )
+
+
 def language_name(code: str) -> str:
-    """The English name of an ISO 639-1 code ("pl" -> "Polish")."""
+    """The English name of an ISO 639-1 code ("pl" -> "Polish"); NOT_RECOGNISED for
+    UNRECOGNISED."""
+    if code == UNRECOGNISED:
+        return NOT_RECOGNISED
     found = pycountry.languages.get(alpha_2=code)
     return str(found.name) if found is not None else code
