@@ -14,10 +14,10 @@ import socket
 import ssl
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, ClassVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from kvrules.errors import KvrulesError
 from kvrules.findings import Finding
@@ -61,12 +61,15 @@ class AlertItem(BaseModel):
     # (``{"because": "new"|"updated", "decision", "decided_at"}``): said with the evidence,
     # the committee is asked to look again at what it decided
     reopened: dict[str, Any] | None = None
+    # the institution's time zone, set when the alert is sent (``named``): days said in it
+    zone: Any = Field(default=None, exclude=True)
 
     def named(
         self,
         subject: Mapping[str, Any] | None,
         links: RecordLinks | None,
         home_country: str | None = None,
+        tz: tzinfo | None = None,
     ) -> AlertItem:
         """This item naming its record and saying its evidence as ``subject`` allows, as an
         institution in ``home_country`` reads it (``for_home``: the words of the case page
@@ -84,6 +87,7 @@ class AlertItem(BaseModel):
                 "technical_lines": [
                     line.strip() for line in technically(self.finding.evidence, subject)
                 ],
+                "zone": tz,
             }
         )
 
@@ -95,7 +99,8 @@ class AlertItem(BaseModel):
         """The evidence in words, for people: each thing once; first, for a finding updated
         in place, what changed (the reader knew the finding already)."""
         said = self.sentences or said_once(self.finding.evidence, None)
-        reopens = [reopened_in_words(self.reopened, self.case_id)] if self.reopened else []
+        reopened = self.reopened
+        reopens = [reopened_in_words(reopened, self.case_id, self.zone)] if reopened else []
         changed = [f"Updated finding: {self.change}"] if self.change else []
         return [*changed, *reopens, *said]
 

@@ -22,7 +22,7 @@ import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from kvrules.alerting import Alert, AlertChannel, DeliveryError
 from kvrules.records import RecordLinks
@@ -95,6 +95,7 @@ def deliver_due(
     links: RecordLinks | None = None,
     home_country: str | None = None,
     rule_titles: RuleTitles | None = None,
+    time_zone: tzinfo | None = None,
 ) -> DeliveryReport:
     """Send every due alert once; returns what happened. Safe to run from overlapping jobs.
 
@@ -103,7 +104,8 @@ def deliver_due(
     ``ris_url`` patterns), and says the evidence in words with list editions and entries, as
     an institution in ``home_country`` reads them (the case page's words), each finding
     under its rule's title as the rulebooks say it now (``rule_titles``: an alert queued
-    before a rulebook renamed its rule is sent under the new title, as the case page shows it).
+    before a rulebook renamed its rule is sent under the new title, as the case page shows it);
+    days in ``time_zone``, the institution's (the server's when not given).
     """
     now = now or store.clock()
     policy = policy or RetryPolicy()
@@ -134,7 +136,7 @@ def deliver_due(
                 continue  # another worker holds (part of) it; its lease decides
             if store.begin_sending(ids, now=now):
                 alert = alert.model_copy(update={"possible_repeat": True})
-        alert = _named(store, _titled_now(alert, rule_titles), links, home_country)
+        alert = _named(store, _titled_now(alert, rule_titles), links, home_country, time_zone)
         _deliver(store, channels.get(group[0].channel), group, alert, now, policy, report, trouble)
     trouble.log_repeats()
     for name, count in trouble.held.items():
@@ -200,7 +202,11 @@ TITLE_NAME_LENGTH = 80  # of the record's title in a message's subject line
 
 
 def _named(
-    store: Store, alert: Alert, links: RecordLinks | None, home_country: str | None = None
+    store: Store,
+    alert: Alert,
+    links: RecordLinks | None,
+    home_country: str | None = None,
+    time_zone: tzinfo | None = None,
 ) -> Alert:
     """The alert with each item naming its record; a message about one record says which in
     its title ("[high] Partner on the 1286 list — Neutron detection for safeguards")."""
@@ -210,7 +216,7 @@ def _named(
         where = (item.source_system, item.record_id)
         if where not in subjects:
             subjects[where] = store.subject(*where)
-        items.append(item.named(subjects[where], links, home_country))
+        items.append(item.named(subjects[where], links, home_country, time_zone))
     title = alert.title
     if len(subjects) == 1 and alert.digest_period is None and items[0].label.title:
         name = items[0].label.heading

@@ -24,6 +24,7 @@ from kvrules.plugins import get_adapters, get_alert_channels, plugin_errors
 from kvrules.rulebook.loader import RulebookError
 from kvrules.settings import record_links, source_settings
 from kvrules.store import RetryPolicy, Store
+from kvrules.timezone import zone
 
 
 class AssemblyError(KvrulesError):
@@ -213,6 +214,7 @@ def build_scanner(
         quiet_after=config.ended_projects_quiet_after,
         budget=parse_duration(src.scan_budget) if src.scan_budget else None,
         links=record_links(config),
+        time_zone=zone(config.time_zone),
     )
 
 

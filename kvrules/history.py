@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Any
 
 from kvrules.findings import Finding
-from kvrules.plain import count_of, list_label, lists_in_words, what_changed
+from kvrules.plain import count_of, decided_day, list_label, lists_in_words, what_changed
 from kvrules.store import AuditEntry
 
 
@@ -43,6 +44,8 @@ class Words:
     mitigations: Mapping[int, str] = field(default_factory=dict)
     # the site's country: what a finding's history said is said in its words (``for_home``)
     home_country: str | None = None
+    # the institution's time zone: the days sentences name (the server's when None)
+    time_zone: tzinfo | None = None
 
     def __or__(self, other: Words) -> Words:
         return Words(
@@ -50,6 +53,7 @@ class Words:
             {**self.listed, **other.listed},
             {**self.mitigations, **other.mitigations},
             self.home_country or other.home_country,
+            self.time_zone or other.time_zone,
         )
 
 
@@ -75,14 +79,17 @@ def case_words(
     subject: Any = None,
     mitigations: Iterable[Any] = (),
     home_country: str | None = None,
+    time_zone: tzinfo | None = None,
 ) -> Words:
     """The words for a case's history: its findings, its record as remembered, its
-    mitigations (``Store.mitigations``), as a site in ``home_country`` reads them."""
+    mitigations (``Store.mitigations``), as a site in ``home_country`` reads them, days in
+    its ``time_zone``."""
     return Words(
         rule_titles(findings),
         listed_names(subject),
         {m.id: m.action for m in mitigations},
         home_country,
+        time_zone,
     )
 
 
@@ -179,7 +186,7 @@ def _reopened(d: dict, words: Words) -> str:
     if because is None:
         return "reopened the case: a new or escalated finding arrived after the decision"
     if d.get("decision"):
-        when = d.get("decided_at") or "an earlier day"
+        when = decided_day(d, words.time_zone)
         case = f"reopened the case, decided on {when} ({decision_in_words(d['decision'])})"
     else:
         case = "reopened the closed case"

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
 from kvrules import ended, handover, ruletitles
@@ -351,7 +351,9 @@ class Scanner:
         budget: timedelta | None = None,
         links: RecordLinks | None = None,
         quiet_after: str | None = None,
+        time_zone: tzinfo | None = None,
     ) -> None:
+        self.time_zone = time_zone  # the institution's: days in alerts are said in it
         # A project that ended longer ago than this opens no case (kvrules.ended); None: never
         self.quiet_after = quiet_after
         # A scan stops cleanly at the first resume point (a record with a cursor) after it
@@ -905,6 +907,7 @@ class Scanner:
                 digest=self.digest,
                 links=self.links,
                 home_country=self.home_country,
+                time_zone=self.time_zone,
                 # an alert queued under an older rulebook: sent under its rule's title now
                 rule_titles=ruletitles.rule_titles(self.evaluator.program.rulebooks),
             )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ from kvrules.jurisdiction import (
     sovereign_of,
 )
 from kvrules.model import USER_ASSIGNED_COUNTRIES
+from kvrules.timezone import local_date, zone
 
 LISTS = {
     "us_dod_1286": "US DoD Section 1286 list",
@@ -1401,18 +1402,32 @@ _CHANGES = (
 _EVIDENCE_CHANGED = ("evidence_added", "evidence_removed")
 
 
-def reopened_in_words(why: Mapping[str, Any], case_id: int | None = None) -> str:
+def reopened_in_words(
+    why: Mapping[str, Any], case_id: int | None = None, tz: tzinfo | None = None
+) -> str:
     """ "This reopens case 18, which the committee had decided on 2026-12-07 (approve with
     mitigations)." — a finding on a decided case, said where it is read (an alert), so the
-    committee knows which of its decisions it is asked to look at again."""
+    committee knows which of its decisions it is asked to look at again; the day as the
+    institution's time zone ``tz`` has it (the server's when not given)."""
     case = f"case {case_id}" if case_id is not None else "its case"
     if not why.get("decision"):
         return f"This reopens {case}, which had been closed."
     decision = str(why["decision"]).replace("-", " ")
     return (
         f"This reopens {case}, which the committee had decided on "
-        f"{why.get('decided_at') or 'an earlier day'} ({decision})."
+        f"{decided_day(why, tz)} ({decision})."
     )
+
+
+def decided_day(why: Mapping[str, Any], tz: tzinfo | None = None) -> str:
+    """The day of a decision a reopening names, in ``tz`` (the server's zone when None)."""
+    at = why.get("decided_at")
+    if not at:
+        return "an earlier day"
+    try:
+        return local_date(str(at), tz or zone())
+    except ValueError:
+        return str(at)[:10]
 
 
 def what_changed(change: Mapping[str, Any], home_country: str | None = None) -> str:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -278,9 +279,16 @@ def test_a_decided_case_reopened_by_an_updated_finding_says_which_and_what_was_d
     the committee had decided the case. Now the history names the finding, what it now names
     and the decision with its day; the alert says which decision it reopens."""
     config = _config(tmp_path)
+    # far from UTC: the day of the decision is said as the institution has it (code review:
+    # the UTC day was said, the day before or after the site's for hours of each day)
+    config.write_text(config.read_text() + "time_zone: Pacific/Kiritimati\n")
     _scan(config)
     _decide(tmp_path, 1)
-    decided_on = date.today().isoformat()
+    kiritimati = ZoneInfo("Pacific/Kiritimati")
+    with sqlite3.connect(tmp_path / "kvrules.db") as conn:
+        [(decided_at,)] = conn.execute("SELECT at FROM decisions").fetchall()
+    conn.close()
+    decided_on = datetime.fromisoformat(decided_at).astimezone(kiritimati).date().isoformat()
     _export(tmp_path, 2, [DELFT, BEIHANG, HARBIN])
     report = _scan(config)
     assert report["reopened_by_findings_cases"] == [1]
@@ -301,7 +309,8 @@ def test_a_decided_case_reopened_by_an_updated_finding_says_which_and_what_was_d
     with Store.open(tmp_path / "kvrules.db") as store:
         queued = store.alerts()[-report["alerts_queued"] :]
     for row in queued:
-        lines = [ln for item in Alert.model_validate(row.payload).items for ln in item.said()]
+        items = Alert.model_validate(row.payload).items
+        lines = [ln for item in items for ln in item.named(None, None, "NL", kiritimati).said()]
         reopens = [ln for ln in lines if ln.startswith("This reopens")]
         assert reopens == [
             f"This reopens case 1, which the committee had decided on {decided_on} (approve)."
@@ -324,9 +333,16 @@ def test_a_reopening_by_a_new_finding_or_of_a_closed_case_is_said_as_such() -> N
             prev_hash="",
             hash="",
         )
-        return sentence(entry, Words(titles={"fp": "Partner on the 1286 list"}))
+        titles = {"fp": "Partner on the 1286 list"}
+        return sentence(entry, Words(titles=titles, time_zone=ZoneInfo("Europe/Amsterdam")))
 
-    new = {"because": "new", "fingerprint": "fp", "decision": "reject", "decided_at": "2026-11-02"}
+    # 23:30 UTC on 1 November is 2 November in Amsterdam: the institution's day is said
+    new = {
+        "because": "new",
+        "fingerprint": "fp",
+        "decision": "reject",
+        "decided_at": "2026-11-01T23:30:00+00:00",
+    }
     assert said(new) == (
         "reopened the case, decided on 2026-11-02 (reject): a new finding “Partner on the 1286"
         " list” arrived"

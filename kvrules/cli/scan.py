@@ -480,6 +480,7 @@ def _deliver_now(config: Config, store: Store, titles: RuleTitles | None = None)
     from kvrules.ruletitles import config_rule_titles
     from kvrules.settings import record_links
     from kvrules.store import RetryPolicy
+    from kvrules.timezone import zone
 
     try:
         channels = build_channels(config)
@@ -494,6 +495,7 @@ def _deliver_now(config: Config, store: Store, titles: RuleTitles | None = None)
         links=record_links(config),
         home_country=config.home_country,
         rule_titles=titles if titles is not None else config_rule_titles(config),
+        time_zone=zone(config.time_zone),
     )
     for channel in channels.values():
         channel.close()
@@ -771,6 +773,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
     from kvrules.ruletitles import config_rule_titles
     from kvrules.settings import record_links
     from kvrules.store import RetryPolicy
+    from kvrules.timezone import zone
 
     config = config_from(config_path, db, refdata)
     try:
@@ -797,6 +800,7 @@ def deliver(config_path, db, refdata, requeue, now, as_json) -> None:
                 links=record_links(config),
                 home_country=config.home_country,
                 rule_titles=titles,
+                time_zone=zone(config.time_zone),
             )
             report.delivered += batch.delivered
             report.retrying += batch.retrying

@@ -198,6 +198,7 @@ def show(
             subject,
             store.mitigations(case.id),
             home,
+            tz,
         )
         screened, titles = store.screening()
         gone = store.cases_source_gone().get(case.id)

@@ -173,15 +173,16 @@ def upsert_case(
 
 
 def decision_before_reopening(conn: sqlite3.Connection, case_id: int) -> dict[str, str]:
-    """What the committee had decided on a case a finding reopens: its last decision and the
-    day (``{"decision": "reject", "decided_at": "2026-12-07"}``), or nothing for a case
-    closed without a decision. Said with the reopening: the committee is told what it is
-    asked to look at again."""
+    """What the committee had decided on a case a finding reopens: its last decision and when
+    (``{"decision": "reject", "decided_at": "2026-12-07T09:12:00+00:00"}``), or nothing for a
+    case closed without a decision. Said with the reopening: the committee is told what it is
+    asked to look at again. The moment is kept in UTC, as stored; it is said as a day in the
+    institution's time zone where it is shown (``kvrules.plain.decided_day``)."""
     row = conn.execute(
         "SELECT decision, at FROM decisions WHERE case_id = ? ORDER BY id DESC LIMIT 1",
         (case_id,),
     ).fetchone()
-    return {"decision": row[0], "decided_at": str(row[1])[:10]} if row else {}
+    return {"decision": row[0], "decided_at": str(row[1])} if row else {}
 
 
 def insert_finding(

@@ -203,7 +203,7 @@ def _audit_words(store: Any, entries: list[Any], settings: Any) -> tuple[Words, 
     mitigations (``case_words``), each record by its title as the RIS names it; in the site's
     words (``settings.home_country``)."""
     links = settings.links
-    words, records = Words(home_country=settings.home_country), {}
+    words, records = Words(home_country=settings.home_country, time_zone=settings.time_zone), {}
     for subject in dict.fromkeys(e.subject for e in entries):
         kind, _, rest = subject.partition(":")
         if kind == "case" and rest.isdigit() and (case := store.case(int(rest))) is not None:

@@ -312,6 +312,7 @@ def _case_view(
                     subject,
                     mitigations,
                     request.app.state.settings.home_country,
+                    request.app.state.settings.time_zone,
                 )
             ),
             # a finding's changes are said in the site's words, as its evidence is
