@@ -137,11 +137,11 @@ def read_qualified(text: str, read: Callable[[str], str | None]) -> str | None:
     if not sovereign:
         return None
     state = subdivision_named(head, sovereign)
-    if not _BRACKETED.fullmatch(text.strip()):
+    if not _BRACKETED.fullmatch(text.strip()) and not state:
         # "X, Y" is otherwise only ever an inverted name ("Berkeley, CA" is no place in CA)
-        return sovereign if state else None
+        return None
     own = read(head)
-    if state and not (own and _is_territory(state, own)):
+    if state and not (own and _is_territory(state, own, read)):
         return sovereign  # "Georgia (US)", "Georgia, USA": the US state, not the country
     return own or sovereign
 
@@ -163,12 +163,25 @@ def subdivision_named(place: str, country: str) -> pycountry.db.Record | None:
     return _subdivisions(country).get(name_key(place))
 
 
-def _is_territory(division: pycountry.db.Record, own: str) -> bool:
+# ISO 3166-2's kinds of an ordinary part of a country: one of these that shares its name with
+# a country (Georgia, a US state) is not that country. A territory with a code of its own is
+# listed under other kinds (US-PR "Outlying area", FR-971 "Overseas departmental
+# collectivity", NL-SX "Country", NL-BQ1 "Special municipality"), and its code need not end in
+# its own (Guadeloupe is FR-971).
+_ORDINARY_PARTS = frozenset(
+    ["State", "Province", "Region", "County", "Department", "District", "Canton", "Oblast"]
+)
+
+
+def _is_territory(
+    division: pycountry.db.Record, own: str, read: Callable[[str], str | None]
+) -> bool:
     """Whether ``division`` is the territory with its own ISO 3166-1 code ``own`` ("Puerto Rico"
-    of US is PR), not a state named as a country is (Georgia of US is not GE)."""
-    country = pycountry.countries.get(alpha_2=own)
-    names = {name_key(getattr(country, f, "") or "") for f in _FIELDS} - {""}
-    return division.code.endswith(f"-{own}") and name_key(division.name) in names
+    of US is PR, "Guadeloupe" of FR is GP), not a state named as a country is (Georgia of US is
+    not GE) nor one whose code is another country's ("GA (US)" is Georgia, not Gabon)."""
+    if read(division.name) != own:
+        return False
+    return division.code.endswith(f"-{own}") or division.type not in _ORDINARY_PARTS
 
 
 def _iso_inverted(key: str) -> list[str]:

@@ -49,3 +49,33 @@ def test_territories_and_countries_keep_their_codes(written: str, code: str) -> 
 def test_a_city_after_a_comma_is_still_no_country() -> None:
     with pytest.raises(ValueError):
         to_country("Berkeley, CA")  # a city, not a subdivision of Canada
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        # code review: ISO 3166-2 lists these under codes not ending in their own (FR-971,
+        # NL-BQ1) or names them otherwise (NL-SX "Sint Maarten"): they read as FR / NL
+        ("Guadeloupe (France)", "GP"),
+        ("Martinique (France)", "MQ"),
+        ("Mayotte (France)", "YT"),
+        ("Sint Maarten (Netherlands)", "SX"),
+        ("Bonaire (Netherlands)", "BQ"),
+        ("Aruba (Netherlands)", "AW"),
+        # and the comma form reads a territory as the bracketed form does
+        ("Puerto Rico, USA", "PR"),
+        ("Guam, USA", "GU"),
+        ("Guadeloupe, France", "GP"),
+        # an ordinary part of a country stays that country's
+        ("Texas, USA", "US"),
+        ("Limburg (Netherlands)", "NL"),
+    ],
+)
+def test_an_overseas_territory_keeps_its_own_code(written: str, code: str) -> None:
+    assert to_country(written) == code
+    if "(" in written:  # an affiliation's segment ("Berkeley, CA" is no country written back)
+        assert as_country(written) == code
+    if not written.startswith(("Sint Maarten", "Bonaire")):
+        # a record's country field reads ISO 3166-1's names only: "Sint Maarten (Dutch part)",
+        # "Bonaire, Sint Eustatius and Saba" (the lists' readers know the short names)
+        assert country_code(written) == code
