@@ -9,6 +9,8 @@ rows would otherwise be read as one YAML text, or not at all.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,11 +76,32 @@ class ProposalFile:
         return f"{self.path}:{at.line}:{at.col}" if at is not None else None
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+# an Office file is a zip holding its main part at a known name
+ZIP_PARTS = {
+    "xl/workbook.xml": "an Excel workbook",
+    "word/document.xml": "a Word document",
+    "ppt/presentation.xml": "a PowerPoint presentation",
+    "content.xml": "an OpenDocument file",
+}
+
+
+def _zip_kind(raw: bytes) -> str | None:
+    """What a zip is by the parts it holds ("a Word document" for a .docx): only an Excel
+    workbook is sent to `match --file` (code review: a .docx was, and match refused it)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "a damaged zip file"
+    return next((kind for part, kind in ZIP_PARTS.items() if part in names), "a zip file")
+
+
 def _read_as(what: str) -> str:
     """What `match --file` makes of the table: an .xlsx it reads as it is (reviewer,
     2026-12-07: check advised saving it as CSV first, which match has not needed since it
     read workbooks); an old .xls or another spreadsheet is to be saved as one first."""
-    if what.startswith("an Excel workbook"):
+    if what == "an Excel workbook":
         return (
             " (it reads the workbook as it is: the sheet open when it was saved, or the one "
             "--sheet names)"
@@ -96,6 +119,8 @@ def read_proposal_file(path: Path) -> ProposalFile:
         raw = path.read_bytes()
     except OSError as e:
         raise KvrulesError(f"{path}: cannot read: {e.strerror or e}") from None
+    if what is None and raw.startswith(ZIP_MAGIC):
+        what = _zip_kind(raw)
     what = what or next(
         (kind for magic, kind in BINARY_MAGIC.items() if raw.startswith(magic)), None
     )

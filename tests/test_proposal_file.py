@@ -6,6 +6,7 @@ or parser's own text (reviewer, 2026-12-07: "'utf-8' codec can't decode byte 0xe
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -80,7 +81,20 @@ def test_a_workbook_under_a_yaml_name_is_known_by_its_bytes(tmp_path: Path):
     table = tmp_path / "proposal.yaml"
     openpyxl.Workbook().save(table)
     line = _one_line(_check(table))
-    assert line.startswith(f"{table}: an Excel workbook or another zip file is not a proposal")
+    assert line.startswith(f"{table}: an Excel workbook is not a proposal")
+    assert "kvrules match --file" in line
+
+
+def test_a_word_document_is_not_sent_to_match(tmp_path: Path):
+    """Code review, 2026-12-07: `check proposal.docx` said "an Excel workbook or another zip
+    file … use kvrules match --file (it reads the workbook as it is …)", and match refused it.
+    A zip is known by the part it holds."""
+    document = tmp_path / "proposal.docx"
+    with zipfile.ZipFile(document, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    line = _one_line(_check(document))
+    assert line.startswith(f"{document}: a Word document is not a proposal: {WHAT_CHECK_READS}")
+    assert "reads the workbook" not in line  # no workbook advice for a Word document
 
 
 def test_a_list_is_not_a_proposal(tmp_path: Path):
