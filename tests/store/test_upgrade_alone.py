@@ -192,3 +192,14 @@ def test_the_holding_processs_command_line_is_shown_not_run(runner, tmp_path: Pa
     assert "hold.py k.db \\x1b]0;PWNED-title\\x07\\x9b2J)" in refused.stderr
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in refused.stderr.rstrip("\n"))
     assert _version(path) == 17
+
+
+def test_the_upgrade_records_the_kept_files_absolute_path(tmp_path, monkeypatch) -> None:
+    """The `store.upgraded` entry recorded `previous_file` as given ("rel.db.schema-17.bak"),
+    which says nothing once read from elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    _schema_17(tmp_path / "rel.db")
+    with Store.open(Path("rel.db"), say=lambda line: None) as store:
+        [entry] = store.audit_entries_of_action("store.upgraded")
+    kept = entry.details["previous_file"]
+    assert kept == str(tmp_path / "rel.db.schema-17.bak") and Path(kept).is_file()
