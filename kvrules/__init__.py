@@ -73,6 +73,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; at run time, _WHERE bel
     from kvrules.refdata.importers.base import Parsed, RowError, add_entry
     from kvrules.rulebook.ir import Severity
     from kvrules.rulebook.loader import Diagnostic, RulebookError
+    from kvrules.spreadsheet import csv_safe
 
 # public name -> the module that defines it
 _WHERE: dict[str, str] = {
@@ -133,6 +134,7 @@ _WHERE: dict[str, str] = {
     "Severity": "kvrules.rulebook.ir",
     "Diagnostic": "kvrules.rulebook.loader",
     "RulebookError": "kvrules.rulebook.loader",
+    "csv_safe": "kvrules.spreadsheet",
 }
 
 # Spelt out, not sorted(_WHERE): linters read it to know the imports above are the API.
@@ -178,6 +180,7 @@ __all__ = [
     "check_raw",
     "check_refs",
     "country_code",
+    "csv_safe",
     "hookimpl",
     "is_transient",
     "load_rulebook",

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, SecretStr
 
-from kvrules.credentials import SecretMissing, secret_and_source, secret_settings, too_short
+from kvrules.credentials import (
+    LOOKS_LIKE_A_KEY,
+    SecretMissing,
+    reads_as_a_path,
+    secret_and_source,
+    secret_settings,
+    too_short,
+)
 from kvrules.errors import KvrulesError
 from kvrules.http import HttpError
 from kvrules.settings import Resolved, source_settings
@@ -171,6 +178,14 @@ def unread_key_files(settings: BaseModel) -> set[str]:
     }
 
 
+def _shown(path: object) -> str:
+    """A secret's file setting's value as a line may show it: a file that is there, or a value
+    written as a path; else it may be the key itself, which is never shown."""
+    if not isinstance(path, Path) or path.exists() or reads_as_a_path(path):
+        return str(path)
+    return "(the value given: not shown, it looks like a key itself?)"
+
+
 def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> Iterator[Check]:
     """Where each secret a scan uses comes from: the setting and its source, never the value."""
     for key, key_file in _secret_pairs(settings):
@@ -178,7 +193,7 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
         if short := _too_short(settings, key, key_file, origin):  # a scan refuses it
             yield Check("error", f"{where}.{key}", short)
         elif _given(settings, key):
-            unread = f" ({key_file} {path} is not read)" if path is not None else ""
+            unread = f" ({key_file} {_shown(path)} is not read)" if path is not None else ""
             yield Check("ok", f"{where}.{key}", f"from {_origin(origin, key)}{unread}")
         elif isinstance(path, Path) and os.access(path, os.R_OK):  # else _settings_files says
             yield Check(
@@ -255,11 +270,16 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
         for key, key_file in _secret_pairs(settings)
         if getattr(settings, key_file) is not None
     }
+    secret_files = {key_file for _, key_file in _secret_pairs(settings)} | {
+        k for k, kind in secret_settings(type(settings)).items() if kind == "file"
+    }
     for key, value in settings:
         if key in unread:
             continue
         if isinstance(value, Path) and key != "tags_file":
-            if not value.exists():
+            if not value.exists() and key in secret_files and not reads_as_a_path(value):
+                yield Check("error", f"{where}.{key}", LOOKS_LIKE_A_KEY)  # never the value
+            elif not value.exists():
                 yield Check("error", f"{where}.{key}", f"{value} does not exist")
             elif not os.access(value, os.R_OK):
                 yield Check("error", f"{where}.{key}", f"{value} is not readable by this user")
@@ -269,7 +289,8 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
                 yield Check(
                     "ok",
                     f"{where}.{file_key}",
-                    f"read from {fallback[key]} (environment variable {value} is not set here)",
+                    f"read from {_shown(fallback[key])} (environment variable {value} is not "
+                    "set here)",
                 )
             else:
                 yield Check(

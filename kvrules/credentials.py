@@ -132,12 +132,38 @@ def scrubbed(text: str) -> str:
     return text
 
 
+# What a secret's file setting is told when its value reads as no path: the key itself put
+# where its file's path goes (``api_key_file: 3f9a…``), a likely slip that is never echoed
+LOOKS_LIKE_A_KEY = "the path given is not a file; it looks like a key itself? (not shown)"
+
+
+def reads_as_a_path(file: Path) -> bool:
+    """Whether a secret's file setting's value (``api_key_file``), which names no file, may be
+    shown: one written as a path is (``/etc/kvrules/pure-api-key``, ``~/…``, ``./…``,
+    ``keys/pure``); one without a folder in it, or with base64's ``+``/``=``, may be the key
+    itself and is not."""
+    text = str(file)
+    if text.startswith(("/", "~", ".")):
+        return True
+    return ("/" in text or "\\" in text) and not any(c in text for c in "+=")
+
+
+def may_be_the_key(value: object) -> bool:
+    """Whether a secret's file setting's value names no file and does not read as a path
+    (``reads_as_a_path``): it is then never shown."""
+    file = Path(str(value))
+    return not file.exists() and not reads_as_a_path(file)
+
+
 def _read_file(what: str, file: Path, setting: str) -> str:
     """A secret's file, or one line naming the setting and the path (never an exception's
-    class: the person fixes the setting or the file)."""
+    class: the person fixes the setting or the file); never a value that may be the key
+    itself (``reads_as_a_path``)."""
     try:
         return file.read_text("utf-8").strip()
     except FileNotFoundError:
+        if not reads_as_a_path(file):
+            raise SecretMissing(f"{what}: {setting}: {LOOKS_LIKE_A_KEY}") from None
         problem = "does not exist"
     except PermissionError:
         problem = "is not readable by this user"

@@ -338,3 +338,28 @@ def test_a_channel_secret_file_shorter_than_four_characters_is_refused(
         assert result.exit_code == 0 and ": error: " not in result.output, result.output
         assert read_secret("webhook secret", env="KVRULES_TEST_UNSET", file=key_file) == secret
         assert scrubbed(f"refused key {secret}") == "refused key ***"
+
+
+LIKELY_KEY = "3f9a2c1d-77aa-4b1e-9c0d-5e6f7a8b9c0d"  # the key itself where its file's path goes
+
+
+def test_a_key_given_as_its_files_path_is_never_echoed(runner, tmp_path, monkeypatch):
+    """`api_key_file: <the key itself>` (a likely slip) was echoed: "… does not exist"."""
+    monkeypatch.chdir(tmp_path)
+    cfg = pure_config(tmp_path, LIKELY_KEY)
+    checked = runner.invoke(cli, ["config", "check", "--connect", "--config", str(cfg)])
+    assert checked.exit_code == 1
+    assert LIKELY_KEY not in checked.output
+    assert (
+        f"{cfg}: error: sources.pure.api_key_file: the path given is not a file; it looks like "
+        "a key itself? (not shown)"
+    ) in checked.output.splitlines()
+    assert (
+        f"{cfg}: error: sources.pure: not tried: Pure API key: api_key_file: the path given is "
+        "not a file; it looks like a key itself? (not shown)"
+    ) in checked.stderr.splitlines()
+    shown = runner.invoke(cli, ["config", "show", "--config", str(cfg)])
+    assert shown.exit_code == 0 and LIKELY_KEY not in shown.output
+    monkeypatch.setenv("KVRULES_PURE_API_KEY", KEY)  # given too: the file is not read
+    code, lines = check_lines(runner, cfg)
+    assert LIKELY_KEY not in "\n".join(lines) and code == 0, lines

@@ -161,7 +161,7 @@ def effective(resolved: Resolved) -> dict[str, Any]:
     """The resolved settings with their origins; secrets masked, adapters' settings as the
     adapter will see them (its defaults included)."""
     from kvrules.checkup import unread_key_files
-    from kvrules.credentials import secret_settings
+    from kvrules.credentials import may_be_the_key, secret_settings
     from kvrules.plugins import get_adapters
 
     config = resolved.config
@@ -179,6 +179,8 @@ def effective(resolved: Resolved) -> dict[str, Any]:
         cls = adapters.get(src.adapter)
         settings_class = getattr(cls, "Config", None)
         secret = {k for k, kind in secret_settings(settings_class).items() if kind == "value"}
+        # a secret's file setting holding no path may hold the key itself: never shown
+        key_files = {k for k, kind in secret_settings(settings_class).items() if kind == "file"}
         shown: dict[str, tuple[Any, str]] = {}
         if settings_class is None:
             shown = {k: (_masked(v, k), "file") for k, v in src.settings.items()}
@@ -199,6 +201,8 @@ def effective(resolved: Resolved) -> dict[str, Any]:
                 if field_name in merged:
                     value = parsed.get(field_name, merged[field_name])
                     value = MASK if field_name in secret and value else value
+                    if field_name in key_files and value and may_be_the_key(value):
+                        value = MASK
                     shown[field_name] = (_masked(value, field_name), origin[field_name])
                 elif not info.is_required():
                     default = info.get_default(call_default_factory=True)

@@ -8,6 +8,7 @@ always keeps the previous file (``X.schema-N.bak``), says so and audits it."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -21,8 +22,54 @@ from kvrules.store.upgrade import UPGRADED
 
 
 def _existing(db: Path) -> None:
+    """Refuse a missing path, and an empty file as one: SQLite takes a 0-byte file for a new
+    database, so an upgrade made a fresh one there and said "nothing to upgrade"."""
     if not db.exists():
         raise click.ClickException(f"no kvrules database at {db} (run `kvrules scan` first)")
+    if db.is_file() and db.stat().st_size == 0 and not _has_content(_beside(db, "-wal")):
+        raise click.ClickException(
+            f"{db} is an empty file, no kvrules database (the path may be wrong): nothing done"
+        )
+
+
+def _beside(db: Path, suffix: str) -> Path:
+    return db.with_name(db.name + suffix)
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+# The files SQLite keeps beside the database: its -wal holds committed pages not yet in the
+# file, so a copy written over it loses them (integrity_check still says ok)
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _dest_refused(db: Path, dest: Path) -> str | None:
+    """Why ``dest`` may not be the copy's name: the database itself or one of its side files,
+    by name or (where it exists) by file identity, a link or hard link to one of them."""
+    own = [db, *(_beside(db, suffix) for suffix in SIDE_FILES)]
+    named = dest.resolve()
+    try:
+        found = dest.stat()
+    except OSError:
+        found = None
+    for kept in own:
+        if named == kept.resolve() or (found is not None and _same_file(found, kept)):
+            what = "the database itself" if kept == db else f"the database's {kept.name}"
+            return f"DEST is {what}: name another file"
+    return None
+
+
+def _same_file(found: os.stat_result, path: Path) -> bool:
+    try:
+        other = path.stat()
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (other.st_dev, other.st_ino)
 
 
 @click.group("db")
@@ -110,8 +157,8 @@ def db_backup(db: Path, dest: Path) -> None:
     from kvrules.store.upgrade import copy_database
 
     _existing(db)
-    if dest.resolve() == db.resolve():
-        raise click.UsageError("DEST is the database itself: name another file")
+    if refused := _dest_refused(db, dest):
+        raise click.UsageError(refused)
     # said by the folder the user named: the copy is written to a hidden file there first,
     # whose name would otherwise be the one the error shows
     folder = dest.parent

@@ -12,6 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from kvrules.terminal import terminal_text
+
+__all__ = ["emit", "json_line", "progress_console", "shown", "styled", "terminal_text"]
+
 SEVERITY_STYLE = {
     "critical": "bold red",
     "high": "red",
@@ -21,22 +25,9 @@ SEVERITY_STYLE = {
 }
 
 
-# Stored text comes from the RIS (SECURITY.md: untrusted). What a terminal would run rather
-# than show: C0 controls (ESC starts colours, cursor moves, OSC 8 links, "erase line"), DEL, C1
-# (0x9b is an 8-bit ESC [) and the bidi overrides and isolates that reorder what follows them.
-_RUNS_IN_A_TERMINAL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Line breaks in a value (a title, a name): one value is one line, as the web shows it.
-_LINE_BREAKS = re.compile("[ \t]*[\r\n\x85\u2028\u2029]+[ \t]*")
-# What json.dumps(ensure_ascii=False) leaves as it is among those (it escapes C0 itself)
+# What json.dumps(ensure_ascii=False) leaves as it is among what a terminal runs (it escapes
+# C0 itself); kvrules.terminal says which
 _RUNS_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_text(text: str) -> str:
-    """Stored text as a terminal may print it: on one line, its control characters written as
-    escapes (``\\x1b``), shown rather than run. Everything the CLI prints from the store goes
-    through here, plain or as rich markup (``shown``)."""
-    flat = _LINE_BREAKS.sub(" ", text)
-    return _RUNS_IN_A_TERMINAL.sub(lambda found: ascii(found.group())[1:-1], flat)
 
 
 def shown(text: str) -> str:

@@ -1,6 +1,7 @@
 """Safe YAML loading that remembers where every value came from (for file:line:col errors).
 
-Built on PyYAML's SafeLoader (no tags that construct objects). Anchors and aliases are refused:
+Built on PyYAML's SafeLoader (no tags that construct objects); a tag outside YAML's core schema
+is refused where it is written. Anchors and aliases are refused:
 rulebooks have no need for them, and refusing them makes YAML bombs (billion laughs) harmless.
 Duplicate keys, which PyYAML silently collapses, are errors.
 """
@@ -269,6 +270,23 @@ def in_words(problem: str, context: str = "") -> str:
     return f"YAML: {problem or context}"
 
 
+# The tags a document may write (YAML 1.2's core schema): any other is refused where it is
+# written. The values themselves are built from the nodes (``_convert``), which read a mapping
+# or a list by its shape: a `!!python/object/apply:os.system [...]` list was read as a plain
+# list, where a tag on a value (`!custom`) was refused (security review).
+_YAML = "tag:yaml.org,2002:"
+CORE_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
+def _tag_refused(tag: str) -> str:
+    shown = "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+    shown = shown if len(shown) <= 60 else shown[:60] + "…"
+    return (
+        f"the tag {shown} is not allowed: only YAML's core types (!!str, !!int, !!float, "
+        "!!bool, !!null, !!map, !!seq) may be named; remove the tag"
+    )
+
+
 def _located(text: str, loader_class: type[yaml.SafeLoader]) -> Located:
     loader = None
     try:
@@ -284,6 +302,9 @@ def _located(text: str, loader_class: type[yaml.SafeLoader]) -> Located:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+            if (tag := getattr(event, "tag", None)) is not None and tag not in CORE_TAGS:
+                m = event.start_mark
+                raise YamlError(_tag_refused(tag), m.line + 1, m.column + 1)
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 m = event.start_mark
                 raise YamlError(

@@ -7,7 +7,9 @@ the upgraded file (reviewer: 114 audit entries after ``store.upgraded``, 8 cases
 has to find it by what any SQLite process leaves:
 
 - its open file: on Linux, ``/proc/<pid>/fd`` of the processes this user may read (all of
-  them for root). It names the process; it cannot see another user's processes, another
+  them for root), matched by file identity (device and inode), so a process that opened it
+  through a hard link or a bind mount is found too. It names the process (its command line
+  shown, never run: ``kvrules.terminal``); it cannot see another user's processes, another
   container's or another machine's (a database on a network share).
 - its SQLite lock: a connection in WAL mode that has read the file holds a shared lock on it
   for as long as it is open, so an exclusive lock (``locking_mode=EXCLUSIVE``) is refused
@@ -27,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kvrules.store.db import StoreError, is_busy, set_busy_timeout
+from kvrules.terminal import terminal_text
 
 # How long the exclusive lock is waited for: another connection's own transaction ends within
 # this; one that keeps the file open holds its shared lock for longer, and is refused.
@@ -37,9 +40,23 @@ class StoreInUse(StoreError):
     """Another process has the database open: it is not upgraded."""
 
 
-def _names(path: Path) -> set[str]:
-    resolved = str(path.resolve())
-    return {resolved, f"{resolved}-wal", f"{resolved}-shm"}
+def _identities(path: Path) -> set[tuple[int, int]]:
+    """(device, inode) of the file and its -wal and -shm, those that exist: a process that
+    opened it by another name (a hard link, a bind mount, another mount of the share) holds
+    the same file, which its name in /proc would not show."""
+    found = set()
+    for name in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        try:
+            info = name.stat()
+        except OSError:
+            continue
+        found.add((info.st_dev, info.st_ino))
+    return found
+
+
+# The command line said in a refusal, at most this long (after escaping: never a cut escape
+# that would leave a control character whole)
+COMMAND_SHOWN = 80
 
 
 def _command(pid: str) -> str:
@@ -47,16 +64,22 @@ def _command(pid: str) -> str:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return ""
-    # one line whatever the arguments hold (a `python -c` program has newlines)
-    return " ".join(raw.decode(errors="replace").replace("\0", " ").split())[:80]
+    # one line whatever the arguments hold (a `python -c` program has newlines); another
+    # process's arguments are anyone's: an escape that would set the terminal's title or ring
+    # its bell is shown, not run, as stored text is
+    flat = " ".join(raw.decode(errors="replace").replace("\0", " ").split())
+    return terminal_text(flat)[:COMMAND_SHOWN]
 
 
 def processes_holding(path: Path, proc: Path = Path("/proc")) -> list[tuple[int, str]]:
-    """(process id, command line) of the other processes with ``path`` (or its -wal/-shm)
-    open, as far as ``proc`` lets this user see; empty where there is no ``/proc``."""
-    names = _names(path)
+    """(process id, command line shown as a terminal may print it) of the other processes
+    with ``path`` (or its -wal/-shm) open, by file identity, as far as ``proc`` lets this user
+    see; empty where there is no ``/proc``."""
+    identities = _identities(path)
     mine = os.getpid()
     found: list[tuple[int, str]] = []
+    if not identities:  # nothing there to hold
+        return found
     try:
         pids = [p.name for p in proc.iterdir() if p.name.isdigit()]
     except OSError:
@@ -70,10 +93,10 @@ def processes_holding(path: Path, proc: Path = Path("/proc")) -> list[tuple[int,
             continue
         for fd in fds:
             try:
-                target = os.readlink(fd)
+                info = fd.stat()  # the open file itself, whatever name it was opened by
             except OSError:
                 continue
-            if target in names:
+            if (info.st_dev, info.st_ino) in identities:
                 found.append((int(pid), _command(pid)))
                 break
     return sorted(found)

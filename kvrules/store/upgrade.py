@@ -105,7 +105,9 @@ class Upgrade:
         details = {
             "from_schema": current,
             "to_schema": latest,
-            "previous_file": str(self.kept),
+            # absolute: the entry is read from anywhere (`kvrules audit`, the web app), long
+            # after the upgrade was run in some folder
+            "previous_file": os.path.abspath(self.kept) if self.kept else None,
             "kvrules": described(),  # the release, and the commit run from a checkout
         }
         _audit.append(conn, ts(self.now), SYSTEM_ACTOR, UPGRADED, "database", details)

@@ -8,7 +8,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -113,14 +113,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+BUSY = (
+    "A scan is writing to the database right now, so this could not be saved yet: "
+    "nothing was changed. Try again in a moment."
+)
+
+
 async def store_busy(request: Request, exc: Exception) -> Response:
-    """A scan held the write lock longer than a page waits: one clear page, never a 500."""
+    """A scan held the write lock longer than a page waits: one clear page (JSON for the
+    API), never a 500."""
     log.warning("%s %s: %s", request.method, request.url.path, exc)
-    return busy_page(
-        request,
-        "A scan is writing to the database right now, so this could not be saved yet: "
-        "nothing was changed. Try again in a moment.",
-    )
+    if health.is_api(request):
+        return JSONResponse({"error": BUSY}, status_code=503, headers={"Retry-After": "5"})
+    return busy_page(request, BUSY)
 
 
 async def home(request: Request) -> Response:

@@ -193,9 +193,10 @@ def row_id(request: Request, param: str, what: str) -> int:
     return value
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    """The site's error page: a heading saying what happened, the reason in kvrules' words,
-    and the way back for whoever is asking (their cases, the pre-screen, or signing in)."""
+def error_page(request: Request, status: int, message: str, said_as: str | None = None) -> Response:
+    """The site's error page: a heading saying what happened (``said_as``, else the status's),
+    the reason in kvrules' words, and the way back for whoever is asking (their cases, the
+    pre-screen, or signing in)."""
     if getattr(request.state, "user", None) is None:
         # an error raised before ``guard`` looked (an unknown address): who is asking anyway;
         # a store that cannot be read now leaves the page without its way back, never broken
@@ -207,7 +208,11 @@ def error_page(request: Request, status: int, message: str) -> Response:
     return request.app.state.templates.TemplateResponse(
         request,
         "error.html",
-        {"status": status, "heading": heading(status), "message": in_words(status, message)},
+        {
+            "status": status,
+            "heading": said_as or heading(status),
+            "message": in_words(status, message),
+        },
         status_code=status,
     )
 

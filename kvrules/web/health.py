@@ -42,18 +42,33 @@ async def healthz(request: Request) -> Response:
     return JSONResponse(body, status_code=status)  # no-store, as every answer (app.py)
 
 
+# The heading of a page refused for the database's schema: no "try again in a moment", which
+# no retry makes true (the administrator upgrades, or restarts the server)
+SCHEMA_HEADING = "The database's schema is not this server's"
+UNUSABLE = (
+    "kvrules cannot use its database right now; nothing was changed. The administrator "
+    "finds the cause in the server's log."
+)
+
+
+def is_api(request: Request) -> bool:
+    """A request to the JSON API, answered in JSON (``{"error": …}``), never an HTML page."""
+    return request.url.path.startswith("/api/")
+
+
 async def store_unusable(request: Request, exc: Exception) -> Response:
-    """The database cannot be opened (gone, unreadable, a full or read-only disk): one page
-    saying so, the cause in the server's log in one line — never a 500 with a traceback."""
+    """The database cannot be opened (gone, unreadable, a full or read-only disk, another
+    schema): one page saying so (JSON for the API), the cause in the server's log in one line
+    — never a 500 with a traceback."""
     log.error("%s %s: %s", request.method, request.url.path, exc)
-    if isinstance(exc, SchemaMismatch):  # said as /healthz says it, to whoever signed in
-        return error_page(request, 503, _schema_words(exc.current, exc.latest))
-    return error_page(
-        request,
-        503,
-        "kvrules cannot use its database right now; nothing was changed. The administrator "
-        "finds the cause in the server's log.",
-    )
+    if isinstance(exc, SchemaMismatch):  # said as /healthz says it, to whoever asked
+        words = _schema_words(exc.current, exc.latest)
+        if is_api(request):
+            return JSONResponse({"error": words}, status_code=503)
+        return error_page(request, 503, words, said_as=SCHEMA_HEADING)
+    if is_api(request):
+        return JSONResponse({"error": UNUSABLE}, status_code=503)
+    return error_page(request, 503, UNUSABLE)
 
 
 def _schema_words(current: int, latest: int) -> str:

@@ -30,6 +30,13 @@ from kvrules.plain import (
 from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
 from kvrules.timezone import local_date, local_time, zone, zone_label
+from kvrules.web.bidi import (
+    isolated,
+    isolated_in,
+    isolated_names,
+    isolated_partners,
+    proposal_names,
+)
 from kvrules.web.casedata import identifier_views, read_as_person_in_words, set_apart_in_words
 from kvrules.web.caseform import field_id
 from kvrules.web.security import can
@@ -44,6 +51,12 @@ def environment() -> Environment:
     env.globals["can"] = can
     env.filters["http_url"] = http_url
     env.filters["name_key"] = name_key
+    # a name or title from outside in a <bdi>, each name of a list in its own (kvrules.web.bidi)
+    env.filters["isolated"] = isolated
+    env.filters["isolated_names"] = isolated_names
+    env.filters["isolated_partners"] = isolated_partners
+    env.filters["isolated_in"] = isolated_in  # a sentence around names: those names isolated
+    env.filters["proposal_names"] = proposal_names
     env.filters["names"] = name_list  # units and other names, "; " between: names hold commas
     env.filters["sentence"] = sentence  # an audit entry in words; history.Words as argument
     env.filters["subject_words"] = subject_in_words  # "user:adam" → the account adam

@@ -149,3 +149,47 @@ def test_db_backup_into_a_missing_folder_names_the_folder(runner, tmp_path: Path
     assert done.exit_code == 1
     assert done.stderr == f"Error: {missing}: no such folder for the copy (create it first)\n"
     assert ".partial" not in done.output and not missing.exists()
+
+
+@pytest.mark.parametrize("how", ["named", "symlink", "hard link"])
+def test_db_backup_refuses_to_copy_over_the_databases_own_wal(runner, tmp_path, how) -> None:
+    """`db backup w.db-wal --db w.db` wrote the copy over the live -wal file: a committed row
+    only in the WAL was gone, and integrity_check still said ok (security review)."""
+    path = tmp_path / "w.db"
+    wal = tmp_path / "w.db-wal"
+    with Store.open(path) as store:
+        store.set_cursor("pure", "c1")  # committed, in the -wal file (not checkpointed)
+        assert wal.stat().st_size > 0
+        dest = {"named": wal, "symlink": tmp_path / "sym.db", "hard link": tmp_path / "hl.db"}[how]
+        if how == "symlink":
+            dest.symlink_to(wal)
+        elif how == "hard link":
+            dest.hardlink_to(wal)
+        done = runner.invoke(cli, ["db", "backup", "--db", str(path), str(dest)])
+        assert done.exit_code == 2, done.output
+        assert "DEST is the database's w.db-wal: name another file" in done.stderr
+    with Store.open(path, read_only=True) as kept:
+        assert kept.get_cursor("pure") == "c1"
+
+
+@pytest.mark.parametrize("suffix", ["-shm", "-journal"])
+def test_db_backup_refuses_the_databases_other_side_files(runner, tmp_path, suffix) -> None:
+    path = tmp_path / "w.db"
+    with Store.open(path) as store:
+        store.set_cursor("pure", "c1")
+    dest = tmp_path / f"w.db{suffix}"
+    done = runner.invoke(cli, ["db", "backup", "--db", str(path), str(dest)])
+    assert done.exit_code == 2 and f"DEST is the database's w.db{suffix}" in done.stderr
+
+
+def test_db_upgrade_refuses_an_empty_file_as_a_missing_one(runner, tmp_path: Path) -> None:
+    """A 0-byte file became a fresh database, said as 'schema 19 already: nothing to upgrade'."""
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    done = runner.invoke(cli, ["db", "upgrade", "--db", str(empty)])
+    assert done.exit_code == 1
+    assert done.stderr == (
+        f"Error: {empty} is an empty file, no kvrules database (the path may be wrong): "
+        "nothing done\n"
+    )
+    assert empty.stat().st_size == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["empty.db"]

@@ -149,3 +149,60 @@ def test_a_file_another_process_upgraded_while_this_one_waited_is_not_copied(
         db.close()
     assert said == []
     assert not list(tmp_path.glob("*.bak"))  # before: the schema-19 file kept as schema-17's
+
+
+def _held(path: Path, *args: str, cwd: Path) -> subprocess.Popen[str]:
+    """A process holding ``path`` open, run as ``./py hold.py PATH ARGS``: a command line
+    short enough to be shown whole (80 characters) wherever the interpreter is installed."""
+    (cwd / "hold.py").write_text(HOLDER)
+    (cwd / "py").symlink_to(sys.executable)  # the holder needs only the standard library
+    holder = subprocess.Popen(
+        ["./py", "hold.py", str(path), *args],
+        cwd=cwd,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+    return holder
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are named from /proc")
+def test_a_process_that_opened_the_file_through_a_hard_link_is_named(tmp_path: Path) -> None:
+    """It was matched by the name in /proc, so it became "one this user cannot see"."""
+    path = _schema_17(tmp_path / "kvrules.db")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "same.db").hardlink_to(path)
+    holder = _held(tmp_path / "elsewhere" / "same.db", cwd=tmp_path)
+    try:
+        assert [pid for pid, _ in processes_holding(path)] == [holder.pid]
+    finally:
+        holder.communicate("")
+    assert processes_holding(path) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="processes are named from /proc")
+def test_the_holding_processs_command_line_is_shown_not_run(runner, tmp_path: Path) -> None:
+    """An argument that sets the terminal's title and rings its bell was printed raw."""
+    path = _schema_17(tmp_path / "k.db")
+    holder = _held(Path("k.db"), "\x1b]0;PWNED-title\x07\x9b2J", cwd=tmp_path)
+    try:
+        refused = runner.invoke(cli, ["db", "upgrade", "--db", str(path)])
+    finally:
+        holder.communicate("")
+    assert refused.exit_code == 1
+    assert f"process {holder.pid} (" in refused.stderr
+    assert "(./py hold.py k.db \\x1b]0;PWNED-title\\x07\\x9b2J)" in refused.stderr
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in refused.stderr.rstrip("\n"))
+    assert _version(path) == 17
+
+
+def test_the_upgrade_records_the_kept_files_absolute_path(tmp_path, monkeypatch) -> None:
+    """The `store.upgraded` entry recorded `previous_file` as given ("rel.db.schema-17.bak"),
+    which says nothing once read from elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    _schema_17(tmp_path / "rel.db")
+    with Store.open(Path("rel.db"), say=lambda line: None) as store:
+        [entry] = store.audit_entries_of_action("store.upgraded")
+    kept = entry.details["previous_file"]
+    assert kept == str(tmp_path / "rel.db.schema-17.bak") and Path(kept).is_file()

