@@ -144,9 +144,27 @@ class Part:
                 yield Span(pair, i, i + 1)
                 if (bare := _without_number(pair)) != pair:
                     yield Span(bare, i, i + 1)  # "University of California, San Diego 3"
+                yield from self._names_over_comma(i)
             yield Span(seg, i, i)
             for cut in _cuts(seg):
                 yield Span(cut, i, i, inner=True)
+
+    def _names_over_comma(self, i: int) -> Iterator[Span]:
+        """A name with a comma ("University of California, Los Angeles") whose place opens the
+        next segment before a unit or a footnote number ("…, Los Angeles School of Dentistry",
+        "…, Davis 2 Department of …"), or whose first half ends a unit's name ("David Geffen
+        School of Medicine at University of California, Los Angeles"): the pair is read with
+        the place alone and with the unit's tail, as "University of California" alone would be
+        the system, not the campus the string names."""
+        seg, nxt = self.segments[i], self.segments[i + 1]
+        place = _place_before_unit(nxt)
+        if place:
+            yield Span(f"{seg}, {place}", i, i + 1)
+        for tail in _tails_after_unit(seg.split()[:MAX_WORDS]):
+            if analyse(tail).tokens[0] not in CLASS_WORDS:
+                continue  # "Medical Sciences, Kyushu University" of a graduate school's name
+            for second in filter(None, (nxt, place)):
+                yield Span(f"{tail}, {second}", i, i + 1)
 
 
 def clear_caches() -> None:
@@ -160,6 +178,7 @@ def clear_caches() -> None:
         trailing_runs,
         leading_runs,
         joined_names,
+        _place_before_unit,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -427,6 +446,20 @@ def joined_names(segment: str) -> tuple[str, ...]:
     if any(len(p.split()) < 2 and not is_acronym(p) for p in pieces):
         return ()
     return tuple(p for p in pieces if not is_acronym(p))
+
+
+@lru_cache(maxsize=32768)
+def _place_before_unit(segment: str) -> str:
+    """The capitalised words (three at most) that open a segment before a unit's name or a
+    footnote number ("Los Angeles" of "Los Angeles School of Dentistry", "Davis" of "Davis 2
+    Department of …"), or ""."""
+    words = segment.split()[:MAX_WORDS]
+    for k, word in enumerate(words[:4]):
+        if k and (_footnote(word) or analyse(word).key in UNIT_OPENERS):
+            return " ".join(words[:k])
+        if not word[:1].isupper() or word.lower() in _CONNECTIVES:
+            return ""
+    return ""
 
 
 def _footnote(word: str) -> bool:

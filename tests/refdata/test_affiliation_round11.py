@@ -1,0 +1,56 @@
+"""Affiliation strings of the Crossref train split whose top answer was wrong (issue #16 item 2,
+round 11), on real ROR records (tests/refdata/fixtures/README.md, ``ror_round11.json``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kvrules.refdata import Resolver
+from tests.refdata.resolver_helpers import ror_resolver, top_ror
+
+UCLA, UC_DAVIS, KYUSHU = "046rm7j60", "05rrcem69", "00p4k0j84"
+
+
+@pytest.fixture(scope="module")
+def resolver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Resolver]:
+    yield from ror_resolver(tmp_path_factory, "ror_round11.json")
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        # the campus's place opens the next segment, before a school or a footnote number
+        (
+            "Section of Oral & Maxillofacial Pathology, University of California, Los Angeles "
+            "School of Dentistry",
+            UCLA,
+        ),
+        (
+            "School of Medicine, University of California, Davis 2 Department of Biochemistry "
+            "and Molecular Medicine, , Sacramento, CA, USA",
+            UC_DAVIS,
+        ),
+        # the first half of the name ends a school's name
+        (
+            "Department of Surgery, David Geffen School of Medicine at University of "
+            "California, Los Angeles",
+            UCLA,
+        ),
+    ],
+)
+def test_a_name_with_a_comma_is_read_across_a_unit_around_it(
+    resolver: Resolver, text: str, ror: str
+) -> None:
+    # read before as "University of California" alone: the system, a candidate, not the campus
+    assert top_ror(resolver, text) == ror
+
+
+def test_the_tail_of_a_units_name_is_read_with_the_next_segment_only_when_it_names_one(
+    resolver: Resolver,
+) -> None:
+    # "Medical Sciences, Kyushu University" is "Kyushu University of Medical Science" in another
+    # word order: the graduate school's subject is no organisation's name
+    text = "Graduate School of Medical Sciences, Kyushu University 7 Department of Pediatrics"
+    assert top_ror(resolver, text) == KYUSHU
