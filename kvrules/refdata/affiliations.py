@@ -179,6 +179,7 @@ def clear_caches() -> None:
         leading_runs,
         joined_names,
         _place_before_unit,
+        acronyms_with_a_name,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -460,6 +461,33 @@ def _place_before_unit(segment: str) -> str:
         if not word[:1].isupper() or word.lower() in _CONNECTIVES:
             return ""
     return ""
+
+
+@lru_cache(maxsize=32768)
+def acronyms_with_a_name(segment: str) -> tuple[str, ...]:
+    """The acronyms that open a segment before a name ("UCL" of "UCL Queen Square Institute of
+    Neurology", "CSIR" of "CSIR-Central Drug Research Institute") or end it after a name
+    joined by an unspaced slash or hyphen ("MIT" of "Whitehead Institute/MIT", "CONICET" of
+    "IBYME-CONICET"): the organisation a unit's name is written with, or none."""
+    words = segment.split()[:MAX_WORDS]
+    if not words:
+        return ()
+    first = _joined_pieces(words[0])
+    last = _joined_pieces(words[-1])
+    found = []
+    if (len(words) > 1 or len(first) > 1) and is_acronym(first[0]):
+        found.append(first[0])
+    if len(last) > 1 and is_acronym(last[-1]) and last[-1] not in found:
+        found.append(last[-1])
+    return tuple(a for a in found if len(a) >= 3)
+
+
+def _joined_pieces(word: str) -> list[str]:
+    """A word cut at its unspaced slashes and hyphens that a capital follows ("NCI/NIH",
+    "CSIR-Central"), not inside a name ("Paris-Saclay" stays whole: no capital after)."""
+    cuts = [i for i in range(1, len(word) - 1) if word[i] in "-/" and word[i + 1].isupper()]
+    bounds = zip([-1, *cuts], [*cuts, len(word)], strict=True)
+    return [piece for a, b in bounds if (piece := word[a + 1 : b])]
 
 
 def _footnote(word: str) -> bool:

@@ -51,6 +51,7 @@ from kvrules.refdata.affiliations import (
     Part,
     Span,
     _without_number,
+    acronyms_with_a_name,
     joined_names,
     leading_country,
     leading_runs,
@@ -1029,7 +1030,24 @@ class Resolver:
         hits = hits or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
+        hits = hits or self._acronym_with_a_name(segments, cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _acronym_with_a_name(self, segments: tuple[str, ...], cc: str | None) -> list[_Hit]:
+        """A part that names no organisation otherwise: the one organisation known by an
+        acronym written with a unit's name ("UCL Queen Square Institute of Neurology", "CNR
+        Neuroscience Institute", "Whitehead Institute/MIT"), as a candidate to confirm: the
+        unit may be an organisation of its own the registry lacks, or the acronym another
+        organisation's (affiliations.acronyms_with_a_name)."""
+        for segment in segments:
+            for acronym in acronyms_with_a_name(segment):
+                hits = self._acronym(acronym, cc, set())
+                if hits:
+                    return [
+                        replace(h, candidate=True, span=segment, note=h.note or GUESS_NOTE)
+                        for h in hits
+                    ]
+        return []
 
     def _also_named(
         self, hits: list[_Hit], segment: str, cc: str | None

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from kvrules.refdata import Resolver
-from tests.refdata.resolver_helpers import ror_resolver, top_ror
+from tests.refdata.resolver_helpers import found_rors, ror_resolver, top_ror
 
 UCLA, UC_DAVIS, KYUSHU = "046rm7j60", "05rrcem69", "00p4k0j84"
 
@@ -54,3 +54,28 @@ def test_the_tail_of_a_units_name_is_read_with_the_next_segment_only_when_it_nam
     # word order: the graduate school's subject is no organisation's name
     text = "Graduate School of Medical Sciences, Kyushu University 7 Department of Pediatrics"
     assert top_ror(resolver, text) == KYUSHU
+
+
+UCL, CONICET = "02jx3x895", "03cqe8w59"
+
+
+@pytest.mark.parametrize(
+    ("text", "ror"),
+    [
+        ("Dementia Research Centre, UCL Queen Square Institute of Neurology", UCL),
+        ("Biology and Experimental Medicine Institute, IBYME-CONICET", CONICET),
+    ],
+)
+def test_an_acronym_written_with_a_units_name_is_a_candidate(
+    resolver: Resolver, text: str, ror: str
+) -> None:
+    # the part named nothing before; the one organisation known by the acronym is now offered
+    # first, for a person to confirm, never the string's single answer
+    assert found_rors(resolver, text)[:1] == [ror]
+    assert top_ror(resolver, text) is None
+
+
+def test_an_acronym_written_with_a_unit_is_never_screened(resolver: Resolver) -> None:
+    # a candidate: "listed" screening acts on confident matches only
+    found = resolver.match_affiliation("UCL Queen Square Institute of Neurology")
+    assert found and all(m.candidate for org in found for m in org.matches)
