@@ -107,6 +107,9 @@ MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more
 # A word in the names of registry records in this many countries or more says what an
 # organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
 GENERIC_SPREAD = 5
+# how firmly a record carries a name it shares with others, firmest first: its own name, an
+# alias or its name in its own language; any other (less its city or place, a short form) after
+_CARRIED = {"primary": 0, "alias": 1, "native": 1}
 WITHOUT_CITY = "name without its city"
 WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
 WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
@@ -1944,7 +1947,19 @@ class Resolver:
             if not recs[h.rec].carried
         ]
         # best first; at equal scores a verdict before a candidate, then the lists before registries
-        out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
+        # equal candidates: the records that carry the name themselves before those whose name
+        # it is only less a place or city ("Université de Paris": Université Paris Cité's former
+        # name, Université Paris Nanterre's less "Nanterre")
+        out.sort(
+            key=lambda m: (
+                -m.score,
+                m.candidate,
+                _KIND_ORDER.get(m.kind, 3),
+                _CARRIED.get(m.name_type or "", len(_CARRIED)) if m.candidate else 0,
+                m.list,
+                m.entry,
+            )
+        )
         return out
 
     def _to_match(self, hit: _Hit, via: str | None, linked: str | None) -> Match:

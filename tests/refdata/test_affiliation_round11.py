@@ -79,3 +79,25 @@ def test_an_acronym_written_with_a_unit_is_never_screened(resolver: Resolver) ->
     # a candidate: "listed" screening acts on confident matches only
     found = resolver.match_affiliation("UCL Queen Square Institute of Neurology")
     assert found and all(m.candidate for org in found for m in org.matches)
+
+
+PARIS_CITE, PARIS_NANTERRE = "05f82e368", "013bkhk48"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Université de Paris",
+        "Laboratoire Matière et Systèmes Complexes, UMR 7057, Université de Paris",
+    ],
+)
+def test_a_shared_name_lists_first_the_record_that_carries_it(
+    resolver: Resolver, text: str
+) -> None:
+    # "Université de Paris" is Université Paris Cité's alias (its former name); "Université
+    # Paris" is Université Paris Nanterre's name less "Nanterre": both stay candidates, the
+    # one that carries the name first (it came second before, by its ROR id)
+    found = found_rors(resolver, text)
+    assert found[:1] == [PARIS_CITE]
+    assert PARIS_NANTERRE in found
+    assert top_ror(resolver, text) is None
