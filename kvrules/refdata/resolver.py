@@ -1087,7 +1087,11 @@ class Resolver:
             return []
         parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
         named = self._lookup(segments[-1], cc, SUBUNIT, "parent")
-        if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
+        if not named or named[0].candidate:
+            return []
+        if not {recs[h.rec].cluster for h in named} <= parents and not _named_after(
+            hits, segments[-1]
+        ):
             return []
         return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
 
@@ -2019,6 +2023,19 @@ def _same_word(word: str, words: tuple[str, ...]) -> bool:
         or word.startswith(other)
         or (min(len(word), len(other)) >= 5 and OSA.distance(word, other) <= 1)
         for other in words
+    )
+
+
+def _named_after(hits: list[_Hit], segment: str) -> bool:
+    """``hits`` read a unit's alias in another word order whose alias opens with the name
+    ``segment`` writes after it ("Rogel Cancer Center, University of Michigan" is U-M Rogel
+    Cancer Center's alias "University of Michigan Rogel Cancer Center"): the unit named with
+    the organisation it is named after, whatever ROR relates them by (the centre's ROR
+    parent is Michigan Medicine, not the university)."""
+    written = analyse(_without_number(segment)).tokens
+    return bool(written) and all(
+        h.method == WORD_ORDER and analyse(h.matched).tokens[: len(written)] == written
+        for h in hits
     )
 
 

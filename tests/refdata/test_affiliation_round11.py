@@ -101,3 +101,21 @@ def test_a_shared_name_lists_first_the_record_that_carries_it(
     assert found[:1] == [PARIS_CITE]
     assert PARIS_NANTERRE in found
     assert top_ror(resolver, text) is None
+
+
+ROGEL, MICHIGAN = "05asdy483", "00jmfr291"
+
+
+def test_a_unit_written_before_the_organisation_its_alias_opens_with_is_no_single_answer(
+    resolver: Resolver,
+) -> None:
+    # U-M Rogel Cancer Center's alias "University of Michigan Rogel Cancer Center" in another
+    # word order: the centre named with the university (its ROR parent is Michigan Medicine,
+    # so round 5's "Unit, Parent" reading missed it), no single answer, the university first
+    text = "Rogel Cancer Center, University of Michigan"
+    assert top_ror(resolver, text) is None
+    assert found_rors(resolver, text)[:1] == [MICHIGAN]
+
+
+def test_the_units_alias_as_written_still_names_the_unit(resolver: Resolver) -> None:
+    assert top_ror(resolver, "University of Michigan Rogel Cancer Center") == ROGEL
