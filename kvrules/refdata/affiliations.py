@@ -160,9 +160,7 @@ class Part:
         place = _place_before_unit(nxt)
         if place:
             yield Span(f"{seg}, {place}", i, i + 1)
-        for tail in _tails_after_unit(seg.split()[:MAX_WORDS]):
-            if analyse(tail).tokens[0] not in CLASS_WORDS:
-                continue  # "Medical Sciences, Kyushu University" of a graduate school's name
+        for tail in _named_tails(seg):
             for second in filter(None, (nxt, place)):
                 yield Span(f"{tail}, {second}", i, i + 1)
 
@@ -180,6 +178,7 @@ def clear_caches() -> None:
         joined_names,
         _place_before_unit,
         acronyms_with_a_name,
+        _named_tails,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -447,6 +446,17 @@ def joined_names(segment: str) -> tuple[str, ...]:
     if any(len(p.split()) < 2 and not is_acronym(p) for p in pieces):
         return ()
     return tuple(p for p in pieces if not is_acronym(p))
+
+
+@lru_cache(maxsize=32768)
+def _named_tails(segment: str) -> tuple[str, ...]:
+    """The organisations after "of"/"at" in a unit's name (:func:`_tails_after_unit`) that open
+    with an organisation-class word ("University of California" of "David Geffen School of
+    Medicine at University of California"; not "Medical Sciences" of a graduate school's name,
+    which "…, Kyushu University" would make another organisation's name in another word order).
+    Cached: every pair of segments asks it of its first."""
+    tails = _tails_after_unit(segment.split()[:MAX_WORDS])
+    return tuple(tail for tail in tails if analyse(tail).tokens[0] in CLASS_WORDS)
 
 
 @lru_cache(maxsize=32768)
