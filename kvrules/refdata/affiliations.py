@@ -149,9 +149,25 @@ class Part:
                 yield Span(pair, i, i + 1)
                 if (bare := _without_number(pair)) != pair:
                     yield Span(bare, i, i + 1)  # "University of California, San Diego 3"
+                yield from self._names_over_comma(i)
             yield Span(seg, i, i)
             for cut in _cuts(seg):
                 yield Span(cut, i, i, inner=True)
+
+    def _names_over_comma(self, i: int) -> Iterator[Span]:
+        """A name with a comma ("University of California, Los Angeles") whose place opens the
+        next segment before a unit or a footnote number ("…, Los Angeles School of Dentistry",
+        "…, Davis 2 Department of …"), or whose first half ends a unit's name ("David Geffen
+        School of Medicine at University of California, Los Angeles"): the pair is read with
+        the place alone and with the unit's tail, as "University of California" alone would be
+        the system, not the campus the string names."""
+        seg, nxt = self.segments[i], self.segments[i + 1]
+        place = _place_before_unit(nxt)
+        if place:
+            yield Span(f"{seg}, {place}", i, i + 1)
+        for tail in _named_tails(seg):
+            for second in filter(None, (nxt, place)):
+                yield Span(f"{tail}, {second}", i, i + 1)
 
 
 def clear_caches() -> None:
@@ -165,6 +181,9 @@ def clear_caches() -> None:
         trailing_runs,
         leading_runs,
         joined_names,
+        _place_before_unit,
+        acronyms_with_a_name,
+        _named_tails,
         *normalise.WORD_CACHES,
         *countries.NAME_CACHES,
     ):
@@ -437,6 +456,58 @@ def joined_names(segment: str) -> tuple[str, ...]:
     if any(len(p.split()) < 2 and not is_acronym(p) for p in pieces):
         return ()
     return tuple(p for p in pieces if not is_acronym(p))
+
+
+@lru_cache(maxsize=32768)
+def _named_tails(segment: str) -> tuple[str, ...]:
+    """The organisations after "of"/"at" in a unit's name (:func:`_tails_after_unit`) that open
+    with an organisation-class word ("University of California" of "David Geffen School of
+    Medicine at University of California"; not "Medical Sciences" of a graduate school's name,
+    which "…, Kyushu University" would make another organisation's name in another word order).
+    Cached: every pair of segments asks it of its first."""
+    tails = _tails_after_unit(segment.split()[:MAX_WORDS])
+    return tuple(tail for tail in tails if analyse(tail).tokens[0] in CLASS_WORDS)
+
+
+@lru_cache(maxsize=32768)
+def _place_before_unit(segment: str) -> str:
+    """The capitalised words (three at most) that open a segment before a unit's name or a
+    footnote number ("Los Angeles" of "Los Angeles School of Dentistry", "Davis" of "Davis 2
+    Department of …"), or ""."""
+    words = segment.split()[:MAX_WORDS]
+    for k, word in enumerate(words[:4]):
+        if k and (_footnote(word) or analyse(word).key in UNIT_OPENERS):
+            return " ".join(words[:k])
+        if not word[:1].isupper() or word.lower() in _CONNECTIVES:
+            return ""
+    return ""
+
+
+@lru_cache(maxsize=32768)
+def acronyms_with_a_name(segment: str) -> tuple[str, ...]:
+    """The acronyms that open a segment before a name ("UCL" of "UCL Queen Square Institute of
+    Neurology", "CSIR" of "CSIR-Central Drug Research Institute") or end it after a name
+    joined by an unspaced slash or hyphen ("MIT" of "Whitehead Institute/MIT", "CONICET" of
+    "IBYME-CONICET"): the organisation a unit's name is written with, or none."""
+    words = segment.split()[:MAX_WORDS]
+    if not words:
+        return ()
+    first = _joined_pieces(words[0])
+    last = _joined_pieces(words[-1])
+    found = []
+    if (len(words) > 1 or len(first) > 1) and is_acronym(first[0]):
+        found.append(first[0])
+    if len(last) > 1 and is_acronym(last[-1]) and last[-1] not in found:
+        found.append(last[-1])
+    return tuple(a for a in found if len(a) >= 3)
+
+
+def _joined_pieces(word: str) -> list[str]:
+    """A word cut at its unspaced slashes and hyphens that a capital follows ("NCI/NIH",
+    "CSIR-Central"), not inside a name ("Paris-Saclay" stays whole: no capital after)."""
+    cuts = [i for i in range(1, len(word) - 1) if word[i] in "-/" and word[i + 1].isupper()]
+    bounds = zip([-1, *cuts], [*cuts, len(word)], strict=True)
+    return [piece for a, b in bounds if (piece := word[a + 1 : b])]
 
 
 def _footnote(word: str) -> bool:

@@ -52,6 +52,7 @@ from kvrules.refdata.affiliations import (
     Part,
     Span,
     _without_number,
+    acronyms_with_a_name,
     joined_names,
     leading_country,
     leading_runs,
@@ -110,6 +111,9 @@ MAX_GUESSES = 5  # organisations a bare acronym or short name is shown for; more
 # A word in the names of registry records in this many countries or more says what an
 # organisation does ("fluid", "physics", "biological"), not which one it is ("Monod", "Zagreb")
 GENERIC_SPREAD = 5
+# how firmly a record carries a name it shares with others, firmest first: its own name, an
+# alias or its name in its own language; any other (less its city or place, a short form) after
+_CARRIED = {"primary": 0, "alias": 1, "native": 1}
 WITHOUT_CITY = "name without its city"
 WITHOUT_COUNTRY = "name without its country"  # "Genentech" of "Genentech (United States)"
 WITHOUT_RESEARCH = "name without its research centre"  # of "Wageningen University & Research"
@@ -1154,7 +1158,24 @@ class Resolver:
         hits = hits or self._fuzzy(joined, cc)
         if not hits and len(segments) > 1:
             hits = self._fuzzy(segments[0], cc)
+        hits = hits or self._acronym_with_a_name(segments, cc)
         return [[replace(h, span=h.span or joined) for h in hits]] if hits else []
+
+    def _acronym_with_a_name(self, segments: tuple[str, ...], cc: str | None) -> list[_Hit]:
+        """A part that names no organisation otherwise: the one organisation known by an
+        acronym written with a unit's name ("UCL Queen Square Institute of Neurology", "CNR
+        Neuroscience Institute", "Whitehead Institute/MIT"), as a candidate to confirm: the
+        unit may be an organisation of its own the registry lacks, or the acronym another
+        organisation's (affiliations.acronyms_with_a_name)."""
+        for segment in segments:
+            for acronym in acronyms_with_a_name(segment):
+                hits = self._acronym(acronym, cc, set())
+                if hits:
+                    return [
+                        replace(h, candidate=True, span=segment, note=h.note or GUESS_NOTE)
+                        for h in hits
+                    ]
+        return []
 
     def _also_named(
         self, hits: list[_Hit], segment: str, cc: str | None
@@ -1191,7 +1212,11 @@ class Resolver:
             return []
         parents = {self._by_ror.get(recs[h.rec].parent_ror or "") for h in hits}
         named = self._lookup(segments[-1], cc, SUBUNIT, "parent")
-        if not named or named[0].candidate or not {recs[h.rec].cluster for h in named} <= parents:
+        if not named or named[0].candidate:
+            return []
+        if not {recs[h.rec].cluster for h in named} <= parents and not _named_after(
+            hits, segments[-1]
+        ):
             return []
         return [[replace(h, span=segments[-1], with_unit=True) for h in named]]
 
@@ -2155,7 +2180,19 @@ class Resolver:
             if not recs[h.rec].carried
         ]
         # best first; at equal scores a verdict before a candidate, then the lists before registries
-        out.sort(key=lambda m: (-m.score, m.candidate, _KIND_ORDER.get(m.kind, 3), m.list, m.entry))
+        # equal candidates: the records that carry the name themselves before those whose name
+        # it is only less a place or city ("Université de Paris": Université Paris Cité's former
+        # name, Université Paris Nanterre's less "Nanterre")
+        out.sort(
+            key=lambda m: (
+                -m.score,
+                m.candidate,
+                _KIND_ORDER.get(m.kind, 3),
+                _CARRIED.get(m.name_type or "", len(_CARRIED)) if m.candidate else 0,
+                m.list,
+                m.entry,
+            )
+        )
         return out
 
     def _to_match(self, hit: _Hit, via: str | None, linked: str | None) -> Match:
@@ -2215,6 +2252,19 @@ def _same_word(word: str, words: tuple[str, ...]) -> bool:
         or word.startswith(other)
         or (min(len(word), len(other)) >= 5 and OSA.distance(word, other) <= 1)
         for other in words
+    )
+
+
+def _named_after(hits: list[_Hit], segment: str) -> bool:
+    """``hits`` read a unit's alias in another word order whose alias opens with the name
+    ``segment`` writes after it ("Rogel Cancer Center, University of Michigan" is U-M Rogel
+    Cancer Center's alias "University of Michigan Rogel Cancer Center"): the unit named with
+    the organisation it is named after, whatever ROR relates them by (the centre's ROR
+    parent is Michigan Medicine, not the university)."""
+    written = analyse(_without_number(segment)).tokens
+    return bool(written) and all(
+        h.method == WORD_ORDER and analyse(h.matched).tokens[: len(written)] == written
+        for h in hits
     )
 
 
