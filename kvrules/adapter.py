@@ -33,6 +33,12 @@ class FetchedRecord(BaseModel):
         default=[],
         description="rows of the adapter's state (AdapterState.take) kept with this cursor",
     )
+    unread: str | None = Field(
+        default=None,
+        description="set on a marker (no events, no error) when the read missed records the "
+        "source has, in one line (a listing that ended short of its count): the read is then "
+        "incomplete, and a scan notes no record gone and counts no full read done",
+    )
 
 
 class StoredRows(Protocol):

@@ -57,6 +57,9 @@ class PureClient:
             },
         )
         self._pool: ThreadPoolExecutor | None = None
+        # Listings that ended short of their count, a line each, until the scan takes them
+        # (``take_unread``): records the source has that were not read.
+        self.unread: list[str] = []
 
     # ---- plumbing ---------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -119,7 +122,8 @@ class PureClient:
         cap the page size below ``size`` (one answering 2 of 500 would otherwise skip the
         rest). The listing ends at ``count``, or at an empty page, or when the page's
         navigation links (the 524 API's ``navigationLinks``) offer no next page; ending short
-        of ``count`` is said (records the server counts were never listed).
+        of ``count`` is kept in ``unread`` (records the server counts were never listed), for
+        the scan to say and to count the read incomplete.
         """
         size = size or self.config.page_size
 
@@ -134,16 +138,20 @@ class PureClient:
             more = bool(items) and nxt < count and _next_linked(page)
             future = (self.submit(get, nxt) if ahead else _Later(get, nxt)) if more else None
             if not more and nxt < count:
-                log.warning(
-                    "GET %s: the listing ended at %d of the %d records its count gives (%s); "
-                    "the others were not read",
-                    path,
-                    nxt,
-                    count,
-                    "no next page linked" if items else f"offset {offset} answered no items",
+                why = "no next page linked" if items else f"offset {offset} answered no items"
+                said = (
+                    f"GET {path}: the listing ended at {nxt} of the {count} records its count "
+                    f"gives ({why}); the others were not read"
                 )
+                log.info("%s", said)  # the scan says it, with what it means (take_unread)
+                self.unread.append(said)
             yield nxt if more else max(count, nxt), items
             offset = nxt
+
+    def take_unread(self) -> list[str]:
+        """The listings that ended short since the last call (``pages``), a line each."""
+        said, self.unread = self.unread, []
+        return said
 
     def _listing(self, path: str, offset: int, page: Any) -> tuple[list[Any], int]:
         """A list page's items and total as the spec has them (ProjectListResult and its

@@ -369,6 +369,7 @@ class Scanner:
             family = self.families[state.phase]
             if state.mode == "full":
                 yield from self._full_pages(family, state)
+                yield from self._unread()
                 state.phase, state.offset = state.phase + 1, 0
                 continue
             for nxt, page in self.client.pages(family.path, state.offset):
@@ -390,10 +391,18 @@ class Scanner:
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
+            yield from self._unread()
             state.phase, state.offset = state.phase + 1, 0
         state.phase, state.pending, state.unit_changes = 0, [], []
         state.mode = "changes" if state.token else "diff"
+        yield from self._unread()  # before the pass is said complete: it is not
         yield FetchedRecord(record_id="pure:pass-complete", **state.resume_point())
+
+    def _unread(self) -> Iterator[FetchedRecord]:
+        """A marker for each listing that ended short of its count: the scan then knows the
+        read incomplete, notes no record gone and says which listing."""
+        for said in self.client.take_unread():
+            yield FetchedRecord(record_id="pure:listing-short", unread=said)
 
     def _full_pages(self, family: Family, state: State) -> Iterator[FetchedRecord]:
         """A full pass over one family, page by page. Each page is listed, pre-checked and
@@ -547,6 +556,7 @@ class Scanner:
             state.token = token
             n += 1
             yield from _with_cursor(out, state, f"changes@{n}")
+            yield from self._unread()  # a unit's projects listed short (_unit_users)
             if not page.get("moreChanges") or not page.get("resumptionToken"):
                 return
 

@@ -120,7 +120,8 @@ def fetch(
     """Print the canonical records an adapter produces, enriched exactly as a scan enriches
     them before the rules see them (the reference store and taxonomies of the configuration).
 
-    Quarantined records go to stderr with their id and reason (exit status 2 if any).
+    Quarantined records go to stderr with their id and reason (exit status 2 if any), and so
+    does a listing that ended short of its count ("not read: …"; exit status 2 too).
     Nothing is evaluated, stored or written back. The foreign-funding share of a project's
     units is computed from the stored portfolio during a scan and is not shown here.
     """
@@ -148,8 +149,12 @@ def fetch(
 
         enricher = config_enricher(config)
     records = quarantined = 0
+    unread: list[str] = []
     try:
         for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug
+            if record.unread:  # records of the source this read did not get to
+                unread.append(record.unread)
+                click.echo(f"not read: {record.unread}", err=True)
             if not record.events and record.error is None:
                 continue  # a cursor-only marker
             records += 1
@@ -178,5 +183,9 @@ def fetch(
         if stored is not None:
             stored.close()
     if not as_json:
-        click.echo(f"{records} record(s), {quarantined} quarantined", err=True)
-    sys.exit(2 if quarantined else 0)
+        incomplete = f"; the read is incomplete ({len(unread)} listing(s) ended short)"
+        click.echo(
+            f"{records} record(s), {quarantined} quarantined{incomplete if unread else ''}",
+            err=True,
+        )
+    sys.exit(2 if quarantined or unread else 0)

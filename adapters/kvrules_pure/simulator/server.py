@@ -65,6 +65,8 @@ class Api:
         # At most this many items per list page, whatever size is asked (None: as asked): an
         # instance or proxy that caps pages below the size the client asks for.
         self.page_cap: int | None = None
+        # Lists answer no items from this offset on, their count unchanged (None: whole lists).
+        self.listing_ends_at: int | None = None
         self.base_url = ""  # set once the port is known
         self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
@@ -134,6 +136,11 @@ class Api:
         raise not_found(f"No {c.system_name} with uuid {uuid}")
 
     # ---- endpoints --------------------------------------------------------------------
+    def _shown(self, offset: int, size: int) -> int:
+        """How many of a page's items are answered (``listing_ends_at`` may end it early)."""
+        end = self.listing_ends_at
+        return size if end is None else max(0, min(size, end - offset))
+
     def list(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
         size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
         size = self._paging(size, offset)
@@ -143,7 +150,7 @@ class Api:
             {
                 "count": len(c),
                 "pageInformation": {"offset": offset, "size": size},
-                "items": c.page(offset, size),
+                "items": c.page(offset, self._shown(offset, size)),
             },
         )
 
@@ -197,13 +204,14 @@ class Api:
         # The 524 API's list result links the next page (navigationLinks, ref "next").
         after = offset + size
         nxt = f"{self.base_url}/524/{params['coll']}?offset={after}&size={size}"
-        links = [{"ref": "next", "href": nxt}] if after < len(records) else []
+        shown = self._shown(offset, size)
+        links = [{"ref": "next", "href": nxt}] if after < len(records) and shown == size else []
         return Response(
             200,
             {
                 "count": len(records),
                 "pageInformation": {"offset": offset, "size": size},
-                "items": records[offset:after],
+                "items": records[offset : offset + shown],
                 "navigationLinks": links,
             },
         )
