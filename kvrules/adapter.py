@@ -119,6 +119,14 @@ class RecordExplanation(BaseModel):
     record_id: str
     read: list[str] = []
     ignored: list[str] = []
+    title: str | None = Field(
+        default=None, description="the record's title as the source gives it, to name it by"
+    )
+    notes: list[str] = Field(
+        default=[],
+        description="what else was read otherwise than asked, a line each (say, an "
+        "organisation the source answered for under its new id: merged)",
+    )
 
 
 class TagWrite(BaseModel):

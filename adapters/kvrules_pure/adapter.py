@@ -86,9 +86,36 @@ class PureAdapter(Adapter):
         for family, kind in families:
             if record.record_id.startswith(family.prefix):
                 uuid = record.record_id[len(family.prefix) :]
-                rec = self.client.get_json(f"{family.path}/{quote_id(uuid)}")
-                return explain.explain(kind, record.record_id, rec)
+                path = f"{family.path}/{quote_id(uuid)}"
+                rec = self.client.get_json(path)
+                said = explain.explain(kind, record.record_id, rec)
+                said.notes += self._merged(path, rec)
+                return said
         return None
+
+    def _merged(self, path: str, rec: Any) -> list[str]:
+        """The record and the organisations it names that Pure answered for under another
+        uuid (its 301 for a merged one, followed within the API), a line each."""
+        asked = [(path, "the record")]
+        org_path = legacy.collection_path("/external-organizations", self.api_version)
+        for uuid in explain.organisations_named(rec):
+            try:
+                asked.append((f"{org_path}/{quote_id(uuid)}", f"external organisation {uuid}"))
+            except ValueError:  # no id a path can hold: quarantined by the scan, never read
+                continue
+        notes = []
+        for where, what in asked:
+            if (moved := self.client.moved.get(where)) is not None:
+                new = moved.rstrip("/").rsplit("/", 1)[-1]
+                notes.append(
+                    f"merged: {what} has a new uuid in Pure ({where.rsplit('/', 1)[-1]} → "
+                    f"{new}: it answered 301, the content has changed UUID); read as {new}"
+                )
+        return notes
+
+    @property
+    def api_version(self) -> str | None:
+        return legacy.api_version(self.config.base_url)
 
     def probe(self) -> str:
         """One authenticated GET of one project: proves the host, the key and the API."""

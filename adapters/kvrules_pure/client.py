@@ -3,8 +3,9 @@
 Transport failures (connect/read errors, timeouts, 429/5xx, 502 HTML pages) are retried by
 urllib3 with exponential backoff, honouring Retry-After. A 200 whose JSON body does not parse
 (a proxy cut it short) is retried here, for GETs only. The API key lives in the session
-headers and never appears in messages, exceptions or logs; redirects are refused (the key would
-follow them), every request has a total deadline and a bounded body (``kvrules.http``).
+headers and never appears in messages, exceptions or logs; a redirect is followed only within
+the configured API (Pure's 301 for a merged uuid; the key goes nowhere else: ``WithinBase``),
+every request has a total deadline and a bounded body (``kvrules.http``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -60,6 +62,9 @@ class PureClient:
         # Listings that ended short of their count, a line each, until the scan takes them
         # (``take_unread``): records the source has that were not read.
         self.unread: list[str] = []
+        # Records read at another path of this API than asked (a 301 for a merged uuid,
+        # followed: WithinBase): the path asked -> the path that answered.
+        self.moved: dict[str, str] = {}
 
     # ---- plumbing ---------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -68,15 +73,27 @@ class PureClient:
         return self.base_url + path
 
     def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
-        return http.send(
+        # A GET follows a redirect within the configured API (Pure's 301 for a merged uuid:
+        # the record under its new uuid, on the same host): the key goes nowhere else. A
+        # write never does (it would write to a record the caller did not name).
+        within = http.WithinBase(base_url=self.base_url) if method == "GET" else None
+        resp = http.send(
             self.session,
             method,
             self.url(path),
             path=path,
             error=PureError,
+            redirects=within,
             **self.config.send_limits(),
             **kw,
         )
+        answered = urlsplit(resp.url or "").path
+        asked = urlsplit(self.url(path)).path
+        if within is not None and answered and answered != asked:
+            root = urlsplit(self.base_url).path.rstrip("/")
+            self.moved[path] = answered.removeprefix(root)
+            log.info("GET %s answered from %s (moved)", path, self.moved[path])
+        return resp
 
     def _fail(self, method: str, path: str, resp: requests.Response) -> PureError:
         detail = ""

@@ -48,6 +48,19 @@ def explain(family: str, record_id: str, rec: Json) -> RecordExplanation:
     return RecordExplanation(record_id=record_id, read=read, ignored=sorted(ignored))
 
 
+def organisations_named(rec: Any) -> list[str]:
+    """The external organisations a record names, anywhere (none when its shape is wrong:
+    the mapping says what is wrong with it)."""
+    if not isinstance(rec, dict):
+        return []
+    rec = legacy.to_current(rec)
+    try:
+        found = mapping.org_uuids(rec) | {u for _, u in mapping.external_refs(rec)}
+    except mapping.MappingError:
+        return []
+    return sorted(found)
+
+
 def _ignored_field(leaf: str, reads: set[str]) -> str:
     """The shortest prefix of an ignored leaf that the mapping does not look into at all:
     ``journalAssociation``, ``contributors[].externalPerson`` — not every leaf below them."""

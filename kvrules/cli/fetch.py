@@ -72,6 +72,8 @@ def _explain(adapter: Any, record: Any, as_json: bool) -> None:
     else:
         click.echo(f"  read:    {', '.join(explanation.read) or '-'}")
         click.echo(f"  ignored: {', '.join(explanation.ignored) or '-'}")
+        for note in explanation.notes:
+            click.echo(f"  note:    {note}")
 
 
 @click.command("fetch")

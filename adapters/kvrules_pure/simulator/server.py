@@ -219,8 +219,18 @@ class Api:
     def legacy_get(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
     ) -> Response:
-        rec = self._legacy(params["coll"]).get(params["uuid"])
+        records = self._legacy(params["coll"])
+        rec = records.get(params["uuid"])
         if rec is None:
+            # A merged record answers for its old uuids (previousUuids) with a 301 to its
+            # new one, as the current API does ("The requested content have changed UUID").
+            moved = next(
+                (u for u, r in records.items() if params["uuid"] in (r.get("previousUuids") or [])),
+                None,
+            )
+            if moved is not None:
+                location = f"{self.base_url}/524/{params['coll']}/{moved}"
+                raise Problem(301, "Moved Permanently", location, headers={"Location": location})
             raise not_found(f"No {params['coll']} with uuid {params['uuid']}")
         return Response(200, rec)
 
