@@ -798,6 +798,8 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
         keywords=words,
         classifications=classes,
         affiliations=affiliations,
+        units=output_units(o, related, cfg),
+        authors=internal_authors(o, cfg),
     )
     return [
         CollaborationEvent(
@@ -808,6 +810,51 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
             output=output,
         )
     ]
+
+
+def output_units(o: Json, related: Related, cfg: PureConfig) -> list[str]:
+    """Names of the output's own units, its managing unit first: as fetched from the units
+    collection, else as its reference names it (the 524 API's references carry the name).
+    Units label the output's case; one that cannot be named is left out, never quarantining
+    the output (its co-authors' organisations are what is screened)."""
+    refs = {
+        u: ref
+        for key in ("managingOrganization", "organizations")
+        for ref in ([o.get(key)] if key == "managingOrganization" else o.get(key) or [])
+        if isinstance(ref, dict) and isinstance(u := ref.get("uuid"), str)
+    }
+    names: list[str] = []
+    for uuid in unit_uuids(o):
+        unit = related.units.get(uuid)
+        name = None
+        if isinstance(unit, dict):
+            name = text(unit.get("name"), cfg.locales, f"unit (organisation) {uuid}: name")
+        if name is None and (ref := refs.get(uuid)) is not None:
+            name = text(ref.get("name"), cfg.locales, f"unit (organisation) {uuid}: name")
+        if name:
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+INTERNAL_CONTRIBUTOR = "InternalContributorAssociation"
+
+
+def internal_authors(o: Json, cfg: PureConfig) -> list[Person]:
+    """The output's contributors who are the institution's own people (an internal person:
+    ``person``, not ``externalPerson``), each with the name and role Pure gives them."""
+    people = []
+    for n, c in enumerate(items(o.get("contributors"), "contributors")):
+        internal = c.get("typeDiscriminator") == INTERNAL_CONTRIBUTOR or isinstance(
+            c.get("person"), dict
+        )
+        if not internal:
+            continue
+        path = f"contributors[{n}]"
+        name = person_name(c.get("name"), f"{path}.name")
+        role = term(c.get("role"), cfg.locales, f"{path}.role") or uri_tail(c.get("role"))
+        if name:
+            people.append(Person(role=role, display_name=name))
+    return people
 
 
 def portal_url(rec: Json) -> str | None:
@@ -896,6 +943,13 @@ READS = {
         "publicationStatuses[].current",
         "publicationStatuses[].publicationDate",
         "contributors[].externalOrganizations",
+        "contributors[].typeDiscriminator",
+        "contributors[].person",
+        "contributors[].name.firstName",
+        "contributors[].name.lastName",
+        "contributors[].role",
+        "managingOrganization",
+        "organizations",
         "externalOrganizations",
     ),
     "activity": (

@@ -151,6 +151,8 @@ class Scanner:
             funding += recs if family is APPLICATIONS else []
             units |= set(mapping.funding_units(funding))
             self._load(self.units, self.unit_path, units)
+        elif family is OUTPUTS:  # an output's own units name whose it is (mapping.output_units)
+            self._load(self.units, self.unit_path, {u for r in recs for u in _units(r)})
         self._load_orgs(
             {u for r in recs for u in own_refs(family, r)}
             | {u for r in recs if family is OUTPUTS for _, u in mapping.external_refs(r)}
