@@ -10,7 +10,7 @@ from kvrules import Adapter, FetchedRecord, KvrulesError, RecordExplanation, Tag
 from kvrules.http import quote_id
 
 from . import explain, legacy, writeback
-from .client import PureClient
+from .client import PureClient, PureError
 from .config import PureConfig
 from .scan import ACTIVITIES, APPLICATIONS, OUTPUTS, PROJECTS, Scanner
 
@@ -118,10 +118,47 @@ class PureAdapter(Adapter):
         return legacy.api_version(self.config.base_url)
 
     def probe(self) -> str:
-        """One authenticated GET of one project: proves the host, the key and the API."""
-        page = self.client.get_json("/projects", {"size": 1, "offset": 0})
-        count = page.get("count") if isinstance(page, dict) else None
-        return f"{self.location()}: GET /projects answered 200 ({count} projects)"
+        """One authenticated GET of one record of every collection the configuration reads
+        (projects, their awards, external organisations and own units; research outputs,
+        activities, applications when on), a line each: a key refused for one of them (Pure
+        grants keys per endpoint) shows here, not as a scan's quarantine. Raises the first
+        failure, its message followed by every collection's line."""
+        lines: list[str] = []
+        failures: list[PureError] = []
+        for path, what in self._collections_read():
+            try:
+                page = self.client.get_json(path, {"size": 1, "offset": 0})
+            except PureError as e:
+                failures.append(e)
+                lines.append(str(e))
+                if e.status in (None, 401):  # the host or the key itself: the rest alike
+                    break
+                continue
+            count = page.get("count") if isinstance(page, dict) else None
+            lines.append(f"GET {path} answered 200 ({count} {what})")
+        said = "".join(f"\n  - {line}" for line in lines)
+        if failures:
+            first = failures[0]
+            raise type(first)(first.method, first.path, first.status, f"{first.detail}{said}")
+        return f"{self.location()}: every collection the configuration reads answered{said}"
+
+    def _collections_read(self) -> list[tuple[str, str]]:
+        """(path, what it holds) of each collection a scan with these settings reads."""
+        version = self.api_version
+        read = [
+            (PROJECTS.path, "projects"),
+            ("/awards", "awards"),
+            (legacy.collection_path("/external-organizations", version), "external organisations"),
+            (legacy.collection_path("/organizations", version), "units"),
+        ]
+        for on, family, what in (
+            (self.config.research_outputs, OUTPUTS, "research outputs"),
+            (self.config.activities, ACTIVITIES, "activities"),
+            (self.config.applications, APPLICATIONS, "applications"),
+        ):
+            if on:
+                read.append((family.path, what))
+        return read
 
     # kvrules severities onto the risk levels a stock Pure classification scheme has.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}

@@ -47,6 +47,11 @@ class SimulatorHandle(ServerHandle):
     def listing_ends_at(self, offset: int | None) -> None:
         self._api.listing_ends_at = offset
 
+    def forbid(self, *collections: str) -> None:
+        """The key may not read these collections ("research-outputs"): 403, as Pure answers
+        for an endpoint the key was not granted."""
+        self._api.forbidden.update(collections)
+
     @property
     def headers(self) -> dict[str, str]:
         return {"api-key": self.api_key, "Accept": "application/json"}

@@ -67,6 +67,8 @@ class Api:
         self.page_cap: int | None = None
         # Lists answer no items from this offset on, their count unchanged (None: whole lists).
         self.listing_ends_at: int | None = None
+        # Collections the key may not read (Pure's keys are granted per endpoint): 403.
+        self.forbidden: set[str] = set()
         self.base_url = ""  # set once the port is known
         self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
@@ -104,6 +106,9 @@ class Api:
             key = (query.get("apiKey") or [None])[0]
         if key != self.api_key:
             raise unauthorized()
+        collection = path.removeprefix(API).removeprefix("/524").lstrip("/").split("/", 1)[0]
+        if collection in self.forbidden:
+            raise Problem(403, "Forbidden", f"The API key has no access to /{collection}")
 
     # ---- helpers ----------------------------------------------------------------------
     @staticmethod
