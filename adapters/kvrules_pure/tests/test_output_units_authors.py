@@ -85,6 +85,10 @@ def test_show_case_and_the_case_page_name_the_unit_and_authors(
 def test_fetch_explain_lists_the_unit_and_authors_as_read() -> None:
     rec = json.loads((FIXTURES / "research-output-f145e583.json").read_text("utf-8"))
     said = explain.explain("output", OUTPUT, rec)
-    for path in ("managingOrganization", "organizations", "contributors[].name.lastName"):
+    for path in (
+        "managingOrganisationalUnit",
+        "organisationalUnits",
+        "personAssociations[].name.lastName",
+        "personAssociations[].personRole",
+    ):
         assert path in said.read, said.read
-    assert "contributors[].role" in said.read
