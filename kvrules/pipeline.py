@@ -114,6 +114,7 @@ class ScanReport:
     # with --apply: why the source can take no tags (Adapter.read_only); nothing was sent and
     # the tags stay queued, said once instead of a failure per record retried every scan
     writeback_refused: str | None = None
+    writeback_kept: int = 0  # how many write-backs it kept queued (`kvrules writebacks`)
     # why write-backs failed, a line each, and for how many records: a cause they share (the
     # RIS lacks what the tags are written to) is said once, not once per record
     writeback_failures: dict[str, int] = field(default_factory=dict)
@@ -936,7 +937,11 @@ class Scanner:
 
     def _write_back(self, report: ScanReport) -> None:
         if self.apply and (refused := self._read_only()):
-            report.writeback_refused = refused
+            # said only when there is something it keeps from being written, with how much:
+            # "kept queued" beside an empty queue (`kvrules writebacks`: 0) misleads
+            queued = len(self.store.due_writebacks(source=self.source, limit=1_000_000))
+            if queued:
+                report.writeback_refused, report.writeback_kept = refused, queued
             return
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):

@@ -45,6 +45,11 @@ class PureClient:
     def __init__(self, config: PureConfig) -> None:
         self.config = config
         self.base_url = config.base_url
+        headers = {
+            "api-key": config.secret(),
+            "Accept": "application/json",
+            "User-Agent": "kvrules",
+        }
         self.session = http.make_session(
             # PUT carries the version, so a replay after a lost answer meets a 409, not a double
             # write; notes are the exception (documented in writeback.py).
@@ -52,11 +57,12 @@ class PureClient:
             pool_connections=4,
             pool_maxsize=config.max_workers + 2,
             verify=config.verify(),
-            headers={
-                "api-key": config.secret(),
-                "Accept": "application/json",
-                "User-Agent": "kvrules",
-            },
+            headers=headers,
+        )
+        # For what a read can do without (the changes feed's probe): one attempt, no retries,
+        # no Retry-After waited for (a 429 asking for a day held `fetch --limit 1` 2 x 120 s).
+        self.once = http.make_session(
+            0, pool_connections=1, pool_maxsize=1, verify=config.verify(), headers=headers
         )
         self._pool: ThreadPoolExecutor | None = None
         # Listings that ended short of their count, a line each, until the scan takes them
@@ -72,13 +78,13 @@ class PureClient:
         # key to whatever host it names.
         return self.base_url + path
 
-    def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
+    def _send(self, method: str, path: str, *, once: bool = False, **kw: Any) -> requests.Response:
         # A GET follows a redirect within the configured API (Pure's 301 for a merged uuid:
         # the record under its new uuid, on the same host): the key goes nowhere else. A
         # write never does (it would write to a record the caller did not name).
         within = http.WithinBase(base_url=self.base_url) if method == "GET" else None
         resp = http.send(
-            self.session,
+            self.once if once else self.session,
             method,
             self.url(path),
             path=path,
@@ -105,15 +111,20 @@ class PureClient:
                 pass
         if resp.status_code in (401, 403):  # the key was refused: say which key was sent
             detail = f"{detail} ({self.config.key_source()})".strip()
+        if resp.status_code == 429 and (wait := resp.headers.get("Retry-After")):
+            detail = f"{detail} (Retry-After: {wait[:40]})".strip()
         cls = NotFound if resp.status_code == 404 else PureError
         if resp.status_code in (409, 412):
             cls = Conflict
         return cls(method, path, resp.status_code, detail)
 
     # ---- requests ---------------------------------------------------------------------
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, once: bool = False
+    ) -> Any:
+        """GET a path under base_url; ``once``: one attempt, no retries (``self.once``)."""
         return http.get_json(
-            lambda: self._send("GET", path, params=params),
+            lambda: self._send("GET", path, params=params, once=once),
             path,
             fail=lambda resp: self._fail("GET", path, resp),
             error=PureError,
@@ -215,6 +226,7 @@ class PureClient:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.session.close()
+        self.once.close()
 
 
 class _Later:

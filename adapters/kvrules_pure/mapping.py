@@ -465,11 +465,16 @@ def identifier(ident: Json, cfg: PureConfig, path: str) -> Identifier | None:
     raise MappingError(f"{path}: an identifier without type or idSource: {value[:40]!r}")
 
 
-def resolve(uuid: str, related: Related, cfg: PureConfig, what: str) -> Json:
+def resolve(
+    uuid: str, related: Related, cfg: PureConfig, what: str, where: str | None = None
+) -> Json:
+    """The organisation's fields; MappingError naming it (and ``where``: the field the record
+    names it in, when that says more than ``what``) when it could not be fetched."""
     org = related.orgs.get(uuid)
     if not isinstance(org, dict):
         reason = f"{org}" if isinstance(org, Exception) else "not fetched"
-        raise MappingError(f"{what} external organisation {uuid}: {reason}")
+        at = f" named at {where}" if where else ""
+        raise MappingError(f"{what} external organisation {uuid}{at}: {reason}")
     return organisation_fields(org, related, cfg)
 
 
@@ -787,9 +792,14 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
         raise MappingError("research output has no title")
     # Every external organisation an output names is an affiliation of it, whatever the field
     # (contributors, commissioning body, sponsors, funding details, the older API's names).
-    used = org_uuids(o) | {uuid for _, uuid in external_refs(o)}
+    named_at: dict[str, str] = {}
+    for path, uuid in external_refs(o):  # the first field naming each, wherever it is
+        named_at.setdefault(uuid, path)
+    used = org_uuids(o) | set(named_at)
     words, classes = keywords(o, cfg)
-    affiliations = [Organisation(**resolve(u, related, cfg, "co-author")) for u in sorted(used)]
+    affiliations = [
+        Organisation(**resolve(u, related, cfg, "co-author", named_at.get(u))) for u in sorted(used)
+    ]
     output = ResearchOutput(
         id=o["uuid"],
         title=title,

@@ -490,11 +490,11 @@ class Scanner:
             state.note_units(refs)
 
     # ---- legacy changes feed ------------------------------------------------------------
-    def _feed(self, token: str) -> Json:
+    def _feed(self, token: str, *, once: bool = False) -> Json:
         path = self.cfg.changes_path
         if self.api_version and path == f"/{self.api_version}/changes":
             path = "/changes"  # base_url already names the versioned API
-        page = self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
+        page = self.client.get_json(f"{path}/{quote_id(token, opaque=True)}", once=once)
         if not isinstance(page, dict):  # a wrong base_url, say: a source error, not a crash
             where = shown_url(self.client.url(path))
             kind = type(page).__name__
@@ -507,11 +507,20 @@ class Scanner:
             return None
         since = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d_%H-%M-%S")
         try:
-            page = self._feed(since)
+            # Asked once, without retries: the read goes on without a feed, so a 429 asking
+            # to wait a day (or a 5xx) is no reason to hold it.
+            page = self._feed(since, once=True)
             while page.get("moreChanges") and page.get("resumptionToken"):
                 page = self._feed(page["resumptionToken"])
         except PureError as e:
-            log.info("no legacy changes feed (%s): incremental scans diff full passes", e)
+            if e.status == 429 or (e.status or 0) >= 500 or e.status is None:
+                log.warning(
+                    "the changes feed was not probed (%s): not waited for; this read goes on "
+                    "and incremental scans diff full passes until a full read finds the feed",
+                    e,
+                )
+            else:  # no feed here (404 on the current API): the usual case, not worth a line
+                log.info("no legacy changes feed (%s): incremental scans diff full passes", e)
             return None
         return page.get("resumptionToken")
 

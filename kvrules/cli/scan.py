@@ -147,8 +147,11 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
     if report.unalerted:
         click.echo(unalerted_in_words(report.unalerted), err=True)
     if report.writeback_refused:
+        kept = count_of(report.writeback_kept, "write-back")
         click.echo(
-            f"tags not written (kept queued): {terminal_text(report.writeback_refused)}", err=True
+            f"{kept} not sent (kept queued: `kvrules writebacks` lists them): "
+            f"{terminal_text(report.writeback_refused)}",
+            err=True,
         )
     for problem in report.plugin_errors:
         click.echo(
