@@ -519,6 +519,15 @@ class CappedRetry(Retry):
             after = self.get_retry_after(response) if response is not None else None
             if (after if after is not None else self.get_backoff_time()) >= watch.remaining():
                 raise DeadlineExceeded
+        asked = super().get_retry_after(response) if response is not None else None
+        if asked is not None and asked > self.cap:  # a wait cut short is said, not silent
+            header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3
+            logging.getLogger("kvrules.http").warning(  # caps its own reading at 6 hours)
+                "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
+                "(max_retry_after) instead",
+                header,
+                self.cap,
+            )
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()

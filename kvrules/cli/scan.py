@@ -142,8 +142,8 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
         table.add_row(label, str(value))
     Console().print(table)
     _say_writeback_failures(report.writeback_failures)
-    if report.unread:
-        click.echo(terminal_text(unread_in_words(report)), err=True)
+    for line in unread_in_words(report):
+        click.echo(terminal_text(line), err=True)
     if report.unalerted:
         click.echo(unalerted_in_words(report.unalerted), err=True)
     if report.writeback_refused:
@@ -195,17 +195,15 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
         click.echo(terminal_text(missed.in_words()))
 
 
-def unread_in_words(report: ScanReport) -> str:
+def unread_in_words(report: ScanReport) -> list[str]:
     """What the source has that the scan did not read, and what that means: no record was
-    noted gone (their write-backs kept), the full read is not counted as done."""
-    lines = [f"The read of {report.source} is incomplete: {'; '.join(report.unread)}."]
-    full = " and this full read is not counted as one done"
-    lines.append(
-        "Nothing was noted gone from the source and no write-back was dropped"
-        + (full if report.full else "")
-        + "."
-    )
-    return "\n".join(lines)
+    noted gone (their write-backs kept), the full read is not counted as done. None: the
+    read was complete."""
+    if not report.unread:
+        return []
+    said = "Nothing was noted gone from the source, no write-back was dropped"
+    said += ", and this full read is not counted as one done." if report.full else "."
+    return [f"The read of {report.source} is incomplete: {'; '.join(report.unread)}.", said]
 
 
 SHOWN_CASES = 10  # reopened cases named in the report; the rest counted

@@ -10,7 +10,7 @@ import logging
 import pytest
 from click.testing import CliRunner
 from kvrules_pure.simulator import start_simulator
-from pure_helpers import SECRET
+from pure_helpers import SECRET, adapter_for, scan
 
 from kvrules.cli.fetch import fetch
 
@@ -37,3 +37,25 @@ def test_a_429_on_the_feed_probe_is_not_waited_for_and_is_said_once(
         ": 429 Rate limit exceeded (Retry-After: 86400)): not waited for; this read goes on "
         "and incremental scans diff full passes until a full read finds the feed"
     ), line
+
+
+def test_a_retry_after_beyond_the_cap_is_cut_short_and_said(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Elsewhere (the listing) a 429 is retried, its wait capped at max_retry_after: one line
+    says the wait the server asked for and the one taken, instead of a silent pause."""
+    with start_simulator(projects=2, seed=2, api_key=SECRET) as sim:
+        sim.faults.retry_after = 86400
+        sim.faults.script("GET", kind="429", times=1, path=r"/ws/api/projects$")
+        adapter = adapter_for(sim, max_retry_after=0.05, retries=2, changes_feed=False)
+        try:
+            with caplog.at_level(logging.WARNING, logger="kvrules.http"):
+                read = scan(adapter)
+        finally:
+            adapter.close()
+    assert len(read) == 2
+    said = [r.getMessage() for r in caplog.records if "Retry-After" in r.getMessage()]
+    assert said == [
+        "the server asked to wait before a retry (Retry-After: 86400); waiting 0.05 s "
+        "(max_retry_after) instead"
+    ]
