@@ -85,3 +85,25 @@ def test_a_listing_that_ends_short_of_its_total_marks_nothing_gone(tmp_path: Pat
         kept = {c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)}
         assert kept == pending
         assert not [e for e in store.audit_entries() if e.action == "case.source-gone"]
+
+
+def test_a_page_failing_mid_listing_fails_the_scan_and_marks_nothing_gone(
+    tmp_path: Path,
+) -> None:
+    """A 503 still there after the retries on the projects' second page: the scan of the
+    source fails (exit 1, one line), nothing is noted gone, the write-backs stay."""
+    with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
+        config = cli_config(tmp_path, sim, retries=0, page_size=10)
+        cli_scan(config)
+        with Store.open(tmp_path / "kvrules.db") as store:
+            pending = {
+                c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)
+            }
+        sim.faults.script("GET", nth=3, kind="503", times=50, path=r"/data/entities/Project$")
+        result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--full", "--json"])
+    assert result.exit_code == 1, result.output
+    assert "503" in result.output and "Traceback" not in result.output
+    with Store.open(tmp_path / "kvrules.db") as store:
+        kept = {c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)}
+        assert kept == pending
+        assert not [e for e in store.audit_entries() if e.action == "case.source-gone"]
