@@ -33,6 +33,12 @@ class FetchedRecord(BaseModel):
         default=[],
         description="rows of the adapter's state (AdapterState.take) kept with this cursor",
     )
+    unread: str | None = Field(
+        default=None,
+        description="set on a marker (no events, no error) when the read missed records the "
+        "source has, in one line (a listing that ended short of its count): the read is then "
+        "incomplete, and a scan notes no record gone and counts no full read done",
+    )
 
 
 class StoredRows(Protocol):
@@ -113,6 +119,14 @@ class RecordExplanation(BaseModel):
     record_id: str
     read: list[str] = []
     ignored: list[str] = []
+    title: str | None = Field(
+        default=None, description="the record's title as the source gives it, to name it by"
+    )
+    notes: list[str] = Field(
+        default=[],
+        description="what else was read otherwise than asked, a line each (say, an "
+        "organisation the source answered for under its new id: merged)",
+    )
 
 
 class TagWrite(BaseModel):

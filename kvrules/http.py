@@ -31,9 +31,12 @@ bodies)::
   Every request has a **total deadline** (connect, retries, headers and body together,
   ``deadline`` seconds; a watchdog cuts the connection when it passes, so a server dripping a
   byte at a time cannot hold a scan) and a **maximum body size** (``max_body`` bytes, after
-  decompression). **Redirects are never followed**: the session keeps the credentials in its
+  decompression). **Redirects are not followed**: the session keeps the credentials in its
   headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
-  redirect names; a 3xx answer becomes an error naming the address it pointed to.
+  redirect names; a 3xx answer becomes an error naming the address it pointed to. The one
+  exception a caller may pass, ``redirects=WithinBase(base_url=...)``: a redirect to the
+  configured API's own address (same scheme, host, port, a path under its path), where the
+  credentials go anyway — an API's answer for a record that moved (Pure's merged uuid).
 - ``fetch``: what ``send`` does, raising ``TransferFailed`` (``TooLate``, ``TooLarge``,
   ``BrokeOff``, ``RedirectRefused``, ``Unreachable``) for the caller to word, and two more
   options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
@@ -516,6 +519,15 @@ class CappedRetry(Retry):
             after = self.get_retry_after(response) if response is not None else None
             if (after if after is not None else self.get_backoff_time()) >= watch.remaining():
                 raise DeadlineExceeded
+        asked = super().get_retry_after(response) if response is not None else None
+        if asked is not None and asked > self.cap:  # a wait cut short is said, not silent
+            header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3
+            logging.getLogger("kvrules.http").warning(  # caps its own reading at 6 hours)
+                "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
+                "(max_retry_after) instead",
+                header,
+                self.cap,
+            )
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()
@@ -664,6 +676,45 @@ class Redirects:
         if host != (urlsplit(first).hostname or "").lower() and host not in self.hosts:
             allowed = ", ".join(sorted(self.hosts)) or "none"
             return f"{host} is neither the host asked nor an allowed one ({allowed})"
+        return ""
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class WithinBase(Redirects):
+    """The redirects an API client holding credentials may follow: to its own configured
+    address only (``base_url``: the same scheme, host and port, a path under its path), as an
+    API answers for a record that moved (Pure's 301 for a merged uuid, "The requested content
+    have changed UUID"). The credentials then go nowhere they were not going already; any
+    other target is refused, naming the configured address."""
+
+    base_url: str = ""
+    hops: int = 2
+
+    def refusal(self, first: str, target: str, hop: int) -> str:
+        if hop > self.hops:
+            return f"more than {self.hops} redirects"
+        base, to = urlsplit(self.base_url), urlsplit(target)
+        try:
+            same = (
+                "@" not in to.netloc
+                and to.scheme == base.scheme
+                and (to.hostname or "").lower() == (base.hostname or "").lower()
+                and (to.port or _DEFAULT_PORTS.get(to.scheme))
+                == (base.port or _DEFAULT_PORTS.get(base.scheme))
+            )
+        except ValueError:  # a port that is no number
+            same = False
+        if not same:
+            return (
+                f"it leads away from the configured address {_origin(self.base_url)}, and the "
+                "credentials go to that address only"
+            )
+        root = base.path.rstrip("/")
+        if to.path != root and not to.path.startswith(f"{root}/"):
+            return f"it leads outside the configured API ({root or '/'}) on that host"
         return ""
 
 

@@ -419,6 +419,16 @@ class ResearchOutput(_Model):
     affiliations: list[Organisation] = _empty(
         list, description="co-authors' affiliations (organisations, not people)"
     )
+    units: list[Text] = _empty(
+        list,
+        description="the institution's own units it belongs to, its managing unit first, as "
+        "the RIS names them: a case says whose output it is, as a project's does",
+    )
+    authors: list[Person] = _empty(
+        list,
+        description="the institution's own authors, each with the name and role the RIS gives "
+        "(never a nationality): a case names them, as a project's lead; no rule reads them",
+    )
     sensitive_areas: list[str] = _empty(list, description="set by enrichment")
     area_words: dict[str, list[str]] = _empty(
         dict,

@@ -106,10 +106,15 @@ class ScanReport:
     # more than half the remembered records unseen: not marked gone (a wrong filter or account
     # more likely than a mass deletion); the count, for the scan's closing lines
     gone_not_marked: int = 0
+    # what the source has that this read did not get to, a line each (a listing that ended
+    # short of its count: ``FetchedRecord.unread``): the read is incomplete, so no record is
+    # noted gone (none of their write-backs dropped) and a full read is not counted as done
+    unread: list[str] = field(default_factory=list)
     writeback_errors: int = 0
     # with --apply: why the source can take no tags (Adapter.read_only); nothing was sent and
     # the tags stay queued, said once instead of a failure per record retried every scan
     writeback_refused: str | None = None
+    writeback_kept: int = 0  # how many write-backs it kept queued (`kvrules writebacks`)
     # why write-backs failed, a line each, and for how many records: a cause they share (the
     # RIS lacks what the tags are written to) is said once, not once per record
     writeback_failures: dict[str, int] = field(default_factory=dict)
@@ -485,6 +490,8 @@ class Scanner:
         with _Batches(self.store) as batches, self._reader(reader, cursor, report) as records:
             for record in records:
                 batches.begin()
+                if record.unread:
+                    report.unread.append(record.unread)
                 if record.events or record.error:
                     report.records += 1  # and marked seen: a complete read notes the others gone
                     self.store.scan_mark(report._serial, SEEN, self.source, record.record_id)
@@ -499,20 +506,23 @@ class Scanner:
                 if record.cursor is not None and self._over_budget(started):
                     completed, report.budget_exhausted = False, True
                     break
+        # Records the source has were not read: not a complete read, whatever else it was
+        # (their absence says nothing of them; the full read stays due).
+        whole = completed and not report.unread
         with self.store.transaction():
             reached = self.store.get_cursor(self._full_cursor)
             if completed and self._cursor_key == self._full_cursor and reached is not None:
                 self.store.set_cursor(self.source, reached)  # now the source's own position
                 self.store.set_cursor(self._full_cursor, None)
-            if completed and (report.full or partial):  # a full read, maybe in several scans
+            if whole and (report.full or partial):  # a full read, maybe in several scans
                 self.store.set_cursor(self._full_at, self.store.clock().isoformat())
                 self.store.set_cursor(self._full_resume, None)
                 self.store.set_cursor(self._first_read, None)
             elif report.full and report.budget_exhausted:
                 self.store.set_cursor(self._full_resume, "1")
-        if completed and cursor is None and limit is None:  # the whole source, in this scan
+        if whole and cursor is None and limit is None:  # the whole source, in this scan
             self._note_gone(report)
-        self._settle_funding(report, completed_first_read=completed and partial)
+        self._settle_funding(report, completed_first_read=whole and partial)
         if self.enricher is not None and self.enricher.funding is not None:
             report.funding_not_compared = self.enricher.funding.not_compared()
         self._audit_reopened(report)
@@ -930,7 +940,11 @@ class Scanner:
 
     def _write_back(self, report: ScanReport) -> None:
         if self.apply and (refused := self._read_only()):
-            report.writeback_refused = refused
+            # said only when there is something it keeps from being written, with how much:
+            # "kept queued" beside an empty queue (`kvrules writebacks`: 0) misleads
+            queued = len(self.store.due_writebacks(source=self.source, limit=1_000_000))
+            if queued:
+                report.writeback_refused, report.writeback_kept = refused, queued
             return
         # One pass over everything due (dry runs stay pending, so a paged loop would spin).
         for row in self.store.due_writebacks(source=self.source, limit=1_000_000):

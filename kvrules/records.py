@@ -115,6 +115,7 @@ class RecordLabel(BaseModel):
     title: str | None = None
     units: list[str] = []
     lead: str | None = None  # "Jane Doe (Principal Investigator)", as the RIS names them
+    authors: list[str] = []  # a research output's own authors: "Jane Doe (Author)"
     partners: list[str] = []  # "Sichuan University (CN)"
     url: str | None = None  # the record in the RIS
 
@@ -145,12 +146,18 @@ class RecordLabel(BaseModel):
         """The record's own units on one line (a project names a few; all are shown)."""
         return name_list(self.units)
 
+    def author_list(self) -> str:
+        """A research output's own authors on one line, the first few."""
+        return name_list(self.authors, MAX_PARTNERS)
+
     def __str__(self) -> str:
         bits = [self.heading]
         if self.units:
             bits.append(self.unit_list())
         if self.lead:
             bits.append(self.lead)
+        if self.authors:
+            bits.append("authors: " + self.author_list())
         if self.partners:
             bits.append("partners: " + self.partner_list())
         return " — ".join(bits)
@@ -215,6 +222,11 @@ def describe(
         if lead := lead_participant(thing.get("participants") or []):
             role = f" ({role_as_given(lead)})" if role_as_given(lead) else ""
             label.lead = f"{lead['display_name']}{role}"
+        label.authors = [
+            f"{a['display_name']}" + (f" ({role_as_given(a)})" if role_as_given(a) else "")
+            for a in thing.get("authors") or []
+            if a.get("display_name")
+        ]
         label.partners = [organisation_name(p) for p in thing.get("partners") or []]
     if kind != "proposal":  # pre-screened before anything was in the RIS: nothing to link to
         label.url = record_url(links, source_system, record_id, kind, own_url)

@@ -23,6 +23,8 @@ PERSON_ROLES = frozenset(
         "guest researcher", "host", "phd candidate", "phd student", "postdoc",
         "postdoctoral researcher", "student", "professor", "associate professor",
         "assistant professor", "lecturer", "research assistant", "technician",
+        # a research output's contributors (Pure's contribution roles)
+        "author", "editor",
     }
 )  # fmt: skip
 # A role not among PERSON_ROLES, as rules read it: the text itself may hold a nationality

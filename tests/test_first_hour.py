@@ -172,7 +172,9 @@ def test_config_check_connect_says_which_host_answered_what(pure, tmp_path, monk
         smtp.stop()
     out = result.output
     assert result.exit_code == 1, out  # the source that is gone
-    assert f"ok: sources.pure: {pure.rsplit('/ws/api', 1)[0]}: GET /projects answered 200" in out
+    host = pure.rsplit("/ws/api", 1)[0]
+    assert f"ok: sources.pure: {host}: every collection the configuration reads answered" in out
+    assert "  - GET /projects answered 200" in out
     assert (
         "error: sources.gone: not reachable:" in out
         and "127.0.0.1:9" not in out.split("error: sources.gone")[0]

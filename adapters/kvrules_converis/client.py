@@ -68,6 +68,14 @@ class ConverisClient:
             headers={"Accept": "application/json", "User-Agent": "kvrules"},
         )
         self._pool: ThreadPoolExecutor | None = None
+        # Listings that ended short of their total, a line each, until the scan takes them
+        # (``take_unread``): records the source has that were not read.
+        self.unread: list[str] = []
+
+    def take_unread(self) -> list[str]:
+        """The listings that ended short since the last call (``pages``), a line each."""
+        said, self.unread = self.unread, []
+        return said
 
     def _send(self, method: str, url: str, path: str, **kw: Any) -> requests.Response:
         self.bucket.acquire()
@@ -154,10 +162,20 @@ class ConverisClient:
             yield start, data
             # `count` is a maximum (the spec's word): a server may answer fewer records and
             # still have more, so a short page ends the list only when there is no total.
-            # An empty page or the total (which can shrink) ends it.
+            # An empty page or the total (which can shrink) ends it; an empty page before
+            # the total its own answer gives is kept in ``unread``: records never listed.
+            counted = isinstance(total, int) and not isinstance(total, bool)
             if not data:
+                if counted and start - 1 < total:
+                    said = (
+                        f"GET {path}: the listing ended at {start - 1} of the {total} records "
+                        f"its nrRecordsAll gives (startRecord {start} answered no records); "
+                        "the others were not read"
+                    )
+                    log.info("%s", said)  # the scan says it, with what it means
+                    self.unread.append(said)
                 return
-            if isinstance(total, int) and not isinstance(total, bool):
+            if counted:
                 if start - 1 >= total:
                     return
             elif len(data) < size:

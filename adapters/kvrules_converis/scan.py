@@ -100,6 +100,10 @@ class Scanner:
         }
         state.mode, state.phase, state.start = "incremental", "collect", 1
         state.next_marks, state.todo = {}, []
+        # A listing that ended short of its total: the scan notes the read incomplete (and no
+        # record gone), said before the pass is said complete.
+        for said in self.client.take_unread():
+            yield FetchedRecord(record_id="converis:listing-short", unread=said)
         yield FetchedRecord(record_id="converis:pass-complete", cursor=state.encode())
 
     # ---- full pass --------------------------------------------------------------------------

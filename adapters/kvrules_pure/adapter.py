@@ -10,7 +10,7 @@ from kvrules import Adapter, FetchedRecord, KvrulesError, RecordExplanation, Tag
 from kvrules.http import quote_id
 
 from . import explain, legacy, writeback
-from .client import PureClient
+from .client import PureClient, PureError
 from .config import PureConfig
 from .scan import ACTIVITIES, APPLICATIONS, OUTPUTS, PROJECTS, Scanner
 
@@ -86,15 +86,79 @@ class PureAdapter(Adapter):
         for family, kind in families:
             if record.record_id.startswith(family.prefix):
                 uuid = record.record_id[len(family.prefix) :]
-                rec = self.client.get_json(f"{family.path}/{quote_id(uuid)}")
-                return explain.explain(kind, record.record_id, rec)
+                path = f"{family.path}/{quote_id(uuid)}"
+                rec = self.client.get_json(path)
+                said = explain.explain(kind, record.record_id, rec)
+                said.notes += self._merged(path, rec)
+                return said
         return None
 
+    def _merged(self, path: str, rec: Any) -> list[str]:
+        """The record and the organisations it names that Pure answered for under another
+        uuid (its 301 for a merged one, followed within the API), a line each."""
+        asked = [(path, "the record")]
+        org_path = legacy.collection_path("/external-organizations", self.api_version)
+        for uuid in explain.organisations_named(rec):
+            try:
+                asked.append((f"{org_path}/{quote_id(uuid)}", f"external organisation {uuid}"))
+            except ValueError:  # no id a path can hold: quarantined by the scan, never read
+                continue
+        notes = []
+        for where, what in asked:
+            if (moved := self.client.moved.get(where)) is not None:
+                new = moved.rstrip("/").rsplit("/", 1)[-1]
+                notes.append(
+                    f"merged: {what} has a new uuid in Pure ({where.rsplit('/', 1)[-1]} → "
+                    f"{new}: it answered 301, the content has changed UUID); read as {new}"
+                )
+        return notes
+
+    @property
+    def api_version(self) -> str | None:
+        return legacy.api_version(self.config.base_url)
+
     def probe(self) -> str:
-        """One authenticated GET of one project: proves the host, the key and the API."""
-        page = self.client.get_json("/projects", {"size": 1, "offset": 0})
-        count = page.get("count") if isinstance(page, dict) else None
-        return f"{self.location()}: GET /projects answered 200 ({count} projects)"
+        """One authenticated GET of one record of every collection the configuration reads
+        (projects, their awards, external organisations and own units; research outputs,
+        activities, applications when on), a line each: a key refused for one of them (Pure
+        grants keys per endpoint) shows here, not as a scan's quarantine. Raises the first
+        failure, its message followed by every collection's line."""
+        lines: list[str] = []
+        failures: list[PureError] = []
+        for path, what in self._collections_read():
+            try:
+                page = self.client.get_json(path, {"size": 1, "offset": 0})
+            except PureError as e:
+                failures.append(e)
+                lines.append(str(e))
+                if e.status in (None, 401):  # the host or the key itself: the rest alike
+                    break
+                continue
+            count = page.get("count") if isinstance(page, dict) else None
+            lines.append(f"GET {path} answered 200 ({count} {what})")
+        said = "".join(f"\n  - {line}" for line in lines)
+        if failures:
+            first = failures[0]
+            raise type(first)(first.method, first.path, first.status, f"{first.detail}{said}")
+        return f"{self.location()}: every collection the configuration reads answered{said}"
+
+    def _collections_read(self) -> list[tuple[str, str]]:
+        """(path, what it holds) of each collection a scan with these settings reads."""
+        version = self.api_version
+        read = [
+            (PROJECTS.path, "projects"),
+            ("/awards", "awards"),
+            (legacy.collection_path("/external-organizations", version), "external organisations"),
+            (legacy.collection_path("/organizations", version), "units"),
+        ]
+        for on, family, what in (
+            (self.config.research_outputs, OUTPUTS, "research outputs"),
+            (self.config.activities, ACTIVITIES, "activities"),
+            (self.config.applications, APPLICATIONS, "applications"),
+        ):
+            if on:
+                read.append((family.path, what))
+        return read
 
     # kvrules severities onto the risk levels a stock Pure classification scheme has.
     _LEVELS = {"ks:info": "ks:low", "ks:critical": "ks:high"}

@@ -3,8 +3,9 @@
 Transport failures (connect/read errors, timeouts, 429/5xx, 502 HTML pages) are retried by
 urllib3 with exponential backoff, honouring Retry-After. A 200 whose JSON body does not parse
 (a proxy cut it short) is retried here, for GETs only. The API key lives in the session
-headers and never appears in messages, exceptions or logs; redirects are refused (the key would
-follow them), every request has a total deadline and a bounded body (``kvrules.http``).
+headers and never appears in messages, exceptions or logs; a redirect is followed only within
+the configured API (Pure's 301 for a merged uuid; the key goes nowhere else: ``WithinBase``),
+every request has a total deadline and a bounded body (``kvrules.http``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 
@@ -43,6 +45,11 @@ class PureClient:
     def __init__(self, config: PureConfig) -> None:
         self.config = config
         self.base_url = config.base_url
+        headers = {
+            "api-key": config.secret(),
+            "Accept": "application/json",
+            "User-Agent": "kvrules",
+        }
         self.session = http.make_session(
             # PUT carries the version, so a replay after a lost answer meets a 409, not a double
             # write; notes are the exception (documented in writeback.py).
@@ -50,13 +57,20 @@ class PureClient:
             pool_connections=4,
             pool_maxsize=config.max_workers + 2,
             verify=config.verify(),
-            headers={
-                "api-key": config.secret(),
-                "Accept": "application/json",
-                "User-Agent": "kvrules",
-            },
+            headers=headers,
+        )
+        # For what a read can do without (the changes feed's probe): one attempt, no retries,
+        # no Retry-After waited for (a 429 asking for a day held `fetch --limit 1` 2 x 120 s).
+        self.once = http.make_session(
+            0, pool_connections=1, pool_maxsize=1, verify=config.verify(), headers=headers
         )
         self._pool: ThreadPoolExecutor | None = None
+        # Listings that ended short of their count, a line each, until the scan takes them
+        # (``take_unread``): records the source has that were not read.
+        self.unread: list[str] = []
+        # Records read at another path of this API than asked (a 301 for a merged uuid,
+        # followed: WithinBase): the path asked -> the path that answered.
+        self.moved: dict[str, str] = {}
 
     # ---- plumbing ---------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -64,16 +78,28 @@ class PureClient:
         # key to whatever host it names.
         return self.base_url + path
 
-    def _send(self, method: str, path: str, **kw: Any) -> requests.Response:
-        return http.send(
-            self.session,
+    def _send(self, method: str, path: str, *, once: bool = False, **kw: Any) -> requests.Response:
+        # A GET follows a redirect within the configured API (Pure's 301 for a merged uuid:
+        # the record under its new uuid, on the same host): the key goes nowhere else. A
+        # write never does (it would write to a record the caller did not name).
+        within = http.WithinBase(base_url=self.base_url) if method == "GET" else None
+        resp = http.send(
+            self.once if once else self.session,
             method,
             self.url(path),
             path=path,
             error=PureError,
+            redirects=within,
             **self.config.send_limits(),
             **kw,
         )
+        answered = urlsplit(resp.url or "").path
+        asked = urlsplit(self.url(path)).path
+        if within is not None and answered and answered != asked:
+            root = urlsplit(self.base_url).path.rstrip("/")
+            self.moved[path] = answered.removeprefix(root)
+            log.info("GET %s answered from %s (moved)", path, self.moved[path])
+        return resp
 
     def _fail(self, method: str, path: str, resp: requests.Response) -> PureError:
         detail = ""
@@ -85,15 +111,20 @@ class PureClient:
                 pass
         if resp.status_code in (401, 403):  # the key was refused: say which key was sent
             detail = f"{detail} ({self.config.key_source()})".strip()
+        if resp.status_code == 429 and (wait := resp.headers.get("Retry-After")):
+            detail = f"{detail} (Retry-After: {wait[:40]})".strip()
         cls = NotFound if resp.status_code == 404 else PureError
         if resp.status_code in (409, 412):
             cls = Conflict
         return cls(method, path, resp.status_code, detail)
 
     # ---- requests ---------------------------------------------------------------------
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+    def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, once: bool = False
+    ) -> Any:
+        """GET a path under base_url; ``once``: one attempt, no retries (``self.once``)."""
         return http.get_json(
-            lambda: self._send("GET", path, params=params),
+            lambda: self._send("GET", path, params=params, once=once),
             path,
             fail=lambda resp: self._fail("GET", path, resp),
             error=PureError,
@@ -119,7 +150,8 @@ class PureClient:
         cap the page size below ``size`` (one answering 2 of 500 would otherwise skip the
         rest). The listing ends at ``count``, or at an empty page, or when the page's
         navigation links (the 524 API's ``navigationLinks``) offer no next page; ending short
-        of ``count`` is said (records the server counts were never listed).
+        of ``count`` is kept in ``unread`` (records the server counts were never listed), for
+        the scan to say and to count the read incomplete.
         """
         size = size or self.config.page_size
 
@@ -134,16 +166,20 @@ class PureClient:
             more = bool(items) and nxt < count and _next_linked(page)
             future = (self.submit(get, nxt) if ahead else _Later(get, nxt)) if more else None
             if not more and nxt < count:
-                log.warning(
-                    "GET %s: the listing ended at %d of the %d records its count gives (%s); "
-                    "the others were not read",
-                    path,
-                    nxt,
-                    count,
-                    "no next page linked" if items else f"offset {offset} answered no items",
+                why = "no next page linked" if items else f"offset {offset} answered no items"
+                said = (
+                    f"GET {path}: the listing ended at {nxt} of the {count} records its count "
+                    f"gives ({why}); the others were not read"
                 )
+                log.info("%s", said)  # the scan says it, with what it means (take_unread)
+                self.unread.append(said)
             yield nxt if more else max(count, nxt), items
             offset = nxt
+
+    def take_unread(self) -> list[str]:
+        """The listings that ended short since the last call (``pages``), a line each."""
+        said, self.unread = self.unread, []
+        return said
 
     def _listing(self, path: str, offset: int, page: Any) -> tuple[list[Any], int]:
         """A list page's items and total as the spec has them (ProjectListResult and its
@@ -190,6 +226,7 @@ class PureClient:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         self.session.close()
+        self.once.close()
 
 
 class _Later:

@@ -465,11 +465,16 @@ def identifier(ident: Json, cfg: PureConfig, path: str) -> Identifier | None:
     raise MappingError(f"{path}: an identifier without type or idSource: {value[:40]!r}")
 
 
-def resolve(uuid: str, related: Related, cfg: PureConfig, what: str) -> Json:
+def resolve(
+    uuid: str, related: Related, cfg: PureConfig, what: str, where: str | None = None
+) -> Json:
+    """The organisation's fields; MappingError naming it (and ``where``: the field the record
+    names it in, when that says more than ``what``) when it could not be fetched."""
     org = related.orgs.get(uuid)
     if not isinstance(org, dict):
         reason = f"{org}" if isinstance(org, Exception) else "not fetched"
-        raise MappingError(f"{what} external organisation {uuid}: {reason}")
+        at = f" named at {where}" if where else ""
+        raise MappingError(f"{what} external organisation {uuid}{at}: {reason}")
     return organisation_fields(org, related, cfg)
 
 
@@ -787,9 +792,14 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
         raise MappingError("research output has no title")
     # Every external organisation an output names is an affiliation of it, whatever the field
     # (contributors, commissioning body, sponsors, funding details, the older API's names).
-    used = org_uuids(o) | {uuid for _, uuid in external_refs(o)}
+    named_at: dict[str, str] = {}
+    for path, uuid in external_refs(o):  # the first field naming each, wherever it is
+        named_at.setdefault(uuid, path)
+    used = org_uuids(o) | set(named_at)
     words, classes = keywords(o, cfg)
-    affiliations = [Organisation(**resolve(u, related, cfg, "co-author")) for u in sorted(used)]
+    affiliations = [
+        Organisation(**resolve(u, related, cfg, "co-author", named_at.get(u))) for u in sorted(used)
+    ]
     output = ResearchOutput(
         id=o["uuid"],
         title=title,
@@ -798,6 +808,8 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
         keywords=words,
         classifications=classes,
         affiliations=affiliations,
+        units=output_units(o, related, cfg),
+        authors=internal_authors(o, cfg),
     )
     return [
         CollaborationEvent(
@@ -808,6 +820,51 @@ def output_events(o: Json, related: Related, cfg: PureConfig) -> list[Collaborat
             output=output,
         )
     ]
+
+
+def output_units(o: Json, related: Related, cfg: PureConfig) -> list[str]:
+    """Names of the output's own units, its managing unit first: as fetched from the units
+    collection, else as its reference names it (the 524 API's references carry the name).
+    Units label the output's case; one that cannot be named is left out, never quarantining
+    the output (its co-authors' organisations are what is screened)."""
+    refs = {
+        u: ref
+        for key in ("managingOrganization", "organizations")
+        for ref in ([o.get(key)] if key == "managingOrganization" else o.get(key) or [])
+        if isinstance(ref, dict) and isinstance(u := ref.get("uuid"), str)
+    }
+    names: list[str] = []
+    for uuid in unit_uuids(o):
+        unit = related.units.get(uuid)
+        name = None
+        if isinstance(unit, dict):
+            name = text(unit.get("name"), cfg.locales, f"unit (organisation) {uuid}: name")
+        if name is None and (ref := refs.get(uuid)) is not None:
+            name = text(ref.get("name"), cfg.locales, f"unit (organisation) {uuid}: name")
+        if name:
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+INTERNAL_CONTRIBUTOR = "InternalContributorAssociation"
+
+
+def internal_authors(o: Json, cfg: PureConfig) -> list[Person]:
+    """The output's contributors who are the institution's own people (an internal person:
+    ``person``, not ``externalPerson``), each with the name and role Pure gives them."""
+    people = []
+    for n, c in enumerate(items(o.get("contributors"), "contributors")):
+        internal = c.get("typeDiscriminator") == INTERNAL_CONTRIBUTOR or isinstance(
+            c.get("person"), dict
+        )
+        if not internal:
+            continue
+        path = f"contributors[{n}]"
+        name = person_name(c.get("name"), f"{path}.name")
+        role = term(c.get("role"), cfg.locales, f"{path}.role") or uri_tail(c.get("role"))
+        if name:
+            people.append(Person(role=role, display_name=name))
+    return people
 
 
 def portal_url(rec: Json) -> str | None:
@@ -896,6 +953,13 @@ READS = {
         "publicationStatuses[].current",
         "publicationStatuses[].publicationDate",
         "contributors[].externalOrganizations",
+        "contributors[].typeDiscriminator",
+        "contributors[].person",
+        "contributors[].name.firstName",
+        "contributors[].name.lastName",
+        "contributors[].role",
+        "managingOrganization",
+        "organizations",
         "externalOrganizations",
     ),
     "activity": (

@@ -151,6 +151,8 @@ class Scanner:
             funding += recs if family is APPLICATIONS else []
             units |= set(mapping.funding_units(funding))
             self._load(self.units, self.unit_path, units)
+        elif family is OUTPUTS:  # an output's own units name whose it is (mapping.output_units)
+            self._load(self.units, self.unit_path, {u for r in recs for u in _units(r)})
         self._load_orgs(
             {u for r in recs for u in own_refs(family, r)}
             | {u for r in recs if family is OUTPUTS for _, u in mapping.external_refs(r)}
@@ -369,6 +371,7 @@ class Scanner:
             family = self.families[state.phase]
             if state.mode == "full":
                 yield from self._full_pages(family, state)
+                yield from self._unread()
                 state.phase, state.offset = state.phase + 1, 0
                 continue
             for nxt, page in self.client.pages(family.path, state.offset):
@@ -390,10 +393,18 @@ class Scanner:
                 out = self._records(family, recs, state)
                 state.offset = nxt
                 yield from _with_cursor(out, state, f"{family.path[1:]}@{nxt}")
+            yield from self._unread()
             state.phase, state.offset = state.phase + 1, 0
         state.phase, state.pending, state.unit_changes = 0, [], []
         state.mode = "changes" if state.token else "diff"
+        yield from self._unread()  # before the pass is said complete: it is not
         yield FetchedRecord(record_id="pure:pass-complete", **state.resume_point())
+
+    def _unread(self) -> Iterator[FetchedRecord]:
+        """A marker for each listing that ended short of its count: the scan then knows the
+        read incomplete, notes no record gone and says which listing."""
+        for said in self.client.take_unread():
+            yield FetchedRecord(record_id="pure:listing-short", unread=said)
 
     def _full_pages(self, family: Family, state: State) -> Iterator[FetchedRecord]:
         """A full pass over one family, page by page. Each page is listed, pre-checked and
@@ -479,11 +490,11 @@ class Scanner:
             state.note_units(refs)
 
     # ---- legacy changes feed ------------------------------------------------------------
-    def _feed(self, token: str) -> Json:
+    def _feed(self, token: str, *, once: bool = False) -> Json:
         path = self.cfg.changes_path
         if self.api_version and path == f"/{self.api_version}/changes":
             path = "/changes"  # base_url already names the versioned API
-        page = self.client.get_json(f"{path}/{quote_id(token, opaque=True)}")
+        page = self.client.get_json(f"{path}/{quote_id(token, opaque=True)}", once=once)
         if not isinstance(page, dict):  # a wrong base_url, say: a source error, not a crash
             where = shown_url(self.client.url(path))
             kind = type(page).__name__
@@ -496,11 +507,20 @@ class Scanner:
             return None
         since = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%d_%H-%M-%S")
         try:
-            page = self._feed(since)
+            # Asked once, without retries: the read goes on without a feed, so a 429 asking
+            # to wait a day (or a 5xx) is no reason to hold it.
+            page = self._feed(since, once=True)
             while page.get("moreChanges") and page.get("resumptionToken"):
                 page = self._feed(page["resumptionToken"])
         except PureError as e:
-            log.info("no legacy changes feed (%s): incremental scans diff full passes", e)
+            if e.status == 429 or (e.status or 0) >= 500 or e.status is None:
+                log.warning(
+                    "the changes feed was not probed (%s): not waited for; this read goes on "
+                    "and incremental scans diff full passes until a full read finds the feed",
+                    e,
+                )
+            else:  # no feed here (404 on the current API): the usual case, not worth a line
+                log.info("no legacy changes feed (%s): incremental scans diff full passes", e)
             return None
         return page.get("resumptionToken")
 
@@ -547,6 +567,7 @@ class Scanner:
             state.token = token
             n += 1
             yield from _with_cursor(out, state, f"changes@{n}")
+            yield from self._unread()  # a unit's projects listed short (_unit_users)
             if not page.get("moreChanges") or not page.get("resumptionToken"):
                 return
 

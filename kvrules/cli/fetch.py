@@ -16,6 +16,7 @@ import click
 
 from kvrules import jsonguard
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, REFDATA_OPTION, config_from
+from kvrules.cli.output import terminal_text
 from kvrules.errors import KvrulesError
 
 
@@ -54,24 +55,45 @@ def _options(path: Path | None, settings: tuple[str, ...], adapter: str = "") ->
     return options
 
 
-def _summary(event: Any) -> str:
+def _title(event: Any) -> str | None:
     subject = event.project or event.output or event.visit
-    title = getattr(subject, "title", None) or getattr(subject, "purpose", None) or ""
+    return getattr(subject, "title", None) or getattr(subject, "purpose", None)
+
+
+def _summary(event: Any) -> str:
+    title = _title(event) or ""
     extra = ""
     if event.project is not None:
         extra = f"  partners={len(event.project.partners)} funders={len(event.project.funders)}"
     return f"{event.kind.value:17} {event.source.record_id}  {title}{extra}"
 
 
-def _explain(adapter: Any, record: Any, as_json: bool) -> None:
+def _explained(adapter: Any, record: Any, as_json: bool) -> None:
+    """One record's block: a line naming it (its id, as its quarantine line names it, and its
+    title), its quarantine reason, then the fields read and ignored."""
     explanation = adapter.explain(record)
+    if as_json:
+        if explanation is not None:
+            click.echo(explanation.model_dump_json(), err=True)
+        return
+    title = next((t for e in record.events if (t := _title(e))), None)
+    title = title or (explanation.title if explanation is not None else None)
+    click.echo(terminal_text(f"record {record.record_id}" + (f": {title}" if title else "")))
+    if record.error is not None:
+        click.echo(terminal_text(f"  quarantined: {record.error}"))
+    for event in record.events:
+        click.echo(terminal_text(f"  {_summary(event)}"))
+    _explain(adapter, explanation)
+
+
+def _explain(adapter: Any, explanation: Any) -> None:
     if explanation is None:
         click.echo(f"  explain: the {adapter.name} adapter cannot tell which fields it read")
-    elif as_json:
-        click.echo(explanation.model_dump_json(), err=True)
     else:
         click.echo(f"  read:    {', '.join(explanation.read) or '-'}")
         click.echo(f"  ignored: {', '.join(explanation.ignored) or '-'}")
+        for note in explanation.notes:
+            click.echo(f"  note:    {note}")
 
 
 @click.command("fetch")
@@ -120,7 +142,8 @@ def fetch(
     """Print the canonical records an adapter produces, enriched exactly as a scan enriches
     them before the rules see them (the reference store and taxonomies of the configuration).
 
-    Quarantined records go to stderr with their id and reason (exit status 2 if any).
+    Quarantined records go to stderr with their id and reason (exit status 2 if any), and so
+    does a listing that ended short of its count ("not read: …"; exit status 2 too).
     Nothing is evaluated, stored or written back. The foreign-funding share of a project's
     units is computed from the stored portfolio during a scan and is not shown here.
     """
@@ -148,8 +171,12 @@ def fetch(
 
         enricher = config_enricher(config)
     records = quarantined = 0
+    unread: list[str] = []
     try:
         for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug
+            if record.unread:  # records of the source this read did not get to
+                unread.append(record.unread)
+                click.echo(f"not read: {record.unread}", err=True)
             if not record.events and record.error is None:
                 continue  # a cursor-only marker
             records += 1
@@ -159,9 +186,12 @@ def fetch(
             for event in record.events:
                 if enricher is not None:
                     enricher(event)
-                click.echo(event.model_dump_json() if as_json else _summary(event))
+                if as_json:
+                    click.echo(event.model_dump_json())
+                elif not explain:  # with --explain, in the record's block
+                    click.echo(_summary(event))
             if explain:
-                _explain(adapter, record, as_json)
+                _explained(adapter, record, as_json)
             if limit is not None and records >= limit:
                 break
     except StateMissing as e:
@@ -178,5 +208,9 @@ def fetch(
         if stored is not None:
             stored.close()
     if not as_json:
-        click.echo(f"{records} record(s), {quarantined} quarantined", err=True)
-    sys.exit(2 if quarantined else 0)
+        incomplete = f"; the read is incomplete ({len(unread)} listing(s) ended short)"
+        click.echo(
+            f"{records} record(s), {quarantined} quarantined{incomplete if unread else ''}",
+            err=True,
+        )
+    sys.exit(2 if quarantined or unread else 0)

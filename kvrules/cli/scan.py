@@ -139,16 +139,22 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
             if report.gone_from_source or report.gone_not_marked
             else []
         ),
+        *([("read incomplete (said below)", len(report.unread))] if report.unread else []),
     ]
     for label, value in rows:
         table.add_row(label, str(value))
     Console().print(table)
     _say_writeback_failures(report.writeback_failures)
+    for line in unread_in_words(report):
+        click.echo(terminal_text(line), err=True)
     if report.unalerted:
         click.echo(unalerted_in_words(report.unalerted), err=True)
     if report.writeback_refused:
+        kept = count_of(report.writeback_kept, "write-back")
         click.echo(
-            f"tags not written (kept queued): {terminal_text(report.writeback_refused)}", err=True
+            f"{kept} not sent (kept queued: `kvrules writebacks` lists them): "
+            f"{terminal_text(report.writeback_refused)}",
+            err=True,
         )
     for problem in report.plugin_errors:
         click.echo(
@@ -190,6 +196,17 @@ def print_report(report: ScanReport, as_json: bool, store: Store | None = None) 
             report.awards_not_compared, report.rules_without_threshold, report.rule_titles
         )
         click.echo(terminal_text(missed.in_words()))
+
+
+def unread_in_words(report: ScanReport) -> list[str]:
+    """What the source has that the scan did not read, and what that means: no record was
+    noted gone (their write-backs kept), the full read is not counted as done. None: the
+    read was complete."""
+    if not report.unread:
+        return []
+    said = "Nothing was noted gone from the source, no write-back was dropped"
+    said += ", and this full read is not counted as one done." if report.full else "."
+    return [f"The read of {report.source} is incomplete: {'; '.join(report.unread)}.", said]
 
 
 SHOWN_CASES = 10  # reopened cases named in the report; the rest counted
@@ -733,7 +750,8 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
 
     Exit status: 0 done; 1 an error (bad config, a source that failed: the others are still
     scanned; a plugin's hook that broke its contract; a full or read-only disk); 2 done with
-    records quarantined (`kvrules quarantine` lists them), as `kvrules fetch`; 130 stopped by
+    records quarantined (`kvrules quarantine` lists them), as `kvrules fetch`, or with records
+    not read (a listing that ended short of its count: said in one line); 130 stopped by
     Ctrl-C, 143 by SIGTERM (one line each; what was read is kept, the next scan resumes).
     """
     with interrupts_said():
@@ -750,7 +768,7 @@ def scan(config_path, db, refdata, source, full, apply, limit, reader, as_json) 
     # A scheduler should notice records that were set aside, not only failures.
     if any(report.plugin_errors for report in reports):
         sys.exit(1)
-    sys.exit(2 if any(report.quarantined for report in reports) else 0)
+    sys.exit(2 if any(report.quarantined or report.unread for report in reports) else 0)
 
 
 @click.command()
@@ -1058,6 +1076,7 @@ def watch_summary(report: ScanReport) -> str:
         f"{report.alerts_queued} alerts{_waiting(report)}"
         + (f" ({in_flight_in_words(report)})" if report.alerts_in_flight else "")
         + f", {report.quarantined} quarantined"
+        + (f", read incomplete: {'; '.join(report.unread)}" if report.unread else "")
         + (
             f", {count_of(len(report.unidentified), 'name')} {NOT_IDENTIFIED}"
             if report.unidentified

@@ -263,6 +263,7 @@ def show(
     for what, value in (
         ("unit", label.unit_list()),
         ("lead", label.lead),
+        ("authors", label.author_list()),
         ("partners", label.partner_list()),
         # the source system's own id is technical detail: people follow the link
         ("record", label.reference if technical else None),

@@ -3,8 +3,9 @@ partners, funders and their list screening, so a case page can show the partner 
 ``project.partners[1].lists`` and the portfolio report can count collaborations.
 
 People are reduced to their affiliations (organisations), no attributes; only the project's
-lead (its principal investigator) keeps the name and role the RIS gives (the role as rules
-read it, and as given: ``kvrules.roles``), so a case says whose project it is
+lead (its principal investigator) and a research output's own authors keep the name and role
+the RIS gives (the role as rules read it, and as given: ``kvrules.roles``), so a case says
+whose project (or output) it is
 (``kvrules.records``), and a visitor keeps the role if it is a known one
 (``kvrules.roles.known_role``; never the name, nor the text as given).
 """
@@ -59,6 +60,10 @@ def subject_body(event: CollaborationEvent) -> dict[str, Any]:
     body = with_notes(event, body)
     if project := body.get("project"):
         project["participants"] = _people(project.get("participants", []))
+    if output := body.get("output"):
+        # its own authors name whose output it is, as a project's lead does: name and role
+        # as the lead keeps them (a role of free text is never stored as given)
+        output["authors"] = [_lead_kept(a) for a in output.get("authors", [])]
     if visit := body.get("visit"):
         # the visitor's role ("visiting researcher") says what the visit is, so the case page
         # shows it; never a name, nor an attribute. The RIS's role is free text that may hold

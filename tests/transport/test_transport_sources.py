@@ -1,6 +1,7 @@
 """Issue #14 (1, 5, 10, 12): the source adapters against a hostile HTTP server on 127.0.0.1.
 
-Credentials never follow a redirect, every request has a total deadline and a bounded body,
+Credentials never follow a redirect off the configured API (Pure follows one within it: a
+merged uuid's 301), every request has a total deadline and a bounded body,
 plain http:// is refused off loopback, and ids from source data cannot shape request paths.
 """
 
@@ -88,12 +89,24 @@ def test_pure_refuses_a_redirect_and_the_key_stays_home(
     assert KEY not in str(exc.value)
 
 
-def test_pure_refuses_even_a_same_origin_redirect(hostile: HostileServer) -> None:
+def test_pure_follows_a_redirect_only_within_its_configured_api(hostile: HostileServer) -> None:
+    """Pure answers 301 for a merged uuid (spec 5.35): a redirect to the same scheme, host and
+    port under base_url's path is followed, the key going where it went already (it was
+    refused, with advice to configure the address it was already configured with). Anywhere
+    else on that host is still refused."""
     hostile.script("/ws/api/projects", Redirect("/ws/api/other", status=307))
     hostile.script("/ws/api/other", Json(EMPTY))
-    with pure(hostile) as adapter, pytest.raises(PureError, match="307 redirect to"):
+    with pure(hostile) as adapter:
+        assert testing.content(adapter.fetch(None)) == []
+    assert [r.path.split("?")[0] for r in hostile.requests][:2] == [
+        "/ws/api/projects",
+        "/ws/api/other",
+    ]
+    hostile.script("/ws/api/projects", Redirect("/admin/projects", status=301))
+    with pure(hostile) as adapter, pytest.raises(PureError, match="301 redirect to") as exc:
         list(adapter.fetch(None))
-    assert [r.path.split("?")[0] for r in hostile.requests] == ["/ws/api/projects"]
+    assert "leads outside the configured API (/ws/api) on that host" in str(exc.value)
+    assert "/admin/projects" not in [r.path.split("?")[0] for r in hostile.requests]
 
 
 def test_converis_refuses_a_redirect_and_the_token_stays_home(

@@ -49,6 +49,12 @@ class SimulatorHandle(ServerHandle):
     def set_rate_limit(self, limit: float | None) -> None:
         self._api.limiter.limit = limit
 
+    def end_listings_at(self, records: int | None) -> None:
+        """From now on, lists answer no records past the first ``records`` while their
+        ``nrRecordsAll`` still counts every one (an instance or proxy that drops the later
+        pages); None: whole lists again."""
+        self._api.listing_ends_at = records
+
 
 def start_simulator(
     data_dir: str | Path | None = None,

@@ -95,10 +95,19 @@ def link(rec: Json, store: Store, names: set[str] | None, language: str | None) 
     return out
 
 
-def page(items: list[Any], start: int, count: int, render: Any, omit_empty: bool = False) -> Json:
+def page(
+    items: list[Any],
+    start: int,
+    count: int,
+    render: Any,
+    omit_empty: bool = False,
+    ends_at: int | None = None,
+) -> Json:
     """One 1-based page of ``items``, rendering only the records on it. ``data`` is not a
-    required property of the lists in the spec: ``omit_empty`` leaves it out of empty pages."""
-    data = [render(r) for r in items[start - 1 : start - 1 + count]]
+    required property of the lists in the spec: ``omit_empty`` leaves it out of empty pages.
+    ``ends_at``: no record past this many is answered, ``nrRecordsAll`` still counts them."""
+    end = start - 1 + count if ends_at is None else min(start - 1 + count, ends_at)
+    data = [render(r) for r in items[start - 1 : end]]
     out: Json = {
         "startRecord": start,
         "count": count,

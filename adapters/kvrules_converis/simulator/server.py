@@ -105,6 +105,8 @@ class Api:
 
     def __init__(self, store: Store, cfg: SimulatorConfig, password: str, faults: Faults) -> None:
         self.store, self.cfg, self.faults = store, cfg, faults
+        # Lists answer no records past this many (their total unchanged): SimulatorHandle.
+        self.listing_ends_at: int | None = None
         self.username, self.password = cfg.username, password
         self.limiter = RateLimiter(cfg.rate_limit)
         self.requests: deque[RequestLogEntry] = deque(maxlen=200_000)
@@ -211,6 +213,7 @@ class Api:
                 count,
                 lambda r: render.entity(r, model, names, lang, refs),
                 omit_empty=self.cfg.shapes,
+                ends_at=self.listing_ends_at,
             ),
         )
 
@@ -226,6 +229,7 @@ class Api:
                 count,
                 lambda r: render.link(r, self.store, names, lang),
                 omit_empty=self.cfg.shapes,
+                ends_at=self.listing_ends_at,
             ),
         )
 

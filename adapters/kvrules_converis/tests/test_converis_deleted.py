@@ -5,11 +5,14 @@ longer sees a record is how its deletion shows."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from click.testing import CliRunner
 from converis_helpers import SECRET, cli_config, cli_scan
 from kvrules_converis.simulator import start_simulator
 
+from kvrules.cli import cli
 from kvrules.store import Store
 
 
@@ -54,3 +57,53 @@ def test_a_write_back_to_a_project_that_is_gone_is_set_aside_not_retried(tmp_pat
         row = store.writeback_for("converis", case.record_id)
     assert row is not None and row.status == "dead"
     assert "no such record in the source" in (row.last_error or "")
+
+
+def test_a_listing_that_ends_short_of_its_total_marks_nothing_gone(tmp_path: Path) -> None:
+    """The projects' list answers no records past 25 while nrRecordsAll still says 30 (an
+    instance or proxy dropping the later pages): the five never read are not "gone", their
+    write-backs stay, the report says the read is incomplete and the scan exits 2."""
+    with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
+        config = cli_config(tmp_path, sim, retries=0)
+        first = cli_scan(config)
+        assert first["records"] == 30 and first["unread"] == []
+        with Store.open(tmp_path / "kvrules.db") as store:
+            pending = {
+                c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)
+            }
+        assert pending
+        sim.end_listings_at(25)
+        result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--full", "--json"])
+    assert result.exit_code == 2, result.output
+    short = json.loads(result.stdout.strip().splitlines()[-1])
+    assert short["gone_from_source"] == 0 and short["gone_not_marked"] == 0
+    assert (
+        "GET /data/entities/Project: the listing ended at 25 of the 30 records its nrRecordsAll "
+        "gives (startRecord 26 answered no records); the others were not read"
+    ) in short["unread"]
+    with Store.open(tmp_path / "kvrules.db") as store:
+        kept = {c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)}
+        assert kept == pending
+        assert not [e for e in store.audit_entries() if e.action == "case.source-gone"]
+
+
+def test_a_page_failing_mid_listing_fails_the_scan_and_marks_nothing_gone(
+    tmp_path: Path,
+) -> None:
+    """A 503 still there after the retries on the projects' second page: the scan of the
+    source fails (exit 1, one line), nothing is noted gone, the write-backs stay."""
+    with start_simulator(projects=30, seed=3, password=SECRET, rate_limit=None) as sim:
+        config = cli_config(tmp_path, sim, retries=0, page_size=10)
+        cli_scan(config)
+        with Store.open(tmp_path / "kvrules.db") as store:
+            pending = {
+                c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)
+            }
+        sim.faults.script("GET", nth=3, kind="503", times=50, path=r"/data/entities/Project$")
+        result = CliRunner().invoke(cli, ["scan", "--config", str(config), "--full", "--json"])
+    assert result.exit_code == 1, result.output
+    assert "503" in result.output and "Traceback" not in result.output
+    with Store.open(tmp_path / "kvrules.db") as store:
+        kept = {c.record_id for c in store.cases() if store.writeback_for("converis", c.record_id)}
+        assert kept == pending
+        assert not [e for e in store.audit_entries() if e.action == "case.source-gone"]

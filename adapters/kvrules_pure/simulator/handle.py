@@ -38,6 +38,21 @@ class SimulatorHandle(ServerHandle):
         self._api.page_cap = cap
 
     @property
+    def listing_ends_at(self) -> int | None:
+        """Lists answer no items from this offset on, their ``count`` unchanged and (the 524
+        API) no next page linked: an instance or proxy that drops the later pages."""
+        return self._api.listing_ends_at  # type: ignore[no-any-return]
+
+    @listing_ends_at.setter
+    def listing_ends_at(self, offset: int | None) -> None:
+        self._api.listing_ends_at = offset
+
+    def forbid(self, *collections: str) -> None:
+        """The key may not read these collections ("research-outputs"): 403, as Pure answers
+        for an endpoint the key was not granted."""
+        self._api.forbidden.update(collections)
+
+    @property
     def headers(self) -> dict[str, str]:
         return {"api-key": self.api_key, "Accept": "application/json"}
 

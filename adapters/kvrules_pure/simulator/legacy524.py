@@ -15,8 +15,15 @@ from pathlib import Path
 from typing import Any
 
 Json = dict[str, Any]
-# Collections of the older API the simulator answers (projects and awards: empty).
-COLLECTIONS = ("projects", "awards", "research-outputs", "external-organisations")
+# Collections of the older API the simulator answers (projects, awards and units: empty unless
+# a test adds some).
+COLLECTIONS = (
+    "projects",
+    "awards",
+    "research-outputs",
+    "external-organisations",
+    "organisational-units",
+)
 
 
 class BadSavedResponse(ValueError):

@@ -65,6 +65,10 @@ class Api:
         # At most this many items per list page, whatever size is asked (None: as asked): an
         # instance or proxy that caps pages below the size the client asks for.
         self.page_cap: int | None = None
+        # Lists answer no items from this offset on, their count unchanged (None: whole lists).
+        self.listing_ends_at: int | None = None
+        # Collections the key may not read (Pure's keys are granted per endpoint): 403.
+        self.forbidden: set[str] = set()
         self.base_url = ""  # set once the port is known
         self.router: Router[Handler] = Router([
             ("GET", r"/524/changes/(?P<token>[^/]+)", Api.changes),
@@ -102,6 +106,9 @@ class Api:
             key = (query.get("apiKey") or [None])[0]
         if key != self.api_key:
             raise unauthorized()
+        collection = path.removeprefix(API).removeprefix("/524").lstrip("/").split("/", 1)[0]
+        if collection in self.forbidden:
+            raise Problem(403, "Forbidden", f"The API key has no access to /{collection}")
 
     # ---- helpers ----------------------------------------------------------------------
     @staticmethod
@@ -134,6 +141,11 @@ class Api:
         raise not_found(f"No {c.system_name} with uuid {uuid}")
 
     # ---- endpoints --------------------------------------------------------------------
+    def _shown(self, offset: int, size: int) -> int:
+        """How many of a page's items are answered (``listing_ends_at`` may end it early)."""
+        end = self.listing_ends_at
+        return size if end is None else max(0, min(size, end - offset))
+
     def list(self, params: dict[str, str], query: dict[str, list[str]], body: Json) -> Response:
         size, offset = self._int(query, "size", 10), self._int(query, "offset", 0)
         size = self._paging(size, offset)
@@ -143,7 +155,7 @@ class Api:
             {
                 "count": len(c),
                 "pageInformation": {"offset": offset, "size": size},
-                "items": c.page(offset, size),
+                "items": c.page(offset, self._shown(offset, size)),
             },
         )
 
@@ -197,13 +209,14 @@ class Api:
         # The 524 API's list result links the next page (navigationLinks, ref "next").
         after = offset + size
         nxt = f"{self.base_url}/524/{params['coll']}?offset={after}&size={size}"
-        links = [{"ref": "next", "href": nxt}] if after < len(records) else []
+        shown = self._shown(offset, size)
+        links = [{"ref": "next", "href": nxt}] if after < len(records) and shown == size else []
         return Response(
             200,
             {
                 "count": len(records),
                 "pageInformation": {"offset": offset, "size": size},
-                "items": records[offset:after],
+                "items": records[offset : offset + shown],
                 "navigationLinks": links,
             },
         )
@@ -211,8 +224,18 @@ class Api:
     def legacy_get(
         self, params: dict[str, str], query: dict[str, list[str]], body: Json
     ) -> Response:
-        rec = self._legacy(params["coll"]).get(params["uuid"])
+        records = self._legacy(params["coll"])
+        rec = records.get(params["uuid"])
         if rec is None:
+            # A merged record answers for its old uuids (previousUuids) with a 301 to its
+            # new one, as the current API does ("The requested content have changed UUID").
+            moved = next(
+                (u for u, r in records.items() if params["uuid"] in (r.get("previousUuids") or [])),
+                None,
+            )
+            if moved is not None:
+                location = f"{self.base_url}/524/{params['coll']}/{moved}"
+                raise Problem(301, "Moved Permanently", location, headers={"Location": location})
             raise not_found(f"No {params['coll']} with uuid {params['uuid']}")
         return Response(200, rec)
 

@@ -176,5 +176,5 @@ def test_participant_roles_of_a_524_project_are_read() -> None:
     assert [role_as_given(p) for p in people] == ["Co-Investigator", "Principal Investigator"]
     assert (lead_participant(people) or {}).get("display_name") == "Jan Fransen"
     explained = explain.explain("project", project["uuid"], project)
-    assert "participants[].role" in explained.read
+    assert "participants[].personRole" in explained.read  # as the 524 API names it
     assert not [f for f in explained.ignored if "Role" in f or "role" in f]

@@ -17,6 +17,7 @@ from kvrules_pure.simulator import SimulatorHandle, start_simulator
 from pure_helpers import SECRET, adapter_for
 
 from kvrules.cli import cli
+from kvrules.plain import count_of
 from kvrules.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pure-umn-524"
@@ -78,13 +79,34 @@ def test_scan_apply_on_the_524_api_sends_nothing_and_says_why_once(
     for _ in range(2):  # and again at the next scan: still nothing sent, nothing failed
         result = CliRunner().invoke(cli, ["scan", "--apply", "--db", "state.db"])
         assert result.exit_code == 0, result.output
+        with Store.open(tmp_path / "state.db") as store:  # queued for when base_url is fixed
+            due = store.due_writebacks(source="pure", limit=1000)
+        assert due and all(row.attempts == 0 for row in due)
         said = [line for line in result.stderr.splitlines() if "write-back" in line]
         assert said == [
-            "tags not written (kept queued): write-back needs the current Pure API "
-            f"(base_url {sim.base_url}): the 524 API that base_url names is read-only, so "
-            "no tag is sent to it"
+            f"{count_of(len(due), 'write-back')} not sent (kept queued: `kvrules writebacks` "
+            "lists them): "
+            f"write-back needs the current Pure API (base_url {sim.base_url}): the 524 API "
+            "that base_url names is read-only, so no tag is sent to it"
         ], result.stderr
+        # and the queue it names says as many
+        listed = CliRunner().invoke(cli, ["writebacks", "--db", "state.db"])
+        assert f"{len(due)} write-back(s)" in listed.output, listed.output
     assert _sent(sim) == []
-    with Store.open(tmp_path / "state.db") as store:  # queued for when base_url is fixed
-        due = store.due_writebacks(source="pure", limit=1000)
-    assert due and all(row.attempts == 0 for row in due)
+
+
+def test_scan_apply_on_the_524_api_with_nothing_to_write_says_nothing_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review's site: research outputs alone on the 524 API (outputs carry no tags). It
+    printed "tags not written (kept queued)" while `kvrules writebacks` said 0 write-back(s)."""
+    with start_simulator(projects=1, api_key=SECRET, legacy_dir=FIXTURES) as sim:
+        monkeypatch.setenv("KVRULES_PURE_BASE_URL", f"{sim.base_url}/524")
+        monkeypatch.setenv("KVRULES_PURE_API_KEY", SECRET)
+        monkeypatch.setenv("KVRULES_PURE_RESEARCH_OUTPUTS", "true")
+        monkeypatch.chdir(tmp_path)
+        result = CliRunner().invoke(cli, ["scan", "--apply", "--db", "state.db"])
+    assert result.exit_code == 0, result.output
+    assert "write-back needs" not in result.output, result.output
+    listed = CliRunner().invoke(cli, ["writebacks", "--db", "state.db"])
+    assert "0 write-back(s)" in listed.output, listed.output

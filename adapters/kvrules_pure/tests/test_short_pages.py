@@ -5,10 +5,8 @@ instance or a proxy). A review served 3 projects, capped at 2 a page while kvrul
 from __future__ import annotations
 
 import copy
-import logging
 from pathlib import Path
 
-import pytest
 from kvrules_pure.simulator import start_simulator
 from pure_helpers import SECRET, adapter_for, scan
 
@@ -44,38 +42,43 @@ def test_a_capped_page_size_on_the_524_api_follows_its_next_links() -> None:
     assert read == set(sim.legacy["projects"])
 
 
-def test_a_listing_that_ends_short_of_its_count_says_so(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_listing_that_ends_short_of_its_count_says_so() -> None:
     """count says 3, the page holds none: nothing more can be read, and one line says what
-    was not."""
+    was not (for the scan to say, and to count the read incomplete: test_incomplete_read)."""
     with HostileServer() as server:
         server.script("/ws/api/projects", Json({"count": 3, "items": []}))
         adapter = adapter_for(_Url(server.url("/ws/api")), retries=0)  # type: ignore[arg-type]
         try:
-            with caplog.at_level(logging.WARNING, logger="kvrules_pure"):
-                pages = list(adapter.client.pages("/projects"))
+            pages = list(adapter.client.pages("/projects"))
+            said = adapter.client.take_unread()
         finally:
             adapter.close()
     assert [len(items) for _, items in pages] == [0] and len(server.requests) == 1
-    said = [r.getMessage() for r in caplog.records if "listing ended" in r.getMessage()]
     assert said == [
         "GET /projects: the listing ended at 0 of the 3 records its count gives (offset 0 "
         "answered no items); the others were not read"
     ]
 
 
-def test_no_next_link_ends_the_listing_and_says_so(caplog: pytest.LogCaptureFixture) -> None:
+def test_no_next_link_ends_the_listing_and_the_fetch_says_the_read_is_incomplete() -> None:
     page = {"count": 5, "items": [{"uuid": "a"}], "navigationLinks": [{"ref": "prev"}]}
     with HostileServer() as server:
         server.script("/ws/api/524/projects", Json(page))
         adapter = adapter_for(_Url(server.url("/ws/api/524")), retries=0)  # type: ignore[arg-type]
         try:
-            with caplog.at_level(logging.WARNING, logger="kvrules_pure"):
-                pages = list(adapter.client.pages("/projects"))
+            pages = list(adapter.client.pages("/projects"))
+            assert [len(items) for _, items in pages] == [1]
+            assert [r.path for r in server.requests] == ["/ws/api/524/projects?size=500&offset=0"]
+            said = adapter.client.take_unread()
+            assert len(said) == 1 and "ended at 1 of the 5" in said[0]
+            # A whole fetch hands it on, before the pass is said complete.
+            fetched = list(adapter.fetch())
         finally:
             adapter.close()
-    assert [len(items) for _, items in pages] == [1]
-    assert [r.path for r in server.requests] == ["/ws/api/524/projects?size=500&offset=0"]
-    assert any("ended at 1 of the 5" in r.getMessage() for r in caplog.records)
+    unread = [r for r in fetched if r.unread]
+    assert [r.unread for r in unread] == said
+    ids = [r.record_id for r in fetched]
+    assert ids.index("pure:listing-short") < ids.index("pure:pass-complete")
 
 
 class _Url:
