@@ -247,12 +247,12 @@ def test_the_number_check_reads_only_number_fields() -> None:
 # one that reads below its element (a nested list) or matches a pattern, which keep the call.
 COMPOUND = [
     'any p in project.partners: p.lists contains "us_csl" or p.candidate_lists contains "ca_nro"',
-    "any p in project.partners: p.country exists and not (p.country in [\"NL\", \"DE\"])",
+    'any p in project.partners: p.country exists and not (p.country in ["NL", "DE"])',
     'any p in project.partners: not (p.types contains "academic" and p.country == "CN")',
     'any f in project.funders: f.currency == "EUR" and (f.amount >= 1000 or f.amount < 1)',
-    'any f in project.funders: f.amount != 999 or not (f.currency exists)',
+    "any f in project.funders: f.amount != 999 or not (f.currency exists)",
     'any p in project.partners: p.name matches "Lab.*" or p.country == "RU"',
-    "any x in project.participants: any a in x.affiliations: a.country == \"CN\" or a.lists"
+    'any x in project.participants: any a in x.affiliations: a.country == "CN" or a.lists'
     ' contains "us_csl"',
 ]
 ELEMENTS = [
