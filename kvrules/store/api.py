@@ -547,6 +547,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         reopens its case only when it is more severe or names an organisation it did not.
         ``scan``: which scan found them, for the findings' history and the audit log.
         """
+        if not findings:  # most records of a scan: no savepoint to open and release for them
+            return []
         now = self.clock()
         results: list[RecordedFinding] = []
         fresh: dict[str, list[tuple[Finding, int, int]]] = {}
