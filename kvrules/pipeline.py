@@ -427,7 +427,7 @@ class Scanner:
         """
         # A scan's records are freed by reference counting: CPython's collector, every 700
         # allocations, walked each record's objects again and again (kvrules.memory.SELDOM).
-        with collecting_seldom():
+        with collecting_seldom(), self.store.scan_cache():
             return self._scan(full, limit, progress, reader, evaluate_all)
 
     def _scan(

@@ -241,3 +241,64 @@ def test_the_number_check_reads_only_number_fields() -> None:
     assert not compiled.odd_numbers(view)
     assert fact_json(view, False) == fact_json(view) == _dumps(view)
     assert "_SMALL" not in CompiledProjection([("partner", "name")], {}, {}).odd_numbers.source
+
+
+# Element tests of `and`, `or` and `not` over the element's own fields, each kind of test, and
+# one that reads below its element (a nested list) or matches a pattern, which keep the call.
+COMPOUND = [
+    'any p in project.partners: p.lists contains "us_csl" or p.candidate_lists contains "ca_nro"',
+    'any p in project.partners: p.country exists and not (p.country in ["NL", "DE"])',
+    'any p in project.partners: not (p.types contains "academic" and p.country == "CN")',
+    'any f in project.funders: f.currency == "EUR" and (f.amount >= 1000 or f.amount < 1)',
+    "any f in project.funders: f.amount != 999 or not (f.currency exists)",
+    'any p in project.partners: p.name matches "Lab.*" or p.country == "RU"',
+    'any x in project.participants: any a in x.affiliations: a.country == "CN" or a.lists'
+    ' contains "us_csl"',
+]
+ELEMENTS = [
+    {"name": "Lab A", "country": "CN", "types": ["academic"], "lists": ["us_csl"]},
+    {"name": "Lab B", "country": "NL", "candidate_lists": ["ca_nro"]},
+    {"name": "C", "types": ["corporate"]},  # no country: false tests, `not` true
+    {"name": "D", "country": "RU", "lists": [], "types": []},
+]
+FUNDED = [{"name": "F"}, {"name": "F", "amount": 999, "currency": "EUR"}]
+FUNDED += [{"name": "F", "amount": 0.5, "currency": "EUR"}, {"name": "F", "amount": 5e6}]
+
+
+def test_compound_element_tests_are_written_inline_with_the_oracles_answers() -> None:
+    """A body of `and`, `or`, `not` over the element's own fields is one inline expression in
+    the compiled projection (no call of the oracle's element test per element), with the same
+    flags as the oracle's answers for present, missing and empty fields; a body that reads a
+    nested list or matches a pattern keeps its call."""
+    book = load_text(rulebook(COMPOUND), "compound.yaml")
+    event = {
+        "id": "e",
+        "kind": "project.created",
+        "occurred_at": "2026-01-01T00:00:00Z",
+        "source": {"system": "t", "record_id": "P"},
+        "project": {
+            "id": "P",
+            "title": "T",
+            "partners": ELEMENTS,
+            "funders": FUNDED,
+            "participants": [{"affiliations": ELEMENTS}, {"affiliations": []}],
+        },
+    }
+    with Evaluator([book]) as evaluator:
+        project = evaluator.project
+        assert_same_views(project, interpreted(evaluator), [event])
+        flags = evaluator.program.element_flags
+        tests = {
+            key: oracle.element_test(test, var)
+            for path_tests in flags.values()
+            for key, (var, test) in path_tests.items()
+        }
+        inline = {key for key, test in tests.items() if getattr(test, "expression", None)}
+        assert len(inline) == 5  # the five bodies over the element's own fields
+        called = set(tests) - inline - {k for k, t in tests.items() if hasattr(t, "field_test")}
+        assert len(called) == 2  # the pattern and the nested list
+        source = project._checked_plain.source
+        assert len(re.findall(r"_t\d+\(o\d\)", source)) == 2  # the two that need the oracle
+        view = project(validate_plain_event(copy.deepcopy(event)))
+        partners = view["project"]["partners"]
+        assert sum(any(p[key] for key in inline if key in p) for p in partners) == 4

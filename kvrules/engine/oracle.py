@@ -343,7 +343,47 @@ def element_test(cond: ir.Cond, var: str) -> Callable[[dict], bool]:
         ctx.env[var] = (item, var)
         return test(ctx)
 
+    # A body of `and`, `or`, `not` over the element's own fields (`p.lists contains "x" or
+    # p.candidate_lists contains "x"`): what projection compiled per ruleset writes as one
+    # inline expression (about 7 of this function's frames per element of a scan's events).
+    element.expression = _expression(cond, var)  # type: ignore[attr-defined]
     return element
+
+
+# The deepest body written as one expression: Python's parser limits nesting, and a deeper
+# body keeps its call of ``element``.
+_DEEPEST_EXPRESSION = 24
+
+Expression = tuple[str, Any]  # see ``_expression``
+
+
+def _expression(cond: ir.Cond, var: str, depth: int = 0) -> Expression | None:
+    """``cond`` as a tree the projection writes inline: ``("and" | "or", [trees])``,
+    ``("not", tree)``, ``("test", (field, predicate, membership))`` for a test of the
+    element's own field (``field_test``'s triple: false when the field is missing, as here),
+    ``("exists", field)``; None when any part is not such a test (a nested list, a path
+    below a field, a pattern)."""
+    if depth > _DEEPEST_EXPRESSION:
+        return None
+    match cond:
+        case ir.And(items) | ir.Or(items):
+            parts = [_expression(item, var, depth + 1) for item in items]
+            if any(part is None for part in parts):
+                return None
+            return ("and" if isinstance(cond, ir.And) else "or", parts)
+        case ir.Not(item):
+            inner = _expression(item, var, depth + 1)
+            return None if inner is None else ("not", inner)
+    if (
+        not isinstance(cond, _LEAVES)
+        or isinstance(cond, ir.Matches)
+        or cond.ref.var != var
+        or len(cond.ref.path) != 1
+    ):
+        return None
+    if isinstance(cond, ir.Exists):
+        return ("exists", cond.ref.path[0])
+    return ("test", (cond.ref.path[0], _predicate(cond), _membership(cond)))
 
 
 def holds(cond: ir.Cond, view: dict) -> bool:

@@ -124,19 +124,21 @@ def _flags(
     "x"``) is made inline, without a call of the test, the field read once for all its tests;
     a membership test as the ``in`` operator it is (0.2 of 3.4 µs per bench event)."""
     by_field: dict[str, list[tuple[str, str]]] = {}  # field -> (flag, test of w) as bound names
+    read: dict[str, str] = {}  # field -> the local it is read into for the expressions below
     for flag, test in flags:
         field_test = getattr(test, "field_test", None)
         if field_test is None:
-            src.emit(depth, f"{element}[{src.bind(flag, 'k')}] = {src.bind(test, 't')}({element})")
+            expression = getattr(test, "expression", None)
+            if expression is None:
+                tested = f"{src.bind(test, 't')}({element})"
+            else:
+                tested = _expression(src, expression, element, read, depth)
+            src.emit(depth, f"{element}[{src.bind(flag, 'k')}] = {tested}")
             continue
         name, predicate, membership = field_test
-        if membership is None:
-            tested = f"{src.bind(predicate, 'p')}(w)"
-        elif membership[0] == "contains":
-            tested = f"{src.bind(membership[1], 'c')} in w"
-        else:
-            tested = f"w in {src.bind(membership[1], 'c')}"
-        by_field.setdefault(name, []).append((src.bind(flag, "k"), tested))
+        by_field.setdefault(name, []).append(
+            (src.bind(flag, "k"), _tested(src, predicate, membership, "w"))
+        )
     for name, tests in by_field.items():
         # A view holds no None: a field it leaves out is one the element does not have.
         src.emit(depth, f"w = {element}.get({src.bind(name, 'k')})")
@@ -146,6 +148,40 @@ def _flags(
         src.emit(depth, "else:")
         for key, tested in tests:
             src.emit(depth + 1, f"{element}[{key}] = {tested}")
+
+
+def _tested(src: _Source, predicate: Callable[[Any], bool], membership: Any, value: str) -> str:
+    """The test of a field's value (in local ``value``, never None), as ``field_test`` gives it:
+    a membership as the ``in`` operator, any other test a call of its predicate."""
+    if membership is None:
+        return f"{src.bind(predicate, 'p')}({value})"
+    if membership[0] == "contains":
+        return f"{src.bind(membership[1], 'c')} in {value}"
+    return f"{value} in {src.bind(membership[1], 'c')}"
+
+
+def _expression(
+    src: _Source, tree: tuple[str, Any], element: str, read: dict[str, str], depth: int
+) -> str:
+    """An element test's ``expression`` (``kvrules.engine.oracle._expression``) as one
+    Python expression of bound names: the oracle's answer without its calls. Each field it
+    tests is read into a local once per element (``read``), before the line that uses it.
+    A test of a missing field is false (a view holds no None), `not` of it true, as the
+    oracle's."""
+    op, operand = tree
+    if op in ("and", "or"):
+        parts = [_expression(src, part, element, read, depth) for part in operand]
+        return "(" + f" {op} ".join(parts) + ")"
+    if op == "not":
+        return f"(not {_expression(src, operand, element, read, depth)})"
+    name = operand if op == "exists" else operand[0]
+    local = read.get(name)
+    if local is None:
+        local = read[name] = f"f{len(read)}"
+        src.emit(depth, f"{local} = {element}.get({src.bind(name, 'k')})")
+    if op == "exists":
+        return f"({local} is not None)"
+    return f"({local} is not None and {_tested(src, operand[1], operand[2], local)})"
 
 
 def _store(src: _Source, node: _Node, value: str, out: str, key: str, depth: int) -> None:

@@ -130,6 +130,10 @@ _LETTERS = {
     "fr": "œ", "nl": "ĳ", "da": "ø", "sv": "",
 }  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
+# letter → its language, and every letter in one pattern: a text's letters found in one pass
+# (no letter is listed for two languages), not counted once per letter of every language
+_LANGUAGE_OF_LETTER = {letter: code for code, letters in _LETTERS.items() for letter in letters}
+_LETTER = re.compile("[" + re.escape("".join(_LANGUAGE_OF_LETTER)) + "]")
 # word → the languages listing it: a record's words looked up once each, not once a language
 # (the scan guesses every record's language: 100 µs a record by the lists, 2026-12-07)
 _LANGUAGES_OF_WORD: dict[str, tuple[str, ...]] = {}
@@ -175,8 +179,8 @@ def _guess(texts: Iterable[str | None], signs: int) -> str | None:
         for i, w in enumerate(_WORD.findall(t))
         if i == 0 or not w[0].isupper()
     )
-    for code, letters in _LETTERS.items():
-        score[code] += 2 * sum(lowered.count(c) for c in letters)
+    for letter in _LETTER.findall(lowered):
+        score[_LANGUAGE_OF_LETTER[letter]] += 2
     ranked = score.most_common(2)
     if not ranked or ranked[0][1] < signs or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None

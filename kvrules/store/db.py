@@ -261,6 +261,17 @@ class Database:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
+    @contextmanager
+    def page_cache(self, kib: int) -> Iterator[None]:
+        """SQLite's page cache of this connection at ``kib`` KiB inside the block, as before
+        after it (SQLite frees the pages past a smaller size)."""
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute(f"PRAGMA cache_size = {-int(kib)}")  # negative: KiB, not pages
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
     def close(self) -> None:
         self.conn.close()
 

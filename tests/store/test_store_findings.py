@@ -305,3 +305,17 @@ def test_a_case_is_updated_when_one_of_its_findings_is_updated_in_place(
     assert store.case(first.case_id).changed_at == opened + timedelta(days=2)
     # the case's own updated time is the committee's (retention reads it): a scan is not that
     assert store.case(first.case_id).updated_at == opened
+
+
+def test_a_record_without_findings_writes_nothing_and_opens_no_savepoint(store: Store) -> None:
+    """A scan stores most records' findings as none: no savepoint was needed for them (two
+    statements a record inside the scan's batch transaction), and nothing is written."""
+    said: list[str] = []
+    with store.transaction():
+        store._db.conn.set_trace_callback(said.append)
+        try:
+            assert store.record_findings([], {"default": ["email"]}, scan="a scan") == []
+        finally:
+            store._db.conn.set_trace_callback(None)
+    assert said == []
+    assert store.alerts() == [] and store.cases() == []
