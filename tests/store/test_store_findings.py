@@ -338,9 +338,7 @@ def test_a_new_rulebook_version_with_the_same_tests_reaches_the_stored_finding(
         assert stored.changes == []  # nothing it found changed: no history line
         updated = [e for e in store.audit_entries(f"case:{result.case_id}")
                    if e.action == "finding.updated"]  # fmt: skip
-        assert [e.details["rested_on"] for e in updated] == [
-            "us-dod-1286@2026.10/partner-on-1286"
-        ]
+        assert [e.details["rested_on"] for e in updated] == ["us-dod-1286@2026.10/partner-on-1286"]
     # found again by the same version: nothing more is said
     store.record_findings([of_version("2026.11", new)], {"committee": ["email"]})
     assert len([e for e in store.audit_entries() if e.action == "finding.updated"]) == 2
