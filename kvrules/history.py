@@ -267,6 +267,10 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         f"{_cases_named(d.get('by_new_findings'))} as a new or escalated finding arrived "
         "after the decision"
     ),
+    "scan.rescreened": lambda d: (
+        f"{d.get('scan') or 'a scan'} re-screened {d.get('records')} stored records, as what "
+        f"screening uses changed: {', '.join(d.get('because') or []) or 'not said'}"
+    ),
     "finding.updated": lambda d: (
         f"noted that {_findings_now_rest(d)} on {d.get('rule')} (edited since "
         f"{d.get('rested_on')}): the same rule, record and evidence, so no new finding"

@@ -40,6 +40,8 @@ from kvrules.prefetch import Prefetch
 from kvrules.reader import ReaderProcess, ReaderUnavailable
 from kvrules.records import PRESCREEN_SYSTEM, RecordLinks
 from kvrules.rulebook.ir import Severity
+from kvrules.screened_with import FUNDING, RULEBOOKS, memo, read_memo
+from kvrules.screened_with import changed as screening_changed
 from kvrules.store import Change, RetryPolicy, Store
 from kvrules.store.scanmarks import AWARDS_COUNTED, SEEN, TAGS_QUEUED
 from kvrules.store.subjects import event_body
@@ -94,6 +96,10 @@ class ScanReport:
     # the rulebooks whose version changed since the last scan ("us-dod-1286 2026.9 → 2026.10"),
     # said with the re-screen they caused
     rulebooks_changed: list[str] = field(default_factory=list)
+    # everything that changed in what screening uses, each named: those rulebooks (or
+    # "rulebooks edited" when no version changed), list editions, area taxonomies and
+    # glossaries, the language guess, the home country, funding shares (kvrules.screened_with)
+    rescreened_because: list[str] = field(default_factory=list)
     reevaluated_for_shares: int = 0  # projects evaluated again as their unit's share settled
     tags_planned: int = 0
     tags_written: int = 0
@@ -235,7 +241,13 @@ def _screening(event: CollaborationEvent) -> list:
         )
         for o in organisations(event)
     ]
-    areas = [s.sensitive_areas for s in (event.project, event.output, event.visit) if s]
+    # with the words matched and the languages not screened: a glossary or language guess
+    # changing only those is a change the case page shows
+    areas = [
+        (s.sensitive_areas, s.area_words, s.areas_not_screened)
+        for s in (event.project, event.output, event.visit)
+        if s
+    ]
     share = event.project.foreign_funding_share if event.project else None
     foreign = [f.foreign for f in funders(event)]
     return [orgs, areas, share, foreign]
@@ -376,7 +388,9 @@ class Scanner:
         self.links = links  # the sources' ris_url patterns: alerts link records to the RIS
         # Whether the adapter decides ownership on its own read (``written``, see not_ours).
         self._adapter_compares = "written" in inspect.signature(adapter.write_tags).parameters
-        self._context = f"{evaluator.program.digest}|{enricher.context if enricher else ''}"
+        # What screening uses, but the funding shares (set per scan): kvrules.screened_with
+        context = enricher.context if enricher else {}
+        self._context = {RULEBOOKS: evaluator.program.digest, **context}
         # the rules comparing amounts in named currencies only: an award in another is said
         self._amount_rules = amount_rules(evaluator.program.rulebooks)
         store.register_source(source, getattr(adapter, "name", None))
@@ -762,18 +776,36 @@ class Scanner:
         """New list editions (or a changed funding portfolio) re-screen the stored records whose
         screening they change; changed rulebooks re-evaluate every stored record. No refetch."""
         funding = self.enricher.funding.digest() if self.enricher and self.enricher.funding else ""
-        now = f"{self._context}|{funding}"
+        parts = {**self._context, FUNDING: funding}
+        now = memo(parts)
         before = self.store.get_cursor(self._memo)
         versions = {rb.id: rb.version for rb in self.evaluator.program.rulebooks}
         if before == now:
             self._remember_versions(versions)
             return
         if before is not None:
-            rules_changed = before.split("|", 1)[0] != self.evaluator.program.digest
+            was = read_memo(before)
+            rules_changed = was.get(RULEBOOKS) != self.evaluator.program.digest
             if rules_changed:
                 report.rulebooks_changed = self._versions_changed(versions)
+            # each part that changed, named (the rulebooks by version)
+            report.rescreened_because = [
+                *(report.rulebooks_changed or (["rulebooks edited"] if rules_changed else [])),
+                *screening_changed(was, parts),
+            ]
             with self.store.transaction():
                 report.rescreened = self.rescreen(everything=rules_changed, report=report)
+                if report.rescreened:
+                    self.store.audit(
+                        "kvrules",
+                        "scan.rescreened",
+                        f"source:{self.source}",
+                        {
+                            "scan": report.scan,
+                            "records": report.rescreened,
+                            "because": report.rescreened_because,
+                        },
+                    )
         self.store.set_cursor(self._memo, now)
         self._remember_versions(versions)
 
@@ -826,7 +858,7 @@ class Scanner:
             return
         with self.store.transaction():
             report.reevaluated_for_shares += self._apply_shares(before.changed_units(after), report)
-            self.store.set_cursor(self._memo, f"{self._context}|{after.digest()}")
+            self.store.set_cursor(self._memo, memo({**self._context, FUNDING: after.digest()}))
 
     def _apply_shares(self, units: set[str], report: ScanReport) -> int:
         """Evaluate again the stored projects of ``units`` whose funding share changed, with

@@ -1057,12 +1057,31 @@ def update_lists(config: Config) -> str:
 
 
 def _rescreened(report: ScanReport) -> str:
-    """How many stored records were re-screened, and for which rulebooks' new versions:
-    "4,501: us-dod-1286 2026.9 → 2026.10, funding-dependency 2026.6 → 2026.7"."""
+    """How many stored records were re-screened, and each thing that changed in what
+    screening uses: "4,501: us-dod-1286 2026.9 → 2026.10, area glossary de (new), language
+    guess (new)" (``ScanReport.rescreened_because``)."""
     count = f"{report.rescreened:,}"
-    if report.rescreened and report.rulebooks_changed:
-        return f"{count}: {', '.join(report.rulebooks_changed)}"
+    if report.rescreened and report.rescreened_because:
+        return f"{count}: {', '.join(report.rescreened_because)}"
     return count
+
+
+def _reopened(report: ScanReport) -> str:
+    """Decided cases this scan reopened, both kinds, for the one line: "3 cases reopened
+    (finding new or worse 3: cases 3, 1, 2), " (nothing when none). Before, a watch line said
+    "0 cases opened, 9 alerts" when the alerts were for 3 reopened decided cases."""
+    kinds = [
+        (what, cases)
+        for what, cases in (
+            ("finding new or worse", report.reopened_by_findings_cases),
+            ("review date came", report.reviews_reopened_cases),
+        )
+        if cases
+    ]
+    if not kinds:
+        return ""
+    said = "; ".join(f"{what} {_cases_in_words(cases)}" for what, cases in kinds)
+    return f"{count_of(report.cases_reopened, 'case')} reopened ({said}), "
 
 
 def watch_summary(report: ScanReport) -> str:
@@ -1072,7 +1091,7 @@ def watch_summary(report: ScanReport) -> str:
     rescreened = f"re-screened {_rescreened(report)}, " if report.rescreened else ""
     return (
         f"{report.source}: {report.records} records in {report.seconds:.1f}s, {rescreened}"
-        f"{found} new findings, {report.cases_opened} cases opened, "
+        f"{found} new findings, {report.cases_opened} cases opened, {_reopened(report)}"
         f"{report.alerts_queued} alerts{_waiting(report)}"
         + (f" ({in_flight_in_words(report)})" if report.alerts_in_flight else "")
         + f", {report.quarantined} quarantined"

@@ -17,8 +17,10 @@ individual") is not screened on its country: that would screen a person's nation
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kvrules.enrich.funding import FundingShares
 from kvrules.enrich.language import language_name, unscreened
@@ -31,6 +33,9 @@ from kvrules.enrich.organisations import (
 from kvrules.jurisdiction import domestic_countries
 from kvrules.model import CollaborationEvent, Funder, Project, ResearchOutput, Visit
 
+if TYPE_CHECKING:
+    from kvrules.enrich.areas import Classifier
+
 SignalFn = Callable[[str | None], list[str]]
 
 
@@ -40,6 +45,19 @@ def funders(event: CollaborationEvent) -> Iterator[Funder]:
         yield event.funder
     if event.project is not None:
         yield from event.project.funders
+
+
+def language_guess_digest() -> str:
+    """Of the code that guesses a text's language (``kvrules.enrich.language``, with the word
+    lists and letters it reads, and the script counts of ``kvrules.scripts``): a release whose
+    guess names another language, or none, re-screens the stored records."""
+    from kvrules import scripts
+    from kvrules.enrich import language
+
+    digest = hashlib.sha256()
+    for module in (language, scripts):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Enricher:
@@ -71,6 +89,19 @@ class Enricher:
         self.countries_checked: list[str] = []
         # ISO 639-1 codes the sensitive-area vocabulary has terms in (None: not said)
         self.area_languages: set[str] | None = None
+        # the taxonomy and glossary files' digests, file by file (``Classifier.parts``)
+        self.area_parts: dict[str, str] = {}
+        # of the language guess's code, when the areas use it ("": not used)
+        self.language_digest = ""
+
+    def use_areas(self, areas: Classifier) -> None:
+        """Classify sensitive areas with ``areas``; what it is made of is part of ``context``
+        (a glossary changed alone re-screens), with the language guess it reads."""
+        self.classify = areas.classify
+        self.areas_digest = areas.digest
+        self.area_parts = dict(areas.parts)
+        self.area_languages = set(areas.languages)
+        self.language_digest = language_guess_digest()
 
     def _not_screened_in(self, subject: Project | ResearchOutput | Visit) -> list[str]:
         """The languages of the subject's text that the vocabulary has no terms in, or
@@ -87,12 +118,21 @@ class Enricher:
         return [language_name(c) for c in dict.fromkeys(c for c in codes if c)]
 
     @property
-    def context(self) -> str:
-        """What enrichment screens with: list editions and taxonomies. When it changes, the
-        scanner re-screens the stored records (those whose screening it changes)."""
+    def context(self) -> dict[str, Any]:
+        """What enrichment screens with, part by part: list editions (with their files'
+        digests), the area taxonomies and glossaries (file by file), the language guess and
+        the home country. When it changes, the scanner re-screens the stored records (those
+        whose screening it changes) and names each part that changed
+        (``kvrules.screened_with``)."""
         lists = self.screened_against if self.lists_digest is None else self.lists_digest
-        home = [f"home:{self.home_country}"] if self.home_country else []
-        return ",".join([*lists, *([self.areas_digest] if self.areas_digest else []), *home])
+        parts: dict[str, Any] = {"lists": list(lists)}
+        if self.area_parts or self.areas_digest:
+            parts["areas"] = dict(self.area_parts) or {"*": self.areas_digest}
+        if self.language_digest:
+            parts["language guess"] = self.language_digest
+        if self.home_country:
+            parts["home country"] = self.home_country
+        return parts
 
     @classmethod
     def from_store(
@@ -137,11 +177,9 @@ class Enricher:
             OrganisationScreen(resolver, provenance=provenance),
             screened,
             country_signals,
-            areas.classify,
-            home_country,
+            home_country=home_country,
         )
-        enricher.areas_digest = areas.digest
-        enricher.area_languages = set(areas.languages)
+        enricher.use_areas(areas)
         enricher.lists_digest = fingerprint
         enricher.list_titles = {i.list_id: i.title for i in editions}
         enricher.countries_checked = countries

@@ -518,6 +518,9 @@ class Classifier:
         self, areas: Sequence[_Area], digest: str = "", glossaries: Sequence[Glossary] = ()
     ) -> None:
         self.digest = digest  # of the taxonomy files: a change re-screens stored records
+        # the same, file by file ("taxonomy eu-dual-use", "glossary de" → digest): a re-screen
+        # names the files that changed (``from_paths``; empty when built otherwise)
+        self.parts: dict[str, str] = {}
         # ISO 639-1 code -> name of every language the keywords are matched in
         self.languages = {"en": "English"} | {g.language: g.name for g in glossaries}
         ids = [a.full_id for a in areas]
@@ -617,13 +620,18 @@ class Classifier:
             own[taxonomy] = path
             by_id[taxonomy] = (areas, path)
         digest = hashlib.sha256()
+        parts: dict[str, str] = {}
         for taxonomy, (_, path) in sorted(by_id.items()):
             digest.update(taxonomy.encode() + b"\0" + path.read_bytes() + b"\0")
+            parts[f"taxonomy {taxonomy}"] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         glossary_dir = Path(shipped) / "languages"
         for path in sorted(glossary_dir.glob("*.yaml")):  # a new term re-screens too
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            parts[f"glossary {path.stem}"] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
         areas = [a for group, _ in by_id.values() for a in group]
-        return cls(areas, digest.hexdigest()[:16], read_glossaries(glossary_dir))
+        classifier = cls(areas, digest.hexdigest()[:16], read_glossaries(glossary_dir))
+        classifier.parts = parts
+        return classifier
 
     @property
     def area_ids(self) -> list[str]:

@@ -646,7 +646,8 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         edited: _RuleEdits,
     ) -> tuple[int, int, _cases.FindingChange | None] | None:
         """(finding id, case id, what changed) of the stored finding ``finding`` is, or None
-        when it is new: the same fingerprint (``last_seen`` refreshed), the same substance
+        when it is new: the same fingerprint (``last_seen`` refreshed; found by another
+        version of its rulebook, it rests on that version now, audited), the same substance
         found by an edited rule (updated in place to rest on the rule as it is now, and
         audited), or the same rule on the same record about the same organisations with
         other evidence (``update_changed_finding``: updated in place with its history, and
@@ -656,7 +657,11 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         once per case and edit (``_log_rule_edits``)."""
         known = _cases.touch_finding(c, finding.fingerprint, now)
         if known is not None:
-            return (*known, None)
+            finding_id, case_id, version_before = known
+            if version_before != finding.rulebook.version:  # its rulebook's new version
+                _cases.rest_on_rule_now(c, finding_id, case_id, finding, now)
+                _note_rule_edit(edited, case_id, finding, version_before)
+            return finding_id, case_id, None
         stored = _cases.findings_of_rule(c, finding)
         if not stored:
             return None  # most new findings: nothing of the rule on the record yet
@@ -680,9 +685,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
             )
             return changed.finding_id, changed.case_id, changed
         finding_id, case_id, version_before = updated
-        rested_on = f"{finding.rulebook.id}@{version_before}/{finding.rule_id}"
-        key = (case_id, _rule_ref(finding), rested_on)
-        edited.setdefault(key, []).append(finding.fingerprint)
+        _note_rule_edit(edited, case_id, finding, version_before)
         return finding_id, case_id, None
 
     def _log_rule_edits(self, actor: str, edited: _RuleEdits, now: datetime) -> None:
@@ -1262,6 +1265,15 @@ def _reopening(
     if change is not None:
         why["change"] = {k: v for k, v in change.change.items() if k in _REOPENING_CHANGE}
     return why | _cases.decision_before_reopening(c, case_id)
+
+
+def _note_rule_edit(
+    edited: _RuleEdits, case_id: int, finding: Finding, version_before: str
+) -> None:
+    """A stored finding of the case now rests on ``finding``'s rule as it is now, no longer
+    on its rulebook's ``version_before``: said once per case and edit (``_log_rule_edits``)."""
+    rested_on = f"{finding.rulebook.id}@{version_before}/{finding.rule_id}"
+    edited.setdefault((case_id, _rule_ref(finding), rested_on), []).append(finding.fingerprint)
 
 
 def _rule_ref(finding: Finding) -> str:

@@ -478,13 +478,32 @@ def _add_risk_types(conn: sqlite3.Connection, case_id: int, body: str) -> None:
 
 def touch_finding(
     conn: sqlite3.Connection, fingerprint: str, now: datetime
-) -> tuple[int, int] | None:
-    """Refresh ``last_seen`` of a known finding; (finding id, case id), or None when unknown."""
+) -> tuple[int, int, str] | None:
+    """Refresh ``last_seen`` of a known finding; (finding id, case id, the rulebook version
+    it rests on), or None when unknown."""
     row = conn.execute(
-        "UPDATE findings SET last_seen = ? WHERE fingerprint = ? RETURNING id, case_id",
+        "UPDATE findings SET last_seen = ? WHERE fingerprint = ?"
+        " RETURNING id, case_id, rulebook_version",
         (ts(now), fingerprint),
     ).fetchone()
-    return (row["id"], row["case_id"]) if row else None
+    return (row["id"], row["case_id"], row["rulebook_version"]) if row else None
+
+
+def rest_on_rule_now(
+    conn: sqlite3.Connection, finding_id: int, case_id: int, finding: Finding, now: datetime
+) -> None:
+    """The stored finding ``finding_id`` found again, the same evidence, by another version of
+    its rulebook (the fingerprint leaves the version out): it takes the body (title,
+    rationale, citations) and version of ``finding``, as ``update_same_finding`` does for an
+    edited rule whose tests changed. Before, it stayed on the version that first found it
+    (reviewer: us-dod-1286 2026.11's corrected rationale never reached a finding of 2026.10)."""
+    body = finding.to_json()
+    conn.execute(
+        "UPDATE findings SET rulebook_version = ?, event_id = ?, body = ? WHERE id = ?",
+        (finding.rulebook.version, finding.event_id, body, finding_id),
+    )
+    _add_risk_types(conn, case_id, body)
+    _findings_changed(conn, case_id, now)
 
 
 def case_findings(conn: sqlite3.Connection, case_id: int) -> list[StoredFinding]:

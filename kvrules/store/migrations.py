@@ -503,4 +503,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "cases remember when their findings changed",
         ("ALTER TABLE cases ADD COLUMN findings_changed_at TEXT",),
     ),
+    # Stored records (``record_subjects.body``) may hold ``areas_not_screened`` (the language
+    # of a text the area vocabulary has no terms in), which 0.4.0's model refuses: its scan
+    # stopped with exit 70 on every re-screen of a file this release had scanned. No table
+    # changes; the number does: 0.4.0 refuses a newer schema in one line, and the upgrade
+    # keeps its ``.schema-19.bak`` (README, "Rolling back").
+    Migration(20, "stored records say which text was not screened for areas", ()),
 )

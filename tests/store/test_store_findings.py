@@ -319,3 +319,40 @@ def test_a_record_without_findings_writes_nothing_and_opens_no_savepoint(store: 
             store._db.conn.set_trace_callback(None)
     assert said == []
     assert store.alerts() == [] and store.cases() == []
+
+
+def test_a_new_rulebook_version_with_the_same_tests_reaches_the_stored_finding(
+    store: Store, clock: FakeClock
+) -> None:
+    """Reviewer, 0.4.0 → 0.5.0: us-dod-1286 2026.11 corrected only a rationale; its tests read
+    the same, so its findings had the fingerprint of 2026.10's (which leaves the version out)
+    and were only touched: ``show finding:N --technical`` still said v2026.10, with the old
+    "why", after the re-screen and ``scan --full``. Found again by the new version, a finding
+    rests on it, audited once per case and edit, alerting nobody."""
+
+    def of_version(version: str, rationale: str, record_id: str = "proj-1") -> Finding:
+        found = make_finding(record_id=record_id, rationale=rationale)
+        return replace(found, rulebook=replace(found.rulebook, version=version))
+
+    old = "the partner was named from the start, not added later"
+    new = "the partner is on the list, however it came to the project"
+    first = [store.record_finding(of_version("2026.10", old, r), channels=["email"])
+             for r in ("proj-1", "proj-2")]  # fmt: skip
+    alerts = len(store.alerts())
+    clock.advance(days=1)
+    again = store.record_findings(
+        [of_version("2026.11", new, r) for r in ("proj-1", "proj-2")], {"committee": ["email"]}
+    )
+    assert [(r.new, r.changed, r.alert_ids) for r in again] == [(False, False, [])] * 2
+    assert [r.finding_id for r in again] == [r.finding_id for r in first]
+    assert len(store.alerts()) == alerts
+    for result in again:
+        (stored,) = store.case_findings(result.case_id)
+        assert (stored.finding.rulebook.version, stored.finding.rationale) == ("2026.11", new)
+        assert stored.changes == []  # nothing it found changed: no history line
+        updated = [e for e in store.audit_entries(f"case:{result.case_id}")
+                   if e.action == "finding.updated"]  # fmt: skip
+        assert [e.details["rested_on"] for e in updated] == ["us-dod-1286@2026.10/partner-on-1286"]
+    # found again by the same version: nothing more is said
+    store.record_findings([of_version("2026.11", new)], {"committee": ["email"]})
+    assert len([e for e in store.audit_entries() if e.action == "finding.updated"]) == 2
