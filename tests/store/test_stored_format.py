@@ -23,9 +23,9 @@ LATEST = MIGRATIONS[-1].version
 
 # Schema → digest of the stored event's fields (``_fields_digest``) in the release that has it.
 # 19: kvrules 0.4.0 (44ac1d3), computed with that release installed; 20: ``areas_not_screened``
-# on projects, outputs and visits. A new field: add a migration (even one with no statement)
+# on projects, outputs and visits, and an output's units and internal authors. A new field: add a migration (even one with no statement)
 # and its digest here.
-STORED_FORMAT = {19: "d4c4aea879b9d671", 20: "75a9676271fe9c6c"}
+STORED_FORMAT = {19: "d4c4aea879b9d671", 20: "6f53a2958c197f47"}
 
 
 def _fields_digest() -> str:
