@@ -95,7 +95,7 @@ def db_upgrade(config_path: Path | None, db: Path | None) -> None:
     path = config.database
     _existing(path)
     said: list[str] = []
-    # the upgrade's own line ("upgrading X from schema 17 to 19; the previous file is kept at
+    # the upgrade's own line ("upgrading X from schema 19 to 20; the previous file is kept at
     # …"), said once when it is done, as a scan that upgrades says it: not a second line
     with Store.open(path, say=said.append) as store:
         version = store.schema_version
