@@ -179,7 +179,7 @@ def _is_territory(
     """Whether ``division`` is the territory with its own ISO 3166-1 code ``own`` ("Puerto Rico"
     of US is PR, "Guadeloupe" of FR is GP), not a state named as a country is (Georgia of US is
     not GE) nor one whose code is another country's ("GA (US)" is Georgia, not Gabon)."""
-    if read(division.name) != own:
+    if read(name_key(division.name)) != own:  # readers take a name as the tables key it
         return False
     return division.code.endswith(f"-{own}") or division.type not in _ORDINARY_PARTS
 

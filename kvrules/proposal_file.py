@@ -21,6 +21,10 @@ from kvrules.rulebook.yamlsource import Located, YamlError, load
 
 __all__ = ["NotAProposal", "ProposalFile", "read_proposal_file"]
 
+WHAT_CHECK_READS_ONLY = (
+    "`kvrules check` reads one proposal described in YAML or JSON (title, topic, partners, "
+    "funders, visit; see examples/proposal.yaml): write the proposal's details in such a file"
+)
 WHAT_CHECK_READS = (
     "`kvrules check` reads one proposal described in YAML or JSON (title, topic, partners, "
     "funders, visit; see examples/proposal.yaml); to match a list of names, use "
@@ -35,6 +39,8 @@ TABLE_SUFFIXES = {
     ".xls": "an old Excel workbook",
     ".ods": "a spreadsheet",
 }
+# what `match --file` may be pointed to (a table of names)
+TABLE_KINDS = frozenset([*TABLE_SUFFIXES.values(), "an Excel workbook or another zip file"])
 # by its first bytes, whatever its name
 BINARY_MAGIC = {
     b"PK\x03\x04": "an Excel workbook or another zip file",
@@ -124,8 +130,10 @@ def read_proposal_file(path: Path) -> ProposalFile:
     what = what or next(
         (kind for magic, kind in BINARY_MAGIC.items() if raw.startswith(magic)), None
     )
-    if what:
+    if what in TABLE_KINDS:
         raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS}{_read_as(what)}")
+    if what:  # a document: no list of names to send to `match --file`
+        raise NotAProposal(f"{path}: {what} is not a proposal: {WHAT_CHECK_READS_ONLY}")
     text, notes = _decoded(raw, path)
     try:
         located = load(text)

@@ -93,8 +93,12 @@ def test_a_word_document_is_not_sent_to_match(tmp_path: Path):
     with zipfile.ZipFile(document, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     line = _one_line(_check(document))
-    assert line.startswith(f"{document}: a Word document is not a proposal: {WHAT_CHECK_READS}")
-    assert "reads the workbook" not in line  # no workbook advice for a Word document
+    assert line == (
+        f"{document}: a Word document is not a proposal: `kvrules check` reads one proposal "
+        "described in YAML or JSON (title, topic, partners, funders, visit; see "
+        "examples/proposal.yaml): write the proposal's details in such a file"
+    )
+    assert "match" not in line  # code review: match --file refuses a Word document
 
 
 def test_a_list_is_not_a_proposal(tmp_path: Path):

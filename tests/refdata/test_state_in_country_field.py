@@ -75,7 +75,17 @@ def test_an_overseas_territory_keeps_its_own_code(written: str, code: str) -> No
     assert to_country(written) == code
     if "(" in written:  # an affiliation's segment ("Berkeley, CA" is no country written back)
         assert as_country(written) == code
-    if not written.startswith(("Sint Maarten", "Bonaire")):
-        # a record's country field reads ISO 3166-1's names only: "Sint Maarten (Dutch part)",
-        # "Bonaire, Sint Eustatius and Saba" (the lists' readers know the short names)
-        assert country_code(written) == code
+    # a record's country field too (code review: it read Sint Maarten and Bonaire as NL)
+    assert country_code(written) == code
+
+
+@pytest.mark.parametrize("written", ["Hong Kong, China", "Guernsey, UK"])
+def test_a_territory_after_a_comma_that_iso_does_not_list_under_it_is_refused(
+    written: str,
+) -> None:
+    """ISO 3166-2 lists no Hong Kong under CN: "X, Y" is read as a place in Y only for a part
+    of Y it lists (an inverted name otherwise: "China, Hong Kong" must not read as CN); the
+    bracketed form reads it ("Hong Kong (China)" → HK). Refused in one line, never a wrong
+    country."""
+    with pytest.raises(ValueError, match="not an ISO 3166-1 country"):
+        to_country(written)
