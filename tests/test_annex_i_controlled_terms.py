@@ -47,8 +47,11 @@ def test_a_plainly_controlled_field_is_screened_under_its_category(title: str, c
 
 
 def test_the_hit_names_the_words_that_matched():
-    (hit,) = [h for h in classify([], [], "Sarin and VX hydrolysis kinetics")
-              if h.area == "eu-dual-use:cat1"]
+    (hit,) = [
+        h
+        for h in classify([], [], "Sarin and VX hydrolysis kinetics")
+        if h.area == "eu-dual-use:cat1"
+    ]
     assert hit.words == ["sarin", "VX"]
 
 
