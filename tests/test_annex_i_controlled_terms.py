@@ -67,3 +67,16 @@ def test_the_hit_names_the_words_that_matched():
 )
 def test_the_new_terms_do_not_reach_ordinary_senses(title: str):
     assert not [h for h in classify([], [], title) if h.taxonomy == "eu-dual-use"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Tritium permeation barriers for fusion blankets",
+        "Tritiumpermeation in Fusionsreaktoren",  # the German glossary follows the English
+    ],
+)
+def test_tritium_is_category_1_not_0(title: str):
+    """1C235 (tritium, its compounds and mixtures) is a Category 1 entry."""
+    found = {h.area for h in classify([], [], title)}
+    assert "eu-dual-use:cat1" in found and "eu-dual-use:cat0" not in found, found
