@@ -420,6 +420,9 @@ class Screening:
     country_profiles: str = ""
     # the institution's country (the enricher's): Dutch wording for a Dutch one (``dutch_wording``)
     home_country: str | None = None
+    # what the areas were looked for in, with its edition (``Classifier.in_words``): "none
+    # found" names it
+    area_vocabulary: str = ""
     # names no list or registry identifies as an organisation where its country would stand in
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
@@ -644,6 +647,7 @@ class Screening:
             },
             "sensitive_areas": self.areas,
             "areas_not_screened": self.areas_not_screened,
+            "area_vocabulary": self.area_vocabulary,
             "area_words": self.area_words(),
             "findings": [self._finding_dict(f) for f in self.findings],
             "screened_against": self.screened_against,
@@ -935,6 +939,7 @@ def screen(
             else ""
         ),
         home_country=enricher.home_country if enricher is not None else None,
+        area_vocabulary=enricher.area_vocabulary if enricher is not None else "",
         unidentified=unidentified,
         read_as_person=list(dict.fromkeys(kept)),
         without_country=sorted(

@@ -64,6 +64,7 @@ class Enricher:
         self.classify = classify
         self.funding: FundingShares | None = None  # set per scan from the stored records
         self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
+        self.area_vocabulary = ""  # that vocabulary in words (``Classifier.in_words``)
         self.lists_digest: list[str] | None = None  # edition + file digest per list screened
         self.list_titles: dict[str, str] = {}  # list id → its title, to name it for people
         # Editions of lists of countries (the US foreign countries of concern): no organisation
@@ -141,6 +142,7 @@ class Enricher:
             home_country,
         )
         enricher.areas_digest = areas.digest
+        enricher.area_vocabulary = areas.in_words()
         enricher.area_languages = set(areas.languages)
         enricher.lists_digest = fingerprint
         enricher.list_titles = {i.list_id: i.title for i in editions}

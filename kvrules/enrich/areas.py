@@ -655,6 +655,15 @@ class Classifier:
         areas = [a for group, _ in by_id.values() for a in group]
         return cls(areas, digest.hexdigest()[:16], read_glossaries(glossary_dir))
 
+    def in_words(self) -> str:
+        """ "the area vocabulary 1a2b3c4d5e6f7a8b (taxonomies eu-critical-tech, eu-dual-use,
+        nl-clusters, stra; terms in English, German, Dutch, French)": what "none found" was
+        looked for in, its edition the digest of its files (an own taxonomy changes it)."""
+        return (
+            f"the area vocabulary {self.digest or 'as built'} (taxonomies "
+            f"{', '.join(sorted(self.taxonomies))}; terms in {', '.join(self.languages.values())})"
+        )
+
     @property
     def area_ids(self) -> list[str]:
         return [a.full_id for a in self._areas]
