@@ -506,16 +506,21 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
-def _unmistakable(term: _Term, keyed: list[list[str]], start: int) -> bool:
+def _unmistakable(
+    term: _Term, keyed: list[list[str]], start: int, english: frozenset[str] = frozenset()
+) -> bool:
     """Whether a glossary term's match could not be an English word: no word of it is its
     term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
     "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
-    not in "pathogenes")."""
+    not in "pathogenes"), where ``english`` (the words of the English keywords), if given,
+    holds that word: the Dutch plural "kernwapens" is no English word ("Kernwapens in
+    Europa"), as "kernwapen" is none of the keywords' words."""
     if not term.language:
         return True
     words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
     return not any(
-        got in (want + "s", want + "es") for got, want in zip(words, term.words, strict=False)
+        got in (want + "s", want + "es") and (not english or want in english)
+        for got, want in zip(words, term.words, strict=False)
     )
 
 
@@ -555,6 +560,11 @@ class Classifier:
         if dupes:
             raise AreaDataError(f"area ids defined twice: {', '.join(dupes)}")
         self._areas = list(areas)
+        # every word of the English keywords: a glossary match that is one of them plus an
+        # English plural may be English (``_unmistakable``)
+        self._english_words = frozenset(
+            w for a in self._areas for t in (*a.terms, *a.exclude) for w in t.words
+        ) | frozenset(w.casefold() for a in self._areas for t in a.acronyms for w in t.words)
         # One word index per language for all areas (owner = area number; "" is the
         # taxonomies' own English); exclusions are indexed too and cancel only matches of their
         # own area that they cover.
@@ -574,7 +584,7 @@ class Classifier:
             for term in area.exclude:
                 self._exclude[""].add(term, n)
         for glossary in glossaries:
-            self._add_glossary(glossary)
+            self._add_glossary(glossary, glossaries)
         coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
         self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
         # A portfolio's keywords come from a vocabulary: most were matched a record before.
@@ -592,10 +602,12 @@ class Classifier:
                 out.setdefault(owner, []).append(term)
         return out
 
-    def _add_glossary(self, glossary: Glossary) -> None:
+    def _add_glossary(self, glossary: Glossary, every: Sequence[Glossary] = ()) -> None:
         """Index a glossary's terms for every area their English rendering reaches, each
         keeping the senses of the English terms it reaches: their ``unless`` phrases (a text
-        may mix languages) and the glossary's own for the rendering and for them."""
+        may mix languages) and every glossary's for the rendering and for them (a text leant
+        to no language: the German "lithografie*" met "Lithografie en drukcultuur …", whose
+        other sense is said in Dutch)."""
         language = glossary.language
         terms = self._terms.setdefault(language, _Index(language))
         added: set[tuple[int, str]] = set()  # a term two renderings share is added once
@@ -604,10 +616,9 @@ class Classifier:
                 unless = tuple(dict.fromkeys(u for t in matched for u in t.unless))
                 renderings = dict.fromkeys([english, *(" ".join(t.words) for t in matched)])
                 unless_said = tuple(
-                    _compound_term(u, u, language)
-                    for u in dict.fromkeys(
-                        u for r in renderings for u in glossary.unless.get(r, ())
-                    )
+                    _compound_term(u, u, g.language)
+                    for g in (every or [glossary])
+                    for u in dict.fromkeys(u for r in renderings for u in g.unless.get(r, ()))
                 )
                 for said in said_terms:
                     if (owner, said) in added:
@@ -710,7 +721,7 @@ class Classifier:
                 start,
                 end,
                 term.language,
-                _unmistakable(term, keyed(term.language), start),
+                _unmistakable(term, keyed(term.language), start, self._english_words),
             )
             for term, owner, start, end in hits
         )
