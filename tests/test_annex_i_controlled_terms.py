@@ -80,3 +80,23 @@ def test_tritium_is_category_1_not_0(title: str):
     """1C235 (tritium, its compounds and mixtures) is a Category 1 entry."""
     found = {h.area for h in classify([], [], title)}
     assert "eu-dual-use:cat1" in found and "eu-dual-use:cat0" not in found, found
+
+
+@pytest.mark.parametrize(
+    ("title", "category"),
+    [
+        ("Acier maraging pour rotors de centrifugeuses", "cat1"),
+        ("Pressage isostatique à chaud de pièces en titane", "cat2"),
+        ("Heißisostatisches Pressen von Titanbauteilen", "cat2"),
+        ("Wärmebildkameras für die Grenzüberwachung", "cat6"),
+        ("Martensitaushärtender Stahl für Zentrifugenrotoren", "cat1"),
+        ("Frequenzsprungverfahren für taktischen Funk", "cat5"),
+        ("Warmtebeeldcamera's voor grensbewaking", "cat6"),
+        ("Heet isostatisch persen van titanium onderdelen", "cat2"),
+        ("Frequentieverspringing voor tactische radio", "cat5"),
+    ],
+)
+def test_the_new_fields_are_screened_in_the_glossary_languages(title: str, category: str):
+    """The reviewer's French, German and Dutch titles (the glossaries' renderings, for a
+    speaker of each language to check, as the glossary files say)."""
+    assert f"eu-dual-use:{category}" in {h.area for h in classify([], [], title)}
