@@ -208,7 +208,7 @@ def _signal_basis(country: str | None, signal: str) -> str:
     why = profiles.explain(country, signal)
     if why is None:
         return ""
-    kind = KINDS.get(why.signal.kind, why.signal.kind)
+    kind = KINDS.get(why.kind, why.kind)
     return f" ({why.country_name}: {why.rationale.rstrip('.')}); {kind}; source: {profiles.named()}"
 
 
@@ -495,6 +495,22 @@ def _written_with_cents(amount: Any) -> bool:
     return isinstance(amount, str) and "." in amount.strip()
 
 
+# The ten categories of Annex I to Regulation (EU) 2021/821 by their names there, so a
+# sentence says what "category 7" is (reviewer: an officer had to look the number up).
+ANNEX_I_CATEGORIES = {
+    "0": "nuclear materials, facilities and equipment",
+    "1": "special materials and related equipment",
+    "2": "materials processing",
+    "3": "electronics",
+    "4": "computers",
+    "5": "telecommunications and information security",
+    "6": "sensors and lasers",
+    "7": "navigation and avionics",
+    "8": "marine",
+    "9": "aerospace and propulsion",
+}
+
+
 def area_label(code: str, home_country: str | None = None) -> str:
     """'eu-critical-tech:energy' -> "EU critical technology 'energy'" (a Dutch scheme in
     neutral words for an institution elsewhere: ``dutch_wording``)."""
@@ -503,7 +519,9 @@ def area_label(code: str, home_country: str | None = None) -> str:
     if not dutch_wording(home_country):
         name = DUTCH_WORDING_ABROAD.get(scheme, name)
     if scheme == "eu-dual-use" and item.startswith("cat"):
-        return f"{name} category {item[3:]}"
+        category = item[3:]
+        named = ANNEX_I_CATEGORIES.get(category)
+        return f"{name} category {category}" + (f" — {named}" if named else "")
     return f"{name} '{item.replace('-', ' ')}'" if item else name
 
 
@@ -859,7 +877,12 @@ def _evidence_sentence(
     if field == "sensitive_areas" and isinstance(actual, list) and not negated:
         areas = [str(a) for a in actual if a in quoted] or [str(a) for a in actual]
         words = (_element(record, path, None) or {}).get("area_words") or {}
-        return "research area: " + "; ".join(area_in_words(a, words.get(a)) for a in areas)
+        matched = any(words.get(a) for a in areas)  # a keyword match, not a code given
+        return (
+            "research area: "
+            + "; ".join(area_in_words(a, words.get(a)) for a in areas)
+            + (f" — {KEYWORD_MATCH_IS}" if matched else "")
+        )
     if field == "country" and negated and _outside_the_eu(test) and actual is not None:
         taken = country_taken(_element(record, path, subject))
         return f"{_who(path, subject)} is outside the EU ({actual}){taken}"
@@ -1171,11 +1194,23 @@ def areas_not_screened_in_words(languages: Sequence[str]) -> str:
     return "; ".join(said)
 
 
-def areas_said(areas: Sequence[str], not_screened: Sequence[str] = ()) -> str:
-    """A record's sensitive areas (already in words, or codes) in one line: "none found" only
-    when every language its text is in was screened; else the areas and what was not."""
+# What a keyword match is, said beside the areas it found (reviewer: an officer read an area
+# as the item's classification).
+KEYWORD_MATCH_IS = (
+    "a keyword match is an indication for the export-control officer's review, "
+    "not a classification or licence decision"
+)
+
+
+def areas_said(areas: Sequence[str], not_screened: Sequence[str] = (), vocabulary: str = "") -> str:
+    """A record's sensitive areas (already in words, or codes) in one line, with what a keyword
+    match is: "none found" only when every language its text is in was screened, naming the
+    vocabulary and its edition where known ("none found in the area vocabulary …"); else the
+    areas and what was not."""
     said = [*areas, *([areas_not_screened_in_words(not_screened)] if not_screened else [])]
-    return "; ".join(said) or "none found"
+    if not said:
+        return f"none found in {vocabulary}" if vocabulary else "none found"
+    return "; ".join(said) + (f" — {KEYWORD_MATCH_IS}" if areas else "")
 
 
 def _matches(
@@ -1257,7 +1292,11 @@ def designation_in_words(matches: Entries) -> str:
     return f" ({label}: {'; and '.join(said)})"
 
 
-KINDS = {"designation": "a designation", "assessment": "an assessment, not a designation"}
+KINDS = {
+    "designation": "a designation",
+    "assessment": "an assessment, not a designation",
+    "commitment": "a political commitment, not a designation",
+}
 # An edition imported without --licence: whether its data may be used is not known here
 NO_LICENCE = "licence not recorded"
 

@@ -420,6 +420,9 @@ class Screening:
     country_profiles: str = ""
     # the institution's country (the enricher's): Dutch wording for a Dutch one (``dutch_wording``)
     home_country: str | None = None
+    # what the areas were looked for in, with its edition (``Classifier.in_words``): "none
+    # found" names it
+    area_vocabulary: str = ""
     # names no list or registry identifies as an organisation where its country would stand in
     # for a person's nationality (a visitor's institution, "private individual"), with the
     # country given: not screened on that country (``_set_apart_unidentified``)
@@ -584,6 +587,37 @@ class Screening:
                         said[area_in_words(area, words, self.home_country)] = None
         return list(said)
 
+    def area_words(self) -> dict[str, list[str]]:
+        """Area id -> the words of the proposal that matched it (a keyword match is an
+        indication for the export-control officer, so the officer is told what matched)."""
+        found: dict[str, list[str]] = {}
+        for event in self.events:
+            for subject in (event.project, event.visit):
+                if subject is not None:
+                    for area in subject.sensitive_areas:
+                        for word in subject.area_words.get(area) or []:
+                            if word not in found.setdefault(area, []):
+                                found[area].append(word)
+        return found
+
+    def _finding_dict(self, finding: Finding) -> dict[str, Any]:
+        """A finding as ``--json`` gives it: its stored form, its evidence in words (as the
+        text, `show --json` and `findings --json` say it, matched words included) and, for an
+        area it rests on, the words that matched it (reviewer: `check --json` said only
+        ``contains "eu-dual-use:cat1"``)."""
+        said = finding.to_dict()
+        said["evidence_in_words"] = self.evidence_in_words(finding)
+        words = self.area_words()
+        said["area_words"] = {
+            area: words[area]
+            for e in finding.evidence
+            if e.path.endswith("sensitive_areas") and isinstance(e.actual, list)
+            # the areas the test names ('contains "eu-dual-use:cat1"'), as the text says them
+            for area in [a for a in e.actual if f'"{a}"' in e.test] or e.actual
+            if area in words
+        }
+        return said
+
     def evidence_in_words(self, finding: Finding) -> list[str]:
         """The finding's evidence in words (``kvrules.plain.said``), read against the event it
         was found in, as the web page reads it."""
@@ -613,7 +647,9 @@ class Screening:
             },
             "sensitive_areas": self.areas,
             "areas_not_screened": self.areas_not_screened,
-            "findings": [f.to_dict() for f in self.findings],
+            "area_vocabulary": self.area_vocabulary,
+            "area_words": self.area_words(),
+            "findings": [self._finding_dict(f) for f in self.findings],
             "screened_against": self.screened_against,
             "lists_not_imported": self.lists_not_imported,
             "countries_checked": self.countries_checked,
@@ -903,6 +939,7 @@ def screen(
             else ""
         ),
         home_country=enricher.home_country if enricher is not None else None,
+        area_vocabulary=enricher.area_vocabulary if enricher is not None else "",
         unidentified=unidentified,
         read_as_person=list(dict.fromkeys(kept)),
         without_country=sorted(

@@ -146,7 +146,9 @@ def prescreen_markdown(
     areas = areas_in_words(events, home_country)
     # a pre-screen stored before areas_not_screened existed has none
     unscreened = answer.get("areas_not_screened") or []
-    lines += ["", f"Sensitive research areas: {md_text(areas_said(areas, unscreened))}", ""]
+    vocabulary = str(answer.get("area_vocabulary") or "")  # none stored before 0.5
+    said = areas_said(areas, unscreened, vocabulary)
+    lines += ["", f"Sensitive research areas: {md_text(said)}", ""]
     findings = [Finding.from_dict(f) for f in answer.get("findings") or []]
     lines += [f"## Findings ({len(findings)})", ""]
     if not findings:

@@ -33,7 +33,10 @@ def test_evidence_reads_as_a_sentence() -> None:
     )
     assert evidence_sentence(
         "project.sensitive_areas", "exists", ["eu-critical-tech:energy", "eu-dual-use:cat3"]
-    ) == ("research area: EU critical technology 'energy'; EU dual-use Annex I category 3")
+    ) == (
+        "research area: EU critical technology 'energy'; "
+        "EU dual-use Annex I category 3 — electronics"
+    )
     eu = ", ".join(f'"{c}"' for c in sorted(EU_MEMBERS))
     assert (
         evidence_sentence("project.partners[0].country", f"not (in [{eu}])", "US", "MIT")
@@ -221,6 +224,8 @@ def test_area_evidence_names_the_words_that_matched(tmp_path) -> None:
     evidence = Evidence("project.sensitive_areas", 'contains "eu-critical-tech:energy"', areas)
     assert evidence.in_words(record) == (
         "research area: EU critical technology 'energy', matched words: 'battery', 'smart grid'"
+        " — a keyword match is an indication for the export-control officer's review, not a "
+        "classification or licence decision"
     )
 
 
@@ -300,7 +305,8 @@ def test_a_finding_says_each_thing_once(tmp_path) -> None:
         Evidence("project.partners[0].country", f"not (in [{eu}])", "GB", bristol),
     ]
     assert said(evidence, None) == [
-        "research area: EU dual-use Annex I category 0",
+        "research area: EU dual-use Annex I category 0 — nuclear materials, facilities and "
+        "equipment",
         f"partner {bristol} is outside the EU (GB)",
         "partner Sichuan University (CN) is in CN",
     ]

@@ -552,11 +552,11 @@ def test_every_country_source_is_named_with_its_edition():
     out = check("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
     [fcoc, profiles] = out["in_words"]["countries"]
     assert fcoc.startswith("the US foreign-countries-of-concern list, edition ")
-    assert profiles.startswith("the kvrules country profiles, version 2026.1, reviewed 2026-08-22")
-    assert "EU arms embargo (designation)" in profiles
+    assert profiles.startswith("the kvrules country profiles, version 2026.2, reviewed 2026-08-22")
+    assert "EU arms embargo (designation; for China a political commitment)" in profiles
     assert "Named in the Dutch threat assessment of state actors (assessment)" in profiles
     text = _said("--partner", "Harbin Institute of Technology (CN)", "--topic", "robotics")
-    assert "and the kvrules country profiles, version 2026.1" in text
+    assert "and the kvrules country profiles, version 2026.2" in text
 
 
 def test_a_country_finding_says_what_its_source_says_for_that_country():
@@ -571,8 +571,12 @@ def test_a_country_finding_says_what_its_source_says_for_that_country():
     text = _said("--partner", "Peking University (CN)", "--topic", "uranium enrichment")
     assert (
         "its country is under an EU arms embargo (China: European Council declaration of 26-27 "
-        "June 1989 (Madrid); a political commitment, not a CFSP decision"
+        "June 1989 (Madrid), not a CFSP decision; still applied by Member States); a political "
+        "commitment, not a designation; source:"
     ) in text
+    # labelled as what it is everywhere: never "a designation" (reviewer, 2026-12-07)
+    assert "Member States); a designation" not in text
+    assert "EU arms embargo (designation; for China a political commitment)" in text
     assert "Stop transfers" not in text
 
 

@@ -87,6 +87,7 @@ def test_a_site_without_a_grant_office_route_is_warned_not_stopped(tmp_path: Pat
     assert result.exit_code == 0, result.output
     config.write_text(config.read_text().replace(", export-control: [m]", ""), encoding="utf-8")
     result = CliRunner().invoke(cli, ["config", "check", "--config", str(config)])
-    assert "error: alerts.routes: 6 rule(s) alert 'export-control'" in " ".join(
+    # 7: eu-dual-use 2026.7 added annex-iv-partner-in-eu
+    assert "error: alerts.routes: 7 rule(s) alert 'export-control'" in " ".join(
         result.output.split()
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -66,12 +67,15 @@ def upgraded(tmp_path: Path) -> tuple[Path, Path]:
     """(the configuration now, its database): scanned under 2026.5, not since."""
     shipped = shipped_rulebooks() / "eu-dual-use.yaml"
     text = shipped.read_text(encoding="utf-8")
-    assert 'version: "2026.6"' in text
+    # 2026.6 added title_abroad; a later version (2026.7: the intra-EU rule) keeps it
+    shipped_version = re.search(r'^version: "([^"]+)"', text, re.MULTILINE)
+    assert shipped_version
+    assert tuple(map(int, shipped_version[1].split("."))) >= (2026, 6)
     before = tmp_path / "eu-dual-use-2026.5.yaml"
     before.write_text(
         "\n".join(
             line
-            for line in text.replace('version: "2026.6"', 'version: "2026.5"').splitlines()
+            for line in text.replace(f'version: "{shipped_version[1]}"', 'version: "2026.5"').splitlines()
             if not line.lstrip().startswith("title_abroad:")
         )
         + "\n",

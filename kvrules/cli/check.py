@@ -251,7 +251,7 @@ def _print(result: Screening, technical: bool, tz: tzinfo, console: Console) -> 
     for label, text in described:
         console.print(f"{label}: {shown(text)}")
     areas = result.areas if technical else result.areas_in_words()
-    said = areas_said(areas, result.areas_not_screened)
+    said = areas_said(areas, result.areas_not_screened, result.area_vocabulary)
     console.print(f"Sensitive research areas: {shown(said)}")
     for f in result.findings:
         console.print(f"\n{styled(f.severity)} [bold]{shown(f.rule_title)}[/]")

@@ -82,6 +82,7 @@ class Enricher:
         self.classify = classify
         self.funding: FundingShares | None = None  # set per scan from the stored records
         self.areas_digest = ""  # of the taxonomy files classify uses (see ``context``)
+        self.area_vocabulary = ""  # that vocabulary in words (``Classifier.in_words``)
         self.lists_digest: list[str] | None = None  # edition + file digest per list screened
         self.list_titles: dict[str, str] = {}  # list id → its title, to name it for people
         # Editions of lists of countries (the US foreign countries of concern): no organisation
@@ -100,6 +101,7 @@ class Enricher:
         self.classify = areas.classify
         self.areas_digest = areas.digest
         self.area_parts = dict(areas.parts)
+        self.area_vocabulary = areas.in_words()
         self.area_languages = set(areas.languages)
         self.language_digest = language_guess_digest()
 

@@ -8,13 +8,16 @@ technologies, NL clusters). Each area lists:
   spaces also match '-', '_' and '/'; the last word may take a plural 's'/'es'; a phrase never
   spans punctuation such as '.', ',' or ';';
 - ``acronyms``: one word, matched case-SENSITIVELY as a whole word (plural 's' allowed), so "AI"
-  matches "AI-based" but not "Haiti", "ai" (Italian "to the") or "Thai";
+  matches "AI-based" but not "Haiti", "ai" (Italian "to the") or "Thai"; an acronym may be
+  written ``{term: INS, unless: [beta cell, insulin]}`` as a keyword is ("INS-1 beta cells");
 - ``exclude``: phrases that cancel this area's keyword matches lying inside them, so
   "nuclear magnetic resonance" does not count as "nuclear";
 - a keyword written ``{term: drone, unless: [bee, beekeeping]}``: the term, not counted where
-  one of its ``unless`` phrases (matched as keywords are) stands in the same text between
-  punctuation, so a word with another sense ("drone", the male honey bee; "radar" in a social
-  history of its operators) is declared in the data, sense by sense, never in code;
+  one of its ``unless`` phrases (matched as keywords are) stands in the same sentence, across
+  ':' and ',' but not past '.', '!', '?' or ';' ("The Radar Girls: oral history …" is history;
+  "drone swarms. honey bee colonies" is two topics), so a word with another sense ("drone",
+  the male honey bee; "radar" in a social history of its operators) is declared in the data,
+  sense by sense, never in code;
 - ``codes``: regular expressions matched against the whole "scheme:code" (case-insensitive).
 
 Keywords are English. Glossaries in ``data/areas/languages/`` (one per language: German, Dutch,
@@ -183,15 +186,38 @@ def _has_phrase(words: list[str], phrase: tuple[str, ...]) -> bool:
 Keyed = Callable[[str], list[list[str]]]  # language -> the text's segments in its keys
 
 
-def _other_sense(term: _Term, seg_no: int, keyed: Keyed) -> bool:
-    """Whether the segment holds one of the term's ``unless`` phrases (English or its own)."""
-    segment = keyed("")[seg_no]
-    if any(_has_phrase(segment, u) for u in term.unless):
+# A sentence ends at '.', '!', '?' or ';' followed by a space (or the end): "1.5 GHz" goes on.
+_SENTENCE_END = re.compile(r"[.!?;]+(?:\s+|$)")
+
+
+def _sentence_of_segments(text: str) -> list[int]:
+    """Per segment of ``text`` (``_segments``), the number of its sentence. A word's other
+    sense is read in the whole sentence, across ':' and ',' ("The Radar Girls: oral history of
+    women operators"; "Drones, queens and workers: caste determination in Apis mellifera"),
+    never past a full stop ("drone swarms. honey bee colonies" is two topics)."""
+    out: list[int] = []
+    for n, sentence in enumerate(_SENTENCE_END.split(text)):
+        out += [n] * len(_segments(sentence))
+    count = len(_segments(text))
+    # sentence ends always end a segment too, so the counts agree; were they ever not to,
+    # each segment stands alone (the narrower reading: no sense is taken from elsewhere)
+    return out if len(out) == count else list(range(count))
+
+
+def _other_sense(term: _Term, seg_no: int, keyed: Keyed, sentence_of: list[int]) -> bool:
+    """Whether the segment's sentence holds one of the term's ``unless`` phrases (English or
+    its own), each phrase within one segment."""
+    if seg_no >= len(sentence_of):
+        return False
+    same = [k for k, s in enumerate(sentence_of) if s == sentence_of[seg_no]]
+    english = keyed("")
+    if any(_has_phrase(english[k], u) for k in same for u in term.unless):
         return True
     return any(
         _compound_at(u, words, i)
         for u in term.unless_said
-        for words in (keyed(u.language)[seg_no],)
+        for k in same
+        for words in (keyed(u.language)[k],)
         for i in range(len(words))
     )
 
@@ -323,12 +349,12 @@ def _strings(value: Any, where: str, name: str) -> list[str]:
 KEYWORD_KEYS = {"term", "unless"}
 
 
-def _keywords(value: Any, where: str) -> list[_Term]:
+def _keywords(value: Any, where: str, name: str = "keywords") -> list[_Term]:
     """An area's keywords: each a phrase, or ``{term: PHRASE, unless: [PHRASE, …]}``."""
     if value is None:
         return []
     if not isinstance(value, list):
-        raise AreaDataError(f"{where}: 'keywords' must be a list")
+        raise AreaDataError(f"{where}: '{name}' must be a list")
     terms = []
     for item in value:
         unless: list[str] = []
@@ -343,10 +369,18 @@ def _keywords(value: Any, where: str) -> list[_Term]:
                 raise AreaDataError(f"{where}: 'unless' of {item['term']!r} lists no phrase")
             item = item["term"]
         if not isinstance(item, str) or not item.strip():
-            raise AreaDataError(f"{where}: 'keywords' must be a list of non-empty texts")
+            raise AreaDataError(f"{where}: '{name}' must be a list of non-empty texts")
         words = _words(item)
         terms.append(_Term(item, words, words[-1][-1:].isalpha(), tuple(_words(u) for u in unless)))
     return terms
+
+
+def _acronyms(value: Any, where: str) -> list[_Term]:
+    """An area's acronyms: each one word, or ``{term: WORD, unless: [PHRASE, …]}`` ("INS" is
+    also the insulin gene and its cell line, "INS-1"); matched case-sensitively, the ``unless``
+    phrases as keywords are."""
+    spelled = _keywords(value, where, "acronyms")
+    return [_Term(t.text, _words(t.text, fold=False), True, t.unless) for t in spelled]
 
 
 def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
@@ -385,11 +419,7 @@ def parse_taxonomy(data: Any, path: str = "<taxonomy>") -> list[_Area]:
         where = f"{path}: area {aid!r}"
         try:
             area.terms = _keywords(spec.get("keywords"), where)
-            area.acronyms = [
-                _Term(t, w, True)
-                for t in _strings(spec.get("acronyms"), where, "acronyms")
-                for w in (_words(t, fold=False),)
-            ]
+            area.acronyms = _acronyms(spec.get("acronyms"), where)
             area.exclude = [
                 _Term(t, _words(t), True) for t in _strings(spec.get("exclude"), where, "exclude")
             ]
@@ -476,16 +506,21 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
-def _unmistakable(term: _Term, keyed: list[list[str]], start: int) -> bool:
+def _unmistakable(
+    term: _Term, keyed: list[list[str]], start: int, english: frozenset[str] = frozenset()
+) -> bool:
     """Whether a glossary term's match could not be an English word: no word of it is its
     term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
     "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
-    not in "pathogenes")."""
+    not in "pathogenes"), where ``english`` (the words of the English keywords), if given,
+    holds that word: the Dutch plural "kernwapens" is no English word ("Kernwapens in
+    Europa"), as "kernwapen" is none of the keywords' words."""
     if not term.language:
         return True
     words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
     return not any(
-        got in (want + "s", want + "es") for got, want in zip(words, term.words, strict=False)
+        got in (want + "s", want + "es") and (not english or want in english)
+        for got, want in zip(words, term.words, strict=False)
     )
 
 
@@ -528,6 +563,11 @@ class Classifier:
         if dupes:
             raise AreaDataError(f"area ids defined twice: {', '.join(dupes)}")
         self._areas = list(areas)
+        # every word of the English keywords: a glossary match that is one of them plus an
+        # English plural may be English (``_unmistakable``)
+        self._english_words = frozenset(
+            w for a in self._areas for t in (*a.terms, *a.exclude) for w in t.words
+        ) | frozenset(w.casefold() for a in self._areas for t in a.acronyms for w in t.words)
         # One word index per language for all areas (owner = area number; "" is the
         # taxonomies' own English); exclusions are indexed too and cancel only matches of their
         # own area that they cover.
@@ -547,7 +587,7 @@ class Classifier:
             for term in area.exclude:
                 self._exclude[""].add(term, n)
         for glossary in glossaries:
-            self._add_glossary(glossary)
+            self._add_glossary(glossary, glossaries)
         coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
         self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
         # A portfolio's keywords come from a vocabulary: most were matched a record before.
@@ -565,10 +605,12 @@ class Classifier:
                 out.setdefault(owner, []).append(term)
         return out
 
-    def _add_glossary(self, glossary: Glossary) -> None:
+    def _add_glossary(self, glossary: Glossary, every: Sequence[Glossary] = ()) -> None:
         """Index a glossary's terms for every area their English rendering reaches, each
         keeping the senses of the English terms it reaches: their ``unless`` phrases (a text
-        may mix languages) and the glossary's own for the rendering and for them."""
+        may mix languages) and every glossary's for the rendering and for them (a text leant
+        to no language: the German "lithografie*" met "Lithografie en drukcultuur …", whose
+        other sense is said in Dutch)."""
         language = glossary.language
         terms = self._terms.setdefault(language, _Index(language))
         added: set[tuple[int, str]] = set()  # a term two renderings share is added once
@@ -577,10 +619,9 @@ class Classifier:
                 unless = tuple(dict.fromkeys(u for t in matched for u in t.unless))
                 renderings = dict.fromkeys([english, *(" ".join(t.words) for t in matched)])
                 unless_said = tuple(
-                    _compound_term(u, u, language)
-                    for u in dict.fromkeys(
-                        u for r in renderings for u in glossary.unless.get(r, ())
-                    )
+                    _compound_term(u, u, g.language)
+                    for g in (every or [glossary])
+                    for u in dict.fromkeys(u for r in renderings for u in g.unless.get(r, ()))
                 )
                 for said in said_terms:
                     if (owner, said) in added:
@@ -633,6 +674,15 @@ class Classifier:
         classifier.parts = parts
         return classifier
 
+    def in_words(self) -> str:
+        """ "the area vocabulary 1a2b3c4d5e6f7a8b (taxonomies eu-critical-tech, eu-dual-use,
+        nl-clusters, stra; terms in English, German, Dutch, French)": what "none found" was
+        looked for in, its edition the digest of its files (an own taxonomy changes it)."""
+        return (
+            f"the area vocabulary {self.digest or 'as built'} (taxonomies "
+            f"{', '.join(sorted(self.taxonomies))}; terms in {', '.join(self.languages.values())})"
+        )
+
     @property
     def area_ids(self) -> list[str]:
         return [a.full_id for a in self._areas]
@@ -665,10 +715,13 @@ class Classifier:
                 for h in hits
                 if not any(x[1] == h[1] and x[2] <= h[2] and h[3] <= x[3] for x in excluded)
             ]
-        if any(h[0].unless or h[0].unless_said for h in hits):  # another sense, same segment
-            hits = [h for h in hits if not _other_sense(h[0], h[2] // _SEGMENT_SPAN, keyed)]
-        if self._acronyms:
+        if self._acronyms:  # "INS-1 beta cells": an acronym may have other senses too
             hits += self._acronyms.find(_segments(unicodedata.normalize("NFKC", raw)))
+        if any(h[0].unless or h[0].unless_said for h in hits):  # another sense, same sentence
+            sentence_of = _sentence_of_segments(_fold(raw))
+            hits = [
+                h for h in hits if not _other_sense(h[0], h[2] // _SEGMENT_SPAN, keyed, sentence_of)
+            ]
         return tuple(
             _Hit(
                 term.text,
@@ -676,7 +729,7 @@ class Classifier:
                 start,
                 end,
                 term.language,
-                _unmistakable(term, keyed(term.language), start),
+                _unmistakable(term, keyed(term.language), start, self._english_words),
             )
             for term, owner, start, end in hits
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,9 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "country_profiles.yaml"
 ENV_VAR = "KVRULES_COUNTRY_PROFILES"
 
 SIGNAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
-KINDS = ("designation", "assessment")
+# designation: a legal act; assessment: e.g. a threat assessment; commitment: a political
+# commitment, no legal act (the EU's 1989 declaration on arms sales to China)
+KINDS = ("designation", "assessment", "commitment")
 DIRECTIONS = ("raises", "lowers")
 
 
@@ -57,6 +59,13 @@ class CountrySignal:
     country_name: str
     signal: Signal
     rationale: str
+    # what this country's entry is where it differs from the signal's kind ("commitment": the
+    # China arms embargo is the European Council's 1989 declaration, not a Council decision)
+    country_kind: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.country_kind or self.signal.kind
 
     def __str__(self) -> str:
         return (
@@ -73,6 +82,9 @@ class CountryProfiles:
     assigned: dict[str, dict[str, str]]  # ISO alpha-2 -> {signal id: rationale}
     path: str = "<profiles>"
     reviewed: str = ""  # the date the file's facts were last checked
+    # ISO alpha-2 -> {signal id: kind} where a country's entry is of another kind than its
+    # signal's (written {basis: TEXT, kind: KIND} in the file)
+    kinds: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def named(self) -> str:
         """The profiles with their edition: "the kvrules country profiles, version 2026.1,
@@ -93,8 +105,19 @@ class CountryProfiles:
         used = [s for s in self.signals.values() if self.countries_with(s.id)]
         if home_country and not covers("EU", home_country):
             used = [s for s in used if s.id not in EU_EXPORT_SIGNALS]
-        kinds = "; ".join(f"{_label(s, home_country)} ({s.kind})" for s in used)
+        kinds = "; ".join(f"{_label(s, home_country)} ({self._kinds_of(s)})" for s in used)
         return self.named() + (f" ({kinds})" if kinds else "")
+
+    def _kinds_of(self, signal: Signal) -> str:
+        """ "designation; for China a political commitment": the signal's kind and any
+        country's own."""
+        said = {"commitment": "political commitment"}
+        own = [
+            f"for {self.names[c]} a {said.get(k[signal.id], k[signal.id])}"
+            for c, k in sorted(self.kinds.items())
+            if signal.id in k and k[signal.id] != signal.kind
+        ]
+        return "; ".join([signal.kind, *own])
 
     def technically(self, country: str | None, signal_id: str) -> str | None:
         """A country's signal as the technical detail shows it: the file and its version, the
@@ -107,7 +130,7 @@ class CountryProfiles:
         url = f" <{why.signal.url}>" if why.signal.url else ""
         return (
             f"country profiles {Path(self.path).name}{edition}{reviewed}: {why.country} "
-            f"{signal_id}, {why.signal.kind}, assigned by {why.signal.assigned_by}; cite: "
+            f"{signal_id}, {why.kind}, assigned by {why.signal.assigned_by}; cite: "
             f"{why.signal.cite}{url}"
         )
 
@@ -120,7 +143,8 @@ class CountryProfiles:
         rationale = self.assigned.get(code or "", {}).get(signal_id)
         if code is None or rationale is None:
             return None
-        return CountrySignal(code, self.names[code], self.signals[signal_id], rationale)
+        kind = self.kinds.get(code, {}).get(signal_id, "")
+        return CountrySignal(code, self.names[code], self.signals[signal_id], rationale, kind)
 
     def countries_with(self, signal_id: str) -> list[str]:
         return sorted(c for c, sigs in self.assigned.items() if signal_id in sigs)
@@ -173,6 +197,7 @@ def parse_profiles(data: Any, path: str = "<profiles>") -> CountryProfiles:
         )
     names: dict[str, str] = {}
     assigned: dict[str, dict[str, str]] = {}
+    kinds: dict[str, dict[str, str]] = {}
     for code, spec in raw_countries.items():
         where = f"{path}: country {code!r}"
         # YAML 1.1 reads a bare NO as false: insist on real ISO alpha-2 text keys.
@@ -187,7 +212,17 @@ def parse_profiles(data: Any, path: str = "<profiles>") -> CountryProfiles:
         for sid, rationale in spec["signals"].items():
             if sid not in signals:
                 raise ProfileError(f"{where}: unknown signal {sid!r}; define it under signals:")
-            assigned[code][sid] = _text(rationale, f"{where} signal {sid!r}", "rationale") or ""
+            said = f"{where} signal {sid!r}"
+            if isinstance(rationale, dict):  # {basis: TEXT, kind: KIND}: a kind of its own
+                kind = rationale.get("kind")
+                if set(rationale) - {"basis", "kind"} or kind not in KINDS:
+                    raise ProfileError(
+                        f"{said}: write the basis as text, or as {{basis: TEXT, kind: KIND}} "
+                        f"with a kind of {', '.join(KINDS)}"
+                    )
+                kinds.setdefault(code, {})[sid] = kind
+                rationale = rationale.get("basis")
+            assigned[code][sid] = _text(rationale, said, "rationale") or ""
     return CountryProfiles(
         str(data.get("version", "")),
         signals,
@@ -195,6 +230,7 @@ def parse_profiles(data: Any, path: str = "<profiles>") -> CountryProfiles:
         assigned,
         path,
         str(data.get("reviewed") or ""),
+        kinds,
     )
 
 

@@ -32,8 +32,8 @@ from kvrules.web.throttle import Throttle
 API_VERSION = "1"
 # The keys of every answer (``notes`` only where the configuration calls for one)
 SCREENING_KEYS = (
-    "id", "reference", "triage", "sensitive_areas", "areas_not_screened", "findings",
-    "screened_against",
+    "id", "reference", "triage", "sensitive_areas", "areas_not_screened", "area_vocabulary",
+    "area_words", "findings", "screened_against",
     "lists_not_imported", "countries_checked", "found", "set_aside", "not_found", "unidentified",
     "read_as_person", "countries_taken", "one_organisation", "not_compared", "in_words",
     "screened_with",
@@ -153,6 +153,21 @@ def openapi_document() -> dict[str, Any]:
     schemas["Proposal"] = _components(Proposal.model_json_schema(), schemas)
     schemas["Finding"] = _components(Finding.json_schema(), schemas)
     strings = {"type": "array", "items": {"type": "string"}}
+    # area id -> the proposal's words that matched it (a keyword match: an indication for the
+    # export-control officer's review, not a classification)
+    area_words = {"type": "object", "additionalProperties": strings}
+    # what a pre-screen's answer adds to a finding: its evidence in words and its areas' words
+    schemas["Finding"]["properties"] |= {
+        "evidence_in_words": {
+            **strings,
+            "description": "the evidence as the text says it, matched words included",
+        },
+        "area_words": {
+            **area_words,
+            "description": "the areas the finding's evidence names, each with the words that "
+            "matched it",
+        },
+    }
     # Every key the answer carries, and no other (``additionalProperties``): the document is
     # tested against real answers (tests/web/test_api_openapi_matches.py), so it cannot drift.
     schemas["Screening"] = {
@@ -199,6 +214,15 @@ def openapi_document() -> dict[str, Any]:
                 **strings,
                 "description": "present only when the server's configuration calls for it, "
                 "e.g. home_country not set: no funder or partner counted as foreign (not errors)",
+            },
+            "area_vocabulary": {
+                "type": "string",
+                "description": "the area vocabulary the title, topic and keywords were looked "
+                "up in, with its edition ('none found' names it)",
+            },
+            "area_words": {
+                **area_words,
+                "description": "each sensitive area with the words of the proposal that matched it",
             },
             "findings": {"type": "array", "items": {"$ref": "#/components/schemas/Finding"}},
             "screened_against": {
