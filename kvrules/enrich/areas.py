@@ -53,7 +53,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from kvrules.enrich import spelling
-from kvrules.enrich.language import lean
+from kvrules.enrich.language import ends_as_english, is_english, lean
 from kvrules.errors import KvrulesError
 
 DATA_DIR = Path(__file__).parent / "data" / "areas"
@@ -476,16 +476,35 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
-def _unmistakable(term: _Term, keyed: list[list[str]], start: int) -> bool:
-    """Whether a glossary term's match could not be an English word: no word of it is its
-    term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
-    "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
-    not in "pathogenes")."""
+# A longer word an open English word ("drone*", "laser*") meets reads as English where it ends
+# as four English words do or more: five letters (a German or Dutch compound's last word seldom
+# ends so: "Laserwaffen", "dronezwermen"; "dronedarone" does, as "coumarone" and "asarone")
+_OPEN_ENGLISH_TAIL = (5, 4)
+
+
+def _unmistakable(term: _Term, keyed: list[list[str]], folded: list[list[str]], start: int) -> bool:
+    """Whether a glossary term's match could not be English words, decided by an English word
+    list (``language.is_english``) rather than the term's form: not where every word it met is
+    an English word ("pathogenesis", "pathogenetic" for the French "pathogène*"); not where a
+    word it met is its term's word plus an English plural ("gradiometer*" in "gradiometers",
+    the Dutch "pathogenen" not in "pathogenes"); not where an open word that is itself an
+    English word meets a longer word shaped as English words are ("drone*" in "dronedarone",
+    a drug; "Laserwaffen" is not)."""
     if not term.language:
         return True
-    words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    seg, at = divmod(start, _SEGMENT_SPAN)
+    met = list(zip(folded[seg][at:], keyed[seg][at:], term.words, term.open_end, strict=False))
+    if all(is_english(word) for word, _, _, _ in met):
+        return False
     return not any(
-        got in (want + "s", want + "es") for got, want in zip(words, term.words, strict=False)
+        got in (want + "s", want + "es")
+        or (
+            open_
+            and got != want
+            and is_english(want)
+            and ends_as_english(word, *_OPEN_ENGLISH_TAIL)
+        )
+        for word, got, want, open_ in met
     )
 
 
@@ -668,7 +687,7 @@ class Classifier:
                 start,
                 end,
                 term.language,
-                _unmistakable(term, keyed(term.language), start),
+                _unmistakable(term, keyed(term.language), folded, start),
             )
             for term, owner, start, end in hits
         )

@@ -247,13 +247,70 @@ _ALL_ENDINGS = tuple(e for endings in _ENDINGS.values() for e in endings)
 _ALL_GROUPS = tuple(g for groups in _GROUPS.values() for g in groups)
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The words of Webster's Second International (public domain, the "web2" list of the
+    english-words package), folded: what an English word is, for the signs here and for the
+    glossaries' matches in a field of no language (``kvrules.enrich.areas``). Read once, on the
+    first word that needs it (0.05 s)."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=True, alpha=True))
+
+
+# An ending sign is not counted on a word whose last letters end English words too: Greek and
+# Latin terms coined after the list keep the endings of those in it ("neutropenia" ends as
+# "leukopenia", "sarcopenia" as "thrombocytopenia"), where a Polish "rozpoznawania" or an
+# Italian "riutilizzabile" ends as no English word does. Six letters, three words: one or two
+# are borrowings ("cantabile").
+_SIGN_TAIL = (6, 3)
+# English inflections a word may carry beyond the list's form ("eczemas", "czars")
+_ENGLISH_INFLECTIONS = ("s", "es", "ed", "ing")
+
+
+@lru_cache(maxsize=4)
+def _english_tails(letters: int, words: int) -> frozenset[str]:
+    """The last ``letters`` letters that at least ``words`` English words end with."""
+    counts = Counter(w[-letters:] for w in english_words() if len(w) > letters)
+    return frozenset(t for t, n in counts.items() if n >= words)
+
+
+def ends_as_english(word: str, letters: int, words: int) -> bool:
+    """Whether a folded word longer than ``letters`` ends in the last ``letters`` letters of
+    ``words`` English words or more: an English coinage or chemical name shares them
+    ("dronedarone" ends as "coumarone" and "asarone"), a word of another language seldom."""
+    return len(word) > letters and word[-letters:] in _english_tails(letters, words)
+
+
+@lru_cache(maxsize=65536)
+def is_english(word: str) -> bool:
+    """Whether a folded word is an English word: listed, or listed less an inflection."""
+    listed = english_words()
+    return word in listed or any(
+        word.endswith(e) and word[: -len(e)] in listed for e in _ENGLISH_INFLECTIONS
+    )
+
+
+@lru_cache(maxsize=65536)
+def _signs(word: str) -> frozenset[str]:
+    """The languages not covered whose endings or letter groups a folded word bears; none for
+    an English word ("schizophrenia", "eczema") and no ending sign where English words end
+    alike ("sarcopenia"). Cached: a portfolio's words recur."""
+    found = {
+        code
+        for code, endings in _ENDINGS.items()
+        if any(word.endswith(e) and len(word) > len(e) + 2 for e in endings)
+    } | {code for code, groups in _GROUPS.items() if any(g in word for g in groups)}
+    if not found or is_english(word):
+        return frozenset()
+    if ends_as_english(word, *_SIGN_TAIL):
+        found = {c for c in found if any(g in word for g in _GROUPS.get(c, ()))}
+    return frozenset(found)
+
+
 def _marked(word: str) -> bool:
     """Whether a folded word bears any sign of a language the glossaries do not cover."""
-    return (
-        word.endswith(_ALL_ENDINGS)
-        or any(g in word for g in _ALL_GROUPS)
-        or not _FOREIGN_LETTERS.isdisjoint(word)
-    )
+    return bool(_signs(word)) or not _FOREIGN_LETTERS.isdisjoint(word)
 
 
 def unscreened(texts: Iterable[str | None], covered: Iterable[str] = _COVERED) -> str | None:
@@ -284,11 +341,7 @@ def _unscreened(given: tuple[str, ...], covered: frozenset[str]) -> str | None:
     foreign: Counter[str] = Counter()
     marked = 0
     for word in words:
-        signs = {
-            code
-            for code, endings in _ENDINGS.items()
-            if any(word.endswith(e) and len(word) > len(e) + 2 for e in endings)
-        } | {code for code, groups in _GROUPS.items() if any(g in word for g in groups)}
+        signs = _signs(word)
         foreign.update(signs)
         marked += bool(signs) or any(c in _FOREIGN_LETTERS for c in word)
     if marked < 2 or marked <= looks_covered:
@@ -303,12 +356,11 @@ def _unscreened(given: tuple[str, ...], covered: frozenset[str]) -> str | None:
 
 def _sign_of(code: str, word: str) -> bool:
     """Whether a folded word bears a sign of language ``code``: a function word, a letter,
-    an ending or a letter group of it."""
+    an ending or a letter group of it (not an English word's: ``_signs``)."""
     return (
         code in _LANGUAGES_OF_WORD.get(word, ())
         or any(c in word for c in _LETTERS.get(code, ""))
-        or word.endswith(_ENDINGS.get(code, ()))
-        or any(g in word for g in _GROUPS.get(code, ()))
+        or code in _signs(word)
     )
 
 
