@@ -213,6 +213,8 @@ class _Index:
         self._seen: dict[str, tuple[tuple[_Term, int, bool], ...]] = {}  # see _candidates
         self._stem_lengths: list[int] = []  # the lengths of stems' and tails' keys, ascending
         self._tail_lengths: list[int] = []
+        self._heads: set[str] = set()  # the first and last MIN_STEM letters of first words
+        self._ends: set[str] = set()
 
     def add(self, term: _Term, owner: int) -> None:
         if term.open_start:
@@ -225,6 +227,8 @@ class _Index:
         self._seen.clear()
         self._stem_lengths = sorted({len(k) for k in self.stems})
         self._tail_lengths = sorted({len(k) for k in self.tails})
+        self._heads.add(term.words[0][:MIN_STEM])  # see _may_start
+        self._ends.add(term.words[0][-MIN_STEM:])
 
     def __bool__(self) -> bool:
         return bool(self.by_first or self.stems or self.tails)
@@ -253,6 +257,18 @@ class _Index:
                 ]
         return found
 
+    def _may_start(self, word: str) -> bool:
+        """False where no term can start at ``word``: a word of more than MIN_STEM + 2 letters
+        meets a term only through its first MIN_STEM letters (a word, its base, its stem less
+        a plural) or its last ones (a tail), and most words share them with none."""
+        if len(word) <= MIN_STEM + 2 or word[:MIN_STEM] in self._heads:
+            return True
+        if not self.tails:
+            return False
+        return word[-MIN_STEM:] in self._ends or (
+            spelling.base(word, self.language)[-MIN_STEM:] in self._ends
+        )
+
     def _candidates(self, word: str) -> tuple[tuple[_Term, int, bool], ...]:
         """(term, owner, stripped) for every term that may start at ``word``, in the order
         they are tried; ``stripped``: met by the word less an ending. Cached per word: a
@@ -260,6 +276,8 @@ class _Index:
         cached = self._seen.get(word)
         if cached is not None:
             return cached
+        if not self._may_start(word):
+            return ()
         keys = [word]
         if self.language:  # a closed first word is indexed by its base
             keys = list(dict.fromkeys([word, spelling.base(word, self.language)]))

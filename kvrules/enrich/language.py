@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 import pycountry
 
@@ -150,33 +151,70 @@ def lean(texts: Iterable[str | None]) -> str | None:
     return _guess(texts, 1)
 
 
+class _Reading(NamedTuple):
+    """What the guesses read of one text; a record's texts are read once each, and a
+    portfolio's keywords and names recur (the scan guesses every record)."""
+
+    blank: bool  # no letter, digit or sign but white space
+    scripts: dict[str, int]  # letters per script other than Latin (kvrules.scripts)
+    ukrainian: int  # letters only Ukrainian writes in Cyrillic
+    function: tuple[str, ...]  # words that may be function words (``_function_words``)
+    spelt: tuple[str, ...]  # words whose letters tell a language (``_spelt_words``)
+    score: dict[str, int]  # language -> points of its function words and letters (``_guess``)
+    every: frozenset[str]  # each word, folded
+    covered_endings: int  # spelt words with an ending of English, German, Dutch or French
+
+
+_LETTER_LANGUAGE = {c: code for code, letters in _LETTERS.items() for c in letters}
+_LETTER_SET = frozenset(_LETTER_LANGUAGE)
+
+
+@lru_cache(maxsize=16384)
+def _read(text: str) -> _Reading:
+    found = _WORD.findall(text)
+    # letters of a text's first word and of words in lower case: a name inside a title keeps
+    # its letters in English ("El Niño", "Łódź"); a first word's are weighed by ``unscreened``
+    points: Counter[str] = Counter()
+    if not _LETTER_SET.isdisjoint(text.casefold()):  # most texts have none of these letters
+        for i, word in enumerate(found):
+            if i == 0 or not word[0].isupper():
+                points.update(_LETTER_LANGUAGE[c] for c in word.casefold() if c in _LETTER_SET)
+    function = _function_words_of(found)
+    spelt = _spelt_words_of(found)
+    score = {code: 2 * n for code, n in points.items()}
+    for word in function:
+        for code in _LANGUAGES_OF_WORD.get(word, ()):
+            score[code] = score.get(code, 0) + 1
+    return _Reading(
+        not text.strip(),
+        script_counts(text),
+        len(_UKRAINIAN.findall(text)),
+        function,
+        spelt,
+        score,
+        frozenset(w.casefold() for w in found),
+        sum(1 for w in spelt if w.endswith(_COVERED_ENDINGS)),
+    )
+
+
 def _guess(texts: Iterable[str | None], signs: int) -> str | None:
-    given = [t for t in texts if t]
-    text = " ".join(given)
-    if not text.strip():
+    readings = [_read(t) for t in texts if t]
+    if all(r.blank for r in readings):
         return None
-    counts = script_counts(text)
+    counts: Counter[str] = Counter()
+    for r in readings:
+        if r.scripts:
+            counts.update(r.scripts)
     if counts.get("Japanese kana", 0) >= 2:
         return "ja"
     for script, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         if n >= 2 and script in _LANGUAGE_OF_SCRIPT:
-            if script == "Cyrillic" and len(_UKRAINIAN.findall(text)) >= 2:
+            if script == "Cyrillic" and sum(r.ukrainian for r in readings) >= 2:
                 return "uk"
             return _LANGUAGE_OF_SCRIPT[script]
     score: Counter[str] = Counter()
-    for word in _function_words(given):
-        for code in _LANGUAGES_OF_WORD.get(word, ()):
-            score[code] += 1
-    # letters of a text's first word and of words in lower case: a name inside a title keeps
-    # its letters in English ("El Niño", "Łódź"); a first word's are weighed by ``unscreened``
-    lowered = " ".join(
-        w.casefold()
-        for t in given
-        for i, w in enumerate(_WORD.findall(t))
-        if i == 0 or not w[0].isupper()
-    )
-    for code, letters in _LETTERS.items():
-        score[code] += 2 * sum(lowered.count(c) for c in letters)
+    for r in readings:
+        score.update(r.score)
     ranked = score.most_common(2)
     if not ranked or ranked[0][1] < signs or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
@@ -190,28 +228,32 @@ def _spelt_words(texts: Iterable[str]) -> list[str]:
     """The words of ``texts`` whose letters tell a language, folded: those in lower case and a
     text's first word (alone, or before one in lower case). A name keeps its letters in an
     English title ("El Niño", "Łódź", "São Paulo urban growth")."""
+    return [w for text in texts for w in _read(text).spelt]
+
+
+def _spelt_words_of(found: list[str]) -> tuple[str, ...]:
     out: list[str] = []
-    for text in texts:
-        found = _WORD.findall(text)
-        for i, word in enumerate(found):
-            first = i == 0 and (len(found) == 1 or found[1].islower())
-            if first or not word[0].isupper():
-                out.append(word.casefold())
-    return out
+    for i, word in enumerate(found):
+        first = i == 0 and (len(found) == 1 or found[1].islower())
+        if first or not word[0].isupper():
+            out.append(word.casefold())
+    return tuple(out)
 
 
 def _function_words(texts: Iterable[str]) -> list[str]:
     """The words of ``texts`` that may be function words, folded. One written with a capital
     counts only before a word in lower case: names and terms ("Con A", "Del Rio", "Los
     Alamos", "El Niño", "Van Allen belts") are not Spanish or Dutch."""
-    out: list[str] = []
-    for text in texts:
-        found = _WORD.findall(text)
-        # each word with the one after it ("" after the last; a text of digits has none)
-        for word, following in zip(found, [*found[1:], ""][: len(found)], strict=True):
-            if word.islower() or following.islower():
-                out.append(word.casefold())
-    return out
+    return [w for text in texts for w in _read(text).function]
+
+
+def _function_words_of(found: list[str]) -> tuple[str, ...]:
+    # each word with the one after it ("" after the last; a text of digits has none)
+    return tuple(
+        word.casefold()
+        for word, following in zip(found, [*found[1:], ""][: len(found)], strict=True)
+        if word.islower() or following.islower()
+    )
 
 
 # A text no guess names, but whose words are not English, German, Dutch or French: the code
@@ -330,9 +372,9 @@ def _unscreened(given: tuple[str, ...], covered: frozenset[str]) -> str | None:
     spelt, function = _spelt_words(given), _function_words(given)
     # words that read as a covered language: its function words and its common endings
     looks_covered = sum(1 for w in function if covered.intersection(_LANGUAGES_OF_WORD.get(w, ())))
-    looks_covered += sum(1 for w in spelt if w.endswith(_COVERED_ENDINGS))
+    looks_covered += sum(_read(t).covered_endings for t in given)
     if code is not None:  # a guess on letters: "Piñata economics", "jalapeño peppers" are English
-        every = {w.casefold() for t in given for w in _WORD.findall(t)}  # "Wyższa Szkoła"
+        every = frozenset().union(*(_read(t).every for t in given))  # "Wyższa Szkoła"
         signed = sum(1 for w in every | set(function) if _sign_of(code, w))
         return code if signed >= 2 and signed > looks_covered else None
     words = [w for w in spelt if _marked(w)]
