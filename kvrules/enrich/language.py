@@ -11,7 +11,10 @@ carry models of megabytes for a question a few dozen words answer well enough he
 "not recognised" when a title without function words still bears other languages' endings,
 letter groups or letters ("Propulsione ipersonica per razzi riutilizzabili"). It is kept
 from what English titles hold besides English words (species names, formulae, acronyms, place
-names: tests/test_language_guess_english.py); a sign is a sign, not proof.
+names: tests/test_language_guess_english.py) and from English scientific words (an English
+word, by the list ``english_words`` reads, bears no ending or letter-group sign: "eczema",
+"schizophrenia"; nor does a coinage ending as English words do: "sarcopenia"); a sign is a
+sign, not proof.
 """
 
 from __future__ import annotations
