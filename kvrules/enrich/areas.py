@@ -56,7 +56,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from kvrules.enrich import spelling
-from kvrules.enrich.language import lean
+from kvrules.enrich.language import ends_as_english, is_english, lean
 from kvrules.errors import KvrulesError
 
 DATA_DIR = Path(__file__).parent / "data" / "areas"
@@ -223,6 +223,7 @@ def _other_sense(term: _Term, seg_no: int, keyed: Keyed, sentence_of: list[int])
 
 
 _SEGMENT_SPAN = 100_000  # a match's position: its segment's number times this, plus its word's
+_SEEN_WORDS = 65_536  # words an index remembers its candidate terms for (``_candidates``)
 
 
 class _Index:
@@ -235,6 +236,11 @@ class _Index:
         # compound terms by their first word's stem (it may continue) or tail (it may follow)
         self.stems: dict[str, list[tuple[_Term, int]]] = {}
         self.tails: dict[str, list[tuple[_Term, int]]] = {}
+        self._seen: dict[str, tuple[tuple[_Term, int, bool], ...]] = {}  # see _candidates
+        self._stem_lengths: list[int] = []  # the lengths of stems' and tails' keys, ascending
+        self._tail_lengths: list[int] = []
+        self._heads: set[str] = set()  # the first and last MIN_STEM letters of first words
+        self._ends: set[str] = set()
 
     def add(self, term: _Term, owner: int) -> None:
         if term.open_start:
@@ -244,48 +250,87 @@ class _Index:
         else:
             table = self.by_first
         table.setdefault(term.words[0], []).append((term, owner))
+        self._seen.clear()
+        self._stem_lengths = sorted({len(k) for k in self.stems})
+        self._tail_lengths = sorted({len(k) for k in self.tails})
+        self._heads.add(term.words[0][:MIN_STEM])  # see _may_start
+        self._ends.add(term.words[0][-MIN_STEM:])
 
     def __bool__(self) -> bool:
         return bool(self.by_first or self.stems or self.tails)
 
     def _compounds(self, word: str) -> list[tuple[_Term, int]]:
-        """Compound terms whose first word starts or ends ``word``: a lookup per length."""
+        """Compound terms whose first word starts or ends ``word``: a lookup per length a
+        stem or tail of the index has."""
         found: list[tuple[_Term, int]] = []
-        for k in range(MIN_STEM, len(word) + 1):
-            if self.stems:
-                found += self.stems.get(word[:k], ())
-            if self.tails:
-                found += self.tails.get(word[-k:], ())
+        n = len(word)
+        for k in self._stem_lengths:
+            if k > n:
+                break
+            found += self.stems.get(word[:k], ())
+        for k in self._tail_lengths:
+            if k > n:
+                break
+            found += self.tails.get(word[-k:], ())
         if self.tails and self.language:  # "*drohne" in "Kampfdrohnen": its base ends so
             stem = spelling.base(word, self.language)
             if stem != word:
                 found += [
-                    t for k in range(MIN_STEM, len(stem) + 1) for t in self.tails.get(stem[-k:], ())
+                    t
+                    for k in self._tail_lengths
+                    if k <= len(stem)
+                    for t in self.tails.get(stem[-k:], ())
                 ]
         return found
+
+    def _may_start(self, word: str) -> bool:
+        """False where no term can start at ``word``: a word of more than MIN_STEM + 2 letters
+        meets a term only through its first MIN_STEM letters (a word, its base, its stem less
+        a plural) or its last ones (a tail), and most words share them with none."""
+        if len(word) <= MIN_STEM + 2 or word[:MIN_STEM] in self._heads:
+            return True
+        if not self.tails:
+            return False
+        return word[-MIN_STEM:] in self._ends or (
+            spelling.base(word, self.language)[-MIN_STEM:] in self._ends
+        )
+
+    def _candidates(self, word: str) -> tuple[tuple[_Term, int, bool], ...]:
+        """(term, owner, stripped) for every term that may start at ``word``, in the order
+        they are tried; ``stripped``: met by the word less an ending. Cached per word: a
+        portfolio's words recur, and each costs a base and a lookup per length otherwise."""
+        cached = self._seen.get(word)
+        if cached is not None:
+            return cached
+        if not self._may_start(word):
+            return ()
+        keys = [word]
+        if self.language:  # a closed first word is indexed by its base
+            keys = list(dict.fromkeys([word, spelling.base(word, self.language)]))
+        elif word.endswith("s"):
+            keys.append(word[:-1])
+            if word.endswith("es"):
+                keys.append(word[:-2])
+        found = [
+            (term, owner, key != word) for key in keys for term, owner in self.by_first.get(key, ())
+        ]
+        if self.stems or self.tails:
+            found += [(term, owner, False) for term, owner in self._compounds(word)]
+        out = tuple(found)
+        if len(self._seen) >= _SEEN_WORDS:  # bounded: a long-running scan meets new words
+            self._seen.clear()
+        self._seen[word] = out
+        return out
 
     def find(self, segments: list[list[str]]) -> list[tuple[_Term, int, int, int]]:
         """(term, owner, start, end) for every match, overlapping ones included."""
         found = []
-        index = self.by_first
         for seg_no, words in enumerate(segments):
             base = seg_no * _SEGMENT_SPAN  # positions never compare across segments
             for i, word in enumerate(words):
-                keys = [word]
-                if self.language:  # a closed first word is indexed by its base
-                    keys = list(dict.fromkeys([word, spelling.base(word, self.language)]))
-                elif word.endswith("s"):
-                    keys.append(word[:-1])
-                    if word.endswith("es"):
-                        keys.append(word[:-2])
-                for key in keys:
-                    for term, owner in index.get(key, ()):
-                        if _matches_at(term, words, i, key != word):
-                            found.append((term, owner, base + i, base + i + len(term.words)))
-                if self.stems or self.tails:
-                    for term, owner in self._compounds(word):
-                        if _matches_at(term, words, i, False):
-                            found.append((term, owner, base + i, base + i + len(term.words)))
+                for term, owner, stripped in self._candidates(word):
+                    if _matches_at(term, words, i, stripped):
+                        found.append((term, owner, base + i, base + i + len(term.words)))
         return found
 
 
@@ -506,21 +551,43 @@ class _Hit(NamedTuple):
     unmistakable: bool  # not also an English word: see _unmistakable
 
 
+# A longer word an open English word ("drone*", "laser*") meets reads as English where it ends
+# as four English words do or more: five letters (a German or Dutch compound's last word seldom
+# ends so: "Laserwaffen", "dronezwermen"; "dronedarone" does, as "coumarone" and "asarone")
+_OPEN_ENGLISH_TAIL = (5, 4)
+
+
 def _unmistakable(
-    term: _Term, keyed: list[list[str]], start: int, english: frozenset[str] = frozenset()
+    term: _Term,
+    keyed: list[list[str]],
+    folded: list[list[str]],
+    start: int,
+    english: frozenset[str] = frozenset(),
 ) -> bool:
-    """Whether a glossary term's match could not be an English word: no word of it is its
-    term's word plus an English plural ("gradiometer*" in "Gradiometern", not in
-    "gradiometers"; "ogive*" in "ogives"; the Dutch "pathogenen", whose base is "pathogen",
-    not in "pathogenes"), where ``english`` (the words of the English keywords), if given,
-    holds that word: the Dutch plural "kernwapens" is no English word ("Kernwapens in
-    Europa"), as "kernwapen" is none of the keywords' words."""
+    """Whether a glossary term's match could not be English words, decided by an English word
+    list (``language.is_english``) rather than the term's form: not where every word it met is
+    an English word ("pathogenesis", "pathogenetic" for the French "pathogène*"); not where a
+    word it met is its term's word plus an English plural ("gradiometer*" in "gradiometers",
+    the Dutch "pathogenen" not in "pathogenes") — where ``english`` (the words of the English
+    keywords), if given, holds that word: the Dutch plural "kernwapens" is no English word
+    ("Kernwapens in Europa"), as "kernwapen" is none of the keywords' words; not where an open
+    word that is itself an English word meets a longer word shaped as English words are
+    ("drone*" in "dronedarone", a drug; "Laserwaffen" is not)."""
     if not term.language:
         return True
-    words = keyed[start // _SEGMENT_SPAN][start % _SEGMENT_SPAN :]
+    seg, at = divmod(start, _SEGMENT_SPAN)
+    met = list(zip(folded[seg][at:], keyed[seg][at:], term.words, term.open_end, strict=False))
+    if all(is_english(word) for word, _, _, _ in met):
+        return False
     return not any(
-        got in (want + "s", want + "es") and (not english or want in english)
-        for got, want in zip(words, term.words, strict=False)
+        (got in (want + "s", want + "es") and (not english or want in english))
+        or (
+            open_
+            and got != want
+            and is_english(want)
+            and ends_as_english(word, *_OPEN_ENGLISH_TAIL)
+        )
+        for word, got, want, open_ in met
     )
 
 
@@ -590,6 +657,7 @@ class Classifier:
             self._add_glossary(glossary, glossaries)
         coded = [f"(?:{p.pattern})" for a in self._areas for _, p in a.codes]
         self._any_code = re.compile("|".join(coded), re.IGNORECASE) if coded else None
+        self._seen: dict[str, tuple[tuple[str, _Term, int, bool], ...]] = {}  # _candidates
         # A portfolio's keywords come from a vocabulary: most were matched a record before.
         self._cached_hits = lru_cache(maxsize=8192)(self._text_hits)
 
@@ -695,8 +763,8 @@ class Classifier:
         return next(a.label for a in self._areas if a.full_id == area_id)
 
     def _text_hits(self, raw: str) -> tuple[_Hit, ...]:
-        """Every match in ``raw``, in order; glossary terms are kept to the record's language
-        by ``_in_language``, after the cache (a keyword recurs in records of any language)."""
+        """Every match in ``raw``, in order, glossary terms kept to the field's own language
+        (``_in_language``); cached per text, the field's language with it."""
         folded = _segments(_fold(raw))
         keyed_in: dict[str, list[list[str]]] = {"": folded}
 
@@ -707,7 +775,7 @@ class Classifier:
                 keyed_in[language] = [[spelling.key(w, language) for w in s] for s in folded]
             return keyed_in[language]
 
-        hits = [h for lang, index in self._terms.items() for h in index.find(keyed(lang))]
+        hits = self._find(folded, keyed)
         if hits:
             excluded = [x for lang, ix in self._exclude.items() if ix for x in ix.find(keyed(lang))]
             hits = [
@@ -722,27 +790,63 @@ class Classifier:
             hits = [
                 h for h in hits if not _other_sense(h[0], h[2] // _SEGMENT_SPAN, keyed, sentence_of)
             ]
+        if not any(term.language for term, _, _, _ in hits):
+            return tuple(_Hit(t.text, o, s, e, "", True) for t, o, s, e in hits)
+        # each field leans on its own, and only if a glossary term matched in it: a Dutch
+        # title beside a German keyword ("Quantenkryptographie") must not keep the German term
+        # out; a field with no sign (a one-word keyword) keeps every glossary's terms whose
+        # match cannot be an English word (asked only then: it reads a word list)
+        language = lean([raw])
         return tuple(
-            _Hit(
-                term.text,
-                owner,
-                start,
-                end,
-                term.language,
-                _unmistakable(term, keyed(term.language), start, self._english_words),
+            _in_language(
+                tuple(
+                    _Hit(
+                        term.text,
+                        owner,
+                        start,
+                        end,
+                        term.language,
+                        language is None
+                        and _unmistakable(
+                            term, keyed(term.language), folded, start, self._english_words
+                        ),
+                    )
+                    for term, owner, start, end in hits
+                ),
+                language,
             )
-            for term, owner, start, end in hits
         )
 
+    def _find(self, folded: list[list[str]], keyed: Keyed) -> list[tuple[_Term, int, int, int]]:
+        """What every language's index finds in a text, language by language (the order a
+        reason is given in), each word's candidate terms looked up once for all languages: most
+        words start none, and a text none of whose words do is never put in other keys."""
+        found: dict[str, list[tuple[_Term, int, int, int]]] = {lang: [] for lang in self._terms}
+        for seg_no, words in enumerate(folded):
+            base = seg_no * _SEGMENT_SPAN  # positions never compare across segments
+            for i, word in enumerate(words):
+                for lang, term, owner, stripped in self._candidates(word):
+                    if _matches_at(term, keyed(lang)[seg_no], i, stripped):
+                        found[lang].append((term, owner, base + i, base + i + len(term.words)))
+        return [hit for hits in found.values() for hit in hits]
+
+    def _candidates(self, word: str) -> tuple[tuple[str, _Term, int, bool], ...]:
+        """(language, term, owner, stripped) that may start at a folded word, every language's
+        index asked with the word in its spelling key (``_Index._candidates``); cached."""
+        cached = self._seen.get(word)
+        if cached is None:
+            cached = tuple(
+                (lang, *candidate)
+                for lang, index in self._terms.items()
+                for candidate in index._candidates(spelling.key(word, lang))
+            )
+            if len(self._seen) >= _SEEN_WORDS:
+                self._seen.clear()
+            self._seen[word] = cached
+        return cached
+
     def _text_reasons(self, kind: str, raw: str, out: dict[int, list[Reason]]) -> None:
-        hits = self._cached_hits(raw)
-        if any(h.language for h in hits):
-            # each field leans on its own, and only if a glossary term matched in it: a Dutch
-            # title beside a German keyword ("Quantenkryptographie") must not keep the German
-            # term out; a field with no sign (a one-word keyword) keeps every glossary's terms
-            # whose match cannot be an English word
-            hits = _in_language(hits, lean([raw]))
-        for hit in hits:
+        for hit in self._cached_hits(raw):
             reason = Reason(kind, raw, hit.text)
             bucket = out.setdefault(hit.owner, [])
             if reason not in bucket:

@@ -43,6 +43,8 @@ def _f_for_ph(word: str) -> str:
 
 
 def _without_accents(word: str) -> str:
+    if word.isascii():  # most words: nothing to fold
+        return word
     decomposed = unicodedata.normalize("NFD", word.replace("œ", "oe").replace("æ", "ae"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
