@@ -557,6 +557,14 @@ class _Hit(NamedTuple):
 _OPEN_ENGLISH_TAIL = (5, 4)
 
 
+def _compound_of_words(got: str, want: str) -> bool:
+    """Whether ``got`` is ``want`` joined to a word of its own ("tritiumpermeation": tritium +
+    permeation, a German compound whose last word happens to end as English words do), not a
+    longer word that merely starts so ("dronedarone": drone + "darone")."""
+    rest = got[len(want) :] if got.startswith(want) else ""
+    return len(rest) >= 4 and (is_english(rest) or is_english(rest[1:]))  # a linking "s"
+
+
 def _unmistakable(
     term: _Term,
     keyed: list[list[str]],
@@ -586,6 +594,7 @@ def _unmistakable(
             and got != want
             and is_english(want)
             and ends_as_english(word, *_OPEN_ENGLISH_TAIL)
+            and not _compound_of_words(got, want)
         )
         for word, got, want, open_ in met
     )
