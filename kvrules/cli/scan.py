@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kvrules.cli.loglines import stamped_warnings
 from kvrules.cli.options import (
     DURATION,
     JSON_OPTION,
@@ -916,6 +917,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         interrupts_said(interrupted, lambda: between_scans),
         contextlib.ExitStack() as scope,
         hangups_reload() as hangup,
+        stamped_warnings(),
     ):
         first = read()
         say_home_country_unset(first)
