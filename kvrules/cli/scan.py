@@ -403,6 +403,7 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.last_scan import note_scan
     from kvrules.ruletitles import rule_titles
     from kvrules.scanlock import scan_lock
     from kvrules.source_outage import SourceOutages
@@ -417,6 +418,8 @@ def scan_sources(
 
     def fail(name: str, message: str) -> None:
         nonlocal alerted
+        if outages is not None:  # the store is open: the failure is noted for /healthz
+            note_scan(store, name, ok=False)
         if outages is not None and (said := outages.failed(name, message)):
             message, alerted = f"{message}; {said}", alerted or said.endswith(" alerted")
         failed[name] = message
@@ -476,6 +479,7 @@ def scan_sources(
             if show:
                 print_report(report, as_json, store)
             reports.append(report)
+            note_scan(store, name, ok=True)
             if said := outages.succeeded(name):
                 alerted = alerted or said.endswith(" alerted")
                 click.echo(said, err=True)
