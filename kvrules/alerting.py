@@ -218,14 +218,24 @@ class DeliveryError(KvrulesError):
     ``transient``: the other end could not be reached (down, refused, timed out, a 4xx "try
     later"): retried with backoff for as long as that lasts, never dead-lettered for it, since
     an outage says nothing about the alert. ``not_reached``: as ``kvrules.http.send`` sets it
-    on the errors it raises (None otherwise)."""
+    on the errors it raises (None otherwise). ``retry_after``: seconds the other end asked to
+    wait before the next attempt (an HTTP Retry-After): the outbox waits at least that long,
+    up to its longest retry delay (``kvrules.alerts``)."""
 
     not_reached: OSError | None = None
 
-    def __init__(self, message: str, *, permanent: bool = False, transient: bool = False) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.transient = transient and not permanent
+        self.retry_after = retry_after
 
 
 def is_transient(exc: BaseException | None) -> bool:

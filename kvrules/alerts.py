@@ -280,6 +280,7 @@ def _deliver(
         error = str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
         if channel is not None:
             error = channel.scrub(error)  # the database and logs must not see a secret
+        asked = _asked_wait(exc, alert.key, name, policy.cap(unreachable and not permanent))
         with store.transaction():
             rows = [
                 store.mark_failed(
@@ -289,6 +290,7 @@ def _deliver(
                     policy=policy,
                     permanent=permanent,
                     unreachable=unreachable,
+                    retry_after=asked,
                 )
                 for r in group
             ]
@@ -308,6 +310,25 @@ def _deliver(
             store.mark_delivered(r.id, now=now)
     report.delivered.append(alert.key)
     log.info("alert %s delivered via %s", alert.key, name)
+
+
+def _asked_wait(exc: Exception, key: str, channel: str, cap: timedelta) -> timedelta | None:
+    """The wait the receiver asked for (Retry-After), up to ``cap``: a receiver asking for a
+    week must not hold an alert that long; a wait cut short is said, in one line."""
+    asked = exc.retry_after if isinstance(exc, DeliveryError) else None
+    if asked is None:
+        return None
+    if asked > cap.total_seconds():
+        log.warning(
+            "alert %s via %s: the receiver asked to wait %g s before a retry (Retry-After); "
+            "waiting %g s (the outbox's longest retry delay) instead",
+            key,
+            channel,
+            asked,
+            cap.total_seconds(),
+        )
+        return cap
+    return timedelta(seconds=asked)
 
 
 def _since(rows: list[OutboxAlert | None], now: datetime) -> datetime:

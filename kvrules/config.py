@@ -214,6 +214,28 @@ class RetentionConfig(_Section):
 DEFAULT_HOME_COUNTRY: str | None = None
 
 
+class HealthConfig(_Section):
+    """What ``GET /healthz`` calls degraded (docs/operations.md, "Health check")."""
+
+    scan_overdue_after: str | None = Field(
+        default=None,
+        description="a source no scan has read for this long makes /healthz 'degraded', e.g. "
+        "1h (default: 3 × interval, `watch`'s period: two scans missed)",
+    )
+    alerts_undelivered_after: str = Field(
+        default="1h",
+        description="an alert whose delivery failed and that is still not delivered after this "
+        "long makes /healthz 'degraded' (a mail server or webhook down), e.g. 1h",
+    )
+
+    @field_validator("scan_overdue_after", "alerts_undelivered_after")
+    @classmethod
+    def _duration(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_duration(v)
+        return v
+
+
 class Config(_Section):
     # The settings the file itself wrote (for `kvrules config show`), not the defaults.
     _written: frozenset[str] = PrivateAttr(default=frozenset())
@@ -249,6 +271,7 @@ class Config(_Section):
     writeback: WritebackConfig = WritebackConfig()
     retention: RetentionConfig = RetentionConfig()
     interval: str = Field(default="15m", description="`kvrules watch` period")
+    health: HealthConfig = HealthConfig()
     refdata_update_every: str | None = Field(
         default=None,
         description="`kvrules watch` downloads the current editions of the reference lists "
@@ -371,6 +394,14 @@ class Config(_Section):
         if v is not None:
             parse_duration(v)
         return v
+
+    def health_limits(self) -> tuple[timedelta, timedelta]:
+        """(a source unread this long is overdue, an alert failing this long is stuck)."""
+        overdue = self.health.scan_overdue_after
+        return (
+            parse_duration(overdue) if overdue else 3 * parse_duration(self.interval),
+            parse_duration(self.health.alerts_undelivered_after),
+        )
 
     @property
     def written(self) -> frozenset[str]:
@@ -631,6 +662,9 @@ writeback:
   apply: false                       # dry run: tags are computed and audited, not written
 
 interval: 15m                        # kvrules watch
+# health:                            # what GET /healthz calls degraded (docs/operations.md)
+#   scan_overdue_after: 45m          #   no scan read a source this long (default 3 × interval)
+#   alerts_undelivered_after: 1h     #   an alert failed and is still undelivered this long
 # refdata_update_every: 1d            # watch downloads the official lists' current editions
 # refdata_update_lists: [us_dod_1286, us_csl, ca_nro, uk_sanctions]
 full_scan_every: 7d                  # read everything weekly: incremental reads miss deletions

@@ -62,6 +62,7 @@ Put secrets in the session (headers or ``auth``), never in paths or messages.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import heapq
 import ipaddress
 import itertools
@@ -74,6 +75,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
@@ -115,6 +117,7 @@ __all__ = [
     "map_safe",
     "masked_url",
     "quote_id",
+    "retry_after_seconds",
     "retry_policy",
     "send",
     "shown_url",
@@ -531,6 +534,22 @@ class CappedRetry(Retry):
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """An HTTP Retry-After header (seconds, or a date) in seconds from now; None when absent
+    or unreadable (then the caller's own backoff applies). Not urllib3's reading: it cuts a
+    wait at 6 hours silently, and a cut wait is the caller's to say (with what was asked)."""
+    text = (value or "").strip()[:64]
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def retry_policy(

@@ -11,6 +11,7 @@ every request has a total deadline and a bounded body (``kvrules.http``).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -37,6 +38,18 @@ class NotFound(PureError):
 
 class Conflict(PureError):
     """409 (spec) or 412 (some instances): the version sent is not the current one."""
+
+
+# Answers that say the server cannot serve now, whatever was asked (after every retry).
+OUTAGE_STATUS = frozenset({429, 502, 503, 504})
+
+
+def is_outage(error: object) -> bool:
+    """A failure of the source, not of a record: no answer at all (refused, reset, timed out,
+    the request deadline passed), or an answer saying the server cannot serve now. A record
+    using what could not be read is then neither mapped nor quarantined: the scan stops
+    (a malformed record would be quarantined every scan; this one is read next scan)."""
+    return isinstance(error, PureError) and (error.status is None or error.status in OUTAGE_STATUS)
 
 
 class PureClient:
@@ -71,6 +84,12 @@ class PureClient:
         # Records read at another path of this API than asked (a 301 for a merged uuid,
         # followed: WithinBase): the path asked -> the path that answered.
         self.moved: dict[str, str] = {}
+        # The first request that got no answer at all (refused, reset, deadline passed): the
+        # requests queued behind it fail at once instead of each retrying a dead server for
+        # its whole retry budget (a page's hundreds of organisation GETs did, for 11+ minutes).
+        # Remembered for one request_deadline (the longest a request may take anyway) and
+        # cleared when a scan starts (``Scanner.fetch``): a later write-back tries again.
+        self._down: tuple[PureError, float] | None = None
 
     # ---- plumbing ---------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -83,16 +102,43 @@ class PureClient:
         # the record under its new uuid, on the same host): the key goes nowhere else. A
         # write never does (it would write to a record the caller did not name).
         within = http.WithinBase(base_url=self.base_url) if method == "GET" else None
-        resp = http.send(
-            self.once if once else self.session,
-            method,
-            self.url(path),
-            path=path,
-            error=PureError,
-            redirects=within,
-            **self.config.send_limits(),
-            **kw,
-        )
+        if (down := self.down) is not None:
+            raise PureError(method, path, None, f"not sent: the source did not answer ({down})")
+        try:
+            resp = http.send(
+                self.once if once else self.session,
+                method,
+                self.url(path),
+                path=path,
+                error=PureError,
+                redirects=within,
+                **self.config.send_limits(),
+                **kw,
+            )
+        except PureError as e:
+            if e.status is None and not once and self.down is None:  # `once` may fail alone
+                self.down = e
+            raise
+        return self._answered(method, path, within, resp)
+
+    @property
+    def down(self) -> PureError | None:
+        """The request that found the source down within the last request_deadline, if any."""
+        if self._down is None:
+            return None
+        error, when = self._down
+        if time.monotonic() - when > self.config.request_deadline:
+            self._down = None
+            return None
+        return error
+
+    @down.setter
+    def down(self, error: PureError | None) -> None:
+        self._down = None if error is None else (error, time.monotonic())
+
+    def _answered(
+        self, method: str, path: str, within: http.Redirects | None, resp: requests.Response
+    ) -> requests.Response:
         answered = urlsplit(resp.url or "").path
         asked = urlsplit(self.url(path)).path
         if within is not None and answered and answered != asked:

@@ -37,7 +37,7 @@ from kvrules.errors import validation_problem
 from kvrules.http import quote_id, shown_url
 
 from . import legacy, mapping
-from .client import NotFound, PureClient, PureError
+from .client import NotFound, PureClient, PureError, is_outage
 from .config import PureConfig
 from .mapping import Json, MappingError, Related
 from .state import State
@@ -109,6 +109,7 @@ class Scanner:
     # ---- entry point ------------------------------------------------------------------
     def fetch(self, cursor: str | None) -> Iterator[FetchedRecord]:
         state = State.decode(cursor, self.rows)
+        self.client.down = None  # a new scan tries the source again
         if state.mode == "changes":
             yield from self._changes(state)
             return
@@ -136,12 +137,16 @@ class Scanner:
             want = [
                 p["uuid"] for p in recs if cfg.award_clusters == "always" or p.get("awardClusters")
             ]
-            got = c.map_safe(lambda u: self._get(f"/projects/{quote_id(u)}/award-clusters"), want)
+            got = self._unless_down(
+                c.map_safe(lambda u: self._get(f"/projects/{quote_id(u)}/award-clusters"), want)
+            )
             clusters = {u: self._checked(v, _cluster_awards) for u, v in got.items()}
         award_ids = [
             a for v in clusters.values() if isinstance(v, dict) for a in _cluster_awards(v)
         ] + [a for named in direct.values() for a in named]
-        got = c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
+        got = self._unless_down(
+            c.map_safe(lambda u: self._get(f"/awards/{quote_id(u)}"), award_ids)
+        )
         awards = {u: self._checked(a, _award_refs) for u, a in got.items()}
         if family in WITH_UNITS:  # own units: few and shared, so mostly cached after a page
             units = {u for r in recs for u in mapping.unit_uuids(r)}
@@ -207,8 +212,20 @@ class Scanner:
         got = (
             self.client.map_safe(lambda u: self._get(f"{path}/{quote_id(u)}"), todo) if todo else {}
         )
-        got = {u: self._checked(v) for u, v in got.items()}
+        got = {u: self._checked(v) for u, v in self._unless_down(got).items()}
         cache.update(got)
+        return got
+
+    def _unless_down(self, got: dict[str, Any]) -> dict[str, Any]:
+        """``got`` (a wave of related GETs), unless the source failed meanwhile: then its
+        first outage is raised, so the scan stops with it once the records read before are
+        out (the next scan reads this page again), instead of quarantining every record that
+        uses what a dead server did not send (``is_outage``)."""
+        if (down := self.client.down) is not None:
+            raise down
+        for fetched in got.values():
+            if is_outage(fetched):
+                raise fetched
         return got
 
     def _checked(
@@ -576,7 +593,7 @@ class Scanner:
             family = targets[rid]
             return self._get(f"{family.path}/{quote_id(rid[len(family.prefix) :])}")
 
-        got = self.client.map_safe(get, list(targets))
+        got = self._unless_down(self.client.map_safe(get, list(targets)))
         out: list[FetchedRecord] = []
         for family in self.families:
             recs = []

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kvrules.cli.loglines import stamped_warnings
 from kvrules.cli.options import (
     DURATION,
     JSON_OPTION,
@@ -402,6 +403,7 @@ def scan_sources(
         config_evaluator,
         source_adapter,
     )
+    from kvrules.last_scan import note_scan
     from kvrules.ruletitles import rule_titles
     from kvrules.scanlock import scan_lock
     from kvrules.source_outage import SourceOutages
@@ -416,6 +418,8 @@ def scan_sources(
 
     def fail(name: str, message: str) -> None:
         nonlocal alerted
+        if outages is not None:  # the store is open: the failure is noted for /healthz
+            note_scan(store, name, ok=False)
         if outages is not None and (said := outages.failed(name, message)):
             message, alerted = f"{message}; {said}", alerted or said.endswith(" alerted")
         failed[name] = message
@@ -475,6 +479,7 @@ def scan_sources(
             if show:
                 print_report(report, as_json, store)
             reports.append(report)
+            note_scan(store, name, ok=True)
             if said := outages.succeeded(name):
                 alerted = alerted or said.endswith(" alerted")
                 click.echo(said, err=True)
@@ -916,6 +921,7 @@ def watch(config_path, db, refdata, interval, apply, times) -> None:
         interrupts_said(interrupted, lambda: between_scans),
         contextlib.ExitStack() as scope,
         hangups_reload() as hangup,
+        stamped_warnings(),
     ):
         first = read()
         say_home_country_unset(first)

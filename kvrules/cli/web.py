@@ -179,6 +179,9 @@ def serve(
         "rule_titles": LiveRuleTitles(config),
         # the same notice beside each pre-screen's triage (page and API)
         "home_country_note": home_country_unset(resolved),
+        # what /healthz calls degraded: a source unread, an alert stuck (docs/operations.md)
+        "sources": tuple(config.sources),
+        "health_limits": config.health_limits(),
     }
     if secure_cookies is not None:
         kw["secure_cookies"] = secure_cookies

@@ -921,9 +921,11 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
         policy: _outbox.RetryPolicy | None = None,
         permanent: bool = False,
         unreachable: bool = False,
+        retry_after: timedelta | None = None,
     ) -> _outbox.OutboxAlert | None:
         """Count a failure: retry later with backoff, or dead-letter (audited). An
-        ``unreachable`` channel (an outage) is retried for as long as it lasts."""
+        ``unreachable`` channel (an outage) is retried for as long as it lasts; the retry comes
+        no sooner than ``retry_after`` (the wait the other end asked for)."""
         now = self._now(now)
         with self._db.transaction() as c:
             before = _outbox.get(c, row_id)
@@ -937,6 +939,7 @@ class Store(CommitteeStore, CaseworkStore, PrescreenStore, HandoverStore, Privac
                 policy or _outbox.RetryPolicy(),
                 permanent=permanent,
                 unreachable=unreachable,
+                retry_after=retry_after,
             )
             if row is not None and row.status == "dead":
                 details = {

@@ -35,8 +35,11 @@ class RetryPolicy:
 
     def delay(self, attempts: int, *, unreachable: bool = False) -> timedelta:
         """Wait after the ``attempts``-th failed attempt (1-based)."""
-        cap = min(self.max_delay, self.unreachable_max_delay) if unreachable else self.max_delay
-        return min(self.base_delay * self.factor ** max(attempts - 1, 0), cap)
+        return min(self.base_delay * self.factor ** max(attempts - 1, 0), self.cap(unreachable))
+
+    def cap(self, unreachable: bool = False) -> timedelta:
+        """The longest wait between two attempts (also for a wait the other end asked for)."""
+        return min(self.max_delay, self.unreachable_max_delay) if unreachable else self.max_delay
 
 
 @dataclass(frozen=True)
@@ -199,11 +202,14 @@ def mark_failed(
     *,
     permanent: bool = False,
     unreachable: bool = False,
+    retry_after: timedelta | None = None,
 ) -> OutboxAlert | None:
     """Count a failed attempt; schedule the retry, or dead-letter the row. Returns the new row.
 
     ``unreachable``: the channel could not be reached (an outage): retried with backoff for as
-    long as that lasts, never dead-lettered for it (``max_attempts`` counts other failures)."""
+    long as that lasts, never dead-lettered for it (``max_attempts`` counts other failures).
+    ``retry_after``: the wait the other end asked for (already capped by the caller): the
+    retry comes no sooner."""
     row = get(conn, row_id)
     if row is None or row.status != "pending":
         return row
@@ -211,13 +217,16 @@ def mark_failed(
     unreachable = unreachable and not permanent
     dead = permanent or (attempts >= policy.max_attempts and not unreachable)
     since = (row.unreachable_since or now) if unreachable else None
+    delay = policy.delay(attempts, unreachable=unreachable)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
     conn.execute(
         "UPDATE alert_outbox SET attempts = ?, next_attempt_at = ?, dead_at = ?,"
         " leased_until = NULL, sending_since = NULL, last_error = ?, unreachable_since = ?"
         " WHERE id = ?",
         (
             attempts,
-            ts(now + policy.delay(attempts, unreachable=unreachable)),
+            ts(now + delay),
             ts(now) if dead else None,
             error[:MAX_ERROR_CHARS],
             ts(since) if since else None,

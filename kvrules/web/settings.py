@@ -8,7 +8,7 @@ import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,6 +114,10 @@ class WebSettings:
     rule_titles: RuleTitles = field(default_factory=dict, compare=False)
     # the institution's time zone: times are shown in it, "today" (overdue) is taken in it
     time_zone: tzinfo = field(default_factory=zone, compare=False)
+    # /healthz: the configured sources, and (a source unread this long is overdue, an alert
+    # failing this long is stuck): ``Config.health_limits``
+    sources: tuple[str, ...] = ()
+    health_limits: tuple[timedelta, timedelta] = (timedelta(minutes=45), timedelta(hours=1))
 
     @classmethod
     def for_host(cls, db: Path, host: str, **kw) -> WebSettings:

@@ -168,8 +168,11 @@ class EmailChannel(AlertChannel):
             with deadline:
                 self._send(msg, alert, deadline)
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
+            # 5xx: the address is wrong (dead-lettered now); 4xx only: "not now" (a full
+            # mailbox, greylisting): held and retried as any try-later answer.
+            later = _refused_for_now(exc)
             raise DeliveryError(
-                self.scrub(f"{type(exc).__name__}: {exc}"), permanent=True
+                self.scrub(f"{type(exc).__name__}: {exc}"), permanent=not later, transient=later
             ) from None
         except (OSError, smtplib.SMTPException) as exc:  # network, TLS and SMTP errors: retry
             if deadline.expired:  # the watchdog cut the connection
@@ -238,6 +241,15 @@ class EmailChannel(AlertChannel):
         tls = {"tls": "TLS", "starttls": "STARTTLS", "none": "no TLS (loopback)"}[cfg.security]
         login = ", logged in" if cfg.username else ""
         return f"SMTP {cfg.host}:{cfg.port} answered {code} ({tls}{login}); nothing was sent"
+
+
+def _refused_for_now(exc: smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused) -> bool:
+    """Every refusal a 4xx (SMTP's "try again later"; it has no Retry-After to honour)."""
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        codes = [exc.smtp_code]
+    else:
+        codes = [code for code, _ in exc.recipients.values()]
+    return bool(codes) and all(400 <= code < 500 for code in codes)
 
 
 def _try_later(exc: OSError | smtplib.SMTPException) -> bool:

@@ -22,7 +22,14 @@ from kvrules import (
     read_secret,
     secret_file_setting,
 )
-from kvrules.http import InsecureUrl, check_url, make_session, send, tls_verify
+from kvrules.http import (
+    InsecureUrl,
+    check_url,
+    make_session,
+    retry_after_seconds,
+    send,
+    tls_verify,
+)
 from kvrules_webhook.payloads import STYLES
 from kvrules_webhook.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -154,6 +161,9 @@ class WebhookChannel(AlertChannel):
             f"HTTP {status} from webhook: {excerpt}",
             permanent=not retry,
             transient=status in TRY_LATER,
+            # A receiver throttling us (429) or down for maintenance (503) says when to come
+            # back: the outbox waits that long (capped), not its own 1 min, 2 min, ...
+            retry_after=retry_after_seconds(response.headers.get("Retry-After")) if retry else None,
         )
 
     def _post(self, body: bytes, headers: dict[str, str]) -> requests.Response:

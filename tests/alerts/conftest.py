@@ -27,6 +27,7 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)  # next responses; 200 once exhausted
     redirect_to: str | None = None
+    retry_after: str | None = None  # sent with every answer that is not a 2xx
     processed: dict[str, bytes] = field(default_factory=dict)  # key -> body, first one wins
 
     @property
@@ -52,6 +53,8 @@ def receiver() -> Iterator[Receiver]:
                 # What a well-behaved receiver does: act once per idempotency key.
                 state.processed.setdefault(self.headers["Idempotency-Key"], body)
             reply = b'{"ok": true}' if status < 300 else b"receiver unhappy"
+            if status >= 300 and state.retry_after is not None:
+                self.send_header("Retry-After", state.retry_after)
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)

@@ -79,6 +79,13 @@ class MailSink:
     # Called with each accepted message before the server answers "250": a test can kill the
     # sender right there, between its send and its bookkeeping.
     on_message: Callable[[Mail], None] | None = None
+    rcpt_reply: str | None = None  # an answer to every RCPT TO instead of accepting it
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if self.rcpt_reply is not None:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd hook
         message = message_from_bytes(envelope.content, policy=policy.default)
