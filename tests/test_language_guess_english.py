@@ -130,6 +130,8 @@ def test_text_in_other_languages_is_said_not_screened(texts: list[str], code: st
     """Was: these Spanish, Italian and Polish titles had no guess, so nothing was said and
     the pre-screen was GREEN with `areas_not_screened: []`."""
     assert unscreened(texts) == code
+
+
 @pytest.mark.parametrize(
     ("texts", "guessed", "leaning"),
     [

@@ -75,7 +75,9 @@ def upgraded(tmp_path: Path) -> tuple[Path, Path]:
     before.write_text(
         "\n".join(
             line
-            for line in text.replace(f'version: "{shipped_version[1]}"', 'version: "2026.5"').splitlines()
+            for line in text.replace(
+                f'version: "{shipped_version[1]}"', 'version: "2026.5"'
+            ).splitlines()
             if not line.lstrip().startswith("title_abroad:")
         )
         + "\n",
