@@ -35,8 +35,9 @@ bodies)::
   headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
   redirect names; a 3xx answer becomes an error naming the address it pointed to. The one
   exception a caller may pass, ``redirects=WithinBase(base_url=...)``: a redirect to the
-  configured API's own address (same scheme, host, port, a path under its path), where the
-  credentials go anyway — an API's answer for a record that moved (Pure's merged uuid).
+  configured API's own address (same scheme, host, port, a path under its path once dot
+  segments, encoded or not, are resolved), where the credentials go anyway — an API's answer
+  for a record that moved (Pure's merged uuid).
 - ``fetch``: what ``send`` does, raising ``TransferFailed`` (``TooLate``, ``TooLarge``,
   ``BrokeOff``, ``RedirectRefused``, ``Unreachable``) for the caller to word, and two more
   options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
@@ -77,7 +78,7 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import requests
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
@@ -713,9 +714,48 @@ class WithinBase(Redirects):
                 "credentials go to that address only"
             )
         root = base.path.rstrip("/")
-        if to.path != root and not to.path.startswith(f"{root}/"):
+        resolved, within = _resolved_path(to.path), _resolved_path(base.path)
+        if resolved is None or within is None:
+            return "its path is encoded over and over again; no server reads it so"
+        inside = within.rstrip("/")
+        if resolved != inside and not resolved.startswith(f"{inside}/"):
             return f"it leads outside the configured API ({root or '/'}) on that host"
         return ""
+
+
+# Percent-decoding rounds a redirect's path may take before it reads the same twice: a server
+# decoding twice reads %252e%252e as "..", so it is checked as "..". More rounds: refused.
+_DECODINGS = 4
+
+
+def _resolved_path(path: str) -> str | None:
+    """`path` as the most liberal server would resolve it: percent-decoded until it no longer
+    changes (``%2e%2e``, ``%252e``), backslashes read as ``/`` (IIS), empty segments (``//``)
+    and path parameters (Tomcat's ``..;/``) dropped, then RFC 3986's dot segments removed.
+
+    What a redirect's target is checked with (``WithinBase``): urllib3 removes ``..`` after
+    that check, and a server decodes ``%2e%2e`` to ``..``, so a path that merely starts with
+    the API's took its key to ``/admin``. None when the decoding never settles (refused).
+    """
+    text = path
+    for _ in range(_DECODINGS):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    else:
+        return None
+    kept: list[str] = []
+    for segment in text.replace("\\", "/").split("/"):
+        name = segment.split(";", 1)[0]
+        if name in ("", "."):
+            continue
+        if name == "..":
+            if kept:
+                kept.pop()
+            continue
+        kept.append(name)
+    return "/" + "/".join(kept)
 
 
 def fetch(
