@@ -250,6 +250,8 @@ class Deadline:
         # The OS error of the last connection attempt that never reached the server (refused,
         # timed out connecting); None once one did: what a passed deadline says (``send``)
         self.not_reached: OSError | None = None
+        # A capped Retry-After wait was said for this request: once, not once per retry
+        self.said_capped_wait = False
         self._done = False
         self._outer: Deadline | None = None
         self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
@@ -522,16 +524,26 @@ class CappedRetry(Retry):
                 raise DeadlineExceeded
         asked = super().get_retry_after(response) if response is not None else None
         if asked is not None and asked > self.cap:  # a wait cut short is said, not silent
-            header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3
-            logging.getLogger("kvrules.http").warning(  # caps its own reading at 6 hours)
-                "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
-                "(max_retry_after) instead",
-                header,
-                self.cap,
-            )
+            self._say_capped_wait(response, watch)
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()
+
+    def _say_capped_wait(self, response: Any, watch: Deadline | None) -> None:
+        """One line per request (``send``'s deadline marks it said), not one per retry: a
+        server answering every retry with the same Retry-After said the same line 6 times.
+        A session used without ``send`` has no deadline, and says each wait."""
+        if watch is not None:
+            if watch.said_capped_wait:
+                return
+            watch.said_capped_wait = True
+        header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3 caps
+        logging.getLogger("kvrules.http").warning(  # its own reading at 6 hours)
+            "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
+            "(max_retry_after) instead",
+            header,
+            self.cap,
+        )
 
 
 def retry_policy(
