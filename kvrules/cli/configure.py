@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, JSON_OPTION, REFDATA_OPTION
 from kvrules.config import DEFAULT_PATH, SOURCES, write_template
 from kvrules.settings import Resolved, resolve, source_settings
-from kvrules.terminal import terminal_text
+from kvrules.terminal import terminal_lines, terminal_text
 
 MASK = "********"
 
@@ -109,8 +109,9 @@ def config_check(
     for item in checks:
         if item.level == "ok" and quiet:
             continue
-        # a check may quote the file (a setting's name, a value): shown, never run
-        click.echo(terminal_text(f"{resolved.path}: {item}"), err=item.level != "ok")
+        # a check may quote the file (a setting's name, a value): shown, never run; a check of
+        # several lines (what --connect found) keeps them
+        click.echo(terminal_lines(f"{resolved.path}: {item}"), err=item.level != "ok")
     errors = sum(c.level == "error" for c in checks)
     warnings = sum(c.level == "warning" for c in checks)
     config = resolved.config
