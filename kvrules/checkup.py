@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, SecretStr
 
 from kvrules.credentials import (
-    LOOKS_LIKE_A_KEY,
     SecretMissing,
-    reads_as_a_path,
+    file_missing,
+    names_a_file,
     secret_and_source,
     secret_settings,
     too_short,
@@ -178,12 +178,23 @@ def unread_key_files(settings: BaseModel) -> set[str]:
     }
 
 
-def _shown(path: object) -> str:
-    """A secret's file setting's value as a line may show it: a file that is there, or a value
-    written as a path; else it may be the key itself, which is never shown."""
-    if not isinstance(path, Path) or path.exists() or reads_as_a_path(path):
+def _shown(setting: str, path: object) -> str:
+    """A secret's file setting's value as a line may show it: a file that is there; else the
+    value may be the key itself, and only the setting is named
+    (``kvrules.credentials.file_missing``)."""
+    if not isinstance(path, Path) or names_a_file(path):
         return str(path)
-    return "(the value given: not shown, it looks like a key itself?)"
+    return f"the file given for {setting} (naming no file; not shown)"
+
+
+def _unread(key_file: str, path: object) -> str:
+    """Says " (api_key_file PATH is not read)" beside a secret given otherwise; the path only
+    when it names a file (else it may be the key itself: ``_shown``)."""
+    if path is None:
+        return ""
+    if isinstance(path, Path) and not names_a_file(path):
+        return f" ({key_file} is not read; it names no file)"
+    return f" ({key_file} {path} is not read)"
 
 
 def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> Iterator[Check]:
@@ -193,7 +204,7 @@ def _secret_sources(where: str, settings: BaseModel, origin: dict[str, str]) -> 
         if short := _too_short(settings, key, key_file, origin):  # a scan refuses it
             yield Check("error", f"{where}.{key}", short)
         elif _given(settings, key):
-            unread = f" ({key_file} {_shown(path)} is not read)" if path is not None else ""
+            unread = _unread(key_file, path)
             yield Check("ok", f"{where}.{key}", f"from {_origin(origin, key)}{unread}")
         elif isinstance(path, Path) and os.access(path, os.R_OK):  # else _settings_files says
             yield Check(
@@ -277,8 +288,8 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
         if key in unread:
             continue
         if isinstance(value, Path) and key != "tags_file":
-            if not value.exists() and key in secret_files and not reads_as_a_path(value):
-                yield Check("error", f"{where}.{key}", LOOKS_LIKE_A_KEY)  # never the value
+            if key in secret_files and not names_a_file(value):  # never the value
+                yield Check("error", f"{where}.{key}", file_missing(key, value))
             elif not value.exists():
                 yield Check("error", f"{where}.{key}", f"{value} does not exist")
             elif not os.access(value, os.R_OK):
@@ -289,8 +300,8 @@ def _settings_files(where: str, settings: BaseModel) -> Iterator[Check]:
                 yield Check(
                     "ok",
                     f"{where}.{file_key}",
-                    f"read from {_shown(fallback[key])} (environment variable {value} is not "
-                    "set here)",
+                    f"read from {_shown(file_key, fallback[key])} (environment variable "
+                    f"{value} is not set here)",
                 )
             else:
                 yield Check(

@@ -132,44 +132,43 @@ def scrubbed(text: str) -> str:
     return text
 
 
-# What a secret's file setting is told when its value reads as no path: the key itself put
-# where its file's path goes (``api_key_file: 3f9a…``), a likely slip that is never echoed
-LOOKS_LIKE_A_KEY = "the path given is not a file; it looks like a key itself? (not shown)"
+def file_missing(setting: str, file: Path) -> str:
+    """What a secret's file setting (``api_key_file``) naming no file is told: never its value,
+    which may be the key itself put where its file's path goes (a likely slip; base64 keys hold
+    ``/``, and may start with one, so no way of writing it tells a path from a key). Only the
+    folder it names is shown, when that folder exists: a folder that is there is no secret, and
+    it is where a mistyped file name is looked for."""
+    folder = file.parent
+    shown = str(folder) not in ("", ".") and folder.is_dir()
+    where = f" (no such file in {folder})" if shown else ""
+    return f"the file given for {setting} does not exist{where}; the value is not shown"
 
 
-def reads_as_a_path(file: Path) -> bool:
-    """Whether a secret's file setting's value (``api_key_file``), which names no file, may be
-    shown: one written as a path is (``/etc/kvrules/pure-api-key``, ``~/…``, ``./…``,
-    ``keys/pure``); one without a folder in it, or with base64's ``+``/``=``, may be the key
-    itself and is not."""
-    text = str(file)
-    if text.startswith(("/", "~", ".")):
-        return True
-    return ("/" in text or "\\" in text) and not any(c in text for c in "+=")
+def names_a_file(file: Path) -> bool:
+    """Whether something is there (``os.path.exists``: False, not an error, for a name too
+    long for the file system, as a key of 300 characters is)."""
+    return os.path.exists(file)
 
 
 def may_be_the_key(value: object) -> bool:
-    """Whether a secret's file setting's value names no file and does not read as a path
-    (``reads_as_a_path``): it is then never shown."""
-    file = Path(str(value))
-    return not file.exists() and not reads_as_a_path(file)
+    """Whether a secret's file setting's value names no file: it may then be the key itself,
+    and is never shown (``file_missing``)."""
+    return not names_a_file(Path(str(value)))
 
 
 def _read_file(what: str, file: Path, setting: str) -> str:
     """A secret's file, or one line naming the setting and the path (never an exception's
-    class: the person fixes the setting or the file); never a value that may be the key
-    itself (``reads_as_a_path``)."""
+    class: the person fixes the setting or the file); never a value that names no file, as it
+    may be the key itself (``file_missing``)."""
     try:
         return file.read_text("utf-8").strip()
-    except FileNotFoundError:
-        if not reads_as_a_path(file):
-            raise SecretMissing(f"{what}: {setting}: {LOOKS_LIKE_A_KEY}") from None
-        problem = "does not exist"
-    except PermissionError:
+    except PermissionError:  # a folder on its way is there, and closed to this user
         problem = "is not readable by this user"
     except IsADirectoryError:
         problem = "is a folder, not a file"
     except (OSError, UnicodeDecodeError) as e:
+        if isinstance(e, OSError) and not names_a_file(file):  # also "a/b" where a is a file
+            raise SecretMissing(f"{what}: {file_missing(setting, file)}") from None
         problem = f"cannot be read ({getattr(e, 'strerror', None) or e})"
     raise SecretMissing(f"{what}: {setting} {file} {problem}; check the path or the setting")
 

@@ -35,8 +35,9 @@ bodies)::
   headers, and ``requests`` would carry a custom header such as ``api-key`` to any host a
   redirect names; a 3xx answer becomes an error naming the address it pointed to. The one
   exception a caller may pass, ``redirects=WithinBase(base_url=...)``: a redirect to the
-  configured API's own address (same scheme, host, port, a path under its path), where the
-  credentials go anyway — an API's answer for a record that moved (Pure's merged uuid).
+  configured API's own address (same scheme, host, port, a path under its path once dot
+  segments, encoded or not, are resolved), where the credentials go anyway — an API's answer
+  for a record that moved (Pure's merged uuid).
 - ``fetch``: what ``send`` does, raising ``TransferFailed`` (``TooLate``, ``TooLarge``,
   ``BrokeOff``, ``RedirectRefused``, ``Unreachable``) for the caller to word, and two more
   options for downloads without credentials: the body chunk by chunk to ``into`` (a file, never
@@ -79,7 +80,7 @@ from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import requests
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
@@ -252,6 +253,8 @@ class Deadline:
         # The OS error of the last connection attempt that never reached the server (refused,
         # timed out connecting); None once one did: what a passed deadline says (``send``)
         self.not_reached: OSError | None = None
+        # A capped Retry-After wait was said for this request: once, not once per retry
+        self.said_capped_wait = False
         self._done = False
         self._outer: Deadline | None = None
         self._conns: list[Any] = []  # objects with a ``sock``: urllib3 connections, smtplib
@@ -524,16 +527,26 @@ class CappedRetry(Retry):
                 raise DeadlineExceeded
         asked = super().get_retry_after(response) if response is not None else None
         if asked is not None and asked > self.cap:  # a wait cut short is said, not silent
-            header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3
-            logging.getLogger("kvrules.http").warning(  # caps its own reading at 6 hours)
-                "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
-                "(max_retry_after) instead",
-                header,
-                self.cap,
-            )
+            self._say_capped_wait(response, watch)
         super().sleep(response)
         if self.before_retry is not None:  # a retry is a request too
             self.before_retry()
+
+    def _say_capped_wait(self, response: Any, watch: Deadline | None) -> None:
+        """One line per request (``send``'s deadline marks it said), not one per retry: a
+        server answering every retry with the same Retry-After said the same line 6 times.
+        A session used without ``send`` has no deadline, and says each wait."""
+        if watch is not None:
+            if watch.said_capped_wait:
+                return
+            watch.said_capped_wait = True
+        header = str(response.headers.get("Retry-After", ""))[:40]  # as sent (urllib3 caps
+        logging.getLogger("kvrules.http").warning(  # its own reading at 6 hours)
+            "the server asked to wait before a retry (Retry-After: %s); waiting %g s "
+            "(max_retry_after) instead",
+            header,
+            self.cap,
+        )
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -732,9 +745,48 @@ class WithinBase(Redirects):
                 "credentials go to that address only"
             )
         root = base.path.rstrip("/")
-        if to.path != root and not to.path.startswith(f"{root}/"):
+        resolved, within = _resolved_path(to.path), _resolved_path(base.path)
+        if resolved is None or within is None:
+            return "its path is encoded over and over again; no server reads it so"
+        inside = within.rstrip("/")
+        if resolved != inside and not resolved.startswith(f"{inside}/"):
             return f"it leads outside the configured API ({root or '/'}) on that host"
         return ""
+
+
+# Percent-decoding rounds a redirect's path may take before it reads the same twice: a server
+# decoding twice reads %252e%252e as "..", so it is checked as "..". More rounds: refused.
+_DECODINGS = 4
+
+
+def _resolved_path(path: str) -> str | None:
+    """`path` as the most liberal server would resolve it: percent-decoded until it no longer
+    changes (``%2e%2e``, ``%252e``), backslashes read as ``/`` (IIS), empty segments (``//``)
+    and path parameters (Tomcat's ``..;/``) dropped, then RFC 3986's dot segments removed.
+
+    What a redirect's target is checked with (``WithinBase``): urllib3 removes ``..`` after
+    that check, and a server decodes ``%2e%2e`` to ``..``, so a path that merely starts with
+    the API's took its key to ``/admin``. None when the decoding never settles (refused).
+    """
+    text = path
+    for _ in range(_DECODINGS):
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    else:
+        return None
+    kept: list[str] = []
+    for segment in text.replace("\\", "/").split("/"):
+        name = segment.split(";", 1)[0]
+        if name in ("", "."):
+            continue
+        if name == "..":
+            if kept:
+                kept.pop()
+            continue
+        kept.append(name)
+    return "/" + "/".join(kept)
 
 
 def fetch(

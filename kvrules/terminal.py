@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["terminal_text"]
+__all__ = ["terminal_lines", "terminal_text"]
 
 # Stored text comes from the RIS (SECURITY.md: untrusted). What a terminal would run rather
 # than show: C0 controls (ESC starts colours, cursor moves, OSC 8 links, "erase line"), DEL, C1
@@ -25,3 +25,9 @@ def terminal_text(text: str) -> str:
     through here, plain or as rich markup (``kvrules.cli.output.shown``)."""
     flat = _LINE_BREAKS.sub(" ", text)
     return _RUNS_IN_A_TERMINAL.sub(lambda found: ascii(found.group())[1:-1], flat)
+
+
+def terminal_lines(text: str) -> str:
+    """A message of several lines kvrules wrote (a configuration's file:line:col problems, one
+    a line) around text from a file: each line as ``terminal_text`` writes it, the breaks kept."""
+    return "\n".join(terminal_text(line) for line in text.split("\n"))

@@ -104,3 +104,20 @@ def test_terminal_text_and_json_line():
     assert terminal_text("\u009b\u202e\u2066") == "\\x9b\\u202e\\u2066"
     line = json_line({"t": "x\u009by\u202ez\u001b"})
     assert not RUNS.search(line) and json.loads(line) == {"t": "x\u009by\u202ez\u001b"}
+
+
+def test_fetch_prints_source_text_shown_not_run(tmp_path: Path):
+    """Review of 2026-12-07: plain `kvrules fetch` printed titles and record ids (and the
+    quarantine line) as the source wrote them, while `--explain` escaped them."""
+    bad = {  # quarantined: its record id and the reason are printed
+        "id": "b", "kind": "project.created", "occurred_at": "not a date",
+        "source": {"system": "file", "record_id": "b\u001b]0;pwned\u0007"},
+    }  # fmt: skip
+    config = file_export_config(tmp_path, EVENT, bad, home="NL")
+    for flags in ([], ["--raw"], ["--explain"]):
+        result = CliRunner().invoke(cli, ["fetch", "--source", "file", "--config", str(config),
+                                          *flags])  # fmt: skip
+        assert result.exit_code == 2, result.output  # one quarantined
+        assert not RUNS.search(result.output), (flags, RUNS.findall(result.output))
+        assert "ESC\\x1b[31mRED" in result.stdout and "RTL\\u202egnp.exe" in result.stdout
+        assert "quarantined b\\x1b]0;pwned\\x07: " in result.stderr

@@ -337,8 +337,10 @@ def one_line(error: BaseException) -> str:
     """What to tell the person at the terminal about an error that reached the top, with
     every known secret value masked (a plugin's error may quote its key)."""
     from kvrules.credentials import scrubbed
+    from kvrules.terminal import terminal_lines
 
-    return scrubbed(_one_line(error))
+    # An error may quote a file or a server (a setting's name, a value): shown, never run
+    return terminal_lines(scrubbed(_one_line(error)))
 
 
 def _one_line(error: BaseException) -> str:

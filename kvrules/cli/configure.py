@@ -13,6 +13,7 @@ from pydantic import SecretStr
 from kvrules.cli.options import CONFIG_OPTION, DB_OPTION, JSON_OPTION, REFDATA_OPTION
 from kvrules.config import DEFAULT_PATH, SOURCES, write_template
 from kvrules.settings import Resolved, resolve, source_settings
+from kvrules.terminal import terminal_lines, terminal_text
 
 MASK = "********"
 
@@ -108,7 +109,9 @@ def config_check(
     for item in checks:
         if item.level == "ok" and quiet:
             continue
-        click.echo(f"{resolved.path}: {item}", err=item.level != "ok")
+        # a check may quote the file (a setting's name, a value): shown, never run; a check of
+        # several lines (what --connect found) keeps them
+        click.echo(terminal_lines(f"{resolved.path}: {item}"), err=item.level != "ok")
     errors = sum(c.level == "error" for c in checks)
     warnings = sum(c.level == "warning" for c in checks)
     config = resolved.config
@@ -145,16 +148,16 @@ def config_show(
     for key, entry in doc.items():
         if key == "sources":
             for name, src in entry.items():
-                click.echo(f"sources.{name}: adapter {src['adapter']}")
+                click.echo(terminal_text(f"sources.{name}: adapter {src['adapter']}"))
                 for setting, (value, origin) in src["settings"].items():
-                    click.echo(f"  {setting} = {_text(value)}  [{origin}]")
+                    click.echo(terminal_text(f"  {setting} = {_text(value)}  [{origin}]"))
         elif key == "rulebooks" and not entry["value"]:  # none named: the shipped ones run
             from kvrules.rulebook.discovery import shipped_rulebooks
 
             shipped = f"the shipped rulebooks ({shipped_rulebooks()})"
             click.echo(f"{key} = {shipped}  [{entry['origin']}]")
         else:
-            click.echo(f"{key} = {_text(entry['value'])}  [{entry['origin']}]")
+            click.echo(terminal_text(f"{key} = {_text(entry['value'])}  [{entry['origin']}]"))
 
 
 def effective(resolved: Resolved) -> dict[str, Any]:

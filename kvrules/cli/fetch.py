@@ -4,6 +4,9 @@ The adapter's settings come, in this order of weight, from ``--set KEY=VALUE`` (
 JSON values such as lists are parsed) and ``--path`` (shorthand for ``--set path=...``), its
 environment variables (``KVRULES_PURE_*`` …), and the config file's source of that name — the
 same settings a scan uses (kvrules.settings).
+
+Every line it prints from the source's data (titles, record ids, quarantine reasons, "not
+read: …", the fields --explain names) goes through ``terminal_text``: shown, never run.
 """
 
 from __future__ import annotations
@@ -90,10 +93,11 @@ def _explain(adapter: Any, explanation: Any) -> None:
     if explanation is None:
         click.echo(f"  explain: the {adapter.name} adapter cannot tell which fields it read")
     else:
-        click.echo(f"  read:    {', '.join(explanation.read) or '-'}")
-        click.echo(f"  ignored: {', '.join(explanation.ignored) or '-'}")
+        # the fields a record holds are named as the source names them: shown, never run
+        click.echo(terminal_text(f"  read:    {', '.join(explanation.read) or '-'}"))
+        click.echo(terminal_text(f"  ignored: {', '.join(explanation.ignored) or '-'}"))
         for note in explanation.notes:
-            click.echo(f"  note:    {note}")
+            click.echo(terminal_text(f"  note:    {note}"))
 
 
 @click.command("fetch")
@@ -176,20 +180,21 @@ def fetch(
         for record in checked_fetch(adapter, cursor):  # a broken hook named, not a bug
             if record.unread:  # records of the source this read did not get to
                 unread.append(record.unread)
-                click.echo(f"not read: {record.unread}", err=True)
+                click.echo(terminal_text(f"not read: {record.unread}"), err=True)
             if not record.events and record.error is None:
                 continue  # a cursor-only marker
             records += 1
             if record.error is not None:
                 quarantined += 1
-                click.echo(f"quarantined {record.record_id}: {record.error}", err=True)
+                said = f"quarantined {record.record_id}: {record.error}"
+                click.echo(terminal_text(said), err=True)
             for event in record.events:
                 if enricher is not None:
                     enricher(event)
                 if as_json:
                     click.echo(event.model_dump_json())
                 elif not explain:  # with --explain, in the record's block
-                    click.echo(_summary(event))
+                    click.echo(terminal_text(_summary(event)))
             if explain:
                 _explained(adapter, record, as_json)
             if limit is not None and records >= limit:
@@ -202,7 +207,8 @@ def fetch(
         ) from None
     except KvrulesError as e:  # the source failed for good (after the adapter's own retries)
         where = adapter.location()
-        raise click.ClickException(f"{source}{f' ({where})' if where else ''}: {e}") from None
+        said = f"{source}{f' ({where})' if where else ''}: {e}"
+        raise click.ClickException(terminal_text(said)) from None
     finally:
         adapter.close()
         if stored is not None:

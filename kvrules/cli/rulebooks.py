@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kvrules.cli.options import CONFIG_OPTION, REFDATA_OPTION, config_from
-from kvrules.cli.output import shown, styled
+from kvrules.cli.output import shown, styled, terminal_text
 from kvrules.config import Config
 from kvrules.engine import load_rulebooks
 from kvrules.errors import KvrulesError
@@ -35,8 +35,8 @@ NO_RECORDS = "holds no records (the file is empty): give canonical events, one J
 
 
 def _report(problems: list[Diagnostic]) -> None:
-    for p in problems:
-        click.echo(str(p), err=True)
+    for p in problems:  # a problem may quote the rulebook (a key, a tag): shown, never run
+        click.echo(terminal_text(str(p)), err=True)
 
 
 def _loaded(

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from kvrules.errors import KvrulesError
+from kvrules.terminal import terminal_text
 
 Path = tuple[str | int, ...]
 MAX_BYTES = 2_000_000  # a rulebook is policy text; anything larger is a mistake or an attack
@@ -22,7 +23,12 @@ MAX_DEPTH = 64  # nesting of mappings and lists; deeper input would exhaust Pyth
 
 
 class YamlError(KvrulesError):
+    """A problem at line:col of a YAML file. Its message may quote the file (a key, a tag,
+    which PyYAML decodes from %XX): written as ``terminal_text`` writes it, so a control code
+    in it is shown, never run, wherever the message goes."""
+
     def __init__(self, message: str, line: int, col: int) -> None:
+        message = terminal_text(message)
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
 

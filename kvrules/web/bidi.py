@@ -21,7 +21,14 @@ from markupsafe import Markup, escape
 
 from kvrules.records import LIST_SEPARATOR, MAX_PARTNERS, RecordLabel
 
-__all__ = ["isolated", "isolated_in", "isolated_names", "isolated_partners", "proposal_names"]
+__all__ = [
+    "isolated",
+    "isolated_authors",
+    "isolated_in",
+    "isolated_names",
+    "isolated_partners",
+    "proposal_names",
+]
 
 # Bidi classes that move text around them: right-to-left letters, Arabic digits, the controls
 _DIRECTED = {"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
@@ -56,6 +63,12 @@ def isolated_names(names: Iterable[object], limit: int | None = None) -> Markup:
 def isolated_partners(record: RecordLabel) -> Markup:
     """A record's partners as ``RecordLabel.partner_list`` names them, each in a ``<bdi>``."""
     return isolated_names(record.partners, MAX_PARTNERS)
+
+
+def isolated_authors(record: RecordLabel) -> Markup:
+    """A research output's authors as ``RecordLabel.author_list`` names them, each in a
+    ``<bdi>``: the list in one, as it was, let one author's override reverse the next."""
+    return isolated_names(record.authors, MAX_PARTNERS)
 
 
 def isolated_in(text: object, names: Iterable[object] = ()) -> Markup:

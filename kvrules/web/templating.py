@@ -27,11 +27,11 @@ from kvrules.plain import (
     signal_marked,
     signal_source,
 )
-from kvrules.records import name_list
 from kvrules.refdata.normalise import name_key
 from kvrules.timezone import local_date, local_time, zone, zone_label
 from kvrules.web.bidi import (
     isolated,
+    isolated_authors,
     isolated_in,
     isolated_names,
     isolated_partners,
@@ -55,9 +55,9 @@ def environment() -> Environment:
     env.filters["isolated"] = isolated
     env.filters["isolated_names"] = isolated_names
     env.filters["isolated_partners"] = isolated_partners
+    env.filters["isolated_authors"] = isolated_authors
     env.filters["isolated_in"] = isolated_in  # a sentence around names: those names isolated
     env.filters["proposal_names"] = proposal_names
-    env.filters["names"] = name_list  # units and other names, "; " between: names hold commas
     env.filters["sentence"] = sentence  # an audit entry in words; history.Words as argument
     env.filters["subject_words"] = subject_in_words  # "user:adam" → the account adam
     env.filters["decision"] = decision_in_words  # "approve-with-mitigations" → approve with …

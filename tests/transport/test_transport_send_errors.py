@@ -3,6 +3,7 @@ say (an integrator's third-party adapter met each difference on 0.3.0)."""
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -78,3 +79,24 @@ def test_hostile_json_takes_headers_as_a_dict_and_refuses_what_is_neither() -> N
         Json({}, headers="Retry-After: 1")
     with pytest.raises(TypeError, match="Json headers must be"):
         Json({}, headers={"Retry-After": 1})
+
+
+def test_a_capped_retry_after_is_said_once_per_request_not_once_per_retry(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Review of 2026-12-07 (ra.py): a 503 with Retry-After: 86400 on every one of 3 retries
+    said the same "waiting 0.05 s (max_retry_after) instead" line 3 times for one request."""
+    retry = http.retry_policy(3, 0.01, max_retry_after=0.05, allowed_methods={"GET"})
+    session = http.make_session(retry, pool_maxsize=1)
+    with HostileServer() as server:
+        server.script("/x", Json({}, status=503, headers={"Retry-After": "86400"}))
+        with caplog.at_level(logging.WARNING, logger="kvrules.http"):
+            for _ in range(2):  # two requests: a line each
+                answer = http.send(session, "GET", server.url("/x"), path="/x", timeout=5)
+                assert answer.status_code == 503
+        assert len(server.requests) == 8  # each request and its 3 retries were made
+    said = [r.getMessage() for r in caplog.records if "Retry-After" in r.getMessage()]
+    assert said == 2 * [
+        "the server asked to wait before a retry (Retry-After: 86400); waiting 0.05 s "
+        "(max_retry_after) instead"
+    ]

@@ -166,3 +166,31 @@ def test_a_pre_screens_title_and_partners_are_isolated(db: Path, screener: Scree
     assert f"<bdi>{FIRST}</bdi> (CN); <bdi>{SECOND}</bdi> (DE)" in page
     assert unisolated(page) == []
     assert unisolated(client.get("/prescreen").text) == []  # the list of pre-screens
+
+
+def test_an_outputs_authors_and_units_are_each_isolated(tmp_path: Path) -> None:
+    """Review of 2026-12-07: an output's units had no ``<bdi>`` at all, and its authors were
+    wrapped in one together, so one author's override reversed the next author's name."""
+    author, unit = f"{RLO}enaJ eoD", f"Dept {RLO}of Physics"
+    db = tmp_path / "kvrules.db"
+    with Store.open(db) as store:
+        store.record_subject(CollaborationEvent.model_validate({
+            "id": "ev-o-1", "kind": "output.published",
+            "source": {"system": "pure", "record_id": "o-1"},
+            "occurred_at": "2026-01-05T10:00:00Z",
+            "output": {"id": "o-1", "title": "Plain title",
+                       "units": [unit, "Dept of Chemistry"],
+                       "authors": [{"display_name": author, "role": "author"},
+                                   {"display_name": "John Smith", "role": "author"}],
+                       "affiliations": [{"name": "Third University", "country": "BE"}]},
+        }))  # fmt: skip
+        store.record_findings([finding("o-1", Severity.CRITICAL)], {})
+        store.add_user("committee", "committee", PASSWORD_HASH, actor="test")
+        case = store.case_for("pure", "o-1")
+        assert case is not None
+    client = app_for(db)
+    assert login(client, "committee").status_code == 200
+    page = client.get(f"/cases/{case.id}").text
+    assert unisolated(page) == []
+    assert f"<dt>Units</dt><dd><bdi>{unit}</bdi>; Dept of Chemistry</dd>" in page
+    assert f"<dt>Authors</dt><dd><bdi>{author} (author)</bdi>; John Smith (author)</dd>" in page
