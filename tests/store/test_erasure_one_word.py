@@ -20,13 +20,19 @@ def _rationale(store: Store) -> str:
     return store._db.conn.execute("SELECT rationale FROM decisions").fetchone()[0]
 
 
-def _decided(path: Path) -> int:
+def _decided(
+    path: Path,
+    rationale: str = "We will review it next year.",
+    mitigations: list[tuple[str, str, None]] | None = None,
+) -> int:
+    """A store with one case, decided with ``rationale`` (approved with ``mitigations``)."""
     with Store.open(path, create=True, say=lambda s: None) as store:
         store.record_subject(event("p-1", "Beihang University", "CN", with_match=True))
         store.record_findings([finding("p-1")], {})
         case = store.case_for("pure", "p-1")
         assert case is not None
-        store.decide(case.id, "approve", "We will review it next year.", actor="chair")
+        decision = "approve-with-mitigations" if mitigations else "approve"
+        store.decide(case.id, decision, rationale, actor="chair", mitigations=mitigations or ())
         return case.id
 
 
@@ -97,18 +103,9 @@ def test_a_field_holding_just_the_name_counts_as_a_whole_name(tmp_path: Path) ->
     "1 in free text" by `privacy erase`/`export`: a field that is exactly the name is the
     name as a whole; the rationale naming him in a sentence is free text."""
     path = tmp_path / "kv.db"
-    with Store.open(path, create=True, say=lambda s: None) as store:
-        store.record_subject(event("p-1", "Beihang University", "CN", with_match=True))
-        store.record_findings([finding("p-1")], {})
-        case = store.case_for("pure", "p-1")
-        assert case is not None
-        store.decide(
-            case.id,
-            "approve-with-mitigations",
-            "David Mensah briefs the team.",
-            actor="chair",
-            mitigations=[("Export-control briefing", "David Mensah", None)],
-        )
+    _decided(
+        path, "David Mensah briefs the team.", [("Export-control briefing", "David Mensah", None)]
+    )
     run = CliRunner().invoke(
         cli, ["privacy", "erase", "--person", "David Mensah", "--db", str(path)]
     )
