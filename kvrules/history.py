@@ -215,11 +215,6 @@ def _findings_now_rest(d: dict) -> str:
     return "a finding of the case now rests" if n == 1 else f"{n} findings of the case now rest"
 
 
-def _counted(n: Any, one: str, many: str) -> str:
-    """ "1 audit entry", "3 audit entries" (an unknown count: "audit entries")."""
-    return many if n is None else f"{n} {one if n == 1 else many}"
-
-
 def _cases_named(ids: Any) -> str:
     """ "no case", "case #3", "cases #3, #7"."""
     ids = list(ids or [])
@@ -390,12 +385,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         f"searched the cases for “{d['q']}”" if d.get("q") else "opened the case list"
     ),
     "audit.exported": lambda d: (
-        f"exported {_counted(d.get('entries'), 'audit entry', 'audit entries')} "
+        f"exported {count_of(d.get('entries'), 'audit entry', 'audit entries')} "
         f"({d.get('format', 'csv')})"
     ),
     "audit.looks_not_kept": lambda d: (
         "could not record "
-        + _counted(d.get("looks"), "case view or search", "case views or searches")
+        + count_of(d.get("looks"), "case view or search", "case views or searches")
         + " while the database was busy"
     ),
     "api-token.issued": lambda d: "issued an API token to the client",

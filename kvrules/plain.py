@@ -254,11 +254,13 @@ def _country_of(path: str, subject: str | None, record: Mapping[str, Any] | None
     )
 
 
-def count_of(n: int | None, thing: str) -> str:
-    """ "1 finding", "3 findings" (an unknown count: "findings")."""
+def count_of(n: int | None, thing: str, things: str | None = None) -> str:
+    """ "1 finding", "3 findings" (an unknown count: "findings"); ``things``, a plural not
+    made with "s" ("audit entries")."""
+    many = things or f"{thing}s"
     if n is None:
-        return f"{thing}s"
-    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+        return many
+    return f"{n} {thing}" if n == 1 else f"{n} {many}"
 
 
 def day_in_words(moment: datetime) -> str:
